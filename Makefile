@@ -1,0 +1,85 @@
+# qvault - build, test, demo, bench.
+#
+#   make            build build/qvault
+#   make demo       install what is missing, build, run the demo
+#   make check      install what is missing, build under ASan+UBSan, run every test
+#   make bench      run the benchmarks (minutes; see bench/README.md)
+
+CC ?= cc
+PKGS = libgit2 openssl sqlite3 libmagic jansson zlib
+
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+       -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Werror
+BASE_CFLAGS = $(WARN) -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# B is the build folder; SAN=1 builds with the sanitizers into build/asan.
+ifeq ($(SAN),1)
+B = build/asan
+OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+B = build
+OPT = -O2 -g
+endif
+CFLAGS ?=
+ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(CFLAGS)
+LDFLAGS_ALL = $(OPT) $(LDFLAGS)
+
+LIB_SRC = $(wildcard vault/*.c)
+CLI_SRC = $(wildcard cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o
+CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps demo check test bench clean lint
+.SUFFIXES:
+
+all: $(B)/qvault
+
+deps:
+	@scripts/deps
+
+$(B)/%.o: %.c vault/*.h cli/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/gen/schema.c: schemas/index.sql scripts/embed
+	@mkdir -p $(dir $@)
+	scripts/embed vault_schema_sql $< > $@
+
+$(B)/gen/schema.o: $(B)/gen/schema.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libqvault.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/qvault: $(CLI_OBJ) $(B)/libqvault.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libqvault.a $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/helpers.h $(B)/libqvault.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ivault -o $@ $< $(B)/libqvault.a $(LIBS) -lcmocka
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo build/qvault
+
+# Everything, under AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps
+	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+	@tests/run build/asan
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run build/qvault
+
+lint:
+	clang-tidy $(LIB_SRC) $(CLI_SRC) -- $(BASE_CFLAGS)
+	cppcheck --error-exitcode=1 --enable=warning,performance,portability \
+		--suppress=missingIncludeSystem -D_GNU_SOURCE vault cli
+
+clean:
+	rm -rf build

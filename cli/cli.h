@@ -1,0 +1,89 @@
+/*
+ * cli.h - what the command files share: the command and option tables,
+ * parsed arguments, and the output helpers.  Only vault/vault.h is
+ * included from the library.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "../vault/vault.h"
+
+/* Exit codes of qvault. */
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_VERIFY = 3 };
+
+typedef enum {
+	OPT_FLAG,  /* --json */
+	OPT_VALUE, /* --type T */
+	OPT_LIST   /* --part PN, repeatable */
+} cli_opt_kind;
+
+/* One option of a command; the table drives parsing and --help. */
+typedef struct {
+	const char *name;  /* long name, without the dashes */
+	char short_name;   /* 0 for none */
+	cli_opt_kind kind;
+	const char *arg;   /* the value's name in help, e.g. "FILE" */
+	const char *help;
+} cli_opt;
+
+#define CLI_OPT_MAX 16
+#define CLI_ARG_MAX 8
+
+/* The parsed command line of one command. */
+typedef struct {
+	struct {
+		int set;
+		const char *value;
+		const char **list;
+		size_t count;
+	} opt[CLI_OPT_MAX];
+	const char *arg[CLI_ARG_MAX];
+	int nargs;
+	const char *vault_dir; /* -C DIR, QVAULT_DIR, or "." */
+} cli_args;
+
+typedef struct cli_command cli_command;
+
+struct cli_command {
+	const char *name;
+	const char *summary;  /* one line, for `qvault --help` */
+	const char *synopsis; /* positional arguments, e.g. "FILE" */
+	int min_args, max_args;
+	const cli_opt *opts;  /* terminated by an entry with name NULL */
+	int opens_vault;      /* 1: run() gets an open vault */
+	int (*run)(const cli_command *cmd, cli_args *args, vault *v);
+};
+
+/* The value of option `name` (NULL if not given), flag set, or list. */
+const char *cli_opt_value(const cli_command *cmd, const cli_args *a, const char *name);
+int cli_opt_flag(const cli_command *cmd, const cli_args *a, const char *name);
+const char **cli_opt_list(const cli_command *cmd, const cli_args *a,
+			  const char *name, size_t *count);
+
+/* Print "qvault: <message>" on stderr; return the exit code for `error`. */
+int cli_fail(int error);
+/* Print "qvault: <cmd>: <usage problem>" and return EXIT_USAGE. */
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Split "DOC@REV" into its parts (rev NULL when absent). */
+void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc,
+		      const char **rev);
+
+/* JSON of a revision and of an event, as --json prints them. */
+json_t *cli_revision_json(const vault_revision *rev);
+json_t *cli_event_json(const vault_event *e);
+/* Print `j` as indented, key-sorted JSON plus newline; takes ownership. */
+int cli_print_json(json_t *j);
+
+/* "2026-11-27T06:00:00Z" */
+void cli_time(char *buf, size_t size, int64_t t);
+
+extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show,
+	cli_cmd_cat, cli_cmd_list, cli_cmd_log, cli_cmd_reindex;
+
+#endif

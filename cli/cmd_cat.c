@@ -1,0 +1,82 @@
+/* qvault cat DOC[@REV] [-o FILE] */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const cli_opt opts[] = {
+	{ "output", 'o', OPT_VALUE, "FILE", "write to FILE (only once the bytes check out)" },
+	{ "file", 0, OPT_VALUE, "N", "which file of the revision, from 1 (default 1)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* Write to a temporary beside `path`, check, then rename into place. */
+static int cat_to_file(vault *v, const vault_revision *r, size_t index, const char *path)
+{
+	char tmp[4096];
+	int fd, error;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.qvault-XXXXXX", path) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "qvault: output path '%s' is too long\n", path);
+		return EXIT_ERROR;
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		fprintf(stderr, "qvault: cannot create '%s': %s\n", tmp, strerror(errno));
+		return EXIT_ERROR;
+	}
+	error = vault_doc_cat(v, r, index, fd);
+	if (error == 0 && fsync(fd) < 0) {
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+		error = VAULT_ERROR;
+	} else if (error < 0) {
+		cli_fail(error);
+	}
+	close(fd);
+	if (error == 0 && rename(tmp, path) < 0) {
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+		error = VAULT_ERROR;
+	}
+	if (error < 0) {
+		unlink(tmp);
+		return error == VAULT_EVERIFY ? EXIT_VERIFY : EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+static int run(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *doc, *rev, *out = cli_opt_value(cmd, a, "output");
+	const char *nth = cli_opt_value(cmd, a, "file");
+	vault_revision r;
+	char buf[512], *end;
+	unsigned long index = 1;
+	int error;
+
+	if (nth) {
+		errno = 0;
+		index = strtoul(nth, &end, 10);
+		if (errno || *end || index == 0)
+			return cli_usage_error(cmd, "--file needs a number from 1, not '%s'", nth);
+	}
+	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
+	if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
+		return cli_fail(error);
+	if (out) {
+		error = cat_to_file(v, &r, index - 1, out);
+	} else {
+		fflush(stdout);
+		error = vault_doc_cat(v, &r, index - 1, STDOUT_FILENO);
+		error = error < 0 ? cli_fail(error) : EXIT_OK;
+	}
+	vault_revision_dispose(&r);
+	return error;
+}
+
+const cli_command cli_cmd_cat = {
+	"cat", "write a revision's exact bytes, checked against their SHA-256",
+	"DOC[@REV]", 1, 1, opts, 1, run
+};

@@ -1,0 +1,133 @@
+/*
+ * qvault import MANIFEST.json: many revisions, one commit, one pack.
+ *
+ * The manifest is a JSON array (schemas/import.schema.json) of
+ * {"file", "doc", "type", "rev"?, "title"?, "parts"?, "name"?}; relative
+ * file paths are taken from the manifest's folder.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_opt opts[] = {
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+typedef struct {
+	vault_add_options *entries;
+	char **paths;
+	const char ***parts;
+	size_t count;
+} manifest;
+
+static void manifest_dispose(manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->count; i++) {
+		free(m->paths[i]);
+		free(m->parts[i]);
+	}
+	free(m->entries);
+	free(m->paths);
+	free(m->parts);
+}
+
+static int entry_error(size_t i, const char *what)
+{
+	fprintf(stderr, "qvault: manifest entry %zu: %s\n", i + 1, what);
+	return EXIT_ERROR;
+}
+
+/* Fill entry `i` from its JSON object; strings stay owned by `root`. */
+static int read_entry(manifest *m, size_t i, json_t *e, const char *base)
+{
+	const char *file = NULL;
+	json_t *parts = NULL, *p;
+	json_error_t jerr;
+	vault_add_options *o = &m->entries[i];
+	size_t k, need;
+
+	if (json_unpack_ex(e, &jerr, JSON_STRICT,
+			   "{s:s, s:s, s:s, s?:s, s?:s, s?:o, s?:s}",
+			   "file", &file, "doc", &o->doc, "type", &o->type,
+			   "rev", &o->rev, "title", &o->title, "parts", &parts,
+			   "name", &o->name) < 0)
+		return entry_error(i, jerr.text);
+	need = strlen(base) + strlen(file) + 2;
+	if ((m->paths[i] = malloc(need)) == NULL)
+		abort();
+	snprintf(m->paths[i], need, "%s%s%s", file[0] == '/' ? "" : base,
+		 file[0] == '/' ? "" : "/", file);
+	o->path = m->paths[i];
+	if (parts) {
+		if (!json_is_array(parts))
+			return entry_error(i, "'parts' is not a list");
+		if ((m->parts[i] = calloc(json_array_size(parts) + 1, sizeof(char *))) == NULL)
+			abort();
+		json_array_foreach(parts, k, p) {
+			if (!json_is_string(p))
+				return entry_error(i, "'parts' holds something not a string");
+			m->parts[i][k] = json_string_value(p);
+		}
+		o->parts = m->parts[i];
+		o->nparts = json_array_size(parts);
+	}
+	return EXIT_OK;
+}
+
+static int run(const cli_command *cmd, cli_args *a, vault *v)
+{
+	manifest m = { NULL, NULL, NULL, 0 };
+	json_error_t jerr;
+	json_t *root, *e;
+	char *base, *slash;
+	size_t i, count;
+	int rc = EXIT_OK, error;
+
+	(void)cmd;
+	if ((root = json_load_file(a->arg[0], JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+		fprintf(stderr, "qvault: manifest '%s': %s (line %d)\n", a->arg[0],
+			jerr.text, jerr.line);
+		return EXIT_ERROR;
+	}
+	if (!json_is_array(root)) {
+		fprintf(stderr, "qvault: manifest '%s' is not a JSON list\n", a->arg[0]);
+		json_decref(root);
+		return EXIT_ERROR;
+	}
+	base = strdup(a->arg[0]);
+	if (!base)
+		abort();
+	slash = strrchr(base, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		base[0] = '.', base[1] = '\0';
+	m.count = json_array_size(root);
+	m.entries = calloc(m.count + 1, sizeof(*m.entries));
+	m.paths = calloc(m.count + 1, sizeof(*m.paths));
+	m.parts = calloc(m.count + 1, sizeof(*m.parts));
+	if (!m.entries || !m.paths || !m.parts)
+		abort();
+	json_array_foreach(root, i, e)
+		if ((rc = read_entry(&m, i, e, base)) != EXIT_OK)
+			goto done;
+	if ((error = vault_doc_import(&count, v, m.entries, m.count)) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
+	printf("imported %zu revision%s in one commit\n", count, count == 1 ? "" : "s");
+done:
+	manifest_dispose(&m);
+	free(base);
+	json_decref(root);
+	return rc;
+}
+
+const cli_command cli_cmd_import = {
+	"import", "add many revisions from a JSON manifest as one commit",
+	"MANIFEST", 1, 1, opts, 1, run
+};

@@ -1,0 +1,43 @@
+/* qvault list [--type T] [--part PN] [--json] */
+#include "cli.h"
+
+static const cli_opt opts[] = {
+	{ "type", 't', OPT_VALUE, "T", "only documents of this type" },
+	{ "part", 'p', OPT_VALUE, "PN", "only documents whose latest revision names this part" },
+	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run(const cli_command *cmd, cli_args *a, vault *v)
+{
+	vault_list_filter f = { cli_opt_value(cmd, a, "type"), cli_opt_value(cmd, a, "part") };
+	vault_revision_list *list;
+	size_t i;
+	int error;
+
+	if ((error = vault_doc_list(&list, v, &f)) < 0)
+		return cli_fail(error);
+	if (cli_opt_flag(cmd, a, "json")) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < list->count; i++)
+			json_array_append_new(arr, cli_revision_json(&list->items[i]));
+		error = cli_print_json(arr);
+	} else {
+		for (i = 0; i < list->count; i++) {
+			const vault_revision *r = &list->items[i];
+
+			printf("%-20s %-6s %-18s %s\n", r->doc, r->rev, r->type,
+			       r->title ? r->title : "");
+		}
+		error = EXIT_OK;
+	}
+	vault_revision_list_free(list);
+	return error;
+}
+
+const cli_command cli_cmd_list = {
+	"list", "list documents with their latest revision",
+	"", 0, 0, opts, 1, run
+};

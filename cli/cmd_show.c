@@ -1,0 +1,78 @@
+/* qvault show DOC[@REV] [--json] */
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_opt opts[] = {
+	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static void print_revision(const vault_revision *r)
+{
+	char when[32];
+	size_t i;
+
+	cli_time(when, sizeof(when), r->added_at);
+	printf("%s@%s  %s\n", r->doc, r->rev, r->type);
+	if (r->title)
+		printf("  title    %s\n", r->title);
+	for (i = 0; i < r->nparts; i++)
+		printf("  part     %s\n", r->parts[i]);
+	printf("  added    %s by %s\n  commit   %s\n", when, r->added_by, r->commit);
+	for (i = 0; i < r->nfiles; i++)
+		printf("  file     %s  %s  %llu bytes\n           sha256 %s\n",
+		       r->files[i].name, r->files[i].mime,
+		       (unsigned long long)r->files[i].size, r->files[i].sha256);
+}
+
+static int run(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *doc, *rev;
+	char buf[512];
+	int json = cli_opt_flag(cmd, a, "json"), error;
+
+	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
+	if (rev) {
+		vault_revision r;
+
+		if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
+			return cli_fail(error);
+		if (json)
+			error = cli_print_json(cli_revision_json(&r));
+		else
+			print_revision(&r), error = EXIT_OK;
+		vault_revision_dispose(&r);
+		return error;
+	} else {
+		vault_revision_list *list;
+		size_t i;
+
+		if ((error = vault_doc_revisions(&list, v, doc)) < 0)
+			return cli_fail(error);
+		if (json) {
+			json_t *revs = json_array();
+
+			for (i = 0; i < list->count; i++)
+				json_array_append_new(revs, cli_revision_json(&list->items[i]));
+			error = cli_print_json(json_pack("{s:s, s:s, s:o}", "doc", doc,
+				"type", list->items[0].type, "revisions", revs));
+		} else {
+			printf("%s  %s  %zu revision%s\n", doc, list->items[0].type,
+			       list->count, list->count == 1 ? "" : "s");
+			for (i = 0; i < list->count; i++) {
+				printf("\n");
+				print_revision(&list->items[i]);
+			}
+			error = EXIT_OK;
+		}
+		vault_revision_list_free(list);
+		return error;
+	}
+}
+
+const cli_command cli_cmd_show = {
+	"show", "show a document's revisions, or one revision",
+	"DOC[@REV]", 1, 1, opts, 1, run
+};

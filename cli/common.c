@@ -1,0 +1,129 @@
+/*
+ * common.c - helpers the command files share.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static int find_opt(const cli_command *cmd, const char *name)
+{
+	int i;
+
+	for (i = 0; cmd->opts && cmd->opts[i].name; i++)
+		if (strcmp(cmd->opts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *cli_opt_value(const cli_command *cmd, const cli_args *a, const char *name)
+{
+	int i = find_opt(cmd, name);
+
+	return i >= 0 && a->opt[i].set ? a->opt[i].value : NULL;
+}
+
+int cli_opt_flag(const cli_command *cmd, const cli_args *a, const char *name)
+{
+	int i = find_opt(cmd, name);
+
+	return i >= 0 && a->opt[i].set;
+}
+
+const char **cli_opt_list(const cli_command *cmd, const cli_args *a,
+			  const char *name, size_t *count)
+{
+	int i = find_opt(cmd, name);
+
+	*count = i >= 0 ? a->opt[i].count : 0;
+	return i >= 0 ? a->opt[i].list : NULL;
+}
+
+int cli_fail(int error)
+{
+	fprintf(stderr, "qvault: %s\n", vault_error_message());
+	return error == VAULT_EVERIFY ? EXIT_VERIFY : EXIT_ERROR;
+}
+
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "qvault: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'qvault %s --help')\n", cmd->name);
+	return EXIT_USAGE;
+}
+
+void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc,
+		      const char **rev)
+{
+	char *at;
+
+	snprintf(buf, size, "%s", spec);
+	at = strrchr(buf, '@');
+	*doc = buf;
+	*rev = NULL;
+	if (at) {
+		*at = '\0';
+		*rev = at + 1;
+	}
+}
+
+void cli_time(char *buf, size_t size, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *cli_revision_json(const vault_revision *rev)
+{
+	json_t *parts = json_array(), *files = json_array();
+	char when[32];
+	size_t i;
+
+	for (i = 0; i < rev->nparts; i++)
+		json_array_append_new(parts, json_string(rev->parts[i]));
+	for (i = 0; i < rev->nfiles; i++) {
+		const vault_file *f = &rev->files[i];
+
+		json_array_append_new(files, json_pack("{s:s, s:s, s:s, s:I, s:s}",
+			"name", f->name, "sha256", f->sha256, "blob", f->blob,
+			"size", (json_int_t)f->size, "mime", f->mime));
+	}
+	cli_time(when, sizeof(when), rev->added_at);
+	return json_pack("{s:s, s:s, s:I, s:s, s:s?, s:o, s:o, s:s, s:s, s:s}",
+		"doc", rev->doc, "rev", rev->rev, "seq", (json_int_t)rev->seq,
+		"type", rev->type, "title", rev->title, "parts", parts,
+		"files", files, "added_by", rev->added_by, "added_at", when,
+		"commit", rev->commit);
+}
+
+json_t *cli_event_json(const vault_event *e)
+{
+	json_t *subjects = json_array();
+	char when[32];
+	size_t i;
+
+	for (i = 0; i < e->nsubjects; i++)
+		json_array_append_new(subjects, json_string(e->subjects[i]));
+	cli_time(when, sizeof(when), e->time);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "commit", e->commit,
+		"time", when, "author", e->author, "op", e->op,
+		"summary", e->summary, "subjects", subjects);
+}
+
+int cli_print_json(json_t *j)
+{
+	int rc = json_dumpf(j, stdout, JSON_SORT_KEYS | JSON_INDENT(2));
+
+	json_decref(j);
+	fputc('\n', stdout);
+	return rc < 0 ? EXIT_ERROR : EXIT_OK;
+}

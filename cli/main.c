@@ -1,0 +1,205 @@
+/*
+ * main.c - the qvault command: global options, the command table, and the
+ * one option parser every command's table drives.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command *const commands[] = {
+	&cli_cmd_init, &cli_cmd_add, &cli_cmd_import, &cli_cmd_show,
+	&cli_cmd_cat, &cli_cmd_list, &cli_cmd_log, &cli_cmd_reindex, NULL
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: qvault [-C DIR] [--version] [--help] COMMAND [ARGS]\n\n"
+		   "The vault is DIR, else $QVAULT_DIR, else the current folder.\n\n"
+		   "Commands:\n");
+	for (i = 0; commands[i]; i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\n'qvault COMMAND --help' describes one command.\n"
+		   "Exit codes: 0 ok, 1 error, 2 usage, 3 verification failed.\n");
+}
+
+static void command_help(const cli_command *cmd)
+{
+	const cli_opt *o;
+
+	printf("usage: qvault %s", cmd->name);
+	for (o = cmd->opts; o && o->name; o++)
+		if (strcmp(o->name, "help") != 0)
+			printf(" [--%s%s%s]%s", o->name, o->arg ? " " : "",
+			       o->arg ? o->arg : "", o->kind == OPT_LIST ? "..." : "");
+	printf("%s%s\n\n%s\n\n", *cmd->synopsis ? " " : "", cmd->synopsis, cmd->summary);
+	for (o = cmd->opts; o && o->name; o++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+			 o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
+			 o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+		printf("  %-24s %s\n", o->short_name ? left : left + 2, o->help);
+	}
+}
+
+static int opt_index(const cli_command *cmd, const char *name, size_t len, char short_name)
+{
+	int i;
+
+	for (i = 0; cmd->opts && cmd->opts[i].name; i++) {
+		const cli_opt *o = &cmd->opts[i];
+
+		if (short_name ? o->short_name == short_name :
+		    (strlen(o->name) == len && strncmp(o->name, name, len) == 0))
+			return i;
+	}
+	return -1;
+}
+
+static int store_value(cli_args *a, const cli_opt *o, int i, const char *value)
+{
+	if (o->kind == OPT_LIST) {
+		const char **grown = realloc(a->opt[i].list,
+					     (a->opt[i].count + 1) * sizeof(char *));
+
+		if (!grown)
+			abort();
+		a->opt[i].list = grown;
+		a->opt[i].list[a->opt[i].count++] = value;
+	} else if (a->opt[i].set && o->kind == OPT_VALUE) {
+		return -1;
+	}
+	a->opt[i].set = 1;
+	a->opt[i].value = value;
+	return 0;
+}
+
+/* Parse argv (after the command name) by the command's table. */
+static int parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
+{
+	int k, only_args = 0;
+
+	for (k = 0; k < argc; k++) {
+		const char *s = argv[k], *value = NULL, *eq;
+		const cli_opt *o;
+		int i;
+
+		if (only_args || s[0] != '-' || s[1] == '\0') {
+			if (a->nargs == cmd->max_args || a->nargs == CLI_ARG_MAX)
+				return cli_usage_error(cmd, "unexpected argument '%s'", s);
+			a->arg[a->nargs++] = s;
+			continue;
+		}
+		if (strcmp(s, "--") == 0) {
+			only_args = 1;
+			continue;
+		}
+		if (s[1] == '-') {
+			eq = strchr(s + 2, '=');
+			i = opt_index(cmd, s + 2, eq ? (size_t)(eq - s - 2) : strlen(s + 2), 0);
+			if (eq)
+				value = eq + 1;
+		} else {
+			if (s[2] != '\0')
+				return cli_usage_error(cmd, "unknown option '%s'", s);
+			i = opt_index(cmd, NULL, 0, s[1]);
+		}
+		if (i < 0)
+			return cli_usage_error(cmd, "unknown option '%s'", s);
+		o = &cmd->opts[i];
+		if (o->kind == OPT_FLAG) {
+			if (value)
+				return cli_usage_error(cmd, "option '--%s' takes no value", o->name);
+			a->opt[i].set = 1;
+			continue;
+		}
+		if (!value) {
+			if (k + 1 == argc)
+				return cli_usage_error(cmd, "option '--%s' needs %s", o->name, o->arg);
+			value = argv[++k];
+		}
+		if (store_value(a, o, i, value) < 0)
+			return cli_usage_error(cmd, "option '--%s' given twice", o->name);
+	}
+	return 0;
+}
+
+static void print_warning(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "qvault: warning: %s\n", message);
+}
+
+static int run(const cli_command *cmd, int argc, char **argv, const char *dir)
+{
+	cli_args a;
+	vault *v = NULL;
+	int rc, i, error;
+
+	memset(&a, 0, sizeof(a));
+	a.vault_dir = dir;
+	if ((rc = parse(&a, cmd, argc, argv)) != 0)
+		goto done;
+	if (cli_opt_flag(cmd, &a, "help")) {
+		command_help(cmd);
+		goto done;
+	}
+	if (a.nargs < cmd->min_args) {
+		rc = cli_usage_error(cmd, "missing %s", cmd->synopsis);
+		goto done;
+	}
+	if (cmd->opens_vault &&
+	    (error = vault_open(&v, dir, print_warning, NULL)) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
+	rc = cmd->run(cmd, &a, v);
+done:
+	vault_free(v);
+	for (i = 0; i < CLI_OPT_MAX; i++)
+		free(a.opt[i].list);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = getenv("QVAULT_DIR");
+	int k = 1;
+	size_t i;
+
+	if (!dir || !*dir)
+		dir = ".";
+	while (k < argc && argv[k][0] == '-') {
+		if (strcmp(argv[k], "--version") == 0) {
+			printf("qvault %s\n", VAULT_VERSION);
+			return EXIT_OK;
+		}
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (strcmp(argv[k], "-C") == 0 && k + 1 < argc) {
+			dir = argv[k + 1];
+			k += 2;
+			continue;
+		}
+		fprintf(stderr, "qvault: unknown option '%s'\n", argv[k]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (k == argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; commands[i]; i++)
+		if (strcmp(commands[i]->name, argv[k]) == 0)
+			return run(commands[i], argc - k - 1, argv + k + 1, dir);
+	fprintf(stderr, "qvault: '%s' is not a qvault command (see 'qvault --help')\n",
+		argv[k]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,52 @@
+/*
+ * common.h - the vault handle, shared by the library's modules.
+ */
+#ifndef VAULT_COMMON_H
+#define VAULT_COMMON_H
+
+#include "config.h"
+#include "detect.h"
+#include "index.h"
+#include "store.h"
+#include "vault.h"
+
+struct vault {
+	char *path;
+	char qdir[4096];        /* <path>/qvault: index, lock */
+	vault_store *store;
+	vault_index *index;
+	vault_detect *detect;   /* loaded on first use */
+	int readonly;
+	int lock_fd;
+	vault_warn_cb warn;
+	void *warn_payload;
+};
+
+/*
+ * Take the vault's write lock (flock on qvault/lock: the kernel drops it
+ * if the holder dies, so it can never go stale), then bring the index up
+ * to date.  VAULT_EDENIED on a read-only vault.
+ */
+int vault__lock(vault *v);
+void vault__unlock(vault *v);
+
+/* Report a warning to the caller's callback, if any. */
+void vault__warn(vault *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The acting person's name and e-mail for commits. */
+int vault__actor(char *name, size_t nsize, char *email, size_t esize);
+
+/* The vault's settings from vault.json at `head`. */
+int vault__config(vault_config *cfg, vault *v, git_commit *head);
+
+/* The libmagic detector, loaded once. */
+int vault__detector(vault_detect **out, vault *v);
+
+/*
+ * Move the branch from `parent` to `commit` and index it; the caller
+ * holds the lock.
+ */
+int vault__publish(vault *v, git_commit *parent, const git_oid *commit);
+
+#endif

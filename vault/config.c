@@ -1,0 +1,106 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "record.h"
+#include "util.h"
+#include "vault.h"
+
+#define PDF "application/pdf"
+#define IMAGES "image/png", "image/jpeg", "image/tiff"
+#define TEXT "text/plain", "text/csv"
+
+/* The allowlists of DESIGN.md and issue #2, one row per document type. */
+static const struct {
+	const char *type;
+	const char *mime[12];
+} defaults[] = {
+	{ "drawing", { PDF, "image/tiff", "image/png", "image/vnd.dxf",
+		       "image/vnd.dwg", "model/step", "model/iges" } },
+	{ "spec", { PDF, TEXT } },
+	{ "fai", { "application/zip" } },
+	{ "coc", { PDF, IMAGES, TEXT } },
+	{ "material-cert", { PDF, IMAGES, TEXT } },
+	{ "inspection-report", { PDF, IMAGES, TEXT } },
+	{ "process-cert", { PDF, IMAGES, TEXT } },
+	{ "other", { PDF, IMAGES, TEXT, "application/zip" } },
+};
+
+int vault_config__default(char **out, size_t *len, const char *id)
+{
+	json_t *root, *allow = json_object();
+	size_t i, j;
+
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		json_t *list = json_array();
+
+		for (j = 0; defaults[i].mime[j]; j++)
+			json_array_append_new(list, json_string(defaults[i].mime[j]));
+		json_object_set_new(allow, defaults[i].type, list);
+	}
+	root = json_pack("{s:s, s:i, s:s, s:o}", "record", "vault",
+			 "format", 1, "id", id, "allow", allow);
+	if (!root || (*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "cannot build vault.json");
+	}
+	json_decref(root);
+	*len = strlen(*out);
+	return 0;
+}
+
+int vault_config__parse(vault_config *cfg, const char *data, size_t len)
+{
+	const char *kind, *id;
+	json_t *root, *allow;
+	json_error_t jerr;
+	int format;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return vault_error__set(VAULT_EINVALID, "vault.json is not valid JSON: %s",
+					jerr.text);
+	if (json_unpack_ex(root, &jerr, 0, "{s:s, s:i, s:s, s:o}", "record", &kind,
+			   "format", &format, "id", &id, "allow", &allow) < 0 ||
+	    strcmp(kind, "vault") != 0 || format != 1 || strlen(id) != 32 ||
+	    !json_is_object(allow)) {
+		json_decref(root);
+		return vault_error__set(VAULT_EINVALID, "vault.json is malformed");
+	}
+	memcpy(cfg->id, id, 33);
+	cfg->allow = json_incref(allow);
+	json_decref(root);
+	return 0;
+}
+
+void vault_config__dispose(vault_config *cfg)
+{
+	json_decref(cfg->allow);
+	cfg->allow = NULL;
+}
+
+int vault_config__check(const vault_config *cfg, const char *type,
+			const char *mime, const char *file)
+{
+	json_t *list = json_object_get(cfg->allow, type), *m;
+	char accepted[512] = "";
+	size_t i, used = 0;
+
+	json_array_foreach(list, i, m) {
+		const char *s = json_string_value(m);
+		int n;
+
+		if (s && strcmp(s, mime) == 0)
+			return 0;
+		n = snprintf(accepted + used, sizeof(accepted) - used, "%s%s",
+			     i ? ", " : "", s ? s : "?");
+		if (n > 0 && (size_t)n < sizeof(accepted) - used)
+			used += (size_t)n;
+	}
+	return vault_error__set(VAULT_EINVALID,
+		"file '%s' is %s, which a %s does not accept (accepted: %s)",
+		file, mime, type, used ? accepted : "nothing");
+}

@@ -1,0 +1,31 @@
+/*
+ * config.h - the vault's own settings, kept in the repository as
+ * vault.json so that every change to them is a commit like any other.
+ */
+#ifndef VAULT_CONFIG_H
+#define VAULT_CONFIG_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+typedef struct {
+	char id[33];   /* random, fixed at init: names the vault in records */
+	json_t *allow; /* type -> [MIME types accepted for it] */
+} vault_config;
+
+/* The vault.json of a new vault with identity `id`, canonical JSON. */
+int vault_config__default(char **out, size_t *len, const char *id);
+
+/* Parse vault.json; `cfg` owns what it holds until _dispose. */
+int vault_config__parse(vault_config *cfg, const char *data, size_t len);
+void vault_config__dispose(vault_config *cfg);
+
+/*
+ * 0 when `mime` is on the allowlist of `type`, else VAULT_EINVALID with a
+ * message naming the file, what it is, and what the type accepts.
+ */
+int vault_config__check(const vault_config *cfg, const char *type,
+			const char *mime, const char *file);
+
+#endif

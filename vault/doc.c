@@ -1,0 +1,604 @@
+/*
+ * doc.c - documents: adding revisions (one or a batch per commit), and
+ * reading them back.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "error.h"
+#include "pack.h"
+#include "record.h"
+#include "util.h"
+
+#define TITLE_MAX 1024
+#define PARTS_MAX 256
+
+/* One revision on its way in. */
+typedef struct {
+	const vault_add_options *opts;
+	size_t index;       /* position in the batch, from 0 */
+	char name[256];     /* stored file name */
+	char rev[VAULT_NAME_MAX + 1];
+	char type[32];
+	unsigned seq;
+} job;
+
+/* What the branch already holds of one document. */
+typedef struct {
+	int exists;
+	char type[32];
+	unsigned max_seq;
+	char last_rev[VAULT_NAME_MAX + 1];
+	git_tree *tree; /* the document's folder, NULL if new */
+} doc_state;
+
+static int check_fields(job *j)
+{
+	const vault_add_options *o = j->opts;
+	size_t i;
+	int error;
+
+	if (!o->path || !*o->path)
+		return vault_error__set(VAULT_EINVALID, "no file given");
+	if ((error = vault_name_check("document number", o->doc)) < 0 ||
+	    (o->rev && (error = vault_name_check("revision", o->rev)) < 0))
+		return error;
+	if (!o->type || !vault_record__type_known(o->type))
+		return vault_error__set(VAULT_EINVALID,
+			"unknown document type '%s' (known: drawing, spec, fai, coc, "
+			"material-cert, inspection-report, process-cert, other)",
+			o->type ? o->type : "");
+	snprintf(j->type, sizeof(j->type), "%s", o->type);
+	if (o->title && (error = vault_record__text_check("title", o->title, TITLE_MAX)) < 0)
+		return error;
+	if (o->nparts > PARTS_MAX)
+		return vault_error__set(VAULT_EINVALID, "more than %d part numbers", PARTS_MAX);
+	for (i = 0; i < o->nparts; i++)
+		if ((error = vault_name_check("part number", o->parts[i])) < 0)
+			return error;
+	if (o->name) {
+		snprintf(j->name, sizeof(j->name), "%s", o->name);
+	} else {
+		const char *slash = strrchr(o->path, '/');
+
+		if (vault__fmt(j->name, sizeof(j->name), "file name", "%s",
+			       slash ? slash + 1 : o->path) < 0)
+			return VAULT_EINVALID;
+	}
+	return vault_record__file_name_check(j->name);
+}
+
+/* Open the file to add: a regular, non-empty file. */
+static int open_source(int *fd, uint64_t *size, const char *path)
+{
+	struct stat st;
+
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ?
+			vault_error__set(VAULT_ENOTFOUND, "file '%s' does not exist", path) :
+			vault_error__errno(VAULT_ERROR, "cannot open '%s'", path);
+	if (fstat(*fd, &st) < 0) {
+		close(*fd);
+		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(*fd);
+		return vault_error__set(VAULT_EINVALID, "'%s' is %s, not a file", path,
+			S_ISDIR(st.st_mode) ? "a folder" : "special");
+	}
+	if (st.st_size == 0) {
+		close(*fd);
+		return vault_error__set(VAULT_EINVALID, "file '%s' is empty", path);
+	}
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static void doc_state_dispose(doc_state *d)
+{
+	git_tree_free(d->tree);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Read what `head` records of document `doc`. */
+static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *doc)
+{
+	char dir[VAULT_PATH_MAX];
+	git_tree_entry *te = NULL;
+	size_t i;
+	int error;
+
+	memset(d, 0, sizeof(*d));
+	vault_record__doc_dir(dir, sizeof(dir), doc);
+	error = git_tree_entry_bypath(&te, root, dir);
+	if (error == GIT_ENOTFOUND)
+		return 0;
+	if (error < 0 || git_tree_lookup(&d->tree, vault_store__repo(v->store),
+					 git_tree_entry_id(te)) < 0) {
+		git_tree_entry_free(te);
+		return vault_error__git(VAULT_ERROR, "cannot read document '%s'", doc);
+	}
+	git_tree_entry_free(te);
+	d->exists = 1;
+	for (i = 0; i < git_tree_entrycount(d->tree); i++) {
+		const char *rev = git_tree_entry_name(git_tree_entry_byindex(d->tree, i));
+		char path[VAULT_PATH_MAX], *data;
+		vault_revision r;
+		size_t len;
+
+		snprintf(path, sizeof(path), "%s/%s", rev, VAULT_RECORD_FILE);
+		if ((error = vault_store__read_path(&data, &len, v->store, d->tree, path)) < 0)
+			return error;
+		error = vault_record__revision_parse(&r, data, len);
+		free(data);
+		if (error < 0)
+			return vault_error__set(error, "record of '%s@%s': %s", doc, rev,
+						vault_error_message());
+		snprintf(d->type, sizeof(d->type), "%s", r.type);
+		if (r.seq > d->max_seq) {
+			d->max_seq = r.seq;
+			snprintf(d->last_rev, sizeof(d->last_rev), "%s", r.rev);
+		}
+		vault_revision_dispose(&r);
+	}
+	return 0;
+}
+
+static int rev_taken(const doc_state *d, const char *rev)
+{
+	return d->tree && git_tree_entry_byname(d->tree, rev) != NULL;
+}
+
+/*
+ * Settle the revision and sequence of jobs[from..to), which all name the
+ * same document, against what the branch holds and against each other.
+ */
+static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root)
+{
+	const char *doc = jobs[0]->opts->doc;
+	doc_state d;
+	size_t i, k;
+	int error;
+
+	if ((error = load_doc_state(&d, v, root, doc)) < 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		job *j = jobs[i];
+
+		if (d.exists && strcmp(d.type, j->type) != 0) {
+			error = vault_error__set(VAULT_EINVALID,
+				"document '%s' is a %s, not a %s", doc, d.type, j->type);
+			goto done;
+		}
+		if (j->opts->rev)
+			snprintf(j->rev, sizeof(j->rev), "%s", j->opts->rev);
+		else if (!d.exists)
+			snprintf(j->rev, sizeof(j->rev), "A");
+		else if ((error = vault_record__next_rev(j->rev, sizeof(j->rev), d.last_rev)) < 0)
+			goto done;
+		if (rev_taken(&d, j->rev)) {
+			error = vault_error__set(VAULT_EEXISTS,
+				"document '%s' already has revision '%s'", doc, j->rev);
+			goto done;
+		}
+		for (k = 0; k < i; k++)
+			if (strcmp(jobs[k]->rev, j->rev) == 0) {
+				error = vault_error__set(VAULT_EEXISTS,
+					"revision '%s@%s' is given twice", doc, j->rev);
+				goto done;
+			}
+		j->seq = ++d.max_seq;
+		snprintf(d.last_rev, sizeof(d.last_rev), "%s", j->rev);
+		snprintf(d.type, sizeof(d.type), "%s", j->type);
+		d.exists = 1;
+	}
+done:
+	doc_state_dispose(&d);
+	return error;
+}
+
+/* ---- streaming one file in --------------------------------------- */
+
+typedef struct {
+	vault *v;
+	const vault_config *cfg;
+	const job *j;
+	EVP_MD_CTX *sha;
+	char mime[128];
+} intake;
+
+static int intake_chunk(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	intake *in = payload;
+
+	if (first) {
+		vault_detect *d;
+		const char *mime;
+		int error;
+
+		if ((error = vault__detector(&d, in->v)) < 0 ||
+		    (error = vault_detect__buffer(&mime, d, buf, len)) < 0)
+			return error;
+		snprintf(in->mime, sizeof(in->mime), "%s", mime);
+		if ((error = vault_config__check(in->cfg, in->j->type, in->mime,
+						 in->j->opts->path)) < 0)
+			return error;
+	}
+	EVP_DigestUpdate(in->sha, buf, len);
+	return 0;
+}
+
+/* Store the job's file; fill `rec` and the blob id. */
+static int store_file(vault_revision *rec, git_oid *blob, vault *v,
+		      const vault_config *cfg, const job *j)
+{
+	intake in = { v, cfg, j, EVP_MD_CTX_new(), "" };
+	unsigned char md[32];
+	uint64_t size;
+	int fd = -1, error;
+
+	if (!in.sha || !EVP_DigestInit_ex(in.sha, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(in.sha);
+		return vault_error__ssl(VAULT_ERROR, "cannot start SHA-256");
+	}
+	if ((error = open_source(&fd, &size, j->opts->path)) < 0)
+		goto done;
+	if ((error = vault_store__write_fd(blob, v->store, fd, size, intake_chunk, &in)) < 0) {
+		if (strstr(vault_error_message(), "while it was being read"))
+			vault_error__set(error, "file '%s' changed while it was being read",
+					 j->opts->path);
+		goto done;
+	}
+	EVP_DigestFinal_ex(in.sha, md, NULL);
+	if ((rec->files = calloc(1, sizeof(vault_file))) == NULL)
+		abort();
+	rec->nfiles = 1;
+	rec->files[0].name = vault__strdup(j->name);
+	rec->files[0].mime = vault__strdup(in.mime);
+	rec->files[0].size = size;
+	vault__hex(rec->files[0].sha256, md, sizeof(md));
+	git_oid_tostr(rec->files[0].blob, sizeof(rec->files[0].blob), blob);
+done:
+	if (fd >= 0)
+		close(fd);
+	EVP_MD_CTX_free(in.sha);
+	return error;
+}
+
+/* ---- adding ---------------------------------------------------------- */
+
+typedef struct {
+	git_tree_update *items;
+	char **paths;
+	size_t count, cap;
+} updates;
+
+static int updates_add(updates *u, const char *path, const git_oid *id)
+{
+	if (u->count == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 16;
+		u->items = realloc(u->items, u->cap * sizeof(*u->items));
+		u->paths = realloc(u->paths, u->cap * sizeof(*u->paths));
+		if (!u->items || !u->paths)
+			abort();
+	}
+	memset(&u->items[u->count], 0, sizeof(git_tree_update));
+	u->paths[u->count] = vault__strdup(path);
+	u->items[u->count].action = GIT_TREE_UPDATE_UPSERT;
+	u->items[u->count].path = u->paths[u->count];
+	u->items[u->count].filemode = GIT_FILEMODE_BLOB;
+	git_oid_cpy(&u->items[u->count].id, id);
+	u->count++;
+	return 0;
+}
+
+static void updates_dispose(updates *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->count; i++)
+		free(u->paths[i]);
+	free(u->paths);
+	free(u->items);
+}
+
+/* Store one job's file and record; queue their tree updates. */
+static int write_job(vault_revision *rec, updates *u, vault *v,
+		     const vault_config *cfg, const job *j, const char *actor,
+		     int64_t now)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json = NULL;
+	git_oid blob, record;
+	size_t len;
+	int error;
+
+	memset(rec, 0, sizeof(*rec));
+	if ((error = store_file(rec, &blob, v, cfg, j)) < 0)
+		return error;
+	rec->doc = vault__strdup(j->opts->doc);
+	rec->rev = vault__strdup(j->rev);
+	rec->type = vault__strdup(j->type);
+	rec->title = vault__strdup(j->opts->title);
+	rec->seq = j->seq;
+	rec->added_by = vault__strdup(actor);
+	rec->added_at = now;
+	if (j->opts->nparts) {
+		size_t i;
+
+		if ((rec->parts = calloc(j->opts->nparts, sizeof(char *))) == NULL)
+			abort();
+		for (i = 0; i < j->opts->nparts; i++)
+			rec->parts[i] = vault__strdup(j->opts->parts[i]);
+		rec->nparts = j->opts->nparts;
+	}
+	if ((error = vault_record__revision_dump(&json, &len, rec)) < 0 ||
+	    (error = vault_store__write_buf(&record, v->store, json, len)) < 0)
+		goto done;
+	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, rec->rev);
+	updates_add(u, path, &record);
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_FILES_DIR "/%s", dir, rec->rev, j->name);
+	updates_add(u, path, &blob);
+done:
+	free(json);
+	return error;
+}
+
+/* libgit2 inserts updates into a sorted vector: presorted input keeps that linear */
+static int cmp_update_path(const void *a, const void *b)
+{
+	return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
+}
+
+static int cmp_job_doc(const void *a, const void *b)
+{
+	const job *x = *(const job *const *)a, *y = *(const job *const *)b;
+	int c = strcmp(x->opts->doc, y->opts->doc);
+
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Prefix the current error with the failing entry of a batch. */
+static int in_entry(int error, size_t n, const job *j)
+{
+	if (n > 1)
+		return vault_error__set(error, "entry %zu: %s", j->index + 1,
+					vault_error_message());
+	return error;
+}
+
+/*
+ * The shared path of add and import: check everything, then write every
+ * file, record and tree, then one commit, then move the branch.  Nothing
+ * is written until every entry has passed the checks that need no reading
+ * of content; a content refusal aborts the pack (batch) or happens before
+ * the first byte is stored (single add).
+ */
+static int add_batch(vault_revision *out, vault *v, const vault_add_options *opts,
+		     size_t n)
+{
+	job *jobs = calloc(n ? n : 1, sizeof(job));
+	job **order = calloc(n ? n : 1, sizeof(job *));
+	vault_revision rec;
+	vault_config cfg = { "", NULL };
+	updates u = { NULL, NULL, 0, 0 };
+	vault_pack *pack = NULL;
+	git_commit *head = NULL;
+	git_tree *root = NULL;
+	char actor[256], email[512], message[512];
+	git_oid commit;
+	int64_t now = (int64_t)time(NULL);
+	size_t i, k;
+	int error;
+
+	if (!jobs || !order)
+		abort();
+	if (n == 0) {
+		error = vault_error__set(VAULT_EINVALID, "nothing to add");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		jobs[i].opts = &opts[i];
+		jobs[i].index = i;
+		order[i] = &jobs[i];
+		if ((error = check_fields(&jobs[i])) < 0) {
+			error = in_entry(error, n, &jobs[i]);
+			goto done;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		int fd;
+		uint64_t size;
+
+		if ((error = open_source(&fd, &size, jobs[i].opts->path)) < 0) {
+			error = in_entry(error, n, &jobs[i]);
+			goto done;
+		}
+		close(fd);
+	}
+	if ((error = vault__actor(actor, sizeof(actor), email, sizeof(email))) < 0 ||
+	    (error = vault__lock(v)) < 0 ||
+	    (error = vault_store__head(&head, v->store)) < 0 ||
+	    (error = vault__config(&cfg, v, head)) < 0)
+		goto done;
+	if (git_commit_tree(&root, head) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+		goto done;
+	}
+	qsort(order, n, sizeof(job *), cmp_job_doc);
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && strcmp(order[k]->opts->doc, order[i]->opts->doc) == 0; k++)
+			;
+		if ((error = plan_doc(order + i, k - i, v, root)) < 0) {
+			error = in_entry(error, n, order[i]);
+			goto done;
+		}
+	}
+	if (n > 1 && (error = vault_pack__begin(&pack, vault_store__repo(v->store))) < 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		if ((error = write_job(&rec, &u, v, &cfg, &jobs[i], actor, now)) < 0) {
+			vault_revision_dispose(&rec);
+			error = in_entry(error, n, &jobs[i]);
+			goto done;
+		}
+		if (out && n == 1)
+			*out = rec;
+		else
+			vault_revision_dispose(&rec);
+	}
+	if (n == 1)
+		snprintf(message, sizeof(message),
+			 "add %s@%s%s%.200s\n\nQvault-Op: add\nQvault-Doc: %s\nQvault-Rev: %s\n",
+			 jobs[0].opts->doc, jobs[0].rev, jobs[0].opts->title ? ": " : "",
+			 jobs[0].opts->title ? jobs[0].opts->title : "",
+			 jobs[0].opts->doc, jobs[0].rev);
+	else
+		snprintf(message, sizeof(message),
+			 "import %zu revisions\n\nQvault-Op: import\n", n);
+	qsort(u.items, u.count, sizeof(*u.items), cmp_update_path);
+	if ((error = vault_store__commit(&commit, v->store, head, u.items, u.count,
+					 actor, email, now, message)) < 0)
+		goto done;
+	if (pack && (error = vault_pack__finish(pack)) < 0)
+		goto done;
+	pack = NULL;
+	if ((error = vault__publish(v, head, &commit)) < 0)
+		goto done;
+	if (out && n == 1)
+		git_oid_tostr(out->commit, sizeof(out->commit), &commit);
+done:
+	if (error < 0 && out && n == 1 && out->doc)
+		vault_revision_dispose(out);
+	if (pack)
+		vault_pack__abort(pack);
+	vault__unlock(v);
+	updates_dispose(&u);
+	vault_config__dispose(&cfg);
+	git_tree_free(root);
+	git_commit_free(head);
+	free(order);
+	free(jobs);
+	return error;
+}
+
+int vault_doc_add(vault_revision *out, vault *v, const vault_add_options *opts)
+{
+	if (out)
+		memset(out, 0, sizeof(*out));
+	return add_batch(out, v, opts, 1);
+}
+
+int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
+		     size_t nentries)
+{
+	int error = add_batch(NULL, v, entries, nentries);
+
+	*count = error < 0 ? 0 : nentries;
+	return error;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+int vault_doc_get(vault_revision *out, vault *v, const char *doc, const char *rev)
+{
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (rev && (error = vault_name_check("revision", rev)) < 0))
+		return error;
+	return vault_index__get(out, v->index, doc, rev);
+}
+
+int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc)
+{
+	int error;
+
+	if ((error = vault_name_check("document number", doc)) < 0)
+		return error;
+	return vault_index__revisions(out, v->index, doc);
+}
+
+int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter *filter)
+{
+	int error;
+
+	if (filter && filter->type && !vault_record__type_known(filter->type))
+		return vault_error__set(VAULT_EINVALID, "unknown document type '%s'",
+					filter->type);
+	if (filter && filter->part &&
+	    (error = vault_name_check("part number", filter->part)) < 0)
+		return error;
+	return vault_index__list(out, v->index, filter);
+}
+
+int vault_log(vault_event_list **out, vault *v, const char *doc)
+{
+	int error;
+
+	if (doc && (error = vault_name_check("document number", doc)) < 0)
+		return error;
+	return vault_index__log(out, v->index, doc);
+}
+
+typedef struct {
+	int fd;
+	EVP_MD_CTX *sha;
+	uint64_t size;
+} outflow;
+
+static int outflow_chunk(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	outflow *o = payload;
+
+	(void)first;
+	EVP_DigestUpdate(o->sha, buf, len);
+	o->size += len;
+	return vault__write_all(o->fd, buf, len);
+}
+
+int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
+{
+	outflow o = { fd, EVP_MD_CTX_new(), 0 };
+	const vault_file *f;
+	unsigned char md[32];
+	char hex[65];
+	git_oid id;
+	int error;
+
+	if (index >= rev->nfiles) {
+		EVP_MD_CTX_free(o.sha);
+		return vault_error__set(VAULT_ENOTFOUND, "'%s@%s' has no file %zu",
+					rev->doc, rev->rev, index + 1);
+	}
+	f = &rev->files[index];
+	if (!o.sha || !EVP_DigestInit_ex(o.sha, EVP_sha256(), NULL) ||
+	    git_oid_fromstr(&id, f->blob) < 0) {
+		EVP_MD_CTX_free(o.sha);
+		return vault_error__set(VAULT_ERROR, "cannot start reading '%s@%s'",
+					rev->doc, rev->rev);
+	}
+	error = vault_store__read_blob(v->store, &id, outflow_chunk, &o);
+	EVP_DigestFinal_ex(o.sha, md, NULL);
+	EVP_MD_CTX_free(o.sha);
+	if (error < 0)
+		return error;
+	vault__hex(hex, md, sizeof(md));
+	if (o.size != f->size || strcmp(hex, f->sha256) != 0)
+		return vault_error__set(VAULT_EVERIFY,
+			"file '%s' of '%s@%s' does not match its recorded SHA-256 (stored %s, recorded %s)",
+			f->name, rev->doc, rev->rev, hex, f->sha256);
+	return 0;
+}

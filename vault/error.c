@@ -1,0 +1,108 @@
+#include "error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <git2.h>
+#include <openssl/err.h>
+
+#include "vault.h"
+
+static _Thread_local char message[1024];
+
+const char *vault_error_message(void)
+{
+	return message[0] ? message : "unknown error";
+}
+
+static void set_v(const char *fmt, va_list ap)
+{
+	vsnprintf(message, sizeof(message), fmt, ap);
+}
+
+/* Append ": detail" to the message, cutting it if it would overflow. */
+static void append(const char *detail)
+{
+	size_t len = strlen(message);
+	const char *nl;
+
+	if (!detail || !*detail)
+		return;
+	snprintf(message + len, sizeof(message) - len, ": %s", detail);
+	/* keep it to one line whatever the library said */
+	if ((nl = strchr(message, '\n')) != NULL)
+		message[nl - message] = '\0';
+}
+
+int vault_error__set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_v(fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int vault_error__git(int code, const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	char detail[512];
+	va_list ap;
+
+	/* format the git error first: set_v() may overwrite it otherwise */
+	snprintf(detail, sizeof(detail), "%s", e && e->message ? e->message : "");
+	va_start(ap, fmt);
+	set_v(fmt, ap);
+	va_end(ap);
+	append(detail);
+	return code;
+}
+
+int vault_error__errno(int code, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_v(fmt, ap);
+	va_end(ap);
+	append(strerror(saved));
+	return code;
+}
+
+int vault_error__ssl(int code, const char *fmt, ...)
+{
+	unsigned long e = ERR_get_error();
+	char detail[256] = "";
+	va_list ap;
+
+	if (e)
+		ERR_error_string_n(e, detail, sizeof(detail));
+	ERR_clear_error();
+	va_start(ap, fmt);
+	set_v(fmt, ap);
+	va_end(ap);
+	append(detail);
+	return code;
+}
+
+int vault_error__from_git(int git_error)
+{
+	switch (git_error) {
+	case 0:
+		return 0;
+	case GIT_ENOTFOUND:
+		return VAULT_ENOTFOUND;
+	case GIT_EEXISTS:
+		return VAULT_EEXISTS;
+	case GIT_ELOCKED:
+		return VAULT_ELOCKED;
+	case GIT_EINVALID:
+	case GIT_EINVALIDSPEC:
+		return VAULT_EINVALID;
+	default:
+		return VAULT_ERROR;
+	}
+}

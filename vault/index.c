@@ -1,0 +1,737 @@
+#include "index.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "record.h"
+#include "util.h"
+
+/* schemas/index.sql, embedded at build time */
+extern const char vault_schema_sql[];
+
+struct vault_index {
+	sqlite3 *db;
+	sqlite3_stmt *ins_rev, *ins_file, *ins_part, *ins_event, *ins_subject;
+};
+
+static int db_error(vault_index *idx, const char *what)
+{
+	int code = sqlite3_errcode(idx->db);
+	int ours = (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) ?
+		VAULT_EVERIFY : VAULT_ERROR;
+
+	return vault_error__set(ours, "index: %s: %s", what, sqlite3_errmsg(idx->db));
+}
+
+static int exec(vault_index *idx, const char *sql)
+{
+	if (sqlite3_exec(idx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(idx, sql);
+	return 0;
+}
+
+static int prepare(vault_index *idx, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v3(idx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	return 0;
+}
+
+static int user_version(int *out, vault_index *idx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(idx->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "cannot read the schema version");
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_error(idx, "cannot read the schema version");
+	return 0;
+}
+
+/* Create the schema, or upgrade it in place, in one transaction. */
+static int migrate(vault_index *idx)
+{
+	int version, error;
+
+	if ((error = user_version(&version, idx)) < 0)
+		return error;
+	if (version == VAULT_INDEX_VERSION)
+		return 0;
+	if (version > VAULT_INDEX_VERSION)
+		return vault_error__set(VAULT_ERROR,
+			"index: version %d is newer than this qvault's %d",
+			version, VAULT_INDEX_VERSION);
+	if ((error = exec(idx, "BEGIN IMMEDIATE")) < 0)
+		return error;
+	/* re-read under the write lock: another process may have won */
+	if ((error = user_version(&version, idx)) < 0)
+		goto fail;
+	if (version == 0 && (error = exec(idx, vault_schema_sql)) < 0)
+		goto fail;
+	/* upgrades from version N to N+1 go here, in order */
+	if ((error = exec(idx, "PRAGMA user_version = 1")) < 0 ||
+	    (error = exec(idx, "COMMIT")) < 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
+	return error;
+}
+
+int vault_index__open(vault_index **out, const char *path, int readonly)
+{
+	vault_index *idx = calloc(1, sizeof(*idx));
+	char uri[4200];
+	int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, error;
+
+	if (!idx)
+		abort();
+	if (readonly) {
+		/* a read-only vault: SQLite may not even create its -shm file */
+		if ((error = vault__fmt(uri, sizeof(uri), "index path",
+					"file:%s?immutable=1", path)) < 0)
+			goto fail;
+		flags |= SQLITE_OPEN_READONLY;
+	} else {
+		if ((error = vault__fmt(uri, sizeof(uri), "index path", "file:%s", path)) < 0)
+			goto fail;
+		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	}
+	if (sqlite3_open_v2(uri, &idx->db, flags, NULL) != SQLITE_OK) {
+		error = vault_error__set(VAULT_ERROR, "cannot open the index '%s': %s",
+			path, idx->db ? sqlite3_errmsg(idx->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(idx->db, 0);
+	sqlite3_busy_timeout(idx->db, 30000);
+	if (!readonly &&
+	    ((error = exec(idx, "PRAGMA journal_mode = WAL")) < 0 ||
+	     (error = exec(idx, "PRAGMA synchronous = FULL")) < 0))
+		goto fail;
+	if ((error = exec(idx, "PRAGMA foreign_keys = ON")) < 0)
+		goto fail;
+	if (readonly) {
+		int version;
+
+		if ((error = user_version(&version, idx)) < 0)
+			goto fail;
+		if (version != VAULT_INDEX_VERSION) {
+			error = vault_error__set(VAULT_ERROR,
+				"index: version %d needs an upgrade, but the vault is read-only",
+				version);
+			goto fail;
+		}
+	} else if ((error = migrate(idx)) < 0) {
+		goto fail;
+	}
+	*out = idx;
+	return 0;
+fail:
+	vault_index__free(idx);
+	return error;
+}
+
+void vault_index__free(vault_index *idx)
+{
+	if (!idx)
+		return;
+	sqlite3_finalize(idx->ins_rev);
+	sqlite3_finalize(idx->ins_file);
+	sqlite3_finalize(idx->ins_part);
+	sqlite3_finalize(idx->ins_event);
+	sqlite3_finalize(idx->ins_subject);
+	sqlite3_close(idx->db);
+	free(idx);
+}
+
+int vault_index__reflects(char out[41], vault_index *idx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(idx->db, "SELECT value FROM meta WHERE key = 'commit'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "cannot read the indexed commit");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 40)
+		memcpy(out, sqlite3_column_text(st, 0), 41);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(idx, "cannot read the indexed commit");
+	return 0;
+}
+
+/* ---- applying commits ---------------------------------------------- */
+
+typedef struct {
+	vault_index *idx;
+	vault_store *store;
+	sqlite3_int64 event;
+} apply_ctx;
+
+static int step_done(vault_index *idx, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_error(idx, what);
+	return 0;
+}
+
+/* Record the revision whose folder is `dir` (holding record.json). */
+static int index_revision(apply_ctx *ctx, const git_tree *dir, const char *path,
+			  const git_oid *commit)
+{
+	vault_index *idx = ctx->idx;
+	vault_revision rev;
+	git_tree_entry *files = NULL;
+	git_tree *ftree = NULL;
+	char *data = NULL, hex[41];
+	sqlite3_int64 id;
+	size_t len, i;
+	int error;
+
+	if ((error = vault_store__read_path(&data, &len, ctx->store, dir,
+					    VAULT_RECORD_FILE)) < 0)
+		return error;
+	error = vault_record__revision_parse(&rev, data, len);
+	free(data);
+	if (error < 0)
+		return vault_error__set(error, "%s: %s", path, vault_error_message());
+	if (git_tree_entry_bypath(&files, dir, VAULT_FILES_DIR) < 0 ||
+	    git_tree_lookup(&ftree, git_tree_owner(dir), git_tree_entry_id(files)) < 0) {
+		error = vault_error__set(VAULT_EVERIFY, "%s: has no files", path);
+		goto done;
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	sqlite3_bind_text(idx->ins_rev, 1, rev.doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 2, rev.rev, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(idx->ins_rev, 3, rev.seq);
+	sqlite3_bind_text(idx->ins_rev, 4, rev.type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 5, rev.title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 6, rev.added_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(idx->ins_rev, 7, rev.added_at);
+	sqlite3_bind_text(idx->ins_rev, 8, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(idx->ins_rev) != SQLITE_DONE) {
+		error = sqlite3_errcode(idx->db) == SQLITE_CONSTRAINT ?
+			vault_error__set(VAULT_EVERIFY,
+				"%s: revision '%s@%s' is recorded twice; records are never rewritten",
+				path, rev.doc, rev.rev) :
+			db_error(idx, "cannot record a revision");
+		sqlite3_reset(idx->ins_rev);
+		goto done;
+	}
+	sqlite3_reset(idx->ins_rev);
+	id = sqlite3_last_insert_rowid(idx->db);
+	for (i = 0; i < rev.nfiles; i++) {
+		const vault_file *f = &rev.files[i];
+		const git_tree_entry *te = git_tree_entry_byname(ftree, f->name);
+		char blob[41];
+
+		if (!te || git_tree_entry_type(te) != GIT_OBJECT_BLOB) {
+			error = vault_error__set(VAULT_EVERIFY, "%s: file '%s' is missing",
+						 path, f->name);
+			goto done;
+		}
+		git_oid_tostr(blob, sizeof(blob), git_tree_entry_id(te));
+		sqlite3_bind_int64(idx->ins_file, 1, id);
+		sqlite3_bind_int64(idx->ins_file, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(idx->ins_file, 3, f->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(idx->ins_file, 4, f->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(idx->ins_file, 5, blob, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(idx->ins_file, 6, (sqlite3_int64)f->size);
+		sqlite3_bind_text(idx->ins_file, 7, f->mime, -1, SQLITE_STATIC);
+		if ((error = step_done(idx, idx->ins_file, "cannot record a file")) < 0)
+			goto done;
+	}
+	for (i = 0; i < rev.nparts; i++) {
+		sqlite3_bind_int64(idx->ins_part, 1, id);
+		sqlite3_bind_int64(idx->ins_part, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(idx->ins_part, 3, rev.parts[i], -1, SQLITE_STATIC);
+		if ((error = step_done(idx, idx->ins_part, "cannot record a part")) < 0)
+			goto done;
+	}
+	sqlite3_bind_int64(idx->ins_subject, 1, ctx->event);
+	sqlite3_bind_text(idx->ins_subject, 2, rev.doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_subject, 3, rev.rev, -1, SQLITE_STATIC);
+	error = step_done(idx, idx->ins_subject, "cannot record an event");
+done:
+	git_tree_free(ftree);
+	git_tree_entry_free(files);
+	vault_revision_dispose(&rev);
+	return error;
+}
+
+/*
+ * Visit what `new` adds or changes relative to `old` (either may be
+ * NULL), descending only into subtrees whose ids differ: a commit that
+ * adds one document costs a handful of tree reads, not a walk of the
+ * vault.  Each revision folder found is indexed.
+ */
+static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new,
+			char *path, size_t plen, const git_oid *commit)
+{
+	git_repository *repo = git_tree_owner(new);
+	size_t i, n = git_tree_entrycount(new);
+	int error = 0;
+
+	if (git_tree_entry_byname(new, VAULT_RECORD_FILE) &&
+	    (!old || !git_oid_equal(git_tree_id(old), git_tree_id(new)))) {
+		const git_tree_entry *a = git_tree_entry_byname(new, VAULT_RECORD_FILE);
+		const git_tree_entry *b = old ? git_tree_entry_byname(old, VAULT_RECORD_FILE) : NULL;
+
+		if (!b || !git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
+			return index_revision(ctx, new, path, commit);
+		return 0;
+	}
+	for (i = 0; i < n && !error; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(new, i);
+		const git_tree_entry *o = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
+		git_tree *sub_new = NULL, *sub_old = NULL;
+		size_t nlen;
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			continue;
+		if (o && git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(e)))
+			continue;
+		nlen = plen + 1 + strlen(git_tree_entry_name(e));
+		if (nlen >= VAULT_PATH_MAX)
+			return vault_error__set(VAULT_EVERIFY, "path under '%s' is too long", path);
+		snprintf(path + plen, VAULT_PATH_MAX - plen, "%s%s", plen ? "/" : "",
+			 git_tree_entry_name(e));
+		if (git_tree_lookup(&sub_new, repo, git_tree_entry_id(e)) < 0 ||
+		    (o && git_tree_entry_type(o) == GIT_OBJECT_TREE &&
+		     git_tree_lookup(&sub_old, repo, git_tree_entry_id(o)) < 0))
+			error = vault_error__git(VAULT_EVERIFY, "cannot read tree '%s'", path);
+		else
+			error = walk_changes(ctx, sub_old, sub_new, path,
+					     plen ? nlen : nlen - 1, commit);
+		git_tree_free(sub_new);
+		git_tree_free(sub_old);
+		path[plen] = '\0';
+	}
+	return error;
+}
+
+/* The value of trailer `key` in a commit message, malloc'd, or NULL. */
+static char *trailer(const char *message, const char *key)
+{
+	git_message_trailer_array arr;
+	char *value = NULL;
+	size_t i;
+
+	if (git_message_trailers(&arr, message) < 0)
+		return NULL;
+	for (i = 0; i < arr.count && !value; i++)
+		if (strcmp(arr.trailers[i].key, key) == 0)
+			value = vault__strdup(arr.trailers[i].value);
+	git_message_trailer_array_free(&arr);
+	return value;
+}
+
+static int apply_commit(apply_ctx *ctx, git_commit *c)
+{
+	vault_index *idx = ctx->idx;
+	const git_signature *author = git_commit_author(c);
+	git_commit *parent = NULL;
+	git_tree *old = NULL, *new = NULL;
+	char hex[41], path[VAULT_PATH_MAX] = "";
+	char *op = trailer(git_commit_message(c), "Qvault-Op");
+	int error;
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+	sqlite3_bind_text(idx->ins_event, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(idx->ins_event, 2, author->when.time);
+	sqlite3_bind_text(idx->ins_event, 3, author->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_event, 4, op ? op : "unknown", -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_event, 5, git_commit_summary(c), -1, SQLITE_STATIC);
+	error = step_done(idx, idx->ins_event, "cannot record an event");
+	free(op);
+	if (error < 0)
+		return error;
+	ctx->event = sqlite3_last_insert_rowid(idx->db);
+	if (git_commit_tree(&new, c) < 0 ||
+	    (git_commit_parentcount(c) > 0 &&
+	     (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&old, parent) < 0))) {
+		error = vault_error__git(VAULT_EVERIFY, "cannot read commit %s", hex);
+		goto done;
+	}
+	error = walk_changes(ctx, old, new, path, 0, git_commit_id(c));
+done:
+	git_tree_free(old);
+	git_tree_free(new);
+	git_commit_free(parent);
+	return error;
+}
+
+static int prepare_inserts(vault_index *idx)
+{
+	if (idx->ins_rev)
+		return 0;
+	return prepare(idx, &idx->ins_rev,
+		"INSERT INTO revisions (doc, rev, seq, type, title, added_by, added_at, commit_id)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") < 0 ||
+	       prepare(idx, &idx->ins_file,
+		"INSERT INTO files (revision, pos, name, sha256, blob, size, mime)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") < 0 ||
+	       prepare(idx, &idx->ins_part,
+		"INSERT INTO parts (revision, pos, part) VALUES (?1, ?2, ?3)") < 0 ||
+	       prepare(idx, &idx->ins_event,
+		"INSERT INTO events (commit_id, time, author, op, summary)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)") < 0 ||
+	       prepare(idx, &idx->ins_subject,
+		"INSERT OR IGNORE INTO event_subjects (event, doc, rev) VALUES (?1, ?2, ?3)") < 0
+	       ? VAULT_ERROR : 0;
+}
+
+static int set_reflects(vault_index *idx, const git_oid *head)
+{
+	sqlite3_stmt *st;
+	char hex[41];
+	int error;
+
+	git_oid_tostr(hex, sizeof(hex), head);
+	if (sqlite3_prepare_v2(idx->db,
+		"INSERT OR REPLACE INTO meta (key, value) VALUES ('commit', ?1)",
+		-1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	error = step_done(idx, st, "cannot record the indexed commit");
+	sqlite3_finalize(st);
+	return error;
+}
+
+int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
+{
+	git_commit *head_commit = NULL;
+	git_oid head_id, *head = &head_id;
+	git_repository *repo = vault_store__repo(s);
+	apply_ctx ctx = { idx, s, 0 };
+	git_revwalk *walk = NULL;
+	char reflects[41];
+	git_oid base, id;
+	int error;
+
+	if ((error = prepare_inserts(idx)) < 0 ||
+	    (error = exec(idx, "BEGIN IMMEDIATE")) < 0)
+		return error;
+	/* under the write lock: another process may have caught up already */
+	if ((error = vault_index__reflects(reflects, idx)) < 0 ||
+	    (error = vault_store__head(&head_commit, s)) < 0)
+		goto fail;
+	git_oid_cpy(&head_id, git_commit_id(head_commit));
+	git_commit_free(head_commit);
+	if (!full && *reflects && git_oid_fromstr(&base, reflects) == 0) {
+		if (git_oid_equal(&base, head))
+			return exec(idx, "COMMIT");
+		if (git_graph_descendant_of(repo, head, &base) != 1)
+			full = 1;
+	} else {
+		full = 1;
+	}
+	if (full && (error = exec(idx,
+		"DELETE FROM event_subjects; DELETE FROM events; DELETE FROM parts;"
+		" DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;")) < 0)
+		goto fail;
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, head) < 0 ||
+	    (!full && git_revwalk_hide(walk, &base) < 0)) {
+		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
+		goto fail;
+	}
+	while ((error = git_revwalk_next(&id, walk)) == 0) {
+		git_commit *c;
+
+		if (git_commit_lookup(&c, repo, &id) < 0) {
+			error = vault_error__git(VAULT_EVERIFY, "cannot read commit %s",
+						 git_oid_tostr_s(&id));
+			goto fail;
+		}
+		error = apply_commit(&ctx, c);
+		git_commit_free(c);
+		if (error < 0)
+			goto fail;
+	}
+	if (error != GIT_ITEROVER) {
+		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
+		goto fail;
+	}
+	git_revwalk_free(walk);
+	if ((error = set_reflects(idx, head)) < 0 || (error = exec(idx, "COMMIT")) < 0)
+		goto fail_nowalk;
+	return 0;
+fail:
+	git_revwalk_free(walk);
+fail_nowalk:
+	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
+	return error;
+}
+
+/* ---- queries --------------------------------------------------------- */
+
+#define REV_COLUMNS "r.id, r.doc, r.rev, r.seq, r.type, r.title, r.added_by, r.added_at, r.commit_id"
+
+static char *column_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? vault__strdup((const char *)t) : NULL;
+}
+
+/* Fill `rev` from a row of REV_COLUMNS, with its files and parts. */
+static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *row)
+{
+	sqlite3_int64 id = sqlite3_column_int64(row, 0);
+	sqlite3_stmt *st;
+	size_t n;
+	int rc;
+
+	memset(rev, 0, sizeof(*rev));
+	rev->doc = column_dup(row, 1);
+	rev->rev = column_dup(row, 2);
+	rev->seq = (unsigned)sqlite3_column_int64(row, 3);
+	rev->type = column_dup(row, 4);
+	rev->title = column_dup(row, 5);
+	rev->added_by = column_dup(row, 6);
+	rev->added_at = sqlite3_column_int64(row, 7);
+	snprintf(rev->commit, sizeof(rev->commit), "%s",
+		 (const char *)sqlite3_column_text(row, 8));
+
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT name, sha256, blob, size, mime FROM files WHERE revision = ?1 ORDER BY pos",
+		-1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_int64(st, 1, id);
+	for (n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+		vault_file *f;
+
+		if ((rev->files = realloc(rev->files, (n + 1) * sizeof(vault_file))) == NULL)
+			abort();
+		f = &rev->files[n];
+		memset(f, 0, sizeof(*f));
+		f->name = column_dup(st, 0);
+		snprintf(f->sha256, sizeof(f->sha256), "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(f->blob, sizeof(f->blob), "%s", (const char *)sqlite3_column_text(st, 2));
+		f->size = (uint64_t)sqlite3_column_int64(st, 3);
+		f->mime = column_dup(st, 4);
+		rev->nfiles = n + 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(idx, "cannot read files");
+
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT part FROM parts WHERE revision = ?1 ORDER BY pos", -1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_int64(st, 1, id);
+	for (n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+		if ((rev->parts = realloc(rev->parts, (n + 1) * sizeof(char *))) == NULL)
+			abort();
+		rev->parts[n] = column_dup(st, 0);
+		rev->nparts = n + 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(idx, "cannot read parts");
+	return 0;
+}
+
+/* Run `st` (bound already) and collect every row as a revision. */
+static int collect(vault_revision_list **out, vault_index *idx, sqlite3_stmt *st)
+{
+	vault_revision_list *list = calloc(1, sizeof(*list));
+	size_t cap = 0;
+	int rc, error = 0;
+
+	if (!list)
+		abort();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (list->count == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((list->items = realloc(list->items, cap * sizeof(vault_revision))) == NULL)
+				abort();
+		}
+		error = load_revision(&list->items[list->count], idx, st);
+		list->count++;
+		if (error < 0)
+			break;
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = db_error(idx, "query failed");
+	if (error < 0) {
+		vault_revision_list_free(list);
+		return error;
+	}
+	*out = list;
+	return 0;
+}
+
+int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
+		     const char *rev)
+{
+	vault_revision_list *list = NULL;
+	sqlite3_stmt *st;
+	int error;
+
+	if (sqlite3_prepare_v2(idx->db, rev ?
+		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 AND r.rev = ?2" :
+		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 ORDER BY r.seq DESC LIMIT 1",
+		-1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	if (rev)
+		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+	error = collect(&list, idx, st);
+	sqlite3_finalize(st);
+	if (error < 0)
+		return error;
+	if (list->count == 0) {
+		vault_revision_list_free(list);
+		if (rev && vault_index__get(out, idx, doc, NULL) == 0) {
+			vault_revision_dispose(out);
+			return vault_error__set(VAULT_ENOTFOUND,
+				"document '%s' has no revision '%s'", doc, rev);
+		}
+		return vault_error__set(VAULT_ENOTFOUND, "no document '%s'", doc);
+	}
+	*out = list->items[0];
+	list->count = 0;
+	vault_revision_list_free(list);
+	return 0;
+}
+
+int vault_index__revisions(vault_revision_list **out, vault_index *idx,
+			   const char *doc)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 ORDER BY r.seq",
+		-1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	error = collect(out, idx, st);
+	sqlite3_finalize(st);
+	if (error == 0 && (*out)->count == 0) {
+		vault_revision_list_free(*out);
+		*out = NULL;
+		return vault_error__set(VAULT_ENOTFOUND, "no document '%s'", doc);
+	}
+	return error;
+}
+
+int vault_index__list(vault_revision_list **out, vault_index *idx,
+		      const vault_list_filter *filter)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT " REV_COLUMNS " FROM revisions r"
+		" WHERE r.seq = (SELECT max(seq) FROM revisions WHERE doc = r.doc)"
+		" AND (?1 IS NULL OR r.type = ?1)"
+		" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM parts p WHERE p.revision = r.id AND p.part = ?2))"
+		" ORDER BY r.doc",
+		-1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, filter ? filter->type : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, filter ? filter->part : NULL, -1, SQLITE_STATIC);
+	error = collect(out, idx, st);
+	sqlite3_finalize(st);
+	return error;
+}
+
+int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc)
+{
+	vault_event_list *list = calloc(1, sizeof(*list));
+	sqlite3_stmt *st, *subj;
+	size_t cap = 0;
+	int rc, error = 0;
+
+	if (!list)
+		abort();
+	if (sqlite3_prepare_v2(idx->db, doc ?
+		"SELECT e.seq, e.commit_id, e.time, e.author, e.op, e.summary FROM events e"
+		" WHERE e.seq IN (SELECT event FROM event_subjects WHERE doc = ?1) ORDER BY e.seq" :
+		"SELECT e.seq, e.commit_id, e.time, e.author, e.op, e.summary FROM events e ORDER BY e.seq",
+		-1, &st, NULL) != SQLITE_OK) {
+		free(list);
+		return db_error(idx, "prepare");
+	}
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT doc || '@' || rev FROM event_subjects WHERE event = ?1 ORDER BY doc, rev",
+		-1, &subj, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		free(list);
+		return db_error(idx, "prepare");
+	}
+	if (doc)
+		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vault_event *e;
+		size_t n = 0;
+
+		if (list->count == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((list->items = realloc(list->items, cap * sizeof(vault_event))) == NULL)
+				abort();
+		}
+		e = &list->items[list->count++];
+		memset(e, 0, sizeof(*e));
+		snprintf(e->commit, sizeof(e->commit), "%s", (const char *)sqlite3_column_text(st, 1));
+		e->time = sqlite3_column_int64(st, 2);
+		e->author = column_dup(st, 3);
+		e->op = column_dup(st, 4);
+		e->summary = column_dup(st, 5);
+		sqlite3_bind_int64(subj, 1, sqlite3_column_int64(st, 0));
+		while (sqlite3_step(subj) == SQLITE_ROW) {
+			if ((e->subjects = realloc(e->subjects, (n + 1) * sizeof(char *))) == NULL)
+				abort();
+			e->subjects[n++] = column_dup(subj, 0);
+		}
+		e->nsubjects = n;
+		sqlite3_reset(subj);
+	}
+	if (rc != SQLITE_DONE)
+		error = db_error(idx, "cannot read the log");
+	sqlite3_finalize(st);
+	sqlite3_finalize(subj);
+	if (error < 0) {
+		vault_event_list_free(list);
+		return error;
+	}
+	*out = list;
+	return 0;
+}
+
+void vault_event_list_free(vault_event_list *list)
+{
+	size_t i, j;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++) {
+		vault_event *e = &list->items[i];
+
+		free(e->author);
+		free(e->op);
+		free(e->summary);
+		for (j = 0; j < e->nsubjects; j++)
+			free(e->subjects[j]);
+		free(e->subjects);
+	}
+	free(list->items);
+	free(list);
+}

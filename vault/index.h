@@ -1,0 +1,46 @@
+/*
+ * index.h - the SQLite traceability index, derived from the repository.
+ *
+ * WAL, synchronous=FULL, every write in BEGIN IMMEDIATE.  The index
+ * records the commit it reflects; catching up applies each newer commit
+ * in order, so a crash between a commit and its index update heals on the
+ * next open.
+ */
+#ifndef VAULT_INDEX_H
+#define VAULT_INDEX_H
+
+#include "store.h"
+#include "vault.h"
+
+#define VAULT_INDEX_VERSION 1
+
+typedef struct vault_index vault_index;
+
+/*
+ * Open (creating or upgrading) the index at `path`.  `readonly` opens an
+ * existing index without writing to it at all.  VAULT_EVERIFY means the
+ * file is not a usable index: the caller may delete and rebuild it.
+ */
+int vault_index__open(vault_index **out, const char *path, int readonly);
+void vault_index__free(vault_index *idx);
+
+/* The commit the index reflects, or "" for none. */
+int vault_index__reflects(char out[41], vault_index *idx);
+
+/*
+ * Bring the index to the branch's head, read under the index's write
+ * lock: apply every commit after the one it reflects, or rebuild from
+ * scratch when that commit is not an ancestor of the head (or `full` is
+ * set).  One transaction, so readers see the old state or the new.
+ */
+int vault_index__catch_up(vault_index *idx, vault_store *s, int full);
+
+int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
+		     const char *rev);
+int vault_index__revisions(vault_revision_list **out, vault_index *idx,
+			   const char *doc);
+int vault_index__list(vault_revision_list **out, vault_index *idx,
+		      const vault_list_filter *filter);
+int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc);
+
+#endif

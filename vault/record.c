@@ -1,0 +1,380 @@
+#include "record.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/sha.h>
+
+#include "error.h"
+#include "util.h"
+
+const char *const vault_doc_types[] = {
+	"drawing", "spec", "fai", "coc", "material-cert",
+	"inspection-report", "process-cert", "other", NULL
+};
+
+int vault_record__type_known(const char *type)
+{
+	size_t i;
+
+	for (i = 0; vault_doc_types[i]; i++)
+		if (strcmp(type, vault_doc_types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A printable rendering of a possibly hostile name for an error message. */
+static const char *shown(char *buf, size_t size, const char *s)
+{
+	size_t i, o = 0;
+
+	for (i = 0; s[i] && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			buf[o++] = (char)c;
+		} else {
+			snprintf(buf + o, size - o, "\\x%02x", c);
+			o += 4;
+		}
+	}
+	if (s[i])
+		buf[o++] = '.', buf[o++] = '.', buf[o++] = '.';
+	buf[o] = '\0';
+	return buf;
+}
+
+int vault_name_check(const char *what, const char *name)
+{
+	char show[64];
+	size_t len, i;
+
+	if (!name || !*name)
+		return vault_error__set(VAULT_EINVALID, "%s is empty", what);
+	shown(show, sizeof(show), name);
+	len = strlen(name);
+	if (len > VAULT_NAME_MAX)
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' is longer than %d bytes", what, show,
+			VAULT_NAME_MAX);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return vault_error__set(VAULT_EINVALID,
+				"%s '%s' contains a control character", what, show);
+		if (c == '/' || c == '\\')
+			return vault_error__set(VAULT_EINVALID,
+				"%s '%s' contains '%c'", what, show, c);
+		if (!isalnum(c) && !strchr("._-+", c))
+			return vault_error__set(VAULT_EINVALID,
+				"%s '%s' contains '%s', allowed are letters, digits and . _ - +",
+				what, show, c < 0x80 ? (char[]){ (char)c, 0 } : "non-ASCII");
+	}
+	if (strstr(name, ".."))
+		return vault_error__set(VAULT_EINVALID, "%s '%s' contains '..'",
+					what, show);
+	if (!isalnum((unsigned char)name[0]))
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' must start with a letter or digit", what, show);
+	return 0;
+}
+
+int vault_record__file_name_check(const char *name)
+{
+	char show[64];
+
+	if (!name || !*name)
+		return vault_error__set(VAULT_EINVALID, "file name is empty");
+	shown(show, sizeof(show), name);
+	if (strlen(name) > 255)
+		return vault_error__set(VAULT_EINVALID,
+			"file name '%s' is longer than 255 bytes", show);
+	if (!vault__text_ok(name))
+		return vault_error__set(VAULT_EINVALID,
+			"file name '%s' is not UTF-8 text without control characters",
+			show);
+	if (strchr(name, '/') || strchr(name, '\\'))
+		return vault_error__set(VAULT_EINVALID,
+			"file name '%s' contains a path separator", show);
+	if (name[0] == '.')
+		return vault_error__set(VAULT_EINVALID,
+			"file name '%s' starts with '.'", show);
+	return 0;
+}
+
+int vault_record__text_check(const char *what, const char *text, size_t max)
+{
+	if (strlen(text) > max)
+		return vault_error__set(VAULT_EINVALID,
+			"%s is longer than %zu bytes", what, max);
+	if (!vault__text_ok(text))
+		return vault_error__set(VAULT_EINVALID,
+			"%s is not UTF-8 text without control characters", what);
+	return 0;
+}
+
+void vault_record__doc_dir(char *buf, size_t size, const char *doc)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char hex[5];
+
+	SHA256((const unsigned char *)doc, strlen(doc), md);
+	vault__hex(hex, md, 2);
+	/* doc is at most VAULT_NAME_MAX bytes: this always fits VAULT_PATH_MAX */
+	snprintf(buf, size, "docs/%.2s/%.2s/%s", hex, hex + 2, doc);
+}
+
+int vault_record__revision_dump(char **out, size_t *len,
+				const vault_revision *rev)
+{
+	json_t *root, *parts, *files;
+	char when[32];
+	size_t i;
+
+	vault__iso8601(when, sizeof(when), rev->added_at);
+	parts = json_array();
+	for (i = 0; i < rev->nparts; i++)
+		json_array_append_new(parts, json_string(rev->parts[i]));
+	files = json_array();
+	for (i = 0; i < rev->nfiles; i++) {
+		const vault_file *f = &rev->files[i];
+
+		json_array_append_new(files, json_pack("{s:s, s:s, s:I, s:s}",
+			"name", f->name, "sha256", f->sha256,
+			"size", (json_int_t)f->size, "mime", f->mime));
+	}
+	root = json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:s}",
+		"record", "revision", "format", 1,
+		"doc", rev->doc, "rev", rev->rev, "seq", (json_int_t)rev->seq,
+		"type", rev->type, "parts", parts, "files", files,
+		"added_by", rev->added_by, "added_at", when);
+	if (!root)
+		return vault_error__set(VAULT_ERROR, "cannot build record");
+	if (rev->title)
+		json_object_set_new(root, "title", json_string(rev->title));
+	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
+	json_decref(root);
+	if (!*out)
+		return vault_error__set(VAULT_ERROR, "cannot serialize record");
+	/* canonical form ends with a newline, as text files should */
+	*len = strlen(*out);
+	{
+		char *grown = realloc(*out, *len + 2);
+
+		if (!grown)
+			abort();
+		grown[(*len)++] = '\n';
+		grown[*len] = '\0';
+		*out = grown;
+	}
+	return 0;
+}
+
+static int parse_time(int64_t *out, const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return -1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+static int is_sha256_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!s[i] || !strchr("0123456789abcdef", s[i]))
+			return 0;
+	return s[64] == '\0';
+}
+
+static int parse_files(vault_revision *rev, json_t *files)
+{
+	size_t i;
+	json_t *f;
+
+	if (!json_is_array(files) || json_array_size(files) == 0)
+		return vault_error__set(VAULT_EINVALID, "record has no files");
+	rev->files = calloc(json_array_size(files), sizeof(vault_file));
+	if (!rev->files)
+		abort();
+	json_array_foreach(files, i, f) {
+		const char *name, *sha, *mime;
+		json_int_t size;
+		vault_file *vf = &rev->files[i];
+
+		if (json_unpack(f, "{s:s, s:s, s:I, s:s}", "name", &name,
+				"sha256", &sha, "size", &size, "mime", &mime) < 0 ||
+		    size < 0 || !is_sha256_hex(sha))
+			return vault_error__set(VAULT_EINVALID,
+						"record file %zu is malformed", i + 1);
+		if (vault_record__file_name_check(name) < 0)
+			return VAULT_EINVALID;
+		vf->name = vault__strdup(name);
+		vf->mime = vault__strdup(mime);
+		memcpy(vf->sha256, sha, 65);
+		vf->size = (uint64_t)size;
+		rev->nfiles = i + 1;
+	}
+	return 0;
+}
+
+static int parse_parts(vault_revision *rev, json_t *parts)
+{
+	size_t i;
+	json_t *p;
+
+	if (!json_is_array(parts))
+		return vault_error__set(VAULT_EINVALID, "record parts are not a list");
+	rev->parts = calloc(json_array_size(parts) + 1, sizeof(char *));
+	if (!rev->parts)
+		abort();
+	json_array_foreach(parts, i, p) {
+		if (!json_is_string(p) ||
+		    vault_name_check("part number", json_string_value(p)) < 0)
+			return vault_error__set(VAULT_EINVALID,
+						"record part %zu is malformed", i + 1);
+		rev->parts[rev->nparts++] = vault__strdup(json_string_value(p));
+	}
+	return 0;
+}
+
+int vault_record__revision_parse(vault_revision *rev, const char *data,
+				 size_t len)
+{
+	const char *kind, *doc, *r, *type, *title = NULL, *by, *at;
+	json_t *root, *parts, *files;
+	json_int_t seq;
+	json_error_t jerr;
+	int format, error;
+
+	memset(rev, 0, sizeof(*rev));
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return vault_error__set(VAULT_EINVALID,
+			"record is not valid JSON: %s", jerr.text);
+	if (json_unpack_ex(root, &jerr, JSON_STRICT,
+			"{s:s, s:i, s:s, s:s, s:I, s:s, s?:s, s:o, s:o, s:s, s:s}",
+			"record", &kind, "format", &format, "doc", &doc,
+			"rev", &r, "seq", &seq, "type", &type, "title", &title,
+			"parts", &parts, "files", &files, "added_by", &by,
+			"added_at", &at) < 0) {
+		error = vault_error__set(VAULT_EINVALID,
+			"record is malformed: %s", jerr.text);
+		goto done;
+	}
+	if (strcmp(kind, "revision") != 0 || format != 1) {
+		error = vault_error__set(VAULT_EINVALID,
+			"record kind '%s' format %d is not known", kind, format);
+		goto done;
+	}
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (error = vault_name_check("revision", r)) < 0)
+		goto done;
+	if (!vault_record__type_known(type) || seq < 1 || seq > 0x7fffffff) {
+		error = vault_error__set(VAULT_EINVALID,
+			"record of '%s@%s' has a bad type or sequence", doc, r);
+		goto done;
+	}
+	rev->doc = vault__strdup(doc);
+	rev->rev = vault__strdup(r);
+	rev->type = vault__strdup(type);
+	rev->title = vault__strdup(title);
+	rev->added_by = vault__strdup(by);
+	rev->seq = (unsigned)seq;
+	if (parse_time(&rev->added_at, at) < 0) {
+		error = vault_error__set(VAULT_EINVALID,
+			"record of '%s@%s' has a bad time '%s'", doc, r, at);
+		goto done;
+	}
+	if ((error = parse_parts(rev, parts)) < 0 ||
+	    (error = parse_files(rev, files)) < 0)
+		goto done;
+done:
+	if (error < 0)
+		vault_revision_dispose(rev);
+	json_decref(root);
+	return error;
+}
+
+int vault_record__next_rev(char *buf, size_t size, const char *rev)
+{
+	size_t len = strlen(rev), i;
+
+	if (len + 2 > size)
+		return vault_error__set(VAULT_EINVALID,
+			"revision '%s' has no successor", rev);
+	memcpy(buf, rev, len + 1);
+	for (i = len; i-- > 0;) {
+		char c = buf[i];
+
+		if ((c >= 'A' && c < 'Z') || (c >= '0' && c < '9') ||
+		    (c >= 'a' && c < 'z')) {
+			buf[i] = (char)(c + 1);
+			return 0;
+		}
+		if (c == 'Z' || c == 'z') {
+			buf[i] = (char)(c - 25);
+			continue;
+		}
+		if (c == '9') {
+			buf[i] = '0';
+			continue;
+		}
+		break;
+	}
+	if (i == (size_t)-1) {
+		/* every digit carried: Z -> AA, 9 -> 10 */
+		char first = buf[0] == '0' ? '1' : buf[0];
+
+		memmove(buf + 1, buf, len + 1);
+		buf[0] = first;
+		return 0;
+	}
+	return vault_error__set(VAULT_EINVALID,
+		"revision '%s' has no obvious successor; give --rev", rev);
+}
+
+void vault_revision_dispose(vault_revision *rev)
+{
+	size_t i;
+
+	if (!rev)
+		return;
+	free(rev->doc);
+	free(rev->rev);
+	free(rev->type);
+	free(rev->title);
+	free(rev->added_by);
+	for (i = 0; i < rev->nparts; i++)
+		free(rev->parts[i]);
+	free(rev->parts);
+	for (i = 0; i < rev->nfiles; i++) {
+		free(rev->files[i].name);
+		free(rev->files[i].mime);
+	}
+	free(rev->files);
+	memset(rev, 0, sizeof(*rev));
+}
+
+void vault_revision_list_free(vault_revision_list *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++)
+		vault_revision_dispose(&list->items[i]);
+	free(list->items);
+	free(list);
+}

@@ -1,0 +1,52 @@
+/*
+ * record.h - the records the repository holds, as JSON, and the rules for
+ * the names in them.
+ *
+ * A revision lives at docs/<h>/<h>/<DOC>/<REV>/ where the two fan-out
+ * levels are the first four hex digits of SHA-256(DOC): record.json
+ * describes it and files/<NAME> are its files.  A commit that adds a
+ * document rewrites a handful of small trees, whatever the vault's size.
+ */
+#ifndef VAULT_RECORD_H
+#define VAULT_RECORD_H
+
+#include <stddef.h>
+
+#include "vault.h"
+
+#define VAULT_RECORD_FILE "record.json"
+#define VAULT_FILES_DIR "files"
+#define VAULT_CONFIG_FILE "vault.json"
+#define VAULT_PATH_MAX 512
+
+/* Check a stored file name: a plain UTF-8 name, no '/', no leading '.'. */
+int vault_record__file_name_check(const char *name);
+
+/* Check free text (titles): UTF-8, no control characters, bounded. */
+int vault_record__text_check(const char *what, const char *text, size_t max);
+
+/* 1 when `type` is one of vault_doc_types. */
+int vault_record__type_known(const char *type);
+
+/* "docs/ab/cd/DOC" for a document number that passed vault_name_check. */
+void vault_record__doc_dir(char *buf, size_t size, const char *doc);
+
+/*
+ * Serialize a revision record: canonical JSON (sorted keys, two-space
+ * indent, trailing newline).  `*out` is malloc'd and owned by the caller.
+ */
+int vault_record__revision_dump(char **out, size_t *len,
+				const vault_revision *rev);
+
+/*
+ * Parse and validate a revision record.  Fills everything but the blob
+ * ids and the commit, which the repository knows and the record does not.
+ * On failure `rev` holds nothing to dispose.
+ */
+int vault_record__revision_parse(vault_revision *rev, const char *data,
+				 size_t len);
+
+/* The revision that follows `rev`: A -> B, Z -> AA, 7 -> 8, else NULL. */
+int vault_record__next_rev(char *buf, size_t size, const char *rev);
+
+#endif

@@ -1,0 +1,326 @@
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "util.h"
+#include "vault.h"
+
+struct vault_store {
+	git_repository *repo;
+	git_odb *odb;
+};
+
+static int finish_open(vault_store **out, git_repository *repo)
+{
+	vault_store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		abort();
+	s->repo = repo;
+	if (git_repository_odb(&s->odb, repo) < 0) {
+		vault_store__free(s);
+		return vault_error__git(VAULT_ERROR, "cannot open the object database");
+	}
+	*out = s;
+	return 0;
+}
+
+int vault_store__create(vault_store **out, const char *path)
+{
+	git_repository_init_options opts;
+	git_repository *repo;
+
+	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+
+	opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_NO_REINIT |
+		     GIT_REPOSITORY_INIT_MKPATH;
+	opts.initial_head = "main";
+	opts.description = "qvault document vault";
+	if (git_repository_init_ext(&repo, path, &opts) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot create a repository in '%s'", path);
+	return finish_open(out, repo);
+}
+
+int vault_store__open(vault_store **out, const char *path)
+{
+	git_repository *repo;
+	int error;
+
+	error = git_repository_open_ext(&repo, path,
+		GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE |
+		GIT_REPOSITORY_OPEN_NO_DOTGIT, NULL);
+	if (error == GIT_ENOTFOUND)
+		return vault_error__set(VAULT_ENOTFOUND, "'%s' is not a vault", path);
+	if (error < 0)
+		return vault_error__git(VAULT_ERROR, "cannot open '%s'", path);
+	return finish_open(out, repo);
+}
+
+void vault_store__free(vault_store *s)
+{
+	if (!s)
+		return;
+	git_odb_free(s->odb);
+	git_repository_free(s->repo);
+	free(s);
+}
+
+git_repository *vault_store__repo(const vault_store *s)
+{
+	return s->repo;
+}
+
+int vault_store__head(git_commit **out, vault_store *s)
+{
+	git_oid id;
+	int error = git_reference_name_to_id(&id, s->repo, VAULT_BRANCH);
+
+	if (error == GIT_ENOTFOUND)
+		return vault_error__set(VAULT_ENOTFOUND, "the vault has no history");
+	if (error < 0 || git_commit_lookup(out, s->repo, &id) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's branch");
+	return 0;
+}
+
+int vault_store__read_path(char **data, size_t *len, vault_store *s,
+			   const git_tree *tree, const char *path)
+{
+	git_tree_entry *te = NULL;
+	git_blob *blob = NULL;
+	int error;
+
+	error = git_tree_entry_bypath(&te, tree, path);
+	if (error == GIT_ENOTFOUND)
+		return vault_error__set(VAULT_ENOTFOUND, "'%s' is not in the vault", path);
+	if (error < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read '%s'", path);
+	if (git_tree_entry_type(te) != GIT_OBJECT_BLOB) {
+		git_tree_entry_free(te);
+		return vault_error__set(VAULT_EVERIFY, "'%s' is not a file", path);
+	}
+	error = git_blob_lookup(&blob, s->repo, git_tree_entry_id(te));
+	git_tree_entry_free(te);
+	if (error < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read '%s'", path);
+	*len = (size_t)git_blob_rawsize(blob);
+	if ((*data = malloc(*len + 1)) == NULL)
+		abort();
+	memcpy(*data, git_blob_rawcontent(blob), *len);
+	(*data)[*len] = '\0';
+	git_blob_free(blob);
+	return 0;
+}
+
+/* Read up to `want` bytes, stopping early only at end of file. */
+static ssize_t read_full(int fd, unsigned char *buf, size_t want)
+{
+	size_t got = 0;
+
+	while (got < want) {
+		ssize_t n = read(fd, buf + got, want - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int vault_store__write_fd(git_oid *out, vault_store *s, int fd, uint64_t size,
+			  vault_chunk_cb cb, void *payload)
+{
+	git_odb_stream *stream = NULL;
+	unsigned char *buf = malloc(VAULT_CHUNK);
+	uint64_t total = 0;
+	int first = 1, error = 0;
+
+	if (!buf)
+		abort();
+	for (;;) {
+		ssize_t n = read_full(fd, buf, VAULT_CHUNK);
+
+		if (n < 0) {
+			error = vault_error__errno(VAULT_ERROR, "cannot read the file");
+			goto done;
+		}
+		if (n == 0 && !first)
+			break;
+		total += (uint64_t)n;
+		if (total > size) {
+			error = vault_error__set(VAULT_EINVALID,
+				"the file grew while it was being read");
+			goto done;
+		}
+		if ((error = cb(payload, buf, (size_t)n, first)) != 0)
+			goto done;
+		if (first && git_odb_open_wstream(&stream, s->odb, size, GIT_OBJECT_BLOB) < 0) {
+			error = vault_error__git(VAULT_ERROR, "cannot store the file");
+			goto done;
+		}
+		first = 0;
+		if (n > 0 && git_odb_stream_write(stream, (const char *)buf, (size_t)n) < 0) {
+			error = vault_error__git(VAULT_ERROR, "cannot store the file");
+			goto done;
+		}
+		if ((size_t)n < VAULT_CHUNK)
+			break;
+	}
+	if (total != size) {
+		error = vault_error__set(VAULT_EINVALID,
+			"the file shrank while it was being read");
+		goto done;
+	}
+	if (git_odb_stream_finalize_write(out, stream) < 0)
+		error = vault_error__git(VAULT_ERROR, "cannot store the file");
+done:
+	git_odb_stream_free(stream);
+	free(buf);
+	return error;
+}
+
+int vault_store__write_buf(git_oid *out, vault_store *s, const void *buf,
+			   size_t len)
+{
+	if (git_odb_write(out, s->odb, buf, len, GIT_OBJECT_BLOB) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot store a record");
+	return 0;
+}
+
+/* Whole-object read, for objects in packs, which libgit2 cannot stream. */
+static int read_blob_whole(vault_store *s, const git_oid *id, vault_chunk_cb cb,
+			   void *payload)
+{
+	git_odb_object *obj;
+	const unsigned char *data;
+	size_t len, off = 0;
+	int error = 0, first = 1;
+
+	if (git_odb_read(&obj, s->odb, id) < 0)
+		return vault_error__git(VAULT_EVERIFY, "cannot read blob %s",
+					git_oid_tostr_s(id));
+	data = git_odb_object_data(obj);
+	len = git_odb_object_size(obj);
+	do {
+		size_t n = len - off > VAULT_CHUNK ? VAULT_CHUNK : len - off;
+
+		if ((error = cb(payload, data + off, n, first)) != 0)
+			break;
+		first = 0;
+		off += n;
+	} while (off < len);
+	git_odb_object_free(obj);
+	return error;
+}
+
+int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
+			   void *payload)
+{
+	git_odb_stream *stream;
+	git_object_t type;
+	unsigned char *buf;
+	size_t len;
+	int error = 0, first = 1;
+
+	if (git_odb_open_rstream(&stream, &len, &type, s->odb, id) < 0) {
+		git_error_clear();
+		return read_blob_whole(s, id, cb, payload);
+	}
+	if ((buf = malloc(VAULT_CHUNK)) == NULL)
+		abort();
+	for (;;) {
+		int n = git_odb_stream_read(stream, (char *)buf, VAULT_CHUNK);
+
+		if (n < 0) {
+			error = vault_error__git(VAULT_EVERIFY, "cannot read blob %s",
+						 git_oid_tostr_s(id));
+			break;
+		}
+		if (n == 0 && !first)
+			break;
+		if ((error = cb(payload, buf, (size_t)n, first)) != 0 || n == 0)
+			break;
+		first = 0;
+	}
+	free(buf);
+	git_odb_stream_free(stream);
+	return error;
+}
+
+int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
+			const git_tree_update *updates, size_t nupdates,
+			const char *author, const char *email, int64_t when,
+			const char *message)
+{
+	git_tree *base = NULL, *tree = NULL;
+	git_signature *sig = NULL;
+	git_oid tree_id;
+	const git_commit *parents[1] = { parent };
+	int error = VAULT_ERROR;
+
+	if (parent && git_commit_tree(&base, parent) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the current tree");
+	if (git_tree_create_updated(&tree_id, s->repo, base, nupdates, updates) < 0 ||
+	    git_tree_lookup(&tree, s->repo, &tree_id) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot build the new tree");
+		goto done;
+	}
+	if (git_signature_new(&sig, author, email, (git_time_t)when, 0) < 0) {
+		error = vault_error__git(VAULT_EINVALID, "cannot name the author '%s'", author);
+		goto done;
+	}
+	if (git_commit_create(out, s->repo, NULL, sig, sig, NULL, message, tree,
+			      parent ? 1 : 0, parents) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot write the commit");
+		goto done;
+	}
+	error = 0;
+done:
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(base);
+	return error;
+}
+
+/* Remove `<gitdir>/<name>.lock` if a killed writer left it; 1 if it did. */
+static int clear_stale_lock(vault_store *s, const char *name)
+{
+	char path[4096];
+
+	if (snprintf(path, sizeof(path), "%s%s.lock", git_repository_path(s->repo),
+		     name) >= (int)sizeof(path))
+		return 0;
+	return unlink(path) == 0;
+}
+
+int vault_store__advance(vault_store *s, const git_oid *old, const git_oid *id,
+			 int *recovered)
+{
+	git_reference *ref = NULL;
+	int error;
+
+	*recovered = clear_stale_lock(s, VAULT_BRANCH) |
+		     clear_stale_lock(s, "packed-refs");
+	if (old)
+		error = git_reference_create_matching(&ref, s->repo, VAULT_BRANCH,
+						      id, 1, old, "qvault");
+	else
+		error = git_reference_create(&ref, s->repo, VAULT_BRANCH, id, 0,
+					     "qvault");
+	git_reference_free(ref);
+	if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
+		return vault_error__set(VAULT_ELOCKED,
+			"the vault's branch moved during the write; try again");
+	if (error < 0)
+		return vault_error__git(VAULT_ERROR, "cannot move the vault's branch");
+	return 0;
+}

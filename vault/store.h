@@ -1,0 +1,76 @@
+/*
+ * store.h - the git repository that holds the record of truth.
+ *
+ * A bare repository on branch `main`, written only through libgit2 with
+ * fsync on.  Contents are streamed in and out in chunks, never loaded
+ * whole.
+ */
+#ifndef VAULT_STORE_H
+#define VAULT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+
+#define VAULT_BRANCH "refs/heads/main"
+#define VAULT_CHUNK (1024 * 1024)
+
+typedef struct vault_store vault_store;
+
+/* Called with each chunk of a streamed content; non-zero stops the stream. */
+typedef int (*vault_chunk_cb)(void *payload, const unsigned char *buf,
+			      size_t len, int first);
+
+/* Create a bare repository at `path` (an existing, empty folder). */
+int vault_store__create(vault_store **out, const char *path);
+
+/* Open the bare repository at `path`; VAULT_ENOTFOUND when there is none. */
+int vault_store__open(vault_store **out, const char *path);
+void vault_store__free(vault_store *s);
+git_repository *vault_store__repo(const vault_store *s);
+
+/* The branch's commit; VAULT_ENOTFOUND on a repository with no commit. */
+int vault_store__head(git_commit **out, vault_store *s);
+
+/*
+ * The blob at `path` in `tree`, read whole (for small records only) into
+ * a malloc'd, NUL-terminated buffer.  VAULT_ENOTFOUND when absent.
+ */
+int vault_store__read_path(char **data, size_t *len, vault_store *s,
+			   const git_tree *tree, const char *path);
+
+/*
+ * Store `size` bytes read from `fd` as a blob.  Each chunk goes to `cb`
+ * before it is written; the first chunk (up to VAULT_CHUNK bytes) goes to
+ * `cb` before anything at all is written, so a refusal there leaves no
+ * trace.  Fails if the file turns out longer or shorter than `size`.
+ */
+int vault_store__write_fd(git_oid *out, vault_store *s, int fd, uint64_t size,
+			  vault_chunk_cb cb, void *payload);
+
+int vault_store__write_buf(git_oid *out, vault_store *s, const void *buf,
+			   size_t len);
+
+/* Pass the content of blob `id` to `cb` in chunks. */
+int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
+			   void *payload);
+
+/*
+ * Write the commit that applies `updates` to `parent`'s tree (or to an
+ * empty tree when parent is NULL).  The branch does not move yet.
+ */
+int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
+			const git_tree_update *updates, size_t nupdates,
+			const char *author, const char *email, int64_t when,
+			const char *message);
+
+/*
+ * Move the branch from `old` (NULL: unborn) to `id`, failing if it moved
+ * meanwhile.  The caller holds the vault lock, so a ref lock file left by
+ * a killed writer is stale: it is removed and *recovered set to 1.
+ */
+int vault_store__advance(vault_store *s, const git_oid *old, const git_oid *id,
+			 int *recovered);
+
+#endif

@@ -1,0 +1,136 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "vault.h"
+
+void vault__hex(char *hex, const unsigned char *bin, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		hex[2 * i] = digits[bin[i] >> 4];
+		hex[2 * i + 1] = digits[bin[i] & 0xf];
+	}
+	hex[2 * len] = '\0';
+}
+
+int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size)
+		return vault_error__set(VAULT_EINVALID, "%s is too long", what);
+	return 0;
+}
+
+void vault__iso8601(char *buf, size_t size, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+char *vault__strdup(const char *s)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		abort();
+	return d;
+}
+
+int vault__write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return vault_error__errno(VAULT_ERROR, "cannot write");
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int vault__fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int error = 0;
+
+	if (fd < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot open '%s'", path);
+	if (fsync(fd) < 0)
+		error = vault_error__errno(VAULT_ERROR, "cannot sync '%s'", path);
+	close(fd);
+	return error;
+}
+
+/* Length of the UTF-8 sequence starting at `s`, or 0 when malformed. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond Unicode */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 control characters */
+	if (cp >= 0x80 && cp < 0xa0)
+		return 0;
+	return n;
+}
+
+int vault__text_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n;
+
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		if ((n = utf8_len(p)) == 0)
+			return 0;
+		p += n;
+	}
+	return 1;
+}

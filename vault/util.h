@@ -1,0 +1,35 @@
+/*
+ * util.h - small helpers shared by the library's modules.
+ */
+#ifndef VAULT_UTIL_H
+#define VAULT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Write `len` bytes of `bin` as lowercase hex plus NUL into `hex`. */
+void vault__hex(char *hex, const unsigned char *bin, size_t len);
+
+/*
+ * snprintf into a fixed buffer; fails with VAULT_EINVALID naming `what`
+ * when the result would not fit.
+ */
+int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* "2026-11-27T06:00:00Z" for `t`; `buf` holds at least 21 bytes. */
+void vault__iso8601(char *buf, size_t size, int64_t t);
+
+/* strdup that aborts on exhaustion, and NULL for NULL. */
+char *vault__strdup(const char *s);
+
+/* Write all of `len` bytes to `fd`, retrying short writes and EINTR. */
+int vault__write_all(int fd, const void *buf, size_t len);
+
+/* fsync the directory `path` so that a rename in it is durable. */
+int vault__fsync_dir(const char *path);
+
+/* 1 when `s` is well-formed UTF-8 with no control characters. */
+int vault__text_ok(const char *s);
+
+#endif

@@ -1,0 +1,370 @@
+#include "common.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "error.h"
+#include "record.h"
+#include "util.h"
+
+#define QDIR "qvault"
+#define INDEX_FILE "index.db"
+#define LOCK_FILE "lock"
+
+static int git_started(void)
+{
+	if (git_libgit2_init() < 0)
+		return vault_error__git(VAULT_ERROR, "cannot start libgit2");
+	/* libgit2 leaves fsync off; a record keeper wants it on */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	return 0;
+}
+
+void vault__warn(vault *v, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!v->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	v->warn(msg, v->warn_payload);
+}
+
+int vault__actor(char *name, size_t nsize, char *email, size_t esize)
+{
+	const char *who = getenv("QVAULT_USER");
+	char host[256] = "localhost";
+
+	if (!who || !*who) {
+		struct passwd *pw = getpwuid(geteuid());
+
+		who = pw ? pw->pw_name : "unknown";
+	}
+	if (strpbrk(who, "<>\n") || !vault__text_ok(who))
+		return vault_error__set(VAULT_EINVALID, "user name '%s' is not usable", who);
+	gethostname(host, sizeof(host) - 1);
+	if (vault__fmt(name, nsize, "user name", "%s", who) < 0 ||
+	    vault__fmt(email, esize, "user e-mail", "%s@%s", who, host) < 0)
+		return VAULT_EINVALID;
+	return 0;
+}
+
+static vault *vault_alloc(const char *path)
+{
+	vault *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		abort();
+	v->path = vault__strdup(path);
+	v->lock_fd = -1;
+	snprintf(v->qdir, sizeof(v->qdir), "%s/%s", path, QDIR);
+	return v;
+}
+
+int vault__config(vault_config *cfg, vault *v, git_commit *head)
+{
+	git_tree *tree;
+	char *data;
+	size_t len;
+	int error;
+
+	if (git_commit_tree(&tree, head) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+	error = vault_store__read_path(&data, &len, v->store, tree, VAULT_CONFIG_FILE);
+	git_tree_free(tree);
+	if (error < 0)
+		return error == VAULT_ENOTFOUND ?
+			vault_error__set(VAULT_ENOTFOUND, "'%s' is not a vault", v->path) :
+			error;
+	error = vault_config__parse(cfg, data, len);
+	free(data);
+	return error;
+}
+
+int vault__detector(vault_detect **out, vault *v)
+{
+	int error;
+
+	if (!v->detect && (error = vault_detect__new(&v->detect)) < 0)
+		return error;
+	*out = v->detect;
+	return 0;
+}
+
+static int index_path(char *buf, size_t size, const vault *v)
+{
+	return vault__fmt(buf, size, "index path", "%s/" INDEX_FILE, v->qdir);
+}
+
+/* Delete the index and its WAL companions. */
+static void remove_index(const vault *v)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char path[4200];
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (snprintf(path, sizeof(path), "%s/" INDEX_FILE "%s", v->qdir,
+			     suffix[i]) < (int)sizeof(path))
+			unlink(path);
+}
+
+/* Open the index; if it is unusable and the vault writable, rebuild it. */
+static int open_index(vault *v)
+{
+	char path[4200];
+	int error;
+
+	if ((error = index_path(path, sizeof(path), v)) < 0)
+		return error;
+	error = vault_index__open(&v->index, path, v->readonly);
+	if (error == VAULT_EVERIFY && !v->readonly) {
+		vault__warn(v, "the index was unreadable (%s); rebuilding it from the repository",
+			    vault_error_message());
+		remove_index(v);
+		error = vault_index__open(&v->index, path, 0);
+	}
+	return error;
+}
+
+/* Bring the index up to the branch if it lags. */
+static int heal(vault *v, int full)
+{
+	git_commit *head;
+	char reflects[41], hex[41];
+	int error;
+
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error == VAULT_ENOTFOUND ?
+			vault_error__set(VAULT_ENOTFOUND, "'%s' is not a vault", v->path) :
+			error;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(head));
+	git_commit_free(head);
+	if ((error = vault_index__reflects(reflects, v->index)) < 0)
+		return error;
+	if (!full && strcmp(reflects, hex) == 0)
+		return 0;
+	if (v->readonly)
+		return vault_error__set(VAULT_EDENIED,
+			"the index of read-only vault '%s' is behind its history", v->path);
+	return vault_index__catch_up(v->index, v->store, full);
+}
+
+int vault_open(vault **out, const char *path, vault_warn_cb warn, void *payload)
+{
+	struct stat st;
+	vault *v;
+	int error;
+
+	if ((error = git_started()) < 0)
+		return error;
+	v = vault_alloc(path);
+	v->warn = warn;
+	v->warn_payload = payload;
+	if (stat(v->qdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		error = vault_error__set(VAULT_ENOTFOUND, "'%s' is not a vault", path);
+		goto fail;
+	}
+	v->readonly = access(v->qdir, W_OK) != 0 || access(path, W_OK) != 0;
+	if ((error = vault_store__open(&v->store, path)) < 0 ||
+	    (error = open_index(v)) < 0)
+		goto fail;
+	error = heal(v, 0);
+	if (error == VAULT_EVERIFY && !v->readonly) {
+		vault__warn(v, "the index was unreadable (%s); rebuilding it from the repository",
+			    vault_error_message());
+		error = heal(v, 1);
+	}
+	if (error < 0)
+		goto fail;
+	*out = v;
+	return 0;
+fail:
+	vault_free(v);
+	return error;
+}
+
+/* A fresh random vault identity, 32 hex digits. */
+static int new_id(char id[33])
+{
+	unsigned char raw[16];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return vault_error__ssl(VAULT_ERROR, "cannot draw a vault identity");
+	vault__hex(id, raw, sizeof(raw));
+	return 0;
+}
+
+/* The folder must be absent or empty. */
+static int check_target(const char *path)
+{
+	struct dirent *de;
+	struct stat st;
+	int empty = 1;
+	DIR *d;
+
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? 0 :
+			vault_error__errno(VAULT_ERROR, "cannot use '%s'", path);
+	if (!S_ISDIR(st.st_mode))
+		return vault_error__set(VAULT_EEXISTS, "'%s' exists and is not a folder", path);
+	if ((d = opendir(path)) == NULL)
+		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	if (!empty)
+		return vault_error__set(VAULT_EEXISTS, "'%s' is not empty", path);
+	return 0;
+}
+
+int vault_init(vault **out, const char *path)
+{
+	git_tree_update update;
+	char id[33], name[256], email[512], *json = NULL;
+	char message[256];
+	git_oid blob, commit;
+	size_t len;
+	vault *v;
+	int error;
+
+	if ((error = check_target(path)) < 0 || (error = new_id(id)) < 0 ||
+	    (error = vault__actor(name, sizeof(name), email, sizeof(email))) < 0 ||
+	    (error = git_started()) < 0)
+		return error;
+	v = vault_alloc(path);
+	if ((error = vault_store__create(&v->store, path)) < 0)
+		goto fail;
+	if (mkdir(v->qdir, 0755) < 0) {
+		error = vault_error__errno(VAULT_ERROR, "cannot create '%s'", v->qdir);
+		goto fail;
+	}
+	/* lock before the index exists: there is no history to heal yet */
+	if ((error = vault__lock(v)) < 0 || (error = open_index(v)) < 0)
+		goto fail;
+	snprintf(message, sizeof(message),
+		 "init vault %s\n\nQvault-Op: init\nQvault-Vault: %s\n", id, id);
+	if ((error = vault_config__default(&json, &len, id)) < 0 ||
+	    (error = vault_store__write_buf(&blob, v->store, json, len)) < 0)
+		goto fail;
+	memset(&update, 0, sizeof(update));
+	update.action = GIT_TREE_UPDATE_UPSERT;
+	update.path = VAULT_CONFIG_FILE;
+	update.filemode = GIT_FILEMODE_BLOB;
+	git_oid_cpy(&update.id, &blob);
+	if ((error = vault_store__commit(&commit, v->store, NULL, &update, 1, name,
+					 email, (int64_t)time(NULL), message)) < 0 ||
+	    (error = vault__publish(v, NULL, &commit)) < 0)
+		goto fail;
+	vault__unlock(v);
+	free(json);
+	*out = v;
+	return 0;
+fail:
+	free(json);
+	vault_free(v);
+	return error;
+}
+
+void vault_free(vault *v)
+{
+	if (!v)
+		return;
+	vault__unlock(v);
+	vault_index__free(v->index);
+	vault_store__free(v->store);
+	vault_detect__free(v->detect);
+	free(v->path);
+	free(v);
+	git_libgit2_shutdown();
+}
+
+const char *vault_path(const vault *v)
+{
+	return v->path;
+}
+
+int vault__lock(vault *v)
+{
+	char path[4200];
+
+	if (v->lock_fd >= 0)
+		return 0;
+	if (v->readonly)
+		return vault_error__set(VAULT_EDENIED, "vault '%s' is read-only", v->path);
+	if (vault__fmt(path, sizeof(path), "lock path", "%s/" LOCK_FILE, v->qdir) < 0)
+		return VAULT_ERROR;
+	v->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (v->lock_fd < 0)
+		return errno == EROFS || errno == EACCES ?
+			vault_error__set(VAULT_EDENIED, "vault '%s' is read-only", v->path) :
+			vault_error__errno(VAULT_ERROR, "cannot open '%s'", path);
+	while (flock(v->lock_fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int error = vault_error__errno(VAULT_ERROR, "cannot lock '%s'", path);
+
+			vault__unlock(v);
+			return error;
+		}
+	}
+	/* another writer may have committed while we waited */
+	if (v->index) {
+		int error = heal(v, 0);
+
+		if (error < 0) {
+			vault__unlock(v);
+			return error;
+		}
+	}
+	return 0;
+}
+
+void vault__unlock(vault *v)
+{
+	if (v->lock_fd < 0)
+		return;
+	close(v->lock_fd); /* drops the flock */
+	v->lock_fd = -1;
+}
+
+int vault__publish(vault *v, git_commit *parent, const git_oid *commit)
+{
+	int recovered = 0, error;
+
+	error = vault_store__advance(v->store, parent ? git_commit_id(parent) : NULL,
+				     commit, &recovered);
+	if (recovered)
+		vault__warn(v, "removed a ref lock left by an interrupted writer");
+	if (error < 0)
+		return error;
+	/* the commit is durable now; the index follows (healed on next open
+	 * if this process dies here) */
+	return vault_index__catch_up(v->index, v->store, 0);
+}
+
+int vault_reindex(vault *v)
+{
+	int error;
+
+	if ((error = vault__lock(v)) < 0)
+		return error;
+	error = heal(v, 1);
+	vault__unlock(v);
+	return error;
+}

@@ -1,0 +1,193 @@
+/*
+ * vault.h - the public interface of libqvault.
+ *
+ * A vault is a bare git repository (the record of truth) with a SQLite
+ * index beside it (derived, rebuildable).  Every function returns 0 on
+ * success or a negative VAULT_E* code; the one-line reason is then
+ * available from vault_error_message().  The library never prints and
+ * never exits.
+ *
+ * Ownership: whatever a function hands back through an `out` parameter
+ * belongs to the caller and is released with the matching _free function.
+ * Every _free function accepts NULL.
+ */
+#ifndef VAULT_VAULT_H
+#define VAULT_VAULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VAULT_VERSION "0.1.0"
+
+/* Error codes.  VAULT_ERROR is a failure with no more specific class. */
+enum {
+	VAULT_OK = 0,
+	VAULT_ERROR = -1,
+	VAULT_ENOTFOUND = -3, /* no such document, revision, vault, file */
+	VAULT_EEXISTS = -4,   /* the thing to create is already there */
+	VAULT_EINVALID = -5,  /* the input is malformed or not allowed */
+	VAULT_EDENIED = -6,   /* the vault or the acting user may not do it */
+	VAULT_EVERIFY = -7,   /* stored data does not match its record */
+	VAULT_ELOCKED = -8    /* another writer holds the vault too long */
+};
+
+/*
+ * The message of the last failure in this thread: one line, lowercase,
+ * no full stop, the subject quoted.  Valid until the next library call.
+ */
+const char *vault_error_message(void);
+
+/* Limits every name in the vault obeys (document numbers, revisions...). */
+#define VAULT_NAME_MAX 128
+
+/* The document types of DESIGN.md. */
+extern const char *const vault_doc_types[];
+
+/*
+ * Check a document number, revision or part number: 1 to VAULT_NAME_MAX
+ * bytes of letters, digits and `.`, `_`, `-`, `+`, starting with a letter
+ * or digit, never `..`.  `what` names the field in the error message.
+ * Returns 0 or VAULT_EINVALID.
+ */
+int vault_name_check(const char *what, const char *name);
+
+typedef struct vault vault;
+
+/*
+ * Called with a one-line warning the caller may want to show a person
+ * (for example: the index was corrupt and has been rebuilt).
+ */
+typedef void (*vault_warn_cb)(const char *message, void *payload);
+
+/*
+ * Create a new, empty vault at `path` (created if missing; must be empty
+ * if it exists) and open it.  The first commit records the vault's
+ * identity and the default content-type allowlists (`vault.json`).
+ */
+int vault_init(vault **out, const char *path);
+
+/*
+ * Open the vault at `path`.  If the index is missing, corrupt or behind
+ * the repository it is brought up to date first (warnings go to `warn`,
+ * which may be NULL).
+ */
+int vault_open(vault **out, const char *path, vault_warn_cb warn,
+	       void *payload);
+
+/* Close a vault and release everything it holds. */
+void vault_free(vault *v);
+
+/* The vault's folder, as given to vault_open(). */
+const char *vault_path(const vault *v);
+
+/* One stored file of a revision. */
+typedef struct {
+	char *name;       /* file name inside the revision */
+	char sha256[65];  /* lowercase hex */
+	char blob[41];    /* git blob id, lowercase hex */
+	uint64_t size;
+	char *mime;       /* as libmagic detected it */
+} vault_file;
+
+/* One revision of a document, as recorded. */
+typedef struct {
+	char *doc;
+	char *rev;
+	char *type;
+	char *title;      /* may be NULL */
+	char **parts;
+	size_t nparts;
+	vault_file *files;
+	size_t nfiles;
+	unsigned seq;     /* 1 for a document's first revision, then 2, ... */
+	char *added_by;
+	int64_t added_at; /* seconds since the epoch, UTC */
+	char commit[41];  /* the commit that recorded it */
+} vault_revision;
+
+typedef struct {
+	vault_revision *items;
+	size_t count;
+} vault_revision_list;
+
+void vault_revision_dispose(vault_revision *rev);
+void vault_revision_list_free(vault_revision_list *list);
+
+/* What to add.  `path` is read as a stream; "-" is not accepted here. */
+typedef struct {
+	const char *path;
+	const char *name;   /* stored file name; NULL: basename of path */
+	const char *doc;
+	const char *type;
+	const char *rev;    /* NULL: "A" for a new document, else the next */
+	const char *title;  /* NULL: none */
+	const char *const *parts;
+	size_t nparts;
+} vault_add_options;
+
+/*
+ * Add one revision of one document as one commit.  The content is
+ * streamed once: hashed (SHA-1 for git, SHA-256 for the record), typed
+ * by libmagic against the vault's allowlist for `type`, and stored.
+ * On success `*out` (if out is not NULL) receives the recorded revision.
+ */
+int vault_doc_add(vault_revision *out, vault *v, const vault_add_options *opts);
+
+/*
+ * Add many revisions as one commit, written as one pack.  Either every
+ * entry is recorded or none is; an error names the failing entry as
+ * `entry N` (counting from 1).  `*count` receives the number recorded.
+ */
+int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
+		     size_t nentries);
+
+/*
+ * Look up a revision.  `rev` NULL means the latest revision.
+ */
+int vault_doc_get(vault_revision *out, vault *v, const char *doc,
+		  const char *rev);
+
+/* Every revision of `doc`, oldest first. */
+int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc);
+
+/*
+ * Stream the bytes of file `index` of a revision to `fd`, checking them
+ * against the recorded SHA-256 as they pass.  Returns VAULT_EVERIFY if
+ * they do not match (the bytes have then already been written to fd).
+ */
+int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd);
+
+typedef struct {
+	const char *type; /* NULL: any */
+	const char *part; /* NULL: any */
+} vault_list_filter;
+
+/* The latest revision of every document matching `filter`, by number. */
+int vault_doc_list(vault_revision_list **out, vault *v,
+		   const vault_list_filter *filter);
+
+/* One entry of the audit trail: one commit. */
+typedef struct {
+	char commit[41];
+	int64_t time;
+	char *author;
+	char *op;       /* init, add, import, ... */
+	char *summary;  /* the commit's subject line */
+	char **subjects; /* "DOC@REV" for every revision it recorded */
+	size_t nsubjects;
+} vault_event;
+
+typedef struct {
+	vault_event *items;
+	size_t count;
+} vault_event_list;
+
+void vault_event_list_free(vault_event_list *list);
+
+/* The audit trail, oldest first; only events touching `doc` if not NULL. */
+int vault_log(vault_event_list **out, vault *v, const char *doc);
+
+/* Throw the index away and rebuild it from the repository alone. */
+int vault_reindex(vault *v);
+
+#endif
