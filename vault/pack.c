@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,8 @@
 #include "vault.h"
 
 #define OUTBUF_SIZE (256 * 1024)
-/* a first chunk that deflates to more than 9/10 of itself is stored */
-#define STORE_RATIO_NUM 9
-#define STORE_RATIO_DEN 10
+/* bits of entropy per byte above which content is stored, not deflated */
+#define STORE_ENTROPY 7.5
 
 typedef struct {
 	git_oid oid;
@@ -45,6 +45,8 @@ struct vault_pack {
 	size_t *slots;       /* open addressing over entries, index + 1 */
 	size_t nslots;
 	int streaming;       /* one write stream at a time */
+	z_stream z[2];       /* stored and deflated, reset per object */
+	int z_ready[2];
 };
 
 typedef struct {
@@ -52,7 +54,7 @@ typedef struct {
 	vault_pack *pack;
 	uint64_t start;
 	uint32_t crc;
-	z_stream z;
+	z_stream *z;         /* one of pack->z, once started */
 	int started;
 	int finished;
 	git_object_t type;
@@ -174,56 +176,76 @@ static int deflate_out(wstream *s, const void *data, size_t len, int flush_mode)
 	unsigned char buf[64 * 1024];
 	int zr;
 
-	s->z.next_in = (unsigned char *)(uintptr_t)data;
-	s->z.avail_in = (uInt)len;
+	s->z->next_in = (unsigned char *)(uintptr_t)data;
+	s->z->avail_in = (uInt)len;
 	do {
 		size_t have;
 
-		s->z.next_out = buf;
-		s->z.avail_out = sizeof(buf);
-		zr = deflate(&s->z, flush_mode);
+		s->z->next_out = buf;
+		s->z->avail_out = sizeof(buf);
+		zr = deflate(s->z, flush_mode);
 		if (zr == Z_STREAM_ERROR) {
 			git_error_set_str(GIT_ERROR_ZLIB, "deflate failed");
 			return -1;
 		}
-		have = sizeof(buf) - s->z.avail_out;
+		have = sizeof(buf) - s->z->avail_out;
 		s->crc = (uint32_t)crc32(s->crc, buf, (uInt)have);
 		if (emit(s->pack, buf, have) < 0) {
 			git_error_set_str(GIT_ERROR_OS, vault_error_message());
 			return -1;
 		}
-	} while (s->z.avail_out == 0 || (flush_mode == Z_FINISH && zr != Z_STREAM_END));
+	} while (s->z->avail_out == 0 || (flush_mode == Z_FINISH && zr != Z_STREAM_END));
 	return 0;
 }
 
-/* Whether deflating pays: try level 1 on the first chunk. */
+/*
+ * Whether deflating pays, judged from the first chunk's byte entropy:
+ * PDF streams, zips and images are already compressed (close to 8 bits a
+ * byte) and are stored; text and the like deflate.  A histogram costs a
+ * fraction of a trial deflate, which would double the work on exactly
+ * the content that gains nothing from it.
+ */
 static int choose_level(const void *data, size_t len)
 {
-	uLongf bound = compressBound((uLong)len);
-	unsigned char *scratch;
-	int level = Z_BEST_SPEED;
+	const unsigned char *p = data;
+	size_t count[256] = { 0 }, i;
+	double bits = 0;
 
-	if (len < 64)
-		return level;
-	if ((scratch = malloc(bound)) == NULL)
-		abort();
-	if (compress2(scratch, &bound, data, (uLong)len, Z_BEST_SPEED) == Z_OK &&
-	    bound * STORE_RATIO_DEN > len * STORE_RATIO_NUM)
-		level = Z_NO_COMPRESSION;
-	free(scratch);
-	return level;
+	if (len < 512)
+		return Z_BEST_SPEED;
+	if (len > 64 * 1024)
+		len = 64 * 1024;
+	for (i = 0; i < len; i++)
+		count[p[i]]++;
+	for (i = 0; i < 256; i++)
+		if (count[i]) {
+			double f = (double)count[i] / (double)len;
+
+			bits -= f * log2(f);
+		}
+	return bits > STORE_ENTROPY ? Z_NO_COMPRESSION : Z_BEST_SPEED;
 }
 
 static int start_entry(wstream *s, const void *first, size_t len)
 {
 	unsigned char hdr[16];
 	size_t n = object_header(hdr, s->type, s->size);
-	int level = choose_level(first, len);
+	int which = choose_level(first, len) == Z_NO_COMPRESSION ? 0 : 1;
+	vault_pack *p = s->pack;
 
-	if (deflateInit(&s->z, level) != Z_OK) {
-		git_error_set_str(GIT_ERROR_ZLIB, "deflateInit failed");
+	/* one stream per level for the whole batch: deflateInit clears
+	 * hundreds of kilobytes, a reset much less */
+	if (!p->z_ready[which]) {
+		if (deflateInit(&p->z[which], which ? Z_BEST_SPEED : Z_NO_COMPRESSION) != Z_OK) {
+			git_error_set_str(GIT_ERROR_ZLIB, "deflateInit failed");
+			return -1;
+		}
+		p->z_ready[which] = 1;
+	} else if (deflateReset(&p->z[which]) != Z_OK) {
+		git_error_set_str(GIT_ERROR_ZLIB, "deflateReset failed");
 		return -1;
 	}
+	s->z = &p->z[which];
 	s->started = 1;
 	s->crc = (uint32_t)crc32(0, hdr, (uInt)n);
 	if (emit(s->pack, hdr, n) < 0) {
@@ -267,8 +289,6 @@ static void ws_free(git_odb_stream *stream)
 	wstream *s = (wstream *)stream;
 	vault_pack *p = s->pack;
 
-	if (s->started)
-		deflateEnd(&s->z);
 	if (!s->finished && p->fd >= 0) {
 		if (p->end - s->start <= p->outlen) {
 			p->outlen -= (size_t)(p->end - s->start);
@@ -410,6 +430,10 @@ static void be_free(git_odb_backend *backend)
 		close(p->fd);
 		unlink(p->tmp_path);
 	}
+	if (p->z_ready[0])
+		deflateEnd(&p->z[0]);
+	if (p->z_ready[1])
+		deflateEnd(&p->z[1]);
 	free(p->out);
 	free(p->entries);
 	free(p->slots);

@@ -14,7 +14,15 @@
 struct vault_store {
 	git_repository *repo;
 	git_odb *odb;
+	unsigned char *chunk; /* VAULT_CHUNK bytes, reused by every stream */
 };
+
+static unsigned char *chunk_buffer(vault_store *s)
+{
+	if (!s->chunk && (s->chunk = malloc(VAULT_CHUNK)) == NULL)
+		abort();
+	return s->chunk;
+}
 
 static int finish_open(vault_store **out, git_repository *repo)
 {
@@ -68,6 +76,7 @@ void vault_store__free(vault_store *s)
 		return;
 	git_odb_free(s->odb);
 	git_repository_free(s->repo);
+	free(s->chunk);
 	free(s);
 }
 
@@ -140,12 +149,10 @@ int vault_store__write_fd(git_oid *out, vault_store *s, int fd, uint64_t size,
 			  vault_chunk_cb cb, void *payload)
 {
 	git_odb_stream *stream = NULL;
-	unsigned char *buf = malloc(VAULT_CHUNK);
+	unsigned char *buf = chunk_buffer(s);
 	uint64_t total = 0;
 	int first = 1, error = 0;
 
-	if (!buf)
-		abort();
 	for (;;) {
 		ssize_t n = read_full(fd, buf, VAULT_CHUNK);
 
@@ -184,7 +191,6 @@ int vault_store__write_fd(git_oid *out, vault_store *s, int fd, uint64_t size,
 		error = vault_error__git(VAULT_ERROR, "cannot store the file");
 done:
 	git_odb_stream_free(stream);
-	free(buf);
 	return error;
 }
 
@@ -235,8 +241,7 @@ int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 		git_error_clear();
 		return read_blob_whole(s, id, cb, payload);
 	}
-	if ((buf = malloc(VAULT_CHUNK)) == NULL)
-		abort();
+	buf = chunk_buffer(s);
 	for (;;) {
 		int n = git_odb_stream_read(stream, (char *)buf, VAULT_CHUNK);
 
@@ -251,7 +256,6 @@ int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 			break;
 		first = 0;
 	}
-	free(buf);
 	git_odb_stream_free(stream);
 	return error;
 }

@@ -29,6 +29,10 @@ static int git_started(void)
 		return vault_error__git(VAULT_ERROR, "cannot start libgit2");
 	/* libgit2 leaves fsync off; a record keeper wants it on */
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* map packs in small windows under a small cap: a reindex of a
+	 * 200 MB pack then costs 32 MB of address space, not 200 */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)32 << 20);
 	return 0;
 }
 
