@@ -188,8 +188,7 @@ int main(int argc, char **argv)
 			k += 2;
 			continue;
 		}
-		fprintf(stderr, "qvault: unknown option '%s'\n", argv[k]);
-		usage(stderr);
+		fprintf(stderr, "qvault: unknown option '%s' (see 'qvault --help')\n", argv[k]);
 		return EXIT_USAGE;
 	}
 	if (k == argc) {

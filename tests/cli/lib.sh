@@ -1,0 +1,74 @@
+# lib.sh - shared by the command-line tests (git's t/ style, TAP output).
+#
+#   ok DESC CMD...                 CMD must succeed
+#   fails CODE PATTERN DESC CMD... CMD must exit CODE with one line on
+#                                  stderr matching PATTERN (grep -E), and
+#                                  leave the vault ($V) byte for byte as it was
+#   check DESC CMD...              alias of ok, for assertions
+#
+# Each script runs in its own temporary folder, removed at the end.
+
+set -u
+: "${QVAULT:?set QVAULT to the qvault binary}"
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+FIXTURES=$(cd "$TESTS_DIR/../fixtures" && pwd)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/qvault-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+cd "$TMP" || exit 1
+export QVAULT_USER=tester
+unset QVAULT_DIR
+n=0
+# `q` is qvault, in this shell and in any `sh -c` a test runs
+mkdir -p "$TMP/.bin"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$QVAULT" > "$TMP/.bin/q"
+chmod +x "$TMP/.bin/q"
+PATH="$TMP/.bin:$PATH"
+
+_pass() { n=$((n + 1)); echo "ok $n - $1"; }
+_fail() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+
+ok() {
+	desc=$1; shift
+	if "$@" >"$TMP/.out" 2>"$TMP/.err"; then
+		_pass "$desc"
+	else
+		_fail "$desc" "exit $?" "$(head -5 "$TMP/.err")"
+	fi
+}
+check() { ok "$@"; }
+
+# A fingerprint of every file of the vault $V: name, mode, content.
+snapshot() {
+	(cd "$V" && find . -type f -o -type l | LC_ALL=C sort | while read -r f; do
+		printf '%s %s ' "$f" "$(stat -c %a "$f")"
+		sha256sum < "$f"
+	done)
+}
+
+fails() {
+	code=$1 pattern=$2 desc=$3; shift 3
+	before=$(snapshot)
+	"$@" >"$TMP/.out" 2>"$TMP/.err"
+	rc=$?
+	after=$(snapshot)
+	lines=$(grep -vc 'AddressSanitizer\|^$' "$TMP/.err")
+	if [ "$rc" -ne "$code" ]; then
+		_fail "$desc" "exit $rc, expected $code" "$(head -3 "$TMP/.err")"
+	elif ! grep -Eq -- "$pattern" "$TMP/.err"; then
+		_fail "$desc" "stderr does not match '$pattern':" "$(head -3 "$TMP/.err")"
+	elif [ "$lines" -ne 1 ]; then
+		_fail "$desc" "expected one line on stderr, got $lines" "$(head -3 "$TMP/.err")"
+	elif [ "$before" != "$after" ]; then
+		_fail "$desc" "the vault changed:" "$(printf '%s\n' "$before" > "$TMP/.b"; printf '%s\n' "$after" | diff "$TMP/.b" - | head -5)"
+	else
+		_pass "$desc"
+	fi
+}
+
+# Small real files of each kind.
+make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n' "${2:-qvault}" > "$1"; }
+make_text() { printf 'heat,C,Mn\n%s,0.20,1.10\n' "${2:-H1}" > "$1"; }
+
+done_testing() {
+	echo "1..$n"
+}
