@@ -59,8 +59,10 @@ static int read_entry(manifest *m, size_t i, json_t *e, const char *base)
 	need = strlen(base) + strlen(file) + 2;
 	if ((m->paths[i] = malloc(need)) == NULL)
 		abort();
-	snprintf(m->paths[i], need, "%s%s%s", file[0] == '/' ? "" : base,
-		 file[0] == '/' ? "" : "/", file);
+	if (file[0] == '/' || !*base)
+		snprintf(m->paths[i], need, "%s", file);
+	else
+		snprintf(m->paths[i], need, "%s/%s", base, file);
 	o->path = m->paths[i];
 	if (parts) {
 		if (!json_is_array(parts))
@@ -102,10 +104,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	if (!base)
 		abort();
 	slash = strrchr(base, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		base[0] = '.', base[1] = '\0';
+	*(slash ? slash : base) = '\0'; /* "" when the manifest is here */
 	m.count = json_array_size(root);
 	m.entries = calloc(m.count + 1, sizeof(*m.entries));
 	m.paths = calloc(m.count + 1, sizeof(*m.paths));

@@ -16,9 +16,13 @@ const char *vault_error_message(void)
 	return message[0] ? message : "unknown error";
 }
 
+/* Format through a copy: callers may pass the current message as an argument. */
 static void set_v(const char *fmt, va_list ap)
 {
-	vsnprintf(message, sizeof(message), fmt, ap);
+	char buf[sizeof(message)];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	memcpy(message, buf, sizeof(message));
 }
 
 /* Append ": detail" to the message, cutting it if it would overflow. */
