@@ -1,0 +1,48 @@
+/*
+ * helpers.h - what the unit tests share: cmocka, and temporary folders.
+ */
+#ifndef TESTS_HELPERS_H
+#define TESTS_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* A new empty folder under $TMPDIR; the caller removes it with rm_tree. */
+static inline char *temp_dir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir = malloc(4096);
+
+	assert_non_null(dir);
+	snprintf(dir, 4096, "%s/qvault-unit.XXXXXX", base ? base : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+static inline void rm_tree(char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
+static inline void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+#endif

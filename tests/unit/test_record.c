@@ -1,0 +1,163 @@
+/* Unit tests of record.c: names, revision successors, record round trips. */
+#include "helpers.h"
+
+#include "record.h"
+#include "vault.h"
+
+static void names_accepted(void **state)
+{
+	(void)state;
+	assert_int_equal(vault_name_check("n", "DWG-1001"), 0);
+	assert_int_equal(vault_name_check("n", "A"), 0);
+	assert_int_equal(vault_name_check("n", "1.2"), 0);
+	assert_int_equal(vault_name_check("n", "SPEC_4+rev.b"), 0);
+}
+
+static void names_refused(void **state)
+{
+	char longname[VAULT_NAME_MAX + 2];
+
+	(void)state;
+	memset(longname, 'A', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(vault_name_check("n", ""), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", NULL), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", "a/b"), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "contains '/'"));
+	assert_int_equal(vault_name_check("n", "a\\b"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", ".."), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", "a..b"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", ".hidden"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", "-rf"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", "a b"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", "a\nb"), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "control character"));
+	assert_int_equal(vault_name_check("n", "caf\xc3\xa9"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", longname), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "longer than 128 bytes"));
+	longname[VAULT_NAME_MAX] = '\0';
+	assert_int_equal(vault_name_check("n", longname), 0);
+}
+
+static void file_names(void **state)
+{
+	(void)state;
+	assert_int_equal(vault_record__file_name_check("drawing rev C.pdf"), 0);
+	assert_int_equal(vault_record__file_name_check("Zeichnung-\xc3\xa4.pdf"), 0);
+	assert_int_equal(vault_record__file_name_check(".git"), VAULT_EINVALID);
+	assert_int_equal(vault_record__file_name_check("a/b.pdf"), VAULT_EINVALID);
+	assert_int_equal(vault_record__file_name_check("bad\xff.pdf"), VAULT_EINVALID);
+	assert_int_equal(vault_record__file_name_check("overlong\xc0\xaf.pdf"), VAULT_EINVALID);
+	assert_int_equal(vault_record__file_name_check("c1\xc2\x9b.pdf"), VAULT_EINVALID);
+}
+
+static void next_revisions(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "A", "B" }, { "C", "D" }, { "Z", "AA" }, { "AZ", "BA" },
+		{ "1", "2" }, { "9", "10" }, { "b", "c" }, { "A9", "B0" },
+	};
+	char buf[VAULT_NAME_MAX + 2];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(vault_record__next_rev(buf, sizeof(buf), cases[i][0]), 0);
+		assert_string_equal(buf, cases[i][1]);
+	}
+	assert_int_equal(vault_record__next_rev(buf, sizeof(buf), "-"), VAULT_EINVALID);
+}
+
+static void record_round_trip(void **state)
+{
+	char p1[] = "PN-1", p2[] = "PN-2", name[] = "d.pdf", mime[] = "application/pdf";
+	char doc[] = "DWG-1", rev[] = "C", type[] = "drawing", by[] = "alice";
+	char title[] = "Bracket \xe2\x80\x94 machined";
+	char *parts[] = { p1, p2 };
+	vault_file file = { name, "", "", 1234, mime };
+	vault_revision in = { 0 }, out;
+	char *json;
+	size_t len;
+
+	(void)state;
+	memset(file.sha256, 'a', 64);
+	in.doc = doc;
+	in.rev = rev;
+	in.type = type;
+	in.title = title;
+	in.parts = parts;
+	in.nparts = 2;
+	in.files = &file;
+	in.nfiles = 1;
+	in.seq = 3;
+	in.added_by = by;
+	in.added_at = 1795766400;
+	assert_int_equal(vault_record__revision_dump(&json, &len, &in), 0);
+	assert_int_equal(json[len - 1], '\n');
+	assert_int_equal(vault_record__revision_parse(&out, json, len), 0);
+	assert_string_equal(out.doc, "DWG-1");
+	assert_string_equal(out.rev, "C");
+	assert_string_equal(out.title, in.title);
+	assert_int_equal(out.nparts, 2);
+	assert_string_equal(out.parts[1], "PN-2");
+	assert_int_equal(out.seq, 3);
+	assert_int_equal(out.added_at, 1795766400);
+	assert_int_equal(out.files[0].size, 1234);
+	assert_string_equal(out.files[0].sha256, file.sha256);
+	vault_revision_dispose(&out);
+	free(json);
+}
+
+static void record_refusals(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"[]",
+		"{\"record\": \"revision\"}",
+		"{\"record\":\"revision\",\"format\":1,\"doc\":\"a/b\",\"rev\":\"A\",\"seq\":1,"
+		"\"type\":\"drawing\",\"parts\":[],\"files\":[],\"added_by\":\"x\","
+		"\"added_at\":\"2026-01-01T00:00:00Z\"}",
+		"{\"record\":\"revision\",\"format\":1,\"doc\":\"D\",\"rev\":\"A\",\"seq\":1,"
+		"\"type\":\"drawing\",\"parts\":[],\"files\":[{\"name\":\"x\",\"sha256\":\"zz\","
+		"\"size\":1,\"mime\":\"m\"}],\"added_by\":\"x\",\"added_at\":\"2026-01-01T00:00:00Z\"}",
+		"{\"record\":\"revision\",\"format\":1,\"doc\":\"D\",\"rev\":\"A\",\"seq\":1,"
+		"\"type\":\"drawing\",\"parts\":[],\"files\":[],\"added_by\":\"x\","
+		"\"added_at\":\"2026-01-01T00:00:00Z\",\"extra\":1}",
+		"{\"record\":\"revision\",\"record\":\"revision\"}",
+	};
+	vault_revision r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(vault_record__revision_parse(&r, bad[i], strlen(bad[i])),
+				 VAULT_EINVALID);
+}
+
+static void fan_out(void **state)
+{
+	char a[VAULT_PATH_MAX], b[VAULT_PATH_MAX];
+
+	(void)state;
+	vault_record__doc_dir(a, sizeof(a), "DWG-1001");
+	vault_record__doc_dir(b, sizeof(b), "DWG-1002");
+	assert_int_equal(strncmp(a, "docs/", 5), 0);
+	assert_int_equal(strlen(a), strlen("docs/xx/yy/DWG-1001"));
+	assert_string_equal(a + strlen(a) - 8, "DWG-1001");
+	assert_string_not_equal(a, b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names_accepted),
+		cmocka_unit_test(names_refused),
+		cmocka_unit_test(file_names),
+		cmocka_unit_test(next_revisions),
+		cmocka_unit_test(record_round_trip),
+		cmocka_unit_test(record_refusals),
+		cmocka_unit_test(fan_out),
+	};
+
+	return cmocka_run_group_tests_name("record", tests, NULL, NULL);
+}

@@ -1,0 +1,192 @@
+/*
+ * Unit tests of detect.c, pack.c and store.c through the library: content
+ * detection, batch packs that stock git accepts, streaming round trips.
+ */
+#include "helpers.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "detect.h"
+#include "vault.h"
+
+static void detect_kinds(void **state)
+{
+	static const char step[] = "ISO-10303-21;\nHEADER;\nENDSEC;\n";
+	static const char pdf[] = "%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+	char iges[81];
+	vault_detect *d;
+	const char *mime;
+
+	(void)state;
+	memset(iges, ' ', 80);
+	memcpy(iges, "IGES test", 9);
+	memcpy(iges + 72, "S      1", 8);
+	iges[80] = '\n';
+	assert_int_equal(vault_detect__new(&d), 0);
+	assert_int_equal(vault_detect__buffer(&mime, d, step, sizeof(step) - 1), 0);
+	assert_string_equal(mime, "model/step");
+	assert_int_equal(vault_detect__buffer(&mime, d, iges, sizeof(iges)), 0);
+	assert_string_equal(mime, "model/iges");
+	assert_int_equal(vault_detect__buffer(&mime, d, pdf, sizeof(pdf) - 1), 0);
+	assert_string_equal(mime, "application/pdf");
+	assert_int_equal(vault_detect__buffer(&mime, d, "plain words\n", 12), 0);
+	assert_string_equal(mime, "text/plain");
+	assert_int_equal(vault_detect__buffer(&mime, d, "\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0", 20), 0);
+	assert_non_null(strstr(mime, "application/x-"));
+	vault_detect__free(d);
+}
+
+/* A file of `len` bytes: random (incompressible) or repetitive text. */
+static void make_content(const char *path, size_t len, int random)
+{
+	char *buf = malloc(len);
+	size_t i;
+
+	assert_non_null(buf);
+	memcpy(buf, "%PDF-1.4\n", 9);
+	for (i = 9; i < len; i++)
+		buf[i] = random ? (char)(rand() & 0xff) : "stream of text "[i % 15];
+	write_file(path, buf, len);
+	free(buf);
+}
+
+/* Run a shell command with $V naming the vault. */
+static int sh(const char *cmd, const char *vpath)
+{
+	setenv("V", vpath, 1);
+	return system(cmd);
+}
+
+static void count_warning(const char *message, void *payload)
+{
+	(void)message;
+	++*(int *)payload;
+}
+
+static void batch_pack_is_valid_git(void **state)
+{
+	char *dir = temp_dir(), vpath[4200], f[3][4200];
+	vault_add_options e[4];
+	vault_revision r;
+	vault *v;
+	size_t count, i;
+	int fd;
+
+	(void)state;
+	snprintf(vpath, sizeof(vpath), "%s/v", dir);
+	for (i = 0; i < 3; i++)
+		snprintf(f[i], sizeof(f[i]), "%s/f%zu.pdf", dir, i);
+	make_content(f[0], 300000, 1);  /* stored */
+	make_content(f[1], 300000, 0);  /* deflated */
+	make_content(f[2], 2500000, 1); /* several chunks */
+	memset(e, 0, sizeof(e));
+	for (i = 0; i < 4; i++) {
+		static const char *const docs[] = { "D-0", "D-1", "D-2", "D-3" };
+
+		e[i].path = f[i < 3 ? i : 0]; /* D-3 repeats D-0's bytes */
+		e[i].doc = docs[i];
+		e[i].type = "drawing";
+	}
+	assert_int_equal(vault_init(&v, vpath), 0);
+	assert_int_equal(vault_doc_import(&count, v, e, 4), 0);
+	assert_int_equal(count, 4);
+	assert_int_equal(sh("git -C \"$V\" fsck --strict --no-dangling >/dev/null 2>&1 && git verify-pack \"$V\"/objects/pack/*.idx >/dev/null", vpath), 0);
+	/* the compressible file takes less room than its size, the others not */
+	assert_int_equal(sh("test $(du -sk \"$V\"/objects/pack | cut -f1) -lt 3400 && test -z \"$(ls \"$V\"/objects/pack | grep tmp)\"", vpath), 0);
+
+	for (i = 0; i < 4; i++) {
+		char out[4300], cmd[9000];
+
+		assert_int_equal(vault_doc_get(&r, v, e[i].doc, "A"), 0);
+		snprintf(out, sizeof(out), "%s/out%zu", dir, i);
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		assert_true(fd >= 0);
+		assert_int_equal(vault_doc_cat(v, &r, 0, fd), 0);
+		close(fd);
+		snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", out, e[i].path);
+		assert_int_equal(system(cmd), 0);
+		if (i == 3) {
+			vault_revision first;
+
+			assert_int_equal(vault_doc_get(&first, v, "D-0", NULL), 0);
+			assert_string_equal(first.files[0].blob, r.files[0].blob);
+			vault_revision_dispose(&first);
+		}
+		vault_revision_dispose(&r);
+	}
+	vault_free(v);
+	rm_tree(dir);
+}
+
+static void refused_batch_leaves_nothing(void **state)
+{
+	char *dir = temp_dir(), vpath[4200], good[4200], cmd[9000];
+	vault_add_options e[2];
+	vault *v;
+	size_t count;
+
+	(void)state;
+	snprintf(vpath, sizeof(vpath), "%s/v", dir);
+	snprintf(good, sizeof(good), "%s/good.pdf", dir);
+	make_content(good, 100000, 1);
+	memset(e, 0, sizeof(e));
+	e[0].path = good, e[0].doc = "D-1", e[0].type = "drawing";
+	e[1].path = "/proc/self/exe", e[1].doc = "D-2", e[1].type = "drawing";
+	assert_int_equal(vault_init(&v, vpath), 0);
+	vault_free(v);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f | sort | xargs sha256sum > '%s/before'", vpath, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(vault_open(&v, vpath, NULL, NULL), 0);
+	/* /proc/self/exe reads as a regular file of size 0: refused as empty */
+	assert_true(vault_doc_import(&count, v, e, 2) < 0);
+	e[1].path = "/bin/sh";
+	assert_int_equal(vault_doc_import(&count, v, e, 2), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "entry 2: file '/bin/sh' is application/x-"));
+	vault_free(v);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f | sort | xargs sha256sum | cmp -s - '%s/before'", vpath, dir);
+	assert_int_equal(system(cmd), 0);
+	rm_tree(dir);
+}
+
+static void open_heals_and_reports(void **state)
+{
+	char *dir = temp_dir(), vpath[4200], f[4200], idx[4300];
+	vault_add_options o;
+	vault_revision_list *list;
+	vault *v;
+	int warned = 0;
+
+	(void)state;
+	snprintf(vpath, sizeof(vpath), "%s/v", dir);
+	snprintf(f, sizeof(f), "%s/a.pdf", dir);
+	make_content(f, 5000, 0);
+	memset(&o, 0, sizeof(o));
+	o.path = f, o.doc = "DWG-9", o.type = "drawing";
+	assert_int_equal(vault_init(&v, vpath), 0);
+	assert_int_equal(vault_doc_add(NULL, v, &o), 0);
+	vault_free(v);
+
+	snprintf(idx, sizeof(idx), "%s/qvault/index.db", vpath);
+	write_file(idx, "garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage", 104);
+	assert_int_equal(vault_open(&v, vpath, count_warning, &warned), 0);
+	assert_int_equal(warned, 1);
+	assert_int_equal(vault_doc_list(&list, v, NULL), 0);
+	assert_int_equal(list->count, 1);
+	assert_string_equal(list->items[0].doc, "DWG-9");
+	vault_revision_list_free(list);
+	vault_free(v);
+	rm_tree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(detect_kinds),
+		cmocka_unit_test(batch_pack_is_valid_git),
+		cmocka_unit_test(refused_batch_leaves_nothing),
+		cmocka_unit_test(open_heals_and_reports),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
