@@ -44,9 +44,10 @@ int vault__config(vault_config *cfg, vault *v, git_commit *head);
 int vault__detector(vault_detect **out, vault *v);
 
 /*
- * Move the branch from `parent` to `commit` and index it; the caller
- * holds the lock.
+ * Move the branch from `parent` to `commit` and index it from `revs`, the
+ * revisions it records; the caller holds the lock.
  */
-int vault__publish(vault *v, git_commit *parent, const git_oid *commit);
+int vault__publish(vault *v, git_commit *parent, const git_oid *commit,
+		   const vault_revision *revs, size_t nrevs);
 
 #endif

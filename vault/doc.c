@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "error.h"
+#include "intake.h"
 #include "pack.h"
 #include "record.h"
 #include "util.h"
@@ -77,32 +78,6 @@ static int check_fields(job *j)
 			return VAULT_EINVALID;
 	}
 	return vault_record__file_name_check(j->name);
-}
-
-/* Open the file to add: a regular, non-empty file. */
-static int open_source(int *fd, uint64_t *size, const char *path)
-{
-	struct stat st;
-
-	if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ?
-			vault_error__set(VAULT_ENOTFOUND, "file '%s' does not exist", path) :
-			vault_error__errno(VAULT_ERROR, "cannot open '%s'", path);
-	if (fstat(*fd, &st) < 0) {
-		close(*fd);
-		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(*fd);
-		return vault_error__set(VAULT_EINVALID, "'%s' is %s, not a file", path,
-			S_ISDIR(st.st_mode) ? "a folder" : "special");
-	}
-	if (st.st_size == 0) {
-		close(*fd);
-		return vault_error__set(VAULT_EINVALID, "file '%s' is empty", path);
-	}
-	*size = (uint64_t)st.st_size;
-	return 0;
 }
 
 static void doc_state_dispose(doc_state *d)
@@ -210,70 +185,38 @@ done:
 
 /* ---- streaming one file in --------------------------------------- */
 
-typedef struct {
-	vault *v;
-	const vault_config *cfg;
-	const job *j;
-	EVP_MD_CTX *sha;
-	char mime[128];
-} intake;
-
-static int intake_chunk(void *payload, const unsigned char *buf, size_t len, int first)
+static int sha_chunk(void *payload, const unsigned char *buf, size_t len, int first)
 {
-	intake *in = payload;
-
-	if (first) {
-		vault_detect *d;
-		const char *mime;
-		int error;
-
-		if ((error = vault__detector(&d, in->v)) < 0 ||
-		    (error = vault_detect__buffer(&mime, d, buf, len)) < 0)
-			return error;
-		snprintf(in->mime, sizeof(in->mime), "%s", mime);
-		if ((error = vault_config__check(in->cfg, in->j->type, in->mime,
-						 in->j->opts->path)) < 0)
-			return error;
-	}
-	EVP_DigestUpdate(in->sha, buf, len);
-	return 0;
+	(void)first;
+	return EVP_DigestUpdate(payload, buf, len) ? 0 :
+		vault_error__ssl(VAULT_ERROR, "cannot hash the file");
 }
 
-/* Store the job's file; fill `rec` and the blob id. */
+/* Store the file taken in by `in`; fill `rec`'s file and the blob id. */
 static int store_file(vault_revision *rec, git_oid *blob, vault *v,
-		      const vault_config *cfg, const job *j)
+		      vault_intake *in, const job *j)
 {
-	intake in = { v, cfg, j, EVP_MD_CTX_new(), "" };
 	unsigned char md[32];
-	uint64_t size;
-	int fd = -1, error;
+	int error;
 
-	if (!in.sha || !EVP_DigestInit_ex(in.sha, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(in.sha);
-		return vault_error__ssl(VAULT_ERROR, "cannot start SHA-256");
-	}
-	if ((error = open_source(&fd, &size, j->opts->path)) < 0)
-		goto done;
-	if ((error = vault_store__write_fd(blob, v->store, fd, size, intake_chunk, &in)) < 0) {
+	error = vault_store__write_fd(blob, v->store, in->size, in->first,
+				      in->first_len, in->fd, sha_chunk, in->sha);
+	if (error < 0) {
 		if (strstr(vault_error_message(), "while it was being read"))
 			vault_error__set(error, "file '%s' changed while it was being read",
 					 j->opts->path);
-		goto done;
+		return error;
 	}
-	EVP_DigestFinal_ex(in.sha, md, NULL);
+	EVP_DigestFinal_ex(in->sha, md, NULL);
 	if ((rec->files = calloc(1, sizeof(vault_file))) == NULL)
 		abort();
 	rec->nfiles = 1;
 	rec->files[0].name = vault__strdup(j->name);
-	rec->files[0].mime = vault__strdup(in.mime);
-	rec->files[0].size = size;
+	rec->files[0].mime = vault__strdup(in->mime);
+	rec->files[0].size = in->size;
 	vault__hex(rec->files[0].sha256, md, sizeof(md));
 	git_oid_tostr(rec->files[0].blob, sizeof(rec->files[0].blob), blob);
-done:
-	if (fd >= 0)
-		close(fd);
-	EVP_MD_CTX_free(in.sha);
-	return error;
+	return 0;
 }
 
 /* ---- adding ---------------------------------------------------------- */
@@ -315,8 +258,7 @@ static void updates_dispose(updates *u)
 
 /* Store one job's file and record; queue their tree updates. */
 static int write_job(vault_revision *rec, updates *u, vault *v,
-		     const vault_config *cfg, const job *j, const char *actor,
-		     int64_t now)
+		     vault_intake *in, const job *j, const char *actor, int64_t now)
 {
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json = NULL;
 	git_oid blob, record;
@@ -324,7 +266,7 @@ static int write_job(vault_revision *rec, updates *u, vault *v,
 	int error;
 
 	memset(rec, 0, sizeof(*rec));
-	if ((error = store_file(rec, &blob, v, cfg, j)) < 0)
+	if ((error = store_file(rec, &blob, v, in, j)) < 0)
 		return error;
 	rec->doc = vault__strdup(j->opts->doc);
 	rec->rev = vault__strdup(j->rev);
@@ -390,7 +332,11 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 {
 	job *jobs = calloc(n ? n : 1, sizeof(job));
 	job **order = calloc(n ? n : 1, sizeof(job *));
-	vault_revision rec;
+	vault_revision *recs = calloc(n ? n : 1, sizeof(vault_revision));
+	const char **paths = calloc(n ? n : 1, sizeof(char *));
+	const char **types = calloc(n ? n : 1, sizeof(char *));
+	vault_prefetch *prefetch = NULL;
+	vault_detect *detect;
 	vault_config cfg = { "", NULL };
 	updates u = { NULL, NULL, 0, 0 };
 	vault_pack *pack = NULL;
@@ -402,7 +348,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	size_t i, k;
 	int error;
 
-	if (!jobs || !order)
+	if (!jobs || !order || !recs || !paths || !types)
 		abort();
 	if (n == 0) {
 		error = vault_error__set(VAULT_EINVALID, "nothing to add");
@@ -418,14 +364,12 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		}
 	}
 	for (i = 0; i < n; i++) {
-		int fd;
-		uint64_t size;
-
-		if ((error = open_source(&fd, &size, jobs[i].opts->path)) < 0) {
+		paths[i] = jobs[i].opts->path;
+		types[i] = jobs[i].type;
+		if ((error = vault_intake__check_path(paths[i])) < 0) {
 			error = in_entry(error, n, &jobs[i]);
 			goto done;
 		}
-		close(fd);
 	}
 	if ((error = vault__actor(actor, sizeof(actor), email, sizeof(email))) < 0 ||
 	    (error = vault__lock(v)) < 0 ||
@@ -445,19 +389,28 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			goto done;
 		}
 	}
-	if (n > 1 && (error = vault_pack__begin(&pack, vault_store__repo(v->store))) < 0)
+	if ((error = vault__detector(&detect, v)) < 0)
+		goto done;
+	if (n > 1 &&
+	    ((error = vault_pack__begin(&pack, vault_store__repo(v->store))) < 0 ||
+	     (error = vault_prefetch__start(&prefetch, detect, &cfg, paths, types, n)) < 0))
 		goto done;
 	for (i = 0; i < n; i++) {
-		if ((error = write_job(&rec, &u, v, &cfg, &jobs[i], actor, now)) < 0) {
-			vault_revision_dispose(&rec);
+		vault_intake in;
+
+		error = prefetch ? vault_prefetch__next(&in, prefetch) :
+			vault_intake__open(&in, detect, &cfg, paths[i], types[i]);
+		if (error == 0) {
+			error = write_job(&recs[i], &u, v, &in, &jobs[i], actor, now);
+			vault_intake__dispose(&in);
+		}
+		if (error < 0) {
 			error = in_entry(error, n, &jobs[i]);
 			goto done;
 		}
-		if (out && n == 1)
-			*out = rec;
-		else
-			vault_revision_dispose(&rec);
 	}
+	vault_prefetch__free(prefetch);
+	prefetch = NULL;
 	if (n == 1)
 		snprintf(message, sizeof(message),
 			 "add %s@%s%s%.200s\n\nQvault-Op: add\nQvault-Doc: %s\nQvault-Rev: %s\n",
@@ -474,13 +427,20 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	if (pack && (error = vault_pack__finish(pack)) < 0)
 		goto done;
 	pack = NULL;
-	if ((error = vault__publish(v, head, &commit)) < 0)
+	if ((error = vault__publish(v, head, &commit, recs, n)) < 0)
 		goto done;
-	if (out && n == 1)
+	if (out) {
+		*out = recs[0];
 		git_oid_tostr(out->commit, sizeof(out->commit), &commit);
+		memset(&recs[0], 0, sizeof(recs[0]));
+	}
 done:
-	if (error < 0 && out && n == 1 && out->doc)
-		vault_revision_dispose(out);
+	vault_prefetch__free(prefetch);
+	for (i = 0; i < n; i++)
+		vault_revision_dispose(&recs[i]);
+	free(recs);
+	free(paths);
+	free(types);
 	if (pack)
 		vault_pack__abort(pack);
 	vault__unlock(v);

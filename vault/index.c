@@ -188,16 +188,74 @@ static int step_done(vault_index *idx, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
-/* Record the revision whose folder is `dir` (holding record.json). */
+/*
+ * Insert one revision, its files (with their blob ids filled in) and parts,
+ * as recorded by the event ctx->event of commit `commit_hex`.
+ */
+static int record_revision(apply_ctx *ctx, const vault_revision *rev,
+			   const char *commit_hex, const char *path)
+{
+	vault_index *idx = ctx->idx;
+	sqlite3_int64 id;
+	size_t i;
+	int error;
+
+	sqlite3_bind_text(idx->ins_rev, 1, rev->doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 2, rev->rev, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(idx->ins_rev, 3, rev->seq);
+	sqlite3_bind_text(idx->ins_rev, 4, rev->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 5, rev->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 6, rev->added_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(idx->ins_rev, 7, rev->added_at);
+	sqlite3_bind_text(idx->ins_rev, 8, commit_hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(idx->ins_rev) != SQLITE_DONE) {
+		error = sqlite3_errcode(idx->db) == SQLITE_CONSTRAINT ?
+			vault_error__set(VAULT_EVERIFY,
+				"%s: revision '%s@%s' is recorded twice; records are never rewritten",
+				path, rev->doc, rev->rev) :
+			db_error(idx, "cannot record a revision");
+		sqlite3_reset(idx->ins_rev);
+		return error;
+	}
+	sqlite3_reset(idx->ins_rev);
+	id = sqlite3_last_insert_rowid(idx->db);
+	for (i = 0; i < rev->nfiles; i++) {
+		const vault_file *f = &rev->files[i];
+
+		sqlite3_bind_int64(idx->ins_file, 1, id);
+		sqlite3_bind_int64(idx->ins_file, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(idx->ins_file, 3, f->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(idx->ins_file, 4, f->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(idx->ins_file, 5, f->blob, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(idx->ins_file, 6, (sqlite3_int64)f->size);
+		sqlite3_bind_text(idx->ins_file, 7, f->mime, -1, SQLITE_STATIC);
+		if ((error = step_done(idx, idx->ins_file, "cannot record a file")) < 0)
+			return error;
+	}
+	for (i = 0; i < rev->nparts; i++) {
+		sqlite3_bind_int64(idx->ins_part, 1, id);
+		sqlite3_bind_int64(idx->ins_part, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(idx->ins_part, 3, rev->parts[i], -1, SQLITE_STATIC);
+		if ((error = step_done(idx, idx->ins_part, "cannot record a part")) < 0)
+			return error;
+	}
+	sqlite3_bind_int64(idx->ins_subject, 1, ctx->event);
+	sqlite3_bind_text(idx->ins_subject, 2, rev->doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_subject, 3, rev->rev, -1, SQLITE_STATIC);
+	return step_done(idx, idx->ins_subject, "cannot record an event");
+}
+
+/*
+ * Read the revision whose folder is `dir` (record.json and files/) from
+ * the repository and record it.
+ */
 static int index_revision(apply_ctx *ctx, const git_tree *dir, const char *path,
 			  const git_oid *commit)
 {
-	vault_index *idx = ctx->idx;
 	vault_revision rev;
 	git_tree_entry *files = NULL;
 	git_tree *ftree = NULL;
 	char *data = NULL, hex[41];
-	sqlite3_int64 id;
 	size_t len, i;
 	int error;
 
@@ -213,58 +271,19 @@ static int index_revision(apply_ctx *ctx, const git_tree *dir, const char *path,
 		error = vault_error__set(VAULT_EVERIFY, "%s: has no files", path);
 		goto done;
 	}
-	git_oid_tostr(hex, sizeof(hex), commit);
-	sqlite3_bind_text(idx->ins_rev, 1, rev.doc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(idx->ins_rev, 2, rev.rev, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(idx->ins_rev, 3, rev.seq);
-	sqlite3_bind_text(idx->ins_rev, 4, rev.type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(idx->ins_rev, 5, rev.title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(idx->ins_rev, 6, rev.added_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(idx->ins_rev, 7, rev.added_at);
-	sqlite3_bind_text(idx->ins_rev, 8, hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(idx->ins_rev) != SQLITE_DONE) {
-		error = sqlite3_errcode(idx->db) == SQLITE_CONSTRAINT ?
-			vault_error__set(VAULT_EVERIFY,
-				"%s: revision '%s@%s' is recorded twice; records are never rewritten",
-				path, rev.doc, rev.rev) :
-			db_error(idx, "cannot record a revision");
-		sqlite3_reset(idx->ins_rev);
-		goto done;
-	}
-	sqlite3_reset(idx->ins_rev);
-	id = sqlite3_last_insert_rowid(idx->db);
 	for (i = 0; i < rev.nfiles; i++) {
-		const vault_file *f = &rev.files[i];
-		const git_tree_entry *te = git_tree_entry_byname(ftree, f->name);
-		char blob[41];
+		const git_tree_entry *te = git_tree_entry_byname(ftree, rev.files[i].name);
 
 		if (!te || git_tree_entry_type(te) != GIT_OBJECT_BLOB) {
 			error = vault_error__set(VAULT_EVERIFY, "%s: file '%s' is missing",
-						 path, f->name);
+						 path, rev.files[i].name);
 			goto done;
 		}
-		git_oid_tostr(blob, sizeof(blob), git_tree_entry_id(te));
-		sqlite3_bind_int64(idx->ins_file, 1, id);
-		sqlite3_bind_int64(idx->ins_file, 2, (sqlite3_int64)i);
-		sqlite3_bind_text(idx->ins_file, 3, f->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(idx->ins_file, 4, f->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_text(idx->ins_file, 5, blob, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(idx->ins_file, 6, (sqlite3_int64)f->size);
-		sqlite3_bind_text(idx->ins_file, 7, f->mime, -1, SQLITE_STATIC);
-		if ((error = step_done(idx, idx->ins_file, "cannot record a file")) < 0)
-			goto done;
+		git_oid_tostr(rev.files[i].blob, sizeof(rev.files[i].blob),
+			      git_tree_entry_id(te));
 	}
-	for (i = 0; i < rev.nparts; i++) {
-		sqlite3_bind_int64(idx->ins_part, 1, id);
-		sqlite3_bind_int64(idx->ins_part, 2, (sqlite3_int64)i);
-		sqlite3_bind_text(idx->ins_part, 3, rev.parts[i], -1, SQLITE_STATIC);
-		if ((error = step_done(idx, idx->ins_part, "cannot record a part")) < 0)
-			goto done;
-	}
-	sqlite3_bind_int64(idx->ins_subject, 1, ctx->event);
-	sqlite3_bind_text(idx->ins_subject, 2, rev.doc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(idx->ins_subject, 3, rev.rev, -1, SQLITE_STATIC);
-	error = step_done(idx, idx->ins_subject, "cannot record an event");
+	git_oid_tostr(hex, sizeof(hex), commit);
+	error = record_revision(ctx, &rev, hex, path);
 done:
 	git_tree_free(ftree);
 	git_tree_entry_free(files);
@@ -339,14 +358,12 @@ static char *trailer(const char *message, const char *key)
 	return value;
 }
 
-static int apply_commit(apply_ctx *ctx, git_commit *c)
+/* Record commit `c` in the audit trail; ctx->event becomes its row. */
+static int record_event(apply_ctx *ctx, git_commit *c)
 {
 	vault_index *idx = ctx->idx;
 	const git_signature *author = git_commit_author(c);
-	git_commit *parent = NULL;
-	git_tree *old = NULL, *new = NULL;
-	char hex[41], path[VAULT_PATH_MAX] = "";
-	char *op = trailer(git_commit_message(c), "Qvault-Op");
+	char hex[41], *op = trailer(git_commit_message(c), "Qvault-Op");
 	int error;
 
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
@@ -357,9 +374,21 @@ static int apply_commit(apply_ctx *ctx, git_commit *c)
 	sqlite3_bind_text(idx->ins_event, 5, git_commit_summary(c), -1, SQLITE_STATIC);
 	error = step_done(idx, idx->ins_event, "cannot record an event");
 	free(op);
-	if (error < 0)
-		return error;
 	ctx->event = sqlite3_last_insert_rowid(idx->db);
+	return error;
+}
+
+/* Record commit `c` and every revision it adds, read from the repository. */
+static int apply_commit(apply_ctx *ctx, git_commit *c)
+{
+	git_commit *parent = NULL;
+	git_tree *old = NULL, *new = NULL;
+	char hex[41], path[VAULT_PATH_MAX] = "";
+	int error;
+
+	if ((error = record_event(ctx, c)) < 0)
+		return error;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
 	if (git_commit_tree(&new, c) < 0 ||
 	    (git_commit_parentcount(c) > 0 &&
 	     (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&old, parent) < 0))) {
@@ -474,6 +503,49 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 fail:
 	git_revwalk_free(walk);
 fail_nowalk:
+	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
+	return error;
+}
+
+int vault_index__record_written(vault_index *idx, vault_store *s,
+				git_commit *commit, const vault_revision *revs,
+				size_t nrevs)
+{
+	apply_ctx ctx = { idx, s, 0 };
+	git_commit *head = NULL;
+	char reflects[41], parent[41] = "", hex[41];
+	size_t i;
+	int error;
+
+	if ((error = prepare_inserts(idx)) < 0 ||
+	    (error = exec(idx, "BEGIN IMMEDIATE")) < 0)
+		return error;
+	if ((error = vault_index__reflects(reflects, idx)) < 0 ||
+	    (error = vault_store__head(&head, s)) < 0)
+		goto fail;
+	if (git_commit_parentcount(commit) == 1)
+		git_oid_tostr(parent, sizeof(parent), git_commit_parent_id(commit, 0));
+	if (!git_oid_equal(git_commit_id(head), git_commit_id(commit)) ||
+	    git_commit_parentcount(commit) > 1 || strcmp(reflects, parent) != 0) {
+		/* not the simple case: take the general path */
+		git_commit_free(head);
+		sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
+		return vault_index__catch_up(idx, s, 0);
+	}
+	git_commit_free(head);
+	head = NULL;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	if ((error = record_event(&ctx, commit)) < 0)
+		goto fail;
+	for (i = 0; i < nrevs; i++)
+		if ((error = record_revision(&ctx, &revs[i], hex, revs[i].doc)) < 0)
+			goto fail;
+	if ((error = set_reflects(idx, git_commit_id(commit))) < 0 ||
+	    (error = exec(idx, "COMMIT")) < 0)
+		goto fail;
+	return 0;
+fail:
+	git_commit_free(head);
 	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
 	return error;
 }

@@ -35,6 +35,16 @@ int vault_index__reflects(char out[41], vault_index *idx);
  */
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full);
 
+/*
+ * Index `commit`, which this process just wrote and moved the branch to,
+ * from the records it wrote (`revs`, blob ids filled in) rather than by
+ * reading them back.  Falls back to vault_index__catch_up() unless the
+ * index reflects exactly the commit's parent and the branch is at it.
+ */
+int vault_index__record_written(vault_index *idx, vault_store *s,
+				git_commit *commit, const vault_revision *revs,
+				size_t nrevs);
+
 int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
 		     const char *rev);
 int vault_index__revisions(vault_revision_list **out, vault_index *idx,

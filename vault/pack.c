@@ -45,8 +45,8 @@ struct vault_pack {
 	size_t *slots;       /* open addressing over entries, index + 1 */
 	size_t nslots;
 	int streaming;       /* one write stream at a time */
-	z_stream z[2];       /* stored and deflated, reset per object */
-	int z_ready[2];
+	z_stream z[3];       /* see stream_for(); reset per object */
+	int z_ready[3];
 };
 
 typedef struct {
@@ -226,17 +226,34 @@ static int choose_level(const void *data, size_t len)
 	return bits > STORE_ENTROPY ? Z_NO_COMPRESSION : Z_BEST_SPEED;
 }
 
+/*
+ * The zlib stream for an object: 0 stores, 1 deflates small objects
+ * (trees, records) with a small hash table, 2 deflates the rest.  Each is
+ * made once per batch and reset per object: a reset clears the hash
+ * table, which is 64 KB at zlib's default memLevel and 512 bytes at 1.
+ */
+static int stream_for(int *mem_level, int *level, const void *first, size_t len,
+		      uint64_t size)
+{
+	if (choose_level(first, len) == Z_NO_COMPRESSION) {
+		*level = Z_NO_COMPRESSION, *mem_level = 1;
+		return 0;
+	}
+	*level = Z_BEST_SPEED;
+	*mem_level = size < 16384 ? 1 : 8;
+	return size < 16384 ? 1 : 2;
+}
+
 static int start_entry(wstream *s, const void *first, size_t len)
 {
 	unsigned char hdr[16];
 	size_t n = object_header(hdr, s->type, s->size);
-	int which = choose_level(first, len) == Z_NO_COMPRESSION ? 0 : 1;
 	vault_pack *p = s->pack;
+	int level, mem_level, which = stream_for(&mem_level, &level, first, len, s->size);
 
-	/* one stream per level for the whole batch: deflateInit clears
-	 * hundreds of kilobytes, a reset much less */
 	if (!p->z_ready[which]) {
-		if (deflateInit(&p->z[which], which ? Z_BEST_SPEED : Z_NO_COMPRESSION) != Z_OK) {
+		if (deflateInit2(&p->z[which], level, Z_DEFLATED, 15, mem_level,
+				 Z_DEFAULT_STRATEGY) != Z_OK) {
 			git_error_set_str(GIT_ERROR_ZLIB, "deflateInit failed");
 			return -1;
 		}
@@ -425,15 +442,15 @@ fail:
 static void be_free(git_odb_backend *backend)
 {
 	vault_pack *p = (vault_pack *)backend;
+	int i;
 
 	if (p->fd >= 0) {
 		close(p->fd);
 		unlink(p->tmp_path);
 	}
-	if (p->z_ready[0])
-		deflateEnd(&p->z[0]);
-	if (p->z_ready[1])
-		deflateEnd(&p->z[1]);
+	for (i = 0; i < 3; i++)
+		if (p->z_ready[i])
+			deflateEnd(&p->z[i]);
 	free(p->out);
 	free(p->entries);
 	free(p->slots);

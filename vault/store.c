@@ -145,22 +145,31 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t want)
 	return (ssize_t)got;
 }
 
-int vault_store__write_fd(git_oid *out, vault_store *s, int fd, uint64_t size,
+int vault_store__write_fd(git_oid *out, vault_store *s, uint64_t size,
+			  const unsigned char *first, size_t first_len, int fd,
 			  vault_chunk_cb cb, void *payload)
 {
 	git_odb_stream *stream = NULL;
 	unsigned char *buf = chunk_buffer(s);
-	uint64_t total = 0;
-	int first = 1, error = 0;
+	uint64_t total = first_len;
+	int error = 0;
 
-	for (;;) {
+	if (total > size)
+		return vault_error__set(VAULT_EINVALID, "the file grew while it was being read");
+	if (git_odb_open_wstream(&stream, s->odb, size, GIT_OBJECT_BLOB) < 0 ||
+	    git_odb_stream_write(stream, (const char *)first, first_len) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot store the file");
+		goto done;
+	}
+	/* read one byte past the end, to see a file that grew */
+	while (total <= size) {
 		ssize_t n = read_full(fd, buf, VAULT_CHUNK);
 
 		if (n < 0) {
 			error = vault_error__errno(VAULT_ERROR, "cannot read the file");
 			goto done;
 		}
-		if (n == 0 && !first)
+		if (n == 0)
 			break;
 		total += (uint64_t)n;
 		if (total > size) {
@@ -168,19 +177,12 @@ int vault_store__write_fd(git_oid *out, vault_store *s, int fd, uint64_t size,
 				"the file grew while it was being read");
 			goto done;
 		}
-		if ((error = cb(payload, buf, (size_t)n, first)) != 0)
+		if ((error = cb(payload, buf, (size_t)n, 0)) != 0)
 			goto done;
-		if (first && git_odb_open_wstream(&stream, s->odb, size, GIT_OBJECT_BLOB) < 0) {
+		if (git_odb_stream_write(stream, (const char *)buf, (size_t)n) < 0) {
 			error = vault_error__git(VAULT_ERROR, "cannot store the file");
 			goto done;
 		}
-		first = 0;
-		if (n > 0 && git_odb_stream_write(stream, (const char *)buf, (size_t)n) < 0) {
-			error = vault_error__git(VAULT_ERROR, "cannot store the file");
-			goto done;
-		}
-		if ((size_t)n < VAULT_CHUNK)
-			break;
 	}
 	if (total != size) {
 		error = vault_error__set(VAULT_EINVALID,

@@ -41,12 +41,12 @@ int vault_store__read_path(char **data, size_t *len, vault_store *s,
 			   const git_tree *tree, const char *path);
 
 /*
- * Store `size` bytes read from `fd` as a blob.  Each chunk goes to `cb`
- * before it is written; the first chunk (up to VAULT_CHUNK bytes) goes to
- * `cb` before anything at all is written, so a refusal there leaves no
- * trace.  Fails if the file turns out longer or shorter than `size`.
+ * Store a blob of `size` bytes: `first` (already read), then the rest of
+ * `fd`, each further chunk passed to `cb` before it is written.  Fails if
+ * the file turns out longer or shorter than `size`.
  */
-int vault_store__write_fd(git_oid *out, vault_store *s, int fd, uint64_t size,
+int vault_store__write_fd(git_oid *out, vault_store *s, uint64_t size,
+			  const unsigned char *first, size_t first_len, int fd,
 			  vault_chunk_cb cb, void *payload);
 
 int vault_store__write_buf(git_oid *out, vault_store *s, const void *buf,

@@ -274,7 +274,7 @@ int vault_init(vault **out, const char *path)
 	git_oid_cpy(&update.id, &blob);
 	if ((error = vault_store__commit(&commit, v->store, NULL, &update, 1, name,
 					 email, (int64_t)time(NULL), message)) < 0 ||
-	    (error = vault__publish(v, NULL, &commit)) < 0)
+	    (error = vault__publish(v, NULL, &commit, NULL, 0)) < 0)
 		goto fail;
 	vault__unlock(v);
 	free(json);
@@ -347,8 +347,10 @@ void vault__unlock(vault *v)
 	v->lock_fd = -1;
 }
 
-int vault__publish(vault *v, git_commit *parent, const git_oid *commit)
+int vault__publish(vault *v, git_commit *parent, const git_oid *commit,
+		   const vault_revision *revs, size_t nrevs)
 {
+	git_commit *c;
 	int recovered = 0, error;
 
 	error = vault_store__advance(v->store, parent ? git_commit_id(parent) : NULL,
@@ -359,7 +361,11 @@ int vault__publish(vault *v, git_commit *parent, const git_oid *commit)
 		return error;
 	/* the commit is durable now; the index follows (healed on next open
 	 * if this process dies here) */
-	return vault_index__catch_up(v->index, v->store, 0);
+	if (git_commit_lookup(&c, vault_store__repo(v->store), commit) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the new commit");
+	error = vault_index__record_written(v->index, v->store, c, revs, nrevs);
+	git_commit_free(c);
+	return error;
 }
 
 int vault_reindex(vault *v)

@@ -1,0 +1,60 @@
+/*
+ * intake.h - taking a file in: open it, read its first chunk, check its
+ * content type against the allowlist, start its SHA-256.  Nothing is
+ * stored yet, so a refusal here leaves no trace.
+ *
+ * For a batch, a prefetcher does this on a second thread, one file ahead
+ * of the thread that stores: reading and libmagic overlap with hashing,
+ * deflating and writing.
+ */
+#ifndef VAULT_INTAKE_H
+#define VAULT_INTAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "config.h"
+#include "detect.h"
+
+typedef struct {
+	int fd;               /* positioned after the first chunk */
+	uint64_t size;        /* as fstat saw it when opened */
+	unsigned char *first; /* the first chunk, up to VAULT_CHUNK bytes */
+	size_t first_len;
+	EVP_MD_CTX *sha;      /* SHA-256 of the first chunk so far */
+	char mime[128];
+} vault_intake;
+
+/*
+ * Take in `path` as a document of `type`.  Refuses a missing file, a
+ * folder, an empty file, or content the type does not allow.
+ */
+int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cfg,
+		       const char *path, const char *type);
+void vault_intake__dispose(vault_intake *in);
+
+/* Check a path names a regular, non-empty file (no content read). */
+int vault_intake__check_path(const char *path);
+
+typedef struct vault_prefetch vault_prefetch;
+
+/*
+ * Start taking in paths[0..n) (of types[0..n)) on a worker thread, in
+ * order.  The arrays must outlive the prefetcher.
+ */
+int vault_prefetch__start(vault_prefetch **out, vault_detect *d,
+			  const vault_config *cfg, const char *const *paths,
+			  const char *const *types, size_t n);
+
+/*
+ * The next file, in order; blocks until it is ready.  On failure the
+ * worker's error becomes this thread's error and is returned.
+ */
+int vault_prefetch__next(vault_intake *out, vault_prefetch *p);
+
+/* Stop the worker and free what it holds; accepts NULL. */
+void vault_prefetch__free(vault_prefetch *p);
+
+#endif
