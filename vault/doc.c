@@ -192,15 +192,27 @@ static int sha_chunk(void *payload, const unsigned char *buf, size_t len, int fi
 		vault_error__ssl(VAULT_ERROR, "cannot hash the file");
 }
 
-/* Store the file taken in by `in`; fill `rec`'s file and the blob id. */
+/*
+ * Store the file taken in by `in`; fill `rec`'s file and the blob id.  A
+ * whole file whose id the prefetcher computed goes straight to the pack.
+ */
 static int store_file(vault_revision *rec, git_oid *blob, vault *v,
-		      vault_intake *in, const job *j)
+		      vault_pack *pack, vault_intake *in, const job *j)
 {
 	unsigned char md[32];
 	int error;
 
-	error = vault_store__write_fd(blob, v->store, in->size, in->first,
-				      in->first_len, in->fd, sha_chunk, in->sha);
+	if (in->hashed < in->first_len &&
+	    !EVP_DigestUpdate(in->sha, in->first + in->hashed, in->first_len - in->hashed))
+		return vault_error__ssl(VAULT_ERROR, "cannot hash '%s'", j->opts->path);
+	if (pack && in->whole && !git_oid_is_zero(&in->id)) {
+		git_oid_cpy(blob, &in->id);
+		error = vault_pack__write(pack, blob, in->first, in->first_len,
+					  GIT_OBJECT_BLOB);
+	} else {
+		error = vault_store__write_fd(blob, v->store, in->size, in->first,
+					      in->first_len, in->fd, sha_chunk, in->sha);
+	}
 	if (error < 0) {
 		if (strstr(vault_error_message(), "while it was being read"))
 			vault_error__set(error, "file '%s' changed while it was being read",
@@ -257,7 +269,7 @@ static void updates_dispose(updates *u)
 }
 
 /* Store one job's file and record; queue their tree updates. */
-static int write_job(vault_revision *rec, updates *u, vault *v,
+static int write_job(vault_revision *rec, updates *u, vault *v, vault_pack *pack,
 		     vault_intake *in, const job *j, const char *actor, int64_t now)
 {
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json = NULL;
@@ -266,7 +278,7 @@ static int write_job(vault_revision *rec, updates *u, vault *v,
 	int error;
 
 	memset(rec, 0, sizeof(*rec));
-	if ((error = store_file(rec, &blob, v, in, j)) < 0)
+	if ((error = store_file(rec, &blob, v, pack, in, j)) < 0)
 		return error;
 	rec->doc = vault__strdup(j->opts->doc);
 	rec->rev = vault__strdup(j->rev);
@@ -399,9 +411,9 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		vault_intake in;
 
 		error = prefetch ? vault_prefetch__next(&in, prefetch) :
-			vault_intake__open(&in, detect, &cfg, paths[i], types[i]);
+			vault_intake__open(&in, detect, &cfg, paths[i], types[i], 0);
 		if (error == 0) {
-			error = write_job(&recs[i], &u, v, &in, &jobs[i], actor, now);
+			error = write_job(&recs[i], &u, v, pack, &in, &jobs[i], actor, now);
 			vault_intake__dispose(&in);
 		}
 		if (error < 0) {

@@ -51,7 +51,7 @@ int vault_intake__check_path(const char *path)
 }
 
 int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cfg,
-		       const char *path, const char *type)
+		       const char *path, const char *type, int want_id)
 {
 	const char *mime;
 	int error;
@@ -81,16 +81,40 @@ int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cf
 			got += (size_t)n;
 		}
 	}
+	if (in->first_len == in->size) {
+		unsigned char extra;
+		ssize_t n;
+
+		while ((n = read(in->fd, &extra, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 0) {
+			error = vault_error__set(VAULT_EINVALID,
+				"file '%s' changed while it was being read", path);
+			goto fail;
+		}
+		in->whole = 1;
+	}
 	if ((error = vault_detect__buffer(&mime, d, in->first, in->first_len)) < 0)
 		goto fail;
 	snprintf(in->mime, sizeof(in->mime), "%s", mime);
 	if ((error = vault_config__check(cfg, type, in->mime, path)) < 0)
 		goto fail;
 	if ((in->sha = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(in->sha, EVP_sha256(), NULL) ||
-	    !EVP_DigestUpdate(in->sha, in->first, in->first_len)) {
+	    !EVP_DigestInit_ex(in->sha, EVP_sha256(), NULL)) {
 		error = vault_error__ssl(VAULT_ERROR, "cannot hash '%s'", path);
 		goto fail;
+	}
+	if (want_id && in->whole) {
+		if (git_odb_hash(&in->id, in->first, in->first_len, GIT_OBJECT_BLOB) < 0) {
+			error = vault_error__git(VAULT_ERROR, "cannot hash '%s'", path);
+			goto fail;
+		}
+	} else {
+		if (!EVP_DigestUpdate(in->sha, in->first, in->first_len)) {
+			error = vault_error__ssl(VAULT_ERROR, "cannot hash '%s'", path);
+			goto fail;
+		}
+		in->hashed = in->first_len;
 	}
 	return 0;
 fail:
@@ -149,7 +173,8 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_unlock(&p->lock);
 
-		s.error = vault_intake__open(&s.in, p->detect, p->cfg, p->paths[i], p->types[i]);
+		s.error = vault_intake__open(&s.in, p->detect, p->cfg, p->paths[i],
+					     p->types[i], 1);
 		if (s.error < 0)
 			snprintf(s.message, sizeof(s.message), "%s", vault_error_message());
 

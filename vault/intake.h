@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <git2.h>
 #include <openssl/evp.h>
 
 #include "config.h"
@@ -23,16 +24,22 @@ typedef struct {
 	uint64_t size;        /* as fstat saw it when opened */
 	unsigned char *first; /* the first chunk, up to VAULT_CHUNK bytes */
 	size_t first_len;
-	EVP_MD_CTX *sha;      /* SHA-256 of the first chunk so far */
+	EVP_MD_CTX *sha;      /* SHA-256, so far over first[0..hashed) */
+	size_t hashed;
 	char mime[128];
+	int whole;            /* the first chunk is the whole file */
+	git_oid id;           /* its git blob id, when whole and asked for */
 } vault_intake;
 
 /*
  * Take in `path` as a document of `type`.  Refuses a missing file, a
- * folder, an empty file, or content the type does not allow.
+ * folder, an empty file, or content the type does not allow.  With
+ * `want_id`, a file that fits one chunk gets its blob id instead of its
+ * SHA-256 (which the storing thread then computes: that balances the
+ * two threads of a batch).
  */
 int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cfg,
-		       const char *path, const char *type);
+		       const char *path, const char *type, int want_id);
 void vault_intake__dispose(vault_intake *in);
 
 /* Check a path names a regular, non-empty file (no content read). */
@@ -42,7 +49,8 @@ typedef struct vault_prefetch vault_prefetch;
 
 /*
  * Start taking in paths[0..n) (of types[0..n)) on a worker thread, in
- * order.  The arrays must outlive the prefetcher.
+ * order, with the blob id of each file that fits one chunk.  The arrays
+ * must outlive the prefetcher.
  */
 int vault_prefetch__start(vault_prefetch **out, vault_detect *d,
 			  const vault_config *cfg, const char *const *paths,

@@ -240,7 +240,7 @@ static int stream_for(int *mem_level, int *level, const void *first, size_t len,
 		return 0;
 	}
 	*level = Z_BEST_SPEED;
-	*mem_level = size < 16384 ? 1 : 8;
+	*mem_level = 8;
 	return size < 16384 ? 1 : 2;
 }
 
@@ -358,6 +358,16 @@ static int be_write(git_odb_backend *backend, const git_oid *oid,
 		error = ws_finalize(stream, oid);
 	ws_free(stream);
 	return error;
+}
+
+int vault_pack__write(vault_pack *p, const git_oid *id, const void *data,
+		      size_t len, git_object_t type)
+{
+	if (lookup(p, id) || git_odb_exists(p->parent.odb, id))
+		return 0;
+	if (be_write(&p->parent, id, data, len, type) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot write to the pack");
+	return 0;
 }
 
 /* ---- reading back what the batch wrote ---------------------------- */
@@ -480,7 +490,8 @@ int vault_pack__begin(vault_pack **out, git_repository *repo)
 	if ((error = vault__fmt(p->dir, sizeof(p->dir), "pack path", "%sobjects/pack",
 				git_repository_path(repo))) < 0 ||
 	    (error = vault__fmt(p->tmp_path, sizeof(p->tmp_path), "pack path",
-				"%s/tmp_qvault_XXXXXX", p->dir)) < 0)
+				"%sobjects/tmp_qvault_pack_XXXXXX",
+				git_repository_path(repo))) < 0)
 		goto fail;
 	if (mkdir(p->dir, 0755) < 0 && errno != EEXIST) {
 		error = vault_error__errno(VAULT_ERROR, "cannot create '%s'", p->dir);

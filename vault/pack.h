@@ -23,6 +23,14 @@ typedef struct vault_pack vault_pack;
 int vault_pack__begin(vault_pack **out, git_repository *repo);
 
 /*
+ * Add an object whose id the caller has already computed (with
+ * git_odb_hash(), on another thread), unless the odb has it: this skips
+ * libgit2's second hashing of it.  The id must be the content's.
+ */
+int vault_pack__write(vault_pack *pack, const git_oid *id, const void *data,
+		      size_t len, git_object_t type);
+
+/*
  * Seal the pack: fix its object count, write its checksum and index, sync
  * both, move them into objects/pack/ and make the odb see them.  A batch
  * that wrote nothing leaves nothing behind.

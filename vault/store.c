@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 
 #include "error.h"
 #include "util.h"
@@ -24,16 +28,131 @@ static unsigned char *chunk_buffer(vault_store *s)
 	return s->chunk;
 }
 
+/*
+ * The packed-object backend, behind a refresh that looks before it leaps.
+ *
+ * libgit2 refreshes every backend whenever a lookup misses, and every new
+ * object written is first looked up: its pack backend then rereads the
+ * pack folder, several system calls per object, hundreds of thousands of
+ * them in a large import.  This proxy rereads only when the folder's
+ * mtime moved, or is too recent to trust: a timestamp comes from a clock
+ * that ticks every few milliseconds, so a second change in the same tick
+ * would not move it.
+ */
+/* older than this, a folder's mtime cannot hide a change (ticks are ms) */
+#define TRUSTED_AGE_MS 100
+
+typedef struct {
+	git_odb_backend parent;
+	git_odb_backend *inner;
+	char dir[4096];
+	struct timespec seen;
+} packs_proxy;
+
+#define PROXY_FORWARD(name, params, args)                                   \
+	static int proxy_##name params                                      \
+	{                                                                   \
+		git_odb_backend *in = ((packs_proxy *)b)->inner;            \
+		return in->name args;                                       \
+	}
+PROXY_FORWARD(read, (void **d, size_t *l, git_object_t *t, git_odb_backend *b,
+		     const git_oid *o), (d, l, t, in, o))
+PROXY_FORWARD(read_prefix, (git_oid *f, void **d, size_t *l, git_object_t *t,
+			    git_odb_backend *b, const git_oid *o, size_t n),
+	      (f, d, l, t, in, o, n))
+PROXY_FORWARD(read_header, (size_t *l, git_object_t *t, git_odb_backend *b,
+			    const git_oid *o), (l, t, in, o))
+PROXY_FORWARD(exists, (git_odb_backend *b, const git_oid *o), (in, o))
+PROXY_FORWARD(exists_prefix, (git_oid *f, git_odb_backend *b, const git_oid *o,
+			      size_t n), (f, in, o, n))
+PROXY_FORWARD(freshen, (git_odb_backend *b, const git_oid *o), (in, o))
+PROXY_FORWARD(foreach, (git_odb_backend *b, git_odb_foreach_cb cb, void *p),
+	      (in, cb, p))
+
+static int proxy_refresh(git_odb_backend *b)
+{
+	packs_proxy *p = (packs_proxy *)b;
+	struct timespec now;
+	struct stat st;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (stat(p->dir, &st) == 0 &&
+	    st.st_mtim.tv_sec == p->seen.tv_sec && st.st_mtim.tv_nsec == p->seen.tv_nsec &&
+	    (now.tv_sec - st.st_mtim.tv_sec) * 1000 +
+	    (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000 > TRUSTED_AGE_MS)
+		return 0;
+	if (stat(p->dir, &st) == 0)
+		p->seen = st.st_mtim;
+	return p->inner->refresh(p->inner);
+}
+
+static void proxy_free(git_odb_backend *b)
+{
+	packs_proxy *p = (packs_proxy *)b;
+
+	p->inner->free(p->inner);
+	free(p);
+}
+
+/* The repository's odb: loose objects, then packs behind the proxy. */
+static int make_odb(git_odb **out, git_repository *repo)
+{
+	git_odb_backend *loose = NULL, *packs = NULL;
+	packs_proxy *proxy;
+	git_odb *odb = NULL;
+	char objects[4096];
+
+	if (vault__fmt(objects, sizeof(objects) - 8, "repository path", "%sobjects",
+		       git_repository_path(repo)) < 0)
+		return VAULT_EINVALID;
+	if (git_odb_new(&odb) < 0 ||
+	    git_odb_backend_loose(&loose, objects, -1, 0, 0, 0) < 0 ||
+	    git_odb_add_backend(odb, loose, 1) < 0)
+		goto fail;
+	loose = NULL;
+	if (git_odb_backend_pack(&packs, objects) < 0)
+		goto fail;
+	if ((proxy = calloc(1, sizeof(*proxy))) == NULL)
+		abort();
+	git_odb_init_backend(&proxy->parent, GIT_ODB_BACKEND_VERSION);
+	proxy->inner = packs;
+	memcpy(proxy->dir, objects, strlen(objects));
+	memcpy(proxy->dir + strlen(objects), "/pack", 6);
+	proxy->parent.read = proxy_read;
+	proxy->parent.read_prefix = proxy_read_prefix;
+	proxy->parent.read_header = proxy_read_header;
+	proxy->parent.exists = proxy_exists;
+	proxy->parent.exists_prefix = proxy_exists_prefix;
+	proxy->parent.freshen = proxy_freshen;
+	proxy->parent.foreach = proxy_foreach;
+	proxy->parent.refresh = proxy_refresh;
+	proxy->parent.free = proxy_free;
+	if (git_odb_add_backend(odb, &proxy->parent, 2) < 0) {
+		proxy_free(&proxy->parent);
+		goto fail;
+	}
+	if (git_repository_set_odb(repo, odb) < 0)
+		goto fail;
+	*out = odb;
+	return 0;
+fail:
+	if (loose)
+		loose->free(loose);
+	git_odb_free(odb);
+	return vault_error__git(VAULT_ERROR, "cannot open the object database");
+}
+
 static int finish_open(vault_store **out, git_repository *repo)
 {
 	vault_store *s = calloc(1, sizeof(*s));
+	int error;
 
 	if (!s)
 		abort();
 	s->repo = repo;
-	if (git_repository_odb(&s->odb, repo) < 0) {
+	if ((error = make_odb(&s->odb, repo)) < 0) {
 		vault_store__free(s);
-		return vault_error__git(VAULT_ERROR, "cannot open the object database");
+		return error;
 	}
 	*out = s;
 	return 0;
