@@ -45,8 +45,8 @@ struct vault_pack {
 	size_t *slots;       /* open addressing over entries, index + 1 */
 	size_t nslots;
 	int streaming;       /* one write stream at a time */
-	z_stream z[3];       /* see stream_for(); reset per object */
-	int z_ready[3];
+	z_stream z[2];       /* see stream_for(); reset per object */
+	int z_ready[2];
 };
 
 typedef struct {
@@ -227,21 +227,22 @@ static int choose_level(const void *data, size_t len)
 }
 
 /*
- * The zlib stream for an object: 0 stores, 1 deflates small objects
- * (trees, records) with a small hash table, 2 deflates the rest.  Each is
- * made once per batch and reset per object: a reset clears the hash
- * table, which is 64 KB at zlib's default memLevel and 512 bytes at 1.
+ * The zlib stream for an object: 0 stores, 1 deflates.  Each is made once
+ * per batch and reset per object.  A reset clears the deflater's 64 KB
+ * hash table, which costs more than deflating saves on the small objects
+ * a batch writes by the ten thousand (trees of a few ids, records of a few
+ * hundred bytes): those are stored, like content that does not compress.
  */
-static int stream_for(int *mem_level, int *level, const void *first, size_t len,
-		      uint64_t size)
+#define SMALL_OBJECT 1024
+
+static int stream_for(int *level, const void *first, size_t len, uint64_t size)
 {
-	if (choose_level(first, len) == Z_NO_COMPRESSION) {
-		*level = Z_NO_COMPRESSION, *mem_level = 1;
+	if (size < SMALL_OBJECT || choose_level(first, len) == Z_NO_COMPRESSION) {
+		*level = Z_NO_COMPRESSION;
 		return 0;
 	}
 	*level = Z_BEST_SPEED;
-	*mem_level = 8;
-	return size < 16384 ? 1 : 2;
+	return 1;
 }
 
 static int start_entry(wstream *s, const void *first, size_t len)
@@ -249,10 +250,11 @@ static int start_entry(wstream *s, const void *first, size_t len)
 	unsigned char hdr[16];
 	size_t n = object_header(hdr, s->type, s->size);
 	vault_pack *p = s->pack;
-	int level, mem_level, which = stream_for(&mem_level, &level, first, len, s->size);
+	int level, which = stream_for(&level, first, len, s->size);
 
 	if (!p->z_ready[which]) {
-		if (deflateInit2(&p->z[which], level, Z_DEFLATED, 15, mem_level,
+		/* memLevel 1 for storing: no hash table worth the name to clear */
+		if (deflateInit2(&p->z[which], level, Z_DEFLATED, 15, which ? 8 : 1,
 				 Z_DEFAULT_STRATEGY) != Z_OK) {
 			git_error_set_str(GIT_ERROR_ZLIB, "deflateInit failed");
 			return -1;
@@ -458,7 +460,7 @@ static void be_free(git_odb_backend *backend)
 		close(p->fd);
 		unlink(p->tmp_path);
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 2; i++)
 		if (p->z_ready[i])
 			deflateEnd(&p->z[i]);
 	free(p->out);
