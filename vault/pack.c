@@ -19,6 +19,8 @@
 #include "vault.h"
 
 #define OUTBUF_SIZE (256 * 1024)
+/* objects this big or bigger are left to the loose backend */
+#define VAULT_PACK_OBJECT_MAX ((uint64_t)16 << 20)
 /* bits of entropy per byte above which content is stored, not deflated */
 #define STORE_ENTROPY 7.5
 
@@ -330,7 +332,8 @@ static int be_writestream(git_odb_stream **out, git_odb_backend *backend,
 	vault_pack *p = (vault_pack *)backend;
 	wstream *s;
 
-	if (!p->active || p->streaming)
+	/* big files go loose, where they can be read back in bounded memory */
+	if (!p->active || p->streaming || size >= VAULT_PACK_OBJECT_MAX)
 		return GIT_PASSTHROUGH;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		abort();

@@ -1,12 +1,15 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <zlib.h>
 
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
@@ -323,61 +326,121 @@ int vault_store__write_buf(git_oid *out, vault_store *s, const void *buf,
 	return 0;
 }
 
-/* Whole-object read, for objects in packs, which libgit2 cannot stream. */
-static int read_blob_whole(vault_store *s, const git_oid *id, vault_chunk_cb cb,
-			   void *payload)
+/*
+ * Stream a loose object's content with read(2) and inflate, in bounded
+ * memory.  libgit2's loose read stream maps the whole file, so reading a
+ * 1 GiB document through it makes a 1 GiB resident set.  Returns
+ * VAULT_ENOTFOUND when the object is not loose.
+ */
+static int read_loose(vault_store *s, const git_oid *id, vault_chunk_cb cb,
+		      void *payload)
 {
-	git_odb_object *obj;
-	const unsigned char *data;
-	size_t len, off = 0;
-	int error = 0, first = 1;
+	char path[4200], hex[GIT_OID_HEXSZ + 1], header[64];
+	unsigned char in[64 * 1024], *out = chunk_buffer(s);
+	size_t hlen = 0;
+	uint64_t size = 0, seen = 0;
+	int fd, zr = Z_OK, error = 0, first = 1, in_header = 1;
+	z_stream z;
 
-	if (git_odb_read(&obj, s->odb, id) < 0)
-		return vault_error__git(VAULT_EVERIFY, "cannot read blob %s",
-					git_oid_tostr_s(id));
-	data = git_odb_object_data(obj);
-	len = git_odb_object_size(obj);
-	do {
-		size_t n = len - off > VAULT_CHUNK ? VAULT_CHUNK : len - off;
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (vault__fmt(path, sizeof(path), "object path", "%sobjects/%.2s/%s",
+		       git_repository_path(s->repo), hex, hex + 2) < 0)
+		return VAULT_ERROR;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? VAULT_ENOTFOUND :
+			vault_error__errno(VAULT_ERROR, "cannot read blob %s", hex);
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK) {
+		close(fd);
+		return vault_error__set(VAULT_ERROR, "cannot start zlib");
+	}
+	while (zr != Z_STREAM_END && error == 0) {
+		ssize_t n = read(fd, in, sizeof(in));
 
-		if ((error = cb(payload, data + off, n, first)) != 0)
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error = vault_error__set(VAULT_EVERIFY, "blob %s is truncated", hex);
 			break;
-		first = 0;
-		off += n;
-	} while (off < len);
-	git_odb_object_free(obj);
+		}
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		/* drain: inflate until it wants more input or the stream ends */
+		while (error == 0) {
+			size_t have, off = 0;
+
+			z.next_out = out;
+			z.avail_out = VAULT_CHUNK;
+			zr = inflate(&z, Z_NO_FLUSH);
+			if (zr == Z_BUF_ERROR) {
+				zr = Z_OK; /* no progress without more input */
+				break;
+			}
+			if (zr != Z_OK && zr != Z_STREAM_END) {
+				error = vault_error__set(VAULT_EVERIFY, "blob %s is corrupt", hex);
+				break;
+			}
+			have = VAULT_CHUNK - z.avail_out;
+			/* the object header "blob <size>\0" comes first */
+			while (in_header && off < have) {
+				if (hlen == sizeof(header) - 1) {
+					error = vault_error__set(VAULT_EVERIFY,
+						"blob %s has a bad header", hex);
+					break;
+				}
+				header[hlen++] = (char)out[off++];
+				if (header[hlen - 1] == '\0') {
+					char *end;
+
+					in_header = 0;
+					if (strncmp(header, "blob ", 5) != 0)
+						error = vault_error__set(VAULT_EVERIFY,
+							"object %s is not a blob", hex);
+					else
+						size = strtoull(header + 5, &end, 10);
+				}
+			}
+			if (!error && off < have) {
+				seen += have - off;
+				error = cb(payload, out + off, have - off, first);
+				first = 0;
+			}
+			if (zr == Z_STREAM_END || (z.avail_in == 0 && z.avail_out != 0))
+				break;
+		}
+	}
+	inflateEnd(&z);
+	close(fd);
+	if (!error && (in_header || seen != size))
+		error = vault_error__set(VAULT_EVERIFY, "blob %s is truncated", hex);
 	return error;
 }
 
 int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 			   void *payload)
 {
-	git_odb_stream *stream;
-	git_object_t type;
-	unsigned char *buf;
-	size_t len;
-	int error = 0, first = 1;
+	git_odb_object *obj;
+	const unsigned char *data;
+	size_t len, off = 0;
+	int error;
 
-	if (git_odb_open_rstream(&stream, &len, &type, s->odb, id) < 0) {
-		git_error_clear();
-		return read_blob_whole(s, id, cb, payload);
-	}
-	buf = chunk_buffer(s);
-	for (;;) {
-		int n = git_odb_stream_read(stream, (char *)buf, VAULT_CHUNK);
+	if ((error = read_loose(s, id, cb, payload)) != VAULT_ENOTFOUND)
+		return error;
+	/* packed: libgit2 reads it whole (batches keep big files loose) */
+	if (git_odb_read(&obj, s->odb, id) < 0)
+		return vault_error__git(VAULT_EVERIFY, "cannot read blob %s",
+					git_oid_tostr_s(id));
+	data = git_odb_object_data(obj);
+	len = git_odb_object_size(obj);
+	error = 0;
+	do {
+		size_t n = len - off > VAULT_CHUNK ? VAULT_CHUNK : len - off;
 
-		if (n < 0) {
-			error = vault_error__git(VAULT_EVERIFY, "cannot read blob %s",
-						 git_oid_tostr_s(id));
+		if ((error = cb(payload, data + off, n, off == 0)) != 0)
 			break;
-		}
-		if (n == 0 && !first)
-			break;
-		if ((error = cb(payload, buf, (size_t)n, first)) != 0 || n == 0)
-			break;
-		first = 0;
-	}
-	git_odb_stream_free(stream);
+		off += n;
+	} while (off < len);
+	git_odb_object_free(obj);
 	return error;
 }
 
