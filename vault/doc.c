@@ -4,15 +4,10 @@
  */
 #include "common.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -69,15 +64,18 @@ static int check_fields(job *j)
 		if ((error = vault_name_check("part number", o->parts[i])) < 0)
 			return error;
 	if (o->name) {
+		if ((error = vault_record__file_name_check(o->name)) < 0)
+			return error;
 		snprintf(j->name, sizeof(j->name), "%s", o->name);
 	} else {
 		const char *slash = strrchr(o->path, '/');
+		const char *base = slash ? slash + 1 : o->path;
 
-		if (vault__fmt(j->name, sizeof(j->name), "file name", "%s",
-			       slash ? slash + 1 : o->path) < 0)
-			return VAULT_EINVALID;
+		if ((error = vault_record__file_name_check(base)) < 0)
+			return error;
+		snprintf(j->name, sizeof(j->name), "%s", base);
 	}
-	return vault_record__file_name_check(j->name);
+	return 0;
 }
 
 static void doc_state_dispose(doc_state *d)
@@ -332,6 +330,88 @@ static int in_entry(int error, size_t n, const job *j)
 	return error;
 }
 
+/* Check every entry's fields and file, before anything is locked. */
+static int check_batch(job *jobs, const char **paths, const char **types, size_t n)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < n; i++)
+		if ((error = check_fields(&jobs[i])) < 0)
+			return in_entry(error, n, &jobs[i]);
+	for (i = 0; i < n; i++) {
+		paths[i] = jobs[i].opts->path;
+		types[i] = jobs[i].type;
+		if ((error = vault_intake__check_path(paths[i])) < 0)
+			return in_entry(error, n, &jobs[i]);
+	}
+	return 0;
+}
+
+/* Settle revisions and sequences, one document at a time. */
+static int plan_batch(job **order, size_t n, vault *v, git_tree *root)
+{
+	size_t i, k;
+	int error;
+
+	qsort(order, n, sizeof(job *), cmp_job_doc);
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && strcmp(order[k]->opts->doc, order[i]->opts->doc) == 0; k++)
+			;
+		if ((error = plan_doc(order + i, k - i, v, root)) < 0)
+			return in_entry(error, n, order[i]);
+	}
+	return 0;
+}
+
+/*
+ * Take in and store every file, in order; a batch reads one file ahead
+ * on a second thread and writes into `pack`.
+ */
+static int write_batch(vault_revision *recs, updates *u, vault *v, vault_pack *pack,
+		       const vault_config *cfg, const job *jobs, const char *const *paths,
+		       const char *const *types, size_t n, const char *actor, int64_t now)
+{
+	vault_prefetch *prefetch = NULL;
+	vault_detect *detect;
+	size_t i;
+	int error;
+
+	if ((error = vault__detector(&detect, v)) < 0 ||
+	    (pack && (error = vault_prefetch__start(&prefetch, detect, cfg, paths,
+						     types, n)) < 0))
+		return error;
+	for (i = 0; i < n; i++) {
+		vault_intake in;
+
+		error = prefetch ? vault_prefetch__next(&in, prefetch) :
+			vault_intake__open(&in, detect, cfg, paths[i], types[i], 0);
+		if (error == 0) {
+			error = write_job(&recs[i], u, v, pack, &in, &jobs[i], actor, now);
+			vault_intake__dispose(&in);
+		}
+		if (error < 0) {
+			error = in_entry(error, n, &jobs[i]);
+			break;
+		}
+	}
+	vault_prefetch__free(prefetch);
+	return error;
+}
+
+static void commit_message(char *buf, size_t size, const job *jobs, size_t n)
+{
+	const vault_add_options *o = jobs[0].opts;
+
+	if (n == 1)
+		snprintf(buf, size,
+			 "add %s@%s%s%.200s\n\nQvault-Op: add\nQvault-Doc: %s\nQvault-Rev: %s\n",
+			 o->doc, jobs[0].rev, o->title ? ": " : "", o->title ? o->title : "",
+			 o->doc, jobs[0].rev);
+	else
+		snprintf(buf, size, "import %zu revisions\n\nQvault-Op: import\n", n);
+}
+
 /*
  * The shared path of add and import: check everything, then write every
  * file, record and tree, then one commit, then move the branch.  Nothing
@@ -347,8 +427,6 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	vault_revision *recs = calloc(n ? n : 1, sizeof(vault_revision));
 	const char **paths = calloc(n ? n : 1, sizeof(char *));
 	const char **types = calloc(n ? n : 1, sizeof(char *));
-	vault_prefetch *prefetch = NULL;
-	vault_detect *detect;
 	vault_config cfg = { "", NULL };
 	updates u = { NULL, NULL, 0, 0 };
 	vault_pack *pack = NULL;
@@ -357,33 +435,22 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	char actor[256], email[512], message[512];
 	git_oid commit;
 	int64_t now = (int64_t)time(NULL);
-	size_t i, k;
+	size_t i;
 	int error;
 
 	if (!jobs || !order || !recs || !paths || !types)
 		abort();
-	if (n == 0) {
-		error = vault_error__set(VAULT_EINVALID, "nothing to add");
-		goto done;
-	}
 	for (i = 0; i < n; i++) {
 		jobs[i].opts = &opts[i];
 		jobs[i].index = i;
 		order[i] = &jobs[i];
-		if ((error = check_fields(&jobs[i])) < 0) {
-			error = in_entry(error, n, &jobs[i]);
-			goto done;
-		}
 	}
-	for (i = 0; i < n; i++) {
-		paths[i] = jobs[i].opts->path;
-		types[i] = jobs[i].type;
-		if ((error = vault_intake__check_path(paths[i])) < 0) {
-			error = in_entry(error, n, &jobs[i]);
-			goto done;
-		}
+	if (n == 0) {
+		error = vault_error__set(VAULT_EINVALID, "nothing to add");
+		goto done;
 	}
-	if ((error = vault__actor(actor, sizeof(actor), email, sizeof(email))) < 0 ||
+	if ((error = check_batch(jobs, paths, types, n)) < 0 ||
+	    (error = vault__actor(actor, sizeof(actor), email, sizeof(email))) < 0 ||
 	    (error = vault__lock(v)) < 0 ||
 	    (error = vault_store__head(&head, v->store)) < 0 ||
 	    (error = vault__config(&cfg, v, head)) < 0)
@@ -392,51 +459,16 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
 		goto done;
 	}
-	qsort(order, n, sizeof(job *), cmp_job_doc);
-	for (i = 0; i < n; i = k) {
-		for (k = i + 1; k < n && strcmp(order[k]->opts->doc, order[i]->opts->doc) == 0; k++)
-			;
-		if ((error = plan_doc(order + i, k - i, v, root)) < 0) {
-			error = in_entry(error, n, order[i]);
-			goto done;
-		}
-	}
-	if ((error = vault__detector(&detect, v)) < 0)
+	if ((error = plan_batch(order, n, v, root)) < 0 ||
+	    (n > 1 && (error = vault_pack__begin(&pack, vault_store__repo(v->store))) < 0) ||
+	    (error = write_batch(recs, &u, v, pack, &cfg, jobs, paths, types, n,
+				 actor, now)) < 0)
 		goto done;
-	if (n > 1 &&
-	    ((error = vault_pack__begin(&pack, vault_store__repo(v->store))) < 0 ||
-	     (error = vault_prefetch__start(&prefetch, detect, &cfg, paths, types, n)) < 0))
-		goto done;
-	for (i = 0; i < n; i++) {
-		vault_intake in;
-
-		error = prefetch ? vault_prefetch__next(&in, prefetch) :
-			vault_intake__open(&in, detect, &cfg, paths[i], types[i], 0);
-		if (error == 0) {
-			error = write_job(&recs[i], &u, v, pack, &in, &jobs[i], actor, now);
-			vault_intake__dispose(&in);
-		}
-		if (error < 0) {
-			error = in_entry(error, n, &jobs[i]);
-			goto done;
-		}
-	}
-	vault_prefetch__free(prefetch);
-	prefetch = NULL;
-	if (n == 1)
-		snprintf(message, sizeof(message),
-			 "add %s@%s%s%.200s\n\nQvault-Op: add\nQvault-Doc: %s\nQvault-Rev: %s\n",
-			 jobs[0].opts->doc, jobs[0].rev, jobs[0].opts->title ? ": " : "",
-			 jobs[0].opts->title ? jobs[0].opts->title : "",
-			 jobs[0].opts->doc, jobs[0].rev);
-	else
-		snprintf(message, sizeof(message),
-			 "import %zu revisions\n\nQvault-Op: import\n", n);
+	commit_message(message, sizeof(message), jobs, n);
 	qsort(u.items, u.count, sizeof(*u.items), cmp_update_path);
 	if ((error = vault_store__commit(&commit, v->store, head, u.items, u.count,
-					 actor, email, now, message)) < 0)
-		goto done;
-	if (pack && (error = vault_pack__finish(pack)) < 0)
+					 actor, email, now, message)) < 0 ||
+	    (pack && (error = vault_pack__finish(pack)) < 0))
 		goto done;
 	pack = NULL;
 	if ((error = vault__publish(v, head, &commit, recs, n)) < 0)
@@ -447,7 +479,6 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		memset(&recs[0], 0, sizeof(recs[0]));
 	}
 done:
-	vault_prefetch__free(prefetch);
 	for (i = 0; i < n; i++)
 		vault_revision_dispose(&recs[i]);
 	free(recs);
