@@ -80,9 +80,6 @@ json_t *cli_event_json(const vault_event *e);
 /* Print `j` as indented, key-sorted JSON plus newline; takes ownership. */
 int cli_print_json(json_t *j);
 
-/* "2026-11-27T06:00:00Z" */
-void cli_time(char *buf, size_t size, int64_t t);
-
 extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show,
 	cli_cmd_cat, cli_cmd_list, cli_cmd_log, cli_cmd_reindex;
 

@@ -26,7 +26,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 			const vault_event *e = &list->items[i];
 			char when[32];
 
-			cli_time(when, sizeof(when), e->time);
+			vault_time_format(when, sizeof(when), e->time);
 			printf("%.12s %s %-12s %-7s %s\n", e->commit, when, e->author, e->op,
 			       e->summary);
 		}

@@ -14,7 +14,7 @@ static void print_revision(const vault_revision *r)
 	char when[32];
 	size_t i;
 
-	cli_time(when, sizeof(when), r->added_at);
+	vault_time_format(when, sizeof(when), r->added_at);
 	printf("%s@%s  %s\n", r->doc, r->rev, r->type);
 	if (r->title)
 		printf("  title    %s\n", r->title);

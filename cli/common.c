@@ -3,7 +3,6 @@
  */
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -73,15 +72,6 @@ void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc
 	}
 }
 
-void cli_time(char *buf, size_t size, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 json_t *cli_revision_json(const vault_revision *rev)
 {
 	json_t *parts = json_array(), *files = json_array();
@@ -97,7 +87,7 @@ json_t *cli_revision_json(const vault_revision *rev)
 			"name", f->name, "sha256", f->sha256, "blob", f->blob,
 			"size", (json_int_t)f->size, "mime", f->mime));
 	}
-	cli_time(when, sizeof(when), rev->added_at);
+	vault_time_format(when, sizeof(when), rev->added_at);
 	return json_pack("{s:s, s:s, s:I, s:s, s:s?, s:o, s:o, s:s, s:s, s:s}",
 		"doc", rev->doc, "rev", rev->rev, "seq", (json_int_t)rev->seq,
 		"type", rev->type, "title", rev->title, "parts", parts,
@@ -113,7 +103,7 @@ json_t *cli_event_json(const vault_event *e)
 
 	for (i = 0; i < e->nsubjects; i++)
 		json_array_append_new(subjects, json_string(e->subjects[i]));
-	cli_time(when, sizeof(when), e->time);
+	vault_time_format(when, sizeof(when), e->time);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "commit", e->commit,
 		"time", when, "author", e->author, "op", e->op,
 		"summary", e->summary, "subjects", subjects);

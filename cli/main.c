@@ -47,17 +47,26 @@ static void command_help(const cli_command *cmd)
 	}
 }
 
-static int opt_index(const cli_command *cmd, const char *name, size_t len, char short_name)
+/* The index of option --name (len bytes of it), or -1. */
+static int long_opt(const cli_command *cmd, const char *name, size_t len)
 {
 	int i;
 
-	for (i = 0; cmd->opts && cmd->opts[i].name; i++) {
-		const cli_opt *o = &cmd->opts[i];
-
-		if (short_name ? o->short_name == short_name :
-		    (strlen(o->name) == len && strncmp(o->name, name, len) == 0))
+	for (i = 0; cmd->opts && cmd->opts[i].name; i++)
+		if (strlen(cmd->opts[i].name) == len &&
+		    strncmp(cmd->opts[i].name, name, len) == 0)
 			return i;
-	}
+	return -1;
+}
+
+/* The index of option -c, or -1. */
+static int short_opt(const cli_command *cmd, char c)
+{
+	int i;
+
+	for (i = 0; cmd->opts && cmd->opts[i].name; i++)
+		if (cmd->opts[i].short_name == c)
+			return i;
 	return -1;
 }
 
@@ -101,13 +110,13 @@ static int parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 		}
 		if (s[1] == '-') {
 			eq = strchr(s + 2, '=');
-			i = opt_index(cmd, s + 2, eq ? (size_t)(eq - s - 2) : strlen(s + 2), 0);
+			i = long_opt(cmd, s + 2, eq ? (size_t)(eq - s - 2) : strlen(s + 2));
 			if (eq)
 				value = eq + 1;
 		} else {
 			if (s[2] != '\0')
 				return cli_usage_error(cmd, "unknown option '%s'", s);
-			i = opt_index(cmd, NULL, 0, s[1]);
+			i = short_opt(cmd, s[1]);
 		}
 		if (i < 0)
 			return cli_usage_error(cmd, "unknown option '%s'", s);

@@ -136,7 +136,7 @@ int vault_record__revision_dump(char **out, size_t *len,
 	char when[32];
 	size_t i;
 
-	vault__iso8601(when, sizeof(when), rev->added_at);
+	vault_time_format(when, sizeof(when), rev->added_at);
 	parts = json_array();
 	for (i = 0; i < rev->nparts; i++)
 		json_array_append_new(parts, json_string(rev->parts[i]));

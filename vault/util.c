@@ -37,7 +37,7 @@ int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	return 0;
 }
 
-void vault__iso8601(char *buf, size_t size, int64_t t)
+void vault_time_format(char *buf, size_t size, int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;

@@ -17,9 +17,6 @@ void vault__hex(char *hex, const unsigned char *bin, size_t len);
 int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* "2026-11-27T06:00:00Z" for `t`; `buf` holds at least 21 bytes. */
-void vault__iso8601(char *buf, size_t size, int64_t t);
-
 /* strdup that aborts on exhaustion, and NULL for NULL. */
 char *vault__strdup(const char *s);
 

@@ -51,6 +51,10 @@ extern const char *const vault_doc_types[];
  */
 int vault_name_check(const char *what, const char *name);
 
+/* "2026-11-27T06:00:00Z": `t` (seconds since the epoch) in UTC, ISO 8601. */
+#define VAULT_TIME_SIZE 21
+void vault_time_format(char *buf, size_t size, int64_t t);
+
 typedef struct vault vault;
 
 /*
