@@ -43,25 +43,30 @@ deps:
 
 $(B)/%.o: %.c vault/*.h cli/*.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/gen/schema.c: schemas/index.sql scripts/embed
 	@mkdir -p $(dir $@)
-	scripts/embed vault_schema_sql $< > $@
+	@scripts/embed vault_schema_sql $< > $@
 
 $(B)/gen/schema.o: $(B)/gen/schema.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libqvault.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(B)/qvault: $(CLI_OBJ) $(B)/libqvault.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libqvault.a $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libqvault.a $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/helpers.h $(B)/libqvault.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ivault -o $@ $< $(B)/libqvault.a $(LIBS) -lcmocka
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -Ivault -o $@ $< $(B)/libqvault.a $(LIBS) -lcmocka
 
 demo: deps
 	@$(MAKE) --no-print-directory all
