@@ -44,6 +44,9 @@ typedef struct {
 	const char *arg[CLI_ARG_MAX];
 	int nargs;
 	const char *vault_dir; /* -C DIR, QVAULT_DIR, or "." */
+	const char *key_path;  /* --key FILE or QVAULT_KEY, may be NULL */
+	const char *pass_env;  /* --passphrase-env NAME or QVAULT_PASSPHRASE_ENV */
+	vault_key *key;        /* loaded for commands that open the vault */
 } cli_args;
 
 typedef struct cli_command cli_command;
@@ -70,6 +73,15 @@ int cli_fail(int error);
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Ask for a passphrase: from the environment variable named by `payload`
+ * (a const char *, may be NULL), else on the terminal without echo.
+ */
+int cli_passphrase(char *buf, size_t size, void *payload);
+
+/* Load the key named by --key or QVAULT_KEY into a->key (none: 0, no key). */
+int cli_load_key(cli_args *a);
+
 /* Split "DOC@REV" into its parts (rev NULL when absent). */
 void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc,
 		      const char **rev);
@@ -81,6 +93,8 @@ json_t *cli_event_json(const vault_event *e);
 int cli_print_json(json_t *j);
 
 extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show,
-	cli_cmd_cat, cli_cmd_list, cli_cmd_log, cli_cmd_reindex;
+	cli_cmd_cat, cli_cmd_list, cli_cmd_log, cli_cmd_reindex, cli_cmd_key_generate,
+	cli_cmd_user_add, cli_cmd_user_list, cli_cmd_user_revoke,
+	cli_cmd_keys_allowed_signers;
 
 #endif

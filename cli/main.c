@@ -10,18 +10,24 @@
 
 static const cli_command *const commands[] = {
 	&cli_cmd_init, &cli_cmd_add, &cli_cmd_import, &cli_cmd_show,
-	&cli_cmd_cat, &cli_cmd_list, &cli_cmd_log, &cli_cmd_reindex, NULL
+	&cli_cmd_cat, &cli_cmd_list, &cli_cmd_log, &cli_cmd_reindex,
+	&cli_cmd_key_generate, &cli_cmd_user_add, &cli_cmd_user_list,
+	&cli_cmd_user_revoke, &cli_cmd_keys_allowed_signers, NULL
 };
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: qvault [-C DIR] [--version] [--help] COMMAND [ARGS]\n\n"
-		   "The vault is DIR, else $QVAULT_DIR, else the current folder.\n\n"
+	fprintf(f, "usage: qvault [-C DIR] [--key FILE] [--passphrase-env NAME]\n"
+		   "              [--version] [--help] COMMAND [ARGS]\n\n"
+		   "The vault is DIR, else $QVAULT_DIR, else the current folder.\n"
+		   "The acting identity is the private key FILE, else $QVAULT_KEY; its\n"
+		   "passphrase comes from the variable NAME ($QVAULT_PASSPHRASE_ENV),\n"
+		   "else from the terminal.\n\n"
 		   "Commands:\n");
 	for (i = 0; commands[i]; i++)
-		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(f, "  %-22s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f, "\n'qvault COMMAND --help' describes one command.\n"
 		   "Exit codes: 0 ok, 1 error, 2 usage, 3 verification failed.\n");
 }
@@ -88,6 +94,31 @@ static int store_value(cli_args *a, const cli_opt *o, int i, const char *value)
 	return 0;
 }
 
+/*
+ * --key FILE and --passphrase-env NAME name the acting identity; they are
+ * taken after the command name too.  1 when argv[*k] was one of them.
+ */
+static int global_option(cli_args *a, const char *s, int argc, char **argv, int *k)
+{
+	const char **slot = NULL;
+	const char *eq = strchr(s, '=');
+	size_t n = eq ? (size_t)(eq - s) : strlen(s);
+
+	if (n == 5 && strncmp(s, "--key", 5) == 0)
+		slot = &a->key_path;
+	else if (n == 16 && strncmp(s, "--passphrase-env", 16) == 0)
+		slot = &a->pass_env;
+	if (!slot)
+		return 0;
+	if (eq)
+		*slot = eq + 1;
+	else if (*k + 1 < argc)
+		*slot = argv[++*k];
+	else
+		return 0;
+	return 1;
+}
+
 /* Parse argv (after the command name) by the command's table. */
 static int parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 {
@@ -118,6 +149,8 @@ static int parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 				return cli_usage_error(cmd, "unknown option '%s'", s);
 			i = short_opt(cmd, s[1]);
 		}
+		if (i < 0 && global_option(a, s, argc, argv, &k))
+			continue;
 		if (i < 0)
 			return cli_usage_error(cmd, "unknown option '%s'", s);
 		o = &cmd->opts[i];
@@ -144,14 +177,12 @@ static void print_warning(const char *message, void *payload)
 	fprintf(stderr, "qvault: warning: %s\n", message);
 }
 
-static int run(const cli_command *cmd, int argc, char **argv, const char *dir)
+static int run(const cli_command *cmd, int argc, char **argv, const cli_args *global)
 {
-	cli_args a;
+	cli_args a = *global;
 	vault *v = NULL;
 	int rc, i, error;
 
-	memset(&a, 0, sizeof(a));
-	a.vault_dir = dir;
 	if ((rc = parse(&a, cmd, argc, argv)) != 0)
 		goto done;
 	if (cli_opt_flag(cmd, &a, "help")) {
@@ -162,27 +193,55 @@ static int run(const cli_command *cmd, int argc, char **argv, const char *dir)
 		rc = cli_usage_error(cmd, "missing %s", cmd->synopsis);
 		goto done;
 	}
-	if (cmd->opens_vault &&
-	    (error = vault_open(&v, dir, print_warning, NULL)) < 0) {
-		rc = cli_fail(error);
-		goto done;
+	if (cmd->opens_vault) {
+		if ((rc = cli_load_key(&a)) != 0)
+			goto done;
+		if ((error = vault_open(&v, a.vault_dir, print_warning, NULL)) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+		vault_set_key(v, a.key);
 	}
 	rc = cmd->run(cmd, &a, v);
 done:
 	vault_free(v);
+	vault_key_free(a.key);
 	for (i = 0; i < CLI_OPT_MAX; i++)
 		free(a.opt[i].list);
 	return rc;
 }
 
+/* Does `cmd` (one or two words) name argv[k] (and argv[k + 1])? */
+static int names(const cli_command *cmd, int argc, char **argv, int k)
+{
+	const char *sp = strchr(cmd->name, ' ');
+
+	if (!sp)
+		return strcmp(cmd->name, argv[k]) == 0 ? 1 : 0;
+	if (k + 1 >= argc || strlen(argv[k]) != (size_t)(sp - cmd->name) ||
+	    strncmp(cmd->name, argv[k], (size_t)(sp - cmd->name)) != 0 ||
+	    strcmp(sp + 1, argv[k + 1]) != 0)
+		return 0;
+	return 2;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : fallback;
+}
+
 int main(int argc, char **argv)
 {
-	const char *dir = getenv("QVAULT_DIR");
+	cli_args global;
 	int k = 1;
 	size_t i;
 
-	if (!dir || !*dir)
-		dir = ".";
+	memset(&global, 0, sizeof(global));
+	global.vault_dir = env_or("QVAULT_DIR", ".");
+	global.key_path = env_or("QVAULT_KEY", NULL);
+	global.pass_env = env_or("QVAULT_PASSPHRASE_ENV", NULL);
 	while (k < argc && argv[k][0] == '-') {
 		if (strcmp(argv[k], "--version") == 0) {
 			printf("qvault %s\n", VAULT_VERSION);
@@ -193,7 +252,17 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (strcmp(argv[k], "-C") == 0 && k + 1 < argc) {
-			dir = argv[k + 1];
+			global.vault_dir = argv[k + 1];
+			k += 2;
+			continue;
+		}
+		if (strcmp(argv[k], "--key") == 0 && k + 1 < argc) {
+			global.key_path = argv[k + 1];
+			k += 2;
+			continue;
+		}
+		if (strcmp(argv[k], "--passphrase-env") == 0 && k + 1 < argc) {
+			global.pass_env = argv[k + 1];
 			k += 2;
 			continue;
 		}
@@ -204,9 +273,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 0; commands[i]; i++)
-		if (strcmp(commands[i]->name, argv[k]) == 0)
-			return run(commands[i], argc - k - 1, argv + k + 1, dir);
+	for (i = 0; commands[i]; i++) {
+		int words = names(commands[i], argc, argv, k);
+
+		if (words)
+			return run(commands[i], argc - k - words, argv + k + words, &global);
+	}
 	fprintf(stderr, "qvault: '%s' is not a qvault command (see 'qvault --help')\n",
 		argv[k]);
 	return EXIT_USAGE;

@@ -20,6 +20,7 @@ struct vault {
 	int lock_fd;
 	vault_warn_cb warn;
 	void *warn_payload;
+	const vault_key *key;   /* the acting identity, borrowed */
 };
 
 /*
@@ -34,8 +35,11 @@ void vault__unlock(vault *v);
 void vault__warn(vault *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The acting person's name and e-mail for commits. */
-int vault__actor(char *name, size_t nsize, char *email, size_t esize);
+/*
+ * The user that `tree` records for the acting key: VAULT_EDENIED when no
+ * key is set, the key is not registered, or its user was revoked.
+ */
+int vault__whoami(vault_user *out, vault *v, const git_tree *tree);
 
 /* The vault's settings from vault.json at `head`. */
 int vault__config(vault_config *cfg, vault *v, git_commit *head);

@@ -14,6 +14,8 @@
 #include "error.h"
 #include "intake.h"
 #include "pack.h"
+#include "txn.h"
+#include "user.h"
 #include "record.h"
 #include "util.h"
 
@@ -231,44 +233,9 @@ static int store_file(vault_revision *rec, git_oid *blob, vault *v,
 
 /* ---- adding ---------------------------------------------------------- */
 
-typedef struct {
-	git_tree_update *items;
-	char **paths;
-	size_t count, cap;
-} updates;
-
-static int updates_add(updates *u, const char *path, const git_oid *id)
-{
-	if (u->count == u->cap) {
-		u->cap = u->cap ? u->cap * 2 : 16;
-		u->items = realloc(u->items, u->cap * sizeof(*u->items));
-		u->paths = realloc(u->paths, u->cap * sizeof(*u->paths));
-		if (!u->items || !u->paths)
-			abort();
-	}
-	memset(&u->items[u->count], 0, sizeof(git_tree_update));
-	u->paths[u->count] = vault__strdup(path);
-	u->items[u->count].action = GIT_TREE_UPDATE_UPSERT;
-	u->items[u->count].path = u->paths[u->count];
-	u->items[u->count].filemode = GIT_FILEMODE_BLOB;
-	git_oid_cpy(&u->items[u->count].id, id);
-	u->count++;
-	return 0;
-}
-
-static void updates_dispose(updates *u)
-{
-	size_t i;
-
-	for (i = 0; i < u->count; i++)
-		free(u->paths[i]);
-	free(u->paths);
-	free(u->items);
-}
-
 /* Store one job's file and record; queue their tree updates. */
-static int write_job(vault_revision *rec, updates *u, vault *v, vault_pack *pack,
-		     vault_intake *in, const job *j, const char *actor, int64_t now)
+static int write_job(vault_revision *rec, vault_txn *t, vault *v,
+		     vault_intake *in, const job *j)
 {
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json = NULL;
 	git_oid blob, record;
@@ -276,15 +243,15 @@ static int write_job(vault_revision *rec, updates *u, vault *v, vault_pack *pack
 	int error;
 
 	memset(rec, 0, sizeof(*rec));
-	if ((error = store_file(rec, &blob, v, pack, in, j)) < 0)
+	if ((error = store_file(rec, &blob, v, t->pack, in, j)) < 0)
 		return error;
 	rec->doc = vault__strdup(j->opts->doc);
 	rec->rev = vault__strdup(j->rev);
 	rec->type = vault__strdup(j->type);
 	rec->title = vault__strdup(j->opts->title);
 	rec->seq = j->seq;
-	rec->added_by = vault__strdup(actor);
-	rec->added_at = now;
+	rec->added_by = vault__strdup(t->actor.name);
+	rec->added_at = t->now;
 	if (j->opts->nparts) {
 		size_t i;
 
@@ -299,18 +266,12 @@ static int write_job(vault_revision *rec, updates *u, vault *v, vault_pack *pack
 		goto done;
 	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
 	snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, rec->rev);
-	updates_add(u, path, &record);
+	vault__txn_put(t, path, &record);
 	snprintf(path, sizeof(path), "%s/%s/" VAULT_FILES_DIR "/%s", dir, rec->rev, j->name);
-	updates_add(u, path, &blob);
+	vault__txn_put(t, path, &blob);
 done:
 	free(json);
 	return error;
-}
-
-/* libgit2 inserts updates into a sorted vector: presorted input keeps that linear */
-static int cmp_update_path(const void *a, const void *b)
-{
-	return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
 }
 
 static int cmp_job_doc(const void *a, const void *b)
@@ -368,18 +329,18 @@ static int plan_batch(job **order, size_t n, vault *v, git_tree *root)
  * Take in and store every file, in order; a batch reads one file ahead
  * on a second thread and writes into `pack`.
  */
-static int write_batch(vault_revision *recs, updates *u, vault *v, vault_pack *pack,
-		       const vault_config *cfg, const job *jobs, const char *const *paths,
-		       const char *const *types, size_t n, const char *actor, int64_t now)
+static int write_batch(vault_revision *recs, vault_txn *t, vault *v, const job *jobs,
+		       const char *const *paths, const char *const *types, size_t n)
 {
+	const vault_config *cfg = &t->cfg;
 	vault_prefetch *prefetch = NULL;
 	vault_detect *detect;
 	size_t i;
 	int error;
 
 	if ((error = vault__detector(&detect, v)) < 0 ||
-	    (pack && (error = vault_prefetch__start(&prefetch, detect, cfg, paths,
-						     types, n)) < 0))
+	    (t->pack && (error = vault_prefetch__start(&prefetch, detect, cfg, paths,
+							types, n)) < 0))
 		return error;
 	for (i = 0; i < n; i++) {
 		vault_intake in;
@@ -387,7 +348,7 @@ static int write_batch(vault_revision *recs, updates *u, vault *v, vault_pack *p
 		error = prefetch ? vault_prefetch__next(&in, prefetch) :
 			vault_intake__open(&in, detect, cfg, paths[i], types[i], 0);
 		if (error == 0) {
-			error = write_job(&recs[i], u, v, pack, &in, &jobs[i], actor, now);
+			error = write_job(&recs[i], t, v, &in, &jobs[i]);
 			vault_intake__dispose(&in);
 		}
 		if (error < 0) {
@@ -427,17 +388,13 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	vault_revision *recs = calloc(n ? n : 1, sizeof(vault_revision));
 	const char **paths = calloc(n ? n : 1, sizeof(char *));
 	const char **types = calloc(n ? n : 1, sizeof(char *));
-	vault_config cfg = { "", NULL };
-	updates u = { NULL, NULL, 0, 0 };
-	vault_pack *pack = NULL;
-	git_commit *head = NULL;
-	git_tree *root = NULL;
-	char actor[256], email[512], message[512];
+	vault_txn t;
+	char message[512];
 	git_oid commit;
-	int64_t now = (int64_t)time(NULL);
 	size_t i;
 	int error;
 
+	memset(&t, 0, sizeof(t));
 	if (!jobs || !order || !recs || !paths || !types)
 		abort();
 	for (i = 0; i < n; i++) {
@@ -450,28 +407,19 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		goto done;
 	}
 	if ((error = check_batch(jobs, paths, types, n)) < 0 ||
-	    (error = vault__actor(actor, sizeof(actor), email, sizeof(email))) < 0 ||
-	    (error = vault__lock(v)) < 0 ||
-	    (error = vault_store__head(&head, v->store)) < 0 ||
-	    (error = vault__config(&cfg, v, head)) < 0)
+	    (error = vault__txn_begin(&t, v)) < 0)
 		goto done;
-	if (git_commit_tree(&root, head) < 0) {
-		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
-		goto done;
-	}
-	if ((error = plan_batch(order, n, v, root)) < 0 ||
-	    (n > 1 && (error = vault_pack__begin(&pack, vault_store__repo(v->store))) < 0) ||
-	    (error = write_batch(recs, &u, v, pack, &cfg, jobs, paths, types, n,
-				 actor, now)) < 0)
+	for (i = 0; i < n; i++)
+		if ((error = vault_user__may_add(&t.actor, jobs[i].type)) < 0) {
+			error = in_entry(error, n, &jobs[i]);
+			goto done;
+		}
+	if ((error = plan_batch(order, n, v, t.root)) < 0 ||
+	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0) ||
+	    (error = write_batch(recs, &t, v, jobs, paths, types, n)) < 0)
 		goto done;
 	commit_message(message, sizeof(message), jobs, n);
-	qsort(u.items, u.count, sizeof(*u.items), cmp_update_path);
-	if ((error = vault_store__commit(&commit, v->store, head, u.items, u.count,
-					 actor, email, now, message)) < 0 ||
-	    (pack && (error = vault_pack__finish(pack)) < 0))
-		goto done;
-	pack = NULL;
-	if ((error = vault__publish(v, head, &commit, recs, n)) < 0)
+	if ((error = vault__txn_commit(&t, v, message, recs, n, &commit)) < 0)
 		goto done;
 	if (out) {
 		*out = recs[0];
@@ -479,18 +427,12 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		memset(&recs[0], 0, sizeof(recs[0]));
 	}
 done:
+	vault__txn_end(&t, v);
 	for (i = 0; i < n; i++)
 		vault_revision_dispose(&recs[i]);
 	free(recs);
 	free(paths);
 	free(types);
-	if (pack)
-		vault_pack__abort(pack);
-	vault__unlock(v);
-	updates_dispose(&u);
-	vault_config__dispose(&cfg);
-	git_tree_free(root);
-	git_commit_free(head);
 	free(order);
 	free(jobs);
 	return error;

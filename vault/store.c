@@ -15,6 +15,7 @@
 #include <git2/sys/repository.h>
 
 #include "error.h"
+#include "sign.h"
 #include "util.h"
 #include "vault.h"
 
@@ -447,10 +448,12 @@ int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
 			const git_tree_update *updates, size_t nupdates,
 			const char *author, const char *email, int64_t when,
-			const char *message)
+			const char *message, const vault_key *key)
 {
 	git_tree *base = NULL, *tree = NULL;
 	git_signature *sig = NULL;
+	git_buf content = { NULL, 0, 0 };
+	char *signature = NULL;
 	git_oid tree_id;
 	const git_commit *parents[1] = { parent };
 	int error = VAULT_ERROR;
@@ -466,13 +469,23 @@ int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
 		error = vault_error__git(VAULT_EINVALID, "cannot name the author '%s'", author);
 		goto done;
 	}
-	if (git_commit_create(out, s->repo, NULL, sig, sig, NULL, message, tree,
-			      parent ? 1 : 0, parents) < 0) {
+	if (git_commit_create_buffer(&content, s->repo, sig, sig, NULL, message, tree,
+				     parent ? 1 : 0, parents) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot write the commit");
+		goto done;
+	}
+	if ((error = vault_sign__sshsig(&signature, key, "git", content.ptr,
+					content.size)) < 0)
+		goto done;
+	if (git_commit_create_with_signature(out, s->repo, content.ptr, signature,
+					     "gpgsig") < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot write the commit");
 		goto done;
 	}
 	error = 0;
 done:
+	free(signature);
+	git_buf_dispose(&content);
 	git_signature_free(sig);
 	git_tree_free(tree);
 	git_tree_free(base);

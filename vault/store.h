@@ -13,6 +13,8 @@
 
 #include <git2.h>
 
+#include "vault.h"
+
 #define VAULT_BRANCH "refs/heads/main"
 #define VAULT_CHUNK (1024 * 1024)
 
@@ -58,12 +60,14 @@ int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 
 /*
  * Write the commit that applies `updates` to `parent`'s tree (or to an
- * empty tree when parent is NULL).  The branch does not move yet.
+ * empty tree when parent is NULL), signed with `key` in SSHSIG (namespace
+ * "git", in the gpgsig header, as `git verify-commit` expects).  The
+ * branch does not move yet.
  */
 int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
 			const git_tree_update *updates, size_t nupdates,
 			const char *author, const char *email, int64_t when,
-			const char *message);
+			const char *message, const vault_key *key);
 
 /*
  * Move the branch from `old` (NULL: unborn) to `id`, failing if it moved

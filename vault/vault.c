@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,8 @@
 #include <openssl/rand.h>
 
 #include "error.h"
+#include "sign.h"
+#include "user.h"
 #include "record.h"
 #include "util.h"
 
@@ -49,23 +50,34 @@ void vault__warn(vault *v, const char *fmt, ...)
 	v->warn(msg, v->warn_payload);
 }
 
-int vault__actor(char *name, size_t nsize, char *email, size_t esize)
+int vault__whoami(vault_user *out, vault *v, const git_tree *tree)
 {
-	const char *who = getenv("QVAULT_USER");
-	char host[256] = "localhost";
+	char *id, fp[64];
+	int error;
 
-	if (!who || !*who) {
-		struct passwd *pw = getpwuid(geteuid());
-
-		who = pw ? pw->pw_name : "unknown";
+	memset(out, 0, sizeof(*out));
+	if (!v->key)
+		return vault_error__set(VAULT_EDENIED,
+			"no key given: name one with --key FILE or QVAULT_KEY");
+	if ((error = vault_sign__key_id(&id, v->key)) < 0)
+		return error;
+	error = vault_user__by_key(out, v->store, tree, id);
+	if (error == VAULT_ENOTFOUND) {
+		vault_sign__fingerprint_of(fp, id);
+		error = vault_error__set(VAULT_EDENIED,
+			"key %s is not registered in this vault", fp);
 	}
-	if (strpbrk(who, "<>\n") || !vault__text_ok(who))
-		return vault_error__set(VAULT_EINVALID, "user name '%s' is not usable", who);
-	gethostname(host, sizeof(host) - 1);
-	if (vault__fmt(name, nsize, "user name", "%s", who) < 0 ||
-	    vault__fmt(email, esize, "user e-mail", "%s@%s", who, host) < 0)
-		return VAULT_EINVALID;
-	return 0;
+	free(id);
+	if (error == 0 && out->revoked) {
+		error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", out->name);
+		vault_user_dispose(out);
+	}
+	return error;
+}
+
+void vault_set_key(vault *v, const vault_key *key)
+{
+	v->key = key;
 }
 
 static vault *vault_alloc(const char *path)
@@ -238,50 +250,84 @@ static int check_target(const char *path)
 	return 0;
 }
 
-int vault_init(vault **out, const char *path)
+/* The first commit: vault.json and the first admin, signed by its key. */
+static int first_commit(vault *v, const char *id, const vault_user *admin)
 {
-	git_tree_update update;
-	char id[33], name[256], email[512], *json = NULL;
-	char message[256];
-	git_oid blob, commit;
-	size_t len;
+	git_tree_update updates[2];
+	char *config = NULL, *user = NULL, message[256], email[VAULT_NAME_MAX * 2 + 2];
+	char user_path[VAULT_NAME_MAX + 32];
+	git_oid blobs[2], commit;
+	size_t clen, ulen;
+	int error;
+
+	snprintf(message, sizeof(message),
+		 "init vault %s\n\nQvault-Op: init\nQvault-Vault: %s\n", id, id);
+	snprintf(user_path, sizeof(user_path), "users/%s/user.json", admin->name);
+	snprintf(email, sizeof(email), "%s@%s", admin->name, admin->org);
+	if ((error = vault_config__default(&config, &clen, id)) < 0 ||
+	    (error = vault_user__dump(&user, &ulen, admin)) < 0 ||
+	    (error = vault_store__write_buf(&blobs[0], v->store, config, clen)) < 0 ||
+	    (error = vault_store__write_buf(&blobs[1], v->store, user, ulen)) < 0)
+		goto done;
+	memset(updates, 0, sizeof(updates));
+	updates[0].action = updates[1].action = GIT_TREE_UPDATE_UPSERT;
+	updates[0].filemode = updates[1].filemode = GIT_FILEMODE_BLOB;
+	updates[0].path = user_path;
+	git_oid_cpy(&updates[0].id, &blobs[1]);
+	updates[1].path = VAULT_CONFIG_FILE;
+	git_oid_cpy(&updates[1].id, &blobs[0]);
+	if ((error = vault_store__commit(&commit, v->store, NULL, updates, 2, admin->name,
+					 email, admin->added_at, message, v->key)) < 0)
+		goto done;
+	error = vault__publish(v, NULL, &commit, NULL, 0);
+done:
+	free(config);
+	free(user);
+	return error;
+}
+
+int vault_init(vault **out, const char *path, const vault_key *key,
+	       const char *admin, const char *org)
+{
+	vault_user u;
+	char id[33];
 	vault *v;
 	int error;
 
-	if ((error = check_target(path)) < 0 || (error = new_id(id)) < 0 ||
-	    (error = vault__actor(name, sizeof(name), email, sizeof(email))) < 0 ||
+	memset(&u, 0, sizeof(u));
+	if (!key)
+		return vault_error__set(VAULT_EINVALID,
+			"init needs the first admin's key (--key FILE or --new-key FILE)");
+	if ((error = vault_name_check("user name", admin)) < 0 ||
+	    (error = vault_name_check("organization", org)) < 0 ||
+	    (error = check_target(path)) < 0 || (error = new_id(id)) < 0 ||
 	    (error = git_started()) < 0)
 		return error;
 	v = vault_alloc(path);
-	if ((error = vault_store__create(&v->store, path)) < 0)
+	v->key = key;
+	u.name = (char *)(uintptr_t)admin;
+	u.org = (char *)(uintptr_t)org;
+	u.roles = VAULT_ROLE_ADMIN;
+	u.added_by = (char *)(uintptr_t)admin;
+	u.added_at = (int64_t)time(NULL);
+	if ((error = vault_key_public(&u.key, key)) < 0 ||
+	    (error = vault_sign__fingerprint_of(u.fingerprint, u.key)) < 0 ||
+	    (error = vault_store__create(&v->store, path)) < 0)
 		goto fail;
 	if (mkdir(v->qdir, 0755) < 0) {
 		error = vault_error__errno(VAULT_ERROR, "cannot create '%s'", v->qdir);
 		goto fail;
 	}
 	/* lock before the index exists: there is no history to heal yet */
-	if ((error = vault__lock(v)) < 0 || (error = open_index(v)) < 0)
-		goto fail;
-	snprintf(message, sizeof(message),
-		 "init vault %s\n\nQvault-Op: init\nQvault-Vault: %s\n", id, id);
-	if ((error = vault_config__default(&json, &len, id)) < 0 ||
-	    (error = vault_store__write_buf(&blob, v->store, json, len)) < 0)
-		goto fail;
-	memset(&update, 0, sizeof(update));
-	update.action = GIT_TREE_UPDATE_UPSERT;
-	update.path = VAULT_CONFIG_FILE;
-	update.filemode = GIT_FILEMODE_BLOB;
-	git_oid_cpy(&update.id, &blob);
-	if ((error = vault_store__commit(&commit, v->store, NULL, &update, 1, name,
-					 email, (int64_t)time(NULL), message)) < 0 ||
-	    (error = vault__publish(v, NULL, &commit, NULL, 0)) < 0)
+	if ((error = vault__lock(v)) < 0 || (error = open_index(v)) < 0 ||
+	    (error = first_commit(v, id, &u)) < 0)
 		goto fail;
 	vault__unlock(v);
-	free(json);
+	free(u.key);
 	*out = v;
 	return 0;
 fail:
-	free(json);
+	free(u.key);
 	vault_free(v);
 	return error;
 }

@@ -55,6 +55,72 @@ int vault_name_check(const char *what, const char *name);
 #define VAULT_TIME_SIZE 21
 void vault_time_format(char *buf, size_t size, int64_t t);
 
+/* ---- keys ------------------------------------------------------------ */
+
+typedef struct vault_key vault_key;
+
+typedef enum {
+	VAULT_KEY_ED25519,
+	VAULT_KEY_ECDSA_P256
+} vault_key_type;
+
+/*
+ * Asked for a key's passphrase: write it NUL-terminated into buf (size
+ * bytes) and return 0, or return -1 to give up.
+ */
+typedef int (*vault_passphrase_cb)(char *buf, size_t size, void *payload);
+
+/* A new key pair; `comment` (may be NULL) goes into its public key line. */
+int vault_key_generate(vault_key **out, vault_key_type type, const char *comment);
+
+/*
+ * Write the private key as PEM (PKCS#8) to a new file `path`, created
+ * with O_EXCL and mode 0600; encrypted with AES-256 when `passphrase` is
+ * not NULL.  Refuses to overwrite anything.
+ */
+int vault_key_save(const vault_key *key, const char *path, const char *passphrase);
+
+/*
+ * Read a private key from a PEM file.  `cb` is asked for the passphrase
+ * if the file is encrypted (NULL: encrypted keys fail).
+ */
+int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
+		   void *payload);
+void vault_key_free(vault_key *key);
+
+/* The OpenSSH public key line "ssh-ed25519 AAAA... [comment]"; malloc'd. */
+int vault_key_public(char **out, const vault_key *key);
+
+/* Its fingerprint line exactly as `ssh-keygen -lf` prints it; malloc'd. */
+int vault_key_fingerprint(char **out, const vault_key *key);
+
+/* ---- users ----------------------------------------------------------- */
+
+/* A person (or server) allowed to write, with roles and a public key. */
+typedef struct {
+	char *name;
+	char *org;
+	unsigned roles;   /* VAULT_ROLE_* bits, see vault_role_names */
+	char *key;        /* OpenSSH public key line */
+	char fingerprint[64];
+	char *added_by;
+	int64_t added_at;
+	int revoked;
+	char *revoked_by;
+	int64_t revoked_at;
+} vault_user;
+
+typedef struct {
+	vault_user *items;
+	size_t count;
+} vault_user_list;
+
+/* admin, buyer, supplier, quality, auditor, server: bit i is role i. */
+extern const char *const vault_role_names[];
+
+void vault_user_dispose(vault_user *u);
+void vault_user_list_free(vault_user_list *list);
+
 typedef struct vault vault;
 
 /*
@@ -66,9 +132,12 @@ typedef void (*vault_warn_cb)(const char *message, void *payload);
 /*
  * Create a new, empty vault at `path` (created if missing; must be empty
  * if it exists) and open it.  The first commit records the vault's
- * identity and the default content-type allowlists (`vault.json`).
+ * identity, the default content-type allowlists (`vault.json`) and its
+ * first admin, `admin` of organization `org` with `key`: the trust root.
+ * That commit is signed by `key`, which stays the vault's acting key.
  */
-int vault_init(vault **out, const char *path);
+int vault_init(vault **out, const char *path, const vault_key *key,
+	       const char *admin, const char *org);
 
 /*
  * Open the vault at `path`.  If the index is missing, corrupt or behind
@@ -83,6 +152,29 @@ void vault_free(vault *v);
 
 /* The vault's folder, as given to vault_open(). */
 const char *vault_path(const vault *v);
+
+/*
+ * Act as the holder of `key` (borrowed: it must outlive its use here).
+ * Every write is signed with it, and allowed only if the key belongs to a
+ * registered user whose roles allow the operation.
+ */
+void vault_set_key(vault *v, const vault_key *key);
+
+/* ---- user administration (admin only, except reading) ------------------ */
+
+/* Register a user; `pubkey` is an OpenSSH public key line. */
+int vault_user_add(vault *v, const char *name, const char *org, const char *roles,
+		   const char *pubkey);
+/* Revoke a user: later signatures by its key are refused, earlier stay valid. */
+int vault_user_revoke(vault *v, const char *name);
+/* Every user, by name. */
+int vault_users(vault_user_list **out, vault *v);
+/*
+ * OpenSSH allowed_signers text for every user's key ("NAME@ORG
+ * namespaces=\"git,qvault-ack\" KEY"), for `git verify-commit` and
+ * `ssh-keygen -Y verify`; malloc'd.
+ */
+int vault_allowed_signers(char **out, vault *v);
 
 /* One stored file of a revision. */
 typedef struct {

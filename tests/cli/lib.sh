@@ -15,14 +15,26 @@ FIXTURES=$(cd "$TESTS_DIR/../fixtures" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/qvault-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
-export QVAULT_USER=tester
-unset QVAULT_DIR
+unset QVAULT_DIR QVAULT_KEY QVAULT_PASSPHRASE_ENV
 n=0
 # `q` is qvault, in this shell and in any `sh -c` a test runs
 mkdir -p "$TMP/.bin"
 printf '#!/bin/sh\nexec "%s" "$@"\n' "$QVAULT" > "$TMP/.bin/q"
 chmod +x "$TMP/.bin/q"
 PATH="$TMP/.bin:$PATH"
+
+# Keys, made once per script: the vault's first admin, and a tester with
+# the roles buyer and quality, who acts unless a test says otherwise.
+q key generate -o "$TMP/admin.pem" -c admin > /dev/null
+q key generate -o "$TMP/tester.pem" -c tester | head -n 1 > "$TMP/tester.pub"
+export QVAULT_KEY="$TMP/tester.pem"
+
+# new_vault DIR: a vault whose admin registered the tester.
+new_vault() {
+	q init "$1" --key "$TMP/admin.pem" > /dev/null &&
+	q -C "$1" --key "$TMP/admin.pem" user add tester --org acme \
+		--role buyer,quality --pubkey "$TMP/tester.pub" > /dev/null
+}
 
 _pass() { n=$((n + 1)); echo "ok $n - $1"; }
 _fail() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }

@@ -2,7 +2,7 @@
 # qvault init, the vault on disk, global options, help and exit codes.
 . "$(dirname "$0")/lib.sh"
 
-ok "init creates a vault" q init v
+ok "init creates a vault" new_vault v
 check "it is a bare repository stock git reads" \
 	sh -c 'test "$(git -C v rev-parse --is-bare-repository)" = true && git -C v log --oneline | grep -q "init vault"'
 check "the index lives inside the vault folder" test -s v/qvault/index.db

@@ -2,7 +2,7 @@
 # qvault add, show, cat, list, log, and everything add must refuse.
 . "$(dirname "$0")/lib.sh"
 
-q init v >/dev/null
+new_vault v
 V=v
 make_pdf c.pdf rev-c
 make_pdf d.pdf rev-d
@@ -19,7 +19,7 @@ check "the detected MIME type is recorded" \
 check "size, title and parts are recorded" \
 	sh -c 'q -C v show DWG-1001@C --json > s.json && grep -q "\"size\": $(wc -c < c.pdf)" s.json &&
 	       grep -q "Bracket, machined" s.json && grep -q PN-78 s.json'
-check "one commit per add" sh -c 'test "$(git -C v rev-list --count main)" = 2'
+check "one commit per add" sh -c 'test "$(git -C v rev-list --count main)" = 3'
 check "cat gives the exact bytes" sh -c 'q -C v cat DWG-1001@C | cmp -s - c.pdf'
 check "cat -o writes the exact bytes" sh -c 'q -C v cat DWG-1001 -o out.pdf && cmp -s out.pdf c.pdf'
 ok "the next revision defaults to the one after the latest" \
@@ -39,7 +39,7 @@ check "list --type filters" sh -c 'test "$(q -C v list --type drawing | wc -l)" 
 check "list --part filters" sh -c 'q -C v list --part PN-77 > p.txt && test "$(wc -l < p.txt)" = 1 && grep -q COC-1 p.txt'
 check "list --json is a list of revisions" sh -c 'q -C v list --json | grep -c "\"doc\"" | grep -qx 4'
 check "log is the audit trail, who and what" \
-	sh -c 'q -C v log > log.txt && test "$(wc -l < log.txt)" = 6 && grep -q "tester .*add .*DWG-1001@C" log.txt'
+	sh -c 'q -C v log > log.txt && test "$(wc -l < log.txt)" = 7 && grep -q "tester .*add .*DWG-1001@C" log.txt'
 check "log DOC shows only that document" sh -c 'test "$(q -C v log DWG-1001 | wc -l)" = 2'
 check "log --json names the subjects" sh -c 'q -C v log DWG-2000 --json | grep -q "\"DWG-2000@A\""'
 

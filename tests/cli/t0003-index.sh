@@ -3,7 +3,7 @@
 # rebuilt when corrupt; locks, read-only vaults and concurrent writers.
 . "$(dirname "$0")/lib.sh"
 
-q init v >/dev/null
+new_vault v
 V=v
 for i in 1 2 3; do
 	make_pdf d$i.pdf "doc $i"
@@ -60,7 +60,7 @@ wait
 check "four writers adding at once all succeed" sh -c 'test ! -s con-err.txt'
 check "  all twelve documents are there" sh -c 'test "$(q -C v list | grep -c "^CON-")" = 12'
 check "  history is linear, one commit each" \
-	sh -c 'test "$(git -C v rev-list --count main)" = 19 && test "$(git -C v rev-list --merges --count main)" = 0'
+	sh -c 'test "$(git -C v rev-list --count main)" = 20 && test "$(git -C v rev-list --merges --count main)" = 0'
 check "git fsck --strict is clean" git -C v fsck --strict
 check "the index agrees after all of it" sh -c 'q -C v list --json > a.json && q -C v reindex >/dev/null && q -C v list --json | cmp -s - a.json'
 

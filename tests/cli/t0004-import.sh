@@ -2,7 +2,7 @@
 # qvault import: many revisions, one commit, one pack; all or nothing.
 . "$(dirname "$0")/lib.sh"
 
-q init v >/dev/null
+new_vault v
 V=v
 mkdir files
 i=0
@@ -24,7 +24,7 @@ make_text files/coc.csv
 } > manifest.json
 
 ok "import a manifest" q -C v import manifest.json
-check "  in one commit" sh -c 'test "$(git -C v rev-list --count main)" = 2'
+check "  in one commit" sh -c 'test "$(git -C v rev-list --count main)" = 3'
 check "  written as one pack" sh -c 'test "$(ls v/objects/pack/*.pack | wc -l)" = 1'
 check "  every revision is there" sh -c 'test "$(q -C v list | wc -l)" = 41'
 check "  two revisions of one document in one batch" sh -c 'q -C v show DWG-0 | grep -q "2 revisions"'

@@ -3,7 +3,7 @@
 # loose alike, and bytes that no longer match their SHA-256 are caught.
 . "$(dirname "$0")/lib.sh"
 
-q init v >/dev/null
+new_vault v
 V=v
 # pseudo-random PDFs of a few sizes around the 1 MiB chunk and the 16 MiB
 # limit above which a batch leaves a file loose

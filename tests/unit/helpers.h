@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "vault.h"
+
 /* A new empty folder under $TMPDIR; the caller removes it with rm_tree. */
 static inline char *temp_dir(void)
 {
@@ -43,6 +45,24 @@ static inline void write_file(const char *path, const void *data, size_t len)
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
 	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * A new vault at `path` whose admin registered a tester (buyer, quality),
+ * acting as the tester.  Free both keys after the vault.
+ */
+static inline void new_vault(vault **v, const char *path, vault_key **admin,
+			     vault_key **tester)
+{
+	char *pub;
+
+	assert_int_equal(vault_key_generate(admin, VAULT_KEY_ED25519, "admin"), 0);
+	assert_int_equal(vault_key_generate(tester, VAULT_KEY_ECDSA_P256, "tester"), 0);
+	assert_int_equal(vault_init(v, path, *admin, "admin", "owner"), 0);
+	assert_int_equal(vault_key_public(&pub, *tester), 0);
+	assert_int_equal(vault_user_add(*v, "tester", "acme", "buyer,quality", pub), 0);
+	free(pub);
+	vault_set_key(*v, *tester);
 }
 
 #endif

@@ -69,6 +69,7 @@ static void batch_pack_is_valid_git(void **state)
 	char *dir = temp_dir(), vpath[4200], f[3][4200];
 	vault_add_options e[4];
 	vault_revision r;
+	vault_key *admin, *tester;
 	vault *v;
 	size_t count, i;
 	int fd;
@@ -88,7 +89,7 @@ static void batch_pack_is_valid_git(void **state)
 		e[i].doc = docs[i];
 		e[i].type = "drawing";
 	}
-	assert_int_equal(vault_init(&v, vpath), 0);
+	new_vault(&v, vpath, &admin, &tester);
 	assert_int_equal(vault_doc_import(&count, v, e, 4), 0);
 	assert_int_equal(count, 4);
 	assert_int_equal(sh("git -C \"$V\" fsck --strict --no-dangling >/dev/null 2>&1 && git verify-pack \"$V\"/objects/pack/*.idx >/dev/null", vpath), 0);
@@ -116,6 +117,8 @@ static void batch_pack_is_valid_git(void **state)
 		vault_revision_dispose(&r);
 	}
 	vault_free(v);
+	vault_key_free(admin);
+	vault_key_free(tester);
 	rm_tree(dir);
 }
 
@@ -123,6 +126,7 @@ static void refused_batch_leaves_nothing(void **state)
 {
 	char *dir = temp_dir(), vpath[4200], good[4200], cmd[9000];
 	vault_add_options e[2];
+	vault_key *admin, *tester;
 	vault *v;
 	size_t count;
 
@@ -133,11 +137,12 @@ static void refused_batch_leaves_nothing(void **state)
 	memset(e, 0, sizeof(e));
 	e[0].path = good, e[0].doc = "D-1", e[0].type = "drawing";
 	e[1].path = "/proc/self/exe", e[1].doc = "D-2", e[1].type = "drawing";
-	assert_int_equal(vault_init(&v, vpath), 0);
+	new_vault(&v, vpath, &admin, &tester);
 	vault_free(v);
 	snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f | sort | xargs sha256sum > '%s/before'", vpath, dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(vault_open(&v, vpath, NULL, NULL), 0);
+	vault_set_key(v, tester);
 	/* /proc/self/exe reads as a regular file of size 0: refused as empty */
 	assert_true(vault_doc_import(&count, v, e, 2) < 0);
 	e[1].path = "/bin/sh";
@@ -146,6 +151,8 @@ static void refused_batch_leaves_nothing(void **state)
 	vault_free(v);
 	snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f | sort | xargs sha256sum | cmp -s - '%s/before'", vpath, dir);
 	assert_int_equal(system(cmd), 0);
+	vault_key_free(admin);
+	vault_key_free(tester);
 	rm_tree(dir);
 }
 
@@ -154,6 +161,7 @@ static void open_heals_and_reports(void **state)
 	char *dir = temp_dir(), vpath[4200], f[4200], idx[4300];
 	vault_add_options o;
 	vault_revision_list *list;
+	vault_key *admin, *tester;
 	vault *v;
 	int warned = 0;
 
@@ -163,7 +171,7 @@ static void open_heals_and_reports(void **state)
 	make_content(f, 5000, 0);
 	memset(&o, 0, sizeof(o));
 	o.path = f, o.doc = "DWG-9", o.type = "drawing";
-	assert_int_equal(vault_init(&v, vpath), 0);
+	new_vault(&v, vpath, &admin, &tester);
 	assert_int_equal(vault_doc_add(NULL, v, &o), 0);
 	vault_free(v);
 
@@ -176,6 +184,8 @@ static void open_heals_and_reports(void **state)
 	assert_string_equal(list->items[0].doc, "DWG-9");
 	vault_revision_list_free(list);
 	vault_free(v);
+	vault_key_free(admin);
+	vault_key_free(tester);
 	rm_tree(dir);
 }
 

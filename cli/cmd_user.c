@@ -1,0 +1,142 @@
+/* qvault user add | list | revoke */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_opt add_opts[] = {
+	{ "org", 0, OPT_VALUE, "ORG", "the user's organization" },
+	{ "role", 'r', OPT_VALUE, "ROLE[,ROLE]", "admin, buyer, supplier, quality, auditor, server" },
+	{ "pubkey", 0, OPT_VALUE, "FILE_OR_LINE", "OpenSSH public key: a .pub file or the line itself" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* The public key line: the argument itself, or the first line of a file. */
+static int read_pubkey(char *buf, size_t size, const char *arg)
+{
+	FILE *f;
+
+	if (strncmp(arg, "ssh-", 4) == 0 || strncmp(arg, "ecdsa-", 6) == 0) {
+		snprintf(buf, size, "%s", arg);
+		return 0;
+	}
+	if ((f = fopen(arg, "r")) == NULL) {
+		fprintf(stderr, "qvault: cannot read public key '%s': %s\n", arg, strerror(errno));
+		return -1;
+	}
+	if (!fgets(buf, (int)size, f)) {
+		fclose(f);
+		fprintf(stderr, "qvault: public key file '%s' is empty\n", arg);
+		return -1;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+static int run_add(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *org = cli_opt_value(cmd, a, "org");
+	const char *roles = cli_opt_value(cmd, a, "role");
+	const char *pub = cli_opt_value(cmd, a, "pubkey");
+	char line[4096];
+	int error;
+
+	if (!org || !roles || !pub)
+		return cli_usage_error(cmd, "--org, --role and --pubkey are required");
+	if (read_pubkey(line, sizeof(line), pub) < 0)
+		return EXIT_ERROR;
+	if ((error = vault_user_add(v, a->arg[0], org, roles, line)) < 0)
+		return cli_fail(error);
+	printf("added user %s of %s as %s\n", a->arg[0], org, roles);
+	return EXIT_OK;
+}
+
+static const cli_opt list_opts[] = {
+	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static json_t *user_json(const vault_user *u)
+{
+	json_t *roles = json_array();
+	char when[VAULT_TIME_SIZE], until[VAULT_TIME_SIZE];
+	size_t i;
+
+	for (i = 0; vault_role_names[i]; i++)
+		if (u->roles & (1u << i))
+			json_array_append_new(roles, json_string(vault_role_names[i]));
+	vault_time_format(when, sizeof(when), u->added_at);
+	vault_time_format(until, sizeof(until), u->revoked_at);
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s?, s:s?}",
+		"name", u->name, "org", u->org, "roles", roles, "key", u->key,
+		"fingerprint", u->fingerprint, "added_by", u->added_by, "added_at", when,
+		"revoked_by", u->revoked ? u->revoked_by : NULL,
+		"revoked_at", u->revoked ? until : NULL);
+}
+
+static int run_list(const cli_command *cmd, cli_args *a, vault *v)
+{
+	vault_user_list *list;
+	size_t i, j;
+	int error;
+
+	if ((error = vault_users(&list, v)) < 0)
+		return cli_fail(error);
+	if (cli_opt_flag(cmd, a, "json")) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < list->count; i++)
+			json_array_append_new(arr, user_json(&list->items[i]));
+		error = cli_print_json(arr);
+	} else {
+		for (i = 0; i < list->count; i++) {
+			const vault_user *u = &list->items[i];
+			char roles[128] = "";
+			size_t o = 0;
+
+			for (j = 0; vault_role_names[j]; j++)
+				if (u->roles & (1u << j))
+					o += (size_t)snprintf(roles + o, sizeof(roles) - o, "%s%s",
+							      o ? "," : "", vault_role_names[j]);
+			printf("%-16s %-16s %-24s %s%s\n", u->name, u->org, roles, u->fingerprint,
+			       u->revoked ? "  revoked" : "");
+		}
+		error = EXIT_OK;
+	}
+	vault_user_list_free(list);
+	return error;
+}
+
+static const cli_opt revoke_opts[] = {
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_revoke(const cli_command *cmd, cli_args *a, vault *v)
+{
+	int error;
+
+	(void)cmd;
+	if ((error = vault_user_revoke(v, a->arg[0])) < 0)
+		return cli_fail(error);
+	printf("revoked user %s: its earlier signatures stay valid, later ones are refused\n",
+	       a->arg[0]);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_user_add = {
+	"user add", "register a user with an organization, roles and a public key (admin)",
+	"NAME", 1, 1, add_opts, 1, run_add
+};
+const cli_command cli_cmd_user_list = {
+	"user list", "list the users, their roles and key fingerprints",
+	"", 0, 0, list_opts, 1, run_list
+};
+const cli_command cli_cmd_user_revoke = {
+	"user revoke", "revoke a user: no more signatures by its key (admin)",
+	"NAME", 1, 1, revoke_opts, 1, run_revoke
+};

@@ -1,0 +1,70 @@
+/*
+ * passphrase.c - passphrases from the environment or the terminal, and
+ * loading the acting key.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "cli.h"
+
+/* Read one line from the terminal with echo off. */
+static int from_tty(char *buf, size_t size, const char *prompt)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), ok = -1;
+	size_t n = 0;
+	char c;
+
+	if (fd < 0)
+		return -1;
+	if (tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		if (write(fd, prompt, strlen(prompt)) >= 0 &&
+		    tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
+			while (read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
+				if (n + 1 < size)
+					buf[n++] = c;
+			buf[n] = '\0';
+			ok = 0;
+			tcsetattr(fd, TCSAFLUSH, &old);
+			if (write(fd, "\n", 1) < 0)
+				ok = 0;
+		}
+	}
+	close(fd);
+	return ok;
+}
+
+int cli_passphrase(char *buf, size_t size, void *payload)
+{
+	const char *env = payload;
+
+	if (env && *env) {
+		const char *value = getenv(env);
+
+		if (!value)
+			return -1;
+		snprintf(buf, size, "%s", value);
+		return 0;
+	}
+	return from_tty(buf, size, "qvault: passphrase: ");
+}
+
+int cli_load_key(cli_args *a)
+{
+	int error;
+
+	if (!a->key_path || !*a->key_path || a->key)
+		return 0;
+	error = vault_key_load(&a->key, a->key_path, cli_passphrase,
+			       (void *)(uintptr_t)a->pass_env);
+	return error < 0 ? cli_fail(error) : 0;
+}

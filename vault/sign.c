@@ -1,0 +1,747 @@
+#include "sign.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "error.h"
+#include "util.h"
+
+#define ED25519_NAME "ssh-ed25519"
+#define ECDSA_NAME "ecdsa-sha2-nistp256"
+#define SIG_BEGIN "-----BEGIN SSH SIGNATURE-----"
+#define SIG_END "-----END SSH SIGNATURE-----"
+
+struct vault_key {
+	EVP_PKEY *pkey;
+	vault_key_type type;
+	char *comment;
+};
+
+/* ---- SSH wire encoding ------------------------------------------------ */
+
+typedef struct {
+	unsigned char *data;
+	size_t len, cap;
+} buf;
+
+static void put(buf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 64;
+		if ((b->data = realloc(b->data, b->cap)) == NULL)
+			abort();
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+static void put_u32(buf *b, uint32_t v)
+{
+	unsigned char x[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 8), (unsigned char)v };
+
+	put(b, x, 4);
+}
+
+static void put_string(buf *b, const void *p, size_t n)
+{
+	put_u32(b, (uint32_t)n);
+	put(b, p, n);
+}
+
+static void put_cstring(buf *b, const char *s)
+{
+	put_string(b, s, strlen(s));
+}
+
+/* An SSH mpint from a big-endian unsigned magnitude. */
+static void put_mpint(buf *b, const unsigned char *p, size_t n)
+{
+	while (n > 0 && *p == 0)
+		p++, n--;
+	if (n > 0 && (*p & 0x80)) {
+		put_u32(b, (uint32_t)n + 1);
+		put(b, "", 1);
+		put(b, p, n);
+	} else {
+		put_string(b, p, n);
+	}
+}
+
+typedef struct {
+	const unsigned char *p;
+	size_t left;
+} reader;
+
+static int get_u32(reader *r, uint32_t *v)
+{
+	if (r->left < 4)
+		return -1;
+	*v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 |
+	     (uint32_t)r->p[2] << 8 | r->p[3];
+	r->p += 4;
+	r->left -= 4;
+	return 0;
+}
+
+static int get_string(reader *r, const unsigned char **p, size_t *n)
+{
+	uint32_t len;
+
+	if (get_u32(r, &len) < 0 || len > r->left)
+		return -1;
+	*p = r->p;
+	*n = len;
+	r->p += len;
+	r->left -= len;
+	return 0;
+}
+
+static int string_is(const unsigned char *p, size_t n, const char *s)
+{
+	return n == strlen(s) && memcmp(p, s, n) == 0;
+}
+
+/* ---- base64 ----------------------------------------------------------- */
+
+static char *b64(const unsigned char *p, size_t n)
+{
+	char *out = malloc(4 * ((n + 2) / 3) + 1);
+
+	if (!out)
+		abort();
+	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+	return out;
+}
+
+/* Decode base64 without whitespace; -1 when malformed. */
+static int unb64(unsigned char **out, size_t *n, const char *s, size_t len)
+{
+	size_t pad = 0;
+	int got;
+
+	if (len == 0 || len % 4 != 0)
+		return -1;
+	if (s[len - 1] == '=')
+		pad++;
+	if (s[len - 2] == '=')
+		pad++;
+	if ((*out = malloc(len / 4 * 3 + 1)) == NULL)
+		abort();
+	got = EVP_DecodeBlock(*out, (const unsigned char *)s, (int)len);
+	if (got < 0 || (size_t)got < pad) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	*n = (size_t)got - pad;
+	return 0;
+}
+
+/* ---- keys ------------------------------------------------------------- */
+
+/* The public key blob: string type, then the key (RFC 8709, RFC 5656). */
+static int key_blob(buf *b, const vault_key *key)
+{
+	unsigned char pub[65];
+	size_t n = sizeof(pub);
+
+	if (key->type == VAULT_KEY_ED25519) {
+		if (EVP_PKEY_get_raw_public_key(key->pkey, pub, &n) != 1 || n != 32)
+			return vault_error__ssl(VAULT_ERROR, "cannot read the public key");
+		put_cstring(b, ED25519_NAME);
+		put_string(b, pub, 32);
+	} else {
+		if (EVP_PKEY_get_octet_string_param(key->pkey, OSSL_PKEY_PARAM_PUB_KEY,
+						    pub, sizeof(pub), &n) != 1 || n != 65)
+			return vault_error__ssl(VAULT_ERROR, "cannot read the public key");
+		put_cstring(b, ECDSA_NAME);
+		put_cstring(b, "nistp256");
+		put_string(b, pub, 65);
+	}
+	return 0;
+}
+
+static const char *type_name(vault_key_type t)
+{
+	return t == VAULT_KEY_ED25519 ? ED25519_NAME : ECDSA_NAME;
+}
+
+int vault_sign__key_id(char **out, const vault_key *key)
+{
+	buf b = { NULL, 0, 0 };
+	char *enc;
+	size_t need;
+	int error;
+
+	if ((error = key_blob(&b, key)) < 0) {
+		free(b.data);
+		return error;
+	}
+	enc = b64(b.data, b.len);
+	free(b.data);
+	need = strlen(type_name(key->type)) + strlen(enc) + 2;
+	if ((*out = malloc(need)) == NULL)
+		abort();
+	snprintf(*out, need, "%s %s", type_name(key->type), enc);
+	free(enc);
+	return 0;
+}
+
+int vault_key_public(char **out, const vault_key *key)
+{
+	char *id;
+	size_t need;
+	int error;
+
+	if ((error = vault_sign__key_id(&id, key)) < 0)
+		return error;
+	if (!key->comment || !*key->comment) {
+		*out = id;
+		return 0;
+	}
+	need = strlen(id) + strlen(key->comment) + 2;
+	if ((*out = malloc(need)) == NULL)
+		abort();
+	snprintf(*out, need, "%s %s", id, key->comment);
+	free(id);
+	return 0;
+}
+
+/* SHA256 fingerprint of a decoded key blob, as OpenSSH writes it. */
+static void fingerprint(char out[64], const unsigned char *blob, size_t n)
+{
+	unsigned char md[32];
+	char *enc;
+	size_t len;
+
+	EVP_Digest(blob, n, md, NULL, EVP_sha256(), NULL);
+	enc = b64(md, sizeof(md));
+	len = strlen(enc);
+	while (len > 0 && enc[len - 1] == '=')
+		enc[--len] = '\0';
+	snprintf(out, 64, "SHA256:%s", enc);
+	free(enc);
+}
+
+int vault_sign__parse_public(char **key_id, char **comment, const char *line)
+{
+	const char *sp = strchr(line, ' '), *b, *end;
+	unsigned char *blob = NULL;
+	size_t n, tn, kn;
+	const unsigned char *t, *k;
+	reader r;
+	int ok = 0;
+
+	*key_id = NULL;
+	if (comment)
+		*comment = NULL;
+	if (!sp)
+		return vault_error__set(VAULT_EINVALID, "public key is not 'TYPE BASE64 [COMMENT]'");
+	b = sp + 1;
+	end = strchr(b, ' ');
+	if (!end)
+		end = b + strcspn(b, "\r\n");
+	if (unb64(&blob, &n, b, (size_t)(end - b)) < 0)
+		return vault_error__set(VAULT_EINVALID, "public key is not valid base64");
+	r.p = blob;
+	r.left = n;
+	if (get_string(&r, &t, &tn) == 0) {
+		if (string_is(t, tn, ED25519_NAME) && (size_t)(sp - line) == tn &&
+		    memcmp(line, t, tn) == 0)
+			ok = get_string(&r, &k, &kn) == 0 && kn == 32 && r.left == 0;
+		else if (string_is(t, tn, ECDSA_NAME) && (size_t)(sp - line) == tn &&
+			 memcmp(line, t, tn) == 0)
+			ok = get_string(&r, &k, &kn) == 0 && string_is(k, kn, "nistp256") &&
+			     get_string(&r, &k, &kn) == 0 && kn == 65 && k[0] == 4 && r.left == 0;
+	}
+	free(blob);
+	if (!ok)
+		return vault_error__set(VAULT_EINVALID,
+			"public key is not an ssh-ed25519 or ecdsa-sha2-nistp256 key");
+	if ((*key_id = malloc((size_t)(end - line) + 1)) == NULL)
+		abort();
+	memcpy(*key_id, line, (size_t)(end - line));
+	(*key_id)[end - line] = '\0';
+	if (comment && *end == ' ')
+		*comment = vault__strdup(end + 1);
+	return 0;
+}
+
+int vault_sign__fingerprint_of(char out[64], const char *pubkey_line)
+{
+	const char *b = strchr(pubkey_line, ' '), *end;
+	unsigned char *blob;
+	size_t n;
+
+	if (!b)
+		return vault_error__set(VAULT_EINVALID, "public key is malformed");
+	b++;
+	end = b + strcspn(b, " \r\n");
+	if (unb64(&blob, &n, b, (size_t)(end - b)) < 0)
+		return vault_error__set(VAULT_EINVALID, "public key is malformed");
+	fingerprint(out, blob, n);
+	free(blob);
+	return 0;
+}
+
+int vault_key_fingerprint(char **out, const vault_key *key)
+{
+	buf b = { NULL, 0, 0 };
+	char fp[64];
+	size_t need;
+	int error;
+
+	if ((error = key_blob(&b, key)) < 0) {
+		free(b.data);
+		return error;
+	}
+	fingerprint(fp, b.data, b.len);
+	free(b.data);
+	need = strlen(fp) + (key->comment ? strlen(key->comment) : 10) + 32;
+	if ((*out = malloc(need)) == NULL)
+		abort();
+	snprintf(*out, need, "256 %s %s (%s)", fp,
+		 key->comment && *key->comment ? key->comment : "no comment",
+		 key->type == VAULT_KEY_ED25519 ? "ED25519" : "ECDSA");
+	return 0;
+}
+
+int vault_key_generate(vault_key **out, vault_key_type type, const char *comment)
+{
+	vault_key *key = calloc(1, sizeof(*key));
+
+	if (!key)
+		abort();
+	key->type = type;
+	key->pkey = type == VAULT_KEY_ED25519 ?
+		EVP_PKEY_Q_keygen(NULL, NULL, "ED25519") :
+		EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	if (!key->pkey) {
+		free(key);
+		return vault_error__ssl(VAULT_ERROR, "cannot generate a key");
+	}
+	key->comment = vault__strdup(comment);
+	*out = key;
+	return 0;
+}
+
+void vault_key_free(vault_key *key)
+{
+	if (!key)
+		return;
+	EVP_PKEY_free(key->pkey);
+	free(key->comment);
+	free(key);
+}
+
+int vault_key_save(const vault_key *key, const char *path, const char *passphrase)
+{
+	int fd, error = 0;
+	FILE *f;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ?
+			vault_error__set(VAULT_EEXISTS, "'%s' already exists", path) :
+			vault_error__errno(VAULT_ERROR, "cannot create '%s'", path);
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(path);
+		return vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
+	}
+	if (PEM_write_PKCS8PrivateKey(f, key->pkey,
+				      passphrase ? EVP_aes_256_cbc() : NULL,
+				      passphrase, passphrase ? (int)strlen(passphrase) : 0,
+				      NULL, NULL) != 1)
+		error = vault_error__ssl(VAULT_ERROR, "cannot write the key to '%s'", path);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		error = error ? error : vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
+	fclose(f);
+	if (error)
+		unlink(path);
+	return error;
+}
+
+typedef struct {
+	vault_passphrase_cb cb;
+	void *payload;
+	int asked;
+} pass_ctx;
+
+static int pem_pass(char *out, int size, int rwflag, void *u)
+{
+	pass_ctx *p = u;
+
+	(void)rwflag;
+	if (!p->cb || size <= 0)
+		return -1;
+	p->asked = 1;
+	if (p->cb(out, (size_t)size, p->payload) < 0)
+		return -1;
+	out[size - 1] = '\0';
+	return (int)strlen(out);
+}
+
+int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
+		   void *payload)
+{
+	pass_ctx pc = { cb, payload, 0 };
+	vault_key *key;
+	EVP_PKEY *pkey;
+	FILE *f;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return errno == ENOENT ?
+			vault_error__set(VAULT_ENOTFOUND, "key file '%s' does not exist", path) :
+			vault_error__errno(VAULT_ERROR, "cannot read key file '%s'", path);
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return vault_error__errno(VAULT_ERROR, "cannot read key file '%s'", path);
+	}
+	pkey = PEM_read_PrivateKey(f, NULL, pem_pass, &pc);
+	fclose(f);
+	if (!pkey) {
+		unsigned long e = ERR_peek_last_error();
+
+		ERR_clear_error();
+		if (pc.asked && ERR_GET_REASON(e) != PEM_R_NO_START_LINE)
+			return vault_error__set(VAULT_EDENIED,
+				"wrong passphrase for key file '%s'", path);
+		if (!pc.asked && !cb && e && ERR_GET_REASON(e) == PEM_R_BAD_PASSWORD_READ)
+			return vault_error__set(VAULT_EDENIED,
+				"key file '%s' needs a passphrase", path);
+		return vault_error__set(VAULT_EINVALID,
+			"key file '%s' is not a PEM private key", path);
+	}
+	if ((key = calloc(1, sizeof(*key))) == NULL)
+		abort();
+	key->pkey = pkey;
+	if (EVP_PKEY_is_a(pkey, "ED25519")) {
+		key->type = VAULT_KEY_ED25519;
+	} else if (EVP_PKEY_is_a(pkey, "EC")) {
+		char group[32] = "";
+
+		EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
+					       sizeof(group), NULL);
+		if (strcmp(group, "prime256v1") != 0 && strcmp(group, "P-256") != 0) {
+			vault_key_free(key);
+			return vault_error__set(VAULT_EINVALID,
+				"key file '%s' holds an EC key that is not P-256", path);
+		}
+		key->type = VAULT_KEY_ECDSA_P256;
+	} else {
+		vault_key_free(key);
+		return vault_error__set(VAULT_EINVALID,
+			"key file '%s' holds neither an Ed25519 nor a P-256 key", path);
+	}
+	*out = key;
+	return 0;
+}
+
+/* ---- SSHSIG ----------------------------------------------------------- */
+
+/* The blob SSHSIG signs: magic, namespace, reserved, hash name, H(msg). */
+static void signed_data(buf *b, const char *ns, const char *hash,
+			const unsigned char *h, size_t hn)
+{
+	put(b, "SSHSIG", 6);
+	put_cstring(b, ns);
+	put_string(b, "", 0);
+	put_cstring(b, hash);
+	put_string(b, h, hn);
+}
+
+/* The algorithm's signature over `data`, in SSH's signature encoding. */
+static int raw_sign(buf *sig, const vault_key *key, const unsigned char *data, size_t n)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char out[128];
+	size_t outlen = sizeof(out);
+	int error = 0;
+
+	if (!ctx || EVP_DigestSignInit(ctx, NULL,
+			key->type == VAULT_KEY_ED25519 ? NULL : EVP_sha256(),
+			NULL, key->pkey) != 1 ||
+	    EVP_DigestSign(ctx, out, &outlen, data, n) != 1) {
+		error = vault_error__ssl(VAULT_ERROR, "cannot sign");
+		goto done;
+	}
+	put_cstring(sig, type_name(key->type));
+	if (key->type == VAULT_KEY_ED25519) {
+		put_string(sig, out, outlen);
+	} else {
+		const unsigned char *p = out;
+		ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)outlen);
+		unsigned char r[32], s[32];
+		buf rs = { NULL, 0, 0 };
+
+		if (!es || BN_bn2binpad(ECDSA_SIG_get0_r(es), r, 32) != 32 ||
+		    BN_bn2binpad(ECDSA_SIG_get0_s(es), s, 32) != 32) {
+			ECDSA_SIG_free(es);
+			error = vault_error__ssl(VAULT_ERROR, "cannot encode the signature");
+			goto done;
+		}
+		ECDSA_SIG_free(es);
+		put_mpint(&rs, r, 32);
+		put_mpint(&rs, s, 32);
+		put_string(sig, rs.data, rs.len);
+		free(rs.data);
+	}
+done:
+	EVP_MD_CTX_free(ctx);
+	return error;
+}
+
+int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
+		       const void *msg, size_t len)
+{
+	buf pub = { NULL, 0, 0 }, data = { NULL, 0, 0 }, sig = { NULL, 0, 0 };
+	buf all = { NULL, 0, 0 };
+	unsigned char h[64];
+	char *enc = NULL;
+	size_t i, elen, o = 0;
+	int error;
+
+	EVP_Digest(msg, len, h, NULL, EVP_sha512(), NULL);
+	signed_data(&data, ns, "sha512", h, sizeof(h));
+	if ((error = key_blob(&pub, key)) < 0 ||
+	    (error = raw_sign(&sig, key, data.data, data.len)) < 0)
+		goto done;
+	put(&all, "SSHSIG", 6);
+	put_u32(&all, 1);
+	put_string(&all, pub.data, pub.len);
+	put_cstring(&all, ns);
+	put_string(&all, "", 0);
+	put_cstring(&all, "sha512");
+	put_string(&all, sig.data, sig.len);
+	enc = b64(all.data, all.len);
+	elen = strlen(enc);
+	if ((*out = malloc(elen + elen / 70 + sizeof(SIG_BEGIN) + sizeof(SIG_END) + 4)) == NULL)
+		abort();
+	memcpy(*out, SIG_BEGIN "\n", sizeof(SIG_BEGIN));
+	o = sizeof(SIG_BEGIN);
+	for (i = 0; i < elen; i += 70) {
+		size_t n = elen - i < 70 ? elen - i : 70;
+
+		memcpy(*out + o, enc + i, n);
+		o += n;
+		(*out)[o++] = '\n';
+	}
+	memcpy(*out + o, SIG_END "\n", sizeof(SIG_END) + 1);
+done:
+	OPENSSL_cleanse(h, sizeof(h));
+	free(enc);
+	free(pub.data);
+	free(data.data);
+	free(sig.data);
+	free(all.data);
+	return error;
+}
+
+/* The public key of a key blob, and its type; NULL when not accepted. */
+static EVP_PKEY *blob_key(vault_key_type *type, const unsigned char *blob, size_t n)
+{
+	reader r = { blob, n };
+	const unsigned char *t, *k;
+	size_t tn, kn;
+
+	if (get_string(&r, &t, &tn) < 0)
+		return NULL;
+	if (string_is(t, tn, ED25519_NAME)) {
+		if (get_string(&r, &k, &kn) < 0 || kn != 32 || r.left)
+			return NULL;
+		*type = VAULT_KEY_ED25519;
+		return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, k, 32);
+	}
+	if (string_is(t, tn, ECDSA_NAME)) {
+		OSSL_PARAM params[3];
+		EVP_PKEY_CTX *ctx;
+		EVP_PKEY *pkey = NULL;
+		char group[] = "P-256";
+
+		if (get_string(&r, &k, &kn) < 0 || !string_is(k, kn, "nistp256") ||
+		    get_string(&r, &k, &kn) < 0 || kn != 65 || r.left)
+			return NULL;
+		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
+		params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+							      (void *)(uintptr_t)k, kn);
+		params[2] = OSSL_PARAM_construct_end();
+		if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL)
+			return NULL;
+		if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+		    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+			pkey = NULL;
+		EVP_PKEY_CTX_free(ctx);
+		*type = VAULT_KEY_ECDSA_P256;
+		return pkey;
+	}
+	return NULL;
+}
+
+/* Verify an SSH signature blob over `data` with `pkey`: 1 when valid. */
+static int raw_verify(EVP_PKEY *pkey, vault_key_type type, const unsigned char *sig,
+		      size_t sn, const unsigned char *data, size_t dn)
+{
+	reader r = { sig, sn };
+	const unsigned char *t, *v;
+	size_t tn, vn;
+	unsigned char der[80], *dp = der;
+	const unsigned char *sigp;
+	size_t sigl;
+	EVP_MD_CTX *ctx;
+	int ok = 0;
+
+	if (get_string(&r, &t, &tn) < 0 || !string_is(t, tn, type_name(type)) ||
+	    get_string(&r, &v, &vn) < 0 || r.left)
+		return 0;
+	if (type == VAULT_KEY_ED25519) {
+		if (vn != 64)
+			return 0;
+		sigp = v, sigl = vn;
+	} else {
+		reader rs = { v, vn };
+		const unsigned char *rp, *sp;
+		size_t rn, sn2;
+		ECDSA_SIG *es = ECDSA_SIG_new();
+		BIGNUM *br, *bs;
+		int dl;
+
+		if (!es || get_string(&rs, &rp, &rn) < 0 || get_string(&rs, &sp, &sn2) < 0 ||
+		    rs.left || rn > 33 || sn2 > 33) {
+			ECDSA_SIG_free(es);
+			return 0;
+		}
+		br = BN_bin2bn(rp, (int)rn, NULL);
+		bs = BN_bin2bn(sp, (int)sn2, NULL);
+		if (!br || !bs || ECDSA_SIG_set0(es, br, bs) != 1) {
+			BN_free(br);
+			BN_free(bs);
+			ECDSA_SIG_free(es);
+			return 0;
+		}
+		dl = i2d_ECDSA_SIG(es, NULL);
+		if (dl <= 0 || (size_t)dl > sizeof(der) || i2d_ECDSA_SIG(es, &dp) != dl) {
+			ECDSA_SIG_free(es);
+			return 0;
+		}
+		ECDSA_SIG_free(es);
+		sigp = der, sigl = (size_t)dl;
+	}
+	if ((ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit(ctx, NULL, type == VAULT_KEY_ED25519 ? NULL : EVP_sha256(),
+				 NULL, pkey) == 1)
+		ok = EVP_DigestVerify(ctx, sigp, sigl, data, dn) == 1;
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
+}
+
+/* The base64 between the armor lines, whitespace dropped; malloc'd. */
+static int unarmor(unsigned char **out, size_t *n, const char *a, size_t len)
+{
+	const char *end = a + len, *b, *e;
+	char *text;
+	size_t k = 0;
+	int error;
+
+	b = memmem(a, len, SIG_BEGIN, sizeof(SIG_BEGIN) - 1);
+	if (!b)
+		return -1;
+	b += sizeof(SIG_BEGIN) - 1;
+	e = memmem(b, (size_t)(end - b), SIG_END, sizeof(SIG_END) - 1);
+	if (!e)
+		return -1;
+	if ((text = malloc((size_t)(e - b) + 1)) == NULL)
+		abort();
+	for (; b < e; b++)
+		if (*b != '\n' && *b != '\r' && *b != ' ' && *b != '\t')
+			text[k++] = *b;
+	error = unb64(out, n, text, k);
+	free(text);
+	return error;
+}
+
+int vault_sign__check(char **signer, const char *armored, size_t armored_len,
+		      const char *ns, const void *msg, size_t len)
+{
+	unsigned char *raw = NULL, h[64];
+	const unsigned char *pub, *sns, *res, *alg, *sig;
+	size_t n, pubn, snsn, resn, algn, sign;
+	buf data = { NULL, 0, 0 };
+	reader r;
+	uint32_t version;
+	vault_key_type type;
+	EVP_PKEY *pkey = NULL;
+	int error = VAULT_EVERIFY;
+
+	*signer = NULL;
+	if (unarmor(&raw, &n, armored, armored_len) < 0)
+		return vault_error__set(VAULT_EVERIFY, "signature is not an armored SSH signature");
+	r.p = raw;
+	r.left = n;
+	if (r.left < 6 || memcmp(r.p, "SSHSIG", 6) != 0) {
+		vault_error__set(VAULT_EVERIFY, "signature is not an SSHSIG");
+		goto done;
+	}
+	r.p += 6;
+	r.left -= 6;
+	if (get_u32(&r, &version) < 0 || version != 1 ||
+	    get_string(&r, &pub, &pubn) < 0 || get_string(&r, &sns, &snsn) < 0 ||
+	    get_string(&r, &res, &resn) < 0 || get_string(&r, &alg, &algn) < 0 ||
+	    get_string(&r, &sig, &sign) < 0 || r.left) {
+		vault_error__set(VAULT_EVERIFY, "signature is malformed");
+		goto done;
+	}
+	if (!string_is(sns, snsn, ns)) {
+		vault_error__set(VAULT_EVERIFY, "signature is for another namespace than '%s'", ns);
+		goto done;
+	}
+	if (string_is(alg, algn, "sha512"))
+		EVP_Digest(msg, len, h, NULL, EVP_sha512(), NULL);
+	else if (string_is(alg, algn, "sha256"))
+		EVP_Digest(msg, len, h, NULL, EVP_sha256(), NULL);
+	else {
+		vault_error__set(VAULT_EVERIFY, "signature uses an unknown hash");
+		goto done;
+	}
+	if ((pkey = blob_key(&type, pub, pubn)) == NULL) {
+		vault_error__set(VAULT_EVERIFY, "signature carries a key qvault does not accept");
+		goto done;
+	}
+	put(&data, "SSHSIG", 6);
+	put_cstring(&data, ns);
+	put_string(&data, res, resn);
+	put_string(&data, alg, algn);
+	put_string(&data, h, string_is(alg, algn, "sha512") ? 64 : 32);
+	if (!raw_verify(pkey, type, sig, sign, data.data, data.len)) {
+		vault_error__set(VAULT_EVERIFY, "signature does not verify");
+		goto done;
+	}
+	{
+		char *enc = b64(pub, pubn);
+		size_t need = strlen(type_name(type)) + strlen(enc) + 2;
+
+		if ((*signer = malloc(need)) == NULL)
+			abort();
+		snprintf(*signer, need, "%s %s", type_name(type), enc);
+		free(enc);
+	}
+	error = 0;
+done:
+	EVP_PKEY_free(pkey);
+	free(raw);
+	free(data.data);
+	return error;
+}

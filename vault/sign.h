@@ -1,0 +1,40 @@
+/*
+ * sign.h - keys and OpenSSH SSHSIG signatures, made and checked with
+ * OpenSSL, readable by `ssh-keygen -Y verify` and `git verify-commit`.
+ *
+ * The formats are OpenSSH's PROTOCOL.sshsig and the "ssh-ed25519" and
+ * "ecdsa-sha2-nistp256" public key blobs of RFC 8709 and RFC 5656.
+ */
+#ifndef VAULT_SIGN_H
+#define VAULT_SIGN_H
+
+#include <stddef.h>
+
+#include "vault.h"
+
+/*
+ * Sign `msg` in namespace `ns`; `*out` receives the armored signature
+ * ("-----BEGIN SSH SIGNATURE-----" ...), malloc'd, NUL-terminated.
+ */
+int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
+		       const void *msg, size_t len);
+
+/*
+ * Check an armored SSHSIG over `msg` in namespace `ns`.  On success
+ * `*signer` receives the signer's public key as "TYPE BASE64" (malloc'd),
+ * for the caller to match against the keys it trusts.  VAULT_EVERIFY
+ * when the signature is malformed or does not verify.
+ */
+int vault_sign__check(char **signer, const char *armored, size_t armored_len,
+		      const char *ns, const void *msg, size_t len);
+
+/* "TYPE BASE64" of a key, without comment; malloc'd. */
+int vault_sign__key_id(char **out, const vault_key *key);
+
+/* The "SHA256:..." fingerprint of a "TYPE BASE64[ COMMENT]" line. */
+int vault_sign__fingerprint_of(char out[64], const char *pubkey_line);
+
+/* Parse "TYPE BASE64[ COMMENT]": 0 when it is a key qvault accepts. */
+int vault_sign__parse_public(char **key_id, char **comment, const char *line);
+
+#endif

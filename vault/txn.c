@@ -1,0 +1,125 @@
+#include "txn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "error.h"
+#include "record.h"
+#include "sign.h"
+#include "user.h"
+#include "util.h"
+
+int vault__txn_begin(vault_txn *t, vault *v)
+{
+	int error;
+
+	memset(t, 0, sizeof(*t));
+	t->now = (int64_t)time(NULL);
+	if ((error = vault__lock(v)) < 0)
+		return error;
+	t->locked = 1;
+	if ((error = vault_store__head(&t->head, v->store)) < 0 ||
+	    (error = vault__config(&t->cfg, v, t->head)) < 0)
+		goto fail;
+	if (git_commit_tree(&t->root, t->head) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+		goto fail;
+	}
+	if ((error = vault__whoami(&t->actor, v, t->root)) < 0)
+		goto fail;
+	return 0;
+fail:
+	vault__txn_end(t, v);
+	return error;
+}
+
+int vault__txn_batch(vault_txn *t, vault *v)
+{
+	return vault_pack__begin(&t->pack, vault_store__repo(v->store));
+}
+
+void vault__txn_put(vault_txn *t, const char *path, const git_oid *id)
+{
+	vault_updates *u = &t->updates;
+
+	if (u->count == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 16;
+		u->items = realloc(u->items, u->cap * sizeof(*u->items));
+		u->paths = realloc(u->paths, u->cap * sizeof(*u->paths));
+		if (!u->items || !u->paths)
+			abort();
+	}
+	memset(&u->items[u->count], 0, sizeof(git_tree_update));
+	u->paths[u->count] = vault__strdup(path);
+	u->items[u->count].action = GIT_TREE_UPDATE_UPSERT;
+	u->items[u->count].path = u->paths[u->count];
+	u->items[u->count].filemode = GIT_FILEMODE_BLOB;
+	git_oid_cpy(&u->items[u->count].id, id);
+	u->count++;
+}
+
+int vault__txn_put_data(vault_txn *t, vault *v, const char *path,
+			const char *data, size_t len)
+{
+	git_oid id;
+	int error;
+
+	if ((error = vault_store__write_buf(&id, v->store, data, len)) < 0)
+		return error;
+	vault__txn_put(t, path, &id);
+	return 0;
+}
+
+/* libgit2 inserts updates into a sorted vector: presorted input keeps that linear */
+static int cmp_update_path(const void *a, const void *b)
+{
+	return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
+}
+
+int vault__txn_commit(vault_txn *t, vault *v, const char *message,
+		      const vault_revision *revs, size_t nrevs, git_oid *out)
+{
+	char email[VAULT_NAME_MAX * 2 + 2];
+	git_oid commit;
+	int error;
+
+	snprintf(email, sizeof(email), "%s@%s", t->actor.name, t->actor.org);
+	qsort(t->updates.items, t->updates.count, sizeof(*t->updates.items),
+	      cmp_update_path);
+	if ((error = vault_store__commit(&commit, v->store, t->head, t->updates.items,
+					 t->updates.count, t->actor.name, email, t->now,
+					 message, v->key)) < 0)
+		return error;
+	if (t->pack) {
+		error = vault_pack__finish(t->pack);
+		t->pack = NULL;
+		if (error < 0)
+			return error;
+	}
+	if ((error = vault__publish(v, t->head, &commit, revs, nrevs)) < 0)
+		return error;
+	if (out)
+		git_oid_cpy(out, &commit);
+	return 0;
+}
+
+void vault__txn_end(vault_txn *t, vault *v)
+{
+	size_t i;
+
+	if (t->pack)
+		vault_pack__abort(t->pack);
+	for (i = 0; i < t->updates.count; i++)
+		free(t->updates.paths[i]);
+	free(t->updates.paths);
+	free(t->updates.items);
+	vault_user_dispose(&t->actor);
+	vault_config__dispose(&t->cfg);
+	git_tree_free(t->root);
+	git_commit_free(t->head);
+	if (t->locked)
+		vault__unlock(v);
+	memset(t, 0, sizeof(*t));
+}

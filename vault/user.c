@@ -1,0 +1,485 @@
+#include "user.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "common.h"
+#include "error.h"
+#include "txn.h"
+#include "record.h"
+#include "sign.h"
+#include "util.h"
+
+const char *const vault_role_names[] = {
+	"admin", "buyer", "supplier", "quality", "auditor", "server", NULL
+};
+
+int vault_user__parse_roles(unsigned *roles, const char *list)
+{
+	const char *p = list;
+
+	*roles = 0;
+	while (*p) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; vault_role_names[i]; i++)
+			if (strlen(vault_role_names[i]) == n &&
+			    strncmp(vault_role_names[i], p, n) == 0)
+				break;
+		if (!vault_role_names[i])
+			return vault_error__set(VAULT_EINVALID,
+				"unknown role '%.*s' (known: admin, buyer, supplier, quality, auditor, server)",
+				(int)(n > 64 ? 64 : n), p);
+		*roles |= 1u << i;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!*roles)
+		return vault_error__set(VAULT_EINVALID, "no role given");
+	return 0;
+}
+
+void vault_user__format_roles(char *buf, size_t size, unsigned roles)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; vault_role_names[i]; i++)
+		if (roles & (1u << i)) {
+			int n = snprintf(buf + o, size - o, "%s%s", o ? "," : "",
+					 vault_role_names[i]);
+
+			if (n < 0 || (size_t)n >= size - o)
+				return;
+			o += (size_t)n;
+		}
+}
+
+static int dump(char **out, size_t *len, json_t *root)
+{
+	char *text = root ? json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
+
+	json_decref(root);
+	if (!text)
+		return vault_error__set(VAULT_ERROR, "cannot serialize a record");
+	*len = strlen(text);
+	if ((*out = realloc(text, *len + 2)) == NULL)
+		abort();
+	(*out)[(*len)++] = '\n';
+	(*out)[*len] = '\0';
+	return 0;
+}
+
+int vault_user__dump(char **out, size_t *len, const vault_user *u)
+{
+	json_t *roles = json_array();
+	char when[VAULT_TIME_SIZE];
+	size_t i;
+
+	for (i = 0; vault_role_names[i]; i++)
+		if (u->roles & (1u << i))
+			json_array_append_new(roles, json_string(vault_role_names[i]));
+	vault_time_format(when, sizeof(when), u->added_at);
+	return dump(out, len, json_pack("{s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:s, s:s}",
+		"record", "user", "format", 1, "name", u->name, "org", u->org,
+		"roles", roles, "key", u->key, "fingerprint", u->fingerprint,
+		"added_by", u->added_by, "added_at", when));
+}
+
+int vault_user__dump_revocation(char **out, size_t *len, const char *name,
+				const char *by, int64_t when)
+{
+	char at[VAULT_TIME_SIZE];
+
+	vault_time_format(at, sizeof(at), when);
+	return dump(out, len, json_pack("{s:s, s:i, s:s, s:s, s:s}", "record",
+		"revocation", "format", 1, "name", name, "revoked_by", by,
+		"revoked_at", at));
+}
+
+static int parse_time(int64_t *out, const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return -1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+/* Parse users/<dirname>/user.json (and revoked.json if there). */
+static int load_user(vault_user *u, vault_store *s, const git_tree *users,
+		     const char *dirname)
+{
+	char path[VAULT_PATH_MAX], *data = NULL, *kid = NULL;
+	const char *kind, *name, *org, *key, *fp, *by, *at;
+	json_t *root = NULL, *roles, *r;
+	json_error_t jerr;
+	size_t len, i;
+	int format, error;
+
+	memset(u, 0, sizeof(*u));
+	snprintf(path, sizeof(path), "%s/user.json", dirname);
+	if ((error = vault_store__read_path(&data, &len, s, users, path)) < 0)
+		return error;
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(data);
+	if (!root || json_unpack_ex(root, &jerr, JSON_STRICT,
+			"{s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:s, s:s}",
+			"record", &kind, "format", &format, "name", &name, "org", &org,
+			"roles", &roles, "key", &key, "fingerprint", &fp, "added_by", &by,
+			"added_at", &at) < 0 ||
+	    strcmp(kind, "user") != 0 || format != 1 || strcmp(name, dirname) != 0 ||
+	    !json_is_array(roles) || vault_sign__parse_public(&kid, NULL, key) < 0) {
+		json_decref(root);
+		free(kid);
+		return vault_error__set(VAULT_EVERIFY, "users/%s/user.json is malformed", dirname);
+	}
+	free(kid);
+	u->name = vault__strdup(name);
+	u->org = vault__strdup(org);
+	u->key = vault__strdup(key);
+	u->added_by = vault__strdup(by);
+	snprintf(u->fingerprint, sizeof(u->fingerprint), "%s", fp);
+	parse_time(&u->added_at, at);
+	json_array_foreach(roles, i, r) {
+		unsigned bits;
+
+		if (!json_is_string(r) || vault_user__parse_roles(&bits, json_string_value(r)) < 0) {
+			json_decref(root);
+			vault_user_dispose(u);
+			return vault_error__set(VAULT_EVERIFY, "users/%s/user.json has a bad role",
+						dirname);
+		}
+		u->roles |= bits;
+	}
+	json_decref(root);
+
+	snprintf(path, sizeof(path), "%s/revoked.json", dirname);
+	error = vault_store__read_path(&data, &len, s, users, path);
+	if (error == VAULT_ENOTFOUND)
+		return 0;
+	if (error < 0) {
+		vault_user_dispose(u);
+		return error;
+	}
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(data);
+	if (!root || json_unpack(root, "{s:s, s:s}", "revoked_by", &by, "revoked_at", &at) < 0) {
+		json_decref(root);
+		vault_user_dispose(u);
+		return vault_error__set(VAULT_EVERIFY, "users/%s/revoked.json is malformed", dirname);
+	}
+	u->revoked = 1;
+	u->revoked_by = vault__strdup(by);
+	parse_time(&u->revoked_at, at);
+	json_decref(root);
+	return 0;
+}
+
+/* The users/ folder of `tree`, or NULL (no users yet). */
+static int users_tree(git_tree **out, const git_tree *tree)
+{
+	git_tree_entry *te;
+	int error;
+
+	*out = NULL;
+	error = git_tree_entry_bypath(&te, tree, VAULT_USERS_DIR);
+	if (error == GIT_ENOTFOUND)
+		return 0;
+	if (error < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the users");
+	error = git_tree_lookup(out, git_tree_owner(tree), git_tree_entry_id(te));
+	git_tree_entry_free(te);
+	return error < 0 ? vault_error__git(VAULT_ERROR, "cannot read the users") : 0;
+}
+
+int vault_user__list(vault_user_list **out, vault_store *s, const git_tree *tree)
+{
+	vault_user_list *list = calloc(1, sizeof(*list));
+	git_tree *users;
+	size_t i, n;
+	int error;
+
+	if (!list)
+		abort();
+	if ((error = users_tree(&users, tree)) < 0) {
+		free(list);
+		return error;
+	}
+	n = users ? git_tree_entrycount(users) : 0;
+	if ((list->items = calloc(n + 1, sizeof(vault_user))) == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		const char *name = git_tree_entry_name(git_tree_entry_byindex(users, i));
+
+		if ((error = load_user(&list->items[list->count], s, users, name)) < 0)
+			break;
+		list->count++;
+	}
+	git_tree_free(users);
+	if (error < 0) {
+		vault_user_list_free(list);
+		return error;
+	}
+	*out = list;
+	return 0;
+}
+
+int vault_user__by_key(vault_user *out, vault_store *s, const git_tree *tree,
+		       const char *key_id)
+{
+	vault_user_list *list;
+	size_t i, n = strlen(key_id);
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = vault_user__list(&list, s, tree)) < 0)
+		return error;
+	for (i = 0; i < list->count; i++) {
+		const char *k = list->items[i].key;
+
+		if (strncmp(k, key_id, n) == 0 && (k[n] == '\0' || k[n] == ' ')) {
+			*out = list->items[i];
+			memset(&list->items[i], 0, sizeof(vault_user));
+			vault_user_list_free(list);
+			return 0;
+		}
+	}
+	vault_user_list_free(list);
+	return VAULT_ENOTFOUND;
+}
+
+int vault_user__by_name(vault_user *out, vault_store *s, const git_tree *tree,
+			const char *name)
+{
+	git_tree *users;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = users_tree(&users, tree)) < 0)
+		return error;
+	if (!users || !git_tree_entry_byname(users, name)) {
+		git_tree_free(users);
+		return vault_error__set(VAULT_ENOTFOUND, "no user '%s'", name);
+	}
+	error = load_user(out, s, users, name);
+	git_tree_free(users);
+	return error;
+}
+
+int vault_user__may(const vault_user *u, unsigned roles, const char *what)
+{
+	char need[128];
+
+	if (u->revoked)
+		return vault_error__set(VAULT_EDENIED, "user '%s' was revoked", u->name);
+	if (u->roles & roles)
+		return 0;
+	vault_user__format_roles(need, sizeof(need), roles);
+	return vault_error__set(VAULT_EDENIED, "user '%s' may not %s (needs role %s)",
+				u->name, what, need);
+}
+
+int vault_user__may_add(const vault_user *u, const char *type)
+{
+	char what[64];
+	unsigned roles;
+
+	if (strcmp(type, "drawing") == 0 || strcmp(type, "spec") == 0)
+		roles = VAULT_ROLE_BUYER;
+	else if (strcmp(type, "other") == 0)
+		roles = VAULT_ROLE_BUYER | VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY;
+	else
+		roles = VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY;
+	snprintf(what, sizeof(what), "add a %s", type);
+	return vault_user__may(u, roles, what);
+}
+
+void vault_user_dispose(vault_user *u)
+{
+	if (!u)
+		return;
+	free(u->name);
+	free(u->org);
+	free(u->key);
+	free(u->added_by);
+	free(u->revoked_by);
+	memset(u, 0, sizeof(*u));
+}
+
+void vault_user_list_free(vault_user_list *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++)
+		vault_user_dispose(&list->items[i]);
+	free(list->items);
+	free(list);
+}
+
+/* ---- administration ----------------------------------------------------- */
+
+int vault_user_add(vault *v, const char *name, const char *org, const char *roles,
+		   const char *pubkey)
+{
+	vault_user u, existing;
+	vault_txn t;
+	char *json = NULL, *kid = NULL, path[VAULT_PATH_MAX], message[512];
+	size_t len;
+	int error;
+
+	memset(&u, 0, sizeof(u));
+	if ((error = vault_name_check("user name", name)) < 0 ||
+	    (error = vault_name_check("organization", org)) < 0 ||
+	    (error = vault_user__parse_roles(&u.roles, roles)) < 0 ||
+	    (error = vault_sign__parse_public(&kid, NULL, pubkey)) < 0)
+		return error;
+	if ((error = vault__txn_begin(&t, v)) < 0)
+		goto done;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "add users")) < 0)
+		goto done;
+	if (vault_user__by_name(&existing, v->store, t.root, name) == 0) {
+		vault_user_dispose(&existing);
+		error = vault_error__set(VAULT_EEXISTS, "user '%s' already exists", name);
+		goto done;
+	}
+	if (vault_user__by_key(&existing, v->store, t.root, kid) == 0) {
+		error = vault_error__set(VAULT_EEXISTS, "that key already belongs to user '%s'",
+					 existing.name);
+		vault_user_dispose(&existing);
+		goto done;
+	}
+	u.name = (char *)(uintptr_t)name;
+	u.org = (char *)(uintptr_t)org;
+	u.key = (char *)(uintptr_t)pubkey;
+	u.added_by = t.actor.name;
+	u.added_at = t.now;
+	vault_sign__fingerprint_of(u.fingerprint, pubkey);
+	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/user.json", name);
+	snprintf(message, sizeof(message),
+		 "user add %s (%s, %s)\n\nQvault-Op: user-add\nQvault-User: %s\n",
+		 name, org, roles, name);
+	if ((error = vault_user__dump(&json, &len, &u)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	vault__txn_end(&t, v);
+	free(json);
+	free(kid);
+	return error;
+}
+
+int vault_user_revoke(vault *v, const char *name)
+{
+	vault_user u;
+	vault_txn t;
+	char *json = NULL, path[VAULT_PATH_MAX], message[512];
+	size_t len;
+	int error;
+
+	memset(&u, 0, sizeof(u));
+	if ((error = vault_name_check("user name", name)) < 0 ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "revoke users")) < 0 ||
+	    (error = vault_user__by_name(&u, v->store, t.root, name)) < 0)
+		goto done;
+	if (u.revoked) {
+		error = vault_error__set(VAULT_EEXISTS, "user '%s' is already revoked", name);
+		goto done;
+	}
+	if (strcmp(u.name, t.actor.name) == 0) {
+		error = vault_error__set(VAULT_EDENIED, "user '%s' may not revoke itself", name);
+		goto done;
+	}
+	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/revoked.json", name);
+	snprintf(message, sizeof(message),
+		 "user revoke %s\n\nQvault-Op: user-revoke\nQvault-User: %s\n", name, name);
+	if ((error = vault_user__dump_revocation(&json, &len, name, t.actor.name, t.now)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	vault_user_dispose(&u);
+	vault__txn_end(&t, v);
+	free(json);
+	return error;
+}
+
+int vault_users(vault_user_list **out, vault *v)
+{
+	git_commit *head;
+	git_tree *tree;
+	int error;
+
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	if (git_commit_tree(&tree, head) < 0) {
+		git_commit_free(head);
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+	}
+	error = vault_user__list(out, v->store, tree);
+	git_tree_free(tree);
+	git_commit_free(head);
+	return error;
+}
+
+int vault_allowed_signers(char **out, vault *v)
+{
+	vault_user_list *list;
+	size_t i, len = 0, cap = 256;
+	char *text;
+	int error;
+
+	if ((error = vault_users(&list, v)) < 0)
+		return error;
+	if ((text = malloc(cap)) == NULL)
+		abort();
+	text[0] = '\0';
+	for (i = 0; i < list->count; i++) {
+		const vault_user *u = &list->items[i];
+		char *kid;
+		size_t need;
+
+		if (vault_sign__parse_public(&kid, NULL, u->key) < 0)
+			continue;
+		need = strlen(u->name) + strlen(u->org) + strlen(kid) + 64;
+		if (len + need > cap) {
+			cap = (len + need) * 2;
+			if ((text = realloc(text, cap)) == NULL)
+				abort();
+		}
+		if (u->revoked) {
+			/* signatures from before the revocation stay valid */
+			char until[32];
+			time_t tt = (time_t)u->revoked_at;
+			struct tm tm;
+
+			gmtime_r(&tt, &tm);
+			strftime(until, sizeof(until), "%Y%m%d%H%M%SZ", &tm);
+			len += (size_t)snprintf(text + len, cap - len,
+				"%s@%s namespaces=\"git,qvault-ack\",valid-before=\"%s\" %s\n",
+				u->name, u->org, until, kid);
+		} else {
+			len += (size_t)snprintf(text + len, cap - len,
+				"%s@%s namespaces=\"git,qvault-ack\" %s\n",
+				u->name, u->org, kid);
+		}
+		free(kid);
+	}
+	vault_user_list_free(list);
+	*out = text;
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * user.h - the people who may write to a vault, their roles and keys.
+ *
+ * Each user is users/<NAME>/user.json in the repository; a revocation is
+ * users/<NAME>/revoked.json beside it.  Both are written once; what a
+ * user may do at a point of history is what that point's tree says.
+ */
+#ifndef VAULT_USER_H
+#define VAULT_USER_H
+
+#include <git2.h>
+
+#include "store.h"
+#include "vault.h"
+
+#define VAULT_USERS_DIR "users"
+
+enum {
+	VAULT_ROLE_ADMIN = 1 << 0,
+	VAULT_ROLE_BUYER = 1 << 1,
+	VAULT_ROLE_SUPPLIER = 1 << 2,
+	VAULT_ROLE_QUALITY = 1 << 3,
+	VAULT_ROLE_AUDITOR = 1 << 4,
+	VAULT_ROLE_SERVER = 1 << 5
+};
+
+/* Parse "buyer,quality" into role bits; VAULT_EINVALID naming a bad one. */
+int vault_user__parse_roles(unsigned *roles, const char *list);
+
+/* "buyer,quality" for role bits, into buf. */
+void vault_user__format_roles(char *buf, size_t size, unsigned roles);
+
+/* The record of a new user, canonical JSON; malloc'd. */
+int vault_user__dump(char **out, size_t *len, const vault_user *u);
+/* The record of a revocation. */
+int vault_user__dump_revocation(char **out, size_t *len, const char *name,
+				const char *by, int64_t when);
+
+/* Every user `tree` records, by name. */
+int vault_user__list(vault_user_list **out, vault_store *s, const git_tree *tree);
+
+/*
+ * The user `tree` records with public key `key_id` ("TYPE BASE64"), or
+ * VAULT_ENOTFOUND.  Fills `out`, which the caller disposes.
+ */
+int vault_user__by_key(vault_user *out, vault_store *s, const git_tree *tree,
+		       const char *key_id);
+
+/* The user named `name`, or VAULT_ENOTFOUND. */
+int vault_user__by_name(vault_user *out, vault_store *s, const git_tree *tree,
+			const char *name);
+
+/*
+ * May `u` (not revoked) add a document of `type`?  0 or VAULT_EDENIED
+ * with a message naming the user, the role and the operation.
+ */
+int vault_user__may_add(const vault_user *u, const char *type);
+int vault_user__may(const vault_user *u, unsigned roles, const char *what);
+
+#endif
