@@ -29,7 +29,7 @@ LIB_SRC = $(wildcard vault/*.c)
 CLI_SRC = $(wildcard cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
-LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -46,11 +46,16 @@ $(B)/%.o: %.c vault/*.h cli/*.h
 	@echo "  CC      $@"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# the index schema and its upgrades, compiled in
 $(B)/gen/schema.c: schemas/index.sql scripts/embed
 	@mkdir -p $(dir $@)
 	@scripts/embed vault_schema_sql $< > $@
 
-$(B)/gen/schema.o: $(B)/gen/schema.c
+$(B)/gen/schema-%.c: schemas/index-%.sql scripts/embed
+	@mkdir -p $(dir $@)
+	@scripts/embed vault_schema_sql_$* $< > $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
 	@echo "  CC      $@"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

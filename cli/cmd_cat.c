@@ -65,6 +65,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
 	if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
 		return cli_fail(error);
+	if (strcmp(r.state, "superseded") == 0 || strcmp(r.state, "obsolete") == 0)
+		fprintf(stderr, "qvault: warning: '%s@%s' is %s\n", r.doc, r.rev, r.state);
 	if (out) {
 		error = cat_to_file(v, &r, index - 1, out);
 	} else {

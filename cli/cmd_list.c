@@ -28,7 +28,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		for (i = 0; i < list->count; i++) {
 			const vault_revision *r = &list->items[i];
 
-			printf("%-20s %-6s %-18s %s\n", r->doc, r->rev, r->type,
+			printf("%-20s %-6s %-18s %-10s %s\n", r->doc, r->rev, r->type, r->state,
 			       r->title ? r->title : "");
 		}
 		error = EXIT_OK;

@@ -15,12 +15,28 @@ static void print_revision(const vault_revision *r)
 	size_t i;
 
 	vault_time_format(when, sizeof(when), r->added_at);
-	printf("%s@%s  %s\n", r->doc, r->rev, r->type);
+	printf("%s@%s  %s  %s\n", r->doc, r->rev, r->type, r->state);
 	if (r->title)
 		printf("  title    %s\n", r->title);
 	for (i = 0; i < r->nparts; i++)
 		printf("  part     %s\n", r->parts[i]);
-	printf("  added    %s by %s\n  commit   %s\n", when, r->added_by, r->commit);
+	printf("  added    %s by %s%s%s\n  commit   %s\n", when, r->added_by,
+	       r->org ? " of " : "", r->org ? r->org : "", r->commit);
+	if (r->released_by) {
+		vault_time_format(when, sizeof(when), r->released_at);
+		printf("  released %s by %s to", when, r->released_by);
+		for (i = 0; i < r->nto; i++)
+			printf("%s%s", i ? ", " : " ", r->to[i]);
+		printf("\n");
+		if (r->effective)
+			printf("  effective %s\n", r->effective);
+		if (r->release_reason)
+			printf("  reason   %s\n", r->release_reason);
+	}
+	if (r->obsoleted_by) {
+		vault_time_format(when, sizeof(when), r->obsoleted_at);
+		printf("  obsolete %s by %s: %s\n", when, r->obsoleted_by, r->obsolete_reason);
+	}
 	for (i = 0; i < r->nfiles; i++)
 		printf("  file     %s  %s  %llu bytes\n           sha256 %s\n",
 		       r->files[i].name, r->files[i].mime,

@@ -87,12 +87,29 @@ json_t *cli_revision_json(const vault_revision *rev)
 			"name", f->name, "sha256", f->sha256, "blob", f->blob,
 			"size", (json_int_t)f->size, "mime", f->mime));
 	}
+	json_t *j, *to = json_array();
+
+	for (i = 0; i < rev->nto; i++)
+		json_array_append_new(to, json_string(rev->to[i]));
 	vault_time_format(when, sizeof(when), rev->added_at);
-	return json_pack("{s:s, s:s, s:I, s:s, s:s?, s:o, s:o, s:s, s:s, s:s}",
+	j = json_pack("{s:s, s:s, s:I, s:s, s:s?, s:o, s:o, s:s, s:s?, s:s, s:s, s:s, s:o}",
 		"doc", rev->doc, "rev", rev->rev, "seq", (json_int_t)rev->seq,
 		"type", rev->type, "title", rev->title, "parts", parts,
-		"files", files, "added_by", rev->added_by, "added_at", when,
-		"commit", rev->commit);
+		"files", files, "added_by", rev->added_by, "org", rev->org,
+		"added_at", when, "commit", rev->commit, "state", rev->state,
+		"released_to", to);
+	if (j && rev->released_by) {
+		vault_time_format(when, sizeof(when), rev->released_at);
+		json_object_set_new(j, "release", json_pack("{s:s, s:s, s:s?, s:s?}",
+			"by", rev->released_by, "at", when, "reason", rev->release_reason,
+			"effective", rev->effective));
+	}
+	if (j && rev->obsoleted_by) {
+		vault_time_format(when, sizeof(when), rev->obsoleted_at);
+		json_object_set_new(j, "obsolete", json_pack("{s:s, s:s, s:s}",
+			"by", rev->obsoleted_by, "at", when, "reason", rev->obsolete_reason));
+	}
+	return j;
 }
 
 json_t *cli_event_json(const vault_event *e)

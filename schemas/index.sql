@@ -1,9 +1,10 @@
 -- The qvault index: a SQLite cache of what the repository records.
 --
--- Version 1 (PRAGMA user_version).  Everything here is derived from the
+-- Version 2 (PRAGMA user_version).  Everything here is derived from the
 -- git repository and can be rebuilt by `qvault reindex`; nothing exists
--- only here.  A later version adds its upgrade as schemas/index-N.sql,
--- applied in place, in order, in one transaction.
+-- only here.  A new vault gets this file; an older index is upgraded in
+-- place by schemas/index-N.sql, N = its version + 1 onwards, in order, in
+-- one transaction.
 
 -- key/value facts about the index itself; 'commit' is the commit it reflects
 CREATE TABLE meta (
@@ -20,6 +21,7 @@ CREATE TABLE revisions (
 	type TEXT NOT NULL,
 	title TEXT,
 	added_by TEXT NOT NULL,
+	org TEXT,
 	added_at INTEGER NOT NULL,
 	commit_id TEXT NOT NULL,
 	UNIQUE (doc, rev),
@@ -65,3 +67,52 @@ CREATE TABLE event_subjects (
 	PRIMARY KEY (event, doc, rev)
 ) WITHOUT ROWID;
 CREATE INDEX event_subjects_doc ON event_subjects (doc, event);
+
+-- releases: docs/<h>/<h>/<DOC>/<REV>/release.json
+CREATE TABLE releases (
+	doc TEXT NOT NULL,
+	rev TEXT NOT NULL,
+	reason TEXT,
+	effective TEXT,
+	released_by TEXT NOT NULL,
+	released_at INTEGER NOT NULL,
+	commit_id TEXT NOT NULL,
+	PRIMARY KEY (doc, rev)
+) WITHOUT ROWID;
+CREATE INDEX releases_time ON releases (released_at);
+
+-- the organizations each release went to
+CREATE TABLE distribution (
+	doc TEXT NOT NULL,
+	rev TEXT NOT NULL,
+	org TEXT NOT NULL,
+	PRIMARY KEY (doc, rev, org)
+) WITHOUT ROWID;
+CREATE INDEX distribution_org ON distribution (org, doc, rev);
+
+-- obsolete revisions: docs/<h>/<h>/<DOC>/<REV>/obsolete.json
+CREATE TABLE obsoletes (
+	doc TEXT NOT NULL,
+	rev TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	obsoleted_by TEXT NOT NULL,
+	obsoleted_at INTEGER NOT NULL,
+	commit_id TEXT NOT NULL,
+	PRIMARY KEY (doc, rev)
+) WITHOUT ROWID;
+
+-- signed acknowledgments: docs/<h>/<h>/<DOC>/<REV>/acks/<NAME>.json(.sig)
+CREATE TABLE acks (
+	doc TEXT NOT NULL,
+	rev TEXT NOT NULL,
+	name TEXT NOT NULL,
+	signer TEXT NOT NULL,
+	org TEXT NOT NULL,
+	fingerprint TEXT NOT NULL,
+	meaning TEXT NOT NULL,
+	comment TEXT,
+	time INTEGER NOT NULL,
+	commit_id TEXT NOT NULL,
+	PRIMARY KEY (doc, rev, name)
+) WITHOUT ROWID;
+CREATE INDEX acks_org ON acks (org, doc, rev);

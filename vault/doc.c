@@ -251,6 +251,7 @@ static int write_job(vault_revision *rec, vault_txn *t, vault *v,
 	rec->title = vault__strdup(j->opts->title);
 	rec->seq = j->seq;
 	rec->added_by = vault__strdup(t->actor.name);
+	rec->org = vault__strdup(t->actor.org);
 	rec->added_at = t->now;
 	if (j->opts->nparts) {
 		size_t i;
@@ -380,8 +381,72 @@ static void commit_message(char *buf, size_t size, const job *jobs, size_t n)
  * of content; a content refusal aborts the pack (batch) or happens before
  * the first byte is stored (single add).
  */
+/* Check a release's organizations and date against the tree. */
+static int check_release(vault_txn *t, vault *v, const vault_release_options *rel,
+			 const job *j)
+{
+	vault_user_list *users;
+	size_t i, k;
+	int error;
+
+	if ((error = vault_user__may(&t->actor, VAULT_ROLE_BUYER, "release documents")) < 0)
+		return error;
+	if (strcmp(j->type, "drawing") != 0 && strcmp(j->type, "spec") != 0)
+		return vault_error__set(VAULT_EINVALID,
+			"only drawings and specs are released, not a %s", j->type);
+	if (!j->opts->rev)
+		return vault_error__set(VAULT_EINVALID, "a release names its revision (--rev)");
+	if (rel->nto == 0)
+		return vault_error__set(VAULT_EINVALID, "a release goes to at least one organization");
+	if (rel->reason && (error = vault_record__text_check("reason", rel->reason, 1024)) < 0)
+		return error;
+	if (rel->effective && (error = vault_record__date_check("effective date", rel->effective)) < 0)
+		return error;
+	if ((error = vault_user__list(&users, v->store, t->root)) < 0)
+		return error;
+	for (i = 0; i < rel->nto && !error; i++) {
+		if ((error = vault_name_check("organization", rel->to[i])) < 0)
+			break;
+		for (k = 0; k < users->count; k++)
+			if (strcmp(users->items[k].org, rel->to[i]) == 0)
+				break;
+		if (k == users->count)
+			error = vault_error__set(VAULT_ENOTFOUND,
+				"no user belongs to organization '%s'", rel->to[i]);
+	}
+	vault_user_list_free(users);
+	return error;
+}
+
+/* Queue the release record of the revision just written. */
+static int put_release(vault_txn *t, vault *v, const vault_release_options *rel,
+		       const vault_revision *rec)
+{
+	vault_release r;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json;
+	size_t len;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	r.doc = rec->doc;
+	r.rev = rec->rev;
+	r.to = (char **)(uintptr_t)rel->to;
+	r.nto = rel->nto;
+	r.reason = (char *)(uintptr_t)rel->reason;
+	r.effective = (char *)(uintptr_t)rel->effective;
+	r.by = t->actor.name;
+	r.at = t->now;
+	if ((error = vault_record__release_dump(&json, &len, &r)) < 0)
+		return error;
+	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_RELEASE_FILE, dir, rec->rev);
+	error = vault__txn_put_data(t, v, path, json, len);
+	free(json);
+	return error;
+}
+
 static int add_batch(vault_revision *out, vault *v, const vault_add_options *opts,
-		     size_t n)
+		     size_t n, const vault_release_options *rel)
 {
 	job *jobs = calloc(n ? n : 1, sizeof(job));
 	job **order = calloc(n ? n : 1, sizeof(job *));
@@ -410,7 +475,8 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	    (error = vault__txn_begin(&t, v)) < 0)
 		goto done;
 	for (i = 0; i < n; i++)
-		if ((error = vault_user__may_add(&t.actor, jobs[i].type)) < 0) {
+		if ((error = rel ? check_release(&t, v, rel, &jobs[i]) :
+			     vault_user__may_add(&t.actor, jobs[i].type)) < 0) {
 			error = in_entry(error, n, &jobs[i]);
 			goto done;
 		}
@@ -418,8 +484,24 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0) ||
 	    (error = write_batch(recs, &t, v, jobs, paths, types, n)) < 0)
 		goto done;
-	commit_message(message, sizeof(message), jobs, n);
-	if ((error = vault__txn_commit(&t, v, message, recs, n, &commit)) < 0)
+	if (rel) {
+		char orgs[512] = "";
+		size_t k, o = 0;
+
+		for (k = 0; k < rel->nto && o < sizeof(orgs); k++)
+			o += (size_t)snprintf(orgs + o, sizeof(orgs) - o, "%s%s", k ? "," : "",
+					      rel->to[k]);
+		if ((error = put_release(&t, v, rel, &recs[0])) < 0)
+			goto done;
+		snprintf(message, sizeof(message),
+			 "release %s@%s to %.300s\n\nQvault-Op: release\nQvault-Doc: %s\nQvault-Rev: %s\n",
+			 recs[0].doc, recs[0].rev, orgs, recs[0].doc, recs[0].rev);
+	} else {
+		commit_message(message, sizeof(message), jobs, n);
+	}
+	/* a release also records release.json: index it by reading it back */
+	if ((error = vault__txn_commit(&t, v, message, rel ? NULL : recs, rel ? 0 : n,
+				       &commit)) < 0)
 		goto done;
 	if (out) {
 		*out = recs[0];
@@ -442,13 +524,29 @@ int vault_doc_add(vault_revision *out, vault *v, const vault_add_options *opts)
 {
 	if (out)
 		memset(out, 0, sizeof(*out));
-	return add_batch(out, v, opts, 1);
+	return add_batch(out, v, opts, 1, NULL);
+}
+
+int vault_doc_release(vault_revision *out, vault *v, const vault_add_options *add,
+		      const vault_release_options *release)
+{
+	vault_revision rec;
+	int error;
+
+	if (out)
+		memset(out, 0, sizeof(*out));
+	if ((error = add_batch(&rec, v, add, 1, release)) < 0)
+		return error;
+	/* give back the revision as the index now sees it: released */
+	error = out ? vault_index__get(out, v->index, rec.doc, rec.rev, NULL) : 0;
+	vault_revision_dispose(&rec);
+	return error;
 }
 
 int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
 		     size_t nentries)
 {
-	int error = add_batch(NULL, v, entries, nentries);
+	int error = add_batch(NULL, v, entries, nentries, NULL);
 
 	*count = error < 0 ? 0 : nentries;
 	return error;
@@ -456,24 +554,65 @@ int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
 
 /* ---- reading ---------------------------------------------------------- */
 
+/*
+ * The organization whose view the acting key has: NULL (everything) with
+ * no key, or for any role but supplier; a supplier sees its own.
+ */
+static int viewer(char **org, vault *v)
+{
+	git_commit *head;
+	git_tree *tree;
+	vault_user u;
+	int error;
+
+	*org = NULL;
+	if (!v->key)
+		return 0;
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	if (git_commit_tree(&tree, head) < 0) {
+		git_commit_free(head);
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+	}
+	error = vault__whoami(&u, v, tree);
+	git_tree_free(tree);
+	git_commit_free(head);
+	if (error < 0)
+		return error;
+	if (!(u.roles & (VAULT_ROLE_ADMIN | VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY |
+			 VAULT_ROLE_AUDITOR | VAULT_ROLE_SERVER)))
+		*org = vault__strdup(u.org);
+	vault_user_dispose(&u);
+	return 0;
+}
+
 int vault_doc_get(vault_revision *out, vault *v, const char *doc, const char *rev)
 {
+	char *org;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	if ((error = vault_name_check("document number", doc)) < 0 ||
-	    (rev && (error = vault_name_check("revision", rev)) < 0))
+	    (rev && (error = vault_name_check("revision", rev)) < 0) ||
+	    (error = viewer(&org, v)) < 0)
 		return error;
-	return vault_index__get(out, v->index, doc, rev);
+	error = vault_index__get(out, v->index, doc, rev, org);
+	free(org);
+	return error;
 }
 
 int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc)
 {
 	int error;
 
-	if ((error = vault_name_check("document number", doc)) < 0)
+	char *org;
+
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (error = viewer(&org, v)) < 0)
 		return error;
-	return vault_index__revisions(out, v->index, doc);
+	error = vault_index__revisions(out, v->index, doc, org);
+	free(org);
+	return error;
 }
 
 int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter *filter)
@@ -483,10 +622,16 @@ int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter 
 	if (filter && filter->type && !vault_record__type_known(filter->type))
 		return vault_error__set(VAULT_EINVALID, "unknown document type '%s'",
 					filter->type);
+	char *org;
+
 	if (filter && filter->part &&
 	    (error = vault_name_check("part number", filter->part)) < 0)
 		return error;
-	return vault_index__list(out, v->index, filter);
+	if ((error = viewer(&org, v)) < 0)
+		return error;
+	error = vault_index__list(out, v->index, filter, org);
+	free(org);
+	return error;
 }
 
 int vault_log(vault_event_list **out, vault *v, const char *doc)
@@ -546,4 +691,66 @@ int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
 			"file '%s' of '%s@%s' does not match its recorded SHA-256 (stored %s, recorded %s)",
 			f->name, rev->doc, rev->rev, hex, f->sha256);
 	return 0;
+}
+
+int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *reason)
+{
+	vault_revision r;
+	vault_txn t;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], message[512], *json = NULL;
+	size_t len;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (rev && (error = vault_name_check("revision", rev)) < 0))
+		return error;
+	if (!reason || !*reason)
+		return vault_error__set(VAULT_EINVALID, "making a revision obsolete needs a reason");
+	if ((error = vault_record__text_check("reason", reason, 1024)) < 0 ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_BUYER, "make documents obsolete")) < 0)
+		goto done;
+	if (rev) {
+		if ((error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0)
+			goto done;
+	} else {
+		vault_revision_list *list;
+		size_t i;
+
+		if ((error = vault_index__revisions(&list, v->index, doc, NULL)) < 0)
+			goto done;
+		for (i = list->count; i-- > 0;)
+			if (strcmp(list->items[i].state, "released") == 0) {
+				r = list->items[i];
+				memset(&list->items[i], 0, sizeof(r));
+				break;
+			}
+		vault_revision_list_free(list);
+		if (!r.doc) {
+			error = vault_error__set(VAULT_ENOTFOUND,
+				"document '%s' has no released revision", doc);
+			goto done;
+		}
+	}
+	if (strcmp(r.state, "obsolete") == 0) {
+		error = vault_error__set(VAULT_EEXISTS, "'%s@%s' is already obsolete", r.doc, r.rev);
+		goto done;
+	}
+	vault_record__doc_dir(dir, sizeof(dir), r.doc);
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_OBSOLETE_FILE, dir, r.rev);
+	snprintf(message, sizeof(message),
+		 "obsolete %s@%s: %.200s\n\nQvault-Op: obsolete\nQvault-Doc: %s\nQvault-Rev: %s\n",
+		 r.doc, r.rev, reason, r.doc, r.rev);
+	if ((error = vault_record__obsolete_dump(&json, &len, r.doc, r.rev, reason,
+						 t.actor.name, t.now)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	free(json);
+	vault_revision_dispose(&r);
+	vault__txn_end(&t, v);
+	return error;
 }

@@ -10,8 +10,13 @@
 #include "record.h"
 #include "util.h"
 
-/* schemas/index.sql, embedded at build time */
-extern const char vault_schema_sql[];
+/* schemas/index.sql and its upgrades, embedded at build time */
+extern const char vault_schema_sql[], vault_schema_sql_2[];
+
+/* upgrades[N] takes an index from version N - 1 to N */
+static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
+	NULL, NULL, vault_schema_sql_2
+};
 
 struct vault_index {
 	sqlite3 *db;
@@ -74,12 +79,21 @@ static int migrate(vault_index *idx)
 	/* re-read under the write lock: another process may have won */
 	if ((error = user_version(&version, idx)) < 0)
 		goto fail;
-	if (version == 0 && (error = exec(idx, vault_schema_sql)) < 0)
-		goto fail;
-	/* upgrades from version N to N+1 go here, in order */
-	if ((error = exec(idx, "PRAGMA user_version = 1")) < 0 ||
-	    (error = exec(idx, "COMMIT")) < 0)
-		goto fail;
+	if (version == 0) {
+		if ((error = exec(idx, vault_schema_sql)) < 0)
+			goto fail;
+	} else {
+		while (version < VAULT_INDEX_VERSION)
+			if ((error = exec(idx, upgrades[++version])) < 0)
+				goto fail;
+	}
+	{
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", VAULT_INDEX_VERSION);
+		if ((error = exec(idx, sql)) < 0 || (error = exec(idx, "COMMIT")) < 0)
+			goto fail;
+	}
 	return 0;
 fail:
 	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
@@ -152,6 +166,11 @@ void vault_index__free(vault_index *idx)
 	free(idx);
 }
 
+struct sqlite3 *vault_index__db(vault_index *idx)
+{
+	return idx->db;
+}
+
 int vault_index__reflects(char out[41], vault_index *idx)
 {
 	sqlite3_stmt *st;
@@ -208,6 +227,7 @@ static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 	sqlite3_bind_text(idx->ins_rev, 6, rev->added_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(idx->ins_rev, 7, rev->added_at);
 	sqlite3_bind_text(idx->ins_rev, 8, commit_hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 9, rev->org, -1, SQLITE_STATIC);
 	if (sqlite3_step(idx->ins_rev) != SQLITE_DONE) {
 		error = sqlite3_errcode(idx->db) == SQLITE_CONSTRAINT ?
 			vault_error__set(VAULT_EVERIFY,
@@ -291,6 +311,134 @@ done:
 	return error;
 }
 
+/* Whether `name` is in `new` and not (or not the same) in `old`. */
+static int is_new(const git_tree *old, const git_tree *new, const char *name)
+{
+	const git_tree_entry *a = git_tree_entry_byname(new, name);
+	const git_tree_entry *b = old ? git_tree_entry_byname(old, name) : NULL;
+
+	return a && (!b || !git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)));
+}
+
+static int index_release(apply_ctx *ctx, const git_tree *dir, const char *path,
+			 const git_oid *commit)
+{
+	vault_index *idx = ctx->idx;
+	vault_release r;
+	sqlite3_stmt *st = NULL, *dist = NULL;
+	char *data, hex[41];
+	size_t len, i;
+	int error;
+
+	if ((error = vault_store__read_path(&data, &len, ctx->store, dir,
+					    VAULT_RELEASE_FILE)) < 0)
+		return error;
+	error = vault_record__release_parse(&r, data, len);
+	free(data);
+	if (error < 0)
+		return vault_error__set(error, "%s: %s", path, vault_error_message());
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (sqlite3_prepare_v2(idx->db,
+		"INSERT INTO releases (doc, rev, reason, effective, released_by, released_at, commit_id)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(idx->db,
+		"INSERT OR IGNORE INTO distribution (doc, rev, org) VALUES (?1, ?2, ?3)",
+		-1, &dist, NULL) != SQLITE_OK) {
+		error = db_error(idx, "prepare");
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, r.doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r.rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r.reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r.effective, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r.by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r.at);
+	sqlite3_bind_text(st, 7, hex, -1, SQLITE_STATIC);
+	if ((error = step_done(idx, st, "cannot record a release")) < 0)
+		goto done;
+	for (i = 0; i < r.nto && !error; i++) {
+		sqlite3_bind_text(dist, 1, r.doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(dist, 2, r.rev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(dist, 3, r.to[i], -1, SQLITE_STATIC);
+		error = step_done(idx, dist, "cannot record a distribution");
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(dist);
+	vault_record__release_dispose(&r);
+	return error;
+}
+
+static int index_obsolete(apply_ctx *ctx, const git_tree *dir, const char *path,
+			  const git_oid *commit, const char *doc, const char *rev)
+{
+	vault_index *idx = ctx->idx;
+	sqlite3_stmt *st;
+	char *data, *reason = NULL, *by = NULL, hex[41];
+	int64_t at;
+	size_t len;
+	int error;
+
+	if ((error = vault_store__read_path(&data, &len, ctx->store, dir,
+					    VAULT_OBSOLETE_FILE)) < 0)
+		return error;
+	error = vault_record__obsolete_parse(&reason, &by, &at, data, len);
+	free(data);
+	if (error < 0)
+		return vault_error__set(error, "%s: %s", path, vault_error_message());
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (sqlite3_prepare_v2(idx->db,
+		"INSERT INTO obsoletes (doc, rev, reason, obsoleted_by, obsoleted_at, commit_id)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK) {
+		error = db_error(idx, "prepare");
+	} else {
+		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, at);
+		sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
+		error = step_done(idx, st, "cannot record an obsolete revision");
+	}
+	sqlite3_finalize(st);
+	free(reason);
+	free(by);
+	return error;
+}
+
+/*
+ * A revision folder: index what is new in it (the revision itself, its
+ * release, its obsolescence, its acknowledgments).  Its document number
+ * and revision are the last two components of `path`.
+ */
+static int index_revision_folder(apply_ctx *ctx, const git_tree *old,
+				 const git_tree *new, const char *path,
+				 const git_oid *commit)
+{
+	char doc[VAULT_NAME_MAX + 1] = "", rev[VAULT_NAME_MAX + 1] = "";
+	const char *slash = strrchr(path, '/'), *prev;
+	int error = 0;
+
+	if (old && git_oid_equal(git_tree_id(old), git_tree_id(new)))
+		return 0;
+	if (slash) {
+		snprintf(rev, sizeof(rev), "%s", slash + 1);
+		for (prev = slash - 1; prev > path && *prev != '/'; prev--)
+			;
+		snprintf(doc, sizeof(doc), "%.*s", (int)(slash - prev - 1), prev + 1);
+	}
+	if (is_new(old, new, VAULT_RECORD_FILE))
+		error = index_revision(ctx, new, path, commit);
+	if (!error && is_new(old, new, VAULT_RELEASE_FILE))
+		error = index_release(ctx, new, path, commit);
+	if (!error && is_new(old, new, VAULT_OBSOLETE_FILE))
+		error = index_obsolete(ctx, new, path, commit, doc, rev);
+	if (!error && is_new(old, new, VAULT_ACKS_DIR))
+		error = vault_index__acks(ctx->idx, ctx->store, old, new, path, commit,
+					  doc, rev);
+	return error;
+}
+
 /*
  * Visit what `new` adds or changes relative to `old` (either may be
  * NULL), descending only into subtrees whose ids differ: a commit that
@@ -304,15 +452,8 @@ static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new
 	size_t i, n = git_tree_entrycount(new);
 	int error = 0;
 
-	if (git_tree_entry_byname(new, VAULT_RECORD_FILE) &&
-	    (!old || !git_oid_equal(git_tree_id(old), git_tree_id(new)))) {
-		const git_tree_entry *a = git_tree_entry_byname(new, VAULT_RECORD_FILE);
-		const git_tree_entry *b = old ? git_tree_entry_byname(old, VAULT_RECORD_FILE) : NULL;
-
-		if (!b || !git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
-			return index_revision(ctx, new, path, commit);
-		return 0;
-	}
+	if (git_tree_entry_byname(new, VAULT_RECORD_FILE))
+		return index_revision_folder(ctx, old, new, path, commit);
 	for (i = 0; i < n && !error; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(new, i);
 		const git_tree_entry *o = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
@@ -408,8 +549,8 @@ static int prepare_inserts(vault_index *idx)
 	if (idx->ins_rev)
 		return 0;
 	return prepare(idx, &idx->ins_rev,
-		"INSERT INTO revisions (doc, rev, seq, type, title, added_by, added_at, commit_id)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") < 0 ||
+		"INSERT INTO revisions (doc, rev, seq, type, title, added_by, added_at, commit_id, org)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") < 0 ||
 	       prepare(idx, &idx->ins_file,
 		"INSERT INTO files (revision, pos, name, sha256, blob, size, mime)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") < 0 ||
@@ -470,7 +611,9 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 	}
 	if (full && (error = exec(idx,
 		"DELETE FROM event_subjects; DELETE FROM events; DELETE FROM parts;"
-		" DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;")) < 0)
+		" DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;"
+		" DELETE FROM releases; DELETE FROM distribution; DELETE FROM obsoletes;"
+		" DELETE FROM acks;")) < 0)
 		goto fail;
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
@@ -552,13 +695,82 @@ fail:
 
 /* ---- queries --------------------------------------------------------- */
 
-#define REV_COLUMNS "r.id, r.doc, r.rev, r.seq, r.type, r.title, r.added_by, r.added_at, r.commit_id"
+#define REV_COLUMNS "r.id, r.doc, r.rev, r.seq, r.type, r.title, r.added_by, r.added_at, r.commit_id, r.org"
+
+/* What a supplier of organization ?9 may see (everything when ?9 is NULL). */
+#define VISIBLE(r) "(?9 IS NULL OR " r ".org = ?9 OR EXISTS (SELECT 1 FROM distribution d" \
+	" WHERE d.doc = " r ".doc AND d.rev = " r ".rev AND d.org = ?9))"
 
 static char *column_dup(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 
 	return t ? vault__strdup((const char *)t) : NULL;
+}
+
+/* The release, distribution and obsolescence of `rev`, and so its state. */
+static int load_state(vault_revision *rev, vault_index *idx)
+{
+	sqlite3_stmt *st;
+	int controlled = strcmp(rev->type, "drawing") == 0 || strcmp(rev->type, "spec") == 0;
+	int released = 0, later = 0, rc;
+	size_t n = 0;
+
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT reason, effective, released_by, released_at,"
+		" (SELECT count(*) FROM releases l JOIN revisions lr ON lr.doc = l.doc AND lr.rev = l.rev"
+		"  WHERE l.doc = ?1 AND lr.seq > ?3)"
+		" FROM releases WHERE doc = ?1 AND rev = ?2", -1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, rev->seq);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		released = 1;
+		rev->release_reason = column_dup(st, 0);
+		rev->effective = column_dup(st, 1);
+		rev->released_by = column_dup(st, 2);
+		rev->released_at = sqlite3_column_int64(st, 3);
+		later = sqlite3_column_int(st, 4) > 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(idx, "cannot read a release");
+
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT org FROM distribution WHERE doc = ?1 AND rev = ?2 ORDER BY org",
+		-1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((rev->to = realloc(rev->to, (n + 1) * sizeof(char *))) == NULL)
+			abort();
+		rev->to[n++] = column_dup(st, 0);
+		rev->nto = n;
+	}
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT reason, obsoleted_by, obsoleted_at FROM obsoletes WHERE doc = ?1 AND rev = ?2",
+		-1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rev->obsolete_reason = column_dup(st, 0);
+		rev->obsoleted_by = column_dup(st, 1);
+		rev->obsoleted_at = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+
+	if (rev->obsolete_reason)
+		rev->state = "obsolete";
+	else if (released)
+		rev->state = later ? "superseded" : "released";
+	else
+		rev->state = controlled ? "draft" : "recorded";
+	return 0;
 }
 
 /* Fill `rev` from a row of REV_COLUMNS, with its files and parts. */
@@ -579,6 +791,9 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 	rev->added_at = sqlite3_column_int64(row, 7);
 	snprintf(rev->commit, sizeof(rev->commit), "%s",
 		 (const char *)sqlite3_column_text(row, 8));
+	rev->org = column_dup(row, 9);
+	if (load_state(rev, idx) < 0)
+		return VAULT_ERROR;
 
 	if (sqlite3_prepare_v2(idx->db,
 		"SELECT name, sha256, blob, size, mime FROM files WHERE revision = ?1 ORDER BY pos",
@@ -650,27 +865,29 @@ static int collect(vault_revision_list **out, vault_index *idx, sqlite3_stmt *st
 }
 
 int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
-		     const char *rev)
+		     const char *rev, const char *viewer)
 {
 	vault_revision_list *list = NULL;
 	sqlite3_stmt *st;
 	int error;
 
 	if (sqlite3_prepare_v2(idx->db, rev ?
-		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 AND r.rev = ?2" :
-		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 ORDER BY r.seq DESC LIMIT 1",
+		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 AND r.rev = ?2 AND " VISIBLE("r") :
+		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 AND " VISIBLE("r")
+		" ORDER BY r.seq DESC LIMIT 1",
 		-1, &st, NULL) != SQLITE_OK)
 		return db_error(idx, "prepare");
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
 	if (rev)
 		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
 	error = collect(&list, idx, st);
 	sqlite3_finalize(st);
 	if (error < 0)
 		return error;
 	if (list->count == 0) {
 		vault_revision_list_free(list);
-		if (rev && vault_index__get(out, idx, doc, NULL) == 0) {
+		if (rev && vault_index__get(out, idx, doc, NULL, viewer) == 0) {
 			vault_revision_dispose(out);
 			return vault_error__set(VAULT_ENOTFOUND,
 				"document '%s' has no revision '%s'", doc, rev);
@@ -684,16 +901,17 @@ int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
 }
 
 int vault_index__revisions(vault_revision_list **out, vault_index *idx,
-			   const char *doc)
+			   const char *doc, const char *viewer)
 {
 	sqlite3_stmt *st;
 	int error;
 
 	if (sqlite3_prepare_v2(idx->db,
-		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 ORDER BY r.seq",
-		-1, &st, NULL) != SQLITE_OK)
+		"SELECT " REV_COLUMNS " FROM revisions r WHERE r.doc = ?1 AND " VISIBLE("r")
+		" ORDER BY r.seq", -1, &st, NULL) != SQLITE_OK)
 		return db_error(idx, "prepare");
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
 	error = collect(out, idx, st);
 	sqlite3_finalize(st);
 	if (error == 0 && (*out)->count == 0) {
@@ -705,14 +923,14 @@ int vault_index__revisions(vault_revision_list **out, vault_index *idx,
 }
 
 int vault_index__list(vault_revision_list **out, vault_index *idx,
-		      const vault_list_filter *filter)
+		      const vault_list_filter *filter, const char *viewer)
 {
 	sqlite3_stmt *st;
 	int error;
 
 	if (sqlite3_prepare_v2(idx->db,
 		"SELECT " REV_COLUMNS " FROM revisions r"
-		" WHERE r.seq = (SELECT max(seq) FROM revisions WHERE doc = r.doc)"
+		" WHERE r.seq = (SELECT max(v.seq) FROM revisions v WHERE v.doc = r.doc AND " VISIBLE("v") ")"
 		" AND (?1 IS NULL OR r.type = ?1)"
 		" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM parts p WHERE p.revision = r.id AND p.part = ?2))"
 		" ORDER BY r.doc",
@@ -720,6 +938,7 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 		return db_error(idx, "prepare");
 	sqlite3_bind_text(st, 1, filter ? filter->type : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, filter ? filter->part : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
 	error = collect(out, idx, st);
 	sqlite3_finalize(st);
 	return error;

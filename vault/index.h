@@ -12,7 +12,7 @@
 #include "store.h"
 #include "vault.h"
 
-#define VAULT_INDEX_VERSION 1
+#define VAULT_INDEX_VERSION 2
 
 typedef struct vault_index vault_index;
 
@@ -45,12 +45,27 @@ int vault_index__record_written(vault_index *idx, vault_store *s,
 				git_commit *commit, const vault_revision *revs,
 				size_t nrevs);
 
+/*
+ * Queries.  `viewer` NULL sees everything; an organization's name sees
+ * only what was released to it and what it added itself.
+ */
 int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
-		     const char *rev);
+		     const char *rev, const char *viewer);
 int vault_index__revisions(vault_revision_list **out, vault_index *idx,
-			   const char *doc);
+			   const char *doc, const char *viewer);
 int vault_index__list(vault_revision_list **out, vault_index *idx,
-		      const vault_list_filter *filter);
+		      const vault_list_filter *filter, const char *viewer);
+
+/*
+ * Index the acknowledgments new in revision folder `new` (relative to
+ * `old`) of DOC@REV at `path`, recorded by `commit` (ack.c).
+ */
+int vault_index__acks(vault_index *idx, vault_store *s, const git_tree *old,
+		      const git_tree *new, const char *path, const git_oid *commit,
+		      const char *doc, const char *rev);
+
+/* The SQLite handle, for the modules that keep their own tables here. */
+struct sqlite3 *vault_index__db(vault_index *idx);
 int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc);
 
 #endif

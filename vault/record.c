@@ -157,6 +157,8 @@ int vault_record__revision_dump(char **out, size_t *len,
 		return vault_error__set(VAULT_ERROR, "cannot build record");
 	if (rev->title)
 		json_object_set_new(root, "title", json_string(rev->title));
+	if (rev->org)
+		json_object_set_new(root, "org", json_string(rev->org));
 	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
 	json_decref(root);
 	if (!*out)
@@ -252,7 +254,7 @@ static int parse_parts(vault_revision *rev, json_t *parts)
 int vault_record__revision_parse(vault_revision *rev, const char *data,
 				 size_t len)
 {
-	const char *kind, *doc, *r, *type, *title = NULL, *by, *at;
+	const char *kind, *doc, *r, *type, *title = NULL, *by, *at, *org = NULL;
 	json_t *root, *parts, *files;
 	json_int_t seq;
 	json_error_t jerr;
@@ -264,11 +266,11 @@ int vault_record__revision_parse(vault_revision *rev, const char *data,
 		return vault_error__set(VAULT_EINVALID,
 			"record is not valid JSON: %s", jerr.text);
 	if (json_unpack_ex(root, &jerr, JSON_STRICT,
-			"{s:s, s:i, s:s, s:s, s:I, s:s, s?:s, s:o, s:o, s:s, s:s}",
+			"{s:s, s:i, s:s, s:s, s:I, s:s, s?:s, s:o, s:o, s:s, s?:s, s:s}",
 			"record", &kind, "format", &format, "doc", &doc,
 			"rev", &r, "seq", &seq, "type", &type, "title", &title,
 			"parts", &parts, "files", &files, "added_by", &by,
-			"added_at", &at) < 0) {
+			"org", &org, "added_at", &at) < 0) {
 		error = vault_error__set(VAULT_EINVALID,
 			"record is malformed: %s", jerr.text);
 		goto done;
@@ -291,6 +293,7 @@ int vault_record__revision_parse(vault_revision *rev, const char *data,
 	rev->type = vault__strdup(type);
 	rev->title = vault__strdup(title);
 	rev->added_by = vault__strdup(by);
+	rev->org = vault__strdup(org);
 	rev->seq = (unsigned)seq;
 	if (parse_time(&rev->added_at, at) < 0) {
 		error = vault_error__set(VAULT_EINVALID,
@@ -356,6 +359,15 @@ void vault_revision_dispose(vault_revision *rev)
 	free(rev->type);
 	free(rev->title);
 	free(rev->added_by);
+	free(rev->org);
+	for (i = 0; i < rev->nto; i++)
+		free(rev->to[i]);
+	free(rev->to);
+	free(rev->release_reason);
+	free(rev->effective);
+	free(rev->released_by);
+	free(rev->obsolete_reason);
+	free(rev->obsoleted_by);
 	for (i = 0; i < rev->nparts; i++)
 		free(rev->parts[i]);
 	free(rev->parts);
@@ -377,4 +389,136 @@ void vault_revision_list_free(vault_revision_list *list)
 		vault_revision_dispose(&list->items[i]);
 	free(list->items);
 	free(list);
+}
+
+/* ---- release and obsolete records ----------------------------------- */
+
+static int dump_json(char **out, size_t *len, json_t *root)
+{
+	char *text = root ? json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
+
+	json_decref(root);
+	if (!text)
+		return vault_error__set(VAULT_ERROR, "cannot serialize a record");
+	*len = strlen(text);
+	if ((*out = realloc(text, *len + 2)) == NULL)
+		abort();
+	(*out)[(*len)++] = '\n';
+	(*out)[*len] = '\0';
+	return 0;
+}
+
+int vault_record__release_dump(char **out, size_t *len, const vault_release *r)
+{
+	json_t *to = json_array(), *root;
+	char when[VAULT_TIME_SIZE];
+	size_t i;
+
+	for (i = 0; i < r->nto; i++)
+		json_array_append_new(to, json_string(r->to[i]));
+	vault_time_format(when, sizeof(when), r->at);
+	root = json_pack("{s:s, s:i, s:s, s:s, s:o, s:s, s:s}", "record", "release",
+			 "format", 1, "doc", r->doc, "rev", r->rev, "to", to,
+			 "released_by", r->by, "released_at", when);
+	if (root && r->reason)
+		json_object_set_new(root, "reason", json_string(r->reason));
+	if (root && r->effective)
+		json_object_set_new(root, "effective", json_string(r->effective));
+	return dump_json(out, len, root);
+}
+
+int vault_record__release_parse(vault_release *r, const char *data, size_t len)
+{
+	const char *kind, *doc, *rev, *by, *at, *reason = NULL, *eff = NULL;
+	json_t *root, *to, *o;
+	json_error_t jerr;
+	size_t i;
+	int format;
+
+	memset(r, 0, sizeof(*r));
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || json_unpack_ex(root, &jerr, JSON_STRICT,
+			"{s:s, s:i, s:s, s:s, s:o, s?:s, s?:s, s:s, s:s}",
+			"record", &kind, "format", &format, "doc", &doc, "rev", &rev,
+			"to", &to, "reason", &reason, "effective", &eff,
+			"released_by", &by, "released_at", &at) < 0 ||
+	    strcmp(kind, "release") != 0 || format != 1 || !json_is_array(to) ||
+	    parse_time(&r->at, at) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EINVALID, "release record is malformed");
+	}
+	r->doc = vault__strdup(doc);
+	r->rev = vault__strdup(rev);
+	r->by = vault__strdup(by);
+	r->reason = vault__strdup(reason);
+	r->effective = vault__strdup(eff);
+	if ((r->to = calloc(json_array_size(to) + 1, sizeof(char *))) == NULL)
+		abort();
+	json_array_foreach(to, i, o)
+		if (json_is_string(o))
+			r->to[r->nto++] = vault__strdup(json_string_value(o));
+	json_decref(root);
+	return 0;
+}
+
+void vault_record__release_dispose(vault_release *r)
+{
+	size_t i;
+
+	free(r->doc);
+	free(r->rev);
+	free(r->by);
+	free(r->reason);
+	free(r->effective);
+	for (i = 0; i < r->nto; i++)
+		free(r->to[i]);
+	free(r->to);
+	memset(r, 0, sizeof(*r));
+}
+
+int vault_record__obsolete_dump(char **out, size_t *len, const char *doc, const char *rev,
+				const char *reason, const char *by, int64_t at)
+{
+	char when[VAULT_TIME_SIZE];
+
+	vault_time_format(when, sizeof(when), at);
+	return dump_json(out, len, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s}",
+		"record", "obsolete", "format", 1, "doc", doc, "rev", rev,
+		"reason", reason, "obsoleted_by", by, "obsoleted_at", when));
+}
+
+int vault_record__obsolete_parse(char **reason, char **by, int64_t *at,
+				 const char *data, size_t len)
+{
+	const char *kind, *r, *b, *when, *doc, *rev;
+	json_error_t jerr;
+	json_t *root;
+	int format;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || json_unpack_ex(root, &jerr, JSON_STRICT,
+			"{s:s, s:i, s:s, s:s, s:s, s:s, s:s}", "record", &kind,
+			"format", &format, "doc", &doc, "rev", &rev, "reason", &r,
+			"obsoleted_by", &b, "obsoleted_at", &when) < 0 ||
+	    strcmp(kind, "obsolete") != 0 || parse_time(at, when) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EINVALID, "obsolete record is malformed");
+	}
+	*reason = vault__strdup(r);
+	*by = vault__strdup(b);
+	json_decref(root);
+	return 0;
+}
+
+int vault_record__date_check(const char *what, const char *date)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(date, "%Y-%m-%d", &tm);
+	if (!end || *end || strlen(date) != 10)
+		return vault_error__set(VAULT_EINVALID, "%s '%s' is not a date (YYYY-MM-DD)",
+					what, date);
+	return 0;
 }

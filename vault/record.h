@@ -11,6 +11,7 @@
 #define VAULT_RECORD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vault.h"
 
@@ -45,6 +46,35 @@ int vault_record__revision_dump(char **out, size_t *len,
  */
 int vault_record__revision_parse(vault_revision *rev, const char *data,
 				 size_t len);
+
+/* A release record: docs/<h>/<h>/<DOC>/<REV>/release.json. */
+typedef struct {
+	char *doc, *rev;
+	char **to;
+	size_t nto;
+	char *reason;    /* may be NULL */
+	char *effective; /* YYYY-MM-DD, may be NULL */
+	char *by;
+	int64_t at;
+} vault_release;
+
+#define VAULT_RELEASE_FILE "release.json"
+#define VAULT_OBSOLETE_FILE "obsolete.json"
+#define VAULT_ACKS_DIR "acks"
+
+int vault_record__release_dump(char **out, size_t *len, const vault_release *r);
+int vault_record__release_parse(vault_release *r, const char *data, size_t len);
+void vault_record__release_dispose(vault_release *r);
+
+/* An obsolete record: docs/<h>/<h>/<DOC>/<REV>/obsolete.json. */
+int vault_record__obsolete_dump(char **out, size_t *len, const char *doc,
+				const char *rev, const char *reason, const char *by,
+				int64_t at);
+int vault_record__obsolete_parse(char **reason, char **by, int64_t *at,
+				 const char *data, size_t len);
+
+/* Check a YYYY-MM-DD date; `what` names it in the message. */
+int vault_record__date_check(const char *what, const char *date);
 
 /* The revision that follows `rev`: A -> B, Z -> AA, 7 -> 8, else NULL. */
 int vault_record__next_rev(char *buf, size_t size, const char *rev);

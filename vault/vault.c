@@ -407,6 +407,8 @@ int vault__publish(vault *v, git_commit *parent, const git_oid *commit,
 		return error;
 	/* the commit is durable now; the index follows (healed on next open
 	 * if this process dies here) */
+	if (!revs)
+		return vault_index__catch_up(v->index, v->store, 0);
 	if (git_commit_lookup(&c, vault_store__repo(v->store), commit) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot read the new commit");
 	error = vault_index__record_written(v->index, v->store, c, revs, nrevs);

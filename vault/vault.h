@@ -197,8 +197,23 @@ typedef struct {
 	size_t nfiles;
 	unsigned seq;     /* 1 for a document's first revision, then 2, ... */
 	char *added_by;
+	char *org;        /* the adder's organization (NULL in early records) */
 	int64_t added_at; /* seconds since the epoch, UTC */
 	char commit[41];  /* the commit that recorded it */
+
+	/* Its state, from the records beside it: "recorded" (a certificate
+	 * or report), "draft" (a drawing or spec not released), "released",
+	 * "superseded" (a later revision was released) or "obsolete". */
+	const char *state;
+	char **to;        /* released to these organizations */
+	size_t nto;
+	char *release_reason;
+	char *effective;  /* YYYY-MM-DD, or NULL */
+	char *released_by;
+	int64_t released_at;
+	char *obsolete_reason;
+	char *obsoleted_by;
+	int64_t obsoleted_at;
 } vault_revision;
 
 typedef struct {
@@ -237,8 +252,32 @@ int vault_doc_add(vault_revision *out, vault *v, const vault_add_options *opts);
 int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
 		     size_t nentries);
 
+/* A release: the revision goes to these organizations' suppliers. */
+typedef struct {
+	const char *const *to; /* organizations */
+	size_t nto;
+	const char *reason;    /* NULL: none */
+	const char *effective; /* YYYY-MM-DD, NULL: now */
+} vault_release_options;
+
 /*
- * Look up a revision.  `rev` NULL means the latest revision.
+ * Add revision `add->rev` (required) of a drawing or spec and release it,
+ * in one commit (buyer).  The previously released revision becomes
+ * superseded.  A revision number that exists is refused.
+ */
+int vault_doc_release(vault_revision *out, vault *v, const vault_add_options *add,
+		      const vault_release_options *release);
+
+/*
+ * Mark a revision obsolete (buyer); `rev` NULL: the released one.  It
+ * stays in the vault, with the reason.
+ */
+int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *reason);
+
+/*
+ * Look up a revision.  `rev` NULL means the latest revision.  A supplier
+ * (the acting key's user) sees only revisions released to its
+ * organization and its organization's own uploads.
  */
 int vault_doc_get(vault_revision *out, vault *v, const char *doc,
 		  const char *rev);
@@ -279,6 +318,69 @@ typedef struct {
 } vault_event_list;
 
 void vault_event_list_free(vault_event_list *list);
+
+/* ---- acknowledgments ---------------------------------------------------- */
+
+/* A signed acknowledgment of one revision, as recorded. */
+typedef struct {
+	char *doc;
+	char *rev;
+	char *name;        /* its statement's file name, e.g. "sam-received.json" */
+	char *signer;      /* printed name of the signer */
+	char *org;
+	char *fingerprint; /* of the signing key */
+	char *meaning;     /* received, reviewed, approved, rejected */
+	char *comment;     /* may be NULL */
+	int64_t time;
+	char commit[41];
+} vault_ack_info;
+
+typedef struct {
+	vault_ack_info *items;
+	size_t count;
+} vault_ack_list;
+
+void vault_ack_list_free(vault_ack_list *list);
+
+/*
+ * Sign, as the acting supplier, a statement that it received (reviewed,
+ * approved, rejected) exactly revision `rev` of `doc`: the SHA-256 of
+ * each of its files, the vault, the signer's name, organization and key,
+ * the meaning and the time, as an in-toto Statement v1, signed in SSHSIG
+ * namespace "qvault-ack".  The revision must be the released one and
+ * distributed to the signer's organization; "rejected" needs a comment.
+ */
+int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
+	      const char *comment);
+
+/* Acknowledgments of `doc` (of `rev` if not NULL), oldest first. */
+int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev);
+
+/* A released revision an organization has not acknowledged. */
+typedef struct {
+	char *doc;
+	char *rev;
+	char *org;
+	int64_t released_at;
+} vault_pending_item;
+
+typedef struct {
+	vault_pending_item *items;
+	size_t count;
+} vault_pending_list;
+
+void vault_pending_list_free(vault_pending_list *list);
+
+/* Revisions distributed and not acknowledged, oldest release first. */
+int vault_pending(vault_pending_list **out, vault *v, const char *org);
+
+/*
+ * Write each acknowledgment of DOC@REV to the new folder `dir` as NAME
+ * (the stored statement bytes) and NAME.sig, with an allowed_signers file
+ * naming each signer "NAME@ORG", so that `ssh-keygen -Y verify -f
+ * allowed_signers -I NAME@ORG -n qvault-ack -s NAME.sig < NAME` checks it.
+ */
+int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir);
 
 /* The audit trail, oldest first; only events touching `doc` if not NULL. */
 int vault_log(vault_event_list **out, vault *v, const char *doc);

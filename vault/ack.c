@@ -1,0 +1,523 @@
+/*
+ * ack.c - signed acknowledgments: a supplier's statement that it received
+ * exactly one revision, in-toto Statement v1 JSON signed in SSHSIG.
+ *
+ * Stored beside the revision as acks/<SIGNER>-<MEANING>.json (the exact
+ * bytes signed) and acks/<SIGNER>-<MEANING>.json.sig (armored SSHSIG).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "ack.h"
+#include "common.h"
+#include "error.h"
+#include "record.h"
+#include "sign.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+#define STATEMENT_TYPE "https://in-toto.io/Statement/v1"
+#define PREDICATE_TYPE "https://qvault.example/ack/v1"
+#define ACK_NAMESPACE VAULT_ACK_NAMESPACE
+
+static const char *const meanings[] = { "received", "reviewed", "approved", "rejected", NULL };
+
+/* The statement for `rev` signed by `u`: canonical JSON, malloc'd. */
+static int statement(char **out, size_t *len, const vault_revision *rev,
+		     const vault_user *u, const char *vault_id, const char *meaning,
+		     const char *comment, int64_t now)
+{
+	json_t *subject = json_array(), *predicate, *root;
+	char when[VAULT_TIME_SIZE];
+	size_t i;
+
+	for (i = 0; i < rev->nfiles; i++)
+		json_array_append_new(subject, json_pack("{s:s, s:{s:s}}",
+			"name", rev->files[i].name, "digest", "sha256", rev->files[i].sha256));
+	vault_time_format(when, sizeof(when), now);
+	predicate = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}",
+		"vault", vault_id, "document", rev->doc, "revision", rev->rev,
+		"meaning", meaning, "signed_at", when, "signer", "name", u->name,
+		"org", u->org, "fingerprint", u->fingerprint);
+	if (predicate && comment)
+		json_object_set_new(predicate, "comment", json_string(comment));
+	root = json_pack("{s:s, s:o, s:s, s:o}", "_type", STATEMENT_TYPE,
+			 "subject", subject, "predicateType", PREDICATE_TYPE,
+			 "predicate", predicate);
+	*out = root ? json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
+	json_decref(root);
+	if (!*out)
+		return vault_error__set(VAULT_ERROR, "cannot build the statement");
+	*len = strlen(*out);
+	if ((*out = realloc(*out, *len + 2)) == NULL)
+		abort();
+	(*out)[(*len)++] = '\n';
+	(*out)[*len] = '\0';
+	return 0;
+}
+
+static int check_meaning(const char *meaning, const char *comment)
+{
+	size_t i;
+
+	for (i = 0; meanings[i]; i++)
+		if (strcmp(meanings[i], meaning) == 0)
+			break;
+	if (!meanings[i])
+		return vault_error__set(VAULT_EINVALID,
+			"unknown meaning '%s' (received, reviewed, approved, rejected)", meaning);
+	if (strcmp(meaning, "rejected") == 0 && (!comment || !*comment))
+		return vault_error__set(VAULT_EINVALID, "a rejection needs a reason (--comment)");
+	if (comment)
+		return vault_record__text_check("comment", comment, 1024);
+	return 0;
+}
+
+/* Refuse anything but the released revision, distributed to `org`. */
+static int check_ackable(vault *v, const vault_revision *r, const char *org)
+{
+	size_t i;
+
+	if (strcmp(r->state, "superseded") == 0 || strcmp(r->state, "draft") == 0) {
+		vault_revision_list *list;
+		const char *current = NULL;
+
+		if (vault_index__revisions(&list, v->index, r->doc, NULL) == 0) {
+			for (i = 0; i < list->count; i++)
+				if (strcmp(list->items[i].state, "released") == 0)
+					current = list->items[i].rev;
+			if (current) {
+				int error = vault_error__set(VAULT_EINVALID,
+					"'%s@%s' is %s; the current revision is '%s'", r->doc,
+					r->rev, r->state, current);
+
+				vault_revision_list_free(list);
+				return error;
+			}
+			vault_revision_list_free(list);
+		}
+		return vault_error__set(VAULT_EINVALID, "'%s@%s' is %s", r->doc, r->rev,
+					strcmp(r->state, "draft") == 0 ? "not released" : r->state);
+	}
+	if (strcmp(r->state, "released") != 0)
+		return vault_error__set(VAULT_EINVALID, "'%s@%s' is %s", r->doc, r->rev, r->state);
+	for (i = 0; i < r->nto; i++)
+		if (strcmp(r->to[i], org) == 0)
+			return 0;
+	return vault_error__set(VAULT_EDENIED, "'%s@%s' was not distributed to '%s'",
+				r->doc, r->rev, org);
+}
+
+int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
+	      const char *comment)
+{
+	vault_revision r;
+	vault_txn t;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], name[VAULT_NAME_MAX * 2 + 16];
+	char message[512], *stmt = NULL, *sig = NULL;
+	git_tree_entry *te = NULL;
+	size_t len = 0;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (error = vault_name_check("revision", rev)) < 0 ||
+	    (error = check_meaning(meaning, comment)) < 0 ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "acknowledge revisions")) < 0 ||
+	    (error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0 ||
+	    (error = check_ackable(v, &r, t.actor.org)) < 0)
+		goto done;
+	snprintf(name, sizeof(name), "%s-%s.json", t.actor.name, meaning);
+	vault_record__doc_dir(dir, sizeof(dir), doc);
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_ACKS_DIR "/%s", dir, rev, name);
+	if (git_tree_entry_bypath(&te, t.root, path) == 0) {
+		error = vault_error__set(VAULT_EEXISTS, "'%s' already %s '%s@%s'",
+					 t.actor.name, meaning, doc, rev);
+		goto done;
+	}
+	if ((error = statement(&stmt, &len, &r, &t.actor, t.cfg.id, meaning, comment,
+			       t.now)) < 0 ||
+	    (error = vault_sign__sshsig(&sig, v->key, ACK_NAMESPACE, stmt, len)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, stmt, len)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_ACKS_DIR "/%s.sig", dir, rev, name);
+	if ((error = vault__txn_put_data(&t, v, path, sig, strlen(sig))) < 0)
+		goto done;
+	snprintf(message, sizeof(message),
+		 "ack %s@%s %s by %s (%s)\n\nQvault-Op: ack\nQvault-Doc: %s\nQvault-Rev: %s\n",
+		 doc, rev, meaning, t.actor.name, t.actor.org, doc, rev);
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	git_tree_entry_free(te);
+	free(stmt);
+	free(sig);
+	vault_revision_dispose(&r);
+	vault__txn_end(&t, v);
+	return error;
+}
+
+/* ---- the index ---------------------------------------------------------- */
+
+/* The fields of a stored statement; VAULT_EVERIFY when malformed. */
+int vault_ack__parse(vault_ack_info *a, const char *data, size_t len)
+{
+	const char *type, *ptype, *vid, *doc, *rev, *meaning, *when, *name, *org, *fp;
+	const char *comment = NULL;
+	json_t *root, *subject;
+	json_error_t jerr;
+	struct tm tm;
+
+	memset(a, 0, sizeof(*a));
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || json_unpack_ex(root, &jerr, 0,
+			"{s:s, s:o, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s?:s}}",
+			"_type", &type, "subject", &subject, "predicateType", &ptype,
+			"predicate", "vault", &vid, "document", &doc, "revision", &rev,
+			"meaning", &meaning, "signed_at", &when, "signer", "name", &name,
+			"org", &org, "fingerprint", &fp, "comment", &comment) < 0 ||
+	    strcmp(type, STATEMENT_TYPE) != 0 || strcmp(ptype, PREDICATE_TYPE) != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "acknowledgment statement is malformed");
+	}
+	memset(&tm, 0, sizeof(tm));
+	if (!strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "acknowledgment time '%s' is malformed", when);
+	}
+	a->time = (int64_t)timegm(&tm);
+	a->doc = vault__strdup(doc);
+	a->rev = vault__strdup(rev);
+	a->signer = vault__strdup(name);
+	a->org = vault__strdup(org);
+	a->fingerprint = vault__strdup(fp);
+	a->meaning = vault__strdup(meaning);
+	a->comment = vault__strdup(comment);
+	json_decref(root);
+	return 0;
+}
+
+void vault_ack__dispose(vault_ack_info *a)
+{
+	free(a->doc);
+	free(a->rev);
+	free(a->name);
+	free(a->signer);
+	free(a->org);
+	free(a->fingerprint);
+	free(a->meaning);
+	free(a->comment);
+	memset(a, 0, sizeof(*a));
+}
+
+void vault_ack_list_free(vault_ack_list *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++)
+		vault_ack__dispose(&list->items[i]);
+	free(list->items);
+	free(list);
+}
+
+/* A statement file name: ends in ".json" (its signature in ".json.sig"). */
+static int is_statement(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && strcmp(name + n - 5, ".json") == 0;
+}
+
+int vault_index__acks(vault_index *idx, vault_store *s, const git_tree *old,
+		      const git_tree *new, const char *path, const git_oid *commit,
+		      const char *doc, const char *rev)
+{
+	sqlite3 *db = vault_index__db(idx);
+	git_tree_entry *te_new = NULL, *te_old = NULL;
+	git_tree *acks = NULL, *old_acks = NULL;
+	sqlite3_stmt *st = NULL;
+	char hex[41];
+	size_t i;
+	int error = 0;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (git_tree_entry_bypath(&te_new, new, VAULT_ACKS_DIR) < 0 ||
+	    git_tree_lookup(&acks, git_tree_owner(new), git_tree_entry_id(te_new)) < 0) {
+		error = vault_error__set(VAULT_EVERIFY, "%s: cannot read its acks", path);
+		goto done;
+	}
+	if (old && git_tree_entry_bypath(&te_old, old, VAULT_ACKS_DIR) == 0)
+		git_tree_lookup(&old_acks, git_tree_owner(old), git_tree_entry_id(te_old));
+	if (sqlite3_prepare_v2(db,
+		"INSERT INTO acks (doc, rev, name, signer, org, fingerprint, meaning, comment, time, commit_id)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK) {
+		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	for (i = 0; i < git_tree_entrycount(acks) && !error; i++) {
+		const char *name = git_tree_entry_name(git_tree_entry_byindex(acks, i));
+		vault_ack_info a;
+		char *data;
+		size_t len;
+
+		if (!is_statement(name) || (old_acks && git_tree_entry_byname(old_acks, name)))
+			continue;
+		if ((error = vault_store__read_path(&data, &len, s, acks, name)) < 0)
+			break;
+		error = vault_ack__parse(&a, data, len);
+		free(data);
+		if (error < 0) {
+			error = vault_error__set(error, "%s/acks/%s: %s", path, name,
+						 vault_error_message());
+			break;
+		}
+		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a.signer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, a.org, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, a.fingerprint, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, a.meaning, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, a.comment, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 9, a.time);
+		sqlite3_bind_text(st, 10, hex, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			error = vault_error__set(VAULT_ERROR, "index: cannot record an ack: %s",
+						 sqlite3_errmsg(db));
+		sqlite3_reset(st);
+		vault_ack__dispose(&a);
+	}
+done:
+	sqlite3_finalize(st);
+	git_tree_free(acks);
+	git_tree_free(old_acks);
+	git_tree_entry_free(te_new);
+	git_tree_entry_free(te_old);
+	return error;
+}
+
+/* ---- queries --------------------------------------------------------- */
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? vault__strdup((const char *)t) : NULL;
+}
+
+int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	vault_ack_list *list;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, error;
+
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (rev && (error = vault_name_check("revision", rev)) < 0))
+		return error;
+	if (sqlite3_prepare_v2(db,
+		"SELECT a.doc, a.rev, a.name, a.signer, a.org, a.fingerprint, a.meaning, a.comment,"
+		" a.time, a.commit_id FROM acks a JOIN revisions r ON r.doc = a.doc AND r.rev = a.rev"
+		" WHERE a.doc = ?1 AND (?2 IS NULL OR a.rev = ?2) ORDER BY a.time, r.seq, a.name",
+		-1, &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+	if ((list = calloc(1, sizeof(*list))) == NULL)
+		abort();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vault_ack_info *a;
+
+		if (list->count == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((list->items = realloc(list->items, cap * sizeof(*a))) == NULL)
+				abort();
+		}
+		a = &list->items[list->count++];
+		a->doc = col(st, 0);
+		a->rev = col(st, 1);
+		a->name = col(st, 2);
+		a->signer = col(st, 3);
+		a->org = col(st, 4);
+		a->fingerprint = col(st, 5);
+		a->meaning = col(st, 6);
+		a->comment = col(st, 7);
+		a->time = sqlite3_column_int64(st, 8);
+		snprintf(a->commit, sizeof(a->commit), "%s", (const char *)sqlite3_column_text(st, 9));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		vault_ack_list_free(list);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
+	*out = list;
+	return 0;
+}
+
+void vault_pending_list_free(vault_pending_list *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++) {
+		free(list->items[i].doc);
+		free(list->items[i].rev);
+		free(list->items[i].org);
+	}
+	free(list->items);
+	free(list);
+}
+
+int vault_pending(vault_pending_list **out, vault *v, const char *org)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	vault_pending_list *list;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, error;
+
+	if (org && (error = vault_name_check("organization", org)) < 0)
+		return error;
+	if (sqlite3_prepare_v2(db,
+		"SELECT d.doc, d.rev, d.org, l.released_at FROM distribution d"
+		" JOIN releases l ON l.doc = d.doc AND l.rev = d.rev"
+		" JOIN revisions r ON r.doc = d.doc AND r.rev = d.rev"
+		" WHERE (?1 IS NULL OR d.org = ?1)"
+		" AND NOT EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = d.doc AND o.rev = d.rev)"
+		" AND NOT EXISTS (SELECT 1 FROM releases l2 JOIN revisions r2"
+		"  ON r2.doc = l2.doc AND r2.rev = l2.rev WHERE l2.doc = d.doc AND r2.seq > r.seq)"
+		" AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
+		" ORDER BY l.released_at, d.doc, d.rev, d.org", -1, &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	if ((list = calloc(1, sizeof(*list))) == NULL)
+		abort();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vault_pending_item *p;
+
+		if (list->count == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((list->items = realloc(list->items, cap * sizeof(*p))) == NULL)
+				abort();
+		}
+		p = &list->items[list->count++];
+		p->doc = col(st, 0);
+		p->rev = col(st, 1);
+		p->org = col(st, 2);
+		p->released_at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		vault_pending_list_free(list);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
+	*out = list;
+	return 0;
+}
+
+/* ---- export ------------------------------------------------------------ */
+
+static int write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+	char path[4096];
+	int fd, error;
+
+	if (vault__fmt(path, sizeof(path), "export path", "%s/%s", dir, name) < 0)
+		return VAULT_EINVALID;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot create '%s'", path);
+	error = vault__write_all(fd, data, len);
+	if (close(fd) < 0 && !error)
+		error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
+	return error;
+}
+
+int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir)
+{
+	vault_ack_list *acks = NULL;
+	vault_user_list *users = NULL;
+	git_commit *head = NULL;
+	git_tree *root = NULL;
+	char folder[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 3];
+	char *signers = NULL;
+	size_t i, k, slen = 0;
+	int error;
+
+	if ((error = vault_acks(&acks, v, doc, rev)) < 0)
+		return error;
+	if (acks->count == 0) {
+		error = vault_error__set(VAULT_ENOTFOUND, "'%s@%s' has no acknowledgments", doc, rev);
+		goto done;
+	}
+	if (mkdir(dir, 0755) < 0) {
+		error = errno == EEXIST ?
+			vault_error__set(VAULT_EEXISTS, "'%s' already exists", dir) :
+			vault_error__errno(VAULT_ERROR, "cannot create '%s'", dir);
+		goto done;
+	}
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		goto done;
+	if (git_commit_tree(&root, head) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+		goto done;
+	}
+	if ((error = vault_user__list(&users, v->store, root)) < 0)
+		goto done;
+	vault_record__doc_dir(folder, sizeof(folder), doc);
+	for (i = 0; i < acks->count && !error; i++) {
+		const vault_ack_info *a = &acks->items[i];
+		const char *ext[2] = { "", ".sig" };
+		int x;
+
+		for (x = 0; x < 2 && !error; x++) {
+			char name[512], *data;
+			size_t len;
+
+			snprintf(name, sizeof(name), "%s%s", a->name, ext[x]);
+			snprintf(path, sizeof(path), "%s/%s/" VAULT_ACKS_DIR "/%s", folder, a->rev, name);
+			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) < 0)
+				break;
+			error = write_file(dir, name, data, len);
+			free(data);
+		}
+		for (k = 0; k < users->count && !error; k++) {
+			const vault_user *u = &users->items[k];
+			char *kid;
+			size_t need;
+
+			if (strcmp(u->name, a->signer) != 0 || vault_sign__parse_public(&kid, NULL, u->key) < 0)
+				continue;
+			need = strlen(u->name) + strlen(u->org) + strlen(kid) + 40;
+			if ((signers = realloc(signers, slen + need)) == NULL)
+				abort();
+			slen += (size_t)snprintf(signers + slen, need, "%s@%s namespaces=\"" ACK_NAMESPACE "\" %s\n",
+						 u->name, u->org, kid);
+			free(kid);
+		}
+	}
+	if (!error)
+		error = write_file(dir, "allowed_signers", signers ? signers : "", slen);
+done:
+	free(signers);
+	vault_user_list_free(users);
+	git_tree_free(root);
+	git_commit_free(head);
+	vault_ack_list_free(acks);
+	return error;
+}
