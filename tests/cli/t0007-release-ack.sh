@@ -1,0 +1,114 @@
+#!/bin/sh
+# Controlled revisions, distribution, supplier views and signed
+# acknowledgments, checked with stock ssh-keygen.
+. "$(dirname "$0")/lib.sh"
+
+new_vault v
+V=v
+export QVAULT_DIR=v
+for u in sam tom; do q key generate -o $u.pem -c $u | head -n 1 > $u.pub; done
+q --key admin.pem user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
+q --key admin.pem user add tom --org zenith --role supplier --pubkey tom.pub > /dev/null
+make_pdf c.pdf "rev C"
+make_pdf d.pdf "rev D"
+make_pdf e.pdf "rev E"
+make_text coc.csv
+
+ok "a buyer releases revision C to acme" \
+	q release DWG-1 --rev C c.pdf --to acme --reason "first issue" --effective 2026-12-01
+check "  it is released, to acme, with its reason" sh -c '
+	q show DWG-1@C > s.txt && grep -q "DWG-1@C  drawing  released" s.txt &&
+	grep -q "to acme" s.txt && grep -q "reason   first issue" s.txt && grep -q "effective 2026-12-01" s.txt'
+check "acme's supplier has it pending" sh -c 'q --key sam.pem pending | grep -q "^DWG-1@C  acme"'
+ok "acme's supplier acknowledges it" q --key sam.pem ack DWG-1@C
+check "  acks shows printed name, organization, time and meaning" \
+	sh -c 'q acks DWG-1 | grep -Eq "^DWG-1@C  received  by sam \(acme\)  20[0-9-]+T[0-9:]+Z  key SHA256:"'
+check "  and it is no longer pending" sh -c 'test -z "$(q pending --org acme)"'
+ok "it may also approve it, with a comment" q --key sam.pem ack DWG-1@C -m approved --comment "checked vs PO"
+check "  acks --json lists both" sh -c 'test "$(q acks DWG-1@C --json | grep -c "\"meaning\"")" = 2'
+ok "revision D goes to acme and zenith" q release DWG-1 --rev D d.pdf --to acme,zenith --reason "ECN-77: hole 6.0 to 6.2"
+check "  C is superseded, D released" sh -c '
+	q show DWG-1 > h.txt && grep -q "DWG-1@C  drawing  superseded" h.txt && grep -q "DWG-1@D  drawing  released" h.txt'
+check "pending lists D for both, oldest first" \
+	sh -c 'q pending > p.txt && test "$(wc -l < p.txt)" = 2 && grep -q "^DWG-1@D  acme" p.txt && grep -q "^DWG-1@D  zenith" p.txt'
+check "pending --json" sh -c 'q pending --json --org zenith | grep -q "\"org\": \"zenith\""'
+
+# what a supplier sees
+ok "a supplier adds its own certificate" q --key sam.pem add coc.csv --doc COC-7 --type coc
+check "acme sees C, D and its own certificate" \
+	sh -c 'q --key sam.pem show DWG-1 | grep -q "2 revisions" && q --key sam.pem list | grep -q "^COC-7"'
+check "zenith sees only D" sh -c 'q --key tom.pem show DWG-1 | grep -q "1 revision" && q --key tom.pem list > z.txt && test "$(wc -l < z.txt)" = 1'
+fails 1 "document 'DWG-1' has no revision 'C'" "zenith cannot read C" q --key tom.pem cat DWG-1@C
+fails 1 "no document 'COC-7'" "zenith cannot read acme's certificate" q --key tom.pem cat COC-7
+check "cat of a superseded revision warns" \
+	sh -c 'q --key sam.pem cat DWG-1@C 2>w.txt | cmp -s - c.pdf && grep -q "warning: .DWG-1@C. is superseded" w.txt'
+
+# refusals
+fails 1 "'DWG-1@C' is superseded; the current revision is 'D'" "ack of a superseded revision" \
+	q --key sam.pem ack DWG-1@C -m reviewed
+fails 1 "document 'DWG-1' has no revision 'Z'" "ack of an unknown revision" q --key sam.pem ack DWG-1@Z
+fails 1 "no document 'DWG-404'" "ack of an unknown document" q --key sam.pem ack DWG-404@A
+q release DWG-2 --rev A e.pdf --to acme > /dev/null
+fails 1 "'DWG-2@A' was not distributed to 'zenith'" "ack of a revision not distributed to the signer" \
+	q --key tom.pem ack DWG-2@A
+fails 1 "user 'tester' may not acknowledge revisions \(needs role supplier\)" "ack by a buyer" \
+	q ack DWG-1@D
+fails 1 "unknown meaning 'liked'" "an unknown meaning" q --key sam.pem ack DWG-1@D -m liked
+fails 1 "a rejection needs a reason \(--comment\)" "a rejection without a reason" \
+	q --key sam.pem ack DWG-1@D -m rejected
+q --key sam.pem ack DWG-1@D > /dev/null
+fails 1 "'sam' already received 'DWG-1@D'" "the same acknowledgment twice" q --key sam.pem ack DWG-1@D
+fails 1 "document 'DWG-1' already has revision 'D'" "release of a revision that exists" \
+	q release DWG-1 --rev D e.pdf --to acme
+fails 1 "user 'sam' may not release documents \(needs role buyer\)" "release by a supplier" \
+	q --key sam.pem release DWG-1 --rev E e.pdf --to acme
+fails 1 "no user belongs to organization 'nobody'" "release to an unknown organization" \
+	q release DWG-1 --rev E e.pdf --to nobody
+fails 1 "effective date '2026-13-45' is not a date" "a bad effective date" \
+	q release DWG-1 --rev E e.pdf --to acme --effective 2026-13-45
+fails 1 "only drawings and specs are released, not a coc" "release of a certificate" \
+	q release COC-9 --rev A e.pdf --to acme --type coc
+fails 2 "--rev is required" "release without a revision" q release DWG-1 e.pdf --to acme
+fails 2 "--reason is required" "obsolete without a reason" q obsolete DWG-1@D
+fails 1 "user 'sam' may not make documents obsolete" "obsolete by a supplier" \
+	q --key sam.pem obsolete DWG-1@D --reason no
+
+ok "the buyer makes D obsolete" q obsolete DWG-1 --reason "part withdrawn"
+check "  D is obsolete, with its reason; nothing is deleted" sh -c '
+	q show DWG-1 > o.txt && grep -q "DWG-1@D  drawing  obsolete" o.txt &&
+	grep -q "obsolete .* by tester: part withdrawn" o.txt && grep -q "DWG-1@C" o.txt'
+fails 1 "'DWG-1@D' is obsolete" "ack of an obsolete revision" q --key tom.pem ack DWG-1@D
+fails 1 "document 'DWG-1' has no released revision" "obsolete with nothing released" \
+	q obsolete DWG-1 --reason again
+
+# the statements, checked by ssh-keygen without qvault
+ok "ack export" q ack export DWG-1@C -o exp
+check "  writes each statement, its signature and allowed_signers" \
+	sh -c 'test -s exp/sam-received.json && test -s exp/sam-received.json.sig && test -s exp/allowed_signers'
+check "  the statement is an in-toto Statement naming the file's SHA-256" sh -c '
+	grep -q "\"_type\": \"https://in-toto.io/Statement/v1\"" exp/sam-received.json &&
+	grep -q "$(sha256sum < c.pdf | cut -c1-64)" exp/sam-received.json'
+for s in sam-received sam-approved; do
+	check "ssh-keygen -Y verify accepts $s" sh -c \
+		"ssh-keygen -Y verify -f exp/allowed_signers -I sam@acme -n qvault-ack -s exp/$s.json.sig < exp/$s.json"
+done
+check "  and refuses a statement edited after signing" sh -c '
+	sed "s/received/approved/" exp/sam-received.json > edited.json &&
+	! ssh-keygen -Y verify -f exp/allowed_signers -I sam@acme -n qvault-ack -s exp/sam-received.json.sig < edited.json'
+fails 1 "'exp' already exists" "ack export into an existing folder" q ack export DWG-1@C -o exp
+fails 1 "'DWG-2@A' has no acknowledgments" "ack export of nothing" q ack export DWG-2@A -o none
+
+# the index is rebuilt with all of it, and upgraded in place from version 1
+q list --json > ref.json
+q acks DWG-1 --json > ref-acks.json
+ok "reindex" q reindex
+check "  same documents and states" sh -c 'q list --json | cmp -s - ref.json'
+check "  same acknowledgments" sh -c 'q acks DWG-1 --json | cmp -s - ref-acks.json'
+sqlite3 v/qvault/index.db "DROP TABLE acks; DROP TABLE releases; DROP TABLE distribution;
+	DROP TABLE obsoletes; ALTER TABLE revisions DROP COLUMN org; PRAGMA user_version = 1;"
+check "an index of version 1 is upgraded in place" sh -c '
+	q list --json | cmp -s - ref.json && q acks DWG-1 --json | cmp -s - ref-acks.json &&
+	test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 2'
+check "git fsck --strict is clean" git -C v fsck --strict
+
+done_testing
