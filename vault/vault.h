@@ -382,6 +382,39 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org);
  */
 int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir);
 
+/* ---- verification -------------------------------------------------------- */
+
+/* One thing wrong, with where it was found. */
+typedef struct {
+	char commit[41]; /* the commit at fault, "" when not one commit's */
+	char *subject;   /* the record or path involved, may be NULL */
+	char *problem;   /* one line */
+} vault_finding;
+
+typedef struct {
+	vault_finding *items;
+	size_t count;
+	size_t commits;    /* how much was checked */
+	size_t signatures;
+	size_t files;
+	size_t acks;
+} vault_findings;
+
+void vault_findings_free(vault_findings *f);
+
+/*
+ * Check everything, trusting nothing but the first commit's admin key:
+ * every commit is signed by a registered, unrevoked user whose roles, as
+ * the history stood just before it, allow what it changes; history only
+ * adds records; every acknowledgment's signature holds and names the
+ * revision and file digests it is stored with; every stored file matches
+ * its recorded SHA-256; the index agrees with the repository.
+ *
+ * Returns 0 with `*out` listing nothing, VAULT_EVERIFY with `*out`
+ * listing the findings, or another error (then *out is NULL).
+ */
+int vault_verify(vault_findings **out, vault *v);
+
 /* The audit trail, oldest first; only events touching `doc` if not NULL. */
 int vault_log(vault_event_list **out, vault *v, const char *doc);
 

@@ -1,0 +1,107 @@
+#!/bin/sh
+# qvault verify trusts nothing: each tampering, done around qvault with
+# stock git, makes it fail (exit 3) naming the culprit.
+. "$(dirname "$0")/lib.sh"
+
+new_vault base
+export GIT_AUTHOR_NAME=mallory GIT_AUTHOR_EMAIL=m@evil GIT_COMMITTER_NAME=mallory GIT_COMMITTER_EMAIL=m@evil
+q key generate -o sam.pem -c sam | head -n 1 > sam.pub
+# keys made by ssh-keygen, so that stock git can sign forged commits with them
+for k in sid rex stranger; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
+q -C base --key admin.pem user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
+q -C base --key admin.pem user add sid --org acme --role supplier --pubkey sid.pub > /dev/null
+q -C base --key admin.pem user add rex --org acme --role supplier --pubkey rex.pub > /dev/null
+make_pdf c.pdf "rev C"
+make_pdf d.pdf "rev D"
+make_pdf x.pdf "something else entirely"
+q -C base release DWG-1 --rev C c.pdf --to acme > /dev/null
+q -C base --key sam.pem ack DWG-1@C > /dev/null
+q -C base release DWG-1 --rev D d.pdf --to acme > /dev/null
+q -C base add x.pdf --doc DWG-2 --type drawing > /dev/null
+q -C base --key admin.pem user revoke rex > /dev/null
+
+ok "verify passes on an honest vault" q -C base verify
+check "  and says what it checked" sh -c 'q -C base verify | grep -q "^ok: 11 commits, 11 signatures, 1 acknowledgments, 3 files checked; 0 findings"'
+check "verify --json" sh -c 'q -C base verify --json | grep -q "\"ok\": true"'
+
+C=$(git -C base ls-tree -r --name-only main | grep 'DWG-1/C/record.json' | sed 's|/record.json||')
+D=$(git -C base ls-tree -r --name-only main | grep 'DWG-1/D/record.json' | sed 's|/record.json||')
+X=$(git -C base ls-tree -r --name-only main | grep 'DWG-2/A/record.json' | sed 's|/record.json||')
+
+# forge VAULT KEY|- MESSAGE PATH=FILE...: a commit made around qvault
+forge() {
+	fv=$1 fkey=$2 fmsg=$3
+	shift 3
+	GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git read-tree main
+	for spec in "$@"; do
+		b=$(GIT_DIR=$fv git hash-object -w "${spec#*=}")
+		GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git update-index --add --cacheinfo "100644,$b,${spec%%=*}"
+	done
+	tree=$(GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git write-tree)
+	if [ "$fkey" = - ]; then
+		c=$(git -C "$fv" commit-tree "$tree" -p main -m "$fmsg")
+	else
+		c=$(git -C "$fv" -c gpg.format=ssh -c user.signingkey="$TMP/$fkey" commit-tree -S "$tree" -p main -m "$fmsg")
+	fi
+	git -C "$fv" update-ref refs/heads/main "$c"
+	rm -f "$TMP/forge.index"
+}
+tamper() { rm -rf "$1"; cp -a base "$1"; }
+culprit() { # culprit VAULT PATTERN: verify fails naming it
+	q -C "$1" verify > "$TMP/v.out" 2>&1
+	rc=$?
+	[ $rc = 3 ] && grep -Eq -- "$2" "$TMP/v.out" || { cat "$TMP/v.out" | head -5 >&2; return 1; }
+}
+
+make_pdf evil.pdf "swapped bytes"
+tamper t1
+forge t1 - "fix typo" "$C/files/c.pdf=evil.pdf"
+check "a file's blob swapped by a plain git commit is caught" \
+	culprit t1 "$C: file 'c.pdf' does not match its recorded SHA-256"
+check "  and so is the commit that did it" culprit t1 "commit [0-9a-f]{12}: $C/files/c.pdf: rewrites a record"
+
+tamper t2
+printf '{}\n' > note.json
+forge t2 - "add a note" "users/mallory/user.json=note.json"
+check "an unsigned commit is caught" culprit t2 "commit [0-9a-f]{12}: the commit is not signed"
+
+tamper t3
+cp c.pdf c2.pdf
+forge t3 stranger "add a drawing" "docs/aa/bb/DWG-9/A/files/c.pdf=c2.pdf"
+check "a commit signed by an unregistered key is caught" \
+	culprit t3 "the commit is signed by an unregistered key SHA256:"
+
+tamper t4
+printf '{"record":"release","format":1,"doc":"DWG-2","rev":"A","to":["acme"],"released_by":"sid","released_at":"2026-01-01T00:00:00Z"}\n' > rel.json
+forge t4 sid "release DWG-2@A" "$X/release.json=rel.json"
+check "a supplier's key releasing a drawing, forged around the CLI, is caught" \
+	culprit t4 "$X/release.json: user 'sid' may not release documents"
+
+tamper t5
+git -C base show "main:$C/acks/sam-received.json" | sed 's/"received"/"approved"/' > edited.json
+forge t5 sid "touch up" "$C/acks/sam-received.json=edited.json"
+check "an acknowledgment edited after signing is caught" \
+	culprit t5 "$C/acks/sam-received.json: the acknowledgment's signature does not verify"
+
+tamper t6
+git -C base show "main:$C/acks/sam-received.json" > moved.json
+git -C base show "main:$C/acks/sam-received.json.sig" > moved.json.sig
+forge t6 sid "ack D" "$D/acks/sam-received.json=moved.json" "$D/acks/sam-received.json.sig=moved.json.sig"
+check "a valid acknowledgment moved to another revision is caught" \
+	culprit t6 "$D/acks/sam-received.json: the acknowledgment of 'DWG-1@C' is stored under 'DWG-1@D'"
+check "  its digests name other bytes too" \
+	culprit t6 "does not name the SHA-256 of 'd.pdf' of 'DWG-1@D'"
+
+tamper t7
+forge t7 rex "late ack" "docs/aa/bb/DWG-7/A/files/c.pdf=c2.pdf"
+check "a signature by a revoked key, dated after the revocation, is caught" \
+	culprit t7 "the commit is signed by revoked user 'rex'"
+
+tamper t8
+sqlite3 t8/qvault/index.db "UPDATE files SET sha256 = 'bad' WHERE name = 'x.pdf'"
+check "an index that disagrees with the repository is caught" \
+	culprit t8 "index: the index disagrees with the repository on files"
+ok "  and reindex mends it" sh -c 'q -C t8 reindex && q -C t8 verify'
+check "the honest vault still passes" q -C base verify
+
+done_testing

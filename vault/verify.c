@@ -1,0 +1,642 @@
+/*
+ * verify.c - check a vault without trusting it: signatures, roles at each
+ * point of history, append-only records, acknowledgments, stored bytes,
+ * and the index.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "ack.h"
+#include "common.h"
+#include "error.h"
+#include "record.h"
+#include "sign.h"
+#include "user.h"
+#include "util.h"
+
+typedef struct {
+	vault *v;
+	git_repository *repo;
+	vault_findings *f;
+	size_t cap;
+} checker;
+
+static void found(checker *c, const git_oid *commit, const char *subject,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void found(checker *c, const git_oid *commit, const char *subject,
+		  const char *fmt, ...)
+{
+	vault_finding *x;
+	char problem[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	if (c->f->count == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		if ((c->f->items = realloc(c->f->items, c->cap * sizeof(*x))) == NULL)
+			abort();
+	}
+	x = &c->f->items[c->f->count++];
+	memset(x, 0, sizeof(*x));
+	if (commit)
+		git_oid_tostr(x->commit, sizeof(x->commit), commit);
+	x->subject = vault__strdup(subject);
+	x->problem = vault__strdup(problem);
+}
+
+void vault_findings_free(vault_findings *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->count; i++) {
+		free(f->items[i].subject);
+		free(f->items[i].problem);
+	}
+	free(f->items);
+	free(f);
+}
+
+/* ---- one commit --------------------------------------------------------- */
+
+/* What a commit did, as its added paths show. */
+enum {
+	DID_USERS = 1 << 0, DID_CONFIG = 1 << 1, DID_RELEASE = 1 << 2,
+	DID_OBSOLETE = 1 << 3, DID_ACK = 1 << 4
+};
+
+typedef struct {
+	checker *c;
+	git_commit *commit;
+	git_tree *tree, *before; /* before: the parent's tree, NULL for the root */
+	vault_user who;          /* the signer, when known */
+	int known;
+	unsigned did;
+	char *types_done;        /* document types whose add was checked */
+} commit_ctx;
+
+/* Split docs/<a>/<b>/<DOC>/<REV>/<rest>; 0 when `path` has that shape. */
+static int doc_path(const char *path, char *doc, char *rev, const char **rest)
+{
+	const char *p[6];
+	size_t i, k = 0;
+
+	if (strncmp(path, "docs/", 5) != 0)
+		return -1;
+	p[k++] = path + 5;
+	for (i = 5; path[i] && k < 6; i++)
+		if (path[i] == '/')
+			p[k++] = path + i + 1;
+	if (k < 5)
+		return -1;
+	snprintf(doc, VAULT_NAME_MAX + 1, "%.*s", (int)(p[3] - p[2] - 1), p[2]);
+	snprintf(rev, VAULT_NAME_MAX + 1, "%.*s", (int)(p[4] - p[3] - 1), p[3]);
+	*rest = p[4];
+	return 0;
+}
+
+/* Read a blob at `path` of `tree` whole (records are small). */
+static int read_at(char **data, size_t *len, commit_ctx *x, const git_tree *tree,
+		   const char *path)
+{
+	return vault_store__read_path(data, len, x->c->v->store, tree, path);
+}
+
+static void require(commit_ctx *x, unsigned roles, const char *what, const char *subject)
+{
+	if (!x->known)
+		return;
+	if (vault_user__may(&x->who, roles, what) < 0)
+		found(x->c, git_commit_id(x->commit), subject, "%s", vault_error_message());
+}
+
+/* An added record.json: its path, its fields, and who may add its type. */
+static void check_record(commit_ctx *x, const char *path, const char *doc, const char *rev)
+{
+	char dir[VAULT_PATH_MAX], *data;
+	vault_revision r;
+	size_t len;
+
+	if (read_at(&data, &len, x, x->tree, path) < 0 ||
+	    vault_record__revision_parse(&r, data, len) < 0) {
+		if (data)
+			free(data);
+		found(x->c, git_commit_id(x->commit), path, "the record is malformed");
+		return;
+	}
+	free(data);
+	vault_record__doc_dir(dir, sizeof(dir), r.doc);
+	if (strcmp(r.doc, doc) != 0 || strcmp(r.rev, rev) != 0 ||
+	    strncmp(path, dir, strlen(dir)) != 0)
+		found(x->c, git_commit_id(x->commit), path,
+		      "the record of '%s@%s' is stored where '%s@%s' belongs", r.doc, r.rev, doc, rev);
+	if (x->known && strcmp(r.added_by, x->who.name) != 0)
+		found(x->c, git_commit_id(x->commit), path,
+		      "the record names '%s' as its author, but '%s' signed the commit",
+		      r.added_by, x->who.name);
+	if (x->known && vault_user__may_add(&x->who, r.type) < 0)
+		found(x->c, git_commit_id(x->commit), path, "%s", vault_error_message());
+	vault_revision_dispose(&r);
+}
+
+/* An added acknowledgment: its signature, signer and what it names. */
+static void check_ack(commit_ctx *x, const char *path, const char *doc, const char *rev)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char sigpath[VAULT_PATH_MAX * 2], recpath[VAULT_PATH_MAX * 2], *stmt = NULL;
+	char *sig = NULL, *rec = NULL, *signer = NULL, fp[64];
+	const git_tree *users = x->before ? x->before : x->tree;
+	size_t slen, glen, rlen, i, k;
+	vault_ack_info a;
+	vault_revision r;
+	vault_user u;
+
+	memset(&a, 0, sizeof(a));
+	x->c->f->acks++;
+	snprintf(sigpath, sizeof(sigpath), "%s.sig", path);
+	snprintf(recpath, sizeof(recpath), "%.*s" VAULT_RECORD_FILE,
+		 (int)(strstr(path, "/" VAULT_ACKS_DIR "/") - path + 1), path);
+	if (read_at(&stmt, &slen, x, x->tree, path) < 0) {
+		found(x->c, cid, path, "the acknowledgment cannot be read");
+		return;
+	}
+	if (read_at(&sig, &glen, x, x->tree, sigpath) < 0) {
+		found(x->c, cid, path, "the acknowledgment has no signature beside it");
+		goto done;
+	}
+	if (vault_sign__check(&signer, sig, glen, VAULT_ACK_NAMESPACE, stmt, slen) < 0) {
+		found(x->c, cid, path, "the acknowledgment's signature does not verify: %s",
+		      vault_error_message());
+		goto done;
+	}
+	if (vault_user__by_key(&u, x->c->v->store, users, signer) != 0) {
+		vault_sign__fingerprint_of(fp, signer);
+		found(x->c, cid, path, "the acknowledgment is signed by an unregistered key %s", fp);
+		goto done;
+	}
+	if (u.revoked)
+		found(x->c, cid, path, "the acknowledgment is signed by revoked user '%s'", u.name);
+	if (vault_ack__parse(&a, stmt, slen) < 0) {
+		found(x->c, cid, path, "the acknowledgment is malformed");
+		vault_user_dispose(&u);
+		goto done;
+	}
+	if (strcmp(a.signer, u.name) != 0 || strcmp(a.org, u.org) != 0)
+		found(x->c, cid, path, "the statement names '%s' of '%s' but '%s' of '%s' signed it",
+		      a.signer, a.org, u.name, u.org);
+	if (!(u.roles & VAULT_ROLE_SUPPLIER))
+		found(x->c, cid, path, "user '%s' may not acknowledge revisions", u.name);
+	if (strcmp(a.doc, doc) != 0 || strcmp(a.rev, rev) != 0)
+		found(x->c, cid, path, "the acknowledgment of '%s@%s' is stored under '%s@%s'",
+		      a.doc, a.rev, doc, rev);
+	if (read_at(&rec, &rlen, x, x->tree, recpath) == 0 &&
+	    vault_record__revision_parse(&r, rec, rlen) == 0) {
+		json_t *root = json_loads(stmt, 0, NULL), *subj = json_object_get(root, "subject"), *s;
+
+		for (i = 0; i < r.nfiles; i++) {
+			int match = 0;
+
+			json_array_foreach(subj, k, s) {
+				const char *d = json_string_value(json_object_get(
+					json_object_get(s, "digest"), "sha256"));
+
+				if (d && strcmp(d, r.files[i].sha256) == 0)
+					match = 1;
+			}
+			if (!match)
+				found(x->c, cid, path,
+				      "the acknowledgment does not name the SHA-256 of '%s' of '%s@%s'",
+				      r.files[i].name, doc, rev);
+		}
+		json_decref(root);
+		vault_revision_dispose(&r);
+	} else {
+		found(x->c, cid, path, "the acknowledged revision '%s@%s' has no record", doc, rev);
+	}
+	vault_user_dispose(&u);
+done:
+	vault_ack__dispose(&a);
+	free(rec);
+	free(signer);
+	free(stmt);
+	free(sig);
+}
+
+/* One added path: what it is and whether the signer may add it. */
+static void check_added(commit_ctx *x, const char *path)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
+
+	if (strcmp(path, VAULT_CONFIG_FILE) == 0) {
+		if (x->before)
+			require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
+		return;
+	}
+	if (strncmp(path, VAULT_USERS_DIR "/", 6) == 0) {
+		const char *leaf = strrchr(path, '/');
+
+		if (!leaf || (strcmp(leaf, "/user.json") != 0 && strcmp(leaf, "/revoked.json") != 0))
+			found(x->c, cid, path, "adds an unexpected path");
+		else if (x->before && !(x->did & DID_USERS)) {
+			x->did |= DID_USERS;
+			require(x, VAULT_ROLE_ADMIN, "add or revoke users", path);
+		}
+		return;
+	}
+	if (doc_path(path, doc, rev, &rest) < 0) {
+		found(x->c, cid, path, "adds an unexpected path");
+		return;
+	}
+	if (strcmp(rest, VAULT_RECORD_FILE) == 0) {
+		check_record(x, path, doc, rev);
+	} else if (strncmp(rest, VAULT_FILES_DIR "/", 6) == 0) {
+		char rec[VAULT_PATH_MAX * 2];
+		git_tree_entry *te;
+
+		/* a file comes with its record, never later */
+		snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
+		if (x->before && git_tree_entry_bypath(&te, x->before, rec) == 0) {
+			git_tree_entry_free(te);
+			found(x->c, cid, path, "adds a file to a revision recorded earlier");
+		}
+	} else if (strcmp(rest, VAULT_RELEASE_FILE) == 0) {
+		if (!(x->did & DID_RELEASE)) {
+			x->did |= DID_RELEASE;
+			require(x, VAULT_ROLE_BUYER, "release documents", path);
+		}
+	} else if (strcmp(rest, VAULT_OBSOLETE_FILE) == 0) {
+		if (!(x->did & DID_OBSOLETE)) {
+			x->did |= DID_OBSOLETE;
+			require(x, VAULT_ROLE_BUYER, "make documents obsolete", path);
+		}
+	} else if (strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0) {
+		size_t n = strlen(rest);
+
+		if (n > 9 && strcmp(rest + n - 9, ".json.sig") == 0)
+			return; /* checked with its statement */
+		if (n > 5 && strcmp(rest + n - 5, ".json") == 0)
+			check_ack(x, path, doc, rev);
+		else
+			found(x->c, cid, path, "adds an unexpected path");
+	} else {
+		found(x->c, cid, path, "adds an unexpected path");
+	}
+}
+
+static int diff_cb(const git_diff_delta *d, float progress, void *payload)
+{
+	commit_ctx *x = payload;
+	const git_oid *cid = git_commit_id(x->commit);
+
+	(void)progress;
+	switch (d->status) {
+	case GIT_DELTA_ADDED:
+		check_added(x, d->new_file.path);
+		break;
+	case GIT_DELTA_MODIFIED:
+		if (strcmp(d->new_file.path, VAULT_CONFIG_FILE) == 0) {
+			require(x, VAULT_ROLE_ADMIN, "configure the vault", d->new_file.path);
+		} else {
+			char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+			const char *rest;
+			size_t n;
+
+			found(x->c, cid, d->new_file.path, "rewrites a record: history only adds");
+			/* a rewritten statement: does its signature still hold? */
+			if (doc_path(d->new_file.path, doc, rev, &rest) == 0 &&
+			    strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0 && (n = strlen(rest)) > 5 &&
+			    strcmp(rest + n - 5, ".json") == 0)
+				check_ack(x, d->new_file.path, doc, rev);
+		}
+		break;
+	case GIT_DELTA_DELETED:
+		found(x->c, cid, d->old_file.path, "deletes a record: history only adds");
+		break;
+	default:
+		found(x->c, cid, d->new_file.path, "changes a record's kind or mode");
+		break;
+	}
+	return 0;
+}
+
+/* Who signed `commit`, checked against the users just before it. */
+static void check_signature(commit_ctx *x)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	git_buf sig = { NULL, 0, 0 }, data = { NULL, 0, 0 };
+	const git_tree *users = x->before ? x->before : x->tree;
+	char *signer = NULL, fp[64];
+	int error;
+
+	error = git_commit_extract_signature(&sig, &data, x->c->repo, (git_oid *)(uintptr_t)cid, NULL);
+	if (error == GIT_ENOTFOUND) {
+		found(x->c, cid, NULL, "the commit is not signed");
+		goto done;
+	}
+	if (error < 0) {
+		found(x->c, cid, NULL, "the commit's signature cannot be read");
+		goto done;
+	}
+	x->c->f->signatures++;
+	if (vault_sign__check(&signer, sig.ptr, sig.size, "git", data.ptr, data.size) < 0) {
+		found(x->c, cid, NULL, "the commit's signature does not verify: %s",
+		      vault_error_message());
+		goto done;
+	}
+	if (vault_user__by_key(&x->who, x->c->v->store, users, signer) != 0) {
+		vault_sign__fingerprint_of(fp, signer);
+		found(x->c, cid, NULL, "the commit is signed by an unregistered key %s", fp);
+		goto done;
+	}
+	if (x->who.revoked) {
+		found(x->c, cid, NULL, "the commit is signed by revoked user '%s'", x->who.name);
+		goto done;
+	}
+	if (!x->before && !(x->who.roles & VAULT_ROLE_ADMIN)) {
+		found(x->c, cid, NULL, "the first commit is not signed by the admin it registers");
+		goto done;
+	}
+	x->known = 1;
+done:
+	free(signer);
+	git_buf_dispose(&sig);
+	git_buf_dispose(&data);
+}
+
+static int check_commit(checker *c, git_commit *commit)
+{
+	commit_ctx x;
+	git_commit *parent = NULL;
+	git_diff *diff = NULL;
+	int error = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.commit = commit;
+	c->f->commits++;
+	if (git_commit_tree(&x.tree, commit) < 0 ||
+	    (git_commit_parentcount(commit) > 0 &&
+	     (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&x.before, parent) < 0))) {
+		error = vault_error__git(VAULT_ERROR, "cannot read commit %s",
+					 git_oid_tostr_s(git_commit_id(commit)));
+		goto done;
+	}
+	check_signature(&x);
+	if (git_diff_tree_to_tree(&diff, c->repo, x.before, x.tree, NULL) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot compare commit %s with its parent",
+					 git_oid_tostr_s(git_commit_id(commit)));
+		goto done;
+	}
+	git_diff_foreach(diff, diff_cb, NULL, NULL, NULL, &x);
+done:
+	git_diff_free(diff);
+	vault_user_dispose(&x.who);
+	git_tree_free(x.tree);
+	git_tree_free(x.before);
+	git_commit_free(parent);
+	return error;
+}
+
+/* ---- stored bytes ------------------------------------------------------ */
+
+static int sha_cb(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	(void)first;
+	EVP_DigestUpdate(payload, buf, len);
+	return 0;
+}
+
+/* Re-hash the files of the revision folder `dir` at `path`. */
+static void check_revision_files(checker *c, const git_tree *dir, const char *path)
+{
+	vault_revision r;
+	git_tree_entry *te = NULL;
+	git_tree *files = NULL;
+	char *data;
+	size_t len, i;
+
+	if (vault_store__read_path(&data, &len, c->v->store, dir, VAULT_RECORD_FILE) < 0)
+		return;
+	if (vault_record__revision_parse(&r, data, len) < 0) {
+		free(data);
+		found(c, NULL, path, "the record is malformed");
+		return;
+	}
+	free(data);
+	if (git_tree_entry_bypath(&te, dir, VAULT_FILES_DIR) < 0 ||
+	    git_tree_lookup(&files, c->repo, git_tree_entry_id(te)) < 0) {
+		found(c, NULL, path, "the revision has no files");
+		goto done;
+	}
+	for (i = 0; i < r.nfiles; i++) {
+		const git_tree_entry *fe = git_tree_entry_byname(files, r.files[i].name);
+		EVP_MD_CTX *sha = EVP_MD_CTX_new();
+		unsigned char md[32];
+		char hex[65];
+
+		c->f->files++;
+		if (!fe) {
+			found(c, NULL, path, "file '%s' is missing", r.files[i].name);
+			EVP_MD_CTX_free(sha);
+			continue;
+		}
+		EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
+		if (vault_store__read_blob(c->v->store, git_tree_entry_id(fe), sha_cb, sha) < 0) {
+			found(c, NULL, path, "file '%s' cannot be read: %s", r.files[i].name,
+			      vault_error_message());
+			EVP_MD_CTX_free(sha);
+			continue;
+		}
+		EVP_DigestFinal_ex(sha, md, NULL);
+		EVP_MD_CTX_free(sha);
+		vault__hex(hex, md, sizeof(md));
+		if (strcmp(hex, r.files[i].sha256) != 0)
+			found(c, NULL, path, "file '%s' does not match its recorded SHA-256 (stored %s)",
+			      r.files[i].name, hex);
+	}
+done:
+	git_tree_free(files);
+	git_tree_entry_free(te);
+	vault_revision_dispose(&r);
+}
+
+/* Walk docs/<a>/<b>/<DOC>/<REV> of the head's tree. */
+static int check_files(checker *c, const git_tree *root, const char *path, int depth)
+{
+	size_t i;
+
+	if (depth == 4) {
+		check_revision_files(c, root, path);
+		return 0;
+	}
+	for (i = 0; i < git_tree_entrycount(root); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(root, i);
+		char sub[VAULT_PATH_MAX];
+		git_tree *t;
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, git_tree_entry_name(e));
+		if (git_tree_lookup(&t, c->repo, git_tree_entry_id(e)) < 0)
+			return vault_error__git(VAULT_ERROR, "cannot read '%s'", sub);
+		check_files(c, t, sub, depth + 1);
+		git_tree_free(t);
+	}
+	return 0;
+}
+
+/* ---- the index ---------------------------------------------------------- */
+
+/* Rebuild an index from the repository alone beside the real one, compare. */
+static int check_index(checker *c)
+{
+	static const struct {
+		const char *what, *cols, *in_main, *in_fresh;
+	} views[] = {
+		{ "revisions", "doc, rev, seq, type, title, added_by, org, added_at, commit_id",
+		  "main.revisions", "fresh.revisions" },
+		{ "files", "r.doc, r.rev, f.name, f.sha256, f.blob, f.size, f.mime",
+		  "main.files f JOIN main.revisions r ON r.id = f.revision",
+		  "fresh.files f JOIN fresh.revisions r ON r.id = f.revision" },
+		{ "releases", "doc, rev, reason, effective, released_by, released_at",
+		  "main.releases", "fresh.releases" },
+		{ "distribution", "doc, rev, org", "main.distribution", "fresh.distribution" },
+		{ "obsolete revisions", "doc, rev, reason, obsoleted_by", "main.obsoletes",
+		  "fresh.obsoletes" },
+		{ "acknowledgments", "doc, rev, name, signer, org, meaning, time", "main.acks",
+		  "fresh.acks" },
+		{ "audit trail", "commit_id, time, author, op, summary", "main.events",
+		  "fresh.events" },
+	};
+	const char *tmpdir = getenv("TMPDIR");
+	char path[4096], sql[2048];
+	sqlite3_stmt *attach;
+	vault_index *fresh = NULL;
+	sqlite3 *db = vault_index__db(c->v->index);
+	size_t i;
+	int fd, error;
+
+	snprintf(path, sizeof(path), "%s/qvault-verify-XXXXXX", tmpdir ? tmpdir : "/tmp");
+	if ((fd = mkstemp(path)) < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot create a scratch index");
+	close(fd);
+	if ((error = vault_index__open(&fresh, path, 0)) < 0 ||
+	    (error = vault_index__catch_up(fresh, c->v->store, 1)) < 0)
+		goto done;
+	vault_index__free(fresh);
+	fresh = NULL;
+	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS fresh", -1, &attach, NULL) != SQLITE_OK) {
+		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	sqlite3_bind_text(attach, 1, path, -1, SQLITE_STATIC);
+	error = sqlite3_step(attach) == SQLITE_DONE ? 0 :
+		vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(attach);
+	if (error < 0)
+		goto done;
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		sqlite3_stmt *st;
+
+		snprintf(sql, sizeof(sql),
+			 "SELECT (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT SELECT %s FROM %s))"
+			 " + (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT SELECT %s FROM %s))",
+			 views[i].cols, views[i].in_main, views[i].cols, views[i].in_fresh,
+			 views[i].cols, views[i].in_fresh, views[i].cols, views[i].in_main);
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+			break;
+		}
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+			found(c, NULL, "index", "the index disagrees with the repository on %s "
+			      "(%lld rows; 'qvault reindex' rebuilds it)", views[i].what,
+			      (long long)sqlite3_column_int64(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_exec(db, "DETACH DATABASE fresh", NULL, NULL, NULL);
+done:
+	vault_index__free(fresh);
+	unlink(path);
+	return error;
+}
+
+int vault_verify(vault_findings **out, vault *v)
+{
+	checker c;
+	git_revwalk *walk = NULL;
+	git_commit *head = NULL;
+	git_tree *root = NULL;
+	git_tree_entry *docs = NULL;
+	git_oid id;
+	int error;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	c.v = v;
+	c.repo = vault_store__repo(v->store);
+	if ((c.f = calloc(1, sizeof(*c.f))) == NULL)
+		abort();
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		goto done;
+	if (git_revwalk_new(&walk, c.repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(head)) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
+		goto done;
+	}
+	while ((error = git_revwalk_next(&id, walk)) == 0) {
+		git_commit *commit;
+
+		if (git_commit_lookup(&commit, c.repo, &id) < 0) {
+			error = vault_error__git(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(&id));
+			goto done;
+		}
+		error = check_commit(&c, commit);
+		git_commit_free(commit);
+		if (error < 0)
+			goto done;
+	}
+	if (error != GIT_ITEROVER) {
+		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
+		goto done;
+	}
+	if (git_commit_tree(&root, head) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+		goto done;
+	}
+	if (git_tree_entry_bypath(&docs, root, "docs") == 0) {
+		git_tree *t;
+
+		if (git_tree_lookup(&t, c.repo, git_tree_entry_id(docs)) == 0) {
+			error = check_files(&c, t, "docs", 0);
+			git_tree_free(t);
+			if (error < 0)
+				goto done;
+		}
+	}
+	error = check_index(&c);
+done:
+	git_tree_entry_free(docs);
+	git_tree_free(root);
+	git_commit_free(head);
+	git_revwalk_free(walk);
+	if (error < 0) {
+		vault_findings_free(c.f);
+		return error;
+	}
+	*out = c.f;
+	return c.f->count ? vault_error__set(VAULT_EVERIFY, "%zu finding%s", c.f->count,
+					      c.f->count == 1 ? "" : "s") : 0;
+}
