@@ -99,7 +99,8 @@ static int check_ackable(vault *v, const vault_revision *r, const char *org)
 			if (current) {
 				int error = vault_error__set(VAULT_EINVALID,
 					"'%s@%s' is %s; the current revision is '%s'", r->doc,
-					r->rev, r->state, current);
+					r->rev, strcmp(r->state, "draft") == 0 ? "not released" :
+					r->state, current);
 
 				vault_revision_list_free(list);
 				return error;
@@ -332,7 +333,8 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 	if (sqlite3_prepare_v2(db,
 		"SELECT a.doc, a.rev, a.name, a.signer, a.org, a.fingerprint, a.meaning, a.comment,"
 		" a.time, a.commit_id FROM acks a JOIN revisions r ON r.doc = a.doc AND r.rev = a.rev"
-		" WHERE a.doc = ?1 AND (?2 IS NULL OR a.rev = ?2) ORDER BY a.time, r.seq, a.name",
+		" WHERE a.doc = ?1 AND (?2 IS NULL OR a.rev = ?2)"
+		" ORDER BY (SELECT seq FROM events e WHERE e.commit_id = a.commit_id), a.name",
 		-1, &st, NULL) != SQLITE_OK)
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
