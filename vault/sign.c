@@ -745,3 +745,50 @@ done:
 	free(data.data);
 	return error;
 }
+
+int vault_sign__claimed(char **signer, const char *armored, size_t armored_len,
+			const char *ns)
+{
+	unsigned char *raw = NULL;
+	const unsigned char *pub, *sns, *res, *alg, *sig;
+	size_t n, pubn, snsn, resn, algn, sign;
+	vault_key_type type;
+	EVP_PKEY *pkey;
+	uint32_t version;
+	reader r;
+	int error = VAULT_EVERIFY;
+
+	*signer = NULL;
+	if (unarmor(&raw, &n, armored, armored_len) < 0)
+		return vault_error__set(VAULT_EVERIFY, "signature is not an armored SSH signature");
+	r.p = raw;
+	r.left = n;
+	if (r.left < 6 || memcmp(r.p, "SSHSIG", 6) != 0)
+		goto bad;
+	r.p += 6;
+	r.left -= 6;
+	if (get_u32(&r, &version) < 0 || version != 1 ||
+	    get_string(&r, &pub, &pubn) < 0 || get_string(&r, &sns, &snsn) < 0 ||
+	    get_string(&r, &res, &resn) < 0 || get_string(&r, &alg, &algn) < 0 ||
+	    get_string(&r, &sig, &sign) < 0 || r.left || !string_is(sns, snsn, ns))
+		goto bad;
+	if ((pkey = blob_key(&type, pub, pubn)) == NULL)
+		goto bad;
+	EVP_PKEY_free(pkey);
+	{
+		char *enc = b64(pub, pubn);
+		size_t need = strlen(type_name(type)) + strlen(enc) + 2;
+
+		if ((*signer = malloc(need)) == NULL)
+			abort();
+		snprintf(*signer, need, "%s %s", type_name(type), enc);
+		free(enc);
+	}
+	error = 0;
+	goto done;
+bad:
+	vault_error__set(VAULT_EVERIFY, "signature is malformed or for another namespace");
+done:
+	free(raw);
+	return error;
+}

@@ -28,6 +28,14 @@ int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
 int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 		      const char *ns, const void *msg, size_t len);
 
+/*
+ * The key an armored SSHSIG claims to be made by, "TYPE BASE64", without
+ * checking the signature (vault_sign__check does): for work that can
+ * start on the claim while the check runs elsewhere.
+ */
+int vault_sign__claimed(char **signer, const char *armored, size_t armored_len,
+			const char *ns);
+
 /* "TYPE BASE64" of a key, without comment; malloc'd. */
 int vault_sign__key_id(char **out, const vault_key *key);
 

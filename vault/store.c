@@ -525,3 +525,111 @@ int vault_store__advance(vault_store *s, const git_oid *old, const git_oid *id,
 		return vault_error__git(VAULT_ERROR, "cannot move the vault's branch");
 	return 0;
 }
+
+typedef struct {
+	vault_store *s;
+	vault_change_cb cb;
+	void *payload;
+	char path[4096];
+} changes_walk;
+
+static int walk_subtree(changes_walk *w, size_t plen, const git_tree_entry *o,
+			const git_tree_entry *n);
+
+/* Every file under `tree` (at w->path) as `what`. */
+static int walk_all(changes_walk *w, size_t plen, const git_tree_entry *e, vault_change what)
+{
+	return what == VAULT_CHANGE_ADDED ? walk_subtree(w, plen, NULL, e) :
+		walk_subtree(w, plen, e, NULL);
+}
+
+static int visit(changes_walk *w, size_t plen, const git_tree_entry *o,
+		 const git_tree_entry *n)
+{
+	const char *name = git_tree_entry_name(n ? n : o);
+	size_t len = strlen(name);
+	int otree = o && git_tree_entry_type(o) == GIT_OBJECT_TREE;
+	int ntree = n && git_tree_entry_type(n) == GIT_OBJECT_TREE;
+	int error = 0;
+
+	if (o && n && git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(n)) &&
+	    git_tree_entry_filemode(o) == git_tree_entry_filemode(n))
+		return 0;
+	if (plen + len + 2 >= sizeof(w->path))
+		return vault_error__set(VAULT_EVERIFY, "a path under '%s' is too long", w->path);
+	if (plen)
+		w->path[plen++] = '/';
+	memcpy(w->path + plen, name, len + 1);
+	if (otree && ntree)
+		error = walk_subtree(w, plen + len, o, n);
+	else if (otree || ntree) {
+		/* a tree replaced a file, or the other way round, or one is new */
+		if (otree)
+			error = walk_all(w, plen + len, o, VAULT_CHANGE_DELETED);
+		else if (o)
+			error = w->cb(w->payload, VAULT_CHANGE_DELETED, w->path);
+		if (!error && ntree)
+			error = walk_all(w, plen + len, n, VAULT_CHANGE_ADDED);
+		else if (!error && n)
+			error = w->cb(w->payload, VAULT_CHANGE_ADDED, w->path);
+	} else {
+		error = w->cb(w->payload, !o ? VAULT_CHANGE_ADDED : !n ? VAULT_CHANGE_DELETED :
+			      VAULT_CHANGE_MODIFIED, w->path);
+	}
+	w->path[plen ? plen - 1 : 0] = '\0';
+	return error;
+}
+
+static int walk_subtree(changes_walk *w, size_t plen, const git_tree_entry *o,
+			const git_tree_entry *n)
+{
+	git_tree *ot = NULL, *nt = NULL;
+	size_t i;
+	int error = 0;
+
+	if ((o && git_tree_lookup(&ot, w->s->repo, git_tree_entry_id(o)) < 0) ||
+	    (n && git_tree_lookup(&nt, w->s->repo, git_tree_entry_id(n)) < 0)) {
+		error = vault_error__git(VAULT_EVERIFY, "cannot read tree '%s'", w->path);
+		goto done;
+	}
+	for (i = 0; nt && i < git_tree_entrycount(nt) && !error; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(nt, i);
+
+		error = visit(w, plen, ot ? git_tree_entry_byname(ot, git_tree_entry_name(e)) : NULL, e);
+	}
+	for (i = 0; ot && i < git_tree_entrycount(ot) && !error; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(ot, i);
+
+		if (!nt || !git_tree_entry_byname(nt, git_tree_entry_name(e)))
+			error = visit(w, plen, e, NULL);
+	}
+done:
+	git_tree_free(ot);
+	git_tree_free(nt);
+	return error;
+}
+
+int vault_store__changes(vault_store *s, const git_tree *old, const git_tree *new,
+			 vault_change_cb cb, void *payload)
+{
+	changes_walk w;
+	size_t i;
+	int error = 0;
+
+	w.s = s;
+	w.cb = cb;
+	w.payload = payload;
+	w.path[0] = '\0';
+	for (i = 0; new && i < git_tree_entrycount(new) && !error; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(new, i);
+
+		error = visit(&w, 0, old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL, e);
+	}
+	for (i = 0; old && i < git_tree_entrycount(old) && !error; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(old, i);
+
+		if (!new || !git_tree_entry_byname(new, git_tree_entry_name(e)))
+			error = visit(&w, 0, e, NULL);
+	}
+	return error;
+}

@@ -69,6 +69,24 @@ int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
 			const char *author, const char *email, int64_t when,
 			const char *message, const vault_key *key);
 
+typedef enum {
+	VAULT_CHANGE_ADDED,
+	VAULT_CHANGE_MODIFIED,
+	VAULT_CHANGE_DELETED
+} vault_change;
+
+/* Called for each file a change touches; non-zero stops the walk. */
+typedef int (*vault_change_cb)(void *payload, vault_change what, const char *path);
+
+/*
+ * Report every file `new` adds, modifies or deletes relative to `old`
+ * (either may be NULL), descending only into subtrees whose ids differ:
+ * comparing two commits that add one document reads a handful of trees,
+ * where libgit2's tree diff sets up a whole diff machinery per call.
+ */
+int vault_store__changes(vault_store *s, const git_tree *old, const git_tree *new,
+			 vault_change_cb cb, void *payload);
+
 /*
  * Move the branch from `old` (NULL: unborn) to `id`, failing if it moved
  * meanwhile.  The caller holds the vault lock, so a ref lock file left by

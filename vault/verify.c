@@ -3,6 +3,7 @@
  * point of history, append-only records, acknowledgments, stored bytes,
  * and the index.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,15 +21,176 @@
 #include "user.h"
 #include "util.h"
 
+/*
+ * A signature to check cryptographically.  The walk goes on with the key
+ * the signature claims (roles, revocation) while a second thread checks
+ * that the claim holds; a signature that does not verify is a finding.
+ */
+typedef struct {
+	char *armored, *data;
+	size_t armored_len, data_len;
+	const char *ns;
+	git_oid commit;
+	char *subject;  /* the statement's path, NULL for a commit */
+	int ok;
+	char problem[256];
+} sig_job;
+
+typedef struct {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	sig_job *jobs;
+	size_t count, cap, next;
+	int closed, started;
+} sig_queue;
+
 typedef struct {
 	vault *v;
 	git_repository *repo;
 	vault_findings *f;
 	size_t cap;
+	sig_queue q;
+	/* the users of the last users/ folder read: most commits share it */
+	git_oid users_id;
+	vault_user_list *users;
 } checker;
+
+/*
+ * The user with key `key_id` in `tree`'s users/ folder, or NULL.  Borrowed
+ * from the checker's cache, valid until the next lookup in another folder.
+ */
+static const vault_user *signer_in(checker *c, const git_tree *tree, const char *key_id)
+{
+	const git_tree_entry *e = git_tree_entry_byname(tree, VAULT_USERS_DIR);
+	size_t i, n = strlen(key_id);
+
+	if (!e)
+		return NULL;
+	if (!c->users || !git_oid_equal(&c->users_id, git_tree_entry_id(e))) {
+		vault_user_list_free(c->users);
+		c->users = NULL;
+		if (vault_user__list(&c->users, c->v->store, tree) < 0)
+			return NULL;
+		git_oid_cpy(&c->users_id, git_tree_entry_id(e));
+	}
+	for (i = 0; i < c->users->count; i++) {
+		const char *k = c->users->items[i].key;
+
+		if (strncmp(k, key_id, n) == 0 && (k[n] == '\0' || k[n] == ' '))
+			return &c->users->items[i];
+	}
+	return NULL;
+}
 
 static void found(checker *c, const git_oid *commit, const char *subject,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- signatures, checked on a second thread ------------------------------ */
+
+static void *sig_worker(void *arg)
+{
+	sig_queue *q = arg;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		const char *armored, *data, *ns;
+		size_t alen, dlen, i;
+		char *signer = NULL, problem[256] = "";
+		int ok;
+
+		while (q->next == q->count && !q->closed)
+			pthread_cond_wait(&q->more, &q->lock);
+		if (q->next == q->count)
+			break;
+		/* copy out under the lock: the array may move, the buffers do not */
+		i = q->next++;
+		armored = q->jobs[i].armored;
+		alen = q->jobs[i].armored_len;
+		data = q->jobs[i].data;
+		dlen = q->jobs[i].data_len;
+		ns = q->jobs[i].ns;
+		pthread_mutex_unlock(&q->lock);
+		ok = vault_sign__check(&signer, armored, alen, ns, data, dlen) == 0;
+		if (!ok)
+			snprintf(problem, sizeof(problem), "%s", vault_error_message());
+		free(signer);
+		pthread_mutex_lock(&q->lock);
+		q->jobs[i].ok = ok;
+		memcpy(q->jobs[i].problem, problem, sizeof(problem));
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+static void queue_start(sig_queue *q)
+{
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->more, NULL);
+	q->started = pthread_create(&q->thread, NULL, sig_worker, q) == 0;
+}
+
+/* Queue a check; copies what it needs. */
+static void queue_check(sig_queue *q, const git_oid *commit, const char *subject,
+			const char *ns, const char *armored, size_t alen,
+			const char *data, size_t dlen)
+{
+	sig_job j;
+
+	memset(&j, 0, sizeof(j));
+	if ((j.armored = malloc(alen + 1)) == NULL || (j.data = malloc(dlen + 1)) == NULL)
+		abort();
+	memcpy(j.armored, armored, alen);
+	memcpy(j.data, data, dlen);
+	j.armored_len = alen;
+	j.data_len = dlen;
+	j.ns = ns;
+	git_oid_cpy(&j.commit, commit);
+	j.subject = vault__strdup(subject);
+	pthread_mutex_lock(&q->lock);
+	if (q->count == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 1024;
+		if ((q->jobs = realloc(q->jobs, q->cap * sizeof(*q->jobs))) == NULL)
+			abort();
+	}
+	q->jobs[q->count++] = j;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/*
+ * Finish the checks (on this thread too, if no worker could start) and
+ * report each that failed.
+ */
+static void queue_finish(checker *c)
+{
+	sig_queue *q = &c->q;
+	size_t i;
+
+	pthread_mutex_lock(&q->lock);
+	q->closed = 1;
+	pthread_cond_broadcast(&q->more);
+	pthread_mutex_unlock(&q->lock);
+	if (q->started)
+		pthread_join(q->thread, NULL);
+	else
+		sig_worker(q);
+	for (i = 0; i < q->count; i++) {
+		sig_job *j = &q->jobs[i];
+
+		if (!j->ok)
+			found(c, &j->commit, j->subject, j->subject ?
+			      "the acknowledgment's signature does not verify: %s" :
+			      "the commit's signature does not verify: %s", j->problem);
+		free(j->armored);
+		free(j->data);
+		free(j->subject);
+	}
+	free(q->jobs);
+	pthread_cond_destroy(&q->more);
+	pthread_mutex_destroy(&q->lock);
+}
 
 static void found(checker *c, const git_oid *commit, const char *subject,
 		  const char *fmt, ...)
@@ -79,7 +241,7 @@ typedef struct {
 	checker *c;
 	git_commit *commit;
 	git_tree *tree, *before; /* before: the parent's tree, NULL for the root */
-	vault_user who;          /* the signer, when known */
+	const vault_user *who;   /* the signer, when known (the checker's cache) */
 	int known;
 	unsigned did;
 	char *types_done;        /* document types whose add was checked */
@@ -116,7 +278,7 @@ static void require(commit_ctx *x, unsigned roles, const char *what, const char 
 {
 	if (!x->known)
 		return;
-	if (vault_user__may(&x->who, roles, what) < 0)
+	if (vault_user__may(x->who, roles, what) < 0)
 		found(x->c, git_commit_id(x->commit), subject, "%s", vault_error_message());
 }
 
@@ -140,11 +302,11 @@ static void check_record(commit_ctx *x, const char *path, const char *doc, const
 	    strncmp(path, dir, strlen(dir)) != 0)
 		found(x->c, git_commit_id(x->commit), path,
 		      "the record of '%s@%s' is stored where '%s@%s' belongs", r.doc, r.rev, doc, rev);
-	if (x->known && strcmp(r.added_by, x->who.name) != 0)
+	if (x->known && strcmp(r.added_by, x->who->name) != 0)
 		found(x->c, git_commit_id(x->commit), path,
 		      "the record names '%s' as its author, but '%s' signed the commit",
-		      r.added_by, x->who.name);
-	if (x->known && vault_user__may_add(&x->who, r.type) < 0)
+		      r.added_by, x->who->name);
+	if (x->known && vault_user__may_add(x->who, r.type) < 0)
 		found(x->c, git_commit_id(x->commit), path, "%s", vault_error_message());
 	vault_revision_dispose(&r);
 }
@@ -159,7 +321,7 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 	size_t slen, glen, rlen, i, k;
 	vault_ack_info a;
 	vault_revision r;
-	vault_user u;
+	const vault_user *u;
 
 	memset(&a, 0, sizeof(a));
 	x->c->f->acks++;
@@ -174,28 +336,28 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 		found(x->c, cid, path, "the acknowledgment has no signature beside it");
 		goto done;
 	}
-	if (vault_sign__check(&signer, sig, glen, VAULT_ACK_NAMESPACE, stmt, slen) < 0) {
+	if (vault_sign__claimed(&signer, sig, glen, VAULT_ACK_NAMESPACE) < 0) {
 		found(x->c, cid, path, "the acknowledgment's signature does not verify: %s",
 		      vault_error_message());
 		goto done;
 	}
-	if (vault_user__by_key(&u, x->c->v->store, users, signer) != 0) {
+	queue_check(&x->c->q, cid, path, VAULT_ACK_NAMESPACE, sig, glen, stmt, slen);
+	if ((u = signer_in(x->c, users, signer)) == NULL) {
 		vault_sign__fingerprint_of(fp, signer);
 		found(x->c, cid, path, "the acknowledgment is signed by an unregistered key %s", fp);
 		goto done;
 	}
-	if (u.revoked)
-		found(x->c, cid, path, "the acknowledgment is signed by revoked user '%s'", u.name);
+	if (u->revoked)
+		found(x->c, cid, path, "the acknowledgment is signed by revoked user '%s'", u->name);
 	if (vault_ack__parse(&a, stmt, slen) < 0) {
 		found(x->c, cid, path, "the acknowledgment is malformed");
-		vault_user_dispose(&u);
 		goto done;
 	}
-	if (strcmp(a.signer, u.name) != 0 || strcmp(a.org, u.org) != 0)
+	if (strcmp(a.signer, u->name) != 0 || strcmp(a.org, u->org) != 0)
 		found(x->c, cid, path, "the statement names '%s' of '%s' but '%s' of '%s' signed it",
-		      a.signer, a.org, u.name, u.org);
-	if (!(u.roles & VAULT_ROLE_SUPPLIER))
-		found(x->c, cid, path, "user '%s' may not acknowledge revisions", u.name);
+		      a.signer, a.org, u->name, u->org);
+	if (!(u->roles & VAULT_ROLE_SUPPLIER))
+		found(x->c, cid, path, "user '%s' may not acknowledge revisions", u->name);
 	if (strcmp(a.doc, doc) != 0 || strcmp(a.rev, rev) != 0)
 		found(x->c, cid, path, "the acknowledgment of '%s@%s' is stored under '%s@%s'",
 		      a.doc, a.rev, doc, rev);
@@ -223,7 +385,6 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 	} else {
 		found(x->c, cid, path, "the acknowledged revision '%s@%s' has no record", doc, rev);
 	}
-	vault_user_dispose(&u);
 done:
 	vault_ack__dispose(&a);
 	free(rec);
@@ -295,37 +456,33 @@ static void check_added(commit_ctx *x, const char *path)
 	}
 }
 
-static int diff_cb(const git_diff_delta *d, float progress, void *payload)
+static int change_cb(void *payload, vault_change what, const char *path)
 {
 	commit_ctx *x = payload;
 	const git_oid *cid = git_commit_id(x->commit);
 
-	(void)progress;
-	switch (d->status) {
-	case GIT_DELTA_ADDED:
-		check_added(x, d->new_file.path);
+	switch (what) {
+	case VAULT_CHANGE_ADDED:
+		check_added(x, path);
 		break;
-	case GIT_DELTA_MODIFIED:
-		if (strcmp(d->new_file.path, VAULT_CONFIG_FILE) == 0) {
-			require(x, VAULT_ROLE_ADMIN, "configure the vault", d->new_file.path);
+	case VAULT_CHANGE_MODIFIED:
+		if (strcmp(path, VAULT_CONFIG_FILE) == 0) {
+			require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
 		} else {
 			char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 			const char *rest;
 			size_t n;
 
-			found(x->c, cid, d->new_file.path, "rewrites a record: history only adds");
+			found(x->c, cid, path, "rewrites a record: history only adds");
 			/* a rewritten statement: does its signature still hold? */
-			if (doc_path(d->new_file.path, doc, rev, &rest) == 0 &&
+			if (doc_path(path, doc, rev, &rest) == 0 &&
 			    strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0 && (n = strlen(rest)) > 5 &&
 			    strcmp(rest + n - 5, ".json") == 0)
-				check_ack(x, d->new_file.path, doc, rev);
+				check_ack(x, path, doc, rev);
 		}
 		break;
-	case GIT_DELTA_DELETED:
-		found(x->c, cid, d->old_file.path, "deletes a record: history only adds");
-		break;
-	default:
-		found(x->c, cid, d->new_file.path, "changes a record's kind or mode");
+	case VAULT_CHANGE_DELETED:
+		found(x->c, cid, path, "deletes a record: history only adds");
 		break;
 	}
 	return 0;
@@ -350,21 +507,22 @@ static void check_signature(commit_ctx *x)
 		goto done;
 	}
 	x->c->f->signatures++;
-	if (vault_sign__check(&signer, sig.ptr, sig.size, "git", data.ptr, data.size) < 0) {
+	if (vault_sign__claimed(&signer, sig.ptr, sig.size, "git") < 0) {
 		found(x->c, cid, NULL, "the commit's signature does not verify: %s",
 		      vault_error_message());
 		goto done;
 	}
-	if (vault_user__by_key(&x->who, x->c->v->store, users, signer) != 0) {
+	queue_check(&x->c->q, cid, NULL, "git", sig.ptr, sig.size, data.ptr, data.size);
+	if ((x->who = signer_in(x->c, users, signer)) == NULL) {
 		vault_sign__fingerprint_of(fp, signer);
 		found(x->c, cid, NULL, "the commit is signed by an unregistered key %s", fp);
 		goto done;
 	}
-	if (x->who.revoked) {
-		found(x->c, cid, NULL, "the commit is signed by revoked user '%s'", x->who.name);
+	if (x->who->revoked) {
+		found(x->c, cid, NULL, "the commit is signed by revoked user '%s'", x->who->name);
 		goto done;
 	}
-	if (!x->before && !(x->who.roles & VAULT_ROLE_ADMIN)) {
+	if (!x->before && !(x->who->roles & VAULT_ROLE_ADMIN)) {
 		found(x->c, cid, NULL, "the first commit is not signed by the admin it registers");
 		goto done;
 	}
@@ -379,7 +537,6 @@ static int check_commit(checker *c, git_commit *commit)
 {
 	commit_ctx x;
 	git_commit *parent = NULL;
-	git_diff *diff = NULL;
 	int error = 0;
 
 	memset(&x, 0, sizeof(x));
@@ -394,15 +551,8 @@ static int check_commit(checker *c, git_commit *commit)
 		goto done;
 	}
 	check_signature(&x);
-	if (git_diff_tree_to_tree(&diff, c->repo, x.before, x.tree, NULL) < 0) {
-		error = vault_error__git(VAULT_ERROR, "cannot compare commit %s with its parent",
-					 git_oid_tostr_s(git_commit_id(commit)));
-		goto done;
-	}
-	git_diff_foreach(diff, diff_cb, NULL, NULL, NULL, &x);
+	error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x);
 done:
-	git_diff_free(diff);
-	vault_user_dispose(&x.who);
 	git_tree_free(x.tree);
 	git_tree_free(x.before);
 	git_commit_free(parent);
@@ -588,6 +738,7 @@ int vault_verify(vault_findings **out, vault *v)
 	c.repo = vault_store__repo(v->store);
 	if ((c.f = calloc(1, sizeof(*c.f))) == NULL)
 		abort();
+	queue_start(&c.q);
 	if ((error = vault_store__head(&head, v->store)) < 0)
 		goto done;
 	if (git_revwalk_new(&walk, c.repo) < 0 ||
@@ -628,10 +779,12 @@ int vault_verify(vault_findings **out, vault *v)
 	}
 	error = check_index(&c);
 done:
+	queue_finish(&c);
 	git_tree_entry_free(docs);
 	git_tree_free(root);
 	git_commit_free(head);
 	git_revwalk_free(walk);
+	vault_user_list_free(c.users);
 	if (error < 0) {
 		vault_findings_free(c.f);
 		return error;
