@@ -83,10 +83,21 @@ static int check_meaning(const char *meaning, const char *comment)
 	return 0;
 }
 
-/* Refuse anything but the released revision, distributed to `org`. */
-static int check_ackable(vault *v, const vault_revision *r, const char *org)
+/*
+ * Refuse anything but the released revision, distributed to the signer's
+ * organization, and never one the signer added or released itself: an
+ * acknowledgment is a second person's.
+ */
+static int check_ackable(vault *v, const vault_revision *r, const vault_user *signer)
 {
+	const char *org = signer->org;
 	size_t i;
+
+	if (strcmp(r->added_by, signer->name) == 0 ||
+	    (r->released_by && strcmp(r->released_by, signer->name) == 0))
+		return vault_error__set(VAULT_EDENIED,
+			"user '%s' added or released '%s@%s' and may not acknowledge it",
+			signer->name, r->doc, r->rev);
 
 	if (strcmp(r->state, "superseded") == 0 || strcmp(r->state, "draft") == 0) {
 		vault_revision_list *list;
@@ -138,7 +149,7 @@ int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
 		return error;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "acknowledge revisions")) < 0 ||
 	    (error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0 ||
-	    (error = check_ackable(v, &r, t.actor.org)) < 0)
+	    (error = check_ackable(v, &r, &t.actor)) < 0)
 		goto done;
 	snprintf(name, sizeof(name), "%s-%s.json", t.actor.name, meaning);
 	vault_record__doc_dir(dir, sizeof(dir), doc);

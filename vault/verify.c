@@ -365,6 +365,10 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 	    vault_record__revision_parse(&r, rec, rlen) == 0) {
 		json_t *root = json_loads(stmt, 0, NULL), *subj = json_object_get(root, "subject"), *s;
 
+		if (strcmp(r.added_by, u->name) == 0)
+			found(x->c, cid, path, "user '%s' acknowledges a revision it added itself",
+			      u->name);
+
 		for (i = 0; i < r.nfiles; i++) {
 			int match = 0;
 
@@ -649,8 +653,24 @@ static int check_files(checker *c, const git_tree *root, const char *path, int d
 
 /* ---- the index ---------------------------------------------------------- */
 
-/* Rebuild an index from the repository alone beside the real one, compare. */
-static int check_index(checker *c)
+/*
+ * The index check runs on its own thread, with its own database handles,
+ * while the history walk goes on (libgit2 allows reading one repository
+ * from several threads; its object cache then serves both): it rebuilds an index
+ * from the repository alone beside the real one and compares the two.
+ */
+typedef struct {
+	pthread_t thread;
+	vault_store *store;   /* shared: libgit2 reads from several threads */
+	char index_path[4200];
+	int readonly;
+	int error;
+	char message[1024];
+	char problems[8][256]; /* one per view that disagrees */
+	size_t nproblems;
+} index_check;
+
+static int compare_indexes(index_check *ic, vault_store *store)
 {
 	static const struct {
 		const char *what, *cols, *in_main, *in_fresh;
@@ -673,8 +693,8 @@ static int check_index(checker *c)
 	const char *tmpdir = getenv("TMPDIR");
 	char path[4096], sql[2048];
 	sqlite3_stmt *attach;
-	vault_index *fresh = NULL;
-	sqlite3 *db = vault_index__db(c->v->index);
+	vault_index *fresh = NULL, *real = NULL;
+	sqlite3 *db;
 	size_t i;
 	int fd, error;
 
@@ -683,10 +703,12 @@ static int check_index(checker *c)
 		return vault_error__errno(VAULT_ERROR, "cannot create a scratch index");
 	close(fd);
 	if ((error = vault_index__open(&fresh, path, 0)) < 0 ||
-	    (error = vault_index__catch_up(fresh, c->v->store, 1)) < 0)
+	    (error = vault_index__catch_up(fresh, store, 1)) < 0 ||
+	    (error = vault_index__open(&real, ic->index_path, ic->readonly)) < 0)
 		goto done;
 	vault_index__free(fresh);
 	fresh = NULL;
+	db = vault_index__db(real);
 	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS fresh", -1, &attach, NULL) != SQLITE_OK) {
 		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 		goto done;
@@ -709,22 +731,60 @@ static int check_index(checker *c)
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 			break;
 		}
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
-			found(c, NULL, "index", "the index disagrees with the repository on %s "
-			      "(%lld rows; 'qvault reindex' rebuilds it)", views[i].what,
-			      (long long)sqlite3_column_int64(st, 0));
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
+		    ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
+			snprintf(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
+				 "the index disagrees with the repository on %s "
+				 "(%lld rows; 'qvault reindex' rebuilds it)", views[i].what,
+				 (long long)sqlite3_column_int64(st, 0));
 		sqlite3_finalize(st);
 	}
 	sqlite3_exec(db, "DETACH DATABASE fresh", NULL, NULL, NULL);
 done:
+	vault_index__free(real);
 	vault_index__free(fresh);
 	unlink(path);
 	return error;
 }
 
+static void *index_worker(void *arg)
+{
+	index_check *ic = arg;
+
+	ic->error = compare_indexes(ic, ic->store);
+	if (ic->error < 0)
+		snprintf(ic->message, sizeof(ic->message), "%s", vault_error_message());
+	return NULL;
+}
+
+static int index_check_start(index_check *ic, vault *v)
+{
+	memset(ic, 0, sizeof(*ic));
+	ic->store = v->store;
+	ic->readonly = v->readonly;
+	snprintf(ic->index_path, sizeof(ic->index_path), "%s/index.db", v->qdir);
+	if (pthread_create(&ic->thread, NULL, index_worker, ic) != 0)
+		return vault_error__set(VAULT_ERROR, "cannot start the index check");
+	return 0;
+}
+
+static int index_check_finish(index_check *ic, checker *c)
+{
+	size_t i;
+
+	pthread_join(ic->thread, NULL);
+	for (i = 0; i < ic->nproblems; i++)
+		found(c, NULL, "index", "%s", ic->problems[i]);
+	if (ic->error < 0)
+		return vault_error__set(ic->error, "%s", ic->message);
+	return 0;
+}
+
 int vault_verify(vault_findings **out, vault *v)
 {
 	checker c;
+	index_check ic;
+	int index_started = 0;
 	git_revwalk *walk = NULL;
 	git_commit *head = NULL;
 	git_tree *root = NULL;
@@ -739,8 +799,10 @@ int vault_verify(vault_findings **out, vault *v)
 	if ((c.f = calloc(1, sizeof(*c.f))) == NULL)
 		abort();
 	queue_start(&c.q);
-	if ((error = vault_store__head(&head, v->store)) < 0)
+	if ((error = vault_store__head(&head, v->store)) < 0 ||
+	    (error = index_check_start(&ic, v)) < 0)
 		goto done;
+	index_started = 1;
 	if (git_revwalk_new(&walk, c.repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
 	    git_revwalk_push(walk, git_commit_id(head)) < 0) {
@@ -777,8 +839,13 @@ int vault_verify(vault_findings **out, vault *v)
 				goto done;
 		}
 	}
-	error = check_index(&c);
 done:
+	if (index_started) {
+		int e = index_check_finish(&ic, &c);
+
+		if (!error)
+			error = e;
+	}
 	queue_finish(&c);
 	git_tree_entry_free(docs);
 	git_tree_free(root);

@@ -73,6 +73,12 @@ fails 2 "--reason is required" "obsolete without a reason" q obsolete DWG-1@D
 fails 1 "user 'sam' may not make documents obsolete" "obsolete by a supplier" \
 	q --key sam.pem obsolete DWG-1@D --reason no
 
+q key generate -o both.pem -c both | head -n 1 > both.pub
+q --key admin.pem user add both --org acme --role buyer,supplier --pubkey both.pub > /dev/null
+q --key both.pem release DWG-5 --rev A e.pdf --to acme > /dev/null
+fails 1 "user 'both' added or released 'DWG-5@A' and may not acknowledge it" \
+	"nobody acknowledges its own release" q --key both.pem ack DWG-5@A
+
 ok "the buyer makes D obsolete" q obsolete DWG-1 --reason "part withdrawn"
 check "  D is obsolete, with its reason; nothing is deleted" sh -c '
 	q show DWG-1 > o.txt && grep -q "DWG-1@D  drawing  obsolete" o.txt &&
