@@ -1,10 +1,11 @@
 -- The qvault index: a SQLite cache of what the repository records.
 --
--- Version 2 (PRAGMA user_version).  Everything here is derived from the
+-- Version 1 (PRAGMA user_version).  Everything here is derived from the
 -- git repository and can be rebuilt by `qvault reindex`; nothing exists
--- only here.  A new vault gets this file; an older index is upgraded in
--- place by schemas/index-N.sql, N = its version + 1 onwards, in order, in
--- one transaction.
+-- only here.  Later versions are upgrades, schemas/index-N.sql taking an
+-- index from version N - 1 to N; a new index runs this file and then every
+-- upgrade, an older one the upgrades it lacks, in order, in one
+-- transaction.
 
 -- key/value facts about the index itself; 'commit' is the commit it reflects
 CREATE TABLE meta (
@@ -21,7 +22,6 @@ CREATE TABLE revisions (
 	type TEXT NOT NULL,
 	title TEXT,
 	added_by TEXT NOT NULL,
-	org TEXT,
 	added_at INTEGER NOT NULL,
 	commit_id TEXT NOT NULL,
 	UNIQUE (doc, rev),
@@ -68,51 +68,3 @@ CREATE TABLE event_subjects (
 ) WITHOUT ROWID;
 CREATE INDEX event_subjects_doc ON event_subjects (doc, event);
 
--- releases: docs/<h>/<h>/<DOC>/<REV>/release.json
-CREATE TABLE releases (
-	doc TEXT NOT NULL,
-	rev TEXT NOT NULL,
-	reason TEXT,
-	effective TEXT,
-	released_by TEXT NOT NULL,
-	released_at INTEGER NOT NULL,
-	commit_id TEXT NOT NULL,
-	PRIMARY KEY (doc, rev)
-) WITHOUT ROWID;
-CREATE INDEX releases_time ON releases (released_at);
-
--- the organizations each release went to
-CREATE TABLE distribution (
-	doc TEXT NOT NULL,
-	rev TEXT NOT NULL,
-	org TEXT NOT NULL,
-	PRIMARY KEY (doc, rev, org)
-) WITHOUT ROWID;
-CREATE INDEX distribution_org ON distribution (org, doc, rev);
-
--- obsolete revisions: docs/<h>/<h>/<DOC>/<REV>/obsolete.json
-CREATE TABLE obsoletes (
-	doc TEXT NOT NULL,
-	rev TEXT NOT NULL,
-	reason TEXT NOT NULL,
-	obsoleted_by TEXT NOT NULL,
-	obsoleted_at INTEGER NOT NULL,
-	commit_id TEXT NOT NULL,
-	PRIMARY KEY (doc, rev)
-) WITHOUT ROWID;
-
--- signed acknowledgments: docs/<h>/<h>/<DOC>/<REV>/acks/<NAME>.json(.sig)
-CREATE TABLE acks (
-	doc TEXT NOT NULL,
-	rev TEXT NOT NULL,
-	name TEXT NOT NULL,
-	signer TEXT NOT NULL,
-	org TEXT NOT NULL,
-	fingerprint TEXT NOT NULL,
-	meaning TEXT NOT NULL,
-	comment TEXT,
-	time INTEGER NOT NULL,
-	commit_id TEXT NOT NULL,
-	PRIMARY KEY (doc, rev, name)
-) WITHOUT ROWID;
-CREATE INDEX acks_org ON acks (org, doc, rev);

@@ -54,16 +54,7 @@ static int statement(char **out, size_t *len, const vault_revision *rev,
 	root = json_pack("{s:s, s:o, s:s, s:o}", "_type", STATEMENT_TYPE,
 			 "subject", subject, "predicateType", PREDICATE_TYPE,
 			 "predicate", predicate);
-	*out = root ? json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
-	json_decref(root);
-	if (!*out)
-		return vault_error__set(VAULT_ERROR, "cannot build the statement");
-	*len = strlen(*out);
-	if ((*out = realloc(*out, *len + 2)) == NULL)
-		abort();
-	(*out)[(*len)++] = '\n';
-	(*out)[*len] = '\0';
-	return 0;
+	return vault_record__dump(out, len, root);
 }
 
 static int check_meaning(const char *meaning, const char *comment)
@@ -517,8 +508,13 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 			if (strcmp(u->name, a->signer) != 0 || vault_sign__parse_public(&kid, NULL, u->key) < 0)
 				continue;
 			need = strlen(u->name) + strlen(u->org) + strlen(kid) + 40;
-			if ((signers = realloc(signers, slen + need)) == NULL)
-				abort();
+			{
+				char *grown = realloc(signers, slen + need);
+
+				if (!grown)
+					abort();
+				signers = grown;
+			}
 			slen += (size_t)snprintf(signers + slen, need, "%s@%s namespaces=\"" ACK_NAMESPACE "\" %s\n",
 						 u->name, u->org, kid);
 			free(kid);

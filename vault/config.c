@@ -43,13 +43,7 @@ int vault_config__default(char **out, size_t *len, const char *id)
 	}
 	root = json_pack("{s:s, s:i, s:s, s:o}", "record", "vault",
 			 "format", 1, "id", id, "allow", allow);
-	if (!root || (*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL) {
-		json_decref(root);
-		return vault_error__set(VAULT_ERROR, "cannot build vault.json");
-	}
-	json_decref(root);
-	*len = strlen(*out);
-	return 0;
+	return vault_record__dump(out, len, root);
 }
 
 int vault_config__parse(vault_config *cfg, const char *data, size_t len)

@@ -10,7 +10,7 @@
 #include "record.h"
 #include "util.h"
 
-/* schemas/index.sql and its upgrades, embedded at build time */
+/* schemas/index.sql (version 1) and its upgrades, embedded at build time */
 extern const char vault_schema_sql[], vault_schema_sql_2[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
@@ -79,14 +79,13 @@ static int migrate(vault_index *idx)
 	/* re-read under the write lock: another process may have won */
 	if ((error = user_version(&version, idx)) < 0)
 		goto fail;
-	if (version == 0) {
-		if ((error = exec(idx, vault_schema_sql)) < 0)
+	if (version == 0 && (error = exec(idx, vault_schema_sql)) < 0)
+		goto fail;
+	if (version == 0)
+		version = 1;
+	while (version < VAULT_INDEX_VERSION)
+		if ((error = exec(idx, upgrades[++version])) < 0)
 			goto fail;
-	} else {
-		while (version < VAULT_INDEX_VERSION)
-			if ((error = exec(idx, upgrades[++version])) < 0)
-				goto fail;
-	}
 	{
 		char sql[64];
 

@@ -129,6 +129,21 @@ void vault_record__doc_dir(char *buf, size_t size, const char *doc)
 	snprintf(buf, size, "docs/%.2s/%.2s/%s", hex, hex + 2, doc);
 }
 
+int vault_record__dump(char **out, size_t *len, json_t *root)
+{
+	char *text = root ? json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
+
+	json_decref(root);
+	if (!text)
+		return vault_error__set(VAULT_ERROR, "cannot serialize a record");
+	*len = strlen(text);
+	if ((*out = realloc(text, *len + 2)) == NULL)
+		abort();
+	(*out)[(*len)++] = '\n';
+	(*out)[*len] = '\0';
+	return 0;
+}
+
 int vault_record__revision_dump(char **out, size_t *len,
 				const vault_revision *rev)
 {
@@ -159,22 +174,7 @@ int vault_record__revision_dump(char **out, size_t *len,
 		json_object_set_new(root, "title", json_string(rev->title));
 	if (rev->org)
 		json_object_set_new(root, "org", json_string(rev->org));
-	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
-	json_decref(root);
-	if (!*out)
-		return vault_error__set(VAULT_ERROR, "cannot serialize record");
-	/* canonical form ends with a newline, as text files should */
-	*len = strlen(*out);
-	{
-		char *grown = realloc(*out, *len + 2);
-
-		if (!grown)
-			abort();
-		grown[(*len)++] = '\n';
-		grown[*len] = '\0';
-		*out = grown;
-	}
-	return 0;
+	return vault_record__dump(out, len, root);
 }
 
 static int parse_time(int64_t *out, const char *s)
@@ -393,21 +393,6 @@ void vault_revision_list_free(vault_revision_list *list)
 
 /* ---- release and obsolete records ----------------------------------- */
 
-static int dump_json(char **out, size_t *len, json_t *root)
-{
-	char *text = root ? json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
-
-	json_decref(root);
-	if (!text)
-		return vault_error__set(VAULT_ERROR, "cannot serialize a record");
-	*len = strlen(text);
-	if ((*out = realloc(text, *len + 2)) == NULL)
-		abort();
-	(*out)[(*len)++] = '\n';
-	(*out)[*len] = '\0';
-	return 0;
-}
-
 int vault_record__release_dump(char **out, size_t *len, const vault_release *r)
 {
 	json_t *to = json_array(), *root;
@@ -424,7 +409,7 @@ int vault_record__release_dump(char **out, size_t *len, const vault_release *r)
 		json_object_set_new(root, "reason", json_string(r->reason));
 	if (root && r->effective)
 		json_object_set_new(root, "effective", json_string(r->effective));
-	return dump_json(out, len, root);
+	return vault_record__dump(out, len, root);
 }
 
 int vault_record__release_parse(vault_release *r, const char *data, size_t len)
@@ -482,7 +467,7 @@ int vault_record__obsolete_dump(char **out, size_t *len, const char *doc, const 
 	char when[VAULT_TIME_SIZE];
 
 	vault_time_format(when, sizeof(when), at);
-	return dump_json(out, len, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s}",
+	return vault_record__dump(out, len, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s}",
 		"record", "obsolete", "format", 1, "doc", doc, "rev", rev,
 		"reason", reason, "obsoleted_by", by, "obsoleted_at", when));
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "vault.h"
 
 #define VAULT_RECORD_FILE "record.json"
@@ -31,6 +33,13 @@ int vault_record__type_known(const char *type);
 
 /* "docs/ab/cd/DOC" for a document number that passed vault_name_check. */
 void vault_record__doc_dir(char *buf, size_t size, const char *doc);
+
+/*
+ * Canonical JSON of `root` (sorted keys, two-space indent, a trailing
+ * newline), which it takes over; `*out` is malloc'd.  Every record the
+ * repository holds is written this way.
+ */
+int vault_record__dump(char **out, size_t *len, json_t *root);
 
 /*
  * Serialize a revision record: canonical JSON (sorted keys, two-space

@@ -673,122 +673,119 @@ static int unarmor(unsigned char **out, size_t *n, const char *a, size_t len)
 	return error;
 }
 
-int vault_sign__check(char **signer, const char *armored, size_t armored_len,
-		      const char *ns, const void *msg, size_t len)
-{
-	unsigned char *raw = NULL, h[64];
-	const unsigned char *pub, *sns, *res, *alg, *sig;
-	size_t n, pubn, snsn, resn, algn, sign;
-	buf data = { NULL, 0, 0 };
-	reader r;
-	uint32_t version;
+/* The fields of a decoded SSHSIG, pointing into `raw`. */
+typedef struct {
+	unsigned char *raw;
+	const unsigned char *pub, *res, *alg, *sig;
+	size_t pubn, resn, algn, sign;
 	vault_key_type type;
-	EVP_PKEY *pkey = NULL;
-	int error = VAULT_EVERIFY;
+	EVP_PKEY *pkey;   /* the key it carries */
+} sshsig;
 
-	*signer = NULL;
-	if (unarmor(&raw, &n, armored, armored_len) < 0)
+static void sshsig_dispose(sshsig *g)
+{
+	EVP_PKEY_free(g->pkey);
+	free(g->raw);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Decode an armored SSHSIG of namespace `ns`; VAULT_EVERIFY when malformed. */
+static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *ns)
+{
+	const unsigned char *sns;
+	size_t n, snsn;
+	uint32_t version;
+	reader r;
+
+	memset(g, 0, sizeof(*g));
+	if (unarmor(&g->raw, &n, armored, len) < 0)
 		return vault_error__set(VAULT_EVERIFY, "signature is not an armored SSH signature");
-	r.p = raw;
+	r.p = g->raw;
 	r.left = n;
 	if (r.left < 6 || memcmp(r.p, "SSHSIG", 6) != 0) {
-		vault_error__set(VAULT_EVERIFY, "signature is not an SSHSIG");
-		goto done;
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY, "signature is not an SSHSIG");
 	}
 	r.p += 6;
 	r.left -= 6;
 	if (get_u32(&r, &version) < 0 || version != 1 ||
-	    get_string(&r, &pub, &pubn) < 0 || get_string(&r, &sns, &snsn) < 0 ||
-	    get_string(&r, &res, &resn) < 0 || get_string(&r, &alg, &algn) < 0 ||
-	    get_string(&r, &sig, &sign) < 0 || r.left) {
-		vault_error__set(VAULT_EVERIFY, "signature is malformed");
-		goto done;
+	    get_string(&r, &g->pub, &g->pubn) < 0 || get_string(&r, &sns, &snsn) < 0 ||
+	    get_string(&r, &g->res, &g->resn) < 0 || get_string(&r, &g->alg, &g->algn) < 0 ||
+	    get_string(&r, &g->sig, &g->sign) < 0 || r.left) {
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY, "signature is malformed");
 	}
 	if (!string_is(sns, snsn, ns)) {
-		vault_error__set(VAULT_EVERIFY, "signature is for another namespace than '%s'", ns);
-		goto done;
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY,
+			"signature is for another namespace than '%s'", ns);
 	}
-	if (string_is(alg, algn, "sha512"))
+	if ((g->pkey = blob_key(&g->type, g->pub, g->pubn)) == NULL) {
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY, "signature carries a key qvault does not accept");
+	}
+	return 0;
+}
+
+/* "TYPE BASE64" of the key a signature carries; malloc'd. */
+static char *sshsig_signer(const sshsig *g)
+{
+	char *enc = b64(g->pub, g->pubn), *out;
+	size_t need = strlen(type_name(g->type)) + strlen(enc) + 2;
+
+	if ((out = malloc(need)) == NULL)
+		abort();
+	snprintf(out, need, "%s %s", type_name(g->type), enc);
+	free(enc);
+	return out;
+}
+
+int vault_sign__check(char **signer, const char *armored, size_t armored_len,
+		      const char *ns, const void *msg, size_t len)
+{
+	buf data = { NULL, 0, 0 };
+	unsigned char h[64];
+	size_t hn;
+	sshsig g;
+	int error;
+
+	*signer = NULL;
+	if ((error = sshsig_parse(&g, armored, armored_len, ns)) < 0)
+		return error;
+	if (string_is(g.alg, g.algn, "sha512")) {
 		EVP_Digest(msg, len, h, NULL, EVP_sha512(), NULL);
-	else if (string_is(alg, algn, "sha256"))
+		hn = 64;
+	} else if (string_is(g.alg, g.algn, "sha256")) {
 		EVP_Digest(msg, len, h, NULL, EVP_sha256(), NULL);
-	else {
-		vault_error__set(VAULT_EVERIFY, "signature uses an unknown hash");
-		goto done;
-	}
-	if ((pkey = blob_key(&type, pub, pubn)) == NULL) {
-		vault_error__set(VAULT_EVERIFY, "signature carries a key qvault does not accept");
-		goto done;
+		hn = 32;
+	} else {
+		sshsig_dispose(&g);
+		return vault_error__set(VAULT_EVERIFY, "signature uses an unknown hash");
 	}
 	put(&data, "SSHSIG", 6);
 	put_cstring(&data, ns);
-	put_string(&data, res, resn);
-	put_string(&data, alg, algn);
-	put_string(&data, h, string_is(alg, algn, "sha512") ? 64 : 32);
-	if (!raw_verify(pkey, type, sig, sign, data.data, data.len)) {
-		vault_error__set(VAULT_EVERIFY, "signature does not verify");
-		goto done;
-	}
-	{
-		char *enc = b64(pub, pubn);
-		size_t need = strlen(type_name(type)) + strlen(enc) + 2;
-
-		if ((*signer = malloc(need)) == NULL)
-			abort();
-		snprintf(*signer, need, "%s %s", type_name(type), enc);
-		free(enc);
-	}
-	error = 0;
-done:
-	EVP_PKEY_free(pkey);
-	free(raw);
+	put_string(&data, g.res, g.resn);
+	put_string(&data, g.alg, g.algn);
+	put_string(&data, h, hn);
+	if (raw_verify(g.pkey, g.type, g.sig, g.sign, data.data, data.len))
+		*signer = sshsig_signer(&g);
+	else
+		error = vault_error__set(VAULT_EVERIFY, "signature does not verify");
 	free(data.data);
+	sshsig_dispose(&g);
 	return error;
 }
 
 int vault_sign__claimed(char **signer, const char *armored, size_t armored_len,
 			const char *ns)
 {
-	unsigned char *raw = NULL;
-	const unsigned char *pub, *sns, *res, *alg, *sig;
-	size_t n, pubn, snsn, resn, algn, sign;
-	vault_key_type type;
-	EVP_PKEY *pkey;
-	uint32_t version;
-	reader r;
-	int error = VAULT_EVERIFY;
+	sshsig g;
+	int error;
 
 	*signer = NULL;
-	if (unarmor(&raw, &n, armored, armored_len) < 0)
-		return vault_error__set(VAULT_EVERIFY, "signature is not an armored SSH signature");
-	r.p = raw;
-	r.left = n;
-	if (r.left < 6 || memcmp(r.p, "SSHSIG", 6) != 0)
-		goto bad;
-	r.p += 6;
-	r.left -= 6;
-	if (get_u32(&r, &version) < 0 || version != 1 ||
-	    get_string(&r, &pub, &pubn) < 0 || get_string(&r, &sns, &snsn) < 0 ||
-	    get_string(&r, &res, &resn) < 0 || get_string(&r, &alg, &algn) < 0 ||
-	    get_string(&r, &sig, &sign) < 0 || r.left || !string_is(sns, snsn, ns))
-		goto bad;
-	if ((pkey = blob_key(&type, pub, pubn)) == NULL)
-		goto bad;
-	EVP_PKEY_free(pkey);
-	{
-		char *enc = b64(pub, pubn);
-		size_t need = strlen(type_name(type)) + strlen(enc) + 2;
-
-		if ((*signer = malloc(need)) == NULL)
-			abort();
-		snprintf(*signer, need, "%s %s", type_name(type), enc);
-		free(enc);
-	}
-	error = 0;
-	goto done;
-bad:
-	vault_error__set(VAULT_EVERIFY, "signature is malformed or for another namespace");
-done:
-	free(raw);
-	return error;
+	if ((error = sshsig_parse(&g, armored, armored_len, ns)) < 0)
+		return error;
+	*signer = sshsig_signer(&g);
+	sshsig_dispose(&g);
+	return 0;
 }

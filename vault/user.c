@@ -60,21 +60,6 @@ void vault_user__format_roles(char *buf, size_t size, unsigned roles)
 		}
 }
 
-static int dump(char **out, size_t *len, json_t *root)
-{
-	char *text = root ? json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
-
-	json_decref(root);
-	if (!text)
-		return vault_error__set(VAULT_ERROR, "cannot serialize a record");
-	*len = strlen(text);
-	if ((*out = realloc(text, *len + 2)) == NULL)
-		abort();
-	(*out)[(*len)++] = '\n';
-	(*out)[*len] = '\0';
-	return 0;
-}
-
 int vault_user__dump(char **out, size_t *len, const vault_user *u)
 {
 	json_t *roles = json_array();
@@ -85,7 +70,7 @@ int vault_user__dump(char **out, size_t *len, const vault_user *u)
 		if (u->roles & (1u << i))
 			json_array_append_new(roles, json_string(vault_role_names[i]));
 	vault_time_format(when, sizeof(when), u->added_at);
-	return dump(out, len, json_pack("{s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:s, s:s}",
+	return vault_record__dump(out, len, json_pack("{s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:s, s:s}",
 		"record", "user", "format", 1, "name", u->name, "org", u->org,
 		"roles", roles, "key", u->key, "fingerprint", u->fingerprint,
 		"added_by", u->added_by, "added_at", when));
@@ -97,7 +82,7 @@ int vault_user__dump_revocation(char **out, size_t *len, const char *name,
 	char at[VAULT_TIME_SIZE];
 
 	vault_time_format(at, sizeof(at), when);
-	return dump(out, len, json_pack("{s:s, s:i, s:s, s:s, s:s}", "record",
+	return vault_record__dump(out, len, json_pack("{s:s, s:i, s:s, s:s, s:s}", "record",
 		"revocation", "format", 1, "name", name, "revoked_by", by,
 		"revoked_at", at));
 }
@@ -458,8 +443,11 @@ int vault_allowed_signers(char **out, vault *v)
 		need = strlen(u->name) + strlen(u->org) + strlen(kid) + 64;
 		if (len + need > cap) {
 			cap = (len + need) * 2;
-			if ((text = realloc(text, cap)) == NULL)
+			char *grown = realloc(text, cap);
+
+			if (!grown)
 				abort();
+			text = grown;
 		}
 		if (u->revoked) {
 			/* signatures from before the revocation stay valid */
