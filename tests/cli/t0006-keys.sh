@@ -21,6 +21,11 @@ check "  gives a P-256 key ssh-keygen agrees on" \
 ok "key generate with a passphrase from the environment" \
 	env PASS=correct-horse q key generate -o k3.pem --passphrase-env PASS
 check "  is encrypted" grep -q "BEGIN ENCRYPTED PRIVATE KEY" k3.pem
+# a passphrase typed on a terminal: script(1) gives the command one
+(sleep 1; printf 'typed-secret\n'; sleep 1; printf 'typed-secret\n') |
+	script -qec "$QVAULT key generate -o k7.pem -p" /dev/null > k7.txt 2>&1
+check "key generate -p asks on the terminal, twice" \
+	sh -c 'test "$(grep -c "passphrase:" k7.txt)" = 2 && grep -q "BEGIN ENCRYPTED PRIVATE KEY" k7.pem'
 fails 1 "'k1.pem' already exists" "key generate never overwrites" q key generate -o k1.pem
 fails 2 "-o FILE is required" "key generate needs -o" q key generate
 fails 2 "unknown key type 'rsa'" "RSA is not offered" q key generate -o k4.pem --type rsa
@@ -58,6 +63,12 @@ fails 1 "key SHA256:[A-Za-z0-9+/]+ is not registered in this vault" "a key of no
 	q -C v --key stranger.pem add d.pdf --doc DWG-4 --type drawing
 fails 1 "no key given: name one with --key FILE or QVAULT_KEY" "a write without a key" \
 	env -u QVAULT_KEY "$QVAULT" -C v add d.pdf --doc DWG-4 --type drawing
+grep -a '^ssh-ed25519' k7.txt | tr -d '\r' > k7.pub
+q -C v --key admin.pem user add tia --org owner --role buyer --pubkey k7.pub > /dev/null
+(sleep 1; printf 'typed-secret\n') |
+	script -qec "$QVAULT -C v --key k7.pem add d.pdf --doc DWG-7 --type drawing" /dev/null > t7.txt 2>&1
+check "signing asks for the key's passphrase on the terminal" \
+	sh -c 'grep -q "passphrase:" t7.txt && q -C v show DWG-7@A | grep -q "by tia"'
 fails 1 "wrong passphrase for key file 'k6.pem'" "a wrong passphrase" \
 	env PASS=wrong q -C v --key k6.pem --passphrase-env PASS add d.pdf --doc DWG-4 --type drawing
 printf 'not a key\n' > junk.pem
@@ -89,7 +100,7 @@ fails 1 "no user 'nobody'" "revoking no one" q -C v --key admin.pem user revoke 
 
 # ---- signed history, checked by stock git ----
 q -C v keys allowed-signers > allowed_signers
-check "keys allowed-signers lists every user" sh -c 'test "$(wc -l < allowed_signers)" = 5'
+check "keys allowed-signers lists every user" sh -c 'test "$(wc -l < allowed_signers)" = 6'
 check "  the revoked one valid only before its revocation" grep -q '^sue@acme .*valid-before=' allowed_signers
 check "git verify-commit passes for every commit" sh -c '
 	for c in $(git -C v rev-list main); do
