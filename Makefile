@@ -11,7 +11,7 @@ PKGS = libgit2 openssl sqlite3 libmagic jansson zlib
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Werror
 BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
 
 # B is the build folder; SAN=1 builds with the sanitizers into build/asan.
 ifeq ($(SAN),1)
@@ -29,7 +29,7 @@ LIB_SRC = $(wildcard vault/*.c)
 CLI_SRC = $(wildcard cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
-LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o $(B)/gen/schema-3.o
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 

@@ -7,15 +7,16 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "po.h"
 #include "record.h"
 #include "util.h"
 
 /* schemas/index.sql (version 1) and its upgrades, embedded at build time */
-extern const char vault_schema_sql[], vault_schema_sql_2[];
+extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
-	NULL, NULL, vault_schema_sql_2
+	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3
 };
 
 struct vault_index {
@@ -453,6 +454,16 @@ static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new
 
 	if (git_tree_entry_byname(new, VAULT_RECORD_FILE))
 		return index_revision_folder(ctx, old, new, path, commit);
+	if (is_new(old, new, VAULT_PO_FILE)) {
+		char *data;
+		size_t len;
+
+		if ((error = vault_store__read_path(&data, &len, ctx->store, new, VAULT_PO_FILE)) < 0)
+			return error;
+		error = vault_po__index(ctx->idx, data, len, path, commit);
+		free(data);
+		return error;
+	}
 	for (i = 0; i < n && !error; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(new, i);
 		const git_tree_entry *o = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
@@ -612,7 +623,7 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 		"DELETE FROM event_subjects; DELETE FROM events; DELETE FROM parts;"
 		" DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;"
 		" DELETE FROM releases; DELETE FROM distribution; DELETE FROM obsoletes;"
-		" DELETE FROM acks;")) < 0)
+		" DELETE FROM acks; DELETE FROM pos; DELETE FROM po_lines;")) < 0)
 		goto fail;
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||

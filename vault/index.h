@@ -12,7 +12,7 @@
 #include "store.h"
 #include "vault.h"
 
-#define VAULT_INDEX_VERSION 2
+#define VAULT_INDEX_VERSION 3
 
 typedef struct vault_index vault_index;
 

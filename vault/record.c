@@ -497,13 +497,22 @@ int vault_record__obsolete_parse(char **reason, char **by, int64_t *at,
 
 int vault_record__date_check(const char *what, const char *date)
 {
-	struct tm tm;
+	struct tm tm, copy, back;
 	const char *end;
+	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
 	end = strptime(date, "%Y-%m-%d", &tm);
-	if (!end || *end || strlen(date) != 10)
-		return vault_error__set(VAULT_EINVALID, "%s '%s' is not a date (YYYY-MM-DD)",
-					what, date);
-	return 0;
+	if (end && !*end && strlen(date) == 10) {
+		/* strptime takes 2026-02-30: a real date survives a round trip
+		 * (timegm normalizes what it is given, so give it a copy) */
+		copy = tm;
+		t = timegm(&copy);
+		gmtime_r(&t, &back);
+		if (back.tm_year == tm.tm_year && back.tm_mon == tm.tm_mon &&
+		    back.tm_mday == tm.tm_mday)
+			return 0;
+	}
+	return vault_error__set(VAULT_EINVALID, "%s '%s' is not a date (YYYY-MM-DD)",
+				what, date);
 }

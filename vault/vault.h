@@ -382,6 +382,39 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org);
  */
 int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir);
 
+/* ---- purchase orders and lots -------------------------------------------- */
+
+/* One line of a purchase order: the part, how many, and the drawing
+ * revision it must be built to. */
+typedef struct {
+	unsigned line;     /* 1, 2, ... */
+	const char *part;
+	uint64_t qty;
+	const char *doc;   /* the drawing */
+	const char *rev;   /* the revision it requires */
+	const char *due;   /* YYYY-MM-DD, may be NULL */
+} vault_po_line;
+
+typedef struct {
+	const char *po;
+	const char *supplier; /* the supplier organization */
+	const vault_po_line *lines;
+	size_t nlines;
+} vault_po;
+
+/*
+ * Record a purchase order (buyer).  Its supplier must be an organization
+ * with users; each line's DOC@REV must be in the vault.
+ */
+int vault_po_add(vault *v, const vault_po *po);
+
+/*
+ * Record every purchase order of a CSV file (header: po,supplier,line,
+ * part,qty,doc,rev,due) or a JSON file (schemas/po-import.schema.json) in
+ * one commit; one bad row refuses the whole file, naming row and field.
+ */
+int vault_po_import(size_t *count, vault *v, const char *path);
+
 /* ---- verification -------------------------------------------------------- */
 
 /* One thing wrong, with where it was found. */

@@ -234,7 +234,7 @@ void vault_findings_free(vault_findings *f)
 /* What a commit did, as its added paths show. */
 enum {
 	DID_USERS = 1 << 0, DID_CONFIG = 1 << 1, DID_RELEASE = 1 << 2,
-	DID_OBSOLETE = 1 << 3, DID_ACK = 1 << 4
+	DID_OBSOLETE = 1 << 3, DID_ACK = 1 << 4, DID_PO = 1 << 5
 };
 
 typedef struct {
@@ -417,6 +417,17 @@ static void check_added(commit_ctx *x, const char *path)
 		else if (x->before && !(x->did & DID_USERS)) {
 			x->did |= DID_USERS;
 			require(x, VAULT_ROLE_ADMIN, "add or revoke users", path);
+		}
+		return;
+	}
+	if (strncmp(path, "pos/", 4) == 0) {
+		size_t n = strlen(path);
+
+		if (n < 8 || strcmp(path + n - 8, "/po.json") != 0)
+			found(x->c, cid, path, "adds an unexpected path");
+		else if (!(x->did & DID_PO)) {
+			x->did |= DID_PO;
+			require(x, VAULT_ROLE_BUYER, "issue purchase orders", path);
 		}
 		return;
 	}

@@ -1,0 +1,578 @@
+/*
+ * po.c - purchase orders: recording them one at a time or imported in
+ * bulk from CSV (libcsv) or JSON, and indexing them.
+ */
+#include "po.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+#include <jansson.h>
+#include <openssl/sha.h>
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "record.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+#define QTY_MAX 1000000000ULL
+#define LINES_MAX 10000
+
+/* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
+static void po_dir(char *buf, size_t size, const char *po)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char hex[5];
+
+	SHA256((const unsigned char *)po, strlen(po), md);
+	vault__hex(hex, md, 2);
+	snprintf(buf, size, "pos/%.2s/%.2s/%s", hex, hex + 2, po);
+}
+
+/* Everything about one PO that needs no repository; `where` prefixes errors. */
+static int check_po(const vault_po *po, const char *where)
+{
+	size_t i, k;
+	int error;
+
+	if ((error = vault_name_check("PO number", po->po)) < 0 ||
+	    (error = vault_name_check("supplier", po->supplier)) < 0)
+		return vault_error__set(error, "%s%s", where, vault_error_message());
+	if (po->nlines == 0)
+		return vault_error__set(VAULT_EINVALID, "%sPO '%s' has no lines", where, po->po);
+	if (po->nlines > LINES_MAX)
+		return vault_error__set(VAULT_EINVALID, "%sPO '%s' has more than %d lines",
+					where, po->po, LINES_MAX);
+	for (i = 0; i < po->nlines; i++) {
+		const vault_po_line *l = &po->lines[i];
+
+		if ((error = vault_name_check("part number", l->part)) < 0 ||
+		    (error = vault_name_check("document number", l->doc)) < 0 ||
+		    (error = vault_name_check("revision", l->rev)) < 0 ||
+		    (l->due && (error = vault_record__date_check("due date", l->due)) < 0))
+			return vault_error__set(error, "%sline %u: %s", where, l->line,
+						vault_error_message());
+		if (l->qty == 0 || l->qty > QTY_MAX)
+			return vault_error__set(VAULT_EINVALID,
+				"%sline %u: quantity must be a whole number from 1 to %llu", where,
+				l->line, QTY_MAX);
+		for (k = 0; k < i; k++)
+			if (po->lines[k].line == l->line)
+				return vault_error__set(VAULT_EINVALID, "%sline %u is given twice",
+							where, l->line);
+	}
+	return 0;
+}
+
+/* What needs the branch: a new PO, a known supplier, known drawings. */
+static int check_against(vault *v, vault_txn *t, const vault_po *po, const char *where)
+{
+	vault_user_list *users;
+	git_tree_entry *te;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2];
+	size_t i;
+	int error = 0, known = 0;
+
+	po_dir(dir, sizeof(dir), po->po);
+	if (git_tree_entry_bypath(&te, t->root, dir) == 0) {
+		git_tree_entry_free(te);
+		return vault_error__set(VAULT_EEXISTS, "%sPO '%s' already exists", where, po->po);
+	}
+	if ((error = vault_user__list(&users, v->store, t->root)) < 0)
+		return error;
+	for (i = 0; i < users->count; i++)
+		if (strcmp(users->items[i].org, po->supplier) == 0 &&
+		    (users->items[i].roles & VAULT_ROLE_SUPPLIER))
+			known = 1;
+	vault_user_list_free(users);
+	if (!known)
+		return vault_error__set(VAULT_ENOTFOUND,
+			"%sno supplier belongs to organization '%s'", where, po->supplier);
+	for (i = 0; i < po->nlines; i++) {
+		const vault_po_line *l = &po->lines[i];
+
+		vault_record__doc_dir(dir, sizeof(dir), l->doc);
+		snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, l->rev);
+		if (git_tree_entry_bypath(&te, t->root, path) < 0)
+			return vault_error__set(VAULT_ENOTFOUND,
+				"%sline %u: document '%s' has no revision '%s'", where, l->line,
+				l->doc, l->rev);
+		git_tree_entry_free(te);
+	}
+	return 0;
+}
+
+static int put_po(vault_txn *t, vault *v, const vault_po *po)
+{
+	json_t *lines = json_array();
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], *json;
+	size_t i, len;
+	int error;
+
+	for (i = 0; i < po->nlines; i++) {
+		const vault_po_line *l = &po->lines[i];
+		json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:s}", "line", (json_int_t)l->line,
+				      "part", l->part, "qty", (json_int_t)l->qty, "doc", l->doc,
+				      "rev", l->rev);
+
+		if (o && l->due)
+			json_object_set_new(o, "due", json_string(l->due));
+		json_array_append_new(lines, o);
+	}
+	vault_time_format(when, sizeof(when), t->now);
+	if ((error = vault_record__dump(&json, &len, json_pack(
+		"{s:s, s:i, s:s, s:s, s:o, s:s, s:s}", "record", "po", "format", 1,
+		"po", po->po, "supplier", po->supplier, "lines", lines,
+		"created_by", t->actor.name, "created_at", when))) < 0)
+		return error;
+	po_dir(dir, sizeof(dir), po->po);
+	snprintf(path, sizeof(path), "%s/" VAULT_PO_FILE, dir);
+	error = vault__txn_put_data(t, v, path, json, len);
+	free(json);
+	return error;
+}
+
+/* Record `pos` in one commit; `where(i)` names PO i in messages. */
+static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
+{
+	vault_txn t;
+	char message[256];
+	size_t i, k;
+	int error;
+
+	for (i = 0; i < n; i++) {
+		if ((error = check_po(&pos[i], where ? where[i] : "")) < 0)
+			return error;
+		for (k = 0; k < i; k++)
+			if (strcmp(pos[k].po, pos[i].po) == 0)
+				return vault_error__set(VAULT_EEXISTS, "%sPO '%s' is given twice",
+							where ? where[i] : "", pos[i].po);
+	}
+	if ((error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_BUYER, "issue purchase orders")) < 0)
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((error = check_against(v, &t, &pos[i], where ? where[i] : "")) < 0 ||
+		    (error = put_po(&t, v, &pos[i])) < 0)
+			goto done;
+	if (n == 1)
+		snprintf(message, sizeof(message), "po add %s for %s\n\nQvault-Op: po-add\nQvault-PO: %s\n",
+			 pos[0].po, pos[0].supplier, pos[0].po);
+	else
+		snprintf(message, sizeof(message), "po import %zu purchase orders\n\nQvault-Op: po-import\n", n);
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_po_add(vault *v, const vault_po *po)
+{
+	return add_pos(v, po, 1, NULL);
+}
+
+/* ---- import ------------------------------------------------------------ */
+
+/* What an import file holds, with the strings it points into. */
+typedef struct {
+	vault_po *pos;
+	size_t npos;
+	vault_po_line *lines;   /* every line, grouped by PO */
+	size_t nlines;
+	char **strings;
+	size_t nstrings, capstrings;
+	char **where;           /* "row N: " of each PO's first row */
+} import;
+
+static const char *keep(import *im, const char *s, size_t n)
+{
+	char *copy;
+
+	if (im->nstrings == im->capstrings) {
+		im->capstrings = im->capstrings ? im->capstrings * 2 : 64;
+		if ((im->strings = realloc(im->strings, im->capstrings * sizeof(char *))) == NULL)
+			abort();
+	}
+	if ((copy = malloc(n + 1)) == NULL)
+		abort();
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	im->strings[im->nstrings++] = copy;
+	return copy;
+}
+
+static void import_dispose(import *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->nstrings; i++)
+		free(im->strings[i]);
+	for (i = 0; i < im->npos; i++)
+		free(im->where[i]);
+	free(im->strings);
+	free(im->where);
+	free(im->pos);
+	free(im->lines);
+}
+
+/* One parsed row, before grouping: fields by column. */
+typedef struct {
+	const char *po, *supplier, *part, *doc, *rev, *due, *qty, *line;
+	size_t row;
+} row;
+
+static const char *const columns[] = { "po", "supplier", "line", "part", "qty", "doc", "rev", "due" };
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+typedef struct {
+	import *im;
+	row *rows;
+	size_t nrows, caprows;
+	const char *field[NCOLUMNS];
+	size_t nfield;
+	size_t rowno;        /* the file's row, from 1 (the header) */
+	int error;
+	char message[512];
+} csv_ctx;
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	csv_ctx *c = data;
+
+	if (c->error)
+		return;
+	if (c->nfield < NCOLUMNS)
+		c->field[c->nfield] = keep(c->im, s, len);
+	c->nfield++;
+	if (memchr(s, '\0', len)) {
+		c->error = VAULT_EINVALID;
+		snprintf(c->message, sizeof(c->message), "row %zu, field '%s': contains a NUL byte",
+			 c->rowno + 1, c->nfield <= NCOLUMNS ? columns[c->nfield - 1] : "?");
+	}
+}
+
+static void csv_row(int term, void *data)
+{
+	csv_ctx *c = data;
+	size_t i;
+
+	(void)term;
+	c->rowno++;
+	if (c->error)
+		return;
+	if (c->nfield != NCOLUMNS) {
+		c->error = VAULT_EINVALID;
+		snprintf(c->message, sizeof(c->message), "row %zu: %zu fields, the header names %zu",
+			 c->rowno, c->nfield, (size_t)NCOLUMNS);
+	} else if (c->rowno == 1) {
+		for (i = 0; i < NCOLUMNS; i++)
+			if (strcmp(c->field[i], columns[i]) != 0) {
+				c->error = VAULT_EINVALID;
+				snprintf(c->message, sizeof(c->message),
+					 "row 1: column %zu is '%.64s', expected '%s' "
+					 "(header: po,supplier,line,part,qty,doc,rev,due)",
+					 i + 1, c->field[i], columns[i]);
+				break;
+			}
+	} else {
+		row *r;
+
+		if (c->nrows == c->caprows) {
+			c->caprows = c->caprows ? c->caprows * 2 : 64;
+			if ((c->rows = realloc(c->rows, c->caprows * sizeof(row))) == NULL)
+				abort();
+		}
+		r = &c->rows[c->nrows++];
+		r->po = c->field[0];
+		r->supplier = c->field[1];
+		r->line = c->field[2];
+		r->part = c->field[3];
+		r->qty = c->field[4];
+		r->doc = c->field[5];
+		r->rev = c->field[6];
+		r->due = *c->field[7] ? c->field[7] : NULL;
+		r->row = c->rowno;
+	}
+	c->nfield = 0;
+}
+
+/* A whole number from 1 to max, or 0. */
+static uint64_t number(const char *s, uint64_t max)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	return errno || v > max ? 0 : (uint64_t)v;
+}
+
+/* Group rows into POs, in order of first appearance. */
+static int group(import *im, row *rows, size_t n)
+{
+	size_t i, k;
+
+	if ((im->pos = calloc(n + 1, sizeof(vault_po))) == NULL ||
+	    (im->lines = calloc(n + 1, sizeof(vault_po_line))) == NULL ||
+	    (im->where = calloc(n + 1, sizeof(char *))) == NULL)
+		abort();
+	/* stable: lines of one PO become contiguous, in file order */
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < im->npos; k++)
+			if (strcmp(im->pos[k].po, rows[i].po) == 0)
+				break;
+		if (k == im->npos) {
+			char where[32];
+
+			im->pos[k].po = rows[i].po;
+			im->pos[k].supplier = rows[i].supplier;
+			snprintf(where, sizeof(where), "row %zu: ", rows[i].row);
+			im->where[k] = vault__strdup(where);
+			im->npos++;
+		} else if (strcmp(im->pos[k].supplier, rows[i].supplier) != 0) {
+			return vault_error__set(VAULT_EINVALID,
+				"row %zu, field 'supplier': PO '%s' names two suppliers",
+				rows[i].row, rows[i].po);
+		}
+	}
+	for (k = 0; k < im->npos; k++) {
+		im->pos[k].lines = &im->lines[im->nlines];
+		for (i = 0; i < n; i++) {
+			vault_po_line *l;
+
+			if (strcmp(rows[i].po, im->pos[k].po) != 0)
+				continue;
+			l = &im->lines[im->nlines++];
+			if ((l->line = (unsigned)number(rows[i].line, LINES_MAX)) == 0)
+				return vault_error__set(VAULT_EINVALID,
+					"row %zu, field 'line': '%.32s' is not a line number", rows[i].row,
+					rows[i].line);
+			if ((l->qty = number(rows[i].qty, QTY_MAX)) == 0)
+				return vault_error__set(VAULT_EINVALID,
+					"row %zu, field 'qty': '%.32s' is not a whole number from 1 to %llu",
+					rows[i].row, rows[i].qty, QTY_MAX);
+			l->part = rows[i].part;
+			l->doc = rows[i].doc;
+			l->rev = rows[i].rev;
+			l->due = rows[i].due;
+			im->pos[k].nlines++;
+		}
+	}
+	return 0;
+}
+
+static int parse_csv(import *im, const char *data, size_t len)
+{
+	struct csv_parser p;
+	csv_ctx c;
+	int error = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.im = im;
+	/* a UTF-8 byte order mark, as spreadsheets write, is not data */
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		data += 3, len -= 3;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return vault_error__set(VAULT_ERROR, "cannot start the CSV parser");
+	if (csv_parse(&p, data, len, csv_field, csv_row, &c) != len ||
+	    csv_fini(&p, csv_field, csv_row, &c) != 0) {
+		if (!c.error)
+			error = vault_error__set(VAULT_EINVALID, "row %zu: %s", c.rowno + 1,
+				csv_error(&p) == CSV_EPARSE ?
+				"a quoted field is not closed, or a quote stands inside an unquoted one" :
+				csv_strerror(csv_error(&p)));
+	}
+	csv_free(&p);
+	if (!error && c.error)
+		error = vault_error__set(c.error, "%s", c.message);
+	if (!error && c.nrows == 0)
+		error = vault_error__set(VAULT_EINVALID, "the file has no purchase order rows");
+	if (!error)
+		error = group(im, c.rows, c.nrows);
+	free(c.rows);
+	return error;
+}
+
+static int parse_json(import *im, const char *data, size_t len)
+{
+	json_error_t jerr;
+	json_t *root, *po, *line;
+	size_t i, k, n = 0;
+	int error = 0;
+
+	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
+	if (!json_is_array(root)) {
+		json_decref(root);
+		return vault_error__set(VAULT_EINVALID, "the file is not a JSON list of purchase orders");
+	}
+	json_array_foreach(root, i, po)
+		n += json_array_size(json_object_get(po, "lines"));
+	if ((im->pos = calloc(json_array_size(root) + 1, sizeof(vault_po))) == NULL ||
+	    (im->lines = calloc(n + 1, sizeof(vault_po_line))) == NULL ||
+	    (im->where = calloc(json_array_size(root) + 1, sizeof(char *))) == NULL)
+		abort();
+	json_array_foreach(root, i, po) {
+		const char *number_, *supplier;
+		json_t *lines;
+		char where[48];
+
+		if (json_unpack_ex(po, &jerr, JSON_STRICT, "{s:s, s:s, s:o}", "po", &number_,
+				   "supplier", &supplier, "lines", &lines) < 0 || !json_is_array(lines)) {
+			error = vault_error__set(VAULT_EINVALID, "purchase order %zu: %s", i + 1, jerr.text);
+			break;
+		}
+		snprintf(where, sizeof(where), "purchase order %zu: ", i + 1);
+		im->where[i] = vault__strdup(where);
+		im->pos[i].po = keep(im, number_, strlen(number_));
+		im->pos[i].supplier = keep(im, supplier, strlen(supplier));
+		im->pos[i].lines = &im->lines[im->nlines];
+		im->npos++;
+		json_array_foreach(lines, k, line) {
+			vault_po_line *l = &im->lines[im->nlines++];
+			json_int_t ln, qty;
+			const char *part, *doc, *rev, *due = NULL;
+
+			if (json_unpack_ex(line, &jerr, JSON_STRICT, "{s:I, s:s, s:I, s:s, s:s, s?:s}",
+					   "line", &ln, "part", &part, "qty", &qty, "doc", &doc,
+					   "rev", &rev, "due", &due) < 0 || ln < 1 || ln > LINES_MAX ||
+			    qty < 1 || (uint64_t)qty > QTY_MAX) {
+				error = vault_error__set(VAULT_EINVALID, "purchase order %zu, line %zu: %s",
+					i + 1, k + 1, jerr.text[0] ? jerr.text :
+					"line and qty must be whole numbers from 1");
+				goto done;
+			}
+			l->line = (unsigned)ln;
+			l->qty = (uint64_t)qty;
+			l->part = keep(im, part, strlen(part));
+			l->doc = keep(im, doc, strlen(doc));
+			l->rev = keep(im, rev, strlen(rev));
+			l->due = due ? keep(im, due, strlen(due)) : NULL;
+			im->pos[i].nlines++;
+		}
+	}
+done:
+	json_decref(root);
+	return error;
+}
+
+int vault_po_import(size_t *count, vault *v, const char *path)
+{
+	import im;
+	char *data = NULL;
+	size_t len = 0, cap = 0;
+	FILE *f;
+	int error;
+
+	*count = 0;
+	memset(&im, 0, sizeof(im));
+	if ((f = fopen(path, "rb")) == NULL)
+		return errno == ENOENT ?
+			vault_error__set(VAULT_ENOTFOUND, "file '%s' does not exist", path) :
+			vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+	for (;;) {
+		size_t n;
+
+		if (len + 65536 > cap && (data = realloc(data, cap = (len + 65536) * 2)) == NULL)
+			abort();
+		if ((n = fread(data + len, 1, cap - len, f)) == 0)
+			break;
+		len += n;
+	}
+	fclose(f);
+	{
+		size_t i = 0;
+
+		while (i < len && strchr(" \t\r\n", data[i]))
+			i++;
+		error = i < len && data[i] == '[' ? parse_json(&im, data, len) :
+			parse_csv(&im, data, len);
+	}
+	if (error < 0)
+		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	else if ((error = add_pos(v, im.pos, im.npos, im.where)) < 0)
+		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	else
+		*count = im.npos;
+	free(data);
+	import_dispose(&im);
+	return error;
+}
+
+/* ---- the index --------------------------------------------------------- */
+
+int vault_po__index(vault_index *idx, const char *data, size_t len, const char *path,
+		    const git_oid *commit)
+{
+	sqlite3 *db = vault_index__db(idx);
+	sqlite3_stmt *po = NULL, *line = NULL;
+	const char *kind, *number_, *supplier, *by, *at;
+	json_t *root, *lines, *l;
+	json_error_t jerr;
+	int64_t when = 0;
+	char hex[41];
+	size_t i;
+	int format, error = 0;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || json_unpack(root, "{s:s, s:i, s:s, s:s, s:o, s:s, s:s}", "record", &kind,
+				 "format", &format, "po", &number_, "supplier", &supplier,
+				 "lines", &lines, "created_by", &by, "created_at", &at) < 0 ||
+	    strcmp(kind, "po") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the purchase order is malformed", path);
+	}
+	{
+		struct tm tm;
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm))
+			when = (int64_t)timegm(&tm);
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (sqlite3_prepare_v2(db, "INSERT INTO pos (po, supplier, created_by, created_at, commit_id)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &po, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO po_lines (po, line, part, qty, doc, rev, due)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &line, NULL) != SQLITE_OK) {
+		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	sqlite3_bind_text(po, 1, number_, -1, SQLITE_STATIC);
+	sqlite3_bind_text(po, 2, supplier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(po, 3, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(po, 4, when);
+	sqlite3_bind_text(po, 5, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(po) != SQLITE_DONE) {
+		error = vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s", path, sqlite3_errmsg(db));
+		goto done;
+	}
+	json_array_foreach(lines, i, l) {
+		sqlite3_bind_text(line, 1, number_, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(line, 2, json_integer_value(json_object_get(l, "line")));
+		sqlite3_bind_text(line, 3, json_string_value(json_object_get(l, "part")), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(line, 4, json_integer_value(json_object_get(l, "qty")));
+		sqlite3_bind_text(line, 5, json_string_value(json_object_get(l, "doc")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(line, 6, json_string_value(json_object_get(l, "rev")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(line, 7, json_string_value(json_object_get(l, "due")), -1, SQLITE_STATIC);
+		if (sqlite3_step(line) != SQLITE_DONE) {
+			error = vault_error__set(VAULT_EVERIFY, "%s: cannot index line: %s", path,
+						 sqlite3_errmsg(db));
+			break;
+		}
+		sqlite3_reset(line);
+	}
+done:
+	sqlite3_finalize(po);
+	sqlite3_finalize(line);
+	json_decref(root);
+	return error;
+}

@@ -1,0 +1,17 @@
+/*
+ * po.h - purchase orders as records: pos/<h>/<h>/<PO>/po.json, fanned out
+ * like documents.
+ */
+#ifndef VAULT_PO_H
+#define VAULT_PO_H
+
+#include "index.h"
+#include "store.h"
+
+#define VAULT_PO_FILE "po.json"
+
+/* Index the purchase order record `data` (read from `path`). */
+int vault_po__index(vault_index *idx, const char *data, size_t len, const char *path,
+		    const git_oid *commit);
+
+#endif
