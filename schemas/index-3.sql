@@ -1,4 +1,4 @@
--- Upgrade of the index from version 2 to 3: purchase orders.  What the
+-- Upgrade of the index from version 2 to 3: purchase orders and lots.  What the
 -- repository already holds of them is read in by forgetting the indexed
 -- commit, so the next open rebuilds the index from the repository.
 
@@ -24,5 +24,30 @@ CREATE TABLE po_lines (
 ) WITHOUT ROWID;
 CREATE INDEX po_lines_doc ON po_lines (doc, rev);
 CREATE INDEX po_lines_part ON po_lines (part);
+
+
+-- lots: lots/<h>/<h>/<LOT>/lot.json
+CREATE TABLE lots (
+	lot TEXT PRIMARY KEY,
+	po TEXT NOT NULL,
+	part TEXT NOT NULL,
+	qty INTEGER NOT NULL,
+	made TEXT,
+	shipped TEXT,
+	supplier TEXT NOT NULL,
+	created_by TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	commit_id TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX lots_po ON lots (po, part);
+
+-- genealogy: `lot` was made from `input`
+CREATE TABLE lot_inputs (
+	lot TEXT NOT NULL,
+	input TEXT NOT NULL,
+	qty INTEGER,
+	PRIMARY KEY (lot, input)
+) WITHOUT ROWID;
+CREATE INDEX lot_inputs_input ON lot_inputs (input, lot);
 
 DELETE FROM meta WHERE key = 'commit';

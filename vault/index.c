@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "lot.h"
 #include "po.h"
 #include "record.h"
 #include "util.h"
@@ -464,6 +465,16 @@ static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new
 		free(data);
 		return error;
 	}
+	if (is_new(old, new, VAULT_LOT_FILE)) {
+		char *data;
+		size_t len;
+
+		if ((error = vault_store__read_path(&data, &len, ctx->store, new, VAULT_LOT_FILE)) < 0)
+			return error;
+		error = vault_lot__index(ctx->idx, data, len, path, commit);
+		free(data);
+		return error;
+	}
 	for (i = 0; i < n && !error; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(new, i);
 		const git_tree_entry *o = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
@@ -623,7 +634,8 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 		"DELETE FROM event_subjects; DELETE FROM events; DELETE FROM parts;"
 		" DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;"
 		" DELETE FROM releases; DELETE FROM distribution; DELETE FROM obsoletes;"
-		" DELETE FROM acks; DELETE FROM pos; DELETE FROM po_lines;")) < 0)
+		" DELETE FROM acks; DELETE FROM pos; DELETE FROM po_lines;"
+		" DELETE FROM lots; DELETE FROM lot_inputs;")) < 0)
 		goto fail;
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||

@@ -415,6 +415,37 @@ int vault_po_add(vault *v, const vault_po *po);
  */
 int vault_po_import(size_t *count, vault *v, const char *path);
 
+/* One input of a lot: what it was made from. */
+typedef struct {
+	const char *lot;
+	uint64_t qty;      /* 0: not given */
+} vault_lot_input;
+
+typedef struct {
+	const char *lot;
+	const char *po;
+	const char *part;  /* one of the PO's parts */
+	uint64_t qty;
+	const char *made;  /* YYYY-MM-DD, may be NULL */
+	const char *shipped;
+	const vault_lot_input *from;
+	size_t nfrom;
+} vault_lot;
+
+/*
+ * Record a lot of a PO (a supplier of the PO's organization, or quality),
+ * with the lots it was made from.  Its inputs must be recorded lots.
+ */
+int vault_lot_add(vault *v, const vault_lot *lot);
+
+/*
+ * The trace of a lot as JSON text (schemas/trace-lot.schema.json): PO and
+ * supplier, part, the drawing revision the PO line requires and the one in
+ * effect when the lot was made, the supplier's acknowledgment of it, and
+ * the genealogy up and down.  `*out` is malloc'd.
+ */
+int vault_trace_lot(char **out, vault *v, const char *lot);
+
 /* ---- verification -------------------------------------------------------- */
 
 /* One thing wrong, with where it was found. */

@@ -234,7 +234,7 @@ void vault_findings_free(vault_findings *f)
 /* What a commit did, as its added paths show. */
 enum {
 	DID_USERS = 1 << 0, DID_CONFIG = 1 << 1, DID_RELEASE = 1 << 2,
-	DID_OBSOLETE = 1 << 3, DID_ACK = 1 << 4, DID_PO = 1 << 5
+	DID_OBSOLETE = 1 << 3, DID_ACK = 1 << 4, DID_PO = 1 << 5, DID_LOT = 1 << 6
 };
 
 typedef struct {
@@ -428,6 +428,18 @@ static void check_added(commit_ctx *x, const char *path)
 		else if (!(x->did & DID_PO)) {
 			x->did |= DID_PO;
 			require(x, VAULT_ROLE_BUYER, "issue purchase orders", path);
+		}
+		return;
+	}
+	if (strncmp(path, "lots/", 5) == 0) {
+		size_t n = strlen(path);
+
+		/* who may record a lot depends on its PO: supplier or quality */
+		if (n < 9 || strcmp(path + n - 9, "/lot.json") != 0)
+			found(x->c, cid, path, "adds an unexpected path");
+		else if (!(x->did & DID_LOT)) {
+			x->did |= DID_LOT;
+			require(x, VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY, "record lots", path);
 		}
 		return;
 	}

@@ -1,0 +1,165 @@
+/* qvault lot add LOT --po PO --part PART --qty N [--made D] [--shipped D] [--from LOT[:QTY]]...;
+ * qvault trace lot LOT [--json] */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_opt add_opts[] = {
+	{ "po", 0, OPT_VALUE, "PO", "the purchase order" },
+	{ "part", 'p', OPT_VALUE, "PART", "the part, one of the PO's lines" },
+	{ "qty", 'q', OPT_VALUE, "N", "how many" },
+	{ "made", 0, OPT_VALUE, "DATE", "made on YYYY-MM-DD" },
+	{ "shipped", 0, OPT_VALUE, "DATE", "shipped on YYYY-MM-DD" },
+	{ "from", 'f', OPT_LIST, "LOT[:QTY]", "an input lot it was made from (repeatable)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* A whole number from 1, or 0. */
+static uint64_t count_of(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	return errno ? 0 : (uint64_t)v;
+}
+
+static int run_add(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *qty = cli_opt_value(cmd, a, "qty"), **from;
+	vault_lot l;
+	vault_lot_input *in;
+	char **copies;
+	size_t n, i;
+	int rc = EXIT_OK, error;
+
+	memset(&l, 0, sizeof(l));
+	l.lot = a->arg[0];
+	l.po = cli_opt_value(cmd, a, "po");
+	l.part = cli_opt_value(cmd, a, "part");
+	l.made = cli_opt_value(cmd, a, "made");
+	l.shipped = cli_opt_value(cmd, a, "shipped");
+	if (!l.po || !l.part || !qty)
+		return cli_usage_error(cmd, "--po, --part and --qty are required");
+	if ((l.qty = count_of(qty)) == 0) {
+		fprintf(stderr, "qvault: quantity '%s' is not a whole number from 1\n", qty);
+		return EXIT_ERROR;
+	}
+	from = cli_opt_list(cmd, a, "from", &n);
+	in = calloc(n + 1, sizeof(*in));
+	copies = calloc(n + 1, sizeof(*copies));
+	if (!in || !copies)
+		abort();
+	for (i = 0; i < n && rc == EXIT_OK; i++) {
+		char *colon;
+
+		if ((copies[i] = strdup(from[i])) == NULL)
+			abort();
+		in[i].lot = copies[i];
+		if ((colon = strchr(copies[i], ':')) != NULL) {
+			*colon = '\0';
+			if ((in[i].qty = count_of(colon + 1)) == 0) {
+				fprintf(stderr, "qvault: input quantity '%s' is not a whole number from 1\n",
+					colon + 1);
+				rc = EXIT_ERROR;
+			}
+		}
+	}
+	if (rc == EXIT_OK) {
+		l.from = in;
+		l.nfrom = n;
+		if ((error = vault_lot_add(v, &l)) < 0)
+			rc = cli_fail(error);
+		else
+			printf("recorded lot %s of %s: %llu x %s\n", l.lot, l.po,
+			       (unsigned long long)l.qty, l.part);
+	}
+	for (i = 0; i < n; i++)
+		free(copies[i]);
+	free(copies);
+	free(in);
+	return rc;
+}
+
+static const cli_opt trace_opts[] = {
+	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "-";
+}
+
+static void print_trace(json_t *t)
+{
+	json_t *l = json_object_get(t, "lot"), *line = json_object_get(t, "po_line");
+	json_t *eff = json_object_get(t, "in_effect_when_made"), *ack = json_object_get(t, "acknowledgment");
+	json_t *g;
+	size_t i;
+
+	printf("lot %s: %lld x %s, made %s, shipped %s\n", str(l, "lot"),
+	       (long long)json_integer_value(json_object_get(l, "qty")), str(l, "part"),
+	       str(l, "made"), str(l, "shipped"));
+	printf("  PO        %s (supplier %s)\n", str(l, "po"), str(l, "supplier"));
+	if (json_is_object(line))
+		printf("  built to  %s@%s (PO line %lld)\n", str(line, "doc"), str(line, "rev"),
+		       (long long)json_integer_value(json_object_get(line, "line")));
+	if (json_is_object(eff))
+		printf("  in effect when made: %s@%s\n", str(eff, "doc"), str(eff, "rev"));
+	else if (json_is_string(json_object_get(l, "made")))
+		printf("  in effect when made: no revision of %s was released yet\n", str(line, "doc"));
+	if (json_is_object(ack)) {
+		char when[VAULT_TIME_SIZE];
+
+		vault_time_format(when, sizeof(when), json_integer_value(json_object_get(ack, "time")));
+		printf("  acknowledged %s by %s (%s) %s%s\n", str(ack, "meaning"), str(ack, "name"),
+		       str(ack, "org"), when,
+		       json_is_true(json_object_get(ack, "before_made")) ? ", before it was made" :
+		       json_is_false(json_object_get(ack, "before_made")) ? ", AFTER it was made" : "");
+	} else {
+		printf("  not acknowledged by %s\n", str(l, "supplier"));
+	}
+	json_array_foreach(json_object_get(t, "upstream"), i, g)
+		printf("  made from %*s%s (%s of %s)\n", (int)(2 * json_integer_value(json_object_get(g, "depth")) - 2),
+		       "", str(g, "lot"), str(g, "part"), str(g, "po"));
+	json_array_foreach(json_object_get(t, "downstream"), i, g)
+		printf("  went into %*s%s (%s of %s)\n", (int)(2 * json_integer_value(json_object_get(g, "depth")) - 2),
+		       "", str(g, "lot"), str(g, "part"), str(g, "po"));
+}
+
+static int run_trace(const cli_command *cmd, cli_args *a, vault *v)
+{
+	char *text;
+	json_t *t;
+	int error;
+
+	if ((error = vault_trace_lot(&text, v, a->arg[0])) < 0)
+		return cli_fail(error);
+	if (cli_opt_flag(cmd, a, "json")) {
+		printf("%s\n", text);
+	} else if ((t = json_loads(text, 0, NULL)) != NULL) {
+		print_trace(t);
+		json_decref(t);
+	}
+	free(text);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_lot_add = {
+	"lot add", "record a lot of a PO, and the lots it was made from (supplier of the PO, quality)",
+	"LOT", 1, 1, add_opts, 1, run_add
+};
+const cli_command cli_cmd_trace_lot = {
+	"trace lot", "a lot's PO, drawing revision, acknowledgment and genealogy",
+	"LOT", 1, 1, trace_opts, 1, run_trace
+};

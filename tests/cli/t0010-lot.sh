@@ -1,0 +1,56 @@
+#!/bin/sh
+# Lots, their genealogy across tiers, and the trace of a lot.
+. "$(dirname "$0")/lib.sh"
+
+new_vault v
+V=v
+export QVAULT_DIR=v
+for u in sam zed; do q key generate -o $u.pem -c $u | head -n 1 > $u.pub; done
+q --key admin.pem user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
+q --key admin.pem user add zed --org zenith --role supplier --pubkey zed.pub > /dev/null
+make_pdf c.pdf
+make_pdf d.pdf "rev D"
+q release DWG-1 --rev C c.pdf --to acme > /dev/null
+q po add PO-1 --supplier acme --line PN-1:50:DWG-1@C --line BAR-1:10:DWG-1@C > /dev/null
+q po add PO-2 --supplier zenith --line PN-1:5:DWG-1@C > /dev/null
+q --key sam.pem ack DWG-1@C > /dev/null
+
+ok "the supplier records a mill heat lot" q --key sam.pem lot add H-77 --po PO-1 --part BAR-1 --qty 10 --made 2026-01-10
+ok "  a bar lot made from it" q --key sam.pem lot add B-5 --po PO-1 --part BAR-1 --qty 5 --made 2026-02-01 --from H-77:5
+ok "  and a machined lot made from that" \
+	q --key sam.pem lot add L-0923 --po PO-1 --part PN-1 --qty 50 --made 2099-12-01 --shipped 2099-12-02 --from B-5:5
+ok "quality may record a lot for any supplier" q lot add Q-1 --po PO-2 --part PN-1 --qty 1
+check "trace lot names PO, supplier and the revision the line requires" sh -c '
+	q trace lot L-0923 > t.txt && grep -q "PO        PO-1 (supplier acme)" t.txt &&
+	grep -q "built to  DWG-1@C (PO line 1)" t.txt && grep -q "in effect when made: DWG-1@C" t.txt'
+check "  whether the supplier acknowledged it before making the lot" \
+	grep -q "acknowledged received by sam (acme) .*, before it was made" t.txt
+check "  the whole upstream genealogy" sh -c 'grep -q "made from B-5" t.txt && grep -q "made from   H-77" t.txt'
+check "the trace of the heat lot goes downstream, and flags the late acknowledgment" sh -c '
+	q trace lot H-77 > h.txt && grep -q "went into B-5" h.txt && grep -q "went into   L-0923" h.txt &&
+	grep -q "AFTER it was made" h.txt && grep -q "no revision of DWG-1 was released yet" h.txt'
+check "trace lot --json" sh -c 'q trace lot L-0923 --json | grep -q "\"upstream\""'
+check "verify passes" sh -c 'q verify > /dev/null'
+check "reindex gives the same trace" sh -c 'q trace lot L-0923 --json > a.json && q reindex > /dev/null && q trace lot L-0923 --json | cmp -s - a.json'
+
+fails 1 "no PO 'PO-404'" "an unknown PO" q --key sam.pem lot add L-9 --po PO-404 --part PN-1 --qty 5
+fails 1 "PO 'PO-1' has no line for part 'PN-7'" "an unknown part" q --key sam.pem lot add L-9 --po PO-1 --part PN-7 --qty 5
+fails 1 "no lot 'NOPE' to make 'L-9' from" "an unknown input lot" \
+	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --from NOPE
+fails 1 "no lot 'NOPE'" "trace of an unknown lot" q trace lot NOPE
+fails 1 "user 'zed' of 'zenith' may not record lots of PO 'PO-1', which belongs to 'acme'" \
+	"a lot for another supplier's PO" q --key zed.pem lot add L-9 --po PO-1 --part PN-1 --qty 5
+fails 1 "lot 'L-9' cannot be made from itself: genealogy may not cycle" "a genealogy cycle" \
+	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --from L-9
+fails 1 "quantity '0' is not a whole number" "a zero quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 0
+fails 1 "quantity '-5' is not a whole number" "a negative quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty -5
+fails 1 "quantity '1.5' is not a whole number" "a fractional quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 1.5
+fails 1 "made date '2026-13-01' is not a date" "a date that does not parse" \
+	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --made 2026-13-01
+fails 1 "lot 'L-9' was shipped \(2026-02-01\) before it was made \(2026-02-02\)" "shipped before made" \
+	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --made 2026-02-02 --shipped 2026-02-01
+fails 1 "lot 'B-5' already exists" "a lot that exists" q --key sam.pem lot add B-5 --po PO-1 --part BAR-1 --qty 5
+fails 1 "input lot 'H-77' is given twice" "the same input twice" \
+	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --from H-77 --from H-77
+
+done_testing

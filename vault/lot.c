@@ -1,0 +1,397 @@
+/*
+ * lot.c - lots and their genealogy (lots/<h>/<h>/<LOT>/lot.json), and the
+ * trace of a lot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/sha.h>
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "lot.h"
+#include "record.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+#define QTY_MAX 1000000000ULL
+#define INPUTS_MAX 1000
+
+static void lot_dir(char *buf, size_t size, const char *lot)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char hex[5];
+
+	SHA256((const unsigned char *)lot, strlen(lot), md);
+	vault__hex(hex, md, 2);
+	snprintf(buf, size, "lots/%.2s/%.2s/%s", hex, hex + 2, lot);
+}
+
+static int check_fields(const vault_lot *l)
+{
+	size_t i, k;
+	int error;
+
+	if ((error = vault_name_check("lot", l->lot)) < 0 ||
+	    (error = vault_name_check("PO number", l->po)) < 0 ||
+	    (error = vault_name_check("part number", l->part)) < 0 ||
+	    (l->made && (error = vault_record__date_check("made date", l->made)) < 0) ||
+	    (l->shipped && (error = vault_record__date_check("shipped date", l->shipped)) < 0))
+		return error;
+	if (l->qty == 0 || l->qty > QTY_MAX)
+		return vault_error__set(VAULT_EINVALID,
+			"quantity must be a whole number from 1 to %llu", QTY_MAX);
+	if (l->made && l->shipped && strcmp(l->shipped, l->made) < 0)
+		return vault_error__set(VAULT_EINVALID, "lot '%s' was shipped (%s) before it was made (%s)",
+					l->lot, l->shipped, l->made);
+	if (l->nfrom > INPUTS_MAX)
+		return vault_error__set(VAULT_EINVALID, "more than %d input lots", INPUTS_MAX);
+	for (i = 0; i < l->nfrom; i++) {
+		if ((error = vault_name_check("input lot", l->from[i].lot)) < 0)
+			return error;
+		if (strcmp(l->from[i].lot, l->lot) == 0)
+			return vault_error__set(VAULT_EINVALID,
+				"lot '%s' cannot be made from itself: genealogy may not cycle", l->lot);
+		if (l->from[i].qty > QTY_MAX)
+			return vault_error__set(VAULT_EINVALID, "input lot '%s' has a bad quantity",
+						l->from[i].lot);
+		for (k = 0; k < i; k++)
+			if (strcmp(l->from[k].lot, l->from[i].lot) == 0)
+				return vault_error__set(VAULT_EINVALID, "input lot '%s' is given twice",
+							l->from[i].lot);
+	}
+	return 0;
+}
+
+/* The PO's supplier, if the PO exists and has a line for `part`. */
+static int po_supplier(char **supplier, vault *v, const char *po, const char *part)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	int rc, has_part = 0;
+
+	*supplier = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT p.supplier, (SELECT count(*) FROM po_lines l"
+			       " WHERE l.po = p.po AND l.part = ?2) FROM pos p WHERE p.po = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, part, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*supplier = vault__strdup((const char *)sqlite3_column_text(st, 0));
+		has_part = sqlite3_column_int(st, 1) > 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po);
+	if (!has_part) {
+		free(*supplier);
+		*supplier = NULL;
+		return vault_error__set(VAULT_EINVALID, "PO '%s' has no line for part '%s'", po, part);
+	}
+	return 0;
+}
+
+int vault_lot_add(vault *v, const vault_lot *l)
+{
+	json_t *from = json_array(), *root;
+	vault_txn t;
+	git_tree_entry *te;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
+	char message[512], *supplier = NULL, *json = NULL;
+	size_t i, len;
+	int error;
+
+	if ((error = check_fields(l)) < 0) {
+		json_decref(from);
+		return error;
+	}
+	if ((error = vault__txn_begin(&t, v)) < 0) {
+		json_decref(from);
+		return error;
+	}
+	if ((error = po_supplier(&supplier, v, l->po, l->part)) < 0)
+		goto done;
+	if (!(t.actor.roles & VAULT_ROLE_QUALITY) &&
+	    !((t.actor.roles & VAULT_ROLE_SUPPLIER) && strcmp(t.actor.org, supplier) == 0)) {
+		error = t.actor.revoked ? vault_error__set(VAULT_EDENIED, "user '%s' was revoked", t.actor.name) :
+			vault_error__set(VAULT_EDENIED,
+				"user '%s' of '%s' may not record lots of PO '%s', which belongs to '%s'",
+				t.actor.name, t.actor.org, l->po, supplier);
+		goto done;
+	}
+	lot_dir(dir, sizeof(dir), l->lot);
+	if (git_tree_entry_bypath(&te, t.root, dir) == 0) {
+		git_tree_entry_free(te);
+		error = vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
+		goto done;
+	}
+	for (i = 0; i < l->nfrom; i++) {
+		char in[VAULT_PATH_MAX];
+		json_t *o = json_pack("{s:s}", "lot", l->from[i].lot);
+
+		lot_dir(in, sizeof(in), l->from[i].lot);
+		if (git_tree_entry_bypath(&te, t.root, in) < 0) {
+			json_decref(o);
+			error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from",
+						 l->from[i].lot, l->lot);
+			goto done;
+		}
+		git_tree_entry_free(te);
+		if (l->from[i].qty)
+			json_object_set_new(o, "qty", json_integer((json_int_t)l->from[i].qty));
+		json_array_append_new(from, o);
+	}
+	vault_time_format(when, sizeof(when), t.now);
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s}", "record", "lot",
+			 "format", 1, "lot", l->lot, "po", l->po, "part", l->part,
+			 "qty", (json_int_t)l->qty, "from", from, "supplier", supplier,
+			 "created_by", t.actor.name, "created_at", when);
+	from = NULL;
+	if (root && l->made)
+		json_object_set_new(root, "made", json_string(l->made));
+	if (root && l->shipped)
+		json_object_set_new(root, "shipped", json_string(l->shipped));
+	snprintf(path, sizeof(path), "%s/" VAULT_LOT_FILE, dir);
+	snprintf(message, sizeof(message), "lot add %s of %s\n\nQvault-Op: lot-add\nQvault-Lot: %s\n",
+		 l->lot, l->po, l->lot);
+	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	json_decref(from);
+	free(json);
+	free(supplier);
+	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_lot__index(vault_index *idx, const char *data, size_t len, const char *path,
+		     const git_oid *commit)
+{
+	sqlite3 *db = vault_index__db(idx);
+	sqlite3_stmt *st = NULL, *in = NULL;
+	const char *kind, *lot, *po, *part, *supplier, *by, *at, *made = NULL, *shipped = NULL;
+	json_int_t qty;
+	json_t *root, *from, *f;
+	json_error_t jerr;
+	struct tm tm;
+	char hex[41];
+	size_t i;
+	int format, error = 0;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || json_unpack(root, "{s:s, s:i, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s?:s, s?:s}",
+				 "record", &kind, "format", &format, "lot", &lot, "po", &po,
+				 "part", &part, "qty", &qty, "from", &from, "supplier", &supplier,
+				 "created_by", &by, "created_at", &at, "made", &made,
+				 "shipped", &shipped) < 0 || strcmp(kind, "lot") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the lot is malformed", path);
+	}
+	memset(&tm, 0, sizeof(tm));
+	strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (sqlite3_prepare_v2(db, "INSERT INTO lots (lot, po, part, qty, made, shipped, supplier,"
+			       " created_by, created_at, commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+			       " ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO lot_inputs (lot, input, qty) VALUES (?1, ?2, ?3)",
+			       -1, &in, NULL) != SQLITE_OK) {
+		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, lot, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, po, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, part, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, qty);
+	sqlite3_bind_text(st, 5, made, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, shipped, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, supplier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, (int64_t)timegm(&tm));
+	sqlite3_bind_text(st, 10, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		error = vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s", path, sqlite3_errmsg(db));
+		goto done;
+	}
+	json_array_foreach(from, i, f) {
+		json_t *q = json_object_get(f, "qty");
+
+		sqlite3_bind_text(in, 1, lot, -1, SQLITE_STATIC);
+		sqlite3_bind_text(in, 2, json_string_value(json_object_get(f, "lot")), -1, SQLITE_STATIC);
+		if (q)
+			sqlite3_bind_int64(in, 3, json_integer_value(q));
+		else
+			sqlite3_bind_null(in, 3);
+		if (sqlite3_step(in) != SQLITE_DONE) {
+			error = vault_error__set(VAULT_EVERIFY, "%s: cannot index its inputs: %s", path,
+						 sqlite3_errmsg(db));
+			break;
+		}
+		sqlite3_reset(in);
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(in);
+	json_decref(root);
+	return error;
+}
+
+/* ---- trace --------------------------------------------------------------- */
+
+static json_t *col_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	default:
+		return json_string((const char *)sqlite3_column_text(st, i));
+	}
+}
+
+/* Run `sql` with text parameters; each row becomes an object of `names`. */
+static int rows(json_t **out, sqlite3 *db, const char *sql, const char *const *names,
+		int ncols, const char *p1, const char *p2, const char *p3)
+{
+	sqlite3_stmt *st;
+	json_t *arr = json_array();
+	int rc, i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		json_decref(arr);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
+	sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
+	if (p2)
+		sqlite3_bind_text(st, 2, p2, -1, SQLITE_STATIC);
+	if (p3)
+		sqlite3_bind_text(st, 3, p3, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (i = 0; i < ncols; i++)
+			json_object_set_new(o, names[i], col_json(st, i));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
+	*out = arr;
+	return 0;
+}
+
+static json_t *first(json_t *arr)
+{
+	json_t *o = json_array_size(arr) ? json_incref(json_array_get(arr, 0)) : json_null();
+
+	json_decref(arr);
+	return o;
+}
+
+int vault_trace_lot(char **out, vault *v, const char *lot)
+{
+	static const char *const lot_cols[] = { "lot", "po", "part", "qty", "made", "shipped",
+						"supplier", "created_by" };
+	static const char *const line_cols[] = { "line", "part", "qty", "doc", "rev", "due" };
+	static const char *const rev_cols[] = { "doc", "rev", "released_at" };
+	static const char *const ack_cols[] = { "name", "org", "meaning", "time" };
+	static const char *const gen_cols[] = { "lot", "part", "po", "supplier", "made", "depth" };
+	sqlite3 *db = vault_index__db(v->index);
+	json_t *l = NULL, *line = NULL, *root = NULL, *tmp;
+	const char *po, *part, *made, *doc = NULL, *rev = NULL, *supplier;
+	char made_end[32];
+	int error;
+
+	*out = NULL;
+	if ((error = vault_name_check("lot", lot)) < 0)
+		return error;
+	if ((error = rows(&tmp, db, "SELECT lot, po, part, qty, made, shipped, supplier, created_by"
+			  " FROM lots WHERE lot = ?1", lot_cols, 8, lot, NULL, NULL)) < 0)
+		return error;
+	if (json_array_size(tmp) == 0) {
+		json_decref(tmp);
+		return vault_error__set(VAULT_ENOTFOUND, "no lot '%s'", lot);
+	}
+	l = first(tmp);
+	po = json_string_value(json_object_get(l, "po"));
+	part = json_string_value(json_object_get(l, "part"));
+	made = json_string_value(json_object_get(l, "made"));
+	supplier = json_string_value(json_object_get(l, "supplier"));
+	root = json_pack("{s:O}", "lot", l);
+	if ((error = rows(&tmp, db, "SELECT line, part, qty, doc, rev, due FROM po_lines"
+			  " WHERE po = ?1 AND part = ?2 ORDER BY line LIMIT 1",
+			  line_cols, 6, po, part, NULL)) < 0)
+		goto done;
+	line = first(tmp);
+	json_object_set_new(root, "po_line", json_incref(line));
+	doc = json_string_value(json_object_get(line, "doc"));
+	rev = json_string_value(json_object_get(line, "rev"));
+	/* the revision in effect when the lot was made: released by the end of that day */
+	snprintf(made_end, sizeof(made_end), "%sT23:59:59Z", made ? made : "");
+	if (doc && made) {
+		if ((error = rows(&tmp, db, "SELECT l.doc, l.rev, l.released_at FROM releases l"
+				  " JOIN revisions r ON r.doc = l.doc AND r.rev = l.rev WHERE l.doc = ?1"
+				  " AND l.released_at <= strftime('%s', ?2) ORDER BY r.seq DESC LIMIT 1",
+				  rev_cols, 3, doc, made_end, NULL)) < 0)
+			goto done;
+		json_object_set_new(root, "in_effect_when_made", first(tmp));
+	} else {
+		json_object_set_new(root, "in_effect_when_made", json_null());
+	}
+	if (doc) {
+		json_t *ack;
+
+		if ((error = rows(&tmp, db, "SELECT signer, org, meaning, time FROM acks WHERE doc = ?1"
+				  " AND rev = ?2 AND org = ?3 ORDER BY time LIMIT 1",
+				  ack_cols, 4, doc, rev, supplier)) < 0)
+			goto done;
+		ack = first(tmp);
+		if (json_is_object(ack) && made) {
+			json_int_t t = json_integer_value(json_object_get(ack, "time"));
+			struct tm tm;
+			char day[16];
+			time_t tt = (time_t)t;
+
+			gmtime_r(&tt, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+			json_object_set_new(ack, "before_made", json_boolean(strcmp(day, made) <= 0));
+		}
+		json_object_set_new(root, "acknowledgment", ack);
+	}
+	if ((error = rows(&tmp, db,
+		"WITH RECURSIVE up(lot, depth) AS (SELECT input, 1 FROM lot_inputs WHERE lot = ?1"
+		" UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot"
+		" WHERE up.depth < 64)"
+		" SELECT l.lot, l.part, l.po, l.supplier, l.made, min(up.depth) FROM up"
+		" JOIN lots l ON l.lot = up.lot GROUP BY l.lot ORDER BY min(up.depth), l.lot",
+		gen_cols, 6, lot, NULL, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "upstream", tmp);
+	if ((error = rows(&tmp, db,
+		"WITH RECURSIVE down(lot, depth) AS (SELECT lot, 1 FROM lot_inputs WHERE input = ?1"
+		" UNION SELECT i.lot, down.depth + 1 FROM lot_inputs i JOIN down ON i.input = down.lot"
+		" WHERE down.depth < 64)"
+		" SELECT l.lot, l.part, l.po, l.supplier, l.made, min(down.depth) FROM down"
+		" JOIN lots l ON l.lot = down.lot GROUP BY l.lot ORDER BY min(down.depth), l.lot",
+		gen_cols, 6, lot, NULL, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "downstream", tmp);
+	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
+	if (!*out)
+		error = vault_error__set(VAULT_ERROR, "cannot write the trace");
+done:
+	json_decref(line);
+	json_decref(l);
+	json_decref(root);
+	return error;
+}
