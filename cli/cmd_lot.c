@@ -129,9 +129,15 @@ static void print_trace(json_t *t)
 	} else {
 		printf("  not acknowledged by %s\n", str(l, "supplier"));
 	}
+	json_array_foreach(json_object_get(t, "documents"), i, g)
+		printf("  document  %s@%s (%s) attached to %s %s\n", str(g, "doc"), str(g, "rev"),
+		       str(g, "type"), str(g, "attached_to"), str(g, "target"));
 	json_array_foreach(json_object_get(t, "upstream"), i, g)
 		printf("  made from %*s%s (%s of %s)\n", (int)(2 * json_integer_value(json_object_get(g, "depth")) - 2),
 		       "", str(g, "lot"), str(g, "part"), str(g, "po"));
+	json_array_foreach(json_object_get(t, "upstream_documents"), i, g)
+		printf("  upstream  %s@%s (%s) of lot %s\n", str(g, "doc"), str(g, "rev"),
+		       str(g, "type"), str(g, "target"));
 	json_array_foreach(json_object_get(t, "downstream"), i, g)
 		printf("  went into %*s%s (%s of %s)\n", (int)(2 * json_integer_value(json_object_get(g, "depth")) - 2),
 		       "", str(g, "lot"), str(g, "part"), str(g, "po"));
@@ -162,4 +168,91 @@ const cli_command cli_cmd_lot_add = {
 const cli_command cli_cmd_trace_lot = {
 	"trace lot", "a lot's PO, drawing revision, acknowledgment and genealogy",
 	"LOT", 1, 1, trace_opts, 1, run_trace
+};
+
+static const cli_opt link_opts[] = {
+	{ "po", 0, OPT_VALUE, "PO", "attach to this purchase order" },
+	{ "lot", 0, OPT_VALUE, "LOT", "attach to this lot" },
+	{ "part", 'p', OPT_VALUE, "PART", "attach to this part number" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_link(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *po = cli_opt_value(cmd, a, "po"), *lot = cli_opt_value(cmd, a, "lot");
+	const char *part = cli_opt_value(cmd, a, "part"), *doc, *rev, *target;
+	vault_link_kind kind;
+	char buf[512];
+	int error;
+
+	if (!!po + !!lot + !!part != 1)
+		return cli_usage_error(cmd, "give one of --po, --lot, --part");
+	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
+	if (!rev)
+		return cli_usage_error(cmd, "name the revision: DOC@REV");
+	kind = po ? VAULT_LINK_PO : lot ? VAULT_LINK_LOT : VAULT_LINK_PART;
+	target = po ? po : lot ? lot : part;
+	if ((error = vault_link(v, doc, rev, kind, target)) < 0)
+		return cli_fail(error);
+	printf("attached %s@%s to %s %s\n", doc, rev, po ? "PO" : lot ? "lot" : "part", target);
+	return EXIT_OK;
+}
+
+static const cli_opt audit_opts[] = {
+	{ "org", 0, OPT_VALUE, "ORG", "only this supplier's records" },
+	{ "ack-days", 0, OPT_VALUE, "N", "days a supplier has to acknowledge a release (default 14)" },
+	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *days = cli_opt_value(cmd, a, "ack-days");
+	unsigned long n = 14;
+	size_t count, i;
+	char *text, *end;
+	json_t *list, *g;
+	int error;
+
+	if (days) {
+		errno = 0;
+		n = strtoul(days, &end, 10);
+		if (errno || *end || !*days || n > 3650)
+			return cli_usage_error(cmd, "--ack-days needs a number of days, not '%s'", days);
+	}
+	if ((error = vault_audit(&text, &count, v, cli_opt_value(cmd, a, "org"), (unsigned)n)) < 0)
+		return cli_fail(error);
+	if (cli_opt_flag(cmd, a, "json")) {
+		printf("%s\n", text);
+	} else if ((list = json_loads(text, 0, NULL)) != NULL) {
+		json_array_foreach(list, i, g) {
+			const char *key;
+			json_t *val;
+
+			printf("%-17s %s:", json_string_value(json_object_get(g, "gap")),
+			       json_string_value(json_object_get(g, "what")));
+			json_object_foreach(json_object_get(g, "records"), key, val) {
+				if (json_is_string(val))
+					printf(" %s %s", key, json_string_value(val));
+				else
+					printf(" %s %lld", key, (long long)json_integer_value(val));
+			}
+			printf("\n");
+		}
+		printf("%zu gap%s\n", count, count == 1 ? "" : "s");
+		json_decref(list);
+	}
+	free(text);
+	return count ? EXIT_VERIFY : EXIT_OK;
+}
+
+const cli_command cli_cmd_link = {
+	"link", "attach a document revision to a PO, a lot or a part number",
+	"DOC@REV", 1, 1, link_opts, 1, run_link
+};
+const cli_command cli_cmd_audit = {
+	"audit", "the compliance gaps, with the records involved (exit 3 when there are any)",
+	"", 0, 0, audit_opts, 1, run_audit
 };

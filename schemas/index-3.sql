@@ -1,4 +1,5 @@
--- Upgrade of the index from version 2 to 3: purchase orders and lots.  What the
+-- Upgrade of the index from version 2 to 3: purchase orders, lots and
+-- the documents linked to them.  What the
 -- repository already holds of them is read in by forgetting the indexed
 -- commit, so the next open rebuilds the index from the repository.
 
@@ -49,5 +50,17 @@ CREATE TABLE lot_inputs (
 	PRIMARY KEY (lot, input)
 ) WITHOUT ROWID;
 CREATE INDEX lot_inputs_input ON lot_inputs (input, lot);
+
+-- documents attached: docs/<h>/<h>/<DOC>/<REV>/links/<KIND>-<TARGET>.json
+CREATE TABLE links (
+	doc TEXT NOT NULL,
+	rev TEXT NOT NULL,
+	kind TEXT NOT NULL, -- po, lot, part
+	target TEXT NOT NULL,
+	linked_by TEXT NOT NULL,
+	commit_id TEXT NOT NULL,
+	PRIMARY KEY (kind, target, doc, rev)
+) WITHOUT ROWID;
+CREATE INDEX links_doc ON links (doc, rev);
 
 DELETE FROM meta WHERE key = 'commit';

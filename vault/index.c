@@ -434,6 +434,8 @@ static int index_revision_folder(apply_ctx *ctx, const git_tree *old,
 		error = index_release(ctx, new, path, commit);
 	if (!error && is_new(old, new, VAULT_OBSOLETE_FILE))
 		error = index_obsolete(ctx, new, path, commit, doc, rev);
+	if (!error && is_new(old, new, VAULT_LINKS_DIR))
+		error = vault_index__links(ctx->idx, ctx->store, old, new, path, commit, doc, rev);
 	if (!error && is_new(old, new, VAULT_ACKS_DIR))
 		error = vault_index__acks(ctx->idx, ctx->store, old, new, path, commit,
 					  doc, rev);
@@ -635,7 +637,7 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 		" DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;"
 		" DELETE FROM releases; DELETE FROM distribution; DELETE FROM obsoletes;"
 		" DELETE FROM acks; DELETE FROM pos; DELETE FROM po_lines;"
-		" DELETE FROM lots; DELETE FROM lot_inputs;")) < 0)
+		" DELETE FROM lots; DELETE FROM lot_inputs; DELETE FROM links;")) < 0)
 		goto fail;
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||

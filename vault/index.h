@@ -64,6 +64,11 @@ int vault_index__acks(vault_index *idx, vault_store *s, const git_tree *old,
 		      const git_tree *new, const char *path, const git_oid *commit,
 		      const char *doc, const char *rev);
 
+/* Index the links new in revision folder `new` of DOC@REV (link.c). */
+int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
+		       const git_tree *new, const char *path, const git_oid *commit,
+		       const char *doc, const char *rev);
+
 /* The SQLite handle, for the modules that keep their own tables here. */
 struct sqlite3 *vault_index__db(vault_index *idx);
 int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc);

@@ -368,6 +368,27 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 		}
 		json_object_set_new(root, "acknowledgment", ack);
 	}
+	{
+		static const char *const doc_cols[] = { "attached_to", "target", "doc", "rev", "type" };
+		const char *const p3 = part;
+
+		if ((error = rows(&tmp, db,
+			"SELECT k.kind, k.target, k.doc, k.rev, r.type FROM links k JOIN revisions r"
+			" ON r.doc = k.doc AND r.rev = k.rev WHERE (k.kind = 'lot' AND k.target = ?1)"
+			" OR (k.kind = 'po' AND k.target = ?2) OR (k.kind = 'part' AND k.target = ?3)"
+			" ORDER BY k.kind, k.doc, k.rev", doc_cols, 5, lot, po, p3)) < 0)
+			goto done;
+		json_object_set_new(root, "documents", tmp);
+		if ((error = rows(&tmp, db,
+			"WITH RECURSIVE up(lot, depth) AS (SELECT input, 1 FROM lot_inputs WHERE lot = ?1"
+			" UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot"
+			" WHERE up.depth < 64)"
+			" SELECT DISTINCT 'lot', up.lot, k.doc, k.rev, r.type FROM up JOIN links k"
+			" ON k.kind = 'lot' AND k.target = up.lot JOIN revisions r ON r.doc = k.doc"
+			" AND r.rev = k.rev ORDER BY up.lot, k.doc, k.rev", doc_cols, 5, lot, NULL, NULL)) < 0)
+			goto done;
+		json_object_set_new(root, "upstream_documents", tmp);
+	}
 	if ((error = rows(&tmp, db,
 		"WITH RECURSIVE up(lot, depth) AS (SELECT input, 1 FROM lot_inputs WHERE lot = ?1"
 		" UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot"

@@ -70,6 +70,7 @@ typedef struct {
 #define VAULT_RELEASE_FILE "release.json"
 #define VAULT_OBSOLETE_FILE "obsolete.json"
 #define VAULT_ACKS_DIR "acks"
+#define VAULT_LINKS_DIR "links"
 
 int vault_record__release_dump(char **out, size_t *len, const vault_release *r);
 int vault_record__release_parse(vault_release *r, const char *data, size_t len);

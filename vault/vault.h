@@ -438,6 +438,27 @@ typedef struct {
  */
 int vault_lot_add(vault *v, const vault_lot *lot);
 
+/* What a document revision can be attached to. */
+typedef enum { VAULT_LINK_PO, VAULT_LINK_LOT, VAULT_LINK_PART } vault_link_kind;
+
+/*
+ * Attach DOC@REV to a PO, a lot or a part number: a buyer or quality
+ * anywhere, a supplier to its own organization's POs and lots.
+ */
+int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
+	       const char *target);
+
+/*
+ * Compliance gaps as JSON text (schemas/audit.schema.json), `*count` of
+ * them: lots without a certificate of conformity; lots whose upstream
+ * material lot has no material certificate; lots made before their
+ * supplier acknowledged the revision their PO line requires; PO lines
+ * requiring a superseded or obsolete revision; parts shipped at a drawing
+ * revision with no FAI on record; revisions distributed and not
+ * acknowledged after `ack_days` days.  Only `org`'s records if not NULL.
+ */
+int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days);
+
 /*
  * The trace of a lot as JSON text (schemas/trace-lot.schema.json): PO and
  * supplier, part, the drawing revision the PO line requires and the one in

@@ -469,6 +469,9 @@ static void check_added(commit_ctx *x, const char *path)
 			x->did |= DID_OBSOLETE;
 			require(x, VAULT_ROLE_BUYER, "make documents obsolete", path);
 		}
+	} else if (strncmp(rest, VAULT_LINKS_DIR "/", 6) == 0) {
+		require(x, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER,
+			"attach documents", path);
 	} else if (strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0) {
 		size_t n = strlen(rest);
 

@@ -1,0 +1,266 @@
+/*
+ * link.c - documents attached to POs, lots and parts, and the compliance
+ * audit that reads them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "record.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+static const char *const kinds[] = { "po", "lot", "part" };
+
+/* The organization a PO or lot belongs to, or NULL when there is none. */
+static char *owner_of(vault *v, vault_link_kind kind, const char *target)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	char *org = NULL;
+
+	if (kind == VAULT_LINK_PART)
+		return NULL;
+	if (sqlite3_prepare_v2(db, kind == VAULT_LINK_PO ?
+			       "SELECT supplier FROM pos WHERE po = ?1" :
+			       "SELECT supplier FROM lots WHERE lot = ?1", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		org = vault__strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return org;
+}
+
+int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
+	       const char *target)
+{
+	vault_revision r;
+	vault_txn t;
+	git_tree_entry *te;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
+	char message[512], *owner = NULL, *json = NULL;
+	size_t len;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (error = vault_name_check("revision", rev)) < 0 ||
+	    (error = vault_name_check(kinds[kind], target)) < 0 ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0)
+		goto done;
+	if (kind != VAULT_LINK_PART && (owner = owner_of(v, kind, target)) == NULL) {
+		error = vault_error__set(VAULT_ENOTFOUND, "no %s '%s'", kind == VAULT_LINK_PO ? "PO" : "lot",
+					 target);
+		goto done;
+	}
+	if (!(t.actor.roles & (VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY))) {
+		if (!(t.actor.roles & VAULT_ROLE_SUPPLIER) || kind == VAULT_LINK_PART ||
+		    strcmp(owner, t.actor.org) != 0) {
+			error = vault_error__set(VAULT_EDENIED,
+				"user '%s' may not attach documents to %s '%s'", t.actor.name,
+				kinds[kind], target);
+			goto done;
+		}
+	}
+	vault_record__doc_dir(dir, sizeof(dir), doc);
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rev,
+		 kinds[kind], target);
+	if (git_tree_entry_bypath(&te, t.root, path) == 0) {
+		git_tree_entry_free(te);
+		error = vault_error__set(VAULT_EEXISTS, "'%s@%s' is already attached to %s '%s'",
+					 doc, rev, kinds[kind], target);
+		goto done;
+	}
+	vault_time_format(when, sizeof(when), t.now);
+	snprintf(message, sizeof(message),
+		 "link %s@%s to %s %s\n\nQvault-Op: link\nQvault-Doc: %s\nQvault-Rev: %s\n",
+		 doc, rev, kinds[kind], target, doc, rev);
+	if ((error = vault_record__dump(&json, &len, json_pack(
+		"{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "record", "link", "format", 1,
+		"doc", doc, "rev", rev, "kind", kinds[kind], "target", target,
+		"linked_by", t.actor.name, "linked_at", when))) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	free(json);
+	free(owner);
+	vault_revision_dispose(&r);
+	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
+		       const git_tree *new, const char *path, const git_oid *commit,
+		       const char *doc, const char *rev)
+{
+	sqlite3 *db = vault_index__db(idx);
+	git_tree_entry *te_new = NULL, *te_old = NULL;
+	git_tree *links = NULL, *old_links = NULL;
+	sqlite3_stmt *st = NULL;
+	char hex[41];
+	size_t i;
+	int error = 0;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (git_tree_entry_bypath(&te_new, new, VAULT_LINKS_DIR) < 0 ||
+	    git_tree_lookup(&links, git_tree_owner(new), git_tree_entry_id(te_new)) < 0) {
+		error = vault_error__set(VAULT_EVERIFY, "%s: cannot read its links", path);
+		goto done;
+	}
+	if (old && git_tree_entry_bypath(&te_old, old, VAULT_LINKS_DIR) == 0)
+		git_tree_lookup(&old_links, git_tree_owner(old), git_tree_entry_id(te_old));
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO links (doc, rev, kind, target, linked_by,"
+			       " commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK) {
+		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	for (i = 0; i < git_tree_entrycount(links) && !error; i++) {
+		const char *name = git_tree_entry_name(git_tree_entry_byindex(links, i));
+		const char *kind, *target, *by;
+		json_t *root;
+		char *data;
+		size_t len;
+
+		if (old_links && git_tree_entry_byname(old_links, name))
+			continue;
+		if ((error = vault_store__read_path(&data, &len, s, links, name)) < 0)
+			break;
+		root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+		free(data);
+		if (!root || json_unpack(root, "{s:s, s:s, s:s}", "kind", &kind, "target", &target,
+					 "linked_by", &by) < 0) {
+			json_decref(root);
+			error = vault_error__set(VAULT_EVERIFY, "%s/links/%s is malformed", path, name);
+			break;
+		}
+		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, target, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, by, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		sqlite3_reset(st);
+		json_decref(root);
+	}
+done:
+	sqlite3_finalize(st);
+	git_tree_free(links);
+	git_tree_free(old_links);
+	git_tree_entry_free(te_new);
+	git_tree_entry_free(te_old);
+	return error;
+}
+
+/* ---- audit ------------------------------------------------------------- */
+
+/* The gap queries: each row is one gap, its columns the records involved. */
+static const struct {
+	const char *kind;
+	const char *what;
+	const char *sql; /* ?1: organization or NULL; ?2: now minus the ack limit */
+	const char *cols[5];
+} gaps[] = {
+	{ "no-coc", "lot has no certificate of conformity",
+	  "SELECT l.lot, l.po, l.supplier FROM lots l WHERE (?1 IS NULL OR l.supplier = ?1)"
+	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
+	  "  WHERE k.kind = 'lot' AND k.target = l.lot AND r.type = 'coc') ORDER BY l.lot",
+	  { "lot", "po", "supplier" } },
+	{ "no-material-cert", "an upstream material lot has no material certificate",
+	  "WITH RECURSIVE up(lot, input) AS (SELECT lot, input FROM lot_inputs"
+	  " UNION SELECT up.lot, i.input FROM up JOIN lot_inputs i ON i.lot = up.input)"
+	  " SELECT l.lot, up.input, l.supplier FROM lots l JOIN up ON up.lot = l.lot"
+	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND NOT EXISTS (SELECT 1 FROM links k"
+	  "  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE k.kind = 'lot'"
+	  "  AND k.target = up.input AND r.type = 'material-cert') ORDER BY l.lot, up.input",
+	  { "lot", "input", "supplier" } },
+	{ "made-before-ack", "lot made before its supplier acknowledged the required revision",
+	  "SELECT l.lot, pl.doc || '@' || pl.rev, l.supplier, l.made FROM lots l"
+	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"
+	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND l.made IS NOT NULL AND NOT EXISTS"
+	  " (SELECT 1 FROM acks a WHERE a.doc = pl.doc AND a.rev = pl.rev AND a.org = l.supplier"
+	  "  AND a.meaning != 'rejected' AND date(a.time, 'unixepoch') <= l.made)"
+	  " GROUP BY l.lot ORDER BY l.lot", { "lot", "revision", "supplier", "made" } },
+	{ "stale-po-line", "PO line requires a superseded or obsolete revision",
+	  "SELECT pl.po, pl.line, pl.doc || '@' || pl.rev, p.supplier FROM po_lines pl"
+	  " JOIN pos p ON p.po = pl.po JOIN revisions r ON r.doc = pl.doc AND r.rev = pl.rev"
+	  " WHERE (?1 IS NULL OR p.supplier = ?1) AND (EXISTS (SELECT 1 FROM obsoletes o"
+	  "  WHERE o.doc = pl.doc AND o.rev = pl.rev) OR EXISTS (SELECT 1 FROM releases l2"
+	  "  JOIN revisions r2 ON r2.doc = l2.doc AND r2.rev = l2.rev WHERE l2.doc = pl.doc"
+	  "  AND r2.seq > r.seq)) ORDER BY pl.po, pl.line", { "po", "line", "revision", "supplier" } },
+	{ "no-fai", "part shipped at a drawing revision with no FAI on record",
+	  "SELECT l.part, pl.doc || '@' || pl.rev, min(l.lot), l.supplier FROM lots l"
+	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"
+	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND l.shipped IS NOT NULL AND NOT EXISTS"
+	  " (SELECT 1 FROM revisions f JOIN parts fp ON fp.revision = f.id WHERE f.type = 'fai'"
+	  "  AND fp.part = l.part) AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions f"
+	  "  ON f.doc = k.doc AND f.rev = k.rev WHERE f.type = 'fai' AND k.kind = 'part'"
+	  "  AND k.target = l.part) GROUP BY l.part, pl.doc, pl.rev ORDER BY l.part",
+	  { "part", "revision", "lot", "supplier" } },
+	{ "unacknowledged", "revision distributed and not acknowledged in time",
+	  "SELECT d.doc || '@' || d.rev, d.org, l.released_at FROM distribution d"
+	  " JOIN releases l ON l.doc = d.doc AND l.rev = d.rev"
+	  " WHERE (?1 IS NULL OR d.org = ?1) AND l.released_at < ?2"
+	  " AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
+	  " AND NOT EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = d.doc AND o.rev = d.rev)"
+	  " ORDER BY l.released_at", { "revision", "org", "released_at" } },
+};
+
+int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	json_t *list = json_array();
+	size_t i;
+	int error = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (org && (error = vault_name_check("organization", org)) < 0) {
+		json_decref(list);
+		return error;
+	}
+	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]) && !error; i++) {
+		sqlite3_stmt *st;
+		int rc, c;
+
+		if (sqlite3_prepare_v2(db, gaps[i].sql, -1, &st, NULL) != SQLITE_OK) {
+			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+			break;
+		}
+		sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (int64_t)time(NULL) - (int64_t)ack_days * 86400);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			json_t *records = json_object();
+
+			for (c = 0; c < 5 && gaps[i].cols[c]; c++)
+				json_object_set_new(records, gaps[i].cols[c],
+					sqlite3_column_type(st, c) == SQLITE_INTEGER ?
+					json_integer(sqlite3_column_int64(st, c)) :
+					json_string((const char *)sqlite3_column_text(st, c)));
+			json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "gap", gaps[i].kind,
+							      "what", gaps[i].what, "records", records));
+		}
+		if (rc != SQLITE_DONE)
+			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+	}
+	if (!error) {
+		*count = json_array_size(list);
+		if ((*out = json_dumps(list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+			error = vault_error__set(VAULT_ERROR, "cannot write the audit");
+	}
+	json_decref(list);
+	return error;
+}
