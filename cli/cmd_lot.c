@@ -256,3 +256,86 @@ const cli_command cli_cmd_audit = {
 	"audit", "the compliance gaps, with the records involved (exit 3 when there are any)",
 	"", 0, 0, audit_opts, 1, run_audit
 };
+
+static int run_trace_doc(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *doc, *rev;
+	char buf[512], *text;
+	json_t *t, *g;
+	size_t i;
+	int error;
+
+	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
+	if (!rev)
+		return cli_usage_error(cmd, "name the revision: DOC@REV");
+	if ((error = vault_trace_doc(&text, v, doc, rev)) < 0)
+		return cli_fail(error);
+	if (cli_opt_flag(cmd, a, "json")) {
+		printf("%s\n", text);
+	} else if ((t = json_loads(text, 0, NULL)) != NULL) {
+		printf("%s@%s is required by\n", doc, rev);
+		json_array_foreach(json_object_get(t, "po_lines"), i, g)
+			printf("  PO %s line %lld: %lld x %s (supplier %s)\n", str(g, "po"),
+			       (long long)json_integer_value(json_object_get(g, "line")),
+			       (long long)json_integer_value(json_object_get(g, "qty")), str(g, "part"),
+			       str(g, "supplier"));
+		printf("lots built to it%s\n", json_array_size(json_object_get(t, "lots")) ? "" : ": none");
+		json_array_foreach(json_object_get(t, "lots"), i, g)
+			printf("  %s%*s%s (%s of %s, %s)\n",
+			       json_integer_value(json_object_get(g, "depth")) ? "downstream " : "",
+			       (int)(2 * json_integer_value(json_object_get(g, "depth"))), "",
+			       str(g, "lot"), str(g, "part"), str(g, "po"), str(g, "supplier"));
+		json_decref(t);
+	}
+	free(text);
+	return EXIT_OK;
+}
+
+static int run_trace_po(const cli_command *cmd, cli_args *a, vault *v)
+{
+	char *text;
+	json_t *t, *g, *p;
+	size_t i;
+	int error;
+
+	if ((error = vault_trace_po(&text, v, a->arg[0])) < 0)
+		return cli_fail(error);
+	if (cli_opt_flag(cmd, a, "json")) {
+		printf("%s\n", text);
+	} else if ((t = json_loads(text, 0, NULL)) != NULL) {
+		p = json_object_get(t, "po");
+		printf("PO %s, supplier %s\n", str(p, "po"), str(p, "supplier"));
+		json_array_foreach(json_object_get(t, "lines"), i, g)
+			printf("  line %lld: %lld x %s to %s@%s%s%s\n",
+			       (long long)json_integer_value(json_object_get(g, "line")),
+			       (long long)json_integer_value(json_object_get(g, "qty")), str(g, "part"),
+			       str(g, "doc"), str(g, "rev"), json_is_string(json_object_get(g, "due")) ?
+			       ", due " : "", json_is_string(json_object_get(g, "due")) ? str(g, "due") : "");
+		json_array_foreach(json_object_get(t, "lots"), i, g)
+			printf("  lot %s: %lld x %s, made %s, shipped %s\n", str(g, "lot"),
+			       (long long)json_integer_value(json_object_get(g, "qty")), str(g, "part"),
+			       str(g, "made"), str(g, "shipped"));
+		json_array_foreach(json_object_get(t, "documents"), i, g)
+			printf("  document %s@%s (%s) attached to %s %s\n", str(g, "doc"), str(g, "rev"),
+			       str(g, "type"), str(g, "attached_to"), str(g, "target"));
+		json_array_foreach(json_object_get(t, "acknowledgments"), i, g) {
+			char when[VAULT_TIME_SIZE];
+
+			vault_time_format(when, sizeof(when), json_integer_value(json_object_get(g, "time")));
+			printf("  %s@%s %s by %s %s\n", str(g, "doc"), str(g, "rev"), str(g, "meaning"),
+			       str(g, "name"), when);
+		}
+		json_decref(t);
+	}
+	free(text);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_trace_doc = {
+	"trace doc", "where a revision is used: PO lines requiring it, lots built to it",
+	"DOC@REV", 1, 1, trace_opts, 1, run_trace_doc
+};
+const cli_command cli_cmd_trace_po = {
+	"trace po", "a PO's lines, lots, documents and acknowledgments",
+	"PO", 1, 1, trace_opts, 1, run_trace_po
+};

@@ -41,6 +41,12 @@ void vault__warn(vault *v, const char *fmt, ...)
  */
 int vault__whoami(vault_user *out, vault *v, const git_tree *tree);
 
+/*
+ * The organization whose records the acting key may read: NULL (all) with
+ * no key or any role but supplier; a supplier's own organization.
+ */
+int vault__viewer(char **org, vault *v);
+
 /* The vault's settings from vault.json at `head`. */
 int vault__config(vault_config *cfg, vault *v, git_commit *head);
 

@@ -558,7 +558,7 @@ int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
  * The organization whose view the acting key has: NULL (everything) with
  * no key, or for any role but supplier; a supplier sees its own.
  */
-static int viewer(char **org, vault *v)
+int vault__viewer(char **org, vault *v)
 {
 	git_commit *head;
 	git_tree *tree;
@@ -594,7 +594,7 @@ int vault_doc_get(vault_revision *out, vault *v, const char *doc, const char *re
 	memset(out, 0, sizeof(*out));
 	if ((error = vault_name_check("document number", doc)) < 0 ||
 	    (rev && (error = vault_name_check("revision", rev)) < 0) ||
-	    (error = viewer(&org, v)) < 0)
+	    (error = vault__viewer(&org, v)) < 0)
 		return error;
 	error = vault_index__get(out, v->index, doc, rev, org);
 	free(org);
@@ -608,7 +608,7 @@ int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc)
 	char *org;
 
 	if ((error = vault_name_check("document number", doc)) < 0 ||
-	    (error = viewer(&org, v)) < 0)
+	    (error = vault__viewer(&org, v)) < 0)
 		return error;
 	error = vault_index__revisions(out, v->index, doc, org);
 	free(org);
@@ -627,7 +627,7 @@ int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter 
 	if (filter && filter->part &&
 	    (error = vault_name_check("part number", filter->part)) < 0)
 		return error;
-	if ((error = viewer(&org, v)) < 0)
+	if ((error = vault__viewer(&org, v)) < 0)
 		return error;
 	error = vault_index__list(out, v->index, filter, org);
 	free(org);

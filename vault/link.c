@@ -225,12 +225,22 @@ int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned a
 	size_t i;
 	int error = 0;
 
+	char *own = NULL;
+
 	*out = NULL;
 	*count = 0;
-	if (org && (error = vault_name_check("organization", org)) < 0) {
+	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	    (error = vault__viewer(&own, v)) < 0) {
 		json_decref(list);
 		return error;
 	}
+	if (own && org && strcmp(own, org) != 0) {
+		free(own);
+		json_decref(list);
+		return vault_error__set(VAULT_EDENIED, "a supplier audits only its own organization");
+	}
+	if (own)
+		org = own; /* a supplier sees only its own records */
 	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]) && !error; i++) {
 		sqlite3_stmt *st;
 		int rc, c;
@@ -262,5 +272,6 @@ int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned a
 			error = vault_error__set(VAULT_ERROR, "cannot write the audit");
 	}
 	json_decref(list);
+	free(own);
 	return error;
 }

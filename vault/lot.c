@@ -298,6 +298,23 @@ static json_t *first(json_t *arr)
 	return o;
 }
 
+/*
+ * A supplier sees only its own organization's records: VAULT_ENOTFOUND,
+ * as if absent, for another's.  No key, or any other role, sees all.
+ */
+static int may_see(vault *v, const char *owner, const char *what, const char *name)
+{
+	char *org = NULL;
+	int error;
+
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	if (org && owner && strcmp(org, owner) != 0)
+		error = vault_error__set(VAULT_ENOTFOUND, "no %s '%s'", what, name);
+	free(org);
+	return error;
+}
+
 int vault_trace_lot(char **out, vault *v, const char *lot)
 {
 	static const char *const lot_cols[] = { "lot", "po", "part", "qty", "made", "shipped",
@@ -323,6 +340,8 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 		return vault_error__set(VAULT_ENOTFOUND, "no lot '%s'", lot);
 	}
 	l = first(tmp);
+	if ((error = may_see(v, json_string_value(json_object_get(l, "supplier")), "lot", lot)) < 0)
+		goto done;
 	po = json_string_value(json_object_get(l, "po"));
 	part = json_string_value(json_object_get(l, "part"));
 	made = json_string_value(json_object_get(l, "made"));
@@ -413,6 +432,110 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 done:
 	json_decref(line);
 	json_decref(l);
+	json_decref(root);
+	return error;
+}
+
+static int dump_out(char **out, json_t *root)
+{
+	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
+	json_decref(root);
+	return *out ? 0 : vault_error__set(VAULT_ERROR, "cannot write the trace");
+}
+
+int vault_trace_doc(char **out, vault *v, const char *doc, const char *rev)
+{
+	static const char *const line_cols[] = { "po", "line", "part", "qty", "supplier" };
+	static const char *const lot_cols[] = { "lot", "po", "part", "supplier", "made", "depth" };
+	sqlite3 *db = vault_index__db(v->index);
+	vault_revision r;
+	json_t *root, *tmp;
+	char *org = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
+		return error;
+	vault_revision_dispose(&r);
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	root = json_pack("{s:s, s:s}", "doc", doc, "rev", rev);
+	if ((error = rows(&tmp, db, "SELECT pl.po, pl.line, pl.part, pl.qty, p.supplier FROM po_lines pl"
+			  " JOIN pos p ON p.po = pl.po WHERE pl.doc = ?1 AND pl.rev = ?2"
+			  " AND (?3 IS NULL OR p.supplier = ?3) ORDER BY pl.po, pl.line",
+			  line_cols, 5, doc, rev, org)) < 0)
+		goto done;
+	json_object_set_new(root, "po_lines", tmp);
+	if ((error = rows(&tmp, db,
+		"WITH RECURSIVE built(lot, depth) AS (SELECT l.lot, 0 FROM lots l JOIN po_lines pl"
+		"  ON pl.po = l.po AND pl.part = l.part WHERE pl.doc = ?1 AND pl.rev = ?2"
+		" UNION SELECT i.lot, built.depth + 1 FROM lot_inputs i JOIN built ON i.input = built.lot"
+		"  WHERE built.depth < 64)"
+		" SELECT l.lot, l.po, l.part, l.supplier, l.made, min(built.depth) FROM built"
+		" JOIN lots l ON l.lot = built.lot WHERE (?3 IS NULL OR l.supplier = ?3)"
+		" GROUP BY l.lot ORDER BY min(built.depth), l.lot", lot_cols, 6, doc, rev, org)) < 0)
+		goto done;
+	json_object_set_new(root, "lots", tmp);
+	error = dump_out(out, root);
+	root = NULL;
+done:
+	json_decref(root);
+	free(org);
+	return error;
+}
+
+int vault_trace_po(char **out, vault *v, const char *po)
+{
+	static const char *const po_cols[] = { "po", "supplier", "created_by" };
+	static const char *const line_cols[] = { "line", "part", "qty", "doc", "rev", "due" };
+	static const char *const lot_cols[] = { "lot", "part", "qty", "made", "shipped" };
+	static const char *const doc_cols[] = { "attached_to", "target", "doc", "rev", "type" };
+	static const char *const ack_cols[] = { "doc", "rev", "name", "meaning", "time" };
+	sqlite3 *db = vault_index__db(v->index);
+	json_t *root = NULL, *tmp, *p;
+	int error;
+
+	*out = NULL;
+	if ((error = vault_name_check("PO number", po)) < 0)
+		return error;
+	if ((error = rows(&tmp, db, "SELECT po, supplier, created_by FROM pos WHERE po = ?1",
+			  po_cols, 3, po, NULL, NULL)) < 0)
+		return error;
+	if (json_array_size(tmp) == 0) {
+		json_decref(tmp);
+		return vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po);
+	}
+	p = first(tmp);
+	if ((error = may_see(v, json_string_value(json_object_get(p, "supplier")), "PO", po)) < 0) {
+		json_decref(p);
+		return error;
+	}
+	root = json_pack("{s:o}", "po", p);
+	if ((error = rows(&tmp, db, "SELECT line, part, qty, doc, rev, due FROM po_lines WHERE po = ?1"
+			  " ORDER BY line", line_cols, 6, po, NULL, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "lines", tmp);
+	if ((error = rows(&tmp, db, "SELECT lot, part, qty, made, shipped FROM lots WHERE po = ?1"
+			  " ORDER BY lot", lot_cols, 5, po, NULL, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "lots", tmp);
+	if ((error = rows(&tmp, db, "SELECT k.kind, k.target, k.doc, k.rev, r.type FROM links k"
+			  " JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE (k.kind = 'po'"
+			  " AND k.target = ?1) OR (k.kind = 'lot' AND k.target IN (SELECT lot FROM lots"
+			  " WHERE po = ?1)) ORDER BY k.kind, k.target, k.doc", doc_cols, 5, po, NULL,
+			  NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "documents", tmp);
+	if ((error = rows(&tmp, db, "SELECT a.doc, a.rev, a.signer, a.meaning, a.time FROM acks a"
+			  " JOIN po_lines pl ON pl.doc = a.doc AND pl.rev = a.rev JOIN pos p"
+			  " ON p.po = pl.po AND p.supplier = a.org WHERE pl.po = ?1"
+			  " GROUP BY a.doc, a.rev, a.name ORDER BY a.time", ack_cols, 5, po, NULL,
+			  NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "acknowledgments", tmp);
+	error = dump_out(out, root);
+	root = NULL;
+done:
 	json_decref(root);
 	return error;
 }

@@ -467,6 +467,15 @@ int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned a
  */
 int vault_trace_lot(char **out, vault *v, const char *lot);
 
+/*
+ * Where DOC@REV is used, as JSON text: the PO lines requiring it, the lots
+ * built to it, and the lots made from those, downstream.
+ */
+int vault_trace_doc(char **out, vault *v, const char *doc, const char *rev);
+
+/* A PO as JSON text: lines, lots, attached documents, acknowledgments. */
+int vault_trace_po(char **out, vault *v, const char *po);
+
 /* ---- verification -------------------------------------------------------- */
 
 /* One thing wrong, with where it was found. */

@@ -50,6 +50,24 @@ check "a lot made before its supplier acknowledged the required revision is a ga
 check "audit --org zenith sees none of acme's" sh -c 'q audit --org zenith > z.txt; test $? = 0 && grep -q "^0 gaps" z.txt'
 check "verify passes" sh -c 'q verify > /dev/null'
 
+q po add PO-2 --supplier zenith --line PN-9:1:DWG-1@D > /dev/null
+q --key zed.pem lot add Z-1 --po PO-2 --part PN-9 --qty 1 --made 2099-03-01 > /dev/null
+q --key zed.pem lot add Z-2 --po PO-2 --part PN-9 --qty 1 --made 2099-03-02 --from Z-1 > /dev/null
+check "trace doc: PO lines requiring a revision and the lots built to it" sh -c '
+	q trace doc DWG-1@C > d.txt && grep -q "PO PO-1 line 1: 50 x PN-1 (supplier acme)" d.txt &&
+	grep -q "^  L-1 (PN-1 of PO-1, acme)" d.txt'
+check "  downstream through genealogy" sh -c '
+	q trace doc DWG-1@D > e.txt && grep -q "^  Z-1 " e.txt && grep -q "^  Z-1 " e.txt && q trace doc DWG-1@D --json | grep -q "\"lot\": \"Z-2\""'
+check "trace po: lines, lots, documents, acknowledgments" sh -c '
+	q trace po PO-1 > p.txt && grep -q "line 1: 50 x PN-1 to DWG-1@C" p.txt && grep -q "lot L-1: 50 x PN-1" p.txt &&
+	grep -q "document COC-1@A (coc) attached to lot L-1" p.txt && grep -q "DWG-1@C received by sam" p.txt'
+check "a supplier's queries show only its own organization's records" sh -c '
+	q --key zed.pem trace doc DWG-1@C > zd.txt; ! grep -q acme zd.txt && ! q --key zed.pem audit | grep -q acme'
+fails 1 "no lot 'L-1'" "a supplier cannot trace another's lot" q --key zed.pem trace lot L-1
+fails 1 "no PO 'PO-1'" "a supplier cannot trace another's PO" q --key zed.pem trace po PO-1
+fails 1 "a supplier audits only its own organization" "a supplier cannot audit another" q --key zed.pem audit --org acme
+fails 1 "no PO 'PO-404'" "trace of an unknown PO" q trace po PO-404
+fails 1 "document 'DWG-1' has no revision 'Q'" "trace of an unknown revision" q trace doc DWG-1@Q
 fails 1 "user 'zed' may not attach documents to lot 'L-1'" "a supplier attaching to another's lot" \
 	q --key zed.pem link COC-1@A --lot L-1
 fails 1 "user 'sam' may not attach documents to part 'PN-1'" "a supplier attaching to a part" \
