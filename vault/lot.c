@@ -371,7 +371,8 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 		json_t *ack;
 
 		if ((error = rows(&tmp, db, "SELECT signer, org, meaning, time FROM acks WHERE doc = ?1"
-				  " AND rev = ?2 AND org = ?3 ORDER BY time LIMIT 1",
+				  " AND rev = ?2 AND org = ?3 ORDER BY time,"
+				  " (SELECT seq FROM events e WHERE e.commit_id = acks.commit_id) LIMIT 1",
 				  ack_cols, 4, doc, rev, supplier)) < 0)
 			goto done;
 		ack = first(tmp);
@@ -529,7 +530,8 @@ int vault_trace_po(char **out, vault *v, const char *po)
 	if ((error = rows(&tmp, db, "SELECT a.doc, a.rev, a.signer, a.meaning, a.time FROM acks a"
 			  " JOIN po_lines pl ON pl.doc = a.doc AND pl.rev = a.rev JOIN pos p"
 			  " ON p.po = pl.po AND p.supplier = a.org WHERE pl.po = ?1"
-			  " GROUP BY a.doc, a.rev, a.name ORDER BY a.time", ack_cols, 5, po, NULL,
+			  " GROUP BY a.doc, a.rev, a.name ORDER BY a.time,"
+			  " (SELECT seq FROM events e WHERE e.commit_id = a.commit_id)", ack_cols, 5, po, NULL,
 			  NULL)) < 0)
 		goto done;
 	json_object_set_new(root, "acknowledgments", tmp);
