@@ -8,6 +8,8 @@ static const cli_opt opts[] = {
 	{ "title", 0, OPT_VALUE, "T", "title" },
 	{ "part", 'p', OPT_LIST, "PN", "part number the document applies to (repeatable)" },
 	{ "name", 0, OPT_VALUE, "NAME", "file name to store (default: the file's own)" },
+	{ "po", 0, OPT_VALUE, "PO", "attach it to this purchase order, in the same commit" },
+	{ "lot", 0, OPT_VALUE, "LOT", "attach it to this lot, in the same commit" },
 	{ "json", 0, OPT_FLAG, NULL, "print the recorded revision as JSON" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -26,6 +28,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	o.title = cli_opt_value(cmd, a, "title");
 	o.name = cli_opt_value(cmd, a, "name");
 	o.parts = cli_opt_list(cmd, a, "part", &o.nparts);
+	o.po = cli_opt_value(cmd, a, "po");
+	o.lot = cli_opt_value(cmd, a, "lot");
 	if (!o.doc)
 		return cli_usage_error(cmd, "--doc is required");
 	if (!o.type)

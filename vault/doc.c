@@ -457,7 +457,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	char message[512];
 	git_oid commit;
 	size_t i;
-	int error;
+	int error, linked = 0;
 
 	memset(&t, 0, sizeof(t));
 	if (!jobs || !order || !recs || !paths || !types)
@@ -480,8 +480,23 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			error = in_entry(error, n, &jobs[i]);
 			goto done;
 		}
-	if ((error = plan_batch(order, n, v, t.root)) < 0 ||
-	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0) ||
+	if ((error = plan_batch(order, n, v, t.root)) < 0)
+		goto done;
+	/* links are checked before any byte is stored: a refusal leaves no trace */
+	for (i = 0; i < n; i++) {
+		const vault_add_options *o = jobs[i].opts;
+
+		if ((o->po && (error = vault_link__put(&t, v, o->doc, jobs[i].rev, VAULT_LINK_PO,
+						       o->po)) < 0) ||
+		    (o->lot && (error = vault_link__put(&t, v, o->doc, jobs[i].rev, VAULT_LINK_LOT,
+							o->lot)) < 0)) {
+			error = in_entry(error, n, &jobs[i]);
+			goto done;
+		}
+		if (o->po || o->lot)
+			linked = 1;
+	}
+	if ((n > 1 && (error = vault__txn_batch(&t, v)) < 0) ||
 	    (error = write_batch(recs, &t, v, jobs, paths, types, n)) < 0)
 		goto done;
 	if (rel) {
@@ -499,9 +514,9 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	} else {
 		commit_message(message, sizeof(message), jobs, n);
 	}
-	/* a release also records release.json: index it by reading it back */
-	if ((error = vault__txn_commit(&t, v, message, rel ? NULL : recs, rel ? 0 : n,
-				       &commit)) < 0)
+	/* a release or a link records more than revisions: index by reading back */
+	if ((error = vault__txn_commit(&t, v, message, rel || linked ? NULL : recs,
+				       rel || linked ? 0 : n, &commit)) < 0)
 		goto done;
 	if (out) {
 		*out = recs[0];

@@ -39,62 +39,68 @@ static char *owner_of(vault *v, vault_link_kind kind, const char *target)
 	return org;
 }
 
+int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
+		    vault_link_kind kind, const char *target)
+{
+	git_tree_entry *te;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
+	char *owner = NULL, *json = NULL;
+	size_t len;
+	int error;
+
+	if ((error = vault_name_check(kinds[kind], target)) < 0)
+		return error;
+	if (kind != VAULT_LINK_PART && (owner = owner_of(v, kind, target)) == NULL)
+		return vault_error__set(VAULT_ENOTFOUND, "no %s '%s'",
+					kind == VAULT_LINK_PO ? "PO" : "lot", target);
+	if (!(t->actor.roles & (VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY)) &&
+	    (!(t->actor.roles & VAULT_ROLE_SUPPLIER) || kind == VAULT_LINK_PART ||
+	     strcmp(owner, t->actor.org) != 0)) {
+		free(owner);
+		return vault_error__set(VAULT_EDENIED, "user '%s' may not attach documents to %s '%s'",
+					t->actor.name, kinds[kind], target);
+	}
+	free(owner);
+	vault_record__doc_dir(dir, sizeof(dir), doc);
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rev,
+		 kinds[kind], target);
+	if (git_tree_entry_bypath(&te, t->root, path) == 0) {
+		git_tree_entry_free(te);
+		return vault_error__set(VAULT_EEXISTS, "'%s@%s' is already attached to %s '%s'",
+					doc, rev, kinds[kind], target);
+	}
+	vault_time_format(when, sizeof(when), t->now);
+	if ((error = vault_record__dump(&json, &len, json_pack(
+		"{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "record", "link", "format", 1,
+		"doc", doc, "rev", rev, "kind", kinds[kind], "target", target,
+		"linked_by", t->actor.name, "linked_at", when))) < 0)
+		return error;
+	error = vault__txn_put_data(t, v, path, json, len);
+	free(json);
+	return error;
+}
+
 int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 	       const char *target)
 {
 	vault_revision r;
 	vault_txn t;
-	git_tree_entry *te;
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
-	char message[512], *owner = NULL, *json = NULL;
-	size_t len;
+	char message[512];
 	int error;
 
 	memset(&r, 0, sizeof(r));
 	if ((error = vault_name_check("document number", doc)) < 0 ||
 	    (error = vault_name_check("revision", rev)) < 0 ||
-	    (error = vault_name_check(kinds[kind], target)) < 0 ||
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
-	if ((error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0)
+	if ((error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0 ||
+	    (error = vault_link__put(&t, v, doc, rev, kind, target)) < 0)
 		goto done;
-	if (kind != VAULT_LINK_PART && (owner = owner_of(v, kind, target)) == NULL) {
-		error = vault_error__set(VAULT_ENOTFOUND, "no %s '%s'", kind == VAULT_LINK_PO ? "PO" : "lot",
-					 target);
-		goto done;
-	}
-	if (!(t.actor.roles & (VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY))) {
-		if (!(t.actor.roles & VAULT_ROLE_SUPPLIER) || kind == VAULT_LINK_PART ||
-		    strcmp(owner, t.actor.org) != 0) {
-			error = vault_error__set(VAULT_EDENIED,
-				"user '%s' may not attach documents to %s '%s'", t.actor.name,
-				kinds[kind], target);
-			goto done;
-		}
-	}
-	vault_record__doc_dir(dir, sizeof(dir), doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rev,
-		 kinds[kind], target);
-	if (git_tree_entry_bypath(&te, t.root, path) == 0) {
-		git_tree_entry_free(te);
-		error = vault_error__set(VAULT_EEXISTS, "'%s@%s' is already attached to %s '%s'",
-					 doc, rev, kinds[kind], target);
-		goto done;
-	}
-	vault_time_format(when, sizeof(when), t.now);
 	snprintf(message, sizeof(message),
 		 "link %s@%s to %s %s\n\nQvault-Op: link\nQvault-Doc: %s\nQvault-Rev: %s\n",
 		 doc, rev, kinds[kind], target, doc, rev);
-	if ((error = vault_record__dump(&json, &len, json_pack(
-		"{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "record", "link", "format", 1,
-		"doc", doc, "rev", rev, "kind", kinds[kind], "target", target,
-		"linked_by", t.actor.name, "linked_at", when))) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
-		goto done;
 	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
 done:
-	free(json);
-	free(owner);
 	vault_revision_dispose(&r);
 	vault__txn_end(&t, v);
 	return error;

@@ -234,6 +234,8 @@ typedef struct {
 	const char *title;  /* NULL: none */
 	const char *const *parts;
 	size_t nparts;
+	const char *po;     /* attach to this PO too, in the same commit; may be NULL */
+	const char *lot;    /* attach to this lot too; may be NULL */
 } vault_add_options;
 
 /*

@@ -77,6 +77,14 @@ fails 1 "no PO 'PO-404'" "an unknown PO" q link COC-1@A --po PO-404
 fails 1 "document 'COC-1' has no revision 'Z'" "an unknown revision" q link COC-1@Z --lot L-1
 fails 1 "'COC-1@A' is already attached to lot 'L-1'" "the same link twice" q link COC-1@A --lot L-1
 fails 2 "give one of --po, --lot, --part" "no target" q link COC-1@A
+make_text coc2.csv Z-1
+ok "add --lot attaches a new certificate in the same commit" \
+	q --key zed.pem add coc2.csv --doc COC-Z1 --type coc --lot Z-1
+check "  one commit, linked" sh -c '
+	git -C v log -1 --format=%s | grep -q "add COC-Z1@A" && q trace lot Z-1 | grep -q "document  COC-Z1@A (coc) attached to lot Z-1"'
+fails 1 "user 'zed' may not attach documents to lot 'L-1'" "add --lot of another supplier's lot" \
+	q --key zed.pem add coc2.csv --doc COC-Z2 --type coc --lot L-1
+fails 1 "no PO 'PO-404'" "add --po of an unknown PO" q --key zed.pem add coc2.csv --doc COC-Z2 --type coc --po PO-404
 fails 2 "--ack-days needs a number of days" "a bad --ack-days" q audit --ack-days soon
 
 done_testing
