@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <csv.h>
 #include <jansson.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
@@ -97,78 +98,458 @@ static int po_supplier(char **supplier, vault *v, const char *po, const char *pa
 	return 0;
 }
 
-int vault_lot_add(vault *v, const vault_lot *l)
+/* Whether lot `name` is in the tree already. */
+static int lot_exists(const git_tree *root, const char *name)
+{
+	git_tree_entry *te;
+	char dir[VAULT_PATH_MAX];
+
+	lot_dir(dir, sizeof(dir), name);
+	if (git_tree_entry_bypath(&te, root, dir) < 0)
+		return 0;
+	git_tree_entry_free(te);
+	return 1;
+}
+
+/* Index of lot `name` in lots[0..n), or n. */
+static size_t in_batch(const vault_lot *lots, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(lots[i].lot, name) == 0)
+			return i;
+	return n;
+}
+
+/*
+ * Refuse a cycle among the batch's lots (lots already recorded cannot be
+ * made from new ones, so a cycle can only close inside the batch): a
+ * depth-first walk of the batch's own edges.  state: 0 new, 1 on the
+ * path, 2 done.
+ */
+static int find_cycle(const vault_lot *lots, size_t n, size_t i, unsigned char *state)
+{
+	size_t k;
+
+	if (state[i] == 2)
+		return 0;
+	if (state[i] == 1)
+		return vault_error__set(VAULT_EINVALID,
+			"lot '%s' is made, through its inputs, from itself: genealogy may not cycle",
+			lots[i].lot);
+	state[i] = 1;
+	for (k = 0; k < lots[i].nfrom; k++) {
+		size_t j = in_batch(lots, n, lots[i].from[k].lot);
+		int error;
+
+		if (j < n && (error = find_cycle(lots, n, j, state)) < 0)
+			return error;
+	}
+	state[i] = 2;
+	return 0;
+}
+
+/* Check lot `l` against the branch and the batch, and queue its record. */
+static int put_lot(vault_txn *t, vault *v, const vault_lot *l, const vault_lot *lots, size_t n)
 {
 	json_t *from = json_array(), *root;
-	vault_txn t;
-	git_tree_entry *te;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
-	char message[512], *supplier = NULL, *json = NULL;
+	char *supplier = NULL, *json = NULL;
 	size_t i, len;
 	int error;
 
-	if ((error = check_fields(l)) < 0) {
-		json_decref(from);
-		return error;
-	}
-	if ((error = vault__txn_begin(&t, v)) < 0) {
-		json_decref(from);
-		return error;
-	}
 	if ((error = po_supplier(&supplier, v, l->po, l->part)) < 0)
 		goto done;
-	if (!(t.actor.roles & VAULT_ROLE_QUALITY) &&
-	    !((t.actor.roles & VAULT_ROLE_SUPPLIER) && strcmp(t.actor.org, supplier) == 0)) {
-		error = t.actor.revoked ? vault_error__set(VAULT_EDENIED, "user '%s' was revoked", t.actor.name) :
-			vault_error__set(VAULT_EDENIED,
-				"user '%s' of '%s' may not record lots of PO '%s', which belongs to '%s'",
-				t.actor.name, t.actor.org, l->po, supplier);
+	if (!(t->actor.roles & VAULT_ROLE_QUALITY) &&
+	    !((t->actor.roles & VAULT_ROLE_SUPPLIER) && strcmp(t->actor.org, supplier) == 0)) {
+		error = vault_error__set(VAULT_EDENIED,
+			"user '%s' of '%s' may not record lots of PO '%s', which belongs to '%s'",
+			t->actor.name, t->actor.org, l->po, supplier);
 		goto done;
 	}
-	lot_dir(dir, sizeof(dir), l->lot);
-	if (git_tree_entry_bypath(&te, t.root, dir) == 0) {
-		git_tree_entry_free(te);
+	if (lot_exists(t->root, l->lot)) {
 		error = vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
 		goto done;
 	}
 	for (i = 0; i < l->nfrom; i++) {
-		char in[VAULT_PATH_MAX];
 		json_t *o = json_pack("{s:s}", "lot", l->from[i].lot);
 
-		lot_dir(in, sizeof(in), l->from[i].lot);
-		if (git_tree_entry_bypath(&te, t.root, in) < 0) {
+		if (!lot_exists(t->root, l->from[i].lot) && in_batch(lots, n, l->from[i].lot) == n) {
 			json_decref(o);
 			error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from",
 						 l->from[i].lot, l->lot);
 			goto done;
 		}
-		git_tree_entry_free(te);
 		if (l->from[i].qty)
 			json_object_set_new(o, "qty", json_integer((json_int_t)l->from[i].qty));
 		json_array_append_new(from, o);
 	}
-	vault_time_format(when, sizeof(when), t.now);
+	vault_time_format(when, sizeof(when), t->now);
 	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s}", "record", "lot",
 			 "format", 1, "lot", l->lot, "po", l->po, "part", l->part,
 			 "qty", (json_int_t)l->qty, "from", from, "supplier", supplier,
-			 "created_by", t.actor.name, "created_at", when);
+			 "created_by", t->actor.name, "created_at", when);
 	from = NULL;
 	if (root && l->made)
 		json_object_set_new(root, "made", json_string(l->made));
 	if (root && l->shipped)
 		json_object_set_new(root, "shipped", json_string(l->shipped));
+	lot_dir(dir, sizeof(dir), l->lot);
 	snprintf(path, sizeof(path), "%s/" VAULT_LOT_FILE, dir);
-	snprintf(message, sizeof(message), "lot add %s of %s\n\nQvault-Op: lot-add\nQvault-Lot: %s\n",
-		 l->lot, l->po, l->lot);
-	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
-		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	if ((error = vault_record__dump(&json, &len, root)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
 done:
 	json_decref(from);
 	free(json);
 	free(supplier);
+	return error;
+}
+
+/* Record lots[0..n) in one commit; `where[i]` prefixes lot i's errors. */
+static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
+{
+	unsigned char *state = calloc(n + 1, 1);
+	vault_txn t;
+	char message[512];
+	size_t i;
+	int error = 0;
+
+	if (!state)
+		abort();
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < n && !error; i++) {
+		if ((error = check_fields(&lots[i])) < 0 ||
+		    (in_batch(lots, i, lots[i].lot) < i &&
+		     (error = vault_error__set(VAULT_EEXISTS, "lot '%s' is given twice", lots[i].lot)) < 0))
+			error = vault_error__set(error, "%s%s", where ? where[i] : "", vault_error_message());
+	}
+	for (i = 0; i < n && !error; i++)
+		if ((error = find_cycle(lots, n, i, state)) < 0)
+			error = vault_error__set(error, "%s%s", where ? where[i] : "", vault_error_message());
+	free(state);
+	if (error < 0)
+		return error;
+	if ((error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if (n > 1 && (error = vault__txn_batch(&t, v)) < 0)
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((error = put_lot(&t, v, &lots[i], lots, n)) < 0) {
+			error = vault_error__set(error, "%s%s", where ? where[i] : "", vault_error_message());
+			goto done;
+		}
+	if (n == 1)
+		snprintf(message, sizeof(message), "lot add %s of %s\n\nQvault-Op: lot-add\nQvault-Lot: %s\n",
+			 lots[0].lot, lots[0].po, lots[0].lot);
+	else
+		snprintf(message, sizeof(message), "lot import %zu lots\n\nQvault-Op: lot-import\n", n);
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
 	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_lot_add(vault *v, const vault_lot *l)
+{
+	return add_lots(v, l, 1, NULL);
+}
+
+/* ---- import ------------------------------------------------------------ */
+
+typedef struct {
+	vault_lot *lots;
+	size_t nlots, cap;
+	vault_lot_input *inputs; /* one array per lot, kept in `keep` */
+	char **keep;
+	size_t nkeep, capkeep;
+	char **where;
+} lot_import;
+
+static void *kept(lot_import *im, void *p)
+{
+	if (im->nkeep == im->capkeep) {
+		im->capkeep = im->capkeep ? im->capkeep * 2 : 64;
+		if ((im->keep = realloc(im->keep, im->capkeep * sizeof(char *))) == NULL)
+			abort();
+	}
+	im->keep[im->nkeep++] = p;
+	return p;
+}
+
+static const char *kept_str(lot_import *im, const char *s, size_t n)
+{
+	char *c = malloc(n + 1);
+
+	if (!c)
+		abort();
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return kept(im, c);
+}
+
+static vault_lot *next_lot(lot_import *im, const char *where)
+{
+	if (im->nlots == im->cap) {
+		im->cap = im->cap ? im->cap * 2 : 64;
+		if ((im->lots = realloc(im->lots, im->cap * sizeof(vault_lot))) == NULL ||
+		    (im->where = realloc(im->where, im->cap * sizeof(char *))) == NULL)
+			abort();
+	}
+	im->where[im->nlots] = vault__strdup(where);
+	memset(&im->lots[im->nlots], 0, sizeof(vault_lot));
+	return &im->lots[im->nlots++];
+}
+
+/* A whole number from 1 to QTY_MAX, or 0. */
+static uint64_t whole(const char *s)
+{
+	unsigned long long v;
+
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
+		return 0;
+	v = strtoull(s, NULL, 10);
+	return v > QTY_MAX ? 0 : (uint64_t)v;
+}
+
+/* "LOT[:QTY];LOT[:QTY]" into an input array kept by the import. */
+static int parse_inputs(lot_import *im, vault_lot *l, const char *spec, const char *where)
+{
+	size_t n = 1, i = 0;
+	const char *p;
+	vault_lot_input *in;
+
+	if (!*spec)
+		return 0;
+	for (p = spec; *p; p++)
+		n += *p == ';';
+	in = kept(im, calloc(n, sizeof(*in)));
+	if (!in)
+		abort();
+	for (p = spec; i < n; i++) {
+		const char *end = p + strcspn(p, ";"), *colon = memchr(p, ':', (size_t)(end - p));
+
+		in[i].lot = kept_str(im, p, (size_t)((colon ? colon : end) - p));
+		if (colon) {
+			const char *q = kept_str(im, colon + 1, (size_t)(end - colon - 1));
+
+			if ((in[i].qty = whole(q)) == 0)
+				return vault_error__set(VAULT_EINVALID,
+					"%sfield 'from': '%.32s' is not a whole number from 1", where, q);
+		}
+		p = *end ? end + 1 : end;
+	}
+	l->from = in;
+	l->nfrom = n;
+	return 0;
+}
+
+static const char *const lot_columns[] = { "lot", "po", "part", "qty", "made", "shipped", "from" };
+#define LOT_NCOLUMNS 7
+
+typedef struct {
+	lot_import *im;
+	const char *field[LOT_NCOLUMNS];
+	size_t nfield, rowno;
+	int error;
+	char message[512];
+} lot_csv;
+
+static void lot_field(void *s, size_t len, void *data)
+{
+	lot_csv *c = data;
+
+	if (c->error)
+		return;
+	if (memchr(s, '\0', len)) {
+		c->error = VAULT_EINVALID;
+		snprintf(c->message, sizeof(c->message), "row %zu: a field contains a NUL byte",
+			 c->rowno + 1);
+		return;
+	}
+	if (c->nfield < LOT_NCOLUMNS)
+		c->field[c->nfield] = kept_str(c->im, s, len);
+	c->nfield++;
+}
+
+static void lot_row(int term, void *data)
+{
+	lot_csv *c = data;
+	char where[64];
+	size_t i;
+
+	(void)term;
+	c->rowno++;
+	if (c->error)
+		goto next;
+	if (c->nfield != LOT_NCOLUMNS) {
+		c->error = VAULT_EINVALID;
+		snprintf(c->message, sizeof(c->message), "row %zu: %zu fields, the header names %d",
+			 c->rowno, c->nfield, LOT_NCOLUMNS);
+	} else if (c->rowno == 1) {
+		for (i = 0; i < LOT_NCOLUMNS; i++)
+			if (strcmp(c->field[i], lot_columns[i]) != 0) {
+				c->error = VAULT_EINVALID;
+				snprintf(c->message, sizeof(c->message),
+					 "row 1: column %zu is '%.64s', expected '%s' "
+					 "(header: lot,po,part,qty,made,shipped,from)", i + 1, c->field[i],
+					 lot_columns[i]);
+				break;
+			}
+	} else {
+		vault_lot *l;
+
+		snprintf(where, sizeof(where), "row %zu: ", c->rowno);
+		l = next_lot(c->im, where);
+		l->lot = c->field[0];
+		l->po = c->field[1];
+		l->part = c->field[2];
+		if ((l->qty = whole(c->field[3])) == 0) {
+			c->error = VAULT_EINVALID;
+			snprintf(c->message, sizeof(c->message),
+				 "row %zu, field 'qty': '%.32s' is not a whole number from 1", c->rowno,
+				 c->field[3]);
+			goto next;
+		}
+		l->made = *c->field[4] ? c->field[4] : NULL;
+		l->shipped = *c->field[5] ? c->field[5] : NULL;
+		if (parse_inputs(c->im, l, c->field[6], where) < 0) {
+			c->error = VAULT_EINVALID;
+			snprintf(c->message, sizeof(c->message), "%s", vault_error_message());
+		}
+	}
+next:
+	c->nfield = 0;
+}
+
+static int lots_from_csv(lot_import *im, const char *data, size_t len)
+{
+	struct csv_parser p;
+	lot_csv c;
+	int error = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.im = im;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		data += 3, len -= 3;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return vault_error__set(VAULT_ERROR, "cannot start the CSV parser");
+	if ((csv_parse(&p, data, len, lot_field, lot_row, &c) != len ||
+	     csv_fini(&p, lot_field, lot_row, &c) != 0) && !c.error)
+		error = vault_error__set(VAULT_EINVALID, "row %zu: %s", c.rowno + 1,
+			csv_error(&p) == CSV_EPARSE ?
+			"a quoted field is not closed, or a quote stands inside an unquoted one" :
+			csv_strerror(csv_error(&p)));
+	csv_free(&p);
+	if (!error && c.error)
+		error = vault_error__set(c.error, "%s", c.message);
+	if (!error && im->nlots == 0)
+		error = vault_error__set(VAULT_EINVALID, "the file has no lot rows");
+	return error;
+}
+
+static int lots_from_json(lot_import *im, const char *data, size_t len)
+{
+	json_error_t jerr;
+	json_t *root, *o;
+	size_t i;
+	int error = 0;
+
+	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
+	if (!json_is_array(root)) {
+		json_decref(root);
+		return vault_error__set(VAULT_EINVALID, "the file is not a JSON list of lots");
+	}
+	json_array_foreach(root, i, o) {
+		const char *lot, *po, *part, *made = NULL, *shipped = NULL;
+		json_int_t qty;
+		json_t *from = NULL, *f;
+		char where[48];
+		vault_lot *l;
+		size_t k;
+
+		snprintf(where, sizeof(where), "lot %zu: ", i + 1);
+		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:I, s?:s, s?:s, s?:o}",
+				   "lot", &lot, "po", &po, "part", &part, "qty", &qty, "made", &made,
+				   "shipped", &shipped, "from", &from) < 0 || qty < 1 ||
+		    (uint64_t)qty > QTY_MAX || (from && !json_is_array(from))) {
+			error = vault_error__set(VAULT_EINVALID, "%s%s", where,
+				jerr.text[0] ? jerr.text : "qty must be a whole number from 1");
+			break;
+		}
+		l = next_lot(im, where);
+		l->lot = kept_str(im, lot, strlen(lot));
+		l->po = kept_str(im, po, strlen(po));
+		l->part = kept_str(im, part, strlen(part));
+		l->qty = (uint64_t)qty;
+		l->made = made ? kept_str(im, made, strlen(made)) : NULL;
+		l->shipped = shipped ? kept_str(im, shipped, strlen(shipped)) : NULL;
+		if (from && json_array_size(from)) {
+			vault_lot_input *in = kept(im, calloc(json_array_size(from), sizeof(*in)));
+
+			json_array_foreach(from, k, f) {
+				const char *input;
+				json_int_t q = 0;
+
+				if (json_unpack_ex(f, &jerr, JSON_STRICT, "{s:s, s?:I}", "lot", &input,
+						   "qty", &q) < 0 || q < 0) {
+					error = vault_error__set(VAULT_EINVALID, "%sinput %zu: %s", where,
+								 k + 1, jerr.text);
+					goto done;
+				}
+				in[k].lot = kept_str(im, input, strlen(input));
+				in[k].qty = (uint64_t)q;
+			}
+			l->from = in;
+			l->nfrom = json_array_size(from);
+		}
+	}
+done:
+	json_decref(root);
+	return error;
+}
+
+int vault_lot_import(size_t *count, vault *v, const char *path)
+{
+	lot_import im;
+	char *data = NULL;
+	size_t len = 0, cap = 0, i;
+	FILE *f;
+	int error;
+
+	*count = 0;
+	memset(&im, 0, sizeof(im));
+	if ((f = fopen(path, "rb")) == NULL)
+		return vault_error__set(VAULT_ENOTFOUND, "file '%s' does not exist", path);
+	for (;;) {
+		size_t n;
+
+		if (len + 65536 > cap && (data = realloc(data, cap = (len + 65536) * 2)) == NULL)
+			abort();
+		if ((n = fread(data + len, 1, cap - len, f)) == 0)
+			break;
+		len += n;
+	}
+	fclose(f);
+	for (i = 0; i < len && strchr(" \t\r\n", data[i]); i++)
+		;
+	error = i < len && data[i] == '[' ? lots_from_json(&im, data, len) :
+		lots_from_csv(&im, data, len);
+	if (error == 0)
+		error = add_lots(v, im.lots, im.nlots, im.where);
+	if (error < 0)
+		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	else
+		*count = im.nlots;
+	for (i = 0; i < im.nkeep; i++)
+		free(im.keep[i]);
+	for (i = 0; i < im.nlots; i++)
+		free(im.where[i]);
+	free(im.keep);
+	free(im.where);
+	free(im.lots);
+	free(data);
 	return error;
 }
 

@@ -440,6 +440,14 @@ typedef struct {
  */
 int vault_lot_add(vault *v, const vault_lot *lot);
 
+/*
+ * Record every lot of a CSV file (header: lot,po,part,qty,made,shipped,
+ * from; `from` as "LOT[:QTY];LOT[:QTY]") or JSON file (schemas/
+ * lot-import.schema.json) in one commit.  Inputs may be earlier lots or
+ * lots of the same file; a cycle, or one bad row, refuses the whole file.
+ */
+int vault_lot_import(size_t *count, vault *v, const char *path);
+
 /* What a document revision can be attached to. */
 typedef enum { VAULT_LINK_PO, VAULT_LINK_LOT, VAULT_LINK_PART } vault_link_kind;
 
@@ -451,7 +459,7 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 	       const char *target);
 
 /*
- * Compliance gaps as JSON text (schemas/audit.schema.json), `*count` of
+ * Compliance gaps as JSON text (schemas/trace.schema.json), `*count` of
  * them: lots without a certificate of conformity; lots whose upstream
  * material lot has no material certificate; lots made before their
  * supplier acknowledged the revision their PO line requires; PO lines
@@ -462,7 +470,7 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days);
 
 /*
- * The trace of a lot as JSON text (schemas/trace-lot.schema.json): PO and
+ * The trace of a lot as JSON text (schemas/trace.schema.json): PO and
  * supplier, part, the drawing revision the PO line requires and the one in
  * effect when the lot was made, the supplier's acknowledgment of it, and
  * the genealogy up and down.  `*out` is malloc'd.

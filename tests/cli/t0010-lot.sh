@@ -53,4 +53,33 @@ fails 1 "lot 'B-5' already exists" "a lot that exists" q --key sam.pem lot add B
 fails 1 "input lot 'H-77' is given twice" "the same input twice" \
 	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --from H-77 --from H-77
 
+# lot import: many lots, genealogy inside the file, one commit
+lh='lot,po,part,qty,made,shipped,from'
+printf '%s\nM-1,PO-1,BAR-1,8,2026-03-01,,\nM-2,PO-1,BAR-1,4,2026-03-02,,M-1:4\nM-3,PO-1,PN-1,4,2026-03-03,2026-03-04,M-2:4;H-77\n' "$lh" > lots.csv
+ok "lot import of a CSV file" q --key sam.pem lot import lots.csv
+check "  in one commit, with the file's own genealogy" sh -c '
+	git -C v log -1 --format=%s | grep -q "lot import 3 lots" &&
+	q trace lot M-3 > m.txt && grep -q "made from M-2" m.txt && grep -q "made from   M-1" m.txt && grep -q "made from H-77" m.txt'
+printf '[{"lot": "J-1", "po": "PO-1", "part": "PN-1", "qty": 2, "from": [{"lot": "M-1", "qty": 1}]}]\n' > lots.json
+ok "lot import of a JSON file" q --key sam.pem lot import lots.json
+printf '%s\nX-1,PO-1,BAR-1,1,,,X-2\nX-2,PO-1,BAR-1,1,,,X-1\n' "$lh" > bad.csv
+fails 1 "'bad.csv': row 2: lot 'X-1' is made, through its inputs, from itself: genealogy may not cycle" \
+	"a cycle inside an import" q --key sam.pem lot import bad.csv
+printf '%s\nX-1,PO-1,BAR-1,1,,,\nX-2,PO-1,BAR-1,zero,,,\n' "$lh" > bad.csv
+fails 1 "'bad.csv': row 3, field 'qty': 'zero' is not a whole number" "a bad quantity in row 3" \
+	q --key sam.pem lot import bad.csv
+printf '%s\nX-1,PO-1,BAR-1,1,2026-05-02,2026-05-01,\n' "$lh" > bad.csv
+fails 1 "row 2: lot 'X-1' was shipped \(2026-05-01\) before it was made" "shipped before made in an import" \
+	q --key sam.pem lot import bad.csv
+printf '%s\nX-1,PO-1,BAR-1,1,,,NOPE\n' "$lh" > bad.csv
+fails 1 "row 2: no lot 'NOPE' to make 'X-1' from" "an unknown input in an import" q --key sam.pem lot import bad.csv
+printf '%s\nX-1,PO-1,BAR-1,1,,,\nX-1,PO-1,BAR-1,1,,,\n' "$lh" > bad.csv
+fails 1 "row 3: lot 'X-1' is given twice" "a lot twice in one file" q --key sam.pem lot import bad.csv
+printf 'lot,po,part,qty,made,shipped\nX-1,PO-1,BAR-1,1,,\n' > bad.csv
+fails 1 "row 1: 6 fields, the header names 7" "a missing column" q --key sam.pem lot import bad.csv
+printf '%s\nX-1,PO-1,BAR-1,1,,,\n' "$lh" > bad.csv
+fails 1 "row 2: user 'zed' of 'zenith' may not record lots of PO 'PO-1'" "an import of another's lots" \
+	q --key zed.pem lot import bad.csv
+check "verify passes after all of it" sh -c 'q verify > /dev/null'
+
 done_testing
