@@ -680,14 +680,13 @@ static int check_files(checker *c, const git_tree *root, const char *path, int d
 /* ---- the index ---------------------------------------------------------- */
 
 /*
- * The index check runs on its own thread, with its own database handles,
- * while the history walk goes on (libgit2 allows reading one repository
- * from several threads; its object cache then serves both): it rebuilds an index
+ * The index check runs on its own thread, with its own repository and
+ * database handles, while the history walk goes on: it rebuilds an index
  * from the repository alone beside the real one and compares the two.
  */
 typedef struct {
 	pthread_t thread;
-	vault_store *store;   /* shared: libgit2 reads from several threads */
+	const char *vault_path; /* opened again: libgit2 objects are per thread */
 	char index_path[4200];
 	int readonly;
 	int error;
@@ -776,8 +775,13 @@ done:
 static void *index_worker(void *arg)
 {
 	index_check *ic = arg;
+	vault_store *store;
 
-	ic->error = compare_indexes(ic, ic->store);
+	/* its own repository: libgit2 documents only the odb as safe to share */
+	if ((ic->error = vault_store__open(&store, ic->vault_path)) == 0) {
+		ic->error = compare_indexes(ic, store);
+		vault_store__free(store);
+	}
 	if (ic->error < 0)
 		snprintf(ic->message, sizeof(ic->message), "%s", vault_error_message());
 	return NULL;
@@ -786,7 +790,7 @@ static void *index_worker(void *arg)
 static int index_check_start(index_check *ic, vault *v)
 {
 	memset(ic, 0, sizeof(*ic));
-	ic->store = v->store;
+	ic->vault_path = v->path;
 	ic->readonly = v->readonly;
 	snprintf(ic->index_path, sizeof(ic->index_path), "%s/index.db", v->qdir);
 	if (pthread_create(&ic->thread, NULL, index_worker, ic) != 0)
