@@ -7,13 +7,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <csv.h>
 #include <jansson.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
 
 #include "common.h"
 #include "error.h"
+#include "input.h"
 #include "lot.h"
 #include "record.h"
 #include "txn.h"
@@ -260,32 +260,13 @@ int vault_lot_add(vault *v, const vault_lot *l)
 typedef struct {
 	vault_lot *lots;
 	size_t nlots, cap;
-	vault_lot_input *inputs; /* one array per lot, kept in `keep` */
-	char **keep;
-	size_t nkeep, capkeep;
+	vault_strings keep;     /* the strings and input arrays lots point into */
 	char **where;
 } lot_import;
 
-static void *kept(lot_import *im, void *p)
-{
-	if (im->nkeep == im->capkeep) {
-		im->capkeep = im->capkeep ? im->capkeep * 2 : 64;
-		if ((im->keep = realloc(im->keep, im->capkeep * sizeof(char *))) == NULL)
-			abort();
-	}
-	im->keep[im->nkeep++] = p;
-	return p;
-}
-
 static const char *kept_str(lot_import *im, const char *s, size_t n)
 {
-	char *c = malloc(n + 1);
-
-	if (!c)
-		abort();
-	memcpy(c, s, n);
-	c[n] = '\0';
-	return kept(im, c);
+	return vault_strings__keep(&im->keep, s, n);
 }
 
 static vault_lot *next_lot(lot_import *im, const char *where)
@@ -323,9 +304,7 @@ static int parse_inputs(lot_import *im, vault_lot *l, const char *spec, const ch
 		return 0;
 	for (p = spec; *p; p++)
 		n += *p == ';';
-	in = kept(im, calloc(n, sizeof(*in)));
-	if (!in)
-		abort();
+	in = vault_strings__own(&im->keep, calloc(n, sizeof(*in)));
 	for (p = spec; i < n; i++) {
 		const char *end = p + strcspn(p, ";"), *colon = memchr(p, ':', (size_t)(end - p));
 
@@ -347,105 +326,23 @@ static int parse_inputs(lot_import *im, vault_lot *l, const char *spec, const ch
 static const char *const lot_columns[] = { "lot", "po", "part", "qty", "made", "shipped", "from" };
 #define LOT_NCOLUMNS 7
 
-typedef struct {
-	lot_import *im;
-	const char *field[LOT_NCOLUMNS];
-	size_t nfield, rowno;
-	int error;
-	char message[512];
-} lot_csv;
-
-static void lot_field(void *s, size_t len, void *data)
+static int on_lot_row(void *payload, const char *const *f, size_t rowno)
 {
-	lot_csv *c = data;
-
-	if (c->error)
-		return;
-	if (memchr(s, '\0', len)) {
-		c->error = VAULT_EINVALID;
-		snprintf(c->message, sizeof(c->message), "row %zu: a field contains a NUL byte",
-			 c->rowno + 1);
-		return;
-	}
-	if (c->nfield < LOT_NCOLUMNS)
-		c->field[c->nfield] = kept_str(c->im, s, len);
-	c->nfield++;
-}
-
-static void lot_row(int term, void *data)
-{
-	lot_csv *c = data;
+	lot_import *im = payload;
 	char where[64];
-	size_t i;
+	vault_lot *l;
 
-	(void)term;
-	c->rowno++;
-	if (c->error)
-		goto next;
-	if (c->nfield != LOT_NCOLUMNS) {
-		c->error = VAULT_EINVALID;
-		snprintf(c->message, sizeof(c->message), "row %zu: %zu fields, the header names %d",
-			 c->rowno, c->nfield, LOT_NCOLUMNS);
-	} else if (c->rowno == 1) {
-		for (i = 0; i < LOT_NCOLUMNS; i++)
-			if (strcmp(c->field[i], lot_columns[i]) != 0) {
-				c->error = VAULT_EINVALID;
-				snprintf(c->message, sizeof(c->message),
-					 "row 1: column %zu is '%.64s', expected '%s' "
-					 "(header: lot,po,part,qty,made,shipped,from)", i + 1, c->field[i],
-					 lot_columns[i]);
-				break;
-			}
-	} else {
-		vault_lot *l;
-
-		snprintf(where, sizeof(where), "row %zu: ", c->rowno);
-		l = next_lot(c->im, where);
-		l->lot = c->field[0];
-		l->po = c->field[1];
-		l->part = c->field[2];
-		if ((l->qty = whole(c->field[3])) == 0) {
-			c->error = VAULT_EINVALID;
-			snprintf(c->message, sizeof(c->message),
-				 "row %zu, field 'qty': '%.32s' is not a whole number from 1", c->rowno,
-				 c->field[3]);
-			goto next;
-		}
-		l->made = *c->field[4] ? c->field[4] : NULL;
-		l->shipped = *c->field[5] ? c->field[5] : NULL;
-		if (parse_inputs(c->im, l, c->field[6], where) < 0) {
-			c->error = VAULT_EINVALID;
-			snprintf(c->message, sizeof(c->message), "%s", vault_error_message());
-		}
-	}
-next:
-	c->nfield = 0;
-}
-
-static int lots_from_csv(lot_import *im, const char *data, size_t len)
-{
-	struct csv_parser p;
-	lot_csv c;
-	int error = 0;
-
-	memset(&c, 0, sizeof(c));
-	c.im = im;
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		data += 3, len -= 3;
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-		return vault_error__set(VAULT_ERROR, "cannot start the CSV parser");
-	if ((csv_parse(&p, data, len, lot_field, lot_row, &c) != len ||
-	     csv_fini(&p, lot_field, lot_row, &c) != 0) && !c.error)
-		error = vault_error__set(VAULT_EINVALID, "row %zu: %s", c.rowno + 1,
-			csv_error(&p) == CSV_EPARSE ?
-			"a quoted field is not closed, or a quote stands inside an unquoted one" :
-			csv_strerror(csv_error(&p)));
-	csv_free(&p);
-	if (!error && c.error)
-		error = vault_error__set(c.error, "%s", c.message);
-	if (!error && im->nlots == 0)
-		error = vault_error__set(VAULT_EINVALID, "the file has no lot rows");
-	return error;
+	snprintf(where, sizeof(where), "row %zu: ", rowno);
+	l = next_lot(im, where);
+	l->lot = f[0];
+	l->po = f[1];
+	l->part = f[2];
+	if ((l->qty = whole(f[3])) == 0)
+		return vault_error__set(VAULT_EINVALID,
+			"row %zu, field 'qty': '%.32s' is not a whole number from 1", rowno, f[3]);
+	l->made = *f[4] ? f[4] : NULL;
+	l->shipped = *f[5] ? f[5] : NULL;
+	return parse_inputs(im, l, f[6], where);
 }
 
 static int lots_from_json(lot_import *im, const char *data, size_t len)
@@ -486,7 +383,8 @@ static int lots_from_json(lot_import *im, const char *data, size_t len)
 		l->made = made ? kept_str(im, made, strlen(made)) : NULL;
 		l->shipped = shipped ? kept_str(im, shipped, strlen(shipped)) : NULL;
 		if (from && json_array_size(from)) {
-			vault_lot_input *in = kept(im, calloc(json_array_size(from), sizeof(*in)));
+			vault_lot_input *in = vault_strings__own(&im->keep,
+								 calloc(json_array_size(from), sizeof(*in)));
 
 			json_array_foreach(from, k, f) {
 				const char *input;
@@ -513,40 +411,25 @@ done:
 int vault_lot_import(size_t *count, vault *v, const char *path)
 {
 	lot_import im;
-	char *data = NULL;
-	size_t len = 0, cap = 0, i;
-	FILE *f;
+	char *data;
+	size_t len, i;
 	int error;
 
 	*count = 0;
 	memset(&im, 0, sizeof(im));
-	if ((f = fopen(path, "rb")) == NULL)
-		return vault_error__set(VAULT_ENOTFOUND, "file '%s' does not exist", path);
-	for (;;) {
-		size_t n;
-
-		if (len + 65536 > cap && (data = realloc(data, cap = (len + 65536) * 2)) == NULL)
-			abort();
-		if ((n = fread(data + len, 1, cap - len, f)) == 0)
-			break;
-		len += n;
-	}
-	fclose(f);
-	for (i = 0; i < len && strchr(" \t\r\n", data[i]); i++)
-		;
-	error = i < len && data[i] == '[' ? lots_from_json(&im, data, len) :
-		lots_from_csv(&im, data, len);
+	if ((error = vault_input__read(&data, &len, path)) < 0)
+		return error;
+	error = vault_input__is_json(data, len) ? lots_from_json(&im, data, len) :
+		vault_input__csv(&im.keep, data, len, lot_columns, LOT_NCOLUMNS, on_lot_row, &im);
 	if (error == 0)
 		error = add_lots(v, im.lots, im.nlots, im.where);
 	if (error < 0)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
 	else
 		*count = im.nlots;
-	for (i = 0; i < im.nkeep; i++)
-		free(im.keep[i]);
+	vault_strings__dispose(&im.keep);
 	for (i = 0; i < im.nlots; i++)
 		free(im.where[i]);
-	free(im.keep);
 	free(im.where);
 	free(im.lots);
 	free(data);

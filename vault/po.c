@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
 #include <jansson.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
 
 #include "common.h"
 #include "error.h"
+#include "input.h"
 #include "record.h"
 #include "txn.h"
 #include "user.h"
@@ -186,37 +186,22 @@ typedef struct {
 	size_t npos;
 	vault_po_line *lines;   /* every line, grouped by PO */
 	size_t nlines;
-	char **strings;
-	size_t nstrings, capstrings;
+	vault_strings keep;     /* what the fields point into */
 	char **where;           /* "row N: " of each PO's first row */
 } import;
 
 static const char *keep(import *im, const char *s, size_t n)
 {
-	char *copy;
-
-	if (im->nstrings == im->capstrings) {
-		im->capstrings = im->capstrings ? im->capstrings * 2 : 64;
-		if ((im->strings = realloc(im->strings, im->capstrings * sizeof(char *))) == NULL)
-			abort();
-	}
-	if ((copy = malloc(n + 1)) == NULL)
-		abort();
-	memcpy(copy, s, n);
-	copy[n] = '\0';
-	im->strings[im->nstrings++] = copy;
-	return copy;
+	return vault_strings__keep(&im->keep, s, n);
 }
 
 static void import_dispose(import *im)
 {
 	size_t i;
 
-	for (i = 0; i < im->nstrings; i++)
-		free(im->strings[i]);
+	vault_strings__dispose(&im->keep);
 	for (i = 0; i < im->npos; i++)
 		free(im->where[i]);
-	free(im->strings);
 	free(im->where);
 	free(im->pos);
 	free(im->lines);
@@ -232,75 +217,31 @@ static const char *const columns[] = { "po", "supplier", "line", "part", "qty", 
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
 typedef struct {
-	import *im;
 	row *rows;
 	size_t nrows, caprows;
-	const char *field[NCOLUMNS];
-	size_t nfield;
-	size_t rowno;        /* the file's row, from 1 (the header) */
-	int error;
-	char message[512];
-} csv_ctx;
+} row_list;
 
-static void csv_field(void *s, size_t len, void *data)
+static int on_row(void *payload, const char *const *f, size_t rowno)
 {
-	csv_ctx *c = data;
+	row_list *l = payload;
+	row *r;
 
-	if (c->error)
-		return;
-	if (c->nfield < NCOLUMNS)
-		c->field[c->nfield] = keep(c->im, s, len);
-	c->nfield++;
-	if (memchr(s, '\0', len)) {
-		c->error = VAULT_EINVALID;
-		snprintf(c->message, sizeof(c->message), "row %zu, field '%s': contains a NUL byte",
-			 c->rowno + 1, c->nfield <= NCOLUMNS ? columns[c->nfield - 1] : "?");
+	if (l->nrows == l->caprows) {
+		l->caprows = l->caprows ? l->caprows * 2 : 64;
+		if ((l->rows = realloc(l->rows, l->caprows * sizeof(row))) == NULL)
+			abort();
 	}
-}
-
-static void csv_row(int term, void *data)
-{
-	csv_ctx *c = data;
-	size_t i;
-
-	(void)term;
-	c->rowno++;
-	if (c->error)
-		return;
-	if (c->nfield != NCOLUMNS) {
-		c->error = VAULT_EINVALID;
-		snprintf(c->message, sizeof(c->message), "row %zu: %zu fields, the header names %zu",
-			 c->rowno, c->nfield, (size_t)NCOLUMNS);
-	} else if (c->rowno == 1) {
-		for (i = 0; i < NCOLUMNS; i++)
-			if (strcmp(c->field[i], columns[i]) != 0) {
-				c->error = VAULT_EINVALID;
-				snprintf(c->message, sizeof(c->message),
-					 "row 1: column %zu is '%.64s', expected '%s' "
-					 "(header: po,supplier,line,part,qty,doc,rev,due)",
-					 i + 1, c->field[i], columns[i]);
-				break;
-			}
-	} else {
-		row *r;
-
-		if (c->nrows == c->caprows) {
-			c->caprows = c->caprows ? c->caprows * 2 : 64;
-			if ((c->rows = realloc(c->rows, c->caprows * sizeof(row))) == NULL)
-				abort();
-		}
-		r = &c->rows[c->nrows++];
-		r->po = c->field[0];
-		r->supplier = c->field[1];
-		r->line = c->field[2];
-		r->part = c->field[3];
-		r->qty = c->field[4];
-		r->doc = c->field[5];
-		r->rev = c->field[6];
-		r->due = *c->field[7] ? c->field[7] : NULL;
-		r->row = c->rowno;
-	}
-	c->nfield = 0;
+	r = &l->rows[l->nrows++];
+	r->po = f[0];
+	r->supplier = f[1];
+	r->line = f[2];
+	r->part = f[3];
+	r->qty = f[4];
+	r->doc = f[5];
+	r->rev = f[6];
+	r->due = *f[7] ? f[7] : NULL;
+	r->row = rowno;
+	return 0;
 }
 
 /* A whole number from 1 to max, or 0. */
@@ -372,33 +313,13 @@ static int group(import *im, row *rows, size_t n)
 
 static int parse_csv(import *im, const char *data, size_t len)
 {
-	struct csv_parser p;
-	csv_ctx c;
-	int error = 0;
+	row_list l = { NULL, 0, 0 };
+	int error;
 
-	memset(&c, 0, sizeof(c));
-	c.im = im;
-	/* a UTF-8 byte order mark, as spreadsheets write, is not data */
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		data += 3, len -= 3;
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-		return vault_error__set(VAULT_ERROR, "cannot start the CSV parser");
-	if (csv_parse(&p, data, len, csv_field, csv_row, &c) != len ||
-	    csv_fini(&p, csv_field, csv_row, &c) != 0) {
-		if (!c.error)
-			error = vault_error__set(VAULT_EINVALID, "row %zu: %s", c.rowno + 1,
-				csv_error(&p) == CSV_EPARSE ?
-				"a quoted field is not closed, or a quote stands inside an unquoted one" :
-				csv_strerror(csv_error(&p)));
-	}
-	csv_free(&p);
-	if (!error && c.error)
-		error = vault_error__set(c.error, "%s", c.message);
-	if (!error && c.nrows == 0)
-		error = vault_error__set(VAULT_EINVALID, "the file has no purchase order rows");
+	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, on_row, &l);
 	if (!error)
-		error = group(im, c.rows, c.nrows);
-	free(c.rows);
+		error = group(im, l.rows, l.nrows);
+	free(l.rows);
 	return error;
 }
 
@@ -468,35 +389,16 @@ done:
 int vault_po_import(size_t *count, vault *v, const char *path)
 {
 	import im;
-	char *data = NULL;
-	size_t len = 0, cap = 0;
-	FILE *f;
+	char *data;
+	size_t len;
 	int error;
 
 	*count = 0;
 	memset(&im, 0, sizeof(im));
-	if ((f = fopen(path, "rb")) == NULL)
-		return errno == ENOENT ?
-			vault_error__set(VAULT_ENOTFOUND, "file '%s' does not exist", path) :
-			vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
-	for (;;) {
-		size_t n;
-
-		if (len + 65536 > cap && (data = realloc(data, cap = (len + 65536) * 2)) == NULL)
-			abort();
-		if ((n = fread(data + len, 1, cap - len, f)) == 0)
-			break;
-		len += n;
-	}
-	fclose(f);
-	{
-		size_t i = 0;
-
-		while (i < len && strchr(" \t\r\n", data[i]))
-			i++;
-		error = i < len && data[i] == '[' ? parse_json(&im, data, len) :
-			parse_csv(&im, data, len);
-	}
+	if ((error = vault_input__read(&data, &len, path)) < 0)
+		return error;
+	error = vault_input__is_json(data, len) ? parse_json(&im, data, len) :
+		parse_csv(&im, data, len);
 	if (error < 0)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
 	else if ((error = add_pos(v, im.pos, im.npos, im.where)) < 0)

@@ -1,0 +1,198 @@
+#include "input.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "error.h"
+#include "vault.h"
+
+void *vault_strings__own(vault_strings *s, void *block)
+{
+	if (!block)
+		abort();
+	if (s->count == s->cap) {
+		char **grown;
+
+		s->cap = s->cap ? s->cap * 2 : 64;
+		if ((grown = realloc(s->items, s->cap * sizeof(char *))) == NULL)
+			abort();
+		s->items = grown;
+	}
+	s->items[s->count++] = block;
+	return block;
+}
+
+const char *vault_strings__keep(vault_strings *s, const char *p, size_t n)
+{
+	char *copy = malloc(n + 1);
+
+	if (!copy)
+		abort();
+	memcpy(copy, p, n);
+	copy[n] = '\0';
+	return vault_strings__own(s, copy);
+}
+
+void vault_strings__dispose(vault_strings *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->count; i++)
+		free(s->items[i]);
+	free(s->items);
+	memset(s, 0, sizeof(*s));
+}
+
+int vault_input__read(char **data, size_t *len, const char *path)
+{
+	size_t cap = 0;
+	FILE *f;
+
+	*data = NULL;
+	*len = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return errno == ENOENT ?
+			vault_error__set(VAULT_ENOTFOUND, "file '%s' does not exist", path) :
+			vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+	for (;;) {
+		size_t n;
+
+		if (*len + 65536 > cap) {
+			char *grown = realloc(*data, cap = (*len + 65536) * 2);
+
+			if (!grown)
+				abort();
+			*data = grown;
+		}
+		if ((n = fread(*data + *len, 1, cap - *len, f)) == 0)
+			break;
+		*len += n;
+	}
+	fclose(f);
+	return 0;
+}
+
+int vault_input__is_json(const char *data, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && strchr(" \t\r\n", data[i]))
+		i++;
+	return i < len && data[i] == '[';
+}
+
+typedef struct {
+	vault_strings *keep;
+	const char *const *columns;
+	size_t ncolumns;
+	const char **field;
+	size_t nfield, row, rows;
+	vault_row_cb cb;
+	void *payload;
+	int error;
+	char message[1024];
+} csv_ctx;
+
+static void stop(csv_ctx *c, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void stop(csv_ctx *c, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof(c->message), fmt, ap);
+	va_end(ap);
+	c->error = error;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	csv_ctx *c = data;
+
+	if (c->error)
+		return;
+	if (memchr(s, '\0', len))
+		stop(c, VAULT_EINVALID, "row %zu: a field holds a NUL byte", c->row + 1);
+	else if (c->nfield < c->ncolumns)
+		c->field[c->nfield] = vault_strings__keep(c->keep, s, len);
+	c->nfield++;
+}
+
+static void on_row(int term, void *data)
+{
+	csv_ctx *c = data;
+	size_t i;
+
+	(void)term;
+	c->row++;
+	if (c->error) {
+		c->nfield = 0;
+		return;
+	}
+	if (c->nfield != c->ncolumns) {
+		stop(c, VAULT_EINVALID, "row %zu: %zu fields, the header names %zu", c->row,
+		     c->nfield, c->ncolumns);
+	} else if (c->row == 1) {
+		for (i = 0; i < c->ncolumns; i++)
+			if (strcmp(c->field[i], c->columns[i]) != 0) {
+				char header[256];
+				size_t k, o = 0;
+
+				for (k = 0; k < c->ncolumns && o < sizeof(header); k++)
+					o += (size_t)snprintf(header + o, sizeof(header) - o, "%s%s",
+							      k ? "," : "", c->columns[k]);
+				stop(c, VAULT_EINVALID, "row 1: column %zu is '%.64s', expected '%s' (header: %s)",
+				     i + 1, c->field[i], c->columns[i], header);
+				break;
+			}
+	} else {
+		c->rows++;
+		if (c->cb(c->payload, c->field, c->row) < 0)
+			stop(c, VAULT_EINVALID, "%s", vault_error_message());
+	}
+	c->nfield = 0;
+}
+
+int vault_input__csv(vault_strings *keep, const char *data, size_t len,
+		     const char *const *columns, size_t ncolumns, vault_row_cb cb,
+		     void *payload)
+{
+	struct csv_parser p;
+	csv_ctx c;
+	int error = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.keep = keep;
+	c.columns = columns;
+	c.ncolumns = ncolumns;
+	c.cb = cb;
+	c.payload = payload;
+	if ((c.field = calloc(ncolumns, sizeof(char *))) == NULL)
+		abort();
+	/* a UTF-8 byte order mark, as spreadsheets write, is not data */
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		data += 3, len -= 3;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		free(c.field);
+		return vault_error__set(VAULT_ERROR, "cannot start the CSV parser");
+	}
+	if ((csv_parse(&p, data, len, on_field, on_row, &c) != len ||
+	     csv_fini(&p, on_field, on_row, &c) != 0) && !c.error)
+		error = vault_error__set(VAULT_EINVALID, "row %zu: %s", c.row + 1,
+			csv_error(&p) == CSV_EPARSE ?
+			"a quoted field is not closed, or a quote stands inside an unquoted one" :
+			csv_strerror(csv_error(&p)));
+	csv_free(&p);
+	free(c.field);
+	if (!error && c.error)
+		error = vault_error__set(c.error, "%s", c.message);
+	if (!error && c.rows == 0)
+		error = vault_error__set(VAULT_EINVALID, "the file has no rows after its header");
+	return error;
+}

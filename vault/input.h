@@ -1,0 +1,45 @@
+/*
+ * input.h - files of rows that imports read: whole files, CSV (RFC 4180,
+ * parsed by libcsv) with a fixed header, and the strings they hold.
+ */
+#ifndef VAULT_INPUT_H
+#define VAULT_INPUT_H
+
+#include <stddef.h>
+
+/* Strings kept for as long as an import needs them. */
+typedef struct {
+	char **items;
+	size_t count, cap;
+} vault_strings;
+
+/* A NUL-terminated copy of p[0..n), owned by `s`. */
+const char *vault_strings__keep(vault_strings *s, const char *p, size_t n);
+/* Keep any malloc'd block, to be freed with the strings. */
+void *vault_strings__own(vault_strings *s, void *block);
+void vault_strings__dispose(vault_strings *s);
+
+/* The whole of file `path`, malloc'd; VAULT_ENOTFOUND when missing. */
+int vault_input__read(char **data, size_t *len, const char *path);
+
+/* 1 when `data` holds JSON (its first non-blank byte opens a list). */
+int vault_input__is_json(const char *data, size_t len);
+
+/*
+ * Called with each data row's fields (as many as the header's columns,
+ * kept in the strings) and its row number (the header is row 1).  A
+ * negative return, with the error set, stops the file.
+ */
+typedef int (*vault_row_cb)(void *payload, const char *const *fields, size_t row);
+
+/*
+ * Parse CSV whose first row must be exactly `columns`: a UTF-8 byte order
+ * mark and CRLF line ends are taken as spreadsheets write them; a wrong
+ * header, a row of another width, a NUL byte or an unclosed quote is an
+ * error naming the row (and the column where there is one).
+ */
+int vault_input__csv(vault_strings *keep, const char *data, size_t len,
+		     const char *const *columns, size_t ncolumns, vault_row_cb cb,
+		     void *payload);
+
+#endif
