@@ -249,7 +249,6 @@ int vault_index__acks(vault_index *idx, vault_store *s, const git_tree *old,
 		      const char *doc, const char *rev)
 {
 	sqlite3 *db = vault_index__db(idx);
-	git_tree_entry *te_new = NULL, *te_old = NULL;
 	git_tree *acks = NULL, *old_acks = NULL;
 	sqlite3_stmt *st = NULL;
 	char hex[41];
@@ -257,13 +256,8 @@ int vault_index__acks(vault_index *idx, vault_store *s, const git_tree *old,
 	int error = 0;
 
 	git_oid_tostr(hex, sizeof(hex), commit);
-	if (git_tree_entry_bypath(&te_new, new, VAULT_ACKS_DIR) < 0 ||
-	    git_tree_lookup(&acks, git_tree_owner(new), git_tree_entry_id(te_new)) < 0) {
-		error = vault_error__set(VAULT_EVERIFY, "%s: cannot read its acks", path);
+	if ((error = vault_index__subfolders(&acks, &old_acks, old, new, VAULT_ACKS_DIR, path)) < 0)
 		goto done;
-	}
-	if (old && git_tree_entry_bypath(&te_old, old, VAULT_ACKS_DIR) == 0)
-		git_tree_lookup(&old_acks, git_tree_owner(old), git_tree_entry_id(te_old));
 	if (sqlite3_prepare_v2(db,
 		"INSERT INTO acks (doc, rev, name, signer, org, fingerprint, meaning, comment, time, commit_id)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK) {
@@ -307,8 +301,6 @@ done:
 	sqlite3_finalize(st);
 	git_tree_free(acks);
 	git_tree_free(old_acks);
-	git_tree_entry_free(te_new);
-	git_tree_entry_free(te_old);
 	return error;
 }
 

@@ -167,6 +167,24 @@ void vault_index__free(vault_index *idx)
 	free(idx);
 }
 
+int vault_index__subfolders(git_tree **in_new, git_tree **in_old, const git_tree *old,
+			    const git_tree *new, const char *name, const char *path)
+{
+	const git_tree_entry *e = git_tree_entry_byname(new, name);
+	const git_tree_entry *o = old ? git_tree_entry_byname(old, name) : NULL;
+
+	*in_new = *in_old = NULL;
+	if (!e || git_tree_lookup(in_new, git_tree_owner(new), git_tree_entry_id(e)) < 0)
+		return vault_error__set(VAULT_EVERIFY, "%s: cannot read its %s", path, name);
+	if (o && git_tree_entry_type(o) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(in_old, git_tree_owner(old), git_tree_entry_id(o)) < 0) {
+		git_tree_free(*in_new);
+		*in_new = NULL;
+		return vault_error__set(VAULT_EVERIFY, "%s: cannot read its former %s", path, name);
+	}
+	return 0;
+}
+
 struct sqlite3 *vault_index__db(vault_index *idx)
 {
 	return idx->db;

@@ -64,6 +64,14 @@ int vault_index__acks(vault_index *idx, vault_store *s, const git_tree *old,
 		      const git_tree *new, const char *path, const git_oid *commit,
 		      const char *doc, const char *rev);
 
+/*
+ * The folder `name` of revision folder `new` (which must have it) and of
+ * `old` (NULL when `old` is NULL or lacks it), for the modules that index
+ * what a commit added inside them.
+ */
+int vault_index__subfolders(git_tree **in_new, git_tree **in_old, const git_tree *old,
+			    const git_tree *new, const char *name, const char *path);
+
 /* Index the links new in revision folder `new` of DOC@REV (link.c). */
 int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
 		       const git_tree *new, const char *path, const git_oid *commit,

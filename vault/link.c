@@ -111,7 +111,6 @@ int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
 		       const char *doc, const char *rev)
 {
 	sqlite3 *db = vault_index__db(idx);
-	git_tree_entry *te_new = NULL, *te_old = NULL;
 	git_tree *links = NULL, *old_links = NULL;
 	sqlite3_stmt *st = NULL;
 	char hex[41];
@@ -119,13 +118,8 @@ int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
 	int error = 0;
 
 	git_oid_tostr(hex, sizeof(hex), commit);
-	if (git_tree_entry_bypath(&te_new, new, VAULT_LINKS_DIR) < 0 ||
-	    git_tree_lookup(&links, git_tree_owner(new), git_tree_entry_id(te_new)) < 0) {
-		error = vault_error__set(VAULT_EVERIFY, "%s: cannot read its links", path);
+	if ((error = vault_index__subfolders(&links, &old_links, old, new, VAULT_LINKS_DIR, path)) < 0)
 		goto done;
-	}
-	if (old && git_tree_entry_bypath(&te_old, old, VAULT_LINKS_DIR) == 0)
-		git_tree_lookup(&old_links, git_tree_owner(old), git_tree_entry_id(te_old));
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO links (doc, rev, kind, target, linked_by,"
 			       " commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK) {
 		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
@@ -165,8 +159,6 @@ done:
 	sqlite3_finalize(st);
 	git_tree_free(links);
 	git_tree_free(old_links);
-	git_tree_entry_free(te_new);
-	git_tree_entry_free(te_old);
 	return error;
 }
 
