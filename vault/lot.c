@@ -111,47 +111,97 @@ static int lot_exists(const git_tree *root, const char *name)
 	return 1;
 }
 
-/* Index of lot `name` in lots[0..n), or n. */
-static size_t in_batch(const vault_lot *lots, size_t n, const char *name)
+/* The lots of a batch by name, for lookups in O(log n). */
+typedef struct {
+	const vault_lot *lots;
+	size_t n;
+	size_t *by_name; /* indices into lots, sorted by name */
+} batch;
+
+static const vault_lot *sort_base;
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	return strcmp(sort_base[*(const size_t *)a].lot, sort_base[*(const size_t *)b].lot);
+}
+
+static void batch_init(batch *b, const vault_lot *lots, size_t n)
 {
 	size_t i;
 
+	b->lots = lots;
+	b->n = n;
+	if ((b->by_name = malloc((n + 1) * sizeof(size_t))) == NULL)
+		abort();
 	for (i = 0; i < n; i++)
-		if (strcmp(lots[i].lot, name) == 0)
-			return i;
-	return n;
+		b->by_name[i] = i;
+	sort_base = lots; /* qsort has no payload; batches are built one at a time */
+	qsort(b->by_name, n, sizeof(size_t), cmp_by_name);
+}
+
+/* Index of lot `name` in the batch, or b->n. */
+static size_t in_batch(const batch *b, const char *name)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(b->lots[b->by_name[mid]].lot, name);
+
+		if (c == 0)
+			return b->by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return b->n;
 }
 
 /*
  * Refuse a cycle among the batch's lots (lots already recorded cannot be
  * made from new ones, so a cycle can only close inside the batch): a
- * depth-first walk of the batch's own edges.  state: 0 new, 1 on the
- * path, 2 done.
+ * depth-first walk of the batch's own edges from `start`.  state: 0 new,
+ * 1 on the path, 2 done; node and edge: room for n entries of the path.
  */
-static int find_cycle(const vault_lot *lots, size_t n, size_t i, unsigned char *state)
+static int find_cycle(const batch *b, size_t start, unsigned char *state, size_t *node,
+		      size_t *edge)
 {
-	size_t k;
+	const vault_lot *lots = b->lots;
+	size_t depth = 0;
 
-	if (state[i] == 2)
+	/* iterative: a file may chain a million lots, deeper than any stack */
+	if (state[start] == 2)
 		return 0;
-	if (state[i] == 1)
-		return vault_error__set(VAULT_EINVALID,
-			"lot '%s' is made, through its inputs, from itself: genealogy may not cycle",
-			lots[i].lot);
-	state[i] = 1;
-	for (k = 0; k < lots[i].nfrom; k++) {
-		size_t j = in_batch(lots, n, lots[i].from[k].lot);
-		int error;
+	node[0] = start;
+	edge[0] = 0;
+	state[start] = 1;
+	for (;;) {
+		size_t i = node[depth];
 
-		if (j < n && (error = find_cycle(lots, n, j, state)) < 0)
-			return error;
+		if (edge[depth] < lots[i].nfrom) {
+			size_t j = in_batch(b, lots[i].from[edge[depth]++].lot);
+
+			if (j == b->n || state[j] == 2)
+				continue;
+			if (state[j] == 1)
+				return vault_error__set(VAULT_EINVALID,
+					"lot '%s' is made, through its inputs, from itself: "
+					"genealogy may not cycle", lots[j].lot);
+			state[j] = 1;
+			node[++depth] = j;
+			edge[depth] = 0;
+		} else {
+			state[i] = 2;
+			if (depth == 0)
+				return 0;
+			depth--;
+		}
 	}
-	state[i] = 2;
-	return 0;
 }
 
 /* Check lot `l` against the branch and the batch, and queue its record. */
-static int put_lot(vault_txn *t, vault *v, const vault_lot *l, const vault_lot *lots, size_t n)
+static int put_lot(vault_txn *t, vault *v, const vault_lot *l, const batch *b)
 {
 	json_t *from = json_array(), *root;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
@@ -175,7 +225,7 @@ static int put_lot(vault_txn *t, vault *v, const vault_lot *l, const vault_lot *
 	for (i = 0; i < l->nfrom; i++) {
 		json_t *o = json_pack("{s:s}", "lot", l->from[i].lot);
 
-		if (!lot_exists(t->root, l->from[i].lot) && in_batch(lots, n, l->from[i].lot) == n) {
+		if (in_batch(b, l->from[i].lot) == b->n && !lot_exists(t->root, l->from[i].lot)) {
 			json_decref(o);
 			error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from",
 						 l->from[i].lot, l->lot);
@@ -211,6 +261,7 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 {
 	unsigned char *state = calloc(n + 1, 1);
 	vault_txn t;
+	batch b;
 	char message[512];
 	size_t i;
 	int error = 0;
@@ -218,24 +269,39 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 	if (!state)
 		abort();
 	memset(&t, 0, sizeof(t));
-	for (i = 0; i < n && !error; i++) {
-		if ((error = check_fields(&lots[i])) < 0 ||
-		    (in_batch(lots, i, lots[i].lot) < i &&
-		     (error = vault_error__set(VAULT_EEXISTS, "lot '%s' is given twice", lots[i].lot)) < 0))
-			error = vault_error__set(error, "%s%s", where ? where[i] : "", vault_error_message());
-	}
+	batch_init(&b, lots, n);
 	for (i = 0; i < n && !error; i++)
-		if ((error = find_cycle(lots, n, i, state)) < 0)
+		if ((error = check_fields(&lots[i])) < 0)
 			error = vault_error__set(error, "%s%s", where ? where[i] : "", vault_error_message());
+	/* the same name twice sits side by side in name order: report the later row */
+	for (i = 1; i < n && !error; i++)
+		if (strcmp(lots[b.by_name[i - 1]].lot, lots[b.by_name[i]].lot) == 0) {
+			size_t later = b.by_name[i - 1] > b.by_name[i] ? b.by_name[i - 1] : b.by_name[i];
+
+			error = vault_error__set(VAULT_EEXISTS, "%slot '%s' is given twice",
+						 where ? where[later] : "", lots[later].lot);
+		}
+	{
+		size_t *node = malloc((n + 1) * sizeof(size_t)), *edge = malloc((n + 1) * sizeof(size_t));
+
+		if (!node || !edge)
+			abort();
+		for (i = 0; i < n && !error; i++)
+			if ((error = find_cycle(&b, i, state, node, edge)) < 0)
+				error = vault_error__set(error, "%s%s", where ? where[i] : "",
+							 vault_error_message());
+		free(node);
+		free(edge);
+	}
 	free(state);
-	if (error < 0)
+	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0) {
+		free(b.by_name);
 		return error;
-	if ((error = vault__txn_begin(&t, v)) < 0)
-		return error;
+	}
 	if (n > 1 && (error = vault__txn_batch(&t, v)) < 0)
 		goto done;
 	for (i = 0; i < n; i++)
-		if ((error = put_lot(&t, v, &lots[i], lots, n)) < 0) {
+		if ((error = put_lot(&t, v, &lots[i], &b)) < 0) {
 			error = vault_error__set(error, "%s%s", where ? where[i] : "", vault_error_message());
 			goto done;
 		}
@@ -246,6 +312,7 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 		snprintf(message, sizeof(message), "lot import %zu lots\n\nQvault-Op: lot-import\n", n);
 	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
 done:
+	free(b.by_name);
 	vault__txn_end(&t, v);
 	return error;
 }
