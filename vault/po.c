@@ -24,8 +24,7 @@
 #define QTY_MAX 1000000000ULL
 #define LINES_MAX 10000
 
-/* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
-static void po_dir(char *buf, size_t size, const char *po)
+void vault_po__dir(char *buf, size_t size, const char *po)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[5];
@@ -79,7 +78,7 @@ static int check_against(vault *v, vault_txn *t, const vault_po *po, const char 
 	size_t i;
 	int error = 0, known = 0;
 
-	po_dir(dir, sizeof(dir), po->po);
+	vault_po__dir(dir, sizeof(dir), po->po);
 	if (git_tree_entry_bypath(&te, t->root, dir) == 0) {
 		git_tree_entry_free(te);
 		return vault_error__set(VAULT_EEXISTS, "%sPO '%s' already exists", where, po->po);
@@ -131,7 +130,7 @@ static int put_po(vault_txn *t, vault *v, const vault_po *po)
 		"po", po->po, "supplier", po->supplier, "lines", lines,
 		"created_by", t->actor.name, "created_at", when))) < 0)
 		return error;
-	po_dir(dir, sizeof(dir), po->po);
+	vault_po__dir(dir, sizeof(dir), po->po);
 	snprintf(path, sizeof(path), "%s/" VAULT_PO_FILE, dir);
 	error = vault__txn_put_data(t, v, path, json, len);
 	free(json);

@@ -227,6 +227,8 @@ int vault_store__read_path(char **data, size_t *len, vault_store *s,
 	git_blob *blob = NULL;
 	int error;
 
+	*data = NULL;
+	*len = 0;
 	error = git_tree_entry_bypath(&te, tree, path);
 	if (error == GIT_ENOTFOUND)
 		return vault_error__set(VAULT_ENOTFOUND, "'%s' is not in the vault", path);

@@ -16,6 +16,7 @@
 #include "ack.h"
 #include "common.h"
 #include "error.h"
+#include "po.h"
 #include "record.h"
 #include "sign.h"
 #include "user.h"
@@ -397,6 +398,50 @@ done:
 	free(sig);
 }
 
+/*
+ * An added lot: quality may record any; a supplier only lots of its own
+ * organization's POs, as the PO record (before this commit) says.
+ */
+static void check_lot(commit_ctx *x, const char *path)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	const char *po, *supplier;
+	char *data = NULL, dir[VAULT_PATH_MAX], popath[VAULT_PATH_MAX + 16];
+	json_t *lot = NULL, *order = NULL;
+	size_t len;
+
+	if (!(x->did & DID_LOT)) {
+		x->did |= DID_LOT;
+		require(x, VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY, "record lots", path);
+	}
+	if (read_at(&data, &len, x, x->tree, path) < 0 ||
+	    (lot = json_loadb(data, len, 0, NULL)) == NULL ||
+	    json_unpack(lot, "{s:s, s:s}", "po", &po, "supplier", &supplier) < 0 ||
+	    vault_name_check("PO number", po) < 0) {
+		found(x->c, cid, path, "the lot is malformed");
+		goto done;
+	}
+	free(data);
+	data = NULL;
+	vault_po__dir(dir, sizeof(dir), po);
+	snprintf(popath, sizeof(popath), "%s/po.json", dir);
+	if (!x->before || read_at(&data, &len, x, x->before, popath) < 0 ||
+	    (order = json_loadb(data, len, 0, NULL)) == NULL) {
+		found(x->c, cid, path, "the lot's PO '%s' was not recorded before it", po);
+		goto done;
+	}
+	if (strcmp(json_string_value(json_object_get(order, "supplier")) ?
+		   json_string_value(json_object_get(order, "supplier")) : "", supplier) != 0)
+		found(x->c, cid, path, "the lot names supplier '%s', its PO '%s' another", supplier, po);
+	if (x->known && !(x->who->roles & VAULT_ROLE_QUALITY) && strcmp(x->who->org, supplier) != 0)
+		found(x->c, cid, path, "user '%s' of '%s' records a lot of '%s''s PO '%s'",
+		      x->who->name, x->who->org, supplier, po);
+done:
+	json_decref(lot);
+	json_decref(order);
+	free(data);
+}
+
 /* One added path: what it is and whether the signer may add it. */
 static void check_added(commit_ctx *x, const char *path)
 {
@@ -434,13 +479,10 @@ static void check_added(commit_ctx *x, const char *path)
 	if (strncmp(path, "lots/", 5) == 0) {
 		size_t n = strlen(path);
 
-		/* who may record a lot depends on its PO: supplier or quality */
 		if (n < 9 || strcmp(path + n - 9, "/lot.json") != 0)
 			found(x->c, cid, path, "adds an unexpected path");
-		else if (!(x->did & DID_LOT)) {
-			x->did |= DID_LOT;
-			require(x, VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY, "record lots", path);
-		}
+		else
+			check_lot(x, path);
 		return;
 	}
 	if (doc_path(path, doc, rev, &rest) < 0) {

@@ -97,6 +97,16 @@ forge t7 rex "late ack" "docs/aa/bb/DWG-7/A/files/c.pdf=c2.pdf"
 check "a signature by a revoked key, dated after the revocation, is caught" \
 	culprit t7 "the commit is signed by revoked user 'rex'"
 
+tamper t9
+ssh-keygen -q -t ed25519 -N '' -C zoe -f zoe
+q -C t9 --key admin.pem user add zoe --org zenith --role supplier --pubkey zoe.pub > /dev/null
+q -C t9 po add PO-1 --supplier acme --line PN-1:5:DWG-1@D > /dev/null
+L=$(printf 'L-666' | sha256sum | cut -c1-4)
+printf '{"record":"lot","format":1,"lot":"L-666","po":"PO-1","part":"PN-1","qty":5,"from":[],"supplier":"acme","created_by":"zoe","created_at":"2026-01-01T00:00:00Z"}\n' > lot.json
+forge t9 zoe "lot add L-666" "lots/$(echo $L | cut -c1-2)/$(echo $L | cut -c3-4)/L-666/lot.json=lot.json"
+check "a supplier's lot for another supplier's PO, forged around the CLI, is caught" \
+	culprit t9 "lot.json: user 'zoe' of 'zenith' records a lot of 'acme''s PO 'PO-1'"
+
 tamper t8
 sqlite3 t8/qvault/index.db "UPDATE files SET sha256 = 'bad' WHERE name = 'x.pdf'"
 check "an index that disagrees with the repository is caught" \
