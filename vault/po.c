@@ -137,21 +137,44 @@ static int put_po(vault_txn *t, vault *v, const vault_po *po)
 	return error;
 }
 
+static const vault_po *sort_pos;
+
+static int cmp_pos(const void *a, const void *b)
+{
+	return strcmp(sort_pos[*(const size_t *)a].po, sort_pos[*(const size_t *)b].po);
+}
+
 /* Record `pos` in one commit; `where(i)` names PO i in messages. */
 static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 {
 	vault_txn t;
 	char message[256];
 	size_t i, k;
-	int error;
+	int error = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if ((error = check_po(&pos[i], where ? where[i] : "")) < 0)
 			return error;
-		for (k = 0; k < i; k++)
-			if (strcmp(pos[k].po, pos[i].po) == 0)
-				return vault_error__set(VAULT_EEXISTS, "%sPO '%s' is given twice",
-							where ? where[i] : "", pos[i].po);
+	{
+		/* the same number twice sits side by side in number order */
+		size_t *order = malloc((n + 1) * sizeof(size_t));
+
+		if (!order)
+			abort();
+		for (i = 0; i < n; i++)
+			order[i] = i;
+		sort_pos = pos;
+		qsort(order, n, sizeof(size_t), cmp_pos);
+		for (k = 1; k < n && !error; k++)
+			if (strcmp(pos[order[k - 1]].po, pos[order[k]].po) == 0) {
+				size_t later = order[k - 1] > order[k] ? order[k - 1] : order[k];
+
+				error = vault_error__set(VAULT_EEXISTS, "%sPO '%s' is given twice",
+							 where ? where[later] : "", pos[later].po);
+			}
+		free(order);
+		if (error < 0)
+			return error;
 	}
 	if ((error = vault__txn_begin(&t, v)) < 0)
 		return error;
@@ -256,58 +279,87 @@ static uint64_t number(const char *s, uint64_t max)
 	return errno || v > max ? 0 : (uint64_t)v;
 }
 
-/* Group rows into POs, in order of first appearance. */
+static const row *sort_rows;
+
+/* By PO number, then by row: a PO's lines stay in file order. */
+static int cmp_rows(const void *a, const void *b)
+{
+	const row *x = &sort_rows[*(const size_t *)a], *y = &sort_rows[*(const size_t *)b];
+	int c = strcmp(x->po, y->po);
+
+	return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/*
+ * Group rows into POs (ordered by number), each PO's lines in file order.
+ * Fields are checked in file order first, so the first bad row is named.
+ */
 static int group(import *im, row *rows, size_t n)
 {
-	size_t i, k;
+	size_t *order = malloc((n + 1) * sizeof(size_t)), i;
+	int error = 0;
 
-	if ((im->pos = calloc(n + 1, sizeof(vault_po))) == NULL ||
+	if (!order ||
+	    (im->pos = calloc(n + 1, sizeof(vault_po))) == NULL ||
 	    (im->lines = calloc(n + 1, sizeof(vault_po_line))) == NULL ||
 	    (im->where = calloc(n + 1, sizeof(char *))) == NULL)
 		abort();
-	/* stable: lines of one PO become contiguous, in file order */
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < im->npos; k++)
-			if (strcmp(im->pos[k].po, rows[i].po) == 0)
-				break;
-		if (k == im->npos) {
-			char where[32];
+	for (i = 0; i < n && !error; i++) {
+		vault_po_line *l = &im->lines[i];
 
-			im->pos[k].po = rows[i].po;
-			im->pos[k].supplier = rows[i].supplier;
-			snprintf(where, sizeof(where), "row %zu: ", rows[i].row);
-			im->where[k] = vault__strdup(where);
-			im->npos++;
-		} else if (strcmp(im->pos[k].supplier, rows[i].supplier) != 0) {
-			return vault_error__set(VAULT_EINVALID,
-				"row %zu, field 'supplier': PO '%s' names two suppliers",
-				rows[i].row, rows[i].po);
-		}
+		if ((l->line = (unsigned)number(rows[i].line, LINES_MAX)) == 0)
+			error = vault_error__set(VAULT_EINVALID,
+				"row %zu, field 'line': '%.32s' is not a line number", rows[i].row,
+				rows[i].line);
+		else if ((l->qty = number(rows[i].qty, QTY_MAX)) == 0)
+			error = vault_error__set(VAULT_EINVALID,
+				"row %zu, field 'qty': '%.32s' is not a whole number from 1 to %llu",
+				rows[i].row, rows[i].qty, QTY_MAX);
+		order[i] = i;
 	}
-	for (k = 0; k < im->npos; k++) {
-		im->pos[k].lines = &im->lines[im->nlines];
+	if (error) {
+		free(order);
+		return error;
+	}
+	sort_rows = rows;
+	qsort(order, n, sizeof(size_t), cmp_rows);
+	{
+		vault_po_line *lines = calloc(n + 1, sizeof(vault_po_line));
+
+		if (!lines)
+			abort();
 		for (i = 0; i < n; i++) {
-			vault_po_line *l;
+			const row *r = &rows[order[i]];
+			vault_po *po = im->npos ? &im->pos[im->npos - 1] : NULL;
 
-			if (strcmp(rows[i].po, im->pos[k].po) != 0)
-				continue;
-			l = &im->lines[im->nlines++];
-			if ((l->line = (unsigned)number(rows[i].line, LINES_MAX)) == 0)
-				return vault_error__set(VAULT_EINVALID,
-					"row %zu, field 'line': '%.32s' is not a line number", rows[i].row,
-					rows[i].line);
-			if ((l->qty = number(rows[i].qty, QTY_MAX)) == 0)
-				return vault_error__set(VAULT_EINVALID,
-					"row %zu, field 'qty': '%.32s' is not a whole number from 1 to %llu",
-					rows[i].row, rows[i].qty, QTY_MAX);
-			l->part = rows[i].part;
-			l->doc = rows[i].doc;
-			l->rev = rows[i].rev;
-			l->due = rows[i].due;
-			im->pos[k].nlines++;
+			if (!po || strcmp(po->po, r->po) != 0) {
+				char where[32];
+
+				po = &im->pos[im->npos];
+				po->po = r->po;
+				po->supplier = r->supplier;
+				po->lines = &lines[i];
+				snprintf(where, sizeof(where), "row %zu: ", r->row);
+				im->where[im->npos++] = vault__strdup(where);
+			} else if (strcmp(po->supplier, r->supplier) != 0) {
+				error = vault_error__set(VAULT_EINVALID,
+					"row %zu, field 'supplier': PO '%s' names two suppliers",
+					r->row, r->po);
+				break;
+			}
+			lines[i] = im->lines[order[i]];
+			lines[i].part = r->part;
+			lines[i].doc = r->doc;
+			lines[i].rev = r->rev;
+			lines[i].due = r->due;
+			po->nlines++;
 		}
+		free(im->lines);
+		im->lines = lines;
+		im->nlines = n;
 	}
-	return 0;
+	free(order);
+	return error;
 }
 
 static int parse_csv(import *im, const char *data, size_t len)
