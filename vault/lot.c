@@ -576,6 +576,19 @@ done:
 
 /* ---- trace --------------------------------------------------------------- */
 
+/*
+ * The lots upstream (downstream) of lot ?1 as the table up (down) of
+ * (lot, depth), depth 1 for direct inputs (outputs); 64 tiers at most.
+ */
+#define UPSTREAM_OF_1 \
+	"WITH RECURSIVE up(lot, depth) AS (SELECT input, 1 FROM lot_inputs WHERE lot = ?1" \
+	" UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot" \
+	" WHERE up.depth < 64)"
+#define DOWNSTREAM_OF_1 \
+	"WITH RECURSIVE down(lot, depth) AS (SELECT lot, 1 FROM lot_inputs WHERE input = ?1" \
+	" UNION SELECT i.lot, down.depth + 1 FROM lot_inputs i JOIN down ON i.input = down.lot" \
+	" WHERE down.depth < 64)"
+
 static json_t *col_json(sqlite3_stmt *st, int i)
 {
 	switch (sqlite3_column_type(st, i)) {
@@ -731,9 +744,7 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 			goto done;
 		json_object_set_new(root, "documents", tmp);
 		if ((error = rows(&tmp, db,
-			"WITH RECURSIVE up(lot, depth) AS (SELECT input, 1 FROM lot_inputs WHERE lot = ?1"
-			" UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot"
-			" WHERE up.depth < 64)"
+			UPSTREAM_OF_1
 			" SELECT DISTINCT 'lot', up.lot, k.doc, k.rev, r.type FROM up JOIN links k"
 			" ON k.kind = 'lot' AND k.target = up.lot JOIN revisions r ON r.doc = k.doc"
 			" AND r.rev = k.rev ORDER BY up.lot, k.doc, k.rev", doc_cols, 5, lot, NULL, NULL)) < 0)
@@ -741,18 +752,14 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 		json_object_set_new(root, "upstream_documents", tmp);
 	}
 	if ((error = rows(&tmp, db,
-		"WITH RECURSIVE up(lot, depth) AS (SELECT input, 1 FROM lot_inputs WHERE lot = ?1"
-		" UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot"
-		" WHERE up.depth < 64)"
+		UPSTREAM_OF_1
 		" SELECT l.lot, l.part, l.po, l.supplier, l.made, min(up.depth) FROM up"
 		" JOIN lots l ON l.lot = up.lot GROUP BY l.lot ORDER BY min(up.depth), l.lot",
 		gen_cols, 6, lot, NULL, NULL)) < 0)
 		goto done;
 	json_object_set_new(root, "upstream", tmp);
 	if ((error = rows(&tmp, db,
-		"WITH RECURSIVE down(lot, depth) AS (SELECT lot, 1 FROM lot_inputs WHERE input = ?1"
-		" UNION SELECT i.lot, down.depth + 1 FROM lot_inputs i JOIN down ON i.input = down.lot"
-		" WHERE down.depth < 64)"
+		DOWNSTREAM_OF_1
 		" SELECT l.lot, l.part, l.po, l.supplier, l.made, min(down.depth) FROM down"
 		" JOIN lots l ON l.lot = down.lot GROUP BY l.lot ORDER BY min(down.depth), l.lot",
 		gen_cols, 6, lot, NULL, NULL)) < 0)

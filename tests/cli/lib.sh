@@ -77,6 +77,13 @@ fails() {
 	fi
 }
 
+# add_supplier NAME ORG: a supplier of ORG whose key is NAME.pem, added by
+# the admin of the vault $QVAULT_DIR.
+add_supplier() {
+	q key generate -o "$1.pem" -c "$1" | head -n 1 > "$1.pub" &&
+	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role supplier --pubkey "$1.pub" > /dev/null
+}
+
 # Small real files of each kind.
 make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n' "${2:-qvault}" > "$1"; }
 make_text() { printf 'heat,C,Mn\n%s,0.20,1.10\n' "${2:-H1}" > "$1"; }

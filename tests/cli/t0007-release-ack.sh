@@ -6,9 +6,8 @@
 new_vault v
 V=v
 export QVAULT_DIR=v
-for u in sam tom; do q key generate -o $u.pem -c $u | head -n 1 > $u.pub; done
-q --key admin.pem user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
-q --key admin.pem user add tom --org zenith --role supplier --pubkey tom.pub > /dev/null
+add_supplier sam acme
+add_supplier tom zenith
 make_pdf c.pdf "rev C"
 make_pdf d.pdf "rev D"
 make_pdf e.pdf "rev E"

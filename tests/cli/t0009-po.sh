@@ -6,8 +6,7 @@
 new_vault v
 V=v
 export QVAULT_DIR=v
-q key generate -o sam.pem -c sam | head -n 1 > sam.pub
-q --key admin.pem user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
+add_supplier sam acme
 make_pdf c.pdf
 q release DWG-1 --rev C c.pdf --to acme > /dev/null
 

@@ -5,9 +5,8 @@
 new_vault v
 V=v
 export QVAULT_DIR=v
-for u in sam zed; do q key generate -o $u.pem -c $u | head -n 1 > $u.pub; done
-q --key admin.pem user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
-q --key admin.pem user add zed --org zenith --role supplier --pubkey zed.pub > /dev/null
+add_supplier sam acme
+add_supplier zed zenith
 make_pdf c.pdf
 make_pdf d.pdf "rev D"
 q release DWG-1 --rev C c.pdf --to acme > /dev/null
