@@ -83,7 +83,7 @@ check: deps
 	@tests/run build/asan
 
 bench: deps
-	@$(MAKE) --no-print-directory all build/bench/mkvault
+	@$(MAKE) --no-print-directory all build/bench/mkvault build/bench/tracebench
 	@bench/run build/qvault
 
 lint:
@@ -94,7 +94,7 @@ lint:
 clean:
 	rm -rf build
 
-$(B)/bench/mkvault: bench/mkvault.c $(B)/libqvault.a
+$(B)/bench/%: bench/%.c $(B)/libqvault.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -Ivault -o $@ $< $(B)/libqvault.a $(LIBS)

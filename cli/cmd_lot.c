@@ -1,4 +1,5 @@
-/* qvault lot add LOT --po PO --part PART --qty N [--made D] [--shipped D] [--from LOT[:QTY]]...;
+/* qvault lot add LOT --po PO --part PART --qty N [--made D] [--shipped D] [--from LOT[:QTY]]...
+ *   [--doc DOC@REV]...;
  * qvault trace lot LOT [--json] */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@ static const cli_opt add_opts[] = {
 	{ "made", 0, OPT_VALUE, "DATE", "made on YYYY-MM-DD" },
 	{ "shipped", 0, OPT_VALUE, "DATE", "shipped on YYYY-MM-DD" },
 	{ "from", 'f', OPT_LIST, "LOT[:QTY]", "an input lot it was made from (repeatable)" },
+	{ "doc", 'd', OPT_LIST, "DOC@REV", "a document that comes with it, e.g. its CoC (repeatable)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -32,11 +34,12 @@ static uint64_t count_of(const char *s)
 
 static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 {
-	const char *qty = cli_opt_value(cmd, a, "qty"), **from;
+	const char *qty = cli_opt_value(cmd, a, "qty"), **from, **docs;
 	vault_lot l;
 	vault_lot_input *in;
-	char **copies;
-	size_t n, i;
+	vault_doc_ref *refs;
+	char **copies, (*bufs)[512];
+	size_t n, ndocs, i;
 	int rc = EXIT_OK, error;
 
 	memset(&l, 0, sizeof(l));
@@ -52,10 +55,18 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 		return EXIT_ERROR;
 	}
 	from = cli_opt_list(cmd, a, "from", &n);
+	docs = cli_opt_list(cmd, a, "doc", &ndocs);
 	in = calloc(n + 1, sizeof(*in));
 	copies = calloc(n + 1, sizeof(*copies));
-	if (!in || !copies)
+	refs = calloc(ndocs + 1, sizeof(*refs));
+	bufs = calloc(ndocs + 1, sizeof(*bufs));
+	if (!in || !copies || !refs || !bufs)
 		abort();
+	for (i = 0; i < ndocs && rc == EXIT_OK; i++) {
+		cli_split_docrev(bufs[i], sizeof(bufs[i]), docs[i], &refs[i].doc, &refs[i].rev);
+		if (!refs[i].rev)
+			rc = cli_usage_error(cmd, "--doc '%s': name the revision: DOC@REV", docs[i]);
+	}
 	for (i = 0; i < n && rc == EXIT_OK; i++) {
 		char *colon;
 
@@ -74,6 +85,8 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 	if (rc == EXIT_OK) {
 		l.from = in;
 		l.nfrom = n;
+		l.docs = refs;
+		l.ndocs = ndocs;
 		if ((error = vault_lot_add(v, &l)) < 0)
 			rc = cli_fail(error);
 		else
@@ -84,6 +97,8 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 		free(copies[i]);
 	free(copies);
 	free(in);
+	free(refs);
+	free(bufs);
 	return rc;
 }
 

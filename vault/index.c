@@ -20,9 +20,16 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3
 };
 
+#define CACHED_MAX 16
+
 struct vault_index {
 	sqlite3 *db;
 	sqlite3_stmt *ins_rev, *ins_file, *ins_part, *ins_event, *ins_subject;
+	/* statements of other modules, by the address of their SQL text */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cached[CACHED_MAX];
 };
 
 static int db_error(vault_index *idx, const char *what)
@@ -156,6 +163,8 @@ fail:
 
 void vault_index__free(vault_index *idx)
 {
+	size_t i;
+
 	if (!idx)
 		return;
 	sqlite3_finalize(idx->ins_rev);
@@ -163,8 +172,30 @@ void vault_index__free(vault_index *idx)
 	sqlite3_finalize(idx->ins_part);
 	sqlite3_finalize(idx->ins_event);
 	sqlite3_finalize(idx->ins_subject);
+	for (i = 0; i < CACHED_MAX; i++)
+		sqlite3_finalize(idx->cached[i].st);
 	sqlite3_close(idx->db);
 	free(idx);
+}
+
+int vault_index__stmt(sqlite3_stmt **st, vault_index *idx, const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < CACHED_MAX && idx->cached[i].sql; i++)
+		if (idx->cached[i].sql == sql) {
+			*st = idx->cached[i].st;
+			sqlite3_reset(*st);
+			sqlite3_clear_bindings(*st);
+			return 0;
+		}
+	if (i == CACHED_MAX)
+		abort(); /* a new statement needs a bigger cache: a programming error */
+	if (prepare(idx, st, sql) < 0)
+		return -1;
+	idx->cached[i].sql = sql;
+	idx->cached[i].st = *st;
+	return 0;
 }
 
 int vault_index__subfolders(git_tree **in_new, git_tree **in_old, const git_tree *old,

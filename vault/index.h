@@ -77,6 +77,14 @@ int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
 		       const git_tree *new, const char *path, const git_oid *commit,
 		       const char *doc, const char *rev);
 
+/*
+ * A prepared statement for `sql`, a string constant: prepared on first
+ * use, then kept (by the constant's address) until the index is freed,
+ * and handed out reset, bindings cleared.  Not to be finalized.
+ */
+struct sqlite3_stmt;
+int vault_index__stmt(struct sqlite3_stmt **st, vault_index *idx, const char *sql);
+
 /* The SQLite handle, for the modules that keep their own tables here. */
 struct sqlite3 *vault_index__db(vault_index *idx);
 int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc);

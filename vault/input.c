@@ -89,13 +89,15 @@ int vault_input__is_json(const char *data, size_t len)
 typedef struct {
 	vault_strings *keep;
 	const char *const *columns;
-	size_t ncolumns;
+	size_t ncolumns, noptional;
+	size_t width;           /* columns of the header, once read */
 	const char **field;
 	size_t nfield, row, rows;
 	vault_row_cb cb;
 	void *payload;
 	int error;
 	char message[1024];
+	char header[256];
 } csv_ctx;
 
 static void stop(csv_ctx *c, int error, const char *fmt, ...)
@@ -124,6 +126,18 @@ static void on_field(void *s, size_t len, void *data)
 	c->nfield++;
 }
 
+/* The expected header, "a,b,c[,d]", in the context's buffer. */
+static const char *header(csv_ctx *c)
+{
+	size_t k, o = 0, first_optional = c->ncolumns - c->noptional;
+
+	for (k = 0; k < c->ncolumns && o < sizeof(c->header); k++)
+		o += (size_t)snprintf(c->header + o, sizeof(c->header) - o, "%s%s%s%s",
+				      k == first_optional ? "[" : "", k ? "," : "", c->columns[k],
+				      k + 1 == c->ncolumns && c->noptional ? "]" : "");
+	return c->header;
+}
+
 static void on_row(int term, void *data)
 {
 	csv_ctx *c = data;
@@ -135,23 +149,25 @@ static void on_row(int term, void *data)
 		c->nfield = 0;
 		return;
 	}
-	if (c->nfield != c->ncolumns) {
+	if (c->row == 1 && c->nfield <= c->ncolumns &&
+	    c->nfield >= c->ncolumns - c->noptional)
+		c->width = c->nfield;
+	if (c->row == 1 && c->width == 0) {
+		stop(c, VAULT_EINVALID, "row 1: the header has %zu columns, expected %s", c->nfield,
+		     header(c));
+	} else if (c->nfield != c->width) {
 		stop(c, VAULT_EINVALID, "row %zu: %zu fields, the header names %zu", c->row,
-		     c->nfield, c->ncolumns);
+		     c->nfield, c->width);
 	} else if (c->row == 1) {
-		for (i = 0; i < c->ncolumns; i++)
+		for (i = 0; i < c->width; i++)
 			if (strcmp(c->field[i], c->columns[i]) != 0) {
-				char header[256];
-				size_t k, o = 0;
-
-				for (k = 0; k < c->ncolumns && o < sizeof(header); k++)
-					o += (size_t)snprintf(header + o, sizeof(header) - o, "%s%s",
-							      k ? "," : "", c->columns[k]);
 				stop(c, VAULT_EINVALID, "row 1: column %zu is '%.64s', expected '%s' (header: %s)",
-				     i + 1, c->field[i], c->columns[i], header);
+				     i + 1, c->field[i], c->columns[i], header(c));
 				break;
 			}
 	} else {
+		for (i = c->width; i < c->ncolumns; i++)
+			c->field[i] = "";
 		c->rows++;
 		if (c->cb(c->payload, c->field, c->row) < 0)
 			stop(c, VAULT_EINVALID, "%s", vault_error_message());
@@ -160,8 +176,8 @@ static void on_row(int term, void *data)
 }
 
 int vault_input__csv(vault_strings *keep, const char *data, size_t len,
-		     const char *const *columns, size_t ncolumns, vault_row_cb cb,
-		     void *payload)
+		     const char *const *columns, size_t ncolumns, size_t noptional,
+		     vault_row_cb cb, void *payload)
 {
 	struct csv_parser p;
 	csv_ctx c;
@@ -171,6 +187,7 @@ int vault_input__csv(vault_strings *keep, const char *data, size_t len,
 	c.keep = keep;
 	c.columns = columns;
 	c.ncolumns = ncolumns;
+	c.noptional = noptional;
 	c.cb = cb;
 	c.payload = payload;
 	if ((c.field = calloc(ncolumns, sizeof(char *))) == NULL)

@@ -26,20 +26,22 @@ int vault_input__read(char **data, size_t *len, const char *path);
 int vault_input__is_json(const char *data, size_t len);
 
 /*
- * Called with each data row's fields (as many as the header's columns,
- * kept in the strings) and its row number (the header is row 1).  A
+ * Called with each data row's fields (`ncolumns` of them, kept in the
+ * strings; "" for optional columns the header leaves out) and its row
+ * number (the header is row 1).  A
  * negative return, with the error set, stops the file.
  */
 typedef int (*vault_row_cb)(void *payload, const char *const *fields, size_t row);
 
 /*
- * Parse CSV whose first row must be exactly `columns`: a UTF-8 byte order
+ * Parse CSV whose first row must be `columns`, of which the last
+ * `noptional` may be left out: a UTF-8 byte order
  * mark and CRLF line ends are taken as spreadsheets write them; a wrong
  * header, a row of another width, a NUL byte or an unclosed quote is an
  * error naming the row (and the column where there is one).
  */
 int vault_input__csv(vault_strings *keep, const char *data, size_t len,
-		     const char *const *columns, size_t ncolumns, vault_row_cb cb,
-		     void *payload);
+		     const char *const *columns, size_t ncolumns, size_t noptional,
+		     vault_row_cb cb, void *payload);
 
 #endif

@@ -39,6 +39,23 @@ static char *owner_of(vault *v, vault_link_kind kind, const char *target)
 	return org;
 }
 
+/* Whether the index has DOC@REV attached to the target (by a lot record, say). */
+static int linked(vault *v, const char *doc, const char *rev, vault_link_kind kind,
+		  const char *target)
+{
+	static const char sql[] =
+		"SELECT 1 FROM links WHERE kind = ?1 AND target = ?2 AND doc = ?3 AND rev = ?4";
+	sqlite3_stmt *st;
+
+	if (vault_index__stmt(&st, v->index, sql) < 0)
+		return 0;
+	sqlite3_bind_text(st, 1, kinds[kind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, rev, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
 int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
 		    vault_link_kind kind, const char *target)
 {
@@ -46,7 +63,7 @@ int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
 	char *owner = NULL, *json = NULL;
 	size_t len;
-	int error;
+	int exists, error;
 
 	if ((error = vault_name_check(kinds[kind], target)) < 0)
 		return error;
@@ -64,11 +81,11 @@ int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
 	vault_record__doc_dir(dir, sizeof(dir), doc);
 	snprintf(path, sizeof(path), "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rev,
 		 kinds[kind], target);
-	if (git_tree_entry_bypath(&te, t->root, path) == 0) {
+	if ((exists = git_tree_entry_bypath(&te, t->root, path) == 0))
 		git_tree_entry_free(te);
+	if (exists || linked(v, doc, rev, kind, target))
 		return vault_error__set(VAULT_EEXISTS, "'%s@%s' is already attached to %s '%s'",
 					doc, rev, kinds[kind], target);
-	}
 	vault_time_format(when, sizeof(when), t->now);
 	if ((error = vault_record__dump(&json, &len, json_pack(
 		"{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "record", "link", "format", 1,

@@ -22,6 +22,7 @@
 
 #define QTY_MAX 1000000000ULL
 #define INPUTS_MAX 1000
+#define DOCS_MAX 1000
 
 static void lot_dir(char *buf, size_t size, const char *lot)
 {
@@ -66,28 +67,72 @@ static int check_fields(const vault_lot *l)
 				return vault_error__set(VAULT_EINVALID, "input lot '%s' is given twice",
 							l->from[i].lot);
 	}
+	if (l->ndocs > DOCS_MAX)
+		return vault_error__set(VAULT_EINVALID, "more than %d documents", DOCS_MAX);
+	for (i = 0; i < l->ndocs; i++) {
+		if ((error = vault_name_check("document number", l->docs[i].doc)) < 0 ||
+		    (error = vault_name_check("revision", l->docs[i].rev)) < 0)
+			return error;
+		for (k = 0; k < i; k++)
+			if (strcmp(l->docs[k].doc, l->docs[i].doc) == 0 &&
+			    strcmp(l->docs[k].rev, l->docs[i].rev) == 0)
+				return vault_error__set(VAULT_EINVALID, "document '%s@%s' is given twice",
+							l->docs[i].doc, l->docs[i].rev);
+	}
 	return 0;
 }
 
-/* The PO's supplier, if the PO exists and has a line for `part`. */
-static int po_supplier(char **supplier, vault *v, const char *po, const char *part)
+/* The index lookups every lot of a batch makes, prepared once. */
+typedef struct {
+	sqlite3_stmt *po;  /* ?1 PO, ?2 part -> supplier, lines for the part */
+	sqlite3_stmt *doc; /* ?1 doc, ?2 rev -> a row when recorded */
+} lookups;
+
+static int lookups_init(lookups *q, vault *v)
 {
 	sqlite3 *db = vault_index__db(v->index);
-	sqlite3_stmt *st;
+
+	memset(q, 0, sizeof(*q));
+	if (sqlite3_prepare_v2(db, "SELECT p.supplier, (SELECT count(*) FROM po_lines l"
+			       " WHERE l.po = p.po AND l.part = ?2) FROM pos p WHERE p.po = ?1",
+			       -1, &q->po, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT 1 FROM revisions WHERE doc = ?1 AND rev = ?2",
+			       -1, &q->doc, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
+static void lookups_dispose(lookups *q)
+{
+	sqlite3_finalize(q->po);
+	sqlite3_finalize(q->doc);
+}
+
+/* Whether DOC@REV is recorded. */
+static int doc_recorded(lookups *q, const vault_doc_ref *d)
+{
+	int rc;
+
+	sqlite3_bind_text(q->doc, 1, d->doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q->doc, 2, d->rev, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->doc);
+	sqlite3_reset(q->doc);
+	return rc == SQLITE_ROW;
+}
+
+/* The PO's supplier, if the PO exists and has a line for `part`. */
+static int po_supplier(char **supplier, lookups *q, const char *po, const char *part)
+{
 	int rc, has_part = 0;
 
 	*supplier = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT p.supplier, (SELECT count(*) FROM po_lines l"
-			       " WHERE l.po = p.po AND l.part = ?2) FROM pos p WHERE p.po = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, part, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*supplier = vault__strdup((const char *)sqlite3_column_text(st, 0));
-		has_part = sqlite3_column_int(st, 1) > 0;
+	sqlite3_bind_text(q->po, 1, po, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q->po, 2, part, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(q->po)) == SQLITE_ROW) {
+		*supplier = vault__strdup((const char *)sqlite3_column_text(q->po, 0));
+		has_part = sqlite3_column_int(q->po, 1) > 0;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(q->po);
 	if (rc != SQLITE_ROW)
 		return vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po);
 	if (!has_part) {
@@ -201,15 +246,15 @@ static int find_cycle(const batch *b, size_t start, unsigned char *state, size_t
 }
 
 /* Check lot `l` against the branch and the batch, and queue its record. */
-static int put_lot(vault_txn *t, vault *v, const vault_lot *l, const batch *b)
+static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const batch *b)
 {
-	json_t *from = json_array(), *root;
+	json_t *from = json_array(), *docs = NULL, *root;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
 	char *supplier = NULL, *json = NULL;
 	size_t i, len;
 	int error;
 
-	if ((error = po_supplier(&supplier, v, l->po, l->part)) < 0)
+	if ((error = po_supplier(&supplier, q, l->po, l->part)) < 0)
 		goto done;
 	if (!(t->actor.roles & VAULT_ROLE_QUALITY) &&
 	    !((t->actor.roles & VAULT_ROLE_SUPPLIER) && strcmp(t->actor.org, supplier) == 0)) {
@@ -235,6 +280,17 @@ static int put_lot(vault_txn *t, vault *v, const vault_lot *l, const batch *b)
 			json_object_set_new(o, "qty", json_integer((json_int_t)l->from[i].qty));
 		json_array_append_new(from, o);
 	}
+	for (i = 0; i < l->ndocs; i++) {
+		if (!doc_recorded(q, &l->docs[i])) {
+			error = vault_error__set(VAULT_ENOTFOUND, "no document '%s@%s' to attach to lot '%s'",
+						 l->docs[i].doc, l->docs[i].rev, l->lot);
+			goto done;
+		}
+		if (!docs)
+			docs = json_array();
+		json_array_append_new(docs, json_pack("{s:s, s:s}", "doc", l->docs[i].doc,
+						      "rev", l->docs[i].rev));
+	}
 	vault_time_format(when, sizeof(when), t->now);
 	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s}", "record", "lot",
 			 "format", 1, "lot", l->lot, "po", l->po, "part", l->part,
@@ -245,12 +301,15 @@ static int put_lot(vault_txn *t, vault *v, const vault_lot *l, const batch *b)
 		json_object_set_new(root, "made", json_string(l->made));
 	if (root && l->shipped)
 		json_object_set_new(root, "shipped", json_string(l->shipped));
+	if (root && docs)
+		json_object_set(root, "docs", docs);
 	lot_dir(dir, sizeof(dir), l->lot);
 	snprintf(path, sizeof(path), "%s/" VAULT_LOT_FILE, dir);
 	if ((error = vault_record__dump(&json, &len, root)) == 0)
 		error = vault__txn_put_data(t, v, path, json, len);
 done:
 	json_decref(from);
+	json_decref(docs);
 	free(json);
 	free(supplier);
 	return error;
@@ -261,6 +320,7 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 {
 	unsigned char *state = calloc(n + 1, 1);
 	vault_txn t;
+	lookups q;
 	batch b;
 	char message[512];
 	size_t i;
@@ -298,10 +358,11 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 		free(b.by_name);
 		return error;
 	}
-	if (n > 1 && (error = vault__txn_batch(&t, v)) < 0)
+	if ((error = lookups_init(&q, v)) < 0 ||
+	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
 	for (i = 0; i < n; i++)
-		if ((error = put_lot(&t, v, &lots[i], &b)) < 0) {
+		if ((error = put_lot(&t, v, &q, &lots[i], &b)) < 0) {
 			error = vault_error__set(error, "%s%s", where ? where[i] : "", vault_error_message());
 			goto done;
 		}
@@ -312,6 +373,7 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 		snprintf(message, sizeof(message), "lot import %zu lots\n\nQvault-Op: lot-import\n", n);
 	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
 done:
+	lookups_dispose(&q);
 	free(b.by_name);
 	vault__txn_end(&t, v);
 	return error;
@@ -390,8 +452,38 @@ static int parse_inputs(lot_import *im, vault_lot *l, const char *spec, const ch
 	return 0;
 }
 
-static const char *const lot_columns[] = { "lot", "po", "part", "qty", "made", "shipped", "from" };
-#define LOT_NCOLUMNS 7
+/* "DOC@REV;DOC@REV" into a document array kept by the import. */
+static int parse_docs(lot_import *im, vault_lot *l, const char *spec, const char *where)
+{
+	size_t n = 1, i = 0;
+	const char *p;
+	vault_doc_ref *d;
+
+	if (!*spec)
+		return 0;
+	for (p = spec; *p; p++)
+		n += *p == ';';
+	d = vault_strings__own(&im->keep, calloc(n, sizeof(*d)));
+	for (p = spec; i < n; i++) {
+		const char *end = p + strcspn(p, ";"), *at = memchr(p, '@', (size_t)(end - p));
+
+		if (!at)
+			return vault_error__set(VAULT_EINVALID,
+				"%sfield 'docs': '%.*s' is not DOC@REV", where,
+				(int)(end - p > 64 ? 64 : end - p), p);
+		d[i].doc = kept_str(im, p, (size_t)(at - p));
+		d[i].rev = kept_str(im, at + 1, (size_t)(end - at - 1));
+		p = *end ? end + 1 : end;
+	}
+	l->docs = d;
+	l->ndocs = n;
+	return 0;
+}
+
+static const char *const lot_columns[] = {
+	"lot", "po", "part", "qty", "made", "shipped", "from", "docs"
+};
+#define LOT_NCOLUMNS 8
 
 static int on_lot_row(void *payload, const char *const *f, size_t rowno)
 {
@@ -409,7 +501,9 @@ static int on_lot_row(void *payload, const char *const *f, size_t rowno)
 			"row %zu, field 'qty': '%.32s' is not a whole number from 1", rowno, f[3]);
 	l->made = *f[4] ? f[4] : NULL;
 	l->shipped = *f[5] ? f[5] : NULL;
-	return parse_inputs(im, l, f[6], where);
+	if (parse_inputs(im, l, f[6], where) < 0)
+		return -1;
+	return parse_docs(im, l, f[7], where);
 }
 
 static int lots_from_json(lot_import *im, const char *data, size_t len)
@@ -428,16 +522,17 @@ static int lots_from_json(lot_import *im, const char *data, size_t len)
 	json_array_foreach(root, i, o) {
 		const char *lot, *po, *part, *made = NULL, *shipped = NULL;
 		json_int_t qty;
-		json_t *from = NULL, *f;
+		json_t *from = NULL, *docs = NULL, *f;
 		char where[48];
 		vault_lot *l;
 		size_t k;
 
 		snprintf(where, sizeof(where), "lot %zu: ", i + 1);
-		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:I, s?:s, s?:s, s?:o}",
+		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:I, s?:s, s?:s, s?:o, s?:o}",
 				   "lot", &lot, "po", &po, "part", &part, "qty", &qty, "made", &made,
-				   "shipped", &shipped, "from", &from) < 0 || qty < 1 ||
-		    (uint64_t)qty > QTY_MAX || (from && !json_is_array(from))) {
+				   "shipped", &shipped, "from", &from, "docs", &docs) < 0 || qty < 1 ||
+		    (uint64_t)qty > QTY_MAX || (from && !json_is_array(from)) ||
+		    (docs && !json_is_array(docs))) {
 			error = vault_error__set(VAULT_EINVALID, "%s%s", where,
 				jerr.text[0] ? jerr.text : "qty must be a whole number from 1");
 			break;
@@ -469,6 +564,25 @@ static int lots_from_json(lot_import *im, const char *data, size_t len)
 			l->from = in;
 			l->nfrom = json_array_size(from);
 		}
+		if (docs && json_array_size(docs)) {
+			vault_doc_ref *d = vault_strings__own(&im->keep,
+							      calloc(json_array_size(docs), sizeof(*d)));
+
+			json_array_foreach(docs, k, f) {
+				const char *doc, *rev;
+
+				if (json_unpack_ex(f, &jerr, JSON_STRICT, "{s:s, s:s}", "doc", &doc,
+						   "rev", &rev) < 0) {
+					error = vault_error__set(VAULT_EINVALID, "%sdocument %zu: %s",
+								 where, k + 1, jerr.text);
+					goto done;
+				}
+				d[k].doc = kept_str(im, doc, strlen(doc));
+				d[k].rev = kept_str(im, rev, strlen(rev));
+			}
+			l->docs = d;
+			l->ndocs = json_array_size(docs);
+		}
 	}
 done:
 	json_decref(root);
@@ -487,7 +601,7 @@ int vault_lot_import(size_t *count, vault *v, const char *path)
 	if ((error = vault_input__read(&data, &len, path)) < 0)
 		return error;
 	error = vault_input__is_json(data, len) ? lots_from_json(&im, data, len) :
-		vault_input__csv(&im.keep, data, len, lot_columns, LOT_NCOLUMNS, on_lot_row, &im);
+		vault_input__csv(&im.keep, data, len, lot_columns, LOT_NCOLUMNS, 1, on_lot_row, &im);
 	if (error == 0)
 		error = add_lots(v, im.lots, im.nlots, im.where);
 	if (error < 0)
@@ -503,14 +617,22 @@ int vault_lot_import(size_t *count, vault *v, const char *path)
 	return error;
 }
 
+static const char sql_lot[] =
+	"INSERT INTO lots (lot, po, part, qty, made, shipped, supplier, created_by, created_at,"
+	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char sql_input[] = "INSERT INTO lot_inputs (lot, input, qty) VALUES (?1, ?2, ?3)";
+static const char sql_link[] =
+	"INSERT OR IGNORE INTO links (doc, rev, kind, target, linked_by, commit_id)"
+	" VALUES (?1, ?2, 'lot', ?3, ?4, ?5)";
+
 int vault_lot__index(vault_index *idx, const char *data, size_t len, const char *path,
 		     const git_oid *commit)
 {
 	sqlite3 *db = vault_index__db(idx);
-	sqlite3_stmt *st = NULL, *in = NULL;
+	sqlite3_stmt *st, *in, *ln;
 	const char *kind, *lot, *po, *part, *supplier, *by, *at, *made = NULL, *shipped = NULL;
 	json_int_t qty;
-	json_t *root, *from, *f;
+	json_t *root, *from, *docs = NULL, *f;
 	json_error_t jerr;
 	struct tm tm;
 	char hex[41];
@@ -518,23 +640,21 @@ int vault_lot__index(vault_index *idx, const char *data, size_t len, const char 
 	int format, error = 0;
 
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || json_unpack(root, "{s:s, s:i, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s?:s, s?:s}",
-				 "record", &kind, "format", &format, "lot", &lot, "po", &po,
+	if (!root || json_unpack(root, "{s:s, s:i, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s?:s, s?:s,"
+				 " s?:o}", "record", &kind, "format", &format, "lot", &lot, "po", &po,
 				 "part", &part, "qty", &qty, "from", &from, "supplier", &supplier,
 				 "created_by", &by, "created_at", &at, "made", &made,
-				 "shipped", &shipped) < 0 || strcmp(kind, "lot") != 0) {
+				 "shipped", &shipped, "docs", &docs) < 0 || strcmp(kind, "lot") != 0 ||
+	    (docs && !json_is_array(docs))) {
 		json_decref(root);
 		return vault_error__set(VAULT_EVERIFY, "%s: the lot is malformed", path);
 	}
 	memset(&tm, 0, sizeof(tm));
 	strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	git_oid_tostr(hex, sizeof(hex), commit);
-	if (sqlite3_prepare_v2(db, "INSERT INTO lots (lot, po, part, qty, made, shipped, supplier,"
-			       " created_by, created_at, commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-			       " ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO lot_inputs (lot, input, qty) VALUES (?1, ?2, ?3)",
-			       -1, &in, NULL) != SQLITE_OK) {
-		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	if (vault_index__stmt(&st, idx, sql_lot) < 0 || vault_index__stmt(&in, idx, sql_input) < 0 ||
+	    vault_index__stmt(&ln, idx, sql_link) < 0) {
+		error = -1;
 		goto done;
 	}
 	sqlite3_bind_text(st, 1, lot, -1, SQLITE_STATIC);
@@ -554,6 +674,7 @@ int vault_lot__index(vault_index *idx, const char *data, size_t len, const char 
 	json_array_foreach(from, i, f) {
 		json_t *q = json_object_get(f, "qty");
 
+		sqlite3_reset(in);
 		sqlite3_bind_text(in, 1, lot, -1, SQLITE_STATIC);
 		sqlite3_bind_text(in, 2, json_string_value(json_object_get(f, "lot")), -1, SQLITE_STATIC);
 		if (q)
@@ -563,13 +684,23 @@ int vault_lot__index(vault_index *idx, const char *data, size_t len, const char 
 		if (sqlite3_step(in) != SQLITE_DONE) {
 			error = vault_error__set(VAULT_EVERIFY, "%s: cannot index its inputs: %s", path,
 						 sqlite3_errmsg(db));
-			break;
+			goto done;
 		}
-		sqlite3_reset(in);
+	}
+	json_array_foreach(docs, i, f) {
+		sqlite3_reset(ln);
+		sqlite3_bind_text(ln, 1, json_string_value(json_object_get(f, "doc")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ln, 2, json_string_value(json_object_get(f, "rev")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ln, 3, lot, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ln, 4, by, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ln, 5, hex, -1, SQLITE_STATIC);
+		if (sqlite3_step(ln) != SQLITE_DONE) {
+			error = vault_error__set(VAULT_EVERIFY, "%s: cannot index its documents: %s",
+						 path, sqlite3_errmsg(db));
+			goto done;
+		}
 	}
 done:
-	sqlite3_finalize(st);
-	sqlite3_finalize(in);
 	json_decref(root);
 	return error;
 }

@@ -367,7 +367,7 @@ static int parse_csv(import *im, const char *data, size_t len)
 	row_list l = { NULL, 0, 0 };
 	int error;
 
-	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, on_row, &l);
+	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, 0, on_row, &l);
 	if (!error)
 		error = group(im, l.rows, l.nrows);
 	free(l.rows);

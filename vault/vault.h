@@ -417,6 +417,12 @@ int vault_po_add(vault *v, const vault_po *po);
  */
 int vault_po_import(size_t *count, vault *v, const char *path);
 
+/* A document revision named by a record. */
+typedef struct {
+	const char *doc;
+	const char *rev;
+} vault_doc_ref;
+
 /* One input of a lot: what it was made from. */
 typedef struct {
 	const char *lot;
@@ -432,17 +438,22 @@ typedef struct {
 	const char *shipped;
 	const vault_lot_input *from;
 	size_t nfrom;
+	const vault_doc_ref *docs; /* documents attached with the lot */
+	size_t ndocs;
 } vault_lot;
 
 /*
  * Record a lot of a PO (a supplier of the PO's organization, or quality),
- * with the lots it was made from.  Its inputs must be recorded lots.
+ * with the lots it was made from and the documents that come with it
+ * (certificates, reports: recorded revisions, attached as by vault_link).
+ * Its inputs must be recorded lots.
  */
 int vault_lot_add(vault *v, const vault_lot *lot);
 
 /*
  * Record every lot of a CSV file (header: lot,po,part,qty,made,shipped,
- * from; `from` as "LOT[:QTY];LOT[:QTY]") or JSON file (schemas/
+ * from[,docs]; `from` as "LOT[:QTY];LOT[:QTY]", `docs` as
+ * "DOC@REV;DOC@REV") or JSON file (schemas/
  * lot-import.schema.json) in one commit.  Inputs may be earlier lots or
  * lots of the same file; a cycle, or one bad row, refuses the whole file.
  */

@@ -406,9 +406,9 @@ static void check_lot(commit_ctx *x, const char *path)
 {
 	const git_oid *cid = git_commit_id(x->commit);
 	const char *po, *supplier;
-	char *data = NULL, dir[VAULT_PATH_MAX], popath[VAULT_PATH_MAX + 16];
-	json_t *lot = NULL, *order = NULL;
-	size_t len;
+	char *data = NULL, dir[VAULT_PATH_MAX], popath[VAULT_PATH_MAX * 2];
+	json_t *lot = NULL, *order = NULL, *docs, *d;
+	size_t len, i;
 
 	if (!(x->did & DID_LOT)) {
 		x->did |= DID_LOT;
@@ -436,6 +436,27 @@ static void check_lot(commit_ctx *x, const char *path)
 	if (x->known && !(x->who->roles & VAULT_ROLE_QUALITY) && strcmp(x->who->org, supplier) != 0)
 		found(x->c, cid, path, "user '%s' of '%s' records a lot of '%s''s PO '%s'",
 		      x->who->name, x->who->org, supplier, po);
+	/* the documents that came with the lot: recorded revisions */
+	docs = json_object_get(lot, "docs");
+	json_array_foreach(docs, i, d) {
+		const char *doc = json_string_value(json_object_get(d, "doc"));
+		const char *rev = json_string_value(json_object_get(d, "rev"));
+		git_tree_entry *te;
+
+		if (!doc || !rev || vault_name_check("document number", doc) < 0 ||
+		    vault_name_check("revision", rev) < 0) {
+			found(x->c, cid, path, "the lot names a malformed document");
+			break;
+		}
+		vault_record__doc_dir(dir, sizeof(dir), doc);
+		snprintf(popath, sizeof(popath), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
+		if (git_tree_entry_bypath(&te, x->tree, popath) < 0) {
+			found(x->c, cid, path, "the lot names document '%s@%s', which is not recorded",
+			      doc, rev);
+			continue;
+		}
+		git_tree_entry_free(te);
+	}
 done:
 	json_decref(lot);
 	json_decref(order);

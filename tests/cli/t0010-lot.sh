@@ -75,10 +75,48 @@ fails 1 "row 2: no lot 'NOPE' to make 'X-1' from" "an unknown input in an import
 printf '%s\nX-1,PO-1,BAR-1,1,,,\nX-1,PO-1,BAR-1,1,,,\n' "$lh" > bad.csv
 fails 1 "row 3: lot 'X-1' is given twice" "a lot twice in one file" q --key sam.pem lot import bad.csv
 printf 'lot,po,part,qty,made,shipped\nX-1,PO-1,BAR-1,1,,\n' > bad.csv
-fails 1 "row 1: 6 fields, the header names 7" "a missing column" q --key sam.pem lot import bad.csv
+fails 1 "row 1: the header has 6 columns, expected lot,po,part,qty,made,shipped,from\[,docs\]" "a missing column" q --key sam.pem lot import bad.csv
 printf '%s\nX-1,PO-1,BAR-1,1,,,\n' "$lh" > bad.csv
 fails 1 "row 2: user 'zed' of 'zenith' may not record lots of PO 'PO-1'" "an import of another's lots" \
 	q --key zed.pem lot import bad.csv
+# documents that come with a lot: attached in the lot's own record
+make_text coc-k.csv K-1
+make_text mtr-k.csv heat K
+q --key sam.pem add coc-k.csv --doc COC-K1 --type coc > /dev/null
+q --key sam.pem add mtr-k.csv --doc MTR-K --type material-cert > /dev/null
+ok "lot add --doc attaches certificates with the lot" \
+	q --key sam.pem lot add K-1 --po PO-1 --part PN-1 --qty 3 --doc COC-K1@A --doc MTR-K@A
+check "  trace lot lists them" sh -c '
+	q trace lot K-1 > k.txt && grep -q "document  COC-K1@A (coc) attached to lot K-1" k.txt &&
+	grep -q "document  MTR-K@A (material-cert) attached to lot K-1" k.txt'
+fails 1 "'COC-K1@A' is already attached to lot 'K-1'" "linking a document the lot record already has" \
+	q --key sam.pem link COC-K1@A --lot K-1
+fails 1 "no document 'COC-NOPE@A' to attach to lot 'K-2'" "lot add --doc of an unknown document" \
+	q --key sam.pem lot add K-2 --po PO-1 --part PN-1 --qty 3 --doc COC-NOPE@A
+fails 2 "--doc 'COC-K1': name the revision: DOC@REV" "lot add --doc without a revision" \
+	q --key sam.pem lot add K-2 --po PO-1 --part PN-1 --qty 3 --doc COC-K1
+fails 1 "document 'COC-K1@A' is given twice" "the same document twice" \
+	q --key sam.pem lot add K-2 --po PO-1 --part PN-1 --qty 3 --doc COC-K1@A --doc COC-K1@A
+printf '%s,docs\nK-2,PO-1,BAR-1,1,,,,COC-K1@A;MTR-K@A\nK-3,PO-1,PN-1,1,,,K-2,COC-K1@A\n' "$lh" > kd.csv
+ok "lot import with a docs column" q --key sam.pem lot import kd.csv
+check "  attaches each row's documents" sh -c '
+	q trace lot K-3 > k3.txt && grep -q "document  COC-K1@A (coc) attached to lot K-3" k3.txt &&
+	grep -q "upstream  MTR-K@A (material-cert) of lot K-2" k3.txt'
+printf '[{"lot": "K-4", "po": "PO-1", "part": "PN-1", "qty": 2, "docs": [{"doc": "MTR-K", "rev": "A"}]}]\n' > kd.json
+ok "lot import of JSON with docs" q --key sam.pem lot import kd.json
+check "  attaches them" sh -c 'q trace lot K-4 | grep -q "document  MTR-K@A (material-cert) attached to lot K-4"'
+printf '%s,docs\nK-5,PO-1,BAR-1,1,,,,COC-K1\n' "$lh" > bad.csv
+fails 1 "'bad.csv': row 2: field 'docs': 'COC-K1' is not DOC@REV" "a docs field without a revision" \
+	q --key sam.pem lot import bad.csv
+printf '%s,docs\nK-5,PO-1,BAR-1,1,,,,COC-K1@A\nK-6,PO-1,BAR-1,1,,,,COC-K1@Q\n' "$lh" > bad.csv
+fails 1 "'bad.csv': row 3: no document 'COC-K1@Q' to attach to lot 'K-6'" "an unknown document in row 3" \
+	q --key sam.pem lot import bad.csv
+printf '%s,docs\nK-5,PO-1,BAR-1,1,,,,COC-K1@A;\n' "$lh" > bad.csv
+fails 1 "row 2: field 'docs': '' is not DOC@REV" "an empty entry in docs" q --key sam.pem lot import bad.csv
+printf '%s,docs,extra\nK-5,PO-1,BAR-1,1,,,,,\n' "$lh" > bad.csv
+fails 1 "row 1: the header has 9 columns, expected lot,po" "a column past docs" q --key sam.pem lot import bad.csv
+check "reindex gives the same trace with lot documents" sh -c '
+	q trace lot K-3 --json > k.json && q reindex > /dev/null && q trace lot K-3 --json | cmp -s - k.json'
 check "verify passes after all of it" sh -c 'q verify > /dev/null'
 
 done_testing
