@@ -34,17 +34,17 @@ WITH RECURSIVE up(lot, depth) AS (
 	SELECT input, 1 FROM lot_inputs WHERE lot = @lot
 	UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot WHERE up.depth < 64)
 SELECT DISTINCT 'lot', up.lot, k.doc, k.rev, r.type FROM up
-JOIN links k ON k.kind = 'lot' AND k.target = up.lot
+CROSS JOIN links k ON k.kind = 'lot' AND k.target = up.lot
 JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev ORDER BY up.lot, k.doc, k.rev;
 
 WITH RECURSIVE up(lot, depth) AS (
 	SELECT input, 1 FROM lot_inputs WHERE lot = @lot
 	UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot WHERE up.depth < 64)
 SELECT l.lot, l.part, l.po, l.supplier, l.made, min(up.depth) FROM up
-JOIN lots l ON l.lot = up.lot GROUP BY l.lot ORDER BY min(up.depth), l.lot;
+CROSS JOIN lots l ON l.lot = up.lot GROUP BY l.lot ORDER BY min(up.depth), l.lot;
 
 WITH RECURSIVE down(lot, depth) AS (
 	SELECT lot, 1 FROM lot_inputs WHERE input = @lot
 	UNION SELECT i.lot, down.depth + 1 FROM lot_inputs i JOIN down ON i.input = down.lot WHERE down.depth < 64)
 SELECT l.lot, l.part, l.po, l.supplier, l.made, min(down.depth) FROM down
-JOIN lots l ON l.lot = down.lot GROUP BY l.lot ORDER BY min(down.depth), l.lot;
+CROSS JOIN lots l ON l.lot = down.lot GROUP BY l.lot ORDER BY min(down.depth), l.lot;
