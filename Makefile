@@ -6,12 +6,12 @@
 #   make bench      run the benchmarks (minutes; see bench/README.md)
 
 CC ?= cc
-PKGS = libgit2 openssl sqlite3 libmagic jansson zlib
+PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Werror
 BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm -pthread
 
 # B is the build folder; SAN=1 builds with the sanitizers into build/asan.
 ifeq ($(SAN),1)
@@ -29,7 +29,8 @@ LIB_SRC = $(wildcard vault/*.c)
 CLI_SRC = $(wildcard cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
-LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o $(B)/gen/schema-3.o
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o $(B)/gen/schema-3.o \
+	$(B)/gen/schema-4.o
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -73,13 +74,20 @@ $(B)/tests/%: tests/unit/%.c tests/unit/helpers.h $(B)/libqvault.a
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -Ivault -o $@ $< $(B)/libqvault.a $(LIBS) -lcmocka
 
+# hostile zips for the package tests, written byte by byte
+$(B)/tools/mkzip: tests/mkzip.c
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< -lz
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo build/qvault
 
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps
-	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip \
+		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 	@tests/run build/asan
 
 bench: deps

@@ -1,4 +1,9 @@
 /* qvault add FILE --doc NUMBER --type TYPE [--rev R] [--title T] [--part PN]... */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
 #include "cli.h"
 
 static const cli_opt opts[] = {
@@ -10,15 +15,71 @@ static const cli_opt opts[] = {
 	{ "name", 0, OPT_VALUE, "NAME", "file name to store (default: the file's own)" },
 	{ "po", 0, OPT_VALUE, "PO", "attach it to this purchase order, in the same commit" },
 	{ "lot", 0, OPT_VALUE, "LOT", "attach it to this lot, in the same commit" },
+	{ "meta", 0, OPT_VALUE, "FILE.json", "EN 10204 data of a material-cert (schemas/material-cert.schema.json)" },
+	{ "field", 'F', OPT_LIST, "KEY=VALUE", "one item of that data, e.g. heat_number=H-77 or chemical.C=0.20 (repeatable)" },
 	{ "json", 0, OPT_FLAG, NULL, "print the recorded revision as JSON" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/*
+ * The certificate data of --meta FILE and --field KEY=VALUE (a field wins;
+ * "a.b=v" sets b in object a), as JSON text in *out, or NULL for none.
+ */
+static int certificate_data(char **out, const cli_command *cmd, cli_args *a)
+{
+	const char *file = cli_opt_value(cmd, a, "meta"), **fields;
+	json_t *root;
+	json_error_t jerr;
+	size_t n, i;
+
+	*out = NULL;
+	fields = cli_opt_list(cmd, a, "field", &n);
+	if (!file && n == 0)
+		return EXIT_OK;
+	if (file) {
+		if ((root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+			fprintf(stderr, "qvault: '%s': line %d: %s\n", file, jerr.line, jerr.text);
+			return EXIT_ERROR;
+		}
+		if (!json_is_object(root)) {
+			json_decref(root);
+			fprintf(stderr, "qvault: '%s' is not a JSON object\n", file);
+			return EXIT_ERROR;
+		}
+	} else {
+		root = json_object();
+	}
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(fields[i], '='), *dot;
+		char key[128];
+		json_t *into = root;
+
+		if (!eq || eq == fields[i] || (size_t)(eq - fields[i]) >= sizeof(key)) {
+			json_decref(root);
+			return cli_usage_error(cmd, "--field '%s' is not KEY=VALUE", fields[i]);
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - fields[i]), fields[i]);
+		if ((dot = strchr(key, '.')) != NULL) {
+			key[dot - key] = '\0';
+			if (!json_is_object(into = json_object_get(root, key))) {
+				into = json_object();
+				json_object_set_new(root, key, into);
+			}
+			memmove(key, dot + 1, strlen(dot + 1) + 1);
+		}
+		json_object_set_new(into, key, json_string(eq + 1));
+	}
+	*out = json_dumps(root, JSON_SORT_KEYS);
+	json_decref(root);
+	return EXIT_OK;
+}
+
 static int run(const cli_command *cmd, cli_args *a, vault *v)
 {
 	vault_add_options o = { 0 };
 	vault_revision rev;
+	char *meta = NULL;
 	int error;
 
 	o.path = a->arg[0];
@@ -34,7 +95,12 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		return cli_usage_error(cmd, "--doc is required");
 	if (!o.type)
 		return cli_usage_error(cmd, "--type is required");
-	if ((error = vault_doc_add(&rev, v, &o)) < 0)
+	if ((error = certificate_data(&meta, cmd, a)) != EXIT_OK)
+		return error;
+	o.meta = meta;
+	error = vault_doc_add(&rev, v, &o);
+	free(meta);
+	if (error < 0)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {
 		error = cli_print_json(cli_revision_json(&rev));

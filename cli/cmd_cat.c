@@ -9,7 +9,7 @@
 
 static const cli_opt opts[] = {
 	{ "output", 'o', OPT_VALUE, "FILE", "write to FILE (only once the bytes check out)" },
-	{ "file", 0, OPT_VALUE, "N", "which file of the revision, from 1 (default 1)" },
+	{ "file", 0, OPT_VALUE, "N|NAME", "which file of the revision: its number from 1 (default 1) or its name" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -56,15 +56,25 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	unsigned long index = 1;
 	int error;
 
-	if (nth) {
+	if (nth && *nth >= '0' && *nth <= '9') {
 		errno = 0;
 		index = strtoul(nth, &end, 10);
 		if (errno || *end || index == 0)
-			return cli_usage_error(cmd, "--file needs a number from 1, not '%s'", nth);
+			return cli_usage_error(cmd, "--file needs a number from 1 or a name, not '%s'", nth);
+		nth = NULL;
 	}
 	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
 	if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
 		return cli_fail(error);
+	if (nth) { /* a file by name: an FAI package member is certs/mtr-1.pdf */
+		for (index = 0; index < r.nfiles && strcmp(r.files[index].name, nth) != 0; index++)
+			;
+		if (index++ == r.nfiles) {
+			fprintf(stderr, "qvault: '%s@%s' has no file '%s'\n", r.doc, r.rev, nth);
+			vault_revision_dispose(&r);
+			return EXIT_ERROR;
+		}
+	}
 	if (strcmp(r.state, "superseded") == 0 || strcmp(r.state, "obsolete") == 0)
 		fprintf(stderr, "qvault: warning: '%s@%s' is %s\n", r.doc, r.rev, r.state);
 	if (out) {

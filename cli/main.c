@@ -16,7 +16,8 @@ static const cli_command *const commands[] = {
 	&cli_cmd_obsolete, &cli_cmd_ack_export, &cli_cmd_ack, &cli_cmd_acks,
 	&cli_cmd_pending, &cli_cmd_verify, &cli_cmd_po_add, &cli_cmd_po_import,
 	&cli_cmd_lot_add, &cli_cmd_trace_lot, &cli_cmd_link, &cli_cmd_audit,
-	&cli_cmd_trace_doc, &cli_cmd_trace_po, &cli_cmd_lot_import, NULL
+	&cli_cmd_trace_doc, &cli_cmd_trace_po, &cli_cmd_lot_import, &cli_cmd_fai_add,
+	&cli_cmd_fai_show, &cli_cmd_fai_pack, NULL
 };
 
 static void usage(FILE *f)

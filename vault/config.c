@@ -27,20 +27,33 @@ static const struct {
 	{ "inspection-report", { PDF, IMAGES, TEXT } },
 	{ "process-cert", { PDF, IMAGES, TEXT } },
 	{ "other", { PDF, IMAGES, TEXT, "application/zip" } },
+	/* not a document type: what the members of an FAI package may be */
+	{ "fai-member", { PDF, IMAGES, TEXT, "application/json", "model/step", "model/iges" } },
 };
+
+/* The built-in list for `type` (for vaults made before it existed), or NULL. */
+static json_t *default_list(const char *type)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		if (strcmp(defaults[i].type, type) == 0) {
+			json_t *list = json_array();
+
+			for (j = 0; defaults[i].mime[j]; j++)
+				json_array_append_new(list, json_string(defaults[i].mime[j]));
+			return list;
+		}
+	return NULL;
+}
 
 int vault_config__default(char **out, size_t *len, const char *id)
 {
 	json_t *root, *allow = json_object();
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
-		json_t *list = json_array();
-
-		for (j = 0; defaults[i].mime[j]; j++)
-			json_array_append_new(list, json_string(defaults[i].mime[j]));
-		json_object_set_new(allow, defaults[i].type, list);
-	}
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		json_object_set_new(allow, defaults[i].type, default_list(defaults[i].type));
 	root = json_pack("{s:s, s:i, s:s, s:o}", "record", "vault",
 			 "format", 1, "id", id, "allow", allow);
 	return vault_record__dump(out, len, root);
@@ -79,21 +92,27 @@ void vault_config__dispose(vault_config *cfg)
 int vault_config__check(const vault_config *cfg, const char *type,
 			const char *mime, const char *file)
 {
-	json_t *list = json_object_get(cfg->allow, type), *m;
+	json_t *list = json_incref(json_object_get(cfg->allow, type)), *m;
 	char accepted[512] = "";
 	size_t i, used = 0;
+
+	if (!list)
+		list = default_list(type);
 
 	json_array_foreach(list, i, m) {
 		const char *s = json_string_value(m);
 		int n;
 
-		if (s && strcmp(s, mime) == 0)
+		if (s && strcmp(s, mime) == 0) {
+			json_decref(list);
 			return 0;
+		}
 		n = snprintf(accepted + used, sizeof(accepted) - used, "%s%s",
 			     i ? ", " : "", s ? s : "?");
 		if (n > 0 && (size_t)n < sizeof(accepted) - used)
 			used += (size_t)n;
 	}
+	json_decref(list);
 	return vault_error__set(VAULT_EINVALID,
 		"file '%s' is %s, which a %s does not accept (accepted: %s)",
 		file, mime, type, used ? accepted : "nothing");

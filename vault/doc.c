@@ -2,6 +2,7 @@
  * doc.c - documents: adding revisions (one or a batch per commit), and
  * reading them back.
  */
+#include "cert.h"
 #include "common.h"
 
 #include <stdio.h>
@@ -178,6 +179,29 @@ static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root)
 		snprintf(d.type, sizeof(d.type), "%s", j->type);
 		d.exists = 1;
 	}
+done:
+	doc_state_dispose(&d);
+	return error;
+}
+
+int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *root,
+		    const char *doc, const char *type)
+{
+	doc_state d;
+	int error;
+
+	if ((error = load_doc_state(&d, v, root, doc)) < 0)
+		goto done;
+	if (d.exists && strcmp(d.type, type) != 0) {
+		error = vault_error__set(VAULT_EINVALID, "document '%s' is a %s, not a %s", doc,
+					 d.type, type);
+		goto done;
+	}
+	if (!d.exists)
+		snprintf(rev, size, "A");
+	else if ((error = vault_record__next_rev(rev, size, d.last_rev)) < 0)
+		goto done;
+	*seq = d.max_seq + 1;
 done:
 	doc_state_dispose(&d);
 	return error;
@@ -496,6 +520,32 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		if (o->po || o->lot)
 			linked = 1;
 	}
+	/* certificate data too: checked before any byte is stored */
+	for (i = 0; i < n; i++) {
+		const vault_add_options *o = jobs[i].opts;
+		char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json;
+		size_t len;
+
+		if (!o->meta)
+			continue;
+		if (strcmp(jobs[i].type, "material-cert") != 0) {
+			error = in_entry(vault_error__set(VAULT_EINVALID,
+				"certificate data is for a material-cert, not a %s", jobs[i].type), n,
+				&jobs[i]);
+			goto done;
+		}
+		if ((error = vault_cert__record(&json, &len, o->meta, o->doc, jobs[i].rev)) < 0) {
+			error = in_entry(error, n, &jobs[i]);
+			goto done;
+		}
+		vault_record__doc_dir(dir, sizeof(dir), o->doc);
+		snprintf(path, sizeof(path), "%s/%s/" VAULT_CERT_FILE, dir, jobs[i].rev);
+		error = vault__txn_put_data(&t, v, path, json, len);
+		free(json);
+		if (error < 0)
+			goto done;
+		linked = 1;
+	}
 	if ((n > 1 && (error = vault__txn_batch(&t, v)) < 0) ||
 	    (error = write_batch(recs, &t, v, jobs, paths, types, n)) < 0)
 		goto done;
@@ -514,7 +564,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	} else {
 		commit_message(message, sizeof(message), jobs, n);
 	}
-	/* a release or a link records more than revisions: index by reading back */
+	/* a release, a link or certificate data is more than revisions: index by reading back */
 	if ((error = vault__txn_commit(&t, v, message, rel || linked ? NULL : recs,
 				       rel || linked ? 0 : n, &commit)) < 0)
 		goto done;

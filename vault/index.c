@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "cert.h"
 #include "error.h"
 #include "lot.h"
 #include "po.h"
@@ -13,11 +14,12 @@
 #include "util.h"
 
 /* schemas/index.sql (version 1) and its upgrades, embedded at build time */
-extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[];
+extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[],
+	vault_schema_sql_4[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
-	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3
+	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3, vault_schema_sql_4
 };
 
 #define CACHED_MAX 16
@@ -342,15 +344,19 @@ static int index_revision(apply_ctx *ctx, const git_tree *dir, const char *path,
 		goto done;
 	}
 	for (i = 0; i < rev.nfiles; i++) {
-		const git_tree_entry *te = git_tree_entry_byname(ftree, rev.files[i].name);
+		git_tree_entry *te = NULL;
 
-		if (!te || git_tree_entry_type(te) != GIT_OBJECT_BLOB) {
+		/* a package member's name is a path: certs/mtr-1.pdf */
+		if (git_tree_entry_bypath(&te, ftree, rev.files[i].name) < 0 ||
+		    git_tree_entry_type(te) != GIT_OBJECT_BLOB) {
+			git_tree_entry_free(te);
 			error = vault_error__set(VAULT_EVERIFY, "%s: file '%s' is missing",
 						 path, rev.files[i].name);
 			goto done;
 		}
 		git_oid_tostr(rev.files[i].blob, sizeof(rev.files[i].blob),
 			      git_tree_entry_id(te));
+		git_tree_entry_free(te);
 	}
 	git_oid_tostr(hex, sizeof(hex), commit);
 	error = record_revision(ctx, &rev, hex, path);
@@ -483,6 +489,17 @@ static int index_revision_folder(apply_ctx *ctx, const git_tree *old,
 		error = index_release(ctx, new, path, commit);
 	if (!error && is_new(old, new, VAULT_OBSOLETE_FILE))
 		error = index_obsolete(ctx, new, path, commit, doc, rev);
+	if (!error && is_new(old, new, VAULT_CERT_FILE)) {
+		char *data, where[VAULT_PATH_MAX + 16];
+		size_t len;
+
+		snprintf(where, sizeof(where), "%s/" VAULT_CERT_FILE, path);
+		if ((error = vault_store__read_path(&data, &len, ctx->store, new,
+						    VAULT_CERT_FILE)) == 0) {
+			error = vault_cert__index(ctx->idx->db, data, len, where, commit);
+			free(data);
+		}
+	}
 	if (!error && is_new(old, new, VAULT_LINKS_DIR))
 		error = vault_index__links(ctx->idx, ctx->store, old, new, path, commit, doc, rev);
 	if (!error && is_new(old, new, VAULT_ACKS_DIR))
@@ -686,7 +703,8 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 		" DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;"
 		" DELETE FROM releases; DELETE FROM distribution; DELETE FROM obsoletes;"
 		" DELETE FROM acks; DELETE FROM pos; DELETE FROM po_lines;"
-		" DELETE FROM lots; DELETE FROM lot_inputs; DELETE FROM links;")) < 0)
+		" DELETE FROM lots; DELETE FROM lot_inputs; DELETE FROM links;"
+		" DELETE FROM certs;")) < 0)
 		goto fail;
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||

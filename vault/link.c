@@ -199,7 +199,8 @@ static const struct {
 	  " SELECT l.lot, up.input, l.supplier FROM lots l JOIN up ON up.lot = l.lot"
 	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND NOT EXISTS (SELECT 1 FROM links k"
 	  "  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE k.kind = 'lot'"
-	  "  AND k.target = up.input AND r.type = 'material-cert') ORDER BY l.lot, up.input",
+	  "  AND k.target = up.input AND r.type = 'material-cert')"
+	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = up.input) ORDER BY l.lot, up.input",
 	  { "lot", "input", "supplier" } },
 	{ "made-before-ack", "lot made before its supplier acknowledged the required revision",
 	  "SELECT l.lot, pl.doc || '@' || pl.rev, l.supplier, l.made FROM lots l"

@@ -877,14 +877,17 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 			"SELECT k.kind, k.target, k.doc, k.rev, r.type FROM links k JOIN revisions r"
 			" ON r.doc = k.doc AND r.rev = k.rev WHERE (k.kind = 'lot' AND k.target = ?1)"
 			" OR (k.kind = 'po' AND k.target = ?2) OR (k.kind = 'part' AND k.target = ?3)"
-			" ORDER BY k.kind, k.doc, k.rev", doc_cols, 5, lot, po, p3)) < 0)
+			" UNION SELECT 'heat', c.heat, c.doc, c.rev, 'material-cert' FROM certs c"
+			" WHERE c.heat = ?1 ORDER BY 1, 3, 4", doc_cols, 5, lot, po, p3)) < 0)
 			goto done;
 		json_object_set_new(root, "documents", tmp);
 		if ((error = rows(&tmp, db,
 			UPSTREAM_OF_1
 			" SELECT DISTINCT 'lot', up.lot, k.doc, k.rev, r.type FROM up CROSS JOIN links k"
 			" ON k.kind = 'lot' AND k.target = up.lot JOIN revisions r ON r.doc = k.doc"
-			" AND r.rev = k.rev ORDER BY up.lot, k.doc, k.rev", doc_cols, 5, lot, NULL, NULL)) < 0)
+			" AND r.rev = k.rev UNION SELECT 'heat', up.lot, c.doc, c.rev, 'material-cert'"
+			" FROM up CROSS JOIN certs c ON c.heat = up.lot ORDER BY 2, 3, 4",
+			doc_cols, 5, lot, NULL, NULL)) < 0)
 			goto done;
 		json_object_set_new(root, "upstream_documents", tmp);
 	}

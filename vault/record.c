@@ -107,6 +107,29 @@ int vault_record__file_name_check(const char *name)
 	return 0;
 }
 
+int vault_record__member_path_check(const char *path)
+{
+	char part[256];
+	const char *p = path;
+	int error;
+
+	if (!path || strlen(path) > 1024)
+		return vault_error__set(VAULT_EINVALID, "file path is empty or longer than 1024 bytes");
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n >= sizeof(part))
+			return vault_error__set(VAULT_EINVALID, "file path has a name over 255 bytes");
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if ((error = vault_record__file_name_check(part)) < 0)
+			return error;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 int vault_record__text_check(const char *what, const char *text, size_t max)
 {
 	if (strlen(text) > max)
@@ -220,7 +243,7 @@ static int parse_files(vault_revision *rev, json_t *files)
 		    size < 0 || !is_sha256_hex(sha))
 			return vault_error__set(VAULT_EINVALID,
 						"record file %zu is malformed", i + 1);
-		if (vault_record__file_name_check(name) < 0)
+		if (vault_record__member_path_check(name) < 0)
 			return VAULT_EINVALID;
 		vf->name = vault__strdup(name);
 		vf->mime = vault__strdup(mime);

@@ -24,6 +24,8 @@
 
 /* Check a stored file name: a plain UTF-8 name, no '/', no leading '.'. */
 int vault_record__file_name_check(const char *name);
+/* A stored file's path: file names (as above) joined by '/' (FAI package members). */
+int vault_record__member_path_check(const char *path);
 
 /* Check free text (titles): UTF-8, no control characters, bounded. */
 int vault_record__text_check(const char *what, const char *text, size_t max);
@@ -69,6 +71,8 @@ typedef struct {
 
 #define VAULT_RELEASE_FILE "release.json"
 #define VAULT_OBSOLETE_FILE "obsolete.json"
+/* an FAI package's structure, beside its record (fai.c) */
+#define VAULT_PACKAGE_FILE "package.json"
 #define VAULT_ACKS_DIR "acks"
 #define VAULT_LINKS_DIR "links"
 

@@ -321,6 +321,13 @@ done:
 	return error;
 }
 
+int vault_store__blob_stream(git_odb_stream **out, vault_store *s, uint64_t size)
+{
+	if (git_odb_open_wstream(out, s->odb, size, GIT_OBJECT_BLOB) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot store a file");
+	return 0;
+}
+
 int vault_store__write_buf(git_oid *out, vault_store *s, const void *buf,
 			   size_t len)
 {

@@ -54,6 +54,9 @@ int vault_store__write_fd(git_oid *out, vault_store *s, uint64_t size,
 int vault_store__write_buf(git_oid *out, vault_store *s, const void *buf,
 			   size_t len);
 
+/* A stream that stores a blob of exactly `size` bytes (into the pack in a batch). */
+int vault_store__blob_stream(git_odb_stream **out, vault_store *s, uint64_t size);
+
 /* Pass the content of blob `id` to `cb` in chunks. */
 int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 			   void *payload);

@@ -57,6 +57,15 @@ char *vault__strdup(const char *s)
 	return d;
 }
 
+char *vault__strndup(const char *s, size_t n)
+{
+	char *d;
+
+	if ((d = strndup(s, n)) == NULL)
+		abort();
+	return d;
+}
+
 int vault__write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -19,6 +19,8 @@ int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 
 /* strdup that aborts on exhaustion, and NULL for NULL. */
 char *vault__strdup(const char *s);
+/* The first n bytes of s (fewer at a NUL), NUL-terminated; aborts on OOM. */
+char *vault__strndup(const char *s, size_t n);
 
 /* Write all of `len` bytes to `fd`, retrying short writes and EINTR. */
 int vault__write_all(int fd, const void *buf, size_t len);

@@ -236,6 +236,8 @@ typedef struct {
 	size_t nparts;
 	const char *po;     /* attach to this PO too, in the same commit; may be NULL */
 	const char *lot;    /* attach to this lot too; may be NULL */
+	const char *meta;   /* EN 10204 data of a material-cert, JSON text
+			     * (schemas/material-cert.schema.json); may be NULL */
 } vault_add_options;
 
 /*
@@ -458,6 +460,34 @@ int vault_lot_add(vault *v, const vault_lot *lot);
  * lots of the same file; a cycle, or one bad row, refuses the whole file.
  */
 int vault_lot_import(size_t *count, vault *v, const char *path);
+
+/*
+ * Record the First Article Inspection package at `package` (a zip with
+ * fai.json, schemas/fai.schema.json): its structure checked before its
+ * manifest is read, its manifest and Form 3 checked, the drawing revision
+ * found in the vault; stored as revision NEXT of document FAIR (type
+ * "fai"), one blob per member, attached to its part, and to `po` (or
+ * Form 1's PO) and `lot` when given.  A supplier of Form 1's organization
+ * or quality may submit.
+ */
+int vault_fai_add(vault_revision *out, vault *v, const char *package, const char *po,
+		  const char *lot);
+
+/*
+ * The FAI recorded as FAIR (its latest revision, or `rev`) as JSON: the
+ * three forms, Form 3 from its CSV when it came so, each characteristic
+ * with "conforms" (true, false, or null when its requirement is text),
+ * and the package's structure.
+ */
+int vault_fai_show(char **out, vault *v, const char *fair, const char *rev);
+
+/*
+ * Write the files of folder `dir` (fai.json and what it names, nothing
+ * else) as a package at `out`: checked as `fai add` checks a manifest,
+ * members in name order, fixed times and modes, so the same folder gives
+ * the same bytes.
+ */
+int vault_fai_pack(const char *dir, const char *out);
 
 /* What a document revision can be attached to. */
 typedef enum { VAULT_LINK_PO, VAULT_LINK_LOT, VAULT_LINK_PART } vault_link_kind;

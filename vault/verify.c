@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "ack.h"
+#include "cert.h"
 #include "common.h"
 #include "error.h"
 #include "po.h"
@@ -512,11 +513,12 @@ static void check_added(commit_ctx *x, const char *path)
 	}
 	if (strcmp(rest, VAULT_RECORD_FILE) == 0) {
 		check_record(x, path, doc, rev);
-	} else if (strncmp(rest, VAULT_FILES_DIR "/", 6) == 0) {
+	} else if (strncmp(rest, VAULT_FILES_DIR "/", 6) == 0 ||
+		   strcmp(rest, VAULT_PACKAGE_FILE) == 0 || strcmp(rest, VAULT_CERT_FILE) == 0) {
 		char rec[VAULT_PATH_MAX * 2];
 		git_tree_entry *te;
 
-		/* a file comes with its record, never later */
+		/* a file (an FAI package's structure, certificate data) comes with its record */
 		snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
 		if (x->before && git_tree_entry_bypath(&te, x->before, rec) == 0) {
 			git_tree_entry_free(te);
@@ -669,6 +671,7 @@ static void check_revision_files(checker *c, const git_tree *dir, const char *pa
 	git_tree *files = NULL;
 	char *data;
 	size_t len, i;
+	int error;
 
 	if (vault_store__read_path(&data, &len, c->v->store, dir, VAULT_RECORD_FILE) < 0)
 		return;
@@ -684,19 +687,21 @@ static void check_revision_files(checker *c, const git_tree *dir, const char *pa
 		goto done;
 	}
 	for (i = 0; i < r.nfiles; i++) {
-		const git_tree_entry *fe = git_tree_entry_byname(files, r.files[i].name);
-		EVP_MD_CTX *sha = EVP_MD_CTX_new();
+		git_tree_entry *fe = NULL;
+		EVP_MD_CTX *sha;
 		unsigned char md[32];
 		char hex[65];
 
 		c->f->files++;
-		if (!fe) {
+		if (git_tree_entry_bypath(&fe, files, r.files[i].name) < 0) {
 			found(c, NULL, path, "file '%s' is missing", r.files[i].name);
-			EVP_MD_CTX_free(sha);
 			continue;
 		}
+		sha = EVP_MD_CTX_new();
 		EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
-		if (vault_store__read_blob(c->v->store, git_tree_entry_id(fe), sha_cb, sha) < 0) {
+		error = vault_store__read_blob(c->v->store, git_tree_entry_id(fe), sha_cb, sha);
+		git_tree_entry_free(fe);
+		if (error < 0) {
 			found(c, NULL, path, "file '%s' cannot be read: %s", r.files[i].name,
 			      vault_error_message());
 			EVP_MD_CTX_free(sha);
@@ -918,6 +923,7 @@ int vault_verify(vault_findings **out, vault *v)
 		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
 		goto done;
 	}
+	error = 0; /* a vault with no documents yet has nothing more to check */
 	if (git_commit_tree(&root, head) < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
 		goto done;

@@ -3,11 +3,12 @@
 . "$(dirname "$0")/lib.sh"
 
 ok "init creates a vault" new_vault v
+check "verify passes on a vault with no documents yet" sh -c 'q -C v verify > /dev/null'
 check "it is a bare repository stock git reads" \
 	sh -c 'test "$(git -C v rev-parse --is-bare-repository)" = true && git -C v log --oneline | grep -q "init vault"'
 check "the index lives inside the vault folder" test -s v/qvault/index.db
 check "the index schema carries its version" \
-	sh -c 'test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 3'
+	sh -c 'test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 4'
 check "vault.json records the identity and allowlists" \
 	sh -c 'git -C v show main:vault.json | grep -q "\"drawing\""'
 check "git fsck --strict is clean" git -C v fsck --strict

@@ -1,0 +1,182 @@
+/*
+ * cert.c - EN 10204 inspection document data of a material certificate:
+ * docs/<h>/<h>/<DOC>/<REV>/cert.json beside the revision's record, and
+ * the certs table of the index, where a certificate's heat number meets
+ * the lots of that heat.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "cert.h"
+#include "error.h"
+#include "record.h"
+#include "util.h"
+#include "vault.h"
+
+#define TEXT_MAX 1024
+
+/*
+ * EN 10204:2004 types, and the 1991 edition's names: 3.1.B became 3.1;
+ * 3.1.A, 3.1.C and 3.2 became 3.2.  2.3 was withdrawn without a successor,
+ * so it is not accepted.
+ */
+static const struct {
+	const char *given, *type;
+} types[] = {
+	{ "2.1", "2.1" }, { "2.2", "2.2" }, { "3.1", "3.1" }, { "3.2", "3.2" },
+	{ "3.1B", "3.1" }, { "3.1.B", "3.1" }, { "3.1A", "3.2" }, { "3.1.A", "3.2" },
+	{ "3.1C", "3.2" }, { "3.1.C", "3.2" },
+};
+
+static int text(const char *field, const char *value)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "certificate data: '%s'", field);
+	return value ? vault_record__text_check(what, value, TEXT_MAX) : 0;
+}
+
+/* chemical or mechanical results: name -> number or text */
+static int results(const char *field, json_t *o)
+{
+	const char *key;
+	json_t *val;
+	int error;
+
+	if (!o)
+		return 0;
+	if (!json_is_object(o))
+		return vault_error__set(VAULT_EINVALID, "certificate data: '%s' is not an object of results",
+					field);
+	json_object_foreach(o, key, val) {
+		if ((error = text(field, key)) < 0)
+			return error;
+		if (json_is_string(val) ? (error = text(field, json_string_value(val))) < 0 :
+		    !json_is_number(val))
+			return error < 0 ? error : vault_error__set(VAULT_EINVALID,
+				"certificate data: '%s.%s' is not a number or text", field, key);
+	}
+	return 0;
+}
+
+int vault_cert__record(char **out, size_t *len, const char *meta, const char *doc,
+		       const char *rev)
+{
+	const char *given, *number, *maker, *product, *grade, *heat, *qty = NULL, *date;
+	const char *inspector = NULL, *type = NULL;
+	json_t *in, *chem = NULL, *mech = NULL, *root;
+	json_error_t jerr;
+	size_t i;
+	int error;
+
+	*out = NULL;
+	if ((in = json_loads(meta, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return vault_error__set(VAULT_EINVALID, "certificate data: line %d: %s", jerr.line,
+					jerr.text);
+	if (json_object_get(in, "heat_number") == NULL && json_is_object(in)) {
+		json_decref(in);
+		return vault_error__set(VAULT_EINVALID,
+			"a material certificate needs its heat number ('heat_number')");
+	}
+	if (json_unpack_ex(in, &jerr, JSON_STRICT,
+			   "{s:s, s:s, s:s, s:s, s:s, s:s, s?:s, s:s, s?:s, s?:o, s?:o}",
+			   "certificate_type", &given, "certificate_number", &number,
+			   "manufacturer", &maker, "product", &product, "grade", &grade,
+			   "heat_number", &heat, "quantity", &qty, "issue_date", &date,
+			   "inspector", &inspector, "chemical", &chem, "mechanical", &mech) < 0) {
+		error = vault_error__set(VAULT_EINVALID, "certificate data: %s", jerr.text);
+		goto done;
+	}
+	for (i = 0; i < sizeof(types) / sizeof(types[0]) && !type; i++)
+		if (strcmp(types[i].given, given) == 0)
+			type = types[i].type;
+	if (!type) {
+		error = vault_error__set(VAULT_EINVALID,
+			"certificate type '%.16s' is not one of EN 10204's 2.1, 2.2, 3.1, 3.2 (or 3.1B, 3.1A, 3.1C)",
+			given);
+		goto done;
+	}
+	if ((error = vault_name_check("heat number", heat)) < 0 ||
+	    (error = text("certificate_number", number)) < 0 ||
+	    (error = text("manufacturer", maker)) < 0 || (error = text("product", product)) < 0 ||
+	    (error = text("grade", grade)) < 0 || (error = text("quantity", qty)) < 0 ||
+	    (error = text("inspector", inspector)) < 0 ||
+	    (error = vault_record__date_check("issue date", date)) < 0 ||
+	    (error = results("chemical", chem)) < 0 || (error = results("mechanical", mech)) < 0)
+		goto done;
+	if (type[0] == '3' && (!inspector || !*inspector)) {
+		error = vault_error__set(VAULT_EINVALID,
+			"a type %s certificate needs the validating inspector ('inspector')", type);
+		goto done;
+	}
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+			 "record", "material-cert", "format", 1, "doc", doc, "rev", rev,
+			 "certificate_type", type, "certificate_number", number,
+			 "manufacturer", maker, "product", product, "grade", grade,
+			 "heat_number", heat, "issue_date", date);
+	if (strcmp(type, given) != 0)
+		json_object_set_new(root, "type_as_issued", json_string(given));
+	if (qty)
+		json_object_set_new(root, "quantity", json_string(qty));
+	if (inspector)
+		json_object_set_new(root, "inspector", json_string(inspector));
+	if (chem)
+		json_object_set(root, "chemical", chem);
+	if (mech)
+		json_object_set(root, "mechanical", mech);
+	error = vault_record__dump(out, len, root);
+done:
+	json_decref(in);
+	return error;
+}
+
+int vault_cert__index(sqlite3 *db, const char *data, size_t len, const char *path,
+		      const git_oid *commit)
+{
+	const char *kind, *doc, *rev, *type, *number, *maker, *product, *grade, *heat, *date;
+	const char *qty = NULL, *inspector = NULL;
+	sqlite3_stmt *st;
+	json_t *root;
+	char hex[41];
+	int format, error = 0;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || json_unpack(root, "{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+				 " s?:s, s?:s}", "record", &kind, "format", &format, "doc", &doc,
+				 "rev", &rev, "certificate_type", &type, "certificate_number", &number,
+				 "manufacturer", &maker, "product", &product, "grade", &grade,
+				 "heat_number", &heat, "issue_date", &date, "quantity", &qty,
+				 "inspector", &inspector) < 0 || strcmp(kind, "material-cert") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the certificate data is malformed", path);
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (sqlite3_prepare_v2(db, "INSERT INTO certs (doc, rev, cert_type, number, manufacturer,"
+			       " product, grade, heat, quantity, issue_date, inspector, commit_id)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, maker, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, product, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, grade, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, heat, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, qty, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, inspector, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		error = vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s", path, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	json_decref(root);
+	return error;
+}

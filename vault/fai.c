@@ -1,0 +1,1043 @@
+/*
+ * fai.c - First Article Inspection packages (AS9102 Rev C).
+ *
+ * A package is a zip holding fai.json (schemas/fai.schema.json: Forms 1,
+ * 2 and 3) and the files it names.  `fai add` checks the archive's
+ * structure (package.c), then the manifest, then the vault (drawing,
+ * PO, lot, who may submit), and records the FAI as a revision of the
+ * document named by its FAIR number, type "fai": each member stored as
+ * its own blob under files/, the archive's structure in package.json,
+ * attached to its part, PO and lot.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+#include <zip.h>
+
+#include "common.h"
+#include "error.h"
+#include "fai.h"
+#include "input.h"
+#include "package.h"
+#include "record.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+#define MANIFEST "fai.json"
+#define MANIFEST_MAX (4u << 20)
+#define FORM3_CSV_MAX (16u << 20)
+#define TEXT_MAX 4096
+
+/* ---- tolerances ------------------------------------------------------- */
+
+/* A decimal number at *s (C locale: '.' is the point); advances *s. */
+static int number(const char **s, double *out)
+{
+	char *end;
+
+	if (!((**s >= '0' && **s <= '9') || **s == '.' || **s == '-' || **s == '+'))
+		return 0;
+	*out = strtod(*s, &end);
+	if (end == *s || !isfinite(*out))
+		return 0;
+	*s = end;
+	return 1;
+}
+
+static void blanks(const char **s)
+{
+	while (**s == ' ')
+		(*s)++;
+}
+
+/* An optional unit after a value: "mm", "in", "deg", "°". */
+static int unit_then_end(const char *s)
+{
+	blanks(&s);
+	if (strncmp(s, "mm", 2) == 0 || strncmp(s, "in", 2) == 0)
+		s += 2;
+	else if (strncmp(s, "deg", 3) == 0)
+		s += 3;
+	else if (strncmp(s, "\xc2\xb0", 2) == 0)
+		s += 2;
+	blanks(&s);
+	return *s == '\0';
+}
+
+/*
+ * The limits of a requirement that reads as a nominal and a tolerance:
+ * "6.0 ±0.1", "6.0 +/-0.1", "6.0 +0.1/-0.05", "6.0 +0.1 -0.05", after an
+ * optional diameter or radius sign and before an optional unit.  Anything
+ * else ("Ø6.2 H7", "break all edges") is text, checked by a person: 0.
+ */
+int vault_fai__tolerance(const char *req, double *lo, double *hi)
+{
+	const char *s = req;
+	double nominal, plus, minus;
+
+	blanks(&s);
+	if (strncmp(s, "\xc3\x98", 2) == 0 || strncmp(s, "\xe2\x8c\x80", 3) == 0)
+		s += (unsigned char)s[0] == 0xc3 ? 2 : 3;
+	else if (*s == 'R')
+		s++;
+	if (!number(&s, &nominal))
+		return 0;
+	blanks(&s);
+	if (strncmp(s, "\xc2\xb1", 2) == 0 || strncmp(s, "+/-", 3) == 0) {
+		s += *s == '+' ? 3 : 2;
+		blanks(&s);
+		if (!number(&s, &plus) || plus < 0 || !unit_then_end(s))
+			return 0;
+		*lo = nominal - plus;
+		*hi = nominal + plus;
+		return 1;
+	}
+	if (*s != '+')
+		return 0;
+	s++;
+	if (!number(&s, &plus) || plus < 0)
+		return 0;
+	blanks(&s);
+	if (*s == '/')
+		s++;
+	blanks(&s);
+	if (*s != '-')
+		return 0;
+	s++;
+	if (!number(&s, &minus) || minus < 0 || !unit_then_end(s))
+		return 0;
+	*lo = nominal - minus;
+	*hi = nominal + plus;
+	return 1;
+}
+
+/* A result that is a number (with an optional unit); 0 for text. */
+static int numeric_result(const char *result, double *value)
+{
+	const char *s = result;
+
+	blanks(&s);
+	return number(&s, value) && unit_then_end(s);
+}
+
+/* ---- the manifest ----------------------------------------------------- */
+
+typedef struct {
+	const char *number, *location, *designator, *requirement, *result;
+	const char *tooling, *nonconformance, *comments;
+} fai_char;
+
+typedef struct {
+	json_t *root;
+	const char *fair, *part, *part_rev, *drawing, *drawing_rev, *org, *po;
+	const char *kind, *baseline;
+	int complete;
+	const char *form3_csv;     /* member, or NULL when Form 3 is in fai.json */
+	fai_char *chars;
+	size_t nchars, nonconforming;
+	const char **refs;         /* every member fai.json names */
+	size_t nrefs;
+	vault_strings keep;        /* strings of the Form 3 CSV */
+} manifest;
+
+static void manifest_dispose(manifest *m)
+{
+	json_decref(m->root);
+	free(m->chars);
+	free(m->refs);
+	vault_strings__dispose(&m->keep);
+	memset(m, 0, sizeof(*m));
+}
+
+static void add_ref(manifest *m, const char *name)
+{
+	if ((m->refs = realloc(m->refs, (m->nrefs + 1) * sizeof(char *))) == NULL)
+		abort();
+	m->refs[m->nrefs++] = name;
+}
+
+/* A text field: UTF-8 without control characters, bounded. */
+static int text_ok(const char *where, const char *field, const char *value)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s: '%s'", where, field);
+	return value ? vault_record__text_check(what, value, TEXT_MAX) : 0;
+}
+
+static int one_of(const char *where, const char *field, const char *value,
+		  const char *const *allowed)
+{
+	size_t i;
+
+	for (i = 0; allowed[i]; i++)
+		if (strcmp(value, allowed[i]) == 0)
+			return 0;
+	return vault_error__set(VAULT_EINVALID, "%s: '%s' is '%.64s', not one of the allowed values",
+				where, field, value);
+}
+
+static int parse_form1(manifest *m, json_t *f1)
+{
+	static const char *const kinds[] = { "detail", "assembly", NULL };
+	static const char *const types[] = { "full", "partial", NULL };
+	const char *name, *serial = NULL, *code = NULL, *assembly, *reason = NULL;
+	const char *signed_by, *signed_date, *reviewer = NULL, *review_date = NULL;
+	json_t *subs = NULL, *s;
+	json_error_t jerr;
+	size_t i;
+	int error;
+
+	if (json_unpack_ex(f1, &jerr, JSON_STRICT,
+			   "{s:s, s:s, s?:s, s:s, s:s, s:s, s:s, s:s, s?:s, s?:s, s:s, s:s, s?:s,"
+			   " s?:s, s?:o, s:b, s:s, s:s, s?:s, s?:s}",
+			   "part_number", &m->part, "part_name", &name, "serial_number", &serial,
+			   "fair_number", &m->fair, "part_revision", &m->part_rev,
+			   "drawing_number", &m->drawing, "drawing_revision", &m->drawing_rev,
+			   "organization", &m->org, "supplier_code", &code, "po_number", &m->po,
+			   "detail_or_assembly", &assembly, "fai_type", &m->kind,
+			   "baseline_fair", &m->baseline, "reason", &reason,
+			   "subassemblies", &subs, "complete", &m->complete,
+			   "signed_by", &signed_by, "signed_date", &signed_date,
+			   "reviewed_by", &reviewer, "review_date", &review_date) < 0)
+		return vault_error__set(VAULT_EINVALID, "fai.json: form1: %s", jerr.text);
+	if ((error = vault_name_check("fai.json: form1: 'fair_number'", m->fair)) < 0 ||
+	    (error = vault_name_check("fai.json: form1: 'part_number'", m->part)) < 0 ||
+	    (error = vault_name_check("fai.json: form1: 'part_revision'", m->part_rev)) < 0 ||
+	    (error = vault_name_check("fai.json: form1: 'drawing_number'", m->drawing)) < 0 ||
+	    (error = vault_name_check("fai.json: form1: 'drawing_revision'", m->drawing_rev)) < 0 ||
+	    (error = vault_name_check("fai.json: form1: 'organization'", m->org)) < 0 ||
+	    (m->po && (error = vault_name_check("fai.json: form1: 'po_number'", m->po)) < 0) ||
+	    (error = text_ok("fai.json: form1", "part_name", name)) < 0 ||
+	    (error = text_ok("fai.json: form1", "serial_number", serial)) < 0 ||
+	    (error = text_ok("fai.json: form1", "supplier_code", code)) < 0 ||
+	    (error = text_ok("fai.json: form1", "reason", reason)) < 0 ||
+	    (error = text_ok("fai.json: form1", "signed_by", signed_by)) < 0 ||
+	    (error = text_ok("fai.json: form1", "reviewed_by", reviewer)) < 0 ||
+	    (error = one_of("fai.json: form1", "detail_or_assembly", assembly, kinds)) < 0 ||
+	    (error = one_of("fai.json: form1", "fai_type", m->kind, types)) < 0 ||
+	    (error = vault_record__date_check("fai.json: form1: 'signed_date'", signed_date)) < 0 ||
+	    (review_date &&
+	     (error = vault_record__date_check("fai.json: form1: 'review_date'", review_date)) < 0))
+		return error;
+	if (strcmp(m->kind, "partial") == 0 && (!m->baseline || !reason))
+		return vault_error__set(VAULT_EINVALID,
+			"fai.json: form1: a partial FAI names its 'baseline_fair' and its 'reason'");
+	if (m->baseline && (error = vault_name_check("fai.json: form1: 'baseline_fair'",
+						     m->baseline)) < 0)
+		return error;
+	if (subs && !json_is_array(subs))
+		return vault_error__set(VAULT_EINVALID, "fai.json: form1: 'subassemblies' is not a list");
+	json_array_foreach(subs, i, s) {
+		const char *pn, *fair;
+
+		if (json_unpack_ex(s, &jerr, JSON_STRICT, "{s:s, s:s}", "part_number", &pn,
+				   "fair_number", &fair) < 0)
+			return vault_error__set(VAULT_EINVALID, "fai.json: form1: subassembly %zu: %s",
+						i + 1, jerr.text);
+		if ((error = vault_name_check("fai.json: form1: subassembly part", pn)) < 0 ||
+		    (error = vault_name_check("fai.json: form1: subassembly FAIR", fair)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int parse_form2(manifest *m, json_t *f2)
+{
+	static const char *const approvals[] = { "yes", "no", "n/a", NULL };
+	json_error_t jerr;
+	json_t *o;
+	size_t i;
+	int error;
+
+	if (!json_is_array(f2))
+		return vault_error__set(VAULT_EINVALID, "fai.json: 'form2' is not a list");
+	json_array_foreach(f2, i, o) {
+		const char *what, *spec, *code = NULL, *supplier = NULL, *approval = NULL;
+		const char *cert = NULL, *file = NULL, *test = NULL, *report = NULL;
+		char where[64];
+
+		snprintf(where, sizeof(where), "fai.json: form2 item %zu", i + 1);
+		if (json_unpack_ex(o, &jerr, JSON_STRICT,
+				   "{s:s, s:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s}",
+				   "material_or_process", &what, "specification", &spec, "code", &code,
+				   "supplier", &supplier, "customer_approval", &approval,
+				   "certificate_number", &cert, "certificate_file", &file,
+				   "functional_test_procedure", &test, "acceptance_report", &report) < 0)
+			return vault_error__set(VAULT_EINVALID, "%s: %s", where, jerr.text);
+		if ((error = text_ok(where, "material_or_process", what)) < 0 ||
+		    (error = text_ok(where, "specification", spec)) < 0 ||
+		    (error = text_ok(where, "code", code)) < 0 ||
+		    (error = text_ok(where, "supplier", supplier)) < 0 ||
+		    (error = text_ok(where, "certificate_number", cert)) < 0 ||
+		    (error = text_ok(where, "functional_test_procedure", test)) < 0 ||
+		    (error = text_ok(where, "acceptance_report", report)) < 0 ||
+		    (approval && (error = one_of(where, "customer_approval", approval, approvals)) < 0))
+			return error;
+		if (file)
+			add_ref(m, file);
+	}
+	return 0;
+}
+
+static fai_char *next_char(manifest *m)
+{
+	if ((m->chars = realloc(m->chars, (m->nchars + 1) * sizeof(fai_char))) == NULL)
+		abort();
+	memset(&m->chars[m->nchars], 0, sizeof(fai_char));
+	return &m->chars[m->nchars++];
+}
+
+static int parse_form3_json(manifest *m, json_t *f3)
+{
+	json_error_t jerr;
+	json_t *o, *num;
+	size_t i;
+
+	if (!json_is_array(f3))
+		return vault_error__set(VAULT_EINVALID, "fai.json: 'form3' is not a list");
+	json_array_foreach(f3, i, o) {
+		fai_char *c = next_char(m);
+
+		if (json_unpack_ex(o, &jerr, JSON_STRICT,
+				   "{s:o, s?:s, s?:s, s:s, s?:s, s?:s, s?:s, s?:s}", "number", &num,
+				   "location", &c->location, "designator", &c->designator,
+				   "requirement", &c->requirement, "result", &c->result,
+				   "tooling", &c->tooling, "nonconformance", &c->nonconformance,
+				   "comments", &c->comments) < 0)
+			return vault_error__set(VAULT_EINVALID, "fai.json: form3 item %zu: %s", i + 1,
+						jerr.text);
+		if (json_is_integer(num)) {
+			char buf[32];
+
+			snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(num));
+			c->number = vault_strings__keep(&m->keep, buf, strlen(buf));
+		} else if (json_is_string(num)) {
+			c->number = json_string_value(num);
+		} else {
+			return vault_error__set(VAULT_EINVALID,
+				"fai.json: form3 item %zu: 'number' is not a number or text", i + 1);
+		}
+	}
+	return 0;
+}
+
+static const char *const form3_columns[] = {
+	"number", "location", "designator", "requirement", "result", "tooling",
+	"nonconformance", "comments"
+};
+
+static int on_form3_row(void *payload, const char *const *f, size_t row)
+{
+	manifest *m = payload;
+	fai_char *c = next_char(m);
+
+	(void)row;
+	c->number = f[0];
+	c->location = f[1];
+	c->designator = f[2];
+	c->requirement = f[3];
+	c->result = f[4];
+	c->tooling = f[5];
+	c->nonconformance = f[6];
+	c->comments = f[7];
+	return 0;
+}
+
+/* Every characteristic: a result, and within tolerance or a nonconformance. */
+static int check_form3(manifest *m)
+{
+	static const char *const designators[] = { "", "key", "critical", NULL };
+	size_t i, k;
+	int error;
+
+	if (m->nchars == 0)
+		return vault_error__set(VAULT_EINVALID, "fai.json: Form 3 lists no characteristics");
+	for (i = 0; i < m->nchars; i++) {
+		fai_char *c = &m->chars[i];
+		char where[96];
+		double lo, hi, value;
+
+		snprintf(where, sizeof(where), "characteristic %.32s", c->number);
+		if (!*c->number)
+			return vault_error__set(VAULT_EINVALID, "Form 3 row %zu has no characteristic number",
+						i + 1);
+		for (k = 0; k < i; k++)
+			if (strcmp(m->chars[k].number, c->number) == 0)
+				return vault_error__set(VAULT_EINVALID, "%s is listed twice", where);
+		if ((error = text_ok(where, "number", c->number)) < 0 ||
+		    (error = text_ok(where, "location", c->location)) < 0 ||
+		    (error = text_ok(where, "requirement", c->requirement)) < 0 ||
+		    (error = text_ok(where, "result", c->result)) < 0 ||
+		    (error = text_ok(where, "tooling", c->tooling)) < 0 ||
+		    (error = text_ok(where, "nonconformance", c->nonconformance)) < 0 ||
+		    (error = text_ok(where, "comments", c->comments)) < 0 ||
+		    (c->designator && (error = one_of(where, "designator", c->designator,
+						       designators)) < 0))
+			return error;
+		if (!*c->requirement)
+			return vault_error__set(VAULT_EINVALID, "%s has no requirement", where);
+		if (!c->result || !*c->result)
+			return vault_error__set(VAULT_EINVALID, "%s (%.64s) has no result", where,
+						c->requirement);
+		if (vault_fai__tolerance(c->requirement, &lo, &hi) && numeric_result(c->result, &value) &&
+		    (value < lo - 1e-9 || value > hi + 1e-9)) {
+			if (!c->nonconformance || !*c->nonconformance)
+				return vault_error__set(VAULT_EINVALID,
+					"%s: result %.32s is outside %.64s (%g to %g) and names no"
+					" nonconformance", where, c->result, c->requirement, lo, hi);
+			m->nonconforming++;
+		}
+	}
+	return 0;
+}
+
+static int parse_manifest(manifest *m, const char *data, size_t len)
+{
+	json_t *f1 = NULL, *f2 = NULL, *f3 = NULL, *att = NULL, *a;
+	json_error_t jerr;
+	int format, error;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	if ((m->root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return vault_error__set(VAULT_EINVALID, "fai.json: line %d: %s", jerr.line, jerr.text);
+	if (json_unpack_ex(m->root, &jerr, JSON_STRICT, "{s:i, s:o, s?:o, s?:o, s?:s, s?:o}",
+			   "format", &format, "form1", &f1, "form2", &f2, "form3", &f3,
+			   "form3_csv", &m->form3_csv, "attachments", &att) < 0)
+		return vault_error__set(VAULT_EINVALID, "fai.json: %s", jerr.text);
+	if (format != 1)
+		return vault_error__set(VAULT_EINVALID, "fai.json: format %d is not 1", format);
+	if (!!f3 == !!m->form3_csv)
+		return vault_error__set(VAULT_EINVALID,
+			"fai.json: give Form 3 either as 'form3' or as 'form3_csv', one of them");
+	add_ref(m, MANIFEST);
+	if ((error = parse_form1(m, f1)) < 0 || (f2 && (error = parse_form2(m, f2)) < 0) ||
+	    (f3 && (error = parse_form3_json(m, f3)) < 0))
+		return error;
+	if (m->form3_csv)
+		add_ref(m, m->form3_csv);
+	if (att && !json_is_array(att))
+		return vault_error__set(VAULT_EINVALID, "fai.json: 'attachments' is not a list");
+	json_array_foreach(att, i, a) {
+		if (!json_is_string(a))
+			return vault_error__set(VAULT_EINVALID,
+				"fai.json: attachment %zu is not a file name", i + 1);
+		add_ref(m, json_string_value(a));
+	}
+	return 0;
+}
+
+/* Form 3 from its CSV member, then the checks of every characteristic. */
+static int load_form3(manifest *m, vault_pkg *p)
+{
+	const vault_pkg_entry *e;
+	char *data;
+	size_t len;
+	int error;
+
+	if (m->form3_csv) {
+		if ((e = vault_pkg__find(p, m->form3_csv)) == NULL || e->folder)
+			return vault_error__set(VAULT_EINVALID,
+				"fai.json names '%.128s', which the package does not hold", m->form3_csv);
+		if ((error = vault_pkg__slurp(&data, &len, p, e, FORM3_CSV_MAX)) < 0)
+			return error;
+		vault_strings__own(&m->keep, data);
+		if ((error = vault_input__csv(&m->keep, data, len, form3_columns, 8, 3, on_form3_row,
+					      m)) < 0)
+			return vault_error__set(error, "%s: %s", m->form3_csv, vault_error_message());
+	}
+	return check_form3(m);
+}
+
+/* fai.json names every member, and every name is a member. */
+static int check_refs(const manifest *m, const vault_pkg *p)
+{
+	size_t i, k;
+	int error;
+
+	for (i = 0; i < m->nrefs; i++) {
+		const vault_pkg_entry *e = vault_pkg__find(p, m->refs[i]);
+
+		if ((error = vault_record__member_path_check(m->refs[i])) < 0)
+			return vault_error__set(error, "fai.json names a bad file: %s",
+						vault_error_message());
+		if (!e || e->folder)
+			return vault_error__set(VAULT_EINVALID,
+				"fai.json names '%.128s', which the package does not hold", m->refs[i]);
+	}
+	for (k = 0; k < p->count; k++) {
+		if (p->entries[k].folder)
+			continue;
+		for (i = 0; i < m->nrefs && strcmp(m->refs[i], p->entries[k].name) != 0; i++)
+			;
+		if (i == m->nrefs)
+			return vault_error__set(VAULT_EINVALID,
+				"the package holds '%.128s', which fai.json does not name",
+				p->entries[k].name);
+	}
+	return 0;
+}
+
+/* ---- storing ---------------------------------------------------------- */
+
+typedef struct {
+	vault *v;
+	const vault_config *cfg;
+	const vault_pkg_entry *e;
+	git_odb_stream *stream;
+	EVP_MD_CTX *sha;
+	char mime[128];
+} member_ctx;
+
+static int member_chunk(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	member_ctx *c = payload;
+
+	if (first) {
+		vault_detect *d;
+		const char *mime;
+		int error;
+
+		if ((error = vault__detector(&d, c->v)) < 0 ||
+		    (error = vault_detect__buffer(&mime, d, buf, len)) < 0)
+			return error;
+		snprintf(c->mime, sizeof(c->mime), "%s", mime);
+		if (strcmp(mime, "application/zip") == 0 || strcmp(mime, "application/x-7z-compressed") == 0 ||
+		    strcmp(mime, "application/gzip") == 0 || strcmp(mime, "application/x-tar") == 0)
+			return vault_error__set(VAULT_EINVALID,
+				"entry '%s' is itself an archive (%s): packages are not nested",
+				c->e->name, mime);
+		if (vault_config__check(c->cfg, "fai-member", mime, c->e->name) < 0)
+			return vault_error__set(VAULT_EINVALID,
+				"entry '%s' is %s, which an FAI package may not hold", c->e->name, mime);
+	}
+	if (!EVP_DigestUpdate(c->sha, buf, len))
+		return vault_error__ssl(VAULT_ERROR, "cannot hash '%s'", c->e->name);
+	if (git_odb_stream_write(c->stream, (const char *)buf, len) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot store '%s'", c->e->name);
+	return 0;
+}
+
+/* Store member `e` as a blob; fill `f`. */
+static int store_member(vault_file *f, git_oid *blob, vault *v, const vault_config *cfg,
+			vault_pkg *p, const vault_pkg_entry *e)
+{
+	member_ctx c;
+	unsigned char md[32];
+	int error;
+
+	if (e->size == 0)
+		return vault_error__set(VAULT_EINVALID, "entry '%s' is empty", e->name);
+	memset(&c, 0, sizeof(c));
+	c.v = v;
+	c.cfg = cfg;
+	c.e = e;
+	if ((error = vault_store__blob_stream(&c.stream, v->store, e->size)) < 0)
+		return error;
+	if ((c.sha = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(c.sha, EVP_sha256(), NULL))
+		abort();
+	if ((error = vault_pkg__read(p, e, member_chunk, &c)) == 0 &&
+	    git_odb_stream_finalize_write(blob, c.stream) < 0)
+		error = vault_error__git(VAULT_ERROR, "cannot store '%s'", e->name);
+	if (error == 0) {
+		EVP_DigestFinal_ex(c.sha, md, NULL);
+		f->name = vault__strdup(e->name);
+		f->mime = vault__strdup(c.mime);
+		f->size = e->size;
+		vault__hex(f->sha256, md, sizeof(md));
+		git_oid_tostr(f->blob, sizeof(f->blob), blob);
+	}
+	EVP_MD_CTX_free(c.sha);
+	git_odb_stream_free(c.stream);
+	return error;
+}
+
+/* The SHA-256 of the whole archive, as the supplier sent it. */
+static int archive_sha256(char hex[65], int fd)
+{
+	EVP_MD_CTX *sha = EVP_MD_CTX_new();
+	unsigned char *buf = malloc(1 << 20), md[32];
+	uint64_t off = 0;
+	ssize_t n;
+
+	if (!sha || !buf || !EVP_DigestInit_ex(sha, EVP_sha256(), NULL))
+		abort();
+	while ((n = pread(fd, buf, 1 << 20, (off_t)off)) > 0) {
+		EVP_DigestUpdate(sha, buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	EVP_DigestFinal_ex(sha, md, NULL);
+	EVP_MD_CTX_free(sha);
+	free(buf);
+	if (n < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot read the package");
+	vault__hex(hex, md, sizeof(md));
+	return 0;
+}
+
+/* package.json: the archive as it came, and what the FAI covers. */
+static int package_record(char **json, size_t *len, const vault_pkg *p, const manifest *m,
+			  const char *sha, const char *po, const char *lot)
+{
+	json_t *entries = json_array(), *root;
+	size_t i;
+
+	for (i = 0; i < p->count; i++) {
+		const vault_pkg_entry *e = &p->entries[i];
+		char crc[9];
+
+		snprintf(crc, sizeof(crc), "%08x", e->crc32);
+		json_array_append_new(entries, json_pack("{s:s, s:I, s:I, s:s, s:s}", "name", e->name,
+			"size", (json_int_t)e->size, "stored", (json_int_t)e->stored,
+			"method", e->method ? "deflate" : "stored", "crc32", crc));
+	}
+	root = json_pack("{s:s, s:i, s:{s:s, s:I, s:o}, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:b,"
+			 " s:I, s:I}}", "record", "package", "format", 1,
+			 "archive", "sha256", sha, "size", (json_int_t)p->size, "entries", entries,
+			 "fai", "fair", m->fair, "part", m->part, "part_revision", m->part_rev,
+			 "drawing", m->drawing, "drawing_revision", m->drawing_rev,
+			 "fai_type", m->kind, "complete", m->complete,
+			 "characteristics", (json_int_t)m->nchars,
+			 "nonconforming", (json_int_t)m->nonconforming);
+	if (root && po)
+		json_object_set_new(json_object_get(root, "fai"), "po", json_string(po));
+	if (root && lot)
+		json_object_set_new(json_object_get(root, "fai"), "lot", json_string(lot));
+	return vault_record__dump(json, len, root);
+}
+
+/* Whether DOC@REV is recorded. */
+static int revision_exists(vault *v, const char *doc, const char *rev)
+{
+	static const char sql[] = "SELECT 1 FROM revisions WHERE doc = ?1 AND rev = ?2";
+	sqlite3_stmt *st;
+
+	if (vault_index__stmt(&st, v->index, sql) < 0)
+		return 0;
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, const char *po,
+		   const char *lot)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], rev[64], sha[65], message[512];
+	char *json = NULL;
+	const char *parts[1];
+	git_oid record;
+	vault_txn t;
+	size_t len, i, n = 0;
+	unsigned seq;
+	int error;
+
+	if ((error = archive_sha256(sha, p->fd)) < 0 || (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if (!(t.actor.roles & VAULT_ROLE_QUALITY) &&
+	    !((t.actor.roles & VAULT_ROLE_SUPPLIER) && strcmp(t.actor.org, m->org) == 0)) {
+		error = vault_error__set(VAULT_EDENIED,
+			"user '%s' of '%s' may not submit an FAI for '%s'", t.actor.name, t.actor.org,
+			m->org);
+		goto done;
+	}
+	if (!revision_exists(v, m->drawing, m->drawing_rev)) {
+		error = vault_error__set(VAULT_ENOTFOUND,
+			"fai.json: form1: drawing '%s@%s' is not in the vault", m->drawing, m->drawing_rev);
+		goto done;
+	}
+	if ((error = vault_doc__plan(rev, sizeof(rev), &seq, v, t.root, m->fair, "fai")) < 0 ||
+	    (error = vault__txn_batch(&t, v)) < 0)
+		goto done;
+	memset(rec, 0, sizeof(*rec));
+	if ((rec->files = calloc(p->count, sizeof(vault_file))) == NULL)
+		abort();
+	vault_record__doc_dir(dir, sizeof(dir), m->fair);
+	for (i = 0; i < p->count; i++) {
+		git_oid blob;
+
+		if (p->entries[i].folder)
+			continue;
+		if ((error = store_member(&rec->files[n], &blob, v, &t.cfg, p, &p->entries[i])) < 0)
+			goto done;
+		rec->nfiles = ++n;
+		snprintf(path, sizeof(path), "%s/%s/" VAULT_FILES_DIR "/%s", dir, rev,
+			 p->entries[i].name);
+		vault__txn_put(&t, path, &blob);
+	}
+	parts[0] = m->part;
+	rec->doc = vault__strdup(m->fair);
+	rec->rev = vault__strdup(rev);
+	rec->type = vault__strdup("fai");
+	snprintf(message, sizeof(message), "FAI of %s at %s@%s", m->part, m->drawing, m->drawing_rev);
+	rec->title = vault__strdup(message);
+	rec->seq = seq;
+	rec->added_by = vault__strdup(t.actor.name);
+	rec->org = vault__strdup(t.actor.org);
+	rec->added_at = t.now;
+	if ((rec->parts = calloc(1, sizeof(char *))) == NULL)
+		abort();
+	rec->parts[0] = vault__strdup(parts[0]);
+	rec->nparts = 1;
+	if ((error = vault_record__revision_dump(&json, &len, rec)) < 0 ||
+	    (error = vault_store__write_buf(&record, v->store, json, len)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
+	vault__txn_put(&t, path, &record);
+	free(json);
+	json = NULL;
+	if (!po)
+		po = m->po;
+	if ((error = package_record(&json, &len, p, m, sha, po, lot)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "%s/%s/" VAULT_PACKAGE_FILE, dir, rev);
+	if ((error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	    (po && (error = vault_link__put(&t, v, m->fair, rev, VAULT_LINK_PO, po)) < 0) ||
+	    (lot && (error = vault_link__put(&t, v, m->fair, rev, VAULT_LINK_LOT, lot)) < 0))
+		goto done;
+	snprintf(message, sizeof(message),
+		 "fai add %s@%s: %s at %s@%s\n\nQvault-Op: fai-add\nQvault-Doc: %s\nQvault-Rev: %s\n",
+		 m->fair, rev, m->part, m->drawing, m->drawing_rev, m->fair, rev);
+	/* the index reads the commit back: it has links, not only a revision */
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	free(json);
+	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_fai_add(vault_revision *out, vault *v, const char *package, const char *po,
+		  const char *lot)
+{
+	vault_revision rec;
+	vault_pkg p;
+	manifest m;
+	const vault_pkg_entry *e;
+	char *data = NULL;
+	size_t len;
+	int error;
+
+	memset(&rec, 0, sizeof(rec));
+	memset(&m, 0, sizeof(m));
+	if ((po && (error = vault_name_check("PO number", po)) < 0) ||
+	    (lot && (error = vault_name_check("lot", lot)) < 0))
+		return error;
+	/* the archive's structure first: the message names the real problem */
+	if ((error = vault_pkg__open(&p, package)) < 0)
+		return vault_error__set(error, "'%s': %s", package, vault_error_message());
+	if ((e = vault_pkg__find(&p, MANIFEST)) == NULL || e->folder)
+		error = vault_error__set(VAULT_EINVALID, "the package has no " MANIFEST);
+	else if ((error = vault_pkg__slurp(&data, &len, &p, e, MANIFEST_MAX)) == 0 &&
+		 (error = parse_manifest(&m, data, len)) == 0 &&
+		 (error = check_refs(&m, &p)) == 0 && (error = load_form3(&m, &p)) == 0)
+		error = fai_add(&rec, v, &p, &m, po, lot);
+	if (error < 0)
+		error = vault_error__set(error, "'%s': %s", package, vault_error_message());
+	if (error == 0 && out)
+		*out = rec;
+	else
+		vault_revision_dispose(&rec);
+	manifest_dispose(&m);
+	free(data);
+	vault_pkg__close(&p);
+	return error;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+typedef struct {
+	char *data;
+	size_t len, max;
+} grow;
+
+static int grow_chunk(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	grow *g = payload;
+
+	(void)first;
+	if (g->len + len > g->max)
+		return vault_error__set(VAULT_EINVALID, "the file is over %zu bytes", g->max);
+	if ((g->data = realloc(g->data, g->len + len + 1)) == NULL)
+		abort();
+	memcpy(g->data + g->len, buf, len);
+	g->len += len;
+	g->data[g->len] = '\0';
+	return 0;
+}
+
+/* The stored file `name` of revision `r`, whole, NUL-terminated. */
+static int read_file(char **data, size_t *len, vault *v, const vault_revision *r,
+		     const char *name, size_t max)
+{
+	grow g = { NULL, 0, max };
+	git_oid id;
+	size_t i;
+	int error;
+
+	*data = NULL;
+	for (i = 0; i < r->nfiles && strcmp(r->files[i].name, name) != 0; i++)
+		;
+	if (i == r->nfiles)
+		return vault_error__set(VAULT_EVERIFY, "'%s@%s' has no file '%s'", r->doc, r->rev, name);
+	if (git_oid_fromstr(&id, r->files[i].blob) < 0)
+		return vault_error__set(VAULT_EVERIFY, "'%s@%s': a bad blob id", r->doc, r->rev);
+	if ((error = vault_store__read_blob(v->store, &id, grow_chunk, &g)) < 0) {
+		free(g.data);
+		return error;
+	}
+	if (!g.data && (g.data = calloc(1, 1)) == NULL)
+		abort();
+	*data = g.data;
+	*len = g.len;
+	return 0;
+}
+
+static json_t *opt_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
+{
+	vault_revision r;
+	manifest m;
+	json_t *root = NULL, *chars, *files;
+	char *data = NULL, *csv = NULL;
+	size_t len, i;
+	int error;
+
+	*out = NULL;
+	memset(&m, 0, sizeof(m));
+	if ((error = vault_name_check("FAIR number", fair)) < 0 ||
+	    (error = vault_doc_get(&r, v, fair, rev)) < 0)
+		return error;
+	if (strcmp(r.type, "fai") != 0) {
+		error = vault_error__set(VAULT_EINVALID, "'%s' is a %s, not an FAI", fair, r.type);
+		goto done;
+	}
+	if ((error = read_file(&data, &len, v, &r, MANIFEST, MANIFEST_MAX)) < 0 ||
+	    (error = parse_manifest(&m, data, len)) < 0)
+		goto done;
+	if (m.form3_csv) {
+		if ((error = read_file(&csv, &len, v, &r, m.form3_csv, FORM3_CSV_MAX)) < 0 ||
+		    (error = vault_input__csv(&m.keep, csv, len, form3_columns, 8, 3, on_form3_row,
+					      &m)) < 0)
+			goto done;
+	}
+	chars = json_array();
+	for (i = 0; i < m.nchars; i++) {
+		const fai_char *c = &m.chars[i];
+		double lo, hi, value;
+		json_t *conforms = json_null();
+
+		if (vault_fai__tolerance(c->requirement, &lo, &hi) && numeric_result(c->result, &value))
+			conforms = json_boolean(value >= lo - 1e-9 && value <= hi + 1e-9);
+		json_array_append_new(chars, json_pack("{s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}",
+			"number", c->number, "location", opt_str(c->location),
+			"designator", opt_str(c->designator), "requirement", c->requirement,
+			"result", c->result, "tooling", opt_str(c->tooling),
+			"nonconformance", opt_str(c->nonconformance),
+			"comments", opt_str(c->comments), "conforms", conforms));
+	}
+	files = json_array();
+	for (i = 0; i < r.nfiles; i++)
+		json_array_append_new(files, json_pack("{s:s, s:s, s:I, s:s}", "name", r.files[i].name,
+			"type", r.files[i].mime, "size", (json_int_t)r.files[i].size,
+			"sha256", r.files[i].sha256));
+	root = json_pack("{s:s, s:s, s:s, s:I, s:s, s:O, s:O, s:o, s:o, s:I}",
+		"fair", r.doc, "rev", r.rev, "added_by", r.added_by, "added_at",
+		(json_int_t)r.added_at, "commit", r.commit,
+		"form1", json_object_get(m.root, "form1"),
+		"form2", json_object_get(m.root, "form2") ? json_object_get(m.root, "form2") : json_array(),
+		"form3", chars, "files", files, "nonconforming", (json_int_t)m.nonconforming);
+	if (!root || (*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+		error = vault_error__set(VAULT_ERROR, "cannot write the FAI");
+done:
+	json_decref(root);
+	manifest_dispose(&m);
+	free(data);
+	free(csv);
+	vault_revision_dispose(&r);
+	return error;
+}
+
+/* ---- packing ---------------------------------------------------------- */
+
+typedef struct {
+	char **names;   /* relative to the folder */
+	size_t n, cap;
+} listing;
+
+static int list_folder(listing *l, const char *root, const char *rel)
+{
+	char path[4096];
+	struct dirent *d;
+	DIR *dir;
+	int error = 0;
+
+	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
+	if ((dir = opendir(path)) == NULL)
+		return vault_error__errno(errno == ENOENT ? VAULT_ENOTFOUND : VAULT_ERROR,
+					  "cannot read folder '%s'", path);
+	while (!error && (d = readdir(dir)) != NULL) {
+		char sub[4096];
+		struct stat st;
+
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", d->d_name) >=
+		    sizeof(sub) || (size_t)snprintf(path, sizeof(path), "%s/%s", root, sub) >= sizeof(path)) {
+			error = vault_error__set(VAULT_EINVALID, "a path in '%s' is too long", root);
+		} else if (lstat(path, &st) < 0) {
+			error = vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+		} else if (S_ISDIR(st.st_mode)) {
+			error = list_folder(l, root, sub);
+		} else if (!S_ISREG(st.st_mode)) {
+			error = vault_error__set(VAULT_EINVALID,
+				"'%s' is not a regular file: a package holds files only", sub);
+		} else {
+			if (l->n == l->cap) {
+				l->cap = l->cap ? 2 * l->cap : 16;
+				if ((l->names = realloc(l->names, l->cap * sizeof(char *))) == NULL)
+					abort();
+			}
+			l->names[l->n++] = vault__strdup(sub);
+		}
+	}
+	closedir(dir);
+	return error;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int read_whole(char **data, size_t *len, const char *path, size_t max)
+{
+	struct stat st;
+	int error;
+
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size > max)
+		return vault_error__set(VAULT_EINVALID, "'%s' is over %zu bytes", path, max);
+	if ((error = vault_input__read(data, len, path)) < 0)
+		return error;
+	return 0;
+}
+
+/* Check the folder as `fai add` would check the package's manifest. */
+static int check_folder(const char *dir, listing *l)
+{
+	vault_pkg fake;
+	manifest m;
+	char path[4096], *data = NULL, *csv = NULL;
+	size_t len, i;
+	int error;
+
+	memset(&fake, 0, sizeof(fake));
+	if ((fake.entries = calloc(l->n + 1, sizeof(vault_pkg_entry))) == NULL)
+		abort();
+	for (i = 0; i < l->n; i++)
+		fake.entries[i].name = l->names[i];
+	fake.count = l->n;
+	snprintf(path, sizeof(path), "%s/" MANIFEST, dir);
+	if ((error = read_whole(&data, &len, path, MANIFEST_MAX)) < 0) {
+		free(fake.entries);
+		return error == VAULT_ENOTFOUND ?
+			vault_error__set(error, "the folder has no " MANIFEST) : error;
+	}
+	if ((error = parse_manifest(&m, data, len)) == 0 && (error = check_refs(&m, &fake)) == 0) {
+		if (m.form3_csv) {
+			snprintf(path, sizeof(path), "%s/%s", dir, m.form3_csv);
+			if ((error = read_whole(&csv, &len, path, FORM3_CSV_MAX)) == 0 &&
+			    (error = vault_input__csv(&m.keep, csv, len, form3_columns, 8, 3,
+						      on_form3_row, &m)) < 0)
+				error = vault_error__set(error, "%s: %s", m.form3_csv, vault_error_message());
+		}
+		if (error == 0)
+			error = check_form3(&m);
+	}
+	manifest_dispose(&m);
+	free(data);
+	free(csv);
+	free(fake.entries);
+	return error;
+}
+
+int vault_fai_pack(const char *dir, const char *out)
+{
+	listing l = { NULL, 0, 0 };
+	struct tm tm;
+	time_t when;
+	zip_t *za = NULL;
+	int zerr, error;
+	size_t i;
+
+	if ((error = list_folder(&l, dir, "")) < 0)
+		goto done;
+	qsort(l.names, l.n, sizeof(char *), cmp_str);
+	if ((error = check_folder(dir, &l)) < 0)
+		goto done;
+	/* 2000-01-01 00:00 in local time, so the DOS time fields never vary */
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 100;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	when = mktime(&tm);
+	unlink(out); /* a new file, not an update of what was there */
+	if ((za = zip_open(out, ZIP_CREATE | ZIP_EXCL, &zerr)) == NULL) {
+		zip_error_t ze;
+
+		zip_error_init_with_code(&ze, zerr);
+		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", out,
+					 zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		goto done;
+	}
+	for (i = 0; i < l.n; i++) {
+		char path[4096];
+		zip_source_t *src;
+		zip_int64_t idx;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, l.names[i]);
+		if ((src = zip_source_file(za, path, 0, -1)) == NULL ||
+		    (idx = zip_file_add(za, l.names[i], src, ZIP_FL_ENC_UTF_8)) < 0) {
+			zip_source_free(src);
+			error = vault_error__set(VAULT_ERROR, "cannot add '%s': %s", l.names[i],
+						 zip_strerror(za));
+			goto done;
+		}
+		if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 9) < 0 ||
+		    zip_file_set_mtime(za, (zip_uint64_t)idx, when, 0) < 0 ||
+		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+						     (zip_uint32_t)0100644 << 16) < 0) {
+			error = vault_error__set(VAULT_ERROR, "cannot add '%s': %s", l.names[i],
+						 zip_strerror(za));
+			goto done;
+		}
+	}
+	if (zip_close(za) < 0) {
+		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", out, zip_strerror(za));
+		goto done;
+	}
+	za = NULL;
+done:
+	if (za)
+		zip_discard(za);
+	for (i = 0; i < l.n; i++)
+		free(l.names[i]);
+	free(l.names);
+	return error;
+}

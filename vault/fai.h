@@ -1,0 +1,16 @@
+/*
+ * fai.h - First Article Inspection packages: what fai.c shares with the
+ * unit tests.
+ */
+#ifndef VAULT_FAI_H
+#define VAULT_FAI_H
+
+/*
+ * The limits a Form 3 requirement sets, when it reads as a nominal and a
+ * tolerance ("6.0 ±0.1", "6.0 +/-0.1", "6.0 +0.1/-0.05", "Ø6.0 ±0.1 mm"):
+ * 1 with *lo and *hi set.  0 for a requirement left to a person
+ * ("Ø6.2 H7", "no burrs").
+ */
+int vault_fai__tolerance(const char *req, double *lo, double *hi);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * package.h - a zip package taken apart safely.
+ *
+ * The archive's structure is checked from its bytes first: the end
+ * record, every central directory entry and every local header.  Names
+ * that escape the package, links, encryption, unknown compression, sizes
+ * and ratios over the limits, duplicate or colliding names, overlapping
+ * entries and bytes the directory does not account for are refused, each
+ * with a message naming the entry and the problem, before anything is
+ * inflated.  Only then does libzip read members, one at a time, in
+ * chunks, for the caller to store: nothing is ever written to the file
+ * system by name.
+ */
+#ifndef VAULT_PACKAGE_H
+#define VAULT_PACKAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VAULT_PKG_MAX_ENTRIES 10000
+#define VAULT_PKG_MAX_MEMBER (1ULL << 30)  /* inflated bytes of one member */
+#define VAULT_PKG_MAX_TOTAL (4ULL << 30)   /* inflated bytes of all members */
+#define VAULT_PKG_MAX_RATIO 100            /* inflated : stored, for members ... */
+#define VAULT_PKG_RATIO_FROM (1024 * 1024) /* ... that inflate past this */
+
+typedef struct {
+	char *name;         /* UTF-8, '/'-separated, checked; a folder ends in '/' */
+	uint16_t method;    /* 0 stored, 8 deflate */
+	uint32_t crc32;
+	uint64_t size;      /* inflated, as declared */
+	uint64_t stored;    /* compressed */
+	uint64_t offset;    /* of its local header */
+	int folder;
+} vault_pkg_entry;
+
+typedef struct {
+	int fd;
+	uint64_t size;      /* of the archive */
+	vault_pkg_entry *entries; /* in central directory order */
+	size_t count;
+	uint64_t total;     /* inflated bytes of all members */
+	struct zip *zip;
+} vault_pkg;
+
+/*
+ * Open the zip archive at `path` and check its structure.  VAULT_EINVALID
+ * names the problem ("entry '../x.pdf' escapes the package").
+ */
+int vault_pkg__open(vault_pkg *p, const char *path);
+void vault_pkg__close(vault_pkg *p);
+
+/* The entry called `name`, or NULL. */
+const vault_pkg_entry *vault_pkg__find(const vault_pkg *p, const char *name);
+
+/*
+ * Pass member `e`'s inflated bytes to `cb` in chunks (`first` set on the
+ * first).  Fails when the data is corrupt (CRC), or inflates to more or
+ * less than its declared size.
+ */
+typedef int (*vault_pkg_chunk_cb)(void *payload, const unsigned char *buf, size_t len,
+				  int first);
+int vault_pkg__read(vault_pkg *p, const vault_pkg_entry *e, vault_pkg_chunk_cb cb,
+		    void *payload);
+
+/* Member `e` whole, NUL-terminated, if it is at most `max` bytes. */
+int vault_pkg__slurp(char **data, size_t *len, vault_pkg *p, const vault_pkg_entry *e,
+		     size_t max);
+
+#endif
