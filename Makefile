@@ -91,7 +91,7 @@ check: deps
 	@tests/run build/asan
 
 bench: deps
-	@$(MAKE) --no-print-directory all build/bench/mkvault build/bench/tracebench
+	@$(MAKE) --no-print-directory all build/bench/mkvault build/bench/tracebench build/tools/mkzip
 	@bench/run build/qvault
 
 lint:

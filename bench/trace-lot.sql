@@ -28,14 +28,17 @@ JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev
 WHERE (k.kind = 'lot' AND k.target = @lot)
    OR (k.kind = 'po' AND k.target = (SELECT po FROM lots WHERE lot = @lot))
    OR (k.kind = 'part' AND k.target = (SELECT part FROM lots WHERE lot = @lot))
-ORDER BY k.kind, k.doc, k.rev;
+UNION SELECT 'heat', c.heat, c.doc, c.rev, 'material-cert' FROM certs c WHERE c.heat = @lot
+ORDER BY 1, 3, 4;
 
 WITH RECURSIVE up(lot, depth) AS (
 	SELECT input, 1 FROM lot_inputs WHERE lot = @lot
 	UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot WHERE up.depth < 64)
 SELECT DISTINCT 'lot', up.lot, k.doc, k.rev, r.type FROM up
 CROSS JOIN links k ON k.kind = 'lot' AND k.target = up.lot
-JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev ORDER BY up.lot, k.doc, k.rev;
+JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev
+UNION SELECT 'heat', up.lot, c.doc, c.rev, 'material-cert' FROM up CROSS JOIN certs c ON c.heat = up.lot
+ORDER BY 2, 3, 4;
 
 WITH RECURSIVE up(lot, depth) AS (
 	SELECT input, 1 FROM lot_inputs WHERE lot = @lot

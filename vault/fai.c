@@ -1041,3 +1041,48 @@ done:
 	free(l.names);
 	return error;
 }
+
+/* ---- indexing --------------------------------------------------------- */
+
+int vault_fai__index(sqlite3 *db, const char *data, size_t len, const char *path,
+		     const char *doc, const char *rev, const git_oid *commit)
+{
+	const char *kind, *part, *drawing, *drawing_rev, *type;
+	json_int_t chars, nonconforming;
+	sqlite3_stmt *st;
+	json_t *root;
+	char hex[41];
+	int complete, error = 0;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || json_unpack(root, "{s:s, s:{s:s, s:s, s:s, s:s, s:b, s:I, s:I}}", "record", &kind,
+				 "fai", "part", &part, "drawing", &drawing, "drawing_revision",
+				 &drawing_rev, "fai_type", &type, "complete", &complete,
+				 "characteristics", &chars, "nonconforming", &nonconforming) < 0 ||
+	    strcmp(kind, "package") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the package record is malformed", path);
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (sqlite3_prepare_v2(db, "INSERT INTO fais (doc, rev, part, drawing, drawing_rev, fai_type,"
+			       " complete, characteristics, nonconforming, commit_id) VALUES (?1, ?2,"
+			       " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, part, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, drawing, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, drawing_rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, complete);
+	sqlite3_bind_int64(st, 8, chars);
+	sqlite3_bind_int64(st, 9, nonconforming);
+	sqlite3_bind_text(st, 10, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		error = vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s", path, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	json_decref(root);
+	return error;
+}

@@ -5,6 +5,10 @@
 #ifndef VAULT_FAI_H
 #define VAULT_FAI_H
 
+#include <stddef.h>
+
+#include <git2.h>
+
 /*
  * The limits a Form 3 requirement sets, when it reads as a nominal and a
  * tolerance ("6.0 ±0.1", "6.0 +/-0.1", "6.0 +0.1/-0.05", "Ø6.0 ±0.1 mm"):
@@ -12,5 +16,10 @@
  * ("Ø6.2 H7", "no burrs").
  */
 int vault_fai__tolerance(const char *req, double *lo, double *hi);
+
+/* Index a package.json record (at `path`) of FAI DOC@REV, written by `commit`. */
+struct sqlite3;
+int vault_fai__index(struct sqlite3 *db, const char *data, size_t len, const char *path,
+		     const char *doc, const char *rev, const git_oid *commit);
 
 #endif

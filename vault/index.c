@@ -8,6 +8,7 @@
 
 #include "cert.h"
 #include "error.h"
+#include "fai.h"
 #include "lot.h"
 #include "po.h"
 #include "record.h"
@@ -500,6 +501,17 @@ static int index_revision_folder(apply_ctx *ctx, const git_tree *old,
 			free(data);
 		}
 	}
+	if (!error && is_new(old, new, VAULT_PACKAGE_FILE)) {
+		char *data, where[VAULT_PATH_MAX + 16];
+		size_t len;
+
+		snprintf(where, sizeof(where), "%s/" VAULT_PACKAGE_FILE, path);
+		if ((error = vault_store__read_path(&data, &len, ctx->store, new,
+						    VAULT_PACKAGE_FILE)) == 0) {
+			error = vault_fai__index(ctx->idx->db, data, len, where, doc, rev, commit);
+			free(data);
+		}
+	}
 	if (!error && is_new(old, new, VAULT_LINKS_DIR))
 		error = vault_index__links(ctx->idx, ctx->store, old, new, path, commit, doc, rev);
 	if (!error && is_new(old, new, VAULT_ACKS_DIR))
@@ -704,7 +716,7 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 		" DELETE FROM releases; DELETE FROM distribution; DELETE FROM obsoletes;"
 		" DELETE FROM acks; DELETE FROM pos; DELETE FROM po_lines;"
 		" DELETE FROM lots; DELETE FROM lot_inputs; DELETE FROM links;"
-		" DELETE FROM certs;")) < 0)
+		" DELETE FROM certs; DELETE FROM fais;")) < 0)
 		goto fail;
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||

@@ -219,11 +219,18 @@ static const struct {
 	{ "no-fai", "part shipped at a drawing revision with no FAI on record",
 	  "SELECT l.part, pl.doc || '@' || pl.rev, min(l.lot), l.supplier FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"
-	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND l.shipped IS NOT NULL AND NOT EXISTS"
-	  " (SELECT 1 FROM revisions f JOIN parts fp ON fp.revision = f.id WHERE f.type = 'fai'"
-	  "  AND fp.part = l.part) AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions f"
-	  "  ON f.doc = k.doc AND f.rev = k.rev WHERE f.type = 'fai' AND k.kind = 'part'"
-	  "  AND k.target = l.part) GROUP BY l.part, pl.doc, pl.rev ORDER BY l.part",
+	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND l.shipped IS NOT NULL"
+	  /* an FAI package names the drawing revision it inspected */
+	  " AND NOT EXISTS (SELECT 1 FROM fais x WHERE x.part = l.part AND x.drawing = pl.doc"
+	  "  AND x.drawing_rev = pl.rev)"
+	  /* an FAI filed as a plain document (no package) counts for its part */
+	  " AND NOT EXISTS (SELECT 1 FROM revisions f JOIN parts fp ON fp.revision = f.id"
+	  "  WHERE f.type = 'fai' AND fp.part = l.part AND NOT EXISTS (SELECT 1 FROM fais x"
+	  "  WHERE x.doc = f.doc AND x.rev = f.rev))"
+	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions f ON f.doc = k.doc AND f.rev = k.rev"
+	  "  WHERE f.type = 'fai' AND k.kind = 'part' AND k.target = l.part AND NOT EXISTS"
+	  "  (SELECT 1 FROM fais x WHERE x.doc = f.doc AND x.rev = f.rev))"
+	  " GROUP BY l.part, pl.doc, pl.rev ORDER BY l.part",
 	  { "part", "revision", "lot", "supplier" } },
 	{ "unacknowledged", "revision distributed and not acknowledged in time",
 	  "SELECT d.doc || '@' || d.rev, d.org, l.released_at FROM distribution d"

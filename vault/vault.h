@@ -489,6 +489,21 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev);
  */
 int vault_fai_pack(const char *dir, const char *out);
 
+/* What an evidence bundle is about. */
+typedef enum { VAULT_EXPORT_LOT, VAULT_EXPORT_PO, VAULT_EXPORT_DOC } vault_export_kind;
+
+/*
+ * Write the evidence bundle of a lot, a PO or DOC@REV (`rev` only for a
+ * document) to the new zip `out`: every document revision its trace
+ * reaches (documents/DOC@REV/FILE), each acknowledgment of them with its
+ * signature (acks/DOC@REV/NAME and NAME.sig), allowed_signers, the trace
+ * (trace.json, trace.txt), VERIFY.txt with the stock commands that check
+ * it, and SHA256SUMS of all of that.  The same vault state gives the same
+ * bytes.
+ */
+int vault_export(vault *v, vault_export_kind kind, const char *name, const char *rev,
+		 const char *out);
+
 /* What a document revision can be attached to. */
 typedef enum { VAULT_LINK_PO, VAULT_LINK_LOT, VAULT_LINK_PART } vault_link_kind;
 

@@ -67,6 +67,13 @@ ok "a partial FAI with a nonconforming result under NCR-7" q --key sam.pem fai a
 check "  shows the result out of tolerance" sh -c 'q fai show FAIR-PN-1-002 | grep -q "OUT OF TOLERANCE, NC NCR-7"'
 check "  and a certificate in two packages is stored once" sh -c '
 	[ "$(git -C v ls-tree -r main | grep "certs/mtr-H77.pdf" | awk "{print \$3}" | sort -u | wc -l)" = 1 ]'
+# a new drawing revision needs its own FAI: the one for C does not cover D
+make_pdf d.pdf "drawing rev D"
+q release DWG-1 --rev D d.pdf --to acme > /dev/null
+q po add PO-3 --supplier acme --line PN-1:5:DWG-1@D > /dev/null
+q --key sam.pem lot add L-3 --po PO-3 --part PN-1 --qty 5 --made 2099-02-01 --shipped 2099-02-02 > /dev/null
+check "an FAI covers its drawing revision only: PN-1 shipped at D has none" sh -c '
+	q audit > c.txt; grep -q "^no-fai .*part PN-1 revision DWG-1@D" c.txt && ! grep -q "^no-fai .*DWG-1@C" c.txt'
 check "verify passes" sh -c 'q verify > /dev/null'
 check "reindex gives the same FAI" sh -c '
 	q fai show FAIR-PN-1-001 --json > x.json && q reindex > /dev/null &&

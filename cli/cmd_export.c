@@ -1,0 +1,41 @@
+/* qvault export (--lot LOT | --po PO | --doc DOC@REV) -o BUNDLE.zip */
+#include "cli.h"
+
+static const cli_opt opts[] = {
+	{ "lot", 0, OPT_VALUE, "LOT", "the bundle of a lot: its trace, upstream and down" },
+	{ "po", 0, OPT_VALUE, "PO", "the bundle of a purchase order" },
+	{ "doc", 0, OPT_VALUE, "DOC@REV", "the bundle of one document revision" },
+	{ "output", 'o', OPT_VALUE, "BUNDLE.zip", "the zip to write (required; must not exist)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *lot = cli_opt_value(cmd, a, "lot"), *po = cli_opt_value(cmd, a, "po");
+	const char *docrev = cli_opt_value(cmd, a, "doc"), *out = cli_opt_value(cmd, a, "output");
+	const char *doc = NULL, *rev = NULL;
+	char buf[512];
+	int error;
+
+	if (!!lot + !!po + !!docrev != 1)
+		return cli_usage_error(cmd, "give one of --lot, --po, --doc");
+	if (!out)
+		return cli_usage_error(cmd, "-o BUNDLE.zip is required");
+	if (docrev) {
+		cli_split_docrev(buf, sizeof(buf), docrev, &doc, &rev);
+		if (!rev)
+			return cli_usage_error(cmd, "name the revision: --doc DOC@REV");
+	}
+	if ((error = vault_export(v, lot ? VAULT_EXPORT_LOT : po ? VAULT_EXPORT_PO : VAULT_EXPORT_DOC,
+				  lot ? lot : po ? po : doc, rev, out)) < 0)
+		return cli_fail(error);
+	printf("wrote %s; check it with: unzip %s && sha256sum -c SHA256SUMS (see VERIFY.txt)\n",
+	       out, out);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_export = {
+	"export", "write an evidence bundle an auditor checks with stock tools",
+	"", 0, 0, opts, 1, run
+};
