@@ -619,19 +619,6 @@ static int package_record(char **json, size_t *len, const vault_pkg *p, const ma
 	return vault_record__dump(json, len, root);
 }
 
-/* Whether DOC@REV is recorded. */
-static int revision_exists(vault *v, const char *doc, const char *rev)
-{
-	static const char sql[] = "SELECT 1 FROM revisions WHERE doc = ?1 AND rev = ?2";
-	sqlite3_stmt *st;
-
-	if (vault_index__stmt(&st, v->index, sql) < 0)
-		return 0;
-	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
-	return sqlite3_step(st) == SQLITE_ROW;
-}
-
 static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, const char *po,
 		   const char *lot)
 {
@@ -639,6 +626,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 	char *json = NULL;
 	const char *parts[1];
 	git_oid record;
+	vault_revision drawing;
 	vault_txn t;
 	size_t len, i, n = 0;
 	unsigned seq;
@@ -653,11 +641,13 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 			m->org);
 		goto done;
 	}
-	if (!revision_exists(v, m->drawing, m->drawing_rev)) {
+	/* the drawing revision, as the submitter sees the vault (a supplier: what was released to it) */
+	if (vault_doc_get(&drawing, v, m->drawing, m->drawing_rev) < 0) {
 		error = vault_error__set(VAULT_ENOTFOUND,
 			"fai.json: form1: drawing '%s@%s' is not in the vault", m->drawing, m->drawing_rev);
 		goto done;
 	}
+	vault_revision_dispose(&drawing);
 	if ((error = vault_doc__plan(rev, sizeof(rev), &seq, v, t.root, m->fair, "fai")) < 0 ||
 	    (error = vault__txn_batch(&t, v)) < 0)
 		goto done;

@@ -97,6 +97,12 @@ fails 1 "characteristic 1 \(6.0 \+/-0.1\) has no result" "a characteristic witho
 bad m3; sed -i 's/"drawing_revision": "C"/"drawing_revision": "Q"/' m3/fai.json; q fai pack m3 -o m3.zip > /dev/null
 fails 1 "drawing 'DWG-1@Q' is not in the vault" "a drawing revision the vault does not have" \
 	q --key sam.pem fai add m3.zip
+make_pdf z.pdf "a drawing for acme only"
+q release DWG-3 --rev A z.pdf --to acme > /dev/null
+bad m3b; sed -i 's/"drawing_number": "DWG-1", "drawing_revision": "C"/"drawing_number": "DWG-3", "drawing_revision": "A"/; s/"organization": "acme"/"organization": "zenith"/' m3b/fai.json
+q fai pack m3b -o m3b.zip > /dev/null
+fails 1 "drawing 'DWG-3@A' is not in the vault" "a drawing revision the submitter was not given" \
+	q --key zed.pem fai add m3b.zip
 bad m4; manifest m4 FAIR-X partial; q fai pack m4 -o m4.zip 2>/dev/null
 fails 1 "a partial FAI names its 'baseline_fair' and its 'reason'" "a partial FAI without a baseline" \
 	q fai pack m4 -o m4.zip
