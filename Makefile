@@ -3,6 +3,8 @@
 #   make            build build/qvault
 #   make demo       install what is missing, build, run the demo
 #   make check      install what is missing, build under ASan+UBSan, run every test
+#   make stress     the stress tests at full size, then every test under valgrind (long)
+#   make fuzz       each fuzz target under libFuzzer for SECONDS=N (default 60)
 #   make bench      run the benchmarks (minutes; see bench/README.md)
 
 CC ?= cc
@@ -17,6 +19,11 @@ LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm -pth
 ifeq ($(SAN),1)
 B = build/asan
 OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else ifeq ($(FUZZ),1)
+B = build/fuzz-clang
+CC = clang
+OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+      -fno-sanitize-recover=all
 else
 B = build
 OPT = -O2 -g
@@ -33,8 +40,10 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o $(B)/gen
 	$(B)/gen/schema-4.o
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/%.c=%)
 
-.PHONY: all deps demo check test bench clean lint
+.PHONY: all deps demo check test bench clean lint stress fuzz
 .SUFFIXES:
 
 all: $(B)/qvault
@@ -74,6 +83,20 @@ $(B)/tests/%: tests/unit/%.c tests/unit/helpers.h $(B)/libqvault.a
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -Ivault -o $@ $< $(B)/libqvault.a $(LIBS) -lcmocka
 
+# fuzz targets with the corpus-replaying driver (make check), or with
+# libFuzzer under clang (make fuzz: FUZZ=1, into build/fuzz)
+ifeq ($(FUZZ),1)
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/libqvault.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Ivault -o $@ $< $(B)/libqvault.a $(LIBS)
+else
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(B)/libqvault.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -Ivault -o $@ $< tests/fuzz/driver.c $(B)/libqvault.a $(LIBS)
+endif
+
 # hostile zips for the package tests, written byte by byte
 $(B)/tools/mkzip: tests/mkzip.c
 	@mkdir -p $(dir $@)
@@ -86,9 +109,29 @@ demo: deps
 
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip \
-		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) $(FUZZ_NAMES:%=build/asan/fuzz/%)
 	@tests/run build/asan
+
+# Each fuzz target under libFuzzer for SECONDS (default 60), starting from
+# its corpus in tests/fuzz/corpus/; what it finds new goes to
+# build/fuzz-clang/corpus/, crashes to build/fuzz-clang/crash-*.
+SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_NAMES:%=build/fuzz-clang/fuzz/%)
+	@tests/fuzz/run build/fuzz-clang $(SECONDS)
+
+# The stress tests at full size (crashes, concurrency, I/O faults) on the
+# ASan build, then every unit and command-line test once under valgrind.
+stress: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip \
+		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) $(FUZZ_NAMES:%=build/asan/fuzz/%)
+	@STRESS=full tests/run build/asan
+	@$(MAKE) --no-print-directory all build/tools/mkzip $(UNIT_BIN)
+	@QVAULT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		tests/run build
 
 bench: deps
 	@$(MAKE) --no-print-directory all build/bench/mkvault build/bench/tracebench build/tools/mkzip

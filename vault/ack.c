@@ -196,8 +196,12 @@ int vault_ack__parse(vault_ack_info *a, const char *data, size_t len)
 	}
 	memset(&tm, 0, sizeof(tm));
 	if (!strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		/* the message first: `when` belongs to root */
+		int error = vault_error__set(VAULT_EVERIFY, "acknowledgment time '%.32s' is malformed",
+					     when);
+
 		json_decref(root);
-		return vault_error__set(VAULT_EVERIFY, "acknowledgment time '%s' is malformed", when);
+		return error;
 	}
 	a->time = (int64_t)timegm(&tm);
 	a->doc = vault__strdup(doc);
@@ -457,7 +461,7 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 
 	if ((error = vault_acks(&acks, v, doc, rev)) < 0)
 		return error;
-	if (acks->count == 0) {
+	if (!acks || acks->count == 0) {
 		error = vault_error__set(VAULT_ENOTFOUND, "'%s@%s' has no acknowledgments", doc, rev);
 		goto done;
 	}

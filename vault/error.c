@@ -17,6 +17,8 @@ const char *vault_error_message(void)
 }
 
 /* Format through a copy: callers may pass the current message as an argument. */
+static void set_v(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void set_v(const char *fmt, va_list ap)
 {
 	char buf[sizeof(message)];
@@ -51,12 +53,16 @@ int vault_error__set(int code, const char *fmt, ...)
 
 int vault_error__git(int code, const char *fmt, ...)
 {
+	int saved = errno;
 	const git_error *e = git_error_last();
 	char detail[512];
 	va_list ap;
 
-	/* format the git error first: set_v() may overwrite it otherwise */
-	snprintf(detail, sizeof(detail), "%s", e && e->message ? e->message : "");
+	/* format the git error first: set_v() may overwrite it otherwise.
+	 * Some libgit2 paths fail on a system call without setting an error
+	 * (callers clear it before such calls): then errno says why. */
+	snprintf(detail, sizeof(detail), "%s", e && e->message && *e->message ? e->message :
+		 saved ? strerror(saved) : "");
 	va_start(ap, fmt);
 	set_v(fmt, ap);
 	va_end(ap);

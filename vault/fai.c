@@ -491,6 +491,26 @@ static int check_refs(const manifest *m, const vault_pkg *p)
 	return 0;
 }
 
+int vault_fai__check_manifest(const char *data, size_t len, const char *csv, size_t csv_len)
+{
+	manifest m;
+	char *copy = NULL;
+	int error;
+
+	if ((error = parse_manifest(&m, data, len)) == 0 && m.form3_csv && csv) {
+		if ((copy = malloc(csv_len + 1)) == NULL)
+			abort();
+		memcpy(copy, csv, csv_len);
+		copy[csv_len] = '\0';
+		error = vault_input__csv(&m.keep, copy, csv_len, form3_columns, 8, 3, on_form3_row, &m);
+	}
+	if (error == 0 && (!m.form3_csv || csv))
+		error = check_form3(&m);
+	manifest_dispose(&m);
+	free(copy);
+	return error;
+}
+
 /* ---- storing ---------------------------------------------------------- */
 
 typedef struct {
@@ -805,7 +825,7 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
 	manifest m;
 	json_t *root = NULL, *chars, *files;
 	char *data = NULL, *csv = NULL;
-	size_t len, i;
+	size_t len = 0, i;
 	int error;
 
 	*out = NULL;
@@ -933,7 +953,7 @@ static int check_folder(const char *dir, listing *l)
 	vault_pkg fake;
 	manifest m;
 	char path[4096], *data = NULL, *csv = NULL;
-	size_t len, i;
+	size_t len = 0, i;
 	int error;
 
 	memset(&fake, 0, sizeof(fake));
@@ -977,7 +997,8 @@ int vault_fai_pack(const char *dir, const char *out)
 
 	if ((error = list_folder(&l, dir, "")) < 0)
 		goto done;
-	qsort(l.names, l.n, sizeof(char *), cmp_str);
+	if (l.n)
+		qsort(l.names, l.n, sizeof(char *), cmp_str);
 	if ((error = check_folder(dir, &l)) < 0)
 		goto done;
 	/* 2000-01-01 00:00 in local time, so the DOS time fields never vary */

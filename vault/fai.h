@@ -17,6 +17,12 @@
  */
 int vault_fai__tolerance(const char *req, double *lo, double *hi);
 
+/*
+ * Check a manifest (fai.json) and, when it names a Form 3 CSV, that CSV's
+ * content (NULL: not checked), as `fai add` does before it writes.
+ */
+int vault_fai__check_manifest(const char *data, size_t len, const char *csv, size_t csv_len);
+
 /* Index a package.json record (at `path`) of FAI DOC@REV, written by `commit`. */
 struct sqlite3;
 int vault_fai__index(struct sqlite3 *db, const char *data, size_t len, const char *path,

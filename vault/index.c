@@ -76,7 +76,7 @@ static int user_version(int *out, vault_index *idx)
 /* Create the schema, or upgrade it in place, in one transaction. */
 static int migrate(vault_index *idx)
 {
-	int version, error;
+	int version = 0, error;
 
 	if ((error = user_version(&version, idx)) < 0)
 		return error;
@@ -144,7 +144,7 @@ int vault_index__open(vault_index **out, const char *path, int readonly)
 	if ((error = exec(idx, "PRAGMA foreign_keys = ON")) < 0)
 		goto fail;
 	if (readonly) {
-		int version;
+		int version = 0;
 
 		if ((error = user_version(&version, idx)) < 0)
 			goto fail;

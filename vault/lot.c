@@ -257,7 +257,8 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 	if ((error = po_supplier(&supplier, q, l->po, l->part)) < 0)
 		goto done;
 	if (!(t->actor.roles & VAULT_ROLE_QUALITY) &&
-	    !((t->actor.roles & VAULT_ROLE_SUPPLIER) && strcmp(t->actor.org, supplier) == 0)) {
+	    !((t->actor.roles & VAULT_ROLE_SUPPLIER) && supplier &&
+	      strcmp(t->actor.org, supplier) == 0)) {
 		error = vault_error__set(VAULT_EDENIED,
 			"user '%s' of '%s' may not record lots of PO '%s', which belongs to '%s'",
 			t->actor.name, t->actor.org, l->po, supplier);
@@ -624,6 +625,25 @@ static const char sql_input[] = "INSERT INTO lot_inputs (lot, input, qty) VALUES
 static const char sql_link[] =
 	"INSERT OR IGNORE INTO links (doc, rev, kind, target, linked_by, commit_id)"
 	" VALUES (?1, ?2, 'lot', ?3, ?4, ?5)";
+
+int vault_lot__parse(const char *data, size_t len)
+{
+	lot_import im;
+	size_t i;
+	int error;
+
+	memset(&im, 0, sizeof(im));
+	error = vault_input__is_json(data, len) ? lots_from_json(&im, data, len) :
+		vault_input__csv(&im.keep, data, len, lot_columns, LOT_NCOLUMNS, 1, on_lot_row, &im);
+	for (i = 0; i < im.nlots && !error; i++)
+		error = check_fields(&im.lots[i]);
+	vault_strings__dispose(&im.keep);
+	for (i = 0; i < im.nlots; i++)
+		free(im.where[i]);
+	free(im.where);
+	free(im.lots);
+	return error;
+}
 
 int vault_lot__index(vault_index *idx, const char *data, size_t len, const char *path,
 		     const git_oid *commit)

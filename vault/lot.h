@@ -12,4 +12,7 @@
 int vault_lot__index(vault_index *idx, const char *data, size_t len, const char *path,
 		     const git_oid *commit);
 
+/* Parse and check a lot import file's content, writing nothing (for the fuzzers). */
+int vault_lot__parse(const char *data, size_t len);
+
 #endif

@@ -510,7 +510,7 @@ int vault_pack__begin(vault_pack **out, git_repository *repo)
 	p->active = 1;
 	if ((error = emit(p, header, sizeof(header))) < 0)
 		goto fail;
-	if ((error = git_repository_odb(&odb, repo)) < 0) {
+	if (git_repository_odb(&odb, repo) < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot open the object database");
 		goto fail;
 	}
@@ -680,7 +680,6 @@ int vault_pack__finish(vault_pack *p)
 		goto fail;
 	}
 	close(idx_fd);
-	idx_fd = -1;
 	close(pack_fd);
 	p->fd = -1;
 	p->active = 0;

@@ -560,7 +560,7 @@ int vault_pkg__open(vault_pkg *p, const char *path)
 	for (i = 0; n == (zip_int64_t)p->count && i < p->count; i++) {
 		const char *name = zip_get_name(p->zip, i, ZIP_FL_ENC_RAW);
 
-		if (!name || strcmp(name, p->entries[i].name) != 0)
+		if (!name || !p->entries[i].name || strcmp(name, p->entries[i].name) != 0)
 			break;
 	}
 	if (n != (zip_int64_t)p->count || i < p->count) {

@@ -332,7 +332,7 @@ static int group(import *im, row *rows, size_t n)
 			const row *r = &rows[order[i]];
 			vault_po *po = im->npos ? &im->pos[im->npos - 1] : NULL;
 
-			if (!po || strcmp(po->po, r->po) != 0) {
+			if (!po || !po->po || strcmp(po->po, r->po) != 0) {
 				char where[32];
 
 				po = &im->pos[im->npos];
@@ -457,6 +457,21 @@ int vault_po_import(size_t *count, vault *v, const char *path)
 	else
 		*count = im.npos;
 	free(data);
+	import_dispose(&im);
+	return error;
+}
+
+int vault_po__parse(const char *data, size_t len)
+{
+	import im;
+	size_t i;
+	int error;
+
+	memset(&im, 0, sizeof(im));
+	error = vault_input__is_json(data, len) ? parse_json(&im, data, len) :
+		parse_csv(&im, data, len);
+	for (i = 0; i < im.npos && !error; i++)
+		error = check_po(&im.pos[i], im.where ? im.where[i] : "");
 	import_dispose(&im);
 	return error;
 }

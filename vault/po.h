@@ -17,4 +17,7 @@ void vault_po__dir(char *buf, size_t size, const char *po);
 int vault_po__index(vault_index *idx, const char *data, size_t len, const char *path,
 		    const git_oid *commit);
 
+/* Parse and check a PO import file's content, writing nothing (for the fuzzers). */
+int vault_po__parse(const char *data, size_t len);
+
 #endif

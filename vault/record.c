@@ -32,7 +32,8 @@ static const char *shown(char *buf, size_t size, const char *s)
 {
 	size_t i, o = 0;
 
-	for (i = 0; s[i] && o + 5 < size; i++) {
+	/* room for one escaped byte (4), then "..." and the NUL (4) */
+	for (i = 0; s[i] && o + 8 <= size; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c >= 0x20 && c < 0x7f) {

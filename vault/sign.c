@@ -41,7 +41,8 @@ static void put(buf *b, const void *p, size_t n)
 		if ((b->data = realloc(b->data, b->cap)) == NULL)
 			abort();
 	}
-	memcpy(b->data + b->len, p, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
 	b->len += n;
 }
 

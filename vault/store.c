@@ -281,6 +281,8 @@ int vault_store__write_fd(git_oid *out, vault_store *s, uint64_t size,
 
 	if (total > size)
 		return vault_error__set(VAULT_EINVALID, "the file grew while it was being read");
+	git_error_clear(); /* a failed write may leave no message of its own */
+	errno = 0;
 	if (git_odb_open_wstream(&stream, s->odb, size, GIT_OBJECT_BLOB) < 0 ||
 	    git_odb_stream_write(stream, (const char *)first, first_len) < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot store the file");
@@ -323,6 +325,8 @@ done:
 
 int vault_store__blob_stream(git_odb_stream **out, vault_store *s, uint64_t size)
 {
+	git_error_clear(); /* a failed write may leave no message of its own */
+	errno = 0;
 	if (git_odb_open_wstream(out, s->odb, size, GIT_OBJECT_BLOB) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot store a file");
 	return 0;
@@ -331,6 +335,8 @@ int vault_store__blob_stream(git_odb_stream **out, vault_store *s, uint64_t size
 int vault_store__write_buf(git_oid *out, vault_store *s, const void *buf,
 			   size_t len)
 {
+	git_error_clear();
+	errno = 0;
 	if (git_odb_write(out, s->odb, buf, len, GIT_OBJECT_BLOB) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot store a record");
 	return 0;
@@ -442,7 +448,6 @@ int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 					git_oid_tostr_s(id));
 	data = git_odb_object_data(obj);
 	len = git_odb_object_size(obj);
-	error = 0;
 	do {
 		size_t n = len - off > VAULT_CHUNK ? VAULT_CHUNK : len - off;
 

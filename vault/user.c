@@ -385,7 +385,7 @@ int vault_user_revoke(vault *v, const char *name)
 		error = vault_error__set(VAULT_EEXISTS, "user '%s' is already revoked", name);
 		goto done;
 	}
-	if (strcmp(u.name, t.actor.name) == 0) {
+	if (!u.name || strcmp(u.name, t.actor.name) == 0) {
 		error = vault_error__set(VAULT_EDENIED, "user '%s' may not revoke itself", name);
 		goto done;
 	}
@@ -423,13 +423,15 @@ int vault_users(vault_user_list **out, vault *v)
 
 int vault_allowed_signers(char **out, vault *v)
 {
-	vault_user_list *list;
+	vault_user_list *list = NULL;
 	size_t i, len = 0, cap = 256;
 	char *text;
 	int error;
 
 	if ((error = vault_users(&list, v)) < 0)
 		return error;
+	if (!list)
+		return vault_error__set(VAULT_ERROR, "cannot list the users");
 	if ((text = malloc(cap)) == NULL)
 		abort();
 	text[0] = '\0';

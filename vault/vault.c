@@ -407,17 +407,34 @@ int vault__publish(vault *v, git_commit *parent, const git_oid *commit,
 				     commit, &recovered);
 	if (recovered)
 		vault__warn(v, "removed a ref lock left by an interrupted writer");
+	if (error < 0) {
+		git_commit *head = NULL;
+		int moved = vault_store__head(&head, v->store) == 0 &&
+			git_oid_equal(git_commit_id(head), commit);
+
+		git_commit_free(head);
+		if (!moved)
+			return error;
+		/* the branch did move (a sync after the rename failed): the
+		 * operation is visible to every reader, so it is done; say so */
+		vault__warn(v, "recorded, but the branch's folder could not be synced (%s)",
+			    vault_error_message());
+	}
+	/* the commit is durable now: the operation is done.  The index follows;
+	 * if that fails (a full disk, an I/O error) or this process dies here,
+	 * the next command heals it from the repository. */
+	if (!revs) {
+		error = vault_index__catch_up(v->index, v->store, 0);
+	} else if (git_commit_lookup(&c, vault_store__repo(v->store), commit) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read the new commit");
+	} else {
+		error = vault_index__record_written(v->index, v->store, c, revs, nrevs);
+		git_commit_free(c);
+	}
 	if (error < 0)
-		return error;
-	/* the commit is durable now; the index follows (healed on next open
-	 * if this process dies here) */
-	if (!revs)
-		return vault_index__catch_up(v->index, v->store, 0);
-	if (git_commit_lookup(&c, vault_store__repo(v->store), commit) < 0)
-		return vault_error__git(VAULT_ERROR, "cannot read the new commit");
-	error = vault_index__record_written(v->index, v->store, c, revs, nrevs);
-	git_commit_free(c);
-	return error;
+		vault__warn(v, "recorded, but the index could not follow (%s); the next command"
+			    " brings it up to date", vault_error_message());
+	return 0;
 }
 
 int vault_reindex(vault *v)

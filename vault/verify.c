@@ -363,6 +363,17 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 	if (strcmp(a.doc, doc) != 0 || strcmp(a.rev, rev) != 0)
 		found(x->c, cid, path, "the acknowledgment of '%s@%s' is stored under '%s@%s'",
 		      a.doc, a.rev, doc, rev);
+	{
+		/* one file per signer and meaning: a second copy of a statement (its
+		 * signature re-encoded, an ECDSA (r, n-s), or the same bytes) under
+		 * another name would count twice */
+		char want[VAULT_NAME_MAX * 2 + 16];
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+		snprintf(want, sizeof(want), "%s-%s.json", a.signer, a.meaning);
+		if (strcmp(base, want) != 0)
+			found(x->c, cid, path, "the acknowledgment is stored as '%s', not '%s'", base, want);
+	}
 	if (read_at(&rec, &rlen, x, x->tree, recpath) == 0 &&
 	    vault_record__revision_parse(&r, rec, rlen) == 0) {
 		json_t *root = json_loads(stmt, 0, NULL), *subj = json_object_get(root, "subject"), *s;

@@ -84,6 +84,32 @@ add_supplier() {
 	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role supplier --pubkey "$1.pub" > /dev/null
 }
 
+# forge VAULT KEY|- MESSAGE PATH=FILE...: a commit made around qvault with
+# stock git, signed with the ssh-keygen key $TMP/KEY (or unsigned: -).
+forge() {
+	fv=$1 fkey=$2 fmsg=$3
+	shift 3
+	GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git read-tree main
+	for spec in "$@"; do
+		b=$(GIT_DIR=$fv git hash-object -w "${spec#*=}")
+		GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git update-index --add --cacheinfo "100644,$b,${spec%%=*}"
+	done
+	tree=$(GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git write-tree)
+	if [ "$fkey" = - ]; then
+		c=$(git -C "$fv" commit-tree "$tree" -p main -m "$fmsg")
+	else
+		c=$(git -C "$fv" -c gpg.format=ssh -c user.signingkey="$TMP/$fkey" commit-tree -S "$tree" -p main -m "$fmsg")
+	fi
+	git -C "$fv" update-ref refs/heads/main "$c"
+	rm -f "$TMP/forge.index"
+}
+# culprit VAULT PATTERN: verify fails (exit 3) with a finding matching PATTERN
+culprit() {
+	q -C "$1" verify > "$TMP/v.out" 2>&1
+	rc=$?
+	[ $rc = 3 ] && grep -Eq -- "$2" "$TMP/v.out" || { cat "$TMP/v.out" | head -5 >&2; return 1; }
+}
+
 # Small real files of each kind.
 make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n' "${2:-qvault}" > "$1"; }
 make_text() { printf 'heat,C,Mn\n%s,0.20,1.10\n' "${2:-H1}" > "$1"; }

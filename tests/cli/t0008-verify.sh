@@ -28,30 +28,7 @@ C=$(git -C base ls-tree -r --name-only main | grep 'DWG-1/C/record.json' | sed '
 D=$(git -C base ls-tree -r --name-only main | grep 'DWG-1/D/record.json' | sed 's|/record.json||')
 X=$(git -C base ls-tree -r --name-only main | grep 'DWG-2/A/record.json' | sed 's|/record.json||')
 
-# forge VAULT KEY|- MESSAGE PATH=FILE...: a commit made around qvault
-forge() {
-	fv=$1 fkey=$2 fmsg=$3
-	shift 3
-	GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git read-tree main
-	for spec in "$@"; do
-		b=$(GIT_DIR=$fv git hash-object -w "${spec#*=}")
-		GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git update-index --add --cacheinfo "100644,$b,${spec%%=*}"
-	done
-	tree=$(GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git write-tree)
-	if [ "$fkey" = - ]; then
-		c=$(git -C "$fv" commit-tree "$tree" -p main -m "$fmsg")
-	else
-		c=$(git -C "$fv" -c gpg.format=ssh -c user.signingkey="$TMP/$fkey" commit-tree -S "$tree" -p main -m "$fmsg")
-	fi
-	git -C "$fv" update-ref refs/heads/main "$c"
-	rm -f "$TMP/forge.index"
-}
 tamper() { rm -rf "$1"; cp -a base "$1"; }
-culprit() { # culprit VAULT PATTERN: verify fails naming it
-	q -C "$1" verify > "$TMP/v.out" 2>&1
-	rc=$?
-	[ $rc = 3 ] && grep -Eq -- "$2" "$TMP/v.out" || { cat "$TMP/v.out" | head -5 >&2; return 1; }
-}
 
 make_pdf evil.pdf "swapped bytes"
 tamper t1

@@ -1,0 +1,184 @@
+#!/bin/sh
+# The known attack classes, end to end through the command line, in one
+# table: case, expected, got.  TAP lines as it goes; the table at the end
+# (as TAP comments, and in hostile-table.txt beside the vault).
+. "$(dirname "$0")/../cli/lib.sh"
+: "${MKZIP:?set MKZIP to the mkzip test tool}"
+
+TABLE=$TMP/table.txt
+: > "$TABLE"
+row() { # CASE EXPECTED GOT PASSED
+	printf '%-46s | %-30s | %s\n' "$1" "$2" "$3" >> "$TABLE"
+	if [ "$4" = 1 ]; then _pass "$1: $3"; else _fail "$1: expected $2, got $3"; fi
+}
+# refused CASE CMD...: one line naming the problem, exit 1, vault unchanged
+refused() {
+	name=$1; shift
+	before=$(snapshot)
+	"$@" > "$TMP/.out" 2> "$TMP/.err"
+	rc=$?
+	lines=$(grep -vc 'AddressSanitizer\|^$' "$TMP/.err")
+	got="exit $rc: $(head -c 70 "$TMP/.err" | tr -d '\n' | sed 's/^qvault: //')"
+	if [ $rc -eq 1 ] && [ "$lines" -eq 1 ] && [ "$before" = "$(snapshot)" ]; then
+		row "$name" "refused, vault unchanged" "$got" 1
+	else
+		row "$name" "refused, vault unchanged" "$got (lines $lines)" 0
+	fi
+}
+
+new_vault v
+V=v
+export QVAULT_DIR=v
+add_supplier sam acme
+# keys made by ssh-keygen, for forging commits around qvault
+for k in sid rex mallory; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
+q --key admin.pem user add sid --org acme --role supplier --pubkey sid.pub > /dev/null
+q --key admin.pem user add rex --org acme --role supplier --pubkey rex.pub > /dev/null
+make_pdf c.pdf "rev C"
+make_pdf d.pdf "rev D"
+q release DWG-1 --rev C c.pdf --to acme > /dev/null
+q --key sam.pem ack DWG-1@C > /dev/null
+q release DWG-1 --rev D d.pdf --to acme > /dev/null
+q release DWG-2 --rev A c.pdf --to acme > /dev/null
+q po add PO-1 --supplier acme --line PN-1:50:DWG-1@D > /dev/null
+q --key sam.pem ack DWG-1@D > /dev/null
+# an honest package to build hostile ones from
+mkdir -p pkg
+make_pdf pkg/ballooned.pdf
+printf '{"format": 1, "form1": {"part_number": "PN-1", "part_name": "P", "fair_number": "FAIR-1",
+ "part_revision": "D", "drawing_number": "DWG-1", "drawing_revision": "D", "organization": "acme",
+ "detail_or_assembly": "detail", "fai_type": "full", "complete": true, "signed_by": "S",
+ "signed_date": "2026-11-20"}, "form3": [{"number": 1, "requirement": "6 +/-0.1", "result": "6"}],
+ "attachments": ["ballooned.pdf"]}\n' > pkg/fai.json
+
+# ---- archives
+h() { "$MKZIP" h.zip "$@"; }
+h -n fai.json -t '{}' -n ../../x.pdf -t x;        refused "zip slip: ../" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n /etc/cron.d/x -t x;      refused "zip slip: absolute path" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n 'C:/Windows/x.pdf' -t x; refused "zip slip: drive letter" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n '..\x5c..\x5cx.pdf' -t x; refused "zip slip: backslashes" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n l.pdf -t /etc/passwd -l; refused "symlink entry" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n z.pdf -z 4000000;        refused "zip bomb: plain (ratio)" q --key sam.pem fai add h.zip
+h -O -n a.pdf -t x -n b.pdf -t y;                 refused "zip bomb: overlapping entries" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n z.pdf -z 1000 -s 8589934592; refused "zip bomb: declares 8 GB (zip64)" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n fai.json -t '{}';        refused "duplicate names" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n A.pdf -t x -n a.pdf -t y; refused "names differing by case" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n 'caf\xc3\xa9.pdf' -t x -n 'cafe\xcc\x81.pdf' -t y
+refused "names differing by Unicode normalization" q --key sam.pem fai add h.zip
+h -n fai.json -t '{}' -n 'a.pdf\x00.exe' -t x;    refused "a NUL in an entry name" q --key sam.pem fai add h.zip
+if [ -d "${QVAULT_CORPUS:-}/zip" ]; then
+	acc=0 ref=0 bad=0
+	for z in "$QVAULT_CORPUS"/zip/*/*.zip; do
+		q --key sam.pem fai add "$z" > /dev/null 2> e.txt; rc=$?
+		case $rc in 0) acc=$((acc + 1)) ;; 1) [ "$(grep -c . e.txt)" = 1 ] && ref=$((ref + 1)) || bad=$((bad + 1)) ;; *) bad=$((bad + 1)) ;; esac
+	done
+	row "zip corpus (libzip regressions, zip-slip)" "each accepted or refused" "$acc accepted, $ref refused, $bad crashed or unclear" $([ $bad = 0 ] && echo 1 || echo 0)
+else
+	row "zip corpus (libzip regressions, zip-slip)" "each accepted or refused" "corpus not found" 0
+fi
+
+# ---- uploads
+cp /bin/true true.pdf
+refused "an executable renamed to .pdf" q add true.pdf --doc DWG-X --type drawing
+"$MKZIP" z.zip -n evil.exe -t MZ && cat c.pdf z.zip > poly.pdf
+q add poly.pdf --doc DWG-P --type drawing > /dev/null 2>&1 && q cat DWG-P | cmp -s - poly.pdf && s=1 || s=0
+row "a PDF/ZIP polyglot as a drawing" "stored as the PDF it is, bytes kept" "$([ $s = 1 ] && echo 'stored, bytes identical' || echo refused)" $s
+cp poly.pdf poly2.zip
+refused "a PDF/ZIP polyglot as an FAI package" q --key sam.pem fai add poly2.zip
+if [ -d /usr/share/clamav-testfiles ]; then
+	stored=0 refusedn=0 wrong=0 k=0
+	for f in /usr/share/clamav-testfiles/*; do
+		k=$((k + 1))
+		if q --key sam.pem add "$f" --doc "CLAM-$k" --type coc > /dev/null 2> e.txt; then
+			mime=$(q show "CLAM-$k" --json | sed -n 's/.*"mime": "\([^"]*\)".*/\1/p' | head -1)
+			case $mime in application/pdf|image/png|image/jpeg|image/tiff|text/plain|text/csv) stored=$((stored + 1)) ;;
+			*) wrong=$((wrong + 1)) ;; esac
+		else
+			[ "$(grep -c . e.txt)" = 1 ] && refusedn=$((refusedn + 1)) || wrong=$((wrong + 1))
+		fi
+	done
+	row "clamav-testfiles ($k samples) as CoC uploads" "refused unless an allowed type" "$refusedn refused, $stored stored as allowed types, $wrong otherwise" $([ $wrong = 0 ] && echo 1 || echo 0)
+else
+	row "clamav-testfiles as uploads" "refused unless an allowed type" "clamav-testfiles not installed" 0
+fi
+
+# ---- metadata
+schema=$(sqlite3 v/qvault/index.db .schema | sha256sum)
+refused "SQL in a document number" q add c.pdf --doc "D'; DROP TABLE revisions;--" --type drawing
+refused "SQL in a part number" q add c.pdf --doc D-SQL --type drawing --part "P' OR 1=1--"
+refused "SQL in a PO number" q po add "PO'--" --supplier acme --line PN-1:1:DWG-1@D
+refused "SQL in a lot import field" sh -c "printf 'lot,po,part,qty,made,shipped,from\nL1;DROP TABLE lots,PO-1,PN-1,1,,,\n' > s.csv && q --key sam.pem lot import s.csv"
+q add c.pdf --doc D-TITLE --type drawing --title "x'); DROP TABLE revisions; --" > /dev/null &&
+	q show D-TITLE | grep -qF "x'); DROP TABLE revisions; --" && s=1 || s=0
+[ "$schema" = "$(sqlite3 v/qvault/index.db .schema | sha256sum)" ] || s=0
+row "SQL in a title (free text)" "stored literally, schema intact" "$([ $s = 1 ] && echo 'stored literally, schema intact' || echo 'changed')" $s
+printf '[{"file": "c.pdf", "doc": "D-BIG", "type": "drawing", "title": "%s"}]\n' "$(head -c 1048576 /dev/zero | tr '\0' a)" > big.json
+refused "1 MB of metadata (a title, by import)" q import big.json
+refused "control characters in metadata" q add c.pdf --doc D-CTL --type drawing --title "$(printf 'a\033[2Jb')"
+refused "invalid UTF-8 in metadata" q add c.pdf --doc D-UTF --type drawing --title "$(printf 'caf\351')"
+printf 'lot,po,part,qty,made,shipped,from\nL-N,PO-1,PN\0001,1,,,\n' > nul.csv
+refused "a NUL byte in an import" q --key sam.pem lot import nul.csv
+
+# ---- signatures
+C=$(git -C v ls-tree -r --name-only main | grep 'DWG-1/C/record.json' | sed 's|/record.json||')
+D=$(git -C v ls-tree -r --name-only main | grep 'DWG-1/D/record.json' | sed 's|/record.json||')
+E=$(git -C v ls-tree -r --name-only main | grep 'DWG-2/A/record.json' | sed 's|/record.json||')
+git -C v show "main:$C/acks/sam-received.json" > st.json
+git -C v show "main:$C/acks/sam-received.json.sig" > st.json.sig
+forged() { # CASE PATTERN: verify of the forged copy fails naming it
+	if culprit "$2" "$3"; then row "$1" "verify fails (exit 3)" "caught: $(grep -Eo -- "$3" "$TMP/v.out" | head -1)" 1
+	else row "$1" "verify fails (exit 3)" "not caught" 0; fi
+}
+rm -rf f1; cp -a v f1
+forge f1 sid "ack D" "$D/acks/sam-received.json=st.json" "$D/acks/sam-received.json.sig=st.json.sig"
+forged "signature replay: another revision" f1 "the acknowledgment of 'DWG-1@C' is stored under 'DWG-1@D'"
+rm -rf f2; cp -a v f2
+forge f2 sid "ack DWG-2" "$E/acks/sam-received.json=st.json" "$E/acks/sam-received.json.sig=st.json.sig"
+forged "signature replay: another document" f2 "the acknowledgment of 'DWG-1@C' is stored under 'DWG-2@A'"
+# key substitution: a package brings its own key and a statement signed with it
+sed 's/"name": "sam"/"name": "mallory"/' st.json > mal.json
+ssh-keygen -Y sign -n qvault-ack -f mallory mal.json > /dev/null 2>&1
+mkdir -p kp && cp -r pkg/* kp/ && cp mallory.pub kp/mallory.pub
+sed -i 's/"attachments": \["ballooned.pdf"\]/"attachments": ["ballooned.pdf", "mallory.pub"]/' kp/fai.json
+q fai pack kp -o kp.zip > /dev/null && q --key sam.pem fai add kp.zip > /dev/null 2>&1
+rm -rf f3; cp -a v f3
+forge f3 sid "ack D" "$D/acks/mallory-received.json=mal.json" "$D/acks/mallory-received.json.sig=mal.json.sig"
+forged "key substitution (a package brings its key)" f3 "mallory-received.json: the acknowledgment is signed by an unregistered key"
+# a revoked key signs later and back-dates its statement
+q --key admin.pem user revoke rex > /dev/null
+git -C v show "main:$D/acks/sam-received.json" > std.json
+sed 's/"name": "sam"/"name": "rex"/; s/"signed_at": "[^"]*"/"signed_at": "2020-01-01T00:00:00Z"/' std.json > rex.json
+ssh-keygen -Y sign -n qvault-ack -f rex rex.json > /dev/null 2>&1
+rm -rf f4; cp -a v f4
+forge f4 sid "ack D" "$D/acks/rex-received.json=rex.json" "$D/acks/rex-received.json.sig=rex.json.sig"
+forged "a back-dated signature after revocation" f4 "rex-received.json: the acknowledgment is signed by revoked user 'rex'"
+# the same statement twice, with (r,s) and (r,n-s) or any other encoding:
+# the CLI refuses a second acknowledgment of a signer and meaning, and a
+# copy forged in under another name is caught by its name, whatever its
+# signature bytes
+git -C v show "main:$D/acks/sam-received.json.sig" > std.json.sig
+rm -rf f5; cp -a v f5
+forge f5 sid "ack again" "$D/acks/sam-received-2.json=std.json" "$D/acks/sam-received-2.json.sig=std.json.sig"
+forged "the same acknowledgment under a second name" f5 "sam-received-2.json: the acknowledgment is stored as 'sam-received-2.json', not 'sam-received.json'"
+refused "the same acknowledgment twice" q --key sam.pem ack DWG-1@D
+
+# ---- a file that changes while it is added (TOCTOU)
+head -c 50000000 /dev/urandom > big.bin && { printf '%%PDF-1.4\n'; cat big.bin; } > big.pdf
+q add big.pdf --doc DWG-BIG --type drawing > /dev/null 2> t.err &
+pid=$!
+sleep 0.05; printf 'CHANGED' | dd of=big.pdf bs=1 seek=1000 conv=notrunc 2> /dev/null
+wait $pid; rc=$?
+if [ $rc -eq 0 ]; then
+	rec=$(q show DWG-BIG --json | sed -n 's/.*"sha256": "\([0-9a-f]*\)".*/\1/p' | head -1)
+	got=$(q cat DWG-BIG | sha256sum | cut -c1-64)
+	[ "$rec" = "$got" ] && s=1 || s=0
+	row "a file changing while it is added" "refused, or SHA-256 = stored bytes" "stored; recorded SHA-256 $([ $s = 1 ] && echo matches || echo 'does NOT match') the bytes" $s
+else
+	row "a file changing while it is added" "refused, or SHA-256 = stored bytes" "refused: $(head -c 60 t.err)" $([ $rc -eq 1 ] && echo 1 || echo 0)
+fi
+check "verify passes on the vault after all of it" sh -c 'q verify > /dev/null'
+
+echo "# case                                           | expected                       | got"
+sed 's/^/# /' "$TABLE"
+cp "$TABLE" "${HOSTILE_TABLE:-/dev/null}" 2>/dev/null
+done_testing
