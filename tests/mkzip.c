@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(o, "-d")) {
 			dflt = 1;
 		} else if (!strcmp(o, "-m") && v) {
-			e->method = (uint16_t)atoi(v), a++;
+			e->method = (uint16_t)strtoul(v, NULL, 10), a++;
 		} else if (!strcmp(o, "-s") && v) {
 			e->size = strtoull(v, NULL, 10), a++;
 		} else if (!strcmp(o, "-e")) {

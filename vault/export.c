@@ -24,10 +24,10 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <zip.h>
 
 #include "common.h"
 #include "error.h"
+#include "package.h"
 #include "record.h"
 #include "util.h"
 
@@ -286,49 +286,20 @@ static char *verify_text(json_t *acks)
 
 static int write_zip(bundle *b, const char *out)
 {
-	struct tm tm;
-	time_t when;
-	zip_t *za;
-	int zerr, error = 0;
+	vault_zipw *w;
 	size_t i;
+	int error;
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = 100; /* 2000-01-01 00:00 local: the DOS time fields never vary */
-	tm.tm_mday = 1;
-	tm.tm_isdst = -1;
-	when = mktime(&tm);
-	if ((za = zip_open(out, ZIP_CREATE | ZIP_EXCL, &zerr)) == NULL) {
-		zip_error_t ze;
-
-		zip_error_init_with_code(&ze, zerr);
-		error = vault_error__set(zerr == ZIP_ER_EXISTS ? VAULT_EEXISTS : VAULT_ERROR,
-					 "cannot write '%s': %s", out, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+	if ((error = vault_zipw__open(&w, out)) < 0)
+		return error;
+	for (i = 0; i < b->n && !error; i++)
+		error = b->m[i].data ? vault_zipw__add_data(w, b->m[i].name, b->m[i].data, b->m[i].len) :
+			vault_zipw__add_file(w, b->m[i].name, b->m[i].file);
+	if (error) {
+		vault_zipw__discard(w);
 		return error;
 	}
-	for (i = 0; i < b->n && !error; i++) {
-		member *m = &b->m[i];
-		zip_source_t *src = m->data ? zip_source_buffer(za, m->data, m->len, 0) :
-			zip_source_file(za, m->file, 0, -1);
-		zip_int64_t idx;
-
-		if (!src || (idx = zip_file_add(za, m->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
-			zip_source_free(src);
-			error = vault_error__set(VAULT_ERROR, "cannot add '%s': %s", m->name, zip_strerror(za));
-		} else if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 9) < 0 ||
-			   zip_file_set_mtime(za, (zip_uint64_t)idx, when, 0) < 0 ||
-			   zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
-							    (zip_uint32_t)0100644 << 16) < 0) {
-			error = vault_error__set(VAULT_ERROR, "cannot add '%s': %s", m->name, zip_strerror(za));
-		}
-	}
-	if (!error && zip_close(za) < 0)
-		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", out, zip_strerror(za));
-	else if (!error)
-		za = NULL;
-	if (za)
-		zip_discard(za);
-	return error;
+	return vault_zipw__close(w);
 }
 
 int vault_export(vault *v, vault_export_kind kind, const char *name, const char *rev,

@@ -17,13 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
-#include <zip.h>
 
 #include "common.h"
 #include "error.h"
@@ -989,10 +987,8 @@ static int check_folder(const char *dir, listing *l)
 int vault_fai_pack(const char *dir, const char *out)
 {
 	listing l = { NULL, 0, 0 };
-	struct tm tm;
-	time_t when;
-	zip_t *za = NULL;
-	int zerr, error;
+	vault_zipw *za = NULL;
+	int error;
 	size_t i;
 
 	if ((error = list_folder(&l, dir, "")) < 0)
@@ -1001,52 +997,22 @@ int vault_fai_pack(const char *dir, const char *out)
 		qsort(l.names, l.n, sizeof(char *), cmp_str);
 	if ((error = check_folder(dir, &l)) < 0)
 		goto done;
-	/* 2000-01-01 00:00 in local time, so the DOS time fields never vary */
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = 100;
-	tm.tm_mday = 1;
-	tm.tm_isdst = -1;
-	when = mktime(&tm);
 	unlink(out); /* a new file, not an update of what was there */
-	if ((za = zip_open(out, ZIP_CREATE | ZIP_EXCL, &zerr)) == NULL) {
-		zip_error_t ze;
-
-		zip_error_init_with_code(&ze, zerr);
-		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", out,
-					 zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+	if ((error = vault_zipw__open(&za, out)) < 0)
 		goto done;
-	}
-	for (i = 0; i < l.n; i++) {
+	for (i = 0; i < l.n && !error; i++) {
 		char path[4096];
-		zip_source_t *src;
-		zip_int64_t idx;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, l.names[i]);
-		if ((src = zip_source_file(za, path, 0, -1)) == NULL ||
-		    (idx = zip_file_add(za, l.names[i], src, ZIP_FL_ENC_UTF_8)) < 0) {
-			zip_source_free(src);
-			error = vault_error__set(VAULT_ERROR, "cannot add '%s': %s", l.names[i],
-						 zip_strerror(za));
-			goto done;
-		}
-		if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 9) < 0 ||
-		    zip_file_set_mtime(za, (zip_uint64_t)idx, when, 0) < 0 ||
-		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
-						     (zip_uint32_t)0100644 << 16) < 0) {
-			error = vault_error__set(VAULT_ERROR, "cannot add '%s': %s", l.names[i],
-						 zip_strerror(za));
-			goto done;
-		}
+		error = vault_zipw__add_file(za, l.names[i], path);
 	}
-	if (zip_close(za) < 0) {
-		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", out, zip_strerror(za));
-		goto done;
-	}
+	if (!error)
+		error = vault_zipw__close(za);
+	else
+		vault_zipw__discard(za);
 	za = NULL;
 done:
-	if (za)
-		zip_discard(za);
+	vault_zipw__discard(za);
 	for (i = 0; i < l.n; i++)
 		free(l.names[i]);
 	free(l.names);

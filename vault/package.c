@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <unicase.h>
@@ -679,4 +680,90 @@ int vault_pkg__slurp(char **data, size_t *len, vault_pkg *p, const vault_pkg_ent
 	*data = c.data;
 	*len = c.len;
 	return 0;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+struct vault_zipw {
+	zip_t *zip;
+	char *path;
+	time_t when;
+};
+
+int vault_zipw__open(vault_zipw **out, const char *path)
+{
+	vault_zipw *w = calloc(1, sizeof(*w));
+	struct tm tm;
+	int zerr;
+
+	if (!w)
+		abort();
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 100;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	w->when = mktime(&tm);
+	if ((w->zip = zip_open(path, ZIP_CREATE | ZIP_EXCL, &zerr)) == NULL) {
+		zip_error_t ze;
+		int error;
+
+		zip_error_init_with_code(&ze, zerr);
+		error = vault_error__set(zerr == ZIP_ER_EXISTS ? VAULT_EEXISTS : VAULT_ERROR,
+					 "cannot write '%s': %s", path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		free(w);
+		return error;
+	}
+	w->path = vault__strdup(path);
+	*out = w;
+	return 0;
+}
+
+static int zipw_add(vault_zipw *w, const char *name, zip_source_t *src)
+{
+	zip_int64_t idx;
+
+	if (!src || (idx = zip_file_add(w->zip, name, src, ZIP_FL_ENC_UTF_8)) < 0) {
+		zip_source_free(src);
+		return vault_error__set(VAULT_ERROR, "cannot add '%s': %s", name, zip_strerror(w->zip));
+	}
+	if (zip_set_file_compression(w->zip, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 9) < 0 ||
+	    zip_file_set_mtime(w->zip, (zip_uint64_t)idx, w->when, 0) < 0 ||
+	    zip_file_set_external_attributes(w->zip, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+					     (zip_uint32_t)0100644 << 16) < 0)
+		return vault_error__set(VAULT_ERROR, "cannot add '%s': %s", name, zip_strerror(w->zip));
+	return 0;
+}
+
+int vault_zipw__add_file(vault_zipw *w, const char *name, const char *path)
+{
+	return zipw_add(w, name, zip_source_file(w->zip, path, 0, -1));
+}
+
+int vault_zipw__add_data(vault_zipw *w, const char *name, const void *data, size_t len)
+{
+	return zipw_add(w, name, zip_source_buffer(w->zip, data, len, 0));
+}
+
+int vault_zipw__close(vault_zipw *w)
+{
+	int error = 0;
+
+	if (zip_close(w->zip) < 0) {
+		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", w->path,
+					 zip_strerror(w->zip));
+		zip_discard(w->zip);
+	}
+	free(w->path);
+	free(w);
+	return error;
+}
+
+void vault_zipw__discard(vault_zipw *w)
+{
+	if (!w)
+		return;
+	zip_discard(w->zip);
+	free(w->path);
+	free(w);
 }

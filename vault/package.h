@@ -66,4 +66,22 @@ int vault_pkg__read(vault_pkg *p, const vault_pkg_entry *e, vault_pkg_chunk_cb c
 int vault_pkg__slurp(char **data, size_t *len, vault_pkg *p, const vault_pkg_entry *e,
 		     size_t max);
 
+/*
+ * A zip written the same way every time (fai pack, evidence bundles):
+ * members in the order added, deflated, dated 2000-01-01 00:00 local time
+ * (so the DOS date fields never vary), mode 0644.  Nothing is written
+ * until vault_zipw__close(), which writes a temporary file and renames it.
+ */
+typedef struct vault_zipw vault_zipw;
+
+/* Start the zip at `path`, which must not exist (VAULT_EEXISTS). */
+int vault_zipw__open(vault_zipw **out, const char *path);
+/* A member read from file `path` when the zip is written. */
+int vault_zipw__add_file(vault_zipw *w, const char *name, const char *path);
+/* A member from memory, which must stay valid until the zip is written. */
+int vault_zipw__add_data(vault_zipw *w, const char *name, const void *data, size_t len);
+/* Write the zip and free `w`; vault_zipw__discard() frees it unwritten. */
+int vault_zipw__close(vault_zipw *w);
+void vault_zipw__discard(vault_zipw *w);
+
 #endif
