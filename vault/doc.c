@@ -602,10 +602,17 @@ int vault_doc_release(vault_revision *out, vault *v, const vault_add_options *ad
 		memset(out, 0, sizeof(*out));
 	if ((error = add_batch(&rec, v, add, 1, release)) < 0)
 		return error;
-	/* give back the revision as the index now sees it: released */
-	error = out ? vault_index__get(out, v->index, rec.doc, rec.rev, NULL) : 0;
+	/* give back the revision as the index now sees it: released.  The
+	 * release is recorded whatever happens here: if the index cannot be
+	 * read back (an I/O error), give back what was written. */
+	if (out && vault_index__get(out, v->index, rec.doc, rec.rev, NULL) < 0) {
+		vault__warn(v, "released; the index cannot show it yet (%s)", vault_error_message());
+		*out = rec;
+		out->state = "released";
+		return 0;
+	}
 	vault_revision_dispose(&rec);
-	return error;
+	return 0;
 }
 
 int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
