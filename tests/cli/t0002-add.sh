@@ -59,7 +59,7 @@ fails 1 "'adir' is a folder, not a file" "a directory" q -C v add adir --doc DWG
 fails 1 "file 'empty.pdf' is empty" "an empty file" q -C v add empty.pdf --doc DWG-1 --type drawing
 fails 1 "unknown document type 'blueprint'" "an unknown type" \
 	q -C v add c.pdf --doc DWG-1 --type blueprint
-cp "$QVAULT" evil.pdf
+cp /bin/true evil.pdf  # an ELF executable (not $QVAULT: under make stress it is a wrapper script)
 fails 1 "file 'evil.pdf' is application/x-(pie-)?(executable|sharedlib), which a drawing does not accept" \
 	"an executable named .pdf" q -C v add evil.pdf --doc DWG-1 --type drawing
 fails 1 "file 'coc.csv' is text/plain, which a drawing does not accept" \

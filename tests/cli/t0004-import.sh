@@ -44,7 +44,7 @@ bad '{"file": "files/d2.pdf", "doc": "NEW/2", "type": "drawing"}'
 fails 1 "entry 2: document number 'NEW/2' contains '/'" "a bad number in entry 2" q -C v import bad.json
 bad '{"file": "files/nope.pdf", "doc": "NEW-2", "type": "drawing"}'
 fails 1 "entry 2: file 'files/nope.pdf' does not exist" "a missing file in entry 2" q -C v import bad.json
-cp "$QVAULT" files/evil.pdf
+cp /bin/true files/evil.pdf  # an ELF executable
 bad '{"file": "files/evil.pdf", "doc": "NEW-2", "type": "drawing"}'
 fails 1 "entry 2: file 'files/evil.pdf' is application/x-" "an executable in entry 2" q -C v import bad.json
 check "  and no temporary pack is left behind" sh -c '! ls v/objects/pack | grep -q tmp'
