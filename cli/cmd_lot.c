@@ -222,13 +222,44 @@ static const cli_opt audit_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+typedef struct {
+	int json;
+	size_t count;
+} audit_out;
+
+/* Each gap as it is found: a line of text, or an element of a JSON list. */
+static int print_gap(void *payload, const char *gap_json)
+{
+	audit_out *o = payload;
+	json_t *g, *val;
+	const char *key;
+
+	o->count++;
+	if (o->json) {
+		printf("%s%s", o->count == 1 ? "[\n" : ",\n", gap_json);
+		return 0;
+	}
+	if ((g = json_loads(gap_json, 0, NULL)) == NULL)
+		return -1;
+	printf("%-17s %s:", json_string_value(json_object_get(g, "gap")),
+	       json_string_value(json_object_get(g, "what")));
+	json_object_foreach(json_object_get(g, "records"), key, val) {
+		if (json_is_string(val))
+			printf(" %s %s", key, json_string_value(val));
+		else
+			printf(" %s %lld", key, (long long)json_integer_value(val));
+	}
+	printf("\n");
+	json_decref(g);
+	return 0;
+}
+
 static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *days = cli_opt_value(cmd, a, "ack-days");
+	audit_out o = { cli_opt_flag(cmd, a, "json"), 0 };
 	unsigned long n = 14;
-	size_t count, i;
-	char *text, *end;
-	json_t *list, *g;
+	char *end;
 	int error;
 
 	if (days) {
@@ -237,30 +268,18 @@ static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 		if (errno || *end || !*days || n > 3650)
 			return cli_usage_error(cmd, "--ack-days needs a number of days, not '%s'", days);
 	}
-	if ((error = vault_audit(&text, &count, v, cli_opt_value(cmd, a, "org"), (unsigned)n)) < 0)
-		return cli_fail(error);
-	if (cli_opt_flag(cmd, a, "json")) {
-		printf("%s\n", text);
-	} else if ((list = json_loads(text, 0, NULL)) != NULL) {
-		json_array_foreach(list, i, g) {
-			const char *key;
-			json_t *val;
-
-			printf("%-17s %s:", json_string_value(json_object_get(g, "gap")),
-			       json_string_value(json_object_get(g, "what")));
-			json_object_foreach(json_object_get(g, "records"), key, val) {
-				if (json_is_string(val))
-					printf(" %s %s", key, json_string_value(val));
-				else
-					printf(" %s %lld", key, (long long)json_integer_value(val));
-			}
+	/* printed as found: a million gaps take no more memory than one */
+	if ((error = vault_audit_each(v, cli_opt_value(cmd, a, "org"), (unsigned)n, print_gap,
+				      &o)) < 0) {
+		if (o.count)
 			printf("\n");
-		}
-		printf("%zu gap%s\n", count, count == 1 ? "" : "s");
-		json_decref(list);
+		return cli_fail(error);
 	}
-	free(text);
-	return count ? EXIT_VERIFY : EXIT_OK;
+	if (o.json)
+		printf("%s]\n", o.count ? "\n" : "[");
+	else
+		printf("%zu gap%s\n", o.count, o.count == 1 ? "" : "s");
+	return o.count ? EXIT_VERIFY : EXIT_OK;
 }
 
 const cli_command cli_cmd_link = {

@@ -241,25 +241,19 @@ static const struct {
 	  " ORDER BY l.released_at", { "revision", "org", "released_at" } },
 };
 
-int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days)
+int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb cb,
+		     void *payload)
 {
 	sqlite3 *db = vault_index__db(v->index);
-	json_t *list = json_array();
-	size_t i;
-	int error = 0;
-
 	char *own = NULL;
+	size_t i;
+	int error;
 
-	*out = NULL;
-	*count = 0;
 	if ((org && (error = vault_name_check("organization", org)) < 0) ||
-	    (error = vault__viewer(&own, v)) < 0) {
-		json_decref(list);
+	    (error = vault__viewer(&own, v)) < 0)
 		return error;
-	}
 	if (own && org && strcmp(own, org) != 0) {
 		free(own);
-		json_decref(list);
 		return vault_error__set(VAULT_EDENIED, "a supplier audits only its own organization");
 	}
 	if (own)
@@ -274,27 +268,58 @@ int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned a
 		}
 		sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (int64_t)time(NULL) - (int64_t)ack_days * 86400);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			json_t *records = json_object();
+		while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			json_t *records = json_object(), *gap;
+			char *text;
 
 			for (c = 0; c < 5 && gaps[i].cols[c]; c++)
 				json_object_set_new(records, gaps[i].cols[c],
 					sqlite3_column_type(st, c) == SQLITE_INTEGER ?
 					json_integer(sqlite3_column_int64(st, c)) :
 					json_string((const char *)sqlite3_column_text(st, c)));
-			json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "gap", gaps[i].kind,
-							      "what", gaps[i].what, "records", records));
+			gap = json_pack("{s:s, s:s, s:o}", "gap", gaps[i].kind, "what", gaps[i].what,
+					"records", records);
+			if ((text = json_dumps(gap, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+				error = vault_error__set(VAULT_ERROR, "cannot write the audit");
+			else
+				error = cb(payload, text);
+			free(text);
+			json_decref(gap);
 		}
-		if (rc != SQLITE_DONE)
+		if (!error && rc != SQLITE_DONE)
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 	}
-	if (!error) {
-		*count = json_array_size(list);
-		if ((*out = json_dumps(list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+	free(own);
+	return error;
+}
+
+typedef struct {
+	json_t *list;
+} collect_ctx;
+
+static int collect_gap(void *payload, const char *gap_json)
+{
+	json_t *gap = json_loads(gap_json, 0, NULL);
+
+	if (!gap)
+		return vault_error__set(VAULT_ERROR, "cannot read a gap back");
+	json_array_append_new(((collect_ctx *)payload)->list, gap);
+	return 0;
+}
+
+int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days)
+{
+	collect_ctx c = { json_array() };
+	int error;
+
+	*out = NULL;
+	*count = 0;
+	if ((error = vault_audit_each(v, org, ack_days, collect_gap, &c)) == 0) {
+		*count = json_array_size(c.list);
+		if ((*out = json_dumps(c.list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
 			error = vault_error__set(VAULT_ERROR, "cannot write the audit");
 	}
-	json_decref(list);
-	free(own);
+	json_decref(c.list);
 	return error;
 }

@@ -526,6 +526,16 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days);
 
 /*
+ * The same gaps one at a time, in the same order, each as a JSON object
+ * {"gap", "what", "records"} (canonical text, valid during the call), so
+ * that a vault with a million gaps is audited in constant memory.  A
+ * non-zero return from `cb` stops the audit and is returned.
+ */
+typedef int (*vault_gap_cb)(void *payload, const char *gap_json);
+int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb cb,
+		     void *payload);
+
+/*
  * The trace of a lot as JSON text (schemas/trace.schema.json): PO and
  * supplier, part, the drawing revision the PO line requires and the one in
  * effect when the lot was made, the supplier's acknowledgment of it, and
