@@ -110,7 +110,8 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 	    (error = vault_name_check("revision", rev)) < 0 ||
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
-	if ((error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0 ||
+	/* the revision as the actor sees the vault: a supplier, what was released to it */
+	if ((error = vault_doc_get(&r, v, doc, rev)) < 0 ||
 	    (error = vault_link__put(&t, v, doc, rev, kind, target)) < 0)
 		goto done;
 	snprintf(message, sizeof(message),

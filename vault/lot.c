@@ -85,7 +85,8 @@ static int check_fields(const vault_lot *l)
 /* The index lookups every lot of a batch makes, prepared once. */
 typedef struct {
 	sqlite3_stmt *po;  /* ?1 PO, ?2 part -> supplier, lines for the part */
-	sqlite3_stmt *doc; /* ?1 doc, ?2 rev -> a row when recorded */
+	sqlite3_stmt *doc; /* ?1 doc, ?2 rev -> a row when recorded and visible */
+	char *viewer;      /* a supplier's organization: what it may see; NULL: all */
 } lookups;
 
 static int lookups_init(lookups *q, vault *v)
@@ -93,10 +94,15 @@ static int lookups_init(lookups *q, vault *v)
 	sqlite3 *db = vault_index__db(v->index);
 
 	memset(q, 0, sizeof(*q));
+	if (vault__viewer(&q->viewer, v) < 0)
+		return -1;
 	if (sqlite3_prepare_v2(db, "SELECT p.supplier, (SELECT count(*) FROM po_lines l"
 			       " WHERE l.po = p.po AND l.part = ?2) FROM pos p WHERE p.po = ?1",
 			       -1, &q->po, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT 1 FROM revisions WHERE doc = ?1 AND rev = ?2",
+	    /* a supplier attaches what it may see: its own, or released to it */
+	    sqlite3_prepare_v2(db, "SELECT 1 FROM revisions r WHERE r.doc = ?1 AND r.rev = ?2"
+			       " AND (?3 IS NULL OR r.org = ?3 OR EXISTS (SELECT 1 FROM distribution d"
+			       " WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))",
 			       -1, &q->doc, NULL) != SQLITE_OK)
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	return 0;
@@ -106,6 +112,7 @@ static void lookups_dispose(lookups *q)
 {
 	sqlite3_finalize(q->po);
 	sqlite3_finalize(q->doc);
+	free(q->viewer);
 }
 
 /* Whether DOC@REV is recorded. */
@@ -115,6 +122,7 @@ static int doc_recorded(lookups *q, const vault_doc_ref *d)
 
 	sqlite3_bind_text(q->doc, 1, d->doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q->doc, 2, d->rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q->doc, 3, q->viewer, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q->doc);
 	sqlite3_reset(q->doc);
 	return rc == SQLITE_ROW;

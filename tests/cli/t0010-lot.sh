@@ -115,6 +115,10 @@ printf '%s,docs\nK-5,PO-1,BAR-1,1,,,,COC-K1@A;\n' "$lh" > bad.csv
 fails 1 "row 2: field 'docs': '' is not DOC@REV" "an empty entry in docs" q --key sam.pem lot import bad.csv
 printf '%s,docs,extra\nK-5,PO-1,BAR-1,1,,,,,\n' "$lh" > bad.csv
 fails 1 "row 1: the header has 9 columns, expected lot,po" "a column past docs" q --key sam.pem lot import bad.csv
+fails 1 "no document 'COC-K1@A' to attach to lot 'Z-9'" "a supplier attaching another organization's document to its lot" \
+	q --key zed.pem lot add Z-9 --po PO-2 --part PN-1 --qty 1 --doc COC-K1@A
+q --key zed.pem lot add Z-8 --po PO-2 --part PN-1 --qty 1 > /dev/null
+fails 1 "no document 'COC-K1'" "a supplier linking another organization's document" q --key zed.pem link COC-K1@A --lot Z-8
 check "reindex gives the same trace with lot documents" sh -c '
 	q trace lot K-3 --json > k.json && q reindex > /dev/null && q trace lot K-3 --json | cmp -s - k.json'
 check "verify passes after all of it" sh -c 'q verify > /dev/null'

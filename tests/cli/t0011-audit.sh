@@ -67,8 +67,9 @@ fails 1 "no PO 'PO-1'" "a supplier cannot trace another's PO" q --key zed.pem tr
 fails 1 "a supplier audits only its own organization" "a supplier cannot audit another" q --key zed.pem audit --org acme
 fails 1 "no PO 'PO-404'" "trace of an unknown PO" q trace po PO-404
 fails 1 "document 'DWG-1' has no revision 'Q'" "trace of an unknown revision" q trace doc DWG-1@Q
+q --key zed.pem add coc.csv --doc COC-ZED --type coc > /dev/null
 fails 1 "user 'zed' may not attach documents to lot 'L-1'" "a supplier attaching to another's lot" \
-	q --key zed.pem link COC-1@A --lot L-1
+	q --key zed.pem link COC-ZED@A --lot L-1
 fails 1 "user 'sam' may not attach documents to part 'PN-1'" "a supplier attaching to a part" \
 	q --key sam.pem link COC-1@A --part PN-1
 fails 1 "no lot 'NOPE'" "an unknown lot" q link COC-1@A --lot NOPE
