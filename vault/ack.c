@@ -452,7 +452,6 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 {
 	vault_ack_list *acks = NULL;
 	vault_user_list *users = NULL;
-	git_commit *head = NULL;
 	git_tree *root = NULL;
 	char folder[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 3];
 	char *signers = NULL;
@@ -471,12 +470,8 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 			vault_error__errno(VAULT_ERROR, "cannot create '%s'", dir);
 		goto done;
 	}
-	if ((error = vault_store__head(&head, v->store)) < 0)
+	if ((error = vault_store__head_tree(&root, v->store)) < 0)
 		goto done;
-	if (git_commit_tree(&root, head) < 0) {
-		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
-		goto done;
-	}
 	if ((error = vault_user__list(&users, v->store, root)) < 0)
 		goto done;
 	vault_record__doc_dir(folder, sizeof(folder), doc);
@@ -522,7 +517,6 @@ done:
 	free(signers);
 	vault_user_list_free(users);
 	git_tree_free(root);
-	git_commit_free(head);
 	vault_ack_list_free(acks);
 	return error;
 }

@@ -632,7 +632,6 @@ int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
  */
 int vault__viewer(char **org, vault *v)
 {
-	git_commit *head;
 	git_tree *tree;
 	vault_user u;
 	int error;
@@ -640,15 +639,10 @@ int vault__viewer(char **org, vault *v)
 	*org = NULL;
 	if (!v->key)
 		return 0;
-	if ((error = vault_store__head(&head, v->store)) < 0)
+	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
-	if (git_commit_tree(&tree, head) < 0) {
-		git_commit_free(head);
-		return vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
-	}
 	error = vault__whoami(&u, v, tree);
 	git_tree_free(tree);
-	git_commit_free(head);
 	if (error < 0)
 		return error;
 	if (!(u.roles & (VAULT_ROLE_ADMIN | VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY |

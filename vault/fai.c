@@ -765,31 +765,11 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 
 /* ---- reading ---------------------------------------------------------- */
 
-typedef struct {
-	char *data;
-	size_t len, max;
-} grow;
-
-static int grow_chunk(void *payload, const unsigned char *buf, size_t len, int first)
-{
-	grow *g = payload;
-
-	(void)first;
-	if (g->len + len > g->max)
-		return vault_error__set(VAULT_EINVALID, "the file is over %zu bytes", g->max);
-	if ((g->data = realloc(g->data, g->len + len + 1)) == NULL)
-		abort();
-	memcpy(g->data + g->len, buf, len);
-	g->len += len;
-	g->data[g->len] = '\0';
-	return 0;
-}
-
 /* The stored file `name` of revision `r`, whole, NUL-terminated. */
 static int read_file(char **data, size_t *len, vault *v, const vault_revision *r,
 		     const char *name, size_t max)
 {
-	grow g = { NULL, 0, max };
+	vault_buf g = { NULL, 0, max };
 	git_oid id;
 	size_t i;
 	int error;
@@ -801,7 +781,7 @@ static int read_file(char **data, size_t *len, vault *v, const vault_revision *r
 		return vault_error__set(VAULT_EVERIFY, "'%s@%s' has no file '%s'", r->doc, r->rev, name);
 	if (git_oid_fromstr(&id, r->files[i].blob) < 0)
 		return vault_error__set(VAULT_EVERIFY, "'%s@%s': a bad blob id", r->doc, r->rev);
-	if ((error = vault_store__read_blob(v->store, &id, grow_chunk, &g)) < 0) {
+	if ((error = vault_store__read_blob(v->store, &id, vault_buf__append, &g)) < 0) {
 		free(g.data);
 		return error;
 	}

@@ -463,6 +463,22 @@ static int index_obsolete(apply_ctx *ctx, const git_tree *dir, const char *path,
 	return error;
 }
 
+/* A record file beside a revision's record, read whole. */
+typedef struct {
+	char *data;
+	size_t len;
+	char where[VAULT_PATH_MAX + 16]; /* its path, for messages */
+} beside;
+
+static int read_beside(beside *b, apply_ctx *ctx, const git_tree *dir, const char *path,
+		       const char *name)
+{
+	free(b->data);
+	b->data = NULL;
+	snprintf(b->where, sizeof(b->where), "%s/%s", path, name);
+	return vault_store__read_path(&b->data, &b->len, ctx->store, dir, name);
+}
+
 /*
  * A revision folder: index what is new in it (the revision itself, its
  * release, its obsolescence, its acknowledgments).  Its document number
@@ -474,6 +490,7 @@ static int index_revision_folder(apply_ctx *ctx, const git_tree *old,
 {
 	char doc[VAULT_NAME_MAX + 1] = "", rev[VAULT_NAME_MAX + 1] = "";
 	const char *slash = strrchr(path, '/'), *prev;
+	beside rec = { NULL, 0, "" };
 	int error = 0;
 
 	if (old && git_oid_equal(git_tree_id(old), git_tree_id(new)))
@@ -490,28 +507,13 @@ static int index_revision_folder(apply_ctx *ctx, const git_tree *old,
 		error = index_release(ctx, new, path, commit);
 	if (!error && is_new(old, new, VAULT_OBSOLETE_FILE))
 		error = index_obsolete(ctx, new, path, commit, doc, rev);
-	if (!error && is_new(old, new, VAULT_CERT_FILE)) {
-		char *data, where[VAULT_PATH_MAX + 16];
-		size_t len;
-
-		snprintf(where, sizeof(where), "%s/" VAULT_CERT_FILE, path);
-		if ((error = vault_store__read_path(&data, &len, ctx->store, new,
-						    VAULT_CERT_FILE)) == 0) {
-			error = vault_cert__index(ctx->idx->db, data, len, where, commit);
-			free(data);
-		}
-	}
-	if (!error && is_new(old, new, VAULT_PACKAGE_FILE)) {
-		char *data, where[VAULT_PATH_MAX + 16];
-		size_t len;
-
-		snprintf(where, sizeof(where), "%s/" VAULT_PACKAGE_FILE, path);
-		if ((error = vault_store__read_path(&data, &len, ctx->store, new,
-						    VAULT_PACKAGE_FILE)) == 0) {
-			error = vault_fai__index(ctx->idx->db, data, len, where, doc, rev, commit);
-			free(data);
-		}
-	}
+	if (!error && is_new(old, new, VAULT_CERT_FILE) &&
+	    (error = read_beside(&rec, ctx, new, path, VAULT_CERT_FILE)) == 0)
+		error = vault_cert__index(ctx->idx->db, rec.data, rec.len, rec.where, commit);
+	if (!error && is_new(old, new, VAULT_PACKAGE_FILE) &&
+	    (error = read_beside(&rec, ctx, new, path, VAULT_PACKAGE_FILE)) == 0)
+		error = vault_fai__index(ctx->idx->db, rec.data, rec.len, rec.where, doc, rev, commit);
+	free(rec.data);
 	if (!error && is_new(old, new, VAULT_LINKS_DIR))
 		error = vault_index__links(ctx->idx, ctx->store, old, new, path, commit, doc, rev);
 	if (!error && is_new(old, new, VAULT_ACKS_DIR))

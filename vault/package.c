@@ -643,25 +643,10 @@ int vault_pkg__read(vault_pkg *p, const vault_pkg_entry *e, vault_pkg_chunk_cb c
 	return error;
 }
 
-typedef struct {
-	char *data;
-	size_t len;
-} slurp_ctx;
-
-static int slurp_chunk(void *payload, const unsigned char *buf, size_t len, int first)
-{
-	slurp_ctx *c = payload;
-
-	(void)first;
-	memcpy(c->data + c->len, buf, len);
-	c->len += len;
-	return 0;
-}
-
 int vault_pkg__slurp(char **data, size_t *len, vault_pkg *p, const vault_pkg_entry *e,
 		     size_t max)
 {
-	slurp_ctx c;
+	vault_buf b = { NULL, 0, max };
 	int error;
 
 	*data = NULL;
@@ -669,16 +654,14 @@ int vault_pkg__slurp(char **data, size_t *len, vault_pkg *p, const vault_pkg_ent
 	if (e->size > max)
 		return vault_error__set(VAULT_EINVALID, "entry '%s' is %llu bytes, over %zu", e->name,
 					(unsigned long long)e->size, max);
-	if ((c.data = malloc((size_t)e->size + 1)) == NULL)
-		abort();
-	c.len = 0;
-	if ((error = vault_pkg__read(p, e, slurp_chunk, &c)) < 0) {
-		free(c.data);
+	if ((error = vault_pkg__read(p, e, vault_buf__append, &b)) < 0) {
+		free(b.data);
 		return error;
 	}
-	c.data[c.len] = '\0';
-	*data = c.data;
-	*len = c.len;
+	if (!b.data && (b.data = calloc(1, 1)) == NULL)
+		abort();
+	*data = b.data;
+	*len = b.len;
 	return 0;
 }
 

@@ -220,6 +220,19 @@ int vault_store__head(git_commit **out, vault_store *s)
 	return 0;
 }
 
+int vault_store__head_tree(git_tree **out, vault_store *s)
+{
+	git_commit *head;
+	int error;
+
+	if ((error = vault_store__head(&head, s)) < 0)
+		return error;
+	error = git_commit_tree(out, head) < 0 ?
+		vault_error__git(VAULT_ERROR, "cannot read the vault's tree") : 0;
+	git_commit_free(head);
+	return error;
+}
+
 int vault_store__read_path(char **data, size_t *len, vault_store *s,
 			   const git_tree *tree, const char *path)
 {

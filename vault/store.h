@@ -35,6 +35,9 @@ git_repository *vault_store__repo(const vault_store *s);
 /* The branch's commit; VAULT_ENOTFOUND on a repository with no commit. */
 int vault_store__head(git_commit **out, vault_store *s);
 
+/* The tree of the branch's commit (for readers that need no more of it). */
+int vault_store__head_tree(git_tree **out, vault_store *s);
+
 /*
  * The blob at `path` in `tree`, read whole (for small records only) into
  * a malloc'd, NUL-terminated buffer.  VAULT_ENOTFOUND when absent.

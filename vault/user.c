@@ -405,19 +405,13 @@ done:
 
 int vault_users(vault_user_list **out, vault *v)
 {
-	git_commit *head;
 	git_tree *tree;
 	int error;
 
-	if ((error = vault_store__head(&head, v->store)) < 0)
+	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
-	if (git_commit_tree(&tree, head) < 0) {
-		git_commit_free(head);
-		return vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
-	}
 	error = vault_user__list(out, v->store, tree);
 	git_tree_free(tree);
-	git_commit_free(head);
 	return error;
 }
 

@@ -57,6 +57,21 @@ char *vault__strdup(const char *s)
 	return d;
 }
 
+int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	vault_buf *b = payload;
+
+	(void)first;
+	if (b->len + len > b->max)
+		return vault_error__set(VAULT_EINVALID, "the content is over %zu bytes", b->max);
+	if ((b->data = realloc(b->data, b->len + len + 1)) == NULL)
+		abort();
+	memcpy(b->data + b->len, buf, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 char *vault__strndup(const char *s, size_t n)
 {
 	char *d;

@@ -19,6 +19,16 @@ int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 
 /* strdup that aborts on exhaustion, and NULL for NULL. */
 char *vault__strdup(const char *s);
+/*
+ * A buffer streamed content is collected into, up to `max` bytes, kept
+ * NUL-terminated; vault_buf__append() is a chunk callback (store, package).
+ */
+typedef struct {
+	char *data;
+	size_t len, max;
+} vault_buf;
+int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int first);
+
 /* The first n bytes of s (fewer at a NUL), NUL-terminated; aborts on OOM. */
 char *vault__strndup(const char *s, size_t n);
 
