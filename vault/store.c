@@ -222,12 +222,12 @@ int vault_store__head(git_commit **out, vault_store *s)
 
 int vault_store__head_tree(git_tree **out, vault_store *s)
 {
-	git_commit *head;
+	git_commit *head = NULL;
 	int error;
 
 	if ((error = vault_store__head(&head, s)) < 0)
 		return error;
-	error = git_commit_tree(out, head) < 0 ?
+	error = !head || git_commit_tree(out, head) < 0 ?
 		vault_error__git(VAULT_ERROR, "cannot read the vault's tree") : 0;
 	git_commit_free(head);
 	return error;
