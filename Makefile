@@ -36,8 +36,10 @@ LIB_SRC = $(wildcard vault/*.c)
 CLI_SRC = $(wildcard cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
+# the sample hooks, compiled in for `qvault hooks install`
+HOOK_SAMPLES = pre-add post-release pre-receive
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o $(B)/gen/schema-3.o \
-	$(B)/gen/schema-4.o
+	$(B)/gen/schema-4.o $(HOOK_SAMPLES:%=$(B)/gen/hook-%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
@@ -64,6 +66,10 @@ $(B)/gen/schema.c: schemas/index.sql scripts/embed
 $(B)/gen/schema-%.c: schemas/index-%.sql scripts/embed
 	@mkdir -p $(dir $@)
 	@scripts/embed vault_schema_sql_$* $< > $@
+
+$(B)/gen/hook-%.c: hooks/% scripts/embed
+	@mkdir -p $(dir $@)
+	@scripts/embed vault_hook_$(subst -,_,$*) $< > $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	@echo "  CC      $@"

@@ -17,7 +17,8 @@ static const cli_command *const commands[] = {
 	&cli_cmd_pending, &cli_cmd_verify, &cli_cmd_po_add, &cli_cmd_po_import,
 	&cli_cmd_lot_add, &cli_cmd_trace_lot, &cli_cmd_link, &cli_cmd_audit,
 	&cli_cmd_trace_doc, &cli_cmd_trace_po, &cli_cmd_lot_import, &cli_cmd_fai_add,
-	&cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_export, NULL
+	&cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_export, &cli_cmd_hooks_list,
+	&cli_cmd_hooks_install, NULL
 };
 
 static void usage(FILE *f)

@@ -121,14 +121,56 @@ static int check_ackable(vault *v, const vault_revision *r, const vault_user *si
 				r->doc, r->rev, org);
 }
 
+/*
+ * Check that the actor of `t` may acknowledge doc@rev with `meaning`
+ * (and has not yet); fill `r` and the statement's path.
+ */
+static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, vault *v,
+		     const char *doc, const char *rev, const char *meaning)
+{
+	char dir[VAULT_PATH_MAX];
+	git_tree_entry *te = NULL;
+	int error;
+
+	if ((error = vault_user__may(&t->actor, VAULT_ROLE_SUPPLIER, "acknowledge revisions")) < 0 ||
+	    (error = vault_index__get(r, v->index, doc, rev, NULL)) < 0 ||
+	    (error = check_ackable(v, r, &t->actor)) < 0)
+		return error;
+	vault_record__doc_dir(dir, sizeof(dir), doc);
+	snprintf(path, size, "%s/%s/" VAULT_ACKS_DIR "/%s-%s.json", dir, rev, t->actor.name,
+		 meaning);
+	if (git_tree_entry_bypath(&te, t->root, path) == 0) {
+		git_tree_entry_free(te);
+		return vault_error__set(VAULT_EEXISTS, "'%s' already %s '%s@%s'",
+					t->actor.name, meaning, doc, rev);
+	}
+	return 0;
+}
+
+/* Queue the statement and its signature at `path`, and commit. */
+static int write_ack(vault_txn *t, vault *v, const char *path, const char *doc,
+		     const char *rev, const char *meaning, const char *stmt, size_t len,
+		     const char *sig)
+{
+	char sig_path[VAULT_PATH_MAX * 2 + 8], message[512];
+	int error;
+
+	snprintf(sig_path, sizeof(sig_path), "%s.sig", path);
+	if ((error = vault__txn_put_data(t, v, path, stmt, len)) < 0 ||
+	    (error = vault__txn_put_data(t, v, sig_path, sig, strlen(sig))) < 0)
+		return error;
+	snprintf(message, sizeof(message),
+		 "ack %s@%s %s by %s (%s)\n\nQvault-Op: ack\nQvault-Doc: %s\nQvault-Rev: %s\n",
+		 doc, rev, meaning, t->actor.name, t->actor.org, doc, rev);
+	return vault__txn_commit(t, v, message, NULL, 0, NULL);
+}
+
 int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
 	      const char *comment)
 {
 	vault_revision r;
 	vault_txn t;
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], name[VAULT_NAME_MAX * 2 + 16];
-	char message[512], *stmt = NULL, *sig = NULL;
-	git_tree_entry *te = NULL;
+	char path[VAULT_PATH_MAX * 2], *stmt = NULL, *sig = NULL;
 	size_t len = 0;
 	int error;
 
@@ -138,36 +180,140 @@ int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
 	    (error = check_meaning(meaning, comment)) < 0 ||
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
-	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "acknowledge revisions")) < 0 ||
-	    (error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0 ||
-	    (error = check_ackable(v, &r, &t.actor)) < 0)
-		goto done;
-	snprintf(name, sizeof(name), "%s-%s.json", t.actor.name, meaning);
-	vault_record__doc_dir(dir, sizeof(dir), doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_ACKS_DIR "/%s", dir, rev, name);
-	if (git_tree_entry_bypath(&te, t.root, path) == 0) {
-		error = vault_error__set(VAULT_EEXISTS, "'%s' already %s '%s@%s'",
-					 t.actor.name, meaning, doc, rev);
+	if (t.via) {
+		error = vault_error__set(VAULT_EDENIED,
+			"the server holds no supplier's key: sign on your side "
+			"(qvault --remote URL ack DOC@REV)");
 		goto done;
 	}
-	if ((error = statement(&stmt, &len, &r, &t.actor, t.cfg.id, meaning, comment,
+	if ((error = check_ack(&r, path, sizeof(path), &t, v, doc, rev, meaning)) < 0 ||
+	    (error = statement(&stmt, &len, &r, &t.actor, t.cfg.id, meaning, comment,
 			       t.now)) < 0 ||
-	    (error = vault_sign__sshsig(&sig, v->key, ACK_NAMESPACE, stmt, len)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, stmt, len)) < 0)
+	    (error = vault_sign__sshsig(&sig, v->key, ACK_NAMESPACE, stmt, len)) < 0)
 		goto done;
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_ACKS_DIR "/%s.sig", dir, rev, name);
-	if ((error = vault__txn_put_data(&t, v, path, sig, strlen(sig))) < 0)
-		goto done;
-	snprintf(message, sizeof(message),
-		 "ack %s@%s %s by %s (%s)\n\nQvault-Op: ack\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 doc, rev, meaning, t.actor.name, t.actor.org, doc, rev);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = write_ack(&t, v, path, doc, rev, meaning, stmt, len, sig);
 done:
-	git_tree_entry_free(te);
 	free(stmt);
 	free(sig);
 	vault_revision_dispose(&r);
 	vault__txn_end(&t, v);
+	return error;
+}
+
+/* ---- acknowledging from afar: the signer's key never leaves its side ---- */
+
+int vault_ack_statement(char **out, vault *v, const char *doc, const char *rev,
+			const char *meaning, const char *comment)
+{
+	vault_revision r;
+	vault_txn t;
+	char path[VAULT_PATH_MAX * 2];
+	size_t len;
+	int error;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (error = vault_name_check("revision", rev)) < 0 ||
+	    (error = check_meaning(meaning, comment)) < 0 ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = check_ack(&r, path, sizeof(path), &t, v, doc, rev, meaning)) == 0)
+		error = statement(out, &len, &r, &t.actor, t.cfg.id, meaning, comment, t.now);
+	vault_revision_dispose(&r);
+	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_ack_sign(char **sig, const vault_key *key, const char *stmt, size_t len,
+		   const char *doc, const char *rev, const char *meaning)
+{
+	vault_ack_info a;
+	char *pub = NULL, fp[64];
+	int error;
+
+	*sig = NULL;
+	if ((error = vault_ack__parse(&a, stmt, len)) < 0)
+		return vault_error__set(VAULT_EINVALID, "the vault sent a statement that is not one");
+	if ((error = vault_key_public(&pub, key)) < 0 ||
+	    (error = vault_sign__fingerprint_of(fp, pub)) < 0)
+		goto done;
+	/* sign only what was asked for, as this key's holder */
+	if (strcmp(a.doc, doc) != 0 || strcmp(a.rev, rev) != 0 || strcmp(a.meaning, meaning) != 0) {
+		error = vault_error__set(VAULT_EINVALID,
+			"the vault sent a statement for %s@%s (%s), not %s@%s (%s): not signed",
+			a.doc, a.rev, a.meaning, doc, rev, meaning);
+		goto done;
+	}
+	if (strcmp(a.fingerprint, fp) != 0) {
+		error = vault_error__set(VAULT_EINVALID,
+			"the statement names key %s of '%s', not this key (%s): not signed",
+			a.fingerprint, a.signer, fp);
+		goto done;
+	}
+	error = vault_sign__sshsig(sig, key, ACK_NAMESPACE, stmt, len);
+done:
+	free(pub);
+	vault_ack__dispose(&a);
+	return error;
+}
+
+/* How far a submitted statement's time may be from the vault's clock. */
+#define SUBMIT_SKEW 600
+
+int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig)
+{
+	vault_revision r;
+	vault_ack_info a;
+	vault_txn t;
+	char path[VAULT_PATH_MAX * 2], *expect = NULL, *signer = NULL, *id = NULL;
+	size_t elen;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	if (vault_ack__parse(&a, stmt, len) < 0)
+		return vault_error__set(VAULT_EINVALID, "the acknowledgment statement is malformed");
+	if ((error = check_meaning(a.meaning, a.comment)) < 0 ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		goto out;
+	if ((error = check_ack(&r, path, sizeof(path), &t, v, a.doc, a.rev, a.meaning)) < 0)
+		goto done;
+	if (a.time < t.now - SUBMIT_SKEW || a.time > t.now + SUBMIT_SKEW) {
+		error = vault_error__set(VAULT_EINVALID,
+			"the statement's time is more than %d minutes from the vault's clock",
+			SUBMIT_SKEW / 60);
+		goto done;
+	}
+	/* exactly the statement the vault would make, at the signer's time */
+	if ((error = statement(&expect, &elen, &r, &t.actor, t.cfg.id, a.meaning, a.comment,
+			       a.time)) < 0)
+		goto done;
+	if (elen != len || memcmp(expect, stmt, len) != 0) {
+		error = vault_error__set(VAULT_EINVALID,
+			"the statement does not match %s@%s as the vault records it for '%s'",
+			a.doc, a.rev, t.actor.name);
+		goto done;
+	}
+	if ((error = vault_sign__check(&signer, sig, strlen(sig), ACK_NAMESPACE, stmt, len)) < 0) {
+		error = vault_error__set(VAULT_EINVALID, "the statement's signature does not verify");
+		goto done;
+	}
+	if ((error = vault_sign__parse_public(&id, NULL, t.actor.key)) < 0)
+		goto done;
+	if (strcmp(signer, id) != 0) {
+		error = vault_error__set(VAULT_EINVALID,
+			"the statement is not signed by the key of '%s'", t.actor.name);
+		goto done;
+	}
+	error = write_ack(&t, v, path, a.doc, a.rev, a.meaning, stmt, len, sig);
+done:
+	free(expect);
+	free(signer);
+	free(id);
+	vault_revision_dispose(&r);
+	vault__txn_end(&t, v);
+out:
+	vault_ack__dispose(&a);
 	return error;
 }
 

@@ -21,7 +21,15 @@ struct vault {
 	vault_warn_cb warn;
 	void *warn_payload;
 	const vault_key *key;   /* the acting identity, borrowed */
+	char *on_behalf;        /* the user a server key acts for (qvault shell) */
+	char via[VAULT_NAME_MAX + 1]; /* set by vault__whoami: the server user acting */
 };
+
+/* The vault's own server user and its key file in qvault/ (made at init). */
+#define VAULT_SERVER_USER "qvault-server"
+#define VAULT_SERVER_KEY "server.pem"
+/* The trailer naming the user a server-signed commit was written for. */
+#define VAULT_ON_BEHALF_TRAILER "Qvault-On-Behalf-Of"
 
 /*
  * Take the vault's write lock (flock on qvault/lock: the kernel drops it

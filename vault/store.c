@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,9 +20,12 @@
 #include "util.h"
 #include "vault.h"
 
+typedef struct quarantine quarantine;
+
 struct vault_store {
 	git_repository *repo;
 	git_odb *odb;
+	quarantine *q;        /* owned by the odb, which frees it */
 	unsigned char *chunk; /* VAULT_CHUNK bytes, reused by every stream */
 };
 
@@ -98,13 +102,264 @@ static void proxy_free(git_odb_backend *b)
 	free(p);
 }
 
-/* The repository's odb: loose objects, then packs behind the proxy. */
-static int make_odb(git_odb **out, git_repository *repo)
+
+/*
+ * The quarantine: while a write waits for its pre- hook, every new loose
+ * object goes to a folder of its own (as git's receive-pack does), so a
+ * refusal leaves objects/ exactly as it was.  Accepted, the objects move
+ * into objects/; dropped, the folder goes.  Inactive, the backend lets
+ * every call pass to the next one.  A batch's pack (priority 1000) comes
+ * first and is aborted on its own.
+ */
+#define QUARANTINE_PRIORITY 500
+
+struct quarantine {
+	git_odb_backend parent;
+	git_odb_backend *loose; /* set while active */
+	char dir[4096];
+	char objects[4096];
+};
+
+static int q_read(void **d, size_t *l, git_object_t *t, git_odb_backend *b, const git_oid *o)
+{
+	git_odb_backend *in = ((quarantine *)b)->loose;
+
+	return in ? in->read(d, l, t, in, o) : GIT_ENOTFOUND;
+}
+
+static int q_read_prefix(git_oid *f, void **d, size_t *l, git_object_t *t,
+			 git_odb_backend *b, const git_oid *o, size_t n)
+{
+	git_odb_backend *in = ((quarantine *)b)->loose;
+
+	return in ? in->read_prefix(f, d, l, t, in, o, n) : GIT_ENOTFOUND;
+}
+
+static int q_read_header(size_t *l, git_object_t *t, git_odb_backend *b, const git_oid *o)
+{
+	git_odb_backend *in = ((quarantine *)b)->loose;
+
+	return in ? in->read_header(l, t, in, o) : GIT_ENOTFOUND;
+}
+
+static int q_exists(git_odb_backend *b, const git_oid *o)
+{
+	git_odb_backend *in = ((quarantine *)b)->loose;
+
+	return in ? in->exists(in, o) : 0;
+}
+
+static int q_exists_prefix(git_oid *f, git_odb_backend *b, const git_oid *o, size_t n)
+{
+	git_odb_backend *in = ((quarantine *)b)->loose;
+
+	return in ? in->exists_prefix(f, in, o, n) : GIT_ENOTFOUND;
+}
+
+static int q_write(git_odb_backend *b, const git_oid *o, const void *d, size_t l,
+		   git_object_t t)
+{
+	git_odb_backend *in = ((quarantine *)b)->loose;
+
+	return in ? in->write(in, o, d, l, t) : GIT_PASSTHROUGH;
+}
+
+static int q_writestream(git_odb_stream **out, git_odb_backend *b, git_object_size_t size,
+			 git_object_t t)
+{
+	git_odb_backend *in = ((quarantine *)b)->loose;
+
+	return in ? in->writestream(out, in, size, t) : GIT_PASSTHROUGH;
+}
+
+static int q_freshen(git_odb_backend *b, const git_oid *o)
+{
+	git_odb_backend *in = ((quarantine *)b)->loose;
+
+	return in ? in->freshen(in, o) : GIT_ENOTFOUND;
+}
+
+static void q_stop(quarantine *q)
+{
+	if (q->loose)
+		q->loose->free(q->loose);
+	q->loose = NULL;
+}
+
+static void q_free(git_odb_backend *b)
+{
+	q_stop((quarantine *)b);
+	free(b);
+}
+
+static quarantine *q_new(const char *objects)
+{
+	quarantine *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		abort();
+	git_odb_init_backend(&q->parent, GIT_ODB_BACKEND_VERSION);
+	q->parent.read = q_read;
+	q->parent.read_prefix = q_read_prefix;
+	q->parent.read_header = q_read_header;
+	q->parent.exists = q_exists;
+	q->parent.exists_prefix = q_exists_prefix;
+	q->parent.write = q_write;
+	q->parent.writestream = q_writestream;
+	q->parent.freshen = q_freshen;
+	q->parent.free = q_free;
+	snprintf(q->objects, sizeof(q->objects), "%s", objects);
+	return q;
+}
+
+/* Remove the folder tree at `path` (the quarantine: two levels at most). */
+static void remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[4096 + 256];
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (unlink(sub) < 0)
+			remove_tree(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+int vault_store__quarantine_begin(vault_store *s, const char *dir)
+{
+	quarantine *q = s->q;
+
+	q_stop(q);
+	remove_tree(dir); /* what a killed write left */
+	if (vault__fmt(q->dir, sizeof(q->dir), "quarantine path", "%s", dir) < 0)
+		return VAULT_EINVALID;
+	if (mkdir(dir, 0755) < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot create '%s'", dir);
+	if (git_odb_backend_loose(&q->loose, dir, -1, 0, 0, 0) < 0) {
+		q->loose = NULL;
+		rmdir(dir);
+		return vault_error__git(VAULT_ERROR, "cannot open '%s'", dir);
+	}
+	/* its streams ask the odb whether an object exists before they store it */
+	q->loose->odb = q->parent.odb;
+	return 0;
+}
+
+int vault_store__quarantine_active(const vault_store *s)
+{
+	return s->q->loose != NULL;
+}
+
+/* Move one fan-out folder of the quarantine into objects/. */
+static int accept_fanout(quarantine *q, const char *name)
+{
+	char from[4096 + 512], to[4096 + 512], dir[4096 + 256];
+	struct dirent *e;
+	DIR *d;
+	int fd, error = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%s", q->objects, name);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return vault_error__errno(VAULT_ERROR, "cannot create '%s'", dir);
+	snprintf(from, sizeof(from), "%s/%s", q->dir, name);
+	if ((d = opendir(from)) == NULL)
+		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", from);
+	while (error == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strncmp(e->d_name, "tmp_", 4) == 0)
+			continue;
+		snprintf(from, sizeof(from), "%s/%s/%s", q->dir, name, e->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dir, e->d_name);
+		/* the same name is the same bytes: replacing it changes nothing */
+		if (rename(from, to) < 0)
+			error = vault_error__errno(VAULT_ERROR, "cannot move '%s' into objects", from);
+	}
+	closedir(d);
+	if (error == 0 && (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (fsync(fd) < 0)
+			error = vault_error__errno(VAULT_ERROR, "cannot sync '%s'", dir);
+		close(fd);
+	}
+	return error;
+}
+
+int vault_store__quarantine_accept(vault_store *s)
+{
+	quarantine *q = s->q;
+	struct dirent *e;
+	DIR *d;
+	int error = 0;
+
+	if (!q->loose)
+		return 0;
+	q_stop(q);
+	if ((d = opendir(q->dir)) == NULL)
+		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", q->dir);
+	while (error == 0 && (e = readdir(d)) != NULL)
+		if (strlen(e->d_name) == 2 && e->d_name[0] != '.')
+			error = accept_fanout(q, e->d_name);
+	closedir(d);
+	if (error == 0)
+		remove_tree(q->dir);
+	return error;
+}
+
+void vault_store__quarantine_drop(vault_store *s)
+{
+	quarantine *q = s->q;
+
+	if (!q->loose)
+		return;
+	q_stop(q);
+	remove_tree(q->dir);
+}
+
+/*
+ * The object folders objects/info/alternates names, as git reads them:
+ * one path a line, relative to objects/.  A repository that borrows the
+ * objects of another (an incoming pull, a git server's hook) reads both.
+ */
+static int add_alternates(git_odb *odb, const char *objects)
+{
+	char path[4200], line[4096], full[8300];
+	FILE *f;
+	int error = 0;
+
+	snprintf(path, sizeof(path), "%s/info/alternates", objects);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (error == 0 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		if (line[0] == '/')
+			snprintf(full, sizeof(full), "%s", line);
+		else
+			snprintf(full, sizeof(full), "%s/%s", objects, line);
+		if (git_odb_add_disk_alternate(odb, full) < 0)
+			error = VAULT_ERROR;
+	}
+	fclose(f);
+	return error;
+}
+
+/*
+ * The repository's odb: loose objects, then packs behind the proxy, and
+ * the quarantine before both.
+ */
+static int make_odb(git_odb **out, quarantine **qout, git_repository *repo)
 {
 	git_odb_backend *loose = NULL, *packs = NULL;
 	packs_proxy *proxy;
 	git_odb *odb = NULL;
 	char objects[4096];
+	int error;
 
 	if (vault__fmt(objects, sizeof(objects) - 8, "repository path", "%sobjects",
 		       git_repository_path(repo)) < 0)
@@ -135,6 +390,13 @@ static int make_odb(git_odb **out, git_repository *repo)
 		proxy_free(&proxy->parent);
 		goto fail;
 	}
+	if ((error = add_alternates(odb, objects)) < 0)
+		goto fail;
+	*qout = q_new(objects);
+	if (git_odb_add_backend(odb, &(*qout)->parent, QUARANTINE_PRIORITY) < 0) {
+		q_free(&(*qout)->parent);
+		goto fail;
+	}
 	if (git_repository_set_odb(repo, odb) < 0)
 		goto fail;
 	*out = odb;
@@ -154,7 +416,7 @@ static int finish_open(vault_store **out, git_repository *repo)
 	if (!s)
 		abort();
 	s->repo = repo;
-	if ((error = make_odb(&s->odb, repo)) < 0) {
+	if ((error = make_odb(&s->odb, &s->q, repo)) < 0) {
 		vault_store__free(s);
 		return error;
 	}

@@ -57,6 +57,16 @@ int vault_store__write_fd(git_oid *out, vault_store *s, uint64_t size,
 int vault_store__write_buf(git_oid *out, vault_store *s, const void *buf,
 			   size_t len);
 
+/*
+ * The quarantine (store.c): from begin on, new loose objects go to `dir`
+ * instead of objects/; accept moves them in, drop removes them.  A write
+ * waiting for a pre- hook runs inside one.
+ */
+int vault_store__quarantine_begin(vault_store *s, const char *dir);
+int vault_store__quarantine_active(const vault_store *s);
+int vault_store__quarantine_accept(vault_store *s);
+void vault_store__quarantine_drop(vault_store *s);
+
 /* A stream that stores a blob of exactly `size` bytes (into the pack in a batch). */
 int vault_store__blob_stream(git_odb_stream **out, vault_store *s, uint64_t size);
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "hooks.h"
 #include "record.h"
 #include "sign.h"
 #include "user.h"
@@ -29,6 +30,15 @@ int vault__txn_begin(vault_txn *t, vault *v)
 	}
 	if ((error = vault__whoami(&t->actor, v, t->root)) < 0)
 		goto fail;
+	t->via = v->via[0] ? v->via : NULL;
+	if (vault_hooks__any_pre(v)) {
+		char dir[4200];
+
+		snprintf(dir, sizeof(dir), "%s/quarantine", v->qdir);
+		if ((error = vault_store__quarantine_begin(v->store, dir)) < 0)
+			goto fail;
+		t->quarantined = 1;
+	}
 	return 0;
 fail:
 	vault__txn_end(t, v);
@@ -72,6 +82,9 @@ int vault__txn_put_data(vault_txn *t, vault *v, const char *path,
 	return 0;
 }
 
+static int commit_signed(vault_txn *t, vault *v, const char *message,
+			 const vault_revision *revs, size_t nrevs, git_oid *out);
+
 /* libgit2 inserts updates into a sorted vector: presorted input keeps that linear */
 static int cmp_update_path(const void *a, const void *b)
 {
@@ -81,6 +94,27 @@ static int cmp_update_path(const void *a, const void *b)
 int vault__txn_commit(vault_txn *t, vault *v, const char *message,
 		      const vault_revision *revs, size_t nrevs, git_oid *out)
 {
+	char *signed_for = NULL;
+	int error;
+
+	/* written by the server for a user: the commit names that user */
+	if (t->via) {
+		size_t n = strlen(message) + strlen(t->actor.name) + 64;
+
+		if ((signed_for = malloc(n)) == NULL)
+			abort();
+		snprintf(signed_for, n, "%s" VAULT_ON_BEHALF_TRAILER ": %s\n", message,
+			 t->actor.name);
+		message = signed_for;
+	}
+	error = commit_signed(t, v, message, revs, nrevs, out);
+	free(signed_for);
+	return error;
+}
+
+static int commit_signed(vault_txn *t, vault *v, const char *message,
+			 const vault_revision *revs, size_t nrevs, git_oid *out)
+{
 	char email[VAULT_NAME_MAX * 2 + 2];
 	git_oid commit;
 	int error;
@@ -88,6 +122,15 @@ int vault__txn_commit(vault_txn *t, vault *v, const char *message,
 	snprintf(email, sizeof(email), "%s@%s", t->actor.name, t->actor.org);
 	qsort(t->updates.items, t->updates.count, sizeof(*t->updates.items),
 	      cmp_update_path);
+	/* the paths follow their items: the hook's event names them */
+	for (size_t i = 0; i < t->updates.count; i++)
+		t->updates.paths[i] = (char *)(uintptr_t)t->updates.items[i].path;
+	if (t->quarantined) {
+		if ((error = vault_hooks__pre(t, v, message)) < 0 ||
+		    (error = vault_store__quarantine_accept(v->store)) < 0)
+			return error;
+		t->quarantined = 0;
+	}
 	if ((error = vault_store__commit(&commit, v->store, t->head, t->updates.items,
 					 t->updates.count, t->actor.name, email, t->now,
 					 message, v->key)) < 0)
@@ -102,6 +145,10 @@ int vault__txn_commit(vault_txn *t, vault *v, const char *message,
 		return error;
 	if (out)
 		git_oid_cpy(out, &commit);
+	/* unlocked first: a post- hook may read the vault, or write to it */
+	vault__unlock(v);
+	t->locked = 0;
+	vault_hooks__post(t, v, message, &commit);
 	return 0;
 }
 
@@ -111,6 +158,8 @@ void vault__txn_end(vault_txn *t, vault *v)
 
 	if (t->pack)
 		vault_pack__abort(t->pack);
+	if (t->quarantined)
+		vault_store__quarantine_drop(v->store);
 	for (i = 0; i < t->updates.count; i++)
 		free(t->updates.paths[i]);
 	free(t->updates.paths);

@@ -25,7 +25,9 @@ typedef struct {
 	int64_t now;
 	vault_updates updates;
 	vault_pack *pack;   /* set for a batch */
+	const char *via;    /* the server user writing on the actor's behalf, or NULL */
 	int locked;
+	int quarantined;    /* new objects wait in the store's quarantine (hooks.h) */
 } vault_txn;
 
 /*

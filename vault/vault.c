@@ -54,6 +54,8 @@ void vault__warn(vault *v, const char *fmt, ...)
 	v->warn(msg, v->warn_payload);
 }
 
+static int act_for(vault_user *u, vault *v, const git_tree *tree);
+
 int vault__whoami(vault_user *out, vault *v, const git_tree *tree)
 {
 	char *id, fp[64];
@@ -76,12 +78,53 @@ int vault__whoami(vault_user *out, vault *v, const git_tree *tree)
 		error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", out->name);
 		vault_user_dispose(out);
 	}
+	v->via[0] = '\0';
+	if (error == 0 && v->on_behalf)
+		error = act_for(out, v, tree);
 	return error;
+}
+
+/*
+ * The server user `*u` acting for v->on_behalf: *u becomes that user,
+ * who must be registered and not revoked.
+ */
+static int act_for(vault_user *u, vault *v, const git_tree *tree)
+{
+	vault_user them;
+	int error;
+
+	if (!(u->roles & VAULT_ROLE_SERVER)) {
+		error = vault_error__set(VAULT_EDENIED,
+			"user '%s' may not act for another user (needs role server)", u->name);
+		vault_user_dispose(u);
+		return error;
+	}
+	error = vault_user__by_name(&them, v->store, tree, v->on_behalf);
+	if (error == VAULT_ENOTFOUND)
+		error = vault_error__set(VAULT_EDENIED, "no user '%s' in this vault", v->on_behalf);
+	else if (error == 0 && them.revoked) {
+		error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", them.name);
+		vault_user_dispose(&them);
+	}
+	if (error < 0) {
+		vault_user_dispose(u);
+		return error;
+	}
+	snprintf(v->via, sizeof(v->via), "%s", u->name);
+	vault_user_dispose(u);
+	*u = them;
+	return 0;
 }
 
 void vault_set_key(vault *v, const vault_key *key)
 {
 	v->key = key;
+}
+
+void vault_set_on_behalf(vault *v, const char *user)
+{
+	free(v->on_behalf);
+	v->on_behalf = vault__strdup(user);
 }
 
 static vault *vault_alloc(const char *path)
@@ -255,50 +298,95 @@ static int check_target(const char *path)
 }
 
 /* The first commit: vault.json and the first admin, signed by its key. */
-static int first_commit(vault *v, const char *id, const vault_user *admin)
+/*
+ * The first commit: the vault's settings, its first admin, and the
+ * vault's own server user (role server, the key in qvault/server.pem),
+ * which signs what `qvault shell` writes on its users' behalf.
+ */
+static int first_commit(vault *v, const char *id, const vault_user *admin,
+			const vault_user *server)
 {
-	git_tree_update updates[2];
-	char *config = NULL, *user = NULL, message[256], email[VAULT_NAME_MAX * 2 + 2];
-	char user_path[VAULT_NAME_MAX + 32];
-	git_oid blobs[2], commit;
-	size_t clen, ulen;
+	git_tree_update updates[3];
+	char *config = NULL, *user = NULL, *srv = NULL, message[256],
+	     email[VAULT_NAME_MAX * 2 + 2];
+	char user_path[VAULT_NAME_MAX + 32], server_path[VAULT_NAME_MAX + 32];
+	git_oid blobs[3], commit;
+	size_t clen, ulen, slen;
 	int error;
 
 	snprintf(message, sizeof(message),
 		 "init vault %s\n\nQvault-Op: init\nQvault-Vault: %s\n", id, id);
 	snprintf(user_path, sizeof(user_path), "users/%s/user.json", admin->name);
+	snprintf(server_path, sizeof(server_path), "users/%s/user.json", server->name);
 	snprintf(email, sizeof(email), "%s@%s", admin->name, admin->org);
 	if ((error = vault_config__default(&config, &clen, id)) < 0 ||
 	    (error = vault_user__dump(&user, &ulen, admin)) < 0 ||
+	    (error = vault_user__dump(&srv, &slen, server)) < 0 ||
 	    (error = vault_store__write_buf(&blobs[0], v->store, config, clen)) < 0 ||
-	    (error = vault_store__write_buf(&blobs[1], v->store, user, ulen)) < 0)
+	    (error = vault_store__write_buf(&blobs[1], v->store, user, ulen)) < 0 ||
+	    (error = vault_store__write_buf(&blobs[2], v->store, srv, slen)) < 0)
 		goto done;
 	memset(updates, 0, sizeof(updates));
-	updates[0].action = updates[1].action = GIT_TREE_UPDATE_UPSERT;
-	updates[0].filemode = updates[1].filemode = GIT_FILEMODE_BLOB;
+	updates[0].action = updates[1].action = updates[2].action = GIT_TREE_UPDATE_UPSERT;
+	updates[0].filemode = updates[1].filemode = updates[2].filemode = GIT_FILEMODE_BLOB;
 	updates[0].path = user_path;
 	git_oid_cpy(&updates[0].id, &blobs[1]);
-	updates[1].path = VAULT_CONFIG_FILE;
-	git_oid_cpy(&updates[1].id, &blobs[0]);
-	if ((error = vault_store__commit(&commit, v->store, NULL, updates, 2, admin->name,
+	updates[1].path = server_path;
+	git_oid_cpy(&updates[1].id, &blobs[2]);
+	updates[2].path = VAULT_CONFIG_FILE;
+	git_oid_cpy(&updates[2].id, &blobs[0]);
+	if (strcmp(user_path, server_path) > 0) { /* libgit2 wants them in order */
+		git_tree_update t = updates[0];
+
+		updates[0] = updates[1];
+		updates[1] = t;
+	}
+	if ((error = vault_store__commit(&commit, v->store, NULL, updates, 3, admin->name,
 					 email, admin->added_at, message, v->key)) < 0)
 		goto done;
 	error = vault__publish(v, NULL, &commit, NULL, 0);
 done:
 	free(config);
 	free(user);
+	free(srv);
+	return error;
+}
+
+/* The server's key, made at init and kept beside the index. */
+static int make_server(vault_user *u, vault *v, const vault_user *admin)
+{
+	vault_key *key = NULL;
+	char path[4200];
+	int error;
+
+	memset(u, 0, sizeof(*u));
+	snprintf(path, sizeof(path), "%s/" VAULT_SERVER_KEY, v->qdir);
+	if ((error = vault_key_generate(&key, VAULT_KEY_ED25519, VAULT_SERVER_USER)) < 0 ||
+	    (error = vault_key_save(key, path, NULL)) < 0)
+		goto done;
+	u->name = vault__strdup(VAULT_SERVER_USER);
+	u->org = vault__strdup(admin->org);
+	u->roles = VAULT_ROLE_SERVER;
+	u->added_by = vault__strdup(admin->name);
+	u->added_at = admin->added_at;
+	if ((error = vault_key_public(&u->key, key)) < 0 ||
+	    (error = vault_sign__fingerprint_of(u->fingerprint, u->key)) < 0)
+		goto done;
+done:
+	vault_key_free(key);
 	return error;
 }
 
 int vault_init(vault **out, const char *path, const vault_key *key,
 	       const char *admin, const char *org)
 {
-	vault_user u;
+	vault_user u, server;
 	char id[33];
 	vault *v;
 	int error;
 
 	memset(&u, 0, sizeof(u));
+	memset(&server, 0, sizeof(server));
 	if (!key)
 		return vault_error__set(VAULT_EINVALID,
 			"init needs the first admin's key (--key FILE or --new-key FILE)");
@@ -323,15 +411,17 @@ int vault_init(vault **out, const char *path, const vault_key *key,
 		goto fail;
 	}
 	/* lock before the index exists: there is no history to heal yet */
-	if ((error = vault__lock(v)) < 0 || (error = open_index(v)) < 0 ||
-	    (error = first_commit(v, id, &u)) < 0)
+	if ((error = vault__lock(v)) < 0 || (error = make_server(&server, v, &u)) < 0 ||
+	    (error = open_index(v)) < 0 || (error = first_commit(v, id, &u, &server)) < 0)
 		goto fail;
 	vault__unlock(v);
 	free(u.key);
+	vault_user_dispose(&server);
 	*out = v;
 	return 0;
 fail:
 	free(u.key);
+	vault_user_dispose(&server);
 	vault_free(v);
 	return error;
 }
@@ -344,6 +434,7 @@ void vault_free(vault *v)
 	vault_index__free(v->index);
 	vault_store__free(v->store);
 	vault_detect__free(v->detect);
+	free(v->on_behalf);
 	free(v->path);
 	free(v);
 	git_libgit2_shutdown();

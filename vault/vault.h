@@ -160,6 +160,13 @@ const char *vault_path(const vault *v);
  */
 void vault_set_key(vault *v, const vault_key *key);
 
+/*
+ * Write on behalf of registered user `user` (qvault shell): the key set
+ * must be a user with role server; every rule then applies to `user`, and
+ * each commit, signed by the server, names `user` (Qvault-On-Behalf-Of).
+ */
+void vault_set_on_behalf(vault *v, const char *user);
+
 /* ---- user administration (admin only, except reading) ------------------ */
 
 /* Register a user; `pubkey` is an OpenSSH public key line. */
@@ -356,6 +363,21 @@ void vault_ack_list_free(vault_ack_list *list);
  */
 int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
 	      const char *comment);
+
+/*
+ * Acknowledging through `qvault shell`, where the server holds no
+ * supplier's key: the vault makes the statement the acting user would
+ * sign (vault_ack_statement), the user signs it on its own side
+ * (vault_ack_sign: only a statement for what it asked, naming its own
+ * key), and the vault takes it (vault_ack_submit) only if it is exactly
+ * that statement, made within ten minutes, signed by the user's
+ * registered key.
+ */
+int vault_ack_statement(char **out, vault *v, const char *doc, const char *rev,
+			const char *meaning, const char *comment);
+int vault_ack_sign(char **sig, const vault_key *key, const char *stmt, size_t len,
+		   const char *doc, const char *rev, const char *meaning);
+int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig);
 
 /* Acknowledgments of `doc` (of `rev` if not NULL), oldest first. */
 int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev);
@@ -590,5 +612,23 @@ int vault_log(vault_event_list **out, vault *v, const char *doc);
 
 /* Throw the index away and rebuild it from the repository alone. */
 int vault_reindex(vault *v);
+
+/* ---- hooks --------------------------------------------------------------- */
+
+/* A sample hook qvault ships (the source tree's hooks/). */
+typedef struct {
+	const char *name;    /* pre-add, post-release, ... */
+	const char *summary;
+} vault_hook_sample;
+
+/* The samples, ending with an entry whose name is NULL. */
+const vault_hook_sample *vault_hook_samples(void);
+
+/*
+ * Copy sample `name` into the vault's hooks/ folder, executable.
+ * *installed is 0 when the same hook was there already; a different one
+ * there is VAULT_EEXISTS unless `force`.
+ */
+int vault_hooks_install(int *installed, vault *v, const char *name, int force);
 
 #endif

@@ -62,10 +62,10 @@ typedef struct {
  * The user with key `key_id` in `tree`'s users/ folder, or NULL.  Borrowed
  * from the checker's cache, valid until the next lookup in another folder.
  */
-static const vault_user *signer_in(checker *c, const git_tree *tree, const char *key_id)
+/* The users of `tree`'s users/ folder (the checker's cache), or NULL. */
+static const vault_user_list *users_in(checker *c, const git_tree *tree)
 {
 	const git_tree_entry *e = git_tree_entry_byname(tree, VAULT_USERS_DIR);
-	size_t i, n = strlen(key_id);
 
 	if (!e)
 		return NULL;
@@ -76,6 +76,15 @@ static const vault_user *signer_in(checker *c, const git_tree *tree, const char 
 			return NULL;
 		git_oid_cpy(&c->users_id, git_tree_entry_id(e));
 	}
+	return c->users;
+}
+
+static const vault_user *signer_in(checker *c, const git_tree *tree, const char *key_id)
+{
+	size_t i, n = strlen(key_id);
+
+	if (!users_in(c, tree))
+		return NULL;
 	for (i = 0; i < c->users->count; i++) {
 		const char *k = c->users->items[i].key;
 
@@ -594,6 +603,58 @@ static int change_cb(void *payload, vault_change what, const char *path)
 	return 0;
 }
 
+/* The user a commit names in its Qvault-On-Behalf-Of trailer, or "". */
+static void on_behalf_of(char *name, size_t size, const git_commit *commit)
+{
+	const char *msg = git_commit_message(commit), *p;
+	const char *key = "\n" VAULT_ON_BEHALF_TRAILER ": ";
+	size_t n;
+
+	name[0] = '\0';
+	if (!msg || (p = strstr(msg, key)) == NULL)
+		return;
+	p += strlen(key);
+	n = strcspn(p, "\n");
+	snprintf(name, size, "%.*s", (int)(n < size ? n : size - 1), p);
+}
+
+/*
+ * A commit the server signed for a user: the rules apply to that user,
+ * who must have been registered and not revoked.  Only a server may
+ * sign for someone else.  -1 when the commit fails that.
+ */
+static int acting_for(commit_ctx *x, const git_tree *users)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	const vault_user_list *list;
+	char name[VAULT_NAME_MAX + 2];
+	size_t i;
+
+	on_behalf_of(name, sizeof(name), x->commit);
+	if (!name[0])
+		return 0;
+	if (!(x->who->roles & VAULT_ROLE_SERVER)) {
+		found(x->c, cid, NULL, "'%s' signed for '%s' but may not act for another user "
+		      "(needs role server)", x->who->name, name);
+		return -1;
+	}
+	list = users_in(x->c, users);
+	for (i = 0; list && i < list->count; i++)
+		if (strcmp(list->items[i].name, name) == 0)
+			break;
+	if (!list || i == list->count) {
+		found(x->c, cid, NULL, "the server signed for '%s', who is not a registered user",
+		      name);
+		return -1;
+	}
+	if (list->items[i].revoked) {
+		found(x->c, cid, NULL, "the server signed for revoked user '%s'", name);
+		return -1;
+	}
+	x->who = &list->items[i];
+	return 0;
+}
+
 /* Who signed `commit`, checked against the users just before it. */
 static void check_signature(commit_ctx *x)
 {
@@ -632,6 +693,8 @@ static void check_signature(commit_ctx *x)
 		found(x->c, cid, NULL, "the first commit is not signed by the admin it registers");
 		goto done;
 	}
+	if (acting_for(x, users) < 0)
+		goto done;
 	x->known = 1;
 done:
 	free(signer);

@@ -40,7 +40,10 @@ PASS=correct-horse q key generate -o k6.pem --passphrase-env PASS | head -n 1 > 
 ok "  and a buyer whose key has a passphrase" \
 	q -C v --key admin.pem user add pam --org owner --role buyer --pubkey k6.pub
 check "user list shows roles and fingerprints" \
-	sh -c 'q -C v user list > u.txt && grep -q "^sue  *acme  *supplier  *SHA256:" u.txt && test "$(wc -l < u.txt)" = 5'
+	sh -c 'q -C v user list > u.txt && grep -q "^sue  *acme  *supplier  *SHA256:" u.txt && test "$(wc -l < u.txt)" = 6'
+check "  with the vault's own server user, made at init" sh -c '
+	q -C v user list | grep -q "^qvault-server  *[a-z]*  *server  *SHA256:" && test -f v/qvault/server.pem &&
+	test "$(stat -c %a v/qvault/server.pem)" = 600'
 check "user list --json" sh -c 'q -C v user list --json | grep -q "\"roles\": \\["'
 
 make_pdf d.pdf
@@ -100,7 +103,7 @@ fails 1 "no user 'nobody'" "revoking no one" q -C v --key admin.pem user revoke 
 
 # ---- signed history, checked by stock git ----
 q -C v keys allowed-signers > allowed_signers
-check "keys allowed-signers lists every user" sh -c 'test "$(wc -l < allowed_signers)" = 6'
+check "keys allowed-signers lists every user" sh -c 'test "$(wc -l < allowed_signers)" = 7'
 check "  the revoked one valid only before its revocation" grep -q '^sue@acme .*valid-before=' allowed_signers
 check "git verify-commit passes for every commit" sh -c '
 	for c in $(git -C v rev-list main); do
