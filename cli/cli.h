@@ -47,6 +47,8 @@ typedef struct {
 	const char *key_path;  /* --key FILE or QVAULT_KEY, may be NULL */
 	const char *pass_env;  /* --passphrase-env NAME or QVAULT_PASSPHRASE_ENV */
 	vault_key *key;        /* loaded for commands that open the vault */
+	const char *on_behalf; /* qvault shell: the user the server key writes for */
+	const char *remote;    /* --remote ssh://...: run the command there */
 } cli_args;
 
 typedef struct cli_command cli_command;
@@ -66,6 +68,30 @@ const char *cli_opt_value(const cli_command *cmd, const cli_args *a, const char 
 int cli_opt_flag(const cli_command *cmd, const cli_args *a, const char *name);
 const char **cli_opt_list(const cli_command *cmd, const cli_args *a,
 			  const char *name, size_t *count);
+
+/* The command argv[k] (and argv[k + 1]) names, and how many words it took. */
+const cli_command *cli_lookup(int argc, char **argv, int k, int *words);
+
+/* Parse argv (what follows the command's name) and run `cmd`. */
+int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *global);
+
+/*
+ * What may go through `qvault shell` (cmd_shell.c): the commands, the
+ * roles that may run each, and which argument is a file, sent on
+ * standard input as "-".
+ */
+typedef struct {
+	const char *name;
+	const char *roles;  /* the roles that may run it; NULL: any */
+	int upload;         /* index of the file argument, -1 for none */
+} cli_shell_rule;
+const cli_shell_rule *cli_shell_rule_for(const char *name);
+
+/* 1 when option value name `arg` ("FILE", "DIR"...) names a local path. */
+int cli_arg_is_path(const char *arg);
+
+/* Run `cmd` with `a` on the vault behind `qvault shell` at a->remote (remote.c). */
+int cli_remote(const cli_command *cmd, cli_args *a);
 
 /* Print "qvault: <message>" on stderr; return the exit code for `error`. */
 int cli_fail(int error);
@@ -99,6 +125,7 @@ extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show
 	cli_cmd_acks, cli_cmd_pending, cli_cmd_ack_export, cli_cmd_verify, cli_cmd_po_add,
 	cli_cmd_po_import, cli_cmd_lot_add, cli_cmd_trace_lot, cli_cmd_link, cli_cmd_audit,
 	cli_cmd_trace_doc, cli_cmd_trace_po, cli_cmd_lot_import, cli_cmd_fai_add, cli_cmd_fai_show,
-	cli_cmd_fai_pack, cli_cmd_export, cli_cmd_hooks_list, cli_cmd_hooks_install;
+	cli_cmd_fai_pack, cli_cmd_export, cli_cmd_hooks_list, cli_cmd_hooks_install,
+	cli_cmd_shell, cli_cmd_ack_statement, cli_cmd_ack_submit;
 
 #endif

@@ -18,7 +18,7 @@ static const cli_command *const commands[] = {
 	&cli_cmd_lot_add, &cli_cmd_trace_lot, &cli_cmd_link, &cli_cmd_audit,
 	&cli_cmd_trace_doc, &cli_cmd_trace_po, &cli_cmd_lot_import, &cli_cmd_fai_add,
 	&cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_export, &cli_cmd_hooks_list,
-	&cli_cmd_hooks_install, NULL
+	&cli_cmd_hooks_install, &cli_cmd_shell, &cli_cmd_ack_statement, &cli_cmd_ack_submit, NULL
 };
 
 static void usage(FILE *f)
@@ -26,8 +26,12 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: qvault [-C DIR] [--key FILE] [--passphrase-env NAME]\n"
-		   "              [--version] [--help] COMMAND [ARGS]\n\n"
-		   "The vault is DIR, else $QVAULT_DIR, else the current folder.\n"
+		   "              [--remote ssh://[USER@]HOST[:PORT]] [--version] [--help]\n"
+		   "              COMMAND [ARGS]\n\n"
+		   "The vault is DIR, else $QVAULT_DIR, else the current folder; with\n"
+		   "--remote, the vault behind `qvault shell` on HOST, reached with ssh\n"
+		   "($QVAULT_SSH, default ssh): files go over the connection, signatures\n"
+		   "are made here with the key FILE.\n"
 		   "The acting identity is the private key FILE, else $QVAULT_KEY; its\n"
 		   "passphrase comes from the variable NAME ($QVAULT_PASSPHRASE_ENV),\n"
 		   "else from the terminal.\n\n"
@@ -184,7 +188,7 @@ static void print_warning(const char *message, void *payload)
 	fprintf(stderr, "qvault: warning: %s\n", message);
 }
 
-static int run(const cli_command *cmd, int argc, char **argv, const cli_args *global)
+int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *global)
 {
 	cli_args a = *global;
 	vault *v = NULL;
@@ -194,6 +198,10 @@ static int run(const cli_command *cmd, int argc, char **argv, const cli_args *gl
 		goto done;
 	if (cli_opt_flag(cmd, &a, "help")) {
 		command_help(cmd);
+		goto done;
+	}
+	if (a.remote) {
+		rc = cli_remote(cmd, &a);
 		goto done;
 	}
 	if (a.nargs < cmd->min_args) {
@@ -208,6 +216,8 @@ static int run(const cli_command *cmd, int argc, char **argv, const cli_args *gl
 			goto done;
 		}
 		vault_set_key(v, a.key);
+		if (a.on_behalf)
+			vault_set_on_behalf(v, a.on_behalf);
 	}
 	rc = cmd->run(cmd, &a, v);
 done:
@@ -232,6 +242,16 @@ static int names(const cli_command *cmd, int argc, char **argv, int k)
 	return 2;
 }
 
+const cli_command *cli_lookup(int argc, char **argv, int k, int *words)
+{
+	size_t i;
+
+	for (i = 0; commands[i]; i++)
+		if ((*words = names(commands[i], argc, argv, k)) != 0)
+			return commands[i];
+	return NULL;
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
@@ -241,9 +261,9 @@ static const char *env_or(const char *name, const char *fallback)
 
 int main(int argc, char **argv)
 {
+	const cli_command *cmd;
 	cli_args global;
-	int k = 1;
-	size_t i;
+	int k = 1, words;
 
 	memset(&global, 0, sizeof(global));
 	global.vault_dir = env_or("QVAULT_DIR", ".");
@@ -273,6 +293,11 @@ int main(int argc, char **argv)
 			k += 2;
 			continue;
 		}
+		if (strcmp(argv[k], "--remote") == 0 && k + 1 < argc) {
+			global.remote = argv[k + 1];
+			k += 2;
+			continue;
+		}
 		fprintf(stderr, "qvault: unknown option '%s' (see 'qvault --help')\n", argv[k]);
 		return EXIT_USAGE;
 	}
@@ -280,12 +305,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 0; commands[i]; i++) {
-		int words = names(commands[i], argc, argv, k);
-
-		if (words)
-			return run(commands[i], argc - k - words, argv + k + words, &global);
-	}
+	if ((cmd = cli_lookup(argc, argv, k, &words)) != NULL)
+		return cli_run(cmd, argc - k - words, argv + k + words, &global);
 	fprintf(stderr, "qvault: '%s' is not a qvault command (see 'qvault --help')\n",
 		argv[k]);
 	return EXIT_USAGE;

@@ -1,0 +1,417 @@
+/*
+ * qvault shell --user NAME: the one command an SSH key of a supplier (or
+ * any remote user) may run, from an authorized_keys line such as
+ *
+ *   command="qvault -C /srv/vault shell --user acme-qe",restrict ssh-ed25519 AAAA...
+ *
+ * It takes the command the client asked for from SSH_ORIGINAL_COMMAND,
+ * splits it into words without any shell (quotes group words; shell
+ * metacharacters are refused, never interpreted), allows only the qvault
+ * commands of the table below that NAME's roles permit, refuses every
+ * option that would name the vault, a key or a file on the server, takes
+ * a file argument only as "-" (the bytes on standard input), and runs the
+ * command with the vault's server key on NAME's behalf: every rule of the
+ * library applies to NAME, and each commit the server signs names NAME.
+ *
+ * Also here: ack-statement and ack-submit, the two halves of an
+ * acknowledgment signed on the supplier's side (qvault --remote ... ack).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+#define SHELL_MAX_WORDS 64
+#define SHELL_MAX_COMMAND 8192
+#define UPLOAD_MAX ((unsigned long long)8 << 30)
+
+static const cli_shell_rule rules[] = {
+	/* reading: the library shows each user what its organization may see */
+	{ "list", NULL, -1 },
+	{ "show", NULL, -1 },
+	{ "cat", NULL, -1 },
+	{ "log", NULL, -1 },
+	{ "acks", NULL, -1 },
+	{ "pending", NULL, -1 },
+	{ "trace lot", NULL, -1 },
+	{ "trace doc", NULL, -1 },
+	{ "trace po", NULL, -1 },
+	{ "audit", NULL, -1 },
+	{ "fai show", NULL, -1 },
+	{ "user list", "admin,buyer,quality,auditor", -1 },
+	{ "keys allowed-signers", NULL, -1 },
+	{ "verify", "admin,auditor", -1 },
+	/* writing */
+	{ "add", "buyer,supplier,quality", 0 },
+	{ "release", "buyer", 1 },
+	{ "obsolete", "buyer", -1 },
+	{ "ack-statement", "supplier", -1 },
+	{ "ack-submit", "supplier", -1 },
+	{ "lot add", "buyer,supplier,quality", -1 },
+	{ "lot import", "buyer,supplier,quality", 0 },
+	{ "link", "buyer,supplier,quality", -1 },
+	{ "fai add", "supplier,quality", 0 },
+	{ "po add", "buyer", -1 },
+	{ "po import", "buyer", 0 },
+	{ NULL, NULL, -1 },
+};
+
+const cli_shell_rule *cli_shell_rule_for(const char *name)
+{
+	const cli_shell_rule *r;
+
+	for (r = rules; r->name; r++)
+		if (strcmp(r->name, name) == 0)
+			return r;
+	return NULL;
+}
+
+int cli_arg_is_path(const char *arg)
+{
+	static const char *const paths[] = { "FILE", "DIR", "ZIP", "PACKAGE", "BUNDLE", NULL };
+	size_t i;
+
+	for (i = 0; arg && paths[i]; i++)
+		if (strstr(arg, paths[i]))
+			return 1;
+	return 0;
+}
+
+/* ---- the command line, without a shell ---------------------------------- */
+
+static int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("qvault shell: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+/*
+ * Split `line` in place into words: blanks separate them, '...' or "..."
+ * group a word with blanks; nothing is expanded or escaped.
+ */
+static int split(char **words, int *n, char *line)
+{
+	static const char meta[] = ";&|$`<>(){}[]*?~!#\\";
+	char *p = line, *out;
+
+	*n = 0;
+	for (; *p; p++) {
+		char c[2] = { *p, '\0' };
+
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return refuse("a control character is not allowed in a command");
+		if (strchr(meta, *p))
+			return refuse("shell metacharacter '%s' is not allowed", c);
+	}
+	p = line;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return 0;
+		if (*n == SHELL_MAX_WORDS)
+			return refuse("more than 64 words");
+		words[(*n)++] = out = p;
+		while (*p && *p != ' ') {
+			if (*p == '\'' || *p == '"') {
+				char q = *p++;
+
+				while (*p && *p != q)
+					*out++ = *p++;
+				if (*p != q)
+					return refuse("an unbalanced quote");
+				p++;
+			} else {
+				*out++ = *p++;
+			}
+		}
+		if (*p)
+			p++;
+		*out = '\0';
+	}
+}
+
+/* Does a user with `roles` (bits) hold one of the roles in `list`? */
+static int holds(unsigned roles, const char *list)
+{
+	size_t i;
+
+	if (!list)
+		return 1;
+	for (i = 0; vault_role_names[i]; i++) {
+		size_t n = strlen(vault_role_names[i]);
+		const char *p = strstr(list, vault_role_names[i]);
+
+		if ((roles & (1u << i)) && p && (p == list || p[-1] == ',') &&
+		    (p[n] == '\0' || p[n] == ','))
+			return 1;
+	}
+	return 0;
+}
+
+/* The option word `w` names: its entry in cmd's table, or NULL. */
+static const cli_opt *option_of(const cli_command *cmd, const char *w)
+{
+	const cli_opt *o;
+	size_t n;
+
+	if (w[1] == '-') {
+		n = strcspn(w + 2, "=");
+		for (o = cmd->opts; o && o->name; o++)
+			if (strlen(o->name) == n && strncmp(o->name, w + 2, n) == 0)
+				return o;
+		return NULL;
+	}
+	for (o = cmd->opts; o && o->name; o++)
+		if (o->short_name && o->short_name == w[1] && w[2] == '\0')
+			return o;
+	return NULL;
+}
+
+/*
+ * Check the words after the command's name: known options only, none
+ * naming a path, and the file argument "-".  *upload is set to the index
+ * of that argument in `words`, or -1.
+ */
+static int check_words(int *upload, const cli_command *cmd, const cli_shell_rule *rule,
+		       char **words, int n)
+{
+	int i, positional = 0;
+
+	*upload = -1;
+	for (i = 0; i < n; i++) {
+		const char *w = words[i];
+		const cli_opt *o;
+
+		if (strcmp(w, "--") == 0)
+			return refuse("'--' is not allowed");
+		if (w[0] == '-' && w[1] != '\0') {
+			if ((o = option_of(cmd, w)) == NULL)
+				return refuse("option '%s' is not allowed (it may name the vault, "
+					      "a key or a file on the server)", w);
+			if (cli_arg_is_path(o->arg))
+				return refuse("option '%s' names a file on the server: not allowed", w);
+			if (o->kind != OPT_FLAG && !strchr(w, '='))
+				i++; /* its value */
+			continue;
+		}
+		if (positional == rule->upload) {
+			if (strcmp(w, "-") != 0)
+				return refuse("'%s' would be a file on the server: send the file "
+					      "on standard input as '-'", w);
+			*upload = i;
+		} else if (strcmp(w, "-") == 0) {
+			return refuse("'-' is only for a file argument");
+		}
+		positional++;
+	}
+	return 0;
+}
+
+/* Copy standard input to a new file in the vault's qvault/ folder. */
+static int spool(char *path, size_t size, const char *vault_dir)
+{
+	char buf[65536];
+	unsigned long long total = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, size, "%s/qvault/upload-XXXXXX", vault_dir);
+	if ((fd = mkstemp(path)) < 0) {
+		fprintf(stderr, "qvault shell: cannot take the upload: %s\n", strerror(errno));
+		return -1;
+	}
+	while ((n = read(0, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (total += (unsigned long long)n) > UPLOAD_MAX ||
+		    write(fd, buf, (size_t)n) != n) {
+			fprintf(stderr, "qvault shell: cannot take the upload: %s\n",
+				n < 0 ? strerror(errno) : total > UPLOAD_MAX ?
+				"larger than 8 GiB" : strerror(errno));
+			close(fd);
+			unlink(path);
+			return -1;
+		}
+	}
+	if (close(fd) < 0) {
+		fprintf(stderr, "qvault shell: cannot take the upload: %s\n", strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The roles of registered user `name`; -1 (reported) when there is none. */
+static int roles_of(unsigned *roles, const char *vault_dir, const char *name)
+{
+	vault_user_list *users = NULL;
+	vault *v = NULL;
+	size_t i;
+	int error;
+
+	if ((error = vault_open(&v, vault_dir, NULL, NULL)) < 0 ||
+	    (error = vault_users(&users, v)) < 0) {
+		vault_free(v);
+		cli_fail(error);
+		return -1;
+	}
+	for (i = 0; i < users->count; i++)
+		if (strcmp(users->items[i].name, name) == 0 && !users->items[i].revoked)
+			break;
+	error = i == users->count ? -1 : 0;
+	if (error == 0)
+		*roles = users->items[i].roles;
+	else
+		fprintf(stderr, "qvault shell: no active user '%s' in this vault\n", name);
+	vault_user_list_free(users);
+	vault_free(v);
+	return error;
+}
+
+static const cli_opt shell_opts[] = {
+	{ "user", 'u', OPT_VALUE, "NAME", "the registered user this SSH key belongs to" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
+{
+	const char *user = cli_opt_value(cmd, a, "user"), *asked = getenv("SSH_ORIGINAL_COMMAND");
+	char line[SHELL_MAX_COMMAND + 1], *words[SHELL_MAX_WORDS], key[4200], upload[4200] = "";
+	const cli_command *target;
+	const cli_shell_rule *rule;
+	cli_args global;
+	unsigned roles = 0;
+	int n, k = 0, used, at, rc;
+
+	(void)unused;
+	if (!user)
+		return cli_usage_error(cmd, "--user is required");
+	if (!asked || !*asked)
+		return refuse("this account runs qvault commands only, no login shell");
+	if (strlen(asked) > SHELL_MAX_COMMAND)
+		return refuse("the command is longer than 8192 bytes");
+	memcpy(line, asked, strlen(asked) + 1);
+	if ((rc = split(words, &n, line)) != 0)
+		return rc;
+	if (n > 0 && strcmp(words[0], "qvault") == 0)
+		k = 1;
+	if (k == n)
+		return refuse("no command given");
+	target = cli_lookup(n, words, k, &used);
+	rule = target ? cli_shell_rule_for(target->name) : NULL;
+	if (!rule)
+		return refuse("'%s' is not a command qvault shell runs", words[k]);
+	if (roles_of(&roles, a->vault_dir, user) < 0)
+		return EXIT_ERROR;
+	if (!holds(roles, rule->roles)) {
+		fprintf(stderr, "qvault shell: '%s' is not allowed for '%s' (needs role %s)\n",
+			target->name, user, rule->roles);
+		return EXIT_ERROR;
+	}
+	k += used;
+	if ((rc = check_words(&at, target, rule, words + k, n - k)) != 0)
+		return rc;
+	if (at >= 0) {
+		if (spool(upload, sizeof(upload), a->vault_dir) < 0)
+			return EXIT_ERROR;
+		words[k + at] = upload;
+	}
+	memset(&global, 0, sizeof(global));
+	snprintf(key, sizeof(key), "%s/qvault/server.pem", a->vault_dir);
+	global.vault_dir = a->vault_dir;
+	global.key_path = key;
+	global.on_behalf = user;
+	rc = cli_run(target, n - k, words + k, &global);
+	if (upload[0])
+		unlink(upload);
+	return rc;
+}
+
+const cli_command cli_cmd_shell = {
+	"shell",
+	"run the qvault command in SSH_ORIGINAL_COMMAND for --user (an authorized_keys command)",
+	"", 0, 0, shell_opts, 0, run_shell
+};
+
+/* ---- an acknowledgment signed on the supplier's side -------------------- */
+
+static const cli_opt statement_opts[] = {
+	{ "meaning", 'm', OPT_VALUE, "M", "received (default), reviewed, approved, rejected" },
+	{ "comment", 0, OPT_VALUE, "TEXT", "a comment; required for rejected" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_statement(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *meaning = cli_opt_value(cmd, a, "meaning");
+	char doc[256], *rev, *stmt;
+	int error;
+
+	if (strlen(a->arg[0]) >= sizeof(doc) || !strchr(a->arg[0], '@'))
+		return cli_usage_error(cmd, "'%s' is not DOC@REV", a->arg[0]);
+	strcpy(doc, a->arg[0]);
+	rev = strchr(doc, '@');
+	*rev++ = '\0';
+	if ((error = vault_ack_statement(&stmt, v, doc, rev, meaning ? meaning : "received",
+					 cli_opt_value(cmd, a, "comment"))) < 0)
+		return cli_fail(error);
+	fputs(stmt, stdout);
+	free(stmt);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_ack_statement = {
+	"ack-statement",
+	"print the statement an acknowledgment of DOC@REV would sign (for signing elsewhere)",
+	"DOC@REV", 1, 1, statement_opts, 1, run_statement
+};
+
+static const cli_opt submit_opts[] = {
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* Standard input: {"statement": TEXT, "signature": ARMORED SSHSIG}. */
+static int run_submit(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *stmt, *sig;
+	json_error_t jerr;
+	json_t *root;
+	int error;
+
+	(void)a;
+	root = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s}", "statement", &stmt,
+				    "signature", &sig) < 0) {
+		json_decref(root);
+		return cli_usage_error(cmd, "standard input is not {\"statement\", \"signature\"}: %s",
+				       jerr.text);
+	}
+	error = vault_ack_submit(v, stmt, strlen(stmt), sig);
+	if (error == 0)
+		printf("recorded the acknowledgment, signed on the signer's side\n");
+	json_decref(root);
+	return error < 0 ? cli_fail(error) : EXIT_OK;
+}
+
+const cli_command cli_cmd_ack_submit = {
+	"ack-submit",
+	"record an acknowledgment signed elsewhere ({\"statement\", \"signature\"} on standard input)",
+	"", 0, 0, submit_opts, 1, run_submit
+};

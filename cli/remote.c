@@ -1,0 +1,326 @@
+/*
+ * remote.c - qvault --remote ssh://[USER@]HOST[:PORT] COMMAND ...
+ *
+ * The command runs on the vault behind `qvault shell` at HOST, through
+ * ssh ($QVAULT_SSH, default "ssh"; split at blanks, no shell).  A file
+ * argument goes over the connection on standard input, as "-".  An
+ * acknowledgment is made in three steps so that the supplier's private
+ * key never leaves this machine: the vault sends the statement, it is
+ * checked and signed here, and the vault records it only after checking
+ * the signature against the key it has registered for the user.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+extern char **environ;
+
+#define SSH_MAX_ARGS 64
+#define STATEMENT_MAX (1024 * 1024)
+
+typedef struct {
+	char *argv[SSH_MAX_ARGS + 8];
+	int argc;
+	char ssh[1024];       /* $QVAULT_SSH, split in place */
+	char dest[512], port[16];
+	char line[8192];      /* the remote command, as qvault shell reads it */
+	size_t len;
+} ssh_call;
+
+static int remote_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int remote_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("qvault: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+/* ssh://[USER@]HOST[:PORT][/...] into dest (USER@HOST) and port; -1 (reported) if not. */
+static int parse_url(ssh_call *c, const char *url)
+{
+	const char *host, *end, *colon;
+	size_t n;
+
+	if (strncmp(url, "ssh://", 6) != 0)
+		return -remote_error("--remote '%s' is not ssh://[USER@]HOST[:PORT]", url);
+	host = url + 6;
+	end = host + strcspn(host, "/");
+	colon = memchr(host, ':', (size_t)(end - host));
+	n = (size_t)((colon ? colon : end) - host);
+	if (n == 0 || n >= sizeof(c->dest) || host[0] == '-' || host[0] == '@')
+		return -remote_error("--remote '%s' names no host", url);
+	memcpy(c->dest, host, n);
+	c->dest[n] = '\0';
+	c->port[0] = '\0';
+	if (colon) {
+		n = (size_t)(end - colon - 1);
+		if (n == 0 || n >= sizeof(c->port) || strspn(colon + 1, "0123456789") < n)
+			return -remote_error("--remote '%s' has a port that is not a number", url);
+		memcpy(c->port, colon + 1, n);
+		c->port[n] = '\0';
+	}
+	return 0;
+}
+
+/* Append `word` to the remote command, quoted when it holds blanks; -1 (reported) if it cannot be. */
+static int add_word(ssh_call *c, const char *word)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789@%+=:,./_-";
+	int plain = word[0] && strspn(word, safe) == strlen(word), w;
+
+	if (!plain && (strchr(word, '\'') || strpbrk(word, ";&|$`<>(){}[]*?~!#\\")))
+		return -remote_error("'%s' cannot be sent to qvault shell (quotes and shell "
+				     "metacharacters are refused there)", word);
+	w = snprintf(c->line + c->len, sizeof(c->line) - c->len, "%s%s%s%s",
+		     c->len ? " " : "", plain ? "" : "'", word, plain ? "" : "'");
+	if (w < 0 || (size_t)w >= sizeof(c->line) - c->len)
+		return -remote_error("the command is too long");
+	c->len += (size_t)w;
+	return 0;
+}
+
+static int start(ssh_call *c, const char *url)
+{
+	const char *ssh = getenv("QVAULT_SSH");
+	char *p, *save = NULL;
+
+	memset(c, 0, sizeof(*c));
+	if (parse_url(c, url) < 0)
+		return -1;
+	snprintf(c->ssh, sizeof(c->ssh), "%s", ssh && *ssh ? ssh : "ssh");
+	for (p = strtok_r(c->ssh, " \t", &save); p && c->argc < SSH_MAX_ARGS;
+	     p = strtok_r(NULL, " \t", &save))
+		c->argv[c->argc++] = p;
+	if (c->port[0]) {
+		c->argv[c->argc++] = (char *)(uintptr_t)"-p";
+		c->argv[c->argc++] = c->port;
+	}
+	return add_word(c, "qvault");
+}
+
+/*
+ * Run the call with standard input from `in` (-1: none); capture standard
+ * output into *out when `out` is given.  Returns the remote exit status.
+ */
+static int finish(ssh_call *c, int in, char **out, size_t *outlen)
+{
+	posix_spawn_file_actions_t fa;
+	int pipefd[2] = { -1, -1 }, null = -1, status = 0, e;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	pid_t pid;
+
+	c->argv[c->argc++] = (char *)(uintptr_t)"--";
+	c->argv[c->argc++] = c->dest;
+	c->argv[c->argc++] = c->line;
+	c->argv[c->argc] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	if (in < 0 && (null = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		in = null;
+	if (in >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in, 0);
+	if (out) {
+		if (pipe2(pipefd, O_CLOEXEC) < 0) {
+			posix_spawn_file_actions_destroy(&fa);
+			return remote_error("cannot start ssh: %s", strerror(errno));
+		}
+		posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	}
+	e = posix_spawnp(&pid, c->argv[0], &fa, NULL, c->argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (null >= 0)
+		close(null);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	if (e != 0) {
+		if (pipefd[0] >= 0)
+			close(pipefd[0]);
+		return remote_error("cannot run ssh: %s", strerror(e));
+	}
+	if (out) {
+		ssize_t n;
+
+		for (;;) {
+			if (len == cap) {
+				cap = cap ? cap * 2 : 65536;
+				if (cap > STATEMENT_MAX + 1 || (buf = realloc(buf, cap + 1)) == NULL)
+					break;
+			}
+			n = read(pipefd[0], buf + len, cap - len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			len += (size_t)n;
+		}
+		close(pipefd[0]);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (out) {
+		if (!buf && (buf = malloc(1)) == NULL)
+			abort();
+		buf[len] = '\0';
+		*out = buf;
+		*outlen = len;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 255)
+		fprintf(stderr, "qvault: cannot reach the vault at %s (ssh failed)\n", c->dest);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_ERROR;
+}
+
+/* ---- an acknowledgment: statement there, signature here, record there --- */
+
+static int remote_ack(const cli_command *cmd, cli_args *a)
+{
+	const char *meaning = cli_opt_value(cmd, a, "meaning"),
+		   *comment = cli_opt_value(cmd, a, "comment"), *at;
+	char doc[256], *stmt = NULL, *sig = NULL, *body = NULL;
+	ssh_call c;
+	size_t len = 0;
+	int rc, fd = -1, error;
+
+	if (!meaning)
+		meaning = "received";
+	at = strchr(a->arg[0], '@');
+	if (!at || (size_t)(at - a->arg[0]) >= sizeof(doc))
+		return cli_usage_error(cmd, "name the revision: DOC@REV");
+	memcpy(doc, a->arg[0], (size_t)(at - a->arg[0]));
+	doc[at - a->arg[0]] = '\0';
+	if ((rc = cli_load_key(a)) != 0)
+		return rc;
+	if (!a->key)
+		return remote_error("an acknowledgment is signed here: name your key with --key "
+				    "FILE or QVAULT_KEY%s", "");
+	if (start(&c, a->remote) < 0 || add_word(&c, "ack-statement") < 0 ||
+	    add_word(&c, a->arg[0]) < 0 || add_word(&c, "--meaning") < 0 ||
+	    add_word(&c, meaning) < 0 ||
+	    (comment && (add_word(&c, "--comment") < 0 || add_word(&c, comment) < 0)))
+		return EXIT_ERROR;
+	if ((rc = finish(&c, -1, &stmt, &len)) != 0)
+		goto done;
+	if ((error = vault_ack_sign(&sig, a->key, stmt, len, doc, at + 1, meaning)) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
+	{
+		json_t *root = json_pack("{s:s%, s:s}", "statement", stmt, len, "signature", sig);
+
+		body = json_dumps(root, JSON_COMPACT);
+		json_decref(root);
+	}
+	if (!body || (fd = memfd_create("qvault-ack", MFD_CLOEXEC)) < 0 ||
+	    write(fd, body, strlen(body)) != (ssize_t)strlen(body) || lseek(fd, 0, SEEK_SET) < 0) {
+		rc = remote_error("cannot hand the signed statement to ssh: %s", strerror(errno));
+		goto done;
+	}
+	if (start(&c, a->remote) < 0 || add_word(&c, "ack-submit") < 0) {
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if ((rc = finish(&c, fd, NULL, NULL)) == 0)
+		printf("signed here: %s %s\n", a->arg[0], meaning);
+done:
+	if (fd >= 0)
+		close(fd);
+	free(body);
+	free(stmt);
+	free(sig);
+	return rc;
+}
+
+/* ---- any other command ---------------------------------------------------- */
+
+int cli_remote(const cli_command *cmd, cli_args *a)
+{
+	const cli_shell_rule *rule;
+	const char *name_given = NULL;
+	char base[4096];
+	ssh_call c;
+	int i, k, fd = -1, rc;
+	size_t w;
+
+	if (strcmp(cmd->name, "ack") == 0)
+		return remote_ack(cmd, a);
+	if ((rule = cli_shell_rule_for(cmd->name)) == NULL)
+		return remote_error("'%s' does not run with --remote", cmd->name);
+	if (start(&c, a->remote) < 0)
+		return EXIT_ERROR;
+	/* the command's words: "lot add" is two */
+	for (w = 0; cmd->name[w];) {
+		size_t n = strcspn(cmd->name + w, " ");
+		char word[64];
+
+		snprintf(word, sizeof(word), "%.*s", (int)n, cmd->name + w);
+		if (add_word(&c, word) < 0)
+			return EXIT_ERROR;
+		w += n + (cmd->name[w + n] == ' ');
+	}
+	for (i = 0; cmd->opts && cmd->opts[i].name; i++) {
+		const cli_opt *o = &cmd->opts[i];
+		char flag[80];
+		size_t j;
+
+		if (!a->opt[i].set)
+			continue;
+		if (cli_arg_is_path(o->arg))
+			return remote_error("--%s names a local file, which --remote does not send",
+					    o->name);
+		if (strcmp(o->name, "name") == 0)
+			name_given = a->opt[i].value;
+		snprintf(flag, sizeof(flag), "--%s", o->name);
+		if (o->kind == OPT_FLAG) {
+			if (add_word(&c, flag) < 0)
+				return EXIT_ERROR;
+		} else if (o->kind == OPT_VALUE) {
+			if (add_word(&c, flag) < 0 || add_word(&c, a->opt[i].value) < 0)
+				return EXIT_ERROR;
+		} else {
+			for (j = 0; j < a->opt[i].count; j++)
+				if (add_word(&c, flag) < 0 || add_word(&c, a->opt[i].list[j]) < 0)
+					return EXIT_ERROR;
+		}
+	}
+	for (k = 0; k < a->nargs; k++) {
+		if (k != rule->upload) {
+			if (add_word(&c, a->arg[k]) < 0)
+				return EXIT_ERROR;
+			continue;
+		}
+		if ((fd = open(a->arg[k], O_RDONLY | O_CLOEXEC)) < 0)
+			return remote_error("cannot read '%s'", a->arg[k]);
+		if (add_word(&c, "-") < 0)
+			goto fail;
+		/* the file's own name, as a local add would store it */
+		if (strcmp(cmd->name, "add") == 0 && !name_given) {
+			const char *slash = strrchr(a->arg[k], '/');
+
+			snprintf(base, sizeof(base), "%s", slash ? slash + 1 : a->arg[k]);
+			if (add_word(&c, "--name") < 0 || add_word(&c, base) < 0)
+				goto fail;
+		}
+	}
+	rc = finish(&c, fd, NULL, NULL);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+fail:
+	close(fd);
+	return EXIT_ERROR;
+}
