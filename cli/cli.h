@@ -93,6 +93,9 @@ int cli_arg_is_path(const char *arg);
 /* Run `cmd` with `a` on the vault behind `qvault shell` at a->remote (remote.c). */
 int cli_remote(const cli_command *cmd, cli_args *a);
 
+/* The library's warnings: "qvault: warning: <message>" on stderr. */
+void cli_print_warning(const char *message, void *payload);
+
 /* Print "qvault: <message>" on stderr; return the exit code for `error`. */
 int cli_fail(int error);
 /* Print "qvault: <cmd>: <usage problem>" and return EXIT_USAGE. */
@@ -126,6 +129,7 @@ extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show
 	cli_cmd_po_import, cli_cmd_lot_add, cli_cmd_trace_lot, cli_cmd_link, cli_cmd_audit,
 	cli_cmd_trace_doc, cli_cmd_trace_po, cli_cmd_lot_import, cli_cmd_fai_add, cli_cmd_fai_show,
 	cli_cmd_fai_pack, cli_cmd_export, cli_cmd_hooks_list, cli_cmd_hooks_install,
-	cli_cmd_shell, cli_cmd_ack_statement, cli_cmd_ack_submit;
+	cli_cmd_shell, cli_cmd_ack_statement, cli_cmd_ack_submit, cli_cmd_remote_add,
+	cli_cmd_pull, cli_cmd_push, cli_cmd_clone;
 
 #endif

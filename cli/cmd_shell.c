@@ -282,6 +282,32 @@ static int roles_of(unsigned *roles, const char *vault_dir, const char *name)
 	return error;
 }
 
+/*
+ * git-upload-pack PATH: another site's `qvault pull` or `qvault clone`
+ * over ssh reads the whole history, so only users who may read all of it
+ * (admin, auditor, a site's server) get it.  The vault is the one this
+ * key's line names, whatever PATH says.  Nothing is ever pushed in this
+ * way: a site takes the others' history by pulling, which verifies it.
+ */
+static int upload_pack(const char *vault_dir, const char *user, int nwords)
+{
+	unsigned roles = 0;
+
+	if (nwords != 2)
+		return refuse("git-upload-pack takes one path");
+	if (roles_of(&roles, vault_dir, user) < 0)
+		return EXIT_ERROR;
+	if (!holds(roles, "admin,auditor,server")) {
+		fprintf(stderr, "qvault shell: '%s' may not copy the whole vault "
+			"(needs role admin, auditor or server)\n", user);
+		return EXIT_ERROR;
+	}
+	fflush(NULL);
+	execlp("git", "git", "upload-pack", "--strict", vault_dir, (char *)NULL);
+	fprintf(stderr, "qvault shell: cannot run git upload-pack: %s\n", strerror(errno));
+	return EXIT_ERROR;
+}
+
 static const cli_opt shell_opts[] = {
 	{ "user", 'u', OPT_VALUE, "NAME", "the registered user this SSH key belongs to" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
@@ -308,6 +334,8 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 	memcpy(line, asked, strlen(asked) + 1);
 	if ((rc = split(words, &n, line)) != 0)
 		return rc;
+	if (n > 0 && strcmp(words[0], "git-upload-pack") == 0)
+		return upload_pack(a->vault_dir, user, n);
 	if (n > 0 && strcmp(words[0], "qvault") == 0)
 		k = 1;
 	if (k == n)
@@ -326,13 +354,19 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 	k += used;
 	if ((rc = check_words(&at, target, rule, words + k, n - k)) != 0)
 		return rc;
+	snprintf(key, sizeof(key), "%s/qvault/" "server.pem", a->vault_dir);
+	if (access(key, R_OK) != 0) {
+		fprintf(stderr, "qvault shell: this vault has no server key (qvault/server.pem, made "
+			"by init): an admin makes one with qvault key generate and registers it with "
+			"user add qvault-server --role server\n");
+		return EXIT_ERROR;
+	}
 	if (at >= 0) {
 		if (spool(upload, sizeof(upload), a->vault_dir) < 0)
 			return EXIT_ERROR;
 		words[k + at] = upload;
 	}
 	memset(&global, 0, sizeof(global));
-	snprintf(key, sizeof(key), "%s/qvault/server.pem", a->vault_dir);
 	global.vault_dir = a->vault_dir;
 	global.key_path = key;
 	global.on_behalf = user;

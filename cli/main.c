@@ -18,7 +18,8 @@ static const cli_command *const commands[] = {
 	&cli_cmd_lot_add, &cli_cmd_trace_lot, &cli_cmd_link, &cli_cmd_audit,
 	&cli_cmd_trace_doc, &cli_cmd_trace_po, &cli_cmd_lot_import, &cli_cmd_fai_add,
 	&cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_export, &cli_cmd_hooks_list,
-	&cli_cmd_hooks_install, &cli_cmd_shell, &cli_cmd_ack_statement, &cli_cmd_ack_submit, NULL
+	&cli_cmd_hooks_install, &cli_cmd_shell, &cli_cmd_ack_statement, &cli_cmd_ack_submit,
+	&cli_cmd_remote_add, &cli_cmd_pull, &cli_cmd_push, &cli_cmd_clone, NULL
 };
 
 static void usage(FILE *f)
@@ -182,7 +183,7 @@ static int parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 	return 0;
 }
 
-static void print_warning(const char *message, void *payload)
+void cli_print_warning(const char *message, void *payload)
 {
 	(void)payload;
 	fprintf(stderr, "qvault: warning: %s\n", message);
@@ -211,7 +212,7 @@ int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *globa
 	if (cmd->opens_vault) {
 		if ((rc = cli_load_key(&a)) != 0)
 			goto done;
-		if ((error = vault_open(&v, a.vault_dir, print_warning, NULL)) < 0) {
+		if ((error = vault_open(&v, a.vault_dir, cli_print_warning, NULL)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}

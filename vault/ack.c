@@ -165,6 +165,19 @@ static int write_ack(vault_txn *t, vault *v, const char *path, const char *doc,
 	return vault__txn_commit(t, v, message, NULL, 0, NULL);
 }
 
+/* Check the request, then begin the write that may record it. */
+static int begin(vault_txn *t, vault *v, const char *doc, const char *rev, const char *meaning,
+		 const char *comment)
+{
+	int error;
+
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (error = vault_name_check("revision", rev)) < 0 ||
+	    (error = check_meaning(meaning, comment)) < 0)
+		return error;
+	return vault__txn_begin(t, v);
+}
+
 int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
 	      const char *comment)
 {
@@ -175,10 +188,7 @@ int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
 	int error;
 
 	memset(&r, 0, sizeof(r));
-	if ((error = vault_name_check("document number", doc)) < 0 ||
-	    (error = vault_name_check("revision", rev)) < 0 ||
-	    (error = check_meaning(meaning, comment)) < 0 ||
-	    (error = vault__txn_begin(&t, v)) < 0)
+	if ((error = begin(&t, v, doc, rev, meaning, comment)) < 0)
 		return error;
 	if (t.via) {
 		error = vault_error__set(VAULT_EDENIED,
@@ -213,10 +223,7 @@ int vault_ack_statement(char **out, vault *v, const char *doc, const char *rev,
 
 	*out = NULL;
 	memset(&r, 0, sizeof(r));
-	if ((error = vault_name_check("document number", doc)) < 0 ||
-	    (error = vault_name_check("revision", rev)) < 0 ||
-	    (error = check_meaning(meaning, comment)) < 0 ||
-	    (error = vault__txn_begin(&t, v)) < 0)
+	if ((error = begin(&t, v, doc, rev, meaning, comment)) < 0)
 		return error;
 	if ((error = check_ack(&r, path, sizeof(path), &t, v, doc, rev, meaning)) == 0)
 		error = statement(out, &len, &r, &t.actor, t.cfg.id, meaning, comment, t.now);

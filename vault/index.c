@@ -632,6 +632,9 @@ static int apply_commit(apply_ctx *ctx, git_commit *c)
 
 	if ((error = record_event(ctx, c)) < 0)
 		return error;
+	/* a merge adds nothing of its own: the walk applies both sides' commits */
+	if (git_commit_parentcount(c) > 1)
+		return 0;
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
 	if (git_commit_tree(&new, c) < 0 ||
 	    (git_commit_parentcount(c) > 0 &&

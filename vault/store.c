@@ -212,32 +212,13 @@ static quarantine *q_new(const char *objects)
 	return q;
 }
 
-/* Remove the folder tree at `path` (the quarantine: two levels at most). */
-static void remove_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char sub[4096 + 256];
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (unlink(sub) < 0)
-			remove_tree(sub);
-	}
-	closedir(d);
-	rmdir(path);
-}
 
 int vault_store__quarantine_begin(vault_store *s, const char *dir)
 {
 	quarantine *q = s->q;
 
 	q_stop(q);
-	remove_tree(dir); /* what a killed write left */
+	vault__remove_tree(dir); /* what a killed write left */
 	if (vault__fmt(q->dir, sizeof(q->dir), "quarantine path", "%s", dir) < 0)
 		return VAULT_EINVALID;
 	if (mkdir(dir, 0755) < 0)
@@ -306,7 +287,7 @@ int vault_store__quarantine_accept(vault_store *s)
 			error = accept_fanout(q, e->d_name);
 	closedir(d);
 	if (error == 0)
-		remove_tree(q->dir);
+		vault__remove_tree(q->dir);
 	return error;
 }
 
@@ -317,7 +298,7 @@ void vault_store__quarantine_drop(vault_store *s)
 	if (!q->loose)
 		return;
 	q_stop(q);
-	remove_tree(q->dir);
+	vault__remove_tree(q->dir);
 }
 
 /*
@@ -739,18 +720,33 @@ int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
 			const char *author, const char *email, int64_t when,
 			const char *message, const vault_key *key)
 {
-	git_tree *base = NULL, *tree = NULL;
-	git_signature *sig = NULL;
-	git_buf content = { NULL, 0, 0 };
-	char *signature = NULL;
-	git_oid tree_id;
+	git_tree *base = NULL;
 	const git_commit *parents[1] = { parent };
-	int error = VAULT_ERROR;
+	git_oid tree_id;
+	int error;
 
 	if (parent && git_commit_tree(&base, parent) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot read the current tree");
-	if (git_tree_create_updated(&tree_id, s->repo, base, nupdates, updates) < 0 ||
-	    git_tree_lookup(&tree, s->repo, &tree_id) < 0) {
+	error = git_tree_create_updated(&tree_id, s->repo, base, nupdates, updates);
+	git_tree_free(base);
+	if (error < 0)
+		return vault_error__git(VAULT_ERROR, "cannot build the new tree");
+	return vault_store__commit_tree(out, s, &tree_id, parents, parent ? 1 : 0, author,
+					email, when, message, key);
+}
+
+int vault_store__commit_tree(git_oid *out, vault_store *s, const git_oid *tree_id,
+			     const git_commit **parents, size_t nparents, const char *author,
+			     const char *email, int64_t when, const char *message,
+			     const vault_key *key)
+{
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	git_buf content = { NULL, 0, 0 };
+	char *signature = NULL;
+	int error = VAULT_ERROR;
+
+	if (git_tree_lookup(&tree, s->repo, tree_id) < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot build the new tree");
 		goto done;
 	}
@@ -759,7 +755,7 @@ int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
 		goto done;
 	}
 	if (git_commit_create_buffer(&content, s->repo, sig, sig, NULL, message, tree,
-				     parent ? 1 : 0, parents) < 0) {
+				     nparents, parents) < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot write the commit");
 		goto done;
 	}
@@ -777,7 +773,6 @@ done:
 	git_buf_dispose(&content);
 	git_signature_free(sig);
 	git_tree_free(tree);
-	git_tree_free(base);
 	return error;
 }
 

@@ -85,6 +85,12 @@ int vault_store__commit(git_oid *out, vault_store *s, git_commit *parent,
 			const char *author, const char *email, int64_t when,
 			const char *message, const vault_key *key);
 
+/* The signed commit of tree `tree_id` with `parents` (a merge has two). */
+int vault_store__commit_tree(git_oid *out, vault_store *s, const git_oid *tree_id,
+			     const git_commit **parents, size_t nparents, const char *author,
+			     const char *email, int64_t when, const char *message,
+			     const vault_key *key);
+
 typedef enum {
 	VAULT_CHANGE_ADDED,
 	VAULT_CHANGE_MODIFIED,

@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -157,4 +159,23 @@ int vault__text_ok(const char *s)
 		p += n;
 	}
 	return 1;
+}
+
+void vault__remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[4096 + 256];
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (unlink(sub) < 0)
+			vault__remove_tree(sub);
+	}
+	closedir(d);
+	rmdir(path);
 }

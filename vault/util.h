@@ -35,6 +35,9 @@ char *vault__strndup(const char *s, size_t n);
 /* Write all of `len` bytes to `fd`, retrying short writes and EINTR. */
 int vault__write_all(int fd, const void *buf, size_t len);
 
+/* Remove the folder `path` and all below it (quarantines, fetches): best effort. */
+void vault__remove_tree(const char *path);
+
 /* fsync the directory `path` so that a rename in it is durable. */
 int vault__fsync_dir(const char *path);
 

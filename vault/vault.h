@@ -631,4 +631,40 @@ const vault_hook_sample *vault_hook_samples(void);
  */
 int vault_hooks_install(int *installed, vault *v, const char *name, int force);
 
+/* ---- copies at other sites (replica.c) ------------------------------------ */
+
+/* Name a copy of this vault at URL (file://, ssh://, git://, https://). */
+int vault_remote_add(vault *v, const char *name, const char *url);
+
+typedef enum {
+	VAULT_PULL_UP_TO_DATE,   /* nothing to do */
+	VAULT_PULL_FAST_FORWARD, /* one side moved on: it now has the other's history */
+	VAULT_PULL_MERGED        /* both wrote: a signed merge commit joins them */
+} vault_pull_kind;
+
+typedef struct {
+	vault_pull_kind kind;
+	char commit[41];  /* our branch afterwards (pull), or what was pushed */
+	char theirs[41];  /* the other side's branch before */
+} vault_pull_result;
+
+/*
+ * Bring in the history of remote `name` (a configured name, or a URL; NULL
+ * is "origin"): refused unless it shares our history and `verify` passes
+ * on all of it; merged by a signed merge commit when both sites wrote,
+ * refused (nothing changed) when both added the same path with other
+ * bytes or revisions of the same document.  The index follows.
+ */
+int vault_pull(vault_pull_result *out, vault *v, const char *name);
+
+/* Send our branch to `name`; refused when the other side has history we lack. */
+int vault_push(vault_pull_result *out, vault *v, const char *name);
+
+/*
+ * A new vault at `path` from the one at `url`, kept only if `verify`
+ * passes on its whole history.  It has no server key of its own.
+ */
+int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb warn,
+		void *payload);
+
 #endif

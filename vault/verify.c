@@ -702,6 +702,61 @@ done:
 	git_buf_dispose(&data);
 }
 
+/* A merge must be the union of its parents: every path as one of them has it. */
+typedef struct {
+	commit_ctx *x;
+	const git_tree *other;
+} union_check;
+
+static int union_cb(void *payload, vault_change what, const char *path)
+{
+	union_check *u = payload;
+	git_tree_entry *mine = NULL, *theirs = NULL;
+	const git_oid *cid = git_commit_id(u->x->commit);
+
+	if (what == VAULT_CHANGE_DELETED) {
+		found(u->x->c, cid, path, "the merge drops a record");
+		return 0;
+	}
+	if (git_tree_entry_bypath(&mine, u->x->tree, path) < 0 ||
+	    git_tree_entry_bypath(&theirs, u->other, path) < 0 ||
+	    !git_oid_equal(git_tree_entry_id(mine), git_tree_entry_id(theirs)))
+		found(u->x->c, cid, path, "the merge has content neither site wrote");
+	git_tree_entry_free(mine);
+	git_tree_entry_free(theirs);
+	return 0;
+}
+
+static int check_merge(commit_ctx *x, git_commit *commit)
+{
+	git_commit *second = NULL;
+	git_tree *other = NULL;
+	union_check u;
+	int error;
+
+	if (git_commit_parentcount(commit) != 2) {
+		found(x->c, git_commit_id(commit), NULL, "a merge of more than two histories");
+		return 0;
+	}
+	require(x, VAULT_ROLE_ADMIN | VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SERVER,
+		"merge another site's history", NULL);
+	if (git_commit_parent(&second, commit, 1) < 0 || git_commit_tree(&other, second) < 0) {
+		git_commit_free(second);
+		return vault_error__git(VAULT_ERROR, "cannot read the parents of merge %s",
+					git_oid_tostr_s(git_commit_id(commit)));
+	}
+	u.x = x;
+	u.other = other;
+	error = vault_store__changes(x->c->v->store, x->before, x->tree, union_cb, &u);
+	if (error == 0) {
+		u.other = x->before;
+		error = vault_store__changes(x->c->v->store, other, x->tree, union_cb, &u);
+	}
+	git_tree_free(other);
+	git_commit_free(second);
+	return error;
+}
+
 static int check_commit(checker *c, git_commit *commit)
 {
 	commit_ctx x;
@@ -720,7 +775,10 @@ static int check_commit(checker *c, git_commit *commit)
 		goto done;
 	}
 	check_signature(&x);
-	error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x);
+	if (git_commit_parentcount(commit) > 1)
+		error = check_merge(&x, commit);
+	else
+		error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x);
 done:
 	git_tree_free(x.tree);
 	git_tree_free(x.before);

@@ -153,6 +153,21 @@ forge_in work "$TMP/rogue" "add junk" "junk.json=$TMP/mc.csv"
 check "pre-receive: a commit signed by an unregistered key is refused" sh -c '
 	! git -C work push origin main 2> err.txt && grep -q "qvault: refused: .*unregistered key" err.txt'
 (cd work && git reset -q --hard origin/main)
+# a registered supplier's key signs what only an admin may: its role may not
+ssh-keygen -q -t ed25519 -N "" -f "$TMP/rs" -C rs
+q --key "$TMP/admin.pem" user add rs --org acme --role supplier --pubkey "$TMP/rs.pub" > /dev/null
+git -C v push -q "$TMP/srv.git" main
+(cd work && git fetch -q origin && git reset -q --hard origin/main)
+forge_in work "$TMP/rs" "user add evil" "users/evil/user.json=$TMP/mc.csv"
+check "pre-receive: an operation the signer's role does not allow is refused" sh -c '
+	! git -C work push origin main 2> err.txt && grep -q "qvault: refused: .*user .rs. may not" err.txt'
+q --key "$TMP/admin.pem" user revoke rs > /dev/null
+git -C v push -q "$TMP/srv.git" main
+(cd work && git fetch -q origin && git reset -q --hard origin/main)
+forge_in work "$TMP/rs" "add junk" "junk.json=$TMP/mc.csv"
+check "pre-receive: a commit by a revoked key is refused" sh -c '
+	! git -C work push origin main 2> err.txt && grep -q "qvault: refused: .*revoked user .rs." err.txt'
+(cd work && git reset -q --hard origin/main)
 q add a.pdf --doc D8 --type other > /dev/null
 ok "pre-receive: a further signed write is accepted" git -C v push -q "$TMP/srv.git" main
 check "pre-receive: rewriting history is refused" sh -c '

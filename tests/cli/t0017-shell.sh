@@ -168,8 +168,12 @@ if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ]; then
 	mkdir -p /run/sshd
 	ssh-keygen -q -t ed25519 -N "" -f "$TMP/hostkey"
 	ssh-keygen -q -t ed25519 -N "" -f "$TMP/sam_ssh" -C sam-transport
+	ssh-keygen -q -t ed25519 -N "" -f "$TMP/site_ssh" -C site-b
 	printf 'command="%s -C %s shell --user sam",restrict %s\n' "$QVAULT" "$TMP/v" \
 		"$(cat "$TMP/sam_ssh.pub")" > "$TMP/authorized_keys"
+	# another site's key: it copies the vault as the admin
+	printf 'command="%s -C %s shell --user admin",restrict %s\n' "$QVAULT" "$TMP/v" \
+		"$(cat "$TMP/site_ssh.pub")" >> "$TMP/authorized_keys"
 	port=0
 	for try in 1 2 3 4 5; do
 		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
@@ -225,6 +229,22 @@ EOS
 		! ssh -F $TMP/ssh_config -p $port 127.0.0.1 'list; touch $TMP/pwned' 2> err.txt &&
 		test ! -e $TMP/pwned && grep -q 'metacharacter' err.txt"
 	ok "verify passes on everything the server wrote" q verify
+	# libgit2 checks the host key against known_hosts, as ssh does
+	mkdir -p "$TMP/home/.ssh"
+	printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$TMP/hostkey.pub")" > "$TMP/home/.ssh/known_hosts"
+	export HOME="$TMP/home"
+	# libgit2's ssh transport leaks inside libgit2 and libssh2 (see the file)
+	SSH_LSAN="suppressions=$TESTS_DIR/../lsan-ssh.supp:print_suppressions=0"
+	ok "over ssh: another site clones the vault (libgit2's ssh, git upload-pack behind qvault shell)" \
+		env QVAULT_SSH_KEY="$TMP/site_ssh" LSAN_OPTIONS="$SSH_LSAN" "$QVAULT" clone "ssh://$(id -un)@127.0.0.1:$port/vault" site-b
+	check "  it has the same history" test "$(git -C site-b rev-parse main)" = "$(git -C v rev-parse main)"
+	q add coc.pdf --doc COC-10 --type coc > /dev/null
+	ok "over ssh: and pulls what came since" \
+		env QVAULT_SSH_KEY="$TMP/site_ssh" LSAN_OPTIONS="$SSH_LSAN" "$QVAULT" -C site-b pull
+	check "  up to date with the vault" test "$(git -C site-b rev-parse main)" = "$(git -C v rev-parse main)"
+	check "over ssh: a supplier may not copy the whole vault" sh -c "
+		! env QVAULT_SSH_KEY=$TMP/sam_ssh LSAN_OPTIONS=$SSH_LSAN $QVAULT clone ssh://$(id -un)@127.0.0.1:$port/vault sam-copy 2> err.txt &&
+		test ! -e sam-copy && grep -q 'cannot clone' err.txt"
 else
 	echo "ok $((n + 1)) # skip sshd tests need root and /usr/sbin/sshd"; n=$((n + 1))
 fi

@@ -1,0 +1,657 @@
+/*
+ * replica.c - copies of a vault at other sites: remote add, push, pull,
+ * clone, through libgit2's own transports (file://, git://, ssh://,
+ * https://).
+ *
+ * Nothing fetched is trusted.  A pull fetches into a repository of its
+ * own beside the index (qvault/incoming-*, borrowing this vault's objects
+ * through objects/info/alternates), checks there that it is the same
+ * vault (it shares our history) and that `qvault verify` passes on the
+ * whole fetched history, and only then moves the fetched pack in.  Two
+ * sites that wrote at once are merged by a signed merge commit when their
+ * changes do not meet; when both added the same path with other bytes, or
+ * revisions of the same document, the pull is refused and nothing is
+ * changed on either side.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "error.h"
+#include "record.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+#define DEFAULT_REMOTE "origin"
+
+/* A remote's URL: `name` is a URL or a path itself, else a configured remote. */
+static int resolve_url(char **url, vault *v, const char *name)
+{
+	git_remote *r = NULL;
+
+	if (!name)
+		name = DEFAULT_REMOTE;
+	if (strstr(name, "://") || name[0] == '/' || name[0] == '.') {
+		*url = vault__strdup(name);
+		return 0;
+	}
+	if (git_remote_lookup(&r, vault_store__repo(v->store), name) < 0)
+		return vault_error__set(VAULT_ENOTFOUND,
+			"no remote '%s' (qvault remote add %s URL)", name, name);
+	*url = vault__strdup(git_remote_url(r));
+	git_remote_free(r);
+	return 0;
+}
+
+/* ssh:// credentials: the key in $QVAULT_SSH_KEY (and .pub), else the agent. */
+static int credentials(git_credential **out, const char *url, const char *user,
+		       unsigned int allowed, void *payload)
+{
+	const char *key = getenv("QVAULT_SSH_KEY");
+	char pub[PATH_MAX];
+
+	(void)url;
+	(void)payload;
+	if (!(allowed & GIT_CREDENTIAL_SSH_KEY))
+		return GIT_PASSTHROUGH;
+	if (!user)
+		user = getenv("USER") ? getenv("USER") : "git";
+	if (key && *key) {
+		snprintf(pub, sizeof(pub), "%s.pub", key);
+		return git_credential_ssh_key_new(out, user, pub, key, NULL);
+	}
+	return git_credential_ssh_key_from_agent(out, user);
+}
+
+int vault_remote_add(vault *v, const char *name, const char *url)
+{
+	git_remote *r = NULL;
+	int error;
+
+	if ((error = vault_name_check("remote name", name)) < 0)
+		return error;
+	if (!strstr(url, "://") && url[0] != '/')
+		return vault_error__set(VAULT_EINVALID,
+			"'%s' is not a URL (file://, ssh://, git://, https://) or an absolute path",
+			url);
+	if ((error = vault__lock(v)) < 0)
+		return error;
+	error = git_remote_create(&r, vault_store__repo(v->store), name, url);
+	git_remote_free(r);
+	vault__unlock(v);
+	if (error == GIT_EEXISTS)
+		return vault_error__set(VAULT_EEXISTS, "remote '%s' exists already", name);
+	if (error < 0)
+		return vault_error__git(VAULT_EINVALID, "cannot add remote '%s'", name);
+	return 0;
+}
+
+/* ---- fetching into a quarantine ------------------------------------------ */
+
+#define MAX_MOVED 16
+
+typedef struct {
+	char dir[PATH_MAX + 32];
+	git_repository *repo;
+	git_oid theirs;
+	char *moved[MAX_MOVED]; /* the files moved into objects/pack, until the pull is done */
+	size_t nmoved;
+} incoming;
+
+
+/*
+ * Forget the fetch.  Packs already moved in go too, unless `keep`: their
+ * objects are reachable from nothing until the branch moves.
+ */
+static void incoming_drop(incoming *in, int keep)
+{
+	size_t i;
+
+	for (i = in->nmoved; i-- > 0;) {
+		if (!keep)
+			unlink(in->moved[i]);
+		free(in->moved[i]);
+	}
+	in->nmoved = 0;
+	git_repository_free(in->repo);
+	in->repo = NULL;
+	if (in->dir[0])
+		vault__remove_tree(in->dir);
+	in->dir[0] = '\0';
+}
+
+/* Fetch `url`'s main into a new repository that borrows our objects. */
+static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid *ours)
+{
+	git_fetch_options opts;
+	git_remote *remote = NULL;
+	git_reference *ref = NULL;
+	char *spec = (char *)(uintptr_t)"+refs/heads/main:refs/heads/main", objects[PATH_MAX],
+	     path[PATH_MAX + 96];
+	git_strarray specs = { &spec, 1 };
+	FILE *f;
+	int error;
+
+	memset(in, 0, sizeof(*in));
+	snprintf(in->dir, sizeof(in->dir), "%s/incoming-XXXXXX", v->qdir);
+	if (!mkdtemp(in->dir)) {
+		in->dir[0] = '\0';
+		return vault_error__errno(VAULT_ERROR, "cannot make a folder for what is fetched");
+	}
+	if (!realpath(git_repository_path(vault_store__repo(v->store)), objects))
+		return vault_error__errno(VAULT_ERROR, "cannot resolve the vault's path");
+	if (git_repository_init(&in->repo, in->dir, 1) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot make a repository for what is fetched");
+	snprintf(path, sizeof(path), "%s/objects/info/alternates", in->dir);
+	if ((f = fopen(path, "we")) == NULL)
+		return vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
+	fprintf(f, "%s/objects\n", objects);
+	if (fclose(f) != 0)
+		return vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
+	/* reopen, so that the alternate is read; our head tells the remote what we have */
+	git_repository_free(in->repo);
+	in->repo = NULL;
+	if (git_repository_open_bare(&in->repo, in->dir) < 0 ||
+	    (ours && git_reference_create(&ref, in->repo, "refs/heads/ours", ours, 1, NULL) < 0))
+		return vault_error__git(VAULT_ERROR, "cannot prepare the fetch");
+	git_reference_free(ref);
+	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
+	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	opts.callbacks.credentials = credentials;
+	git_error_clear();
+	if (git_remote_create_anonymous(&remote, in->repo, url) < 0 ||
+	    git_remote_fetch(remote, &specs, &opts, NULL) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot fetch from '%s'", url);
+		git_remote_free(remote);
+		return error;
+	}
+	git_remote_free(remote);
+	if (git_reference_name_to_id(&in->theirs, in->repo, "refs/heads/main") < 0)
+		return vault_error__set(VAULT_ENOTFOUND, "'%s' holds no vault (it has no branch main)",
+					url);
+	return 0;
+}
+
+/* The first line of the first finding, for a one-line refusal. */
+static const char *first_finding(const vault_findings *f, char *buf, size_t size)
+{
+	const vault_finding *x;
+
+	if (!f || f->count == 0) {
+		snprintf(buf, size, "%s", vault_error_message());
+		return buf;
+	}
+	x = &f->items[0];
+	snprintf(buf, size, "%s%s%s%s%.12s", x->subject ? x->subject : "",
+		 x->subject ? ": " : "", x->problem, x->commit[0] ? " in commit " : "", x->commit);
+	return buf;
+}
+
+/*
+ * verify over all of `v`'s history: VAULT_EVERIFY with the first finding
+ * when anything is found, said of what came from `url` or, when `ours`,
+ * of this vault about to be pushed there.
+ */
+static int verify_all(vault *v, const char *url, int ours)
+{
+	vault_findings *f = NULL;
+	char buf[1024];
+	int error = vault_verify(&f, v);
+
+	if (error == VAULT_EVERIFY || (error == 0 && f->count)) {
+		first_finding(f, buf, sizeof(buf));
+		error = ours ?
+			vault_error__set(VAULT_EVERIFY, "this vault does not verify, nothing was "
+					 "pushed to '%s': %s", url, buf) :
+			vault_error__set(VAULT_EVERIFY, "the history of '%s' does not verify: %s",
+					 url, buf);
+	}
+	vault_findings_free(f);
+	return error;
+}
+
+/*
+ * Check what was fetched as a vault of its own: every commit signed by a
+ * user allowed to do what it did, every record and byte in order.
+ */
+static int incoming_verify(incoming *in, const char *url)
+{
+	char q[PATH_MAX + 64];
+	git_reference *ref = NULL;
+	vault *iv = NULL;
+	int error;
+
+	if (git_reference_create(&ref, in->repo, VAULT_BRANCH, &in->theirs, 1, NULL) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read what was fetched");
+	git_reference_free(ref);
+	git_repository_set_head(in->repo, VAULT_BRANCH);
+	snprintf(q, sizeof(q), "%s/qvault", in->dir);
+	if (mkdir(q, 0755) < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot check what was fetched");
+	if ((error = vault_open(&iv, in->dir, NULL, NULL)) < 0)
+		return vault_error__set(VAULT_EVERIFY, "the history of '%s' is not a vault's: %s",
+					url, vault_error_message());
+	error = verify_all(iv, url, 0);
+	vault_free(iv);
+	return error;
+}
+
+/* Move the fetched packs into our objects/pack: .pack first, .idx last. */
+static int incoming_accept(incoming *in, vault *v)
+{
+	/* removed in the reverse order if the pull fails after all */
+	static const char *const order[] = { ".pack", ".rev", ".idx", NULL };
+	char from[PATH_MAX * 2 + 320], to[PATH_MAX + 320], dir[PATH_MAX + 64];
+	const char *gitdir = git_repository_path(vault_store__repo(v->store));
+	struct dirent *e;
+	size_t i;
+	DIR *d;
+	int error = 0;
+
+	snprintf(dir, sizeof(dir), "%s/objects/pack", in->dir);
+	snprintf(to, sizeof(to), "%sobjects/pack", gitdir);
+	mkdir(to, 0755);
+	for (i = 0; order[i] && error == 0; i++) {
+		if ((d = opendir(dir)) == NULL)
+			return 0; /* nothing new came */
+		while (error == 0 && (e = readdir(d)) != NULL) {
+			size_t n = strlen(e->d_name), m = strlen(order[i]);
+
+			if (n <= m || strcmp(e->d_name + n - m, order[i]) != 0)
+				continue;
+			snprintf(from, sizeof(from), "%s/%s", dir, e->d_name);
+			snprintf(to, sizeof(to), "%sobjects/pack/%s", gitdir, e->d_name);
+			if (in->nmoved == MAX_MOVED)
+				error = vault_error__set(VAULT_ERROR, "the fetch came in too many packs");
+			else if (rename(from, to) < 0)
+				error = vault_error__errno(VAULT_ERROR, "cannot move '%s' in", from);
+			else
+				in->moved[in->nmoved++] = vault__strdup(to);
+		}
+		closedir(d);
+	}
+	snprintf(to, sizeof(to), "%sobjects/pack", gitdir);
+	if (error == 0)
+		error = vault__fsync_dir(to);
+	return error;
+}
+
+/* ---- merging two sites' histories ---------------------------------------- */
+
+typedef struct {
+	char **docs;
+	size_t count, cap;
+} doc_set;
+
+static int collect_revision(void *payload, vault_change what, const char *path)
+{
+	doc_set *s = payload;
+	const char *p[6];
+	size_t i, k = 0, n = strlen(path);
+
+	if (what != VAULT_CHANGE_ADDED || strncmp(path, "docs/", 5) != 0 || n < 12 ||
+	    strcmp(path + n - strlen("/" VAULT_RECORD_FILE), "/" VAULT_RECORD_FILE) != 0)
+		return 0;
+	for (i = 0; path[i] && k < 6; i++)
+		if (path[i] == '/')
+			p[k++] = path + i + 1;
+	if (k < 5) /* docs/a/b/DOC/REV/record.json */
+		return 0;
+	if (s->count == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		if ((s->docs = realloc(s->docs, s->cap * sizeof(char *))) == NULL)
+			abort();
+	}
+	s->docs[s->count++] = vault__strndup(p[2], (size_t)(p[3] - p[2] - 1));
+	return 0;
+}
+
+static void doc_set_free(doc_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->count; i++)
+		free(s->docs[i]);
+	free(s->docs);
+}
+
+/*
+ * Both sites added revisions of the same document since they parted: the
+ * two would compete to be its current revision.  A true conflict.
+ */
+static int same_document(vault *v, const git_tree *base, const git_tree *ours,
+			 const git_tree *theirs)
+{
+	doc_set a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	size_t i, j;
+	int error;
+
+	if ((error = vault_store__changes(v->store, base, ours, collect_revision, &a)) < 0 ||
+	    (error = vault_store__changes(v->store, base, theirs, collect_revision, &b)) < 0)
+		goto done;
+	for (i = 0; i < a.count && !error; i++)
+		for (j = 0; j < b.count && !error; j++)
+			if (strcmp(a.docs[i], b.docs[j]) == 0)
+				error = vault_error__set(VAULT_EEXISTS,
+					"both sites added revisions of '%s' since they parted; "
+					"nothing was merged (settle it at one site, then pull)",
+					a.docs[i]);
+done:
+	doc_set_free(&a);
+	doc_set_free(&b);
+	return error;
+}
+
+/* The first conflict of `index`, as a one-line refusal. */
+static int conflict(git_index *index)
+{
+	const git_index_entry *anc, *ours, *theirs;
+	git_index_conflict_iterator *it = NULL;
+	const char *path = "?";
+
+	if (git_index_conflict_iterator_new(&it, index) == 0 &&
+	    git_index_conflict_next(&anc, &ours, &theirs, it) == 0)
+		path = ours ? ours->path : theirs ? theirs->path : anc->path;
+	path = vault__strdup(path);
+	git_index_conflict_iterator_free(it);
+	{
+		int error = vault_error__set(VAULT_EEXISTS,
+			"both sites wrote '%s' with different content; nothing was merged", path);
+
+		free((char *)(uintptr_t)path);
+		return error;
+	}
+}
+
+/* A signed merge of `theirs` into `head`, written by the acting user. */
+static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
+		 const char *url)
+{
+	git_repository *repo = vault_store__repo(v->store);
+	git_tree *base_tree = NULL, *ours_tree = NULL, *their_tree = NULL;
+	git_commit *base = NULL;
+	git_index *index = NULL;
+	git_merge_options mo;
+	const git_commit *parents[2] = { head, theirs };
+	char message[1024], email[VAULT_NAME_MAX * 2 + 2];
+	git_oid base_id, tree;
+	vault_user me;
+	int error;
+
+	memset(&me, 0, sizeof(me));
+	if (git_commit_tree(&ours_tree, head) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+	if ((error = vault__whoami(&me, v, ours_tree)) < 0)
+		goto done;
+	if ((error = vault_user__may(&me, VAULT_ROLE_ADMIN | VAULT_ROLE_BUYER |
+				     VAULT_ROLE_QUALITY | VAULT_ROLE_SERVER,
+				     "merge another site's history")) < 0)
+		goto done;
+	if (git_merge_base(&base_id, repo, git_commit_id(head), git_commit_id(theirs)) < 0 ||
+	    git_commit_lookup(&base, repo, &base_id) < 0 ||
+	    git_commit_tree(&base_tree, base) < 0 || git_commit_tree(&their_tree, theirs) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot find where the sites parted");
+		goto done;
+	}
+	if ((error = same_document(v, base_tree, ours_tree, their_tree)) < 0)
+		goto done;
+	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+	if (git_merge_trees(&index, repo, base_tree, ours_tree, their_tree, &mo) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot merge the two histories");
+		goto done;
+	}
+	if (git_index_has_conflicts(index)) {
+		error = conflict(index);
+		goto done;
+	}
+	if (git_index_write_tree_to(&tree, index, repo) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot write the merged tree");
+		goto done;
+	}
+	snprintf(message, sizeof(message),
+		 "merge %.12s from %.400s\n\nQvault-Op: merge\nQvault-Remote: %.400s\n",
+		 git_oid_tostr_s(git_commit_id(theirs)), url, url);
+	snprintf(email, sizeof(email), "%s@%s", me.name, me.org);
+	error = vault_store__commit_tree(out, v->store, &tree, parents, 2, me.name, email,
+					 (int64_t)time(NULL), message, v->key);
+done:
+	vault_user_dispose(&me);
+	git_index_free(index);
+	git_tree_free(base_tree);
+	git_tree_free(ours_tree);
+	git_tree_free(their_tree);
+	git_commit_free(base);
+	return error;
+}
+
+int vault_pull(vault_pull_result *out, vault *v, const char *name)
+{
+	git_repository *repo = vault_store__repo(v->store);
+	git_commit *head = NULL, *theirs = NULL;
+	incoming in;
+	char *url = NULL;
+	git_oid base, merged;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&in, 0, sizeof(in));
+	if ((error = resolve_url(&url, v, name)) < 0)
+		return error;
+	if ((error = vault__lock(v)) < 0)
+		goto done;
+	if ((error = vault_store__head(&head, v->store)) < 0 ||
+	    (error = incoming_fetch(&in, v, url, git_commit_id(head))) < 0)
+		goto done;
+	git_oid_tostr(out->theirs, sizeof(out->theirs), &in.theirs);
+	if (git_oid_equal(&in.theirs, git_commit_id(head)) ||
+	    git_graph_descendant_of(repo, git_commit_id(head), &in.theirs) == 1) {
+		out->kind = VAULT_PULL_UP_TO_DATE;
+		goto done;
+	}
+	if (git_merge_base(&base, in.repo, git_commit_id(head), &in.theirs) < 0) {
+		error = vault_error__set(VAULT_EVERIFY,
+			"'%s' is not a copy of this vault (its history shares nothing with ours)", url);
+		goto done;
+	}
+	if ((error = incoming_verify(&in, url)) < 0 || (error = incoming_accept(&in, v)) < 0)
+		goto done;
+	if (git_commit_lookup(&theirs, repo, &in.theirs) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read what was fetched");
+		goto done;
+	}
+	if (git_oid_equal(&base, git_commit_id(head))) {
+		out->kind = VAULT_PULL_FAST_FORWARD;
+		git_oid_cpy(&merged, &in.theirs);
+	} else {
+		out->kind = VAULT_PULL_MERGED;
+		if ((error = merge(&merged, v, head, theirs, url)) < 0)
+			goto done;
+	}
+	git_oid_tostr(out->commit, sizeof(out->commit), &merged);
+	error = vault__publish(v, head, &merged, NULL, 0);
+done:
+	incoming_drop(&in, error == 0);
+	git_commit_free(theirs);
+	git_commit_free(head);
+	vault__unlock(v);
+	free(url);
+	return error;
+}
+
+/* ---- pushing ------------------------------------------------------------------ */
+
+typedef struct {
+	char refused[512]; /* the other side's reason, from its hook's first "qvault:" line */
+	char status[256];
+} push_report;
+
+static int on_sideband(const char *str, int len, void *payload)
+{
+	push_report *r = payload;
+	const char *p;
+
+	if (r->refused[0] || (p = memmem(str, (size_t)len, "qvault: ", 8)) == NULL)
+		return 0;
+	len -= (int)(p - str);
+	snprintf(r->refused, sizeof(r->refused), "%.*s", (int)strcspn(p, "\r\n") < len ?
+		 (int)strcspn(p, "\r\n") : len, p);
+	return 0;
+}
+
+static int on_ref_status(const char *ref, const char *status, void *payload)
+{
+	push_report *r = payload;
+
+	(void)ref;
+	if (status && !r->status[0])
+		snprintf(r->status, sizeof(r->status), "%s", status);
+	return 0;
+}
+
+int vault_push(vault_pull_result *out, vault *v, const char *name)
+{
+	git_repository *repo = vault_store__repo(v->store);
+	git_remote *remote = NULL;
+	git_push_options po;
+	git_remote_callbacks cb;
+	const git_remote_head **heads;
+	git_commit *head = NULL;
+	push_report report;
+	char *url = NULL, *spec = (char *)(uintptr_t)"refs/heads/main:refs/heads/main";
+	git_strarray specs = { &spec, 1 };
+	size_t n, i;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&report, 0, sizeof(report));
+	if ((error = resolve_url(&url, v, name)) < 0)
+		return error;
+	/* never pass on history that does not verify (file:// runs no hook there) */
+	if ((error = verify_all(v, url, 1)) < 0)
+		goto done;
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		goto done;
+	git_oid_tostr(out->commit, sizeof(out->commit), git_commit_id(head));
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb.credentials = credentials;
+	cb.sideband_progress = on_sideband;
+	cb.push_update_reference = on_ref_status;
+	cb.payload = &report;
+	git_error_clear();
+	if (git_remote_create_anonymous(&remote, repo, url) < 0 ||
+	    git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0 ||
+	    git_remote_ls(&heads, &n, remote) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot reach '%s'", url);
+		goto done;
+	}
+	/* only forward: the other side's main must be in our history */
+	for (i = 0; i < n; i++) {
+		if (strcmp(heads[i]->name, VAULT_BRANCH) != 0)
+			continue;
+		git_oid_tostr(out->theirs, sizeof(out->theirs), &heads[i]->oid);
+		if (git_oid_equal(&heads[i]->oid, git_commit_id(head))) {
+			out->kind = VAULT_PULL_UP_TO_DATE;
+			goto done;
+		}
+		if (git_graph_descendant_of(repo, git_commit_id(head), &heads[i]->oid) != 1) {
+			error = vault_error__set(VAULT_EEXISTS,
+				"'%s' has history this vault has not: pull first", url);
+			goto done;
+		}
+	}
+	git_remote_disconnect(remote);
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	po.callbacks = cb;
+	if (git_remote_push(remote, &specs, &po) < 0 || report.status[0]) {
+		error = report.refused[0] ?
+			vault_error__set(VAULT_EDENIED, "'%s' refused the push: %s", url,
+					 report.refused + 8) :
+			report.status[0] ?
+			vault_error__set(VAULT_EDENIED, "'%s' refused the push: %s", url,
+					 report.status) :
+			vault_error__git(VAULT_ERROR, "cannot push to '%s'", url);
+		goto done;
+	}
+	out->kind = VAULT_PULL_FAST_FORWARD;
+done:
+	git_remote_free(remote);
+	git_commit_free(head);
+	free(url);
+	return error;
+}
+
+/* ---- cloning ------------------------------------------------------------------ */
+
+int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb warn,
+		void *payload)
+{
+	git_clone_options co;
+	git_repository *repo = NULL;
+	char q[PATH_MAX];
+	struct stat st;
+	vault *v = NULL;
+	int error;
+
+	*out = NULL;
+	if (stat(path, &st) == 0)
+		return vault_error__set(VAULT_EEXISTS, "'%s' exists already", path);
+	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
+	co.bare = 1; /* (checkout_branch with bare crashes libgit2 1.5: main is set below) */
+	co.fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	co.fetch_opts.callbacks.credentials = credentials;
+	git_libgit2_init();
+	git_error_clear();
+	error = git_clone(&repo, url, path, &co);
+	if (error < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot clone '%s'", url);
+		vault__remove_tree(path);
+		git_libgit2_shutdown();
+		return error;
+	}
+	/* the other side's HEAD may name another branch: ours is main */
+	{
+		git_reference *ref = NULL;
+		git_oid main;
+
+		if (git_reference_name_to_id(&main, repo, "refs/remotes/origin/main") < 0) {
+			error = vault_error__set(VAULT_ENOTFOUND,
+				"'%s' holds no vault (it has no branch main)", url);
+			git_repository_free(repo);
+			git_libgit2_shutdown();
+			vault__remove_tree(path);
+			return error;
+		}
+		if (git_reference_create(&ref, repo, VAULT_BRANCH, &main, 1, "clone") == 0)
+			git_repository_set_head(repo, VAULT_BRANCH);
+		git_reference_free(ref);
+	}
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	snprintf(q, sizeof(q), "%s/qvault", path);
+	if (mkdir(q, 0755) < 0) {
+		error = vault_error__errno(VAULT_ERROR, "cannot create '%s'", q);
+		goto fail;
+	}
+	if ((error = vault_open(&v, path, warn, payload)) < 0) {
+		error = vault_error__set(VAULT_EVERIFY, "'%s' is not a vault: %s", url,
+					 vault_error_message());
+		goto fail;
+	}
+	if ((error = verify_all(v, url, 0)) < 0)
+		goto fail;
+	*out = v;
+	return 0;
+fail:
+	vault_free(v);
+	vault__remove_tree(path);
+	return error;
+}
