@@ -399,7 +399,7 @@ static int run_statement(const cli_command *cmd, cli_args *a, vault *v)
 
 	if (strlen(a->arg[0]) >= sizeof(doc) || !strchr(a->arg[0], '@'))
 		return cli_usage_error(cmd, "'%s' is not DOC@REV", a->arg[0]);
-	strcpy(doc, a->arg[0]);
+	snprintf(doc, sizeof(doc), "%s", a->arg[0]);
 	rev = strchr(doc, '@');
 	*rev++ = '\0';
 	if ((error = vault_ack_statement(&stmt, v, doc, rev, meaning ? meaning : "received",

@@ -158,9 +158,14 @@ static int finish(ssh_call *c, int in, char **out, size_t *outlen)
 
 		for (;;) {
 			if (len == cap) {
+				char *grown;
+
+				if (cap > STATEMENT_MAX)
+					break; /* more than a statement: what came is refused later */
 				cap = cap ? cap * 2 : 65536;
-				if (cap > STATEMENT_MAX + 1 || (buf = realloc(buf, cap + 1)) == NULL)
-					break;
+				if ((grown = realloc(buf, cap + 1)) == NULL)
+					abort();
+				buf = grown;
 			}
 			n = read(pipefd[0], buf + len, cap - len);
 			if (n < 0 && errno == EINTR)

@@ -240,7 +240,7 @@ int vault_ack_sign(char **sig, const vault_key *key, const char *stmt, size_t le
 	int error;
 
 	*sig = NULL;
-	if ((error = vault_ack__parse(&a, stmt, len)) < 0)
+	if (vault_ack__parse(&a, stmt, len) < 0)
 		return vault_error__set(VAULT_EINVALID, "the vault sent a statement that is not one");
 	if ((error = vault_key_public(&pub, key)) < 0 ||
 	    (error = vault_sign__fingerprint_of(fp, pub)) < 0)
@@ -301,7 +301,7 @@ int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig)
 			a.doc, a.rev, t.actor.name);
 		goto done;
 	}
-	if ((error = vault_sign__check(&signer, sig, strlen(sig), ACK_NAMESPACE, stmt, len)) < 0) {
+	if (vault_sign__check(&signer, sig, strlen(sig), ACK_NAMESPACE, stmt, len) < 0) {
 		error = vault_error__set(VAULT_EINVALID, "the statement's signature does not verify");
 		goto done;
 	}

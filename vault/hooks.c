@@ -85,7 +85,7 @@ const char *vault_hooks__event(char *buf, size_t size, const char *message)
 		return NULL;
 	for (i = 0; i < sizeof(folded) / sizeof(folded[0]); i++)
 		if (strcmp(buf, folded[i].op) == 0)
-			return strcpy(buf, folded[i].event);
+			return snprintf(buf, size, "%s", folded[i].event) < (int)size ? buf : NULL;
 	return buf;
 }
 

@@ -237,7 +237,7 @@ static int incoming_verify(incoming *in, const char *url)
 	snprintf(q, sizeof(q), "%s/qvault", in->dir);
 	if (mkdir(q, 0755) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot check what was fetched");
-	if ((error = vault_open(&iv, in->dir, NULL, NULL)) < 0)
+	if (vault_open(&iv, in->dir, NULL, NULL) < 0)
 		return vault_error__set(VAULT_EVERIFY, "the history of '%s' is not a vault's: %s",
 					url, vault_error_message());
 	error = verify_all(iv, url, 0);
@@ -641,7 +641,7 @@ int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb wa
 		error = vault_error__errno(VAULT_ERROR, "cannot create '%s'", q);
 		goto fail;
 	}
-	if ((error = vault_open(&v, path, warn, payload)) < 0) {
+	if (vault_open(&v, path, warn, payload) < 0) {
 		error = vault_error__set(VAULT_EVERIFY, "'%s' is not a vault: %s", url,
 					 vault_error_message());
 		goto fail;

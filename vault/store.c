@@ -340,7 +340,6 @@ static int make_odb(git_odb **out, quarantine **qout, git_repository *repo)
 	packs_proxy *proxy;
 	git_odb *odb = NULL;
 	char objects[4096];
-	int error;
 
 	if (vault__fmt(objects, sizeof(objects) - 8, "repository path", "%sobjects",
 		       git_repository_path(repo)) < 0)
@@ -371,7 +370,7 @@ static int make_odb(git_odb **out, quarantine **qout, git_repository *repo)
 		proxy_free(&proxy->parent);
 		goto fail;
 	}
-	if ((error = add_alternates(odb, objects)) < 0)
+	if (add_alternates(odb, objects) < 0)
 		goto fail;
 	*qout = q_new(objects);
 	if (git_odb_add_backend(odb, &(*qout)->parent, QUARANTINE_PRIORITY) < 0) {
