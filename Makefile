@@ -37,7 +37,7 @@ CLI_SRC = $(wildcard cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o $(B)/gen/schema-3.o \
-	$(B)/gen/schema-4.o
+	$(B)/gen/schema-4.o $(B)/gen/schema-5.o
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
