@@ -681,7 +681,7 @@ int vault_ncr_add(vault *v, const vault_ncr *ncr, char *id, size_t size);
 int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const char *note);
 
 /*
- * Nonconformance reports as JSON text (a list, schemas/ncr-list.schema.json),
+ * Nonconformance reports as JSON text (a list, schemas/portal-output.schema.json),
  * `org`'s only when not NULL; a supplier sees its own.
  */
 int vault_ncr_list(char **out, vault *v, const char *org);
@@ -693,7 +693,7 @@ typedef enum { VAULT_EXPORT_JSON, VAULT_EXPORT_CSV } vault_export_format;
  * Ship notices (one row per package: asn, po, supplier, ship_date,
  * carrier, tracking, package, lot, line, part, qty, received) or status
  * reports (po, line, seq, status, note, org, reported_by, reported_at) as
- * JSON (schemas/asn-export.schema.json, status-export.schema.json) or CSV,
+ * JSON (schemas/portal-output.schema.json) or CSV,
  * `org`'s only when not NULL; `*out` is malloc'd.  A supplier sees its own.
  */
 int vault_asn_export(char **out, vault *v, const char *org, vault_export_format format);
