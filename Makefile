@@ -134,7 +134,8 @@ stress: deps
 		tests/run build
 
 bench: deps
-	@$(MAKE) --no-print-directory all build/bench/mkvault build/bench/tracebench build/tools/mkzip
+	@$(MAKE) --no-print-directory all build/bench/mkvault build/bench/tracebench \
+		build/bench/portalbench build/tools/mkzip
 	@bench/run build/qvault
 
 lint:

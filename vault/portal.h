@@ -64,4 +64,11 @@ int vault_x12__is_x12(const char *data, size_t len);
 /* Parse and check an ASN import file's content, writing nothing (fuzzers). */
 int vault_asn__parse(const char *data, size_t len);
 
+/*
+ * The scorecard's queries, in the order it runs them (0: the suppliers,
+ * then one per metric), NULL past the last: for the benchmark's baseline,
+ * which runs the same SQL in the sqlite3 shell (scorecard.c).
+ */
+const char *vault_scorecard__sql(size_t i);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "portal.h"
 #include "record.h"
 #include "util.h"
 
@@ -168,6 +169,18 @@ static const metric metrics[] = {
 	  fill_no_mtr },
 };
 
+static const char suppliers_sql[] =
+	"SELECT supplier FROM pos WHERE " IN_ORG("supplier")
+	" AND (?2 IS NULL OR 1) AND (?3 IS NULL OR 1) GROUP BY supplier"
+	" UNION SELECT org FROM distribution WHERE " IN_ORG("org");
+
+const char *vault_scorecard__sql(size_t i)
+{
+	if (i == 0)
+		return suppliers_sql;
+	return i <= sizeof(metrics) / sizeof(metrics[0]) ? metrics[i - 1].sql : NULL;
+}
+
 /* A supplier's card before any metric: zeros and nulls. */
 static json_t *empty_card(const char *org)
 {
@@ -241,10 +254,7 @@ int vault_scorecard(char **out, vault *v, const char *org, const char *from, con
 	if (own)
 		org = own;
 	/* every supplier with a PO or a distributed revision has a card */
-	if ((error = run_query(cards, db, "SELECT supplier FROM pos WHERE " IN_ORG("supplier")
-			       " AND (?2 IS NULL OR 1) AND (?3 IS NULL OR 1) GROUP BY supplier"
-			       " UNION SELECT org FROM distribution WHERE " IN_ORG("org"),
-			       org, from, to, NULL)) < 0)
+	if ((error = run_query(cards, db, suppliers_sql, org, from, to, NULL)) < 0)
 		goto done;
 	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
 		if ((error = run_query(cards, db, metrics[i].sql, org, from, to, metrics[i].fill)) < 0)
