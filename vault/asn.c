@@ -62,10 +62,41 @@ static int text_opt(const char *what, const char *s)
 	return s ? vault_record__text_check(what, s, TEXT_MAX) : 0;
 }
 
+static const vault_asn_package *sort_packages;
+
+static int cmp_packages(const void *a, const void *b)
+{
+	const vault_asn_package *x = &sort_packages[*(const size_t *)a];
+	const vault_asn_package *y = &sort_packages[*(const size_t *)b];
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : strcmp(x->lot, y->lot);
+}
+
+/* The same lot twice in one package: sorted by package and lot, side by side. */
+static int check_repeats(const vault_asn *a)
+{
+	size_t *order = malloc((a->npackages + 1) * sizeof(size_t)), i;
+	int error = 0;
+
+	if (!order)
+		abort();
+	for (i = 0; i < a->npackages; i++)
+		order[i] = i;
+	sort_packages = a->packages;
+	qsort(order, a->npackages, sizeof(size_t), cmp_packages);
+	for (i = 1; i < a->npackages && !error; i++)
+		if (cmp_packages(&order[i - 1], &order[i]) == 0)
+			error = vault_error__set(VAULT_EINVALID, "lot '%s' is given twice in package '%s'",
+						 a->packages[order[i]].lot, a->packages[order[i]].id);
+	free(order);
+	return error;
+}
+
 /* Everything about one notice that needs no repository. */
 static int check_fields(const vault_asn *a)
 {
-	size_t i, k;
+	size_t i;
 	int error;
 
 	if ((a->asn && (error = vault_name_check("ship notice number", a->asn)) < 0) ||
@@ -88,13 +119,8 @@ static int check_fields(const vault_asn *a)
 			return vault_error__set(VAULT_EINVALID,
 				"package '%s': quantity must be a whole number from 1 to %llu", p->id,
 				QTY_MAX);
-		for (k = 0; k < i && a->npackages <= 1000; k++)
-			if (strcmp(a->packages[k].id, p->id) == 0 &&
-			    strcmp(a->packages[k].lot, p->lot) == 0)
-				return vault_error__set(VAULT_EINVALID, "lot '%s' is given twice in package '%s'",
-							p->lot, p->id);
 	}
-	return 0;
+	return check_repeats(a);
 }
 
 /* Warnings gathered while checking, reported once the notices are recorded. */

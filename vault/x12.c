@@ -289,13 +289,14 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 	int in_group = 0, done = 0, error = 0;
 
 	while (p < end && !error) {
-		char *stop = memchr(p, term, (size_t)(end - p)), *q;
+		char *stop, *q;
 
+		/* line ends after terminators, as most senders write them */
 		while (p < end && (*p == '\r' || *p == '\n'))
 			p++;
 		if (p >= end)
 			break;
-		if (!stop)
+		if ((stop = memchr(p, term, (size_t)(end - p))) == NULL)
 			return fail(NULL, "the interchange ends inside a segment (no terminator)");
 		*stop = '\0';
 		memset(&s, 0, sizeof(s));
@@ -376,7 +377,7 @@ int vault_x12__parse_856(json_t **out, const char *data, size_t len)
 {
 	reader r;
 	char *buf, sep, term;
-	size_t i;
+	size_t i, count;
 	int error;
 
 	*out = NULL;
@@ -391,6 +392,11 @@ int vault_x12__parse_856(json_t **out, const char *data, size_t len)
 		if (data[isa_seps[i]] != sep)
 			return fail(NULL, "ISA is not the fixed 106 bytes: byte %d should be the element "
 				    "separator", isa_seps[i] + 1);
+	for (i = 0, count = 0; i < ISA_LEN; i++)
+		count += data[i] == sep;
+	if (count != sizeof(isa_seps) / sizeof(isa_seps[0]))
+		return fail(NULL, "ISA is not the fixed 106 bytes: it has %zu element separators, not 16",
+			    count);
 	if (memchr(data, '\0', len))
 		return fail(NULL, "the interchange holds a NUL byte");
 	if ((buf = malloc(len + 1)) == NULL)

@@ -93,6 +93,8 @@ fails 1 "user 'zed' of 'zenith' may not ship against PO 'PO-1', which belongs to
 	q --key zed.pem asn add --po PO-1 --ship-date 2099-12-10 --package CTN-2:L-2:1
 fails 1 "user 'tester' may not send ship notices" "a buyer may not send a ship notice" \
 	q asn add --po PO-1 --ship-date 2099-12-10 --package CTN-2:L-2:1
+fails 1 "lot 'L-2' is given twice in package 'CTN-2'" "the same lot twice in a package" \
+	q --key sam.pem asn add --po PO-1 --ship-date 2099-12-10 --package CTN-2:L-2:1 --package CTN-2:L-2:2
 fails 2 "--package 'CTN-2:L-2' is not ID:LOT:QTY" "a malformed package" \
 	q --key sam.pem asn add --po PO-1 --ship-date 2099-12-10 --package CTN-2:L-2
 fails 1 "ship notice 'ASN-000001' already exists" "a ship notice number taken" \
