@@ -191,7 +191,7 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 	sqlite3_stmt *st;
 	char revision[2 * VAULT_NAME_MAX + 2] = "";
 	uint64_t lot_qty = 0;
-	int rc, yes;
+	int rc, yes = 0;
 
 	if (vault_index__stmt(&st, v->index, SQL_LOT) < 0)
 		return index_error(v);
@@ -449,6 +449,8 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 	if (!names || !first || !gaps)
 		abort();
 	memset(&t, 0, sizeof(t));
+	if (n == 0)
+		error = vault_error__set(VAULT_EINVALID, "no ship notice to record");
 	for (i = 0; i < n && !error; i++) {
 		if ((error = check_fields(&asns[i])) < 0 && where)
 			error = vault_error__set(error, "%s%s", where[i], vault_error_message());
@@ -466,7 +468,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 		goto out;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "send ship notices")) < 0)
 		goto done;
-	if (!asns[0].asn && n == 1) {
+	if (n == 1 && !asns[0].asn) {
 		if ((error = next_number(generated, sizeof(generated), v, t.root)) < 0)
 			goto done;
 		names[0] = generated;

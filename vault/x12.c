@@ -169,7 +169,7 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 			return error;
 		if (r->has_lot)
 			return fail(s, "the item names a second lot");
-		json_object_set_new(r->item, "lot", json_string(s->el[2]));
+		json_object_set_new(r->item, "lot", json_string(el(s, 2)));
 		r->has_lot = 1;
 	}
 	return 0;
@@ -187,7 +187,7 @@ static int on_set_segment(reader *r, const segment *s)
 		if ((error = value_ok(s, 2, "BSN02 (the shipment id)")) < 0 ||
 		    (error = date_of(r->date, sizeof(r->date), s, 3, "BSN03")) < 0)
 			return error;
-		json_object_set_new(r->asn, "asn", json_string(s->el[2]));
+		json_object_set_new(r->asn, "asn", json_string(el(s, 2)));
 		r->has_bsn = 1;
 		return 0;
 	}
@@ -202,23 +202,23 @@ static int on_set_segment(reader *r, const segment *s)
 			return fail(s, "PRF outside an order level (HL*O)");
 		if ((error = value_ok(s, 1, "PRF01 (the PO)")) < 0)
 			return error;
-		if (had && strcmp(had, s->el[1]) != 0)
-			return fail(s, "the ship notice names two POs, '%s' and '%s'", had, s->el[1]);
-		json_object_set_new(r->asn, "po", json_string(s->el[1]));
+		if (had && strcmp(had, el(s, 1)) != 0)
+			return fail(s, "the ship notice names two POs, '%s' and '%s'", had, el(s, 1));
+		json_object_set_new(r->asn, "po", json_string(el(s, 1)));
 	} else if (strcmp(id, "MAN") == 0 && r->level == 'P') {
 		if ((error = value_ok(s, 2, "MAN02 (the marks)")) < 0)
 			return error;
-		snprintf(r->pack, sizeof(r->pack), "%s", s->el[2]);
+		snprintf(r->pack, sizeof(r->pack), "%s", el(s, 2));
 	} else if (strcmp(id, "TD5") == 0 && r->level == 'S' && *el(s, 3)) {
 		if ((error = value_ok(s, 3, "TD503 (the carrier)")) < 0)
 			return error;
-		json_object_set_new(r->asn, "carrier", json_string(s->el[3]));
+		json_object_set_new(r->asn, "carrier", json_string(el(s, 3)));
 	} else if (strcmp(id, "REF") == 0 && r->level == 'S' &&
 		   (strcmp(el(s, 1), "CN") == 0 || strcmp(el(s, 1), "BM") == 0)) {
 		if ((error = value_ok(s, 2, "the tracking number")) < 0)
 			return error;
 		if (strcmp(el(s, 1), "CN") == 0 || !json_object_get(r->asn, "tracking"))
-			json_object_set_new(r->asn, "tracking", json_string(s->el[2]));
+			json_object_set_new(r->asn, "tracking", json_string(el(s, 2)));
 	} else if (strcmp(id, "DTM") == 0 && strcmp(el(s, 1), "011") == 0) {
 		char d[16];
 
