@@ -212,7 +212,7 @@ ssh-keygen -q -t ed25519 -N '' -C sid -f sid
 ssh-keygen -q -t ed25519 -N '' -C zoe -f zoe
 q --key "$TMP/admin.pem" user add sid --org acme --role supplier --pubkey sid.pub > /dev/null
 q --key "$TMP/admin.pem" user add zoe --org zenith --role supplier --pubkey zoe.pub > /dev/null
-cp -r v f1 && cp -r v f2 && cp -r v f3
+cp -r v f1 && cp -r v f2 && cp -r v f3 && cp -r v f4 && cp -r v f5
 N=$(printf 'NCR-000666' | sha256sum | cut -c1-4)
 printf '{"record":"ncr","format":1,"ncr":"NCR-000666","lot":"L-1","po":"PO-1","supplier":"acme","reason":"x","opened_by":"sid","opened_at":"2026-01-01T00:00:00Z"}\n' > ncr.json
 forge f1 sid "ncr add NCR-000666" "ncrs/$(echo $N | cut -c1-2)/$(echo $N | cut -c3-4)/NCR-000666/ncr.json=ncr.json"
@@ -227,5 +227,14 @@ printf '{"record":"asn","format":1,"asn":"ASN-666","po":"PO-1","supplier":"acme"
 forge f3 sid "asn add ASN-666" "asns/$(echo $A | cut -c1-2)/$(echo $A | cut -c3-4)/ASN-666/asn.json=asn.json"
 check "a ship notice of another PO's lot, forged around the CLI, is caught" \
 	culprit f3 "asn.json: the ship notice ships lot 'Z-1' of PO 'PO-2' against PO 'PO-1'"
+R=$(printf 'SHIP-0001' | sha256sum | cut -c1-4)
+printf '{"record":"receipt","format":1,"asn":"SHIP-0001","received":"2099-01-01","items":[],"received_by":"sid","received_at":"2026-01-01T00:00:00Z"}\n' > rcpt.json
+forge f4 sid "asn receive SHIP-0001" "asns/$(echo $R | cut -c1-2)/$(echo $R | cut -c3-4)/SHIP-0001/receipt.json=rcpt.json"
+check "a supplier's receipt of its own shipment, forged around the CLI, is caught" \
+	culprit f4 "receipt.json: user 'sid' may not receive shipments"
+printf '{"record":"status","format":1,"po":"PO-1","seq":99,"status":"on-hold","org":"zenith","reported_by":"zoe","reported_at":"2026-01-01T00:00:00Z"}\n' > st.json
+forge f5 zoe "status PO-1" "$(ackdir PO-1 status | cut -d: -f2-)/000099.json=st.json"
+check "another organization's status report, forged around the CLI, is caught" \
+	culprit f5 "000099.json: user 'zoe' of 'zenith' answers PO 'PO-1' of 'acme'"
 
 done_testing
