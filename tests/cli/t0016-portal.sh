@@ -173,6 +173,14 @@ fails 1 "no lot 'L-404'" "an NCR on an unknown lot" q ncr add --lot L-404 --reas
 fails 1 "no nonconformance report 'NCR-999999'" "closing an unknown NCR" q ncr close NCR-999999 --disposition scrap
 check "a supplier sees only its own NCRs" sh -c '! q --key zed.pem ncr list | grep -q acme'
 
+check "trace po shows the promises (the slip beside the first), status, shipments, receipts, NCRs" sh -c '
+	q trace po PO-1 > tp.txt && grep -q "PO ack 1: accepted, promised 2099-12-01 by sam" tp.txt &&
+	grep -q "PO ack 2 line 1: accepted, promised 2099-12-15 by sam" tp.txt &&
+	grep -q "status line 1: in-progress by sam" tp.txt &&
+	grep -q "shipped ASN-000001 2099-12-10: 20 of lot L-1 line 1 in CTN-1, received 19 on 2099-12-12" tp.txt &&
+	grep -q "NCR-000001 on lot L-1: burr on edge B (closed, use-as-is)" tp.txt &&
+	q trace po PO-1 --json | grep -q "\"po_acknowledgments\""'
+
 # ---- exports
 check "asn export as JSON" sh -c 'q asn export | grep -q "\"asn\": \"SHIP-0001\""'
 check "status export as CSV, quoted where needed" \
