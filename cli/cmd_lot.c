@@ -325,6 +325,53 @@ static int run_trace_doc(const cli_command *cmd, cli_args *a, vault *v)
 	return EXIT_OK;
 }
 
+/* " line N" or "" */
+static const char *line_of(char *buf, size_t size, json_t *g)
+{
+	json_t *line = json_object_get(g, "line");
+
+	if (json_is_integer(line))
+		snprintf(buf, size, " line %lld", (long long)json_integer_value(line));
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* A PO's acknowledgments, status reports, shipments and NCRs, as trace po prints them. */
+static void print_portal(json_t *t)
+{
+	json_t *g;
+	char l[32];
+	size_t i;
+
+	json_array_foreach(json_object_get(t, "po_acknowledgments"), i, g)
+		printf("  PO ack %lld%s: %s%s%s by %s %s%s%s\n",
+		       (long long)json_integer_value(json_object_get(g, "seq")), line_of(l, sizeof(l), g),
+		       str(g, "decision"), json_is_string(json_object_get(g, "promise")) ? ", promised " : "",
+		       json_is_string(json_object_get(g, "promise")) ? str(g, "promise") : "",
+		       str(g, "signed_by"), str(g, "signed_at"),
+		       json_is_string(json_object_get(g, "reason")) ? ": " : "",
+		       json_is_string(json_object_get(g, "reason")) ? str(g, "reason") : "");
+	json_array_foreach(json_object_get(t, "status"), i, g)
+		printf("  status%s: %s by %s %s\n", line_of(l, sizeof(l), g), str(g, "status"),
+		       str(g, "reported_by"), str(g, "reported_at"));
+	json_array_foreach(json_object_get(t, "shipments"), i, g) {
+		printf("  shipped %s %s: %lld of lot %s%s in %s", str(g, "asn"), str(g, "ship_date"),
+		       (long long)json_integer_value(json_object_get(g, "qty")), str(g, "lot"),
+		       line_of(l, sizeof(l), g), str(g, "package"));
+		if (json_is_integer(json_object_get(g, "received")))
+			printf(", received %lld on %s\n",
+			       (long long)json_integer_value(json_object_get(g, "received")),
+			       str(g, "received_date"));
+		else
+			printf(", not received yet\n");
+	}
+	json_array_foreach(json_object_get(t, "ncrs"), i, g)
+		printf("  %s on lot %s: %s (%s%s%s)\n", str(g, "ncr"), str(g, "lot"), str(g, "reason"),
+		       str(g, "state"), json_is_string(json_object_get(g, "disposition")) ? ", " : "",
+		       json_is_string(json_object_get(g, "disposition")) ? str(g, "disposition") : "");
+}
+
 static int run_trace_po(const cli_command *cmd, cli_args *a, vault *v)
 {
 	char *text;
@@ -359,6 +406,7 @@ static int run_trace_po(const cli_command *cmd, cli_args *a, vault *v)
 			printf("  %s@%s %s by %s %s\n", str(g, "doc"), str(g, "rev"), str(g, "meaning"),
 			       str(g, "name"), when);
 		}
+		print_portal(t);
 		json_decref(t);
 	}
 	free(text);
@@ -370,7 +418,7 @@ const cli_command cli_cmd_trace_doc = {
 	"DOC@REV", 1, 1, trace_opts, 1, run_trace_doc
 };
 const cli_command cli_cmd_trace_po = {
-	"trace po", "a PO's lines, lots, documents and acknowledgments",
+	"trace po", "a PO's lines, lots, documents, acknowledgments, promises, status, shipments, NCRs",
 	"PO", 1, 1, trace_opts, 1, run_trace_po
 };
 

@@ -38,9 +38,10 @@ static int run_release(const cli_command *cmd, cli_args *a, vault *v)
 {
 	vault_add_options o = { 0 };
 	vault_release_options r = { 0 };
-	const char *to = cli_opt_value(cmd, a, "to"), *orgs[64];
+	const char *to = cli_opt_value(cmd, a, "to"), **orgs;
 	vault_revision rev;
 	char *list;
+	size_t max = 1;
 	int error;
 
 	if (!cli_opt_value(cmd, a, "rev"))
@@ -53,13 +54,16 @@ static int run_release(const cli_command *cmd, cli_args *a, vault *v)
 	o.type = cli_opt_value(cmd, a, "type") ? cli_opt_value(cmd, a, "type") : "drawing";
 	o.title = cli_opt_value(cmd, a, "title");
 	o.parts = cli_opt_list(cmd, a, "part", &o.nparts);
-	if ((list = strdup(to)) == NULL)
+	for (list = strchr(to, ','); list; list = strchr(list + 1, ','))
+		max++;
+	if ((list = strdup(to)) == NULL || (orgs = calloc(max, sizeof(*orgs))) == NULL)
 		abort();
-	r.nto = split(list, orgs, 64);
+	r.nto = split(list, orgs, max);
 	r.to = orgs;
 	r.reason = cli_opt_value(cmd, a, "reason");
 	r.effective = cli_opt_value(cmd, a, "effective");
 	error = vault_doc_release(&rev, v, &o, &r);
+	free(orgs);
 	free(list);
 	if (error < 0)
 		return cli_fail(error);

@@ -59,6 +59,19 @@ static const cli_shell_rule rules[] = {
 	{ "fai add", "supplier,quality", 0 },
 	{ "po add", "buyer", -1 },
 	{ "po import", "buyer", 0 },
+	/* the supplier portal (each export and the scorecard show a supplier its own) */
+	{ "po ack", "supplier", -1 },
+	{ "status", "supplier", -1 },
+	{ "status import", "supplier", 0 },
+	{ "status export", NULL, -1 },
+	{ "asn add", "supplier", 0 },
+	{ "asn import", "supplier", 0 },
+	{ "asn receive", "buyer,quality", -1 },
+	{ "asn export", NULL, -1 },
+	{ "ncr add", "buyer,quality", -1 },
+	{ "ncr close", "buyer,quality", -1 },
+	{ "ncr list", NULL, -1 },
+	{ "scorecard", NULL, -1 },
 	{ NULL, NULL, -1 },
 };
 

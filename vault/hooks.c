@@ -78,6 +78,8 @@ const char *vault_hooks__event(char *buf, size_t size, const char *message)
 		{ "import", "add" }, { "lot-add", "lot" }, { "lot-import", "lot" },
 		{ "po-add", "po" }, { "po-import", "po" }, { "fai-add", "fai" },
 		{ "user-add", "user" }, { "user-revoke", "user" },
+		{ "status-import", "status" }, { "asn-add", "asn" }, { "asn-import", "asn" },
+		{ "ncr-add", "ncr" }, { "ncr-close", "ncr" },
 	};
 	size_t i;
 

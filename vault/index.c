@@ -11,19 +11,21 @@
 #include "fai.h"
 #include "lot.h"
 #include "po.h"
+#include "portal.h"
 #include "record.h"
 #include "util.h"
 
 /* schemas/index.sql (version 1) and its upgrades, embedded at build time */
 extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[],
-	vault_schema_sql_4[];
+	vault_schema_sql_4[], vault_schema_sql_5[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
-	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3, vault_schema_sql_4
+	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3, vault_schema_sql_4,
+	vault_schema_sql_5
 };
 
-#define CACHED_MAX 16
+#define CACHED_MAX 48
 
 struct vault_index {
 	sqlite3 *db;
@@ -537,6 +539,13 @@ static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new
 
 	if (git_tree_entry_byname(new, VAULT_RECORD_FILE))
 		return index_revision_folder(ctx, old, new, path, commit);
+	{
+		int handled;
+
+		if ((error = vault_portal__walk(ctx->idx, ctx->store, old, new, path, commit,
+						&handled)) < 0 || handled)
+			return error;
+	}
 	if (is_new(old, new, VAULT_PO_FILE)) {
 		char *data;
 		size_t len;
@@ -545,7 +554,9 @@ static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new
 			return error;
 		error = vault_po__index(ctx->idx, data, len, path, commit);
 		free(data);
-		return error;
+		if (error < 0)
+			return error;
+		/* then its acknowledgments and status reports, below */
 	}
 	if (is_new(old, new, VAULT_LOT_FILE)) {
 		char *data;
@@ -721,7 +732,10 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 		" DELETE FROM releases; DELETE FROM distribution; DELETE FROM obsoletes;"
 		" DELETE FROM acks; DELETE FROM pos; DELETE FROM po_lines;"
 		" DELETE FROM lots; DELETE FROM lot_inputs; DELETE FROM links;"
-		" DELETE FROM certs; DELETE FROM fais;")) < 0)
+		" DELETE FROM certs; DELETE FROM fais; DELETE FROM po_acks; DELETE FROM po_status;"
+		" DELETE FROM asns; DELETE FROM asn_items; DELETE FROM receipts;"
+		" DELETE FROM receipt_items; DELETE FROM ncrs; DELETE FROM ncr_docs;"
+		" DELETE FROM ncr_closes;")) < 0)
 		goto fail;
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||

@@ -991,6 +991,52 @@ done:
 	return error;
 }
 
+/*
+ * The supplier's answers to PO `po` and what came of them: every
+ * acknowledgment in order (a slipped promise stays beside the first),
+ * status reports, shipments with what was received, nonconformances.
+ */
+static int trace_po_portal(json_t *root, sqlite3 *db, const char *po)
+{
+	static const char *const ack_cols[] = { "seq", "line", "decision", "promise", "qty", "note",
+		"reason", "signed_by", "signed_at" };
+	static const char *const status_cols[] = { "seq", "line", "status", "note", "reported_by",
+		"reported_at" };
+	static const char *const ship_cols[] = { "asn", "ship_date", "package", "lot", "line", "qty",
+		"received", "received_date" };
+	static const char *const ncr_cols[] = { "ncr", "lot", "reason", "disposition", "state" };
+	static const struct {
+		const char *key, *sql;
+		const char *const *cols;
+		int ncols;
+	} parts[] = {
+		{ "po_acknowledgments", "SELECT seq, line, decision, promise, qty, note, reason, signed_by,"
+		  " strftime('%Y-%m-%dT%H:%M:%SZ', signed_at, 'unixepoch') FROM po_acks WHERE po = ?1"
+		  " ORDER BY seq", ack_cols, 9 },
+		{ "status", "SELECT seq, line, status, note, reported_by,"
+		  " strftime('%Y-%m-%dT%H:%M:%SZ', reported_at, 'unixepoch') FROM po_status"
+		  " WHERE po = ?1 ORDER BY seq", status_cols, 6 },
+		{ "shipments", "SELECT i.asn, a.ship_date, i.package, i.lot, i.line, i.qty, ri.received,"
+		  " r.received FROM asn_items i JOIN asns a ON a.asn = i.asn LEFT JOIN receipt_items ri"
+		  " ON ri.asn = i.asn AND ri.lot = i.lot LEFT JOIN receipts r ON r.asn = i.asn"
+		  " WHERE i.po = ?1 ORDER BY a.ship_date, i.asn, i.package, i.lot", ship_cols, 8 },
+		{ "ncrs", "SELECT n.ncr, n.lot, n.reason, coalesce(c.disposition, n.disposition),"
+		  " CASE WHEN c.ncr IS NULL THEN 'open' ELSE 'closed' END FROM ncrs n LEFT JOIN ncr_closes c ON c.ncr = n.ncr"
+		  " WHERE n.po = ?1 ORDER BY n.ncr", ncr_cols, 5 },
+	};
+	json_t *tmp;
+	size_t i;
+	int error;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if ((error = rows(&tmp, db, parts[i].sql, parts[i].cols, parts[i].ncols, po, NULL,
+				  NULL)) < 0)
+			return error;
+		json_object_set_new(root, parts[i].key, tmp);
+	}
+	return 0;
+}
+
 int vault_trace_po(char **out, vault *v, const char *po)
 {
 	static const char *const po_cols[] = { "po", "supplier", "created_by" };
@@ -1041,6 +1087,8 @@ int vault_trace_po(char **out, vault *v, const char *po)
 			  NULL)) < 0)
 		goto done;
 	json_object_set_new(root, "acknowledgments", tmp);
+	if ((error = trace_po_portal(root, db, po)) < 0)
+		goto done;
 	error = dump_out(out, root);
 	root = NULL;
 done:

@@ -69,27 +69,27 @@ static int check_po(const vault_po *po, const char *where)
 	return 0;
 }
 
-/* What needs the branch: a new PO, a known supplier, known drawings. */
-static int check_against(vault *v, vault_txn *t, const vault_po *po, const char *where)
+/*
+ * What needs the branch: a new PO, a known supplier (among `users`, the
+ * branch's, read once per batch), known drawings.
+ */
+static int check_against(vault_txn *t, const vault_user_list *users, const vault_po *po,
+			 const char *where)
 {
-	vault_user_list *users;
 	git_tree_entry *te;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2];
 	size_t i;
-	int error = 0, known = 0;
+	int known = 0;
 
 	vault_po__dir(dir, sizeof(dir), po->po);
 	if (git_tree_entry_bypath(&te, t->root, dir) == 0) {
 		git_tree_entry_free(te);
 		return vault_error__set(VAULT_EEXISTS, "%sPO '%s' already exists", where, po->po);
 	}
-	if ((error = vault_user__list(&users, v->store, t->root)) < 0)
-		return error;
 	for (i = 0; i < users->count; i++)
 		if (strcmp(users->items[i].org, po->supplier) == 0 &&
 		    (users->items[i].roles & VAULT_ROLE_SUPPLIER))
 			known = 1;
-	vault_user_list_free(users);
 	if (!known)
 		return vault_error__set(VAULT_ENOTFOUND,
 			"%sno supplier belongs to organization '%s'", where, po->supplier);
@@ -147,6 +147,7 @@ static int cmp_pos(const void *a, const void *b)
 /* Record `pos` in one commit; `where(i)` names PO i in messages. */
 static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 {
+	vault_user_list *users = NULL;
 	vault_txn t;
 	char message[256];
 	size_t i, k;
@@ -178,10 +179,12 @@ static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 	}
 	if ((error = vault__txn_begin(&t, v)) < 0)
 		return error;
-	if ((error = vault_user__may(&t.actor, VAULT_ROLE_BUYER, "issue purchase orders")) < 0)
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_BUYER, "issue purchase orders")) < 0 ||
+	    (error = vault_user__list(&users, v->store, t.root)) < 0 ||
+	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
 	for (i = 0; i < n; i++)
-		if ((error = check_against(v, &t, &pos[i], where ? where[i] : "")) < 0 ||
+		if ((error = check_against(&t, users, &pos[i], where ? where[i] : "")) < 0 ||
 		    (error = put_po(&t, v, &pos[i])) < 0)
 			goto done;
 	if (n == 1)
@@ -191,6 +194,7 @@ static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 		snprintf(message, sizeof(message), "po import %zu purchase orders\n\nQvault-Op: po-import\n", n);
 	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
 done:
+	vault_user_list_free(users);
 	vault__txn_end(&t, v);
 	return error;
 }

@@ -574,6 +574,164 @@ int vault_trace_doc(char **out, vault *v, const char *doc, const char *rev);
 /* A PO as JSON text: lines, lots, attached documents, acknowledgments. */
 int vault_trace_po(char **out, vault *v, const char *po);
 
+/* ---- the supplier portal ------------------------------------------------- */
+
+/*
+ * A supplier's acknowledgment of a PO (or of one line): accepted with a
+ * promised ship date (and quantity), or rejected with a reason.  A later
+ * acknowledgment is recorded beside the earlier ones, never replacing
+ * them, so a slipping promise stays visible.
+ */
+typedef struct {
+	const char *po;
+	unsigned line;        /* 0: the whole PO */
+	int reject;
+	const char *promise;  /* YYYY-MM-DD; required unless reject */
+	uint64_t qty;         /* 0: not given (only with a line) */
+	const char *note;     /* may be NULL */
+	const char *reason;   /* required with reject, else NULL */
+} vault_po_ack;
+
+/*
+ * Record acknowledgments acks[0..n) in one commit, as the acting supplier,
+ * of its own organization's POs only.  A promise before the order date, an
+ * unknown line or a quantity over the line's is refused; with n > 1 an
+ * error names `ack N`.
+ */
+int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n);
+
+/* The production states a supplier reports. */
+extern const char *const vault_status_names[];
+
+typedef struct {
+	const char *po;
+	unsigned line;        /* 0: the whole PO */
+	const char *status;   /* one of vault_status_names */
+	const char *note;     /* may be NULL */
+} vault_status_report;
+
+/*
+ * Record status reports[0..n) in one commit (a supplier of the PO's
+ * organization), each timestamped, kept in history.  A line received in
+ * full is closed: a status for it (or for a PO whose lines are all
+ * closed) is refused.
+ */
+int vault_status_add(vault *v, const vault_status_report *reports, size_t n);
+
+/*
+ * Record every status report of a CSV file (header: po,line,status,note;
+ * line 0 or empty for the whole PO) or JSON file (schemas/
+ * status-import.schema.json) in one commit.
+ */
+int vault_status_import(size_t *count, vault *v, const char *path);
+
+/* One package of a ship notice: its id and the lot and quantity in it. */
+typedef struct {
+	const char *id;
+	const char *lot;
+	uint64_t qty;
+} vault_asn_package;
+
+/* An advance ship notice: what one PO's shipment holds. */
+typedef struct {
+	const char *asn;       /* its number; NULL: the next ASN-NNNNNN */
+	const char *po;
+	const char *ship_date; /* YYYY-MM-DD */
+	const char *carrier;   /* may be NULL */
+	const char *tracking;  /* may be NULL */
+	const vault_asn_package *packages;
+	size_t npackages;
+} vault_asn;
+
+/*
+ * Record ship notice `asn` (a supplier of its PO's organization); its
+ * number goes to `id` (size bytes) when `id` is not NULL.  Refused when a
+ * lot is unknown or of another PO, or a line would ship more than its
+ * open quantity (ordered less shipped before).  A lot with audit gaps (no
+ * CoC, its required revision not acknowledged) is recorded with the gaps
+ * named in the ship notice, and each is reported to the warning callback.
+ */
+int vault_asn_add(vault *v, const vault_asn *asn, char *id, size_t size);
+
+/*
+ * Record every ship notice of a file in one commit: JSON (one ship notice
+ * or a list, schemas/asn.schema.json) or an X12 856 interchange (each
+ * transaction set one ship notice).  One bad notice refuses the file.
+ */
+int vault_asn_import(size_t *count, vault *v, const char *path);
+
+/* What was received of one lot of a ship notice. */
+typedef struct {
+	const char *lot;
+	uint64_t qty;
+} vault_receipt_item;
+
+typedef struct {
+	const char *asn;
+	const char *date;      /* YYYY-MM-DD received; NULL: today */
+	const vault_receipt_item *items; /* lots not named: received as shipped */
+	size_t nitems;
+	const char *note;      /* may be NULL */
+} vault_receipt;
+
+/*
+ * Record receipts[0..n) in one commit (buyer or quality): each lot's
+ * quantity received beside what was shipped, so discrepancies show.  A
+ * ship notice is received once.
+ */
+int vault_asn_receive(vault *v, const vault_receipt *receipts, size_t n);
+
+/* The dispositions of a nonconformance. */
+extern const char *const vault_dispositions[];
+
+typedef struct {
+	const char *lot;
+	const char *reason;
+	const char *disposition; /* proposed; may be NULL */
+	const vault_doc_ref *docs; /* documents it cites */
+	size_t ndocs;
+} vault_ncr;
+
+/*
+ * Open a nonconformance report on a lot (quality or buyer), linked to
+ * the lot, its PO and supplier, and the documents it cites; its number
+ * (NCR-NNNNNN) goes to `id`.
+ */
+int vault_ncr_add(vault *v, const vault_ncr *ncr, char *id, size_t size);
+
+/* Close an open nonconformance report with a disposition (quality or buyer). */
+int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const char *note);
+
+/*
+ * Nonconformance reports as JSON text (a list, schemas/portal-output.schema.json),
+ * `org`'s only when not NULL; a supplier sees its own.
+ */
+int vault_ncr_list(char **out, vault *v, const char *org);
+
+/* What an export writes. */
+typedef enum { VAULT_EXPORT_JSON, VAULT_EXPORT_CSV } vault_export_format;
+
+/*
+ * Ship notices (one row per package: asn, po, supplier, ship_date,
+ * carrier, tracking, package, lot, line, part, qty, received) or status
+ * reports (po, line, seq, status, note, org, reported_by, reported_at) as
+ * JSON (schemas/portal-output.schema.json) or CSV,
+ * `org`'s only when not NULL; `*out` is malloc'd.  A supplier sees its own.
+ */
+int vault_asn_export(char **out, vault *v, const char *org, vault_export_format format);
+int vault_status_export(char **out, vault *v, const char *org, vault_export_format format);
+
+/*
+ * The scorecard of every supplier (or of `org`) as JSON text (schemas/
+ * scorecard.schema.json): on-time delivery against the promised and the
+ * due date, quantity accuracy, days to acknowledge a drawing revision and
+ * a PO (average, worst), FAI first-pass acceptance, NCRs (all, open),
+ * certificate gaps, and on-time delivery by month.  `from` and `to`
+ * (YYYY-MM-DD, may be NULL) bound the events counted.  One SQL pass over
+ * the index per metric.  A supplier sees only its own.
+ */
+int vault_scorecard(char **out, vault *v, const char *org, const char *from, const char *to);
+
 /* ---- verification -------------------------------------------------------- */
 
 /* One thing wrong, with where it was found. */

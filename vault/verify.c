@@ -18,6 +18,7 @@
 #include "common.h"
 #include "error.h"
 #include "po.h"
+#include "portal.h"
 #include "record.h"
 #include "sign.h"
 #include "user.h"
@@ -484,6 +485,232 @@ done:
 	free(data);
 }
 
+/* ---- the supplier portal's records ---------------------------------------- */
+
+/* Split `path` at '/' into at most `max` components; their count. */
+static size_t split_path(char parts[][VAULT_NAME_MAX + 1], size_t max, const char *path)
+{
+	size_t n = 0;
+	const char *p = path;
+
+	while (n < max) {
+		size_t len = strcspn(p, "/");
+
+		snprintf(parts[n++], VAULT_NAME_MAX + 1, "%.*s", (int)len, p);
+		if (!p[len])
+			return n;
+		p += len + 1;
+	}
+	return max + 1;
+}
+
+/* Whether `path` begins with the fan-out folder of `name` under `top`. */
+static int fanned(const char *path, const char *top, const char *name)
+{
+	char dir[VAULT_PATH_MAX];
+
+	if (vault_name_check("name", name) < 0)
+		return 0;
+	vault_portal__dir(dir, sizeof(dir), top, name);
+	return strncmp(path, dir, strlen(dir)) == 0 && path[strlen(dir)] == '/';
+}
+
+/* The JSON object at `path` of `tree`, or NULL. */
+static json_t *json_at(commit_ctx *x, const git_tree *tree, const char *path)
+{
+	char *data = NULL;
+	size_t len;
+	json_t *root = NULL;
+
+	if (tree && read_at(&data, &len, x, tree, path) == 0)
+		root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	free(data);
+	if (root && !json_is_object(root)) {
+		json_decref(root);
+		root = NULL;
+	}
+	return root;
+}
+
+static const char *str_of(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* The record of `name` (a PO, lot, ship notice, NCR) under `top` as `tree` has it. */
+static json_t *keyed_record(commit_ctx *x, const git_tree *tree, const char *top,
+			    const char *name, const char *file)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 32];
+
+	if (vault_name_check("name", name) < 0)
+		return NULL;
+	vault_portal__dir(dir, sizeof(dir), top, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return json_at(x, tree, path);
+}
+
+/* The signer's name and organization against those a record names. */
+static void signed_as(commit_ctx *x, const char *path, const char *by, const char *org)
+{
+	if (!x->known)
+		return;
+	if (strcmp(by, x->who->name) != 0)
+		found(x->c, git_commit_id(x->commit), path,
+		      "the record names '%s' as its author, but '%s' signed the commit", by,
+		      x->who->name);
+	if (org && strcmp(org, x->who->org) != 0)
+		found(x->c, git_commit_id(x->commit), path,
+		      "the record names organization '%s', but '%s' of '%s' signed the commit", org,
+		      x->who->name, x->who->org);
+}
+
+/*
+ * pos/<h>/<h>/<PO>/acks|status/NNNNNN.json: a supplier of the PO's
+ * organization, as the PO recorded before, answers; the record names the
+ * PO and number its path does.
+ */
+static void check_answer(commit_ctx *x, const char *path)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char parts[7][VAULT_NAME_MAX + 1];
+	json_t *rec = NULL, *po = NULL;
+	int is_ack;
+	size_t n = split_path(parts, 6, path);
+
+	if (n != 6 || (strcmp(parts[4], VAULT_PO_ACKS_DIR) != 0 &&
+		       strcmp(parts[4], VAULT_PO_STATUS_DIR) != 0) ||
+	    strlen(parts[5]) != 11 || strspn(parts[5], "0123456789") != 6 ||
+	    strcmp(parts[5] + 6, ".json") != 0 || !fanned(path, "pos", parts[3])) {
+		found(x->c, cid, path, "adds an unexpected path");
+		return;
+	}
+	is_ack = strcmp(parts[4], VAULT_PO_ACKS_DIR) == 0;
+	require(x, VAULT_ROLE_SUPPLIER, is_ack ? "acknowledge purchase orders" :
+		"report production status", path);
+	rec = json_at(x, x->tree, path);
+	if (!rec || strcmp(str_of(rec, "record"), is_ack ? "po-ack" : "status") != 0) {
+		found(x->c, cid, path, "the %s is malformed", is_ack ? "PO acknowledgment" : "status report");
+		goto done;
+	}
+	if (strcmp(str_of(rec, "po"), parts[3]) != 0 ||
+	    json_integer_value(json_object_get(rec, "seq")) != strtol(parts[5], NULL, 10))
+		found(x->c, cid, path, "the record of PO '%s' number %lld is stored as '%s'",
+		      str_of(rec, "po"), (long long)json_integer_value(json_object_get(rec, "seq")), path);
+	signed_as(x, path, str_of(rec, is_ack ? "signed_by" : "reported_by"), str_of(rec, "org"));
+	if ((po = keyed_record(x, x->before, "pos", parts[3], "po.json")) == NULL) {
+		found(x->c, cid, path, "PO '%s' was not recorded before it", parts[3]);
+		goto done;
+	}
+	if (x->known && strcmp(str_of(po, "supplier"), x->who->org) != 0)
+		found(x->c, cid, path, "user '%s' of '%s' answers PO '%s' of '%s'", x->who->name,
+		      x->who->org, parts[3], str_of(po, "supplier"));
+done:
+	json_decref(rec);
+	json_decref(po);
+}
+
+/*
+ * asns/<h>/<h>/<ASN>/asn.json: a supplier ships its own organization's
+ * lots of its own PO; receipt.json: a buyer or quality receives a ship
+ * notice recorded before.
+ */
+static void check_asn(commit_ctx *x, const char *path)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char parts[6][VAULT_NAME_MAX + 1];
+	json_t *rec = NULL, *po = NULL, *p;
+	size_t n = split_path(parts, 5, path), i;
+
+	if (n != 5 || !fanned(path, "asns", parts[3]) ||
+	    (strcmp(parts[4], VAULT_ASN_FILE) != 0 && strcmp(parts[4], VAULT_RECEIPT_FILE) != 0)) {
+		found(x->c, cid, path, "adds an unexpected path");
+		return;
+	}
+	rec = json_at(x, x->tree, path);
+	if (strcmp(parts[4], VAULT_RECEIPT_FILE) == 0) {
+		json_t *asn;
+
+		require(x, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY, "receive shipments", path);
+		if (!rec || strcmp(str_of(rec, "record"), "receipt") != 0 ||
+		    strcmp(str_of(rec, "asn"), parts[3]) != 0)
+			found(x->c, cid, path, "the receipt is malformed or stored where another belongs");
+		else
+			signed_as(x, path, str_of(rec, "received_by"), NULL);
+		if ((asn = keyed_record(x, x->before, "asns", parts[3], VAULT_ASN_FILE)) == NULL)
+			found(x->c, cid, path, "ship notice '%s' was not recorded before its receipt",
+			      parts[3]);
+		json_decref(asn);
+		goto done;
+	}
+	require(x, VAULT_ROLE_SUPPLIER, "send ship notices", path);
+	if (!rec || strcmp(str_of(rec, "record"), "asn") != 0 ||
+	    strcmp(str_of(rec, "asn"), parts[3]) != 0) {
+		found(x->c, cid, path, "the ship notice is malformed or stored where another belongs");
+		goto done;
+	}
+	signed_as(x, path, str_of(rec, "created_by"), str_of(rec, "supplier"));
+	if ((po = keyed_record(x, x->before, "pos", str_of(rec, "po"), "po.json")) == NULL) {
+		found(x->c, cid, path, "the ship notice's PO '%s' was not recorded before it",
+		      str_of(rec, "po"));
+		goto done;
+	}
+	if (strcmp(str_of(po, "supplier"), str_of(rec, "supplier")) != 0)
+		found(x->c, cid, path, "the ship notice names supplier '%s', its PO '%s' another",
+		      str_of(rec, "supplier"), str_of(rec, "po"));
+	json_array_foreach(json_object_get(rec, "packages"), i, p) {
+		json_t *lot = keyed_record(x, x->before, "lots", str_of(p, "lot"), "lot.json");
+
+		if (!lot)
+			found(x->c, cid, path, "the ship notice names lot '%s', not recorded before it",
+			      str_of(p, "lot"));
+		else if (strcmp(str_of(lot, "po"), str_of(rec, "po")) != 0)
+			found(x->c, cid, path, "the ship notice ships lot '%s' of PO '%s' against PO '%s'",
+			      str_of(p, "lot"), str_of(lot, "po"), str_of(rec, "po"));
+		json_decref(lot);
+	}
+done:
+	json_decref(rec);
+	json_decref(po);
+}
+
+/* ncrs/<h>/<h>/<NCR>/ncr.json and close.json: quality or a buyer. */
+static void check_ncr(commit_ctx *x, const char *path)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char parts[6][VAULT_NAME_MAX + 1];
+	json_t *rec = NULL, *before = NULL;
+	size_t n = split_path(parts, 5, path);
+	int closing;
+
+	if (n != 5 || !fanned(path, "ncrs", parts[3]) ||
+	    (strcmp(parts[4], VAULT_NCR_FILE) != 0 && strcmp(parts[4], VAULT_NCR_CLOSE_FILE) != 0)) {
+		found(x->c, cid, path, "adds an unexpected path");
+		return;
+	}
+	closing = strcmp(parts[4], VAULT_NCR_CLOSE_FILE) == 0;
+	require(x, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER, closing ? "close nonconformance reports" :
+		"open nonconformance reports", path);
+	rec = json_at(x, x->tree, path);
+	if (!rec || strcmp(str_of(rec, "record"), closing ? "ncr-close" : "ncr") != 0 ||
+	    strcmp(str_of(rec, "ncr"), parts[3]) != 0) {
+		found(x->c, cid, path, "the nonconformance record is malformed or stored where another belongs");
+		goto done;
+	}
+	signed_as(x, path, str_of(rec, closing ? "closed_by" : "opened_by"), NULL);
+	before = closing ? keyed_record(x, x->before, "ncrs", parts[3], VAULT_NCR_FILE) :
+		keyed_record(x, x->before, "lots", str_of(rec, "lot"), "lot.json");
+	if (!before)
+		found(x->c, cid, path, closing ? "nonconformance report '%s' was not opened before it" :
+		      "the nonconformance report's lot '%s' was not recorded before it",
+		      closing ? parts[3] : str_of(rec, "lot"));
+done:
+	json_decref(rec);
+	json_decref(before);
+}
+
 /* One added path: what it is and whether the signer may add it. */
 static void check_added(commit_ctx *x, const char *path)
 {
@@ -511,7 +738,7 @@ static void check_added(commit_ctx *x, const char *path)
 		size_t n = strlen(path);
 
 		if (n < 8 || strcmp(path + n - 8, "/po.json") != 0)
-			found(x->c, cid, path, "adds an unexpected path");
+			check_answer(x, path);
 		else if (!(x->did & DID_PO)) {
 			x->did |= DID_PO;
 			require(x, VAULT_ROLE_BUYER, "issue purchase orders", path);
@@ -525,6 +752,14 @@ static void check_added(commit_ctx *x, const char *path)
 			found(x->c, cid, path, "adds an unexpected path");
 		else
 			check_lot(x, path);
+		return;
+	}
+	if (strncmp(path, "asns/", 5) == 0) {
+		check_asn(x, path);
+		return;
+	}
+	if (strncmp(path, "ncrs/", 5) == 0) {
+		check_ncr(x, path);
 		return;
 	}
 	if (doc_path(path, doc, rev, &rest) < 0) {
@@ -891,7 +1126,7 @@ typedef struct {
 	int readonly;
 	int error;
 	char message[1024];
-	char problems[8][256]; /* one per view that disagrees */
+	char problems[16][256]; /* one per view that disagrees */
 	size_t nproblems;
 } index_check;
 
@@ -914,6 +1149,20 @@ static int compare_indexes(index_check *ic, vault_store *store)
 		  "fresh.acks" },
 		{ "audit trail", "commit_id, time, author, op, summary", "main.events",
 		  "fresh.events" },
+		{ "PO acknowledgments", "po, seq, line, decision, promise, qty, note, reason, org,"
+		  " signed_by, signed_at, commit_id", "main.po_acks", "fresh.po_acks" },
+		{ "status reports", "po, seq, line, status, note, org, reported_by, reported_at, commit_id",
+		  "main.po_status", "fresh.po_status" },
+		{ "ship notices", "asn, po, supplier, ship_date, carrier, tracking, source, warnings,"
+		  " created_by, created_at, commit_id", "main.asns", "fresh.asns" },
+		{ "ship notice packages", "asn, package, lot, po, line, part, qty", "main.asn_items",
+		  "fresh.asn_items" },
+		{ "receipts", "r.asn, r.received, r.received_by, i.lot, i.shipped, i.received",
+		  "main.receipts r JOIN main.receipt_items i ON i.asn = r.asn",
+		  "fresh.receipts r JOIN fresh.receipt_items i ON i.asn = r.asn" },
+		{ "nonconformance reports", "n.ncr, n.lot, n.supplier, n.reason, n.disposition,"
+		  " c.disposition, c.closed_by", "main.ncrs n LEFT JOIN main.ncr_closes c ON c.ncr = n.ncr",
+		  "fresh.ncrs n LEFT JOIN fresh.ncr_closes c ON c.ncr = n.ncr" },
 	};
 	const char *tmpdir = getenv("TMPDIR");
 	char path[4096], sql[2048];

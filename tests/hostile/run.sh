@@ -162,6 +162,19 @@ forge f5 sid "ack again" "$D/acks/sam-received-2.json=std.json" "$D/acks/sam-rec
 forged "the same acknowledgment under a second name" f5 "sam-received-2.json: the acknowledgment is stored as 'sam-received-2.json', not 'sam-received.json'"
 refused "the same acknowledgment twice" q --key sam.pem ack DWG-1@D
 
+# ---- X12 856 ship notices (asn import): the reader is the first to see them
+X12="$FIXTURES/856/ship-notice.856"
+{ head -n 3 "$X12"; printf 'BSN'; i=0; while [ $i -lt 70 ]; do printf '*x'; i=$((i + 1)); done; printf '~\n'; } > many.856
+refused "X12: a segment of 71 elements" q --key sam.pem asn import many.856
+{ head -n 11 "$X12"; printf 'PRF*'; head -c 1048576 /dev/zero | tr '\0' P; printf '~\n'; tail -n +13 "$X12"; } > long.856
+refused "X12: an element of 1 MB" q --key sam.pem asn import long.856
+{ head -c 106 "$X12"; tail -c +107 "$X12" | tr -d '~\n'; } > noterm.856
+refused "X12: no segment terminator after ISA" q --key sam.pem asn import noterm.856
+{ head -n 5 "$X12"; printf 'HL*9\0*1*O~\n'; tail -n +6 "$X12"; } > nul.856
+refused "X12: a NUL byte inside a segment" q --key sam.pem asn import nul.856
+printf 'ISA*00*~' > short.856
+refused "X12: an interchange shorter than its ISA" q --key sam.pem asn import short.856
+
 # ---- a file that changes while it is added (TOCTOU)
 head -c 50000000 /dev/urandom > big.bin && { printf '%%PDF-1.4\n'; cat big.bin; } > big.pdf
 q add big.pdf --doc DWG-BIG --type drawing > /dev/null 2> t.err &

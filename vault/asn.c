@@ -1,0 +1,960 @@
+/*
+ * asn.c - advance ship notices (asns/<h>/<h>/<ASN>/asn.json): recorded one
+ * at a time or imported from JSON or an X12 856 interchange, checked
+ * against the lots and the PO lines' open quantities; their receipts
+ * (receipt.json beside them), and the index of both.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "input.h"
+#include "portal.h"
+#include "record.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+#define QTY_MAX 1000000000ULL
+#define PACKAGES_MAX 10000
+#define TEXT_MAX 128
+#define NOTE_MAX 4096
+#define WARNINGS_SHOWN 20
+
+/* One package of a notice as checked: its lot's PO line, its gaps. */
+typedef struct {
+	size_t asn;          /* index of its ship notice in the batch */
+	size_t pkg;          /* index of the package in it */
+	char po[VAULT_NAME_MAX + 1];
+	char part[VAULT_NAME_MAX + 1];
+	unsigned line;
+	uint64_t qty;
+} item;
+
+static const char SQL_LOT[] = "SELECT po, part, qty, supplier FROM lots WHERE lot = ?1";
+static const char SQL_LOT_LINE[] =
+	"SELECT line, doc || '@' || rev FROM po_lines WHERE po = ?1 AND part = ?2 ORDER BY line LIMIT 1";
+static const char SQL_SHIPPED[] =
+	"SELECT (SELECT qty FROM po_lines WHERE po = ?1 AND line = ?2),"
+	" (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE po = ?1 AND line = ?2)";
+static const char SQL_ASN_PO[] = "SELECT supplier FROM pos WHERE po = ?1";
+static const char SQL_HAS_COC[] =
+	"SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
+	" WHERE k.kind = 'lot' AND k.target = ?1 AND r.type = 'coc' LIMIT 1";
+static const char SQL_ACKED[] =
+	"SELECT 1 FROM po_lines pl JOIN acks a ON a.doc = pl.doc AND a.rev = pl.rev"
+	" WHERE pl.po = ?1 AND pl.line = ?2 AND a.org = ?3 AND a.meaning != 'rejected' LIMIT 1";
+
+static int index_error(vault *v)
+{
+	return vault_error__set(VAULT_ERROR, "index: %s",
+				sqlite3_errmsg(vault_index__db(v->index)));
+}
+
+static int text_opt(const char *what, const char *s)
+{
+	return s ? vault_record__text_check(what, s, TEXT_MAX) : 0;
+}
+
+static const vault_asn_package *sort_packages;
+
+static int cmp_packages(const void *a, const void *b)
+{
+	const vault_asn_package *x = &sort_packages[*(const size_t *)a];
+	const vault_asn_package *y = &sort_packages[*(const size_t *)b];
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : strcmp(x->lot, y->lot);
+}
+
+/* The same lot twice in one package: sorted by package and lot, side by side. */
+static int check_repeats(const vault_asn *a)
+{
+	size_t *order = malloc((a->npackages + 1) * sizeof(size_t)), i;
+	int error = 0;
+
+	if (!order)
+		abort();
+	for (i = 0; i < a->npackages; i++)
+		order[i] = i;
+	sort_packages = a->packages;
+	qsort(order, a->npackages, sizeof(size_t), cmp_packages);
+	for (i = 1; i < a->npackages && !error; i++)
+		if (cmp_packages(&order[i - 1], &order[i]) == 0)
+			error = vault_error__set(VAULT_EINVALID, "lot '%s' is given twice in package '%s'",
+						 a->packages[order[i]].lot, a->packages[order[i]].id);
+	free(order);
+	return error;
+}
+
+/* Everything about one notice that needs no repository. */
+static int check_fields(const vault_asn *a)
+{
+	size_t i;
+	int error;
+
+	if ((a->asn && (error = vault_name_check("ship notice number", a->asn)) < 0) ||
+	    (error = vault_name_check("PO number", a->po)) < 0 ||
+	    (error = vault_record__date_check("ship date", a->ship_date)) < 0 ||
+	    (error = text_opt("carrier", a->carrier)) < 0 ||
+	    (error = text_opt("tracking number", a->tracking)) < 0)
+		return error;
+	if (a->npackages == 0)
+		return vault_error__set(VAULT_EINVALID, "a ship notice needs at least one package");
+	if (a->npackages > PACKAGES_MAX)
+		return vault_error__set(VAULT_EINVALID, "more than %d packages", PACKAGES_MAX);
+	for (i = 0; i < a->npackages; i++) {
+		const vault_asn_package *p = &a->packages[i];
+
+		if ((error = vault_name_check("package", p->id)) < 0 ||
+		    (error = vault_name_check("lot", p->lot)) < 0)
+			return error;
+		if (p->qty == 0 || p->qty > QTY_MAX)
+			return vault_error__set(VAULT_EINVALID,
+				"package '%s': quantity must be a whole number from 1 to %llu", p->id,
+				QTY_MAX);
+	}
+	return check_repeats(a);
+}
+
+/* Warnings gathered while checking, reported once the notices are recorded. */
+typedef struct {
+	char **items;
+	size_t n;
+} warnings;
+
+static void warn_add(warnings *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn_add(warnings *w, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if ((w->items = realloc(w->items, (w->n + 1) * sizeof(char *))) == NULL)
+		abort();
+	w->items[w->n++] = vault__strdup(buf);
+}
+
+static void warnings_flush(warnings *w, vault *v, int report)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		if (report && i < WARNINGS_SHOWN)
+			vault__warn(v, "%s", w->items[i]);
+		free(w->items[i]);
+	}
+	if (report && w->n > WARNINGS_SHOWN)
+		vault__warn(v, "and %zu more audit gaps, recorded in their ship notices",
+			    w->n - WARNINGS_SHOWN);
+	free(w->items);
+	w->items = NULL;
+	w->n = 0;
+}
+
+/* 1 when `sql` (?1, ?2 text or integer, ?3 text) gives a row. */
+static int exists(int *yes, vault *v, const char *sql, const char *a, long b, const char *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (vault_index__stmt(&st, v->index, sql) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b >= 0)
+		sqlite3_bind_int64(st, 2, b);
+	if (c)
+		sqlite3_bind_text(st, 3, c, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*yes = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : index_error(v);
+}
+
+/*
+ * Check package `p` of notice `a` against the index: a known lot of the
+ * notice's PO, no more than the lot holds; fill in its line, and note its
+ * audit gaps in `gaps` and `w`.
+ */
+static int check_package(item *it, vault *v, const vault_asn *a, const char *asn,
+			 const vault_asn_package *p, const char *supplier, json_t *gaps,
+			 warnings *w)
+{
+	sqlite3_stmt *st;
+	char revision[2 * VAULT_NAME_MAX + 2] = "";
+	uint64_t lot_qty = 0;
+	int rc, yes = 0;
+
+	if (vault_index__stmt(&st, v->index, SQL_LOT) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, p->lot, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(it->po, sizeof(it->po), "%s", sqlite3_column_text(st, 0));
+		snprintf(it->part, sizeof(it->part), "%s", sqlite3_column_text(st, 1));
+		lot_qty = (uint64_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND,
+			"package '%s': no lot '%s'", p->id, p->lot) : index_error(v);
+	if (strcmp(it->po, a->po) != 0)
+		return vault_error__set(VAULT_EINVALID,
+			"package '%s': lot '%s' belongs to PO '%s', not to PO '%s'", p->id, p->lot,
+			it->po, a->po);
+	if (p->qty > lot_qty)
+		return vault_error__set(VAULT_EINVALID,
+			"package '%s': ships %llu of lot '%s', which holds %llu", p->id,
+			(unsigned long long)p->qty, p->lot, (unsigned long long)lot_qty);
+	if (vault_index__stmt(&st, v->index, SQL_LOT_LINE) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, it->po, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, it->part, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		it->line = (unsigned)sqlite3_column_int64(st, 0);
+		snprintf(revision, sizeof(revision), "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? vault_error__set(VAULT_EINVALID,
+			"package '%s': PO '%s' has no line for part '%s'", p->id, it->po, it->part) :
+			index_error(v);
+	it->qty = p->qty;
+	if (exists(&yes, v, SQL_HAS_COC, p->lot, -1, NULL) < 0)
+		return VAULT_ERROR;
+	if (!yes) {
+		json_array_append_new(gaps, json_pack("{s:s, s:s}", "lot", p->lot, "gap", "no-coc"));
+		warn_add(w, "ship notice '%s': lot '%s' has no certificate of conformity", asn, p->lot);
+	}
+	if (exists(&yes, v, SQL_ACKED, it->po, (long)it->line, supplier) < 0)
+		return VAULT_ERROR;
+	if (!yes) {
+		json_array_append_new(gaps, json_pack("{s:s, s:s, s:s}", "lot", p->lot,
+			"gap", "unacknowledged-revision", "revision", revision));
+		warn_add(w, "ship notice '%s': lot '%s' is built to %s, which '%s' has not acknowledged",
+			 asn, p->lot, revision, supplier);
+	}
+	return 0;
+}
+
+static const item *sort_items;
+
+static int cmp_items(const void *a, const void *b)
+{
+	const item *x = &sort_items[*(const size_t *)a], *y = &sort_items[*(const size_t *)b];
+	int c = strcmp(x->po, y->po);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+/*
+ * No PO line ships more than it has open: ordered, less what earlier
+ * notices shipped, less what this batch ships before.  Items are taken by
+ * line, in batch order; the first item (in batch order) that goes over
+ * is named.
+ */
+static int check_open(vault *v, const item *items, size_t n, const vault_asn *asns,
+		      char **where)
+{
+	size_t *order = malloc((n + 1) * sizeof(size_t)), i, worst = n;
+	uint64_t ordered = 0, shipped = 0, worst_open = 0, worst_ordered = 0;
+	int error = 0;
+
+	if (!order)
+		abort();
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_items = items;
+	qsort(order, n, sizeof(size_t), cmp_items);
+	for (i = 0; i < n && !error; i++) {
+		const item *it = &items[order[i]];
+
+		if (i == 0 || strcmp(items[order[i - 1]].po, it->po) != 0 ||
+		    items[order[i - 1]].line != it->line) {
+			sqlite3_stmt *st;
+
+			if (vault_index__stmt(&st, v->index, SQL_SHIPPED) < 0) {
+				error = index_error(v);
+				break;
+			}
+			sqlite3_bind_text(st, 1, it->po, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, it->line);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				error = index_error(v);
+			ordered = (uint64_t)sqlite3_column_int64(st, 0);
+			shipped = (uint64_t)sqlite3_column_int64(st, 1);
+			sqlite3_reset(st);
+		}
+		if (shipped + it->qty > ordered && order[i] < worst) {
+			worst = order[i];
+			worst_open = ordered > shipped ? ordered - shipped : 0;
+			worst_ordered = ordered;
+		}
+		shipped += it->qty;
+	}
+	if (!error && worst < n) {
+		const item *it = &items[worst];
+
+		error = vault_error__set(VAULT_EINVALID,
+			"%spackage '%s': ships %llu of line %u of PO '%s', which has %llu open of %llu ordered",
+			where ? where[it->asn] : "", asns[it->asn].packages[it->pkg].id,
+			(unsigned long long)it->qty, it->line, it->po,
+			(unsigned long long)worst_open, (unsigned long long)worst_ordered);
+	}
+	free(order);
+	return error;
+}
+
+/* Whether `path` is in the tree already. */
+static int in_tree(const git_tree *root, const char *path)
+{
+	git_tree_entry *te;
+
+	if (git_tree_entry_bypath(&te, root, path) < 0)
+		return 0;
+	git_tree_entry_free(te);
+	return 1;
+}
+
+static const char *const *sort_names;
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(sort_names[*(const size_t *)a], sort_names[*(const size_t *)b]);
+}
+
+/* The later of two notices given the same number, or n. */
+static size_t repeated(const char *const *names, size_t n)
+{
+	size_t *order = malloc((n + 1) * sizeof(size_t)), i, found = n;
+
+	if (!order)
+		abort();
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_names = names;
+	qsort(order, n, sizeof(size_t), cmp_names);
+	for (i = 1; i < n && found == n; i++)
+		if (strcmp(names[order[i - 1]], names[order[i]]) == 0)
+			found = order[i - 1] > order[i] ? order[i - 1] : order[i];
+	free(order);
+	return found;
+}
+
+static int put_asn(vault_txn *t, vault *v, const vault_asn *a, const char *asn,
+		   const char *supplier, const item *items, json_t *gaps, const char *source)
+{
+	json_t *packages = json_array(), *root;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], *json;
+	size_t i, len;
+	int error;
+
+	for (i = 0; i < a->npackages; i++)
+		json_array_append_new(packages, json_pack("{s:s, s:s, s:I, s:s, s:I}",
+			"id", a->packages[i].id, "lot", a->packages[i].lot,
+			"line", (json_int_t)items[i].line, "part", items[i].part,
+			"qty", (json_int_t)a->packages[i].qty));
+	vault_time_format(when, sizeof(when), t->now);
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "record", "asn",
+			 "format", 1, "asn", asn, "po", a->po, "supplier", supplier,
+			 "ship_date", a->ship_date, "source", source, "packages", packages,
+			 "created_by", t->actor.name, "created_at", when);
+	if (!root)
+		return vault_error__set(VAULT_EINVALID, "ship notice '%s' is not valid UTF-8", asn);
+	if (a->carrier)
+		json_object_set_new(root, "carrier", json_string(a->carrier));
+	if (a->tracking)
+		json_object_set_new(root, "tracking", json_string(a->tracking));
+	if (json_array_size(gaps))
+		json_object_set(root, "gaps", gaps);
+	if ((error = vault_record__dump(&json, &len, root)) < 0)
+		return error;
+	vault_portal__dir(dir, sizeof(dir), "asns", asn);
+	snprintf(path, sizeof(path), "%s/" VAULT_ASN_FILE, dir);
+	error = vault__txn_put_data(t, v, path, json, len);
+	free(json);
+	return error;
+}
+
+/* The PO's supplier, which must be the acting supplier's organization. */
+static int asn_po(vault *v, const vault_user *actor, const char *po)
+{
+	sqlite3_stmt *st;
+	char supplier[VAULT_NAME_MAX + 1] = "";
+	int rc;
+
+	if (vault_index__stmt(&st, v->index, SQL_ASN_PO) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(supplier, sizeof(supplier), "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po) :
+			index_error(v);
+	if (strcmp(supplier, actor->org) != 0)
+		return vault_error__set(VAULT_EDENIED,
+			"user '%s' of '%s' may not ship against PO '%s', which belongs to '%s'",
+			actor->name, actor->org, po, supplier);
+	return 0;
+}
+
+/* A number for a notice that has none: ASN-NNNNNN, the first free. */
+static int next_number(char *buf, size_t size, vault *v, const git_tree *root)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	char dir[VAULT_PATH_MAX];
+	long n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM asns", -1, &st, NULL) != SQLITE_OK)
+		return index_error(v);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	do {
+		snprintf(buf, size, "ASN-%06ld", ++n);
+		vault_portal__dir(dir, sizeof(dir), "asns", buf);
+	} while (in_tree(root, dir));
+	return 0;
+}
+
+/*
+ * Record notices asns[0..n) in one commit; `where[i]` (may be NULL)
+ * prefixes notice i's errors; `id` receives a single notice's number.
+ */
+static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
+		    const char *source, char *id, size_t idsize)
+{
+	const char **names = calloc(n + 1, sizeof(char *));
+	size_t *first = calloc(n + 1, sizeof(size_t)), total = 0, i, k;
+	json_t **gaps = calloc(n + 1, sizeof(json_t *));
+	warnings w = { NULL, 0 };
+	item *items = NULL;
+	char message[512], generated[32] = "", dir[VAULT_PATH_MAX];
+	vault_txn t;
+	int error = 0;
+
+	if (!names || !first || !gaps)
+		abort();
+	memset(&t, 0, sizeof(t));
+	if (n == 0)
+		error = vault_error__set(VAULT_EINVALID, "no ship notice to record");
+	for (i = 0; i < n && !error; i++) {
+		if ((error = check_fields(&asns[i])) < 0 && where)
+			error = vault_error__set(error, "%s%s", where[i], vault_error_message());
+		if (!asns[i].asn && n > 1)
+			error = vault_error__set(VAULT_EINVALID, "%sa ship notice in a file needs its number",
+						 where ? where[i] : "");
+		names[i] = asns[i].asn;
+		first[i] = total;
+		total += asns[i].npackages;
+	}
+	if (!error && n > 1 && (k = repeated(names, n)) < n)
+		error = vault_error__set(VAULT_EEXISTS, "%sship notice '%s' is given twice",
+					 where ? where[k] : "", names[k]);
+	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
+		goto out;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "send ship notices")) < 0)
+		goto done;
+	if (n == 1 && !asns[0].asn) {
+		if ((error = next_number(generated, sizeof(generated), v, t.root)) < 0)
+			goto done;
+		names[0] = generated;
+	}
+	if ((items = calloc(total + 1, sizeof(item))) == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		const vault_asn *a = &asns[i];
+
+		gaps[i] = json_array();
+		vault_portal__dir(dir, sizeof(dir), "asns", names[i]);
+		if (in_tree(t.root, dir))
+			error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' already exists", names[i]);
+		else
+			error = asn_po(v, &t.actor, a->po);
+		for (k = 0; k < a->npackages && !error; k++) {
+			items[first[i] + k].asn = i;
+			items[first[i] + k].pkg = k;
+			error = check_package(&items[first[i] + k], v, a, names[i], &a->packages[k],
+					      t.actor.org, gaps[i], &w);
+		}
+		if (error < 0) {
+			if (where)
+				error = vault_error__set(error, "%s%s", where[i], vault_error_message());
+			goto done;
+		}
+	}
+	if ((error = check_open(v, items, total, asns, where)) < 0 ||
+	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((error = put_asn(&t, v, &asns[i], names[i], t.actor.org, &items[first[i]],
+				     gaps[i], source)) < 0)
+			goto done;
+	if (n == 1)
+		snprintf(message, sizeof(message),
+			 "asn add %s for %s\n\nQvault-Op: asn-add\nQvault-PO: %s\nQvault-ASN: %s\n",
+			 names[0], asns[0].po, asns[0].po, names[0]);
+	else
+		snprintf(message, sizeof(message), "asn import %zu ship notices\n\nQvault-Op: asn-import\n", n);
+	if ((error = vault__txn_commit(&t, v, message, NULL, 0, NULL)) == 0 && id)
+		snprintf(id, idsize, "%s", names[0]);
+done:
+	vault__txn_end(&t, v);
+out:
+	warnings_flush(&w, v, error == 0);
+	for (i = 0; i < n; i++)
+		json_decref(gaps[i]);
+	free(gaps);
+	free(items);
+	free(first);
+	free(names);
+	return error;
+}
+
+int vault_asn_add(vault *v, const vault_asn *asn, char *id, size_t size)
+{
+	return add_asns(v, asn, 1, NULL, "qvault", id, size);
+}
+
+/* ---- import: JSON or X12 856 ------------------------------------------- */
+
+typedef struct {
+	vault_asn *asns;
+	vault_asn_package *packages;
+	char **where;
+	size_t n;
+	json_t *root;  /* the strings point into it */
+} asn_file;
+
+static void asn_file_dispose(asn_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->where[i]);
+	free(f->where);
+	free(f->asns);
+	free(f->packages);
+	json_decref(f->root);
+}
+
+/* Take the JSON list `root` (or one notice) as ship notices. */
+static int from_json(asn_file *f, json_t *root, const char *what)
+{
+	json_error_t jerr;
+	json_t *o, *pkgs, *p;
+	size_t i, k, total = 0, used = 0;
+
+	f->root = root;
+	if (json_is_object(root)) {
+		f->root = json_array();
+		json_array_append_new(f->root, root);
+	}
+	if (!json_is_array(f->root))
+		return vault_error__set(VAULT_EINVALID, "the file is not a ship notice or a JSON list of them");
+	json_array_foreach(f->root, i, o)
+		total += json_array_size(json_object_get(o, "packages"));
+	f->n = json_array_size(f->root);
+	if ((f->asns = calloc(f->n + 1, sizeof(vault_asn))) == NULL ||
+	    (f->packages = calloc(total + 1, sizeof(vault_asn_package))) == NULL ||
+	    (f->where = calloc(f->n + 1, sizeof(char *))) == NULL)
+		abort();
+	json_array_foreach(f->root, i, o) {
+		vault_asn *a = &f->asns[i];
+		char where[48];
+
+		snprintf(where, sizeof(where), "%s %zu: ", what, i + 1);
+		f->where[i] = vault__strdup(where);
+		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s?:s, s:s, s:s, s?:s, s?:s, s:o}",
+				   "asn", &a->asn, "po", &a->po, "ship_date", &a->ship_date,
+				   "carrier", &a->carrier, "tracking", &a->tracking,
+				   "packages", &pkgs) < 0 || !json_is_array(pkgs))
+			return vault_error__set(VAULT_EINVALID, "%s%s", where,
+						jerr.text[0] ? jerr.text : "packages is not a list");
+		a->packages = &f->packages[used];
+		json_array_foreach(pkgs, k, p) {
+			vault_asn_package *pk = &f->packages[used++];
+			json_int_t qty;
+			const char *part = NULL;
+
+			if (json_unpack_ex(p, &jerr, JSON_STRICT, "{s:s, s:s, s:I, s?:s}", "id", &pk->id,
+					   "lot", &pk->lot, "qty", &qty, "part", &part) < 0 ||
+			    qty < 1 || (uint64_t)qty > QTY_MAX)
+				return vault_error__set(VAULT_EINVALID, "%spackage %zu: %s", where, k + 1,
+					jerr.text[0] ? jerr.text : "qty must be a whole number from 1");
+			pk->qty = (uint64_t)qty;
+			a->npackages++;
+		}
+	}
+	return 0;
+}
+
+static int parse_file(asn_file *f, const char **source, const char *data, size_t len)
+{
+	json_error_t jerr;
+	json_t *root;
+	int error;
+
+	memset(f, 0, sizeof(*f));
+	if (vault_x12__is_x12(data, len)) {
+		*source = "x12-856";
+		if ((error = vault_x12__parse_856(&root, data, len)) < 0)
+			return error;
+		return from_json(f, root, "ship notice");
+	}
+	*source = "qvault";
+	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
+	return from_json(f, root, "ship notice");
+}
+
+int vault_asn_import(size_t *count, vault *v, const char *path)
+{
+	const char *source = "qvault";
+	asn_file f;
+	char *data;
+	size_t len;
+	int error;
+
+	*count = 0;
+	if ((error = vault_input__read(&data, &len, path)) < 0)
+		return error;
+	error = parse_file(&f, &source, data, len);
+	if (!error && f.n == 0)
+		error = vault_error__set(VAULT_EINVALID, "the file has no ship notices");
+	if (!error && (error = add_asns(v, f.asns, f.n, f.n > 1 ? f.where : NULL, source,
+					NULL, 0)) == 0)
+		*count = f.n;
+	if (error < 0)
+		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	free(data);
+	asn_file_dispose(&f);
+	return error;
+}
+
+int vault_asn__parse(const char *data, size_t len)
+{
+	const char *source;
+	asn_file f;
+	size_t i;
+	int error = parse_file(&f, &source, data, len);
+
+	for (i = 0; i < f.n && !error; i++)
+		error = check_fields(&f.asns[i]);
+	asn_file_dispose(&f);
+	return error;
+}
+
+/* ---- receipts ------------------------------------------------------------ */
+
+static const char SQL_ASN[] = "SELECT ship_date FROM asns WHERE asn = ?1";
+static const char SQL_ASN_LOTS[] =
+	"SELECT lot, po, line, sum(qty) FROM asn_items WHERE asn = ?1 GROUP BY lot ORDER BY lot";
+
+static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
+{
+	sqlite3_stmt *st;
+	json_t *items = json_array(), *root = NULL;
+	char ship[16] = "", date[16], dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16];
+	char when[VAULT_TIME_SIZE], *json = NULL;
+	unsigned char *used = calloc(r->nitems + 1, 1);
+	size_t i, len;
+	int rc, error = 0;
+
+	if (!used)
+		abort();
+	vault_portal__dir(dir, sizeof(dir), "asns", r->asn);
+	snprintf(path, sizeof(path), "%s/" VAULT_RECEIPT_FILE, dir);
+	if (vault_index__stmt(&st, v->index, SQL_ASN) < 0) {
+		error = index_error(v);
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, r->asn, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(ship, sizeof(ship), "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		error = rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no ship notice '%s'",
+							      r->asn) : index_error(v);
+		goto done;
+	}
+	if (in_tree(t->root, path)) {
+		error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' was received already", r->asn);
+		goto done;
+	}
+	vault_time_format(when, sizeof(when), t->now);
+	snprintf(date, sizeof(date), "%.10s", r->date ? r->date : when);
+	if (strcmp(date, ship) < 0) {
+		error = vault_error__set(VAULT_EINVALID, "received date %s is before the ship date %s of '%s'",
+					 date, ship, r->asn);
+		goto done;
+	}
+	if (vault_index__stmt(&st, v->index, SQL_ASN_LOTS) < 0) {
+		error = index_error(v);
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, r->asn, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *lot = (const char *)sqlite3_column_text(st, 0);
+		json_int_t shipped = sqlite3_column_int64(st, 3), received = shipped;
+
+		for (i = 0; i < r->nitems; i++)
+			if (strcmp(r->items[i].lot, lot) == 0) {
+				received = (json_int_t)r->items[i].qty;
+				used[i] = 1;
+			}
+		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:I, s:I}", "lot", lot,
+			"po", (const char *)sqlite3_column_text(st, 1), "line",
+			(json_int_t)sqlite3_column_int64(st, 2), "shipped", shipped,
+			"received", received));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		error = index_error(v);
+		goto done;
+	}
+	for (i = 0; i < r->nitems; i++)
+		if (!used[i]) {
+			error = vault_error__set(VAULT_EINVALID, "lot '%s' is not in ship notice '%s'",
+						 r->items[i].lot, r->asn);
+			goto done;
+		}
+	root = json_pack("{s:s, s:i, s:s, s:s, s:O, s:s, s:s}", "record", "receipt", "format", 1,
+			 "asn", r->asn, "received", date, "items", items,
+			 "received_by", t->actor.name, "received_at", when);
+	if (root && r->note)
+		json_object_set_new(root, "note", json_string(r->note));
+	if ((error = vault_record__dump(&json, &len, root)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
+done:
+	json_decref(items);
+	free(json);
+	free(used);
+	return error;
+}
+
+static int check_receipt(const vault_receipt *r)
+{
+	size_t i, k;
+	int error;
+
+	if ((error = vault_name_check("ship notice number", r->asn)) < 0 ||
+	    (r->date && (error = vault_record__date_check("received date", r->date)) < 0) ||
+	    (r->note && (error = vault_record__text_check("note", r->note, NOTE_MAX)) < 0))
+		return error;
+	for (i = 0; i < r->nitems; i++) {
+		if ((error = vault_name_check("lot", r->items[i].lot)) < 0)
+			return error;
+		if (r->items[i].qty > QTY_MAX)
+			return vault_error__set(VAULT_EINVALID, "lot '%s': quantity over %llu",
+						r->items[i].lot, QTY_MAX);
+		for (k = 0; k < i; k++)
+			if (strcmp(r->items[k].lot, r->items[i].lot) == 0)
+				return vault_error__set(VAULT_EINVALID, "lot '%s' is given twice",
+							r->items[i].lot);
+	}
+	return 0;
+}
+
+int vault_asn_receive(vault *v, const vault_receipt *receipts, size_t n)
+{
+	const char **names = calloc(n + 1, sizeof(char *));
+	char message[512];
+	vault_txn t;
+	size_t i, k;
+	int error = 0;
+
+	if (!names)
+		abort();
+	memset(&t, 0, sizeof(t));
+	if (n == 0)
+		error = vault_error__set(VAULT_EINVALID, "no receipt to record");
+	for (i = 0; i < n && !error; i++) {
+		if ((error = check_receipt(&receipts[i])) < 0 && n > 1)
+			error = vault_error__set(error, "receipt %zu: %s", i + 1, vault_error_message());
+		names[i] = receipts[i].asn;
+	}
+	if (!error && n > 1 && (k = repeated(names, n)) < n)
+		error = vault_error__set(VAULT_EEXISTS, "receipt %zu: ship notice '%s' is given twice",
+					 k + 1, names[k]);
+	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
+		goto out;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
+				     "receive shipments")) < 0 ||
+	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((error = put_receipt(&t, v, &receipts[i])) < 0) {
+			if (n > 1)
+				error = vault_error__set(error, "receipt %zu: %s", i + 1, vault_error_message());
+			goto done;
+		}
+	if (n == 1)
+		snprintf(message, sizeof(message),
+			 "asn receive %s\n\nQvault-Op: asn-receive\nQvault-ASN: %s\n", names[0], names[0]);
+	else
+		snprintf(message, sizeof(message), "asn receive %zu ship notices\n\nQvault-Op: asn-receive\n", n);
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	vault__txn_end(&t, v);
+out:
+	free(names);
+	return error;
+}
+
+/* ---- the index ------------------------------------------------------------ */
+
+static const char SQL_INS_ASN[] =
+	"INSERT INTO asns (asn, po, supplier, ship_date, carrier, tracking, source, warnings,"
+	" created_by, created_at, commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char SQL_INS_ITEM[] =
+	"INSERT INTO asn_items (asn, package, lot, po, line, part, qty)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_INS_RECEIPT[] =
+	"INSERT INTO receipts (asn, received, note, received_by, received_at, commit_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_INS_RECEIPT_ITEM[] =
+	"INSERT INTO receipt_items (asn, lot, po, line, shipped, received)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static int step(vault_index *idx, sqlite3_stmt *st, const char *path)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s",
+		path, sqlite3_errmsg(vault_index__db(idx)));
+}
+
+static int stmt(sqlite3_stmt **st, vault_index *idx, const char *sql)
+{
+	if (vault_index__stmt(st, idx, sql) < 0)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(vault_index__db(idx)));
+	return 0;
+}
+
+int vault_asn__index(vault_index *idx, const char *data, size_t len, const char *path,
+		     const git_oid *commit)
+{
+	sqlite3_stmt *st, *it;
+	const char *kind, *asn, *po, *supplier, *ship, *source, *by, *at;
+	const char *carrier = NULL, *tracking = NULL;
+	json_t *root, *packages, *gaps = NULL, *p;
+	char hex[41];
+	size_t i;
+	int error;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || json_unpack(root, "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s?:s, s?:s, s?:o}",
+				 "record", &kind, "asn", &asn, "po", &po, "supplier", &supplier,
+				 "ship_date", &ship, "source", &source, "packages", &packages,
+				 "created_by", &by, "created_at", &at, "carrier", &carrier,
+				 "tracking", &tracking, "gaps", &gaps) < 0 ||
+	    strcmp(kind, "asn") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the ship notice is malformed", path);
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if ((error = stmt(&st, idx, SQL_INS_ASN)) < 0 || (error = stmt(&it, idx, SQL_INS_ITEM)) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, po, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, supplier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ship, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, carrier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, tracking, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)json_array_size(gaps));
+	sqlite3_bind_text(st, 9, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, vault_portal__time(at));
+	sqlite3_bind_text(st, 11, hex, -1, SQLITE_STATIC);
+	if ((error = step(idx, st, path)) < 0)
+		goto done;
+	json_array_foreach(packages, i, p) {
+		const char *id = json_string_value(json_object_get(p, "id"));
+		const char *lot = json_string_value(json_object_get(p, "lot"));
+		const char *part = json_string_value(json_object_get(p, "part"));
+
+		if (!id || !lot || !part) {
+			error = vault_error__set(VAULT_EVERIFY, "%s: package %zu is malformed", path, i + 1);
+			break;
+		}
+		sqlite3_bind_text(it, 1, asn, -1, SQLITE_STATIC);
+		sqlite3_bind_text(it, 2, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(it, 3, lot, -1, SQLITE_STATIC);
+		sqlite3_bind_text(it, 4, po, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(it, 5, json_integer_value(json_object_get(p, "line")));
+		sqlite3_bind_text(it, 6, part, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(it, 7, json_integer_value(json_object_get(p, "qty")));
+		if ((error = step(idx, it, path)) < 0)
+			break;
+	}
+done:
+	json_decref(root);
+	return error;
+}
+
+int vault_receipt__index(vault_index *idx, const char *data, size_t len, const char *path,
+			 const git_oid *commit)
+{
+	sqlite3_stmt *st, *it;
+	const char *kind, *asn, *received, *by, *at, *note = NULL;
+	json_t *root, *items, *o;
+	char hex[41];
+	size_t i;
+	int error;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || json_unpack(root, "{s:s, s:s, s:s, s:o, s:s, s:s, s?:s}", "record", &kind,
+				 "asn", &asn, "received", &received, "items", &items,
+				 "received_by", &by, "received_at", &at, "note", &note) < 0 ||
+	    strcmp(kind, "receipt") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the receipt is malformed", path);
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if ((error = stmt(&it, idx, SQL_INS_RECEIPT_ITEM)) < 0 ||
+	    (error = stmt(&st, idx, SQL_INS_RECEIPT)) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, received, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, vault_portal__time(at));
+	sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
+	if ((error = step(idx, st, path)) < 0)
+		goto done;
+	json_array_foreach(items, i, o) {
+		const char *lot = json_string_value(json_object_get(o, "lot"));
+		const char *po = json_string_value(json_object_get(o, "po"));
+
+		if (!lot || !po) {
+			error = vault_error__set(VAULT_EVERIFY, "%s: item %zu is malformed", path, i + 1);
+			break;
+		}
+		sqlite3_bind_text(it, 1, asn, -1, SQLITE_STATIC);
+		sqlite3_bind_text(it, 2, lot, -1, SQLITE_STATIC);
+		sqlite3_bind_text(it, 3, po, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(it, 4, json_integer_value(json_object_get(o, "line")));
+		sqlite3_bind_int64(it, 5, json_integer_value(json_object_get(o, "shipped")));
+		sqlite3_bind_int64(it, 6, json_integer_value(json_object_get(o, "received")));
+		if ((error = step(idx, it, path)) < 0)
+			break;
+	}
+done:
+	json_decref(root);
+	return error;
+}

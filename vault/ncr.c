@@ -1,0 +1,385 @@
+/*
+ * ncr.c - nonconformance reports (ncrs/<h>/<h>/<NCR>/ncr.json): opened on
+ * a lot by quality or a buyer, linked to the lot, its PO and supplier and
+ * the documents they cite; closed with a disposition (close.json beside).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "portal.h"
+#include "record.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+#define TEXT_MAX 4096
+#define DOCS_MAX 100
+
+const char *const vault_dispositions[] = {
+	"use-as-is", "rework", "repair", "scrap", "return-to-supplier", NULL
+};
+
+static int index_error(vault *v)
+{
+	return vault_error__set(VAULT_ERROR, "index: %s",
+				sqlite3_errmsg(vault_index__db(v->index)));
+}
+
+static int disposition_check(const char *d)
+{
+	size_t i;
+
+	for (i = 0; vault_dispositions[i]; i++)
+		if (strcmp(d, vault_dispositions[i]) == 0)
+			return 0;
+	return vault_error__set(VAULT_EINVALID,
+		"unknown disposition '%.64s' (use-as-is, rework, repair, scrap, return-to-supplier)", d);
+}
+
+static int in_tree(const git_tree *root, const char *path)
+{
+	git_tree_entry *te;
+
+	if (git_tree_entry_bypath(&te, root, path) < 0)
+		return 0;
+	git_tree_entry_free(te);
+	return 1;
+}
+
+static int check_ncr(const vault_ncr *n)
+{
+	size_t i;
+	int error;
+
+	if ((error = vault_name_check("lot", n->lot)) < 0)
+		return error;
+	if (!n->reason || !*n->reason)
+		return vault_error__set(VAULT_EINVALID, "a nonconformance needs a reason");
+	if ((error = vault_record__text_check("reason", n->reason, TEXT_MAX)) < 0 ||
+	    (n->disposition && (error = disposition_check(n->disposition)) < 0))
+		return error;
+	if (n->ndocs > DOCS_MAX)
+		return vault_error__set(VAULT_EINVALID, "more than %d documents", DOCS_MAX);
+	for (i = 0; i < n->ndocs; i++)
+		if ((error = vault_name_check("document number", n->docs[i].doc)) < 0 ||
+		    (error = vault_name_check("revision", n->docs[i].rev)) < 0)
+			return error;
+	return 0;
+}
+
+/* The lot's PO and supplier, and every cited document recorded. */
+static int lookup(char *po, char *supplier, size_t size, vault *v, const vault_ncr *n)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT po, supplier FROM lots WHERE lot = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, n->lot, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(po, size, "%s", sqlite3_column_text(st, 0));
+		snprintf(supplier, size, "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no lot '%s'", n->lot) :
+			index_error(v);
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM revisions WHERE doc = ?1 AND rev = ?2", -1, &st,
+			       NULL) != SQLITE_OK)
+		return index_error(v);
+	for (i = 0; i < n->ndocs; i++) {
+		sqlite3_bind_text(st, 1, n->docs[i].doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, n->docs[i].rev, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return vault_error__set(VAULT_ENOTFOUND, "no document '%s@%s'", n->docs[i].doc,
+						n->docs[i].rev);
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* NCR-NNNNNN, the first number free. */
+static int next_number(char *buf, size_t size, vault *v, const git_tree *root)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	char dir[VAULT_PATH_MAX];
+	long n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM ncrs", -1, &st, NULL) != SQLITE_OK)
+		return index_error(v);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	do {
+		snprintf(buf, size, "NCR-%06ld", ++n);
+		vault_portal__dir(dir, sizeof(dir), "ncrs", buf);
+	} while (in_tree(root, dir));
+	return 0;
+}
+
+int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
+{
+	char po[VAULT_NAME_MAX + 1], supplier[VAULT_NAME_MAX + 1], number[32];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], message[512];
+	char *json = NULL;
+	json_t *root, *docs = NULL;
+	vault_txn t;
+	size_t i, len;
+	int error;
+
+	if ((error = check_ncr(n)) < 0 || (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
+				     "open nonconformance reports")) < 0 ||
+	    (error = lookup(po, supplier, sizeof(po), v, n)) < 0 ||
+	    (error = next_number(number, sizeof(number), v, t.root)) < 0)
+		goto done;
+	vault_time_format(when, sizeof(when), t.now);
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "record", "ncr",
+			 "format", 1, "ncr", number, "lot", n->lot, "po", po, "supplier", supplier,
+			 "reason", n->reason, "opened_by", t.actor.name, "opened_at", when);
+	if (root && n->disposition)
+		json_object_set_new(root, "disposition", json_string(n->disposition));
+	for (i = 0; root && i < n->ndocs; i++) {
+		if (!docs)
+			docs = json_array();
+		json_array_append_new(docs, json_pack("{s:s, s:s}", "doc", n->docs[i].doc,
+						      "rev", n->docs[i].rev));
+	}
+	if (root && docs)
+		json_object_set_new(root, "docs", docs);
+	vault_portal__dir(dir, sizeof(dir), "ncrs", number);
+	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
+	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	snprintf(message, sizeof(message),
+		 "ncr add %s on lot %s\n\nQvault-Op: ncr-add\nQvault-NCR: %s\nQvault-Lot: %s\n", number,
+		 n->lot, number, n->lot);
+	if ((error = vault__txn_commit(&t, v, message, NULL, 0, NULL)) == 0 && id)
+		snprintf(id, size, "%s", number);
+done:
+	free(json);
+	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const char *note)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], message[512];
+	char *json = NULL;
+	json_t *root;
+	vault_txn t;
+	size_t len;
+	int error;
+
+	if ((error = vault_name_check("NCR number", ncr)) < 0 ||
+	    (error = disposition_check(disposition)) < 0 ||
+	    (note && (error = vault_record__text_check("note", note, TEXT_MAX)) < 0) ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
+				     "close nonconformance reports")) < 0)
+		goto done;
+	vault_portal__dir(dir, sizeof(dir), "ncrs", ncr);
+	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
+	if (!in_tree(t.root, path)) {
+		error = vault_error__set(VAULT_ENOTFOUND, "no nonconformance report '%s'", ncr);
+		goto done;
+	}
+	snprintf(path, sizeof(path), "%s/" VAULT_NCR_CLOSE_FILE, dir);
+	if (in_tree(t.root, path)) {
+		error = vault_error__set(VAULT_EEXISTS, "nonconformance report '%s' is closed already", ncr);
+		goto done;
+	}
+	vault_time_format(when, sizeof(when), t.now);
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "record", "ncr-close", "format", 1,
+			 "ncr", ncr, "disposition", disposition, "closed_by", t.actor.name,
+			 "closed_at", when);
+	if (root && note)
+		json_object_set_new(root, "note", json_string(note));
+	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	snprintf(message, sizeof(message), "ncr close %s: %s\n\nQvault-Op: ncr-close\nQvault-NCR: %s\n",
+		 ncr, disposition, ncr);
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	free(json);
+	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_ncr_list(char **out, vault *v, const char *org)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	json_t *list = json_array();
+	char *own = NULL;
+	int rc, error;
+
+	*out = NULL;
+	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	    (error = vault__viewer(&own, v)) < 0)
+		goto done;
+	if (own && org && strcmp(own, org) != 0) {
+		error = vault_error__set(VAULT_EDENIED, "a supplier sees only its own organization's NCRs");
+		goto done;
+	}
+	if (own)
+		org = own;
+	if (sqlite3_prepare_v2(db,
+		"SELECT n.ncr, n.lot, n.po, n.supplier, n.reason, n.disposition, n.opened_by,"
+		" strftime('%Y-%m-%dT%H:%M:%SZ', n.opened_at, 'unixepoch'), c.disposition, c.closed_by,"
+		" strftime('%Y-%m-%dT%H:%M:%SZ', c.closed_at, 'unixepoch'),"
+		" (SELECT group_concat(doc || '@' || rev, ' ') FROM ncr_docs d WHERE d.ncr = n.ncr)"
+		" FROM ncrs n LEFT JOIN ncr_closes c ON c.ncr = n.ncr"
+		" WHERE ?1 IS NULL OR n.supplier = ?1 ORDER BY n.ncr", -1, &st, NULL) != SQLITE_OK) {
+		error = index_error(v);
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		static const char *const cols[] = { "ncr", "lot", "po", "supplier", "reason",
+			"disposition", "opened_by", "opened_at", "closed_disposition", "closed_by",
+			"closed_at", "docs" };
+		json_t *o = json_object();
+		size_t c;
+
+		for (c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+			if (sqlite3_column_type(st, (int)c) != SQLITE_NULL)
+				json_object_set_new(o, cols[c],
+					json_string((const char *)sqlite3_column_text(st, (int)c)));
+		json_object_set_new(o, "state", json_string(json_object_get(o, "closed_at") ?
+							    "closed" : "open"));
+		json_array_append_new(list, o);
+	}
+	error = rc == SQLITE_DONE ? 0 : index_error(v);
+	sqlite3_finalize(st);
+	if (!error && (*out = json_dumps(list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+		error = vault_error__set(VAULT_ERROR, "cannot write the list");
+done:
+	json_decref(list);
+	free(own);
+	return error;
+}
+
+/* ---- the index ------------------------------------------------------------ */
+
+static const char SQL_INS_NCR[] =
+	"INSERT INTO ncrs (ncr, lot, po, supplier, reason, disposition, opened_by, opened_at,"
+	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_INS_DOC[] = "INSERT OR IGNORE INTO ncr_docs (ncr, doc, rev) VALUES (?1, ?2, ?3)";
+static const char SQL_INS_CLOSE[] =
+	"INSERT INTO ncr_closes (ncr, disposition, note, closed_by, closed_at, commit_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static int run(vault_index *idx, sqlite3_stmt *st, const char *path)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s",
+		path, sqlite3_errmsg(vault_index__db(idx)));
+}
+
+int vault_ncr__index(vault_index *idx, const char *data, size_t len, const char *path,
+		     const git_oid *commit)
+{
+	sqlite3_stmt *st, *ds;
+	const char *kind, *ncr, *lot, *po, *supplier, *reason, *by, *at, *disp = NULL;
+	json_t *root, *docs = NULL, *d;
+	char hex[41];
+	size_t i;
+	int error = 0;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || json_unpack(root, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s?:s, s?:o}",
+				 "record", &kind, "ncr", &ncr, "lot", &lot, "po", &po,
+				 "supplier", &supplier, "reason", &reason, "opened_by", &by,
+				 "opened_at", &at, "disposition", &disp, "docs", &docs) < 0 ||
+	    strcmp(kind, "ncr") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the nonconformance report is malformed", path);
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (vault_index__stmt(&st, idx, SQL_INS_NCR) < 0 || vault_index__stmt(&ds, idx, SQL_INS_DOC) < 0) {
+		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(vault_index__db(idx)));
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, ncr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lot, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, po, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, supplier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, disp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, vault_portal__time(at));
+	sqlite3_bind_text(st, 9, hex, -1, SQLITE_STATIC);
+	if ((error = run(idx, st, path)) < 0)
+		goto done;
+	json_array_foreach(docs, i, d) {
+		const char *doc = json_string_value(json_object_get(d, "doc"));
+		const char *rev = json_string_value(json_object_get(d, "rev"));
+
+		if (!doc || !rev) {
+			error = vault_error__set(VAULT_EVERIFY, "%s: document %zu is malformed", path, i + 1);
+			break;
+		}
+		sqlite3_bind_text(ds, 1, ncr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ds, 2, doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ds, 3, rev, -1, SQLITE_STATIC);
+		if ((error = run(idx, ds, path)) < 0)
+			break;
+	}
+done:
+	json_decref(root);
+	return error;
+}
+
+int vault_ncr__index_close(vault_index *idx, const char *data, size_t len, const char *path,
+			   const git_oid *commit)
+{
+	sqlite3_stmt *st;
+	const char *kind, *ncr, *disp, *by, *at, *note = NULL;
+	json_t *root;
+	char hex[41];
+	int error;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || json_unpack(root, "{s:s, s:s, s:s, s:s, s:s, s?:s}", "record", &kind,
+				 "ncr", &ncr, "disposition", &disp, "closed_by", &by,
+				 "closed_at", &at, "note", &note) < 0 ||
+	    strcmp(kind, "ncr-close") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the closing of an NCR is malformed", path);
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (vault_index__stmt(&st, idx, SQL_INS_CLOSE) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(vault_index__db(idx)));
+	}
+	sqlite3_bind_text(st, 1, ncr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, disp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, vault_portal__time(at));
+	sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
+	error = run(idx, st, path);
+	json_decref(root);
+	return error;
+}

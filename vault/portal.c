@@ -1,0 +1,895 @@
+/*
+ * portal.c - a supplier's answers to a PO: acknowledgments with promised
+ * dates and production status reports, recorded beside the PO; their
+ * exports; and the index of every portal record.
+ */
+#include "portal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/sha.h>
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "input.h"
+#include "po.h"
+#include "record.h"
+#include "txn.h"
+#include "user.h"
+#include "util.h"
+
+#define QTY_MAX 1000000000ULL
+#define NOTE_MAX 4096
+#define LINES_MAX 10000
+
+const char *const vault_status_names[] = {
+	"started", "in-progress", "complete", "shipped", "on-hold", NULL
+};
+
+void vault_portal__dir(char *buf, size_t size, const char *top, const char *name)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char hex[5];
+
+	SHA256((const unsigned char *)name, strlen(name), md);
+	vault__hex(hex, md, 2);
+	snprintf(buf, size, "%s/%.2s/%.2s/%s", top, hex, hex + 2, name);
+}
+
+void vault_portal__seq_name(char *buf, size_t size, unsigned long seq)
+{
+	snprintf(buf, size, "%06lu.json", seq);
+}
+
+int64_t vault_portal__time(const char *iso)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!iso || !strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+/* ---- what a PO answer is checked against ------------------------------- */
+
+static const char SQL_PO[] =
+	"SELECT supplier, date(created_at, 'unixepoch') FROM pos WHERE po = ?1";
+/* a line's quantity and how much of it was received */
+static const char SQL_LINE[] =
+	"SELECT pl.qty, (SELECT coalesce(sum(ri.received), 0) FROM receipt_items ri"
+	" WHERE ri.po = pl.po AND ri.line = pl.line) FROM po_lines pl WHERE pl.po = ?1 AND pl.line = ?2";
+/* the lines of a PO not yet received in full */
+static const char SQL_OPEN_LINES[] =
+	"SELECT count(*) FROM po_lines pl WHERE pl.po = ?1 AND pl.qty > (SELECT"
+	" coalesce(sum(ri.received), 0) FROM receipt_items ri WHERE ri.po = pl.po AND ri.line = pl.line)";
+static const char SQL_ACK_SEQ[] = "SELECT coalesce(max(seq), 0) FROM po_acks WHERE po = ?1";
+static const char SQL_STATUS_SEQ[] = "SELECT coalesce(max(seq), 0) FROM po_status WHERE po = ?1";
+
+typedef struct {
+	char supplier[VAULT_NAME_MAX + 1];
+	char ordered[16];     /* YYYY-MM-DD the PO was recorded */
+	uint64_t line_qty;    /* of the line asked about */
+	uint64_t received;
+} po_facts;
+
+static int index_error(vault *v)
+{
+	return vault_error__set(VAULT_ERROR, "index: %s",
+				sqlite3_errmsg(vault_index__db(v->index)));
+}
+
+/*
+ * The PO's supplier and order date, and line `line`'s quantity and receipts
+ * (line 0: none); the actor must be a supplier of the PO's organization.
+ */
+static int po_facts_get(po_facts *f, vault *v, const vault_user *actor, const char *po,
+			unsigned line, const char *doing)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (vault_index__stmt(&st, v->index, SQL_PO) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(f->supplier, sizeof(f->supplier), "%s", sqlite3_column_text(st, 0));
+		snprintf(f->ordered, sizeof(f->ordered), "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po) :
+			index_error(v);
+	if (!(actor->roles & VAULT_ROLE_SUPPLIER) || strcmp(actor->org, f->supplier) != 0)
+		return vault_error__set(VAULT_EDENIED,
+			"user '%s' of '%s' may not %s PO '%s', which belongs to '%s'",
+			actor->name, actor->org, doing, po, f->supplier);
+	if (!line)
+		return 0;
+	if (vault_index__stmt(&st, v->index, SQL_LINE) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, line);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		f->line_qty = (uint64_t)sqlite3_column_int64(st, 0);
+		f->received = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ?
+			vault_error__set(VAULT_ENOTFOUND, "PO '%s' has no line %u", po, line) :
+			index_error(v);
+	return 0;
+}
+
+/* Whether every line of `po` was received in full. */
+static int po_closed(int *closed, vault *v, const char *po)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (vault_index__stmt(&st, v->index, SQL_OPEN_LINES) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*closed = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : index_error(v);
+}
+
+/* ---- numbering: a PO's answers are 1, 2, ... ---------------------------- */
+
+static const char *const *sort_pos;
+
+static int cmp_by_po(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(sort_pos[x], sort_pos[y]);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/*
+ * seq[i] for each of pos[0..n): after the last the index records (by
+ * `sql`), in input order among the batch's answers to the same PO.
+ */
+static int number(unsigned long *seq, vault *v, const char *const *pos, size_t n,
+		  const char *sql)
+{
+	size_t *order = malloc((n + 1) * sizeof(size_t)), i;
+	unsigned long next = 0;
+	int error = 0;
+
+	if (!order)
+		abort();
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_pos = pos;
+	qsort(order, n, sizeof(size_t), cmp_by_po);
+	for (i = 0; i < n && !error; i++) {
+		if (i == 0 || strcmp(pos[order[i - 1]], pos[order[i]]) != 0) {
+			sqlite3_stmt *st;
+
+			if (vault_index__stmt(&st, v->index, sql) < 0) {
+				error = index_error(v);
+				break;
+			}
+			sqlite3_bind_text(st, 1, pos[order[i]], -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				error = index_error(v);
+			next = (unsigned long)sqlite3_column_int64(st, 0) + 1;
+			sqlite3_reset(st);
+		}
+		seq[order[i]] = next++;
+	}
+	free(order);
+	return error;
+}
+
+/* Queue `root` (taken over) as answer `seq` in folder `sub` of PO `po`. */
+static int put_answer(vault_txn *t, vault *v, const char *po, const char *sub,
+		      unsigned long seq, json_t *root)
+{
+	char dir[VAULT_PATH_MAX], name[32], path[VAULT_PATH_MAX + 64], *json;
+	size_t len;
+	int error;
+
+	if ((error = vault_record__dump(&json, &len, root)) < 0)
+		return error;
+	vault_portal__dir(dir, sizeof(dir), "pos", po);
+	vault_portal__seq_name(name, sizeof(name), seq);
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+	error = vault__txn_put_data(t, v, path, json, len);
+	free(json);
+	return error;
+}
+
+/* "ack 3: " before a message when a batch has more than one. */
+static int at_item(int error, size_t n, const char *what, size_t i)
+{
+	if (error < 0 && n > 1)
+		return vault_error__set(error, "%s %zu: %s", what, i + 1, vault_error_message());
+	return error;
+}
+
+/* ---- acknowledgments ------------------------------------------------------ */
+
+static int check_ack_fields(const vault_po_ack *a)
+{
+	int error;
+
+	if ((error = vault_name_check("PO number", a->po)) < 0)
+		return error;
+	if (a->line > LINES_MAX)
+		return vault_error__set(VAULT_EINVALID, "line %u is not a line number", a->line);
+	if (a->reject) {
+		if (!a->reason || !*a->reason)
+			return vault_error__set(VAULT_EINVALID, "a rejection needs a reason");
+		if (a->promise)
+			return vault_error__set(VAULT_EINVALID, "a rejection promises no date");
+		if ((error = vault_record__text_check("reason", a->reason, NOTE_MAX)) < 0)
+			return error;
+	} else {
+		if (!a->promise)
+			return vault_error__set(VAULT_EINVALID, "an acknowledgment needs a promise date");
+		if (a->reason)
+			return vault_error__set(VAULT_EINVALID, "a reason goes with a rejection");
+		if ((error = vault_record__date_check("promise date", a->promise)) < 0)
+			return error;
+	}
+	if (a->qty && !a->line)
+		return vault_error__set(VAULT_EINVALID, "a promised quantity needs a line");
+	if (a->qty > QTY_MAX)
+		return vault_error__set(VAULT_EINVALID,
+			"quantity must be a whole number from 1 to %llu", QTY_MAX);
+	if (a->note && (error = vault_record__text_check("note", a->note, NOTE_MAX)) < 0)
+		return error;
+	return 0;
+}
+
+static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long seq)
+{
+	char when[VAULT_TIME_SIZE];
+	po_facts f;
+	json_t *root;
+	int error;
+
+	if ((error = po_facts_get(&f, v, &t->actor, a->po, a->line, "acknowledge")) < 0)
+		return error;
+	if (a->promise && strcmp(a->promise, f.ordered) < 0)
+		return vault_error__set(VAULT_EINVALID,
+			"promise date %s is before the order date %s of PO '%s'", a->promise,
+			f.ordered, a->po);
+	if (a->qty > f.line_qty && a->line)
+		return vault_error__set(VAULT_EINVALID,
+			"a promise of %llu is more than line %u of PO '%s' orders (%llu)",
+			(unsigned long long)a->qty, a->line, a->po, (unsigned long long)f.line_qty);
+	vault_time_format(when, sizeof(when), t->now);
+	root = json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "record", "po-ack",
+			 "format", 1, "po", a->po, "seq", (json_int_t)seq,
+			 "decision", a->reject ? "rejected" : "accepted", "org", t->actor.org,
+			 "signed_by", t->actor.name, "fingerprint", t->actor.fingerprint,
+			 "signed_at", when);
+	if (!root)
+		return vault_error__set(VAULT_EINVALID, "the acknowledgment is not valid UTF-8");
+	if (a->line)
+		json_object_set_new(root, "line", json_integer(a->line));
+	if (a->promise)
+		json_object_set_new(root, "promise", json_string(a->promise));
+	if (a->qty)
+		json_object_set_new(root, "qty", json_integer((json_int_t)a->qty));
+	if (a->note)
+		json_object_set_new(root, "note", json_string(a->note));
+	if (a->reason)
+		json_object_set_new(root, "reason", json_string(a->reason));
+	return put_answer(t, v, a->po, VAULT_PO_ACKS_DIR, seq, root);
+}
+
+int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
+{
+	const char **pos = calloc(n + 1, sizeof(char *));
+	unsigned long *seq = calloc(n + 1, sizeof(unsigned long));
+	char message[512];
+	vault_txn t;
+	size_t i;
+	int error = 0;
+
+	if (!pos || !seq)
+		abort();
+	memset(&t, 0, sizeof(t));
+	if (n == 0)
+		error = vault_error__set(VAULT_EINVALID, "no acknowledgment to record");
+	for (i = 0; i < n && !error; i++) {
+		error = at_item(check_ack_fields(&acks[i]), n, "acknowledgment", i);
+		pos[i] = acks[i].po;
+	}
+	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
+		goto out;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "acknowledge purchase orders")) < 0 ||
+	    (error = number(seq, v, pos, n, SQL_ACK_SEQ)) < 0 ||
+	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((error = at_item(put_ack(&t, v, &acks[i], seq[i]), n, "acknowledgment", i)) < 0)
+			goto done;
+	if (n == 1 && acks[0].reject)
+		snprintf(message, sizeof(message),
+			 "po ack %s: rejected\n\nQvault-Op: po-ack\nQvault-PO: %s\n", acks[0].po, acks[0].po);
+	else if (n == 1)
+		snprintf(message, sizeof(message),
+			 "po ack %s%s%.0u: promise %s\n\nQvault-Op: po-ack\nQvault-PO: %s\n", acks[0].po,
+			 acks[0].line ? " line " : "", acks[0].line, acks[0].promise, acks[0].po);
+	else
+		snprintf(message, sizeof(message), "po ack %zu acknowledgments\n\nQvault-Op: po-ack\n", n);
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	vault__txn_end(&t, v);
+out:
+	free(pos);
+	free(seq);
+	return error;
+}
+
+/* ---- status --------------------------------------------------------------- */
+
+static int check_status_fields(const vault_status_report *s)
+{
+	size_t i;
+	int error;
+
+	if ((error = vault_name_check("PO number", s->po)) < 0)
+		return error;
+	if (s->line > LINES_MAX)
+		return vault_error__set(VAULT_EINVALID, "line %u is not a line number", s->line);
+	for (i = 0; vault_status_names[i]; i++)
+		if (strcmp(s->status, vault_status_names[i]) == 0)
+			break;
+	if (!vault_status_names[i])
+		return vault_error__set(VAULT_EINVALID,
+			"unknown status '%.64s' (started, in-progress, complete, shipped, on-hold)",
+			s->status);
+	if (s->note && (error = vault_record__text_check("note", s->note, NOTE_MAX)) < 0)
+		return error;
+	return 0;
+}
+
+static int put_status(vault_txn *t, vault *v, const vault_status_report *s, unsigned long seq)
+{
+	char when[VAULT_TIME_SIZE];
+	po_facts f;
+	json_t *root;
+	int error, closed = 0;
+
+	if ((error = po_facts_get(&f, v, &t->actor, s->po, s->line, "report the status of")) < 0)
+		return error;
+	if (s->line && f.received >= f.line_qty)
+		return vault_error__set(VAULT_EINVALID,
+			"line %u of PO '%s' is closed: all %llu were received", s->line, s->po,
+			(unsigned long long)f.line_qty);
+	if (!s->line && ((error = po_closed(&closed, v, s->po)) < 0 || closed))
+		return error < 0 ? error : vault_error__set(VAULT_EINVALID,
+			"PO '%s' is closed: every line was received in full", s->po);
+	vault_time_format(when, sizeof(when), t->now);
+	root = json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:s}", "record", "status",
+			 "format", 1, "po", s->po, "seq", (json_int_t)seq, "status", s->status,
+			 "org", t->actor.org, "reported_by", t->actor.name, "reported_at", when);
+	if (!root)
+		return vault_error__set(VAULT_EINVALID, "the status is not valid UTF-8");
+	if (s->line)
+		json_object_set_new(root, "line", json_integer(s->line));
+	if (s->note)
+		json_object_set_new(root, "note", json_string(s->note));
+	return put_answer(t, v, s->po, VAULT_PO_STATUS_DIR, seq, root);
+}
+
+/* Record reports[0..n); `where[i]` (may be NULL) prefixes report i's errors. */
+static int add_status(vault *v, const vault_status_report *reports, size_t n, char **where)
+{
+	const char **pos = calloc(n + 1, sizeof(char *));
+	unsigned long *seq = calloc(n + 1, sizeof(unsigned long));
+	char message[512];
+	vault_txn t;
+	size_t i;
+	int error = 0;
+
+	if (!pos || !seq)
+		abort();
+	memset(&t, 0, sizeof(t));
+	if (n == 0)
+		error = vault_error__set(VAULT_EINVALID, "no status to record");
+	for (i = 0; i < n && !error; i++) {
+		if ((error = check_status_fields(&reports[i])) < 0 && where)
+			error = vault_error__set(error, "%s%s", where[i], vault_error_message());
+		pos[i] = reports[i].po;
+	}
+	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
+		goto out;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "report production status")) < 0 ||
+	    (error = number(seq, v, pos, n, SQL_STATUS_SEQ)) < 0 ||
+	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((error = put_status(&t, v, &reports[i], seq[i])) < 0) {
+			if (where)
+				error = vault_error__set(error, "%s%s", where[i], vault_error_message());
+			goto done;
+		}
+	if (where)
+		snprintf(message, sizeof(message),
+			 "status import %zu reports\n\nQvault-Op: status-import\n", n);
+	else if (n == 1)
+		snprintf(message, sizeof(message),
+			 "status %s%s%.0u %s\n\nQvault-Op: status\nQvault-PO: %s\n", reports[0].po,
+			 reports[0].line ? ":" : "", reports[0].line, reports[0].status, reports[0].po);
+	else
+		snprintf(message, sizeof(message), "status %zu reports\n\nQvault-Op: status\n", n);
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	vault__txn_end(&t, v);
+out:
+	free(pos);
+	free(seq);
+	return error;
+}
+
+int vault_status_add(vault *v, const vault_status_report *reports, size_t n)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++)
+		error = at_item(check_status_fields(&reports[i]), n, "status", i);
+	return error < 0 ? error : add_status(v, reports, n, NULL);
+}
+
+/* What a status import file holds. */
+typedef struct {
+	vault_status_report *items;
+	char **where;
+	size_t n, cap;
+	vault_strings keep;
+} status_file;
+
+static void status_file_dispose(status_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->where[i]);
+	free(f->where);
+	free(f->items);
+	vault_strings__dispose(&f->keep);
+}
+
+static vault_status_report *status_file_push(status_file *f, const char *where)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		if ((f->items = realloc(f->items, f->cap * sizeof(*f->items))) == NULL ||
+		    (f->where = realloc(f->where, f->cap * sizeof(char *))) == NULL)
+			abort();
+	}
+	f->where[f->n] = vault__strdup(where);
+	memset(&f->items[f->n], 0, sizeof(f->items[0]));
+	return &f->items[f->n++];
+}
+
+/* A line number: "" or "0" for none, else 1 to LINES_MAX; -1 when neither. */
+static long line_number(const char *s)
+{
+	char *end;
+	long n;
+
+	if (!*s)
+		return 0;
+	if (strspn(s, "0123456789") != strlen(s) || strlen(s) > 6)
+		return -1;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	return errno || n > LINES_MAX ? -1 : n;
+}
+
+static const char *const status_columns[] = { "po", "line", "status", "note" };
+
+static int on_status_row(void *payload, const char *const *f, size_t row)
+{
+	status_file *sf = payload;
+	vault_status_report *r;
+	char where[32];
+	long line;
+
+	snprintf(where, sizeof(where), "row %zu: ", row);
+	if ((line = line_number(f[1])) < 0)
+		return vault_error__set(VAULT_EINVALID, "row %zu, field 'line': '%.32s' is not a line number",
+					row, f[1]);
+	r = status_file_push(sf, where);
+	r->po = f[0];
+	r->line = (unsigned)line;
+	r->status = f[2];
+	r->note = *f[3] ? f[3] : NULL;
+	return 0;
+}
+
+static int parse_status_json(status_file *sf, const char *data, size_t len)
+{
+	json_error_t jerr;
+	json_t *root, *o;
+	size_t i;
+	int error = 0;
+
+	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
+	if (!json_is_array(root)) {
+		json_decref(root);
+		return vault_error__set(VAULT_EINVALID, "the file is not a JSON list of status reports");
+	}
+	json_array_foreach(root, i, o) {
+		const char *po, *status, *note = NULL;
+		json_int_t line = 0;
+		vault_status_report *r;
+		char where[48];
+
+		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s?:I, s:s, s?:s}", "po", &po,
+				   "line", &line, "status", &status, "note", &note) < 0 ||
+		    line < 0 || line > LINES_MAX) {
+			error = vault_error__set(VAULT_EINVALID, "status %zu: %s", i + 1,
+						 jerr.text[0] ? jerr.text : "line is not a line number");
+			break;
+		}
+		snprintf(where, sizeof(where), "status %zu: ", i + 1);
+		r = status_file_push(sf, where);
+		r->po = vault_strings__keep(&sf->keep, po, strlen(po));
+		r->line = (unsigned)line;
+		r->status = vault_strings__keep(&sf->keep, status, strlen(status));
+		r->note = note ? vault_strings__keep(&sf->keep, note, strlen(note)) : NULL;
+	}
+	json_decref(root);
+	return error;
+}
+
+static int parse_status_file(status_file *sf, const char *data, size_t len)
+{
+	memset(sf, 0, sizeof(*sf));
+	return vault_input__is_json(data, len) ? parse_status_json(sf, data, len) :
+		vault_input__csv(&sf->keep, data, len, status_columns, 4, 1, on_status_row, sf);
+}
+
+int vault_status_import(size_t *count, vault *v, const char *path)
+{
+	status_file sf;
+	char *data;
+	size_t len, i;
+	int error;
+
+	*count = 0;
+	if ((error = vault_input__read(&data, &len, path)) < 0)
+		return error;
+	error = parse_status_file(&sf, data, len);
+	for (i = 0; i < sf.n && !error; i++)
+		if ((error = check_status_fields(&sf.items[i])) < 0)
+			error = vault_error__set(error, "%s%s", sf.where[i], vault_error_message());
+	if (!error && sf.n == 0)
+		error = vault_error__set(VAULT_EINVALID, "the file has no status reports");
+	if (!error && (error = add_status(v, sf.items, sf.n, sf.where)) == 0)
+		*count = sf.n;
+	if (error < 0)
+		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	free(data);
+	status_file_dispose(&sf);
+	return error;
+}
+
+/* ---- exports ---------------------------------------------------------------- */
+
+typedef struct {
+	char *data;
+	size_t len, cap;
+} text;
+
+static void text_add(text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		t->cap = (t->len + n + 1) * 2;
+		if ((t->data = realloc(t->data, t->cap)) == NULL)
+			abort();
+	}
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = '\0';
+}
+
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote or line end. */
+static void csv_field(text *t, const char *s, int last)
+{
+	if (s && s[strcspn(s, ",\"\r\n")]) {
+		text_add(t, "\"", 1);
+		for (; *s; s++)
+			text_add(t, s, 1 + (*s == '"'));
+		text_add(t, "\"", 1);
+	} else if (s) {
+		text_add(t, s, strlen(s));
+	}
+	text_add(t, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+/*
+ * Run `sql` (?1: organization or NULL) and write its rows, named by
+ * `cols`, as CSV or as a JSON list of objects (integers stay integers,
+ * NULLs are left out).
+ */
+static int export_rows(char **out, vault *v, const char *org, vault_export_format format,
+		       const char *sql, const char *const *cols, size_t ncols, const char *what)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st = NULL;
+	text t = { NULL, 0, 0 };
+	json_t *list = NULL;
+	char *own = NULL;
+	size_t c;
+	int rc, error;
+
+	*out = NULL;
+	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	    (error = vault__viewer(&own, v)) < 0)
+		return error;
+	if (own && org && strcmp(own, org) != 0) {
+		free(own);
+		return vault_error__set(VAULT_EDENIED, "a supplier exports only its own organization's %s",
+					what);
+	}
+	if (own)
+		org = own;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		error = index_error(v);
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	if (format == VAULT_EXPORT_CSV)
+		for (c = 0; c < ncols; c++)
+			csv_field(&t, cols[c], c + 1 == ncols);
+	else
+		list = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = list ? json_object() : NULL;
+
+		for (c = 0; c < ncols; c++) {
+			int type = sqlite3_column_type(st, (int)c);
+			const char *s = (const char *)sqlite3_column_text(st, (int)c);
+
+			if (!o)
+				csv_field(&t, s, c + 1 == ncols);
+			else if (type == SQLITE_INTEGER)
+				json_object_set_new(o, cols[c], json_integer(sqlite3_column_int64(st, (int)c)));
+			else if (type != SQLITE_NULL)
+				json_object_set_new(o, cols[c], json_string(s));
+		}
+		if (o)
+			json_array_append_new(list, o);
+	}
+	if (rc != SQLITE_DONE) {
+		error = index_error(v);
+		goto done;
+	}
+	if (list) {
+		if ((*out = json_dumps(list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+			error = vault_error__set(VAULT_ERROR, "cannot write the %s", what);
+	} else {
+		*out = t.data;
+		t.data = NULL;
+	}
+done:
+	sqlite3_finalize(st);
+	json_decref(list);
+	free(t.data);
+	free(own);
+	return error;
+}
+
+int vault_asn_export(char **out, vault *v, const char *org, vault_export_format format)
+{
+	static const char *const cols[] = { "asn", "po", "supplier", "ship_date", "carrier",
+		"tracking", "package", "lot", "line", "part", "qty", "received", "received_date" };
+
+	return export_rows(out, v, org, format,
+		"SELECT a.asn, a.po, a.supplier, a.ship_date, a.carrier, a.tracking, i.package, i.lot,"
+		" i.line, i.part, i.qty, ri.received, r.received FROM asns a"
+		" JOIN asn_items i ON i.asn = a.asn"
+		" LEFT JOIN receipt_items ri ON ri.asn = i.asn AND ri.lot = i.lot"
+		" LEFT JOIN receipts r ON r.asn = a.asn"
+		" WHERE ?1 IS NULL OR a.supplier = ?1 ORDER BY a.asn, i.package, i.lot",
+		cols, sizeof(cols) / sizeof(cols[0]), "ship notices");
+}
+
+int vault_status_export(char **out, vault *v, const char *org, vault_export_format format)
+{
+	static const char *const cols[] = { "po", "line", "seq", "status", "note", "org",
+		"reported_by", "reported_at" };
+
+	return export_rows(out, v, org, format,
+		"SELECT po, line, seq, status, note, org, reported_by,"
+		" strftime('%Y-%m-%dT%H:%M:%SZ', reported_at, 'unixepoch') FROM po_status"
+		" WHERE ?1 IS NULL OR org = ?1 ORDER BY po, seq",
+		cols, sizeof(cols) / sizeof(cols[0]), "status reports");
+}
+
+/* ---- the index --------------------------------------------------------------- */
+
+static const char SQL_INS_ACK[] =
+	"INSERT INTO po_acks (po, seq, line, decision, promise, qty, note, reason, org,"
+	" signed_by, signed_at, commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+static const char SQL_INS_STATUS[] =
+	"INSERT INTO po_status (po, seq, line, status, note, org, reported_by, reported_at,"
+	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/* Bind a JSON member as text, integer or NULL. */
+static void bind_member(sqlite3_stmt *st, int col, json_t *o, const char *key)
+{
+	json_t *m = json_object_get(o, key);
+
+	if (json_is_integer(m))
+		sqlite3_bind_int64(st, col, json_integer_value(m));
+	else if (json_is_string(m))
+		sqlite3_bind_text(st, col, json_string_value(m), -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static int step_insert(vault_index *idx, sqlite3_stmt *st, const char *path)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s", path,
+				sqlite3_errmsg(vault_index__db(idx)));
+}
+
+static int index_answer(vault_index *idx, const char *data, size_t len, const char *path,
+			const git_oid *commit, int is_ack)
+{
+	sqlite3_stmt *st;
+	json_t *root;
+	const char *kind, *po, *org, *by, *at;
+	json_int_t seq;
+	char hex[41];
+	int error;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || json_unpack(root, "{s:s, s:s, s:I, s:s, s:s, s:s}", "record", &kind, "po", &po,
+				 "seq", &seq, "org", &org,
+				 is_ack ? "signed_by" : "reported_by", &by,
+				 is_ack ? "signed_at" : "reported_at", &at) < 0 ||
+	    strcmp(kind, is_ack ? "po-ack" : "status") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the %s is malformed", path,
+					is_ack ? "PO acknowledgment" : "status report");
+	}
+	if (vault_index__stmt(&st, idx, is_ack ? SQL_INS_ACK : SQL_INS_STATUS) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(vault_index__db(idx)));
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	bind_member(st, 3, root, "line");
+	if (is_ack) {
+		bind_member(st, 4, root, "decision");
+		bind_member(st, 5, root, "promise");
+		bind_member(st, 6, root, "qty");
+		bind_member(st, 7, root, "note");
+		bind_member(st, 8, root, "reason");
+		sqlite3_bind_text(st, 9, org, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 11, vault_portal__time(at));
+		sqlite3_bind_text(st, 12, hex, -1, SQLITE_STATIC);
+	} else {
+		bind_member(st, 4, root, "status");
+		bind_member(st, 5, root, "note");
+		sqlite3_bind_text(st, 6, org, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, vault_portal__time(at));
+		sqlite3_bind_text(st, 9, hex, -1, SQLITE_STATIC);
+	}
+	error = step_insert(idx, st, path);
+	json_decref(root);
+	return error;
+}
+
+typedef int (*index_fn)(vault_index *idx, const char *data, size_t len, const char *path,
+			const git_oid *commit);
+
+/* Index file `name` of `new` if it is new there. */
+static int index_if_new(vault_index *idx, vault_store *s, const git_tree *old,
+			const git_tree *new, const char *path, const char *name,
+			const git_oid *commit, index_fn fn)
+{
+	const git_tree_entry *a = git_tree_entry_byname(new, name);
+	const git_tree_entry *b = old ? git_tree_entry_byname(old, name) : NULL;
+	char where[VAULT_PATH_MAX + 32], *data;
+	size_t len;
+	int error;
+
+	if (!a || (b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b))))
+		return 0;
+	if ((error = vault_store__read_path(&data, &len, s, new, name)) < 0)
+		return error;
+	snprintf(where, sizeof(where), "%s/%s", path, name);
+	error = fn(idx, data, len, where, commit);
+	free(data);
+	return error;
+}
+
+static int index_ack(vault_index *idx, const char *data, size_t len, const char *path,
+		     const git_oid *commit)
+{
+	return index_answer(idx, data, len, path, commit, 1);
+}
+
+static int index_status(vault_index *idx, const char *data, size_t len, const char *path,
+			const git_oid *commit)
+{
+	return index_answer(idx, data, len, path, commit, 0);
+}
+
+/* The number of '/'-separated components of `path`, and its first and last. */
+static size_t components(const char *path, const char **last)
+{
+	size_t n = 1;
+	const char *p;
+
+	*last = path;
+	for (p = path; *p; p++)
+		if (*p == '/') {
+			n++;
+			*last = p + 1;
+		}
+	return n;
+}
+
+int vault_portal__walk(vault_index *idx, vault_store *s, const git_tree *old,
+		       const git_tree *new, const char *path, const git_oid *commit,
+		       int *handled)
+{
+	const char *last;
+	size_t n = components(path, &last), i;
+	int error = 0;
+
+	*handled = 1;
+	if (n == 4 && strncmp(path, "asns/", 5) == 0) {
+		if ((error = index_if_new(idx, s, old, new, path, VAULT_ASN_FILE, commit,
+					  vault_asn__index)) == 0)
+			error = index_if_new(idx, s, old, new, path, VAULT_RECEIPT_FILE, commit,
+					     vault_receipt__index);
+		return error;
+	}
+	if (n == 4 && strncmp(path, "ncrs/", 5) == 0) {
+		if ((error = index_if_new(idx, s, old, new, path, VAULT_NCR_FILE, commit,
+					  vault_ncr__index)) == 0)
+			error = index_if_new(idx, s, old, new, path, VAULT_NCR_CLOSE_FILE, commit,
+					     vault_ncr__index_close);
+		return error;
+	}
+	if (n == 5 && strncmp(path, "pos/", 4) == 0 &&
+	    (strcmp(last, VAULT_PO_ACKS_DIR) == 0 || strcmp(last, VAULT_PO_STATUS_DIR) == 0)) {
+		index_fn fn = strcmp(last, VAULT_PO_ACKS_DIR) == 0 ? index_ack : index_status;
+
+		/* in name order: 000001.json, 000002.json, ... */
+		for (i = 0; i < git_tree_entrycount(new) && !error; i++) {
+			const git_tree_entry *e = git_tree_entry_byindex(new, i);
+
+			if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+				error = index_if_new(idx, s, old, new, path, git_tree_entry_name(e),
+						     commit, fn);
+		}
+		return error;
+	}
+	*handled = 0;
+	return 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * portal.h - the supplier portal's records: PO acknowledgments and status
+ * reports beside their PO (pos/<h>/<h>/<PO>/acks/NNNNNN.json,
+ * pos/<h>/<h>/<PO>/status/NNNNNN.json), ship notices and their receipts
+ * (asns/<h>/<h>/<ASN>/asn.json, receipt.json), nonconformance reports
+ * (ncrs/<h>/<h>/<NCR>/ncr.json, close.json).  Each is written once; a
+ * later acknowledgment or status is a new file numbered after the last.
+ */
+#ifndef VAULT_PORTAL_H
+#define VAULT_PORTAL_H
+
+#include <jansson.h>
+
+#include "index.h"
+#include "store.h"
+
+#define VAULT_PO_ACKS_DIR "acks"
+#define VAULT_PO_STATUS_DIR "status"
+#define VAULT_ASN_FILE "asn.json"
+#define VAULT_RECEIPT_FILE "receipt.json"
+#define VAULT_NCR_FILE "ncr.json"
+#define VAULT_NCR_CLOSE_FILE "close.json"
+
+/* "TOP/ab/cd/NAME": the fan-out of every keyed record (pos, lots, asns, ncrs). */
+void vault_portal__dir(char *buf, size_t size, const char *top, const char *name);
+
+/* "000042.json", the file of the 42nd acknowledgment or status of a PO. */
+void vault_portal__seq_name(char *buf, size_t size, unsigned long seq);
+
+/* Seconds since the epoch of "2026-11-27T06:00:00Z", or 0. */
+int64_t vault_portal__time(const char *iso);
+
+/*
+ * Index what `new` adds in a portal folder at `path` (relative to `old`,
+ * which may be NULL): a ship notice's or NCR's folder, or the acks/ or
+ * status/ folder of a PO.  `*handled` is 0 when `path` is none of those.
+ */
+int vault_portal__walk(vault_index *idx, vault_store *s, const git_tree *old,
+		       const git_tree *new, const char *path, const git_oid *commit,
+		       int *handled);
+
+/* Index one record of each kind (asn.c, ncr.c). */
+int vault_asn__index(vault_index *idx, const char *data, size_t len, const char *path,
+		     const git_oid *commit);
+int vault_receipt__index(vault_index *idx, const char *data, size_t len, const char *path,
+			 const git_oid *commit);
+int vault_ncr__index(vault_index *idx, const char *data, size_t len, const char *path,
+		     const git_oid *commit);
+int vault_ncr__index_close(vault_index *idx, const char *data, size_t len, const char *path,
+			   const git_oid *commit);
+
+/*
+ * Parse an X12 856 interchange into a JSON list of ship notices, each as
+ * schemas/asn.schema.json describes (x12.c).  Checks the envelope (ISA
+ * fixed width, separators taken from it, GS/GE, ST/SE with SE01 the
+ * segment count, IEA01 and GE01 the group and set counts) and the
+ * hierarchy: shipment, order (PRF), pack, item (LIN, SN1, REF*LT).
+ */
+int vault_x12__parse_856(json_t **out, const char *data, size_t len);
+
+/* Whether `data` looks like X12 (it opens with ISA). */
+int vault_x12__is_x12(const char *data, size_t len);
+
+/* Parse and check an ASN import file's content, writing nothing (fuzzers). */
+int vault_asn__parse(const char *data, size_t len);
+
+/*
+ * The scorecard's queries, in the order it runs them (0: the suppliers,
+ * then one per metric), NULL past the last: for the benchmark's baseline,
+ * which runs the same SQL in the sqlite3 shell (scorecard.c).
+ */
+const char *vault_scorecard__sql(size_t i);
+
+#endif

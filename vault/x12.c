@@ -1,0 +1,419 @@
+/*
+ * x12.c - ship notices from an X12 856 interchange.
+ *
+ * The envelope: ISA (fixed width: its 4th byte is the element separator,
+ * its 105th the component separator, its 106th the segment terminator),
+ * GS ... GE around each functional group, ST ... SE around each
+ * transaction set (one ship notice), IEA at the end.  SE01 counts the
+ * segments of its set, ST and SE included; GE01 the sets of its group;
+ * IEA01 the groups.  Inside a set: BSN (BSN02 shipment id, BSN03 date),
+ * then the hierarchy HL*id*parent*code: S shipment (TD5 carrier, REF*CN or
+ * REF*BM tracking, DTM*011 ship date), O order (PRF01 the PO), P pack
+ * (MAN*GM the package's marks), I item (LIN part, SN1 quantity, REF*LT the
+ * lot).  Other segments are counted and passed over.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "portal.h"
+#include "vault.h"
+
+#define ISA_LEN 106
+#define ELEMENTS_MAX 64
+#define VALUE_MAX 128
+
+int vault_x12__is_x12(const char *data, size_t len)
+{
+	return len >= 3 && memcmp(data, "ISA", 3) == 0;
+}
+
+/* One segment split in place: el[0] is its id. */
+typedef struct {
+	char *el[ELEMENTS_MAX];
+	size_t n;
+	size_t number;  /* from 1, in the interchange */
+} segment;
+
+/* Element i, or "" when the segment is shorter. */
+static const char *el(const segment *s, size_t i)
+{
+	return i < s->n ? s->el[i] : "";
+}
+
+/* The notice being read, and where the reader is in it. */
+typedef struct {
+	json_t *list;          /* every notice so far */
+	json_t *asn;           /* the open one, NULL outside ST ... SE */
+	json_t *packages;
+	json_t *item;          /* the open item, NULL outside HL*I */
+	char control[16];      /* ST02 */
+	char pack[VALUE_MAX + 1];
+	char level;            /* of the last HL: S, O, P, I */
+	size_t segments;       /* of the set, ST included */
+	int has_lin, has_sn1, has_lot, has_bsn;
+	char date[16];         /* BSN03 as YYYY-MM-DD */
+} reader;
+
+static int fail(const segment *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(const segment *s, const char *fmt, ...)
+{
+	char buf[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (s)
+		return vault_error__set(VAULT_EINVALID, "X12 segment %zu (%.3s): %s", s->number,
+					el(s, 0), buf);
+	return vault_error__set(VAULT_EINVALID, "X12: %s", buf);
+}
+
+/* A value of at most VALUE_MAX printable bytes. */
+static int value_ok(const segment *s, size_t i, const char *what)
+{
+	const char *v = el(s, i);
+	size_t k;
+
+	if (!*v)
+		return fail(s, "%s is missing", what);
+	if (strlen(v) > VALUE_MAX)
+		return fail(s, "%s is longer than %d bytes", what, VALUE_MAX);
+	for (k = 0; v[k]; k++)
+		if ((unsigned char)v[k] < 0x20 || (unsigned char)v[k] > 0x7e)
+			return fail(s, "%s holds a byte that is not printable", what);
+	return 0;
+}
+
+/* CCYYMMDD as YYYY-MM-DD. */
+static int date_of(char *out, size_t size, const segment *s, size_t i, const char *what)
+{
+	const char *v = el(s, i);
+
+	if (strlen(v) != 8 || strspn(v, "0123456789") != 8)
+		return fail(s, "%s '%.16s' is not a date (CCYYMMDD)", what, v);
+	snprintf(out, size, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
+	return 0;
+}
+
+/* Close the open item: it needs LIN, SN1 and REF*LT. */
+static int end_item(reader *r, const segment *s)
+{
+	if (!r->item)
+		return 0;
+	if (!r->has_lin || !r->has_sn1 || !r->has_lot) {
+		json_decref(r->item);
+		r->item = NULL;
+		return fail(s, "the item before it has no %s segment",
+			    !r->has_lin ? "LIN" : !r->has_sn1 ? "SN1" : "REF*LT (lot)");
+	}
+	json_array_append_new(r->packages, r->item);
+	r->item = NULL;
+	return 0;
+}
+
+static int on_hl(reader *r, const segment *s)
+{
+	const char *code = el(s, 3);
+	int error;
+
+	if ((error = end_item(r, s)) < 0)
+		return error;
+	if (!*el(s, 1))
+		return fail(s, "HL01 (its id) is missing");
+	if (strlen(code) != 1 || !strchr("SOPTI", code[0]))
+		return fail(s, "HL03 '%.8s' is not a level (S, O, P, T, I)", code);
+	r->level = code[0] == 'T' ? 'P' : code[0];
+	if (r->level == 'P')
+		snprintf(r->pack, sizeof(r->pack), "HL%.*s", VALUE_MAX - 2, el(s, 1));
+	if (r->level == 'I') {
+		if (!r->pack[0])
+			snprintf(r->pack, sizeof(r->pack), "HL%.*s", VALUE_MAX - 2, el(s, 1));
+		r->item = json_pack("{s:s}", "id", r->pack);
+		r->has_lin = r->has_sn1 = r->has_lot = 0;
+	}
+	return 0;
+}
+
+static int on_item_segment(reader *r, const segment *s, const char *id)
+{
+	int error;
+
+	if (strcmp(id, "LIN") == 0) {
+		size_t i;
+
+		/* LIN01 assigned id, then qualifier/value pairs: the buyer's or vendor's part */
+		for (i = 2; i + 1 < s->n; i += 2)
+			if (strcmp(s->el[i], "BP") == 0 || strcmp(s->el[i], "VP") == 0 ||
+			    strcmp(s->el[i], "PN") == 0)
+				break;
+		if (i + 1 >= s->n)
+			return fail(s, "LIN names no part (BP, VP or PN)");
+		if ((error = value_ok(s, i + 1, "the part")) < 0)
+			return error;
+		json_object_set_new(r->item, "part", json_string(s->el[i + 1]));
+		r->has_lin = 1;
+	} else if (strcmp(id, "SN1") == 0) {
+		const char *q = el(s, 2);
+
+		if (!*q || strlen(q) > 10 || strspn(q, "0123456789") != strlen(q) ||
+		    strtoull(q, NULL, 10) == 0)
+			return fail(s, "SN102 '%.16s' is not a whole quantity from 1", q);
+		json_object_set_new(r->item, "qty", json_integer((json_int_t)strtoull(q, NULL, 10)));
+		r->has_sn1 = 1;
+	} else if (strcmp(id, "REF") == 0 && strcmp(el(s, 1), "LT") == 0) {
+		if ((error = value_ok(s, 2, "the lot")) < 0)
+			return error;
+		if (r->has_lot)
+			return fail(s, "the item names a second lot");
+		json_object_set_new(r->item, "lot", json_string(el(s, 2)));
+		r->has_lot = 1;
+	}
+	return 0;
+}
+
+/* A segment inside ST ... SE. */
+static int on_set_segment(reader *r, const segment *s)
+{
+	const char *id = el(s, 0);
+	int error;
+
+	if (strcmp(id, "BSN") == 0) {
+		if (r->has_bsn)
+			return fail(s, "a second BSN segment");
+		if ((error = value_ok(s, 2, "BSN02 (the shipment id)")) < 0 ||
+		    (error = date_of(r->date, sizeof(r->date), s, 3, "BSN03")) < 0)
+			return error;
+		json_object_set_new(r->asn, "asn", json_string(el(s, 2)));
+		r->has_bsn = 1;
+		return 0;
+	}
+	if (strcmp(id, "HL") == 0)
+		return on_hl(r, s);
+	if (r->level == 'I' && r->item)
+		return on_item_segment(r, s, id);
+	if (strcmp(id, "PRF") == 0) {
+		const char *had = json_string_value(json_object_get(r->asn, "po"));
+
+		if (r->level != 'O')
+			return fail(s, "PRF outside an order level (HL*O)");
+		if ((error = value_ok(s, 1, "PRF01 (the PO)")) < 0)
+			return error;
+		if (had && strcmp(had, el(s, 1)) != 0)
+			return fail(s, "the ship notice names two POs, '%s' and '%s'", had, el(s, 1));
+		json_object_set_new(r->asn, "po", json_string(el(s, 1)));
+	} else if (strcmp(id, "MAN") == 0 && r->level == 'P') {
+		if ((error = value_ok(s, 2, "MAN02 (the marks)")) < 0)
+			return error;
+		snprintf(r->pack, sizeof(r->pack), "%s", el(s, 2));
+	} else if (strcmp(id, "TD5") == 0 && r->level == 'S' && *el(s, 3)) {
+		if ((error = value_ok(s, 3, "TD503 (the carrier)")) < 0)
+			return error;
+		json_object_set_new(r->asn, "carrier", json_string(el(s, 3)));
+	} else if (strcmp(id, "REF") == 0 && r->level == 'S' &&
+		   (strcmp(el(s, 1), "CN") == 0 || strcmp(el(s, 1), "BM") == 0)) {
+		if ((error = value_ok(s, 2, "the tracking number")) < 0)
+			return error;
+		if (strcmp(el(s, 1), "CN") == 0 || !json_object_get(r->asn, "tracking"))
+			json_object_set_new(r->asn, "tracking", json_string(el(s, 2)));
+	} else if (strcmp(id, "DTM") == 0 && strcmp(el(s, 1), "011") == 0) {
+		char d[16];
+
+		if ((error = date_of(d, sizeof(d), s, 2, "DTM02")) < 0)
+			return error;
+		json_object_set_new(r->asn, "ship_date", json_string(d));
+	}
+	return 0;
+}
+
+static int on_st(reader *r, const segment *s)
+{
+	if (strcmp(el(s, 1), "856") != 0)
+		return fail(s, "transaction set '%.16s' is a %.8s, not an 856 ship notice", el(s, 2),
+			    el(s, 1));
+	if (!*el(s, 2) || strlen(el(s, 2)) > 9)
+		return fail(s, "ST02 (the control number) is missing or too long");
+	memset(r->control, 0, sizeof(r->control));
+	snprintf(r->control, sizeof(r->control), "%s", el(s, 2));
+	r->asn = json_object();
+	r->packages = json_array();
+	r->item = NULL;
+	r->pack[0] = '\0';
+	r->level = 0;
+	r->segments = 1;
+	r->has_bsn = 0;
+	r->date[0] = '\0';
+	return 0;
+}
+
+static int on_se(reader *r, const segment *s)
+{
+	const char *count = el(s, 1);
+	int error;
+
+	if ((error = end_item(r, s)) < 0)
+		return error;
+	if (strspn(count, "0123456789") != strlen(count) || !*count || strlen(count) > 9 ||
+	    strtoul(count, NULL, 10) != r->segments)
+		return fail(s, "SE01 says %.16s segments, transaction set '%s' has %zu", count,
+			    r->control, r->segments);
+	if (strcmp(el(s, 2), r->control) != 0)
+		return fail(s, "SE02 '%.16s' does not match ST02 '%s'", el(s, 2), r->control);
+	if (!r->has_bsn)
+		return fail(s, "transaction set '%s' has no BSN segment", r->control);
+	if (!json_object_get(r->asn, "po"))
+		return fail(s, "transaction set '%s' has no PRF segment naming its PO", r->control);
+	if (json_array_size(r->packages) == 0)
+		return fail(s, "transaction set '%s' has no item (HL*I)", r->control);
+	if (!json_object_get(r->asn, "ship_date"))
+		json_object_set_new(r->asn, "ship_date", json_string(r->date));
+	json_object_set_new(r->asn, "packages", r->packages);
+	json_array_append_new(r->list, r->asn);
+	r->asn = NULL;
+	r->packages = NULL;
+	return 0;
+}
+
+/* Where ISA's 16 element separators stand in its fixed 106 bytes. */
+static const int isa_seps[] = { 3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103 };
+
+/* The interchange, segment by segment, through the envelope. */
+static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
+{
+	segment s;
+	char *p = buf, *end = buf + len, isa13[16] = "", gs06[16] = "";
+	size_t number = 0, groups = 0, sets = 0;
+	int in_group = 0, done = 0, error = 0;
+
+	while (p < end && !error) {
+		char *stop, *q;
+
+		/* line ends after terminators, as most senders write them */
+		while (p < end && (*p == '\r' || *p == '\n'))
+			p++;
+		if (p >= end)
+			break;
+		if ((stop = memchr(p, term, (size_t)(end - p))) == NULL)
+			return fail(NULL, "the interchange ends inside a segment (no terminator)");
+		*stop = '\0';
+		memset(&s, 0, sizeof(s));
+		s.number = ++number;
+		for (q = p, s.el[s.n++] = p; *q; q++)
+			if (*q == sep) {
+				if (s.n == ELEMENTS_MAX)
+					return fail(&s, "more than %d elements", ELEMENTS_MAX);
+				*q = '\0';
+				s.el[s.n++] = q + 1;
+			}
+		p = stop + 1;
+		if (done)
+			return fail(&s, "a segment after IEA");
+		if (number == 1) {
+			snprintf(isa13, sizeof(isa13), "%s", el(&s, 13));
+			continue;
+		}
+		if (strcmp(s.el[0], "ISA") == 0)
+			return fail(&s, "a second ISA: one interchange per file");
+		if (r->asn) {
+			r->segments++;
+			if (strcmp(s.el[0], "SE") == 0)
+				error = on_se(r, &s);
+			else if (strcmp(s.el[0], "ST") == 0 || strcmp(s.el[0], "GE") == 0 ||
+				 strcmp(s.el[0], "IEA") == 0)
+				error = fail(&s, "transaction set '%s' has no SE trailer", r->control);
+			else
+				error = on_set_segment(r, &s);
+			continue;
+		}
+		if (strcmp(s.el[0], "GS") == 0) {
+			if (in_group)
+				return fail(&s, "a GS inside a group: the group before has no GE");
+			in_group = 1;
+			groups++;
+			sets = 0;
+			snprintf(gs06, sizeof(gs06), "%s", el(&s, 6));
+		} else if (strcmp(s.el[0], "ST") == 0) {
+			if (!in_group)
+				return fail(&s, "ST outside a functional group (no GS)");
+			sets++;
+			error = on_st(r, &s);
+		} else if (strcmp(s.el[0], "GE") == 0) {
+			if (!in_group)
+				return fail(&s, "GE without GS");
+			if (strtoul(el(&s, 1), NULL, 10) != sets || !*el(&s, 1))
+				return fail(&s, "GE01 says %.16s transaction sets, the group has %zu",
+					    el(&s, 1), sets);
+			if (strcmp(el(&s, 2), gs06) != 0)
+				return fail(&s, "GE02 '%.16s' does not match GS06 '%s'", el(&s, 2), gs06);
+			in_group = 0;
+		} else if (strcmp(s.el[0], "IEA") == 0) {
+			if (in_group)
+				return fail(&s, "IEA inside a group: the group has no GE");
+			if (strtoul(el(&s, 1), NULL, 10) != groups || !*el(&s, 1))
+				return fail(&s, "IEA01 says %.16s groups, the interchange has %zu",
+					    el(&s, 1), groups);
+			if (strcmp(el(&s, 2), isa13) != 0)
+				return fail(&s, "IEA02 '%.16s' does not match ISA13 '%s'", el(&s, 2), isa13);
+			done = 1;
+		} else {
+			return fail(&s, "a segment outside a transaction set");
+		}
+	}
+	if (error)
+		return error;
+	if (r->asn)
+		return fail(NULL, "transaction set '%s' has no SE trailer", r->control);
+	if (in_group)
+		return fail(NULL, "the last functional group has no GE trailer");
+	if (!done)
+		return fail(NULL, "the interchange has no IEA trailer");
+	return 0;
+}
+
+int vault_x12__parse_856(json_t **out, const char *data, size_t len)
+{
+	reader r;
+	char *buf, sep, term;
+	size_t i, count;
+	int error;
+
+	*out = NULL;
+	if (len < ISA_LEN || !vault_x12__is_x12(data, len))
+		return fail(NULL, "the interchange does not open with a full ISA segment (106 bytes)");
+	sep = data[3];
+	term = data[ISA_LEN - 1];
+	if (sep == term || (sep >= '0' && sep <= '9') || (sep >= 'A' && sep <= 'Z') ||
+	    (term >= '0' && term <= '9') || (term >= 'A' && term <= 'Z') || sep == ' ' || !sep || !term)
+		return fail(NULL, "ISA names unusable separators");
+	for (i = 0; i < sizeof(isa_seps) / sizeof(isa_seps[0]); i++)
+		if (data[isa_seps[i]] != sep)
+			return fail(NULL, "ISA is not the fixed 106 bytes: byte %d should be the element "
+				    "separator", isa_seps[i] + 1);
+	for (i = 0, count = 0; i < ISA_LEN; i++)
+		count += data[i] == sep;
+	if (count != sizeof(isa_seps) / sizeof(isa_seps[0]))
+		return fail(NULL, "ISA is not the fixed 106 bytes: it has %zu element separators, not 16",
+			    count);
+	if (memchr(data, '\0', len))
+		return fail(NULL, "the interchange holds a NUL byte");
+	if ((buf = malloc(len + 1)) == NULL)
+		abort();
+	memcpy(buf, data, len);
+	buf[len] = '\0';
+	memset(&r, 0, sizeof(r));
+	r.list = json_array();
+	error = read_segments(&r, buf, len, sep, term);
+	json_decref(r.asn);
+	json_decref(r.packages);
+	json_decref(r.item);
+	free(buf);
+	if (error < 0) {
+		json_decref(r.list);
+		return error;
+	}
+	*out = r.list;
+	return 0;
+}
