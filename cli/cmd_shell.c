@@ -32,20 +32,21 @@
 #define UPLOAD_MAX ((unsigned long long)8 << 30)
 
 static const cli_shell_rule rules[] = {
-	/* reading: the library shows each user what its organization may see */
+	/* reading: these show a supplier only what its organization may see */
 	{ "list", NULL, -1 },
 	{ "show", NULL, -1 },
 	{ "cat", NULL, -1 },
-	{ "log", NULL, -1 },
 	{ "acks", NULL, -1 },
 	{ "pending", NULL, -1 },
-	{ "trace lot", NULL, -1 },
-	{ "trace doc", NULL, -1 },
-	{ "trace po", NULL, -1 },
-	{ "audit", NULL, -1 },
 	{ "fai show", NULL, -1 },
+	/* these read across organizations (the history, genealogy, every key) */
+	{ "log", "admin,buyer,quality,auditor", -1 },
+	{ "trace lot", "admin,buyer,quality,auditor", -1 },
+	{ "trace doc", "admin,buyer,quality,auditor", -1 },
+	{ "trace po", "admin,buyer,quality,auditor", -1 },
+	{ "audit", "admin,buyer,quality,auditor", -1 },
 	{ "user list", "admin,buyer,quality,auditor", -1 },
-	{ "keys allowed-signers", NULL, -1 },
+	{ "keys allowed-signers", "admin,buyer,quality,auditor", -1 },
 	{ "verify", "admin,auditor", -1 },
 	/* writing */
 	{ "add", "buyer,supplier,quality", 0 },
@@ -234,19 +235,26 @@ static int check_words(int *upload, const cli_command *cmd, const cli_shell_rule
 	return 0;
 }
 
-/* Copy standard input to a new file in the vault's qvault/ folder. */
-static int spool(char *path, size_t size, const char *vault_dir)
+/*
+ * Copy standard input to a file that has no name: made in the vault's
+ * qvault/ folder and unlinked at once, so that nothing is left behind
+ * however the connection ends; the command reads it as /proc/self/fd/N.
+ * With `sha256`, the bytes must have that SHA-256 (a connection cut short
+ * is refused, never recorded).  The descriptor, or -1 (reported).
+ */
+static int spool(char *path, size_t size, const char *vault_dir, const char *sha256)
 {
-	char buf[65536];
+	char buf[65536], tmp[4200], got[65];
 	unsigned long long total = 0;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, size, "%s/qvault/upload-XXXXXX", vault_dir);
-	if ((fd = mkstemp(path)) < 0) {
+	snprintf(tmp, sizeof(tmp), "%s/qvault/upload-XXXXXX", vault_dir);
+	if ((fd = mkstemp(tmp)) < 0) {
 		fprintf(stderr, "qvault shell: cannot take the upload: %s\n", strerror(errno));
 		return -1;
 	}
+	unlink(tmp);
 	while ((n = read(0, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -256,16 +264,22 @@ static int spool(char *path, size_t size, const char *vault_dir)
 				n < 0 ? strerror(errno) : total > UPLOAD_MAX ?
 				"larger than 8 GiB" : strerror(errno));
 			close(fd);
-			unlink(path);
 			return -1;
 		}
 	}
-	if (close(fd) < 0) {
-		fprintf(stderr, "qvault shell: cannot take the upload: %s\n", strerror(errno));
-		unlink(path);
-		return -1;
+	if (sha256) {
+		int error = lseek(fd, 0, SEEK_SET) < 0 ? -1 : vault_sha256_fd(got, fd);
+
+		if (error < 0 || strcmp(got, sha256) != 0) {
+			fprintf(stderr, "qvault shell: the upload does not match its SHA-256 (cut "
+				"short or changed on the way): nothing was recorded\n");
+			close(fd);
+			return -1;
+		}
 	}
-	return 0;
+	lseek(fd, 0, SEEK_SET);
+	snprintf(path, size, "/proc/self/fd/%d", fd);
+	return fd;
 }
 
 /* The roles of registered user `name`; -1 (reported) when there is none. */
@@ -330,12 +344,13 @@ static const cli_opt shell_opts[] = {
 static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 {
 	const char *user = cli_opt_value(cmd, a, "user"), *asked = getenv("SSH_ORIGINAL_COMMAND");
-	char line[SHELL_MAX_COMMAND + 1], *words[SHELL_MAX_WORDS], key[4200], upload[4200] = "";
+	char line[SHELL_MAX_COMMAND + 1], *words[SHELL_MAX_WORDS], key[4200], upload[64] = "";
+	const char *sha256 = NULL;
 	const cli_command *target;
 	const cli_shell_rule *rule;
 	cli_args global;
 	unsigned roles = 0;
-	int n, k = 0, used, at, rc;
+	int n, k = 0, used, at, rc, ufd = -1;
 
 	(void)unused;
 	if (!user)
@@ -351,6 +366,13 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 		return upload_pack(a->vault_dir, user, n);
 	if (n > 0 && strcmp(words[0], "qvault") == 0)
 		k = 1;
+	/* qvault --sha256=HEX COMMAND ...: what the upload must hash to (qvault --remote sends it) */
+	if (k < n && strncmp(words[k], "--sha256=", 9) == 0) {
+		sha256 = words[k] + 9;
+		if (strlen(sha256) != 64 || strspn(sha256, "0123456789abcdef") != 64)
+			return refuse("--sha256 needs 64 lowercase hex digits");
+		k++;
+	}
 	if (k == n)
 		return refuse("no command given");
 	target = cli_lookup(n, words, k, &used);
@@ -374,8 +396,10 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 			"user add qvault-server --role server\n");
 		return EXIT_ERROR;
 	}
+	if (sha256 && at < 0)
+		return refuse("--sha256 is for a command that takes a file on standard input");
 	if (at >= 0) {
-		if (spool(upload, sizeof(upload), a->vault_dir) < 0)
+		if ((ufd = spool(upload, sizeof(upload), a->vault_dir, sha256)) < 0)
 			return EXIT_ERROR;
 		words[k + at] = upload;
 	}
@@ -384,8 +408,8 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 	global.key_path = key;
 	global.on_behalf = user;
 	rc = cli_run(target, n - k, words + k, &global);
-	if (upload[0])
-		unlink(upload);
+	if (ufd >= 0)
+		close(ufd);
 	return rc;
 }
 

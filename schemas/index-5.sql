@@ -1,7 +1,8 @@
 -- Upgrade of the index from version 4 to 5: the supplier portal.  PO
 -- acknowledgments with their promised dates and production status reports
--- (pos/<h>/<h>/<PO>/acks/NNNNNN.json, .../status/NNNNNN.json: a later one
--- beside the earlier, never replacing it), advance ship notices and their
+-- (pos/<h>/<h>/<PO>/acks/NNNNNN-SIGNER.json, .../status/NNNNNN-SIGNER.json:
+-- a later one beside the earlier, never replacing it; two sites may both
+-- write an NNNNNN, by different people), advance ship notices and their
 -- receipts (asns/<h>/<h>/<ASN>/asn.json, receipt.json), nonconformance
 -- reports and their closing (ncrs/<h>/<h>/<NCR>/ncr.json, close.json).
 -- What the repository already holds is read in by forgetting the indexed
@@ -9,7 +10,7 @@
 
 CREATE TABLE po_acks (
 	po TEXT NOT NULL,
-	seq INTEGER NOT NULL,       -- 1, 2, ... per PO, the file's name
+	seq INTEGER NOT NULL,       -- 1, 2, ... per PO, the file's name with the signer's
 	line INTEGER,               -- NULL: the whole PO
 	decision TEXT NOT NULL,     -- accepted, rejected
 	promise TEXT,               -- YYYY-MM-DD
@@ -20,7 +21,7 @@ CREATE TABLE po_acks (
 	signed_by TEXT NOT NULL,
 	signed_at INTEGER NOT NULL,
 	commit_id TEXT NOT NULL,
-	PRIMARY KEY (po, seq)
+	PRIMARY KEY (po, seq, signed_by)
 ) WITHOUT ROWID;
 CREATE INDEX po_acks_line ON po_acks (po, line, seq);
 CREATE INDEX po_acks_org ON po_acks (org, signed_at);
@@ -35,7 +36,7 @@ CREATE TABLE po_status (
 	reported_by TEXT NOT NULL,
 	reported_at INTEGER NOT NULL,
 	commit_id TEXT NOT NULL,
-	PRIMARY KEY (po, seq)
+	PRIMARY KEY (po, seq, reported_by)
 ) WITHOUT ROWID;
 CREATE INDEX po_status_org ON po_status (org, reported_at);
 

@@ -212,6 +212,9 @@ done:
 
 /* ---- acknowledging from afar: the signer's key never leaves its side ---- */
 
+/* How far a statement's time may be from the clocks of the signer and the vault. */
+#define SUBMIT_SKEW 600
+
 int vault_ack_statement(char **out, vault *v, const char *doc, const char *rev,
 			const char *meaning, const char *comment)
 {
@@ -233,8 +236,9 @@ int vault_ack_statement(char **out, vault *v, const char *doc, const char *rev,
 }
 
 int vault_ack_sign(char **sig, const vault_key *key, const char *stmt, size_t len,
-		   const char *doc, const char *rev, const char *meaning)
+		   const char *doc, const char *rev, const char *meaning, const char *comment)
 {
+	int64_t now = (int64_t)time(NULL);
 	vault_ack_info a;
 	char *pub = NULL, fp[64];
 	int error;
@@ -258,15 +262,23 @@ int vault_ack_sign(char **sig, const vault_key *key, const char *stmt, size_t le
 			a.fingerprint, a.signer, fp);
 		goto done;
 	}
+	if (strcmp(comment ? comment : "", a.comment ? a.comment : "") != 0) {
+		error = vault_error__set(VAULT_EINVALID,
+			"the vault sent a statement with another comment than the one given: not signed");
+		goto done;
+	}
+	if (a.time < now - SUBMIT_SKEW || a.time > now + SUBMIT_SKEW) {
+		error = vault_error__set(VAULT_EINVALID,
+			"the vault sent a statement dated more than %d minutes from this clock: "
+			"not signed", SUBMIT_SKEW / 60);
+		goto done;
+	}
 	error = vault_sign__sshsig(sig, key, ACK_NAMESPACE, stmt, len);
 done:
 	free(pub);
 	vault_ack__dispose(&a);
 	return error;
 }
-
-/* How far a submitted statement's time may be from the vault's clock. */
-#define SUBMIT_SKEW 600
 
 int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig)
 {
@@ -541,11 +553,23 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org)
 	sqlite3 *db = vault_index__db(v->index);
 	vault_pending_list *list;
 	sqlite3_stmt *st;
+	char *own = NULL;
 	size_t cap = 0;
 	int rc, error;
 
 	if (org && (error = vault_name_check("organization", org)) < 0)
 		return error;
+	/* a supplier sees what is pending for its own organization only */
+	if ((error = vault__viewer(&own, v)) < 0)
+		return error;
+	if (own && org && strcmp(own, org) != 0) {
+		error = vault_error__set(VAULT_EDENIED,
+			"a supplier sees only what is pending for its own organization");
+		free(own);
+		return error;
+	}
+	if (own)
+		org = own;
 	if (sqlite3_prepare_v2(db,
 		"SELECT d.doc, d.rev, d.org, l.released_at FROM distribution d"
 		" JOIN releases l ON l.doc = d.doc AND l.rev = d.rev"
@@ -555,8 +579,10 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org)
 		" AND NOT EXISTS (SELECT 1 FROM releases l2 JOIN revisions r2"
 		"  ON r2.doc = l2.doc AND r2.rev = l2.rev WHERE l2.doc = d.doc AND r2.seq > r.seq)"
 		" AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
-		" ORDER BY l.released_at, d.doc, d.rev, d.org", -1, &st, NULL) != SQLITE_OK)
+		" ORDER BY l.released_at, d.doc, d.rev, d.org", -1, &st, NULL) != SQLITE_OK) {
+		free(own);
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
 	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
 	if ((list = calloc(1, sizeof(*list))) == NULL)
 		abort();
@@ -575,6 +601,7 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org)
 		p->released_at = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
+	free(own);
 	if (rc != SQLITE_DONE) {
 		vault_pending_list_free(list);
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));

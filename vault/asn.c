@@ -33,8 +33,10 @@ typedef struct {
 	size_t pkg;          /* index of the package in it */
 	char po[VAULT_NAME_MAX + 1];
 	char part[VAULT_NAME_MAX + 1];
+	char lot[VAULT_NAME_MAX + 1];
 	unsigned line;
 	uint64_t qty;
+	uint64_t lot_qty;    /* what the lot holds */
 } item;
 
 static const char SQL_LOT[] = "SELECT po, part, qty, supplier FROM lots WHERE lot = ?1";
@@ -43,6 +45,8 @@ static const char SQL_LOT_LINE[] =
 static const char SQL_SHIPPED[] =
 	"SELECT (SELECT qty FROM po_lines WHERE po = ?1 AND line = ?2),"
 	" (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE po = ?1 AND line = ?2)";
+static const char SQL_LOT_SHIPPED[] =
+	"SELECT coalesce(sum(qty), 0) FROM asn_items WHERE lot = ?1";
 static const char SQL_ASN_PO[] = "SELECT supplier FROM pos WHERE po = ?1";
 static const char SQL_HAS_COC[] =
 	"SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
@@ -227,6 +231,8 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 			"package '%s': PO '%s' has no line for part '%s'", p->id, it->po, it->part) :
 			index_error(v);
 	it->qty = p->qty;
+	it->lot_qty = lot_qty;
+	snprintf(it->lot, sizeof(it->lot), "%s", p->lot);
 	if (exists(&yes, v, SQL_HAS_COC, p->lot, -1, NULL) < 0)
 		return VAULT_ERROR;
 	if (!yes) {
@@ -311,6 +317,68 @@ static int check_open(vault *v, const item *items, size_t n, const vault_asn *as
 			where ? where[it->asn] : "", asns[it->asn].packages[it->pkg].id,
 			(unsigned long long)it->qty, it->line, it->po,
 			(unsigned long long)worst_open, (unsigned long long)worst_ordered);
+	}
+	free(order);
+	return error;
+}
+
+static int cmp_lots(const void *a, const void *b)
+{
+	const item *x = &sort_items[*(const size_t *)a], *y = &sort_items[*(const size_t *)b];
+	int c = strcmp(x->lot, y->lot);
+
+	if (c)
+		return c;
+	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+/*
+ * No lot ships more than it holds: what earlier notices shipped of it and
+ * what this batch ships of it, in batch order; the first item over is named.
+ */
+static int check_lots(vault *v, const item *items, size_t n, const vault_asn *asns,
+		      char **where)
+{
+	size_t *order = malloc((n + 1) * sizeof(size_t)), i, worst = n;
+	uint64_t shipped = 0, worst_left = 0;
+	int error = 0;
+
+	if (!order)
+		abort();
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_items = items;
+	qsort(order, n, sizeof(size_t), cmp_lots);
+	for (i = 0; i < n && !error; i++) {
+		const item *it = &items[order[i]];
+
+		if (i == 0 || strcmp(items[order[i - 1]].lot, it->lot) != 0) {
+			sqlite3_stmt *st;
+
+			if (vault_index__stmt(&st, v->index, SQL_LOT_SHIPPED) < 0) {
+				error = index_error(v);
+				break;
+			}
+			sqlite3_bind_text(st, 1, it->lot, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				error = index_error(v);
+			shipped = (uint64_t)sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+		}
+		if (shipped + it->qty > it->lot_qty && order[i] < worst) {
+			worst = order[i];
+			worst_left = it->lot_qty > shipped ? it->lot_qty - shipped : 0;
+		}
+		shipped += it->qty;
+	}
+	if (!error && worst < n) {
+		const item *it = &items[worst];
+
+		error = vault_error__set(VAULT_EINVALID,
+			"%spackage '%s': ships %llu of lot '%s', which has %llu left of %llu",
+			where ? where[it->asn] : "", asns[it->asn].packages[it->pkg].id,
+			(unsigned long long)it->qty, it->lot, (unsigned long long)worst_left,
+			(unsigned long long)it->lot_qty);
 	}
 	free(order);
 	return error;
@@ -497,6 +565,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 		}
 	}
 	if ((error = check_open(v, items, total, asns, where)) < 0 ||
+	    (error = check_lots(v, items, total, asns, where)) < 0 ||
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
 	for (i = 0; i < n; i++)

@@ -260,7 +260,7 @@ static void collect(hook_output *o, pid_t pid, int fd, int64_t deadline)
 		if (w == pid)
 			exited = 1;
 	}
-	/* what the hook wrote just before it exited; a child it left behind keeps the rest */
+	/* what the hook wrote just before it exited */
 	while (open_pipe) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
@@ -269,6 +269,8 @@ static void collect(hook_output *o, pid_t pid, int fd, int64_t deadline)
 			break;
 		take_output(o, buf, (size_t)n);
 	}
+	/* nothing it started outlives it (its group keeps the id while any is left) */
+	kill(-pid, SIGKILL);
 }
 
 static int spawn_hook(hook_output *o, vault *v, const vault_txn *t,
@@ -498,10 +500,16 @@ int vault_hooks_install(int *installed, vault *v, const char *name, int force)
 	if ((fd = mkstemp(tmp)) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot write in '%s'", dir);
 	if (vault__write_all(fd, text, strlen(text)) < 0 || fchmod(fd, 0755) < 0 ||
-	    fsync(fd) < 0 || close(fd) < 0) {
+	    fsync(fd) < 0) {
 		int error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", tmp);
 
 		close(fd);
+		unlink(tmp);
+		return error;
+	}
+	if (close(fd) < 0) {
+		int error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", tmp);
+
 		unlink(tmp);
 		return error;
 	}

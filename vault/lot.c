@@ -1012,10 +1012,10 @@ static int trace_po_portal(json_t *root, sqlite3 *db, const char *po)
 	} parts[] = {
 		{ "po_acknowledgments", "SELECT seq, line, decision, promise, qty, note, reason, signed_by,"
 		  " strftime('%Y-%m-%dT%H:%M:%SZ', signed_at, 'unixepoch') FROM po_acks WHERE po = ?1"
-		  " ORDER BY seq", ack_cols, 9 },
+		  " ORDER BY seq, signed_at, signed_by", ack_cols, 9 },
 		{ "status", "SELECT seq, line, status, note, reported_by,"
 		  " strftime('%Y-%m-%dT%H:%M:%SZ', reported_at, 'unixepoch') FROM po_status"
-		  " WHERE po = ?1 ORDER BY seq", status_cols, 6 },
+		  " WHERE po = ?1 ORDER BY seq, reported_at, reported_by", status_cols, 6 },
 		{ "shipments", "SELECT i.asn, a.ship_date, i.package, i.lot, i.line, i.qty, ri.received,"
 		  " r.received FROM asn_items i JOIN asns a ON a.asn = i.asn LEFT JOIN receipt_items ri"
 		  " ON ri.asn = i.asn AND ri.lot = i.lot LEFT JOIN receipts r ON r.asn = i.asn"

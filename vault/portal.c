@@ -41,9 +41,9 @@ void vault_portal__dir(char *buf, size_t size, const char *top, const char *name
 	snprintf(buf, size, "%s/%.2s/%.2s/%s", top, hex, hex + 2, name);
 }
 
-void vault_portal__seq_name(char *buf, size_t size, unsigned long seq)
+void vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer)
 {
-	snprintf(buf, size, "%06lu.json", seq);
+	snprintf(buf, size, "%06lu-%s.json", seq, signer);
 }
 
 int64_t vault_portal__time(const char *iso)
@@ -196,14 +196,14 @@ static int number(unsigned long *seq, vault *v, const char *const *pos, size_t n
 static int put_answer(vault_txn *t, vault *v, const char *po, const char *sub,
 		      unsigned long seq, json_t *root)
 {
-	char dir[VAULT_PATH_MAX], name[32], path[VAULT_PATH_MAX + 64], *json;
+	char dir[VAULT_PATH_MAX], name[VAULT_NAME_MAX + 32], path[VAULT_PATH_MAX * 2], *json;
 	size_t len;
 	int error;
 
 	if ((error = vault_record__dump(&json, &len, root)) < 0)
 		return error;
 	vault_portal__dir(dir, sizeof(dir), "pos", po);
-	vault_portal__seq_name(name, sizeof(name), seq);
+	vault_portal__seq_name(name, sizeof(name), seq, t->actor.name);
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
 	error = vault__txn_put_data(t, v, path, json, len);
 	free(json);

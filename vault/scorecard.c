@@ -28,7 +28,7 @@
 	"WITH d AS (SELECT a.supplier AS org, r.received AS day, ri.shipped AS shipped," \
 	" ri.received AS qty, pl.due AS due," \
 	" (SELECT k.promise FROM po_acks k WHERE k.po = ri.po AND (k.line = ri.line OR k.line IS NULL)" \
-	"  AND k.decision = 'accepted' ORDER BY k.line IS NULL, k.seq DESC LIMIT 1) AS promise" \
+	"  AND k.decision = 'accepted' ORDER BY k.line IS NULL, k.seq DESC, k.signed_at DESC LIMIT 1) AS promise" \
 	" FROM receipt_items ri JOIN receipts r ON r.asn = ri.asn JOIN asns a ON a.asn = ri.asn" \
 	" JOIN po_lines pl ON pl.po = ri.po AND pl.line = ri.line" \
 	" WHERE " IN_ORG("a.supplier") " AND " IN_DAYS("r.received") ")"

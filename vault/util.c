@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "error.h"
 #include "vault.h"
 
@@ -178,4 +180,32 @@ void vault__remove_tree(const char *path)
 	}
 	closedir(d);
 	rmdir(path);
+}
+
+int vault_sha256_fd(char hex[65], int fd)
+{
+	unsigned char buf[65536], md[32];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	ssize_t n;
+	int error = 0;
+
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(ctx);
+		return vault_error__ssl(VAULT_ERROR, "cannot hash");
+	}
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = vault_error__errno(VAULT_ERROR, "cannot read the file to hash it");
+			break;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+	}
+	if (error == 0) {
+		EVP_DigestFinal_ex(ctx, md, NULL);
+		vault__hex(hex, md, sizeof(md));
+	}
+	EVP_MD_CTX_free(ctx);
+	return error;
 }

@@ -368,15 +368,15 @@ int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
  * Acknowledging through `qvault shell`, where the server holds no
  * supplier's key: the vault makes the statement the acting user would
  * sign (vault_ack_statement), the user signs it on its own side
- * (vault_ack_sign: only a statement for what it asked, naming its own
- * key), and the vault takes it (vault_ack_submit) only if it is exactly
+ * (vault_ack_sign: only a statement for what it asked, with its comment,
+ * naming its own key, dated within ten minutes of its clock), and the vault takes it (vault_ack_submit) only if it is exactly
  * that statement, made within ten minutes, signed by the user's
  * registered key.
  */
 int vault_ack_statement(char **out, vault *v, const char *doc, const char *rev,
 			const char *meaning, const char *comment);
 int vault_ack_sign(char **sig, const vault_key *key, const char *stmt, size_t len,
-		   const char *doc, const char *rev, const char *meaning);
+		   const char *doc, const char *rev, const char *meaning, const char *comment);
 int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig);
 
 /* Acknowledgments of `doc` (of `rev` if not NULL), oldest first. */
@@ -770,6 +770,9 @@ int vault_log(vault_event_list **out, vault *v, const char *doc);
 
 /* Throw the index away and rebuild it from the repository alone. */
 int vault_reindex(vault *v);
+
+/* The SHA-256 of what `fd` holds from its offset on, as 64 hex digits. */
+int vault_sha256_fd(char hex[65], int fd);
 
 /* ---- hooks --------------------------------------------------------------- */
 

@@ -582,8 +582,9 @@ static void check_answer(commit_ctx *x, const char *path)
 
 	if (n != 6 || (strcmp(parts[4], VAULT_PO_ACKS_DIR) != 0 &&
 		       strcmp(parts[4], VAULT_PO_STATUS_DIR) != 0) ||
-	    strlen(parts[5]) != 11 || strspn(parts[5], "0123456789") != 6 ||
-	    strcmp(parts[5] + 6, ".json") != 0 || !fanned(path, "pos", parts[3])) {
+	    strlen(parts[5]) < 13 || strspn(parts[5], "0123456789") != 6 || parts[5][6] != '-' ||
+	    strcmp(parts[5] + strlen(parts[5]) - 5, ".json") != 0 ||
+	    !fanned(path, "pos", parts[3])) {
 		found(x->c, cid, path, "adds an unexpected path");
 		return;
 	}
@@ -596,7 +597,10 @@ static void check_answer(commit_ctx *x, const char *path)
 		goto done;
 	}
 	if (strcmp(str_of(rec, "po"), parts[3]) != 0 ||
-	    json_integer_value(json_object_get(rec, "seq")) != strtol(parts[5], NULL, 10))
+	    json_integer_value(json_object_get(rec, "seq")) != strtol(parts[5], NULL, 10) ||
+	    strlen(parts[5]) != 12 + strlen(str_of(rec, is_ack ? "signed_by" : "reported_by")) ||
+	    strncmp(parts[5] + 7, str_of(rec, is_ack ? "signed_by" : "reported_by"),
+		    strlen(parts[5]) - 12) != 0)
 		found(x->c, cid, path, "the record of PO '%s' number %lld is stored as '%s'",
 		      str_of(rec, "po"), (long long)json_integer_value(json_object_get(rec, "seq")), path);
 	signed_as(x, path, str_of(rec, is_ack ? "signed_by" : "reported_by"), str_of(rec, "org"));
@@ -940,8 +944,27 @@ done:
 /* A merge must be the union of its parents: every path as one of them has it. */
 typedef struct {
 	commit_ctx *x;
-	const git_tree *other;
+	const git_tree *from;  /* the parent the changes are counted from */
+	const git_tree *other; /* the other parent */
+	const git_tree *base;  /* where they parted, NULL if they share nothing */
 } union_check;
+
+/* 1 when `path` is the same blob in `a` and `b` (or absent from both). */
+static int same_at(const git_tree *a, const git_tree *b, const char *path)
+{
+	git_tree_entry *ea = NULL, *eb = NULL;
+	int same;
+
+	if (a)
+		git_tree_entry_bypath(&ea, a, path);
+	if (b)
+		git_tree_entry_bypath(&eb, b, path);
+	same = (!ea && !eb) ||
+	       (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)));
+	git_tree_entry_free(ea);
+	git_tree_entry_free(eb);
+	return same;
+}
 
 static int union_cb(void *payload, vault_change what, const char *path)
 {
@@ -957,6 +980,10 @@ static int union_cb(void *payload, vault_change what, const char *path)
 	    git_tree_entry_bypath(&theirs, u->other, path) < 0 ||
 	    !git_oid_equal(git_tree_entry_id(mine), git_tree_entry_id(theirs)))
 		found(u->x->c, cid, path, "the merge has content neither site wrote");
+	/* replacing this side's version is fair only if this side never changed it */
+	else if (what == VAULT_CHANGE_MODIFIED && !same_at(u->from, u->base, path))
+		found(u->x->c, cid, path, "the merge drops what one site wrote there (a conflict "
+		      "settled silently)");
 	git_tree_entry_free(mine);
 	git_tree_entry_free(theirs);
 	return 0;
@@ -964,8 +991,9 @@ static int union_cb(void *payload, vault_change what, const char *path)
 
 static int check_merge(commit_ctx *x, git_commit *commit)
 {
-	git_commit *second = NULL;
-	git_tree *other = NULL;
+	git_commit *second = NULL, *base_commit = NULL;
+	git_tree *other = NULL, *base = NULL;
+	git_oid base_id;
 	union_check u;
 	int error;
 
@@ -980,13 +1008,22 @@ static int check_merge(commit_ctx *x, git_commit *commit)
 		return vault_error__git(VAULT_ERROR, "cannot read the parents of merge %s",
 					git_oid_tostr_s(git_commit_id(commit)));
 	}
+	if (git_merge_base(&base_id, x->c->repo, git_commit_parent_id(commit, 0),
+			   git_commit_id(second)) == 0 &&
+	    git_commit_lookup(&base_commit, x->c->repo, &base_id) == 0)
+		git_commit_tree(&base, base_commit);
 	u.x = x;
+	u.base = base;
+	u.from = x->before;
 	u.other = other;
 	error = vault_store__changes(x->c->v->store, x->before, x->tree, union_cb, &u);
 	if (error == 0) {
+		u.from = other;
 		u.other = x->before;
 		error = vault_store__changes(x->c->v->store, other, x->tree, union_cb, &u);
 	}
+	git_tree_free(base);
+	git_commit_free(base_commit);
 	git_tree_free(other);
 	git_commit_free(second);
 	return error;

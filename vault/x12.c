@@ -138,6 +138,14 @@ static int on_hl(reader *r, const segment *s)
 	return 0;
 }
 
+/* An X12 count element (SE01, GE01, IEA01): 1 to 9 digits, equal to `want`. */
+static int count_is(const char *e, size_t want)
+{
+	size_t n = strlen(e);
+
+	return n > 0 && n <= 9 && strspn(e, "0123456789") == n && strtoul(e, NULL, 10) == want;
+}
+
 static int on_item_segment(reader *r, const segment *s, const char *id)
 {
 	int error;
@@ -154,6 +162,8 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 			return fail(s, "LIN names no part (BP, VP or PN)");
 		if ((error = value_ok(s, i + 1, "the part")) < 0)
 			return error;
+		if (r->has_lin)
+			return fail(s, "the item has a second LIN");
 		json_object_set_new(r->item, "part", json_string(s->el[i + 1]));
 		r->has_lin = 1;
 	} else if (strcmp(id, "SN1") == 0) {
@@ -162,6 +172,8 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 		if (!*q || strlen(q) > 10 || strspn(q, "0123456789") != strlen(q) ||
 		    strtoull(q, NULL, 10) == 0)
 			return fail(s, "SN102 '%.16s' is not a whole quantity from 1", q);
+		if (r->has_sn1)
+			return fail(s, "the item has a second SN1");
 		json_object_set_new(r->item, "qty", json_integer((json_int_t)strtoull(q, NULL, 10)));
 		r->has_sn1 = 1;
 	} else if (strcmp(id, "REF") == 0 && strcmp(el(s, 1), "LT") == 0) {
@@ -256,8 +268,7 @@ static int on_se(reader *r, const segment *s)
 
 	if ((error = end_item(r, s)) < 0)
 		return error;
-	if (strspn(count, "0123456789") != strlen(count) || !*count || strlen(count) > 9 ||
-	    strtoul(count, NULL, 10) != r->segments)
+	if (!count_is(count, r->segments))
 		return fail(s, "SE01 says %.16s segments, transaction set '%s' has %zu", count,
 			    r->control, r->segments);
 	if (strcmp(el(s, 2), r->control) != 0)
@@ -343,7 +354,7 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 		} else if (strcmp(s.el[0], "GE") == 0) {
 			if (!in_group)
 				return fail(&s, "GE without GS");
-			if (strtoul(el(&s, 1), NULL, 10) != sets || !*el(&s, 1))
+			if (!count_is(el(&s, 1), sets))
 				return fail(&s, "GE01 says %.16s transaction sets, the group has %zu",
 					    el(&s, 1), sets);
 			if (strcmp(el(&s, 2), gs06) != 0)
@@ -352,7 +363,7 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 		} else if (strcmp(s.el[0], "IEA") == 0) {
 			if (in_group)
 				return fail(&s, "IEA inside a group: the group has no GE");
-			if (strtoul(el(&s, 1), NULL, 10) != groups || !*el(&s, 1))
+			if (!count_is(el(&s, 1), groups))
 				return fail(&s, "IEA01 says %.16s groups, the interchange has %zu",
 					    el(&s, 1), groups);
 			if (strcmp(el(&s, 2), isa13) != 0)

@@ -67,10 +67,13 @@ fails 1 "the pre-add hook did not finish within 1 s and was killed" "a hook that
 	q add a.pdf --doc D4 --type other
 check "  in seconds, not minutes" test $(($(date +%s) - start)) -lt 20
 check "  with what it started" sh -c 'case $(ps -o stat= -p "$(cat child.pid)") in ""|Z*) ;; *) exit 1;; esac'
+hook pre-add 'sleep 300 & echo $! > "$QVAULT_DIR/../child2.pid"; exit 0'
+ok "a hook that agrees but leaves a child running" q add a.pdf --doc D4 --type other
+check "  the child does not outlive it" sh -c 'case $(ps -o stat= -p "$(cat child2.pid)") in ""|Z*) ;; *) exit 1;; esac'
 git -C v config qvault.hookTimeout soon
 hook pre-add 'exit 0'
 fails 1 "qvault.hookTimeout must be a number of seconds" "a time limit that is not a number" \
-	q add a.pdf --doc D4 --type other
+	q add a.pdf --doc D4b --type other
 git -C v config --unset qvault.hookTimeout
 hook pre-add 'exit 1'
 printf '[{"doc": "D5", "file": "a.pdf", "type": "other"}, {"doc": "D6", "file": "a.pdf", "type": "other"}]' > manifest.json
@@ -114,6 +117,10 @@ cert() { q add mc.csv --doc MC-1 --type material-cert --field heat_number="$1" \
 	--field product=bar --field grade=S355 --field issue_date=2026-01-05 --field inspector=Ines; }
 git -C v config qvault.heatPattern '^H[0-9]{4}$'
 fails 1 "heat number 'X1' does not match \^H\[0-9\]\{4\}\\$" "  a heat number not matching qvault.heatPattern" cert X1
+git -C v config qvault.heatPattern '('
+fails 1 "the pre-add hook refused: pre-add: cannot check the write \(jq failed" \
+	"  a pattern jq cannot read refuses, never lets through" cert H1234
+git -C v config qvault.heatPattern '^H[0-9]{4}$'
 ok "  a heat number that matches" cert H1234
 fails 1 "the pre-release hook refused: DWG-1@B: drawing file 'a.pdf' does not carry its revision B" \
 	"sample pre-release: a drawing file name without its revision" q release DWG-1 --rev B a.pdf --to acme

@@ -80,13 +80,30 @@ fails 1 "no document 'DWG-2'" "  nor its history" as sam 'show DWG-2'
 check "  nor see it in the list" sh -c '! SSH_ORIGINAL_COMMAND=list q -C v shell --user sam | grep -q DWG-2'
 fails 2 "'ack' is not a command qvault shell runs" "ack: the server holds no supplier's key" \
 	as sam 'ack DWG-1@A'
+fails 1 "'log' is not allowed for 'sam'" "the whole history (other organizations' too) is not a supplier's" as sam log
+fails 1 "'trace lot' is not allowed for 'sam'" "nor genealogy across organizations" as sam 'trace lot L-1'
+fails 1 "'keys allowed-signers' is not allowed for 'sam'" "nor every user's key" as sam 'keys allowed-signers'
+fails 1 "a supplier sees only what is pending for its own organization" "nor another organization's pending" \
+	as sam 'pending --org zenith'
+check "pending shows a supplier its own organization only" sh -c '
+	SSH_ORIGINAL_COMMAND=pending q -C v shell --user sam > p.txt && grep -q northwind p.txt && ! grep -q zenith p.txt'
+fails 1 "the upload does not match its SHA-256 \(cut short or changed on the way\)" \
+	"an upload cut short (its SHA-256 given first) is refused" sh -c '
+	head -c 20 coc.pdf | SSH_ORIGINAL_COMMAND="qvault --sha256=$(sha256sum < coc.pdf | cut -c1-64) add - --name c.pdf --doc COC-8 --type coc" \
+		q -C v shell --user sam'
+fails 2 "--sha256 is for a command that takes a file" "--sha256 without a file" \
+	as sam "--sha256=$(sha256sum < coc.pdf | cut -c1-64) list"
+check "no upload is ever left in the vault's folder" sh -c '! ls v/qvault | grep -q upload'
 
 # ---- acknowledging from afar: signed here, recorded there ----------------------
 cat > fakessh <<EOS
 #!/bin/sh
 # stands in for ssh to a host whose authorized_keys runs qvault shell
 while [ "\$1" != "--" ]; do shift; done; shift
-SSH_ORIGINAL_COMMAND="\$2" exec "$QVAULT" -C "$TMP/v" shell --user "\${AS:-sam}"
+cmd=\$2
+# TAMPER: a vault that rewrites the comment it was asked to put in the statement
+[ -n "\${TAMPER:-}" ] && cmd=\$(printf '%s' "\$cmd" | sed 's/as agreed/as the server likes/')
+SSH_ORIGINAL_COMMAND="\$cmd" exec "$QVAULT" -C "$TMP/v" shell --user "\${AS:-sam}"
 EOS
 chmod +x fakessh
 unset QVAULT_DIR
@@ -106,6 +123,12 @@ fails 1 "'sam' already received 'DWG-1@A'" "the same acknowledgment twice" \
 	q --remote ssh://vault.example --key sam.pem ack DWG-1@A
 fails 1 "the statement names key .* of 'tom', not this key" \
 	"a statement for another user is not signed" env AS=tom "$QVAULT" --remote ssh://x --key sam.pem ack DWG-2@A
+q -C v release DWG-7 --rev A dwg-a.pdf --to northwind > /dev/null
+fails 1 "the vault sent a statement with another comment than the one given: not signed" \
+	"a statement whose comment the vault changed is not signed" \
+	env TAMPER=1 "$QVAULT" --remote ssh://x --key sam.pem ack DWG-7@A -m approved --comment "as agreed"
+ok "  the same, untampered, is signed and recorded" \
+	q --remote ssh://x --key sam.pem ack DWG-7@A -m approved --comment "as agreed"
 fails 1 "--meta names a local file, which --remote does not send" "--remote with --meta" \
 	q --remote ssh://x --key sam.pem add coc.pdf --doc MC-1 --type material-cert --meta m.json
 fails 1 "--remote 'http://x' is not ssh://" "--remote with another scheme" q --remote http://x list

@@ -30,8 +30,10 @@ for i in 1 2 3 4 5; do make_pdf "a$i.pdf" "site A $i"; make_pdf "b$i.pdf" "site 
 pa=$!
 (for i in 1 2 3 4 5; do q -C b add "b$i.pdf" --doc "B-$i" --type other > /dev/null || exit 1; done) &
 pb=$!
-check "five writes at each site, at the same time" sh -c "wait $pa 2>/dev/null; wait $pb 2>/dev/null; true" 
-wait
+wait $pa; ra=$?
+wait $pb; rb=$?
+check "five writes at each site, at the same time, all recorded" \
+	test "$ra$rb" = 00 -a "$(q -C a list | grep -c '^A-')" = 5 -a "$(q -C b list | grep -c '^B-')" = 5
 ok "site B pushes first" q -C b push
 fails 1 "has history this vault has not: pull first" "site A's push is refused until it pulls" q -C a push hub
 ok "site A pulls: verified, then merged" sh -c 'q -C a pull hub > pull.txt && grep -q "signed merge" pull.txt'
@@ -103,6 +105,27 @@ check "pushing a forged commit with stock git over git://: the hub's pre-receive
 check "  the hub is as it was" test "$(git -C hub.git rev-parse main)" = "$(git -C a rev-parse main)"
 V=a
 
+# ---- two people at two sites report on the same PO: both kept -----------------------
+q key generate -o sam.pem -c sam | head -n 1 > sam.pub
+q key generate -o sue.pem -c sue | head -n 1 > sue.pub
+q -C a --key admin.pem user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
+q -C a --key admin.pem user add sue --org acme --role supplier --pubkey sue.pub > /dev/null
+make_pdf s.pdf "status drawing"
+q -C a release DWG-S --rev A s.pdf --to acme > /dev/null
+q -C a po add PO-S --supplier acme --line P-1:10:DWG-S@A > /dev/null
+q -C a push hub > /dev/null && q -C b pull > /dev/null
+q -C a --key sam.pem status PO-S started --note "site A" > /dev/null
+q -C b --key sue.pem status PO-S in-progress --note "site B" > /dev/null
+q -C b --key sue.pem po ack PO-S --promise 2099-12-01 > /dev/null
+q -C a --key sam.pem po ack PO-S --promise 2099-12-08 > /dev/null
+q -C b push > /dev/null
+ok "status reports and PO acknowledgments written at both sites merge" q -C a pull hub
+check "  both sites' reports and acknowledgments are there" sh -c '
+	q -C a trace po PO-S --json > t.json && grep -q "site A" t.json && grep -q "site B" t.json &&
+	grep -q 2099-12-01 t.json && grep -q 2099-12-08 t.json'
+ok "  verify passes" q -C a verify
+q -C a push hub > /dev/null && q -C b pull > /dev/null
+
 # ---- a true conflict --------------------------------------------------------------
 make_pdf r1.pdf "site A's DWG-9"
 make_pdf r2.pdf "site B's DWG-9"
@@ -122,5 +145,12 @@ q -C b2 push > /dev/null
 V=a2
 fails 1 "both sites wrote 'users/zed/user.json' with different content; nothing was merged" \
 	"the same user registered with other keys at both sites is refused" q -C a2 pull
+
+# a merge made around qvault that settles that conflict silently (keeps A's zed) is caught
+git -C a2 fetch -q "$TMP/b2" main:refs/heads/theirs
+c=$(git -C a2 commit-tree "$(git -C a2 rev-parse 'main^{tree}')" -p main -p theirs -m "merge, keeping ours")
+git -C a2 update-ref refs/heads/main "$c"
+check "verify: a merge that drops what one site wrote is caught" \
+	culprit a2 "the merge drops what one site wrote there"
 
 done_testing

@@ -127,6 +127,10 @@ grep -v '^REF\*LT\*L-2' a.856 | sed 's/^SE\*23\*/SE*22*/' > bad.856
 fails 1 "the item before it has no REF\*LT \(lot\) segment" "an 856 item without its lot" q --key sam.pem asn import bad.856
 sed 's/^GE\*1\*/GE*2*/' a.856 > bad.856
 fails 1 "GE01 says 2 transaction sets, the group has 1" "an 856 with a wrong GE01 count" q --key sam.pem asn import bad.856
+sed 's/^GE\*1\*/GE*1x*/' a.856 > bad.856
+fails 1 "GE01 says 1x transaction sets" "an 856 whose GE01 is not a number" q --key sam.pem asn import bad.856
+awk '/^SN1\*\*10/ { print } { print }' a.856 | sed 's/^SE\*23\*/SE*24*/' > bad.856
+fails 1 "the item has a second SN1" "an 856 item with two quantities" q --key sam.pem asn import bad.856
 grep -v '^IEA' a.856 > bad.856
 fails 1 "the interchange has no IEA trailer" "an 856 without IEA" q --key sam.pem asn import bad.856
 sed '1s/^ISA\*00\* /ISA*00*/' a.856 > bad.856
@@ -135,7 +139,8 @@ sed 's/^SN1\*\*10\*/SN1**100*/' a.856 > bad.856
 fails 1 "which has [0-9]+ open of 50 ordered|which holds 30" "an 856 over the open quantity" q --key sam.pem asn import bad.856
 sed 's/REF\*LT\*L-2/REF*LT*Z-1/' a.856 > bad.856
 fails 1 "lot 'Z-1' belongs to PO 'PO-2'" "an 856 shipping another PO's lot" q --key sam.pem asn import bad.856
-tr '*~' '^!' < a.856 | sed 's/SHIP-0002/SHIP-0003/' > other-terms.856
+# L-1 is shipped in full by now: this one ships from L-4
+sed 's/^REF\*LT\*L-1~/REF*LT*L-4~/' a.856 | tr '*~' '^!' | sed 's/SHIP-0002/SHIP-0003/' > other-terms.856
 ok "separators are the ones ISA names (^ and !)" q --key sam.pem asn import other-terms.856
 
 # ---- receipts
@@ -227,9 +232,9 @@ forge f1 sid "ncr add NCR-000666" "ncrs/$(echo $N | cut -c1-2)/$(echo $N | cut -
 check "a supplier's NCR, forged around the CLI, is caught" \
 	culprit f1 "ncr.json: user 'sid' may not open nonconformance reports"
 printf '{"record":"po-ack","format":1,"po":"PO-1","seq":9,"decision":"accepted","promise":"2099-01-01","org":"zenith","signed_by":"zoe","fingerprint":"x","signed_at":"2026-01-01T00:00:00Z"}\n' > ack.json
-forge f2 zoe "po ack PO-1" "$(ackdir PO-1 acks | cut -d: -f2-)/000009.json=ack.json"
+forge f2 zoe "po ack PO-1" "$(ackdir PO-1 acks | cut -d: -f2-)/000009-zoe.json=ack.json"
 check "another organization's PO acknowledgment, forged around the CLI, is caught" \
-	culprit f2 "000009.json: user 'zoe' of 'zenith' answers PO 'PO-1' of 'acme'"
+	culprit f2 "000009-zoe.json: user 'zoe' of 'zenith' answers PO 'PO-1' of 'acme'"
 A=$(printf 'ASN-666' | sha256sum | cut -c1-4)
 printf '{"record":"asn","format":1,"asn":"ASN-666","po":"PO-1","supplier":"acme","ship_date":"2099-01-01","source":"qvault","packages":[{"id":"C","lot":"Z-1","line":1,"part":"PN-9","qty":1}],"created_by":"sid","created_at":"2026-01-01T00:00:00Z"}\n' > asn.json
 forge f3 sid "asn add ASN-666" "asns/$(echo $A | cut -c1-2)/$(echo $A | cut -c3-4)/ASN-666/asn.json=asn.json"
@@ -241,9 +246,9 @@ forge f4 sid "asn receive SHIP-0001" "asns/$(echo $R | cut -c1-2)/$(echo $R | cu
 check "a supplier's receipt of its own shipment, forged around the CLI, is caught" \
 	culprit f4 "receipt.json: user 'sid' may not receive shipments"
 printf '{"record":"status","format":1,"po":"PO-1","seq":99,"status":"on-hold","org":"zenith","reported_by":"zoe","reported_at":"2026-01-01T00:00:00Z"}\n' > st.json
-forge f5 zoe "status PO-1" "$(ackdir PO-1 status | cut -d: -f2-)/000099.json=st.json"
+forge f5 zoe "status PO-1" "$(ackdir PO-1 status | cut -d: -f2-)/000099-zoe.json=st.json"
 check "another organization's status report, forged around the CLI, is caught" \
-	culprit f5 "000099.json: user 'zoe' of 'zenith' answers PO 'PO-1' of 'acme'"
+	culprit f5 "000099-zoe.json: user 'zoe' of 'zenith' answers PO 'PO-1' of 'acme'"
 
 # ---- a hook on the portal's writes (issue #6): pre-asn sees the ship notice
 q po add PO-7 --supplier acme --line PN-1:10:DWG-1@C > /dev/null
@@ -256,6 +261,17 @@ fails 1 "the pre-asn hook refused: name the carrier" "a pre-asn hook refuses a s
 ok "  and lets one with a carrier through" \
 	q --key sam.pem asn add --po PO-7 --ship-date 2099-12-10 --carrier DHL --package CTN-8:L-70:1
 rm v/hooks/pre-asn
+
+# ---- a lot ships no more than it holds, across notices and within one
+q po add PO-8 --supplier acme --line PN-1:100:DWG-1@C > /dev/null
+q --key sam.pem lot add L-80 --po PO-8 --part PN-1 --qty 5 > /dev/null
+ok "a lot of 5 ships 3" q --key sam.pem asn add --po PO-8 --ship-date 2099-12-10 --package P1:L-80:3
+fails 1 "package 'P2': ships 3 of lot 'L-80', which has 2 left of 5" \
+	"the same lot shipped again beyond what it holds" \
+	q --key sam.pem asn add --po PO-8 --ship-date 2099-12-11 --package P2:L-80:3
+fails 1 "package 'P4': ships 1 of lot 'L-80', which has 0 left of 5" \
+	"two packages of one notice together beyond the lot" \
+	q --key sam.pem asn add --po PO-8 --ship-date 2099-12-11 --package P3:L-80:2 --package P4:L-80:1
 
 # ---- the same through qvault shell (an authorized_keys command, issue #6)
 as() { who=$1; shift; SSH_ORIGINAL_COMMAND="$*" q -C v shell --user "$who"; }
