@@ -384,16 +384,6 @@ static int check_lots(vault *v, const item *items, size_t n, const vault_asn *as
 	return error;
 }
 
-/* Whether `path` is in the tree already. */
-static int in_tree(const git_tree *root, const char *path)
-{
-	git_tree_entry *te;
-
-	if (git_tree_entry_bypath(&te, root, path) < 0)
-		return 0;
-	git_tree_entry_free(te);
-	return 1;
-}
 
 static const char *const *sort_names;
 
@@ -478,25 +468,6 @@ static int asn_po(vault *v, const vault_user *actor, const char *po)
 	return 0;
 }
 
-/* A number for a notice that has none: ASN-NNNNNN, the first free. */
-static int next_number(char *buf, size_t size, vault *v, const git_tree *root)
-{
-	sqlite3 *db = vault_index__db(v->index);
-	sqlite3_stmt *st;
-	char dir[VAULT_PATH_MAX];
-	long n = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM asns", -1, &st, NULL) != SQLITE_OK)
-		return index_error(v);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	do {
-		snprintf(buf, size, "ASN-%06ld", ++n);
-		vault_portal__dir(dir, sizeof(dir), "asns", buf);
-	} while (in_tree(root, dir));
-	return 0;
-}
 
 /*
  * Record notices asns[0..n) in one commit; `where[i]` (may be NULL)
@@ -537,7 +508,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "send ship notices")) < 0)
 		goto done;
 	if (n == 1 && !asns[0].asn) {
-		if ((error = next_number(generated, sizeof(generated), v, t.root)) < 0)
+		if ((error = vault_portal__next_number(generated, sizeof(generated), v, t.root, "asns")) < 0)
 			goto done;
 		names[0] = generated;
 	}
@@ -548,7 +519,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 
 		gaps[i] = json_array();
 		vault_portal__dir(dir, sizeof(dir), "asns", names[i]);
-		if (in_tree(t.root, dir))
+		if (vault_portal__in_tree(t.root, dir))
 			error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' already exists", names[i]);
 		else
 			error = asn_po(v, &t.actor, a->po);
@@ -760,7 +731,7 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 							      r->asn) : index_error(v);
 		goto done;
 	}
-	if (in_tree(t->root, path)) {
+	if (vault_portal__in_tree(t->root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' was received already", r->asn);
 		goto done;
 	}

@@ -42,15 +42,6 @@ static int disposition_check(const char *d)
 		"unknown disposition '%.64s' (use-as-is, rework, repair, scrap, return-to-supplier)", d);
 }
 
-static int in_tree(const git_tree *root, const char *path)
-{
-	git_tree_entry *te;
-
-	if (git_tree_entry_bypath(&te, root, path) < 0)
-		return 0;
-	git_tree_entry_free(te);
-	return 1;
-}
 
 static int check_ncr(const vault_ncr *n)
 {
@@ -111,25 +102,6 @@ static int lookup(char *po, char *supplier, size_t size, vault *v, const vault_n
 	return 0;
 }
 
-/* NCR-NNNNNN, the first number free. */
-static int next_number(char *buf, size_t size, vault *v, const git_tree *root)
-{
-	sqlite3 *db = vault_index__db(v->index);
-	sqlite3_stmt *st;
-	char dir[VAULT_PATH_MAX];
-	long n = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM ncrs", -1, &st, NULL) != SQLITE_OK)
-		return index_error(v);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	do {
-		snprintf(buf, size, "NCR-%06ld", ++n);
-		vault_portal__dir(dir, sizeof(dir), "ncrs", buf);
-	} while (in_tree(root, dir));
-	return 0;
-}
 
 int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 {
@@ -146,7 +118,7 @@ int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
 				     "open nonconformance reports")) < 0 ||
 	    (error = lookup(po, supplier, sizeof(po), v, n)) < 0 ||
-	    (error = next_number(number, sizeof(number), v, t.root)) < 0)
+	    (error = vault_portal__next_number(number, sizeof(number), v, t.root, "ncrs")) < 0)
 		goto done;
 	vault_time_format(when, sizeof(when), t.now);
 	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "record", "ncr",
@@ -197,12 +169,12 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 		goto done;
 	vault_portal__dir(dir, sizeof(dir), "ncrs", ncr);
 	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
-	if (!in_tree(t.root, path)) {
+	if (!vault_portal__in_tree(t.root, path)) {
 		error = vault_error__set(VAULT_ENOTFOUND, "no nonconformance report '%s'", ncr);
 		goto done;
 	}
 	snprintf(path, sizeof(path), "%s/" VAULT_NCR_CLOSE_FILE, dir);
-	if (in_tree(t.root, path)) {
+	if (vault_portal__in_tree(t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "nonconformance report '%s' is closed already", ncr);
 		goto done;
 	}

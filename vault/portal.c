@@ -46,6 +46,38 @@ void vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const cha
 	snprintf(buf, size, "%06lu-%s.json", seq, signer);
 }
 
+int vault_portal__in_tree(const git_tree *root, const char *path)
+{
+	git_tree_entry *te;
+
+	if (git_tree_entry_bypath(&te, root, path) < 0)
+		return 0;
+	git_tree_entry_free(te);
+	return 1;
+}
+
+int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *root,
+			      const char *top)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	int asns = strcmp(top, "asns") == 0;
+	char dir[VAULT_PATH_MAX];
+	sqlite3_stmt *st;
+	long n = 0;
+
+	if (sqlite3_prepare_v2(db, asns ? "SELECT count(*) FROM asns" : "SELECT count(*) FROM ncrs",
+			       -1, &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	do {
+		snprintf(buf, size, "%s-%06ld", asns ? "ASN" : "NCR", ++n);
+		vault_portal__dir(dir, sizeof(dir), top, buf);
+	} while (vault_portal__in_tree(root, dir));
+	return 0;
+}
+
 int64_t vault_portal__time(const char *iso)
 {
 	struct tm tm;
