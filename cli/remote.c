@@ -260,9 +260,8 @@ static int sha256_word(ssh_call *c, int fd)
 {
 	char hex[65], word[80], rest[sizeof(c->line)];
 	size_t head = strlen("qvault");
-	int error;
 
-	if ((error = vault_sha256_fd(hex, fd)) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+	if (vault_sha256_fd(hex, fd) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		return -remote_error("cannot read the file to send: %s", vault_error_message());
 	snprintf(word, sizeof(word), " --sha256=%s", hex);
 	if (c->len + strlen(word) >= sizeof(c->line))
