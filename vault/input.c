@@ -213,3 +213,17 @@ int vault_input__csv(vault_strings *keep, const char *data, size_t len,
 		error = vault_error__set(VAULT_EINVALID, "the file has no rows after its header");
 	return error;
 }
+
+int vault_input__json_list(json_t **out, const char *data, size_t len, const char *items)
+{
+	json_error_t jerr;
+
+	if ((*out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
+	if (!json_is_array(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return vault_error__set(VAULT_EINVALID, "the file is not a JSON list of %s", items);
+	}
+	return 0;
+}

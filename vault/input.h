@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 /* Strings kept for as long as an import needs them. */
 typedef struct {
 	char **items;
@@ -24,6 +26,12 @@ int vault_input__read(char **data, size_t *len, const char *path);
 
 /* 1 when `data` holds JSON (its first non-blank byte opens a list). */
 int vault_input__is_json(const char *data, size_t len);
+
+/*
+ * Parse `data` as a JSON list, duplicate keys refused; `items` names what
+ * it lists in the error ("lots").  *out is the new list.
+ */
+int vault_input__json_list(json_t **out, const char *data, size_t len, const char *items);
 
 /*
  * Called with each data row's fields (`ncolumns` of them, kept in the

@@ -385,12 +385,8 @@ static int parse_json(import *im, const char *data, size_t len)
 	size_t i, k, n = 0;
 	int error = 0;
 
-	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
-	if (!json_is_array(root)) {
-		json_decref(root);
-		return vault_error__set(VAULT_EINVALID, "the file is not a JSON list of purchase orders");
-	}
+	if ((error = vault_input__json_list(&root, data, len, "purchase orders")) < 0)
+		return error;
 	json_array_foreach(root, i, po)
 		n += json_array_size(json_object_get(po, "lines"));
 	if ((im->pos = calloc(json_array_size(root) + 1, sizeof(vault_po))) == NULL ||

@@ -555,12 +555,8 @@ static int parse_status_json(status_file *sf, const char *data, size_t len)
 	size_t i;
 	int error = 0;
 
-	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
-	if (!json_is_array(root)) {
-		json_decref(root);
-		return vault_error__set(VAULT_EINVALID, "the file is not a JSON list of status reports");
-	}
+	if ((error = vault_input__json_list(&root, data, len, "status reports")) < 0)
+		return error;
 	json_array_foreach(root, i, o) {
 		const char *po, *status, *note = NULL;
 		json_int_t line = 0;
