@@ -136,7 +136,8 @@ stress: deps
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) $(FUZZ_NAMES:%=build/asan/fuzz/%)
 	@STRESS=full tests/run build/asan
 	@$(MAKE) --no-print-directory all build/tools/mkzip $(UNIT_BIN)
-	@QVAULT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	@QVAULT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --num-callers=40 \
+		--suppressions=$(CURDIR)/tests/valgrind.supp" \
 		tests/run build
 
 bench: deps

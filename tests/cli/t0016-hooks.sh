@@ -58,7 +58,9 @@ fails 1 "the pre-add hook is not executable" "a hook that is not executable refu
 hook pre-add 'kill -9 $$'
 fails 1 "the pre-add hook was killed by signal 9" "a hook that dies by a signal" q add a.pdf --doc D4 --type other
 printf 'echo no shebang\n' > v/hooks/pre-add
-fails 1 "the pre-add hook cannot run: Exec format error" "a hook that is not a program" \
+# (under valgrind, which runs posix_spawn as fork and exec, the exec error is exit 127)
+fails 1 "the pre-add hook cannot run: Exec format error|the pre-add hook refused \(exit status 127\)" \
+	"a hook that is not a program" \
 	q add a.pdf --doc D4 --type other
 git -C v config qvault.hookTimeout 1
 hook pre-add 'sleep 300 & echo $! > "$QVAULT_DIR/../child.pid"; sleep 300'
