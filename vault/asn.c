@@ -264,64 +264,6 @@ static int cmp_items(const void *a, const void *b)
 	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
 }
 
-/*
- * No PO line ships more than it has open: ordered, less what earlier
- * notices shipped, less what this batch ships before.  Items are taken by
- * line, in batch order; the first item (in batch order) that goes over
- * is named.
- */
-static int check_open(vault *v, const item *items, size_t n, const vault_asn *asns,
-		      char **where)
-{
-	size_t *order = malloc((n + 1) * sizeof(size_t)), i, worst = n;
-	uint64_t ordered = 0, shipped = 0, worst_open = 0, worst_ordered = 0;
-	int error = 0;
-
-	if (!order)
-		abort();
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	sort_items = items;
-	qsort(order, n, sizeof(size_t), cmp_items);
-	for (i = 0; i < n && !error; i++) {
-		const item *it = &items[order[i]];
-
-		if (i == 0 || strcmp(items[order[i - 1]].po, it->po) != 0 ||
-		    items[order[i - 1]].line != it->line) {
-			sqlite3_stmt *st;
-
-			if (vault_index__stmt(&st, v->index, SQL_SHIPPED) < 0) {
-				error = index_error(v);
-				break;
-			}
-			sqlite3_bind_text(st, 1, it->po, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, it->line);
-			if (sqlite3_step(st) != SQLITE_ROW)
-				error = index_error(v);
-			ordered = (uint64_t)sqlite3_column_int64(st, 0);
-			shipped = (uint64_t)sqlite3_column_int64(st, 1);
-			sqlite3_reset(st);
-		}
-		if (shipped + it->qty > ordered && order[i] < worst) {
-			worst = order[i];
-			worst_open = ordered > shipped ? ordered - shipped : 0;
-			worst_ordered = ordered;
-		}
-		shipped += it->qty;
-	}
-	if (!error && worst < n) {
-		const item *it = &items[worst];
-
-		error = vault_error__set(VAULT_EINVALID,
-			"%spackage '%s': ships %llu of line %u of PO '%s', which has %llu open of %llu ordered",
-			where ? where[it->asn] : "", asns[it->asn].packages[it->pkg].id,
-			(unsigned long long)it->qty, it->line, it->po,
-			(unsigned long long)worst_open, (unsigned long long)worst_ordered);
-	}
-	free(order);
-	return error;
-}
-
 static int cmp_lots(const void *a, const void *b)
 {
 	const item *x = &sort_items[*(const size_t *)a], *y = &sort_items[*(const size_t *)b];
@@ -333,55 +275,93 @@ static int cmp_lots(const void *a, const void *b)
 }
 
 /*
- * No lot ships more than it holds: what earlier notices shipped of it and
- * what this batch ships of it, in batch order; the first item over is named.
+ * The first item (in batch order) that takes its group over its limit:
+ * groups are PO lines (limit: ordered; already: what earlier notices
+ * shipped of the line) or, `by_lot`, lots (limit: what the lot holds;
+ * already: what earlier notices shipped of it); items count in batch
+ * order within a group.  *worst = n when none goes over.
  */
-static int check_lots(vault *v, const item *items, size_t n, const vault_asn *asns,
-		      char **where)
+static int first_over(size_t *worst, uint64_t *left, uint64_t *limit, vault *v,
+		      const item *items, size_t n, int by_lot)
 {
-	size_t *order = malloc((n + 1) * sizeof(size_t)), i, worst = n;
-	uint64_t shipped = 0, worst_left = 0;
+	size_t *order = malloc((n + 1) * sizeof(size_t)), i;
+	uint64_t lim = 0, shipped = 0;
 	int error = 0;
 
 	if (!order)
 		abort();
+	*worst = n;
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	sort_items = items;
-	qsort(order, n, sizeof(size_t), cmp_lots);
+	qsort(order, n, sizeof(size_t), by_lot ? cmp_lots : cmp_items);
 	for (i = 0; i < n && !error; i++) {
-		const item *it = &items[order[i]];
+		const item *it = &items[order[i]], *prev = i ? &items[order[i - 1]] : NULL;
 
-		if (i == 0 || strcmp(items[order[i - 1]].lot, it->lot) != 0) {
+		if (!prev || (by_lot ? strcmp(prev->lot, it->lot) != 0 :
+			      strcmp(prev->po, it->po) != 0 || prev->line != it->line)) {
 			sqlite3_stmt *st;
 
-			if (vault_index__stmt(&st, v->index, SQL_LOT_SHIPPED) < 0) {
+			if (vault_index__stmt(&st, v->index, by_lot ? SQL_LOT_SHIPPED : SQL_SHIPPED) < 0) {
 				error = index_error(v);
 				break;
 			}
-			sqlite3_bind_text(st, 1, it->lot, -1, SQLITE_STATIC);
+			if (by_lot) {
+				sqlite3_bind_text(st, 1, it->lot, -1, SQLITE_STATIC);
+			} else {
+				sqlite3_bind_text(st, 1, it->po, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(st, 2, it->line);
+			}
 			if (sqlite3_step(st) != SQLITE_ROW)
 				error = index_error(v);
-			shipped = (uint64_t)sqlite3_column_int64(st, 0);
+			lim = by_lot ? it->lot_qty : (uint64_t)sqlite3_column_int64(st, 0);
+			shipped = (uint64_t)sqlite3_column_int64(st, by_lot ? 0 : 1);
 			sqlite3_reset(st);
 		}
-		if (shipped + it->qty > it->lot_qty && order[i] < worst) {
-			worst = order[i];
-			worst_left = it->lot_qty > shipped ? it->lot_qty - shipped : 0;
+		if (shipped + it->qty > lim && order[i] < *worst) {
+			*worst = order[i];
+			*left = lim > shipped ? lim - shipped : 0;
+			*limit = lim;
 		}
 		shipped += it->qty;
 	}
-	if (!error && worst < n) {
-		const item *it = &items[worst];
-
-		error = vault_error__set(VAULT_EINVALID,
-			"%spackage '%s': ships %llu of lot '%s', which has %llu left of %llu",
-			where ? where[it->asn] : "", asns[it->asn].packages[it->pkg].id,
-			(unsigned long long)it->qty, it->lot, (unsigned long long)worst_left,
-			(unsigned long long)it->lot_qty);
-	}
 	free(order);
 	return error;
+}
+
+/*
+ * No PO line ships more than it has open, and no lot more than it holds:
+ * what earlier notices shipped and what this batch ships before count.
+ */
+static int check_quantities(vault *v, const item *items, size_t n, const vault_asn *asns,
+			    char **where)
+{
+	uint64_t left = 0, limit = 0;
+	size_t worst;
+	const item *it;
+	int error;
+
+	if ((error = first_over(&worst, &left, &limit, v, items, n, 0)) < 0)
+		return error;
+	if (worst < n) {
+		it = &items[worst];
+		return vault_error__set(VAULT_EINVALID,
+			"%spackage '%s': ships %llu of line %u of PO '%s', which has %llu open of %llu ordered",
+			where ? where[it->asn] : "", asns[it->asn].packages[it->pkg].id,
+			(unsigned long long)it->qty, it->line, it->po,
+			(unsigned long long)left, (unsigned long long)limit);
+	}
+	if ((error = first_over(&worst, &left, &limit, v, items, n, 1)) < 0)
+		return error;
+	if (worst < n) {
+		it = &items[worst];
+		return vault_error__set(VAULT_EINVALID,
+			"%spackage '%s': ships %llu of lot '%s', which has %llu left of %llu",
+			where ? where[it->asn] : "", asns[it->asn].packages[it->pkg].id,
+			(unsigned long long)it->qty, it->lot, (unsigned long long)left,
+			(unsigned long long)limit);
+	}
+	return 0;
 }
 
 
@@ -535,8 +515,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 			goto done;
 		}
 	}
-	if ((error = check_open(v, items, total, asns, where)) < 0 ||
-	    (error = check_lots(v, items, total, asns, where)) < 0 ||
+	if ((error = check_quantities(v, items, total, asns, where)) < 0 ||
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
 	for (i = 0; i < n; i++)
