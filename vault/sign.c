@@ -453,6 +453,34 @@ int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
 
 /* ---- SSHSIG ----------------------------------------------------------- */
 
+/*
+ * The armored text of an SSHSIG blob, as ssh-keygen writes it: the BEGIN
+ * line, base64 in lines of 70, the END line, a newline; malloc'd.  The one
+ * text a signature may have: any other spelling of the same blob is
+ * refused (sshsig_parse), so a signed commit cannot be re-encoded under a
+ * new id.
+ */
+static char *armor(const unsigned char *raw, size_t n)
+{
+	char *enc = b64(raw, n), *out;
+	size_t i, elen = strlen(enc), o;
+
+	if ((out = malloc(elen + elen / 70 + sizeof(SIG_BEGIN) + sizeof(SIG_END) + 4)) == NULL)
+		abort();
+	memcpy(out, SIG_BEGIN "\n", sizeof(SIG_BEGIN));
+	o = sizeof(SIG_BEGIN);
+	for (i = 0; i < elen; i += 70) {
+		size_t k = elen - i < 70 ? elen - i : 70;
+
+		memcpy(out + o, enc + i, k);
+		o += k;
+		out[o++] = '\n';
+	}
+	memcpy(out + o, SIG_END "\n", sizeof(SIG_END) + 1);
+	free(enc);
+	return out;
+}
+
 /* The blob SSHSIG signs: magic, namespace, reserved, hash name, H(msg). */
 static void signed_data(buf *b, const char *ns, const char *hash,
 			const unsigned char *h, size_t hn)
@@ -462,6 +490,24 @@ static void signed_data(buf *b, const char *ns, const char *hash,
 	put_string(b, "", 0);
 	put_cstring(b, hash);
 	put_string(b, h, hn);
+}
+
+/* s := n - s when s > n/2: the one spelling verifiers accept (ecdsa_strict). */
+static void low_s(unsigned char s[32])
+{
+	BIGNUM *bs = BN_bin2bn(s, 32, NULL), *order = BN_new();
+	EC_GROUP *group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	BIGNUM *half = BN_new();
+
+	if (!bs || !order || !group || !half || EC_GROUP_get_order(group, order, NULL) != 1 ||
+	    !BN_rshift1(half, order))
+		abort();
+	if (BN_cmp(bs, half) > 0 && (!BN_sub(bs, order, bs) || BN_bn2binpad(bs, s, 32) != 32))
+		abort();
+	BN_free(half);
+	EC_GROUP_free(group);
+	BN_free(order);
+	BN_clear_free(bs);
 }
 
 /* The algorithm's signature over `data`, in SSH's signature encoding. */
@@ -495,6 +541,7 @@ static int raw_sign(buf *sig, const vault_key *key, const unsigned char *data, s
 			goto done;
 		}
 		ECDSA_SIG_free(es);
+		low_s(s);
 		put_mpint(&rs, r, 32);
 		put_mpint(&rs, s, 32);
 		put_string(sig, rs.data, rs.len);
@@ -511,8 +558,6 @@ int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
 	buf pub = { NULL, 0, 0 }, data = { NULL, 0, 0 }, sig = { NULL, 0, 0 };
 	buf all = { NULL, 0, 0 };
 	unsigned char h[64];
-	char *enc = NULL;
-	size_t i, elen, o = 0;
 	int error;
 
 	EVP_Digest(msg, len, h, NULL, EVP_sha512(), NULL);
@@ -527,23 +572,9 @@ int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
 	put_string(&all, "", 0);
 	put_cstring(&all, "sha512");
 	put_string(&all, sig.data, sig.len);
-	enc = b64(all.data, all.len);
-	elen = strlen(enc);
-	if ((*out = malloc(elen + elen / 70 + sizeof(SIG_BEGIN) + sizeof(SIG_END) + 4)) == NULL)
-		abort();
-	memcpy(*out, SIG_BEGIN "\n", sizeof(SIG_BEGIN));
-	o = sizeof(SIG_BEGIN);
-	for (i = 0; i < elen; i += 70) {
-		size_t n = elen - i < 70 ? elen - i : 70;
-
-		memcpy(*out + o, enc + i, n);
-		o += n;
-		(*out)[o++] = '\n';
-	}
-	memcpy(*out + o, SIG_END "\n", sizeof(SIG_END) + 1);
+	*out = armor(all.data, all.len);
 done:
 	OPENSSL_cleanse(h, sizeof(h));
-	free(enc);
 	free(pub.data);
 	free(data.data);
 	free(sig.data);
@@ -674,6 +705,61 @@ static int unarmor(unsigned char **out, size_t *n, const char *a, size_t len)
 	return error;
 }
 
+/*
+ * A positive SSH mpint of at most 32 bytes in its one encoding (no
+ * needless leading zero), into a 32-byte big-endian number; -1 if not.
+ */
+static int mpint32(unsigned char out[32], const unsigned char *p, size_t n)
+{
+	if (n == 0 || (p[0] & 0x80) || (p[0] == 0 && (n < 2 || !(p[1] & 0x80))))
+		return -1;
+	if (p[0] == 0)
+		p++, n--;
+	if (n > 32)
+		return -1;
+	memset(out, 0, 32 - n);
+	memcpy(out + 32 - n, p, n);
+	return 0;
+}
+
+/*
+ * An ECDSA signature has two valid spellings, (r, s) and (r, n - s); only
+ * the low one (s <= n/2) is accepted, and the numbers in their one
+ * encoding, so that a signature cannot be rewritten into another valid one.
+ */
+static int ecdsa_strict(const unsigned char *sig, size_t sn)
+{
+	static const unsigned char half_order[32] = {
+		0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42,
+		0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8
+	};
+	reader r = { sig, sn }, rs;
+	const unsigned char *t, *v, *rp, *sp;
+	size_t tn, vn, rn, sn2;
+	unsigned char rb[32], sb[32];
+
+	if (get_string(&r, &t, &tn) < 0 || get_string(&r, &v, &vn) < 0)
+		return -1;
+	rs.p = v;
+	rs.left = vn;
+	if (get_string(&rs, &rp, &rn) < 0 || get_string(&rs, &sp, &sn2) < 0 || rs.left ||
+	    mpint32(rb, rp, rn) < 0 || mpint32(sb, sp, sn2) < 0)
+		return -1;
+	return memcmp(sb, half_order, 32) <= 0 ? 0 : -1;
+}
+
+/* 1 when `a` is exactly armor(raw), its final newline optional. */
+static int canonical_armor(const unsigned char *raw, size_t n, const char *a, size_t len)
+{
+	char *want = armor(raw, n);
+	size_t wlen = strlen(want);
+	int same = (len == wlen || len == wlen - 1) && memcmp(a, want, len) == 0;
+
+	free(want);
+	return same;
+}
+
 /* The fields of a decoded SSHSIG, pointing into `raw`. */
 typedef struct {
 	unsigned char *raw;
@@ -701,6 +787,12 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 	memset(g, 0, sizeof(*g));
 	if (unarmor(&g->raw, &n, armored, len) < 0)
 		return vault_error__set(VAULT_EVERIFY, "signature is not an armored SSH signature");
+	if (!canonical_armor(g->raw, n, armored, len)) {
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's armor is not as ssh-keygen writes it (text around it, or "
+			"other line breaks)");
+	}
 	r.p = g->raw;
 	r.left = n;
 	if (r.left < 6 || memcmp(r.p, "SSHSIG", 6) != 0) {
@@ -716,6 +808,12 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY, "signature is malformed");
 	}
+	if (g->resn != 0 ||
+	    (!string_is(g->alg, g->algn, "sha512") && !string_is(g->alg, g->algn, "sha256"))) {
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY,
+			"signature has a reserved field or a hash SSHSIG does not define");
+	}
 	if (!string_is(sns, snsn, ns)) {
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY,
@@ -724,6 +822,11 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 	if ((g->pkey = blob_key(&g->type, g->pub, g->pubn)) == NULL) {
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY, "signature carries a key qvault does not accept");
+	}
+	if (g->type == VAULT_KEY_ECDSA_P256 && ecdsa_strict(g->sig, g->sign) < 0) {
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY,
+			"signature is malleable (an ECDSA s above n/2, or a padded number)");
 	}
 	return 0;
 }

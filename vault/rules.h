@@ -1,0 +1,62 @@
+/*
+ * rules.h - one check of a proposed change, called twice: by the write
+ * path before it commits and by `verify` for every commit of history.
+ *
+ * A kind's module owns the check of the paths it stores (who may write
+ * them, where they must sit, which fields must match the signer, the
+ * commit and the tree, what must exist before).  Each check looks only at
+ * the change it is given: the tree the change was made on (`before`, the
+ * history the vault already trusts) and the tree it leaves (`tree`).
+ */
+#ifndef VAULT_RULES_H
+#define VAULT_RULES_H
+
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "store.h"
+#include "vault.h"
+
+typedef struct vault_change_ctx vault_change_ctx;
+
+/*
+ * Report one finding about `path` (may be NULL for the commit itself):
+ * a one-line message, lowercase, the subject quoted.
+ */
+typedef void (*vault_finding_cb)(const vault_change_ctx *c, const char *path,
+				 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+struct vault_change_ctx {
+	vault_store *store;
+	const git_tree *before;  /* the trusted tree the change is made on; NULL for the root */
+	const git_tree *tree;    /* the tree the change leaves */
+	const vault_user *who;   /* who acts (the user a server signed for); NULL when unknown */
+	int64_t time;            /* the commit's time, seconds since the epoch */
+	vault_finding_cb found;
+	void *payload;           /* the caller's, for `found` */
+};
+
+/*
+ * The kinds' checks of one added path; each reports what is wrong
+ * through c->found and returns nothing: a check never stops at the first
+ * finding.
+ */
+void vault_link__check(const vault_change_ctx *c, const char *path);     /* docs/.../links/K-T.json */
+void vault_fai__check_package(const vault_change_ctx *c, const char *path); /* docs/.../package.json */
+void vault_cert__check(const vault_change_ctx *c, const char *path);     /* docs/.../cert.json */
+void vault_lot__check(const vault_change_ctx *c, const char *path);      /* lots/.../lot.json */
+
+/*
+ * Quantities drawn from lots over history: every lot made from another
+ * and every ship notice package draws from a lot; the total never
+ * exceeds what the lot holds.  A ledger fed each added path once, in
+ * history order (each path of a merged history is added by one commit).
+ */
+typedef struct vault_ledger vault_ledger;
+int vault_ledger_new(vault_ledger **out);
+void vault_ledger_free(vault_ledger *l);
+/* Count what the added lot or ship notice at `path` draws; findings as above. */
+void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *path);
+
+#endif
