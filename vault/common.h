@@ -23,7 +23,17 @@ struct vault {
 	const vault_key *key;   /* the acting identity, borrowed */
 	char *on_behalf;        /* the user a server key acts for (qvault shell) */
 	char via[VAULT_NAME_MAX + 1]; /* set by vault__whoami: the server user acting */
+	/* the rules of history, held against each new commit before it is
+	 * published (verify.c's, handed down so the commit path does not
+	 * name the layer above it) */
+	int (*check_commit)(vault *v, const git_oid *commit);
 };
+
+/*
+ * Check one new commit (not yet on the branch) as `verify` checks every
+ * commit of history; VAULT_EDENIED with the first finding as message.
+ */
+int vault_verify__commit(vault *v, const git_oid *commit);
 
 /* The vault's own server user and its key file in qvault/ (made at init). */
 #define VAULT_SERVER_USER "qvault-server"

@@ -58,18 +58,16 @@ int vault_hooks__any_pre(vault *v)
 /* The Qvault-Op trailer of `message` into `buf`; NULL without one. */
 static const char *op_of(char *buf, size_t size, const char *message)
 {
-	const char *p = strstr(message, "\nQvault-Op: ");
-	size_t n;
+	char *op;
+	int fits;
 
-	if (!p)
+	if (vault_store__trailer(&op, message, "Qvault-Op") < 0 || !op)
 		return NULL;
-	p += strlen("\nQvault-Op: ");
-	n = strcspn(p, "\n");
-	if (n == 0 || n >= size)
-		return NULL;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return buf;
+	fits = *op && strlen(op) < size;
+	if (fits)
+		memcpy(buf, op, strlen(op) + 1);
+	free(op);
+	return fits ? buf : NULL;
 }
 
 const char *vault_hooks__event(char *buf, size_t size, const char *message)

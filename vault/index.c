@@ -600,17 +600,9 @@ static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new
 /* The value of trailer `key` in a commit message, malloc'd, or NULL. */
 static char *trailer(const char *message, const char *key)
 {
-	git_message_trailer_array arr;
-	char *value = NULL;
-	size_t i;
+	char *value;
 
-	if (git_message_trailers(&arr, message) < 0)
-		return NULL;
-	for (i = 0; i < arr.count && !value; i++)
-		if (strcmp(arr.trailers[i].key, key) == 0)
-			value = vault__strdup(arr.trailers[i].value);
-	git_message_trailer_array_free(&arr);
-	return value;
+	return vault_store__trailer(&value, message, key) == 0 ? value : NULL;
 }
 
 /* Record commit `c` in the audit trail; ctx->event becomes its row. */

@@ -383,6 +383,7 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 	git_merge_options mo;
 	const git_commit *parents[2] = { head, theirs };
 	char message[1024], email[VAULT_NAME_MAX * 2 + 2];
+	int64_t when;
 	git_oid base_id, tree;
 	vault_user me;
 	int error;
@@ -421,8 +422,14 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 		 "merge %.12s from %.400s\n\nQvault-Op: merge\nQvault-Remote: %.400s\n",
 		 git_oid_tostr_s(git_commit_id(theirs)), url, url);
 	snprintf(email, sizeof(email), "%s@%s", me.name, me.org);
+	/* never dated before either side: a site whose clock runs behind still merges */
+	when = (int64_t)time(NULL);
+	if (when < (int64_t)git_commit_time(head))
+		when = (int64_t)git_commit_time(head);
+	if (when < (int64_t)git_commit_time(theirs))
+		when = (int64_t)git_commit_time(theirs);
 	error = vault_store__commit_tree(out, v->store, &tree, parents, 2, me.name, email,
-					 (int64_t)time(NULL), message, v->key);
+					 when, message, v->key);
 done:
 	vault_user_dispose(&me);
 	git_index_free(index);
@@ -589,6 +596,31 @@ done:
 	return error;
 }
 
+/*
+ * Record the root of a verified vault (its one parentless commit), so
+ * that a later verify, pull or push knows which vault this is.
+ */
+static int record_root(vault *v)
+{
+	git_repository *repo = vault_store__repo(v->store);
+	git_revwalk *walk = NULL;
+	git_commit *head = NULL;
+	git_oid id;
+	int error;
+
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(head)) < 0 || git_revwalk_next(&id, walk) < 0)
+		error = vault_error__git(VAULT_ERROR, "cannot find the vault's root");
+	else
+		error = vault_store__set_root(v->store, &id);
+	git_revwalk_free(walk);
+	git_commit_free(head);
+	return error;
+}
+
 /* ---- cloning ------------------------------------------------------------------ */
 
 int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb warn,
@@ -646,7 +678,7 @@ int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb wa
 					 vault_error_message());
 		goto fail;
 	}
-	if ((error = verify_all(v, url, 0)) < 0)
+	if ((error = verify_all(v, url, 0)) < 0 || (error = record_root(v)) < 0)
 		goto fail;
 	*out = v;
 	return 0;

@@ -826,6 +826,22 @@ static int walk_all(changes_walk *w, size_t plen, const git_tree_entry *e, vault
 		walk_subtree(w, plen, e, NULL);
 }
 
+/* A link, a submodule or an executable at w->path + `name`: reported, not entered. */
+static int mode_change(changes_walk *w, size_t plen, const char *name)
+{
+	size_t len = strlen(name);
+	int error;
+
+	if (plen + len + 2 >= sizeof(w->path))
+		return vault_error__set(VAULT_EVERIFY, "a path under '%s' is too long", w->path);
+	if (plen)
+		w->path[plen++] = '/';
+	memcpy(w->path + plen, name, len + 1);
+	error = w->cb(w->payload, VAULT_CHANGE_MODE, w->path);
+	w->path[plen ? plen - 1 : 0] = '\0';
+	return error;
+}
+
 static int visit(changes_walk *w, size_t plen, const git_tree_entry *o,
 		 const git_tree_entry *n)
 {
@@ -838,6 +854,9 @@ static int visit(changes_walk *w, size_t plen, const git_tree_entry *o,
 	if (o && n && git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(n)) &&
 	    git_tree_entry_filemode(o) == git_tree_entry_filemode(n))
 		return 0;
+	if (n && git_tree_entry_filemode(n) != GIT_FILEMODE_BLOB &&
+	    git_tree_entry_filemode(n) != GIT_FILEMODE_TREE)
+		return mode_change(w, plen, name);
 	if (plen + len + 2 >= sizeof(w->path))
 		return vault_error__set(VAULT_EVERIFY, "a path under '%s' is too long", w->path);
 	if (plen)
@@ -914,5 +933,56 @@ int vault_store__changes(vault_store *s, const git_tree *old, const git_tree *ne
 		if (!new || !git_tree_entry_byname(new, git_tree_entry_name(e)))
 			error = visit(&w, 0, e, NULL);
 	}
+	return error;
+}
+
+int vault_store__trailer(char **value, const char *message, const char *key)
+{
+	git_message_trailer_array arr;
+	size_t i, seen = 0;
+
+	*value = NULL;
+	if (git_message_trailers(&arr, message ? message : "") < 0)
+		return vault_error__git(VAULT_EVERIFY, "cannot read a commit message's trailers");
+	for (i = 0; i < arr.count; i++)
+		if (strcmp(arr.trailers[i].key, key) == 0 && seen++ == 0)
+			*value = vault__strdup(arr.trailers[i].value);
+	git_message_trailer_array_free(&arr);
+	if (seen > 1) {
+		free(*value);
+		*value = NULL;
+		return vault_error__set(VAULT_EVERIFY, "the commit message gives '%s' %zu times",
+					key, seen);
+	}
+	return 0;
+}
+
+int vault_store__root(git_oid *out, vault_store *s)
+{
+	git_config *cfg = NULL;
+	git_buf value = { NULL, 0, 0 };
+	int error;
+
+	if (git_repository_config_snapshot(&cfg, s->repo) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the repository's config");
+	error = git_config_get_string_buf(&value, cfg, "qvault.root");
+	if (error == GIT_ENOTFOUND)
+		error = VAULT_ENOTFOUND;
+	else if (error < 0 || git_oid_fromstr(out, value.ptr) < 0)
+		error = vault_error__set(VAULT_ERROR, "the repository's qvault.root is not a commit id");
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	return error;
+}
+
+int vault_store__set_root(vault_store *s, const git_oid *root)
+{
+	git_config *cfg = NULL;
+	int error = 0;
+
+	if (git_repository_config(&cfg, s->repo) < 0 ||
+	    git_config_set_string(cfg, "qvault.root", git_oid_tostr_s(root)) < 0)
+		error = vault_error__git(VAULT_ERROR, "cannot record the vault's root");
+	git_config_free(cfg);
 	return error;
 }

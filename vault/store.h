@@ -94,11 +94,27 @@ int vault_store__commit_tree(git_oid *out, vault_store *s, const git_oid *tree_i
 typedef enum {
 	VAULT_CHANGE_ADDED,
 	VAULT_CHANGE_MODIFIED,
-	VAULT_CHANGE_DELETED
+	VAULT_CHANGE_DELETED,
+	VAULT_CHANGE_MODE     /* an entry that is neither a plain file (100644) nor a folder */
 } vault_change;
 
 /* Called for each file a change touches; non-zero stops the walk. */
 typedef int (*vault_change_cb)(void *payload, vault_change what, const char *path);
+
+/*
+ * The vault's root commit as this repository recorded it (git config
+ * qvault.root, set at init and clone): VAULT_ENOTFOUND when it did not.
+ */
+int vault_store__root(git_oid *out, vault_store *s);
+int vault_store__set_root(vault_store *s, const git_oid *root);
+
+/*
+ * The value of trailer `key` in a commit message (git's trailer block,
+ * read by libgit2), malloc'd into *value, or NULL when absent.  A key
+ * given twice is VAULT_EVERIFY: a message means one thing.  The one
+ * reader of qvault's trailers (Qvault-Op, Qvault-On-Behalf-Of, ...).
+ */
+int vault_store__trailer(char **value, const char *message, const char *key);
 
 /*
  * Report every file `new` adds, modifies or deletes relative to `old`

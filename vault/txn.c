@@ -31,7 +31,11 @@ int vault__txn_begin(vault_txn *t, vault *v)
 	if ((error = vault__whoami(&t->actor, v, t->root)) < 0)
 		goto fail;
 	t->via = v->via[0] ? v->via : NULL;
-	if (vault_hooks__any_pre(v)) {
+	/* never before the commit it follows: history's times only go forward */
+	if (t->now < (int64_t)git_commit_time(t->head))
+		t->now = (int64_t)git_commit_time(t->head);
+	/* every new object waits in quarantine until the write is checked and accepted */
+	{
 		char dir[4200];
 
 		snprintf(dir, sizeof(dir), "%s/quarantine", v->qdir);
@@ -125,16 +129,19 @@ static int commit_signed(vault_txn *t, vault *v, const char *message,
 	/* the paths follow their items: the hook's event names them */
 	for (size_t i = 0; i < t->updates.count; i++)
 		t->updates.paths[i] = (char *)(uintptr_t)t->updates.items[i].path;
+	if (vault_hooks__any_pre(v) && (error = vault_hooks__pre(t, v, message)) < 0)
+		return error;
+	/* the commit, still in quarantine, is held to the rules verify holds history to */
+	if ((error = vault_store__commit(&commit, v->store, t->head, t->updates.items,
+					 t->updates.count, t->actor.name, email, t->now,
+					 message, v->key)) < 0 ||
+	    (error = v->check_commit(v, &commit)) < 0)
+		return error;
 	if (t->quarantined) {
-		if ((error = vault_hooks__pre(t, v, message)) < 0 ||
-		    (error = vault_store__quarantine_accept(v->store)) < 0)
+		if ((error = vault_store__quarantine_accept(v->store)) < 0)
 			return error;
 		t->quarantined = 0;
 	}
-	if ((error = vault_store__commit(&commit, v->store, t->head, t->updates.items,
-					 t->updates.count, t->actor.name, email, t->now,
-					 message, v->key)) < 0)
-		return error;
 	if (t->pack) {
 		error = vault_pack__finish(t->pack);
 		t->pack = NULL;

@@ -135,6 +135,7 @@ static vault *vault_alloc(const char *path)
 		abort();
 	v->path = vault__strdup(path);
 	v->lock_fd = -1;
+	v->check_commit = vault_verify__commit;
 	snprintf(v->qdir, sizeof(v->qdir), "%s/%s", path, QDIR);
 	return v;
 }
@@ -344,7 +345,8 @@ static int first_commit(vault *v, const char *id, const vault_user *admin,
 	if ((error = vault_store__commit(&commit, v->store, NULL, updates, 3, admin->name,
 					 email, admin->added_at, message, v->key)) < 0)
 		goto done;
-	error = vault__publish(v, NULL, &commit, NULL, 0);
+	if ((error = vault__publish(v, NULL, &commit, NULL, 0)) == 0)
+		error = vault_store__set_root(v->store, &commit);
 done:
 	free(config);
 	free(user);

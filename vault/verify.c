@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -54,6 +55,9 @@ typedef struct {
 	vault_findings *f;
 	size_t cap;
 	sig_queue q;
+	char vault_id[33];      /* the vault's identity, from vault.json */
+	git_oid root;           /* its root commit, as recorded */
+	int root_recorded, root_seen;
 	/* the users of the last users/ folder read: most commits share it */
 	git_oid users_id;
 	vault_user_list *users;
@@ -97,6 +101,22 @@ static const vault_user *signer_in(checker *c, const git_tree *tree, const char 
 
 static void found(checker *c, const git_oid *commit, const char *subject,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * A vault has one root, its init commit: the history has no other
+ * parentless commit, and the root is the one this repository recorded
+ * at init or clone (git config qvault.root), when it did.
+ */
+static void check_root(checker *c, git_commit *root)
+{
+	const git_oid *id = git_commit_id(root);
+
+	if (c->root_seen++)
+		found(c, id, NULL, "a second root commit: a vault has one root, its init commit");
+	else if (c->root_recorded && !git_oid_equal(&c->root, id))
+		found(c, id, NULL, "the history's root is not this vault's root %s (qvault.root)",
+		      git_oid_tostr_s(&c->root));
+}
 
 /* ---- signatures, checked on a second thread ------------------------------ */
 
@@ -241,6 +261,22 @@ void vault_findings_free(vault_findings *f)
 	free(f);
 }
 
+/* What the checker takes from the vault: its identity and its recorded root. */
+static int checker_init(checker *c, git_commit *head)
+{
+	vault_config cfg;
+	int error;
+
+	/* no settings at all: the walk says what is wrong with such a history */
+	memset(&cfg, 0, sizeof(cfg));
+	if (vault__config(&cfg, c->v, head) == 0)
+		memcpy(c->vault_id, cfg.id, sizeof(c->vault_id));
+	vault_config__dispose(&cfg);
+	error = vault_store__root(&c->root, c->v->store);
+	c->root_recorded = error == 0;
+	return error == VAULT_ENOTFOUND ? 0 : error;
+}
+
 /* ---- one commit --------------------------------------------------------- */
 
 /* What a commit did, as its added paths show. */
@@ -249,13 +285,54 @@ enum {
 	DID_OBSOLETE = 1 << 3, DID_ACK = 1 << 4, DID_PO = 1 << 5, DID_LOT = 1 << 6
 };
 
+/* The kinds of record a commit writes, to hold against its Qvault-Op. */
+enum {
+	K_CONFIG = 1 << 0, K_USER = 1 << 1, K_REVOKE = 1 << 2, K_RECORD = 1 << 3,
+	K_PACKAGE = 1 << 4, K_CERT = 1 << 5, K_RELEASE = 1 << 6, K_OBSOLETE = 1 << 7,
+	K_LINK = 1 << 8, K_ACK = 1 << 9, K_PO = 1 << 10, K_PO_ACK = 1 << 11,
+	K_STATUS = 1 << 12, K_LOT = 1 << 13, K_ASN = 1 << 14, K_RECEIPT = 1 << 15,
+	K_NCR = 1 << 16, K_NCR_CLOSE = 1 << 17
+};
+
+/* What each operation may write: a commit's Qvault-Op names all it changed. */
+static const struct {
+	const char *op;
+	unsigned kinds;
+} op_kinds[] = {
+	{ "init", K_CONFIG | K_USER },
+	{ "user-add", K_USER },
+	{ "user-revoke", K_REVOKE },
+	{ "add", K_RECORD | K_CERT | K_LINK },
+	{ "import", K_RECORD | K_CERT | K_LINK },
+	{ "release", K_RECORD | K_RELEASE },
+	{ "obsolete", K_OBSOLETE },
+	{ "ack", K_ACK },
+	{ "link", K_LINK },
+	{ "fai-add", K_RECORD | K_PACKAGE | K_LINK },
+	{ "po-add", K_PO },
+	{ "po-import", K_PO },
+	{ "po-ack", K_PO_ACK },
+	{ "status", K_STATUS },
+	{ "status-import", K_STATUS },
+	{ "lot-add", K_LOT },
+	{ "lot-import", K_LOT },
+	{ "asn-add", K_ASN },
+	{ "asn-import", K_ASN },
+	{ "asn-receive", K_RECEIPT },
+	{ "ncr-add", K_NCR },
+	{ "ncr-close", K_NCR_CLOSE },
+};
+
 typedef struct {
 	checker *c;
 	git_commit *commit;
 	git_tree *tree, *before; /* before: the parent's tree, NULL for the root */
 	const vault_user *who;   /* the signer, when known (the checker's cache) */
 	int known;
+	int on_behalf;           /* a server signed it for `who` */
+	int64_t time;            /* the commit's time */
 	unsigned did;
+	unsigned kinds;          /* K_*: what it wrote */
 	char *types_done;        /* document types whose add was checked */
 } commit_ctx;
 
@@ -294,6 +371,77 @@ static void require(commit_ctx *x, unsigned roles, const char *what, const char 
 		found(x->c, git_commit_id(x->commit), subject, "%s", vault_error_message());
 }
 
+static int count_blob(const char *root, const git_tree_entry *e, void *payload)
+{
+	(void)root;
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+		++*(size_t *)payload;
+	return 0;
+}
+
+/* 1 when `path` is an entry of `tree` (which may be NULL). */
+static int has_path(const git_tree *tree, const char *path)
+{
+	git_tree_entry *e;
+
+	if (!tree || git_tree_entry_bypath(&e, tree, path) < 0)
+		return 0;
+	git_tree_entry_free(e);
+	return 1;
+}
+
+/*
+ * The revision folder of a new record: its files/ holds exactly the
+ * files the record lists, and its number (seq) follows the revisions
+ * the document had: 1, 2, ... with none twice.
+ */
+static void check_revision_folder(commit_ctx *x, const char *path, const vault_revision *r)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char dir[VAULT_PATH_MAX + 8], sub[VAULT_PATH_MAX * 2];
+	git_tree_entry *te = NULL;
+	git_tree *t = NULL;
+	size_t n = 0, i, seen = 0, same = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
+		 strlen(VAULT_RECORD_FILE)), path);
+	if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
+	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0)
+		git_tree_walk(t, GIT_TREEWALK_PRE, count_blob, &n);
+	git_tree_free(t);
+	git_tree_entry_free(te);
+	t = NULL;
+	if (n != r->nfiles)
+		found(x->c, cid, path, "the revision folder holds %zu files, its record lists %zu",
+		      n, r->nfiles);
+	/* the document's other revisions, as this commit leaves them */
+	vault_record__doc_dir(dir, sizeof(dir), r->doc);
+	if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
+	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0) {
+		for (i = 0; i < git_tree_entrycount(t); i++) {
+			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
+			char *data = NULL;
+			size_t len;
+			vault_revision o;
+
+			snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
+			if (read_at(&data, &len, x, x->tree, sub) < 0)
+				continue;
+			if (vault_record__revision_parse(&o, data, len) == 0) {
+				seen++;
+				same += o.seq == r->seq;
+				vault_revision_dispose(&o);
+			}
+			free(data);
+		}
+	}
+	git_tree_free(t);
+	git_tree_entry_free(te);
+	if (r->seq < 1 || r->seq > seen || same != 1)
+		found(x->c, cid, path, "the record is revision number %u of '%s', which has %zu%s",
+		      r->seq, r->doc, seen, same > 1 ? " and another of that number" : "");
+}
+
 /* An added record.json: its path, its fields, and who may add its type. */
 static void check_record(commit_ctx *x, const char *path, const char *doc, const char *rev)
 {
@@ -320,7 +468,75 @@ static void check_record(commit_ctx *x, const char *path, const char *doc, const
 		      r.added_by, x->who->name);
 	if (x->known && vault_user__may_add(x->who, r.type) < 0)
 		found(x->c, git_commit_id(x->commit), path, "%s", vault_error_message());
+	if (x->known && (!r.org || strcmp(r.org, x->who->org) != 0))
+		found(x->c, git_commit_id(x->commit), path,
+		      "the record names organization '%s', but '%s' of '%s' signed the commit",
+		      r.org ? r.org : "", x->who->name, x->who->org);
+	if (r.added_at != x->time)
+		found(x->c, git_commit_id(x->commit), path,
+		      "the record is dated %lld, its commit %lld", (long long)r.added_at,
+		      (long long)x->time);
+	check_revision_folder(x, path, &r);
 	vault_revision_dispose(&r);
+}
+
+/* How far a statement's time may run ahead of the commit that records it. */
+#define STATEMENT_SKEW (10 * 60)
+
+/*
+ * What an acknowledgment states, against the vault and the revision as
+ * they were before it: this vault, the signer's own key, a meaning the
+ * vault knows (a rejection with its reason), a revision released to the
+ * signer's organization by someone else, and a time after that release.
+ */
+static void check_statement(commit_ctx *x, const char *path, const char *stmt, size_t slen,
+			    const vault_ack_info *a, const vault_user *u, const char *recpath)
+{
+	static const char *const meanings[] = { "received", "reviewed", "approved", "rejected" };
+	const git_oid *cid = git_commit_id(x->commit);
+	char relpath[VAULT_PATH_MAX * 2], *data = NULL;
+	json_t *root = json_loadb(stmt, slen, 0, NULL);
+	const char *vid = json_string_value(json_object_get(json_object_get(root, "predicate"),
+							    "vault"));
+	vault_release rel;
+	size_t i, len;
+	int known = 0;
+
+	if (!vid || strcmp(vid, x->c->vault_id) != 0)
+		found(x->c, cid, path, "the acknowledgment is for vault '%s', not this one ('%s')",
+		      vid ? vid : "", x->c->vault_id);
+	json_decref(root);
+	if (strcmp(a->fingerprint, u->fingerprint) != 0)
+		found(x->c, cid, path, "the statement names key fingerprint %s, but '%s''s key is %s",
+		      a->fingerprint, u->name, u->fingerprint);
+	for (i = 0; i < sizeof(meanings) / sizeof(meanings[0]); i++)
+		known |= strcmp(a->meaning, meanings[i]) == 0;
+	if (!known)
+		found(x->c, cid, path, "the acknowledgment has an unknown meaning '%s'", a->meaning);
+	if (strcmp(a->meaning, "rejected") == 0 && (!a->comment || !*a->comment))
+		found(x->c, cid, path, "the rejection gives no reason");
+	if (a->time > x->time + STATEMENT_SKEW)
+		found(x->c, cid, path, "the statement is dated after the commit that records it");
+	snprintf(relpath, sizeof(relpath), "%.*s" VAULT_RELEASE_FILE,
+		 (int)(strlen(recpath) - strlen(VAULT_RECORD_FILE)), recpath);
+	memset(&rel, 0, sizeof(rel));
+	if (!x->before || read_at(&data, &len, x, x->before, relpath) < 0 ||
+	    vault_record__release_parse(&rel, data, len) < 0) {
+		found(x->c, cid, path, "acknowledges a revision that was not released");
+		goto done;
+	}
+	for (i = 0; i < rel.nto; i++)
+		if (strcmp(rel.to[i], u->org) == 0)
+			break;
+	if (i == rel.nto)
+		found(x->c, cid, path, "acknowledges a revision not released to '%s'", u->org);
+	if (strcmp(rel.by, u->name) == 0)
+		found(x->c, cid, path, "user '%s' acknowledges a revision it released itself", u->name);
+	if (a->time < rel.at)
+		found(x->c, cid, path, "the acknowledgment is dated before the release");
+	vault_record__release_dispose(&rel);
+done:
+	free(data);
 }
 
 /* An added acknowledgment: its signature, signer and what it names. */
@@ -384,6 +600,10 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 		if (strcmp(base, want) != 0)
 			found(x->c, cid, path, "the acknowledgment is stored as '%s', not '%s'", base, want);
 	}
+	if (x->known && strcmp(x->who->name, u->name) != 0)
+		found(x->c, cid, path, "the acknowledgment by '%s' is recorded by '%s'", u->name,
+		      x->who->name);
+	check_statement(x, path, stmt, slen, &a, u, recpath);
 	if (read_at(&rec, &rlen, x, x->tree, recpath) == 0 &&
 	    vault_record__revision_parse(&r, rec, rlen) == 0) {
 		json_t *root = json_loads(stmt, 0, NULL), *subj = json_object_get(root, "subject"), *s;
@@ -715,6 +935,74 @@ done:
 	json_decref(before);
 }
 
+/*
+ * A file of a revision folder (under files/, package.json, cert.json) arrives
+ * with the record that lists it, in the same commit: never added to a
+ * revision recorded earlier, never without a record.
+ */
+static void with_its_record(commit_ctx *x, const char *path, const char *rest)
+{
+	char rec[VAULT_PATH_MAX * 2];
+
+	snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
+	if (has_path(x->before, rec))
+		found(x->c, git_commit_id(x->commit), path, "adds a file to a revision recorded earlier");
+	else if (!has_path(x->tree, rec))
+		found(x->c, git_commit_id(x->commit), path, "adds a file without its record");
+}
+
+/* A record beside a revision (release, obsolete, link, ack) needs the revision's record. */
+static void beside_a_record(commit_ctx *x, const char *path, const char *rest, const git_tree *in)
+{
+	char rec[VAULT_PATH_MAX * 2];
+
+	snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
+	if (!has_path(in, rec))
+		found(x->c, git_commit_id(x->commit), path, "names a revision that has no record%s",
+		      in == x->before ? " before it" : "");
+}
+
+/* release.json and obsolete.json: what they name, who wrote them, when. */
+static void check_state(commit_ctx *x, const char *path, const char *doc, const char *rev,
+			int release)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char *data = NULL, *reason = NULL, *by = NULL;
+	vault_release r;
+	int64_t at = 0;
+	size_t len;
+	int ok;
+
+	memset(&r, 0, sizeof(r));
+	if (read_at(&data, &len, x, x->tree, path) < 0) {
+		found(x->c, cid, path, "the record cannot be read");
+		return;
+	}
+	if (release) {
+		ok = vault_record__release_parse(&r, data, len) == 0 && strcmp(r.doc, doc) == 0 &&
+		     strcmp(r.rev, rev) == 0;
+		by = r.by;
+		at = r.at;
+	} else {
+		ok = vault_record__obsolete_parse(&reason, &by, &at, data, len) == 0;
+	}
+	free(data);
+	if (!ok)
+		found(x->c, cid, path, "the record is malformed or stored where another belongs");
+	else if (x->known && strcmp(by, x->who->name) != 0)
+		found(x->c, cid, path, "the record names '%s' as its author, but '%s' signed the commit",
+		      by, x->who->name);
+	else if (at != x->time)
+		found(x->c, cid, path, "the record is dated %lld, its commit %lld", (long long)at,
+		      (long long)x->time);
+	if (release)
+		vault_record__release_dispose(&r);
+	else {
+		free(reason);
+		free(by);
+	}
+}
+
 /* One added path: what it is and whether the signer may add it. */
 static void check_added(commit_ctx *x, const char *path)
 {
@@ -723,15 +1011,25 @@ static void check_added(commit_ctx *x, const char *path)
 	const char *rest;
 
 	if (strcmp(path, VAULT_CONFIG_FILE) == 0) {
+		x->kinds |= K_CONFIG;
 		if (x->before)
 			require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
+		if (x->on_behalf)
+			found(x->c, cid, path, "a server may not change the vault's settings on "
+			      "behalf of '%s'", x->who->name);
 		return;
 	}
 	if (strncmp(path, VAULT_USERS_DIR "/", 6) == 0) {
 		const char *leaf = strrchr(path, '/');
 
-		if (!leaf || (strcmp(leaf, "/user.json") != 0 && strcmp(leaf, "/revoked.json") != 0))
+		if (!leaf || (strcmp(leaf, "/user.json") != 0 && strcmp(leaf, "/revoked.json") != 0)) {
 			found(x->c, cid, path, "adds an unexpected path");
+			return;
+		}
+		x->kinds |= strcmp(leaf, "/user.json") == 0 ? K_USER : K_REVOKE;
+		if (x->on_behalf)
+			found(x->c, cid, path, "a server may not add or revoke users on behalf of '%s'",
+			      x->who->name);
 		else if (x->before && !(x->did & DID_USERS)) {
 			x->did |= DID_USERS;
 			require(x, VAULT_ROLE_ADMIN, "add or revoke users", path);
@@ -741,17 +1039,22 @@ static void check_added(commit_ctx *x, const char *path)
 	if (strncmp(path, "pos/", 4) == 0) {
 		size_t n = strlen(path);
 
-		if (n < 8 || strcmp(path + n - 8, "/po.json") != 0)
+		if (n < 8 || strcmp(path + n - 8, "/po.json") != 0) {
+			x->kinds |= strstr(path, "/" VAULT_PO_ACKS_DIR "/") ? K_PO_ACK : K_STATUS;
 			check_answer(x, path);
-		else if (!(x->did & DID_PO)) {
-			x->did |= DID_PO;
-			require(x, VAULT_ROLE_BUYER, "issue purchase orders", path);
+		} else {
+			x->kinds |= K_PO;
+			if (!(x->did & DID_PO)) {
+				x->did |= DID_PO;
+				require(x, VAULT_ROLE_BUYER, "issue purchase orders", path);
+			}
 		}
 		return;
 	}
 	if (strncmp(path, "lots/", 5) == 0) {
 		size_t n = strlen(path);
 
+		x->kinds |= K_LOT;
 		if (n < 9 || strcmp(path + n - 9, "/lot.json") != 0)
 			found(x->c, cid, path, "adds an unexpected path");
 		else
@@ -759,10 +1062,15 @@ static void check_added(commit_ctx *x, const char *path)
 		return;
 	}
 	if (strncmp(path, "asns/", 5) == 0) {
+		size_t n = strlen(path);
+
+		x->kinds |= n > 13 && strcmp(path + n - 13, "/" VAULT_RECEIPT_FILE) == 0 ?
+			K_RECEIPT : K_ASN;
 		check_asn(x, path);
 		return;
 	}
 	if (strncmp(path, "ncrs/", 5) == 0) {
+		x->kinds |= strstr(path, "/" VAULT_NCR_CLOSE_FILE) ? K_NCR_CLOSE : K_NCR;
 		check_ncr(x, path);
 		return;
 	}
@@ -771,40 +1079,54 @@ static void check_added(commit_ctx *x, const char *path)
 		return;
 	}
 	if (strcmp(rest, VAULT_RECORD_FILE) == 0) {
+		x->kinds |= K_RECORD;
 		check_record(x, path, doc, rev);
-	} else if (strncmp(rest, VAULT_FILES_DIR "/", 6) == 0 ||
-		   strcmp(rest, VAULT_PACKAGE_FILE) == 0 || strcmp(rest, VAULT_CERT_FILE) == 0) {
-		char rec[VAULT_PATH_MAX * 2];
-		git_tree_entry *te;
-
-		/* a file (an FAI package's structure, certificate data) comes with its record */
-		snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
-		if (x->before && git_tree_entry_bypath(&te, x->before, rec) == 0) {
-			git_tree_entry_free(te);
-			found(x->c, cid, path, "adds a file to a revision recorded earlier");
-		}
+	} else if (strncmp(rest, VAULT_FILES_DIR "/", 6) == 0) {
+		x->kinds |= K_RECORD;
+		with_its_record(x, path, rest);
+	} else if (strcmp(rest, VAULT_PACKAGE_FILE) == 0) {
+		x->kinds |= K_PACKAGE;
+		with_its_record(x, path, rest);
+	} else if (strcmp(rest, VAULT_CERT_FILE) == 0) {
+		x->kinds |= K_CERT;
+		with_its_record(x, path, rest);
 	} else if (strcmp(rest, VAULT_RELEASE_FILE) == 0) {
+		x->kinds |= K_RELEASE;
 		if (!(x->did & DID_RELEASE)) {
 			x->did |= DID_RELEASE;
 			require(x, VAULT_ROLE_BUYER, "release documents", path);
 		}
+		beside_a_record(x, path, rest, x->tree);
+		check_state(x, path, doc, rev, 1);
 	} else if (strcmp(rest, VAULT_OBSOLETE_FILE) == 0) {
+		x->kinds |= K_OBSOLETE;
 		if (!(x->did & DID_OBSOLETE)) {
 			x->did |= DID_OBSOLETE;
 			require(x, VAULT_ROLE_BUYER, "make documents obsolete", path);
 		}
+		beside_a_record(x, path, rest, x->before);
+		check_state(x, path, doc, rev, 0);
 	} else if (strncmp(rest, VAULT_LINKS_DIR "/", 6) == 0) {
+		x->kinds |= K_LINK;
 		require(x, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER,
 			"attach documents", path);
+		beside_a_record(x, path, rest, x->tree);
 	} else if (strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0) {
 		size_t n = strlen(rest);
 
-		if (n > 9 && strcmp(rest + n - 9, ".json.sig") == 0)
-			return; /* checked with its statement */
-		if (n > 5 && strcmp(rest + n - 5, ".json") == 0)
+		x->kinds |= K_ACK;
+		if (n > 9 && strcmp(rest + n - 9, ".json.sig") == 0) {
+			char stmt[VAULT_PATH_MAX * 2];
+
+			/* checked with its statement, which must come with it */
+			snprintf(stmt, sizeof(stmt), "%.*s", (int)(strlen(path) - 4), path);
+			if (!has_path(x->tree, stmt) || has_path(x->before, stmt))
+				found(x->c, cid, path, "adds a signature without its statement");
+		} else if (n > 5 && strcmp(rest + n - 5, ".json") == 0) {
 			check_ack(x, path, doc, rev);
-		else
+		} else {
 			found(x->c, cid, path, "adds an unexpected path");
+		}
 	} else {
 		found(x->c, cid, path, "adds an unexpected path");
 	}
@@ -838,6 +1160,10 @@ static int change_cb(void *payload, vault_change what, const char *path)
 	case VAULT_CHANGE_DELETED:
 		found(x->c, cid, path, "deletes a record: history only adds");
 		break;
+	case VAULT_CHANGE_MODE:
+		found(x->c, cid, path, "is not a plain file or folder (mode): a vault holds "
+		      "files (100644) and folders only");
+		break;
 	}
 	return 0;
 }
@@ -845,16 +1171,15 @@ static int change_cb(void *payload, vault_change what, const char *path)
 /* The user a commit names in its Qvault-On-Behalf-Of trailer, or "". */
 static void on_behalf_of(char *name, size_t size, const git_commit *commit)
 {
-	const char *msg = git_commit_message(commit), *p;
-	const char *key = "\n" VAULT_ON_BEHALF_TRAILER ": ";
-	size_t n;
+	char *value = NULL;
 
 	name[0] = '\0';
-	if (!msg || (p = strstr(msg, key)) == NULL)
-		return;
-	p += strlen(key);
-	n = strcspn(p, "\n");
-	snprintf(name, size, "%.*s", (int)(n < size ? n : size - 1), p);
+	if (vault_store__trailer(&value, git_commit_message(commit), VAULT_ON_BEHALF_TRAILER) < 0)
+		snprintf(name, size, "%s", "\n"); /* named twice: no user is called that */
+	else if (value)
+		snprintf(name, size, "%.*s", (int)(strlen(value) < size ? strlen(value) : size - 1),
+			 value);
+	free(value);
 }
 
 /*
@@ -890,7 +1215,13 @@ static int acting_for(commit_ctx *x, const git_tree *users)
 		found(x->c, cid, NULL, "the server signed for revoked user '%s'", name);
 		return -1;
 	}
+	if (list->items[i].roles & VAULT_ROLE_ADMIN) {
+		found(x->c, cid, NULL, "the server signed on behalf of admin '%s': an admin signs "
+		      "with its own key", name);
+		return -1;
+	}
 	x->who = &list->items[i];
+	x->on_behalf = 1;
 	return 0;
 }
 
@@ -941,6 +1272,69 @@ done:
 	git_buf_dispose(&data);
 }
 
+/*
+ * Commits that reach a merge through one parent only are judged against
+ * the revocations the other parent records: one signed by a user the
+ * other side revoked, dated after that revocation, is a finding (a
+ * revoked user cannot escape by forking the vault from before).
+ */
+static void check_side(commit_ctx *x, const git_oid *side, const git_oid *hide,
+		       const git_tree *judge)
+{
+	vault_user_list *users = NULL;
+	git_revwalk *walk = NULL;
+	git_oid id;
+
+	if (vault_user__list(&users, x->c->v->store, judge) < 0 ||
+	    git_revwalk_new(&walk, x->c->repo) < 0 || git_revwalk_push(walk, side) < 0 ||
+	    git_revwalk_hide(walk, hide) < 0)
+		goto done;
+	while (git_revwalk_next(&id, walk) == 0) {
+		git_buf sig = { NULL, 0, 0 }, data = { NULL, 0, 0 };
+		git_commit *c = NULL;
+		char *signer = NULL;
+		size_t i, n;
+
+		if (git_commit_extract_signature(&sig, &data, x->c->repo, &id, NULL) == 0 &&
+		    vault_sign__claimed(&signer, sig.ptr, sig.size, "git") == 0 &&
+		    git_commit_lookup(&c, x->c->repo, &id) == 0) {
+			n = strlen(signer);
+			for (i = 0; i < users->count; i++) {
+				const vault_user *u = &users->items[i];
+
+				if (strncmp(u->key, signer, n) == 0 && (u->key[n] == '\0' || u->key[n] == ' ') &&
+				    u->revoked && git_commit_time(c) >= u->revoked_at)
+					found(x->c, git_commit_id(x->commit), NULL,
+					      "the merge brings in commit %.12s by '%s', whom the other "
+					      "side had revoked before it", git_oid_tostr_s(&id), u->name);
+			}
+		}
+		git_commit_free(c);
+		free(signer);
+		git_buf_dispose(&sig);
+		git_buf_dispose(&data);
+	}
+done:
+	git_revwalk_free(walk);
+	vault_user_list_free(users);
+}
+
+/* The merge's signer, not revoked in the history it merges either. */
+static void check_merge_signer(commit_ctx *x, const git_tree *other)
+{
+	vault_user_list *users = NULL;
+	size_t i;
+
+	if (!x->known || vault_user__list(&users, x->c->v->store, other) < 0)
+		return;
+	for (i = 0; i < users->count; i++)
+		if (strcmp(users->items[i].name, x->who->name) == 0 && users->items[i].revoked)
+			found(x->c, git_commit_id(x->commit), NULL,
+			      "the merge is signed by '%s', revoked in the history it merges",
+			      x->who->name);
+	vault_user_list_free(users);
+}
+
 /* A merge must be the union of its parents: every path as one of them has it. */
 typedef struct {
 	commit_ctx *x;
@@ -974,6 +1368,10 @@ static int union_cb(void *payload, vault_change what, const char *path)
 
 	if (what == VAULT_CHANGE_DELETED) {
 		found(u->x->c, cid, path, "the merge drops a record");
+		return 0;
+	}
+	if (what == VAULT_CHANGE_MODE) {
+		found(u->x->c, cid, path, "the merge holds what is not a plain file or folder (mode)");
 		return 0;
 	}
 	if (git_tree_entry_bypath(&mine, u->x->tree, path) < 0 ||
@@ -1012,6 +1410,9 @@ static int check_merge(commit_ctx *x, git_commit *commit)
 			   git_commit_id(second)) == 0 &&
 	    git_commit_lookup(&base_commit, x->c->repo, &base_id) == 0)
 		git_commit_tree(&base, base_commit);
+	check_merge_signer(x, other);
+	check_side(x, git_commit_id(second), git_commit_parent_id(commit, 0), x->before);
+	check_side(x, git_commit_parent_id(commit, 0), git_commit_id(second), other);
 	u.x = x;
 	u.base = base;
 	u.from = x->before;
@@ -1029,6 +1430,84 @@ static int check_merge(commit_ctx *x, git_commit *commit)
 	return error;
 }
 
+/* How far ahead of this machine's clock a commit may be dated. */
+#define CLOCK_SKEW (10 * 60)
+
+/*
+ * The commit's author and committer are the user it acts for, as
+ * qvault writes them ("NAME <NAME@ORG>", one time); its time is not
+ * before its parents' nor in the future.
+ */
+static void check_identity(commit_ctx *x)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	const git_signature *a = git_commit_author(x->commit), *m = git_commit_committer(x->commit);
+	size_t i;
+
+	if (x->known) {
+		size_t n = strlen(x->who->name);
+
+		if (strcmp(a->name, x->who->name) != 0 || strncmp(a->email, x->who->name, n) != 0 ||
+		    a->email[n] != '@' || strcmp(a->email + n + 1, x->who->org) != 0)
+			found(x->c, cid, NULL, "the commit's author '%s <%s>' is not the user it "
+			      "acts for, '%s' of '%s'", a->name, a->email, x->who->name, x->who->org);
+	}
+	if (strcmp(a->name, m->name) != 0 || strcmp(a->email, m->email) != 0 ||
+	    a->when.time != m->when.time)
+		found(x->c, cid, NULL, "the commit's committer is not its author, or at another time");
+	for (i = 0; i < git_commit_parentcount(x->commit); i++) {
+		git_commit *p;
+
+		if (git_commit_parent(&p, x->commit, (unsigned)i) < 0)
+			continue;
+		if (git_commit_time(p) > x->time)
+			found(x->c, cid, NULL, "the commit is dated before its parent %.12s",
+			      git_oid_tostr_s(git_commit_id(p)));
+		git_commit_free(p);
+	}
+	if (x->time > (int64_t)time(NULL) + CLOCK_SKEW)
+		found(x->c, cid, NULL, "the commit is dated in the future");
+}
+
+/* The commit's Qvault-Op names what it changed, and nothing else. */
+static void check_op(commit_ctx *x)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char *op = NULL;
+	size_t i;
+	int merge = git_commit_parentcount(x->commit) > 1;
+
+	if (vault_store__trailer(&op, git_commit_message(x->commit), "Qvault-Op") < 0) {
+		found(x->c, cid, NULL, "%s", vault_error_message());
+		return;
+	}
+	if (!op) {
+		found(x->c, cid, NULL, "the commit has no Qvault-Op trailer");
+		return;
+	}
+	if (merge || strcmp(op, "merge") == 0) {
+		if (!merge || strcmp(op, "merge") != 0)
+			found(x->c, cid, NULL, "the commit's Qvault-Op '%s' %s", op,
+			      merge ? "is not 'merge'" : "names a merge, but it has one parent");
+		free(op);
+		return;
+	}
+	for (i = 0; i < sizeof(op_kinds) / sizeof(op_kinds[0]); i++)
+		if (strcmp(op_kinds[i].op, op) == 0)
+			break;
+	if (i == sizeof(op_kinds) / sizeof(op_kinds[0]))
+		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' is not an operation qvault knows",
+		      op);
+	else if (!x->kinds)
+		found(x->c, cid, NULL, "the commit ('%s') changes nothing", op);
+	else if (x->kinds & ~op_kinds[i].kinds)
+		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' does not name all it changed", op);
+	else if ((strcmp(op, "init") == 0) != !x->before)
+		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' %s", op,
+		      x->before ? "is the first commit's" : "is not 'init', and it has no parent");
+	free(op);
+}
+
 static int check_commit(checker *c, git_commit *commit)
 {
 	commit_ctx x;
@@ -1038,6 +1517,7 @@ static int check_commit(checker *c, git_commit *commit)
 	memset(&x, 0, sizeof(x));
 	x.c = c;
 	x.commit = commit;
+	x.time = git_commit_time(commit);
 	c->f->commits++;
 	if (git_commit_tree(&x.tree, commit) < 0 ||
 	    (git_commit_parentcount(commit) > 0 &&
@@ -1046,11 +1526,15 @@ static int check_commit(checker *c, git_commit *commit)
 					 git_oid_tostr_s(git_commit_id(commit)));
 		goto done;
 	}
+	if (git_commit_parentcount(commit) == 0)
+		check_root(c, commit);
 	check_signature(&x);
 	if (git_commit_parentcount(commit) > 1)
 		error = check_merge(&x, commit);
 	else
 		error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x);
+	check_identity(&x);
+	check_op(&x);
 done:
 	git_tree_free(x.tree);
 	git_tree_free(x.before);
@@ -1316,6 +1800,7 @@ int vault_verify(vault_findings **out, vault *v)
 		abort();
 	queue_start(&c.q);
 	if ((error = vault_store__head(&head, v->store)) < 0 ||
+	    (error = checker_init(&c, head)) < 0 ||
 	    (error = index_check_start(&ic, v)) < 0)
 		goto done;
 	index_started = 1;
@@ -1376,4 +1861,43 @@ done:
 	*out = c.f;
 	return c.f->count ? vault_error__set(VAULT_EVERIFY, "%zu finding%s", c.f->count,
 					      c.f->count == 1 ? "" : "s") : 0;
+}
+
+int vault_verify__commit(vault *v, const git_oid *id)
+{
+	vault_findings *f;
+	git_commit *commit = NULL, *head = NULL;
+	checker c;
+	int error;
+
+	memset(&c, 0, sizeof(c));
+	c.v = v;
+	c.repo = vault_store__repo(v->store);
+	if ((c.f = calloc(1, sizeof(*c.f))) == NULL)
+		abort();
+	/* no second thread: the signatures are checked here, at queue_finish */
+	pthread_mutex_init(&c.q.lock, NULL);
+	pthread_cond_init(&c.q.more, NULL);
+	c.root_seen = 1; /* a new commit has a parent: another root is a finding */
+	if (git_commit_lookup(&commit, c.repo, id) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read the new commit");
+		goto done;
+	}
+	if ((error = vault_store__head(&head, v->store)) < 0 ||
+	    (error = checker_init(&c, head)) < 0)
+		goto done;
+	c.root_recorded = 0;
+	error = check_commit(&c, commit);
+done:
+	queue_finish(&c);
+	f = c.f;
+	if (!error && f->count)
+		error = vault_error__set(VAULT_EDENIED, "refused: %s%s%s", f->items[0].subject ?
+					 f->items[0].subject : "", f->items[0].subject ? ": " : "",
+					 f->items[0].problem);
+	vault_findings_free(f);
+	vault_user_list_free(c.users);
+	git_commit_free(head);
+	git_commit_free(commit);
+	return error;
 }

@@ -169,7 +169,7 @@ forge w eve "user add evil
 Qvault-Op: user-add
 Qvault-On-Behalf-Of: sam" "users/evil/user.json=fake.json"
 check "verify: a server signing for a supplier who may not do it is caught" \
-	culprit w "user 'sam' may not"
+	culprit w "a server may not add or revoke users on behalf of 'sam'"
 rm -rf w; cp -r v w
 forge w byr "add
 
