@@ -34,10 +34,12 @@ static int git_started(void)
 	 * 200 MB pack then costs 32 MB of address space, not 200 */
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)32 << 20);
-	/* keep trees up to 1 MB in the object cache (libgit2 keeps only small
+	/* keep trees up to 64 MB in the object cache (libgit2 keeps only small
 	 * ones by default): walking history reads each commit's trees as the
-	 * next one's parent trees, and a revision's acks/ grows large */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
+	 * next one's parent trees, and a folder of many records (a PO's
+	 * status/, a revision's acks/) is looked into once per record; a
+	 * tree read again for each lookup makes that work quadratic */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 << 20);
 	return 0;
 }
 
