@@ -116,6 +116,8 @@ printf '[{"file": "c.pdf", "doc": "D-BIG", "type": "drawing", "title": "%s"}]\n'
 refused "1 MB of metadata (a title, by import)" q import big.json
 refused "control characters in metadata" q add c.pdf --doc D-CTL --type drawing --title "$(printf 'a\033[2Jb')"
 refused "invalid UTF-8 in metadata" q add c.pdf --doc D-UTF --type drawing --title "$(printf 'caf\351')"
+refused "a right-to-left override in a title" q add c.pdf --doc D-RLO --type drawing --title "$(printf 'a\342\200\256b')"
+refused "a right-to-left override in a file name" q add c.pdf --doc D-RLO --type drawing --name "$(printf 'report\342\200\256fdp.pdf')"
 printf 'lot,po,part,qty,made,shipped,from\nL-N,PO-1,PN\0001,1,,,\n' > nul.csv
 refused "a NUL byte in an import" q --key sam.pem lot import nul.csv
 
