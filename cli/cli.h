@@ -115,6 +115,15 @@ int cli_load_key(cli_args *a);
 void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc,
 		      const char **rev);
 
+/*
+ * Create the file `path` for writing, 0644, refusing one that exists,
+ * a symbolic link included (O_CREAT | O_EXCL | O_NOFOLLOW, as the library
+ * writes keys and exported statements, and as `export -o` refuses its
+ * output).  NULL, with "qvault: cannot write ..." printed, when it cannot;
+ * the caller fcloses what it gets.
+ */
+FILE *cli_create_file(const char *path);
+
 /* JSON of a revision and of an event, as --json prints them. */
 json_t *cli_revision_json(const vault_revision *rev);
 json_t *cli_event_json(const vault_event *e);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -133,14 +134,12 @@ static int write_html(const char *path, json_t *root)
 	static const char *const heads[] = { "Supplier", "Deliveries", "On time (promised)",
 		"On time (due)", "Quantity accuracy", "Drawing acks", "PO acks", "FAI first pass",
 		"NCRs (open)", "Certificate gaps" };
-	FILE *f = fopen(path, "w");
+	FILE *f = cli_create_file(path);
 	json_t *card;
 	size_t i, k;
 
-	if (!f) {
-		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+	if (!f)
 		return EXIT_ERROR;
-	}
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<title>Supplier scorecard</title>\n<style>\n"
 	      "body{font-family:sans-serif;margin:2em;color:#222}\n"
@@ -192,6 +191,7 @@ static int write_html(const char *path, json_t *root)
 	fputs("</body>\n</html>\n", f);
 	if (fclose(f) != 0) {
 		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+		unlink(path);
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;

@@ -1,8 +1,12 @@
 /*
  * common.c - helpers the command files share.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -133,4 +137,20 @@ int cli_print_json(json_t *j)
 	json_decref(j);
 	fputc('\n', stdout);
 	return rc < 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+FILE *cli_create_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *f;
+
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		return NULL;
+	}
+	return f;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -272,6 +273,8 @@ int main(int argc, char **argv)
 	cli_args global;
 	int k = 1, words;
 
+	/* what libgit2 creates (objects, refs) is never group- or world-writable */
+	umask(umask(0) | 022);
 	memset(&global, 0, sizeof(global));
 	global.vault_dir = env_or("QVAULT_DIR", ".");
 	global.key_path = env_or("QVAULT_KEY", NULL);

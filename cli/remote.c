@@ -7,7 +7,10 @@
  * acknowledgment is made in three steps so that the supplier's private
  * key never leaves this machine: the vault sends the statement, it is
  * checked and signed here, and the vault records it only after checking
- * the signature against the key it has registered for the user.
+ * the signature against the key it has registered for the user.  Here,
+ * the statement's files and SHA-256 must be the ones the vault lists for
+ * the revision in a separate answer (`show DOC@REV --json`), and each is
+ * shown on stderr before the signature is sent.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -192,13 +195,103 @@ static int finish(ssh_call *c, int in, char **out, size_t *outlen)
 
 /* ---- an acknowledgment: statement there, signature here, record there --- */
 
+/* `s` on stderr with every byte that is not printable ASCII as \xHH. */
+static void put_shown(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch >= 0x20 && ch < 0x7f)
+			fputc(ch, stderr);
+		else
+			fprintf(stderr, "\\x%02x", ch);
+	}
+}
+
+static int is_sha256(const char *hex)
+{
+	return hex && strlen(hex) == 64 && strspn(hex, "0123456789abcdef") == 64;
+}
+
+/*
+ * The statement's files (its in-toto subject: name and digest.sha256 each)
+ * against the files the vault lists for `spec` in a separate answer (`show
+ * DOC@REV --json`: files[].name, files[].sha256): the same names with the
+ * same SHA-256, or a one-line refusal.
+ */
+static int check_subject(const char *spec, const char *stmt, size_t len,
+			 const char *listing, size_t llen)
+{
+	json_t *st = json_loadb(stmt, len, JSON_REJECT_DUPLICATES, NULL),
+	       *rec = json_loadb(listing, llen, JSON_REJECT_DUPLICATES, NULL);
+	json_t *subject = json_object_get(st, "subject"), *files = json_object_get(rec, "files");
+	json_t *f, *g;
+	size_t i, k;
+	int rc = EXIT_OK;
+
+	if (!json_is_array(subject) || json_array_size(subject) == 0) {
+		rc = remote_error("the vault sent a statement that names no files: not signed");
+		goto done;
+	}
+	if (!json_is_array(files)) {
+		rc = remote_error("the vault did not list the files of %s: not signed", spec);
+		goto done;
+	}
+	if (json_array_size(subject) != json_array_size(files)) {
+		rc = remote_error("the statement names %zu files, the vault lists %zu for %s: not signed",
+				  json_array_size(subject), json_array_size(files), spec);
+		goto done;
+	}
+	json_array_foreach(subject, i, f) {
+		const char *name = json_string_value(json_object_get(f, "name")),
+			   *hex = json_string_value(json_object_get(json_object_get(f, "digest"), "sha256")),
+			   *listed = NULL;
+
+		if (!name || !is_sha256(hex)) {
+			rc = remote_error("the vault sent a statement with a file that has no name or "
+					  "no SHA-256: not signed");
+			goto done;
+		}
+		json_array_foreach(files, k, g)
+			if (json_string_value(json_object_get(g, "name")) &&
+			    strcmp(json_string_value(json_object_get(g, "name")), name) == 0)
+				listed = json_string_value(json_object_get(g, "sha256"));
+		if (!listed || strcmp(listed, hex) != 0) {
+			fputs("qvault: the statement's SHA-256 of '", stderr);
+			put_shown(name);
+			fprintf(stderr, "' is not the one the vault lists for %s: not signed\n", spec);
+			rc = EXIT_ERROR;
+			goto done;
+		}
+	}
+done:
+	json_decref(st);
+	json_decref(rec);
+	return rc;
+}
+
+/* Each file a checked statement covers, with its SHA-256, on stderr. */
+static void show_subject(const char *spec, const char *meaning, const char *stmt, size_t len)
+{
+	json_t *st = json_loadb(stmt, len, JSON_REJECT_DUPLICATES, NULL), *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(st, "subject"), i, f) {
+		fprintf(stderr, "qvault: signed %s (%s): ", spec, meaning);
+		put_shown(json_string_value(json_object_get(f, "name")));
+		fprintf(stderr, " sha256:%s\n",
+			json_string_value(json_object_get(json_object_get(f, "digest"), "sha256")));
+	}
+	json_decref(st);
+}
+
 static int remote_ack(const cli_command *cmd, cli_args *a)
 {
 	const char *meaning = cli_opt_value(cmd, a, "meaning"),
 		   *comment = cli_opt_value(cmd, a, "comment"), *at;
-	char doc[256], *stmt = NULL, *sig = NULL, *body = NULL;
+	char doc[256], *stmt = NULL, *sig = NULL, *body = NULL, *listing = NULL;
 	ssh_call c;
-	size_t len = 0;
+	size_t len = 0, llen = 0;
 	int rc, fd = -1, error;
 
 	if (!meaning)
@@ -220,10 +313,20 @@ static int remote_ack(const cli_command *cmd, cli_args *a)
 		return EXIT_ERROR;
 	if ((rc = finish(&c, -1, &stmt, &len)) != 0)
 		goto done;
+	if (start(&c, a->remote) < 0 || add_word(&c, "show") < 0 || add_word(&c, a->arg[0]) < 0 ||
+	    add_word(&c, "--json") < 0) {
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if ((rc = finish(&c, -1, &listing, &llen)) != 0)
+		goto done;
+	if ((rc = check_subject(a->arg[0], stmt, len, listing, llen)) != EXIT_OK)
+		goto done;
 	if ((error = vault_ack_sign(&sig, a->key, stmt, len, doc, at + 1, meaning, comment)) < 0) {
 		rc = cli_fail(error);
 		goto done;
 	}
+	show_subject(a->arg[0], meaning, stmt, len);
 	{
 		json_t *root = json_pack("{s:s%, s:s}", "statement", stmt, len, "signature", sig);
 
@@ -246,6 +349,7 @@ done:
 		close(fd);
 	free(body);
 	free(stmt);
+	free(listing);
 	free(sig);
 	return rc;
 }

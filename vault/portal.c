@@ -17,6 +17,7 @@
 #include "common.h"
 #include "error.h"
 #include "input.h"
+#include "output.h"
 #include "po.h"
 #include "record.h"
 #include "txn.h"
@@ -615,37 +616,6 @@ int vault_status_import(size_t *count, vault *v, const char *path)
 
 /* ---- exports ---------------------------------------------------------------- */
 
-typedef struct {
-	char *data;
-	size_t len, cap;
-} text;
-
-static void text_add(text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		t->cap = (t->len + n + 1) * 2;
-		if ((t->data = realloc(t->data, t->cap)) == NULL)
-			abort();
-	}
-	memcpy(t->data + t->len, s, n);
-	t->len += n;
-	t->data[t->len] = '\0';
-}
-
-/* One CSV field (RFC 4180): quoted when it holds a comma, quote or line end. */
-static void csv_field(text *t, const char *s, int last)
-{
-	if (s && s[strcspn(s, ",\"\r\n")]) {
-		text_add(t, "\"", 1);
-		for (; *s; s++)
-			text_add(t, s, 1 + (*s == '"'));
-		text_add(t, "\"", 1);
-	} else if (s) {
-		text_add(t, s, strlen(s));
-	}
-	text_add(t, last ? "\r\n" : ",", last ? 2 : 1);
-}
-
 /*
  * Run `sql` (?1: organization or NULL) and write its rows, named by
  * `cols`, as CSV or as a JSON list of objects (integers stay integers,
@@ -656,13 +626,14 @@ static int export_rows(char **out, vault *v, const char *org, vault_export_forma
 {
 	sqlite3 *db = vault_index__db(v->index);
 	sqlite3_stmt *st = NULL;
-	text t = { NULL, 0, 0 };
+	vault_output csv;
 	json_t *list = NULL;
 	char *own = NULL;
 	size_t c;
 	int rc, error;
 
 	*out = NULL;
+	vault_output__init(&csv);
 	if ((org && (error = vault_name_check("organization", org)) < 0) ||
 	    (error = vault__viewer(&own, v)) < 0)
 		return error;
@@ -678,11 +649,13 @@ static int export_rows(char **out, vault *v, const char *org, vault_export_forma
 		goto done;
 	}
 	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
-	if (format == VAULT_EXPORT_CSV)
+	if (format == VAULT_EXPORT_CSV) {
 		for (c = 0; c < ncols; c++)
-			csv_field(&t, cols[c], c + 1 == ncols);
-	else
+			vault_output__cell(&csv, cols[c]);
+		vault_output__end_row(&csv);
+	} else {
 		list = json_array();
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = list ? json_object() : NULL;
 
@@ -691,7 +664,7 @@ static int export_rows(char **out, vault *v, const char *org, vault_export_forma
 			const char *s = (const char *)sqlite3_column_text(st, (int)c);
 
 			if (!o)
-				csv_field(&t, s, c + 1 == ncols);
+				vault_output__cell(&csv, s);
 			else if (type == SQLITE_INTEGER)
 				json_object_set_new(o, cols[c], json_integer(sqlite3_column_int64(st, (int)c)));
 			else if (type != SQLITE_NULL)
@@ -699,6 +672,8 @@ static int export_rows(char **out, vault *v, const char *org, vault_export_forma
 		}
 		if (o)
 			json_array_append_new(list, o);
+		else
+			vault_output__end_row(&csv);
 	}
 	if (rc != SQLITE_DONE) {
 		error = index_error(v);
@@ -708,13 +683,12 @@ static int export_rows(char **out, vault *v, const char *org, vault_export_forma
 		if ((*out = json_dumps(list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
 			error = vault_error__set(VAULT_ERROR, "cannot write the %s", what);
 	} else {
-		*out = t.data;
-		t.data = NULL;
+		*out = vault_output__detach(&csv);
 	}
 done:
 	sqlite3_finalize(st);
 	json_decref(list);
-	free(t.data);
+	vault_output__dispose(&csv);
 	free(own);
 	return error;
 }

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <openssl/sha.h>
+#include <unistr.h>
 
 #include "error.h"
 #include "util.h"
@@ -85,8 +86,29 @@ int vault_name_check(const char *what, const char *name)
 	return 0;
 }
 
+/*
+ * The first character of the valid UTF-8 `s` that changes how the text
+ * around it is shown while unseen itself: bidirectional embeddings,
+ * overrides and isolates (U+202A..U+202E, U+2066..U+2069), zero-width
+ * characters and marks (U+200B..U+200F), the line and paragraph
+ * separators (U+2028, U+2029) and the byte order mark (U+FEFF); 0 when
+ * there is none.  'report<U+202E>fdp.txt' shows as 'reporttxt.pdf'.
+ */
+static ucs4_t invisible_char(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	ucs4_t c;
+
+	while ((p = u8_next(&c, p)) != NULL)
+		if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+		    (c >= 0x200b && c <= 0x200f) || c == 0x2028 || c == 0x2029 || c == 0xfeff)
+			return c;
+	return 0;
+}
+
 int vault_record__file_name_check(const char *name)
 {
+	ucs4_t c;
 	char show[64];
 
 	if (!name || !*name)
@@ -99,6 +121,10 @@ int vault_record__file_name_check(const char *name)
 		return vault_error__set(VAULT_EINVALID,
 			"file name '%s' is not UTF-8 text without control characters",
 			show);
+	if ((c = invisible_char(name)) != 0)
+		return vault_error__set(VAULT_EINVALID,
+			"file name '%s' contains U+%04X, an invisible or bidirectional formatting character",
+			show, (unsigned)c);
 	if (strchr(name, '/') || strchr(name, '\\'))
 		return vault_error__set(VAULT_EINVALID,
 			"file name '%s' contains a path separator", show);
@@ -133,12 +159,18 @@ int vault_record__member_path_check(const char *path)
 
 int vault_record__text_check(const char *what, const char *text, size_t max)
 {
+	ucs4_t c;
+
 	if (strlen(text) > max)
 		return vault_error__set(VAULT_EINVALID,
 			"%s is longer than %zu bytes", what, max);
 	if (!vault__text_ok(text))
 		return vault_error__set(VAULT_EINVALID,
 			"%s is not UTF-8 text without control characters", what);
+	if ((c = invisible_char(text)) != 0)
+		return vault_error__set(VAULT_EINVALID,
+			"%s contains U+%04X, an invisible or bidirectional formatting character",
+			what, (unsigned)c);
 	return 0;
 }
 

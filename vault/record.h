@@ -22,12 +22,18 @@
 #define VAULT_CONFIG_FILE "vault.json"
 #define VAULT_PATH_MAX 512
 
-/* Check a stored file name: a plain UTF-8 name, no '/', no leading '.'. */
+/*
+ * Check a stored file name: a plain UTF-8 name, no '/', no leading '.',
+ * no bidirectional or zero-width formatting character.
+ */
 int vault_record__file_name_check(const char *name);
 /* A stored file's path: file names (as above) joined by '/' (FAI package members). */
 int vault_record__member_path_check(const char *path);
 
-/* Check free text (titles): UTF-8, no control characters, bounded. */
+/*
+ * Check free text (titles): UTF-8, no control characters, no
+ * bidirectional or zero-width formatting character, bounded.
+ */
 int vault_record__text_check(const char *what, const char *text, size_t max);
 
 /* 1 when `type` is one of vault_doc_types. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -180,6 +181,34 @@ void vault__remove_tree(const char *path)
 	}
 	closedir(d);
 	rmdir(path);
+}
+
+int vault__tighten_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	char sub[4096 + 256];
+	DIR *d;
+	int error = 0;
+
+	if (lstat(path, &st) < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+	if (S_ISLNK(st.st_mode))
+		return 0;
+	if ((st.st_mode & 022) && chmod(path, st.st_mode & 07755) < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot set the mode of '%s'", path);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if ((d = opendir(path)) == NULL)
+		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+	while (!error && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((error = vault__fmt(sub, sizeof(sub), "path", "%s/%s", path, e->d_name)) == 0)
+			error = vault__tighten_tree(sub);
+	}
+	closedir(d);
+	return error;
 }
 
 int vault_sha256_fd(char hex[65], int fd)

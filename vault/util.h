@@ -38,6 +38,14 @@ int vault__write_all(int fd, const void *buf, size_t len);
 /* Remove the folder `path` and all below it (quarantines, fetches): best effort. */
 void vault__remove_tree(const char *path);
 
+/*
+ * Take the write permission of group and others from `path` and all below
+ * it (symbolic links left alone), so that what a permissive umask (000)
+ * let libgit2 create 0777 or 0666 ends 0755 or 0644; -1 with the error
+ * set when a chmod fails.
+ */
+int vault__tighten_tree(const char *path);
+
 /* fsync the directory `path` so that a rename in it is durable. */
 int vault__fsync_dir(const char *path);
 

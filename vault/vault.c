@@ -416,7 +416,8 @@ int vault_init(vault **out, const char *path, const vault_key *key,
 	}
 	/* lock before the index exists: there is no history to heal yet */
 	if ((error = vault__lock(v)) < 0 || (error = make_server(&server, v, &u)) < 0 ||
-	    (error = open_index(v)) < 0 || (error = first_commit(v, id, &u, &server)) < 0)
+	    (error = open_index(v)) < 0 || (error = first_commit(v, id, &u, &server)) < 0 ||
+	    (error = vault__tighten_tree(path)) < 0)
 		goto fail;
 	vault__unlock(v);
 	free(u.key);

@@ -39,4 +39,13 @@ fails 2 "unknown option '--bogus'" "an unknown option exits 2" q -C v list --bog
 fails 2 "missing FILE" "a missing argument exits 2" q -C v add
 fails 2 "unknown option '-Z'" "an unknown global option exits 2" q -Z
 
+# a permissive umask: nothing the vault creates is group- or world-writable
+make_pdf u.pdf
+ok "init, add and hooks install under umask 000" sh -c "umask 000 && q init u0 --key '$TMP/admin.pem' > /dev/null &&
+	q -C u0 --key '$TMP/admin.pem' user add tester --org acme --role buyer --pubkey '$TMP/tester.pub' > /dev/null &&
+	q -C u0 add u.pdf --doc DWG-U --type drawing > /dev/null && q -C u0 hooks install pre-add > /dev/null"
+check "  its folders are 0755: the vault, hooks/, objects/, refs/, qvault/" \
+	test "$(stat -c %a u0 u0/hooks u0/objects u0/refs u0/refs/heads u0/qvault | sort -u)" = 755
+check "  and nothing in it is writable by group or others" sh -c 'test -z "$(find u0 ! -type l -perm /022)"'
+
 done_testing

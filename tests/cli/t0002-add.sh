@@ -96,6 +96,23 @@ fails 1 "title is not UTF-8 text" "a title that is not UTF-8" \
 	q -C v add c.pdf --doc DWG-1 --type drawing --title "$(printf 'caf\351')"
 fails 1 "file name '\.hidden' starts with '\.'" "a stored name starting with ." \
 	q -C v add c.pdf --doc DWG-1 --type drawing --name .hidden
+fails 1 "title contains U\+202E, an invisible or bidirectional formatting character" \
+	"a title with a right-to-left override" \
+	q -C v add c.pdf --doc DWG-1 --type drawing --title "$(printf 'Bracket \342\200\256A-VER')"
+fails 1 "title contains U\+200B, an invisible" "a title with a zero-width space" \
+	q -C v add c.pdf --doc DWG-1 --type drawing --title "$(printf 'Rev\342\200\213C')"
+fails 1 "title contains U\+2066, an invisible" "a title with a bidirectional isolate" \
+	q -C v add c.pdf --doc DWG-1 --type drawing --title "$(printf '\342\201\246x')"
+fails 1 "title contains U\+FEFF, an invisible" "a title with a byte order mark" \
+	q -C v add c.pdf --doc DWG-1 --type drawing --title "$(printf '\357\273\277x')"
+fails 1 "title contains U\+2028, an invisible" "a title with a line separator" \
+	q -C v add c.pdf --doc DWG-1 --type drawing --title "$(printf 'a\342\200\250b')"
+cp coc.csv "$(printf 'report\342\200\256fdp.txt')"
+fails 1 "file name 'report\\\\xe2\\\\x80\\\\xaefdp.txt' contains U\+202E, an invisible or bidirectional formatting character" \
+	"a file named report<U+202E>fdp.txt (shown as reporttxt.pdf)" \
+	q -C v add "$(printf 'report\342\200\256fdp.txt')" --doc COC-RLO --type coc
+fails 1 "file name 'a\\\\xe2\\\\x80\\\\x8fb.pdf' contains U\+200F" "a stored name with a right-to-left mark" \
+	q -C v add c.pdf --doc DWG-1 --type drawing --name "$(printf 'a\342\200\217b.pdf')"
 fails 1 "document 'DWG-1001' already has revision 'C'" "a revision that exists" \
 	q -C v add c.pdf --doc DWG-1001 --type drawing --rev C
 fails 1 "document 'DWG-1001' is a drawing, not a coc" "another type for the same document" \

@@ -103,6 +103,12 @@ while [ "\$1" != "--" ]; do shift; done; shift
 cmd=\$2
 # TAMPER: a vault that rewrites the comment it was asked to put in the statement
 [ -n "\${TAMPER:-}" ] && cmd=\$(printf '%s' "\$cmd" | sed 's/as agreed/as the server likes/')
+# FORGE_DIGEST: a vault whose statement names other bytes than the revision's files it lists
+if [ -n "\${FORGE_DIGEST:-}" ] && [ "\${cmd#qvault ack-statement}" != "\$cmd" ]; then
+	SSH_ORIGINAL_COMMAND="\$cmd" "$QVAULT" -C "$TMP/v" shell --user "\${AS:-sam}" |
+		sed -E 's/"sha256": "[0-9a-f]{64}"/"sha256": "$(printf '%064d' 0)"/'
+	exit
+fi
 SSH_ORIGINAL_COMMAND="\$cmd" exec "$QVAULT" -C "$TMP/v" shell --user "\${AS:-sam}"
 EOS
 chmod +x fakessh
@@ -110,6 +116,9 @@ unset QVAULT_DIR
 export QVAULT_SSH="$TMP/fakessh"
 ok "qvault --remote ack: the statement comes from the vault, the signature from sam's key" \
 	q --remote ssh://vault.example --key sam.pem ack DWG-1@A
+cp "$TMP/.err" rack.err
+check "  it shows the file and SHA-256 it signed" \
+	grep -qx "qvault: signed DWG-1@A (received): dwg-a.pdf sha256:$(sha256sum < dwg-a.pdf | cut -c1-64)" rack.err
 check "  recorded: signed by sam's key, the commit by the server for sam" sh -c '
 	q -C v acks DWG-1@A | grep -q "received  by sam (northwind)" &&
 	git -C v log -1 --format=%B | grep -qx "Qvault-On-Behalf-Of: sam"'
@@ -127,6 +136,11 @@ q -C v release DWG-7 --rev A dwg-a.pdf --to northwind > /dev/null
 fails 1 "the vault sent a statement with another comment than the one given: not signed" \
 	"a statement whose comment the vault changed is not signed" \
 	env TAMPER=1 "$QVAULT" --remote ssh://x --key sam.pem ack DWG-7@A -m approved --comment "as agreed"
+q -C v release DWG-8 --rev A dwg-a.pdf --to northwind > /dev/null
+fails 1 "the statement's SHA-256 of 'dwg-a.pdf' is not the one the vault lists for DWG-8@A: not signed" \
+	"a statement whose digest is not the revision's file is not signed" \
+	env FORGE_DIGEST=1 "$QVAULT" --remote ssh://x --key sam.pem ack DWG-8@A
+check "  nor recorded" sh -c '! q -C v acks DWG-8@A | grep -q sam'
 ok "  the same, untampered, is signed and recorded" \
 	q --remote ssh://x --key sam.pem ack DWG-7@A -m approved --comment "as agreed"
 fails 1 "--meta names a local file, which --remote does not send" "--remote with --meta" \

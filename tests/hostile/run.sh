@@ -116,6 +116,8 @@ printf '[{"file": "c.pdf", "doc": "D-BIG", "type": "drawing", "title": "%s"}]\n'
 refused "1 MB of metadata (a title, by import)" q import big.json
 refused "control characters in metadata" q add c.pdf --doc D-CTL --type drawing --title "$(printf 'a\033[2Jb')"
 refused "invalid UTF-8 in metadata" q add c.pdf --doc D-UTF --type drawing --title "$(printf 'caf\351')"
+refused "a right-to-left override in a title" q add c.pdf --doc D-RLO --type drawing --title "$(printf 'a\342\200\256b')"
+refused "a right-to-left override in a file name" q add c.pdf --doc D-RLO --type drawing --name "$(printf 'report\342\200\256fdp.pdf')"
 printf 'lot,po,part,qty,made,shipped,from\nL-N,PO-1,PN\0001,1,,,\n' > nul.csv
 refused "a NUL byte in an import" q --key sam.pem lot import nul.csv
 
@@ -174,6 +176,31 @@ refused "X12: no segment terminator after ISA" q --key sam.pem asn import noterm
 refused "X12: a NUL byte inside a segment" q --key sam.pem asn import nul.856
 printf 'ISA*00*~' > short.856
 refused "X12: an interchange shorter than its ISA" q --key sam.pem asn import short.856
+
+# ---- CSV injection: an export is no refusal; the exported cell must come
+# out as text, read back by python3's csv module
+q --key sam.pem lot add L-CSV --po PO-1 --part PN-1 --qty 2 > /dev/null
+q --key sam.pem asn add --id 0-CSV --po PO-1 --ship-date 2099-12-10 --carrier '@SUM(1+1)' \
+	--tracking '=HYPERLINK("http://evil.example/","track")' --package C:L-CSV:1 > /dev/null 2>&1
+q --key sam.pem asn add --id 0-CSA --po PO-1 --ship-date 2099-12-10 \
+	--tracking '1Z",=1+1,"' --package C:L-CSV:1 > /dev/null 2>&1
+# cell ASN COLUMN: that cell of `asn export --csv`, or "(missing)"
+cell() {
+	q asn export --csv | python3 -c 'import csv, sys
+r = [x[sys.argv[2]] for x in csv.DictReader(sys.stdin) if x["asn"] == sys.argv[1]]
+print(r[0] if r else "(missing)")' "$1" "$2"
+}
+got=$(cell 0-CSV tracking)
+row "CSV injection: a tracking number =HYPERLINK()" "exported as text: '=HYPERLINK(..." "$(printf %.30s "$got")" \
+	$([ "$got" = "'=HYPERLINK(\"http://evil.example/\",\"track\")" ] && echo 1 || echo 0)
+got=$(cell 0-CSV carrier)
+row "CSV injection: a carrier @SUM(1+1)" "exported as text: '@SUM(1+1)" "$got" $([ "$got" = "'@SUM(1+1)" ] && echo 1 || echo 0)
+got=$(cell 0-CSA tracking)
+row "CSV: quotes and commas leave their cell" "one cell: 1Z\",=1+1,\"" "$got" \
+	$([ "$got" = '1Z",=1+1,"' ] && echo 1 || echo 0)
+got=$(q asn export --csv | python3 -c 'import csv, sys; print(len(list(csv.reader(sys.stdin))) - 1)')
+row "CSV: a cell ending in a quote hides later rows" "every row: $(sqlite3 v/qvault/index.db 'SELECT count(*) FROM asn_items')" \
+	"$got" $([ "$got" = "$(sqlite3 v/qvault/index.db 'SELECT count(*) FROM asn_items')" ] && echo 1 || echo 0)
 
 # ---- a file that changes while it is added (TOCTOU)
 head -c 50000000 /dev/urandom > big.bin && { printf '%%PDF-1.4\n'; cat big.bin; } > big.pdf
