@@ -107,6 +107,11 @@ static int act_for(vault_user *u, vault *v, const git_tree *tree)
 	else if (error == 0 && them.revoked) {
 		error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", them.name);
 		vault_user_dispose(&them);
+	} else if (error == 0 && (them.roles & VAULT_ROLE_ADMIN)) {
+		/* what an admin does (users, settings) is signed by the admin's own key */
+		error = vault_error__set(VAULT_EDENIED, "user '%s' is an admin, who signs with "
+					 "its own key, not through the server", them.name);
+		vault_user_dispose(&them);
 	}
 	if (error < 0) {
 		vault_user_dispose(u);

@@ -65,6 +65,11 @@ fails 2 "option '--meta' names a file on the server" "--meta FILE" \
 	as sam 'add - --name c.csv --doc MC --type material-cert --meta ../x.json'
 fails 2 "option '-o' names a file on the server" "cat -o" as sam 'cat -o /tmp/x DWG-1@A'
 fails 2 "'bash' is not a command qvault shell runs" "a login shell's command" as sam 'bash -i'
+# an admin's acts are signed by the admin's own key, never by the server for it
+q key generate -o boss.pem -c boss | head -n 1 > boss.pub
+q --key "$TMP/admin.pem" user add boss --org acme --role admin,buyer --pubkey boss.pub > /dev/null
+fails 1 "user 'boss' is an admin, who signs with its own key, not through the server" \
+	"an admin writing through the shell" as boss 'po add PO-77 --supplier acme --line PN-1:1:DWG-1@A'
 fails 2 "'user' is not a command qvault shell runs|'user add' is not a command" "user add" \
 	as sam 'user add eve --org acme --role admin --pubkey x'
 fails 2 "'init' is not a command qvault shell runs" "init" as sam 'init /tmp/x'
