@@ -194,15 +194,18 @@ static const struct {
 	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
 	  "  WHERE k.kind = 'lot' AND k.target = l.lot AND r.type = 'coc') ORDER BY l.lot",
 	  { "lot", "po", "supplier" } },
-	{ "no-material-cert", "an upstream material lot has no material certificate",
-	  "WITH RECURSIVE up(lot, input) AS (SELECT lot, input FROM lot_inputs"
-	  " UNION SELECT up.lot, i.input FROM up JOIN lot_inputs i ON i.lot = up.input)"
-	  " SELECT l.lot, up.input, l.supplier FROM lots l JOIN up ON up.lot = l.lot"
-	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND NOT EXISTS (SELECT 1 FROM links k"
-	  "  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE k.kind = 'lot'"
-	  "  AND k.target = up.input AND r.type = 'material-cert')"
-	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = up.input) ORDER BY l.lot, up.input",
-	  { "lot", "input", "supplier" } },
+	/* once per material lot and the supplier that used it, with the count
+	 * of its lots made from it: a gap deep in the genealogy is reported at
+	 * the tier that drew from it, never once per lot downstream (which made
+	 * a chain of n lots n*n/2 rows) */
+	{ "no-material-cert", "a lot was made from a material lot that has no material certificate",
+	  "SELECT i.input, min(i.lot), count(DISTINCT i.lot), l.supplier FROM lot_inputs i"
+	  " JOIN lots l ON l.lot = i.lot WHERE (?1 IS NULL OR l.supplier = ?1)"
+	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
+	  "  WHERE k.kind = 'lot' AND k.target = i.input AND r.type = 'material-cert')"
+	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = i.input)"
+	  " GROUP BY i.input, l.supplier ORDER BY i.input, l.supplier",
+	  { "input", "lot", "lots", "supplier" } },
 	{ "made-before-ack", "lot made before its supplier acknowledged the required revision",
 	  "SELECT l.lot, pl.doc || '@' || pl.rev, l.supplier, l.made FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"
