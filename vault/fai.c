@@ -1150,8 +1150,7 @@ void vault_fai__check_package(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the FAI package has no FAI record beside it");
 		goto done;
 	}
-	if (vault_rules__lacks(c, VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER))
-		c->found(c, path, "user '%s' may not submit FAIs", c->who->name);
+	vault_rules__require(c, path, VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER, "submit FAIs");
 	pkg = vault_rules__json_at(c, c->tree, path);
 	if (!pkg || strcmp(vault_rules__str(pkg, "record"), "package") != 0 ||
 	    json_unpack(pkg, "{s:{s:o}, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s?:s, s?:s}}",

@@ -127,6 +127,37 @@ done:
 }
 
 /*
+ * Whether organization `org` may see the revision in folder `revdir` of
+ * `tree`: its own organization's, or released to it.
+ */
+static int visible_to(const vault_change_ctx *c, const char *revdir, const char *org)
+{
+	char path[VAULT_PATH_MAX * 2 + 32], *data = NULL;
+	vault_revision r;
+	vault_release rel;
+	size_t len, i;
+	int yes = 0;
+
+	snprintf(path, sizeof(path), "%s/" VAULT_RECORD_FILE, revdir);
+	if (vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
+	    vault_record__revision_parse(&r, data, len) == 0) {
+		yes = r.org && strcmp(r.org, org) == 0;
+		vault_revision_dispose(&r);
+	}
+	free(data);
+	data = NULL;
+	snprintf(path, sizeof(path), "%s/" VAULT_RELEASE_FILE, revdir);
+	if (!yes && vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
+	    vault_record__release_parse(&rel, data, len) == 0) {
+		for (i = 0; i < rel.nto && !yes; i++)
+			yes = strcmp(rel.to[i], org) == 0;
+		vault_record__release_dispose(&rel);
+	}
+	free(data);
+	return yes;
+}
+
+/*
  * An added docs/.../<DOC>/<REV>/links/<kind>-<target>.json: the record
  * names the path it sits at, the signer as linked_by and the commit's
  * time; the revision is recorded (before or by this commit); the PO or
@@ -135,14 +166,14 @@ done:
  */
 void vault_link__check(const vault_change_ctx *c, const char *path)
 {
-	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], want[VAULT_PATH_MAX * 2];
-	char dir[VAULT_PATH_MAX], when[VAULT_TIME_SIZE];
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], want[VAULT_PATH_MAX * 3];
+	char dir[VAULT_PATH_MAX], revdir[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
 	const char *rest, *kind, *target, *by, *at, *rdoc, *rrev;
 	json_t *rec = NULL, *owner = NULL;
 	size_t k;
 
-	if (vault_rules__lacks(c, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER))
-		c->found(c, path, "user '%s' may not attach documents", c->who->name);
+	vault_rules__require(c, path, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER,
+			     "attach documents");
 	if (vault_rules__doc_path(doc, rev, &rest, path) < 0 ||
 	    (rec = vault_rules__json_at(c, c->tree, path)) == NULL ||
 	    strcmp(vault_rules__str(rec, "record"), "link") != 0 ||
@@ -163,9 +194,15 @@ void vault_link__check(const vault_change_ctx *c, const char *path)
 	if (strcmp(want, path) != 0)
 		c->found(c, path, "the link of '%s@%s' to %s '%s' is stored where another belongs",
 			 rdoc, rrev, kind, target);
-	snprintf(want, sizeof(want), "%s/%s/" VAULT_RECORD_FILE, dir, rrev);
+	snprintf(revdir, sizeof(revdir), "%s/%s", dir, rrev);
+	snprintf(want, sizeof(want), "%s/" VAULT_RECORD_FILE, revdir);
 	if (!vault_rules__has(c->tree, want))
 		c->found(c, path, "the linked revision '%s@%s' has no record", rdoc, rrev);
+	/* a supplier attaches what it may see */
+	else if (vault_rules__lacks(c, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY) &&
+		 !visible_to(c, revdir, c->who->org))
+		c->found(c, path, "user '%s' of '%s' attaches '%s@%s', neither its organization's"
+			 " nor released to it", c->who->name, c->who->org, rdoc, rrev);
 	if (c->who && strcmp(by, c->who->name) != 0)
 		c->found(c, path, "the link names '%s' as its author, but '%s' signed the commit", by,
 			 c->who->name);

@@ -699,8 +699,7 @@ void vault_lot__check(const vault_change_ctx *c, const char *path)
 	json_t *lot = NULL, *order = NULL, *from, *docs = NULL;
 	json_int_t qty;
 
-	if (vault_rules__lacks(c, VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY))
-		c->found(c, path, "user '%s' may not record lots", c->who->name);
+	vault_rules__require(c, path, VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY, "record lots");
 	if ((lot = vault_rules__json_at(c, c->tree, path)) == NULL ||
 	    strcmp(vault_rules__str(lot, "record"), "lot") != 0 ||
 	    json_unpack(lot, "{s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s?:o}", "lot", &name,

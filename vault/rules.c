@@ -51,6 +51,13 @@ const char *vault_rules__str(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
+void vault_rules__require(const vault_change_ctx *c, const char *path, unsigned roles,
+			  const char *what)
+{
+	if (c->who && vault_user__may(c->who, roles, what) < 0)
+		c->found(c, path, "%s", vault_error_message());
+}
+
 int vault_rules__lacks(const vault_change_ctx *c, unsigned roles)
 {
 	return c->who && !(c->who->roles & roles);

@@ -77,6 +77,10 @@ int vault_rules__has(const git_tree *tree, const char *path);
 /* A string member of `o`, "" when absent or not a string. */
 const char *vault_rules__str(const json_t *o, const char *key);
 
+/* A finding when the signer is known and holds none of `roles` (to do `what`). */
+void vault_rules__require(const vault_change_ctx *c, const char *path, unsigned roles,
+			  const char *what);
+
 /* Whether the signer is known and holds none of `roles`. */
 int vault_rules__lacks(const vault_change_ctx *c, unsigned roles);
 

@@ -106,6 +106,12 @@ forge k7 zoe "link COC-Z@A to lot L-Z" "$CZ/A/links/lot-L-Z.json=link.json"
 check "a link dated other than its commit is caught" \
 	culprit k7 "the link is dated 2020-01-01T00:00:00Z, its commit $AT"
 
+tamper k8
+link COC-1 A lot L-Z zoe "$AT"
+forge k8 zoe "link COC-1@A to lot L-Z" "$(docdir COC-1)/A/links/lot-L-Z.json=link.json"
+check "a supplier attaching another organization's document it was never given is caught" \
+	culprit k8 "user 'zoe' of 'zenith' attaches 'COC-1@A', neither its organization's nor released to it"
+
 # ---- FAI packages: made honestly in a scratch copy, replayed edited ----------------
 mkdir -p pkg
 make_pdf pkg/ballooned.pdf "ballooned DWG-1 C"
@@ -212,7 +218,7 @@ check "a lot drawing 999 from a lot of 10 is caught" \
 	culprit l3 "$(lotdir L-Z4)/lot.json: lot 'L-Z' holds 10, but 999 are drawn from it in all"
 
 tamper l4
-q -C l4 --key zed.pem asn add --po PO-2 --ship-date 2099-12-10 --package CTN-1:L-Z:10 > /dev/null
+q -C l4 --key zed.pem asn add --po PO-2 --ship-date 2099-12-10 --package CTN-1:L-Z:10 > /dev/null 2>&1
 lot L-Z6 '[{"lot":"L-Z","qty":1}]'
 forge l4 zoe "lot add L-Z6" "$(lotdir L-Z6)/lot.json=lot.json"
 check "a lot drawing 1 from a lot shipped in full is caught" \
