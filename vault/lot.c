@@ -89,6 +89,7 @@ static int check_fields(const vault_lot *l)
 typedef struct {
 	sqlite3_stmt *po;  /* ?1 PO, ?2 part -> supplier, lines for the part */
 	sqlite3_stmt *doc; /* ?1 doc, ?2 rev -> a row when recorded and visible */
+	sqlite3_stmt *input; /* ?1 lot -> its supplier, what it holds, what is drawn from it */
 	char *viewer;      /* a supplier's organization: what it may see; NULL: all */
 } lookups;
 
@@ -106,7 +107,12 @@ static int lookups_init(lookups *q, vault *v)
 	    sqlite3_prepare_v2(db, "SELECT 1 FROM revisions r WHERE r.doc = ?1 AND r.rev = ?2"
 			       " AND (?3 IS NULL OR r.org = ?3 OR EXISTS (SELECT 1 FROM distribution d"
 			       " WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))",
-			       -1, &q->doc, NULL) != SQLITE_OK)
+			       -1, &q->doc, NULL) != SQLITE_OK ||
+	    /* drawn: by the lots made from it and the ship notices' packages (the ledger's sum) */
+	    sqlite3_prepare_v2(db, "SELECT l.supplier, l.qty,"
+			       " (SELECT coalesce(sum(i.qty), 0) FROM lot_inputs i WHERE i.input = l.lot)"
+			       " + (SELECT coalesce(sum(a.qty), 0) FROM asn_items a WHERE a.lot = l.lot)"
+			       " FROM lots l WHERE l.lot = ?1", -1, &q->input, NULL) != SQLITE_OK)
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	return 0;
 }
@@ -115,6 +121,7 @@ static void lookups_dispose(lookups *q)
 {
 	sqlite3_finalize(q->po);
 	sqlite3_finalize(q->doc);
+	sqlite3_finalize(q->input);
 	free(q->viewer);
 }
 
@@ -129,6 +136,39 @@ static int doc_recorded(lookups *q, const vault_doc_ref *d)
 	rc = sqlite3_step(q->doc);
 	sqlite3_reset(q->doc);
 	return rc == SQLITE_ROW;
+}
+
+/*
+ * Input `in` of lot `l`, recorded before: the actor's own organization's
+ * (quality: any), holding what `in` draws beside what is drawn already.
+ */
+static int check_input(lookups *q, const vault_user *actor, const vault_lot *l,
+		       const vault_lot_input *in)
+{
+	uint64_t holds, drawn;
+	int error = 0;
+
+	sqlite3_bind_text(q->input, 1, in->lot, -1, SQLITE_STATIC);
+	if (sqlite3_step(q->input) != SQLITE_ROW) {
+		sqlite3_reset(q->input);
+		return vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from", in->lot,
+					l->lot);
+	}
+	holds = (uint64_t)sqlite3_column_int64(q->input, 1);
+	drawn = (uint64_t)sqlite3_column_int64(q->input, 2);
+	if (!(actor->roles & VAULT_ROLE_QUALITY) &&
+	    strcmp((const char *)sqlite3_column_text(q->input, 0), actor->org) != 0)
+		/* another's lot looks like none: its holding is not the actor's to learn */
+		error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from", in->lot,
+					 l->lot);
+	else if (in->qty > holds || drawn > holds - in->qty)
+		error = vault_error__set(VAULT_EINVALID,
+			"lot '%s' draws %llu of lot '%s', which has %llu left of %llu", l->lot,
+			(unsigned long long)in->qty, in->lot,
+			(unsigned long long)(drawn < holds ? holds - drawn : 0),
+			(unsigned long long)holds);
+	sqlite3_reset(q->input);
+	return error;
 }
 
 /* The PO's supplier, if the PO exists and has a line for `part`. */
@@ -282,10 +322,13 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 	for (i = 0; i < l->nfrom; i++) {
 		json_t *o = json_pack("{s:s}", "lot", l->from[i].lot);
 
-		if (in_batch(b, l->from[i].lot) == b->n && !lot_exists(t->root, l->from[i].lot)) {
+		if (in_batch(b, l->from[i].lot) == b->n &&
+		    (!lot_exists(t->root, l->from[i].lot) ||
+		     (error = check_input(q, &t->actor, l, &l->from[i])) < 0)) {
 			json_decref(o);
-			error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from",
-						 l->from[i].lot, l->lot);
+			if (!error)
+				error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from",
+							 l->from[i].lot, l->lot);
 			goto done;
 		}
 		if (l->from[i].qty)

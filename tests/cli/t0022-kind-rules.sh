@@ -224,6 +224,23 @@ forge l4 zoe "lot add L-Z6" "$(lotdir L-Z6)/lot.json=lot.json"
 check "a lot drawing 1 from a lot shipped in full is caught" \
 	culprit l4 "lot 'L-Z' holds 10, but 11 are drawn from it in all"
 
+# the write path refuses the same (and tells a supplier nothing of another's lot)
+fails 1 "no lot 'L-1' to make 'L-Z8' from" "lot add refuses a supplier's input from another organization's lot" \
+	q --key zed.pem lot add L-Z8 --po PO-2 --part PN-1 --qty 5 --from L-1:1
+fails 1 "lot 'L-Z8' draws 999 of lot 'L-Z', which has 10 left of 10" \
+	"lot add refuses to draw more than the input lot holds" \
+	q --key zed.pem lot add L-Z8 --po PO-2 --part PN-1 --qty 5 --from L-Z:999
+tamper w1
+q -C w1 --key zed.pem asn add --po PO-2 --ship-date 2099-12-10 --package CTN-1:L-Z:8 > /dev/null 2>&1
+V=w1
+fails 1 "which has 2 left of 10" "  counting what ship notices drew from it" \
+	q -C w1 --key zed.pem lot add L-Z8 --po PO-2 --part PN-1 --qty 5 --from L-Z:3
+q -C w1 --key zed.pem lot add L-Z8 --po PO-2 --part PN-1 --qty 5 --from L-Z:2 > /dev/null
+fails 1 "ships 1 of lot 'L-Z', which has 0 left of 10" "  and asn add counts what lots drew from it" \
+	q -C w1 --key zed.pem asn add --po PO-2 --ship-date 2099-12-11 --package CTN-2:L-Z:1
+ok "  the vault verifies" q -C w1 verify
+V=base
+
 # both sites draw the whole lot, each within its own history; merged, twice its holding
 tamper ma
 tamper mb
