@@ -145,12 +145,18 @@ static int rev_taken(const doc_state *d, const char *rev)
 
 /*
  * A document belongs to the organization of its first revision: only its
- * users add revisions.  The refusal says no more than that (not whose it
- * is, nor what it is).
+ * users add revisions (a first revision recorded before records named
+ * their organization binds no one).  The refusal says no more than that
+ * (not whose it is, nor what it is).
  */
+static int owned_by_another(const doc_state *d, const char *org)
+{
+	return d->exists && d->org[0] && strcmp(d->org, org) != 0;
+}
+
 static int may_revise(const doc_state *d, const vault_user *actor, const char *doc)
 {
-	if (d->exists && strcmp(d->org, actor->org) != 0)
+	if (owned_by_another(d, actor->org))
 		return vault_error__set(VAULT_EDENIED, "document '%s' is not yours to revise", doc);
 	return 0;
 }
@@ -253,7 +259,7 @@ void vault_doc__check_revision(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the record names organization '%s', but '%s' of '%s' signed the"
 			 " commit", r.org ? r.org : "", c->who->name, c->who->org);
 	if (c->who && c->before && load_doc_state(&d, c->store, c->before, doc) == 0 &&
-	    d.exists && strcmp(d.org, c->who->org) != 0)
+	    owned_by_another(&d, c->who->org))
 		c->found(c, path, "user '%s' of '%s' adds a revision to document '%s' of '%s'",
 			 c->who->name, c->who->org, doc, d.org);
 	doc_state_dispose(&d);
