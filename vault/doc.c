@@ -18,6 +18,7 @@
 #include "txn.h"
 #include "user.h"
 #include "record.h"
+#include "rules.h"
 #include "util.h"
 
 #define TITLE_MAX 1024
@@ -39,6 +40,8 @@ typedef struct {
 	char type[32];
 	unsigned max_seq;
 	char last_rev[VAULT_NAME_MAX + 1];
+	char org[VAULT_NAME_MAX + 1]; /* of its first revision: the document's owner */
+	unsigned first_seq;
 	git_tree *tree; /* the document's folder, NULL if new */
 } doc_state;
 
@@ -87,8 +90,8 @@ static void doc_state_dispose(doc_state *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Read what `head` records of document `doc`. */
-static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *doc)
+/* Read what `root` records of document `doc`. */
+static int load_doc_state(doc_state *d, vault_store *s, const git_tree *root, const char *doc)
 {
 	char dir[VAULT_PATH_MAX];
 	git_tree_entry *te = NULL;
@@ -100,7 +103,7 @@ static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *do
 	error = git_tree_entry_bypath(&te, root, dir);
 	if (error == GIT_ENOTFOUND)
 		return 0;
-	if (error < 0 || git_tree_lookup(&d->tree, vault_store__repo(v->store),
+	if (error < 0 || git_tree_lookup(&d->tree, vault_store__repo(s),
 					 git_tree_entry_id(te)) < 0) {
 		git_tree_entry_free(te);
 		return vault_error__git(VAULT_ERROR, "cannot read document '%s'", doc);
@@ -114,7 +117,7 @@ static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *do
 		size_t len;
 
 		snprintf(path, sizeof(path), "%s/%s", rev, VAULT_RECORD_FILE);
-		if ((error = vault_store__read_path(&data, &len, v->store, d->tree, path)) < 0)
+		if ((error = vault_store__read_path(&data, &len, s, d->tree, path)) < 0)
 			return error;
 		error = vault_record__revision_parse(&r, data, len);
 		free(data);
@@ -122,6 +125,10 @@ static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *do
 			return vault_error__set(error, "record of '%s@%s': %s", doc, rev,
 						vault_error_message());
 		snprintf(d->type, sizeof(d->type), "%s", r.type);
+		if (!d->first_seq || r.seq < d->first_seq) {
+			d->first_seq = r.seq;
+			snprintf(d->org, sizeof(d->org), "%s", r.org ? r.org : "");
+		}
 		if (r.seq > d->max_seq) {
 			d->max_seq = r.seq;
 			snprintf(d->last_rev, sizeof(d->last_rev), "%s", r.rev);
@@ -137,17 +144,36 @@ static int rev_taken(const doc_state *d, const char *rev)
 }
 
 /*
+ * A document belongs to the organization of its first revision: only its
+ * users add revisions (a first revision recorded before records named
+ * their organization binds no one).  The refusal says no more than that
+ * (not whose it is, nor what it is).
+ */
+static int owned_by_another(const doc_state *d, const char *org)
+{
+	return d->exists && d->org[0] && strcmp(d->org, org) != 0;
+}
+
+static int may_revise(const doc_state *d, const vault_user *actor, const char *doc)
+{
+	if (owned_by_another(d, actor->org))
+		return vault_error__set(VAULT_EDENIED, "document '%s' is not yours to revise", doc);
+	return 0;
+}
+
+/*
  * Settle the revision and sequence of jobs[from..to), which all name the
  * same document, against what the branch holds and against each other.
  */
-static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root)
+static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const vault_user *actor)
 {
 	const char *doc = jobs[0]->opts->doc;
 	doc_state d;
 	size_t i, k;
 	int error;
 
-	if ((error = load_doc_state(&d, v, root, doc)) < 0)
+	if ((error = load_doc_state(&d, v->store, root, doc)) < 0 ||
+	    (error = may_revise(&d, actor, doc)) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
 		job *j = jobs[i];
@@ -185,12 +211,13 @@ done:
 }
 
 int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *root,
-		    const char *doc, const char *type)
+		    const vault_user *actor, const char *doc, const char *type)
 {
 	doc_state d;
 	int error;
 
-	if ((error = load_doc_state(&d, v, root, doc)) < 0)
+	if ((error = load_doc_state(&d, v->store, root, doc)) < 0 ||
+	    (error = may_revise(&d, actor, doc)) < 0)
 		goto done;
 	if (d.exists && strcmp(d.type, type) != 0) {
 		error = vault_error__set(VAULT_EINVALID, "document '%s' is a %s, not a %s", doc,
@@ -205,6 +232,38 @@ int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *r
 done:
 	doc_state_dispose(&d);
 	return error;
+}
+
+/*
+ * An added docs/.../<DOC>/<REV>/record.json: the revision names the
+ * signer's organization, and a document that has revisions before it
+ * belongs to the organization of its first.
+ */
+void vault_doc__check_revision(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], *data = NULL;
+	const char *rest;
+	vault_revision r;
+	doc_state d;
+	size_t len;
+
+	memset(&d, 0, sizeof(d));
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0 ||
+	    vault_store__read_path(&data, &len, c->store, c->tree, path) < 0 ||
+	    vault_record__revision_parse(&r, data, len) < 0) {
+		free(data);
+		return; /* the record's own check says what is wrong with it */
+	}
+	free(data);
+	if (c->who && strcmp(r.org ? r.org : "", c->who->org) != 0)
+		c->found(c, path, "the record names organization '%s', but '%s' of '%s' signed the"
+			 " commit", r.org ? r.org : "", c->who->name, c->who->org);
+	if (c->who && c->before && load_doc_state(&d, c->store, c->before, doc) == 0 &&
+	    owned_by_another(&d, c->who->org))
+		c->found(c, path, "user '%s' of '%s' adds a revision to document '%s' of '%s'",
+			 c->who->name, c->who->org, doc, d.org);
+	doc_state_dispose(&d);
+	vault_revision_dispose(&r);
 }
 
 /* ---- streaming one file in --------------------------------------- */
@@ -335,7 +394,7 @@ static int check_batch(job *jobs, const char **paths, const char **types, size_t
 }
 
 /* Settle revisions and sequences, one document at a time. */
-static int plan_batch(job **order, size_t n, vault *v, git_tree *root)
+static int plan_batch(job **order, size_t n, vault *v, git_tree *root, const vault_user *actor)
 {
 	size_t i, k;
 	int error;
@@ -344,7 +403,7 @@ static int plan_batch(job **order, size_t n, vault *v, git_tree *root)
 	for (i = 0; i < n; i = k) {
 		for (k = i + 1; k < n && strcmp(order[k]->opts->doc, order[i]->opts->doc) == 0; k++)
 			;
-		if ((error = plan_doc(order + i, k - i, v, root)) < 0)
+		if ((error = plan_doc(order + i, k - i, v, root, actor)) < 0)
 			return in_entry(error, n, order[i]);
 	}
 	return 0;
@@ -504,7 +563,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			error = in_entry(error, n, &jobs[i]);
 			goto done;
 		}
-	if ((error = plan_batch(order, n, v, t.root)) < 0)
+	if ((error = plan_batch(order, n, v, t.root, &t.actor)) < 0)
 		goto done;
 	/* links are checked before any byte is stored: a refusal leaves no trace */
 	for (i = 0; i < n; i++) {
