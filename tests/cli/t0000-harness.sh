@@ -17,19 +17,19 @@ check "tests/run exits non-zero when scripts fail" [ "$(cat all.out.rc)" != 0 ]
 check "its last line counts them: 7 passed (one per script), 6 failed" \
 	[ "$(tail -n 1 all.out)" = "7 passed, 6 failed" ]
 check "a script killed by a signal after its first result" \
-	grep -q '^not ok - tests/harness/crash.sh: killed by signal 11 (exit 139); no plan' all.out
+	grep -aq '^not ok - tests/harness/crash.sh: killed by signal 11 (exit 139); no plan' all.out
 check "a script printing 1 result of a plan of 3" \
-	grep -q '^not ok - tests/harness/short.sh: 1 results, planned 3$' all.out
+	grep -aq '^not ok - tests/harness/short.sh: 1 results, planned 3$' all.out
 check "a script printing no plan" \
-	grep -q '^not ok - tests/harness/noplan.sh: no plan (1..N), 1 results$' all.out
+	grep -aq '^not ok - tests/harness/noplan.sh: no plan (1..N), 1 results$' all.out
 check "a script exiting 1 after all its results" \
-	grep -q '^not ok - tests/harness/exit.sh: exit 1$' all.out
+	grep -aq '^not ok - tests/harness/exit.sh: exit 1$' all.out
 check "a script whose output has an ASan report" \
-	grep -q '^not ok - tests/harness/asan.sh: a sanitizer report (AddressSanitizer)$' all.out
+	grep -aq '^not ok - tests/harness/asan.sh: a sanitizer report (AddressSanitizer)$' all.out
 check "a script whose output has a UBSan finding" \
-	grep -q '^not ok - tests/harness/ubsan.sh: a sanitizer report (runtime error:)$' all.out
-check "the passing script is not among the failures" sh -c '! grep -q "^not ok - tests/harness/pass.sh" all.out'
-check "its skipped result is counted skipped" grep -q '^# skipped: 1$' all.out
+	grep -aq '^not ok - tests/harness/ubsan.sh: a sanitizer report (runtime error:)$' all.out
+check "the passing script is not among the failures" sh -c '! grep -aq "^not ok - tests/harness/pass.sh" all.out'
+check "its skipped result is counted skipped" grep -aq '^# skipped: 1$' all.out
 
 harness pass.out tests/harness/pass.sh
 check "tests/run on the passing script alone exits 0" [ "$(cat pass.out.rc)" = 0 ]
