@@ -36,8 +36,13 @@ new_vault() {
 		--role buyer,quality --pubkey "$TMP/tester.pub" > /dev/null
 }
 
-_pass() { n=$((n + 1)); echo "ok $n - $1"; }
-_fail() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+# printf, not echo: dash's echo turns a '\e' or '\c' of a shown name into
+# an escape or the end of the line; every line of a diagnostic a comment
+_pass() { n=$((n + 1)); printf 'ok %s - %s\n' "$n" "$1"; }
+_fail() {
+	n=$((n + 1)); printf 'not ok %s - %s\n' "$n" "$1"; shift
+	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
+}
 
 ok() {
 	desc=$1; shift
