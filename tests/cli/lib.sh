@@ -5,6 +5,8 @@
 #                                  stderr matching PATTERN (grep -E), and
 #                                  leave the vault ($V) byte for byte as it was
 #   check DESC CMD...              alias of ok, for assertions
+#   _skip REASON                   a test skipped (counted neither passed
+#                                  nor failed by tests/run)
 #
 # Each script runs in its own temporary folder, removed at the end.
 
@@ -39,6 +41,7 @@ new_vault() {
 # printf, not echo: dash's echo turns a '\e' or '\c' of a shown name into
 # an escape or the end of the line; every line of a diagnostic a comment
 _pass() { n=$((n + 1)); printf 'ok %s - %s\n' "$n" "$1"; }
+_skip() { n=$((n + 1)); printf 'ok %s # SKIP %s\n' "$n" "$1"; }
 _fail() {
 	n=$((n + 1)); printf 'not ok %s - %s\n' "$n" "$1"; shift
 	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
