@@ -172,7 +172,8 @@ sed 's/"name": "sam"/"name": "mallory"/' st.json > mal.json
 ssh-keygen -Y sign -n qvault-ack -f mallory mal.json > /dev/null 2>&1
 mkdir -p kp && cp -r pkg/* kp/ && cp mallory.pub kp/mallory.pub
 sed -i 's/"attachments": \["ballooned.pdf"\]/"attachments": ["ballooned.pdf", "mallory.pub"]/' kp/fai.json
-q fai pack kp -o kp.zip > /dev/null && q --key sam.pem fai add kp.zip > /dev/null 2>&1
+check "  (the package bringing mallory.pub as an attachment is accepted)" \
+	sh -c 'q fai pack kp -o kp.zip > /dev/null && q --key sam.pem fai add kp.zip > /dev/null'
 rm -rf f3; cp -a v f3
 forge f3 sid "ack D" "$D/acks/mallory-received.json=mal.json" "$D/acks/mallory-received.json.sig=mal.json.sig"
 forged "key substitution (a package brings its key)" f3 "mallory-received.json: the acknowledgment is signed by an unregistered key"
