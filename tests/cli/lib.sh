@@ -5,6 +5,8 @@
 #                                  stderr matching PATTERN (grep -E), and
 #                                  leave the vault ($V) byte for byte as it was
 #   check DESC CMD...              alias of ok, for assertions
+#   _skip REASON                   a test skipped (counted neither passed
+#                                  nor failed by tests/run)
 #
 # Each script runs in its own temporary folder, removed at the end.
 
@@ -13,7 +15,15 @@ set -u
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 FIXTURES=$(cd "$TESTS_DIR/../fixtures" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/qvault-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# Sanitizer reports of every qvault a test runs go to files, not to its
+# stderr, where a pipeline, a command substitution or a redirection a
+# test does not check would lose them: done_testing fails on any and
+# shows it, and so does the exit of a script that stops before it.
+# (handle_abort: an abort() is reported too, with its stack.)
+mkdir -p "$TMP/.san"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$TMP/.san/report:handle_abort=1"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$TMP/.san/report"
+trap 'sanitizer_reports; rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
 unset QVAULT_DIR QVAULT_KEY QVAULT_PASSPHRASE_ENV
 n=0
@@ -36,8 +46,14 @@ new_vault() {
 		--role buyer,quality --pubkey "$TMP/tester.pub" > /dev/null
 }
 
-_pass() { n=$((n + 1)); echo "ok $n - $1"; }
-_fail() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+# printf, not echo: dash's echo turns a '\e' or '\c' of a shown name into
+# an escape or the end of the line; every line of a diagnostic a comment
+_pass() { n=$((n + 1)); printf 'ok %s - %s\n' "$n" "$1"; }
+_skip() { n=$((n + 1)); printf 'ok %s # SKIP %s\n' "$n" "$1"; }
+_fail() {
+	n=$((n + 1)); printf 'not ok %s - %s\n' "$n" "$1"; shift
+	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
+}
 
 ok() {
 	desc=$1; shift
@@ -114,6 +130,22 @@ culprit() {
 make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n' "${2:-qvault}" > "$1"; }
 make_text() { printf 'heat,C,Mn\n%s,0.20,1.10\n' "${2:-H1}" > "$1"; }
 
+# sanitizer_reports: each report written since the last call, shown as
+# TAP comments (which tests/run counts as a failure of the script)
+sanitizer_reports() {
+	for f in "$TMP"/.san/report.*; do
+		[ -f "$f" ] || continue
+		echo "# a sanitizer report from a qvault this script ran ($f):"
+		sed 's/^/#   /' "$f"
+		rm -f "$f"
+	done
+}
+
 done_testing() {
+	if ls "$TMP"/.san/report.* > /dev/null 2>&1; then
+		_fail "every qvault run by this script exits without a sanitizer report" \
+			"$(ls "$TMP"/.san/ | wc -l) reports, below"
+		sanitizer_reports
+	fi
 	echo "1..$n"
 }

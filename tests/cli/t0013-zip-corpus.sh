@@ -4,7 +4,14 @@
 # line, never a crash or a leak (ASan aborts), the vault unchanged when
 # refused, and nothing written outside the vault.
 . "$(dirname "$0")/lib.sh"
-: "${QVAULT_CORPUS:?set QVAULT_CORPUS to the shared corpus (../shared/corpus)}"
+# The corpus is not part of this repository (DESIGN.md: ../shared/corpus):
+# without it, the test says it skipped, which tests/run does not count
+# as passed.
+if [ ! -d "${QVAULT_CORPUS:-}/zip" ]; then
+	_skip "no zip corpus at ${QVAULT_CORPUS:-\$QVAULT_CORPUS}/zip (set QVAULT_CORPUS to ../shared/corpus)"
+	done_testing
+	exit 0
+fi
 
 new_vault v
 V=v

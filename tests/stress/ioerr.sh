@@ -105,7 +105,7 @@ q -C v verify > ../full.verify 2>&1; echo $? > ../full.vrc
 q -C v add ../one.pdf --doc OK-2 --type drawing > /dev/null 2>&1; echo $? > ../full.next
 SH
 	TMP="$TMP" unshare -m sh full.sh; urc=$?
-	check "a full disk: the add fails (exit $(head -1 full.rc 2>/dev/null))" [ "$urc" = 0 ] && [ "$(head -1 full.rc)" = 1 ]
+	check "a full disk: the add fails (exit $(head -1 full.rc 2>/dev/null))" [ "$urc:$(head -1 full.rc 2>/dev/null)" = 0:1 ]
 	check "  with one line naming the problem: $(cat full.err)" sh -c '
 		[ "$(grep -vc "^$" full.err)" = 1 ] && grep -q "^qvault: .*No space left on device" full.err'
 	check "  the vault as it was" [ -f full.same ]

@@ -1,0 +1,40 @@
+#!/bin/sh
+# The harness itself (tests/run): a script that crashes, stops short of its
+# plan, prints none, exits non-zero or prints a sanitizer report is counted
+# failed, by name, and tests/run exits non-zero; a skipped result is not
+# counted passed.  The scripts are in tests/harness/ and fail on purpose.
+. "$(dirname "$0")/lib.sh"
+TOP=$(cd "$TESTS_DIR/../.." && pwd)
+
+# harness FILE GLOB: tests/run on GLOB only, its output to FILE, its exit
+# status to FILE.rc (the inner run must not see the outer's valgrind)
+harness() {
+	(unset QVAULT_WRAP; QVAULT_TESTS=$2 sh "$TOP/tests/run") > "$1" 2>&1
+	echo $? > "$1.rc"
+}
+harness all.out 'tests/harness/*.sh'
+check "tests/run exits non-zero when scripts fail" [ "$(cat all.out.rc)" != 0 ]
+check "its last line counts them: 7 passed (one per script), 6 failed" \
+	[ "$(tail -n 1 all.out)" = "7 passed, 6 failed" ]
+check "a script killed by a signal after its first result" \
+	grep -aq '^not ok - tests/harness/crash.sh: killed by signal 11 (exit 139); no plan' all.out
+check "a script printing 1 result of a plan of 3" \
+	grep -aq '^not ok - tests/harness/short.sh: 1 results, planned 3$' all.out
+check "a script printing no plan" \
+	grep -aq '^not ok - tests/harness/noplan.sh: no plan (1..N), 1 results$' all.out
+check "a script exiting 1 after all its results" \
+	grep -aq '^not ok - tests/harness/exit.sh: exit 1$' all.out
+check "a script whose output has an ASan report" \
+	grep -aq '^not ok - tests/harness/asan.sh: a sanitizer report (AddressSanitizer)$' all.out
+check "a script whose output has a UBSan finding" \
+	grep -aq '^not ok - tests/harness/ubsan.sh: a sanitizer report (runtime error:)$' all.out
+check "the passing script is not among the failures" sh -c '! grep -aq "^not ok - tests/harness/pass.sh" all.out'
+check "its skipped result is counted skipped" grep -aq '^# skipped: 1$' all.out
+
+harness pass.out tests/harness/pass.sh
+check "tests/run on the passing script alone exits 0" [ "$(cat pass.out.rc)" = 0 ]
+check "  its last line: 1 passed, 0 failed (the skip is neither)" [ "$(tail -n 1 pass.out)" = "1 passed, 0 failed" ]
+harness one.out tests/harness/crash.sh
+check "tests/run on the crashing script alone exits non-zero" [ "$(cat one.out.rc)" != 0 ]
+check "  its last line: 1 passed, 1 failed" [ "$(tail -n 1 one.out)" = "1 passed, 1 failed" ]
+done_testing
