@@ -710,8 +710,15 @@ static json_t *keyed_record(commit_ctx *x, const git_tree *tree, const char *top
 }
 
 /* The signer's name and organization against those a record names. */
-static void signed_as(commit_ctx *x, const char *path, const char *by, const char *org)
+static void signed_as(commit_ctx *x, const char *path, const char *by, const char *org,
+		      const char *at)
 {
+	char when[VAULT_TIME_SIZE];
+
+	vault_time_format(when, sizeof(when), x->time);
+	if (strcmp(at, when) != 0)
+		found(x->c, git_commit_id(x->commit), path, "the record is dated '%s', its commit '%s'",
+		      at, when);
 	if (!x->known)
 		return;
 	if (strcmp(by, x->who->name) != 0)
@@ -722,6 +729,22 @@ static void signed_as(commit_ctx *x, const char *path, const char *by, const cha
 		found(x->c, git_commit_id(x->commit), path,
 		      "the record names organization '%s', but '%s' of '%s' signed the commit", org,
 		      x->who->name, x->who->org);
+}
+
+/* pos/<h>/<h>/<PO>/po.json: named for its folder, by its signer, at its commit's time. */
+static void check_po(commit_ctx *x, const char *path)
+{
+	char parts[6][VAULT_NAME_MAX + 1];
+	json_t *rec = json_at(x, x->tree, path);
+	size_t n = split_path(parts, 5, path);
+
+	if (!rec || n != 5 || strcmp(str_of(rec, "record"), "po") != 0 ||
+	    strcmp(str_of(rec, "po"), parts[3]) != 0 || !fanned(path, "pos", parts[3]))
+		found(x->c, git_commit_id(x->commit), path,
+		      "the PO is malformed or stored where another belongs");
+	else
+		signed_as(x, path, str_of(rec, "created_by"), NULL, str_of(rec, "created_at"));
+	json_decref(rec);
 }
 
 /*
@@ -760,7 +783,11 @@ static void check_answer(commit_ctx *x, const char *path)
 		    strlen(parts[5]) - 12) != 0)
 		found(x->c, cid, path, "the record of PO '%s' number %lld is stored as '%s'",
 		      str_of(rec, "po"), (long long)json_integer_value(json_object_get(rec, "seq")), path);
-	signed_as(x, path, str_of(rec, is_ack ? "signed_by" : "reported_by"), str_of(rec, "org"));
+	signed_as(x, path, str_of(rec, is_ack ? "signed_by" : "reported_by"), str_of(rec, "org"),
+		  str_of(rec, is_ack ? "signed_at" : "reported_at"));
+	if (is_ack && x->known && strcmp(str_of(rec, "fingerprint"), x->who->fingerprint) != 0)
+		found(x->c, cid, path, "the acknowledgment names key %s, not the signer's %s",
+		      str_of(rec, "fingerprint"), x->who->fingerprint);
 	if ((po = keyed_record(x, x->before, "pos", parts[3], "po.json")) == NULL) {
 		found(x->c, cid, path, "PO '%s' was not recorded before it", parts[3]);
 		goto done;
@@ -799,7 +826,7 @@ static void check_asn(commit_ctx *x, const char *path)
 		    strcmp(str_of(rec, "asn"), parts[3]) != 0)
 			found(x->c, cid, path, "the receipt is malformed or stored where another belongs");
 		else
-			signed_as(x, path, str_of(rec, "received_by"), NULL);
+			signed_as(x, path, str_of(rec, "received_by"), NULL, str_of(rec, "received_at"));
 		if ((asn = keyed_record(x, x->before, "asns", parts[3], VAULT_ASN_FILE)) == NULL)
 			found(x->c, cid, path, "ship notice '%s' was not recorded before its receipt",
 			      parts[3]);
@@ -812,7 +839,8 @@ static void check_asn(commit_ctx *x, const char *path)
 		found(x->c, cid, path, "the ship notice is malformed or stored where another belongs");
 		goto done;
 	}
-	signed_as(x, path, str_of(rec, "created_by"), str_of(rec, "supplier"));
+	signed_as(x, path, str_of(rec, "created_by"), str_of(rec, "supplier"),
+		  str_of(rec, "created_at"));
 	if ((po = keyed_record(x, x->before, "pos", str_of(rec, "po"), "po.json")) == NULL) {
 		found(x->c, cid, path, "the ship notice's PO '%s' was not recorded before it",
 		      str_of(rec, "po"));
@@ -860,7 +888,8 @@ static void check_ncr(commit_ctx *x, const char *path)
 		found(x->c, cid, path, "the nonconformance record is malformed or stored where another belongs");
 		goto done;
 	}
-	signed_as(x, path, str_of(rec, closing ? "closed_by" : "opened_by"), NULL);
+	signed_as(x, path, str_of(rec, closing ? "closed_by" : "opened_by"), NULL,
+		  str_of(rec, closing ? "closed_at" : "opened_at"));
 	before = closing ? keyed_record(x, x->before, "ncrs", parts[3], VAULT_NCR_FILE) :
 		keyed_record(x, x->before, "lots", str_of(rec, "lot"), "lot.json");
 	if (!before)
@@ -1016,6 +1045,7 @@ static void check_added(commit_ctx *x, const char *path)
 				x->did |= DID_PO;
 				require(x, VAULT_ROLE_BUYER, "issue purchase orders", path);
 			}
+			check_po(x, path);
 		}
 		return;
 	}

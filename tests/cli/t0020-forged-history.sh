@@ -281,7 +281,21 @@ AUTHOR=tester GIT_AUTHOR_DATE="2019-03-01T00:00:00Z" GIT_COMMITTER_DATE="2019-03
 
 Qvault-Op: po-add
 Qvault-PO: PO-8" "$P8=po8.json"
-check "4: a buyer's commit authored as 'tester' and dated 2019 is caught" culprit t4a "author|dated"
+check "4: a buyer's commit authored as 'tester' is caught" \
+	culprit t4a "the commit's author 'tester <tester@acme>' is not the user it acts for, 'bob' of 'acme'"
+check "4: a buyer's commit dated 2019 is caught" culprit t4a "the commit is dated before its parent"
+T10=$(date -u +%s)
+P10=pos/$(dir_of PO-10)/PO-10/po.json
+git -C base show "main:pos/$(dir_of PO-1)/PO-1/po.json" |
+	jq -S --indent 2 --arg at "$(date -u -d "@$T10" +%Y-%m-%dT%H:%M:%SZ)" \
+	'.po = "PO-10" | .created_by = "tester" | .created_at = $at' > po10.json
+tamper t4p
+GIT_AUTHOR_DATE="$T10 +0000" GIT_COMMITTER_DATE="$T10 +0000" put t4p bob "po add PO-10 for acme
+
+Qvault-Op: po-add
+Qvault-PO: PO-10" "$P10=po10.json"
+check "4: a buyer's PO naming another buyer as its author is caught" \
+	culprit t4p "po.json: the record names 'tester' as its author, but 'bob' signed the commit"
 P9=pos/$(dir_of PO-9)/PO-9/po.json
 git -C base show "main:pos/$(dir_of PO-1)/PO-1/po.json" |
 	jq -S --indent 2 --arg at "$NOW" '.po = "PO-9" | .created_by = "bob" | .created_at = $at' > po9.json
@@ -484,8 +498,12 @@ check "7: text added after the armor of a real commit signature is caught" culpr
 # ECDSA: the same signature with s replaced by n - s (a second valid signature)
 if perl -MMath::BigInt -e 1 2> /dev/null; then
 	P6=pos/$(dir_of PO-6)/PO-6/po.json
+	# the record and its commit at one time, as qvault writes them
+	T6=$(date -u +%s)
+	export GIT_AUTHOR_DATE="$T6 +0000" GIT_COMMITTER_DATE="$T6 +0000"
 	git -C base show "main:pos/$(dir_of PO-1)/PO-1/po.json" |
-		jq -S --indent 2 --arg at "$NOW" '.po = "PO-6" | .created_by = "ecd" | .created_at = $at' > po6.json
+		jq -S --indent 2 --arg at "$(date -u -d "@$T6" +%Y-%m-%dT%H:%M:%SZ)" \
+		'.po = "PO-6" | .created_by = "ecd" | .created_at = $at' > po6.json
 	# ssh-keygen writes either spelling of s at random; qvault accepts the
 	# low one only (as it signs), so sign until ssh-keygen gives that one
 	tries=0
@@ -500,6 +518,7 @@ Qvault-PO: PO-6" "$P6=po6.json"
 		break
 	done
 	ok "  the ECDSA buyer's honest commit (low s) verifies" q -C t7e verify
+	unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 	git -C t7e cat-file commit main > ecd-commit.txt
 	perl -MMath::BigInt -e '
 		use strict; my $c = do { local $/; <STDIN> };
