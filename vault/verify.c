@@ -263,6 +263,15 @@ void vault_findings_free(vault_findings *f)
 	free(f);
 }
 
+static void checker_begin(checker *c, vault *v)
+{
+	memset(c, 0, sizeof(*c));
+	c->v = v;
+	c->repo = vault_store__repo(v->store);
+	if ((c->f = calloc(1, sizeof(*c->f))) == NULL)
+		abort();
+}
+
 /* What the checker takes from the vault: its identity and its recorded root. */
 static int checker_init(checker *c, git_commit *head)
 {
@@ -337,26 +346,6 @@ typedef struct {
 	unsigned kinds;          /* K_*: what it wrote */
 	char *types_done;        /* document types whose add was checked */
 } commit_ctx;
-
-/* Split docs/<a>/<b>/<DOC>/<REV>/<rest>; 0 when `path` has that shape. */
-static int doc_path(const char *path, char *doc, char *rev, const char **rest)
-{
-	const char *p[6];
-	size_t i, k = 0;
-
-	if (strncmp(path, "docs/", 5) != 0)
-		return -1;
-	p[k++] = path + 5;
-	for (i = 5; path[i] && k < 6; i++)
-		if (path[i] == '/')
-			p[k++] = path + i + 1;
-	if (k < 5)
-		return -1;
-	snprintf(doc, VAULT_NAME_MAX + 1, "%.*s", (int)(p[3] - p[2] - 1), p[2]);
-	snprintf(rev, VAULT_NAME_MAX + 1, "%.*s", (int)(p[4] - p[3] - 1), p[3]);
-	*rest = p[4];
-	return 0;
-}
 
 /* Read a blob at `path` of `tree` whole (records are small). */
 static int read_at(char **data, size_t *len, commit_ctx *x, const git_tree *tree,
@@ -1075,7 +1064,7 @@ static void check_added(commit_ctx *x, const char *path)
 		check_ncr(x, path);
 		return;
 	}
-	if (doc_path(path, doc, rev, &rest) < 0) {
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
 		found(x->c, cid, path, "adds an unexpected path");
 		return;
 	}
@@ -1154,7 +1143,7 @@ static int change_cb(void *payload, vault_change what, const char *path)
 
 			found(x->c, cid, path, "rewrites a record: history only adds");
 			/* a rewritten statement: does its signature still hold? */
-			if (doc_path(path, doc, rev, &rest) == 0 &&
+			if (vault_rules__doc_path(doc, rev, &rest, path) == 0 &&
 			    strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0 && (n = strlen(rest)) > 5 &&
 			    strcmp(rest + n - 5, ".json") == 0)
 				check_ack(x, path, doc, rev);
@@ -1796,11 +1785,7 @@ int vault_verify(vault_findings **out, vault *v)
 	int error;
 
 	*out = NULL;
-	memset(&c, 0, sizeof(c));
-	c.v = v;
-	c.repo = vault_store__repo(v->store);
-	if ((c.f = calloc(1, sizeof(*c.f))) == NULL)
-		abort();
+	checker_begin(&c, v);
 	vault_ledger_new(&c.ledger);
 	queue_start(&c.q);
 	if ((error = vault_store__head(&head, v->store)) < 0 ||
@@ -1875,11 +1860,7 @@ int vault_verify__commit(vault *v, const git_oid *id)
 	checker c;
 	int error;
 
-	memset(&c, 0, sizeof(c));
-	c.v = v;
-	c.repo = vault_store__repo(v->store);
-	if ((c.f = calloc(1, sizeof(*c.f))) == NULL)
-		abort();
+	checker_begin(&c, v);
 	/* no second thread: the signatures are checked here, at queue_finish */
 	pthread_mutex_init(&c.q.lock, NULL);
 	pthread_cond_init(&c.q.more, NULL);

@@ -102,7 +102,9 @@ add_supplier() {
 
 # forge VAULT KEY|- MESSAGE PATH=FILE...: a commit made around qvault with
 # stock git, signed with the ssh-keygen key $TMP/KEY (or unsigned: -).
-forge() {
+# (forge_commit is the same, for a script that wraps forge.)
+forge() { forge_commit "$@"; }
+forge_commit() {
 	fv=$1 fkey=$2 fmsg=$3
 	shift 3
 	GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git read-tree main

@@ -38,19 +38,6 @@ tamper() { rm -rf "$1"; cp -a base "$1"; }
 # forge as lib.sh does, but as qvault writes a commit: the signer as its
 # author and committer, and the Qvault-Op of what it adds, so that each
 # case breaks only the rule it is about
-lib_forge() {
-	fv=$1 fkey=$2 fmsg=$3
-	shift 3
-	GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git read-tree main
-	for spec in "$@"; do
-		b=$(GIT_DIR=$fv git hash-object -w "${spec#*=}")
-		GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git update-index --add --cacheinfo "100644,$b,${spec%%=*}"
-	done
-	tree=$(GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git write-tree)
-	c=$(git -C "$fv" -c gpg.format=ssh -c user.signingkey="$TMP/$fkey" commit-tree -S "$tree" -p main -m "$fmsg")
-	git -C "$fv" update-ref refs/heads/main "$c"
-	rm -f "$TMP/forge.index"
-}
 forge() {
 	fv2=$1 fk2=$2 fm2=$3
 	fo=$(git -C "$1" show "main:users/$2/user.json" | sed -n 's/.*"org": "\([^"]*\)".*/\1/p')
@@ -63,7 +50,7 @@ forge() {
 	esac
 	for spec in "$@"; do case "$spec" in */package.json=*) fop=fai-add ;; esac; done
 	GIT_AUTHOR_NAME=$fk2 GIT_AUTHOR_EMAIL=$fk2@$fo GIT_COMMITTER_NAME=$fk2 GIT_COMMITTER_EMAIL=$fk2@$fo \
-		lib_forge "$fv2" "$fk2" "$fm2
+		forge_commit "$fv2" "$fk2" "$fm2
 
 Qvault-Op: $fop" "$@"
 }
