@@ -736,17 +736,19 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 	vault_pkg p;
 	manifest m;
 	const vault_pkg_entry *e;
-	char *data = NULL;
+	char *data = NULL, key[VAULT_NAME_MAX + 32];
+	uint64_t limit;
 	size_t len;
 	int error;
 
 	memset(&rec, 0, sizeof(rec));
 	memset(&m, 0, sizeof(m));
 	if ((po && (error = vault_name_check("PO number", po)) < 0) ||
-	    (lot && (error = vault_name_check("lot", lot)) < 0))
+	    (lot && (error = vault_name_check("lot", lot)) < 0) ||
+	    (error = vault__upload_limit(&limit, key, sizeof(key), v, "fai")) < 0)
 		return error;
 	/* the archive's structure first: the message names the real problem */
-	if ((error = vault_pkg__open(&p, package)) < 0)
+	if ((error = vault_pkg__open(&p, package, limit, key)) < 0)
 		return vault_error__set(error, "'%s': %s", package, vault_error_message());
 	if ((e = vault_pkg__find(&p, MANIFEST)) == NULL || e->folder)
 		error = vault_error__set(VAULT_EINVALID, "the package has no " MANIFEST);

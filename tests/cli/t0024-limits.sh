@@ -77,4 +77,57 @@ fails 1 "PO 'PO-1' has 0 acknowledgments, status reports and ship notices; 4 mor
 ok "another PO has room" q --key sam.pem status PO-1 started
 git -C v config --unset qvault.maxPoRecords
 
+# ---- qvault.maxUpload, qvault.<type>.maxUpload ---------------------------------
+make_pdf small.pdf "small"
+{ make_pdf big.pdf "big"; head -c 3000 /dev/zero | tr '\0' ' '; } > big.pdf.tmp
+make_pdf big.pdf "big"; cat big.pdf.tmp >> big.pdf
+git -C v config qvault.coc.maxUpload 2k
+fails 1 "'big.pdf' is larger than the limit of 2048 bytes \(git config qvault.coc.maxUpload\)" \
+	"an upload over its type's limit (qvault.coc.maxUpload)" q add big.pdf --doc COC-1 --type coc
+ok "  a small one is taken" q add small.pdf --doc COC-1 --type coc
+git -C v config qvault.maxUpload 1k
+fails 1 "'big.pdf' is larger than the limit of 1024 bytes \(git config qvault.maxUpload\)" \
+	"an upload over qvault.maxUpload (no limit of its own type)" q add big.pdf --doc SP-1 --type spec
+fails 1 "entry 2: 'big.pdf' is larger than the limit of 1024 bytes \(git config qvault.maxUpload\)" \
+	"  an import manifest naming a file over it" sh -c '
+	printf "[{\"file\":\"small.pdf\",\"doc\":\"SP-2\",\"type\":\"spec\"},{\"file\":\"big.pdf\",\"doc\":\"SP-3\",\"type\":\"spec\"}]" > m.json &&
+	q import m.json'
+git -C v config qvault.drawing.maxUpload 1m
+ok "  a type's own limit is above it" q release DWG-2 --rev A big.pdf --to acme
+head -c 5000 /dev/zero > big.zip
+git -C v config qvault.fai.maxUpload 4k
+fails 1 "'big.zip': the package is larger than the limit of 4096 bytes \(git config qvault.fai.maxUpload\)" \
+	"an FAI package over qvault.fai.maxUpload" q --key sam.pem fai add big.zip
+git -C v config qvault.coc.maxUpload 64k
+fails 1 "^qvault: the upload is larger than the limit of 65536 bytes \(git config qvault.coc.maxUpload\)" \
+	"through qvault shell, an endless upload stops at its type's limit" \
+	timeout 60 sh -c 'yes | SSH_ORIGINAL_COMMAND="add - --name c.pdf --doc COC-2 --type coc" q -C v shell --user sam'
+fails 1 "the upload is larger than the limit of 4096 bytes \(git config qvault.fai.maxUpload\)" \
+	"  fai add - is limited as type fai" \
+	timeout 60 sh -c 'yes | SSH_ORIGINAL_COMMAND="fai add -" q -C v shell --user sam'
+git -C v config qvault.maxImportBytes 100k
+fails 1 "the upload is larger than the limit of 102400 bytes \(git config qvault.maxImportBytes\)" \
+	"  lot import - is limited as an import" \
+	timeout 60 sh -c 'yes | SSH_ORIGINAL_COMMAND="lot import -" q -C v shell --user sam'
+check "  no upload is left behind" sh -c '! ls v/qvault | grep -q upload'
+ok "  within the limit, the shell takes the upload" sh -c '
+	SSH_ORIGINAL_COMMAND="add - --name s.pdf --doc COC-3 --type coc" q -C v shell --user sam < small.pdf'
+git -C v config --remove-section qvault
+git -C v config --remove-section qvault.coc
+git -C v config --remove-section qvault.fai
+git -C v config --remove-section qvault.drawing
+
+# ---- qvault.maxStatement -----------------------------------------------------
+fails 1 "^qvault: standard input is larger than the limit of 1048576 bytes \(git config qvault.maxStatement\)" \
+	"ack-submit with 2 MiB on standard input (default limit 1 MiB)" \
+	sh -c 'head -c 2M /dev/zero | q --key sam.pem ack-submit'
+fails 1 "standard input is larger than the limit of 1048576 bytes \(git config qvault.maxStatement\)" \
+	"  endless standard input: refused without reading it all" \
+	timeout 60 sh -c 'yes | q --key sam.pem ack-submit'
+git -C v config qvault.maxStatement 100
+fails 1 "standard input is larger than the limit of 100 bytes \(git config qvault.maxStatement\)" \
+	"  through qvault shell, over a lowered limit" \
+	sh -c 'head -c 101 /dev/zero | SSH_ORIGINAL_COMMAND="ack-submit" q -C v shell --user sam'
+git -C v config --unset qvault.maxStatement
+
 done_testing
