@@ -591,10 +591,11 @@ static int from_json(asn_file *f, json_t *root, const char *what, size_t max_row
 		return vault_error__set(VAULT_EINVALID, "the file is not a ship notice or a JSON list of them");
 	json_array_foreach(f->root, i, o)
 		total += json_array_size(json_object_get(o, "packages"));
-	f->n = json_array_size(f->root);
 	/* a row: a package of a notice (an 856's item loop), or a notice */
-	if (max_rows && (total > max_rows || f->n > max_rows))
-		return vault_input__too_many(total > f->n ? total : f->n, max_rows);
+	i = json_array_size(f->root);
+	if (max_rows && (total > max_rows || i > max_rows))
+		return vault_input__too_many(total > i ? total : i, max_rows);
+	f->n = i;
 	if ((f->asns = calloc(f->n + 1, sizeof(vault_asn))) == NULL ||
 	    (f->packages = calloc(total + 1, sizeof(vault_asn_package))) == NULL ||
 	    (f->where = calloc(f->n + 1, sizeof(char *))) == NULL)

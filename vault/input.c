@@ -143,8 +143,10 @@ static void on_field(void *s, size_t len, void *data)
 {
 	csv_ctx *c = data;
 
-	if (c->error)
+	if (c->error) {
+		c->nfield++;    /* past the row limit, rows are still counted */
 		return;
+	}
 	if (memchr(s, '\0', len))
 		stop(c, VAULT_EINVALID, "row %zu: a field holds a NUL byte", c->row + 1);
 	else if (c->nfield < c->ncolumns)
