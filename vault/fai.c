@@ -1048,7 +1048,7 @@ static int stored_manifest(manifest *m, char **keep, const vault_change_ctx *c, 
 		if ((error = vault_store__read_path(&csv, &len, c->store, c->tree, path)) < 0)
 			goto done;
 		vault_strings__own(&m->keep, csv);
-		if ((error = vault_input__csv(&m->keep, csv, len, form3_columns, 8, 3, on_form3_row,
+		if ((error = vault_input__csv(&m->keep, csv, len, form3_columns, 8, 3, 0, on_form3_row,
 					      m)) < 0) {
 			error = vault_error__set(error, "%s: %s", m->form3_csv, vault_error_message());
 			goto done;
