@@ -84,7 +84,11 @@ typedef struct {
 	const char *name;
 	const char *roles;  /* the roles that may run it; NULL: any */
 	int upload;         /* index of the file argument, -1 for none */
+	/* what the file is, for its size limit: CLI_UPLOAD_IMPORT (an import
+	 * file), a document type, or NULL (the type its --type names) */
+	const char *upload_type;
 } cli_shell_rule;
+#define CLI_UPLOAD_IMPORT "import"
 const cli_shell_rule *cli_shell_rule_for(const char *name);
 
 /* 1 when option value name `arg` ("FILE", "DIR"...) names a local path. */

@@ -29,51 +29,50 @@
 
 #define SHELL_MAX_WORDS 64
 #define SHELL_MAX_COMMAND 8192
-#define UPLOAD_MAX ((unsigned long long)8 << 30)
 
 static const cli_shell_rule rules[] = {
 	/* reading: these show a supplier only what its organization may see */
-	{ "list", NULL, -1 },
-	{ "show", NULL, -1 },
-	{ "cat", NULL, -1 },
-	{ "acks", NULL, -1 },
-	{ "pending", NULL, -1 },
-	{ "fai show", NULL, -1 },
+	{ "list", NULL, -1, NULL },
+	{ "show", NULL, -1, NULL },
+	{ "cat", NULL, -1, NULL },
+	{ "acks", NULL, -1, NULL },
+	{ "pending", NULL, -1, NULL },
+	{ "fai show", NULL, -1, NULL },
 	/* these read across organizations (the history, genealogy, every key) */
-	{ "log", "admin,buyer,quality,auditor", -1 },
-	{ "trace lot", "admin,buyer,quality,auditor", -1 },
-	{ "trace doc", "admin,buyer,quality,auditor", -1 },
-	{ "trace po", "admin,buyer,quality,auditor", -1 },
-	{ "audit", "admin,buyer,quality,auditor", -1 },
-	{ "user list", "admin,buyer,quality,auditor", -1 },
-	{ "keys allowed-signers", "admin,buyer,quality,auditor", -1 },
-	{ "verify", "admin,auditor", -1 },
+	{ "log", "admin,buyer,quality,auditor", -1, NULL },
+	{ "trace lot", "admin,buyer,quality,auditor", -1, NULL },
+	{ "trace doc", "admin,buyer,quality,auditor", -1, NULL },
+	{ "trace po", "admin,buyer,quality,auditor", -1, NULL },
+	{ "audit", "admin,buyer,quality,auditor", -1, NULL },
+	{ "user list", "admin,buyer,quality,auditor", -1, NULL },
+	{ "keys allowed-signers", "admin,buyer,quality,auditor", -1, NULL },
+	{ "verify", "admin,auditor", -1, NULL },
 	/* writing */
-	{ "add", "buyer,supplier,quality", 0 },
-	{ "release", "buyer", 1 },
-	{ "obsolete", "buyer", -1 },
-	{ "ack-statement", "supplier", -1 },
-	{ "ack-submit", "supplier", -1 },
-	{ "lot add", "buyer,supplier,quality", -1 },
-	{ "lot import", "buyer,supplier,quality", 0 },
-	{ "link", "buyer,supplier,quality", -1 },
-	{ "fai add", "supplier,quality", 0 },
-	{ "po add", "buyer", -1 },
-	{ "po import", "buyer", 0 },
+	{ "add", "buyer,supplier,quality", 0, NULL },
+	{ "release", "buyer", 1, "drawing" },
+	{ "obsolete", "buyer", -1, NULL },
+	{ "ack-statement", "supplier", -1, NULL },
+	{ "ack-submit", "supplier", -1, NULL },
+	{ "lot add", "buyer,supplier,quality", -1, NULL },
+	{ "lot import", "buyer,supplier,quality", 0, CLI_UPLOAD_IMPORT },
+	{ "link", "buyer,supplier,quality", -1, NULL },
+	{ "fai add", "supplier,quality", 0, "fai" },
+	{ "po add", "buyer", -1, NULL },
+	{ "po import", "buyer", 0, CLI_UPLOAD_IMPORT },
 	/* the supplier portal (each export and the scorecard show a supplier its own) */
-	{ "po ack", "supplier", -1 },
-	{ "status", "supplier", -1 },
-	{ "status import", "supplier", 0 },
-	{ "status export", NULL, -1 },
-	{ "asn add", "supplier", 0 },
-	{ "asn import", "supplier", 0 },
-	{ "asn receive", "buyer,quality", -1 },
-	{ "asn export", NULL, -1 },
-	{ "ncr add", "buyer,quality", -1 },
-	{ "ncr close", "buyer,quality", -1 },
-	{ "ncr list", NULL, -1 },
-	{ "scorecard", NULL, -1 },
-	{ NULL, NULL, -1 },
+	{ "po ack", "supplier", -1, NULL },
+	{ "status", "supplier", -1, NULL },
+	{ "status import", "supplier", 0, CLI_UPLOAD_IMPORT },
+	{ "status export", NULL, -1, NULL },
+	{ "asn add", "supplier", 0, CLI_UPLOAD_IMPORT },
+	{ "asn import", "supplier", 0, CLI_UPLOAD_IMPORT },
+	{ "asn receive", "buyer,quality", -1, NULL },
+	{ "asn export", NULL, -1, NULL },
+	{ "ncr add", "buyer,quality", -1, NULL },
+	{ "ncr close", "buyer,quality", -1, NULL },
+	{ "ncr list", NULL, -1, NULL },
+	{ "scorecard", NULL, -1, NULL },
+	{ NULL, NULL, -1, NULL },
 };
 
 const cli_shell_rule *cli_shell_rule_for(const char *name)
@@ -198,14 +197,15 @@ static const cli_opt *option_of(const cli_command *cmd, const char *w)
 /*
  * Check the words after the command's name: known options only, none
  * naming a path, and the file argument "-".  *upload is set to the index
- * of that argument in `words`, or -1.
+ * of that argument in `words`, or -1; *type to the value of --type, or NULL.
  */
-static int check_words(int *upload, const cli_command *cmd, const cli_shell_rule *rule,
-		       char **words, int n)
+static int check_words(int *upload, const char **type, const cli_command *cmd,
+		       const cli_shell_rule *rule, char **words, int n)
 {
 	int i, positional = 0;
 
 	*upload = -1;
+	*type = NULL;
 	for (i = 0; i < n; i++) {
 		const char *w = words[i];
 		const cli_opt *o;
@@ -218,6 +218,8 @@ static int check_words(int *upload, const cli_command *cmd, const cli_shell_rule
 					      "a key or a file on the server)", w);
 			if (cli_arg_is_path(o->arg))
 				return refuse("option '%s' names a file on the server: not allowed", w);
+			if (strcmp(o->name, "type") == 0)
+				*type = strchr(w, '=') ? strchr(w, '=') + 1 : i + 1 < n ? words[i + 1] : NULL;
 			if (o->kind != OPT_FLAG && !strchr(w, '='))
 				i++; /* its value */
 			continue;
@@ -240,9 +242,12 @@ static int check_words(int *upload, const cli_command *cmd, const cli_shell_rule
  * qvault/ folder and unlinked at once, so that nothing is left behind
  * however the connection ends; the command reads it as /proc/self/fd/N.
  * With `sha256`, the bytes must have that SHA-256 (a connection cut short
- * is refused, never recorded).  The descriptor, or -1 (reported).
+ * is refused, never recorded).  Reading stops one chunk past `limit`
+ * bytes.  The descriptor, -1 (reported), or -2 when the upload is over
+ * `limit` (for the caller to report, naming the limit).
  */
-static int spool(char *path, size_t size, const char *vault_dir, const char *sha256)
+static int spool(char *path, size_t size, const char *vault_dir, const char *sha256,
+		 uint64_t limit)
 {
 	char buf[65536], tmp[4200], got[65];
 	unsigned long long total = 0;
@@ -258,11 +263,12 @@ static int spool(char *path, size_t size, const char *vault_dir, const char *sha
 	while ((n = read(0, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || (total += (unsigned long long)n) > UPLOAD_MAX ||
-		    write(fd, buf, (size_t)n) != n) {
-			fprintf(stderr, "qvault shell: cannot take the upload: %s\n",
-				n < 0 ? strerror(errno) : total > UPLOAD_MAX ?
-				"larger than 8 GiB" : strerror(errno));
+		if (n > 0 && (total += (unsigned long long)n) > limit) {
+			close(fd);
+			return -2;
+		}
+		if (n < 0 || write(fd, buf, (size_t)n) != n) {
+			fprintf(stderr, "qvault shell: cannot take the upload: %s\n", strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -279,6 +285,34 @@ static int spool(char *path, size_t size, const char *vault_dir, const char *sha
 	}
 	lseek(fd, 0, SEEK_SET);
 	snprintf(path, size, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+/*
+ * Spool the upload of `rule`'s command (of document type `type`, from
+ * --type, if given) into `path`, refused over this vault's limit for it.
+ * The descriptor, or -1 (reported).
+ */
+static int take_upload(char *path, size_t size, const char *vault_dir, const char *sha256,
+		       const cli_shell_rule *rule, const char *type)
+{
+	vault_limit_kind kind = VAULT_LIMIT_UPLOAD;
+	uint64_t limit;
+	vault *v = NULL;
+	int fd = -1, error;
+
+	if (rule->upload_type && strcmp(rule->upload_type, CLI_UPLOAD_IMPORT) == 0)
+		kind = VAULT_LIMIT_IMPORT;
+	else if (!type)
+		type = rule->upload_type;
+	if ((error = vault_open(&v, vault_dir, NULL, NULL)) < 0 ||
+	    (error = vault_limit_check(&limit, v, kind, type, "the upload", 0)) < 0) {
+		cli_fail(error);
+	} else if ((fd = spool(path, size, vault_dir, sha256, limit)) == -2) {
+		cli_fail(vault_limit_check(&limit, v, kind, type, "the upload", limit + 1));
+		fd = -1;
+	}
+	vault_free(v);
 	return fd;
 }
 
@@ -345,7 +379,7 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 {
 	const char *user = cli_opt_value(cmd, a, "user"), *asked = getenv("SSH_ORIGINAL_COMMAND");
 	char line[SHELL_MAX_COMMAND + 1], *words[SHELL_MAX_WORDS], key[4200], upload[64] = "";
-	const char *sha256 = NULL;
+	const char *sha256 = NULL, *type = NULL;
 	const cli_command *target;
 	const cli_shell_rule *rule;
 	cli_args global;
@@ -387,7 +421,7 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 		return EXIT_ERROR;
 	}
 	k += used;
-	if ((rc = check_words(&at, target, rule, words + k, n - k)) != 0)
+	if ((rc = check_words(&at, &type, target, rule, words + k, n - k)) != 0)
 		return rc;
 	snprintf(key, sizeof(key), "%s/qvault/" "server.pem", a->vault_dir);
 	if (access(key, R_OK) != 0) {
@@ -399,7 +433,8 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 	if (sha256 && at < 0)
 		return refuse("--sha256 is for a command that takes a file on standard input");
 	if (at >= 0) {
-		if ((ufd = spool(upload, sizeof(upload), a->vault_dir, sha256)) < 0)
+		if ((ufd = take_upload(upload, sizeof(upload), a->vault_dir, sha256, rule,
+				       type)) < 0)
 			return EXIT_ERROR;
 		words[k + at] = upload;
 	}
@@ -458,16 +493,62 @@ static const cli_opt submit_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/*
+ * Standard input, at most `limit` bytes: *out (malloc'd, *len bytes)
+ * holds what was read; one byte over the limit is read and kept, so that
+ * *len > limit tells the caller to refuse, and reading stops there.
+ */
+static int read_stdin(char **out, size_t *len, uint64_t limit)
+{
+	size_t cap = 0, want;
+	char *buf = NULL;
+
+	*len = 0;
+	for (;;) {
+		size_t n;
+
+		if (cap - *len < 65536) {
+			if ((buf = realloc(buf, cap = cap * 2 + 65536)) == NULL)
+				abort();
+		}
+		want = cap - *len;
+		if ((uint64_t)*len + want > limit + 1)
+			want = (size_t)(limit + 1 - *len);
+		if (want == 0 || (n = fread(buf + *len, 1, want, stdin)) == 0)
+			break;
+		*len += n;
+	}
+	*out = buf;
+	return ferror(stdin) ? -1 : 0;
+}
+
 /* Standard input: {"statement": TEXT, "signature": ARMORED SSHSIG}. */
 static int run_submit(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *stmt, *sig;
 	json_error_t jerr;
 	json_t *root;
+	uint64_t limit;
+	char *data = NULL;
+	size_t len;
 	int error;
 
 	(void)a;
-	root = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
+	if ((error = vault_limit_check(&limit, v, VAULT_LIMIT_STATEMENT, NULL, "standard input",
+				       0)) < 0)
+		return cli_fail(error);
+	if (read_stdin(&data, &len, limit) < 0) {
+		free(data);
+		fprintf(stderr, "qvault: cannot read standard input: %s\n", strerror(errno));
+		return EXIT_ERROR;
+	}
+	if ((error = vault_limit_check(&limit, v, VAULT_LIMIT_STATEMENT, NULL, "standard input",
+				       len)) < 0) {
+		free(data);
+		return cli_fail(error);
+	}
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(data);
 	if (!root || json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s}", "statement", &stmt,
 				    "signature", &sig) < 0) {
 		json_decref(root);

@@ -286,10 +286,14 @@ int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig)
 	vault_ack_info a;
 	vault_txn t;
 	char path[VAULT_PATH_MAX * 2], *expect = NULL, *signer = NULL, *id = NULL;
+	uint64_t limit;
 	size_t elen;
 	int error;
 
 	memset(&r, 0, sizeof(r));
+	if ((error = vault_limit_check(&limit, v, VAULT_LIMIT_STATEMENT, NULL,
+				       "the acknowledgment statement", len)) < 0)
+		return error;
 	if (vault_ack__parse(&a, stmt, len) < 0)
 		return vault_error__set(VAULT_EINVALID, "the acknowledgment statement is malformed");
 	if ((error = check_meaning(a.meaning, a.comment)) < 0 ||

@@ -458,6 +458,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 		    const char *source, char *id, size_t idsize)
 {
 	const char **names = calloc(n + 1, sizeof(char *));
+	const char **pos = calloc(n + 1, sizeof(char *));
 	size_t *first = calloc(n + 1, sizeof(size_t)), total = 0, i, k;
 	json_t **gaps = calloc(n + 1, sizeof(json_t *));
 	warnings w = { NULL, 0 };
@@ -466,7 +467,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 	vault_txn t;
 	int error = 0;
 
-	if (!names || !first || !gaps)
+	if (!names || !pos || !first || !gaps)
 		abort();
 	memset(&t, 0, sizeof(t));
 	if (n == 0)
@@ -478,6 +479,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 			error = vault_error__set(VAULT_EINVALID, "%sa ship notice in a file needs its number",
 						 where ? where[i] : "");
 		names[i] = asns[i].asn;
+		pos[i] = asns[i].po;
 		first[i] = total;
 		total += asns[i].npackages;
 	}
@@ -486,7 +488,8 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 					 where ? where[k] : "", names[k]);
 	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
 		goto out;
-	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "send ship notices")) < 0)
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "send ship notices")) < 0 ||
+	    (error = vault_portal__room(v, pos, n)) < 0)
 		goto done;
 	if (n == 1 && !asns[0].asn) {
 		if ((error = vault_portal__next_number(generated, sizeof(generated), v, t.root, "asns")) < 0)
@@ -540,6 +543,7 @@ out:
 	free(gaps);
 	free(items);
 	free(first);
+	free(pos);
 	free(names);
 	return error;
 }
@@ -572,7 +576,7 @@ static void asn_file_dispose(asn_file *f)
 }
 
 /* Take the JSON list `root` (or one notice) as ship notices. */
-static int from_json(asn_file *f, json_t *root, const char *what)
+static int from_json(asn_file *f, json_t *root, const char *what, size_t max_rows)
 {
 	json_error_t jerr;
 	json_t *o, *pkgs, *p;
@@ -587,7 +591,11 @@ static int from_json(asn_file *f, json_t *root, const char *what)
 		return vault_error__set(VAULT_EINVALID, "the file is not a ship notice or a JSON list of them");
 	json_array_foreach(f->root, i, o)
 		total += json_array_size(json_object_get(o, "packages"));
-	f->n = json_array_size(f->root);
+	/* a row: a package of a notice (an 856's item loop), or a notice */
+	i = json_array_size(f->root);
+	if (max_rows && (total > max_rows || i > max_rows))
+		return vault_input__too_many(total > i ? total : i, max_rows);
+	f->n = i;
 	if ((f->asns = calloc(f->n + 1, sizeof(vault_asn))) == NULL ||
 	    (f->packages = calloc(total + 1, sizeof(vault_asn_package))) == NULL ||
 	    (f->where = calloc(f->n + 1, sizeof(char *))) == NULL)
@@ -622,7 +630,8 @@ static int from_json(asn_file *f, json_t *root, const char *what)
 	return 0;
 }
 
-static int parse_file(asn_file *f, const char **source, const char *data, size_t len)
+static int parse_file(asn_file *f, const char **source, const char *data, size_t len,
+		      size_t max_rows)
 {
 	json_error_t jerr;
 	json_t *root;
@@ -633,12 +642,12 @@ static int parse_file(asn_file *f, const char **source, const char *data, size_t
 		*source = "x12-856";
 		if ((error = vault_x12__parse_856(&root, data, len)) < 0)
 			return error;
-		return from_json(f, root, "ship notice");
+		return from_json(f, root, "ship notice", max_rows);
 	}
 	*source = "qvault";
 	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
 		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
-	return from_json(f, root, "ship notice");
+	return from_json(f, root, "ship notice", max_rows);
 }
 
 int vault_asn_import(size_t *count, vault *v, const char *path)
@@ -646,13 +655,14 @@ int vault_asn_import(size_t *count, vault *v, const char *path)
 	const char *source = "qvault";
 	asn_file f;
 	char *data;
-	size_t len;
+	size_t len, max_rows;
 	int error;
 
 	*count = 0;
-	if ((error = vault_input__read(&data, &len, path)) < 0)
+	if ((error = vault_input__max_rows(&max_rows, v)) < 0 ||
+	    (error = vault_input__read(&data, &len, v, path)) < 0)
 		return error;
-	error = parse_file(&f, &source, data, len);
+	error = parse_file(&f, &source, data, len, max_rows);
 	if (!error && f.n == 0)
 		error = vault_error__set(VAULT_EINVALID, "the file has no ship notices");
 	if (!error && (error = add_asns(v, f.asns, f.n, f.n > 1 ? f.where : NULL, source,
@@ -670,7 +680,7 @@ int vault_asn__parse(const char *data, size_t len)
 	const char *source;
 	asn_file f;
 	size_t i;
-	int error = parse_file(&f, &source, data, len);
+	int error = parse_file(&f, &source, data, len, 0);
 
 	for (i = 0; i < f.n && !error; i++)
 		error = check_fields(&f.asns[i]);

@@ -74,6 +74,35 @@ int vault__viewer(char **org, vault *v);
 int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *root,
 		    const vault_user *actor, const char *doc, const char *type);
 
+/*
+ * This site's limits (vault_limit_check in vault.h): keys of the vault
+ * repository's git config and their defaults.
+ */
+#define VAULT_CFG_ROWS "qvault.maxImportRows"
+#define VAULT_CFG_ROWS_DEFAULT 50000
+#define VAULT_CFG_IMPORT_BYTES "qvault.maxImportBytes"
+#define VAULT_CFG_IMPORT_BYTES_DEFAULT ((uint64_t)64 << 20)
+#define VAULT_CFG_PO_RECORDS "qvault.maxPoRecords"
+#define VAULT_CFG_PO_RECORDS_DEFAULT 20000
+#define VAULT_CFG_UPLOAD "qvault.maxUpload"
+#define VAULT_CFG_UPLOAD_DEFAULT ((uint64_t)2 << 30)
+#define VAULT_CFG_STATEMENT "qvault.maxStatement"
+#define VAULT_CFG_STATEMENT_DEFAULT ((uint64_t)1 << 20)
+
+/*
+ * *out = the positive whole number at `key` in the vault repository's git
+ * config (git's k, m, g suffixes taken), or `def` when it is not set;
+ * VAULT_EINVALID when it is set to anything else.
+ */
+int vault__limit(uint64_t *out, vault *v, const char *key, uint64_t def);
+
+/*
+ * The upload limit of a document of `type` (NULL: any): *out and, in
+ * key[0..size), the key it comes from (qvault.<type>.maxUpload, else
+ * qvault.maxUpload).
+ */
+int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const char *type);
+
 /* The vault's settings from vault.json at `head`. */
 int vault__config(vault_config *cfg, vault *v, git_commit *head);
 

@@ -375,9 +375,14 @@ static int in_entry(int error, size_t n, const job *j)
 	return error;
 }
 
-/* Check every entry's fields and file, before anything is locked. */
-static int check_batch(job *jobs, const char **paths, const char **types, size_t n)
+/*
+ * Check every entry's fields and file, before anything is locked: each
+ * file's size against its type's upload limit before a byte is read.
+ */
+static int check_batch(vault *v, job *jobs, const char **paths, const char **types, size_t n)
 {
+	char key[VAULT_NAME_MAX + 32];
+	uint64_t limit;
 	size_t i;
 	int error;
 
@@ -387,7 +392,8 @@ static int check_batch(job *jobs, const char **paths, const char **types, size_t
 	for (i = 0; i < n; i++) {
 		paths[i] = jobs[i].opts->path;
 		types[i] = jobs[i].type;
-		if ((error = vault_intake__check_path(paths[i])) < 0)
+		if ((error = vault__upload_limit(&limit, key, sizeof(key), v, types[i])) < 0 ||
+		    (error = vault_intake__check_path(paths[i], limit, key)) < 0)
 			return in_entry(error, n, &jobs[i]);
 	}
 	return 0;
@@ -554,7 +560,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		error = vault_error__set(VAULT_EINVALID, "nothing to add");
 		goto done;
 	}
-	if ((error = check_batch(jobs, paths, types, n)) < 0 ||
+	if ((error = check_batch(v, jobs, paths, types, n)) < 0 ||
 	    (error = vault__txn_begin(&t, v)) < 0)
 		goto done;
 	for (i = 0; i < n; i++)

@@ -456,7 +456,7 @@ static int load_form3(manifest *m, vault_pkg *p)
 		if ((error = vault_pkg__slurp(&data, &len, p, e, FORM3_CSV_MAX)) < 0)
 			return error;
 		vault_strings__own(&m->keep, data);
-		if ((error = vault_input__csv(&m->keep, data, len, form3_columns, 8, 3, on_form3_row,
+		if ((error = vault_input__csv(&m->keep, data, len, form3_columns, 8, 3, 0, on_form3_row,
 					      m)) < 0)
 			return vault_error__set(error, "%s: %s", m->form3_csv, vault_error_message());
 	}
@@ -503,7 +503,7 @@ int vault_fai__check_manifest(const char *data, size_t len, const char *csv, siz
 			abort();
 		memcpy(copy, csv, csv_len);
 		copy[csv_len] = '\0';
-		error = vault_input__csv(&m.keep, copy, csv_len, form3_columns, 8, 3, on_form3_row, &m);
+		error = vault_input__csv(&m.keep, copy, csv_len, form3_columns, 8, 3, 0, on_form3_row, &m);
 	}
 	if (error == 0 && (!m.form3_csv || csv))
 		error = check_form3(&m);
@@ -736,17 +736,19 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 	vault_pkg p;
 	manifest m;
 	const vault_pkg_entry *e;
-	char *data = NULL;
+	char *data = NULL, key[VAULT_NAME_MAX + 32];
+	uint64_t limit;
 	size_t len;
 	int error;
 
 	memset(&rec, 0, sizeof(rec));
 	memset(&m, 0, sizeof(m));
 	if ((po && (error = vault_name_check("PO number", po)) < 0) ||
-	    (lot && (error = vault_name_check("lot", lot)) < 0))
+	    (lot && (error = vault_name_check("lot", lot)) < 0) ||
+	    (error = vault__upload_limit(&limit, key, sizeof(key), v, "fai")) < 0)
 		return error;
 	/* the archive's structure first: the message names the real problem */
-	if ((error = vault_pkg__open(&p, package)) < 0)
+	if ((error = vault_pkg__open(&p, package, limit, key)) < 0)
 		return vault_error__set(error, "'%s': %s", package, vault_error_message());
 	if ((e = vault_pkg__find(&p, MANIFEST)) == NULL || e->folder)
 		error = vault_error__set(VAULT_EINVALID, "the package has no " MANIFEST);
@@ -823,7 +825,7 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
 		goto done;
 	if (m.form3_csv) {
 		if ((error = read_file(&csv, &len, v, &r, m.form3_csv, FORM3_CSV_MAX)) < 0 ||
-		    (error = vault_input__csv(&m.keep, csv, len, form3_columns, 8, 3, on_form3_row,
+		    (error = vault_input__csv(&m.keep, csv, len, form3_columns, 8, 3, 0, on_form3_row,
 					      &m)) < 0)
 			goto done;
 	}
@@ -923,7 +925,7 @@ static int read_whole(char **data, size_t *len, const char *path, size_t max)
 
 	if (stat(path, &st) == 0 && (uint64_t)st.st_size > max)
 		return vault_error__set(VAULT_EINVALID, "'%s' is over %zu bytes", path, max);
-	if ((error = vault_input__read(data, len, path)) < 0)
+	if ((error = vault_input__read(data, len, NULL, path)) < 0)
 		return error;
 	return 0;
 }
@@ -953,7 +955,7 @@ static int check_folder(const char *dir, listing *l)
 		if (m.form3_csv) {
 			snprintf(path, sizeof(path), "%s/%s", dir, m.form3_csv);
 			if ((error = read_whole(&csv, &len, path, FORM3_CSV_MAX)) == 0 &&
-			    (error = vault_input__csv(&m.keep, csv, len, form3_columns, 8, 3,
+			    (error = vault_input__csv(&m.keep, csv, len, form3_columns, 8, 3, 0,
 						      on_form3_row, &m)) < 0)
 				error = vault_error__set(error, "%s: %s", m.form3_csv, vault_error_message());
 		}
@@ -1046,7 +1048,7 @@ static int stored_manifest(manifest *m, char **keep, const vault_change_ctx *c, 
 		if ((error = vault_store__read_path(&csv, &len, c->store, c->tree, path)) < 0)
 			goto done;
 		vault_strings__own(&m->keep, csv);
-		if ((error = vault_input__csv(&m->keep, csv, len, form3_columns, 8, 3, on_form3_row,
+		if ((error = vault_input__csv(&m->keep, csv, len, form3_columns, 8, 3, 0, on_form3_row,
 					      m)) < 0) {
 			error = vault_error__set(error, "%s: %s", m->form3_csv, vault_error_message());
 			goto done;

@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <csv.h>
 
+#include "common.h"
 #include "error.h"
-#include "vault.h"
 
 void *vault_strings__own(vault_strings *s, void *block)
 {
@@ -48,17 +49,29 @@ void vault_strings__dispose(vault_strings *s)
 	memset(s, 0, sizeof(*s));
 }
 
-int vault_input__read(char **data, size_t *len, const char *path)
+int vault_input__read(char **data, size_t *len, vault *v, const char *path)
 {
+	uint64_t limit = UINT64_MAX - 1;
+	char subject[4200];
 	size_t cap = 0;
+	struct stat st;
 	FILE *f;
+	int error = 0;
 
 	*data = NULL;
 	*len = 0;
+	snprintf(subject, sizeof(subject), "'%s'", path);
+	if (v && (error = vault_limit_check(&limit, v, VAULT_LIMIT_IMPORT, NULL, subject, 0)) < 0)
+		return error;
 	if ((f = fopen(path, "rb")) == NULL)
 		return errno == ENOENT ?
 			vault_error__set(VAULT_ENOTFOUND, "file '%s' does not exist", path) :
 			vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+	/* a file's size is known before a byte is read; a pipe's is counted */
+	if (v && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (error = vault_limit_check(&limit, v, VAULT_LIMIT_IMPORT, NULL, subject,
+				       (uint64_t)st.st_size)) < 0)
+		goto done;
 	for (;;) {
 		size_t n;
 
@@ -72,9 +85,20 @@ int vault_input__read(char **data, size_t *len, const char *path)
 		if ((n = fread(*data + *len, 1, cap - *len, f)) == 0)
 			break;
 		*len += n;
+		if (v && *len > limit) {
+			error = vault_limit_check(&limit, v, VAULT_LIMIT_IMPORT, NULL, subject,
+						  (uint64_t)*len);
+			goto done;
+		}
 	}
+done:
 	fclose(f);
-	return 0;
+	if (error < 0) {
+		free(*data);
+		*data = NULL;
+		*len = 0;
+	}
+	return error;
 }
 
 int vault_input__is_json(const char *data, size_t len)
@@ -93,6 +117,8 @@ typedef struct {
 	size_t width;           /* columns of the header, once read */
 	const char **field;
 	size_t nfield, row, rows;
+	size_t max_rows;        /* 0: no limit */
+	int over;               /* past max_rows: rows are only counted */
 	vault_row_cb cb;
 	void *payload;
 	int error;
@@ -117,8 +143,10 @@ static void on_field(void *s, size_t len, void *data)
 {
 	csv_ctx *c = data;
 
-	if (c->error)
+	if (c->error) {
+		c->nfield++;    /* past the row limit, rows are still counted */
 		return;
+	}
 	if (memchr(s, '\0', len))
 		stop(c, VAULT_EINVALID, "row %zu: a field holds a NUL byte", c->row + 1);
 	else if (c->nfield < c->ncolumns)
@@ -146,6 +174,8 @@ static void on_row(int term, void *data)
 	(void)term;
 	c->row++;
 	if (c->error) {
+		if (c->over && c->nfield > 0)
+			c->rows++;
 		c->nfield = 0;
 		return;
 	}
@@ -168,8 +198,10 @@ static void on_row(int term, void *data)
 	} else {
 		for (i = c->width; i < c->ncolumns; i++)
 			c->field[i] = "";
-		c->rows++;
-		if (c->cb(c->payload, c->field, c->row) < 0)
+		if (++c->rows > c->max_rows && c->max_rows) {
+			c->over = 1;
+			stop(c, VAULT_EINVALID, "over the limit");
+		} else if (c->cb(c->payload, c->field, c->row) < 0)
 			stop(c, VAULT_EINVALID, "%s", vault_error_message());
 	}
 	c->nfield = 0;
@@ -177,7 +209,7 @@ static void on_row(int term, void *data)
 
 int vault_input__csv(vault_strings *keep, const char *data, size_t len,
 		     const char *const *columns, size_t ncolumns, size_t noptional,
-		     vault_row_cb cb, void *payload)
+		     size_t max_rows, vault_row_cb cb, void *payload)
 {
 	struct csv_parser p;
 	csv_ctx c;
@@ -188,6 +220,7 @@ int vault_input__csv(vault_strings *keep, const char *data, size_t len,
 	c.columns = columns;
 	c.ncolumns = ncolumns;
 	c.noptional = noptional;
+	c.max_rows = max_rows;
 	c.cb = cb;
 	c.payload = payload;
 	if ((c.field = calloc(ncolumns, sizeof(char *))) == NULL)
@@ -207,14 +240,24 @@ int vault_input__csv(vault_strings *keep, const char *data, size_t len,
 			csv_strerror(csv_error(&p)));
 	csv_free(&p);
 	free(c.field);
-	if (!error && c.error)
+	if (!error && c.over)
+		error = vault_input__too_many(c.rows, max_rows);
+	else if (!error && c.error)
 		error = vault_error__set(c.error, "%s", c.message);
 	if (!error && c.rows == 0)
 		error = vault_error__set(VAULT_EINVALID, "the file has no rows after its header");
 	return error;
 }
 
-int vault_input__json_list(json_t **out, const char *data, size_t len, const char *items)
+int vault_input__too_many(size_t rows, size_t max_rows)
+{
+	return vault_error__set(VAULT_EINVALID,
+		"the file has %zu rows, over the limit of %zu (git config " VAULT_CFG_ROWS ")",
+		rows, max_rows);
+}
+
+int vault_input__json_list(json_t **out, const char *data, size_t len, const char *items,
+			   size_t max_rows)
 {
 	json_error_t jerr;
 
@@ -225,5 +268,24 @@ int vault_input__json_list(json_t **out, const char *data, size_t len, const cha
 		*out = NULL;
 		return vault_error__set(VAULT_EINVALID, "the file is not a JSON list of %s", items);
 	}
+	if (max_rows && json_array_size(*out) > max_rows) {
+		size_t n = json_array_size(*out);
+
+		json_decref(*out);
+		*out = NULL;
+		return vault_input__too_many(n, max_rows);
+	}
+	return 0;
+}
+
+int vault_input__max_rows(size_t *out, vault *v)
+{
+	uint64_t n;
+	int error;
+
+	*out = 0;
+	if ((error = vault__limit(&n, v, VAULT_CFG_ROWS, VAULT_CFG_ROWS_DEFAULT)) < 0)
+		return error;
+	*out = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
 	return 0;
 }

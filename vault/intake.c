@@ -13,8 +13,13 @@
 #include "store.h"
 #include "vault.h"
 
-/* Open `path` as a regular, non-empty file. */
-static int open_source(int *fd, uint64_t *size, const char *path)
+/*
+ * Open `path` as a regular, non-empty file of at most `max` bytes (the
+ * limit at git config `key`), its size taken from fstat before a byte is
+ * read.
+ */
+static int open_source(int *fd, uint64_t *size, const char *path, uint64_t max,
+		       const char *key)
 {
 	struct stat st;
 
@@ -35,16 +40,22 @@ static int open_source(int *fd, uint64_t *size, const char *path)
 		close(*fd);
 		return vault_error__set(VAULT_EINVALID, "file '%s' is empty", path);
 	}
+	if ((uint64_t)st.st_size > max) {
+		close(*fd);
+		return vault_error__set(VAULT_EINVALID,
+			"'%s' is larger than the limit of %llu bytes (git config %s)", path,
+			(unsigned long long)max, key);
+	}
 	*size = (uint64_t)st.st_size;
 	return 0;
 }
 
-int vault_intake__check_path(const char *path)
+int vault_intake__check_path(const char *path, uint64_t max, const char *key)
 {
 	uint64_t size;
 	int fd, error;
 
-	if ((error = open_source(&fd, &size, path)) < 0)
+	if ((error = open_source(&fd, &size, path, max, key)) < 0)
 		return error;
 	close(fd);
 	return 0;
@@ -58,7 +69,7 @@ int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cf
 
 	memset(in, 0, sizeof(*in));
 	in->fd = -1;
-	if ((error = open_source(&in->fd, &in->size, path)) < 0)
+	if ((error = open_source(&in->fd, &in->size, path, UINT64_MAX, "")) < 0)
 		return error;
 	in->first_len = in->size < VAULT_CHUNK ? (size_t)in->size : VAULT_CHUNK;
 	if ((in->first = malloc(in->first_len)) == NULL)

@@ -42,8 +42,11 @@ int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cf
 		       const char *path, const char *type, int want_id);
 void vault_intake__dispose(vault_intake *in);
 
-/* Check a path names a regular, non-empty file (no content read). */
-int vault_intake__check_path(const char *path);
+/*
+ * Check a path names a regular, non-empty file of at most `max` bytes (no
+ * content read); over it, VAULT_EINVALID naming the limit's git config `key`.
+ */
+int vault_intake__check_path(const char *path, uint64_t max, const char *key);
 
 typedef struct vault_prefetch vault_prefetch;
 

@@ -446,6 +446,7 @@ typedef struct {
 	size_t nlots, cap;
 	vault_strings keep;     /* the strings and input arrays lots point into */
 	char **where;
+	size_t max_rows;        /* 0: any */
 } lot_import;
 
 static const char *kept_str(lot_import *im, const char *s, size_t n)
@@ -568,7 +569,7 @@ static int lots_from_json(lot_import *im, const char *data, size_t len)
 	size_t i;
 	int error = 0;
 
-	if ((error = vault_input__json_list(&root, data, len, "lots")) < 0)
+	if ((error = vault_input__json_list(&root, data, len, "lots", im->max_rows)) < 0)
 		return error;
 	json_array_foreach(root, i, o) {
 		const char *lot, *po, *part, *made = NULL, *shipped = NULL;
@@ -649,10 +650,12 @@ int vault_lot_import(size_t *count, vault *v, const char *path)
 
 	*count = 0;
 	memset(&im, 0, sizeof(im));
-	if ((error = vault_input__read(&data, &len, path)) < 0)
+	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0 ||
+	    (error = vault_input__read(&data, &len, v, path)) < 0)
 		return error;
 	error = vault_input__is_json(data, len) ? lots_from_json(&im, data, len) :
-		vault_input__csv(&im.keep, data, len, lot_columns, LOT_NCOLUMNS, 1, on_lot_row, &im);
+		vault_input__csv(&im.keep, data, len, lot_columns, LOT_NCOLUMNS, 1, im.max_rows,
+				 on_lot_row, &im);
 	if (error == 0)
 		error = add_lots(v, im.lots, im.nlots, im.where);
 	if (error < 0)
@@ -796,7 +799,8 @@ int vault_lot__parse(const char *data, size_t len)
 
 	memset(&im, 0, sizeof(im));
 	error = vault_input__is_json(data, len) ? lots_from_json(&im, data, len) :
-		vault_input__csv(&im.keep, data, len, lot_columns, LOT_NCOLUMNS, 1, on_lot_row, &im);
+		vault_input__csv(&im.keep, data, len, lot_columns, LOT_NCOLUMNS, 1, im.max_rows,
+				 on_lot_row, &im);
 	for (i = 0; i < im.nlots && !error; i++)
 		error = check_fields(&im.lots[i]);
 	vault_strings__dispose(&im.keep);

@@ -522,7 +522,7 @@ static int check_structure(vault_pkg *p)
 	return check_spans(p, end.cd_offset);
 }
 
-int vault_pkg__open(vault_pkg *p, const char *path)
+int vault_pkg__open(vault_pkg *p, const char *path, uint64_t max, const char *key)
 {
 	struct stat st;
 	zip_error_t zerr;
@@ -537,6 +537,12 @@ int vault_pkg__open(vault_pkg *p, const char *path)
 	if (fstat(p->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		vault_pkg__close(p);
 		return vault_error__set(VAULT_EINVALID, "'%s' is not a file", path);
+	}
+	if ((uint64_t)st.st_size > max) {
+		vault_pkg__close(p);
+		return vault_error__set(VAULT_EINVALID,
+			"the package is larger than the limit of %llu bytes (git config %s)",
+			(unsigned long long)max, key);
 	}
 	p->size = (uint64_t)st.st_size;
 	if ((error = check_structure(p)) < 0) {

@@ -44,9 +44,11 @@ typedef struct {
 
 /*
  * Open the zip archive at `path` and check its structure.  VAULT_EINVALID
- * names the problem ("entry '../x.pdf' escapes the package").
+ * names the problem ("entry '../x.pdf' escapes the package"); a file of
+ * more than `max` bytes is refused from fstat, before a byte is read,
+ * naming the limit's git config `key`.
  */
-int vault_pkg__open(vault_pkg *p, const char *path);
+int vault_pkg__open(vault_pkg *p, const char *path, uint64_t max, const char *key);
 void vault_pkg__close(vault_pkg *p);
 
 /* The entry called `name`, or NULL. */

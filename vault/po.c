@@ -214,6 +214,7 @@ typedef struct {
 	size_t nlines;
 	vault_strings keep;     /* what the fields point into */
 	char **where;           /* "row N: " of each PO's first row */
+	size_t max_rows;        /* lines (CSV rows) a file may hold; 0: any */
 } import;
 
 static const char *keep(import *im, const char *s, size_t n)
@@ -371,7 +372,8 @@ static int parse_csv(import *im, const char *data, size_t len)
 	row_list l = { NULL, 0, 0 };
 	int error;
 
-	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, 0, on_row, &l);
+	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, 0, im->max_rows, on_row,
+				 &l);
 	if (!error)
 		error = group(im, l.rows, l.nrows);
 	free(l.rows);
@@ -385,10 +387,14 @@ static int parse_json(import *im, const char *data, size_t len)
 	size_t i, k, n = 0;
 	int error = 0;
 
-	if ((error = vault_input__json_list(&root, data, len, "purchase orders")) < 0)
+	if ((error = vault_input__json_list(&root, data, len, "purchase orders", im->max_rows)) < 0)
 		return error;
 	json_array_foreach(root, i, po)
 		n += json_array_size(json_object_get(po, "lines"));
+	if (im->max_rows && n > im->max_rows) {
+		json_decref(root);
+		return vault_input__too_many(n, im->max_rows);
+	}
 	if ((im->pos = calloc(json_array_size(root) + 1, sizeof(vault_po))) == NULL ||
 	    (im->lines = calloc(n + 1, sizeof(vault_po_line))) == NULL ||
 	    (im->where = calloc(json_array_size(root) + 1, sizeof(char *))) == NULL)
@@ -446,7 +452,8 @@ int vault_po_import(size_t *count, vault *v, const char *path)
 
 	*count = 0;
 	memset(&im, 0, sizeof(im));
-	if ((error = vault_input__read(&data, &len, path)) < 0)
+	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0 ||
+	    (error = vault_input__read(&data, &len, v, path)) < 0)
 		return error;
 	error = vault_input__is_json(data, len) ? parse_json(&im, data, len) :
 		parse_csv(&im, data, len);

@@ -225,6 +225,53 @@ static int number(unsigned long *seq, vault *v, const char *const *pos, size_t n
 	return error;
 }
 
+static const char SQL_PO_RECORDS[] =
+	"SELECT (SELECT count(*) FROM po_acks WHERE po = ?1) +"
+	" (SELECT count(*) FROM po_status WHERE po = ?1) +"
+	" (SELECT count(*) FROM asns WHERE po = ?1)";
+
+int vault_portal__room(vault *v, const char *const *pos, size_t n)
+{
+	size_t *order = malloc((n + 1) * sizeof(size_t)), i, k;
+	uint64_t limit;
+	int error;
+
+	if (!order)
+		abort();
+	if ((error = vault__limit(&limit, v, VAULT_CFG_PO_RECORDS,
+				  VAULT_CFG_PO_RECORDS_DEFAULT)) < 0)
+		goto done;
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_pos = pos;
+	qsort(order, n, sizeof(size_t), cmp_by_po);
+	for (i = 0; i < n && !error; i = k) {
+		sqlite3_stmt *st;
+		uint64_t had;
+
+		for (k = i + 1; k < n && strcmp(pos[order[k]], pos[order[i]]) == 0; k++)
+			;
+		if (vault_index__stmt(&st, v->index, SQL_PO_RECORDS) < 0) {
+			error = index_error(v);
+			break;
+		}
+		sqlite3_bind_text(st, 1, pos[order[i]], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			error = index_error(v);
+		had = (uint64_t)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (!error && had + (k - i) > limit)
+			error = vault_error__set(VAULT_EINVALID,
+				"PO '%s' has %llu acknowledgments, status reports and ship notices; "
+				"%zu more would be over the limit of %llu (git config "
+				VAULT_CFG_PO_RECORDS ")", pos[order[i]], (unsigned long long)had,
+				k - i, (unsigned long long)limit);
+	}
+done:
+	free(order);
+	return error;
+}
+
 /* Queue `root` (taken over) as answer `seq` in folder `sub` of PO `po`. */
 static int put_answer(vault_txn *t, vault *v, const char *po, const char *sub,
 		      unsigned long seq, json_t *root)
@@ -345,6 +392,7 @@ int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
 	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
 		goto out;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "acknowledge purchase orders")) < 0 ||
+	    (error = vault_portal__room(v, pos, n)) < 0 ||
 	    (error = number(seq, v, pos, n, SQL_ACK_SEQ)) < 0 ||
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
@@ -444,6 +492,7 @@ static int add_status(vault *v, const vault_status_report *reports, size_t n, ch
 	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
 		goto out;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "report production status")) < 0 ||
+	    (error = vault_portal__room(v, pos, n)) < 0 ||
 	    (error = number(seq, v, pos, n, SQL_STATUS_SEQ)) < 0 ||
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
@@ -549,14 +598,14 @@ static int on_status_row(void *payload, const char *const *f, size_t row)
 	return 0;
 }
 
-static int parse_status_json(status_file *sf, const char *data, size_t len)
+static int parse_status_json(status_file *sf, const char *data, size_t len, size_t max_rows)
 {
 	json_error_t jerr;
 	json_t *root, *o;
 	size_t i;
 	int error = 0;
 
-	if ((error = vault_input__json_list(&root, data, len, "status reports")) < 0)
+	if ((error = vault_input__json_list(&root, data, len, "status reports", max_rows)) < 0)
 		return error;
 	json_array_foreach(root, i, o) {
 		const char *po, *status, *note = NULL;
@@ -582,24 +631,26 @@ static int parse_status_json(status_file *sf, const char *data, size_t len)
 	return error;
 }
 
-static int parse_status_file(status_file *sf, const char *data, size_t len)
+static int parse_status_file(status_file *sf, const char *data, size_t len, size_t max_rows)
 {
 	memset(sf, 0, sizeof(*sf));
-	return vault_input__is_json(data, len) ? parse_status_json(sf, data, len) :
-		vault_input__csv(&sf->keep, data, len, status_columns, 4, 1, on_status_row, sf);
+	return vault_input__is_json(data, len) ? parse_status_json(sf, data, len, max_rows) :
+		vault_input__csv(&sf->keep, data, len, status_columns, 4, 1, max_rows,
+				 on_status_row, sf);
 }
 
 int vault_status_import(size_t *count, vault *v, const char *path)
 {
 	status_file sf;
 	char *data;
-	size_t len, i;
+	size_t len, i, max_rows;
 	int error;
 
 	*count = 0;
-	if ((error = vault_input__read(&data, &len, path)) < 0)
+	if ((error = vault_input__max_rows(&max_rows, v)) < 0 ||
+	    (error = vault_input__read(&data, &len, v, path)) < 0)
 		return error;
-	error = parse_status_file(&sf, data, len);
+	error = parse_status_file(&sf, data, len, max_rows);
 	for (i = 0; i < sf.n && !error; i++)
 		if ((error = check_status_fields(&sf.items[i])) < 0)
 			error = vault_error__set(error, "%s%s", sf.where[i], vault_error_message());

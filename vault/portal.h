@@ -31,6 +31,14 @@ int vault_portal__in_tree(const git_tree *root, const char *path);
 int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *root,
 			      const char *top);
 
+/*
+ * Room for one more record naming pos[i] for each i (the POs may repeat):
+ * VAULT_EINVALID when the acknowledgments, status reports and ship notices
+ * the index holds for a PO, with these, would be over qvault.maxPoRecords.
+ * The caller holds the lock, so the index is up to date.
+ */
+int vault_portal__room(vault *v, const char *const *pos, size_t n);
+
 /* "TOP/ab/cd/NAME": the fan-out of every keyed record (pos, lots, asns, ncrs). */
 void vault_portal__dir(char *buf, size_t size, const char *top, const char *name);
 

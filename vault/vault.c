@@ -548,3 +548,78 @@ int vault_reindex(vault *v)
 	vault__unlock(v);
 	return error;
 }
+
+/* ---- limits ---------------------------------------------------------------- */
+
+int vault__limit(uint64_t *out, vault *v, const char *key, uint64_t def)
+{
+	git_config *cfg = NULL;
+	int64_t n = 0;
+	int error;
+
+	*out = def;
+	if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the git config of the vault");
+	error = git_config_get_int64(&n, cfg, key);
+	git_config_free(cfg);
+	if (error == GIT_ENOTFOUND)
+		return 0;
+	if (error < 0)
+		return vault_error__git(VAULT_EINVALID, "git config %s", key);
+	if (n <= 0)
+		return vault_error__set(VAULT_EINVALID,
+			"git config %s is %lld: a limit is a number above 0", key, (long long)n);
+	*out = (uint64_t)n;
+	return 0;
+}
+
+int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const char *type)
+{
+	int error;
+
+	if (type && vault_record__type_known(type)) {
+		git_config *cfg = NULL;
+		git_config_entry *e = NULL;
+
+		if (snprintf(key, size, "qvault.%s.maxUpload", type) >= (int)size)
+			return vault_error__set(VAULT_ERROR, "type '%.64s' is too long", type);
+		if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) < 0)
+			return vault_error__git(VAULT_ERROR, "cannot read the git config of the vault");
+		error = git_config_get_entry(&e, cfg, key);
+		git_config_entry_free(e);
+		git_config_free(cfg);
+		if (error == 0)
+			return vault__limit(out, v, key, VAULT_CFG_UPLOAD_DEFAULT);
+	}
+	if (snprintf(key, size, "%s", VAULT_CFG_UPLOAD) >= (int)size)
+		return vault_error__set(VAULT_ERROR, "no room for the key");
+	return vault__limit(out, v, VAULT_CFG_UPLOAD, VAULT_CFG_UPLOAD_DEFAULT);
+}
+
+int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const char *type,
+		      const char *subject, uint64_t size)
+{
+	char key[VAULT_NAME_MAX + 32];
+	int error;
+
+	switch (kind) {
+	case VAULT_LIMIT_IMPORT:
+		snprintf(key, sizeof(key), "%s", VAULT_CFG_IMPORT_BYTES);
+		error = vault__limit(limit, v, key, VAULT_CFG_IMPORT_BYTES_DEFAULT);
+		break;
+	case VAULT_LIMIT_STATEMENT:
+		snprintf(key, sizeof(key), "%s", VAULT_CFG_STATEMENT);
+		error = vault__limit(limit, v, key, VAULT_CFG_STATEMENT_DEFAULT);
+		break;
+	default:
+		error = vault__upload_limit(limit, key, sizeof(key), v, type);
+		break;
+	}
+	if (error < 0)
+		return error;
+	if (size > *limit)
+		return vault_error__set(VAULT_EINVALID,
+			"%s is larger than the limit of %llu bytes (git config %s)", subject,
+			(unsigned long long)*limit, key);
+	return 0;
+}

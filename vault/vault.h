@@ -167,6 +167,29 @@ void vault_set_key(vault *v, const vault_key *key);
  */
 void vault_set_on_behalf(vault *v, const char *user);
 
+/* ---- limits ------------------------------------------------------------ */
+
+/*
+ * What one supplier may hand the vault at once, this site's settings in
+ * the vault repository's own git config (not copied to other sites), each
+ * with a default: qvault.maxImportBytes (64 MiB), qvault.maxStatement
+ * (1 MiB), qvault.<type>.maxUpload or else qvault.maxUpload (2 GiB).
+ */
+typedef enum {
+	VAULT_LIMIT_IMPORT,     /* an import file or standard input */
+	VAULT_LIMIT_STATEMENT,  /* a signed acknowledgment statement */
+	VAULT_LIMIT_UPLOAD,     /* a document of `type` (NULL: any) */
+} vault_limit_kind;
+
+/*
+ * Set *limit to the most bytes of `kind` this vault takes; with `size`
+ * over it, VAULT_EINVALID and a message naming `subject`, the limit and
+ * its config key.  A reader that cannot know the size ahead reads at most
+ * *limit + 1 bytes and calls again with what it read.
+ */
+int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const char *type,
+		      const char *subject, uint64_t size);
+
 /* ---- user administration (admin only, except reading) ------------------ */
 
 /* Register a user; `pubkey` is an OpenSSH public key line. */

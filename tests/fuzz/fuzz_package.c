@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
 		abort();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (vault_pkg__open(&p, path) == 0) {
+	if (vault_pkg__open(&p, path, UINT64_MAX, "") == 0) {
 		for (i = 0; i < p.count; i++)
 			if (!p.entries[i].folder)
 				vault_pkg__read(&p, &p.entries[i], count, &total);

@@ -210,6 +210,31 @@ refused "X12: a NUL byte inside a segment" "'nul\.856': X12: the interchange hol
 printf 'ISA*00*~' > short.856
 refused "X12: an interchange shorter than its ISA" "'short\.856': X12: the interchange does not open with a full ISA segment" q --key sam.pem asn import short.856
 
+# ---- oversize: one supplier must not stall everyone (limits, set low here)
+{ echo "lot,po,part,qty,made,shipped,from"; i=1; while [ $i -le 3000 ]; do echo "L-BIG-$i,PO-1,PN-1,1,2026-01-02,,"; i=$((i + 1)); done; } > big.csv
+git -C v config qvault.maxImportBytes 64k
+refused "an import file over qvault.maxImportBytes" "'big\.csv' is larger than the limit of 65536 bytes \(git config qvault\.maxImportBytes\)$" q --key sam.pem lot import big.csv
+refused "the same on standard input of qvault shell" "the upload is larger than the limit of 65536 bytes \(git config qvault\.maxImportBytes\)$" \
+	sh -c 'SSH_ORIGINAL_COMMAND="lot import -" q -C v shell --user sam < big.csv'
+git -C v config --unset qvault.maxImportBytes
+git -C v config qvault.maxImportRows 100
+refused "an import of 3000 rows, qvault.maxImportRows 100" "'big\.csv': the file has 3000 rows, over the limit of 100 \(git config qvault\.maxImportRows\)$" q --key sam.pem lot import big.csv
+git -C v config qvault.maxImportRows 1
+refused "X12 856 with more packages than qvault.maxImportRows" "the file has [0-9]+ rows, over the limit of 1 \(git config qvault\.maxImportRows\)$" q --key sam.pem asn import "$X12"
+git -C v config --unset qvault.maxImportRows
+{ cat c.pdf; head -c 300000 /dev/zero | tr '\0' ' '; } > big.pdf
+git -C v config qvault.coc.maxUpload 256k
+refused "an upload over qvault.coc.maxUpload" "'big\.pdf' is larger than the limit of 262144 bytes \(git config qvault\.coc\.maxUpload\)$" q --key sam.pem add big.pdf --doc COC-BIG --type coc
+refused "an endless upload through qvault shell" "the upload is larger than the limit of 262144 bytes \(git config qvault\.coc\.maxUpload\)$" timeout 60 sh -c '
+	yes | SSH_ORIGINAL_COMMAND="add - --name c.pdf --doc COC-BIG --type coc" q -C v shell --user sam'
+git -C v config --unset qvault.coc.maxUpload
+refused "ack-submit: 2 MiB on standard input" "standard input is larger than the limit of 1048576 bytes \(git config qvault\.maxStatement\)$" sh -c 'head -c 2M /dev/zero | q --key sam.pem ack-submit'
+refused "ack-submit: endless standard input" "standard input is larger than the limit of 1048576 bytes \(git config qvault\.maxStatement\)$" timeout 60 sh -c 'yes | q --key sam.pem ack-submit'
+q --key sam.pem status PO-1 started > /dev/null
+git -C v config qvault.maxPoRecords 1
+refused "a status over qvault.maxPoRecords" "PO 'PO-1' has [0-9]+ acknowledgments, status reports and ship notices; 1 more would be over the limit of 1 \(git config qvault\.maxPoRecords\)$" q --key sam.pem status PO-1 in-progress
+git -C v config --unset qvault.maxPoRecords
+
 # ---- CSV injection: an export is no refusal; the exported cell must come
 # out as text, read back by python3's csv module
 q --key sam.pem lot add L-CSV --po PO-1 --part PN-1 --qty 2 > /dev/null
