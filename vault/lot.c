@@ -86,6 +86,7 @@ static int check_fields(const vault_lot *l)
 typedef struct {
 	sqlite3_stmt *po;  /* ?1 PO, ?2 part -> supplier, lines for the part */
 	sqlite3_stmt *doc; /* ?1 doc, ?2 rev -> a row when recorded and visible */
+	sqlite3_stmt *lot; /* ?1 lot -> its supplier */
 	char *viewer;      /* a supplier's organization: what it may see; NULL: all */
 } lookups;
 
@@ -103,7 +104,9 @@ static int lookups_init(lookups *q, vault *v)
 	    sqlite3_prepare_v2(db, "SELECT 1 FROM revisions r WHERE r.doc = ?1 AND r.rev = ?2"
 			       " AND (?3 IS NULL OR r.org = ?3 OR EXISTS (SELECT 1 FROM distribution d"
 			       " WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))",
-			       -1, &q->doc, NULL) != SQLITE_OK)
+			       -1, &q->doc, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT supplier FROM lots WHERE lot = ?1",
+			       -1, &q->lot, NULL) != SQLITE_OK)
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	return 0;
 }
@@ -112,6 +115,7 @@ static void lookups_dispose(lookups *q)
 {
 	sqlite3_finalize(q->po);
 	sqlite3_finalize(q->doc);
+	sqlite3_finalize(q->lot);
 	free(q->viewer);
 }
 
@@ -141,6 +145,12 @@ static int po_supplier(char **supplier, lookups *q, const char *po, const char *
 		has_part = sqlite3_column_int(q->po, 1) > 0;
 	}
 	sqlite3_reset(q->po);
+	/* another organization's PO is, to a supplier, no PO */
+	if (rc == SQLITE_ROW && q->viewer && strcmp(*supplier, q->viewer) != 0) {
+		free(*supplier);
+		*supplier = NULL;
+		rc = SQLITE_DONE;
+	}
 	if (rc != SQLITE_ROW)
 		return vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po);
 	if (!has_part) {
@@ -149,6 +159,24 @@ static int po_supplier(char **supplier, lookups *q, const char *po, const char *
 		return vault_error__set(VAULT_EINVALID, "PO '%s' has no line for part '%s'", po, part);
 	}
 	return 0;
+}
+
+/*
+ * Whether lot `name`, recorded in the index, is one the viewer may see:
+ * any with no viewer, else only its own organization's.
+ */
+static int lot_visible(lookups *q, const char *name)
+{
+	int rc, yes;
+
+	if (!q->viewer)
+		return 1;
+	sqlite3_bind_text(q->lot, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->lot);
+	yes = rc == SQLITE_ROW &&
+		strcmp((const char *)sqlite3_column_text(q->lot, 0), q->viewer) == 0;
+	sqlite3_reset(q->lot);
+	return yes;
 }
 
 /* Whether lot `name` is in the tree already. */
@@ -273,13 +301,17 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 		goto done;
 	}
 	if (lot_exists(t->root, l->lot)) {
-		error = vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
+		/* the same words whoever holds it: never who, nor what it is */
+		error = !lot_visible(q, l->lot) ?
+			vault_error__set(VAULT_EEXISTS, "lot number '%s' is not available", l->lot) :
+			vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
 		goto done;
 	}
 	for (i = 0; i < l->nfrom; i++) {
 		json_t *o = json_pack("{s:s}", "lot", l->from[i].lot);
 
-		if (in_batch(b, l->from[i].lot) == b->n && !lot_exists(t->root, l->from[i].lot)) {
+		if (in_batch(b, l->from[i].lot) == b->n &&
+		    (!lot_exists(t->root, l->from[i].lot) || !lot_visible(q, l->from[i].lot))) {
 			json_decref(o);
 			error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from",
 						 l->from[i].lot, l->lot);
