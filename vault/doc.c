@@ -39,6 +39,7 @@ typedef struct {
 	char type[32];
 	unsigned max_seq;
 	char last_rev[VAULT_NAME_MAX + 1];
+	int foreign;    /* a revision not of the scope's organization */
 	git_tree *tree; /* the document's folder, NULL if new */
 } doc_state;
 
@@ -87,8 +88,12 @@ static void doc_state_dispose(doc_state *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Read what `head` records of document `doc`. */
-static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *doc)
+/*
+ * Read what `head` records of document `doc`; with `scope`, note whether
+ * any revision is of another organization.
+ */
+static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *doc,
+			  const char *scope)
 {
 	char dir[VAULT_PATH_MAX];
 	git_tree_entry *te = NULL;
@@ -122,6 +127,8 @@ static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *do
 			return vault_error__set(error, "record of '%s@%s': %s", doc, rev,
 						vault_error_message());
 		snprintf(d->type, sizeof(d->type), "%s", r.type);
+		if (scope && (!r.org || strcmp(r.org, scope) != 0))
+			d->foreign = 1;
 		if (r.seq > d->max_seq) {
 			d->max_seq = r.seq;
 			snprintf(d->last_rev, sizeof(d->last_rev), "%s", r.rev);
@@ -137,17 +144,30 @@ static int rev_taken(const doc_state *d, const char *rev)
 }
 
 /*
+ * To a supplier, a number another organization holds is answered in the
+ * same words whatever it holds: not its owner, its type, its revisions.
+ */
+static int check_available(const doc_state *d, const char *doc)
+{
+	if (d->foreign)
+		return vault_error__set(VAULT_EEXISTS, "document number '%s' is not available",
+					doc);
+	return 0;
+}
+
+/*
  * Settle the revision and sequence of jobs[from..to), which all name the
  * same document, against what the branch holds and against each other.
  */
-static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root)
+static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const char *scope)
 {
 	const char *doc = jobs[0]->opts->doc;
 	doc_state d;
 	size_t i, k;
 	int error;
 
-	if ((error = load_doc_state(&d, v, root, doc)) < 0)
+	if ((error = load_doc_state(&d, v, root, doc, scope)) < 0 ||
+	    (error = check_available(&d, doc)) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
 		job *j = jobs[i];
@@ -185,12 +205,13 @@ done:
 }
 
 int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *root,
-		    const char *doc, const char *type)
+		    const char *doc, const char *type, const char *scope)
 {
 	doc_state d;
 	int error;
 
-	if ((error = load_doc_state(&d, v, root, doc)) < 0)
+	if ((error = load_doc_state(&d, v, root, doc, scope)) < 0 ||
+	    (error = check_available(&d, doc)) < 0)
 		goto done;
 	if (d.exists && strcmp(d.type, type) != 0) {
 		error = vault_error__set(VAULT_EINVALID, "document '%s' is a %s, not a %s", doc,
@@ -335,7 +356,7 @@ static int check_batch(job *jobs, const char **paths, const char **types, size_t
 }
 
 /* Settle revisions and sequences, one document at a time. */
-static int plan_batch(job **order, size_t n, vault *v, git_tree *root)
+static int plan_batch(job **order, size_t n, vault *v, git_tree *root, const char *scope)
 {
 	size_t i, k;
 	int error;
@@ -344,7 +365,7 @@ static int plan_batch(job **order, size_t n, vault *v, git_tree *root)
 	for (i = 0; i < n; i = k) {
 		for (k = i + 1; k < n && strcmp(order[k]->opts->doc, order[i]->opts->doc) == 0; k++)
 			;
-		if ((error = plan_doc(order + i, k - i, v, root)) < 0)
+		if ((error = plan_doc(order + i, k - i, v, root, scope)) < 0)
 			return in_entry(error, n, order[i]);
 	}
 	return 0;
@@ -504,7 +525,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			error = in_entry(error, n, &jobs[i]);
 			goto done;
 		}
-	if ((error = plan_batch(order, n, v, t.root)) < 0)
+	if ((error = plan_batch(order, n, v, t.root, vault_user__scope(&t.actor))) < 0)
 		goto done;
 	/* links are checked before any byte is stored: a refusal leaves no trace */
 	for (i = 0; i < n; i++) {
@@ -645,9 +666,8 @@ int vault__viewer(char **org, vault *v)
 	git_tree_free(tree);
 	if (error < 0)
 		return error;
-	if (!(u.roles & (VAULT_ROLE_ADMIN | VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY |
-			 VAULT_ROLE_AUDITOR | VAULT_ROLE_SERVER)))
-		*org = vault__strdup(u.org);
+	if (vault_user__scope(&u))
+		*org = vault__strdup(vault_user__scope(&u));
 	vault_user_dispose(&u);
 	return 0;
 }
@@ -700,13 +720,96 @@ int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter 
 	return error;
 }
 
-int vault_log(vault_event_list **out, vault *v, const char *doc)
+/* Whether the viewer `org` may see revision "DOC@REV". */
+static int subject_visible(vault *v, const char *subject, const char *org)
 {
+	char doc[2 * VAULT_NAME_MAX + 2];
+	const char *at = strrchr(subject, '@');
+	vault_revision r;
+
+	if (!at || (size_t)(at - subject) >= sizeof(doc))
+		return 0;
+	snprintf(doc, sizeof(doc), "%.*s", (int)(at - subject), subject);
+	if (vault_index__get(&r, v->index, doc, at + 1, org) < 0)
+		return 0;
+	vault_revision_dispose(&r);
+	return 1;
+}
+
+/*
+ * Whether a supplier of `org` (whose users are `own`) sees event `e`: its
+ * own organization's acts, and the adding, releasing or making obsolete
+ * of revisions that are all visible to it.  A release's subject line
+ * names every organization it went to: the supplier gets it without them.
+ */
+static int event_visible(vault *v, vault_event *e, const char *org, const vault_user_list *own)
+{
+	static const char *const doc_ops[] = { "add", "import", "release", "obsolete", NULL };
+	size_t i;
+
+	for (i = 0; i < own->count; i++)
+		if (strcmp(own->items[i].org, org) == 0 && strcmp(own->items[i].name, e->author) == 0)
+			return 1;
+	for (i = 0; doc_ops[i]; i++)
+		if (strcmp(doc_ops[i], e->op) == 0)
+			break;
+	if (!doc_ops[i] || e->nsubjects == 0)
+		return 0;
+	for (i = 0; i < e->nsubjects; i++)
+		if (!subject_visible(v, e->subjects[i], org))
+			return 0;
+	if (strcmp(e->op, "release") == 0) {
+		char *to = strstr(e->summary, " to ");
+
+		if (to)
+			*to = '\0';
+	}
+	return 1;
+}
+
+/* Drop from `list` the events a supplier of `org` may not see. */
+static int scope_log(vault_event_list *list, vault *v, const char *org)
+{
+	vault_event_list *gone = calloc(1, sizeof(*gone));
+	vault_user_list *users;
+	size_t i, n = 0;
 	int error;
 
-	if (doc && (error = vault_name_check("document number", doc)) < 0)
+	if (!gone || (gone->items = calloc(list->count + 1, sizeof(vault_event))) == NULL)
+		abort();
+	if ((error = vault_users(&users, v)) < 0) {
+		vault_event_list_free(gone);
 		return error;
-	return vault_index__log(out, v->index, doc);
+	}
+	for (i = 0; i < list->count; i++) {
+		if (event_visible(v, &list->items[i], org, users))
+			list->items[n++] = list->items[i];
+		else
+			gone->items[gone->count++] = list->items[i];
+	}
+	list->count = n;
+	vault_user_list_free(users);
+	vault_event_list_free(gone);
+	return 0;
+}
+
+int vault_log(vault_event_list **out, vault *v, const char *doc)
+{
+	char *org = NULL;
+	int error;
+
+	*out = NULL;
+	if ((doc && (error = vault_name_check("document number", doc)) < 0) ||
+	    (error = vault__viewer(&org, v)) < 0 ||
+	    (error = vault_index__log(out, v->index, doc)) < 0)
+		goto done;
+	if (org && (error = scope_log(*out, v, org)) < 0) {
+		vault_event_list_free(*out);
+		*out = NULL;
+	}
+done:
+	free(org);
+	return error;
 }
 
 typedef struct {

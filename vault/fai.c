@@ -666,7 +666,8 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 		goto done;
 	}
 	vault_revision_dispose(&drawing);
-	if ((error = vault_doc__plan(rev, sizeof(rev), &seq, v, t.root, m->fair, "fai")) < 0 ||
+	if ((error = vault_doc__plan(rev, sizeof(rev), &seq, v, t.root, m->fair, "fai",
+					     vault_user__scope(&t.actor))) < 0 ||
 	    (error = vault__txn_batch(&t, v)) < 0)
 		goto done;
 	memset(rec, 0, sizeof(*rec));
