@@ -45,8 +45,9 @@ static const char SQL_LOT_LINE[] =
 static const char SQL_SHIPPED[] =
 	"SELECT (SELECT qty FROM po_lines WHERE po = ?1 AND line = ?2),"
 	" (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE po = ?1 AND line = ?2)";
-static const char SQL_LOT_SHIPPED[] =
-	"SELECT coalesce(sum(qty), 0) FROM asn_items WHERE lot = ?1";
+static const char SQL_LOT_SHIPPED[] = /* drawn: by ship notices and by lots made from it */
+	"SELECT (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE lot = ?1)"
+	" + (SELECT coalesce(sum(qty), 0) FROM lot_inputs WHERE input = ?1)";
 static const char SQL_ASN_PO[] = "SELECT supplier FROM pos WHERE po = ?1";
 static const char SQL_HAS_COC[] =
 	"SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"

@@ -14,6 +14,7 @@
 #include "cert.h"
 #include "error.h"
 #include "record.h"
+#include "rules.h"
 #include "util.h"
 #include "vault.h"
 
@@ -134,6 +135,81 @@ done:
 	return error;
 }
 
+/* The data `stored` (a cert.json) was made from, as `vault_cert__record` takes it. */
+static char *given_data(json_t *stored)
+{
+	json_t *in = json_deep_copy(stored), *as_issued;
+	char *text;
+
+	json_object_del(in, "record");
+	json_object_del(in, "format");
+	json_object_del(in, "doc");
+	json_object_del(in, "rev");
+	if ((as_issued = json_object_get(in, "type_as_issued")) != NULL) {
+		json_object_set(in, "certificate_type", as_issued);
+		json_object_del(in, "type_as_issued");
+	}
+	text = json_dumps(in, JSON_COMPACT);
+	json_decref(in);
+	return text;
+}
+
+/*
+ * An added docs/.../<DOC>/<REV>/cert.json: it comes with its revision, a
+ * material certificate recorded by the same commit for the signer's
+ * organization, and it is what `vault_cert__record` makes of its data
+ * (fields valid, type normalised, byte for byte).
+ */
+void vault_cert__check(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], recpath[VAULT_PATH_MAX * 2];
+	char *data = NULL, *rec = NULL, *meta = NULL, *want = NULL;
+	const char *rest;
+	size_t len, rlen, wlen;
+	json_t *stored = NULL;
+	vault_revision r;
+
+	memset(&r, 0, sizeof(r));
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
+		c->found(c, path, "the certificate data is stored outside a revision");
+		return;
+	}
+	snprintf(recpath, sizeof(recpath), "%.*s" "record.json", (int)(rest - path), path);
+	if (vault_rules__has(c->before, recpath))
+		c->found(c, path, "certificate data added to '%s@%s', recorded earlier", doc, rev);
+	if (vault_store__read_path(&rec, &rlen, c->store, c->tree, recpath) < 0 ||
+	    vault_record__revision_parse(&r, rec, rlen) < 0) {
+		c->found(c, path, "the certificate data has no revision record beside it");
+		goto done;
+	}
+	if (strcmp(r.type, "material-cert") != 0)
+		c->found(c, path, "certificate data is for a material-cert, not a %s", r.type);
+	if (c->who && strcmp(r.org ? r.org : "", c->who->org) != 0)
+		c->found(c, path, "the certificate names organization '%s', but '%s' of '%s' signed the"
+			 " commit", r.org ? r.org : "", c->who->name, c->who->org);
+	if (vault_store__read_path(&data, &len, c->store, c->tree, path) < 0 ||
+	    (stored = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(stored) ||
+	    strcmp(json_string_value(json_object_get(stored, "record")) ?
+		   json_string_value(json_object_get(stored, "record")) : "", "material-cert") != 0 ||
+	    json_integer_value(json_object_get(stored, "format")) != 1 ||
+	    (meta = given_data(stored)) == NULL) {
+		c->found(c, path, "the certificate data is malformed");
+		goto done;
+	}
+	if (vault_cert__record(&want, &wlen, meta, doc, rev) < 0)
+		c->found(c, path, "the certificate data is invalid: %s", vault_error_message());
+	else if (wlen != len || memcmp(want, data, len) != 0)
+		c->found(c, path, "the certificate data is not what '%s@%s''s data makes", doc, rev);
+done:
+	vault_revision_dispose(&r);
+	json_decref(stored);
+	free(meta);
+	free(want);
+	free(data);
+	free(rec);
+}
+
 int vault_cert__index(sqlite3 *db, const char *data, size_t len, const char *path,
 		      const git_oid *commit)
 {
@@ -153,6 +229,23 @@ int vault_cert__index(sqlite3 *db, const char *data, size_t len, const char *pat
 				 "inspector", &inspector) < 0 || strcmp(kind, "material-cert") != 0) {
 		json_decref(root);
 		return vault_error__set(VAULT_EVERIFY, "%s: the certificate data is malformed", path);
+	}
+	{
+		/* data naming another revision than the folder it sits in: left
+		 * out of the index (verify reports it), never a failure for good */
+		size_t n = strlen(path), k = strlen(doc) + strlen(rev) + sizeof("//" VAULT_CERT_FILE);
+		char *want = malloc(k + 1);
+
+		if (!want)
+			abort();
+		snprintf(want, k + 1, "/%s/%s/" VAULT_CERT_FILE, doc, rev);
+		k = strlen(want);
+		error = n < k || strcmp(path + n - k, want) != 0;
+		free(want);
+		if (error) {
+			json_decref(root);
+			return 0;
+		}
 	}
 	git_oid_tostr(hex, sizeof(hex), commit);
 	if (sqlite3_prepare_v2(db, "INSERT INTO certs (doc, rev, cert_type, number, manufacturer,"

@@ -68,12 +68,11 @@ int vault__viewer(char **org, vault *v);
 /*
  * The revision and sequence number a new revision of `doc` (of `type`)
  * takes in `root`: A for a new document, else the latest's successor.
- * With `scope` (a supplier's organization, vault_user__scope) a number
- * holding any revision of another organization is "not available", in
- * words that tell neither its owner, its type nor its revisions.
+ * VAULT_EDENIED when the document belongs to another organization than
+ * `actor`'s (that of its first revision).
  */
 int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *root,
-		    const char *doc, const char *type, const char *scope);
+		    const vault_user *actor, const char *doc, const char *type);
 
 /* The vault's settings from vault.json at `head`. */
 int vault__config(vault_config *cfg, vault *v, git_commit *head);

@@ -18,6 +18,7 @@
 #include "txn.h"
 #include "user.h"
 #include "record.h"
+#include "rules.h"
 #include "util.h"
 
 #define TITLE_MAX 1024
@@ -39,7 +40,9 @@ typedef struct {
 	char type[32];
 	unsigned max_seq;
 	char last_rev[VAULT_NAME_MAX + 1];
-	int foreign;    /* a revision not of the scope's organization */
+	char org[VAULT_NAME_MAX + 1]; /* of its first revision: the document's owner */
+	unsigned first_seq;
+	int mixed;      /* a revision of no or another organization than the first's */
 	git_tree *tree; /* the document's folder, NULL if new */
 } doc_state;
 
@@ -88,12 +91,8 @@ static void doc_state_dispose(doc_state *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/*
- * Read what `head` records of document `doc`; with `scope`, note whether
- * any revision is of another organization.
- */
-static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *doc,
-			  const char *scope)
+/* Read what `root` records of document `doc`. */
+static int load_doc_state(doc_state *d, vault_store *s, const git_tree *root, const char *doc)
 {
 	char dir[VAULT_PATH_MAX];
 	git_tree_entry *te = NULL;
@@ -105,7 +104,7 @@ static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *do
 	error = git_tree_entry_bypath(&te, root, dir);
 	if (error == GIT_ENOTFOUND)
 		return 0;
-	if (error < 0 || git_tree_lookup(&d->tree, vault_store__repo(v->store),
+	if (error < 0 || git_tree_lookup(&d->tree, vault_store__repo(s),
 					 git_tree_entry_id(te)) < 0) {
 		git_tree_entry_free(te);
 		return vault_error__git(VAULT_ERROR, "cannot read document '%s'", doc);
@@ -119,7 +118,7 @@ static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *do
 		size_t len;
 
 		snprintf(path, sizeof(path), "%s/%s", rev, VAULT_RECORD_FILE);
-		if ((error = vault_store__read_path(&data, &len, v->store, d->tree, path)) < 0)
+		if ((error = vault_store__read_path(&data, &len, s, d->tree, path)) < 0)
 			return error;
 		error = vault_record__revision_parse(&r, data, len);
 		free(data);
@@ -127,8 +126,12 @@ static int load_doc_state(doc_state *d, vault *v, git_tree *root, const char *do
 			return vault_error__set(error, "record of '%s@%s': %s", doc, rev,
 						vault_error_message());
 		snprintf(d->type, sizeof(d->type), "%s", r.type);
-		if (scope && (!r.org || strcmp(r.org, scope) != 0))
-			d->foreign = 1;
+		if (!d->first_seq || r.seq < d->first_seq) {
+			d->first_seq = r.seq;
+			snprintf(d->org, sizeof(d->org), "%s", r.org ? r.org : "");
+		}
+		if (!r.org || (d->org[0] && strcmp(d->org, r.org) != 0))
+			d->mixed = 1;
 		if (r.seq > d->max_seq) {
 			d->max_seq = r.seq;
 			snprintf(d->last_rev, sizeof(d->last_rev), "%s", r.rev);
@@ -144,14 +147,36 @@ static int rev_taken(const doc_state *d, const char *rev)
 }
 
 /*
- * To a supplier, a number another organization holds is answered in the
- * same words whatever it holds: not its owner, its type, its revisions.
+ * A document belongs to the organization of its first revision: only its
+ * users add revisions (a first revision recorded before records named
+ * their organization binds no one).  The refusal says no more than that
+ * (not whose it is, nor what it is).
  */
-static int check_available(const doc_state *d, const char *doc)
+static int owned_by_another(const doc_state *d, const char *org)
 {
-	if (d->foreign)
-		return vault_error__set(VAULT_EEXISTS, "document number '%s' is not available",
-					doc);
+	return d->exists && d->org[0] && strcmp(d->org, org) != 0;
+}
+
+/*
+ * A supplier sees a number as its own only when every revision is its
+ * organization's: any other (older records without an organization, or
+ * revisions of several) would show in the next revision letter or in
+ * "already has revision".
+ */
+static int foreign_to_scope(const doc_state *d, const char *scope)
+{
+	return scope && d->exists && (d->mixed || strcmp(d->org, scope) != 0);
+}
+
+/*
+ * One refusal for every number the actor may not revise, whoever holds it
+ * and whatever it holds, so that a supplier learns only that the number is
+ * taken: the same words as for a document released to it.
+ */
+static int may_revise(const doc_state *d, const vault_user *actor, const char *doc)
+{
+	if (owned_by_another(d, actor->org) || foreign_to_scope(d, vault_user__scope(actor)))
+		return vault_error__set(VAULT_EDENIED, "document number '%s' is not available", doc);
 	return 0;
 }
 
@@ -159,15 +184,15 @@ static int check_available(const doc_state *d, const char *doc)
  * Settle the revision and sequence of jobs[from..to), which all name the
  * same document, against what the branch holds and against each other.
  */
-static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const char *scope)
+static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const vault_user *actor)
 {
 	const char *doc = jobs[0]->opts->doc;
 	doc_state d;
 	size_t i, k;
 	int error;
 
-	if ((error = load_doc_state(&d, v, root, doc, scope)) < 0 ||
-	    (error = check_available(&d, doc)) < 0)
+	if ((error = load_doc_state(&d, v->store, root, doc)) < 0 ||
+	    (error = may_revise(&d, actor, doc)) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
 		job *j = jobs[i];
@@ -205,13 +230,13 @@ done:
 }
 
 int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *root,
-		    const char *doc, const char *type, const char *scope)
+		    const vault_user *actor, const char *doc, const char *type)
 {
 	doc_state d;
 	int error;
 
-	if ((error = load_doc_state(&d, v, root, doc, scope)) < 0 ||
-	    (error = check_available(&d, doc)) < 0)
+	if ((error = load_doc_state(&d, v->store, root, doc)) < 0 ||
+	    (error = may_revise(&d, actor, doc)) < 0)
 		goto done;
 	if (d.exists && strcmp(d.type, type) != 0) {
 		error = vault_error__set(VAULT_EINVALID, "document '%s' is a %s, not a %s", doc,
@@ -226,6 +251,38 @@ int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *r
 done:
 	doc_state_dispose(&d);
 	return error;
+}
+
+/*
+ * An added docs/.../<DOC>/<REV>/record.json: the revision names the
+ * signer's organization, and a document that has revisions before it
+ * belongs to the organization of its first.
+ */
+void vault_doc__check_revision(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], *data = NULL;
+	const char *rest;
+	vault_revision r;
+	doc_state d;
+	size_t len;
+
+	memset(&d, 0, sizeof(d));
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0 ||
+	    vault_store__read_path(&data, &len, c->store, c->tree, path) < 0 ||
+	    vault_record__revision_parse(&r, data, len) < 0) {
+		free(data);
+		return; /* the record's own check says what is wrong with it */
+	}
+	free(data);
+	if (c->who && strcmp(r.org ? r.org : "", c->who->org) != 0)
+		c->found(c, path, "the record names organization '%s', but '%s' of '%s' signed the"
+			 " commit", r.org ? r.org : "", c->who->name, c->who->org);
+	if (c->who && c->before && load_doc_state(&d, c->store, c->before, doc) == 0 &&
+	    owned_by_another(&d, c->who->org))
+		c->found(c, path, "user '%s' of '%s' adds a revision to document '%s' of '%s'",
+			 c->who->name, c->who->org, doc, d.org);
+	doc_state_dispose(&d);
+	vault_revision_dispose(&r);
 }
 
 /* ---- streaming one file in --------------------------------------- */
@@ -356,7 +413,7 @@ static int check_batch(job *jobs, const char **paths, const char **types, size_t
 }
 
 /* Settle revisions and sequences, one document at a time. */
-static int plan_batch(job **order, size_t n, vault *v, git_tree *root, const char *scope)
+static int plan_batch(job **order, size_t n, vault *v, git_tree *root, const vault_user *actor)
 {
 	size_t i, k;
 	int error;
@@ -365,7 +422,7 @@ static int plan_batch(job **order, size_t n, vault *v, git_tree *root, const cha
 	for (i = 0; i < n; i = k) {
 		for (k = i + 1; k < n && strcmp(order[k]->opts->doc, order[i]->opts->doc) == 0; k++)
 			;
-		if ((error = plan_doc(order + i, k - i, v, root, scope)) < 0)
+		if ((error = plan_doc(order + i, k - i, v, root, actor)) < 0)
 			return in_entry(error, n, order[i]);
 	}
 	return 0;
@@ -525,7 +582,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			error = in_entry(error, n, &jobs[i]);
 			goto done;
 		}
-	if ((error = plan_batch(order, n, v, t.root, vault_user__scope(&t.actor))) < 0)
+	if ((error = plan_batch(order, n, v, t.root, &t.actor)) < 0)
 		goto done;
 	/* links are checked before any byte is stored: a refusal leaves no trace */
 	for (i = 0; i < n; i++) {

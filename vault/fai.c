@@ -22,13 +22,16 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "common.h"
 #include "error.h"
 #include "fai.h"
 #include "input.h"
 #include "package.h"
+#include "po.h"
 #include "record.h"
+#include "rules.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -666,8 +669,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 		goto done;
 	}
 	vault_revision_dispose(&drawing);
-	if ((error = vault_doc__plan(rev, sizeof(rev), &seq, v, t.root, m->fair, "fai",
-					     vault_user__scope(&t.actor))) < 0 ||
+	if ((error = vault_doc__plan(rev, sizeof(rev), &seq, v, t.root, &t.actor, m->fair, "fai")) < 0 ||
 	    (error = vault__txn_batch(&t, v)) < 0)
 		goto done;
 	memset(rec, 0, sizeof(*rec));
@@ -998,6 +1000,204 @@ done:
 		free(l.names[i]);
 	free(l.names);
 	return error;
+}
+
+/* ---- checking a change ------------------------------------------------ */
+
+static int crc_chunk(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	(void)first;
+	*(uLong *)payload = crc32(*(uLong *)payload, buf, (uInt)len);
+	return 0;
+}
+
+/*
+ * The stored manifest of the FAI whose revision folder is `dir` (recorded
+ * as `r`), checked as `fai add` checks it: its members are the record's
+ * files, Form 3 (from its CSV member, if it names one) counted.
+ */
+static int stored_manifest(manifest *m, char **keep, const vault_change_ctx *c, const char *dir,
+			   const vault_revision *r)
+{
+	vault_pkg fake;
+	char path[VAULT_PATH_MAX * 3], *data = NULL, *csv = NULL;
+	size_t len, i;
+	int error;
+
+	memset(m, 0, sizeof(*m));
+	memset(&fake, 0, sizeof(fake));
+	*keep = NULL;
+	snprintf(path, sizeof(path), "%s/" VAULT_FILES_DIR "/" MANIFEST, dir);
+	for (i = 0; i < r->nfiles && strcmp(r->files[i].name, MANIFEST) != 0; i++)
+		;
+	if (i == r->nfiles || r->files[i].size > MANIFEST_MAX ||
+	    vault_store__read_path(&data, &len, c->store, c->tree, path) < 0)
+		return vault_error__set(VAULT_EINVALID, "the FAI has no " MANIFEST);
+	*keep = data;
+	if ((fake.entries = calloc(r->nfiles + 1, sizeof(vault_pkg_entry))) == NULL)
+		abort();
+	for (i = 0; i < r->nfiles; i++)
+		fake.entries[i].name = r->files[i].name;
+	fake.count = r->nfiles;
+	if ((error = parse_manifest(m, data, len)) < 0 || (error = check_refs(m, &fake)) < 0)
+		goto done;
+	if (m->form3_csv) {
+		snprintf(path, sizeof(path), "%s/" VAULT_FILES_DIR "/%s", dir, m->form3_csv);
+		if ((error = vault_store__read_path(&csv, &len, c->store, c->tree, path)) < 0)
+			goto done;
+		vault_strings__own(&m->keep, csv);
+		if ((error = vault_input__csv(&m->keep, csv, len, form3_columns, 8, 3, on_form3_row,
+					      m)) < 0) {
+			error = vault_error__set(error, "%s: %s", m->form3_csv, vault_error_message());
+			goto done;
+		}
+	}
+	error = check_form3(m);
+done:
+	free(fake.entries);
+	return error;
+}
+
+/* The archive's entries against the stored members: names, sizes, CRC-32s. */
+static void check_entries(const vault_change_ctx *c, const char *path, const char *dir,
+			  const vault_revision *r, json_t *entries)
+{
+	size_t i, files = 0;
+	json_t *e;
+
+	json_array_foreach(entries, i, e) {
+		const char *name = vault_rules__str(e, "name"), *crc = vault_rules__str(e, "crc32");
+		char member[VAULT_PATH_MAX * 3], hex[9];
+		git_tree_entry *te = NULL;
+		uLong sum = crc32(0L, Z_NULL, 0);
+		size_t k;
+
+		if (*name && name[strlen(name) - 1] == '/')
+			continue;
+		files++;
+		for (k = 0; k < r->nfiles && strcmp(r->files[k].name, name) != 0; k++)
+			;
+		snprintf(member, sizeof(member), "%s/" VAULT_FILES_DIR "/%s", dir, name);
+		if (k == r->nfiles || git_tree_entry_bypath(&te, c->tree, member) < 0) {
+			c->found(c, path, "the package lists '%.128s', which the FAI does not hold", name);
+			continue;
+		}
+		if ((uint64_t)json_integer_value(json_object_get(e, "size")) != r->files[k].size)
+			c->found(c, path, "the package lists '%.128s' at another size than its file", name);
+		if (vault_store__read_blob(c->store, git_tree_entry_id(te), crc_chunk, &sum) == 0) {
+			snprintf(hex, sizeof(hex), "%08lx", (unsigned long)sum);
+			if (strcmp(hex, crc) != 0)
+				c->found(c, path, "the package lists '%.128s' with CRC-32 %.8s, its file"
+					 " has %s", name, crc, hex);
+		}
+		git_tree_entry_free(te);
+	}
+	if (files != r->nfiles)
+		c->found(c, path, "the package lists %zu files, the FAI holds %zu", files, r->nfiles);
+}
+
+/* The PO or lot a package names: recorded before, the signer's own for a supplier. */
+static void check_owned(const vault_change_ctx *c, const char *path, const char *top,
+			const char *file, const char *what, const char *name)
+{
+	json_t *rec;
+
+	if (!name)
+		return;
+	if ((rec = vault_rules__keyed(c, c->before, top, name, file)) == NULL) {
+		c->found(c, path, "the FAI's %s '%s' was not recorded before it", what, name);
+		return;
+	}
+	if (vault_rules__lacks(c, VAULT_ROLE_QUALITY) &&
+	    strcmp(vault_rules__str(rec, "supplier"), c->who->org) != 0)
+		c->found(c, path, "user '%s' of '%s' files an FAI against %s '%s' of '%s'",
+			 c->who->name, c->who->org, what, name, vault_rules__str(rec, "supplier"));
+	json_decref(rec);
+}
+
+/*
+ * An added docs/.../<FAIR>/<REV>/package.json: beside an FAI's record
+ * added by the same commit, it says what the stored fai.json says (part,
+ * drawing, type, completeness, characteristics, nonconformities) and
+ * lists the stored members; the drawing, PO and lot were recorded
+ * before; quality, or a supplier of the FAI's own organization, submits.
+ */
+void vault_fai__check_package(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], dir[VAULT_PATH_MAX * 2];
+	char recpath[VAULT_PATH_MAX * 3], *data = NULL, *keep = NULL;
+	const char *rest, *fair, *part, *part_rev, *drawing, *drawing_rev, *kind;
+	const char *po = NULL, *lot = NULL;
+	json_t *pkg = NULL, *entries;
+	json_int_t chars, nonconforming;
+	int complete;
+	vault_revision r;
+	manifest m;
+	size_t len;
+
+	memset(&r, 0, sizeof(r));
+	memset(&m, 0, sizeof(m));
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
+		c->found(c, path, "the FAI package is stored outside a revision");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", (int)(rest - path - 1), path);
+	snprintf(recpath, sizeof(recpath), "%s/" VAULT_RECORD_FILE, dir);
+	if (vault_rules__has(c->before, recpath))
+		c->found(c, path, "an FAI package added to '%s@%s', recorded earlier", doc, rev);
+	if (vault_store__read_path(&data, &len, c->store, c->tree, recpath) < 0 ||
+	    vault_record__revision_parse(&r, data, len) < 0 || strcmp(r.type, "fai") != 0) {
+		c->found(c, path, "the FAI package has no FAI record beside it");
+		goto done;
+	}
+	vault_rules__require(c, path, VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER, "submit FAIs");
+	pkg = vault_rules__json_at(c, c->tree, path);
+	if (!pkg || strcmp(vault_rules__str(pkg, "record"), "package") != 0 ||
+	    json_unpack(pkg, "{s:{s:o}, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s?:s, s?:s}}",
+			"archive", "entries", &entries, "fai", "fair", &fair, "part", &part,
+			"part_revision", &part_rev, "drawing", &drawing, "drawing_revision",
+			&drawing_rev, "fai_type", &kind, "complete", &complete, "characteristics",
+			&chars, "nonconforming", &nonconforming, "po", &po, "lot", &lot) < 0 ||
+	    !json_is_array(entries)) {
+		c->found(c, path, "the FAI package record is malformed");
+		goto done;
+	}
+	if (stored_manifest(&m, &keep, c, dir, &r) < 0) {
+		c->found(c, path, "the FAI's " MANIFEST " does not pass: %s", vault_error_message());
+		goto done;
+	}
+	if (strcmp(fair, doc) != 0 || strcmp(m.fair, doc) != 0 || strcmp(part, m.part) != 0 ||
+	    strcmp(part_rev, m.part_rev) != 0 || strcmp(drawing, m.drawing) != 0 ||
+	    strcmp(drawing_rev, m.drawing_rev) != 0 || strcmp(kind, m.kind) != 0 ||
+	    complete != m.complete || chars != (json_int_t)m.nchars ||
+	    nonconforming != (json_int_t)m.nonconforming || r.nparts != 1 ||
+	    strcmp(r.parts[0], m.part) != 0)
+		c->found(c, path, "the FAI package does not say what its " MANIFEST " says (FAIR '%s', "
+			 "part '%s', drawing '%s@%s', %s, %s, %zu characteristics, %zu nonconforming)",
+			 m.fair, m.part, m.drawing, m.drawing_rev, m.kind,
+			 m.complete ? "complete" : "incomplete", m.nchars, m.nonconforming);
+	check_entries(c, path, dir, &r, entries);
+	{
+		char dwg[VAULT_PATH_MAX], drawing_rec[VAULT_PATH_MAX * 2];
+
+		vault_record__doc_dir(dwg, sizeof(dwg), m.drawing);
+		snprintf(drawing_rec, sizeof(drawing_rec), "%s/%s/" VAULT_RECORD_FILE, dwg,
+			 m.drawing_rev);
+		if (!vault_rules__has(c->before, drawing_rec))
+			c->found(c, path, "the FAI's drawing '%s@%s' was not recorded before it",
+				 m.drawing, m.drawing_rev);
+	}
+	if (c->who && !(c->who->roles & VAULT_ROLE_QUALITY) && strcmp(c->who->org, m.org) != 0)
+		c->found(c, path, "user '%s' of '%s' may not submit an FAI for '%s'", c->who->name,
+			 c->who->org, m.org);
+	check_owned(c, path, "pos", VAULT_PO_FILE, "PO", po);
+	check_owned(c, path, "lots", "lot.json", "lot", lot);
+done:
+	manifest_dispose(&m);
+	json_decref(pkg);
+	vault_revision_dispose(&r);
+	free(keep);
+	free(data);
 }
 
 /* ---- indexing --------------------------------------------------------- */

@@ -12,7 +12,7 @@
 #include "store.h"
 #include "vault.h"
 
-#define VAULT_INDEX_VERSION 5
+#define VAULT_INDEX_VERSION 6
 
 typedef struct vault_index vault_index;
 

@@ -12,7 +12,9 @@
 
 #include "common.h"
 #include "error.h"
+#include "po.h"
 #include "record.h"
+#include "rules.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -130,6 +132,107 @@ done:
 	return error;
 }
 
+/*
+ * Whether organization `org` may see the revision in folder `revdir` of
+ * `tree`: its own organization's, or released to it.
+ */
+static int visible_to(const vault_change_ctx *c, const char *revdir, const char *org)
+{
+	char path[VAULT_PATH_MAX * 2 + 32], *data = NULL;
+	vault_revision r;
+	vault_release rel;
+	size_t len, i;
+	int yes = 0;
+
+	snprintf(path, sizeof(path), "%s/" VAULT_RECORD_FILE, revdir);
+	if (vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
+	    vault_record__revision_parse(&r, data, len) == 0) {
+		yes = r.org && strcmp(r.org, org) == 0;
+		vault_revision_dispose(&r);
+	}
+	free(data);
+	data = NULL;
+	snprintf(path, sizeof(path), "%s/" VAULT_RELEASE_FILE, revdir);
+	if (!yes && vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
+	    vault_record__release_parse(&rel, data, len) == 0) {
+		for (i = 0; i < rel.nto && !yes; i++)
+			yes = strcmp(rel.to[i], org) == 0;
+		vault_record__release_dispose(&rel);
+	}
+	free(data);
+	return yes;
+}
+
+/*
+ * An added docs/.../<DOC>/<REV>/links/<kind>-<target>.json: the record
+ * names the path it sits at, the signer as linked_by and the commit's
+ * time; the revision is recorded (before or by this commit); the PO or
+ * lot was recorded before; a supplier (without buyer or quality) links
+ * only to its own organization's PO or lot, never to a part.
+ */
+void vault_link__check(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], want[VAULT_PATH_MAX * 3];
+	char dir[VAULT_PATH_MAX], revdir[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
+	const char *rest, *kind, *target, *by, *at, *rdoc, *rrev;
+	json_t *rec = NULL, *owner = NULL;
+	size_t k;
+
+	vault_rules__require(c, path, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER,
+			     "attach documents");
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0 ||
+	    (rec = vault_rules__json_at(c, c->tree, path)) == NULL ||
+	    strcmp(vault_rules__str(rec, "record"), "link") != 0 ||
+	    json_unpack(rec, "{s:s, s:s, s:s, s:s, s:s, s:s}", "doc", &rdoc, "rev", &rrev,
+			"kind", &kind, "target", &target, "linked_by", &by, "linked_at", &at) < 0) {
+		c->found(c, path, "the link is malformed");
+		goto done;
+	}
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k], kind) != 0; k++)
+		;
+	vault_record__doc_dir(dir, sizeof(dir), rdoc);
+	snprintf(want, sizeof(want), "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rrev, kind, target);
+	if (k == sizeof(kinds) / sizeof(kinds[0]) || vault_name_check("link target", target) < 0) {
+		c->found(c, path, "the link names kind '%.32s' and target '%.64s', not a PO, lot or part",
+			 kind, target);
+		goto done;
+	}
+	if (strcmp(want, path) != 0)
+		c->found(c, path, "the link of '%s@%s' to %s '%s' is stored where another belongs",
+			 rdoc, rrev, kind, target);
+	snprintf(revdir, sizeof(revdir), "%s/%s", dir, rrev);
+	snprintf(want, sizeof(want), "%s/" VAULT_RECORD_FILE, revdir);
+	if (!vault_rules__has(c->tree, want))
+		c->found(c, path, "the linked revision '%s@%s' has no record", rdoc, rrev);
+	/* a supplier attaches what it may see */
+	else if (vault_rules__lacks(c, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY) &&
+		 !visible_to(c, revdir, c->who->org))
+		c->found(c, path, "user '%s' of '%s' attaches '%s@%s', neither its organization's"
+			 " nor released to it", c->who->name, c->who->org, rdoc, rrev);
+	if (c->who && strcmp(by, c->who->name) != 0)
+		c->found(c, path, "the link names '%s' as its author, but '%s' signed the commit", by,
+			 c->who->name);
+	vault_time_format(when, sizeof(when), c->time);
+	if (strcmp(at, when) != 0)
+		c->found(c, path, "the link is dated %.32s, its commit %s", at, when);
+	if (k != VAULT_LINK_PART) {
+		owner = vault_rules__keyed(c, c->before, k == VAULT_LINK_PO ? "pos" : "lots", target,
+					   k == VAULT_LINK_PO ? VAULT_PO_FILE : "lot.json");
+		if (!owner) {
+			c->found(c, path, "the link's %s '%s' was not recorded before it",
+				 k == VAULT_LINK_PO ? "PO" : "lot", target);
+			goto done;
+		}
+	}
+	if (c->who && !(c->who->roles & (VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY)) &&
+	    (k == VAULT_LINK_PART || strcmp(vault_rules__str(owner, "supplier"), c->who->org) != 0))
+		c->found(c, path, "user '%s' of '%s' may not attach documents to %s '%s'",
+			 c->who->name, c->who->org, kind, target);
+done:
+	json_decref(owner);
+	json_decref(rec);
+}
+
 int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
 		       const git_tree *new, const char *path, const git_oid *commit,
 		       const char *doc, const char *rev)
@@ -200,15 +303,18 @@ static const struct {
 	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
 	  "  WHERE k.kind = 'lot' AND k.target = l.lot AND r.type = 'coc') ORDER BY l.lot",
 	  { "lot", "po", "supplier" } },
-	{ "no-material-cert", "an upstream material lot has no material certificate",
-	  "WITH RECURSIVE up(lot, input) AS (SELECT lot, input FROM lot_inputs"
-	  " UNION SELECT up.lot, i.input FROM up JOIN lot_inputs i ON i.lot = up.input)"
-	  " SELECT l.lot, up.input, l.supplier FROM lots l JOIN up ON up.lot = l.lot"
-	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND NOT EXISTS (SELECT 1 FROM links k"
-	  "  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE k.kind = 'lot'"
-	  "  AND k.target = up.input AND r.type = 'material-cert')"
-	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = up.input) ORDER BY l.lot, up.input",
-	  { "lot", "input", "supplier" } },
+	/* once per material lot and the supplier that used it, with the count
+	 * of its lots made from it: a gap deep in the genealogy is reported at
+	 * the tier that drew from it, never once per lot downstream (which made
+	 * a chain of n lots n*n/2 rows) */
+	{ "no-material-cert", "a lot was made from a material lot that has no material certificate",
+	  "SELECT i.input, min(i.lot), count(DISTINCT i.lot), l.supplier FROM lot_inputs i"
+	  " JOIN lots l ON l.lot = i.lot WHERE (?1 IS NULL OR l.supplier = ?1)"
+	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
+	  "  WHERE k.kind = 'lot' AND k.target = i.input AND r.type = 'material-cert')"
+	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = i.input)"
+	  " GROUP BY i.input, l.supplier ORDER BY i.input, l.supplier",
+	  { "input", "lot", "lots", "supplier" } },
 	{ "made-before-ack", "lot made before its supplier acknowledged the required revision",
 	  "SELECT l.lot, pl.doc || '@' || pl.rev, l.supplier, l.made FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"

@@ -15,7 +15,10 @@
 #include "error.h"
 #include "input.h"
 #include "lot.h"
+#include "po.h"
+#include "portal.h"
 #include "record.h"
+#include "rules.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -87,6 +90,7 @@ typedef struct {
 	sqlite3_stmt *po;  /* ?1 PO, ?2 part -> supplier, lines for the part */
 	sqlite3_stmt *doc; /* ?1 doc, ?2 rev -> a row when recorded and visible */
 	sqlite3_stmt *lot; /* ?1 lot -> its supplier */
+	sqlite3_stmt *input; /* ?1 lot -> its supplier, what it holds, what is drawn from it */
 	char *viewer;      /* a supplier's organization: what it may see; NULL: all */
 } lookups;
 
@@ -106,7 +110,12 @@ static int lookups_init(lookups *q, vault *v)
 			       " WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))",
 			       -1, &q->doc, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT supplier FROM lots WHERE lot = ?1",
-			       -1, &q->lot, NULL) != SQLITE_OK)
+			       -1, &q->lot, NULL) != SQLITE_OK ||
+	    /* drawn: by the lots made from it and the ship notices' packages (the ledger's sum) */
+	    sqlite3_prepare_v2(db, "SELECT l.supplier, l.qty,"
+			       " (SELECT coalesce(sum(i.qty), 0) FROM lot_inputs i WHERE i.input = l.lot)"
+			       " + (SELECT coalesce(sum(a.qty), 0) FROM asn_items a WHERE a.lot = l.lot)"
+			       " FROM lots l WHERE l.lot = ?1", -1, &q->input, NULL) != SQLITE_OK)
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	return 0;
 }
@@ -116,6 +125,7 @@ static void lookups_dispose(lookups *q)
 	sqlite3_finalize(q->po);
 	sqlite3_finalize(q->doc);
 	sqlite3_finalize(q->lot);
+	sqlite3_finalize(q->input);
 	free(q->viewer);
 }
 
@@ -130,6 +140,39 @@ static int doc_recorded(lookups *q, const vault_doc_ref *d)
 	rc = sqlite3_step(q->doc);
 	sqlite3_reset(q->doc);
 	return rc == SQLITE_ROW;
+}
+
+/*
+ * Input `in` of lot `l`, recorded before: the actor's own organization's
+ * (quality: any), holding what `in` draws beside what is drawn already.
+ */
+static int check_input(lookups *q, const vault_user *actor, const vault_lot *l,
+		       const vault_lot_input *in)
+{
+	uint64_t holds, drawn;
+	int error = 0;
+
+	sqlite3_bind_text(q->input, 1, in->lot, -1, SQLITE_STATIC);
+	if (sqlite3_step(q->input) != SQLITE_ROW) {
+		sqlite3_reset(q->input);
+		return vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from", in->lot,
+					l->lot);
+	}
+	holds = (uint64_t)sqlite3_column_int64(q->input, 1);
+	drawn = (uint64_t)sqlite3_column_int64(q->input, 2);
+	if (!(actor->roles & VAULT_ROLE_QUALITY) &&
+	    strcmp((const char *)sqlite3_column_text(q->input, 0), actor->org) != 0)
+		/* another's lot looks like none: its holding is not the actor's to learn */
+		error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from", in->lot,
+					 l->lot);
+	else if (in->qty > holds || drawn > holds - in->qty)
+		error = vault_error__set(VAULT_EINVALID,
+			"lot '%s' draws %llu of lot '%s', which has %llu left of %llu", l->lot,
+			(unsigned long long)in->qty, in->lot,
+			(unsigned long long)(drawn < holds ? holds - drawn : 0),
+			(unsigned long long)holds);
+	sqlite3_reset(q->input);
+	return error;
 }
 
 /* The PO's supplier, if the PO exists and has a line for `part`. */
@@ -311,10 +354,12 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 		json_t *o = json_pack("{s:s}", "lot", l->from[i].lot);
 
 		if (in_batch(b, l->from[i].lot) == b->n &&
-		    (!lot_exists(t->root, l->from[i].lot) || !lot_visible(q, l->from[i].lot))) {
+		    (!lot_exists(t->root, l->from[i].lot) ||
+		     (error = check_input(q, &t->actor, l, &l->from[i])) < 0)) {
 			json_decref(o);
-			error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from",
-						 l->from[i].lot, l->lot);
+			if (!error)
+				error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from",
+							 l->from[i].lot, l->lot);
 			goto done;
 		}
 		if (l->from[i].qty)
@@ -654,6 +699,118 @@ int vault_lot_import(size_t *count, vault *v, const char *path)
 	return error;
 }
 
+/* ---- checking a change ------------------------------------------------ */
+
+/* The lot's inputs: well formed, recorded (before, or by this commit), the signer's own. */
+static void check_inputs(const vault_change_ctx *c, const char *path, const char *name,
+			 json_t *from)
+{
+	size_t i;
+	json_t *f;
+
+	if (!json_is_array(from) || json_array_size(from) > INPUTS_MAX) {
+		c->found(c, path, "the lot's inputs ('from') are malformed");
+		return;
+	}
+	json_array_foreach(from, i, f) {
+		const char *in = json_string_value(json_object_get(f, "lot"));
+		json_t *q = json_object_get(f, "qty"), *rec;
+
+		if (!in || vault_name_check("input lot", in) < 0 || strcmp(in, name) == 0 ||
+		    (q && (!json_is_integer(q) || json_integer_value(q) < 0 ||
+			   (uint64_t)json_integer_value(q) > QTY_MAX))) {
+			c->found(c, path, "the lot's input %zu is malformed", i + 1);
+			continue;
+		}
+		/* an input recorded by this very commit (one import) is checked as it is added */
+		if ((rec = vault_rules__keyed(c, c->tree, "lots", in, VAULT_LOT_FILE)) == NULL) {
+			c->found(c, path, "lot '%s' is made from lot '%s', which is not recorded", name, in);
+			continue;
+		}
+		if (vault_rules__lacks(c, VAULT_ROLE_QUALITY) &&
+		    strcmp(vault_rules__str(rec, "supplier"), c->who->org) != 0)
+			c->found(c, path, "user '%s' of '%s' makes lot '%s' from lot '%s' of '%s'",
+				 c->who->name, c->who->org, name, in, vault_rules__str(rec, "supplier"));
+		json_decref(rec);
+	}
+}
+
+/* The documents that came with the lot: recorded revisions. */
+static void check_docs(const vault_change_ctx *c, const char *path, json_t *docs)
+{
+	char dir[VAULT_PATH_MAX], rec[VAULT_PATH_MAX * 2];
+	size_t i;
+	json_t *d;
+
+	json_array_foreach(docs, i, d) {
+		const char *doc = json_string_value(json_object_get(d, "doc"));
+		const char *rev = json_string_value(json_object_get(d, "rev"));
+
+		if (!doc || !rev || vault_name_check("document number", doc) < 0 ||
+		    vault_name_check("revision", rev) < 0) {
+			c->found(c, path, "the lot names a malformed document");
+			break;
+		}
+		vault_record__doc_dir(dir, sizeof(dir), doc);
+		snprintf(rec, sizeof(rec), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
+		if (!vault_rules__has(c->tree, rec))
+			c->found(c, path, "the lot names document '%s@%s', which is not recorded",
+				 doc, rev);
+	}
+}
+
+/*
+ * An added lots/<h>/<h>/<LOT>/lot.json: stored where its name belongs,
+ * written by its signer at the commit's time; quality may record any
+ * lot, a supplier only lots of its own organization's POs (as the PO
+ * recorded before says), made from its own lots.  The quantities drawn
+ * are the ledger's (vault_ledger__add).
+ */
+void vault_lot__check(const vault_change_ctx *c, const char *path)
+{
+	const char *name, *po, *part, *supplier, *by, *at;
+	char dir[VAULT_PATH_MAX], want[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
+	json_t *lot = NULL, *order = NULL, *from, *docs = NULL;
+	json_int_t qty;
+
+	vault_rules__require(c, path, VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY, "record lots");
+	if ((lot = vault_rules__json_at(c, c->tree, path)) == NULL ||
+	    strcmp(vault_rules__str(lot, "record"), "lot") != 0 ||
+	    json_unpack(lot, "{s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s?:o}", "lot", &name,
+			"po", &po, "part", &part, "qty", &qty, "from", &from, "supplier", &supplier,
+			"created_by", &by, "created_at", &at, "docs", &docs) < 0 ||
+	    vault_name_check("lot", name) < 0 || vault_name_check("PO number", po) < 0 ||
+	    vault_name_check("part number", part) < 0 || qty < 1 || (uint64_t)qty > QTY_MAX ||
+	    (docs && !json_is_array(docs))) {
+		c->found(c, path, "the lot is malformed");
+		goto done;
+	}
+	lot_dir(dir, sizeof(dir), name);
+	snprintf(want, sizeof(want), "%s/" VAULT_LOT_FILE, dir);
+	if (strcmp(want, path) != 0)
+		c->found(c, path, "the record of lot '%s' is stored where another belongs", name);
+	if (c->who && strcmp(by, c->who->name) != 0)
+		c->found(c, path, "the lot names '%s' as its author, but '%s' signed the commit", by,
+			 c->who->name);
+	vault_time_format(when, sizeof(when), c->time);
+	if (strcmp(at, when) != 0)
+		c->found(c, path, "the lot is dated %.32s, its commit %s", at, when);
+	check_inputs(c, path, name, from);
+	check_docs(c, path, docs);
+	if ((order = vault_rules__keyed(c, c->before, "pos", po, VAULT_PO_FILE)) == NULL) {
+		c->found(c, path, "the lot's PO '%s' was not recorded before it", po);
+		goto done;
+	}
+	if (strcmp(vault_rules__str(order, "supplier"), supplier) != 0)
+		c->found(c, path, "the lot names supplier '%s', its PO '%s' another", supplier, po);
+	if (vault_rules__lacks(c, VAULT_ROLE_QUALITY) && strcmp(c->who->org, supplier) != 0)
+		c->found(c, path, "user '%s' of '%s' records a lot of '%s''s PO '%s'",
+			 c->who->name, c->who->org, supplier, po);
+done:
+	json_decref(lot);
+	json_decref(order);
+}
+
 static const char sql_lot[] =
 	"INSERT INTO lots (lot, po, part, qty, made, shipped, supplier, created_by, created_at,"
 	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
@@ -704,6 +861,12 @@ int vault_lot__index(vault_index *idx, const char *data, size_t len, const char 
 	    (docs && !json_is_array(docs))) {
 		json_decref(root);
 		return vault_error__set(VAULT_EVERIFY, "%s: the lot is malformed", path);
+	}
+	/* a record at another lot's path is not that lot (verify reports it): indexing it
+	 * would shadow the lot it names, or fail on it for good */
+	if (strcmp(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, lot) != 0) {
+		json_decref(root);
+		return 0;
 	}
 	memset(&tm, 0, sizeof(tm));
 	strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm);

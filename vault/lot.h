@@ -8,7 +8,10 @@
 
 #define VAULT_LOT_FILE "lot.json"
 
-/* Index the lot record `data` (read from `path`). */
+/*
+ * Index the lot record `data` (read from `path`, its folder lots/<h>/<h>/<LOT>);
+ * a record naming another lot than its folder is left out (verify reports it).
+ */
 int vault_lot__index(vault_index *idx, const char *data, size_t len, const char *path,
 		     const git_oid *commit);
 

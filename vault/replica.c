@@ -20,7 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,6 +133,103 @@ static void incoming_drop(incoming *in, int keep)
 }
 
 /* Fetch `url`'s main into a new repository that borrows our objects. */
+/* What the fetching child does. */
+typedef struct {
+	git_repository *repo;
+	const char *url;
+	git_strarray *specs;
+	git_fetch_options *opts;
+	git_remote **remote;
+} fetch_job;
+
+static int fetch_child(void *payload)
+{
+	fetch_job *j = payload;
+
+	git_error_clear();
+	if (git_remote_create_anonymous(j->remote, j->repo, j->url) < 0 ||
+	    git_remote_fetch(*j->remote, j->specs, j->opts, NULL) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot fetch from '%s'", j->url);
+	return 0;
+}
+
+/* How long a peer may take to send what is fetched: git config qvault.fetchTimeout. */
+#define FETCH_TIMEOUT 600
+
+/*
+ * Run `job` in a child process and wait for it at most qvault.fetchTimeout
+ * seconds (libgit2 1.5 has no timeout of its own: a peer that accepts the
+ * connection and says nothing would hold the pull for ever).  The child's
+ * message, if it fails, comes back through a pipe.
+ */
+static int in_time(vault *v, const char *url, int (*job)(void *), void *payload)
+{
+	git_config *cfg = NULL;
+	int32_t limit = FETCH_TIMEOUT;
+	char message[1024];
+	size_t got = 0;
+	int pfd[2], status = 0, error;
+	time_t deadline;
+	pid_t pid;
+
+	if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) == 0 &&
+	    git_config_get_int32(&limit, cfg, "qvault.fetchtimeout") < 0)
+		limit = FETCH_TIMEOUT;
+	git_config_free(cfg);
+	if (limit <= 0)
+		limit = FETCH_TIMEOUT;
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot fetch from '%s'", url);
+	if ((pid = fork()) < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return vault_error__errno(VAULT_ERROR, "cannot fetch from '%s'", url);
+	}
+	if (pid == 0) {
+		const char *m;
+
+		close(pfd[0]);
+		if (job(payload) < 0) {
+			m = vault_error_message();
+			if (write(pfd[1], m, strlen(m)) < 0)
+				_exit(2);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	deadline = time(NULL) + limit;
+	for (;;) {
+		struct pollfd p = { pfd[0], POLLIN, 0 };
+		int n = poll(&p, 1, 200);
+
+		if (n > 0) {
+			ssize_t r = read(pfd[0], message + got, sizeof(message) - 1 - got);
+
+			if (r > 0)
+				got += (size_t)r;
+			else
+				break; /* the child is done: its end closed */
+		} else if (time(NULL) >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			close(pfd[0]);
+			return vault_error__set(VAULT_ERROR, "'%s' sent nothing for %d seconds "
+						"(git config qvault.fetchTimeout); nothing was changed",
+						url, (int)limit);
+		}
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	message[got] = '\0';
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	error = vault_error__set(VAULT_ERROR, "%s", got ? message :
+				 "the fetch ended without a word");
+	return error;
+}
+
 static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid *ours)
 {
 	git_fetch_options opts;
@@ -167,14 +267,9 @@ static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	opts.callbacks.credentials = credentials;
-	git_error_clear();
-	if (git_remote_create_anonymous(&remote, in->repo, url) < 0 ||
-	    git_remote_fetch(remote, &specs, &opts, NULL) < 0) {
-		error = vault_error__git(VAULT_ERROR, "cannot fetch from '%s'", url);
-		git_remote_free(remote);
+	if ((error = in_time(v, url, fetch_child, &(fetch_job){ in->repo, url, &specs, &opts,
+							       &remote })) < 0)
 		return error;
-	}
-	git_remote_free(remote);
 	if (git_reference_name_to_id(&in->theirs, in->repo, "refs/heads/main") < 0)
 		return vault_error__set(VAULT_ENOTFOUND, "'%s' holds no vault (it has no branch main)",
 					url);
@@ -453,8 +548,8 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 	memset(&in, 0, sizeof(in));
 	if ((error = resolve_url(&url, v, name)) < 0)
 		return error;
-	if ((error = vault__lock(v)) < 0)
-		goto done;
+	/* fetched and verified apart, without the write lock: writers go on
+	 * while a slow peer sends; the lock is taken to merge and move main */
 	if ((error = vault_store__head(&head, v->store)) < 0 ||
 	    (error = incoming_fetch(&in, v, url, git_commit_id(head))) < 0)
 		goto done;
@@ -469,7 +564,22 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 			"'%s' is not a copy of this vault (its history shares nothing with ours)", url);
 		goto done;
 	}
-	if ((error = incoming_verify(&in, url)) < 0 || (error = incoming_accept(&in, v)) < 0)
+	if ((error = incoming_verify(&in, url)) < 0)
+		goto done;
+	/* locked from here: main may have moved while we fetched */
+	git_commit_free(head);
+	head = NULL;
+	if ((error = vault__lock(v)) < 0 || (error = vault_store__head(&head, v->store)) < 0)
+		goto done;
+	if (git_graph_descendant_of(repo, git_commit_id(head), &in.theirs) == 1) {
+		out->kind = VAULT_PULL_UP_TO_DATE;
+		goto done;
+	}
+	if (git_merge_base(&base, in.repo, git_commit_id(head), &in.theirs) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot find where the sites parted");
+		goto done;
+	}
+	if ((error = incoming_accept(&in, v)) < 0)
 		goto done;
 	if (git_commit_lookup(&theirs, repo, &in.theirs) < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot read what was fetched");

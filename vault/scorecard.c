@@ -158,14 +158,13 @@ static const metric metrics[] = {
 	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
 	  "  WHERE k.kind = 'lot' AND k.target = l.lot AND r.type = 'coc') GROUP BY l.supplier",
 	  fill_no_coc },
-	{ "WITH RECURSIVE up(lot, input) AS (SELECT lot, input FROM lot_inputs"
-	  " UNION SELECT up.lot, i.input FROM up JOIN lot_inputs i ON i.lot = up.input)"
-	  " SELECT l.supplier, count(*) FROM lots l JOIN up ON up.lot = l.lot"
+	/* material lots without a certificate, each counted once per supplier that drew from it */
+	{ "SELECT l.supplier, count(DISTINCT i.input) FROM lot_inputs i JOIN lots l ON l.lot = i.lot"
 	  " WHERE " IN_ORG("l.supplier") " AND (?2 IS NULL OR 1) AND (?3 IS NULL OR 1)"
 	  " AND NOT EXISTS (SELECT 1 FROM links k"
 	  "  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE k.kind = 'lot'"
-	  "  AND k.target = up.input AND r.type = 'material-cert')"
-	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = up.input) GROUP BY l.supplier",
+	  "  AND k.target = i.input AND r.type = 'material-cert')"
+	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = i.input) GROUP BY l.supplier",
 	  fill_no_mtr },
 };
 

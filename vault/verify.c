@@ -21,6 +21,7 @@
 #include "po.h"
 #include "portal.h"
 #include "record.h"
+#include "rules.h"
 #include "sign.h"
 #include "user.h"
 #include "util.h"
@@ -61,6 +62,7 @@ typedef struct {
 	/* the users of the last users/ folder read: most commits share it */
 	git_oid users_id;
 	vault_user_list *users;
+	vault_ledger *ledger;   /* what each lot holds and what is drawn from it */
 } checker;
 
 /*
@@ -640,71 +642,6 @@ done:
 	free(sig);
 }
 
-/*
- * An added lot: quality may record any; a supplier only lots of its own
- * organization's POs, as the PO record (before this commit) says.
- */
-static void check_lot(commit_ctx *x, const char *path)
-{
-	const git_oid *cid = git_commit_id(x->commit);
-	const char *po, *supplier;
-	char *data = NULL, dir[VAULT_PATH_MAX], popath[VAULT_PATH_MAX * 2];
-	json_t *lot = NULL, *order = NULL, *docs, *d;
-	size_t len, i;
-
-	if (!(x->did & DID_LOT)) {
-		x->did |= DID_LOT;
-		require(x, VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY, "record lots", path);
-	}
-	if (read_at(&data, &len, x, x->tree, path) < 0 ||
-	    (lot = json_loadb(data, len, 0, NULL)) == NULL ||
-	    json_unpack(lot, "{s:s, s:s}", "po", &po, "supplier", &supplier) < 0 ||
-	    vault_name_check("PO number", po) < 0) {
-		found(x->c, cid, path, "the lot is malformed");
-		goto done;
-	}
-	free(data);
-	data = NULL;
-	vault_po__dir(dir, sizeof(dir), po);
-	snprintf(popath, sizeof(popath), "%s/po.json", dir);
-	if (!x->before || read_at(&data, &len, x, x->before, popath) < 0 ||
-	    (order = json_loadb(data, len, 0, NULL)) == NULL) {
-		found(x->c, cid, path, "the lot's PO '%s' was not recorded before it", po);
-		goto done;
-	}
-	if (strcmp(json_string_value(json_object_get(order, "supplier")) ?
-		   json_string_value(json_object_get(order, "supplier")) : "", supplier) != 0)
-		found(x->c, cid, path, "the lot names supplier '%s', its PO '%s' another", supplier, po);
-	if (x->known && !(x->who->roles & VAULT_ROLE_QUALITY) && strcmp(x->who->org, supplier) != 0)
-		found(x->c, cid, path, "user '%s' of '%s' records a lot of '%s''s PO '%s'",
-		      x->who->name, x->who->org, supplier, po);
-	/* the documents that came with the lot: recorded revisions */
-	docs = json_object_get(lot, "docs");
-	json_array_foreach(docs, i, d) {
-		const char *doc = json_string_value(json_object_get(d, "doc"));
-		const char *rev = json_string_value(json_object_get(d, "rev"));
-		git_tree_entry *te;
-
-		if (!doc || !rev || vault_name_check("document number", doc) < 0 ||
-		    vault_name_check("revision", rev) < 0) {
-			found(x->c, cid, path, "the lot names a malformed document");
-			break;
-		}
-		vault_record__doc_dir(dir, sizeof(dir), doc);
-		snprintf(popath, sizeof(popath), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
-		if (git_tree_entry_bypath(&te, x->tree, popath) < 0) {
-			found(x->c, cid, path, "the lot names document '%s@%s', which is not recorded",
-			      doc, rev);
-			continue;
-		}
-		git_tree_entry_free(te);
-	}
-done:
-	json_decref(lot);
-	json_decref(order);
-	free(data);
-}
-
 /* ---- the supplier portal's records ---------------------------------------- */
 
 /* Split `path` at '/' into at most `max` components; their count. */
@@ -1003,12 +940,43 @@ static void check_state(commit_ctx *x, const char *path, const char *doc, const 
 	}
 }
 
+/* A kind's finding (rules.h) as a finding of the commit being checked. */
+static void kind_found(const vault_change_ctx *c, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void kind_found(const vault_change_ctx *c, const char *path, const char *fmt, ...)
+{
+	commit_ctx *x = c->payload;
+	char problem[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	found(x->c, git_commit_id(x->commit), path, "%s", problem);
+}
+
+/* The change a commit makes, as the kinds' checks see it. */
+static void change_of(vault_change_ctx *out, commit_ctx *x)
+{
+	memset(out, 0, sizeof(*out));
+	out->store = x->c->v->store;
+	out->before = x->before;
+	out->tree = x->tree;
+	out->who = x->known ? x->who : NULL;
+	out->time = (int64_t)git_commit_time(x->commit);
+	out->found = kind_found;
+	out->payload = x;
+}
+
 /* One added path: what it is and whether the signer may add it. */
 static void check_added(commit_ctx *x, const char *path)
 {
 	const git_oid *cid = git_commit_id(x->commit);
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 	const char *rest;
+	vault_change_ctx change;
+
+	change_of(&change, x);
 
 	if (strcmp(path, VAULT_CONFIG_FILE) == 0) {
 		x->kinds |= K_CONFIG;
@@ -1055,10 +1023,12 @@ static void check_added(commit_ctx *x, const char *path)
 		size_t n = strlen(path);
 
 		x->kinds |= K_LOT;
-		if (n < 9 || strcmp(path + n - 9, "/lot.json") != 0)
+		if (n < 9 || strcmp(path + n - 9, "/lot.json") != 0) {
 			found(x->c, cid, path, "adds an unexpected path");
-		else
-			check_lot(x, path);
+		} else {
+			vault_lot__check(&change, path);
+			vault_ledger__add(x->c->ledger, &change, path);
+		}
 		return;
 	}
 	if (strncmp(path, "asns/", 5) == 0) {
@@ -1067,6 +1037,7 @@ static void check_added(commit_ctx *x, const char *path)
 		x->kinds |= n > 13 && strcmp(path + n - 13, "/" VAULT_RECEIPT_FILE) == 0 ?
 			K_RECEIPT : K_ASN;
 		check_asn(x, path);
+		vault_ledger__add(x->c->ledger, &change, path);
 		return;
 	}
 	if (strncmp(path, "ncrs/", 5) == 0) {
@@ -1081,15 +1052,18 @@ static void check_added(commit_ctx *x, const char *path)
 	if (strcmp(rest, VAULT_RECORD_FILE) == 0) {
 		x->kinds |= K_RECORD;
 		check_record(x, path, doc, rev);
+		vault_doc__check_revision(&change, path);
 	} else if (strncmp(rest, VAULT_FILES_DIR "/", 6) == 0) {
 		x->kinds |= K_RECORD;
 		with_its_record(x, path, rest);
 	} else if (strcmp(rest, VAULT_PACKAGE_FILE) == 0) {
 		x->kinds |= K_PACKAGE;
 		with_its_record(x, path, rest);
+		vault_fai__check_package(&change, path);
 	} else if (strcmp(rest, VAULT_CERT_FILE) == 0) {
 		x->kinds |= K_CERT;
 		with_its_record(x, path, rest);
+		vault_cert__check(&change, path);
 	} else if (strcmp(rest, VAULT_RELEASE_FILE) == 0) {
 		x->kinds |= K_RELEASE;
 		if (!(x->did & DID_RELEASE)) {
@@ -1108,9 +1082,8 @@ static void check_added(commit_ctx *x, const char *path)
 		check_state(x, path, doc, rev, 0);
 	} else if (strncmp(rest, VAULT_LINKS_DIR "/", 6) == 0) {
 		x->kinds |= K_LINK;
-		require(x, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER,
-			"attach documents", path);
 		beside_a_record(x, path, rest, x->tree);
+		vault_link__check(&change, path);
 	} else if (strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0) {
 		size_t n = strlen(rest);
 
@@ -1798,6 +1771,7 @@ int vault_verify(vault_findings **out, vault *v)
 	c.repo = vault_store__repo(v->store);
 	if ((c.f = calloc(1, sizeof(*c.f))) == NULL)
 		abort();
+	vault_ledger_new(&c.ledger);
 	queue_start(&c.q);
 	if ((error = vault_store__head(&head, v->store)) < 0 ||
 	    (error = checker_init(&c, head)) < 0 ||
@@ -1854,6 +1828,7 @@ done:
 	git_commit_free(head);
 	git_revwalk_free(walk);
 	vault_user_list_free(c.users);
+	vault_ledger_free(c.ledger);
 	if (error < 0) {
 		vault_findings_free(c.f);
 		return error;

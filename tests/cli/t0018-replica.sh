@@ -79,6 +79,26 @@ ok "site B pulls over git://" sh -c 'q -C b pull "'"$GIT"'" && q -C b show C-2 >
 ok "verify passes at both sites" sh -c 'q -C a verify > /dev/null && q -C b verify > /dev/null'
 
 # ---- what is refused, leaving the vault as it was ------------------------------------
+# a peer that takes the connection and never answers: given up after
+# qvault.fetchTimeout, and writers are not held up meanwhile
+perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0") or die;
+	open(P, ">", "silent.port"); print P $s->sockport, "\n"; close P;
+	$c = $s->accept; sleep 30' &
+silent=$!
+i=0; while [ ! -s silent.port ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+cp -a a a3
+git -C a3 config qvault.fetchTimeout 3
+( q -C a3 pull "git://127.0.0.1:$(cat silent.port)/x.git" > pull.out 2> pull.err; echo $? > pull.rc ) &
+puller=$!
+sleep 1
+make_pdf w.pdf "written while a pull waits"
+ok "a write goes through while a pull waits on a silent peer" \
+	q -C a3 add w.pdf --doc WHILE-1 --type drawing
+wait $puller
+check "  the pull gives up after qvault.fetchTimeout, exit 1" sh -c '
+	test "$(cat pull.rc)" = 1 && grep -q "sent nothing for 3 seconds" pull.err && test "$(grep -c . pull.err)" = 1'
+kill $silent 2> /dev/null; wait $silent 2> /dev/null
+check "  and the vault still verifies" q -C a3 verify
 fails 1 "cannot fetch from 'git://127.0.0.1:1/none.git'" "a remote that does not answer" \
 	q -C a pull git://127.0.0.1:1/none.git
 git init -q --bare empty.git

@@ -357,9 +357,9 @@ Qvault-Op: add
 Qvault-Doc: MTR-2
 Qvault-Rev: A" "$(doc MTR-2 A)/record.json=mtr2.json" "$(doc MTR-2 A)/files/mtr2.csv=mtr2.csv" \
 	"$(doc MTR-2 A)/cert.json=cert2.json"
-# (today the indexer trips on it, exit 3 with "cannot index": the pattern asks for the rule)
+# (the index leaves it out; the rule: cert.json is what the record's own data makes)
 check "5: a cert.json that names another certificate (MTR-1@A in MTR-2@A) is caught" \
-	culprit t5c "cert\.json: .*(MTR-1|names|stored|belongs)"
+	culprit t5c "cert\.json: the certificate data is not what 'MTR-2@A''s data makes"
 # certificate data the writer refuses: not an EN 10204 type, no inspector
 jq -S --indent 2 '.doc = "MTR-2" | .certificate_type = "9.9" | del(.inspector)' cert2.json > cert3.json
 tamper t5c2
@@ -486,12 +486,20 @@ if perl -MMath::BigInt -e 1 2> /dev/null; then
 	P6=pos/$(dir_of PO-6)/PO-6/po.json
 	git -C base show "main:pos/$(dir_of PO-1)/PO-1/po.json" |
 		jq -S --indent 2 --arg at "$NOW" '.po = "PO-6" | .created_by = "ecd" | .created_at = $at' > po6.json
-	tamper t7e
-	put t7e ecd "po add PO-6 for acme
+	# ssh-keygen writes either spelling of s at random; qvault accepts the
+	# low one only (as it signs), so sign until ssh-keygen gives that one
+	tries=0
+	while :; do
+		tamper t7e
+		put t7e ecd "po add PO-6 for acme
 
 Qvault-Op: po-add
 Qvault-PO: PO-6" "$P6=po6.json"
-	ok "  the ECDSA buyer's honest commit verifies" q -C t7e verify
+		tries=$((tries + 1))
+		q -C t7e verify > /dev/null 2>&1 || [ $tries -ge 40 ] || continue
+		break
+	done
+	ok "  the ECDSA buyer's honest commit (low s) verifies" q -C t7e verify
 	git -C t7e cat-file commit main > ecd-commit.txt
 	perl -MMath::BigInt -e '
 		use strict; my $c = do { local $/; <STDIN> };
@@ -523,7 +531,7 @@ Qvault-PO: PO-6" "$P6=po6.json"
 		q -C t7e keys allowed-signers > as.txt &&
 		git -C t7e -c gpg.format=ssh -c gpg.ssh.allowedSignersFile="$TMP/as.txt" verify-commit main 2> /dev/null &&
 		! cmp -s ecd-commit.txt ecd-malleated.txt'
-	check "7: an ECDSA commit signature rewritten with s = n - s is caught" culprit t7e "low s|malleab"
+	check "7: an ECDSA commit signature rewritten with s = n - s is caught" culprit t7e "signature is malleable \\(an ECDSA s above n/2"
 else
 	echo "ok $((n + 1)) # skip perl's Math::BigInt is missing"; n=$((n + 1))
 fi

@@ -1,0 +1,220 @@
+/*
+ * ledger.c - quantities drawn from lots over history: a lot made from
+ * another and a ship notice's package each draw from a lot; what is
+ * drawn in all never exceeds what the lot holds.  One hash map keyed by
+ * lot name, fed each added lot.json and asn.json once, in history order
+ * (a lot drawn by each of two sites counts both draws once merged).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lot.h"
+#include "portal.h"
+#include "rules.h"
+
+#define QTY_MAX 1000000000ULL
+
+typedef struct {
+	char *key;       /* NULL: a free slot */
+	uint64_t qty;    /* what the lot holds, once its record was seen */
+	uint64_t drawn;  /* what was drawn from it in all */
+	int known;       /* its record was seen */
+} slot;
+
+typedef struct {
+	slot *slots;
+	size_t cap, count;  /* cap: a power of two, or 0 */
+} map;
+
+struct vault_ledger {
+	map lots;     /* lot name -> holding and draws */
+	map drawers;  /* "lot:NAME", "asn:NAME": each counted once */
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static slot *probe(slot *slots, size_t cap, const char *key)
+{
+	size_t i = (size_t)hash(key) & (cap - 1);
+
+	while (slots[i].key && strcmp(slots[i].key, key) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void grow(map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i;
+	slot *slots = calloc(cap, sizeof(slot));
+
+	if (!slots)
+		abort();
+	for (i = 0; i < m->cap; i++)
+		if (m->slots[i].key)
+			*probe(slots, cap, m->slots[i].key) = m->slots[i];
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+}
+
+/* The slot of `key`, added (zeroed) if new; *added says which. */
+static slot *get(map *m, const char *key, int *added)
+{
+	slot *s;
+	size_t n = strlen(key);
+
+	if ((m->count + 1) * 10 > m->cap * 7)
+		grow(m);
+	s = probe(m->slots, m->cap, key);
+	*added = !s->key;
+	if (!s->key) {
+		if ((s->key = malloc(n + 1)) == NULL)
+			abort();
+		memcpy(s->key, key, n + 1);
+		m->count++;
+	}
+	return s;
+}
+
+static void map_dispose(map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+}
+
+int vault_ledger_new(vault_ledger **out)
+{
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		abort();
+	return 0;
+}
+
+void vault_ledger_free(vault_ledger *l)
+{
+	if (!l)
+		return;
+	map_dispose(&l->lots);
+	map_dispose(&l->drawers);
+	free(l);
+}
+
+/* Whether drawer `kind`:`name` is counted already (the same record added on two sides). */
+static int counted(vault_ledger *l, const char *kind, const char *name)
+{
+	char key[VAULT_NAME_MAX + 8];
+	int added;
+
+	snprintf(key, sizeof(key), "%s:%s", kind, name);
+	get(&l->drawers, key, &added);
+	return !added;
+}
+
+static void overdrawn(const vault_change_ctx *c, const char *path, const char *lot,
+		      const slot *s)
+{
+	c->found(c, path, "lot '%s' holds %llu, but %llu are drawn from it in all", lot,
+		 (unsigned long long)s->qty, (unsigned long long)s->drawn);
+}
+
+static void draw(vault_ledger *l, const vault_change_ctx *c, const char *path, const char *lot,
+		 uint64_t qty)
+{
+	int added;
+	slot *s = get(&l->lots, lot, &added);
+
+	s->drawn += qty; /* each draw is at most QTY_MAX: no overflow in any real history */
+	if (s->known && s->drawn > s->qty)
+		overdrawn(c, path, lot, s);
+}
+
+/* A positive quantity of at most QTY_MAX at `key` of `o`, or 0. */
+static uint64_t qty_of(const json_t *o, const char *key)
+{
+	json_int_t q = json_integer_value(json_object_get(o, key));
+
+	return q >= 1 && (uint64_t)q <= QTY_MAX ? (uint64_t)q : 0;
+}
+
+static void add_lot(vault_ledger *l, const vault_change_ctx *c, const char *path, json_t *rec)
+{
+	const char *name = vault_rules__str(rec, "lot");
+	uint64_t qty = qty_of(rec, "qty");
+	json_t *f;
+	size_t i;
+	int added;
+	slot *s;
+
+	if (!*name || !qty || counted(l, "lot", name))
+		return; /* malformed: vault_lot__check says so */
+	s = get(&l->lots, name, &added);
+	if (!s->known) {
+		s->known = 1;
+		s->qty = qty;
+		/* drawn by a lot of the same commit seen first */
+		if (s->drawn > s->qty)
+			overdrawn(c, path, name, s);
+	}
+	json_array_foreach(json_object_get(rec, "from"), i, f) {
+		const char *in = json_string_value(json_object_get(f, "lot"));
+		uint64_t q = qty_of(f, "qty");
+
+		if (in && q)
+			draw(l, c, path, in, q);
+	}
+}
+
+static void add_asn(vault_ledger *l, const vault_change_ctx *c, const char *path, json_t *rec)
+{
+	const char *name = vault_rules__str(rec, "asn");
+	json_t *p;
+	size_t i;
+
+	if (!*name || counted(l, "asn", name))
+		return;
+	json_array_foreach(json_object_get(rec, "packages"), i, p) {
+		const char *lot = json_string_value(json_object_get(p, "lot"));
+		uint64_t q = qty_of(p, "qty");
+
+		if (!lot || !q)
+			c->found(c, path, "the ship notice's package %zu names no lot or no quantity"
+				 " from 1 to %llu", i + 1, QTY_MAX);
+		else
+			draw(l, c, path, lot, q);
+	}
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *path)
+{
+	json_t *rec;
+	int lot = strncmp(path, "lots/", 5) == 0 && ends_with(path, "/" VAULT_LOT_FILE);
+	int asn = strncmp(path, "asns/", 5) == 0 && ends_with(path, "/" VAULT_ASN_FILE);
+
+	/* a single new commit is checked without the ledger: its writer
+	 * counted what history drew (the index); verify counts it all */
+	if (!l || (!lot && !asn) || (rec = vault_rules__json_at(c, c->tree, path)) == NULL)
+		return;
+	if (lot && strcmp(vault_rules__str(rec, "record"), "lot") == 0)
+		add_lot(l, c, path, rec);
+	else if (asn && strcmp(vault_rules__str(rec, "record"), "asn") == 0)
+		add_asn(l, c, path, rec);
+	json_decref(rec);
+}
