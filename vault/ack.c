@@ -94,7 +94,8 @@ static int check_ackable(vault *v, const vault_revision *r, const vault_user *si
 		vault_revision_list *list;
 		const char *current = NULL;
 
-		if (vault_index__revisions(&list, v->index, r->doc, NULL) == 0) {
+		if (vault_index__revisions(&list, v->index, r->doc,
+					   vault_user__scope(signer)) == 0) {
 			for (i = 0; i < list->count; i++)
 				if (strcmp(list->items[i].state, "released") == 0)
 					current = list->items[i].rev;
@@ -133,7 +134,7 @@ static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, v
 	int error;
 
 	if ((error = vault_user__may(&t->actor, VAULT_ROLE_SUPPLIER, "acknowledge revisions")) < 0 ||
-	    (error = vault_index__get(r, v->index, doc, rev, NULL)) < 0 ||
+	    (error = vault_index__get(r, v->index, doc, rev, vault_user__scope(&t->actor))) < 0 ||
 	    (error = check_ackable(v, r, &t->actor)) < 0)
 		return error;
 	vault_record__doc_dir(dir, sizeof(dir), doc);
@@ -491,21 +492,30 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 	sqlite3 *db = vault_index__db(v->index);
 	vault_ack_list *list;
 	sqlite3_stmt *st;
+	char *own = NULL;
 	size_t cap = 0;
 	int rc, error;
 
 	if ((error = vault_name_check("document number", doc)) < 0 ||
 	    (rev && (error = vault_name_check("revision", rev)) < 0))
 		return error;
+	/* a supplier sees its own organization's, of revisions it may see */
+	if ((error = vault__viewer(&own, v)) < 0)
+		return error;
 	if (sqlite3_prepare_v2(db,
 		"SELECT a.doc, a.rev, a.name, a.signer, a.org, a.fingerprint, a.meaning, a.comment,"
 		" a.time, a.commit_id FROM acks a JOIN revisions r ON r.doc = a.doc AND r.rev = a.rev"
 		" WHERE a.doc = ?1 AND (?2 IS NULL OR a.rev = ?2)"
+		" AND (?3 IS NULL OR (a.org = ?3 AND (r.org = ?3 OR EXISTS (SELECT 1 FROM distribution d"
+		"  WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))))"
 		" ORDER BY (SELECT seq FROM events e WHERE e.commit_id = a.commit_id), a.name",
-		-1, &st, NULL) != SQLITE_OK)
+		-1, &st, NULL) != SQLITE_OK) {
+		free(own);
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, own, -1, SQLITE_STATIC);
 	if ((list = calloc(1, sizeof(*list))) == NULL)
 		abort();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -529,6 +539,7 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 		snprintf(a->commit, sizeof(a->commit), "%s", (const char *)sqlite3_column_text(st, 9));
 	}
 	sqlite3_finalize(st);
+	free(own);
 	if (rc != SQLITE_DONE) {
 		vault_ack_list_free(list);
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));

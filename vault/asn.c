@@ -205,6 +205,9 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 		snprintf(it->po, sizeof(it->po), "%s", sqlite3_column_text(st, 0));
 		snprintf(it->part, sizeof(it->part), "%s", sqlite3_column_text(st, 1));
 		lot_qty = (uint64_t)sqlite3_column_int64(st, 2);
+		/* another organization's lot is, to the shipper, no lot */
+		if (strcmp((const char *)sqlite3_column_text(st, 3), supplier) != 0)
+			rc = SQLITE_DONE;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
@@ -439,6 +442,10 @@ static int asn_po(vault *v, const vault_user *actor, const char *po)
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		snprintf(supplier, sizeof(supplier), "%s", sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
+	/* another organization's PO is, to a supplier, no PO */
+	if (rc == SQLITE_ROW && vault_user__scope(actor) &&
+	    strcmp(vault_user__scope(actor), supplier) != 0)
+		rc = SQLITE_DONE;
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po) :
 			index_error(v);

@@ -42,6 +42,7 @@ typedef struct {
 	char last_rev[VAULT_NAME_MAX + 1];
 	char org[VAULT_NAME_MAX + 1]; /* of its first revision: the document's owner */
 	unsigned first_seq;
+	int mixed;      /* a revision of no or another organization than the first's */
 	git_tree *tree; /* the document's folder, NULL if new */
 } doc_state;
 
@@ -129,6 +130,8 @@ static int load_doc_state(doc_state *d, vault_store *s, const git_tree *root, co
 			d->first_seq = r.seq;
 			snprintf(d->org, sizeof(d->org), "%s", r.org ? r.org : "");
 		}
+		if (!r.org || (d->org[0] && strcmp(d->org, r.org) != 0))
+			d->mixed = 1;
 		if (r.seq > d->max_seq) {
 			d->max_seq = r.seq;
 			snprintf(d->last_rev, sizeof(d->last_rev), "%s", r.rev);
@@ -154,10 +157,26 @@ static int owned_by_another(const doc_state *d, const char *org)
 	return d->exists && d->org[0] && strcmp(d->org, org) != 0;
 }
 
+/*
+ * A supplier sees a number as its own only when every revision is its
+ * organization's: any other (older records without an organization, or
+ * revisions of several) would show in the next revision letter or in
+ * "already has revision".
+ */
+static int foreign_to_scope(const doc_state *d, const char *scope)
+{
+	return scope && d->exists && (d->mixed || strcmp(d->org, scope) != 0);
+}
+
+/*
+ * One refusal for every number the actor may not revise, whoever holds it
+ * and whatever it holds, so that a supplier learns only that the number is
+ * taken: the same words as for a document released to it.
+ */
 static int may_revise(const doc_state *d, const vault_user *actor, const char *doc)
 {
-	if (owned_by_another(d, actor->org))
-		return vault_error__set(VAULT_EDENIED, "document '%s' is not yours to revise", doc);
+	if (owned_by_another(d, actor->org) || foreign_to_scope(d, vault_user__scope(actor)))
+		return vault_error__set(VAULT_EDENIED, "document number '%s' is not available", doc);
 	return 0;
 }
 
@@ -710,9 +729,8 @@ int vault__viewer(char **org, vault *v)
 	git_tree_free(tree);
 	if (error < 0)
 		return error;
-	if (!(u.roles & (VAULT_ROLE_ADMIN | VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY |
-			 VAULT_ROLE_AUDITOR | VAULT_ROLE_SERVER)))
-		*org = vault__strdup(u.org);
+	if (vault_user__scope(&u))
+		*org = vault__strdup(vault_user__scope(&u));
 	vault_user_dispose(&u);
 	return 0;
 }
@@ -765,13 +783,96 @@ int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter 
 	return error;
 }
 
-int vault_log(vault_event_list **out, vault *v, const char *doc)
+/* Whether the viewer `org` may see revision "DOC@REV". */
+static int subject_visible(vault *v, const char *subject, const char *org)
 {
+	char doc[2 * VAULT_NAME_MAX + 2];
+	const char *at = strrchr(subject, '@');
+	vault_revision r;
+
+	if (!at || (size_t)(at - subject) >= sizeof(doc))
+		return 0;
+	snprintf(doc, sizeof(doc), "%.*s", (int)(at - subject), subject);
+	if (vault_index__get(&r, v->index, doc, at + 1, org) < 0)
+		return 0;
+	vault_revision_dispose(&r);
+	return 1;
+}
+
+/*
+ * Whether a supplier of `org` (whose users are `own`) sees event `e`: its
+ * own organization's acts, and the adding, releasing or making obsolete
+ * of revisions that are all visible to it.  A release's subject line
+ * names every organization it went to: the supplier gets it without them.
+ */
+static int event_visible(vault *v, vault_event *e, const char *org, const vault_user_list *own)
+{
+	static const char *const doc_ops[] = { "add", "import", "release", "obsolete", NULL };
+	size_t i;
+
+	for (i = 0; i < own->count; i++)
+		if (strcmp(own->items[i].org, org) == 0 && strcmp(own->items[i].name, e->author) == 0)
+			return 1;
+	for (i = 0; doc_ops[i]; i++)
+		if (strcmp(doc_ops[i], e->op) == 0)
+			break;
+	if (!doc_ops[i] || e->nsubjects == 0)
+		return 0;
+	for (i = 0; i < e->nsubjects; i++)
+		if (!subject_visible(v, e->subjects[i], org))
+			return 0;
+	if (strcmp(e->op, "release") == 0) {
+		char *to = strstr(e->summary, " to ");
+
+		if (to)
+			*to = '\0';
+	}
+	return 1;
+}
+
+/* Drop from `list` the events a supplier of `org` may not see. */
+static int scope_log(vault_event_list *list, vault *v, const char *org)
+{
+	vault_event_list *gone = calloc(1, sizeof(*gone));
+	vault_user_list *users;
+	size_t i, n = 0;
 	int error;
 
-	if (doc && (error = vault_name_check("document number", doc)) < 0)
+	if (!gone || (gone->items = calloc(list->count + 1, sizeof(vault_event))) == NULL)
+		abort();
+	if ((error = vault_users(&users, v)) < 0) {
+		vault_event_list_free(gone);
 		return error;
-	return vault_index__log(out, v->index, doc);
+	}
+	for (i = 0; i < list->count; i++) {
+		if (event_visible(v, &list->items[i], org, users))
+			list->items[n++] = list->items[i];
+		else
+			gone->items[gone->count++] = list->items[i];
+	}
+	list->count = n;
+	vault_user_list_free(users);
+	vault_event_list_free(gone);
+	return 0;
+}
+
+int vault_log(vault_event_list **out, vault *v, const char *doc)
+{
+	char *org = NULL;
+	int error;
+
+	*out = NULL;
+	if ((doc && (error = vault_name_check("document number", doc)) < 0) ||
+	    (error = vault__viewer(&org, v)) < 0 ||
+	    (error = vault_index__log(out, v->index, doc)) < 0)
+		goto done;
+	if (org && (error = scope_log(*out, v, org)) < 0) {
+		vault_event_list_free(*out);
+		*out = NULL;
+	}
+done:
+	free(org);
+	return error;
 }
 
 typedef struct {

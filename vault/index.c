@@ -978,6 +978,29 @@ static int collect(vault_revision_list **out, vault_index *idx, sqlite3_stmt *st
 	return 0;
 }
 
+/*
+ * Keep of each revision's distribution only the viewer's organization: a
+ * supplier learns whether a revision went to it, never to whom else.
+ */
+static void scope_to(vault_revision_list *list, const char *viewer)
+{
+	size_t i, k, n;
+
+	if (!viewer)
+		return;
+	for (i = 0; i < list->count; i++) {
+		vault_revision *r = &list->items[i];
+
+		for (k = n = 0; k < r->nto; k++) {
+			if (strcmp(r->to[k], viewer) == 0)
+				r->to[n++] = r->to[k];
+			else
+				free(r->to[k]);
+		}
+		r->nto = n;
+	}
+}
+
 int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
 		     const char *rev, const char *viewer)
 {
@@ -999,6 +1022,7 @@ int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
 	sqlite3_finalize(st);
 	if (error < 0)
 		return error;
+	scope_to(list, viewer);
 	if (list->count == 0) {
 		vault_revision_list_free(list);
 		if (rev && vault_index__get(out, idx, doc, NULL, viewer) == 0) {
@@ -1028,6 +1052,8 @@ int vault_index__revisions(vault_revision_list **out, vault_index *idx,
 	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
 	error = collect(out, idx, st);
 	sqlite3_finalize(st);
+	if (error == 0)
+		scope_to(*out, viewer);
 	if (error == 0 && (*out)->count == 0) {
 		vault_revision_list_free(*out);
 		*out = NULL;
@@ -1055,6 +1081,8 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
 	error = collect(out, idx, st);
 	sqlite3_finalize(st);
+	if (error == 0)
+		scope_to(*out, viewer);
 	return error;
 }
 

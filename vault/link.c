@@ -69,7 +69,13 @@ int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
 
 	if ((error = vault_name_check(kinds[kind], target)) < 0)
 		return error;
-	if (kind != VAULT_LINK_PART && (owner = owner_of(v, kind, target)) == NULL)
+	if (kind != VAULT_LINK_PART && (owner = owner_of(v, kind, target)) != NULL &&
+	    vault_user__scope(&t->actor) && strcmp(owner, vault_user__scope(&t->actor)) != 0) {
+		/* another organization's PO or lot is, to a supplier, none */
+		free(owner);
+		owner = NULL;
+	}
+	if (kind != VAULT_LINK_PART && !owner)
 		return vault_error__set(VAULT_ENOTFOUND, "no %s '%s'",
 					kind == VAULT_LINK_PO ? "PO" : "lot", target);
 	if (!(t->actor.roles & (VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY)) &&

@@ -89,6 +89,7 @@ static int check_fields(const vault_lot *l)
 typedef struct {
 	sqlite3_stmt *po;  /* ?1 PO, ?2 part -> supplier, lines for the part */
 	sqlite3_stmt *doc; /* ?1 doc, ?2 rev -> a row when recorded and visible */
+	sqlite3_stmt *lot; /* ?1 lot -> its supplier */
 	sqlite3_stmt *input; /* ?1 lot -> its supplier, what it holds, what is drawn from it */
 	char *viewer;      /* a supplier's organization: what it may see; NULL: all */
 } lookups;
@@ -108,6 +109,8 @@ static int lookups_init(lookups *q, vault *v)
 			       " AND (?3 IS NULL OR r.org = ?3 OR EXISTS (SELECT 1 FROM distribution d"
 			       " WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))",
 			       -1, &q->doc, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT supplier FROM lots WHERE lot = ?1",
+			       -1, &q->lot, NULL) != SQLITE_OK ||
 	    /* drawn: by the lots made from it and the ship notices' packages (the ledger's sum) */
 	    sqlite3_prepare_v2(db, "SELECT l.supplier, l.qty,"
 			       " (SELECT coalesce(sum(i.qty), 0) FROM lot_inputs i WHERE i.input = l.lot)"
@@ -121,6 +124,7 @@ static void lookups_dispose(lookups *q)
 {
 	sqlite3_finalize(q->po);
 	sqlite3_finalize(q->doc);
+	sqlite3_finalize(q->lot);
 	sqlite3_finalize(q->input);
 	free(q->viewer);
 }
@@ -184,6 +188,12 @@ static int po_supplier(char **supplier, lookups *q, const char *po, const char *
 		has_part = sqlite3_column_int(q->po, 1) > 0;
 	}
 	sqlite3_reset(q->po);
+	/* another organization's PO is, to a supplier, no PO */
+	if (rc == SQLITE_ROW && q->viewer && strcmp(*supplier, q->viewer) != 0) {
+		free(*supplier);
+		*supplier = NULL;
+		rc = SQLITE_DONE;
+	}
 	if (rc != SQLITE_ROW)
 		return vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po);
 	if (!has_part) {
@@ -192,6 +202,24 @@ static int po_supplier(char **supplier, lookups *q, const char *po, const char *
 		return vault_error__set(VAULT_EINVALID, "PO '%s' has no line for part '%s'", po, part);
 	}
 	return 0;
+}
+
+/*
+ * Whether lot `name`, recorded in the index, is one the viewer may see:
+ * any with no viewer, else only its own organization's.
+ */
+static int lot_visible(lookups *q, const char *name)
+{
+	int rc, yes;
+
+	if (!q->viewer)
+		return 1;
+	sqlite3_bind_text(q->lot, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->lot);
+	yes = rc == SQLITE_ROW &&
+		strcmp((const char *)sqlite3_column_text(q->lot, 0), q->viewer) == 0;
+	sqlite3_reset(q->lot);
+	return yes;
 }
 
 /* Whether lot `name` is in the tree already. */
@@ -316,7 +344,10 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 		goto done;
 	}
 	if (lot_exists(t->root, l->lot)) {
-		error = vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
+		/* the same words whoever holds it: never who, nor what it is */
+		error = !lot_visible(q, l->lot) ?
+			vault_error__set(VAULT_EEXISTS, "lot number '%s' is not available", l->lot) :
+			vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
 		goto done;
 	}
 	for (i = 0; i < l->nfrom; i++) {

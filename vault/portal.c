@@ -136,6 +136,10 @@ static int po_facts_get(po_facts *f, vault *v, const vault_user *actor, const ch
 		snprintf(f->ordered, sizeof(f->ordered), "%s", sqlite3_column_text(st, 1));
 	}
 	sqlite3_reset(st);
+	/* another organization's PO is, to a supplier, no PO */
+	if (rc == SQLITE_ROW && vault_user__scope(actor) &&
+	    strcmp(vault_user__scope(actor), f->supplier) != 0)
+		rc = SQLITE_DONE;
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po) :
 			index_error(v);

@@ -467,3 +467,11 @@ int vault_allowed_signers(char **out, vault *v)
 	*out = text;
 	return 0;
 }
+
+const char *vault_user__scope(const vault_user *u)
+{
+	if (u->roles & (VAULT_ROLE_ADMIN | VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY |
+			VAULT_ROLE_AUDITOR | VAULT_ROLE_SERVER))
+		return NULL;
+	return u->org;
+}

@@ -57,4 +57,11 @@ int vault_user__by_name(vault_user *out, vault_store *s, const git_tree *tree,
 int vault_user__may_add(const vault_user *u, const char *type);
 int vault_user__may(const vault_user *u, unsigned roles, const char *what);
 
+/*
+ * The organization whose records `u` may see (borrowed from `u`): its own
+ * for a user whose only role is supplier, NULL (everything) for any other
+ * role.  What lies outside it is answered as if it did not exist.
+ */
+const char *vault_user__scope(const vault_user *u);
+
 #endif

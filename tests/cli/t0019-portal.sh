@@ -27,7 +27,7 @@ check "  the later acknowledgment is kept beside the earlier, never replacing it
 	test "$(sqlite3 v/qvault/index.db "SELECT group_concat(promise, \" \") FROM po_acks WHERE po = '"'PO-1'"' ORDER BY seq")" = "2099-12-01 2099-12-15"'
 check "  the commit says what it is (Qvault-Op: po-ack)" sh -c 'git -C v log -1 --format=%B | grep -q "^Qvault-Op: po-ack"'
 ok "a supplier rejects a PO with a reason" q --key sam.pem po ack PO-3 --reject --reason "no capacity"
-fails 1 "user 'zed' of 'zenith' may not acknowledge PO 'PO-1', which belongs to 'acme'" \
+fails 1 "^qvault: no PO 'PO-1'$" \
 	"acknowledging another supplier's PO" q --key zed.pem po ack PO-1 --promise 2099-12-01
 fails 1 "promise date 2000-01-01 is before the order date [0-9-]+ of PO 'PO-1'" \
 	"a promise date before the order date" q --key sam.pem po ack PO-1 --promise 2000-01-01
@@ -50,7 +50,7 @@ ok "status import: many reports in one commit" q --key sam.pem status import sta
 check "  numbered in order beside the PO" \
 	sh -c 'test "$(sqlite3 v/qvault/index.db "SELECT group_concat(status, \" \") FROM (SELECT status FROM po_status WHERE po = '"'PO-1'"' ORDER BY seq)")" = "in-progress started on-hold complete"'
 fails 1 "unknown status 'bogus' \(started, in-progress" "an unknown status" q --key sam.pem status PO-1 bogus
-fails 1 "user 'zed' of 'zenith' may not report the status of PO 'PO-1'" "a status for another supplier's PO" \
+fails 1 "^qvault: no PO 'PO-1'$" "a status for another supplier's PO" \
 	q --key zed.pem status PO-1 started
 printf 'po,line,status,note\nPO-1,1,started,\nPO-1,x,started,\n' > bad.csv
 fails 1 "'bad.csv': row 3, field 'line': 'x' is not a line number" "a bad row in a status import" \
@@ -86,9 +86,9 @@ fails 1 "package 'CTN-3': ships 20 of line 1 of PO 'PO-1', which has 15 open" \
 	q --key sam.pem asn add --po PO-1 --ship-date 2099-12-10 --package CTN-2:L-2:15 --package CTN-3:L-4:20
 fails 1 "package 'CTN-2': no lot 'L-404'" "a ship notice for an unknown lot" \
 	q --key sam.pem asn add --po PO-1 --ship-date 2099-12-10 --package CTN-2:L-404:1
-fails 1 "package 'CTN-2': lot 'Z-1' belongs to PO 'PO-2', not to PO 'PO-1'" "a lot of another PO" \
+fails 1 "^qvault: package 'CTN-2': no lot 'Z-1'$" "a lot of another supplier's PO (as if it did not exist)" \
 	q --key sam.pem asn add --po PO-1 --ship-date 2099-12-10 --package CTN-2:Z-1:1
-fails 1 "user 'zed' of 'zenith' may not ship against PO 'PO-1', which belongs to 'acme'" \
+fails 1 "^qvault: no PO 'PO-1'$" \
 	"a ship notice against another supplier's PO" \
 	q --key zed.pem asn add --po PO-1 --ship-date 2099-12-10 --package CTN-2:L-2:1
 fails 1 "user 'tester' may not send ship notices" "a buyer may not send a ship notice" \
@@ -138,7 +138,7 @@ fails 1 "ISA is not the fixed 106 bytes" "an ISA of the wrong width" q --key sam
 sed 's/^SN1\*\*10\*/SN1**100*/' a.856 > bad.856
 fails 1 "which has [0-9]+ open of 50 ordered|which holds 30" "an 856 over the open quantity" q --key sam.pem asn import bad.856
 sed 's/REF\*LT\*L-2/REF*LT*Z-1/' a.856 > bad.856
-fails 1 "lot 'Z-1' belongs to PO 'PO-2'" "an 856 shipping another PO's lot" q --key sam.pem asn import bad.856
+fails 1 "package 'CTN-002': no lot 'Z-1'$" "an 856 shipping another supplier's lot" q --key sam.pem asn import bad.856
 # L-1 is shipped in full by now: this one ships from L-4
 sed 's/^REF\*LT\*L-1~/REF*LT*L-4~/' a.856 | tr '*~' '^!' | sed 's/SHIP-0002/SHIP-0003/' > other-terms.856
 ok "separators are the ones ISA names (^ and !)" q --key sam.pem asn import other-terms.856
@@ -287,7 +287,7 @@ ok "through qvault shell: a supplier acknowledges its PO" as sam po ack PO-1 --l
 check "  signed by the server, naming sam" sh -c '
 	git -C v log -1 --format=%B | grep -qx "Qvault-On-Behalf-Of: sam" &&
 	git -C v log -1 --format=%B | grep -q "^Qvault-Op: po-ack"'
-fails 1 "user 'zed' of 'zenith' may not acknowledge PO 'PO-1', which belongs to 'acme'" \
+fails 1 "^qvault: no PO 'PO-1'$" \
 	"through qvault shell: acknowledging another supplier's PO" as zed po ack PO-1 --promise 2099-12-01
 fails 1 "promise date 2000-01-01 is before the order date" \
 	"through qvault shell: a promise date before the order date" as sam po ack PO-1 --promise 2000-01-01

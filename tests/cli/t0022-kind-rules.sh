@@ -288,15 +288,15 @@ replay sd d2 zoe 's/"sam"/"zoe"/'
 check "a revision naming another organization than its signer's is caught" \
 	culprit d2 "the record names organization 'sup1', but 'zoe' of 'zenith' signed the commit"
 
-fails 1 "document 'COC-1' is not yours to revise" \
+fails 1 "document number 'COC-1' is not available" \
 	"add refuses a revision of another organization's document" \
 	q --key zed.pem add coc2.pdf --doc COC-1 --type coc
-fails 1 "document 'COC-1' is not yours to revise" \
+fails 1 "document number 'COC-1' is not available" \
 	"  whatever type it claims (the message tells nothing of the document)" \
 	q --key zed.pem add coc2.pdf --doc COC-1 --type inspection-report
 sed 's/FAIR-Z-1/COC-1/' pkg/fai.json > fai1.json && cp fai1.json pkg/fai.json
 q fai pack pkg -o f1.zip > /dev/null
-fails 1 "document 'COC-1' is not yours to revise" \
+fails 1 "document number 'COC-1' is not available" \
 	"fai add refuses an FAI number of another organization's document" \
 	q --key zed.pem fai add f1.zip
 ok "its own organization revises it" q --key sam.pem add coc2.pdf --doc COC-1 --type coc

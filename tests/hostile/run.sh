@@ -260,6 +260,54 @@ got=$(q asn export --csv | python3 -c 'import csv, sys; print(len(list(csv.reade
 row "CSV: a cell ending in a quote hides later rows" "every row: $(sqlite3 v/qvault/index.db 'SELECT count(*) FROM asn_items')" \
 	"$got" $([ "$got" = "$(sqlite3 v/qvault/index.db 'SELECT count(*) FROM asn_items')" ] && echo 1 || echo 0)
 
+# ---- reading across organizations: another organization's record is
+# refused in the very words of one that does not exist
+# unseen CASE MESSAGE CMD...: exit 1, stderr exactly "qvault: MESSAGE", vault
+# unchanged; a number another holds cannot be absent: it is "not available"
+unseen() {
+	name=$1 want=$2; shift 2
+	as="as absent"
+	case $want in *"is not available") as="no owner named";; esac
+	before=$(snapshot)
+	"$@" > "$TMP/.out" 2> "$TMP/.err"
+	rc=$?
+	got="exit $rc: $(head -c 70 "$TMP/.err" | tr -d '\n' | sed 's/^qvault: //')"
+	if [ $rc -eq 1 ] && [ "$(cat "$TMP/.err")" = "qvault: $want" ] && [ "$before" = "$(snapshot)" ]; then
+		row "$name" "$as: $want" "$got" 1
+	else
+		row "$name" "$as: $want" "$got" 0
+	fi
+}
+q key generate -o hq.pem -c hq | head -n 1 > hq.pub
+q --key admin.pem user add hq --org hq --role buyer --pubkey hq.pub > /dev/null
+add_supplier bob beta
+q --key hq.pem release DWG-B --rev A c.pdf --to beta > /dev/null
+q --key hq.pem po add PO-B --supplier beta --line PN-2:5:DWG-B@A > /dev/null
+q --key bob.pem ack DWG-B@A --comment "beta only" > /dev/null
+q --key bob.pem lot add L-B --po PO-B --part PN-2 --qty 5 > /dev/null
+make_text cocb.csv HB
+q --key bob.pem add cocb.csv --doc COC-B --type coc > /dev/null
+unseen "cross-org: show another's drawing" "no document 'DWG-B'" q --key sam.pem show DWG-B
+unseen "cross-org: ack another's drawing" "no document 'DWG-B'" q --key sam.pem ack DWG-B@A
+got=$(q --key sam.pem acks DWG-B 2>&1)
+row "cross-org: acks of another's drawing" "nothing, as absent" "${got:-nothing}" $([ -z "$got" ] && echo 1 || echo 0)
+unseen "cross-org: PO ack of another's PO" "no PO 'PO-B'" q --key sam.pem po ack PO-B --promise 2099-12-01
+unseen "cross-org: status of another's PO" "no PO 'PO-B'" q --key sam.pem status PO-B started
+unseen "cross-org: lot of another's PO" "no PO 'PO-B'" q --key sam.pem lot add L-X --po PO-B --part PN-2 --qty 1
+unseen "cross-org: lot made from another's lot" "no lot 'L-B' to make 'L-X' from" \
+	q --key sam.pem lot add L-X --po PO-1 --part PN-1 --qty 1 --from L-B
+unseen "cross-org: ship another's lot" "package 'C1': no lot 'L-B'" \
+	q --key sam.pem asn add --po PO-1 --ship-date 2099-12-10 --package C1:L-B:1
+unseen "cross-org: link to another's lot" "no lot 'L-B'" q --key sam.pem link DWG-1@D --lot L-B
+unseen "cross-org: trace another's lot" "no lot 'L-B'" q --key sam.pem trace lot L-B
+unseen "cross-org: export another's PO" "no PO 'PO-B'" q --key sam.pem export --po PO-B -o b.zip
+unseen "cross-org: a revision of another's number" "document number 'COC-B' is not available" \
+	q --key sam.pem add cocb.csv --doc COC-B --type coc
+unseen "cross-org: a lot number another holds" "lot number 'L-B' is not available" \
+	q --key sam.pem lot add L-B --po PO-1 --part PN-1 --qty 1
+got=$(q --key sam.pem log | grep -Ec "DWG-B|COC-B|L-B|PO-B|beta")
+row "cross-org: log of everything" "nothing of beta's" "$got lines of beta's" $([ "$got" = 0 ] && echo 1 || echo 0)
+
 # ---- a file that changes while it is added (TOCTOU)
 head -c 50000000 /dev/urandom > big.bin && { printf '%%PDF-1.4\n'; cat big.bin; } > big.pdf
 q add big.pdf --doc DWG-BIG --type drawing > /dev/null 2> t.err &
