@@ -50,12 +50,22 @@ typedef struct {
 	int closed, started;
 } sig_queue;
 
+/* Parsed release records, by blob (release_at). */
+#define RELEASE_CACHE 256
+typedef struct {
+	git_oid blob;
+	vault_release rel;
+	int used;
+} release_slot;
+
 typedef struct {
 	vault *v;
 	git_repository *repo;
 	vault_findings *f;
 	size_t cap;
 	sig_queue q;
+	release_slot releases[RELEASE_CACHE];
+	size_t next_release;
 	char vault_id[33];      /* the vault's identity, from vault.json */
 	git_oid root;           /* its root commit, as recorded */
 	int root_recorded, root_seen;
@@ -272,6 +282,18 @@ static void checker_begin(checker *c, vault *v)
 		abort();
 }
 
+/* What the checker holds besides its findings. */
+static void checker_end(checker *c)
+{
+	size_t i;
+
+	for (i = 0; i < RELEASE_CACHE; i++)
+		if (c->releases[i].used)
+			vault_record__release_dispose(&c->releases[i].rel);
+	vault_user_list_free(c->users);
+	c->users = NULL;
+}
+
 /* What the checker takes from the vault: its identity and its recorded root. */
 static int checker_init(checker *c, git_commit *head)
 {
@@ -471,6 +493,42 @@ static void check_record(commit_ctx *x, const char *path, const char *doc, const
 	vault_revision_dispose(&r);
 }
 
+/*
+ * The release record at `path` of the commit's parent tree, parsed once
+ * per blob (a revision's release is read again for each of its many
+ * acknowledgments); NULL when there is none.  Owned by the checker.
+ */
+static const vault_release *release_at(commit_ctx *x, const char *path)
+{
+	checker *c = x->c;
+	git_tree_entry *e = NULL;
+	char *data = NULL;
+	size_t len, i;
+	release_slot *slot;
+
+	if (!x->before || git_tree_entry_bypath(&e, x->before, path) < 0)
+		return NULL;
+	for (i = 0; i < RELEASE_CACHE; i++)
+		if (c->releases[i].used && git_oid_equal(&c->releases[i].blob, git_tree_entry_id(e))) {
+			git_tree_entry_free(e);
+			return &c->releases[i].rel;
+		}
+	slot = &c->releases[c->next_release++ % RELEASE_CACHE];
+	if (slot->used)
+		vault_record__release_dispose(&slot->rel);
+	memset(slot, 0, sizeof(*slot));
+	git_oid_cpy(&slot->blob, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	if (read_at(&data, &len, x, x->before, path) < 0 ||
+	    vault_record__release_parse(&slot->rel, data, len) < 0) {
+		free(data);
+		return NULL;
+	}
+	free(data);
+	slot->used = 1;
+	return &slot->rel;
+}
+
 /* How far a statement's time may run ahead of the commit that records it. */
 #define STATEMENT_SKEW (10 * 60)
 
@@ -480,23 +538,21 @@ static void check_record(commit_ctx *x, const char *path, const char *doc, const
  * vault knows (a rejection with its reason), a revision released to the
  * signer's organization by someone else, and a time after that release.
  */
-static void check_statement(commit_ctx *x, const char *path, const char *stmt, size_t slen,
+static void check_statement(commit_ctx *x, const char *path, json_t *root,
 			    const vault_ack_info *a, const vault_user *u, const char *recpath)
 {
 	static const char *const meanings[] = { "received", "reviewed", "approved", "rejected" };
 	const git_oid *cid = git_commit_id(x->commit);
-	char relpath[VAULT_PATH_MAX * 2], *data = NULL;
-	json_t *root = json_loadb(stmt, slen, 0, NULL);
+	char relpath[VAULT_PATH_MAX * 2];
+	const vault_release *rel;
 	const char *vid = json_string_value(json_object_get(json_object_get(root, "predicate"),
 							    "vault"));
-	vault_release rel;
-	size_t i, len;
+	size_t i;
 	int known = 0;
 
 	if (!vid || strcmp(vid, x->c->vault_id) != 0)
 		found(x->c, cid, path, "the acknowledgment is for vault '%s', not this one ('%s')",
 		      vid ? vid : "", x->c->vault_id);
-	json_decref(root);
 	if (strcmp(a->fingerprint, u->fingerprint) != 0)
 		found(x->c, cid, path, "the statement names key fingerprint %s, but '%s''s key is %s",
 		      a->fingerprint, u->name, u->fingerprint);
@@ -510,24 +566,19 @@ static void check_statement(commit_ctx *x, const char *path, const char *stmt, s
 		found(x->c, cid, path, "the statement is dated after the commit that records it");
 	snprintf(relpath, sizeof(relpath), "%.*s" VAULT_RELEASE_FILE,
 		 (int)(strlen(recpath) - strlen(VAULT_RECORD_FILE)), recpath);
-	memset(&rel, 0, sizeof(rel));
-	if (!x->before || read_at(&data, &len, x, x->before, relpath) < 0 ||
-	    vault_record__release_parse(&rel, data, len) < 0) {
+	if ((rel = release_at(x, relpath)) == NULL) {
 		found(x->c, cid, path, "acknowledges a revision that was not released");
-		goto done;
+		return;
 	}
-	for (i = 0; i < rel.nto; i++)
-		if (strcmp(rel.to[i], u->org) == 0)
+	for (i = 0; i < rel->nto; i++)
+		if (strcmp(rel->to[i], u->org) == 0)
 			break;
-	if (i == rel.nto)
+	if (i == rel->nto)
 		found(x->c, cid, path, "acknowledges a revision not released to '%s'", u->org);
-	if (strcmp(rel.by, u->name) == 0)
+	if (strcmp(rel->by, u->name) == 0)
 		found(x->c, cid, path, "user '%s' acknowledges a revision it released itself", u->name);
-	if (a->time < rel.at)
+	if (a->time < rel->at)
 		found(x->c, cid, path, "the acknowledgment is dated before the release");
-	vault_record__release_dispose(&rel);
-done:
-	free(data);
 }
 
 /* An added acknowledgment: its signature, signer and what it names. */
@@ -541,6 +592,7 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 	vault_ack_info a;
 	vault_revision r;
 	const vault_user *u;
+	json_t *stmt_json = NULL;
 
 	memset(&a, 0, sizeof(a));
 	x->c->f->acks++;
@@ -594,10 +646,11 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 	if (x->known && strcmp(x->who->name, u->name) != 0)
 		found(x->c, cid, path, "the acknowledgment by '%s' is recorded by '%s'", u->name,
 		      x->who->name);
-	check_statement(x, path, stmt, slen, &a, u, recpath);
+	stmt_json = json_loadb(stmt, slen, 0, NULL);
+	check_statement(x, path, stmt_json, &a, u, recpath);
 	if (read_at(&rec, &rlen, x, x->tree, recpath) == 0 &&
 	    vault_record__revision_parse(&r, rec, rlen) == 0) {
-		json_t *root = json_loads(stmt, 0, NULL), *subj = json_object_get(root, "subject"), *s;
+		json_t *subj = json_object_get(stmt_json, "subject"), *s;
 
 		if (strcmp(r.added_by, u->name) == 0)
 			found(x->c, cid, path, "user '%s' acknowledges a revision it added itself",
@@ -618,12 +671,12 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 				      "the acknowledgment does not name the SHA-256 of '%s' of '%s@%s'",
 				      r.files[i].name, doc, rev);
 		}
-		json_decref(root);
 		vault_revision_dispose(&r);
 	} else {
 		found(x->c, cid, path, "the acknowledged revision '%s@%s' has no record", doc, rev);
 	}
 done:
+	json_decref(stmt_json);
 	vault_ack__dispose(&a);
 	free(rec);
 	free(signer);
@@ -1842,7 +1895,7 @@ done:
 	git_tree_free(root);
 	git_commit_free(head);
 	git_revwalk_free(walk);
-	vault_user_list_free(c.users);
+	checker_end(&c);
 	vault_ledger_free(c.ledger);
 	if (error < 0) {
 		vault_findings_free(c.f);
@@ -1882,7 +1935,7 @@ done:
 					 f->items[0].subject : "", f->items[0].subject ? ": " : "",
 					 f->items[0].problem);
 	vault_findings_free(f);
-	vault_user_list_free(c.users);
+	checker_end(&c);
 	git_commit_free(head);
 	git_commit_free(commit);
 	return error;
