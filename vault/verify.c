@@ -717,26 +717,13 @@ static int fanned(const char *path, const char *top, const char *name)
 /* The JSON object at `path` of `tree`, or NULL. */
 static json_t *json_at(commit_ctx *x, const git_tree *tree, const char *path)
 {
-	char *data = NULL;
-	size_t len;
-	json_t *root = NULL;
+	vault_change_ctx c;
 
-	if (tree && read_at(&data, &len, x, tree, path) == 0)
-		root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
-	free(data);
-	if (root && !json_is_object(root)) {
-		json_decref(root);
-		root = NULL;
-	}
-	return root;
+	memset(&c, 0, sizeof(c));
+	c.store = x->c->v->store;
+	return vault_rules__json_at(&c, tree, path);
 }
 
-static const char *str_of(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
 
 /* The record of `name` (a PO, lot, ship notice, NCR) under `top` as `tree` has it. */
 static json_t *keyed_record(commit_ctx *x, const git_tree *tree, const char *top,
@@ -780,12 +767,12 @@ static void check_po(commit_ctx *x, const char *path)
 	json_t *rec = json_at(x, x->tree, path);
 	size_t n = split_path(parts, 5, path);
 
-	if (!rec || n != 5 || strcmp(str_of(rec, "record"), "po") != 0 ||
-	    strcmp(str_of(rec, "po"), parts[3]) != 0 || !fanned(path, "pos", parts[3]))
+	if (!rec || n != 5 || strcmp(vault_rules__str(rec, "record"), "po") != 0 ||
+	    strcmp(vault_rules__str(rec, "po"), parts[3]) != 0 || !fanned(path, "pos", parts[3]))
 		found(x->c, git_commit_id(x->commit), path,
 		      "the PO is malformed or stored where another belongs");
 	else
-		signed_as(x, path, str_of(rec, "created_by"), NULL, str_of(rec, "created_at"));
+		signed_as(x, path, vault_rules__str(rec, "created_by"), NULL, vault_rules__str(rec, "created_at"));
 	json_decref(rec);
 }
 
@@ -814,29 +801,29 @@ static void check_answer(commit_ctx *x, const char *path)
 	require(x, VAULT_ROLE_SUPPLIER, is_ack ? "acknowledge purchase orders" :
 		"report production status", path);
 	rec = json_at(x, x->tree, path);
-	if (!rec || strcmp(str_of(rec, "record"), is_ack ? "po-ack" : "status") != 0) {
+	if (!rec || strcmp(vault_rules__str(rec, "record"), is_ack ? "po-ack" : "status") != 0) {
 		found(x->c, cid, path, "the %s is malformed", is_ack ? "PO acknowledgment" : "status report");
 		goto done;
 	}
-	if (strcmp(str_of(rec, "po"), parts[3]) != 0 ||
+	if (strcmp(vault_rules__str(rec, "po"), parts[3]) != 0 ||
 	    json_integer_value(json_object_get(rec, "seq")) != strtol(parts[5], NULL, 10) ||
-	    strlen(parts[5]) != 12 + strlen(str_of(rec, is_ack ? "signed_by" : "reported_by")) ||
-	    strncmp(parts[5] + 7, str_of(rec, is_ack ? "signed_by" : "reported_by"),
+	    strlen(parts[5]) != 12 + strlen(vault_rules__str(rec, is_ack ? "signed_by" : "reported_by")) ||
+	    strncmp(parts[5] + 7, vault_rules__str(rec, is_ack ? "signed_by" : "reported_by"),
 		    strlen(parts[5]) - 12) != 0)
 		found(x->c, cid, path, "the record of PO '%s' number %lld is stored as '%s'",
-		      str_of(rec, "po"), (long long)json_integer_value(json_object_get(rec, "seq")), path);
-	signed_as(x, path, str_of(rec, is_ack ? "signed_by" : "reported_by"), str_of(rec, "org"),
-		  str_of(rec, is_ack ? "signed_at" : "reported_at"));
-	if (is_ack && x->known && strcmp(str_of(rec, "fingerprint"), x->who->fingerprint) != 0)
+		      vault_rules__str(rec, "po"), (long long)json_integer_value(json_object_get(rec, "seq")), path);
+	signed_as(x, path, vault_rules__str(rec, is_ack ? "signed_by" : "reported_by"), vault_rules__str(rec, "org"),
+		  vault_rules__str(rec, is_ack ? "signed_at" : "reported_at"));
+	if (is_ack && x->known && strcmp(vault_rules__str(rec, "fingerprint"), x->who->fingerprint) != 0)
 		found(x->c, cid, path, "the acknowledgment names key %s, not the signer's %s",
-		      str_of(rec, "fingerprint"), x->who->fingerprint);
+		      vault_rules__str(rec, "fingerprint"), x->who->fingerprint);
 	if ((po = keyed_record(x, x->before, "pos", parts[3], "po.json")) == NULL) {
 		found(x->c, cid, path, "PO '%s' was not recorded before it", parts[3]);
 		goto done;
 	}
-	if (x->known && strcmp(str_of(po, "supplier"), x->who->org) != 0)
+	if (x->known && strcmp(vault_rules__str(po, "supplier"), x->who->org) != 0)
 		found(x->c, cid, path, "user '%s' of '%s' answers PO '%s' of '%s'", x->who->name,
-		      x->who->org, parts[3], str_of(po, "supplier"));
+		      x->who->org, parts[3], vault_rules__str(po, "supplier"));
 done:
 	json_decref(rec);
 	json_decref(po);
@@ -864,11 +851,11 @@ static void check_asn(commit_ctx *x, const char *path)
 		json_t *asn;
 
 		require(x, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY, "receive shipments", path);
-		if (!rec || strcmp(str_of(rec, "record"), "receipt") != 0 ||
-		    strcmp(str_of(rec, "asn"), parts[3]) != 0)
+		if (!rec || strcmp(vault_rules__str(rec, "record"), "receipt") != 0 ||
+		    strcmp(vault_rules__str(rec, "asn"), parts[3]) != 0)
 			found(x->c, cid, path, "the receipt is malformed or stored where another belongs");
 		else
-			signed_as(x, path, str_of(rec, "received_by"), NULL, str_of(rec, "received_at"));
+			signed_as(x, path, vault_rules__str(rec, "received_by"), NULL, vault_rules__str(rec, "received_at"));
 		if ((asn = keyed_record(x, x->before, "asns", parts[3], VAULT_ASN_FILE)) == NULL)
 			found(x->c, cid, path, "ship notice '%s' was not recorded before its receipt",
 			      parts[3]);
@@ -876,30 +863,30 @@ static void check_asn(commit_ctx *x, const char *path)
 		goto done;
 	}
 	require(x, VAULT_ROLE_SUPPLIER, "send ship notices", path);
-	if (!rec || strcmp(str_of(rec, "record"), "asn") != 0 ||
-	    strcmp(str_of(rec, "asn"), parts[3]) != 0) {
+	if (!rec || strcmp(vault_rules__str(rec, "record"), "asn") != 0 ||
+	    strcmp(vault_rules__str(rec, "asn"), parts[3]) != 0) {
 		found(x->c, cid, path, "the ship notice is malformed or stored where another belongs");
 		goto done;
 	}
-	signed_as(x, path, str_of(rec, "created_by"), str_of(rec, "supplier"),
-		  str_of(rec, "created_at"));
-	if ((po = keyed_record(x, x->before, "pos", str_of(rec, "po"), "po.json")) == NULL) {
+	signed_as(x, path, vault_rules__str(rec, "created_by"), vault_rules__str(rec, "supplier"),
+		  vault_rules__str(rec, "created_at"));
+	if ((po = keyed_record(x, x->before, "pos", vault_rules__str(rec, "po"), "po.json")) == NULL) {
 		found(x->c, cid, path, "the ship notice's PO '%s' was not recorded before it",
-		      str_of(rec, "po"));
+		      vault_rules__str(rec, "po"));
 		goto done;
 	}
-	if (strcmp(str_of(po, "supplier"), str_of(rec, "supplier")) != 0)
+	if (strcmp(vault_rules__str(po, "supplier"), vault_rules__str(rec, "supplier")) != 0)
 		found(x->c, cid, path, "the ship notice names supplier '%s', its PO '%s' another",
-		      str_of(rec, "supplier"), str_of(rec, "po"));
+		      vault_rules__str(rec, "supplier"), vault_rules__str(rec, "po"));
 	json_array_foreach(json_object_get(rec, "packages"), i, p) {
-		json_t *lot = keyed_record(x, x->before, "lots", str_of(p, "lot"), "lot.json");
+		json_t *lot = keyed_record(x, x->before, "lots", vault_rules__str(p, "lot"), "lot.json");
 
 		if (!lot)
 			found(x->c, cid, path, "the ship notice names lot '%s', not recorded before it",
-			      str_of(p, "lot"));
-		else if (strcmp(str_of(lot, "po"), str_of(rec, "po")) != 0)
+			      vault_rules__str(p, "lot"));
+		else if (strcmp(vault_rules__str(lot, "po"), vault_rules__str(rec, "po")) != 0)
 			found(x->c, cid, path, "the ship notice ships lot '%s' of PO '%s' against PO '%s'",
-			      str_of(p, "lot"), str_of(lot, "po"), str_of(rec, "po"));
+			      vault_rules__str(p, "lot"), vault_rules__str(lot, "po"), vault_rules__str(rec, "po"));
 		json_decref(lot);
 	}
 done:
@@ -925,19 +912,19 @@ static void check_ncr(commit_ctx *x, const char *path)
 	require(x, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER, closing ? "close nonconformance reports" :
 		"open nonconformance reports", path);
 	rec = json_at(x, x->tree, path);
-	if (!rec || strcmp(str_of(rec, "record"), closing ? "ncr-close" : "ncr") != 0 ||
-	    strcmp(str_of(rec, "ncr"), parts[3]) != 0) {
+	if (!rec || strcmp(vault_rules__str(rec, "record"), closing ? "ncr-close" : "ncr") != 0 ||
+	    strcmp(vault_rules__str(rec, "ncr"), parts[3]) != 0) {
 		found(x->c, cid, path, "the nonconformance record is malformed or stored where another belongs");
 		goto done;
 	}
-	signed_as(x, path, str_of(rec, closing ? "closed_by" : "opened_by"), NULL,
-		  str_of(rec, closing ? "closed_at" : "opened_at"));
+	signed_as(x, path, vault_rules__str(rec, closing ? "closed_by" : "opened_by"), NULL,
+		  vault_rules__str(rec, closing ? "closed_at" : "opened_at"));
 	before = closing ? keyed_record(x, x->before, "ncrs", parts[3], VAULT_NCR_FILE) :
-		keyed_record(x, x->before, "lots", str_of(rec, "lot"), "lot.json");
+		keyed_record(x, x->before, "lots", vault_rules__str(rec, "lot"), "lot.json");
 	if (!before)
 		found(x->c, cid, path, closing ? "nonconformance report '%s' was not opened before it" :
 		      "the nonconformance report's lot '%s' was not recorded before it",
-		      closing ? parts[3] : str_of(rec, "lot"));
+		      closing ? parts[3] : vault_rules__str(rec, "lot"));
 done:
 	json_decref(rec);
 	json_decref(before);
