@@ -35,6 +35,13 @@ struct vault {
  */
 int vault_verify__commit(vault *v, const git_oid *commit);
 
+/*
+ * Both sides revised one document since `base` (a conflict no merge may
+ * settle): VAULT_EEXISTS naming it.  Pull refuses by it; verify finds it.
+ */
+int vault_replica__same_document(vault *v, const git_tree *base, const git_tree *ours,
+				 const git_tree *theirs);
+
 /* The vault's own server user and its key file in qvault/ (made at init). */
 #define VAULT_SERVER_USER "qvault-server"
 #define VAULT_SERVER_KEY "server.pem"

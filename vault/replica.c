@@ -212,11 +212,12 @@ static int in_time(vault *v, const char *url, int (*job)(void *), void *payload)
 				break; /* the child is done: its end closed */
 		} else if (time(NULL) >= deadline) {
 			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
 			close(pfd[0]);
-			return vault_error__set(VAULT_ERROR, "'%s' sent nothing for %d seconds "
-						"(git config qvault.fetchTimeout); nothing was changed",
-						url, (int)limit);
+			return vault_error__set(VAULT_ERROR, "the fetch from '%s' did not finish within "
+						"%d seconds (git config qvault.fetchTimeout); nothing was "
+						"changed", url, (int)limit);
 		}
 	}
 	close(pfd[0]);
@@ -423,8 +424,8 @@ static void doc_set_free(doc_set *s)
  * Both sites added revisions of the same document since they parted: the
  * two would compete to be its current revision.  A true conflict.
  */
-static int same_document(vault *v, const git_tree *base, const git_tree *ours,
-			 const git_tree *theirs)
+int vault_replica__same_document(vault *v, const git_tree *base, const git_tree *ours,
+				 const git_tree *theirs)
 {
 	doc_set a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
 	size_t i, j;
@@ -498,7 +499,7 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 		error = vault_error__git(VAULT_ERROR, "cannot find where the sites parted");
 		goto done;
 	}
-	if ((error = same_document(v, base_tree, ours_tree, their_tree)) < 0)
+	if ((error = vault_replica__same_document(v, base_tree, ours_tree, their_tree)) < 0)
 		goto done;
 	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
 	if (git_merge_trees(&index, repo, base_tree, ours_tree, their_tree, &mo) < 0) {
@@ -589,9 +590,20 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 		out->kind = VAULT_PULL_FAST_FORWARD;
 		git_oid_cpy(&merged, &in.theirs);
 	} else {
+		char dir[4200];
+
+		/* the merge is held to the rules verify holds it to before it is
+		 * published, and waits in quarantine until then */
 		out->kind = VAULT_PULL_MERGED;
-		if ((error = merge(&merged, v, head, theirs, url)) < 0)
+		snprintf(dir, sizeof(dir), "%s/quarantine", v->qdir);
+		if ((error = vault_store__quarantine_begin(v->store, dir)) < 0)
 			goto done;
+		if ((error = merge(&merged, v, head, theirs, url)) < 0 ||
+		    (error = v->check_commit(v, &merged)) < 0 ||
+		    (error = vault_store__quarantine_accept(v->store)) < 0) {
+			vault_store__quarantine_drop(v->store);
+			goto done;
+		}
 	}
 	git_oid_tostr(out->commit, sizeof(out->commit), &merged);
 	error = vault__publish(v, head, &merged, NULL, 0);

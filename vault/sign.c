@@ -749,12 +749,18 @@ static int ecdsa_strict(const unsigned char *sig, size_t sn)
 	return memcmp(sb, half_order, 32) <= 0 ? 0 : -1;
 }
 
-/* 1 when `a` is exactly armor(raw), its final newline optional. */
-static int canonical_armor(const unsigned char *raw, size_t n, const char *a, size_t len)
+/*
+ * 1 when `a` is exactly armor(raw).  One spelling each: a signature file
+ * ends with the newline ssh-keygen writes; a commit's gpgsig header (ns
+ * "git") is read back without it, as git writes it, so that an empty
+ * line added to the header makes no second commit of the same signature.
+ */
+static int canonical_armor(const unsigned char *raw, size_t n, const char *a, size_t len,
+			   const char *ns)
 {
 	char *want = armor(raw, n);
-	size_t wlen = strlen(want);
-	int same = (len == wlen || len == wlen - 1) && memcmp(a, want, len) == 0;
+	size_t wlen = strlen(want) - (strcmp(ns, "git") == 0);
+	int same = len == wlen && memcmp(a, want, len) == 0;
 
 	free(want);
 	return same;
@@ -787,7 +793,7 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 	memset(g, 0, sizeof(*g));
 	if (unarmor(&g->raw, &n, armored, len) < 0)
 		return vault_error__set(VAULT_EVERIFY, "signature is not an armored SSH signature");
-	if (!canonical_armor(g->raw, n, armored, len)) {
+	if (!canonical_armor(g->raw, n, armored, len, ns)) {
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY,
 			"signature's armor is not as ssh-keygen writes it (text around it, or "

@@ -761,6 +761,10 @@ int vault_store__commit_tree(git_oid *out, vault_store *s, const git_oid *tree_i
 	if ((error = vault_sign__sshsig(&signature, key, "git", content.ptr,
 					content.size)) < 0)
 		goto done;
+	/* the header as git writes it: the armor's last newline ends the
+	 * header line, so the signature read back has none (sign.c) */
+	if (strlen(signature) && signature[strlen(signature) - 1] == '\n')
+		signature[strlen(signature) - 1] = '\0';
 	if (git_commit_create_with_signature(out, s->repo, content.ptr, signature,
 					     "gpgsig") < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot write the commit");

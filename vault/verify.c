@@ -1304,6 +1304,33 @@ done:
 	git_buf_dispose(&data);
 }
 
+/* 1 when `c` changes users/ or vault.json against its first parent (or has none). */
+static int touches_trust(commit_ctx *x, git_commit *c)
+{
+	static const char *const trust[] = { VAULT_USERS_DIR, VAULT_CONFIG_FILE };
+	git_commit *p = NULL;
+	git_tree *t = NULL, *pt = NULL;
+	size_t i;
+	int changed = 1;
+
+	(void)x;
+	if (git_commit_tree(&t, c) == 0 && git_commit_parentcount(c) > 0 &&
+	    git_commit_parent(&p, c, 0) == 0 && git_commit_tree(&pt, p) == 0) {
+		changed = 0;
+		for (i = 0; i < sizeof(trust) / sizeof(trust[0]); i++) {
+			const git_tree_entry *a = git_tree_entry_byname(t, trust[i]);
+			const git_tree_entry *b = git_tree_entry_byname(pt, trust[i]);
+
+			if (!a != !b || (a && !git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b))))
+				changed = 1;
+		}
+	}
+	git_tree_free(pt);
+	git_tree_free(t);
+	git_commit_free(p);
+	return changed;
+}
+
 /*
  * Commits that reach a merge through one parent only are judged against
  * the revocations the other parent records: one signed by a user the
@@ -1324,21 +1351,32 @@ static void check_side(commit_ctx *x, const git_oid *side, const git_oid *hide,
 	while (git_revwalk_next(&id, walk) == 0) {
 		git_buf sig = { NULL, 0, 0 }, data = { NULL, 0, 0 };
 		git_commit *c = NULL;
-		char *signer = NULL;
+		char *signer = NULL, name[VAULT_NAME_MAX + 2];
 		size_t i, n;
 
 		if (git_commit_extract_signature(&sig, &data, x->c->repo, &id, NULL) == 0 &&
 		    vault_sign__claimed(&signer, sig.ptr, sig.size, "git") == 0 &&
 		    git_commit_lookup(&c, x->c->repo, &id) == 0) {
+			int admin_act = touches_trust(x, c);
+
 			n = strlen(signer);
+			on_behalf_of(name, sizeof(name), c);
 			for (i = 0; i < users->count; i++) {
 				const vault_user *u = &users->items[i];
+				int by = strncmp(u->key, signer, n) == 0 &&
+					 (u->key[n] == '\0' || u->key[n] == ' ');
 
-				if (strncmp(u->key, signer, n) == 0 && (u->key[n] == '\0' || u->key[n] == ' ') &&
-				    u->revoked && git_commit_time(c) >= u->revoked_at)
+				if (!u->revoked || (!by && strcmp(u->name, name) != 0))
+					continue;
+				/* a commit's date is its signer's word: users and
+				 * settings changed by a revoked user on the other side
+				 * are refused whatever date they carry */
+				if (admin_act || git_commit_time(c) >= u->revoked_at)
 					found(x->c, git_commit_id(x->commit), NULL,
-					      "the merge brings in commit %.12s by '%s', whom the other "
-					      "side had revoked before it", git_oid_tostr_s(&id), u->name);
+					      "the merge brings in commit %.12s %s '%s', whom the other "
+					      "side had revoked%s", git_oid_tostr_s(&id),
+					      by ? "by" : "for", u->name,
+					      admin_act ? " (it changes users or settings)" : " before it");
 			}
 		}
 		git_commit_free(c);
@@ -1443,6 +1481,9 @@ static int check_merge(commit_ctx *x, git_commit *commit)
 	    git_commit_lookup(&base_commit, x->c->repo, &base_id) == 0)
 		git_commit_tree(&base, base_commit);
 	check_merge_signer(x, other);
+	/* the rule pull refuses by: both sides revised one document */
+	if (base && vault_replica__same_document(x->c->v, base, x->before, other) < 0)
+		found(x->c, git_commit_id(commit), NULL, "%s", vault_error_message());
 	check_side(x, git_commit_id(second), git_commit_parent_id(commit, 0), x->before);
 	check_side(x, git_commit_parent_id(commit, 0), git_commit_id(second), other);
 	u.x = x;

@@ -96,7 +96,7 @@ ok "a write goes through while a pull waits on a silent peer" \
 	q -C a3 add w.pdf --doc WHILE-1 --type drawing
 wait $puller
 check "  the pull gives up after qvault.fetchTimeout, exit 1" sh -c '
-	test "$(cat pull.rc)" = 1 && grep -q "sent nothing for 3 seconds" pull.err && test "$(grep -c . pull.err)" = 1'
+	test "$(cat pull.rc)" = 1 && grep -q "did not finish within 3 seconds" pull.err && test "$(grep -c . pull.err)" = 1'
 kill $silent 2> /dev/null; wait $silent 2> /dev/null
 check "  and the vault still verifies" q -C a3 verify
 fails 1 "cannot fetch from 'git://127.0.0.1:1/none.git'" "a remote that does not answer" \
