@@ -256,6 +256,31 @@ static int is_sha256_hex(const char *s)
 	return s[64] == '\0';
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* No file named twice: each stored file is listed once, by its one name. */
+static int unique_names(const vault_revision *rev)
+{
+	const char **names = malloc(rev->nfiles * sizeof(*names));
+	size_t i;
+	int error = 0;
+
+	if (!names)
+		abort();
+	for (i = 0; i < rev->nfiles; i++)
+		names[i] = rev->files[i].name;
+	qsort(names, rev->nfiles, sizeof(*names), cmp_name);
+	for (i = 1; i < rev->nfiles && !error; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			error = vault_error__set(VAULT_EINVALID, "record lists file '%s' twice",
+						 names[i]);
+	free(names);
+	return error;
+}
+
 static int parse_files(vault_revision *rev, json_t *files)
 {
 	size_t i;
@@ -284,7 +309,7 @@ static int parse_files(vault_revision *rev, json_t *files)
 		vf->size = (uint64_t)size;
 		rev->nfiles = i + 1;
 	}
-	return 0;
+	return unique_names(rev);
 }
 
 static int parse_parts(vault_revision *rev, json_t *parts)

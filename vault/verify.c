@@ -414,7 +414,7 @@ static void check_revision_folder(commit_ctx *x, const char *path, const vault_r
 	char dir[VAULT_PATH_MAX + 8], sub[VAULT_PATH_MAX * 2];
 	git_tree_entry *te = NULL;
 	git_tree *t = NULL;
-	size_t n = 0, i, seen = 0, same = 0;
+	size_t n = 0, i, seen = 0, same = 0, typed = 0;
 
 	snprintf(dir, sizeof(dir), "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
 		 strlen(VAULT_RECORD_FILE)), path);
@@ -443,6 +443,9 @@ static void check_revision_folder(commit_ctx *x, const char *path, const vault_r
 			if (vault_record__revision_parse(&o, data, len) == 0) {
 				seen++;
 				same += o.seq == r->seq;
+				if (strcmp(o.type, r->type) != 0 && !typed++)
+					found(x->c, cid, path, "the record makes '%s' a %s, but its "
+					      "revision '%s' is a %s", r->doc, r->type, o.rev, o.type);
 				vault_revision_dispose(&o);
 			}
 			free(data);
@@ -581,6 +584,55 @@ static void check_statement(commit_ctx *x, const char *path, json_t *root,
 		found(x->c, cid, path, "the acknowledgment is dated before the release");
 }
 
+/*
+ * A revision is acknowledged while it is the one in effect, as the tree
+ * before says: not made obsolete, and no later revision of its document
+ * released (superseded).
+ */
+static void check_in_effect(commit_ctx *x, const char *path, const char *recpath,
+			    const vault_revision *r)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	size_t dirlen = strlen(recpath) - strlen(VAULT_RECORD_FILE) - 1, i;
+	char sub[VAULT_PATH_MAX * 2], *docdir;
+	git_tree_entry *te = NULL;
+	git_tree *t = NULL;
+
+	if (!x->before)
+		return;
+	snprintf(sub, sizeof(sub), "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen, recpath);
+	if (has_path(x->before, sub))
+		found(x->c, cid, path, "acknowledges '%s@%s', which was made obsolete", r->doc, r->rev);
+	docdir = vault__strdup(recpath);
+	*strrchr(docdir, '/') = '\0';
+	*strrchr(docdir, '/') = '\0';
+	if (git_tree_entry_bypath(&te, x->before, docdir) == 0 &&
+	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0) {
+		for (i = 0; i < git_tree_entrycount(t); i++) {
+			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
+			char *data = NULL;
+			size_t len;
+			vault_revision o;
+
+			snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RELEASE_FILE, docdir, rev);
+			if (strcmp(rev, r->rev) == 0 || !has_path(x->before, sub))
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RECORD_FILE, docdir, rev);
+			if (read_at(&data, &len, x, x->before, sub) == 0 &&
+			    vault_record__revision_parse(&o, data, len) == 0) {
+				if (o.seq > r->seq)
+					found(x->c, cid, path, "acknowledges '%s@%s', superseded by "
+					      "'%s@%s'", r->doc, r->rev, o.doc, o.rev);
+				vault_revision_dispose(&o);
+			}
+			free(data);
+		}
+	}
+	git_tree_free(t);
+	git_tree_entry_free(te);
+	free(docdir);
+}
+
 /* An added acknowledgment: its signature, signer and what it names. */
 static void check_ack(commit_ctx *x, const char *path, const char *doc, const char *rev)
 {
@@ -655,6 +707,7 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 		if (strcmp(r.added_by, u->name) == 0)
 			found(x->c, cid, path, "user '%s' acknowledges a revision it added itself",
 			      u->name);
+		check_in_effect(x, path, recpath, &r);
 
 		for (i = 0; i < r.nfiles; i++) {
 			int match = 0;
@@ -817,6 +870,24 @@ static void check_answer(commit_ctx *x, const char *path)
 	if (is_ack && x->known && strcmp(vault_rules__str(rec, "fingerprint"), x->who->fingerprint) != 0)
 		found(x->c, cid, path, "the acknowledgment names key %s, not the signer's %s",
 		      vault_rules__str(rec, "fingerprint"), x->who->fingerprint);
+	{
+		/* numbered in order: never past the count of answers the folder holds */
+		char dir[VAULT_PATH_MAX * 2];
+		git_tree_entry *te = NULL;
+		git_tree *t = NULL;
+		json_int_t seq = json_integer_value(json_object_get(rec, "seq"));
+		size_t count = 0;
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
+		if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
+		    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0)
+			count = git_tree_entrycount(t);
+		git_tree_free(t);
+		git_tree_entry_free(te);
+		if (seq < 1 || (size_t)seq > count)
+			found(x->c, cid, path, "the record is number %lld of PO '%s', which has %zu",
+			      (long long)seq, parts[3], count);
+	}
 	if ((po = keyed_record(x, x->before, "pos", parts[3], "po.json")) == NULL) {
 		found(x->c, cid, path, "PO '%s' was not recorded before it", parts[3]);
 		goto done;
@@ -894,6 +965,16 @@ done:
 	json_decref(po);
 }
 
+static int known_disposition(const char *d)
+{
+	size_t i;
+
+	for (i = 0; vault_dispositions[i]; i++)
+		if (strcmp(d, vault_dispositions[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* ncrs/<h>/<h>/<NCR>/ncr.json and close.json: quality or a buyer. */
 static void check_ncr(commit_ctx *x, const char *path)
 {
@@ -925,6 +1006,17 @@ static void check_ncr(commit_ctx *x, const char *path)
 		found(x->c, cid, path, closing ? "nonconformance report '%s' was not opened before it" :
 		      "the nonconformance report's lot '%s' was not recorded before it",
 		      closing ? parts[3] : vault_rules__str(rec, "lot"));
+	else if (!closing && (strcmp(vault_rules__str(rec, "supplier"),
+				     vault_rules__str(before, "supplier")) != 0 ||
+			      (json_object_get(rec, "po") && strcmp(vault_rules__str(rec, "po"),
+							vault_rules__str(before, "po")) != 0)))
+		found(x->c, cid, path, "the report names supplier '%s', its lot '%s' is '%s''s",
+		      vault_rules__str(rec, "supplier"), vault_rules__str(rec, "lot"),
+		      vault_rules__str(before, "supplier"));
+	if (json_is_string(json_object_get(rec, "disposition")) &&
+	    !known_disposition(vault_rules__str(rec, "disposition")))
+		found(x->c, cid, path, "the report gives an unknown disposition '%s'",
+		      vault_rules__str(rec, "disposition"));
 done:
 	json_decref(rec);
 	json_decref(before);
@@ -1480,6 +1572,13 @@ static int check_merge(commit_ctx *x, git_commit *commit)
 			   git_commit_id(second)) == 0 &&
 	    git_commit_lookup(&base_commit, x->c->repo, &base_id) == 0)
 		git_commit_tree(&base, base_commit);
+	if (git_oid_equal(git_commit_parent_id(commit, 0), git_commit_id(second)) ||
+	    git_graph_descendant_of(x->c->repo, git_commit_parent_id(commit, 0),
+				    git_commit_id(second)) == 1 ||
+	    git_graph_descendant_of(x->c->repo, git_commit_id(second),
+				    git_commit_parent_id(commit, 0)) == 1)
+		found(x->c, git_commit_id(commit), NULL, "a merge of a history with itself or its "
+		      "own ancestor (nothing to merge)");
 	check_merge_signer(x, other);
 	/* the rule pull refuses by: both sides revised one document */
 	if (base && vault_replica__same_document(x->c->v, base, x->before, other) < 0)
