@@ -461,15 +461,15 @@ static void check_revision_folder(commit_ctx *x, const char *path, const vault_r
 /* An added record.json: its path, its fields, and who may add its type. */
 static void check_record(commit_ctx *x, const char *path, const char *doc, const char *rev)
 {
-	char dir[VAULT_PATH_MAX], *data;
+	char dir[VAULT_PATH_MAX], *data = NULL;
 	vault_revision r;
 	size_t len;
 
 	if (read_at(&data, &len, x, x->tree, path) < 0 ||
 	    vault_record__revision_parse(&r, data, len) < 0) {
-		if (data)
-			free(data);
-		found(x->c, git_commit_id(x->commit), path, "the record is malformed");
+		free(data);
+		found(x->c, git_commit_id(x->commit), path, "the record is malformed: %s",
+		      vault_error_message());
 		return;
 	}
 	free(data);
@@ -1737,7 +1737,7 @@ static void check_revision_files(checker *c, const git_tree *dir, const char *pa
 		return;
 	if (vault_record__revision_parse(&r, data, len) < 0) {
 		free(data);
-		found(c, NULL, path, "the record is malformed");
+		found(c, NULL, path, "the record is malformed: %s", vault_error_message());
 		return;
 	}
 	free(data);

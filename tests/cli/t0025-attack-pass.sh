@@ -1,0 +1,365 @@
+#!/bin/sh
+# Attack pass (after issue 13): histories forged with stock tools only
+# (git commit-tree -S with gpg.format=ssh, hash-object, mktree,
+# update-index, ssh-keygen -Y sign, jq, perl) that an honest vault would
+# not write.  Each `check ... culprit VAULT PATTERN` row fails while the
+# hole is open.  The setup and helpers are t0020's.
+. "$(dirname "$0")/lib.sh"
+
+new_vault base
+V=base
+export TMP # for the sh -c checks below
+for k in bob sid rex rio aud ada evil; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
+ssh-keygen -q -t ecdsa -b 256 -N '' -C ecd -f ecd
+reg() { q -C base --key admin.pem user add "$1" --org "$2" --role "$3" --pubkey "$4" > /dev/null; }
+q key generate -o sam.pem -c sam | head -n 1 > sam.pem.pub
+q key generate -o zed.pem -c zed | head -n 1 > zed.pem.pub
+reg sam acme supplier sam.pem.pub
+reg zed beta supplier zed.pem.pub
+reg bob acme buyer bob.pub
+reg sid acme supplier sid.pub
+reg rex acme buyer rex.pub
+reg rio acme supplier rio.pub
+reg aud acme auditor aud.pub
+reg ada owner admin ada.pub
+reg ecd acme buyer ecd.pub
+make_pdf c.pdf "DWG-1 rev C"
+make_pdf b.pdf "DWG-2 rev A, for beta"
+make_pdf d.pdf "DWG-3 rev A, a draft"
+make_pdf coc.pdf "certificate of conformity"
+make_text mtr.csv H-77
+q -C base release DWG-1 --rev C c.pdf --to acme > /dev/null
+q -C base --key sam.pem ack DWG-1@C > /dev/null
+q -C base release DWG-2 --rev A b.pdf --to beta > /dev/null
+q -C base add d.pdf --doc DWG-3 --type drawing > /dev/null
+q -C base po add PO-1 --supplier acme --line PN-1:10:DWG-1@C > /dev/null
+q -C base po add PO-2 --supplier beta --line PN-2:10:DWG-2@A > /dev/null
+q -C base --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 > /dev/null
+q -C base --key zed.pem lot add L-2 --po PO-2 --part PN-2 --qty 5 > /dev/null
+q -C base --key sam.pem add coc.pdf --doc COC-1 --type coc > /dev/null
+q -C base --key sam.pem link COC-1@A --lot L-1 > /dev/null
+q -C base --key sam.pem add mtr.csv --doc MTR-1 --type material-cert --field certificate_type=3.1 \
+	--field certificate_number=MC-1 --field manufacturer=Mill --field product=bar --field grade=S355 \
+	--field heat_number=H-77 --field issue_date=2026-01-05 --field inspector=Ines > /dev/null
+mkdir -p pkg
+make_pdf pkg/ballooned.pdf "ballooned DWG-1 C"
+printf '{"format": 1, "form1": {"part_number": "PN-1", "part_name": "Bracket", "serial_number": "SN-1",
+ "fair_number": "FAIR-1", "part_revision": "C", "drawing_number": "DWG-1", "drawing_revision": "C",
+ "organization": "acme", "supplier_code": "ACM", "po_number": "PO-1", "detail_or_assembly": "detail",
+ "fai_type": "full", "complete": true, "signed_by": "Sam", "signed_date": "2026-11-20"},
+ "form2": [], "form3_csv": "form3.csv", "attachments": ["ballooned.pdf"]}\n' > pkg/fai.json
+printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 \302\2610.1,6.05,,,\n' > pkg/form3.csv
+q -C base fai pack pkg -o fai1.zip > /dev/null
+q -C base --key sam.pem fai add fai1.zip --lot L-1 > /dev/null
+BEFORE_ASN=$(git -C base rev-parse main)
+q -C base --key sam.pem asn add --po PO-1 --ship-date 2099-12-10 --package CTN-1:L-1:5 > /dev/null
+BEFORE_REVOKE=$(git -C base rev-parse main)
+q -C base --key admin.pem user revoke rex > /dev/null
+q -C base --key admin.pem user revoke rio > /dev/null
+ok "verify passes on the honest base vault" q -C base verify
+VID=$(git -C base show main:vault.json | jq -r .id)
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+# ---- forging helpers ---------------------------------------------------------
+# dir_of NAME: the fan-out of a document, lot, PO or ship notice folder
+dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
+doc() { echo "docs/$(dir_of "$1")/$1/$2"; }    # doc DOC REV: a revision folder
+# tree_of VAULT BASE|- SPEC...: BASE's tree (or an empty one) where each
+# SPEC, PATH=FILE, sets PATH to FILE's bytes and -PATH removes PATH
+tree_of() {
+	tv=$1 tb=$2; shift 2
+	rm -f "$TMP/t.index"
+	[ "$tb" = - ] || GIT_DIR=$tv GIT_INDEX_FILE=$TMP/t.index git read-tree "$tb"
+	for spec in "$@"; do
+		case $spec in
+		-*) printf '0 0000000000000000000000000000000000000000\t%s\n' "${spec#-}" |
+		    GIT_DIR=$tv GIT_INDEX_FILE=$TMP/t.index git update-index --index-info ;;
+		*) b=$(GIT_DIR=$tv git hash-object -w "${spec#*=}") &&
+		   GIT_DIR=$tv GIT_INDEX_FILE=$TMP/t.index git update-index --add --cacheinfo "100644,$b,${spec%%=*}" ;;
+		esac
+	done
+	GIT_DIR=$tv GIT_INDEX_FILE=$TMP/t.index git write-tree
+	rm -f "$TMP/t.index"
+}
+# mk VAULT KEY MESSAGE TREE [PARENT...]: a commit signed by the ssh-keygen
+# key $TMP/KEY, authored as KEY's user (name@org) unless AUTHOR says otherwise
+mk() {
+	mv=$1 mkey=$2 mmsg=$3 mtree=$4; shift 4
+	morg=$(git -C "$mv" show "main:users/$mkey/user.json" 2>/dev/null | jq -r .org)
+	[ -n "$morg" ] || morg=owner
+	set -- $(for p in "$@"; do printf -- '-p %s ' "$p"; done)
+	GIT_AUTHOR_NAME=${AUTHOR:-$mkey} GIT_AUTHOR_EMAIL=${AUTHOR:-$mkey}@$morg \
+	GIT_COMMITTER_NAME=$mkey GIT_COMMITTER_EMAIL=$mkey@$morg \
+		git -C "$mv" -c gpg.format=ssh -c user.signingkey="$TMP/$mkey" commit-tree -S "$mtree" "$@" -m "$mmsg"
+}
+# put VAULT KEY MESSAGE SPEC...: a signed commit on main changing SPECs
+put() {
+	pv=$1 pk=$2 pm=$3; shift 3
+	pt=$(tree_of "$pv" main "$@") && pc=$(mk "$pv" "$pk" "$pm" "$pt" main) &&
+	git -C "$pv" update-ref refs/heads/main "$pc"
+}
+tamper() { rm -rf "$1"; cp -a base "$1"; }
+# user_json NAME ORG ROLE PUBFILE ADDED_BY: a user record shaped as qvault writes it
+user_json() {
+	jq -S --indent 2 -n --arg n "$1" --arg o "$2" --arg r "$3" --arg k "$(cut -d' ' -f1,2 "$4")" \
+		--arg fp "$(ssh-keygen -lf "$4" -E sha256 | cut -d' ' -f2)" --arg by "$5" --arg at "$NOW" \
+		'{added_at: $at, added_by: $by, fingerprint: $fp, format: 1, key: $k, name: $n, org: $o,
+		  record: "user", roles: [$r]}'
+}
+# rev_json DOC REV TYPE BY ORG FILE...: a revision record for the files given
+rev_json() {
+	rd=$1 rr=$2 rt=$3 rb=$4 ro=$5; shift 5
+	for f in "$@"; do
+		jq -n --arg n "$(basename "$f")" --arg s "$(sha256sum < "$f" | cut -c1-64)" \
+			--argjson z "$(wc -c < "$f")" --arg m "$(file -b --mime-type "$f")" \
+			'{mime: $m, name: $n, sha256: $s, size: $z}'
+	done | jq -S --indent 2 -s --arg d "$rd" --arg r "$rr" --arg t "$rt" --arg b "$rb" --arg o "$ro" \
+		--arg at "$NOW" '{added_at: $at, added_by: $b, doc: $d, files: ., format: 1, org: $o,
+		parts: [], record: "revision", rev: $r, seq: 1, type: $t}'
+}
+# ack_stmt SIGNER DOC REV MEANING [JQ]: the statement qvault would have SIGNER
+# sign for DOC@REV (as the vault records it), then edited by the jq filter JQ
+ack_stmt() {
+	git -C base show "main:$(doc "$2" "$3")/record.json" |
+	jq -S --indent 2 --arg s "$1" --arg d "$2" --arg r "$3" --arg m "$4" --arg v "$VID" --arg at "$NOW" \
+		--arg fp "$(ssh-keygen -lf "$1.pub" -E sha256 | cut -d' ' -f2)" \
+		'{_type: "https://in-toto.io/Statement/v1", predicateType: "https://qvault.example/ack/v1",
+		  subject: [.files[] | {digest: {sha256: .sha256}, name: .name}],
+		  predicate: {document: $d, revision: $r, meaning: $m, signed_at: $at, vault: $v,
+			      signer: {fingerprint: $fp, name: $s, org: "acme"}}}' | jq -S --indent 2 "${5:-.}"
+}
+# forge_ack VAULT SIGNER DOC REV MEANING [JQ]: SIGNER signs a statement with
+# ssh-keygen -Y sign -n qvault-ack and commits it with its signature
+forge_ack() {
+	fv=$1 fs=$2 fd=$3 fr=$4 fm=$5
+	ack_stmt "$fs" "$fd" "$fr" "$fm" "${6:-.}" > "$fs-$fm.json"
+	rm -f "$fs-$fm.json.sig"
+	ssh-keygen -q -Y sign -n qvault-ack -f "$TMP/$fs" "$fs-$fm.json" || return 1
+	put "$fv" "$fs" "ack $fd@$fr $fm by $fs (acme)
+
+Qvault-Op: ack
+Qvault-Doc: $fd
+Qvault-Rev: $fr" "$(doc "$fd" "$fr")/acks/$fs-$fm.json=$fs-$fm.json" \
+		"$(doc "$fd" "$fr")/acks/$fs-$fm.json.sig=$fs-$fm.json.sig"
+}
+# recommit VAULT SED: main's commit object rewritten by sed (its headers, its
+# signature armor), stored with hash-object, made main
+recommit() {
+	git -C "$1" cat-file commit main | sed "$2" > "$TMP/commit.txt"
+	rc=$(git -C "$1" hash-object -t commit -w "$TMP/commit.txt") &&
+	git -C "$1" update-ref refs/heads/main "$rc"
+}
+
+server_key() { # VAULT OUT
+	git -C "$1" show main:users/qvault-server/user.json | jq -r .key | cut -d' ' -f2 | base64 -d > "$2.blob"
+	openssl pkey -in "$1/qvault/server.pem" -outform DER | tail -c 32 > "$2.seed"
+	{ echo "-----BEGIN OPENSSH PRIVATE KEY-----"
+	  perl -e 'sub rd { open my $f, "<", $_[0] or die; binmode $f; local $/; <$f> }
+		sub str { pack("N/a*", $_[0]) }
+		my ($seed, $blob) = (rd($ARGV[0]), rd($ARGV[1])); my $pk = substr($blob, -32);
+		my $priv = pack("NN", 7, 7) . str("ssh-ed25519") . str($pk) . str($seed . $pk) . str("qvault-server");
+		my $i = 1; $priv .= chr($i++) while length($priv) % 8;
+		print "openssh-key-v1\0", str("none"), str("none"), str(""), pack("N", 1), str($blob), str($priv);' \
+		"$2.seed" "$2.blob" | base64 -w 70
+	  echo "-----END OPENSSH PRIVATE KEY-----"; } > "$2"
+	chmod 600 "$2"; rm -f "$2.seed" "$2.blob"
+}
+# mk_as VAULT KEY NAME ORG MESSAGE TREE [PARENT...]: mk, with the commit's
+# author and committer NAME <NAME@ORG> (the user a server acts for)
+mk_as() {
+	av=$1 ak=$2 an=$3 ao=$4 am=$5 at=$6; shift 6
+	set -- $(for p in "$@"; do printf -- '-p %s ' "$p"; done)
+	GIT_AUTHOR_NAME=$an GIT_AUTHOR_EMAIL=$an@$ao GIT_COMMITTER_NAME=$an GIT_COMMITTER_EMAIL=$an@$ao \
+		git -C "$av" -c gpg.format=ssh -c user.signingkey="$TMP/$ak" commit-tree -S "$at" "$@" -m "$am"
+}
+# merge_in VAULT KEY SIDE SPEC...: KEY signs a merge of SIDE into main whose
+# tree is main's plus SPECs (what SIDE added), made main
+merge_in() {
+	gv=$1 gk=$2 gs=$3; shift 3
+	gm=$(mk "$gv" "$gk" "merge from file:///elsewhere
+
+Qvault-Op: merge
+Qvault-Remote: file:///elsewhere" "$(tree_of "$gv" main "$@")" main "$gs") &&
+	git -C "$gv" update-ref refs/heads/main "$gm"
+}
+# at_now: NOW (the time records name) and the dates of the next commits, one second
+at_now() {
+	sleep 1
+	TNOW=$(date -u +%s); NOW=$(date -u -d "@$TNOW" +%Y-%m-%dT%H:%M:%SZ)
+	export GIT_AUTHOR_DATE="$TNOW +0000" GIT_COMMITTER_DATE="$TNOW +0000"
+}
+# sign_raw VAULT KEY FILE: the unsigned commit text FILE signed by $TMP/KEY
+# with ssh-keygen -Y sign -n git (as git does), stored; its id
+sign_raw() {
+	rm -f "$3.sig"
+	ssh-keygen -q -Y sign -n git -f "$TMP/$2" "$3" || return 1
+	perl -e 'open my $c, "<", $ARGV[0] or die; local $/; my $t = <$c>;
+		open my $s, "<", $ARGV[1] or die; my @s = split /\n/, <$s>;
+		my $h = "gpgsig " . join("\n ", @s) . "\n \n";
+		$t =~ s/^(committer [^\n]*\n)/$1$h/m or die; print $t' "$3" "$3.sig" > "$3.signed"
+	git -C "$1" hash-object -t commit -w "$TMP/$3.signed"
+}
+
+# ---- this pass's users and records, written honestly ------------------------------
+for k in yan ivy; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
+reg yan beta supplier yan.pub
+reg ivy acme supplier ivy.pub
+BEFORE_IVY=$(git -C base rev-parse main)
+sleep 2
+q -C base --key admin.pem user revoke ivy > /dev/null
+make_pdf d5.pdf "DWG-5 rev A"; make_pdf d6a.pdf "DWG-6 rev A"; make_pdf d6b.pdf "DWG-6 rev B"
+q -C base release DWG-5 --rev A d5.pdf --to acme > /dev/null
+q -C base obsolete DWG-5@A --reason "withdrawn" > /dev/null
+q -C base release DWG-6 --rev A d6a.pdf --to acme > /dev/null
+q -C base release DWG-6 --rev B d6b.pdf --to acme > /dev/null
+BEFORE_COC20=$(git -C base rev-parse main)
+make_pdf c20.pdf "acme's COC-20"
+q -C base --key sam.pem add c20.pdf --doc COC-20 --type coc > /dev/null
+ok "verify passes on the honest base vault, with this pass's records" q -C base verify
+# ---- A1: a revoked supplier acts through a peer site's server (On-Behalf-Of) on a fork ----
+tamper a1
+server_key a1 "$TMP/qvault-server"
+at_now
+make_pdf coc11.pdf "rio's late certificate via the server"
+rev_json COC-11 A coc rio acme coc11.pdf > coc11.json
+S11="$(doc COC-11 A)/record.json=coc11.json"; F11="$(doc COC-11 A)/files/coc11.pdf=coc11.pdf"
+F=$(mk_as a1 qvault-server rio acme "add COC-11@A
+
+Qvault-Op: add
+Qvault-Doc: COC-11
+Qvault-Rev: A
+Qvault-On-Behalf-Of: rio" "$(tree_of a1 "$BEFORE_REVOKE" "$S11" "$F11")" "$BEFORE_REVOKE")
+merge_in a1 bob "$F" "$S11" "$F11"
+check "A1: a revoked supplier's commit signed by the server on its behalf, on a fork merged by a buyer, is caught" \
+	culprit a1 "revoked"
+
+# ---- A3: a file stored in a revision folder that no record lists (one name listed twice) ----
+at_now
+make_pdf a3.pdf "sid's certificate"
+make_text a3.bin "arbitrary bytes no record lists"
+rev_json COC-12 A coc sid acme a3.pdf a3.pdf > coc12.json
+tamper a3
+put a3 sid "add COC-12@A
+
+Qvault-Op: add
+Qvault-Doc: COC-12
+Qvault-Rev: A" "$(doc COC-12 A)/record.json=coc12.json" "$(doc COC-12 A)/files/a3.pdf=a3.pdf" \
+	"$(doc COC-12 A)/files/zz-unlisted.bin=a3.bin"
+check "A3: a record listing one file twice, its folder holding an unlisted file, is caught" \
+	culprit a3 "the record is malformed: record lists file 'a3.pdf' twice"
+
+# ---- A4: a revision that changes the document's type (the writer refuses: "is a drawing, not a coc") ----
+at_now
+make_pdf a4.pdf "a certificate filed as DWG-1@D"
+rev_json DWG-1 D coc sid acme a4.pdf | jq -S --indent 2 '.seq = 2' > dwg1d.json
+tamper a4
+put a4 sid "add DWG-1@D
+
+Qvault-Op: add
+Qvault-Doc: DWG-1
+Qvault-Rev: D" "$(doc DWG-1 D)/record.json=dwg1d.json" "$(doc DWG-1 D)/files/a4.pdf=a4.pdf"
+check "A4: a supplier's CoC filed as a revision of the drawing DWG-1 is caught" \
+	culprit a4 "the record makes 'DWG-1' a coc, but its revision 'C' is a drawing"
+
+# (A5, a summary line that lies, is not a finding: the subject is free text,
+# shown as the signer wrote it; the Qvault-Op trailer is what is checked)
+
+# ---- A10: acknowledgments the writer refuses: obsolete, superseded ----------
+at_now
+tamper a10a; forge_ack a10a sid DWG-5 A received
+check "A10: an acknowledgment of an obsolete revision is caught" culprit a10a "obsolete"
+tamper a10b; forge_ack a10b sid DWG-6 A approved
+check "A10: an acknowledgment of a superseded revision is caught" culprit a10b "superseded"
+
+# ---- A11: PO answers numbered as the writer never would ----------------------
+tamper s11
+q -C s11 --key sam.pem po ack PO-1 --promise 2099-01-01 > /dev/null
+AP=$(git -C s11 diff-tree -r --name-only --no-commit-id main~1 main)
+at_now
+git -C s11 show "main:$AP" | jq -S --indent 2 --arg at "$NOW" --arg fp "$(ssh-keygen -lf sid.pub -E sha256 | cut -d' ' -f2)" \
+	'.seq = 7 | .signed_by = "sid" | .signed_at = $at | .fingerprint = $fp' > pa7.json
+tamper a11
+put a11 sid "po ack PO-1
+
+Qvault-Op: po-ack
+Qvault-PO: PO-1" "$(dirname "$AP")/000007-sid.json=pa7.json"
+check "A11: a PO's first answer numbered 7 is caught" culprit a11 "number|seq"
+
+# ---- A9: an NCR that names another supplier than its lot's ----
+at_now
+tamper s9
+q -C s9 ncr add --lot L-1 --reason "hole oversize" --disposition rework > /dev/null
+NP=$(git -C s9 diff-tree -r --name-only --no-commit-id main~1 main | grep ncr.json)
+git -C s9 show "main:$NP" | jq -S --indent 2 --arg at "$NOW" '.supplier = "beta" | .opened_by = "bob" | .opened_at = $at | .disposition = "shred-it"' > ncr9.json
+tamper a9
+put a9 bob "ncr add $(jq -r .ncr ncr9.json) on L-1
+
+Qvault-Op: ncr-add
+Qvault-NCR: $(jq -r .ncr ncr9.json)" "$NP=ncr9.json"
+check "A9: an NCR on acme's lot L-1 charged to supplier beta is caught" culprit a9 "supplier|beta"
+check "A9: an NCR with a disposition qvault does not know is caught" culprit a9 "disposition"
+
+# ---- A6 (raw): a merge whose two parents are the same commit -----------------
+at_now
+tamper a6
+{ printf 'tree %s\nparent %s\nparent %s\n' "$(git -C a6 rev-parse 'main^{tree}')" "$(git -C a6 rev-parse main)" "$(git -C a6 rev-parse main)"
+  printf 'author bob <bob@acme> %s +0000\ncommitter bob <bob@acme> %s +0000\n\n' "$TNOW" "$TNOW"
+  printf 'merge from file:///elsewhere\n\nQvault-Op: merge\nQvault-Remote: file:///elsewhere\n'; } > twin.txt
+c=$(sign_raw a6 bob twin.txt)
+git -C a6 update-ref refs/heads/main "$c"
+check "A6: a merge whose two parents are the same commit is caught" culprit a6 "merge|parent"
+
+# ---- A7: a merge of a commit with its own ancestor (nothing to merge) ----
+at_now
+tamper a7
+c=$(mk a7 bob "merge from file:///elsewhere
+
+Qvault-Op: merge
+Qvault-Remote: file:///elsewhere" "$(git -C a7 rev-parse 'main^{tree}')" "$BEFORE_REVOKE" main)
+git -C a7 update-ref refs/heads/main "$c"
+check "A7: a merge whose first parent is an ancestor of its second is caught" culprit a7 "merge|ancestor"
+
+# (A8, a revoked user's commit dated before its revocation on a fork, is
+# caught only when it changes users or settings: a commit's date is its
+# signer's word until trusted time (issue 21) dates it)
+
+# ---- A2: beta's revision inside acme's document, through a merge ----
+# yan (beta) adds COC-20@B on a fork from before acme's COC-20@A existed;
+# bob merges: the merge breaks pull's rule (both sides revised COC-20).
+at_now
+make_pdf c20b.pdf "beta's revision of acme's COC-20"
+rev_json COC-20 B coc yan beta c20b.pdf > c20b.json
+SB="$(doc COC-20 B)/record.json=c20b.json"; FB="$(doc COC-20 B)/files/c20b.pdf=c20b.pdf"
+tamper a2
+F=$(mk a2 yan "add COC-20@B
+
+Qvault-Op: add
+Qvault-Doc: COC-20
+Qvault-Rev: B" "$(tree_of a2 "$BEFORE_COC20" "$SB" "$FB")" "$BEFORE_COC20")
+merge_in a2 bob "$F" "$SB" "$FB"
+check "A2: another organization's revision of a document, merged in, is a finding of the merge" \
+	culprit a2 "both sites added revisions|adds a revision to document 'COC-20'"
+
+# ---- A12: an outsider gives a genuine commit a new id: an empty line
+# added to its signature header (a signature read back with a final
+# newline) would verify under another commit id
+tamper a12
+git -C a12 cat-file commit main | perl -0pe 's/(-----END SSH SIGNATURE-----\n)/$1 \n/' > a12.txt
+c=$(git -C a12 hash-object -t commit -w "$TMP/a12.txt") && git -C a12 update-ref refs/heads/main "$c"
+check "  (the twin is another commit object)" test "$(git -C a12 rev-parse main)" != "$(git -C base rev-parse main)"
+check "A12: a genuine commit re-encoded with an empty line after the signature is caught" \
+	culprit a12 "signature's armor is not as ssh-keygen writes it"
+
+# ---- held ---------------------------------------------------------------------------
+# an outsider re-encoding the armor of a genuine signature (new commit id, same signature)
+for sub in 's/(-----END SSH SIGNATURE-----\n)/$1 \n \n/' \
+	's/(-----END SSH SIGNATURE-----)\n/$1 \n/' 's/\n (-----END)/\n \n $1/' 's/^gpgsig /gpgsig  /m'; do
+	tamper h1
+	git -C h1 cat-file commit main | perl -0pe "$sub" > h1.txt
+	c=$(git -C h1 hash-object -t commit -w "$TMP/h1.txt") && git -C h1 update-ref refs/heads/main "$c"
+	check "held: a genuine commit's signature header re-encoded ($sub) is caught" culprit h1 "armor|signature"
+done
+
+check "the honest base still passes" q -C base verify
+
+done_testing
