@@ -173,4 +173,20 @@ git -C a2 update-ref refs/heads/main "$c"
 check "verify: a merge that drops what one site wrote is caught" \
 	culprit a2 "the merge drops what one site wrote there"
 
+# a peer that did not yet hear of a revocation: the revoked supplier's later
+# commit comes in through an honest pull; pull holds the merge it would sign
+# to verify's rules and refuses it, leaving the vault as it was
+q key generate -o rio.pem -c rio | head -n 1 > rio.pub
+new_vault r1
+q -C r1 --key admin.pem user add rio --org acme --role supplier --pubkey rio.pub > /dev/null
+q clone "file://$TMP/r1" r2 > /dev/null
+q -C r1 --key admin.pem user revoke rio > /dev/null
+sleep 1
+make_pdf rio.pdf "written by rio after the revocation, where it was not yet known"
+q -C r2 --key rio.pem add rio.pdf --doc COC-RIO --type coc > /dev/null
+V=r1
+fails 1 "the merge brings in commit [0-9a-f]{12} by 'rio', whom the other side had revoked" \
+	"pull refuses a merge that brings in a revoked supplier's later commit" q -C r1 pull "file://$TMP/r2"
+check "  and the vault still verifies" q -C r1 verify
+
 done_testing
