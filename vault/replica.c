@@ -386,6 +386,7 @@ static int incoming_accept(incoming *in, vault *v)
 typedef struct {
 	char **docs;
 	size_t count, cap;
+	const git_tree *self, *other;
 } doc_set;
 
 static int collect_revision(void *payload, vault_change what, const char *path)
@@ -407,6 +408,19 @@ static int collect_revision(void *payload, vault_change what, const char *path)
 		if ((s->docs = realloc(s->docs, s->cap * sizeof(char *))) == NULL)
 			abort();
 	}
+	/* a revision the other side has too, byte for byte, came from one
+	 * site through both (criss-cross merges): no competition */
+	if (s->other) {
+		git_tree_entry *mine = NULL, *theirs = NULL;
+		int same = git_tree_entry_bypath(&mine, s->self, path) == 0 &&
+			   git_tree_entry_bypath(&theirs, s->other, path) == 0 &&
+			   git_oid_equal(git_tree_entry_id(mine), git_tree_entry_id(theirs));
+
+		git_tree_entry_free(mine);
+		git_tree_entry_free(theirs);
+		if (same)
+			return 0;
+	}
 	s->docs[s->count++] = vault__strndup(p[2], (size_t)(p[3] - p[2] - 1));
 	return 0;
 }
@@ -427,7 +441,7 @@ static void doc_set_free(doc_set *s)
 int vault_replica__same_document(vault *v, const git_tree *base, const git_tree *ours,
 				 const git_tree *theirs)
 {
-	doc_set a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	doc_set a = { NULL, 0, 0, ours, theirs }, b = { NULL, 0, 0, theirs, ours };
 	size_t i, j;
 	int error;
 

@@ -1406,6 +1406,9 @@ static int touches_trust(commit_ctx *x, git_commit *c)
 	int changed = 1;
 
 	(void)x;
+	/* a merge changes nothing of its own: it is the union of its parents */
+	if (git_commit_parentcount(c) > 1)
+		return 0;
 	if (git_commit_tree(&t, c) == 0 && git_commit_parentcount(c) > 0 &&
 	    git_commit_parent(&p, c, 0) == 0 && git_commit_tree(&pt, p) == 0) {
 		changed = 0;

@@ -189,4 +189,38 @@ fails 1 "the merge brings in commit [0-9a-f]{12} by 'rio', whom the other side h
 	"pull refuses a merge that brings in a revoked supplier's later commit" q -C r1 pull "file://$TMP/r2"
 check "  and the vault still verifies" q -C r1 verify
 
+# two sites that pulled from each other at once (criss-cross merges) merge
+# again: a revision both have, byte for byte, is no competing revision
+rm -rf c1 c2 && new_vault c1
+git init -q --bare x1.git && git init -q --bare x2.git
+q -C c1 remote add x1 "file://$TMP/x1.git" > /dev/null && q -C c1 push x1 > /dev/null
+q clone "file://$TMP/x1.git" c2 > /dev/null
+q -C c1 remote add x2 "file://$TMP/x2.git" > /dev/null
+q -C c2 remote add x2 "file://$TMP/x2.git" > /dev/null
+q -C c2 remote add x1 "file://$TMP/x1.git" > /dev/null
+make_pdf d1.pdf "D rev 1"; make_pdf xx.pdf "X rev 1"
+q -C c1 add d1.pdf --doc D-1 --type other > /dev/null && q -C c1 push x1 > /dev/null
+q -C c2 add xx.pdf --doc X-1 --type other > /dev/null && q -C c2 push x2 > /dev/null
+q -C c1 pull x2 > /dev/null && q -C c2 pull x1 > /dev/null
+ok "criss-cross: site 1 pulls site 2's merge" q -C c1 pull "file://$TMP/c2"
+ok "  and site 2 site 1's" q -C c2 pull "file://$TMP/c1"
+check "  both verify" sh -c 'q -C c1 verify > /dev/null && q -C c2 verify > /dev/null'
+
+# a merge is no act on users of its own: a buyer whose merge brought in the
+# admin's new user, revoked later, does not wedge the next pull
+rm -rf t1 t2 && new_vault t1
+git init -q --bare y1.git
+q -C t1 remote add y1 "file://$TMP/y1.git" > /dev/null && q -C t1 push y1 > /dev/null
+q clone "file://$TMP/y1.git" t2 > /dev/null
+q key generate -o ben.pem -c ben | head -n 1 > ben.pub
+q -C t1 --key admin.pem user add ben --org acme --role buyer --pubkey ben.pub > /dev/null
+q -C t1 push y1 > /dev/null
+make_pdf tx.pdf "t2's document"
+q -C t2 add tx.pdf --doc TX-1 --type other > /dev/null && q -C t2 pull origin > /dev/null
+sleep 1
+q -C t1 --key admin.pem user revoke tester > /dev/null
+ok "a merge by a user revoked later (it brought in a new user) still pulls" \
+	q -C t1 --key admin.pem pull "file://$TMP/t2"
+check "  and verifies" q -C t1 verify
+
 done_testing
