@@ -64,6 +64,7 @@ typedef struct {
 	vault_findings *f;
 	size_t cap;
 	sig_queue q;
+	int own_commit;         /* checking the write path's own new commit */
 	release_slot releases[RELEASE_CACHE];
 	size_t next_release;
 	char vault_id[33];      /* the vault's identity, from vault.json */
@@ -404,32 +405,22 @@ static int has_path(const git_tree *tree, const char *path)
 }
 
 /*
- * The revision folder of a new record: its files/ holds exactly the
- * files the record lists, and its number (seq) follows the revisions
- * the document had: 1, 2, ... with none twice.
+ * Each revision of document `doc` that `tree` records, parsed, to `cb`
+ * with whether it carries a release; what cannot be parsed is skipped
+ * (its own commit's check reports it).
  */
-static void check_revision_folder(commit_ctx *x, const char *path, const vault_revision *r)
+typedef void (*revision_cb)(commit_ctx *x, const vault_revision *o, int released, void *payload);
+
+static void each_revision(commit_ctx *x, const git_tree *tree, const char *doc, revision_cb cb,
+			  void *payload)
 {
-	const git_oid *cid = git_commit_id(x->commit);
-	char dir[VAULT_PATH_MAX + 8], sub[VAULT_PATH_MAX * 2];
+	char dir[VAULT_PATH_MAX], sub[VAULT_PATH_MAX * 2];
 	git_tree_entry *te = NULL;
 	git_tree *t = NULL;
-	size_t n = 0, i, seen = 0, same = 0, typed = 0;
+	size_t i;
 
-	snprintf(dir, sizeof(dir), "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
-		 strlen(VAULT_RECORD_FILE)), path);
-	if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
-	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0)
-		git_tree_walk(t, GIT_TREEWALK_PRE, count_blob, &n);
-	git_tree_free(t);
-	git_tree_entry_free(te);
-	t = NULL;
-	if (n != r->nfiles)
-		found(x->c, cid, path, "the revision folder holds %zu files, its record lists %zu",
-		      n, r->nfiles);
-	/* the document's other revisions, as this commit leaves them */
-	vault_record__doc_dir(dir, sizeof(dir), r->doc);
-	if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
+	vault_record__doc_dir(dir, sizeof(dir), doc);
+	if (tree && git_tree_entry_bypath(&te, tree, dir) == 0 &&
 	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0) {
 		for (i = 0; i < git_tree_entrycount(t); i++) {
 			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
@@ -438,14 +429,10 @@ static void check_revision_folder(commit_ctx *x, const char *path, const vault_r
 			vault_revision o;
 
 			snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
-			if (read_at(&data, &len, x, x->tree, sub) < 0)
-				continue;
-			if (vault_record__revision_parse(&o, data, len) == 0) {
-				seen++;
-				same += o.seq == r->seq;
-				if (strcmp(o.type, r->type) != 0 && !typed++)
-					found(x->c, cid, path, "the record makes '%s' a %s, but its "
-					      "revision '%s' is a %s", r->doc, r->type, o.rev, o.type);
+			if (read_at(&data, &len, x, tree, sub) == 0 &&
+			    vault_record__revision_parse(&o, data, len) == 0) {
+				snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RELEASE_FILE, dir, rev);
+				cb(x, &o, has_path(tree, sub), payload);
 				vault_revision_dispose(&o);
 			}
 			free(data);
@@ -453,9 +440,56 @@ static void check_revision_folder(commit_ctx *x, const char *path, const vault_r
 	}
 	git_tree_free(t);
 	git_tree_entry_free(te);
-	if (r->seq < 1 || r->seq > seen || same != 1)
+}
+
+/* What a new record's document holds: its revisions, their numbers and types. */
+typedef struct {
+	const char *path;
+	const vault_revision *r;
+	size_t seen, same, typed;
+} numbering;
+
+static void number_one(commit_ctx *x, const vault_revision *o, int released, void *payload)
+{
+	numbering *nb = payload;
+
+	(void)released;
+	nb->seen++;
+	nb->same += o->seq == nb->r->seq;
+	if (strcmp(o->type, nb->r->type) != 0 && !nb->typed++)
+		found(x->c, git_commit_id(x->commit), nb->path, "the record makes '%s' a %s, but its "
+		      "revision '%s' is a %s", nb->r->doc, nb->r->type, o->rev, o->type);
+}
+
+/*
+ * The revision folder of a new record: its files/ holds exactly the
+ * files the record lists, and its number (seq) follows the revisions
+ * the document had: 1, 2, ... with none twice.
+ */
+static void check_revision_folder(commit_ctx *x, const char *path, const vault_revision *r)
+{
+	const git_oid *cid = git_commit_id(x->commit);
+	char dir[VAULT_PATH_MAX + 8];
+	git_tree_entry *te = NULL;
+	git_tree *t = NULL;
+	numbering nb = { path, r, 0, 0, 0 };
+	size_t n = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
+		 strlen(VAULT_RECORD_FILE)), path);
+	if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
+	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0)
+		git_tree_walk(t, GIT_TREEWALK_PRE, count_blob, &n);
+	git_tree_free(t);
+	git_tree_entry_free(te);
+	if (n != r->nfiles)
+		found(x->c, cid, path, "the revision folder holds %zu files, its record lists %zu",
+		      n, r->nfiles);
+	/* the document's other revisions, as this commit leaves them */
+	each_revision(x, x->tree, r->doc, number_one, &nb);
+	if (r->seq < 1 || r->seq > nb.seen || nb.same != 1)
 		found(x->c, cid, path, "the record is revision number %u of '%s', which has %zu%s",
-		      r->seq, r->doc, seen, same > 1 ? " and another of that number" : "");
+		      r->seq, r->doc, nb.seen, nb.same > 1 ? " and another of that number" : "");
 }
 
 /* An added record.json: its path, its fields, and who may add its type. */
@@ -589,48 +623,35 @@ static void check_statement(commit_ctx *x, const char *path, json_t *root,
  * before says: not made obsolete, and no later revision of its document
  * released (superseded).
  */
+/* The acknowledgment at `path` and the revision it names. */
+typedef struct {
+	const char *path;
+	const vault_revision *r;
+} acked;
+
+static void superseded_by(commit_ctx *x, const vault_revision *o, int released, void *payload)
+{
+	const acked *a = payload;
+
+	if (released && o->seq > a->r->seq)
+		found(x->c, git_commit_id(x->commit), a->path, "acknowledges '%s@%s', superseded by "
+		      "'%s@%s'", a->r->doc, a->r->rev, o->doc, o->rev);
+}
+
 static void check_in_effect(commit_ctx *x, const char *path, const char *recpath,
 			    const vault_revision *r)
 {
-	const git_oid *cid = git_commit_id(x->commit);
-	size_t dirlen = strlen(recpath) - strlen(VAULT_RECORD_FILE) - 1, i;
-	char sub[VAULT_PATH_MAX * 2], *docdir;
-	git_tree_entry *te = NULL;
-	git_tree *t = NULL;
+	size_t dirlen = strlen(recpath) - strlen(VAULT_RECORD_FILE) - 1;
+	acked a = { path, r };
+	char sub[VAULT_PATH_MAX * 2];
 
 	if (!x->before)
 		return;
 	snprintf(sub, sizeof(sub), "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen, recpath);
 	if (has_path(x->before, sub))
-		found(x->c, cid, path, "acknowledges '%s@%s', which was made obsolete", r->doc, r->rev);
-	docdir = vault__strdup(recpath);
-	*strrchr(docdir, '/') = '\0';
-	*strrchr(docdir, '/') = '\0';
-	if (git_tree_entry_bypath(&te, x->before, docdir) == 0 &&
-	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0) {
-		for (i = 0; i < git_tree_entrycount(t); i++) {
-			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
-			char *data = NULL;
-			size_t len;
-			vault_revision o;
-
-			snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RELEASE_FILE, docdir, rev);
-			if (strcmp(rev, r->rev) == 0 || !has_path(x->before, sub))
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RECORD_FILE, docdir, rev);
-			if (read_at(&data, &len, x, x->before, sub) == 0 &&
-			    vault_record__revision_parse(&o, data, len) == 0) {
-				if (o.seq > r->seq)
-					found(x->c, cid, path, "acknowledges '%s@%s', superseded by "
-					      "'%s@%s'", r->doc, r->rev, o.doc, o.rev);
-				vault_revision_dispose(&o);
-			}
-			free(data);
-		}
-	}
-	git_tree_free(t);
-	git_tree_entry_free(te);
-	free(docdir);
+		found(x->c, git_commit_id(x->commit), path,
+		      "acknowledges '%s@%s', which was made obsolete", r->doc, r->rev);
+	each_revision(x, x->before, r->doc, superseded_by, &a);
 }
 
 /* An added acknowledgment: its signature, signer and what it names. */
@@ -1373,7 +1394,9 @@ static void check_signature(commit_ctx *x)
 		      vault_error_message());
 		goto done;
 	}
-	queue_check(&x->c->q, cid, NULL, "git", sig.ptr, sig.size, data.ptr, data.size);
+	/* a commit the write path just signed with the acting key needs no second look */
+	if (!x->c->own_commit)
+		queue_check(&x->c->q, cid, NULL, "git", sig.ptr, sig.size, data.ptr, data.size);
 	if ((x->who = signer_in(x->c, users, signer)) == NULL) {
 		vault_sign__fingerprint_of(fp, signer);
 		found(x->c, cid, NULL, "the commit is signed by an unregistered key %s", fp);
@@ -1397,7 +1420,7 @@ done:
 }
 
 /* 1 when `c` changes users/ or vault.json against its first parent (or has none). */
-static int touches_trust(commit_ctx *x, git_commit *c)
+static int touches_trust(git_commit *c)
 {
 	static const char *const trust[] = { VAULT_USERS_DIR, VAULT_CONFIG_FILE };
 	git_commit *p = NULL;
@@ -1405,7 +1428,6 @@ static int touches_trust(commit_ctx *x, git_commit *c)
 	size_t i;
 	int changed = 1;
 
-	(void)x;
 	/* a merge changes nothing of its own: it is the union of its parents */
 	if (git_commit_parentcount(c) > 1)
 		return 0;
@@ -1452,7 +1474,7 @@ static void check_side(commit_ctx *x, const git_oid *side, const git_oid *hide,
 		if (git_commit_extract_signature(&sig, &data, x->c->repo, &id, NULL) == 0 &&
 		    vault_sign__claimed(&signer, sig.ptr, sig.size, "git") == 0 &&
 		    git_commit_lookup(&c, x->c->repo, &id) == 0) {
-			int admin_act = touches_trust(x, c);
+			int admin_act = touches_trust(c);
 
 			n = strlen(signer);
 			on_behalf_of(name, sizeof(name), c);
@@ -2048,6 +2070,7 @@ int vault_verify__commit(vault *v, const git_oid *id)
 	pthread_mutex_init(&c.q.lock, NULL);
 	pthread_cond_init(&c.q.more, NULL);
 	c.root_seen = 1; /* a new commit has a parent: another root is a finding */
+	c.own_commit = 1;
 	if (git_commit_lookup(&commit, c.repo, id) < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot read the new commit");
 		goto done;

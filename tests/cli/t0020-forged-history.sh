@@ -97,23 +97,6 @@ check "2b: a revoked supplier's commit dated after its revocation, on a fork mer
 	culprit t2b "revoked"
 
 # ---- 3. the server key acting as the admin ---------------------------------------------
-# qvault/server.pem is a PKCS#8 Ed25519 PEM, which ssh-keygen 9.2 cannot
-# read: rewrite it as an OpenSSH private key (the seed from openssl, the
-# public key from the server's user record, the openssh-key-v1 frame by perl)
-server_key() { # VAULT OUT
-	git -C "$1" show main:users/qvault-server/user.json | jq -r .key | cut -d' ' -f2 | base64 -d > "$2.blob"
-	openssl pkey -in "$1/qvault/server.pem" -outform DER | tail -c 32 > "$2.seed"
-	{ echo "-----BEGIN OPENSSH PRIVATE KEY-----"
-	  perl -e 'sub rd { open my $f, "<", $_[0] or die; binmode $f; local $/; <$f> }
-		sub str { pack("N/a*", $_[0]) }
-		my ($seed, $blob) = (rd($ARGV[0]), rd($ARGV[1])); my $pk = substr($blob, -32);
-		my $priv = pack("NN", 7, 7) . str("ssh-ed25519") . str($pk) . str($seed . $pk) . str("qvault-server");
-		my $i = 1; $priv .= chr($i++) while length($priv) % 8;
-		print "openssh-key-v1\0", str("none"), str("none"), str(""), pack("N", 1), str($blob), str($priv);' \
-		"$2.seed" "$2.blob" | base64 -w 70
-	  echo "-----END OPENSSH PRIVATE KEY-----"; } > "$2"
-	chmod 600 "$2"; rm -f "$2.seed" "$2.blob"
-}
 tamper t3
 server_key t3 "$TMP/qvault-server"
 check "the server key, converted, is the key its user record names" sh -c '
