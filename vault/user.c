@@ -475,3 +475,28 @@ const char *vault_user__scope(const vault_user *u)
 		return NULL;
 	return u->org;
 }
+
+/*
+ * The organization whose view the acting key has: NULL (everything) with
+ * no key, or for any role but supplier; a supplier sees its own.
+ */
+int vault__viewer(char **org, vault *v)
+{
+	git_tree *tree;
+	vault_user u;
+	int error;
+
+	*org = NULL;
+	if (!v->key)
+		return 0;
+	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
+		return error;
+	error = vault__whoami(&u, v, tree);
+	git_tree_free(tree);
+	if (error < 0)
+		return error;
+	if (vault_user__scope(&u))
+		*org = vault__strdup(vault_user__scope(&u));
+	vault_user_dispose(&u);
+	return 0;
+}

@@ -1,0 +1,375 @@
+/*
+ * trace.c - the trace of a lot, a document revision or a PO: every
+ * record behind it, read from the index.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "util.h"
+
+/*
+ * The lots upstream (downstream) of lot ?1 as the table up (down) of
+ * (lot, depth), depth 1 for direct inputs (outputs); 64 tiers at most.
+ */
+/*
+ * The genealogy closures of lot ?1.  Queries join them with CROSS JOIN,
+ * which in SQLite fixes the join order: the closure (a few rows) drives
+ * the lookups.  Left to itself, without statistics, the planner may scan
+ * every link of kind 'lot' instead.
+ */
+#define UPSTREAM_OF_1 \
+	"WITH RECURSIVE up(lot, depth) AS (SELECT input, 1 FROM lot_inputs WHERE lot = ?1" \
+	" UNION SELECT i.input, up.depth + 1 FROM lot_inputs i JOIN up ON i.lot = up.lot" \
+	" WHERE up.depth < 64)"
+#define DOWNSTREAM_OF_1 \
+	"WITH RECURSIVE down(lot, depth) AS (SELECT lot, 1 FROM lot_inputs WHERE input = ?1" \
+	" UNION SELECT i.lot, down.depth + 1 FROM lot_inputs i JOIN down ON i.input = down.lot" \
+	" WHERE down.depth < 64)"
+
+static json_t *col_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	default:
+		return json_string((const char *)sqlite3_column_text(st, i));
+	}
+}
+
+/* Run `sql` with text parameters; each row becomes an object of `names`. */
+static int rows(json_t **out, sqlite3 *db, const char *sql, const char *const *names,
+		int ncols, const char *p1, const char *p2, const char *p3)
+{
+	sqlite3_stmt *st;
+	json_t *arr = json_array();
+	int rc, i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		json_decref(arr);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
+	sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
+	if (p2)
+		sqlite3_bind_text(st, 2, p2, -1, SQLITE_STATIC);
+	if (p3)
+		sqlite3_bind_text(st, 3, p3, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (i = 0; i < ncols; i++)
+			json_object_set_new(o, names[i], col_json(st, i));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	}
+	*out = arr;
+	return 0;
+}
+
+static json_t *first(json_t *arr)
+{
+	json_t *o = json_array_size(arr) ? json_incref(json_array_get(arr, 0)) : json_null();
+
+	json_decref(arr);
+	return o;
+}
+
+/*
+ * A supplier sees only its own organization's records: VAULT_ENOTFOUND,
+ * as if absent, for another's.  No key, or any other role, sees all.
+ */
+static int may_see(vault *v, const char *owner, const char *what, const char *name)
+{
+	char *org = NULL;
+	int error;
+
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	if (org && owner && strcmp(org, owner) != 0)
+		error = vault_error__set(VAULT_ENOTFOUND, "no %s '%s'", what, name);
+	free(org);
+	return error;
+}
+
+int vault_trace_lot(char **out, vault *v, const char *lot)
+{
+	static const char *const lot_cols[] = { "lot", "po", "part", "qty", "made", "shipped",
+						"supplier", "created_by" };
+	static const char *const line_cols[] = { "line", "part", "qty", "doc", "rev", "due" };
+	static const char *const rev_cols[] = { "doc", "rev", "released_at" };
+	static const char *const ack_cols[] = { "name", "org", "meaning", "time" };
+	static const char *const gen_cols[] = { "lot", "part", "po", "supplier", "made", "depth" };
+	sqlite3 *db = vault_index__db(v->index);
+	json_t *l = NULL, *line = NULL, *root = NULL, *tmp;
+	const char *po, *part, *made, *doc = NULL, *rev = NULL, *supplier;
+	char made_end[32];
+	int error;
+
+	*out = NULL;
+	if ((error = vault_name_check("lot", lot)) < 0)
+		return error;
+	if ((error = rows(&tmp, db, "SELECT lot, po, part, qty, made, shipped, supplier, created_by"
+			  " FROM lots WHERE lot = ?1", lot_cols, 8, lot, NULL, NULL)) < 0)
+		return error;
+	if (json_array_size(tmp) == 0) {
+		json_decref(tmp);
+		return vault_error__set(VAULT_ENOTFOUND, "no lot '%s'", lot);
+	}
+	l = first(tmp);
+	if ((error = may_see(v, json_string_value(json_object_get(l, "supplier")), "lot", lot)) < 0)
+		goto done;
+	po = json_string_value(json_object_get(l, "po"));
+	part = json_string_value(json_object_get(l, "part"));
+	made = json_string_value(json_object_get(l, "made"));
+	supplier = json_string_value(json_object_get(l, "supplier"));
+	root = json_pack("{s:O}", "lot", l);
+	if ((error = rows(&tmp, db, "SELECT line, part, qty, doc, rev, due FROM po_lines"
+			  " WHERE po = ?1 AND part = ?2 ORDER BY line LIMIT 1",
+			  line_cols, 6, po, part, NULL)) < 0)
+		goto done;
+	line = first(tmp);
+	json_object_set_new(root, "po_line", json_incref(line));
+	doc = json_string_value(json_object_get(line, "doc"));
+	rev = json_string_value(json_object_get(line, "rev"));
+	/* the revision in effect when the lot was made: released by the end of that day */
+	snprintf(made_end, sizeof(made_end), "%sT23:59:59Z", made ? made : "");
+	if (doc && made) {
+		if ((error = rows(&tmp, db, "SELECT l.doc, l.rev, l.released_at FROM releases l"
+				  " JOIN revisions r ON r.doc = l.doc AND r.rev = l.rev WHERE l.doc = ?1"
+				  " AND l.released_at <= strftime('%s', ?2) ORDER BY r.seq DESC LIMIT 1",
+				  rev_cols, 3, doc, made_end, NULL)) < 0)
+			goto done;
+		json_object_set_new(root, "in_effect_when_made", first(tmp));
+	} else {
+		json_object_set_new(root, "in_effect_when_made", json_null());
+	}
+	if (doc) {
+		json_t *ack;
+
+		if ((error = rows(&tmp, db, "SELECT signer, org, meaning, time FROM acks WHERE doc = ?1"
+				  " AND rev = ?2 AND org = ?3 ORDER BY time,"
+				  " (SELECT seq FROM events e WHERE e.commit_id = acks.commit_id) LIMIT 1",
+				  ack_cols, 4, doc, rev, supplier)) < 0)
+			goto done;
+		ack = first(tmp);
+		if (json_is_object(ack) && made) {
+			json_int_t t = json_integer_value(json_object_get(ack, "time"));
+			struct tm tm;
+			char day[16];
+			time_t tt = (time_t)t;
+
+			gmtime_r(&tt, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+			json_object_set_new(ack, "before_made", json_boolean(strcmp(day, made) <= 0));
+		}
+		json_object_set_new(root, "acknowledgment", ack);
+	}
+	{
+		static const char *const doc_cols[] = { "attached_to", "target", "doc", "rev", "type" };
+		const char *const p3 = part;
+
+		if ((error = rows(&tmp, db,
+			"SELECT k.kind, k.target, k.doc, k.rev, r.type FROM links k JOIN revisions r"
+			" ON r.doc = k.doc AND r.rev = k.rev WHERE (k.kind = 'lot' AND k.target = ?1)"
+			" OR (k.kind = 'po' AND k.target = ?2) OR (k.kind = 'part' AND k.target = ?3)"
+			" UNION SELECT 'heat', c.heat, c.doc, c.rev, 'material-cert' FROM certs c"
+			" WHERE c.heat = ?1 ORDER BY 1, 3, 4", doc_cols, 5, lot, po, p3)) < 0)
+			goto done;
+		json_object_set_new(root, "documents", tmp);
+		if ((error = rows(&tmp, db,
+			UPSTREAM_OF_1
+			" SELECT DISTINCT 'lot', up.lot, k.doc, k.rev, r.type FROM up CROSS JOIN links k"
+			" ON k.kind = 'lot' AND k.target = up.lot JOIN revisions r ON r.doc = k.doc"
+			" AND r.rev = k.rev UNION SELECT 'heat', up.lot, c.doc, c.rev, 'material-cert'"
+			" FROM up CROSS JOIN certs c ON c.heat = up.lot ORDER BY 2, 3, 4",
+			doc_cols, 5, lot, NULL, NULL)) < 0)
+			goto done;
+		json_object_set_new(root, "upstream_documents", tmp);
+	}
+	if ((error = rows(&tmp, db,
+		UPSTREAM_OF_1
+		" SELECT l.lot, l.part, l.po, l.supplier, l.made, min(up.depth) FROM up"
+		" CROSS JOIN lots l ON l.lot = up.lot GROUP BY l.lot ORDER BY min(up.depth), l.lot",
+		gen_cols, 6, lot, NULL, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "upstream", tmp);
+	if ((error = rows(&tmp, db,
+		DOWNSTREAM_OF_1
+		" SELECT l.lot, l.part, l.po, l.supplier, l.made, min(down.depth) FROM down"
+		" CROSS JOIN lots l ON l.lot = down.lot GROUP BY l.lot ORDER BY min(down.depth), l.lot",
+		gen_cols, 6, lot, NULL, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "downstream", tmp);
+	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
+	if (!*out)
+		error = vault_error__set(VAULT_ERROR, "cannot write the trace");
+done:
+	json_decref(line);
+	json_decref(l);
+	json_decref(root);
+	return error;
+}
+
+static int dump_out(char **out, json_t *root)
+{
+	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
+	json_decref(root);
+	return *out ? 0 : vault_error__set(VAULT_ERROR, "cannot write the trace");
+}
+
+int vault_trace_doc(char **out, vault *v, const char *doc, const char *rev)
+{
+	static const char *const line_cols[] = { "po", "line", "part", "qty", "supplier" };
+	static const char *const lot_cols[] = { "lot", "po", "part", "supplier", "made", "depth" };
+	sqlite3 *db = vault_index__db(v->index);
+	vault_revision r;
+	json_t *root, *tmp;
+	char *org = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
+		return error;
+	vault_revision_dispose(&r);
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	root = json_pack("{s:s, s:s}", "doc", doc, "rev", rev);
+	if ((error = rows(&tmp, db, "SELECT pl.po, pl.line, pl.part, pl.qty, p.supplier FROM po_lines pl"
+			  " JOIN pos p ON p.po = pl.po WHERE pl.doc = ?1 AND pl.rev = ?2"
+			  " AND (?3 IS NULL OR p.supplier = ?3) ORDER BY pl.po, pl.line",
+			  line_cols, 5, doc, rev, org)) < 0)
+		goto done;
+	json_object_set_new(root, "po_lines", tmp);
+	if ((error = rows(&tmp, db,
+		"WITH RECURSIVE built(lot, depth) AS (SELECT l.lot, 0 FROM lots l JOIN po_lines pl"
+		"  ON pl.po = l.po AND pl.part = l.part WHERE pl.doc = ?1 AND pl.rev = ?2"
+		" UNION SELECT i.lot, built.depth + 1 FROM lot_inputs i JOIN built ON i.input = built.lot"
+		"  WHERE built.depth < 64)"
+		" SELECT l.lot, l.po, l.part, l.supplier, l.made, min(built.depth) FROM built"
+		" JOIN lots l ON l.lot = built.lot WHERE (?3 IS NULL OR l.supplier = ?3)"
+		" GROUP BY l.lot ORDER BY min(built.depth), l.lot", lot_cols, 6, doc, rev, org)) < 0)
+		goto done;
+	json_object_set_new(root, "lots", tmp);
+	error = dump_out(out, root);
+	root = NULL;
+done:
+	json_decref(root);
+	free(org);
+	return error;
+}
+
+/*
+ * The supplier's answers to PO `po` and what came of them: every
+ * acknowledgment in order (a slipped promise stays beside the first),
+ * status reports, shipments with what was received, nonconformances.
+ */
+static int trace_po_portal(json_t *root, sqlite3 *db, const char *po)
+{
+	static const char *const ack_cols[] = { "seq", "line", "decision", "promise", "qty", "note",
+		"reason", "signed_by", "signed_at" };
+	static const char *const status_cols[] = { "seq", "line", "status", "note", "reported_by",
+		"reported_at" };
+	static const char *const ship_cols[] = { "asn", "ship_date", "package", "lot", "line", "qty",
+		"received", "received_date" };
+	static const char *const ncr_cols[] = { "ncr", "lot", "reason", "disposition", "state" };
+	static const struct {
+		const char *key, *sql;
+		const char *const *cols;
+		int ncols;
+	} parts[] = {
+		{ "po_acknowledgments", "SELECT seq, line, decision, promise, qty, note, reason, signed_by,"
+		  " strftime('%Y-%m-%dT%H:%M:%SZ', signed_at, 'unixepoch') FROM po_acks WHERE po = ?1"
+		  " ORDER BY seq, signed_at, signed_by", ack_cols, 9 },
+		{ "status", "SELECT seq, line, status, note, reported_by,"
+		  " strftime('%Y-%m-%dT%H:%M:%SZ', reported_at, 'unixepoch') FROM po_status"
+		  " WHERE po = ?1 ORDER BY seq, reported_at, reported_by", status_cols, 6 },
+		{ "shipments", "SELECT i.asn, a.ship_date, i.package, i.lot, i.line, i.qty, ri.received,"
+		  " r.received FROM asn_items i JOIN asns a ON a.asn = i.asn LEFT JOIN receipt_items ri"
+		  " ON ri.asn = i.asn AND ri.lot = i.lot LEFT JOIN receipts r ON r.asn = i.asn"
+		  " WHERE i.po = ?1 ORDER BY a.ship_date, i.asn, i.package, i.lot", ship_cols, 8 },
+		{ "ncrs", "SELECT n.ncr, n.lot, n.reason, coalesce(c.disposition, n.disposition),"
+		  " CASE WHEN c.ncr IS NULL THEN 'open' ELSE 'closed' END FROM ncrs n LEFT JOIN ncr_closes c ON c.ncr = n.ncr"
+		  " WHERE n.po = ?1 ORDER BY n.ncr", ncr_cols, 5 },
+	};
+	json_t *tmp;
+	size_t i;
+	int error;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if ((error = rows(&tmp, db, parts[i].sql, parts[i].cols, parts[i].ncols, po, NULL,
+				  NULL)) < 0)
+			return error;
+		json_object_set_new(root, parts[i].key, tmp);
+	}
+	return 0;
+}
+
+int vault_trace_po(char **out, vault *v, const char *po)
+{
+	static const char *const po_cols[] = { "po", "supplier", "created_by" };
+	static const char *const line_cols[] = { "line", "part", "qty", "doc", "rev", "due" };
+	static const char *const lot_cols[] = { "lot", "part", "qty", "made", "shipped" };
+	static const char *const doc_cols[] = { "attached_to", "target", "doc", "rev", "type" };
+	static const char *const ack_cols[] = { "doc", "rev", "name", "meaning", "time" };
+	sqlite3 *db = vault_index__db(v->index);
+	json_t *root = NULL, *tmp, *p;
+	int error;
+
+	*out = NULL;
+	if ((error = vault_name_check("PO number", po)) < 0)
+		return error;
+	if ((error = rows(&tmp, db, "SELECT po, supplier, created_by FROM pos WHERE po = ?1",
+			  po_cols, 3, po, NULL, NULL)) < 0)
+		return error;
+	if (json_array_size(tmp) == 0) {
+		json_decref(tmp);
+		return vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po);
+	}
+	p = first(tmp);
+	if ((error = may_see(v, json_string_value(json_object_get(p, "supplier")), "PO", po)) < 0) {
+		json_decref(p);
+		return error;
+	}
+	root = json_pack("{s:o}", "po", p);
+	if ((error = rows(&tmp, db, "SELECT line, part, qty, doc, rev, due FROM po_lines WHERE po = ?1"
+			  " ORDER BY line", line_cols, 6, po, NULL, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "lines", tmp);
+	if ((error = rows(&tmp, db, "SELECT lot, part, qty, made, shipped FROM lots WHERE po = ?1"
+			  " ORDER BY lot", lot_cols, 5, po, NULL, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "lots", tmp);
+	if ((error = rows(&tmp, db, "SELECT k.kind, k.target, k.doc, k.rev, r.type FROM links k"
+			  " JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE (k.kind = 'po'"
+			  " AND k.target = ?1) OR (k.kind = 'lot' AND k.target IN (SELECT lot FROM lots"
+			  " WHERE po = ?1)) ORDER BY k.kind, k.target, k.doc", doc_cols, 5, po, NULL,
+			  NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "documents", tmp);
+	if ((error = rows(&tmp, db, "SELECT a.doc, a.rev, a.signer, a.meaning, a.time FROM acks a"
+			  " JOIN po_lines pl ON pl.doc = a.doc AND pl.rev = a.rev JOIN pos p"
+			  " ON p.po = pl.po AND p.supplier = a.org WHERE pl.po = ?1"
+			  " GROUP BY a.doc, a.rev, a.name ORDER BY a.time,"
+			  " (SELECT seq FROM events e WHERE e.commit_id = a.commit_id)", ack_cols, 5, po, NULL,
+			  NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "acknowledgments", tmp);
+	if ((error = trace_po_portal(root, db, po)) < 0)
+		goto done;
+	error = dump_out(out, root);
+	root = NULL;
+done:
+	json_decref(root);
+	return error;
+}
