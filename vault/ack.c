@@ -20,7 +20,11 @@
 #include "ack.h"
 #include "common.h"
 #include "error.h"
+#include "index.h"
+#include "kind.h"
+#include "kinds.h"
 #include "record.h"
+#include "rules.h"
 #include "sign.h"
 #include "txn.h"
 #include "user.h"
@@ -410,74 +414,6 @@ void vault_ack_list_free(vault_ack_list *list)
 	free(list);
 }
 
-/* A statement file name: ends in ".json" (its signature in ".json.sig"). */
-static int is_statement(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 5 && strcmp(name + n - 5, ".json") == 0;
-}
-
-int vault_index__acks(vault_index *idx, vault_store *s, const git_tree *old,
-		      const git_tree *new, const char *path, const git_oid *commit,
-		      const char *doc, const char *rev)
-{
-	sqlite3 *db = vault_index__db(idx);
-	git_tree *acks = NULL, *old_acks = NULL;
-	sqlite3_stmt *st = NULL;
-	char hex[41];
-	size_t i;
-	int error = 0;
-
-	git_oid_tostr(hex, sizeof(hex), commit);
-	if ((error = vault_index__subfolders(&acks, &old_acks, old, new, VAULT_ACKS_DIR, path)) < 0)
-		goto done;
-	if (sqlite3_prepare_v2(db,
-		"INSERT INTO acks (doc, rev, name, signer, org, fingerprint, meaning, comment, time, commit_id)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK) {
-		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
-		goto done;
-	}
-	for (i = 0; i < git_tree_entrycount(acks) && !error; i++) {
-		const char *name = git_tree_entry_name(git_tree_entry_byindex(acks, i));
-		vault_ack_info a;
-		char *data;
-		size_t len;
-
-		if (!is_statement(name) || (old_acks && git_tree_entry_byname(old_acks, name)))
-			continue;
-		if ((error = vault_store__read_path(&data, &len, s, acks, name)) < 0)
-			break;
-		error = vault_ack__parse(&a, data, len);
-		free(data);
-		if (error < 0) {
-			error = vault_error__set(error, "%s/acks/%s: %s", path, name,
-						 vault_error_message());
-			break;
-		}
-		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, a.signer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, a.org, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, a.fingerprint, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, a.meaning, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, a.comment, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 9, a.time);
-		sqlite3_bind_text(st, 10, hex, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			error = vault_error__set(VAULT_ERROR, "index: cannot record an ack: %s",
-						 sqlite3_errmsg(db));
-		sqlite3_reset(st);
-		vault_ack__dispose(&a);
-	}
-done:
-	sqlite3_finalize(st);
-	git_tree_free(acks);
-	git_tree_free(old_acks);
-	return error;
-}
-
 /* ---- queries --------------------------------------------------------- */
 
 static char *col(sqlite3_stmt *st, int i)
@@ -715,3 +651,259 @@ done:
 	vault_ack_list_free(acks);
 	return error;
 }
+
+/* ---- the kind: acknowledgments, checked and indexed --------------------- */
+
+/* How far a statement's time may run ahead of the commit that records it. */
+#define STATEMENT_SKEW (10 * 60)
+
+/* The acknowledgment at `path` and the revision it names. */
+typedef struct {
+	const char *path;
+	const vault_revision *r;
+} acked;
+
+/*
+ * What an acknowledgment states, against the vault and the revision as
+ * they were before it: this vault, the signer's own key, a meaning the
+ * vault knows (a rejection with its reason), a revision released to the
+ * signer's organization by someone else, and a time after that release.
+ */
+static void check_statement(const vault_change_ctx *c, const char *path, json_t *root,
+			    const vault_ack_info *a, const vault_user *u, const char *recpath)
+{
+	char relpath[VAULT_PATH_MAX * 2];
+	const vault_release *rel;
+	const char *vid = json_string_value(json_object_get(json_object_get(root, "predicate"),
+							    "vault"));
+	size_t i;
+	int known = 0;
+
+	if (!vid || strcmp(vid, c->vault_id) != 0)
+		c->found(c, path, "the acknowledgment is for vault '%s', not this one ('%s')",
+		      vid ? vid : "", c->vault_id);
+	if (strcmp(a->fingerprint, u->fingerprint) != 0)
+		c->found(c, path, "the statement names key fingerprint %s, but '%s''s key is %s",
+		      a->fingerprint, u->name, u->fingerprint);
+	for (i = 0; meanings[i]; i++)
+		known |= strcmp(a->meaning, meanings[i]) == 0;
+	if (!known)
+		c->found(c, path, "the acknowledgment has an unknown meaning '%s'", a->meaning);
+	if (strcmp(a->meaning, "rejected") == 0 && (!a->comment || !*a->comment))
+		c->found(c, path, "the rejection gives no reason");
+	if (a->time > c->time + STATEMENT_SKEW)
+		c->found(c, path, "the statement is dated after the commit that records it");
+	snprintf(relpath, sizeof(relpath), "%.*s" VAULT_RELEASE_FILE,
+		 (int)(strlen(recpath) - strlen(VAULT_RECORD_FILE)), recpath);
+	if ((rel = c->release_at(c, relpath)) == NULL) {
+		c->found(c, path, "acknowledges a revision that was not released");
+		return;
+	}
+	for (i = 0; i < rel->nto; i++)
+		if (strcmp(rel->to[i], u->org) == 0)
+			break;
+	if (i == rel->nto)
+		c->found(c, path, "acknowledges a revision not released to '%s'", u->org);
+	if (strcmp(rel->by, u->name) == 0)
+		c->found(c, path, "user '%s' acknowledges a revision it released itself", u->name);
+	if (a->time < rel->at)
+		c->found(c, path, "the acknowledgment is dated before the release");
+}
+
+static void superseded_by(const vault_change_ctx *c, const vault_revision *o, int released, void *payload)
+{
+	const acked *a = payload;
+
+	if (released && o->seq > a->r->seq)
+		c->found(c, a->path, "acknowledges '%s@%s', superseded by "
+		      "'%s@%s'", a->r->doc, a->r->rev, o->doc, o->rev);
+}
+
+static void check_in_effect(const vault_change_ctx *c, const char *path, const char *recpath,
+			    const vault_revision *r)
+{
+	size_t dirlen = strlen(recpath) - strlen(VAULT_RECORD_FILE) - 1;
+	acked a = { path, r };
+	char sub[VAULT_PATH_MAX * 2];
+
+	if (!c->before)
+		return;
+	snprintf(sub, sizeof(sub), "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen, recpath);
+	if (vault_rules__has(c->before, sub))
+		c->found(c, path,
+		      "acknowledges '%s@%s', which was made obsolete", r->doc, r->rev);
+	vault_rules__each_revision(c, c->before, r->doc, superseded_by, &a);
+}
+
+/* An added acknowledgment: its signature, signer and what it names. */
+static void check_statement_file(const vault_change_ctx *c, const char *path, const char *doc,
+				 const char *rev)
+{
+	char sigpath[VAULT_PATH_MAX * 2], recpath[VAULT_PATH_MAX * 2], *stmt = NULL;
+	char *sig = NULL, *rec = NULL, *signer = NULL, fp[64];
+	const git_tree *users = c->before ? c->before : c->tree;
+	size_t slen, glen, rlen, i, k;
+	vault_ack_info a;
+	vault_revision r;
+	const vault_user *u;
+	json_t *stmt_json = NULL;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(sigpath, sizeof(sigpath), "%s.sig", path);
+	snprintf(recpath, sizeof(recpath), "%.*s" VAULT_RECORD_FILE,
+		 (int)(strstr(path, "/" VAULT_ACKS_DIR "/") - path + 1), path);
+	if (vault_store__read_path(&stmt, &slen, c->store, c->tree, path) < 0) {
+		c->found(c, path, "the acknowledgment cannot be read");
+		return;
+	}
+	if (vault_store__read_path(&sig, &glen, c->store, c->tree, sigpath) < 0) {
+		c->found(c, path, "the acknowledgment has no signature beside it");
+		goto done;
+	}
+	if (vault_sign__claimed(&signer, sig, glen, VAULT_ACK_NAMESPACE) < 0) {
+		c->found(c, path, "the acknowledgment's signature does not verify: %s",
+		      vault_error_message());
+		goto done;
+	}
+	c->check_signature(c, path, VAULT_ACK_NAMESPACE, sig, glen, stmt, slen);
+	if ((u = c->user_of_key(c, users, signer)) == NULL) {
+		vault_sign__fingerprint_of(fp, signer);
+		c->found(c, path, "the acknowledgment is signed by an unregistered key %s", fp);
+		goto done;
+	}
+	if (u->revoked)
+		c->found(c, path, "the acknowledgment is signed by revoked user '%s'", u->name);
+	if (vault_ack__parse(&a, stmt, slen) < 0) {
+		c->found(c, path, "the acknowledgment is malformed");
+		goto done;
+	}
+	if (strcmp(a.signer, u->name) != 0 || strcmp(a.org, u->org) != 0)
+		c->found(c, path, "the statement names '%s' of '%s' but '%s' of '%s' signed it",
+		      a.signer, a.org, u->name, u->org);
+	if (!(u->roles & VAULT_ROLE_SUPPLIER))
+		c->found(c, path, "user '%s' may not acknowledge revisions", u->name);
+	if (strcmp(a.doc, doc) != 0 || strcmp(a.rev, rev) != 0)
+		c->found(c, path, "the acknowledgment of '%s@%s' is stored under '%s@%s'",
+		      a.doc, a.rev, doc, rev);
+	{
+		/* one file per signer and meaning: a second copy of a statement (its
+		 * signature re-encoded, an ECDSA (r, n-s), or the same bytes) under
+		 * another name would count twice */
+		char want[VAULT_NAME_MAX * 2 + 16];
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+		snprintf(want, sizeof(want), "%s-%s.json", a.signer, a.meaning);
+		if (strcmp(base, want) != 0)
+			c->found(c, path, "the acknowledgment is stored as '%s', not '%s'", base, want);
+	}
+	if (c->who && strcmp(c->who->name, u->name) != 0)
+		c->found(c, path, "the acknowledgment by '%s' is recorded by '%s'", u->name,
+		      c->who->name);
+	stmt_json = json_loadb(stmt, slen, 0, NULL);
+	check_statement(c, path, stmt_json, &a, u, recpath);
+	if (vault_store__read_path(&rec, &rlen, c->store, c->tree, recpath) == 0 &&
+	    vault_record__revision_parse(&r, rec, rlen) == 0) {
+		json_t *subj = json_object_get(stmt_json, "subject"), *s;
+
+		if (strcmp(r.added_by, u->name) == 0)
+			c->found(c, path, "user '%s' acknowledges a revision it added itself",
+			      u->name);
+		check_in_effect(c, path, recpath, &r);
+
+		for (i = 0; i < r.nfiles; i++) {
+			int match = 0;
+
+			json_array_foreach(subj, k, s) {
+				const char *d = json_string_value(json_object_get(
+					json_object_get(s, "digest"), "sha256"));
+
+				if (d && strcmp(d, r.files[i].sha256) == 0)
+					match = 1;
+			}
+			if (!match)
+				c->found(c, path,
+				      "the acknowledgment does not name the SHA-256 of '%s' of '%s@%s'",
+				      r.files[i].name, doc, rev);
+		}
+		vault_revision_dispose(&r);
+	} else {
+		c->found(c, path, "the acknowledged revision '%s@%s' has no record", doc, rev);
+	}
+done:
+	json_decref(stmt_json);
+	vault_ack__dispose(&a);
+	free(rec);
+	free(signer);
+	free(stmt);
+	free(sig);
+}
+
+
+/* docs/.../<DOC>/<REV>/acks/<NAME>.json */
+static void check_ack_file(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
+
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0)
+		c->found(c, path, "adds an unexpected path");
+	else
+		check_statement_file(c, path, doc, rev);
+}
+
+/* docs/.../acks/<NAME>.json.sig: checked with its statement, which must come with it. */
+static void check_ack_signature(const vault_change_ctx *c, const char *path)
+{
+	char stmt[VAULT_PATH_MAX];
+	size_t n = strlen(path) - strlen(".sig");
+
+	if (n >= sizeof(stmt)) {
+		c->found(c, path, "the path is too long");
+		return;
+	}
+	memcpy(stmt, path, n);
+	stmt[n] = '\0';
+	if (!vault_rules__has(c->tree, stmt) || vault_rules__has(c->before, stmt))
+		c->found(c, path, "adds a signature without its statement");
+}
+
+static const char SQL_ACK[] =
+	"INSERT INTO acks (doc, rev, name, signer, org, fingerprint, meaning, comment, time, commit_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+static int index_ack(const vault_kind_file *f)
+{
+	const char *name = strrchr(f->path, '/') + 1;
+	sqlite3_stmt *st;
+	vault_ack_info a;
+	char hex[41];
+	int error;
+
+	if (vault_ack__parse(&a, f->data, f->len) < 0)
+		return vault_error__set(VAULT_EVERIFY, "%s: %s", f->path, vault_error_message());
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	if ((error = vault_index__stmt(&st, f->idx, SQL_ACK)) == 0) {
+		sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a.signer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, a.org, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, a.fingerprint, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, a.meaning, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, a.comment, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 9, a.time);
+		sqlite3_bind_text(st, 10, hex, -1, SQLITE_STATIC);
+		error = vault_index__step(f->idx, st, "cannot record an acknowledgment");
+	}
+	vault_ack__dispose(&a);
+	return error;
+}
+
+const vault_kind vault_kind_ack = {
+	"acknowledgment", "docs/HH/HH/DOC/REV/" VAULT_ACKS_DIR "/*.json", 0, NULL, "ack",
+	index_ack, check_ack_file
+};
+const vault_kind vault_kind_ack_signature = {
+	"acknowledgment signature", "docs/HH/HH/DOC/REV/" VAULT_ACKS_DIR "/*.json.sig", 0, NULL,
+	"ack", NULL, check_ack_signature
+};

@@ -14,6 +14,9 @@
 
 #include "common.h"
 #include "error.h"
+#include "kind.h"
+#include "kinds.h"
+#include "rules.h"
 #include "input.h"
 #include "portal.h"
 #include "record.h"
@@ -883,7 +886,7 @@ static int stmt(sqlite3_stmt **st, vault_index *idx, const char *sql)
 	return 0;
 }
 
-int vault_asn__index(vault_index *idx, const char *data, size_t len, const char *path,
+static int index_asn_record(vault_index *idx, const char *data, size_t len, const char *path,
 		     const git_oid *commit)
 {
 	sqlite3_stmt *st, *it;
@@ -944,7 +947,7 @@ done:
 	return error;
 }
 
-int vault_receipt__index(vault_index *idx, const char *data, size_t len, const char *path,
+static int index_receipt_record(vault_index *idx, const char *data, size_t len, const char *path,
 			 const git_oid *commit)
 {
 	sqlite3_stmt *st, *it;
@@ -995,3 +998,84 @@ done:
 	json_decref(root);
 	return error;
 }
+
+/*
+ * asns/<h>/<h>/<ASN>/asn.json: a supplier ships its own organization's
+ * lots of its own PO; receipt.json: a buyer or quality receives a ship
+ * notice recorded before.
+ */
+static void check_asn(const vault_change_ctx *c, const char *path)
+{
+	char parts[6][VAULT_NAME_MAX + 1];
+	json_t *rec = NULL, *po = NULL, *p;
+	size_t n = vault_rules__split(parts, 5, path), i;
+
+	if (n != 5 || !vault_rules__fanned(path, "asns", parts[3]) ||
+	    (strcmp(parts[4], VAULT_ASN_FILE) != 0 && strcmp(parts[4], VAULT_RECEIPT_FILE) != 0)) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
+	rec = vault_rules__json_at(c, c->tree, path);
+	if (strcmp(parts[4], VAULT_RECEIPT_FILE) == 0) {
+		json_t *asn;
+
+		if (!rec || strcmp(vault_rules__str(rec, "record"), "receipt") != 0 ||
+		    strcmp(vault_rules__str(rec, "asn"), parts[3]) != 0)
+			c->found(c, path, "the receipt is malformed or stored where another belongs");
+		else
+			vault_rules__signed_as(c, path, vault_rules__str(rec, "received_by"), NULL, vault_rules__str(rec, "received_at"));
+		if ((asn = vault_rules__keyed(c, c->before, "asns", parts[3], VAULT_ASN_FILE)) == NULL)
+			c->found(c, path, "ship notice '%s' was not recorded before its receipt",
+			      parts[3]);
+		json_decref(asn);
+		goto done;
+	}
+	if (!rec || strcmp(vault_rules__str(rec, "record"), "asn") != 0 ||
+	    strcmp(vault_rules__str(rec, "asn"), parts[3]) != 0) {
+		c->found(c, path, "the ship notice is malformed or stored where another belongs");
+		goto done;
+	}
+	vault_rules__signed_as(c, path, vault_rules__str(rec, "created_by"), vault_rules__str(rec, "supplier"),
+		  vault_rules__str(rec, "created_at"));
+	if ((po = vault_rules__keyed(c, c->before, "pos", vault_rules__str(rec, "po"), "po.json")) == NULL) {
+		c->found(c, path, "the ship notice's PO '%s' was not recorded before it",
+		      vault_rules__str(rec, "po"));
+		goto done;
+	}
+	if (strcmp(vault_rules__str(po, "supplier"), vault_rules__str(rec, "supplier")) != 0)
+		c->found(c, path, "the ship notice names supplier '%s', its PO '%s' another",
+		      vault_rules__str(rec, "supplier"), vault_rules__str(rec, "po"));
+	json_array_foreach(json_object_get(rec, "packages"), i, p) {
+		json_t *lot = vault_rules__keyed(c, c->before, "lots", vault_rules__str(p, "lot"), "lot.json");
+
+		if (!lot)
+			c->found(c, path, "the ship notice names lot '%s', not recorded before it",
+			      vault_rules__str(p, "lot"));
+		else if (strcmp(vault_rules__str(lot, "po"), vault_rules__str(rec, "po")) != 0)
+			c->found(c, path, "the ship notice ships lot '%s' of PO '%s' against PO '%s'",
+			      vault_rules__str(p, "lot"), vault_rules__str(lot, "po"), vault_rules__str(rec, "po"));
+		json_decref(lot);
+	}
+done:
+	json_decref(rec);
+	json_decref(po);
+}
+
+static int index_asn(const vault_kind_file *f)
+{
+	return index_asn_record(f->idx, f->data, f->len, f->path, f->commit);
+}
+
+static int index_receipt(const vault_kind_file *f)
+{
+	return index_receipt_record(f->idx, f->data, f->len, f->path, f->commit);
+}
+
+const vault_kind vault_kind_asn = {
+	"ship notice", "asns/HH/HH/ASN/" VAULT_ASN_FILE, VAULT_ROLE_SUPPLIER, "send ship notices",
+	"asn-add asn-import", index_asn, check_asn
+};
+const vault_kind vault_kind_receipt = {
+	"receipt", "asns/HH/HH/ASN/" VAULT_RECEIPT_FILE, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
+	"receive shipments", "asn-receive", index_receipt, check_asn
+};

@@ -13,6 +13,9 @@
 
 #include "cert.h"
 #include "error.h"
+#include "index.h"
+#include "kind.h"
+#include "kinds.h"
 #include "record.h"
 #include "rules.h"
 #include "util.h"
@@ -160,7 +163,7 @@ static char *given_data(json_t *stored)
  * organization, and it is what `vault_cert__record` makes of its data
  * (fields valid, type normalised, byte for byte).
  */
-void vault_cert__check(const vault_change_ctx *c, const char *path)
+static void check_cert_data(const vault_change_ctx *c, const char *path)
 {
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], recpath[VAULT_PATH_MAX * 2];
 	char *data = NULL, *rec = NULL, *meta = NULL, *want = NULL;
@@ -210,7 +213,7 @@ done:
 	free(rec);
 }
 
-int vault_cert__index(sqlite3 *db, const char *data, size_t len, const char *path,
+static int index_cert_data(sqlite3 *db, const char *data, size_t len, const char *path,
 		      const git_oid *commit)
 {
 	const char *kind, *doc, *rev, *type, *number, *maker, *product, *grade, *heat, *date;
@@ -273,3 +276,24 @@ int vault_cert__index(sqlite3 *db, const char *data, size_t len, const char *pat
 	json_decref(root);
 	return error;
 }
+
+/* docs/.../<DOC>/<REV>/cert.json: with its record, and what the record's file says. */
+static void check_cert(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
+
+	if (vault_rules__doc_path(doc, rev, &rest, path) == 0)
+		vault_rules__with_its_record(c, path, rest);
+	check_cert_data(c, path);
+}
+
+static int index_cert(const vault_kind_file *f)
+{
+	return index_cert_data(vault_index__db(f->idx), f->data, f->len, f->path, f->commit);
+}
+
+const vault_kind vault_kind_cert = {
+	"certificate data", "docs/HH/HH/DOC/REV/" VAULT_CERT_FILE, 0, NULL, "add import",
+	index_cert, check_cert
+};

@@ -8,8 +8,6 @@
 
 #include <git2.h>
 
-struct sqlite3;
-
 /* beside a material certificate's record.json */
 #define VAULT_CERT_FILE "cert.json"
 
@@ -21,9 +19,5 @@ struct sqlite3;
  */
 int vault_cert__record(char **out, size_t *len, const char *meta, const char *doc,
 		       const char *rev);
-
-/* Index a cert.json record (at `path`, written by `commit`). */
-int vault_cert__index(struct sqlite3 *db, const char *data, size_t len, const char *path,
-		      const git_oid *commit);
 
 #endif

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "detect.h"
 #include "index.h"
+#include "kind.h"
 #include "store.h"
 #include "vault.h"
 
@@ -27,6 +28,8 @@ struct vault {
 	 * published (verify.c's, handed down so the commit path does not
 	 * name the layer above it) */
 	int (*check_commit)(vault *v, const git_oid *commit);
+	/* every kind of record the vault holds (kinds.c), handed down likewise */
+	const vault_kind *const *kinds;
 };
 
 /*

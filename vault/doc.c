@@ -11,9 +11,13 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <sqlite3.h>
 
 #include "error.h"
+#include "index.h"
 #include "intake.h"
+#include "kind.h"
+#include "kinds.h"
 #include "pack.h"
 #include "txn.h"
 #include "user.h"
@@ -251,38 +255,6 @@ int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *r
 done:
 	doc_state_dispose(&d);
 	return error;
-}
-
-/*
- * An added docs/.../<DOC>/<REV>/record.json: the revision names the
- * signer's organization, and a document that has revisions before it
- * belongs to the organization of its first.
- */
-void vault_doc__check_revision(const vault_change_ctx *c, const char *path)
-{
-	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], *data = NULL;
-	const char *rest;
-	vault_revision r;
-	doc_state d;
-	size_t len;
-
-	memset(&d, 0, sizeof(d));
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0 ||
-	    vault_store__read_path(&data, &len, c->store, c->tree, path) < 0 ||
-	    vault_record__revision_parse(&r, data, len) < 0) {
-		free(data);
-		return; /* the record's own check says what is wrong with it */
-	}
-	free(data);
-	if (c->who && strcmp(r.org ? r.org : "", c->who->org) != 0)
-		c->found(c, path, "the record names organization '%s', but '%s' of '%s' signed the"
-			 " commit", r.org ? r.org : "", c->who->name, c->who->org);
-	if (c->who && c->before && load_doc_state(&d, c->store, c->before, doc) == 0 &&
-	    owned_by_another(&d, c->who->org))
-		c->found(c, path, "user '%s' of '%s' adds a revision to document '%s' of '%s'",
-			 c->who->name, c->who->org, doc, d.org);
-	doc_state_dispose(&d);
-	vault_revision_dispose(&r);
 }
 
 /* ---- streaming one file in --------------------------------------- */
@@ -961,3 +933,291 @@ done:
 	vault__txn_end(&t, v);
 	return error;
 }
+
+/* ---- the kinds of a revision folder --------------------------------- */
+
+static int count_blob(const char *root, const git_tree_entry *e, void *payload)
+{
+	(void)root;
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+		++*(size_t *)payload;
+	return 0;
+}
+
+/* What a new record's document holds: its revisions, their numbers and types. */
+typedef struct {
+	const char *path;
+	const vault_revision *r;
+	size_t seen, same, typed;
+} numbering;
+
+static void number_one(const vault_change_ctx *c, const vault_revision *o, int released,
+		       void *payload)
+{
+	numbering *nb = payload;
+
+	(void)released;
+	nb->seen++;
+	nb->same += o->seq == nb->r->seq;
+	if (strcmp(o->type, nb->r->type) != 0 && !nb->typed++)
+		c->found(c, nb->path, "the record makes '%s' a %s, but its "
+		      "revision '%s' is a %s", nb->r->doc, nb->r->type, o->rev, o->type);
+}
+
+/*
+ * The revision folder of a new record: its files/ holds exactly the
+ * files the record lists, and its number (seq) follows the revisions
+ * the document had: 1, 2, ... with none twice.
+ */
+static void check_revision_folder(const vault_change_ctx *c, const char *path,
+				  const vault_revision *r)
+{
+	char dir[VAULT_PATH_MAX + 8];
+	git_tree_entry *te = NULL;
+	git_tree *t = NULL;
+	numbering nb = { path, r, 0, 0, 0 };
+	size_t n = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
+		 strlen(VAULT_RECORD_FILE)), path);
+	if (git_tree_entry_bypath(&te, c->tree, dir) == 0 &&
+	    git_tree_lookup(&t, git_tree_owner(c->tree), git_tree_entry_id(te)) == 0)
+		git_tree_walk(t, GIT_TREEWALK_PRE, count_blob, &n);
+	git_tree_free(t);
+	git_tree_entry_free(te);
+	if (n != r->nfiles)
+		c->found(c, path, "the revision folder holds %zu files, its record lists %zu",
+		      n, r->nfiles);
+	/* the document's other revisions, as this commit leaves them */
+	vault_rules__each_revision(c, c->tree, r->doc, number_one, &nb);
+	if (r->seq < 1 || r->seq > nb.seen || nb.same != 1)
+		c->found(c, path, "the record is revision number %u of '%s', which has %zu%s",
+		      r->seq, r->doc, nb.seen, nb.same > 1 ? " and another of that number" : "");
+}
+
+/* An added record.json: its path, its fields, and who may add its type. */
+static void check_record_fields(const vault_change_ctx *c, const char *path, const char *doc,
+				const char *rev)
+{
+	char dir[VAULT_PATH_MAX], *data = NULL;
+	vault_revision r;
+	size_t len;
+
+	if (vault_store__read_path(&data, &len, c->store, c->tree, path) < 0 ||
+	    vault_record__revision_parse(&r, data, len) < 0) {
+		free(data);
+		c->found(c, path, "the record is malformed: %s",
+		      vault_error_message());
+		return;
+	}
+	free(data);
+	vault_record__doc_dir(dir, sizeof(dir), r.doc);
+	if (strcmp(r.doc, doc) != 0 || strcmp(r.rev, rev) != 0 ||
+	    strncmp(path, dir, strlen(dir)) != 0)
+		c->found(c, path,
+		      "the record of '%s@%s' is stored where '%s@%s' belongs", r.doc, r.rev, doc, rev);
+	if (c->who && strcmp(r.added_by, c->who->name) != 0)
+		c->found(c, path,
+		      "the record names '%s' as its author, but '%s' signed the commit",
+		      r.added_by, c->who->name);
+	if (c->who && vault_user__may_add(c->who, r.type) < 0)
+		c->found(c, path, "%s", vault_error_message());
+	if (c->who && (!r.org || strcmp(r.org, c->who->org) != 0))
+		c->found(c, path,
+		      "the record names organization '%s', but '%s' of '%s' signed the commit",
+		      r.org ? r.org : "", c->who->name, c->who->org);
+	if (r.added_at != c->time)
+		c->found(c, path,
+		      "the record is dated %lld, its commit %lld", (long long)r.added_at,
+		      (long long)c->time);
+	check_revision_folder(c, path, &r);
+	vault_revision_dispose(&r);
+}
+
+/* release.json and obsolete.json: what they name, who wrote them, when. */
+static void check_state(const vault_change_ctx *c, const char *path, const char *doc,
+			const char *rev, int release)
+{
+	char *data = NULL, *reason = NULL, *by = NULL;
+	vault_release r;
+	int64_t at = 0;
+	size_t len;
+	int ok;
+
+	memset(&r, 0, sizeof(r));
+	if (vault_store__read_path(&data, &len, c->store, c->tree, path) < 0) {
+		c->found(c, path, "the record cannot be read");
+		return;
+	}
+	if (release) {
+		ok = vault_record__release_parse(&r, data, len) == 0 && strcmp(r.doc, doc) == 0 &&
+		     strcmp(r.rev, rev) == 0;
+		by = r.by;
+		at = r.at;
+	} else {
+		ok = vault_record__obsolete_parse(&reason, &by, &at, data, len) == 0;
+	}
+	free(data);
+	if (!ok)
+		c->found(c, path, "the record is malformed or stored where another belongs");
+	else if (c->who && strcmp(by, c->who->name) != 0)
+		c->found(c, path, "the record names '%s' as its author, but '%s' signed the commit",
+		      by, c->who->name);
+	else if (at != c->time)
+		c->found(c, path, "the record is dated %lld, its commit %lld", (long long)at,
+		      (long long)c->time);
+	if (release)
+		vault_record__release_dispose(&r);
+	else {
+		free(reason);
+		free(by);
+	}
+}
+
+/*
+ * An added docs/.../<DOC>/<REV>/record.json: its fields, its folder, and
+ * a document that has revisions before it belongs to the organization of
+ * its first.
+ */
+static void check_record(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
+	doc_state d;
+
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
+	check_record_fields(c, path, doc, rev);
+	memset(&d, 0, sizeof(d));
+	if (c->who && c->before && load_doc_state(&d, c->store, c->before, doc) == 0 &&
+	    owned_by_another(&d, c->who->org))
+		c->found(c, path, "user '%s' of '%s' adds a revision to document '%s' of '%s'",
+			 c->who->name, c->who->org, doc, d.org);
+	doc_state_dispose(&d);
+}
+
+/* docs/.../<DOC>/<REV>/files/...: with the record that lists it. */
+static void check_file(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
+
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0)
+		c->found(c, path, "adds an unexpected path");
+	else
+		vault_rules__with_its_record(c, path, rest);
+}
+
+static void check_release_file(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
+
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
+	vault_rules__beside_a_record(c, path, rest, c->tree);
+	check_state(c, path, doc, rev, 1);
+}
+
+static void check_obsolete_file(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
+
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
+	vault_rules__beside_a_record(c, path, rest, c->before);
+	check_state(c, path, doc, rev, 0);
+}
+
+static const char SQL_RELEASE[] =
+	"INSERT INTO releases (doc, rev, reason, effective, released_by, released_at, commit_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_DISTRIBUTION[] =
+	"INSERT OR IGNORE INTO distribution (doc, rev, org) VALUES (?1, ?2, ?3)";
+static const char SQL_OBSOLETE[] =
+	"INSERT INTO obsoletes (doc, rev, reason, obsoleted_by, obsoleted_at, commit_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static int index_release(const vault_kind_file *f)
+{
+	sqlite3_stmt *st;
+	vault_release r;
+	char hex[41];
+	size_t i;
+	int error;
+
+	if (vault_record__release_parse(&r, f->data, f->len) < 0)
+		return vault_error__set(VAULT_EVERIFY, "%s: %s", f->path, vault_error_message());
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	if ((error = vault_index__stmt(&st, f->idx, SQL_RELEASE)) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, r.doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r.rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r.reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r.effective, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r.by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r.at);
+	sqlite3_bind_text(st, 7, hex, -1, SQLITE_STATIC);
+	if ((error = vault_index__step(f->idx, st, "cannot record a release")) < 0)
+		goto done;
+	for (i = 0; i < r.nto && !error; i++) {
+		if ((error = vault_index__stmt(&st, f->idx, SQL_DISTRIBUTION)) < 0)
+			break;
+		sqlite3_bind_text(st, 1, r.doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r.rev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r.to[i], -1, SQLITE_STATIC);
+		error = vault_index__step(f->idx, st, "cannot record a distribution");
+	}
+done:
+	vault_record__release_dispose(&r);
+	return error;
+}
+
+static int index_obsolete(const vault_kind_file *f)
+{
+	sqlite3_stmt *st;
+	char *reason = NULL, *by = NULL, hex[41];
+	int64_t at;
+	int error;
+
+	if (vault_record__obsolete_parse(&reason, &by, &at, f->data, f->len) < 0)
+		return vault_error__set(VAULT_EVERIFY, "%s: %s", f->path, vault_error_message());
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	if ((error = vault_index__stmt(&st, f->idx, SQL_OBSOLETE)) == 0) {
+		sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, at);
+		sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
+		error = vault_index__step(f->idx, st, "cannot record an obsolete revision");
+	}
+	free(reason);
+	free(by);
+	return error;
+}
+
+#define ADDS "add import release fai-add"
+
+const vault_kind vault_kind_revision = {
+	"revision", "docs/HH/HH/DOC/REV/" VAULT_RECORD_FILE, 0, NULL, ADDS,
+	vault_index__revision, check_record
+};
+const vault_kind vault_kind_revision_file = {
+	"file", "docs/HH/HH/DOC/REV/" VAULT_FILES_DIR "/...", 0, NULL, ADDS, NULL, check_file
+};
+const vault_kind vault_kind_release = {
+	"release", "docs/HH/HH/DOC/REV/" VAULT_RELEASE_FILE, VAULT_ROLE_BUYER,
+	"release documents", "release", index_release, check_release_file
+};
+const vault_kind vault_kind_obsolete = {
+	"obsolete", "docs/HH/HH/DOC/REV/" VAULT_OBSOLETE_FILE, VAULT_ROLE_BUYER,
+	"make documents obsolete", "obsolete", index_obsolete, check_obsolete_file
+};

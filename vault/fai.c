@@ -26,6 +26,9 @@
 
 #include "common.h"
 #include "error.h"
+#include "index.h"
+#include "kind.h"
+#include "kinds.h"
 #include "fai.h"
 #include "input.h"
 #include "package.h"
@@ -1124,7 +1127,7 @@ static void check_owned(const vault_change_ctx *c, const char *path, const char 
  * lists the stored members; the drawing, PO and lot were recorded
  * before; quality, or a supplier of the FAI's own organization, submits.
  */
-void vault_fai__check_package(const vault_change_ctx *c, const char *path)
+static void check_package_data(const vault_change_ctx *c, const char *path)
 {
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], dir[VAULT_PATH_MAX * 2];
 	char recpath[VAULT_PATH_MAX * 3], *data = NULL, *keep = NULL;
@@ -1204,7 +1207,7 @@ done:
 
 /* ---- indexing --------------------------------------------------------- */
 
-int vault_fai__index(sqlite3 *db, const char *data, size_t len, const char *path,
+static int index_package_data(sqlite3 *db, const char *data, size_t len, const char *path,
 		     const char *doc, const char *rev, const git_oid *commit)
 {
 	const char *kind, *part, *drawing, *drawing_rev, *type;
@@ -1246,3 +1249,25 @@ int vault_fai__index(sqlite3 *db, const char *data, size_t len, const char *path
 	json_decref(root);
 	return error;
 }
+
+/* docs/.../<FAIR>/<REV>/package.json: with its record, and what the package holds. */
+static void check_package(const vault_change_ctx *c, const char *path)
+{
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
+
+	if (vault_rules__doc_path(doc, rev, &rest, path) == 0)
+		vault_rules__with_its_record(c, path, rest);
+	check_package_data(c, path);
+}
+
+static int index_package(const vault_kind_file *f)
+{
+	return index_package_data(vault_index__db(f->idx), f->data, f->len, f->path, f->m->key,
+				  f->m->rev, f->commit);
+}
+
+const vault_kind vault_kind_fai_package = {
+	"FAI package", "docs/HH/HH/DOC/REV/" VAULT_PACKAGE_FILE, 0, NULL, "fai-add",
+	index_package, check_package
+};

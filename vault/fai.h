@@ -23,9 +23,4 @@ int vault_fai__tolerance(const char *req, double *lo, double *hi);
  */
 int vault_fai__check_manifest(const char *data, size_t len, const char *csv, size_t csv_len);
 
-/* Index a package.json record (at `path`) of FAI DOC@REV, written by `commit`. */
-struct sqlite3;
-int vault_fai__index(struct sqlite3 *db, const char *data, size_t len, const char *path,
-		     const char *doc, const char *rev, const git_oid *commit);
-
 #endif

@@ -6,12 +6,8 @@
 
 #include <sqlite3.h>
 
-#include "cert.h"
 #include "error.h"
-#include "fai.h"
-#include "lot.h"
-#include "po.h"
-#include "portal.h"
+#include "kind.h"
 #include "record.h"
 #include "util.h"
 
@@ -25,11 +21,13 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	vault_schema_sql_5, vault_schema_sql_6
 };
 
-#define CACHED_MAX 48
+#define CACHED_MAX 64
 
 struct vault_index {
 	sqlite3 *db;
 	sqlite3_stmt *ins_rev, *ins_file, *ins_part, *ins_event, *ins_subject;
+	sqlite3_int64 event;    /* the row of the commit being applied, in events */
+	const vault_kind *const *kinds; /* what a vault holds (kinds.c), handed down */
 	/* statements of other modules, by the address of their SQL text */
 	struct {
 		const char *sql;
@@ -113,7 +111,8 @@ fail:
 	return error;
 }
 
-int vault_index__open(vault_index **out, const char *path, int readonly)
+int vault_index__open(vault_index **out, const char *path, int readonly,
+		     const vault_kind *const *kinds)
 {
 	vault_index *idx = calloc(1, sizeof(*idx));
 	char uri[4200];
@@ -121,6 +120,7 @@ int vault_index__open(vault_index **out, const char *path, int readonly)
 
 	if (!idx)
 		abort();
+	idx->kinds = kinds;
 	if (readonly) {
 		/* a read-only vault: SQLite may not even create its -shm file */
 		if ((error = vault__fmt(uri, sizeof(uri), "index path",
@@ -203,24 +203,6 @@ int vault_index__stmt(sqlite3_stmt **st, vault_index *idx, const char *sql)
 	return 0;
 }
 
-int vault_index__subfolders(git_tree **in_new, git_tree **in_old, const git_tree *old,
-			    const git_tree *new, const char *name, const char *path)
-{
-	const git_tree_entry *e = git_tree_entry_byname(new, name);
-	const git_tree_entry *o = old ? git_tree_entry_byname(old, name) : NULL;
-
-	*in_new = *in_old = NULL;
-	if (!e || git_tree_lookup(in_new, git_tree_owner(new), git_tree_entry_id(e)) < 0)
-		return vault_error__set(VAULT_EVERIFY, "%s: cannot read its %s", path, name);
-	if (o && git_tree_entry_type(o) == GIT_OBJECT_TREE &&
-	    git_tree_lookup(in_old, git_tree_owner(old), git_tree_entry_id(o)) < 0) {
-		git_tree_free(*in_new);
-		*in_new = NULL;
-		return vault_error__set(VAULT_EVERIFY, "%s: cannot read its former %s", path, name);
-	}
-	return 0;
-}
-
 struct sqlite3 *vault_index__db(vault_index *idx)
 {
 	return idx->db;
@@ -249,7 +231,6 @@ int vault_index__reflects(char out[41], vault_index *idx)
 typedef struct {
 	vault_index *idx;
 	vault_store *store;
-	sqlite3_int64 event;
 } apply_ctx;
 
 static int step_done(vault_index *idx, sqlite3_stmt *st, const char *what)
@@ -264,7 +245,7 @@ static int step_done(vault_index *idx, sqlite3_stmt *st, const char *what)
 
 /*
  * Insert one revision, its files (with their blob ids filled in) and parts,
- * as recorded by the event ctx->event of commit `commit_hex`.
+ * as recorded by the event idx->event of commit `commit_hex`.
  */
 static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 			   const char *commit_hex, const char *path)
@@ -315,40 +296,33 @@ static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 		if ((error = step_done(idx, idx->ins_part, "cannot record a part")) < 0)
 			return error;
 	}
-	sqlite3_bind_int64(idx->ins_subject, 1, ctx->event);
+	sqlite3_bind_int64(idx->ins_subject, 1, idx->event);
 	sqlite3_bind_text(idx->ins_subject, 2, rev->doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(idx->ins_subject, 3, rev->rev, -1, SQLITE_STATIC);
 	return step_done(idx, idx->ins_subject, "cannot record an event");
 }
 
-/*
- * Read the revision whose folder is `dir` (record.json and files/) from
- * the repository and record it.
- */
-static int index_revision(apply_ctx *ctx, const git_tree *dir, const char *path,
-			  const git_oid *commit)
+int vault_index__revision(const vault_kind_file *f)
 {
+	apply_ctx ctx = { f->idx, f->store };
 	vault_revision rev;
 	git_tree_entry *files = NULL;
 	git_tree *ftree = NULL;
-	char *data = NULL, hex[41];
-	size_t len, i;
-	int error;
+	char dir[VAULT_PATH_MAX], hex[41];
+	size_t i, n = strlen(f->path) - strlen(VAULT_RECORD_FILE);
+	int error = 0;
 
-	if ((error = vault_store__read_path(&data, &len, ctx->store, dir,
-					    VAULT_RECORD_FILE)) < 0)
-		return error;
 	/* a record that is malformed or lacks its files is left out of the
 	 * index (verify reports it): the index is always rebuildable */
-	error = vault_record__revision_parse(&rev, data, len);
-	free(data);
-	if (error < 0)
+	if (vault_record__revision_parse(&rev, f->data, f->len) < 0)
 		return 0;
-	if (git_tree_entry_bypath(&files, dir, VAULT_FILES_DIR) < 0 ||
-	    git_tree_lookup(&ftree, git_tree_owner(dir), git_tree_entry_id(files)) < 0) {
-		error = 0;
+	if (n + strlen(VAULT_FILES_DIR) >= sizeof(dir))
 		goto done;
-	}
+	memcpy(dir, f->path, n);
+	strcpy(dir + n, VAULT_FILES_DIR);
+	if (git_tree_entry_bypath(&files, f->tree, dir) < 0 ||
+	    git_tree_lookup(&ftree, git_tree_owner(f->tree), git_tree_entry_id(files)) < 0)
+		goto done;
 	for (i = 0; i < rev.nfiles; i++) {
 		git_tree_entry *te = NULL;
 
@@ -356,15 +330,14 @@ static int index_revision(apply_ctx *ctx, const git_tree *dir, const char *path,
 		if (git_tree_entry_bypath(&te, ftree, rev.files[i].name) < 0 ||
 		    git_tree_entry_type(te) != GIT_OBJECT_BLOB) {
 			git_tree_entry_free(te);
-			error = 0;
 			goto done;
 		}
 		git_oid_tostr(rev.files[i].blob, sizeof(rev.files[i].blob),
 			      git_tree_entry_id(te));
 		git_tree_entry_free(te);
 	}
-	git_oid_tostr(hex, sizeof(hex), commit);
-	error = record_revision(ctx, &rev, hex, path);
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	error = record_revision(&ctx, &rev, hex, f->path);
 done:
 	git_tree_free(ftree);
 	git_tree_entry_free(files);
@@ -372,230 +345,97 @@ done:
 	return error;
 }
 
-/* Whether `name` is in `new` and not (or not the same) in `old`. */
-static int is_new(const git_tree *old, const git_tree *new, const char *name)
+int vault_index__step(vault_index *idx, sqlite3_stmt *st, const char *what)
 {
-	const git_tree_entry *a = git_tree_entry_byname(new, name);
-	const git_tree_entry *b = old ? git_tree_entry_byname(old, name) : NULL;
-
-	return a && (!b || !git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)));
+	return step_done(idx, st, what);
 }
 
-static int index_release(apply_ctx *ctx, const git_tree *dir, const char *path,
-			 const git_oid *commit)
-{
-	vault_index *idx = ctx->idx;
-	vault_release r;
-	sqlite3_stmt *st = NULL, *dist = NULL;
-	char *data, hex[41];
-	size_t len, i;
-	int error;
-
-	if ((error = vault_store__read_path(&data, &len, ctx->store, dir,
-					    VAULT_RELEASE_FILE)) < 0)
-		return error;
-	error = vault_record__release_parse(&r, data, len);
-	free(data);
-	if (error < 0)
-		return vault_error__set(error, "%s: %s", path, vault_error_message());
-	git_oid_tostr(hex, sizeof(hex), commit);
-	if (sqlite3_prepare_v2(idx->db,
-		"INSERT INTO releases (doc, rev, reason, effective, released_by, released_at, commit_id)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(idx->db,
-		"INSERT OR IGNORE INTO distribution (doc, rev, org) VALUES (?1, ?2, ?3)",
-		-1, &dist, NULL) != SQLITE_OK) {
-		error = db_error(idx, "prepare");
-		goto done;
-	}
-	sqlite3_bind_text(st, 1, r.doc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r.rev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r.reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r.effective, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r.by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, r.at);
-	sqlite3_bind_text(st, 7, hex, -1, SQLITE_STATIC);
-	if ((error = step_done(idx, st, "cannot record a release")) < 0)
-		goto done;
-	for (i = 0; i < r.nto && !error; i++) {
-		sqlite3_bind_text(dist, 1, r.doc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(dist, 2, r.rev, -1, SQLITE_STATIC);
-		sqlite3_bind_text(dist, 3, r.to[i], -1, SQLITE_STATIC);
-		error = step_done(idx, dist, "cannot record a distribution");
-	}
-done:
-	sqlite3_finalize(st);
-	sqlite3_finalize(dist);
-	vault_record__release_dispose(&r);
-	return error;
-}
-
-static int index_obsolete(apply_ctx *ctx, const git_tree *dir, const char *path,
-			  const git_oid *commit, const char *doc, const char *rev)
-{
-	vault_index *idx = ctx->idx;
-	sqlite3_stmt *st;
-	char *data, *reason = NULL, *by = NULL, hex[41];
-	int64_t at;
-	size_t len;
-	int error;
-
-	if ((error = vault_store__read_path(&data, &len, ctx->store, dir,
-					    VAULT_OBSOLETE_FILE)) < 0)
-		return error;
-	error = vault_record__obsolete_parse(&reason, &by, &at, data, len);
-	free(data);
-	if (error < 0)
-		return vault_error__set(error, "%s: %s", path, vault_error_message());
-	git_oid_tostr(hex, sizeof(hex), commit);
-	if (sqlite3_prepare_v2(idx->db,
-		"INSERT INTO obsoletes (doc, rev, reason, obsoleted_by, obsoleted_at, commit_id)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK) {
-		error = db_error(idx, "prepare");
-	} else {
-		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, by, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, at);
-		sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
-		error = step_done(idx, st, "cannot record an obsolete revision");
-	}
-	sqlite3_finalize(st);
-	free(reason);
-	free(by);
-	return error;
-}
-
-/* A record file beside a revision's record, read whole. */
+/* A file a commit added, of a kind that is indexed. */
 typedef struct {
-	char *data;
-	size_t len;
-	char where[VAULT_PATH_MAX + 16]; /* its path, for messages */
-} beside;
+	size_t kind;   /* its place in the list of kinds: the order of indexing */
+	size_t seq;    /* its place in the walk: the order within a kind */
+	char *path;
+} added;
 
-static int read_beside(beside *b, apply_ctx *ctx, const git_tree *dir, const char *path,
-		       const char *name)
+typedef struct {
+	const vault_kind *const *kinds;
+	added *items;
+	size_t count, cap;
+} added_list;
+
+static int collect_added(void *payload, vault_change what, const char *path)
 {
-	free(b->data);
-	b->data = NULL;
-	snprintf(b->where, sizeof(b->where), "%s/%s", path, name);
-	return vault_store__read_path(&b->data, &b->len, ctx->store, dir, name);
-}
+	added_list *l = payload;
+	size_t i;
 
-/*
- * A revision folder: index what is new in it (the revision itself, its
- * release, its obsolescence, its acknowledgments).  Its document number
- * and revision are the last two components of `path`.
- */
-static int index_revision_folder(apply_ctx *ctx, const git_tree *old,
-				 const git_tree *new, const char *path,
-				 const git_oid *commit)
-{
-	char doc[VAULT_NAME_MAX + 1] = "", rev[VAULT_NAME_MAX + 1] = "";
-	const char *slash = strrchr(path, '/'), *prev;
-	beside rec = { NULL, 0, "" };
-	int error = 0;
-
-	if (old && git_oid_equal(git_tree_id(old), git_tree_id(new)))
+	/* history only adds; what a commit rewrites, verify reports */
+	if (what != VAULT_CHANGE_ADDED)
 		return 0;
-	if (slash) {
-		snprintf(rev, sizeof(rev), "%s", slash + 1);
-		for (prev = slash - 1; prev > path && *prev != '/'; prev--)
-			;
-		snprintf(doc, sizeof(doc), "%.*s", (int)(slash - prev - 1), prev + 1);
+	for (i = 0; l->kinds[i]; i++)
+		if (vault_kind__match(l->kinds[i], path, NULL))
+			break;
+	if (!l->kinds[i] || !l->kinds[i]->index)
+		return 0;
+	if (l->count == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		if ((l->items = realloc(l->items, l->cap * sizeof(*l->items))) == NULL)
+			abort();
 	}
-	if (is_new(old, new, VAULT_RECORD_FILE))
-		error = index_revision(ctx, new, path, commit);
-	if (!error && is_new(old, new, VAULT_RELEASE_FILE))
-		error = index_release(ctx, new, path, commit);
-	if (!error && is_new(old, new, VAULT_OBSOLETE_FILE))
-		error = index_obsolete(ctx, new, path, commit, doc, rev);
-	if (!error && is_new(old, new, VAULT_CERT_FILE) &&
-	    (error = read_beside(&rec, ctx, new, path, VAULT_CERT_FILE)) == 0)
-		error = vault_cert__index(ctx->idx->db, rec.data, rec.len, rec.where, commit);
-	if (!error && is_new(old, new, VAULT_PACKAGE_FILE) &&
-	    (error = read_beside(&rec, ctx, new, path, VAULT_PACKAGE_FILE)) == 0)
-		error = vault_fai__index(ctx->idx->db, rec.data, rec.len, rec.where, doc, rev, commit);
-	free(rec.data);
-	if (!error && is_new(old, new, VAULT_LINKS_DIR))
-		error = vault_index__links(ctx->idx, ctx->store, old, new, path, commit, doc, rev);
-	if (!error && is_new(old, new, VAULT_ACKS_DIR))
-		error = vault_index__acks(ctx->idx, ctx->store, old, new, path, commit,
-					  doc, rev);
-	return error;
+	l->items[l->count].kind = i;
+	l->items[l->count].seq = l->count;
+	l->items[l->count++].path = vault__strdup(path);
+	return 0;
+}
+
+static int by_kind(const void *a, const void *b)
+{
+	const added *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /*
- * Visit what `new` adds or changes relative to `old` (either may be
- * NULL), descending only into subtrees whose ids differ: a commit that
- * adds one document costs a handful of tree reads, not a walk of the
- * vault.  Each revision folder found is indexed.
+ * Index what `new` adds to `old` (NULL for the root): each added file of
+ * an indexed kind, kind by kind in the order of the list (a revision
+ * before its release, a PO before its answers), each kind in path order.
  */
-static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new,
-			char *path, size_t plen, const git_oid *commit)
+static int index_added(apply_ctx *ctx, const git_tree *old, const git_tree *new,
+		       const git_oid *commit)
 {
-	git_repository *repo = git_tree_owner(new);
-	size_t i, n = git_tree_entrycount(new);
-	int error = 0;
+	added_list l = { ctx->idx->kinds, NULL, 0, 0 };
+	size_t i;
+	int error;
 
-	if (git_tree_entry_byname(new, VAULT_RECORD_FILE))
-		return index_revision_folder(ctx, old, new, path, commit);
-	{
-		int handled;
-
-		if ((error = vault_portal__walk(ctx->idx, ctx->store, old, new, path, commit,
-						&handled)) < 0 || handled)
-			return error;
-	}
-	if (is_new(old, new, VAULT_PO_FILE)) {
-		char *data;
+	error = vault_store__changes(ctx->store, old, new, collect_added, &l);
+	if (error == 0 && l.count > 1)
+		qsort(l.items, l.count, sizeof(*l.items), by_kind);
+	for (i = 0; i < l.count && error == 0; i++) {
+		const vault_kind *k = l.kinds[l.items[i].kind];
+		vault_kind_match m;
+		vault_kind_file f;
+		char *data = NULL;
 		size_t len;
 
-		if ((error = vault_store__read_path(&data, &len, ctx->store, new, VAULT_PO_FILE)) < 0)
-			return error;
-		error = vault_po__index(ctx->idx, data, len, path, commit);
+		vault_kind__match(k, l.items[i].path, &m);
+		if ((error = vault_store__read_path(&data, &len, ctx->store, new,
+						    l.items[i].path)) < 0)
+			break;
+		f.idx = ctx->idx;
+		f.store = ctx->store;
+		f.tree = new;
+		f.commit = commit;
+		f.path = l.items[i].path;
+		f.m = &m;
+		f.data = data;
+		f.len = len;
+		error = k->index(&f);
 		free(data);
-		if (error < 0)
-			return error;
-		/* then its acknowledgments and status reports, below */
 	}
-	if (is_new(old, new, VAULT_LOT_FILE)) {
-		char *data;
-		size_t len;
-
-		if ((error = vault_store__read_path(&data, &len, ctx->store, new, VAULT_LOT_FILE)) < 0)
-			return error;
-		error = vault_lot__index(ctx->idx, data, len, path, commit);
-		free(data);
-		return error;
-	}
-	for (i = 0; i < n && !error; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(new, i);
-		const git_tree_entry *o = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
-		git_tree *sub_new = NULL, *sub_old = NULL;
-		size_t nlen;
-
-		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
-			continue;
-		if (o && git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(e)))
-			continue;
-		nlen = plen + 1 + strlen(git_tree_entry_name(e));
-		if (nlen >= VAULT_PATH_MAX)
-			return vault_error__set(VAULT_EVERIFY, "path under '%s' is too long", path);
-		snprintf(path + plen, VAULT_PATH_MAX - plen, "%s%s", plen ? "/" : "",
-			 git_tree_entry_name(e));
-		if (git_tree_lookup(&sub_new, repo, git_tree_entry_id(e)) < 0 ||
-		    (o && git_tree_entry_type(o) == GIT_OBJECT_TREE &&
-		     git_tree_lookup(&sub_old, repo, git_tree_entry_id(o)) < 0))
-			error = vault_error__git(VAULT_EVERIFY, "cannot read tree '%s'", path);
-		else
-			error = walk_changes(ctx, sub_old, sub_new, path,
-					     plen ? nlen : nlen - 1, commit);
-		git_tree_free(sub_new);
-		git_tree_free(sub_old);
-		path[plen] = '\0';
-	}
+	for (i = 0; i < l.count; i++)
+		free(l.items[i].path);
+	free(l.items);
 	return error;
 }
 
@@ -623,7 +463,7 @@ static int record_event(apply_ctx *ctx, git_commit *c)
 	sqlite3_bind_text(idx->ins_event, 5, git_commit_summary(c), -1, SQLITE_STATIC);
 	error = step_done(idx, idx->ins_event, "cannot record an event");
 	free(op);
-	ctx->event = sqlite3_last_insert_rowid(idx->db);
+	idx->event = sqlite3_last_insert_rowid(idx->db);
 	return error;
 }
 
@@ -632,7 +472,7 @@ static int apply_commit(apply_ctx *ctx, git_commit *c)
 {
 	git_commit *parent = NULL;
 	git_tree *old = NULL, *new = NULL;
-	char hex[41], path[VAULT_PATH_MAX] = "";
+	char hex[41];
 	int error;
 
 	if ((error = record_event(ctx, c)) < 0)
@@ -647,7 +487,7 @@ static int apply_commit(apply_ctx *ctx, git_commit *c)
 		error = vault_error__git(VAULT_EVERIFY, "cannot read commit %s", hex);
 		goto done;
 	}
-	error = walk_changes(ctx, old, new, path, 0, git_commit_id(c));
+	error = index_added(ctx, old, new, git_commit_id(c));
 done:
 	git_tree_free(old);
 	git_tree_free(new);
@@ -697,7 +537,7 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 	git_commit *head_commit = NULL;
 	git_oid head_id, *head = &head_id;
 	git_repository *repo = vault_store__repo(s);
-	apply_ctx ctx = { idx, s, 0 };
+	apply_ctx ctx = { idx, s };
 	git_revwalk *walk = NULL;
 	char reflects[41];
 	git_oid base, id;
@@ -770,7 +610,7 @@ int vault_index__record_written(vault_index *idx, vault_store *s,
 				git_commit *commit, const vault_revision *revs,
 				size_t nrevs)
 {
-	apply_ctx ctx = { idx, s, 0 };
+	apply_ctx ctx = { idx, s };
 	git_commit *head = NULL;
 	char reflects[41], parent[41] = "", hex[41];
 	size_t i;

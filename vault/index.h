@@ -9,6 +9,7 @@
 #ifndef VAULT_INDEX_H
 #define VAULT_INDEX_H
 
+#include "kind.h"
 #include "store.h"
 #include "vault.h"
 
@@ -20,8 +21,11 @@ typedef struct vault_index vault_index;
  * Open (creating or upgrading) the index at `path`.  `readonly` opens an
  * existing index without writing to it at all.  VAULT_EVERIFY means the
  * file is not a usable index: the caller may delete and rebuild it.
+ * `kinds` (kinds.c's list, NULL-terminated) is what the index records of
+ * each commit: each added file of a kind that has an index function.
  */
-int vault_index__open(vault_index **out, const char *path, int readonly);
+int vault_index__open(vault_index **out, const char *path, int readonly,
+		      const vault_kind *const *kinds);
 void vault_index__free(vault_index *idx);
 
 /* The commit the index reflects, or "" for none. */
@@ -57,25 +61,10 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 		      const vault_list_filter *filter, const char *viewer);
 
 /*
- * Index the acknowledgments new in revision folder `new` (relative to
- * `old`) of DOC@REV at `path`, recorded by `commit` (ack.c).
+ * Record the revision whose record.json a commit added (the revision
+ * kind's index function, kind.h), with its files' blob ids.
  */
-int vault_index__acks(vault_index *idx, vault_store *s, const git_tree *old,
-		      const git_tree *new, const char *path, const git_oid *commit,
-		      const char *doc, const char *rev);
-
-/*
- * The folder `name` of revision folder `new` (which must have it) and of
- * `old` (NULL when `old` is NULL or lacks it), for the modules that index
- * what a commit added inside them.
- */
-int vault_index__subfolders(git_tree **in_new, git_tree **in_old, const git_tree *old,
-			    const git_tree *new, const char *name, const char *path);
-
-/* Index the links new in revision folder `new` of DOC@REV (link.c). */
-int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
-		       const git_tree *new, const char *path, const git_oid *commit,
-		       const char *doc, const char *rev);
+int vault_index__revision(const vault_kind_file *f);
 
 /*
  * A prepared statement for `sql`, a string constant: prepared on first
@@ -84,6 +73,9 @@ int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
  */
 struct sqlite3_stmt;
 int vault_index__stmt(struct sqlite3_stmt **st, vault_index *idx, const char *sql);
+
+/* Step `st` once to its end and reset it; `what` names the failure. */
+int vault_index__step(vault_index *idx, struct sqlite3_stmt *st, const char *what);
 
 /* The SQLite handle, for the modules that keep their own tables here. */
 struct sqlite3 *vault_index__db(vault_index *idx);

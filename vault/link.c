@@ -12,6 +12,9 @@
 
 #include "common.h"
 #include "error.h"
+#include "index.h"
+#include "kind.h"
+#include "kinds.h"
 #include "po.h"
 #include "record.h"
 #include "rules.h"
@@ -170,7 +173,7 @@ static int visible_to(const vault_change_ctx *c, const char *revdir, const char 
  * lot was recorded before; a supplier (without buyer or quality) links
  * only to its own organization's PO or lot, never to a part.
  */
-void vault_link__check(const vault_change_ctx *c, const char *path)
+static void check_link_record(const vault_change_ctx *c, const char *path)
 {
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], want[VAULT_PATH_MAX * 3];
 	char dir[VAULT_PATH_MAX], revdir[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
@@ -233,58 +236,52 @@ done:
 	json_decref(rec);
 }
 
-int vault_index__links(vault_index *idx, vault_store *s, const git_tree *old,
-		       const git_tree *new, const char *path, const git_oid *commit,
-		       const char *doc, const char *rev)
+/* docs/.../<DOC>/<REV>/links/<KIND>-<TARGET>.json: beside its revision's record. */
+static void check_link(const vault_change_ctx *c, const char *path)
 {
-	sqlite3 *db = vault_index__db(idx);
-	git_tree *links = NULL, *old_links = NULL;
-	sqlite3_stmt *st = NULL;
-	char hex[41];
-	size_t i;
-	int error = 0;
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
-	if ((error = vault_index__subfolders(&links, &old_links, old, new, VAULT_LINKS_DIR, path)) < 0)
-		goto done;
-	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO links (doc, rev, kind, target, linked_by,"
-			       " commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK) {
-		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
-		goto done;
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
+		c->found(c, path, "adds an unexpected path");
+		return;
 	}
-	for (i = 0; i < git_tree_entrycount(links) && !error; i++) {
-		const char *name = git_tree_entry_name(git_tree_entry_byindex(links, i));
-		const char *kind, *target, *by;
-		json_t *root;
-		char *data;
-		size_t len;
+	vault_rules__beside_a_record(c, path, rest, c->tree);
+	check_link_record(c, path);
+}
 
-		if (old_links && git_tree_entry_byname(old_links, name))
-			continue;
-		if ((error = vault_store__read_path(&data, &len, s, links, name)) < 0)
-			break;
-		root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
-		free(data);
-		if (!root || json_unpack(root, "{s:s, s:s, s:s}", "kind", &kind, "target", &target,
-					 "linked_by", &by) < 0) {
-			json_decref(root);
-			error = vault_error__set(VAULT_EVERIFY, "%s/links/%s is malformed", path, name);
-			break;
-		}
-		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+static const char SQL_LINK[] =
+	"INSERT OR IGNORE INTO links (doc, rev, kind, target, linked_by, commit_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static int index_link(const vault_kind_file *f)
+{
+	const char *kind, *target, *by;
+	sqlite3_stmt *st;
+	json_t *root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
+	char hex[41];
+	int error;
+
+	if (!root || json_unpack(root, "{s:s, s:s, s:s}", "kind", &kind, "target", &target,
+				 "linked_by", &by) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s is malformed", f->path);
+	}
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	if ((error = vault_index__stmt(&st, f->idx, SQL_LINK)) == 0) {
+		sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, target, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, by, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
-		sqlite3_reset(st);
-		json_decref(root);
+		error = vault_index__step(f->idx, st, "cannot record a link");
 	}
-done:
-	sqlite3_finalize(st);
-	git_tree_free(links);
-	git_tree_free(old_links);
+	json_decref(root);
 	return error;
 }
+
+const vault_kind vault_kind_link = {
+	"link", "docs/HH/HH/DOC/REV/" VAULT_LINKS_DIR "/*.json", 0, NULL,
+	"add import link fai-add", index_link, check_link
+};

@@ -12,6 +12,8 @@
 
 #include "common.h"
 #include "error.h"
+#include "kind.h"
+#include "kinds.h"
 #include "input.h"
 #include "lot.h"
 #include "po.h"
@@ -768,7 +770,7 @@ static void check_docs(const vault_change_ctx *c, const char *path, json_t *docs
  * recorded before says), made from its own lots.  The quantities drawn
  * are the ledger's (vault_ledger__add).
  */
-void vault_lot__check(const vault_change_ctx *c, const char *path)
+static void check_lot(const vault_change_ctx *c, const char *path)
 {
 	const char *name, *po, *part, *supplier, *by, *at;
 	char dir[VAULT_PATH_MAX], want[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
@@ -841,8 +843,8 @@ int vault_lot__parse(const char *data, size_t len)
 	return error;
 }
 
-int vault_lot__index(vault_index *idx, const char *data, size_t len, const char *path,
-		     const git_oid *commit)
+static int index_lot_record(vault_index *idx, const char *data, size_t len, const char *path,
+			    const char *key, const git_oid *commit)
 {
 	sqlite3 *db = vault_index__db(idx);
 	sqlite3_stmt *st, *in, *ln;
@@ -867,7 +869,7 @@ int vault_lot__index(vault_index *idx, const char *data, size_t len, const char 
 	}
 	/* a record at another lot's path is not that lot (verify reports it): indexing it
 	 * would shadow the lot it names, or fail on it for good */
-	if (strcmp(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, lot) != 0) {
+	if (strcmp(key, lot) != 0) {
 		json_decref(root);
 		return 0;
 	}
@@ -926,3 +928,12 @@ done:
 	json_decref(root);
 	return error;
 }
+
+static int index_lot(const vault_kind_file *f)
+{
+	return index_lot_record(f->idx, f->data, f->len, f->path, f->m->key, f->commit);
+}
+
+const vault_kind vault_kind_lot = {
+	"lot", "lots/HH/HH/LOT/" VAULT_LOT_FILE, 0, NULL, "lot-add lot-import", index_lot, check_lot
+};

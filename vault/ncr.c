@@ -12,6 +12,9 @@
 
 #include "common.h"
 #include "error.h"
+#include "kind.h"
+#include "kinds.h"
+#include "rules.h"
 #include "portal.h"
 #include "record.h"
 #include "txn.h"
@@ -269,7 +272,7 @@ static int run(vault_index *idx, sqlite3_stmt *st, const char *path)
 		path, sqlite3_errmsg(vault_index__db(idx)));
 }
 
-int vault_ncr__index(vault_index *idx, const char *data, size_t len, const char *path,
+static int index_ncr_record(vault_index *idx, const char *data, size_t len, const char *path,
 		     const git_oid *commit)
 {
 	sqlite3_stmt *st, *ds;
@@ -323,7 +326,7 @@ done:
 	return error;
 }
 
-int vault_ncr__index_close(vault_index *idx, const char *data, size_t len, const char *path,
+static int index_close_record(vault_index *idx, const char *data, size_t len, const char *path,
 			   const git_oid *commit)
 {
 	sqlite3_stmt *st;
@@ -355,3 +358,77 @@ int vault_ncr__index_close(vault_index *idx, const char *data, size_t len, const
 	json_decref(root);
 	return error;
 }
+
+static int known_disposition(const char *d)
+{
+	size_t i;
+
+	for (i = 0; vault_dispositions[i]; i++)
+		if (strcmp(d, vault_dispositions[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ncrs/<h>/<h>/<NCR>/ncr.json and close.json: quality or a buyer. */
+static void check_ncr_file(const vault_change_ctx *c, const char *path)
+{
+	char parts[6][VAULT_NAME_MAX + 1];
+	json_t *rec = NULL, *before = NULL;
+	size_t n = vault_rules__split(parts, 5, path);
+	int closing;
+
+	if (n != 5 || !vault_rules__fanned(path, "ncrs", parts[3]) ||
+	    (strcmp(parts[4], VAULT_NCR_FILE) != 0 && strcmp(parts[4], VAULT_NCR_CLOSE_FILE) != 0)) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
+	closing = strcmp(parts[4], VAULT_NCR_CLOSE_FILE) == 0;
+	rec = vault_rules__json_at(c, c->tree, path);
+	if (!rec || strcmp(vault_rules__str(rec, "record"), closing ? "ncr-close" : "ncr") != 0 ||
+	    strcmp(vault_rules__str(rec, "ncr"), parts[3]) != 0) {
+		c->found(c, path, "the nonconformance record is malformed or stored where another belongs");
+		goto done;
+	}
+	vault_rules__signed_as(c, path, vault_rules__str(rec, closing ? "closed_by" : "opened_by"), NULL,
+		  vault_rules__str(rec, closing ? "closed_at" : "opened_at"));
+	before = closing ? vault_rules__keyed(c, c->before, "ncrs", parts[3], VAULT_NCR_FILE) :
+		vault_rules__keyed(c, c->before, "lots", vault_rules__str(rec, "lot"), "lot.json");
+	if (!before)
+		c->found(c, path, closing ? "nonconformance report '%s' was not opened before it" :
+		      "the nonconformance report's lot '%s' was not recorded before it",
+		      closing ? parts[3] : vault_rules__str(rec, "lot"));
+	else if (!closing && (strcmp(vault_rules__str(rec, "supplier"),
+				     vault_rules__str(before, "supplier")) != 0 ||
+			      (json_object_get(rec, "po") && strcmp(vault_rules__str(rec, "po"),
+							vault_rules__str(before, "po")) != 0)))
+		c->found(c, path, "the report names supplier '%s', its lot '%s' is '%s''s",
+		      vault_rules__str(rec, "supplier"), vault_rules__str(rec, "lot"),
+		      vault_rules__str(before, "supplier"));
+	if (json_is_string(json_object_get(rec, "disposition")) &&
+	    !known_disposition(vault_rules__str(rec, "disposition")))
+		c->found(c, path, "the report gives an unknown disposition '%s'",
+		      vault_rules__str(rec, "disposition"));
+done:
+	json_decref(rec);
+	json_decref(before);
+}
+
+static int index_ncr(const vault_kind_file *f)
+{
+	return index_ncr_record(f->idx, f->data, f->len, f->path, f->commit);
+}
+
+static int index_close(const vault_kind_file *f)
+{
+	return index_close_record(f->idx, f->data, f->len, f->path, f->commit);
+}
+
+const vault_kind vault_kind_ncr = {
+	"nonconformance report", "ncrs/HH/HH/NCR/" VAULT_NCR_FILE,
+	VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER, "open nonconformance reports", "ncr-add",
+	index_ncr, check_ncr_file
+};
+const vault_kind vault_kind_ncr_close = {
+	"closure", "ncrs/HH/HH/NCR/" VAULT_NCR_CLOSE_FILE, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
+	"close nonconformance reports", "ncr-close", index_close, check_ncr_file
+};

@@ -15,6 +15,9 @@
 
 #include "common.h"
 #include "error.h"
+#include "kind.h"
+#include "kinds.h"
+#include "rules.h"
 #include "input.h"
 #include "record.h"
 #include "txn.h"
@@ -485,7 +488,7 @@ int vault_po__parse(const char *data, size_t len)
 
 /* ---- the index --------------------------------------------------------- */
 
-int vault_po__index(vault_index *idx, const char *data, size_t len, const char *path,
+static int index_po_record(vault_index *idx, const char *data, size_t len, const char *path,
 		    const git_oid *commit)
 {
 	sqlite3 *db = vault_index__db(idx);
@@ -551,3 +554,29 @@ done:
 	json_decref(root);
 	return error;
 }
+
+/* pos/<h>/<h>/<PO>/po.json: named for its folder, by its signer, at its commit's time. */
+static void check_po_file(const vault_change_ctx *c, const char *path)
+{
+	char parts[6][VAULT_NAME_MAX + 1];
+	json_t *rec = vault_rules__json_at(c, c->tree, path);
+	size_t n = vault_rules__split(parts, 5, path);
+
+	if (!rec || n != 5 || strcmp(vault_rules__str(rec, "record"), "po") != 0 ||
+	    strcmp(vault_rules__str(rec, "po"), parts[3]) != 0 || !vault_rules__fanned(path, "pos", parts[3]))
+		c->found(c, path,
+		      "the PO is malformed or stored where another belongs");
+	else
+		vault_rules__signed_as(c, path, vault_rules__str(rec, "created_by"), NULL, vault_rules__str(rec, "created_at"));
+	json_decref(rec);
+}
+
+static int index_po(const vault_kind_file *f)
+{
+	return index_po_record(f->idx, f->data, f->len, f->path, f->commit);
+}
+
+const vault_kind vault_kind_po = {
+	"PO", "pos/HH/HH/PO/" VAULT_PO_FILE, VAULT_ROLE_BUYER, "issue purchase orders",
+	"po-add po-import", index_po, check_po_file
+};

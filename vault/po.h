@@ -5,17 +5,12 @@
 #ifndef VAULT_PO_H
 #define VAULT_PO_H
 
-#include "index.h"
 #include "store.h"
 
 #define VAULT_PO_FILE "po.json"
 
 /* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
 void vault_po__dir(char *buf, size_t size, const char *po);
-
-/* Index the purchase order record `data` (read from `path`). */
-int vault_po__index(vault_index *idx, const char *data, size_t len, const char *path,
-		    const git_oid *commit);
 
 /* Parse and check a PO import file's content, writing nothing (for the fuzzers). */
 int vault_po__parse(const char *data, size_t len);

@@ -16,6 +16,9 @@
 
 #include "common.h"
 #include "error.h"
+#include "kind.h"
+#include "kinds.h"
+#include "rules.h"
 #include "input.h"
 #include "output.h"
 #include "po.h"
@@ -859,94 +862,89 @@ static int index_answer(vault_index *idx, const char *data, size_t len, const ch
 	return error;
 }
 
-typedef int (*index_fn)(vault_index *idx, const char *data, size_t len, const char *path,
-			const git_oid *commit);
-
-/* Index file `name` of `new` if it is new there. */
-static int index_if_new(vault_index *idx, vault_store *s, const git_tree *old,
-			const git_tree *new, const char *path, const char *name,
-			const git_oid *commit, index_fn fn)
+/*
+ * pos/<h>/<h>/<PO>/acks|status/NNNNNN.json: a supplier of the PO's
+ * organization, as the PO recorded before, answers; the record names the
+ * PO and number its path does.
+ */
+static void check_answer(const vault_change_ctx *c, const char *path)
 {
-	const git_tree_entry *a = git_tree_entry_byname(new, name);
-	const git_tree_entry *b = old ? git_tree_entry_byname(old, name) : NULL;
-	char where[VAULT_PATH_MAX + 32], *data;
-	size_t len;
-	int error;
+	char parts[7][VAULT_NAME_MAX + 1];
+	json_t *rec = NULL, *po = NULL;
+	int is_ack;
+	size_t n = vault_rules__split(parts, 6, path);
 
-	if (!a || (b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b))))
-		return 0;
-	if ((error = vault_store__read_path(&data, &len, s, new, name)) < 0)
-		return error;
-	snprintf(where, sizeof(where), "%s/%s", path, name);
-	error = fn(idx, data, len, where, commit);
-	free(data);
-	return error;
-}
-
-static int index_ack(vault_index *idx, const char *data, size_t len, const char *path,
-		     const git_oid *commit)
-{
-	return index_answer(idx, data, len, path, commit, 1);
-}
-
-static int index_status(vault_index *idx, const char *data, size_t len, const char *path,
-			const git_oid *commit)
-{
-	return index_answer(idx, data, len, path, commit, 0);
-}
-
-/* The number of '/'-separated components of `path`, and its first and last. */
-static size_t components(const char *path, const char **last)
-{
-	size_t n = 1;
-	const char *p;
-
-	*last = path;
-	for (p = path; *p; p++)
-		if (*p == '/') {
-			n++;
-			*last = p + 1;
-		}
-	return n;
-}
-
-int vault_portal__walk(vault_index *idx, vault_store *s, const git_tree *old,
-		       const git_tree *new, const char *path, const git_oid *commit,
-		       int *handled)
-{
-	const char *last;
-	size_t n = components(path, &last), i;
-	int error = 0;
-
-	*handled = 1;
-	if (n == 4 && strncmp(path, "asns/", 5) == 0) {
-		if ((error = index_if_new(idx, s, old, new, path, VAULT_ASN_FILE, commit,
-					  vault_asn__index)) == 0)
-			error = index_if_new(idx, s, old, new, path, VAULT_RECEIPT_FILE, commit,
-					     vault_receipt__index);
-		return error;
+	if (n != 6 || (strcmp(parts[4], VAULT_PO_ACKS_DIR) != 0 &&
+		       strcmp(parts[4], VAULT_PO_STATUS_DIR) != 0) ||
+	    strlen(parts[5]) < 13 || strspn(parts[5], "0123456789") != 6 || parts[5][6] != '-' ||
+	    strcmp(parts[5] + strlen(parts[5]) - 5, ".json") != 0 ||
+	    !vault_rules__fanned(path, "pos", parts[3])) {
+		c->found(c, path, "adds an unexpected path");
+		return;
 	}
-	if (n == 4 && strncmp(path, "ncrs/", 5) == 0) {
-		if ((error = index_if_new(idx, s, old, new, path, VAULT_NCR_FILE, commit,
-					  vault_ncr__index)) == 0)
-			error = index_if_new(idx, s, old, new, path, VAULT_NCR_CLOSE_FILE, commit,
-					     vault_ncr__index_close);
-		return error;
+	is_ack = strcmp(parts[4], VAULT_PO_ACKS_DIR) == 0;
+	rec = vault_rules__json_at(c, c->tree, path);
+	if (!rec || strcmp(vault_rules__str(rec, "record"), is_ack ? "po-ack" : "status") != 0) {
+		c->found(c, path, "the %s is malformed", is_ack ? "PO acknowledgment" : "status report");
+		goto done;
 	}
-	if (n == 5 && strncmp(path, "pos/", 4) == 0 &&
-	    (strcmp(last, VAULT_PO_ACKS_DIR) == 0 || strcmp(last, VAULT_PO_STATUS_DIR) == 0)) {
-		index_fn fn = strcmp(last, VAULT_PO_ACKS_DIR) == 0 ? index_ack : index_status;
+	if (strcmp(vault_rules__str(rec, "po"), parts[3]) != 0 ||
+	    json_integer_value(json_object_get(rec, "seq")) != strtol(parts[5], NULL, 10) ||
+	    strlen(parts[5]) != 12 + strlen(vault_rules__str(rec, is_ack ? "signed_by" : "reported_by")) ||
+	    strncmp(parts[5] + 7, vault_rules__str(rec, is_ack ? "signed_by" : "reported_by"),
+		    strlen(parts[5]) - 12) != 0)
+		c->found(c, path, "the record of PO '%s' number %lld is stored as '%s'",
+		      vault_rules__str(rec, "po"), (long long)json_integer_value(json_object_get(rec, "seq")), path);
+	vault_rules__signed_as(c, path, vault_rules__str(rec, is_ack ? "signed_by" : "reported_by"), vault_rules__str(rec, "org"),
+		  vault_rules__str(rec, is_ack ? "signed_at" : "reported_at"));
+	if (is_ack && c->who && strcmp(vault_rules__str(rec, "fingerprint"), c->who->fingerprint) != 0)
+		c->found(c, path, "the acknowledgment names key %s, not the signer's %s",
+		      vault_rules__str(rec, "fingerprint"), c->who->fingerprint);
+	{
+		/* numbered in order: never past the count of answers the folder holds */
+		char dir[VAULT_PATH_MAX * 2];
+		git_tree_entry *te = NULL;
+		git_tree *t = NULL;
+		json_int_t seq = json_integer_value(json_object_get(rec, "seq"));
+		size_t count = 0;
 
-		/* in name order: 000001.json, 000002.json, ... */
-		for (i = 0; i < git_tree_entrycount(new) && !error; i++) {
-			const git_tree_entry *e = git_tree_entry_byindex(new, i);
-
-			if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-				error = index_if_new(idx, s, old, new, path, git_tree_entry_name(e),
-						     commit, fn);
-		}
-		return error;
+		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
+		if (git_tree_entry_bypath(&te, c->tree, dir) == 0 &&
+		    git_tree_lookup(&t, git_tree_owner(c->tree), git_tree_entry_id(te)) == 0)
+			count = git_tree_entrycount(t);
+		git_tree_free(t);
+		git_tree_entry_free(te);
+		if (seq < 1 || (size_t)seq > count)
+			c->found(c, path, "the record is number %lld of PO '%s', which has %zu",
+			      (long long)seq, parts[3], count);
 	}
-	*handled = 0;
-	return 0;
+	if ((po = vault_rules__keyed(c, c->before, "pos", parts[3], "po.json")) == NULL) {
+		c->found(c, path, "PO '%s' was not recorded before it", parts[3]);
+		goto done;
+	}
+	if (c->who && strcmp(vault_rules__str(po, "supplier"), c->who->org) != 0)
+		c->found(c, path, "user '%s' of '%s' answers PO '%s' of '%s'", c->who->name,
+		      c->who->org, parts[3], vault_rules__str(po, "supplier"));
+done:
+	json_decref(rec);
+	json_decref(po);
 }
+
+static int index_po_ack(const vault_kind_file *f)
+{
+	return index_answer(f->idx, f->data, f->len, f->path, f->commit, 1);
+}
+
+static int index_status(const vault_kind_file *f)
+{
+	return index_answer(f->idx, f->data, f->len, f->path, f->commit, 0);
+}
+
+const vault_kind vault_kind_po_ack = {
+	"PO acknowledgment", "pos/HH/HH/PO/" VAULT_PO_ACKS_DIR "/*.json", VAULT_ROLE_SUPPLIER,
+	"acknowledge purchase orders", "po-ack", index_po_ack, check_answer
+};
+const vault_kind vault_kind_status = {
+	"status report", "pos/HH/HH/PO/" VAULT_PO_STATUS_DIR "/*.json", VAULT_ROLE_SUPPLIER,
+	"report production status", "status status-import", index_status, check_answer
+};

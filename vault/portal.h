@@ -11,7 +11,6 @@
 
 #include <jansson.h>
 
-#include "index.h"
 #include "store.h"
 
 #define VAULT_PO_ACKS_DIR "acks"
@@ -51,25 +50,6 @@ void vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const cha
 
 /* Seconds since the epoch of "2026-11-27T06:00:00Z", or 0. */
 int64_t vault_portal__time(const char *iso);
-
-/*
- * Index what `new` adds in a portal folder at `path` (relative to `old`,
- * which may be NULL): a ship notice's or NCR's folder, or the acks/ or
- * status/ folder of a PO.  `*handled` is 0 when `path` is none of those.
- */
-int vault_portal__walk(vault_index *idx, vault_store *s, const git_tree *old,
-		       const git_tree *new, const char *path, const git_oid *commit,
-		       int *handled);
-
-/* Index one record of each kind (asn.c, ncr.c). */
-int vault_asn__index(vault_index *idx, const char *data, size_t len, const char *path,
-		     const git_oid *commit);
-int vault_receipt__index(vault_index *idx, const char *data, size_t len, const char *path,
-			 const git_oid *commit);
-int vault_ncr__index(vault_index *idx, const char *data, size_t len, const char *path,
-		     const git_oid *commit);
-int vault_ncr__index_close(vault_index *idx, const char *data, size_t len, const char *path,
-			   const git_oid *commit);
 
 /*
  * Parse an X12 856 interchange into a JSON list of ship notices, each as

@@ -87,3 +87,116 @@ int vault_rules__doc_path(char *doc, char *rev, const char **rest, const char *p
 	*rest = p[4];
 	return 0;
 }
+
+size_t vault_rules__split(char parts[][VAULT_NAME_MAX + 1], size_t max, const char *path)
+{
+	size_t n = 0;
+	const char *p = path;
+
+	while (n < max) {
+		size_t len = strcspn(p, "/");
+
+		if (len > VAULT_NAME_MAX)
+			return max + 1;
+		memcpy(parts[n], p, len);
+		parts[n++][len] = '\0';
+		if (!p[len])
+			return n;
+		p += len + 1;
+	}
+	return max + 1;
+}
+
+int vault_rules__fanned(const char *path, const char *top, const char *name)
+{
+	char dir[VAULT_PATH_MAX];
+
+	if (vault_name_check("name", name) < 0)
+		return 0;
+	vault_portal__dir(dir, sizeof(dir), top, name);
+	return strncmp(path, dir, strlen(dir)) == 0 && path[strlen(dir)] == '/';
+}
+
+void vault_rules__signed_as(const vault_change_ctx *c, const char *path, const char *by,
+			    const char *org, const char *at)
+{
+	char when[VAULT_TIME_SIZE];
+
+	vault_time_format(when, sizeof(when), c->time);
+	if (strcmp(at, when) != 0)
+		c->found(c, path, "the record is dated '%s', its commit '%s'", at, when);
+	if (!c->who)
+		return;
+	if (strcmp(by, c->who->name) != 0)
+		c->found(c, path, "the record names '%s' as its author, but '%s' signed the commit",
+			 by, c->who->name);
+	if (org && strcmp(org, c->who->org) != 0)
+		c->found(c, path, "the record names organization '%s', but '%s' of '%s' signed the "
+			 "commit", org, c->who->name, c->who->org);
+}
+
+/* The record.json of the revision folder that `path` is in (`rest`: its part in it). */
+static int record_of(char *rec, size_t size, const char *path, const char *rest)
+{
+	int n = snprintf(rec, size, "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
+
+	return n >= 0 && (size_t)n < size ? 0 : -1;
+}
+
+void vault_rules__with_its_record(const vault_change_ctx *c, const char *path, const char *rest)
+{
+	char rec[VAULT_PATH_MAX];
+
+	if (record_of(rec, sizeof(rec), path, rest) < 0)
+		c->found(c, path, "the path is too long");
+	else if (vault_rules__has(c->before, rec))
+		c->found(c, path, "adds a file to a revision recorded earlier");
+	else if (!vault_rules__has(c->tree, rec))
+		c->found(c, path, "adds a file without its record");
+}
+
+void vault_rules__beside_a_record(const vault_change_ctx *c, const char *path, const char *rest,
+				  const git_tree *in)
+{
+	char rec[VAULT_PATH_MAX];
+
+	if (record_of(rec, sizeof(rec), path, rest) < 0)
+		c->found(c, path, "the path is too long");
+	else if (!vault_rules__has(in, rec))
+		c->found(c, path, "names a revision that has no record%s",
+			 in == c->before ? " before it" : "");
+}
+
+void vault_rules__each_revision(const vault_change_ctx *c, const git_tree *tree, const char *doc,
+				vault_revision_cb cb, void *payload)
+{
+	char dir[VAULT_PATH_MAX], sub[VAULT_PATH_MAX * 2];
+	git_tree_entry *te = NULL;
+	git_tree *t = NULL;
+	size_t i;
+
+	vault_record__doc_dir(dir, sizeof(dir), doc);
+	if (tree && git_tree_entry_bypath(&te, tree, dir) == 0 &&
+	    git_tree_lookup(&t, git_tree_owner(tree), git_tree_entry_id(te)) == 0) {
+		for (i = 0; i < git_tree_entrycount(t); i++) {
+			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
+			char *data = NULL, rel[VAULT_PATH_MAX * 2];
+			size_t len;
+			vault_revision o;
+			int n = snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
+			int m = snprintf(rel, sizeof(rel), "%s/%s/" VAULT_RELEASE_FILE, dir, rev);
+
+			/* a name too long for a revision is none */
+			if (n < 0 || (size_t)n >= sizeof(sub) || m < 0 || (size_t)m >= sizeof(rel))
+				continue;
+			if (vault_store__read_path(&data, &len, c->store, tree, sub) == 0 &&
+			    vault_record__revision_parse(&o, data, len) == 0) {
+				cb(c, &o, vault_rules__has(tree, rel), payload);
+				vault_revision_dispose(&o);
+			}
+			free(data);
+		}
+	}
+	git_tree_free(t);
+	git_tree_entry_free(te);
+}

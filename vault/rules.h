@@ -16,6 +16,7 @@
 #include <git2.h>
 #include <jansson.h>
 
+#include "record.h"
 #include "store.h"
 #include "vault.h"
 
@@ -34,21 +35,29 @@ struct vault_change_ctx {
 	const git_tree *tree;    /* the tree the change leaves */
 	const vault_user *who;   /* who acts (the user a server signed for); NULL when unknown */
 	int64_t time;            /* the commit's time, seconds since the epoch */
+	int on_behalf;           /* a server signed the change for `who` */
+	const char *vault_id;    /* the vault's identity (vault.json) */
 	vault_finding_cb found;
-	void *payload;           /* the caller's, for `found` */
+	void *payload;           /* the caller's, for `found` and the services below */
+	/*
+	 * What the caller (verify) offers the checks: the release record at
+	 * `path` of `before` (NULL: none), parsed once per blob and owned by
+	 * the caller; the user of `users` (a tree with users/) whose key is
+	 * `key_id`, or NULL; and a signature to verify, its failure reported
+	 * as a finding about `path`.
+	 */
+	const vault_release *(*release_at)(const vault_change_ctx *c, const char *path);
+	const vault_user *(*user_of_key)(const vault_change_ctx *c, const git_tree *users,
+					 const char *key_id);
+	void (*check_signature)(const vault_change_ctx *c, const char *path, const char *ns,
+				const char *sig, size_t siglen, const char *data, size_t len);
 };
 
 /*
- * The kinds' checks of one added path; each reports what is wrong
- * through c->found and returns nothing: a check never stops at the first
+ * The kinds' checks of one added path (kind.h) report what is wrong
+ * through c->found and return nothing: a check never stops at the first
  * finding.
  */
-void vault_link__check(const vault_change_ctx *c, const char *path);     /* docs/.../links/K-T.json */
-void vault_fai__check_package(const vault_change_ctx *c, const char *path); /* docs/.../package.json */
-void vault_cert__check(const vault_change_ctx *c, const char *path);     /* docs/.../cert.json */
-void vault_lot__check(const vault_change_ctx *c, const char *path);      /* lots/.../lot.json */
-/* docs/.../<DOC>/<REV>/record.json: a document's revisions come from the organization that created it */
-void vault_doc__check_revision(const vault_change_ctx *c, const char *path);
 
 /*
  * Quantities drawn from lots over history: every lot made from another
@@ -90,5 +99,41 @@ int vault_rules__lacks(const vault_change_ctx *c, unsigned roles);
  * DOC's fan-out puts it.
  */
 int vault_rules__doc_path(char *doc, char *rev, const char **rest, const char *path);
+
+/*
+ * Split `path` at '/' into at most `max` components of VAULT_NAME_MAX
+ * bytes; their count, or max + 1 when there are more (or one is longer).
+ */
+size_t vault_rules__split(char parts[][VAULT_NAME_MAX + 1], size_t max, const char *path);
+
+/* Whether `path` begins with the fan-out folder of `name` under `top`. */
+int vault_rules__fanned(const char *path, const char *top, const char *name);
+
+/*
+ * A record's author, organization (NULL: not named) and time (ISO 8601)
+ * against the change's signer and time.
+ */
+void vault_rules__signed_as(const vault_change_ctx *c, const char *path, const char *by,
+			    const char *org, const char *at);
+
+/*
+ * A file of a revision folder (`rest`: where in `path` the folder's part
+ * begins) arrives with the record that lists it, in the same change.
+ */
+void vault_rules__with_its_record(const vault_change_ctx *c, const char *path, const char *rest);
+
+/* A record beside a revision (release, link...) needs the revision's record in `in`. */
+void vault_rules__beside_a_record(const vault_change_ctx *c, const char *path, const char *rest,
+				  const git_tree *in);
+
+/*
+ * Each revision of document `doc` that `tree` records, parsed, to `cb`
+ * with whether it carries a release; what cannot be parsed is skipped
+ * (its own commit's check reports it).
+ */
+typedef void (*vault_revision_cb)(const vault_change_ctx *c, const vault_revision *o,
+				  int released, void *payload);
+void vault_rules__each_revision(const vault_change_ctx *c, const git_tree *tree, const char *doc,
+				vault_revision_cb cb, void *payload);
 
 #endif

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "error.h"
+#include "kinds.h"
 #include "sign.h"
 #include "user.h"
 #include "record.h"
@@ -143,6 +144,7 @@ static vault *vault_alloc(const char *path)
 	v->path = vault__strdup(path);
 	v->lock_fd = -1;
 	v->check_commit = vault_verify__commit;
+	v->kinds = vault_kinds;
 	snprintf(v->qdir, sizeof(v->qdir), "%s/%s", path, QDIR);
 	return v;
 }
@@ -203,12 +205,12 @@ static int open_index(vault *v)
 
 	if ((error = index_path(path, sizeof(path), v)) < 0)
 		return error;
-	error = vault_index__open(&v->index, path, v->readonly);
+	error = vault_index__open(&v->index, path, v->readonly, v->kinds);
 	if (error == VAULT_EVERIFY && !v->readonly) {
 		vault__warn(v, "the index was unreadable (%s); rebuilding it from the repository",
 			    vault_error_message());
 		remove_index(v);
-		error = vault_index__open(&v->index, path, 0);
+		error = vault_index__open(&v->index, path, 0, v->kinds);
 	}
 	return error;
 }

@@ -15,11 +15,10 @@
 #include <sqlite3.h>
 
 #include "ack.h"
-#include "cert.h"
 #include "common.h"
 #include "error.h"
-#include "po.h"
-#include "portal.h"
+#include "kind.h"
+#include "kinds.h"
 #include "record.h"
 #include "rules.h"
 #include "sign.h"
@@ -313,50 +312,6 @@ static int checker_init(checker *c, git_commit *head)
 
 /* ---- one commit --------------------------------------------------------- */
 
-/* What a commit did, as its added paths show. */
-enum {
-	DID_USERS = 1 << 0, DID_CONFIG = 1 << 1, DID_RELEASE = 1 << 2,
-	DID_OBSOLETE = 1 << 3, DID_ACK = 1 << 4, DID_PO = 1 << 5, DID_LOT = 1 << 6
-};
-
-/* The kinds of record a commit writes, to hold against its Qvault-Op. */
-enum {
-	K_CONFIG = 1 << 0, K_USER = 1 << 1, K_REVOKE = 1 << 2, K_RECORD = 1 << 3,
-	K_PACKAGE = 1 << 4, K_CERT = 1 << 5, K_RELEASE = 1 << 6, K_OBSOLETE = 1 << 7,
-	K_LINK = 1 << 8, K_ACK = 1 << 9, K_PO = 1 << 10, K_PO_ACK = 1 << 11,
-	K_STATUS = 1 << 12, K_LOT = 1 << 13, K_ASN = 1 << 14, K_RECEIPT = 1 << 15,
-	K_NCR = 1 << 16, K_NCR_CLOSE = 1 << 17
-};
-
-/* What each operation may write: a commit's Qvault-Op names all it changed. */
-static const struct {
-	const char *op;
-	unsigned kinds;
-} op_kinds[] = {
-	{ "init", K_CONFIG | K_USER },
-	{ "user-add", K_USER },
-	{ "user-revoke", K_REVOKE },
-	{ "add", K_RECORD | K_CERT | K_LINK },
-	{ "import", K_RECORD | K_CERT | K_LINK },
-	{ "release", K_RECORD | K_RELEASE },
-	{ "obsolete", K_OBSOLETE },
-	{ "ack", K_ACK },
-	{ "link", K_LINK },
-	{ "fai-add", K_RECORD | K_PACKAGE | K_LINK },
-	{ "po-add", K_PO },
-	{ "po-import", K_PO },
-	{ "po-ack", K_PO_ACK },
-	{ "status", K_STATUS },
-	{ "status-import", K_STATUS },
-	{ "lot-add", K_LOT },
-	{ "lot-import", K_LOT },
-	{ "asn-add", K_ASN },
-	{ "asn-import", K_ASN },
-	{ "asn-receive", K_RECEIPT },
-	{ "ncr-add", K_NCR },
-	{ "ncr-close", K_NCR_CLOSE },
-};
-
 typedef struct {
 	checker *c;
 	git_commit *commit;
@@ -365,17 +320,9 @@ typedef struct {
 	int known;
 	int on_behalf;           /* a server signed it for `who` */
 	int64_t time;            /* the commit's time */
-	unsigned did;
-	unsigned kinds;          /* K_*: what it wrote */
+	uint64_t kinds;          /* bit i: it wrote a record of kind v->kinds[i] */
 	char *types_done;        /* document types whose add was checked */
 } commit_ctx;
-
-/* Read a blob at `path` of `tree` whole (records are small). */
-static int read_at(char **data, size_t *len, commit_ctx *x, const git_tree *tree,
-		   const char *path)
-{
-	return vault_store__read_path(data, len, x->c->v->store, tree, path);
-}
 
 static void require(commit_ctx *x, unsigned roles, const char *what, const char *subject)
 {
@@ -385,149 +332,11 @@ static void require(commit_ctx *x, unsigned roles, const char *what, const char 
 		found(x->c, git_commit_id(x->commit), subject, "%s", vault_error_message());
 }
 
-static int count_blob(const char *root, const git_tree_entry *e, void *payload)
+/* Read a blob at `path` of `tree` whole (records are small). */
+static int read_at(char **data, size_t *len, commit_ctx *x, const git_tree *tree,
+		   const char *path)
 {
-	(void)root;
-	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-		++*(size_t *)payload;
-	return 0;
-}
-
-/* 1 when `path` is an entry of `tree` (which may be NULL). */
-static int has_path(const git_tree *tree, const char *path)
-{
-	git_tree_entry *e;
-
-	if (!tree || git_tree_entry_bypath(&e, tree, path) < 0)
-		return 0;
-	git_tree_entry_free(e);
-	return 1;
-}
-
-/*
- * Each revision of document `doc` that `tree` records, parsed, to `cb`
- * with whether it carries a release; what cannot be parsed is skipped
- * (its own commit's check reports it).
- */
-typedef void (*revision_cb)(commit_ctx *x, const vault_revision *o, int released, void *payload);
-
-static void each_revision(commit_ctx *x, const git_tree *tree, const char *doc, revision_cb cb,
-			  void *payload)
-{
-	char dir[VAULT_PATH_MAX], sub[VAULT_PATH_MAX * 2];
-	git_tree_entry *te = NULL;
-	git_tree *t = NULL;
-	size_t i;
-
-	vault_record__doc_dir(dir, sizeof(dir), doc);
-	if (tree && git_tree_entry_bypath(&te, tree, dir) == 0 &&
-	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0) {
-		for (i = 0; i < git_tree_entrycount(t); i++) {
-			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
-			char *data = NULL;
-			size_t len;
-			vault_revision o;
-
-			snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
-			if (read_at(&data, &len, x, tree, sub) == 0 &&
-			    vault_record__revision_parse(&o, data, len) == 0) {
-				snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RELEASE_FILE, dir, rev);
-				cb(x, &o, has_path(tree, sub), payload);
-				vault_revision_dispose(&o);
-			}
-			free(data);
-		}
-	}
-	git_tree_free(t);
-	git_tree_entry_free(te);
-}
-
-/* What a new record's document holds: its revisions, their numbers and types. */
-typedef struct {
-	const char *path;
-	const vault_revision *r;
-	size_t seen, same, typed;
-} numbering;
-
-static void number_one(commit_ctx *x, const vault_revision *o, int released, void *payload)
-{
-	numbering *nb = payload;
-
-	(void)released;
-	nb->seen++;
-	nb->same += o->seq == nb->r->seq;
-	if (strcmp(o->type, nb->r->type) != 0 && !nb->typed++)
-		found(x->c, git_commit_id(x->commit), nb->path, "the record makes '%s' a %s, but its "
-		      "revision '%s' is a %s", nb->r->doc, nb->r->type, o->rev, o->type);
-}
-
-/*
- * The revision folder of a new record: its files/ holds exactly the
- * files the record lists, and its number (seq) follows the revisions
- * the document had: 1, 2, ... with none twice.
- */
-static void check_revision_folder(commit_ctx *x, const char *path, const vault_revision *r)
-{
-	const git_oid *cid = git_commit_id(x->commit);
-	char dir[VAULT_PATH_MAX + 8];
-	git_tree_entry *te = NULL;
-	git_tree *t = NULL;
-	numbering nb = { path, r, 0, 0, 0 };
-	size_t n = 0;
-
-	snprintf(dir, sizeof(dir), "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
-		 strlen(VAULT_RECORD_FILE)), path);
-	if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
-	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0)
-		git_tree_walk(t, GIT_TREEWALK_PRE, count_blob, &n);
-	git_tree_free(t);
-	git_tree_entry_free(te);
-	if (n != r->nfiles)
-		found(x->c, cid, path, "the revision folder holds %zu files, its record lists %zu",
-		      n, r->nfiles);
-	/* the document's other revisions, as this commit leaves them */
-	each_revision(x, x->tree, r->doc, number_one, &nb);
-	if (r->seq < 1 || r->seq > nb.seen || nb.same != 1)
-		found(x->c, cid, path, "the record is revision number %u of '%s', which has %zu%s",
-		      r->seq, r->doc, nb.seen, nb.same > 1 ? " and another of that number" : "");
-}
-
-/* An added record.json: its path, its fields, and who may add its type. */
-static void check_record(commit_ctx *x, const char *path, const char *doc, const char *rev)
-{
-	char dir[VAULT_PATH_MAX], *data = NULL;
-	vault_revision r;
-	size_t len;
-
-	if (read_at(&data, &len, x, x->tree, path) < 0 ||
-	    vault_record__revision_parse(&r, data, len) < 0) {
-		free(data);
-		found(x->c, git_commit_id(x->commit), path, "the record is malformed: %s",
-		      vault_error_message());
-		return;
-	}
-	free(data);
-	vault_record__doc_dir(dir, sizeof(dir), r.doc);
-	if (strcmp(r.doc, doc) != 0 || strcmp(r.rev, rev) != 0 ||
-	    strncmp(path, dir, strlen(dir)) != 0)
-		found(x->c, git_commit_id(x->commit), path,
-		      "the record of '%s@%s' is stored where '%s@%s' belongs", r.doc, r.rev, doc, rev);
-	if (x->known && strcmp(r.added_by, x->who->name) != 0)
-		found(x->c, git_commit_id(x->commit), path,
-		      "the record names '%s' as its author, but '%s' signed the commit",
-		      r.added_by, x->who->name);
-	if (x->known && vault_user__may_add(x->who, r.type) < 0)
-		found(x->c, git_commit_id(x->commit), path, "%s", vault_error_message());
-	if (x->known && (!r.org || strcmp(r.org, x->who->org) != 0))
-		found(x->c, git_commit_id(x->commit), path,
-		      "the record names organization '%s', but '%s' of '%s' signed the commit",
-		      r.org ? r.org : "", x->who->name, x->who->org);
-	if (r.added_at != x->time)
-		found(x->c, git_commit_id(x->commit), path,
-		      "the record is dated %lld, its commit %lld", (long long)r.added_at,
-		      (long long)x->time);
-	check_revision_folder(x, path, &r);
-	vault_revision_dispose(&r);
+	return vault_store__read_path(data, len, x->c->v->store, tree, path);
 }
 
 /*
@@ -535,8 +344,9 @@ static void check_record(commit_ctx *x, const char *path, const char *doc, const
  * per blob (a revision's release is read again for each of its many
  * acknowledgments); NULL when there is none.  Owned by the checker.
  */
-static const vault_release *release_at(commit_ctx *x, const char *path)
+static const vault_release *release_at(const vault_change_ctx *cc, const char *path)
 {
+	commit_ctx *x = cc->payload;
 	checker *c = x->c;
 	git_tree_entry *e = NULL;
 	char *data = NULL;
@@ -566,550 +376,7 @@ static const vault_release *release_at(commit_ctx *x, const char *path)
 	return &slot->rel;
 }
 
-/* How far a statement's time may run ahead of the commit that records it. */
-#define STATEMENT_SKEW (10 * 60)
-
-/*
- * What an acknowledgment states, against the vault and the revision as
- * they were before it: this vault, the signer's own key, a meaning the
- * vault knows (a rejection with its reason), a revision released to the
- * signer's organization by someone else, and a time after that release.
- */
-static void check_statement(commit_ctx *x, const char *path, json_t *root,
-			    const vault_ack_info *a, const vault_user *u, const char *recpath)
-{
-	static const char *const meanings[] = { "received", "reviewed", "approved", "rejected" };
-	const git_oid *cid = git_commit_id(x->commit);
-	char relpath[VAULT_PATH_MAX * 2];
-	const vault_release *rel;
-	const char *vid = json_string_value(json_object_get(json_object_get(root, "predicate"),
-							    "vault"));
-	size_t i;
-	int known = 0;
-
-	if (!vid || strcmp(vid, x->c->vault_id) != 0)
-		found(x->c, cid, path, "the acknowledgment is for vault '%s', not this one ('%s')",
-		      vid ? vid : "", x->c->vault_id);
-	if (strcmp(a->fingerprint, u->fingerprint) != 0)
-		found(x->c, cid, path, "the statement names key fingerprint %s, but '%s''s key is %s",
-		      a->fingerprint, u->name, u->fingerprint);
-	for (i = 0; i < sizeof(meanings) / sizeof(meanings[0]); i++)
-		known |= strcmp(a->meaning, meanings[i]) == 0;
-	if (!known)
-		found(x->c, cid, path, "the acknowledgment has an unknown meaning '%s'", a->meaning);
-	if (strcmp(a->meaning, "rejected") == 0 && (!a->comment || !*a->comment))
-		found(x->c, cid, path, "the rejection gives no reason");
-	if (a->time > x->time + STATEMENT_SKEW)
-		found(x->c, cid, path, "the statement is dated after the commit that records it");
-	snprintf(relpath, sizeof(relpath), "%.*s" VAULT_RELEASE_FILE,
-		 (int)(strlen(recpath) - strlen(VAULT_RECORD_FILE)), recpath);
-	if ((rel = release_at(x, relpath)) == NULL) {
-		found(x->c, cid, path, "acknowledges a revision that was not released");
-		return;
-	}
-	for (i = 0; i < rel->nto; i++)
-		if (strcmp(rel->to[i], u->org) == 0)
-			break;
-	if (i == rel->nto)
-		found(x->c, cid, path, "acknowledges a revision not released to '%s'", u->org);
-	if (strcmp(rel->by, u->name) == 0)
-		found(x->c, cid, path, "user '%s' acknowledges a revision it released itself", u->name);
-	if (a->time < rel->at)
-		found(x->c, cid, path, "the acknowledgment is dated before the release");
-}
-
-/*
- * A revision is acknowledged while it is the one in effect, as the tree
- * before says: not made obsolete, and no later revision of its document
- * released (superseded).
- */
-/* The acknowledgment at `path` and the revision it names. */
-typedef struct {
-	const char *path;
-	const vault_revision *r;
-} acked;
-
-static void superseded_by(commit_ctx *x, const vault_revision *o, int released, void *payload)
-{
-	const acked *a = payload;
-
-	if (released && o->seq > a->r->seq)
-		found(x->c, git_commit_id(x->commit), a->path, "acknowledges '%s@%s', superseded by "
-		      "'%s@%s'", a->r->doc, a->r->rev, o->doc, o->rev);
-}
-
-static void check_in_effect(commit_ctx *x, const char *path, const char *recpath,
-			    const vault_revision *r)
-{
-	size_t dirlen = strlen(recpath) - strlen(VAULT_RECORD_FILE) - 1;
-	acked a = { path, r };
-	char sub[VAULT_PATH_MAX * 2];
-
-	if (!x->before)
-		return;
-	snprintf(sub, sizeof(sub), "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen, recpath);
-	if (has_path(x->before, sub))
-		found(x->c, git_commit_id(x->commit), path,
-		      "acknowledges '%s@%s', which was made obsolete", r->doc, r->rev);
-	each_revision(x, x->before, r->doc, superseded_by, &a);
-}
-
-/* An added acknowledgment: its signature, signer and what it names. */
-static void check_ack(commit_ctx *x, const char *path, const char *doc, const char *rev)
-{
-	const git_oid *cid = git_commit_id(x->commit);
-	char sigpath[VAULT_PATH_MAX * 2], recpath[VAULT_PATH_MAX * 2], *stmt = NULL;
-	char *sig = NULL, *rec = NULL, *signer = NULL, fp[64];
-	const git_tree *users = x->before ? x->before : x->tree;
-	size_t slen, glen, rlen, i, k;
-	vault_ack_info a;
-	vault_revision r;
-	const vault_user *u;
-	json_t *stmt_json = NULL;
-
-	memset(&a, 0, sizeof(a));
-	x->c->f->acks++;
-	snprintf(sigpath, sizeof(sigpath), "%s.sig", path);
-	snprintf(recpath, sizeof(recpath), "%.*s" VAULT_RECORD_FILE,
-		 (int)(strstr(path, "/" VAULT_ACKS_DIR "/") - path + 1), path);
-	if (read_at(&stmt, &slen, x, x->tree, path) < 0) {
-		found(x->c, cid, path, "the acknowledgment cannot be read");
-		return;
-	}
-	if (read_at(&sig, &glen, x, x->tree, sigpath) < 0) {
-		found(x->c, cid, path, "the acknowledgment has no signature beside it");
-		goto done;
-	}
-	if (vault_sign__claimed(&signer, sig, glen, VAULT_ACK_NAMESPACE) < 0) {
-		found(x->c, cid, path, "the acknowledgment's signature does not verify: %s",
-		      vault_error_message());
-		goto done;
-	}
-	queue_check(&x->c->q, cid, path, VAULT_ACK_NAMESPACE, sig, glen, stmt, slen);
-	if ((u = signer_in(x->c, users, signer)) == NULL) {
-		vault_sign__fingerprint_of(fp, signer);
-		found(x->c, cid, path, "the acknowledgment is signed by an unregistered key %s", fp);
-		goto done;
-	}
-	if (u->revoked)
-		found(x->c, cid, path, "the acknowledgment is signed by revoked user '%s'", u->name);
-	if (vault_ack__parse(&a, stmt, slen) < 0) {
-		found(x->c, cid, path, "the acknowledgment is malformed");
-		goto done;
-	}
-	if (strcmp(a.signer, u->name) != 0 || strcmp(a.org, u->org) != 0)
-		found(x->c, cid, path, "the statement names '%s' of '%s' but '%s' of '%s' signed it",
-		      a.signer, a.org, u->name, u->org);
-	if (!(u->roles & VAULT_ROLE_SUPPLIER))
-		found(x->c, cid, path, "user '%s' may not acknowledge revisions", u->name);
-	if (strcmp(a.doc, doc) != 0 || strcmp(a.rev, rev) != 0)
-		found(x->c, cid, path, "the acknowledgment of '%s@%s' is stored under '%s@%s'",
-		      a.doc, a.rev, doc, rev);
-	{
-		/* one file per signer and meaning: a second copy of a statement (its
-		 * signature re-encoded, an ECDSA (r, n-s), or the same bytes) under
-		 * another name would count twice */
-		char want[VAULT_NAME_MAX * 2 + 16];
-		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-
-		snprintf(want, sizeof(want), "%s-%s.json", a.signer, a.meaning);
-		if (strcmp(base, want) != 0)
-			found(x->c, cid, path, "the acknowledgment is stored as '%s', not '%s'", base, want);
-	}
-	if (x->known && strcmp(x->who->name, u->name) != 0)
-		found(x->c, cid, path, "the acknowledgment by '%s' is recorded by '%s'", u->name,
-		      x->who->name);
-	stmt_json = json_loadb(stmt, slen, 0, NULL);
-	check_statement(x, path, stmt_json, &a, u, recpath);
-	if (read_at(&rec, &rlen, x, x->tree, recpath) == 0 &&
-	    vault_record__revision_parse(&r, rec, rlen) == 0) {
-		json_t *subj = json_object_get(stmt_json, "subject"), *s;
-
-		if (strcmp(r.added_by, u->name) == 0)
-			found(x->c, cid, path, "user '%s' acknowledges a revision it added itself",
-			      u->name);
-		check_in_effect(x, path, recpath, &r);
-
-		for (i = 0; i < r.nfiles; i++) {
-			int match = 0;
-
-			json_array_foreach(subj, k, s) {
-				const char *d = json_string_value(json_object_get(
-					json_object_get(s, "digest"), "sha256"));
-
-				if (d && strcmp(d, r.files[i].sha256) == 0)
-					match = 1;
-			}
-			if (!match)
-				found(x->c, cid, path,
-				      "the acknowledgment does not name the SHA-256 of '%s' of '%s@%s'",
-				      r.files[i].name, doc, rev);
-		}
-		vault_revision_dispose(&r);
-	} else {
-		found(x->c, cid, path, "the acknowledged revision '%s@%s' has no record", doc, rev);
-	}
-done:
-	json_decref(stmt_json);
-	vault_ack__dispose(&a);
-	free(rec);
-	free(signer);
-	free(stmt);
-	free(sig);
-}
-
 /* ---- the supplier portal's records ---------------------------------------- */
-
-/* Split `path` at '/' into at most `max` components; their count. */
-static size_t split_path(char parts[][VAULT_NAME_MAX + 1], size_t max, const char *path)
-{
-	size_t n = 0;
-	const char *p = path;
-
-	while (n < max) {
-		size_t len = strcspn(p, "/");
-
-		snprintf(parts[n++], VAULT_NAME_MAX + 1, "%.*s", (int)len, p);
-		if (!p[len])
-			return n;
-		p += len + 1;
-	}
-	return max + 1;
-}
-
-/* Whether `path` begins with the fan-out folder of `name` under `top`. */
-static int fanned(const char *path, const char *top, const char *name)
-{
-	char dir[VAULT_PATH_MAX];
-
-	if (vault_name_check("name", name) < 0)
-		return 0;
-	vault_portal__dir(dir, sizeof(dir), top, name);
-	return strncmp(path, dir, strlen(dir)) == 0 && path[strlen(dir)] == '/';
-}
-
-/* The JSON object at `path` of `tree`, or NULL. */
-static json_t *json_at(commit_ctx *x, const git_tree *tree, const char *path)
-{
-	vault_change_ctx c;
-
-	memset(&c, 0, sizeof(c));
-	c.store = x->c->v->store;
-	return vault_rules__json_at(&c, tree, path);
-}
-
-
-/* The record of `name` (a PO, lot, ship notice, NCR) under `top` as `tree` has it. */
-static json_t *keyed_record(commit_ctx *x, const git_tree *tree, const char *top,
-			    const char *name, const char *file)
-{
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 32];
-
-	if (vault_name_check("name", name) < 0)
-		return NULL;
-	vault_portal__dir(dir, sizeof(dir), top, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	return json_at(x, tree, path);
-}
-
-/* The signer's name and organization against those a record names. */
-static void signed_as(commit_ctx *x, const char *path, const char *by, const char *org,
-		      const char *at)
-{
-	char when[VAULT_TIME_SIZE];
-
-	vault_time_format(when, sizeof(when), x->time);
-	if (strcmp(at, when) != 0)
-		found(x->c, git_commit_id(x->commit), path, "the record is dated '%s', its commit '%s'",
-		      at, when);
-	if (!x->known)
-		return;
-	if (strcmp(by, x->who->name) != 0)
-		found(x->c, git_commit_id(x->commit), path,
-		      "the record names '%s' as its author, but '%s' signed the commit", by,
-		      x->who->name);
-	if (org && strcmp(org, x->who->org) != 0)
-		found(x->c, git_commit_id(x->commit), path,
-		      "the record names organization '%s', but '%s' of '%s' signed the commit", org,
-		      x->who->name, x->who->org);
-}
-
-/* pos/<h>/<h>/<PO>/po.json: named for its folder, by its signer, at its commit's time. */
-static void check_po(commit_ctx *x, const char *path)
-{
-	char parts[6][VAULT_NAME_MAX + 1];
-	json_t *rec = json_at(x, x->tree, path);
-	size_t n = split_path(parts, 5, path);
-
-	if (!rec || n != 5 || strcmp(vault_rules__str(rec, "record"), "po") != 0 ||
-	    strcmp(vault_rules__str(rec, "po"), parts[3]) != 0 || !fanned(path, "pos", parts[3]))
-		found(x->c, git_commit_id(x->commit), path,
-		      "the PO is malformed or stored where another belongs");
-	else
-		signed_as(x, path, vault_rules__str(rec, "created_by"), NULL, vault_rules__str(rec, "created_at"));
-	json_decref(rec);
-}
-
-/*
- * pos/<h>/<h>/<PO>/acks|status/NNNNNN.json: a supplier of the PO's
- * organization, as the PO recorded before, answers; the record names the
- * PO and number its path does.
- */
-static void check_answer(commit_ctx *x, const char *path)
-{
-	const git_oid *cid = git_commit_id(x->commit);
-	char parts[7][VAULT_NAME_MAX + 1];
-	json_t *rec = NULL, *po = NULL;
-	int is_ack;
-	size_t n = split_path(parts, 6, path);
-
-	if (n != 6 || (strcmp(parts[4], VAULT_PO_ACKS_DIR) != 0 &&
-		       strcmp(parts[4], VAULT_PO_STATUS_DIR) != 0) ||
-	    strlen(parts[5]) < 13 || strspn(parts[5], "0123456789") != 6 || parts[5][6] != '-' ||
-	    strcmp(parts[5] + strlen(parts[5]) - 5, ".json") != 0 ||
-	    !fanned(path, "pos", parts[3])) {
-		found(x->c, cid, path, "adds an unexpected path");
-		return;
-	}
-	is_ack = strcmp(parts[4], VAULT_PO_ACKS_DIR) == 0;
-	require(x, VAULT_ROLE_SUPPLIER, is_ack ? "acknowledge purchase orders" :
-		"report production status", path);
-	rec = json_at(x, x->tree, path);
-	if (!rec || strcmp(vault_rules__str(rec, "record"), is_ack ? "po-ack" : "status") != 0) {
-		found(x->c, cid, path, "the %s is malformed", is_ack ? "PO acknowledgment" : "status report");
-		goto done;
-	}
-	if (strcmp(vault_rules__str(rec, "po"), parts[3]) != 0 ||
-	    json_integer_value(json_object_get(rec, "seq")) != strtol(parts[5], NULL, 10) ||
-	    strlen(parts[5]) != 12 + strlen(vault_rules__str(rec, is_ack ? "signed_by" : "reported_by")) ||
-	    strncmp(parts[5] + 7, vault_rules__str(rec, is_ack ? "signed_by" : "reported_by"),
-		    strlen(parts[5]) - 12) != 0)
-		found(x->c, cid, path, "the record of PO '%s' number %lld is stored as '%s'",
-		      vault_rules__str(rec, "po"), (long long)json_integer_value(json_object_get(rec, "seq")), path);
-	signed_as(x, path, vault_rules__str(rec, is_ack ? "signed_by" : "reported_by"), vault_rules__str(rec, "org"),
-		  vault_rules__str(rec, is_ack ? "signed_at" : "reported_at"));
-	if (is_ack && x->known && strcmp(vault_rules__str(rec, "fingerprint"), x->who->fingerprint) != 0)
-		found(x->c, cid, path, "the acknowledgment names key %s, not the signer's %s",
-		      vault_rules__str(rec, "fingerprint"), x->who->fingerprint);
-	{
-		/* numbered in order: never past the count of answers the folder holds */
-		char dir[VAULT_PATH_MAX * 2];
-		git_tree_entry *te = NULL;
-		git_tree *t = NULL;
-		json_int_t seq = json_integer_value(json_object_get(rec, "seq"));
-		size_t count = 0;
-
-		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
-		if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
-		    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0)
-			count = git_tree_entrycount(t);
-		git_tree_free(t);
-		git_tree_entry_free(te);
-		if (seq < 1 || (size_t)seq > count)
-			found(x->c, cid, path, "the record is number %lld of PO '%s', which has %zu",
-			      (long long)seq, parts[3], count);
-	}
-	if ((po = keyed_record(x, x->before, "pos", parts[3], "po.json")) == NULL) {
-		found(x->c, cid, path, "PO '%s' was not recorded before it", parts[3]);
-		goto done;
-	}
-	if (x->known && strcmp(vault_rules__str(po, "supplier"), x->who->org) != 0)
-		found(x->c, cid, path, "user '%s' of '%s' answers PO '%s' of '%s'", x->who->name,
-		      x->who->org, parts[3], vault_rules__str(po, "supplier"));
-done:
-	json_decref(rec);
-	json_decref(po);
-}
-
-/*
- * asns/<h>/<h>/<ASN>/asn.json: a supplier ships its own organization's
- * lots of its own PO; receipt.json: a buyer or quality receives a ship
- * notice recorded before.
- */
-static void check_asn(commit_ctx *x, const char *path)
-{
-	const git_oid *cid = git_commit_id(x->commit);
-	char parts[6][VAULT_NAME_MAX + 1];
-	json_t *rec = NULL, *po = NULL, *p;
-	size_t n = split_path(parts, 5, path), i;
-
-	if (n != 5 || !fanned(path, "asns", parts[3]) ||
-	    (strcmp(parts[4], VAULT_ASN_FILE) != 0 && strcmp(parts[4], VAULT_RECEIPT_FILE) != 0)) {
-		found(x->c, cid, path, "adds an unexpected path");
-		return;
-	}
-	rec = json_at(x, x->tree, path);
-	if (strcmp(parts[4], VAULT_RECEIPT_FILE) == 0) {
-		json_t *asn;
-
-		require(x, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY, "receive shipments", path);
-		if (!rec || strcmp(vault_rules__str(rec, "record"), "receipt") != 0 ||
-		    strcmp(vault_rules__str(rec, "asn"), parts[3]) != 0)
-			found(x->c, cid, path, "the receipt is malformed or stored where another belongs");
-		else
-			signed_as(x, path, vault_rules__str(rec, "received_by"), NULL, vault_rules__str(rec, "received_at"));
-		if ((asn = keyed_record(x, x->before, "asns", parts[3], VAULT_ASN_FILE)) == NULL)
-			found(x->c, cid, path, "ship notice '%s' was not recorded before its receipt",
-			      parts[3]);
-		json_decref(asn);
-		goto done;
-	}
-	require(x, VAULT_ROLE_SUPPLIER, "send ship notices", path);
-	if (!rec || strcmp(vault_rules__str(rec, "record"), "asn") != 0 ||
-	    strcmp(vault_rules__str(rec, "asn"), parts[3]) != 0) {
-		found(x->c, cid, path, "the ship notice is malformed or stored where another belongs");
-		goto done;
-	}
-	signed_as(x, path, vault_rules__str(rec, "created_by"), vault_rules__str(rec, "supplier"),
-		  vault_rules__str(rec, "created_at"));
-	if ((po = keyed_record(x, x->before, "pos", vault_rules__str(rec, "po"), "po.json")) == NULL) {
-		found(x->c, cid, path, "the ship notice's PO '%s' was not recorded before it",
-		      vault_rules__str(rec, "po"));
-		goto done;
-	}
-	if (strcmp(vault_rules__str(po, "supplier"), vault_rules__str(rec, "supplier")) != 0)
-		found(x->c, cid, path, "the ship notice names supplier '%s', its PO '%s' another",
-		      vault_rules__str(rec, "supplier"), vault_rules__str(rec, "po"));
-	json_array_foreach(json_object_get(rec, "packages"), i, p) {
-		json_t *lot = keyed_record(x, x->before, "lots", vault_rules__str(p, "lot"), "lot.json");
-
-		if (!lot)
-			found(x->c, cid, path, "the ship notice names lot '%s', not recorded before it",
-			      vault_rules__str(p, "lot"));
-		else if (strcmp(vault_rules__str(lot, "po"), vault_rules__str(rec, "po")) != 0)
-			found(x->c, cid, path, "the ship notice ships lot '%s' of PO '%s' against PO '%s'",
-			      vault_rules__str(p, "lot"), vault_rules__str(lot, "po"), vault_rules__str(rec, "po"));
-		json_decref(lot);
-	}
-done:
-	json_decref(rec);
-	json_decref(po);
-}
-
-static int known_disposition(const char *d)
-{
-	size_t i;
-
-	for (i = 0; vault_dispositions[i]; i++)
-		if (strcmp(d, vault_dispositions[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* ncrs/<h>/<h>/<NCR>/ncr.json and close.json: quality or a buyer. */
-static void check_ncr(commit_ctx *x, const char *path)
-{
-	const git_oid *cid = git_commit_id(x->commit);
-	char parts[6][VAULT_NAME_MAX + 1];
-	json_t *rec = NULL, *before = NULL;
-	size_t n = split_path(parts, 5, path);
-	int closing;
-
-	if (n != 5 || !fanned(path, "ncrs", parts[3]) ||
-	    (strcmp(parts[4], VAULT_NCR_FILE) != 0 && strcmp(parts[4], VAULT_NCR_CLOSE_FILE) != 0)) {
-		found(x->c, cid, path, "adds an unexpected path");
-		return;
-	}
-	closing = strcmp(parts[4], VAULT_NCR_CLOSE_FILE) == 0;
-	require(x, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER, closing ? "close nonconformance reports" :
-		"open nonconformance reports", path);
-	rec = json_at(x, x->tree, path);
-	if (!rec || strcmp(vault_rules__str(rec, "record"), closing ? "ncr-close" : "ncr") != 0 ||
-	    strcmp(vault_rules__str(rec, "ncr"), parts[3]) != 0) {
-		found(x->c, cid, path, "the nonconformance record is malformed or stored where another belongs");
-		goto done;
-	}
-	signed_as(x, path, vault_rules__str(rec, closing ? "closed_by" : "opened_by"), NULL,
-		  vault_rules__str(rec, closing ? "closed_at" : "opened_at"));
-	before = closing ? keyed_record(x, x->before, "ncrs", parts[3], VAULT_NCR_FILE) :
-		keyed_record(x, x->before, "lots", vault_rules__str(rec, "lot"), "lot.json");
-	if (!before)
-		found(x->c, cid, path, closing ? "nonconformance report '%s' was not opened before it" :
-		      "the nonconformance report's lot '%s' was not recorded before it",
-		      closing ? parts[3] : vault_rules__str(rec, "lot"));
-	else if (!closing && (strcmp(vault_rules__str(rec, "supplier"),
-				     vault_rules__str(before, "supplier")) != 0 ||
-			      (json_object_get(rec, "po") && strcmp(vault_rules__str(rec, "po"),
-							vault_rules__str(before, "po")) != 0)))
-		found(x->c, cid, path, "the report names supplier '%s', its lot '%s' is '%s''s",
-		      vault_rules__str(rec, "supplier"), vault_rules__str(rec, "lot"),
-		      vault_rules__str(before, "supplier"));
-	if (json_is_string(json_object_get(rec, "disposition")) &&
-	    !known_disposition(vault_rules__str(rec, "disposition")))
-		found(x->c, cid, path, "the report gives an unknown disposition '%s'",
-		      vault_rules__str(rec, "disposition"));
-done:
-	json_decref(rec);
-	json_decref(before);
-}
-
-/*
- * A file of a revision folder (under files/, package.json, cert.json) arrives
- * with the record that lists it, in the same commit: never added to a
- * revision recorded earlier, never without a record.
- */
-static void with_its_record(commit_ctx *x, const char *path, const char *rest)
-{
-	char rec[VAULT_PATH_MAX * 2];
-
-	snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
-	if (has_path(x->before, rec))
-		found(x->c, git_commit_id(x->commit), path, "adds a file to a revision recorded earlier");
-	else if (!has_path(x->tree, rec))
-		found(x->c, git_commit_id(x->commit), path, "adds a file without its record");
-}
-
-/* A record beside a revision (release, obsolete, link, ack) needs the revision's record. */
-static void beside_a_record(commit_ctx *x, const char *path, const char *rest, const git_tree *in)
-{
-	char rec[VAULT_PATH_MAX * 2];
-
-	snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
-	if (!has_path(in, rec))
-		found(x->c, git_commit_id(x->commit), path, "names a revision that has no record%s",
-		      in == x->before ? " before it" : "");
-}
-
-/* release.json and obsolete.json: what they name, who wrote them, when. */
-static void check_state(commit_ctx *x, const char *path, const char *doc, const char *rev,
-			int release)
-{
-	const git_oid *cid = git_commit_id(x->commit);
-	char *data = NULL, *reason = NULL, *by = NULL;
-	vault_release r;
-	int64_t at = 0;
-	size_t len;
-	int ok;
-
-	memset(&r, 0, sizeof(r));
-	if (read_at(&data, &len, x, x->tree, path) < 0) {
-		found(x->c, cid, path, "the record cannot be read");
-		return;
-	}
-	if (release) {
-		ok = vault_record__release_parse(&r, data, len) == 0 && strcmp(r.doc, doc) == 0 &&
-		     strcmp(r.rev, rev) == 0;
-		by = r.by;
-		at = r.at;
-	} else {
-		ok = vault_record__obsolete_parse(&reason, &by, &at, data, len) == 0;
-	}
-	free(data);
-	if (!ok)
-		found(x->c, cid, path, "the record is malformed or stored where another belongs");
-	else if (x->known && strcmp(by, x->who->name) != 0)
-		found(x->c, cid, path, "the record names '%s' as its author, but '%s' signed the commit",
-		      by, x->who->name);
-	else if (at != x->time)
-		found(x->c, cid, path, "the record is dated %lld, its commit %lld", (long long)at,
-		      (long long)x->time);
-	if (release)
-		vault_record__release_dispose(&r);
-	else {
-		free(reason);
-		free(by);
-	}
-}
 
 /* A kind's finding (rules.h) as a finding of the commit being checked. */
 static void kind_found(const vault_change_ctx *c, const char *path, const char *fmt, ...)
@@ -1126,6 +393,24 @@ static void kind_found(const vault_change_ctx *c, const char *path, const char *
 	found(x->c, git_commit_id(x->commit), path, "%s", problem);
 }
 
+/* The signer's user of key `key_id` in `users` (a service to the kinds' checks). */
+static const vault_user *user_of_key(const vault_change_ctx *cc, const git_tree *users,
+				     const char *key_id)
+{
+	commit_ctx *x = cc->payload;
+
+	return signer_in(x->c, users, key_id);
+}
+
+/* A signature a kind's record carries, checked with the commit's on the second thread. */
+static void check_record_signature(const vault_change_ctx *cc, const char *path, const char *ns,
+				   const char *sig, size_t siglen, const char *data, size_t len)
+{
+	commit_ctx *x = cc->payload;
+
+	queue_check(&x->c->q, git_commit_id(x->commit), path, ns, sig, siglen, data, len);
+}
+
 /* The change a commit makes, as the kinds' checks see it. */
 static void change_of(vault_change_ctx *out, commit_ctx *x)
 {
@@ -1135,146 +420,46 @@ static void change_of(vault_change_ctx *out, commit_ctx *x)
 	out->tree = x->tree;
 	out->who = x->known ? x->who : NULL;
 	out->time = (int64_t)git_commit_time(x->commit);
+	out->on_behalf = x->on_behalf;
+	out->vault_id = x->c->vault_id;
 	out->found = kind_found;
 	out->payload = x;
+	out->release_at = release_at;
+	out->user_of_key = user_of_key;
+	out->check_signature = check_record_signature;
 }
 
-/* One added path: what it is and whether the signer may add it. */
+/*
+ * One added path: its kind (a vault holds nothing else), whether the
+ * signer holds a role that may write that kind (once a commit), and the
+ * kind's own check.
+ */
 static void check_added(commit_ctx *x, const char *path)
 {
-	const git_oid *cid = git_commit_id(x->commit);
-	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
-	const char *rest;
+	const vault_kind *const *kinds = x->c->v->kinds;
+	const vault_kind *k = NULL;
 	vault_change_ctx change;
+	size_t i;
 
+	for (i = 0; kinds[i]; i++)
+		if (vault_kind__match(kinds[i], path, NULL)) {
+			k = kinds[i];
+			break;
+		}
+	if (!k) {
+		found(x->c, git_commit_id(x->commit), path, "adds an unexpected path");
+		return;
+	}
+	/* the root is the admin's, who registers itself: no roles before it */
+	if (k->roles && x->before && !(x->kinds & (UINT64_C(1) << i)))
+		require(x, k->roles, k->act, path);
+	x->kinds |= UINT64_C(1) << i;
+	if (k == &vault_kind_ack)
+		x->c->f->acks++;
 	change_of(&change, x);
-
-	if (strcmp(path, VAULT_CONFIG_FILE) == 0) {
-		x->kinds |= K_CONFIG;
-		if (x->before)
-			require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
-		if (x->on_behalf)
-			found(x->c, cid, path, "a server may not change the vault's settings on "
-			      "behalf of '%s'", x->who->name);
-		return;
-	}
-	if (strncmp(path, VAULT_USERS_DIR "/", 6) == 0) {
-		const char *leaf = strrchr(path, '/');
-
-		if (!leaf || (strcmp(leaf, "/user.json") != 0 && strcmp(leaf, "/revoked.json") != 0)) {
-			found(x->c, cid, path, "adds an unexpected path");
-			return;
-		}
-		x->kinds |= strcmp(leaf, "/user.json") == 0 ? K_USER : K_REVOKE;
-		if (x->on_behalf)
-			found(x->c, cid, path, "a server may not add or revoke users on behalf of '%s'",
-			      x->who->name);
-		else if (x->before && !(x->did & DID_USERS)) {
-			x->did |= DID_USERS;
-			require(x, VAULT_ROLE_ADMIN, "add or revoke users", path);
-		}
-		return;
-	}
-	if (strncmp(path, "pos/", 4) == 0) {
-		size_t n = strlen(path);
-
-		if (n < 8 || strcmp(path + n - 8, "/po.json") != 0) {
-			x->kinds |= strstr(path, "/" VAULT_PO_ACKS_DIR "/") ? K_PO_ACK : K_STATUS;
-			check_answer(x, path);
-		} else {
-			x->kinds |= K_PO;
-			if (!(x->did & DID_PO)) {
-				x->did |= DID_PO;
-				require(x, VAULT_ROLE_BUYER, "issue purchase orders", path);
-			}
-			check_po(x, path);
-		}
-		return;
-	}
-	if (strncmp(path, "lots/", 5) == 0) {
-		size_t n = strlen(path);
-
-		x->kinds |= K_LOT;
-		if (n < 9 || strcmp(path + n - 9, "/lot.json") != 0) {
-			found(x->c, cid, path, "adds an unexpected path");
-		} else {
-			vault_lot__check(&change, path);
-			vault_ledger__add(x->c->ledger, &change, path);
-		}
-		return;
-	}
-	if (strncmp(path, "asns/", 5) == 0) {
-		size_t n = strlen(path);
-
-		x->kinds |= n > 13 && strcmp(path + n - 13, "/" VAULT_RECEIPT_FILE) == 0 ?
-			K_RECEIPT : K_ASN;
-		check_asn(x, path);
-		vault_ledger__add(x->c->ledger, &change, path);
-		return;
-	}
-	if (strncmp(path, "ncrs/", 5) == 0) {
-		x->kinds |= strstr(path, "/" VAULT_NCR_CLOSE_FILE) ? K_NCR_CLOSE : K_NCR;
-		check_ncr(x, path);
-		return;
-	}
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
-		found(x->c, cid, path, "adds an unexpected path");
-		return;
-	}
-	if (strcmp(rest, VAULT_RECORD_FILE) == 0) {
-		x->kinds |= K_RECORD;
-		check_record(x, path, doc, rev);
-		vault_doc__check_revision(&change, path);
-	} else if (strncmp(rest, VAULT_FILES_DIR "/", 6) == 0) {
-		x->kinds |= K_RECORD;
-		with_its_record(x, path, rest);
-	} else if (strcmp(rest, VAULT_PACKAGE_FILE) == 0) {
-		x->kinds |= K_PACKAGE;
-		with_its_record(x, path, rest);
-		vault_fai__check_package(&change, path);
-	} else if (strcmp(rest, VAULT_CERT_FILE) == 0) {
-		x->kinds |= K_CERT;
-		with_its_record(x, path, rest);
-		vault_cert__check(&change, path);
-	} else if (strcmp(rest, VAULT_RELEASE_FILE) == 0) {
-		x->kinds |= K_RELEASE;
-		if (!(x->did & DID_RELEASE)) {
-			x->did |= DID_RELEASE;
-			require(x, VAULT_ROLE_BUYER, "release documents", path);
-		}
-		beside_a_record(x, path, rest, x->tree);
-		check_state(x, path, doc, rev, 1);
-	} else if (strcmp(rest, VAULT_OBSOLETE_FILE) == 0) {
-		x->kinds |= K_OBSOLETE;
-		if (!(x->did & DID_OBSOLETE)) {
-			x->did |= DID_OBSOLETE;
-			require(x, VAULT_ROLE_BUYER, "make documents obsolete", path);
-		}
-		beside_a_record(x, path, rest, x->before);
-		check_state(x, path, doc, rev, 0);
-	} else if (strncmp(rest, VAULT_LINKS_DIR "/", 6) == 0) {
-		x->kinds |= K_LINK;
-		beside_a_record(x, path, rest, x->tree);
-		vault_link__check(&change, path);
-	} else if (strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0) {
-		size_t n = strlen(rest);
-
-		x->kinds |= K_ACK;
-		if (n > 9 && strcmp(rest + n - 9, ".json.sig") == 0) {
-			char stmt[VAULT_PATH_MAX * 2];
-
-			/* checked with its statement, which must come with it */
-			snprintf(stmt, sizeof(stmt), "%.*s", (int)(strlen(path) - 4), path);
-			if (!has_path(x->tree, stmt) || has_path(x->before, stmt))
-				found(x->c, cid, path, "adds a signature without its statement");
-		} else if (n > 5 && strcmp(rest + n - 5, ".json") == 0) {
-			check_ack(x, path, doc, rev);
-		} else {
-			found(x->c, cid, path, "adds an unexpected path");
-		}
-	} else {
-		found(x->c, cid, path, "adds an unexpected path");
-	}
+	if (k->check)
+		k->check(&change, path);
+	vault_ledger__add(x->c->ledger, &change, path);
 }
 
 static int change_cb(void *payload, vault_change what, const char *path)
@@ -1290,16 +475,14 @@ static int change_cb(void *payload, vault_change what, const char *path)
 		if (strcmp(path, VAULT_CONFIG_FILE) == 0) {
 			require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
 		} else {
-			char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
-			const char *rest;
-			size_t n;
-
 			found(x->c, cid, path, "rewrites a record: history only adds");
 			/* a rewritten statement: does its signature still hold? */
-			if (vault_rules__doc_path(doc, rev, &rest, path) == 0 &&
-			    strncmp(rest, VAULT_ACKS_DIR "/", 5) == 0 && (n = strlen(rest)) > 5 &&
-			    strcmp(rest + n - 5, ".json") == 0)
-				check_ack(x, path, doc, rev);
+			if (vault_kind__match(&vault_kind_ack, path, NULL)) {
+				vault_change_ctx change;
+
+				change_of(&change, x);
+				vault_kind_ack.check(&change, path);
+			}
 		}
 		break;
 	case VAULT_CHANGE_DELETED:
@@ -1670,9 +853,10 @@ static void check_identity(commit_ctx *x)
 static void check_op(commit_ctx *x)
 {
 	const git_oid *cid = git_commit_id(x->commit);
+	const vault_kind *const *kinds = x->c->v->kinds, *wrong = NULL;
 	char *op = NULL;
 	size_t i;
-	int merge = git_commit_parentcount(x->commit) > 1;
+	int known = 0, merge = git_commit_parentcount(x->commit) > 1;
 
 	if (vault_store__trailer(&op, git_commit_message(x->commit), "Qvault-Op") < 0) {
 		found(x->c, cid, NULL, "%s", vault_error_message());
@@ -1689,16 +873,20 @@ static void check_op(commit_ctx *x)
 		free(op);
 		return;
 	}
-	for (i = 0; i < sizeof(op_kinds) / sizeof(op_kinds[0]); i++)
-		if (strcmp(op_kinds[i].op, op) == 0)
-			break;
-	if (i == sizeof(op_kinds) / sizeof(op_kinds[0]))
+	for (i = 0; kinds[i]; i++) {
+		known |= vault_kind__written_by(kinds[i], op);
+		if ((x->kinds & (UINT64_C(1) << i)) && !vault_kind__written_by(kinds[i], op) &&
+		    !wrong)
+			wrong = kinds[i];
+	}
+	if (!known)
 		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' is not an operation qvault knows",
 		      op);
 	else if (!x->kinds)
 		found(x->c, cid, NULL, "the commit ('%s') changes nothing", op);
-	else if (x->kinds & ~op_kinds[i].kinds)
-		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' does not name all it changed", op);
+	else if (wrong)
+		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' does not name all it changed "
+		      "(a %s)", op, wrong->name);
 	else if ((strcmp(op, "init") == 0) != !x->before)
 		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' %s", op,
 		      x->before ? "is the first commit's" : "is not 'init', and it has no parent");
@@ -1894,9 +1082,9 @@ static int compare_indexes(index_check *ic, vault_store *store)
 	if ((fd = mkstemp(path)) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot create a scratch index");
 	close(fd);
-	if ((error = vault_index__open(&fresh, path, 0)) < 0 ||
+	if ((error = vault_index__open(&fresh, path, 0, vault_kinds)) < 0 ||
 	    (error = vault_index__catch_up(fresh, store, 1)) < 0 ||
-	    (error = vault_index__open(&real, ic->index_path, ic->readonly)) < 0)
+	    (error = vault_index__open(&real, ic->index_path, ic->readonly, vault_kinds)) < 0)
 		goto done;
 	vault_index__free(fresh);
 	fresh = NULL;

@@ -1,0 +1,94 @@
+/*
+ * kind.c - matching a path against the shape of a kind of record.
+ */
+#include "kind.h"
+
+#include <fnmatch.h>
+#include <string.h>
+
+
+/* The next component of *p (advanced past it and its '/'), its length in *len. */
+static const char *next(const char **p, size_t *len)
+{
+	const char *c = *p;
+
+	if (!*c)
+		return NULL;
+	*len = strcspn(c, "/");
+	*p = c[*len] ? c + *len + 1 : c + *len;
+	return c;
+}
+
+/* A shape's word for a captured name: upper-case letters only. */
+static int is_capture(const char *w, size_t n)
+{
+	return n > 0 && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") >= n && !(n == 2 && w[0] == 'H' &&
+									  w[1] == 'H');
+}
+
+int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m)
+{
+	const char *s = k->shape, *p = path, *w, *c;
+	vault_kind_match local;
+	size_t wn, cn;
+
+	if (!m)
+		m = &local;
+	m->key[0] = m->rev[0] = '\0';
+	while ((w = next(&s, &wn)) != NULL) {
+		if (wn == 3 && strncmp(w, "...", 3) == 0)
+			return *p != '\0';
+		if ((c = next(&p, &cn)) == NULL || cn == 0 || cn > VAULT_NAME_MAX)
+			return 0;
+		if (wn == 2 && strncmp(w, "HH", 2) == 0) {
+			if (cn != 2 || strspn(c, "0123456789abcdef") < 2)
+				return 0;
+		} else if (is_capture(w, wn)) {
+			char *into = wn == 3 && strncmp(w, "REV", 3) == 0 ? m->rev : m->key;
+
+			memcpy(into, c, cn);
+			into[cn] = '\0';
+			if (vault_name_check("name", into) < 0)
+				return 0;
+		} else {
+			char pat[VAULT_NAME_MAX + 1], got[VAULT_NAME_MAX + 1];
+
+			if (wn > VAULT_NAME_MAX)
+				return 0;
+			memcpy(pat, w, wn);
+			pat[wn] = '\0';
+			memcpy(got, c, cn);
+			got[cn] = '\0';
+			if (fnmatch(pat, got, FNM_PERIOD) != 0)
+				return 0;
+		}
+	}
+	return *p == '\0';
+}
+
+const vault_kind *vault_kind__of(const vault_kind *const *kinds, const char *path,
+				 vault_kind_match *m)
+{
+	size_t i;
+
+	for (i = 0; kinds[i]; i++)
+		if (vault_kind__match(kinds[i], path, m))
+			return kinds[i];
+	return NULL;
+}
+
+int vault_kind__written_by(const vault_kind *k, const char *op)
+{
+	const char *o = k->ops;
+	size_t n = strlen(op);
+
+	while (*o) {
+		size_t len = strcspn(o, " ");
+
+		if (len == n && strncmp(o, op, n) == 0)
+			return 1;
+		o += len;
+		o += strspn(o, " ");
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * kinds.c - every kind of record a vault holds.
+ *
+ * The order is the order in which the records one commit adds are
+ * indexed: a revision before what sits beside it, a PO before its
+ * answers, a ship notice before its receipt, a report before its closure.
+ */
+#include "kinds.h"
+
+const vault_kind *const vault_kinds[] = {
+	&vault_kind_config,
+	&vault_kind_user,
+	&vault_kind_revoked,
+	&vault_kind_revision,
+	&vault_kind_revision_file,
+	&vault_kind_release,
+	&vault_kind_obsolete,
+	&vault_kind_cert,
+	&vault_kind_fai_package,
+	&vault_kind_link,
+	&vault_kind_ack,
+	&vault_kind_ack_signature,
+	&vault_kind_po,
+	&vault_kind_po_ack,
+	&vault_kind_status,
+	&vault_kind_lot,
+	&vault_kind_asn,
+	&vault_kind_receipt,
+	&vault_kind_ncr,
+	&vault_kind_ncr_close,
+	NULL
+};

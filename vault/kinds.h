@@ -1,0 +1,35 @@
+/*
+ * kinds.h - the list of every kind of record (kinds.c), for the top of
+ * the library, which hands it down to the index, verify and replication.
+ */
+#ifndef VAULT_KINDS_H
+#define VAULT_KINDS_H
+
+#include "kind.h"
+
+/* Every kind, NULL-terminated, in the order a commit's records are indexed. */
+extern const vault_kind *const vault_kinds[];
+
+/* Each kind, defined in its module. */
+extern const vault_kind vault_kind_config;          /* trust.c: vault.json */
+extern const vault_kind vault_kind_user;            /* trust.c: users/NAME/user.json */
+extern const vault_kind vault_kind_revoked;         /* trust.c: users/NAME/revoked.json */
+extern const vault_kind vault_kind_revision;        /* doc.c: docs/.../DOC/REV/record.json */
+extern const vault_kind vault_kind_revision_file;   /* doc.c: .../REV/files/... */
+extern const vault_kind vault_kind_release;         /* doc.c: .../REV/release.json */
+extern const vault_kind vault_kind_obsolete;        /* doc.c: .../REV/obsolete.json */
+extern const vault_kind vault_kind_cert;            /* cert.c: .../REV/cert.json */
+extern const vault_kind vault_kind_fai_package;     /* fai.c: .../REV/package.json */
+extern const vault_kind vault_kind_link;            /* link.c: .../REV/links/K-T.json */
+extern const vault_kind vault_kind_ack;             /* ack.c: .../REV/acks/NAME.json */
+extern const vault_kind vault_kind_ack_signature;   /* ack.c: .../REV/acks/NAME.json.sig */
+extern const vault_kind vault_kind_po;              /* po.c: pos/.../PO/po.json */
+extern const vault_kind vault_kind_po_ack;          /* portal.c: .../PO/acks/N-NAME.json */
+extern const vault_kind vault_kind_status;          /* portal.c: .../PO/status/N-NAME.json */
+extern const vault_kind vault_kind_lot;             /* lot.c: lots/.../LOT/lot.json */
+extern const vault_kind vault_kind_asn;             /* asn.c: asns/.../ASN/asn.json */
+extern const vault_kind vault_kind_receipt;         /* asn.c: .../ASN/receipt.json */
+extern const vault_kind vault_kind_ncr;             /* ncr.c: ncrs/.../NCR/ncr.json */
+extern const vault_kind vault_kind_ncr_close;       /* ncr.c: .../NCR/close.json */
+
+#endif
