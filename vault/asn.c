@@ -425,7 +425,7 @@ static int put_asn(vault_txn *t, vault *v, const vault_asn *a, const char *asn,
 		json_object_set(root, "gaps", gaps);
 	if ((error = vault_record__dump(&json, &len, root)) < 0)
 		return error;
-	vault_portal__dir(dir, sizeof(dir), "asns", asn);
+	vault_record__dir(dir, sizeof(dir), "asns", asn);
 	snprintf(path, sizeof(path), "%s/" VAULT_ASN_FILE, dir);
 	error = vault__txn_put_data(t, v, path, json, len);
 	free(json);
@@ -512,8 +512,8 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 		const vault_asn *a = &asns[i];
 
 		gaps[i] = json_array();
-		vault_portal__dir(dir, sizeof(dir), "asns", names[i]);
-		if (vault_portal__in_tree(t.root, dir))
+		vault_record__dir(dir, sizeof(dir), "asns", names[i]);
+		if (vault_store__has(t.root, dir))
 			error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' already exists", names[i]);
 		else
 			error = asn_po(v, &t.actor, a->po);
@@ -716,7 +716,7 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 
 	if (!used)
 		abort();
-	vault_portal__dir(dir, sizeof(dir), "asns", r->asn);
+	vault_record__dir(dir, sizeof(dir), "asns", r->asn);
 	snprintf(path, sizeof(path), "%s/" VAULT_RECEIPT_FILE, dir);
 	if (vault_index__stmt(&st, v->index, SQL_ASN) < 0) {
 		error = index_error(v);
@@ -731,7 +731,7 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 							      r->asn) : index_error(v);
 		goto done;
 	}
-	if (vault_portal__in_tree(t->root, path)) {
+	if (vault_store__has(t->root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' was received already", r->asn);
 		goto done;
 	}

@@ -11,6 +11,8 @@
 #include "store.h"
 #include "vault.h"
 
+struct vault_txn;
+
 struct vault {
 	char *path;
 	char qdir[4096];        /* <path>/qvault: index, lock */
@@ -30,20 +32,11 @@ struct vault {
 	int (*check_commit)(vault *v, const git_oid *commit);
 	/* every kind of record the vault holds (kinds.c), handed down likewise */
 	const vault_kind *const *kinds;
+	/* the hooks run around each write (hooks.c), handed down likewise */
+	int (*pre_hook)(struct vault_txn *t, vault *v, const char *message);
+	void (*post_hook)(struct vault_txn *t, vault *v, const char *message,
+			  const git_oid *commit);
 };
-
-/*
- * Check one new commit (not yet on the branch) as `verify` checks every
- * commit of history; VAULT_EDENIED with the first finding as message.
- */
-int vault_verify__commit(vault *v, const git_oid *commit);
-
-/*
- * Both sides revised one document since `base` (a conflict no merge may
- * settle): VAULT_EEXISTS naming it.  Pull refuses by it; verify finds it.
- */
-int vault_replica__same_document(vault *v, const git_tree *base, const git_tree *ours,
-				 const git_tree *theirs);
 
 /* The vault's own server user and its key file in qvault/ (made at init). */
 #define VAULT_SERVER_USER "qvault-server"
@@ -58,6 +51,15 @@ int vault_replica__same_document(vault *v, const git_tree *base, const git_tree 
  */
 int vault__lock(vault *v);
 void vault__unlock(vault *v);
+
+/*
+ * Open the vault's index; one that is unusable is rebuilt when the vault
+ * is writable (handle.c).
+ */
+int vault__open_index(vault *v);
+
+/* Bring the index up to the branch if it lags (`full`: rebuild it). */
+int vault__heal(vault *v, int full);
 
 /* Report a warning to the caller's callback, if any. */
 void vault__warn(vault *v, const char *fmt, ...)
@@ -76,13 +78,11 @@ int vault__whoami(vault_user *out, vault *v, const git_tree *tree);
 int vault__viewer(char **org, vault *v);
 
 /*
- * The revision and sequence number a new revision of `doc` (of `type`)
- * takes in `root`: A for a new document, else the latest's successor.
- * VAULT_EDENIED when the document belongs to another organization than
- * `actor`'s (that of its first revision).
+ * DOC@REV (REV NULL: the latest) as the acting key may see it: a supplier
+ * only what was released to its organization and what it added itself;
+ * VAULT_ENOTFOUND for the rest, as if absent (user.c).
  */
-int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *root,
-		    const vault_user *actor, const char *doc, const char *type);
+int vault__revision(vault_revision *out, vault *v, const char *doc, const char *rev);
 
 /*
  * This site's limits (vault_limit_check in vault.h): keys of the vault

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "doc.h"
 #include "index.h"
 #include "intake.h"
 #include "kind.h"
@@ -684,17 +685,7 @@ int vault_doc_import(size_t *count, vault *v, const vault_add_options *entries,
 
 int vault_doc_get(vault_revision *out, vault *v, const char *doc, const char *rev)
 {
-	char *org;
-	int error;
-
-	memset(out, 0, sizeof(*out));
-	if ((error = vault_name_check("document number", doc)) < 0 ||
-	    (rev && (error = vault_name_check("revision", rev)) < 0) ||
-	    (error = vault__viewer(&org, v)) < 0)
-		return error;
-	error = vault_index__get(out, v->index, doc, rev, org);
-	free(org);
-	return error;
+	return vault__revision(out, v, doc, rev);
 }
 
 int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc)

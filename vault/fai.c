@@ -26,6 +26,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "doc.h"
 #include "index.h"
 #include "kind.h"
 #include "kinds.h"

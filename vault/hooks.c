@@ -404,7 +404,8 @@ int vault_hooks__pre(vault_txn *t, vault *v, const char *message)
 {
 	char op[64], event[64], name[80];
 
-	if (!op_of(op, sizeof(op), message) || !vault_hooks__event(event, sizeof(event), message))
+	if (!vault_hooks__any_pre(v) || !op_of(op, sizeof(op), message) ||
+	    !vault_hooks__event(event, sizeof(event), message))
 		return 0;
 	snprintf(name, sizeof(name), "pre-%s", event);
 	return run(t, v, name, op, message, NULL);

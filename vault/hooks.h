@@ -29,7 +29,8 @@ const char *vault_hooks__event(char *buf, size_t size, const char *message);
  * Run the pre- hook of the write `t` is about to commit with `message`:
  * VAULT_EDENIED with the hook's first line when it refuses (non-zero
  * exit, killed, timed out, not executable), 0 when it agrees or there is
- * none.
+ * none.  The commit path calls it, and the post- hook, through the
+ * vault handle (set by vault.c), so that txn names no layer above it.
  */
 int vault_hooks__pre(vault_txn *t, vault *v, const char *message);
 

@@ -122,7 +122,7 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
 	/* the revision as the actor sees the vault: a supplier, what was released to it */
-	if ((error = vault_doc_get(&r, v, doc, rev)) < 0 ||
+	if ((error = vault__revision(&r, v, doc, rev)) < 0 ||
 	    (error = vault_link__put(&t, v, doc, rev, kind, target)) < 0)
 		goto done;
 	snprintf(message, sizeof(message),

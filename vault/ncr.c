@@ -137,7 +137,7 @@ int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 	}
 	if (root && docs)
 		json_object_set_new(root, "docs", docs);
-	vault_portal__dir(dir, sizeof(dir), "ncrs", number);
+	vault_record__dir(dir, sizeof(dir), "ncrs", number);
 	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
 	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
@@ -170,14 +170,14 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
 				     "close nonconformance reports")) < 0)
 		goto done;
-	vault_portal__dir(dir, sizeof(dir), "ncrs", ncr);
+	vault_record__dir(dir, sizeof(dir), "ncrs", ncr);
 	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
-	if (!vault_portal__in_tree(t.root, path)) {
+	if (!vault_store__has(t.root, path)) {
 		error = vault_error__set(VAULT_ENOTFOUND, "no nonconformance report '%s'", ncr);
 		goto done;
 	}
 	snprintf(path, sizeof(path), "%s/" VAULT_NCR_CLOSE_FILE, dir);
-	if (vault_portal__in_tree(t.root, path)) {
+	if (vault_store__has(t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "nonconformance report '%s' is closed already", ncr);
 		goto done;
 	}

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/sha.h>
 #include <sqlite3.h>
 
 #include "common.h"
@@ -35,29 +34,9 @@ const char *const vault_status_names[] = {
 	"started", "in-progress", "complete", "shipped", "on-hold", NULL
 };
 
-void vault_portal__dir(char *buf, size_t size, const char *top, const char *name)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	char hex[5];
-
-	SHA256((const unsigned char *)name, strlen(name), md);
-	vault__hex(hex, md, 2);
-	snprintf(buf, size, "%s/%.2s/%.2s/%s", top, hex, hex + 2, name);
-}
-
 void vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer)
 {
 	snprintf(buf, size, "%06lu-%s.json", seq, signer);
-}
-
-int vault_portal__in_tree(const git_tree *root, const char *path)
-{
-	git_tree_entry *te;
-
-	if (git_tree_entry_bypath(&te, root, path) < 0)
-		return 0;
-	git_tree_entry_free(te);
-	return 1;
 }
 
 int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *root,
@@ -77,8 +56,8 @@ int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *
 	sqlite3_finalize(st);
 	do {
 		snprintf(buf, size, "%s-%06ld", asns ? "ASN" : "NCR", ++n);
-		vault_portal__dir(dir, sizeof(dir), top, buf);
-	} while (vault_portal__in_tree(root, dir));
+		vault_record__dir(dir, sizeof(dir), top, buf);
+	} while (vault_store__has(root, dir));
 	return 0;
 }
 
@@ -289,7 +268,7 @@ static int put_answer(vault_txn *t, vault *v, const char *po, const char *sub,
 
 	if ((error = vault_record__dump(&json, &len, root)) < 0)
 		return error;
-	vault_portal__dir(dir, sizeof(dir), "pos", po);
+	vault_record__dir(dir, sizeof(dir), "pos", po);
 	vault_portal__seq_name(name, sizeof(name), seq, t->actor.name);
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
 	error = vault__txn_put_data(t, v, path, json, len);

@@ -20,9 +20,6 @@
 #define VAULT_NCR_FILE "ncr.json"
 #define VAULT_NCR_CLOSE_FILE "close.json"
 
-/* Whether `path` is in `root` already. */
-int vault_portal__in_tree(const git_tree *root, const char *path);
-
 /*
  * A number for a ship notice (top "asns": ASN-NNNNNN) or an NCR ("ncrs":
  * NCR-NNNNNN) that has none: the first free after those indexed.
@@ -37,9 +34,6 @@ int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *
  * The caller holds the lock, so the index is up to date.
  */
 int vault_portal__room(vault *v, const char *const *pos, size_t n);
-
-/* "TOP/ab/cd/NAME": the fan-out of every keyed record (pos, lots, asns, ncrs). */
-void vault_portal__dir(char *buf, size_t size, const char *top, const char *name);
 
 /*
  * "000042-sam.json", the file of the 42nd acknowledgment or status of a

@@ -174,15 +174,20 @@ int vault_record__text_check(const char *what, const char *text, size_t max)
 	return 0;
 }
 
-void vault_record__doc_dir(char *buf, size_t size, const char *doc)
+void vault_record__dir(char *buf, size_t size, const char *top, const char *name)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[5];
 
-	SHA256((const unsigned char *)doc, strlen(doc), md);
+	SHA256((const unsigned char *)name, strlen(name), md);
 	vault__hex(hex, md, 2);
-	/* doc is at most VAULT_NAME_MAX bytes: this always fits VAULT_PATH_MAX */
-	snprintf(buf, size, "docs/%.2s/%.2s/%s", hex, hex + 2, doc);
+	/* a name is at most VAULT_NAME_MAX bytes: this always fits VAULT_PATH_MAX */
+	snprintf(buf, size, "%s/%.2s/%.2s/%s", top, hex, hex + 2, name);
+}
+
+void vault_record__doc_dir(char *buf, size_t size, const char *doc)
+{
+	vault_record__dir(buf, size, "docs", doc);
 }
 
 int vault_record__dump(char **out, size_t *len, json_t *root)

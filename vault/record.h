@@ -43,6 +43,12 @@ int vault_record__type_known(const char *type);
 void vault_record__doc_dir(char *buf, size_t size, const char *doc);
 
 /*
+ * "TOP/ab/cd/NAME": the fan-out folder of every keyed record (docs, pos,
+ * lots, asns, ncrs), ab and cd the first bytes of NAME's SHA-256.
+ */
+void vault_record__dir(char *buf, size_t size, const char *top, const char *name);
+
+/*
  * Canonical JSON of `root` (sorted keys, two-space indent, a trailing
  * newline), which it takes over; `*out` is malloc'd.  Every record the
  * repository holds is written this way.

@@ -33,6 +33,7 @@
 #include "txn.h"
 #include "user.h"
 #include "util.h"
+#include "verify.h"
 
 #define DEFAULT_REMOTE "origin"
 
@@ -383,84 +384,6 @@ static int incoming_accept(incoming *in, vault *v)
 
 /* ---- merging two sites' histories ---------------------------------------- */
 
-typedef struct {
-	char **docs;
-	size_t count, cap;
-	const git_tree *self, *other;
-} doc_set;
-
-static int collect_revision(void *payload, vault_change what, const char *path)
-{
-	doc_set *s = payload;
-	const char *p[6];
-	size_t i, k = 0, n = strlen(path);
-
-	if (what != VAULT_CHANGE_ADDED || strncmp(path, "docs/", 5) != 0 || n < 12 ||
-	    strcmp(path + n - strlen("/" VAULT_RECORD_FILE), "/" VAULT_RECORD_FILE) != 0)
-		return 0;
-	for (i = 0; path[i] && k < 6; i++)
-		if (path[i] == '/')
-			p[k++] = path + i + 1;
-	if (k < 5) /* docs/a/b/DOC/REV/record.json */
-		return 0;
-	if (s->count == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		if ((s->docs = realloc(s->docs, s->cap * sizeof(char *))) == NULL)
-			abort();
-	}
-	/* a revision the other side has too, byte for byte, came from one
-	 * site through both (criss-cross merges): no competition */
-	if (s->other) {
-		git_tree_entry *mine = NULL, *theirs = NULL;
-		int same = git_tree_entry_bypath(&mine, s->self, path) == 0 &&
-			   git_tree_entry_bypath(&theirs, s->other, path) == 0 &&
-			   git_oid_equal(git_tree_entry_id(mine), git_tree_entry_id(theirs));
-
-		git_tree_entry_free(mine);
-		git_tree_entry_free(theirs);
-		if (same)
-			return 0;
-	}
-	s->docs[s->count++] = vault__strndup(p[2], (size_t)(p[3] - p[2] - 1));
-	return 0;
-}
-
-static void doc_set_free(doc_set *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->count; i++)
-		free(s->docs[i]);
-	free(s->docs);
-}
-
-/*
- * Both sites added revisions of the same document since they parted: the
- * two would compete to be its current revision.  A true conflict.
- */
-int vault_replica__same_document(vault *v, const git_tree *base, const git_tree *ours,
-				 const git_tree *theirs)
-{
-	doc_set a = { NULL, 0, 0, ours, theirs }, b = { NULL, 0, 0, theirs, ours };
-	size_t i, j;
-	int error;
-
-	if ((error = vault_store__changes(v->store, base, ours, collect_revision, &a)) < 0 ||
-	    (error = vault_store__changes(v->store, base, theirs, collect_revision, &b)) < 0)
-		goto done;
-	for (i = 0; i < a.count && !error; i++)
-		for (j = 0; j < b.count && !error; j++)
-			if (strcmp(a.docs[i], b.docs[j]) == 0)
-				error = vault_error__set(VAULT_EEXISTS,
-					"both sites added revisions of '%s' since they parted; "
-					"nothing was merged (settle it at one site, then pull)",
-					a.docs[i]);
-done:
-	doc_set_free(&a);
-	doc_set_free(&b);
-	return error;
-}
-
 /* The first conflict of `index`, as a one-line refusal. */
 static int conflict(git_index *index)
 {
@@ -513,7 +436,7 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 		error = vault_error__git(VAULT_ERROR, "cannot find where the sites parted");
 		goto done;
 	}
-	if ((error = vault_replica__same_document(v, base_tree, ours_tree, their_tree)) < 0)
+	if ((error = vault_verify__same_document(v, base_tree, ours_tree, their_tree)) < 0)
 		goto done;
 	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
 	if (git_merge_trees(&index, repo, base_tree, ours_tree, their_tree, &mo) < 0) {

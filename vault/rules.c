@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "record.h"
-#include "portal.h"
 #include "rules.h"
 #include "user.h"
 
@@ -34,14 +33,14 @@ json_t *vault_rules__keyed(const vault_change_ctx *c, const git_tree *tree, cons
 
 	if (!name || vault_name_check("name", name) < 0)
 		return NULL;
-	vault_portal__dir(dir, sizeof(dir), top, name);
+	vault_record__dir(dir, sizeof(dir), top, name);
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	return vault_rules__json_at(c, tree, path);
 }
 
 int vault_rules__has(const git_tree *tree, const char *path)
 {
-	return tree && vault_portal__in_tree(tree, path);
+	return tree && vault_store__has(tree, path);
 }
 
 const char *vault_rules__str(const json_t *o, const char *key)
@@ -113,7 +112,7 @@ int vault_rules__fanned(const char *path, const char *top, const char *name)
 
 	if (vault_name_check("name", name) < 0)
 		return 0;
-	vault_portal__dir(dir, sizeof(dir), top, name);
+	vault_record__dir(dir, sizeof(dir), top, name);
 	return strncmp(path, dir, strlen(dir)) == 0 && path[strlen(dir)] == '/';
 }
 

@@ -990,3 +990,13 @@ int vault_store__set_root(vault_store *s, const git_oid *root)
 	git_config_free(cfg);
 	return error;
 }
+
+int vault_store__has(const git_tree *tree, const char *path)
+{
+	git_tree_entry *te;
+
+	if (git_tree_entry_bypath(&te, tree, path) < 0)
+		return 0;
+	git_tree_entry_free(te);
+	return 1;
+}

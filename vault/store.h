@@ -101,6 +101,9 @@ typedef enum {
 /* Called for each file a change touches; non-zero stops the walk. */
 typedef int (*vault_change_cb)(void *payload, vault_change what, const char *path);
 
+/* Whether `tree` has an entry at `path`. */
+int vault_store__has(const git_tree *tree, const char *path);
+
 /*
  * The vault's root commit as this repository recorded it (git config
  * qvault.root, set at init and clone): VAULT_ENOTFOUND when it did not.

@@ -3,13 +3,23 @@
  * settings (vault.json) and its users (users/NAME/user.json, revoked.json).
  * An admin writes them (the init commit registers the first admin), and
  * never a server on someone's behalf: a portal user cannot make itself
- * anything by way of the server's key.
+ * anything by way of the server's key.  Here too: registering and
+ * revoking users.
  */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
 #include "config.h"
+#include "error.h"
 #include "kind.h"
 #include "kinds.h"
 #include "record.h"
 #include "rules.h"
+#include "sign.h"
+#include "txn.h"
 #include "user.h"
 
 static void check_config(const vault_change_ctx *c, const char *path)
@@ -38,3 +48,93 @@ const vault_kind vault_kind_revoked = {
 	"revocation", VAULT_USERS_DIR "/NAME/revoked.json", VAULT_ROLE_ADMIN, "add or revoke users",
 	"user-revoke", NULL, check_user
 };
+
+/* ---- administration ----------------------------------------------------- */
+
+int vault_user_add(vault *v, const char *name, const char *org, const char *roles,
+		   const char *pubkey)
+{
+	vault_user u, existing;
+	vault_txn t;
+	char *json = NULL, *kid = NULL, path[VAULT_PATH_MAX], message[512];
+	size_t len;
+	int error;
+
+	memset(&u, 0, sizeof(u));
+	if ((error = vault_name_check("user name", name)) < 0 ||
+	    (error = vault_name_check("organization", org)) < 0 ||
+	    (error = vault_user__parse_roles(&u.roles, roles)) < 0 ||
+	    (error = vault_sign__parse_public(&kid, NULL, pubkey)) < 0)
+		return error;
+	if ((error = vault__txn_begin(&t, v)) < 0)
+		goto done;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "add users")) < 0)
+		goto done;
+	if (vault_user__by_name(&existing, v->store, t.root, name) == 0) {
+		vault_user_dispose(&existing);
+		error = vault_error__set(VAULT_EEXISTS, "user '%s' already exists", name);
+		goto done;
+	}
+	if (vault_user__by_key(&existing, v->store, t.root, kid) == 0) {
+		error = vault_error__set(VAULT_EEXISTS, "that key already belongs to user '%s'",
+					 existing.name);
+		vault_user_dispose(&existing);
+		goto done;
+	}
+	u.name = (char *)(uintptr_t)name;
+	u.org = (char *)(uintptr_t)org;
+	u.key = (char *)(uintptr_t)pubkey;
+	u.added_by = t.actor.name;
+	u.added_at = t.now;
+	vault_sign__fingerprint_of(u.fingerprint, pubkey);
+	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/user.json", name);
+	snprintf(message, sizeof(message),
+		 "user add %s (%s, %s)\n\nQvault-Op: user-add\nQvault-User: %s\n",
+		 name, org, roles, name);
+	if ((error = vault_user__dump(&json, &len, &u)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	vault__txn_end(&t, v);
+	free(json);
+	free(kid);
+	return error;
+}
+
+int vault_user_revoke(vault *v, const char *name)
+{
+	vault_user u;
+	vault_txn t;
+	char *json = NULL, path[VAULT_PATH_MAX], message[512];
+	size_t len;
+	int error;
+
+	memset(&u, 0, sizeof(u));
+	if ((error = vault_name_check("user name", name)) < 0 ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "revoke users")) < 0 ||
+	    (error = vault_user__by_name(&u, v->store, t.root, name)) < 0)
+		goto done;
+	if (u.revoked) {
+		error = vault_error__set(VAULT_EEXISTS, "user '%s' is already revoked", name);
+		goto done;
+	}
+	if (!u.name || strcmp(u.name, t.actor.name) == 0) {
+		error = vault_error__set(VAULT_EDENIED, "user '%s' may not revoke itself", name);
+		goto done;
+	}
+	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/revoked.json", name);
+	snprintf(message, sizeof(message),
+		 "user revoke %s\n\nQvault-Op: user-revoke\nQvault-User: %s\n", name, name);
+	if ((error = vault_user__dump_revocation(&json, &len, name, t.actor.name, t.now)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+done:
+	vault_user_dispose(&u);
+	vault__txn_end(&t, v);
+	free(json);
+	return error;
+}

@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "error.h"
-#include "hooks.h"
 #include "record.h"
 #include "sign.h"
 #include "user.h"
@@ -129,7 +128,7 @@ static int commit_signed(vault_txn *t, vault *v, const char *message,
 	/* the paths follow their items: the hook's event names them */
 	for (size_t i = 0; i < t->updates.count; i++)
 		t->updates.paths[i] = (char *)(uintptr_t)t->updates.items[i].path;
-	if (vault_hooks__any_pre(v) && (error = vault_hooks__pre(t, v, message)) < 0)
+	if (v->pre_hook && (error = v->pre_hook(t, v, message)) < 0)
 		return error;
 	/* the commit, still in quarantine, is held to the rules verify holds history to */
 	if ((error = vault_store__commit(&commit, v->store, t->head, t->updates.items,
@@ -155,7 +154,8 @@ static int commit_signed(vault_txn *t, vault *v, const char *message,
 	/* unlocked first: a post- hook may read the vault, or write to it */
 	vault__unlock(v);
 	t->locked = 0;
-	vault_hooks__post(t, v, message, &commit);
+	if (v->post_hook)
+		v->post_hook(t, v, message, &commit);
 	return 0;
 }
 

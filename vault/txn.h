@@ -17,7 +17,7 @@ typedef struct {
 	size_t count, cap;
 } vault_updates;
 
-typedef struct {
+typedef struct vault_txn {
 	git_commit *head;   /* the branch when the write began */
 	git_tree *root;     /* its tree */
 	vault_config cfg;   /* its vault.json */
@@ -27,7 +27,7 @@ typedef struct {
 	vault_pack *pack;   /* set for a batch */
 	const char *via;    /* the server user writing on the actor's behalf, or NULL */
 	int locked;
-	int quarantined;    /* new objects wait in the store's quarantine (hooks.h) */
+	int quarantined;    /* new objects wait in the store's quarantine */
 } vault_txn;
 
 /*

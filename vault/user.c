@@ -9,7 +9,6 @@
 
 #include "common.h"
 #include "error.h"
-#include "txn.h"
 #include "record.h"
 #include "sign.h"
 #include "util.h"
@@ -313,96 +312,6 @@ void vault_user_list_free(vault_user_list *list)
 	free(list);
 }
 
-/* ---- administration ----------------------------------------------------- */
-
-int vault_user_add(vault *v, const char *name, const char *org, const char *roles,
-		   const char *pubkey)
-{
-	vault_user u, existing;
-	vault_txn t;
-	char *json = NULL, *kid = NULL, path[VAULT_PATH_MAX], message[512];
-	size_t len;
-	int error;
-
-	memset(&u, 0, sizeof(u));
-	if ((error = vault_name_check("user name", name)) < 0 ||
-	    (error = vault_name_check("organization", org)) < 0 ||
-	    (error = vault_user__parse_roles(&u.roles, roles)) < 0 ||
-	    (error = vault_sign__parse_public(&kid, NULL, pubkey)) < 0)
-		return error;
-	if ((error = vault__txn_begin(&t, v)) < 0)
-		goto done;
-	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "add users")) < 0)
-		goto done;
-	if (vault_user__by_name(&existing, v->store, t.root, name) == 0) {
-		vault_user_dispose(&existing);
-		error = vault_error__set(VAULT_EEXISTS, "user '%s' already exists", name);
-		goto done;
-	}
-	if (vault_user__by_key(&existing, v->store, t.root, kid) == 0) {
-		error = vault_error__set(VAULT_EEXISTS, "that key already belongs to user '%s'",
-					 existing.name);
-		vault_user_dispose(&existing);
-		goto done;
-	}
-	u.name = (char *)(uintptr_t)name;
-	u.org = (char *)(uintptr_t)org;
-	u.key = (char *)(uintptr_t)pubkey;
-	u.added_by = t.actor.name;
-	u.added_at = t.now;
-	vault_sign__fingerprint_of(u.fingerprint, pubkey);
-	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/user.json", name);
-	snprintf(message, sizeof(message),
-		 "user add %s (%s, %s)\n\nQvault-Op: user-add\nQvault-User: %s\n",
-		 name, org, roles, name);
-	if ((error = vault_user__dump(&json, &len, &u)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
-		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
-done:
-	vault__txn_end(&t, v);
-	free(json);
-	free(kid);
-	return error;
-}
-
-int vault_user_revoke(vault *v, const char *name)
-{
-	vault_user u;
-	vault_txn t;
-	char *json = NULL, path[VAULT_PATH_MAX], message[512];
-	size_t len;
-	int error;
-
-	memset(&u, 0, sizeof(u));
-	if ((error = vault_name_check("user name", name)) < 0 ||
-	    (error = vault__txn_begin(&t, v)) < 0)
-		return error;
-	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "revoke users")) < 0 ||
-	    (error = vault_user__by_name(&u, v->store, t.root, name)) < 0)
-		goto done;
-	if (u.revoked) {
-		error = vault_error__set(VAULT_EEXISTS, "user '%s' is already revoked", name);
-		goto done;
-	}
-	if (!u.name || strcmp(u.name, t.actor.name) == 0) {
-		error = vault_error__set(VAULT_EDENIED, "user '%s' may not revoke itself", name);
-		goto done;
-	}
-	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/revoked.json", name);
-	snprintf(message, sizeof(message),
-		 "user revoke %s\n\nQvault-Op: user-revoke\nQvault-User: %s\n", name, name);
-	if ((error = vault_user__dump_revocation(&json, &len, name, t.actor.name, t.now)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
-		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
-done:
-	vault_user_dispose(&u);
-	vault__txn_end(&t, v);
-	free(json);
-	return error;
-}
-
 int vault_users(vault_user_list **out, vault *v)
 {
 	git_tree *tree;
@@ -499,4 +408,88 @@ int vault__viewer(char **org, vault *v)
 		*org = vault__strdup(vault_user__scope(&u));
 	vault_user_dispose(&u);
 	return 0;
+}
+
+/* ---- who acts --------------------------------------------------------- */
+
+static int act_for(vault_user *u, vault *v, const git_tree *tree);
+
+int vault__whoami(vault_user *out, vault *v, const git_tree *tree)
+{
+	char *id, fp[64];
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (!v->key)
+		return vault_error__set(VAULT_EDENIED,
+			"no key given: name one with --key FILE or QVAULT_KEY");
+	if ((error = vault_sign__key_id(&id, v->key)) < 0)
+		return error;
+	error = vault_user__by_key(out, v->store, tree, id);
+	if (error == VAULT_ENOTFOUND) {
+		vault_sign__fingerprint_of(fp, id);
+		error = vault_error__set(VAULT_EDENIED,
+			"key %s is not registered in this vault", fp);
+	}
+	free(id);
+	if (error == 0 && out->revoked) {
+		error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", out->name);
+		vault_user_dispose(out);
+	}
+	v->via[0] = '\0';
+	if (error == 0 && v->on_behalf)
+		error = act_for(out, v, tree);
+	return error;
+}
+
+/*
+ * The server user `*u` acting for v->on_behalf: *u becomes that user,
+ * who must be registered and not revoked.
+ */
+static int act_for(vault_user *u, vault *v, const git_tree *tree)
+{
+	vault_user them;
+	int error;
+
+	if (!(u->roles & VAULT_ROLE_SERVER)) {
+		error = vault_error__set(VAULT_EDENIED,
+			"user '%s' may not act for another user (needs role server)", u->name);
+		vault_user_dispose(u);
+		return error;
+	}
+	error = vault_user__by_name(&them, v->store, tree, v->on_behalf);
+	if (error == VAULT_ENOTFOUND)
+		error = vault_error__set(VAULT_EDENIED, "no user '%s' in this vault", v->on_behalf);
+	else if (error == 0 && them.revoked) {
+		error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", them.name);
+		vault_user_dispose(&them);
+	} else if (error == 0 && (them.roles & VAULT_ROLE_ADMIN)) {
+		/* what an admin does (users, settings) is signed by the admin's own key */
+		error = vault_error__set(VAULT_EDENIED, "user '%s' is an admin, who signs with "
+					 "its own key, not through the server", them.name);
+		vault_user_dispose(&them);
+	}
+	if (error < 0) {
+		vault_user_dispose(u);
+		return error;
+	}
+	snprintf(v->via, sizeof(v->via), "%s", u->name);
+	vault_user_dispose(u);
+	*u = them;
+	return 0;
+}
+
+int vault__revision(vault_revision *out, vault *v, const char *doc, const char *rev)
+{
+	char *org;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = vault_name_check("document number", doc)) < 0 ||
+	    (rev && (error = vault_name_check("revision", rev)) < 0) ||
+	    (error = vault__viewer(&org, v)) < 0)
+		return error;
+	error = vault_index__get(out, v->index, doc, rev, org);
+	free(org);
+	return error;
 }

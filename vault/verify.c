@@ -24,6 +24,7 @@
 #include "sign.h"
 #include "user.h"
 #include "util.h"
+#include "verify.h"
 
 /*
  * A signature to check cryptographically.  The walk goes on with the key
@@ -308,6 +309,79 @@ static int checker_init(checker *c, git_commit *head)
 	error = vault_store__root(&c->root, c->v->store);
 	c->root_recorded = error == 0;
 	return error == VAULT_ENOTFOUND ? 0 : error;
+}
+
+/* ---- two sites' histories ---------------------------------------------- */
+
+typedef struct {
+	char **docs;
+	size_t count, cap;
+	const git_tree *self, *other;
+} doc_set;
+
+static int collect_revision(void *payload, vault_change what, const char *path)
+{
+	doc_set *s = payload;
+	vault_kind_match m;
+
+	if (what != VAULT_CHANGE_ADDED || !vault_kind__match(&vault_kind_revision, path, &m))
+		return 0;
+	if (s->count == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		if ((s->docs = realloc(s->docs, s->cap * sizeof(char *))) == NULL)
+			abort();
+	}
+	/* a revision the other side has too, byte for byte, came from one
+	 * site through both (criss-cross merges): no competition */
+	if (s->other) {
+		git_tree_entry *mine = NULL, *theirs = NULL;
+		int same = git_tree_entry_bypath(&mine, s->self, path) == 0 &&
+			   git_tree_entry_bypath(&theirs, s->other, path) == 0 &&
+			   git_oid_equal(git_tree_entry_id(mine), git_tree_entry_id(theirs));
+
+		git_tree_entry_free(mine);
+		git_tree_entry_free(theirs);
+		if (same)
+			return 0;
+	}
+	s->docs[s->count++] = vault__strdup(m.key);
+	return 0;
+}
+
+static void doc_set_free(doc_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->count; i++)
+		free(s->docs[i]);
+	free(s->docs);
+}
+
+/*
+ * Both sites added revisions of the same document since they parted: the
+ * two would compete to be its current revision.  A true conflict.
+ */
+int vault_verify__same_document(vault *v, const git_tree *base, const git_tree *ours,
+				 const git_tree *theirs)
+{
+	doc_set a = { NULL, 0, 0, ours, theirs }, b = { NULL, 0, 0, theirs, ours };
+	size_t i, j;
+	int error;
+
+	if ((error = vault_store__changes(v->store, base, ours, collect_revision, &a)) < 0 ||
+	    (error = vault_store__changes(v->store, base, theirs, collect_revision, &b)) < 0)
+		goto done;
+	for (i = 0; i < a.count && !error; i++)
+		for (j = 0; j < b.count && !error; j++)
+			if (strcmp(a.docs[i], b.docs[j]) == 0)
+				error = vault_error__set(VAULT_EEXISTS,
+					"both sites added revisions of '%s' since they parted; "
+					"nothing was merged (settle it at one site, then pull)",
+					a.docs[i]);
+done:
+	doc_set_free(&a);
+	doc_set_free(&b);
+	return error;
 }
 
 /* ---- one commit --------------------------------------------------------- */
@@ -789,7 +863,7 @@ static int check_merge(commit_ctx *x, git_commit *commit)
 		      "own ancestor (nothing to merge)");
 	check_merge_signer(x, other);
 	/* the rule pull refuses by: both sides revised one document */
-	if (base && vault_replica__same_document(x->c->v, base, x->before, other) < 0)
+	if (base && vault_verify__same_document(x->c->v, base, x->before, other) < 0)
 		found(x->c, git_commit_id(commit), NULL, "%s", vault_error_message());
 	check_side(x, git_commit_id(second), git_commit_parent_id(commit, 0), x->before);
 	check_side(x, git_commit_parent_id(commit, 0), git_commit_id(second), other);
