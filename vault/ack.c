@@ -901,9 +901,10 @@ static int index_ack(const vault_kind_file *f)
 
 const vault_kind vault_kind_ack = {
 	"acknowledgment", "docs/HH/HH/DOC/REV/" VAULT_ACKS_DIR "/*.json", 0, NULL, "ack",
-	index_ack, check_ack_file
+	index_ack, check_ack_file,
+	"acks"
 };
 const vault_kind vault_kind_ack_signature = {
 	"acknowledgment signature", "docs/HH/HH/DOC/REV/" VAULT_ACKS_DIR "/*.json.sig", 0, NULL,
-	"ack", NULL, check_ack_signature
+	"ack", NULL, check_ack_signature, NULL
 };

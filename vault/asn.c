@@ -1073,9 +1073,11 @@ static int index_receipt(const vault_kind_file *f)
 
 const vault_kind vault_kind_asn = {
 	"ship notice", "asns/HH/HH/ASN/" VAULT_ASN_FILE, VAULT_ROLE_SUPPLIER, "send ship notices",
-	"asn-add asn-import", index_asn, check_asn
+	"asn-add asn-import", index_asn, check_asn,
+	"asns asn_items"
 };
 const vault_kind vault_kind_receipt = {
 	"receipt", "asns/HH/HH/ASN/" VAULT_RECEIPT_FILE, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
-	"receive shipments", "asn-receive", index_receipt, check_asn
+	"receive shipments", "asn-receive", index_receipt, check_asn,
+	"receipts receipt_items"
 };

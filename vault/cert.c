@@ -295,5 +295,6 @@ static int index_cert(const vault_kind_file *f)
 
 const vault_kind vault_kind_cert = {
 	"certificate data", "docs/HH/HH/DOC/REV/" VAULT_CERT_FILE, 0, NULL, "add import",
-	index_cert, check_cert
+	index_cert, check_cert,
+	"certs"
 };

@@ -19,6 +19,7 @@
 #include "intake.h"
 #include "kind.h"
 #include "kinds.h"
+#include "link.h"
 #include "pack.h"
 #include "txn.h"
 #include "user.h"
@@ -1199,16 +1200,18 @@ static int index_obsolete(const vault_kind_file *f)
 
 const vault_kind vault_kind_revision = {
 	"revision", "docs/HH/HH/DOC/REV/" VAULT_RECORD_FILE, 0, NULL, ADDS,
-	vault_index__revision, check_record
+	vault_index__revision, check_record, NULL
 };
 const vault_kind vault_kind_revision_file = {
-	"file", "docs/HH/HH/DOC/REV/" VAULT_FILES_DIR "/...", 0, NULL, ADDS, NULL, check_file
+	"file", "docs/HH/HH/DOC/REV/" VAULT_FILES_DIR "/...", 0, NULL, ADDS, NULL, check_file, NULL
 };
 const vault_kind vault_kind_release = {
 	"release", "docs/HH/HH/DOC/REV/" VAULT_RELEASE_FILE, VAULT_ROLE_BUYER,
-	"release documents", "release", index_release, check_release_file
+	"release documents", "release", index_release, check_release_file,
+	"releases distribution"
 };
 const vault_kind vault_kind_obsolete = {
 	"obsolete", "docs/HH/HH/DOC/REV/" VAULT_OBSOLETE_FILE, VAULT_ROLE_BUYER,
-	"make documents obsolete", "obsolete", index_obsolete, check_obsolete_file
+	"make documents obsolete", "obsolete", index_obsolete, check_obsolete_file,
+	"obsoletes"
 };

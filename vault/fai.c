@@ -32,6 +32,7 @@
 #include "kinds.h"
 #include "fai.h"
 #include "input.h"
+#include "link.h"
 #include "package.h"
 #include "po.h"
 #include "record.h"
@@ -1270,5 +1271,6 @@ static int index_package(const vault_kind_file *f)
 
 const vault_kind vault_kind_fai_package = {
 	"FAI package", "docs/HH/HH/DOC/REV/" VAULT_PACKAGE_FILE, 0, NULL, "fai-add",
-	index_package, check_package
+	index_package, check_package,
+	"fais"
 };

@@ -532,6 +532,34 @@ static int set_reflects(vault_index *idx, const git_oid *head)
 	return error;
 }
 
+/* Empty the index for a rebuild: the revisions and events, and each kind's tables. */
+static int empty_tables(vault_index *idx)
+{
+	size_t i;
+	int error;
+
+	if ((error = exec(idx, "DELETE FROM event_subjects; DELETE FROM events; DELETE FROM parts;"
+			  " DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;")) < 0)
+		return error;
+	for (i = 0; idx->kinds[i] && !error; i++) {
+		const char *t = idx->kinds[i]->tables;
+
+		while (t && *t && !error) {
+			size_t n = strcspn(t, " ");
+			char sql[128];
+
+			/* the names are the kinds' constants, never input */
+			if (n > 64)
+				abort();
+			snprintf(sql, sizeof(sql), "DELETE FROM %.*s", (int)n, t);
+			error = exec(idx, sql);
+			t += n;
+			t += strspn(t, " ");
+		}
+	}
+	return error;
+}
+
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 {
 	git_commit *head_commit = NULL;
@@ -560,16 +588,7 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 	} else {
 		full = 1;
 	}
-	if (full && (error = exec(idx,
-		"DELETE FROM event_subjects; DELETE FROM events; DELETE FROM parts;"
-		" DELETE FROM files; DELETE FROM revisions; DELETE FROM meta;"
-		" DELETE FROM releases; DELETE FROM distribution; DELETE FROM obsoletes;"
-		" DELETE FROM acks; DELETE FROM pos; DELETE FROM po_lines;"
-		" DELETE FROM lots; DELETE FROM lot_inputs; DELETE FROM links;"
-		" DELETE FROM certs; DELETE FROM fais; DELETE FROM po_acks; DELETE FROM po_status;"
-		" DELETE FROM asns; DELETE FROM asn_items; DELETE FROM receipts;"
-		" DELETE FROM receipt_items; DELETE FROM ncrs; DELETE FROM ncr_docs;"
-		" DELETE FROM ncr_closes;")) < 0)
+	if (full && (error = empty_tables(idx)) < 0)
 		goto fail;
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||

@@ -68,6 +68,8 @@ typedef struct vault_kind {
 	int (*index)(const vault_kind_file *f);
 	/* Check one added file (rules.h); NULL when shape and roles are all. */
 	void (*check)(const struct vault_change_ctx *c, const char *path);
+	/* the index tables `index` fills, space-separated (emptied for a rebuild) */
+	const char *tables;
 } vault_kind;
 
 /*

@@ -15,6 +15,7 @@
 #include "index.h"
 #include "kind.h"
 #include "kinds.h"
+#include "link.h"
 #include "po.h"
 #include "record.h"
 #include "rules.h"
@@ -283,5 +284,6 @@ static int index_link(const vault_kind_file *f)
 
 const vault_kind vault_kind_link = {
 	"link", "docs/HH/HH/DOC/REV/" VAULT_LINKS_DIR "/*.json", 0, NULL,
-	"add import link fai-add", index_link, check_link
+	"add import link fai-add", index_link, check_link,
+	"links"
 };

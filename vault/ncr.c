@@ -426,9 +426,11 @@ static int index_close(const vault_kind_file *f)
 const vault_kind vault_kind_ncr = {
 	"nonconformance report", "ncrs/HH/HH/NCR/" VAULT_NCR_FILE,
 	VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER, "open nonconformance reports", "ncr-add",
-	index_ncr, check_ncr_file
+	index_ncr, check_ncr_file,
+	"ncrs ncr_docs"
 };
 const vault_kind vault_kind_ncr_close = {
 	"closure", "ncrs/HH/HH/NCR/" VAULT_NCR_CLOSE_FILE, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
-	"close nonconformance reports", "ncr-close", index_close, check_ncr_file
+	"close nonconformance reports", "ncr-close", index_close, check_ncr_file,
+	"ncr_closes"
 };

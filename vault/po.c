@@ -578,5 +578,6 @@ static int index_po(const vault_kind_file *f)
 
 const vault_kind vault_kind_po = {
 	"PO", "pos/HH/HH/PO/" VAULT_PO_FILE, VAULT_ROLE_BUYER, "issue purchase orders",
-	"po-add po-import", index_po, check_po_file
+	"po-add po-import", index_po, check_po_file,
+	"pos po_lines"
 };

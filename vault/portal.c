@@ -921,9 +921,11 @@ static int index_status(const vault_kind_file *f)
 
 const vault_kind vault_kind_po_ack = {
 	"PO acknowledgment", "pos/HH/HH/PO/" VAULT_PO_ACKS_DIR "/*.json", VAULT_ROLE_SUPPLIER,
-	"acknowledge purchase orders", "po-ack", index_po_ack, check_answer
+	"acknowledge purchase orders", "po-ack", index_po_ack, check_answer,
+	"po_acks"
 };
 const vault_kind vault_kind_status = {
 	"status report", "pos/HH/HH/PO/" VAULT_PO_STATUS_DIR "/*.json", VAULT_ROLE_SUPPLIER,
-	"report production status", "status status-import", index_status, check_answer
+	"report production status", "status status-import", index_status, check_answer,
+	"po_status"
 };

@@ -38,15 +38,15 @@ static void check_user(const vault_change_ctx *c, const char *path)
 
 const vault_kind vault_kind_config = {
 	"settings", VAULT_CONFIG_FILE, VAULT_ROLE_ADMIN, "configure the vault", "init", NULL,
-	check_config
+	check_config, NULL
 };
 const vault_kind vault_kind_user = {
 	"user", VAULT_USERS_DIR "/NAME/user.json", VAULT_ROLE_ADMIN, "add or revoke users",
-	"init user-add", NULL, check_user
+	"init user-add", NULL, check_user, NULL
 };
 const vault_kind vault_kind_revoked = {
 	"revocation", VAULT_USERS_DIR "/NAME/revoked.json", VAULT_ROLE_ADMIN, "add or revoke users",
-	"user-revoke", NULL, check_user
+	"user-revoke", NULL, check_user, NULL
 };
 
 /* ---- administration ----------------------------------------------------- */

@@ -53,13 +53,6 @@ int vault__txn_put_data(vault_txn *t, vault *v, const char *path,
 int vault__txn_commit(vault_txn *t, vault *v, const char *message,
 		      const vault_revision *revs, size_t nrevs, git_oid *out);
 
-/*
- * Queue the record attaching DOC@REV to a PO, lot or part, after checking
- * the target exists and the actor may attach to it (link.c).
- */
-int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
-		    vault_link_kind kind, const char *target);
-
 /* Release everything; drops the lock.  Aborts an unsealed pack. */
 void vault__txn_end(vault_txn *t, vault *v);
 
