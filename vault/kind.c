@@ -50,6 +50,10 @@ int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m
 			into[cn] = '\0';
 			if (vault_name_check("name", into) < 0)
 				return 0;
+		} else if (strcspn(w, "*?[") >= wn) {
+			/* a literal: most components, compared as they are */
+			if (cn != wn || memcmp(c, w, wn) != 0)
+				return 0;
 		} else {
 			char pat[VAULT_NAME_MAX + 1], got[VAULT_NAME_MAX + 1];
 
