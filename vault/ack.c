@@ -854,9 +854,14 @@ static void check_ack_file(const vault_change_ctx *c, const char *path)
 /* docs/.../acks/<NAME>.json.sig: checked with its statement, which must come with it. */
 static void check_ack_signature(const vault_change_ctx *c, const char *path)
 {
-	char stmt[VAULT_PATH_MAX];
+	char stmt[VAULT_PATH_MAX], doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	const char *rest;
 	size_t n = strlen(path) - strlen(".sig");
 
+	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
 	if (n >= sizeof(stmt)) {
 		c->found(c, path, "the path is too long");
 		return;

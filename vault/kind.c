@@ -6,6 +6,8 @@
 #include <fnmatch.h>
 #include <string.h>
 
+#include "record.h"
+
 
 /* The next component of *p (advanced past it and its '/'), its length in *len. */
 static const char *next(const char **p, size_t *len)
@@ -26,23 +28,42 @@ static int is_capture(const char *w, size_t n)
 									  w[1] == 'H');
 }
 
+/* Whether the fan-out folders `fan` (nfan of them, 2 bytes each) are those of `key`. */
+static int fanned_for(const char *const *fan, size_t nfan, const char *key)
+{
+	char dir[VAULT_PATH_MAX];
+	size_t i;
+
+	if (!nfan)
+		return 1;
+	if (nfan != 2 || !*key)
+		return 0;
+	/* "-/ab/cd/KEY" */
+	vault_record__dir(dir, sizeof(dir), "-", key);
+	for (i = 0; i < nfan; i++)
+		if (memcmp(fan[i], dir + 2 + 3 * i, 2) != 0)
+			return 0;
+	return 1;
+}
+
 int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m)
 {
-	const char *s = k->shape, *p = path, *w, *c;
+	const char *s = k->shape, *p = path, *w, *c, *fan[2];
 	vault_kind_match local;
-	size_t wn, cn;
+	size_t wn, cn, nfan = 0;
 
 	if (!m)
 		m = &local;
 	m->key[0] = m->rev[0] = '\0';
 	while ((w = next(&s, &wn)) != NULL) {
 		if (wn == 3 && strncmp(w, "...", 3) == 0)
-			return *p != '\0';
+			return *p != '\0' && fanned_for(fan, nfan, m->key);
 		if ((c = next(&p, &cn)) == NULL || cn == 0 || cn > VAULT_NAME_MAX)
 			return 0;
 		if (wn == 2 && strncmp(w, "HH", 2) == 0) {
-			if (cn != 2 || strspn(c, "0123456789abcdef") < 2)
+			if (cn != 2 || strspn(c, "0123456789abcdef") < 2 || nfan == 2)
 				return 0;
+			fan[nfan++] = c;
 		} else if (is_capture(w, wn)) {
 			char *into = wn == 3 && strncmp(w, "REV", 3) == 0 ? m->rev : m->key;
 
@@ -67,7 +88,7 @@ int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m
 				return 0;
 		}
 	}
-	return *p == '\0';
+	return *p == '\0' && fanned_for(fan, nfan, m->key);
 }
 
 const vault_kind *vault_kind__of(const vault_kind *const *kinds, const char *path,

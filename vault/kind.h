@@ -46,9 +46,10 @@ typedef struct vault_kind {
 	const char *name;   /* one word, for messages: "lot", "release" */
 	/*
 	 * Its path, component by component: a literal, `HH` (a fan-out
-	 * folder), an upper-case word (REV: the revision; any other: the
-	 * record's name, checked as vault_name_check() does), a glob (`*.json`)
-	 * or `...` (one or more components, last).
+	 * folder: two, before the record's name, and those of that name,
+	 * vault_record__dir()), an upper-case word (REV: the revision; any
+	 * other: the record's name, checked as vault_name_check() does), a
+	 * glob (`*.json`) or `...` (one or more components, last).
 	 */
 	const char *shape;
 	/*
@@ -62,8 +63,9 @@ typedef struct vault_kind {
 	/*
 	 * Record one added file in the index; NULL when there is nothing to
 	 * record (the file is recorded with another: a revision's files with
-	 * its record).  What cannot be parsed is left out, not an error: the
-	 * index is always rebuildable, and verify reports it.
+	 * its record).  A record it cannot parse is VAULT_EVERIFY (qvault
+	 * never writes one; verify reports the commit that did), except where
+	 * the kind leaves it out so that the index can still be rebuilt.
 	 */
 	int (*index)(const vault_kind_file *f);
 	/* Check one added file (rules.h); NULL when shape and roles are all. */

@@ -936,5 +936,5 @@ static int index_lot(const vault_kind_file *f)
 
 const vault_kind vault_kind_lot = {
 	"lot", "lots/HH/HH/LOT/" VAULT_LOT_FILE, 0, NULL, "lot-add lot-import", index_lot, check_lot,
-	"lots lot_inputs"
+	"lots lot_inputs links"
 };

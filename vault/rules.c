@@ -40,7 +40,14 @@ json_t *vault_rules__keyed(const vault_change_ctx *c, const git_tree *tree, cons
 
 int vault_rules__has(const git_tree *tree, const char *path)
 {
-	return tree && vault_store__has(tree, path);
+	git_tree_entry *te;
+	int file;
+
+	if (!tree || git_tree_entry_bypath(&te, tree, path) < 0)
+		return 0;
+	file = git_tree_entry_type(te) == GIT_OBJECT_BLOB;
+	git_tree_entry_free(te);
+	return file;
 }
 
 const char *vault_rules__str(const json_t *o, const char *key)

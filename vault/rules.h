@@ -80,7 +80,7 @@ json_t *vault_rules__json_at(const vault_change_ctx *c, const git_tree *tree, co
 json_t *vault_rules__keyed(const vault_change_ctx *c, const git_tree *tree, const char *top,
 			   const char *name, const char *file);
 
-/* 1 when `tree` (may be NULL) has `path`. */
+/* 1 when `tree` (may be NULL) has a file (not a folder) at `path`. */
 int vault_rules__has(const git_tree *tree, const char *path);
 
 /* A string member of `o`, "" when absent or not a string. */

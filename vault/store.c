@@ -898,6 +898,10 @@ static int walk_subtree(changes_walk *w, size_t plen, const git_tree_entry *o,
 		error = vault_error__git(VAULT_EVERIFY, "cannot read tree '%s'", w->path);
 		goto done;
 	}
+	/* an empty folder has no file to report, so it is reported itself:
+	 * one in a record's place would otherwise pass for that record */
+	if (nt && git_tree_entrycount(nt) == 0)
+		error = w->cb(w->payload, VAULT_CHANGE_EMPTY, w->path);
 	for (i = 0; nt && i < git_tree_entrycount(nt) && !error; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(nt, i);
 

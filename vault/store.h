@@ -95,7 +95,8 @@ typedef enum {
 	VAULT_CHANGE_ADDED,
 	VAULT_CHANGE_MODIFIED,
 	VAULT_CHANGE_DELETED,
-	VAULT_CHANGE_MODE     /* an entry that is neither a plain file (100644) nor a folder */
+	VAULT_CHANGE_MODE,    /* an entry that is neither a plain file (100644) nor a folder */
+	VAULT_CHANGE_EMPTY    /* a folder that holds nothing (git can store one; qvault never does) */
 } vault_change;
 
 /* Called for each file a change touches; non-zero stops the walk. */

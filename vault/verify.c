@@ -524,8 +524,7 @@ static void check_added(commit_ctx *x, const char *path)
 		found(x->c, git_commit_id(x->commit), path, "adds an unexpected path");
 		return;
 	}
-	/* the root is the admin's, who registers itself: no roles before it */
-	if (k->roles && x->before && !(x->kinds & (UINT64_C(1) << i)))
+	if (k->roles && !(x->kinds & (UINT64_C(1) << i)))
 		require(x, k->roles, k->act, path);
 	x->kinds |= UINT64_C(1) << i;
 	if (k == &vault_kind_ack)
@@ -565,6 +564,9 @@ static int change_cb(void *payload, vault_change what, const char *path)
 	case VAULT_CHANGE_MODE:
 		found(x->c, cid, path, "is not a plain file or folder (mode): a vault holds "
 		      "files (100644) and folders only");
+		break;
+	case VAULT_CHANGE_EMPTY:
+		found(x->c, cid, path, "is an empty folder: a vault holds none");
 		break;
 	}
 	return 0;
@@ -814,8 +816,10 @@ static int union_cb(void *payload, vault_change what, const char *path)
 		found(u->x->c, cid, path, "the merge drops a record");
 		return 0;
 	}
-	if (what == VAULT_CHANGE_MODE) {
-		found(u->x->c, cid, path, "the merge holds what is not a plain file or folder (mode)");
+	if (what == VAULT_CHANGE_MODE || what == VAULT_CHANGE_EMPTY) {
+		found(u->x->c, cid, path, what == VAULT_CHANGE_MODE ?
+		      "the merge holds what is not a plain file or folder (mode)" :
+		      "the merge holds an empty folder");
 		return 0;
 	}
 	if (git_tree_entry_bypath(&mine, u->x->tree, path) < 0 ||
@@ -1020,8 +1024,10 @@ static void check_revision_files(checker *c, const git_tree *dir, const char *pa
 	size_t len, i;
 	int error;
 
-	if (vault_store__read_path(&data, &len, c->v->store, dir, VAULT_RECORD_FILE) < 0)
+	if (vault_store__read_path(&data, &len, c->v->store, dir, VAULT_RECORD_FILE) < 0) {
+		found(c, NULL, path, "the record cannot be read: %s", vault_error_message());
 		return;
+	}
 	if (vault_record__revision_parse(&r, data, len) < 0) {
 		free(data);
 		found(c, NULL, path, "the record is malformed: %s", vault_error_message());

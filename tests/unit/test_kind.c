@@ -74,6 +74,18 @@ static void other_paths_have_none(void **state)
 	/* a fan-out folder is two hex digits */
 	assert_string_equal(kind_of("docs/XY/cd/D/A/record.json", NULL), "");
 	assert_string_equal(kind_of("docs/abc/cd/D/A/record.json", NULL), "");
+	/* the fan-out folders are the name's own: DWG-1 under DWG-2's is none */
+	{
+		char dir[VAULT_PATH_MAX];
+
+		vault_record__dir(dir, sizeof(dir), "docs", "DWG-2");
+		snprintf(p, sizeof(p), "%.*sDWG-1/B/record.json", (int)(strlen(dir) - 5), dir);
+		assert_string_equal(kind_of(p, NULL), "");
+		snprintf(p, sizeof(p), "%.*sDWG-2/B/record.json", (int)(strlen(dir) - 5), dir);
+		assert_string_equal(kind_of(p, NULL), "revision");
+		snprintf(p, sizeof(p), "%.*sDWG-1/B/files/a.pdf", (int)(strlen(dir) - 5), dir);
+		assert_string_equal(kind_of(p, NULL), "");
+	}
 	/* a name is a name (vault_name_check) */
 	assert_string_equal(kind_of("docs/ab/cd/../A/record.json", NULL), "");
 	assert_string_equal(kind_of("docs/ab/cd/D/.hidden/record.json", NULL), "");
