@@ -774,7 +774,7 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 static int read_file(char **data, size_t *len, vault *v, const vault_revision *r,
 		     const char *name, size_t max)
 {
-	vault_buf g = { NULL, 0, max };
+	vault_buf g = { NULL, 0, max, 0 };
 	git_oid id;
 	size_t i;
 	int error;

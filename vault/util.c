@@ -62,19 +62,83 @@ char *vault__strdup(const char *s)
 	return d;
 }
 
-int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int first)
+/* Room for `more` bytes past len and the NUL, within the limit. */
+static int buf_grow(vault_buf *b, size_t more)
 {
-	vault_buf *b = payload;
+	size_t want, cap;
+	char *p;
 
-	(void)first;
-	if (b->len + len > b->max)
+	if (more > b->max || b->len > b->max - more)
 		return vault_error__set(VAULT_EINVALID, "the content is over %zu bytes", b->max);
-	if ((b->data = realloc(b->data, b->len + len + 1)) == NULL)
-		abort();
-	memcpy(b->data + b->len, buf, len);
+	want = b->len + more + 1;
+	if (want <= b->alloc)
+		return 0;
+	cap = b->alloc > SIZE_MAX / 2 ? want : b->alloc * 2;
+	if (cap < want)
+		cap = want;
+	if ((p = realloc(b->data, cap)) == NULL)
+		return vault_error__set(VAULT_ERROR, "out of memory for %zu bytes", cap);
+	b->data = p;
+	b->alloc = cap;
+	return 0;
+}
+
+int vault_buf__add(vault_buf *b, const char *s, size_t len)
+{
+	int error;
+
+	if ((error = buf_grow(b, len)) < 0)
+		return error;
+	memcpy(b->data + b->len, s, len);
 	b->len += len;
 	b->data[b->len] = '\0';
 	return 0;
+}
+
+int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	(void)first;
+	return vault_buf__add(payload, (const char *)buf, len);
+}
+
+int vault_buf__addf(vault_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n, error;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot format '%s'", fmt);
+	if ((error = buf_grow(b, (size_t)n)) < 0)
+		return error;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+const char *vault_buf__str(const vault_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+char *vault_buf__detach(vault_buf *b)
+{
+	char *s = b->data ? b->data : vault__strdup("");
+
+	b->data = NULL;
+	b->len = b->alloc = 0;
+	return s;
+}
+
+void vault_buf__dispose(vault_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->alloc = 0;
 }
 
 char *vault__strndup(const char *s, size_t n)
