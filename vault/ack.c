@@ -138,8 +138,9 @@ static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, v
 	    (error = check_ackable(v, r, &t->actor)) < 0)
 		return error;
 	vault_record__doc_dir(dir, sizeof(dir), doc);
-	snprintf(path, size, "%s/%s/" VAULT_ACKS_DIR "/%s-%s.json", dir, rev, t->actor.name,
-		 meaning);
+	if ((error = vault__fmt(path, size, "path", "%s/%s/" VAULT_ACKS_DIR "/%s-%s.json", dir,
+				rev, t->actor.name, meaning)) < 0)
+		return error;
 	if (git_tree_entry_bypath(&te, t->root, path) == 0) {
 		git_tree_entry_free(te);
 		return vault_error__set(VAULT_EEXISTS, "'%s' already %s '%s@%s'",
@@ -153,17 +154,20 @@ static int write_ack(vault_txn *t, vault *v, const char *path, const char *doc,
 		     const char *rev, const char *meaning, const char *stmt, size_t len,
 		     const char *sig)
 {
-	char sig_path[VAULT_PATH_MAX * 2 + 8], message[512];
+	char sig_path[VAULT_PATH_MAX * 2 + 8];
+	vault_buf message = VAULT_BUF_INIT;
 	int error;
 
-	snprintf(sig_path, sizeof(sig_path), "%s.sig", path);
-	if ((error = vault__txn_put_data(t, v, path, stmt, len)) < 0 ||
-	    (error = vault__txn_put_data(t, v, sig_path, sig, strlen(sig))) < 0)
-		return error;
-	snprintf(message, sizeof(message),
+	if ((error = vault__fmt(sig_path, sizeof(sig_path), "path", "%s.sig", path)) < 0 ||
+	    (error = vault__txn_put_data(t, v, path, stmt, len)) < 0 ||
+	    (error = vault__txn_put_data(t, v, sig_path, sig, strlen(sig))) < 0 ||
+	    (error = vault_buf__addf(&message,
 		 "ack %s@%s %s by %s (%s)\n\nQvault-Op: ack\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 doc, rev, meaning, t->actor.name, t->actor.org, doc, rev);
-	return vault__txn_commit(t, v, message, NULL, 0, NULL);
+		 doc, rev, meaning, t->actor.name, t->actor.org, doc, rev)) < 0)
+		return error;
+	error = vault__txn_commit(t, v, message.data, NULL, 0, NULL);
+	vault_buf__dispose(&message);
+	return error;
 }
 
 /* Check the request, then begin the write that may record it. */

@@ -470,7 +470,8 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 	json_t **gaps = calloc(n + 1, sizeof(json_t *));
 	warnings w = { NULL, 0 };
 	item *items = NULL;
-	char message[512], generated[32] = "", dir[VAULT_PATH_MAX];
+	char generated[32] = "", dir[VAULT_PATH_MAX];
+	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	int error = 0;
 
@@ -534,14 +535,16 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 				     gaps[i], source)) < 0)
 			goto done;
 	if (n == 1)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "asn add %s for %s\n\nQvault-Op: asn-add\nQvault-PO: %s\nQvault-ASN: %s\n",
 			 names[0], asns[0].po, asns[0].po, names[0]);
 	else
-		snprintf(message, sizeof(message), "asn import %zu ship notices\n\nQvault-Op: asn-import\n", n);
-	if ((error = vault__txn_commit(&t, v, message, NULL, 0, NULL)) == 0 && id)
-		snprintf(id, idsize, "%s", names[0]);
+		error = vault_buf__addf(&message,
+			 "asn import %zu ship notices\n\nQvault-Op: asn-import\n", n);
+	if (error == 0 && (error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL)) == 0 && id)
+		error = vault__fmt(id, idsize, "ship notice number", "%s", names[0]);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 out:
 	warnings_flush(&w, v, error == 0);
@@ -809,7 +812,7 @@ static int check_receipt(const vault_receipt *r)
 int vault_asn_receive(vault *v, const vault_receipt *receipts, size_t n)
 {
 	const char **names = calloc(n + 1, sizeof(char *));
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	size_t i, k;
 	int error = 0;
@@ -840,12 +843,15 @@ int vault_asn_receive(vault *v, const vault_receipt *receipts, size_t n)
 			goto done;
 		}
 	if (n == 1)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "asn receive %s\n\nQvault-Op: asn-receive\nQvault-ASN: %s\n", names[0], names[0]);
 	else
-		snprintf(message, sizeof(message), "asn receive %zu ship notices\n\nQvault-Op: asn-receive\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message,
+			 "asn receive %zu ship notices\n\nQvault-Op: asn-receive\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 out:
 	free(names);

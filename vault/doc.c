@@ -469,17 +469,17 @@ static int write_batch(vault_revision *recs, vault_txn *t, vault *v, const job *
 	return error;
 }
 
-static void commit_message(char *buf, size_t size, const job *jobs, size_t n)
+static int commit_message(vault_buf *buf, const job *jobs, size_t n)
 {
 	const vault_add_options *o = jobs[0].opts;
 
+	/* the title is free text: the subject shows its start */
 	if (n == 1)
-		snprintf(buf, size,
+		return vault_buf__addf(buf,
 			 "add %s@%s%s%.200s\n\nQvault-Op: add\nQvault-Doc: %s\nQvault-Rev: %s\n",
 			 o->doc, jobs[0].rev, o->title ? ": " : "", o->title ? o->title : "",
 			 o->doc, jobs[0].rev);
-	else
-		snprintf(buf, size, "import %zu revisions\n\nQvault-Op: import\n", n);
+	return vault_buf__addf(buf, "import %zu revisions\n\nQvault-Op: import\n", n);
 }
 
 /*
@@ -562,7 +562,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	const char **paths = calloc(n ? n : 1, sizeof(char *));
 	const char **types = calloc(n ? n : 1, sizeof(char *));
 	vault_txn t;
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	git_oid commit;
 	size_t i;
 	int error, linked = 0;
@@ -634,22 +634,24 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	    (error = write_batch(recs, &t, v, jobs, paths, types, n)) < 0)
 		goto done;
 	if (rel) {
-		char orgs[512] = "";
-		size_t k, o = 0;
+		size_t k;
 
-		for (k = 0; k < rel->nto && o < sizeof(orgs); k++)
-			o += (size_t)snprintf(orgs + o, sizeof(orgs) - o, "%s%s", k ? "," : "",
-					      rel->to[k]);
-		if ((error = put_release(&t, v, rel, &recs[0])) < 0)
+		if ((error = put_release(&t, v, rel, &recs[0])) < 0 ||
+		    (error = vault_buf__addf(&message, "release %s@%s to ", recs[0].doc,
+					     recs[0].rev)) < 0)
 			goto done;
-		snprintf(message, sizeof(message),
-			 "release %s@%s to %.300s\n\nQvault-Op: release\nQvault-Doc: %s\nQvault-Rev: %s\n",
-			 recs[0].doc, recs[0].rev, orgs, recs[0].doc, recs[0].rev);
-	} else {
-		commit_message(message, sizeof(message), jobs, n);
+		for (k = 0; k < rel->nto && !error; k++)
+			error = vault_buf__addf(&message, "%s%s", k ? "," : "", rel->to[k]);
+		if (error < 0 ||
+		    (error = vault_buf__addf(&message,
+			 "\n\nQvault-Op: release\nQvault-Doc: %s\nQvault-Rev: %s\n",
+			 recs[0].doc, recs[0].rev)) < 0)
+			goto done;
+	} else if ((error = commit_message(&message, jobs, n)) < 0) {
+		goto done;
 	}
 	/* a release, a link or certificate data is more than revisions: index by reading back */
-	if ((error = vault__txn_commit(&t, v, message, rel || linked ? NULL : recs,
+	if ((error = vault__txn_commit(&t, v, message.data, rel || linked ? NULL : recs,
 				       rel || linked ? 0 : n, &commit)) < 0)
 		goto done;
 	if (out) {
@@ -658,6 +660,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		memset(&recs[0], 0, sizeof(recs[0]));
 	}
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 	for (i = 0; i < n; i++)
 		vault_revision_dispose(&recs[i]);
@@ -904,7 +907,8 @@ int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *r
 {
 	vault_revision r;
 	vault_txn t;
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], message[512], *json = NULL;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json = NULL;
+	vault_buf message = VAULT_BUF_INIT;
 	size_t len;
 	int error;
 
@@ -946,16 +950,19 @@ int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *r
 		goto done;
 	}
 	vault_record__doc_dir(dir, sizeof(dir), r.doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_OBSOLETE_FILE, dir, r.rev);
-	snprintf(message, sizeof(message),
+	/* the reason is free text: the subject shows its start */
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_OBSOLETE_FILE, dir,
+				r.rev)) < 0 ||
+	    (error = vault_buf__addf(&message,
 		 "obsolete %s@%s: %.200s\n\nQvault-Op: obsolete\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 r.doc, r.rev, reason, r.doc, r.rev);
-	if ((error = vault_record__obsolete_dump(&json, &len, r.doc, r.rev, reason,
+		 r.doc, r.rev, reason, r.doc, r.rev)) < 0 ||
+	    (error = vault_record__obsolete_dump(&json, &len, r.doc, r.rev, reason,
 						 t.actor.name, t.now)) < 0 ||
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
 		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	free(json);
 	vault_revision_dispose(&r);
 	vault__txn_end(&t, v);

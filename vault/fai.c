@@ -643,8 +643,9 @@ static int package_record(char **json, size_t *len, const vault_pkg *p, const ma
 static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, const char *po,
 		   const char *lot)
 {
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], rev[64], sha[65], message[512];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], rev[64], sha[65];
 	char *json = NULL;
+	vault_buf message = VAULT_BUF_INIT;
 	const char *parts[1];
 	git_oid record;
 	vault_revision drawing;
@@ -684,16 +685,19 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 		if ((error = store_member(&rec->files[n], &blob, v, &t.cfg, p, &p->entries[i])) < 0)
 			goto done;
 		rec->nfiles = ++n;
-		snprintf(path, sizeof(path), "%s/%s/" VAULT_FILES_DIR "/%s", dir, rev,
-			 p->entries[i].name);
+		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_FILES_DIR "/%s",
+					dir, rev, p->entries[i].name)) < 0)
+			goto done;
 		vault__txn_put(&t, path, &blob);
 	}
 	parts[0] = m->part;
 	rec->doc = vault__strdup(m->fair);
 	rec->rev = vault__strdup(rev);
 	rec->type = vault__strdup("fai");
-	snprintf(message, sizeof(message), "FAI of %s at %s@%s", m->part, m->drawing, m->drawing_rev);
-	rec->title = vault__strdup(message);
+	if ((error = vault_buf__addf(&message, "FAI of %s at %s@%s", m->part, m->drawing,
+				     m->drawing_rev)) < 0)
+		goto done;
+	rec->title = vault_buf__detach(&message);
 	rec->seq = seq;
 	rec->added_by = vault__strdup(t.actor.name);
 	rec->org = vault__strdup(t.actor.org);
@@ -705,7 +709,9 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 	if ((error = vault_record__revision_dump(&json, &len, rec)) < 0 ||
 	    (error = vault_store__write_buf(&record, v->store, json, len)) < 0)
 		goto done;
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
+				rev)) < 0)
+		goto done;
 	vault__txn_put(&t, path, &record);
 	free(json);
 	json = NULL;
@@ -713,17 +719,20 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 		po = m->po;
 	if ((error = package_record(&json, &len, p, m, sha, po, lot)) < 0)
 		goto done;
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_PACKAGE_FILE, dir, rev);
-	if ((error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_PACKAGE_FILE, dir,
+				rev)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
 	    (po && (error = vault_link__put(&t, v, m->fair, rev, VAULT_LINK_PO, po)) < 0) ||
 	    (lot && (error = vault_link__put(&t, v, m->fair, rev, VAULT_LINK_LOT, lot)) < 0))
 		goto done;
-	snprintf(message, sizeof(message),
+	if ((error = vault_buf__addf(&message,
 		 "fai add %s@%s: %s at %s@%s\n\nQvault-Op: fai-add\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 m->fair, rev, m->part, m->drawing, m->drawing_rev, m->fair, rev);
+		 m->fair, rev, m->part, m->drawing, m->drawing_rev, m->fair, rev)) < 0)
+		goto done;
 	/* the index reads the commit back: it has links, not only a revision */
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	free(json);
 	vault__txn_end(&t, v);
 	return error;

@@ -110,7 +110,7 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 {
 	vault_revision r;
 	vault_txn t;
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	int error;
 
 	memset(&r, 0, sizeof(r));
@@ -122,11 +122,13 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 	if ((error = vault_doc_get(&r, v, doc, rev)) < 0 ||
 	    (error = vault_link__put(&t, v, doc, rev, kind, target)) < 0)
 		goto done;
-	snprintf(message, sizeof(message),
+	if ((error = vault_buf__addf(&message,
 		 "link %s@%s to %s %s\n\nQvault-Op: link\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 doc, rev, kinds[kind], target, doc, rev);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		 doc, rev, kinds[kind], target, doc, rev)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault_revision_dispose(&r);
 	vault__txn_end(&t, v);
 	return error;

@@ -407,7 +407,7 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 	vault_txn t;
 	lookups q;
 	batch b;
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	size_t i;
 	int error = 0;
 
@@ -452,12 +452,15 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 			goto done;
 		}
 	if (n == 1)
-		snprintf(message, sizeof(message), "lot add %s of %s\n\nQvault-Op: lot-add\nQvault-Lot: %s\n",
+		error = vault_buf__addf(&message,
+			 "lot add %s of %s\n\nQvault-Op: lot-add\nQvault-Lot: %s\n",
 			 lots[0].lot, lots[0].po, lots[0].lot);
 	else
-		snprintf(message, sizeof(message), "lot import %zu lots\n\nQvault-Op: lot-import\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message, "lot import %zu lots\n\nQvault-Op: lot-import\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	lookups_dispose(&q);
 	free(b.by_name);
 	vault__txn_end(&t, v);

@@ -106,8 +106,9 @@ static int lookup(char *po, char *supplier, size_t size, vault *v, const vault_n
 int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 {
 	char po[VAULT_NAME_MAX + 1], supplier[VAULT_NAME_MAX + 1], number[32];
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], message[512];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
 	char *json = NULL;
+	vault_buf message = VAULT_BUF_INIT;
 	json_t *root, *docs = NULL;
 	vault_txn t;
 	size_t i, len;
@@ -135,16 +136,17 @@ int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 	if (root && docs)
 		json_object_set_new(root, "docs", docs);
 	vault_portal__dir(dir, sizeof(dir), "ncrs", number);
-	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
-	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
-		goto done;
-	snprintf(message, sizeof(message),
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_FILE, dir)) < 0 ||
+	    (error = vault_record__dump(&json, &len, root)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	    (error = vault_buf__addf(&message,
 		 "ncr add %s on lot %s\n\nQvault-Op: ncr-add\nQvault-NCR: %s\nQvault-Lot: %s\n", number,
-		 n->lot, number, n->lot);
-	if ((error = vault__txn_commit(&t, v, message, NULL, 0, NULL)) == 0 && id)
-		snprintf(id, size, "%s", number);
+		 n->lot, number, n->lot)) < 0)
+		goto done;
+	if ((error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL)) == 0 && id)
+		error = vault__fmt(id, size, "NCR number", "%s", number);
 done:
+	vault_buf__dispose(&message);
 	free(json);
 	vault__txn_end(&t, v);
 	return error;
@@ -152,8 +154,9 @@ done:
 
 int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const char *note)
 {
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], message[512];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
 	char *json = NULL;
+	vault_buf message = VAULT_BUF_INIT;
 	json_t *root;
 	vault_txn t;
 	size_t len;
@@ -168,12 +171,14 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 				     "close nonconformance reports")) < 0)
 		goto done;
 	vault_portal__dir(dir, sizeof(dir), "ncrs", ncr);
-	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_FILE, dir)) < 0)
+		goto done;
 	if (!vault_portal__in_tree(t.root, path)) {
 		error = vault_error__set(VAULT_ENOTFOUND, "no nonconformance report '%s'", ncr);
 		goto done;
 	}
-	snprintf(path, sizeof(path), "%s/" VAULT_NCR_CLOSE_FILE, dir);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_CLOSE_FILE, dir)) < 0)
+		goto done;
 	if (vault_portal__in_tree(t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "nonconformance report '%s' is closed already", ncr);
 		goto done;
@@ -185,12 +190,14 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 	if (root && note)
 		json_object_set_new(root, "note", json_string(note));
 	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	    (error = vault_buf__addf(&message,
+		 "ncr close %s: %s\n\nQvault-Op: ncr-close\nQvault-NCR: %s\n",
+		 ncr, disposition, ncr)) < 0)
 		goto done;
-	snprintf(message, sizeof(message), "ncr close %s: %s\n\nQvault-Op: ncr-close\nQvault-NCR: %s\n",
-		 ncr, disposition, ncr);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	free(json);
 	vault__txn_end(&t, v);
 	return error;

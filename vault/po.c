@@ -149,7 +149,7 @@ static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 {
 	vault_user_list *users = NULL;
 	vault_txn t;
-	char message[256];
+	vault_buf message = VAULT_BUF_INIT;
 	size_t i, k;
 	int error = 0;
 
@@ -188,12 +188,14 @@ static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 		    (error = put_po(&t, v, &pos[i])) < 0)
 			goto done;
 	if (n == 1)
-		snprintf(message, sizeof(message), "po add %s for %s\n\nQvault-Op: po-add\nQvault-PO: %s\n",
+		error = vault_buf__addf(&message, "po add %s for %s\n\nQvault-Op: po-add\nQvault-PO: %s\n",
 			 pos[0].po, pos[0].supplier, pos[0].po);
 	else
-		snprintf(message, sizeof(message), "po import %zu purchase orders\n\nQvault-Op: po-import\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message, "po import %zu purchase orders\n\nQvault-Op: po-import\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault_user_list_free(users);
 	vault__txn_end(&t, v);
 	return error;

@@ -379,7 +379,7 @@ int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
 {
 	const char **pos = calloc(n + 1, sizeof(char *));
 	unsigned long *seq = calloc(n + 1, sizeof(unsigned long));
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	size_t i;
 	int error = 0;
@@ -404,16 +404,18 @@ int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
 		if ((error = at_item(put_ack(&t, v, &acks[i], seq[i]), n, "acknowledgment", i)) < 0)
 			goto done;
 	if (n == 1 && acks[0].reject)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "po ack %s: rejected\n\nQvault-Op: po-ack\nQvault-PO: %s\n", acks[0].po, acks[0].po);
 	else if (n == 1)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "po ack %s%s%.0u: promise %s\n\nQvault-Op: po-ack\nQvault-PO: %s\n", acks[0].po,
 			 acks[0].line ? " line " : "", acks[0].line, acks[0].promise, acks[0].po);
 	else
-		snprintf(message, sizeof(message), "po ack %zu acknowledgments\n\nQvault-Op: po-ack\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message, "po ack %zu acknowledgments\n\nQvault-Op: po-ack\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 out:
 	free(pos);
@@ -478,7 +480,7 @@ static int add_status(vault *v, const vault_status_report *reports, size_t n, ch
 {
 	const char **pos = calloc(n + 1, sizeof(char *));
 	unsigned long *seq = calloc(n + 1, sizeof(unsigned long));
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	size_t i;
 	int error = 0;
@@ -507,16 +509,18 @@ static int add_status(vault *v, const vault_status_report *reports, size_t n, ch
 			goto done;
 		}
 	if (where)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "status import %zu reports\n\nQvault-Op: status-import\n", n);
 	else if (n == 1)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "status %s%s%.0u %s\n\nQvault-Op: status\nQvault-PO: %s\n", reports[0].po,
 			 reports[0].line ? ":" : "", reports[0].line, reports[0].status, reports[0].po);
 	else
-		snprintf(message, sizeof(message), "status %zu reports\n\nQvault-Op: status\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message, "status %zu reports\n\nQvault-Op: status\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 out:
 	free(pos);

@@ -492,7 +492,8 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 	git_index *index = NULL;
 	git_merge_options mo;
 	const git_commit *parents[2] = { head, theirs };
-	char message[1024], email[VAULT_NAME_MAX * 2 + 2];
+	char email[VAULT_NAME_MAX * 2 + 2];
+	vault_buf message = VAULT_BUF_INIT;
 	int64_t when;
 	git_oid base_id, tree;
 	vault_user me;
@@ -528,10 +529,11 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 		error = vault_error__git(VAULT_ERROR, "cannot write the merged tree");
 		goto done;
 	}
-	snprintf(message, sizeof(message),
-		 "merge %.12s from %.400s\n\nQvault-Op: merge\nQvault-Remote: %.400s\n",
-		 git_oid_tostr_s(git_commit_id(theirs)), url, url);
-	snprintf(email, sizeof(email), "%s@%s", me.name, me.org);
+	if ((error = vault_buf__addf(&message,
+		 "merge %.12s from %s\n\nQvault-Op: merge\nQvault-Remote: %s\n",
+		 git_oid_tostr_s(git_commit_id(theirs)), url, url)) < 0 ||
+	    (error = vault__fmt(email, sizeof(email), "e-mail", "%s@%s", me.name, me.org)) < 0)
+		goto done;
 	/* never dated before either side: a site whose clock runs behind still merges */
 	when = (int64_t)time(NULL);
 	if (when < (int64_t)git_commit_time(head))
@@ -539,8 +541,9 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 	if (when < (int64_t)git_commit_time(theirs))
 		when = (int64_t)git_commit_time(theirs);
 	error = vault_store__commit_tree(out, v->store, &tree, parents, 2, me.name, email,
-					 when, message, v->key);
+					 when, message.data, v->key);
 done:
+	vault_buf__dispose(&message);
 	vault_user_dispose(&me);
 	git_index_free(index);
 	git_tree_free(base_tree);

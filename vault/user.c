@@ -320,7 +320,8 @@ int vault_user_add(vault *v, const char *name, const char *org, const char *role
 {
 	vault_user u, existing;
 	vault_txn t;
-	char *json = NULL, *kid = NULL, path[VAULT_PATH_MAX], message[512];
+	char *json = NULL, *kid = NULL, path[VAULT_PATH_MAX];
+	vault_buf message = VAULT_BUF_INIT;
 	size_t len;
 	int error;
 
@@ -351,15 +352,17 @@ int vault_user_add(vault *v, const char *name, const char *org, const char *role
 	u.added_by = t.actor.name;
 	u.added_at = t.now;
 	vault_sign__fingerprint_of(u.fingerprint, pubkey);
-	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/user.json", name);
-	snprintf(message, sizeof(message),
+	if ((error = vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/user.json",
+				name)) < 0 ||
+	    (error = vault_buf__addf(&message,
 		 "user add %s (%s, %s)\n\nQvault-Op: user-add\nQvault-User: %s\n",
-		 name, org, roles, name);
-	if ((error = vault_user__dump(&json, &len, &u)) < 0 ||
+		 name, org, roles, name)) < 0 ||
+	    (error = vault_user__dump(&json, &len, &u)) < 0 ||
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
 		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 	free(json);
 	free(kid);
@@ -370,7 +373,8 @@ int vault_user_revoke(vault *v, const char *name)
 {
 	vault_user u;
 	vault_txn t;
-	char *json = NULL, path[VAULT_PATH_MAX], message[512];
+	char *json = NULL, path[VAULT_PATH_MAX];
+	vault_buf message = VAULT_BUF_INIT;
 	size_t len;
 	int error;
 
@@ -389,14 +393,16 @@ int vault_user_revoke(vault *v, const char *name)
 		error = vault_error__set(VAULT_EDENIED, "user '%s' may not revoke itself", name);
 		goto done;
 	}
-	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/revoked.json", name);
-	snprintf(message, sizeof(message),
-		 "user revoke %s\n\nQvault-Op: user-revoke\nQvault-User: %s\n", name, name);
-	if ((error = vault_user__dump_revocation(&json, &len, name, t.actor.name, t.now)) < 0 ||
+	if ((error = vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/revoked.json",
+				name)) < 0 ||
+	    (error = vault_buf__addf(&message,
+		 "user revoke %s\n\nQvault-Op: user-revoke\nQvault-User: %s\n", name, name)) < 0 ||
+	    (error = vault_user__dump_revocation(&json, &len, name, t.actor.name, t.now)) < 0 ||
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
 		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault_user_dispose(&u);
 	vault__txn_end(&t, v);
 	free(json);

@@ -315,19 +315,22 @@ static int first_commit(vault *v, const char *id, const vault_user *admin,
 			const vault_user *server)
 {
 	git_tree_update updates[3];
-	char *config = NULL, *user = NULL, *srv = NULL, message[256],
-	     email[VAULT_NAME_MAX * 2 + 2];
+	char *config = NULL, *user = NULL, *srv = NULL, email[VAULT_NAME_MAX * 2 + 2];
+	vault_buf message = VAULT_BUF_INIT;
 	char user_path[VAULT_NAME_MAX + 32], server_path[VAULT_NAME_MAX + 32];
 	git_oid blobs[3], commit;
 	size_t clen, ulen, slen;
 	int error;
 
-	snprintf(message, sizeof(message),
-		 "init vault %s\n\nQvault-Op: init\nQvault-Vault: %s\n", id, id);
-	snprintf(user_path, sizeof(user_path), "users/%s/user.json", admin->name);
-	snprintf(server_path, sizeof(server_path), "users/%s/user.json", server->name);
-	snprintf(email, sizeof(email), "%s@%s", admin->name, admin->org);
-	if ((error = vault_config__default(&config, &clen, id)) < 0 ||
+	if ((error = vault_buf__addf(&message,
+		 "init vault %s\n\nQvault-Op: init\nQvault-Vault: %s\n", id, id)) < 0 ||
+	    (error = vault__fmt(user_path, sizeof(user_path), "path", "users/%s/user.json",
+				admin->name)) < 0 ||
+	    (error = vault__fmt(server_path, sizeof(server_path), "path", "users/%s/user.json",
+				server->name)) < 0 ||
+	    (error = vault__fmt(email, sizeof(email), "e-mail", "%s@%s", admin->name,
+				admin->org)) < 0 ||
+	    (error = vault_config__default(&config, &clen, id)) < 0 ||
 	    (error = vault_user__dump(&user, &ulen, admin)) < 0 ||
 	    (error = vault_user__dump(&srv, &slen, server)) < 0 ||
 	    (error = vault_store__write_buf(&blobs[0], v->store, config, clen)) < 0 ||
@@ -350,11 +353,12 @@ static int first_commit(vault *v, const char *id, const vault_user *admin,
 		updates[1] = t;
 	}
 	if ((error = vault_store__commit(&commit, v->store, NULL, updates, 3, admin->name,
-					 email, admin->added_at, message, v->key)) < 0)
+					 email, admin->added_at, message.data, v->key)) < 0)
 		goto done;
 	if ((error = vault__publish(v, NULL, &commit, NULL, 0)) == 0)
 		error = vault_store__set_root(v->store, &commit);
 done:
+	vault_buf__dispose(&message);
 	free(config);
 	free(user);
 	free(srv);
