@@ -540,13 +540,16 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 		a->meaning = col(st, 6);
 		a->comment = col(st, 7);
 		a->time = sqlite3_column_int64(st, 8);
-		snprintf(a->commit, sizeof(a->commit), "%s", (const char *)sqlite3_column_text(st, 9));
+		/* an index row of ours: a commit id, 40 hex digits */
+		if ((error = vault__fmt(a->commit, sizeof(a->commit), "commit id", "%s",
+					(const char *)sqlite3_column_text(st, 9))) < 0)
+			break;
 	}
 	sqlite3_finalize(st);
 	free(own);
-	if (rc != SQLITE_DONE) {
+	if (error < 0 || rc != SQLITE_DONE) {
 		vault_ack_list_free(list);
-		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		return error < 0 ? error : vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	}
 	*out = list;
 	return 0;
@@ -653,8 +656,8 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 	vault_user_list *users = NULL;
 	git_tree *root = NULL;
 	char folder[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 3];
-	char *signers = NULL;
-	size_t i, k, slen = 0;
+	vault_buf signers = VAULT_BUF_INIT;
+	size_t i, k;
 	int error;
 
 	if ((error = vault_acks(&acks, v, doc, rev)) < 0)
@@ -683,9 +686,11 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 			char name[512], *data;
 			size_t len;
 
-			snprintf(name, sizeof(name), "%s%s", a->name, ext[x]);
-			snprintf(path, sizeof(path), "%s/%s/" VAULT_ACKS_DIR "/%s", folder, a->rev, name);
-			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) < 0)
+			if ((error = vault__fmt(name, sizeof(name), "file name", "%s%s", a->name,
+						ext[x])) < 0 ||
+			    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s",
+						folder, a->rev, name)) < 0 ||
+			    (error = vault_store__read_path(&data, &len, v->store, root, path)) < 0)
 				break;
 			error = write_file(dir, name, data, len);
 			free(data);
@@ -693,27 +698,18 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 		for (k = 0; k < users->count && !error; k++) {
 			const vault_user *u = &users->items[k];
 			char *kid;
-			size_t need;
 
 			if (strcmp(u->name, a->signer) != 0 || vault_sign__parse_public(&kid, NULL, u->key) < 0)
 				continue;
-			need = strlen(u->name) + strlen(u->org) + strlen(kid) + 40;
-			{
-				char *grown = realloc(signers, slen + need);
-
-				if (!grown)
-					abort();
-				signers = grown;
-			}
-			slen += (size_t)snprintf(signers + slen, need, "%s@%s namespaces=\"" ACK_NAMESPACE "\" %s\n",
-						 u->name, u->org, kid);
+			error = vault_buf__addf(&signers, "%s@%s namespaces=\"" ACK_NAMESPACE "\" %s\n",
+						u->name, u->org, kid);
 			free(kid);
 		}
 	}
 	if (!error)
-		error = write_file(dir, "allowed_signers", signers ? signers : "", slen);
+		error = write_file(dir, "allowed_signers", vault_buf__str(&signers), signers.len);
 done:
-	free(signers);
+	vault_buf__dispose(&signers);
 	vault_user_list_free(users);
 	git_tree_free(root);
 	vault_ack_list_free(acks);

@@ -62,7 +62,8 @@ static int check_fields(job *j)
 			"unknown document type '%s' (known: drawing, spec, fai, coc, "
 			"material-cert, inspection-report, process-cert, other)",
 			o->type ? o->type : "");
-	snprintf(j->type, sizeof(j->type), "%s", o->type);
+	if ((error = vault__fmt(j->type, sizeof(j->type), "document type", "%s", o->type)) < 0)
+		return error;
 	if (o->title && (error = vault_record__text_check("title", o->title, TITLE_MAX)) < 0)
 		return error;
 	if (o->nparts > PARTS_MAX)
@@ -73,16 +74,15 @@ static int check_fields(job *j)
 	if (o->name) {
 		if ((error = vault_record__file_name_check(o->name)) < 0)
 			return error;
-		snprintf(j->name, sizeof(j->name), "%s", o->name);
+		return vault__fmt(j->name, sizeof(j->name), "file name", "%s", o->name);
 	} else {
 		const char *slash = strrchr(o->path, '/');
 		const char *base = slash ? slash + 1 : o->path;
 
 		if ((error = vault_record__file_name_check(base)) < 0)
 			return error;
-		snprintf(j->name, sizeof(j->name), "%s", base);
+		return vault__fmt(j->name, sizeof(j->name), "file name", "%s", base);
 	}
-	return 0;
 }
 
 static void doc_state_dispose(doc_state *d)
@@ -117,26 +117,30 @@ static int load_doc_state(doc_state *d, vault_store *s, const git_tree *root, co
 		vault_revision r;
 		size_t len;
 
-		snprintf(path, sizeof(path), "%s/%s", rev, VAULT_RECORD_FILE);
-		if ((error = vault_store__read_path(&data, &len, s, d->tree, path)) < 0)
+		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s", rev,
+					VAULT_RECORD_FILE)) < 0 ||
+		    (error = vault_store__read_path(&data, &len, s, d->tree, path)) < 0)
 			return error;
 		error = vault_record__revision_parse(&r, data, len);
 		free(data);
 		if (error < 0)
 			return vault_error__set(error, "record of '%s@%s': %s", doc, rev,
 						vault_error_message());
-		snprintf(d->type, sizeof(d->type), "%s", r.type);
-		if (!d->first_seq || r.seq < d->first_seq) {
+		error = vault__fmt(d->type, sizeof(d->type), "document type", "%s", r.type);
+		if (!error && (!d->first_seq || r.seq < d->first_seq)) {
 			d->first_seq = r.seq;
-			snprintf(d->org, sizeof(d->org), "%s", r.org ? r.org : "");
+			error = vault__fmt(d->org, sizeof(d->org), "organization", "%s",
+					   r.org ? r.org : "");
 		}
 		if (!r.org || (d->org[0] && strcmp(d->org, r.org) != 0))
 			d->mixed = 1;
-		if (r.seq > d->max_seq) {
+		if (!error && r.seq > d->max_seq) {
 			d->max_seq = r.seq;
-			snprintf(d->last_rev, sizeof(d->last_rev), "%s", r.rev);
+			error = vault__fmt(d->last_rev, sizeof(d->last_rev), "revision", "%s", r.rev);
 		}
 		vault_revision_dispose(&r);
+		if (error < 0)
+			return error;
 	}
 	return 0;
 }
@@ -203,10 +207,12 @@ static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const vault_
 			goto done;
 		}
 		if (j->opts->rev)
-			snprintf(j->rev, sizeof(j->rev), "%s", j->opts->rev);
+			error = vault__fmt(j->rev, sizeof(j->rev), "revision", "%s", j->opts->rev);
 		else if (!d.exists)
-			snprintf(j->rev, sizeof(j->rev), "A");
-		else if ((error = vault_record__next_rev(j->rev, sizeof(j->rev), d.last_rev)) < 0)
+			error = vault__fmt(j->rev, sizeof(j->rev), "revision", "A");
+		else
+			error = vault_record__next_rev(j->rev, sizeof(j->rev), d.last_rev);
+		if (error < 0)
 			goto done;
 		if (rev_taken(&d, j->rev)) {
 			error = vault_error__set(VAULT_EEXISTS,
@@ -220,8 +226,10 @@ static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const vault_
 				goto done;
 			}
 		j->seq = ++d.max_seq;
-		snprintf(d.last_rev, sizeof(d.last_rev), "%s", j->rev);
-		snprintf(d.type, sizeof(d.type), "%s", j->type);
+		if ((error = vault__fmt(d.last_rev, sizeof(d.last_rev), "revision", "%s",
+					j->rev)) < 0 ||
+		    (error = vault__fmt(d.type, sizeof(d.type), "document type", "%s", j->type)) < 0)
+			goto done;
 		d.exists = 1;
 	}
 done:
@@ -243,9 +251,8 @@ int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *r
 					 d.type, type);
 		goto done;
 	}
-	if (!d.exists)
-		snprintf(rev, size, "A");
-	else if ((error = vault_record__next_rev(rev, size, d.last_rev)) < 0)
+	if ((error = d.exists ? vault_record__next_rev(rev, size, d.last_rev) :
+			     vault__fmt(rev, size, "revision", "A")) < 0)
 		goto done;
 	*seq = d.max_seq + 1;
 done:
@@ -368,9 +375,13 @@ static int write_job(vault_revision *rec, vault_txn *t, vault *v,
 	    (error = vault_store__write_buf(&record, v->store, json, len)) < 0)
 		goto done;
 	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, rec->rev);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
+				rec->rev)) < 0)
+		goto done;
 	vault__txn_put(t, path, &record);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_FILES_DIR "/%s", dir, rec->rev, j->name);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_FILES_DIR "/%s", dir,
+				rec->rev, j->name)) < 0)
+		goto done;
 	vault__txn_put(t, path, &blob);
 done:
 	free(json);
@@ -547,8 +558,9 @@ static int put_release(vault_txn *t, vault *v, const vault_release_options *rel,
 	if ((error = vault_record__release_dump(&json, &len, &r)) < 0)
 		return error;
 	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_RELEASE_FILE, dir, rec->rev);
-	error = vault__txn_put_data(t, v, path, json, len);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RELEASE_FILE, dir,
+				rec->rev)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
 	free(json);
 	return error;
 }
@@ -623,8 +635,9 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			goto done;
 		}
 		vault_record__doc_dir(dir, sizeof(dir), o->doc);
-		snprintf(path, sizeof(path), "%s/%s/" VAULT_CERT_FILE, dir, jobs[i].rev);
-		error = vault__txn_put_data(&t, v, path, json, len);
+		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_CERT_FILE, dir,
+					jobs[i].rev)) == 0)
+			error = vault__txn_put_data(&t, v, path, json, len);
 		free(json);
 		if (error < 0)
 			goto done;
@@ -768,9 +781,9 @@ static int subject_visible(vault *v, const char *subject, const char *org)
 	const char *at = strrchr(subject, '@');
 	vault_revision r;
 
-	if (!at || (size_t)(at - subject) >= sizeof(doc))
+	if (!at || vault__fmt(doc, sizeof(doc), "document number", "%.*s", (int)(at - subject),
+			      subject) < 0)
 		return 0;
-	snprintf(doc, sizeof(doc), "%.*s", (int)(at - subject), subject);
 	if (vault_index__get(&r, v->index, doc, at + 1, org) < 0)
 		return 0;
 	vault_revision_dispose(&r);

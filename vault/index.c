@@ -103,8 +103,9 @@ static int migrate(vault_index *idx)
 	{
 		char sql[64];
 
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", VAULT_INDEX_VERSION);
-		if ((error = exec(idx, sql)) < 0 || (error = exec(idx, "COMMIT")) < 0)
+		if ((error = vault__fmt(sql, sizeof(sql), "statement", "PRAGMA user_version = %d",
+					VAULT_INDEX_VERSION)) < 0 ||
+		    (error = exec(idx, sql)) < 0 || (error = exec(idx, "COMMIT")) < 0)
 			goto fail;
 	}
 	return 0;
@@ -479,7 +480,8 @@ static int read_beside(beside *b, apply_ctx *ctx, const git_tree *dir, const cha
 {
 	free(b->data);
 	b->data = NULL;
-	snprintf(b->where, sizeof(b->where), "%s/%s", path, name);
+	if (vault__fmt(b->where, sizeof(b->where), "path", "%s/%s", path, name) < 0)
+		return VAULT_EVERIFY;
 	return vault_store__read_path(&b->data, &b->len, ctx->store, dir, name);
 }
 
@@ -500,10 +502,14 @@ static int index_revision_folder(apply_ctx *ctx, const git_tree *old,
 	if (old && git_oid_equal(git_tree_id(old), git_tree_id(new)))
 		return 0;
 	if (slash) {
-		snprintf(rev, sizeof(rev), "%s", slash + 1);
 		for (prev = slash - 1; prev > path && *prev != '/'; prev--)
 			;
-		snprintf(doc, sizeof(doc), "%.*s", (int)(slash - prev - 1), prev + 1);
+		/* names of the vault: a longer one is no revision folder of ours */
+		if (vault__fmt(rev, sizeof(rev), "revision", "%s", slash + 1) < 0 ||
+		    vault__fmt(doc, sizeof(doc), "document number", "%.*s",
+			       (int)(slash - prev - 1), prev + 1) < 0)
+			return vault_error__set(VAULT_EVERIFY, "'%s': %s", path,
+						vault_error_message());
 	}
 	if (is_new(old, new, VAULT_RECORD_FILE))
 		error = index_revision(ctx, new, path, commit);
@@ -583,8 +589,9 @@ static int walk_changes(apply_ctx *ctx, const git_tree *old, const git_tree *new
 		nlen = plen + 1 + strlen(git_tree_entry_name(e));
 		if (nlen >= VAULT_PATH_MAX)
 			return vault_error__set(VAULT_EVERIFY, "path under '%s' is too long", path);
-		snprintf(path + plen, VAULT_PATH_MAX - plen, "%s%s", plen ? "/" : "",
-			 git_tree_entry_name(e));
+		if (vault__fmt(path + plen, VAULT_PATH_MAX - plen, "path", "%s%s", plen ? "/" : "",
+			       git_tree_entry_name(e)) < 0)
+			return VAULT_EVERIFY;
 		if (git_tree_lookup(&sub_new, repo, git_tree_entry_id(e)) < 0 ||
 		    (o && git_tree_entry_type(o) == GIT_OBJECT_TREE &&
 		     git_tree_lookup(&sub_old, repo, git_tree_entry_id(o)) < 0))
@@ -905,9 +912,10 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 	rev->title = column_dup(row, 5);
 	rev->added_by = column_dup(row, 6);
 	rev->added_at = sqlite3_column_int64(row, 7);
-	snprintf(rev->commit, sizeof(rev->commit), "%s",
-		 (const char *)sqlite3_column_text(row, 8));
 	rev->org = column_dup(row, 9);
+	if (vault__fmt(rev->commit, sizeof(rev->commit), "the index's commit id", "%s",
+		       (const char *)sqlite3_column_text(row, 8)) < 0)
+		return VAULT_EVERIFY;
 	if (load_state(rev, idx) < 0)
 		return VAULT_ERROR;
 
@@ -924,11 +932,16 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 		f = &rev->files[n];
 		memset(f, 0, sizeof(*f));
 		f->name = column_dup(st, 0);
-		snprintf(f->sha256, sizeof(f->sha256), "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(f->blob, sizeof(f->blob), "%s", (const char *)sqlite3_column_text(st, 2));
 		f->size = (uint64_t)sqlite3_column_int64(st, 3);
 		f->mime = column_dup(st, 4);
 		rev->nfiles = n + 1;
+		if (vault__fmt(f->sha256, sizeof(f->sha256), "the index's SHA-256", "%s",
+			       (const char *)sqlite3_column_text(st, 1)) < 0 ||
+		    vault__fmt(f->blob, sizeof(f->blob), "the index's blob id", "%s",
+			       (const char *)sqlite3_column_text(st, 2)) < 0) {
+			sqlite3_finalize(st);
+			return VAULT_EVERIFY;
+		}
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1125,7 +1138,9 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc)
 		}
 		e = &list->items[list->count++];
 		memset(e, 0, sizeof(*e));
-		snprintf(e->commit, sizeof(e->commit), "%s", (const char *)sqlite3_column_text(st, 1));
+		if ((error = vault__fmt(e->commit, sizeof(e->commit), "the index's commit id", "%s",
+					(const char *)sqlite3_column_text(st, 1))) < 0)
+			break;
 		e->time = sqlite3_column_int64(st, 2);
 		e->author = column_dup(st, 3);
 		e->op = column_dup(st, 4);
@@ -1139,7 +1154,7 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc)
 		e->nsubjects = n;
 		sqlite3_reset(subj);
 	}
-	if (rc != SQLITE_DONE)
+	if (error == 0 && rc != SQLITE_DONE)
 		error = db_error(idx, "cannot read the log");
 	sqlite3_finalize(st);
 	sqlite3_finalize(subj);

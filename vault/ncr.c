@@ -76,9 +76,12 @@ static int lookup(char *po, char *supplier, size_t size, vault *v, const vault_n
 			       NULL) != SQLITE_OK)
 		return index_error(v);
 	sqlite3_bind_text(st, 1, n->lot, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(po, size, "%s", sqlite3_column_text(st, 0));
-		snprintf(supplier, size, "%s", sqlite3_column_text(st, 1));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (vault__fmt(po, size, "the lot's PO", "%s", sqlite3_column_text(st, 0)) < 0 ||
+	     vault__fmt(supplier, size, "the lot's supplier", "%s",
+			sqlite3_column_text(st, 1)) < 0)) {
+		sqlite3_finalize(st);
+		return VAULT_EINVALID;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)

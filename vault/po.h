@@ -11,7 +11,7 @@
 #define VAULT_PO_FILE "po.json"
 
 /* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
-void vault_po__dir(char *buf, size_t size, const char *po);
+int vault_po__dir(char *buf, size_t size, const char *po);
 
 /* Index the purchase order record `data` (read from `path`). */
 int vault_po__index(vault_index *idx, const char *data, size_t len, const char *path,

@@ -32,19 +32,23 @@ const char *const vault_status_names[] = {
 	"started", "in-progress", "complete", "shipped", "on-hold", NULL
 };
 
-void vault_portal__dir(char *buf, size_t size, const char *top, const char *name)
+int vault_portal__dir(char *buf, size_t size, const char *top, const char *name)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[5];
 
 	SHA256((const unsigned char *)name, strlen(name), md);
 	vault__hex(hex, md, 2);
-	snprintf(buf, size, "%s/%.2s/%.2s/%s", top, hex, hex + 2, name);
+	if (vault__fmt(buf, size, "folder", "%s/%.2s/%.2s/%s", top, hex, hex + 2, name) < 0) {
+		buf[0] = '\0';
+		return VAULT_EINVALID;
+	}
+	return 0;
 }
 
-void vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer)
+int vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer)
 {
-	snprintf(buf, size, "%06lu-%s.json", seq, signer);
+	return vault__fmt(buf, size, "file name", "%06lu-%s.json", seq, signer);
 }
 
 int vault_portal__in_tree(const git_tree *root, const char *path)
@@ -73,8 +77,12 @@ int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *
 		n = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	do {
-		snprintf(buf, size, "%s-%06ld", asns ? "ASN" : "NCR", ++n);
-		vault_portal__dir(dir, sizeof(dir), top, buf);
+		int error;
+
+		if ((error = vault__fmt(buf, size, "number", "%s-%06ld", asns ? "ASN" : "NCR",
+					++n)) < 0 ||
+		    (error = vault_portal__dir(dir, sizeof(dir), top, buf)) < 0)
+			return error;
 	} while (vault_portal__in_tree(root, dir));
 	return 0;
 }
@@ -131,9 +139,13 @@ static int po_facts_get(po_facts *f, vault *v, const vault_user *actor, const ch
 	if (vault_index__stmt(&st, v->index, SQL_PO) < 0)
 		return index_error(v);
 	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(f->supplier, sizeof(f->supplier), "%s", sqlite3_column_text(st, 0));
-		snprintf(f->ordered, sizeof(f->ordered), "%s", sqlite3_column_text(st, 1));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (vault__fmt(f->supplier, sizeof(f->supplier), "the PO's supplier", "%s",
+			sqlite3_column_text(st, 0)) < 0 ||
+	     vault__fmt(f->ordered, sizeof(f->ordered), "the PO's date", "%s",
+			sqlite3_column_text(st, 1)) < 0)) {
+		sqlite3_reset(st);
+		return VAULT_EINVALID;
 	}
 	sqlite3_reset(st);
 	/* another organization's PO is, to a supplier, no PO */
@@ -286,10 +298,10 @@ static int put_answer(vault_txn *t, vault *v, const char *po, const char *sub,
 
 	if ((error = vault_record__dump(&json, &len, root)) < 0)
 		return error;
-	vault_portal__dir(dir, sizeof(dir), "pos", po);
-	vault_portal__seq_name(name, sizeof(name), seq, t->actor.name);
-	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
-	error = vault__txn_put_data(t, v, path, json, len);
+	if ((error = vault_portal__dir(dir, sizeof(dir), "pos", po)) == 0 &&
+	    (error = vault_portal__seq_name(name, sizeof(name), seq, t->actor.name)) == 0 &&
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/%s", dir, sub, name)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
 	free(json);
 	return error;
 }
@@ -594,7 +606,8 @@ static int on_status_row(void *payload, const char *const *f, size_t row)
 	char where[32];
 	long line;
 
-	snprintf(where, sizeof(where), "row %zu: ", row);
+	if (vault__fmt(where, sizeof(where), "row", "row %zu: ", row) < 0)
+		return VAULT_EINVALID;
 	if ((line = line_number(f[1])) < 0)
 		return vault_error__set(VAULT_EINVALID, "row %zu, field 'line': '%.32s' is not a line number",
 					row, f[1]);
@@ -628,7 +641,8 @@ static int parse_status_json(status_file *sf, const char *data, size_t len, size
 						 jerr.text[0] ? jerr.text : "line is not a line number");
 			break;
 		}
-		snprintf(where, sizeof(where), "status %zu: ", i + 1);
+		if ((error = vault__fmt(where, sizeof(where), "item", "status %zu: ", i + 1)) < 0)
+			break;
 		r = status_file_push(sf, where);
 		r->po = vault_strings__keep(&sf->keep, po, strlen(po));
 		r->line = (unsigned)line;
@@ -881,8 +895,8 @@ static int index_if_new(vault_index *idx, vault_store *s, const git_tree *old,
 		return 0;
 	if ((error = vault_store__read_path(&data, &len, s, new, name)) < 0)
 		return error;
-	snprintf(where, sizeof(where), "%s/%s", path, name);
-	error = fn(idx, data, len, where, commit);
+	if ((error = vault__fmt(where, sizeof(where), "path", "%s/%s", path, name)) == 0)
+		error = fn(idx, data, len, where, commit);
 	free(data);
 	return error;
 }

@@ -39,15 +39,19 @@ int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *
  */
 int vault_portal__room(vault *v, const char *const *pos, size_t n);
 
-/* "TOP/ab/cd/NAME": the fan-out of every keyed record (pos, lots, asns, ncrs). */
-void vault_portal__dir(char *buf, size_t size, const char *top, const char *name);
+/*
+ * "TOP/ab/cd/NAME": the fan-out of every keyed record (pos, lots, asns,
+ * ncrs).  It fits VAULT_PATH_MAX for a name that passed vault_name_check;
+ * else VAULT_EINVALID and buf "".
+ */
+int vault_portal__dir(char *buf, size_t size, const char *top, const char *name);
 
 /*
  * "000042-sam.json", the file of the 42nd acknowledgment or status of a
  * PO, by sam: the signer in the name keeps two sites that both wrote a
  * 42nd (different people) from writing the same path, so they merge.
  */
-void vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer);
+int vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer);
 
 /* Seconds since the epoch of "2026-11-27T06:00:00Z", or 0. */
 int64_t vault_portal__time(const char *iso);

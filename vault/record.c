@@ -40,8 +40,10 @@ static const char *shown(char *buf, size_t size, const char *s)
 		if (c >= 0x20 && c < 0x7f) {
 			buf[o++] = (char)c;
 		} else {
-			snprintf(buf + o, size - o, "\\x%02x", c);
-			o += 4;
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = "0123456789abcdef"[c >> 4];
+			buf[o++] = "0123456789abcdef"[c & 0xf];
 		}
 	}
 	if (s[i])
@@ -174,7 +176,7 @@ int vault_record__text_check(const char *what, const char *text, size_t max)
 	return 0;
 }
 
-void vault_record__doc_dir(char *buf, size_t size, const char *doc)
+int vault_record__doc_dir(char *buf, size_t size, const char *doc)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[5];
@@ -182,7 +184,11 @@ void vault_record__doc_dir(char *buf, size_t size, const char *doc)
 	SHA256((const unsigned char *)doc, strlen(doc), md);
 	vault__hex(hex, md, 2);
 	/* doc is at most VAULT_NAME_MAX bytes: this always fits VAULT_PATH_MAX */
-	snprintf(buf, size, "docs/%.2s/%.2s/%s", hex, hex + 2, doc);
+	if (vault__fmt(buf, size, "document folder", "docs/%.2s/%.2s/%s", hex, hex + 2, doc) < 0) {
+		buf[0] = '\0';
+		return VAULT_EINVALID;
+	}
+	return 0;
 }
 
 int vault_record__dump(char **out, size_t *len, json_t *root)

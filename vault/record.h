@@ -39,8 +39,11 @@ int vault_record__text_check(const char *what, const char *text, size_t max);
 /* 1 when `type` is one of vault_doc_types. */
 int vault_record__type_known(const char *type);
 
-/* "docs/ab/cd/DOC" for a document number that passed vault_name_check. */
-void vault_record__doc_dir(char *buf, size_t size, const char *doc);
+/*
+ * "docs/ab/cd/DOC" for a document number that passed vault_name_check
+ * (it fits VAULT_PATH_MAX); a longer one is VAULT_EINVALID and buf "".
+ */
+int vault_record__doc_dir(char *buf, size_t size, const char *doc);
 
 /*
  * Canonical JSON of `root` (sorted keys, two-space indent, a trailing

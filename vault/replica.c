@@ -69,7 +69,10 @@ static int credentials(git_credential **out, const char *url, const char *user,
 	if (!user)
 		user = getenv("USER") ? getenv("USER") : "git";
 	if (key && *key) {
-		snprintf(pub, sizeof(pub), "%s.pub", key);
+		if (vault__fmt(pub, sizeof(pub), "QVAULT_SSH_KEY", "%s.pub", key) < 0) {
+			git_error_set_str(GIT_ERROR_SSH, vault_error_message());
+			return GIT_EUSER;
+		}
 		return git_credential_ssh_key_new(out, user, pub, key, NULL);
 	}
 	return git_credential_ssh_key_from_agent(out, user);
@@ -243,7 +246,10 @@ static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid
 	int error;
 
 	memset(in, 0, sizeof(*in));
-	snprintf(in->dir, sizeof(in->dir), "%s/incoming-XXXXXX", v->qdir);
+	if (vault__fmt(in->dir, sizeof(in->dir), "path", "%s/incoming-XXXXXX", v->qdir) < 0) {
+		in->dir[0] = '\0';
+		return VAULT_EINVALID;
+	}
 	if (!mkdtemp(in->dir)) {
 		in->dir[0] = '\0';
 		return vault_error__errno(VAULT_ERROR, "cannot make a folder for what is fetched");
@@ -252,7 +258,8 @@ static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid
 		return vault_error__errno(VAULT_ERROR, "cannot resolve the vault's path");
 	if (git_repository_init(&in->repo, in->dir, 1) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot make a repository for what is fetched");
-	snprintf(path, sizeof(path), "%s/objects/info/alternates", in->dir);
+	if (vault__fmt(path, sizeof(path), "path", "%s/objects/info/alternates", in->dir) < 0)
+		return VAULT_EINVALID;
 	if ((f = fopen(path, "we")) == NULL)
 		return vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
 	fprintf(f, "%s/objects\n", objects);
@@ -283,12 +290,13 @@ static const char *first_finding(const vault_findings *f, char *buf, size_t size
 	const vault_finding *x;
 
 	if (!f || f->count == 0) {
-		snprintf(buf, size, "%s", vault_error_message());
+		vault__fmt_message(buf, size, "%s", vault_error_message());
 		return buf;
 	}
 	x = &f->items[0];
-	snprintf(buf, size, "%s%s%s%s%.12s", x->subject ? x->subject : "",
-		 x->subject ? ": " : "", x->problem, x->commit[0] ? " in commit " : "", x->commit);
+	vault__fmt_message(buf, size, "%s%s%s%s%.12s", x->subject ? x->subject : "",
+			   x->subject ? ": " : "", x->problem, x->commit[0] ? " in commit " : "",
+			   x->commit);
 	return buf;
 }
 
@@ -330,7 +338,8 @@ static int incoming_verify(incoming *in, const char *url)
 		return vault_error__git(VAULT_ERROR, "cannot read what was fetched");
 	git_reference_free(ref);
 	git_repository_set_head(in->repo, VAULT_BRANCH);
-	snprintf(q, sizeof(q), "%s/qvault", in->dir);
+	if (vault__fmt(q, sizeof(q), "path", "%s/qvault", in->dir) < 0)
+		return VAULT_EINVALID;
 	if (mkdir(q, 0755) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot check what was fetched");
 	if (vault_open(&iv, in->dir, NULL, NULL) < 0)
@@ -353,8 +362,9 @@ static int incoming_accept(incoming *in, vault *v)
 	DIR *d;
 	int error = 0;
 
-	snprintf(dir, sizeof(dir), "%s/objects/pack", in->dir);
-	snprintf(to, sizeof(to), "%sobjects/pack", gitdir);
+	if (vault__fmt(dir, sizeof(dir), "path", "%s/objects/pack", in->dir) < 0 ||
+	    vault__fmt(to, sizeof(to), "path", "%sobjects/pack", gitdir) < 0)
+		return VAULT_EINVALID;
 	mkdir(to, 0755);
 	for (i = 0; order[i] && error == 0; i++) {
 		if ((d = opendir(dir)) == NULL)
@@ -364,9 +374,11 @@ static int incoming_accept(incoming *in, vault *v)
 
 			if (n <= m || strcmp(e->d_name + n - m, order[i]) != 0)
 				continue;
-			snprintf(from, sizeof(from), "%s/%s", dir, e->d_name);
-			snprintf(to, sizeof(to), "%sobjects/pack/%s", gitdir, e->d_name);
-			if (in->nmoved == MAX_MOVED)
+			if (vault__fmt(from, sizeof(from), "path", "%s/%s", dir, e->d_name) < 0 ||
+			    vault__fmt(to, sizeof(to), "path", "%sobjects/pack/%s", gitdir,
+				       e->d_name) < 0)
+				error = VAULT_EINVALID;
+			else if (in->nmoved == MAX_MOVED)
 				error = vault_error__set(VAULT_ERROR, "the fetch came in too many packs");
 			else if (rename(from, to) < 0)
 				error = vault_error__errno(VAULT_ERROR, "cannot move '%s' in", from);
@@ -375,8 +387,7 @@ static int incoming_accept(incoming *in, vault *v)
 		}
 		closedir(d);
 	}
-	snprintf(to, sizeof(to), "%sobjects/pack", gitdir);
-	if (error == 0)
+	if (error == 0 && (error = vault__fmt(to, sizeof(to), "path", "%sobjects/pack", gitdir)) == 0)
 		error = vault__fsync_dir(to);
 	return error;
 }
@@ -612,8 +623,8 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 		/* the merge is held to the rules verify holds it to before it is
 		 * published, and waits in quarantine until then */
 		out->kind = VAULT_PULL_MERGED;
-		snprintf(dir, sizeof(dir), "%s/quarantine", v->qdir);
-		if ((error = vault_store__quarantine_begin(v->store, dir)) < 0)
+		if ((error = vault__fmt(dir, sizeof(dir), "path", "%s/quarantine", v->qdir)) < 0 ||
+		    (error = vault_store__quarantine_begin(v->store, dir)) < 0)
 			goto done;
 		if ((error = merge(&merged, v, head, theirs, url)) < 0 ||
 		    (error = v->check_commit(v, &merged)) < 0 ||
@@ -648,8 +659,8 @@ static int on_sideband(const char *str, int len, void *payload)
 	if (r->refused[0] || (p = memmem(str, (size_t)len, "qvault: ", 8)) == NULL)
 		return 0;
 	len -= (int)(p - str);
-	snprintf(r->refused, sizeof(r->refused), "%.*s", (int)strcspn(p, "\r\n") < len ?
-		 (int)strcspn(p, "\r\n") : len, p);
+	vault__fmt_message(r->refused, sizeof(r->refused), "%.*s", (int)strcspn(p, "\r\n") < len ?
+			   (int)strcspn(p, "\r\n") : len, p);
 	return 0;
 }
 
@@ -659,7 +670,7 @@ static int on_ref_status(const char *ref, const char *status, void *payload)
 
 	(void)ref;
 	if (status && !r->status[0])
-		snprintf(r->status, sizeof(r->status), "%s", status);
+		vault__fmt_message(r->status, sizeof(r->status), "%s", status);
 	return 0;
 }
 
@@ -807,7 +818,8 @@ int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb wa
 	}
 	git_repository_free(repo);
 	git_libgit2_shutdown();
-	snprintf(q, sizeof(q), "%s/qvault", path);
+	if ((error = vault__fmt(q, sizeof(q), "path", "%s/qvault", path)) < 0)
+		goto fail;
 	if (mkdir(q, 0755) < 0) {
 		error = vault_error__errno(VAULT_ERROR, "cannot create '%s'", q);
 		goto fail;

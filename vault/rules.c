@@ -10,6 +10,7 @@
 #include "portal.h"
 #include "rules.h"
 #include "user.h"
+#include "util.h"
 
 json_t *vault_rules__json_at(const vault_change_ctx *c, const git_tree *tree, const char *path)
 {
@@ -34,8 +35,9 @@ json_t *vault_rules__keyed(const vault_change_ctx *c, const git_tree *tree, cons
 
 	if (!name || vault_name_check("name", name) < 0)
 		return NULL;
-	vault_portal__dir(dir, sizeof(dir), top, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (vault_portal__dir(dir, sizeof(dir), top, name) < 0 ||
+	    vault__fmt(path, sizeof(path), "path", "%s/%s", dir, file) < 0)
+		return NULL;
 	return vault_rules__json_at(c, tree, path);
 }
 
@@ -77,11 +79,14 @@ int vault_rules__doc_path(char *doc, char *rev, const char **rest, const char *p
 			p[k++] = path + i + 1;
 	if (k < 5 || p[3] - p[2] - 1 > VAULT_NAME_MAX || p[4] - p[3] - 1 > VAULT_NAME_MAX)
 		return -1;
-	snprintf(doc, VAULT_NAME_MAX + 1, "%.*s", (int)(p[3] - p[2] - 1), p[2]);
-	snprintf(rev, VAULT_NAME_MAX + 1, "%.*s", (int)(p[4] - p[3] - 1), p[3]);
-	if (vault_name_check("document number", doc) < 0 || vault_name_check("revision", rev) < 0)
+	/* each at most VAULT_NAME_MAX bytes, as checked above */
+	memcpy(doc, p[2], (size_t)(p[3] - p[2] - 1));
+	doc[p[3] - p[2] - 1] = '\0';
+	memcpy(rev, p[3], (size_t)(p[4] - p[3] - 1));
+	rev[p[4] - p[3] - 1] = '\0';
+	if (vault_name_check("document number", doc) < 0 || vault_name_check("revision", rev) < 0 ||
+	    vault_record__doc_dir(dir, sizeof(dir), doc) < 0)
 		return -1;
-	vault_record__doc_dir(dir, sizeof(dir), doc);
 	if (strncmp(path, dir, strlen(dir)) != 0 || path[strlen(dir)] != '/')
 		return -1;
 	*rest = p[4];

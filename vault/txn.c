@@ -38,8 +38,8 @@ int vault__txn_begin(vault_txn *t, vault *v)
 	{
 		char dir[4200];
 
-		snprintf(dir, sizeof(dir), "%s/quarantine", v->qdir);
-		if ((error = vault_store__quarantine_begin(v->store, dir)) < 0)
+		if ((error = vault__fmt(dir, sizeof(dir), "path", "%s/quarantine", v->qdir)) < 0 ||
+		    (error = vault_store__quarantine_begin(v->store, dir)) < 0)
 			goto fail;
 		t->quarantined = 1;
 	}

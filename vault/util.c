@@ -42,6 +42,18 @@ int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	return 0;
 }
 
+void vault__fmt_message(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if ((n < 0 || (size_t)n >= size) && size > 4)
+		memcpy(buf + size - 4, "...", 4);
+}
+
 void vault_time_format(char *buf, size_t size, int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -101,23 +113,32 @@ int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int f
 	return vault_buf__add(payload, (const char *)buf, len);
 }
 
+int vault_buf__vaddf(vault_buf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n, error;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0)
+		error = vault_error__errno(VAULT_ERROR, "cannot format '%s'", fmt);
+	else if ((error = buf_grow(b, (size_t)n)) == 0) {
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
+	}
+	va_end(again);
+	return error;
+}
+
 int vault_buf__addf(vault_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n, error;
+	int error;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	error = vault_buf__vaddf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return vault_error__errno(VAULT_ERROR, "cannot format '%s'", fmt);
-	if ((error = buf_grow(b, (size_t)n)) < 0)
-		return error;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-	return 0;
+	return error;
 }
 
 const char *vault_buf__str(const vault_buf *b)
@@ -239,8 +260,9 @@ void vault__remove_tree(const char *path)
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (unlink(sub) < 0)
+		/* best effort: what cannot be named stays (and its folder with it) */
+		if (vault__fmt(sub, sizeof(sub), "path", "%s/%s", path, e->d_name) == 0 &&
+		    unlink(sub) < 0)
 			vault__remove_tree(sub);
 	}
 	closedir(d);

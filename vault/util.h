@@ -4,6 +4,7 @@
 #ifndef VAULT_UTIL_H
 #define VAULT_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,13 @@ void vault__hex(char *hex, const unsigned char *bin, size_t len);
  */
 int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * snprintf of a message (diagnostic text, shown to a person) into a fixed
+ * buffer: what does not fit ends in "...", so a cut is never silent.
+ */
+void vault__fmt_message(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* strdup that aborts on exhaustion, and NULL for NULL. */
 char *vault__strdup(const char *s);
@@ -39,6 +47,8 @@ int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int f
 int vault_buf__add(vault_buf *b, const char *s, size_t len);
 int vault_buf__addf(vault_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int vault_buf__vaddf(vault_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* The string so far, "" when nothing was added; the buffer still owns it. */
 const char *vault_buf__str(const vault_buf *b);

@@ -45,15 +45,18 @@ static int git_started(void)
 
 void vault__warn(vault *v, const char *fmt, ...)
 {
-	char msg[1024];
+	vault_buf msg = VAULT_BUF_INIT;
 	va_list ap;
+	int error;
 
 	if (!v->warn)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error = vault_buf__vaddf(&msg, fmt, ap);
 	va_end(ap);
-	v->warn(msg, v->warn_payload);
+	/* a warning that cannot be formatted says what it was about */
+	v->warn(error < 0 ? vault_error_message() : vault_buf__str(&msg), v->warn_payload);
+	vault_buf__dispose(&msg);
 }
 
 static int act_for(vault_user *u, vault *v, const git_tree *tree);
@@ -117,7 +120,11 @@ static int act_for(vault_user *u, vault *v, const git_tree *tree)
 		vault_user_dispose(u);
 		return error;
 	}
-	snprintf(v->via, sizeof(v->via), "%s", u->name);
+	if ((error = vault__fmt(v->via, sizeof(v->via), "user name", "%s", u->name)) < 0) {
+		vault_user_dispose(&them);
+		vault_user_dispose(u);
+		return error;
+	}
 	vault_user_dispose(u);
 	*u = them;
 	return 0;
@@ -134,7 +141,8 @@ void vault_set_on_behalf(vault *v, const char *user)
 	v->on_behalf = vault__strdup(user);
 }
 
-static vault *vault_alloc(const char *path)
+/* *out = a new handle for `path`; VAULT_EINVALID (with the handle to free) when too long. */
+static int vault_alloc(vault **out, const char *path)
 {
 	vault *v = calloc(1, sizeof(*v));
 
@@ -143,8 +151,8 @@ static vault *vault_alloc(const char *path)
 	v->path = vault__strdup(path);
 	v->lock_fd = -1;
 	v->check_commit = vault_verify__commit;
-	snprintf(v->qdir, sizeof(v->qdir), "%s/%s", path, QDIR);
-	return v;
+	*out = v;
+	return vault__fmt(v->qdir, sizeof(v->qdir), "vault path", "%s/%s", path, QDIR);
 }
 
 int vault__config(vault_config *cfg, vault *v, git_commit *head)
@@ -190,8 +198,8 @@ static void remove_index(const vault *v)
 	size_t i;
 
 	for (i = 0; i < 3; i++)
-		if (snprintf(path, sizeof(path), "%s/" INDEX_FILE "%s", v->qdir,
-			     suffix[i]) < (int)sizeof(path))
+		if (vault__fmt(path, sizeof(path), "path", "%s/" INDEX_FILE "%s", v->qdir,
+			       suffix[i]) == 0)
 			unlink(path);
 }
 
@@ -244,7 +252,8 @@ int vault_open(vault **out, const char *path, vault_warn_cb warn, void *payload)
 
 	if ((error = git_started()) < 0)
 		return error;
-	v = vault_alloc(path);
+	if ((error = vault_alloc(&v, path)) < 0)
+		goto fail;
 	v->warn = warn;
 	v->warn_payload = payload;
 	if (stat(v->qdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -373,8 +382,8 @@ static int make_server(vault_user *u, vault *v, const vault_user *admin)
 	int error;
 
 	memset(u, 0, sizeof(*u));
-	snprintf(path, sizeof(path), "%s/" VAULT_SERVER_KEY, v->qdir);
-	if ((error = vault_key_generate(&key, VAULT_KEY_ED25519, VAULT_SERVER_USER)) < 0 ||
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_SERVER_KEY, v->qdir)) < 0 ||
+	    (error = vault_key_generate(&key, VAULT_KEY_ED25519, VAULT_SERVER_USER)) < 0 ||
 	    (error = vault_key_save(key, path, NULL)) < 0)
 		goto done;
 	u->name = vault__strdup(VAULT_SERVER_USER);
@@ -408,7 +417,8 @@ int vault_init(vault **out, const char *path, const vault_key *key,
 	    (error = check_target(path)) < 0 || (error = new_id(id)) < 0 ||
 	    (error = git_started()) < 0)
 		return error;
-	v = vault_alloc(path);
+	if ((error = vault_alloc(&v, path)) < 0)
+		goto fail;
 	v->key = key;
 	u.name = (char *)(uintptr_t)admin;
 	u.org = (char *)(uintptr_t)org;
@@ -585,8 +595,9 @@ int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const c
 		git_config *cfg = NULL;
 		git_config_entry *e = NULL;
 
-		if (snprintf(key, size, "qvault.%s.maxUpload", type) >= (int)size)
-			return vault_error__set(VAULT_ERROR, "type '%.64s' is too long", type);
+		if ((error = vault__fmt(key, size, "the limit's key", "qvault.%s.maxUpload",
+					type)) < 0)
+			return error;
 		if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) < 0)
 			return vault_error__git(VAULT_ERROR, "cannot read the git config of the vault");
 		error = git_config_get_entry(&e, cfg, key);
@@ -595,8 +606,8 @@ int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const c
 		if (error == 0)
 			return vault__limit(out, v, key, VAULT_CFG_UPLOAD_DEFAULT);
 	}
-	if (snprintf(key, size, "%s", VAULT_CFG_UPLOAD) >= (int)size)
-		return vault_error__set(VAULT_ERROR, "no room for the key");
+	if ((error = vault__fmt(key, size, "the limit's key", "%s", VAULT_CFG_UPLOAD)) < 0)
+		return error;
 	return vault__limit(out, v, VAULT_CFG_UPLOAD, VAULT_CFG_UPLOAD_DEFAULT);
 }
 
@@ -604,16 +615,17 @@ int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const ch
 		      const char *subject, uint64_t size)
 {
 	char key[VAULT_NAME_MAX + 32];
+	const char *name = key;
 	int error;
 
 	switch (kind) {
 	case VAULT_LIMIT_IMPORT:
-		snprintf(key, sizeof(key), "%s", VAULT_CFG_IMPORT_BYTES);
-		error = vault__limit(limit, v, key, VAULT_CFG_IMPORT_BYTES_DEFAULT);
+		name = VAULT_CFG_IMPORT_BYTES;
+		error = vault__limit(limit, v, name, VAULT_CFG_IMPORT_BYTES_DEFAULT);
 		break;
 	case VAULT_LIMIT_STATEMENT:
-		snprintf(key, sizeof(key), "%s", VAULT_CFG_STATEMENT);
-		error = vault__limit(limit, v, key, VAULT_CFG_STATEMENT_DEFAULT);
+		name = VAULT_CFG_STATEMENT;
+		error = vault__limit(limit, v, name, VAULT_CFG_STATEMENT_DEFAULT);
 		break;
 	default:
 		error = vault__upload_limit(limit, key, sizeof(key), v, type);
@@ -624,6 +636,6 @@ int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const ch
 	if (size > *limit)
 		return vault_error__set(VAULT_EINVALID,
 			"%s is larger than the limit of %llu bytes (git config %s)", subject,
-			(unsigned long long)*limit, key);
+			(unsigned long long)*limit, name);
 	return 0;
 }

@@ -158,7 +158,7 @@ static void *sig_worker(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		ok = vault_sign__check(&signer, armored, alen, ns, data, dlen) == 0;
 		if (!ok)
-			snprintf(problem, sizeof(problem), "%s", vault_error_message());
+			vault__fmt_message(problem, sizeof(problem), "%s", vault_error_message());
 		free(signer);
 		pthread_mutex_lock(&q->lock);
 		q->jobs[i].ok = ok;
@@ -245,7 +245,9 @@ static void found(checker *c, const git_oid *commit, const char *subject,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
+	/* a finding is text for a person: one too long ends in "..." */
+	if (vsnprintf(problem, sizeof(problem), fmt, ap) >= (int)sizeof(problem))
+		memcpy(problem + sizeof(problem) - 4, "...", 4);
 	va_end(ap);
 	if (c->f->count == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
@@ -419,8 +421,8 @@ static void each_revision(commit_ctx *x, const git_tree *tree, const char *doc, 
 	git_tree *t = NULL;
 	size_t i;
 
-	vault_record__doc_dir(dir, sizeof(dir), doc);
-	if (tree && git_tree_entry_bypath(&te, tree, dir) == 0 &&
+	if (vault_record__doc_dir(dir, sizeof(dir), doc) == 0 && tree &&
+	    git_tree_entry_bypath(&te, tree, dir) == 0 &&
 	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0) {
 		for (i = 0; i < git_tree_entrycount(t); i++) {
 			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
@@ -428,11 +430,16 @@ static void each_revision(commit_ctx *x, const git_tree *tree, const char *doc, 
 			size_t len;
 			vault_revision o;
 
-			snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
-			if (read_at(&data, &len, x, tree, sub) == 0 &&
+			/* a tree entry name is at most 255 bytes: these fit */
+			if (vault__fmt(sub, sizeof(sub), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
+				       rev) == 0 &&
+			    read_at(&data, &len, x, tree, sub) == 0 &&
 			    vault_record__revision_parse(&o, data, len) == 0) {
-				snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RELEASE_FILE, dir, rev);
-				cb(x, &o, has_path(tree, sub), payload);
+				int released = vault__fmt(sub, sizeof(sub), "path",
+							  "%s/%s/" VAULT_RELEASE_FILE, dir, rev) == 0 &&
+					       has_path(tree, sub);
+
+				cb(x, &o, released, payload);
 				vault_revision_dispose(&o);
 			}
 			free(data);
@@ -475,8 +482,11 @@ static void check_revision_folder(commit_ctx *x, const char *path, const vault_r
 	numbering nb = { path, r, 0, 0, 0 };
 	size_t n = 0;
 
-	snprintf(dir, sizeof(dir), "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
-		 strlen(VAULT_RECORD_FILE)), path);
+	if (vault__fmt(dir, sizeof(dir), "path", "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
+		       strlen(VAULT_RECORD_FILE)), path) < 0) {
+		found(x->c, cid, path, "%s", vault_error_message());
+		return;
+	}
 	if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
 	    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0)
 		git_tree_walk(t, GIT_TREEWALK_PRE, count_blob, &n);
@@ -601,9 +611,9 @@ static void check_statement(commit_ctx *x, const char *path, json_t *root,
 		found(x->c, cid, path, "the rejection gives no reason");
 	if (a->time > x->time + STATEMENT_SKEW)
 		found(x->c, cid, path, "the statement is dated after the commit that records it");
-	snprintf(relpath, sizeof(relpath), "%.*s" VAULT_RELEASE_FILE,
-		 (int)(strlen(recpath) - strlen(VAULT_RECORD_FILE)), recpath);
-	if ((rel = release_at(x, relpath)) == NULL) {
+	if (vault__fmt(relpath, sizeof(relpath), "path", "%.*s" VAULT_RELEASE_FILE,
+		       (int)(strlen(recpath) - strlen(VAULT_RECORD_FILE)), recpath) < 0 ||
+	    (rel = release_at(x, relpath)) == NULL) {
 		found(x->c, cid, path, "acknowledges a revision that was not released");
 		return;
 	}
@@ -647,8 +657,8 @@ static void check_in_effect(commit_ctx *x, const char *path, const char *recpath
 
 	if (!x->before)
 		return;
-	snprintf(sub, sizeof(sub), "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen, recpath);
-	if (has_path(x->before, sub))
+	if (vault__fmt(sub, sizeof(sub), "path", "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen,
+		       recpath) < 0 || has_path(x->before, sub))
 		found(x->c, git_commit_id(x->commit), path,
 		      "acknowledges '%s@%s', which was made obsolete", r->doc, r->rev);
 	each_revision(x, x->before, r->doc, superseded_by, &a);
@@ -669,9 +679,12 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 
 	memset(&a, 0, sizeof(a));
 	x->c->f->acks++;
-	snprintf(sigpath, sizeof(sigpath), "%s.sig", path);
-	snprintf(recpath, sizeof(recpath), "%.*s" VAULT_RECORD_FILE,
-		 (int)(strstr(path, "/" VAULT_ACKS_DIR "/") - path + 1), path);
+	if (vault__fmt(sigpath, sizeof(sigpath), "path", "%s.sig", path) < 0 ||
+	    vault__fmt(recpath, sizeof(recpath), "path", "%.*s" VAULT_RECORD_FILE,
+		       (int)(strstr(path, "/" VAULT_ACKS_DIR "/") - path + 1), path) < 0) {
+		found(x->c, cid, path, "%s", vault_error_message());
+		return;
+	}
 	if (read_at(&stmt, &slen, x, x->tree, path) < 0) {
 		found(x->c, cid, path, "the acknowledgment cannot be read");
 		return;
@@ -712,8 +725,8 @@ static void check_ack(commit_ctx *x, const char *path, const char *doc, const ch
 		char want[VAULT_NAME_MAX * 2 + 16];
 		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
-		snprintf(want, sizeof(want), "%s-%s.json", a.signer, a.meaning);
-		if (strcmp(base, want) != 0)
+		if (vault__fmt(want, sizeof(want), "file name", "%s-%s.json", a.signer,
+			       a.meaning) < 0 || strcmp(base, want) != 0)
 			found(x->c, cid, path, "the acknowledgment is stored as '%s', not '%s'", base, want);
 	}
 	if (x->known && strcmp(x->who->name, u->name) != 0)
@@ -769,7 +782,11 @@ static size_t split_path(char parts[][VAULT_NAME_MAX + 1], size_t max, const cha
 	while (n < max) {
 		size_t len = strcspn(p, "/");
 
-		snprintf(parts[n++], VAULT_NAME_MAX + 1, "%.*s", (int)len, p);
+		/* a longer component is no name of ours: the path is not one */
+		if (len > VAULT_NAME_MAX)
+			return max + 1;
+		memcpy(parts[n], p, len);
+		parts[n++][len] = '\0';
 		if (!p[len])
 			return n;
 		p += len + 1;
@@ -807,8 +824,9 @@ static json_t *keyed_record(commit_ctx *x, const git_tree *tree, const char *top
 
 	if (vault_name_check("name", name) < 0)
 		return NULL;
-	vault_portal__dir(dir, sizeof(dir), top, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (vault_portal__dir(dir, sizeof(dir), top, name) < 0 ||
+	    vault__fmt(path, sizeof(path), "path", "%s/%s", dir, file) < 0)
+		return NULL;
 	return json_at(x, tree, path);
 }
 
@@ -899,8 +917,9 @@ static void check_answer(commit_ctx *x, const char *path)
 		json_int_t seq = json_integer_value(json_object_get(rec, "seq"));
 		size_t count = 0;
 
-		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
-		if (git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
+		if (vault__fmt(dir, sizeof(dir), "path", "%.*s", (int)(strrchr(path, '/') - path),
+			       path) == 0 &&
+		    git_tree_entry_bypath(&te, x->tree, dir) == 0 &&
 		    git_tree_lookup(&t, x->c->repo, git_tree_entry_id(te)) == 0)
 			count = git_tree_entrycount(t);
 		git_tree_free(t);
@@ -1052,8 +1071,10 @@ static void with_its_record(commit_ctx *x, const char *path, const char *rest)
 {
 	char rec[VAULT_PATH_MAX * 2];
 
-	snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
-	if (has_path(x->before, rec))
+	if (vault__fmt(rec, sizeof(rec), "path", "%.*s" VAULT_RECORD_FILE, (int)(rest - path),
+		       path) < 0)
+		found(x->c, git_commit_id(x->commit), path, "%s", vault_error_message());
+	else if (has_path(x->before, rec))
 		found(x->c, git_commit_id(x->commit), path, "adds a file to a revision recorded earlier");
 	else if (!has_path(x->tree, rec))
 		found(x->c, git_commit_id(x->commit), path, "adds a file without its record");
@@ -1064,8 +1085,8 @@ static void beside_a_record(commit_ctx *x, const char *path, const char *rest, c
 {
 	char rec[VAULT_PATH_MAX * 2];
 
-	snprintf(rec, sizeof(rec), "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
-	if (!has_path(in, rec))
+	if (vault__fmt(rec, sizeof(rec), "path", "%.*s" VAULT_RECORD_FILE, (int)(rest - path),
+		       path) < 0 || !has_path(in, rec))
 		found(x->c, git_commit_id(x->commit), path, "names a revision that has no record%s",
 		      in == x->before ? " before it" : "");
 }
@@ -1121,7 +1142,9 @@ static void kind_found(const vault_change_ctx *c, const char *path, const char *
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
+	/* a finding is text for a person: one too long ends in "..." */
+	if (vsnprintf(problem, sizeof(problem), fmt, ap) >= (int)sizeof(problem))
+		memcpy(problem + sizeof(problem) - 4, "...", 4);
 	va_end(ap);
 	found(x->c, git_commit_id(x->commit), path, "%s", problem);
 }
@@ -1264,8 +1287,9 @@ static void check_added(commit_ctx *x, const char *path)
 			char stmt[VAULT_PATH_MAX * 2];
 
 			/* checked with its statement, which must come with it */
-			snprintf(stmt, sizeof(stmt), "%.*s", (int)(strlen(path) - 4), path);
-			if (!has_path(x->tree, stmt) || has_path(x->before, stmt))
+			if (vault__fmt(stmt, sizeof(stmt), "path", "%.*s", (int)(strlen(path) - 4),
+				       path) < 0 ||
+			    !has_path(x->tree, stmt) || has_path(x->before, stmt))
 				found(x->c, cid, path, "adds a signature without its statement");
 		} else if (n > 5 && strcmp(rest + n - 5, ".json") == 0) {
 			check_ack(x, path, doc, rev);
@@ -1319,11 +1343,10 @@ static void on_behalf_of(char *name, size_t size, const git_commit *commit)
 	char *value = NULL;
 
 	name[0] = '\0';
-	if (vault_store__trailer(&value, git_commit_message(commit), VAULT_ON_BEHALF_TRAILER) < 0)
-		snprintf(name, size, "%s", "\n"); /* named twice: no user is called that */
-	else if (value)
-		snprintf(name, size, "%.*s", (int)(strlen(value) < size ? strlen(value) : size - 1),
-			 value);
+	/* named twice, or longer than a name: "\n", which no user is called */
+	if (vault_store__trailer(&value, git_commit_message(commit), VAULT_ON_BEHALF_TRAILER) < 0 ||
+	    (value && vault__fmt(name, size, "user name", "%s", value) < 0))
+		memcpy(name, "\n", 2);
 	free(value);
 }
 
@@ -1821,7 +1844,8 @@ static int check_files(checker *c, const git_tree *root, const char *path, int d
 
 		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, git_tree_entry_name(e));
+		if (vault__fmt(sub, sizeof(sub), "path", "%s/%s", path, git_tree_entry_name(e)) < 0)
+			return VAULT_EVERIFY;
 		if (git_tree_lookup(&t, c->repo, git_tree_entry_id(e)) < 0)
 			return vault_error__git(VAULT_ERROR, "cannot read '%s'", sub);
 		check_files(c, t, sub, depth + 1);
@@ -1890,7 +1914,9 @@ static int compare_indexes(index_check *ic, vault_store *store)
 	size_t i;
 	int fd, error;
 
-	snprintf(path, sizeof(path), "%s/qvault-verify-XXXXXX", tmpdir ? tmpdir : "/tmp");
+	if ((error = vault__fmt(path, sizeof(path), "TMPDIR", "%s/qvault-verify-XXXXXX",
+				tmpdir ? tmpdir : "/tmp")) < 0)
+		return error;
 	if ((fd = mkstemp(path)) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot create a scratch index");
 	close(fd);
@@ -1914,18 +1940,19 @@ static int compare_indexes(index_check *ic, vault_store *store)
 	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 		sqlite3_stmt *st;
 
-		snprintf(sql, sizeof(sql),
+		if ((error = vault__fmt(sql, sizeof(sql), "statement",
 			 "SELECT (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT SELECT %s FROM %s))"
 			 " + (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT SELECT %s FROM %s))",
 			 views[i].cols, views[i].in_main, views[i].cols, views[i].in_fresh,
-			 views[i].cols, views[i].in_fresh, views[i].cols, views[i].in_main);
+			 views[i].cols, views[i].in_fresh, views[i].cols, views[i].in_main)) < 0)
+			break;
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 			break;
 		}
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
 		    ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
-			snprintf(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
+			vault__fmt_message(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
 				 "the index disagrees with the repository on %s "
 				 "(%lld rows; 'qvault reindex' rebuilds it)", views[i].what,
 				 (long long)sqlite3_column_int64(st, 0));
@@ -1950,7 +1977,7 @@ static void *index_worker(void *arg)
 		vault_store__free(store);
 	}
 	if (ic->error < 0)
-		snprintf(ic->message, sizeof(ic->message), "%s", vault_error_message());
+		vault__fmt_message(ic->message, sizeof(ic->message), "%s", vault_error_message());
 	return NULL;
 }
 
@@ -1959,7 +1986,8 @@ static int index_check_start(index_check *ic, vault *v)
 	memset(ic, 0, sizeof(*ic));
 	ic->vault_path = v->path;
 	ic->readonly = v->readonly;
-	snprintf(ic->index_path, sizeof(ic->index_path), "%s/index.db", v->qdir);
+	if (vault__fmt(ic->index_path, sizeof(ic->index_path), "path", "%s/index.db", v->qdir) < 0)
+		return VAULT_EINVALID;
 	if (pthread_create(&ic->thread, NULL, index_worker, ic) != 0)
 		return vault_error__set(VAULT_ERROR, "cannot start the index check");
 	return 0;
