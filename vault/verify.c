@@ -330,33 +330,37 @@ enum {
 	K_NCR = 1 << 16, K_NCR_CLOSE = 1 << 17
 };
 
-/* What each operation may write: a commit's Qvault-Op names all it changed. */
+/*
+ * What each operation may write (kinds), and what it always writes
+ * (needs): a commit's Qvault-Op names all it changed, and the commit
+ * makes the change its operation is named for.
+ */
 static const struct {
 	const char *op;
-	unsigned kinds;
+	unsigned kinds, needs;
 } op_kinds[] = {
-	{ "init", K_CONFIG | K_USER },
-	{ "user-add", K_USER },
-	{ "user-revoke", K_REVOKE },
-	{ "add", K_RECORD | K_CERT | K_LINK },
-	{ "import", K_RECORD | K_CERT | K_LINK },
-	{ "release", K_RECORD | K_RELEASE },
-	{ "obsolete", K_OBSOLETE },
-	{ "ack", K_ACK },
-	{ "link", K_LINK },
-	{ "fai-add", K_RECORD | K_PACKAGE | K_LINK },
-	{ "po-add", K_PO },
-	{ "po-import", K_PO },
-	{ "po-ack", K_PO_ACK },
-	{ "status", K_STATUS },
-	{ "status-import", K_STATUS },
-	{ "lot-add", K_LOT },
-	{ "lot-import", K_LOT },
-	{ "asn-add", K_ASN },
-	{ "asn-import", K_ASN },
-	{ "asn-receive", K_RECEIPT },
-	{ "ncr-add", K_NCR },
-	{ "ncr-close", K_NCR_CLOSE },
+	{ "init", K_CONFIG | K_USER, K_CONFIG | K_USER },
+	{ "user-add", K_USER, K_USER },
+	{ "user-revoke", K_REVOKE, K_REVOKE },
+	{ "add", K_RECORD | K_CERT | K_LINK, K_RECORD },
+	{ "import", K_RECORD | K_CERT | K_LINK, K_RECORD },
+	{ "release", K_RECORD | K_RELEASE, K_RELEASE },
+	{ "obsolete", K_OBSOLETE, K_OBSOLETE },
+	{ "ack", K_ACK, K_ACK },
+	{ "link", K_LINK, K_LINK },
+	{ "fai-add", K_RECORD | K_PACKAGE | K_LINK, K_RECORD | K_PACKAGE },
+	{ "po-add", K_PO, K_PO },
+	{ "po-import", K_PO, K_PO },
+	{ "po-ack", K_PO_ACK, K_PO_ACK },
+	{ "status", K_STATUS, K_STATUS },
+	{ "status-import", K_STATUS, K_STATUS },
+	{ "lot-add", K_LOT, K_LOT },
+	{ "lot-import", K_LOT, K_LOT },
+	{ "asn-add", K_ASN, K_ASN },
+	{ "asn-import", K_ASN, K_ASN },
+	{ "asn-receive", K_RECEIPT, K_RECEIPT },
+	{ "ncr-add", K_NCR, K_NCR },
+	{ "ncr-close", K_NCR_CLOSE, K_NCR_CLOSE },
 };
 
 typedef struct {
@@ -1722,6 +1726,9 @@ static void check_op(commit_ctx *x)
 		found(x->c, cid, NULL, "the commit ('%s') changes nothing", op);
 	else if (x->kinds & ~op_kinds[i].kinds)
 		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' does not name all it changed", op);
+	else if (op_kinds[i].needs & ~x->kinds)
+		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' names a change it does not make",
+		      op);
 	else if ((strcmp(op, "init") == 0) != !x->before)
 		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' %s", op,
 		      x->before ? "is the first commit's" : "is not 'init', and it has no parent");
