@@ -559,8 +559,11 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 	else
 		error = vault_buf__addf(&message,
 			 "asn import %zu ship notices\n\nQvault-Op: asn-import\n", n);
-	if (error == 0 && (error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL)) == 0 && id)
+	/* the number is given back whole, so it is checked before the write */
+	if (error == 0 && id)
 		error = vault__fmt(id, idsize, "ship notice number", "%s", names[0]);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
 	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);

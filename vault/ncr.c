@@ -144,10 +144,11 @@ int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
 	    (error = vault_buf__addf(&message,
 		 "ncr add %s on lot %s\n\nQvault-Op: ncr-add\nQvault-NCR: %s\nQvault-Lot: %s\n", number,
-		 n->lot, number, n->lot)) < 0)
+		 n->lot, number, n->lot)) < 0 ||
+	    /* the number is given back whole, so it is checked before the write */
+	    (id && (error = vault__fmt(id, size, "NCR number", "%s", number)) < 0))
 		goto done;
-	if ((error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL)) == 0 && id)
-		error = vault__fmt(id, size, "NCR number", "%s", number);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
 	vault_buf__dispose(&message);
 	free(json);
