@@ -96,6 +96,23 @@ static void append_collects(void **state)
 	vault_buf__dispose(&b);
 }
 
+/* A fixed buffer: a path that does not fit is refused, a message says it was cut. */
+static void fixed_buffers(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	assert_int_equal(vault__fmt(buf, sizeof(buf), "path", "%s/%s", "docs", "DWG-1"), 0);
+	assert_string_equal(buf, "docs/DWG-1");
+	assert_int_equal(vault__fmt(buf, sizeof(buf), "path", "%s/%s", "docs", "DWG-1001-extra"),
+			 VAULT_EINVALID);
+	assert_string_equal(vault_error_message(), "path is too long");
+	vault__fmt_message(buf, sizeof(buf), "%s", "short");
+	assert_string_equal(buf, "short");
+	vault__fmt_message(buf, sizeof(buf), "%s", "a message longer than the buffer");
+	assert_string_equal(buf, "a message lo...");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +120,7 @@ int main(void)
 		cmocka_unit_test(add_bytes),
 		cmocka_unit_test(limit_refuses),
 		cmocka_unit_test(append_collects),
+		cmocka_unit_test(fixed_buffers),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
