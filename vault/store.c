@@ -321,6 +321,11 @@ static int add_alternates(git_odb *odb, const char *objects)
 	if ((f = fopen(path, "re")) == NULL)
 		return 0;
 	while (error == 0 && fgets(line, sizeof(line), f)) {
+		/* a line longer than a path is refused, never read as two */
+		if (!strchr(line, '\n') && !feof(f)) {
+			error = vault_error__set(VAULT_EINVALID, "'%s' has a line too long", path);
+			break;
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
