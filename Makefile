@@ -11,7 +11,7 @@ CC ?= cc
 PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
-       -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Werror
+       -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Wformat-truncation=2 -Werror
 BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm -pthread
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 static uint64_t state = 0x9e3779b97f4a7c15u;
 
 static uint64_t next(void)
@@ -55,7 +57,7 @@ int main(int argc, char **argv)
 	chunk = size < (64u << 20) ? size : (64u << 20);
 	if ((buf = malloc(chunk ? chunk : 1)) == NULL)
 		return 1;
-	snprintf(path, sizeof(path), "%s/manifest.json", argv[1]);
+	bench_fmt(path, sizeof(path), "%s/manifest.json", argv[1]);
 	if ((manifest = fopen(path, "w")) == NULL)
 		return perror(path), 1;
 	if (argc > 5 && (stream = fopen(argv[5], "w")) == NULL)
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
 		size_t done = 0;
 		FILE *f;
 
-		snprintf(path, sizeof(path), "%s/f%lu.pdf", argv[1], i);
+		bench_fmt(path, sizeof(path), "%s/f%lu.pdf", argv[1], i);
 		if ((f = fopen(path, "w")) == NULL)
 			return perror(path), 1;
 		if (stream)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "vault.h"
+#include "fmt.h"
 
 static void die(const char *what)
 {
@@ -37,7 +38,7 @@ int main(int argc, char **argv)
 	nsup = strtoul(argv[3], NULL, 10);
 	if ((sup = calloc(nsup, sizeof(*sup))) == NULL)
 		return 1;
-	snprintf(path, sizeof(path), "%s/vault", argv[1]);
+	bench_fmt(path, sizeof(path), "%s/vault", argv[1]);
 	if (vault_key_generate(&admin, VAULT_KEY_ED25519, "admin") < 0 ||
 	    vault_key_generate(&buyer, VAULT_KEY_ED25519, "buyer") < 0)
 		die("keys");
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
 		die("buyer");
 	free(pub);
 	for (s = 0; s < nsup; s++) {
-		snprintf(name, sizeof(name), "sup%lu", s);
+		bench_fmt(name, sizeof(name), "sup%lu", s);
 		if (vault_key_generate(&sup[s], VAULT_KEY_ED25519, name) < 0 ||
 		    vault_key_public(&pub, sup[s]) < 0 ||
 		    vault_user_add(v, name, "acme", "supplier", pub) < 0)
@@ -62,12 +63,12 @@ int main(int argc, char **argv)
 		char file[4200], doc[32];
 		FILE *f;
 
-		snprintf(file, sizeof(file), "%s/d%lu.pdf", argv[1], d);
+		bench_fmt(file, sizeof(file), "%s/d%lu.pdf", argv[1], d);
 		if ((f = fopen(file, "w")) == NULL)
 			return 1;
 		fprintf(f, "%%PDF-1.4\n%% drawing %lu\n%%%%EOF\n", d);
 		fclose(f);
-		snprintf(doc, sizeof(doc), "DWG-%lu", d);
+		bench_fmt(doc, sizeof(doc), "DWG-%lu", d);
 		memset(&o, 0, sizeof(o));
 		memset(&r, 0, sizeof(r));
 		o.path = file, o.doc = doc, o.type = "drawing", o.rev = "A";
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
 			for (m = 0; m < 4; m++) {
 				char doc[32];
 
-				snprintf(doc, sizeof(doc), "DWG-%lu", d);
+				bench_fmt(doc, sizeof(doc), "DWG-%lu", d);
 				if (vault_ack(v, doc, "A", meanings[m], m == 3 ? "benchmark" : NULL) < 0)
 					die("ack");
 			}

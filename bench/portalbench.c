@@ -22,6 +22,7 @@
 
 #include "portal.h"
 #include "vault.h"
+#include "fmt.h"
 
 static double now_ms(void)
 {
@@ -64,8 +65,8 @@ static int supplier(vault *v, const char *keydir, const char *tmp, unsigned long
 	FILE *f;
 	double t;
 
-	snprintf(org, sizeof(org), "ORG-%03lu", s);
-	snprintf(path, sizeof(path), "%s/%s.pem", keydir, org);
+	bench_fmt(org, sizeof(org), "ORG-%03lu", s);
+	bench_fmt(path, sizeof(path), "%s/%s.pem", keydir, org);
 	if (vault_key_load(&key, path, NULL, NULL) < 0)
 		return fail(path);
 	vault_set_key(v, key);
@@ -77,7 +78,7 @@ static int supplier(vault *v, const char *keydir, const char *tmp, unsigned long
 	if (!acks || !names || !promises)
 		abort();
 	for (n = s, k = 0; n < npos; n += nsup, k++) {
-		snprintf(names[k], sizeof(names[k]), "PO-%06lu", n);
+		bench_fmt(names[k], sizeof(names[k]), "PO-%06lu", n);
 		day_of(promises[i], sizeof(promises[i]), n, -2);
 		acks[i].po = names[k];
 		acks[i].line = 1;
@@ -96,7 +97,7 @@ static int supplier(vault *v, const char *keydir, const char *tmp, unsigned long
 		return fail("po ack");
 	ms[0] += now_ms() - t;
 
-	snprintf(file, sizeof(file), "%s/lots.csv", tmp);
+	bench_fmt(file, sizeof(file), "%s/lots.csv", tmp);
 	if ((f = fopen(file, "w")) == NULL)
 		return fail(file);
 	fprintf(f, "lot,po,part,qty,made,shipped,from\n");
@@ -110,7 +111,7 @@ static int supplier(vault *v, const char *keydir, const char *tmp, unsigned long
 		return fail("lot import");
 	ms[1] += now_ms() - t;
 
-	snprintf(file, sizeof(file), "%s/status.csv", tmp);
+	bench_fmt(file, sizeof(file), "%s/status.csv", tmp);
 	if ((f = fopen(file, "w")) == NULL)
 		return fail(file);
 	fprintf(f, "po,line,status,note\n");
@@ -123,7 +124,7 @@ static int supplier(vault *v, const char *keydir, const char *tmp, unsigned long
 		return fail("status import");
 	ms[2] += now_ms() - t;
 
-	snprintf(file, sizeof(file), "%s/asns.json", tmp);
+	bench_fmt(file, sizeof(file), "%s/asns.json", tmp);
 	if ((f = fopen(file, "w")) == NULL)
 		return fail(file);
 	fputc('[', f);
@@ -164,8 +165,8 @@ static int receive_all(vault *v, const char *buyer_key, unsigned long npos, doub
 		return fail(buyer_key);
 	vault_set_key(v, key);
 	for (n = 0; n < npos; n++) {
-		snprintf(names[n], sizeof(names[n]), "ASN-%06lu", n);
-		snprintf(lots[n], sizeof(lots[n]), "L-%06lu", n);
+		bench_fmt(names[n], sizeof(names[n]), "ASN-%06lu", n);
+		bench_fmt(lots[n], sizeof(lots[n]), "L-%06lu", n);
 		day_of(dates[n], sizeof(dates[n]), n, n % 7 == 0 ? 6 : -1);
 		r[n].asn = names[n];
 		r[n].date = dates[n];

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "vault.h"
+#include "fmt.h"
 
 static uint64_t state;
 
@@ -68,7 +69,7 @@ int main(int argc, char **argv)
 		char lot[64], *out;
 		uint64_t t;
 
-		snprintf(lot, sizeof(lot), "T%lu-%07lu", 1 + next() % tiers,
+		bench_fmt(lot, sizeof(lot), "T%lu-%07lu", 1 + next() % tiers,
 			 (unsigned long)(next() % per_tier));
 		t = now_ns();
 		if (vault_trace_lot(&out, v, lot) < 0) {

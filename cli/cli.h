@@ -115,9 +115,20 @@ int cli_passphrase(char *buf, size_t size, void *payload);
 /* Load the key named by --key or QVAULT_KEY into a->key (none: 0, no key). */
 int cli_load_key(cli_args *a);
 
-/* Split "DOC@REV" into its parts (rev NULL when absent). */
+/*
+ * Split "DOC@REV" into its parts (rev NULL when absent).  A spec too long
+ * for `buf` is not cut: *doc is then the whole spec, which the library
+ * refuses as longer than a document number may be.
+ */
 void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc,
 		      const char **rev);
+
+/*
+ * snprintf into a fixed buffer, never cut: -1, with "qvault: <what> is
+ * too long" on stderr, when the result would not fit.
+ */
+int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /*
  * Create the file `path` for writing, 0644, refusing one that exists,

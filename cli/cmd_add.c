@@ -59,7 +59,9 @@ static int certificate_data(char **out, const cli_command *cmd, cli_args *a)
 			json_decref(root);
 			return cli_usage_error(cmd, "--field '%s' is not KEY=VALUE", fields[i]);
 		}
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - fields[i]), fields[i]);
+		/* shorter than key[], as checked above */
+		memcpy(key, fields[i], (size_t)(eq - fields[i]));
+		key[eq - fields[i]] = '\0';
 		if ((dot = strchr(key, '.')) != NULL) {
 			key[dot - key] = '\0';
 			if (!json_is_object(into = json_object_get(root, key))) {

@@ -20,7 +20,9 @@ static int run_list(const cli_command *cmd, cli_args *a, vault *v)
 		char path[4200];
 		struct stat st;
 
-		snprintf(path, sizeof(path), "%s/hooks/%s", vault_path(v), s->name);
+		if (cli_fmt(path, sizeof(path), "the vault's path", "%s/hooks/%s", vault_path(v),
+			    s->name) < 0)
+			return EXIT_ERROR;
 		printf("%-14s %-10s %s\n", s->name, stat(path, &st) == 0 ? "installed" : "-",
 		       s->summary);
 	}

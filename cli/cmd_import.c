@@ -59,10 +59,11 @@ static int read_entry(manifest *m, size_t i, json_t *e, const char *base)
 	need = strlen(base) + strlen(file) + 2;
 	if ((m->paths[i] = malloc(need)) == NULL)
 		abort();
+	/* sized for both above */
 	if (file[0] == '/' || !*base)
-		snprintf(m->paths[i], need, "%s", file);
-	else
-		snprintf(m->paths[i], need, "%s/%s", base, file);
+		memcpy(m->paths[i], file, strlen(file) + 1);
+	else if (cli_fmt(m->paths[i], need, "path", "%s/%s", base, file) < 0)
+		return EXIT_ERROR;
 	o->path = m->paths[i];
 	if (parts) {
 		if (!json_is_array(parts))

@@ -81,8 +81,9 @@ static int run_status(const cli_command *cmd, cli_args *a, vault *v)
 	int error;
 
 	memset(&r, 0, sizeof(r));
-	snprintf(po, sizeof(po), "%.*s", colon ? (int)(colon - a->arg[0]) : (int)strlen(a->arg[0]),
-		 a->arg[0]);
+	if (cli_fmt(po, sizeof(po), "PO number", "%.*s",
+		    colon ? (int)(colon - a->arg[0]) : (int)strlen(a->arg[0]), a->arg[0]) < 0)
+		return EXIT_ERROR;
 	if (colon && (r.line = (unsigned)whole(colon + 1, 10000)) == 0)
 		return cli_usage_error(cmd, "'%s' is not PO[:LINE]", a->arg[0]);
 	r.po = po;

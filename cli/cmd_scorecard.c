@@ -31,10 +31,14 @@ static void ratio(char *buf, size_t size, json_t *card, const char *metric, cons
 {
 	long long of = ival(card, metric, "of"), n = ival(card, metric, part);
 
-	if (of)
-		snprintf(buf, size, "%lld/%lld (%.1f%%)", n, of, 100.0 * (double)n / (double)of);
-	else
-		snprintf(buf, size, "none");
+	/* a figure that does not fit is said to be so (on stderr), and shown as "?" */
+	if (!of) {
+		if (size > 4)
+			memcpy(buf, "none", 5);
+	} else if (cli_fmt(buf, size, "a figure of the scorecard", "%lld/%lld (%.1f%%)", n, of,
+			   100.0 * (double)n / (double)of) < 0 && size > 1) {
+		memcpy(buf, "?", 2);
+	}
 }
 
 /* "average 1.5 days, worst 3.0 (4)" or "none" */
@@ -42,11 +46,14 @@ static void days(char *buf, size_t size, json_t *card, const char *metric)
 {
 	json_t *avg = get(card, metric, "average"), *worst = get(card, metric, "worst");
 
-	if (json_is_number(avg))
-		snprintf(buf, size, "average %.2f days, worst %.2f (%lld)", json_number_value(avg),
-			 json_number_value(worst), ival(card, metric, "count"));
-	else
-		snprintf(buf, size, "none");
+	if (!json_is_number(avg)) {
+		if (size > 4)
+			memcpy(buf, "none", 5);
+	} else if (cli_fmt(buf, size, "a figure of the scorecard",
+			   "average %.2f days, worst %.2f (%lld)", json_number_value(avg),
+			   json_number_value(worst), ival(card, metric, "count")) < 0 && size > 1) {
+		memcpy(buf, "?", 2);
+	}
 }
 
 static void print_text(json_t *root)

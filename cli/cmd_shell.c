@@ -254,7 +254,8 @@ static int spool(char *path, size_t size, const char *vault_dir, const char *sha
 	ssize_t n;
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), "%s/qvault/upload-XXXXXX", vault_dir);
+	if (cli_fmt(tmp, sizeof(tmp), "the vault's path", "%s/qvault/upload-XXXXXX", vault_dir) < 0)
+		return -1;
 	if ((fd = mkstemp(tmp)) < 0) {
 		fprintf(stderr, "qvault shell: cannot take the upload: %s\n", strerror(errno));
 		return -1;
@@ -284,7 +285,10 @@ static int spool(char *path, size_t size, const char *vault_dir, const char *sha
 		}
 	}
 	lseek(fd, 0, SEEK_SET);
-	snprintf(path, size, "/proc/self/fd/%d", fd);
+	if (cli_fmt(path, size, "the upload's path", "/proc/self/fd/%d", fd) < 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -423,7 +427,9 @@ static int run_shell(const cli_command *cmd, cli_args *a, vault *unused)
 	k += used;
 	if ((rc = check_words(&at, &type, target, rule, words + k, n - k)) != 0)
 		return rc;
-	snprintf(key, sizeof(key), "%s/qvault/" "server.pem", a->vault_dir);
+	if (cli_fmt(key, sizeof(key), "the vault's path", "%s/qvault/" "server.pem",
+		    a->vault_dir) < 0)
+		return EXIT_ERROR;
 	if (access(key, R_OK) != 0) {
 		fprintf(stderr, "qvault shell: this vault has no server key (qvault/server.pem, made "
 			"by init): an admin makes one with qvault key generate and registers it with "
@@ -471,7 +477,7 @@ static int run_statement(const cli_command *cmd, cli_args *a, vault *v)
 
 	if (strlen(a->arg[0]) >= sizeof(doc) || !strchr(a->arg[0], '@'))
 		return cli_usage_error(cmd, "'%s' is not DOC@REV", a->arg[0]);
-	snprintf(doc, sizeof(doc), "%s", a->arg[0]);
+	memcpy(doc, a->arg[0], strlen(a->arg[0]) + 1); /* shorter than doc[], as checked above */
 	rev = strchr(doc, '@');
 	*rev++ = '\0';
 	if ((error = vault_ack_statement(&stmt, v, doc, rev, meaning ? meaning : "received",

@@ -118,9 +118,9 @@ static const char *line_of(char *buf, size_t size, json_t *g)
 {
 	json_t *line = json_object_get(g, "line");
 
-	if (json_is_integer(line))
-		snprintf(buf, size, " line %lld", (long long)json_integer_value(line));
-	else
+	buf[0] = '\0';
+	if (json_is_integer(line) &&
+	    cli_fmt(buf, size, "line number", " line %lld", (long long)json_integer_value(line)) < 0)
 		buf[0] = '\0';
 	return buf;
 }

@@ -18,10 +18,8 @@ static int read_pubkey(char *buf, size_t size, const char *arg)
 {
 	FILE *f;
 
-	if (strncmp(arg, "ssh-", 4) == 0 || strncmp(arg, "ecdsa-", 6) == 0) {
-		snprintf(buf, size, "%s", arg);
-		return 0;
-	}
+	if (strncmp(arg, "ssh-", 4) == 0 || strncmp(arg, "ecdsa-", 6) == 0)
+		return cli_fmt(buf, size, "the public key", "%s", arg);
 	if ((f = fopen(arg, "r")) == NULL) {
 		fprintf(stderr, "qvault: cannot read public key '%s': %s\n", arg, strerror(errno));
 		return -1;
@@ -29,6 +27,12 @@ static int read_pubkey(char *buf, size_t size, const char *arg)
 	if (!fgets(buf, (int)size, f)) {
 		fclose(f);
 		fprintf(stderr, "qvault: public key file '%s' is empty\n", arg);
+		return -1;
+	}
+	/* a first line that does not fit is not cut to a shorter key */
+	if (!strchr(buf, '\n') && fgetc(f) != EOF) {
+		fclose(f);
+		fprintf(stderr, "qvault: public key file '%s': the key is too long\n", arg);
 		return -1;
 	}
 	fclose(f);
@@ -99,9 +103,12 @@ static int run_list(const cli_command *cmd, cli_args *a, vault *v)
 			size_t o = 0;
 
 			for (j = 0; vault_role_names[j]; j++)
-				if (u->roles & (1u << j))
-					o += (size_t)snprintf(roles + o, sizeof(roles) - o, "%s%s",
-							      o ? "," : "", vault_role_names[j]);
+				if (u->roles & (1u << j)) {
+					if (cli_fmt(roles + o, sizeof(roles) - o, "the list of roles",
+						    "%s%s", o ? "," : "", vault_role_names[j]) < 0)
+						return EXIT_ERROR;
+					o += strlen(roles + o);
+				}
 			printf("%-16s %-16s %-24s %s%s\n", u->name, u->org, roles, u->fingerprint,
 			       u->revoked ? "  revoked" : "");
 		}

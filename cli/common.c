@@ -61,12 +61,32 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		fprintf(stderr, "qvault: %s is too long\n", what);
+		return -1;
+	}
+	return 0;
+}
+
 void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc,
 		      const char **rev)
 {
 	char *at;
 
-	snprintf(buf, size, "%s", spec);
+	if (strlen(spec) >= size) {
+		*doc = spec;
+		*rev = NULL;
+		return;
+	}
+	memcpy(buf, spec, strlen(spec) + 1);
 	at = strrchr(buf, '@');
 	*doc = buf;
 	*rev = NULL;

@@ -63,10 +63,11 @@ static void command_help(const cli_command *cmd)
 	for (o = cmd->opts; o && o->name; o++) {
 		char left[64];
 
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
-			 o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
-			 o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
-			 o->arg ? o->arg : "");
+		if (cli_fmt(left, sizeof(left), "an option's name", "%s%c%s--%s%s%s",
+			    o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
+			    o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
+			    o->arg ? o->arg : "") < 0)
+			continue;
 		printf("  %-24s %s\n", o->short_name ? left : left + 2, o->help);
 	}
 }

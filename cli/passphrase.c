@@ -29,14 +29,22 @@ static int from_tty(char *buf, size_t size, const char *prompt)
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		if (write(fd, prompt, strlen(prompt)) >= 0 &&
 		    tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
-			while (read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
+			int over = 0;
+
+			/* one that does not fit is refused, never cut to a weaker one */
+			while (read(fd, &c, 1) == 1 && c != '\n' && c != '\r') {
 				if (n + 1 < size)
 					buf[n++] = c;
+				else
+					over = 1;
+			}
 			buf[n] = '\0';
-			ok = 0;
+			ok = over ? -1 : 0;
 			tcsetattr(fd, TCSAFLUSH, &old);
-			if (write(fd, "\n", 1) < 0)
+			if (write(fd, "\n", 1) < 0 && !over)
 				ok = 0;
+			if (over)
+				fprintf(stderr, "qvault: the passphrase is too long\n");
 		}
 	}
 	close(fd);
@@ -52,8 +60,7 @@ int cli_passphrase(char *buf, size_t size, void *payload)
 
 		if (!value)
 			return -1;
-		snprintf(buf, size, "%s", value);
-		return 0;
+		return cli_fmt(buf, size, "the passphrase", "%s", value);
 	}
 	return from_tty(buf, size, "qvault: passphrase: ");
 }

@@ -106,10 +106,13 @@ static int start(ssh_call *c, const char *url)
 	memset(c, 0, sizeof(*c));
 	if (parse_url(c, url) < 0)
 		return -1;
-	snprintf(c->ssh, sizeof(c->ssh), "%s", ssh && *ssh ? ssh : "ssh");
-	for (p = strtok_r(c->ssh, " \t", &save); p && c->argc < SSH_MAX_ARGS;
-	     p = strtok_r(NULL, " \t", &save))
+	if (cli_fmt(c->ssh, sizeof(c->ssh), "QVAULT_SSH", "%s", ssh && *ssh ? ssh : "ssh") < 0)
+		return -1;
+	for (p = strtok_r(c->ssh, " \t", &save); p; p = strtok_r(NULL, " \t", &save)) {
+		if (c->argc == SSH_MAX_ARGS)
+			return -remote_error("QVAULT_SSH has more than %d words", SSH_MAX_ARGS);
 		c->argv[c->argc++] = p;
+	}
 	if (c->port[0]) {
 		c->argv[c->argc++] = (char *)(uintptr_t)"-p";
 		c->argv[c->argc++] = c->port;
@@ -367,8 +370,8 @@ static int sha256_word(ssh_call *c, int fd)
 
 	if (vault_sha256_fd(hex, fd) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		return -remote_error("cannot read the file to send: %s", vault_error_message());
-	snprintf(word, sizeof(word), " --sha256=%s", hex);
-	if (c->len + strlen(word) >= sizeof(c->line))
+	if (cli_fmt(word, sizeof(word), "digest", " --sha256=%s", hex) < 0 ||
+	    c->len + strlen(word) >= sizeof(c->line))
 		return -remote_error("the command is too long");
 	memcpy(rest, c->line + head, c->len - head + 1);
 	memcpy(c->line + head, word, strlen(word));
@@ -397,8 +400,8 @@ int cli_remote(const cli_command *cmd, cli_args *a)
 		size_t n = strcspn(cmd->name + w, " ");
 		char word[64];
 
-		snprintf(word, sizeof(word), "%.*s", (int)n, cmd->name + w);
-		if (add_word(&c, word) < 0)
+		if (cli_fmt(word, sizeof(word), "command name", "%.*s", (int)n, cmd->name + w) < 0 ||
+		    add_word(&c, word) < 0)
 			return EXIT_ERROR;
 		w += n + (cmd->name[w + n] == ' ');
 	}
@@ -414,7 +417,8 @@ int cli_remote(const cli_command *cmd, cli_args *a)
 					    o->name);
 		if (strcmp(o->name, "name") == 0)
 			name_given = a->opt[i].value;
-		snprintf(flag, sizeof(flag), "--%s", o->name);
+		if (cli_fmt(flag, sizeof(flag), "option name", "--%s", o->name) < 0)
+			return EXIT_ERROR;
 		if (o->kind == OPT_FLAG) {
 			if (add_word(&c, flag) < 0)
 				return EXIT_ERROR;
@@ -441,8 +445,8 @@ int cli_remote(const cli_command *cmd, cli_args *a)
 		if (strcmp(cmd->name, "add") == 0 && !name_given) {
 			const char *slash = strrchr(a->arg[k], '/');
 
-			snprintf(base, sizeof(base), "%s", slash ? slash + 1 : a->arg[k]);
-			if (add_word(&c, "--name") < 0 || add_word(&c, base) < 0)
+			if (cli_fmt(base, sizeof(base), "file name", "%s", slash ? slash + 1 : a->arg[k]) < 0 ||
+			    add_word(&c, "--name") < 0 || add_word(&c, base) < 0)
 				goto fail;
 		}
 	}

@@ -154,10 +154,13 @@ int main(int argc, char **argv)
 				die("too many entries");
 			for (k = 1; k <= count; k++) {
 				entry *x = &entries[nentries++];
+				int w;
 
 				if ((x->name = malloc(32)) == NULL)
 					die("out of memory");
-				x->nlen = (size_t)snprintf(x->name, 32, "f%lu.txt", k);
+				if ((w = snprintf(x->name, 32, "f%lu.txt", k)) < 0 || w >= 32)
+					die("entry name too long");
+				x->nlen = (size_t)w;
 				x->data = (unsigned char *)strdup("x\n");
 				x->len = x->size = 2;
 				x->crc = (uint32_t)crc32(0, x->data, 2);

@@ -142,8 +142,9 @@ static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, v
 	    (error = check_ackable(v, r, &t->actor)) < 0)
 		return error;
 	vault_record__doc_dir(dir, sizeof(dir), doc);
-	snprintf(path, size, "%s/%s/" VAULT_ACKS_DIR "/%s-%s.json", dir, rev, t->actor.name,
-		 meaning);
+	if ((error = vault__fmt(path, size, "path", "%s/%s/" VAULT_ACKS_DIR "/%s-%s.json", dir,
+				rev, t->actor.name, meaning)) < 0)
+		return error;
 	if (git_tree_entry_bypath(&te, t->root, path) == 0) {
 		git_tree_entry_free(te);
 		return vault_error__set(VAULT_EEXISTS, "'%s' already %s '%s@%s'",
@@ -157,17 +158,20 @@ static int write_ack(vault_txn *t, vault *v, const char *path, const char *doc,
 		     const char *rev, const char *meaning, const char *stmt, size_t len,
 		     const char *sig)
 {
-	char sig_path[VAULT_PATH_MAX * 2 + 8], message[512];
+	char sig_path[VAULT_PATH_MAX * 2 + 8];
+	vault_buf message = VAULT_BUF_INIT;
 	int error;
 
-	snprintf(sig_path, sizeof(sig_path), "%s.sig", path);
-	if ((error = vault__txn_put_data(t, v, path, stmt, len)) < 0 ||
-	    (error = vault__txn_put_data(t, v, sig_path, sig, strlen(sig))) < 0)
-		return error;
-	snprintf(message, sizeof(message),
+	if ((error = vault__fmt(sig_path, sizeof(sig_path), "path", "%s.sig", path)) < 0 ||
+	    (error = vault__txn_put_data(t, v, path, stmt, len)) < 0 ||
+	    (error = vault__txn_put_data(t, v, sig_path, sig, strlen(sig))) < 0 ||
+	    (error = vault_buf__addf(&message,
 		 "ack %s@%s %s by %s (%s)\n\nQvault-Op: ack\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 doc, rev, meaning, t->actor.name, t->actor.org, doc, rev);
-	return vault__txn_commit(t, v, message, NULL, 0, NULL);
+		 doc, rev, meaning, t->actor.name, t->actor.org, doc, rev)) < 0)
+		return error;
+	error = vault__txn_commit(t, v, message.data, NULL, 0, NULL);
+	vault_buf__dispose(&message);
+	return error;
 }
 
 /* Check the request, then begin the write that may record it. */
@@ -472,13 +476,16 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 		a->meaning = col(st, 6);
 		a->comment = col(st, 7);
 		a->time = sqlite3_column_int64(st, 8);
-		snprintf(a->commit, sizeof(a->commit), "%s", (const char *)sqlite3_column_text(st, 9));
+		/* an index row of ours: a commit id, 40 hex digits */
+		if ((error = vault__fmt(a->commit, sizeof(a->commit), "commit id", "%s",
+					(const char *)sqlite3_column_text(st, 9))) < 0)
+			break;
 	}
 	sqlite3_finalize(st);
 	free(own);
-	if (rc != SQLITE_DONE) {
+	if (error < 0 || rc != SQLITE_DONE) {
 		vault_ack_list_free(list);
-		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		return error < 0 ? error : vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	}
 	*out = list;
 	return 0;
@@ -585,8 +592,8 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 	vault_user_list *users = NULL;
 	git_tree *root = NULL;
 	char folder[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 3];
-	char *signers = NULL;
-	size_t i, k, slen = 0;
+	vault_buf signers = VAULT_BUF_INIT;
+	size_t i, k;
 	int error;
 
 	if ((error = vault_acks(&acks, v, doc, rev)) < 0)
@@ -615,9 +622,11 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 			char name[512], *data;
 			size_t len;
 
-			snprintf(name, sizeof(name), "%s%s", a->name, ext[x]);
-			snprintf(path, sizeof(path), "%s/%s/" VAULT_ACKS_DIR "/%s", folder, a->rev, name);
-			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) < 0)
+			if ((error = vault__fmt(name, sizeof(name), "file name", "%s%s", a->name,
+						ext[x])) < 0 ||
+			    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s",
+						folder, a->rev, name)) < 0 ||
+			    (error = vault_store__read_path(&data, &len, v->store, root, path)) < 0)
 				break;
 			error = write_file(dir, name, data, len);
 			free(data);
@@ -625,27 +634,18 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 		for (k = 0; k < users->count && !error; k++) {
 			const vault_user *u = &users->items[k];
 			char *kid;
-			size_t need;
 
 			if (strcmp(u->name, a->signer) != 0 || vault_sign__parse_public(&kid, NULL, u->key) < 0)
 				continue;
-			need = strlen(u->name) + strlen(u->org) + strlen(kid) + 40;
-			{
-				char *grown = realloc(signers, slen + need);
-
-				if (!grown)
-					abort();
-				signers = grown;
-			}
-			slen += (size_t)snprintf(signers + slen, need, "%s@%s namespaces=\"" ACK_NAMESPACE "\" %s\n",
-						 u->name, u->org, kid);
+			error = vault_buf__addf(&signers, "%s@%s namespaces=\"" ACK_NAMESPACE "\" %s\n",
+						u->name, u->org, kid);
 			free(kid);
 		}
 	}
 	if (!error)
-		error = write_file(dir, "allowed_signers", signers ? signers : "", slen);
+		error = write_file(dir, "allowed_signers", vault_buf__str(&signers), signers.len);
 done:
-	free(signers);
+	vault_buf__dispose(&signers);
 	vault_user_list_free(users);
 	git_tree_free(root);
 	vault_ack_list_free(acks);
@@ -693,9 +693,9 @@ static void check_statement(const vault_change_ctx *c, const char *path, json_t 
 		c->found(c, path, "the rejection gives no reason");
 	if (a->time > c->time + STATEMENT_SKEW)
 		c->found(c, path, "the statement is dated after the commit that records it");
-	snprintf(relpath, sizeof(relpath), "%.*s" VAULT_RELEASE_FILE,
-		 (int)(strlen(recpath) - strlen(VAULT_RECORD_FILE)), recpath);
-	if ((rel = c->release_at(c, relpath)) == NULL) {
+	if (vault__fmt(relpath, sizeof(relpath), "path", "%.*s" VAULT_RELEASE_FILE,
+		       (int)(strlen(recpath) - strlen(VAULT_RECORD_FILE)), recpath) < 0 ||
+	    (rel = c->release_at(c, relpath)) == NULL) {
 		c->found(c, path, "acknowledges a revision that was not released");
 		return;
 	}
@@ -728,8 +728,8 @@ static void check_in_effect(const vault_change_ctx *c, const char *path, const c
 
 	if (!c->before)
 		return;
-	snprintf(sub, sizeof(sub), "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen, recpath);
-	if (vault_rules__has(c->before, sub))
+	if (vault__fmt(sub, sizeof(sub), "path", "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen,
+		       recpath) < 0 || vault_rules__has(c->before, sub))
 		c->found(c, path,
 		      "acknowledges '%s@%s', which was made obsolete", r->doc, r->rev);
 	vault_rules__each_revision(c, c->before, r->doc, superseded_by, &a);
@@ -749,9 +749,12 @@ static void check_statement_file(const vault_change_ctx *c, const char *path, co
 	json_t *stmt_json = NULL;
 
 	memset(&a, 0, sizeof(a));
-	snprintf(sigpath, sizeof(sigpath), "%s.sig", path);
-	snprintf(recpath, sizeof(recpath), "%.*s" VAULT_RECORD_FILE,
-		 (int)(strstr(path, "/" VAULT_ACKS_DIR "/") - path + 1), path);
+	if (vault__fmt(sigpath, sizeof(sigpath), "path", "%s.sig", path) < 0 ||
+	    vault__fmt(recpath, sizeof(recpath), "path", "%.*s" VAULT_RECORD_FILE,
+		       (int)(strstr(path, "/" VAULT_ACKS_DIR "/") - path + 1), path) < 0) {
+		c->found(c, path, "%s", vault_error_message());
+		return;
+	}
 	if (vault_store__read_path(&stmt, &slen, c->store, c->tree, path) < 0) {
 		c->found(c, path, "the acknowledgment cannot be read");
 		return;
@@ -792,8 +795,8 @@ static void check_statement_file(const vault_change_ctx *c, const char *path, co
 		char want[VAULT_NAME_MAX * 2 + 16];
 		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
-		snprintf(want, sizeof(want), "%s-%s.json", a.signer, a.meaning);
-		if (strcmp(base, want) != 0)
+		if (vault__fmt(want, sizeof(want), "file name", "%s-%s.json", a.signer,
+			       a.meaning) < 0 || strcmp(base, want) != 0)
 			c->found(c, path, "the acknowledgment is stored as '%s', not '%s'", base, want);
 	}
 	if (c->who && strcmp(c->who->name, u->name) != 0)
@@ -905,11 +908,18 @@ static int index_ack(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_ack = {
-	"acknowledgment", "docs/HH/HH/DOC/REV/" VAULT_ACKS_DIR "/*.json", 0, NULL, "ack",
-	index_ack, check_ack_file,
-	"acks"
+	.name = "acknowledgment",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_ACKS_DIR "/*.json",
+	.ops = "ack",
+	.made_by = "ack",
+	.index = index_ack,
+	.check = check_ack_file,
+	.tables = "acks",
 };
 const vault_kind vault_kind_ack_signature = {
-	"acknowledgment signature", "docs/HH/HH/DOC/REV/" VAULT_ACKS_DIR "/*.json.sig", 0, NULL,
-	"ack", NULL, check_ack_signature, NULL
+	.name = "acknowledgment signature",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_ACKS_DIR "/*.json.sig",
+	.ops = "ack",
+	.made_by = "ack",
+	.check = check_ack_signature,
 };

@@ -140,15 +140,19 @@ typedef struct {
 static void warn_add(warnings *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn_add(warnings *w, const char *fmt, ...)
 {
-	char buf[512];
+	vault_buf buf = VAULT_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	/* a warning that cannot be formatted is lost, never cut */
+	if (vault_buf__vaddf(&buf, fmt, ap) < 0) {
+		va_end(ap);
+		return;
+	}
 	va_end(ap);
 	if ((w->items = realloc(w->items, (w->n + 1) * sizeof(char *))) == NULL)
 		abort();
-	w->items[w->n++] = vault__strdup(buf);
+	w->items[w->n++] = vault_buf__detach(&buf);
 }
 
 static void warnings_flush(warnings *w, vault *v, int report)
@@ -199,14 +203,19 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 	sqlite3_stmt *st;
 	char revision[2 * VAULT_NAME_MAX + 2] = "";
 	uint64_t lot_qty = 0;
-	int rc, yes = 0;
+	int rc, yes = 0, error;
 
 	if (vault_index__stmt(&st, v->index, SQL_LOT) < 0)
 		return index_error(v);
 	sqlite3_bind_text(st, 1, p->lot, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(it->po, sizeof(it->po), "%s", sqlite3_column_text(st, 0));
-		snprintf(it->part, sizeof(it->part), "%s", sqlite3_column_text(st, 1));
+		if ((error = vault__fmt(it->po, sizeof(it->po), "the lot's PO", "%s",
+					sqlite3_column_text(st, 0))) < 0 ||
+		    (error = vault__fmt(it->part, sizeof(it->part), "the lot's part", "%s",
+					sqlite3_column_text(st, 1))) < 0) {
+			sqlite3_reset(st);
+			return error;
+		}
 		lot_qty = (uint64_t)sqlite3_column_int64(st, 2);
 		/* another organization's lot is, to the shipper, no lot */
 		if (strcmp((const char *)sqlite3_column_text(st, 3), supplier) != 0)
@@ -230,7 +239,11 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 	sqlite3_bind_text(st, 2, it->part, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		it->line = (unsigned)sqlite3_column_int64(st, 0);
-		snprintf(revision, sizeof(revision), "%s", sqlite3_column_text(st, 1));
+		if ((error = vault__fmt(revision, sizeof(revision), "the PO line's revision", "%s",
+					sqlite3_column_text(st, 1))) < 0) {
+			sqlite3_reset(st);
+			return error;
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
@@ -239,7 +252,8 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 			index_error(v);
 	it->qty = p->qty;
 	it->lot_qty = lot_qty;
-	snprintf(it->lot, sizeof(it->lot), "%s", p->lot);
+	if ((error = vault__fmt(it->lot, sizeof(it->lot), "lot number", "%s", p->lot)) < 0)
+		return error;
 	if (exists(&yes, v, SQL_HAS_COC, p->lot, -1, NULL) < 0)
 		return VAULT_ERROR;
 	if (!yes) {
@@ -426,8 +440,8 @@ static int put_asn(vault_txn *t, vault *v, const vault_asn *a, const char *asn,
 	if ((error = vault_record__dump(&json, &len, root)) < 0)
 		return error;
 	vault_record__dir(dir, sizeof(dir), "asns", asn);
-	snprintf(path, sizeof(path), "%s/" VAULT_ASN_FILE, dir);
-	error = vault__txn_put_data(t, v, path, json, len);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_FILE, dir)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
 	free(json);
 	return error;
 }
@@ -442,8 +456,12 @@ static int asn_po(vault *v, const vault_user *actor, const char *po)
 	if (vault_index__stmt(&st, v->index, SQL_ASN_PO) < 0)
 		return index_error(v);
 	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(supplier, sizeof(supplier), "%s", sqlite3_column_text(st, 0));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    vault__fmt(supplier, sizeof(supplier), "the PO's supplier", "%s",
+		       sqlite3_column_text(st, 0)) < 0) {
+		sqlite3_reset(st);
+		return VAULT_EINVALID;
+	}
 	sqlite3_reset(st);
 	/* another organization's PO is, to a supplier, no PO */
 	if (rc == SQLITE_ROW && vault_user__scope(actor) &&
@@ -473,7 +491,8 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 	json_t **gaps = calloc(n + 1, sizeof(json_t *));
 	warnings w = { NULL, 0 };
 	item *items = NULL;
-	char message[512], generated[32] = "", dir[VAULT_PATH_MAX];
+	char generated[32] = "", dir[VAULT_PATH_MAX];
+	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	int error = 0;
 
@@ -537,14 +556,19 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 				     gaps[i], source)) < 0)
 			goto done;
 	if (n == 1)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "asn add %s for %s\n\nQvault-Op: asn-add\nQvault-PO: %s\nQvault-ASN: %s\n",
 			 names[0], asns[0].po, asns[0].po, names[0]);
 	else
-		snprintf(message, sizeof(message), "asn import %zu ship notices\n\nQvault-Op: asn-import\n", n);
-	if ((error = vault__txn_commit(&t, v, message, NULL, 0, NULL)) == 0 && id)
-		snprintf(id, idsize, "%s", names[0]);
+		error = vault_buf__addf(&message,
+			 "asn import %zu ship notices\n\nQvault-Op: asn-import\n", n);
+	/* the number is given back whole, so it is checked before the write */
+	if (error == 0 && id)
+		error = vault__fmt(id, idsize, "ship notice number", "%s", names[0]);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 out:
 	warnings_flush(&w, v, error == 0);
@@ -614,7 +638,8 @@ static int from_json(asn_file *f, json_t *root, const char *what, size_t max_row
 		vault_asn *a = &f->asns[i];
 		char where[48];
 
-		snprintf(where, sizeof(where), "%s %zu: ", what, i + 1);
+		if (vault__fmt(where, sizeof(where), "item name", "%s %zu: ", what, i + 1) < 0)
+			return VAULT_EINVALID;
 		f->where[i] = vault__strdup(where);
 		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s?:s, s:s, s:s, s?:s, s?:s, s:o}",
 				   "asn", &a->asn, "po", &a->po, "ship_date", &a->ship_date,
@@ -717,14 +742,19 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 	if (!used)
 		abort();
 	vault_record__dir(dir, sizeof(dir), "asns", r->asn);
-	snprintf(path, sizeof(path), "%s/" VAULT_RECEIPT_FILE, dir);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RECEIPT_FILE, dir)) < 0)
+		goto done;
 	if (vault_index__stmt(&st, v->index, SQL_ASN) < 0) {
 		error = index_error(v);
 		goto done;
 	}
 	sqlite3_bind_text(st, 1, r->asn, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(ship, sizeof(ship), "%s", sqlite3_column_text(st, 0));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (error = vault__fmt(ship, sizeof(ship), "the ship date", "%s",
+				sqlite3_column_text(st, 0))) < 0) {
+		sqlite3_reset(st);
+		goto done;
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
 		error = rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no ship notice '%s'",
@@ -736,7 +766,9 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 		goto done;
 	}
 	vault_time_format(when, sizeof(when), t->now);
-	snprintf(date, sizeof(date), "%.10s", r->date ? r->date : when);
+	/* the day of a date, or of a time */
+	if ((error = vault__fmt(date, sizeof(date), "date", "%.10s", r->date ? r->date : when)) < 0)
+		goto done;
 	if (strcmp(date, ship) < 0) {
 		error = vault_error__set(VAULT_EINVALID, "received date %s is before the ship date %s of '%s'",
 					 date, ship, r->asn);
@@ -812,7 +844,7 @@ static int check_receipt(const vault_receipt *r)
 int vault_asn_receive(vault *v, const vault_receipt *receipts, size_t n)
 {
 	const char **names = calloc(n + 1, sizeof(char *));
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	size_t i, k;
 	int error = 0;
@@ -843,12 +875,15 @@ int vault_asn_receive(vault *v, const vault_receipt *receipts, size_t n)
 			goto done;
 		}
 	if (n == 1)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "asn receive %s\n\nQvault-Op: asn-receive\nQvault-ASN: %s\n", names[0], names[0]);
 	else
-		snprintf(message, sizeof(message), "asn receive %zu ship notices\n\nQvault-Op: asn-receive\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message,
+			 "asn receive %zu ship notices\n\nQvault-Op: asn-receive\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 out:
 	free(names);
@@ -1072,12 +1107,24 @@ static int index_receipt(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_asn = {
-	"ship notice", "asns/HH/HH/ASN/" VAULT_ASN_FILE, VAULT_ROLE_SUPPLIER, "send ship notices",
-	"asn-add asn-import", index_asn, check_asn,
-	"asns asn_items"
+	.name = "ship notice",
+	.shape = "asns/HH/HH/ASN/" VAULT_ASN_FILE,
+	.roles = VAULT_ROLE_SUPPLIER,
+	.act = "send ship notices",
+	.ops = "asn-add asn-import",
+	.made_by = "asn-add asn-import",
+	.index = index_asn,
+	.check = check_asn,
+	.tables = "asns asn_items",
 };
 const vault_kind vault_kind_receipt = {
-	"receipt", "asns/HH/HH/ASN/" VAULT_RECEIPT_FILE, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
-	"receive shipments", "asn-receive", index_receipt, check_asn,
-	"receipts receipt_items"
+	.name = "receipt",
+	.shape = "asns/HH/HH/ASN/" VAULT_RECEIPT_FILE,
+	.roles = VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
+	.act = "receive shipments",
+	.ops = "asn-receive",
+	.made_by = "asn-receive",
+	.index = index_receipt,
+	.check = check_asn,
+	.tables = "receipts receipt_items",
 };

@@ -39,9 +39,14 @@ static const struct {
 static int text(const char *field, const char *value)
 {
 	char what[96];
+	int error;
 
-	snprintf(what, sizeof(what), "certificate data: '%s'", field);
-	return value ? vault_record__text_check(what, value, TEXT_MAX) : 0;
+	if (!value)
+		return 0;
+	if ((error = vault__fmt(what, sizeof(what), "field name", "certificate data: '%s'",
+				field)) < 0)
+		return error;
+	return vault_record__text_check(what, value, TEXT_MAX);
 }
 
 /* chemical or mechanical results: name -> number or text */
@@ -177,7 +182,11 @@ static void check_cert_data(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the certificate data is stored outside a revision");
 		return;
 	}
-	snprintf(recpath, sizeof(recpath), "%.*s" "record.json", (int)(rest - path), path);
+	if (vault__fmt(recpath, sizeof(recpath), "path", "%.*s" "record.json", (int)(rest - path),
+		       path) < 0) {
+		c->found(c, path, "%s", vault_error_message());
+		return;
+	}
 	if (vault_rules__has(c->before, recpath))
 		c->found(c, path, "certificate data added to '%s@%s', recorded earlier", doc, rev);
 	if (vault_store__read_path(&rec, &rlen, c->store, c->tree, recpath) < 0 ||
@@ -236,15 +245,16 @@ static int index_cert_data(sqlite3 *db, const char *data, size_t len, const char
 	{
 		/* data naming another revision than the folder it sits in: left
 		 * out of the index (verify reports it), never a failure for good */
-		size_t n = strlen(path), k = strlen(doc) + strlen(rev) + sizeof("//" VAULT_CERT_FILE);
-		char *want = malloc(k + 1);
+		vault_buf want = VAULT_BUF_INIT;
+		size_t n = strlen(path), k;
 
-		if (!want)
-			abort();
-		snprintf(want, k + 1, "/%s/%s/" VAULT_CERT_FILE, doc, rev);
-		k = strlen(want);
-		error = n < k || strcmp(path + n - k, want) != 0;
-		free(want);
+		if ((error = vault_buf__addf(&want, "/%s/%s/" VAULT_CERT_FILE, doc, rev)) < 0) {
+			json_decref(root);
+			return error;
+		}
+		k = want.len;
+		error = n < k || strcmp(path + n - k, want.data) != 0;
+		vault_buf__dispose(&want);
 		if (error) {
 			json_decref(root);
 			return 0;
@@ -294,7 +304,10 @@ static int index_cert(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_cert = {
-	"certificate data", "docs/HH/HH/DOC/REV/" VAULT_CERT_FILE, 0, NULL, "add import",
-	index_cert, check_cert,
-	"certs"
+	.name = "certificate data",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_CERT_FILE,
+	.ops = "add import",
+	.index = index_cert,
+	.check = check_cert,
+	.tables = "certs",
 };

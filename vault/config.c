@@ -101,16 +101,17 @@ int vault_config__check(const vault_config *cfg, const char *type,
 
 	json_array_foreach(list, i, m) {
 		const char *s = json_string_value(m);
-		int n;
 
 		if (s && strcmp(s, mime) == 0) {
 			json_decref(list);
 			return 0;
 		}
-		n = snprintf(accepted + used, sizeof(accepted) - used, "%s%s",
-			     i ? ", " : "", s ? s : "?");
-		if (n > 0 && (size_t)n < sizeof(accepted) - used)
-			used += (size_t)n;
+		/* a list for a message: what does not fit ends it in "..." */
+		if (used + 1 < sizeof(accepted) &&
+		    vault__fmt(accepted + used, sizeof(accepted) - used, "list", "%s%s",
+			       i ? ", " : "", s ? s : "?") < 0)
+			memcpy(accepted + sizeof(accepted) - 4, "...", 4);
+		used += strlen(accepted + used);
 	}
 	json_decref(list);
 	return vault_error__set(VAULT_EINVALID,

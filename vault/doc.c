@@ -68,7 +68,8 @@ static int check_fields(job *j)
 			"unknown document type '%s' (known: drawing, spec, fai, coc, "
 			"material-cert, inspection-report, process-cert, other)",
 			o->type ? o->type : "");
-	snprintf(j->type, sizeof(j->type), "%s", o->type);
+	if ((error = vault__fmt(j->type, sizeof(j->type), "document type", "%s", o->type)) < 0)
+		return error;
 	if (o->title && (error = vault_record__text_check("title", o->title, TITLE_MAX)) < 0)
 		return error;
 	if (o->nparts > PARTS_MAX)
@@ -79,16 +80,15 @@ static int check_fields(job *j)
 	if (o->name) {
 		if ((error = vault_record__file_name_check(o->name)) < 0)
 			return error;
-		snprintf(j->name, sizeof(j->name), "%s", o->name);
+		return vault__fmt(j->name, sizeof(j->name), "file name", "%s", o->name);
 	} else {
 		const char *slash = strrchr(o->path, '/');
 		const char *base = slash ? slash + 1 : o->path;
 
 		if ((error = vault_record__file_name_check(base)) < 0)
 			return error;
-		snprintf(j->name, sizeof(j->name), "%s", base);
+		return vault__fmt(j->name, sizeof(j->name), "file name", "%s", base);
 	}
-	return 0;
 }
 
 static void doc_state_dispose(doc_state *d)
@@ -123,26 +123,30 @@ static int load_doc_state(doc_state *d, vault_store *s, const git_tree *root, co
 		vault_revision r;
 		size_t len;
 
-		snprintf(path, sizeof(path), "%s/%s", rev, VAULT_RECORD_FILE);
-		if ((error = vault_store__read_path(&data, &len, s, d->tree, path)) < 0)
+		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s", rev,
+					VAULT_RECORD_FILE)) < 0 ||
+		    (error = vault_store__read_path(&data, &len, s, d->tree, path)) < 0)
 			return error;
 		error = vault_record__revision_parse(&r, data, len);
 		free(data);
 		if (error < 0)
 			return vault_error__set(error, "record of '%s@%s': %s", doc, rev,
 						vault_error_message());
-		snprintf(d->type, sizeof(d->type), "%s", r.type);
-		if (!d->first_seq || r.seq < d->first_seq) {
+		error = vault__fmt(d->type, sizeof(d->type), "document type", "%s", r.type);
+		if (!error && (!d->first_seq || r.seq < d->first_seq)) {
 			d->first_seq = r.seq;
-			snprintf(d->org, sizeof(d->org), "%s", r.org ? r.org : "");
+			error = vault__fmt(d->org, sizeof(d->org), "organization", "%s",
+					   r.org ? r.org : "");
 		}
 		if (!r.org || (d->org[0] && strcmp(d->org, r.org) != 0))
 			d->mixed = 1;
-		if (r.seq > d->max_seq) {
+		if (!error && r.seq > d->max_seq) {
 			d->max_seq = r.seq;
-			snprintf(d->last_rev, sizeof(d->last_rev), "%s", r.rev);
+			error = vault__fmt(d->last_rev, sizeof(d->last_rev), "revision", "%s", r.rev);
 		}
 		vault_revision_dispose(&r);
+		if (error < 0)
+			return error;
 	}
 	return 0;
 }
@@ -209,10 +213,12 @@ static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const vault_
 			goto done;
 		}
 		if (j->opts->rev)
-			snprintf(j->rev, sizeof(j->rev), "%s", j->opts->rev);
+			error = vault__fmt(j->rev, sizeof(j->rev), "revision", "%s", j->opts->rev);
 		else if (!d.exists)
-			snprintf(j->rev, sizeof(j->rev), "A");
-		else if ((error = vault_record__next_rev(j->rev, sizeof(j->rev), d.last_rev)) < 0)
+			error = vault__fmt(j->rev, sizeof(j->rev), "revision", "A");
+		else
+			error = vault_record__next_rev(j->rev, sizeof(j->rev), d.last_rev);
+		if (error < 0)
 			goto done;
 		if (rev_taken(&d, j->rev)) {
 			error = vault_error__set(VAULT_EEXISTS,
@@ -226,8 +232,10 @@ static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const vault_
 				goto done;
 			}
 		j->seq = ++d.max_seq;
-		snprintf(d.last_rev, sizeof(d.last_rev), "%s", j->rev);
-		snprintf(d.type, sizeof(d.type), "%s", j->type);
+		if ((error = vault__fmt(d.last_rev, sizeof(d.last_rev), "revision", "%s",
+					j->rev)) < 0 ||
+		    (error = vault__fmt(d.type, sizeof(d.type), "document type", "%s", j->type)) < 0)
+			goto done;
 		d.exists = 1;
 	}
 done:
@@ -249,9 +257,8 @@ int vault_doc__plan(char *rev, size_t size, unsigned *seq, vault *v, git_tree *r
 					 d.type, type);
 		goto done;
 	}
-	if (!d.exists)
-		snprintf(rev, size, "A");
-	else if ((error = vault_record__next_rev(rev, size, d.last_rev)) < 0)
+	if ((error = d.exists ? vault_record__next_rev(rev, size, d.last_rev) :
+			     vault__fmt(rev, size, "revision", "A")) < 0)
 		goto done;
 	*seq = d.max_seq + 1;
 done:
@@ -342,9 +349,13 @@ static int write_job(vault_revision *rec, vault_txn *t, vault *v,
 	    (error = vault_store__write_buf(&record, v->store, json, len)) < 0)
 		goto done;
 	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, rec->rev);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
+				rec->rev)) < 0)
+		goto done;
 	vault__txn_put(t, path, &record);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_FILES_DIR "/%s", dir, rec->rev, j->name);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_FILES_DIR "/%s", dir,
+				rec->rev, j->name)) < 0)
+		goto done;
 	vault__txn_put(t, path, &blob);
 done:
 	free(json);
@@ -443,17 +454,17 @@ static int write_batch(vault_revision *recs, vault_txn *t, vault *v, const job *
 	return error;
 }
 
-static void commit_message(char *buf, size_t size, const job *jobs, size_t n)
+static int commit_message(vault_buf *buf, const job *jobs, size_t n)
 {
 	const vault_add_options *o = jobs[0].opts;
 
+	/* the title is free text: the subject shows its start */
 	if (n == 1)
-		snprintf(buf, size,
+		return vault_buf__addf(buf,
 			 "add %s@%s%s%.200s\n\nQvault-Op: add\nQvault-Doc: %s\nQvault-Rev: %s\n",
 			 o->doc, jobs[0].rev, o->title ? ": " : "", o->title ? o->title : "",
 			 o->doc, jobs[0].rev);
-	else
-		snprintf(buf, size, "import %zu revisions\n\nQvault-Op: import\n", n);
+	return vault_buf__addf(buf, "import %zu revisions\n\nQvault-Op: import\n", n);
 }
 
 /*
@@ -521,8 +532,9 @@ static int put_release(vault_txn *t, vault *v, const vault_release_options *rel,
 	if ((error = vault_record__release_dump(&json, &len, &r)) < 0)
 		return error;
 	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_RELEASE_FILE, dir, rec->rev);
-	error = vault__txn_put_data(t, v, path, json, len);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RELEASE_FILE, dir,
+				rec->rev)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
 	free(json);
 	return error;
 }
@@ -536,7 +548,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	const char **paths = calloc(n ? n : 1, sizeof(char *));
 	const char **types = calloc(n ? n : 1, sizeof(char *));
 	vault_txn t;
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	git_oid commit;
 	size_t i;
 	int error, linked = 0;
@@ -597,8 +609,9 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			goto done;
 		}
 		vault_record__doc_dir(dir, sizeof(dir), o->doc);
-		snprintf(path, sizeof(path), "%s/%s/" VAULT_CERT_FILE, dir, jobs[i].rev);
-		error = vault__txn_put_data(&t, v, path, json, len);
+		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_CERT_FILE, dir,
+					jobs[i].rev)) == 0)
+			error = vault__txn_put_data(&t, v, path, json, len);
 		free(json);
 		if (error < 0)
 			goto done;
@@ -608,22 +621,24 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 	    (error = write_batch(recs, &t, v, jobs, paths, types, n)) < 0)
 		goto done;
 	if (rel) {
-		char orgs[512] = "";
-		size_t k, o = 0;
+		size_t k;
 
-		for (k = 0; k < rel->nto && o < sizeof(orgs); k++)
-			o += (size_t)snprintf(orgs + o, sizeof(orgs) - o, "%s%s", k ? "," : "",
-					      rel->to[k]);
-		if ((error = put_release(&t, v, rel, &recs[0])) < 0)
+		if ((error = put_release(&t, v, rel, &recs[0])) < 0 ||
+		    (error = vault_buf__addf(&message, "release %s@%s to ", recs[0].doc,
+					     recs[0].rev)) < 0)
 			goto done;
-		snprintf(message, sizeof(message),
-			 "release %s@%s to %.300s\n\nQvault-Op: release\nQvault-Doc: %s\nQvault-Rev: %s\n",
-			 recs[0].doc, recs[0].rev, orgs, recs[0].doc, recs[0].rev);
-	} else {
-		commit_message(message, sizeof(message), jobs, n);
+		for (k = 0; k < rel->nto && !error; k++)
+			error = vault_buf__addf(&message, "%s%s", k ? "," : "", rel->to[k]);
+		if (error < 0 ||
+		    (error = vault_buf__addf(&message,
+			 "\n\nQvault-Op: release\nQvault-Doc: %s\nQvault-Rev: %s\n",
+			 recs[0].doc, recs[0].rev)) < 0)
+			goto done;
+	} else if ((error = commit_message(&message, jobs, n)) < 0) {
+		goto done;
 	}
 	/* a release, a link or certificate data is more than revisions: index by reading back */
-	if ((error = vault__txn_commit(&t, v, message, rel || linked ? NULL : recs,
+	if ((error = vault__txn_commit(&t, v, message.data, rel || linked ? NULL : recs,
 				       rel || linked ? 0 : n, &commit)) < 0)
 		goto done;
 	if (out) {
@@ -632,6 +647,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		memset(&recs[0], 0, sizeof(recs[0]));
 	}
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 	for (i = 0; i < n; i++)
 		vault_revision_dispose(&recs[i]);
@@ -729,9 +745,9 @@ static int subject_visible(vault *v, const char *subject, const char *org)
 	const char *at = strrchr(subject, '@');
 	vault_revision r;
 
-	if (!at || (size_t)(at - subject) >= sizeof(doc))
+	if (!at || vault__fmt(doc, sizeof(doc), "document number", "%.*s", (int)(at - subject),
+			      subject) < 0)
 		return 0;
-	snprintf(doc, sizeof(doc), "%.*s", (int)(at - subject), subject);
 	if (vault_index__get(&r, v->index, doc, at + 1, org) < 0)
 		return 0;
 	vault_revision_dispose(&r);
@@ -868,7 +884,8 @@ int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *r
 {
 	vault_revision r;
 	vault_txn t;
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], message[512], *json = NULL;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json = NULL;
+	vault_buf message = VAULT_BUF_INIT;
 	size_t len;
 	int error;
 
@@ -910,16 +927,19 @@ int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *r
 		goto done;
 	}
 	vault_record__doc_dir(dir, sizeof(dir), r.doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_OBSOLETE_FILE, dir, r.rev);
-	snprintf(message, sizeof(message),
+	/* the reason is free text: the subject shows its start */
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_OBSOLETE_FILE, dir,
+				r.rev)) < 0 ||
+	    (error = vault_buf__addf(&message,
 		 "obsolete %s@%s: %.200s\n\nQvault-Op: obsolete\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 r.doc, r.rev, reason, r.doc, r.rev);
-	if ((error = vault_record__obsolete_dump(&json, &len, r.doc, r.rev, reason,
+		 r.doc, r.rev, reason, r.doc, r.rev)) < 0 ||
+	    (error = vault_record__obsolete_dump(&json, &len, r.doc, r.rev, reason,
 						 t.actor.name, t.now)) < 0 ||
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
 		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	free(json);
 	vault_revision_dispose(&r);
 	vault__txn_end(&t, v);
@@ -970,8 +990,11 @@ static void check_revision_folder(const vault_change_ctx *c, const char *path,
 	numbering nb = { path, r, 0, 0, 0 };
 	size_t n = 0;
 
-	snprintf(dir, sizeof(dir), "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
-		 strlen(VAULT_RECORD_FILE)), path);
+	if (vault__fmt(dir, sizeof(dir), "path", "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
+		       strlen(VAULT_RECORD_FILE)), path) < 0) {
+		c->found(c, path, "%s", vault_error_message());
+		return;
+	}
 	if (git_tree_entry_bypath(&te, c->tree, dir) == 0 &&
 	    git_tree_lookup(&t, git_tree_owner(c->tree), git_tree_entry_id(te)) == 0)
 		git_tree_walk(t, GIT_TREEWALK_PRE, count_blob, &n);
@@ -1199,19 +1222,38 @@ static int index_obsolete(const vault_kind_file *f)
 #define ADDS "add import release fai-add"
 
 const vault_kind vault_kind_revision = {
-	"revision", "docs/HH/HH/DOC/REV/" VAULT_RECORD_FILE, 0, NULL, ADDS,
-	vault_index__revision, check_record, NULL
+	.name = "revision",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_RECORD_FILE,
+	.ops = ADDS,
+	.made_by = "add import fai-add",
+	.index = vault_index__revision,
+	.check = check_record,
 };
 const vault_kind vault_kind_revision_file = {
-	"file", "docs/HH/HH/DOC/REV/" VAULT_FILES_DIR "/...", 0, NULL, ADDS, NULL, check_file, NULL
+	.name = "file",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_FILES_DIR "/...",
+	.ops = ADDS,
+	.check = check_file,
 };
 const vault_kind vault_kind_release = {
-	"release", "docs/HH/HH/DOC/REV/" VAULT_RELEASE_FILE, VAULT_ROLE_BUYER,
-	"release documents", "release", index_release, check_release_file,
-	"releases distribution"
+	.name = "release",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_RELEASE_FILE,
+	.roles = VAULT_ROLE_BUYER,
+	.act = "release documents",
+	.ops = "release",
+	.made_by = "release",
+	.index = index_release,
+	.check = check_release_file,
+	.tables = "releases distribution",
 };
 const vault_kind vault_kind_obsolete = {
-	"obsolete", "docs/HH/HH/DOC/REV/" VAULT_OBSOLETE_FILE, VAULT_ROLE_BUYER,
-	"make documents obsolete", "obsolete", index_obsolete, check_obsolete_file,
-	"obsoletes"
+	.name = "obsolete",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_OBSOLETE_FILE,
+	.roles = VAULT_ROLE_BUYER,
+	.act = "make documents obsolete",
+	.ops = "obsolete",
+	.made_by = "obsolete",
+	.index = index_obsolete,
+	.check = check_obsolete_file,
+	.tables = "obsoletes",
 };

@@ -19,23 +19,54 @@ const char *vault_error_message(void)
 /* Format through a copy: callers may pass the current message as an argument. */
 static void set_v(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/*
+ * A message is diagnostic text in a bounded buffer: one that does not fit
+ * (a name quoted in it is at most VAULT_NAME_MAX bytes, so only what
+ * another library says can make it so) ends in "..." where it was cut,
+ * never silently.
+ */
+static void mark_cut(char *buf, size_t size)
+{
+	if (size > 4)
+		memcpy(buf + size - 4, "...", 4);
+}
+
+/* Add `s` to the string in buf[size], marking where it was cut. */
+static void put(char *buf, size_t size, const char *s)
+{
+	size_t len = strlen(buf), n = strlen(s);
+
+	if (len + n < size) {
+		memcpy(buf + len, s, n + 1);
+		return;
+	}
+	memcpy(buf + len, s, size - 1 - len);
+	buf[size - 1] = '\0';
+	mark_cut(buf, size);
+}
+
 static void set_v(const char *fmt, va_list ap)
 {
 	char buf[sizeof(message)];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		memcpy(buf, "(a message that cannot be formatted)",
+		       sizeof("(a message that cannot be formatted)"));
+	else if ((size_t)n >= sizeof(buf))
+		mark_cut(buf, sizeof(buf));
 	memcpy(message, buf, sizeof(message));
 }
 
-/* Append ": detail" to the message, cutting it if it would overflow. */
+/* Append ": detail" to the message, marking where it was cut. */
 static void append(const char *detail)
 {
-	size_t len = strlen(message);
 	const char *nl;
 
 	if (!detail || !*detail)
 		return;
-	snprintf(message + len, sizeof(message) - len, ": %s", detail);
+	put(message, sizeof(message), ": ");
+	put(message, sizeof(message), detail);
 	/* keep it to one line whatever the library said */
 	if ((nl = strchr(message, '\n')) != NULL)
 		message[nl - message] = '\0';
@@ -55,14 +86,14 @@ int vault_error__git(int code, const char *fmt, ...)
 {
 	int saved = errno;
 	const git_error *e = git_error_last();
-	char detail[512];
+	char detail[512] = "";
 	va_list ap;
 
 	/* format the git error first: set_v() may overwrite it otherwise.
 	 * Some libgit2 paths fail on a system call without setting an error
 	 * (callers clear it before such calls): then errno says why. */
-	snprintf(detail, sizeof(detail), "%s", e && e->message && *e->message ? e->message :
-		 saved ? strerror(saved) : "");
+	put(detail, sizeof(detail), e && e->message && *e->message ? e->message :
+	    saved ? strerror(saved) : "");
 	va_start(ap, fmt);
 	set_v(fmt, ap);
 	va_end(ap);

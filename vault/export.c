@@ -92,8 +92,11 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 		member *m;
 		int fd;
 
-		snprintf(name, sizeof(name), "documents/%s@%s/%s", r.doc, r.rev, r.files[i].name);
-		snprintf(path, sizeof(path), "%s/%u", b->scratch, b->files++);
+		if ((error = vault__fmt(name, sizeof(name), "member name", "documents/%s@%s/%s",
+					r.doc, r.rev, r.files[i].name)) < 0 ||
+		    (error = vault__fmt(path, sizeof(path), "path", "%s/%u", b->scratch,
+					b->files++)) < 0)
+			break;
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
 			error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
 			break;
@@ -103,7 +106,9 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 			error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
 		m = add_member(b, name);
 		m->file = vault__strdup(path);
-		snprintf(m->sha256, sizeof(m->sha256), "%s", r.files[i].sha256);
+		if (!error)
+			error = vault__fmt(m->sha256, sizeof(m->sha256), "SHA-256", "%s",
+					   r.files[i].sha256);
 	}
 	vault_revision_dispose(&r);
 	return error;
@@ -128,10 +133,11 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 			char path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2], *data;
 			size_t len;
 
-			snprintf(path, sizeof(path), "%s/%s/" VAULT_ACKS_DIR "/%s%s", dir, a->rev, a->name,
-				 x ? ".sig" : "");
-			snprintf(name, sizeof(name), "acks/%s@%s/%s%s", a->doc, a->rev, a->name,
-				 x ? ".sig" : "");
+			if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s%s",
+						dir, a->rev, a->name, x ? ".sig" : "")) < 0 ||
+			    (error = vault__fmt(name, sizeof(name), "member name", "acks/%s@%s/%s%s",
+						a->doc, a->rev, a->name, x ? ".sig" : "")) < 0)
+				break;
 			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) == 0)
 				add_data(b, name, data, len);
 		}
@@ -157,12 +163,11 @@ static void collect(json_t *seen, json_t *node)
 		const char *doc = json_string_value(json_object_get(node, "doc"));
 		const char *rev = json_string_value(json_object_get(node, "rev"));
 
-		if (doc && rev) {
-			char k[VAULT_NAME_MAX * 2 + 2];
+		char k[VAULT_NAME_MAX * 2 + 2];
 
-			snprintf(k, sizeof(k), "%s@%s", doc, rev);
+		/* names of the trace are names of the vault: longer ones name nothing */
+		if (doc && rev && vault__fmt(k, sizeof(k), "revision", "%s@%s", doc, rev) == 0)
 			json_object_set_new(seen, k, json_pack("[s, s]", doc, rev));
-		}
 		json_object_foreach(node, key, val)
 			collect(seen, val);
 	}
@@ -178,37 +183,33 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void append(char **buf, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void append(vault_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void append(char **buf, size_t *len, const char *fmt, ...)
+/* Add to a text of the bundle; running out of memory aborts, as vault__strdup does. */
+static void append(vault_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int error;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	error = vault_buf__vaddf(b, fmt, ap);
 	va_end(ap);
-	if ((*buf = realloc(*buf, *len + (size_t)n + 1)) == NULL)
+	if (error < 0)
 		abort();
-	va_start(ap, fmt);
-	vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	*len += (size_t)n;
 }
 
 /* trace.txt: what the bundle holds, for a person. */
 static char *report(const char *subject, const char *head, json_t *revs, json_t *acks,
 		    const bundle *b)
 {
-	char *out = NULL;
-	size_t len = 0, i;
+	vault_buf out = VAULT_BUF_INIT;
+	size_t i;
 	json_t *a;
 	const char *key;
 	json_t *val;
 
-	append(&out, &len, "Evidence bundle: %s\nVault state: commit %s\n\n", subject, head);
-	append(&out, &len, "Document revisions the trace reaches (%zu):\n", json_object_size(revs));
+	append(&out, "Evidence bundle: %s\nVault state: commit %s\n\n", subject, head);
+	append(&out, "Document revisions the trace reaches (%zu):\n", json_object_size(revs));
 	{
 		const char **keys = calloc(json_object_size(revs) + 1, sizeof(char *));
 		size_t k = 0;
@@ -219,14 +220,14 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 			keys[k++] = key;
 		qsort(keys, k, sizeof(char *), cmp_str);
 		for (i = 0; i < k; i++)
-			append(&out, &len, "  %s\n", keys[i]);
+			append(&out, "  %s\n", keys[i]);
 		free(keys);
 	}
-	append(&out, &len, "\nFiles:\n");
+	append(&out, "\nFiles:\n");
 	for (i = 0; i < b->n; i++)
 		if (strncmp(b->m[i].name, "documents/", 10) == 0)
-			append(&out, &len, "  %s  sha256 %s\n", b->m[i].name + 10, b->m[i].sha256);
-	append(&out, &len, "\nSigned acknowledgments (%zu):\n", json_array_size(acks));
+			append(&out, "  %s  sha256 %s\n", b->m[i].name + 10, b->m[i].sha256);
+	append(&out, "\nSigned acknowledgments (%zu):\n", json_array_size(acks));
 	json_array_foreach(acks, i, a) {
 		time_t t = (time_t)json_integer_value(json_object_get(a, "time"));
 		struct tm tm;
@@ -234,7 +235,7 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		append(&out, &len, "  %s@%s %s by %s (%s) at %s: acks/%s@%s/%s\n",
+		append(&out, "  %s@%s %s by %s (%s) at %s: acks/%s@%s/%s\n",
 		       json_string_value(json_object_get(a, "doc")),
 		       json_string_value(json_object_get(a, "rev")),
 		       json_string_value(json_object_get(a, "meaning")),
@@ -244,17 +245,17 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 		       json_string_value(json_object_get(a, "rev")),
 		       json_string_value(json_object_get(a, "statement")));
 	}
-	append(&out, &len, "\nThe full trace is trace.json; VERIFY.txt says how to check everything.\n");
-	return out;
+	append(&out, "\nThe full trace is trace.json; VERIFY.txt says how to check everything.\n");
+	return vault_buf__detach(&out);
 }
 
 static char *verify_text(json_t *acks)
 {
-	char *out = NULL;
-	size_t len = 0, i;
+	vault_buf out = VAULT_BUF_INIT;
+	size_t i;
 	json_t *a;
 
-	append(&out, &len,
+	append(&out,
 	       "How to check this bundle without qvault, with stock tools only:\n\n"
 	       "1. Every file is what was recorded (coreutils):\n\n"
 	       "     sha256sum -c SHA256SUMS\n\n"
@@ -262,26 +263,26 @@ static char *verify_text(json_t *acks)
 	       "   document is the one recorded in the vault when it was added.\n\n"
 	       "2. Every acknowledgment was signed by its supplier's key (OpenSSH):\n\n");
 	if (json_array_size(acks) == 0)
-		append(&out, &len, "     (no acknowledgments in this bundle)\n");
+		append(&out, "     (no acknowledgments in this bundle)\n");
 	json_array_foreach(acks, i, a) {
 		const char *doc = json_string_value(json_object_get(a, "doc"));
 		const char *rev = json_string_value(json_object_get(a, "rev"));
 		const char *st = json_string_value(json_object_get(a, "statement"));
 
-		append(&out, &len,
+		append(&out,
 		       "     ssh-keygen -Y verify -f allowed_signers -I %s@%s -n qvault-ack \\\n"
 		       "       -s 'acks/%s@%s/%s.sig' < 'acks/%s@%s/%s'\n",
 		       json_string_value(json_object_get(a, "signer")),
 		       json_string_value(json_object_get(a, "org")), doc, rev, st, doc, rev, st);
 	}
-	append(&out, &len,
+	append(&out,
 	       "\n   Each statement (in-toto Statement v1) names the files it covers by\n"
 	       "   SHA-256: compare them with SHA256SUMS.\n\n"
 	       "3. allowed_signers holds the keys of the vault's users; a revoked key\n"
 	       "   carries valid-before, so ssh-keygen refuses what it signed later.\n"
 	       "   The whole history can be checked in the vault itself with\n"
 	       "   `git verify-commit` and `qvault verify`.\n");
-	return out;
+	return vault_buf__detach(&out);
 }
 
 static int write_zip(bundle *b, const char *out)
@@ -310,6 +311,7 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	git_commit *head = NULL;
 	git_tree *root = NULL;
 	char *text = NULL, *signers = NULL, subject[300], hex[41];
+	vault_buf sums = VAULT_BUF_INIT;
 	const char *key;
 	size_t i, len = 0;
 	int error;
@@ -319,8 +321,10 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	     kind == VAULT_EXPORT_PO ? vault_trace_po(&text, v, name) :
 	     vault_trace_doc(&text, v, name, rev)) < 0)
 		goto done;
-	snprintf(subject, sizeof(subject), "%s %s%s%s", kind == VAULT_EXPORT_LOT ? "lot" :
-		 kind == VAULT_EXPORT_PO ? "PO" : "document", name, rev ? "@" : "", rev ? rev : "");
+	if ((error = vault__fmt(subject, sizeof(subject), "subject", "%s %s%s%s",
+				kind == VAULT_EXPORT_LOT ? "lot" : kind == VAULT_EXPORT_PO ? "PO" :
+				"document", name, rev ? "@" : "", rev ? rev : "")) < 0)
+		goto done;
 	if ((trace = json_loads(text, 0, NULL)) == NULL) {
 		error = vault_error__set(VAULT_ERROR, "cannot read the trace");
 		goto done;
@@ -329,11 +333,15 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	if (kind == VAULT_EXPORT_DOC) {
 		char k[VAULT_NAME_MAX * 2 + 2];
 
-		snprintf(k, sizeof(k), "%s@%s", name, rev);
+		if ((error = vault__fmt(k, sizeof(k), "revision", "%s@%s", name, rev)) < 0)
+			goto done;
 		json_object_set_new(revs, k, json_pack("[s, s]", name, rev));
 	}
-	snprintf(b.scratch, sizeof(b.scratch), "%s/qvault-export-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if ((error = vault__fmt(b.scratch, sizeof(b.scratch), "TMPDIR", "%s/qvault-export-XXXXXX",
+				getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp")) < 0) {
+		b.scratch[0] = '\0';
+		goto done;
+	}
 	if (mkdtemp(b.scratch) == NULL) {
 		b.scratch[0] = '\0';
 		error = vault_error__errno(VAULT_ERROR, "cannot make a scratch folder");
@@ -368,9 +376,9 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	text = NULL;
 	qsort(b.m, b.n, sizeof(member), cmp_member);
 	for (i = 0; i < b.n; i++)
-		append(&text, &len, "%s  %s\n", b.m[i].sha256, b.m[i].name);
-	add_data(&b, "SHA256SUMS", text, len);
-	text = NULL;
+		append(&sums, "%s  %s\n", b.m[i].sha256, b.m[i].name);
+	len = sums.len;
+	add_data(&b, "SHA256SUMS", vault_buf__detach(&sums), len);
 	qsort(b.m, b.n, sizeof(member), cmp_member);
 	error = write_zip(&b, out);
 done:

@@ -178,9 +178,13 @@ static void add_ref(manifest *m, const char *name)
 static int text_ok(const char *where, const char *field, const char *value)
 {
 	char what[128];
+	int error;
 
-	snprintf(what, sizeof(what), "%s: '%s'", where, field);
-	return value ? vault_record__text_check(what, value, TEXT_MAX) : 0;
+	if (!value)
+		return 0;
+	if ((error = vault__fmt(what, sizeof(what), "field name", "%s: '%s'", where, field)) < 0)
+		return error;
+	return vault_record__text_check(what, value, TEXT_MAX);
 }
 
 static int one_of(const char *where, const char *field, const char *value,
@@ -275,7 +279,9 @@ static int parse_form2(manifest *m, json_t *f2)
 		const char *cert = NULL, *file = NULL, *test = NULL, *report = NULL;
 		char where[64];
 
-		snprintf(where, sizeof(where), "fai.json: form2 item %zu", i + 1);
+		if ((error = vault__fmt(where, sizeof(where), "item name", "fai.json: form2 item %zu",
+					i + 1)) < 0)
+			return error;
 		if (json_unpack_ex(o, &jerr, JSON_STRICT,
 				   "{s:s, s:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s}",
 				   "material_or_process", &what, "specification", &spec, "code", &code,
@@ -328,7 +334,9 @@ static int parse_form3_json(manifest *m, json_t *f3)
 		if (json_is_integer(num)) {
 			char buf[32];
 
-			snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(num));
+			if (vault__fmt(buf, sizeof(buf), "characteristic number", "%lld",
+				       (long long)json_integer_value(num)) < 0)
+				return VAULT_EINVALID;
 			c->number = vault_strings__keep(&m->keep, buf, strlen(buf));
 		} else if (json_is_string(num)) {
 			c->number = json_string_value(num);
@@ -376,7 +384,10 @@ static int check_form3(manifest *m)
 		char where[96];
 		double lo, hi, value;
 
-		snprintf(where, sizeof(where), "characteristic %.32s", c->number);
+		/* the start of the number names the row in a message */
+		if ((error = vault__fmt(where, sizeof(where), "characteristic", "characteristic %.32s",
+					c->number)) < 0)
+			return error;
 		if (!*c->number)
 			return vault_error__set(VAULT_EINVALID, "Form 3 row %zu has no characteristic number",
 						i + 1);
@@ -540,7 +551,8 @@ static int member_chunk(void *payload, const unsigned char *buf, size_t len, int
 		if ((error = vault__detector(&d, c->v)) < 0 ||
 		    (error = vault_detect__buffer(&mime, d, buf, len)) < 0)
 			return error;
-		snprintf(c->mime, sizeof(c->mime), "%s", mime);
+		if ((error = vault__fmt(c->mime, sizeof(c->mime), "MIME type", "%s", mime)) < 0)
+			return error;
 		if (strcmp(mime, "application/zip") == 0 || strcmp(mime, "application/x-7z-compressed") == 0 ||
 		    strcmp(mime, "application/gzip") == 0 || strcmp(mime, "application/x-tar") == 0)
 			return vault_error__set(VAULT_EINVALID,
@@ -625,7 +637,8 @@ static int package_record(char **json, size_t *len, const vault_pkg *p, const ma
 		const vault_pkg_entry *e = &p->entries[i];
 		char crc[9];
 
-		snprintf(crc, sizeof(crc), "%08x", e->crc32);
+		if (vault__fmt(crc, sizeof(crc), "CRC-32", "%08x", (unsigned)(e->crc32 & 0xffffffffu)) < 0)
+			return VAULT_EINVALID;
 		json_array_append_new(entries, json_pack("{s:s, s:I, s:I, s:s, s:s}", "name", e->name,
 			"size", (json_int_t)e->size, "stored", (json_int_t)e->stored,
 			"method", e->method ? "deflate" : "stored", "crc32", crc));
@@ -648,8 +661,9 @@ static int package_record(char **json, size_t *len, const vault_pkg *p, const ma
 static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, const char *po,
 		   const char *lot)
 {
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], rev[64], sha[65], message[512];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], rev[64], sha[65];
 	char *json = NULL;
+	vault_buf message = VAULT_BUF_INIT;
 	const char *parts[1];
 	git_oid record;
 	vault_revision drawing;
@@ -689,16 +703,19 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 		if ((error = store_member(&rec->files[n], &blob, v, &t.cfg, p, &p->entries[i])) < 0)
 			goto done;
 		rec->nfiles = ++n;
-		snprintf(path, sizeof(path), "%s/%s/" VAULT_FILES_DIR "/%s", dir, rev,
-			 p->entries[i].name);
+		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_FILES_DIR "/%s",
+					dir, rev, p->entries[i].name)) < 0)
+			goto done;
 		vault__txn_put(&t, path, &blob);
 	}
 	parts[0] = m->part;
 	rec->doc = vault__strdup(m->fair);
 	rec->rev = vault__strdup(rev);
 	rec->type = vault__strdup("fai");
-	snprintf(message, sizeof(message), "FAI of %s at %s@%s", m->part, m->drawing, m->drawing_rev);
-	rec->title = vault__strdup(message);
+	if ((error = vault_buf__addf(&message, "FAI of %s at %s@%s", m->part, m->drawing,
+				     m->drawing_rev)) < 0)
+		goto done;
+	rec->title = vault_buf__detach(&message);
 	rec->seq = seq;
 	rec->added_by = vault__strdup(t.actor.name);
 	rec->org = vault__strdup(t.actor.org);
@@ -710,7 +727,9 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 	if ((error = vault_record__revision_dump(&json, &len, rec)) < 0 ||
 	    (error = vault_store__write_buf(&record, v->store, json, len)) < 0)
 		goto done;
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
+				rev)) < 0)
+		goto done;
 	vault__txn_put(&t, path, &record);
 	free(json);
 	json = NULL;
@@ -718,17 +737,20 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 		po = m->po;
 	if ((error = package_record(&json, &len, p, m, sha, po, lot)) < 0)
 		goto done;
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_PACKAGE_FILE, dir, rev);
-	if ((error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_PACKAGE_FILE, dir,
+				rev)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
 	    (po && (error = vault_link__put(&t, v, m->fair, rev, VAULT_LINK_PO, po)) < 0) ||
 	    (lot && (error = vault_link__put(&t, v, m->fair, rev, VAULT_LINK_LOT, lot)) < 0))
 		goto done;
-	snprintf(message, sizeof(message),
+	if ((error = vault_buf__addf(&message,
 		 "fai add %s@%s: %s at %s@%s\n\nQvault-Op: fai-add\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 m->fair, rev, m->part, m->drawing, m->drawing_rev, m->fair, rev);
+		 m->fair, rev, m->part, m->drawing, m->drawing_rev, m->fair, rev)) < 0)
+		goto done;
 	/* the index reads the commit back: it has links, not only a revision */
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	free(json);
 	vault__txn_end(&t, v);
 	return error;
@@ -779,7 +801,7 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 static int read_file(char **data, size_t *len, vault *v, const vault_revision *r,
 		     const char *name, size_t max)
 {
-	vault_buf g = { NULL, 0, max };
+	vault_buf g = { NULL, 0, max, 0 };
 	git_oid id;
 	size_t i;
 	int error;
@@ -885,7 +907,9 @@ static int list_folder(listing *l, const char *root, const char *rel)
 	DIR *dir;
 	int error = 0;
 
-	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s%s%s", root, *rel ? "/" : "",
+				rel)) < 0)
+		return error;
 	if ((dir = opendir(path)) == NULL)
 		return vault_error__errno(errno == ENOENT ? VAULT_ENOTFOUND : VAULT_ERROR,
 					  "cannot read folder '%s'", path);
@@ -895,8 +919,9 @@ static int list_folder(listing *l, const char *root, const char *rel)
 
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", d->d_name) >=
-		    sizeof(sub) || (size_t)snprintf(path, sizeof(path), "%s/%s", root, sub) >= sizeof(path)) {
+		if (vault__fmt(sub, sizeof(sub), "path", "%s%s%s", rel, *rel ? "/" : "",
+			       d->d_name) < 0 ||
+		    vault__fmt(path, sizeof(path), "path", "%s/%s", root, sub) < 0) {
 			error = vault_error__set(VAULT_EINVALID, "a path in '%s' is too long", root);
 		} else if (lstat(path, &st) < 0) {
 			error = vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
@@ -950,16 +975,17 @@ static int check_folder(const char *dir, listing *l)
 	for (i = 0; i < l->n; i++)
 		fake.entries[i].name = l->names[i];
 	fake.count = l->n;
-	snprintf(path, sizeof(path), "%s/" MANIFEST, dir);
-	if ((error = read_whole(&data, &len, path, MANIFEST_MAX)) < 0) {
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" MANIFEST, dir)) < 0 ||
+	    (error = read_whole(&data, &len, path, MANIFEST_MAX)) < 0) {
 		free(fake.entries);
 		return error == VAULT_ENOTFOUND ?
 			vault_error__set(error, "the folder has no " MANIFEST) : error;
 	}
 	if ((error = parse_manifest(&m, data, len)) == 0 && (error = check_refs(&m, &fake)) == 0) {
 		if (m.form3_csv) {
-			snprintf(path, sizeof(path), "%s/%s", dir, m.form3_csv);
-			if ((error = read_whole(&csv, &len, path, FORM3_CSV_MAX)) == 0 &&
+			if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s", dir,
+						m.form3_csv)) == 0 &&
+			    (error = read_whole(&csv, &len, path, FORM3_CSV_MAX)) == 0 &&
 			    (error = vault_input__csv(&m.keep, csv, len, form3_columns, 8, 3, 0,
 						      on_form3_row, &m)) < 0)
 				error = vault_error__set(error, "%s: %s", m.form3_csv, vault_error_message());
@@ -993,8 +1019,8 @@ int vault_fai_pack(const char *dir, const char *out)
 	for (i = 0; i < l.n && !error; i++) {
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/%s", dir, l.names[i]);
-		error = vault_zipw__add_file(za, l.names[i], path);
+		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s", dir, l.names[i])) == 0)
+			error = vault_zipw__add_file(za, l.names[i], path);
 	}
 	if (!error)
 		error = vault_zipw__close(za);
@@ -1034,7 +1060,9 @@ static int stored_manifest(manifest *m, char **keep, const vault_change_ctx *c, 
 	memset(m, 0, sizeof(*m));
 	memset(&fake, 0, sizeof(fake));
 	*keep = NULL;
-	snprintf(path, sizeof(path), "%s/" VAULT_FILES_DIR "/" MANIFEST, dir);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_FILES_DIR "/" MANIFEST,
+				dir)) < 0)
+		return error;
 	for (i = 0; i < r->nfiles && strcmp(r->files[i].name, MANIFEST) != 0; i++)
 		;
 	if (i == r->nfiles || r->files[i].size > MANIFEST_MAX ||
@@ -1049,8 +1077,9 @@ static int stored_manifest(manifest *m, char **keep, const vault_change_ctx *c, 
 	if ((error = parse_manifest(m, data, len)) < 0 || (error = check_refs(m, &fake)) < 0)
 		goto done;
 	if (m->form3_csv) {
-		snprintf(path, sizeof(path), "%s/" VAULT_FILES_DIR "/%s", dir, m->form3_csv);
-		if ((error = vault_store__read_path(&csv, &len, c->store, c->tree, path)) < 0)
+		if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_FILES_DIR "/%s", dir,
+					m->form3_csv)) < 0 ||
+		    (error = vault_store__read_path(&csv, &len, c->store, c->tree, path)) < 0)
 			goto done;
 		vault_strings__own(&m->keep, csv);
 		if ((error = vault_input__csv(&m->keep, csv, len, form3_columns, 8, 3, 0, on_form3_row,
@@ -1084,16 +1113,17 @@ static void check_entries(const vault_change_ctx *c, const char *path, const cha
 		files++;
 		for (k = 0; k < r->nfiles && strcmp(r->files[k].name, name) != 0; k++)
 			;
-		snprintf(member, sizeof(member), "%s/" VAULT_FILES_DIR "/%s", dir, name);
-		if (k == r->nfiles || git_tree_entry_bypath(&te, c->tree, member) < 0) {
+		if (k == r->nfiles ||
+		    vault__fmt(member, sizeof(member), "path", "%s/" VAULT_FILES_DIR "/%s", dir,
+			       name) < 0 || git_tree_entry_bypath(&te, c->tree, member) < 0) {
 			c->found(c, path, "the package lists '%.128s', which the FAI does not hold", name);
 			continue;
 		}
 		if ((uint64_t)json_integer_value(json_object_get(e, "size")) != r->files[k].size)
 			c->found(c, path, "the package lists '%.128s' at another size than its file", name);
 		if (vault_store__read_blob(c->store, git_tree_entry_id(te), crc_chunk, &sum) == 0) {
-			snprintf(hex, sizeof(hex), "%08lx", (unsigned long)sum);
-			if (strcmp(hex, crc) != 0)
+			if (vault__fmt(hex, sizeof(hex), "CRC-32", "%08x",
+				       (unsigned)(sum & 0xffffffffu)) < 0 || strcmp(hex, crc) != 0)
 				c->found(c, path, "the package lists '%.128s' with CRC-32 %.8s, its file"
 					 " has %s", name, crc, hex);
 		}
@@ -1148,8 +1178,11 @@ static void check_package_data(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the FAI package is stored outside a revision");
 		return;
 	}
-	snprintf(dir, sizeof(dir), "%.*s", (int)(rest - path - 1), path);
-	snprintf(recpath, sizeof(recpath), "%s/" VAULT_RECORD_FILE, dir);
+	if (vault__fmt(dir, sizeof(dir), "path", "%.*s", (int)(rest - path - 1), path) < 0 ||
+	    vault__fmt(recpath, sizeof(recpath), "path", "%s/" VAULT_RECORD_FILE, dir) < 0) {
+		c->found(c, path, "%s", vault_error_message());
+		return;
+	}
 	if (vault_rules__has(c->before, recpath))
 		c->found(c, path, "an FAI package added to '%s@%s', recorded earlier", doc, rev);
 	if (vault_store__read_path(&data, &len, c->store, c->tree, recpath) < 0 ||
@@ -1188,9 +1221,8 @@ static void check_package_data(const vault_change_ctx *c, const char *path)
 		char dwg[VAULT_PATH_MAX], drawing_rec[VAULT_PATH_MAX * 2];
 
 		vault_record__doc_dir(dwg, sizeof(dwg), m.drawing);
-		snprintf(drawing_rec, sizeof(drawing_rec), "%s/%s/" VAULT_RECORD_FILE, dwg,
-			 m.drawing_rev);
-		if (!vault_rules__has(c->before, drawing_rec))
+		if (vault__fmt(drawing_rec, sizeof(drawing_rec), "path", "%s/%s/" VAULT_RECORD_FILE,
+			       dwg, m.drawing_rev) < 0 || !vault_rules__has(c->before, drawing_rec))
 			c->found(c, path, "the FAI's drawing '%s@%s' was not recorded before it",
 				 m.drawing, m.drawing_rev);
 	}
@@ -1270,7 +1302,11 @@ static int index_package(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_fai_package = {
-	"FAI package", "docs/HH/HH/DOC/REV/" VAULT_PACKAGE_FILE, 0, NULL, "fai-add",
-	index_package, check_package,
-	"fais"
+	.name = "FAI package",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_PACKAGE_FILE,
+	.ops = "fai-add",
+	.made_by = "fai-add",
+	.index = index_package,
+	.check = check_package,
+	.tables = "fais",
 };

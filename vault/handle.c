@@ -23,15 +23,18 @@
 
 void vault__warn(vault *v, const char *fmt, ...)
 {
-	char msg[1024];
+	vault_buf msg = VAULT_BUF_INIT;
 	va_list ap;
+	int error;
 
 	if (!v->warn)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error = vault_buf__vaddf(&msg, fmt, ap);
 	va_end(ap);
-	v->warn(msg, v->warn_payload);
+	/* a warning that cannot be formatted says what it was about */
+	v->warn(error < 0 ? vault_error_message() : vault_buf__str(&msg), v->warn_payload);
+	vault_buf__dispose(&msg);
 }
 
 int vault__config(vault_config *cfg, vault *v, git_commit *head)
@@ -77,8 +80,8 @@ static void remove_index(const vault *v)
 	size_t i;
 
 	for (i = 0; i < 3; i++)
-		if (snprintf(path, sizeof(path), "%s/" INDEX_FILE "%s", v->qdir,
-			     suffix[i]) < (int)sizeof(path))
+		if (vault__fmt(path, sizeof(path), "path", "%s/" INDEX_FILE "%s", v->qdir,
+			       suffix[i]) == 0)
 			unlink(path);
 }
 
@@ -249,8 +252,9 @@ int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const c
 		git_config *cfg = NULL;
 		git_config_entry *e = NULL;
 
-		if (snprintf(key, size, "qvault.%s.maxUpload", type) >= (int)size)
-			return vault_error__set(VAULT_ERROR, "type '%.64s' is too long", type);
+		if ((error = vault__fmt(key, size, "the limit's key", "qvault.%s.maxUpload",
+					type)) < 0)
+			return error;
 		if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) < 0)
 			return vault_error__git(VAULT_ERROR, "cannot read the git config of the vault");
 		error = git_config_get_entry(&e, cfg, key);
@@ -259,8 +263,8 @@ int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const c
 		if (error == 0)
 			return vault__limit(out, v, key, VAULT_CFG_UPLOAD_DEFAULT);
 	}
-	if (snprintf(key, size, "%s", VAULT_CFG_UPLOAD) >= (int)size)
-		return vault_error__set(VAULT_ERROR, "no room for the key");
+	if ((error = vault__fmt(key, size, "the limit's key", "%s", VAULT_CFG_UPLOAD)) < 0)
+		return error;
 	return vault__limit(out, v, VAULT_CFG_UPLOAD, VAULT_CFG_UPLOAD_DEFAULT);
 }
 
@@ -268,16 +272,17 @@ int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const ch
 		      const char *subject, uint64_t size)
 {
 	char key[VAULT_NAME_MAX + 32];
+	const char *name = key;
 	int error;
 
 	switch (kind) {
 	case VAULT_LIMIT_IMPORT:
-		snprintf(key, sizeof(key), "%s", VAULT_CFG_IMPORT_BYTES);
-		error = vault__limit(limit, v, key, VAULT_CFG_IMPORT_BYTES_DEFAULT);
+		name = VAULT_CFG_IMPORT_BYTES;
+		error = vault__limit(limit, v, name, VAULT_CFG_IMPORT_BYTES_DEFAULT);
 		break;
 	case VAULT_LIMIT_STATEMENT:
-		snprintf(key, sizeof(key), "%s", VAULT_CFG_STATEMENT);
-		error = vault__limit(limit, v, key, VAULT_CFG_STATEMENT_DEFAULT);
+		name = VAULT_CFG_STATEMENT;
+		error = vault__limit(limit, v, name, VAULT_CFG_STATEMENT_DEFAULT);
 		break;
 	default:
 		error = vault__upload_limit(limit, key, sizeof(key), v, type);
@@ -288,6 +293,6 @@ int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const ch
 	if (size > *limit)
 		return vault_error__set(VAULT_EINVALID,
 			"%s is larger than the limit of %llu bytes (git config %s)", subject,
-			(unsigned long long)*limit, key);
+			(unsigned long long)*limit, name);
 	return 0;
 }

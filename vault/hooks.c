@@ -45,8 +45,9 @@ int vault_hooks__any_pre(vault *v)
 	DIR *d;
 	int found = 0;
 
-	snprintf(dir, sizeof(dir), "%s/" VAULT_HOOKS_DIR, v->path);
-	if ((d = opendir(dir)) == NULL)
+	/* a vault path too long for a folder name has no hooks folder either */
+	if (vault__fmt(dir, sizeof(dir), "path", "%s/" VAULT_HOOKS_DIR, v->path) < 0 ||
+	    (d = opendir(dir)) == NULL)
 		return 0;
 	while (!found && (e = readdir(d)) != NULL)
 		found = strncmp(e->d_name, "pre-", 4) == 0 && !strchr(e->d_name, '.') &&
@@ -85,7 +86,7 @@ const char *vault_hooks__event(char *buf, size_t size, const char *message)
 		return NULL;
 	for (i = 0; i < sizeof(folded) / sizeof(folded[0]); i++)
 		if (strcmp(buf, folded[i].op) == 0)
-			return snprintf(buf, size, "%s", folded[i].event) < (int)size ? buf : NULL;
+			return vault__fmt(buf, size, "event", "%s", folded[i].event) == 0 ? buf : NULL;
 	return buf;
 }
 
@@ -291,12 +292,19 @@ static int spawn_hook(hook_output *o, vault *v, const vault_txn *t,
 		n = 0;
 	self[n] = '\0';
 	/* absolute: the hook starts in the vault's folder */
-	snprintf(prog, sizeof(prog), "%s/" VAULT_HOOKS_DIR "/%s", dir, name);
-	snprintf(env_dir, sizeof(env_dir), "QVAULT_DIR=%s", dir);
-	snprintf(env_user, sizeof(env_user), "QVAULT_USER=%s", t->actor.name);
-	snprintf(env_org, sizeof(env_org), "QVAULT_ORG=%s", t->actor.org);
-	snprintf(env_event, sizeof(env_event), "QVAULT_EVENT=%s", name);
-	snprintf(env_bin, sizeof(env_bin), "QVAULT_BIN=%s", self);
+	if ((error = vault__fmt(prog, sizeof(prog), "hook path", "%s/" VAULT_HOOKS_DIR "/%s", dir,
+				name)) < 0 ||
+	    (error = vault__fmt(env_dir, sizeof(env_dir), "QVAULT_DIR", "QVAULT_DIR=%s", dir)) < 0 ||
+	    (error = vault__fmt(env_user, sizeof(env_user), "QVAULT_USER", "QVAULT_USER=%s",
+				t->actor.name)) < 0 ||
+	    (error = vault__fmt(env_org, sizeof(env_org), "QVAULT_ORG", "QVAULT_ORG=%s",
+				t->actor.org)) < 0 ||
+	    (error = vault__fmt(env_event, sizeof(env_event), "QVAULT_EVENT", "QVAULT_EVENT=%s",
+				name)) < 0 ||
+	    (error = vault__fmt(env_bin, sizeof(env_bin), "QVAULT_BIN", "QVAULT_BIN=%s", self)) < 0 ||
+	    (t->via && (error = vault__fmt(env_via, sizeof(env_via), "QVAULT_VIA", "QVAULT_VIA=%s",
+					   t->via)) < 0))
+		return error;
 	envp[k++] = (char *)(uintptr_t)"PATH=/usr/local/bin:/usr/bin:/bin";
 	envp[k++] = (char *)(uintptr_t)"LC_ALL=C.UTF-8";
 	envp[k++] = env_dir;
@@ -304,10 +312,8 @@ static int spawn_hook(hook_output *o, vault *v, const vault_txn *t,
 	envp[k++] = env_org;
 	envp[k++] = env_event;
 	envp[k++] = env_bin;
-	if (t->via) {
-		snprintf(env_via, sizeof(env_via), "QVAULT_VIA=%s", t->via);
+	if (t->via)
 		envp[k++] = env_via;
-	}
 	envp[k] = NULL;
 
 	if ((evfd = memfd_create("qvault-hook-event", MFD_CLOEXEC)) < 0)
@@ -367,7 +373,9 @@ static int run(vault_txn *t, vault *v, const char *name, const char *op,
 	struct stat st;
 	int timeout, error;
 
-	snprintf(path, sizeof(path), "%s/" VAULT_HOOKS_DIR "/%s", v->path, name);
+	if ((error = vault__fmt(path, sizeof(path), "hook path", "%s/" VAULT_HOOKS_DIR "/%s",
+				v->path, name)) < 0)
+		return error;
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 :
 			vault_error__errno(VAULT_EDENIED, "cannot read the %s hook", name);
@@ -407,7 +415,8 @@ int vault_hooks__pre(vault_txn *t, vault *v, const char *message)
 	if (!vault_hooks__any_pre(v) || !op_of(op, sizeof(op), message) ||
 	    !vault_hooks__event(event, sizeof(event), message))
 		return 0;
-	snprintf(name, sizeof(name), "pre-%s", event);
+	if (vault__fmt(name, sizeof(name), "hook name", "pre-%s", event) < 0)
+		return VAULT_EINVALID;
 	return run(t, v, name, op, message, NULL);
 }
 
@@ -417,8 +426,8 @@ void vault_hooks__post(vault_txn *t, vault *v, const char *message, const git_oi
 
 	if (!op_of(op, sizeof(op), message) || !vault_hooks__event(event, sizeof(event), message))
 		return;
-	snprintf(name, sizeof(name), "post-%s", event);
-	if (run(t, v, name, op, message, commit) < 0)
+	if (vault__fmt(name, sizeof(name), "hook name", "post-%s", event) < 0 ||
+	    run(t, v, name, op, message, commit) < 0)
 		vault__warn(v, "%s (the write is recorded)", vault_error_message());
 }
 
@@ -477,14 +486,15 @@ int vault_hooks_install(int *installed, vault *v, const char *name, int force)
 	char dir[4200], path[4300], tmp[4400];
 	const char *text = sample_text(name);
 	struct stat st;
-	int fd;
+	int fd, error;
 
 	*installed = 0;
 	if (!text)
 		return vault_error__set(VAULT_ENOTFOUND,
 			"no sample hook '%s' (see qvault hooks list)", name);
-	snprintf(dir, sizeof(dir), "%s/" VAULT_HOOKS_DIR, v->path);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((error = vault__fmt(dir, sizeof(dir), "path", "%s/" VAULT_HOOKS_DIR, v->path)) < 0 ||
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s", dir, name)) < 0)
+		return error;
 	if (lstat(path, &st) == 0) {
 		if (S_ISREG(st.st_mode) && same_content(path, text))
 			return 0;
@@ -495,26 +505,24 @@ int vault_hooks_install(int *installed, vault *v, const char *name, int force)
 	}
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return vault_error__errno(VAULT_ERROR, "cannot create '%s'", dir);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
+	if ((error = vault__fmt(tmp, sizeof(tmp), "path", "%s/.%s.XXXXXX", dir, name)) < 0)
+		return error;
 	if ((fd = mkstemp(tmp)) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot write in '%s'", dir);
 	if (vault__write_all(fd, text, strlen(text)) < 0 || fchmod(fd, 0755) < 0 ||
 	    fsync(fd) < 0) {
-		int error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", tmp);
-
+		error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", tmp);
 		close(fd);
 		unlink(tmp);
 		return error;
 	}
 	if (close(fd) < 0) {
-		int error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", tmp);
-
+		error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", tmp);
 		unlink(tmp);
 		return error;
 	}
 	if (rename(tmp, path) < 0) {
-		int error = vault_error__errno(VAULT_ERROR, "cannot install '%s'", path);
-
+		error = vault_error__errno(VAULT_ERROR, "cannot install '%s'", path);
 		unlink(tmp);
 		return error;
 	}

@@ -101,8 +101,9 @@ static int migrate(vault_index *idx)
 	{
 		char sql[64];
 
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", VAULT_INDEX_VERSION);
-		if ((error = exec(idx, sql)) < 0 || (error = exec(idx, "COMMIT")) < 0)
+		if ((error = vault__fmt(sql, sizeof(sql), "statement", "PRAGMA user_version = %d",
+					VAULT_INDEX_VERSION)) < 0 ||
+		    (error = exec(idx, sql)) < 0 || (error = exec(idx, "COMMIT")) < 0)
 			goto fail;
 	}
 	return 0;
@@ -549,10 +550,9 @@ static int empty_tables(vault_index *idx)
 			char sql[128];
 
 			/* the names are the kinds' constants, never input */
-			if (n > 64)
-				abort();
-			snprintf(sql, sizeof(sql), "DELETE FROM %.*s", (int)n, t);
-			error = exec(idx, sql);
+			if ((error = vault__fmt(sql, sizeof(sql), "statement", "DELETE FROM %.*s",
+						(int)n, t)) == 0)
+				error = exec(idx, sql);
 			t += n;
 			t += strspn(t, " ");
 		}
@@ -764,9 +764,10 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 	rev->title = column_dup(row, 5);
 	rev->added_by = column_dup(row, 6);
 	rev->added_at = sqlite3_column_int64(row, 7);
-	snprintf(rev->commit, sizeof(rev->commit), "%s",
-		 (const char *)sqlite3_column_text(row, 8));
 	rev->org = column_dup(row, 9);
+	if (vault__fmt(rev->commit, sizeof(rev->commit), "the index's commit id", "%s",
+		       (const char *)sqlite3_column_text(row, 8)) < 0)
+		return VAULT_EVERIFY;
 	if (load_state(rev, idx) < 0)
 		return VAULT_ERROR;
 
@@ -783,11 +784,16 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 		f = &rev->files[n];
 		memset(f, 0, sizeof(*f));
 		f->name = column_dup(st, 0);
-		snprintf(f->sha256, sizeof(f->sha256), "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(f->blob, sizeof(f->blob), "%s", (const char *)sqlite3_column_text(st, 2));
 		f->size = (uint64_t)sqlite3_column_int64(st, 3);
 		f->mime = column_dup(st, 4);
 		rev->nfiles = n + 1;
+		if (vault__fmt(f->sha256, sizeof(f->sha256), "the index's SHA-256", "%s",
+			       (const char *)sqlite3_column_text(st, 1)) < 0 ||
+		    vault__fmt(f->blob, sizeof(f->blob), "the index's blob id", "%s",
+			       (const char *)sqlite3_column_text(st, 2)) < 0) {
+			sqlite3_finalize(st);
+			return VAULT_EVERIFY;
+		}
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -984,7 +990,9 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc)
 		}
 		e = &list->items[list->count++];
 		memset(e, 0, sizeof(*e));
-		snprintf(e->commit, sizeof(e->commit), "%s", (const char *)sqlite3_column_text(st, 1));
+		if ((error = vault__fmt(e->commit, sizeof(e->commit), "the index's commit id", "%s",
+					(const char *)sqlite3_column_text(st, 1))) < 0)
+			break;
 		e->time = sqlite3_column_int64(st, 2);
 		e->author = column_dup(st, 3);
 		e->op = column_dup(st, 4);
@@ -998,7 +1006,7 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc)
 		e->nsubjects = n;
 		sqlite3_reset(subj);
 	}
-	if (rc != SQLITE_DONE)
+	if (error == 0 && rc != SQLITE_DONE)
 		error = db_error(idx, "cannot read the log");
 	sqlite3_finalize(st);
 	sqlite3_finalize(subj);

@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "util.h"
 
 void *vault_strings__own(vault_strings *s, void *block)
 {
@@ -60,7 +61,8 @@ int vault_input__read(char **data, size_t *len, vault *v, const char *path)
 
 	*data = NULL;
 	*len = 0;
-	snprintf(subject, sizeof(subject), "'%s'", path);
+	if ((error = vault__fmt(subject, sizeof(subject), "path", "'%s'", path)) < 0)
+		return error;
 	if (v && (error = vault_limit_check(&limit, v, VAULT_LIMIT_IMPORT, NULL, subject, 0)) < 0)
 		return error;
 	if ((f = fopen(path, "rb")) == NULL)
@@ -132,10 +134,14 @@ static void stop(csv_ctx *c, int error, const char *fmt, ...)
 static void stop(csv_ctx *c, int error, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(c->message, sizeof(c->message), fmt, ap);
+	n = vsnprintf(c->message, sizeof(c->message), fmt, ap);
 	va_end(ap);
+	/* a message cut to fit says so */
+	if (n < 0 || (size_t)n >= sizeof(c->message))
+		memcpy(c->message + sizeof(c->message) - 4, "...", 4);
 	c->error = error;
 }
 
@@ -159,10 +165,14 @@ static const char *header(csv_ctx *c)
 {
 	size_t k, o = 0, first_optional = c->ncolumns - c->noptional;
 
-	for (k = 0; k < c->ncolumns && o < sizeof(c->header); k++)
-		o += (size_t)snprintf(c->header + o, sizeof(c->header) - o, "%s%s%s%s",
-				      k == first_optional ? "[" : "", k ? "," : "", c->columns[k],
-				      k + 1 == c->ncolumns && c->noptional ? "]" : "");
+	c->header[0] = '\0';
+	for (k = 0; k < c->ncolumns; k++) {
+		if (vault__fmt(c->header + o, sizeof(c->header) - o, "header", "%s%s%s%s",
+			       k == first_optional ? "[" : "", k ? "," : "", c->columns[k],
+			       k + 1 == c->ncolumns && c->noptional ? "]" : "") < 0)
+			return "(the columns of this kind of file)";
+		o += strlen(c->header + o);
+	}
 	return c->header;
 }
 

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "store.h"
+#include "util.h"
 #include "vault.h"
 
 /*
@@ -107,8 +108,8 @@ int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cf
 	}
 	if ((error = vault_detect__buffer(&mime, d, in->first, in->first_len)) < 0)
 		goto fail;
-	snprintf(in->mime, sizeof(in->mime), "%s", mime);
-	if ((error = vault_config__check(cfg, type, in->mime, path)) < 0)
+	if ((error = vault__fmt(in->mime, sizeof(in->mime), "MIME type", "%s", mime)) < 0 ||
+	    (error = vault_config__check(cfg, type, in->mime, path)) < 0)
 		goto fail;
 	if ((in->sha = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex(in->sha, EVP_sha256(), NULL)) {
@@ -186,8 +187,10 @@ static void *worker(void *arg)
 
 		s.error = vault_intake__open(&s.in, p->detect, p->cfg, p->paths[i],
 					     p->types[i], 1);
+		/* as long as error.c's own message: it fits */
 		if (s.error < 0)
-			snprintf(s.message, sizeof(s.message), "%s", vault_error_message());
+			(void)vault__fmt(s.message, sizeof(s.message), "message", "%s",
+					 vault_error_message());
 
 		pthread_mutex_lock(&p->lock);
 		p->ring[p->produced % AHEAD] = s;

@@ -8,6 +8,9 @@
 
 #include "record.h"
 
+/* The longest component of a path the vault holds: a file system's name limit. */
+#define COMPONENT_MAX 255
+
 
 /* The next component of *p (advanced past it and its '/'), its length in *len. */
 static const char *next(const char **p, size_t *len)
@@ -58,7 +61,8 @@ int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m
 	while ((w = next(&s, &wn)) != NULL) {
 		if (wn == 3 && strncmp(w, "...", 3) == 0)
 			return *p != '\0' && fanned_for(fan, nfan, m->key);
-		if ((c = next(&p, &cn)) == NULL || cn == 0 || cn > VAULT_NAME_MAX)
+		/* a file's name may be longer than a record's: "NAME-received.json" */
+		if ((c = next(&p, &cn)) == NULL || cn == 0 || cn > COMPONENT_MAX)
 			return 0;
 		if (wn == 2 && strncmp(w, "HH", 2) == 0) {
 			if (cn != 2 || strspn(c, "0123456789abcdef") < 2 || nfan == 2)
@@ -67,6 +71,8 @@ int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m
 		} else if (is_capture(w, wn)) {
 			char *into = wn == 3 && strncmp(w, "REV", 3) == 0 ? m->rev : m->key;
 
+			if (cn > VAULT_NAME_MAX)
+				return 0;
 			memcpy(into, c, cn);
 			into[cn] = '\0';
 			if (vault_name_check("name", into) < 0)
@@ -76,9 +82,9 @@ int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m
 			if (cn != wn || memcmp(c, w, wn) != 0)
 				return 0;
 		} else {
-			char pat[VAULT_NAME_MAX + 1], got[VAULT_NAME_MAX + 1];
+			char pat[COMPONENT_MAX + 1], got[COMPONENT_MAX + 1];
 
-			if (wn > VAULT_NAME_MAX)
+			if (wn > COMPONENT_MAX)
 				return 0;
 			memcpy(pat, w, wn);
 			pat[wn] = '\0';
@@ -102,12 +108,12 @@ const vault_kind *vault_kind__of(const vault_kind *const *kinds, const char *pat
 	return NULL;
 }
 
-int vault_kind__written_by(const vault_kind *k, const char *op)
+/* Whether the space-separated list `o` names `op`. */
+static int listed(const char *o, const char *op)
 {
-	const char *o = k->ops;
 	size_t n = strlen(op);
 
-	while (*o) {
+	while (o && *o) {
 		size_t len = strcspn(o, " ");
 
 		if (len == n && strncmp(o, op, n) == 0)
@@ -116,4 +122,14 @@ int vault_kind__written_by(const vault_kind *k, const char *op)
 		o += strspn(o, " ");
 	}
 	return 0;
+}
+
+int vault_kind__written_by(const vault_kind *k, const char *op)
+{
+	return listed(k->ops, op);
+}
+
+int vault_kind__made_by(const vault_kind *k, const char *op)
+{
+	return listed(k->made_by, op);
 }

@@ -58,8 +58,13 @@ typedef struct vault_kind {
 	 */
 	unsigned roles;
 	const char *act;
-	/* the Qvault-Op values of the commits that may write it, space-separated */
+	/*
+	 * The Qvault-Op values of the commits that may write it, and of those
+	 * that always do (a commit named for a release holds a release),
+	 * space-separated.
+	 */
 	const char *ops;
+	const char *made_by;
 	/*
 	 * Record one added file in the index; NULL when there is nothing to
 	 * record (the file is recorded with another: a revision's files with
@@ -87,7 +92,8 @@ int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m
 const vault_kind *vault_kind__of(const vault_kind *const *kinds, const char *path,
 				 vault_kind_match *m);
 
-/* Whether commits of operation `op` may write `k`. */
+/* Whether commits of operation `op` may write `k`; must write it. */
 int vault_kind__written_by(const vault_kind *k, const char *op);
+int vault_kind__made_by(const vault_kind *k, const char *op);
 
 #endif

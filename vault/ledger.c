@@ -13,6 +13,7 @@
 #include "lot.h"
 #include "portal.h"
 #include "rules.h"
+#include "util.h"
 
 #define QTY_MAX 1000000000ULL
 
@@ -116,7 +117,9 @@ static int counted(vault_ledger *l, const char *kind, const char *name)
 	char key[VAULT_NAME_MAX + 8];
 	int added;
 
-	snprintf(key, sizeof(key), "%s:%s", kind, name);
+	/* no record of ours has a longer name: nothing of it to count */
+	if (vault__fmt(key, sizeof(key), "name", "%s:%s", kind, name) < 0)
+		return 1;
 	get(&l->drawers, key, &added);
 	return !added;
 }

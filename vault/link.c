@@ -90,9 +90,10 @@ int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
 					t->actor.name, kinds[kind], target);
 	}
 	free(owner);
-	vault_record__doc_dir(dir, sizeof(dir), doc);
-	snprintf(path, sizeof(path), "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rev,
-		 kinds[kind], target);
+	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json",
+				dir, rev, kinds[kind], target)) < 0)
+		return error;
 	if ((exists = git_tree_entry_bypath(&te, t->root, path) == 0))
 		git_tree_entry_free(te);
 	if (exists || linked(v, doc, rev, kind, target))
@@ -114,7 +115,7 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 {
 	vault_revision r;
 	vault_txn t;
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	int error;
 
 	memset(&r, 0, sizeof(r));
@@ -126,11 +127,13 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 	if ((error = vault__revision(&r, v, doc, rev)) < 0 ||
 	    (error = vault_link__put(&t, v, doc, rev, kind, target)) < 0)
 		goto done;
-	snprintf(message, sizeof(message),
+	if ((error = vault_buf__addf(&message,
 		 "link %s@%s to %s %s\n\nQvault-Op: link\nQvault-Doc: %s\nQvault-Rev: %s\n",
-		 doc, rev, kinds[kind], target, doc, rev);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		 doc, rev, kinds[kind], target, doc, rev)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault_revision_dispose(&r);
 	vault__txn_end(&t, v);
 	return error;
@@ -148,7 +151,8 @@ static int visible_to(const vault_change_ctx *c, const char *revdir, const char 
 	size_t len, i;
 	int yes = 0;
 
-	snprintf(path, sizeof(path), "%s/" VAULT_RECORD_FILE, revdir);
+	if (vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RECORD_FILE, revdir) < 0)
+		return 0;
 	if (vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
 	    vault_record__revision_parse(&r, data, len) == 0) {
 		yes = r.org && strcmp(r.org, org) == 0;
@@ -156,8 +160,8 @@ static int visible_to(const vault_change_ctx *c, const char *revdir, const char 
 	}
 	free(data);
 	data = NULL;
-	snprintf(path, sizeof(path), "%s/" VAULT_RELEASE_FILE, revdir);
-	if (!yes && vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
+	if (!yes && vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RELEASE_FILE, revdir) == 0 &&
+	    vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
 	    vault_record__release_parse(&rel, data, len) == 0) {
 		for (i = 0; i < rel.nto && !yes; i++)
 			yes = strcmp(rel.to[i], org) == 0;
@@ -194,19 +198,28 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 	}
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k], kind) != 0; k++)
 		;
-	vault_record__doc_dir(dir, sizeof(dir), rdoc);
-	snprintf(want, sizeof(want), "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rrev, kind, target);
+	if (vault_name_check("document number", rdoc) < 0 || vault_name_check("revision", rrev) < 0) {
+		c->found(c, path, "the link names a malformed document");
+		goto done;
+	}
 	if (k == sizeof(kinds) / sizeof(kinds[0]) || vault_name_check("link target", target) < 0) {
 		c->found(c, path, "the link names kind '%.32s' and target '%.64s', not a PO, lot or part",
 			 kind, target);
 		goto done;
 	}
+	/* names of at most VAULT_NAME_MAX bytes: these fit */
+	if (vault_record__doc_dir(dir, sizeof(dir), rdoc) < 0 ||
+	    vault__fmt(want, sizeof(want), "path", "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rrev,
+		       kind, target) < 0 ||
+	    vault__fmt(revdir, sizeof(revdir), "path", "%s/%s", dir, rrev) < 0) {
+		c->found(c, path, "%s", vault_error_message());
+		goto done;
+	}
 	if (strcmp(want, path) != 0)
 		c->found(c, path, "the link of '%s@%s' to %s '%s' is stored where another belongs",
 			 rdoc, rrev, kind, target);
-	snprintf(revdir, sizeof(revdir), "%s/%s", dir, rrev);
-	snprintf(want, sizeof(want), "%s/" VAULT_RECORD_FILE, revdir);
-	if (!vault_rules__has(c->tree, want))
+	if (vault__fmt(want, sizeof(want), "path", "%s/" VAULT_RECORD_FILE, revdir) < 0 ||
+	    !vault_rules__has(c->tree, want))
 		c->found(c, path, "the linked revision '%s@%s' has no record", rdoc, rrev);
 	/* a supplier attaches what it may see */
 	else if (vault_rules__lacks(c, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY) &&
@@ -283,7 +296,11 @@ static int index_link(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_link = {
-	"link", "docs/HH/HH/DOC/REV/" VAULT_LINKS_DIR "/*.json", 0, NULL,
-	"add import link fai-add", index_link, check_link,
-	"links"
+	.name = "link",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_LINKS_DIR "/*.json",
+	.ops = "add import link fai-add",
+	.made_by = "link",
+	.index = index_link,
+	.check = check_link,
+	.tables = "links",
 };

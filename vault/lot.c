@@ -28,14 +28,19 @@
 #define INPUTS_MAX 1000
 #define DOCS_MAX 1000
 
-static void lot_dir(char *buf, size_t size, const char *lot)
+/* "lots/ab/cd/LOT"; VAULT_EINVALID (and "") for a name too long to be a lot's. */
+static int lot_dir(char *buf, size_t size, const char *lot)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[5];
 
 	SHA256((const unsigned char *)lot, strlen(lot), md);
 	vault__hex(hex, md, 2);
-	snprintf(buf, size, "lots/%.2s/%.2s/%s", hex, hex + 2, lot);
+	if (vault__fmt(buf, size, "lot folder", "lots/%.2s/%.2s/%s", hex, hex + 2, lot) < 0) {
+		buf[0] = '\0';
+		return VAULT_EINVALID;
+	}
+	return 0;
 }
 
 static int check_fields(const vault_lot *l)
@@ -229,8 +234,7 @@ static int lot_exists(const git_tree *root, const char *name)
 	git_tree_entry *te;
 	char dir[VAULT_PATH_MAX];
 
-	lot_dir(dir, sizeof(dir), name);
-	if (git_tree_entry_bypath(&te, root, dir) < 0)
+	if (lot_dir(dir, sizeof(dir), name) < 0 || git_tree_entry_bypath(&te, root, dir) < 0)
 		return 0;
 	git_tree_entry_free(te);
 	return 1;
@@ -390,8 +394,11 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 		json_object_set_new(root, "shipped", json_string(l->shipped));
 	if (root && docs)
 		json_object_set(root, "docs", docs);
-	lot_dir(dir, sizeof(dir), l->lot);
-	snprintf(path, sizeof(path), "%s/" VAULT_LOT_FILE, dir);
+	if ((error = lot_dir(dir, sizeof(dir), l->lot)) < 0 ||
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_LOT_FILE, dir)) < 0) {
+		json_decref(root);
+		goto done;
+	}
 	if ((error = vault_record__dump(&json, &len, root)) == 0)
 		error = vault__txn_put_data(t, v, path, json, len);
 done:
@@ -409,7 +416,7 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 	vault_txn t;
 	lookups q;
 	batch b;
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	size_t i;
 	int error = 0;
 
@@ -454,12 +461,15 @@ static int add_lots(vault *v, const vault_lot *lots, size_t n, char **where)
 			goto done;
 		}
 	if (n == 1)
-		snprintf(message, sizeof(message), "lot add %s of %s\n\nQvault-Op: lot-add\nQvault-Lot: %s\n",
+		error = vault_buf__addf(&message,
+			 "lot add %s of %s\n\nQvault-Op: lot-add\nQvault-Lot: %s\n",
 			 lots[0].lot, lots[0].po, lots[0].lot);
 	else
-		snprintf(message, sizeof(message), "lot import %zu lots\n\nQvault-Op: lot-import\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message, "lot import %zu lots\n\nQvault-Op: lot-import\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	lookups_dispose(&q);
 	free(b.by_name);
 	vault__txn_end(&t, v);
@@ -579,7 +589,8 @@ static int on_lot_row(void *payload, const char *const *f, size_t rowno)
 	char where[64];
 	vault_lot *l;
 
-	snprintf(where, sizeof(where), "row %zu: ", rowno);
+	if (vault__fmt(where, sizeof(where), "row", "row %zu: ", rowno) < 0)
+		return VAULT_EINVALID;
 	l = next_lot(im, where);
 	l->lot = f[0];
 	l->po = f[1];
@@ -611,7 +622,8 @@ static int lots_from_json(lot_import *im, const char *data, size_t len)
 		vault_lot *l;
 		size_t k;
 
-		snprintf(where, sizeof(where), "lot %zu: ", i + 1);
+		if (vault__fmt(where, sizeof(where), "item", "lot %zu: ", i + 1) < 0)
+			return VAULT_EINVALID;
 		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:I, s?:s, s?:s, s?:o, s?:o}",
 				   "lot", &lot, "po", &po, "part", &part, "qty", &qty, "made", &made,
 				   "shipped", &shipped, "from", &from, "docs", &docs) < 0 || qty < 1 ||
@@ -755,9 +767,9 @@ static void check_docs(const vault_change_ctx *c, const char *path, json_t *docs
 			c->found(c, path, "the lot names a malformed document");
 			break;
 		}
-		vault_record__doc_dir(dir, sizeof(dir), doc);
-		snprintf(rec, sizeof(rec), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
-		if (!vault_rules__has(c->tree, rec))
+		if (vault_record__doc_dir(dir, sizeof(dir), doc) < 0 ||
+		    vault__fmt(rec, sizeof(rec), "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev) < 0 ||
+		    !vault_rules__has(c->tree, rec))
 			c->found(c, path, "the lot names document '%s@%s', which is not recorded",
 				 doc, rev);
 	}
@@ -789,9 +801,9 @@ static void check_lot(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the lot is malformed");
 		goto done;
 	}
-	lot_dir(dir, sizeof(dir), name);
-	snprintf(want, sizeof(want), "%s/" VAULT_LOT_FILE, dir);
-	if (strcmp(want, path) != 0)
+	if (lot_dir(dir, sizeof(dir), name) < 0 ||
+	    vault__fmt(want, sizeof(want), "path", "%s/" VAULT_LOT_FILE, dir) < 0 ||
+	    strcmp(want, path) != 0)
 		c->found(c, path, "the record of lot '%s' is stored where another belongs", name);
 	if (c->who && strcmp(by, c->who->name) != 0)
 		c->found(c, path, "the lot names '%s' as its author, but '%s' signed the commit", by,
@@ -935,6 +947,11 @@ static int index_lot(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_lot = {
-	"lot", "lots/HH/HH/LOT/" VAULT_LOT_FILE, 0, NULL, "lot-add lot-import", index_lot, check_lot,
-	"lots lot_inputs links"
+	.name = "lot",
+	.shape = "lots/HH/HH/LOT/" VAULT_LOT_FILE,
+	.ops = "lot-add lot-import",
+	.made_by = "lot-add lot-import",
+	.index = index_lot,
+	.check = check_lot,
+	.tables = "lots lot_inputs links",
 };

@@ -79,9 +79,12 @@ static int lookup(char *po, char *supplier, size_t size, vault *v, const vault_n
 			       NULL) != SQLITE_OK)
 		return index_error(v);
 	sqlite3_bind_text(st, 1, n->lot, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(po, size, "%s", sqlite3_column_text(st, 0));
-		snprintf(supplier, size, "%s", sqlite3_column_text(st, 1));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (vault__fmt(po, size, "the lot's PO", "%s", sqlite3_column_text(st, 0)) < 0 ||
+	     vault__fmt(supplier, size, "the lot's supplier", "%s",
+			sqlite3_column_text(st, 1)) < 0)) {
+		sqlite3_finalize(st);
+		return VAULT_EINVALID;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
@@ -109,8 +112,9 @@ static int lookup(char *po, char *supplier, size_t size, vault *v, const vault_n
 int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 {
 	char po[VAULT_NAME_MAX + 1], supplier[VAULT_NAME_MAX + 1], number[32];
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], message[512];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
 	char *json = NULL;
+	vault_buf message = VAULT_BUF_INIT;
 	json_t *root, *docs = NULL;
 	vault_txn t;
 	size_t i, len;
@@ -138,16 +142,18 @@ int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 	if (root && docs)
 		json_object_set_new(root, "docs", docs);
 	vault_record__dir(dir, sizeof(dir), "ncrs", number);
-	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
-	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
-		goto done;
-	snprintf(message, sizeof(message),
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_FILE, dir)) < 0 ||
+	    (error = vault_record__dump(&json, &len, root)) < 0 ||
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	    (error = vault_buf__addf(&message,
 		 "ncr add %s on lot %s\n\nQvault-Op: ncr-add\nQvault-NCR: %s\nQvault-Lot: %s\n", number,
-		 n->lot, number, n->lot);
-	if ((error = vault__txn_commit(&t, v, message, NULL, 0, NULL)) == 0 && id)
-		snprintf(id, size, "%s", number);
+		 n->lot, number, n->lot)) < 0 ||
+	    /* the number is given back whole, so it is checked before the write */
+	    (id && (error = vault__fmt(id, size, "NCR number", "%s", number)) < 0))
+		goto done;
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	free(json);
 	vault__txn_end(&t, v);
 	return error;
@@ -155,8 +161,9 @@ done:
 
 int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const char *note)
 {
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], message[512];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
 	char *json = NULL;
+	vault_buf message = VAULT_BUF_INIT;
 	json_t *root;
 	vault_txn t;
 	size_t len;
@@ -171,12 +178,14 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 				     "close nonconformance reports")) < 0)
 		goto done;
 	vault_record__dir(dir, sizeof(dir), "ncrs", ncr);
-	snprintf(path, sizeof(path), "%s/" VAULT_NCR_FILE, dir);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_FILE, dir)) < 0)
+		goto done;
 	if (!vault_store__has(t.root, path)) {
 		error = vault_error__set(VAULT_ENOTFOUND, "no nonconformance report '%s'", ncr);
 		goto done;
 	}
-	snprintf(path, sizeof(path), "%s/" VAULT_NCR_CLOSE_FILE, dir);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_CLOSE_FILE, dir)) < 0)
+		goto done;
 	if (vault_store__has(t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "nonconformance report '%s' is closed already", ncr);
 		goto done;
@@ -188,12 +197,14 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 	if (root && note)
 		json_object_set_new(root, "note", json_string(note));
 	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	    (error = vault_buf__addf(&message,
+		 "ncr close %s: %s\n\nQvault-Op: ncr-close\nQvault-NCR: %s\n",
+		 ncr, disposition, ncr)) < 0)
 		goto done;
-	snprintf(message, sizeof(message), "ncr close %s: %s\n\nQvault-Op: ncr-close\nQvault-NCR: %s\n",
-		 ncr, disposition, ncr);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	free(json);
 	vault__txn_end(&t, v);
 	return error;
@@ -424,13 +435,24 @@ static int index_close(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_ncr = {
-	"nonconformance report", "ncrs/HH/HH/NCR/" VAULT_NCR_FILE,
-	VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER, "open nonconformance reports", "ncr-add",
-	index_ncr, check_ncr_file,
-	"ncrs ncr_docs"
+	.name = "nonconformance report",
+	.shape = "ncrs/HH/HH/NCR/" VAULT_NCR_FILE,
+	.roles = VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
+	.act = "open nonconformance reports",
+	.ops = "ncr-add",
+	.made_by = "ncr-add",
+	.index = index_ncr,
+	.check = check_ncr_file,
+	.tables = "ncrs ncr_docs",
 };
 const vault_kind vault_kind_ncr_close = {
-	"closure", "ncrs/HH/HH/NCR/" VAULT_NCR_CLOSE_FILE, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
-	"close nonconformance reports", "ncr-close", index_close, check_ncr_file,
-	"ncr_closes"
+	.name = "closure",
+	.shape = "ncrs/HH/HH/NCR/" VAULT_NCR_CLOSE_FILE,
+	.roles = VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
+	.act = "close nonconformance reports",
+	.ops = "ncr-close",
+	.made_by = "ncr-close",
+	.index = index_close,
+	.check = check_ncr_file,
+	.tables = "ncr_closes",
 };

@@ -657,7 +657,8 @@ int vault_pack__finish(vault_pack *p)
 		goto fail;
 	}
 	qsort(p->entries, p->count, sizeof(entry), cmp_entry);
-	snprintf(idx_tmp, sizeof(idx_tmp), "%s.idx", p->tmp_path);
+	if (vault__fmt(idx_tmp, sizeof(idx_tmp), "path", "%s.idx", p->tmp_path) < 0)
+		goto fail;
 	if ((idx_fd = open(idx_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444)) < 0) {
 		vault_error__errno(VAULT_ERROR, "cannot create '%s'", idx_tmp);
 		goto fail;
@@ -669,12 +670,14 @@ int vault_pack__finish(vault_pack *p)
 	p->fd = pack_fd;
 	vault__hex(hex, sha, 20);
 	/* the pack first: git ignores a pack until its idx is there */
-	snprintf(path, sizeof(path), "%s/pack-%s.pack", p->dir, hex);
+	if (vault__fmt(path, sizeof(path), "path", "%s/pack-%s.pack", p->dir, hex) < 0)
+		goto fail;
 	if (rename(p->tmp_path, path) < 0) {
 		vault_error__errno(VAULT_ERROR, "cannot move the pack into place");
 		goto fail;
 	}
-	snprintf(path, sizeof(path), "%s/pack-%s.idx", p->dir, hex);
+	if (vault__fmt(path, sizeof(path), "path", "%s/pack-%s.idx", p->dir, hex) < 0)
+		goto fail;
 	if (rename(idx_tmp, path) < 0) {
 		vault_error__errno(VAULT_ERROR, "cannot move the pack index into place");
 		goto fail;

@@ -652,7 +652,7 @@ int vault_pkg__read(vault_pkg *p, const vault_pkg_entry *e, vault_pkg_chunk_cb c
 int vault_pkg__slurp(char **data, size_t *len, vault_pkg *p, const vault_pkg_entry *e,
 		     size_t max)
 {
-	vault_buf b = { NULL, 0, max };
+	vault_buf b = { NULL, 0, max, 0 };
 	int error;
 
 	*data = NULL;

@@ -27,14 +27,18 @@
 #define QTY_MAX 1000000000ULL
 #define LINES_MAX 10000
 
-void vault_po__dir(char *buf, size_t size, const char *po)
+int vault_po__dir(char *buf, size_t size, const char *po)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[5];
 
 	SHA256((const unsigned char *)po, strlen(po), md);
 	vault__hex(hex, md, 2);
-	snprintf(buf, size, "pos/%.2s/%.2s/%s", hex, hex + 2, po);
+	if (vault__fmt(buf, size, "PO folder", "pos/%.2s/%.2s/%s", hex, hex + 2, po) < 0) {
+		buf[0] = '\0';
+		return VAULT_EINVALID;
+	}
+	return 0;
 }
 
 /* Everything about one PO that needs no repository; `where` prefixes errors. */
@@ -84,7 +88,8 @@ static int check_against(vault_txn *t, const vault_user_list *users, const vault
 	size_t i;
 	int known = 0;
 
-	vault_po__dir(dir, sizeof(dir), po->po);
+	if (vault_po__dir(dir, sizeof(dir), po->po) < 0)
+		return vault_error__set(VAULT_EINVALID, "%s%s", where, vault_error_message());
 	if (git_tree_entry_bypath(&te, t->root, dir) == 0) {
 		git_tree_entry_free(te);
 		return vault_error__set(VAULT_EEXISTS, "%sPO '%s' already exists", where, po->po);
@@ -99,8 +104,11 @@ static int check_against(vault_txn *t, const vault_user_list *users, const vault
 	for (i = 0; i < po->nlines; i++) {
 		const vault_po_line *l = &po->lines[i];
 
-		vault_record__doc_dir(dir, sizeof(dir), l->doc);
-		snprintf(path, sizeof(path), "%s/%s/" VAULT_RECORD_FILE, dir, l->rev);
+		if (vault_record__doc_dir(dir, sizeof(dir), l->doc) < 0 ||
+		    vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
+			       l->rev) < 0)
+			return vault_error__set(VAULT_EINVALID, "%sline %u: %s", where, l->line,
+						vault_error_message());
 		if (git_tree_entry_bypath(&te, t->root, path) < 0)
 			return vault_error__set(VAULT_ENOTFOUND,
 				"%sline %u: document '%s' has no revision '%s'", where, l->line,
@@ -133,9 +141,9 @@ static int put_po(vault_txn *t, vault *v, const vault_po *po)
 		"po", po->po, "supplier", po->supplier, "lines", lines,
 		"created_by", t->actor.name, "created_at", when))) < 0)
 		return error;
-	vault_po__dir(dir, sizeof(dir), po->po);
-	snprintf(path, sizeof(path), "%s/" VAULT_PO_FILE, dir);
-	error = vault__txn_put_data(t, v, path, json, len);
+	if ((error = vault_po__dir(dir, sizeof(dir), po->po)) == 0 &&
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_PO_FILE, dir)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
 	free(json);
 	return error;
 }
@@ -152,7 +160,7 @@ static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 {
 	vault_user_list *users = NULL;
 	vault_txn t;
-	char message[256];
+	vault_buf message = VAULT_BUF_INIT;
 	size_t i, k;
 	int error = 0;
 
@@ -191,12 +199,14 @@ static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 		    (error = put_po(&t, v, &pos[i])) < 0)
 			goto done;
 	if (n == 1)
-		snprintf(message, sizeof(message), "po add %s for %s\n\nQvault-Op: po-add\nQvault-PO: %s\n",
+		error = vault_buf__addf(&message, "po add %s for %s\n\nQvault-Op: po-add\nQvault-PO: %s\n",
 			 pos[0].po, pos[0].supplier, pos[0].po);
 	else
-		snprintf(message, sizeof(message), "po import %zu purchase orders\n\nQvault-Op: po-import\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message, "po import %zu purchase orders\n\nQvault-Op: po-import\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault_user_list_free(users);
 	vault__txn_end(&t, v);
 	return error;
@@ -347,7 +357,9 @@ static int group(import *im, row *rows, size_t n)
 				po->po = r->po;
 				po->supplier = r->supplier;
 				po->lines = &lines[i];
-				snprintf(where, sizeof(where), "row %zu: ", r->row);
+				if ((error = vault__fmt(where, sizeof(where), "row", "row %zu: ",
+							r->row)) < 0)
+					break;
 				im->where[im->npos++] = vault__strdup(where);
 			} else if (strcmp(po->supplier, r->supplier) != 0) {
 				error = vault_error__set(VAULT_EINVALID,
@@ -412,7 +424,9 @@ static int parse_json(import *im, const char *data, size_t len)
 			error = vault_error__set(VAULT_EINVALID, "purchase order %zu: %s", i + 1, jerr.text);
 			break;
 		}
-		snprintf(where, sizeof(where), "purchase order %zu: ", i + 1);
+		if ((error = vault__fmt(where, sizeof(where), "item", "purchase order %zu: ",
+					i + 1)) < 0)
+			break;
 		im->where[i] = vault__strdup(where);
 		im->pos[i].po = keep(im, number_, strlen(number_));
 		im->pos[i].supplier = keep(im, supplier, strlen(supplier));
@@ -577,7 +591,13 @@ static int index_po(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_po = {
-	"PO", "pos/HH/HH/PO/" VAULT_PO_FILE, VAULT_ROLE_BUYER, "issue purchase orders",
-	"po-add po-import", index_po, check_po_file,
-	"pos po_lines"
+	.name = "PO",
+	.shape = "pos/HH/HH/PO/" VAULT_PO_FILE,
+	.roles = VAULT_ROLE_BUYER,
+	.act = "issue purchase orders",
+	.ops = "po-add po-import",
+	.made_by = "po-add po-import",
+	.index = index_po,
+	.check = check_po_file,
+	.tables = "pos po_lines",
 };

@@ -10,7 +10,7 @@
 #define VAULT_PO_FILE "po.json"
 
 /* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
-void vault_po__dir(char *buf, size_t size, const char *po);
+int vault_po__dir(char *buf, size_t size, const char *po);
 
 /* Parse and check a PO import file's content, writing nothing (for the fuzzers). */
 int vault_po__parse(const char *data, size_t len);

@@ -34,9 +34,9 @@ const char *const vault_status_names[] = {
 	"started", "in-progress", "complete", "shipped", "on-hold", NULL
 };
 
-void vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer)
+int vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer)
 {
-	snprintf(buf, size, "%06lu-%s.json", seq, signer);
+	return vault__fmt(buf, size, "file name", "%06lu-%s.json", seq, signer);
 }
 
 int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *root,
@@ -55,8 +55,12 @@ int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *
 		n = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	do {
-		snprintf(buf, size, "%s-%06ld", asns ? "ASN" : "NCR", ++n);
-		vault_record__dir(dir, sizeof(dir), top, buf);
+		int error;
+
+		if ((error = vault__fmt(buf, size, "number", "%s-%06ld", asns ? "ASN" : "NCR",
+					++n)) < 0 ||
+		    (error = vault_record__dir(dir, sizeof(dir), top, buf)) < 0)
+			return error;
 	} while (vault_store__has(root, dir));
 	return 0;
 }
@@ -113,9 +117,13 @@ static int po_facts_get(po_facts *f, vault *v, const vault_user *actor, const ch
 	if (vault_index__stmt(&st, v->index, SQL_PO) < 0)
 		return index_error(v);
 	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(f->supplier, sizeof(f->supplier), "%s", sqlite3_column_text(st, 0));
-		snprintf(f->ordered, sizeof(f->ordered), "%s", sqlite3_column_text(st, 1));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (vault__fmt(f->supplier, sizeof(f->supplier), "the PO's supplier", "%s",
+			sqlite3_column_text(st, 0)) < 0 ||
+	     vault__fmt(f->ordered, sizeof(f->ordered), "the PO's date", "%s",
+			sqlite3_column_text(st, 1)) < 0)) {
+		sqlite3_reset(st);
+		return VAULT_EINVALID;
 	}
 	sqlite3_reset(st);
 	/* another organization's PO is, to a supplier, no PO */
@@ -268,10 +276,10 @@ static int put_answer(vault_txn *t, vault *v, const char *po, const char *sub,
 
 	if ((error = vault_record__dump(&json, &len, root)) < 0)
 		return error;
-	vault_record__dir(dir, sizeof(dir), "pos", po);
-	vault_portal__seq_name(name, sizeof(name), seq, t->actor.name);
-	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
-	error = vault__txn_put_data(t, v, path, json, len);
+	if ((error = vault_record__dir(dir, sizeof(dir), "pos", po)) == 0 &&
+	    (error = vault_portal__seq_name(name, sizeof(name), seq, t->actor.name)) == 0 &&
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/%s", dir, sub, name)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
 	free(json);
 	return error;
 }
@@ -361,7 +369,7 @@ int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
 {
 	const char **pos = calloc(n + 1, sizeof(char *));
 	unsigned long *seq = calloc(n + 1, sizeof(unsigned long));
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	size_t i;
 	int error = 0;
@@ -386,16 +394,18 @@ int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
 		if ((error = at_item(put_ack(&t, v, &acks[i], seq[i]), n, "acknowledgment", i)) < 0)
 			goto done;
 	if (n == 1 && acks[0].reject)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "po ack %s: rejected\n\nQvault-Op: po-ack\nQvault-PO: %s\n", acks[0].po, acks[0].po);
 	else if (n == 1)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "po ack %s%s%.0u: promise %s\n\nQvault-Op: po-ack\nQvault-PO: %s\n", acks[0].po,
 			 acks[0].line ? " line " : "", acks[0].line, acks[0].promise, acks[0].po);
 	else
-		snprintf(message, sizeof(message), "po ack %zu acknowledgments\n\nQvault-Op: po-ack\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message, "po ack %zu acknowledgments\n\nQvault-Op: po-ack\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 out:
 	free(pos);
@@ -460,7 +470,7 @@ static int add_status(vault *v, const vault_status_report *reports, size_t n, ch
 {
 	const char **pos = calloc(n + 1, sizeof(char *));
 	unsigned long *seq = calloc(n + 1, sizeof(unsigned long));
-	char message[512];
+	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	size_t i;
 	int error = 0;
@@ -489,16 +499,18 @@ static int add_status(vault *v, const vault_status_report *reports, size_t n, ch
 			goto done;
 		}
 	if (where)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "status import %zu reports\n\nQvault-Op: status-import\n", n);
 	else if (n == 1)
-		snprintf(message, sizeof(message),
+		error = vault_buf__addf(&message,
 			 "status %s%s%.0u %s\n\nQvault-Op: status\nQvault-PO: %s\n", reports[0].po,
 			 reports[0].line ? ":" : "", reports[0].line, reports[0].status, reports[0].po);
 	else
-		snprintf(message, sizeof(message), "status %zu reports\n\nQvault-Op: status\n", n);
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+		error = vault_buf__addf(&message, "status %zu reports\n\nQvault-Op: status\n", n);
+	if (error == 0)
+		error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 out:
 	free(pos);
@@ -572,7 +584,8 @@ static int on_status_row(void *payload, const char *const *f, size_t row)
 	char where[32];
 	long line;
 
-	snprintf(where, sizeof(where), "row %zu: ", row);
+	if (vault__fmt(where, sizeof(where), "row", "row %zu: ", row) < 0)
+		return VAULT_EINVALID;
 	if ((line = line_number(f[1])) < 0)
 		return vault_error__set(VAULT_EINVALID, "row %zu, field 'line': '%.32s' is not a line number",
 					row, f[1]);
@@ -606,7 +619,8 @@ static int parse_status_json(status_file *sf, const char *data, size_t len, size
 						 jerr.text[0] ? jerr.text : "line is not a line number");
 			break;
 		}
-		snprintf(where, sizeof(where), "status %zu: ", i + 1);
+		if ((error = vault__fmt(where, sizeof(where), "item", "status %zu: ", i + 1)) < 0)
+			break;
 		r = status_file_push(sf, where);
 		r->po = vault_strings__keep(&sf->keep, po, strlen(po));
 		r->line = (unsigned)line;
@@ -887,8 +901,9 @@ static void check_answer(const vault_change_ctx *c, const char *path)
 		json_int_t seq = json_integer_value(json_object_get(rec, "seq"));
 		size_t count = 0;
 
-		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
-		if (git_tree_entry_bypath(&te, c->tree, dir) == 0 &&
+		if (vault__fmt(dir, sizeof(dir), "path", "%.*s", (int)(strrchr(path, '/') - path),
+			       path) == 0 &&
+		    git_tree_entry_bypath(&te, c->tree, dir) == 0 &&
 		    git_tree_lookup(&t, git_tree_owner(c->tree), git_tree_entry_id(te)) == 0)
 			count = git_tree_entrycount(t);
 		git_tree_free(t);
@@ -920,12 +935,24 @@ static int index_status(const vault_kind_file *f)
 }
 
 const vault_kind vault_kind_po_ack = {
-	"PO acknowledgment", "pos/HH/HH/PO/" VAULT_PO_ACKS_DIR "/*.json", VAULT_ROLE_SUPPLIER,
-	"acknowledge purchase orders", "po-ack", index_po_ack, check_answer,
-	"po_acks"
+	.name = "PO acknowledgment",
+	.shape = "pos/HH/HH/PO/" VAULT_PO_ACKS_DIR "/*.json",
+	.roles = VAULT_ROLE_SUPPLIER,
+	.act = "acknowledge purchase orders",
+	.ops = "po-ack",
+	.made_by = "po-ack",
+	.index = index_po_ack,
+	.check = check_answer,
+	.tables = "po_acks",
 };
 const vault_kind vault_kind_status = {
-	"status report", "pos/HH/HH/PO/" VAULT_PO_STATUS_DIR "/*.json", VAULT_ROLE_SUPPLIER,
-	"report production status", "status status-import", index_status, check_answer,
-	"po_status"
+	.name = "status report",
+	.shape = "pos/HH/HH/PO/" VAULT_PO_STATUS_DIR "/*.json",
+	.roles = VAULT_ROLE_SUPPLIER,
+	.act = "report production status",
+	.ops = "status status-import",
+	.made_by = "status status-import",
+	.index = index_status,
+	.check = check_answer,
+	.tables = "po_status",
 };

@@ -40,7 +40,7 @@ int vault_portal__room(vault *v, const char *const *pos, size_t n);
  * PO, by sam: the signer in the name keeps two sites that both wrote a
  * 42nd (different people) from writing the same path, so they merge.
  */
-void vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer);
+int vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char *signer);
 
 /* Seconds since the epoch of "2026-11-27T06:00:00Z", or 0. */
 int64_t vault_portal__time(const char *iso);

@@ -40,8 +40,10 @@ static const char *shown(char *buf, size_t size, const char *s)
 		if (c >= 0x20 && c < 0x7f) {
 			buf[o++] = (char)c;
 		} else {
-			snprintf(buf + o, size - o, "\\x%02x", c);
-			o += 4;
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = "0123456789abcdef"[c >> 4];
+			buf[o++] = "0123456789abcdef"[c & 0xf];
 		}
 	}
 	if (s[i])
@@ -174,20 +176,23 @@ int vault_record__text_check(const char *what, const char *text, size_t max)
 	return 0;
 }
 
-void vault_record__dir(char *buf, size_t size, const char *top, const char *name)
+int vault_record__dir(char *buf, size_t size, const char *top, const char *name)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[5];
 
 	SHA256((const unsigned char *)name, strlen(name), md);
 	vault__hex(hex, md, 2);
-	/* a name is at most VAULT_NAME_MAX bytes: this always fits VAULT_PATH_MAX */
-	snprintf(buf, size, "%s/%.2s/%.2s/%s", top, hex, hex + 2, name);
+	if (vault__fmt(buf, size, "folder", "%s/%.2s/%.2s/%s", top, hex, hex + 2, name) < 0) {
+		buf[0] = '\0';
+		return VAULT_EINVALID;
+	}
+	return 0;
 }
 
-void vault_record__doc_dir(char *buf, size_t size, const char *doc)
+int vault_record__doc_dir(char *buf, size_t size, const char *doc)
 {
-	vault_record__dir(buf, size, "docs", doc);
+	return vault_record__dir(buf, size, "docs", doc);
 }
 
 int vault_record__dump(char **out, size_t *len, json_t *root)

@@ -39,14 +39,19 @@ int vault_record__text_check(const char *what, const char *text, size_t max);
 /* 1 when `type` is one of vault_doc_types. */
 int vault_record__type_known(const char *type);
 
-/* "docs/ab/cd/DOC" for a document number that passed vault_name_check. */
-void vault_record__doc_dir(char *buf, size_t size, const char *doc);
+/*
+ * "docs/ab/cd/DOC" for a document number that passed vault_name_check
+ * (it fits VAULT_PATH_MAX); a longer one is VAULT_EINVALID and buf "".
+ */
+int vault_record__doc_dir(char *buf, size_t size, const char *doc);
 
 /*
  * "TOP/ab/cd/NAME": the fan-out folder of every keyed record (docs, pos,
- * lots, asns, ncrs), ab and cd the first bytes of NAME's SHA-256.
+ * lots, asns, ncrs), ab and cd the first bytes of NAME's SHA-256.  It fits
+ * VAULT_PATH_MAX for a name that passed vault_name_check; else
+ * VAULT_EINVALID and buf "".
  */
-void vault_record__dir(char *buf, size_t size, const char *top, const char *name);
+int vault_record__dir(char *buf, size_t size, const char *top, const char *name);
 
 /*
  * Canonical JSON of `root` (sorted keys, two-space indent, a trailing

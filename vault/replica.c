@@ -70,7 +70,10 @@ static int credentials(git_credential **out, const char *url, const char *user,
 	if (!user)
 		user = getenv("USER") ? getenv("USER") : "git";
 	if (key && *key) {
-		snprintf(pub, sizeof(pub), "%s.pub", key);
+		if (vault__fmt(pub, sizeof(pub), "QVAULT_SSH_KEY", "%s.pub", key) < 0) {
+			git_error_set_str(GIT_ERROR_SSH, vault_error_message());
+			return GIT_EUSER;
+		}
 		return git_credential_ssh_key_new(out, user, pub, key, NULL);
 	}
 	return git_credential_ssh_key_from_agent(out, user);
@@ -244,7 +247,10 @@ static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid
 	int error;
 
 	memset(in, 0, sizeof(*in));
-	snprintf(in->dir, sizeof(in->dir), "%s/incoming-XXXXXX", v->qdir);
+	if (vault__fmt(in->dir, sizeof(in->dir), "path", "%s/incoming-XXXXXX", v->qdir) < 0) {
+		in->dir[0] = '\0';
+		return VAULT_EINVALID;
+	}
 	if (!mkdtemp(in->dir)) {
 		in->dir[0] = '\0';
 		return vault_error__errno(VAULT_ERROR, "cannot make a folder for what is fetched");
@@ -253,7 +259,8 @@ static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid
 		return vault_error__errno(VAULT_ERROR, "cannot resolve the vault's path");
 	if (git_repository_init(&in->repo, in->dir, 1) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot make a repository for what is fetched");
-	snprintf(path, sizeof(path), "%s/objects/info/alternates", in->dir);
+	if (vault__fmt(path, sizeof(path), "path", "%s/objects/info/alternates", in->dir) < 0)
+		return VAULT_EINVALID;
 	if ((f = fopen(path, "we")) == NULL)
 		return vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
 	fprintf(f, "%s/objects\n", objects);
@@ -284,12 +291,13 @@ static const char *first_finding(const vault_findings *f, char *buf, size_t size
 	const vault_finding *x;
 
 	if (!f || f->count == 0) {
-		snprintf(buf, size, "%s", vault_error_message());
+		vault__fmt_message(buf, size, "%s", vault_error_message());
 		return buf;
 	}
 	x = &f->items[0];
-	snprintf(buf, size, "%s%s%s%s%.12s", x->subject ? x->subject : "",
-		 x->subject ? ": " : "", x->problem, x->commit[0] ? " in commit " : "", x->commit);
+	vault__fmt_message(buf, size, "%s%s%s%s%.12s", x->subject ? x->subject : "",
+			   x->subject ? ": " : "", x->problem, x->commit[0] ? " in commit " : "",
+			   x->commit);
 	return buf;
 }
 
@@ -331,7 +339,8 @@ static int incoming_verify(incoming *in, const char *url)
 		return vault_error__git(VAULT_ERROR, "cannot read what was fetched");
 	git_reference_free(ref);
 	git_repository_set_head(in->repo, VAULT_BRANCH);
-	snprintf(q, sizeof(q), "%s/qvault", in->dir);
+	if (vault__fmt(q, sizeof(q), "path", "%s/qvault", in->dir) < 0)
+		return VAULT_EINVALID;
 	if (mkdir(q, 0755) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot check what was fetched");
 	if (vault_open(&iv, in->dir, NULL, NULL) < 0)
@@ -354,8 +363,9 @@ static int incoming_accept(incoming *in, vault *v)
 	DIR *d;
 	int error = 0;
 
-	snprintf(dir, sizeof(dir), "%s/objects/pack", in->dir);
-	snprintf(to, sizeof(to), "%sobjects/pack", gitdir);
+	if (vault__fmt(dir, sizeof(dir), "path", "%s/objects/pack", in->dir) < 0 ||
+	    vault__fmt(to, sizeof(to), "path", "%sobjects/pack", gitdir) < 0)
+		return VAULT_EINVALID;
 	mkdir(to, 0755);
 	for (i = 0; order[i] && error == 0; i++) {
 		if ((d = opendir(dir)) == NULL)
@@ -365,9 +375,11 @@ static int incoming_accept(incoming *in, vault *v)
 
 			if (n <= m || strcmp(e->d_name + n - m, order[i]) != 0)
 				continue;
-			snprintf(from, sizeof(from), "%s/%s", dir, e->d_name);
-			snprintf(to, sizeof(to), "%sobjects/pack/%s", gitdir, e->d_name);
-			if (in->nmoved == MAX_MOVED)
+			if (vault__fmt(from, sizeof(from), "path", "%s/%s", dir, e->d_name) < 0 ||
+			    vault__fmt(to, sizeof(to), "path", "%sobjects/pack/%s", gitdir,
+				       e->d_name) < 0)
+				error = VAULT_EINVALID;
+			else if (in->nmoved == MAX_MOVED)
 				error = vault_error__set(VAULT_ERROR, "the fetch came in too many packs");
 			else if (rename(from, to) < 0)
 				error = vault_error__errno(VAULT_ERROR, "cannot move '%s' in", from);
@@ -376,8 +388,7 @@ static int incoming_accept(incoming *in, vault *v)
 		}
 		closedir(d);
 	}
-	snprintf(to, sizeof(to), "%sobjects/pack", gitdir);
-	if (error == 0)
+	if (error == 0 && (error = vault__fmt(to, sizeof(to), "path", "%sobjects/pack", gitdir)) == 0)
 		error = vault__fsync_dir(to);
 	return error;
 }
@@ -415,7 +426,8 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 	git_index *index = NULL;
 	git_merge_options mo;
 	const git_commit *parents[2] = { head, theirs };
-	char message[1024], email[VAULT_NAME_MAX * 2 + 2];
+	char email[VAULT_NAME_MAX * 2 + 2];
+	vault_buf message = VAULT_BUF_INIT;
 	int64_t when;
 	git_oid base_id, tree;
 	vault_user me;
@@ -451,10 +463,11 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 		error = vault_error__git(VAULT_ERROR, "cannot write the merged tree");
 		goto done;
 	}
-	snprintf(message, sizeof(message),
-		 "merge %.12s from %.400s\n\nQvault-Op: merge\nQvault-Remote: %.400s\n",
-		 git_oid_tostr_s(git_commit_id(theirs)), url, url);
-	snprintf(email, sizeof(email), "%s@%s", me.name, me.org);
+	if ((error = vault_buf__addf(&message,
+		 "merge %.12s from %s\n\nQvault-Op: merge\nQvault-Remote: %s\n",
+		 git_oid_tostr_s(git_commit_id(theirs)), url, url)) < 0 ||
+	    (error = vault__fmt(email, sizeof(email), "e-mail", "%s@%s", me.name, me.org)) < 0)
+		goto done;
 	/* never dated before either side: a site whose clock runs behind still merges */
 	when = (int64_t)time(NULL);
 	if (when < (int64_t)git_commit_time(head))
@@ -462,8 +475,9 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 	if (when < (int64_t)git_commit_time(theirs))
 		when = (int64_t)git_commit_time(theirs);
 	error = vault_store__commit_tree(out, v->store, &tree, parents, 2, me.name, email,
-					 when, message, v->key);
+					 when, message.data, v->key);
 done:
+	vault_buf__dispose(&message);
 	vault_user_dispose(&me);
 	git_index_free(index);
 	git_tree_free(base_tree);
@@ -532,8 +546,8 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 		/* the merge is held to the rules verify holds it to before it is
 		 * published, and waits in quarantine until then */
 		out->kind = VAULT_PULL_MERGED;
-		snprintf(dir, sizeof(dir), "%s/quarantine", v->qdir);
-		if ((error = vault_store__quarantine_begin(v->store, dir)) < 0)
+		if ((error = vault__fmt(dir, sizeof(dir), "path", "%s/quarantine", v->qdir)) < 0 ||
+		    (error = vault_store__quarantine_begin(v->store, dir)) < 0)
 			goto done;
 		if ((error = merge(&merged, v, head, theirs, url)) < 0 ||
 		    (error = v->check_commit(v, &merged)) < 0 ||
@@ -568,8 +582,8 @@ static int on_sideband(const char *str, int len, void *payload)
 	if (r->refused[0] || (p = memmem(str, (size_t)len, "qvault: ", 8)) == NULL)
 		return 0;
 	len -= (int)(p - str);
-	snprintf(r->refused, sizeof(r->refused), "%.*s", (int)strcspn(p, "\r\n") < len ?
-		 (int)strcspn(p, "\r\n") : len, p);
+	vault__fmt_message(r->refused, sizeof(r->refused), "%.*s", (int)strcspn(p, "\r\n") < len ?
+			   (int)strcspn(p, "\r\n") : len, p);
 	return 0;
 }
 
@@ -579,7 +593,7 @@ static int on_ref_status(const char *ref, const char *status, void *payload)
 
 	(void)ref;
 	if (status && !r->status[0])
-		snprintf(r->status, sizeof(r->status), "%s", status);
+		vault__fmt_message(r->status, sizeof(r->status), "%s", status);
 	return 0;
 }
 
@@ -727,7 +741,8 @@ int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb wa
 	}
 	git_repository_free(repo);
 	git_libgit2_shutdown();
-	snprintf(q, sizeof(q), "%s/qvault", path);
+	if ((error = vault__fmt(q, sizeof(q), "path", "%s/qvault", path)) < 0)
+		goto fail;
 	if (mkdir(q, 0755) < 0) {
 		error = vault_error__errno(VAULT_ERROR, "cannot create '%s'", q);
 		goto fail;

@@ -9,6 +9,7 @@
 #include "record.h"
 #include "rules.h"
 #include "user.h"
+#include "util.h"
 
 json_t *vault_rules__json_at(const vault_change_ctx *c, const git_tree *tree, const char *path)
 {
@@ -33,8 +34,9 @@ json_t *vault_rules__keyed(const vault_change_ctx *c, const git_tree *tree, cons
 
 	if (!name || vault_name_check("name", name) < 0)
 		return NULL;
-	vault_record__dir(dir, sizeof(dir), top, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (vault_record__dir(dir, sizeof(dir), top, name) < 0 ||
+	    vault__fmt(path, sizeof(path), "path", "%s/%s", dir, file) < 0)
+		return NULL;
 	return vault_rules__json_at(c, tree, path);
 }
 
@@ -83,11 +85,14 @@ int vault_rules__doc_path(char *doc, char *rev, const char **rest, const char *p
 			p[k++] = path + i + 1;
 	if (k < 5 || p[3] - p[2] - 1 > VAULT_NAME_MAX || p[4] - p[3] - 1 > VAULT_NAME_MAX)
 		return -1;
-	snprintf(doc, VAULT_NAME_MAX + 1, "%.*s", (int)(p[3] - p[2] - 1), p[2]);
-	snprintf(rev, VAULT_NAME_MAX + 1, "%.*s", (int)(p[4] - p[3] - 1), p[3]);
-	if (vault_name_check("document number", doc) < 0 || vault_name_check("revision", rev) < 0)
+	/* each at most VAULT_NAME_MAX bytes, as checked above */
+	memcpy(doc, p[2], (size_t)(p[3] - p[2] - 1));
+	doc[p[3] - p[2] - 1] = '\0';
+	memcpy(rev, p[3], (size_t)(p[4] - p[3] - 1));
+	rev[p[4] - p[3] - 1] = '\0';
+	if (vault_name_check("document number", doc) < 0 || vault_name_check("revision", rev) < 0 ||
+	    vault_record__doc_dir(dir, sizeof(dir), doc) < 0)
 		return -1;
-	vault_record__doc_dir(dir, sizeof(dir), doc);
 	if (strncmp(path, dir, strlen(dir)) != 0 || path[strlen(dir)] != '/')
 		return -1;
 	*rest = p[4];
@@ -144,9 +149,7 @@ void vault_rules__signed_as(const vault_change_ctx *c, const char *path, const c
 /* The record.json of the revision folder that `path` is in (`rest`: its part in it). */
 static int record_of(char *rec, size_t size, const char *path, const char *rest)
 {
-	int n = snprintf(rec, size, "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
-
-	return n >= 0 && (size_t)n < size ? 0 : -1;
+	return vault__fmt(rec, size, "path", "%.*s" VAULT_RECORD_FILE, (int)(rest - path), path);
 }
 
 void vault_rules__with_its_record(const vault_change_ctx *c, const char *path, const char *rest)
@@ -181,19 +184,18 @@ void vault_rules__each_revision(const vault_change_ctx *c, const git_tree *tree,
 	git_tree *t = NULL;
 	size_t i;
 
-	vault_record__doc_dir(dir, sizeof(dir), doc);
-	if (tree && git_tree_entry_bypath(&te, tree, dir) == 0 &&
+	if (vault_record__doc_dir(dir, sizeof(dir), doc) == 0 && tree &&
+	    git_tree_entry_bypath(&te, tree, dir) == 0 &&
 	    git_tree_lookup(&t, git_tree_owner(tree), git_tree_entry_id(te)) == 0) {
 		for (i = 0; i < git_tree_entrycount(t); i++) {
 			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
 			char *data = NULL, rel[VAULT_PATH_MAX * 2];
 			size_t len;
 			vault_revision o;
-			int n = snprintf(sub, sizeof(sub), "%s/%s/" VAULT_RECORD_FILE, dir, rev);
-			int m = snprintf(rel, sizeof(rel), "%s/%s/" VAULT_RELEASE_FILE, dir, rev);
 
 			/* a name too long for a revision is none */
-			if (n < 0 || (size_t)n >= sizeof(sub) || m < 0 || (size_t)m >= sizeof(rel))
+			if (vault__fmt(sub, sizeof(sub), "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev) < 0 ||
+			    vault__fmt(rel, sizeof(rel), "path", "%s/%s/" VAULT_RELEASE_FILE, dir, rev) < 0)
 				continue;
 			if (vault_store__read_path(&data, &len, c->store, tree, sub) == 0 &&
 			    vault_record__revision_parse(&o, data, len) == 0) {

@@ -181,8 +181,8 @@ static const char *type_name(vault_key_type t)
 int vault_sign__key_id(char **out, const vault_key *key)
 {
 	buf b = { NULL, 0, 0 };
+	vault_buf s = VAULT_BUF_INIT;
 	char *enc;
-	size_t need;
 	int error;
 
 	if ((error = key_blob(&b, key)) < 0) {
@@ -191,18 +191,18 @@ int vault_sign__key_id(char **out, const vault_key *key)
 	}
 	enc = b64(b.data, b.len);
 	free(b.data);
-	need = strlen(type_name(key->type)) + strlen(enc) + 2;
-	if ((*out = malloc(need)) == NULL)
-		abort();
-	snprintf(*out, need, "%s %s", type_name(key->type), enc);
+	error = vault_buf__addf(&s, "%s %s", type_name(key->type), enc);
 	free(enc);
+	if (error < 0)
+		return error;
+	*out = vault_buf__detach(&s);
 	return 0;
 }
 
 int vault_key_public(char **out, const vault_key *key)
 {
+	vault_buf s = VAULT_BUF_INIT;
 	char *id;
-	size_t need;
 	int error;
 
 	if ((error = vault_sign__key_id(&id, key)) < 0)
@@ -211,11 +211,11 @@ int vault_key_public(char **out, const vault_key *key)
 		*out = id;
 		return 0;
 	}
-	need = strlen(id) + strlen(key->comment) + 2;
-	if ((*out = malloc(need)) == NULL)
-		abort();
-	snprintf(*out, need, "%s %s", id, key->comment);
+	error = vault_buf__addf(&s, "%s %s", id, key->comment);
 	free(id);
+	if (error < 0)
+		return error;
+	*out = vault_buf__detach(&s);
 	return 0;
 }
 
@@ -231,7 +231,9 @@ static void fingerprint(char out[64], const unsigned char *blob, size_t n)
 	len = strlen(enc);
 	while (len > 0 && enc[len - 1] == '=')
 		enc[--len] = '\0';
-	snprintf(out, 64, "SHA256:%s", enc);
+	/* 43 characters for 32 bytes: always fits; an empty one matches no key */
+	if (vault__fmt(out, 64, "fingerprint", "SHA256:%s", enc) < 0)
+		out[0] = '\0';
 	free(enc);
 }
 
@@ -299,8 +301,8 @@ int vault_sign__fingerprint_of(char out[64], const char *pubkey_line)
 int vault_key_fingerprint(char **out, const vault_key *key)
 {
 	buf b = { NULL, 0, 0 };
+	vault_buf s = VAULT_BUF_INIT;
 	char fp[64];
-	size_t need;
 	int error;
 
 	if ((error = key_blob(&b, key)) < 0) {
@@ -309,12 +311,11 @@ int vault_key_fingerprint(char **out, const vault_key *key)
 	}
 	fingerprint(fp, b.data, b.len);
 	free(b.data);
-	need = strlen(fp) + (key->comment ? strlen(key->comment) : 10) + 32;
-	if ((*out = malloc(need)) == NULL)
-		abort();
-	snprintf(*out, need, "256 %s %s (%s)", fp,
-		 key->comment && *key->comment ? key->comment : "no comment",
-		 key->type == VAULT_KEY_ED25519 ? "ED25519" : "ECDSA");
+	if ((error = vault_buf__addf(&s, "256 %s %s (%s)", fp,
+				     key->comment && *key->comment ? key->comment : "no comment",
+				     key->type == VAULT_KEY_ED25519 ? "ED25519" : "ECDSA")) < 0)
+		return error;
+	*out = vault_buf__detach(&s);
 	return 0;
 }
 
@@ -837,17 +838,16 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 	return 0;
 }
 
-/* "TYPE BASE64" of the key a signature carries; malloc'd. */
-static char *sshsig_signer(const sshsig *g)
+/* *out = "TYPE BASE64" of the key a signature carries, the caller's. */
+static int sshsig_signer(char **out, const sshsig *g)
 {
-	char *enc = b64(g->pub, g->pubn), *out;
-	size_t need = strlen(type_name(g->type)) + strlen(enc) + 2;
+	vault_buf s = VAULT_BUF_INIT;
+	char *enc = b64(g->pub, g->pubn);
+	int error = vault_buf__addf(&s, "%s %s", type_name(g->type), enc);
 
-	if ((out = malloc(need)) == NULL)
-		abort();
-	snprintf(out, need, "%s %s", type_name(g->type), enc);
 	free(enc);
-	return out;
+	*out = error < 0 ? NULL : vault_buf__detach(&s);
+	return error;
 }
 
 int vault_sign__check(char **signer, const char *armored, size_t armored_len,
@@ -878,7 +878,7 @@ int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 	put_string(&data, g.alg, g.algn);
 	put_string(&data, h, hn);
 	if (raw_verify(g.pkey, g.type, g.sig, g.sign, data.data, data.len))
-		*signer = sshsig_signer(&g);
+		error = sshsig_signer(signer, &g);
 	else
 		error = vault_error__set(VAULT_EVERIFY, "signature does not verify");
 	free(data.data);
@@ -895,7 +895,7 @@ int vault_sign__claimed(char **signer, const char *armored, size_t armored_len,
 	*signer = NULL;
 	if ((error = sshsig_parse(&g, armored, armored_len, ns)) < 0)
 		return error;
-	*signer = sshsig_signer(&g);
+	error = sshsig_signer(signer, &g);
 	sshsig_dispose(&g);
-	return 0;
+	return error;
 }

@@ -208,7 +208,8 @@ static quarantine *q_new(const char *objects)
 	q->parent.writestream = q_writestream;
 	q->parent.freshen = q_freshen;
 	q->parent.free = q_free;
-	snprintf(q->objects, sizeof(q->objects), "%s", objects);
+	/* make_odb's objects[] is as long as q->objects: it fits */
+	memcpy(q->objects, objects, strlen(objects) + 1);
 	return q;
 }
 
@@ -246,17 +247,20 @@ static int accept_fanout(quarantine *q, const char *name)
 	DIR *d;
 	int fd, error = 0;
 
-	snprintf(dir, sizeof(dir), "%s/%s", q->objects, name);
+	if ((error = vault__fmt(dir, sizeof(dir), "path", "%s/%s", q->objects, name)) < 0 ||
+	    (error = vault__fmt(from, sizeof(from), "path", "%s/%s", q->dir, name)) < 0)
+		return error;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return vault_error__errno(VAULT_ERROR, "cannot create '%s'", dir);
-	snprintf(from, sizeof(from), "%s/%s", q->dir, name);
 	if ((d = opendir(from)) == NULL)
 		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", from);
 	while (error == 0 && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || strncmp(e->d_name, "tmp_", 4) == 0)
 			continue;
-		snprintf(from, sizeof(from), "%s/%s/%s", q->dir, name, e->d_name);
-		snprintf(to, sizeof(to), "%s/%s", dir, e->d_name);
+		if ((error = vault__fmt(from, sizeof(from), "path", "%s/%s/%s", q->dir, name,
+					e->d_name)) < 0 ||
+		    (error = vault__fmt(to, sizeof(to), "path", "%s/%s", dir, e->d_name)) < 0)
+			break;
 		/* the same name is the same bytes: replacing it changes nothing */
 		if (rename(from, to) < 0)
 			error = vault_error__errno(VAULT_ERROR, "cannot move '%s' into objects", from);
@@ -312,18 +316,22 @@ static int add_alternates(git_odb *odb, const char *objects)
 	FILE *f;
 	int error = 0;
 
-	snprintf(path, sizeof(path), "%s/info/alternates", objects);
+	if (vault__fmt(path, sizeof(path), "path", "%s/info/alternates", objects) < 0)
+		return VAULT_EINVALID;
 	if ((f = fopen(path, "re")) == NULL)
 		return 0;
 	while (error == 0 && fgets(line, sizeof(line), f)) {
+		/* a line longer than a path is refused, never read as two */
+		if (!strchr(line, '\n') && !feof(f)) {
+			error = vault_error__set(VAULT_EINVALID, "'%s' has a line too long", path);
+			break;
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
-		if (line[0] == '/')
-			snprintf(full, sizeof(full), "%s", line);
-		else
-			snprintf(full, sizeof(full), "%s/%s", objects, line);
-		if (git_odb_add_disk_alternate(odb, full) < 0)
+		if (vault__fmt(full, sizeof(full), "alternate", "%s%s%s", line[0] == '/' ? "" : objects,
+			       line[0] == '/' ? "" : "/", line) < 0 ||
+		    git_odb_add_disk_alternate(odb, full) < 0)
 			error = VAULT_ERROR;
 	}
 	fclose(f);
@@ -784,8 +792,8 @@ static int clear_stale_lock(vault_store *s, const char *name)
 {
 	char path[4096];
 
-	if (snprintf(path, sizeof(path), "%s%s.lock", git_repository_path(s->repo),
-		     name) >= (int)sizeof(path))
+	if (vault__fmt(path, sizeof(path), "path", "%s%s.lock", git_repository_path(s->repo),
+		       name) < 0)
 		return 0;
 	return unlink(path) == 0;
 }

@@ -143,7 +143,9 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 	doc = json_string_value(json_object_get(line, "doc"));
 	rev = json_string_value(json_object_get(line, "rev"));
 	/* the revision in effect when the lot was made: released by the end of that day */
-	snprintf(made_end, sizeof(made_end), "%sT23:59:59Z", made ? made : "");
+	if ((error = vault__fmt(made_end, sizeof(made_end), "the lot's date", "%sT23:59:59Z",
+				made ? made : "")) < 0)
+		goto done;
 	if (doc && made) {
 		if ((error = rows(&tmp, db, "SELECT l.doc, l.rev, l.released_at FROM releases l"
 				  " JOIN revisions r ON r.doc = l.doc AND r.rev = l.rev WHERE l.doc = ?1"

@@ -20,6 +20,7 @@
 #include "rules.h"
 #include "sign.h"
 #include "txn.h"
+#include "util.h"
 #include "user.h"
 
 static void check_config(const vault_change_ctx *c, const char *path)
@@ -37,16 +38,31 @@ static void check_user(const vault_change_ctx *c, const char *path)
 }
 
 const vault_kind vault_kind_config = {
-	"settings", VAULT_CONFIG_FILE, VAULT_ROLE_ADMIN, "configure the vault", "init", NULL,
-	check_config, NULL
+	.name = "settings",
+	.shape = VAULT_CONFIG_FILE,
+	.roles = VAULT_ROLE_ADMIN,
+	.act = "configure the vault",
+	.ops = "init",
+	.made_by = "init",
+	.check = check_config,
 };
 const vault_kind vault_kind_user = {
-	"user", VAULT_USERS_DIR "/NAME/user.json", VAULT_ROLE_ADMIN, "add or revoke users",
-	"init user-add", NULL, check_user, NULL
+	.name = "user",
+	.shape = VAULT_USERS_DIR "/NAME/user.json",
+	.roles = VAULT_ROLE_ADMIN,
+	.act = "add or revoke users",
+	.ops = "init user-add",
+	.made_by = "init user-add",
+	.check = check_user,
 };
 const vault_kind vault_kind_revoked = {
-	"revocation", VAULT_USERS_DIR "/NAME/revoked.json", VAULT_ROLE_ADMIN, "add or revoke users",
-	"user-revoke", NULL, check_user, NULL
+	.name = "revocation",
+	.shape = VAULT_USERS_DIR "/NAME/revoked.json",
+	.roles = VAULT_ROLE_ADMIN,
+	.act = "add or revoke users",
+	.ops = "user-revoke",
+	.made_by = "user-revoke",
+	.check = check_user,
 };
 
 /* ---- administration ----------------------------------------------------- */
@@ -56,7 +72,8 @@ int vault_user_add(vault *v, const char *name, const char *org, const char *role
 {
 	vault_user u, existing;
 	vault_txn t;
-	char *json = NULL, *kid = NULL, path[VAULT_PATH_MAX], message[512];
+	char *json = NULL, *kid = NULL, path[VAULT_PATH_MAX];
+	vault_buf message = VAULT_BUF_INIT;
 	size_t len;
 	int error;
 
@@ -87,15 +104,17 @@ int vault_user_add(vault *v, const char *name, const char *org, const char *role
 	u.added_by = t.actor.name;
 	u.added_at = t.now;
 	vault_sign__fingerprint_of(u.fingerprint, pubkey);
-	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/user.json", name);
-	snprintf(message, sizeof(message),
+	if ((error = vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/user.json",
+				name)) < 0 ||
+	    (error = vault_buf__addf(&message,
 		 "user add %s (%s, %s)\n\nQvault-Op: user-add\nQvault-User: %s\n",
-		 name, org, roles, name);
-	if ((error = vault_user__dump(&json, &len, &u)) < 0 ||
+		 name, org, roles, name)) < 0 ||
+	    (error = vault_user__dump(&json, &len, &u)) < 0 ||
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
 		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 	free(json);
 	free(kid);
@@ -106,7 +125,8 @@ int vault_user_revoke(vault *v, const char *name)
 {
 	vault_user u;
 	vault_txn t;
-	char *json = NULL, path[VAULT_PATH_MAX], message[512];
+	char *json = NULL, path[VAULT_PATH_MAX];
+	vault_buf message = VAULT_BUF_INIT;
 	size_t len;
 	int error;
 
@@ -125,14 +145,16 @@ int vault_user_revoke(vault *v, const char *name)
 		error = vault_error__set(VAULT_EDENIED, "user '%s' may not revoke itself", name);
 		goto done;
 	}
-	snprintf(path, sizeof(path), VAULT_USERS_DIR "/%s/revoked.json", name);
-	snprintf(message, sizeof(message),
-		 "user revoke %s\n\nQvault-Op: user-revoke\nQvault-User: %s\n", name, name);
-	if ((error = vault_user__dump_revocation(&json, &len, name, t.actor.name, t.now)) < 0 ||
+	if ((error = vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/revoked.json",
+				name)) < 0 ||
+	    (error = vault_buf__addf(&message,
+		 "user revoke %s\n\nQvault-Op: user-revoke\nQvault-User: %s\n", name, name)) < 0 ||
+	    (error = vault_user__dump_revocation(&json, &len, name, t.actor.name, t.now)) < 0 ||
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
 		goto done;
-	error = vault__txn_commit(&t, v, message, NULL, 0, NULL);
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
+	vault_buf__dispose(&message);
 	vault_user_dispose(&u);
 	vault__txn_end(&t, v);
 	free(json);

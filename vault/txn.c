@@ -37,8 +37,8 @@ int vault__txn_begin(vault_txn *t, vault *v)
 	{
 		char dir[4200];
 
-		snprintf(dir, sizeof(dir), "%s/quarantine", v->qdir);
-		if ((error = vault_store__quarantine_begin(v->store, dir)) < 0)
+		if ((error = vault__fmt(dir, sizeof(dir), "path", "%s/quarantine", v->qdir)) < 0 ||
+		    (error = vault_store__quarantine_begin(v->store, dir)) < 0)
 			goto fail;
 		t->quarantined = 1;
 	}
@@ -97,21 +97,18 @@ static int cmp_update_path(const void *a, const void *b)
 int vault__txn_commit(vault_txn *t, vault *v, const char *message,
 		      const vault_revision *revs, size_t nrevs, git_oid *out)
 {
-	char *signed_for = NULL;
+	vault_buf signed_for = VAULT_BUF_INIT;
 	int error;
 
 	/* written by the server for a user: the commit names that user */
 	if (t->via) {
-		size_t n = strlen(message) + strlen(t->actor.name) + 64;
-
-		if ((signed_for = malloc(n)) == NULL)
-			abort();
-		snprintf(signed_for, n, "%s" VAULT_ON_BEHALF_TRAILER ": %s\n", message,
-			 t->actor.name);
-		message = signed_for;
+		if ((error = vault_buf__addf(&signed_for, "%s" VAULT_ON_BEHALF_TRAILER ": %s\n",
+					     message, t->actor.name)) < 0)
+			return error;
+		message = signed_for.data;
 	}
 	error = commit_signed(t, v, message, revs, nrevs, out);
-	free(signed_for);
+	vault_buf__dispose(&signed_for);
 	return error;
 }
 
@@ -122,7 +119,9 @@ static int commit_signed(vault_txn *t, vault *v, const char *message,
 	git_oid commit;
 	int error;
 
-	snprintf(email, sizeof(email), "%s@%s", t->actor.name, t->actor.org);
+	if ((error = vault__fmt(email, sizeof(email), "e-mail", "%s@%s", t->actor.name,
+				t->actor.org)) < 0)
+		return error;
 	qsort(t->updates.items, t->updates.count, sizeof(*t->updates.items),
 	      cmp_update_path);
 	/* the paths follow their items: the hook's event names them */

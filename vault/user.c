@@ -50,12 +50,14 @@ void vault_user__format_roles(char *buf, size_t size, unsigned roles)
 	buf[0] = '\0';
 	for (i = 0; vault_role_names[i]; i++)
 		if (roles & (1u << i)) {
-			int n = snprintf(buf + o, size - o, "%s%s", o ? "," : "",
-					 vault_role_names[i]);
-
-			if (n < 0 || (size_t)n >= size - o)
+			/* text for a message: a cut shows as "..." */
+			if (vault__fmt(buf + o, size - o, "roles", "%s%s", o ? "," : "",
+				       vault_role_names[i]) < 0) {
+				if (size > 4)
+					memcpy(buf + size - 4, "...", 4);
 				return;
-			o += (size_t)n;
+			}
+			o += strlen(buf + o);
 		}
 }
 
@@ -111,8 +113,8 @@ static int load_user(vault_user *u, vault_store *s, const git_tree *users,
 	int format, error;
 
 	memset(u, 0, sizeof(*u));
-	snprintf(path, sizeof(path), "%s/user.json", dirname);
-	if ((error = vault_store__read_path(&data, &len, s, users, path)) < 0)
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/user.json", dirname)) < 0 ||
+	    (error = vault_store__read_path(&data, &len, s, users, path)) < 0)
 		return error;
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(data);
@@ -122,7 +124,8 @@ static int load_user(vault_user *u, vault_store *s, const git_tree *users,
 			"roles", &roles, "key", &key, "fingerprint", &fp, "added_by", &by,
 			"added_at", &at) < 0 ||
 	    strcmp(kind, "user") != 0 || format != 1 || strcmp(name, dirname) != 0 ||
-	    !json_is_array(roles) || vault_sign__parse_public(&kid, NULL, key) < 0) {
+	    !json_is_array(roles) || strlen(fp) >= sizeof(u->fingerprint) ||
+	    vault_sign__parse_public(&kid, NULL, key) < 0) {
 		json_decref(root);
 		free(kid);
 		return vault_error__set(VAULT_EVERIFY, "users/%s/user.json is malformed", dirname);
@@ -132,7 +135,7 @@ static int load_user(vault_user *u, vault_store *s, const git_tree *users,
 	u->org = vault__strdup(org);
 	u->key = vault__strdup(key);
 	u->added_by = vault__strdup(by);
-	snprintf(u->fingerprint, sizeof(u->fingerprint), "%s", fp);
+	memcpy(u->fingerprint, fp, strlen(fp) + 1); /* its length checked above */
 	parse_time(&u->added_at, at);
 	json_array_foreach(roles, i, r) {
 		unsigned bits;
@@ -147,8 +150,8 @@ static int load_user(vault_user *u, vault_store *s, const git_tree *users,
 	}
 	json_decref(root);
 
-	snprintf(path, sizeof(path), "%s/revoked.json", dirname);
-	error = vault_store__read_path(&data, &len, s, users, path);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/revoked.json", dirname)) == 0)
+		error = vault_store__read_path(&data, &len, s, users, path);
 	if (error == VAULT_ENOTFOUND)
 		return 0;
 	if (error < 0) {
@@ -284,7 +287,8 @@ int vault_user__may_add(const vault_user *u, const char *type)
 		roles = VAULT_ROLE_BUYER | VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY;
 	else
 		roles = VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY;
-	snprintf(what, sizeof(what), "add a %s", type);
+	if (vault__fmt(what, sizeof(what), "document type", "add a %s", type) < 0)
+		return VAULT_EINVALID;
 	return vault_user__may(u, roles, what);
 }
 
@@ -327,33 +331,20 @@ int vault_users(vault_user_list **out, vault *v)
 int vault_allowed_signers(char **out, vault *v)
 {
 	vault_user_list *list = NULL;
-	size_t i, len = 0, cap = 256;
-	char *text;
+	vault_buf text = VAULT_BUF_INIT;
+	size_t i;
 	int error;
 
 	if ((error = vault_users(&list, v)) < 0)
 		return error;
 	if (!list)
 		return vault_error__set(VAULT_ERROR, "cannot list the users");
-	if ((text = malloc(cap)) == NULL)
-		abort();
-	text[0] = '\0';
-	for (i = 0; i < list->count; i++) {
+	for (i = 0; i < list->count && !error; i++) {
 		const vault_user *u = &list->items[i];
 		char *kid;
-		size_t need;
 
 		if (vault_sign__parse_public(&kid, NULL, u->key) < 0)
 			continue;
-		need = strlen(u->name) + strlen(u->org) + strlen(kid) + 64;
-		if (len + need > cap) {
-			cap = (len + need) * 2;
-			char *grown = realloc(text, cap);
-
-			if (!grown)
-				abort();
-			text = grown;
-		}
 		if (u->revoked) {
 			/* signatures from before the revocation stay valid */
 			char until[32];
@@ -362,18 +353,21 @@ int vault_allowed_signers(char **out, vault *v)
 
 			gmtime_r(&tt, &tm);
 			strftime(until, sizeof(until), "%Y%m%d%H%M%SZ", &tm);
-			len += (size_t)snprintf(text + len, cap - len,
+			error = vault_buf__addf(&text,
 				"%s@%s namespaces=\"git,qvault-ack\",valid-before=\"%s\" %s\n",
 				u->name, u->org, until, kid);
 		} else {
-			len += (size_t)snprintf(text + len, cap - len,
-				"%s@%s namespaces=\"git,qvault-ack\" %s\n",
-				u->name, u->org, kid);
+			error = vault_buf__addf(&text, "%s@%s namespaces=\"git,qvault-ack\" %s\n",
+						u->name, u->org, kid);
 		}
 		free(kid);
 	}
 	vault_user_list_free(list);
-	*out = text;
+	if (error < 0) {
+		vault_buf__dispose(&text);
+		return error;
+	}
+	*out = vault_buf__detach(&text);
 	return 0;
 }
 
@@ -473,7 +467,11 @@ static int act_for(vault_user *u, vault *v, const git_tree *tree)
 		vault_user_dispose(u);
 		return error;
 	}
-	snprintf(v->via, sizeof(v->via), "%s", u->name);
+	if ((error = vault__fmt(v->via, sizeof(v->via), "user name", "%s", u->name)) < 0) {
+		vault_user_dispose(&them);
+		vault_user_dispose(u);
+		return error;
+	}
 	vault_user_dispose(u);
 	*u = them;
 	return 0;

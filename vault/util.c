@@ -42,6 +42,18 @@ int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	return 0;
 }
 
+void vault__fmt_message(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if ((n < 0 || (size_t)n >= size) && size > 4)
+		memcpy(buf + size - 4, "...", 4);
+}
+
 void vault_time_format(char *buf, size_t size, int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -62,19 +74,92 @@ char *vault__strdup(const char *s)
 	return d;
 }
 
-int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int first)
+/* Room for `more` bytes past len and the NUL, within the limit. */
+static int buf_grow(vault_buf *b, size_t more)
 {
-	vault_buf *b = payload;
+	size_t want, cap;
+	char *p;
 
-	(void)first;
-	if (b->len + len > b->max)
+	if (more > b->max || b->len > b->max - more)
 		return vault_error__set(VAULT_EINVALID, "the content is over %zu bytes", b->max);
-	if ((b->data = realloc(b->data, b->len + len + 1)) == NULL)
-		abort();
-	memcpy(b->data + b->len, buf, len);
+	want = b->len + more + 1;
+	if (want <= b->alloc)
+		return 0;
+	cap = b->alloc > SIZE_MAX / 2 ? want : b->alloc * 2;
+	if (cap < want)
+		cap = want;
+	if ((p = realloc(b->data, cap)) == NULL)
+		return vault_error__set(VAULT_ERROR, "out of memory for %zu bytes", cap);
+	b->data = p;
+	b->alloc = cap;
+	return 0;
+}
+
+int vault_buf__add(vault_buf *b, const char *s, size_t len)
+{
+	int error;
+
+	if ((error = buf_grow(b, len)) < 0)
+		return error;
+	memcpy(b->data + b->len, s, len);
 	b->len += len;
 	b->data[b->len] = '\0';
 	return 0;
+}
+
+int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	(void)first;
+	return vault_buf__add(payload, (const char *)buf, len);
+}
+
+int vault_buf__vaddf(vault_buf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n, error;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0)
+		error = vault_error__errno(VAULT_ERROR, "cannot format '%s'", fmt);
+	else if ((error = buf_grow(b, (size_t)n)) == 0) {
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
+	}
+	va_end(again);
+	return error;
+}
+
+int vault_buf__addf(vault_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = vault_buf__vaddf(b, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+const char *vault_buf__str(const vault_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+char *vault_buf__detach(vault_buf *b)
+{
+	char *s = b->data ? b->data : vault__strdup("");
+
+	b->data = NULL;
+	b->len = b->alloc = 0;
+	return s;
+}
+
+void vault_buf__dispose(vault_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->alloc = 0;
 }
 
 char *vault__strndup(const char *s, size_t n)
@@ -175,8 +260,9 @@ void vault__remove_tree(const char *path)
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (unlink(sub) < 0)
+		/* best effort: what cannot be named stays (and its folder with it) */
+		if (vault__fmt(sub, sizeof(sub), "path", "%s/%s", path, e->d_name) == 0 &&
+		    unlink(sub) < 0)
 			vault__remove_tree(sub);
 	}
 	closedir(d);

@@ -4,6 +4,7 @@
 #ifndef VAULT_UTIL_H
 #define VAULT_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,17 +18,46 @@ void vault__hex(char *hex, const unsigned char *bin, size_t len);
 int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * snprintf of a message (diagnostic text, shown to a person) into a fixed
+ * buffer: what does not fit ends in "...", so a cut is never silent.
+ */
+void vault__fmt_message(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* strdup that aborts on exhaustion, and NULL for NULL. */
 char *vault__strdup(const char *s);
 /*
- * A buffer streamed content is collected into, up to `max` bytes, kept
- * NUL-terminated; vault_buf__append() is a chunk callback (store, package).
+ * A growable string, kept NUL-terminated (git's strbuf): what does not fit
+ * is never cut, the add fails instead, with the error set (VAULT_EINVALID
+ * past `max` bytes, VAULT_ERROR when memory runs out) and the buffer as it
+ * was.  Start it with VAULT_BUF_INIT (no limit) or { NULL, 0, max, 0 }; `data`
+ * stays NULL until something is added.  vault_buf__append() is a chunk
+ * callback (store, package) that collects streamed content.
  */
 typedef struct {
 	char *data;
 	size_t len, max;
+	size_t alloc;
 } vault_buf;
+#define VAULT_BUF_INIT { NULL, 0, SIZE_MAX, 0 }
 int vault_buf__append(void *payload, const unsigned char *buf, size_t len, int first);
+
+/* Add `len` bytes of `s`, or the printf-style result of `fmt`. */
+int vault_buf__add(vault_buf *b, const char *s, size_t len);
+int vault_buf__addf(vault_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int vault_buf__vaddf(vault_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/* The string so far, "" when nothing was added; the buffer still owns it. */
+const char *vault_buf__str(const vault_buf *b);
+
+/* The string, now the caller's to free ("" when empty); the buffer is reset. */
+char *vault_buf__detach(vault_buf *b);
+
+/* Free what the buffer holds and reset it; its limit stays. */
+void vault_buf__dispose(vault_buf *b);
 
 /* The first n bytes of s (fewer at a NUL), NUL-terminated; aborts on OOM. */
 char *vault__strndup(const char *s, size_t n);

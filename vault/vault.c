@@ -55,7 +55,8 @@ void vault_set_on_behalf(vault *v, const char *user)
 	v->on_behalf = vault__strdup(user);
 }
 
-static vault *vault_alloc(const char *path)
+/* *out = a new handle for `path`; VAULT_EINVALID (with the handle to free) when too long. */
+static int vault_alloc(vault **out, const char *path)
 {
 	vault *v = calloc(1, sizeof(*v));
 
@@ -67,8 +68,8 @@ static vault *vault_alloc(const char *path)
 	v->kinds = vault_kinds;
 	v->pre_hook = vault_hooks__pre;
 	v->post_hook = vault_hooks__post;
-	snprintf(v->qdir, sizeof(v->qdir), "%s/%s", path, QDIR);
-	return v;
+	*out = v;
+	return vault__fmt(v->qdir, sizeof(v->qdir), "vault path", "%s/%s", path, QDIR);
 }
 
 int vault_open(vault **out, const char *path, vault_warn_cb warn, void *payload)
@@ -79,7 +80,8 @@ int vault_open(vault **out, const char *path, vault_warn_cb warn, void *payload)
 
 	if ((error = git_started()) < 0)
 		return error;
-	v = vault_alloc(path);
+	if ((error = vault_alloc(&v, path)) < 0)
+		goto fail;
 	v->warn = warn;
 	v->warn_payload = payload;
 	if (stat(v->qdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -150,19 +152,22 @@ static int first_commit(vault *v, const char *id, const vault_user *admin,
 			const vault_user *server)
 {
 	git_tree_update updates[3];
-	char *config = NULL, *user = NULL, *srv = NULL, message[256],
-	     email[VAULT_NAME_MAX * 2 + 2];
+	char *config = NULL, *user = NULL, *srv = NULL, email[VAULT_NAME_MAX * 2 + 2];
+	vault_buf message = VAULT_BUF_INIT;
 	char user_path[VAULT_NAME_MAX + 32], server_path[VAULT_NAME_MAX + 32];
 	git_oid blobs[3], commit;
 	size_t clen, ulen, slen;
 	int error;
 
-	snprintf(message, sizeof(message),
-		 "init vault %s\n\nQvault-Op: init\nQvault-Vault: %s\n", id, id);
-	snprintf(user_path, sizeof(user_path), "users/%s/user.json", admin->name);
-	snprintf(server_path, sizeof(server_path), "users/%s/user.json", server->name);
-	snprintf(email, sizeof(email), "%s@%s", admin->name, admin->org);
-	if ((error = vault_config__default(&config, &clen, id)) < 0 ||
+	if ((error = vault_buf__addf(&message,
+		 "init vault %s\n\nQvault-Op: init\nQvault-Vault: %s\n", id, id)) < 0 ||
+	    (error = vault__fmt(user_path, sizeof(user_path), "path", "users/%s/user.json",
+				admin->name)) < 0 ||
+	    (error = vault__fmt(server_path, sizeof(server_path), "path", "users/%s/user.json",
+				server->name)) < 0 ||
+	    (error = vault__fmt(email, sizeof(email), "e-mail", "%s@%s", admin->name,
+				admin->org)) < 0 ||
+	    (error = vault_config__default(&config, &clen, id)) < 0 ||
 	    (error = vault_user__dump(&user, &ulen, admin)) < 0 ||
 	    (error = vault_user__dump(&srv, &slen, server)) < 0 ||
 	    (error = vault_store__write_buf(&blobs[0], v->store, config, clen)) < 0 ||
@@ -185,11 +190,12 @@ static int first_commit(vault *v, const char *id, const vault_user *admin,
 		updates[1] = t;
 	}
 	if ((error = vault_store__commit(&commit, v->store, NULL, updates, 3, admin->name,
-					 email, admin->added_at, message, v->key)) < 0)
+					 email, admin->added_at, message.data, v->key)) < 0)
 		goto done;
 	if ((error = vault__publish(v, NULL, &commit, NULL, 0)) == 0)
 		error = vault_store__set_root(v->store, &commit);
 done:
+	vault_buf__dispose(&message);
 	free(config);
 	free(user);
 	free(srv);
@@ -204,8 +210,8 @@ static int make_server(vault_user *u, vault *v, const vault_user *admin)
 	int error;
 
 	memset(u, 0, sizeof(*u));
-	snprintf(path, sizeof(path), "%s/" VAULT_SERVER_KEY, v->qdir);
-	if ((error = vault_key_generate(&key, VAULT_KEY_ED25519, VAULT_SERVER_USER)) < 0 ||
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_SERVER_KEY, v->qdir)) < 0 ||
+	    (error = vault_key_generate(&key, VAULT_KEY_ED25519, VAULT_SERVER_USER)) < 0 ||
 	    (error = vault_key_save(key, path, NULL)) < 0)
 		goto done;
 	u->name = vault__strdup(VAULT_SERVER_USER);
@@ -239,7 +245,8 @@ int vault_init(vault **out, const char *path, const vault_key *key,
 	    (error = check_target(path)) < 0 || (error = new_id(id)) < 0 ||
 	    (error = git_started()) < 0)
 		return error;
-	v = vault_alloc(path);
+	if ((error = vault_alloc(&v, path)) < 0)
+		goto fail;
 	v->key = key;
 	u.name = (char *)(uintptr_t)admin;
 	u.org = (char *)(uintptr_t)org;

@@ -158,7 +158,7 @@ static void *sig_worker(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		ok = vault_sign__check(&signer, armored, alen, ns, data, dlen) == 0;
 		if (!ok)
-			snprintf(problem, sizeof(problem), "%s", vault_error_message());
+			vault__fmt_message(problem, sizeof(problem), "%s", vault_error_message());
 		free(signer);
 		pthread_mutex_lock(&q->lock);
 		q->jobs[i].ok = ok;
@@ -245,7 +245,9 @@ static void found(checker *c, const git_oid *commit, const char *subject,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
+	/* a finding is text for a person: one too long ends in "..." */
+	if (vsnprintf(problem, sizeof(problem), fmt, ap) >= (int)sizeof(problem))
+		memcpy(problem + sizeof(problem) - 4, "...", 4);
 	va_end(ap);
 	if (c->f->count == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
@@ -462,7 +464,9 @@ static void kind_found(const vault_change_ctx *c, const char *path, const char *
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
+	/* a finding is text for a person: one too long ends in "..." */
+	if (vsnprintf(problem, sizeof(problem), fmt, ap) >= (int)sizeof(problem))
+		memcpy(problem + sizeof(problem) - 4, "...", 4);
 	va_end(ap);
 	found(x->c, git_commit_id(x->commit), path, "%s", problem);
 }
@@ -578,11 +582,10 @@ static void on_behalf_of(char *name, size_t size, const git_commit *commit)
 	char *value = NULL;
 
 	name[0] = '\0';
-	if (vault_store__trailer(&value, git_commit_message(commit), VAULT_ON_BEHALF_TRAILER) < 0)
-		snprintf(name, size, "%s", "\n"); /* named twice: no user is called that */
-	else if (value)
-		snprintf(name, size, "%.*s", (int)(strlen(value) < size ? strlen(value) : size - 1),
-			 value);
+	/* named twice, or longer than a name: "\n", which no user is called */
+	if (vault_store__trailer(&value, git_commit_message(commit), VAULT_ON_BEHALF_TRAILER) < 0 ||
+	    (value && vault__fmt(name, size, "user name", "%s", value) < 0))
+		memcpy(name, "\n", 2);
 	free(value);
 }
 
@@ -931,7 +934,7 @@ static void check_identity(commit_ctx *x)
 static void check_op(commit_ctx *x)
 {
 	const git_oid *cid = git_commit_id(x->commit);
-	const vault_kind *const *kinds = x->c->v->kinds, *wrong = NULL;
+	const vault_kind *const *kinds = x->c->v->kinds, *wrong = NULL, *missing = NULL;
 	char *op = NULL;
 	size_t i;
 	int known = 0, merge = git_commit_parentcount(x->commit) > 1;
@@ -956,6 +959,9 @@ static void check_op(commit_ctx *x)
 		if ((x->kinds & (UINT64_C(1) << i)) && !vault_kind__written_by(kinds[i], op) &&
 		    !wrong)
 			wrong = kinds[i];
+		if (!(x->kinds & (UINT64_C(1) << i)) && vault_kind__made_by(kinds[i], op) &&
+		    !missing)
+			missing = kinds[i];
 	}
 	if (!known)
 		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' is not an operation qvault knows",
@@ -965,6 +971,9 @@ static void check_op(commit_ctx *x)
 	else if (wrong)
 		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' does not name all it changed "
 		      "(a %s)", op, wrong->name);
+	else if (missing)
+		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' names a change it does not make "
+		      "(no %s)", op, missing->name);
 	else if ((strcmp(op, "init") == 0) != !x->before)
 		found(x->c, cid, NULL, "the commit's Qvault-Op '%s' %s", op,
 		      x->before ? "is the first commit's" : "is not 'init', and it has no parent");
@@ -1089,7 +1098,8 @@ static int check_files(checker *c, const git_tree *root, const char *path, int d
 
 		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, git_tree_entry_name(e));
+		if (vault__fmt(sub, sizeof(sub), "path", "%s/%s", path, git_tree_entry_name(e)) < 0)
+			return VAULT_EVERIFY;
 		if (git_tree_lookup(&t, c->repo, git_tree_entry_id(e)) < 0)
 			return vault_error__git(VAULT_ERROR, "cannot read '%s'", sub);
 		check_files(c, t, sub, depth + 1);
@@ -1158,7 +1168,9 @@ static int compare_indexes(index_check *ic, vault_store *store)
 	size_t i;
 	int fd, error;
 
-	snprintf(path, sizeof(path), "%s/qvault-verify-XXXXXX", tmpdir ? tmpdir : "/tmp");
+	if ((error = vault__fmt(path, sizeof(path), "TMPDIR", "%s/qvault-verify-XXXXXX",
+				tmpdir ? tmpdir : "/tmp")) < 0)
+		return error;
 	if ((fd = mkstemp(path)) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot create a scratch index");
 	close(fd);
@@ -1182,18 +1194,19 @@ static int compare_indexes(index_check *ic, vault_store *store)
 	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 		sqlite3_stmt *st;
 
-		snprintf(sql, sizeof(sql),
+		if ((error = vault__fmt(sql, sizeof(sql), "statement",
 			 "SELECT (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT SELECT %s FROM %s))"
 			 " + (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT SELECT %s FROM %s))",
 			 views[i].cols, views[i].in_main, views[i].cols, views[i].in_fresh,
-			 views[i].cols, views[i].in_fresh, views[i].cols, views[i].in_main);
+			 views[i].cols, views[i].in_fresh, views[i].cols, views[i].in_main)) < 0)
+			break;
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 			break;
 		}
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
 		    ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
-			snprintf(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
+			vault__fmt_message(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
 				 "the index disagrees with the repository on %s "
 				 "(%lld rows; 'qvault reindex' rebuilds it)", views[i].what,
 				 (long long)sqlite3_column_int64(st, 0));
@@ -1218,7 +1231,7 @@ static void *index_worker(void *arg)
 		vault_store__free(store);
 	}
 	if (ic->error < 0)
-		snprintf(ic->message, sizeof(ic->message), "%s", vault_error_message());
+		vault__fmt_message(ic->message, sizeof(ic->message), "%s", vault_error_message());
 	return NULL;
 }
 
@@ -1227,7 +1240,8 @@ static int index_check_start(index_check *ic, vault *v)
 	memset(ic, 0, sizeof(*ic));
 	ic->vault_path = v->path;
 	ic->readonly = v->readonly;
-	snprintf(ic->index_path, sizeof(ic->index_path), "%s/index.db", v->qdir);
+	if (vault__fmt(ic->index_path, sizeof(ic->index_path), "path", "%s/index.db", v->qdir) < 0)
+		return VAULT_EINVALID;
 	if (pthread_create(&ic->thread, NULL, index_worker, ic) != 0)
 		return vault_error__set(VAULT_ERROR, "cannot start the index check");
 	return 0;

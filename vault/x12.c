@@ -19,6 +19,7 @@
 
 #include "error.h"
 #include "portal.h"
+#include "util.h"
 #include "vault.h"
 
 #define ISA_LEN 106
@@ -64,7 +65,9 @@ static int fail(const segment *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	/* a message cut to fit says so */
+	if (vsnprintf(buf, sizeof(buf), fmt, ap) >= (int)sizeof(buf))
+		memcpy(buf + sizeof(buf) - 4, "...", 4);
 	va_end(ap);
 	if (s)
 		return vault_error__set(VAULT_EINVALID, "X12 segment %zu (%.3s): %s", s->number,
@@ -95,7 +98,8 @@ static int date_of(char *out, size_t size, const segment *s, size_t i, const cha
 
 	if (strlen(v) != 8 || strspn(v, "0123456789") != 8)
 		return fail(s, "%s '%.16s' is not a date (CCYYMMDD)", what, v);
-	snprintf(out, size, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
+	if (vault__fmt(out, size, what, "%.4s-%.2s-%.2s", v, v + 4, v + 6) < 0)
+		return fail(s, "%s does not fit", what);
 	return 0;
 }
 
@@ -127,11 +131,11 @@ static int on_hl(reader *r, const segment *s)
 	if (strlen(code) != 1 || !strchr("SOPTI", code[0]))
 		return fail(s, "HL03 '%.8s' is not a level (S, O, P, T, I)", code);
 	r->level = code[0] == 'T' ? 'P' : code[0];
-	if (r->level == 'P')
-		snprintf(r->pack, sizeof(r->pack), "HL%.*s", VALUE_MAX - 2, el(s, 1));
+	/* a package without marks is named for its HL01: whole, or refused */
+	if ((r->level == 'P' || (r->level == 'I' && !r->pack[0])) &&
+	    vault__fmt(r->pack, sizeof(r->pack), "HL01", "HL%s", el(s, 1)) < 0)
+		return fail(s, "HL01 (its id) is longer than %d bytes", VALUE_MAX - 2);
 	if (r->level == 'I') {
-		if (!r->pack[0])
-			snprintf(r->pack, sizeof(r->pack), "HL%.*s", VALUE_MAX - 2, el(s, 1));
 		r->item = json_pack("{s:s}", "id", r->pack);
 		r->has_lin = r->has_sn1 = r->has_lot = 0;
 	}
@@ -220,7 +224,8 @@ static int on_set_segment(reader *r, const segment *s)
 	} else if (strcmp(id, "MAN") == 0 && r->level == 'P') {
 		if ((error = value_ok(s, 2, "MAN02 (the marks)")) < 0)
 			return error;
-		snprintf(r->pack, sizeof(r->pack), "%s", el(s, 2));
+		if (vault__fmt(r->pack, sizeof(r->pack), "MAN02", "%s", el(s, 2)) < 0)
+			return fail(s, "MAN02 (the marks) is longer than %d bytes", VALUE_MAX);
 	} else if (strcmp(id, "TD5") == 0 && r->level == 'S' && *el(s, 3)) {
 		if ((error = value_ok(s, 3, "TD503 (the carrier)")) < 0)
 			return error;
@@ -249,7 +254,7 @@ static int on_st(reader *r, const segment *s)
 	if (!*el(s, 2) || strlen(el(s, 2)) > 9)
 		return fail(s, "ST02 (the control number) is missing or too long");
 	memset(r->control, 0, sizeof(r->control));
-	snprintf(r->control, sizeof(r->control), "%s", el(s, 2));
+	memcpy(r->control, el(s, 2), strlen(el(s, 2))); /* at most 9 bytes, checked above */
 	r->asn = json_object();
 	r->packages = json_array();
 	r->item = NULL;
@@ -323,7 +328,8 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 		if (done)
 			return fail(&s, "a segment after IEA");
 		if (number == 1) {
-			snprintf(isa13, sizeof(isa13), "%s", el(&s, 13));
+			if (vault__fmt(isa13, sizeof(isa13), "ISA13", "%s", el(&s, 13)) < 0)
+				return fail(&s, "ISA13 (the control number) is too long");
 			continue;
 		}
 		if (strcmp(s.el[0], "ISA") == 0)
@@ -345,7 +351,8 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 			in_group = 1;
 			groups++;
 			sets = 0;
-			snprintf(gs06, sizeof(gs06), "%s", el(&s, 6));
+			if (vault__fmt(gs06, sizeof(gs06), "GS06", "%s", el(&s, 6)) < 0)
+				return fail(&s, "GS06 (the control number) is too long");
 		} else if (strcmp(s.el[0], "ST") == 0) {
 			if (!in_group)
 				return fail(&s, "ST outside a functional group (no GS)");

@@ -54,8 +54,12 @@ int main(int argc, char **argv)
 			return 2;
 		for (k = 0; k < count; k++) {
 			char path[4096];
+			int w = snprintf(path, sizeof(path), "%s/%s", argv[i], names[k]->d_name);
 
-			snprintf(path, sizeof(path), "%s/%s", argv[i], names[k]->d_name);
+			if (w < 0 || (size_t)w >= sizeof(path)) {
+				fprintf(stderr, "%s/%s: the path is too long\n", argv[i], names[k]->d_name);
+				return 2;
+			}
 			if (names[k]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode))
 				n += run_file(path);
 			free(names[k]);

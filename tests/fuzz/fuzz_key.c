@@ -9,8 +9,7 @@
 static int passphrase(char *buf, size_t size, void *payload)
 {
 	(void)payload;
-	snprintf(buf, size, "fuzz");
-	return 0;
+	return snprintf(buf, size, "fuzz") < (int)size ? 0 : -1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -24,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
 		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) >= (int)sizeof(path))
+		abort();
 	if (vault_pkg__open(&p, path, UINT64_MAX, "") == 0) {
 		for (i = 0; i < p.count; i++)
 			if (!p.entries[i].folder)

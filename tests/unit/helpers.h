@@ -17,6 +17,20 @@
 
 #include "vault.h"
 
+/* snprintf that never cuts: a result that does not fit fails the test. */
+static inline void test_fmt(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline void test_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0 && (size_t)n < size);
+}
+
 /* A new empty folder under $TMPDIR; the caller removes it with rm_tree. */
 static inline char *temp_dir(void)
 {
@@ -24,7 +38,7 @@ static inline char *temp_dir(void)
 	char *dir = malloc(4096);
 
 	assert_non_null(dir);
-	snprintf(dir, 4096, "%s/qvault-unit.XXXXXX", base ? base : "/tmp");
+	test_fmt(dir, 4096, "%s/qvault-unit.XXXXXX", base ? base : "/tmp");
 	assert_non_null(mkdtemp(dir));
 	return dir;
 }
@@ -33,7 +47,7 @@ static inline void rm_tree(char *dir)
 {
 	char cmd[4200];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_fmt(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	free(dir);
 }

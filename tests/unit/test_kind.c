@@ -60,6 +60,16 @@ static void each_record_has_its_kind(void **state)
 			    "receipt");
 	assert_string_equal(kind_of(under(p, sizeof(p), "ncrs", "N-1", "close.json"), &m),
 			    "closure");
+	/* a signer's name of 128 bytes in a file name longer than that */
+	{
+		char signer[VAULT_NAME_MAX + 1], leaf[VAULT_NAME_MAX + 64];
+
+		memset(signer, 's', VAULT_NAME_MAX);
+		signer[VAULT_NAME_MAX] = '\0';
+		snprintf(leaf, sizeof(leaf), "A/acks/%s-received.json", signer);
+		assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D", leaf), &m),
+				    "acknowledgment");
+	}
 }
 
 static void other_paths_have_none(void **state)
@@ -97,6 +107,15 @@ static void other_paths_have_none(void **state)
 	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D", "A/acks/.json"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "P", "po.json/x"), NULL), "");
 	assert_string_equal(kind_of("", NULL), "");
+	/* a component longer than a file system's name */
+	{
+		char longname[300];
+
+		memset(longname, 'a', sizeof(longname));
+		memcpy(longname + 280, ".json", 6);
+		snprintf(p, sizeof(p), "docs/ab/cd/D/A/acks/%s", longname);
+		assert_string_equal(kind_of(p, NULL), "");
+	}
 }
 
 static void ops_by_kind(void **state)

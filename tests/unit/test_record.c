@@ -139,12 +139,30 @@ static void fan_out(void **state)
 	char a[VAULT_PATH_MAX], b[VAULT_PATH_MAX];
 
 	(void)state;
-	vault_record__doc_dir(a, sizeof(a), "DWG-1001");
-	vault_record__doc_dir(b, sizeof(b), "DWG-1002");
+	assert_int_equal(vault_record__doc_dir(a, sizeof(a), "DWG-1001"), 0);
+	assert_int_equal(vault_record__doc_dir(b, sizeof(b), "DWG-1002"), 0);
 	assert_int_equal(strncmp(a, "docs/", 5), 0);
 	assert_int_equal(strlen(a), strlen("docs/xx/yy/DWG-1001"));
 	assert_string_equal(a + strlen(a) - 8, "DWG-1001");
 	assert_string_not_equal(a, b);
+}
+
+/* The longest name fits its folder whole; one that cannot fit is refused, not cut. */
+static void fan_out_never_cut(void **state)
+{
+	char a[VAULT_PATH_MAX], name[VAULT_PATH_MAX + 1];
+
+	(void)state;
+	memset(name, 'D', VAULT_NAME_MAX);
+	name[VAULT_NAME_MAX] = '\0';
+	assert_int_equal(vault_record__doc_dir(a, sizeof(a), name), 0);
+	assert_int_equal(strlen(a), strlen("docs/xx/yy/") + VAULT_NAME_MAX);
+	assert_string_equal(a + strlen("docs/xx/yy/"), name);
+	memset(name, 'D', VAULT_PATH_MAX);
+	name[VAULT_PATH_MAX] = '\0';
+	assert_int_equal(vault_record__doc_dir(a, sizeof(a), name), VAULT_EINVALID);
+	assert_string_equal(a, "");
+	assert_non_null(strstr(vault_error_message(), "too long"));
 }
 
 int main(void)
@@ -157,6 +175,7 @@ int main(void)
 		cmocka_unit_test(record_round_trip),
 		cmocka_unit_test(record_refusals),
 		cmocka_unit_test(fan_out),
+		cmocka_unit_test(fan_out_never_cut),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);

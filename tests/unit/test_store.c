@@ -75,9 +75,9 @@ static void batch_pack_is_valid_git(void **state)
 	int fd;
 
 	(void)state;
-	snprintf(vpath, sizeof(vpath), "%s/v", dir);
+	test_fmt(vpath, sizeof(vpath), "%s/v", dir);
 	for (i = 0; i < 3; i++)
-		snprintf(f[i], sizeof(f[i]), "%s/f%zu.pdf", dir, i);
+		test_fmt(f[i], sizeof(f[i]), "%s/f%zu.pdf", dir, i);
 	make_content(f[0], 300000, 1);  /* stored */
 	make_content(f[1], 300000, 0);  /* deflated */
 	make_content(f[2], 2500000, 1); /* several chunks */
@@ -100,12 +100,12 @@ static void batch_pack_is_valid_git(void **state)
 		char out[4300], cmd[9000];
 
 		assert_int_equal(vault_doc_get(&r, v, e[i].doc, "A"), 0);
-		snprintf(out, sizeof(out), "%s/out%zu", dir, i);
+		test_fmt(out, sizeof(out), "%s/out%zu", dir, i);
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		assert_true(fd >= 0);
 		assert_int_equal(vault_doc_cat(v, &r, 0, fd), 0);
 		close(fd);
-		snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", out, e[i].path);
+		test_fmt(cmd, sizeof(cmd), "cmp -s '%s' '%s'", out, e[i].path);
 		assert_int_equal(system(cmd), 0);
 		if (i == 3) {
 			vault_revision first;
@@ -132,10 +132,10 @@ static void refused_batch_leaves_nothing(void **state)
 	size_t count;
 
 	(void)state;
-	snprintf(vpath, sizeof(vpath), "%s/v", dir);
-	snprintf(good, sizeof(good), "%s/good.pdf", dir);
+	test_fmt(vpath, sizeof(vpath), "%s/v", dir);
+	test_fmt(good, sizeof(good), "%s/good.pdf", dir);
 	make_content(good, 100000, 1);
-	snprintf(empty, sizeof(empty), "%s/empty.pdf", dir);
+	test_fmt(empty, sizeof(empty), "%s/empty.pdf", dir);
 	assert_non_null(f = fopen(empty, "w"));
 	fclose(f);
 	memset(e, 0, sizeof(e));
@@ -143,20 +143,20 @@ static void refused_batch_leaves_nothing(void **state)
 	e[1].path = empty, e[1].doc = "D-2", e[1].type = "drawing";
 	new_vault(&v, vpath, &admin, &tester);
 	vault_free(v);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f | sort | xargs sha256sum > '%s/before'", vpath, dir);
+	test_fmt(cmd, sizeof(cmd), "cd '%s' && find . -type f | sort | xargs sha256sum > '%s/before'", vpath, dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(vault_open(&v, vpath, NULL, NULL), 0);
 	vault_set_key(v, tester);
 	/* an empty file, then one of a type a drawing does not take: each
 	 * refused for its own reason, the good entry 1 with it */
 	assert_int_equal(vault_doc_import(&count, v, e, 2), VAULT_EINVALID);
-	snprintf(cmd, sizeof(cmd), "entry 2: file '%s' is empty", empty);
+	test_fmt(cmd, sizeof(cmd), "entry 2: file '%s' is empty", empty);
 	assert_string_equal(vault_error_message(), cmd);
 	e[1].path = "/bin/sh";
 	assert_int_equal(vault_doc_import(&count, v, e, 2), VAULT_EINVALID);
 	assert_non_null(strstr(vault_error_message(), "entry 2: file '/bin/sh' is application/x-"));
 	vault_free(v);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f | sort | xargs sha256sum | cmp -s - '%s/before'", vpath, dir);
+	test_fmt(cmd, sizeof(cmd), "cd '%s' && find . -type f | sort | xargs sha256sum | cmp -s - '%s/before'", vpath, dir);
 	assert_int_equal(system(cmd), 0);
 	vault_key_free(admin);
 	vault_key_free(tester);
@@ -173,8 +173,8 @@ static void open_heals_and_reports(void **state)
 	int warned = 0;
 
 	(void)state;
-	snprintf(vpath, sizeof(vpath), "%s/v", dir);
-	snprintf(f, sizeof(f), "%s/a.pdf", dir);
+	test_fmt(vpath, sizeof(vpath), "%s/v", dir);
+	test_fmt(f, sizeof(f), "%s/a.pdf", dir);
 	make_content(f, 5000, 0);
 	memset(&o, 0, sizeof(o));
 	o.path = f, o.doc = "DWG-9", o.type = "drawing";
@@ -182,7 +182,7 @@ static void open_heals_and_reports(void **state)
 	assert_int_equal(vault_doc_add(NULL, v, &o), 0);
 	vault_free(v);
 
-	snprintf(idx, sizeof(idx), "%s/qvault/index.db", vpath);
+	test_fmt(idx, sizeof(idx), "%s/qvault/index.db", vpath);
 	write_file(idx, "garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage", 104);
 	assert_int_equal(vault_open(&v, vpath, count_warning, &warned), 0);
 	assert_int_equal(warned, 1);
