@@ -20,6 +20,7 @@
 #include "ack.h"
 #include "common.h"
 #include "error.h"
+#include "exists.h"
 #include "index.h"
 #include "kind.h"
 #include "kinds.h"
@@ -438,6 +439,10 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 	/* a supplier sees its own organization's, of revisions it may see */
 	if ((error = vault__viewer(&own, v)) < 0)
 		return error;
+	if ((error = vault__doc_exists(v, doc, rev, own)) < 0) {
+		free(own);
+		return error;
+	}
 	if (sqlite3_prepare_v2(db,
 		"SELECT a.doc, a.rev, a.name, a.signer, a.org, a.fingerprint, a.meaning, a.comment,"
 		" a.time, a.commit_id FROM acks a JOIN revisions r ON r.doc = a.doc AND r.rev = a.rev"
@@ -521,6 +526,8 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org)
 	}
 	if (own)
 		org = own;
+	if (!own && org && (error = vault__org_exists(v, org)) < 0)
+		return error;
 	if (sqlite3_prepare_v2(db,
 		"SELECT d.doc, d.rev, d.org, l.released_at FROM distribution d"
 		" JOIN releases l ON l.doc = d.doc AND l.rev = d.rev"

@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "exists.h"
 #include "util.h"
 
 /* The gap queries: each row is one gap, its columns the records involved. */
@@ -94,6 +95,8 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb 
 	}
 	if (own)
 		org = own; /* a supplier sees only its own records */
+	if (!own && org && (error = vault__org_exists(v, org)) < 0)
+		return error;
 	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]) && !error; i++) {
 		sqlite3_stmt *st;
 		int rc, c;

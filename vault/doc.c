@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "doc.h"
+#include "exists.h"
 #include "index.h"
 #include "intake.h"
 #include "kind.h"
@@ -712,8 +713,7 @@ int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter 
 					filter->type);
 	char *org;
 
-	if (filter && filter->part &&
-	    (error = vault_name_check("part number", filter->part)) < 0)
+	if (filter && filter->part && (error = vault__part_exists(v, filter->part)) < 0)
 		return error;
 	if ((error = vault__viewer(&org, v)) < 0)
 		return error;
