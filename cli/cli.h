@@ -115,6 +115,19 @@ int cli_passphrase(char *buf, size_t size, void *payload);
 /* Load the key named by --key or QVAULT_KEY into a->key (none: 0, no key). */
 int cli_load_key(cli_args *a);
 
+/*
+ * Check an option's (or argument's) value `value`, named `what` in the
+ * message ("--effective"): a date YYYY-MM-DD; one of `allowed` (NULL-
+ * terminated); a whole number from `min` to `max` (stored in *out).
+ * EXIT_OK, or EXIT_USAGE with the problem printed as cli_usage_error()
+ * prints it: a malformed value is a usage error, whatever the command.
+ */
+int cli_check_date(const cli_command *cmd, const char *what, const char *value);
+int cli_check_enum(const cli_command *cmd, const char *what, const char *value,
+		   const char *const *allowed);
+int cli_check_number(unsigned long long *out, const cli_command *cmd, const char *what,
+		     const char *value, unsigned long long min, unsigned long long max);
+
 /* Split "DOC@REV" into its parts (rev NULL when absent). */
 void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc,
 		      const char **rev);

@@ -16,6 +16,8 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 	char buf[512];
 	int error;
 
+	if (meaning && (error = cli_check_enum(cmd, "--meaning", meaning, vault_ack_meanings)) != EXIT_OK)
+		return error;
 	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
 	if (!rev)
 		return cli_usage_error(cmd, "name the revision: DOC@REV");

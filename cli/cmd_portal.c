@@ -50,6 +50,8 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 		return cli_usage_error(cmd, "--qty '%s' is not a whole number from 1", qty);
 	if (!k.reject && !k.promise)
 		return cli_usage_error(cmd, "give --promise DATE, or --reject --reason TEXT");
+	if (k.promise && (error = cli_check_date(cmd, "--promise", k.promise)) != EXIT_OK)
+		return error;
 	if ((error = vault_po_ack_add(v, &k, 1)) < 0)
 		return cli_fail(error);
 	if (k.reject)
@@ -85,6 +87,8 @@ static int run_status(const cli_command *cmd, cli_args *a, vault *v)
 		 a->arg[0]);
 	if (colon && (r.line = (unsigned)whole(colon + 1, 10000)) == 0)
 		return cli_usage_error(cmd, "'%s' is not PO[:LINE]", a->arg[0]);
+	if ((error = cli_check_enum(cmd, "status", a->arg[1], vault_status_names)) != EXIT_OK)
+		return error;
 	r.po = po;
 	r.status = a->arg[1];
 	r.note = cli_opt_value(cmd, a, "note");
@@ -192,6 +196,8 @@ static int run_asn_add(const cli_command *cmd, cli_args *a, vault *v)
 	n.tracking = cli_opt_value(cmd, a, "tracking");
 	if (!n.po || !n.ship_date || count == 0)
 		return cli_usage_error(cmd, "give a FILE, or --po, --ship-date and at least one --package");
+	if ((error = cli_check_date(cmd, "--ship-date", n.ship_date)) != EXIT_OK)
+		return error;
 	pk = calloc(count + 1, sizeof(*pk));
 	copies = calloc(count + 1, sizeof(*copies));
 	if (!pk || !copies)
@@ -266,6 +272,9 @@ static int run_asn_receive(const cli_command *cmd, cli_args *a, vault *v)
 	size_t count, i;
 	int rc = EXIT_OK, error;
 
+	if (cli_opt_value(cmd, a, "date") &&
+	    (error = cli_check_date(cmd, "--date", cli_opt_value(cmd, a, "date"))) != EXIT_OK)
+		return error;
 	specs = cli_opt_list(cmd, a, "qty", &count);
 	items = calloc(count + 1, sizeof(*items));
 	copies = calloc(count + 1, sizeof(*copies));
@@ -349,6 +358,9 @@ static int run_ncr_add(const cli_command *cmd, cli_args *a, vault *v)
 	n.disposition = cli_opt_value(cmd, a, "disposition");
 	if (!n.lot || !n.reason)
 		return cli_usage_error(cmd, "--lot and --reason are required");
+	if (n.disposition &&
+	    (error = cli_check_enum(cmd, "--disposition", n.disposition, vault_dispositions)) != EXIT_OK)
+		return error;
 	docs = cli_opt_list(cmd, a, "doc", &count);
 	refs = calloc(count + 1, sizeof(*refs));
 	bufs = calloc(count + 1, sizeof(*bufs));
@@ -391,6 +403,8 @@ static int run_ncr_close(const cli_command *cmd, cli_args *a, vault *v)
 
 	if (!d)
 		return cli_usage_error(cmd, "--disposition is required");
+	if ((error = cli_check_enum(cmd, "--disposition", d, vault_dispositions)) != EXIT_OK)
+		return error;
 	if ((error = vault_ncr_close(v, a->arg[0], d, cli_opt_value(cmd, a, "note"))) < 0)
 		return cli_fail(error);
 	printf("closed %s: %s\n", a->arg[0], d);

@@ -48,6 +48,11 @@ static int run_release(const cli_command *cmd, cli_args *a, vault *v)
 		return cli_usage_error(cmd, "--rev is required");
 	if (!to)
 		return cli_usage_error(cmd, "--to is required");
+	if ((cli_opt_value(cmd, a, "type") &&
+	     (error = cli_check_enum(cmd, "--type", cli_opt_value(cmd, a, "type"), vault_doc_types)) != EXIT_OK) ||
+	    (cli_opt_value(cmd, a, "effective") &&
+	     (error = cli_check_date(cmd, "--effective", cli_opt_value(cmd, a, "effective"))) != EXIT_OK))
+		return error;
 	o.doc = a->arg[0];
 	o.path = a->arg[1];
 	o.rev = cli_opt_value(cmd, a, "rev");

@@ -55,6 +55,12 @@ int vault_name_check(const char *what, const char *name);
 #define VAULT_TIME_SIZE 21
 void vault_time_format(char *buf, size_t size, int64_t t);
 
+/*
+ * Check that `date` is a real day written YYYY-MM-DD.  Returns 0, or
+ * VAULT_EINVALID with "WHAT 'DATE' is not a date (YYYY-MM-DD)".
+ */
+int vault_date_check(const char *what, const char *date);
+
 /* ---- keys ------------------------------------------------------------ */
 
 typedef struct vault_key vault_key;
@@ -375,6 +381,9 @@ typedef struct {
 } vault_ack_list;
 
 void vault_ack_list_free(vault_ack_list *list);
+
+/* The meanings of an acknowledgment: received, reviewed, approved, rejected. */
+extern const char *const vault_ack_meanings[];
 
 /*
  * Sign, as the acting supplier, a statement that it received (reviewed,

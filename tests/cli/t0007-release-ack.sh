@@ -52,7 +52,7 @@ fails 1 "^qvault: no document 'DWG-2'$" "ack of a revision not distributed to th
 	q --key tom.pem ack DWG-2@A
 fails 1 "user 'tester' may not acknowledge revisions \(needs role supplier\)" "ack by a buyer" \
 	q ack DWG-1@D
-fails 1 "unknown meaning 'liked'" "an unknown meaning" q --key sam.pem ack DWG-1@D -m liked
+fails 2 "ack: --meaning 'liked' is not one of received, reviewed, approved, rejected" "an unknown meaning (a usage error)" q --key sam.pem ack DWG-1@D -m liked
 fails 1 "a rejection needs a reason \(--comment\)" "a rejection without a reason" \
 	q --key sam.pem ack DWG-1@D -m rejected
 q --key sam.pem ack DWG-1@D > /dev/null
@@ -63,7 +63,7 @@ fails 1 "user 'sam' may not release documents \(needs role buyer\)" "release by 
 	q --key sam.pem release DWG-1 --rev E e.pdf --to acme
 fails 1 "no user belongs to organization 'nobody'" "release to an unknown organization" \
 	q release DWG-1 --rev E e.pdf --to nobody
-fails 1 "effective date '2026-13-45' is not a date" "a bad effective date" \
+fails 2 "release: --effective '2026-13-45' is not a date" "a bad effective date (a usage error)" \
 	q release DWG-1 --rev E e.pdf --to acme --effective 2026-13-45
 fails 1 "only drawings and specs are released, not a coc" "release of a certificate" \
 	q release COC-9 --rev A e.pdf --to acme --type coc
