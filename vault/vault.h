@@ -309,8 +309,9 @@ int vault_doc_release(vault_revision *out, vault *v, const vault_add_options *ad
 		      const vault_release_options *release);
 
 /*
- * Mark a revision obsolete (buyer); `rev` NULL: the released one.  It
- * stays in the vault, with the reason.
+ * Mark revision `rev` of `doc` obsolete (buyer); it must be named (NULL:
+ * VAULT_EINVALID), as an acknowledgment names it.  It stays in the vault,
+ * with the reason.
  */
 int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *reason);
 

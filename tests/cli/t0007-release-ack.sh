@@ -78,13 +78,14 @@ q --key both.pem release DWG-5 --rev A e.pdf --to acme > /dev/null
 fails 1 "user 'both' added or released 'DWG-5@A' and may not acknowledge it" \
 	"nobody acknowledges its own release" q --key both.pem ack DWG-5@A
 
-ok "the buyer makes D obsolete" q obsolete DWG-1 --reason "part withdrawn"
+ok "the buyer makes D obsolete" sh -c '
+	q obsolete DWG-1@D --reason "part withdrawn" > o.txt && grep -qx "made DWG-1@D obsolete: part withdrawn" o.txt'
 check "  D is obsolete, with its reason; nothing is deleted" sh -c '
 	q show DWG-1 > o.txt && grep -q "DWG-1@D  drawing  obsolete" o.txt &&
 	grep -q "obsolete .* by tester: part withdrawn" o.txt && grep -q "DWG-1@C" o.txt'
 fails 1 "'DWG-1@D' is obsolete" "ack of an obsolete revision" q --key tom.pem ack DWG-1@D
-fails 1 "document 'DWG-1' has no released revision" "obsolete with nothing released" \
-	q obsolete DWG-1 --reason again
+fails 1 "'DWG-1@D' is already obsolete" "obsolete twice" \
+	q obsolete DWG-1@D --reason again
 
 # the statements, checked by ssh-keygen without qvault
 ok "ack export" q ack export DWG-1@C -o exp
