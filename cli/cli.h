@@ -133,12 +133,14 @@ int cli_load_key(cli_args *a);
 
 /*
  * Check an option's (or argument's) value `value`, named `what` in the
- * message ("--effective"): a date YYYY-MM-DD; one of `allowed` (NULL-
+ * message ("--effective"): a date YYYY-MM-DD; a name as vault_name_check()
+ * takes it (an organization, a part number); one of `allowed` (NULL-
  * terminated); a whole number from `min` to `max` (stored in *out).
  * EXIT_OK, or EXIT_USAGE with the problem printed as cli_usage_error()
  * prints it: a malformed value is a usage error, whatever the command.
  */
 int cli_check_date(const cli_command *cmd, const char *what, const char *value);
+int cli_check_name(const cli_command *cmd, const char *what, const char *value);
 int cli_check_enum(const cli_command *cmd, const char *what, const char *value,
 		   const char *const *allowed);
 int cli_check_number(unsigned long long *out, const cli_command *cmd, const char *what,

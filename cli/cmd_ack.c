@@ -90,6 +90,9 @@ static int run_pending(const cli_command *cmd, cli_args *a, vault *v)
 	size_t i;
 	int error;
 
+	if (cli_opt_value(cmd, a, "org") &&
+	    (error = cli_check_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK)
+		return error;
 	if ((error = vault_pending(&list, v, cli_opt_value(cmd, a, "org"))) < 0)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {

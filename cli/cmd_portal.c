@@ -143,12 +143,23 @@ static int print_export(int error, char *text)
 	return EXIT_OK;
 }
 
+/* --org ORG, if given, a well-formed name: EXIT_OK or EXIT_USAGE. */
+static int check_org(const cli_command *cmd, const cli_args *a)
+{
+	const char *org = cli_opt_value(cmd, a, "org");
+
+	return org ? cli_check_name(cmd, "--org", org) : EXIT_OK;
+}
+
 static int run_status_export(const cli_command *cmd, cli_args *a, vault *v)
 {
 	char *text = NULL;
-	int error = vault_status_export(&text, v, cli_opt_value(cmd, a, "org"),
-					cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
+	int error;
 
+	if ((error = check_org(cmd, a)) != EXIT_OK)
+		return error;
+	error = vault_status_export(&text, v, cli_opt_value(cmd, a, "org"),
+				    cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
 	return print_export(error, text);
 }
 
@@ -321,9 +332,12 @@ const cli_command cli_cmd_asn_receive = {
 static int run_asn_export(const cli_command *cmd, cli_args *a, vault *v)
 {
 	char *text = NULL;
-	int error = vault_asn_export(&text, v, cli_opt_value(cmd, a, "org"),
-				     cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
+	int error;
 
+	if ((error = check_org(cmd, a)) != EXIT_OK)
+		return error;
+	error = vault_asn_export(&text, v, cli_opt_value(cmd, a, "org"),
+				 cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
 	return print_export(error, text);
 }
 
@@ -437,6 +451,8 @@ static int run_ncr_list(const cli_command *cmd, cli_args *a, vault *v)
 	size_t i;
 	int error;
 
+	if ((error = check_org(cmd, a)) != EXIT_OK)
+		return error;
 	if ((error = vault_ncr_list(&text, v, cli_opt_value(cmd, a, "org"))) < 0)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {

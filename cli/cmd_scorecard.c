@@ -204,7 +204,9 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	json_t *root;
 	int error, rc = EXIT_OK;
 
-	if ((cli_opt_value(cmd, a, "from") &&
+	if ((cli_opt_value(cmd, a, "org") &&
+	     (rc = cli_check_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK) ||
+	    (cli_opt_value(cmd, a, "from") &&
 	     (rc = cli_check_date(cmd, "--from", cli_opt_value(cmd, a, "from"))) != EXIT_OK) ||
 	    (cli_opt_value(cmd, a, "to") &&
 	     (rc = cli_check_date(cmd, "--to", cli_opt_value(cmd, a, "to"))) != EXIT_OK))

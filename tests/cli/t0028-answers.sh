@@ -172,6 +172,10 @@ usage ack "--meaning 'liked' is not one of received, reviewed, approved, rejecte
 	q --key sam.pem ack DWG-1@C --meaning liked
 usage "user add" "--role 'wizard' is not one of admin, buyer, .*" "user add --role with an unknown role" \
 	q --key "$TMP/admin.pem" user add wiz --org acme --role buyer,wizard --pubkey "$TMP/ann.pub"
+for c in audit pending "status export" "asn export" "ncr list" scorecard; do
+	usage "$c" "--org 'a/b' contains '/'" "$c --org with a malformed name" q $c --org a/b
+done
+usage list "--part 'P N' contains ' ', allowed are .*" "list --part with a malformed part number" q list --part "P N"
 usage "key generate" "unknown key type 'rsa' \(ed25519 or ecdsa\)" "key generate --type unknown" \
 	q key generate -o k.pem --type rsa
 
