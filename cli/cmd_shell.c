@@ -471,6 +471,8 @@ static int run_statement(const cli_command *cmd, cli_args *a, vault *v)
 
 	if (strlen(a->arg[0]) >= sizeof(doc) || !strchr(a->arg[0], '@'))
 		return cli_usage_error(cmd, "'%s' is not DOC@REV", a->arg[0]);
+	if (meaning && (error = cli_check_enum(cmd, "--meaning", meaning, vault_ack_meanings)) != EXIT_OK)
+		return error;
 	snprintf(doc, sizeof(doc), "%s", a->arg[0]);
 	rev = strchr(doc, '@');
 	*rev++ = '\0';

@@ -172,6 +172,9 @@ usage ack "--meaning 'liked' is not one of received, reviewed, approved, rejecte
 	q --key sam.pem ack DWG-1@C --meaning liked
 usage "user add" "--role 'wizard' is not one of admin, buyer, .*" "user add --role with an unknown role" \
 	q --key "$TMP/admin.pem" user add wiz --org acme --role buyer,wizard --pubkey "$TMP/ann.pub"
+fails 2 "^qvault: ack-statement: --meaning 'liked' is not one of received, .*" \
+	"ack-statement --meaning unknown, through the shell" \
+	env SSH_ORIGINAL_COMMAND="ack-statement DWG-3@A -m liked" "$QVAULT" -C v shell --user ann
 for c in audit pending "status export" "asn export" "ncr list" scorecard; do
 	usage "$c" "--org 'a/b' contains '/'" "$c --org with a malformed name" q $c --org a/b
 done
