@@ -69,8 +69,24 @@ int cli_opt_flag(const cli_command *cmd, const cli_args *a, const char *name);
 const char **cli_opt_list(const cli_command *cmd, const cli_args *a,
 			  const char *name, size_t *count);
 
+/* Every command, in the order `qvault --help` lists them; NULL-terminated. */
+extern const cli_command *const cli_commands[];
+
 /* The command argv[k] (and argv[k + 1]) names, and how many words it took. */
 const cli_command *cli_lookup(int argc, char **argv, int k, int *words);
+
+/*
+ * help.c.  cli_help_group: list the commands of group `group` ("key":
+ * "key generate"...) on `f`, with their summaries; the count listed.
+ * cli_help_subcommands: the same, under a heading, for a command that is
+ * also a group ("ack": "ack export"...).  cli_unknown_command: argv[k] is
+ * no command: a group alone lists its commands (exit 2; with --help, on
+ * stdout, exit 0); else say so, naming the nearest command (Damerau-
+ * Levenshtein), and return EXIT_USAGE.
+ */
+int cli_help_group(FILE *f, const char *group);
+int cli_help_subcommands(FILE *f, const char *name);
+int cli_unknown_command(int argc, char **argv, int k);
 
 /* Parse argv (what follows the command's name) and run `cmd`. */
 int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *global);
@@ -114,6 +130,21 @@ int cli_passphrase(char *buf, size_t size, void *payload);
 
 /* Load the key named by --key or QVAULT_KEY into a->key (none: 0, no key). */
 int cli_load_key(cli_args *a);
+
+/*
+ * Check an option's (or argument's) value `value`, named `what` in the
+ * message ("--effective"): a date YYYY-MM-DD; a name as vault_name_check()
+ * takes it (an organization, a part number); one of `allowed` (NULL-
+ * terminated); a whole number from `min` to `max` (stored in *out).
+ * EXIT_OK, or EXIT_USAGE with the problem printed as cli_usage_error()
+ * prints it: a malformed value is a usage error, whatever the command.
+ */
+int cli_check_date(const cli_command *cmd, const char *what, const char *value);
+int cli_check_name(const cli_command *cmd, const char *what, const char *value);
+int cli_check_enum(const cli_command *cmd, const char *what, const char *value,
+		   const char *const *allowed);
+int cli_check_number(unsigned long long *out, const cli_command *cmd, const char *what,
+		     const char *value, unsigned long long min, unsigned long long max);
 
 /*
  * Split "DOC@REV" into its parts (rev NULL when absent).  A spec too long

@@ -16,6 +16,8 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 	char buf[512];
 	int error;
 
+	if (meaning && (error = cli_check_enum(cmd, "--meaning", meaning, vault_ack_meanings)) != EXIT_OK)
+		return error;
 	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
 	if (!rev)
 		return cli_usage_error(cmd, "name the revision: DOC@REV");
@@ -88,6 +90,9 @@ static int run_pending(const cli_command *cmd, cli_args *a, vault *v)
 	size_t i;
 	int error;
 
+	if (cli_opt_value(cmd, a, "org") &&
+	    (error = cli_check_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK)
+		return error;
 	if ((error = vault_pending(&list, v, cli_opt_value(cmd, a, "org"))) < 0)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {

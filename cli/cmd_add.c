@@ -97,6 +97,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		return cli_usage_error(cmd, "--doc is required");
 	if (!o.type)
 		return cli_usage_error(cmd, "--type is required");
+	if ((error = cli_check_enum(cmd, "--type", o.type, vault_doc_types)) != EXIT_OK)
+		return error;
 	if ((error = certificate_data(&meta, cmd, a)) != EXIT_OK)
 		return error;
 	o.meta = meta;

@@ -54,6 +54,9 @@ static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 	char *end;
 	int error;
 
+	if (cli_opt_value(cmd, a, "org") &&
+	    (error = cli_check_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK)
+		return error;
 	if (days) {
 		errno = 0;
 		n = strtoul(days, &end, 10);

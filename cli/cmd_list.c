@@ -16,6 +16,9 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	size_t i;
 	int error;
 
+	if ((f.type && (error = cli_check_enum(cmd, "--type", f.type, vault_doc_types)) != EXIT_OK) ||
+	    (f.part && (error = cli_check_name(cmd, "--part", f.part)) != EXIT_OK))
+		return error;
 	if ((error = vault_doc_list(&list, v, &f)) < 0)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {

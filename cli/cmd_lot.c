@@ -2,7 +2,7 @@
  *   [--doc DOC@REV]...;
  * qvault lot import FILE;
  * qvault link DOC@REV --po PO | --lot LOT | --part PART */
-#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,19 +20,6 @@ static const cli_opt add_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-/* A whole number from 1, or 0. */
-static uint64_t count_of(const char *s)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
-		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	return errno ? 0 : (uint64_t)v;
-}
-
 static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *qty = cli_opt_value(cmd, a, "qty"), **from, **docs;
@@ -40,6 +27,7 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 	vault_lot_input *in;
 	vault_doc_ref *refs;
 	char **copies, (*bufs)[512];
+	unsigned long long count;
 	size_t n, ndocs, i;
 	int rc = EXIT_OK, error;
 
@@ -51,10 +39,11 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 	l.shipped = cli_opt_value(cmd, a, "shipped");
 	if (!l.po || !l.part || !qty)
 		return cli_usage_error(cmd, "--po, --part and --qty are required");
-	if ((l.qty = count_of(qty)) == 0) {
-		fprintf(stderr, "qvault: quantity '%s' is not a whole number from 1\n", qty);
-		return EXIT_ERROR;
-	}
+	if ((rc = cli_check_number(&count, cmd, "--qty", qty, 1, ULLONG_MAX)) != EXIT_OK ||
+	    (l.made && (rc = cli_check_date(cmd, "--made", l.made)) != EXIT_OK) ||
+	    (l.shipped && (rc = cli_check_date(cmd, "--shipped", l.shipped)) != EXIT_OK))
+		return rc;
+	l.qty = (uint64_t)count;
 	from = cli_opt_list(cmd, a, "from", &n);
 	docs = cli_opt_list(cmd, a, "doc", &ndocs);
 	in = calloc(n + 1, sizeof(*in));
@@ -76,11 +65,8 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 		in[i].lot = copies[i];
 		if ((colon = strchr(copies[i], ':')) != NULL) {
 			*colon = '\0';
-			if ((in[i].qty = count_of(colon + 1)) == 0) {
-				fprintf(stderr, "qvault: input quantity '%s' is not a whole number from 1\n",
-					colon + 1);
-				rc = EXIT_ERROR;
-			}
+			rc = cli_check_number(&count, cmd, "--from quantity", colon + 1, 1, ULLONG_MAX);
+			in[i].qty = (uint64_t)count;
 		}
 	}
 	if (rc == EXIT_OK) {

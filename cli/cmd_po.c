@@ -64,6 +64,8 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 		if (parse_line(&lines[i], copies[i]) < 0)
 			rc = cli_usage_error(cmd, "line %zu: '%s' is not PART:QTY:DOC@REV[:DUE]",
 					     i + 1, specs[i]);
+		else if (lines[i].due)
+			rc = cli_check_date(cmd, "--line due date", lines[i].due);
 	}
 	if (rc == EXIT_OK) {
 		po.po = a->arg[0];

@@ -50,6 +50,8 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 		return cli_usage_error(cmd, "--qty '%s' is not a whole number from 1", qty);
 	if (!k.reject && !k.promise)
 		return cli_usage_error(cmd, "give --promise DATE, or --reject --reason TEXT");
+	if (k.promise && (error = cli_check_date(cmd, "--promise", k.promise)) != EXIT_OK)
+		return error;
 	if ((error = vault_po_ack_add(v, &k, 1)) < 0)
 		return cli_fail(error);
 	if (k.reject)
@@ -86,6 +88,8 @@ static int run_status(const cli_command *cmd, cli_args *a, vault *v)
 		return EXIT_ERROR;
 	if (colon && (r.line = (unsigned)whole(colon + 1, 10000)) == 0)
 		return cli_usage_error(cmd, "'%s' is not PO[:LINE]", a->arg[0]);
+	if ((error = cli_check_enum(cmd, "status", a->arg[1], vault_status_names)) != EXIT_OK)
+		return error;
 	r.po = po;
 	r.status = a->arg[1];
 	r.note = cli_opt_value(cmd, a, "note");
@@ -140,12 +144,23 @@ static int print_export(int error, char *text)
 	return EXIT_OK;
 }
 
+/* --org ORG, if given, a well-formed name: EXIT_OK or EXIT_USAGE. */
+static int check_org(const cli_command *cmd, const cli_args *a)
+{
+	const char *org = cli_opt_value(cmd, a, "org");
+
+	return org ? cli_check_name(cmd, "--org", org) : EXIT_OK;
+}
+
 static int run_status_export(const cli_command *cmd, cli_args *a, vault *v)
 {
 	char *text = NULL;
-	int error = vault_status_export(&text, v, cli_opt_value(cmd, a, "org"),
-					cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
+	int error;
 
+	if ((error = check_org(cmd, a)) != EXIT_OK)
+		return error;
+	error = vault_status_export(&text, v, cli_opt_value(cmd, a, "org"),
+				    cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
 	return print_export(error, text);
 }
 
@@ -193,6 +208,8 @@ static int run_asn_add(const cli_command *cmd, cli_args *a, vault *v)
 	n.tracking = cli_opt_value(cmd, a, "tracking");
 	if (!n.po || !n.ship_date || count == 0)
 		return cli_usage_error(cmd, "give a FILE, or --po, --ship-date and at least one --package");
+	if ((error = cli_check_date(cmd, "--ship-date", n.ship_date)) != EXIT_OK)
+		return error;
 	pk = calloc(count + 1, sizeof(*pk));
 	copies = calloc(count + 1, sizeof(*copies));
 	if (!pk || !copies)
@@ -267,6 +284,9 @@ static int run_asn_receive(const cli_command *cmd, cli_args *a, vault *v)
 	size_t count, i;
 	int rc = EXIT_OK, error;
 
+	if (cli_opt_value(cmd, a, "date") &&
+	    (error = cli_check_date(cmd, "--date", cli_opt_value(cmd, a, "date"))) != EXIT_OK)
+		return error;
 	specs = cli_opt_list(cmd, a, "qty", &count);
 	items = calloc(count + 1, sizeof(*items));
 	copies = calloc(count + 1, sizeof(*copies));
@@ -313,9 +333,12 @@ const cli_command cli_cmd_asn_receive = {
 static int run_asn_export(const cli_command *cmd, cli_args *a, vault *v)
 {
 	char *text = NULL;
-	int error = vault_asn_export(&text, v, cli_opt_value(cmd, a, "org"),
-				     cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
+	int error;
 
+	if ((error = check_org(cmd, a)) != EXIT_OK)
+		return error;
+	error = vault_asn_export(&text, v, cli_opt_value(cmd, a, "org"),
+				 cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
 	return print_export(error, text);
 }
 
@@ -350,6 +373,9 @@ static int run_ncr_add(const cli_command *cmd, cli_args *a, vault *v)
 	n.disposition = cli_opt_value(cmd, a, "disposition");
 	if (!n.lot || !n.reason)
 		return cli_usage_error(cmd, "--lot and --reason are required");
+	if (n.disposition &&
+	    (error = cli_check_enum(cmd, "--disposition", n.disposition, vault_dispositions)) != EXIT_OK)
+		return error;
 	docs = cli_opt_list(cmd, a, "doc", &count);
 	refs = calloc(count + 1, sizeof(*refs));
 	bufs = calloc(count + 1, sizeof(*bufs));
@@ -392,6 +418,8 @@ static int run_ncr_close(const cli_command *cmd, cli_args *a, vault *v)
 
 	if (!d)
 		return cli_usage_error(cmd, "--disposition is required");
+	if ((error = cli_check_enum(cmd, "--disposition", d, vault_dispositions)) != EXIT_OK)
+		return error;
 	if ((error = vault_ncr_close(v, a->arg[0], d, cli_opt_value(cmd, a, "note"))) < 0)
 		return cli_fail(error);
 	printf("closed %s: %s\n", a->arg[0], d);
@@ -424,6 +452,8 @@ static int run_ncr_list(const cli_command *cmd, cli_args *a, vault *v)
 	size_t i;
 	int error;
 
+	if ((error = check_org(cmd, a)) != EXIT_OK)
+		return error;
 	if ((error = vault_ncr_list(&text, v, cli_opt_value(cmd, a, "org"))) < 0)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {

@@ -1,4 +1,4 @@
-/* qvault release DOC --rev R FILE --to ORG[,ORG]; qvault obsolete DOC[@REV] */
+/* qvault release DOC --rev R FILE --to ORG[,ORG]; qvault obsolete DOC@REV */
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +48,11 @@ static int run_release(const cli_command *cmd, cli_args *a, vault *v)
 		return cli_usage_error(cmd, "--rev is required");
 	if (!to)
 		return cli_usage_error(cmd, "--to is required");
+	if ((cli_opt_value(cmd, a, "type") &&
+	     (error = cli_check_enum(cmd, "--type", cli_opt_value(cmd, a, "type"), vault_doc_types)) != EXIT_OK) ||
+	    (cli_opt_value(cmd, a, "effective") &&
+	     (error = cli_check_date(cmd, "--effective", cli_opt_value(cmd, a, "effective"))) != EXIT_OK))
+		return error;
 	o.doc = a->arg[0];
 	o.path = a->arg[1];
 	o.rev = cli_opt_value(cmd, a, "rev");
@@ -90,12 +95,14 @@ static int run_obsolete(const cli_command *cmd, cli_args *a, vault *v)
 	char buf[512];
 	int error;
 
+	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
+	if (!rev)
+		return cli_usage_error(cmd, "name the revision: DOC@REV");
 	if (!reason)
 		return cli_usage_error(cmd, "--reason is required");
-	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
 	if ((error = vault_doc_obsolete(v, doc, rev, reason)) < 0)
 		return cli_fail(error);
-	printf("%s%s%s is obsolete: %s\n", doc, rev ? "@" : "", rev ? rev : "", reason);
+	printf("made %s@%s obsolete: %s\n", doc, rev, reason);
 	return EXIT_OK;
 }
 
@@ -105,5 +112,5 @@ const cli_command cli_cmd_release = {
 };
 const cli_command cli_cmd_obsolete = {
 	"obsolete", "mark a revision obsolete, with the reason (buyer)",
-	"DOC[@REV]", 1, 1, obsolete_opts, 1, run_obsolete
+	"DOC@REV", 1, 1, obsolete_opts, 1, run_obsolete
 };

@@ -211,6 +211,13 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	json_t *root;
 	int error, rc = EXIT_OK;
 
+	if ((cli_opt_value(cmd, a, "org") &&
+	     (rc = cli_check_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK) ||
+	    (cli_opt_value(cmd, a, "from") &&
+	     (rc = cli_check_date(cmd, "--from", cli_opt_value(cmd, a, "from"))) != EXIT_OK) ||
+	    (cli_opt_value(cmd, a, "to") &&
+	     (rc = cli_check_date(cmd, "--to", cli_opt_value(cmd, a, "to"))) != EXIT_OK))
+		return rc;
 	if ((error = vault_scorecard(&text, v, cli_opt_value(cmd, a, "org"),
 				     cli_opt_value(cmd, a, "from"), cli_opt_value(cmd, a, "to"))) < 0)
 		return cli_fail(error);

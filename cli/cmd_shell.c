@@ -477,6 +477,8 @@ static int run_statement(const cli_command *cmd, cli_args *a, vault *v)
 
 	if (strlen(a->arg[0]) >= sizeof(doc) || !strchr(a->arg[0], '@'))
 		return cli_usage_error(cmd, "'%s' is not DOC@REV", a->arg[0]);
+	if (meaning && (error = cli_check_enum(cmd, "--meaning", meaning, vault_ack_meanings)) != EXIT_OK)
+		return error;
 	memcpy(doc, a->arg[0], strlen(a->arg[0]) + 1); /* shorter than doc[], as checked above */
 	rev = strchr(doc, '@');
 	*rev++ = '\0';
@@ -528,6 +530,19 @@ static int read_stdin(char **out, size_t *len, uint64_t limit)
 	return ferror(stdin) ? -1 : 0;
 }
 
+/* What statement `stmt`, taken by the vault, acknowledged: DOC@REV and meaning. */
+static void print_submitted(const char *stmt)
+{
+	json_t *s = json_loads(stmt, 0, NULL), *p = json_object_get(s, "predicate");
+	const char *doc = json_string_value(json_object_get(p, "document"));
+	const char *rev = json_string_value(json_object_get(p, "revision"));
+	const char *meaning = json_string_value(json_object_get(p, "meaning"));
+
+	printf("recorded the acknowledgment of %s@%s (%s), signed on the signer's side\n",
+	       doc ? doc : "?", rev ? rev : "?", meaning ? meaning : "?");
+	json_decref(s);
+}
+
 /* Standard input: {"statement": TEXT, "signature": ARMORED SSHSIG}. */
 static int run_submit(const cli_command *cmd, cli_args *a, vault *v)
 {
@@ -563,7 +578,7 @@ static int run_submit(const cli_command *cmd, cli_args *a, vault *v)
 	}
 	error = vault_ack_submit(v, stmt, strlen(stmt), sig);
 	if (error == 0)
-		printf("recorded the acknowledgment, signed on the signer's side\n");
+		print_submitted(stmt);
 	json_decref(root);
 	return error < 0 ? cli_fail(error) : EXIT_OK;
 }

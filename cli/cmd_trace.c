@@ -37,11 +37,8 @@ static void print_trace(json_t *t)
 	else if (json_is_string(json_object_get(l, "made")))
 		printf("  in effect when made: no revision of %s was released yet\n", str(line, "doc"));
 	if (json_is_object(ack)) {
-		char when[VAULT_TIME_SIZE];
-
-		vault_time_format(when, sizeof(when), json_integer_value(json_object_get(ack, "time")));
 		printf("  acknowledged %s by %s (%s) %s%s\n", str(ack, "meaning"), str(ack, "name"),
-		       str(ack, "org"), when,
+		       str(ack, "org"), str(ack, "time"),
 		       json_is_true(json_object_get(ack, "before_made")) ? ", before it was made" :
 		       json_is_false(json_object_get(ack, "before_made")) ? ", AFTER it was made" : "");
 	} else {
@@ -187,13 +184,9 @@ static int run_trace_po(const cli_command *cmd, cli_args *a, vault *v)
 		json_array_foreach(json_object_get(t, "documents"), i, g)
 			printf("  document %s@%s (%s) attached to %s %s\n", str(g, "doc"), str(g, "rev"),
 			       str(g, "type"), str(g, "attached_to"), str(g, "target"));
-		json_array_foreach(json_object_get(t, "acknowledgments"), i, g) {
-			char when[VAULT_TIME_SIZE];
-
-			vault_time_format(when, sizeof(when), json_integer_value(json_object_get(g, "time")));
+		json_array_foreach(json_object_get(t, "acknowledgments"), i, g)
 			printf("  %s@%s %s by %s %s\n", str(g, "doc"), str(g, "rev"), str(g, "meaning"),
-			       str(g, "name"), when);
-		}
+			       str(g, "name"), str(g, "time"));
 		print_portal(t);
 		json_decref(t);
 	}

@@ -40,6 +40,23 @@ static int read_pubkey(char *buf, size_t size, const char *arg)
 	return 0;
 }
 
+/* Each role of "ROLE[,ROLE]" one of vault_role_names: EXIT_OK or EXIT_USAGE. */
+static int check_roles(const cli_command *cmd, const char *roles)
+{
+	char *list = strdup(roles), *p, *comma;
+	int rc = EXIT_OK;
+
+	if (!list)
+		abort();
+	for (p = list; p && rc == EXIT_OK; p = comma ? comma + 1 : NULL) {
+		if ((comma = strchr(p, ',')) != NULL)
+			*comma = '\0';
+		rc = cli_check_enum(cmd, "--role", p, vault_role_names);
+	}
+	free(list);
+	return rc;
+}
+
 static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *org = cli_opt_value(cmd, a, "org");
@@ -50,6 +67,8 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 
 	if (!org || !roles || !pub)
 		return cli_usage_error(cmd, "--org, --role and --pubkey are required");
+	if ((error = check_roles(cmd, roles)) != EXIT_OK)
+		return error;
 	if (read_pubkey(line, sizeof(line), pub) < 0)
 		return EXIT_ERROR;
 	if ((error = vault_user_add(v, a->arg[0], org, roles, line)) < 0)

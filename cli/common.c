@@ -3,8 +3,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -74,6 +76,60 @@ int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 		return -1;
 	}
 	return 0;
+}
+
+int cli_check_date(const cli_command *cmd, const char *what, const char *value)
+{
+	if (vault_date_check(what, value) < 0)
+		return cli_usage_error(cmd, "%s", vault_error_message());
+	return EXIT_OK;
+}
+
+int cli_check_name(const cli_command *cmd, const char *what, const char *value)
+{
+	if (vault_name_check(what, value) < 0)
+		return cli_usage_error(cmd, "%s", vault_error_message());
+	return EXIT_OK;
+}
+
+int cli_check_enum(const cli_command *cmd, const char *what, const char *value,
+		   const char *const *allowed)
+{
+	char list[512];
+	size_t i, len = 0;
+	int n;
+
+	for (i = 0; allowed[i]; i++)
+		if (strcmp(allowed[i], value) == 0)
+			return EXIT_OK;
+	list[0] = '\0';
+	for (i = 0; allowed[i]; i++) {
+		n = snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", allowed[i]);
+		if (n < 0 || (size_t)n >= sizeof(list) - len)
+			break; /* a shorter list still names the problem */
+		len += (size_t)n;
+	}
+	return cli_usage_error(cmd, "%s '%s' is not one of %s", what, value, list);
+}
+
+int cli_check_number(unsigned long long *out, const cli_command *cmd, const char *what,
+		     const char *value, unsigned long long min, unsigned long long max)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (*value && strspn(value, "0123456789") == strlen(value)) {
+		v = strtoull(value, &end, 10);
+		if (!errno && v >= min && v <= max) {
+			*out = v;
+			return EXIT_OK;
+		}
+	}
+	if (max == ULLONG_MAX)
+		return cli_usage_error(cmd, "%s '%s' is not a whole number from %llu", what, value, min);
+	return cli_usage_error(cmd, "%s '%s' is not a whole number from %llu to %llu", what,
+			       value, min, max);
 }
 
 void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc,

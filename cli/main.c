@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-static const cli_command *const commands[] = {
+const cli_command *const cli_commands[] = {
 	&cli_cmd_init, &cli_cmd_add, &cli_cmd_import, &cli_cmd_show,
 	&cli_cmd_cat, &cli_cmd_list, &cli_cmd_log, &cli_cmd_reindex,
 	&cli_cmd_key_generate, &cli_cmd_user_add, &cli_cmd_user_list,
@@ -44,8 +44,8 @@ static void usage(FILE *f)
 		   "passphrase comes from the variable NAME ($QVAULT_PASSPHRASE_ENV),\n"
 		   "else from the terminal.\n\n"
 		   "Commands:\n");
-	for (i = 0; commands[i]; i++)
-		fprintf(f, "  %-22s %s\n", commands[i]->name, commands[i]->summary);
+	for (i = 0; cli_commands[i]; i++)
+		fprintf(f, "  %-22s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
 	fprintf(f, "\n'qvault COMMAND --help' describes one command.\n"
 		   "Exit codes: 0 ok, 1 error, 2 usage, 3 verification failed.\n");
 }
@@ -70,6 +70,7 @@ static void command_help(const cli_command *cmd)
 			continue;
 		printf("  %-24s %s\n", o->short_name ? left : left + 2, o->help);
 	}
+	cli_help_subcommands(stdout, cmd->name);
 }
 
 /* The index of option --name (len bytes of it), or -1. */
@@ -255,9 +256,9 @@ const cli_command *cli_lookup(int argc, char **argv, int k, int *words)
 {
 	size_t i;
 
-	for (i = 0; commands[i]; i++)
-		if ((*words = names(commands[i], argc, argv, k)) != 0)
-			return commands[i];
+	for (i = 0; cli_commands[i]; i++)
+		if ((*words = names(cli_commands[i], argc, argv, k)) != 0)
+			return cli_commands[i];
 	return NULL;
 }
 
@@ -318,7 +319,5 @@ int main(int argc, char **argv)
 	}
 	if ((cmd = cli_lookup(argc, argv, k, &words)) != NULL)
 		return cli_run(cmd, argc - k - words, argv + k + words, &global);
-	fprintf(stderr, "qvault: '%s' is not a qvault command (see 'qvault --help')\n",
-		argv[k]);
-	return EXIT_USAGE;
+	return cli_unknown_command(argc, argv, k);
 }

@@ -20,6 +20,7 @@
 #include "ack.h"
 #include "common.h"
 #include "error.h"
+#include "exists.h"
 #include "index.h"
 #include "kind.h"
 #include "kinds.h"
@@ -34,7 +35,7 @@
 #define PREDICATE_TYPE "https://qvault.example/ack/v1"
 #define ACK_NAMESPACE VAULT_ACK_NAMESPACE
 
-static const char *const meanings[] = { "received", "reviewed", "approved", "rejected", NULL };
+const char *const vault_ack_meanings[] = { "received", "reviewed", "approved", "rejected", NULL };
 
 /* The statement for `rev` signed by `u`: canonical JSON, malloc'd. */
 static int statement(char **out, size_t *len, const vault_revision *rev,
@@ -65,10 +66,10 @@ static int check_meaning(const char *meaning, const char *comment)
 {
 	size_t i;
 
-	for (i = 0; meanings[i]; i++)
-		if (strcmp(meanings[i], meaning) == 0)
+	for (i = 0; vault_ack_meanings[i]; i++)
+		if (strcmp(vault_ack_meanings[i], meaning) == 0)
 			break;
-	if (!meanings[i])
+	if (!vault_ack_meanings[i])
 		return vault_error__set(VAULT_EINVALID,
 			"unknown meaning '%s' (received, reviewed, approved, rejected)", meaning);
 	if (strcmp(meaning, "rejected") == 0 && (!comment || !*comment))
@@ -442,6 +443,10 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 	/* a supplier sees its own organization's, of revisions it may see */
 	if ((error = vault__viewer(&own, v)) < 0)
 		return error;
+	if ((error = vault__doc_exists(v, doc, rev, own)) < 0) {
+		free(own);
+		return error;
+	}
 	if (sqlite3_prepare_v2(db,
 		"SELECT a.doc, a.rev, a.name, a.signer, a.org, a.fingerprint, a.meaning, a.comment,"
 		" a.time, a.commit_id FROM acks a JOIN revisions r ON r.doc = a.doc AND r.rev = a.rev"
@@ -528,6 +533,8 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org)
 	}
 	if (own)
 		org = own;
+	if (!own && org && (error = vault__org_exists(v, org)) < 0)
+		return error;
 	if (sqlite3_prepare_v2(db,
 		"SELECT d.doc, d.rev, d.org, l.released_at FROM distribution d"
 		" JOIN releases l ON l.doc = d.doc AND l.rev = d.rev"
@@ -685,8 +692,8 @@ static void check_statement(const vault_change_ctx *c, const char *path, json_t 
 	if (strcmp(a->fingerprint, u->fingerprint) != 0)
 		c->found(c, path, "the statement names key fingerprint %s, but '%s''s key is %s",
 		      a->fingerprint, u->name, u->fingerprint);
-	for (i = 0; meanings[i]; i++)
-		known |= strcmp(a->meaning, meanings[i]) == 0;
+	for (i = 0; vault_ack_meanings[i]; i++)
+		known |= strcmp(a->meaning, vault_ack_meanings[i]) == 0;
 	if (!known)
 		c->found(c, path, "the acknowledgment has an unknown meaning '%s'", a->meaning);
 	if (strcmp(a->meaning, "rejected") == 0 && (!a->comment || !*a->comment))

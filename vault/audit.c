@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "exists.h"
 #include "util.h"
 
 /* The gap queries: each row is one gap, its columns the records involved. */
@@ -69,7 +70,8 @@ static const struct {
 	  " GROUP BY l.part, pl.doc, pl.rev ORDER BY l.part",
 	  { "part", "revision", "lot", "supplier" } },
 	{ "unacknowledged", "revision distributed and not acknowledged in time",
-	  "SELECT d.doc || '@' || d.rev, d.org, l.released_at FROM distribution d"
+	  "SELECT d.doc || '@' || d.rev, d.org,"
+	  " strftime('%Y-%m-%dT%H:%M:%SZ', l.released_at, 'unixepoch') FROM distribution d"
 	  " JOIN releases l ON l.doc = d.doc AND l.rev = d.rev"
 	  " WHERE (?1 IS NULL OR d.org = ?1) AND l.released_at < ?2"
 	  " AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
@@ -94,6 +96,8 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb 
 	}
 	if (own)
 		org = own; /* a supplier sees only its own records */
+	if (!own && org && (error = vault__org_exists(v, org)) < 0)
+		return error;
 	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]) && !error; i++) {
 		sqlite3_stmt *st;
 		int rc, c;

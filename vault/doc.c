@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "doc.h"
+#include "exists.h"
 #include "index.h"
 #include "intake.h"
 #include "kind.h"
@@ -728,8 +729,7 @@ int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter 
 					filter->type);
 	char *org;
 
-	if (filter && filter->part &&
-	    (error = vault_name_check("part number", filter->part)) < 0)
+	if (filter && filter->part && (error = vault__part_exists(v, filter->part)) < 0)
 		return error;
 	if ((error = vault__viewer(&org, v)) < 0)
 		return error;
@@ -890,8 +890,12 @@ int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *r
 	int error;
 
 	memset(&r, 0, sizeof(r));
-	if ((error = vault_name_check("document number", doc)) < 0 ||
-	    (rev && (error = vault_name_check("revision", rev)) < 0))
+	if ((error = vault_name_check("document number", doc)) < 0)
+		return error;
+	if (!rev)
+		return vault_error__set(VAULT_EINVALID,
+			"name the revision of '%s' to make obsolete: DOC@REV", doc);
+	if ((error = vault_name_check("revision", rev)) < 0)
 		return error;
 	if (!reason || !*reason)
 		return vault_error__set(VAULT_EINVALID, "making a revision obsolete needs a reason");
@@ -900,28 +904,8 @@ int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *r
 		return error;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_BUYER, "make documents obsolete")) < 0)
 		goto done;
-	if (rev) {
-		if ((error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0)
-			goto done;
-	} else {
-		vault_revision_list *list;
-		size_t i;
-
-		if ((error = vault_index__revisions(&list, v->index, doc, NULL)) < 0)
-			goto done;
-		for (i = list->count; i-- > 0;)
-			if (strcmp(list->items[i].state, "released") == 0) {
-				r = list->items[i];
-				memset(&list->items[i], 0, sizeof(r));
-				break;
-			}
-		vault_revision_list_free(list);
-		if (!r.doc) {
-			error = vault_error__set(VAULT_ENOTFOUND,
-				"document '%s' has no released revision", doc);
-			goto done;
-		}
-	}
+	if ((error = vault_index__get(&r, v->index, doc, rev, NULL)) < 0)
+		goto done;
 	if (strcmp(r.state, "obsolete") == 0) {
 		error = vault_error__set(VAULT_EEXISTS, "'%s@%s' is already obsolete", r.doc, r.rev);
 		goto done;

@@ -834,7 +834,7 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
 	vault_revision r;
 	manifest m;
 	json_t *root = NULL, *chars, *files;
-	char *data = NULL, *csv = NULL;
+	char *data = NULL, *csv = NULL, when[VAULT_TIME_SIZE];
 	size_t len = 0, i;
 	int error;
 
@@ -876,11 +876,13 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
 		json_array_append_new(files, json_pack("{s:s, s:s, s:I, s:s}", "name", r.files[i].name,
 			"type", r.files[i].mime, "size", (json_int_t)r.files[i].size,
 			"sha256", r.files[i].sha256));
-	root = json_pack("{s:s, s:s, s:s, s:I, s:s, s:O, s:O, s:o, s:o, s:I}",
-		"fair", r.doc, "rev", r.rev, "added_by", r.added_by, "added_at",
-		(json_int_t)r.added_at, "commit", r.commit,
+	vault_time_format(when, sizeof(when), r.added_at);
+	root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:o, s:o, s:o, s:I}",
+		"fair", r.doc, "rev", r.rev, "added_by", r.added_by, "added_at", when,
+		"commit", r.commit,
 		"form1", json_object_get(m.root, "form1"),
-		"form2", json_object_get(m.root, "form2") ? json_object_get(m.root, "form2") : json_array(),
+		"form2", json_object_get(m.root, "form2") ? json_incref(json_object_get(m.root, "form2")) :
+		json_array(),
 		"form3", chars, "files", files, "nonconforming", (json_int_t)m.nonconforming);
 	if (!root || (*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
 		error = vault_error__set(VAULT_ERROR, "cannot write the FAI");

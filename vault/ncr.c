@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "exists.h"
 #include "kind.h"
 #include "kinds.h"
 #include "rules.h"
@@ -228,6 +229,8 @@ int vault_ncr_list(char **out, vault *v, const char *org)
 	}
 	if (own)
 		org = own;
+	if (!own && org && (error = vault__org_exists(v, org)) < 0)
+		goto done;
 	if (sqlite3_prepare_v2(db,
 		"SELECT n.ncr, n.lot, n.po, n.supplier, n.reason, n.disposition, n.opened_by,"
 		" strftime('%Y-%m-%dT%H:%M:%SZ', n.opened_at, 'unixepoch'), c.disposition, c.closed_by,"

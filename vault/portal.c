@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "exists.h"
 #include "kind.h"
 #include "kinds.h"
 #include "rules.h"
@@ -695,6 +696,8 @@ static int export_rows(char **out, vault *v, const char *org, vault_export_forma
 	}
 	if (own)
 		org = own;
+	if (!own && org && (error = vault__org_exists(v, org)) < 0)
+		goto done;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		error = index_error(v);
 		goto done;

@@ -586,6 +586,11 @@ int vault_record__obsolete_parse(char **reason, char **by, int64_t *at,
 	return 0;
 }
 
+int vault_date_check(const char *what, const char *date)
+{
+	return vault_record__date_check(what, date);
+}
+
 int vault_record__date_check(const char *what, const char *date)
 {
 	struct tm tm, copy, back;

@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "exists.h"
 #include "portal.h"
 #include "record.h"
 #include "util.h"
@@ -252,6 +253,8 @@ int vault_scorecard(char **out, vault *v, const char *org, const char *from, con
 	}
 	if (own)
 		org = own;
+	if (!own && org && (error = vault__org_exists(v, org)) < 0)
+		goto done;
 	/* every supplier with a PO or a distributed revision has a card */
 	if ((error = run_query(cards, db, suppliers_sql, org, from, to, NULL)) < 0)
 		goto done;

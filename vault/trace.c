@@ -32,13 +32,30 @@
 	" UNION SELECT i.lot, down.depth + 1 FROM lot_inputs i JOIN down ON i.input = down.lot" \
 	" WHERE down.depth < 64)"
 
-static json_t *col_json(sqlite3_stmt *st, int i)
+/* Is column `name` a time: "time" or "..._at"? */
+static int is_time(const char *name)
 {
+	size_t n = strlen(name);
+
+	return strcmp(name, "time") == 0 || (n > 3 && strcmp(name + n - 3, "_at") == 0);
+}
+
+/*
+ * Column i, named `name`, as JSON.  A time, kept in the index as seconds
+ * since the epoch, is an ISO 8601 UTC string, as in all JSON output.
+ */
+static json_t *col_json(sqlite3_stmt *st, int i, const char *name)
+{
+	char when[VAULT_TIME_SIZE];
+
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_NULL:
 		return json_null();
 	case SQLITE_INTEGER:
-		return json_integer(sqlite3_column_int64(st, i));
+		if (!is_time(name))
+			return json_integer(sqlite3_column_int64(st, i));
+		vault_time_format(when, sizeof(when), sqlite3_column_int64(st, i));
+		return json_string(when);
 	default:
 		return json_string((const char *)sqlite3_column_text(st, i));
 	}
@@ -65,7 +82,7 @@ static int rows(json_t **out, sqlite3 *db, const char *sql, const char *const *n
 		json_t *o = json_object();
 
 		for (i = 0; i < ncols; i++)
-			json_object_set_new(o, names[i], col_json(st, i));
+			json_object_set_new(o, names[i], col_json(st, i, names[i]));
 		json_array_append_new(arr, o);
 	}
 	sqlite3_finalize(st);
@@ -166,14 +183,11 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 			goto done;
 		ack = first(tmp);
 		if (json_is_object(ack) && made) {
-			json_int_t t = json_integer_value(json_object_get(ack, "time"));
-			struct tm tm;
-			char day[16];
-			time_t tt = (time_t)t;
+			/* its day: the first ten characters of YYYY-MM-DDTHH:MM:SSZ */
+			const char *when = json_string_value(json_object_get(ack, "time"));
 
-			gmtime_r(&tt, &tm);
-			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-			json_object_set_new(ack, "before_made", json_boolean(strcmp(day, made) <= 0));
+			json_object_set_new(ack, "before_made",
+					    json_boolean(when && strncmp(when, made, 10) <= 0));
 		}
 		json_object_set_new(root, "acknowledgment", ack);
 	}

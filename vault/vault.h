@@ -55,6 +55,12 @@ int vault_name_check(const char *what, const char *name);
 #define VAULT_TIME_SIZE 21
 void vault_time_format(char *buf, size_t size, int64_t t);
 
+/*
+ * Check that `date` is a real day written YYYY-MM-DD.  Returns 0, or
+ * VAULT_EINVALID with "WHAT 'DATE' is not a date (YYYY-MM-DD)".
+ */
+int vault_date_check(const char *what, const char *date);
+
 /* ---- keys ------------------------------------------------------------ */
 
 typedef struct vault_key vault_key;
@@ -303,8 +309,9 @@ int vault_doc_release(vault_revision *out, vault *v, const vault_add_options *ad
 		      const vault_release_options *release);
 
 /*
- * Mark a revision obsolete (buyer); `rev` NULL: the released one.  It
- * stays in the vault, with the reason.
+ * Mark revision `rev` of `doc` obsolete (buyer); it must be named (NULL:
+ * VAULT_EINVALID), as an acknowledgment names it.  It stays in the vault,
+ * with the reason.
  */
 int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *reason);
 
@@ -375,6 +382,9 @@ typedef struct {
 } vault_ack_list;
 
 void vault_ack_list_free(vault_ack_list *list);
+
+/* The meanings of an acknowledgment: received, reviewed, approved, rejected. */
+extern const char *const vault_ack_meanings[];
 
 /*
  * Sign, as the acting supplier, a statement that it received (reviewed,

@@ -34,7 +34,7 @@ check "--help lists the commands" sh -c 'q --help | grep -q "reindex"'
 for c in init add import show cat list log reindex; do
 	check "$c --help" sh -c "q $c --help | grep -q '^usage: qvault $c'"
 done
-fails 2 "not a qvault command" "an unknown command exits 2" q -C v frobnicate
+fails 2 "^qvault: unknown command 'frobnicate' \(see 'qvault --help'\)$" "an unknown command exits 2" q -C v frobnicate
 fails 2 "unknown option '--bogus'" "an unknown option exits 2" q -C v list --bogus
 fails 2 "missing FILE" "a missing argument exits 2" q -C v add
 fails 2 "unknown option '-Z'" "an unknown global option exits 2" q -Z

@@ -57,7 +57,7 @@ mkdir adir
 fails 1 "'adir' is a folder, not a file" "a directory" q -C v add adir --doc DWG-1 --type drawing
 : > empty.pdf
 fails 1 "file 'empty.pdf' is empty" "an empty file" q -C v add empty.pdf --doc DWG-1 --type drawing
-fails 1 "unknown document type 'blueprint'" "an unknown type" \
+fails 2 "add: --type 'blueprint' is not one of drawing, spec," "an unknown type (a usage error)" \
 	q -C v add c.pdf --doc DWG-1 --type blueprint
 cp /bin/true evil.pdf  # an ELF executable (not $QVAULT: under make stress it is a wrapper script)
 fails 1 "file 'evil.pdf' is application/x-(pie-)?(executable|sharedlib), which a drawing does not accept" \
@@ -124,7 +124,7 @@ fails 1 "document 'DWG-1001' has no revision 'Z'" "show of an unknown revision" 
 fails 1 "no document 'DWG-404'" "cat of an unknown document" q -C v cat DWG-404
 fails 1 "document 'DWG-1001' has no revision 'Z'" "cat of an unknown revision" q -C v cat DWG-1001@Z
 fails 1 "document number 'a/b' contains '/'" "show of a malformed number" q -C v show a/b@C
-fails 1 "unknown document type 'nope'" "list of an unknown type" q -C v list --type nope
+fails 2 "list: --type 'nope' is not one of drawing, spec," "list of an unknown type (a usage error)" q -C v list --type nope
 
 check "git fsck --strict is clean after all of it" git -C v fsck --strict
 done_testing

@@ -52,7 +52,7 @@ fails 1 "^qvault: no document 'DWG-2'$" "ack of a revision not distributed to th
 	q --key tom.pem ack DWG-2@A
 fails 1 "user 'tester' may not acknowledge revisions \(needs role supplier\)" "ack by a buyer" \
 	q ack DWG-1@D
-fails 1 "unknown meaning 'liked'" "an unknown meaning" q --key sam.pem ack DWG-1@D -m liked
+fails 2 "ack: --meaning 'liked' is not one of received, reviewed, approved, rejected" "an unknown meaning (a usage error)" q --key sam.pem ack DWG-1@D -m liked
 fails 1 "a rejection needs a reason \(--comment\)" "a rejection without a reason" \
 	q --key sam.pem ack DWG-1@D -m rejected
 q --key sam.pem ack DWG-1@D > /dev/null
@@ -63,7 +63,7 @@ fails 1 "user 'sam' may not release documents \(needs role buyer\)" "release by 
 	q --key sam.pem release DWG-1 --rev E e.pdf --to acme
 fails 1 "no user belongs to organization 'nobody'" "release to an unknown organization" \
 	q release DWG-1 --rev E e.pdf --to nobody
-fails 1 "effective date '2026-13-45' is not a date" "a bad effective date" \
+fails 2 "release: --effective '2026-13-45' is not a date" "a bad effective date (a usage error)" \
 	q release DWG-1 --rev E e.pdf --to acme --effective 2026-13-45
 fails 1 "only drawings and specs are released, not a coc" "release of a certificate" \
 	q release COC-9 --rev A e.pdf --to acme --type coc
@@ -78,13 +78,14 @@ q --key both.pem release DWG-5 --rev A e.pdf --to acme > /dev/null
 fails 1 "user 'both' added or released 'DWG-5@A' and may not acknowledge it" \
 	"nobody acknowledges its own release" q --key both.pem ack DWG-5@A
 
-ok "the buyer makes D obsolete" q obsolete DWG-1 --reason "part withdrawn"
+ok "the buyer makes D obsolete" sh -c '
+	q obsolete DWG-1@D --reason "part withdrawn" > o.txt && grep -qx "made DWG-1@D obsolete: part withdrawn" o.txt'
 check "  D is obsolete, with its reason; nothing is deleted" sh -c '
 	q show DWG-1 > o.txt && grep -q "DWG-1@D  drawing  obsolete" o.txt &&
 	grep -q "obsolete .* by tester: part withdrawn" o.txt && grep -q "DWG-1@C" o.txt'
 fails 1 "'DWG-1@D' is obsolete" "ack of an obsolete revision" q --key tom.pem ack DWG-1@D
-fails 1 "document 'DWG-1' has no released revision" "obsolete with nothing released" \
-	q obsolete DWG-1 --reason again
+fails 1 "'DWG-1@D' is already obsolete" "obsolete twice" \
+	q obsolete DWG-1@D --reason again
 
 # the statements, checked by ssh-keygen without qvault
 ok "ack export" q ack export DWG-1@C -o exp

@@ -41,10 +41,10 @@ fails 1 "^qvault: no PO 'PO-1'$" \
 	"a lot for another supplier's PO" q --key zed.pem lot add L-9 --po PO-1 --part PN-1 --qty 5
 fails 1 "lot 'L-9' cannot be made from itself: genealogy may not cycle" "a genealogy cycle" \
 	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --from L-9
-fails 1 "quantity '0' is not a whole number" "a zero quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 0
-fails 1 "quantity '-5' is not a whole number" "a negative quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty -5
-fails 1 "quantity '1.5' is not a whole number" "a fractional quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 1.5
-fails 1 "made date '2026-13-01' is not a date" "a date that does not parse" \
+fails 2 "--qty '0' is not a whole number from 1" "a zero quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 0
+fails 2 "--qty '-5' is not a whole number from 1" "a negative quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty -5
+fails 2 "--qty '1.5' is not a whole number from 1" "a fractional quantity" q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 1.5
+fails 2 "lot add: --made '2026-13-01' is not a date" "a date that does not parse" \
 	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --made 2026-13-01
 fails 1 "lot 'L-9' was shipped \(2026-02-01\) before it was made \(2026-02-02\)" "shipped before made" \
 	q --key sam.pem lot add L-9 --po PO-1 --part PN-1 --qty 5 --made 2026-02-02 --shipped 2026-02-01

@@ -34,7 +34,7 @@ fails 1 "promise date 2000-01-01 is before the order date [0-9-]+ of PO 'PO-1'" 
 fails 1 "PO 'PO-1' has no line 7" "an unknown line" q --key sam.pem po ack PO-1 --line 7 --promise 2099-12-01
 fails 1 "a promise of 60 is more than line 1 of PO 'PO-1' orders \(50\)" "a promise over the line's quantity" \
 	q --key sam.pem po ack PO-1 --line 1 --promise 2099-12-01 --qty 60
-fails 1 "promise date '2099-02-30' is not a date" "a date that does not parse" \
+fails 2 "po ack: --promise '2099-02-30' is not a date" "a date that does not parse" \
 	q --key sam.pem po ack PO-1 --promise 2099-02-30
 fails 1 "no PO 'PO-404'" "an unknown PO" q --key sam.pem po ack PO-404 --promise 2099-12-01
 fails 1 "a rejection needs a reason" "a rejection without a reason" q --key sam.pem po ack PO-1 --reject
@@ -49,7 +49,7 @@ printf 'po,line,status,note\nPO-1,2,on-hold,"waiting for bar, stock"\nPO-1,1,com
 ok "status import: many reports in one commit" q --key sam.pem status import status.csv
 check "  numbered in order beside the PO" \
 	sh -c 'test "$(sqlite3 v/qvault/index.db "SELECT group_concat(status, \" \") FROM (SELECT status FROM po_status WHERE po = '"'PO-1'"' ORDER BY seq)")" = "in-progress started on-hold complete"'
-fails 1 "unknown status 'bogus' \(started, in-progress" "an unknown status" q --key sam.pem status PO-1 bogus
+fails 2 "status: status 'bogus' is not one of started, in-progress" "an unknown status (a usage error)" q --key sam.pem status PO-1 bogus
 fails 1 "^qvault: no PO 'PO-1'$" "a status for another supplier's PO" \
 	q --key zed.pem status PO-1 started
 printf 'po,line,status,note\nPO-1,1,started,\nPO-1,x,started,\n' > bad.csv
@@ -173,7 +173,7 @@ check "ncr list: open and closed, linked to lot, PO and supplier" sh -c '
 fails 1 "user 'sam' may not open nonconformance reports" "a supplier may not write an NCR" \
 	q --key sam.pem ncr add --lot L-1 --reason "self-reported"
 fails 1 "nonconformance report 'NCR-000001' is closed already" "closing twice" q ncr close NCR-000001 --disposition scrap
-fails 1 "unknown disposition 'burn'" "an unknown disposition" q ncr close NCR-000002 --disposition burn
+fails 2 "ncr close: --disposition 'burn' is not one of use-as-is," "an unknown disposition (a usage error)" q ncr close NCR-000002 --disposition burn
 fails 1 "no lot 'L-404'" "an NCR on an unknown lot" q ncr add --lot L-404 --reason x
 fails 1 "no nonconformance report 'NCR-999999'" "closing an unknown NCR" q ncr close NCR-999999 --disposition scrap
 check "a supplier sees only its own NCRs" sh -c '! q --key zed.pem ncr list | grep -q acme'
