@@ -788,8 +788,19 @@ void vault_findings_free(vault_findings *f);
  */
 int vault_verify(vault_findings **out, vault *v);
 
-/* The audit trail, oldest first; only events touching `doc` if not NULL. */
-int vault_log(vault_event_list **out, vault *v, const char *doc);
+/*
+ * The audit trail, oldest first; with `name`, only the events touching
+ * the document, PO or lot of that name: a document's adds, releases,
+ * obsoletes, acknowledgments and links; a PO's creation, answers, status
+ * reports, ship notices and receipts, lots, NCRs and links to it; a lot's
+ * record, the ship notices that carry it, NCRs and links to it.  A name
+ * that is none of these (or none the viewer may see) is VAULT_ENOTFOUND
+ * naming it.  A supplier sees the events of its organization's users,
+ * those recording revisions it may see (a release without the other
+ * organizations it went to), and those that wrote its organization's
+ * records and no other organization's.
+ */
+int vault_log(vault_event_list **out, vault *v, const char *name);
 
 /* Throw the index away and rebuild it from the repository alone. */
 int vault_reindex(vault *v);
