@@ -431,6 +431,7 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 {
 	sqlite3 *db = vault_index__db(v->index);
 	vault_ack_list *list;
+	vault_revision seen;
 	sqlite3_stmt *st;
 	char *own = NULL;
 	size_t cap = 0;
@@ -439,9 +440,15 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 	if ((error = vault_name_check("document number", doc)) < 0 ||
 	    (rev && (error = vault_name_check("revision", rev)) < 0))
 		return error;
-	/* a supplier sees its own organization's, of revisions it may see */
+	/* a supplier sees its own organization's, of revisions it may see;
+	 * a revision it may not see is not there */
 	if ((error = vault__viewer(&own, v)) < 0)
 		return error;
+	if ((error = vault_index__get(&seen, v->index, doc, rev, own)) < 0) {
+		free(own);
+		return error;
+	}
+	vault_revision_dispose(&seen);
 	if (sqlite3_prepare_v2(db,
 		"SELECT a.doc, a.rev, a.name, a.signer, a.org, a.fingerprint, a.meaning, a.comment,"
 		" a.time, a.commit_id FROM acks a JOIN revisions r ON r.doc = a.doc AND r.rev = a.rev"

@@ -754,21 +754,15 @@ static int outflow_chunk(void *payload, const unsigned char *buf, size_t len, in
 	return vault__write_all(o->fd, buf, len);
 }
 
-int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
+/* Stream `f` of `rev` to `fd`, checking its SHA-256. */
+static int cat_file(vault *v, const vault_revision *rev, const vault_file *f, int fd)
 {
 	outflow o = { fd, EVP_MD_CTX_new(), 0 };
-	const vault_file *f;
 	unsigned char md[32];
 	char hex[65];
 	git_oid id;
 	int error;
 
-	if (index >= rev->nfiles) {
-		EVP_MD_CTX_free(o.sha);
-		return vault_error__set(VAULT_ENOTFOUND, "'%s@%s' has no file %zu",
-					rev->doc, rev->rev, index + 1);
-	}
-	f = &rev->files[index];
 	if (!o.sha || !EVP_DigestInit_ex(o.sha, EVP_sha256(), NULL) ||
 	    git_oid_fromstr(&id, f->blob) < 0) {
 		EVP_MD_CTX_free(o.sha);
@@ -786,6 +780,50 @@ int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
 			"file '%s' of '%s@%s' does not match its recorded SHA-256 (stored %s, recorded %s)",
 			f->name, rev->doc, rev->rev, hex, f->sha256);
 	return 0;
+}
+
+/*
+ * The file to stream: file `index` of revision rev->doc@rev->rev as the
+ * index records it for the viewer, never the caller's copy, so that only
+ * what vault_doc_get shows the viewer can be read.
+ */
+static int file_to_cat(vault_file *out, vault *v, const vault_revision *rev, size_t index)
+{
+	vault_revision seen;
+	char *org;
+	int error;
+
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	error = vault_index__get(&seen, v->index, rev->doc, rev->rev, org);
+	free(org);
+	if (error < 0)
+		return error;
+	if (index >= seen.nfiles) {
+		error = vault_error__set(VAULT_ENOTFOUND, "'%s@%s' has no file %zu",
+					 rev->doc, rev->rev, index + 1);
+	} else {
+		*out = seen.files[index];
+		out->name = vault__strdup(out->name);
+		out->mime = vault__strdup(out->mime);
+	}
+	vault_revision_dispose(&seen);
+	return error;
+}
+
+int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
+{
+	vault_file file = { 0 };
+	int error;
+
+	if (!rev->doc || !rev->rev)
+		return vault_error__set(VAULT_EINVALID, "no revision to read");
+	if ((error = file_to_cat(&file, v, rev, index)) < 0)
+		return error;
+	error = cat_file(v, rev, &file, fd);
+	free(file.name);
+	free(file.mime);
+	return error;
 }
 
 int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *reason)
