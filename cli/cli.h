@@ -18,7 +18,10 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_VERIFY = 3 };
 typedef enum {
 	OPT_FLAG,  /* --json */
 	OPT_VALUE, /* --type T */
-	OPT_LIST   /* --part PN, repeatable */
+	OPT_LIST,  /* --part PN, repeatable */
+	OPT_FILE   /* --output FILE: a path on the machine where qvault runs
+		    * (git's OPT_FILENAME); `qvault shell` and --remote refuse
+		    * every option of this kind, whatever its name or help */
 } cli_opt_kind;
 
 /* One option of a command; the table drives parsing and --help. */
@@ -106,9 +109,6 @@ typedef struct {
 } cli_shell_rule;
 #define CLI_UPLOAD_IMPORT "import"
 const cli_shell_rule *cli_shell_rule_for(const char *name);
-
-/* 1 when option value name `arg` ("FILE", "DIR"...) names a local path. */
-int cli_arg_is_path(const char *arg);
 
 /* Run `cmd` with `a` on the vault behind `qvault shell` at a->remote (remote.c). */
 int cli_remote(const cli_command *cmd, cli_args *a);

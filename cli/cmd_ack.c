@@ -118,7 +118,7 @@ static int run_pending(const cli_command *cmd, cli_args *a, vault *v)
 }
 
 static const cli_opt export_opts[] = {
-	{ "output", 'o', OPT_VALUE, "DIR", "the new folder to write to" },
+	{ "output", 'o', OPT_FILE, "DIR", "the new folder to write to" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

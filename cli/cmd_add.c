@@ -15,7 +15,7 @@ static const cli_opt opts[] = {
 	{ "name", 0, OPT_VALUE, "NAME", "file name to store (default: the file's own)" },
 	{ "po", 0, OPT_VALUE, "PO", "attach it to this purchase order, in the same commit" },
 	{ "lot", 0, OPT_VALUE, "LOT", "attach it to this lot, in the same commit" },
-	{ "meta", 0, OPT_VALUE, "FILE.json", "EN 10204 data of a material-cert (schemas/material-cert.schema.json)" },
+	{ "meta", 0, OPT_FILE, "FILE.json", "EN 10204 data of a material-cert (schemas/material-cert.schema.json)" },
 	{ "field", 'F', OPT_LIST, "KEY=VALUE", "one item of that data, e.g. heat_number=H-77 or chemical.C=0.20 (repeatable)" },
 	{ "json", 0, OPT_FLAG, NULL, "print the recorded revision as JSON" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const cli_opt opts[] = {
-	{ "output", 'o', OPT_VALUE, "FILE", "write to FILE (only once the bytes check out)" },
+	{ "output", 'o', OPT_FILE, "FILE", "write to FILE (only once the bytes check out)" },
 	{ "file", 0, OPT_VALUE, "N|NAME", "which file of the revision: its number from 1 (default 1) or its name" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }

@@ -5,7 +5,7 @@ static const cli_opt opts[] = {
 	{ "lot", 0, OPT_VALUE, "LOT", "the bundle of a lot: its trace, upstream and down" },
 	{ "po", 0, OPT_VALUE, "PO", "the bundle of a purchase order" },
 	{ "doc", 0, OPT_VALUE, "DOC@REV", "the bundle of one document revision" },
-	{ "output", 'o', OPT_VALUE, "BUNDLE.zip", "the zip to write (required; must not exist)" },
+	{ "output", 'o', OPT_FILE, "BUNDLE.zip", "the zip to write (required; must not exist)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

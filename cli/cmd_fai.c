@@ -116,7 +116,7 @@ const cli_command cli_cmd_fai_show = {
 };
 
 static const cli_opt pack_opts[] = {
-	{ "output", 'o', OPT_VALUE, "PACKAGE.zip", "the package to write (required)" },
+	{ "output", 'o', OPT_FILE, "PACKAGE.zip", "the package to write (required)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

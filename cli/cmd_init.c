@@ -6,7 +6,7 @@
 static const cli_opt opts[] = {
 	{ "name", 0, OPT_VALUE, "NAME", "the first admin's user name (default: admin)" },
 	{ "org", 0, OPT_VALUE, "ORG", "the first admin's organization (default: owner)" },
-	{ "new-key", 0, OPT_VALUE, "FILE", "generate the first admin's Ed25519 key into FILE" },
+	{ "new-key", 0, OPT_FILE, "FILE", "generate the first admin's Ed25519 key into FILE" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const cli_opt opts[] = {
-	{ "output", 'o', OPT_VALUE, "FILE", "the new private key file (created 0600, never overwritten)" },
+	{ "output", 'o', OPT_FILE, "FILE", "the new private key file (created 0600, never overwritten)" },
 	{ "comment", 'c', OPT_VALUE, "C", "comment of the public key line" },
 	{ "type", 't', OPT_VALUE, "TYPE", "ed25519 (default) or ecdsa (P-256)" },
 	{ "passphrase", 'p', OPT_FLAG, NULL, "protect the key with a passphrase (asked twice)" },

@@ -1,4 +1,4 @@
-/* qvault log [DOC] [--json] */
+/* qvault log [DOC|PO|LOT] [--json] */
 #include "cli.h"
 
 static const cli_opt opts[] = {
@@ -38,5 +38,5 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_log = {
 	"log", "the audit trail: who did what, when (one line per commit)",
-	"[DOC]", 0, 1, opts, 1, run
+	"[DOC|PO|LOT]", 0, 1, opts, 1, run
 };

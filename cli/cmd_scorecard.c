@@ -11,7 +11,7 @@ static const cli_opt opts[] = {
 	{ "from", 0, OPT_VALUE, "DATE", "count events from this day (YYYY-MM-DD)" },
 	{ "to", 0, OPT_VALUE, "DATE", "count events up to this day (YYYY-MM-DD)" },
 	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
-	{ "html", 0, OPT_VALUE, "FILE", "also write one self-contained HTML page with a chart" },
+	{ "html", 0, OPT_FILE, "PAGE.html", "also write one self-contained HTML page with a chart" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

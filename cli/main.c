@@ -106,7 +106,7 @@ static int store_value(cli_args *a, const cli_opt *o, int i, const char *value)
 			abort();
 		a->opt[i].list = grown;
 		a->opt[i].list[a->opt[i].count++] = value;
-	} else if (a->opt[i].set && o->kind == OPT_VALUE) {
+	} else if (a->opt[i].set && (o->kind == OPT_VALUE || o->kind == OPT_FILE)) {
 		return -1;
 	}
 	a->opt[i].set = 1;

@@ -412,7 +412,7 @@ int cli_remote(const cli_command *cmd, cli_args *a)
 
 		if (!a->opt[i].set)
 			continue;
-		if (cli_arg_is_path(o->arg))
+		if (o->kind == OPT_FILE)
 			return remote_error("--%s names a local file, which --remote does not send",
 					    o->name);
 		if (strcmp(o->name, "name") == 0)

@@ -440,7 +440,8 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 	if ((error = vault_name_check("document number", doc)) < 0 ||
 	    (rev && (error = vault_name_check("revision", rev)) < 0))
 		return error;
-	/* a supplier sees its own organization's, of revisions it may see */
+	/* a supplier sees its own organization's, of revisions it may see;
+	 * a revision it may not see is not there */
 	if ((error = vault__viewer(&own, v)) < 0)
 		return error;
 	if ((error = vault__doc_exists(v, doc, rev, own)) < 0) {

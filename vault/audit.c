@@ -19,7 +19,8 @@
 static const struct {
 	const char *kind;
 	const char *what;
-	const char *sql; /* ?1: organization or NULL; ?2: now minus the ack limit */
+	const char *sql; /* ?1: organization or NULL; ?2: now minus the ack limit;
+			  * ?3: the viewer's organization (a supplier's) or NULL */
 	const char *cols[5];
 } gaps[] = {
 	{ "no-coc", "lot has no certificate of conformity",
@@ -30,9 +31,13 @@ static const struct {
 	/* once per material lot and the supplier that used it, with the count
 	 * of its lots made from it: a gap deep in the genealogy is reported at
 	 * the tier that drew from it, never once per lot downstream (which made
-	 * a chain of n lots n*n/2 rows) */
+	 * a chain of n lots n*n/2 rows); to a supplier (?3), a material lot
+	 * of another organization is unnamed (null), as it is absent from
+	 * its traces */
 	{ "no-material-cert", "a lot was made from a material lot that has no material certificate",
-	  "SELECT i.input, min(i.lot), count(DISTINCT i.lot), l.supplier FROM lot_inputs i"
+	  "SELECT CASE WHEN ?3 IS NULL OR EXISTS (SELECT 1 FROM lots m WHERE m.lot = i.input"
+	  "  AND m.supplier = ?3) THEN i.input END,"
+	  " min(i.lot), count(DISTINCT i.lot), l.supplier FROM lot_inputs i"
 	  " JOIN lots l ON l.lot = i.lot WHERE (?1 IS NULL OR l.supplier = ?1)"
 	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
 	  "  WHERE k.kind = 'lot' AND k.target = i.input AND r.type = 'material-cert')"
@@ -108,6 +113,8 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb 
 		}
 		sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (int64_t)time(NULL) - (int64_t)ack_days * 86400);
+		if (sqlite3_bind_parameter_count(st) >= 3)
+			sqlite3_bind_text(st, 3, own, -1, SQLITE_STATIC);
 		while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 			json_t *records = json_object(), *gap;
 			char *text;

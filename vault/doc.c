@@ -738,98 +738,6 @@ int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter 
 	return error;
 }
 
-/* Whether the viewer `org` may see revision "DOC@REV". */
-static int subject_visible(vault *v, const char *subject, const char *org)
-{
-	char doc[2 * VAULT_NAME_MAX + 2];
-	const char *at = strrchr(subject, '@');
-	vault_revision r;
-
-	if (!at || vault__fmt(doc, sizeof(doc), "document number", "%.*s", (int)(at - subject),
-			      subject) < 0)
-		return 0;
-	if (vault_index__get(&r, v->index, doc, at + 1, org) < 0)
-		return 0;
-	vault_revision_dispose(&r);
-	return 1;
-}
-
-/*
- * Whether a supplier of `org` (whose users are `own`) sees event `e`: its
- * own organization's acts, and the adding, releasing or making obsolete
- * of revisions that are all visible to it.  A release's subject line
- * names every organization it went to: the supplier gets it without them.
- */
-static int event_visible(vault *v, vault_event *e, const char *org, const vault_user_list *own)
-{
-	static const char *const doc_ops[] = { "add", "import", "release", "obsolete", NULL };
-	size_t i;
-
-	for (i = 0; i < own->count; i++)
-		if (strcmp(own->items[i].org, org) == 0 && strcmp(own->items[i].name, e->author) == 0)
-			return 1;
-	for (i = 0; doc_ops[i]; i++)
-		if (strcmp(doc_ops[i], e->op) == 0)
-			break;
-	if (!doc_ops[i] || e->nsubjects == 0)
-		return 0;
-	for (i = 0; i < e->nsubjects; i++)
-		if (!subject_visible(v, e->subjects[i], org))
-			return 0;
-	if (strcmp(e->op, "release") == 0) {
-		char *to = strstr(e->summary, " to ");
-
-		if (to)
-			*to = '\0';
-	}
-	return 1;
-}
-
-/* Drop from `list` the events a supplier of `org` may not see. */
-static int scope_log(vault_event_list *list, vault *v, const char *org)
-{
-	vault_event_list *gone = calloc(1, sizeof(*gone));
-	vault_user_list *users;
-	size_t i, n = 0;
-	int error;
-
-	if (!gone || (gone->items = calloc(list->count + 1, sizeof(vault_event))) == NULL)
-		abort();
-	if ((error = vault_users(&users, v)) < 0) {
-		vault_event_list_free(gone);
-		return error;
-	}
-	for (i = 0; i < list->count; i++) {
-		if (event_visible(v, &list->items[i], org, users))
-			list->items[n++] = list->items[i];
-		else
-			gone->items[gone->count++] = list->items[i];
-	}
-	list->count = n;
-	vault_user_list_free(users);
-	vault_event_list_free(gone);
-	return 0;
-}
-
-int vault_log(vault_event_list **out, vault *v, const char *doc)
-{
-	char *org = NULL;
-	int error;
-
-	*out = NULL;
-	if ((doc && (error = vault_name_check("document number", doc)) < 0) ||
-	    (error = vault__viewer(&org, v)) < 0 ||
-	    (error = vault_index__log(out, v->index, doc)) < 0)
-		goto done;
-	if (org && (error = scope_log(*out, v, org)) < 0) {
-		vault_event_list_free(*out);
-		*out = NULL;
-	}
-done:
-	free(org);
-	return error;
-}
-
 typedef struct {
 	int fd;
 	EVP_MD_CTX *sha;
@@ -846,21 +754,15 @@ static int outflow_chunk(void *payload, const unsigned char *buf, size_t len, in
 	return vault__write_all(o->fd, buf, len);
 }
 
-int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
+/* Stream `f` of `rev` to `fd`, checking its SHA-256. */
+static int cat_file(vault *v, const vault_revision *rev, const vault_file *f, int fd)
 {
 	outflow o = { fd, EVP_MD_CTX_new(), 0 };
-	const vault_file *f;
 	unsigned char md[32];
 	char hex[65];
 	git_oid id;
 	int error;
 
-	if (index >= rev->nfiles) {
-		EVP_MD_CTX_free(o.sha);
-		return vault_error__set(VAULT_ENOTFOUND, "'%s@%s' has no file %zu",
-					rev->doc, rev->rev, index + 1);
-	}
-	f = &rev->files[index];
 	if (!o.sha || !EVP_DigestInit_ex(o.sha, EVP_sha256(), NULL) ||
 	    git_oid_fromstr(&id, f->blob) < 0) {
 		EVP_MD_CTX_free(o.sha);
@@ -878,6 +780,50 @@ int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
 			"file '%s' of '%s@%s' does not match its recorded SHA-256 (stored %s, recorded %s)",
 			f->name, rev->doc, rev->rev, hex, f->sha256);
 	return 0;
+}
+
+/*
+ * The file to stream: file `index` of revision rev->doc@rev->rev as the
+ * index records it for the viewer, never the caller's copy, so that only
+ * what vault_doc_get shows the viewer can be read.
+ */
+static int file_to_cat(vault_file *out, vault *v, const vault_revision *rev, size_t index)
+{
+	vault_revision seen;
+	char *org;
+	int error;
+
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	error = vault_index__get(&seen, v->index, rev->doc, rev->rev, org);
+	free(org);
+	if (error < 0)
+		return error;
+	if (index >= seen.nfiles) {
+		error = vault_error__set(VAULT_ENOTFOUND, "'%s@%s' has no file %zu",
+					 rev->doc, rev->rev, index + 1);
+	} else {
+		*out = seen.files[index];
+		out->name = vault__strdup(out->name);
+		out->mime = vault__strdup(out->mime);
+	}
+	vault_revision_dispose(&seen);
+	return error;
+}
+
+int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
+{
+	vault_file file = { 0 };
+	int error;
+
+	if (!rev->doc || !rev->rev)
+		return vault_error__set(VAULT_EINVALID, "no revision to read");
+	if ((error = file_to_cat(&file, v, rev, index)) < 0)
+		return error;
+	error = cat_file(v, rev, &file, fd);
+	free(file.name);
+	free(file.mime);
+	return error;
 }
 
 int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *reason)

@@ -953,32 +953,42 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 	return error;
 }
 
-int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc)
+int vault_index__log(vault_event_list **out, vault_index *idx, const char *touching,
+		     const char *const params[3])
 {
 	vault_event_list *list = calloc(1, sizeof(*list));
 	sqlite3_stmt *st, *subj;
 	size_t cap = 0;
-	int rc, error = 0;
+	char *sql;
+	int i, rc, error = 0;
 
 	if (!list)
 		abort();
-	if (sqlite3_prepare_v2(idx->db, doc ?
+	sql = touching ? sqlite3_mprintf(
 		"SELECT e.seq, e.commit_id, e.time, e.author, e.op, e.summary FROM events e"
-		" WHERE e.seq IN (SELECT event FROM event_subjects WHERE doc = ?1) ORDER BY e.seq" :
-		"SELECT e.seq, e.commit_id, e.time, e.author, e.op, e.summary FROM events e ORDER BY e.seq",
-		-1, &st, NULL) != SQLITE_OK) {
+		" WHERE e.seq IN (SELECT event FROM event_subjects WHERE doc = ?1"
+		" UNION SELECT t.seq FROM events t WHERE t.commit_id IN (%s))"
+		" ORDER BY e.seq", touching) : sqlite3_mprintf("%s",
+		"SELECT e.seq, e.commit_id, e.time, e.author, e.op, e.summary FROM events e ORDER BY e.seq");
+	if (!sql)
+		abort();
+	rc = sqlite3_prepare_v2(idx->db, sql, -1, &st, NULL);
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK) {
 		free(list);
 		return db_error(idx, "prepare");
 	}
 	if (sqlite3_prepare_v2(idx->db,
-		"SELECT doc || '@' || rev FROM event_subjects WHERE event = ?1 ORDER BY doc, rev",
+		"SELECT doc || '@' || rev FROM event_subjects WHERE event = ?1"
+		" UNION SELECT doc || '@' || rev FROM obsoletes WHERE ?3 = 'obsolete' AND commit_id = ?2"
+		" ORDER BY 1",
 		-1, &subj, NULL) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		free(list);
 		return db_error(idx, "prepare");
 	}
-	if (doc)
-		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	for (i = 0; touching && i < 3; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		vault_event *e;
 		size_t n = 0;
@@ -998,6 +1008,8 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc)
 		e->op = column_dup(st, 4);
 		e->summary = column_dup(st, 5);
 		sqlite3_bind_int64(subj, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_text(subj, 2, e->commit, -1, SQLITE_STATIC);
+		sqlite3_bind_text(subj, 3, e->op, -1, SQLITE_STATIC);
 		while (sqlite3_step(subj) == SQLITE_ROW) {
 			if ((e->subjects = realloc(e->subjects, (n + 1) * sizeof(char *))) == NULL)
 				abort();

@@ -79,6 +79,15 @@ int vault_index__step(vault_index *idx, struct sqlite3_stmt *st, const char *wha
 
 /* The SQLite handle, for the modules that keep their own tables here. */
 struct sqlite3 *vault_index__db(vault_index *idx);
-int vault_index__log(vault_event_list **out, vault_index *idx, const char *doc);
+
+/*
+ * The audit trail, oldest first: every event, or with `touching` (the SQL
+ * of a SELECT of commit ids, whose parameters ?1, ?2, ?3 are bound to
+ * params[0..2], each may be NULL) the events of those commits and those
+ * recording a revision of document params[0].  Each event's subjects are
+ * the revisions it recorded, and the one it made obsolete.
+ */
+int vault_index__log(vault_event_list **out, vault_index *idx, const char *touching,
+		     const char *const params[3]);
 
 #endif

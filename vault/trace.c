@@ -119,6 +119,84 @@ static int may_see(vault *v, const char *owner, const char *what, const char *na
 	return error;
 }
 
+/* Whether the viewer `org` may see revision `doc`@`rev`. */
+static int revision_visible(vault *v, const char *doc, const char *rev, const char *org)
+{
+	vault_revision r;
+
+	if (!doc || !rev || vault_index__get(&r, v->index, doc, rev, org) < 0)
+		return 0;
+	vault_revision_dispose(&r);
+	return 1;
+}
+
+/* Whether array `lots` holds an object whose "lot" is `lot`. */
+static int holds_lot(json_t *lots, const char *lot)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(lots, i, o)
+		if (lot && json_is_string(json_object_get(o, "lot")) &&
+		    strcmp(json_string_value(json_object_get(o, "lot")), lot) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * What a supplier of `org` keeps of a trace (its own lot's or PO's,
+ * may_see has checked that): of the genealogy (upstream, downstream),
+ * only its organization's lots; of the documents (attached, upstream),
+ * only revisions it may see, attached to what it keeps.  Another
+ * organization's lot, and a revision not released to it, are left out
+ * as if they were not in the vault.
+ */
+static void scope_trace(json_t *root, vault *v, const char *org)
+{
+	static const char *const lot_keys[] = { "upstream", "downstream", NULL };
+	static const char *const doc_keys[] = { "documents", "upstream_documents", NULL };
+	json_t *arr, *o;
+	size_t i, k;
+
+	if (!org)
+		return;
+	for (k = 0; lot_keys[k]; k++) {
+		if (!json_is_array(arr = json_object_get(root, lot_keys[k])))
+			continue;
+		for (i = json_array_size(arr); i-- > 0;) {
+			o = json_array_get(arr, i);
+			if (!json_is_string(json_object_get(o, "supplier")) ||
+			    strcmp(json_string_value(json_object_get(o, "supplier")), org) != 0)
+				json_array_remove(arr, i);
+		}
+	}
+	for (k = 0; doc_keys[k]; k++) {
+		if (!json_is_array(arr = json_object_get(root, doc_keys[k])))
+			continue;
+		for (i = json_array_size(arr); i-- > 0;) {
+			o = json_array_get(arr, i);
+			if (!revision_visible(v, json_string_value(json_object_get(o, "doc")),
+					      json_string_value(json_object_get(o, "rev")), org) ||
+			    (k == 1 && !holds_lot(json_object_get(root, "upstream"),
+						  json_string_value(json_object_get(o, "target")))))
+				json_array_remove(arr, i);
+		}
+	}
+}
+
+/* scope_trace for the acting viewer. */
+static int scope_viewer(json_t *root, vault *v)
+{
+	char *org = NULL;
+	int error;
+
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	scope_trace(root, v, org);
+	free(org);
+	return 0;
+}
+
 int vault_trace_lot(char **out, vault *v, const char *lot)
 {
 	static const char *const lot_cols[] = { "lot", "po", "part", "qty", "made", "shipped",
@@ -227,6 +305,8 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 		gen_cols, 6, lot, NULL, NULL)) < 0)
 		goto done;
 	json_object_set_new(root, "downstream", tmp);
+	if ((error = scope_viewer(root, v)) < 0)
+		goto done;
 	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
 	if (!*out)
 		error = vault_error__set(VAULT_ERROR, "cannot write the trace");
@@ -381,7 +461,8 @@ int vault_trace_po(char **out, vault *v, const char *po)
 			  NULL)) < 0)
 		goto done;
 	json_object_set_new(root, "acknowledgments", tmp);
-	if ((error = trace_po_portal(root, db, po)) < 0)
+	if ((error = trace_po_portal(root, db, po)) < 0 ||
+	    (error = scope_viewer(root, v)) < 0)
 		goto done;
 	error = dump_out(out, root);
 	root = NULL;

@@ -316,15 +316,42 @@ void vault_user_list_free(vault_user_list *list)
 	free(list);
 }
 
+/*
+ * Whether a supplier of `org` sees user `u`: the users of its own
+ * organization, and those of the buying side (every user holding a role
+ * other than supplier: admin, buyer, quality, auditor, server), whose
+ * keys sign the releases, POs and commits it reads.  Another supplier
+ * organization's users, and their keys, are not there for it.
+ */
+static int user_visible(const vault_user *u, const char *org)
+{
+	return strcmp(u->org, org) == 0 || vault_user__scope(u) == NULL;
+}
+
 int vault_users(vault_user_list **out, vault *v)
 {
 	git_tree *tree;
+	char *org = NULL;
+	size_t i, n = 0;
 	int error;
 
-	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
-		return error;
+	*out = NULL;
+	if ((error = vault__viewer(&org, v)) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0)
+		goto done;
 	error = vault_user__list(out, v->store, tree);
 	git_tree_free(tree);
+	if (error < 0 || !org)
+		goto done;
+	for (i = 0; i < (*out)->count; i++) {
+		if (user_visible(&(*out)->items[i], org))
+			(*out)->items[n++] = (*out)->items[i];
+		else
+			vault_user_dispose(&(*out)->items[i]);
+	}
+	(*out)->count = n;
+done:
+	free(org);
 	return error;
 }
 

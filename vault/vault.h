@@ -173,6 +173,30 @@ void vault_set_key(vault *v, const vault_key *key);
  */
 void vault_set_on_behalf(vault *v, const char *user);
 
+/*
+ * Who may see what.  Every read below answers for the acting viewer: the
+ * user of the key set (or the user a server key acts for).  With no key,
+ * or a user holding any role but supplier alone (admin, buyer, quality,
+ * auditor, server), everything.  A supplier sees its own organization's
+ * records, and another organization's record answers exactly as one that
+ * does not exist (VAULT_ENOTFOUND, "no PO 'PO-9'"); lists leave it out:
+ *
+ *   doc get, revisions, list, cat, fai show: the revisions its
+ *     organization added and those released to it, each release naming
+ *     only its own organization among those it went to;
+ *   acks, ack export: its organization's acknowledgments of revisions it
+ *     sees (a revision it may not see: not found);
+ *   pending, audit, ncr list, asn export, status export, scorecard: its
+ *     organization's only (naming another organization is refused);
+ *   trace lot, trace po, export: its own lots and POs only; in them the
+ *     lots of its organization and the revisions it sees; trace doc: the
+ *     PO lines and lots of its organization;
+ *   log: see vault_log;
+ *   users, allowed_signers: its organization's users and the buying
+ *     side's, whose keys sign what it reads;
+ *   verify: refused (it reads every organization's records).
+ */
+
 /* ---- limits ------------------------------------------------------------ */
 
 /*
@@ -203,12 +227,16 @@ int vault_user_add(vault *v, const char *name, const char *org, const char *role
 		   const char *pubkey);
 /* Revoke a user: later signatures by its key are refused, earlier stay valid. */
 int vault_user_revoke(vault *v, const char *name);
-/* Every user, by name. */
+/*
+ * Every user, by name.  A supplier sees its own organization's users and
+ * the buying side's (every user with a role other than supplier), whose
+ * keys sign what it reads; never another supplier organization's.
+ */
 int vault_users(vault_user_list **out, vault *v);
 /*
- * OpenSSH allowed_signers text for every user's key ("NAME@ORG
- * namespaces=\"git,qvault-ack\" KEY"), for `git verify-commit` and
- * `ssh-keygen -Y verify`; malloc'd.
+ * OpenSSH allowed_signers text for the key of every user vault_users
+ * shows the viewer ("NAME@ORG namespaces=\"git,qvault-ack\" KEY"), for
+ * `git verify-commit` and `ssh-keygen -Y verify`; malloc'd.
  */
 int vault_allowed_signers(char **out, vault *v);
 
@@ -323,13 +351,15 @@ int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *r
 int vault_doc_get(vault_revision *out, vault *v, const char *doc,
 		  const char *rev);
 
-/* Every revision of `doc`, oldest first. */
+/* Every revision of `doc` the viewer sees, oldest first (as vault_doc_get). */
 int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc);
 
 /*
  * Stream the bytes of file `index` of a revision to `fd`, checking them
  * against the recorded SHA-256 as they pass.  Returns VAULT_EVERIFY if
  * they do not match (the bytes have then already been written to fd).
+ * Only rev->doc, rev->rev and `index` are taken from `rev`: the file is
+ * the one vault_doc_get shows the viewer (VAULT_ENOTFOUND as it says).
  */
 int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd);
 
@@ -338,7 +368,10 @@ typedef struct {
 	const char *part; /* NULL: any */
 } vault_list_filter;
 
-/* The latest revision of every document matching `filter`, by number. */
+/*
+ * The latest revision the viewer sees of every document matching
+ * `filter`, by number (as vault_doc_get).
+ */
 int vault_doc_list(vault_revision_list **out, vault *v,
 		   const vault_list_filter *filter);
 
@@ -412,7 +445,11 @@ int vault_ack_sign(char **sig, const vault_key *key, const char *stmt, size_t le
 		   const char *doc, const char *rev, const char *meaning, const char *comment);
 int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig);
 
-/* Acknowledgments of `doc` (of `rev` if not NULL), oldest first. */
+/*
+ * Acknowledgments of `doc` (of `rev` if not NULL), oldest first.  A
+ * document (revision) the viewer may not see is VAULT_ENOTFOUND, as
+ * vault_doc_get says it; a supplier sees its own organization's.
+ */
 int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev);
 
 /* A released revision an organization has not acknowledged. */
@@ -430,7 +467,10 @@ typedef struct {
 
 void vault_pending_list_free(vault_pending_list *list);
 
-/* Revisions distributed and not acknowledged, oldest release first. */
+/*
+ * Revisions distributed and not acknowledged, oldest release first, of
+ * `org` if not NULL; a supplier sees its own organization's only.
+ */
 int vault_pending(vault_pending_list **out, vault *v, const char *org);
 
 /*
@@ -438,6 +478,7 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org);
  * (the stored statement bytes) and NAME.sig, with an allowed_signers file
  * naming each signer "NAME@ORG", so that `ssh-keygen -Y verify -f
  * allowed_signers -I NAME@ORG -n qvault-ack -s NAME.sig < NAME` checks it.
+ * The acknowledgments are those vault_acks shows the viewer.
  */
 int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir);
 
@@ -576,7 +617,8 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
  * supplier acknowledged the revision their PO line requires; PO lines
  * requiring a superseded or obsolete revision; parts shipped at a drawing
  * revision with no FAI on record; revisions distributed and not
- * acknowledged after `ack_days` days.  Only `org`'s records if not NULL.
+ * acknowledged after `ack_days` days.  Only `org`'s records if not NULL;
+ * a supplier's own only (another `org` is refused).
  */
 int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days);
 
@@ -594,17 +636,24 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb 
  * The trace of a lot as JSON text (schemas/trace.schema.json): PO and
  * supplier, part, the drawing revision the PO line requires and the one in
  * effect when the lot was made, the supplier's acknowledgment of it, and
- * the genealogy up and down.  `*out` is malloc'd.
+ * the genealogy up and down.  `*out` is malloc'd.  A supplier traces its
+ * organization's lots only (another's: "no lot"), and sees in the trace
+ * only its organization's lots and the revisions it may see.
  */
 int vault_trace_lot(char **out, vault *v, const char *lot);
 
 /*
  * Where DOC@REV is used, as JSON text: the PO lines requiring it, the lots
- * built to it, and the lots made from those, downstream.
+ * built to it, and the lots made from those, downstream.  The revision
+ * must be one the viewer sees; a supplier sees its own PO lines and lots.
  */
 int vault_trace_doc(char **out, vault *v, const char *doc, const char *rev);
 
-/* A PO as JSON text: lines, lots, attached documents, acknowledgments. */
+/*
+ * A PO as JSON text: lines, lots, attached documents, acknowledgments.
+ * A supplier traces its organization's POs only (another's: "no PO"),
+ * and sees in the trace only the revisions it may see.
+ */
 int vault_trace_po(char **out, vault *v, const char *po);
 
 /* ---- the supplier portal ------------------------------------------------- */
@@ -794,12 +843,24 @@ void vault_findings_free(vault_findings *f);
  * its recorded SHA-256; the index agrees with the repository.
  *
  * Returns 0 with `*out` listing nothing, VAULT_EVERIFY with `*out`
- * listing the findings, or another error (then *out is NULL).
+ * listing the findings, or another error (then *out is NULL).  Refused
+ * (VAULT_EDENIED) to a supplier: it reads every organization's records.
  */
 int vault_verify(vault_findings **out, vault *v);
 
-/* The audit trail, oldest first; only events touching `doc` if not NULL. */
-int vault_log(vault_event_list **out, vault *v, const char *doc);
+/*
+ * The audit trail, oldest first; with `name`, only the events touching
+ * the document, PO or lot of that name: a document's adds, releases,
+ * obsoletes, acknowledgments and links; a PO's creation, answers, status
+ * reports, ship notices and receipts, lots, NCRs and links to it; a lot's
+ * record, the ship notices that carry it, NCRs and links to it.  A name
+ * that is none of these (or none the viewer may see) is VAULT_ENOTFOUND
+ * naming it.  A supplier sees the events of its organization's users,
+ * those recording revisions it may see (a release without the other
+ * organizations it went to), and those that wrote its organization's
+ * records and no other organization's.
+ */
+int vault_log(vault_event_list **out, vault *v, const char *name);
 
 /* Throw the index away and rebuild it from the repository alone. */
 int vault_reindex(vault *v);

@@ -1259,6 +1259,23 @@ static int index_check_finish(index_check *ic, checker *c)
 	return 0;
 }
 
+/*
+ * VAULT_EDENIED when the acting key is a registered supplier's.  A key
+ * the history does not know (or revoked) is not refused here: verify
+ * must report on a vault whatever it holds.
+ */
+static int refuse_supplier(vault *v)
+{
+	char *org = NULL;
+	int error = 0;
+
+	if (vault__viewer(&org, v) == 0 && org)
+		error = vault_error__set(VAULT_EDENIED, "a supplier may not verify the whole "
+					 "vault: it reads every organization's records");
+	free(org);
+	return error;
+}
+
 int vault_verify(vault_findings **out, vault *v)
 {
 	checker c;
@@ -1272,6 +1289,9 @@ int vault_verify(vault_findings **out, vault *v)
 	int error;
 
 	*out = NULL;
+	/* it reads every organization's records: not a supplier's to run */
+	if ((error = refuse_supplier(v)) < 0)
+		return error;
 	checker_begin(&c, v);
 	vault_ledger_new(&c.ledger);
 	queue_start(&c.q);

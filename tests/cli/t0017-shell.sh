@@ -78,16 +78,22 @@ fails 2 "an unbalanced quote" "an unbalanced quote" as sam 'show "DWG-1@A'
 fails 2 "'--' is not allowed" "-- to sneak an argument" as sam 'cat -- DWG-1@A'
 fails 1 "'release' is not allowed for 'sam' \(needs role buyer\)" "a supplier releasing" \
 	as sam 'release DWG-9 --rev A - --to northwind'
-fails 1 "'verify' is not allowed for 'sam'" "a supplier verifying the whole vault" as sam verify
+fails 1 "a supplier may not verify the whole vault" "a supplier verifying the whole vault (the library refuses)" as sam verify
 fails 1 "no active user 'mallory'" "an unknown user in authorized_keys" as mallory list
 fails 1 "no document 'DWG-2'" "a supplier cannot read another organization's drawing" as sam 'cat DWG-2@A'
 fails 1 "no document 'DWG-2'" "  nor its history" as sam 'show DWG-2'
 check "  nor see it in the list" sh -c '! SSH_ORIGINAL_COMMAND=list q -C v shell --user sam | grep -q DWG-2'
 fails 2 "'ack' is not a command qvault shell runs" "ack: the server holds no supplier's key" \
 	as sam 'ack DWG-1@A'
-fails 1 "'log' is not allowed for 'sam'" "the whole history (other organizations' too) is not a supplier's" as sam log
-fails 1 "'trace lot' is not allowed for 'sam'" "nor genealogy across organizations" as sam 'trace lot L-1'
-fails 1 "'keys allowed-signers' is not allowed for 'sam'" "nor every user's key" as sam 'keys allowed-signers'
+check "the log shows a supplier its own, nothing of another organization's" sh -c '
+	SSH_ORIGINAL_COMMAND=log q -C v shell --user sam > g.txt && grep -q "release DWG-1@A$" g.txt &&
+	! grep -Eq "DWG-2|zenith|tom" g.txt'
+fails 1 "no document, PO or lot 'DWG-2'" "  nor the history of another organization's drawing" as sam 'log DWG-2'
+check "  its lot's trace, by the library's rule" sh -c '
+	SSH_ORIGINAL_COMMAND="trace lot L-1" q -C v shell --user sam | grep -q PO-1'
+check "allowed-signers: its organization's keys and the buyer's, not another supplier's" sh -c '
+	SSH_ORIGINAL_COMMAND="keys allowed-signers" q -C v shell --user sam > k.txt &&
+	grep -q "^sam@northwind " k.txt && grep -q "^tester@acme " k.txt && ! grep -q zenith k.txt'
 fails 1 "a supplier sees only what is pending for its own organization" "nor another organization's pending" \
 	as sam 'pending --org zenith'
 check "pending shows a supplier its own organization only" sh -c '

@@ -1,0 +1,276 @@
+/*
+ * log.c - the audit trail, as the acting viewer may see it: every event,
+ * or the events of one document, PO or lot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "util.h"
+
+/*
+ * The commits that wrote records of document ?1, PO ?2 or lot ?3 (NULL:
+ * none): a document's releases, obsoletes, acknowledgments and links (its
+ * revisions' adds are the index's event subjects); a PO's creation,
+ * answers, status reports, ship notices and their receipts, lots, NCRs
+ * and their closing, links to it; a lot's record, NCRs, links to it, the
+ * ship notices that carry it and their receipts.
+ */
+#define COMMITS_TOUCHING \
+	"SELECT commit_id FROM releases WHERE doc = ?1" \
+	" UNION ALL SELECT commit_id FROM obsoletes WHERE doc = ?1" \
+	" UNION ALL SELECT commit_id FROM acks WHERE doc = ?1" \
+	" UNION ALL SELECT commit_id FROM links WHERE doc = ?1" \
+	" UNION ALL SELECT commit_id FROM pos WHERE po = ?2" \
+	" UNION ALL SELECT commit_id FROM po_acks WHERE po = ?2" \
+	" UNION ALL SELECT commit_id FROM po_status WHERE po = ?2" \
+	" UNION ALL SELECT commit_id FROM asns WHERE po = ?2" \
+	" UNION ALL SELECT r.commit_id FROM receipts r JOIN asns a ON a.asn = r.asn WHERE a.po = ?2" \
+	" UNION ALL SELECT commit_id FROM lots WHERE po = ?2 OR lot = ?3" \
+	" UNION ALL SELECT commit_id FROM ncrs WHERE po = ?2 OR lot = ?3" \
+	" UNION ALL SELECT c.commit_id FROM ncr_closes c JOIN ncrs n ON n.ncr = c.ncr" \
+	"  WHERE n.po = ?2 OR n.lot = ?3" \
+	" UNION ALL SELECT commit_id FROM links WHERE (kind = 'po' AND target = ?2)" \
+	"  OR (kind = 'lot' AND target = ?3)" \
+	" UNION ALL SELECT commit_id FROM asns WHERE asn IN (SELECT asn FROM asn_items WHERE lot = ?3)" \
+	" UNION ALL SELECT commit_id FROM receipts WHERE asn IN" \
+	"  (SELECT asn FROM asn_items WHERE lot = ?3)"
+
+/*
+ * The commits that wrote records of supplier organization ?1 (`own`:
+ * its POs, their answers and status, its lots, ship notices and their
+ * receipts, NCRs on its lots and their closing, its acknowledgments,
+ * links to its POs and lots) and none of another organization's.
+ */
+#define ORG_RECORDS(cmp) \
+	"SELECT commit_id FROM pos WHERE supplier " cmp " ?1" \
+	" UNION SELECT commit_id FROM po_acks WHERE org " cmp " ?1" \
+	" UNION SELECT commit_id FROM po_status WHERE org " cmp " ?1" \
+	" UNION SELECT commit_id FROM lots WHERE supplier " cmp " ?1" \
+	" UNION SELECT commit_id FROM asns WHERE supplier " cmp " ?1" \
+	" UNION SELECT r.commit_id FROM receipts r JOIN asns a ON a.asn = r.asn" \
+	"  WHERE a.supplier " cmp " ?1" \
+	" UNION SELECT commit_id FROM ncrs WHERE supplier " cmp " ?1" \
+	" UNION SELECT c.commit_id FROM ncr_closes c JOIN ncrs n ON n.ncr = c.ncr" \
+	"  WHERE n.supplier " cmp " ?1" \
+	" UNION SELECT commit_id FROM acks WHERE org " cmp " ?1" \
+	" UNION SELECT k.commit_id FROM links k JOIN pos p ON k.kind = 'po' AND p.po = k.target" \
+	"  WHERE p.supplier " cmp " ?1" \
+	" UNION SELECT k.commit_id FROM links k JOIN lots l ON k.kind = 'lot' AND l.lot = k.target" \
+	"  WHERE l.supplier " cmp " ?1"
+
+/* What a supplier of `org` may see of the log, gathered once. */
+typedef struct {
+	vault *v;
+	const char *org;
+	vault_user_list *users;
+	char **commits;   /* the commits of ORG_RECORDS, sorted */
+	size_t ncommits;
+} log_scope;
+
+static void scope_dispose(log_scope *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncommits; i++)
+		free(s->commits[i]);
+	free(s->commits);
+	vault_user_list_free(s->users);
+}
+
+static int scope_init(log_scope *s, vault *v, const char *org)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, error;
+
+	memset(s, 0, sizeof(*s));
+	s->v = v;
+	s->org = org;
+	if ((error = vault_users(&s->users, v)) < 0)
+		return error;
+	if (sqlite3_prepare_v2(db, "SELECT commit_id FROM (" ORG_RECORDS("=") ") EXCEPT SELECT commit_id FROM ("
+			       ORG_RECORDS("<>") ") ORDER BY 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (s->ncommits == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((s->commits = realloc(s->commits, cap * sizeof(char *))) == NULL)
+				abort();
+		}
+		s->commits[s->ncommits++] = vault__strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	if (rc != SQLITE_DONE)
+		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return error;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the viewer may see revision "DOC@REV". */
+static int subject_visible(const log_scope *s, const char *subject)
+{
+	const char *at = strrchr(subject, '@');
+	vault_revision r;
+	char *doc;
+	int error;
+
+	if (!at)
+		return 0;
+	doc = vault__strndup(subject, (size_t)(at - subject));
+	error = vault_index__get(&r, s->v->index, doc, at + 1, s->org);
+	free(doc);
+	if (error < 0)
+		return 0;
+	vault_revision_dispose(&r);
+	return 1;
+}
+
+/*
+ * Whether a supplier sees event `e`.  The rule: an event is its own when
+ *   (a) a user of its organization wrote it;
+ *   (b) it records document revisions (add, import, release, obsolete,
+ *       fai-add), every one of them a revision the supplier may see (a
+ *       release then shows without the organizations it went to); or
+ *   (c) it wrote records of the supplier's organization and none of
+ *       another's (a PO made for it, a lot, a ship notice received, an
+ *       NCR on its lot, a link to its PO or lot).
+ * Anything else (another organization's acts, a link to another's PO)
+ * is not there for it.
+ */
+static int event_visible(const log_scope *s, vault_event *e)
+{
+	static const char *const doc_ops[] = { "add", "import", "release", "obsolete", "fai-add",
+					       NULL };
+	const char *key = e->commit;
+	size_t i;
+
+	for (i = 0; i < s->users->count; i++)
+		if (strcmp(s->users->items[i].org, s->org) == 0 &&
+		    strcmp(s->users->items[i].name, e->author) == 0)
+			return 1;
+	if (s->ncommits &&
+	    bsearch(&key, s->commits, s->ncommits, sizeof(char *), cmp_str))
+		return 1;
+	for (i = 0; doc_ops[i]; i++)
+		if (strcmp(doc_ops[i], e->op) == 0)
+			break;
+	if (!doc_ops[i] || e->nsubjects == 0)
+		return 0;
+	for (i = 0; i < e->nsubjects; i++)
+		if (!subject_visible(s, e->subjects[i]))
+			return 0;
+	if (strcmp(e->op, "release") == 0) {
+		char *to = strstr(e->summary, " to ");
+
+		if (to)
+			*to = '\0';
+	}
+	return 1;
+}
+
+/* Drop from `list` the events a supplier of `org` may not see. */
+static int scope_log(vault_event_list *list, vault *v, const char *org)
+{
+	vault_event_list *gone = calloc(1, sizeof(*gone));
+	log_scope s;
+	size_t i, n = 0;
+	int error;
+
+	if (!gone || (gone->items = calloc(list->count + 1, sizeof(vault_event))) == NULL)
+		abort();
+	if ((error = scope_init(&s, v, org)) == 0) {
+		for (i = 0; i < list->count; i++) {
+			if (event_visible(&s, &list->items[i]))
+				list->items[n++] = list->items[i];
+			else
+				gone->items[gone->count++] = list->items[i];
+		}
+		list->count = n;
+	}
+	scope_dispose(&s);
+	vault_event_list_free(gone);
+	return error;
+}
+
+/* Whether `sql` (one parameter, `name`) finds a row owned by `viewer` (any with NULL). */
+static int owned_row(int *found, vault *v, const char *sql, const char *name,
+		     const char *viewer)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*found = !viewer || strcmp((const char *)sqlite3_column_text(st, 0), viewer) == 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
+/*
+ * What `name` is that the viewer (`org`, NULL: everything) may see:
+ * params[0] `name` if a document with a revision it may see, params[1]
+ * if its organization's PO, params[2] if its lot, NULL where not;
+ * VAULT_ENOTFOUND naming it when none.
+ */
+static int kinds_of(const char *params[3], vault *v, const char *name, const char *org)
+{
+	vault_revision r;
+	int found, error;
+
+	params[0] = params[1] = params[2] = NULL;
+	if (vault_index__get(&r, v->index, name, NULL, org) == 0) {
+		vault_revision_dispose(&r);
+		params[0] = name;
+	}
+	if ((error = owned_row(&found, v, "SELECT supplier FROM pos WHERE po = ?1", name, org)) < 0)
+		return error;
+	if (found)
+		params[1] = name;
+	if ((error = owned_row(&found, v, "SELECT supplier FROM lots WHERE lot = ?1", name, org)) < 0)
+		return error;
+	if (found)
+		params[2] = name;
+	if (!params[0] && !params[1] && !params[2])
+		return vault_error__set(VAULT_ENOTFOUND, "no document, PO or lot '%s'", name);
+	return 0;
+}
+
+int vault_log(vault_event_list **out, vault *v, const char *name)
+{
+	const char *params[3] = { NULL, NULL, NULL };
+	char *org = NULL;
+	int error;
+
+	*out = NULL;
+	if ((name && (error = vault_name_check("document, PO or lot", name)) < 0) ||
+	    (error = vault__viewer(&org, v)) < 0 ||
+	    (name && (error = kinds_of(params, v, name, org)) < 0) ||
+	    (error = vault_index__log(out, v->index, name ? COMMITS_TOUCHING : NULL,
+				      params)) < 0)
+		goto done;
+	if (org && (error = scope_log(*out, v, org)) < 0) {
+		vault_event_list_free(*out);
+		*out = NULL;
+	}
+done:
+	free(org);
+	return error;
+}
