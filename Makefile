@@ -39,7 +39,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 # the sample hooks, compiled in for `qvault hooks install`
 HOOK_SAMPLES = pre-add post-release pre-receive
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o $(B)/gen/schema-3.o \
-	$(B)/gen/schema-4.o $(B)/gen/schema-5.o $(B)/gen/schema-6.o $(HOOK_SAMPLES:%=$(B)/gen/hook-%.o)
+	$(B)/gen/schema-4.o $(B)/gen/schema-5.o $(B)/gen/schema-6.o $(B)/gen/schema-7.o $(HOOK_SAMPLES:%=$(B)/gen/hook-%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
