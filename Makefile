@@ -38,8 +38,10 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 # the sample hooks, compiled in for `qvault hooks install`
 HOOK_SAMPLES = pre-add post-release pre-receive
-LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/schema-2.o $(B)/gen/schema-3.o \
-	$(B)/gen/schema-4.o $(B)/gen/schema-5.o $(B)/gen/schema-6.o $(HOOK_SAMPLES:%=$(B)/gen/hook-%.o)
+# the index schema and each upgrade, schemas/index-N.sql (index.c's upgrades[])
+SCHEMA_OBJ = $(B)/gen/schema.o \
+	$(patsubst schemas/index-%.sql,$(B)/gen/schema-%.o,$(wildcard schemas/index-*.sql))
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(SCHEMA_OBJ) $(HOOK_SAMPLES:%=$(B)/gen/hook-%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)

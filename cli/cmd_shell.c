@@ -37,7 +37,10 @@
  * its organization may see, and refuses what it may not (a supplier's
  * verify), so reads name no roles here.  A write names the roles that
  * may ever make it, which the library checks again: the shell refuses
- * the others before it takes an upload.
+ * the others before it takes an upload.  What only an admin does (users,
+ * API tokens: `user add`, `token create`, `token list`...) is not here at
+ * all: the shell signs with the server's key, and the server acts for no
+ * admin, so no one runs those through it.
  */
 static const cli_shell_rule rules[] = {
 	/* reading */

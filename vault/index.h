@@ -13,7 +13,7 @@
 #include "store.h"
 #include "vault.h"
 
-#define VAULT_INDEX_VERSION 6
+#define VAULT_INDEX_VERSION 7
 
 typedef struct vault_index vault_index;
 

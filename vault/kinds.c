@@ -3,7 +3,7 @@
  *
  * The order is the order in which the records one commit adds are
  * indexed: a revision before what sits beside it, a PO before its
- * answers, a ship notice before its receipt, a report before its closure.
+ * answers, a ship notice before its receipt, a report before its closure, a token before its revocation.
  */
 #include "kinds.h"
 
@@ -28,5 +28,7 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_receipt,
 	&vault_kind_ncr,
 	&vault_kind_ncr_close,
+	&vault_kind_token,
+	&vault_kind_token_revoked,
 	NULL
 };

@@ -31,5 +31,7 @@ extern const vault_kind vault_kind_asn;             /* asn.c: asns/.../ASN/asn.j
 extern const vault_kind vault_kind_receipt;         /* asn.c: .../ASN/receipt.json */
 extern const vault_kind vault_kind_ncr;             /* ncr.c: ncrs/.../NCR/ncr.json */
 extern const vault_kind vault_kind_ncr_close;       /* ncr.c: .../NCR/close.json */
+extern const vault_kind vault_kind_token;           /* token.c: tokens/.../ID/token.json */
+extern const vault_kind vault_kind_token_revoked;   /* token.c: .../ID/revoked.json */
 
 #endif

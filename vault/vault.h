@@ -240,6 +240,46 @@ int vault_users(vault_user_list **out, vault *v);
  */
 int vault_allowed_signers(char **out, vault *v);
 
+/* ---- API tokens (admin only, except the server's check) ----------------- */
+
+/*
+ * An API token for system clients acting as registered user `user` (not
+ * an admin, not a server, not revoked) through the server:
+ * "qvt_<ID>_<SECRET>", ID 16 lowercase hex digits, SECRET 43 characters
+ * of base64url (32 random bytes).  `scope` "read" (NULL: read) or
+ * "write"; `expires` NULL (never) or YYYY-MM-DD, the last day it is valid
+ * (UTC), today or later.  The vault records the SHA-256 of SECRET only, in
+ * one commit signed by the admin; *token is the caller's to free (wipe it
+ * first: it is shown once and never again).
+ */
+int vault_token_create(char **token, vault *v, const char *user, const char *scope,
+		       const char *expires);
+
+/*
+ * Every token as JSON text (a list of {id, user, scope, expires,
+ * created_by, created_at, revoked_by, revoked_at, state: active, expired
+ * or revoked}, no hashes), oldest first; the caller's to free.
+ */
+int vault_token_list(char **out, vault *v);
+
+/* Revoke token `id` (the 16 hex digits): the server refuses it from then on. */
+int vault_token_revoke(vault *v, const char *id);
+
+/*
+ * The server's check of a token a client sent, at time `now` (seconds
+ * since the epoch): 0 with *out its user (the caller disposes it) and
+ * *may_write its scope, when the token is well formed, its id recorded,
+ * SHA-256 of its secret equal to the recorded one (compared in constant
+ * time), not revoked, not expired, and its user registered, not revoked.
+ * Every refusal is the same VAULT_EDENIED "invalid token", so that an
+ * answer tells a client nothing; `reason` (may be NULL) gets a constant
+ * naming which check failed ("malformed", "unknown id", "wrong secret",
+ * "revoked", "expired", ...), for the server's own log.  Neither ever
+ * holds any of the token's text.  No key is needed.
+ */
+int vault_token_check(vault_user *out, int *may_write, const char **reason, vault *v,
+		      const char *token, int64_t now);
+
 /* One stored file of a revision. */
 typedef struct {
 	char *name;       /* file name inside the revision */

@@ -60,6 +60,11 @@ static void each_record_has_its_kind(void **state)
 			    "receipt");
 	assert_string_equal(kind_of(under(p, sizeof(p), "ncrs", "N-1", "close.json"), &m),
 			    "closure");
+	assert_string_equal(kind_of(under(p, sizeof(p), "tokens", "0123456789abcdef", "token.json"),
+				    &m), "API token");
+	assert_string_equal(m.key, "0123456789abcdef");
+	assert_string_equal(kind_of(under(p, sizeof(p), "tokens", "0123456789abcdef",
+					  "revoked.json"), &m), "token revocation");
 	/* a signer's name of 128 bytes in a file name longer than that */
 	{
 		char signer[VAULT_NAME_MAX + 1], leaf[VAULT_NAME_MAX + 64];
@@ -106,6 +111,8 @@ static void other_paths_have_none(void **state)
 	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D", "A/acks/x.txt"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D", "A/acks/.json"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "P", "po.json/x"), NULL), "");
+	assert_string_equal(kind_of(under(p, sizeof(p), "tokens", "0123456789abcdef", "secret.txt"),
+				    NULL), "");
 	assert_string_equal(kind_of("", NULL), "");
 	/* a component longer than a file system's name */
 	{
