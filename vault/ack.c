@@ -856,9 +856,7 @@ static void check_ack_file(const vault_change_ctx *c, const char *path)
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 	const char *rest;
 
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0)
-		c->found(c, path, "adds an unexpected path");
-	else
+	if (vault_rules__revision_of(c, path, doc, rev, &rest) == 0)
 		check_statement_file(c, path, doc, rev);
 }
 
@@ -869,10 +867,8 @@ static void check_ack_signature(const vault_change_ctx *c, const char *path)
 	const char *rest;
 	size_t n = strlen(path) - strlen(".sig");
 
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
-		c->found(c, path, "adds an unexpected path");
+	if (vault_rules__revision_of(c, path, doc, rev, &rest) < 0)
 		return;
-	}
 	if (n >= sizeof(stmt)) {
 		c->found(c, path, "the path is too long");
 		return;

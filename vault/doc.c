@@ -1030,10 +1030,8 @@ static void check_record(const vault_change_ctx *c, const char *path)
 	const char *rest;
 	doc_state d;
 
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
-		c->found(c, path, "adds an unexpected path");
+	if (vault_rules__revision_of(c, path, doc, rev, &rest) < 0)
 		return;
-	}
 	check_record_fields(c, path, doc, rev);
 	memset(&d, 0, sizeof(d));
 	if (c->who && c->before && load_doc_state(&d, c->store, c->before, doc) == 0 &&
@@ -1049,9 +1047,7 @@ static void check_file(const vault_change_ctx *c, const char *path)
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 	const char *rest;
 
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0)
-		c->found(c, path, "adds an unexpected path");
-	else
+	if (vault_rules__revision_of(c, path, doc, rev, &rest) == 0)
 		vault_rules__with_its_record(c, path, rest);
 }
 
@@ -1060,10 +1056,8 @@ static void check_release_file(const vault_change_ctx *c, const char *path)
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 	const char *rest;
 
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
-		c->found(c, path, "adds an unexpected path");
+	if (vault_rules__revision_of(c, path, doc, rev, &rest) < 0)
 		return;
-	}
 	vault_rules__beside_a_record(c, path, rest, c->tree);
 	check_state(c, path, doc, rev, 1);
 }
@@ -1073,10 +1067,8 @@ static void check_obsolete_file(const vault_change_ctx *c, const char *path)
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 	const char *rest;
 
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
-		c->found(c, path, "adds an unexpected path");
+	if (vault_rules__revision_of(c, path, doc, rev, &rest) < 0)
 		return;
-	}
 	vault_rules__beside_a_record(c, path, rest, c->before);
 	check_state(c, path, doc, rev, 0);
 }

@@ -256,10 +256,8 @@ static void check_link(const vault_change_ctx *c, const char *path)
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 	const char *rest;
 
-	if (vault_rules__doc_path(doc, rev, &rest, path) < 0) {
-		c->found(c, path, "adds an unexpected path");
+	if (vault_rules__revision_of(c, path, doc, rev, &rest) < 0)
 		return;
-	}
 	vault_rules__beside_a_record(c, path, rest, c->tree);
 	check_link_record(c, path);
 }

@@ -99,6 +99,15 @@ int vault_rules__doc_path(char *doc, char *rev, const char **rest, const char *p
 	return 0;
 }
 
+int vault_rules__revision_of(const vault_change_ctx *c, const char *path, char *doc, char *rev,
+			     const char **rest)
+{
+	if (vault_rules__doc_path(doc, rev, rest, path) == 0)
+		return 0;
+	c->found(c, path, "adds an unexpected path");
+	return -1;
+}
+
 size_t vault_rules__split(char parts[][VAULT_NAME_MAX + 1], size_t max, const char *path)
 {
 	size_t n = 0;

@@ -101,6 +101,13 @@ int vault_rules__lacks(const vault_change_ctx *c, unsigned roles);
 int vault_rules__doc_path(char *doc, char *rev, const char **rest, const char *path);
 
 /*
+ * The same, for a kind's check: -1 after reporting "adds an unexpected
+ * path" when `path` is not in a revision folder.
+ */
+int vault_rules__revision_of(const vault_change_ctx *c, const char *path, char *doc, char *rev,
+			     const char **rest);
+
+/*
  * Split `path` at '/' into at most `max` components of VAULT_NAME_MAX
  * bytes; their count, or max + 1 when there are more (or one is longer).
  */
