@@ -25,6 +25,7 @@ struct vault {
 	void *warn_payload;
 	const vault_key *key;   /* the acting identity, borrowed */
 	char *on_behalf;        /* the user a server key acts for (qvault shell) */
+	char *reader;           /* the user reads answer for, with no key (qvault serve) */
 	char via[VAULT_NAME_MAX + 1]; /* set by vault__whoami: the server user acting */
 	/* the rules of history, held against each new commit before it is
 	 * published (verify.c's, handed down so the commit path does not

@@ -27,6 +27,12 @@ int vault__txn_begin(vault_txn *t, vault *v)
 		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
 		goto fail;
 	}
+	/* a write is signed: a reader without a key (vault_set_reader) never writes */
+	if (!v->key) {
+		error = vault_error__set(VAULT_EDENIED,
+			"no key given: name one with --key FILE or QVAULT_KEY");
+		goto fail;
+	}
 	if ((error = vault__whoami(&t->actor, v, t->root)) < 0)
 		goto fail;
 	t->via = v->via[0] ? v->via : NULL;

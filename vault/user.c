@@ -417,7 +417,7 @@ int vault__viewer(char **org, vault *v)
 	int error;
 
 	*org = NULL;
-	if (!v->key)
+	if (!v->key && !v->reader)
 		return 0;
 	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
@@ -441,6 +441,17 @@ int vault__whoami(vault_user *out, vault *v, const git_tree *tree)
 	int error;
 
 	memset(out, 0, sizeof(*out));
+	if (!v->key && v->reader) {
+		/* a reader (qvault serve): a registered user, unrevoked, for reads */
+		v->via[0] = '\0';
+		if ((error = vault_user__by_name(out, v->store, tree, v->reader)) == VAULT_ENOTFOUND)
+			return vault_error__set(VAULT_EDENIED, "no user '%s' in this vault", v->reader);
+		if (error == 0 && out->revoked) {
+			error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", out->name);
+			vault_user_dispose(out);
+		}
+		return error;
+	}
 	if (!v->key)
 		return vault_error__set(VAULT_EDENIED,
 			"no key given: name one with --key FILE or QVAULT_KEY");

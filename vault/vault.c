@@ -52,7 +52,14 @@ void vault_set_key(vault *v, const vault_key *key)
 void vault_set_on_behalf(vault *v, const char *user)
 {
 	free(v->on_behalf);
+	free(v->reader);
 	v->on_behalf = vault__strdup(user);
+}
+
+void vault_set_reader(vault *v, const char *user)
+{
+	free(v->reader);
+	v->reader = user ? vault__strdup(user) : NULL;
 }
 
 /* *out = a new handle for `path`; VAULT_EINVALID (with the handle to free) when too long. */

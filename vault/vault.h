@@ -174,6 +174,14 @@ void vault_set_key(vault *v, const vault_key *key);
 void vault_set_on_behalf(vault *v, const char *user);
 
 /*
+ * Answer every read as registered user `user` sees the vault, with no
+ * key: for a server that authenticated the user another way (an API
+ * token).  A revoked or unknown user then sees nothing (VAULT_EDENIED).
+ * It never writes: a write needs a key.  NULL: the key's view again.
+ */
+void vault_set_reader(vault *v, const char *user);
+
+/*
  * Who may see what.  Every read below answers for the acting viewer: the
  * user of the key set (or the user a server key acts for).  With no key,
  * or a user holding any role but supplier alone (admin, buyer, quality,
