@@ -27,6 +27,8 @@ const cli_command *const cli_commands[] = {
 	/* hooks, the ssh shell, other sites */
 	&cli_cmd_hooks_list, &cli_cmd_hooks_install, &cli_cmd_shell, &cli_cmd_ack_statement,
 	&cli_cmd_ack_submit, &cli_cmd_remote_add, &cli_cmd_pull, &cli_cmd_push, &cli_cmd_clone,
+	/* the HTTP/JSON API */
+	&cli_cmd_serve,
 	NULL
 };
 

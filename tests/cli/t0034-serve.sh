@@ -1,0 +1,162 @@
+#!/bin/sh
+# qvault serve: the HTTP/JSON API, driven with curl on loopback.  Tokens
+# authenticate; reads answer as the token's user sees the vault; writes go
+# through the writer process, signed by the server for that user; every
+# refusal is a JSON error with its status and leaves the vault as it was.
+. "$(dirname "$0")/lib.sh"
+
+# evalq SCRIPT: SCRIPT run in this shell, where the helpers below are
+evalq() { eval "$1"; }
+
+if ! command -v curl > /dev/null; then
+	_skip "no curl (scripts/deps installs it)"
+	done_testing
+	exit 0
+fi
+
+new_vault v
+V=v
+export QVAULT_DIR=v
+add_supplier sam acme
+add_supplier zed zenith
+# the buyer of the owner's organization (the tester is of acme, sam's)
+q key generate -o bea.pem -c bea | head -n 1 > bea.pub
+q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+make_pdf a.pdf A
+make_pdf b.pdf B
+q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null
+q --key bea.pem release DWG-Z --rev A b.pdf --to zenith > /dev/null
+q --key bea.pem po add PO-1 --supplier acme --line PN-1:10:DWG-1@A > /dev/null
+q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 > /dev/null
+tok() { q --key "$TMP/admin.pem" token create "$@" 2>/dev/null; }
+SAM_W=$(tok --user sam --scope write)
+SAM_R=$(tok --user sam)
+BUY=$(tok --user bea)
+ZED=$(tok --user zed)
+q --key "$TMP/admin.pem" token revoke "$(echo "$ZED" | cut -d_ -f2)" > /dev/null
+
+check "serve refuses an address off this machine (exit 2)" \
+	evalq '! q serve --listen 0.0.0.0:8080 2> err; [ $? ] && grep -q "is not a loopback address" err'
+q serve --listen 0.0.0.0:8080 2> /dev/null
+check "  with the usage exit code" test $? = 2
+
+q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
+SERVE=$!
+i=0
+while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
+WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)
+check "serve says where it listens, on loopback" evalq "echo '$URL' | grep -q '^http://127.0.0.1:[0-9]*/api/v1/$'"
+
+# api STATUS METHOD PATH [TOKEN [CURL ARGS...]]: the status is STATUS; the
+# body is in body.json
+api() {
+	want=$1 m=$2 p=$3 t=${4:-}
+	shift 3; [ $# -gt 0 ] && shift
+	got=$(curl -s -o body.json -w '%{http_code}' -X "$m" ${t:+-H "Authorization: Bearer $t"} \
+		"$@" "$URL$p")
+	[ "$got" = "$want" ] || { echo "status $got, expected $want: $(head -c 300 body.json)" >&2; return 1; }
+}
+# error PATTERN: body.json is {"error": "..."} matching PATTERN
+error() { python3 -c 'import json,sys; e=json.load(open("body.json"))["error"]; sys.exit(0 if __import__("re").search(sys.argv[1], e) else 1)' "$1"; }
+# is EXPR VALUE: the Python expression EXPR of the body (d) is VALUE
+is() {
+	python3 -c 'import json,sys; d=json.load(open("body.json")); v=str(eval(sys.argv[1]))
+if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2]))' "$1" "$2"
+}
+# field EXPR: print it
+field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eval(sys.argv[1]))' "$1"; }
+
+check "no token: 401, a JSON error" evalq 'api 401 GET documents && error "^invalid token$"'
+check "  with WWW-Authenticate: Bearer" \
+	evalq "curl -s -D - -o /dev/null '${URL}documents' | grep -qi '^WWW-Authenticate: Bearer'"
+check "a malformed token: the same answer" evalq 'api 401 GET documents "qvt_nope" && error "^invalid token$"'
+check "a token with a wrong secret: the same answer" \
+	evalq "api 401 GET documents '$(echo "$SAM_R" | cut -d_ -f1,2)_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' && error '^invalid token$'"
+check "a revoked token: the same answer" evalq "api 401 GET documents '$ZED' && error '^invalid token$'"
+
+check "a supplier lists the documents released to it" \
+	evalq "api 200 GET documents '$SAM_R' && is 'len(d)' 1 && is 'd[0][\"doc\"]' DWG-1"
+check "another organization's document is 404, as one that does not exist" \
+	evalq "api 404 GET documents/DWG-Z '$SAM_R' && error \"^no document 'DWG-Z'\$\" &&
+	       api 404 GET documents/DWG-NONE '$SAM_R' && error \"^no document 'DWG-NONE'\$\""
+check "the buyer sees both" \
+	evalq "api 200 GET documents '$BUY' && grep -q DWG-Z body.json && grep -q DWG-1 body.json"
+check "a revision, as show --json gives it" \
+	evalq "api 200 GET documents/DWG-1/A '$SAM_R' && is 'd[\"state\"]' released"
+check "a file comes back byte for byte" \
+	evalq "curl -s -H 'Authorization: Bearer $SAM_R' -o got.pdf '${URL}documents/DWG-1/A/files/1' && cmp got.pdf a.pdf"
+SUM=$(sha256sum a.pdf | cut -d' ' -f1)
+check "  its ETag is its SHA-256; If-None-Match answers 304" \
+	evalq "curl -s -D - -o /dev/null -H 'Authorization: Bearer $SAM_R' '${URL}documents/DWG-1/A/files/1' | grep -qi '^ETag: \"$SUM\"' &&
+	       api 304 GET documents/DWG-1/A/files/1 '$SAM_R' -H 'If-None-Match: \"$SUM\"'"
+check "a trace of the supplier's lot" evalq "api 200 GET lots/L-1 '$SAM_R' && grep -q PO-1 body.json"
+check "another supplier's lot is 404" evalq "api 404 GET lots/L-1 '$(tok --user zed)' && error \"^no lot 'L-1'\$\""
+
+make_pdf c.pdf C
+before=$(snapshot)
+check "a read token may not write: 403" \
+	evalq "api 403 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_R' --data-binary @c.pdf && error 'may only read'"
+check "an upload that does not match its SHA-256: 400" \
+	evalq "api 400 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' --data-binary @c.pdf -H 'X-Content-SHA256: $SUM' && error 'does not match its SHA-256'"
+check "an upload without its type or name: 400" \
+	evalq "api 400 POST 'documents/COC-1' '$SAM_W' --data-binary @c.pdf && error 'type and file name'"
+git -C v config qvault.maxUpload 16
+check "an upload over the vault's limit: 413" \
+	evalq "api 413 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' --data-binary @c.pdf && error 'over this vault.s limit'"
+git -C v config --unset qvault.maxUpload
+check "a path with .. or an encoded slash: 404" \
+	evalq "api 404 GET 'documents/..%2F..%2Fetc' '$SAM_R' && api 404 GET 'documents/DWG-1/%2E%2E' '$SAM_R'"
+check "a method the API does not take: 405" evalq "api 405 DELETE documents/DWG-1 '$SAM_W'"
+check "  and none of these wrote anything" test "$before" = "$(snapshot)"
+
+C_SUM=$(sha256sum c.pdf | cut -d' ' -f1)
+check "a supplier uploads a CoC with a write token: 201" \
+	evalq "api 201 POST 'documents/COC-1?type=coc&name=coc.pdf&lot=L-1' '$SAM_W' --data-binary @c.pdf -H 'X-Content-SHA256: $C_SUM' &&
+	       is 'd[\"doc\"]' COC-1 && is 'd[\"added_by\"]' sam"
+check "  one commit, signed by the server for sam" \
+	evalq "git -C v log -1 --format='%an %B' | grep -q '^sam add COC-1@A' &&
+	       git -C v log -1 --format=%B | grep -qx 'Qvault-On-Behalf-Of: sam'"
+q keys allowed-signers > signers
+check "  which stock git verifies" \
+	git -C v -c gpg.format=ssh -c gpg.ssh.allowedSignersFile="$TMP/signers" verify-commit HEAD
+check "  and qvault verify finds nothing wrong" q verify
+check "  its bytes read back" \
+	evalq "curl -s -H 'Authorization: Bearer $SAM_R' -o got.pdf '${URL}documents/COC-1/A/files/1' && cmp got.pdf c.pdf"
+
+check "the change feed pages: one event after a cursor" \
+	evalq "api 200 GET 'events?limit=1' '$BUY' && N=\$(field 'd[\"next\"]') &&
+	       api 200 GET \"events?after=\$N&limit=1\" '$BUY' && is 'len(d[\"events\"])' 1 &&
+	       ! is 'd[\"events\"][0][\"commit\"]' \"\$N\" 2> /dev/null"
+check "  the supplier's feed shows its own upload and not another's release" \
+	evalq "api 200 GET 'events?limit=1000' '$SAM_R' && grep -q 'add COC-1@A' body.json && ! grep -q DWG-Z body.json"
+check "  an unknown cursor: 400" evalq "api 400 GET 'events?after=nope' '$SAM_R' && error \"no event 'nope'\""
+
+kill "$WRITER"
+sleep 0.3
+before=$(snapshot)
+check "with its writer gone, a write answers 503 and records nothing" \
+	evalq "api 503 POST 'documents/COC-2?type=coc&name=coc.pdf' '$SAM_W' --data-binary @c.pdf && error 'writer is not answering'"
+check "  and the vault is as it was" test "$before" = "$(snapshot)"
+check "  while reads go on" evalq "api 200 GET documents '$SAM_R'"
+
+i=0
+while [ $i -lt 10 ]; do curl -s -o /dev/null -H 'Authorization: Bearer qvt_bad' "${URL}documents"; i=$((i + 1)); done
+check "ten failed authentications from one address: then 429" \
+	evalq "api 429 GET documents '$SAM_R' && error 'too many failed authentications'"
+
+kill "$SERVE"
+wait "$SERVE"
+check "SIGTERM ends it cleanly (exit 0)" test $? = 0
+
+q serve --socket "$TMP/api.sock" > sock.out 2>&1 &
+SERVE=$!
+i=0
+while [ ! -S "$TMP/api.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "on a Unix socket too" \
+	evalq "curl -s --unix-socket '$TMP/api.sock' -H 'Authorization: Bearer $BUY' http://qvault/api/v1/documents | grep -q DWG-1"
+kill "$SERVE"
+wait "$SERVE"
+check "  which it removes when it ends" test ! -e "$TMP/api.sock"
+
+done_testing
