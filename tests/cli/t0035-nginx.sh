@@ -1,0 +1,100 @@
+#!/bin/sh
+# TLS in front of `qvault serve`: Debian's nginx, started on 127.0.0.1 with
+# a throwaway certificate and the server block we ship (deploy/nginx.conf,
+# its port, certificate and socket swapped for the test's), proxies to
+# serve's Unix socket; curl talks to it through TLS only.
+. "$(dirname "$0")/lib.sh"
+
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ ! -x "$NGINX" ] || ! command -v curl > /dev/null || ! command -v openssl > /dev/null; then
+	_skip "no nginx, curl or openssl (scripts/deps installs them)"
+	done_testing
+	exit 0
+fi
+
+new_vault v
+export QVAULT_DIR=v
+add_supplier sam acme
+q key generate -o bea.pem -c bea | head -n 1 > bea.pub
+q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+make_pdf a.pdf A
+q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null
+SAM=$(q --key "$TMP/admin.pem" token create --user sam --scope write 2>/dev/null)
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+	-keyout key.pem -out cert.pem > /dev/null 2>&1
+
+q serve --socket "$TMP/api.sock" > serve.out 2>&1 &
+SERVE=$!
+i=0
+while [ ! -S "$TMP/api.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+
+# a free port: bind it once and let it go (python3, which the tests use)
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+TLS=$(port)
+PLAIN=$(port)
+mkdir -p nginx
+sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$TLS ssl http2;|" \
+    -e "s|listen 80;|listen 127.0.0.1:$PLAIN;|" -e '/listen \[::\]/d' \
+    -e "s|/etc/ssl/qvault/fullchain.pem|$TMP/cert.pem|" \
+    -e "s|/etc/ssl/qvault/privkey.pem|$TMP/key.pem|" \
+    -e "s|unix:/run/qvault/api.sock|unix:$TMP/api.sock|" \
+    -e 's|client_max_body_size 2g;|client_max_body_size 64k;|' \
+    "$TESTS_DIR/../../deploy/nginx.conf" > nginx/site.conf
+cat > nginx/nginx.conf <<EOF
+daemon off;
+master_process off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $TMP/nginx/body;
+	proxy_temp_path $TMP/nginx/proxy;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	include $TMP/nginx/site.conf;
+}
+EOF
+"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2> nginx/start.err &
+NGX=$!
+i=0
+while ! curl -s -o /dev/null --cacert cert.pem "https://127.0.0.1:$TLS/" && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+check "nginx takes the shipped server block" kill -0 "$NGX"
+
+URL="https://127.0.0.1:$TLS/api/v1"
+check "through TLS, a supplier's token lists what was released to it" \
+	sh -c "curl -sf --cacert cert.pem -H 'Authorization: Bearer $SAM' '$URL/documents' | grep -q '\"DWG-1\"'"
+check "  over TLS 1.2 or later only: TLS 1.1 is refused" \
+	sh -c "! curl -s -o /dev/null --cacert cert.pem --tls-max 1.1 '$URL/documents'"
+check "  with HSTS on every answer" \
+	sh -c "curl -s -D - -o /dev/null --cacert cert.pem '$URL/documents' | grep -qi '^strict-transport-security: max-age='"
+check "  and HTTP/2 offered" \
+	sh -c "curl -s -o /dev/null -w '%{http_version}' --http2 --cacert cert.pem -H 'Authorization: Bearer $SAM' '$URL/documents' | grep -qx 2"
+check "no token through nginx: qvault's own 401, a JSON error" \
+	sh -c "[ \"\$(curl -s -o body.json -w '%{http_code}' --cacert cert.pem '$URL/documents')\" = 401 ] && grep -q 'invalid token' body.json"
+make_pdf c.pdf C
+check "an upload goes through to the writer: 201" \
+	sh -c "[ \"\$(curl -s -o body.json -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' -X POST --data-binary @c.pdf '$URL/documents/COC-1?type=coc&name=c.pdf')\" = 201 ]"
+check "  recorded, signed by the server for sam" \
+	sh -c "git -C v log -1 --format=%B | grep -qx 'Qvault-On-Behalf-Of: sam'"
+head -c 100000 /dev/urandom > big.bin
+check "a body over nginx's limit is refused before qvault: 413" \
+	sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' -X POST --data-binary @big.bin '$URL/documents/X-1?type=coc&name=x.pdf')\" = 413 ]"
+check "plain HTTP is sent to HTTPS" \
+	sh -c "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' 'http://127.0.0.1:$PLAIN/api/v1/documents' | grep -q '^301 https://'"
+check "a path outside /api/ is 404 at nginx" \
+	sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --cacert cert.pem 'https://127.0.0.1:$TLS/etc/passwd')\" = 404 ]"
+
+kill "$NGX" 2> /dev/null
+wait "$NGX" 2> /dev/null
+kill "$SERVE"
+wait "$SERVE"
+check "qvault serve ends cleanly" test $? = 0
+check "the vault verifies" q verify
+
+done_testing
