@@ -37,6 +37,25 @@ static void check_user(const vault_change_ctx *c, const char *path)
 			 c->who ? c->who->name : "");
 }
 
+/* users/NAME/user.json: as check_user, and the organization it joins is of its side. */
+static void check_new_user(const vault_change_ctx *c, const char *path)
+{
+	vault_user_list *all = NULL;
+	size_t i;
+
+	check_user(c, path);
+	/* the users the tree records, this one among them (the root: the admin and the server) */
+	if (vault_user__list(&all, c->store, c->tree) < 0)
+		return;
+	for (i = 0; i < all->count; i++)
+		if (strncmp(path, VAULT_USERS_DIR "/", 6) == 0 &&
+		    strncmp(path + 6, all->items[i].name, strlen(all->items[i].name)) == 0 &&
+		    path[6 + strlen(all->items[i].name)] == '/' &&
+		    vault_user__side_check(&all->items[i], all) < 0)
+			c->found(c, path, "%s", vault_error_message());
+	vault_user_list_free(all);
+}
+
 const vault_kind vault_kind_config = {
 	.name = "settings",
 	.shape = VAULT_CONFIG_FILE,
@@ -53,7 +72,7 @@ const vault_kind vault_kind_user = {
 	.act = "add or revoke users",
 	.ops = "init user-add",
 	.made_by = "init user-add",
-	.check = check_user,
+	.check = check_new_user,
 };
 const vault_kind vault_kind_revoked = {
 	.name = "revocation",
@@ -101,6 +120,15 @@ int vault_user_add(vault *v, const char *name, const char *org, const char *role
 	u.name = (char *)(uintptr_t)name;
 	u.org = (char *)(uintptr_t)org;
 	u.key = (char *)(uintptr_t)pubkey;
+	{
+		vault_user_list *all = NULL;
+
+		if ((error = vault_user__list(&all, v->store, t.root)) == 0)
+			error = vault_user__side_check(&u, all);
+		vault_user_list_free(all);
+		if (error < 0)
+			goto done;
+	}
 	u.added_by = t.actor.name;
 	u.added_at = t.now;
 	vault_sign__fingerprint_of(u.fingerprint, pubkey);

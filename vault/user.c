@@ -263,6 +263,33 @@ int vault_user__by_name(vault_user *out, vault_store *s, const git_tree *tree,
 	return error;
 }
 
+/* The roles of the vault owner's side. */
+#define OWNER_SIDE (VAULT_ROLE_ADMIN | VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | \
+		    VAULT_ROLE_AUDITOR | VAULT_ROLE_SERVER)
+
+int vault_user__side_check(const vault_user *u, const vault_user_list *users)
+{
+	int supplier = (u->roles & VAULT_ROLE_SUPPLIER) != 0;
+	size_t i;
+
+	if (supplier && (u->roles & OWNER_SIDE))
+		return vault_error__set(VAULT_EINVALID, "user '%s' may not be a supplier and hold a "
+					"role of the vault owner's side too", u->name);
+	for (i = 0; users && i < users->count; i++) {
+		const vault_user *o = &users->items[i];
+
+		if (strcmp(o->name, u->name) == 0 || strcmp(o->org, u->org) != 0)
+			continue;
+		if (supplier != ((o->roles & VAULT_ROLE_SUPPLIER) != 0))
+			return vault_error__set(VAULT_EINVALID, "organization '%s' is %s (user '%s'): "
+						"'%s' may not join it as %s", u->org,
+						supplier ? "of the vault owner's side" : "a supplier's",
+						o->name, u->name, supplier ? "a supplier" :
+						"one of the vault owner's side");
+	}
+	return 0;
+}
+
 int vault_user__may(const vault_user *u, unsigned roles, const char *what)
 {
 	char need[128];

@@ -58,6 +58,17 @@ int vault_user__may_add(const vault_user *u, const char *type);
 int vault_user__may(const vault_user *u, unsigned roles, const char *what);
 
 /*
+ * Whether `u` may belong to its organization, as `users` (the others
+ * recorded, revoked ones too; `u` itself is skipped) hold it.  An
+ * organization is the vault owner's (admin, buyer, quality, auditor,
+ * server) or a supplier's (supplier alone), never both, and no user is
+ * both: what a supplier's organization sees is what it was given and what
+ * its suppliers wrote, so a buyer in it would show its work to them.
+ * 0, or VAULT_EINVALID naming the conflict.
+ */
+int vault_user__side_check(const vault_user *u, const vault_user_list *users);
+
+/*
  * The organization whose records `u` may see (borrowed from `u`): its own
  * for a user whose only role is supplier, NULL (everything) for any other
  * role.  What lies outside it is answered as if it did not exist.

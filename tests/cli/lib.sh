@@ -42,7 +42,7 @@ export QVAULT_KEY="$TMP/tester.pem"
 # new_vault DIR: a vault whose admin registered the tester.
 new_vault() {
 	q init "$1" --key "$TMP/admin.pem" > /dev/null &&
-	q -C "$1" --key "$TMP/admin.pem" user add tester --org acme \
+	q -C "$1" --key "$TMP/admin.pem" user add tester --org owner \
 		--role buyer,quality --pubkey "$TMP/tester.pub" > /dev/null
 }
 
