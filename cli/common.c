@@ -172,12 +172,15 @@ json_t *cli_revision_json(const vault_revision *rev)
 	for (i = 0; i < rev->nto; i++)
 		json_array_append_new(to, json_string(rev->to[i]));
 	vault_time_format(when, sizeof(when), rev->added_at);
-	j = json_pack("{s:s, s:s, s:I, s:s, s:s?, s:o, s:o, s:s, s:s?, s:s, s:s, s:s, s:o}",
-		"doc", rev->doc, "rev", rev->rev, "seq", (json_int_t)rev->seq,
+	j = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:s, s:s?, s:s, s:s, s:s, s:o}",
+		"doc", rev->doc, "rev", rev->rev,
 		"type", rev->type, "title", rev->title, "parts", parts,
 		"files", files, "added_by", rev->added_by, "org", rev->org,
 		"added_at", when, "commit", rev->commit, "state", rev->state,
 		"released_to", to);
+	/* none in a supplier's view: it would count revisions hidden from it */
+	if (j && rev->seq)
+		json_object_set_new(j, "seq", json_integer((json_int_t)rev->seq));
 	if (j && rev->released_by) {
 		vault_time_format(when, sizeof(when), rev->released_at);
 		json_object_set_new(j, "release", json_pack("{s:s, s:s, s:s?, s:s?}",

@@ -80,9 +80,34 @@ static int check_meaning(const char *meaning, const char *comment)
 }
 
 /*
+ * The revision of `doc` in effect for organization `org`: the latest
+ * released to it, unless that one is obsolete (then none); NULL for none.
+ */
+static char *in_effect_for(vault *v, const char *doc, const char *org)
+{
+	sqlite3_stmt *st;
+	char *rev = NULL;
+
+	if (sqlite3_prepare_v2(vault_index__db(v->index),
+		"SELECT r.rev, EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = r.doc AND o.rev = r.rev)"
+		" FROM revisions r JOIN distribution d ON d.doc = r.doc AND d.rev = r.rev"
+		" WHERE r.doc = ?1 AND d.org = ?2 ORDER BY r.seq DESC LIMIT 1",
+		-1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 1) == 0)
+		rev = vault__strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rev;
+}
+
+/*
  * Refuse anything but the released revision, distributed to the signer's
- * organization, and never one the signer added or released itself: an
- * acknowledgment is a second person's.
+ * organization and not superseded for it (`r`'s state is as the signer's
+ * organization has it: a later revision released only to others leaves
+ * this one in effect for it), and never one the signer added or released
+ * itself: an acknowledgment is a second person's.
  */
 static int check_ackable(vault *v, const vault_revision *r, const vault_user *signer)
 {
@@ -96,27 +121,19 @@ static int check_ackable(vault *v, const vault_revision *r, const vault_user *si
 			signer->name, r->doc, r->rev);
 
 	if (strcmp(r->state, "superseded") == 0 || strcmp(r->state, "draft") == 0) {
-		vault_revision_list *list;
-		const char *current = NULL;
+		const char *what = strcmp(r->state, "draft") == 0 ? "not released" : r->state;
+		char *current = in_effect_for(v, r->doc, org);
+		int error;
 
-		if (vault_index__revisions(&list, v->index, r->doc,
-					   vault_user__scope(signer)) == 0) {
-			for (i = 0; i < list->count; i++)
-				if (strcmp(list->items[i].state, "released") == 0)
-					current = list->items[i].rev;
-			if (current) {
-				int error = vault_error__set(VAULT_EINVALID,
-					"'%s@%s' is %s; the current revision is '%s'", r->doc,
-					r->rev, strcmp(r->state, "draft") == 0 ? "not released" :
-					r->state, current);
-
-				vault_revision_list_free(list);
-				return error;
-			}
-			vault_revision_list_free(list);
-		}
-		return vault_error__set(VAULT_EINVALID, "'%s@%s' is %s", r->doc, r->rev,
-					strcmp(r->state, "draft") == 0 ? "not released" : r->state);
+		if (current && strcmp(current, r->rev) != 0)
+			error = vault_error__set(VAULT_EINVALID,
+				"'%s@%s' is %s; the current revision is '%s'", r->doc, r->rev,
+				what, current);
+		else
+			error = vault_error__set(VAULT_EINVALID, "'%s@%s' is %s", r->doc, r->rev,
+						 what);
+		free(current);
+		return error;
 	}
 	if (strcmp(r->state, "released") != 0)
 		return vault_error__set(VAULT_EINVALID, "'%s@%s' is %s", r->doc, r->rev, r->state);
@@ -139,7 +156,8 @@ static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, v
 	int error;
 
 	if ((error = vault_user__may(&t->actor, VAULT_ROLE_SUPPLIER, "acknowledge revisions")) < 0 ||
-	    (error = vault_index__get(r, v->index, doc, rev, vault_user__scope(&t->actor))) < 0 ||
+	    (error = vault_index__get_as(r, v->index, doc, rev, vault_user__scope(&t->actor),
+					 t->actor.org)) < 0 ||
 	    (error = check_ackable(v, r, &t->actor)) < 0)
 		return error;
 	vault_record__doc_dir(dir, sizeof(dir), doc);
@@ -542,8 +560,10 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org)
 		" JOIN revisions r ON r.doc = d.doc AND r.rev = d.rev"
 		" WHERE (?1 IS NULL OR d.org = ?1)"
 		" AND NOT EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = d.doc AND o.rev = d.rev)"
-		" AND NOT EXISTS (SELECT 1 FROM releases l2 JOIN revisions r2"
-		"  ON r2.doc = l2.doc AND r2.rev = l2.rev WHERE l2.doc = d.doc AND r2.seq > r.seq)"
+		/* not superseded for that organization: no later revision released to it */
+		" AND NOT EXISTS (SELECT 1 FROM distribution d2 JOIN revisions r2"
+		"  ON r2.doc = d2.doc AND r2.rev = d2.rev WHERE d2.doc = d.doc AND d2.org = d.org"
+		"  AND r2.seq > r.seq)"
 		" AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
 		" ORDER BY l.released_at, d.doc, d.rev, d.org", -1, &st, NULL) != SQLITE_OK) {
 		free(own);
@@ -665,10 +685,11 @@ done:
 /* How far a statement's time may run ahead of the commit that records it. */
 #define STATEMENT_SKEW (10 * 60)
 
-/* The acknowledgment at `path` and the revision it names. */
+/* The acknowledgment at `path`, the revision it names, the signer's organization. */
 typedef struct {
 	const char *path;
 	const vault_revision *r;
+	const char *org;
 } acked;
 
 /*
@@ -718,20 +739,37 @@ static void check_statement(const vault_change_ctx *c, const char *path, json_t 
 		c->found(c, path, "the acknowledgment is dated before the release");
 }
 
+/*
+ * A later revision released to the signer's organization supersedes the
+ * acknowledged one for it; one released only to others does not (the
+ * write path's rule, check_ackable, as the signer's organization sees it).
+ */
 static void superseded_by(const vault_change_ctx *c, const vault_revision *o, int released, void *payload)
 {
 	const acked *a = payload;
+	char dir[VAULT_PATH_MAX], relpath[VAULT_PATH_MAX * 2];
+	const vault_release *rel;
+	size_t i;
 
-	if (released && o->seq > a->r->seq)
-		c->found(c, a->path, "acknowledges '%s@%s', superseded by "
-		      "'%s@%s'", a->r->doc, a->r->rev, o->doc, o->rev);
+	if (!released || o->seq <= a->r->seq ||
+	    vault_record__doc_dir(dir, sizeof(dir), o->doc) < 0 ||
+	    vault__fmt(relpath, sizeof(relpath), "path", "%s/%s/" VAULT_RELEASE_FILE, dir,
+		       o->rev) < 0 ||
+	    (rel = c->release_at(c, relpath)) == NULL)
+		return;
+	for (i = 0; i < rel->nto; i++)
+		if (strcmp(rel->to[i], a->org) == 0) {
+			c->found(c, a->path, "acknowledges '%s@%s', superseded by "
+			      "'%s@%s' for '%s'", a->r->doc, a->r->rev, o->doc, o->rev, a->org);
+			return;
+		}
 }
 
 static void check_in_effect(const vault_change_ctx *c, const char *path, const char *recpath,
-			    const vault_revision *r)
+			    const vault_revision *r, const char *org)
 {
 	size_t dirlen = strlen(recpath) - strlen(VAULT_RECORD_FILE) - 1;
-	acked a = { path, r };
+	acked a = { path, r, org };
 	char sub[VAULT_PATH_MAX * 2];
 
 	if (!c->before)
@@ -819,7 +857,7 @@ static void check_statement_file(const vault_change_ctx *c, const char *path, co
 		if (strcmp(r.added_by, u->name) == 0)
 			c->found(c, path, "user '%s' acknowledges a revision it added itself",
 			      u->name);
-		check_in_effect(c, path, recpath, &r);
+		check_in_effect(c, path, recpath, &r, u->org);
 
 		for (i = 0; i < r.nfiles; i++) {
 			int match = 0;

@@ -51,13 +51,16 @@ static const struct {
 	  " (SELECT 1 FROM acks a WHERE a.doc = pl.doc AND a.rev = pl.rev AND a.org = l.supplier"
 	  "  AND a.meaning != 'rejected' AND date(a.time, 'unixepoch') <= l.made)"
 	  " GROUP BY l.lot ORDER BY l.lot", { "lot", "revision", "supplier", "made" } },
+	/* superseded for the PO's supplier: a later revision was released to
+	 * it (one released only to others leaves this one in effect for it) */
 	{ "stale-po-line", "PO line requires a superseded or obsolete revision",
 	  "SELECT pl.po, pl.line, pl.doc || '@' || pl.rev, p.supplier FROM po_lines pl"
 	  " JOIN pos p ON p.po = pl.po JOIN revisions r ON r.doc = pl.doc AND r.rev = pl.rev"
 	  " WHERE (?1 IS NULL OR p.supplier = ?1) AND (EXISTS (SELECT 1 FROM obsoletes o"
-	  "  WHERE o.doc = pl.doc AND o.rev = pl.rev) OR EXISTS (SELECT 1 FROM releases l2"
-	  "  JOIN revisions r2 ON r2.doc = l2.doc AND r2.rev = l2.rev WHERE l2.doc = pl.doc"
-	  "  AND r2.seq > r.seq)) ORDER BY pl.po, pl.line", { "po", "line", "revision", "supplier" } },
+	  "  WHERE o.doc = pl.doc AND o.rev = pl.rev) OR EXISTS (SELECT 1 FROM distribution d2"
+	  "  JOIN revisions r2 ON r2.doc = d2.doc AND r2.rev = d2.rev WHERE d2.doc = pl.doc"
+	  "  AND d2.org = p.supplier AND r2.seq > r.seq)) ORDER BY pl.po, pl.line",
+	  { "po", "line", "revision", "supplier" } },
 	{ "no-fai", "part shipped at a drawing revision with no FAI on record",
 	  "SELECT l.part, pl.doc || '@' || pl.rev, min(l.lot), l.supplier FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"

@@ -77,7 +77,10 @@ static void add_data(bundle *b, const char *name, char *data, size_t len)
 	sha256_hex(m->sha256, data, len);
 }
 
-/* Every file of DOC@REV, checked against its SHA-256 on the way out. */
+/*
+ * Every file of DOC@REV, checked against its SHA-256 on the way out; 1
+ * when the acting supplier may not see it (nothing added).
+ */
 static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 {
 	vault_revision r;
@@ -86,7 +89,7 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 
 	if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
 		/* what the acting supplier may not see stays out of its bundle */
-		return error == VAULT_ENOTFOUND ? 0 : error;
+		return error == VAULT_ENOTFOUND ? 1 : error;
 	for (i = 0; i < r.nfiles && !error; i++) {
 		char name[VAULT_PATH_MAX * 2], path[sizeof(b->scratch) + 32];
 		member *m;
@@ -357,8 +360,9 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 		const char *d = json_string_value(json_array_get(pair, 0));
 		const char *r = json_string_value(json_array_get(pair, 1));
 
+		/* a revision left out is left out with its acknowledgments */
 		if ((error = add_revision(&b, v, d, r)) < 0 ||
-		    (error = add_acks(&b, v, root, d, r, acks)) < 0)
+		    (error == 0 && (error = add_acks(&b, v, root, d, r, acks)) < 0))
 			goto done;
 	}
 	if ((error = vault_allowed_signers(&signers, v)) < 0)

@@ -684,8 +684,14 @@ static char *column_dup(sqlite3_stmt *st, int col)
 	return t ? vault__strdup((const char *)t) : NULL;
 }
 
-/* The release, distribution and obsolescence of `rev`, and so its state. */
-static int load_state(vault_revision *rev, vault_index *idx)
+/*
+ * The release, distribution and obsolescence of `rev`, and so its state
+ * as organization `org` has it: superseded when a later revision was
+ * released to `org`, or (`org` NULL: the buyer's, quality's, an
+ * auditor's view) to anyone.  A later revision released elsewhere only
+ * leaves the one `org` was given in effect for it.
+ */
+static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 {
 	sqlite3_stmt *st;
 	int controlled = strcmp(rev->type, "drawing") == 0 || strcmp(rev->type, "spec") == 0;
@@ -694,13 +700,15 @@ static int load_state(vault_revision *rev, vault_index *idx)
 
 	if (sqlite3_prepare_v2(idx->db,
 		"SELECT reason, effective, released_by, released_at,"
-		" (SELECT count(*) FROM releases l JOIN revisions lr ON lr.doc = l.doc AND lr.rev = l.rev"
-		"  WHERE l.doc = ?1 AND lr.seq > ?3)"
+		" EXISTS (SELECT 1 FROM releases l JOIN revisions lr ON lr.doc = l.doc AND lr.rev = l.rev"
+		"  WHERE l.doc = ?1 AND lr.seq > ?3 AND (?4 IS NULL OR EXISTS (SELECT 1"
+		"  FROM distribution d WHERE d.doc = l.doc AND d.rev = l.rev AND d.org = ?4)))"
 		" FROM releases WHERE doc = ?1 AND rev = ?2", -1, &st, NULL) != SQLITE_OK)
 		return db_error(idx, "prepare");
 	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, rev->seq);
+	sqlite3_bind_text(st, 4, org, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		released = 1;
 		rev->release_reason = column_dup(st, 0);
@@ -749,8 +757,9 @@ static int load_state(vault_revision *rev, vault_index *idx)
 	return 0;
 }
 
-/* Fill `rev` from a row of REV_COLUMNS, with its files and parts. */
-static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *row)
+/* Fill `rev` from a row of REV_COLUMNS, with its files and parts, its state as `org` has it. */
+static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *row,
+			 const char *org)
 {
 	sqlite3_int64 id = sqlite3_column_int64(row, 0);
 	sqlite3_stmt *st;
@@ -769,7 +778,7 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 	if (vault__fmt(rev->commit, sizeof(rev->commit), "the index's commit id", "%s",
 		       (const char *)sqlite3_column_text(row, 8)) < 0)
 		return VAULT_EVERIFY;
-	if (load_state(rev, idx) < 0)
+	if (load_state(rev, idx, org) < 0)
 		return VAULT_ERROR;
 
 	if (sqlite3_prepare_v2(idx->db,
@@ -816,8 +825,9 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 	return 0;
 }
 
-/* Run `st` (bound already) and collect every row as a revision. */
-static int collect(vault_revision_list **out, vault_index *idx, sqlite3_stmt *st)
+/* Run `st` (bound already) and collect every row as a revision, its state as `org` has it. */
+static int collect(vault_revision_list **out, vault_index *idx, sqlite3_stmt *st,
+		   const char *org)
 {
 	vault_revision_list *list = calloc(1, sizeof(*list));
 	size_t cap = 0;
@@ -831,7 +841,7 @@ static int collect(vault_revision_list **out, vault_index *idx, sqlite3_stmt *st
 			if ((list->items = realloc(list->items, cap * sizeof(vault_revision))) == NULL)
 				abort();
 		}
-		error = load_revision(&list->items[list->count], idx, st);
+		error = load_revision(&list->items[list->count], idx, st, org);
 		list->count++;
 		if (error < 0)
 			break;
@@ -848,7 +858,9 @@ static int collect(vault_revision_list **out, vault_index *idx, sqlite3_stmt *st
 
 /*
  * Keep of each revision's distribution only the viewer's organization: a
- * supplier learns whether a revision went to it, never to whom else.
+ * supplier learns whether a revision went to it, never to whom else.  Nor
+ * its number (seq): that counts the document's revisions the supplier may
+ * not see (its 2 says a first exists), so a supplier's view has none (0).
  */
 static void scope_to(vault_revision_list *list, const char *viewer)
 {
@@ -858,6 +870,8 @@ static void scope_to(vault_revision_list *list, const char *viewer)
 		return;
 	for (i = 0; i < list->count; i++) {
 		vault_revision *r = &list->items[i];
+
+		r->seq = 0;
 
 		for (k = n = 0; k < r->nto; k++) {
 			if (strcmp(r->to[k], viewer) == 0)
@@ -871,6 +885,12 @@ static void scope_to(vault_revision_list *list, const char *viewer)
 
 int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
 		     const char *rev, const char *viewer)
+{
+	return vault_index__get_as(out, idx, doc, rev, viewer, viewer);
+}
+
+int vault_index__get_as(vault_revision *out, vault_index *idx, const char *doc,
+			const char *rev, const char *viewer, const char *org)
 {
 	vault_revision_list *list = NULL;
 	sqlite3_stmt *st;
@@ -886,7 +906,7 @@ int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
 	if (rev)
 		sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
-	error = collect(&list, idx, st);
+	error = collect(&list, idx, st, org);
 	sqlite3_finalize(st);
 	if (error < 0)
 		return error;
@@ -918,7 +938,7 @@ int vault_index__revisions(vault_revision_list **out, vault_index *idx,
 		return db_error(idx, "prepare");
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
-	error = collect(out, idx, st);
+	error = collect(out, idx, st, viewer);
 	sqlite3_finalize(st);
 	if (error == 0)
 		scope_to(*out, viewer);
@@ -947,7 +967,7 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 	sqlite3_bind_text(st, 1, filter ? filter->type : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, filter ? filter->part : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
-	error = collect(out, idx, st);
+	error = collect(out, idx, st, viewer);
 	sqlite3_finalize(st);
 	if (error == 0)
 		scope_to(*out, viewer);

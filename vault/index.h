@@ -51,10 +51,19 @@ int vault_index__record_written(vault_index *idx, vault_store *s,
 
 /*
  * Queries.  `viewer` NULL sees everything; an organization's name sees
- * only what was released to it and what it added itself.
+ * only what was released to it and what it added itself, each revision's
+ * state as that organization has it (superseded only by a later revision
+ * released to it), its distribution only to itself, and no seq.
  */
 int vault_index__get(vault_revision *out, vault_index *idx, const char *doc,
 		     const char *rev, const char *viewer);
+/*
+ * vault_index__get, seen as `viewer` sees it, with the state organization
+ * `org` has (NULL: superseded by a later release to anyone): what an
+ * acknowledgment by a user of `org` is judged by, whatever it may see.
+ */
+int vault_index__get_as(vault_revision *out, vault_index *idx, const char *doc,
+			const char *rev, const char *viewer, const char *org);
 int vault_index__revisions(vault_revision_list **out, vault_index *idx,
 			   const char *doc, const char *viewer);
 int vault_index__list(vault_revision_list **out, vault_index *idx,

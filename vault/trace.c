@@ -160,6 +160,12 @@ static void scope_trace(json_t *root, vault *v, const char *org)
 
 	if (!org)
 		return;
+	/* in effect for the lot's supplier, which is `org`: released to it,
+	 * so always visible; kept to this rule all the same */
+	o = json_object_get(root, "in_effect_when_made");
+	if (json_is_object(o) && !revision_visible(v, json_string_value(json_object_get(o, "doc")),
+						   json_string_value(json_object_get(o, "rev")), org))
+		json_object_set_new(root, "in_effect_when_made", json_null());
 	for (k = 0; lot_keys[k]; k++) {
 		if (!json_is_array(arr = json_object_get(root, lot_keys[k])))
 			continue;
@@ -237,15 +243,19 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 	json_object_set_new(root, "po_line", json_incref(line));
 	doc = json_string_value(json_object_get(line, "doc"));
 	rev = json_string_value(json_object_get(line, "rev"));
-	/* the revision in effect when the lot was made: released by the end of that day */
+	/* the revision in effect when the lot was made: the latest released to
+	 * the lot's supplier by the end of that day (one released only to
+	 * others was never in effect for it) */
 	if ((error = vault__fmt(made_end, sizeof(made_end), "the lot's date", "%sT23:59:59Z",
 				made ? made : "")) < 0)
 		goto done;
 	if (doc && made) {
 		if ((error = rows(&tmp, db, "SELECT l.doc, l.rev, l.released_at FROM releases l"
-				  " JOIN revisions r ON r.doc = l.doc AND r.rev = l.rev WHERE l.doc = ?1"
-				  " AND l.released_at <= strftime('%s', ?2) ORDER BY r.seq DESC LIMIT 1",
-				  rev_cols, 3, doc, made_end, NULL)) < 0)
+				  " JOIN revisions r ON r.doc = l.doc AND r.rev = l.rev"
+				  " JOIN distribution d ON d.doc = l.doc AND d.rev = l.rev AND d.org = ?3"
+				  " WHERE l.doc = ?1 AND l.released_at <= strftime('%s', ?2)"
+				  " ORDER BY r.seq DESC LIMIT 1",
+				  rev_cols, 3, doc, made_end, supplier)) < 0)
 			goto done;
 		json_object_set_new(root, "in_effect_when_made", first(tmp));
 	} else {

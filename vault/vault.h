@@ -307,7 +307,9 @@ typedef struct {
 	size_t nparts;
 	vault_file *files;
 	size_t nfiles;
-	unsigned seq;     /* 1 for a document's first revision, then 2, ... */
+	unsigned seq;     /* 1 for a document's first revision, then 2, ...;
+			   * 0 in a supplier's view, where it would count
+			   * revisions the supplier may not see */
 	char *added_by;
 	char *org;        /* the adder's organization (NULL in early records) */
 	int64_t added_at; /* seconds since the epoch, UTC */
@@ -315,7 +317,8 @@ typedef struct {
 
 	/* Its state, from the records beside it: "recorded" (a certificate
 	 * or report), "draft" (a drawing or spec not released), "released",
-	 * "superseded" (a later revision was released) or "obsolete". */
+	 * "superseded" (a later revision was released: in a supplier's
+	 * view, released to its organization) or "obsolete". */
 	const char *state;
 	char **to;        /* released to these organizations */
 	size_t nto;
