@@ -20,9 +20,6 @@ add_supplier sam acme
 add_supplier bob beta
 q key generate -o aud.pem -c aud | head -n 1 > aud.pub
 q --key "$TMP/admin.pem" user add aud --org audit-co --role auditor --pubkey aud.pub > /dev/null
-# a supplier of acme who is also quality (sees everything)
-q key generate -o qs.pem -c qs | head -n 1 > qs.pub
-q --key "$TMP/admin.pem" user add qs --org acme --role supplier,quality --pubkey qs.pub > /dev/null
 make_pdf a.pdf "DWG-D rev A"
 make_pdf b.pdf "DWG-D rev B"
 make_pdf ea.pdf "DWG-E rev A"
@@ -116,10 +113,6 @@ check "show DWG-E@A (acme): released (B went to beta only)" sh -c '
 	$S show DWG-E@A | grep -q "^DWG-E@A  drawing  released$"'
 ok "ack DWG-E@A (acme)" $S ack DWG-E@A
 ok "ack DWG-E@B (beta)" $B ack DWG-E@B
-ok "a supplier of acme who is also quality acknowledges DWG-D@A: judged as acme has it" \
-	q --key qs.pem ack DWG-D@A -m reviewed
-check "  though its own view (quality's) shows A superseded" sh -c '
-	q --key qs.pem show DWG-D@A | grep -q "^DWG-D@A  drawing  superseded$"'
 q release DWG-D --rev C a.pdf --to acme > /dev/null
 fails 1 "^qvault: 'DWG-D@A' is superseded; the current revision is 'C'$" \
 	"once C goes to acme, A is superseded for acme" $S ack DWG-D@A -m approved
