@@ -13,13 +13,13 @@ q key generate -o sam.pem -c sam | head -n 1 > sam.pem.pub
 q key generate -o zed.pem -c zed | head -n 1 > zed.pem.pub
 reg sam acme supplier sam.pem.pub
 reg zed beta supplier zed.pem.pub
-reg bob acme buyer bob.pub
+reg bob owner buyer bob.pub
 reg sid acme supplier sid.pub
-reg rex acme buyer rex.pub
+reg rex owner buyer rex.pub
 reg rio acme supplier rio.pub
-reg aud acme auditor aud.pub
+reg aud owner auditor aud.pub
 reg ada owner admin ada.pub
-reg ecd acme buyer ecd.pub
+reg ecd owner buyer ecd.pub
 make_pdf c.pdf "DWG-1 rev C"
 make_pdf b.pdf "DWG-2 rev A, for beta"
 make_pdf d.pdf "DWG-3 rev A, a draft"

@@ -22,7 +22,7 @@ hook pre-add 'cat > "$QVAULT_DIR/../event.json"; env > "$QVAULT_DIR/../env.txt"'
 ok "a pre-add hook that agrees lets the add through" q add a.pdf --doc D1 --type other --title "first"
 check "  it read the event as JSON: event, op, user, the record inlined" sh -c '
 	jq -e ".event == \"pre-add\" and .op == \"add\" and .user.name == \"tester\" and
-	       .user.org == \"acme\" and (.user.roles | index(\"buyer\")) != null and
+	       .user.org == \"owner\" and (.user.roles | index(\"buyer\")) != null and
 	       (.message | startswith(\"add D1@A\")) and (.parent | length) == 40 and (.commit == null) and
 	       ([.changes[] | select(.record.record == \"revision\")][0].record.title == \"first\") and
 	       ([.changes[].path] | any(endswith(\"/files/a.pdf\")))" event.json > /dev/null'
@@ -30,7 +30,7 @@ check "  the event matches schemas/hook-event.schema.json's required fields" sh 
 	for k in $(jq -r ".required[]" "$TESTS_DIR/../../schemas/hook-event.schema.json"); do
 		jq -e "has(\"$k\")" event.json > /dev/null || exit 1; done'
 check "  a clean environment naming the vault and the user" sh -c '
-	grep -qx "QVAULT_USER=tester" env.txt && grep -qx "QVAULT_ORG=acme" env.txt &&
+	grep -qx "QVAULT_USER=tester" env.txt && grep -qx "QVAULT_ORG=owner" env.txt &&
 	grep -qx "QVAULT_EVENT=pre-add" env.txt && grep -qx "QVAULT_DIR=$(cd v && pwd)" env.txt &&
 	! grep -q SECRET_OF_THE_CALLER env.txt && ! grep -q "^QVAULT_KEY=" env.txt'
 hook post-add 'cat > "$QVAULT_DIR/../post.json"'

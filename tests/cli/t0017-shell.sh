@@ -93,7 +93,7 @@ check "  its lot's trace, by the library's rule" sh -c '
 	SSH_ORIGINAL_COMMAND="trace lot L-1" q -C v shell --user sam | grep -q PO-1'
 check "allowed-signers: its organization's keys and the buyer's, not another supplier's" sh -c '
 	SSH_ORIGINAL_COMMAND="keys allowed-signers" q -C v shell --user sam > k.txt &&
-	grep -q "^sam@northwind " k.txt && grep -q "^tester@acme " k.txt && ! grep -q zenith k.txt'
+	grep -q "^sam@northwind " k.txt && grep -q "^tester@owner " k.txt && ! grep -q zenith k.txt'
 fails 1 "a supplier sees only what is pending for its own organization" "nor another organization's pending" \
 	as sam 'pending --org zenith'
 check "pending shows a supplier its own organization only" sh -c '

@@ -159,8 +159,8 @@ check "  nothing is lost: each site keeps its own DWG-9@A" sh -c '
 q key generate -o z1.pem -c z1 | head -n 1 > z1.pub
 q key generate -o z2.pem -c z2 | head -n 1 > z2.pub
 rm -rf a2 b2 && q clone "$HUB" a2 > /dev/null && q clone "$HUB" b2 > /dev/null
-q -C a2 --key admin.pem user add zed --org acme --role buyer --pubkey z1.pub > /dev/null
-q -C b2 --key admin.pem user add zed --org acme --role buyer --pubkey z2.pub > /dev/null
+q -C a2 --key admin.pem user add zed --org owner --role buyer --pubkey z1.pub > /dev/null
+q -C b2 --key admin.pem user add zed --org owner --role buyer --pubkey z2.pub > /dev/null
 q -C b2 push > /dev/null
 V=a2
 fails 1 "both sites wrote 'users/zed/user.json' with different content; nothing was merged" \

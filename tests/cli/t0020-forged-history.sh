@@ -122,7 +122,7 @@ AUTHOR=tester GIT_AUTHOR_DATE="2019-03-01T00:00:00Z" GIT_COMMITTER_DATE="2019-03
 Qvault-Op: po-add
 Qvault-PO: PO-8" "$P8=po8.json"
 check "4: a buyer's commit authored as 'tester' is caught" \
-	culprit t4a "the commit's author 'tester <tester@acme>' is not the user it acts for, 'bob' of 'acme'"
+	culprit t4a "the commit's author 'tester <tester@owner>' is not the user it acts for, 'bob' of 'owner'"
 check "4: a buyer's commit dated 2019 is caught" culprit t4a "the commit is dated before its parent"
 T10=$(date -u +%s)
 P10=pos/$(dir_of PO-10)/PO-10/po.json
