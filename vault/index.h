@@ -15,6 +15,16 @@
 
 #define VAULT_INDEX_VERSION 7
 
+/*
+ * SQL: whether a supplier of organization `org` (a parameter such as
+ * "?9"; NULL: anyone) may see revision `r` (an alias of `revisions`):
+ * its own organization's, or released to it.  The one rule of every read
+ * that filters revisions by their viewer.
+ */
+#define VAULT_INDEX_VISIBLE(r, org) "(" org " IS NULL OR " r ".org = " org \
+	" OR EXISTS (SELECT 1 FROM distribution d WHERE d.doc = " r ".doc AND d.rev = " r ".rev" \
+	" AND d.org = " org "))"
+
 typedef struct vault_index vault_index;
 
 /*

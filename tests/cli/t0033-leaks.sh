@@ -1,0 +1,63 @@
+#!/bin/sh
+# What an attack on the viewer rules found, each closed in the library:
+# a part known only to another organization answers as an unknown one; the
+# log and the NCR list name no revision hidden from the supplier; an FAI
+# or a material certificate counts only for the lots of the organization
+# that filed it (or the one it was attached to on its behalf); the shell
+# takes no file argument but the upload "-"; verify answers no revoked or
+# unregistered key.
+. "$(dirname "$0")/lib.sh"
+: "${MKZIP:?set MKZIP to the mkzip test tool}"
+
+new_vault v
+V=v
+export QVAULT_DIR=v
+add_supplier sam acme
+add_supplier bob beta
+add_supplier carl acme
+q key generate -o hq.pem -c hq | head -n 1 > hq.pub
+q --key "$TMP/admin.pem" user add hq --org hq --role buyer,quality --pubkey hq.pub > /dev/null
+q key generate -o aud.pem -c aud | head -n 1 > aud.pub
+q --key "$TMP/admin.pem" user add aud --org audit-co --role auditor --pubkey aud.pub > /dev/null
+q key generate -o stranger.pem -c stranger > /dev/null
+export QVAULT_KEY="$TMP/hq.pem"
+make_pdf a.pdf "drawing A"
+make_pdf b.pdf "drawing B"
+make_text coc.csv H1
+make_pdf mtr.pdf "mill cert"
+printf 'FAI report\n' > fai.txt
+"$MKZIP" fai1.zip -n report.txt -f fai.txt > /dev/null
+"$MKZIP" fai2.zip -n beta-report.txt -f fai.txt > /dev/null
+"$MKZIP" fai3.zip -n hq-report.txt -f fai.txt > /dev/null
+q release DWG-A --rev A a.pdf --to acme,beta --part PN-1 > /dev/null
+q release DWG-B --rev A b.pdf --to beta --part PN-SECRET > /dev/null
+q po add PO-A --supplier acme --line PN-1:50:DWG-A@A --line PN-3:5:DWG-A@A --line BAR-1:9:DWG-A@A > /dev/null
+q po add PO-B --supplier beta --line PN-2:50:DWG-B@A > /dev/null
+q --key sam.pem ack DWG-A@A > /dev/null
+q --key bob.pem ack DWG-B@A > /dev/null
+q --key sam.pem lot add L-A1 --po PO-A --part PN-1 --qty 10 --made 2026-01-02 --shipped 2026-01-03 > /dev/null
+q --key sam.pem lot add L-A3 --po PO-A --part PN-3 --qty 5 --made 2026-01-02 --shipped 2026-01-03 > /dev/null
+q --key sam.pem lot add H-1 --po PO-A --part BAR-1 --qty 9 > /dev/null
+q --key bob.pem lot add L-B1 --po PO-B --part PN-2 --qty 10 > /dev/null
+q --key sam.pem lot add L-A2 --po PO-A --part PN-1 --qty 2 --from H-1:1 > /dev/null
+# quality records an acme lot made from beta's lot
+q lot add L-A4 --po PO-A --part PN-1 --qty 2 --from L-B1:1 > /dev/null
+q --key sam.pem add coc.csv --doc COC-A --type coc --lot L-A1 > /dev/null
+check "setup: the records are in the vault" sh -c 'q trace lot L-A4 | grep -q L-B1'
+
+S="q --key $TMP/sam.pem"
+B="q --key $TMP/bob.pem"
+export S B
+
+# ---- 1. a part only another organization's records name is unknown ------------------
+fails 1 "^qvault: no part 'PN-404'$" "list --part of an unknown part" $S list --part PN-404
+fails 1 "^qvault: no part 'PN-SECRET'$" "  of a part on a revision not released to it: the same" \
+	$S list --part PN-SECRET
+fails 1 "^qvault: no part 'PN-2'$" "  of a part on another organization's PO and lot: the same" \
+	$S list --part PN-2
+ok "  of a part on a revision released to it" $S list --part PN-1
+ok "  of a part on its own PO only (an empty list)" $S list --part PN-3
+ok "  the organization that has it sees it" $B list --part PN-SECRET
+ok "  and so does the buyer" q list --part PN-2
+
+done_testing
