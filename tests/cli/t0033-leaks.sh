@@ -60,4 +60,17 @@ ok "  of a part on its own PO only (an empty list)" $S list --part PN-3
 ok "  the organization that has it sees it" $B list --part PN-SECRET
 ok "  and so does the buyer" q list --part PN-2
 
+# ---- 2. the log and the NCR list name no revision hidden from the supplier -----------
+q link COC-A@A --po PO-B > /dev/null
+q link DWG-B@A --po PO-B > /dev/null
+check "log PO: beta sees no link of acme's certificate to its PO" sh -c '
+	$B log PO-B > g.txt && ! grep -q "COC-A" g.txt && grep -q "link DWG-B@A to po PO-B" g.txt'
+check "  nor in its whole log" sh -c '$B log > g.txt && ! grep -q "COC-A" g.txt'
+check "  the buyer sees the link" sh -c 'q log PO-B | grep -q "link COC-A@A to po PO-B"'
+q ncr add --lot L-A1 --reason "burr" --doc DWG-A@A --doc DWG-B@A > /dev/null
+check "ncr list: acme sees the revision released to it, not beta's drawing" sh -c '
+	$S ncr list --json > n.json && grep -q "NCR-000001" n.json && grep -q "DWG-A@A" n.json &&
+	! grep -q "DWG-B" n.json'
+check "  the buyer sees both" sh -c 'q ncr list --json | grep -q "\"docs\": \"DWG-A@A DWG-B@A\""'
+
 done_testing
