@@ -73,4 +73,37 @@ check "ncr list: acme sees the revision released to it, not beta's drawing" sh -
 	! grep -q "DWG-B" n.json'
 check "  the buyer sees both" sh -c 'q ncr list --json | grep -q "\"docs\": \"DWG-A@A DWG-B@A\""'
 
+# ---- 3. another organization's FAI or certificate closes no gap ----------------------
+check "audit: acme shipped PN-1 with no FAI" sh -c 'q audit > a.txt; grep -q "^no-fai .*part PN-1 .*supplier acme" a.txt'
+q --key bob.pem add fai2.zip --doc FAI-BETA --type fai --part PN-1 > /dev/null
+check "  beta's FAI of PN-1 does not close acme's gap (the buyer's audit)" sh -c '
+	q audit > a.txt; grep -q "^no-fai .*part PN-1 .*supplier acme" a.txt'
+check "  nor acme's own audit" sh -c '$S audit > a.txt; grep -q "^no-fai .*part PN-1" a.txt'
+q --key sam.pem add fai1.zip --doc FAI-ACME --type fai --part PN-1 > /dev/null
+check "  acme's FAI does" sh -c 'q audit > a.txt; ! grep -q "^no-fai .*part PN-1" a.txt'
+q add fai3.zip --doc FAI-HQ --type fai --part PN-3 > /dev/null
+check "an FAI the buying side filed for a part, for no supplier: acme's PN-3 gap stays" sh -c '
+	q audit > a.txt; grep -q "^no-fai .*part PN-3 .*supplier acme" a.txt'
+q link FAI-HQ@A --po PO-A > /dev/null
+check "  attached to acme's PO, it is acme's (filed on its behalf): the gap closes" sh -c '
+	q audit > a.txt; ! grep -q "^no-fai .*part PN-3" a.txt'
+
+check "audit: acme's lots made from H-1 and from beta's L-B1 have no material certificate" sh -c '
+	q audit > a.txt; grep -q "^no-material-cert .*input H-1 .*supplier acme" a.txt &&
+	grep -q "^no-material-cert .*input L-B1 .*supplier acme" a.txt'
+q --key bob.pem add mtr.pdf --doc MTR-BETA --type material-cert --lot L-B1 --field certificate_type=3.1 \
+	--field certificate_number=MC-1 --field manufacturer=Mill --field product=bar --field grade=6061 \
+	--field heat_number=H-1 --field issue_date=2026-10-02 --field inspector=Weber > /dev/null
+check "  beta's certificate, of heat H-1 and linked to its lot L-B1, closes neither" sh -c '
+	q audit > a.txt; grep -q "^no-material-cert .*input H-1 .*supplier acme" a.txt &&
+	grep -q "^no-material-cert .*input L-B1 .*supplier acme" a.txt'
+check "  acme's audit the same (its input from beta unnamed)" sh -c '
+	$S audit --json > a.json; test "$(grep -c "\"gap\": \"no-material-cert\"" a.json)" = 2'
+check "  the scorecard counts both" sh -c '
+	q scorecard --org acme --json | grep -q "\"no_material_cert\": 2"'
+q --key sam.pem add mtr.pdf --doc MTR-ACME --type material-cert --lot H-1 > /dev/null
+check "  acme's own certificate of H-1 closes that one" sh -c '
+	q audit > a.txt; ! grep -q "^no-material-cert .*input H-1 " a.txt &&
+	grep -q "^no-material-cert .*input L-B1 .*supplier acme" a.txt'
+
 done_testing
