@@ -106,4 +106,12 @@ check "  acme's own certificate of H-1 closes that one" sh -c '
 	q audit > a.txt; ! grep -q "^no-material-cert .*input H-1 " a.txt &&
 	grep -q "^no-material-cert .*input L-B1 .*supplier acme" a.txt'
 
+# ---- 4. the shell takes no file argument but "-"; ------------------------------------
+as_up() { who=$1; shift; SSH_ORIGINAL_COMMAND="$*" q -C v shell --user "$who" < coc.csv; }
+fails 2 "'/etc/passwd' would be a file on the server" "shell: a second file argument after the upload" \
+	as_up sam 'add - /etc/passwd --doc COC-S --type coc'
+fails 2 "'/etc/passwd' would be a file on the server" "  an argument a command does not take" \
+	as_up sam 'asn add - /etc/passwd --po PO-A --ship-date 2026-01-10'
+ok "  the upload alone is taken" as_up sam 'add - --doc COC-S --type coc --lot L-A1'
+
 done_testing
