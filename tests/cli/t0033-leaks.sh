@@ -106,12 +106,21 @@ check "  acme's own certificate of H-1 closes that one" sh -c '
 	q audit > a.txt; ! grep -q "^no-material-cert .*input H-1 " a.txt &&
 	grep -q "^no-material-cert .*input L-B1 .*supplier acme" a.txt'
 
-# ---- 4. the shell takes no file argument but "-"; ------------------------------------
+# ---- 4. the shell takes no file argument but "-"; verify answers no unknown key ------
 as_up() { who=$1; shift; SSH_ORIGINAL_COMMAND="$*" q -C v shell --user "$who" < coc.csv; }
 fails 2 "'/etc/passwd' would be a file on the server" "shell: a second file argument after the upload" \
 	as_up sam 'add - /etc/passwd --doc COC-S --type coc'
 fails 2 "'/etc/passwd' would be a file on the server" "  an argument a command does not take" \
 	as_up sam 'asn add - /etc/passwd --po PO-A --ship-date 2026-01-10'
 ok "  the upload alone is taken" as_up sam 'add - --doc COC-S --type coc --lot L-A1'
+
+q --key "$TMP/admin.pem" user revoke carl > /dev/null
+fails 1 "user 'carl' was revoked" "verify: a revoked supplier's key gets no answer" \
+	q --key "$TMP/carl.pem" verify
+fails 1 "key .* is not registered in this vault" "  nor a key the vault does not know" \
+	q --key "$TMP/stranger.pem" verify
+fails 1 "a supplier may not verify the whole vault" "  nor a supplier's" $S verify
+ok "  with no key at all (an auditor on a replica), it runs" env -u QVAULT_KEY "$QVAULT" -C v verify
+ok "  and with the auditor's" q --key "$TMP/aud.pem" verify
 
 done_testing
