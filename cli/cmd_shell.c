@@ -195,6 +195,40 @@ static const cli_opt *option_of(const cli_command *cmd, const char *w)
 }
 
 /*
+ * Whether positional argument `pos` of `cmd` may name a file: the word of
+ * its synopsis at that place names one (FILE, [FILE], PACKAGE.zip,
+ * MANIFEST, DIR), or the synopsis has no word there (an argument the
+ * command does not take is taken for a file, never let through).
+ */
+static int names_file(const cli_command *cmd, int pos)
+{
+	static const char *const file_words[] = { "FILE", "DIR", "MANIFEST", NULL };
+	const char *p = cmd->synopsis ? cmd->synopsis : "";
+	size_t n, i;
+	int k;
+
+	for (k = 0;; k++) {
+		p += strspn(p, " ");
+		if (!*p)
+			return 1;
+		n = strcspn(p, " ");
+		if (k == pos)
+			break;
+		p += n;
+	}
+	if (*p == '[' && p[n - 1] == ']') { /* an optional argument: [FILE] */
+		p++;
+		n -= 2;
+	}
+	if (memchr(p, '.', n)) /* a file name's pattern: PACKAGE.zip */
+		return 1;
+	for (i = 0; file_words[i]; i++)
+		if (strlen(file_words[i]) == n && strncmp(p, file_words[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Check the words after the command's name: known options only, none
  * naming a path, and the file argument "-".  *upload is set to the index
  * of that argument in `words`, or -1; *type to the value of --type, or NULL.
@@ -224,11 +258,15 @@ static int check_words(int *upload, const char **type, const cli_command *cmd,
 				i++; /* its value */
 			continue;
 		}
+		/* every argument that names a file is the upload, and "-"; the
+		 * table marks the one a command takes (rule->upload) */
 		if (positional == rule->upload) {
 			if (strcmp(w, "-") != 0)
 				return refuse("'%s' would be a file on the server: send the file "
 					      "on standard input as '-'", w);
 			*upload = i;
+		} else if (names_file(cmd, positional)) {
+			return refuse("'%s' would be a file on the server: not allowed", w);
 		} else if (strcmp(w, "-") == 0) {
 			return refuse("'-' is only for a file argument");
 		}

@@ -39,9 +39,12 @@ static const struct {
 	  "  AND m.supplier = ?3) THEN i.input END,"
 	  " min(i.lot), count(DISTINCT i.lot), l.supplier FROM lot_inputs i"
 	  " JOIN lots l ON l.lot = i.lot WHERE (?1 IS NULL OR l.supplier = ?1)"
+	  /* a certificate of that lot or heat, filed by or for the supplier that drew from it */
 	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
-	  "  WHERE k.kind = 'lot' AND k.target = i.input AND r.type = 'material-cert')"
-	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = i.input)"
+	  "  WHERE k.kind = 'lot' AND k.target = i.input AND r.type = 'material-cert'"
+	  "  AND " VAULT_INDEX_FILED_FOR("r", "l.supplier") ")"
+	  " AND NOT EXISTS (SELECT 1 FROM certs c JOIN revisions r ON r.doc = c.doc AND r.rev = c.rev"
+	  "  WHERE c.heat = i.input AND " VAULT_INDEX_FILED_FOR("r", "l.supplier") ")"
 	  " GROUP BY i.input, l.supplier ORDER BY i.input, l.supplier",
 	  { "input", "lot", "lots", "supplier" } },
 	{ "made-before-ack", "lot made before its supplier acknowledged the required revision",
@@ -65,17 +68,21 @@ static const struct {
 	  "SELECT l.part, pl.doc || '@' || pl.rev, min(l.lot), l.supplier FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"
 	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND l.shipped IS NOT NULL"
-	  /* an FAI package names the drawing revision it inspected */
-	  " AND NOT EXISTS (SELECT 1 FROM fais x WHERE x.part = l.part AND x.drawing = pl.doc"
-	  "  AND x.drawing_rev = pl.rev)"
+	  /* each FAI counts for the lots of the supplier it was filed by or for:
+	   * an FAI package names the drawing revision it inspected */
+	  " AND NOT EXISTS (SELECT 1 FROM fais x JOIN revisions f ON f.doc = x.doc AND f.rev = x.rev"
+	  "  WHERE x.part = l.part AND x.drawing = pl.doc AND x.drawing_rev = pl.rev"
+	  "  AND " VAULT_INDEX_FILED_FOR("f", "l.supplier") ")"
 	  /* an FAI filed as a plain document (no package) counts for its part */
 	  " AND NOT EXISTS (SELECT 1 FROM revisions f JOIN parts fp ON fp.revision = f.id"
 	  "  WHERE f.type = 'fai' AND fp.part = l.part AND NOT EXISTS (SELECT 1 FROM fais x"
-	  "  WHERE x.doc = f.doc AND x.rev = f.rev))"
+	  "  WHERE x.doc = f.doc AND x.rev = f.rev) AND " VAULT_INDEX_FILED_FOR("f", "l.supplier") ")"
 	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions f ON f.doc = k.doc AND f.rev = k.rev"
 	  "  WHERE f.type = 'fai' AND k.kind = 'part' AND k.target = l.part AND NOT EXISTS"
-	  "  (SELECT 1 FROM fais x WHERE x.doc = f.doc AND x.rev = f.rev))"
-	  " GROUP BY l.part, pl.doc, pl.rev ORDER BY l.part",
+	  "  (SELECT 1 FROM fais x WHERE x.doc = f.doc AND x.rev = f.rev)"
+	  "  AND " VAULT_INDEX_FILED_FOR("f", "l.supplier") ")"
+	  /* one row per supplier: one's FAI is not another's */
+	  " GROUP BY l.part, pl.doc, pl.rev, l.supplier ORDER BY l.part, l.supplier",
 	  { "part", "revision", "lot", "supplier" } },
 	{ "unacknowledged", "revision distributed and not acknowledged in time",
 	  "SELECT d.doc || '@' || d.rev, d.org,"

@@ -729,10 +729,13 @@ int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter 
 					filter->type);
 	char *org;
 
-	if (filter && filter->part && (error = vault__part_exists(v, filter->part)) < 0)
-		return error;
 	if ((error = vault__viewer(&org, v)) < 0)
 		return error;
+	/* a part the viewer may not see is unknown to it, as one that is not */
+	if (filter && filter->part && (error = vault__part_exists(v, filter->part, org)) < 0) {
+		free(org);
+		return error;
+	}
 	error = vault_index__list(out, v->index, filter, org);
 	free(org);
 	return error;

@@ -75,17 +75,26 @@ int vault__doc_exists(vault *v, const char *doc, const char *rev, const char *vi
 	return 0;
 }
 
-int vault__part_exists(vault *v, const char *part)
+int vault__part_exists(vault *v, const char *part, const char *viewer)
 {
 	int found;
 
 	if ((found = vault_name_check("part number", part)) < 0)
 		return found;
-	found = any_row(v, "SELECT 1 WHERE EXISTS (SELECT 1 FROM parts WHERE part = ?1)"
-		" OR EXISTS (SELECT 1 FROM po_lines WHERE part = ?1)"
-		" OR EXISTS (SELECT 1 FROM lots WHERE part = ?1)"
-		" OR EXISTS (SELECT 1 FROM links WHERE kind = 'part' AND target = ?1)",
-		part, NULL, NULL);
+	/* for a supplier (?2), only what it may see names a part: a revision
+	 * of its own or released to it (its parts, its links to the part, the
+	 * part its FAI package inspected), its organization's PO lines and
+	 * lots; anything else answers as an unknown part does */
+	found = any_row(v, "SELECT 1 WHERE EXISTS (SELECT 1 FROM parts p JOIN revisions r"
+		"  ON r.id = p.revision WHERE p.part = ?1 AND " VAULT_INDEX_VISIBLE("r", "?2") ")"
+		" OR EXISTS (SELECT 1 FROM po_lines pl JOIN pos o ON o.po = pl.po"
+		"  WHERE pl.part = ?1 AND (?2 IS NULL OR o.supplier = ?2))"
+		" OR EXISTS (SELECT 1 FROM lots WHERE part = ?1 AND (?2 IS NULL OR supplier = ?2))"
+		" OR EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
+		"  WHERE k.kind = 'part' AND k.target = ?1 AND " VAULT_INDEX_VISIBLE("r", "?2") ")"
+		" OR EXISTS (SELECT 1 FROM fais x JOIN revisions r ON r.doc = x.doc AND r.rev = x.rev"
+		"  WHERE x.part = ?1 AND " VAULT_INDEX_VISIBLE("r", "?2") ")",
+		part, viewer, NULL);
 
 	if (found < 0)
 		return found;

@@ -28,10 +28,14 @@ int vault__org_exists(vault *v, const char *org);
 int vault__doc_exists(vault *v, const char *doc, const char *rev, const char *viewer);
 
 /*
- * 0 when part number `part` is named by a revision, a PO line, a lot or a
- * link; else VAULT_ENOTFOUND, "no part 'PART'" (VAULT_EINVALID for a
- * malformed one).
+ * 0 when part number `part` is named by a revision, a PO line, a lot, a
+ * link or an FAI package and, for a supplier of organization `viewer`
+ * (NULL: anyone), by one it may see: a revision of its own or released to
+ * it (with its links and FAI package), its organization's PO or lot.
+ * Else VAULT_ENOTFOUND, "no part 'PART'", the same whether the part is
+ * unknown or named only by what is hidden from the viewer (VAULT_EINVALID
+ * for a malformed one).
  */
-int vault__part_exists(vault *v, const char *part);
+int vault__part_exists(vault *v, const char *part, const char *viewer);
 
 #endif

@@ -674,8 +674,7 @@ fail:
 #define REV_COLUMNS "r.id, r.doc, r.rev, r.seq, r.type, r.title, r.added_by, r.added_at, r.commit_id, r.org"
 
 /* What a supplier of organization ?9 may see (everything when ?9 is NULL). */
-#define VISIBLE(r) "(?9 IS NULL OR " r ".org = ?9 OR EXISTS (SELECT 1 FROM distribution d" \
-	" WHERE d.doc = " r ".doc AND d.rev = " r ".rev AND d.org = ?9))"
+#define VISIBLE(r) VAULT_INDEX_VISIBLE(r, "?9")
 
 static char *column_dup(sqlite3_stmt *st, int col)
 {

@@ -15,6 +15,31 @@
 
 #define VAULT_INDEX_VERSION 7
 
+/*
+ * SQL: whether a supplier of organization `org` (a parameter such as
+ * "?9"; NULL: anyone) may see revision `r` (an alias of `revisions`):
+ * its own organization's, or released to it.  The one rule of every read
+ * that filters revisions by their viewer.
+ */
+#define VAULT_INDEX_VISIBLE(r, org) "(" org " IS NULL OR " r ".org = " org \
+	" OR EXISTS (SELECT 1 FROM distribution d WHERE d.doc = " r ".doc AND d.rev = " r ".rev" \
+	" AND d.org = " org "))"
+
+/*
+ * SQL: whether revision `r` (a certificate, an FAI) counts for the lots of
+ * supplier organization `org` (an SQL expression): filed by that
+ * organization (its `org`), or attached to one of its lots or POs (a
+ * record filed on its behalf by the buying side, who alone may attach
+ * another organization's revision to it).  Another organization's
+ * record closes none of its gaps, nor does one of the buying side that
+ * no attachment gives to a supplier.
+ */
+#define VAULT_INDEX_FILED_FOR(r, org) "(" r ".org = " org \
+	" OR EXISTS (SELECT 1 FROM links fa JOIN lots fl ON fa.kind = 'lot' AND fl.lot = fa.target" \
+	"  WHERE fa.doc = " r ".doc AND fa.rev = " r ".rev AND fl.supplier = " org ")" \
+	" OR EXISTS (SELECT 1 FROM links fa JOIN pos fp ON fa.kind = 'po' AND fp.po = fa.target" \
+	"  WHERE fa.doc = " r ".doc AND fa.rev = " r ".rev AND fp.supplier = " org "))"
+
 typedef struct vault_index vault_index;
 
 /*

@@ -45,8 +45,17 @@
  * its POs, their answers and status, its lots, ship notices and their
  * receipts, NCRs on its lots and their closing, its acknowledgments,
  * links to its POs and lots) and none of another organization's.
+ * `seen(r)` is the SQL test a revision `r` a link attaches must pass for
+ * the link to be the organization's record: ORG_OWN's, one it may see
+ * (a link of a revision hidden from it is no record of its); ORG_ANY's,
+ * any (a link to another's PO or lot is another's record, whatever it
+ * attaches).
  */
-#define ORG_RECORDS(cmp) \
+#define ORG_SEES(r) VAULT_INDEX_VISIBLE(r, "?1")
+#define ORG_ANY(r) "1"
+#define ORG_OWN ORG_RECORDS("=", ORG_SEES)
+#define ORG_OTHERS ORG_RECORDS("<>", ORG_ANY)
+#define ORG_RECORDS(cmp, seen) \
 	"SELECT commit_id FROM pos WHERE supplier " cmp " ?1" \
 	" UNION SELECT commit_id FROM po_acks WHERE org " cmp " ?1" \
 	" UNION SELECT commit_id FROM po_status WHERE org " cmp " ?1" \
@@ -59,9 +68,11 @@
 	"  WHERE n.supplier " cmp " ?1" \
 	" UNION SELECT commit_id FROM acks WHERE org " cmp " ?1" \
 	" UNION SELECT k.commit_id FROM links k JOIN pos p ON k.kind = 'po' AND p.po = k.target" \
-	"  WHERE p.supplier " cmp " ?1" \
+	"  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE p.supplier " cmp " ?1" \
+	"  AND " seen("r") \
 	" UNION SELECT k.commit_id FROM links k JOIN lots l ON k.kind = 'lot' AND l.lot = k.target" \
-	"  WHERE l.supplier " cmp " ?1"
+	"  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE l.supplier " cmp " ?1" \
+	"  AND " seen("r")
 
 /* What a supplier of `org` may see of the log, gathered once. */
 typedef struct {
@@ -94,8 +105,8 @@ static int scope_init(log_scope *s, vault *v, const char *org)
 	s->org = org;
 	if ((error = vault_users(&s->users, v)) < 0)
 		return error;
-	if (sqlite3_prepare_v2(db, "SELECT commit_id FROM (" ORG_RECORDS("=") ") EXCEPT SELECT commit_id FROM ("
-			       ORG_RECORDS("<>") ") ORDER BY 1",
+	if (sqlite3_prepare_v2(db, "SELECT commit_id FROM (" ORG_OWN ") EXCEPT SELECT commit_id FROM ("
+			       ORG_OTHERS ") ORDER BY 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
@@ -145,7 +156,8 @@ static int subject_visible(const log_scope *s, const char *subject)
  *       release then shows without the organizations it went to); or
  *   (c) it wrote records of the supplier's organization and none of
  *       another's (a PO made for it, a lot, a ship notice received, an
- *       NCR on its lot, a link to its PO or lot).
+ *       NCR on its lot, a link to its PO or lot of a revision it may
+ *       see: a link of one hidden from it would name that revision).
  * Anything else (another organization's acts, a link to another's PO)
  * is not there for it.
  */

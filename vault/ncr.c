@@ -235,13 +235,17 @@ int vault_ncr_list(char **out, vault *v, const char *org)
 		"SELECT n.ncr, n.lot, n.po, n.supplier, n.reason, n.disposition, n.opened_by,"
 		" strftime('%Y-%m-%dT%H:%M:%SZ', n.opened_at, 'unixepoch'), c.disposition, c.closed_by,"
 		" strftime('%Y-%m-%dT%H:%M:%SZ', c.closed_at, 'unixepoch'),"
-		" (SELECT group_concat(doc || '@' || rev, ' ') FROM ncr_docs d WHERE d.ncr = n.ncr)"
+		/* to a supplier (?2), only the cited revisions it may see */
+		" (SELECT group_concat(x.doc || '@' || x.rev, ' ') FROM ncr_docs x WHERE x.ncr = n.ncr"
+		"  AND (?2 IS NULL OR EXISTS (SELECT 1 FROM revisions r WHERE r.doc = x.doc"
+		"  AND r.rev = x.rev AND " VAULT_INDEX_VISIBLE("r", "?2") ")))"
 		" FROM ncrs n LEFT JOIN ncr_closes c ON c.ncr = n.ncr"
 		" WHERE ?1 IS NULL OR n.supplier = ?1 ORDER BY n.ncr", -1, &st, NULL) != SQLITE_OK) {
 		error = index_error(v);
 		goto done;
 	}
 	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, own, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		static const char *const cols[] = { "ncr", "lot", "po", "supplier", "reason",
 			"disposition", "opened_by", "opened_at", "closed_disposition", "closed_by",

@@ -162,10 +162,13 @@ static const metric metrics[] = {
 	/* material lots without a certificate, each counted once per supplier that drew from it */
 	{ "SELECT l.supplier, count(DISTINCT i.input) FROM lot_inputs i JOIN lots l ON l.lot = i.lot"
 	  " WHERE " IN_ORG("l.supplier") " AND (?2 IS NULL OR 1) AND (?3 IS NULL OR 1)"
+	  /* as audit: a certificate filed by or for the supplier that drew from it */
 	  " AND NOT EXISTS (SELECT 1 FROM links k"
 	  "  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE k.kind = 'lot'"
-	  "  AND k.target = i.input AND r.type = 'material-cert')"
-	  " AND NOT EXISTS (SELECT 1 FROM certs c WHERE c.heat = i.input) GROUP BY l.supplier",
+	  "  AND k.target = i.input AND r.type = 'material-cert'"
+	  "  AND " VAULT_INDEX_FILED_FOR("r", "l.supplier") ")"
+	  " AND NOT EXISTS (SELECT 1 FROM certs c JOIN revisions r ON r.doc = c.doc AND r.rev = c.rev"
+	  "  WHERE c.heat = i.input AND " VAULT_INDEX_FILED_FOR("r", "l.supplier") ") GROUP BY l.supplier",
 	  fill_no_mtr },
 };
 

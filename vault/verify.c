@@ -1260,16 +1260,26 @@ static int index_check_finish(index_check *ic, checker *c)
 }
 
 /*
- * VAULT_EDENIED when the acting key is a registered supplier's.  A key
- * the history does not know (or revoked) is not refused here: verify
- * must report on a vault whatever it holds.
+ * VAULT_EDENIED when the acting key is a registered supplier's, and the
+ * viewer's refusal (VAULT_EDENIED: "key ... is not registered", "user
+ * ... was revoked") when the key is one the vault does not know or no
+ * longer trusts: a key given must be a reader's who may see every
+ * record, as for any other read.  With no key at all (an auditor
+ * checking a replica or a bundle it was handed) verify runs: it must
+ * report on a vault whatever it holds, and the one who holds the
+ * repository has it all.  So does it when the head's users cannot be
+ * read at all (a history forged around qvault, which the walk below
+ * reports): verify is the one command that must answer on such a vault.
  */
 static int refuse_supplier(vault *v)
 {
 	char *org = NULL;
-	int error = 0;
+	int error;
 
-	if (vault__viewer(&org, v) == 0 && org)
+	if ((error = vault__viewer(&org, v)) == VAULT_EDENIED)
+		return error;
+	error = 0;
+	if (org)
 		error = vault_error__set(VAULT_EDENIED, "a supplier may not verify the whole "
 					 "vault: it reads every organization's records");
 	free(org);

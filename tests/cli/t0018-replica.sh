@@ -221,6 +221,6 @@ sleep 1
 q -C t1 --key admin.pem user revoke tester > /dev/null
 ok "a merge by a user revoked later (it brought in a new user) still pulls" \
 	q -C t1 --key admin.pem pull "file://$TMP/t2"
-check "  and verifies" q -C t1 verify
+check "  and verifies (the admin's key: the revoked tester's gets no answer)" q -C t1 --key admin.pem verify
 
 done_testing
