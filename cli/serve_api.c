@@ -49,6 +49,10 @@ typedef struct {
 	unsigned long long got; /* its bytes so far */
 	uint64_t limit;
 	int too_large;
+	int answered;           /* refused as soon as the headers came: the body is dropped */
+	char *user;             /* the token's user */
+	const char *token;      /* the token (libmicrohttpd's copy of the header) */
+	int may_write;
 } request;
 
 int serve_api_new(serve_api **out, const char *dir, int writer)
@@ -157,6 +161,23 @@ static void client_addr(char *buf, size_t size, struct MHD_Connection *c)
 			  buf, (socklen_t)size);
 	if (!buf[0])
 		snprintf(buf, size, "%s", "local");
+	/* behind nginx (a Unix socket or loopback) the client is nginx's $remote_addr */
+	if (strcmp(buf, "local") == 0 || strncmp(buf, "127.", 4) == 0 || strcmp(buf, "::1") == 0) {
+		const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							      "X-Forwarded-For");
+		const char *last = xff ? strrchr(xff, ',') : NULL;
+		unsigned char bin[sizeof(struct in6_addr)];
+		char addr[INET6_ADDRSTRLEN];
+
+		last = last ? last + 1 : xff;
+		while (last && *last == ' ')
+			last++;
+		if (last && strlen(last) < sizeof(addr)) {
+			memcpy(addr, last, strlen(last) + 1);
+			if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+				snprintf(buf, size, "%s", addr);
+		}
+	}
 }
 
 /* The rate limit's slot of `addr` (the oldest slot is taken over). */
@@ -184,11 +205,12 @@ static size_t slot_of(serve_api *api, const char *addr, time_t now)
 }
 
 /*
- * The token of the request (its Authorization: Bearer), checked; on
- * success its user is the reader of `api->v`.  0, or the answer given.
+ * The token of the request (its Authorization: Bearer), checked as soon as
+ * the headers are in, before any byte of a body is taken: its user and
+ * scope into `r`.  0, or the answer given.
  */
-static int authenticate(serve_api *api, struct MHD_Connection *c, const char **token,
-			int *may_write, enum MHD_Result *answered)
+static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
+			enum MHD_Result *answered)
 {
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_AUTHORIZATION);
@@ -204,15 +226,17 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, const char **t
 				   "too many failed authentications; wait a minute");
 		return -1;
 	}
-	if (!h || strncmp(h, "Bearer ", 7) != 0 ||
-	    vault_token_check(&u, may_write, NULL, api->v, h + 7, (int64_t)now) < 0) {
+	/* the scheme's name is case-insensitive (RFC 9110) */
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0 ||
+	    vault_token_check(&u, &r->may_write, NULL, api->v, h + 7, (int64_t)now) < 0) {
 		api->clients[slot].failures++;
 		*answered = failed(c, MHD_HTTP_UNAUTHORIZED, "invalid token");
 		return -1;
 	}
-	vault_set_reader(api->v, u.name);
+	if ((r->user = strdup(u.name)) == NULL)
+		abort();
 	vault_user_dispose(&u);
-	*token = h + 7;
+	r->token = h + 7;
 	return 0;
 }
 
@@ -310,8 +334,8 @@ static enum MHD_Result get_file(serve_api *api, struct MHD_Connection *c, const 
 	int error, fd;
 
 	errno = 0;
-	i = strtoul(n, &end, 10);
-	if (errno || *end || i < 1 || *n == '0')
+	i = strspn(n, "0123456789") == strlen(n) && strlen(n) <= 6 ? strtoul(n, &end, 10) : 0;
+	if (i < 1 || *n == '0')
 		return failed(c, MHD_HTTP_NOT_FOUND, "no file '%s'", n);
 	if ((error = vault_doc_get(&r, api->v, doc, rev)) < 0)
 		return library_failed(c, error);
@@ -411,7 +435,7 @@ static enum MHD_Result post_document(serve_api *api, struct MHD_Connection *c, c
 	if (lseek(r->upload, 0, SEEK_SET) < 0 || vault_sha256_fd(sum, r->upload) < 0 ||
 	    lseek(r->upload, 0, SEEK_SET) < 0)
 		return failed(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the upload back");
-	if (want && strcmp(want, sum) != 0)
+	if (want && strcasecmp(want, sum) != 0)
 		return failed(c, MHD_HTTP_BAD_REQUEST, "the upload does not match its SHA-256 (cut "
 			      "short or changed on the way): nothing was recorded");
 	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "op", "add",
@@ -453,10 +477,8 @@ static enum MHD_Result route(serve_api *api, struct MHD_Connection *c, const cha
 			     const char *method, request *r)
 {
 	char path[4096], *part[PARTS_MAX];
-	const char *token = NULL;
 	enum MHD_Result answered;
 	int get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
-	int may_write = 0;
 	size_t n;
 
 	if (strncmp(url, API, strlen(API)) != 0 || strlen(url) >= sizeof(path))
@@ -464,17 +486,10 @@ static enum MHD_Result route(serve_api *api, struct MHD_Connection *c, const cha
 	memcpy(path, url + strlen(API), strlen(url + strlen(API)) + 1);
 	if (split(path, part, &n) < 0 || n == 0)
 		return failed(c, MHD_HTTP_NOT_FOUND, "no such resource");
-	if (!get && !post)
-		return failed(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s is not allowed", method);
 	if (r->too_large)
 		return failed(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over this vault's limit "
 			      "of %llu bytes", (unsigned long long)r->limit);
-	if (authenticate(api, c, &token, &may_write, &answered) < 0)
-		return answered;
-	if (post && !may_write) {
-		vault_set_reader(api->v, NULL);
-		return failed(c, MHD_HTTP_FORBIDDEN, "the token may only read");
-	}
+	vault_set_reader(api->v, r->user);
 	if (get && n == 1 && strcmp(part[0], "documents") == 0)
 		answered = get_documents(api, c);
 	else if (get && n == 2 && strcmp(part[0], "documents") == 0)
@@ -503,7 +518,7 @@ static enum MHD_Result route(serve_api *api, struct MHD_Connection *c, const cha
 	} else if (get && n == 1 && strcmp(part[0], "events") == 0)
 		answered = get_events(api, c);
 	else if (post && n == 2 && strcmp(part[0], "documents") == 0 && r->upload >= 0)
-		answered = post_document(api, c, part[1], token, r);
+		answered = post_document(api, c, part[1], r->token, r);
 	else
 		answered = failed(c, post ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND,
 				  "no such resource");
@@ -512,6 +527,49 @@ static enum MHD_Result route(serve_api *api, struct MHD_Connection *c, const cha
 }
 
 /* ---- libmicrohttpd's calls ---------------------------------------------- */
+
+/*
+ * What can be judged from the headers alone is, before any byte of a body
+ * is taken: the method, the token, and for an upload its scope, its
+ * Content-Type and its declared length.  A refusal is queued at once.
+ */
+static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, const char *method,
+				  request *r)
+{
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							 MHD_HTTP_HEADER_CONTENT_LENGTH);
+	enum MHD_Result answered;
+	char tmp[4200];
+
+	r->answered = 1;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		return failed(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s is not allowed", method);
+	if (authenticate(api, c, r, &answered) < 0)
+		return answered;
+	if (strcmp(method, "POST") != 0) {
+		r->answered = 0;
+		return MHD_YES;
+	}
+	if (!r->may_write)
+		return failed(c, MHD_HTTP_FORBIDDEN, "the token may only read");
+	/* the body is the file, as it is: not a form, not JSON */
+	if (type && strcasecmp(type, "application/octet-stream") != 0)
+		return failed(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "send the file as "
+			      "application/octet-stream, not %.64s", type);
+	if (vault_limit_check(&r->limit, api->v, VAULT_LIMIT_UPLOAD, NULL, "the body", 0) < 0)
+		return library_failed(c, VAULT_ERROR);
+	if (length && strtoull(length, NULL, 10) > r->limit)
+		return failed(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over this vault's limit "
+			      "of %llu bytes", (unsigned long long)r->limit);
+	if (cli_fmt(tmp, sizeof(tmp), "the vault's path", "%s/qvault/upload-XXXXXX",
+		    api->dir) < 0 || (r->upload = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return failed(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot take the upload");
+	unlink(tmp);
+	r->answered = 0;
+	return MHD_YES;
+}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *data,
@@ -522,20 +580,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	if (!r) {
-		char tmp[4200];
-
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			abort();
 		r->upload = -1;
 		*state = r;
-		if (strcmp(method, "POST") == 0) {
-			if (vault_limit_check(&r->limit, api->v, VAULT_LIMIT_UPLOAD, NULL, "the body",
-					      0) < 0 ||
-			    cli_fmt(tmp, sizeof(tmp), "the vault's path", "%s/qvault/upload-XXXXXX",
-				    api->dir) < 0 || (r->upload = mkstemp(tmp)) < 0)
-				return MHD_NO;
-			unlink(tmp);
-		}
+		return first_call(api, c, method, r);
+	}
+	if (r->answered) {
+		*size = 0;
 		return MHD_YES;
 	}
 	if (*size) {
@@ -565,6 +617,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 		return;
 	if (r->upload >= 0)
 		close(r->upload);
+	free(r->user);
 	free(r);
 	*state = NULL;
 }

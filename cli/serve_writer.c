@@ -8,10 +8,13 @@
  * {"status": N, "body": ...} or {"status": N, "error": "..."}.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,21 +71,71 @@ static json_t *authorize(vault_user *u, vault *v, const json_t *req)
 	return NULL;
 }
 
+/*
+ * The upload `fd` the HTTP process handed over, copied into a file of the
+ * writer's own (in the vault's qvault/, unnamed) and read from there: the
+ * writer reads only a regular file it was given open for reading, never
+ * more than the vault's limit, and what it stores cannot change under it.
+ * The copy's descriptor, or -1 with *reply set.
+ */
+static int take_upload(json_t **reply, vault *v, const char *dir, int fd, const char *type)
+{
+	char tmp[4200], buf[65536];
+	unsigned long long total = 0;
+	uint64_t limit;
+	struct stat st;
+	ssize_t n;
+	int flags = fcntl(fd, F_GETFL), copy;
+
+	*reply = NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || flags < 0 || (flags & O_PATH) ||
+	    (flags & O_ACCMODE) == O_WRONLY) {
+		*reply = failure(400, "the upload is not a file open for reading");
+		return -1;
+	}
+	if (vault_limit_check(&limit, v, VAULT_LIMIT_UPLOAD, type, "the upload", 0) < 0 ||
+	    cli_fmt(tmp, sizeof(tmp), "the vault's path", "%s/qvault/upload-XXXXXX", dir) < 0 ||
+	    (copy = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		*reply = failure(500, "cannot take the upload");
+		return -1;
+	}
+	unlink(tmp);
+	while ((n = pread(fd, buf, sizeof(buf), (off_t)total)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (total += (unsigned long long)n) > limit ||
+		    write(copy, buf, (size_t)n) != n) {
+			*reply = n < 0 || total <= limit ? failure(500, "cannot take the upload") :
+				failure(413, "the upload is over this vault's limit");
+			close(copy);
+			return -1;
+		}
+	}
+	return copy;
+}
+
 /* "add": a document revision whose file is `fd`. */
-static json_t *do_add(vault *v, const json_t *req, int fd)
+static json_t *do_add(vault *v, const char *dir, const json_t *req, int fd)
 {
 	char path[64];
 	vault_user u;
 	vault_revision r;
 	json_t *reply;
 	vault_add_options o;
-	int error;
+	int error, copy;
 
 	if (fd < 0)
 		return failure(400, "no file came with the request");
+	if (!member(req, "name") || !member(req, "doc") || !member(req, "type"))
+		return failure(400, "name the document, its type and its file name");
 	if ((reply = authorize(&u, v, req)) != NULL)
 		return reply;
-	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) >= (int)sizeof(path)) {
+	if ((copy = take_upload(&reply, v, dir, fd, member(req, "type"))) < 0) {
+		vault_user_dispose(&u);
+		return reply;
+	}
+	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", copy) >= (int)sizeof(path)) {
+		close(copy);
 		vault_user_dispose(&u);
 		return failure(500, "no room for the file's path");
 	}
@@ -97,7 +150,9 @@ static json_t *do_add(vault *v, const json_t *req, int fd)
 	o.lot = member(req, "lot");
 	vault_set_on_behalf(v, u.name);
 	vault_user_dispose(&u);
-	if ((error = vault_doc_add(&r, v, &o)) < 0)
+	error = vault_doc_add(&r, v, &o);
+	close(copy);
+	if (error < 0)
 		return failure(status_of(error), vault_error_message());
 	/* as a read shows it (its state, from the index), to the user it was made for */
 	{
@@ -113,7 +168,7 @@ static json_t *do_add(vault *v, const json_t *req, int fd)
 	return reply ? reply : failure(500, "cannot describe the new revision");
 }
 
-static json_t *handle(vault *v, const char *text, size_t len, int fd)
+static json_t *handle(vault *v, const char *dir, const char *text, size_t len, int fd)
 {
 	json_t *req = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *reply;
 	const char *op = member(req, "op");
@@ -121,7 +176,7 @@ static json_t *handle(vault *v, const char *text, size_t len, int fd)
 	if (!json_is_object(req) || !op)
 		reply = failure(400, "a malformed request");
 	else if (strcmp(op, "add") == 0)
-		reply = do_add(v, req, fd);
+		reply = do_add(v, dir, req, fd);
 	else
 		reply = failure(400, "an unknown operation");
 	json_decref(req);
@@ -179,7 +234,7 @@ int serve_writer_run(int sock, const char *dir)
 			break;
 		fd = fd_of(&msg);
 		reply = (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ?
-			failure(400, "a request too large") : handle(v, buf, (size_t)n, fd);
+			failure(400, "a request too large") : handle(v, dir, buf, (size_t)n, fd);
 		if (fd >= 0)
 			close(fd);
 		if (!reply)

@@ -96,23 +96,33 @@ check "another supplier's lot is 404" evalq "api 404 GET lots/L-1 '$(tok --user 
 make_pdf c.pdf C
 before=$(snapshot)
 check "a read token may not write: 403" \
-	evalq "api 403 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_R' --data-binary @c.pdf && error 'may only read'"
+	evalq "api 403 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_R' -H 'Content-Type: application/octet-stream' --data-binary @c.pdf && error 'may only read'"
 check "an upload that does not match its SHA-256: 400" \
-	evalq "api 400 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' --data-binary @c.pdf -H 'X-Content-SHA256: $SUM' && error 'does not match its SHA-256'"
+	evalq "api 400 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' -H 'Content-Type: application/octet-stream' --data-binary @c.pdf -H 'X-Content-SHA256: $SUM' && error 'does not match its SHA-256'"
 check "an upload without its type or name: 400" \
-	evalq "api 400 POST 'documents/COC-1' '$SAM_W' --data-binary @c.pdf && error 'type and file name'"
+	evalq "api 400 POST 'documents/COC-1' '$SAM_W' -H 'Content-Type: application/octet-stream' --data-binary @c.pdf && error 'type and file name'"
 git -C v config qvault.maxUpload 16
 check "an upload over the vault's limit: 413" \
-	evalq "api 413 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' --data-binary @c.pdf && error 'over this vault.s limit'"
+	evalq "api 413 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' -H 'Content-Type: application/octet-stream' --data-binary @c.pdf && error 'over this vault.s limit'"
 git -C v config --unset qvault.maxUpload
 check "a path with .. or an encoded slash: 404" \
 	evalq "api 404 GET 'documents/..%2F..%2Fetc' '$SAM_R' && api 404 GET 'documents/DWG-1/%2E%2E' '$SAM_R'"
 check "a method the API does not take: 405" evalq "api 405 DELETE documents/DWG-1 '$SAM_W'"
+check "a form or JSON body is not a file: 415" \
+	evalq "api 415 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' -F 'file=@c.pdf' && error 'application/octet-stream' &&
+	       api 415 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' -H 'Content-Type: application/json' --data-binary @c.pdf"
+head -c 3000000 /dev/urandom > big.bin
+check "no token: 401 as soon as the headers are in, the body never taken" \
+	evalq "api 401 POST 'documents/COC-1?type=coc&name=coc.pdf' '' -H 'Content-Type: application/octet-stream' --data-binary @big.bin"
+check "  nor spooled: no upload left in the vault's folder" evalq "! ls v/qvault | grep -q upload"
+check "a file number is digits only: files/+1 is 404" evalq "api 404 GET 'documents/DWG-1/A/files/+1' '$SAM_R'"
+check "  and 'bearer', lower case, is the scheme still (RFC 9110)" \
+	evalq "curl -sf -o /dev/null -H 'Authorization: bearer $SAM_R' '${URL}documents'"
 check "  and none of these wrote anything" test "$before" = "$(snapshot)"
 
-C_SUM=$(sha256sum c.pdf | cut -d' ' -f1)
+C_SUM=$(sha256sum c.pdf | cut -d' ' -f1 | tr a-f A-F) # upper case hex is the same sum
 check "a supplier uploads a CoC with a write token: 201" \
-	evalq "api 201 POST 'documents/COC-1?type=coc&name=coc.pdf&lot=L-1' '$SAM_W' --data-binary @c.pdf -H 'X-Content-SHA256: $C_SUM' &&
+	evalq "api 201 POST 'documents/COC-1?type=coc&name=coc.pdf&lot=L-1' '$SAM_W' -H 'Content-Type: application/octet-stream' --data-binary @c.pdf -H 'X-Content-SHA256: $C_SUM' &&
 	       is 'd[\"doc\"]' COC-1 && is 'd[\"added_by\"]' sam"
 check "  one commit, signed by the server for sam" \
 	evalq "git -C v log -1 --format='%an %B' | grep -q '^sam add COC-1@A' &&
@@ -136,7 +146,7 @@ kill "$WRITER"
 sleep 0.3
 before=$(snapshot)
 check "with its writer gone, a write answers 503 and records nothing" \
-	evalq "api 503 POST 'documents/COC-2?type=coc&name=coc.pdf' '$SAM_W' --data-binary @c.pdf && error 'writer is not answering'"
+	evalq "api 503 POST 'documents/COC-2?type=coc&name=coc.pdf' '$SAM_W' -H 'Content-Type: application/octet-stream' --data-binary @c.pdf && error 'writer is not answering'"
 check "  and the vault is as it was" test "$before" = "$(snapshot)"
 check "  while reads go on" evalq "api 200 GET documents '$SAM_R'"
 
@@ -155,6 +165,15 @@ i=0
 while [ ! -S "$TMP/api.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "on a Unix socket too" \
 	evalq "curl -s --unix-socket '$TMP/api.sock' -H 'Authorization: Bearer $BUY' http://qvault/api/v1/documents | grep -q DWG-1"
+i=0
+while [ $i -lt 10 ]; do
+	curl -s -o /dev/null --unix-socket "$TMP/api.sock" -H 'X-Forwarded-For: 192.0.2.1' \
+		-H 'Authorization: Bearer qvt_bad' http://qvault/api/v1/documents
+	i=$((i + 1))
+done
+check "  behind nginx, one client's failed logins (X-Forwarded-For) lock out that client only" \
+	evalq "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --unix-socket '$TMP/api.sock' -H 'X-Forwarded-For: 192.0.2.1' -H 'Authorization: Bearer $BUY' http://qvault/api/v1/documents)\" = 429 ] &&
+	       [ \"\$(curl -s -o /dev/null -w '%{http_code}' --unix-socket '$TMP/api.sock' -H 'X-Forwarded-For: 192.0.2.2' -H 'Authorization: Bearer $BUY' http://qvault/api/v1/documents)\" = 200 ]"
 kill "$SERVE"
 wait "$SERVE"
 check "  which it removes when it ends" test ! -e "$TMP/api.sock"

@@ -79,12 +79,12 @@ check "no token through nginx: qvault's own 401, a JSON error" \
 	sh -c "[ \"\$(curl -s -o body.json -w '%{http_code}' --cacert cert.pem '$URL/documents')\" = 401 ] && grep -q 'invalid token' body.json"
 make_pdf c.pdf C
 check "an upload goes through to the writer: 201" \
-	sh -c "[ \"\$(curl -s -o body.json -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' -X POST --data-binary @c.pdf '$URL/documents/COC-1?type=coc&name=c.pdf')\" = 201 ]"
+	sh -c "[ \"\$(curl -s -o body.json -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' -X POST -H 'Content-Type: application/octet-stream' --data-binary @c.pdf '$URL/documents/COC-1?type=coc&name=c.pdf')\" = 201 ]"
 check "  recorded, signed by the server for sam" \
 	sh -c "git -C v log -1 --format=%B | grep -qx 'Qvault-On-Behalf-Of: sam'"
 head -c 100000 /dev/urandom > big.bin
 check "a body over nginx's limit is refused before qvault: 413" \
-	sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' -X POST --data-binary @big.bin '$URL/documents/X-1?type=coc&name=x.pdf')\" = 413 ]"
+	sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' -X POST -H 'Content-Type: application/octet-stream' --data-binary @big.bin '$URL/documents/X-1?type=coc&name=x.pdf')\" = 413 ]"
 check "plain HTTP is sent to HTTPS" \
 	sh -c "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' 'http://127.0.0.1:$PLAIN/api/v1/documents' | grep -q '^301 https://'"
 check "a path outside /api/ is 404 at nginx" \
