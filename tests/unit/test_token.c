@@ -12,13 +12,14 @@ typedef struct {
 	vault_key *admin, *sam, *bob;
 } fixture;
 
-static void add_user(vault *v, vault_key **key, const char *name, const char *roles)
+static void add_user(vault *v, vault_key **key, const char *name, const char *org,
+		     const char *roles)
 {
 	char *pub;
 
 	assert_int_equal(vault_key_generate(key, VAULT_KEY_ED25519, name), 0);
 	assert_int_equal(vault_key_public(&pub, *key), 0);
-	assert_int_equal(vault_user_add(v, name, "acme", roles, pub), 0);
+	assert_int_equal(vault_user_add(v, name, org, roles, pub), 0);
 	free(pub);
 }
 
@@ -32,8 +33,8 @@ static int setup(void **state)
 	test_fmt(path, sizeof(path), "%s/v", f->dir);
 	assert_int_equal(vault_key_generate(&f->admin, VAULT_KEY_ED25519, "admin"), 0);
 	assert_int_equal(vault_init(&f->v, path, f->admin, "admin", "owner"), 0);
-	add_user(f->v, &f->sam, "sam", "supplier");
-	add_user(f->v, &f->bob, "bob", "buyer");
+	add_user(f->v, &f->sam, "sam", "acme", "supplier");
+	add_user(f->v, &f->bob, "bob", "owner", "buyer");
 	*state = f;
 	return 0;
 }
