@@ -74,7 +74,7 @@ static inline void new_vault(vault **v, const char *path, vault_key **admin,
 	assert_int_equal(vault_key_generate(tester, VAULT_KEY_ECDSA_P256, "tester"), 0);
 	assert_int_equal(vault_init(v, path, *admin, "admin", "owner"), 0);
 	assert_int_equal(vault_key_public(&pub, *tester), 0);
-	assert_int_equal(vault_user_add(*v, "tester", "acme", "buyer,quality", pub), 0);
+	assert_int_equal(vault_user_add(*v, "tester", "owner", "buyer,quality", pub), 0);
 	free(pub);
 	vault_set_key(*v, *tester);
 }
