@@ -158,6 +158,13 @@ void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc
  * snprintf into a fixed buffer, never cut: -1, with "qvault: <what> is
  * too long" on stderr, when the result would not fit.
  */
+/*
+ * A new file with no name in the vault's qvault/ folder (the same file
+ * system as the vault, gone when closed), open for reading and writing:
+ * where an upload waits, or a download is staged.  -1 with errno set.
+ */
+int cli_scratch_file(const char *vault_dir);
+
 int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -287,18 +287,15 @@ static int check_words(int *upload, const char **type, const cli_command *cmd,
 static int spool(char *path, size_t size, const char *vault_dir, const char *sha256,
 		 uint64_t limit)
 {
-	char buf[65536], tmp[4200], got[65];
+	char buf[65536], got[65];
 	unsigned long long total = 0;
 	ssize_t n;
 	int fd;
 
-	if (cli_fmt(tmp, sizeof(tmp), "the vault's path", "%s/qvault/upload-XXXXXX", vault_dir) < 0)
-		return -1;
-	if ((fd = mkstemp(tmp)) < 0) {
+	if ((fd = cli_scratch_file(vault_dir)) < 0) {
 		fprintf(stderr, "qvault shell: cannot take the upload: %s\n", strerror(errno));
 		return -1;
 	}
-	unlink(tmp);
 	while ((n = read(0, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;

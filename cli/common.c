@@ -63,6 +63,25 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_scratch_file(const char *vault_dir)
+{
+	char path[4200];
+	int n = snprintf(path, sizeof(path), "%s/qvault", vault_dir), fd;
+
+	if (n < 0 || (size_t)n >= sizeof(path) - 16) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0 ||
+	    (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd;
+	/* a file system without O_TMPFILE: a unique name (mkstemp's template), unlinked at once */
+	memcpy(path + n, "/scratch-XXXXXX", sizeof("/scratch-XXXXXX"));
+	if ((fd = mkostemp(path, O_CLOEXEC)) >= 0)
+		unlink(path);
+	return fd;
+}
+
 int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 {
 	va_list ap;

@@ -326,7 +326,7 @@ static enum MHD_Result get_file(serve_api *api, struct MHD_Connection *c, const 
 {
 	const char *match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							MHD_HTTP_HEADER_IF_NONE_MATCH);
-	char tmp[4200], etag[80], *end;
+	char etag[80], *end;
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
 	unsigned long i;
@@ -352,12 +352,10 @@ static enum MHD_Result get_file(serve_api *api, struct MHD_Connection *c, const 
 		MHD_destroy_response(resp);
 		return ok;
 	}
-	if (cli_fmt(tmp, sizeof(tmp), "the vault's path", "%s/qvault/download-XXXXXX",
-		    api->dir) < 0 || (fd = mkstemp(tmp)) < 0) {
+	if ((fd = cli_scratch_file(api->dir)) < 0) {
 		vault_revision_dispose(&r);
 		return failed(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the file");
 	}
-	unlink(tmp);
 	if ((error = vault_doc_cat(api->v, &r, i - 1, fd)) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
 		close(fd);
 		vault_revision_dispose(&r);
@@ -541,7 +539,6 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	enum MHD_Result answered;
-	char tmp[4200];
 
 	r->answered = 1;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
@@ -563,10 +560,8 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 	if (length && strtoull(length, NULL, 10) > r->limit)
 		return failed(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over this vault's limit "
 			      "of %llu bytes", (unsigned long long)r->limit);
-	if (cli_fmt(tmp, sizeof(tmp), "the vault's path", "%s/qvault/upload-XXXXXX",
-		    api->dir) < 0 || (r->upload = mkostemp(tmp, O_CLOEXEC)) < 0)
+	if ((r->upload = cli_scratch_file(api->dir)) < 0)
 		return failed(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot take the upload");
-	unlink(tmp);
 	r->answered = 0;
 	return MHD_YES;
 }

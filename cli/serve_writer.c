@@ -80,7 +80,7 @@ static json_t *authorize(vault_user *u, vault *v, const json_t *req)
  */
 static int take_upload(json_t **reply, vault *v, const char *dir, int fd, const char *type)
 {
-	char tmp[4200], buf[65536];
+	char buf[65536];
 	unsigned long long total = 0;
 	uint64_t limit;
 	struct stat st;
@@ -94,12 +94,10 @@ static int take_upload(json_t **reply, vault *v, const char *dir, int fd, const 
 		return -1;
 	}
 	if (vault_limit_check(&limit, v, VAULT_LIMIT_UPLOAD, type, "the upload", 0) < 0 ||
-	    cli_fmt(tmp, sizeof(tmp), "the vault's path", "%s/qvault/upload-XXXXXX", dir) < 0 ||
-	    (copy = mkostemp(tmp, O_CLOEXEC)) < 0) {
+	    (copy = cli_scratch_file(dir)) < 0) {
 		*reply = failure(500, "cannot take the upload");
 		return -1;
 	}
-	unlink(tmp);
 	while ((n = pread(fd, buf, sizeof(buf), (off_t)total)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;

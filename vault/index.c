@@ -321,7 +321,7 @@ int vault_index__revision(const vault_kind_file *f)
 	if (n + strlen(VAULT_FILES_DIR) >= sizeof(dir))
 		goto done;
 	memcpy(dir, f->path, n);
-	strcpy(dir + n, VAULT_FILES_DIR);
+	memcpy(dir + n, VAULT_FILES_DIR, sizeof(VAULT_FILES_DIR));
 	if (git_tree_entry_bypath(&files, f->tree, dir) < 0 ||
 	    git_tree_lookup(&ftree, git_tree_owner(f->tree), git_tree_entry_id(files)) < 0)
 		goto done;

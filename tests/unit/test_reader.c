@@ -86,14 +86,14 @@ static char *listed(world *w, const char *reader)
 {
 	vault_revision_list *l = NULL;
 	char *out = calloc(1, 1024);
-	size_t i;
+	size_t i, len = 0;
 
 	assert_non_null(out);
 	vault_set_reader(w->v, reader);
 	assert_int_equal(vault_doc_list(&l, w->v, NULL), 0);
 	for (i = 0; i < l->count; i++) {
-		strcat(out, i ? "," : "");
-		strcat(out, l->items[i].doc);
+		test_fmt(out + len, 1024 - len, "%s%s", i ? "," : "", l->items[i].doc);
+		len += strlen(out + len);
 	}
 	vault_revision_list_free(l);
 	vault_set_reader(w->v, NULL);
