@@ -22,6 +22,7 @@
 #include "record.h"
 #include "rules.h"
 #include "sign.h"
+#include "token.h"
 #include "user.h"
 #include "util.h"
 #include "verify.h"
@@ -681,10 +682,13 @@ done:
 	git_buf_dispose(&data);
 }
 
-/* 1 when `c` changes users/ or vault.json against its first parent (or has none). */
+/*
+ * 1 when `c` changes users/, tokens/ or vault.json against its first
+ * parent (or has none): who may act, and with what credentials.
+ */
 static int touches_trust(git_commit *c)
 {
-	static const char *const trust[] = { VAULT_USERS_DIR, VAULT_CONFIG_FILE };
+	static const char *const trust[] = { VAULT_USERS_DIR, VAULT_TOKENS_DIR, VAULT_CONFIG_FILE };
 	git_commit *p = NULL;
 	git_tree *t = NULL, *pt = NULL;
 	size_t i;
@@ -755,7 +759,7 @@ static void check_side(commit_ctx *x, const git_oid *side, const git_oid *hide,
 					      "the merge brings in commit %.12s %s '%s', whom the other "
 					      "side had revoked%s", git_oid_tostr_s(&id),
 					      by ? "by" : "for", u->name,
-					      admin_act ? " (it changes users or settings)" : " before it");
+					      admin_act ? " (it changes users, tokens or settings)" : " before it");
 			}
 		}
 		git_commit_free(c);
@@ -838,6 +842,26 @@ static int union_cb(void *payload, vault_change what, const char *path)
 	return 0;
 }
 
+/*
+ * Two sites may each register a user of one organization, each fine on its
+ * own side (a buyer at one, a supplier at the other): the union must hold
+ * the sides rule too (vault_user__side_check).
+ */
+static void check_merged_sides(commit_ctx *x, git_commit *commit)
+{
+	vault_user_list *all = NULL;
+	size_t i;
+
+	if (vault_user__list(&all, x->c->v->store, x->tree) < 0)
+		return; /* each side's own check says what is wrong with its users */
+	for (i = 0; i < all->count; i++)
+		if (vault_user__side_check(&all->items[i], all) < 0) {
+			found(x->c, git_commit_id(commit), NULL, "the merge: %s", vault_error_message());
+			break;
+		}
+	vault_user_list_free(all);
+}
+
 static int check_merge(commit_ctx *x, git_commit *commit)
 {
 	git_commit *second = NULL, *base_commit = NULL;
@@ -874,6 +898,7 @@ static int check_merge(commit_ctx *x, git_commit *commit)
 		found(x->c, git_commit_id(commit), NULL, "%s", vault_error_message());
 	check_side(x, git_commit_id(second), git_commit_parent_id(commit, 0), x->before);
 	check_side(x, git_commit_parent_id(commit, 0), git_commit_id(second), other);
+	check_merged_sides(x, commit);
 	u.x = x;
 	u.base = base;
 	u.from = x->before;
