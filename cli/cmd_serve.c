@@ -25,6 +25,8 @@ static const cli_opt serve_opts[] = {
 	{ "listen", 'l', OPT_VALUE, "HOST:PORT", "a loopback address (default 127.0.0.1:8080; "
 	  "port 0: any free one)" },
 	{ "socket", 's', OPT_FILE, "PATH", "a Unix socket to listen on instead" },
+	{ "timeout", 't', OPT_VALUE, "SECONDS", "a request's headers must come within it, its "
+	  "body and answer at 32 KiB/s after it; idle connections close after it (default 30)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -120,6 +122,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	struct MHD_Daemon *d = NULL;
 	serve_api *api = NULL;
 	char url[512];
+	unsigned long long timeout = 30;
 	int lfd, pair[2], sig, rc = EXIT_ERROR;
 	sigset_t stop;
 	pid_t writer;
@@ -127,6 +130,10 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	(void)unused;
 	if (spec && sock)
 		return cli_usage_error(cmd, "give --listen or --socket, not both");
+	if (cli_opt_value(cmd, a, "timeout") &&
+	    cli_check_number(&timeout, cmd, "--timeout", cli_opt_value(cmd, a, "timeout"), 1,
+			     3600) < 0)
+		return EXIT_USAGE;
 	if ((lfd = sock ? listen_unix(sock) : listen_tcp(cmd, spec ? spec : "127.0.0.1:8080", url,
 							 sizeof(url))) < 0)
 		return lfd == -2 ? EXIT_USAGE : EXIT_ERROR;
@@ -152,10 +159,8 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	/* blocked here, so in libmicrohttpd's thread too: sigwait takes them */
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (serve_api_new(&api, a->vault_dir, pair[0]) < 0) {
-		fprintf(stderr, "qvault: %s\n", vault_error_message());
+	if (serve_api_new(&api, a->vault_dir, pair[0], (unsigned)timeout) < 0)
 		goto done;
-	}
 	if ((d = serve_api_start(api, lfd)) == NULL) {
 		fprintf(stderr, "qvault: cannot start the HTTP server\n");
 		goto done;

@@ -15,6 +15,12 @@
 #define QVAULT_SERVE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "cli.h"
 
 /* The largest request or reply between the two, in bytes. */
 #define SERVE_MSG_MAX (256 * 1024)
@@ -34,11 +40,77 @@ int serve_writer_call(int sock, const char *request, int fd, char **reply);
 /* The HTTP side: the API's handler and its state (serve_api.c). */
 typedef struct serve_api serve_api;
 
-int serve_api_new(serve_api **out, const char *dir, int writer);
+int serve_api_new(serve_api **out, const char *dir, int writer, unsigned timeout);
 void serve_api_free(serve_api *api);
 
 struct MHD_Daemon;
+struct MHD_Connection;
 /* Start the daemon on the listening socket `fd`. */
 struct MHD_Daemon *serve_api_start(serve_api *api, int fd);
+
+/* ---- routes ---------------------------------------------------------------
+ *
+ * A route answers one method on one shape of path under /api/v1/.  The
+ * dispatcher (serve_api.c) has authenticated the caller, checked the
+ * body's type and size against the route's, and set `v` to read as the
+ * caller sees the vault; a route answers with the serve_answer* calls
+ * below, exactly once.
+ */
+typedef struct {
+	vault *v;                  /* reads as the caller (vault_set_reader) */
+	struct MHD_Connection *c;
+	const char *user;          /* the token's user */
+	const char *token;         /* the token, for the writer only */
+	char **part;               /* the path after /api/v1/, split at '/' */
+	size_t nparts;
+	int body;                  /* the request's body, spooled and rewound; -1: none */
+	const char *body_type;     /* its Content-Type, parameters cut off */
+	uint64_t sending;          /* the answer's size, for its deadline (a download sets it) */
+	serve_api *api;
+} serve_req;
+
+/* What a route takes as its body (a bit set; 0: no body). */
+enum {
+	SERVE_BODY_FILE = 1 << 0, /* application/octet-stream: a file, within the upload limit */
+	SERVE_BODY_JSON = 1 << 1, /* application/json, at most SERVE_JSON_MAX bytes */
+	SERVE_BODY_X12 = 1 << 2   /* application/edi-x12, within the upload limit */
+};
+#define SERVE_JSON_MAX (4 * 1024 * 1024)
+
+typedef struct {
+	const char *method;        /* "GET" or "POST" */
+	const char *path;          /* "documents/{}/{}": {} is one component, any */
+	unsigned body;             /* SERVE_BODY_*: what a POST takes */
+	enum MHD_Result (*answer)(serve_req *q);
+} serve_route;
+
+/* The routes, each list ending with a NULL method (serve_routes.c). */
+extern const serve_route serve_routes[];
+
+/* A query argument, or NULL. */
+const char *serve_query(serve_req *q, const char *key);
+/* A request header, or NULL. */
+const char *serve_header(serve_req *q, const char *name);
+
+/* Answer `j` (taken over) with `status`. */
+enum MHD_Result serve_answer(serve_req *q, unsigned status, json_t *j);
+/* Answer JSON text the library made (taken over), or its error. */
+enum MHD_Result serve_answer_library(serve_req *q, int error, char *text);
+/* Answer {"error": "..."} with `status`. */
+enum MHD_Result serve_failed(serve_req *q, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Answer the library's last failure with the status its `error` means. */
+enum MHD_Result serve_library_failed(serve_req *q, int error);
+/*
+ * Hand `request` (an object, taken over: {"op": ..., fields}) to the
+ * writer, with the caller's token and `fd` (-1: none), and answer what
+ * it replies.
+ */
+enum MHD_Result serve_write(serve_req *q, json_t *request, int fd);
+/* The request's JSON body, or NULL with the answer given in *answered. */
+json_t *serve_json_body(serve_req *q, enum MHD_Result *answered);
+
+/* The HTTP status a library error means. */
+unsigned serve_status_of(int error);
 
 #endif

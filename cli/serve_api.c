@@ -1,19 +1,31 @@
 /*
  * serve_api.c - the HTTP side of `qvault serve`: libmicrohttpd parses
- * HTTP; this maps /api/v1/... to the library's reads, answered as the
- * token's user sees the vault (vault_set_reader), and hands writes to the
- * writer (serve_writer.c).  It never loads a key.
+ * HTTP; this authenticates the caller, takes the body, finds the route
+ * (serve_routes.c) and hands it a vault that reads as the token's user
+ * sees it (vault_set_reader).  Writes go to the writer (serve_writer.c).
+ * It never loads a key.
  *
  * Every answer is JSON; every error is {"error": "one line"} with its
  * status.  Another organization's record answers 404, as one that does
  * not exist: the library answers so, and this passes it on.
+ *
+ * Threads: libmicrohttpd runs a pool of threads, each with its own
+ * connections; a request borrows a vault handle from a small pool for as
+ * long as a call into the library lasts (handles are not shared between
+ * threads).  A watchdog thread cuts connections past their deadline: the
+ * headers must come within the timeout, a body and an answer at
+ * SERVE_MIN_RATE or faster after it, so a client that trickles a byte a
+ * second holds a connection for one timeout, not for hours.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,42 +43,196 @@
 /* failed authentications a client address may make in a minute */
 #define AUTH_FAILURES_MAX 10
 #define CLIENTS_MAX 256
+/* the slowest a body may come in or an answer be taken, after the timeout */
+#define SERVE_MIN_RATE (32 * 1024)
+#define THREADS 4
+#define CONNECTIONS_MAX 2000
+
+/* A connection, for the watchdog. */
+typedef struct conn {
+	struct conn *prev, *next;
+	int fd;
+	time_t deadline;
+} conn;
 
 struct serve_api {
-	vault *v;          /* opened with no key: reads only */
 	char *dir;
-	int writer;        /* the socket to the writer */
+	unsigned timeout;          /* seconds */
+
+	pthread_mutex_t writer_lock;
+	int writer;                /* the socket to the writer, one call at a time */
+
+	pthread_mutex_t handles_lock;
+	vault *handles[THREADS * 2]; /* opened, idle, with no reader set */
+	size_t nhandles;
+
+	pthread_mutex_t clients_lock;
 	struct {
 		char addr[INET6_ADDRSTRLEN];
 		time_t since;
 		unsigned failures;
 	} clients[CLIENTS_MAX];
+
+	pthread_mutex_t conns_lock;
+	pthread_cond_t stop;
+	conn conns;                /* the list's head */
+	int stopping;
+	pthread_t watchdog;
+	int watching;
 };
 
 /* One request, between the calls libmicrohttpd makes for it. */
 typedef struct {
-	int upload;             /* the body of a POST, spooled; -1 */
-	unsigned long long got; /* its bytes so far */
+	const serve_route *route;
+	char path[4096];          /* what follows /api/v1/, split */
+	char *part[PARTS_MAX];
+	size_t nparts;
+	int body;                 /* the body, spooled; -1 */
+	const char *body_type;
+	unsigned long long got;   /* its bytes so far */
 	uint64_t limit;
+	time_t body_since;
 	int too_large;
-	int answered;           /* refused as soon as the headers came: the body is dropped */
-	char *user;             /* the token's user */
-	const char *token;      /* the token (libmicrohttpd's copy of the header) */
+	int answered;             /* refused as soon as the headers came: the body is dropped */
+	char *user;               /* the token's user */
+	const char *token;        /* the token (libmicrohttpd's copy of the header) */
 	int may_write;
 } request;
 
-int serve_api_new(serve_api **out, const char *dir, int writer)
+/* ---- the pool of vault handles ------------------------------------------ */
+
+static vault *borrow(serve_api *api)
+{
+	vault *v = NULL;
+
+	pthread_mutex_lock(&api->handles_lock);
+	if (api->nhandles)
+		v = api->handles[--api->nhandles];
+	pthread_mutex_unlock(&api->handles_lock);
+	if (!v && vault_open(&v, api->dir, NULL, NULL) < 0)
+		return NULL;
+	return v;
+}
+
+static void give_back(serve_api *api, vault *v)
+{
+	if (!v)
+		return;
+	vault_set_reader(v, NULL);
+	pthread_mutex_lock(&api->handles_lock);
+	if (api->nhandles < sizeof(api->handles) / sizeof(api->handles[0])) {
+		api->handles[api->nhandles++] = v;
+		v = NULL;
+	}
+	pthread_mutex_unlock(&api->handles_lock);
+	vault_free(v);
+}
+
+/* ---- the watchdog ------------------------------------------------------- */
+
+static void set_deadline(serve_api *api, struct MHD_Connection *c, time_t deadline)
+{
+	const union MHD_ConnectionInfo *i =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	conn *k = i ? i->socket_context : NULL;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&api->conns_lock);
+	k->deadline = deadline;
+	pthread_mutex_unlock(&api->conns_lock);
+}
+
+/* libmicrohttpd says a connection starts or ends (before it closes the socket). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	serve_api *api = cls;
+	conn *k = *context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *i =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if ((k = calloc(1, sizeof(*k))) == NULL)
+			abort();
+		k->fd = i ? i->connect_fd : -1;
+		k->deadline = time(NULL) + api->timeout;
+		pthread_mutex_lock(&api->conns_lock);
+		k->next = api->conns.next;
+		k->prev = &api->conns;
+		api->conns.next->prev = k;
+		api->conns.next = k;
+		pthread_mutex_unlock(&api->conns_lock);
+		*context = k;
+	} else if (k) {
+		pthread_mutex_lock(&api->conns_lock);
+		k->prev->next = k->next;
+		k->next->prev = k->prev;
+		pthread_mutex_unlock(&api->conns_lock);
+		free(k);
+		*context = NULL;
+	}
+}
+
+/* Cut, once a second, every connection past its deadline. */
+static void *watchdog(void *cls)
+{
+	serve_api *api = cls;
+
+	pthread_mutex_lock(&api->conns_lock);
+	while (!api->stopping) {
+		struct timespec at;
+		time_t now = time(NULL);
+		conn *k;
+
+		for (k = api->conns.next; k != &api->conns; k = k->next)
+			if (k->fd >= 0 && k->deadline < now) {
+				/* libmicrohttpd sees the end and closes it; the
+				 * socket is still its own until the CLOSED call,
+				 * which waits for this lock */
+				shutdown(k->fd, SHUT_RDWR);
+				k->fd = -1;
+			}
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_sec += 1;
+		pthread_cond_timedwait(&api->stop, &api->conns_lock, &at);
+	}
+	pthread_mutex_unlock(&api->conns_lock);
+	return NULL;
+}
+
+int serve_api_new(serve_api **out, const char *dir, int writer, unsigned timeout)
 {
 	serve_api *api = calloc(1, sizeof(*api));
+	vault *v;
 
 	if (!api)
 		abort();
 	api->dir = strdup(dir);
 	api->writer = writer;
-	if (!api->dir || vault_open(&api->v, dir, NULL, NULL) < 0) {
+	api->timeout = timeout;
+	api->conns.next = api->conns.prev = &api->conns;
+	pthread_mutex_init(&api->writer_lock, NULL);
+	pthread_mutex_init(&api->handles_lock, NULL);
+	pthread_mutex_init(&api->clients_lock, NULL);
+	pthread_mutex_init(&api->conns_lock, NULL);
+	pthread_cond_init(&api->stop, NULL);
+	if (!api->dir)
+		abort();
+	/* one handle now: a vault that does not open stops serve at once */
+	if ((v = borrow(api)) == NULL) {
+		fprintf(stderr, "qvault: %s\n", vault_error_message());
 		serve_api_free(api);
 		return -1;
 	}
+	give_back(api, v);
+	if ((errno = pthread_create(&api->watchdog, NULL, watchdog, api)) != 0) {
+		fprintf(stderr, "qvault: cannot start the watchdog: %s\n", strerror(errno));
+		serve_api_free(api);
+		return -1;
+	}
+	api->watching = 1;
 	*out = api;
 	return 0;
 }
@@ -75,14 +241,27 @@ void serve_api_free(serve_api *api)
 {
 	if (!api)
 		return;
-	vault_free(api->v);
+	if (api->watching) {
+		pthread_mutex_lock(&api->conns_lock);
+		api->stopping = 1;
+		pthread_cond_signal(&api->stop);
+		pthread_mutex_unlock(&api->conns_lock);
+		pthread_join(api->watchdog, NULL);
+	}
+	while (api->nhandles)
+		vault_free(api->handles[--api->nhandles]);
+	pthread_cond_destroy(&api->stop);
+	pthread_mutex_destroy(&api->conns_lock);
+	pthread_mutex_destroy(&api->clients_lock);
+	pthread_mutex_destroy(&api->handles_lock);
+	pthread_mutex_destroy(&api->writer_lock);
 	free(api->dir);
 	free(api);
 }
 
 /* ---- answers ----------------------------------------------------------- */
 
-static enum MHD_Result answer_text(struct MHD_Connection *c, unsigned status, char *text)
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ok;
@@ -92,6 +271,7 @@ static enum MHD_Result answer_text(struct MHD_Connection *c, unsigned status, ch
 	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	ok = MHD_queue_response(c, status, r);
@@ -99,49 +279,159 @@ static enum MHD_Result answer_text(struct MHD_Connection *c, unsigned status, ch
 	return ok;
 }
 
-/* `j` (taken over) as the answer. */
-static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, json_t *j)
+static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *fmt,
+			     va_list ap) __attribute__((format(printf, 3, 0)));
+static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *fmt,
+			     va_list ap)
+{
+	char message[512];
+	json_t *j;
+
+	if (vsnprintf(message, sizeof(message), fmt, ap) >= (int)sizeof(message))
+		memcpy(message + sizeof(message) - 4, "...", 4); /* a message, marked cut */
+	j = json_pack("{s:s}", "error", message);
+	if (!j) /* not UTF-8: a name the client sent, echoed */
+		j = json_pack("{s:s}", "error", "a malformed request");
+	{
+		char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2));
+
+		json_decref(j);
+		return queue(c, status, text);
+	}
+}
+
+static enum MHD_Result fail(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static enum MHD_Result fail(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+{
+	enum MHD_Result ok;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ok = vfail(c, status, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+enum MHD_Result serve_failed(serve_req *q, unsigned status, const char *fmt, ...)
+{
+	enum MHD_Result ok;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ok = vfail(q->c, status, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+enum MHD_Result serve_answer(serve_req *q, unsigned status, json_t *j)
 {
 	char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2));
 
 	json_decref(j);
-	return answer_text(c, status, text);
+	q->sending = text ? strlen(text) : 0;
+	return queue(q->c, status, text);
 }
 
-static enum MHD_Result failed(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static enum MHD_Result failed(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+unsigned serve_status_of(int error)
 {
-	char message[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vsnprintf(message, sizeof(message), fmt, ap) >= (int)sizeof(message))
-		memcpy(message + sizeof(message) - 4, "...", 4); /* a message, marked cut */
-	va_end(ap);
-	return answer(c, status, json_pack("{s:s}", "error", message));
+	switch (error) {
+	case VAULT_ENOTFOUND:
+		return MHD_HTTP_NOT_FOUND;
+	case VAULT_EINVALID:
+		return MHD_HTTP_BAD_REQUEST;
+	case VAULT_EDENIED:
+		return MHD_HTTP_FORBIDDEN;
+	case VAULT_EEXISTS:
+		return MHD_HTTP_CONFLICT;
+	case VAULT_ELOCKED:
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	default:
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
 }
 
-/* The library's last failure, with the status its code means. */
-static enum MHD_Result library_failed(struct MHD_Connection *c, int error)
+enum MHD_Result serve_library_failed(serve_req *q, int error)
 {
-	unsigned status = error == VAULT_ENOTFOUND ? MHD_HTTP_NOT_FOUND :
-		error == VAULT_EINVALID ? MHD_HTTP_BAD_REQUEST :
-		error == VAULT_EDENIED ? MHD_HTTP_FORBIDDEN :
-		error == VAULT_EEXISTS ? MHD_HTTP_CONFLICT :
-		error == VAULT_ELOCKED ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR;
-
-	return failed(c, status, "%s", vault_error_message());
+	return serve_failed(q, serve_status_of(error), "%s", vault_error_message());
 }
 
-/* JSON text the library made (trace, audit), taken over, as the answer. */
-static enum MHD_Result answer_library_json(struct MHD_Connection *c, int error, char *text)
+enum MHD_Result serve_answer_library(serve_req *q, int error, char *text)
 {
 	if (error < 0) {
 		free(text);
-		return library_failed(c, error);
+		return serve_library_failed(q, error);
 	}
-	return answer_text(c, MHD_HTTP_OK, text);
+	q->sending = text ? strlen(text) : 0;
+	return queue(q->c, MHD_HTTP_OK, text);
+}
+
+const char *serve_query(serve_req *q, const char *key)
+{
+	return MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *serve_header(serve_req *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->c, MHD_HEADER_KIND, name);
+}
+
+json_t *serve_json_body(serve_req *q, enum MHD_Result *answered)
+{
+	json_error_t e;
+	json_t *j;
+	FILE *f;
+	int fd;
+
+	if (q->body < 0 || (fd = dup(q->body)) < 0 || (f = fdopen(fd, "r")) == NULL) {
+		*answered = serve_failed(q, MHD_HTTP_BAD_REQUEST, "the request has no body");
+		return NULL;
+	}
+	j = json_loadf(f, JSON_REJECT_DUPLICATES, &e);
+	fclose(f);
+	if (!j)
+		*answered = serve_failed(q, MHD_HTTP_BAD_REQUEST, "malformed JSON at line %d: %s",
+					 e.line, e.text);
+	return j;
+}
+
+enum MHD_Result serve_write(serve_req *q, json_t *req, int fd)
+{
+	serve_api *api = q->api;
+	json_t *reply = NULL, *body;
+	char *text, *got = NULL;
+	unsigned status;
+	int gone;
+
+	if (!req || json_object_set_new(req, "token", json_string(q->token)) < 0 ||
+	    (text = json_dumps(req, JSON_COMPACT)) == NULL) {
+		json_decref(req);
+		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "a malformed request");
+	}
+	json_decref(req);
+	pthread_mutex_lock(&api->writer_lock);
+	gone = serve_writer_call(api->writer, text, fd, &got) < 0;
+	pthread_mutex_unlock(&api->writer_lock);
+	/* the request held the token */
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	if (gone || !(reply = json_loads(got, 0, NULL))) {
+		free(got);
+		return serve_failed(q, MHD_HTTP_SERVICE_UNAVAILABLE, "the writer is not answering; "
+				    "nothing was recorded");
+	}
+	free(got);
+	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	if (json_object_get(reply, "error")) {
+		enum MHD_Result ok = serve_failed(q, status, "%s",
+						  json_string_value(json_object_get(reply, "error")));
+
+		json_decref(reply);
+		return ok;
+	}
+	body = json_incref(json_object_get(reply, "body"));
+	json_decref(reply);
+	return serve_answer(q, status, body);
 }
 
 /* ---- who asks ----------------------------------------------------------- */
@@ -180,7 +470,7 @@ static void client_addr(char *buf, size_t size, struct MHD_Connection *c)
 	}
 }
 
-/* The rate limit's slot of `addr` (the oldest slot is taken over). */
+/* The rate limit's slot of `addr` (the oldest slot is taken over); under clients_lock. */
 static size_t slot_of(serve_api *api, const char *addr, time_t now)
 {
 	size_t i, oldest = 0;
@@ -217,20 +507,34 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 	char addr[INET6_ADDRSTRLEN];
 	time_t now = time(NULL);
 	vault_user u;
+	unsigned failures;
 	size_t slot;
+	vault *v;
+	int ok;
 
 	client_addr(addr, sizeof(addr), c);
-	slot = slot_of(api, addr, now);
-	if (api->clients[slot].failures >= AUTH_FAILURES_MAX) {
-		*answered = failed(c, MHD_HTTP_TOO_MANY_REQUESTS,
-				   "too many failed authentications; wait a minute");
+	pthread_mutex_lock(&api->clients_lock);
+	failures = api->clients[slot_of(api, addr, now)].failures;
+	pthread_mutex_unlock(&api->clients_lock);
+	if (failures >= AUTH_FAILURES_MAX) {
+		*answered = fail(c, MHD_HTTP_TOO_MANY_REQUESTS,
+				 "too many failed authentications; wait a minute");
+		return -1;
+	}
+	if ((v = borrow(api)) == NULL) {
+		*answered = fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
 		return -1;
 	}
 	/* the scheme's name is case-insensitive (RFC 9110) */
-	if (!h || strncasecmp(h, "Bearer ", 7) != 0 ||
-	    vault_token_check(&u, &r->may_write, NULL, api->v, h + 7, (int64_t)now) < 0) {
+	ok = h && strncasecmp(h, "Bearer ", 7) == 0 &&
+		vault_token_check(&u, &r->may_write, NULL, v, h + 7, (int64_t)now) == 0;
+	give_back(api, v);
+	if (!ok) {
+		pthread_mutex_lock(&api->clients_lock);
+		slot = slot_of(api, addr, now);
 		api->clients[slot].failures++;
-		*answered = failed(c, MHD_HTTP_UNAUTHORIZED, "invalid token");
+		pthread_mutex_unlock(&api->clients_lock);
+		*answered = fail(c, MHD_HTTP_UNAUTHORIZED, "invalid token");
 		return -1;
 	}
 	if ((r->user = strdup(u.name)) == NULL)
@@ -242,7 +546,7 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 
 /* ---- routes ------------------------------------------------------------- */
 
-/* Split what follows /api/v1/ at '/'; -1 for an empty or dot component. */
+/* Split what follows /api/v1/ at '/'; -1 for an empty, dot or dot-dot component. */
 static int split(char *path, char **part, size_t *n)
 {
 	char *p = path, *slash;
@@ -265,305 +569,194 @@ static int split(char *path, char **part, size_t *n)
 	return 0;
 }
 
-static const char *query(struct MHD_Connection *c, const char *key)
+/* Does the route's path ("pos/{}/acks") match the parts? */
+static int path_matches(const char *shape, char **part, size_t n)
 {
-	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
-}
+	size_t i = 0;
 
-static enum MHD_Result get_documents(serve_api *api, struct MHD_Connection *c)
-{
-	vault_list_filter f = { query(c, "type"), query(c, "part") };
-	vault_revision_list *list = NULL;
-	json_t *arr;
-	size_t i;
-	int error;
+	while (*shape) {
+		const char *slash = strchr(shape, '/');
+		size_t len = slash ? (size_t)(slash - shape) : strlen(shape);
 
-	if ((error = vault_doc_list(&list, api->v, &f)) < 0)
-		return library_failed(c, error);
-	arr = json_array();
-	for (i = 0; i < list->count; i++)
-		json_array_append_new(arr, cli_revision_json(&list->items[i]));
-	vault_revision_list_free(list);
-	return answer(c, MHD_HTTP_OK, arr);
-}
-
-static enum MHD_Result get_document(serve_api *api, struct MHD_Connection *c, const char *doc)
-{
-	vault_revision_list *list = NULL;
-	json_t *revs;
-	size_t i;
-	int error;
-
-	if ((error = vault_doc_revisions(&list, api->v, doc)) < 0)
-		return library_failed(c, error);
-	revs = json_array();
-	for (i = 0; i < list->count; i++)
-		json_array_append_new(revs, cli_revision_json(&list->items[i]));
-	vault_revision_list_free(list);
-	return answer(c, MHD_HTTP_OK, json_pack("{s:s, s:o}", "doc", doc, "revisions", revs));
-}
-
-static enum MHD_Result get_revision(serve_api *api, struct MHD_Connection *c, const char *doc,
-				    const char *rev)
-{
-	vault_revision r;
-	json_t *j;
-	int error;
-
-	if ((error = vault_doc_get(&r, api->v, doc, rev)) < 0)
-		return library_failed(c, error);
-	j = cli_revision_json(&r);
-	vault_revision_dispose(&r);
-	return answer(c, MHD_HTTP_OK, j);
-}
-
-/*
- * A revision's file number `n` (from 1), its bytes checked against their
- * SHA-256 on the way out, with that SHA-256 as its ETag.
- */
-static enum MHD_Result get_file(serve_api *api, struct MHD_Connection *c, const char *doc,
-				const char *rev, const char *n)
-{
-	const char *match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							MHD_HTTP_HEADER_IF_NONE_MATCH);
-	char etag[80], *end;
-	struct MHD_Response *resp;
-	enum MHD_Result ok;
-	unsigned long i;
-	vault_revision r;
-	int error, fd;
-
-	errno = 0;
-	i = strspn(n, "0123456789") == strlen(n) && strlen(n) <= 6 ? strtoul(n, &end, 10) : 0;
-	if (i < 1 || *n == '0')
-		return failed(c, MHD_HTTP_NOT_FOUND, "no file '%s'", n);
-	if ((error = vault_doc_get(&r, api->v, doc, rev)) < 0)
-		return library_failed(c, error);
-	if (i > r.nfiles) {
-		vault_revision_dispose(&r);
-		return failed(c, MHD_HTTP_NOT_FOUND, "'%s@%s' has no file %lu", doc, rev, i);
-	}
-	snprintf(etag, sizeof(etag), "\"%s\"", r.files[i - 1].sha256);
-	if (match && strcmp(match, etag) == 0) {
-		vault_revision_dispose(&r);
-		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-		ok = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, resp);
-		MHD_destroy_response(resp);
-		return ok;
-	}
-	if ((fd = cli_scratch_file(api->dir)) < 0) {
-		vault_revision_dispose(&r);
-		return failed(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the file");
-	}
-	if ((error = vault_doc_cat(api->v, &r, i - 1, fd)) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-		close(fd);
-		vault_revision_dispose(&r);
-		return error < 0 ? library_failed(c, error) :
-			failed(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the file");
-	}
-	resp = MHD_create_response_from_fd((size_t)r.files[i - 1].size, fd);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.files[i - 1].mime);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	vault_revision_dispose(&r);
-	ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	return ok;
-}
-
-/*
- * The change feed: the events after the commit `after` (none: from the
- * first), at most `limit` (100; 1000 at most), and the cursor to ask
- * from next.
- */
-static enum MHD_Result get_events(serve_api *api, struct MHD_Connection *c)
-{
-	const char *after = query(c, "after"), *lim = query(c, "limit");
-	vault_event_list *list = NULL;
-	unsigned long limit = 100;
-	size_t i = 0, end;
-	json_t *arr;
-	char *e = NULL;
-	int error;
-
-	if (lim) {
-		errno = 0;
-		limit = strtoul(lim, &e, 10);
-		if (errno || *e || !*lim || limit < 1 || limit > 1000)
-			return failed(c, MHD_HTTP_BAD_REQUEST, "limit '%s' is not from 1 to 1000", lim);
-	}
-	if ((error = vault_log(&list, api->v, NULL)) < 0)
-		return library_failed(c, error);
-	if (after) {
-		for (i = 0; i < list->count; i++)
-			if (strcmp(list->items[i].commit, after) == 0)
-				break;
-		if (i == list->count) {
-			vault_event_list_free(list);
-			return failed(c, MHD_HTTP_BAD_REQUEST, "no event '%s' to go on after", after);
-		}
+		if (i == n)
+			return 0;
+		if (!(len == 2 && memcmp(shape, "{}", 2) == 0) &&
+		    (strlen(part[i]) != len || memcmp(part[i], shape, len) != 0))
+			return 0;
 		i++;
+		shape += len + (slash != NULL);
 	}
-	arr = json_array();
-	end = list->count - i > limit ? i + limit : list->count;
-	for (; i < end; i++)
-		json_array_append_new(arr, cli_event_json(&list->items[i]));
-	{
-		json_t *j = json_pack("{s:o, s:s?}", "events", arr, "next",
-				      end ? list->items[end - 1].commit : after);
-
-		vault_event_list_free(list);
-		return answer(c, MHD_HTTP_OK, j);
-	}
+	return i == n;
 }
 
-/* POST /api/v1/documents/{doc}?type=T&name=N[&rev=R][&title=][&po=][&lot=]: to the writer. */
-static enum MHD_Result post_document(serve_api *api, struct MHD_Connection *c, const char *doc,
-				     const char *token, request *r)
+/* What a body's Content-Type is, as SERVE_BODY_*; 0 for none known. */
+static unsigned body_kind(const char *type, const char **name)
 {
-	const char *want = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Content-SHA256");
-	json_t *req, *reply = NULL;
-	char *text, *got = NULL, sum[65];
-	unsigned status;
+	static const struct {
+		const char *name;
+		unsigned kind;
+	} kinds[] = {
+		{ "application/octet-stream", SERVE_BODY_FILE },
+		{ "application/json", SERVE_BODY_JSON },
+		{ "application/edi-x12", SERVE_BODY_X12 },
+	};
+	size_t i, len;
 
-	if (!query(c, "type") || !query(c, "name"))
-		return failed(c, MHD_HTTP_BAD_REQUEST, "name the document's type and file name "
-			      "(?type=T&name=N)");
-	if (lseek(r->upload, 0, SEEK_SET) < 0 || vault_sha256_fd(sum, r->upload) < 0 ||
-	    lseek(r->upload, 0, SEEK_SET) < 0)
-		return failed(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the upload back");
-	if (want && strcasecmp(want, sum) != 0)
-		return failed(c, MHD_HTTP_BAD_REQUEST, "the upload does not match its SHA-256 (cut "
-			      "short or changed on the way): nothing was recorded");
-	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "op", "add",
-			"token", token, "doc", doc, "type", query(c, "type"), "name",
-			query(c, "name"), "rev", query(c, "rev"), "title", query(c, "title"),
-			"po", query(c, "po"), "lot", query(c, "lot"));
-	text = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	json_decref(req);
-	if (!text)
-		return failed(c, MHD_HTTP_BAD_REQUEST, "a malformed request");
-	if (serve_writer_call(api->writer, text, r->upload, &got) < 0 ||
-	    !(reply = json_loads(got, 0, NULL))) {
-		free(text);
-		free(got);
-		return failed(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the writer is not answering; "
-			      "nothing was recorded");
-	}
-	/* the request held the token */
-	OPENSSL_cleanse(text, strlen(text));
-	free(text);
-	free(got);
-	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
-	if (json_object_get(reply, "error")) {
-		enum MHD_Result ok = failed(c, status, "%s",
-					    json_string_value(json_object_get(reply, "error")));
-
-		json_decref(reply);
-		return ok;
-	}
-	{
-		json_t *body = json_incref(json_object_get(reply, "body"));
-
-		json_decref(reply);
-		return answer(c, status, body);
-	}
+	if (!type)
+		return 0;
+	len = strcspn(type, "; \t");
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i].name) == len && strncasecmp(type, kinds[i].name, len) == 0) {
+			*name = kinds[i].name;
+			return kinds[i].kind;
+		}
+	return 0;
 }
 
-static enum MHD_Result route(serve_api *api, struct MHD_Connection *c, const char *url,
-			     const char *method, request *r)
+/* The types a route takes, for a 415's message. */
+static const char *body_names(unsigned body)
 {
-	char path[4096], *part[PARTS_MAX];
-	enum MHD_Result answered;
-	int get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
-	size_t n;
-
-	if (strncmp(url, API, strlen(API)) != 0 || strlen(url) >= sizeof(path))
-		return failed(c, MHD_HTTP_NOT_FOUND, "no such resource");
-	memcpy(path, url + strlen(API), strlen(url + strlen(API)) + 1);
-	if (split(path, part, &n) < 0 || n == 0)
-		return failed(c, MHD_HTTP_NOT_FOUND, "no such resource");
-	if (r->too_large)
-		return failed(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over this vault's limit "
-			      "of %llu bytes", (unsigned long long)r->limit);
-	vault_set_reader(api->v, r->user);
-	if (get && n == 1 && strcmp(part[0], "documents") == 0)
-		answered = get_documents(api, c);
-	else if (get && n == 2 && strcmp(part[0], "documents") == 0)
-		answered = get_document(api, c, part[1]);
-	else if (get && n == 3 && strcmp(part[0], "documents") == 0)
-		answered = get_revision(api, c, part[1], part[2]);
-	else if (get && n == 5 && strcmp(part[0], "documents") == 0 &&
-		 strcmp(part[3], "files") == 0)
-		answered = get_file(api, c, part[1], part[2], part[4]);
-	else if (get && n == 2 && strcmp(part[0], "lots") == 0) {
-		char *text = NULL;
-		int error = vault_trace_lot(&text, api->v, part[1]);
-
-		answered = answer_library_json(c, error, text);
-	} else if (get && n == 2 && strcmp(part[0], "pos") == 0) {
-		char *text = NULL;
-		int error = vault_trace_po(&text, api->v, part[1]);
-
-		answered = answer_library_json(c, error, text);
-	} else if (get && n == 1 && strcmp(part[0], "audit") == 0) {
-		char *text = NULL;
-		size_t count;
-		int error = vault_audit(&text, &count, api->v, query(c, "org"), 14);
-
-		answered = answer_library_json(c, error, text);
-	} else if (get && n == 1 && strcmp(part[0], "events") == 0)
-		answered = get_events(api, c);
-	else if (post && n == 2 && strcmp(part[0], "documents") == 0 && r->upload >= 0)
-		answered = post_document(api, c, part[1], r->token, r);
-	else
-		answered = failed(c, post ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND,
-				  "no such resource");
-	vault_set_reader(api->v, NULL);
-	return answered;
+	return body == SERVE_BODY_JSON ? "application/json" :
+		body == SERVE_BODY_FILE ? "application/octet-stream" :
+		body == (SERVE_BODY_JSON | SERVE_BODY_X12) ? "application/json or application/edi-x12" :
+		"application/octet-stream or application/json";
 }
 
-/* ---- libmicrohttpd's calls ---------------------------------------------- */
+/*
+ * Find the route of `url` and `method`: NULL, with the answer given (404
+ * for no such path, 405 for a path that takes other methods).
+ */
+static const serve_route *find_route(struct MHD_Connection *c, request *r, const char *url,
+				     const char *method, enum MHD_Result *answered)
+{
+	const serve_route *route, *other = NULL;
+
+	if (strncmp(url, API, strlen(API)) != 0 || strlen(url + strlen(API)) >= sizeof(r->path)) {
+		*answered = fail(c, MHD_HTTP_NOT_FOUND, "no such resource");
+		return NULL;
+	}
+	memcpy(r->path, url + strlen(API), strlen(url + strlen(API)) + 1);
+	if (split(r->path, r->part, &r->nparts) < 0 || r->nparts == 0) {
+		*answered = fail(c, MHD_HTTP_NOT_FOUND, "no such resource");
+		return NULL;
+	}
+	for (route = serve_routes; route->method; route++) {
+		if (!path_matches(route->path, r->part, r->nparts))
+			continue;
+		if (strcmp(route->method, method) == 0)
+			return route;
+		other = route;
+	}
+	*answered = other ? fail(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s is not allowed here",
+				 method) :
+		fail(c, MHD_HTTP_NOT_FOUND, "no such resource");
+	return NULL;
+}
 
 /*
  * What can be judged from the headers alone is, before any byte of a body
- * is taken: the method, the token, and for an upload its scope, its
- * Content-Type and its declared length.  A refusal is queued at once.
+ * is taken: the method and path, the token, and for a write its scope,
+ * its Content-Type and its declared length.  A refusal is queued at once.
  */
-static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, const char *method,
-				  request *r)
+static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, const char *url,
+				  const char *method, request *r)
 {
 	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						       MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	enum MHD_Result answered;
+	unsigned kind;
+	vault *v;
 
 	r->answered = 1;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
-		return failed(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s is not allowed", method);
+		return fail(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s is not allowed", method);
 	if (authenticate(api, c, r, &answered) < 0)
 		return answered;
-	if (strcmp(method, "POST") != 0) {
-		r->answered = 0;
+	if ((r->route = find_route(c, r, url, method, &answered)) == NULL)
+		return answered;
+	r->body_since = time(NULL);
+	set_deadline(api, c, r->body_since + api->timeout);
+	if (!r->route->body) {
+		r->answered = 0; /* a GET: a body, if any, is read and dropped */
 		return MHD_YES;
 	}
 	if (!r->may_write)
-		return failed(c, MHD_HTTP_FORBIDDEN, "the token may only read");
-	/* the body is the file, as it is: not a form, not JSON */
-	if (type && strcasecmp(type, "application/octet-stream") != 0)
-		return failed(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "send the file as "
-			      "application/octet-stream, not %.64s", type);
-	if (vault_limit_check(&r->limit, api->v, VAULT_LIMIT_UPLOAD, NULL, "the body", 0) < 0)
-		return library_failed(c, VAULT_ERROR);
+		return fail(c, MHD_HTTP_FORBIDDEN, "the token may only read");
+	if ((kind = body_kind(type, &r->body_type)) == 0 || !(kind & r->route->body))
+		return fail(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "send %s, not %.64s",
+			    body_names(r->route->body), type ? type : "no Content-Type");
+	if (kind == SERVE_BODY_JSON) {
+		r->limit = SERVE_JSON_MAX;
+	} else {
+		if ((v = borrow(api)) == NULL)
+			return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
+		if (vault_limit_check(&r->limit, v, VAULT_LIMIT_UPLOAD, NULL, "the body", 0) < 0) {
+			give_back(api, v);
+			return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", vault_error_message());
+		}
+		give_back(api, v);
+	}
 	if (length && strtoull(length, NULL, 10) > r->limit)
-		return failed(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over this vault's limit "
-			      "of %llu bytes", (unsigned long long)r->limit);
-	if ((r->upload = cli_scratch_file(api->dir)) < 0)
-		return failed(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot take the upload");
+		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over %s limit of %llu bytes",
+			    kind == SERVE_BODY_JSON ? "the JSON" : "this vault's",
+			    (unsigned long long)r->limit);
+	if ((r->body = cli_scratch_file(api->dir)) < 0)
+		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot take the body");
 	r->answered = 0;
 	return MHD_YES;
+}
+
+/* The body's bytes are all in: the route answers, as the caller reads. */
+static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, request *r)
+{
+	serve_req q;
+	enum MHD_Result answered;
+
+	if (r->too_large)
+		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over %s limit of %llu bytes",
+			    r->limit == SERVE_JSON_MAX ? "the JSON" : "this vault's",
+			    (unsigned long long)r->limit);
+	if (r->body >= 0 && lseek(r->body, 0, SEEK_SET) < 0)
+		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the body back");
+	if (r->route->body && r->got == 0)
+		return fail(c, MHD_HTTP_BAD_REQUEST, "the request has no body");
+	memset(&q, 0, sizeof(q));
+	q.api = api;
+	q.c = c;
+	q.user = r->user;
+	q.token = r->token;
+	q.part = r->part;
+	q.nparts = r->nparts;
+	q.body = r->body;
+	q.body_type = r->body_type;
+	if ((q.v = borrow(api)) == NULL)
+		return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
+	vault_set_reader(q.v, r->user);
+	/* a write may wait for the lock; the answer gets its own deadline */
+	set_deadline(api, c, time(NULL) + 3600);
+	answered = r->route->answer(&q);
+	give_back(api, q.v);
+	set_deadline(api, c, time(NULL) + api->timeout + (time_t)(q.sending / SERVE_MIN_RATE));
+	return answered;
+}
+
+/* ---- libmicrohttpd's calls ---------------------------------------------- */
+
+static int write_all(int fd, const char *data, size_t size)
+{
+	while (size) {
+		ssize_t n = write(fd, data, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		size -= (size_t)n;
+	}
+	return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -577,9 +770,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!r) {
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			abort();
-		r->upload = -1;
+		r->body = -1;
 		*state = r;
-		return first_call(api, c, method, r);
+		return first_call(api, c, url, method, r);
 	}
 	if (r->answered) {
 		*size = 0;
@@ -587,34 +780,77 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (*size) {
 		/* past the limit the rest is read and dropped: the answer says why */
-		if (r->upload >= 0 && !r->too_large) {
-			r->got += *size;
+		r->got += *size;
+		if (r->body >= 0 && !r->too_large) {
 			if (r->got > r->limit)
 				r->too_large = 1;
-			else if (write(r->upload, data, *size) != (ssize_t)*size)
+			else if (write_all(r->body, data, *size) < 0)
 				return MHD_NO;
 		}
+		/* the body keeps its deadline as long as it comes at the least rate */
+		set_deadline(api, c, r->body_since + api->timeout +
+			     (time_t)(r->got / SERVE_MIN_RATE));
 		*size = 0;
 		return MHD_YES;
 	}
-	return route(api, c, url, method, r);
+	return last_call(api, c, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 			 enum MHD_RequestTerminationCode why)
 {
+	serve_api *api = cls;
 	request *r = *state;
 
-	(void)cls;
-	(void)c;
 	(void)why;
+	/* the next request's headers, after an idle wait, within the timeout */
+	set_deadline(api, c, time(NULL) + 2 * (time_t)api->timeout);
 	if (!r)
 		return;
-	if (r->upload >= 0)
-		close(r->upload);
+	if (r->body >= 0)
+		close(r->body);
 	free(r->user);
 	free(r);
 	*state = NULL;
+}
+
+static int hex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * The path's %XX escapes decoded, but never into a '/' or a NUL: those
+ * stay as they came ("%2F"), so a name cannot carry a separator past the
+ * split, and the name checks refuse them.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *in = s, *out = s;
+
+	(void)cls;
+	(void)c;
+	while (*in) {
+		int hi = in[0] == '%' ? hex(in[1]) : -1, lo = hi >= 0 ? hex(in[2]) : -1;
+
+		if (hi >= 0 && lo >= 0 && (hi << 4 | lo) != 0 && (hi << 4 | lo) != '/') {
+			*out++ = (char)(hi << 4 | lo);
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
+/* libmicrohttpd's own complaints (a malformed request line, ...) to stderr. */
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("qvault serve: ", stderr);
+	vfprintf(stderr, fmt, ap);
 }
 
 struct MHD_Daemon *serve_api_start(serve_api *api, int fd)
@@ -622,9 +858,13 @@ struct MHD_Daemon *serve_api_start(serve_api *api, int fd)
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 				MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, api,
 				MHD_OPTION_LISTEN_SOCKET, fd,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)THREADS,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)2000,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, api,
+				MHD_OPTION_UNESCAPE_CALLBACK, unescape, api,
+				MHD_OPTION_EXTERNAL_LOGGER, log_mhd, api,
+				MHD_OPTION_CONNECTION_TIMEOUT, api->timeout,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTIONS_MAX,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 				MHD_OPTION_END);
 }

@@ -166,16 +166,26 @@ static json_t *do_add(vault *v, const char *dir, const json_t *req, int fd)
 	return reply ? reply : failure(500, "cannot describe the new revision");
 }
 
+/* The writer's operations: each checks the token itself and answers. */
+static const struct {
+	const char *op;
+	json_t *(*run)(vault *v, const char *dir, const json_t *req, int fd);
+} ops[] = {
+	{ "add", do_add },
+};
+
 static json_t *handle(vault *v, const char *dir, const char *text, size_t len, int fd)
 {
-	json_t *req = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *reply;
+	json_t *req = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *reply = NULL;
 	const char *op = member(req, "op");
+	size_t i;
 
 	if (!json_is_object(req) || !op)
 		reply = failure(400, "a malformed request");
-	else if (strcmp(op, "add") == 0)
-		reply = do_add(v, dir, req, fd);
-	else
+	for (i = 0; !reply && i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(op, ops[i].op) == 0)
+			reply = ops[i].run(v, dir, req, fd);
+	if (!reply)
 		reply = failure(400, "an unknown operation");
 	json_decref(req);
 	return reply;
