@@ -164,6 +164,8 @@ void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc
  * where an upload waits, or a download is staged.  -1 with errno set.
  */
 int cli_scratch_file(const char *vault_dir);
+/* The same in the folder `dir`. */
+int cli_scratch_in(const char *dir);
 
 int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -4,12 +4,16 @@
  * systems behind a portal.  See serve.h for its two processes.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +29,8 @@ static const cli_opt serve_opts[] = {
 	{ "listen", 'l', OPT_VALUE, "HOST:PORT", "a loopback address (default 127.0.0.1:8080; "
 	  "port 0: any free one)" },
 	{ "socket", 's', OPT_FILE, "PATH", "a Unix socket to listen on instead" },
+	{ "user", 'u', OPT_VALUE, "NAME", "started as root: the HTTP side runs as this user, "
+	  "which must not be able to read the server key; the writer as the vault's owner" },
 	{ "timeout", 't', OPT_VALUE, "SECONDS", "a request's headers must come within it, its "
 	  "body and answer at 32 KiB/s after it; idle connections close after it (default 30)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
@@ -106,8 +112,11 @@ static int listen_unix(const char *path)
 		return -1;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
+	/* anyone on this machine may connect, as to a loopback port: the
+	 * token is what admits a request (nginx runs as a user of its own) */
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 512) < 0) {
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0666) < 0 ||
+	    listen(fd, 512) < 0) {
 		fprintf(stderr, "qvault: cannot listen on '%s': %s\n", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -116,9 +125,55 @@ static int listen_unix(const char *path)
 	return fd;
 }
 
+/* Become `uid`:`gid` with `groups` (of `user`; none when NULL) for good; -1 said. */
+static int become(uid_t uid, gid_t gid, const char *user)
+{
+	if ((user ? initgroups(user, gid) : setgroups(0, NULL)) < 0 || setgid(gid) < 0 ||
+	    setuid(uid) < 0) {
+		fprintf(stderr, "qvault: cannot become user %ld: %s\n", (long)uid, strerror(errno));
+		return -1;
+	}
+	/* for good: root cannot be had back */
+	if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		fprintf(stderr, "qvault: user %ld could become root again\n", (long)uid);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The HTTP side, as `pw`: it reads the vault as a user of its own and
+ * stages bodies in its own temporary folder; the server key must be out
+ * of its reach, or serve does not start.  -1 said.
+ */
+static int drop_http_side(const struct passwd *pw, const char *dir, const char **spool)
+{
+	char key[4200];
+	int fd;
+
+	if (become(pw->pw_uid, pw->pw_gid, pw->pw_name) < 0)
+		return -1;
+	setenv("HOME", pw->pw_dir, 1); /* git's global configuration is the user's */
+	vault_allow_other_owner();
+	if (cli_fmt(key, sizeof(key), "the vault's path", "%s/qvault/server.pem", dir) < 0)
+		return -1;
+	if ((fd = open(key, O_RDONLY | O_CLOEXEC)) >= 0) {
+		close(fd);
+		fprintf(stderr, "qvault: the HTTP side (user %s) can read the vault's server key "
+			"'%s': make it readable by the vault's owner only (chmod 600)\n",
+			pw->pw_name, key);
+		return -1;
+	}
+	*spool = getenv("TMPDIR") ? getenv("TMPDIR") : "/var/tmp";
+	return 0;
+}
+
 static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 {
 	const char *spec = cli_opt_value(cmd, a, "listen"), *sock = cli_opt_value(cmd, a, "socket");
+	const char *user = cli_opt_value(cmd, a, "user"), *spool = NULL;
+	struct passwd *pw = NULL, pw_copy;
+	struct stat owner;
 	struct MHD_Daemon *d = NULL;
 	serve_api *api = NULL;
 	char url[512];
@@ -130,6 +185,25 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	(void)unused;
 	if (spec && sock)
 		return cli_usage_error(cmd, "give --listen or --socket, not both");
+	if (user) {
+		if (geteuid() != 0)
+			return cli_usage_error(cmd, "--user needs serve to start as root");
+		if ((pw = getpwnam(user)) == NULL || pw->pw_uid == 0)
+			return cli_usage_error(cmd, "--user '%s' is not a user other than root",
+					       user);
+		pw_copy = *pw; /* getpwnam's is static */
+		if ((pw_copy.pw_name = strdup(pw->pw_name)) == NULL ||
+		    (pw_copy.pw_dir = strdup(pw->pw_dir)) == NULL)
+			abort();
+		pw = &pw_copy;
+		if (stat(a->vault_dir, &owner) < 0) {
+			fprintf(stderr, "qvault: '%s' is not a vault\n", a->vault_dir);
+			return EXIT_ERROR;
+		}
+	} else if (geteuid() == 0) {
+		fprintf(stderr, "qvault: warning: serving as root; give --user NAME so that the "
+			"HTTP side runs as a user that cannot read the server key\n");
+	}
 	if (cli_opt_value(cmd, a, "timeout") &&
 	    cli_check_number(&timeout, cmd, "--timeout", cli_opt_value(cmd, a, "timeout"), 1,
 			     3600) < 0)
@@ -150,16 +224,25 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	if (writer == 0) {
 		close(lfd);
 		close(pair[0]);
+		/* the writer writes as the vault's owner, so its files stay the owner's */
+		if (pw && become(owner.st_uid, owner.st_gid, NULL) < 0)
+			_exit(EXIT_ERROR);
 		_exit(serve_writer_run(pair[1], a->vault_dir));
 	}
 	close(pair[1]);
+	if (pw && drop_http_side(pw, a->vault_dir, &spool) < 0)
+		goto done;
+	if (serve_writer_ready(pair[0]) < 0) {
+		fprintf(stderr, "qvault: the writer did not start\n");
+		goto done;
+	}
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	/* blocked here, so in libmicrohttpd's thread too: sigwait takes them */
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (serve_api_new(&api, a->vault_dir, pair[0], (unsigned)timeout) < 0)
+	if (serve_api_new(&api, a->vault_dir, spool, pair[0], (unsigned)timeout) < 0)
 		goto done;
 	if ((d = serve_api_start(api, lfd)) == NULL) {
 		fprintf(stderr, "qvault: cannot start the HTTP server\n");
@@ -180,7 +263,11 @@ done:
 	while (waitpid(writer, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (sock)
-		unlink(sock);
+		unlink(sock); /* as --user, the folder may not let it: its owner cleans up */
+	if (pw) {
+		free(pw->pw_name);
+		free(pw->pw_dir);
+	}
 	return rc;
 }
 

@@ -63,10 +63,10 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int cli_scratch_file(const char *vault_dir)
+int cli_scratch_in(const char *dir)
 {
 	char path[4200];
-	int n = snprintf(path, sizeof(path), "%s/qvault", vault_dir), fd;
+	int n = snprintf(path, sizeof(path), "%s", dir), fd;
 
 	if (n < 0 || (size_t)n >= sizeof(path) - 16) {
 		errno = ENAMETOOLONG;
@@ -80,6 +80,18 @@ int cli_scratch_file(const char *vault_dir)
 	if ((fd = mkostemp(path, O_CLOEXEC)) >= 0)
 		unlink(path);
 	return fd;
+}
+
+int cli_scratch_file(const char *vault_dir)
+{
+	char path[4200];
+	int n = snprintf(path, sizeof(path), "%s/qvault", vault_dir);
+
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return cli_scratch_in(path);
 }
 
 int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)

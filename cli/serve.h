@@ -32,6 +32,13 @@
 int serve_writer_run(int sock, const char *dir);
 
 /*
+ * Wait for the writer to say it has the vault open and its key loaded
+ * (SERVE_READY); -1 when it could not start (it said why).
+ */
+#define SERVE_READY "{\"ready\": true}"
+int serve_writer_ready(int sock);
+
+/*
  * Send `request` (JSON text) and `fd` (-1: none) to the writer and wait
  * for its reply (malloc'd JSON text); -1 when the writer is gone.
  */
@@ -40,7 +47,13 @@ int serve_writer_call(int sock, const char *request, int fd, char **reply);
 /* The HTTP side: the API's handler and its state (serve_api.c). */
 typedef struct serve_api serve_api;
 
-int serve_api_new(serve_api **out, const char *dir, int writer, unsigned timeout);
+/*
+ * The HTTP side for the vault at `dir`, its writer at the socket `writer`;
+ * bodies and downloads are staged in `spool` (the vault's qvault/ when
+ * NULL).  -1, said on stderr, when the vault does not open.
+ */
+int serve_api_new(serve_api **out, const char *dir, const char *spool, int writer,
+		  unsigned timeout);
 void serve_api_free(serve_api *api);
 
 struct MHD_Daemon;
@@ -89,6 +102,8 @@ extern const serve_route serve_routes[];
 
 /* A query argument, or NULL. */
 const char *serve_query(serve_req *q, const char *key);
+/* A new unnamed file to stage a body or a download in; -1 with errno set. */
+int serve_scratch(serve_req *q);
 /* A request header, or NULL. */
 const char *serve_header(serve_req *q, const char *name);
 
@@ -99,6 +114,10 @@ enum MHD_Result serve_answer_library(serve_req *q, int error, char *text);
 /* Answer {"error": "..."} with `status`. */
 enum MHD_Result serve_failed(serve_req *q, unsigned status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same, with one more header (a 416's Content-Range). */
+enum MHD_Result serve_failed_with(serve_req *q, unsigned status, const char *header,
+				  const char *value, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* Answer the library's last failure with the status its `error` means. */
 enum MHD_Result serve_library_failed(serve_req *q, int error);
 /*
@@ -109,6 +128,16 @@ enum MHD_Result serve_library_failed(serve_req *q, int error);
 enum MHD_Result serve_write(serve_req *q, json_t *request, int fd);
 /* The request's JSON body, or NULL with the answer given in *answered. */
 json_t *serve_json_body(serve_req *q, enum MHD_Result *answered);
+
+/*
+ * Verified copies of downloaded files, unnamed, kept for the next download
+ * of the same bytes (a few, by the bytes they hold, least recently used
+ * dropped).  serve_cache_get: a descriptor of its own for the copy of the
+ * file whose SHA-256 is `sha256`, or -1.  serve_cache_put: keep `fd`
+ * (a verified copy of `size` bytes; the cache takes a duplicate).
+ */
+int serve_cache_get(serve_req *q, const char *sha256);
+void serve_cache_put(serve_req *q, const char *sha256, int fd, uint64_t size);
 
 /* The HTTP status a library error means. */
 unsigned serve_status_of(int error);

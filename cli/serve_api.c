@@ -46,6 +46,9 @@
 /* the slowest a body may come in or an answer be taken, after the timeout */
 #define SERVE_MIN_RATE (32 * 1024)
 #define THREADS 4
+/* the cache of verified copies: files, and bytes in all */
+#define CACHE_FILES 64
+#define CACHE_BYTES (1024ULL * 1024 * 1024)
 #define CONNECTIONS_MAX 2000
 
 /* A connection, for the watchdog. */
@@ -57,6 +60,7 @@ typedef struct conn {
 
 struct serve_api {
 	char *dir;
+	char *spool;               /* where bodies and downloads are staged */
 	unsigned timeout;          /* seconds */
 
 	pthread_mutex_t writer_lock;
@@ -72,6 +76,15 @@ struct serve_api {
 		time_t since;
 		unsigned failures;
 	} clients[CLIENTS_MAX];
+
+	pthread_mutex_t cache_lock;
+	struct {
+		char sha256[65];
+		int fd;
+		uint64_t size;
+		unsigned long long used; /* when last given out, in a count of uses */
+	} cache[CACHE_FILES];
+	unsigned long long uses;
 
 	pthread_mutex_t conns_lock;
 	pthread_cond_t stop;
@@ -202,7 +215,8 @@ static void *watchdog(void *cls)
 	return NULL;
 }
 
-int serve_api_new(serve_api **out, const char *dir, int writer, unsigned timeout)
+int serve_api_new(serve_api **out, const char *dir, const char *spool, int writer,
+		  unsigned timeout)
 {
 	serve_api *api = calloc(1, sizeof(*api));
 	vault *v;
@@ -210,15 +224,19 @@ int serve_api_new(serve_api **out, const char *dir, int writer, unsigned timeout
 	if (!api)
 		abort();
 	api->dir = strdup(dir);
+	api->spool = spool ? strdup(spool) : NULL;
 	api->writer = writer;
 	api->timeout = timeout;
 	api->conns.next = api->conns.prev = &api->conns;
+	for (size_t i = 0; i < CACHE_FILES; i++)
+		api->cache[i].fd = -1;
 	pthread_mutex_init(&api->writer_lock, NULL);
 	pthread_mutex_init(&api->handles_lock, NULL);
 	pthread_mutex_init(&api->clients_lock, NULL);
 	pthread_mutex_init(&api->conns_lock, NULL);
+	pthread_mutex_init(&api->cache_lock, NULL);
 	pthread_cond_init(&api->stop, NULL);
-	if (!api->dir)
+	if (!api->dir || (spool && !api->spool))
 		abort();
 	/* one handle now: a vault that does not open stops serve at once */
 	if ((v = borrow(api)) == NULL) {
@@ -250,18 +268,83 @@ void serve_api_free(serve_api *api)
 	}
 	while (api->nhandles)
 		vault_free(api->handles[--api->nhandles]);
+	for (size_t i = 0; i < CACHE_FILES; i++)
+		if (api->cache[i].fd >= 0)
+			close(api->cache[i].fd);
+	pthread_mutex_destroy(&api->cache_lock);
 	pthread_cond_destroy(&api->stop);
 	pthread_mutex_destroy(&api->conns_lock);
 	pthread_mutex_destroy(&api->clients_lock);
 	pthread_mutex_destroy(&api->handles_lock);
 	pthread_mutex_destroy(&api->writer_lock);
 	free(api->dir);
+	free(api->spool);
 	free(api);
+}
+
+/* ---- the cache of verified copies ---------------------------------------- */
+
+int serve_cache_get(serve_req *q, const char *sha256)
+{
+	serve_api *api = q->api;
+	int fd = -1;
+
+	pthread_mutex_lock(&api->cache_lock);
+	for (size_t i = 0; i < CACHE_FILES; i++)
+		if (api->cache[i].fd >= 0 && strcmp(api->cache[i].sha256, sha256) == 0) {
+			fd = fcntl(api->cache[i].fd, F_DUPFD_CLOEXEC, 0);
+			api->cache[i].used = ++api->uses;
+			break;
+		}
+	pthread_mutex_unlock(&api->cache_lock);
+	return fd;
+}
+
+void serve_cache_put(serve_req *q, const char *sha256, int fd, uint64_t size)
+{
+	serve_api *api = q->api;
+	uint64_t total = size;
+	size_t i, slot;
+
+	if (size > CACHE_BYTES / 4 || strlen(sha256) != 64)
+		return;
+	pthread_mutex_lock(&api->cache_lock);
+	for (i = 0; i < CACHE_FILES; i++)
+		if (api->cache[i].fd >= 0 && strcmp(api->cache[i].sha256, sha256) == 0)
+			goto done; /* another thread was first */
+	/* drop the least recently used until the new one fits */
+	for (;;) {
+		size_t oldest = CACHE_FILES;
+
+		total = size;
+		slot = CACHE_FILES;
+		for (i = 0; i < CACHE_FILES; i++) {
+			if (api->cache[i].fd < 0) {
+				slot = i;
+				continue;
+			}
+			total += api->cache[i].size;
+			if (oldest == CACHE_FILES || api->cache[i].used < api->cache[oldest].used)
+				oldest = i;
+		}
+		if (slot < CACHE_FILES && total <= CACHE_BYTES)
+			break;
+		close(api->cache[oldest].fd);
+		api->cache[oldest].fd = -1;
+	}
+	if ((api->cache[slot].fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) >= 0) {
+		memcpy(api->cache[slot].sha256, sha256, 65);
+		api->cache[slot].size = size;
+		api->cache[slot].used = ++api->uses;
+	}
+done:
+	pthread_mutex_unlock(&api->cache_lock);
 }
 
 /* ---- answers ----------------------------------------------------------- */
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text)
+static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, char *text,
+				  const char *header, const char *value)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ok;
@@ -274,15 +357,23 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *te
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (header)
+		MHD_add_response_header(r, header, value);
 	ok = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ok;
 }
 
-static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *fmt,
-			     va_list ap) __attribute__((format(printf, 3, 0)));
-static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *fmt,
-			     va_list ap)
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text)
+{
+	return queue_with(c, status, text, NULL, NULL);
+}
+
+static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *header,
+			     const char *value, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *header,
+			     const char *value, const char *fmt, va_list ap)
 {
 	char message[512];
 	json_t *j;
@@ -296,7 +387,7 @@ static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const ch
 		char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2));
 
 		json_decref(j);
-		return queue(c, status, text);
+		return queue_with(c, status, text, header, value);
 	}
 }
 
@@ -308,7 +399,7 @@ static enum MHD_Result fail(struct MHD_Connection *c, unsigned status, const cha
 	va_list ap;
 
 	va_start(ap, fmt);
-	ok = vfail(c, status, fmt, ap);
+	ok = vfail(c, status, NULL, NULL, fmt, ap);
 	va_end(ap);
 	return ok;
 }
@@ -319,7 +410,19 @@ enum MHD_Result serve_failed(serve_req *q, unsigned status, const char *fmt, ...
 	va_list ap;
 
 	va_start(ap, fmt);
-	ok = vfail(q->c, status, fmt, ap);
+	ok = vfail(q->c, status, NULL, NULL, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+enum MHD_Result serve_failed_with(serve_req *q, unsigned status, const char *header,
+				  const char *value, const char *fmt, ...)
+{
+	enum MHD_Result ok;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ok = vfail(q->c, status, header, value, fmt, ap);
 	va_end(ap);
 	return ok;
 }
@@ -369,6 +472,11 @@ enum MHD_Result serve_answer_library(serve_req *q, int error, char *text)
 const char *serve_query(serve_req *q, const char *key)
 {
 	return MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, key);
+}
+
+int serve_scratch(serve_req *q)
+{
+	return q->api->spool ? cli_scratch_in(q->api->spool) : cli_scratch_file(q->api->dir);
 }
 
 const char *serve_header(serve_req *q, const char *name)
@@ -702,7 +810,7 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over %s limit of %llu bytes",
 			    kind == SERVE_BODY_JSON ? "the JSON" : "this vault's",
 			    (unsigned long long)r->limit);
-	if ((r->body = cli_scratch_file(api->dir)) < 0)
+	if ((r->body = api->spool ? cli_scratch_in(api->spool) : cli_scratch_file(api->dir)) < 0)
 		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot take the body");
 	r->answered = 0;
 	return MHD_YES;
@@ -857,12 +965,12 @@ struct MHD_Daemon *serve_api_start(serve_api *api, int fd)
 {
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 				MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, api,
+				MHD_OPTION_EXTERNAL_LOGGER, log_mhd, api,
 				MHD_OPTION_LISTEN_SOCKET, fd,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)THREADS,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
 				MHD_OPTION_NOTIFY_CONNECTION, on_connection, api,
 				MHD_OPTION_UNESCAPE_CALLBACK, unescape, api,
-				MHD_OPTION_EXTERNAL_LOGGER, log_mhd, api,
 				MHD_OPTION_CONNECTION_TIMEOUT, api->timeout,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTIONS_MAX,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),

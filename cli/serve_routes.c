@@ -3,6 +3,7 @@
  * documents, lots, the change feed and the audit.  Each reads through the
  * library as the caller sees the vault, or hands a write to the writer.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,19 +66,96 @@ static enum MHD_Result get_revision(serve_req *q)
 }
 
 /*
+ * The one range of a Range header ("bytes=A-B", "bytes=A-", "bytes=-N")
+ * within `size`: 1 with [*from, *to] set, 0 when the header asks for no
+ * range we serve (absent, several ranges, another unit: the whole file is
+ * the answer, as RFC 9110 allows), -1 when it cannot be satisfied.
+ */
+static int range_of(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
+{
+	unsigned long long a = 0, b = 0;
+	const char *p;
+	char *end;
+
+	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+		return 0;
+	p = h + 6;
+	if (*p == '-') {
+		/* the last N bytes */
+		if (!isdigit((unsigned char)p[1]))
+			return 0;
+		errno = 0;
+		b = strtoull(p + 1, &end, 10);
+		if (errno || *end)
+			return 0;
+		if (b == 0 || size == 0)
+			return -1;
+		*from = b >= size ? 0 : size - b;
+		*to = size - 1;
+		return 1;
+	}
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	errno = 0;
+	a = strtoull(p, &end, 10);
+	if (errno || *end != '-')
+		return 0;
+	p = end + 1;
+	if (*p) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		b = strtoull(p, &end, 10);
+		if (errno || *end || b < a)
+			return 0;
+	} else {
+		b = size ? size - 1 : 0;
+	}
+	if (a >= size)
+		return -1;
+	*from = a;
+	*to = b >= size ? size - 1 : b;
+	return 1;
+}
+
+/*
+ * A verified copy of file `i` of `r`: from the cache, or staged (its bytes
+ * checked against their SHA-256 on the way) and then cached; -1 answered.
+ */
+static int verified_copy(serve_req *q, vault_revision *r, size_t i, enum MHD_Result *answered)
+{
+	int fd, error;
+
+	if ((fd = serve_cache_get(q, r->files[i].sha256)) >= 0)
+		return fd;
+	if ((fd = serve_scratch(q)) < 0) {
+		*answered = serve_failed(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the file");
+		return -1;
+	}
+	if ((error = vault_doc_cat(q->v, r, i, fd)) < 0) {
+		close(fd);
+		*answered = serve_library_failed(q, error);
+		return -1;
+	}
+	serve_cache_put(q, r->files[i].sha256, fd, r->files[i].size);
+	return fd;
+}
+
+/*
  * A revision's file number `n` (from 1), its bytes checked against their
- * SHA-256 on the way out, with that SHA-256 as its ETag.
+ * SHA-256, with that SHA-256 as its ETag; one range of it on request.
  */
 static enum MHD_Result get_file(serve_req *q)
 {
 	const char *doc = q->part[1], *rev = q->part[2], *n = q->part[4];
 	const char *match = serve_header(q, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	char etag[80], *end;
+	const char *if_range = serve_header(q, MHD_HTTP_HEADER_IF_RANGE);
+	char etag[80], span[96], *end;
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
 	unsigned long i;
+	uint64_t size, from = 0, to = 0;
 	vault_revision r;
-	int error, fd;
+	int error, fd, ranged;
 
 	i = strspn(n, "0123456789") == strlen(n) && strlen(n) <= 6 ? strtoul(n, &end, 10) : 0;
 	if (i < 1 || *n == '0')
@@ -89,6 +167,7 @@ static enum MHD_Result get_file(serve_req *q)
 		return serve_failed(q, MHD_HTTP_NOT_FOUND, "'%s@%s' has no file %lu", doc, rev, i);
 	}
 	snprintf(etag, sizeof(etag), "\"%s\"", r.files[i - 1].sha256);
+	size = r.files[i - 1].size;
 	if (match && strcmp(match, etag) == 0) {
 		vault_revision_dispose(&r);
 		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
@@ -97,23 +176,35 @@ static enum MHD_Result get_file(serve_req *q)
 		MHD_destroy_response(resp);
 		return ok;
 	}
-	if ((fd = cli_scratch_file(vault_path(q->v))) < 0) {
+	/* a range of another version of the file is no answer: send it whole */
+	ranged = if_range && strcmp(if_range, etag) != 0 ? 0 :
+		range_of(serve_header(q, MHD_HTTP_HEADER_RANGE), size, &from, &to);
+	if (ranged < 0) {
 		vault_revision_dispose(&r);
-		return serve_failed(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the file");
+		snprintf(span, sizeof(span), "bytes */%llu", (unsigned long long)size);
+		return serve_failed_with(q, MHD_HTTP_RANGE_NOT_SATISFIABLE,
+					 MHD_HTTP_HEADER_CONTENT_RANGE, span,
+					 "the file has %llu bytes", (unsigned long long)size);
 	}
-	if ((error = vault_doc_cat(q->v, &r, i - 1, fd)) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-		close(fd);
+	if ((fd = verified_copy(q, &r, i - 1, &ok)) < 0) {
 		vault_revision_dispose(&r);
-		return error < 0 ? serve_library_failed(q, error) :
-			serve_failed(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the file");
+		return ok;
 	}
-	q->sending = r.files[i - 1].size;
-	resp = MHD_create_response_from_fd((size_t)r.files[i - 1].size, fd);
+	if (!ranged)
+		to = size ? size - 1 : 0;
+	q->sending = size ? to - from + 1 : 0;
+	resp = MHD_create_response_from_fd_at_offset64(q->sending, fd, from);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.files[i - 1].mime);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (ranged) {
+		snprintf(span, sizeof(span), "bytes %llu-%llu/%llu", (unsigned long long)from,
+			 (unsigned long long)to, (unsigned long long)size);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, span);
+	}
 	vault_revision_dispose(&r);
-	ok = MHD_queue_response(q->c, MHD_HTTP_OK, resp);
+	ok = MHD_queue_response(q->c, ranged ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);
 	return ok;
 }

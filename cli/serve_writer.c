@@ -219,6 +219,10 @@ int serve_writer_run(int sock, const char *dir)
 		goto done;
 	}
 	vault_set_key(v, key);
+	/* open, its index's -wal and -shm there: the HTTP side may open it
+	 * now (as a user that cannot write, it reads them, never makes them) */
+	if (send(sock, SERVE_READY, strlen(SERVE_READY), MSG_NOSIGNAL) < 0)
+		goto done;
 	for (;;) {
 		union {
 			char buf[CMSG_SPACE(sizeof(int))];
@@ -261,6 +265,17 @@ done:
 	vault_key_free(key);
 	free(buf);
 	return rc;
+}
+
+int serve_writer_ready(int sock)
+{
+	char buf[64];
+	ssize_t n;
+
+	while ((n = recv(sock, buf, sizeof(buf), 0)) < 0 && errno == EINTR)
+		;
+	return n == (ssize_t)strlen(SERVE_READY) && memcmp(buf, SERVE_READY, (size_t)n) == 0 ?
+		0 : -1;
 }
 
 int serve_writer_call(int sock, const char *request, int fd, char **reply)

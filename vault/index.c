@@ -124,7 +124,20 @@ int vault_index__open(vault_index **out, const char *path, int readonly,
 		abort();
 	idx->kinds = kinds;
 	if (readonly) {
-		/* a read-only vault: SQLite may not even create its -shm file */
+		/* a vault this process may not write: read it live, as another
+		 * process writes it (its -wal and -shm are there while a writer
+		 * has it open), and where SQLite cannot (read-only media, no
+		 * -shm to read), as a file that does not change */
+		int version = 0;
+
+		if ((error = vault__fmt(uri, sizeof(uri), "index path", "file:%s?mode=ro",
+					path)) < 0)
+			goto fail;
+		if (sqlite3_open_v2(uri, &idx->db, flags | SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+		    user_version(&version, idx) == 0)
+			goto opened;
+		sqlite3_close(idx->db);
+		idx->db = NULL;
 		if ((error = vault__fmt(uri, sizeof(uri), "index path",
 					"file:%s?immutable=1", path)) < 0)
 			goto fail;
@@ -139,6 +152,7 @@ int vault_index__open(vault_index **out, const char *path, int readonly,
 			path, idx->db ? sqlite3_errmsg(idx->db) : "out of memory");
 		goto fail;
 	}
+opened:
 	sqlite3_extended_result_codes(idx->db, 0);
 	sqlite3_busy_timeout(idx->db, 30000);
 	if (!readonly &&
@@ -183,6 +197,15 @@ void vault_index__free(vault_index *idx)
 		sqlite3_finalize(idx->cached[i].st);
 	sqlite3_close(idx->db);
 	free(idx);
+}
+
+void vault_index__settle(vault_index *idx)
+{
+	sqlite3_stmt *st = NULL;
+
+	while ((st = sqlite3_next_stmt(idx->db, st)) != NULL)
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
 }
 
 int vault_index__stmt(sqlite3_stmt **st, vault_index *idx, const char *sql)

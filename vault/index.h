@@ -101,6 +101,14 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 int vault_index__revision(const vault_kind_file *f);
 
 /*
+ * End every read a statement of the index left open (one stepped to a row
+ * and not reset keeps its snapshot, in WAL mode, for as long as it
+ * lives): a handle kept between requests then reads what was written
+ * since.
+ */
+void vault_index__settle(vault_index *idx);
+
+/*
  * A prepared statement for `sql`, a string constant: prepared on first
  * use, then kept (by the constant's address) until the index is freed,
  * and handed out reset, bindings cleared.  Not to be finalized.

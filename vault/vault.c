@@ -25,10 +25,19 @@
 
 #define QDIR "qvault"
 
+static int other_owner_ok;
+
+void vault_allow_other_owner(void)
+{
+	other_owner_ok = 1;
+}
+
 static int git_started(void)
 {
 	if (git_libgit2_init() < 0)
 		return vault_error__git(VAULT_ERROR, "cannot start libgit2");
+	if (other_owner_ok)
+		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 	/* libgit2 leaves fsync off; a record keeper wants it on */
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	/* map packs in small windows under a small cap: a reindex of a
@@ -58,6 +67,9 @@ void vault_set_on_behalf(vault *v, const char *user)
 
 void vault_set_reader(vault *v, const char *user)
 {
+	/* a new reader starts from what is written now */
+	if (v->index)
+		vault_index__settle(v->index);
 	free(v->reader);
 	v->reader = user ? vault__strdup(user) : NULL;
 }

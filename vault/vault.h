@@ -153,6 +153,14 @@ int vault_init(vault **out, const char *path, const vault_key *key,
 int vault_open(vault **out, const char *path, vault_warn_cb warn,
 	       void *payload);
 
+/*
+ * Let this process open vaults owned by another user, which libgit2 (as
+ * git's safe.directory) refuses by default: for a process that reads a
+ * vault as a user of its own, as the HTTP side of `qvault serve --user`
+ * does.  Process-wide; call it before the first vault_open.
+ */
+void vault_allow_other_owner(void);
+
 /* Close a vault and release everything it holds. */
 void vault_free(vault *v);
 
@@ -178,6 +186,8 @@ void vault_set_on_behalf(vault *v, const char *user);
  * key: for a server that authenticated the user another way (an API
  * token).  A revoked or unknown user then sees nothing (VAULT_EDENIED).
  * It never writes: a write needs a key.  NULL: the key's view again.
+ * Either way the next read sees what was written since the last one,
+ * also by other processes (a handle kept between requests).
  */
 void vault_set_reader(vault *v, const char *user);
 
