@@ -83,8 +83,14 @@ check "an upload goes through to the writer: 201" \
 check "  recorded, signed by the server for sam" \
 	sh -c "git -C v log -1 --format=%B | grep -qx 'Qvault-On-Behalf-Of: sam'"
 head -c 100000 /dev/urandom > big.bin
-check "a body over nginx's limit is refused before qvault: 413" \
-	sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' -X POST -H 'Content-Type: application/octet-stream' --data-binary @big.bin '$URL/documents/X-1?type=coc&name=x.pdf')\" = 413 ]"
+check "a body over nginx's limit is refused before qvault: 413, a JSON error" \
+	sh -c "[ \"\$(curl -s -o body.json -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' -X POST -H 'Content-Type: application/octet-stream' --data-binary @big.bin '$URL/documents/X-1?type=coc&name=x.pdf')\" = 413 ] &&
+	       jq -e '.error | test(\"over the limit\")' body.json > /dev/null"
+printf 'X-Long: %s\n' "$(head -c 20000 /dev/zero | tr '\0' a)" > long.h
+check "headers over nginx's limit: 431, a JSON error, and nginx goes on" \
+	sh -c "[ \"\$(curl -s -o body.json -w '%{http_code}' --http1.1 --cacert cert.pem -H @long.h '$URL/documents')\" = 431 ] &&
+	       jq -e '.error | test(\"headers are too large\")' body.json > /dev/null &&
+	       [ \"\$(curl -s -o /dev/null -w '%{http_code}' --cacert cert.pem -H 'Authorization: Bearer $SAM' '$URL/documents')\" = 200 ]"
 check "plain HTTP is sent to HTTPS" \
 	sh -c "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' 'http://127.0.0.1:$PLAIN/api/v1/documents' | grep -q '^301 https://'"
 check "a path outside /api/ is 404 at nginx" \
