@@ -200,16 +200,21 @@ def check_answer(s, where, method, path, status, ctype, body_file):
 def check_logs(s, logs):
     count = 0
     for log in logs:
-        with open(log, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                where = "%s:%d" % (os.path.basename(log), lineno)
-                fields = line.rstrip("\n").split("\t")
-                if len(fields) != 5 or not re.fullmatch(r"[0-9]{3}", fields[2]):
-                    problem("%s: not METHOD PATH STATUS TYPE BODY: %r" % (where, line[:120]))
-                    continue
-                count += 1
-                method, path, status, ctype, body = fields
-                check_answer(s, where, method, path, status, ctype, body)
+        try:
+            with open(log, encoding="utf-8") as f:
+                lines = f.readlines()
+        except OSError as e:
+            problem("cannot read %s: %s" % (log, e.strerror))
+            continue
+        for lineno, line in enumerate(lines, 1):
+            where = "%s:%d" % (os.path.basename(log), lineno)
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 5 or not re.fullmatch(r"[0-9]{3}", fields[2]):
+                problem("%s: not METHOD PATH STATUS TYPE BODY: %r" % (where, line[:120]))
+                continue
+            count += 1
+            method, path, status, ctype, body = fields
+            check_answer(s, where, method, path, status, ctype, body)
     if count == 0:
         problem("no answers to check in %s" % " ".join(logs))
     return "%d responses checked against openapi.json" % count
