@@ -39,7 +39,7 @@ static enum MHD_Result get_document(serve_req *q)
 {
 	const char *doc = q->part[1];
 	vault_revision_list *list = NULL;
-	json_t *revs;
+	json_t *revs, *j;
 	size_t i;
 	int error;
 
@@ -48,8 +48,11 @@ static enum MHD_Result get_document(serve_req *q)
 	revs = json_array();
 	for (i = 0; i < list->count; i++)
 		json_array_append_new(revs, cli_revision_json(&list->items[i]));
+	/* as show DOC --json prints it (the library answers 404 for no revision) */
+	j = json_pack("{s:s, s:s?, s:o}", "doc", doc, "type",
+		      list->count ? list->items[0].type : NULL, "revisions", revs);
 	vault_revision_list_free(list);
-	return serve_answer(q, MHD_HTTP_OK, json_pack("{s:s, s:o}", "doc", doc, "revisions", revs));
+	return serve_answer(q, MHD_HTTP_OK, j);
 }
 
 static enum MHD_Result get_revision(serve_req *q)

@@ -7,6 +7,10 @@
 #   check DESC CMD...              alias of ok, for assertions
 #   _skip REASON                   a test skipped (counted neither passed
 #                                  nor failed by tests/run)
+#   api_init URL [CURL ARG...]     the API (its .../api/v1/ URL) that api calls
+#   api STATUS METHOD PATH [TOKEN [CURL ARG...]]
+#                                  call it; each answer is logged for
+#   openapi_check DESC             every answer logged matches schemas/openapi.json
 #
 # Each script runs in its own temporary folder, removed at the end.
 
@@ -131,6 +135,72 @@ culprit() {
 # Small real files of each kind.
 make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n' "${2:-qvault}" > "$1"; }
 make_text() { printf 'heat,C,Mn\n%s,0.20,1.10\n' "${2:-H1}" > "$1"; }
+
+# api_init URL [CURL ARG...]: the API that `api` calls, URL ending in
+# /api/v1/, with these arguments to every curl (--unix-socket, --cacert)
+api_init() {
+	API_URL=$1
+	API_PREFIX=/${1#*://*/}
+	shift
+	API_CURL=
+	for a in "$@"; do
+		API_CURL="$API_CURL '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+	done
+	mkdir -p "$TMP/api"
+}
+# api STATUS METHOD PATH [TOKEN [CURL ARG...]]: PATH (after URL) asked as
+# TOKEN ('': none); the status must be STATUS.  The body is in body.json,
+# the headers in headers.txt; the answer is logged in $TMP/api.log (method,
+# path, status, type, a copy of the body: tabs between) for openapi_check.
+api() {
+	want=$1 m=$2 p=$3 t=${4:-}
+	shift 3; [ $# -gt 0 ] && shift
+	eval "set -- $API_CURL \"\$@\""
+	rm -f body.json headers.txt
+	got=$(curl -s -o body.json -D headers.txt -w '%{http_code}\t%{content_type}' -X "$m" \
+		${t:+-H "Authorization: Bearer $t"} "$@" "$API_URL$p")
+	[ -f body.json ] || : > body.json
+	api_n=$((${api_n:-0} + 1))
+	cp body.json "$TMP/api/$api_n.body"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$m" "$API_PREFIX$p" "${got%%	*}" "${got#*	}" \
+		"$TMP/api/$api_n.body" | sed 's/\t\t/\t-\t/' >> "$TMP/api.log"
+	got=${got%%	*}
+	[ "$got" = "$want" ] || { echo "status $got, expected $want: $(head -c 300 body.json)" >&2; return 1; }
+}
+
+# openapi_check DESC [ARG...]: tests/openapi-check.py passes (ARG...: its
+# arguments; none: every answer `api` logged); skipped, never passed,
+# without Debian's python3-jsonschema
+OPENAPI_CHECK="$TESTS_DIR/../openapi-check.py"
+have_jsonschema() { /usr/bin/python3 -c 'from jsonschema import Draft202012Validator' 2> /dev/null; }
+openapi_check() {
+	desc=$1; shift
+	if ! have_jsonschema; then
+		_skip "$desc: no python3-jsonschema (scripts/deps installs it)"
+	elif [ $# = 0 ]; then
+		ok "$desc" /usr/bin/python3 "$OPENAPI_CHECK" "$TMP/api.log"
+	else
+		ok "$desc" /usr/bin/python3 "$OPENAPI_CHECK" "$@"
+	fi
+}
+# openapi_refuses PATTERN DESC ARG...: tests/openapi-check.py ARG... exits 1
+# with one problem, matching PATTERN (grep -E); skipped as above
+openapi_refuses() {
+	pattern=$1 desc=$2; shift 2
+	if ! have_jsonschema; then
+		_skip "$desc: no python3-jsonschema (scripts/deps installs it)"
+		return
+	fi
+	/usr/bin/python3 "$OPENAPI_CHECK" "$@" > "$TMP/.out" 2> "$TMP/.err"
+	rc=$?
+	if [ $rc -ne 1 ]; then
+		_fail "$desc" "exit $rc, expected 1" "$(head -3 "$TMP/.err")"
+	elif [ "$(wc -l < "$TMP/.err")" -ne 1 ] || ! grep -Eq -- "$pattern" "$TMP/.err"; then
+		_fail "$desc" "expected one problem matching '$pattern':" "$(head -3 "$TMP/.err")"
+	else
+		_pass "$desc"
+	fi
+}
 
 # sanitizer_reports: each report written since the last call, shown as
 # TAP comments (which tests/run counts as a failure of the script)

@@ -8,6 +8,15 @@
 # evalq SCRIPT: SCRIPT run in this shell, where the helpers below are
 evalq() { eval "$1"; }
 
+# the API's description (schemas/openapi.json) holds together, and has
+# every route of serve_routes[] and no other
+ROUTES="$TESTS_DIR/../../cli/serve_routes.c"
+openapi_check "schemas/openapi.json parses, its \$refs resolve, it documents serve_routes[]" \
+	--document "$ROUTES"
+sed 's|^\t{ NULL, NULL|\t{ "GET", "widgets/{}", 0, get_widget },\n&|' "$ROUTES" > routes.c
+openapi_refuses '^GET /api/v1/widgets/\{\} is in serve_routes\[\] but not in openapi.json$' \
+	"  a route it does not document fails that check" --document routes.c
+
 if ! command -v curl > /dev/null; then
 	_skip "no curl (scripts/deps installs it)"
 	done_testing
@@ -48,15 +57,7 @@ URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
 WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)
 check "serve says where it listens, on loopback" evalq "echo '$URL' | grep -q '^http://127.0.0.1:[0-9]*/api/v1/$'"
 
-# api STATUS METHOD PATH [TOKEN [CURL ARGS...]]: the status is STATUS; the
-# body is in body.json
-api() {
-	want=$1 m=$2 p=$3 t=${4:-}
-	shift 3; [ $# -gt 0 ] && shift
-	got=$(curl -s -o body.json -w '%{http_code}' -X "$m" ${t:+-H "Authorization: Bearer $t"} \
-		"$@" "$URL$p")
-	[ "$got" = "$want" ] || { echo "status $got, expected $want: $(head -c 300 body.json)" >&2; return 1; }
-}
+api_init "$URL"
 # error PATTERN: body.json is {"error": "..."} matching PATTERN
 error() { python3 -c 'import json,sys; e=json.load(open("body.json"))["error"]; sys.exit(0 if __import__("re").search(sys.argv[1], e) else 1)' "$1"; }
 # is EXPR VALUE: the Python expression EXPR of the body (d) is VALUE
@@ -69,7 +70,7 @@ field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eva
 
 check "no token: 401, a JSON error" evalq 'api 401 GET documents && error "^invalid token$"'
 check "  with WWW-Authenticate: Bearer" \
-	evalq "curl -s -D - -o /dev/null '${URL}documents' | grep -qi '^WWW-Authenticate: Bearer'"
+	evalq "api 401 GET documents && grep -qi '^WWW-Authenticate: Bearer' headers.txt"
 check "a malformed token: the same answer" evalq 'api 401 GET documents "qvt_nope" && error "^invalid token$"'
 check "a token with a wrong secret: the same answer" \
 	evalq "api 401 GET documents '$(echo "$SAM_R" | cut -d_ -f1,2)_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' && error '^invalid token$'"
@@ -84,11 +85,12 @@ check "the buyer sees both" \
 	evalq "api 200 GET documents '$BUY' && grep -q DWG-Z body.json && grep -q DWG-1 body.json"
 check "a revision, as show --json gives it" \
 	evalq "api 200 GET documents/DWG-1/A '$SAM_R' && is 'd[\"state\"]' released"
+# (body.json holds whatever came back)
 check "a file comes back byte for byte" \
-	evalq "curl -s -H 'Authorization: Bearer $SAM_R' -o got.pdf '${URL}documents/DWG-1/A/files/1' && cmp got.pdf a.pdf"
+	evalq "api 200 GET documents/DWG-1/A/files/1 '$SAM_R' && cmp body.json a.pdf"
 SUM=$(sha256sum a.pdf | cut -d' ' -f1)
 check "  its ETag is its SHA-256; If-None-Match answers 304" \
-	evalq "curl -s -D - -o /dev/null -H 'Authorization: Bearer $SAM_R' '${URL}documents/DWG-1/A/files/1' | grep -qi '^ETag: \"$SUM\"' &&
+	evalq "grep -qi '^ETag: \"$SUM\"' headers.txt &&
 	       api 304 GET documents/DWG-1/A/files/1 '$SAM_R' -H 'If-None-Match: \"$SUM\"'"
 SIZE=$(wc -c < a.pdf)
 # rng ARGS: a ranged download into part.bin, its headers into part.h
@@ -142,7 +144,7 @@ check "no token: 401 as soon as the headers are in, the body never taken" \
 check "  nor spooled: no upload left in the vault's folder" evalq "! ls v/qvault | grep -q upload"
 check "a file number is digits only: files/+1 is 404" evalq "api 404 GET 'documents/DWG-1/A/files/+1' '$SAM_R'"
 check "  and 'bearer', lower case, is the scheme still (RFC 9110)" \
-	evalq "curl -sf -o /dev/null -H 'Authorization: bearer $SAM_R' '${URL}documents'"
+	evalq "api 200 GET documents '' -H 'Authorization: bearer $SAM_R'"
 check "  and none of these wrote anything" test "$before" = "$(snapshot)"
 
 C_SUM=$(sha256sum c.pdf | cut -d' ' -f1 | tr a-f A-F) # upper case hex is the same sum
@@ -157,7 +159,7 @@ check "  which stock git verifies" \
 	git -C v -c gpg.format=ssh -c gpg.ssh.allowedSignersFile="$TMP/signers" verify-commit HEAD
 check "  and qvault verify finds nothing wrong" q verify
 check "  its bytes read back" \
-	evalq "curl -s -H 'Authorization: Bearer $SAM_R' -o got.pdf '${URL}documents/COC-1/A/files/1' && cmp got.pdf c.pdf"
+	evalq "api 200 GET documents/COC-1/A/files/1 '$SAM_R' && cmp body.json c.pdf"
 
 check "the change feed pages: one event after a cursor" \
 	evalq "api 200 GET 'events?limit=1' '$BUY' && N=\$(field 'd[\"next\"]') &&
@@ -176,7 +178,8 @@ check "  and the vault is as it was" test "$before" = "$(snapshot)"
 check "  while reads go on" evalq "api 200 GET documents '$SAM_R'"
 
 i=0
-while [ $i -lt 10 ]; do curl -s -o /dev/null -H 'Authorization: Bearer qvt_bad' "${URL}documents"; i=$((i + 1)); done
+# (401s, then 429s: the failures above count in the same minute)
+while [ $i -lt 10 ]; do api 401 GET documents qvt_bad 2> /dev/null; i=$((i + 1)); done
 check "ten failed authentications from one address: then 429" \
 	evalq "api 429 GET documents '$SAM_R' && error 'too many failed authentications'"
 
@@ -188,19 +191,37 @@ q serve --socket "$TMP/api.sock" > sock.out 2>&1 &
 SERVE=$!
 i=0
 while [ ! -S "$TMP/api.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-check "on a Unix socket too" \
-	evalq "curl -s --unix-socket '$TMP/api.sock' -H 'Authorization: Bearer $BUY' http://qvault/api/v1/documents | grep -q DWG-1"
+api_init http://qvault/api/v1/ --unix-socket "$TMP/api.sock"
+check "on a Unix socket too" evalq "api 200 GET documents '$BUY' && grep -q DWG-1 body.json"
 i=0
 while [ $i -lt 10 ]; do
-	curl -s -o /dev/null --unix-socket "$TMP/api.sock" -H 'X-Forwarded-For: 192.0.2.1' \
-		-H 'Authorization: Bearer qvt_bad' http://qvault/api/v1/documents
+	api 401 GET documents qvt_bad -H 'X-Forwarded-For: 192.0.2.1'
 	i=$((i + 1))
 done
 check "  behind nginx, one client's failed logins (X-Forwarded-For) lock out that client only" \
-	evalq "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --unix-socket '$TMP/api.sock' -H 'X-Forwarded-For: 192.0.2.1' -H 'Authorization: Bearer $BUY' http://qvault/api/v1/documents)\" = 429 ] &&
-	       [ \"\$(curl -s -o /dev/null -w '%{http_code}' --unix-socket '$TMP/api.sock' -H 'X-Forwarded-For: 192.0.2.2' -H 'Authorization: Bearer $BUY' http://qvault/api/v1/documents)\" = 200 ]"
+	evalq "api 429 GET documents '$BUY' -H 'X-Forwarded-For: 192.0.2.1' &&
+	       api 200 GET documents '$BUY' -H 'X-Forwarded-For: 192.0.2.2'"
 kill "$SERVE"
 wait "$SERVE"
 check "  which it removes when it ends" test ! -e "$TMP/api.sock"
+
+openapi_check "every API response matches schemas/openapi.json"
+# the check can fail: a revision of this run without its commit, a status
+# the route does not answer, a type it does not send, a path it lacks
+grep '^GET	/api/v1/documents/DWG-1/A	200	application/json	' api.log | head -n 1 > one.log
+sed '/"commit"/d' "$(cut -f5 one.log)" > no-commit.json
+printf 'GET\t/api/v1/documents/DWG-1/A\t200\tapplication/json\t%s\n' "$TMP/no-commit.json" > bad.log
+openapi_refuses "GET /api/v1/documents/DWG-1/A 200: the body does not match .*revision: 'commit' is a required property" \
+	"  a 200 body without a required field fails it" bad.log
+printf 'GET\t/api/v1/events\t418\tapplication/json\t%s\n' "$(cut -f5 one.log)" > bad.log
+openapi_refuses 'status 418 is not documented for GET /api/v1/events' \
+	"  so does an undocumented status" bad.log
+printf 'GET\t/api/v1/documents/DWG-1/A\t200\ttext/html\t%s\n' "$(cut -f5 one.log)" > bad.log
+openapi_refuses 'Content-Type text/html, documented: application/json' \
+	"  and another content type" bad.log
+printf 'GET\t/api/v1/widgets\t200\tapplication/json\t%s\n' "$(cut -f5 one.log)" > bad.log
+openapi_refuses 'GET /api/v1/widgets: no such path in openapi.json' \
+	"  and a path it does not have" bad.log
+openapi_refuses '^no answers to check' "  and an empty log" /dev/null
 
 done_testing
