@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -174,6 +175,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	const char *user = cli_opt_value(cmd, a, "user"), *spool = NULL;
 	struct passwd *pw = NULL, pw_copy;
 	struct stat owner;
+	struct rlimit files;
 	struct MHD_Daemon *d = NULL;
 	serve_api *api = NULL;
 	char url[512];
@@ -200,13 +202,10 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 			fprintf(stderr, "qvault: '%s' is not a vault\n", a->vault_dir);
 			return EXIT_ERROR;
 		}
-	} else if (geteuid() == 0) {
-		fprintf(stderr, "qvault: warning: serving as root; give --user NAME so that the "
-			"HTTP side runs as a user that cannot read the server key\n");
 	}
 	if (cli_opt_value(cmd, a, "timeout") &&
 	    cli_check_number(&timeout, cmd, "--timeout", cli_opt_value(cmd, a, "timeout"), 1,
-			     3600) < 0)
+			     3600) != EXIT_OK)
 		return EXIT_USAGE;
 	if ((lfd = sock ? listen_unix(sock) : listen_tcp(cmd, spec ? spec : "127.0.0.1:8080", url,
 							 sizeof(url))) < 0)
@@ -236,6 +235,11 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		fprintf(stderr, "qvault: the writer did not start\n");
 		goto done;
 	}
+	/* a connection is a descriptor: as many as this process may have */
+	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+		files.rlim_cur = files.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &files);
+	}
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
@@ -248,6 +252,9 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		fprintf(stderr, "qvault: cannot start the HTTP server\n");
 		goto done;
 	}
+	if (!pw && geteuid() == 0)
+		fprintf(stderr, "qvault: warning: serving as root; give --user NAME so that the "
+			"HTTP side runs as a user that cannot read the server key\n");
 	printf("qvault serve: listening on %s (writer %ld)\n", sock ? sock : url, (long)writer);
 	fflush(stdout);
 	while (sigwait(&stop, &sig) != 0)
