@@ -177,9 +177,10 @@ int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
  */
 FILE *cli_create_file(const char *path);
 
-/* JSON of a revision and of an event, as --json prints them. */
+/* JSON of a revision, an event and acknowledgments, as --json prints them. */
 json_t *cli_revision_json(const vault_revision *rev);
 json_t *cli_event_json(const vault_event *e);
+json_t *cli_acks_json(const vault_ack_list *list);
 /* Print `j` as indented, key-sorted JSON plus newline; takes ownership. */
 int cli_print_json(json_t *j);
 

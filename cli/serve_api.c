@@ -261,7 +261,9 @@ void serve_api_free(serve_api *api)
 
 /* ---- answers ----------------------------------------------------------- */
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text)
+/* Answer `text` (taken over) of Content-Type `type`. */
+static enum MHD_Result queue_as(struct MHD_Connection *c, unsigned status, char *text,
+				const char *type)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ok;
@@ -269,7 +271,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *te
 	if (!text)
 		abort();
 	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (status == MHD_HTTP_UNAUTHORIZED)
@@ -277,6 +279,11 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *te
 	ok = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ok;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text)
+{
+	return queue_as(c, status, text, "application/json");
 }
 
 static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *fmt,
@@ -364,6 +371,16 @@ enum MHD_Result serve_answer_library(serve_req *q, int error, char *text)
 	}
 	q->sending = text ? strlen(text) : 0;
 	return queue(q->c, MHD_HTTP_OK, text);
+}
+
+enum MHD_Result serve_answer_library_as(serve_req *q, int error, char *text, const char *type)
+{
+	if (error < 0) {
+		free(text);
+		return serve_library_failed(q, error);
+	}
+	q->sending = text ? strlen(text) : 0;
+	return queue_as(q->c, MHD_HTTP_OK, text, type);
 }
 
 const char *serve_query(serve_req *q, const char *key)
