@@ -274,7 +274,7 @@ static const char *const asn_summary_cols[] = { "asn", "po", "supplier", "ship_d
 int vault_asn_list(char **out, vault *v, const char *po)
 {
 	/* one statement per index: asns_po, asns_supplier, or every notice */
-	static const char of_po[] = ASN_SUMMARY("WHERE a.po = ?1");
+	static const char of_po[] = ASN_SUMMARY("WHERE a.po = ?1 AND (?2 IS NULL OR a.supplier = ?2)");
 	static const char of_supplier[] = ASN_SUMMARY("WHERE a.supplier = ?2");
 	static const char every[] = ASN_SUMMARY("");
 	json_t *head, *list;
@@ -282,14 +282,14 @@ int vault_asn_list(char **out, vault *v, const char *po)
 	int error;
 
 	*out = NULL;
+	/* another organization's PO is, as a filter too, no PO */
 	if (po) {
-		/* another organization's PO is, as a filter too, no PO */
 		if ((error = po_head(&head, v, po)) < 0)
 			return error;
 		json_decref(head);
-	} else if ((error = vault__viewer(&own, v)) < 0) {
-		return error;
 	}
+	if ((error = vault__viewer(&own, v)) < 0)
+		return error;
 	if ((error = json_rows(&list, v, po ? of_po : own ? of_supplier : every,
 			       asn_summary_cols, po, own)) == 0)
 		error = dump(out, list, "list of ship notices");
