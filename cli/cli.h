@@ -179,9 +179,10 @@ int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
  */
 FILE *cli_create_file(const char *path);
 
-/* JSON of a revision and of an event, as --json prints them. */
+/* JSON of a revision, an event and acknowledgments, as --json prints them. */
 json_t *cli_revision_json(const vault_revision *rev);
 json_t *cli_event_json(const vault_event *e);
+json_t *cli_acks_json(const vault_ack_list *list);
 /* Print `j` as indented, key-sorted JSON plus newline; takes ownership. */
 int cli_print_json(json_t *j);
 
@@ -198,6 +199,6 @@ extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show
 	cli_cmd_asn_export, cli_cmd_ncr_add, cli_cmd_ncr_close, cli_cmd_ncr_list, cli_cmd_scorecard,
 	cli_cmd_hooks_list, cli_cmd_hooks_install, cli_cmd_shell, cli_cmd_ack_statement,
 	cli_cmd_ack_submit, cli_cmd_remote_add, cli_cmd_pull, cli_cmd_push, cli_cmd_clone,
-	cli_cmd_serve;
+	cli_cmd_serve, cli_cmd_po_list, cli_cmd_po_show, cli_cmd_asn_list, cli_cmd_asn_show;
 
 #endif

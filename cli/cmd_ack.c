@@ -46,20 +46,7 @@ static int run_acks(const cli_command *cmd, cli_args *a, vault *v)
 	if ((error = vault_acks(&list, v, doc, rev)) < 0)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {
-		json_t *arr = json_array();
-
-		for (i = 0; i < list->count; i++) {
-			const vault_ack_info *k = &list->items[i];
-
-			vault_time_format(when, sizeof(when), k->time);
-			json_array_append_new(arr, json_pack(
-				"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s}",
-				"doc", k->doc, "rev", k->rev, "statement", k->name,
-				"name", k->signer, "org", k->org, "fingerprint", k->fingerprint,
-				"meaning", k->meaning, "comment", k->comment, "time", when,
-				"commit", k->commit));
-		}
-		error = cli_print_json(arr);
+		error = cli_print_json(cli_acks_json(list));
 	} else {
 		/* Part 11: printed name, date and time, and meaning, every time */
 		for (i = 0; i < list->count; i++) {

@@ -72,6 +72,8 @@ static const cli_shell_rule rules[] = {
 	{ "po import", "buyer", 0, CLI_UPLOAD_IMPORT },
 	/* the supplier portal (each export and the scorecard show a supplier its own) */
 	{ "po ack", "supplier", -1, NULL },
+	{ "po list", NULL, -1, NULL },
+	{ "po show", NULL, -1, NULL },
 	{ "status", "supplier", -1, NULL },
 	{ "status import", "supplier", 0, CLI_UPLOAD_IMPORT },
 	{ "status export", NULL, -1, NULL },
@@ -79,6 +81,8 @@ static const cli_shell_rule rules[] = {
 	{ "asn import", "supplier", 0, CLI_UPLOAD_IMPORT },
 	{ "asn receive", "buyer,quality", -1, NULL },
 	{ "asn export", NULL, -1, NULL },
+	{ "asn list", NULL, -1, NULL },
+	{ "asn show", NULL, -1, NULL },
 	{ "ncr add", "buyer,quality", -1, NULL },
 	{ "ncr close", "buyer,quality", -1, NULL },
 	{ "ncr list", NULL, -1, NULL },

@@ -226,6 +226,26 @@ json_t *cli_revision_json(const vault_revision *rev)
 	return j;
 }
 
+json_t *cli_acks_json(const vault_ack_list *list)
+{
+	char when[VAULT_TIME_SIZE];
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < list->count; i++) {
+		const vault_ack_info *k = &list->items[i];
+
+		vault_time_format(when, sizeof(when), k->time);
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s}",
+			"doc", k->doc, "rev", k->rev, "statement", k->name,
+			"name", k->signer, "org", k->org, "fingerprint", k->fingerprint,
+			"meaning", k->meaning, "comment", k->comment, "time", when,
+			"commit", k->commit));
+	}
+	return arr;
+}
+
 json_t *cli_event_json(const vault_event *e)
 {
 	json_t *subjects = json_array();

@@ -17,12 +17,14 @@ const cli_command *const cli_commands[] = {
 	&cli_cmd_token_revoke, &cli_cmd_keys_allowed_signers, &cli_cmd_release,
 	&cli_cmd_obsolete, &cli_cmd_ack_export, &cli_cmd_ack, &cli_cmd_acks,
 	&cli_cmd_pending, &cli_cmd_verify, &cli_cmd_po_add, &cli_cmd_po_import,
+	&cli_cmd_po_list, &cli_cmd_po_show,
 	&cli_cmd_lot_add, &cli_cmd_trace_lot, &cli_cmd_link, &cli_cmd_audit,
 	&cli_cmd_trace_doc, &cli_cmd_trace_po, &cli_cmd_lot_import, &cli_cmd_fai_add,
 	&cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_export,
 	/* the supplier portal; two-word names before the one-word "status" */
 	&cli_cmd_po_ack, &cli_cmd_status_import, &cli_cmd_status_export, &cli_cmd_status,
 	&cli_cmd_asn_add, &cli_cmd_asn_import, &cli_cmd_asn_receive, &cli_cmd_asn_export,
+	&cli_cmd_asn_list, &cli_cmd_asn_show,
 	&cli_cmd_ncr_add, &cli_cmd_ncr_close, &cli_cmd_ncr_list, &cli_cmd_scorecard,
 	/* hooks, the ssh shell, other sites */
 	&cli_cmd_hooks_list, &cli_cmd_hooks_install, &cli_cmd_shell, &cli_cmd_ack_statement,

@@ -118,6 +118,8 @@ enum MHD_Result serve_failed(serve_req *q, unsigned status, const char *fmt, ...
 enum MHD_Result serve_failed_with(serve_req *q, unsigned status, const char *header,
 				  const char *value, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same, of Content-Type `type` ("text/csv; charset=utf-8"). */
+enum MHD_Result serve_answer_library_as(serve_req *q, int error, char *text, const char *type);
 /* Answer the library's last failure with the status its `error` means. */
 enum MHD_Result serve_library_failed(serve_req *q, int error);
 /*
@@ -138,6 +140,27 @@ json_t *serve_json_body(serve_req *q, enum MHD_Result *answered);
  */
 int serve_cache_get(serve_req *q, const char *sha256);
 void serve_cache_put(serve_req *q, const char *sha256, int fd, uint64_t size);
+
+/*
+ * The reads of a supplier's everyday work (serve_reads.c): POs, their
+ * acknowledgments and trace, ship notices, NCRs, a revision's trace and
+ * acknowledgments, the scorecard, the exports, FAI packages.  Each
+ * answers the JSON the same command's --json prints (the library's
+ * text, or the builder of cli/common.c), so one JSON Schema holds for
+ * both.
+ */
+enum MHD_Result serve_get_pos(serve_req *q);
+enum MHD_Result serve_get_po(serve_req *q);
+enum MHD_Result serve_get_po_acks(serve_req *q);
+enum MHD_Result serve_get_po_trace(serve_req *q);
+enum MHD_Result serve_get_asns(serve_req *q);
+enum MHD_Result serve_get_asn(serve_req *q);
+enum MHD_Result serve_get_status(serve_req *q);
+enum MHD_Result serve_get_ncrs(serve_req *q);
+enum MHD_Result serve_get_revision_trace(serve_req *q);
+enum MHD_Result serve_get_revision_acks(serve_req *q);
+enum MHD_Result serve_get_scorecard(serve_req *q);
+enum MHD_Result serve_get_fai(serve_req *q);
 
 /* The HTTP status a library error means. */
 unsigned serve_status_of(int error);

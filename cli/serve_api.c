@@ -343,8 +343,9 @@ done:
 
 /* ---- answers ----------------------------------------------------------- */
 
+/* Answer `text` (taken over) of Content-Type `type`, with one more header if any. */
 static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, char *text,
-				  const char *header, const char *value)
+				  const char *type, const char *header, const char *value)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ok;
@@ -352,7 +353,7 @@ static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, cha
 	if (!text)
 		abort();
 	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (status == MHD_HTTP_UNAUTHORIZED)
@@ -366,7 +367,14 @@ static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, cha
 
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text)
 {
-	return queue_with(c, status, text, NULL, NULL);
+	return queue_with(c, status, text, "application/json", NULL, NULL);
+}
+
+/* Answer `text` (taken over) of Content-Type `type`. */
+static enum MHD_Result queue_as(struct MHD_Connection *c, unsigned status, char *text,
+				const char *type)
+{
+	return queue_with(c, status, text, type, NULL, NULL);
 }
 
 static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *header,
@@ -387,7 +395,7 @@ static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const ch
 		char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2));
 
 		json_decref(j);
-		return queue_with(c, status, text, header, value);
+		return queue_with(c, status, text, "application/json", header, value);
 	}
 }
 
@@ -461,12 +469,17 @@ enum MHD_Result serve_library_failed(serve_req *q, int error)
 
 enum MHD_Result serve_answer_library(serve_req *q, int error, char *text)
 {
+	return serve_answer_library_as(q, error, text, "application/json");
+}
+
+enum MHD_Result serve_answer_library_as(serve_req *q, int error, char *text, const char *type)
+{
 	if (error < 0) {
 		free(text);
 		return serve_library_failed(q, error);
 	}
 	q->sending = text ? strlen(text) : 0;
-	return queue(q->c, MHD_HTTP_OK, text);
+	return queue_as(q->c, MHD_HTTP_OK, text, type);
 }
 
 const char *serve_query(serve_req *q, const char *key)

@@ -1,6 +1,7 @@
 /*
  * serve_routes.c - the routes of /api/v1/ (serve.h), and the answers of
- * documents, lots, the change feed and the audit.  Each reads through the
+ * documents, lots, the change feed and the audit (the other reads are
+ * serve_reads.c's).  Each reads through the
  * library as the caller sees the vault, or hands a write to the writer.
  */
 #include <ctype.h>
@@ -244,14 +245,6 @@ static enum MHD_Result get_lot(serve_req *q)
 	return serve_answer_library(q, error, text);
 }
 
-static enum MHD_Result get_po(serve_req *q)
-{
-	char *text = NULL;
-	int error = vault_trace_po(&text, q->v, q->part[1]);
-
-	return serve_answer_library(q, error, text);
-}
-
 static enum MHD_Result get_audit(serve_req *q)
 {
 	char *text = NULL;
@@ -314,8 +307,20 @@ const serve_route serve_routes[] = {
 	{ "POST", "documents/{}", SERVE_BODY_FILE, post_document },
 	{ "GET", "documents/{}/{}", 0, get_revision },
 	{ "GET", "documents/{}/{}/files/{}", 0, get_file },
+	{ "GET", "documents/{}/{}/trace", 0, serve_get_revision_trace },
+	{ "GET", "documents/{}/{}/acks", 0, serve_get_revision_acks },
 	{ "GET", "lots/{}", 0, get_lot },
-	{ "GET", "pos/{}", 0, get_po },
+	{ "GET", "pos", 0, serve_get_pos },
+	{ "GET", "pos/{}", 0, serve_get_po },
+	{ "GET", "pos/{}/acks", 0, serve_get_po_acks },
+	{ "GET", "pos/{}/trace", 0, serve_get_po_trace },
+	{ "GET", "asns", 0, serve_get_asns },
+	{ "GET", "asns/{}", 0, serve_get_asn },
+	{ "GET", "status", 0, serve_get_status },
+	{ "GET", "ncrs", 0, serve_get_ncrs },
+	{ "GET", "fai/{}", 0, serve_get_fai },
+	{ "GET", "fai/{}/{}", 0, serve_get_fai },
+	{ "GET", "scorecard", 0, serve_get_scorecard },
 	{ "GET", "audit", 0, get_audit },
 	{ "GET", "events", 0, get_events },
 	{ NULL, NULL, 0, NULL }

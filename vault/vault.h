@@ -875,6 +875,36 @@ int vault_status_export(char **out, vault *v, const char *org, vault_export_form
  */
 int vault_scorecard(char **out, vault *v, const char *org, const char *from, const char *to);
 
+/*
+ * Where a supplier's orders stand, as JSON text (schemas/
+ * portal-output.schema.json); `*out` is malloc'd.  A supplier sees its
+ * organization's only: another's PO or ship notice is "no PO 'PO-9'" (or
+ * "no ship notice"), exactly as one that does not exist.
+ *
+ * vault_po_list: every PO (of `supplier` if not NULL: the buying side's
+ * filter; a supplier naming another organization is refused), open ones
+ * only when `open_only` (a line not yet received in full), by number,
+ * each with its totals ordered, shipped and received, its earliest due
+ * date, its latest promise and answer, and "open" or "closed".
+ * vault_po_show: one PO with the same, and each line's part, quantity,
+ * required drawing revision, due date, the promise of the latest
+ * acknowledgment of it (or of the whole PO), what ship notices carried
+ * and receipts counted of it, and every acknowledgment in order.
+ * vault_po_acks: that list of acknowledgments alone.
+ */
+int vault_po_list(char **out, vault *v, const char *supplier, int open_only);
+int vault_po_show(char **out, vault *v, const char *po);
+int vault_po_acks(char **out, vault *v, const char *po);
+
+/*
+ * vault_asn_list: every ship notice (of PO `po` if not NULL, a PO the
+ * viewer sees), by number, with its package count, quantity shipped and
+ * received.  vault_asn_show: one ship notice with its packages, its lots
+ * (shipped, received) and its receipt.
+ */
+int vault_asn_list(char **out, vault *v, const char *po);
+int vault_asn_show(char **out, vault *v, const char *asn);
+
 /* ---- verification -------------------------------------------------------- */
 
 /* One thing wrong, with where it was found. */

@@ -115,6 +115,12 @@ check "  curl resumes a cut download (-C -) to the same bytes" \
 	       cmp resumed.pdf a.pdf"
 check "a trace of the supplier's lot" evalq "api 200 GET lots/L-1 '$SAM_R' && grep -q PO-1 body.json"
 check "another supplier's lot is 404" evalq "api 404 GET lots/L-1 '$(tok --user zed)' && error \"^no lot 'L-1'\$\""
+check "a PO is po show's (t0038 has the rest)" \
+	evalq "api 200 GET pos/PO-1 '$SAM_R' && is 'd[\"lines\"][0][\"part\"]' PN-1 && is 'd[\"state\"]' open"
+check "  its trace is pos/PO/trace" evalq "api 200 GET pos/PO-1/trace '$SAM_R' && is 'd[\"lots\"][0][\"lot\"]' L-1"
+check "  another supplier's PO is 404, its trace too" \
+	evalq "api 404 GET pos/PO-1 '$(tok --user zed)' && error \"^no PO 'PO-1'\$\" &&
+	       api 404 GET pos/PO-1/trace '$(tok --user zed)' && error \"^no PO 'PO-1'\$\""
 
 make_pdf c.pdf C
 before=$(snapshot)

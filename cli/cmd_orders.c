@@ -1,0 +1,229 @@
+/* Where orders stand: qvault po list|show; asn list|show.  The library
+ * answers JSON text (the same the API answers); --json prints it as it
+ * is, and without it a table is read out of it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Member `key` of `o` as text: a string, a number, or "-" when absent. */
+static const char *cell(char *buf, size_t size, json_t *o, const char *key)
+{
+	json_t *m = json_object_get(o, key);
+
+	if (json_is_string(m))
+		return json_string_value(m);
+	if (json_is_integer(m) &&
+	    cli_fmt(buf, size, key, "%" JSON_INTEGER_FORMAT, json_integer_value(m)) == 0)
+		return buf;
+	return "-";
+}
+
+/*
+ * Print the library's answer `text` (taken over): as it is with --json,
+ * else parsed and handed to `table`.
+ */
+static int print_answer(const cli_command *cmd, const cli_args *a, int error, char *text,
+			void (*table)(json_t *j))
+{
+	json_t *j;
+
+	if (error < 0)
+		return cli_fail(error);
+	if (cli_opt_flag(cmd, a, "json")) {
+		printf("%s\n", text);
+	} else if ((j = json_loads(text, 0, NULL)) != NULL) {
+		table(j);
+		json_decref(j);
+	}
+	free(text);
+	return EXIT_OK;
+}
+
+/* ---- po list, po show ------------------------------------------------------- */
+
+static void po_table(json_t *list)
+{
+	char b[9][32];
+	size_t i;
+	json_t *o;
+
+	printf("%-16s %-16s %-6s %5s %9s %9s %9s %-10s %s\n", "PO", "SUPPLIER", "STATE",
+	       "LINES", "ORDERED", "SHIPPED", "RECEIVED", "DUE", "PROMISED");
+	json_array_foreach(list, i, o)
+		printf("%-16s %-16s %-6s %5s %9s %9s %9s %-10s %s\n", cell(b[0], sizeof(b[0]), o, "po"),
+		       cell(b[1], sizeof(b[1]), o, "supplier"), cell(b[2], sizeof(b[2]), o, "state"),
+		       cell(b[3], sizeof(b[3]), o, "lines"), cell(b[4], sizeof(b[4]), o, "qty"),
+		       cell(b[5], sizeof(b[5]), o, "shipped"), cell(b[6], sizeof(b[6]), o, "received"),
+		       cell(b[7], sizeof(b[7]), o, "due"), cell(b[8], sizeof(b[8]), o, "promised"));
+}
+
+static const cli_opt list_opts[] = {
+	{ "open", 0, OPT_FLAG, NULL, "only POs with a line not yet received in full" },
+	{ "supplier", 's', OPT_VALUE, "ORG", "only this supplier organization's (buying side)" },
+	{ "json", 0, OPT_FLAG, NULL, "print JSON (schemas/portal-output.schema.json, po-list)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_po_list(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *supplier = cli_opt_value(cmd, a, "supplier");
+	char *text = NULL;
+	int error;
+
+	if (supplier && (error = cli_check_name(cmd, "--supplier", supplier)) != EXIT_OK)
+		return error;
+	error = vault_po_list(&text, v, supplier, cli_opt_flag(cmd, a, "open"));
+	return print_answer(cmd, a, error, text, po_table);
+}
+
+static void po_show_table(json_t *po)
+{
+	char b[10][32], rev[2 * VAULT_NAME_MAX + 2];
+	json_t *o, *arr;
+	size_t i;
+
+	printf("PO %s for %s: %s, ordered %s, shipped %s, received %s (recorded by %s at %s)\n",
+	       cell(b[0], sizeof(b[0]), po, "po"), cell(b[1], sizeof(b[1]), po, "supplier"),
+	       cell(b[2], sizeof(b[2]), po, "state"), cell(b[3], sizeof(b[3]), po, "qty"),
+	       cell(b[4], sizeof(b[4]), po, "shipped"), cell(b[5], sizeof(b[5]), po, "received"),
+	       cell(b[6], sizeof(b[6]), po, "created_by"), cell(b[7], sizeof(b[7]), po, "created_at"));
+	printf("%4s %-16s %9s %-20s %-10s %-10s %9s %9s %s\n", "LINE", "PART", "QTY", "REVISION",
+	       "DUE", "PROMISED", "SHIPPED", "RECEIVED", "STATE");
+	arr = json_object_get(po, "lines");
+	json_array_foreach(arr, i, o) {
+		if (cli_fmt(rev, sizeof(rev), "revision", "%s@%s", cell(b[0], sizeof(b[0]), o, "doc"),
+			    cell(b[1], sizeof(b[1]), o, "rev")) < 0)
+			continue;
+		printf("%4s %-16s %9s %-20s %-10s %-10s %9s %9s %s\n", cell(b[8], sizeof(b[8]), o, "line"),
+		       cell(b[9], sizeof(b[9]), o, "part"), cell(b[2], sizeof(b[2]), o, "qty"), rev,
+		       cell(b[3], sizeof(b[3]), o, "due"), cell(b[4], sizeof(b[4]), o, "promised"),
+		       cell(b[5], sizeof(b[5]), o, "shipped"), cell(b[6], sizeof(b[6]), o, "received"),
+		       cell(b[7], sizeof(b[7]), o, "state"));
+	}
+	arr = json_object_get(po, "acknowledgments");
+	if (json_array_size(arr))
+		printf("acknowledgments:\n");
+	json_array_foreach(arr, i, o) {
+		printf("  %s. %s%s%s %s", cell(b[0], sizeof(b[0]), o, "seq"),
+		       json_object_get(o, "line") ? "line " : "the whole PO",
+		       json_object_get(o, "line") ? cell(b[1], sizeof(b[1]), o, "line") : "", ":",
+		       cell(b[2], sizeof(b[2]), o, "decision"));
+		if (json_object_get(o, "promise"))
+			printf(", promised %s", cell(b[3], sizeof(b[3]), o, "promise"));
+		if (json_object_get(o, "qty"))
+			printf(", qty %s", cell(b[3], sizeof(b[3]), o, "qty"));
+		if (json_object_get(o, "reason"))
+			printf(": %s", cell(b[3], sizeof(b[3]), o, "reason"));
+		if (json_object_get(o, "note"))
+			printf(" (%s)", cell(b[3], sizeof(b[3]), o, "note"));
+		printf(", by %s at %s\n", cell(b[4], sizeof(b[4]), o, "signed_by"),
+		       cell(b[5], sizeof(b[5]), o, "signed_at"));
+	}
+}
+
+static const cli_opt show_opts[] = {
+	{ "json", 0, OPT_FLAG, NULL, "print JSON (schemas/portal-output.schema.json)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_po_show(const cli_command *cmd, cli_args *a, vault *v)
+{
+	char *text = NULL;
+	int error = vault_po_show(&text, v, a->arg[0]);
+
+	return print_answer(cmd, a, error, text, po_show_table);
+}
+
+const cli_command cli_cmd_po_list = {
+	"po list", "purchase orders and where they stand: ordered, promised, shipped, received",
+	"", 0, 0, list_opts, 1, run_po_list
+};
+const cli_command cli_cmd_po_show = {
+	"po show", "one purchase order: its lines, promises, shipments, receipts, acknowledgments",
+	"PO", 1, 1, show_opts, 1, run_po_show
+};
+
+/* ---- asn list, asn show --------------------------------------------------- */
+
+static void asn_table(json_t *list)
+{
+	char b[8][32];
+	size_t i;
+	json_t *o;
+
+	printf("%-16s %-16s %-16s %-10s %8s %9s %9s %s\n", "ASN", "PO", "SUPPLIER", "SHIPPED",
+	       "PACKAGES", "QTY", "RECEIVED", "STATE");
+	json_array_foreach(list, i, o)
+		printf("%-16s %-16s %-16s %-10s %8s %9s %9s %s\n", cell(b[0], sizeof(b[0]), o, "asn"),
+		       cell(b[1], sizeof(b[1]), o, "po"), cell(b[2], sizeof(b[2]), o, "supplier"),
+		       cell(b[3], sizeof(b[3]), o, "ship_date"), cell(b[4], sizeof(b[4]), o, "packages"),
+		       cell(b[5], sizeof(b[5]), o, "qty"), cell(b[6], sizeof(b[6]), o, "received"),
+		       cell(b[7], sizeof(b[7]), o, "state"));
+}
+
+static const cli_opt asn_list_opts[] = {
+	{ "po", 0, OPT_VALUE, "PO", "only this PO's ship notices" },
+	{ "json", 0, OPT_FLAG, NULL, "print JSON (schemas/portal-output.schema.json, asn-list)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_asn_list(const cli_command *cmd, cli_args *a, vault *v)
+{
+	char *text = NULL;
+	int error = vault_asn_list(&text, v, cli_opt_value(cmd, a, "po"));
+
+	return print_answer(cmd, a, error, text, asn_table);
+}
+
+static void asn_show_table(json_t *asn)
+{
+	json_t *o, *arr, *r = json_object_get(asn, "receipt");
+	char b[6][32];
+	size_t i;
+
+	printf("ship notice %s of PO %s (%s), shipped %s", cell(b[0], sizeof(b[0]), asn, "asn"),
+	       cell(b[1], sizeof(b[1]), asn, "po"), cell(b[2], sizeof(b[2]), asn, "supplier"),
+	       cell(b[3], sizeof(b[3]), asn, "ship_date"));
+	if (json_object_get(asn, "carrier"))
+		printf(" by %s", cell(b[0], sizeof(b[0]), asn, "carrier"));
+	if (json_object_get(asn, "tracking"))
+		printf(", tracking %s", cell(b[0], sizeof(b[0]), asn, "tracking"));
+	if (r)
+		printf("; received %s by %s%s%s", cell(b[0], sizeof(b[0]), r, "date"),
+		       cell(b[1], sizeof(b[1]), r, "received_by"), json_object_get(r, "note") ? ": " : "",
+		       json_object_get(r, "note") ? cell(b[2], sizeof(b[2]), r, "note") : "");
+	else
+		printf("; not received yet");
+	printf("\n%-16s %-16s %9s\n", "PACKAGE", "LOT", "QTY");
+	arr = json_object_get(asn, "packages");
+	json_array_foreach(arr, i, o)
+		printf("%-16s %-16s %9s\n", cell(b[0], sizeof(b[0]), o, "package"), cell(b[1], sizeof(b[1]), o, "lot"),
+		       cell(b[2], sizeof(b[2]), o, "qty"));
+	printf("%-16s %4s %-16s %9s %9s\n", "LOT", "LINE", "PART", "SHIPPED", "RECEIVED");
+	arr = json_object_get(asn, "lots");
+	json_array_foreach(arr, i, o)
+		printf("%-16s %4s %-16s %9s %9s\n", cell(b[0], sizeof(b[0]), o, "lot"),
+		       cell(b[1], sizeof(b[1]), o, "line"), cell(b[2], sizeof(b[2]), o, "part"),
+		       cell(b[3], sizeof(b[3]), o, "shipped"), cell(b[4], sizeof(b[4]), o, "received"));
+}
+
+static int run_asn_show(const cli_command *cmd, cli_args *a, vault *v)
+{
+	char *text = NULL;
+	int error = vault_asn_show(&text, v, a->arg[0]);
+
+	return print_answer(cmd, a, error, text, asn_show_table);
+}
+
+const cli_command cli_cmd_asn_list = {
+	"asn list", "ship notices and whether they were received",
+	"", 0, 0, asn_list_opts, 1, run_asn_list
+};
+const cli_command cli_cmd_asn_show = {
+	"asn show", "one ship notice: its packages, lots and receipt",
+	"ASN", 1, 1, show_opts, 1, run_asn_show
+};
