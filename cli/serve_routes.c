@@ -118,7 +118,11 @@ static enum MHD_Result get_file(serve_req *q)
 	return ok;
 }
 
-/* POST /api/v1/documents/{doc}?type=T&name=N[&rev=R][&title=][&po=][&lot=]: to the writer. */
+/*
+ * POST /api/v1/documents/{doc}?type=T&name=N[&rev=R][&title=][&po=][&lot=]:
+ * to the writer.  An argument not given is left out: the writer takes
+ * only strings.
+ */
 static enum MHD_Result post_document(serve_req *q)
 {
 	const char *want = serve_header(q, "X-Content-SHA256");
@@ -132,7 +136,7 @@ static enum MHD_Result post_document(serve_req *q)
 	if (want && strcasecmp(want, sum) != 0)
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "the upload does not match its SHA-256 "
 				    "(cut short or changed on the way): nothing was recorded");
-	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}",
+	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*}",
 					"op", "add", "doc", q->part[1],
 					"type", serve_query(q, "type"),
 					"name", serve_query(q, "name"), "rev", serve_query(q, "rev"),
