@@ -119,29 +119,28 @@ static enum MHD_Result get_file(serve_req *q)
 }
 
 /*
- * POST /api/v1/documents/{doc}?type=T&name=N[&rev=R][&title=][&po=][&lot=]:
- * to the writer.  An argument not given is left out: the writer takes
- * only strings.
+ * POST /api/v1/documents/{doc}?type=T&name=N[&rev=R][&title=][&po=][&lot=]
+ * [&meta=JSON]: to the writer.  A material certificate's EN 10204 data
+ * comes as `meta`, the JSON text `add --meta` reads, so the file and its
+ * data are one request and one commit, and nothing waits on the server
+ * between two requests.
  */
 static enum MHD_Result post_document(serve_req *q)
 {
-	const char *want = serve_header(q, "X-Content-SHA256");
-	char sum[65];
+	enum MHD_Result answered;
 
 	if (!serve_query(q, "type") || !serve_query(q, "name"))
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "name the document's type and file "
 				    "name (?type=T&name=N)");
-	if (vault_sha256_fd(sum, q->body) < 0 || lseek(q->body, 0, SEEK_SET) < 0)
-		return serve_failed(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the upload back");
-	if (want && strcasecmp(want, sum) != 0)
-		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "the upload does not match its SHA-256 "
-				    "(cut short or changed on the way): nothing was recorded");
-	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*}",
+	if (serve_upload_checked(q, &answered) < 0)
+		return answered;
+	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*}",
 					"op", "add", "doc", q->part[1],
 					"type", serve_query(q, "type"),
 					"name", serve_query(q, "name"), "rev", serve_query(q, "rev"),
 					"title", serve_query(q, "title"), "po", serve_query(q, "po"),
-					"lot", serve_query(q, "lot")), q->body);
+					"lot", serve_query(q, "lot"), "meta", serve_query(q, "meta")),
+			   q->body);
 }
 
 /* ---- traces, the audit, the change feed ---------------------------------- */
@@ -224,8 +223,18 @@ const serve_route serve_routes[] = {
 	{ "POST", "documents/{}", SERVE_BODY_FILE, post_document },
 	{ "GET", "documents/{}/{}", 0, get_revision },
 	{ "GET", "documents/{}/{}/files/{}", 0, get_file },
+	{ "GET", "documents/{}/{}/statement", 0, serve_get_statement },
+	{ "POST", "documents/{}/{}/acks", SERVE_BODY_JSON, serve_post_ack },
+	{ "POST", "documents/{}/{}/release", SERVE_BODY_FILE, serve_post_release },
 	{ "GET", "lots/{}", 0, get_lot },
 	{ "GET", "pos/{}", 0, get_po },
+	{ "POST", "pos/{}/acks", SERVE_BODY_JSON, serve_post_po_ack },
+	{ "POST", "status", SERVE_BODY_JSON, serve_post_status },
+	{ "POST", "asns", SERVE_BODY_JSON | SERVE_BODY_X12, serve_post_asns },
+	{ "POST", "asns/{}/receipts", SERVE_BODY_JSON, serve_post_receipt },
+	{ "POST", "ncrs", SERVE_BODY_JSON, serve_post_ncr },
+	{ "POST", "ncrs/{}/close", SERVE_BODY_JSON, serve_post_ncr_close },
+	{ "POST", "fai", SERVE_BODY_FILE, serve_post_fai },
 	{ "GET", "audit", 0, get_audit },
 	{ "GET", "events", 0, get_events },
 	{ NULL, NULL, 0, NULL }
