@@ -129,6 +129,15 @@ check "  which ssh-keygen signs with sam's own key" \
 	ssh-keygen -q -Y sign -n qvault-ack -f sam.ssh stmt
 python3 -c 'import json; print(json.dumps({"statement": open("stmt", encoding="utf-8").read(),
 	"signature": open("stmt.sig").read(), "meaning": "received"}))' > ack.json
+refused 403 "may only read" "a read token gets no statement to sign" \
+	GET 'documents/DWG-1/A/statement?meaning=received' "$SAM_R"
+ssh-keygen -q -t ed25519 -N '' -C rogue -f rogue
+cp stmt rogue-stmt
+ssh-keygen -q -Y sign -n qvault-ack -f rogue rogue-stmt
+python3 -c 'import json; print(json.dumps({"statement": open("stmt", encoding="utf-8").read(),
+	"signature": open("rogue-stmt.sig").read()}))' > rogue.json
+refused 400 "not signed by the key of 'sam'" "sam's statement signed with another key: 400" \
+	POST documents/DWG-1/A/acks "$SAM" $J --data-binary @rogue.json
 refused 403 "may only read" "a read token may not acknowledge" \
 	POST documents/DWG-1/A/acks "$SAM_R" $J --data-binary @ack.json
 refused 400 "malformed JSON" "malformed JSON: 400" \
