@@ -162,6 +162,28 @@ enum MHD_Result serve_get_revision_acks(serve_req *q);
 enum MHD_Result serve_get_scorecard(serve_req *q);
 enum MHD_Result serve_get_fai(serve_req *q);
 
+/*
+ * The upload's bytes against its X-Content-SHA256 header, if it has one,
+ * and rewound: 0, or -1 with the answer given (serve_writes.c).
+ */
+int serve_upload_checked(serve_req *q, enum MHD_Result *answered);
+
+/*
+ * The write routes (serve_writes.c): each shapes the body into one
+ * request to the writer.  Their paths, bodies and answers are in
+ * serve_routes[].
+ */
+enum MHD_Result serve_get_statement(serve_req *q);
+enum MHD_Result serve_post_ack(serve_req *q);
+enum MHD_Result serve_post_release(serve_req *q);
+enum MHD_Result serve_post_po_ack(serve_req *q);
+enum MHD_Result serve_post_status(serve_req *q);
+enum MHD_Result serve_post_asns(serve_req *q);
+enum MHD_Result serve_post_receipt(serve_req *q);
+enum MHD_Result serve_post_ncr(serve_req *q);
+enum MHD_Result serve_post_ncr_close(serve_req *q);
+enum MHD_Result serve_post_fai(serve_req *q);
+
 /* The HTTP status a library error means. */
 unsigned serve_status_of(int error);
 

@@ -213,26 +213,29 @@ static enum MHD_Result get_file(serve_req *q)
 	return ok;
 }
 
-/* POST /api/v1/documents/{doc}?type=T&name=N[&rev=R][&title=][&po=][&lot=]: to the writer. */
+/*
+ * POST /api/v1/documents/{doc}?type=T&name=N[&rev=R][&title=][&po=][&lot=]
+ * [&meta=JSON]: to the writer.  A material certificate's EN 10204 data
+ * comes as `meta`, the JSON text `add --meta` reads, so the file and its
+ * data are one request and one commit, and nothing waits on the server
+ * between two requests.
+ */
 static enum MHD_Result post_document(serve_req *q)
 {
-	const char *want = serve_header(q, "X-Content-SHA256");
-	char sum[65];
+	enum MHD_Result answered;
 
 	if (!serve_query(q, "type") || !serve_query(q, "name"))
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "name the document's type and file "
 				    "name (?type=T&name=N)");
-	if (vault_sha256_fd(sum, q->body) < 0 || lseek(q->body, 0, SEEK_SET) < 0)
-		return serve_failed(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the upload back");
-	if (want && strcasecmp(want, sum) != 0)
-		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "the upload does not match its SHA-256 "
-				    "(cut short or changed on the way): nothing was recorded");
-	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}",
+	if (serve_upload_checked(q, &answered) < 0)
+		return answered;
+	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*}",
 					"op", "add", "doc", q->part[1],
 					"type", serve_query(q, "type"),
 					"name", serve_query(q, "name"), "rev", serve_query(q, "rev"),
 					"title", serve_query(q, "title"), "po", serve_query(q, "po"),
-					"lot", serve_query(q, "lot")), q->body);
+					"lot", serve_query(q, "lot"), "meta", serve_query(q, "meta")),
+			   q->body);
 }
 
 /* ---- traces, the audit, the change feed ---------------------------------- */
@@ -309,15 +312,25 @@ const serve_route serve_routes[] = {
 	{ "GET", "documents/{}/{}/files/{}", 0, get_file },
 	{ "GET", "documents/{}/{}/trace", 0, serve_get_revision_trace },
 	{ "GET", "documents/{}/{}/acks", 0, serve_get_revision_acks },
+	{ "POST", "documents/{}/{}/acks", SERVE_BODY_JSON, serve_post_ack },
+	{ "GET", "documents/{}/{}/statement", 0, serve_get_statement },
+	{ "POST", "documents/{}/{}/release", SERVE_BODY_FILE, serve_post_release },
 	{ "GET", "lots/{}", 0, get_lot },
 	{ "GET", "pos", 0, serve_get_pos },
 	{ "GET", "pos/{}", 0, serve_get_po },
 	{ "GET", "pos/{}/acks", 0, serve_get_po_acks },
+	{ "POST", "pos/{}/acks", SERVE_BODY_JSON, serve_post_po_ack },
 	{ "GET", "pos/{}/trace", 0, serve_get_po_trace },
 	{ "GET", "asns", 0, serve_get_asns },
+	{ "POST", "asns", SERVE_BODY_JSON | SERVE_BODY_X12, serve_post_asns },
 	{ "GET", "asns/{}", 0, serve_get_asn },
+	{ "POST", "asns/{}/receipts", SERVE_BODY_JSON, serve_post_receipt },
 	{ "GET", "status", 0, serve_get_status },
+	{ "POST", "status", SERVE_BODY_JSON, serve_post_status },
 	{ "GET", "ncrs", 0, serve_get_ncrs },
+	{ "POST", "ncrs", SERVE_BODY_JSON, serve_post_ncr },
+	{ "POST", "ncrs/{}/close", SERVE_BODY_JSON, serve_post_ncr_close },
+	{ "POST", "fai", SERVE_BODY_FILE, serve_post_fai },
 	{ "GET", "fai/{}", 0, serve_get_fai },
 	{ "GET", "fai/{}/{}", 0, serve_get_fai },
 	{ "GET", "scorecard", 0, serve_get_scorecard },

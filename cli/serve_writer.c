@@ -112,11 +112,192 @@ static int take_upload(json_t **reply, vault *v, const char *dir, int fd, const 
 	return copy;
 }
 
-/* "add": a document revision whose file is `fd`. */
+/*
+ * What a request may carry beside "op" and "token": each member, its JSON
+ * type (JSON_TRUE: a boolean) and whether it must be there.  Anything else,
+ * or a member of another type, refuses the request: the writer takes no
+ * field it did not expect from the process that parses HTTP.
+ */
+typedef struct {
+	const char *key;
+	json_type type;
+	int required;
+} field;
+
+static int type_is(const json_t *j, json_type type)
+{
+	return type == JSON_TRUE ? json_is_boolean(j) : json_typeof(j) == type;
+}
+
+static const char *type_name(json_type type)
+{
+	return type == JSON_STRING ? "a string" : type == JSON_INTEGER ? "a whole number" :
+		type == JSON_ARRAY ? "a list" : type == JSON_OBJECT ? "an object" : "true or false";
+}
+
+/* NULL when `o` holds only `fields`, each of its type, every required one; else the reply. */
+static json_t *check_fields(const json_t *o, const field *fields, int request)
+{
+	char message[256];
+	const char *key;
+	const field *f;
+	json_t *value;
+
+	if (!json_is_object(o))
+		return failure(400, "a malformed request");
+	json_object_foreach((json_t *)(uintptr_t)o, key, value) {
+		if (request && (strcmp(key, "op") == 0 || strcmp(key, "token") == 0))
+			continue;
+		for (f = fields; f->key && strcmp(f->key, key) != 0; f++)
+			;
+		if (!f->key)
+			return cli_fmt(message, sizeof(message), "a message", "unknown field '%.64s'",
+				       key) < 0 ? failure(400, "an unknown field") :
+				failure(400, message);
+		if (!type_is(value, f->type))
+			return cli_fmt(message, sizeof(message), "a message", "'%s' must be %s",
+				       f->key, type_name(f->type)) < 0 ?
+				failure(400, "a field of the wrong type") : failure(400, message);
+	}
+	for (f = fields; f->key; f++)
+		if (f->required && !json_object_get(o, f->key))
+			return cli_fmt(message, sizeof(message), "a message", "'%s' is required",
+				       f->key) < 0 ? failure(400, "a field is missing") :
+				failure(400, message);
+	return NULL;
+}
+
+/* Every member of the list `a` a string; NULL, or the reply naming `what`. */
+static json_t *check_strings(const json_t *a, const char *what)
+{
+	char message[128];
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(a, i, s)
+		if (!json_is_string(s))
+			return cli_fmt(message, sizeof(message), "a message", "'%s' must be a list of "
+				       "strings", what) < 0 ? failure(400, "a malformed request") :
+				failure(400, message);
+	return NULL;
+}
+
+/*
+ * Check the token, then act for its user: every rule of the library
+ * applies to that user, and each commit names it.  NULL, or the reply.
+ */
+static json_t *act_for_token(vault *v, const json_t *req)
+{
+	vault_user u;
+	json_t *reply;
+
+	if ((reply = authorize(&u, v, req)) != NULL)
+		return reply;
+	vault_set_on_behalf(v, u.name);
+	vault_user_dispose(&u);
+	return NULL;
+}
+
+/*
+ * The library's failure, without the name of the writer's own copy of an
+ * upload (`path`), which means nothing to the client.
+ */
+static json_t *library_failure(int error, const char *path)
+{
+	const char *m = vault_error_message(), *rest = m;
+	size_t len = path ? strlen(path) : 0;
+
+	if (path && m[0] == '\'' && strncmp(m + 1, path, len) == 0 &&
+	    strncmp(m + 1 + len, "': ", 3) == 0)
+		rest = m + 1 + len + 3;
+	return failure(status_of(error), rest);
+}
+
+/* {"status": 201, "body": `body`}, `body` taken over; a 500 when it is NULL. */
+static json_t *created(json_t *body, int status)
+{
+	if (!body)
+		return failure(500, "cannot describe what was recorded");
+	return json_pack("{s:i, s:o}", "status", status, "body", body);
+}
+
+/* Library JSON text (taken over) as a reply body. */
+static json_t *created_text(char *text, int status)
+{
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+
+	free(text);
+	return created(j, status);
+}
+
+/*
+ * The upload `fd` copied (take_upload) and named as a path the library
+ * opens: /proc/self/fd/N of the copy.  The copy's descriptor, or -1 with
+ * *reply set.
+ */
+static int upload_path(json_t **reply, char *path, size_t size, vault *v, const char *dir,
+		       int fd, const char *type)
+{
+	int copy;
+
+	*reply = NULL;
+	if (fd < 0) {
+		*reply = failure(400, "no file came with the request");
+		return -1;
+	}
+	if ((copy = take_upload(reply, v, dir, fd, type)) < 0)
+		return -1;
+	if (cli_fmt(path, size, "the upload's path", "/proc/self/fd/%d", copy) < 0) {
+		close(copy);
+		*reply = failure(500, "no room for the file's path");
+		return -1;
+	}
+	return copy;
+}
+
+/* The revision DOC@REV as a read shows it (its state, from the index). */
+static json_t *revision_reply(vault *v, vault_revision *r)
+{
+	vault_revision shown;
+	json_t *reply;
+	int error = vault_doc_get(&shown, v, r->doc, r->rev);
+
+	vault_revision_dispose(r);
+	if (error < 0)
+		return failure(500, vault_error_message());
+	reply = created(cli_revision_json(&shown), 201);
+	vault_revision_dispose(&shown);
+	return reply;
+}
+
+/* The options of a revision's file that both "add" and "release" take. */
+static void add_options(vault_add_options *o, const json_t *req, const char *path)
+{
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	o->name = member(req, "name");
+	o->doc = member(req, "doc");
+	o->type = member(req, "type");
+	o->rev = member(req, "rev");
+	o->title = member(req, "title");
+	o->po = member(req, "po");
+	o->lot = member(req, "lot");
+	o->meta = member(req, "meta");
+}
+
+/*
+ * "add": a document revision whose file is `fd`; a material certificate's
+ * EN 10204 data in "meta" (JSON text, as `add --meta` reads it), in the
+ * same commit.
+ */
 static json_t *do_add(vault *v, const char *dir, const json_t *req, int fd)
 {
+	static const field fields[] = {
+		{ "doc", JSON_STRING, 1 }, { "type", JSON_STRING, 1 }, { "name", JSON_STRING, 1 },
+		{ "rev", JSON_STRING, 0 }, { "title", JSON_STRING, 0 }, { "po", JSON_STRING, 0 },
+		{ "lot", JSON_STRING, 0 }, { "meta", JSON_STRING, 0 }, { NULL, 0, 0 }
+	};
 	char path[64];
-	vault_user u;
 	vault_revision r;
 	json_t *reply;
 	vault_add_options o;
@@ -124,54 +305,491 @@ static json_t *do_add(vault *v, const char *dir, const json_t *req, int fd)
 
 	if (fd < 0)
 		return failure(400, "no file came with the request");
-	if (!member(req, "name") || !member(req, "doc") || !member(req, "type"))
-		return failure(400, "name the document, its type and its file name");
-	if ((reply = authorize(&u, v, req)) != NULL)
+	if ((reply = check_fields(req, fields, 1)) != NULL || (reply = act_for_token(v, req)) != NULL)
 		return reply;
-	if ((copy = take_upload(&reply, v, dir, fd, member(req, "type"))) < 0) {
-		vault_user_dispose(&u);
+	if ((copy = upload_path(&reply, path, sizeof(path), v, dir, fd, member(req, "type"))) < 0)
 		return reply;
-	}
-	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", copy) >= (int)sizeof(path)) {
-		close(copy);
-		vault_user_dispose(&u);
-		return failure(500, "no room for the file's path");
-	}
-	memset(&o, 0, sizeof(o));
-	o.path = path;
-	o.name = member(req, "name");
-	o.doc = member(req, "doc");
-	o.type = member(req, "type");
-	o.rev = member(req, "rev");
-	o.title = member(req, "title");
-	o.po = member(req, "po");
-	o.lot = member(req, "lot");
-	vault_set_on_behalf(v, u.name);
-	vault_user_dispose(&u);
+	add_options(&o, req, path);
 	error = vault_doc_add(&r, v, &o);
 	close(copy);
 	if (error < 0)
 		return failure(status_of(error), vault_error_message());
-	/* as a read shows it (its state, from the index), to the user it was made for */
-	{
-		vault_revision shown;
-
-		error = vault_doc_get(&shown, v, r.doc, r.rev);
-		vault_revision_dispose(&r);
-		if (error < 0)
-			return failure(500, vault_error_message());
-		reply = json_pack("{s:i, s:o}", "status", 201, "body", cli_revision_json(&shown));
-		vault_revision_dispose(&shown);
-	}
-	return reply ? reply : failure(500, "cannot describe the new revision");
+	return revision_reply(v, &r);
 }
 
-/* The writer's operations: each checks the token itself and answers. */
+/* The strings of the list `a` as a malloc'd array (borrowed strings), at least one slot. */
+static const char **string_array(const json_t *a, size_t *n)
+{
+	const char **out = calloc(json_array_size(a) + 1, sizeof(*out));
+	json_t *s;
+	size_t i;
+
+	if (!out)
+		abort();
+	json_array_foreach(a, i, s)
+		out[i] = json_string_value(s);
+	*n = json_array_size(a);
+	return out;
+}
+
+/* "release": revision "rev" of a drawing or spec, its file `fd`, released "to" organizations (buyer). */
+static json_t *do_release(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "doc", JSON_STRING, 1 }, { "rev", JSON_STRING, 1 }, { "name", JSON_STRING, 1 },
+		{ "type", JSON_STRING, 1 }, { "to", JSON_ARRAY, 1 }, { "title", JSON_STRING, 0 },
+		{ "parts", JSON_ARRAY, 0 }, { "reason", JSON_STRING, 0 },
+		{ "effective", JSON_STRING, 0 }, { NULL, 0, 0 }
+	};
+	vault_release_options rel = { 0 };
+	vault_add_options o;
+	vault_revision r;
+	const char **to, **parts;
+	char path[64];
+	json_t *reply;
+	int error, copy;
+
+	if ((reply = check_fields(req, fields, 1)) != NULL ||
+	    (reply = check_strings(json_object_get(req, "to"), "to")) != NULL ||
+	    (reply = check_strings(json_object_get(req, "parts"), "parts")) != NULL)
+		return reply;
+	if (fd < 0)
+		return failure(400, "no file came with the request");
+	if ((reply = act_for_token(v, req)) != NULL)
+		return reply;
+	if ((copy = upload_path(&reply, path, sizeof(path), v, dir, fd, member(req, "type"))) < 0)
+		return reply;
+	add_options(&o, req, path);
+	o.parts = parts = string_array(json_object_get(req, "parts"), &o.nparts);
+	rel.to = to = string_array(json_object_get(req, "to"), &rel.nto);
+	rel.reason = member(req, "reason");
+	rel.effective = member(req, "effective");
+	error = vault_doc_release(&r, v, &o, &rel);
+	close(copy);
+	free(to);
+	free(parts);
+	if (error < 0)
+		return failure(status_of(error), vault_error_message());
+	return revision_reply(v, &r);
+}
+
+/*
+ * "ack-statement": the statement the token's user would sign to
+ * acknowledge DOC@REV with its meaning (and comment), made by the vault
+ * and recorded nowhere; and how to sign it.
+ */
+static json_t *do_ack_statement(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "doc", JSON_STRING, 1 }, { "rev", JSON_STRING, 1 }, { "meaning", JSON_STRING, 1 },
+		{ "comment", JSON_STRING, 0 }, { NULL, 0, 0 }
+	};
+	json_t *reply;
+	char *stmt = NULL;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL || (reply = act_for_token(v, req)) != NULL)
+		return reply;
+	if ((error = vault_ack_statement(&stmt, v, member(req, "doc"), member(req, "rev"),
+					 member(req, "meaning"), member(req, "comment"))) < 0)
+		return failure(status_of(error), vault_error_message());
+	reply = created(json_pack("{s:s, s:s, s:s}", "statement", stmt, "namespace",
+				  VAULT_ACK_NAMESPACE, "sign",
+				  "ssh-keygen -Y sign -n " VAULT_ACK_NAMESPACE " -f KEY FILE, "
+				  "FILE holding the statement byte for byte"), 200);
+	free(stmt);
+	return reply;
+}
+
+/* The acknowledgment `meaning` of DOC@REV by `signer`, as `acks --json` shows it. */
+static json_t *ack_json(vault *v, const char *doc, const char *rev, const char *signer,
+			const char *meaning)
+{
+	char when[VAULT_TIME_SIZE];
+	vault_ack_list *list = NULL;
+	json_t *j = NULL;
+	size_t i;
+
+	if (vault_acks(&list, v, doc, rev) < 0)
+		return NULL;
+	for (i = 0; i < list->count && !j; i++) {
+		const vault_ack_info *k = &list->items[i];
+
+		if (strcmp(k->signer, signer) != 0 || strcmp(k->meaning, meaning) != 0)
+			continue;
+		vault_time_format(when, sizeof(when), k->time);
+		j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s}",
+			      "doc", k->doc, "rev", k->rev, "statement", k->name, "name", k->signer,
+			      "org", k->org, "fingerprint", k->fingerprint, "meaning", k->meaning,
+			      "comment", k->comment, "time", when, "commit", k->commit);
+	}
+	vault_ack_list_free(list);
+	return j;
+}
+
+/*
+ * "ack-submit": a statement the user signed on its side, for DOC@REV (the
+ * statement must name the same), taken only if it is exactly what the
+ * vault would make for that user, signed by the user's registered key.
+ */
+static json_t *do_ack_submit(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "doc", JSON_STRING, 1 }, { "rev", JSON_STRING, 1 }, { "statement", JSON_STRING, 1 },
+		{ "signature", JSON_STRING, 1 }, { NULL, 0, 0 }
+	};
+	const char *stmt = member(req, "statement"), *doc, *rev, *meaning, *signer;
+	json_t *reply, *s, *p;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	s = json_loadb(stmt, strlen(stmt), JSON_REJECT_DUPLICATES, NULL);
+	p = json_object_get(s, "predicate");
+	doc = json_string_value(json_object_get(p, "document"));
+	rev = json_string_value(json_object_get(p, "revision"));
+	meaning = json_string_value(json_object_get(p, "meaning"));
+	signer = json_string_value(json_object_get(json_object_get(p, "signer"), "name"));
+	if (!doc || !rev || !meaning || !signer) {
+		json_decref(s);
+		return failure(400, "the acknowledgment statement is malformed");
+	}
+	if (strcmp(doc, member(req, "doc")) != 0 || strcmp(rev, member(req, "rev")) != 0) {
+		json_decref(s);
+		return failure(400, "the statement is for another revision than the one posted to");
+	}
+	if ((reply = act_for_token(v, req)) == NULL) {
+		if ((error = vault_ack_submit(v, stmt, strlen(stmt), member(req, "signature"))) < 0)
+			reply = failure(status_of(error), vault_error_message());
+		else
+			reply = created(ack_json(v, doc, rev, signer, meaning), 201);
+	}
+	json_decref(s);
+	return reply;
+}
+
+/* An acknowledgment of a PO from one member of "acks"; NULL, or the reply. */
+static json_t *po_ack_of(vault_po_ack *k, const char *po, const json_t *o, size_t n)
+{
+	static const field fields[] = {
+		{ "line", JSON_INTEGER, 0 }, { "promise", JSON_STRING, 0 }, { "qty", JSON_INTEGER, 0 },
+		{ "note", JSON_STRING, 0 }, { "reject", JSON_TRUE, 0 }, { "reason", JSON_STRING, 0 },
+		{ NULL, 0, 0 }
+	};
+	json_int_t line = json_integer_value(json_object_get(o, "line")),
+		   qty = json_integer_value(json_object_get(o, "qty"));
+	char message[96];
+	json_t *reply;
+
+	if ((reply = check_fields(o, fields, 0)) != NULL)
+		return reply;
+	if (line < 0 || line > 10000 || qty < 0 || qty > 1000000000)
+		return cli_fmt(message, sizeof(message), "a message", "ack %zu: a line or "
+			       "quantity out of range", n + 1) < 0 ?
+			failure(400, "a line or quantity out of range") : failure(400, message);
+	memset(k, 0, sizeof(*k));
+	k->po = po;
+	k->line = (unsigned)line;
+	k->qty = (uint64_t)qty;
+	k->reject = json_is_true(json_object_get(o, "reject"));
+	k->promise = member(o, "promise");
+	k->note = member(o, "note");
+	k->reason = member(o, "reason");
+	if (!k->reject && !k->promise)
+		return cli_fmt(message, sizeof(message), "a message", "ack %zu: give a promise, or "
+			       "reject with a reason", n + 1) < 0 ?
+			failure(400, "give a promise, or reject with a reason") :
+			failure(400, message);
+	return NULL;
+}
+
+/* "po-ack": the supplier's acknowledgments of PO "po" (the whole PO or lines), one commit. */
+static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "po", JSON_STRING, 1 }, { "acks", JSON_ARRAY, 1 }, { NULL, 0, 0 }
+	};
+	const json_t *acks = json_object_get(req, "acks");
+	const char *po = member(req, "po");
+	vault_po_ack *k;
+	json_t *reply = NULL;
+	char *text = NULL;
+	size_t i, n;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if ((n = json_array_size(acks)) == 0 || n > 10000)
+		return failure(400, "'acks' must hold from 1 to 10000 acknowledgments");
+	if ((k = calloc(n, sizeof(*k))) == NULL)
+		abort();
+	for (i = 0; i < n && !reply; i++)
+		reply = po_ack_of(&k[i], po, json_array_get(acks, i), i);
+	if (!reply && (reply = act_for_token(v, req)) == NULL) {
+		if ((error = vault_po_ack_add(v, k, n)) < 0)
+			reply = failure(status_of(error), vault_error_message());
+		else
+			reply = vault_trace_po(&text, v, po) < 0 ? failure(500, vault_error_message()) :
+				created_text(text, 201);
+	}
+	free(k);
+	return reply;
+}
+
+/*
+ * "status", "asn-import": a file of status reports (JSON or CSV) or of
+ * ship notices (JSON or an X12 856 interchange), the upload `fd`, read and
+ * checked by the library as `status import` and `asn import` read theirs.
+ */
+static json_t *do_import(vault *v, const char *dir, const json_t *req, int fd,
+			 int (*import)(size_t *, vault *, const char *))
+{
+	static const field fields[] = { { NULL, 0, 0 } };
+	char path[64];
+	json_t *reply;
+	size_t count = 0;
+	int error, copy;
+
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if (fd < 0)
+		return failure(400, "no file came with the request");
+	if ((reply = act_for_token(v, req)) != NULL)
+		return reply;
+	if ((copy = upload_path(&reply, path, sizeof(path), v, dir, fd, NULL)) < 0)
+		return reply;
+	error = import(&count, v, path);
+	close(copy);
+	if (error < 0)
+		return library_failure(error, path);
+	return created(json_pack("{s:I}", "recorded", (json_int_t)count), 201);
+}
+
+static json_t *do_status(vault *v, const char *dir, const json_t *req, int fd)
+{
+	return do_import(v, dir, req, fd, vault_status_import);
+}
+
+static json_t *do_asn_import(vault *v, const char *dir, const json_t *req, int fd)
+{
+	return do_import(v, dir, req, fd, vault_asn_import);
+}
+
+/* The rows of the JSON list `text` (taken over) whose `key` is `value`, as a list. */
+static json_t *rows_where(char *text, const char *key, const char *value)
+{
+	json_t *all = text ? json_loads(text, 0, NULL) : NULL, *out, *row;
+	size_t i;
+
+	free(text);
+	if (!json_is_array(all)) {
+		json_decref(all);
+		return NULL;
+	}
+	out = json_array();
+	json_array_foreach(all, i, row)
+		if (json_string_value(json_object_get(row, key)) &&
+		    strcmp(json_string_value(json_object_get(row, key)), value) == 0)
+			json_array_append(out, row);
+	json_decref(all);
+	return out;
+}
+
+/* The first of a list (taken over), or NULL. */
+static json_t *first_of(json_t *list)
+{
+	json_t *j = json_incref(json_array_get(list, 0));
+
+	json_decref(list);
+	return j;
+}
+
+/* "asn-receive": the receipt of ship notice "asn" (buyer, quality): "lots" [{lot, qty}]. */
+static json_t *do_asn_receive(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "asn", JSON_STRING, 1 }, { "date", JSON_STRING, 0 }, { "note", JSON_STRING, 0 },
+		{ "lots", JSON_ARRAY, 0 }, { NULL, 0, 0 }
+	};
+	static const field item_fields[] = {
+		{ "lot", JSON_STRING, 1 }, { "qty", JSON_INTEGER, 1 }, { NULL, 0, 0 }
+	};
+	const json_t *lots = json_object_get(req, "lots");
+	vault_receipt_item *items;
+	vault_receipt r;
+	json_t *reply, *o;
+	char *text = NULL;
+	size_t i;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if (json_array_size(lots) > 10000)
+		return failure(400, "'lots' holds more than 10000 lots");
+	if ((items = calloc(json_array_size(lots) + 1, sizeof(*items))) == NULL)
+		abort();
+	json_array_foreach(lots, i, o) {
+		json_int_t qty = json_integer_value(json_object_get(o, "qty"));
+
+		if ((reply = check_fields(o, item_fields, 0)) != NULL)
+			break;
+		if (qty < 0 || qty > 1000000000) {
+			reply = failure(400, "a quantity received is out of range");
+			break;
+		}
+		items[i].lot = member(o, "lot");
+		items[i].qty = (uint64_t)qty;
+	}
+	if (!reply && (reply = act_for_token(v, req)) == NULL) {
+		memset(&r, 0, sizeof(r));
+		r.asn = member(req, "asn");
+		r.date = member(req, "date");
+		r.note = member(req, "note");
+		r.items = items;
+		r.nitems = json_array_size(lots);
+		if ((error = vault_asn_receive(v, &r, 1)) < 0)
+			reply = failure(status_of(error), vault_error_message());
+		else if (vault_asn_export(&text, v, NULL, VAULT_EXPORT_JSON) < 0)
+			reply = failure(500, vault_error_message());
+		else
+			reply = created(json_pack("{s:s, s:o*}", "asn", r.asn, "packages",
+						  rows_where(text, "asn", r.asn)), 201);
+	}
+	free(items);
+	return reply;
+}
+
+/* The NCR `id` as `ncr list --json` shows it. */
+static json_t *ncr_reply(vault *v, const char *id)
+{
+	char *text = NULL;
+
+	if (vault_ncr_list(&text, v, NULL) < 0)
+		return failure(500, vault_error_message());
+	return created(first_of(rows_where(text, "ncr", id)), 201);
+}
+
+/* "ncr-add": a nonconformance report on "lot" (quality, buyer), citing "docs" ["DOC@REV"]. */
+static json_t *do_ncr_add(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "lot", JSON_STRING, 1 }, { "reason", JSON_STRING, 1 },
+		{ "disposition", JSON_STRING, 0 }, { "docs", JSON_ARRAY, 0 }, { NULL, 0, 0 }
+	};
+	const json_t *docs = json_object_get(req, "docs");
+	char (*bufs)[512], id[32];
+	vault_doc_ref *refs;
+	vault_ncr n;
+	json_t *reply, *s;
+	size_t i;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL ||
+	    (reply = check_strings(docs, "docs")) != NULL)
+		return reply;
+	if (json_array_size(docs) > 1000)
+		return failure(400, "'docs' names more than 1000 documents");
+	refs = calloc(json_array_size(docs) + 1, sizeof(*refs));
+	bufs = calloc(json_array_size(docs) + 1, sizeof(*bufs));
+	if (!refs || !bufs)
+		abort();
+	json_array_foreach(docs, i, s) {
+		cli_split_docrev(bufs[i], sizeof(bufs[i]), json_string_value(s), &refs[i].doc,
+				 &refs[i].rev);
+		if (!refs[i].rev) {
+			reply = failure(400, "a document an NCR cites is DOC@REV");
+			break;
+		}
+	}
+	if (!reply && (reply = act_for_token(v, req)) == NULL) {
+		memset(&n, 0, sizeof(n));
+		n.lot = member(req, "lot");
+		n.reason = member(req, "reason");
+		n.disposition = member(req, "disposition");
+		n.docs = refs;
+		n.ndocs = json_array_size(docs);
+		reply = (error = vault_ncr_add(v, &n, id, sizeof(id))) < 0 ?
+			failure(status_of(error), vault_error_message()) : ncr_reply(v, id);
+	}
+	free(refs);
+	free(bufs);
+	return reply;
+}
+
+/* "ncr-close": close NCR "ncr" with a disposition (quality, buyer). */
+static json_t *do_ncr_close(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "ncr", JSON_STRING, 1 }, { "disposition", JSON_STRING, 1 },
+		{ "note", JSON_STRING, 0 }, { NULL, 0, 0 }
+	};
+	json_t *reply;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL || (reply = act_for_token(v, req)) != NULL)
+		return reply;
+	if ((error = vault_ncr_close(v, member(req, "ncr"), member(req, "disposition"),
+				     member(req, "note"))) < 0)
+		return failure(status_of(error), vault_error_message());
+	return ncr_reply(v, member(req, "ncr"));
+}
+
+/* "fai": the First Article Inspection package `fd` (a zip), attached to "po" and "lot" if given. */
+static json_t *do_fai(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "po", JSON_STRING, 0 }, { "lot", JSON_STRING, 0 }, { NULL, 0, 0 }
+	};
+	vault_revision r;
+	char path[64], *text = NULL;
+	json_t *reply;
+	int error, copy;
+
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if (fd < 0)
+		return failure(400, "no file came with the request");
+	if ((reply = act_for_token(v, req)) != NULL)
+		return reply;
+	if ((copy = upload_path(&reply, path, sizeof(path), v, dir, fd, "fai")) < 0)
+		return reply;
+	error = vault_fai_add(&r, v, path, member(req, "po"), member(req, "lot"));
+	close(copy);
+	if (error < 0)
+		return library_failure(error, path);
+	error = vault_fai_show(&text, v, r.doc, r.rev);
+	vault_revision_dispose(&r);
+	return error < 0 ? failure(500, vault_error_message()) : created_text(text, 201);
+}
+
+/* The writer's operations: each checks its fields and the token itself, and answers. */
 static const struct {
 	const char *op;
 	json_t *(*run)(vault *v, const char *dir, const json_t *req, int fd);
 } ops[] = {
 	{ "add", do_add },
+	{ "release", do_release },
+	{ "ack-statement", do_ack_statement },
+	{ "ack-submit", do_ack_submit },
+	{ "po-ack", do_po_ack },
+	{ "status", do_status },
+	{ "asn-import", do_asn_import },
+	{ "asn-receive", do_asn_receive },
+	{ "ncr-add", do_ncr_add },
+	{ "ncr-close", do_ncr_close },
+	{ "fai", do_fai },
 };
 
 static json_t *handle(vault *v, const char *dir, const char *text, size_t len, int fd)
@@ -180,6 +798,8 @@ static json_t *handle(vault *v, const char *dir, const char *text, size_t len, i
 	const char *op = member(req, "op");
 	size_t i;
 
+	/* no request acts for the user of the one before */
+	vault_set_on_behalf(v, NULL);
 	if (!json_is_object(req) || !op)
 		reply = failure(400, "a malformed request");
 	for (i = 0; !reply && i < sizeof(ops) / sizeof(ops[0]); i++)

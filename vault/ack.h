@@ -8,8 +8,6 @@
 
 #include "vault.h"
 
-#define VAULT_ACK_NAMESPACE "qvault-ack"
-
 /* Parse a stored statement's fields; VAULT_EVERIFY when malformed. */
 int vault_ack__parse(vault_ack_info *a, const char *data, size_t len);
 void vault_ack__dispose(vault_ack_info *a);

@@ -61,7 +61,10 @@ void vault_set_key(vault *v, const vault_key *key)
 void vault_set_on_behalf(vault *v, const char *user)
 {
 	free(v->on_behalf);
+	/* acting for a user is not reading as another: the reader goes, and
+	 * its pointer with it, which vault_set_reader would free again */
 	free(v->reader);
+	v->reader = NULL;
 	v->on_behalf = vault__strdup(user);
 }
 
@@ -306,6 +309,7 @@ void vault_free(vault *v)
 	vault_store__free(v->store);
 	vault_detect__free(v->detect);
 	free(v->on_behalf);
+	free(v->reader);
 	free(v->path);
 	free(v);
 	git_libgit2_shutdown();

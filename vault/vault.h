@@ -477,6 +477,9 @@ typedef struct {
 
 void vault_ack_list_free(vault_ack_list *list);
 
+/* The SSHSIG namespace an acknowledgment is signed in (ssh-keygen -Y sign -n). */
+#define VAULT_ACK_NAMESPACE "qvault-ack"
+
 /* The meanings of an acknowledgment: received, reviewed, approved, rejected. */
 extern const char *const vault_ack_meanings[];
 
