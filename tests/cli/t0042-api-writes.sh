@@ -180,10 +180,11 @@ refused 400 "unknown field 'bogus'" "a field the route does not take: 400" \
 recorded sam "sam acknowledges PO-1 with a promise: 201" \
 	POST pos/PO-1/acks "$SAM" $J --data-binary '{"promise": "2099-12-01"}'
 check "  answered with the PO as GET pos/PO-1 shows it" \
-	evalq "is 'd[\"po_acknowledgments\"][-1][\"promise\"]' 2099-12-01"
+	evalq "is 'd[\"acknowledgments\"][-1][\"promise\"]' 2099-12-01 && cp body.json po-ack.json &&
+	       api 200 GET pos/PO-1 '$SAM_R' && is 'd == json.load(open(\"po-ack.json\"))' True"
 recorded sam "  and its lines, each with the body's promise unless its own: one commit" \
 	POST pos/PO-1/acks "$SAM" $J --data-binary '{"promise": "2099-12-15", "note": "heat treat", "lines": [{"line": 1, "qty": 50}, 2]}'
-check "  both lines answered" evalq "is 'len(d[\"po_acknowledgments\"])' 3"
+check "  both lines answered" evalq "is 'len(d[\"acknowledgments\"])' 3"
 
 # ---- status reports
 refused 404 "^status 1: no PO 'PO-1'$" "a status for another organization's PO: 404 (no upload path in the message)" \
