@@ -56,15 +56,9 @@ URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
 PORT=$(echo "$URL" | sed 's|^http://127.0.0.1:\([0-9]*\)/.*|\1|')
 q keys allowed-signers > signers
 
-# api STATUS METHOD PATH [TOKEN [CURL ARGS...]]: the status is STATUS; the
-# body is in body.json
-api() {
-	want=$1 m=$2 p=$3 t=${4:-}
-	shift 3; [ $# -gt 0 ] && shift
-	got=$(curl -s -o body.json -w '%{http_code}' -X "$m" ${t:+-H "Authorization: Bearer $t"} \
-		"$@" "$URL$p")
-	[ "$got" = "$want" ] || { echo "status $got, expected $want: $(head -c 300 body.json)" >&2; return 1; }
-}
+# every answer is logged (lib.sh's api) and checked against
+# schemas/openapi.json at the end
+api_init "$URL"
 # error PATTERN: body.json is {"error": "..."} matching PATTERN
 error() { python3 -c 'import json,re,sys; e=json.load(open("body.json"))["error"]
 sys.exit(0 if re.search(sys.argv[1], e) else "error %r does not match %r" % (e, sys.argv[1]))' "$1"; }
@@ -309,5 +303,7 @@ check "  and sam sees it, and A superseded" \
 kill "$SERVE"
 wait "$SERVE"
 check "serve ends cleanly (exit 0)" test $? = 0
+
+openapi_check "every API answer matches schemas/openapi.json"
 
 done_testing
