@@ -507,7 +507,10 @@ static json_t *po_ack_of(vault_po_ack *k, const char *po, const json_t *o, size_
 	return NULL;
 }
 
-/* "po-ack": the supplier's acknowledgments of PO "po" (the whole PO or lines), one commit. */
+/*
+ * "po-ack": the supplier's acknowledgments of PO "po" (the whole PO or lines), one commit;
+ * answered with the PO as GET pos/{po} (po show --json) shows it.
+ */
 static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
 {
 	static const field fields[] = {
@@ -535,7 +538,7 @@ static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
 		if ((error = vault_po_ack_add(v, k, n)) < 0)
 			reply = failure(status_of(error), vault_error_message());
 		else
-			reply = vault_trace_po(&text, v, po) < 0 ? failure(500, vault_error_message()) :
+			reply = vault_po_show(&text, v, po) < 0 ? failure(500, vault_error_message()) :
 				created_text(text, 201);
 	}
 	free(k);

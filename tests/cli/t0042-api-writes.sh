@@ -56,15 +56,9 @@ URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
 PORT=$(echo "$URL" | sed 's|^http://127.0.0.1:\([0-9]*\)/.*|\1|')
 q keys allowed-signers > signers
 
-# api STATUS METHOD PATH [TOKEN [CURL ARGS...]]: the status is STATUS; the
-# body is in body.json
-api() {
-	want=$1 m=$2 p=$3 t=${4:-}
-	shift 3; [ $# -gt 0 ] && shift
-	got=$(curl -s -o body.json -w '%{http_code}' -X "$m" ${t:+-H "Authorization: Bearer $t"} \
-		"$@" "$URL$p")
-	[ "$got" = "$want" ] || { echo "status $got, expected $want: $(head -c 300 body.json)" >&2; return 1; }
-}
+# every answer is logged (lib.sh's api) and checked against
+# schemas/openapi.json at the end
+api_init "$URL"
 # error PATTERN: body.json is {"error": "..."} matching PATTERN
 error() { python3 -c 'import json,re,sys; e=json.load(open("body.json"))["error"]
 sys.exit(0 if re.search(sys.argv[1], e) else "error %r does not match %r" % (e, sys.argv[1]))' "$1"; }
@@ -180,10 +174,11 @@ refused 400 "unknown field 'bogus'" "a field the route does not take: 400" \
 recorded sam "sam acknowledges PO-1 with a promise: 201" \
 	POST pos/PO-1/acks "$SAM" $J --data-binary '{"promise": "2099-12-01"}'
 check "  answered with the PO as GET pos/PO-1 shows it" \
-	evalq "is 'd[\"po_acknowledgments\"][-1][\"promise\"]' 2099-12-01"
+	evalq "is 'd[\"acknowledgments\"][-1][\"promise\"]' 2099-12-01 && cp body.json po-ack.json &&
+	       api 200 GET pos/PO-1 '$SAM_R' && is 'd == json.load(open(\"po-ack.json\"))' True"
 recorded sam "  and its lines, each with the body's promise unless its own: one commit" \
 	POST pos/PO-1/acks "$SAM" $J --data-binary '{"promise": "2099-12-15", "note": "heat treat", "lines": [{"line": 1, "qty": 50}, 2]}'
-check "  both lines answered" evalq "is 'len(d[\"po_acknowledgments\"])' 3"
+check "  both lines answered" evalq "is 'len(d[\"acknowledgments\"])' 3"
 
 # ---- status reports
 refused 404 "^status 1: no PO 'PO-1'$" "a status for another organization's PO: 404 (no upload path in the message)" \
@@ -308,5 +303,7 @@ check "  and sam sees it, and A superseded" \
 kill "$SERVE"
 wait "$SERVE"
 check "serve ends cleanly (exit 0)" test $? = 0
+
+openapi_check "every API answer matches schemas/openapi.json"
 
 done_testing
