@@ -78,8 +78,12 @@ typedef struct {
 	size_t nparts;
 	int body;                  /* the request's body, spooled and rewound; -1: none */
 	const char *body_type;     /* its Content-Type, parameters cut off */
+	const char *body_sha256;   /* its SHA-256 (hex), when the client sent X-Content-SHA256 */
 	uint64_t sending;          /* the answer's size, for its deadline (a download sets it) */
 	serve_api *api;
+	const char *url;           /* the path asked for */
+	char version[41];          /* set by serve_kept: the vault's version when asked */
+	int keep;                  /* keep the answer (serve_kept) */
 } serve_req;
 
 /* What a route takes as its body (a bit set; 0: no body). */
@@ -183,6 +187,15 @@ enum MHD_Result serve_post_receipt(serve_req *q);
 enum MHD_Result serve_post_ncr(serve_req *q);
 enum MHD_Result serve_post_ncr_close(serve_req *q);
 enum MHD_Result serve_post_fai(serve_req *q);
+
+/*
+ * For a read whose answer depends on nothing but the vault at a version
+ * (vault_version) and the reader: 1, with the answer given in *answered,
+ * when one is kept for this reader, path and query at the vault's version
+ * now; else 0, and the route's next 200 answer is kept (if the vault did
+ * not move while it was made).
+ */
+int serve_kept(serve_req *q, enum MHD_Result *answered);
 
 /* The HTTP status a library error means. */
 unsigned serve_status_of(int error);

@@ -34,6 +34,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "cli.h"
 #include "serve.h"
@@ -49,6 +50,14 @@
 /* the cache of verified copies: files, and bytes in all */
 #define CACHE_FILES 64
 #define CACHE_BYTES (1024ULL * 1024 * 1024)
+/* kept answers: how many, their bytes in all, the largest one kept */
+#define KEPT_ANSWERS 256
+#define KEPT_BYTES (64u * 1024 * 1024)
+#define KEPT_ANSWER_MAX (4u * 1024 * 1024)
+/* tokens found good: how many, and for how long at one version (an
+ * expiry is a day's end: a token may outlive it by this much) */
+#define KEPT_TOKENS 64
+#define KEPT_TOKEN_SECONDS 10
 #define CONNECTIONS_MAX 2000
 
 /* A connection, for the watchdog. */
@@ -86,6 +95,24 @@ struct serve_api {
 	} cache[CACHE_FILES];
 	unsigned long long uses;
 
+	/* answers and tokens, each for the vault's version it was made at */
+	pthread_mutex_t kept_lock;
+	struct {
+		char *key;       /* reader, path and query */
+		char version[41];
+		char *text;
+		size_t len;
+		unsigned long long used;
+	} kept[KEPT_ANSWERS];
+	struct {
+		char sha256[65]; /* of the whole token */
+		char version[41];
+		time_t at;
+		char *user;
+		int may_write;
+	} tokens[KEPT_TOKENS];
+	unsigned long long kept_uses;
+
 	pthread_mutex_t conns_lock;
 	pthread_cond_t stop;
 	conn conns;                /* the list's head */
@@ -110,6 +137,9 @@ typedef struct {
 	char *user;               /* the token's user */
 	const char *token;        /* the token (libmicrohttpd's copy of the header) */
 	int may_write;
+	const char *url;          /* libmicrohttpd's, for as long as the request */
+	EVP_MD_CTX *hash;         /* the body's SHA-256 as it comes, when the client gave one */
+	char sha256[65];
 } request;
 
 /* ---- the pool of vault handles ------------------------------------------ */
@@ -235,6 +265,7 @@ int serve_api_new(serve_api **out, const char *dir, const char *spool, int write
 	pthread_mutex_init(&api->clients_lock, NULL);
 	pthread_mutex_init(&api->conns_lock, NULL);
 	pthread_mutex_init(&api->cache_lock, NULL);
+	pthread_mutex_init(&api->kept_lock, NULL);
 	pthread_cond_init(&api->stop, NULL);
 	if (!api->dir || (spool && !api->spool))
 		abort();
@@ -272,6 +303,13 @@ void serve_api_free(serve_api *api)
 		if (api->cache[i].fd >= 0)
 			close(api->cache[i].fd);
 	pthread_mutex_destroy(&api->cache_lock);
+	for (size_t i = 0; i < KEPT_ANSWERS; i++) {
+		free(api->kept[i].key);
+		free(api->kept[i].text);
+	}
+	for (size_t i = 0; i < KEPT_TOKENS; i++)
+		free(api->tokens[i].user);
+	pthread_mutex_destroy(&api->kept_lock);
 	pthread_cond_destroy(&api->stop);
 	pthread_mutex_destroy(&api->conns_lock);
 	pthread_mutex_destroy(&api->clients_lock);
@@ -339,6 +377,138 @@ void serve_cache_put(serve_req *q, const char *sha256, int fd, uint64_t size)
 	}
 done:
 	pthread_mutex_unlock(&api->cache_lock);
+}
+
+/* ---- kept answers -------------------------------------------------------- */
+
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text);
+
+/* A growing string, for a key. */
+typedef struct {
+	char *s;
+	size_t len;
+} key_buf;
+
+/* Append `part`, its length first: no two lists of parts make one key. */
+static void key_add(key_buf *b, const char *part)
+{
+	size_t n = strlen(part);
+	char head[32];
+	int h = snprintf(head, sizeof(head), "%zu:", n);
+
+	if (h < 0 || (size_t)h >= sizeof(head) ||
+	    (b->s = realloc(b->s, b->len + (size_t)h + n + 1)) == NULL)
+		abort();
+	memcpy(b->s + b->len, head, (size_t)h);
+	memcpy(b->s + b->len + h, part, n);
+	b->len += (size_t)h + n;
+	b->s[b->len] = '\0';
+}
+
+/* Append each query argument to the key (in the request's order). */
+static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	(void)kind;
+	key_add(cls, key);
+	key_add(cls, value ? value : "");
+	return MHD_YES;
+}
+
+/* The key of an answer: reader, path and query. */
+static char *answer_key(serve_req *q)
+{
+	key_buf b = { NULL, 0 };
+
+	key_add(&b, q->user);
+	key_add(&b, q->url);
+	MHD_get_connection_values(q->c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
+	return b.s;
+}
+
+int serve_kept(serve_req *q, enum MHD_Result *answered)
+{
+	serve_api *api = q->api;
+	char *key, *text = NULL;
+	size_t i, len = 0;
+
+	if (vault_version(q->v, q->version) < 0)
+		return 0; /* the index follows a write: answer it afresh, keep nothing */
+	if ((key = answer_key(q)) == NULL)
+		return 0;
+	pthread_mutex_lock(&api->kept_lock);
+	for (i = 0; i < KEPT_ANSWERS; i++)
+		if (api->kept[i].key && strcmp(api->kept[i].key, key) == 0 &&
+		    strcmp(api->kept[i].version, q->version) == 0) {
+			if ((text = malloc(api->kept[i].len + 1)) == NULL)
+				abort();
+			memcpy(text, api->kept[i].text, api->kept[i].len + 1);
+			len = api->kept[i].len;
+			api->kept[i].used = ++api->kept_uses;
+			break;
+		}
+	pthread_mutex_unlock(&api->kept_lock);
+	free(key);
+	if (!text) {
+		q->keep = 1;
+		return 0;
+	}
+	q->sending = len;
+	*answered = queue(q->c, MHD_HTTP_OK, text);
+	return 1;
+}
+
+/* Keep `text`, the 200 answer of a route that asked (serve_kept), if the vault did not move. */
+static void keep_answer(serve_req *q, const char *text)
+{
+	serve_api *api = q->api;
+	char now[41], *key;
+	size_t i, slot = 0, len = strlen(text), total = len;
+
+	if (!q->keep || len > KEPT_ANSWER_MAX || vault_version(q->v, now) < 0 ||
+	    strcmp(now, q->version) != 0 || (key = answer_key(q)) == NULL)
+		return;
+	pthread_mutex_lock(&api->kept_lock);
+	/* the slot of the same key, an empty one, or the least recently used */
+	for (i = 0; i < KEPT_ANSWERS; i++) {
+		if (api->kept[i].key && strcmp(api->kept[i].key, key) == 0) {
+			slot = i;
+			break;
+		}
+		if (!api->kept[i].key || (api->kept[slot].key &&
+					  api->kept[i].used < api->kept[slot].used))
+			slot = i;
+	}
+	free(api->kept[slot].key);
+	free(api->kept[slot].text);
+	api->kept[slot].key = NULL;
+	api->kept[slot].text = NULL;
+	/* within the bytes kept in all: drop the least recently used */
+	for (;;) {
+		size_t oldest = KEPT_ANSWERS;
+
+		total = len;
+		for (i = 0; i < KEPT_ANSWERS; i++) {
+			if (!api->kept[i].key)
+				continue;
+			total += api->kept[i].len;
+			if (oldest == KEPT_ANSWERS || api->kept[i].used < api->kept[oldest].used)
+				oldest = i;
+		}
+		if (total <= KEPT_BYTES || oldest == KEPT_ANSWERS)
+			break;
+		free(api->kept[oldest].key);
+		free(api->kept[oldest].text);
+		api->kept[oldest].key = NULL;
+		api->kept[oldest].text = NULL;
+	}
+	api->kept[slot].key = key;
+	if ((api->kept[slot].text = strdup(text)) == NULL)
+		abort();
+	api->kept[slot].len = len;
+	memcpy(api->kept[slot].version, q->version, sizeof(q->version));
+	api->kept[slot].used = ++api->kept_uses;
+	pthread_mutex_unlock(&api->kept_lock);
 }
 
 /* ---- answers ----------------------------------------------------------- */
@@ -440,7 +610,11 @@ enum MHD_Result serve_answer(serve_req *q, unsigned status, json_t *j)
 	char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2));
 
 	json_decref(j);
-	q->sending = text ? strlen(text) : 0;
+	if (!text)
+		abort();
+	if (status == MHD_HTTP_OK)
+		keep_answer(q, text);
+	q->sending = strlen(text);
 	return queue(q->c, status, text);
 }
 
@@ -478,7 +652,11 @@ enum MHD_Result serve_answer_library_as(serve_req *q, int error, char *text, con
 		free(text);
 		return serve_library_failed(q, error);
 	}
-	q->sending = text ? strlen(text) : 0;
+	if (!text)
+		abort();
+	if (strcmp(type, "application/json") == 0)
+		keep_answer(q, text);
+	q->sending = strlen(text);
 	return queue_as(q->c, MHD_HTTP_OK, text, type);
 }
 
@@ -615,6 +793,75 @@ static size_t slot_of(serve_api *api, const char *addr, time_t now)
 	return i;
 }
 
+/* The SHA-256 of a token, as hex: what a kept token is found by. */
+static void token_sha256(char out[65], const char *token)
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	OPENSSL_cleanse(md, sizeof(md));
+}
+
+/*
+ * A token found good at the vault's version now, and not long ago (its
+ * user and scope into `r`): 0; else -1 and it must be checked.  A write
+ * (a revocation, a new user) moves the version and so drops them all.
+ */
+static int kept_token(serve_api *api, vault *v, request *r, const char *token, time_t now,
+		      char version[41])
+{
+	char sha[65];
+	int found = -1;
+
+	if (vault_version(v, version) < 0)
+		return -1;
+	token_sha256(sha, token);
+	pthread_mutex_lock(&api->kept_lock);
+	for (size_t i = 0; i < KEPT_TOKENS; i++)
+		if (api->tokens[i].user && CRYPTO_memcmp(api->tokens[i].sha256, sha, 64) == 0 &&
+		    strcmp(api->tokens[i].version, version) == 0 &&
+		    now - api->tokens[i].at < KEPT_TOKEN_SECONDS && now >= api->tokens[i].at) {
+			if ((r->user = strdup(api->tokens[i].user)) == NULL)
+				abort();
+			r->may_write = api->tokens[i].may_write;
+			found = 0;
+			break;
+		}
+	pthread_mutex_unlock(&api->kept_lock);
+	OPENSSL_cleanse(sha, sizeof(sha));
+	return found;
+}
+
+/*
+ * Keep a token vault_token_check found good at `version` (read before the
+ * check: a revocation that came during it moved the version, and then
+ * nothing is kept), in the oldest slot.
+ */
+static void keep_token(serve_api *api, vault *v, const char *version, const char *token,
+		       const char *user, int may_write, time_t now)
+{
+	char still[41];
+	size_t i, slot = 0;
+
+	if (!version[0] || vault_version(v, still) < 0 || strcmp(still, version) != 0)
+		return;
+	pthread_mutex_lock(&api->kept_lock);
+	for (i = 0; i < KEPT_TOKENS; i++)
+		if (!api->tokens[i].user || api->tokens[i].at < api->tokens[slot].at)
+			slot = i;
+	free(api->tokens[slot].user);
+	if ((api->tokens[slot].user = strdup(user)) == NULL)
+		abort();
+	token_sha256(api->tokens[slot].sha256, token);
+	memcpy(api->tokens[slot].version, version, 41);
+	api->tokens[slot].at = now;
+	api->tokens[slot].may_write = may_write;
+	pthread_mutex_unlock(&api->kept_lock);
+}
+
 /*
  * The token of the request (its Authorization: Bearer), checked as soon as
  * the headers are in, before any byte of a body is taken: its user and
@@ -625,7 +872,7 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 {
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_AUTHORIZATION);
-	char addr[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN], version[41] = "";
 	time_t now = time(NULL);
 	vault_user u;
 	unsigned failures;
@@ -647,8 +894,15 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 		return -1;
 	}
 	/* the scheme's name is case-insensitive (RFC 9110) */
-	ok = h && strncasecmp(h, "Bearer ", 7) == 0 &&
-		vault_token_check(&u, &r->may_write, NULL, v, h + 7, (int64_t)now) == 0;
+	ok = h && strncasecmp(h, "Bearer ", 7) == 0;
+	if (ok && kept_token(api, v, r, h + 7, now, version) == 0) {
+		give_back(api, v);
+		r->token = h + 7;
+		return 0;
+	}
+	ok = ok && vault_token_check(&u, &r->may_write, NULL, v, h + 7, (int64_t)now) == 0;
+	if (ok)
+		keep_token(api, v, version, h + 7, u.name, r->may_write, now);
 	give_back(api, v);
 	if (!ok) {
 		pthread_mutex_lock(&api->clients_lock);
@@ -797,6 +1051,7 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 		return answered;
 	if ((r->route = find_route(c, r, url, method, &answered)) == NULL)
 		return answered;
+	r->url = url;
 	r->body_since = time(NULL);
 	set_deadline(api, c, r->body_since + api->timeout);
 	if (!r->route->body) {
@@ -825,6 +1080,12 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 			    (unsigned long long)r->limit);
 	if ((r->body = api->spool ? cli_scratch_in(api->spool) : cli_scratch_file(api->dir)) < 0)
 		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot take the body");
+	/* the SHA-256 the client gave is checked against the bytes as they come,
+	 * not by reading them all back */
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Content-SHA256") &&
+	    ((r->hash = EVP_MD_CTX_new()) == NULL ||
+	     !EVP_DigestInit_ex(r->hash, EVP_sha256(), NULL)))
+		abort();
 	r->answered = 0;
 	return MHD_YES;
 }
@@ -843,6 +1104,15 @@ static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, reque
 		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the body back");
 	if (r->route->body && r->got == 0)
 		return fail(c, MHD_HTTP_BAD_REQUEST, "the request has no body");
+	if (r->hash) {
+		unsigned char md[32];
+		unsigned int n = 0;
+
+		if (!EVP_DigestFinal_ex(r->hash, md, &n) || n != 32)
+			abort();
+		for (unsigned i = 0; i < 32; i++)
+			snprintf(r->sha256 + 2 * i, 3, "%02x", md[i]);
+	}
 	memset(&q, 0, sizeof(q));
 	q.api = api;
 	q.c = c;
@@ -852,6 +1122,8 @@ static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, reque
 	q.nparts = r->nparts;
 	q.body = r->body;
 	q.body_type = r->body_type;
+	q.body_sha256 = r->sha256[0] ? r->sha256 : NULL;
+	q.url = r->url;
 	if ((q.v = borrow(api)) == NULL)
 		return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
 	vault_set_reader(q.v, r->user);
@@ -905,7 +1177,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (r->body >= 0 && !r->too_large) {
 			if (r->got > r->limit)
 				r->too_large = 1;
-			else if (write_all(r->body, data, *size) < 0)
+			else if (write_all(r->body, data, *size) < 0 ||
+				 (r->hash && !EVP_DigestUpdate(r->hash, data, *size)))
 				return MHD_NO;
 		}
 		/* the body keeps its deadline as long as it comes at the least rate */
@@ -930,6 +1203,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 		return;
 	if (r->body >= 0)
 		close(r->body);
+	EVP_MD_CTX_free(r->hash);
 	free(r->user);
 	free(r);
 	*state = NULL;

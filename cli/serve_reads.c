@@ -67,7 +67,10 @@ enum MHD_Result serve_get_pos(serve_req *q)
 	enum MHD_Result answered;
 	char *text = NULL;
 	int open, error;
+	enum MHD_Result kept;
 
+	if (serve_kept(q, &kept))
+		return kept;
 	if (query_flag(&open, q, "open", &answered) < 0)
 		return answered;
 	error = vault_po_list(&text, q->v, serve_query(q, "supplier"), open);
@@ -79,7 +82,10 @@ enum MHD_Result serve_get_po(serve_req *q)
 {
 	char *text = NULL;
 	int error = vault_po_show(&text, q->v, q->part[1]);
+	enum MHD_Result kept;
 
+	if (serve_kept(q, &kept))
+		return kept;
 	return serve_answer_library(q, error, text);
 }
 
@@ -88,7 +94,10 @@ enum MHD_Result serve_get_po_acks(serve_req *q)
 {
 	char *text = NULL;
 	int error = vault_po_acks(&text, q->v, q->part[1]);
+	enum MHD_Result kept;
 
+	if (serve_kept(q, &kept))
+		return kept;
 	return serve_answer_library(q, error, text);
 }
 
@@ -129,7 +138,10 @@ enum MHD_Result serve_get_asn(serve_req *q)
 {
 	char *text = NULL;
 	int error = vault_asn_show(&text, q->v, q->part[1]);
+	enum MHD_Result kept;
 
+	if (serve_kept(q, &kept))
+		return kept;
 	return serve_answer_library(q, error, text);
 }
 

@@ -26,7 +26,10 @@ static enum MHD_Result get_documents(serve_req *q)
 	json_t *arr;
 	size_t i;
 	int error;
+	enum MHD_Result kept;
 
+	if (serve_kept(q, &kept))
+		return kept;
 	if ((error = vault_doc_list(&list, q->v, &f)) < 0)
 		return serve_library_failed(q, error);
 	arr = json_array();
@@ -43,7 +46,10 @@ static enum MHD_Result get_document(serve_req *q)
 	json_t *revs, *j;
 	size_t i;
 	int error;
+	enum MHD_Result kept;
 
+	if (serve_kept(q, &kept))
+		return kept;
 	if ((error = vault_doc_revisions(&list, q->v, doc)) < 0)
 		return serve_library_failed(q, error);
 	revs = json_array();
@@ -61,7 +67,10 @@ static enum MHD_Result get_revision(serve_req *q)
 	vault_revision r;
 	json_t *j;
 	int error;
+	enum MHD_Result kept;
 
+	if (serve_kept(q, &kept))
+		return kept;
 	if ((error = vault_doc_get(&r, q->v, q->part[1], q->part[2])) < 0)
 		return serve_library_failed(q, error);
 	j = cli_revision_json(&r);

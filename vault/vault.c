@@ -68,6 +68,26 @@ void vault_set_on_behalf(vault *v, const char *user)
 	v->on_behalf = vault__strdup(user);
 }
 
+int vault_version(vault *v, char out[41])
+{
+	char reflects[41];
+	git_commit *head;
+	int error;
+
+	out[0] = '\0';
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	git_oid_tostr(out, 41, git_commit_id(head));
+	git_commit_free(head);
+	if ((error = vault_index__reflects(reflects, v->index)) < 0)
+		return error;
+	if (strcmp(reflects, out) != 0) {
+		out[0] = '\0';
+		return vault_error__set(VAULT_ELOCKED, "the index is following a write");
+	}
+	return 0;
+}
+
 void vault_set_reader(vault *v, const char *user)
 {
 	/* a new reader starts from what is written now */

@@ -182,6 +182,15 @@ void vault_set_key(vault *v, const vault_key *key);
 void vault_set_on_behalf(vault *v, const char *user);
 
 /*
+ * The commit the vault's reads answer from (40 hex digits): its branch,
+ * once the index reflects it.  Two reads between which it stays the same
+ * saw the same vault, so an answer may be kept for that commit and that
+ * reader.  VAULT_ELOCKED, `out` empty, while the index has yet to follow
+ * a write.
+ */
+int vault_version(vault *v, char out[41]);
+
+/*
  * Answer every read as registered user `user` sees the vault, with no
  * key: for a server that authenticated the user another way (an API
  * token).  A revoked or unknown user then sees nothing (VAULT_EDENIED).

@@ -152,6 +152,18 @@ check "  and 'bearer', lower case, is the scheme still (RFC 9110)" \
 	evalq "api 200 GET documents '' -H 'Authorization: bearer $SAM_R'"
 check "  and none of these wrote anything" test "$before" = "$(snapshot)"
 
+# answers and tokens are kept for the vault's version: a write drops them
+check "a supplier's list, asked twice, is the same answer (the second one kept)" \
+	evalq "api 200 GET documents '$SAM_R' && cp body.json first.json &&
+	       api 200 GET documents '$SAM_R' && cmp body.json first.json"
+check "  another supplier asking the same path gets its own view, not the kept one" \
+	evalq "api 200 GET documents '$(tok --user zed)' && ! cmp -s body.json first.json &&
+	       is 'd[0][\"doc\"]' DWG-Z"
+SAM_X=$(tok --user sam)
+check "a token used a moment ago and then revoked is refused at once: 401" \
+	evalq "api 200 GET documents '$SAM_X' && api 200 GET documents '$SAM_X' &&
+	       q --key '$TMP/admin.pem' token revoke \$(echo '$SAM_X' | cut -d_ -f2) > /dev/null &&
+	       api 401 GET documents '$SAM_X' && error '^invalid token$'"
 C_SUM=$(sha256sum c.pdf | cut -d' ' -f1 | tr a-f A-F) # upper case hex is the same sum
 check "a supplier uploads a CoC with a write token: 201" \
 	evalq "api 201 POST 'documents/COC-1?type=coc&name=coc.pdf&lot=L-1' '$SAM_W' -H 'Content-Type: application/octet-stream' --data-binary @c.pdf -H 'X-Content-SHA256: $C_SUM' &&
@@ -165,6 +177,8 @@ check "  which stock git verifies" \
 check "  and qvault verify finds nothing wrong" q verify
 check "  its bytes read back" \
 	evalq "api 200 GET documents/COC-1/A/files/1 '$SAM_R' && cmp body.json c.pdf"
+check "  and the supplier's list, kept before the upload, now shows it" \
+	evalq "api 200 GET documents '$SAM_R' && grep -q '\"doc\": \"COC-1\"' body.json"
 
 check "the change feed pages: one event after a cursor" \
 	evalq "api 200 GET 'events?limit=1' '$BUY' && N=\$(field 'd[\"next\"]') &&
