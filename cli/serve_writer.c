@@ -200,16 +200,23 @@ static json_t *act_for_token(vault *v, const json_t *req)
 
 /*
  * The library's failure, without the name of the writer's own copy of an
- * upload (`path`), which means nothing to the client.
+ * upload (`path`), which means nothing to the client: a leading
+ * "'PATH': " is dropped, and PATH anywhere else is told as `name` (the
+ * file name the client gave; NULL: "the upload").
  */
-static json_t *library_failure(int error, const char *path)
+static json_t *library_failure(int error, const char *path, const char *name)
 {
-	const char *m = vault_error_message(), *rest = m;
+	const char *m = vault_error_message(), *rest = m, *at;
 	size_t len = path ? strlen(path) : 0;
+	char message[1024];
 
 	if (path && m[0] == '\'' && strncmp(m + 1, path, len) == 0 &&
 	    strncmp(m + 1 + len, "': ", 3) == 0)
 		rest = m + 1 + len + 3;
+	else if (path && (at = strstr(m, path)) != NULL)
+		rest = cli_fmt(message, sizeof(message), "a message", "%.*s%s%s", (int)(at - m), m,
+			       name ? name : "the upload", at + len) == 0 ? message :
+			"the upload is refused";
 	return failure(status_of(error), rest);
 }
 
@@ -313,7 +320,7 @@ static json_t *do_add(vault *v, const char *dir, const json_t *req, int fd)
 	error = vault_doc_add(&r, v, &o);
 	close(copy);
 	if (error < 0)
-		return failure(status_of(error), vault_error_message());
+		return library_failure(error, path, member(req, "name"));
 	return revision_reply(v, &r);
 }
 
@@ -369,7 +376,7 @@ static json_t *do_release(vault *v, const char *dir, const json_t *req, int fd)
 	free(to);
 	free(parts);
 	if (error < 0)
-		return failure(status_of(error), vault_error_message());
+		return library_failure(error, path, member(req, "name"));
 	return revision_reply(v, &r);
 }
 
@@ -570,7 +577,7 @@ static json_t *do_import(vault *v, const char *dir, const json_t *req, int fd,
 	error = import(&count, v, path);
 	close(copy);
 	if (error < 0)
-		return library_failure(error, path);
+		return library_failure(error, path, NULL);
 	return created(json_pack("{s:I}", "recorded", (json_int_t)count), 201);
 }
 
@@ -771,7 +778,7 @@ static json_t *do_fai(vault *v, const char *dir, const json_t *req, int fd)
 	error = vault_fai_add(&r, v, path, member(req, "po"), member(req, "lot"));
 	close(copy);
 	if (error < 0)
-		return library_failure(error, path);
+		return library_failure(error, path, NULL);
 	error = vault_fai_show(&text, v, r.doc, r.rev);
 	vault_revision_dispose(&r);
 	return error < 0 ? failure(500, vault_error_message()) : created_text(text, 201);
