@@ -821,15 +821,30 @@ static json_t *handle(vault *v, const char *dir, const char *text, size_t len, i
 	return reply;
 }
 
-/* The one file descriptor a message carries, or -1. */
+/*
+ * The first file descriptor a message carries, or -1; any other it
+ * carries (a control buffer of CMSG_SPACE(sizeof(int)) has room for two)
+ * is closed, so that no message leaves a descriptor open in the writer.
+ */
 static int fd_of(struct msghdr *msg)
 {
-	struct cmsghdr *c = CMSG_FIRSTHDR(msg);
-	int fd = -1;
+	struct cmsghdr *c;
+	int fd = -1, other;
+	size_t i, n;
 
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&other, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (fd < 0)
+				fd = other;
+			else
+				close(other);
+		}
+	}
 	return fd;
 }
 

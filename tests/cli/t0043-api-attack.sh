@@ -171,6 +171,48 @@ refused 400 "^file 'x.pdf' is application/x-executable" \
 	"  and as a release: the same" \
 	POST 'documents/DWG-1/B/release?to=acme&name=x.pdf' "$BEA" $F --data-binary @x.pdf
 
+# ---- a compromised HTTP side: anything it sends the writer itself
+# (pidfd_getfd: the HTTP side's end of the socketpair, as root may take it)
+cat > writer.py <<'PY'
+import array, ctypes, json, os, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+http, writer, what = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+try:
+    pfd = os.pidfd_open(http)
+except (AttributeError, OSError) as e:
+    print("skip: %s" % e); sys.exit(0)
+sock = None
+for name in os.listdir("/proc/%d/fd" % http):
+    fd = libc.syscall(438, pfd, int(name), 0)
+    if fd < 0:
+        print("skip: pidfd_getfd: %s" % os.strerror(ctypes.get_errno())); sys.exit(0)
+    s = socket.socket(fileno=fd) if os.readlink("/proc/self/fd/%d" % fd).startswith("socket:") else None
+    if s and s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE) == socket.SOCK_SEQPACKET:
+        sock = s; break
+    if s: s.detach()
+    os.close(fd)
+def call(req, fds=()):
+    anc = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
+    sock.sendmsg([json.dumps(req).encode()], anc)
+    return json.loads(sock.recv(1 << 20))
+count = lambda: len(os.listdir("/proc/%d/fd" % writer))
+if what == "fds":
+    before = count()
+    for i in range(50):
+        a, b = os.open("/dev/null", os.O_RDONLY), os.open("/dev/null", os.O_RDONLY)
+        call({"op": "po-ack"}, [a, b])
+        os.close(a); os.close(b)
+    sys.exit(0 if count() <= before else "the writer holds %d descriptors more" % (count() - before))
+PY
+out=$(python3 writer.py "$SERVE" "$WRITER" fds 2>&1)
+case $out in
+skip:*) _skip "a compromised HTTP side: $out" ;;
+*) check "two descriptors in one message to the writer: neither left open there" \
+	evalq "[ -z '$out' ] || { echo '$out' >&2; false; }" ;;
+esac
+check "  and the writer writes on" \
+	evalq "api 201 POST status '$SAM' $J --data-binary '{\"po\": \"PO-1\", \"status\": \"started\"}'"
+
 kill "$SERVE"
 wait "$SERVE"
 check "serve ends cleanly (exit 0)" test $? = 0
