@@ -848,6 +848,30 @@ static int fd_of(struct msghdr *msg)
 	return fd;
 }
 
+/*
+ * Send the reply `text`; one too large for the other end to take (over
+ * SERVE_MSG_MAX, or over what the socket carries in one message) is
+ * replaced by a short one with the same status: a write that was done
+ * says so, rather than the writer going away.  -1 when the other end is
+ * gone.
+ */
+static int send_reply(int sock, const char *text, int status)
+{
+	char short_reply[256];
+	size_t len = strlen(text);
+
+	if (len <= SERVE_MSG_MAX && send(sock, text, len, MSG_NOSIGNAL) >= 0)
+		return 0;
+	if (len <= SERVE_MSG_MAX && errno != EMSGSIZE && errno != ENOBUFS)
+		return -1;
+	snprintf(short_reply, sizeof(short_reply), status >= 200 && status < 300 ?
+		 "{\"status\":%d,\"body\":{\"note\":\"done; its answer (%zu bytes) is too "
+		 "large to send: read the record back\"}}" :
+		 "{\"status\":%d,\"error\":\"refused; the reason (%zu bytes) is too large to "
+		 "send\"}", status, len);
+	return send(sock, short_reply, strlen(short_reply), MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
 int serve_writer_run(int sock, const char *dir)
 {
 	char keypath[4200], *buf = malloc(SERVE_MSG_MAX);
@@ -878,7 +902,7 @@ int serve_writer_run(int sock, const char *dir)
 		json_t *reply;
 		char *text;
 		ssize_t n;
-		int fd;
+		int fd, status;
 
 		memset(&msg, 0, sizeof(msg));
 		msg.msg_iov = &iov;
@@ -896,9 +920,10 @@ int serve_writer_run(int sock, const char *dir)
 			close(fd);
 		if (!reply)
 			reply = failure(500, "cannot form the reply");
+		status = (int)json_integer_value(json_object_get(reply, "status"));
 		text = json_dumps(reply, JSON_COMPACT);
 		json_decref(reply);
-		if (!text || send(sock, text, strlen(text), MSG_NOSIGNAL) < 0) {
+		if (!text || send_reply(sock, text, status) < 0) {
 			free(text);
 			break;
 		}

@@ -213,6 +213,18 @@ esac
 check "  and the writer writes on" \
 	evalq "api 201 POST status '$SAM' $J --data-binary '{\"po\": \"PO-1\", \"status\": \"started\"}'"
 
+# ---- answers larger than the writer's socket carries
+# each request fits; the PO's trace, the answer, grows with every one
+python3 -c 'import json; print(json.dumps({"promise": "2099-12-01", "note": "\"" * 4000, "lines": [1, 2] * 12}))' > big.json
+check "acknowledgments whose answer outgrows the socket: each recorded and answered 201" \
+	evalq "api 201 POST pos/PO-1/acks '$SAM' $J --data-binary @big.json &&
+	       api 201 POST pos/PO-1/acks '$SAM' $J --data-binary @big.json &&
+	       api 201 POST pos/PO-1/acks '$SAM' $J --data-binary @big.json"
+check "  the last, too large to send whole, says it was done" grep -q 'done; its answer' body.json
+check "  the writer is still there" grep -q "^State:[[:space:]]*[RS]" "/proc/$WRITER/status"
+check "  and writes for everyone" \
+	evalq "api 201 POST status '$SAM' $J --data-binary '{\"po\": \"PO-1\", \"status\": \"started\"}'"
+
 kill "$SERVE"
 wait "$SERVE"
 check "serve ends cleanly (exit 0)" test $? = 0
