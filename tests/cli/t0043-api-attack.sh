@@ -229,6 +229,26 @@ kill "$SERVE"
 wait "$SERVE"
 check "serve ends cleanly (exit 0)" test $? = 0
 
+# ---- as --user, the HTTP side stages a JSON body it hands on in its spool
+if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
+	chmod 755 "$TMP"
+	chmod 1777 "$TMP/.san"
+	chmod -R go+rX v
+	chmod 600 v/qvault/server.pem
+	# (a new serve.out: the old one, with its port, may still be there when the loop reads)
+	rm -f serve.out
+	q serve --listen 127.0.0.1:0 --user nobody > serve.out 2> serve.err &
+	SERVE=$!
+	i=0
+	while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)"
+	check "as --user nobody, a status report is recorded (not a 500: cannot stage)" \
+		api 201 POST status "$SAM" $J --data-binary '{"po": "PO-1", "status": "complete"}'
+	kill "$SERVE"
+	wait "$SERVE"
+else
+	_skip "--user needs root and the user nobody"
+fi
 check "the vault verifies" q verify
 
 done_testing
