@@ -215,6 +215,12 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		close(lfd);
 		return EXIT_ERROR;
 	}
+	/* room for a message of SERVE_MSG_MAX each way: the default (about
+	 * 208 KiB) is less, and a larger reply could not be sent */
+	for (int i = 0, size = SERVE_MSG_MAX + 4096; i < 2; i++) {
+		setsockopt(pair[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+		setsockopt(pair[i], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	}
 	/* the writer first, before this process reads a byte from the network */
 	if ((writer = fork()) < 0) {
 		fprintf(stderr, "qvault: cannot start the writer: %s\n", strerror(errno));

@@ -200,16 +200,23 @@ static json_t *act_for_token(vault *v, const json_t *req)
 
 /*
  * The library's failure, without the name of the writer's own copy of an
- * upload (`path`), which means nothing to the client.
+ * upload (`path`), which means nothing to the client: a leading
+ * "'PATH': " is dropped, and PATH anywhere else is told as `name` (the
+ * file name the client gave; NULL: "the upload").
  */
-static json_t *library_failure(int error, const char *path)
+static json_t *library_failure(int error, const char *path, const char *name)
 {
-	const char *m = vault_error_message(), *rest = m;
+	const char *m = vault_error_message(), *rest = m, *at;
 	size_t len = path ? strlen(path) : 0;
+	char message[1024];
 
 	if (path && m[0] == '\'' && strncmp(m + 1, path, len) == 0 &&
 	    strncmp(m + 1 + len, "': ", 3) == 0)
 		rest = m + 1 + len + 3;
+	else if (path && (at = strstr(m, path)) != NULL)
+		rest = cli_fmt(message, sizeof(message), "a message", "%.*s%s%s", (int)(at - m), m,
+			       name ? name : "the upload", at + len) == 0 ? message :
+			"the upload is refused";
 	return failure(status_of(error), rest);
 }
 
@@ -313,7 +320,7 @@ static json_t *do_add(vault *v, const char *dir, const json_t *req, int fd)
 	error = vault_doc_add(&r, v, &o);
 	close(copy);
 	if (error < 0)
-		return failure(status_of(error), vault_error_message());
+		return library_failure(error, path, member(req, "name"));
 	return revision_reply(v, &r);
 }
 
@@ -369,7 +376,7 @@ static json_t *do_release(vault *v, const char *dir, const json_t *req, int fd)
 	free(to);
 	free(parts);
 	if (error < 0)
-		return failure(status_of(error), vault_error_message());
+		return library_failure(error, path, member(req, "name"));
 	return revision_reply(v, &r);
 }
 
@@ -570,7 +577,7 @@ static json_t *do_import(vault *v, const char *dir, const json_t *req, int fd,
 	error = import(&count, v, path);
 	close(copy);
 	if (error < 0)
-		return library_failure(error, path);
+		return library_failure(error, path, NULL);
 	return created(json_pack("{s:I}", "recorded", (json_int_t)count), 201);
 }
 
@@ -771,7 +778,7 @@ static json_t *do_fai(vault *v, const char *dir, const json_t *req, int fd)
 	error = vault_fai_add(&r, v, path, member(req, "po"), member(req, "lot"));
 	close(copy);
 	if (error < 0)
-		return library_failure(error, path);
+		return library_failure(error, path, NULL);
 	error = vault_fai_show(&text, v, r.doc, r.rev);
 	vault_revision_dispose(&r);
 	return error < 0 ? failure(500, vault_error_message()) : created_text(text, 201);
@@ -814,16 +821,55 @@ static json_t *handle(vault *v, const char *dir, const char *text, size_t len, i
 	return reply;
 }
 
-/* The one file descriptor a message carries, or -1. */
+/*
+ * The first file descriptor a message carries, or -1; any other it
+ * carries (a control buffer of CMSG_SPACE(sizeof(int)) has room for two)
+ * is closed, so that no message leaves a descriptor open in the writer.
+ */
 static int fd_of(struct msghdr *msg)
 {
-	struct cmsghdr *c = CMSG_FIRSTHDR(msg);
-	int fd = -1;
+	struct cmsghdr *c;
+	int fd = -1, other;
+	size_t i, n;
 
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&other, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (fd < 0)
+				fd = other;
+			else
+				close(other);
+		}
+	}
 	return fd;
+}
+
+/*
+ * Send the reply `text`; one too large for the other end to take (over
+ * SERVE_MSG_MAX, or over what the socket carries in one message) is
+ * replaced by a short one with the same status: a write that was done
+ * says so, rather than the writer going away.  -1 when the other end is
+ * gone.
+ */
+static int send_reply(int sock, const char *text, int status)
+{
+	char short_reply[256];
+	size_t len = strlen(text);
+
+	if (len <= SERVE_MSG_MAX && send(sock, text, len, MSG_NOSIGNAL) >= 0)
+		return 0;
+	if (len <= SERVE_MSG_MAX && errno != EMSGSIZE && errno != ENOBUFS)
+		return -1;
+	snprintf(short_reply, sizeof(short_reply), status >= 200 && status < 300 ?
+		 "{\"status\":%d,\"body\":{\"note\":\"done; its answer (%zu bytes) is too "
+		 "large to send: read the record back\"}}" :
+		 "{\"status\":%d,\"error\":\"refused; the reason (%zu bytes) is too large to "
+		 "send\"}", status, len);
+	return send(sock, short_reply, strlen(short_reply), MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
 int serve_writer_run(int sock, const char *dir)
@@ -856,7 +902,7 @@ int serve_writer_run(int sock, const char *dir)
 		json_t *reply;
 		char *text;
 		ssize_t n;
-		int fd;
+		int fd, status;
 
 		memset(&msg, 0, sizeof(msg));
 		msg.msg_iov = &iov;
@@ -874,9 +920,10 @@ int serve_writer_run(int sock, const char *dir)
 			close(fd);
 		if (!reply)
 			reply = failure(500, "cannot form the reply");
+		status = (int)json_integer_value(json_object_get(reply, "status"));
 		text = json_dumps(reply, JSON_COMPACT);
 		json_decref(reply);
-		if (!text || send(sock, text, strlen(text), MSG_NOSIGNAL) < 0) {
+		if (!text || send_reply(sock, text, status) < 0) {
 			free(text);
 			break;
 		}

@@ -86,7 +86,8 @@ static enum MHD_Result write_json(serve_req *q, const char *op, const char *cons
 static int scratch_json(serve_req *q, json_t *j)
 {
 	char *text = json_dumps(j, JSON_COMPACT);
-	int fd = text ? cli_scratch_file(vault_path(q->v)) : -1;
+	/* in the spool: as --user, the HTTP side may make no file in the vault */
+	int fd = text ? serve_scratch(q) : -1;
 	size_t len = text ? strlen(text) : 0;
 
 	json_decref(j);
