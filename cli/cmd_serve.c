@@ -30,6 +30,8 @@ static const cli_opt serve_opts[] = {
 	{ "listen", 'l', OPT_VALUE, "HOST:PORT", "a loopback address (default 127.0.0.1:8080; "
 	  "port 0: any free one)" },
 	{ "socket", 's', OPT_FILE, "PATH", "a Unix socket to listen on instead" },
+	{ "socket-group", 'g', OPT_VALUE, "GROUP", "the group that may open the socket (nginx's: "
+	  "www-data), which alone is believed on the client's address (X-Forwarded-For)" },
 	{ "user", 'u', OPT_VALUE, "NAME", "started as root: the HTTP side runs as this user, "
 	  "which must not be able to read the server key; the writer as the vault's owner" },
 	{ "timeout", 't', OPT_VALUE, "SECONDS", "a request's headers must come within it, its "
@@ -100,8 +102,11 @@ static int listen_tcp(const cli_command *cmd, const char *spec, char *url, size_
 	return fd;
 }
 
-/* A listening Unix socket at `path`, which must not exist; -1 (said). */
-static int listen_unix(const char *path)
+/*
+ * A listening Unix socket at `path`, which must not exist, open to this
+ * process's user and to `group` (none: its own) only; -1 (said).
+ */
+static int listen_unix(const char *path, gid_t group)
 {
 	struct sockaddr_un sa;
 	int fd;
@@ -113,10 +118,11 @@ static int listen_unix(const char *path)
 		return -1;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	/* anyone on this machine may connect, as to a loopback port: the
-	 * token is what admits a request (nginx runs as a user of its own) */
+	/* nginx's group may connect, and is then believed on the client's
+	 * address: no one else on this machine may */
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0666) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chown(path, (uid_t)-1, group) < 0 || chmod(path, 0660) < 0 ||
 	    listen(fd, 512) < 0) {
 		fprintf(stderr, "qvault: cannot listen on '%s': %s\n", path, strerror(errno));
 		if (fd >= 0)
@@ -180,6 +186,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	serve_api *api = NULL;
 	char url[512];
 	unsigned long long timeout = 30;
+	gid_t group = getegid();
 	int lfd, pair[2], sig, rc = EXIT_ERROR;
 	sigset_t stop;
 	pid_t writer;
@@ -207,7 +214,17 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	    cli_check_number(&timeout, cmd, "--timeout", cli_opt_value(cmd, a, "timeout"), 1,
 			     3600) != EXIT_OK)
 		return EXIT_USAGE;
-	if ((lfd = sock ? listen_unix(sock) : listen_tcp(cmd, spec ? spec : "127.0.0.1:8080", url,
+	if (cli_opt_value(cmd, a, "socket-group")) {
+		struct group *g = getgrnam(cli_opt_value(cmd, a, "socket-group"));
+
+		if (!sock)
+			return cli_usage_error(cmd, "--socket-group goes with --socket");
+		if (!g)
+			return cli_usage_error(cmd, "--socket-group '%s' is not a group",
+					       cli_opt_value(cmd, a, "socket-group"));
+		group = g->gr_gid;
+	}
+	if ((lfd = sock ? listen_unix(sock, group) : listen_tcp(cmd, spec ? spec : "127.0.0.1:8080", url,
 							 sizeof(url))) < 0)
 		return lfd == -2 ? EXIT_USAGE : EXIT_ERROR;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {

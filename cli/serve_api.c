@@ -750,8 +750,10 @@ static void client_addr(char *buf, size_t size, struct MHD_Connection *c)
 			  buf, (socklen_t)size);
 	if (!buf[0])
 		snprintf(buf, size, "%s", "local");
-	/* behind nginx (a Unix socket or loopback) the client is nginx's $remote_addr */
-	if (strcmp(buf, "local") == 0 || strncmp(buf, "127.", 4) == 0 || strcmp(buf, "::1") == 0) {
+	/* on the Unix socket, which only nginx's group may open, the client is
+	 * nginx's $remote_addr; on loopback TCP anyone on this machine could
+	 * claim any address (and lock a real client out), so none is believed */
+	if (sa && sa->sa_family == AF_UNIX) {
 		const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							      "X-Forwarded-For");
 		const char *last = xff ? strrchr(xff, ',') : NULL;

@@ -48,6 +48,10 @@ check "serve refuses an address off this machine (exit 2)" \
 	evalq '! q serve --listen 0.0.0.0:8080 2> err; [ $? ] && grep -q "is not a loopback address" err'
 q serve --listen 0.0.0.0:8080 2> /dev/null
 check "  with the usage exit code" test $? = 2
+fails 2 "--socket-group goes with --socket" "--socket-group without a socket: a usage error" \
+	q serve --listen 127.0.0.1:0 --socket-group root
+fails 2 "--socket-group 'no-such-group' is not a group" "--socket-group of no group: a usage error" \
+	q serve --socket "$TMP/x.sock" --socket-group no-such-group
 
 q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
 SERVE=$!
@@ -201,6 +205,9 @@ i=0
 while [ $i -lt 10 ]; do api 401 GET documents qvt_bad 2> /dev/null; i=$((i + 1)); done
 check "ten failed authentications from one address: then 429" \
 	evalq "api 429 GET documents '$SAM_R' && error 'too many failed authentications'"
+check "  over loopback TCP no X-Forwarded-For is believed: claiming another address is still 429" \
+	evalq "api 429 GET documents '$SAM_R' -H 'X-Forwarded-For: 198.51.100.9' &&
+	       error 'too many failed authentications'"
 
 kill "$SERVE"
 wait "$SERVE"
@@ -212,6 +219,8 @@ i=0
 while [ ! -S "$TMP/api.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 api_init http://qvault/api/v1/ --unix-socket "$TMP/api.sock"
 check "on a Unix socket too" evalq "api 200 GET documents '$BUY' && grep -q DWG-1 body.json"
+check "  which only this user and its group may open (0660): nginx's, with --socket-group" \
+	evalq "[ \"\$(stat -c %a '$TMP/api.sock')\" = 660 ]"
 i=0
 while [ $i -lt 10 ]; do
 	api 401 GET documents qvt_bad -H 'X-Forwarded-For: 192.0.2.1'
