@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -124,9 +126,13 @@ static int listen_unix(const char *path, gid_t group)
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    chown(path, (uid_t)-1, group) < 0 || chmod(path, 0660) < 0 ||
 	    listen(fd, 512) < 0) {
+		int bound = fd >= 0 && errno != EADDRINUSE;
+
 		fprintf(stderr, "qvault: cannot listen on '%s': %s\n", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		if (bound)
+			unlink(path); /* ours, half made: the next start would find it in the way */
 		return -1;
 	}
 	return fd;
@@ -153,32 +159,61 @@ static int become(uid_t uid, gid_t gid, const char *user)
  * stages bodies in its own temporary folder; the server key must be out
  * of its reach, or serve does not start.  -1 said.
  */
-static int drop_http_side(const struct passwd *pw, const char *dir, const char **spool)
+static int drop_http_side(const struct passwd *pw, const char *dir, char *spool, size_t size)
 {
-	char key[4200];
+	static const char *const writable[] = { "", "/qvault", "/qvault/index.db", "/refs",
+						"/refs/heads", "/objects", NULL };
+	char path[4200];
 	int fd;
 
-	if (become(pw->pw_uid, pw->pw_gid, pw->pw_name) < 0)
+	if (cli_fmt(spool, size, "TMPDIR", "%s", getenv("TMPDIR") ? getenv("TMPDIR") :
+		    "/var/tmp") < 0)
 		return -1;
-	setenv("HOME", pw->pw_dir, 1); /* git's global configuration is the user's */
+	/* nothing of root's session: no terminal to push keystrokes into
+	 * (TIOCSTI), no input, none of root's environment */
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) >= 0) {
+		ioctl(fd, TIOCNOTTY);
+		close(fd);
+	}
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	clearenv();
+	if (become(pw->pw_uid, pw->pw_gid, pw->pw_name) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	/* git's global configuration is the user's */
+	setenv("HOME", pw->pw_dir, 1);
+	setenv("PATH", "/usr/bin:/bin", 1);
 	vault_allow_other_owner();
-	if (cli_fmt(key, sizeof(key), "the vault's path", "%s/qvault/server.pem", dir) < 0)
+	if (cli_fmt(path, sizeof(path), "the vault's path", "%s/qvault/server.pem", dir) < 0)
 		return -1;
-	if ((fd = open(key, O_RDONLY | O_CLOEXEC)) >= 0) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
 		close(fd);
 		fprintf(stderr, "qvault: the HTTP side (user %s) can read the vault's server key "
 			"'%s': make it readable by the vault's owner only (chmod 600)\n",
-			pw->pw_name, key);
+			pw->pw_name, path);
 		return -1;
 	}
-	*spool = getenv("TMPDIR") ? getenv("TMPDIR") : "/var/tmp";
+	/* nor may it write: it could move the branch back past a revocation */
+	for (size_t i = 0; writable[i]; i++) {
+		if (cli_fmt(path, sizeof(path), "the vault's path", "%s%s", dir, writable[i]) < 0)
+			return -1;
+		if (access(path, W_OK) == 0) {
+			fprintf(stderr, "qvault: the HTTP side (user %s) can write '%s': make the "
+				"vault writable by its owner only\n", pw->pw_name, path);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 {
 	const char *spec = cli_opt_value(cmd, a, "listen"), *sock = cli_opt_value(cmd, a, "socket");
-	const char *user = cli_opt_value(cmd, a, "user"), *spool = NULL;
+	const char *user = cli_opt_value(cmd, a, "user");
+	char spool_dir[4096];
 	struct passwd *pw = NULL, pw_copy;
 	struct stat owner;
 	struct rlimit files;
@@ -244,6 +279,10 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		return EXIT_ERROR;
 	}
 	if (writer == 0) {
+		/* a write is never cut halfway by a signal to the whole group (^C,
+		 * systemd's stop): the writer ends when the HTTP side closes */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
 		close(lfd);
 		close(pair[0]);
 		/* the writer writes as the vault's owner, so its files stay the owner's */
@@ -252,7 +291,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		_exit(serve_writer_run(pair[1], a->vault_dir));
 	}
 	close(pair[1]);
-	if (pw && drop_http_side(pw, a->vault_dir, &spool) < 0)
+	if (pw && drop_http_side(pw, a->vault_dir, spool_dir, sizeof(spool_dir)) < 0)
 		goto done;
 	if (serve_writer_ready(pair[0]) < 0) {
 		fprintf(stderr, "qvault: the writer did not start\n");
@@ -266,10 +305,12 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGCHLD); /* the writer ended */
 	/* blocked here, so in libmicrohttpd's thread too: sigwait takes them */
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (serve_api_new(&api, a->vault_dir, spool, pair[0], (unsigned)timeout) < 0)
+	if (serve_api_new(&api, a->vault_dir, pw ? spool_dir : NULL, pair[0],
+			  (unsigned)timeout) < 0)
 		goto done;
 	if ((d = serve_api_start(api, lfd)) == NULL) {
 		fprintf(stderr, "qvault: cannot start the HTTP server\n");
@@ -280,9 +321,24 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 			"HTTP side runs as a user that cannot read the server key\n");
 	printf("qvault serve: listening on %s (writer %ld)\n", sock ? sock : url, (long)writer);
 	fflush(stdout);
-	while (sigwait(&stop, &sig) != 0)
-		;
-	rc = EXIT_OK;
+	for (;;) {
+		int status;
+
+		if (sigwait(&stop, &sig) != 0 || (sig == SIGCHLD &&
+						  waitpid(writer, &status, WNOHANG) != writer))
+			continue;
+		if (sig != SIGCHLD) {
+			rc = EXIT_OK;
+			break;
+		}
+		/* no writes without it, and this side, not root, cannot start
+		 * another: stop, for the supervisor to start both again */
+		fprintf(stderr, "qvault: the writer ended (%s %d); stopping\n",
+			WIFSIGNALED(status) ? "signal" : "exit",
+			WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		writer = -1;
+		break;
+	}
 done:
 	if (d)
 		MHD_stop_daemon(d);
@@ -290,7 +346,7 @@ done:
 		close(lfd);
 	serve_api_free(api);
 	close(pair[0]); /* the writer sees the end and exits */
-	while (waitpid(writer, NULL, 0) < 0 && errno == EINTR)
+	while (writer > 0 && waitpid(writer, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (sock)
 		unlink(sock); /* as --user, the folder may not let it: its owner cleans up */

@@ -40,7 +40,9 @@ int serve_writer_ready(int sock);
 
 /*
  * Send `request` (JSON text) and `fd` (-1: none) to the writer and wait
- * for its reply (malloc'd JSON text); -1 when the writer is gone.
+ * for its reply (malloc'd JSON text); -1 when it could not be sent (the
+ * writer is gone: nothing was written), -2 when no reply came (the
+ * writer ended while at it: the write may have been made).
  */
 int serve_writer_call(int sock, const char *request, int fd, char **reply);
 
@@ -165,12 +167,6 @@ enum MHD_Result serve_get_revision_trace(serve_req *q);
 enum MHD_Result serve_get_revision_acks(serve_req *q);
 enum MHD_Result serve_get_scorecard(serve_req *q);
 enum MHD_Result serve_get_fai(serve_req *q);
-
-/*
- * The upload's bytes against its X-Content-SHA256 header, if it has one,
- * and rewound: 0, or -1 with the answer given (serve_writes.c).
- */
-int serve_upload_checked(serve_req *q, enum MHD_Result *answered);
 
 /*
  * The write routes (serve_writes.c): each shapes the body into one

@@ -379,6 +379,18 @@ done:
 	pthread_mutex_unlock(&api->cache_lock);
 }
 
+/* `n` bytes as 2n hex digits and a NUL into `out`. */
+static void hex_of(char *out, const unsigned char *md, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
 /* ---- kept answers -------------------------------------------------------- */
 
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text);
@@ -582,6 +594,21 @@ static enum MHD_Result fail(struct MHD_Connection *c, unsigned status, const cha
 	return ok;
 }
 
+static enum MHD_Result fail_with(struct MHD_Connection *c, unsigned status, const char *header,
+				 const char *value, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static enum MHD_Result fail_with(struct MHD_Connection *c, unsigned status, const char *header,
+				 const char *value, const char *fmt, ...)
+{
+	enum MHD_Result ok;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ok = vfail(c, status, header, value, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
 enum MHD_Result serve_failed(serve_req *q, unsigned status, const char *fmt, ...)
 {
 	enum MHD_Result ok;
@@ -680,9 +707,11 @@ json_t *serve_json_body(serve_req *q, enum MHD_Result *answered)
 	json_error_t e;
 	json_t *j;
 	FILE *f;
-	int fd;
+	int fd = -1;
 
 	if (q->body < 0 || (fd = dup(q->body)) < 0 || (f = fdopen(fd, "r")) == NULL) {
+		if (q->body >= 0 && fd >= 0)
+			close(fd);
 		*answered = serve_failed(q, MHD_HTTP_BAD_REQUEST, "the request has no body");
 		return NULL;
 	}
@@ -700,7 +729,8 @@ enum MHD_Result serve_write(serve_req *q, json_t *req, int fd)
 	json_t *reply = NULL, *body;
 	char *text, *got = NULL;
 	unsigned status;
-	int gone;
+	size_t len;
+	int called;
 
 	if (!req || json_object_set_new(req, "token", json_string(q->token)) < 0 ||
 	    (text = json_dumps(req, JSON_COMPACT)) == NULL) {
@@ -708,16 +738,25 @@ enum MHD_Result serve_write(serve_req *q, json_t *req, int fd)
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "a malformed request");
 	}
 	json_decref(req);
+	/* the request held the token: wiped however it ends */
+	if ((len = strlen(text)) > SERVE_MSG_MAX) {
+		OPENSSL_cleanse(text, len);
+		free(text);
+		return serve_failed(q, MHD_HTTP_CONTENT_TOO_LARGE, "the request is over the "
+				    "writer's limit of %u bytes", (unsigned)SERVE_MSG_MAX);
+	}
 	pthread_mutex_lock(&api->writer_lock);
-	gone = serve_writer_call(api->writer, text, fd, &got) < 0;
+	called = serve_writer_call(api->writer, text, fd, &got);
 	pthread_mutex_unlock(&api->writer_lock);
-	/* the request held the token */
-	OPENSSL_cleanse(text, strlen(text));
+	OPENSSL_cleanse(text, len);
 	free(text);
-	if (gone || !(reply = json_loads(got, 0, NULL))) {
-		free(got);
+	if (called == -1)
 		return serve_failed(q, MHD_HTTP_SERVICE_UNAVAILABLE, "the writer is not answering; "
 				    "nothing was recorded");
+	if (called < 0 || !(reply = json_loads(got, 0, NULL))) {
+		free(got);
+		return serve_failed(q, MHD_HTTP_SERVICE_UNAVAILABLE, "the writer ended while at "
+				    "it: read the record back to see whether it was made");
 	}
 	free(got);
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
@@ -802,8 +841,7 @@ static void token_sha256(char out[65], const char *token)
 	unsigned int n = 0;
 
 	EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	hex_of(out, md, sizeof(md));
 	OPENSSL_cleanse(md, sizeof(md));
 }
 
@@ -864,6 +902,18 @@ static void keep_token(serve_api *api, vault *v, const char *version, const char
 	pthread_mutex_unlock(&api->kept_lock);
 }
 
+/* Take back the failure counted for `addr` before a check that passed. */
+static void forgive(serve_api *api, const char *addr, time_t now)
+{
+	size_t slot;
+
+	pthread_mutex_lock(&api->clients_lock);
+	slot = slot_of(api, addr, now);
+	if (api->clients[slot].failures)
+		api->clients[slot].failures--;
+	pthread_mutex_unlock(&api->clients_lock);
+}
+
 /*
  * The token of the request (its Authorization: Bearer), checked as soon as
  * the headers are in, before any byte of a body is taken: its user and
@@ -883,8 +933,13 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 	int ok;
 
 	client_addr(addr, sizeof(addr), c);
+	/* a failure is counted before the check and taken back after a good
+	 * one: many attempts at once cannot all slip under the limit */
 	pthread_mutex_lock(&api->clients_lock);
-	failures = api->clients[slot_of(api, addr, now)].failures;
+	slot = slot_of(api, addr, now);
+	failures = api->clients[slot].failures;
+	if (failures < AUTH_FAILURES_MAX)
+		api->clients[slot].failures++;
 	pthread_mutex_unlock(&api->clients_lock);
 	if (failures >= AUTH_FAILURES_MAX) {
 		*answered = fail(c, MHD_HTTP_TOO_MANY_REQUESTS,
@@ -899,6 +954,7 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 	ok = h && strncasecmp(h, "Bearer ", 7) == 0;
 	if (ok && kept_token(api, v, r, h + 7, now, version) == 0) {
 		give_back(api, v);
+		forgive(api, addr, now);
 		r->token = h + 7;
 		return 0;
 	}
@@ -907,13 +963,10 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 		keep_token(api, v, version, h + 7, u.name, r->may_write, now);
 	give_back(api, v);
 	if (!ok) {
-		pthread_mutex_lock(&api->clients_lock);
-		slot = slot_of(api, addr, now);
-		api->clients[slot].failures++;
-		pthread_mutex_unlock(&api->clients_lock);
 		*answered = fail(c, MHD_HTTP_UNAUTHORIZED, "invalid token");
 		return -1;
 	}
+	forgive(api, addr, now);
 	if ((r->user = strdup(u.name)) == NULL)
 		abort();
 	vault_user_dispose(&u);
@@ -1024,9 +1077,23 @@ static const serve_route *find_route(struct MHD_Connection *c, request *r, const
 			return route;
 		other = route;
 	}
-	*answered = other ? fail(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s is not allowed here",
-				 method) :
-		fail(c, MHD_HTTP_NOT_FOUND, "no such resource");
+	if (!other) {
+		*answered = fail(c, MHD_HTTP_NOT_FOUND, "no such resource");
+		return NULL;
+	}
+	/* the methods the path takes (of GET and POST), as a 405 must say */
+	{
+		int get = 0, post = 0;
+
+		for (route = serve_routes; route->method; route++)
+			if (path_matches(route->path, r->part, r->nparts)) {
+				get |= strcmp(route->method, "GET") == 0;
+				post |= strcmp(route->method, "POST") == 0;
+			}
+		*answered = fail_with(c, MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_HEADER_ALLOW,
+				      get && post ? "GET, POST" : get ? "GET" : "POST",
+				      "%s is not allowed here", method);
+	}
 	return NULL;
 }
 
@@ -1107,13 +1174,18 @@ static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, reque
 	if (r->route->body && r->got == 0)
 		return fail(c, MHD_HTTP_BAD_REQUEST, "the request has no body");
 	if (r->hash) {
+		const char *want = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							       "X-Content-SHA256");
 		unsigned char md[32];
 		unsigned int n = 0;
 
 		if (!EVP_DigestFinal_ex(r->hash, md, &n) || n != 32)
 			abort();
-		for (unsigned i = 0; i < 32; i++)
-			snprintf(r->sha256 + 2 * i, 3, "%02x", md[i]);
+		hex_of(r->sha256, md, sizeof(md));
+		/* whatever the route: a body that is not what the client sent */
+		if (!want || strcasecmp(want, r->sha256) != 0)
+			return fail(c, MHD_HTTP_BAD_REQUEST, "the upload does not match its SHA-256 "
+				    "(cut short or changed on the way): nothing was recorded");
 	}
 	memset(&q, 0, sizeof(q));
 	q.api = api;

@@ -80,24 +80,28 @@ enum MHD_Result serve_get_pos(serve_req *q)
 /* GET pos/{po}: po show --json */
 enum MHD_Result serve_get_po(serve_req *q)
 {
-	char *text = NULL;
-	int error = vault_po_show(&text, q->v, q->part[1]);
 	enum MHD_Result kept;
+	char *text = NULL;
+	int error;
 
+	/* first: the version the answer is kept for is the one it is made at */
 	if (serve_kept(q, &kept))
 		return kept;
+	error = vault_po_show(&text, q->v, q->part[1]);
 	return serve_answer_library(q, error, text);
 }
 
 /* GET pos/{po}/acks: the acknowledgments of po show --json */
 enum MHD_Result serve_get_po_acks(serve_req *q)
 {
-	char *text = NULL;
-	int error = vault_po_acks(&text, q->v, q->part[1]);
 	enum MHD_Result kept;
+	char *text = NULL;
+	int error;
 
+	/* first: the version the answer is kept for is the one it is made at */
 	if (serve_kept(q, &kept))
 		return kept;
+	error = vault_po_acks(&text, q->v, q->part[1]);
 	return serve_answer_library(q, error, text);
 }
 
@@ -136,12 +140,14 @@ enum MHD_Result serve_get_asns(serve_req *q)
 /* GET asns/{asn}: asn show --json */
 enum MHD_Result serve_get_asn(serve_req *q)
 {
-	char *text = NULL;
-	int error = vault_asn_show(&text, q->v, q->part[1]);
 	enum MHD_Result kept;
+	char *text = NULL;
+	int error;
 
+	/* first: the version the answer is kept for is the one it is made at */
 	if (serve_kept(q, &kept))
 		return kept;
+	error = vault_asn_show(&text, q->v, q->part[1]);
 	return serve_answer_library(q, error, text);
 }
 

@@ -179,7 +179,10 @@ static enum MHD_Result get_file(serve_req *q)
 		vault_revision_dispose(&r);
 		return serve_failed(q, MHD_HTTP_NOT_FOUND, "'%s@%s' has no file %lu", doc, rev, i);
 	}
-	snprintf(etag, sizeof(etag), "\"%s\"", r.files[i - 1].sha256);
+	if (cli_fmt(etag, sizeof(etag), "the ETag", "\"%s\"", r.files[i - 1].sha256) < 0) {
+		vault_revision_dispose(&r);
+		return serve_failed(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "a malformed SHA-256");
+	}
 	size = r.files[i - 1].size;
 	if (match && strcmp(match, etag) == 0) {
 		vault_revision_dispose(&r);
@@ -194,7 +197,9 @@ static enum MHD_Result get_file(serve_req *q)
 		range_of(serve_header(q, MHD_HTTP_HEADER_RANGE), size, &from, &to);
 	if (ranged < 0) {
 		vault_revision_dispose(&r);
-		snprintf(span, sizeof(span), "bytes */%llu", (unsigned long long)size);
+		/* 20 digits at most: it fits */
+		(void)cli_fmt(span, sizeof(span), "the range", "bytes */%llu",
+			      (unsigned long long)size);
 		return serve_failed_with(q, MHD_HTTP_RANGE_NOT_SATISFIABLE,
 					 MHD_HTTP_HEADER_CONTENT_RANGE, span,
 					 "the file has %llu bytes", (unsigned long long)size);
@@ -206,14 +211,19 @@ static enum MHD_Result get_file(serve_req *q)
 	if (!ranged)
 		to = size ? size - 1 : 0;
 	q->sending = size ? to - from + 1 : 0;
-	resp = MHD_create_response_from_fd_at_offset64(q->sending, fd, from);
+	if ((resp = MHD_create_response_from_fd_at_offset64(q->sending, fd, from)) == NULL) {
+		close(fd);
+		vault_revision_dispose(&r);
+		return serve_failed(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot send the file");
+	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.files[i - 1].mime);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (ranged) {
-		snprintf(span, sizeof(span), "bytes %llu-%llu/%llu", (unsigned long long)from,
-			 (unsigned long long)to, (unsigned long long)size);
+		(void)cli_fmt(span, sizeof(span), "the range", "bytes %llu-%llu/%llu",
+			      (unsigned long long)from, (unsigned long long)to,
+			      (unsigned long long)size);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, span);
 	}
 	vault_revision_dispose(&r);
@@ -231,13 +241,9 @@ static enum MHD_Result get_file(serve_req *q)
  */
 static enum MHD_Result post_document(serve_req *q)
 {
-	enum MHD_Result answered;
-
 	if (!serve_query(q, "type") || !serve_query(q, "name"))
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "name the document's type and file "
 				    "name (?type=T&name=N)");
-	if (serve_upload_checked(q, &answered) < 0)
-		return answered;
 	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*}",
 					"op", "add", "doc", q->part[1],
 					"type", serve_query(q, "type"),

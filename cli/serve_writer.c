@@ -983,7 +983,7 @@ int serve_writer_call(int sock, const char *request, int fd, char **reply)
 		;
 	if (n <= 0) {
 		free(buf);
-		return -1;
+		return -2; /* the request went: the write may have been made */
 	}
 	buf[n] = '\0';
 	*reply = buf;

@@ -17,22 +17,6 @@
 #include "cli.h"
 #include "serve.h"
 
-/* ---- shared ------------------------------------------------------------- */
-
-int serve_upload_checked(serve_req *q, enum MHD_Result *answered)
-{
-	const char *want = serve_header(q, "X-Content-SHA256");
-
-	/* the dispatcher hashed the body as it came, since the client gave a sum */
-	if (want && (!q->body_sha256 || strcasecmp(want, q->body_sha256) != 0)) {
-		*answered = serve_failed(q, MHD_HTTP_BAD_REQUEST, "the upload does not match its "
-					 "SHA-256 (cut short or changed on the way): nothing was "
-					 "recorded");
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * The request {"op": op, ...the members of `body`...} to the writer, with
  * `fd`; `body` (an object, taken over) may not name "op", "token" or a
@@ -187,13 +171,10 @@ static json_t *comma_list(const char *s)
 enum MHD_Result serve_post_release(serve_req *q)
 {
 	const char *to = serve_query(q, "to"), *parts = serve_query(q, "part");
-	enum MHD_Result answered;
 
 	if (!to || !serve_query(q, "name"))
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "name the organizations it goes to and "
 				    "the file (?to=ORG[,ORG]&name=N)");
-	if (serve_upload_checked(q, &answered) < 0)
-		return answered;
 	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s*, s:o*, s:s*, s:s*}",
 					"op", "release", "doc", q->part[1], "rev", q->part[2],
 					"name", serve_query(q, "name"), "type",
@@ -357,10 +338,6 @@ enum MHD_Result serve_post_ncr_close(serve_req *q)
 /* POST fai[?po=PO][&lot=LOT]: a First Article Inspection package (a zip), as `fai add`. */
 enum MHD_Result serve_post_fai(serve_req *q)
 {
-	enum MHD_Result answered;
-
-	if (serve_upload_checked(q, &answered) < 0)
-		return answered;
 	return serve_write(q, json_pack("{s:s, s:s*, s:s*}", "op", "fai", "po",
 					serve_query(q, "po"), "lot", serve_query(q, "lot")),
 			   q->body);

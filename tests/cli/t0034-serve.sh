@@ -192,16 +192,28 @@ check "  the supplier's feed shows its own upload and not another's release" \
 	evalq "api 200 GET 'events?limit=1000' '$SAM_R' && grep -q 'add COC-1@A' body.json && ! grep -q DWG-Z body.json"
 check "  an unknown cursor: 400" evalq "api 400 GET 'events?after=nope' '$SAM_R' && error \"no event 'nope'\""
 
-kill "$WRITER"
-sleep 0.3
-before=$(snapshot)
-check "with its writer gone, a write answers 503 and records nothing" \
-	evalq "api 503 POST 'documents/COC-2?type=coc&name=coc.pdf' '$SAM_W' -H 'Content-Type: application/octet-stream' --data-binary @c.pdf && error 'writer is not answering'"
-check "  and the vault is as it was" test "$before" = "$(snapshot)"
-check "  while reads go on" evalq "api 200 GET documents '$SAM_R'"
+# serve starts with stdin, stdout and stderr of its own, and the writer
+# ignores the SIGTERM and SIGINT a group gets: it ends when serve does
+check "the writer lives through a SIGTERM to it (it ends when the HTTP side closes)" \
+	evalq "kill -TERM $WRITER && sleep 0.3 && kill -0 $WRITER && api 200 GET documents '$SAM_R'"
+# (the index's files change as serve's connections close: the history is compared)
+before=$(git -C v for-each-ref; find v/objects -type f | LC_ALL=C sort)
+kill -KILL "$WRITER"
+wait "$SERVE"
+check "with its writer gone, serve stops (exit 1), for its supervisor to start both again" \
+	test $? = 1
+check "  saying why" grep -q "^qvault: the writer ended (signal 9); stopping$" serve.err
+check "  and the vault's history is as it was" \
+	evalq "[ \"\$(git -C v for-each-ref; find v/objects -type f | LC_ALL=C sort)\" = \"\$before\" ] && q verify > /dev/null"
+q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
+SERVE=$!
+i=0
+while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)"
+check "  started again, it answers" evalq "api 200 GET documents '$SAM_R'"
 
 i=0
-# (401s, then 429s: the failures above count in the same minute)
+# ten 401s on a server started afresh, then 429s
 while [ $i -lt 10 ]; do api 401 GET documents qvt_bad 2> /dev/null; i=$((i + 1)); done
 check "ten failed authentications from one address: then 429" \
 	evalq "api 429 GET documents '$SAM_R' && error 'too many failed authentications'"

@@ -40,6 +40,11 @@ fails 1 "HTTP side \(user nobody\) can read the vault's server key .*chmod 600" 
 	"a server key the HTTP side could read: serve does not start" \
 	q serve --listen 127.0.0.1:0 --user nobody
 chmod 600 v/qvault/server.pem
+chmod o+w v/refs/heads
+fails 1 "HTTP side \(user nobody\) can write 'v/refs/heads': make the vault writable by its owner only" \
+	"a branch the HTTP side could move (back past a revocation): serve does not start" \
+	q serve --listen 127.0.0.1:0 --user nobody
+chmod o-w v/refs/heads
 
 q serve --listen 127.0.0.1:0 --user nobody > serve.out 2> serve.err &
 SERVE=$!
@@ -55,6 +60,8 @@ NOBODY=$(id -u nobody)
 check "the HTTP side runs as nobody: real, effective, saved and file-system uid" \
 	evalq "[ \"\$(uids $SERVE)\" = '$NOBODY $NOBODY $NOBODY $NOBODY ' ]"
 check "  with nobody's groups only" evalq "! gids $SERVE | grep -qw 0"
+check "  and may gain no privilege again (no_new_privs)" \
+	grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$SERVE/status"
 check "  and the key is out of its reach (as nobody, the key file does not open)" \
 	evalq "! setpriv --reuid=nobody --regid=nogroup --clear-groups cat v/qvault/server.pem 2> /dev/null"
 check "the writer runs as the vault's owner" \
