@@ -221,3 +221,61 @@ done_testing() {
 	fi
 	echo "1..$n"
 }
+
+# ---- qvault serve, the HTTP API -------------------------------------------
+
+# evalq SCRIPT: SCRIPT run in this shell, where the helpers are
+evalq() { eval "$1"; }
+# need_curl: the script is skipped without curl
+need_curl() {
+	command -v curl > /dev/null && return 0
+	_skip "no curl (scripts/deps installs it)"
+	done_testing
+	exit 0
+}
+# tok ARG...: a token the admin made (qvault token create ARG...)
+tok() { q --key "$TMP/admin.pem" token create "$@" 2> /dev/null; }
+# serve_start [ARG...]: qvault serve on a free loopback port (and ARG...),
+# its output in serve.out and serve.err; sets SERVE (its pid), URL, PORT
+# and WRITER (the writer's pid), and points `api` at it
+serve_start() {
+	rm -f serve.out # a server before may have left its own
+	q serve --listen 127.0.0.1:0 "$@" > serve.out 2> serve.err &
+	SERVE=$!
+	_i=0
+	while ! grep -q listening serve.out 2> /dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
+	WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)
+	PORT=$(echo "$URL" | sed 's|.*:\([0-9]*\)/.*|\1|')
+	api_init "$URL"
+}
+# error PATTERN: body.json is {"error": "..."} matching PATTERN (Python's re)
+error() { python3 -c 'import json,re,sys; e=json.load(open("body.json"))["error"]
+sys.exit(0 if re.search(sys.argv[1], e) else "error %r does not match %r" % (e, sys.argv[1]))' "$1"; }
+# is EXPR VALUE: the Python expression EXPR of the body (d) is VALUE
+is() {
+	python3 -c 'import json,sys; d=json.load(open("body.json")); v=str(eval(sys.argv[1]))
+if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2]))' "$1" "$2"
+}
+# field EXPR: the Python expression EXPR of the body (d), printed
+field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eval(sys.argv[1]))' "$1"; }
+# api_state: what a refused request must leave as it was: the branch, every ref, every file
+api_state() { git -C "$V" rev-parse HEAD; git -C "$V" for-each-ref; snapshot; }
+# refused STATUS PATTERN DESC METHOD PATH TOKEN [CURL ARG...]: the answer
+# is STATUS with an error matching PATTERN, and the vault is unchanged
+refused() {
+	rs=$1 rp=$2 rd=$3; shift 3
+	before=$(api_state)
+	if ! api "$rs" "$@" 2> "$TMP/.err"; then
+		_fail "$rd" "$(cat "$TMP/.err")"
+	elif ! error "$rp" 2> "$TMP/.err"; then
+		_fail "$rd" "$(cat "$TMP/.err")"
+	elif [ "$before" != "$(api_state)" ]; then
+		_fail "$rd" "the vault changed"
+	else
+		_pass "$rd"
+	fi
+}

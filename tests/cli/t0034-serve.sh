@@ -5,9 +5,6 @@
 # refusal is a JSON error with its status and leaves the vault as it was.
 . "$(dirname "$0")/lib.sh"
 
-# evalq SCRIPT: SCRIPT run in this shell, where the helpers below are
-evalq() { eval "$1"; }
-
 # the API's description (schemas/openapi.json) holds together, and has
 # every route of serve_routes[] and no other
 ROUTES="$TESTS_DIR/../../cli/serve_routes.c"
@@ -17,11 +14,7 @@ sed 's|^\t{ NULL, NULL|\t{ "GET", "widgets/{}", 0, get_widget },\n&|' "$ROUTES" 
 openapi_refuses '^GET /api/v1/widgets/\{\} is in serve_routes\[\] but not in openapi.json$' \
 	"  a route it does not document fails that check" --document routes.c
 
-if ! command -v curl > /dev/null; then
-	_skip "no curl (scripts/deps installs it)"
-	done_testing
-	exit 0
-fi
+need_curl
 
 new_vault v
 V=v
@@ -37,7 +30,6 @@ q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null
 q --key bea.pem release DWG-Z --rev A b.pdf --to zenith > /dev/null
 q --key bea.pem po add PO-1 --supplier acme --line PN-1:10:DWG-1@A > /dev/null
 q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 > /dev/null
-tok() { q --key "$TMP/admin.pem" token create "$@" 2>/dev/null; }
 SAM_W=$(tok --user sam --scope write)
 SAM_R=$(tok --user sam)
 BUY=$(tok --user bea)
@@ -53,24 +45,8 @@ fails 2 "--socket-group goes with --socket" "--socket-group without a socket: a 
 fails 2 "--socket-group 'no-such-group' is not a group" "--socket-group of no group: a usage error" \
 	q serve --socket "$TMP/x.sock" --socket-group no-such-group
 
-q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
-SERVE=$!
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
-WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)
+serve_start
 check "serve says where it listens, on loopback" evalq "echo '$URL' | grep -q '^http://127.0.0.1:[0-9]*/api/v1/$'"
-
-api_init "$URL"
-# error PATTERN: body.json is {"error": "..."} matching PATTERN
-error() { python3 -c 'import json,sys; e=json.load(open("body.json"))["error"]; sys.exit(0 if __import__("re").search(sys.argv[1], e) else 1)' "$1"; }
-# is EXPR VALUE: the Python expression EXPR of the body (d) is VALUE
-is() {
-	python3 -c 'import json,sys; d=json.load(open("body.json")); v=str(eval(sys.argv[1]))
-if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2]))' "$1" "$2"
-}
-# field EXPR: print it
-field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eval(sys.argv[1]))' "$1"; }
 
 check "no token: 401, a JSON error" evalq 'api 401 GET documents && error "^invalid token$"'
 check "  with WWW-Authenticate: Bearer" \
@@ -205,11 +181,7 @@ check "with its writer gone, serve stops (exit 1), for its supervisor to start b
 check "  saying why" grep -q "^qvault: the writer ended (signal 9); stopping$" serve.err
 check "  and the vault's history is as it was" \
 	evalq "[ \"\$(git -C v for-each-ref; find v/objects -type f | LC_ALL=C sort)\" = \"\$before\" ] && q verify > /dev/null"
-q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
-SERVE=$!
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)"
+serve_start
 check "  started again, it answers" evalq "api 200 GET documents '$SAM_R'"
 
 i=0

@@ -5,14 +5,7 @@
 # notice 404 exactly as one that does not exist; no read writes.
 . "$(dirname "$0")/lib.sh"
 
-# evalq SCRIPT: SCRIPT run in this shell, where the helpers below are
-evalq() { eval "$1"; }
-
-if ! command -v curl > /dev/null; then
-	_skip "no curl (scripts/deps installs it)"
-	done_testing
-	exit 0
-fi
+need_curl
 
 new_vault v
 V=v
@@ -54,28 +47,13 @@ printf '{"format": 1, "form1": {"part_number": "PN-1", "part_name": "Bracket", "
 printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 +0.1/-0.1,6.05,,,\n' > pkg/form3.csv
 q fai pack pkg -o fai.zip > /dev/null
 q --key sam.pem fai add fai.zip --lot L-1 > /dev/null
-tok() { q --key "$TMP/admin.pem" token create "$@" 2>/dev/null; }
 SAM=$(tok --user sam)
 ZED=$(tok --user zed)
 BUY=$(tok --user bea)
 
-q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
-SERVE=$!
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
+serve_start
 check "serve listens on loopback" evalq "echo '$URL' | grep -q '^http://127.0.0.1:[0-9]*/api/v1/$'"
 
-# every answer is logged (lib.sh's api) and checked against
-# schemas/openapi.json at the end
-api_init "$URL"
-# error PATTERN: body.json is {"error": "..."} matching PATTERN
-error() { python3 -c 'import json,sys; e=json.load(open("body.json"))["error"]; sys.exit(0 if __import__("re").search(sys.argv[1], e) else 1)' "$1"; }
-# is EXPR VALUE: the Python expression EXPR of the body (d) is VALUE
-is() {
-	python3 -c 'import json,sys; d=json.load(open("body.json")); v=str(eval(sys.argv[1]))
-if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2]))' "$1" "$2"
-}
 # same KEY COMMAND...: body.json is, byte for byte, what `qvault --key KEY
 # COMMAND --json` prints (less its last newline)
 same() { same_as "$@" --json; }

@@ -6,8 +6,6 @@
 # and alone holds the key and writes.
 . "$(dirname "$0")/lib.sh"
 
-evalq() { eval "$1"; }
-
 if [ "$(id -u)" != 0 ] || ! id nobody > /dev/null 2>&1 || ! command -v setpriv > /dev/null ||
 	! command -v curl > /dev/null; then
 	_skip "needs root, the user nobody, setpriv and curl"
@@ -46,12 +44,7 @@ fails 1 "HTTP side \(user nobody\) can write 'v/refs/heads': make the vault writ
 	q serve --listen 127.0.0.1:0 --user nobody
 chmod o-w v/refs/heads
 
-q serve --listen 127.0.0.1:0 --user nobody > serve.out 2> serve.err &
-SERVE=$!
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
-WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)
+serve_start --user nobody
 # the HTTP side is the process that printed (q's exec keeps its pid)
 uids() { sed -n 's/^Uid:[[:space:]]*//p' "/proc/$1/status" | tr -s '[:space:]' ' '; }
 gids() { sed -n 's/^Groups:[[:space:]]*//p' "/proc/$1/status"; }

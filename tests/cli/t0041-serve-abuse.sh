@@ -6,13 +6,7 @@
 # server goes on answering everyone else.
 . "$(dirname "$0")/lib.sh"
 
-evalq() { eval "$1"; }
-
-if ! command -v curl > /dev/null; then
-	_skip "no curl (scripts/deps installs it)"
-	done_testing
-	exit 0
-fi
+need_curl
 CLIENT="python3 $TESTS_DIR/../serve-client.py"
 
 new_vault v
@@ -24,13 +18,7 @@ q release DWG-1 --rev A a.pdf --to acme > /dev/null
 SAM=$(q --key "$TMP/admin.pem" token create --user sam --scope write 2> /dev/null)
 
 # a short timeout, so that a trickle is cut within seconds
-q serve --listen 127.0.0.1:0 --timeout 2 > serve.out 2> serve.err &
-SERVE=$!
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
-PORT=$(echo "$URL" | sed 's|.*:\([0-9]*\)/.*|\1|')
-api_init "$URL"
+serve_start --timeout 2
 answers() { api 200 GET documents "$SAM" && grep -q '"doc": "DWG-1"' body.json; }
 
 fails 2 "--timeout" "--timeout must be a number of seconds from 1" q serve --timeout 0
@@ -72,13 +60,7 @@ wait "$SERVE"
 check "SIGTERM ends it cleanly" test $? = 0
 
 # a thousand connections at once, at the default timeout
-q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
-SERVE=$!
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
-PORT=$(echo "$URL" | sed 's|.*:\([0-9]*\)/.*|\1|')
-api_init "$URL"
+serve_start
 check "1,000 connections at once: every one is answered, 200" \
 	evalq "$CLIENT many 127.0.0.1 $PORT 1000 /api/v1/documents '$SAM' > many.out && cat many.out >&2 &&
 	       [ \"\$(cat many.out)\" = '200 x1000' ]"

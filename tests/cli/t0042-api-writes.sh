@@ -6,9 +6,6 @@
 # status and leaves the vault exactly as it was.
 . "$(dirname "$0")/lib.sh"
 
-# evalq SCRIPT: SCRIPT run in this shell, where the helpers below are
-evalq() { eval "$1"; }
-
 if ! command -v curl > /dev/null || ! command -v python3 > /dev/null; then
 	_skip "no curl or python3 (scripts/deps installs them)"
 	done_testing
@@ -41,53 +38,17 @@ q --key bea.pem po add PO-2 --supplier zenith --line PN-9:10:DWG-Z@A > /dev/null
 q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 30 --made 2099-01-10 > /dev/null
 q --key sam.pem lot add L-2 --po PO-1 --part PN-1 --qty 30 --made 2099-01-11 > /dev/null
 q --key sam.pem lot add H-77 --po PO-1 --part PN-2 --qty 5 > /dev/null
-tok() { q --key "$TMP/admin.pem" token create "$@" 2>/dev/null; }
 SAM=$(tok --user sam --scope write)
 SAM_R=$(tok --user sam)
 ZED=$(tok --user zed --scope write)
 BEA=$(tok --user bea --scope write)
 QA=$(tok --user tester --scope write)
 
-q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
-SERVE=$!
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
-PORT=$(echo "$URL" | sed 's|^http://127.0.0.1:\([0-9]*\)/.*|\1|')
+serve_start
 q keys allowed-signers > signers
 
-# every answer is logged (lib.sh's api) and checked against
-# schemas/openapi.json at the end
-api_init "$URL"
-# error PATTERN: body.json is {"error": "..."} matching PATTERN
-error() { python3 -c 'import json,re,sys; e=json.load(open("body.json"))["error"]
-sys.exit(0 if re.search(sys.argv[1], e) else "error %r does not match %r" % (e, sys.argv[1]))' "$1"; }
-# is EXPR VALUE: the Python expression EXPR of the body (d) is VALUE
-is() {
-	python3 -c 'import json,sys; d=json.load(open("body.json")); v=str(eval(sys.argv[1]))
-if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2]))' "$1" "$2"
-}
 J='-H Content-Type:application/json'
 F='-H Content-Type:application/octet-stream'
-
-# what a refusal must leave as it was: the branch, every ref, every file
-state() { git -C v rev-parse HEAD; git -C v for-each-ref; snapshot; }
-
-# refused STATUS PATTERN DESC METHOD PATH TOKEN [CURL ARGS...]: the answer
-# is STATUS with an error matching PATTERN, and the vault is unchanged
-refused() {
-	rs=$1 rp=$2 rd=$3; shift 3
-	before=$(state)
-	if ! api "$rs" "$@" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif ! error "$rp" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif [ "$before" != "$(state)" ]; then
-		_fail "$rd" "the vault changed"
-	else
-		_pass "$rd"
-	fi
-}
 
 # recorded USER DESC METHOD PATH TOKEN [CURL ARGS...]: the answer is 201,
 # with one new commit, signed by the server (stock git verifies it) for
@@ -267,7 +228,7 @@ check "(the package)" test -s fai.zip
 refused 403 "user 'zed' of 'zenith' may not submit an FAI for 'acme'" "another organization's supplier may not file acme's FAI" \
 	POST fai "$ZED" $F --data-binary @fai.zip
 refused 415 "application/octet-stream" "a package as JSON: 415" POST fai "$SAM" $J --data-binary @fai.zip
-before=$(state)
+before=$(api_state)
 check "a truncated upload (Content-Length says more than comes): nothing recorded" \
 	python3 - "$PORT" "$SAM" <<'PY'
 import socket, sys
@@ -281,7 +242,7 @@ got = s.recv(4096)
 # the connection ends with the body cut short: no answer, or a refusal
 sys.exit(0 if got == b"" or got[9:10] == b"4" else "answered %r" % got[:80])
 PY
-check "  and the vault is as it was" test "$before" = "$(state)"
+check "  and the vault is as it was" test "$before" = "$(api_state)"
 refused 400 "does not match its SHA-256" "a package that does not match its X-Content-SHA256: 400" \
 	POST fai "$SAM" $F --data-binary @fai.zip -H "X-Content-SHA256: $(sha256sum a.pdf | cut -d' ' -f1)"
 recorded sam "sam files the FAI package: 201" POST "fai?lot=L-1" "$SAM" $F --data-binary @fai.zip \

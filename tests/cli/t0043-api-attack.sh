@@ -7,8 +7,6 @@
 # that does not exist; the writer goes on writing for everyone.
 . "$(dirname "$0")/lib.sh"
 
-evalq() { eval "$1"; }
-
 if ! command -v curl > /dev/null || ! command -v python3 > /dev/null; then
 	_skip "no curl or python3 (scripts/deps installs them)"
 	done_testing
@@ -30,41 +28,14 @@ q --key bea.pem po add PO-1 --supplier acme --line PN-1:50:DWG-1@A --line PN-2:5
 q --key bea.pem po add PO-Z --supplier zenith --line PN-9:10:DWG-Z@A > /dev/null
 q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 30 --made 2099-01-10 > /dev/null
 q --key zed.pem lot add LZ-1 --po PO-Z --part PN-9 --qty 10 --made 2099-01-10 > /dev/null
-tok() { q --key "$TMP/admin.pem" token create "$@" 2>/dev/null; }
 SAM=$(tok --user sam --scope write)
 SAM_R=$(tok --user sam)
 BEA=$(tok --user bea --scope write)
 
-q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
-SERVE=$!
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
-WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)
-api_init "$URL"
+serve_start
 
-# error PATTERN: body.json is {"error": "..."} matching PATTERN
-error() { python3 -c 'import json,re,sys; e=json.load(open("body.json"))["error"]
-sys.exit(0 if re.search(sys.argv[1], e) else "error %r does not match %r" % (e, sys.argv[1]))' "$1"; }
 J='-HContent-Type:application/json'
 F='-HContent-Type:application/octet-stream'
-state() { git -C v rev-parse HEAD; git -C v for-each-ref; snapshot; }
-
-# refused STATUS PATTERN DESC METHOD PATH TOKEN [CURL ARGS...]: STATUS, an
-# error matching PATTERN, and the vault unchanged
-refused() {
-	rs=$1 rp=$2 rd=$3; shift 3
-	before=$(state)
-	if ! api "$rs" "$@" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif ! error "$rp" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif [ "$before" != "$(state)" ]; then
-		_fail "$rd" "the vault changed"
-	else
-		_pass "$rd"
-	fi
-}
 
 # alike DESC METHOD THEIRS NONE TOKEN [CURL ARGS...]: the path THEIRS (of
 # another organization's record) answers as the path NONE (of no such
@@ -72,7 +43,7 @@ refused() {
 # are the components where the two paths differ.
 alike() {
 	ad=$1 am=$2 theirs=$3 none=$4; shift 4
-	before=$(state)
+	before=$(api_state)
 	api 000 "$am" "$theirs" "$@" 2> /dev/null
 	a_status=$got a_body=$(cat body.json)
 	api 000 "$am" "$none" "$@" 2> /dev/null
@@ -87,7 +58,7 @@ print(" ".join("%s %s" % (x, y) for x, y in zip(a, b) if x != y))' "$theirs" "$n
 	done
 	if [ "$a_status" != "$n_status" ] || [ "$a_body" != "$n_body" ]; then
 		_fail "$ad" "theirs: $a_status $a_body" "none: $n_status $n_body"
-	elif [ "$before" != "$(state)" ]; then
+	elif [ "$before" != "$(api_state)" ]; then
 		_fail "$ad" "the vault changed"
 	else
 		_pass "$ad"
@@ -235,13 +206,7 @@ if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
 	chmod 1777 "$TMP/.san"
 	chmod -R go+rX v
 	chmod 600 v/qvault/server.pem
-	# (a new serve.out: the old one, with its port, may still be there when the loop reads)
-	rm -f serve.out
-	q serve --listen 127.0.0.1:0 --user nobody > serve.out 2> serve.err &
-	SERVE=$!
-	i=0
-	while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)"
+	serve_start --user nobody
 	check "as --user nobody, a status report is recorded (not a 500: cannot stage)" \
 		api 201 POST status "$SAM" $J --data-binary '{"po": "PO-1", "status": "complete"}'
 	kill "$SERVE"
