@@ -273,6 +273,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		setsockopt(pair[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 		setsockopt(pair[i], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	}
+	vault_keep_memory_small();
 	/* the writer first, before this process reads a byte from the network */
 	if ((writer = fork()) < 0) {
 		fprintf(stderr, "qvault: cannot start the writer: %s\n", strerror(errno));

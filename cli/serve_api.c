@@ -52,7 +52,7 @@
 #define CACHE_BYTES (1024ULL * 1024 * 1024)
 /* kept answers: how many, their bytes in all, the largest one kept */
 #define KEPT_ANSWERS 256
-#define KEPT_BYTES (64u * 1024 * 1024)
+#define KEPT_BYTES (16u * 1024 * 1024)
 #define KEPT_ANSWER_MAX (4u * 1024 * 1024)
 /* tokens found good: how many, and for how long at one version (an
  * expiry is a day's end: a token may outlive it by this much) */

@@ -25,7 +25,12 @@
 
 #define QDIR "qvault"
 
-static int other_owner_ok;
+static int other_owner_ok, small_memory;
+
+void vault_keep_memory_small(void)
+{
+	small_memory = 1;
+}
 
 void vault_allow_other_owner(void)
 {
@@ -50,6 +55,12 @@ static int git_started(void)
 	 * status/, a revision's acks/) is looked into once per record; a
 	 * tree read again for each lookup makes that work quadratic */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 << 20);
+	if (small_memory) {
+		/* a server's handles, many and long-lived: objects decoded are
+		 * kept for 16 MB in all (libgit2 keeps 256), packs mapped for 16 */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)16 << 20);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)16 << 20);
+	}
 	return 0;
 }
 

@@ -161,6 +161,14 @@ int vault_open(vault **out, const char *path, vault_warn_cb warn,
  */
 void vault_allow_other_owner(void);
 
+/*
+ * Keep libgit2's caches small, process-wide: for a server whose memory
+ * must stay flat however long it runs and however large the vault (what
+ * is decoded again comes from the page cache).  Call it before the first
+ * vault_open.
+ */
+void vault_keep_memory_small(void);
+
 /* Close a vault and release everything it holds. */
 void vault_free(vault *v);
 
