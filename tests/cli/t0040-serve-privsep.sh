@@ -82,4 +82,20 @@ wait "$SERVE"
 check "SIGTERM ends it cleanly (exit 0)" test $? = 0
 check "  and the writer with it" evalq "! kill -0 $WRITER 2> /dev/null"
 
+
+# the unit shipped: systemd reads it without a complaint (a syscall group,
+# a capability or a directive it does not know would be one)
+if command -v systemd-analyze > /dev/null; then
+	sed "s|/usr/local/bin/qvault|$QVAULT|" "$TESTS_DIR/../../deploy/qvault-serve.service" \
+		> qvault-serve.service
+	check "deploy/qvault-serve.service: systemd-analyze verify finds nothing" \
+		evalq "systemd-analyze verify ./qvault-serve.service > unit.out 2>&1; [ \$? = 0 ] && [ ! -s unit.out ] ||
+		       { cat unit.out >&2; false; }"
+	check "  it starts serve as root with --user and --socket-group, and may chown and setuid" \
+		evalq "grep -q -- '--socket-group www-data --user qvault-http' qvault-serve.service &&
+		       grep -q '^CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_CHOWN$' qvault-serve.service &&
+		       grep -q '^SystemCallFilter=@setuid @chown$' qvault-serve.service"
+else
+	_skip "no systemd-analyze to read the unit with"
+fi
 done_testing
