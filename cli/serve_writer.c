@@ -864,11 +864,14 @@ static int send_reply(int sock, const char *text, int status)
 		return 0;
 	if (len <= SERVE_MSG_MAX && errno != EMSGSIZE && errno != ENOBUFS)
 		return -1;
-	snprintf(short_reply, sizeof(short_reply), status >= 200 && status < 300 ?
-		 "{\"status\":%d,\"body\":{\"note\":\"done; its answer (%zu bytes) is too "
-		 "large to send: read the record back\"}}" :
-		 "{\"status\":%d,\"error\":\"refused; the reason (%zu bytes) is too large to "
-		 "send\"}", status, len);
+	if ((status >= 200 && status < 300 ?
+	     cli_fmt(short_reply, sizeof(short_reply), "the reply",
+		     "{\"status\":%d,\"body\":{\"note\":\"done; its answer (%zu bytes) is too "
+		     "large to send: read the record back\"}}", status, len) :
+	     cli_fmt(short_reply, sizeof(short_reply), "the reply",
+		     "{\"status\":%d,\"error\":\"refused; the reason (%zu bytes) is too large to "
+		     "send\"}", status, len)) < 0)
+		return -1;
 	return send(sock, short_reply, strlen(short_reply), MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
