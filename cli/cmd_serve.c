@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -274,6 +275,12 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		setsockopt(pair[i], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	}
 	vault_keep_memory_small();
+	/* answers of hundreds of kilobytes, made and freed by several threads:
+	 * a fixed threshold sends them to mmap and back to the system, where
+	 * glibc's moving one would soon keep them, per thread, in arenas that
+	 * only grow */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	mallopt(M_ARENA_MAX, 2);
 	/* the writer first, before this process reads a byte from the network */
 	if ((writer = fork()) < 0) {
 		fprintf(stderr, "qvault: cannot start the writer: %s\n", strerror(errno));
