@@ -100,7 +100,9 @@ struct serve_api {
 	struct {
 		char *key;       /* reader, path and query */
 		char version[41];
-		char *text;
+		/* the answer, made once and queued for each asker (libmicrohttpd
+		 * counts its users: one held here, one per connection sending it) */
+		struct MHD_Response *answer;
 		size_t len;
 		unsigned long long used;
 	} kept[KEPT_ANSWERS];
@@ -305,7 +307,8 @@ void serve_api_free(serve_api *api)
 	pthread_mutex_destroy(&api->cache_lock);
 	for (size_t i = 0; i < KEPT_ANSWERS; i++) {
 		free(api->kept[i].key);
-		free(api->kept[i].text);
+		if (api->kept[i].answer)
+			MHD_destroy_response(api->kept[i].answer);
 	}
 	for (size_t i = 0; i < KEPT_TOKENS; i++)
 		free(api->tokens[i].user);
@@ -441,8 +444,9 @@ static char *answer_key(serve_req *q)
 int serve_kept(serve_req *q, enum MHD_Result *answered)
 {
 	serve_api *api = q->api;
-	char *key, *text = NULL;
-	size_t i, len = 0;
+	char *key;
+	size_t i;
+	int found = 0;
 
 	if (vault_version(q->v, q->version) < 0)
 		return 0; /* the index follows a write: answer it afresh, keep nothing */
@@ -452,34 +456,44 @@ int serve_kept(serve_req *q, enum MHD_Result *answered)
 	for (i = 0; i < KEPT_ANSWERS; i++)
 		if (api->kept[i].key && strcmp(api->kept[i].key, key) == 0 &&
 		    strcmp(api->kept[i].version, q->version) == 0) {
-			if ((text = malloc(api->kept[i].len + 1)) == NULL)
-				abort();
-			memcpy(text, api->kept[i].text, api->kept[i].len + 1);
-			len = api->kept[i].len;
+			/* queued under the lock: no one drops it meanwhile */
+			q->sending = api->kept[i].len;
+			*answered = MHD_queue_response(q->c, MHD_HTTP_OK, api->kept[i].answer);
 			api->kept[i].used = ++api->kept_uses;
+			found = 1;
 			break;
 		}
 	pthread_mutex_unlock(&api->kept_lock);
 	free(key);
-	if (!text) {
+	if (!found)
 		q->keep = 1;
-		return 0;
-	}
-	q->sending = len;
-	*answered = queue(q->c, MHD_HTTP_OK, text);
-	return 1;
+	return found;
 }
 
-/* Keep `text`, the 200 answer of a route that asked (serve_kept), if the vault did not move. */
-static void keep_answer(serve_req *q, const char *text)
+/* Drop kept answer `i` (the caller holds kept_lock). */
+static void drop_kept(serve_api *api, size_t i)
+{
+	free(api->kept[i].key);
+	api->kept[i].key = NULL;
+	if (api->kept[i].answer)
+		MHD_destroy_response(api->kept[i].answer);
+	api->kept[i].answer = NULL;
+}
+
+/*
+ * Keep `answer` of `len` bytes, the 200 answer of a route that asked
+ * (serve_kept), if the vault did not move: 1 if kept (the caller's
+ * reference is the kept one now), else 0.
+ */
+static int keep_answer(serve_req *q, struct MHD_Response *answer, size_t len)
 {
 	serve_api *api = q->api;
 	char now[41], *key;
-	size_t i, slot = 0, len = strlen(text), total = len;
+	size_t i, slot = 0, total = len;
 
 	if (!q->keep || len > KEPT_ANSWER_MAX || vault_version(q->v, now) < 0 ||
 	    strcmp(now, q->version) != 0 || (key = answer_key(q)) == NULL)
-		return;
+		return 0;
 	pthread_mutex_lock(&api->kept_lock);
 	/* the slot of the same key, an empty one, or the least recently used */
 	for (i = 0; i < KEPT_ANSWERS; i++) {
@@ -491,10 +505,7 @@ static void keep_answer(serve_req *q, const char *text)
 					  api->kept[i].used < api->kept[slot].used))
 			slot = i;
 	}
-	free(api->kept[slot].key);
-	free(api->kept[slot].text);
-	api->kept[slot].key = NULL;
-	api->kept[slot].text = NULL;
+	drop_kept(api, slot);
 	/* within the bytes kept in all: drop the least recently used */
 	for (;;) {
 		size_t oldest = KEPT_ANSWERS;
@@ -509,32 +520,30 @@ static void keep_answer(serve_req *q, const char *text)
 		}
 		if (total <= KEPT_BYTES || oldest == KEPT_ANSWERS)
 			break;
-		free(api->kept[oldest].key);
-		free(api->kept[oldest].text);
-		api->kept[oldest].key = NULL;
-		api->kept[oldest].text = NULL;
+		drop_kept(api, oldest);
 	}
 	api->kept[slot].key = key;
-	if ((api->kept[slot].text = strdup(text)) == NULL)
-		abort();
+	api->kept[slot].answer = answer;
 	api->kept[slot].len = len;
 	memcpy(api->kept[slot].version, q->version, sizeof(q->version));
 	api->kept[slot].used = ++api->kept_uses;
 	pthread_mutex_unlock(&api->kept_lock);
+	return 1;
 }
 
 /* ---- answers ----------------------------------------------------------- */
 
-/* Answer `text` (taken over) of Content-Type `type`, with one more header if any. */
-static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, char *text,
-				  const char *type, const char *header, const char *value)
+/* An answer of `text` (taken over) of Content-Type `type`, with one more header if any. */
+static struct MHD_Response *answer_of(unsigned status, char *text, const char *type,
+				      const char *header, const char *value)
 {
 	struct MHD_Response *r;
-	enum MHD_Result ok;
 
 	if (!text)
 		abort();
 	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		abort();
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -542,21 +551,37 @@ static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, cha
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	if (header)
 		MHD_add_response_header(r, header, value);
-	ok = MHD_queue_response(c, status, r);
+	return r;
+}
+
+/* Answer `text` (taken over) of Content-Type `type`, with one more header if any. */
+static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, char *text,
+				  const char *type, const char *header, const char *value)
+{
+	struct MHD_Response *r = answer_of(status, text, type, header, value);
+	enum MHD_Result ok = MHD_queue_response(c, status, r);
+
 	MHD_destroy_response(r);
+	return ok;
+}
+
+/* Answer 200 with `text` (taken over) of `type`, kept if the route asked and it may be. */
+static enum MHD_Result answer_ok(serve_req *q, char *text, const char *type)
+{
+	size_t len = strlen(text);
+	struct MHD_Response *r = answer_of(MHD_HTTP_OK, text, type, NULL, NULL);
+	enum MHD_Result ok;
+
+	q->sending = len;
+	ok = MHD_queue_response(q->c, MHD_HTTP_OK, r);
+	if (strcmp(type, "application/json") != 0 || !keep_answer(q, r, len))
+		MHD_destroy_response(r);
 	return ok;
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, char *text)
 {
 	return queue_with(c, status, text, "application/json", NULL, NULL);
-}
-
-/* Answer `text` (taken over) of Content-Type `type`. */
-static enum MHD_Result queue_as(struct MHD_Connection *c, unsigned status, char *text,
-				const char *type)
-{
-	return queue_with(c, status, text, type, NULL, NULL);
 }
 
 static enum MHD_Result vfail(struct MHD_Connection *c, unsigned status, const char *header,
@@ -640,7 +665,7 @@ enum MHD_Result serve_answer(serve_req *q, unsigned status, json_t *j)
 	if (!text)
 		abort();
 	if (status == MHD_HTTP_OK)
-		keep_answer(q, text);
+		return answer_ok(q, text, "application/json");
 	q->sending = strlen(text);
 	return queue(q->c, status, text);
 }
@@ -681,10 +706,7 @@ enum MHD_Result serve_answer_library_as(serve_req *q, int error, char *text, con
 	}
 	if (!text)
 		abort();
-	if (strcmp(type, "application/json") == 0)
-		keep_answer(q, text);
-	q->sending = strlen(text);
-	return queue_as(q->c, MHD_HTTP_OK, text, type);
+	return answer_ok(q, text, type);
 }
 
 const char *serve_query(serve_req *q, const char *key)

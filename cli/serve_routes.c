@@ -282,11 +282,14 @@ static enum MHD_Result get_events(serve_req *q)
 	const char *after = serve_query(q, "after"), *lim = serve_query(q, "limit");
 	vault_event_list *list = NULL;
 	unsigned long limit = 100;
-	size_t i = 0, end;
+	size_t i;
 	json_t *arr, *j;
 	char *e = NULL;
 	int error;
+	enum MHD_Result kept;
 
+	if (serve_kept(q, &kept))
+		return kept;
 	if (lim) {
 		errno = 0;
 		limit = strtoul(lim, &e, 10);
@@ -294,25 +297,17 @@ static enum MHD_Result get_events(serve_req *q)
 			return serve_failed(q, MHD_HTTP_BAD_REQUEST, "limit '%s' is not from 1 to "
 					    "1000", lim);
 	}
-	if ((error = vault_log(&list, q->v, NULL)) < 0)
-		return serve_library_failed(q, error);
-	if (after) {
-		for (i = 0; i < list->count; i++)
-			if (strcmp(list->items[i].commit, after) == 0)
-				break;
-		if (i == list->count) {
-			vault_event_list_free(list);
+	if ((error = vault_log_after(&list, q->v, after, limit)) < 0) {
+		if (error == VAULT_ENOTFOUND)
 			return serve_failed(q, MHD_HTTP_BAD_REQUEST, "no event '%s' to go on after",
 					    after);
-		}
-		i++;
+		return serve_library_failed(q, error);
 	}
 	arr = json_array();
-	end = list->count - i > limit ? i + limit : list->count;
-	for (; i < end; i++)
+	for (i = 0; i < list->count; i++)
 		json_array_append_new(arr, cli_event_json(&list->items[i]));
 	j = json_pack("{s:o, s:s?}", "events", arr, "next",
-		      end ? list->items[end - 1].commit : after);
+		      list->count ? list->items[list->count - 1].commit : after);
 	vault_event_list_free(list);
 	return serve_answer(q, MHD_HTTP_OK, j);
 }

@@ -997,7 +997,7 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 }
 
 int vault_index__log(vault_event_list **out, vault_index *idx, const char *touching,
-		     const char *const params[3])
+		     const char *const params[3], int64_t after, int64_t max)
 {
 	vault_event_list *list = calloc(1, sizeof(*list));
 	sqlite3_stmt *st, *subj;
@@ -1011,8 +1011,9 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *touch
 		"SELECT e.seq, e.commit_id, e.time, e.author, e.op, e.summary FROM events e"
 		" WHERE e.seq IN (SELECT event FROM event_subjects WHERE doc = ?1"
 		" UNION SELECT t.seq FROM events t WHERE t.commit_id IN (%s))"
-		" ORDER BY e.seq", touching) : sqlite3_mprintf("%s",
-		"SELECT e.seq, e.commit_id, e.time, e.author, e.op, e.summary FROM events e ORDER BY e.seq");
+		" AND e.seq > ?4 ORDER BY e.seq LIMIT ?5", touching) : sqlite3_mprintf("%s",
+		"SELECT e.seq, e.commit_id, e.time, e.author, e.op, e.summary FROM events e"
+		" WHERE e.seq > ?4 ORDER BY e.seq LIMIT ?5");
 	if (!sql)
 		abort();
 	rc = sqlite3_prepare_v2(idx->db, sql, -1, &st, NULL);
@@ -1032,6 +1033,8 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *touch
 	}
 	for (i = 0; touching && i < 3; i++)
 		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, after);
+	sqlite3_bind_int64(st, 5, max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		vault_event *e;
 		size_t n = 0;
@@ -1046,6 +1049,7 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *touch
 		if ((error = vault__fmt(e->commit, sizeof(e->commit), "the index's commit id", "%s",
 					(const char *)sqlite3_column_text(st, 1))) < 0)
 			break;
+		e->seq = sqlite3_column_int64(st, 0);
 		e->time = sqlite3_column_int64(st, 2);
 		e->author = column_dup(st, 3);
 		e->op = column_dup(st, 4);
@@ -1071,6 +1075,26 @@ int vault_index__log(vault_event_list **out, vault_index *idx, const char *touch
 	}
 	*out = list;
 	return 0;
+}
+
+int vault_index__event_seq(int64_t *seq, vault_index *idx, const char *commit)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(idx->db, "SELECT seq FROM events WHERE commit_id = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, commit, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return vault_error__set(VAULT_ENOTFOUND, "no event '%s'", commit);
+	return db_error(idx, "cannot read the log");
 }
 
 void vault_event_list_free(vault_event_list *list)

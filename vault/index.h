@@ -127,9 +127,14 @@ struct sqlite3 *vault_index__db(vault_index *idx);
  * of a SELECT of commit ids, whose parameters ?1, ?2, ?3 are bound to
  * params[0..2], each may be NULL) the events of those commits and those
  * recording a revision of document params[0].  Each event's subjects are
- * the revisions it recorded, and the one it made obsolete.
+ * the revisions it recorded, and the one it made obsolete.  Only the
+ * events after place `after` in the log (0: all), `max` at most (-1: no
+ * limit).
  */
 int vault_index__log(vault_event_list **out, vault_index *idx, const char *touching,
-		     const char *const params[3]);
+		     const char *const params[3], int64_t after, int64_t max);
+
+/* The place in the log of the event of `commit`: VAULT_ENOTFOUND if none. */
+int vault_index__event_seq(int64_t *seq, vault_index *idx, const char *commit);
 
 #endif

@@ -192,27 +192,33 @@ static int event_visible(const log_scope *s, vault_event *e)
 	return 1;
 }
 
-/* Drop from `list` the events a supplier of `org` may not see. */
-static int scope_log(vault_event_list *list, vault *v, const char *org)
+/* Drop from `list` the events the viewer of `s` may not see. */
+static void scope_filter(vault_event_list *list, const log_scope *s)
 {
 	vault_event_list *gone = calloc(1, sizeof(*gone));
-	log_scope s;
 	size_t i, n = 0;
-	int error;
 
 	if (!gone || (gone->items = calloc(list->count + 1, sizeof(vault_event))) == NULL)
 		abort();
-	if ((error = scope_init(&s, v, org)) == 0) {
-		for (i = 0; i < list->count; i++) {
-			if (event_visible(&s, &list->items[i]))
-				list->items[n++] = list->items[i];
-			else
-				gone->items[gone->count++] = list->items[i];
-		}
-		list->count = n;
+	for (i = 0; i < list->count; i++) {
+		if (event_visible(s, &list->items[i]))
+			list->items[n++] = list->items[i];
+		else
+			gone->items[gone->count++] = list->items[i];
 	}
-	scope_dispose(&s);
+	list->count = n;
 	vault_event_list_free(gone);
+}
+
+/* Drop from `list` the events a supplier of `org` may not see. */
+static int scope_log(vault_event_list *list, vault *v, const char *org)
+{
+	log_scope s;
+	int error;
+
+	if ((error = scope_init(&s, v, org)) == 0)
+		scope_filter(list, &s);
+	scope_dispose(&s);
 	return error;
 }
 
@@ -276,7 +282,7 @@ int vault_log(vault_event_list **out, vault *v, const char *name)
 	    (error = vault__viewer(&org, v)) < 0 ||
 	    (name && (error = kinds_of(params, v, name, org)) < 0) ||
 	    (error = vault_index__log(out, v->index, name ? COMMITS_TOUCHING : NULL,
-				      params)) < 0)
+				      params, 0, -1)) < 0)
 		goto done;
 	if (org && (error = scope_log(*out, v, org)) < 0) {
 		vault_event_list_free(*out);
@@ -285,4 +291,88 @@ int vault_log(vault_event_list **out, vault *v, const char *name)
 done:
 	free(org);
 	return error;
+}
+
+/* the events read from the index at a time, for the change feed */
+#define FEED_CHUNK 512
+/* the most events one call gives */
+#define FEED_MAX 100000
+
+/*
+ * The place in the log of `after`, the change feed's cursor, if the
+ * viewer of `s` (NULL: everything) may see its event; VAULT_ENOTFOUND
+ * naming it if not, as if there were none.
+ */
+static int cursor_of(int64_t *seq, vault *v, const char *after, const log_scope *s)
+{
+	vault_event_list *one = NULL;
+	int error, seen;
+
+	if ((error = vault_index__event_seq(seq, v->index, after)) < 0 || !s)
+		return error;
+	if ((error = vault_index__log(&one, v->index, NULL, NULL, *seq - 1, 1)) < 0)
+		return error;
+	scope_filter(one, s);
+	seen = one->count == 1;
+	vault_event_list_free(one);
+	return seen ? 0 : vault_error__set(VAULT_ENOTFOUND, "no event '%s'", after);
+}
+
+int vault_log_after(vault_event_list **out, vault *v, const char *after, size_t limit)
+{
+	vault_event_list *list = calloc(1, sizeof(*list)), *chunk = NULL;
+	log_scope s, *scope = NULL;
+	int64_t seq = 0;
+	char *org = NULL;
+	size_t i, take;
+	int error;
+
+	*out = NULL;
+	if (limit < 1 || limit > FEED_MAX) {
+		free(list);
+		return vault_error__set(VAULT_EINVALID, "a page of %zu events is not from 1 to %d",
+					limit, FEED_MAX);
+	}
+	if (!list || (list->items = calloc(limit + 1, sizeof(vault_event))) == NULL)
+		abort();
+	if ((error = vault__viewer(&org, v)) < 0)
+		goto done;
+	if (org) {
+		if ((error = scope_init(&s, v, org)) < 0) {
+			scope_dispose(&s);
+			goto done;
+		}
+		scope = &s;
+	}
+	if (after && (error = cursor_of(&seq, v, after, scope)) < 0)
+		goto done;
+	/* a chunk at a time from the cursor on, until `limit` are seen or the log ends */
+	while (list->count < limit) {
+		if ((error = vault_index__log(&chunk, v->index, NULL, NULL, seq, FEED_CHUNK)) < 0)
+			break;
+		if (chunk->count == 0)
+			break;
+		seq = chunk->items[chunk->count - 1].seq;
+		if (scope)
+			scope_filter(chunk, scope);
+		take = chunk->count < limit - list->count ? chunk->count : limit - list->count;
+		for (i = 0; i < take; i++)
+			list->items[list->count++] = chunk->items[i];
+		/* the rest of the chunk, past the limit, goes with it */
+		memmove(chunk->items, chunk->items + take, (chunk->count - take) * sizeof(vault_event));
+		chunk->count -= take;
+		vault_event_list_free(chunk);
+		chunk = NULL;
+	}
+	vault_event_list_free(chunk);
+done:
+	if (scope)
+		scope_dispose(scope);
+	free(org);
+	if (error < 0) {
+		vault_event_list_free(list);
+		return error;
+	}
+	*out = list;
+	return 0;
 }

@@ -456,6 +456,7 @@ int vault_doc_list(vault_revision_list **out, vault *v,
 /* One entry of the audit trail: one commit. */
 typedef struct {
 	char commit[41];
+	int64_t seq;    /* its place in the log, from 1 */
 	int64_t time;
 	char *author;
 	char *op;       /* init, add, import, ... */
@@ -972,6 +973,15 @@ int vault_verify(vault_findings **out, vault *v);
  * records and no other organization's.
  */
 int vault_log(vault_event_list **out, vault *v, const char *name);
+
+/*
+ * The change feed: the events after the one of commit `after` (NULL:
+ * from the first), `limit` at most, oldest first, as vault_log shows
+ * them to the viewer.  Reads the log from `after` on, not the whole of
+ * it.  An `after` that is no event the viewer may see is VAULT_ENOTFOUND
+ * naming it, whether another's or none.
+ */
+int vault_log_after(vault_event_list **out, vault *v, const char *after, size_t limit);
 
 /* Throw the index away and rebuild it from the repository alone. */
 int vault_reindex(vault *v);

@@ -167,6 +167,24 @@ check "the change feed pages: one event after a cursor" \
 check "  the supplier's feed shows its own upload and not another's release" \
 	evalq "api 200 GET 'events?limit=1000' '$SAM_R' && grep -q 'add COC-1@A' body.json && ! grep -q DWG-Z body.json"
 check "  an unknown cursor: 400" evalq "api 400 GET 'events?after=nope' '$SAM_R' && error \"no event 'nope'\""
+# feed_walk TOKEN: the feed read a page of PAGE at a time, cursor to
+# cursor, gives the commits of the whole feed read at once, in order
+commits() { python3 -c 'import json; [print(e["commit"]) for e in json.load(open("body.json"))["events"]]'; }
+feed_walk() {
+	c="" ; : > walk.txt
+	while api 200 GET "events?limit=$PAGE${c:+&after=$c}" "$1" && [ "$(field 'len(d["events"])')" != 0 ]; do
+		commits >> walk.txt
+		c=$(field 'd["next"]')
+	done
+	api 200 GET 'events?limit=1000' "$1" && commits > all.txt && [ -s all.txt ] && cmp walk.txt all.txt
+}
+PAGE=1 check "  read one at a time, the buyer's feed is the whole feed" feed_walk "$BUY"
+PAGE=1 check "  and the supplier's, its own feed" feed_walk "$SAM_R"
+PAGE=3 check "  three at a time, the same" feed_walk "$SAM_R"
+check "  at the end, an empty page with the same cursor" \
+	evalq "api 200 GET 'events?limit=1000' '$SAM_R' && N=\$(field 'd[\"next\"]') &&
+	       api 200 GET \"events?after=\$N\" '$SAM_R' && is 'len(d[\"events\"])' 0 && is 'd[\"next\"]' \"\$N\""
+check "  a page of none: 400" evalq "api 400 GET 'events?limit=0' '$SAM_R' && error 'limit .0. is not from 1 to 1000'"
 
 # serve starts with stdin, stdout and stderr of its own, and the writer
 # ignores the SIGTERM and SIGINT a group gets: it ends when serve does
