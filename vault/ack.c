@@ -314,6 +314,7 @@ int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig)
 	vault_ack_info a;
 	vault_txn t;
 	char path[VAULT_PATH_MAX * 2], *expect = NULL, *signer = NULL, *id = NULL;
+	char *canon = NULL;
 	uint64_t limit;
 	size_t elen;
 	int error;
@@ -345,7 +346,9 @@ int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig)
 			a.doc, a.rev, t.actor.name);
 		goto done;
 	}
-	if (vault_sign__check(&signer, sig, strlen(sig), ACK_NAMESPACE, stmt, len) < 0) {
+	/* stored in its one spelling: ssh-keygen's armor, an ECDSA signature's low s */
+	if (vault_sign__canonical(&canon, sig, strlen(sig)) < 0 ||
+	    vault_sign__check(&signer, canon, strlen(canon), ACK_NAMESPACE, stmt, len) < 0) {
 		error = vault_error__set(VAULT_EINVALID, "the statement's signature does not verify");
 		goto done;
 	}
@@ -356,8 +359,9 @@ int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig)
 			"the statement is not signed by the key of '%s'", t.actor.name);
 		goto done;
 	}
-	error = write_ack(&t, v, path, a.doc, a.rev, a.meaning, stmt, len, sig);
+	error = write_ack(&t, v, path, a.doc, a.rev, a.meaning, stmt, len, canon);
 done:
+	free(canon);
 	free(expect);
 	free(signer);
 	free(id);

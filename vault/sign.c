@@ -886,6 +886,83 @@ int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 	return error;
 }
 
+/*
+ * The ECDSA signature blob `sig` (string type, string { mpint r, mpint s },
+ * and for a security key flags and counter) with the low s, into `out`;
+ * -1 when it is not one.
+ */
+static int ecdsa_low(buf *out, const unsigned char *sig, size_t sn)
+{
+	reader r = { sig, sn }, rs;
+	const unsigned char *t, *v, *rp, *sp;
+	size_t tn, vn, rn, spn;
+	unsigned char rb[32], sb[32];
+	buf inner = { NULL, 0, 0 };
+
+	if (get_string(&r, &t, &tn) < 0 || get_string(&r, &v, &vn) < 0)
+		return -1;
+	rs.p = v;
+	rs.left = vn;
+	if (get_string(&rs, &rp, &rn) < 0 || get_string(&rs, &sp, &spn) < 0 || rs.left ||
+	    mpint32(rb, rp, rn) < 0 || mpint32(sb, sp, spn) < 0)
+		return -1;
+	low_s(sb);
+	put_mpint(&inner, rb, 32);
+	put_mpint(&inner, sb, 32);
+	put_string(out, t, tn);
+	put_string(out, inner.data, inner.len);
+	put(out, r.p, r.left); /* a security key's flags and counter, as they were */
+	free(inner.data);
+	return 0;
+}
+
+int vault_sign__canonical(char **out, const char *armored, size_t len)
+{
+	const unsigned char *pub, *ns, *res, *alg, *sig;
+	size_t n, pubn, nsn, resn, algn, sign;
+	unsigned char *raw = NULL;
+	buf b = { NULL, 0, 0 }, low = { NULL, 0, 0 };
+	vault_key_type type;
+	EVP_PKEY *key = NULL;
+	uint32_t version;
+	reader r;
+	int error = 0;
+
+	*out = NULL;
+	if (unarmor(&raw, &n, armored, len) < 0)
+		return vault_error__set(VAULT_EVERIFY, "signature is not an armored SSH signature");
+	if (n < 6 || memcmp(raw, "SSHSIG", 6) != 0) {
+		error = vault_error__set(VAULT_EVERIFY, "signature is not an SSHSIG");
+		goto done;
+	}
+	r.p = raw + 6;
+	r.left = n - 6;
+	if (get_u32(&r, &version) < 0 || version != 1 || get_string(&r, &pub, &pubn) < 0 ||
+	    get_string(&r, &ns, &nsn) < 0 || get_string(&r, &res, &resn) < 0 ||
+	    get_string(&r, &alg, &algn) < 0 || get_string(&r, &sig, &sign) < 0 || r.left) {
+		error = vault_error__set(VAULT_EVERIFY, "signature is malformed");
+		goto done;
+	}
+	put(&b, "SSHSIG", 6);
+	put_u32(&b, version);
+	put_string(&b, pub, pubn);
+	put_string(&b, ns, nsn);
+	put_string(&b, res, resn);
+	put_string(&b, alg, algn);
+	if ((key = blob_key(&type, pub, pubn)) != NULL && type == VAULT_KEY_ECDSA_P256 &&
+	    ecdsa_low(&low, sig, sign) == 0)
+		put_string(&b, low.data, low.len);
+	else
+		put_string(&b, sig, sign); /* checked as it is, and refused if it must be */
+	*out = armor(b.data, b.len);
+done:
+	EVP_PKEY_free(key);
+	free(low.data);
+	free(b.data);
+	free(raw);
+	return error;
+}
+
 int vault_sign__claimed(char **signer, const char *armored, size_t armored_len,
 			const char *ns)
 {

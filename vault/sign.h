@@ -29,6 +29,15 @@ int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 		      const char *ns, const void *msg, size_t len);
 
 /*
+ * The one spelling qvault stores of a signature a client made, into
+ * `*out` (malloc'd): ssh-keygen's armor, and for ECDSA the low s of the
+ * two valid ones (ssh-keygen and security keys give either at random;
+ * vault_sign__check accepts the low one only).  Nothing is checked but
+ * the form: vault_sign__check the result.  VAULT_EVERIFY if malformed.
+ */
+int vault_sign__canonical(char **out, const char *armored, size_t len);
+
+/*
  * The key an armored SSHSIG claims to be made by, "TYPE BASE64", without
  * checking the signature (vault_sign__check does): for work that can
  * start on the claim while the check runs elsewhere.

@@ -517,9 +517,12 @@ int vault_ack(vault *v, const char *doc, const char *rev, const char *meaning,
  * supplier's key: the vault makes the statement the acting user would
  * sign (vault_ack_statement), the user signs it on its own side
  * (vault_ack_sign: only a statement for what it asked, with its comment,
- * naming its own key, dated within ten minutes of its clock), and the vault takes it (vault_ack_submit) only if it is exactly
- * that statement, made within ten minutes, signed by the user's
- * registered key.
+ * naming its own key, dated within ten minutes of its clock), and the
+ * vault takes it (vault_ack_submit) only if it is exactly that
+ * statement, made within ten minutes, signed by the user's registered
+ * key.  The signature is stored in its one spelling, whichever of the
+ * valid ones the signer's tool gave: ssh-keygen's armor, for ECDSA the
+ * low s (stock ssh-keygen gives the high one half the time).
  */
 int vault_ack_statement(char **out, vault *v, const char *doc, const char *rev,
 			const char *meaning, const char *comment);

@@ -27,6 +27,9 @@ os.write(fd, key.private_bytes(s.Encoding.PEM, s.PrivateFormat.OpenSSH, s.NoEncr
 os.close(fd)
 PY
 add_supplier zed zenith
+# eve of acme signs with an ECDSA key of stock ssh-keygen's
+ssh-keygen -q -t ecdsa -b 256 -N '' -C eve -f eve
+q --key "$TMP/admin.pem" user add eve --org acme --role supplier --pubkey eve.pub > /dev/null
 q key generate -o bea.pem -c bea | head -n 1 > bea.pub
 q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
 make_pdf a.pdf A
@@ -43,6 +46,7 @@ SAM_R=$(tok --user sam)
 ZED=$(tok --user zed --scope write)
 BEA=$(tok --user bea --scope write)
 QA=$(tok --user tester --scope write)
+EVE=$(tok --user eve --scope write)
 
 serve_start
 q keys allowed-signers > signers
@@ -120,6 +124,59 @@ check "  the stored statement is the bytes sam signed; ssh-keygen verifies it" \
 	       ssh-keygen -Y verify -f signers -I sam@acme -n qvault-ack -s got.sig < got.json > /dev/null 2>&1"
 refused 409 "already received" "the same signature again: 409" \
 	POST documents/DWG-1/A/acks "$SAM" $J --data-binary @ack.json
+
+# An ECDSA signature has two valid spellings, (r, s) and (r, n - s);
+# ssh-keygen gives either at random.  eve's is made the high one here,
+# as ssh-keygen gives it half the time: taken, and stored as the low one.
+# ecdsa_s FILE [high|low]: FILE's signature with that s, on stdout; with
+# no spelling, prints which one FILE has
+ecdsa_s() {
+	python3 - "$@" <<'PY'
+import base64, struct, sys
+N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551
+text = open(sys.argv[1]).read().strip().splitlines()
+raw = base64.b64decode("".join(text[1:-1]))
+def strings(b, n):
+    out, p = [], 0
+    for _ in range(n):
+        (k,) = struct.unpack(">I", b[p:p + 4]); out.append(b[p + 4:p + 4 + k]); p += 4 + k
+    return out, b[p:]
+def string(b): return struct.pack(">I", len(b)) + b
+def mpint(v):
+    b = v.to_bytes(33, "big").lstrip(b"\0")
+    return string(b"\0" + b if b[0] & 0x80 else b)
+(pub, ns, res, alg, sig), _ = strings(raw[10:], 5)
+(t, rs), rest = strings(sig, 2)
+(r, s), _ = strings(rs, 2)
+s = int.from_bytes(s, "big")
+if len(sys.argv) == 2:
+    print("high" if s > N // 2 else "low"); sys.exit(0)
+if (s > N // 2) != (sys.argv[2] == "high"):
+    s = N - s
+sig = string(t) + string(mpint(int.from_bytes(r, "big")) + mpint(s)) + rest
+raw = raw[:10] + b"".join(string(x) for x in (pub, ns, res, alg, sig))
+b = base64.b64encode(raw).decode()
+print("-----BEGIN SSH SIGNATURE-----")
+for i in range(0, len(b), 70): print(b[i:i + 70])
+print("-----END SSH SIGNATURE-----")
+PY
+}
+api 200 GET 'documents/DWG-1/A/statement?meaning=received' "$EVE"
+python3 -c 'import json; open("eve-stmt", "w", newline="", encoding="utf-8").write(json.load(open("body.json"))["statement"])'
+ssh-keygen -q -Y sign -n qvault-ack -f eve eve-stmt
+ecdsa_s eve-stmt.sig high > eve-high.sig
+check "  (eve's signature made the high s, which ssh-keygen still verifies)" \
+	evalq "[ \"\$(ecdsa_s eve-high.sig)\" = high ] &&
+	       ssh-keygen -Y verify -f signers -I eve@acme -n qvault-ack -s eve-high.sig < eve-stmt > /dev/null 2>&1"
+python3 -c 'import json; print(json.dumps({"statement": open("eve-stmt", encoding="utf-8").read(),
+	"signature": open("eve-high.sig").read(), "meaning": "received"}))' > eve-ack.json
+recorded eve "an ECDSA acknowledgment with the high s of stock ssh-keygen: 201" \
+	POST documents/DWG-1/A/acks "$EVE" $J --data-binary @eve-ack.json
+EACK=$(git -C v ls-tree -r --name-only main | grep '/DWG-1/A/acks/eve-received.json$')
+check "  stored as the low s, the same signature otherwise, which ssh-keygen verifies" \
+	evalq "git -C v show 'main:$EACK.sig' > eve-got.sig && [ \"\$(ecdsa_s eve-got.sig)\" = low ] &&
+	       ecdsa_s eve-high.sig low | cmp - eve-got.sig &&
+	       ssh-keygen -Y verify -f signers -I eve@acme -n qvault-ack -s eve-got.sig < eve-stmt > /dev/null 2>&1"
 
 # ---- PO acknowledgments
 refused 404 "no PO 'PO-1'" "a supplier acknowledging another organization's PO: 404" \
