@@ -56,6 +56,32 @@ check "a token with a wrong secret: the same answer" \
 	evalq "api 401 GET documents '$(echo "$SAM_R" | cut -d_ -f1,2)_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' && error '^invalid token$'"
 check "a revoked token: the same answer" evalq "api 401 GET documents '$ZED' && error '^invalid token$'"
 
+# a token past its last day: a second serve whose clock runs two days
+# ahead (libfaketime), against a token that expires today
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+if [ -r "$FAKETIME_LIB" ]; then
+	EXP=$(tok --user sam --expires "$(date -u +%Y-%m-%d)")
+	check "a token that expires today is answered today" \
+		evalq "api 200 GET documents '$EXP' && is 'd[0][\"doc\"]' DWG-1"
+	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+2d ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+		q serve --listen 127.0.0.1:0 > late.out 2> late.err &
+	LATE=$!
+	_i=0
+	while ! grep -q listening late.out 2> /dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' late.out)"
+	check "  two days on (a serve whose clock is ahead), a token of no expiry is answered" \
+		evalq "api 200 GET documents '$SAM_R' && is 'd[0][\"doc\"]' DWG-1"
+	check "  and the expired one gets 401, the same answer as any bad token" \
+		evalq "api 401 GET documents '$EXP' && error '^invalid token\$'"
+	kill "$LATE"
+	wait "$LATE" 2> /dev/null
+	check "  that serve stopped cleanly, with nothing on its stderr but the root warning" \
+		evalq "! grep -v 'warning: serving as root' late.err"
+	api_init "$URL"
+else
+	_skip "no libfaketime (scripts/deps installs faketime)"
+fi
+
 check "a supplier lists the documents released to it" \
 	evalq "api 200 GET documents '$SAM_R' && is 'len(d)' 1 && is 'd[0][\"doc\"]' DWG-1"
 check "another organization's document is 404, as one that does not exist" \
