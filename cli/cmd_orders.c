@@ -1,6 +1,7 @@
-/* Where orders stand: qvault po list|show; asn list|show.  The library
+/* Where orders stand: qvault po list|show; asn list|show; inbox.  The library
  * answers JSON text (the same the API answers); --json prints it as it
  * is, and without it a table is read out of it. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,4 +227,57 @@ const cli_command cli_cmd_asn_list = {
 const cli_command cli_cmd_asn_show = {
 	"asn show", "one ship notice: its packages, lots and receipt",
 	"ASN", 1, 1, show_opts, 1, run_asn_show
+};
+
+/* ---- inbox ------------------------------------------------------------------ */
+
+static void inbox_table(json_t *list)
+{
+	char b[2][32];
+	size_t i;
+	json_t *o;
+
+	printf("%-20s %4s %-22s %-20s %-12s %s\n", "SINCE", "DAYS", "ACTION", "SUBJECT", "ORG",
+	       "DETAIL");
+	json_array_foreach(list, i, o)
+		printf("%-20s %4s %-22s %-20s %-12s %s\n", cell(b[0], sizeof(b[0]), o, "since"),
+		       cell(b[1], sizeof(b[1]), o, "age_days"),
+		       json_string_value(json_object_get(o, "action")),
+		       json_string_value(json_object_get(o, "subject")),
+		       json_string_value(json_object_get(o, "org")),
+		       json_is_string(json_object_get(o, "detail")) ?
+		       json_string_value(json_object_get(o, "detail")) :
+		       json_string_value(json_object_get(o, "what")));
+	if (json_array_size(list) == 0)
+		printf("(nothing to do)\n");
+}
+
+static const cli_opt inbox_opts[] = {
+	{ "days", 0, OPT_VALUE, "N", "the buying side chases what is unanswered after N days (3)" },
+	{ "json", 0, OPT_FLAG, NULL, "print JSON (schemas/portal-output.schema.json, inbox)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_inbox(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *d = cli_opt_value(cmd, a, "days");
+	unsigned long days = 3;
+	char *text = NULL, *end = NULL;
+	int error;
+
+	if (d) {
+		errno = 0;
+		days = strtoul(d, &end, 10);
+		if (errno || !*d || *end || *d == '-' || days > 3650)
+			return cli_usage_error(cmd, "--days '%s' is not a number of days from 0 to 3650",
+					       d);
+	}
+	error = vault_inbox(&text, v, (unsigned)days);
+	return print_answer(cmd, a, error, text, inbox_table);
+}
+
+const cli_command cli_cmd_inbox = {
+	"inbox", "your open actions, oldest first, with their ages",
+	"", 0, 0, inbox_opts, 1, run_inbox
 };

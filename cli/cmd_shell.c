@@ -72,6 +72,7 @@ static const cli_shell_rule rules[] = {
 	{ "po import", "buyer", 0, CLI_UPLOAD_IMPORT },
 	/* the supplier portal (each export and the scorecard show a supplier its own) */
 	{ "po ack", "supplier", -1, NULL },
+	{ "inbox", NULL, -1, NULL },
 	{ "po list", NULL, -1, NULL },
 	{ "po show", NULL, -1, NULL },
 	{ "status", "supplier", -1, NULL },

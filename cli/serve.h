@@ -155,6 +155,7 @@ void serve_cache_put(serve_req *q, const char *sha256, int fd, uint64_t size);
  * text, or the builder of cli/common.c), so one JSON Schema holds for
  * both.
  */
+enum MHD_Result serve_get_inbox(serve_req *q);
 enum MHD_Result serve_get_pos(serve_req *q);
 enum MHD_Result serve_get_po(serve_req *q);
 enum MHD_Result serve_get_po_acks(serve_req *q);

@@ -5,6 +5,7 @@
  * the library as the caller sees the vault and answers what the same
  * command prints with --json: who may see what is the library's.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,30 @@ static enum MHD_Result answer_export(serve_req *q, int error, char *text,
 {
 	if (format == VAULT_EXPORT_CSV)
 		return serve_answer_library_as(q, error, text, "text/csv; charset=utf-8");
+	return serve_answer_library(q, error, text);
+}
+
+/* ---- the inbox -------------------------------------------------------------- */
+
+/*
+ * GET inbox[?days=N]: inbox --json.  Never kept: the actions' ages, and
+ * what the buying side chases after N days, move with the clock.
+ */
+enum MHD_Result serve_get_inbox(serve_req *q)
+{
+	const char *d = serve_query(q, "days");
+	unsigned long days = 3;
+	char *text = NULL, *end = NULL;
+	int error;
+
+	if (d) {
+		errno = 0;
+		days = strtoul(d, &end, 10);
+		if (errno || !*d || *end || *d == '-' || days > 3650)
+			return serve_failed(q, MHD_HTTP_BAD_REQUEST,
+					    "days '%s' is not a number of days from 0 to 3650", d);
+	}
+	error = vault_inbox(&text, q->v, (unsigned)days);
 	return serve_answer_library(q, error, text);
 }
 

@@ -326,6 +326,7 @@ const serve_route serve_routes[] = {
 	{ "GET", "documents/{}/{}/statement", 0, serve_get_statement },
 	{ "POST", "documents/{}/{}/release", SERVE_BODY_FILE, serve_post_release },
 	{ "GET", "lots/{}", 0, get_lot },
+	{ "GET", "inbox", 0, serve_get_inbox },
 	{ "GET", "pos", 0, serve_get_pos },
 	{ "GET", "pos/{}", 0, serve_get_po },
 	{ "GET", "pos/{}/acks", 0, serve_get_po_acks },

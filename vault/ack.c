@@ -559,16 +559,7 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org)
 	if (!own && org && (error = vault__org_exists(v, org)) < 0)
 		return error;
 	if (sqlite3_prepare_v2(db,
-		"SELECT d.doc, d.rev, d.org, l.released_at FROM distribution d"
-		" JOIN releases l ON l.doc = d.doc AND l.rev = d.rev"
-		" JOIN revisions r ON r.doc = d.doc AND r.rev = d.rev"
-		" WHERE (?1 IS NULL OR d.org = ?1)"
-		" AND NOT EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = d.doc AND o.rev = d.rev)"
-		/* not superseded for that organization: no later revision released to it */
-		" AND NOT EXISTS (SELECT 1 FROM distribution d2 JOIN revisions r2"
-		"  ON r2.doc = d2.doc AND r2.rev = d2.rev WHERE d2.doc = d.doc AND d2.org = d.org"
-		"  AND r2.seq > r.seq)"
-		" AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
+		"SELECT d.doc, d.rev, d.org, l.released_at" VAULT_INDEX_PENDING("?1")
 		" ORDER BY l.released_at, d.doc, d.rev, d.org", -1, &st, NULL) != SQLITE_OK) {
 		free(own);
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));

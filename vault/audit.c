@@ -25,8 +25,7 @@ static const struct {
 } gaps[] = {
 	{ "no-coc", "lot has no certificate of conformity",
 	  "SELECT l.lot, l.po, l.supplier FROM lots l WHERE (?1 IS NULL OR l.supplier = ?1)"
-	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
-	  "  WHERE k.kind = 'lot' AND k.target = l.lot AND r.type = 'coc') ORDER BY l.lot",
+	  " AND NOT " VAULT_INDEX_LOT_HAS_COC("l.lot") " ORDER BY l.lot",
 	  { "lot", "po", "supplier" } },
 	/* once per material lot and the supplier that used it, with the count
 	 * of its lots made from it: a gap deep in the genealogy is reported at

@@ -26,6 +26,29 @@
 	" AND d.org = " org "))"
 
 /*
+ * SQL: the FROM and WHERE of the revisions distributed to an
+ * organization and not yet acknowledged by it (`d` the distribution row,
+ * `l` its release, `r` the revision), of organization `org` (an SQL
+ * expression; NULL: every one): not obsolete, not superseded for that
+ * organization (no later revision released to it).  `pending` and the
+ * inbox read the same list.
+ */
+#define VAULT_INDEX_PENDING(org) \
+	" FROM distribution d JOIN releases l ON l.doc = d.doc AND l.rev = d.rev" \
+	" JOIN revisions r ON r.doc = d.doc AND r.rev = d.rev" \
+	" WHERE (" org " IS NULL OR d.org = " org ")" \
+	" AND NOT EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = d.doc AND o.rev = d.rev)" \
+	" AND NOT EXISTS (SELECT 1 FROM distribution d2 JOIN revisions r2" \
+	"  ON r2.doc = d2.doc AND r2.rev = d2.rev WHERE d2.doc = d.doc AND d2.org = d.org" \
+	"  AND r2.seq > r.seq)" \
+	" AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
+
+/* SQL: whether lot `lot` (an SQL expression) has a certificate of conformity attached. */
+#define VAULT_INDEX_LOT_HAS_COC(lot) \
+	"EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev" \
+	" WHERE k.kind = 'lot' AND k.target = " lot " AND r.type = 'coc')"
+
+/*
  * SQL: whether revision `r` (a certificate, an FAI) counts for the lots of
  * supplier organization `org` (an SQL expression): filed by that
  * organization (its `org`), or attached to one of its lots or POs (a

@@ -929,6 +929,21 @@ int vault_po_acks(char **out, vault *v, const char *po);
 int vault_asn_list(char **out, vault *v, const char *po);
 int vault_asn_show(char **out, vault *v, const char *asn);
 
+/*
+ * The acting user's open actions as JSON text (schemas/portal-output.
+ * schema.json, inbox), oldest first, each with what it asks, its subject,
+ * the supplier organization, the PO if any, since when and its age in
+ * whole days.  A supplier's (its organization's only): revisions to
+ * acknowledge, POs to answer, promised dates passed before all was
+ * shipped, open NCRs on its lots, lots without a certificate of
+ * conformity.  A buyer's: POs not answered and revisions not acknowledged
+ * after `days` days, promised dates passed, receipts that differ from
+ * their ship notice with no NCR on their lots.  Quality's: open NCRs and
+ * those receipts.  Each leaves the inbox when the record answering it is
+ * written.  An auditor's or admin's inbox is empty.
+ */
+int vault_inbox(char **out, vault *v, unsigned days);
+
 /* ---- verification -------------------------------------------------------- */
 
 /* One thing wrong, with where it was found. */

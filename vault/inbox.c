@@ -1,0 +1,210 @@
+/*
+ * inbox.c - the acting user's open actions, oldest first, each with its
+ * age, read from the index: what its roles must do next.
+ *
+ * A supplier's: revisions to acknowledge, POs to answer, promised dates
+ * passed without the quantity shipped, NCRs on its lots still open, lots
+ * without a certificate of conformity.  The buying side's (buyer): POs
+ * not answered after `days` days, revisions not acknowledged after as
+ * many, promised dates passed, receipts short or over what was shipped
+ * (until an NCR is opened on one of its lots); quality's: open NCRs and
+ * the same receipts.  Each action leaves the inbox when the record that
+ * answers it is written: nothing is marked done by hand.
+ *
+ * One SQL statement, the UNION of the parts the user's roles call for,
+ * each part driven by an index of its own (a supplier's by its
+ * organization).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "common.h"
+#include "error.h"
+#include "user.h"
+#include "util.h"
+
+/*
+ * Each part selects: action, subject, org, po (may be NULL), since (Unix
+ * time the action became due), detail (may be NULL).  ?1 is the
+ * supplier's organization (NULL on the buying side), ?2 now, ?3 now less
+ * `days` days.
+ */
+
+/* the latest answer to line `l` of its PO that carries a promise (LATEST_ACK of orders.c) */
+#define LINE_PROMISE \
+	"(SELECT a.promise FROM po_acks a WHERE a.po = l.po AND (a.line = l.line OR a.line IS NULL)" \
+	" ORDER BY a.seq DESC, a.signed_at DESC, a.signed_by DESC LIMIT 1)"
+
+/* lines of ?1's POs (all, when NULL) whose promised date passed before all was shipped */
+#define PROMISE_PASSED(action) \
+	"SELECT '" action "', po || ' line ' || line, supplier, po," \
+	" CAST(strftime('%s', promise) AS INTEGER)," \
+	" 'promised ' || promise || '; ' || shipped || ' of ' || qty || ' shipped'" \
+	" FROM (SELECT l.po, l.line, l.qty, p.supplier, " LINE_PROMISE " AS promise," \
+	"  (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line)" \
+	"  AS shipped FROM pos p JOIN po_lines l ON l.po = p.po" \
+	"  WHERE ?1 IS NULL OR p.supplier = ?1)" \
+	" WHERE promise < date(?2, 'unixepoch') AND shipped < qty"
+
+/* POs of ?1 (all, when NULL) nobody of the supplier answered, made before `before` */
+#define PO_UNANSWERED(action, before) \
+	"SELECT '" action "', p.po, p.supplier, p.po, p.created_at, NULL FROM pos p" \
+	" WHERE (?1 IS NULL OR p.supplier = ?1) AND p.created_at <= " before \
+	" AND NOT EXISTS (SELECT 1 FROM po_acks a WHERE a.po = p.po)"
+
+/* revisions distributed to ?1 (all, when NULL) and not acknowledged, released before `before` */
+#define REVISION_UNACKNOWLEDGED(action, before) \
+	"SELECT '" action "', d.doc || '@' || d.rev, d.org, NULL, l.released_at, NULL" \
+	VAULT_INDEX_PENDING("?1") " AND l.released_at <= " before
+
+/* NCRs on ?1's lots (all, when NULL) not closed */
+#define NCR_OPEN(action) \
+	"SELECT '" action "', n.ncr, n.supplier, n.po, n.opened_at, n.lot || ': ' || n.reason" \
+	" FROM ncrs n WHERE (?1 IS NULL OR n.supplier = ?1)" \
+	" AND NOT EXISTS (SELECT 1 FROM ncr_closes c WHERE c.ncr = n.ncr)"
+
+static const struct part {
+	const char *action;
+	const char *what;
+	unsigned roles;     /* whose inbox it is in: VAULT_ROLE_* */
+	const char *sql;
+} parts[] = {
+	{ "acknowledge-revision", "acknowledge the revision released to you",
+	  VAULT_ROLE_SUPPLIER, REVISION_UNACKNOWLEDGED("acknowledge-revision", "?2") },
+	{ "answer-po", "accept or reject the PO, with a promised date",
+	  VAULT_ROLE_SUPPLIER, PO_UNANSWERED("answer-po", "?2") },
+	{ "ship-overdue", "the promised date passed before all was shipped",
+	  VAULT_ROLE_SUPPLIER, PROMISE_PASSED("ship-overdue") },
+	{ "answer-ncr", "a nonconformance on your lot is open",
+	  VAULT_ROLE_SUPPLIER, NCR_OPEN("answer-ncr") },
+	{ "provide-coc", "the lot has no certificate of conformity",
+	  VAULT_ROLE_SUPPLIER,
+	  "SELECT 'provide-coc', l.lot, l.supplier, l.po, l.created_at, l.part FROM lots l"
+	  " WHERE l.supplier = ?1 AND NOT " VAULT_INDEX_LOT_HAS_COC("l.lot") },
+	{ "chase-po", "the supplier has not answered the PO",
+	  VAULT_ROLE_BUYER, PO_UNANSWERED("chase-po", "?3") },
+	{ "chase-revision", "the supplier has not acknowledged the revision",
+	  VAULT_ROLE_BUYER, REVISION_UNACKNOWLEDGED("chase-revision", "?3") },
+	{ "late-shipment", "the supplier's promised date passed before all was shipped",
+	  VAULT_ROLE_BUYER, PROMISE_PASSED("late-shipment") },
+	{ "receipt-discrepancy", "received not what the ship notice said; no NCR on it yet",
+	  VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
+	  "SELECT 'receipt-discrepancy', r.asn, a.supplier, a.po, r.received_at,"
+	  " (SELECT sum(i.received) || ' received of ' || sum(i.shipped) || ' shipped'"
+	  "  FROM receipt_items i WHERE i.asn = r.asn)"
+	  " FROM receipts r JOIN asns a ON a.asn = r.asn WHERE ?1 IS NULL"
+	  " AND EXISTS (SELECT 1 FROM receipt_items i WHERE i.asn = r.asn AND i.received <> i.shipped)"
+	  " AND NOT EXISTS (SELECT 1 FROM receipt_items i JOIN ncrs n ON n.lot = i.lot"
+	  "  WHERE i.asn = r.asn)" },
+	{ "close-ncr", "the nonconformance is open",
+	  VAULT_ROLE_QUALITY, NCR_OPEN("close-ncr") },
+};
+
+#define NPARTS (sizeof(parts) / sizeof(parts[0]))
+
+/* What an action asks, by its name. */
+static const char *what_of(const char *action)
+{
+	size_t i;
+
+	for (i = 0; i < NPARTS; i++)
+		if (strcmp(parts[i].action, action) == 0)
+			return parts[i].what;
+	return "";
+}
+
+/* The statement of the parts for `roles`, oldest first; NULL when none apply. */
+static char *inbox_sql(unsigned roles)
+{
+	vault_buf b = VAULT_BUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < NPARTS; i++) {
+		if (!(parts[i].roles & roles))
+			continue;
+		if (vault_buf__addf(&b, "%s%s", n++ ? " UNION ALL " : "SELECT * FROM (",
+				    parts[i].sql) < 0)
+			abort();
+	}
+	if (n == 0)
+		return NULL;
+	if (vault_buf__addf(&b, ") ORDER BY 5, 1, 2") < 0)
+		abort();
+	return vault_buf__detach(&b);
+}
+
+/* One row as an inbox item, its age in whole days at `now`. */
+static json_t *item_of(sqlite3_stmt *st, int64_t now)
+{
+	const char *action = (const char *)sqlite3_column_text(st, 0);
+	int64_t since = sqlite3_column_int64(st, 4);
+	char when[32];
+	json_t *o;
+
+	vault_time_format(when, sizeof(when), since);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "action", action, "what", what_of(action),
+		      "subject", (const char *)sqlite3_column_text(st, 1),
+		      "org", (const char *)sqlite3_column_text(st, 2), "since", when,
+		      "age_days", (json_int_t)(now > since ? (now - since) / 86400 : 0));
+	if (!o)
+		abort();
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+		json_object_set_new(o, "po", json_string((const char *)sqlite3_column_text(st, 3)));
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+		json_object_set_new(o, "detail",
+				    json_string((const char *)sqlite3_column_text(st, 5)));
+	return o;
+}
+
+int vault_inbox(char **out, vault *v, unsigned days)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_stmt *st = NULL;
+	git_tree *tree = NULL;
+	json_t *items = json_array();
+	vault_user u;
+	char *sql = NULL;
+	int rc, error;
+
+	*out = NULL;
+	memset(&u, 0, sizeof(u));
+	if (days > 3650) {
+		error = vault_error__set(VAULT_EINVALID, "%u days is more than ten years", days);
+		goto done;
+	}
+	if ((error = vault_store__head_tree(&tree, v->store)) < 0 ||
+	    (error = vault__whoami(&u, v, tree)) < 0)
+		goto done;
+	if ((sql = inbox_sql(u.roles)) != NULL) {
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+			goto done;
+		}
+		/* a supplier's own organization; the buying side's, every one */
+		sqlite3_bind_text(st, 1, vault_user__scope(&u), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int64(st, 3, now - (int64_t)days * 86400);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			json_array_append_new(items, item_of(st, now));
+		if (rc != SQLITE_DONE) {
+			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+			goto done;
+		}
+	}
+	*out = json_dumps(items, JSON_SORT_KEYS | JSON_INDENT(2));
+	if (!*out)
+		error = vault_error__set(VAULT_ERROR, "cannot write the inbox");
+done:
+	sqlite3_finalize(st);
+	free(sql);
+	json_decref(items);
+	vault_user_dispose(&u);
+	git_tree_free(tree);
+	return error;
+}
