@@ -82,12 +82,14 @@ static int supplier(vault *v, const char *keydir, const char *tmp, unsigned long
 		day_of(promises[i], sizeof(promises[i]), n, -2);
 		acks[i].po = names[k];
 		acks[i].line = 1;
+		acks[i].revision = -1;
 		acks[i].promise = promises[i];
 		acks[i++].qty = 100;
 		if (n % 10 == 0) {
 			day_of(promises[i], sizeof(promises[i]), n, 5);
 			acks[i].po = names[k];
 			acks[i].line = 1;
+			acks[i].revision = -1;
 			acks[i].promise = promises[i];
 			i++;
 		}

@@ -85,9 +85,10 @@ static void po_show_table(json_t *po)
 	json_t *o, *arr;
 	size_t i;
 
-	printf("PO %s for %s: %s, ordered %s, shipped %s, received %s (recorded by %s at %s)\n",
-	       cell(b[0], sizeof(b[0]), po, "po"), cell(b[1], sizeof(b[1]), po, "supplier"),
-	       cell(b[2], sizeof(b[2]), po, "state"), cell(b[3], sizeof(b[3]), po, "qty"),
+	printf("PO %s for %s: %s, revision %s, ordered %s, shipped %s, received %s (recorded by %s "
+	       "at %s)\n", cell(b[0], sizeof(b[0]), po, "po"), cell(b[1], sizeof(b[1]), po, "supplier"),
+	       cell(b[2], sizeof(b[2]), po, "state"), cell(b[8], sizeof(b[8]), po, "revision"),
+	       cell(b[3], sizeof(b[3]), po, "qty"),
 	       cell(b[4], sizeof(b[4]), po, "shipped"), cell(b[5], sizeof(b[5]), po, "received"),
 	       cell(b[6], sizeof(b[6]), po, "created_by"), cell(b[7], sizeof(b[7]), po, "created_at"));
 	printf("%4s %-16s %9s %-20s %-10s %-10s %9s %9s %s\n", "LINE", "PART", "QTY", "REVISION",
@@ -103,11 +104,19 @@ static void po_show_table(json_t *po)
 		       cell(b[5], sizeof(b[5]), o, "shipped"), cell(b[6], sizeof(b[6]), o, "received"),
 		       cell(b[7], sizeof(b[7]), o, "state"));
 	}
+	arr = json_object_get(po, "changes");
+	if (json_array_size(arr))
+		printf("change orders:\n");
+	json_array_foreach(arr, i, o)
+		printf("  revision %s: %s (%s), by %s at %s\n", cell(b[0], sizeof(b[0]), o, "revision"),
+		       cell(b[1], sizeof(b[1]), o, "summary"), cell(b[2], sizeof(b[2]), o, "reason"),
+		       cell(b[3], sizeof(b[3]), o, "changed_by"), cell(b[4], sizeof(b[4]), o, "changed_at"));
 	arr = json_object_get(po, "acknowledgments");
 	if (json_array_size(arr))
 		printf("acknowledgments:\n");
 	json_array_foreach(arr, i, o) {
-		printf("  %s. %s%s%s %s", cell(b[0], sizeof(b[0]), o, "seq"),
+		printf("  %s. of revision %s, %s%s%s %s", cell(b[0], sizeof(b[0]), o, "seq"),
+		       cell(b[6], sizeof(b[6]), o, "revision"),
 		       json_object_get(o, "line") ? "line " : "the whole PO",
 		       json_object_get(o, "line") ? cell(b[1], sizeof(b[1]), o, "line") : "", ":",
 		       cell(b[2], sizeof(b[2]), o, "decision"));

@@ -1,4 +1,5 @@
-/* qvault po add PO --supplier ORG --line PART:QTY:DOC@REV[:DUE]...; po import FILE */
+/* qvault po add PO --supplier ORG --line PART:QTY:DOC@REV[:DUE]...; po import FILE;
+ * po change, po cancel, po close: change orders */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,4 +109,178 @@ const cli_command cli_cmd_po_add = {
 const cli_command cli_cmd_po_import = {
 	"po import", "record the purchase orders of a CSV or JSON file in one commit (buyer)",
 	"FILE", 1, 1, import_opts, 1, run_import
+};
+
+/* ---- change orders: po change, po cancel, po close ------------------------ */
+
+static const cli_opt change_opts[] = {
+	{ "line", 'l', OPT_VALUE, "N", "the line to change" },
+	{ "qty", 'q', OPT_VALUE, "N", "its new quantity (not below what was received)" },
+	{ "due", 0, OPT_VALUE, "DATE", "its new due date, YYYY-MM-DD" },
+	{ "rev", 0, OPT_VALUE, "DOC@REV", "the drawing revision it requires now" },
+	{ "add-line", 0, OPT_LIST, "PART:QTY:DOC@REV[:DUE]", "a new line (repeatable)" },
+	{ "reason", 'r', OPT_VALUE, "TEXT", "why (required): the supplier reads it" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* --line N: a line number from 1, into *out; 0 with no --line. */
+static int line_opt(unsigned *out, const cli_command *cmd, const cli_args *a)
+{
+	const char *s = cli_opt_value(cmd, a, "line");
+	unsigned long n;
+	char *end;
+
+	*out = 0;
+	if (!s)
+		return EXIT_OK;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || *end || !*s || *s == '-' || n < 1 || n > 10000)
+		return cli_usage_error(cmd, "--line '%s' is not a line number", s);
+	*out = (unsigned)n;
+	return EXIT_OK;
+}
+
+static int say_changed(int error, const char *po, unsigned revision)
+{
+	if (error < 0)
+		return cli_fail(error);
+	printf("changed PO %s: revision %u, for the supplier to acknowledge\n", po, revision);
+	return EXIT_OK;
+}
+
+static int run_change(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *qty = cli_opt_value(cmd, a, "qty"), *rev = cli_opt_value(cmd, a, "rev");
+	const char *reason = cli_opt_value(cmd, a, "reason"), **adds;
+	vault_po_edit *edits;
+	char **copies, *at, *end, *rev_copy = NULL;
+	size_t n, k = 0, i;
+	unsigned revision = 0;
+	int rc, error;
+
+	adds = cli_opt_list(cmd, a, "add-line", &n);
+	if ((edits = calloc(n + 2, sizeof(*edits))) == NULL ||
+	    (copies = calloc(n + 1, sizeof(char *))) == NULL)
+		abort();
+	if ((rc = line_opt(&edits[0].line, cmd, a)) != EXIT_OK)
+		goto done;
+	if (!reason) {
+		rc = cli_usage_error(cmd, "--reason is required: the supplier reads why");
+		goto done;
+	}
+	if (edits[0].line || qty || rev || cli_opt_value(cmd, a, "due")) {
+		vault_po_edit *e = &edits[k++];
+
+		e->op = VAULT_PO_EDIT;
+		if (!e->line) {
+			rc = cli_usage_error(cmd, "--qty, --due and --rev change the line --line names");
+			goto done;
+		}
+		if (qty) {
+			errno = 0;
+			e->qty = strtoull(qty, &end, 10);
+			if (errno || *end || !*qty || *qty == '-' || e->qty == 0) {
+				rc = cli_usage_error(cmd, "--qty '%s' is not a whole number from 1", qty);
+				goto done;
+			}
+		}
+		if ((e->due = cli_opt_value(cmd, a, "due")) != NULL &&
+		    (rc = cli_check_date(cmd, "--due", e->due)) != EXIT_OK)
+			goto done;
+		if (rev) {
+			if ((rev_copy = strdup(rev)) == NULL)
+				abort();
+			if ((at = strrchr(rev_copy, '@')) == NULL || at == rev_copy || !at[1]) {
+				rc = cli_usage_error(cmd, "--rev '%s' is not DOC@REV", rev);
+				goto done;
+			}
+			*at = '\0';
+			e->doc = rev_copy;
+			e->rev = at + 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		vault_po_line l;
+		vault_po_edit *e = &edits[k++];
+
+		if ((copies[i] = strdup(adds[i])) == NULL)
+			abort();
+		if (parse_line(&l, copies[i]) < 0) {
+			rc = cli_usage_error(cmd, "--add-line '%s' is not PART:QTY:DOC@REV[:DUE]",
+					     adds[i]);
+			goto done;
+		}
+		if (l.due && (rc = cli_check_date(cmd, "--add-line due date", l.due)) != EXIT_OK)
+			goto done;
+		e->op = VAULT_PO_ADD_LINE;
+		e->part = l.part;
+		e->qty = l.qty;
+		e->doc = l.doc;
+		e->rev = l.rev;
+		e->due = l.due;
+	}
+	if (k == 0) {
+		rc = cli_usage_error(cmd, "nothing to change: give --line N with --qty, --due or --rev, "
+				     "or --add-line");
+		goto done;
+	}
+	error = vault_po_change(v, a->arg[0], edits, k, reason, &revision);
+	rc = say_changed(error, a->arg[0], revision);
+done:
+	for (i = 0; i < n; i++)
+		free(copies[i]);
+	free(copies);
+	free(rev_copy);
+	free(edits);
+	return rc;
+}
+
+static const cli_opt end_opts[] = {
+	{ "line", 'l', OPT_VALUE, "N", "only this line (without it, every open line)" },
+	{ "reason", 'r', OPT_VALUE, "TEXT", "why (required): the supplier reads it" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* po cancel, po close: one change order ending a line or every open one. */
+static int run_end(const cli_command *cmd, cli_args *a, vault *v, vault_po_change_op op)
+{
+	const char *reason = cli_opt_value(cmd, a, "reason");
+	vault_po_edit e;
+	unsigned revision = 0;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = op;
+	if ((rc = line_opt(&e.line, cmd, a)) != EXIT_OK)
+		return rc;
+	if (!reason)
+		return cli_usage_error(cmd, "--reason is required: the supplier reads why");
+	rc = vault_po_change(v, a->arg[0], &e, 1, reason, &revision);
+	return say_changed(rc, a->arg[0], revision);
+}
+
+static int run_cancel(const cli_command *cmd, cli_args *a, vault *v)
+{
+	return run_end(cmd, a, v, VAULT_PO_CANCEL);
+}
+
+static int run_close(const cli_command *cmd, cli_args *a, vault *v)
+{
+	return run_end(cmd, a, v, VAULT_PO_CLOSE);
+}
+
+const cli_command cli_cmd_po_change = {
+	"po change", "a change order: a PO's next revision, for the supplier to acknowledge (buyer)",
+	"PO", 1, 1, change_opts, 1, run_change
+};
+const cli_command cli_cmd_po_cancel = {
+	"po cancel", "cancel a PO, or one of its lines, by a change order (buyer)",
+	"PO", 1, 1, end_opts, 1, run_cancel
+};
+const cli_command cli_cmd_po_close = {
+	"po close", "close a line short, or every open line: nothing more is to come (buyer)",
+	"PO", 1, 1, end_opts, 1, run_close
 };

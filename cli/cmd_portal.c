@@ -28,6 +28,7 @@ static const cli_opt ack_opts[] = {
 	{ "note", 'n', OPT_VALUE, "TEXT", "a note for the buyer" },
 	{ "reject", 0, OPT_FLAG, NULL, "reject the PO (or line) instead" },
 	{ "reason", 0, OPT_VALUE, "TEXT", "why it is rejected" },
+	{ "revision", 0, OPT_VALUE, "N", "the PO revision answered (po show): refused if changed since" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -35,11 +36,17 @@ static const cli_opt ack_opts[] = {
 static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *line = cli_opt_value(cmd, a, "line"), *qty = cli_opt_value(cmd, a, "qty");
+	const char *revision = cli_opt_value(cmd, a, "revision");
 	vault_po_ack k;
 	int error;
 
 	memset(&k, 0, sizeof(k));
 	k.po = a->arg[0];
+	k.revision = -1;
+	/* revision 0 is the PO as issued: whole(), which takes 1 up, with one more */
+	if (revision && (strcmp(revision, "0") == 0 ? (k.revision = 0, 0) :
+			 (k.revision = (long)whole(revision, 1000000)) == 0))
+		return cli_usage_error(cmd, "--revision '%s' is not a revision number", revision);
 	k.promise = cli_opt_value(cmd, a, "promise");
 	k.note = cli_opt_value(cmd, a, "note");
 	k.reject = cli_opt_flag(cmd, a, "reject");

@@ -70,6 +70,9 @@ static const cli_shell_rule rules[] = {
 	{ "fai add", "supplier,quality", 0, "fai" },
 	{ "po add", "buyer", -1, NULL },
 	{ "po import", "buyer", 0, CLI_UPLOAD_IMPORT },
+	{ "po change", "buyer", -1, NULL },
+	{ "po cancel", "buyer", -1, NULL },
+	{ "po close", "buyer", -1, NULL },
 	/* the supplier portal (each export and the scorecard show a supplier its own) */
 	{ "po ack", "supplier", -1, NULL },
 	{ "inbox", NULL, -1, NULL },

@@ -122,13 +122,17 @@ static const char *line_of(char *buf, size_t size, json_t *g)
 	return buf;
 }
 
-/* A PO's acknowledgments, status reports, shipments and NCRs, as trace po prints them. */
+/* A PO's change orders, acknowledgments, status reports, shipments and NCRs, as trace po prints them. */
 static void print_portal(json_t *t)
 {
 	json_t *g;
 	char l[32];
 	size_t i;
 
+	json_array_foreach(json_object_get(t, "po_changes"), i, g)
+		printf("  change order %lld: %s (%s) by %s %s\n",
+		       (long long)json_integer_value(json_object_get(g, "revision")), str(g, "summary"),
+		       str(g, "reason"), str(g, "changed_by"), str(g, "changed_at"));
 	json_array_foreach(json_object_get(t, "po_acknowledgments"), i, g)
 		printf("  PO ack %lld%s: %s%s%s by %s %s%s%s\n",
 		       (long long)json_integer_value(json_object_get(g, "seq")), line_of(l, sizeof(l), g),

@@ -43,8 +43,11 @@ typedef struct {
 } item;
 
 static const char SQL_LOT[] = "SELECT po, part, qty, supplier FROM lots WHERE lot = ?1";
+/* the line of the lot's part: an open one first (a change order may have
+ * cancelled one and added another of the same part) */
 static const char SQL_LOT_LINE[] =
-	"SELECT line, doc || '@' || rev FROM po_lines WHERE po = ?1 AND part = ?2 ORDER BY line LIMIT 1";
+	"SELECT line, doc || '@' || rev, state FROM po_lines WHERE po = ?1 AND part = ?2"
+	" ORDER BY state <> 'open', line LIMIT 1";
 static const char SQL_SHIPPED[] =
 	"SELECT (SELECT qty FROM po_lines WHERE po = ?1 AND line = ?2),"
 	" (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE po = ?1 AND line = ?2)";
@@ -240,7 +243,11 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		it->line = (unsigned)sqlite3_column_int64(st, 0);
 		if ((error = vault__fmt(revision, sizeof(revision), "the PO line's revision", "%s",
-					sqlite3_column_text(st, 1))) < 0) {
+					sqlite3_column_text(st, 1))) < 0 ||
+		    (strcmp((const char *)sqlite3_column_text(st, 2), "open") != 0 &&
+		     (error = vault_error__set(VAULT_EINVALID, "package '%s': line %u of PO '%s' "
+					       "is %s", p->id, it->line, it->po,
+					       (const char *)sqlite3_column_text(st, 2))) < 0)) {
 			sqlite3_reset(st);
 			return error;
 		}

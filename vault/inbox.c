@@ -2,7 +2,7 @@
  * inbox.c - the acting user's open actions, oldest first, each with its
  * age, read from the index: what its roles must do next.
  *
- * A supplier's: revisions to acknowledge, POs to answer, promised dates
+ * A supplier's: revisions to acknowledge, POs and change orders to answer, promised dates
  * passed without the quantity shipped, NCRs on its lots still open, lots
  * without a certificate of conformity.  The buying side's (buyer): POs
  * not answered after `days` days, revisions not acknowledged after as
@@ -48,14 +48,24 @@
 	" FROM (SELECT l.po, l.line, l.qty, p.supplier, " LINE_PROMISE " AS promise," \
 	"  (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line)" \
 	"  AS shipped FROM pos p JOIN po_lines l ON l.po = p.po" \
-	"  WHERE ?1 IS NULL OR p.supplier = ?1)" \
+	"  WHERE (?1 IS NULL OR p.supplier = ?1) AND l.state = 'open')" \
 	" WHERE promise < date(?2, 'unixepoch') AND shipped < qty"
 
-/* POs of ?1 (all, when NULL) nobody of the supplier answered, made before `before` */
+/*
+ * POs of ?1 (all, when NULL) whose latest revision (the PO as issued, or
+ * its latest change order) nobody of the supplier answered, made before
+ * `before`, and not cancelled
+ */
 #define PO_UNANSWERED(action, before) \
-	"SELECT '" action "', p.po, p.supplier, p.po, p.created_at, NULL FROM pos p" \
-	" WHERE (?1 IS NULL OR p.supplier = ?1) AND p.created_at <= " before \
-	" AND NOT EXISTS (SELECT 1 FROM po_acks a WHERE a.po = p.po)"
+	"SELECT '" action "', x.po, x.supplier, x.po, x.since," \
+	" CASE WHEN x.revision > 0 THEN 'change order ' || x.revision || ': ' || x.reason END" \
+	" FROM (SELECT p.po AS po, p.supplier AS supplier, coalesce(c.seq, 0) AS revision," \
+	"  c.reason AS reason, coalesce(c.changed_at, p.created_at) AS since FROM pos p" \
+	"  LEFT JOIN po_changes c ON c.po = p.po AND c.seq = (SELECT max(m.seq) FROM po_changes m" \
+	"  WHERE m.po = p.po) WHERE ?1 IS NULL OR p.supplier = ?1) AS x" \
+	" WHERE x.since <= " before \
+	" AND NOT EXISTS (SELECT 1 FROM po_acks a WHERE a.po = x.po AND a.revision = x.revision)" \
+	" AND EXISTS (SELECT 1 FROM po_lines l WHERE l.po = x.po AND l.state <> 'cancelled')"
 
 /* revisions distributed to ?1 (all, when NULL) and not acknowledged, released before `before` */
 #define REVISION_UNACKNOWLEDGED(action, before) \
@@ -76,7 +86,7 @@ static const struct part {
 } parts[] = {
 	{ "acknowledge-revision", "acknowledge the revision released to you",
 	  VAULT_ROLE_SUPPLIER, REVISION_UNACKNOWLEDGED("acknowledge-revision", "?2") },
-	{ "answer-po", "accept or reject the PO, with a promised date",
+	{ "answer-po", "accept or reject the PO (or its change), with a promised date",
 	  VAULT_ROLE_SUPPLIER, PO_UNANSWERED("answer-po", "?2") },
 	{ "ship-overdue", "the promised date passed before all was shipped",
 	  VAULT_ROLE_SUPPLIER, PROMISE_PASSED("ship-overdue") },
@@ -86,7 +96,7 @@ static const struct part {
 	  VAULT_ROLE_SUPPLIER,
 	  "SELECT 'provide-coc', l.lot, l.supplier, l.po, l.created_at, l.part FROM lots l"
 	  " WHERE l.supplier = ?1 AND NOT " VAULT_INDEX_LOT_HAS_COC("l.lot") },
-	{ "chase-po", "the supplier has not answered the PO",
+	{ "chase-po", "the supplier has not answered the PO (or its change)",
 	  VAULT_ROLE_BUYER, PO_UNANSWERED("chase-po", "?3") },
 	{ "chase-revision", "the supplier has not acknowledged the revision",
 	  VAULT_ROLE_BUYER, REVISION_UNACKNOWLEDGED("chase-revision", "?3") },

@@ -21,6 +21,7 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_ack,
 	&vault_kind_ack_signature,
 	&vault_kind_po,
+	&vault_kind_po_change,
 	&vault_kind_po_ack,
 	&vault_kind_status,
 	&vault_kind_lot,

@@ -146,19 +146,24 @@ static int may_see(vault *v, const char *owner, const char *what, const char *na
 #define PO_SUMMARY(where) \
 	"SELECT * FROM (SELECT p.po AS po, p.supplier, p.created_by, " ISO_TIME("p.created_at") "," \
 	" (SELECT count(*) FROM po_lines l WHERE l.po = p.po)," \
-	" (SELECT coalesce(sum(l.qty), 0) FROM po_lines l WHERE l.po = p.po)," \
+	" (SELECT coalesce(sum(l.qty), 0) FROM po_lines l WHERE l.po = p.po" \
+	"  AND l.state <> 'cancelled')," \
 	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = p.po)," \
 	" (SELECT coalesce(sum(r.received), 0) FROM receipt_items r WHERE r.po = p.po)," \
-	" (SELECT min(l.due) FROM po_lines l WHERE l.po = p.po)," \
+	" (SELECT min(l.due) FROM po_lines l WHERE l.po = p.po AND l.state <> 'cancelled')," \
 	" (SELECT a.promise FROM po_acks a WHERE a.po = p.po AND a.promise IS NOT NULL " LATEST_ACK ")," \
 	" (SELECT a.decision FROM po_acks a WHERE a.po = p.po " LATEST_ACK ")," \
-	" CASE WHEN EXISTS (SELECT 1 FROM po_lines l WHERE l.po = p.po AND l.qty > (SELECT" \
-	"  coalesce(sum(r.received), 0) FROM receipt_items r WHERE r.po = l.po AND r.line = l.line))" \
+	" (SELECT coalesce(max(c.seq), 0) FROM po_changes c WHERE c.po = p.po)," \
+	" CASE WHEN NOT EXISTS (SELECT 1 FROM po_lines l WHERE l.po = p.po AND l.state <> 'cancelled')" \
+	"  THEN 'cancelled' WHEN EXISTS (SELECT 1 FROM po_lines l WHERE l.po = p.po" \
+	"  AND l.state = 'open' AND l.qty > (SELECT coalesce(sum(r.received), 0)" \
+	"  FROM receipt_items r WHERE r.po = l.po AND r.line = l.line))" \
 	"  THEN 'open' ELSE 'closed' END AS state" \
 	" FROM pos p " where ") WHERE ?2 IS NULL OR state = 'open' ORDER BY po"
 
 static const char *const po_summary_cols[] = { "po", "supplier", "created_by", "created_at",
-	"lines", "qty", "shipped", "received", "due", "promised", "acknowledged", "state", NULL };
+	"lines", "qty", "shipped", "received", "due", "promised", "acknowledged", "revision", "state",
+	NULL };
 
 int vault_po_list(char **out, vault *v, const char *supplier, int open_only)
 {
@@ -187,11 +192,15 @@ int vault_po_list(char **out, vault *v, const char *supplier, int open_only)
 #define LINE_ACK(col) "(SELECT a." col " FROM po_acks a WHERE a.po = l.po" \
 	" AND (a.line = l.line OR a.line IS NULL) " LATEST_ACK ")"
 static const char SQL_PO_LINES[] =
-	"SELECT *, CASE WHEN received >= qty THEN 'closed' ELSE 'open' END FROM (SELECT"
-	" l.line, l.part, l.qty AS qty, l.doc, l.rev, l.due,"
-	" " LINE_ACK("decision") ", " LINE_ACK("promise") ","
-	" (SELECT a.qty FROM po_acks a WHERE a.po = l.po AND a.line = l.line " LATEST_ACK "),"
-	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line),"
+	"SELECT line, part, qty, doc, rev, due, decision, promise, promised_qty, shipped, received,"
+	" CASE WHEN lstate <> 'open' THEN lstate WHEN received >= qty THEN 'closed' ELSE 'open' END"
+	" FROM (SELECT l.line AS line, l.part AS part, l.qty AS qty, l.doc AS doc, l.rev AS rev,"
+	" l.due AS due, l.state AS lstate,"
+	" " LINE_ACK("decision") " AS decision, " LINE_ACK("promise") " AS promise,"
+	" (SELECT a.qty FROM po_acks a WHERE a.po = l.po AND a.line = l.line " LATEST_ACK ")"
+	"  AS promised_qty,"
+	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line)"
+	"  AS shipped,"
 	" (SELECT coalesce(sum(r.received), 0) FROM receipt_items r WHERE r.po = l.po"
 	"  AND r.line = l.line) AS received"
 	" FROM po_lines l WHERE l.po = ?1) ORDER BY line";
@@ -199,10 +208,17 @@ static const char *const po_line_cols[] = { "line", "part", "qty", "doc", "rev",
 	"acknowledged", "promised", "promised_qty", "shipped", "received", "state", NULL };
 
 static const char SQL_PO_ACKS[] =
-	"SELECT seq, line, decision, promise, qty, note, reason, signed_by, " ISO_TIME("signed_at")
-	" FROM po_acks WHERE po = ?1 ORDER BY seq, signed_at, signed_by";
-static const char *const po_ack_cols[] = { "seq", "line", "decision", "promise", "qty", "note",
-	"reason", "signed_by", "signed_at", NULL };
+	"SELECT seq, revision, line, decision, promise, qty, note, reason, signed_by, "
+	ISO_TIME("signed_at") " FROM po_acks WHERE po = ?1 ORDER BY seq, signed_at, signed_by";
+static const char *const po_ack_cols[] = { "seq", "revision", "line", "decision", "promise",
+	"qty", "note", "reason", "signed_by", "signed_at", NULL };
+
+/* The change orders of PO ?1: each revision after the first, and why */
+static const char SQL_PO_CHANGES[] =
+	"SELECT seq, reason, summary, changed_by, " ISO_TIME("changed_at")
+	" FROM po_changes WHERE po = ?1 ORDER BY seq";
+static const char *const po_change_cols[] = { "revision", "reason", "summary", "changed_by",
+	"changed_at", NULL };
 
 /* PO `po` as the viewer may see it: its summary row (ENOTFOUND as absent). */
 static int po_head(json_t **out, vault *v, const char *po)
@@ -226,20 +242,23 @@ static int po_head(json_t **out, vault *v, const char *po)
 
 int vault_po_show(char **out, vault *v, const char *po)
 {
-	json_t *root, *lines = NULL, *acks = NULL;
+	json_t *root, *lines = NULL, *acks = NULL, *changes = NULL;
 	int error;
 
 	*out = NULL;
 	if ((error = po_head(&root, v, po)) < 0)
 		return error;
 	if ((error = json_rows(&lines, v, SQL_PO_LINES, po_line_cols, po, NULL)) < 0 ||
-	    (error = json_rows(&acks, v, SQL_PO_ACKS, po_ack_cols, po, NULL)) < 0) {
+	    (error = json_rows(&acks, v, SQL_PO_ACKS, po_ack_cols, po, NULL)) < 0 ||
+	    (error = json_rows(&changes, v, SQL_PO_CHANGES, po_change_cols, po, NULL)) < 0) {
 		json_decref(lines);
+		json_decref(acks);
 		json_decref(root);
 		return error;
 	}
 	json_object_set_new(root, "lines", lines);
 	json_object_set_new(root, "acknowledgments", acks);
+	json_object_set_new(root, "changes", changes);
 	return dump(out, root, "PO");
 }
 

@@ -500,6 +500,65 @@ int vault_po__parse(const char *data, size_t len)
 	return error;
 }
 
+/* ---- change orders: the latest revision ----------------------------------- */
+
+int vault_po__latest(json_t **rec, unsigned *seq, vault_store *store, const git_tree *tree,
+		     const char *po)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *data = NULL;
+	git_tree_entry *te = NULL;
+	git_tree *changes = NULL;
+	size_t n, len;
+	int error;
+
+	*rec = NULL;
+	*seq = 0;
+	if ((error = vault_po__dir(dir, sizeof(dir), po)) < 0 ||
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_PO_CHANGES_DIR, dir)) < 0)
+		return error;
+	/* git keeps a tree's entries sorted by name: NNNNNN-signer.json by number */
+	if (git_tree_entry_bypath(&te, tree, path) == 0 &&
+	    git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&changes, git_tree_owner(tree), git_tree_entry_id(te)) == 0 &&
+	    (n = git_tree_entrycount(changes)) > 0) {
+		const char *name = git_tree_entry_name(git_tree_entry_byindex(changes, n - 1));
+
+		*seq = (unsigned)strtoul(name, NULL, 10);
+		error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_PO_CHANGES_DIR "/%s", dir,
+				   name);
+	} else {
+		error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_PO_FILE, dir);
+	}
+	git_tree_free(changes);
+	git_tree_entry_free(te);
+	if (error < 0)
+		return error;
+	if (vault_store__read_path(&data, &len, store, tree, path) < 0)
+		return vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po);
+	*rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	free(data);
+	if (!json_is_array(json_object_get(*rec, "lines"))) {
+		json_decref(*rec);
+		*rec = NULL;
+		return vault_error__set(VAULT_EVERIFY, "'%s' is malformed", path);
+	}
+	return 0;
+}
+
+int vault_po__cancelled(const json_t *rec)
+{
+	json_t *lines = json_object_get(rec, "lines"), *l;
+	size_t i;
+
+	json_array_foreach(lines, i, l) {
+		const char *state = json_string_value(json_object_get(l, "state"));
+
+		if (!state || strcmp(state, "cancelled") != 0)
+			return 0;
+	}
+	return json_array_size(lines) > 0;
+}
+
 /* ---- the index --------------------------------------------------------- */
 
 static int index_po_record(vault_index *idx, const char *data, size_t len, const char *path,

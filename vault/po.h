@@ -5,14 +5,29 @@
 #ifndef VAULT_PO_H
 #define VAULT_PO_H
 
+#include <jansson.h>
+
 #include "store.h"
 
 #define VAULT_PO_FILE "po.json"
+/* a PO's change orders: changes/NNNNNN-<signer>.json, revisions 1, 2, ... */
+#define VAULT_PO_CHANGES_DIR "changes"
 
 /* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
 int vault_po__dir(char *buf, size_t size, const char *po);
 
 /* Parse and check a PO import file's content, writing nothing (for the fuzzers). */
 int vault_po__parse(const char *data, size_t len);
+
+/*
+ * The latest revision of PO `po` in `tree`: its record (the caller's to
+ * json_decref) and number, 0 for the PO's own record; VAULT_ENOTFOUND if
+ * the tree holds no such PO.
+ */
+int vault_po__latest(json_t **rec, unsigned *seq, vault_store *store, const git_tree *tree,
+		     const char *po);
+
+/* Whether the PO revision `rec` has every line cancelled: the PO is. */
+int vault_po__cancelled(const json_t *rec);
 
 #endif

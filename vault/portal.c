@@ -328,14 +328,38 @@ static int check_ack_fields(const vault_po_ack *a)
 	return 0;
 }
 
+/*
+ * The revision of PO `po` an answer is of: its latest, which `asked`
+ * must be if given (-1: not given); a cancelled PO takes no answer.
+ */
+static int revision_answered(unsigned *out, vault_txn *t, vault *v, const char *po, long asked)
+{
+	json_t *rec = NULL;
+	unsigned seq;
+	int error;
+
+	if ((error = vault_po__latest(&rec, &seq, v->store, t->root, po)) < 0)
+		return error;
+	if (vault_po__cancelled(rec))
+		error = vault_error__set(VAULT_EINVALID, "PO '%s' is cancelled", po);
+	else if (asked >= 0 && (unsigned long)asked != seq)
+		error = vault_error__set(VAULT_EINVALID,
+			"PO '%s' is at revision %u: revision %ld was changed since", po, seq, asked);
+	json_decref(rec);
+	*out = seq;
+	return error;
+}
+
 static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long seq)
 {
 	char when[VAULT_TIME_SIZE];
+	unsigned revision;
 	po_facts f;
 	json_t *root;
 	int error;
 
-	if ((error = po_facts_get(&f, v, &t->actor, a->po, a->line, "acknowledge")) < 0)
+	if ((error = po_facts_get(&f, v, &t->actor, a->po, a->line, "acknowledge")) < 0 ||
+	    (error = revision_answered(&revision, t, v, a->po, a->revision)) < 0)
 		return error;
 	if (a->promise && strcmp(a->promise, f.ordered) < 0)
 		return vault_error__set(VAULT_EINVALID,
@@ -346,8 +370,9 @@ static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long 
 			"a promise of %llu is more than line %u of PO '%s' orders (%llu)",
 			(unsigned long long)a->qty, a->line, a->po, (unsigned long long)f.line_qty);
 	vault_time_format(when, sizeof(when), t->now);
-	root = json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "record", "po-ack",
+	root = json_pack("{s:s, s:i, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "record", "po-ack",
 			 "format", 1, "po", a->po, "seq", (json_int_t)seq,
+			 "revision", (json_int_t)revision,
 			 "decision", a->reject ? "rejected" : "accepted", "org", t->actor.org,
 			 "signed_by", t->actor.name, "fingerprint", t->actor.fingerprint,
 			 "signed_at", when);
@@ -778,7 +803,8 @@ int vault_status_export(char **out, vault *v, const char *org, vault_export_form
 
 static const char SQL_INS_ACK[] =
 	"INSERT INTO po_acks (po, seq, line, decision, promise, qty, note, reason, org,"
-	" signed_by, signed_at, commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	" signed_by, signed_at, commit_id, revision)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, coalesce(?13, 0))";
 static const char SQL_INS_STATUS[] =
 	"INSERT INTO po_status (po, seq, line, status, note, org, reported_by, reported_at,"
 	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -845,6 +871,7 @@ static int index_answer(vault_index *idx, const char *data, size_t len, const ch
 		sqlite3_bind_text(st, 10, by, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 11, vault_portal__time(at));
 		sqlite3_bind_text(st, 12, hex, -1, SQLITE_STATIC);
+		bind_member(st, 13, root, "revision"); /* answers made before change orders: none */
 	} else {
 		bind_member(st, 4, root, "status");
 		bind_member(st, 5, root, "note");
@@ -856,6 +883,30 @@ static int index_answer(vault_index *idx, const char *data, size_t len, const ch
 	error = step_insert(idx, st, path);
 	json_decref(root);
 	return error;
+}
+
+/*
+ * An acknowledgment answers the PO's latest revision as it stood before
+ * (one made before change orders names none: revision 0).
+ */
+static void check_ack_revision(const vault_change_ctx *c, const char *path, json_t *rec,
+			       const char *po)
+{
+	json_t *latest = NULL, *named = json_object_get(rec, "revision");
+	unsigned seq;
+
+	if (named && !json_is_integer(named)) {
+		c->found(c, path, "the acknowledgment's revision is not a number");
+		return;
+	}
+	if (vault_po__latest(&latest, &seq, c->store, c->before, po) < 0)
+		return; /* no PO before it: found by the caller */
+	if (json_integer_value(named) != (json_int_t)seq)
+		c->found(c, path, "the acknowledgment answers revision %lld of PO '%s', whose latest "
+			 "was %u", (long long)json_integer_value(named), po, seq);
+	if (vault_po__cancelled(latest))
+		c->found(c, path, "PO '%s' was cancelled before it", po);
+	json_decref(latest);
 }
 
 /*
@@ -922,6 +973,8 @@ static void check_answer(const vault_change_ctx *c, const char *path)
 	if (c->who && strcmp(vault_rules__str(po, "supplier"), c->who->org) != 0)
 		c->found(c, path, "user '%s' of '%s' answers PO '%s' of '%s'", c->who->name,
 		      c->who->org, parts[3], vault_rules__str(po, "supplier"));
+	if (is_ack)
+		check_ack_revision(c, path, rec, parts[3]);
 done:
 	json_decref(rec);
 	json_decref(po);

@@ -382,8 +382,10 @@ done:
  */
 static int trace_po_portal(json_t *root, sqlite3 *db, const char *po)
 {
-	static const char *const ack_cols[] = { "seq", "line", "decision", "promise", "qty", "note",
-		"reason", "signed_by", "signed_at" };
+	static const char *const ack_cols[] = { "seq", "revision", "line", "decision", "promise",
+		"qty", "note", "reason", "signed_by", "signed_at" };
+	static const char *const change_cols[] = { "revision", "reason", "summary", "changed_by",
+		"changed_at" };
 	static const char *const status_cols[] = { "seq", "line", "status", "note", "reported_by",
 		"reported_at" };
 	static const char *const ship_cols[] = { "asn", "ship_date", "package", "lot", "line", "qty",
@@ -394,9 +396,12 @@ static int trace_po_portal(json_t *root, sqlite3 *db, const char *po)
 		const char *const *cols;
 		int ncols;
 	} parts[] = {
-		{ "po_acknowledgments", "SELECT seq, line, decision, promise, qty, note, reason, signed_by,"
-		  " strftime('%Y-%m-%dT%H:%M:%SZ', signed_at, 'unixepoch') FROM po_acks WHERE po = ?1"
-		  " ORDER BY seq, signed_at, signed_by", ack_cols, 9 },
+		{ "po_changes", "SELECT seq, reason, summary, changed_by,"
+		  " strftime('%Y-%m-%dT%H:%M:%SZ', changed_at, 'unixepoch') FROM po_changes"
+		  " WHERE po = ?1 ORDER BY seq", change_cols, 5 },
+		{ "po_acknowledgments", "SELECT seq, revision, line, decision, promise, qty, note, reason,"
+		  " signed_by, strftime('%Y-%m-%dT%H:%M:%SZ', signed_at, 'unixepoch') FROM po_acks"
+		  " WHERE po = ?1 ORDER BY seq, signed_at, signed_by", ack_cols, 10 },
 		{ "status", "SELECT seq, line, status, note, reported_by,"
 		  " strftime('%Y-%m-%dT%H:%M:%SZ', reported_at, 'unixepoch') FROM po_status"
 		  " WHERE po = ?1 ORDER BY seq, reported_at, reported_by", status_cols, 6 },

@@ -593,6 +593,34 @@ typedef struct {
  */
 int vault_po_add(vault *v, const vault_po *po);
 
+/* What one step of a change order does to a PO. */
+typedef enum {
+	VAULT_PO_EDIT,      /* an open line's quantity, due date or required revision */
+	VAULT_PO_ADD_LINE,  /* a new line, numbered after the last */
+	VAULT_PO_CANCEL,    /* an open line, or every open line (line 0) */
+	VAULT_PO_CLOSE      /* likewise, closed short: nothing more is to come */
+} vault_po_change_op;
+
+typedef struct {
+	vault_po_change_op op;
+	unsigned line;          /* EDIT: the line; CANCEL, CLOSE: the line, 0 every open one */
+	uint64_t qty;           /* EDIT: the new quantity, 0 unchanged; ADD_LINE: its quantity */
+	const char *part;       /* ADD_LINE */
+	const char *doc, *rev;  /* the revision required: EDIT, NULL unchanged; ADD_LINE */
+	const char *due;        /* EDIT: the new due date, NULL unchanged; ADD_LINE: NULL none */
+} vault_po_edit;
+
+/*
+ * A change order (buyer): the PO's next revision, the whole PO as `edits`
+ * leave it, with `reason`, in one signed commit; the revisions before are
+ * kept.  Refused: a PO whose every line is cancelled, a line cancelled or
+ * closed, a quantity below what was received of the line, an obsolete
+ * revision, a change that changes nothing.  *revision (if not NULL)
+ * receives the revision made.  The supplier answers it with po ack.
+ */
+int vault_po_change(vault *v, const char *po, const vault_po_edit *edits, size_t n,
+		    const char *reason, unsigned *revision);
+
 /*
  * Record every purchase order of a CSV file (header: po,supplier,line,
  * part,qty,doc,rev,due) or a JSON file (schemas/po-import.schema.json) in
@@ -757,6 +785,9 @@ typedef struct {
 	uint64_t qty;         /* 0: not given (only with a line) */
 	const char *note;     /* may be NULL */
 	const char *reason;   /* required with reject, else NULL */
+	/* the PO's revision it answers (0: the PO as issued, N: change order
+	 * N), which must be its latest; -1: whichever is latest */
+	long revision;
 } vault_po_ack;
 
 /*

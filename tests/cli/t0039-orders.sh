@@ -88,7 +88,7 @@ check "  a closed PO says so, line by line" json_is po2.json \
 check "the buyer sees another organization's PO" sh -c 'q po show PO-Z --json | grep -q zenith'
 check "the table shows the lines and acknowledgments" \
 	sh -c 'q --key sam.pem po show PO-1 > t.txt && grep -q "^ *1 PN-1  *50 DWG-1@C  *2099-12-31 2099-12-15  *20  *19 open$" t.txt &&
-	       grep -q "2. line 1: accepted, promised 2099-12-15, qty 50 (slipped), by sam" t.txt'
+	       grep -q "2. of revision 0, line 1: accepted, promised 2099-12-15, qty 50 (slipped), by sam" t.txt'
 fails 1 "^qvault: no PO 'PO-Z'$" "another organization's PO is not found" \
 	q --key sam.pem po show PO-Z
 fails 1 "^qvault: no PO 'PO-NONE'$" "  exactly as one that does not exist" \

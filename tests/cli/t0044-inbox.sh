@@ -74,7 +74,7 @@ q --key sam.pem inbox > sam.txt
 check "the table: a header, one line per action with its age, the detail or what it asks" \
 	evalq "head -n 1 sam.txt | grep -q '^SINCE  *DAYS  *ACTION  *SUBJECT  *ORG  *DETAIL$' &&
 	       grep -q '^${PROMISE}T00:00:00Z  *20  *ship-overdue  *PO-1 line 1  *acme  *promised $PROMISE; 0 of 50 shipped$' sam.txt &&
-	       grep -q ' 30  *answer-po  *PO-2  *acme  *accept or reject the PO, with a promised date$' sam.txt"
+	       grep -q ' 30  *answer-po  *PO-2  *acme  *accept or reject the PO (or its change), with a promised date$' sam.txt"
 
 # ---- answered, an action leaves
 q --key sam.pem ack DWG-2@A > /dev/null

@@ -55,6 +55,9 @@ static void each_record_has_its_kind(void **state)
 	assert_string_equal(m.rev, "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "acks/000001-sam.json"), &m),
 			    "PO acknowledgment");
+	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "changes/000001-bea.json"),
+				    &m), "change order");
+	assert_string_equal(m.key, "PO-1");
 	assert_string_equal(kind_of(under(p, sizeof(p), "lots", "L-1", "lot.json"), &m), "lot");
 	assert_string_equal(kind_of(under(p, sizeof(p), "asns", "A-1", "receipt.json"), &m),
 			    "receipt");
