@@ -178,6 +178,7 @@ enum MHD_Result serve_get_statement(serve_req *q);
 enum MHD_Result serve_post_ack(serve_req *q);
 enum MHD_Result serve_post_release(serve_req *q);
 enum MHD_Result serve_post_po_ack(serve_req *q);
+enum MHD_Result serve_post_po_change(serve_req *q);
 enum MHD_Result serve_post_status(serve_req *q);
 enum MHD_Result serve_post_asns(serve_req *q);
 enum MHD_Result serve_post_receipt(serve_req *q);

@@ -331,6 +331,7 @@ const serve_route serve_routes[] = {
 	{ "GET", "pos/{}", 0, serve_get_po },
 	{ "GET", "pos/{}/acks", 0, serve_get_po_acks },
 	{ "POST", "pos/{}/acks", SERVE_BODY_JSON, serve_post_po_ack },
+	{ "POST", "pos/{}/changes", SERVE_BODY_JSON, serve_post_po_change },
 	{ "GET", "pos/{}/trace", 0, serve_get_po_trace },
 	{ "GET", "asns", 0, serve_get_asns },
 	{ "POST", "asns", SERVE_BODY_JSON | SERVE_BODY_X12, serve_post_asns },

@@ -518,6 +518,90 @@ static json_t *po_ack_of(vault_po_ack *k, const char *po, const json_t *o, size_
 	return NULL;
 }
 
+/* One step of a change order from member `n` of "edits"; NULL, or the reply. */
+static json_t *po_edit_of(vault_po_edit *e, const json_t *o, size_t n)
+{
+	static const field fields[] = {
+		{ "op", JSON_STRING, 1 }, { "line", JSON_INTEGER, 0 }, { "qty", JSON_INTEGER, 0 },
+		{ "part", JSON_STRING, 0 }, { "doc", JSON_STRING, 0 }, { "rev", JSON_STRING, 0 },
+		{ "due", JSON_STRING, 0 }, { NULL, 0, 0 }
+	};
+	static const struct {
+		const char *name;
+		vault_po_change_op op;
+	} ops[] = { { "edit", VAULT_PO_EDIT }, { "add-line", VAULT_PO_ADD_LINE },
+		    { "cancel", VAULT_PO_CANCEL }, { "close", VAULT_PO_CLOSE } };
+	json_int_t line = json_integer_value(json_object_get(o, "line")),
+		   qty = json_integer_value(json_object_get(o, "qty"));
+	const char *op = member(o, "op");
+	char message[128];
+	json_t *reply;
+	size_t i;
+
+	if ((reply = check_fields(o, fields, 0)) != NULL)
+		return reply;
+	memset(e, 0, sizeof(*e));
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]) && strcmp(ops[i].name, op) != 0; i++)
+		;
+	if (i == sizeof(ops) / sizeof(ops[0]) || line < 0 || line > 10000 || qty < 0 ||
+	    qty > 1000000000 || (!member(o, "doc") != !member(o, "rev")))
+		return cli_fmt(message, sizeof(message), "a message", "edit %zu: an op of edit, "
+			       "add-line, cancel or close; a line, quantity in range; doc with rev",
+			       n + 1) < 0 ? failure(400, "a malformed edit") : failure(400, message);
+	e->op = ops[i].op;
+	e->line = (unsigned)line;
+	e->qty = (uint64_t)qty;
+	e->part = member(o, "part");
+	e->doc = member(o, "doc");
+	e->rev = member(o, "rev");
+	e->due = member(o, "due");
+	if ((e->op == VAULT_PO_EDIT && !e->line) ||
+	    (e->op == VAULT_PO_ADD_LINE && (!e->part || !e->doc || !e->qty)))
+		return cli_fmt(message, sizeof(message), "a message", "edit %zu: an edit names its "
+			       "line; an added line its part, qty, doc and rev", n + 1) < 0 ?
+			failure(400, "a malformed edit") : failure(400, message);
+	return NULL;
+}
+
+/*
+ * "po-change": a change order of PO "po" (buyer): "reason" and "edits",
+ * one commit; answered with the PO as GET pos/{po} shows it.
+ */
+static json_t *do_po_change(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "po", JSON_STRING, 1 }, { "reason", JSON_STRING, 1 }, { "edits", JSON_ARRAY, 1 },
+		{ NULL, 0, 0 }
+	};
+	const json_t *edits = json_object_get(req, "edits");
+	const char *po = member(req, "po");
+	vault_po_edit *e;
+	json_t *reply = NULL;
+	char *text = NULL;
+	size_t i, n;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if ((n = json_array_size(edits)) == 0 || n > 10000)
+		return failure(400, "'edits' must hold from 1 to 10000 changes");
+	if ((e = calloc(n, sizeof(*e))) == NULL)
+		abort();
+	for (i = 0; i < n && !reply; i++)
+		reply = po_edit_of(&e[i], json_array_get(edits, i), i);
+	if (!reply && (reply = act_for_token(v, req)) == NULL) {
+		if ((error = vault_po_change(v, po, e, n, member(req, "reason"), NULL)) < 0)
+			reply = failure(status_of(error), vault_error_message());
+		else
+			reply = vault_po_show(&text, v, po) < 0 ? failure(500, vault_error_message()) :
+				created_text(text, 201);
+	}
+	free(e);
+	return reply;
+}
+
 /*
  * "po-ack": the supplier's acknowledgments of PO "po" (the whole PO or lines), one commit;
  * answered with the PO as GET pos/{po} (po show --json) shows it.
@@ -798,6 +882,7 @@ static const struct {
 	{ "ack-statement", do_ack_statement },
 	{ "ack-submit", do_ack_submit },
 	{ "po-ack", do_po_ack },
+	{ "po-change", do_po_change },
 	{ "status", do_status },
 	{ "asn-import", do_asn_import },
 	{ "asn-receive", do_asn_receive },

@@ -190,7 +190,8 @@ enum MHD_Result serve_post_release(serve_req *q)
 /* One line's acknowledgment: a line number, or an object, with the whole body's defaults. */
 static json_t *line_ack(const json_t *line, const json_t *defaults)
 {
-	static const char *const inherited[] = { "promise", "note", "reject", "reason", NULL };
+	static const char *const inherited[] = { "promise", "note", "reject", "reason", "revision",
+		NULL };
 	json_t *k = json_is_integer(line) ? json_pack("{s:O}", "line", line) :
 		json_is_object(line) ? json_deep_copy(line) : NULL;
 	size_t i;
@@ -202,11 +203,26 @@ static json_t *line_ack(const json_t *line, const json_t *defaults)
 }
 
 /*
+ * POST pos/{po}/changes {"reason": TEXT, "edits": [{"op": "edit" |
+ * "add-line" | "cancel" | "close", "line"?, "qty"?, "part"?, "doc"?,
+ * "rev"?, "due"?}...]}: a change order, one commit (buyer).
+ */
+enum MHD_Result serve_post_po_change(serve_req *q)
+{
+	static const char *const taken[] = { "po", NULL };
+	const char *values[] = { q->part[1], NULL };
+
+	return write_json(q, "po-change", taken, values);
+}
+
+/*
  * POST pos/{po}/acks {"promise": DATE | "reject": true, "reason": TEXT,
- * "note"?, "line"?, "qty"?} for the whole PO (or one line), or with
- * "lines": [N | {"line", "promise"?, "qty"?, "note"?, "reject"?,
- * "reason"?}...], each line taking the body's promise, note, reject and
- * reason unless it gives its own: one commit (supplier of the PO).
+ * "note"?, "line"?, "qty"?, "revision"?} for the whole PO (or one line),
+ * or with "lines": [N | {"line", "promise"?, "qty"?, "note"?, "reject"?,
+ * "reason"?}...], each line taking the body's promise, note, reject,
+ * reason and revision unless it gives its own: one commit (supplier of
+ * the PO).  "revision", the PO's revision answered (GET pos/{po}), must
+ * be its latest: an answer to a PO changed since is refused.
  */
 enum MHD_Result serve_post_po_ack(serve_req *q)
 {
