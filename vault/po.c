@@ -26,6 +26,8 @@
 
 #define QTY_MAX 1000000000ULL
 #define LINES_MAX 10000
+/* the warnings one import says line by line, before it counts the rest */
+#define WARNINGS_MAX 10
 
 int vault_po__dir(char *buf, size_t size, const char *po)
 {
@@ -76,17 +78,79 @@ static int check_po(const vault_po *po, const char *where)
 	return 0;
 }
 
+/* a revision's standing for a supplier: obsolete, superseded for it, released to it */
+static const char SQL_REV_OBSOLETE[] = "SELECT 1 FROM obsoletes WHERE doc = ?1 AND rev = ?2";
+static const char SQL_REV_SUPERSEDED[] =
+	"SELECT r2.rev FROM distribution d JOIN revisions r ON r.doc = ?1 AND r.rev = ?2"
+	" JOIN revisions r2 ON r2.doc = d.doc AND r2.rev = d.rev"
+	" WHERE d.doc = ?1 AND d.org = ?3 AND r2.seq > r.seq ORDER BY r2.seq DESC LIMIT 1";
+static const char SQL_REV_RELEASED_TO[] =
+	"SELECT 1 FROM distribution WHERE doc = ?1 AND rev = ?2 AND org = ?3";
+
+/* One row of `sql` (?1 doc, ?2 rev, ?3 org): its first column into `out` if given; 1, or 0 if none. */
+static int rev_row(char *out, size_t size, vault *v, const char *sql, const char *doc,
+		   const char *rev, const char *org)
+{
+	sqlite3_stmt *st;
+	int rc, found;
+
+	if (vault_index__stmt(&st, v->index, sql) < 0)
+		return vault_error__set(VAULT_ERROR, "index: %s",
+					sqlite3_errmsg(vault_index__db(v->index)));
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, org, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	found = rc == SQLITE_ROW;
+	if (found && out && vault__fmt(out, size, "revision", "%s", sqlite3_column_text(st, 0)) < 0)
+		found = 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return vault_error__set(VAULT_ERROR, "index: %s",
+					sqlite3_errmsg(vault_index__db(v->index)));
+	return found;
+}
+
+int vault_po__revision_check(char *newer, size_t size, vault *v, const char *supplier,
+			     const char *doc, const char *rev)
+{
+	int found;
+
+	newer[0] = '\0';
+	if ((found = rev_row(NULL, 0, v, SQL_REV_OBSOLETE, doc, rev, supplier)) != 0)
+		return found < 0 ? found :
+			vault_error__set(VAULT_EINVALID, "%s@%s is obsolete", doc, rev);
+	if ((found = rev_row(newer, size, v, SQL_REV_SUPERSEDED, doc, rev, supplier)) != 0)
+		return found < 0 ? found : VAULT_PO_SUPERSEDED;
+	if ((found = rev_row(NULL, 0, v, SQL_REV_RELEASED_TO, doc, rev, supplier)) < 0)
+		return found;
+	return found ? 0 : VAULT_PO_UNRELEASED;
+}
+
+/* Say, as a warning, what a line's revision check found short of a refusal. */
+void vault_po__revision_warn(vault *v, int standing, const char *where, unsigned line,
+			     const char *supplier, const char *doc, const char *rev,
+			     const char *newer)
+{
+	if (standing == VAULT_PO_SUPERSEDED)
+		vault__warn(v, "%sline %u requires %s@%s, superseded for %s by %s@%s", where, line,
+			    doc, rev, supplier, doc, newer);
+	else if (standing == VAULT_PO_UNRELEASED)
+		vault__warn(v, "%sline %u requires %s@%s, not released to %s yet", where, line, doc,
+			    rev, supplier);
+}
+
 /*
  * What needs the branch: a new PO, a known supplier (among `users`, the
  * branch's, read once per batch), known drawings.
  */
-static int check_against(vault_txn *t, const vault_user_list *users, const vault_po *po,
-			 const char *where)
+static int check_against(vault_txn *t, vault *v, const vault_user_list *users,
+			 const vault_po *po, const char *where, size_t *warned)
 {
 	git_tree_entry *te;
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], newer[VAULT_NAME_MAX + 1];
 	size_t i;
-	int known = 0;
+	int known = 0, standing;
 
 	if (vault_po__dir(dir, sizeof(dir), po->po) < 0)
 		return vault_error__set(VAULT_EINVALID, "%s%s", where, vault_error_message());
@@ -114,6 +178,14 @@ static int check_against(vault_txn *t, const vault_user_list *users, const vault
 				"%sline %u: document '%s' has no revision '%s'", where, l->line,
 				l->doc, l->rev);
 		git_tree_entry_free(te);
+		if ((standing = vault_po__revision_check(newer, sizeof(newer), v, po->supplier,
+							 l->doc, l->rev)) < 0)
+			return vault_error__set(standing, "%sline %u: %s", where, l->line,
+						vault_error_message());
+		/* one line each for a PO; an import's are counted, and said once */
+		if (standing && warned && (*warned)++ < WARNINGS_MAX)
+			vault_po__revision_warn(v, standing, where, l->line, po->supplier, l->doc,
+						l->rev, newer);
 	}
 	return 0;
 }
@@ -161,7 +233,7 @@ static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 	vault_user_list *users = NULL;
 	vault_txn t;
 	vault_buf message = VAULT_BUF_INIT;
-	size_t i, k;
+	size_t i, k, warned = 0;
 	int error = 0;
 
 	for (i = 0; i < n; i++)
@@ -195,9 +267,13 @@ static int add_pos(vault *v, const vault_po *pos, size_t n, char **where)
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
 	for (i = 0; i < n; i++)
-		if ((error = check_against(&t, users, &pos[i], where ? where[i] : "")) < 0 ||
+		if ((error = check_against(&t, v, users, &pos[i], where ? where[i] : "",
+					   &warned)) < 0 ||
 		    (error = put_po(&t, v, &pos[i])) < 0)
 			goto done;
+	if (warned > WARNINGS_MAX)
+		vault__warn(v, "and %zu more lines requiring a revision superseded for their "
+			    "supplier or not released to it", warned - WARNINGS_MAX);
 	if (n == 1)
 		error = vault_buf__addf(&message, "po add %s for %s\n\nQvault-Op: po-add\nQvault-PO: %s\n",
 			 pos[0].po, pos[0].supplier, pos[0].po);

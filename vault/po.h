@@ -27,6 +27,22 @@ int vault_po__parse(const char *data, size_t len);
 int vault_po__latest(json_t **rec, unsigned *seq, vault_store *store, const git_tree *tree,
 		     const char *po);
 
+/*
+ * The standing of DOC@REV for a PO line of `supplier`: VAULT_EINVALID if
+ * obsolete (a line may not require it), VAULT_PO_SUPERSEDED if a later
+ * revision was released to the supplier (`newer` receives it),
+ * VAULT_PO_UNRELEASED if it was not released to the supplier, else 0.
+ * vault_po__revision_warn says the two last as a warning.
+ */
+#define VAULT_PO_SUPERSEDED 1
+#define VAULT_PO_UNRELEASED 2
+struct vault;
+int vault_po__revision_check(char *newer, size_t size, struct vault *v, const char *supplier,
+			     const char *doc, const char *rev);
+void vault_po__revision_warn(struct vault *v, int standing, const char *where, unsigned line,
+			     const char *supplier, const char *doc, const char *rev,
+			     const char *newer);
+
 /* Whether the PO revision `rec` has every line cancelled: the PO is. */
 int vault_po__cancelled(const json_t *rec);
 

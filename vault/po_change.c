@@ -70,6 +70,7 @@ typedef struct {
 	vault *v;
 	vault_txn *t;
 	const char *po;
+	char supplier[VAULT_NAME_MAX + 1];
 	json_t *lines;      /* the revision being made, edited in place */
 	vault_buf summary;  /* what changed, in words */
 } change;
@@ -108,13 +109,15 @@ static int index_number(int64_t *out, vault *v, const char *sql, const char *p1,
 	return rc == SQLITE_ROW ? 0 : vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 }
 
-/* DOC@REV may be required by a line: recorded, and not obsolete. */
-static int revision_usable(change *c, const char *doc, const char *rev)
+/*
+ * DOC@REV may be required by line `line`: recorded, and not obsolete; a
+ * warning if superseded for the supplier or not released to it.
+ */
+static int revision_usable(change *c, unsigned line, const char *doc, const char *rev)
 {
-	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2];
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], newer[VAULT_NAME_MAX + 1];
 	git_tree_entry *te;
-	int64_t obsolete;
-	int error;
+	int error, standing;
 
 	if ((error = vault_name_check("document number", doc)) < 0 ||
 	    (error = vault_name_check("revision", rev)) < 0 ||
@@ -125,12 +128,31 @@ static int revision_usable(change *c, const char *doc, const char *rev)
 		return vault_error__set(VAULT_ENOTFOUND, "document '%s' has no revision '%s'", doc,
 					rev);
 	git_tree_entry_free(te);
-	if ((error = index_number(&obsolete, c->v, "SELECT count(*) FROM obsoletes"
-				  " WHERE doc = ?1 AND rev = ?2", doc, rev, 0)) < 0)
-		return error;
-	if (obsolete)
-		return vault_error__set(VAULT_EINVALID, "%s@%s is obsolete", doc, rev);
+	if ((standing = vault_po__revision_check(newer, sizeof(newer), c->v, c->supplier, doc,
+						 rev)) < 0)
+		return standing;
+	vault_po__revision_warn(c->v, standing, "", line, c->supplier, doc, rev, newer);
 	return 0;
+}
+
+/* The supplier organization of PO `po`, from the index. */
+static int supplier_of(char *out, size_t size, vault *v, const char *po)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT supplier FROM pos WHERE po = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		error = vault__fmt(out, size, "supplier", "%s", sqlite3_column_text(st, 0));
+	else
+		error = rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po) :
+			vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return error;
 }
 
 /* Line `n` as it may be changed: there, and open. */
@@ -189,7 +211,7 @@ static int edit_line(change *c, const vault_po_edit *e)
 		const char *doc = json_string_value(json_object_get(l, "doc"));
 		const char *rev = json_string_value(json_object_get(l, "rev"));
 
-		if ((error = revision_usable(c, e->doc, e->rev)) < 0)
+		if ((error = revision_usable(c, e->line, e->doc, e->rev)) < 0)
 			return error;
 		if ((strcmp(doc, e->doc) != 0 || strcmp(rev, e->rev) != 0) &&
 		    (error = say(c, "line %u requires %s@%s, not %s@%s", e->line, e->doc, e->rev,
@@ -216,7 +238,7 @@ static int add_line(change *c, const vault_po_edit *e)
 					LINES_MAX);
 	if ((error = vault_name_check("part number", e->part)) < 0 ||
 	    (e->due && (error = vault_record__date_check("due date", e->due)) < 0) ||
-	    (error = revision_usable(c, e->doc, e->rev)) < 0)
+	    (error = revision_usable(c, (unsigned)top + 1, e->doc, e->rev)) < 0)
 		return error;
 	if (e->qty == 0 || e->qty > QTY_MAX)
 		return vault_error__set(VAULT_EINVALID,
@@ -333,6 +355,8 @@ int vault_po_change(vault *v, const char *po, const vault_po_edit *edits, size_t
 	    (error = vault_po__latest(&rec, &seq, v->store, t.root, po)) < 0)
 		goto done;
 	c.lines = json_object_get(rec, "lines");
+	if ((error = supplier_of(c.supplier, sizeof(c.supplier), v, po)) < 0)
+		goto done;
 	if (vault_po__cancelled(rec)) {
 		error = vault_error__set(VAULT_EINVALID, "PO '%s' is cancelled", po);
 		goto done;

@@ -22,8 +22,8 @@ q release DWG-1 --rev C c.pdf --to acme > /dev/null
 q release DWG-1 --rev D d.pdf --to acme > /dev/null
 q release DWG-2 --rev A e.pdf --to acme > /dev/null
 q obsolete DWG-2@A --reason "withdrawn" > /dev/null
-q po add PO-1 --supplier acme --line PN-1:50:DWG-1@C --line PN-2:5:DWG-1@C > /dev/null
-q po add PO-2 --supplier acme --line PN-1:10:DWG-1@C > /dev/null
+q po add PO-1 --supplier acme --line PN-1:50:DWG-1@C --line PN-2:5:DWG-1@C > /dev/null 2>&1
+q po add PO-2 --supplier acme --line PN-1:10:DWG-1@C > /dev/null 2>&1
 q --key sam.pem po ack PO-1 --promise 2099-01-01 > /dev/null
 q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 20 > /dev/null
 q --key sam.pem asn add --po PO-1 --ship-date 2099-01-02 --package C-1:L-1:20 > /dev/null 2>&1
@@ -136,6 +136,22 @@ fails 2 "--revision 'x' is not a revision number" "po ack --revision that is no 
 	q --key sam.pem po ack PO-1 --promise 2099-01-01 --revision x
 check "  (nothing written)" test "$before" = "$(snapshot)"
 
+# ---- po add and the revisions its lines require
+refuse "line 1: DWG-2@A is obsolete" "po add of a line requiring an obsolete revision" \
+	q po add PO-8 --supplier acme --line PN-1:1:DWG-2@A
+check "po add of a line requiring a revision superseded for the supplier: recorded, with one warning" \
+	evalq "q po add PO-7 --supplier acme --line PN-1:1:DWG-1@C > out.txt 2> err.txt &&
+	       grep -qx 'recorded PO PO-7 for acme, 1 line' out.txt &&
+	       [ \"\$(cat err.txt)\" = 'qvault: warning: line 1 requires DWG-1@C, superseded for acme by DWG-1@D' ]"
+add_supplier zed zenith
+q release DWG-5 --rev A e.pdf --to zenith > /dev/null
+check "  and of one not released to the supplier yet" \
+	evalq "q po add PO-6 --supplier acme --line PN-1:1:DWG-5@A 2> err.txt > /dev/null &&
+	       [ \"\$(cat err.txt)\" = 'qvault: warning: line 1 requires DWG-5@A, not released to acme yet' ]"
+check "a change order to a superseded revision warns the same way" \
+	evalq "q po change PO-6 --line 1 --rev DWG-1@C --reason x 2> err.txt > /dev/null &&
+	       [ \"\$(cat err.txt)\" = 'qvault: warning: line 1 requires DWG-1@C, superseded for acme by DWG-1@D' ]"
+
 # ---- the record of truth
 ok "verify is clean after the change orders" q verify
 check "the index rebuilt from the repository shows the POs alike" \
@@ -166,7 +182,7 @@ fi
 # ---- through the API: a change order as JSON, answered by a revision
 if command -v curl > /dev/null; then
 	make_pdf f.pdf F
-	q po add PO-3 --supplier acme --line PN-1:10:DWG-1@C --line PN-2:4:DWG-1@C > /dev/null
+	q po add PO-3 --supplier acme --line PN-1:10:DWG-1@C --line PN-2:4:DWG-1@C > /dev/null 2>&1
 	BUY_W=$(tok --user tester --scope write)
 	SAM_W=$(tok --user sam --scope write)
 	serve_start
