@@ -477,6 +477,44 @@ static int run_ncr_list(const cli_command *cmd, cli_args *a, vault *v)
 	return EXIT_OK;
 }
 
+static const cli_opt show_opts[] = {
+	{ "json", 0, OPT_FLAG, NULL, "print JSON (schemas/portal-output.schema.json, ncr)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_ncr_show(const cli_command *cmd, cli_args *a, vault *v)
+{
+	char *text;
+	json_t *o;
+	int error;
+
+	if ((error = vault_ncr_show(&text, v, a->arg[0])) < 0)
+		return cli_fail(error);
+	if (cli_opt_flag(cmd, a, "json")) {
+		printf("%s\n", text);
+	} else if ((o = json_loads(text, 0, NULL)) != NULL) {
+		printf("NCR %s: %s\n", str(o, "ncr"), str(o, "state"));
+		printf("  lot %s of PO %s (%s)\n", str(o, "lot"), str(o, "po"), str(o, "supplier"));
+		printf("  opened by %s at %s: %s\n", str(o, "opened_by"), str(o, "opened_at"),
+		       str(o, "reason"));
+		printf("  disposition proposed: %s\n", str(o, "disposition"));
+		if (json_object_get(o, "docs"))
+			printf("  documents: %s\n", str(o, "docs"));
+		if (json_object_get(o, "closed_at"))
+			printf("  closed by %s at %s: %s\n", str(o, "closed_by"), str(o, "closed_at"),
+			       str(o, "closed_disposition"));
+		json_decref(o);
+	}
+	free(text);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_ncr_show = {
+	"ncr show", "one nonconformance report: its lot, reason, documents and disposition",
+	"NCR", 1, 1, show_opts, 1, run_ncr_show
+};
+
 const cli_command cli_cmd_ncr_list = {
 	"ncr list", "nonconformance reports, open and closed",
 	"", 0, 0, list_opts, 1, run_ncr_list

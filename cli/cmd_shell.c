@@ -90,6 +90,7 @@ static const cli_shell_rule rules[] = {
 	{ "ncr add", "buyer,quality", -1, NULL },
 	{ "ncr close", "buyer,quality", -1, NULL },
 	{ "ncr list", NULL, -1, NULL },
+	{ "ncr show", NULL, -1, NULL },
 	{ "scorecard", NULL, -1, NULL },
 	{ NULL, NULL, -1, NULL },
 };

@@ -164,6 +164,7 @@ enum MHD_Result serve_get_asns(serve_req *q);
 enum MHD_Result serve_get_asn(serve_req *q);
 enum MHD_Result serve_get_status(serve_req *q);
 enum MHD_Result serve_get_ncrs(serve_req *q);
+enum MHD_Result serve_get_ncr(serve_req *q);
 enum MHD_Result serve_get_revision_trace(serve_req *q);
 enum MHD_Result serve_get_revision_acks(serve_req *q);
 enum MHD_Result serve_get_scorecard(serve_req *q);

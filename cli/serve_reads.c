@@ -190,6 +190,19 @@ enum MHD_Result serve_get_status(serve_req *q)
 	return answer_export(q, error, text, format);
 }
 
+/* GET ncrs/{ncr}: ncr show --json */
+enum MHD_Result serve_get_ncr(serve_req *q)
+{
+	enum MHD_Result kept;
+	char *text = NULL;
+	int error;
+
+	if (serve_kept(q, &kept))
+		return kept;
+	error = vault_ncr_show(&text, q->v, q->part[1]);
+	return serve_answer_library(q, error, text);
+}
+
 /* GET ncrs[?org=ORG]: ncr list --json */
 enum MHD_Result serve_get_ncrs(serve_req *q)
 {

@@ -341,6 +341,7 @@ const serve_route serve_routes[] = {
 	{ "POST", "status", SERVE_BODY_JSON, serve_post_status },
 	{ "GET", "ncrs", 0, serve_get_ncrs },
 	{ "POST", "ncrs", SERVE_BODY_JSON, serve_post_ncr },
+	{ "GET", "ncrs/{}", 0, serve_get_ncr },
 	{ "POST", "ncrs/{}/close", SERVE_BODY_JSON, serve_post_ncr_close },
 	{ "POST", "fai", SERVE_BODY_FILE, serve_post_fai },
 	{ "GET", "fai/{}", 0, serve_get_fai },

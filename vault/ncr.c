@@ -211,26 +211,16 @@ done:
 	return error;
 }
 
-int vault_ncr_list(char **out, vault *v, const char *org)
+/*
+ * The NCRs of `org` (NULL: all), or NCR `ncr` alone if not NULL, into
+ * `list`; to a supplier (`own`), only the cited revisions it may see.
+ */
+static int ncr_rows(json_t *list, vault *v, const char *org, const char *own, const char *ncr)
 {
 	sqlite3 *db = vault_index__db(v->index);
 	sqlite3_stmt *st;
-	json_t *list = json_array();
-	char *own = NULL;
 	int rc, error;
 
-	*out = NULL;
-	if ((org && (error = vault_name_check("organization", org)) < 0) ||
-	    (error = vault__viewer(&own, v)) < 0)
-		goto done;
-	if (own && org && strcmp(own, org) != 0) {
-		error = vault_error__set(VAULT_EDENIED, "a supplier sees only its own organization's NCRs");
-		goto done;
-	}
-	if (own)
-		org = own;
-	if (!own && org && (error = vault__org_exists(v, org)) < 0)
-		goto done;
 	if (sqlite3_prepare_v2(db,
 		"SELECT n.ncr, n.lot, n.po, n.supplier, n.reason, n.disposition, n.opened_by,"
 		" strftime('%Y-%m-%dT%H:%M:%SZ', n.opened_at, 'unixepoch'), c.disposition, c.closed_by,"
@@ -240,12 +230,12 @@ int vault_ncr_list(char **out, vault *v, const char *org)
 		"  AND (?2 IS NULL OR EXISTS (SELECT 1 FROM revisions r WHERE r.doc = x.doc"
 		"  AND r.rev = x.rev AND " VAULT_INDEX_VISIBLE("r", "?2") ")))"
 		" FROM ncrs n LEFT JOIN ncr_closes c ON c.ncr = n.ncr"
-		" WHERE ?1 IS NULL OR n.supplier = ?1 ORDER BY n.ncr", -1, &st, NULL) != SQLITE_OK) {
-		error = index_error(v);
-		goto done;
-	}
+		" WHERE (?1 IS NULL OR n.supplier = ?1) AND (?3 IS NULL OR n.ncr = ?3)"
+		" ORDER BY n.ncr", -1, &st, NULL) != SQLITE_OK)
+		return index_error(v);
 	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, own, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ncr, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		static const char *const cols[] = { "ncr", "lot", "po", "supplier", "reason",
 			"disposition", "opened_by", "opened_at", "closed_disposition", "closed_by",
@@ -263,8 +253,52 @@ int vault_ncr_list(char **out, vault *v, const char *org)
 	}
 	error = rc == SQLITE_DONE ? 0 : index_error(v);
 	sqlite3_finalize(st);
-	if (!error && (*out = json_dumps(list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+	return error;
+}
+
+int vault_ncr_list(char **out, vault *v, const char *org)
+{
+	json_t *list = json_array();
+	char *own = NULL;
+	int error;
+
+	*out = NULL;
+	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	    (error = vault__viewer(&own, v)) < 0)
+		goto done;
+	if (own && org && strcmp(own, org) != 0) {
+		error = vault_error__set(VAULT_EDENIED, "a supplier sees only its own organization's NCRs");
+		goto done;
+	}
+	if (own)
+		org = own;
+	if (!own && org && (error = vault__org_exists(v, org)) < 0)
+		goto done;
+	if ((error = ncr_rows(list, v, org, own, NULL)) == 0 &&
+	    (*out = json_dumps(list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
 		error = vault_error__set(VAULT_ERROR, "cannot write the list");
+done:
+	json_decref(list);
+	free(own);
+	return error;
+}
+
+int vault_ncr_show(char **out, vault *v, const char *ncr)
+{
+	json_t *list = json_array();
+	char *own = NULL;
+	int error;
+
+	*out = NULL;
+	/* another organization's NCR is, to a supplier, none: the same answer */
+	if ((error = vault_name_check("NCR number", ncr)) < 0 ||
+	    (error = vault__viewer(&own, v)) < 0 ||
+	    (error = ncr_rows(list, v, own, own, ncr)) < 0)
+		goto done;
+	if (json_array_size(list) == 0)
+		error = vault_error__set(VAULT_ENOTFOUND, "no NCR '%s'", ncr);
+	else if ((*out = json_dumps(json_array_get(list, 0), JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+		error = vault_error__set(VAULT_ERROR, "cannot write the NCR");
 done:
 	json_decref(list);
 	free(own);

@@ -906,6 +906,13 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
  */
 int vault_ncr_list(char **out, vault *v, const char *org);
 
+/*
+ * One nonconformance report as JSON text (an ncr of schemas/portal-
+ * output.schema.json, as the list has it); to a supplier, another
+ * organization's is VAULT_ENOTFOUND, as one that does not exist.
+ */
+int vault_ncr_show(char **out, vault *v, const char *ncr);
+
 /* What an export writes. */
 typedef enum { VAULT_EXPORT_JSON, VAULT_EXPORT_CSV } vault_export_format;
 

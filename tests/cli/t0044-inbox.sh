@@ -117,6 +117,18 @@ q inbox --json > buy4.json
 q --key sam.pem inbox --json > sam5.json
 check "closed, the NCR leaves both inboxes" evalq "! grep -q ncr buy4.json && ! grep -q ncr sam5.json"
 
+# ---- ncr show, with the same scoping
+check "ncr show: the NCR on sam's lot, to sam, closed" \
+	evalq "q --key sam.pem ncr show NCR-000001 --json > n.json &&
+	       js n.json 'd[\"lot\"]' L-1 'd[\"state\"]' closed 'd[\"closed_disposition\"]' scrap"
+check "  the table: its lot, reason and closing" \
+	evalq "q ncr show NCR-000001 > n.txt && grep -qx 'NCR NCR-000001: closed' n.txt &&
+	       grep -q '^  opened by tester at .*: two missing$' n.txt && grep -q '^  closed by tester at .*: scrap$' n.txt"
+fails 1 "^qvault: no NCR 'NCR-000001'$" "another organization's NCR is not found" \
+	q --key zed.pem ncr show NCR-000001
+fails 1 "^qvault: no NCR 'NCR-999999'$" "  exactly as one that does not exist" \
+	q --key zed.pem ncr show NCR-999999
+
 # ---- others
 q --key aud.pem inbox --json > aud.json
 check "an auditor has nothing to do: []" js aud.json 'd' '[]'
@@ -151,6 +163,11 @@ if command -v curl > /dev/null; then
 	q --key zed.pem ack DWG-1@C > /dev/null
 	check "  zed's answer after it acknowledged: not the answer before it" \
 		evalq "api 200 GET inbox '$ZED_R' && [ \"\$(actions body.json)\" = \"[('answer-po', 'PO-Z')]\" ]"
+	check "GET ncrs/NCR-000001: sam's NCR, as ncr show --json" \
+		evalq "api 200 GET ncrs/NCR-000001 '$(tok --user sam)' && samejson body.json n.json"
+	check "  to zed: 404, the same answer as for none" \
+		evalq "api 404 GET ncrs/NCR-000001 '$ZED_R' && error \"^no NCR 'NCR-000001'\$\" &&
+		       api 404 GET ncrs/NCR-999999 '$ZED_R' && error \"^no NCR 'NCR-999999'\$\""
 	kill "$SERVE"
 	wait "$SERVE" 2> /dev/null
 	openapi_check "every API answer matches schemas/openapi.json"
