@@ -139,3 +139,55 @@ const cli_command cli_cmd_fai_pack = {
 	"fai pack", "build an FAI package from a folder (same folder, same bytes)",
 	"DIR", 1, 1, pack_opts, 0, run_pack
 };
+
+/* ---- fai accept, fai reject: the buying side's disposition ---------------- */
+
+static const cli_opt accept_opts[] = {
+	{ "note", 'n', OPT_VALUE, "TEXT", "a note for the supplier" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const cli_opt reject_opts[] = {
+	{ "reason", 'r', OPT_VALUE, "TEXT", "why (required): the supplier answers it with the next revision" },
+	{ "note", 'n', OPT_VALUE, "TEXT", "a note for the supplier" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_dispose(const cli_command *cmd, cli_args *a, vault *v, int accept)
+{
+	const char *doc, *rev, *reason = accept ? NULL : cli_opt_value(cmd, a, "reason");
+	char buf[2 * VAULT_NAME_MAX + 2];
+	int error;
+
+	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
+	if (!rev)
+		return cli_usage_error(cmd, "'%s' is not FAIR@REV", a->arg[0]);
+	if (!accept && !reason)
+		return cli_usage_error(cmd, "--reason is required: the supplier answers it");
+	if ((error = vault_fai_dispose(v, doc, rev, accept, reason,
+				       cli_opt_value(cmd, a, "note"))) < 0)
+		return cli_fail(error);
+	printf("%s FAI %s@%s\n", accept ? "accepted" : "rejected", doc, rev);
+	return EXIT_OK;
+}
+
+static int run_accept(const cli_command *cmd, cli_args *a, vault *v)
+{
+	return run_dispose(cmd, a, v, 1);
+}
+
+static int run_reject(const cli_command *cmd, cli_args *a, vault *v)
+{
+	return run_dispose(cmd, a, v, 0);
+}
+
+const cli_command cli_cmd_fai_accept = {
+	"fai accept", "accept an FAI report revision: its disposition (buyer, quality)",
+	"FAIR@REV", 1, 1, accept_opts, 1, run_accept
+};
+const cli_command cli_cmd_fai_reject = {
+	"fai reject", "reject an FAI report revision with the reason, for the supplier to resubmit (buyer, quality)",
+	"FAIR@REV", 1, 1, reject_opts, 1, run_reject
+};

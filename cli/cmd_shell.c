@@ -68,6 +68,8 @@ static const cli_shell_rule rules[] = {
 	{ "lot import", "buyer,supplier,quality", 0, CLI_UPLOAD_IMPORT },
 	{ "link", "buyer,supplier,quality", -1, NULL },
 	{ "fai add", "supplier,quality", 0, "fai" },
+	{ "fai accept", "buyer,quality", -1, NULL },
+	{ "fai reject", "buyer,quality", -1, NULL },
 	{ "po add", "buyer", -1, NULL },
 	{ "po import", "buyer", 0, CLI_UPLOAD_IMPORT },
 	{ "po change", "buyer", -1, NULL },

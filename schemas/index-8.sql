@@ -1,4 +1,5 @@
--- Upgrade of the index from version 7 to 8: change orders.  A PO's
+-- Upgrade of the index from version 7 to 8: change orders and FAI
+-- dispositions.  A PO's
 -- record is revision 0; each change order (pos/<h>/<h>/<PO>/changes/
 -- NNNNNN-<signer>.json) is the next revision, the whole PO as it stands
 -- after it.  po_lines holds each PO's lines as its latest revision left
@@ -17,6 +18,20 @@ CREATE TABLE po_changes (
 	changed_at INTEGER NOT NULL,
 	commit_id TEXT NOT NULL,
 	PRIMARY KEY (po, seq)
+) WITHOUT ROWID;
+
+-- the buying side's decision on an FAI report revision
+-- (docs/<h>/<h>/<FAIR>/<REV>/disposition.json), none before this version
+CREATE TABLE fai_dispositions (
+	doc TEXT NOT NULL,
+	rev TEXT NOT NULL,
+	decision TEXT NOT NULL,     -- accepted, rejected
+	reason TEXT,                -- a rejection's
+	note TEXT,
+	decided_by TEXT NOT NULL,
+	decided_at INTEGER NOT NULL,
+	commit_id TEXT NOT NULL,
+	PRIMARY KEY (doc, rev)
 ) WITHOUT ROWID;
 
 ALTER TABLE po_lines ADD COLUMN state TEXT NOT NULL DEFAULT 'open'; -- open, cancelled, closed

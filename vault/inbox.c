@@ -7,8 +7,9 @@
  * without a certificate of conformity.  The buying side's (buyer): POs
  * not answered after `days` days, revisions not acknowledged after as
  * many, promised dates passed, receipts short or over what was shipped
- * (until an NCR is opened on one of its lots); quality's: open NCRs and
- * the same receipts.  Each action leaves the inbox when the record that
+ * (until an NCR is opened on one of its lots), FAI reports waiting for a
+ * disposition; quality's: open NCRs, the same receipts and FAI reports.
+ * A supplier's also: its FAI reports rejected, to resubmit.  Each action leaves the inbox when the record that
  * answers it is written: nothing is marked done by hand.
  *
  * One SQL statement, the UNION of the parts the user's roles call for,
@@ -96,6 +97,12 @@ static const struct part {
 	  VAULT_ROLE_SUPPLIER,
 	  "SELECT 'provide-coc', l.lot, l.supplier, l.po, l.created_at, l.part FROM lots l"
 	  " WHERE l.supplier = ?1 AND NOT " VAULT_INDEX_LOT_HAS_COC("l.lot") },
+	{ "resubmit-fai", "the FAI report was rejected: submit its next revision",
+	  VAULT_ROLE_SUPPLIER,
+	  "SELECT 'resubmit-fai', r.doc || '@' || r.rev, r.org, NULL, d.decided_at, d.reason"
+	  " FROM fai_dispositions d JOIN revisions r ON r.doc = d.doc AND r.rev = d.rev"
+	  " WHERE d.decision = 'rejected' AND r.org = ?1"
+	  " AND r.seq = (SELECT max(r2.seq) FROM revisions r2 WHERE r2.doc = r.doc)" },
 	{ "chase-po", "the supplier has not answered the PO (or its change)",
 	  VAULT_ROLE_BUYER, PO_UNANSWERED("chase-po", "?3") },
 	{ "chase-revision", "the supplier has not acknowledged the revision",
@@ -111,6 +118,14 @@ static const struct part {
 	  " AND EXISTS (SELECT 1 FROM receipt_items i WHERE i.asn = r.asn AND i.received <> i.shipped)"
 	  " AND NOT EXISTS (SELECT 1 FROM receipt_items i JOIN ncrs n ON n.lot = i.lot"
 	  "  WHERE i.asn = r.asn)" },
+	{ "disposition-fai", "accept or reject the FAI report",
+	  VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
+	  "SELECT 'disposition-fai', f.doc || '@' || f.rev, coalesce(r.org, ''), NULL, r.added_at,"
+	  " f.part || ' to ' || f.drawing || '@' || f.drawing_rev || CASE WHEN f.nonconforming > 0"
+	  " THEN '; ' || f.nonconforming || ' nonconforming' ELSE '' END"
+	  " FROM fais f JOIN revisions r ON r.doc = f.doc AND r.rev = f.rev WHERE ?1 IS NULL"
+	  " AND r.seq = (SELECT max(r2.seq) FROM revisions r2 WHERE r2.doc = f.doc)"
+	  " AND NOT EXISTS (SELECT 1 FROM fai_dispositions d WHERE d.doc = f.doc AND d.rev = f.rev)" },
 	{ "close-ncr", "the nonconformance is open",
 	  VAULT_ROLE_QUALITY, NCR_OPEN("close-ncr") },
 };

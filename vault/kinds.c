@@ -17,6 +17,7 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_obsolete,
 	&vault_kind_cert,
 	&vault_kind_fai_package,
+	&vault_kind_fai_disposition,
 	&vault_kind_link,
 	&vault_kind_ack,
 	&vault_kind_ack_signature,

@@ -90,6 +90,8 @@ typedef struct {
 #define VAULT_OBSOLETE_FILE "obsolete.json"
 /* an FAI package's structure, beside its record (fai.c) */
 #define VAULT_PACKAGE_FILE "package.json"
+/* an FAI report's disposition by the buying side (fai_disposition.c) */
+#define VAULT_DISPOSITION_FILE "disposition.json"
 #define VAULT_ACKS_DIR "acks"
 #define VAULT_LINKS_DIR "links"
 

@@ -143,9 +143,14 @@ static const metric metrics[] = {
 	  " JOIN po_acks k ON k.po = p.po"
 	  " WHERE " IN_ORG("p.supplier") " AND " IN_DAYS("date(p.created_at, 'unixepoch')")
 	  " GROUP BY p.po) GROUP BY org", fill_po_ack },
-	/* an FAI passes first time when the first revision of its report is complete and conforms */
-	{ "SELECT r.org, count(*), sum(f.complete = 1 AND f.nonconforming = 0) FROM fais f"
+	/*
+	 * an FAI passes first time when the buying side accepted the first
+	 * revision of its report; of those with a disposition (one waiting
+	 * for it counts neither way)
+	 */
+	{ "SELECT r.org, count(*), sum(d.decision = 'accepted') FROM fais f"
 	  " JOIN revisions r ON r.doc = f.doc AND r.rev = f.rev"
+	  " JOIN fai_dispositions d ON d.doc = f.doc AND d.rev = f.rev"
 	  " WHERE r.org IS NOT NULL AND " IN_ORG("r.org") " AND " IN_DAYS("date(r.added_at, 'unixepoch')")
 	  " AND r.seq = (SELECT min(r2.seq) FROM fais f2 JOIN revisions r2 ON r2.doc = f2.doc"
 	  "  AND r2.rev = f2.rev WHERE f2.doc = f.doc) GROUP BY r.org", fill_fai },

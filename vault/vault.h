@@ -691,6 +691,15 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 int vault_fai_show(char **out, vault *v, const char *fair, const char *rev);
 
 /*
+ * The buying side's disposition of FAI report FAIR@REV (buyer or
+ * quality): accepted (with an optional `note`), or rejected with a
+ * `reason`, one signed record, once per revision: the supplier answers a
+ * rejection with the report's next revision.
+ */
+int vault_fai_dispose(vault *v, const char *fair, const char *rev, int accept,
+		      const char *reason, const char *note);
+
+/*
  * Write the files of folder `dir` (fai.json and what it names, nothing
  * else) as a package at `out`: checked as `fai add` checks a manifest,
  * members in name order, fixed times and modes, so the same folder gives
