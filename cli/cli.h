@@ -181,6 +181,12 @@ FILE *cli_create_file(const char *path);
 
 /* JSON of a revision, an event and acknowledgments, as --json prints them. */
 json_t *cli_revision_json(const vault_revision *rev);
+
+/*
+ * `j`, a revision's JSON, with its EN 10204 data as "certificate" when it
+ * is a material certificate that carries some (show, GET documents).
+ */
+json_t *cli_with_certificate(json_t *j, vault *v, const vault_revision *rev);
 json_t *cli_event_json(const vault_event *e);
 json_t *cli_acks_json(const vault_ack_list *list);
 /* Print `j` as indented, key-sorted JSON plus newline; takes ownership. */

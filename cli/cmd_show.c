@@ -9,7 +9,49 @@ static const cli_opt opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-static void print_revision(const vault_revision *r)
+/* A material certificate's EN 10204 data, as lines of the revision. */
+static void print_certificate(vault *v, const vault_revision *r)
+{
+	static const char *const groups[] = { "chemical", "mechanical", NULL };
+	char *text = NULL;
+	const char *key;
+	json_t *c, *val;
+	size_t g;
+
+	if (strcmp(r->type, "material-cert") != 0 || vault_cert_data(&text, v, r->doc, r->rev) < 0)
+		return;
+	if ((c = json_loads(text, 0, NULL)) != NULL) {
+		printf("  EN 10204 %s certificate %s, issued %s\n",
+		       json_string_value(json_object_get(c, "certificate_type")),
+		       json_string_value(json_object_get(c, "certificate_number")),
+		       json_string_value(json_object_get(c, "issue_date")));
+		printf("  product  %s, grade %s, heat %s, by %s\n",
+		       json_string_value(json_object_get(c, "product")),
+		       json_string_value(json_object_get(c, "grade")),
+		       json_string_value(json_object_get(c, "heat_number")),
+		       json_string_value(json_object_get(c, "manufacturer")));
+		if (json_object_get(c, "quantity"))
+			printf("  quantity %s\n", json_string_value(json_object_get(c, "quantity")));
+		if (json_object_get(c, "inspector"))
+			printf("  inspector %s\n", json_string_value(json_object_get(c, "inspector")));
+		for (g = 0; groups[g]; g++) {
+			if (!json_object_size(json_object_get(c, groups[g])))
+				continue;
+			printf("  %-8s", groups[g]);
+			json_object_foreach(json_object_get(c, groups[g]), key, val) {
+				if (json_is_string(val))
+					printf(" %s %s", key, json_string_value(val));
+				else
+					printf(" %s %g", key, json_number_value(val));
+			}
+			printf("\n");
+		}
+		json_decref(c);
+	}
+	free(text);
+}
+
+static void print_revision(vault *v, const vault_revision *r)
 {
 	char when[32];
 	size_t i;
@@ -41,6 +83,7 @@ static void print_revision(const vault_revision *r)
 		printf("  file     %s  %s  %llu bytes\n           sha256 %s\n",
 		       r->files[i].name, r->files[i].mime,
 		       (unsigned long long)r->files[i].size, r->files[i].sha256);
+	print_certificate(v, r);
 }
 
 static int run(const cli_command *cmd, cli_args *a, vault *v)
@@ -56,9 +99,9 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
 			return cli_fail(error);
 		if (json)
-			error = cli_print_json(cli_revision_json(&r));
+			error = cli_print_json(cli_with_certificate(cli_revision_json(&r), v, &r));
 		else
-			print_revision(&r), error = EXIT_OK;
+			print_revision(v, &r), error = EXIT_OK;
 		vault_revision_dispose(&r);
 		return error;
 	} else {
@@ -71,7 +114,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 			json_t *revs = json_array();
 
 			for (i = 0; i < list->count; i++)
-				json_array_append_new(revs, cli_revision_json(&list->items[i]));
+				json_array_append_new(revs, cli_with_certificate(
+					cli_revision_json(&list->items[i]), v, &list->items[i]));
 			error = cli_print_json(json_pack("{s:s, s:s, s:o}", "doc", doc,
 				"type", list->items[0].type, "revisions", revs));
 		} else {
@@ -79,7 +123,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 			       list->count, list->count == 1 ? "" : "s");
 			for (i = 0; i < list->count; i++) {
 				printf("\n");
-				print_revision(&list->items[i]);
+				print_revision(v, &list->items[i]);
 			}
 			error = EXIT_OK;
 		}

@@ -183,6 +183,26 @@ void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc
 	}
 }
 
+json_t *cli_with_certificate(json_t *j, vault *v, const vault_revision *rev)
+{
+	char *text = NULL;
+	json_t *cert;
+
+	if (strcmp(rev->type, "material-cert") != 0 ||
+	    vault_cert_data(&text, v, rev->doc, rev->rev) < 0)
+		return j;
+	if ((cert = json_loads(text, 0, NULL)) != NULL) {
+		/* what names the record, not the certificate */
+		json_object_del(cert, "record");
+		json_object_del(cert, "format");
+		json_object_del(cert, "doc");
+		json_object_del(cert, "rev");
+		json_object_set_new(j, "certificate", cert);
+	}
+	free(text);
+	return j;
+}
+
 json_t *cli_revision_json(const vault_revision *rev)
 {
 	json_t *parts = json_array(), *files = json_array();

@@ -54,7 +54,8 @@ static enum MHD_Result get_document(serve_req *q)
 		return serve_library_failed(q, error);
 	revs = json_array();
 	for (i = 0; i < list->count; i++)
-		json_array_append_new(revs, cli_revision_json(&list->items[i]));
+		json_array_append_new(revs, cli_with_certificate(cli_revision_json(&list->items[i]),
+								 q->v, &list->items[i]));
 	/* as show DOC --json prints it (the library answers 404 for no revision) */
 	j = json_pack("{s:s, s:s?, s:o}", "doc", doc, "type",
 		      list->count ? list->items[0].type : NULL, "revisions", revs);
@@ -73,7 +74,7 @@ static enum MHD_Result get_revision(serve_req *q)
 		return kept;
 	if ((error = vault_doc_get(&r, q->v, q->part[1], q->part[2])) < 0)
 		return serve_library_failed(q, error);
-	j = cli_revision_json(&r);
+	j = cli_with_certificate(cli_revision_json(&r), q->v, &r);
 	vault_revision_dispose(&r);
 	return serve_answer(q, MHD_HTTP_OK, j);
 }

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "cert.h"
+#include "common.h"
 #include "error.h"
 #include "index.h"
 #include "kind.h"
@@ -72,6 +73,39 @@ static int results(const char *field, json_t *o)
 	return 0;
 }
 
+/*
+ * Every field a material certificate must have, named together in one
+ * message when any is missing (the heat number alone in its own words:
+ * it ties the certificate to the heat lot).
+ */
+static int required_present(const json_t *in)
+{
+	static const char *const required[] = { "certificate_type", "certificate_number",
+		"manufacturer", "product", "grade", "heat_number", "issue_date", NULL };
+	vault_buf missing = VAULT_BUF_INIT;
+	size_t i, n = 0;
+	int error = 0;
+
+	const char *type = json_string_value(json_object_get(in, "certificate_type"));
+
+	for (i = 0; required[i]; i++)
+		if (!json_object_get(in, required[i]) &&
+		    vault_buf__addf(&missing, "%s'%s'", n++ ? ", " : "", required[i]) < 0)
+			abort();
+	/* a type 3 certificate's inspector, with the others (alone: its own message, later) */
+	if (n && type && type[0] == '3' && !json_object_get(in, "inspector") &&
+	    vault_buf__addf(&missing, ", 'inspector'") < 0)
+		abort();
+	if (n == 1 && !json_object_get(in, "heat_number"))
+		error = vault_error__set(VAULT_EINVALID,
+			"a material certificate needs its heat number ('heat_number')");
+	else if (n)
+		error = vault_error__set(VAULT_EINVALID, "a material certificate needs %s",
+					 missing.data);
+	vault_buf__dispose(&missing);
+	return error;
+}
+
 int vault_cert__record(char **out, size_t *len, const char *meta, const char *doc,
 		       const char *rev)
 {
@@ -86,10 +120,9 @@ int vault_cert__record(char **out, size_t *len, const char *meta, const char *do
 	if ((in = json_loads(meta, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
 		return vault_error__set(VAULT_EINVALID, "certificate data: line %d: %s", jerr.line,
 					jerr.text);
-	if (json_object_get(in, "heat_number") == NULL && json_is_object(in)) {
+	if (json_is_object(in) && (error = required_present(in)) < 0) {
 		json_decref(in);
-		return vault_error__set(VAULT_EINVALID,
-			"a material certificate needs its heat number ('heat_number')");
+		return error;
 	}
 	if (json_unpack_ex(in, &jerr, JSON_STRICT,
 			   "{s:s, s:s, s:s, s:s, s:s, s:s, s?:s, s:s, s?:s, s?:o, s?:o}",
@@ -220,6 +253,31 @@ done:
 	free(want);
 	free(data);
 	free(rec);
+}
+
+int vault_cert_data(char **out, vault *v, const char *doc, const char *rev)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2];
+	vault_revision r;
+	git_tree *tree = NULL;
+	size_t len;
+	int error;
+
+	*out = NULL;
+	/* what the viewer may not see has, to it, no certificate either */
+	if ((error = vault__revision(&r, v, doc, rev)) < 0)
+		return error;
+	vault_revision_dispose(&r);
+	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_CERT_FILE, dir, rev)) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0)
+		return error;
+	if (vault_store__read_path(out, &len, v->store, tree, path) < 0) {
+		*out = NULL;
+		error = vault_error__set(VAULT_ENOTFOUND, "%s@%s carries no certificate data", doc, rev);
+	}
+	git_tree_free(tree);
+	return error;
 }
 
 static int index_cert_data(sqlite3 *db, const char *data, size_t len, const char *path,

@@ -700,6 +700,15 @@ int vault_fai_dispose(vault *v, const char *fair, const char *rev, int accept,
 		      const char *reason, const char *note);
 
 /*
+ * The EN 10204 data of material certificate DOC@REV as the vault stores
+ * it (cert.json: type, number, manufacturer, product, grade, heat,
+ * quantity, issue date, inspector, chemistry, mechanical results), JSON
+ * text; VAULT_ENOTFOUND when the revision carries none, or is one the
+ * viewer may not see.
+ */
+int vault_cert_data(char **out, vault *v, const char *doc, const char *rev);
+
+/*
  * Write the files of folder `dir` (fai.json and what it names, nothing
  * else) as a package at `out`: checked as `fai add` checks a manifest,
  * members in name order, fixed times and modes, so the same folder gives
