@@ -123,3 +123,33 @@ const cli_command cli_cmd_add = {
 	"add", "add a revision of a document (one signed commit)",
 	"FILE", 1, 1, opts, 1, run
 };
+
+/* ---- withdraw ------------------------------------------------------------- */
+
+static const cli_opt withdraw_opts[] = {
+	{ "reason", 'r', OPT_VALUE, "TEXT", "why (required)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_withdraw(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *doc, *rev, *reason = cli_opt_value(cmd, a, "reason");
+	char buf[2 * VAULT_NAME_MAX + 2];
+	int error;
+
+	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
+	if (!rev)
+		return cli_usage_error(cmd, "'%s' is not DOC@REV", a->arg[0]);
+	if (!reason)
+		return cli_usage_error(cmd, "--reason is required");
+	if ((error = vault_withdraw(v, doc, rev, reason)) < 0)
+		return cli_fail(error);
+	printf("withdrew %s@%s: it stays, and counts for nothing any more\n", doc, rev);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_withdraw = {
+	"withdraw", "withdraw your organization's upload (a certificate, a report): it stays, shown as withdrawn",
+	"DOC@REV", 1, 1, withdraw_opts, 1, run_withdraw
+};

@@ -75,7 +75,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 			return EXIT_ERROR;
 		}
 	}
-	if (strcmp(r.state, "superseded") == 0 || strcmp(r.state, "obsolete") == 0)
+	if (strcmp(r.state, "superseded") == 0 || strcmp(r.state, "obsolete") == 0 ||
+	    strcmp(r.state, "withdrawn") == 0)
 		fprintf(stderr, "qvault: warning: '%s@%s' is %s\n", r.doc, r.rev, r.state);
 	if (out) {
 		error = cat_to_file(v, &r, index - 1, out);

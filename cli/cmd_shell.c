@@ -60,6 +60,7 @@ static const cli_shell_rule rules[] = {
 	{ "verify", NULL, -1, NULL },
 	/* writing */
 	{ "add", "buyer,supplier,quality", 0, NULL },
+	{ "withdraw", "buyer,supplier,quality", -1, NULL },
 	{ "release", "buyer", 1, "drawing" },
 	{ "obsolete", "buyer", -1, NULL },
 	{ "ack-statement", "supplier", -1, NULL },

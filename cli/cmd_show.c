@@ -79,6 +79,10 @@ static void print_revision(vault *v, const vault_revision *r)
 		vault_time_format(when, sizeof(when), r->obsoleted_at);
 		printf("  obsolete %s by %s: %s\n", when, r->obsoleted_by, r->obsolete_reason);
 	}
+	if (r->withdrawn_by) {
+		vault_time_format(when, sizeof(when), r->withdrawn_at);
+		printf("  withdrawn %s by %s: %s\n", when, r->withdrawn_by, r->withdrawn_reason);
+	}
 	for (i = 0; i < r->nfiles; i++)
 		printf("  file     %s  %s  %llu bytes\n           sha256 %s\n",
 		       r->files[i].name, r->files[i].mime,

@@ -243,6 +243,11 @@ json_t *cli_revision_json(const vault_revision *rev)
 		json_object_set_new(j, "obsolete", json_pack("{s:s, s:s, s:s}",
 			"by", rev->obsoleted_by, "at", when, "reason", rev->obsolete_reason));
 	}
+	if (j && rev->withdrawn_by) {
+		vault_time_format(when, sizeof(when), rev->withdrawn_at);
+		json_object_set_new(j, "withdrawn", json_pack("{s:s, s:s, s:s}",
+			"by", rev->withdrawn_by, "at", when, "reason", rev->withdrawn_reason));
+	}
 	return j;
 }
 

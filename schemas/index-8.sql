@@ -1,5 +1,5 @@
--- Upgrade of the index from version 7 to 8: change orders and FAI
--- dispositions.  A PO's
+-- Upgrade of the index from version 7 to 8: change orders, FAI
+-- dispositions and withdrawn uploads.  A PO's
 -- record is revision 0; each change order (pos/<h>/<h>/<PO>/changes/
 -- NNNNNN-<signer>.json) is the next revision, the whole PO as it stands
 -- after it.  po_lines holds each PO's lines as its latest revision left
@@ -30,6 +30,19 @@ CREATE TABLE fai_dispositions (
 	note TEXT,
 	decided_by TEXT NOT NULL,
 	decided_at INTEGER NOT NULL,
+	commit_id TEXT NOT NULL,
+	PRIMARY KEY (doc, rev)
+) WITHOUT ROWID;
+
+-- an upload withdrawn by the organization that added it
+-- (docs/<h>/<h>/<DOC>/<REV>/withdrawn.json), none before this version:
+-- the revision stays, and counts for nothing any more
+CREATE TABLE withdrawals (
+	doc TEXT NOT NULL,
+	rev TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	withdrawn_by TEXT NOT NULL,
+	withdrawn_at INTEGER NOT NULL,
 	commit_id TEXT NOT NULL,
 	PRIMARY KEY (doc, rev)
 ) WITHOUT ROWID;

@@ -55,9 +55,7 @@ static const char SQL_LOT_SHIPPED[] = /* drawn: by ship notices and by lots made
 	"SELECT (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE lot = ?1)"
 	" + (SELECT coalesce(sum(qty), 0) FROM lot_inputs WHERE input = ?1)";
 static const char SQL_ASN_PO[] = "SELECT supplier FROM pos WHERE po = ?1";
-static const char SQL_HAS_COC[] =
-	"SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
-	" WHERE k.kind = 'lot' AND k.target = ?1 AND r.type = 'coc' LIMIT 1";
+static const char SQL_HAS_COC[] = "SELECT 1 WHERE " VAULT_INDEX_LOT_HAS_COC("?1");
 static const char SQL_ACKED[] =
 	"SELECT 1 FROM po_lines pl JOIN acks a ON a.doc = pl.doc AND a.rev = pl.rev"
 	" WHERE pl.po = ?1 AND pl.line = ?2 AND a.org = ?3 AND a.meaning != 'rejected' LIMIT 1";

@@ -124,6 +124,7 @@ static const struct part {
 	  " f.part || ' to ' || f.drawing || '@' || f.drawing_rev || CASE WHEN f.nonconforming > 0"
 	  " THEN '; ' || f.nonconforming || ' nonconforming' ELSE '' END"
 	  " FROM fais f JOIN revisions r ON r.doc = f.doc AND r.rev = f.rev WHERE ?1 IS NULL"
+	  " AND " VAULT_INDEX_IN_FORCE("r")
 	  " AND r.seq = (SELECT max(r2.seq) FROM revisions r2 WHERE r2.doc = f.doc)"
 	  " AND NOT EXISTS (SELECT 1 FROM fai_dispositions d WHERE d.doc = f.doc AND d.rev = f.rev)" },
 	{ "close-ncr", "the nonconformance is open",

@@ -770,7 +770,22 @@ static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 	}
 	sqlite3_finalize(st);
 
-	if (rev->obsolete_reason)
+	if (sqlite3_prepare_v2(idx->db,
+		"SELECT reason, withdrawn_by, withdrawn_at FROM withdrawals WHERE doc = ?1 AND rev = ?2",
+		-1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rev->withdrawn_reason = column_dup(st, 0);
+		rev->withdrawn_by = column_dup(st, 1);
+		rev->withdrawn_at = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+
+	if (rev->withdrawn_reason)
+		rev->state = "withdrawn";
+	else if (rev->obsolete_reason)
 		rev->state = "obsolete";
 	else if (released)
 		rev->state = later ? "superseded" : "released";

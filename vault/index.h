@@ -43,10 +43,15 @@
 	"  AND r2.seq > r.seq)" \
 	" AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
 
+/* SQL: whether revision `r` is in force: not withdrawn by the organization that added it. */
+#define VAULT_INDEX_IN_FORCE(r) \
+	"NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.doc = " r ".doc AND w.rev = " r ".rev)"
+
 /* SQL: whether lot `lot` (an SQL expression) has a certificate of conformity attached. */
 #define VAULT_INDEX_LOT_HAS_COC(lot) \
 	"EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev" \
-	" WHERE k.kind = 'lot' AND k.target = " lot " AND r.type = 'coc')"
+	" WHERE k.kind = 'lot' AND k.target = " lot " AND r.type = 'coc'" \
+	" AND " VAULT_INDEX_IN_FORCE("r") ")"
 
 /*
  * SQL: whether revision `r` (a certificate, an FAI) counts for the lots of
@@ -55,13 +60,13 @@
  * record filed on its behalf by the buying side, who alone may attach
  * another organization's revision to it).  Another organization's
  * record closes none of its gaps, nor does one of the buying side that
- * no attachment gives to a supplier.
+ * no attachment gives to a supplier, nor one withdrawn.
  */
-#define VAULT_INDEX_FILED_FOR(r, org) "(" r ".org = " org \
+#define VAULT_INDEX_FILED_FOR(r, org) "((" VAULT_INDEX_IN_FORCE(r) ") AND (" r ".org = " org \
 	" OR EXISTS (SELECT 1 FROM links fa JOIN lots fl ON fa.kind = 'lot' AND fl.lot = fa.target" \
 	"  WHERE fa.doc = " r ".doc AND fa.rev = " r ".rev AND fl.supplier = " org ")" \
 	" OR EXISTS (SELECT 1 FROM links fa JOIN pos fp ON fa.kind = 'po' AND fp.po = fa.target" \
-	"  WHERE fa.doc = " r ".doc AND fa.rev = " r ".rev AND fp.supplier = " org "))"
+	"  WHERE fa.doc = " r ".doc AND fa.rev = " r ".rev AND fp.supplier = " org ")))"
 
 typedef struct vault_index vault_index;
 

@@ -459,6 +459,8 @@ void vault_revision_dispose(vault_revision *rev)
 	free(rev->released_by);
 	free(rev->obsolete_reason);
 	free(rev->obsoleted_by);
+	free(rev->withdrawn_reason);
+	free(rev->withdrawn_by);
 	for (i = 0; i < rev->nparts; i++)
 		free(rev->parts[i]);
 	free(rev->parts);

@@ -92,6 +92,8 @@ typedef struct {
 #define VAULT_PACKAGE_FILE "package.json"
 /* an FAI report's disposition by the buying side (fai_disposition.c) */
 #define VAULT_DISPOSITION_FILE "disposition.json"
+/* an upload withdrawn by the organization that added it (withdraw.c) */
+#define VAULT_WITHDRAWN_FILE "withdrawn.json"
 #define VAULT_ACKS_DIR "acks"
 #define VAULT_LINKS_DIR "links"
 

@@ -345,7 +345,8 @@ typedef struct {
 	/* Its state, from the records beside it: "recorded" (a certificate
 	 * or report), "draft" (a drawing or spec not released), "released",
 	 * "superseded" (a later revision was released: in a supplier's
-	 * view, released to its organization) or "obsolete". */
+	 * view, released to its organization), "obsolete" or "withdrawn"
+	 * (by the organization that added it). */
 	const char *state;
 	char **to;        /* released to these organizations */
 	size_t nto;
@@ -356,6 +357,9 @@ typedef struct {
 	char *obsolete_reason;
 	char *obsoleted_by;
 	int64_t obsoleted_at;
+	char *withdrawn_reason;
+	char *withdrawn_by;
+	int64_t withdrawn_at;
 } vault_revision;
 
 typedef struct {
@@ -707,6 +711,15 @@ int vault_fai_dispose(vault *v, const char *fair, const char *rev, int accept,
  * viewer may not see.
  */
 int vault_cert_data(char **out, vault *v, const char *doc, const char *rev);
+
+/*
+ * Withdraw DOC@REV, an upload of the acting user's organization, with
+ * `reason`: the revision and its files stay, shown as withdrawn, and count
+ * for nothing any more (a withdrawn certificate closes no audit gap).
+ * Refused: another organization's upload, a released revision (made
+ * obsolete instead), one withdrawn already.
+ */
+int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reason);
 
 /*
  * Write the files of folder `dir` (fai.json and what it names, nothing
