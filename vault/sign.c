@@ -18,6 +18,7 @@
 
 #define ED25519_NAME "ssh-ed25519"
 #define ECDSA_NAME "ecdsa-sha2-nistp256"
+#define SK_ECDSA_NAME "sk-ecdsa-sha2-nistp256@openssh.com"
 #define SIG_BEGIN "-----BEGIN SSH SIGNATURE-----"
 #define SIG_END "-----END SSH SIGNATURE-----"
 
@@ -237,14 +238,122 @@ static void fingerprint(char out[64], const unsigned char *blob, size_t n)
 	free(enc);
 }
 
+/* The public keys qvault takes, by their OpenSSH names (kind_names). */
+typedef enum { KEY_ED25519, KEY_ECDSA, KEY_SK_ECDSA } key_kind;
+
+static const char *const kind_names[] = { ED25519_NAME, ECDSA_NAME, SK_ECDSA_NAME };
+
+/* A public key blob taken apart; the pointers are into the blob. */
+typedef struct {
+	key_kind kind;
+	const unsigned char *pub; /* Ed25519's 32 bytes, or P-256's point (65) */
+	size_t pubn;
+	const unsigned char *app; /* a security key's application, else NULL */
+	size_t appn;
+} key_fields;
+
+/*
+ * One label of a host name: 1 to 63 of a-z, 0-9 and '-', not at either
+ * end; *alpha set when it holds a letter.
+ */
+static int label_ok(const unsigned char *p, size_t n, int *alpha)
+{
+	size_t i;
+
+	if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
+		return 0;
+	*alpha = 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 'a' && p[i] <= 'z')
+			*alpha = 1;
+		else if (!(p[i] >= '0' && p[i] <= '9') && p[i] != '-')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A WebAuthn relying-party id as qvault takes one: a host name in lower
+ * case (the one spelling browsers hash), without a trailing dot, whose
+ * last label holds a letter (an IP address is no RP id).
+ */
+static int rp_id_ok(const unsigned char *p, size_t n)
+{
+	size_t start = 0, i;
+	int alpha = 0;
+
+	if (n == 0 || n > 253)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		if (i < n && p[i] != '.')
+			continue;
+		if (!label_ok(p + start, i - start, &alpha))
+			return 0;
+		start = i + 1;
+	}
+	return alpha;
+}
+
+/*
+ * A security key's application: OpenSSH's "ssh:" with what may follow it
+ * (ssh-keygen -O application=ssh:NAME; printable ASCII, no space), or the
+ * relying-party id a passkey was made for.
+ */
+static int application_ok(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (n < 4 || memcmp(p, "ssh:", 4) != 0)
+		return rp_id_ok(p, n);
+	if (n > 255)
+		return 0;
+	for (i = 4; i < n; i++)
+		if (p[i] <= ' ' || p[i] > '~')
+			return 0;
+	return 1;
+}
+
+#define NOT_A_KEY "not an ssh-ed25519, ecdsa-sha2-nistp256 or " SK_ECDSA_NAME " key"
+
+/*
+ * Take apart a key blob (RFC 8709, RFC 5656, PROTOCOL.u2f) of a kind
+ * qvault takes, its point uncompressed as OpenSSH writes it: NULL, or
+ * why not, to follow "public key is".
+ */
+static const char *blob_fields(key_fields *f, const unsigned char *blob, size_t n)
+{
+	reader r = { blob, n };
+	const unsigned char *t, *c;
+	size_t tn, cn;
+
+	memset(f, 0, sizeof(*f));
+	if (get_string(&r, &t, &tn) < 0)
+		return NOT_A_KEY;
+	if (string_is(t, tn, ED25519_NAME))
+		return get_string(&r, &f->pub, &f->pubn) < 0 || f->pubn != 32 || r.left ?
+		       NOT_A_KEY : NULL;
+	if (string_is(t, tn, ECDSA_NAME))
+		f->kind = KEY_ECDSA;
+	else if (string_is(t, tn, SK_ECDSA_NAME))
+		f->kind = KEY_SK_ECDSA;
+	else
+		return NOT_A_KEY;
+	if (get_string(&r, &c, &cn) < 0 || !string_is(c, cn, "nistp256") ||
+	    get_string(&r, &f->pub, &f->pubn) < 0 || f->pubn != 65 || f->pub[0] != 4 ||
+	    (f->kind == KEY_SK_ECDSA && get_string(&r, &f->app, &f->appn) < 0) || r.left)
+		return NOT_A_KEY;
+	if (f->kind == KEY_SK_ECDSA && !application_ok(f->app, f->appn))
+		return "a security key whose application is neither 'ssh:...' nor a "
+		       "relying-party id (a lower-case host name)";
+	return NULL;
+}
+
 int vault_sign__parse_public(char **key_id, char **comment, const char *line)
 {
-	const char *sp = strchr(line, ' '), *b, *end;
+	const char *sp = strchr(line, ' '), *b, *end, *why;
 	unsigned char *blob = NULL;
-	size_t n, tn, kn;
-	const unsigned char *t, *k;
-	reader r;
-	int ok = 0;
+	key_fields f;
+	size_t n;
 
 	*key_id = NULL;
 	if (comment)
@@ -257,21 +366,14 @@ int vault_sign__parse_public(char **key_id, char **comment, const char *line)
 		end = b + strcspn(b, "\r\n");
 	if (unb64(&blob, &n, b, (size_t)(end - b)) < 0)
 		return vault_error__set(VAULT_EINVALID, "public key is not valid base64");
-	r.p = blob;
-	r.left = n;
-	if (get_string(&r, &t, &tn) == 0) {
-		if (string_is(t, tn, ED25519_NAME) && (size_t)(sp - line) == tn &&
-		    memcmp(line, t, tn) == 0)
-			ok = get_string(&r, &k, &kn) == 0 && kn == 32 && r.left == 0;
-		else if (string_is(t, tn, ECDSA_NAME) && (size_t)(sp - line) == tn &&
-			 memcmp(line, t, tn) == 0)
-			ok = get_string(&r, &k, &kn) == 0 && string_is(k, kn, "nistp256") &&
-			     get_string(&r, &k, &kn) == 0 && kn == 65 && k[0] == 4 && r.left == 0;
-	}
+	why = blob_fields(&f, blob, n);
+	/* the line's TYPE is the blob's */
+	if (!why && (strlen(kind_names[f.kind]) != (size_t)(sp - line) ||
+		     memcmp(line, kind_names[f.kind], (size_t)(sp - line)) != 0))
+		why = NOT_A_KEY;
 	free(blob);
-	if (!ok)
-		return vault_error__set(VAULT_EINVALID,
-			"public key is not an ssh-ed25519 or ecdsa-sha2-nistp256 key");
+	if (why)
+		return vault_error__set(VAULT_EINVALID, "public key is %s", why);
 	if ((*key_id = malloc((size_t)(end - line) + 1)) == NULL)
 		abort();
 	memcpy(*key_id, line, (size_t)(end - line));
@@ -583,102 +685,97 @@ done:
 	return error;
 }
 
-/* The public key of a key blob, and its type; NULL when not accepted. */
-static EVP_PKEY *blob_key(vault_key_type *type, const unsigned char *blob, size_t n)
+/* The OpenSSL key of a blob taken apart; NULL when not a key. */
+static EVP_PKEY *blob_key(const key_fields *f)
 {
-	reader r = { blob, n };
-	const unsigned char *t, *k;
-	size_t tn, kn;
+	OSSL_PARAM params[3];
+	EVP_PKEY_CTX *ctx;
+	EVP_PKEY *pkey = NULL;
+	char group[] = "P-256";
 
-	if (get_string(&r, &t, &tn) < 0)
+	if (f->kind == KEY_ED25519)
+		return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, f->pub, f->pubn);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+						      (void *)(uintptr_t)f->pub, f->pubn);
+	params[2] = OSSL_PARAM_construct_end();
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL)
 		return NULL;
-	if (string_is(t, tn, ED25519_NAME)) {
-		if (get_string(&r, &k, &kn) < 0 || kn != 32 || r.left)
-			return NULL;
-		*type = VAULT_KEY_ED25519;
-		return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, k, 32);
-	}
-	if (string_is(t, tn, ECDSA_NAME)) {
-		OSSL_PARAM params[3];
-		EVP_PKEY_CTX *ctx;
-		EVP_PKEY *pkey = NULL;
-		char group[] = "P-256";
+	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		pkey = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	return pkey;
+}
 
-		if (get_string(&r, &k, &kn) < 0 || !string_is(k, kn, "nistp256") ||
-		    get_string(&r, &k, &kn) < 0 || kn != 65 || r.left)
-			return NULL;
-		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
-		params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
-							      (void *)(uintptr_t)k, kn);
-		params[2] = OSSL_PARAM_construct_end();
-		if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL)
-			return NULL;
-		if (EVP_PKEY_fromdata_init(ctx) != 1 ||
-		    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
-			pkey = NULL;
-		EVP_PKEY_CTX_free(ctx);
-		*type = VAULT_KEY_ECDSA_P256;
-		return pkey;
+/*
+ * The DER ECDSA-Sig-Value of SSH's { mpint r, mpint s } (`rs`, the
+ * string's content) into der[80]; its length, or 0 when it is not one.
+ */
+static size_t ecdsa_der(unsigned char der[80], const unsigned char *rs, size_t n)
+{
+	reader r = { rs, n };
+	const unsigned char *rp, *sp;
+	size_t rn, sn;
+	ECDSA_SIG *es = ECDSA_SIG_new();
+	BIGNUM *br, *bs;
+	unsigned char *dp = der;
+	int dl;
+
+	if (!es || get_string(&r, &rp, &rn) < 0 || get_string(&r, &sp, &sn) < 0 ||
+	    r.left || rn > 33 || sn > 33) {
+		ECDSA_SIG_free(es);
+		return 0;
 	}
-	return NULL;
+	br = BN_bin2bn(rp, (int)rn, NULL);
+	bs = BN_bin2bn(sp, (int)sn, NULL);
+	if (!br || !bs || ECDSA_SIG_set0(es, br, bs) != 1) {
+		BN_free(br);
+		BN_free(bs);
+		ECDSA_SIG_free(es);
+		return 0;
+	}
+	dl = i2d_ECDSA_SIG(es, NULL);
+	if (dl <= 0 || dl > 80 || i2d_ECDSA_SIG(es, &dp) != dl)
+		dl = 0;
+	ECDSA_SIG_free(es);
+	return (size_t)dl;
+}
+
+/*
+ * 1 when `sig` (Ed25519's 64 bytes, or ECDSA's DER, over SHA-256) is
+ * `pkey`'s signature of `data`.
+ */
+static int evp_verify(EVP_PKEY *pkey, key_kind kind, const unsigned char *sig, size_t sn,
+		      const unsigned char *data, size_t dn)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = 0;
+
+	if (ctx && EVP_DigestVerifyInit(ctx, NULL, kind == KEY_ED25519 ? NULL : EVP_sha256(),
+					NULL, pkey) == 1)
+		ok = EVP_DigestVerify(ctx, sig, sn, data, dn) == 1;
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
 }
 
 /* Verify an SSH signature blob over `data` with `pkey`: 1 when valid. */
-static int raw_verify(EVP_PKEY *pkey, vault_key_type type, const unsigned char *sig,
+static int raw_verify(EVP_PKEY *pkey, key_kind kind, const unsigned char *sig,
 		      size_t sn, const unsigned char *data, size_t dn)
 {
 	reader r = { sig, sn };
 	const unsigned char *t, *v;
-	size_t tn, vn;
-	unsigned char der[80], *dp = der;
-	const unsigned char *sigp;
-	size_t sigl;
-	EVP_MD_CTX *ctx;
-	int ok = 0;
+	size_t tn, vn, dl;
+	unsigned char der[80];
 
-	if (get_string(&r, &t, &tn) < 0 || !string_is(t, tn, type_name(type)) ||
+	if (get_string(&r, &t, &tn) < 0 || !string_is(t, tn, kind_names[kind]) ||
 	    get_string(&r, &v, &vn) < 0 || r.left)
 		return 0;
-	if (type == VAULT_KEY_ED25519) {
-		if (vn != 64)
-			return 0;
-		sigp = v, sigl = vn;
-	} else {
-		reader rs = { v, vn };
-		const unsigned char *rp, *sp;
-		size_t rn, sn2;
-		ECDSA_SIG *es = ECDSA_SIG_new();
-		BIGNUM *br, *bs;
-		int dl;
-
-		if (!es || get_string(&rs, &rp, &rn) < 0 || get_string(&rs, &sp, &sn2) < 0 ||
-		    rs.left || rn > 33 || sn2 > 33) {
-			ECDSA_SIG_free(es);
-			return 0;
-		}
-		br = BN_bin2bn(rp, (int)rn, NULL);
-		bs = BN_bin2bn(sp, (int)sn2, NULL);
-		if (!br || !bs || ECDSA_SIG_set0(es, br, bs) != 1) {
-			BN_free(br);
-			BN_free(bs);
-			ECDSA_SIG_free(es);
-			return 0;
-		}
-		dl = i2d_ECDSA_SIG(es, NULL);
-		if (dl <= 0 || (size_t)dl > sizeof(der) || i2d_ECDSA_SIG(es, &dp) != dl) {
-			ECDSA_SIG_free(es);
-			return 0;
-		}
-		ECDSA_SIG_free(es);
-		sigp = der, sigl = (size_t)dl;
-	}
-	if ((ctx = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestVerifyInit(ctx, NULL, type == VAULT_KEY_ED25519 ? NULL : EVP_sha256(),
-				 NULL, pkey) == 1)
-		ok = EVP_DigestVerify(ctx, sigp, sigl, data, dn) == 1;
-	EVP_MD_CTX_free(ctx);
-	ERR_clear_error();
-	return ok;
+	if (kind == KEY_ED25519)
+		return vn == 64 && evp_verify(pkey, kind, v, vn, data, dn);
+	return (dl = ecdsa_der(der, v, vn)) > 0 && evp_verify(pkey, kind, der, dl, data, dn);
 }
 
 /* The base64 between the armor lines, whitespace dropped; malloc'd. */
@@ -772,8 +869,8 @@ typedef struct {
 	unsigned char *raw;
 	const unsigned char *pub, *res, *alg, *sig;
 	size_t pubn, resn, algn, sign;
-	vault_key_type type;
-	EVP_PKEY *pkey;   /* the key it carries */
+	key_fields key;   /* the key it carries, taken apart */
+	EVP_PKEY *pkey;   /* ... and as OpenSSL's */
 } sshsig;
 
 static void sshsig_dispose(sshsig *g)
@@ -786,6 +883,7 @@ static void sshsig_dispose(sshsig *g)
 /* Decode an armored SSHSIG of namespace `ns`; VAULT_EVERIFY when malformed. */
 static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *ns)
 {
+	const char *why;
 	const unsigned char *sns;
 	size_t n, snsn;
 	uint32_t version;
@@ -826,11 +924,17 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 		return vault_error__set(VAULT_EVERIFY,
 			"signature is for another namespace than '%s'", ns);
 	}
-	if ((g->pkey = blob_key(&g->type, g->pub, g->pubn)) == NULL) {
+	if ((why = blob_fields(&g->key, g->pub, g->pubn)) != NULL ||
+	    g->key.kind == KEY_SK_ECDSA /* not yet */) {
 		sshsig_dispose(g);
-		return vault_error__set(VAULT_EVERIFY, "signature carries a key qvault does not accept");
+		return vault_error__set(VAULT_EVERIFY, "signature's key is %s",
+					why ? why : "a security key, which qvault does not take yet");
 	}
-	if (g->type == VAULT_KEY_ECDSA_P256 && ecdsa_strict(g->sig, g->sign) < 0) {
+	if ((g->pkey = blob_key(&g->key)) == NULL) {
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY, "signature's key is not a valid public key");
+	}
+	if (g->key.kind != KEY_ED25519 && ecdsa_strict(g->sig, g->sign) < 0) {
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY,
 			"signature is malleable (an ECDSA s above n/2, or a padded number)");
@@ -843,7 +947,7 @@ static int sshsig_signer(char **out, const sshsig *g)
 {
 	vault_buf s = VAULT_BUF_INIT;
 	char *enc = b64(g->pub, g->pubn);
-	int error = vault_buf__addf(&s, "%s %s", type_name(g->type), enc);
+	int error = vault_buf__addf(&s, "%s %s", kind_names[g->key.kind], enc);
 
 	free(enc);
 	*out = error < 0 ? NULL : vault_buf__detach(&s);
@@ -877,7 +981,7 @@ int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 	put_string(&data, g.res, g.resn);
 	put_string(&data, g.alg, g.algn);
 	put_string(&data, h, hn);
-	if (raw_verify(g.pkey, g.type, g.sig, g.sign, data.data, data.len))
+	if (raw_verify(g.pkey, g.key.kind, g.sig, g.sign, data.data, data.len))
 		error = sshsig_signer(signer, &g);
 	else
 		error = vault_error__set(VAULT_EVERIFY, "signature does not verify");
@@ -922,8 +1026,7 @@ int vault_sign__canonical(char **out, const char *armored, size_t len)
 	size_t n, pubn, nsn, resn, algn, sign;
 	unsigned char *raw = NULL;
 	buf b = { NULL, 0, 0 }, low = { NULL, 0, 0 };
-	vault_key_type type;
-	EVP_PKEY *key = NULL;
+	key_fields key;
 	uint32_t version;
 	reader r;
 	int error = 0;
@@ -949,14 +1052,13 @@ int vault_sign__canonical(char **out, const char *armored, size_t len)
 	put_string(&b, ns, nsn);
 	put_string(&b, res, resn);
 	put_string(&b, alg, algn);
-	if ((key = blob_key(&type, pub, pubn)) != NULL && type == VAULT_KEY_ECDSA_P256 &&
+	if (!blob_fields(&key, pub, pubn) && key.kind != KEY_ED25519 &&
 	    ecdsa_low(&low, sig, sign) == 0)
 		put_string(&b, low.data, low.len);
 	else
 		put_string(&b, sig, sign); /* checked as it is, and refused if it must be */
 	*out = armor(b.data, b.len);
 done:
-	EVP_PKEY_free(key);
 	free(low.data);
 	free(b.data);
 	free(raw);
