@@ -13,12 +13,15 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <jansson.h>
+
 #include "error.h"
 #include "util.h"
 
 #define ED25519_NAME "ssh-ed25519"
 #define ECDSA_NAME "ecdsa-sha2-nistp256"
 #define SK_ECDSA_NAME "sk-ecdsa-sha2-nistp256@openssh.com"
+#define WEBAUTHN_NAME "webauthn-sk-ecdsa-sha2-nistp256@openssh.com"
 #define SIG_BEGIN "-----BEGIN SSH SIGNATURE-----"
 #define SIG_END "-----END SSH SIGNATURE-----"
 
@@ -93,6 +96,15 @@ static int get_u32(reader *r, uint32_t *v)
 	     (uint32_t)r->p[2] << 8 | r->p[3];
 	r->p += 4;
 	r->left -= 4;
+	return 0;
+}
+
+static int get_u8(reader *r, unsigned char *v)
+{
+	if (r->left < 1)
+		return -1;
+	*v = *r->p++;
+	r->left--;
 	return 0;
 }
 
@@ -778,6 +790,244 @@ static int raw_verify(EVP_PKEY *pkey, key_kind kind, const unsigned char *sig,
 	return (dl = ecdsa_der(der, v, vn)) > 0 && evp_verify(pkey, kind, der, dl, data, dn);
 }
 
+/* ---- security keys and passkeys (PROTOCOL.u2f, ssh-ecdsa-sk.c) ---------- */
+
+/* the authenticator data's flags (WebAuthn, "authenticator data") */
+#define SK_UP 0x01 /* the user was present (touched it) */
+#define SK_UV 0x04 /* ... and verified (a PIN, a biometric) */
+#define SK_AT 0x40 /* attested credential data: enrollment's, never a signature's */
+#define SK_ED 0x80 /* extensions follow */
+/* how OpenSSH wants a clientDataJSON to begin, around the challenge */
+#define WEBAUTHN_GET "{\"type\":\"webauthn.get\","
+#define WEBAUTHN_0 WEBAUTHN_GET "\"challenge\":\""
+#define WEBAUTHN_1 "\",\"origin\":\""
+
+/* A security key's signature blob taken apart; the pointers are into it. */
+typedef struct {
+	int webauthn;
+	unsigned char flags;
+	uint32_t counter;
+	const unsigned char *rs, *origin, *client, *ext;
+	size_t rsn, originn, clientn, extn;
+} sk_sig;
+
+/*
+ * Take apart a security key's signature blob: type, { r, s }, flags,
+ * counter, and for a webauthn one its origin, clientDataJSON and
+ * extensions.  VAULT_EVERIFY when it is not one, or more than one.
+ */
+static int sk_sig_parse(sk_sig *s, const unsigned char *sig, size_t n)
+{
+	reader r = { sig, n };
+	const unsigned char *t;
+	size_t tn;
+
+	memset(s, 0, sizeof(*s));
+	if (get_string(&r, &t, &tn) < 0)
+		return vault_error__set(VAULT_EVERIFY, "signature is malformed");
+	s->webauthn = string_is(t, tn, WEBAUTHN_NAME);
+	if (!s->webauthn && !string_is(t, tn, SK_ECDSA_NAME))
+		return vault_error__set(VAULT_EVERIFY, "signature by a security key is neither "
+					SK_ECDSA_NAME " nor " WEBAUTHN_NAME);
+	if (get_string(&r, &s->rs, &s->rsn) < 0 || get_u8(&r, &s->flags) < 0 ||
+	    get_u32(&r, &s->counter) < 0 ||
+	    (s->webauthn && (get_string(&r, &s->origin, &s->originn) < 0 ||
+			     get_string(&r, &s->client, &s->clientn) < 0 ||
+			     get_string(&r, &s->ext, &s->extn) < 0)))
+		return vault_error__set(VAULT_EVERIFY, "signature by a security key is cut short");
+	if (r.left)
+		return vault_error__set(VAULT_EVERIFY,
+			"signature by a security key has bytes after its end");
+	return 0;
+}
+
+/*
+ * The flags qvault requires: the user present (UP) and verified (UV: a
+ * PIN or biometric, so that the signature is a person's act; ssh-keygen
+ * -Y verify asks for neither), no attestation (AT), and extensions (ED)
+ * exactly when some come, as OpenSSH checks a webauthn signature's.
+ */
+static int sk_flags_ok(const sk_sig *s)
+{
+	if (!(s->flags & SK_UP))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature says its user was not present (the authenticator's UP flag)");
+	if (!(s->flags & SK_UV))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature says its user was not verified (the authenticator's UV flag): "
+			"qvault takes a security key's signature made with a PIN or biometric only");
+	if ((s->flags & SK_AT) || !(s->flags & SK_ED) != (s->extn == 0))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's authenticator flags do not match its data (AT, or ED and "
+			"the extensions)");
+	return 0;
+}
+
+/* ":PORT", 1 to 65535 without a leading zero, as a browser writes one. */
+static int port_ok(const unsigned char *p, size_t n)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (n < 2 || n > 6 || p[0] != ':' || p[1] == '0')
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		v = v * 10 + (unsigned long)(p[i] - '0');
+	}
+	return v <= 65535;
+}
+
+/*
+ * The origin a passkey of relying party `app` may sign from: the RP's
+ * own host, "https://APP[:PORT]" (or "http://localhost[:PORT]", which
+ * browsers count secure), never another host the RP id would cover.
+ */
+static int origin_ok(const unsigned char *o, size_t on, const unsigned char *app, size_t appn)
+{
+	const char *scheme = string_is(app, appn, "localhost") && on >= 7 &&
+			     memcmp(o, "http://", 7) == 0 ? "http://" : "https://";
+	size_t sn = strlen(scheme);
+
+	if (!rp_id_ok(app, appn) || on < sn + appn || memcmp(o, scheme, sn) != 0 ||
+	    memcmp(o + sn, app, appn) != 0)
+		return 0;
+	return on == sn + appn || port_ok(o + sn + appn, on - sn - appn);
+}
+
+/*
+ * A clientDataJSON is one JSON object with no key twice, so that what a
+ * JSON reader sees is what OpenSSH's prefix check saw, and was not made
+ * in a frame of another site (crossOrigin).
+ */
+static int client_json_ok(const unsigned char *p, size_t n)
+{
+	json_error_t e;
+	json_t *o = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &e), *x;
+	int ok = json_is_object(o) &&
+		 ((x = json_object_get(o, "crossOrigin")) == NULL || json_is_false(x));
+
+	json_decref(o);
+	return ok;
+}
+
+static int b64url_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+/*
+ * 1 when a clientDataJSON begins as OpenSSH requires, but for what the
+ * challenge says (webauthn_challenge_is): {"type":"webauthn.get",
+ * "challenge":"<base64url>","origin":"<the signature's origin>".
+ */
+static int webauthn_prefix_ok(const sk_sig *s)
+{
+	const unsigned char *c = s->client;
+	size_t n0 = sizeof(WEBAUTHN_0) - 1, n1 = sizeof(WEBAUTHN_1) - 1, i = n0;
+
+	if (s->clientn < n0 || memcmp(c, WEBAUTHN_0, n0) != 0)
+		return 0;
+	while (i < s->clientn && b64url_char(c[i]))
+		i++;
+	return s->clientn - i > n1 + s->originn && memcmp(c + i, WEBAUTHN_1, n1) == 0 &&
+	       memcmp(c + i + n1, s->origin, s->originn) == 0 && c[i + n1 + s->originn] == '"';
+}
+
+/*
+ * A webauthn signature's clientDataJSON and origin as OpenSSH requires
+ * them, and as qvault does besides: the origin the relying party's, the
+ * clientDataJSON sound (client_json_ok).
+ */
+static int webauthn_form_ok(const sk_sig *s, const key_fields *key)
+{
+	if (s->clientn < sizeof(WEBAUTHN_GET) - 1 ||
+	    memcmp(s->client, WEBAUTHN_GET, sizeof(WEBAUTHN_GET) - 1) != 0)
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's clientDataJSON is not of type \"webauthn.get\"");
+	if (!rp_id_ok(key->app, key->appn))
+		return vault_error__set(VAULT_EVERIFY, "signature is a webauthn one by a key made "
+			"for ssh (its application 'ssh:...'), not for a relying party");
+	if (!origin_ok(s->origin, s->originn, key->app, key->appn))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's origin is not its relying party's, https://%.*s",
+			(int)key->appn, (const char *)key->app);
+	if (!webauthn_prefix_ok(s))
+		return vault_error__set(VAULT_EVERIFY, "signature's clientDataJSON does not begin "
+			"as OpenSSH requires (type, challenge, then the signature's origin)");
+	if (!client_json_ok(s->client, s->clientn))
+		return vault_error__set(VAULT_EVERIFY, "signature's clientDataJSON is not one JSON "
+			"object, has a key twice, or was made in another site's frame");
+	return 0;
+}
+
+/* A security key's signature in the form qvault takes, but for the challenge. */
+static int sk_form_ok(const key_fields *key, const unsigned char *sig, size_t n)
+{
+	sk_sig s;
+	int error;
+
+	if ((error = sk_sig_parse(&s, sig, n)) < 0 || (error = sk_flags_ok(&s)) < 0)
+		return error;
+	return s.webauthn ? webauthn_form_ok(&s, key) : 0;
+}
+
+/* 1 when the clientDataJSON's challenge is `data` in base64url, unpadded. */
+static int webauthn_challenge_is(const sk_sig *s, const unsigned char *data, size_t dn)
+{
+	char *want = b64(data, dn);
+	size_t n0 = sizeof(WEBAUTHN_0) - 1, n1 = sizeof(WEBAUTHN_1) - 1, wn = strlen(want), i;
+	int same;
+
+	while (wn > 0 && want[wn - 1] == '=')
+		wn--;
+	for (i = 0; i < wn; i++)
+		want[i] = want[i] == '+' ? '-' : want[i] == '/' ? '_' : want[i];
+	same = s->clientn >= n0 + wn + n1 && memcmp(s->client + n0, want, wn) == 0 &&
+	       memcmp(s->client + n0 + wn, WEBAUTHN_1, n1) == 0;
+	free(want);
+	return same;
+}
+
+/*
+ * Verify a security key's signature (in its form: sk_form_ok) over
+ * `data`, the SSHSIG signed data: ECDSA with SHA-256 over SHA256(its
+ * application) || flags || counter || extensions || SHA256(data), or
+ * for a webauthn one SHA256(its clientDataJSON), whose challenge must
+ * then be `data`.
+ */
+static int sk_verify(const key_fields *key, EVP_PKEY *pkey, const unsigned char *sig,
+		     size_t n, const unsigned char *data, size_t dn)
+{
+	buf b = { NULL, 0, 0 };
+	unsigned char h[32], der[80];
+	size_t dl;
+	sk_sig s;
+	int ok, error;
+
+	if ((error = sk_sig_parse(&s, sig, n)) < 0)
+		return error;
+	if (s.webauthn && !webauthn_challenge_is(&s, data, dn))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's WebAuthn challenge is not this message's signed data");
+	EVP_Digest(key->app, key->appn, h, NULL, EVP_sha256(), NULL);
+	put(&b, h, sizeof(h));
+	put(&b, &s.flags, 1);
+	put_u32(&b, s.counter);
+	put(&b, s.ext, s.extn);
+	if (s.webauthn)
+		EVP_Digest(s.client, s.clientn, h, NULL, EVP_sha256(), NULL);
+	else
+		EVP_Digest(data, dn, h, NULL, EVP_sha256(), NULL);
+	put(&b, h, sizeof(h));
+	ok = (dl = ecdsa_der(der, s.rs, s.rsn)) > 0 &&
+	     evp_verify(pkey, KEY_SK_ECDSA, der, dl, b.data, b.len);
+	free(b.data);
+	return ok ? 0 : vault_error__set(VAULT_EVERIFY, "signature does not verify");
+}
+
 /* The base64 between the armor lines, whitespace dropped; malloc'd. */
 static int unarmor(unsigned char **out, size_t *n, const char *a, size_t len)
 {
@@ -888,6 +1138,7 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 	size_t n, snsn;
 	uint32_t version;
 	reader r;
+	int error;
 
 	memset(g, 0, sizeof(*g));
 	if (unarmor(&g->raw, &n, armored, len) < 0)
@@ -924,15 +1175,17 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 		return vault_error__set(VAULT_EVERIFY,
 			"signature is for another namespace than '%s'", ns);
 	}
-	if ((why = blob_fields(&g->key, g->pub, g->pubn)) != NULL ||
-	    g->key.kind == KEY_SK_ECDSA /* not yet */) {
+	if ((why = blob_fields(&g->key, g->pub, g->pubn)) != NULL) {
 		sshsig_dispose(g);
-		return vault_error__set(VAULT_EVERIFY, "signature's key is %s",
-					why ? why : "a security key, which qvault does not take yet");
+		return vault_error__set(VAULT_EVERIFY, "signature's key is %s", why);
 	}
 	if ((g->pkey = blob_key(&g->key)) == NULL) {
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY, "signature's key is not a valid public key");
+	}
+	if (g->key.kind == KEY_SK_ECDSA && (error = sk_form_ok(&g->key, g->sig, g->sign)) < 0) {
+		sshsig_dispose(g);
+		return error;
 	}
 	if (g->key.kind != KEY_ED25519 && ecdsa_strict(g->sig, g->sign) < 0) {
 		sshsig_dispose(g);
@@ -981,10 +1234,12 @@ int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 	put_string(&data, g.res, g.resn);
 	put_string(&data, g.alg, g.algn);
 	put_string(&data, h, hn);
-	if (raw_verify(g.pkey, g.key.kind, g.sig, g.sign, data.data, data.len))
-		error = sshsig_signer(signer, &g);
-	else
+	if (g.key.kind == KEY_SK_ECDSA)
+		error = sk_verify(&g.key, g.pkey, g.sig, g.sign, data.data, data.len);
+	else if (!raw_verify(g.pkey, g.key.kind, g.sig, g.sign, data.data, data.len))
 		error = vault_error__set(VAULT_EVERIFY, "signature does not verify");
+	if (error == 0)
+		error = sshsig_signer(signer, &g);
 	free(data.data);
 	sshsig_dispose(&g);
 	return error;
