@@ -8,7 +8,7 @@
 static const cli_opt add_opts[] = {
 	{ "org", 0, OPT_VALUE, "ORG", "the user's organization" },
 	{ "role", 'r', OPT_VALUE, "ROLE[,ROLE]", "admin, buyer, supplier, quality, auditor, server" },
-	{ "pubkey", 0, OPT_FILE, "FILE_OR_LINE", "OpenSSH public key: a .pub file or the line itself" },
+	{ "pubkey", 0, OPT_FILE, "FILE_OR_LINE", "OpenSSH public key (a passkey's too): a .pub file or the line itself" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
