@@ -897,9 +897,9 @@ static int origin_ok(const unsigned char *o, size_t on, const unsigned char *app
 }
 
 /*
- * A clientDataJSON is one JSON object with no key twice, so that what a
- * JSON reader sees is what OpenSSH's prefix check saw, and was not made
- * in a frame of another site (crossOrigin).
+ * 1 when a clientDataJSON is one JSON object with no key twice, so that
+ * what a JSON reader sees is what OpenSSH's prefix check saw, and was
+ * not made in a frame of another site (crossOrigin).
  */
 static int client_json_ok(const unsigned char *p, size_t n)
 {
@@ -912,6 +912,7 @@ static int client_json_ok(const unsigned char *p, size_t n)
 	return ok;
 }
 
+/* 1 for a character of base64url (RFC 4648, section 5). */
 static int b64url_char(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
