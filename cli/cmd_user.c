@@ -8,17 +8,29 @@
 static const cli_opt add_opts[] = {
 	{ "org", 0, OPT_VALUE, "ORG", "the user's organization" },
 	{ "role", 'r', OPT_VALUE, "ROLE[,ROLE]", "admin, buyer, supplier, quality, auditor, server" },
-	{ "pubkey", 0, OPT_FILE, "FILE_OR_LINE", "OpenSSH public key: a .pub file or the line itself" },
+	{ "pubkey", 0, OPT_FILE, "FILE_OR_LINE", "OpenSSH public key (a passkey's too): a .pub file or the line itself" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
+
+/* 1 when `arg` begins as an OpenSSH public key line of a type qvault takes. */
+static int is_key_line(const char *arg)
+{
+	static const char *const types[] = { "ssh-", "ecdsa-", "sk-" };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strncmp(arg, types[i], strlen(types[i])) == 0)
+			return 1;
+	return 0;
+}
 
 /* The public key line: the argument itself, or the first line of a file. */
 static int read_pubkey(char *buf, size_t size, const char *arg)
 {
 	FILE *f;
 
-	if (strncmp(arg, "ssh-", 4) == 0 || strncmp(arg, "ecdsa-", 6) == 0)
+	if (is_key_line(arg))
 		return cli_fmt(buf, size, "the public key", "%s", arg);
 	if ((f = fopen(arg, "r")) == NULL) {
 		fprintf(stderr, "qvault: cannot read public key '%s': %s\n", arg, strerror(errno));

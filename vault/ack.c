@@ -349,7 +349,8 @@ int vault_ack_submit(vault *v, const char *stmt, size_t len, const char *sig)
 	/* stored in its one spelling: ssh-keygen's armor, an ECDSA signature's low s */
 	if (vault_sign__canonical(&canon, sig, strlen(sig)) < 0 ||
 	    vault_sign__check(&signer, canon, strlen(canon), ACK_NAMESPACE, stmt, len) < 0) {
-		error = vault_error__set(VAULT_EINVALID, "the statement's signature does not verify");
+		error = vault_error__set(VAULT_EINVALID, "the statement's signature does not verify: %s",
+					 vault_error_message());
 		goto done;
 	}
 	if ((error = vault_sign__parse_public(&id, NULL, t.actor.key)) < 0)

@@ -13,11 +13,15 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <jansson.h>
+
 #include "error.h"
 #include "util.h"
 
 #define ED25519_NAME "ssh-ed25519"
 #define ECDSA_NAME "ecdsa-sha2-nistp256"
+#define SK_ECDSA_NAME "sk-ecdsa-sha2-nistp256@openssh.com"
+#define WEBAUTHN_NAME "webauthn-sk-ecdsa-sha2-nistp256@openssh.com"
 #define SIG_BEGIN "-----BEGIN SSH SIGNATURE-----"
 #define SIG_END "-----END SSH SIGNATURE-----"
 
@@ -92,6 +96,15 @@ static int get_u32(reader *r, uint32_t *v)
 	     (uint32_t)r->p[2] << 8 | r->p[3];
 	r->p += 4;
 	r->left -= 4;
+	return 0;
+}
+
+static int get_u8(reader *r, unsigned char *v)
+{
+	if (r->left < 1)
+		return -1;
+	*v = *r->p++;
+	r->left--;
 	return 0;
 }
 
@@ -237,14 +250,122 @@ static void fingerprint(char out[64], const unsigned char *blob, size_t n)
 	free(enc);
 }
 
+/* The public keys qvault takes, by their OpenSSH names (kind_names). */
+typedef enum { KEY_ED25519, KEY_ECDSA, KEY_SK_ECDSA } key_kind;
+
+static const char *const kind_names[] = { ED25519_NAME, ECDSA_NAME, SK_ECDSA_NAME };
+
+/* A public key blob taken apart; the pointers are into the blob. */
+typedef struct {
+	key_kind kind;
+	const unsigned char *pub; /* Ed25519's 32 bytes, or P-256's point (65) */
+	size_t pubn;
+	const unsigned char *app; /* a security key's application, else NULL */
+	size_t appn;
+} key_fields;
+
+/*
+ * One label of a host name: 1 to 63 of a-z, 0-9 and '-', not at either
+ * end; *alpha set when it holds a letter.
+ */
+static int label_ok(const unsigned char *p, size_t n, int *alpha)
+{
+	size_t i;
+
+	if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
+		return 0;
+	*alpha = 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 'a' && p[i] <= 'z')
+			*alpha = 1;
+		else if (!(p[i] >= '0' && p[i] <= '9') && p[i] != '-')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A WebAuthn relying-party id as qvault takes one: a host name in lower
+ * case (the one spelling browsers hash), without a trailing dot, whose
+ * last label holds a letter (an IP address is no RP id).
+ */
+static int rp_id_ok(const unsigned char *p, size_t n)
+{
+	size_t start = 0, i;
+	int alpha = 0;
+
+	if (n == 0 || n > 253)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		if (i < n && p[i] != '.')
+			continue;
+		if (!label_ok(p + start, i - start, &alpha))
+			return 0;
+		start = i + 1;
+	}
+	return alpha;
+}
+
+/*
+ * A security key's application: OpenSSH's "ssh:" with what may follow it
+ * (ssh-keygen -O application=ssh:NAME; printable ASCII, no space), or the
+ * relying-party id a passkey was made for.
+ */
+static int application_ok(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (n < 4 || memcmp(p, "ssh:", 4) != 0)
+		return rp_id_ok(p, n);
+	if (n > 255)
+		return 0;
+	for (i = 4; i < n; i++)
+		if (p[i] <= ' ' || p[i] > '~')
+			return 0;
+	return 1;
+}
+
+#define NOT_A_KEY "not an ssh-ed25519, ecdsa-sha2-nistp256 or " SK_ECDSA_NAME " key"
+
+/*
+ * Take apart a key blob (RFC 8709, RFC 5656, PROTOCOL.u2f) of a kind
+ * qvault takes, its point uncompressed as OpenSSH writes it: NULL, or
+ * why not, to follow "public key is".
+ */
+static const char *blob_fields(key_fields *f, const unsigned char *blob, size_t n)
+{
+	reader r = { blob, n };
+	const unsigned char *t, *c;
+	size_t tn, cn;
+
+	memset(f, 0, sizeof(*f));
+	if (get_string(&r, &t, &tn) < 0)
+		return NOT_A_KEY;
+	if (string_is(t, tn, ED25519_NAME))
+		return get_string(&r, &f->pub, &f->pubn) < 0 || f->pubn != 32 || r.left ?
+		       NOT_A_KEY : NULL;
+	if (string_is(t, tn, ECDSA_NAME))
+		f->kind = KEY_ECDSA;
+	else if (string_is(t, tn, SK_ECDSA_NAME))
+		f->kind = KEY_SK_ECDSA;
+	else
+		return NOT_A_KEY;
+	if (get_string(&r, &c, &cn) < 0 || !string_is(c, cn, "nistp256") ||
+	    get_string(&r, &f->pub, &f->pubn) < 0 || f->pubn != 65 || f->pub[0] != 4 ||
+	    (f->kind == KEY_SK_ECDSA && get_string(&r, &f->app, &f->appn) < 0) || r.left)
+		return NOT_A_KEY;
+	if (f->kind == KEY_SK_ECDSA && !application_ok(f->app, f->appn))
+		return "a security key whose application is neither 'ssh:...' nor a "
+		       "relying-party id (a lower-case host name)";
+	return NULL;
+}
+
 int vault_sign__parse_public(char **key_id, char **comment, const char *line)
 {
-	const char *sp = strchr(line, ' '), *b, *end;
+	const char *sp = strchr(line, ' '), *b, *end, *why;
 	unsigned char *blob = NULL;
-	size_t n, tn, kn;
-	const unsigned char *t, *k;
-	reader r;
-	int ok = 0;
+	key_fields f;
+	size_t n;
 
 	*key_id = NULL;
 	if (comment)
@@ -257,21 +378,14 @@ int vault_sign__parse_public(char **key_id, char **comment, const char *line)
 		end = b + strcspn(b, "\r\n");
 	if (unb64(&blob, &n, b, (size_t)(end - b)) < 0)
 		return vault_error__set(VAULT_EINVALID, "public key is not valid base64");
-	r.p = blob;
-	r.left = n;
-	if (get_string(&r, &t, &tn) == 0) {
-		if (string_is(t, tn, ED25519_NAME) && (size_t)(sp - line) == tn &&
-		    memcmp(line, t, tn) == 0)
-			ok = get_string(&r, &k, &kn) == 0 && kn == 32 && r.left == 0;
-		else if (string_is(t, tn, ECDSA_NAME) && (size_t)(sp - line) == tn &&
-			 memcmp(line, t, tn) == 0)
-			ok = get_string(&r, &k, &kn) == 0 && string_is(k, kn, "nistp256") &&
-			     get_string(&r, &k, &kn) == 0 && kn == 65 && k[0] == 4 && r.left == 0;
-	}
+	why = blob_fields(&f, blob, n);
+	/* the line's TYPE is the blob's */
+	if (!why && (strlen(kind_names[f.kind]) != (size_t)(sp - line) ||
+		     memcmp(line, kind_names[f.kind], (size_t)(sp - line)) != 0))
+		why = NOT_A_KEY;
 	free(blob);
-	if (!ok)
-		return vault_error__set(VAULT_EINVALID,
-			"public key is not an ssh-ed25519 or ecdsa-sha2-nistp256 key");
+	if (why)
+		return vault_error__set(VAULT_EINVALID, "public key is %s", why);
 	if ((*key_id = malloc((size_t)(end - line) + 1)) == NULL)
 		abort();
 	memcpy(*key_id, line, (size_t)(end - line));
@@ -583,102 +697,336 @@ done:
 	return error;
 }
 
-/* The public key of a key blob, and its type; NULL when not accepted. */
-static EVP_PKEY *blob_key(vault_key_type *type, const unsigned char *blob, size_t n)
+/* The OpenSSL key of a blob taken apart; NULL when not a key. */
+static EVP_PKEY *blob_key(const key_fields *f)
 {
-	reader r = { blob, n };
-	const unsigned char *t, *k;
-	size_t tn, kn;
+	OSSL_PARAM params[3];
+	EVP_PKEY_CTX *ctx;
+	EVP_PKEY *pkey = NULL;
+	char group[] = "P-256";
 
-	if (get_string(&r, &t, &tn) < 0)
+	if (f->kind == KEY_ED25519)
+		return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, f->pub, f->pubn);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+						      (void *)(uintptr_t)f->pub, f->pubn);
+	params[2] = OSSL_PARAM_construct_end();
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL)
 		return NULL;
-	if (string_is(t, tn, ED25519_NAME)) {
-		if (get_string(&r, &k, &kn) < 0 || kn != 32 || r.left)
-			return NULL;
-		*type = VAULT_KEY_ED25519;
-		return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, k, 32);
-	}
-	if (string_is(t, tn, ECDSA_NAME)) {
-		OSSL_PARAM params[3];
-		EVP_PKEY_CTX *ctx;
-		EVP_PKEY *pkey = NULL;
-		char group[] = "P-256";
+	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		pkey = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	return pkey;
+}
 
-		if (get_string(&r, &k, &kn) < 0 || !string_is(k, kn, "nistp256") ||
-		    get_string(&r, &k, &kn) < 0 || kn != 65 || r.left)
-			return NULL;
-		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
-		params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
-							      (void *)(uintptr_t)k, kn);
-		params[2] = OSSL_PARAM_construct_end();
-		if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL)
-			return NULL;
-		if (EVP_PKEY_fromdata_init(ctx) != 1 ||
-		    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
-			pkey = NULL;
-		EVP_PKEY_CTX_free(ctx);
-		*type = VAULT_KEY_ECDSA_P256;
-		return pkey;
+/*
+ * The DER ECDSA-Sig-Value of SSH's { mpint r, mpint s } (`rs`, the
+ * string's content) into der[80]; its length, or 0 when it is not one.
+ */
+static size_t ecdsa_der(unsigned char der[80], const unsigned char *rs, size_t n)
+{
+	reader r = { rs, n };
+	const unsigned char *rp, *sp;
+	size_t rn, sn;
+	ECDSA_SIG *es = ECDSA_SIG_new();
+	BIGNUM *br, *bs;
+	unsigned char *dp = der;
+	int dl;
+
+	if (!es || get_string(&r, &rp, &rn) < 0 || get_string(&r, &sp, &sn) < 0 ||
+	    r.left || rn > 33 || sn > 33) {
+		ECDSA_SIG_free(es);
+		return 0;
 	}
-	return NULL;
+	br = BN_bin2bn(rp, (int)rn, NULL);
+	bs = BN_bin2bn(sp, (int)sn, NULL);
+	if (!br || !bs || ECDSA_SIG_set0(es, br, bs) != 1) {
+		BN_free(br);
+		BN_free(bs);
+		ECDSA_SIG_free(es);
+		return 0;
+	}
+	dl = i2d_ECDSA_SIG(es, NULL);
+	if (dl <= 0 || dl > 80 || i2d_ECDSA_SIG(es, &dp) != dl)
+		dl = 0;
+	ECDSA_SIG_free(es);
+	return (size_t)dl;
+}
+
+/*
+ * 1 when `sig` (Ed25519's 64 bytes, or ECDSA's DER, over SHA-256) is
+ * `pkey`'s signature of `data`.
+ */
+static int evp_verify(EVP_PKEY *pkey, key_kind kind, const unsigned char *sig, size_t sn,
+		      const unsigned char *data, size_t dn)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = 0;
+
+	if (ctx && EVP_DigestVerifyInit(ctx, NULL, kind == KEY_ED25519 ? NULL : EVP_sha256(),
+					NULL, pkey) == 1)
+		ok = EVP_DigestVerify(ctx, sig, sn, data, dn) == 1;
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
 }
 
 /* Verify an SSH signature blob over `data` with `pkey`: 1 when valid. */
-static int raw_verify(EVP_PKEY *pkey, vault_key_type type, const unsigned char *sig,
+static int raw_verify(EVP_PKEY *pkey, key_kind kind, const unsigned char *sig,
 		      size_t sn, const unsigned char *data, size_t dn)
 {
 	reader r = { sig, sn };
 	const unsigned char *t, *v;
-	size_t tn, vn;
-	unsigned char der[80], *dp = der;
-	const unsigned char *sigp;
-	size_t sigl;
-	EVP_MD_CTX *ctx;
-	int ok = 0;
+	size_t tn, vn, dl;
+	unsigned char der[80];
 
-	if (get_string(&r, &t, &tn) < 0 || !string_is(t, tn, type_name(type)) ||
+	if (get_string(&r, &t, &tn) < 0 || !string_is(t, tn, kind_names[kind]) ||
 	    get_string(&r, &v, &vn) < 0 || r.left)
 		return 0;
-	if (type == VAULT_KEY_ED25519) {
-		if (vn != 64)
-			return 0;
-		sigp = v, sigl = vn;
-	} else {
-		reader rs = { v, vn };
-		const unsigned char *rp, *sp;
-		size_t rn, sn2;
-		ECDSA_SIG *es = ECDSA_SIG_new();
-		BIGNUM *br, *bs;
-		int dl;
+	if (kind == KEY_ED25519)
+		return vn == 64 && evp_verify(pkey, kind, v, vn, data, dn);
+	return (dl = ecdsa_der(der, v, vn)) > 0 && evp_verify(pkey, kind, der, dl, data, dn);
+}
 
-		if (!es || get_string(&rs, &rp, &rn) < 0 || get_string(&rs, &sp, &sn2) < 0 ||
-		    rs.left || rn > 33 || sn2 > 33) {
-			ECDSA_SIG_free(es);
+/* ---- security keys and passkeys (PROTOCOL.u2f, ssh-ecdsa-sk.c) ---------- */
+
+/* the authenticator data's flags (WebAuthn, "authenticator data") */
+#define SK_UP 0x01 /* the user was present (touched it) */
+#define SK_UV 0x04 /* ... and verified (a PIN, a biometric) */
+#define SK_AT 0x40 /* attested credential data: enrollment's, never a signature's */
+#define SK_ED 0x80 /* extensions follow */
+/* how OpenSSH wants a clientDataJSON to begin, around the challenge */
+#define WEBAUTHN_GET "{\"type\":\"webauthn.get\","
+#define WEBAUTHN_0 WEBAUTHN_GET "\"challenge\":\""
+#define WEBAUTHN_1 "\",\"origin\":\""
+
+/* A security key's signature blob taken apart; the pointers are into it. */
+typedef struct {
+	int webauthn;
+	unsigned char flags;
+	uint32_t counter;
+	const unsigned char *rs, *origin, *client, *ext;
+	size_t rsn, originn, clientn, extn;
+} sk_sig;
+
+/*
+ * Take apart a security key's signature blob: type, { r, s }, flags,
+ * counter, and for a webauthn one its origin, clientDataJSON and
+ * extensions.  VAULT_EVERIFY when it is not one, or more than one.
+ */
+static int sk_sig_parse(sk_sig *s, const unsigned char *sig, size_t n)
+{
+	reader r = { sig, n };
+	const unsigned char *t;
+	size_t tn;
+
+	memset(s, 0, sizeof(*s));
+	if (get_string(&r, &t, &tn) < 0)
+		return vault_error__set(VAULT_EVERIFY, "signature is malformed");
+	s->webauthn = string_is(t, tn, WEBAUTHN_NAME);
+	if (!s->webauthn && !string_is(t, tn, SK_ECDSA_NAME))
+		return vault_error__set(VAULT_EVERIFY, "signature by a security key is neither "
+					SK_ECDSA_NAME " nor " WEBAUTHN_NAME);
+	if (get_string(&r, &s->rs, &s->rsn) < 0 || get_u8(&r, &s->flags) < 0 ||
+	    get_u32(&r, &s->counter) < 0 ||
+	    (s->webauthn && (get_string(&r, &s->origin, &s->originn) < 0 ||
+			     get_string(&r, &s->client, &s->clientn) < 0 ||
+			     get_string(&r, &s->ext, &s->extn) < 0)))
+		return vault_error__set(VAULT_EVERIFY, "signature by a security key is cut short");
+	if (r.left)
+		return vault_error__set(VAULT_EVERIFY,
+			"signature by a security key has bytes after its end");
+	return 0;
+}
+
+/*
+ * The flags qvault requires: the user present (UP) and verified (UV: a
+ * PIN or biometric, so that the signature is a person's act; ssh-keygen
+ * -Y verify asks for neither), no attestation (AT), and extensions (ED)
+ * exactly when some come, as OpenSSH checks a webauthn signature's.
+ */
+static int sk_flags_ok(const sk_sig *s)
+{
+	if (!(s->flags & SK_UP))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature says its user was not present (the authenticator's UP flag)");
+	if (!(s->flags & SK_UV))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature says its user was not verified (the authenticator's UV flag): "
+			"qvault takes a security key's signature made with a PIN or biometric only");
+	if ((s->flags & SK_AT) || !(s->flags & SK_ED) != (s->extn == 0))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's authenticator flags do not match its data (AT, or ED and "
+			"the extensions)");
+	return 0;
+}
+
+/* ":PORT", 1 to 65535 without a leading zero, as a browser writes one. */
+static int port_ok(const unsigned char *p, size_t n)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (n < 2 || n > 6 || p[0] != ':' || p[1] == '0')
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
 			return 0;
-		}
-		br = BN_bin2bn(rp, (int)rn, NULL);
-		bs = BN_bin2bn(sp, (int)sn2, NULL);
-		if (!br || !bs || ECDSA_SIG_set0(es, br, bs) != 1) {
-			BN_free(br);
-			BN_free(bs);
-			ECDSA_SIG_free(es);
-			return 0;
-		}
-		dl = i2d_ECDSA_SIG(es, NULL);
-		if (dl <= 0 || (size_t)dl > sizeof(der) || i2d_ECDSA_SIG(es, &dp) != dl) {
-			ECDSA_SIG_free(es);
-			return 0;
-		}
-		ECDSA_SIG_free(es);
-		sigp = der, sigl = (size_t)dl;
+		v = v * 10 + (unsigned long)(p[i] - '0');
 	}
-	if ((ctx = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestVerifyInit(ctx, NULL, type == VAULT_KEY_ED25519 ? NULL : EVP_sha256(),
-				 NULL, pkey) == 1)
-		ok = EVP_DigestVerify(ctx, sigp, sigl, data, dn) == 1;
-	EVP_MD_CTX_free(ctx);
-	ERR_clear_error();
+	return v <= 65535;
+}
+
+/*
+ * The origin a passkey of relying party `app` may sign from: the RP's
+ * own host, "https://APP[:PORT]" (or "http://localhost[:PORT]", which
+ * browsers count secure), never another host the RP id would cover.
+ */
+static int origin_ok(const unsigned char *o, size_t on, const unsigned char *app, size_t appn)
+{
+	const char *scheme = string_is(app, appn, "localhost") && on >= 7 &&
+			     memcmp(o, "http://", 7) == 0 ? "http://" : "https://";
+	size_t sn = strlen(scheme);
+
+	if (!rp_id_ok(app, appn) || on < sn + appn || memcmp(o, scheme, sn) != 0 ||
+	    memcmp(o + sn, app, appn) != 0)
+		return 0;
+	return on == sn + appn || port_ok(o + sn + appn, on - sn - appn);
+}
+
+/*
+ * 1 when a clientDataJSON is one JSON object with no key twice, so that
+ * what a JSON reader sees is what OpenSSH's prefix check saw, and was
+ * not made in a frame of another site (crossOrigin).
+ */
+static int client_json_ok(const unsigned char *p, size_t n)
+{
+	json_error_t e;
+	json_t *o = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &e), *x;
+	int ok = json_is_object(o) &&
+		 ((x = json_object_get(o, "crossOrigin")) == NULL || json_is_false(x));
+
+	json_decref(o);
 	return ok;
+}
+
+/* 1 for a character of base64url (RFC 4648, section 5). */
+static int b64url_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+/*
+ * 1 when a clientDataJSON begins as OpenSSH requires, but for what the
+ * challenge says (webauthn_challenge_is): {"type":"webauthn.get",
+ * "challenge":"<base64url>","origin":"<the signature's origin>".
+ */
+static int webauthn_prefix_ok(const sk_sig *s)
+{
+	const unsigned char *c = s->client;
+	size_t n0 = sizeof(WEBAUTHN_0) - 1, n1 = sizeof(WEBAUTHN_1) - 1, i = n0;
+
+	if (s->clientn < n0 || memcmp(c, WEBAUTHN_0, n0) != 0)
+		return 0;
+	while (i < s->clientn && b64url_char(c[i]))
+		i++;
+	return s->clientn - i > n1 + s->originn && memcmp(c + i, WEBAUTHN_1, n1) == 0 &&
+	       memcmp(c + i + n1, s->origin, s->originn) == 0 && c[i + n1 + s->originn] == '"';
+}
+
+/*
+ * A webauthn signature's clientDataJSON and origin as OpenSSH requires
+ * them, and as qvault does besides: the origin the relying party's, the
+ * clientDataJSON sound (client_json_ok).
+ */
+static int webauthn_form_ok(const sk_sig *s, const key_fields *key)
+{
+	if (s->clientn < sizeof(WEBAUTHN_GET) - 1 ||
+	    memcmp(s->client, WEBAUTHN_GET, sizeof(WEBAUTHN_GET) - 1) != 0)
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's clientDataJSON is not of type \"webauthn.get\"");
+	if (!rp_id_ok(key->app, key->appn))
+		return vault_error__set(VAULT_EVERIFY, "signature is a webauthn one by a key made "
+			"for ssh (its application 'ssh:...'), not for a relying party");
+	if (!origin_ok(s->origin, s->originn, key->app, key->appn))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's origin is not its relying party's, https://%.*s",
+			(int)key->appn, (const char *)key->app);
+	if (!webauthn_prefix_ok(s))
+		return vault_error__set(VAULT_EVERIFY, "signature's clientDataJSON does not begin "
+			"as OpenSSH requires (type, challenge, then the signature's origin)");
+	if (!client_json_ok(s->client, s->clientn))
+		return vault_error__set(VAULT_EVERIFY, "signature's clientDataJSON is not one JSON "
+			"object, has a key twice, or was made in another site's frame");
+	return 0;
+}
+
+/* A security key's signature in the form qvault takes, but for the challenge. */
+static int sk_form_ok(const key_fields *key, const unsigned char *sig, size_t n)
+{
+	sk_sig s;
+	int error;
+
+	if ((error = sk_sig_parse(&s, sig, n)) < 0 || (error = sk_flags_ok(&s)) < 0)
+		return error;
+	return s.webauthn ? webauthn_form_ok(&s, key) : 0;
+}
+
+/* 1 when the clientDataJSON's challenge is `data` in base64url, unpadded. */
+static int webauthn_challenge_is(const sk_sig *s, const unsigned char *data, size_t dn)
+{
+	char *want = b64(data, dn);
+	size_t n0 = sizeof(WEBAUTHN_0) - 1, n1 = sizeof(WEBAUTHN_1) - 1, wn = strlen(want), i;
+	int same;
+
+	while (wn > 0 && want[wn - 1] == '=')
+		wn--;
+	for (i = 0; i < wn; i++)
+		want[i] = want[i] == '+' ? '-' : want[i] == '/' ? '_' : want[i];
+	same = s->clientn >= n0 + wn + n1 && memcmp(s->client + n0, want, wn) == 0 &&
+	       memcmp(s->client + n0 + wn, WEBAUTHN_1, n1) == 0;
+	free(want);
+	return same;
+}
+
+/*
+ * Verify a security key's signature (in its form: sk_form_ok) over
+ * `data`, the SSHSIG signed data: ECDSA with SHA-256 over SHA256(its
+ * application) || flags || counter || extensions || SHA256(data), or
+ * for a webauthn one SHA256(its clientDataJSON), whose challenge must
+ * then be `data`.
+ */
+static int sk_verify(const key_fields *key, EVP_PKEY *pkey, const unsigned char *sig,
+		     size_t n, const unsigned char *data, size_t dn)
+{
+	buf b = { NULL, 0, 0 };
+	unsigned char h[32], der[80];
+	size_t dl;
+	sk_sig s;
+	int ok, error;
+
+	if ((error = sk_sig_parse(&s, sig, n)) < 0)
+		return error;
+	if (s.webauthn && !webauthn_challenge_is(&s, data, dn))
+		return vault_error__set(VAULT_EVERIFY,
+			"signature's WebAuthn challenge is not this message's signed data");
+	EVP_Digest(key->app, key->appn, h, NULL, EVP_sha256(), NULL);
+	put(&b, h, sizeof(h));
+	put(&b, &s.flags, 1);
+	put_u32(&b, s.counter);
+	put(&b, s.ext, s.extn);
+	if (s.webauthn)
+		EVP_Digest(s.client, s.clientn, h, NULL, EVP_sha256(), NULL);
+	else
+		EVP_Digest(data, dn, h, NULL, EVP_sha256(), NULL);
+	put(&b, h, sizeof(h));
+	ok = (dl = ecdsa_der(der, s.rs, s.rsn)) > 0 &&
+	     evp_verify(pkey, KEY_SK_ECDSA, der, dl, b.data, b.len);
+	free(b.data);
+	return ok ? 0 : vault_error__set(VAULT_EVERIFY, "signature does not verify");
 }
 
 /* The base64 between the armor lines, whitespace dropped; malloc'd. */
@@ -772,8 +1120,8 @@ typedef struct {
 	unsigned char *raw;
 	const unsigned char *pub, *res, *alg, *sig;
 	size_t pubn, resn, algn, sign;
-	vault_key_type type;
-	EVP_PKEY *pkey;   /* the key it carries */
+	key_fields key;   /* the key it carries, taken apart */
+	EVP_PKEY *pkey;   /* ... and as OpenSSL's */
 } sshsig;
 
 static void sshsig_dispose(sshsig *g)
@@ -786,10 +1134,12 @@ static void sshsig_dispose(sshsig *g)
 /* Decode an armored SSHSIG of namespace `ns`; VAULT_EVERIFY when malformed. */
 static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *ns)
 {
+	const char *why;
 	const unsigned char *sns;
 	size_t n, snsn;
 	uint32_t version;
 	reader r;
+	int error;
 
 	memset(g, 0, sizeof(*g));
 	if (unarmor(&g->raw, &n, armored, len) < 0)
@@ -826,11 +1176,19 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 		return vault_error__set(VAULT_EVERIFY,
 			"signature is for another namespace than '%s'", ns);
 	}
-	if ((g->pkey = blob_key(&g->type, g->pub, g->pubn)) == NULL) {
+	if ((why = blob_fields(&g->key, g->pub, g->pubn)) != NULL) {
 		sshsig_dispose(g);
-		return vault_error__set(VAULT_EVERIFY, "signature carries a key qvault does not accept");
+		return vault_error__set(VAULT_EVERIFY, "signature's key is %s", why);
 	}
-	if (g->type == VAULT_KEY_ECDSA_P256 && ecdsa_strict(g->sig, g->sign) < 0) {
+	if ((g->pkey = blob_key(&g->key)) == NULL) {
+		sshsig_dispose(g);
+		return vault_error__set(VAULT_EVERIFY, "signature's key is not a valid public key");
+	}
+	if (g->key.kind == KEY_SK_ECDSA && (error = sk_form_ok(&g->key, g->sig, g->sign)) < 0) {
+		sshsig_dispose(g);
+		return error;
+	}
+	if (g->key.kind != KEY_ED25519 && ecdsa_strict(g->sig, g->sign) < 0) {
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY,
 			"signature is malleable (an ECDSA s above n/2, or a padded number)");
@@ -843,7 +1201,7 @@ static int sshsig_signer(char **out, const sshsig *g)
 {
 	vault_buf s = VAULT_BUF_INIT;
 	char *enc = b64(g->pub, g->pubn);
-	int error = vault_buf__addf(&s, "%s %s", type_name(g->type), enc);
+	int error = vault_buf__addf(&s, "%s %s", kind_names[g->key.kind], enc);
 
 	free(enc);
 	*out = error < 0 ? NULL : vault_buf__detach(&s);
@@ -877,10 +1235,12 @@ int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 	put_string(&data, g.res, g.resn);
 	put_string(&data, g.alg, g.algn);
 	put_string(&data, h, hn);
-	if (raw_verify(g.pkey, g.type, g.sig, g.sign, data.data, data.len))
-		error = sshsig_signer(signer, &g);
-	else
+	if (g.key.kind == KEY_SK_ECDSA)
+		error = sk_verify(&g.key, g.pkey, g.sig, g.sign, data.data, data.len);
+	else if (!raw_verify(g.pkey, g.key.kind, g.sig, g.sign, data.data, data.len))
 		error = vault_error__set(VAULT_EVERIFY, "signature does not verify");
+	if (error == 0)
+		error = sshsig_signer(signer, &g);
 	free(data.data);
 	sshsig_dispose(&g);
 	return error;
@@ -922,8 +1282,7 @@ int vault_sign__canonical(char **out, const char *armored, size_t len)
 	size_t n, pubn, nsn, resn, algn, sign;
 	unsigned char *raw = NULL;
 	buf b = { NULL, 0, 0 }, low = { NULL, 0, 0 };
-	vault_key_type type;
-	EVP_PKEY *key = NULL;
+	key_fields key;
 	uint32_t version;
 	reader r;
 	int error = 0;
@@ -949,14 +1308,13 @@ int vault_sign__canonical(char **out, const char *armored, size_t len)
 	put_string(&b, ns, nsn);
 	put_string(&b, res, resn);
 	put_string(&b, alg, algn);
-	if ((key = blob_key(&type, pub, pubn)) != NULL && type == VAULT_KEY_ECDSA_P256 &&
+	if (!blob_fields(&key, pub, pubn) && key.kind != KEY_ED25519 &&
 	    ecdsa_low(&low, sig, sign) == 0)
 		put_string(&b, low.data, low.len);
 	else
 		put_string(&b, sig, sign); /* checked as it is, and refused if it must be */
 	*out = armor(b.data, b.len);
 done:
-	EVP_PKEY_free(key);
 	free(low.data);
 	free(b.data);
 	free(raw);

@@ -3,7 +3,12 @@
  * OpenSSL, readable by `ssh-keygen -Y verify` and `git verify-commit`.
  *
  * The formats are OpenSSH's PROTOCOL.sshsig and the "ssh-ed25519" and
- * "ecdsa-sha2-nistp256" public key blobs of RFC 8709 and RFC 5656.
+ * "ecdsa-sha2-nistp256" public key blobs of RFC 8709 and RFC 5656, and a
+ * security key's or passkey's "sk-ecdsa-sha2-nistp256@openssh.com" of
+ * PROTOCOL.u2f, whose signatures are "sk-ecdsa-sha2-nistp256@openssh.com"
+ * or a browser's "webauthn-sk-ecdsa-sha2-nistp256@openssh.com" (checked
+ * as OpenSSH's ssh-ecdsa-sk.c does, and more: README.md, "Passkeys").
+ * qvault makes only Ed25519 and ECDSA signatures; it checks all three.
  */
 #ifndef VAULT_SIGN_H
 #define VAULT_SIGN_H
@@ -23,7 +28,9 @@ int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
  * Check an armored SSHSIG over `msg` in namespace `ns`.  On success
  * `*signer` receives the signer's public key as "TYPE BASE64" (malloc'd),
  * for the caller to match against the keys it trusts.  VAULT_EVERIFY
- * when the signature is malformed or does not verify.
+ * when the signature is malformed or does not verify, or is a security
+ * key's without user presence and verification (UP, UV), or a browser's
+ * from another origin than its relying party's.
  */
 int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 		      const char *ns, const void *msg, size_t len);
@@ -51,7 +58,10 @@ int vault_sign__key_id(char **out, const vault_key *key);
 /* The "SHA256:..." fingerprint of a "TYPE BASE64[ COMMENT]" line. */
 int vault_sign__fingerprint_of(char out[64], const char *pubkey_line);
 
-/* Parse "TYPE BASE64[ COMMENT]": 0 when it is a key qvault accepts. */
+/*
+ * Parse "TYPE BASE64[ COMMENT]": 0 when it is a key qvault accepts (a
+ * security key's application "ssh:..." or a relying-party id).
+ */
 int vault_sign__parse_public(char **key_id, char **comment, const char *line);
 
 #endif

@@ -128,39 +128,6 @@ refused 409 "already received" "the same signature again: 409" \
 # An ECDSA signature has two valid spellings, (r, s) and (r, n - s);
 # ssh-keygen gives either at random.  eve's is made the high one here,
 # as ssh-keygen gives it half the time: taken, and stored as the low one.
-# ecdsa_s FILE [high|low]: FILE's signature with that s, on stdout; with
-# no spelling, prints which one FILE has
-ecdsa_s() {
-	python3 - "$@" <<'PY'
-import base64, struct, sys
-N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551
-text = open(sys.argv[1]).read().strip().splitlines()
-raw = base64.b64decode("".join(text[1:-1]))
-def strings(b, n):
-    out, p = [], 0
-    for _ in range(n):
-        (k,) = struct.unpack(">I", b[p:p + 4]); out.append(b[p + 4:p + 4 + k]); p += 4 + k
-    return out, b[p:]
-def string(b): return struct.pack(">I", len(b)) + b
-def mpint(v):
-    b = v.to_bytes(33, "big").lstrip(b"\0")
-    return string(b"\0" + b if b[0] & 0x80 else b)
-(pub, ns, res, alg, sig), _ = strings(raw[10:], 5)
-(t, rs), rest = strings(sig, 2)
-(r, s), _ = strings(rs, 2)
-s = int.from_bytes(s, "big")
-if len(sys.argv) == 2:
-    print("high" if s > N // 2 else "low"); sys.exit(0)
-if (s > N // 2) != (sys.argv[2] == "high"):
-    s = N - s
-sig = string(t) + string(mpint(int.from_bytes(r, "big")) + mpint(s)) + rest
-raw = raw[:10] + b"".join(string(x) for x in (pub, ns, res, alg, sig))
-b = base64.b64encode(raw).decode()
-print("-----BEGIN SSH SIGNATURE-----")
-for i in range(0, len(b), 70): print(b[i:i + 70])
-print("-----END SSH SIGNATURE-----")
-PY
-}
 api 200 GET 'documents/DWG-1/A/statement?meaning=received' "$EVE"
 python3 -c 'import json; open("eve-stmt", "w", newline="", encoding="utf-8").write(json.load(open("body.json"))["statement"])'
 ssh-keygen -q -Y sign -n qvault-ack -f eve eve-stmt
