@@ -17,7 +17,9 @@ CREATE TABLE po_changes (
 	changed_by TEXT NOT NULL,
 	changed_at INTEGER NOT NULL,
 	commit_id TEXT NOT NULL,
-	PRIMARY KEY (po, seq)
+	-- two sites' change orders of one number are a conflict pull refuses
+	-- and verify finds; the index still holds both, never failing on them
+	PRIMARY KEY (po, seq, changed_by)
 ) WITHOUT ROWID;
 
 -- the buying side's decision on an FAI report revision

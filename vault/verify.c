@@ -327,7 +327,14 @@ static int collect_revision(void *payload, vault_change what, const char *path)
 	doc_set *s = payload;
 	vault_kind_match m;
 
-	if (what != VAULT_CHANGE_ADDED || !vault_kind__match(&vault_kind_revision, path, &m))
+	char key[VAULT_NAME_MAX + 3];
+	int po;
+
+	if (what != VAULT_CHANGE_ADDED)
+		return 0;
+	/* a document's revisions, and a PO's change orders: each a next revision */
+	if ((po = vault_kind__match(&vault_kind_po_change, path, &m)) == 0 &&
+	    !vault_kind__match(&vault_kind_revision, path, &m))
 		return 0;
 	if (s->count == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
@@ -347,7 +354,9 @@ static int collect_revision(void *payload, vault_change what, const char *path)
 		if (same)
 			return 0;
 	}
-	s->docs[s->count++] = vault__strdup(m.key);
+	if (vault__fmt(key, sizeof(key), "name", "%c:%s", po ? 'p' : 'd', m.key) < 0)
+		return VAULT_EINVALID;
+	s->docs[s->count++] = vault__strdup(key);
 	return 0;
 }
 
@@ -361,8 +370,9 @@ static void doc_set_free(doc_set *s)
 }
 
 /*
- * Both sites added revisions of the same document since they parted: the
- * two would compete to be its current revision.  A true conflict.
+ * Both sites added revisions of the same document, or change orders of the
+ * same PO, since they parted: the two would compete to be its current
+ * revision.  A true conflict.
  */
 int vault_verify__same_document(vault *v, const git_tree *base, const git_tree *ours,
 				 const git_tree *theirs)
@@ -378,9 +388,10 @@ int vault_verify__same_document(vault *v, const git_tree *base, const git_tree *
 		for (j = 0; j < b.count && !error; j++)
 			if (strcmp(a.docs[i], b.docs[j]) == 0)
 				error = vault_error__set(VAULT_EEXISTS,
-					"both sites added revisions of '%s' since they parted; "
+					"both sites added %s '%s' since they parted; "
 					"nothing was merged (settle it at one site, then pull)",
-					a.docs[i]);
+					a.docs[i][0] == 'p' ? "change orders of PO" : "revisions of",
+					a.docs[i] + 2);
 done:
 	doc_set_free(&a);
 	doc_set_free(&b);
