@@ -183,6 +183,12 @@ FILE *cli_create_file(const char *path);
 json_t *cli_revision_json(const vault_revision *rev);
 
 /*
+ * `s` for a terminal, into `buf`: every control character (a record forged
+ * around qvault may hold escapes) as '?', cut to fit.  Returns `buf`.
+ */
+const char *cli_clean(char *buf, size_t size, const char *s);
+
+/*
  * `j`, a revision's JSON, with its EN 10204 data as "certificate" when it
  * is a material certificate that carries some (show, GET documents).
  */

@@ -107,10 +107,14 @@ static void po_show_table(json_t *po)
 	arr = json_object_get(po, "changes");
 	if (json_array_size(arr))
 		printf("change orders:\n");
-	json_array_foreach(arr, i, o)
+	json_array_foreach(arr, i, o) {
+		char summary[4096], reason[2048];
+
 		printf("  revision %s: %s (%s), by %s at %s\n", cell(b[0], sizeof(b[0]), o, "revision"),
-		       cell(b[1], sizeof(b[1]), o, "summary"), cell(b[2], sizeof(b[2]), o, "reason"),
+		       cli_clean(summary, sizeof(summary), cell(b[1], sizeof(b[1]), o, "summary")),
+		       cli_clean(reason, sizeof(reason), cell(b[2], sizeof(b[2]), o, "reason")),
 		       cell(b[3], sizeof(b[3]), o, "changed_by"), cell(b[4], sizeof(b[4]), o, "changed_at"));
+	}
 	arr = json_object_get(po, "acknowledgments");
 	if (json_array_size(arr))
 		printf("acknowledgments:\n");

@@ -129,10 +129,15 @@ static void print_portal(json_t *t)
 	char l[32];
 	size_t i;
 
-	json_array_foreach(json_object_get(t, "po_changes"), i, g)
+	json_array_foreach(json_object_get(t, "po_changes"), i, g) {
+		char summary[4096], reason[2048];
+
 		printf("  change order %lld: %s (%s) by %s %s\n",
-		       (long long)json_integer_value(json_object_get(g, "revision")), str(g, "summary"),
-		       str(g, "reason"), str(g, "changed_by"), str(g, "changed_at"));
+		       (long long)json_integer_value(json_object_get(g, "revision")),
+		       cli_clean(summary, sizeof(summary), str(g, "summary")),
+		       cli_clean(reason, sizeof(reason), str(g, "reason")), str(g, "changed_by"),
+		       str(g, "changed_at"));
+	}
 	json_array_foreach(json_object_get(t, "po_acknowledgments"), i, g)
 		printf("  PO ack %lld%s: %s%s%s by %s %s%s%s\n",
 		       (long long)json_integer_value(json_object_get(g, "seq")), line_of(l, sizeof(l), g),

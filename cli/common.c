@@ -183,6 +183,17 @@ void cli_split_docrev(char *buf, size_t size, const char *spec, const char **doc
 	}
 }
 
+const char *cli_clean(char *buf, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && s[i] && i + 1 < size; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	if (size)
+		buf[i < size ? i : size - 1] = '\0';
+	return buf;
+}
+
 json_t *cli_with_certificate(json_t *j, vault *v, const vault_revision *rev)
 {
 	char *text = NULL;

@@ -75,19 +75,58 @@ typedef struct {
 	vault_buf summary;  /* what changed, in words */
 } change;
 
-static int say(change *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int say(change *c, const char *fmt, ...)
+/*
+ * What changed from the lines `before` to `after`, in words, appended to
+ * `out` ("" when nothing): each line in order, its quantity, due date,
+ * required revision and state, or that it was added.  The write path
+ * records it and verify recomputes it, so a summary cannot say what a
+ * change did not do.
+ */
+static int describe(vault_buf *out, json_t *before, json_t *after)
 {
-	char part[512];
-	va_list ap;
-	int n;
+	size_t i;
+	json_t *l;
+	int error = 0;
 
-	va_start(ap, fmt);
-	n = vsnprintf(part, sizeof(part), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(part))
-		return vault_error__set(VAULT_EINVALID, "the change is too long to describe");
-	return vault_buf__addf(&c->summary, "%s%s", c->summary.len ? "; " : "", part);
+#define SAY(...) (error = vault_buf__addf(out, "%s", out->len ? "; " : "")) < 0 || \
+	(error = vault_buf__addf(out, __VA_ARGS__)) < 0
+	json_array_foreach(after, i, l) {
+		json_int_t n = json_integer_value(json_object_get(l, "line"));
+		json_t *was = line_numbered(before, (unsigned)n);
+		const char *due = json_string_value(json_object_get(l, "due"));
+		const char *was_due = was ? json_string_value(json_object_get(was, "due")) : NULL;
+
+		if (!was) {
+			if (SAY("line %lld added: %lld of %s to %s@%s", (long long)n,
+				(long long)json_integer_value(json_object_get(l, "qty")),
+				json_string_value(json_object_get(l, "part")),
+				json_string_value(json_object_get(l, "doc")),
+				json_string_value(json_object_get(l, "rev"))))
+				break;
+			continue;
+		}
+		if (json_integer_value(json_object_get(l, "qty")) !=
+		    json_integer_value(json_object_get(was, "qty")) &&
+		    (SAY("line %lld quantity %lld -> %lld", (long long)n,
+			 (long long)json_integer_value(json_object_get(was, "qty")),
+			 (long long)json_integer_value(json_object_get(l, "qty")))))
+			break;
+		if ((!due != !was_due || (due && strcmp(due, was_due) != 0)) &&
+		    (SAY("line %lld due %s -> %s", (long long)n, was_due ? was_due : "none",
+			 due ? due : "none")))
+			break;
+		if ((strcmp(vault_rules__str(l, "doc"), vault_rules__str(was, "doc")) != 0 ||
+		     strcmp(vault_rules__str(l, "rev"), vault_rules__str(was, "rev")) != 0) &&
+		    (SAY("line %lld requires %s@%s, not %s@%s", (long long)n,
+			 vault_rules__str(l, "doc"), vault_rules__str(l, "rev"),
+			 vault_rules__str(was, "doc"), vault_rules__str(was, "rev"))))
+			break;
+		if (strcmp(state_of(l), state_of(was)) != 0 &&
+		    (SAY("line %lld %s", (long long)n, state_of(l))))
+			break;
+	}
+#undef SAY
+	return error;
 }
 
 /* One number from the index: ?1 and ?2 text, ?3 an integer. */
@@ -178,8 +217,6 @@ static int edit_line(change *c, const vault_po_edit *e)
 	if ((error = open_line(&l, c, e->line)) < 0)
 		return error;
 	if (e->qty) {
-		json_int_t was = json_integer_value(json_object_get(l, "qty"));
-
 		if (e->qty > QTY_MAX)
 			return vault_error__set(VAULT_EINVALID,
 				"quantity must be a whole number from 1 to %llu", QTY_MAX);
@@ -191,31 +228,15 @@ static int edit_line(change *c, const vault_po_edit *e)
 			return vault_error__set(VAULT_EINVALID,
 				"line %u: a quantity of %llu is below the %lld already received",
 				e->line, (unsigned long long)e->qty, (long long)received);
-		if ((json_int_t)e->qty != was &&
-		    ((error = say(c, "line %u quantity %lld -> %llu", e->line, (long long)was,
-				  (unsigned long long)e->qty)) < 0))
-			return error;
 		json_object_set_new(l, "qty", json_integer((json_int_t)e->qty));
 	}
 	if (e->due) {
-		const char *was = json_string_value(json_object_get(l, "due"));
-
 		if ((error = vault_record__date_check("due date", e->due)) < 0)
-			return error;
-		if ((!was || strcmp(was, e->due) != 0) &&
-		    (error = say(c, "line %u due %s -> %s", e->line, was ? was : "none", e->due)) < 0)
 			return error;
 		json_object_set_new(l, "due", json_string(e->due));
 	}
 	if (e->doc) {
-		const char *doc = json_string_value(json_object_get(l, "doc"));
-		const char *rev = json_string_value(json_object_get(l, "rev"));
-
 		if ((error = revision_usable(c, e->line, e->doc, e->rev)) < 0)
-			return error;
-		if ((strcmp(doc, e->doc) != 0 || strcmp(rev, e->rev) != 0) &&
-		    (error = say(c, "line %u requires %s@%s, not %s@%s", e->line, e->doc, e->rev,
-				 doc, rev)) < 0)
 			return error;
 		json_object_set_new(l, "doc", json_string(e->doc));
 		json_object_set_new(l, "rev", json_string(e->rev));
@@ -250,8 +271,7 @@ static int add_line(change *c, const vault_po_edit *e)
 	if (e->due)
 		json_object_set_new(l, "due", json_string(e->due));
 	json_array_append_new(c->lines, l);
-	return say(c, "line %lld added: %llu of %s to %s@%s", (long long)(top + 1),
-		   (unsigned long long)e->qty, e->part, e->doc, e->rev);
+	return 0;
 }
 
 /* Cancel or close line e->line, or every open line when 0. */
@@ -265,7 +285,7 @@ static int end_lines(change *c, const vault_po_edit *e, const char *state)
 		if ((error = open_line(&l, c, e->line)) < 0)
 			return error;
 		json_object_set_new(l, "state", json_string(state));
-		return say(c, "line %u %s", e->line, state);
+		return 0;
 	}
 	json_array_foreach(c->lines, i, l)
 		if (strcmp(state_of(l), "open") == 0) {
@@ -274,7 +294,7 @@ static int end_lines(change *c, const vault_po_edit *e, const char *state)
 		}
 	if (n == 0)
 		return vault_error__set(VAULT_EINVALID, "PO '%s' has no open line", c->po);
-	return say(c, "every open line %s", state);
+	return 0;
 }
 
 static int apply(change *c, const vault_po_edit *e)
@@ -327,7 +347,7 @@ int vault_po_change(vault *v, const char *po, const vault_po_edit *edits, size_t
 		    const char *reason, unsigned *revision)
 {
 	vault_buf message = VAULT_BUF_INIT;
-	json_t *rec = NULL;
+	json_t *rec = NULL, *before = NULL;
 	change c;
 	vault_txn t;
 	unsigned seq = 0;
@@ -361,9 +381,12 @@ int vault_po_change(vault *v, const char *po, const vault_po_edit *edits, size_t
 		error = vault_error__set(VAULT_EINVALID, "PO '%s' is cancelled", po);
 		goto done;
 	}
+	before = json_deep_copy(c.lines);
 	for (i = 0; i < n; i++)
 		if ((error = apply(&c, &edits[i])) < 0)
 			goto done;
+	if ((error = describe(&c.summary, before, c.lines)) < 0)
+		goto done;
 	if (c.summary.len == 0) {
 		error = vault_error__set(VAULT_EINVALID, "the change order changes nothing");
 		goto done;
@@ -378,6 +401,7 @@ int vault_po_change(vault *v, const char *po, const vault_po_edit *edits, size_t
 	if (revision)
 		*revision = seq + 1;
 done:
+	json_decref(before);
 	json_decref(rec);
 	vault_buf__dispose(&c.summary);
 	vault_buf__dispose(&message);
@@ -483,12 +507,31 @@ static int line_whole(json_t *l)
 }
 
 /*
+ * What is wrong with DOC@REV as a line's requirement in `tree`: NULL if
+ * nothing, else why (not recorded, or obsolete).
+ */
+static const char *required_wrong(const git_tree *tree, const char *doc, const char *rev)
+{
+	char dir[VAULT_PATH_MAX], record[VAULT_PATH_MAX * 2], obsolete[VAULT_PATH_MAX * 2];
+
+	if (vault_record__doc_dir(dir, sizeof(dir), doc) < 0 ||
+	    vault__fmt(record, sizeof(record), "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev) < 0 ||
+	    vault__fmt(obsolete, sizeof(obsolete), "path", "%s/%s/" VAULT_OBSOLETE_FILE, dir,
+		       rev) < 0 || !vault_rules__has(tree, record))
+		return "which was not recorded before it";
+	return vault_rules__has(tree, obsolete) ? "which is obsolete" : NULL;
+}
+
+/*
  * The lines a change order leaves against the revision before it: every
- * line kept, each once; an ended line as it was; new lines after the last.
+ * line kept, each once; an ended line exactly as it was; a line's part
+ * never changed; new lines numbered on from the last, in order; a
+ * revision newly required, recorded before and not obsolete.
  */
 static void check_lines(const vault_change_ctx *c, const char *path, json_t *now, json_t *before)
 {
 	json_int_t top = 0;
+	const char *why;
 	size_t i, k;
 	json_t *l, *was;
 
@@ -506,24 +549,41 @@ static void check_lines(const vault_change_ctx *c, const char *path, json_t *now
 			if (json_integer_value(json_object_get(json_array_get(now, k), "line")) == n)
 				c->found(c, path, "line %lld is given twice", (long long)n);
 		was = line_numbered(before, (unsigned)n);
-		if (!was && n <= top)
-			c->found(c, path, "line %lld is new but not numbered after line %lld",
+		if (!was && n != ++top)
+			c->found(c, path, "line %lld is new but not numbered %lld, after the last",
 				 (long long)n, (long long)top);
-		if (was && strcmp(state_of(was), "open") != 0 &&
-		    (strcmp(state_of(l), state_of(was)) != 0 ||
-		     json_integer_value(json_object_get(l, "qty")) !=
-		     json_integer_value(json_object_get(was, "qty")) ||
-		     strcmp(vault_rules__str(l, "doc"), vault_rules__str(was, "doc")) != 0 ||
-		     strcmp(vault_rules__str(l, "rev"), vault_rules__str(was, "rev")) != 0))
+		if (was && strcmp(state_of(was), "open") != 0 && !json_equal(l, was))
 			c->found(c, path, "line %lld was %s and is changed", (long long)n,
 				 state_of(was));
 		if (was && strcmp(vault_rules__str(l, "part"), vault_rules__str(was, "part")) != 0)
 			c->found(c, path, "line %lld changes its part", (long long)n);
+		if ((!was || strcmp(vault_rules__str(l, "doc"), vault_rules__str(was, "doc")) != 0 ||
+		     strcmp(vault_rules__str(l, "rev"), vault_rules__str(was, "rev")) != 0) &&
+		    (why = required_wrong(c->before, vault_rules__str(l, "doc"),
+					  vault_rules__str(l, "rev"))) != NULL)
+			c->found(c, path, "line %lld requires %s@%s, %s", (long long)n,
+				 vault_rules__str(l, "doc"), vault_rules__str(l, "rev"), why);
 	}
 	json_array_foreach(before, i, was)
 		if (!line_numbered(now, (unsigned)json_integer_value(json_object_get(was, "line"))))
 			c->found(c, path, "line %lld of the revision before is gone",
 				 (long long)json_integer_value(json_object_get(was, "line")));
+}
+
+/* The summary is what the change did, as qvault words it, and it did something. */
+static void check_summary(const vault_change_ctx *c, const char *path, json_t *rec,
+			  json_t *before)
+{
+	vault_buf said = VAULT_BUF_INIT;
+
+	if (describe(&said, json_object_get(before, "lines"), json_object_get(rec, "lines")) < 0)
+		c->found(c, path, "the change order cannot be described");
+	else if (said.len == 0)
+		c->found(c, path, "the change order changes nothing");
+	else if (strcmp(said.data, vault_rules__str(rec, "summary")) != 0)
+		c->found(c, path, "the change order's summary is not what it changed ('%s')",
+			 said.data);
+	vault_buf__dispose(&said);
 }
 
 /*
@@ -572,6 +632,7 @@ static void check_change(const vault_change_ctx *c, const char *path)
 	if (vault_po__cancelled(before))
 		c->found(c, path, "PO '%s' was cancelled before it", parts[3]);
 	check_lines(c, path, json_object_get(rec, "lines"), json_object_get(before, "lines"));
+	check_summary(c, path, rec, before);
 done:
 	json_decref(rec);
 	json_decref(before);

@@ -93,7 +93,7 @@ check "a change order adding a line that requires a document that does not exist
 	culprit f4 "DWG-99.*(no revision|not recorded|does not exist)"
 forge_change f5 ".lines += [$NEWLINE | .doc = \"DWG-2\" | .rev = \"A\"]"
 check "a change order adding a line that requires an obsolete revision is caught" \
-	culprit f5 "DWG-2@A is obsolete"
+	culprit f5 "DWG-2@A,? (is|which is) obsolete"
 forge_change f6 '(.lines[] | select(.line == 1)).rev = "Q"'
 check "a change order requiring a revision that does not exist is caught" \
 	culprit f6 "DWG-1.*(no revision 'Q'|@Q)"
