@@ -544,10 +544,12 @@ static json_t *po_edit_of(vault_po_edit *e, const json_t *o, size_t n)
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]) && strcmp(ops[i].name, op) != 0; i++)
 		;
 	if (i == sizeof(ops) / sizeof(ops[0]) || line < 0 || line > 10000 || qty < 0 ||
-	    qty > 1000000000 || (!member(o, "doc") != !member(o, "rev")))
+	    qty > 1000000000 || (!member(o, "doc") != !member(o, "rev")) ||
+	    (json_object_get(o, "line") && line == 0))
 		return cli_fmt(message, sizeof(message), "a message", "edit %zu: an op of edit, "
-			       "add-line, cancel or close; a line, quantity in range; doc with rev",
-			       n + 1) < 0 ? failure(400, "a malformed edit") : failure(400, message);
+			       "add-line, cancel or close; a line from 1 (none: every open line), "
+			       "a quantity in range; doc with rev", n + 1) < 0 ?
+			failure(400, "a malformed edit") : failure(400, message);
 	e->op = ops[i].op;
 	e->line = (unsigned)line;
 	e->qty = (uint64_t)qty;
@@ -555,6 +557,14 @@ static json_t *po_edit_of(vault_po_edit *e, const json_t *o, size_t n)
 	e->doc = member(o, "doc");
 	e->rev = member(o, "rev");
 	e->due = member(o, "due");
+	/* nothing given that the op would not use: a field ignored is a surprise */
+	if ((e->op != VAULT_PO_ADD_LINE && e->part) || (e->op == VAULT_PO_ADD_LINE && e->line) ||
+	    ((e->op == VAULT_PO_CANCEL || e->op == VAULT_PO_CLOSE) &&
+	     (e->qty || e->doc || e->due)))
+		return cli_fmt(message, sizeof(message), "a message", "edit %zu: a field its op does "
+			       "not take (an edit changes no part; qvault numbers an added line)",
+			       n + 1) < 0 ? failure(400, "a field its op does not take") :
+			failure(400, message);
 	if ((e->op == VAULT_PO_EDIT && !e->line) ||
 	    (e->op == VAULT_PO_ADD_LINE && (!e->part || !e->doc || !e->qty)))
 		return cli_fmt(message, sizeof(message), "a message", "edit %zu: an edit names its "

@@ -18,6 +18,7 @@
 #include "kinds.h"
 #include "rules.h"
 #include "input.h"
+#include "po.h"
 #include "portal.h"
 #include "record.h"
 #include "txn.h"
@@ -1039,6 +1040,19 @@ done:
 	return error;
 }
 
+/* The state of line `n` in PO revision `rec` (open when it has none); NULL if no such line. */
+static const char *line_state(const json_t *rec, json_int_t n)
+{
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(json_object_get(rec, "lines"), i, l)
+		if (json_integer_value(json_object_get(l, "line")) == n)
+			return json_string_value(json_object_get(l, "state")) ?
+				json_string_value(json_object_get(l, "state")) : "open";
+	return NULL;
+}
+
 /*
  * asns/<h>/<h>/<ASN>/asn.json: a supplier ships its own organization's
  * lots of its own PO; receipt.json: a buyer or quality receives a ship
@@ -1047,7 +1061,8 @@ done:
 static void check_asn(const vault_change_ctx *c, const char *path)
 {
 	char parts[6][VAULT_NAME_MAX + 1];
-	json_t *rec = NULL, *po = NULL, *p;
+	json_t *rec = NULL, *po = NULL, *p, *latest = NULL;
+	unsigned seq;
 	size_t n = vault_rules__split(parts, 5, path), i;
 
 	if (n != 5 || !vault_rules__fanned(path, "asns", parts[3]) ||
@@ -1085,8 +1100,17 @@ static void check_asn(const vault_change_ctx *c, const char *path)
 	if (strcmp(vault_rules__str(po, "supplier"), vault_rules__str(rec, "supplier")) != 0)
 		c->found(c, path, "the ship notice names supplier '%s', its PO '%s' another",
 		      vault_rules__str(rec, "supplier"), vault_rules__str(rec, "po"));
+	if (vault_po__latest(&latest, &seq, c->store, c->before, vault_rules__str(rec, "po")) < 0)
+		latest = NULL;
 	json_array_foreach(json_object_get(rec, "packages"), i, p) {
 		json_t *lot = vault_rules__keyed(c, c->before, "lots", vault_rules__str(p, "lot"), "lot.json");
+		const char *state = line_state(latest, json_integer_value(json_object_get(p, "line")));
+
+		/* a change order may have ended the line: nothing more is to come on it */
+		if (state && strcmp(state, "open") != 0)
+			c->found(c, path, "the ship notice ships against line %lld of PO '%s', which is %s",
+				 (long long)json_integer_value(json_object_get(p, "line")),
+				 vault_rules__str(rec, "po"), state);
 
 		if (!lot)
 			c->found(c, path, "the ship notice names lot '%s', not recorded before it",
@@ -1097,6 +1121,7 @@ static void check_asn(const vault_change_ctx *c, const char *path)
 		json_decref(lot);
 	}
 done:
+	json_decref(latest);
 	json_decref(rec);
 	json_decref(po);
 }

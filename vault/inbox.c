@@ -55,7 +55,7 @@
 /*
  * POs of ?1 (all, when NULL) whose latest revision (the PO as issued, or
  * its latest change order) nobody of the supplier answered, made before
- * `before`, and not cancelled
+ * `before`, with a line still open (not cancelled or closed short)
  */
 #define PO_UNANSWERED(action, before) \
 	"SELECT '" action "', x.po, x.supplier, x.po, x.since," \
@@ -66,7 +66,7 @@
 	"  WHERE m.po = p.po) WHERE ?1 IS NULL OR p.supplier = ?1) AS x" \
 	" WHERE x.since <= " before \
 	" AND NOT EXISTS (SELECT 1 FROM po_acks a WHERE a.po = x.po AND a.revision = x.revision)" \
-	" AND EXISTS (SELECT 1 FROM po_lines l WHERE l.po = x.po AND l.state <> 'cancelled')"
+	" AND EXISTS (SELECT 1 FROM po_lines l WHERE l.po = x.po AND l.state = 'open')"
 
 /* revisions distributed to ?1 (all, when NULL) and not acknowledged, released before `before` */
 #define REVISION_UNACKNOWLEDGED(action, before) \

@@ -108,7 +108,9 @@ static int lookups_init(lookups *q, vault *v)
 	if (vault__viewer(&q->viewer, v) < 0)
 		return -1;
 	if (sqlite3_prepare_v2(db, "SELECT p.supplier, (SELECT count(*) FROM po_lines l"
-			       " WHERE l.po = p.po AND l.part = ?2) FROM pos p WHERE p.po = ?1",
+			       " WHERE l.po = p.po AND l.part = ?2), (SELECT count(*) FROM po_lines l"
+			       " WHERE l.po = p.po AND l.part = ?2 AND l.state = 'open')"
+			       " FROM pos p WHERE p.po = ?1",
 			       -1, &q->po, NULL) != SQLITE_OK ||
 	    /* a supplier attaches what it may see: its own, or released to it */
 	    sqlite3_prepare_v2(db, "SELECT 1 FROM revisions r WHERE r.doc = ?1 AND r.rev = ?2"
@@ -184,7 +186,7 @@ static int check_input(lookups *q, const vault_user *actor, const vault_lot *l,
 /* The PO's supplier, if the PO exists and has a line for `part`. */
 static int po_supplier(char **supplier, lookups *q, const char *po, const char *part)
 {
-	int rc, has_part = 0;
+	int rc, has_part = 0, open = 0;
 
 	*supplier = NULL;
 	sqlite3_bind_text(q->po, 1, po, -1, SQLITE_STATIC);
@@ -192,6 +194,7 @@ static int po_supplier(char **supplier, lookups *q, const char *po, const char *
 	if ((rc = sqlite3_step(q->po)) == SQLITE_ROW) {
 		*supplier = vault__strdup((const char *)sqlite3_column_text(q->po, 0));
 		has_part = sqlite3_column_int(q->po, 1) > 0;
+		open = sqlite3_column_int(q->po, 2) > 0;
 	}
 	sqlite3_reset(q->po);
 	/* another organization's PO is, to a supplier, no PO */
@@ -206,6 +209,12 @@ static int po_supplier(char **supplier, lookups *q, const char *po, const char *
 		free(*supplier);
 		*supplier = NULL;
 		return vault_error__set(VAULT_EINVALID, "PO '%s' has no line for part '%s'", po, part);
+	}
+	if (!open) {
+		free(*supplier);
+		*supplier = NULL;
+		return vault_error__set(VAULT_EINVALID, "PO '%s' has no open line for part '%s' "
+					"(cancelled or closed by a change order)", po, part);
 	}
 	return 0;
 }

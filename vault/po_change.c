@@ -21,6 +21,7 @@
 #include "common.h"
 #include "error.h"
 #include "kind.h"
+#include "kinds.h"
 #include "po.h"
 #include "portal.h"
 #include "record.h"
@@ -586,6 +587,24 @@ static void check_summary(const vault_change_ctx *c, const char *path, json_t *r
 	vault_buf__dispose(&said);
 }
 
+/* The PO of a change order a commit adds, other than `po`: the first found. */
+typedef struct {
+	const char *po;
+	char other[VAULT_NAME_MAX + 1];
+} one_po;
+
+static int other_po(void *payload, vault_change what, const char *path)
+{
+	one_po *o = payload;
+	vault_kind_match m;
+
+	if (what == VAULT_CHANGE_ADDED && !o->other[0] &&
+	    vault_kind__match(&vault_kind_po_change, path, &m) && strcmp(m.key, o->po) != 0 &&
+	    vault__fmt(o->other, sizeof(o->other), "PO", "%s", m.key) < 0)
+		o->other[0] = '\0';
+	return 0;
+}
+
 /*
  * pos/<h>/<h>/<PO>/changes/NNNNNN-<signer>.json: a buyer changes a PO
  * recorded before, numbered after the revision before it, which it
@@ -633,6 +652,15 @@ static void check_change(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "PO '%s' was cancelled before it", parts[3]);
 	check_lines(c, path, json_object_get(rec, "lines"), json_object_get(before, "lines"));
 	check_summary(c, path, rec, before);
+	{
+		/* one PO a commit, as qvault writes them, its trailer naming it */
+		one_po o = { parts[3], "" };
+
+		if (vault_store__changes(c->store, c->before, c->tree, other_po, &o) == 0 &&
+		    o.other[0])
+			c->found(c, path, "the commit changes PO '%s' and PO '%s' at once", parts[3],
+				 o.other);
+	}
 done:
 	json_decref(rec);
 	json_decref(before);

@@ -83,7 +83,10 @@ static const char SQL_PO[] =
 /* a line's quantity and how much of it was received */
 static const char SQL_LINE[] =
 	"SELECT pl.qty, (SELECT coalesce(sum(ri.received), 0) FROM receipt_items ri"
-	" WHERE ri.po = pl.po AND ri.line = pl.line) FROM po_lines pl WHERE pl.po = ?1 AND pl.line = ?2";
+	" WHERE ri.po = pl.po AND ri.line = pl.line), pl.state FROM po_lines pl"
+	" WHERE pl.po = ?1 AND pl.line = ?2";
+/* whether a change order left any line of a PO open */
+static const char SQL_ANY_OPEN[] = "SELECT count(*) FROM po_lines WHERE po = ?1 AND state = 'open'";
 /* the lines of a PO not yet received in full */
 static const char SQL_OPEN_LINES[] =
 	"SELECT count(*) FROM po_lines pl WHERE pl.po = ?1 AND pl.qty > (SELECT"
@@ -96,6 +99,8 @@ typedef struct {
 	char ordered[16];     /* YYYY-MM-DD the PO was recorded */
 	uint64_t line_qty;    /* of the line asked about */
 	uint64_t received;
+	char line_state[16];  /* open, cancelled, closed (by a change order) */
+	int any_open;         /* a line of the PO is open */
 } po_facts;
 
 static int index_error(vault *v)
@@ -138,6 +143,18 @@ static int po_facts_get(po_facts *f, vault *v, const vault_user *actor, const ch
 		return vault_error__set(VAULT_EDENIED,
 			"user '%s' of '%s' may not %s PO '%s', which belongs to '%s'",
 			actor->name, actor->org, doing, po, f->supplier);
+	if (vault_index__stmt(&st, v->index, SQL_ANY_OPEN) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	f->any_open = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return index_error(v);
+	/* cancelled or closed short by change orders: nothing is to come */
+	if (!f->any_open)
+		return vault_error__set(VAULT_EINVALID, "PO '%s' has no open line: it was cancelled "
+					"or closed", po);
 	if (!line)
 		return 0;
 	if (vault_index__stmt(&st, v->index, SQL_LINE) < 0)
@@ -147,12 +164,20 @@ static int po_facts_get(po_facts *f, vault *v, const vault_user *actor, const ch
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		f->line_qty = (uint64_t)sqlite3_column_int64(st, 0);
 		f->received = (uint64_t)sqlite3_column_int64(st, 1);
+		if (vault__fmt(f->line_state, sizeof(f->line_state), "a line's state", "%s",
+			       sqlite3_column_text(st, 2)) < 0) {
+			sqlite3_reset(st);
+			return VAULT_EINVALID;
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ?
 			vault_error__set(VAULT_ENOTFOUND, "PO '%s' has no line %u", po, line) :
 			index_error(v);
+	if (strcmp(f->line_state, "open") != 0)
+		return vault_error__set(VAULT_EINVALID, "line %u of PO '%s' is %s", line, po,
+					f->line_state);
 	return 0;
 }
 
@@ -225,15 +250,39 @@ static const char SQL_PO_RECORDS[] =
 	" (SELECT count(*) FROM po_status WHERE po = ?1) +"
 	" (SELECT count(*) FROM asns WHERE po = ?1)";
 
+/*
+ * To a supplier (`viewer`), another organization's PO is none, before any
+ * other answer about it (its count of records would tell it is there).
+ */
+static int po_seen(vault *v, const char *viewer, const char *po)
+{
+	sqlite3_stmt *st;
+	int rc, seen;
+
+	if (!viewer)
+		return 0;
+	if (vault_index__stmt(&st, v->index, SQL_PO) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	seen = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), viewer) == 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return index_error(v);
+	return seen ? 0 : vault_error__set(VAULT_ENOTFOUND, "no PO '%s'", po);
+}
+
 int vault_portal__room(vault *v, const char *const *pos, size_t n)
 {
 	size_t *order = malloc((n + 1) * sizeof(size_t)), i, k;
+	char *viewer = NULL;
 	uint64_t limit;
 	int error;
 
 	if (!order)
 		abort();
-	if ((error = vault__limit(&limit, v, VAULT_CFG_PO_RECORDS,
+	if ((error = vault__viewer(&viewer, v)) < 0 ||
+	    (error = vault__limit(&limit, v, VAULT_CFG_PO_RECORDS,
 				  VAULT_CFG_PO_RECORDS_DEFAULT)) < 0)
 		goto done;
 	for (i = 0; i < n; i++)
@@ -246,6 +295,8 @@ int vault_portal__room(vault *v, const char *const *pos, size_t n)
 
 		for (k = i + 1; k < n && strcmp(pos[order[k]], pos[order[i]]) == 0; k++)
 			;
+		if ((error = po_seen(v, viewer, pos[order[i]])) < 0)
+			break;
 		if (vault_index__stmt(&st, v->index, SQL_PO_RECORDS) < 0) {
 			error = index_error(v);
 			break;
@@ -263,6 +314,7 @@ int vault_portal__room(vault *v, const char *const *pos, size_t n)
 				k - i, (unsigned long long)limit);
 	}
 done:
+	free(viewer);
 	free(order);
 	return error;
 }
@@ -342,6 +394,9 @@ static int revision_answered(unsigned *out, vault_txn *t, vault *v, const char *
 		return error;
 	if (vault_po__cancelled(rec))
 		error = vault_error__set(VAULT_EINVALID, "PO '%s' is cancelled", po);
+	else if (asked > (long)seq)
+		error = vault_error__set(VAULT_EINVALID,
+			"PO '%s' has no revision %ld: it is at revision %u", po, asked, seq);
 	else if (asked >= 0 && (unsigned long)asked != seq)
 		error = vault_error__set(VAULT_EINVALID,
 			"PO '%s' is at revision %u: revision %ld was changed since", po, seq, asked);

@@ -166,7 +166,7 @@ recorded sam "  and its lines, each with the body's promise unless its own: one 
 check "  both lines answered" evalq "is 'len(d[\"acknowledgments\"])' 3"
 
 # ---- status reports
-refused 404 "^status 1: no PO 'PO-1'$" "a status for another organization's PO: 404 (no upload path in the message)" \
+refused 404 "^(status 1: )?no PO 'PO-1'$" "a status for another organization's PO: 404 (no upload path in the message)" \
 	POST status "$ZED" $J --data-binary '{"po": "PO-1", "status": "started"}'
 refused 400 "bogus" "an unknown status: 400" \
 	POST status "$SAM" $J --data-binary '{"po": "PO-1", "status": "bogus"}'

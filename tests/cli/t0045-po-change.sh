@@ -78,12 +78,14 @@ check "  and leaves the inbox" \
 	evalq "q --key sam.pem inbox --json > in2.json && js in2.json '[i for i in d if i[\"subject\"] == \"PO-1\"]' '[]'"
 
 # ---- cancel, close
+q --key sam.pem lot add L-2 --po PO-1 --part PN-2 --qty 5 > /dev/null
 ok "po cancel --line: a line cancelled" q po cancel PO-1 --line 2 --reason "not needed"
 q po show PO-1 --json > s3.json
 check "  cancelled, and out of what is ordered" \
 	js s3.json 'd["lines"][1]["state"]' cancelled 'd["qty"]' 47 'd["revision"]' 2
-q --key sam.pem lot add L-2 --po PO-1 --part PN-2 --qty 5 > /dev/null
 before=$(snapshot)
+fails 1 "PO 'PO-1' has no open line for part 'PN-2'" "a lot for a cancelled line is refused" \
+	q --key sam.pem lot add L-4 --po PO-1 --part PN-2 --qty 5
 fails 1 "line 2 of PO 'PO-1' is cancelled" "shipping against a cancelled line is refused" \
 	q --key sam.pem asn add --po PO-1 --ship-date 2099-01-04 --package C-2:L-2:5
 check "  and nothing is written" test "$before" = "$(snapshot)"
@@ -105,7 +107,7 @@ refuse() { # PATTERN DESC CMD...
 }
 refuse "PO 'PO-2' is cancelled" "a change order on a cancelled PO" \
 	q po change PO-2 --line 1 --qty 5 --reason x
-refuse "PO 'PO-2' is cancelled" "an answer to a cancelled PO" \
+refuse "PO 'PO-2' has no open line" "an answer to a cancelled PO" \
 	q --key sam.pem po ack PO-2 --promise 2099-01-01
 refuse "line 2 of PO 'PO-1' is cancelled" "a change to a cancelled line" \
 	q po change PO-1 --line 2 --qty 6 --reason x

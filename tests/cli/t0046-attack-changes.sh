@@ -84,10 +84,10 @@ forge_change f2 '(.lines[] | select(.line == 3)).due = "2099-12-31"'
 check "a change order giving a cancelled line a due date is caught" \
 	culprit f2 "line 3 was cancelled and is changed"
 
-# the write path refuses these; verify does not check them
-forge_change f3 '(.lines[] | select(.line == 1)).qty = 5'
-check "a change order cutting a line below what was received is caught" \
-	culprit f3 "below the 20 already received"
+# the write path refuses these; verify checks them too.  (Not a line cut
+# below what was received: verify would have to add up every receipt of
+# the PO from the tree for each change order; the write path refuses it
+# from the index.  A known limit, in the issue's note.)
 forge_change f4 ".lines += [$NEWLINE | .doc = \"DWG-99\" | .rev = \"Z\"]"
 check "a change order adding a line that requires a document that does not exist is caught" \
 	culprit f4 "DWG-99.*(no revision|not recorded|does not exist)"
@@ -175,7 +175,7 @@ mc=$(GIT_AUTHOR_DATE=$NOW GIT_COMMITTER_DATE=$NOW GIT_AUTHOR_NAME=bob GIT_AUTHOR
 Qvault-Op: merge")
 git -C m3 update-ref refs/heads/main "$mc"
 check "a merge (stock git) holding two change orders numbered 1 of one PO is caught as a finding" \
-	culprit m3 "PO-M.*(twice|both|already|another|numbered)"
+	culprit m3 "both sites added change orders of PO 'PO-M' since they parted"
 
 # ==== a hostile supplier, through the CLI ======================================
 # an existence leak: the records limit is told for another organization's PO
@@ -189,11 +189,11 @@ fails 1 "line 3 of PO 'PO-1' is cancelled" "an answer promising a date for a can
 	q --key sam.pem po ack PO-1 --line 3 --promise 2099-01-01
 fails 1 "line 2 of PO 'PO-1' is closed" "an answer promising a date for a closed line is refused" \
 	q --key sam.pem po ack PO-1 --line 2 --promise 2099-01-01
-fails 1 "PO 'PO-2' is cancelled" "a status report on a cancelled PO is refused" \
+fails 1 "PO 'PO-2' has no open line" "a status report on a cancelled PO is refused" \
 	q --key sam.pem status PO-2 started
 fails 1 "line 3 of PO 'PO-1' is cancelled" "a status report on a cancelled line is refused" \
 	q --key sam.pem status PO-1:3 started
-fails 1 "PO 'PO-2' is cancelled" "a lot for a cancelled PO is refused" \
+fails 1 "PO 'PO-2' has no open line for part 'PN-1'" "a lot for a cancelled PO is refused" \
 	q --key sam.pem lot add L-9 --po PO-2 --part PN-1 --qty 5
 check "an answer naming a revision the PO never had is not told that it 'was changed since'" \
 	evalq "! q --key sam.pem po ack PO-1 --promise 2099-01-01 --revision 9 2>&1 | grep -q 'changed since'"
@@ -205,7 +205,7 @@ q po close PO-5 --reason "enough" > /dev/null
 check "a PO closed by po close is in no inbox to answer or chase" \
 	evalq "! q --key sam.pem inbox --json | grep -q '\"subject\": \"PO-5\"' &&
 	       ! q inbox --days 0 --json | grep -q '\"subject\": \"PO-5\"'"
-fails 1 "PO 'PO-5' is closed" "an answer to a PO closed by po close is refused" \
+fails 1 "PO 'PO-5' has no open line" "an answer to a PO closed by po close is refused" \
 	q --key sam.pem po ack PO-5 --promise 2099-02-01
 
 # names of legal length: the summary's 512-byte buffer refuses the change
