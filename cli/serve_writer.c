@@ -518,6 +518,17 @@ static json_t *po_ack_of(vault_po_ack *k, const char *po, const json_t *o, size_
 	return NULL;
 }
 
+/* The reply to a write of PO `po`: its failure, or the PO as GET pos/{po} shows it (201). */
+static json_t *po_written(vault *v, int error, const char *po)
+{
+	char *text = NULL;
+
+	if (error < 0)
+		return failure(status_of(error), vault_error_message());
+	return vault_po_show(&text, v, po) < 0 ? failure(500, vault_error_message()) :
+		created_text(text, 201);
+}
+
 /* One step of a change order from member `n` of "edits"; NULL, or the reply. */
 static json_t *po_edit_of(vault_po_edit *e, const json_t *o, size_t n)
 {
@@ -587,9 +598,7 @@ static json_t *do_po_change(vault *v, const char *dir, const json_t *req, int fd
 	const char *po = member(req, "po");
 	vault_po_edit *e;
 	json_t *reply = NULL;
-	char *text = NULL;
 	size_t i, n;
-	int error;
 
 	(void)dir;
 	(void)fd;
@@ -601,13 +610,8 @@ static json_t *do_po_change(vault *v, const char *dir, const json_t *req, int fd
 		abort();
 	for (i = 0; i < n && !reply; i++)
 		reply = po_edit_of(&e[i], json_array_get(edits, i), i);
-	if (!reply && (reply = act_for_token(v, req)) == NULL) {
-		if ((error = vault_po_change(v, po, e, n, member(req, "reason"), NULL)) < 0)
-			reply = failure(status_of(error), vault_error_message());
-		else
-			reply = vault_po_show(&text, v, po) < 0 ? failure(500, vault_error_message()) :
-				created_text(text, 201);
-	}
+	if (!reply && (reply = act_for_token(v, req)) == NULL)
+		reply = po_written(v, vault_po_change(v, po, e, n, member(req, "reason"), NULL), po);
 	free(e);
 	return reply;
 }
@@ -625,9 +629,7 @@ static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
 	const char *po = member(req, "po");
 	vault_po_ack *k;
 	json_t *reply = NULL;
-	char *text = NULL;
 	size_t i, n;
-	int error;
 
 	(void)dir;
 	(void)fd;
@@ -639,13 +641,8 @@ static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
 		abort();
 	for (i = 0; i < n && !reply; i++)
 		reply = po_ack_of(&k[i], po, json_array_get(acks, i), i);
-	if (!reply && (reply = act_for_token(v, req)) == NULL) {
-		if ((error = vault_po_ack_add(v, k, n)) < 0)
-			reply = failure(status_of(error), vault_error_message());
-		else
-			reply = vault_po_show(&text, v, po) < 0 ? failure(500, vault_error_message()) :
-				created_text(text, 201);
-	}
+	if (!reply && (reply = act_for_token(v, req)) == NULL)
+		reply = po_written(v, vault_po_ack_add(v, k, n), po);
 	free(k);
 	return reply;
 }

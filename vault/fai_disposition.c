@@ -123,7 +123,7 @@ static int index_disposition(const vault_kind_file *f)
 	sqlite3_stmt *st;
 	json_t *root;
 	char hex[41];
-	int rc;
+	int error;
 
 	root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
 	if (!root || json_unpack(root, "{s:s, s:s, s:s}", "decision", &decision, "decided_by", &by,
@@ -147,11 +147,9 @@ static int index_disposition(const vault_kind_file *f)
 	sqlite3_bind_text(st, 6, by, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 7, vault_portal__time(at));
 	sqlite3_bind_text(st, 8, hex, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
+	error = vault_portal__step(f->idx, st, f->path);
 	json_decref(root);
-	return rc == SQLITE_DONE ? 0 : vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s",
-		f->path, sqlite3_errmsg(vault_index__db(f->idx)));
+	return error;
 }
 
 /* ---- the check ------------------------------------------------------------ */

@@ -420,17 +420,6 @@ static const char SQL_INS_LINE[] =
 	"INSERT INTO po_lines (po, line, part, qty, doc, rev, due, state)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-static int step(vault_index *idx, sqlite3_stmt *st, const char *path)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	return vault_error__set(VAULT_EVERIFY, "%s: cannot index: %s", path,
-				sqlite3_errmsg(vault_index__db(idx)));
-}
-
 /* The change itself, and the PO's lines as it leaves them. */
 static int index_change(const vault_kind_file *f)
 {
@@ -465,9 +454,9 @@ static int index_change(const vault_kind_file *f)
 	sqlite3_bind_int64(ins, 6, vault_portal__time(at));
 	sqlite3_bind_text(ins, 7, hex, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(del, 1, po, -1, SQLITE_TRANSIENT);
-	error = step(f->idx, ins, f->path);
+	error = vault_portal__step(f->idx, ins, f->path);
 	if (error == 0)
-		error = step(f->idx, del, f->path);
+		error = vault_portal__step(f->idx, del, f->path);
 	json_array_foreach(lines, i, l) {
 		if (error < 0)
 			break;
@@ -483,7 +472,7 @@ static int index_change(const vault_kind_file *f)
 		sqlite3_bind_text(line, 7, json_string_value(json_object_get(l, "due")), -1,
 				  SQLITE_TRANSIENT);
 		sqlite3_bind_text(line, 8, state_of(l), -1, SQLITE_TRANSIENT);
-		error = step(f->idx, line, f->path);
+		error = vault_portal__step(f->idx, line, f->path);
 	}
 	json_decref(root);
 	return error;

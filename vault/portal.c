@@ -877,7 +877,7 @@ static void bind_member(sqlite3_stmt *st, int col, json_t *o, const char *key)
 		sqlite3_bind_null(st, col);
 }
 
-static int step_insert(vault_index *idx, sqlite3_stmt *st, const char *path)
+int vault_portal__step(vault_index *idx, sqlite3_stmt *st, const char *path)
 {
 	int rc = sqlite3_step(st);
 
@@ -935,7 +935,7 @@ static int index_answer(vault_index *idx, const char *data, size_t len, const ch
 		sqlite3_bind_int64(st, 8, vault_portal__time(at));
 		sqlite3_bind_text(st, 9, hex, -1, SQLITE_STATIC);
 	}
-	error = step_insert(idx, st, path);
+	error = vault_portal__step(idx, st, path);
 	json_decref(root);
 	return error;
 }

@@ -10,6 +10,7 @@
 #define VAULT_PORTAL_H
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "store.h"
 
@@ -44,6 +45,13 @@ int vault_portal__seq_name(char *buf, size_t size, unsigned long seq, const char
 
 /* Seconds since the epoch of "2026-11-27T06:00:00Z", or 0. */
 int64_t vault_portal__time(const char *iso);
+
+/*
+ * Run the index's INSERT `st` (bound) for the record at `path`, and reset
+ * it: 0, or VAULT_EVERIFY naming the record.
+ */
+struct vault_index;
+int vault_portal__step(struct vault_index *idx, sqlite3_stmt *st, const char *path);
 
 /*
  * Parse an X12 856 interchange into a JSON list of ship notices, each as
