@@ -4,7 +4,7 @@
  * scorecard's SQL for the sqlite3 baseline.
  *
  *   portalbench fill VAULT KEYDIR BUYER_KEY SUPPLIERS POS STATUS_PER_PO
- *   portalbench sql
+ *   portalbench sql [po-list|inbox-supplier|inbox-buyer]
  *
  * `fill` expects POs PO-NNNNNN (0 .. POS-1) of one line each (part P-1,
  * qty 100, due 2027-MM-15 with MM = 1 + n % 12) for organizations ORG-SSS
@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "portal.h"
+#include "user.h"
 #include "vault.h"
 #include "fmt.h"
 
@@ -211,9 +212,26 @@ int main(int argc, char **argv)
 			printf("%s;\n", sql);
 		return 0;
 	}
+	/* one supplier's PO list, and a supplier's and a buyer's inbox (sqlite3 binds ?N) */
+	if (argc == 3 && strcmp(argv[1], "sql") == 0) {
+		char *sql = NULL;
+
+		if (strcmp(argv[2], "po-list") == 0)
+			printf("%s;\n", vault_orders__po_list_sql(1));
+		else if (strcmp(argv[2], "inbox-supplier") == 0 || strcmp(argv[2], "inbox-buyer") == 0) {
+			sql = vault_inbox__sql(strcmp(argv[2], "inbox-buyer") == 0 ?
+					       VAULT_ROLE_BUYER : VAULT_ROLE_SUPPLIER);
+			printf("%s;\n", sql ? sql : "");
+			free(sql);
+		} else {
+			fprintf(stderr, "portalbench sql [po-list|inbox-supplier|inbox-buyer]\n");
+			return 2;
+		}
+		return 0;
+	}
 	if (argc != 8 || strcmp(argv[1], "fill") != 0) {
 		fprintf(stderr, "usage: portalbench fill VAULT KEYDIR BUYER_KEY SUPPLIERS POS STATUS_PER_PO\n"
-				"       portalbench sql\n");
+				"       portalbench sql [po-list|inbox-supplier|inbox-buyer]\n");
 		return 2;
 	}
 	nsup = strtoul(argv[5], NULL, 10);

@@ -26,6 +26,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "portal.h"
 #include "user.h"
 #include "util.h"
 
@@ -144,8 +145,8 @@ static const char *what_of(const char *action)
 	return "";
 }
 
-/* The statement of the parts for `roles`, oldest first; NULL when none apply. */
-static char *inbox_sql(unsigned roles)
+/* One statement: the parts for `roles`, oldest first (portal.h). */
+char *vault_inbox__sql(unsigned roles)
 {
 	vault_buf b = VAULT_BUF_INIT;
 	size_t i, n = 0;
@@ -207,7 +208,7 @@ int vault_inbox(char **out, vault *v, unsigned days)
 	if ((error = vault_store__head_tree(&tree, v->store)) < 0 ||
 	    (error = vault__whoami(&u, v, tree)) < 0)
 		goto done;
-	if ((sql = inbox_sql(u.roles)) != NULL) {
+	if ((sql = vault_inbox__sql(u.roles)) != NULL) {
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 			goto done;

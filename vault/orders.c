@@ -20,6 +20,7 @@
 #include "common.h"
 #include "error.h"
 #include "exists.h"
+#include "portal.h"
 #include "util.h"
 
 #define ISO_TIME(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
@@ -165,11 +166,17 @@ static const char *const po_summary_cols[] = { "po", "supplier", "created_by", "
 	"lines", "qty", "shipped", "received", "due", "promised", "acknowledged", "revision", "state",
 	NULL };
 
+/* two statements, so that one supplier's list reads pos_supplier */
+static const char po_list_by_supplier[] = PO_SUMMARY("WHERE p.supplier = ?1");
+static const char po_list_every[] = PO_SUMMARY("WHERE ?1 IS NULL");
+
+const char *vault_orders__po_list_sql(int one_supplier)
+{
+	return one_supplier ? po_list_by_supplier : po_list_every;
+}
+
 int vault_po_list(char **out, vault *v, const char *supplier, int open_only)
 {
-	/* two statements, so that one supplier's list reads pos_supplier */
-	static const char by_supplier[] = PO_SUMMARY("WHERE p.supplier = ?1");
-	static const char every[] = PO_SUMMARY("WHERE ?1 IS NULL");
 	const char *scope;
 	char *own = NULL;
 	json_t *list;
@@ -177,8 +184,8 @@ int vault_po_list(char **out, vault *v, const char *supplier, int open_only)
 
 	*out = NULL;
 	if ((error = list_scope(&scope, &own, v, supplier, "POs")) == 0 &&
-	    (error = json_rows(&list, v, scope ? by_supplier : every, po_summary_cols, scope,
-			       open_only ? "open" : NULL)) == 0)
+	    (error = json_rows(&list, v, vault_orders__po_list_sql(scope != NULL),
+			       po_summary_cols, scope, open_only ? "open" : NULL)) == 0)
 		error = dump(out, list, "list of POs");
 	free(own);
 	return error;

@@ -75,4 +75,13 @@ int vault_asn__parse(const char *data, size_t len);
  */
 const char *vault_scorecard__sql(size_t i);
 
+/*
+ * For the same baseline: the SQL of po list (one supplier's when
+ * `one_supplier`: ?1 the organization, ?2 non-NULL for --open), and of the
+ * inbox for `roles` (VAULT_ROLE_* bits; ?1 a supplier's organization or
+ * NULL, ?2 now, ?3 now less the days; malloc'd, NULL when no part applies).
+ */
+const char *vault_orders__po_list_sql(int one_supplier);
+char *vault_inbox__sql(unsigned roles);
+
 #endif
