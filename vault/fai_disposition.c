@@ -114,42 +114,14 @@ done:
 /* ---- the index ------------------------------------------------------------ */
 
 static const char SQL_INS[] =
-	"INSERT INTO fai_dispositions (doc, rev, decision, reason, note, decided_by, decided_at,"
+	"INSERT INTO fai_dispositions (doc, rev, decision, decided_by, reason, note, decided_at,"
 	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 static int index_disposition(const vault_kind_file *f)
 {
-	const char *decision, *by, *at;
-	sqlite3_stmt *st;
-	json_t *root;
-	char hex[41];
-	int error;
+	static const char *const fields[] = { "decision", "decided_by", "reason", "note", NULL };
 
-	root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
-	if (!root || json_unpack(root, "{s:s, s:s, s:s}", "decision", &decision, "decided_by", &by,
-				 "decided_at", &at) < 0) {
-		json_decref(root);
-		return vault_error__set(VAULT_EVERIFY, "%s: the FAI disposition is malformed", f->path);
-	}
-	if (vault_index__stmt(&st, f->idx, SQL_INS) < 0) {
-		json_decref(root);
-		return vault_error__set(VAULT_ERROR, "index: %s",
-					sqlite3_errmsg(vault_index__db(f->idx)));
-	}
-	git_oid_tostr(hex, sizeof(hex), f->commit);
-	sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, decision, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, json_string_value(json_object_get(root, "reason")), -1,
-			  SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, json_string_value(json_object_get(root, "note")), -1,
-			  SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, by, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 7, vault_portal__time(at));
-	sqlite3_bind_text(st, 8, hex, -1, SQLITE_TRANSIENT);
-	error = vault_portal__step(f->idx, st, f->path);
-	json_decref(root);
-	return error;
+	return vault_portal__index_beside(f, SQL_INS, fields, 2, "decided_at", "FAI disposition");
 }
 
 /* ---- the check ------------------------------------------------------------ */

@@ -888,6 +888,43 @@ int vault_portal__step(vault_index *idx, sqlite3_stmt *st, const char *path)
 				sqlite3_errmsg(vault_index__db(idx)));
 }
 
+int vault_portal__index_beside(const vault_kind_file *f, const char *sql,
+			       const char *const *fields, size_t required, const char *at,
+			       const char *what)
+{
+	sqlite3_stmt *st;
+	json_t *root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
+	char hex[41];
+	size_t n;
+	int error;
+
+	for (n = 0; root && fields[n]; n++)
+		if (n < required && !json_is_string(json_object_get(root, fields[n])))
+			break;
+	if (!root || (fields[n] && n < required) ||
+	    !json_is_string(json_object_get(root, at))) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the %s is malformed", f->path, what);
+	}
+	if (vault_index__stmt(&st, f->idx, sql) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "index: %s",
+					sqlite3_errmsg(vault_index__db(f->idx)));
+	}
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_TRANSIENT);
+	for (n = 0; fields[n]; n++)
+		sqlite3_bind_text(st, (int)n + 3, json_string_value(json_object_get(root, fields[n])),
+				  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, (int)n + 3, vault_portal__time(json_string_value(
+		json_object_get(root, at))));
+	sqlite3_bind_text(st, (int)n + 4, hex, -1, SQLITE_TRANSIENT);
+	error = vault_portal__step(f->idx, st, f->path);
+	json_decref(root);
+	return error;
+}
+
 static int index_answer(vault_index *idx, const char *data, size_t len, const char *path,
 			const git_oid *commit, int is_ack)
 {

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "kind.h"
 #include "store.h"
 
 #define VAULT_PO_ACKS_DIR "acks"
@@ -52,6 +53,17 @@ int64_t vault_portal__time(const char *iso);
  */
 struct vault_index;
 int vault_portal__step(struct vault_index *idx, sqlite3_stmt *st, const char *path);
+
+/*
+ * Index a record beside a document revision (a disposition, a
+ * withdrawal): `sql` inserts ?1 the document, ?2 the revision, then the
+ * record's members `fields` in order (text, NULL when absent; `required`
+ * of them must be there), the time member `at` as Unix time, and the
+ * commit id last.  `what` names the record in a message.
+ */
+int vault_portal__index_beside(const vault_kind_file *f, const char *sql,
+			       const char *const *fields, size_t required, const char *at,
+			       const char *what);
 
 /*
  * Parse an X12 856 interchange into a JSON list of ship notices, each as

@@ -103,33 +103,9 @@ static const char SQL_INS[] =
 
 static int index_withdrawal(const vault_kind_file *f)
 {
-	const char *reason, *by, *at;
-	sqlite3_stmt *st;
-	json_t *root;
-	char hex[41];
-	int error;
+	static const char *const fields[] = { "reason", "withdrawn_by", NULL };
 
-	root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
-	if (!root || json_unpack(root, "{s:s, s:s, s:s}", "reason", &reason, "withdrawn_by", &by,
-				 "withdrawn_at", &at) < 0) {
-		json_decref(root);
-		return vault_error__set(VAULT_EVERIFY, "%s: the withdrawal is malformed", f->path);
-	}
-	if (vault_index__stmt(&st, f->idx, SQL_INS) < 0) {
-		json_decref(root);
-		return vault_error__set(VAULT_ERROR, "index: %s",
-					sqlite3_errmsg(vault_index__db(f->idx)));
-	}
-	git_oid_tostr(hex, sizeof(hex), f->commit);
-	sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, by, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, vault_portal__time(at));
-	sqlite3_bind_text(st, 6, hex, -1, SQLITE_TRANSIENT);
-	error = vault_portal__step(f->idx, st, f->path);
-	json_decref(root);
-	return error;
+	return vault_portal__index_beside(f, SQL_INS, fields, 2, "withdrawn_at", "withdrawal");
 }
 
 /* ---- the check ------------------------------------------------------------ */
