@@ -246,21 +246,22 @@ const cli_command cli_cmd_asn_show = {
 
 static void inbox_table(json_t *list)
 {
-	char b[2][32];
+	char b[2][32], detail[4096];
 	size_t i;
 	json_t *o;
 
 	printf("%-20s %4s %-22s %-20s %-12s %s\n", "SINCE", "DAYS", "ACTION", "SUBJECT", "ORG",
 	       "DETAIL");
+	/* the detail may be a record's text (a reason): a forged one may hold escapes */
 	json_array_foreach(list, i, o)
 		printf("%-20s %4s %-22s %-20s %-12s %s\n", cell(b[0], sizeof(b[0]), o, "since"),
 		       cell(b[1], sizeof(b[1]), o, "age_days"),
 		       json_string_value(json_object_get(o, "action")),
 		       json_string_value(json_object_get(o, "subject")),
 		       json_string_value(json_object_get(o, "org")),
-		       json_is_string(json_object_get(o, "detail")) ?
-		       json_string_value(json_object_get(o, "detail")) :
-		       json_string_value(json_object_get(o, "what")));
+		       cli_clean(detail, sizeof(detail), json_is_string(json_object_get(o, "detail")) ?
+				 json_string_value(json_object_get(o, "detail")) :
+				 json_string_value(json_object_get(o, "what"))));
 	if (json_array_size(list) == 0)
 		printf("(nothing to do)\n");
 }

@@ -1063,6 +1063,14 @@ static void check_release_file(const vault_change_ctx *c, const char *path)
 		return;
 	vault_rules__beside_a_record(c, path, rest, c->tree);
 	check_state(c, path, doc, rev, 1);
+	{
+		/* a withdrawn upload counts for nothing: it is never released after */
+		char withdrawn[VAULT_PATH_MAX];
+
+		if (vault__fmt(withdrawn, sizeof(withdrawn), "path", "%.*s" VAULT_WITHDRAWN_FILE,
+			       (int)(rest - path), path) == 0 && vault_rules__has(c->before, withdrawn))
+			c->found(c, path, "%s@%s is released after it was withdrawn", doc, rev);
+	}
 }
 
 static void check_obsolete_file(const vault_change_ctx *c, const char *path)

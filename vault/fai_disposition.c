@@ -24,14 +24,16 @@
 
 #define TEXT_MAX 4096
 
-/* The folder of FAIR@REV and the paths of its package and disposition. */
-static int paths_of(char *package, char *disposition, size_t size, const char *doc,
-		    const char *rev)
+/* The paths of FAIR@REV's package, disposition and withdrawal. */
+static int paths_of(char *package, char *disposition, char *withdrawn, size_t size,
+		    const char *doc, const char *rev)
 {
 	char dir[VAULT_PATH_MAX];
 	int error;
 
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
+	    (error = vault__fmt(withdrawn, size, "path", "%s/%s/" VAULT_WITHDRAWN_FILE, dir,
+				rev)) < 0 ||
 	    (error = vault__fmt(package, size, "path", "%s/%s/" VAULT_PACKAGE_FILE, dir, rev)) < 0)
 		return error;
 	return vault__fmt(disposition, size, "path", "%s/%s/" VAULT_DISPOSITION_FILE, dir, rev);
@@ -58,7 +60,8 @@ static int fields_check(const char *doc, const char *rev, int accept, const char
 int vault_fai_dispose(vault *v, const char *doc, const char *rev, int accept, const char *reason,
 		      const char *note)
 {
-	char package[VAULT_PATH_MAX], disposition[VAULT_PATH_MAX], when[VAULT_TIME_SIZE];
+	char package[VAULT_PATH_MAX], disposition[VAULT_PATH_MAX], withdrawn[VAULT_PATH_MAX];
+	char when[VAULT_TIME_SIZE];
 	vault_buf message = VAULT_BUF_INIT;
 	json_t *root, *before = NULL;
 	vault_txn t;
@@ -67,7 +70,7 @@ int vault_fai_dispose(vault *v, const char *doc, const char *rev, int accept, co
 	int error;
 
 	if ((error = fields_check(doc, rev, accept, reason, note)) < 0 ||
-	    (error = paths_of(package, disposition, sizeof(package), doc, rev)) < 0)
+	    (error = paths_of(package, disposition, withdrawn, sizeof(package), doc, rev)) < 0)
 		return error;
 	if ((error = vault__txn_begin(&t, v)) < 0)
 		return error;
@@ -79,6 +82,12 @@ int vault_fai_dispose(vault *v, const char *doc, const char *rev, int accept, co
 		goto done;
 	}
 	free(data);
+	data = NULL;
+	if (vault_rules__has(t.root, withdrawn)) {
+		error = vault_error__set(VAULT_EINVALID, "%s@%s was withdrawn by its supplier", doc,
+					 rev);
+		goto done;
+	}
 	if (vault_store__read_path(&data, &len, v->store, t.root, disposition) == 0) {
 		before = json_loadb(data, len, 0, NULL);
 		error = vault_error__set(VAULT_EEXISTS, "%s@%s was %s already", doc, rev,
@@ -134,13 +143,13 @@ static int index_disposition(const vault_kind_file *f)
 static void check_disposition(const vault_change_ctx *c, const char *path)
 {
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
-	char package[VAULT_PATH_MAX], disposition[VAULT_PATH_MAX];
-	const char *rest, *decision, *reason;
+	char package[VAULT_PATH_MAX], disposition[VAULT_PATH_MAX], withdrawn[VAULT_PATH_MAX];
+	const char *rest, *decision, *reason, *note;
 	json_t *rec = NULL;
 	size_t want;
 
 	if (vault_rules__doc_path(doc, rev, &rest, path) < 0 ||
-	    paths_of(package, disposition, sizeof(package), doc, rev) < 0 ||
+	    paths_of(package, disposition, withdrawn, sizeof(package), doc, rev) < 0 ||
 	    strcmp(disposition, path) != 0) {
 		c->found(c, path, "adds an unexpected path");
 		return;
@@ -148,14 +157,19 @@ static void check_disposition(const vault_change_ctx *c, const char *path)
 	rec = vault_rules__json_at(c, c->tree, path);
 	decision = vault_rules__str(rec, "decision");
 	reason = json_string_value(json_object_get(rec, "reason"));
+	note = json_string_value(json_object_get(rec, "note"));
 	want = 8 + (json_object_get(rec, "reason") != NULL) + (json_object_get(rec, "note") != NULL);
 	if (!rec || strcmp(vault_rules__str(rec, "record"), "fai-disposition") != 0 ||
 	    json_integer_value(json_object_get(rec, "format")) != 1 ||
 	    json_object_size(rec) != want ||
 	    (strcmp(decision, "accepted") != 0 && strcmp(decision, "rejected") != 0) ||
+	    /* a rejection has its reason, an acceptance none, as the write path writes them */
 	    (strcmp(decision, "rejected") == 0) != (reason != NULL && *reason) ||
+	    (strcmp(decision, "accepted") == 0 && json_object_get(rec, "reason")) ||
 	    (json_object_get(rec, "reason") && !reason) ||
-	    (json_object_get(rec, "note") && !json_is_string(json_object_get(rec, "note")))) {
+	    (json_object_get(rec, "note") && !note) ||
+	    (reason && vault_record__text_check("reason", reason, TEXT_MAX) < 0) ||
+	    (note && vault_record__text_check("note", note, TEXT_MAX) < 0)) {
 		c->found(c, path, "the FAI disposition is malformed");
 		goto done;
 	}
@@ -167,6 +181,8 @@ static void check_disposition(const vault_change_ctx *c, const char *path)
 			       vault_rules__str(rec, "org"), vault_rules__str(rec, "decided_at"));
 	if (!vault_rules__has(c->before, package))
 		c->found(c, path, "%s@%s was no FAI report before it", doc, rev);
+	if (vault_rules__has(c->before, withdrawn))
+		c->found(c, path, "%s@%s was withdrawn before it", doc, rev);
 done:
 	json_decref(rec);
 }

@@ -161,8 +161,7 @@ static const metric metrics[] = {
 	/* certificate gaps as `audit` finds them, as of now */
 	{ "SELECT l.supplier, count(*) FROM lots l WHERE " IN_ORG("l.supplier")
 	  " AND (?2 IS NULL OR 1) AND (?3 IS NULL OR 1)"
-	  " AND NOT EXISTS (SELECT 1 FROM links k JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev"
-	  "  WHERE k.kind = 'lot' AND k.target = l.lot AND r.type = 'coc') GROUP BY l.supplier",
+	  " AND NOT " VAULT_INDEX_LOT_HAS_COC("l.lot") " GROUP BY l.supplier",
 	  fill_no_coc },
 	/* material lots without a certificate, each counted once per supplier that drew from it */
 	{ "SELECT l.supplier, count(DISTINCT i.input) FROM lot_inputs i JOIN lots l ON l.lot = i.lot"

@@ -24,13 +24,16 @@
 
 #define REASON_MAX 1000
 
-static int paths_of(char *record, char *withdrawn, char *release, size_t size,
-		    const char *doc, const char *rev)
+/* The paths beside DOC@REV: its record, withdrawal, release and an FAI's disposition. */
+static int paths_of(char *record, char *withdrawn, char *release, char *disposition,
+		    size_t size, const char *doc, const char *rev)
 {
 	char dir[VAULT_PATH_MAX];
 	int error;
 
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
+	    (error = vault__fmt(disposition, size, "path", "%s/%s/" VAULT_DISPOSITION_FILE, dir,
+				rev)) < 0 ||
 	    (error = vault__fmt(record, size, "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev)) < 0 ||
 	    (error = vault__fmt(release, size, "path", "%s/%s/" VAULT_RELEASE_FILE, dir, rev)) < 0)
 		return error;
@@ -40,7 +43,7 @@ static int paths_of(char *record, char *withdrawn, char *release, size_t size,
 int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reason)
 {
 	char record[VAULT_PATH_MAX], withdrawn[VAULT_PATH_MAX], release[VAULT_PATH_MAX];
-	char when[VAULT_TIME_SIZE];
+	char disposition[VAULT_PATH_MAX], when[VAULT_TIME_SIZE];
 	vault_buf message = VAULT_BUF_INIT;
 	vault_revision r;
 	vault_txn t;
@@ -55,7 +58,8 @@ int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reaso
 	if (!reason || !*reason)
 		return vault_error__set(VAULT_EINVALID, "a withdrawal needs a reason");
 	if ((error = vault_record__text_check("reason", reason, REASON_MAX)) < 0 ||
-	    (error = paths_of(record, withdrawn, release, sizeof(record), doc, rev)) < 0 ||
+	    (error = paths_of(record, withdrawn, release, disposition, sizeof(record), doc,
+			      rev)) < 0 ||
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
 	/* what the actor may not see is, to it, no revision at all */
@@ -71,6 +75,13 @@ int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reaso
 		error = vault_error__set(VAULT_EINVALID,
 			"%s@%s was released: a released revision is made obsolete, not withdrawn",
 			doc, rev);
+		goto done;
+	}
+	/* the buying side decided on it: what it decided on stays in force */
+	if (vault_rules__has(t.root, disposition)) {
+		error = vault_error__set(VAULT_EINVALID,
+			"%s@%s has a disposition: an FAI report decided on is not withdrawn", doc,
+			rev);
 		goto done;
 	}
 	if (vault_rules__has(t.root, withdrawn)) {
@@ -119,11 +130,12 @@ static void check_withdrawal(const vault_change_ctx *c, const char *path)
 {
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 	char record[VAULT_PATH_MAX], withdrawn[VAULT_PATH_MAX], release[VAULT_PATH_MAX];
+	char disposition[VAULT_PATH_MAX];
 	json_t *rec = NULL, *revision = NULL;
 	const char *rest;
 
 	if (vault_rules__doc_path(doc, rev, &rest, path) < 0 ||
-	    paths_of(record, withdrawn, release, sizeof(record), doc, rev) < 0 ||
+	    paths_of(record, withdrawn, release, disposition, sizeof(record), doc, rev) < 0 ||
 	    strcmp(withdrawn, path) != 0) {
 		c->found(c, path, "adds an unexpected path");
 		return;
@@ -151,6 +163,8 @@ static void check_withdrawal(const vault_change_ctx *c, const char *path)
 			 c->who->org, doc, rev, vault_rules__str(revision, "org"));
 	if (vault_rules__has(c->tree, release))
 		c->found(c, path, "%s@%s was released: it may not be withdrawn", doc, rev);
+	if (vault_rules__has(c->tree, disposition))
+		c->found(c, path, "%s@%s has a disposition: it may not be withdrawn", doc, rev);
 done:
 	json_decref(rec);
 	json_decref(revision);

@@ -54,7 +54,7 @@ tamper() { rm -rf "$1"; cp -a v "$1"; }
 # nothing any more".
 tamper w1
 V=w1
-fails 1 "FAIR-1@A was accepted" "a supplier may not withdraw an FAI report the buying side accepted" \
+fails 1 "FAIR-1@A has a disposition: an FAI report decided on is not withdrawn" "a supplier may not withdraw an FAI report the buying side accepted" \
 	q -C w1 --key sam.pem withdraw FAIR-1@A --reason "changed my mind"
 V=v
 
