@@ -48,7 +48,7 @@ static const struct {
 	  { "input", "lot", "lots", "supplier" } },
 	{ "made-before-ack", "lot made before its supplier acknowledged the required revision",
 	  "SELECT l.lot, pl.doc || '@' || pl.rev, l.supplier, l.made FROM lots l"
-	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"
+	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part AND pl.state <> 'cancelled'"
 	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND l.made IS NOT NULL AND NOT EXISTS"
 	  " (SELECT 1 FROM acks a WHERE a.doc = pl.doc AND a.rev = pl.rev AND a.org = l.supplier"
 	  "  AND a.meaning != 'rejected' AND date(a.time, 'unixepoch') <= l.made)"
@@ -58,14 +58,15 @@ static const struct {
 	{ "stale-po-line", "PO line requires a superseded or obsolete revision",
 	  "SELECT pl.po, pl.line, pl.doc || '@' || pl.rev, p.supplier FROM po_lines pl"
 	  " JOIN pos p ON p.po = pl.po JOIN revisions r ON r.doc = pl.doc AND r.rev = pl.rev"
-	  " WHERE (?1 IS NULL OR p.supplier = ?1) AND (EXISTS (SELECT 1 FROM obsoletes o"
+	  " WHERE (?1 IS NULL OR p.supplier = ?1) AND pl.state = 'open'"
+	  " AND (EXISTS (SELECT 1 FROM obsoletes o"
 	  "  WHERE o.doc = pl.doc AND o.rev = pl.rev) OR EXISTS (SELECT 1 FROM distribution d2"
 	  "  JOIN revisions r2 ON r2.doc = d2.doc AND r2.rev = d2.rev WHERE d2.doc = pl.doc"
 	  "  AND d2.org = p.supplier AND r2.seq > r.seq)) ORDER BY pl.po, pl.line",
 	  { "po", "line", "revision", "supplier" } },
 	{ "no-fai", "part shipped at a drawing revision with no FAI on record",
 	  "SELECT l.part, pl.doc || '@' || pl.rev, min(l.lot), l.supplier FROM lots l"
-	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part"
+	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part AND pl.state <> 'cancelled'"
 	  " WHERE (?1 IS NULL OR l.supplier = ?1) AND l.shipped IS NOT NULL"
 	  /* each FAI counts for the lots of the supplier it was filed by or for:
 	   * an FAI package names the drawing revision it inspected */

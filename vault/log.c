@@ -67,6 +67,10 @@
 	" UNION SELECT c.commit_id FROM ncr_closes c JOIN ncrs n ON n.ncr = c.ncr" \
 	"  WHERE n.supplier " cmp " ?1" \
 	" UNION SELECT commit_id FROM acks WHERE org " cmp " ?1" \
+	" UNION SELECT c.commit_id FROM po_changes c JOIN pos p ON p.po = c.po" \
+	"  WHERE p.supplier " cmp " ?1" \
+	" UNION SELECT d.commit_id FROM fai_dispositions d JOIN revisions r ON r.doc = d.doc" \
+	"  AND r.rev = d.rev WHERE r.org " cmp " ?1" \
 	" UNION SELECT k.commit_id FROM links k JOIN pos p ON k.kind = 'po' AND p.po = k.target" \
 	"  JOIN revisions r ON r.doc = k.doc AND r.rev = k.rev WHERE p.supplier " cmp " ?1" \
 	"  AND " seen("r") \

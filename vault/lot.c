@@ -791,6 +791,36 @@ static void check_docs(const vault_change_ctx *c, const char *path, json_t *docs
  * recorded before says), made from its own lots.  The quantities drawn
  * are the ledger's (vault_ledger__add).
  */
+/*
+ * A lot is made for a line of its PO's part that the PO's latest
+ * revision before it left open (a change order may have cancelled or
+ * closed it).
+ */
+static void check_part_open(const vault_change_ctx *c, const char *path, const char *po,
+			    const char *part)
+{
+	json_t *latest = NULL, *l;
+	const char *state;
+	size_t i, lines = 0, open = 0;
+	unsigned seq;
+
+	if (vault_po__latest(&latest, &seq, c->store, c->before, po) < 0)
+		return;
+	json_array_foreach(json_object_get(latest, "lines"), i, l) {
+		if (strcmp(vault_rules__str(l, "part"), part) != 0)
+			continue;
+		lines++;
+		state = json_string_value(json_object_get(l, "state"));
+		open += !state || strcmp(state, "open") == 0;
+	}
+	if (!lines)
+		c->found(c, path, "the lot's PO '%s' has no line for part '%s'", po, part);
+	else if (!open)
+		c->found(c, path, "the lot's PO '%s' had no open line for part '%s' before it", po,
+			 part);
+	json_decref(latest);
+}
+
 static void check_lot(const vault_change_ctx *c, const char *path)
 {
 	const char *name, *po, *part, *supplier, *by, *at;
@@ -828,6 +858,7 @@ static void check_lot(const vault_change_ctx *c, const char *path)
 	}
 	if (strcmp(vault_rules__str(order, "supplier"), supplier) != 0)
 		c->found(c, path, "the lot names supplier '%s', its PO '%s' another", supplier, po);
+	check_part_open(c, path, po, part);
 	if (vault_rules__lacks(c, VAULT_ROLE_QUALITY) && strcmp(c->who->org, supplier) != 0)
 		c->found(c, path, "user '%s' of '%s' records a lot of '%s''s PO '%s'",
 			 c->who->name, c->who->org, supplier, po);

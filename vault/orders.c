@@ -153,7 +153,9 @@ static int may_see(vault *v, const char *owner, const char *what, const char *na
 	" (SELECT coalesce(sum(r.received), 0) FROM receipt_items r WHERE r.po = p.po)," \
 	" (SELECT min(l.due) FROM po_lines l WHERE l.po = p.po AND l.state <> 'cancelled')," \
 	" (SELECT a.promise FROM po_acks a WHERE a.po = p.po AND a.promise IS NOT NULL " LATEST_ACK ")," \
-	" (SELECT a.decision FROM po_acks a WHERE a.po = p.po " LATEST_ACK ")," \
+	/* answered: of its latest revision only (a change order asks for a new answer) */ \
+	" (SELECT a.decision FROM po_acks a WHERE a.po = p.po AND a.revision =" \
+	"  (SELECT coalesce(max(c.seq), 0) FROM po_changes c WHERE c.po = p.po) " LATEST_ACK ")," \
 	" (SELECT coalesce(max(c.seq), 0) FROM po_changes c WHERE c.po = p.po)," \
 	" CASE WHEN NOT EXISTS (SELECT 1 FROM po_lines l WHERE l.po = p.po AND l.state <> 'cancelled')" \
 	"  THEN 'cancelled' WHEN EXISTS (SELECT 1 FROM po_lines l WHERE l.po = p.po" \

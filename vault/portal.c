@@ -89,7 +89,7 @@ static const char SQL_LINE[] =
 static const char SQL_ANY_OPEN[] = "SELECT count(*) FROM po_lines WHERE po = ?1 AND state = 'open'";
 /* the lines of a PO not yet received in full */
 static const char SQL_OPEN_LINES[] =
-	"SELECT count(*) FROM po_lines pl WHERE pl.po = ?1 AND pl.qty > (SELECT"
+	"SELECT count(*) FROM po_lines pl WHERE pl.po = ?1 AND pl.state = 'open' AND pl.qty > (SELECT"
 	" coalesce(sum(ri.received), 0) FROM receipt_items ri WHERE ri.po = pl.po AND ri.line = pl.line)";
 static const char SQL_ACK_SEQ[] = "SELECT coalesce(max(seq), 0) FROM po_acks WHERE po = ?1";
 static const char SQL_STATUS_SEQ[] = "SELECT coalesce(max(seq), 0) FROM po_status WHERE po = ?1";
@@ -978,26 +978,39 @@ static int index_answer(vault_index *idx, const char *data, size_t len, const ch
 }
 
 /*
- * An acknowledgment answers the PO's latest revision as it stood before
- * (one made before change orders names none: revision 0).
+ * An answer (acknowledgment or status report) is of a PO with a line
+ * still open, and of an open line if it names one, as the PO's latest
+ * revision stood before it; an acknowledgment answers that revision (one
+ * made before change orders names none: revision 0).
  */
-static void check_ack_revision(const vault_change_ctx *c, const char *path, json_t *rec,
-			       const char *po)
+static void check_answer_revision(const vault_change_ctx *c, const char *path, json_t *rec,
+				  const char *po, int is_ack)
 {
-	json_t *latest = NULL, *named = json_object_get(rec, "revision");
+	json_t *latest = NULL, *named = json_object_get(rec, "revision"), *l;
+	json_int_t line = json_integer_value(json_object_get(rec, "line"));
+	const char *state;
+	size_t i, open = 0;
 	unsigned seq;
 
-	if (named && !json_is_integer(named)) {
+	if (is_ack && named && !json_is_integer(named)) {
 		c->found(c, path, "the acknowledgment's revision is not a number");
 		return;
 	}
 	if (vault_po__latest(&latest, &seq, c->store, c->before, po) < 0)
 		return; /* no PO before it: found by the caller */
-	if (json_integer_value(named) != (json_int_t)seq)
+	if (is_ack && json_integer_value(named) != (json_int_t)seq)
 		c->found(c, path, "the acknowledgment answers revision %lld of PO '%s', whose latest "
 			 "was %u", (long long)json_integer_value(named), po, seq);
-	if (vault_po__cancelled(latest))
-		c->found(c, path, "PO '%s' was cancelled before it", po);
+	json_array_foreach(json_object_get(latest, "lines"), i, l) {
+		state = json_string_value(json_object_get(l, "state"));
+		open += !state || strcmp(state, "open") == 0;
+		if (line && json_integer_value(json_object_get(l, "line")) == line && state &&
+		    strcmp(state, "open") != 0)
+			c->found(c, path, "line %lld of PO '%s' was %s before it", (long long)line,
+				 po, state);
+	}
+	if (!open)
+		c->found(c, path, "PO '%s' had no open line before it (cancelled or closed)", po);
 	json_decref(latest);
 }
 
@@ -1065,8 +1078,7 @@ static void check_answer(const vault_change_ctx *c, const char *path)
 	if (c->who && strcmp(vault_rules__str(po, "supplier"), c->who->org) != 0)
 		c->found(c, path, "user '%s' of '%s' answers PO '%s' of '%s'", c->who->name,
 		      c->who->org, parts[3], vault_rules__str(po, "supplier"));
-	if (is_ack)
-		check_ack_revision(c, path, rec, parts[3]);
+	check_answer_revision(c, path, rec, parts[3], is_ack);
 done:
 	json_decref(rec);
 	json_decref(po);

@@ -96,7 +96,8 @@ check "  closed, with 20 of 40 received" \
 ok "po cancel: every open line of a PO" q po cancel PO-2 --reason "project stopped"
 check "  the PO is cancelled" evalq "q po list --json > l.json &&
 	js l.json '[p[\"state\"] for p in d if p[\"po\"] == \"PO-2\"]' \"['cancelled']\""
-check "  and left out of --open" evalq "! q po list --open --json | grep -q PO-2"
+check "  and left out of --open" \
+	evalq "q po list --open --json > open.json && grep -q PO-1 open.json && ! grep -q PO-2 open.json"
 
 # ---- refused: one line, exit 1, the vault unchanged
 refuse() { # PATTERN DESC CMD...
@@ -197,6 +198,10 @@ if command -v curl > /dev/null; then
 		       is 'd[\"revision\"]' 1 && is 'd[\"lines\"][0][\"qty\"]' 12 &&
 		       is 'd[\"lines\"][1][\"state\"]' cancelled && is 'd[\"lines\"][2][\"part\"]' PN-4 &&
 		       git -C v log -1 --format=%B | grep -qx 'Qvault-On-Behalf-Of: tester'"
+	check "  the supplier's change feed shows the change order of its PO (a buyer's write)" \
+		evalq "api 200 GET 'events?limit=1000' '$SAM_W' &&
+		       python3 -c 'import json; d = json.load(open(\"body.json\"))
+assert any(e[\"op\"] == \"po-change\" and \"PO-3\" in e[\"summary\"] for e in d[\"events\"]), d'"
 	refused 403 "buyer|may not change" "  a supplier's token may not change a PO" \
 		POST pos/PO-3/changes "$SAM_W" $J --data-binary '{"reason": "x", "edits": [{"op": "cancel"}]}'
 	refused 400 "unknown field 'po'" "  a body naming the PO: 400" \

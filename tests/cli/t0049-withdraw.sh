@@ -23,7 +23,9 @@ q --key sam.pem add coc.pdf --doc COC-1 --type coc > /dev/null
 q --key sam.pem link COC-1@A --lot L-1 > /dev/null
 q --key zed.pem add coc2.pdf --doc COC-Z --type coc > /dev/null
 
-check "(the lot's CoC closes its audit gap)" evalq "! q audit | grep -q '^no-coc .*lot L-1'"
+check "(the lot's CoC closes its audit gap)" \
+	evalq "q audit > a0.txt; rc=\$?; { [ \$rc = 0 ] || [ \$rc = 3 ]; } && grep -Eq '^[0-9]+ gaps?$' a0.txt &&
+	       ! grep -q '^no-coc .*lot L-1' a0.txt"
 ok "withdraw: sam's organization withdraws its CoC, with the reason" \
 	q --key sam.pem withdraw COC-1@A --reason "wrong lot on the certificate"
 check "  one commit, withdraw, the revision and its file still there" \
