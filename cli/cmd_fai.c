@@ -140,6 +140,40 @@ const cli_command cli_cmd_fai_pack = {
 	"DIR", 1, 1, pack_opts, 0, run_pack
 };
 
+/* ---- fai init: a starting folder ------------------------------------------ */
+
+static const cli_opt init_opts[] = {
+	{ "part", 'p', OPT_VALUE, "PN", "the part number (required)" },
+	{ "drawing", 'd', OPT_VALUE, "DWG@REV", "the drawing revision inspected (required)" },
+	{ "po", 0, OPT_VALUE, "PO", "the purchase order" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_init(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *part = cli_opt_value(cmd, a, "part"), *dwg = cli_opt_value(cmd, a, "drawing");
+	const char *doc, *rev;
+	char buf[2 * VAULT_NAME_MAX + 2];
+	int error;
+
+	if (!part || !dwg)
+		return cli_usage_error(cmd, "--part and --drawing DWG@REV are required");
+	cli_split_docrev(buf, sizeof(buf), dwg, &doc, &rev);
+	if (!rev)
+		return cli_usage_error(cmd, "--drawing '%s' is not DWG@REV", dwg);
+	if ((error = vault_fai_init(v, a->arg[0], part, doc, rev, cli_opt_value(cmd, a, "po"))) < 0)
+		return cli_fail(error);
+	printf("wrote %s/fai.json and %s/form3.csv: fill them in, then qvault fai pack %s\n",
+	       a->arg[0], a->arg[0], a->arg[0]);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_fai_init = {
+	"fai init", "start an FAI package folder: Forms 1-3 with what the vault knows, the rest to fill",
+	"DIR", 1, 1, init_opts, 1, run_init
+};
+
 /* ---- fai accept, fai reject: the buying side's disposition ---------------- */
 
 static const cli_opt accept_opts[] = {

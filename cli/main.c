@@ -21,7 +21,8 @@ const cli_command *const cli_commands[] = {
 	&cli_cmd_po_cancel, &cli_cmd_po_close,
 	&cli_cmd_lot_add, &cli_cmd_trace_lot, &cli_cmd_link, &cli_cmd_audit,
 	&cli_cmd_trace_doc, &cli_cmd_trace_po, &cli_cmd_lot_import, &cli_cmd_fai_add,
-	&cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_fai_accept, &cli_cmd_fai_reject, &cli_cmd_export,
+	&cli_cmd_fai_init, &cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_fai_accept,
+	&cli_cmd_fai_reject, &cli_cmd_export,
 	/* the supplier portal; two-word names before the one-word "status" */
 	&cli_cmd_po_ack, &cli_cmd_status_import, &cli_cmd_status_export, &cli_cmd_status,
 	&cli_cmd_asn_add, &cli_cmd_asn_import, &cli_cmd_asn_receive, &cli_cmd_asn_export,

@@ -1312,3 +1312,84 @@ const vault_kind vault_kind_fai_package = {
 	.check = check_package,
 	.tables = "fais",
 };
+
+/* ---- a starting package ------------------------------------------------- */
+
+/* Write `text` to `path`, a file that must not exist. */
+static int write_new(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), error = 0;
+
+	if (fd < 0)
+		return vault_error__set(VAULT_ERROR, "cannot create '%s': %s", path, strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len)
+		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	if (close(fd) < 0 && error == 0)
+		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	return error;
+}
+
+int vault_fai_init(vault *v, const char *dir, const char *part, const char *drawing,
+		   const char *rev, const char *po)
+{
+	char path[VAULT_PATH_MAX * 2], *text = NULL;
+	vault_buf csv = VAULT_BUF_INIT, fai_json = VAULT_BUF_INIT;
+	vault_revision r;
+	git_tree *tree = NULL;
+	json_t *root = NULL;
+	vault_user u;
+	size_t i;
+	int error;
+
+	memset(&u, 0, sizeof(u));
+	memset(&r, 0, sizeof(r));
+	if ((error = vault_name_check("part number", part)) < 0 ||
+	    (po && (error = vault_name_check("PO number", po)) < 0))
+		return error;
+	/* the drawing revision as the actor may see it, and who the actor is */
+	if ((error = vault__revision(&r, v, drawing, rev)) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0 ||
+	    (error = vault__whoami(&u, v, tree)) < 0)
+		goto done;
+	for (i = 0; i < sizeof(form3_columns) / sizeof(form3_columns[0]); i++)
+		if (vault_buf__addf(&csv, "%s%s", i ? "," : "", form3_columns[i]) < 0)
+			abort();
+	if (vault_buf__addf(&csv, "\n") < 0)
+		abort();
+	/* every field of the three forms, what qvault knows filled in, the rest to fill:
+	 * fai pack refuses it until it is */
+	root = json_pack("{s:i, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s,"
+			 " s:s}, s:[], s:s, s:[]}", "format", 1, "form1",
+			 "part_number", part, "part_name", "", "serial_number", "",
+			 "fair_number", "", "part_revision", r.rev, "drawing_number", r.doc,
+			 "drawing_revision", r.rev, "organization", u.org,
+			 "detail_or_assembly", "detail", "fai_type", "full", "complete", 0,
+			 "signed_by", "", "signed_date", "", "form2", "form3_csv", "form3.csv",
+			 "attachments");
+	if (!root)
+		abort();
+	if (po)
+		json_object_set_new(json_object_get(root, "form1"), "po_number", json_string(po));
+	if ((text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS)) == NULL ||
+	    vault_buf__addf(&fai_json, "%s\n", text) < 0)
+		abort();
+	if (mkdir(dir, 0755) < 0) {
+		error = vault_error__set(errno == EEXIST ? VAULT_EEXISTS : VAULT_ERROR,
+					 "cannot make '%s': %s", dir, strerror(errno));
+		goto done;
+	}
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/fai.json", dir)) == 0 &&
+	    (error = write_new(path, fai_json.data)) == 0 &&
+	    (error = vault__fmt(path, sizeof(path), "path", "%s/form3.csv", dir)) == 0)
+		error = write_new(path, csv.data);
+done:
+	free(text);
+	vault_buf__dispose(&fai_json);
+	json_decref(root);
+	vault_buf__dispose(&csv);
+	vault_user_dispose(&u);
+	vault_revision_dispose(&r);
+	git_tree_free(tree);
+	return error;
+}

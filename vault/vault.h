@@ -729,6 +729,18 @@ int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reaso
  */
 int vault_fai_pack(const char *dir, const char *out);
 
+/*
+ * Start folder `dir` (which must not exist) for an FAI package of part
+ * `part` to DOC@REV (a revision the actor may see), for PO `po` if not
+ * NULL: fai.json with every field of Forms 1-3, what the vault knows
+ * filled in (part, drawing and revision, the actor's organization, the
+ * PO) and the rest empty to fill, and form3.csv with its header, one row
+ * to add per characteristic of the drawing.  `fai pack` refuses it until
+ * it is filled.
+ */
+int vault_fai_init(vault *v, const char *dir, const char *part, const char *drawing,
+		   const char *rev, const char *po);
+
 /* What an evidence bundle is about. */
 typedef enum { VAULT_EXPORT_LOT, VAULT_EXPORT_PO, VAULT_EXPORT_DOC } vault_export_kind;
 

@@ -182,4 +182,32 @@ fails 1 "not a zip archive: no end of central directory record" "a PDF is not a 
 fails 1 "not a zip archive: 0 bytes" "an empty file" q --key sam.pem fai add empty.zip
 check "nothing was written outside the vault" sh -c '[ ! -e x.pdf ] && [ ! -e ../x.pdf ] && [ ! -e /etc/x.pdf ]'
 
+# ---- fai init: a starting folder, what the vault knows filled in
+before=$(snapshot)
+check "fai init: fai.json and form3.csv for the part, the drawing revision, the PO" \
+	evalq "q --key sam.pem fai init start --part PN-1 --drawing DWG-1@C --po PO-1 > out.txt &&
+	       grep -qx 'wrote start/fai.json and start/form3.csv: fill them in, then qvault fai pack start' out.txt &&
+	       jq -e '.format == 1 and .form1.part_number == \"PN-1\" and .form1.drawing_number == \"DWG-1\" and
+	              .form1.drawing_revision == \"C\" and .form1.organization == \"acme\" and
+	              .form1.po_number == \"PO-1\" and .form1.fair_number == \"\" and .form2 == [] and
+	              .form3_csv == \"form3.csv\"' start/fai.json > /dev/null &&
+	       [ \"\$(cat start/form3.csv)\" = 'number,location,designator,requirement,result,tooling,nonconformance,comments' ]"
+check "  writing nothing into the vault" test "$before" = "$(snapshot)"
+fails 1 "fai.json: form1: 'fair_number' is empty" "  fai pack refuses it until it is filled" \
+	q fai pack start -o start.zip
+jq '.form1.fair_number = "FAIR-9" | .form1.part_name = "Bracket" | .form1.signed_by = "Sam" |
+    .form1.signed_date = "2026-11-30" | .form1.complete = true' start/fai.json > f.json && mv f.json start/fai.json
+printf '1,A1,key,6.0 +/-0.1,6.02,,,\n' >> start/form3.csv
+check "  filled in, it packs and is recorded" \
+	evalq "q fai pack start -o start.zip > /dev/null && q --key sam.pem fai add start.zip > out.txt &&
+	       grep -q '^recorded FAI FAIR-9@A of part PN-1' out.txt"
+fails 1 "'start' already exists|cannot make 'start'" "fai init into a folder that exists" \
+	q --key sam.pem fai init start --part PN-1 --drawing DWG-1@C
+q release DWG-Z --rev A c.pdf --to zenith > /dev/null
+fails 1 "no document 'DWG-Z'" "fai init for a drawing not released to the supplier: as none" \
+	q --key sam.pem fai init other --part PN-1 --drawing DWG-Z@A
+fails 2 "--part and --drawing DWG@REV are required" "fai init without the drawing" \
+	q --key sam.pem fai init other --part PN-1
+check "  and no folder was made" test ! -e other
+
 done_testing
