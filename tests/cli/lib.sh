@@ -132,6 +132,22 @@ culprit() {
 	[ $rc = 3 ] && grep -Eq -- "$2" "$TMP/v.out" || { cat "$TMP/v.out" | head -5 >&2; return 1; }
 }
 
+# fai_pkg FAIR RESULT [NONCONFORMANCE]: fai.zip, an FAI package of report
+# FAIR for part PN-1 to DWG-1@C of PO-1 (acme), whose one characteristic
+# measured RESULT (built in pkg/)
+fai_pkg() {
+	rm -rf pkg && mkdir -p pkg
+	make_pdf pkg/ballooned.pdf "ballooned DWG-1 C"
+	printf '{"format": 1, "form1": {"part_number": "PN-1", "part_name": "Bracket", "serial_number": "SN-1",
+ "fair_number": "%s", "part_revision": "C", "drawing_number": "DWG-1", "drawing_revision": "C",
+ "organization": "acme", "supplier_code": "ACM", "po_number": "PO-1", "detail_or_assembly": "detail",
+ "fai_type": "full", "complete": true, "signed_by": "Sam", "signed_date": "2026-11-20"},
+ "form2": [], "form3_csv": "form3.csv", "attachments": ["ballooned.pdf"]}\n' "$1" > pkg/fai.json
+	printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 \302\2610.1,%s,,%s,\n' \
+		"$2" "${3:-}" > pkg/form3.csv
+	q fai pack pkg -o fai.zip > /dev/null
+}
+
 # Small real files of each kind.
 make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n' "${2:-qvault}" > "$1"; }
 make_text() { printf 'heat,C,Mn\n%s,0.20,1.10\n' "${2:-H1}" > "$1"; }

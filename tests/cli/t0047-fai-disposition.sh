@@ -18,20 +18,7 @@ q release DWG-1 --rev C c.pdf --to acme > /dev/null
 q --key sam.pem ack DWG-1@C > /dev/null
 q po add PO-1 --supplier acme --line PN-1:10:DWG-1@C > /dev/null
 q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 > /dev/null
-# fai_pkg RESULT [NONCONFORMANCE]: an FAI package of FAIR-1 whose one
-# characteristic measured RESULT
-fai_pkg() {
-	rm -rf pkg && mkdir -p pkg
-	make_pdf pkg/ballooned.pdf "ballooned DWG-1 C"
-	printf '{"format": 1, "form1": {"part_number": "PN-1", "part_name": "Bracket", "serial_number": "SN-1",
- "fair_number": "FAIR-1", "part_revision": "C", "drawing_number": "DWG-1", "drawing_revision": "C",
- "organization": "acme", "supplier_code": "ACM", "po_number": "PO-1", "detail_or_assembly": "detail",
- "fai_type": "full", "complete": true, "signed_by": "Sam", "signed_date": "2026-11-20"},
- "form2": [], "form3_csv": "form3.csv", "attachments": ["ballooned.pdf"]}\n' > pkg/fai.json
-	printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 \302\2610.1,%s,,%s,\n' "$1" "${2:-}" > pkg/form3.csv
-	q fai pack pkg -o fai.zip > /dev/null
-}
-fai_pkg 6.25 NC-1
+fai_pkg FAIR-1 6.25 NC-1
 q --key sam.pem fai add fai.zip --lot L-1 > /dev/null
 
 # js FILE EXPR VALUE...: each Python expression EXPR of the JSON in FILE (d) is its VALUE
@@ -77,7 +64,7 @@ q --key sam.pem inbox --json > s1.json
 check "the supplier's inbox: the rejected report to resubmit, with the reason" \
 	evalq "[ \"\$(fais s1.json)\" = \"[('resubmit-fai', 'FAIR-1@A', 'characteristic 1 out of tolerance')]\" ]"
 check "  and it has left the buying side's" evalq "q inbox --json > b1.json && [ \"\$(fais b1.json)\" = '[]' ]"
-fai_pkg 6.05
+fai_pkg FAIR-1 6.05
 q --key sam.pem fai add fai.zip --lot L-1 > /dev/null
 check "resubmitted as revision B: waiting for its disposition, no longer to resubmit" \
 	evalq "q inbox --json > b2.json && [ \"\$(fais b2.json)\" = \"[('disposition-fai', 'FAIR-1@B', 'PN-1 to DWG-1@C')]\" ] &&
@@ -106,7 +93,7 @@ AT=$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)
 export GIT_AUTHOR_DATE="$T +0000" GIT_COMMITTER_DATE="$T +0000"
 tamper() { rm -rf "$1"; cp -a v "$1"; }
 # the next report, revision C, waiting; dispositions of it are forged below
-fai_pkg 6.0
+fai_pkg FAIR-1 6.0
 q --key sam.pem fai add fai.zip --lot L-1 > /dev/null
 DC=$(dirname "$FAIR_DISP" | sed 's|/A$|/C|')/disposition.json
 forge_as() { # VAULT KEY ORG FILE

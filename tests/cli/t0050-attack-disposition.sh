@@ -19,18 +19,6 @@ q release DWG-1 --rev C c.pdf --to acme > /dev/null
 q --key sam.pem ack DWG-1@C > /dev/null
 q po add PO-1 --supplier acme --line PN-1:10:DWG-1@C > /dev/null
 q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 > /dev/null
-# fai_pkg FAIR RESULT: an FAI package of report FAIR
-fai_pkg() {
-	rm -rf pkg && mkdir -p pkg
-	make_pdf pkg/ballooned.pdf "ballooned DWG-1 C"
-	printf '{"format": 1, "form1": {"part_number": "PN-1", "part_name": "Bracket", "serial_number": "SN-1",
- "fair_number": "%s", "part_revision": "C", "drawing_number": "DWG-1", "drawing_revision": "C",
- "organization": "acme", "supplier_code": "ACM", "po_number": "PO-1", "detail_or_assembly": "detail",
- "fai_type": "full", "complete": true, "signed_by": "Sam", "signed_date": "2026-11-20"},
- "form2": [], "form3_csv": "form3.csv", "attachments": ["ballooned.pdf"]}\n' "$1" > pkg/fai.json
-	printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 \302\2610.1,%s,,,\n' "$2" > pkg/form3.csv
-	q fai pack pkg -o fai.zip > /dev/null
-}
 fai_pkg FAIR-1 6.05
 q --key sam.pem fai add fai.zip --lot L-1 > /dev/null
 fai_pkg FAIR-2 6.05
