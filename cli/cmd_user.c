@@ -3,12 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cli.h"
 
 static const cli_opt add_opts[] = {
 	{ "org", 0, OPT_VALUE, "ORG", "the user's organization" },
 	{ "role", 'r', OPT_VALUE, "ROLE[,ROLE]", "admin, buyer, supplier, quality, auditor, server" },
 	{ "pubkey", 0, OPT_FILE, "FILE_OR_LINE", "OpenSSH public key (a passkey's too): a .pub file or the line itself" },
+	{ "enroll", 0, OPT_VALUE, "ORIGIN", "no key yet: print a one-time link (72 hours) to make a passkey at the portal ORIGIN (https://HOST[:PORT])" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -77,10 +80,25 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 	char line[4096];
 	int error;
 
-	if (!org || !roles || !pub)
-		return cli_usage_error(cmd, "--org, --role and --pubkey are required");
+	const char *origin = cli_opt_value(cmd, a, "enroll");
+	char *secret = NULL;
+
+	if (!org || !roles || !pub == !origin)
+		return cli_usage_error(cmd, "--org, --role and one of --pubkey and --enroll are "
+				       "required");
 	if ((error = check_roles(cmd, roles)) != EXIT_OK)
 		return error;
+	if (origin) {
+		if ((error = vault_user_enroll(&secret, v, a->arg[0], org, roles, origin)) < 0)
+			return cli_fail(error);
+		/* the secret is shown here once; the vault keeps only its hash */
+		printf("asked %s of %s (%s) to enroll a passkey; send this link, valid for 72 "
+		       "hours and once:\n  %s/enroll#%s.%s\n", a->arg[0], org, roles, origin,
+		       secret, a->arg[0]);
+		OPENSSL_cleanse(secret, strlen(secret));
+		free(secret);
+		return EXIT_OK;
+	}
 	if (read_pubkey(line, sizeof(line), pub) < 0)
 		return EXIT_ERROR;
 	if ((error = vault_user_add(v, a->arg[0], org, roles, line)) < 0)

@@ -9,7 +9,9 @@
 
 const vault_kind *const vault_kinds[] = {
 	&vault_kind_config,
+	&vault_kind_enrollment,
 	&vault_kind_user,
+	&vault_kind_enrollment_used,
 	&vault_kind_revoked,
 	&vault_kind_revision,
 	&vault_kind_revision_file,

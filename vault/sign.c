@@ -1334,3 +1334,128 @@ int vault_sign__claimed(char **signer, const char *armored, size_t armored_len,
 	sshsig_dispose(&g);
 	return error;
 }
+
+/* ---- passkeys: what the portal makes of a browser's WebAuthn ------------ */
+
+int vault_sign__signed_data(unsigned char **out, size_t *n, const char *ns,
+			    const void *msg, size_t len)
+{
+	buf data = { NULL, 0, 0 };
+	unsigned char h[64];
+
+	EVP_Digest(msg, len, h, NULL, EVP_sha512(), NULL);
+	signed_data(&data, ns, "sha512", h, sizeof(h));
+	*out = data.data;
+	*n = data.len;
+	return 0;
+}
+
+int vault_sign__sk_point(unsigned char q[65], char **app, const char *pubkey_line)
+{
+	const char *b = strchr(pubkey_line, ' '), *end;
+	unsigned char *blob = NULL;
+	key_fields f;
+	size_t n;
+	int error = 0;
+
+	*app = NULL;
+	if (!b)
+		return vault_error__set(VAULT_EINVALID, "public key is not 'TYPE BASE64 [COMMENT]'");
+	b++;
+	end = b + strcspn(b, " \r\n");
+	if (unb64(&blob, &n, b, (size_t)(end - b)) < 0)
+		return vault_error__set(VAULT_EINVALID, "public key is not valid base64");
+	if (blob_fields(&f, blob, n) || f.kind != KEY_SK_ECDSA || !rp_id_ok(f.app, f.appn)) {
+		error = vault_error__set(VAULT_EINVALID, "the key is not a passkey (an "
+					 SK_ECDSA_NAME " key made for a relying party)");
+	} else {
+		memcpy(q, f.pub, 65);
+		if ((*app = malloc(f.appn + 1)) == NULL)
+			abort();
+		memcpy(*app, f.app, f.appn);
+		(*app)[f.appn] = '\0';
+	}
+	free(blob);
+	return error;
+}
+
+int vault_sign__sk_public(char **line, const unsigned char q[65], const char *app,
+			  const char *comment)
+{
+	buf b = { NULL, 0, 0 };
+	vault_buf s = VAULT_BUF_INIT;
+	char *enc;
+	int error;
+
+	*line = NULL;
+	if (!rp_id_ok((const unsigned char *)app, strlen(app)))
+		return vault_error__set(VAULT_EINVALID, "'%s' is not a relying-party id (a "
+					"lower-case host name)", app);
+	put_cstring(&b, SK_ECDSA_NAME);
+	put_cstring(&b, "nistp256");
+	put_string(&b, q, 65);
+	put_cstring(&b, app);
+	enc = b64(b.data, b.len);
+	free(b.data);
+	error = comment ? vault_buf__addf(&s, "%s %s %s", SK_ECDSA_NAME, enc, comment) :
+		vault_buf__addf(&s, "%s %s", SK_ECDSA_NAME, enc);
+	free(enc);
+	if (error < 0)
+		return error;
+	*line = vault_buf__detach(&s);
+	return 0;
+}
+
+int vault_sign__webauthn_sshsig(char **out, const char *pubkey_line, const char *ns,
+				const unsigned char *der, size_t dern, unsigned char flags,
+				uint32_t counter, const char *origin, const unsigned char *client,
+				size_t clientn, const unsigned char *ext, size_t extn)
+{
+	const char *b = strchr(pubkey_line, ' '), *end;
+	buf sig = { NULL, 0, 0 }, rs = { NULL, 0, 0 }, all = { NULL, 0, 0 };
+	unsigned char *blob = NULL, r[32], s[32];
+	const unsigned char *p = der;
+	ECDSA_SIG *es = NULL;
+	size_t n;
+	int error = 0;
+
+	*out = NULL;
+	if (!b)
+		return vault_error__set(VAULT_EINVALID, "public key is not 'TYPE BASE64 [COMMENT]'");
+	b++;
+	end = b + strcspn(b, " \r\n");
+	if (unb64(&blob, &n, b, (size_t)(end - b)) < 0)
+		return vault_error__set(VAULT_EINVALID, "public key is not valid base64");
+	if ((es = d2i_ECDSA_SIG(NULL, &p, (long)dern)) == NULL || p != der + dern ||
+	    BN_bn2binpad(ECDSA_SIG_get0_r(es), r, 32) != 32 ||
+	    BN_bn2binpad(ECDSA_SIG_get0_s(es), s, 32) != 32) {
+		error = vault_error__set(VAULT_EVERIFY, "the passkey's signature is not one "
+					 "DER-encoded ECDSA signature");
+		goto done;
+	}
+	low_s(s);
+	put_mpint(&rs, r, 32);
+	put_mpint(&rs, s, 32);
+	put_cstring(&sig, WEBAUTHN_NAME);
+	put_string(&sig, rs.data, rs.len);
+	put(&sig, &flags, 1);
+	put_u32(&sig, counter);
+	put_cstring(&sig, origin);
+	put_string(&sig, client, clientn);
+	put_string(&sig, ext, extn);
+	put(&all, "SSHSIG", 6);
+	put_u32(&all, 1);
+	put_string(&all, blob, n);
+	put_cstring(&all, ns);
+	put_string(&all, "", 0);
+	put_cstring(&all, "sha512");
+	put_string(&all, sig.data, sig.len);
+	*out = armor(all.data, all.len);
+done:
+	ECDSA_SIG_free(es);
+	free(blob);
+	free(sig.data);
+	free(rs.data);
+	free(all.data);
+	return error;
+}

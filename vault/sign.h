@@ -14,6 +14,7 @@
 #define VAULT_SIGN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vault.h"
 
@@ -63,5 +64,39 @@ int vault_sign__fingerprint_of(char out[64], const char *pubkey_line);
  * security key's application "ssh:..." or a relying-party id).
  */
 int vault_sign__parse_public(char **key_id, char **comment, const char *line);
+
+/* ---- passkeys (webauthn.c makes them of what a browser sends) ---------- */
+
+/*
+ * The SSHSIG signed data of `msg` in namespace `ns`: "SSHSIG", ns,
+ * reserved, "sha512", SHA-512(msg).  A passkey signs it as its WebAuthn
+ * challenge.  `*out` malloc'd.
+ */
+int vault_sign__signed_data(unsigned char **out, size_t *n, const char *ns,
+			    const void *msg, size_t len);
+
+/*
+ * A passkey's public key line taken apart: its P-256 point (65 bytes,
+ * uncompressed) and its relying-party id (malloc'd).  VAULT_EINVALID for
+ * any other key.
+ */
+int vault_sign__sk_point(unsigned char q[65], char **app, const char *pubkey_line);
+
+/* The OpenSSH line of the passkey `q` made for relying party `app`; malloc'd. */
+int vault_sign__sk_public(char **line, const unsigned char q[65], const char *app,
+			  const char *comment);
+
+/*
+ * The armored SSHSIG of type webauthn-sk-ecdsa-sha2-nistp256@openssh.com
+ * that a browser's assertion is (PROTOCOL.u2f): the key's, in namespace
+ * `ns`, the DER signature `der` with its low s, the authenticator's
+ * flags and counter, the origin, the whole clientDataJSON and the
+ * authenticator data's extensions.  Nothing is checked but the DER:
+ * vault_sign__check the result.
+ */
+int vault_sign__webauthn_sshsig(char **out, const char *pubkey_line, const char *ns,
+				const unsigned char *der, size_t dern, unsigned char flags,
+				uint32_t counter, const char *origin, const unsigned char *client,
+				size_t clientn, const unsigned char *ext, size_t extn);
 
 #endif

@@ -43,6 +43,18 @@ static void check_new_user(const vault_change_ctx *c, const char *path)
 	vault_user_list *all = NULL;
 	size_t i;
 
+	if (c->who && !c->on_behalf && !(c->who->roles & VAULT_ROLE_ADMIN)) {
+		char name[VAULT_NAME_MAX + 1];
+
+		if (!(c->who->roles & VAULT_ROLE_SERVER) ||
+		    vault__fmt(name, sizeof(name), "name", "%s", path + 6) < 0) {
+			c->found(c, path, "'%s' may not add or revoke users (needs role admin)",
+				 c->who->name);
+			return;
+		}
+		name[strcspn(name, "/")] = '\0';
+		vault_enroll__check_user(c, path, name);
+	}
 	check_user(c, path);
 	/* the users the tree records, this one among them (the root: the admin and the server) */
 	if (vault_user__list(&all, c->store, c->tree) < 0)
@@ -68,9 +80,9 @@ const vault_kind vault_kind_config = {
 const vault_kind vault_kind_user = {
 	.name = "user",
 	.shape = VAULT_USERS_DIR "/NAME/user.json",
-	.roles = VAULT_ROLE_ADMIN,
+	.roles = 0, /* an admin, or the server completing an enrollment: check_new_user */
 	.act = "add or revoke users",
-	.ops = "init user-add",
+	.ops = "init user-add enroll",
 	.made_by = "init user-add",
 	.check = check_new_user,
 };

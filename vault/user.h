@@ -75,4 +75,12 @@ int vault_user__side_check(const vault_user *u, const vault_user_list *users);
  */
 const char *vault_user__scope(const vault_user *u);
 
+/*
+ * users/NAME/user.json written by the server, as itself: only as the
+ * enrollment an admin asked for, used in the same change (enroll.c).
+ */
+struct vault_change_ctx;
+void vault_enroll__check_user(const struct vault_change_ctx *c, const char *path,
+			      const char *name);
+
 #endif

@@ -275,6 +275,95 @@ int vault_users(vault_user_list **out, vault *v);
  */
 int vault_allowed_signers(char **out, vault *v);
 
+/* ---- passkeys in the browser (webauthn.c) -------------------------------- */
+
+/*
+ * The relying-party id of the portal at `origin` ("https://HOST[:PORT]",
+ * or "http://localhost[:PORT]"): HOST, malloc'd.  VAULT_EINVALID for an
+ * origin that is not one.
+ */
+int vault_webauthn_rp_id(char **rp_id, const char *origin);
+
+/* `n` bytes in base64url without padding, as WebAuthn writes them; malloc'd. */
+char *vault_webauthn_b64url(const unsigned char *p, size_t n);
+
+/*
+ * Enrollment: what navigator.credentials.create() answered (its
+ * attestationObject and clientDataJSON, base64url) to `challenge` on the
+ * portal at `origin`, checked (a "webauthn.create" for that challenge and
+ * origin, attestation "none", the relying party's hash, user present and
+ * verified, an ES256 key) and made an OpenSSH line
+ * "sk-ecdsa-sha2-nistp256@openssh.com BASE64 COMMENT" whose application
+ * is the relying-party id; malloc'd.  VAULT_EINVALID naming what is wrong.
+ */
+int vault_webauthn_register(char **pubkey_line, const char *origin,
+			    const unsigned char *challenge, size_t chn,
+			    const char *attestation_object, const char *client_data,
+			    const char *comment);
+
+/* What navigator.credentials.get() answered, each piece in base64url. */
+typedef struct {
+	const char *authenticator_data;
+	const char *client_data;
+	const char *signature;
+} vault_webauthn_assertion;
+
+/*
+ * Login: `a` checked as the passkey `pubkey_line`'s answer to `challenge`
+ * on the portal at `origin` (type "webauthn.get", challenge, origin,
+ * relying party, user present and verified, the signature by libfido2's
+ * fido_assert_verify); *counter its signature counter, for the caller
+ * to compare with the last it saw.  VAULT_EVERIFY naming what failed.
+ */
+int vault_webauthn_login(uint32_t *counter, const char *pubkey_line, const char *origin,
+			 const unsigned char *challenge, size_t chn,
+			 const vault_webauthn_assertion *a);
+
+/*
+ * A signature: `a` answered the SSHSIG signed data of `msg` in namespace
+ * `ns` (vault_webauthn_login's checks), made the armored SSHSIG of type
+ * webauthn-sk-ecdsa-sha2-nistp256@openssh.com that `ssh-keygen -Y verify`
+ * accepts, and checked again as the vault checks every signature.
+ */
+int vault_webauthn_sign(char **armored, uint32_t *counter, const char *pubkey_line,
+			const char *origin, const char *ns, const void *msg, size_t len,
+			const vault_webauthn_assertion *a);
+
+/* ---- enrollment of passkeys in the portal (enroll.c) --------------------- */
+
+/*
+ * An admin asks `name` (of `org`, with `roles`, never admin or server) to
+ * enroll a passkey at the portal `origin` ("https://HOST[:PORT]"): one
+ * signed commit recording the SHA-256 of a one-time secret, valid for 72
+ * hours.  *secret (64 hex digits, malloc'd) goes into the enrollment link
+ * and is shown once; wipe it.
+ */
+int vault_user_enroll(char **secret, vault *v, const char *name, const char *org,
+		      const char *roles, const char *origin);
+
+/* An enrollment that may still be used. */
+typedef struct {
+	char *name, *org, *rp_id, *expires;
+} vault_enrollment;
+
+/*
+ * The enrollment of `name` that `secret` opens at time `now`: recorded,
+ * not used, not expired.  VAULT_EDENIED, one message for every reason,
+ * otherwise.
+ */
+int vault_enrollment_get(vault_enrollment *out, vault *v, const char *name, const char *secret,
+			 int64_t now);
+void vault_enrollment_dispose(vault_enrollment *e);
+
+/*
+ * The server completes the enrollment of `name` that `secret` opens:
+ * users/NAME/user.json with the passkey `pubkey` (an sk-ecdsa key line
+ * whose application is the enrollment's relying-party id), added by the
+ * admin who asked, and the enrollment marked used, in one commit signed
+ * by the server's key.
+ */
+int vault_user_enrolled(vault *v, const char *name, const char *secret, const char *pubkey);
+
 /* ---- API tokens (admin only, except the server's check) ----------------- */
 
 /*

@@ -694,12 +694,13 @@ done:
 }
 
 /*
- * 1 when `c` changes users/, tokens/ or vault.json against its first
+ * 1 when `c` changes users/, tokens/, enrollments/ or vault.json against its first
  * parent (or has none): who may act, and with what credentials.
  */
 static int touches_trust(git_commit *c)
 {
-	static const char *const trust[] = { VAULT_USERS_DIR, VAULT_TOKENS_DIR, VAULT_CONFIG_FILE };
+	static const char *const trust[] = { VAULT_USERS_DIR, VAULT_TOKENS_DIR, VAULT_CONFIG_FILE,
+					     "enrollments" };
 	git_commit *p = NULL;
 	git_tree *t = NULL, *pt = NULL;
 	size_t i;
