@@ -42,12 +42,13 @@ HOOK_SAMPLES = pre-add post-release pre-receive
 SCHEMA_OBJ = $(B)/gen/schema.o \
 	$(patsubst schemas/index-%.sql,$(B)/gen/schema-%.o,$(wildcard schemas/index-*.sql))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(SCHEMA_OBJ) $(HOOK_SAMPLES:%=$(B)/gen/hook-%.o)
-CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
+# the portal's script and style sheet, compiled in for `qvault serve --origin`
+CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o) $(B)/gen/portal-js.o $(B)/gen/portal-css.o
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/%.c=%)
 
-.PHONY: all deps demo check test bench clean lint stress fuzz
+.PHONY: all deps browser-deps demo check test bench clean lint stress fuzz
 .SUFFIXES:
 
 all: $(B)/qvault
@@ -72,6 +73,14 @@ $(B)/gen/schema-%.c: schemas/index-%.sql scripts/embed
 $(B)/gen/hook-%.c: hooks/% scripts/embed
 	@mkdir -p $(dir $@)
 	@scripts/embed vault_hook_$(subst -,_,$*) $< > $@
+
+$(B)/gen/portal-js.c: portal/portal.js scripts/embed
+	@mkdir -p $(dir $@)
+	@scripts/embed qvault_portal_js $< > $@
+
+$(B)/gen/portal-css.c: portal/portal.css scripts/embed
+	@mkdir -p $(dir $@)
+	@scripts/embed qvault_portal_css $< > $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	@echo "  CC      $@"
@@ -116,11 +125,18 @@ demo: deps
 	@scripts/demo build/qvault
 
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer.
-check: deps
+check: deps browser-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip \
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) $(FUZZ_NAMES:%=build/asan/fuzz/%)
 	@tests/run build/asan
+
+# The browser tests' npm packages (playwright-core, axe-core), exactly as
+# tests/browser/package-lock.json pins them; no browser is downloaded
+# (Debian's chromium runs the tests).
+browser-deps:
+	@[ -d tests/browser/node_modules/playwright-core ] || \
+		(cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 
 # Each fuzz target under libFuzzer for SECONDS (default 60), starting from
 # its corpus in tests/fuzz/corpus/; what it finds new goes to

@@ -39,6 +39,10 @@ static const cli_opt serve_opts[] = {
 	  "which must not be able to read the server key; the writer as the vault's owner" },
 	{ "timeout", 't', OPT_VALUE, "SECONDS", "a request's headers must come within it, its "
 	  "body and answer at 32 KiB/s after it; idle connections close after it (default 30)" },
+	{ "origin", 'o', OPT_VALUE, "ORIGIN", "serve the browser portal too, as the public "
+	  "https://HOST[:PORT] that nginx answers on (HOST is the passkeys' relying party)" },
+	{ "idle", 0, OPT_VALUE, "MINUTES", "a portal session ends after this long unused "
+	  "(default 30)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -221,7 +225,8 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	struct MHD_Daemon *d = NULL;
 	serve_api *api = NULL;
 	char url[512];
-	unsigned long long timeout = 30;
+	unsigned long long timeout = 30, idle = 30;
+	const char *origin = cli_opt_value(cmd, a, "origin");
 	gid_t group = getegid();
 	int lfd, pair[2], sig, rc = EXIT_ERROR;
 	sigset_t stop;
@@ -250,6 +255,17 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	    cli_check_number(&timeout, cmd, "--timeout", cli_opt_value(cmd, a, "timeout"), 1,
 			     3600) != EXIT_OK)
 		return EXIT_USAGE;
+	if (cli_opt_value(cmd, a, "idle") &&
+	    cli_check_number(&idle, cmd, "--idle", cli_opt_value(cmd, a, "idle"), 1,
+			     24 * 60) != EXIT_OK)
+		return EXIT_USAGE;
+	if (origin) {
+		char *rp = NULL;
+
+		if (vault_webauthn_rp_id(&rp, origin) < 0)
+			return cli_usage_error(cmd, "--origin: %s", vault_error_message());
+		free(rp);
+	}
 	if (cli_opt_value(cmd, a, "socket-group")) {
 		struct group *g = getgrnam(cli_opt_value(cmd, a, "socket-group"));
 
@@ -297,7 +313,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		/* the writer writes as the vault's owner, so its files stay the owner's */
 		if (pw && become(owner.st_uid, owner.st_gid, NULL) < 0)
 			_exit(EXIT_ERROR);
-		_exit(serve_writer_run(pair[1], a->vault_dir));
+		_exit(serve_writer_run(pair[1], a->vault_dir, origin, (unsigned)idle * 60));
 	}
 	close(pair[1]);
 	if (pw && drop_http_side(pw, a->vault_dir, spool_dir, sizeof(spool_dir)) < 0)
@@ -319,7 +335,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (serve_api_new(&api, a->vault_dir, pw ? spool_dir : NULL, pair[0],
-			  (unsigned)timeout) < 0)
+			  (unsigned)timeout, origin) < 0)
 		goto done;
 	if ((d = serve_api_start(api, lfd)) == NULL) {
 		fprintf(stderr, "qvault: cannot start the HTTP server\n");
@@ -367,6 +383,7 @@ done:
 }
 
 const cli_command cli_cmd_serve = {
-	"serve", "the HTTP/JSON API (/api/v1/) on loopback or a Unix socket, for nginx in front",
+	"serve", "the HTTP/JSON API (/api/v1/), and with --origin the browser portal, on "
+	"loopback or a Unix socket, for nginx in front",
 	"", 0, 0, serve_opts, 0, run_serve
 };

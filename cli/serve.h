@@ -29,7 +29,19 @@
  * The writer's loop on `sock` for the vault at `dir`, until the other end
  * closes; its exit code.
  */
-int serve_writer_run(int sock, const char *dir);
+int serve_writer_run(int sock, const char *dir, const char *origin, unsigned idle);
+
+/*
+ * The portal's sessions and passkeys, in the writer (serve_sessions.c).
+ * serve_sessions_init: the portal at `origin` (NULL: no portal), whose
+ * sessions end after `idle` seconds unused.  serve_portal_op: the reply
+ * of a "portal-..." operation, or NULL for no such one.
+ * serve_session_authorize: the user of the request's "session", whose
+ * "csrf" must be the session's; NULL, or the refusal.
+ */
+int serve_sessions_init(const char *origin, unsigned idle);
+json_t *serve_portal_op(vault *v, const char *op, const json_t *req);
+json_t *serve_session_authorize(vault_user *u, vault *v, const json_t *req);
 
 /*
  * Wait for the writer to say it has the vault open and its key loaded
@@ -55,7 +67,7 @@ typedef struct serve_api serve_api;
  * NULL).  -1, said on stderr, when the vault does not open.
  */
 int serve_api_new(serve_api **out, const char *dir, const char *spool, int writer,
-		  unsigned timeout);
+		  unsigned timeout, const char *origin);
 void serve_api_free(serve_api *api);
 
 struct MHD_Daemon;
@@ -86,6 +98,11 @@ typedef struct {
 	const char *url;           /* the path asked for */
 	char version[41];          /* set by serve_kept: the vault's version when asked */
 	int keep;                  /* keep the answer (serve_kept) */
+	/* the portal's (serve_portal.c): a person in a browser */
+	const char *session;       /* the session cookie; NULL for the API */
+	const char *csrf;          /* the session's CSRF token */
+	const char *origin;        /* the portal's, "https://HOST[:PORT]" */
+	json_t *form;              /* a form's fields (application/x-www-form-urlencoded) */
 } serve_req;
 
 /* What a route takes as its body (a bit set; 0: no body). */
@@ -134,6 +151,7 @@ enum MHD_Result serve_library_failed(serve_req *q, int error);
  * it replies.
  */
 enum MHD_Result serve_write(serve_req *q, json_t *request, int fd);
+json_t *serve_writer_ask(serve_req *q, json_t *request, int fd);
 /* The request's JSON body, or NULL with the answer given in *answered. */
 json_t *serve_json_body(serve_req *q, enum MHD_Result *answered);
 
@@ -169,6 +187,8 @@ enum MHD_Result serve_get_revision_trace(serve_req *q);
 enum MHD_Result serve_get_revision_acks(serve_req *q);
 enum MHD_Result serve_get_scorecard(serve_req *q);
 enum MHD_Result serve_get_fai(serve_req *q);
+/* GET documents/{doc}/{rev}/files/{n}: the file, as an attachment (serve_routes.c). */
+enum MHD_Result serve_get_file(serve_req *q);
 
 /*
  * The write routes (serve_writes.c): each shapes the body into one
@@ -195,6 +215,32 @@ enum MHD_Result serve_post_fai(serve_req *q);
  * not move while it was made).
  */
 int serve_kept(serve_req *q, enum MHD_Result *answered);
+
+/* ---- the portal (serve_portal.c) --------------------------------------------
+ *
+ * Pages for people in a browser, beside the API, when serve has an
+ * --origin: HTML rendered here from the library's scoped reads, one
+ * script (static/portal.js) for WebAuthn.  A page answers one method on
+ * one shape of path under "/"; the dispatcher (serve_api.c) has found the
+ * session (cookie SERVE_COOKIE), refused a page that needs one without
+ * it, and for a POST checked its Origin and, with a session, its CSRF
+ * token.
+ */
+#define SERVE_COOKIE "__Host-qvault"
+typedef struct {
+	const char *method;
+	const char *path;          /* as serve_route's, after "/" */
+	int open;                  /* answered without a session */
+	enum MHD_Result (*answer)(serve_req *q);
+} serve_page;
+extern const serve_page serve_pages[];
+
+/* The session's user and CSRF token, asked of the writer (kept for 10 s). */
+int serve_portal_session(serve_api *api, const char *cookie, char **user, char **csrf);
+/* Forget what is kept of a session (it ended, or a new one replaced it). */
+void serve_portal_forget(serve_api *api, const char *cookie);
+/* A 303 to `where`. */
+enum MHD_Result serve_redirect(struct MHD_Connection *c, const char *where);
 
 /* The HTTP status a library error means. */
 unsigned serve_status_of(int error);

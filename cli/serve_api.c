@@ -69,6 +69,7 @@ typedef struct conn {
 
 struct serve_api {
 	char *dir;
+	char *origin;              /* the portal's; NULL: no portal */
 	char *spool;               /* where bodies and downloads are staged */
 	unsigned timeout;          /* seconds */
 
@@ -114,6 +115,11 @@ struct serve_api {
 		int may_write;
 	} tokens[KEPT_TOKENS];
 	unsigned long long kept_uses;
+	struct {
+		char sha256[65]; /* of the session cookie */
+		time_t at;
+		char *user, *csrf;
+	} sessions[KEPT_TOKENS];
 
 	pthread_mutex_t conns_lock;
 	pthread_cond_t stop;
@@ -142,6 +148,12 @@ typedef struct {
 	const char *url;          /* libmicrohttpd's, for as long as the request */
 	EVP_MD_CTX *hash;         /* the body's SHA-256 as it comes, when the client gave one */
 	char sha256[65];
+	/* a page of the portal */
+	const serve_page *page;
+	const char *session;      /* the cookie (libmicrohttpd's copy) */
+	char *csrf;
+	json_t *form;             /* an urlencoded form's fields */
+	struct MHD_PostProcessor *pp;
 } request;
 
 /* ---- the pool of vault handles ------------------------------------------ */
@@ -248,7 +260,7 @@ static void *watchdog(void *cls)
 }
 
 int serve_api_new(serve_api **out, const char *dir, const char *spool, int writer,
-		  unsigned timeout)
+		  unsigned timeout, const char *origin)
 {
 	serve_api *api = calloc(1, sizeof(*api));
 	vault *v;
@@ -257,6 +269,8 @@ int serve_api_new(serve_api **out, const char *dir, const char *spool, int write
 		abort();
 	api->dir = strdup(dir);
 	api->spool = spool ? strdup(spool) : NULL;
+	if (origin && (api->origin = strdup(origin)) == NULL)
+		abort();
 	api->writer = writer;
 	api->timeout = timeout;
 	api->conns.next = api->conns.prev = &api->conns;
@@ -310,8 +324,11 @@ void serve_api_free(serve_api *api)
 		if (api->kept[i].answer)
 			MHD_destroy_response(api->kept[i].answer);
 	}
-	for (size_t i = 0; i < KEPT_TOKENS; i++)
+	for (size_t i = 0; i < KEPT_TOKENS; i++) {
 		free(api->tokens[i].user);
+		free(api->sessions[i].user);
+		free(api->sessions[i].csrf);
+	}
 	pthread_mutex_destroy(&api->kept_lock);
 	pthread_cond_destroy(&api->stop);
 	pthread_mutex_destroy(&api->conns_lock);
@@ -320,6 +337,7 @@ void serve_api_free(serve_api *api)
 	pthread_mutex_destroy(&api->writer_lock);
 	free(api->dir);
 	free(api->spool);
+	free(api->origin);
 	free(api);
 }
 
@@ -745,27 +763,25 @@ json_t *serve_json_body(serve_req *q, enum MHD_Result *answered)
 	return j;
 }
 
-enum MHD_Result serve_write(serve_req *q, json_t *req, int fd)
+/* Send `req` (taken over, its credentials in it) to the writer: its reply. */
+static json_t *ask_writer(serve_api *api, json_t *req, int fd)
 {
-	serve_api *api = q->api;
-	json_t *reply = NULL, *body;
+	json_t *reply = NULL;
 	char *text, *got = NULL;
-	unsigned status;
 	size_t len;
 	int called;
 
-	if (!req || json_object_set_new(req, "token", json_string(q->token)) < 0 ||
-	    (text = json_dumps(req, JSON_COMPACT)) == NULL) {
+	if (!req || (text = json_dumps(req, JSON_COMPACT)) == NULL) {
 		json_decref(req);
-		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "a malformed request");
+		return json_pack("{s:i, s:s}", "status", 400, "error", "a malformed request");
 	}
 	json_decref(req);
 	/* the request held the token: wiped however it ends */
 	if ((len = strlen(text)) > SERVE_MSG_MAX) {
 		OPENSSL_cleanse(text, len);
 		free(text);
-		return serve_failed(q, MHD_HTTP_CONTENT_TOO_LARGE, "the request is over the "
-				    "writer's limit of %u bytes", (unsigned)SERVE_MSG_MAX);
+		return json_pack("{s:i, s:s}", "status", MHD_HTTP_CONTENT_TOO_LARGE, "error",
+				 "the request is over the writer's limit");
 	}
 	pthread_mutex_lock(&api->writer_lock);
 	called = serve_writer_call(api->writer, text, fd, &got);
@@ -773,14 +789,35 @@ enum MHD_Result serve_write(serve_req *q, json_t *req, int fd)
 	OPENSSL_cleanse(text, len);
 	free(text);
 	if (called == -1)
-		return serve_failed(q, MHD_HTTP_SERVICE_UNAVAILABLE, "the writer is not answering; "
-				    "nothing was recorded");
+		return json_pack("{s:i, s:s}", "status", MHD_HTTP_SERVICE_UNAVAILABLE, "error",
+				 "the writer is not answering; nothing was recorded");
 	if (called < 0 || !(reply = json_loads(got, 0, NULL))) {
 		free(got);
-		return serve_failed(q, MHD_HTTP_SERVICE_UNAVAILABLE, "the writer ended while at "
-				    "it: read the record back to see whether it was made");
+		return json_pack("{s:i, s:s}", "status", MHD_HTTP_SERVICE_UNAVAILABLE, "error",
+				 "the writer ended while at it: read the record back to see "
+				 "whether it was made");
 	}
 	free(got);
+	return reply;
+}
+
+json_t *serve_writer_ask(serve_req *q, json_t *req, int fd)
+{
+	/* a person's session and CSRF token, or a system's token */
+	if (req && q->session) {
+		json_object_set_new(req, "session", json_string(q->session));
+		json_object_set_new(req, "csrf", json_string(q->csrf ? q->csrf : ""));
+	} else if (req && q->token) {
+		json_object_set_new(req, "token", json_string(q->token));
+	}
+	return ask_writer(q->api, req, fd);
+}
+
+enum MHD_Result serve_write(serve_req *q, json_t *req, int fd)
+{
+	json_t *reply = serve_writer_ask(q, req, fd), *body;
+	unsigned status;
+
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	if (json_object_get(reply, "error")) {
 		enum MHD_Result ok = serve_failed(q, status, "%s",
@@ -996,6 +1033,89 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 	return 0;
 }
 
+/* ---- the portal's sessions ------------------------------------------------ */
+
+int serve_portal_session(serve_api *api, const char *cookie, char **user, char **csrf)
+{
+	time_t now = time(NULL);
+	char sha[65];
+	json_t *reply, *body;
+	size_t i, slot = 0;
+
+	*user = *csrf = NULL;
+	if (!cookie || strlen(cookie) != 43)
+		return -1;
+	token_sha256(sha, cookie);
+	pthread_mutex_lock(&api->kept_lock);
+	for (i = 0; i < KEPT_TOKENS; i++)
+		if (api->sessions[i].user && CRYPTO_memcmp(api->sessions[i].sha256, sha, 64) == 0 &&
+		    now - api->sessions[i].at < KEPT_TOKEN_SECONDS && now >= api->sessions[i].at) {
+			if ((*user = strdup(api->sessions[i].user)) == NULL ||
+			    (*csrf = strdup(api->sessions[i].csrf)) == NULL)
+				abort();
+			break;
+		}
+	pthread_mutex_unlock(&api->kept_lock);
+	if (*user)
+		return 0;
+	reply = ask_writer(api, json_pack("{s:s, s:s}", "op", "portal-session", "session", cookie),
+			   -1);
+	body = json_object_get(reply, "body");
+	if (json_integer_value(json_object_get(reply, "status")) != 200 ||
+	    !json_string_value(json_object_get(body, "user")) ||
+	    !json_string_value(json_object_get(body, "csrf"))) {
+		json_decref(reply);
+		return -1;
+	}
+	if ((*user = strdup(json_string_value(json_object_get(body, "user")))) == NULL ||
+	    (*csrf = strdup(json_string_value(json_object_get(body, "csrf")))) == NULL)
+		abort();
+	json_decref(reply);
+	pthread_mutex_lock(&api->kept_lock);
+	for (i = 0; i < KEPT_TOKENS; i++)
+		if (!api->sessions[i].user || api->sessions[i].at < api->sessions[slot].at)
+			slot = i;
+	free(api->sessions[slot].user);
+	free(api->sessions[slot].csrf);
+	memcpy(api->sessions[slot].sha256, sha, sizeof(sha));
+	api->sessions[slot].at = now;
+	if ((api->sessions[slot].user = strdup(*user)) == NULL ||
+	    (api->sessions[slot].csrf = strdup(*csrf)) == NULL)
+		abort();
+	pthread_mutex_unlock(&api->kept_lock);
+	return 0;
+}
+
+void serve_portal_forget(serve_api *api, const char *cookie)
+{
+	char sha[65];
+
+	if (!cookie)
+		return;
+	token_sha256(sha, cookie);
+	pthread_mutex_lock(&api->kept_lock);
+	for (size_t i = 0; i < KEPT_TOKENS; i++)
+		if (api->sessions[i].user && CRYPTO_memcmp(api->sessions[i].sha256, sha, 64) == 0) {
+			free(api->sessions[i].user);
+			free(api->sessions[i].csrf);
+			memset(&api->sessions[i], 0, sizeof(api->sessions[i]));
+		}
+	pthread_mutex_unlock(&api->kept_lock);
+}
+
+enum MHD_Result serve_redirect(struct MHD_Connection *c, const char *where)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL,
+								    MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ok;
+
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, where);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ok = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
 /* ---- routes ------------------------------------------------------------- */
 
 /* Split what follows /api/v1/ at '/'; -1 for an empty, dot or dot-dot component. */
@@ -1119,6 +1239,164 @@ static const serve_route *find_route(struct MHD_Connection *c, request *r, const
 	return NULL;
 }
 
+/* ---- the portal's pages ------------------------------------------------- */
+
+/* A field of an urlencoded form, into r->form (its first 64 KiB in all). */
+static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *filename, const char *content_type,
+				  const char *transfer_encoding, const char *data, uint64_t off,
+				  size_t size)
+{
+	request *r = cls;
+	json_t *old = json_object_get(r->form, key);
+	const char *had = old ? json_string_value(old) : "";
+	size_t hadn = had ? strlen(had) : 0;
+	char *joined;
+	json_t *js;
+
+	(void)kind;
+	(void)filename;
+	(void)content_type;
+	(void)transfer_encoding;
+	(void)off;
+	if (!key || (r->got += size) > 64 * 1024)
+		return MHD_NO;
+	if ((joined = malloc(hadn + size + 1)) == NULL)
+		abort();
+	memcpy(joined, had, hadn);
+	memcpy(joined + hadn, data, size);
+	joined[hadn + size] = '\0';
+	/* a field in several pieces is put together; one not UTF-8 is empty */
+	js = json_string(joined);
+	json_object_set_new(r->form, key, js ? js : json_string(""));
+	free(joined);
+	return MHD_YES;
+}
+
+/* Does the request come from a page of the portal itself (RFC 6454 Origin)? */
+static int same_origin(serve_api *api, struct MHD_Connection *c)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+
+	if (site && strcmp(site, "same-origin") != 0)
+		return 0;
+	return origin ? strcmp(origin, api->origin) == 0 : site != NULL;
+}
+
+/*
+ * A page of the portal: its session from the cookie; no session, no page
+ * but the open ones (a GET is sent to /login); a POST from another site,
+ * or with a body of a type a page does not take, is refused before its
+ * body is read.
+ */
+static enum MHD_Result portal_first(serve_api *api, struct MHD_Connection *c, const char *url,
+				    const char *method, request *r)
+{
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_CONTENT_TYPE);
+	const serve_page *page;
+	char *user = NULL;
+	int post = strcmp(method, "POST") == 0;
+
+	r->answered = 1;
+	if (!api->origin)
+		return fail(c, MHD_HTTP_NOT_FOUND, "no such resource (the portal is off: serve "
+			    "--origin turns it on)");
+	if (strcmp(url, "/") == 0)
+		return serve_redirect(c, "/inbox");
+	if (strlen(url + 1) >= sizeof(r->path))
+		return fail(c, MHD_HTTP_NOT_FOUND, "no such page");
+	memcpy(r->path, url + 1, strlen(url + 1) + 1);
+	if (split(r->path, r->part, &r->nparts) < 0 || r->nparts == 0)
+		return fail(c, MHD_HTTP_NOT_FOUND, "no such page");
+	for (page = serve_pages; page->method; page++)
+		if (strcmp(page->method, method) == 0 &&
+		    path_matches(page->path, r->part, r->nparts))
+			break;
+	if (!page->method)
+		return fail(c, MHD_HTTP_NOT_FOUND, "no such page");
+	r->page = page;
+	r->session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SERVE_COOKIE);
+	if (r->session && serve_portal_session(api, r->session, &user, &r->csrf) == 0)
+		r->user = user;
+	else
+		r->session = NULL;
+	if (!page->open && !r->user)
+		return post ? fail(c, MHD_HTTP_UNAUTHORIZED, "your session ended; log in again") :
+			serve_redirect(c, "/login");
+	r->url = url;
+	r->body_since = time(NULL);
+	set_deadline(api, c, r->body_since + api->timeout);
+	if (!post) {
+		r->answered = 0;
+		return MHD_YES;
+	}
+	if (!same_origin(api, c))
+		return fail(c, MHD_HTTP_FORBIDDEN, "the request did not come from a page of this "
+			    "portal (Origin, Sec-Fetch-Site)");
+	r->limit = 64 * 1024;
+	if (type && strncasecmp(type, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+				strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0) {
+		if ((r->form = json_object()) == NULL ||
+		    (r->pp = MHD_create_post_processor(c, 8192, form_field, r)) == NULL)
+			return fail(c, MHD_HTTP_BAD_REQUEST, "a malformed form");
+	} else if (body_kind(type, &r->body_type) == SERVE_BODY_JSON) {
+		if ((r->body = api->spool ? cli_scratch_in(api->spool) :
+		     cli_scratch_file(api->dir)) < 0)
+			return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot take the body");
+	} else {
+		return fail(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "send a form or application/json");
+	}
+	r->answered = 0;
+	return MHD_YES;
+}
+
+/* The page answers, as the session's user reads. */
+static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, request *r)
+{
+	serve_req q;
+	enum MHD_Result answered;
+
+	if (r->too_large)
+		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is over 64 KiB");
+	if (r->body >= 0 && lseek(r->body, 0, SEEK_SET) < 0)
+		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the body back");
+	/* a write with a session carries its CSRF token, as a header or a field */
+	if (strcmp(r->page->method, "POST") == 0 && r->user) {
+		const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+
+		if (!given)
+			given = json_string_value(json_object_get(r->form, "csrf"));
+		if (!given || !r->csrf || strlen(given) != strlen(r->csrf) ||
+		    CRYPTO_memcmp(given, r->csrf, strlen(given)) != 0)
+			return fail(c, MHD_HTTP_FORBIDDEN, "the request did not come from a page "
+				    "of this portal (its CSRF token)");
+	}
+	memset(&q, 0, sizeof(q));
+	q.api = api;
+	q.c = c;
+	q.user = r->user;
+	q.part = r->part;
+	q.nparts = r->nparts;
+	q.body = r->body;
+	q.body_type = r->body_type;
+	q.url = r->url;
+	q.session = r->session;
+	q.csrf = r->csrf;
+	q.origin = api->origin;
+	q.form = r->form;
+	if ((q.v = borrow(api)) == NULL)
+		return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
+	if (r->user)
+		vault_set_reader(q.v, r->user);
+	set_deadline(api, c, time(NULL) + 3600);
+	answered = r->page->answer(&q);
+	give_back(api, q.v);
+	set_deadline(api, c, time(NULL) + api->timeout + (time_t)(q.sending / SERVE_MIN_RATE));
+	return answered;
+}
+
 /*
  * What can be judged from the headers alone is, before any byte of a body
  * is taken: the method and path, the token, and for a write its scope,
@@ -1138,6 +1416,8 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 	r->answered = 1;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
 		return fail(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s is not allowed", method);
+	if (strncmp(url, "/api/", 5) != 0)
+		return portal_first(api, c, url, method, r);
 	if (authenticate(api, c, r, &answered) < 0)
 		return answered;
 	if ((r->route = find_route(c, r, url, method, &answered)) == NULL)
@@ -1267,6 +1547,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*size = 0;
 		return MHD_YES;
 	}
+	if (*size && r->pp) {
+		if (MHD_post_process(r->pp, data, *size) != MHD_YES)
+			r->too_large = 1;
+		*size = 0;
+		return MHD_YES;
+	}
 	if (*size) {
 		/* past the limit the rest is read and dropped: the answer says why */
 		r->got += *size;
@@ -1283,7 +1569,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*size = 0;
 		return MHD_YES;
 	}
-	return last_call(api, c, r);
+	return r->page ? portal_last(api, c, r) : last_call(api, c, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **state,
@@ -1299,7 +1585,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 		return;
 	if (r->body >= 0)
 		close(r->body);
+	if (r->pp)
+		MHD_destroy_post_processor(r->pp);
+	json_decref(r->form);
 	EVP_MD_CTX_free(r->hash);
+	free(r->csrf);
 	free(r->user);
 	free(r);
 	*state = NULL;

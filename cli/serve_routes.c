@@ -155,15 +155,47 @@ static int verified_copy(serve_req *q, vault_revision *r, size_t i, enum MHD_Res
 }
 
 /*
+ * Content-Disposition: attachment, with the file's name (RFC 6266): an
+ * ASCII fallback of its safe bytes, and the whole name percent-encoded
+ * as UTF-8 (RFC 8187).  -1 when it does not fit.
+ */
+static int disposition(char *out, size_t size, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char plain[256], coded[700];
+	size_t p = 0, c = 0;
+	const unsigned char *s;
+
+	for (s = (const unsigned char *)name; *s; s++) {
+		int safe = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			   (*s >= '0' && *s <= '9') || strchr("-._", *s);
+
+		if (p + 1 >= sizeof(plain) || c + 3 >= sizeof(coded))
+			return -1;
+		plain[p++] = safe ? (char)*s : '_';
+		if (safe) {
+			coded[c++] = (char)*s;
+		} else {
+			coded[c++] = '%';
+			coded[c++] = hex[*s >> 4];
+			coded[c++] = hex[*s & 15];
+		}
+	}
+	plain[p] = coded[c] = '\0';
+	return cli_fmt(out, size, "the file's name", "attachment; filename=\"%s\"; "
+		       "filename*=UTF-8''%s", plain, coded);
+}
+
+/*
  * A revision's file number `n` (from 1), its bytes checked against their
  * SHA-256, with that SHA-256 as its ETag; one range of it on request.
  */
-static enum MHD_Result get_file(serve_req *q)
+enum MHD_Result serve_get_file(serve_req *q)
 {
 	const char *doc = q->part[1], *rev = q->part[2], *n = q->part[4];
 	const char *match = serve_header(q, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	const char *if_range = serve_header(q, MHD_HTTP_HEADER_IF_RANGE);
-	char etag[80], span[96], *end;
+	char etag[80], span[96], cd[1024], *end;
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
 	unsigned long i;
@@ -221,6 +253,11 @@ static enum MHD_Result get_file(serve_req *q)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* an upload is never a page of this site: saved, not shown, and if a
+	 * browser shows it anyway, with no script and in no origin of ours */
+	MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
+	if (disposition(cd, sizeof(cd), r.files[i - 1].name) == 0)
+		MHD_add_response_header(resp, "Content-Disposition", cd);
 	if (ranged) {
 		(void)cli_fmt(span, sizeof(span), "the range", "bytes %llu-%llu/%llu",
 			      (unsigned long long)from, (unsigned long long)to,
@@ -320,7 +357,7 @@ const serve_route serve_routes[] = {
 	{ "GET", "documents/{}", 0, get_document },
 	{ "POST", "documents/{}", SERVE_BODY_FILE, post_document },
 	{ "GET", "documents/{}/{}", 0, get_revision },
-	{ "GET", "documents/{}/{}/files/{}", 0, get_file },
+	{ "GET", "documents/{}/{}/files/{}", 0, serve_get_file },
 	{ "GET", "documents/{}/{}/trace", 0, serve_get_revision_trace },
 	{ "GET", "documents/{}/{}/acks", 0, serve_get_revision_acks },
 	{ "POST", "documents/{}/{}/acks", SERVE_BODY_JSON, serve_post_ack },

@@ -62,6 +62,9 @@ static json_t *authorize(vault_user *u, vault *v, const json_t *req)
 	const char *token = member(req, "token"), *reason = NULL;
 	int may_write = 0;
 
+	/* a person in the portal: a session and its CSRF token (serve_sessions.c) */
+	if (json_object_get(req, "session"))
+		return serve_session_authorize(u, v, req);
 	if (!token || vault_token_check(u, &may_write, &reason, v, token, (int64_t)time(NULL)) < 0)
 		return failure(401, "invalid token");
 	if (!may_write) {
@@ -146,7 +149,8 @@ static json_t *check_fields(const json_t *o, const field *fields, int request)
 	if (!json_is_object(o))
 		return failure(400, "a malformed request");
 	json_object_foreach((json_t *)(uintptr_t)o, key, value) {
-		if (request && (strcmp(key, "op") == 0 || strcmp(key, "token") == 0))
+		if (request && (strcmp(key, "op") == 0 || strcmp(key, "token") == 0 ||
+				strcmp(key, "session") == 0 || strcmp(key, "csrf") == 0))
 			continue;
 		for (f = fields; f->key && strcmp(f->key, key) != 0; f++)
 			;
@@ -908,6 +912,8 @@ static json_t *handle(vault *v, const char *dir, const char *text, size_t len, i
 	vault_set_on_behalf(v, NULL);
 	if (!json_is_object(req) || !op)
 		reply = failure(400, "a malformed request");
+	else if (strncmp(op, "portal-", 7) == 0)
+		reply = serve_portal_op(v, op, req);
 	for (i = 0; !reply && i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (strcmp(op, ops[i].op) == 0)
 			reply = ops[i].run(v, dir, req, fd);
@@ -971,7 +977,7 @@ static int send_reply(int sock, const char *text, int status)
 	return send(sock, short_reply, strlen(short_reply), MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
-int serve_writer_run(int sock, const char *dir)
+int serve_writer_run(int sock, const char *dir, const char *origin, unsigned idle)
 {
 	char keypath[4200], *buf = malloc(SERVE_MSG_MAX);
 	vault_key *key = NULL;
@@ -987,6 +993,8 @@ int serve_writer_run(int sock, const char *dir)
 		goto done;
 	}
 	vault_set_key(v, key);
+	if (serve_sessions_init(origin, idle) < 0)
+		goto done;
 	/* open, its index's -wal and -shm there: the HTTP side may open it
 	 * now (as a user that cannot write, it reads them, never makes them) */
 	if (send(sock, SERVE_READY, strlen(SERVE_READY), MSG_NOSIGNAL) < 0)

@@ -301,6 +301,12 @@ int vault_webauthn_register(char **pubkey_line, const char *origin,
 			    const char *attestation_object, const char *client_data,
 			    const char *comment);
 
+/*
+ * The WebAuthn challenge that signs `msg` in namespace `ns`: its SSHSIG
+ * signed data, in base64url (malloc'd).
+ */
+int vault_webauthn_challenge(char **out, const char *ns, const void *msg, size_t len);
+
 /* What navigator.credentials.get() answered, each piece in base64url. */
 typedef struct {
 	const char *authenticator_data;

@@ -417,3 +417,14 @@ done:
 	free(rp);
 	return error;
 }
+
+int vault_webauthn_challenge(char **out, const char *ns, const void *msg, size_t len)
+{
+	unsigned char *data = NULL;
+	size_t n = 0;
+	int error = vault_sign__signed_data(&data, &n, ns, msg, len);
+
+	*out = error < 0 ? NULL : vault_webauthn_b64url(data, n);
+	free(data);
+	return error;
+}

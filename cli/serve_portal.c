@@ -1,0 +1,855 @@
+/*
+ * serve_portal.c - the portal's pages: plain HTML rendered on the server
+ * from the same scoped reads as the API (each page shows what the same
+ * command shows its user), and the JSON steps of WebAuthn that
+ * static/portal.js takes a passkey through.
+ *
+ * Escaping is done at one place, h_text(): every byte that came from the
+ * vault or the request goes through it; h_raw() takes only this file's
+ * own literals.  Every answer carries a Content-Security-Policy that lets
+ * in no inline script or style and no other site, and forbids framing.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "cli.h"
+#include "serve.h"
+
+extern const char qvault_portal_js[], qvault_portal_css[];
+
+#define CSP "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " \
+	    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+/* ---- HTML, escaped at one place ------------------------------------------------ */
+
+typedef struct {
+	char *data;
+	size_t len, cap;
+} html;
+
+static void h_put(html *h, const char *s, size_t n)
+{
+	if (h->len + n + 1 > h->cap) {
+		h->cap = (h->len + n + 1) * 2;
+		if ((h->data = realloc(h->data, h->cap)) == NULL)
+			abort();
+	}
+	memcpy(h->data + h->len, s, n);
+	h->len += n;
+	h->data[h->len] = '\0';
+}
+
+/* This file's own markup, never text from elsewhere. */
+static void h_raw(html *h, const char *s)
+{
+	h_put(h, s, strlen(s));
+}
+
+/* Text from the vault or the request, escaped for an element or a quoted attribute. */
+static void h_text(html *h, const char *s)
+{
+	const char *p;
+
+	for (p = s ? s : ""; *p; p++) {
+		switch (*p) {
+		case '&': h_raw(h, "&amp;"); break;
+		case '<': h_raw(h, "&lt;"); break;
+		case '>': h_raw(h, "&gt;"); break;
+		case '"': h_raw(h, "&quot;"); break;
+		case '\'': h_raw(h, "&#39;"); break;
+		default: h_put(h, p, 1);
+		}
+	}
+}
+
+/* A path component in a link: percent-encoded but for unreserved bytes. */
+static void h_path(html *h, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			h_put(h, (const char *)p, 1);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+			h_put(h, e, 3);
+		}
+	}
+}
+
+static void h_int(html *h, json_int_t n)
+{
+	char buf[32];
+
+	/* 20 digits and a sign at most: it fits */
+	if (cli_fmt(buf, sizeof(buf), "a number", "%lld", (long long)n) == 0)
+		h_raw(h, buf);
+}
+
+/* A member of `o` as text: a string, a whole number, or "" (escaped). */
+static void h_member(html *h, const json_t *o, const char *key)
+{
+	const json_t *x = json_object_get(o, key);
+
+	if (json_is_integer(x))
+		h_int(h, json_integer_value(x));
+	else
+		h_text(h, json_string_value(x));
+}
+
+/* <td>member</td> */
+static void h_cell(html *h, const json_t *o, const char *key)
+{
+	h_raw(h, "<td>");
+	h_member(h, o, key);
+	h_raw(h, "</td>");
+}
+
+/* A table's head: a caption and the column names (literals). */
+static void h_table(html *h, const char *caption, const char *const *cols)
+{
+	h_raw(h, "<table><caption>");
+	h_raw(h, caption);
+	h_raw(h, "</caption><thead><tr>");
+	for (; *cols; cols++) {
+		h_raw(h, "<th scope=\"col\">");
+		h_raw(h, *cols);
+		h_raw(h, "</th>");
+	}
+	h_raw(h, "</tr></thead><tbody>");
+}
+
+/* The start of every page: the title, who is logged in, the navigation. */
+static void page_begin(html *h, serve_req *q, const char *title_literal, const char *title_text)
+{
+	h_raw(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		 "<title>");
+	h_raw(h, title_literal);
+	h_text(h, title_text);
+	h_raw(h, " - qvault</title><link rel=\"stylesheet\" href=\"/static/portal.css\">"
+		 "<script src=\"/static/portal.js\" defer></script>");
+	if (q->csrf) {
+		h_raw(h, "<meta name=\"csrf\" content=\"");
+		h_text(h, q->csrf);
+		h_raw(h, "\">");
+	}
+	h_raw(h, "</head><body><header><p class=\"brand\">qvault</p>");
+	if (q->user) {
+		h_raw(h, "<nav aria-label=\"main\"><ul><li><a href=\"/inbox\">Inbox</a></li>"
+			 "<li><a href=\"/pos\">Purchase orders</a></li>"
+			 "<li><a href=\"/documents\">Documents</a></li></ul></nav>"
+			 "<form method=\"post\" action=\"/logout\" class=\"logout\">"
+			 "<input type=\"hidden\" name=\"csrf\" value=\"");
+		h_text(h, q->csrf);
+		h_raw(h, "\"><span>");
+		h_text(h, q->user);
+		h_raw(h, "</span> <button type=\"submit\">Log out</button></form>");
+	}
+	h_raw(h, "</header><main><h1>");
+	h_raw(h, title_literal);
+	h_text(h, title_text);
+	h_raw(h, "</h1>");
+}
+
+static void page_end(html *h)
+{
+	h_raw(h, "</main><footer><p>Every record here is a signed commit; "
+		 "<code>qvault verify</code> checks them all.</p></footer></body></html>\n");
+}
+
+/* The headers every answer of the portal carries. */
+static void secure(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
+/* Answer `body` (taken over) of `type`, with a Set-Cookie when `cookie` is not NULL. */
+static enum MHD_Result send_body(serve_req *q, unsigned status, char *body, size_t len,
+				 const char *type, const char *cookie)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body,
+								 MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result ok;
+
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	secure(r);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (cookie)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+	ok = MHD_queue_response(q->c, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result send_page(serve_req *q, unsigned status, html *h)
+{
+	page_end(h);
+	return send_body(q, status, h->data, h->len, "text/html; charset=utf-8", NULL);
+}
+
+static enum MHD_Result send_json(serve_req *q, unsigned status, json_t *j, const char *cookie)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	if (!text)
+		return MHD_NO;
+	return send_body(q, status, text, strlen(text), "application/json", cookie);
+}
+
+/* A page that says what went wrong: the library's message, escaped. */
+static enum MHD_Result error_page(serve_req *q, int error)
+{
+	html h = { NULL, 0, 0 };
+	unsigned status = serve_status_of(error);
+
+	page_begin(&h, q, status == MHD_HTTP_NOT_FOUND ? "Not found" : "Refused", "");
+	h_raw(&h, "<p role=\"alert\">");
+	h_text(&h, vault_error_message());
+	h_raw(&h, "</p>");
+	return send_page(q, status, &h);
+}
+
+/* The library's JSON text (taken over), parsed; NULL when it is not JSON. */
+static json_t *parsed(char *text)
+{
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+
+	free(text);
+	return j;
+}
+
+/* ---- static files ------------------------------------------------------------- */
+
+static enum MHD_Result static_file(serve_req *q, const char *text, const char *type)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)(uintptr_t)text,
+								 MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ok;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "max-age=300");
+	ok = MHD_queue_response(q->c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result get_js(serve_req *q)
+{
+	return static_file(q, qvault_portal_js, "text/javascript; charset=utf-8");
+}
+
+static enum MHD_Result get_css(serve_req *q)
+{
+	return static_file(q, qvault_portal_css, "text/css; charset=utf-8");
+}
+
+/* ---- logging in and enrolling --------------------------------------------------- */
+
+static enum MHD_Result get_login(serve_req *q)
+{
+	html h = { NULL, 0, 0 };
+
+	page_begin(&h, q, "Log in", "");
+	h_raw(&h, "<form id=\"login\" class=\"card\">"
+		  "<p><label for=\"name\">User name</label> "
+		  "<input id=\"name\" name=\"name\" autocomplete=\"username webauthn\" required></p>"
+		  "<p><button type=\"submit\">Log in with your passkey</button></p>"
+		  "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p></form>"
+		  "<p>Your passkey asks for your PIN, fingerprint or face: the two steps of "
+		  "21 CFR Part 11 &sect;11.200, your name and your passkey.</p>");
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+static enum MHD_Result get_enroll(serve_req *q)
+{
+	html h = { NULL, 0, 0 };
+
+	page_begin(&h, q, "Make your passkey", "");
+	h_raw(&h, "<div id=\"enroll\" class=\"card\">"
+		  "<p>Your admin sent you this link. It works once, for 72 hours: it makes a "
+		  "passkey on this device, which signs your acknowledgments. Its private key "
+		  "never leaves your authenticator.</p>"
+		  "<p>User: <strong id=\"enroll-user\"></strong></p>"
+		  "<p><button type=\"button\" id=\"enroll-go\">Make my passkey</button></p>"
+		  "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p></div>");
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/* The request's JSON body, which must be an object; NULL with the answer given. */
+static json_t *body_object(serve_req *q, enum MHD_Result *answered)
+{
+	json_t *j = serve_json_body(q, answered);
+
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		*answered = send_json(q, MHD_HTTP_BAD_REQUEST,
+				      json_pack("{s:s}", "error", "send a JSON object"), NULL);
+		return NULL;
+	}
+	return j;
+}
+
+/*
+ * Hand the body's `keys` (strings only) to the writer as operation `op`:
+ * its reply, or NULL with the answer given.
+ */
+static json_t *ask(serve_req *q, const char *op, const char *const *keys, const json_t *extra,
+		   enum MHD_Result *answered)
+{
+	json_t *body = body_object(q, answered), *req;
+	const char *const *k;
+
+	if (!body)
+		return NULL;
+	req = json_pack("{s:s}", "op", op);
+	for (k = keys; *k; k++) {
+		json_t *x = json_object_get(body, *k);
+
+		if (json_is_string(x))
+			json_object_set(req, *k, x);
+	}
+	if (extra)
+		json_object_update(req, (json_t *)(uintptr_t)extra);
+	json_decref(body);
+	return serve_writer_ask(q, req, -1);
+}
+
+/* The writer's reply as the answer: its body, or {"error"} with its status. */
+static enum MHD_Result relay(serve_req *q, json_t *reply, json_t *body, const char *cookie)
+{
+	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	json_t *j = json_object_get(reply, "error") ?
+		json_pack("{s:O}", "error", json_object_get(reply, "error")) :
+		body ? body : json_incref(json_object_get(reply, "body"));
+
+	json_decref(reply);
+	return send_json(q, status ? status : MHD_HTTP_INTERNAL_SERVER_ERROR, j, cookie);
+}
+
+/* "__Host-qvault=ID; ..." for a new session: the browser sends it back to this site only. */
+static int session_cookie(char *out, size_t size, const char *id)
+{
+	return cli_fmt(out, size, "the cookie", SERVE_COOKIE "=%s; Path=/; Secure; HttpOnly; "
+		       "SameSite=Strict", id);
+}
+
+static enum MHD_Result post_login_options(serve_req *q)
+{
+	static const char *const keys[] = { "name", NULL };
+	enum MHD_Result answered;
+	json_t *reply = ask(q, "portal-login-begin", keys, NULL, &answered);
+
+	return reply ? relay(q, reply, NULL, NULL) : answered;
+}
+
+static enum MHD_Result post_login(serve_req *q)
+{
+	static const char *const keys[] = { "name", "authenticator_data", "client_data",
+					    "signature", NULL };
+	enum MHD_Result answered;
+	json_t *reply = ask(q, "portal-login-finish", keys, NULL, &answered), *body;
+	const char *id;
+	char cookie[256];
+
+	if (!reply)
+		return answered;
+	body = json_object_get(reply, "body");
+	if ((id = json_string_value(json_object_get(body, "session"))) == NULL ||
+	    session_cookie(cookie, sizeof(cookie), id) < 0)
+		return relay(q, reply, NULL, NULL);
+	/* the old session, if any, is not the new one: forgotten here too */
+	serve_portal_forget(q->api, q->session);
+	return relay(q, reply, json_pack("{s:O, s:s}", "user", json_object_get(body, "user"),
+					 "next", "/inbox"), cookie);
+}
+
+static enum MHD_Result post_enroll_options(serve_req *q)
+{
+	static const char *const keys[] = { "name", "secret", NULL };
+	enum MHD_Result answered;
+	json_t *reply = ask(q, "portal-enroll-begin", keys, NULL, &answered);
+
+	return reply ? relay(q, reply, NULL, NULL) : answered;
+}
+
+static enum MHD_Result post_enroll(serve_req *q)
+{
+	static const char *const keys[] = { "name", "secret", "attestation_object",
+					    "client_data", NULL };
+	enum MHD_Result answered;
+	json_t *reply = ask(q, "portal-enroll-finish", keys, NULL, &answered);
+
+	return reply ? relay(q, reply, NULL, NULL) : answered;
+}
+
+static enum MHD_Result post_logout(serve_req *q)
+{
+	json_t *reply = serve_writer_ask(q, json_pack("{s:s}", "op", "portal-logout"), -1);
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+
+	json_decref(reply);
+	serve_portal_forget(q->api, q->session);
+	if ((r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)) == NULL)
+		return MHD_NO;
+	secure(r);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, "/login");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, SERVE_COOKIE "=; Path=/; Secure; "
+				"HttpOnly; SameSite=Strict; Max-Age=0");
+	ok = MHD_queue_response(q->c, MHD_HTTP_SEE_OTHER, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* ---- the inbox ----------------------------------------------------------------- */
+
+/* The link to an action's subject: a revision (DOC@REV), or the PO it is on. */
+static void subject_link(html *h, const json_t *a)
+{
+	const char *subject = json_string_value(json_object_get(a, "subject"));
+	const char *po = json_string_value(json_object_get(a, "po"));
+	const char *at = subject ? strchr(subject, '@') : NULL;
+
+	if (subject && at) {
+		char *doc = strndup(subject, (size_t)(at - subject));
+
+		if (!doc)
+			abort();
+		h_raw(h, "<a href=\"/documents/");
+		h_path(h, doc);
+		h_raw(h, "/");
+		h_path(h, at + 1);
+		h_raw(h, "\">");
+		free(doc);
+	} else if (subject && po) {
+		h_raw(h, "<a href=\"/pos/");
+		h_path(h, po);
+		h_raw(h, "\">");
+	} else {
+		h_text(h, subject);
+		return;
+	}
+	h_text(h, subject);
+	h_raw(h, "</a>");
+}
+
+static enum MHD_Result get_inbox(serve_req *q)
+{
+	static const char *const cols[] = { "Action", "Subject", "Organization", "Detail",
+					    "Since", "Age (days)", NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	json_t *list, *a;
+	size_t i;
+	int error;
+
+	if ((error = vault_inbox(&text, q->v, 3)) < 0)
+		return error_page(q, error);
+	list = parsed(text);
+	page_begin(&h, q, "Inbox", "");
+	if (!json_array_size(list)) {
+		h_raw(&h, "<p>Nothing waits for you.</p>");
+	} else {
+		h_table(&h, "Open actions, oldest first", cols);
+		json_array_foreach(list, i, a) {
+			h_raw(&h, "<tr>");
+			h_cell(&h, a, "action");
+			h_raw(&h, "<td>");
+			subject_link(&h, a);
+			h_raw(&h, "</td>");
+			h_cell(&h, a, "org");
+			h_cell(&h, a, "detail");
+			h_cell(&h, a, "since");
+			h_cell(&h, a, "age_days");
+			h_raw(&h, "</tr>");
+		}
+		h_raw(&h, "</tbody></table>");
+	}
+	json_decref(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/* ---- purchase orders ------------------------------------------------------------ */
+
+static enum MHD_Result get_pos(serve_req *q)
+{
+	static const char *const cols[] = { "PO", "Supplier", "Lines", "Ordered", "Shipped",
+					    "Received", "State", "Revision", NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	json_t *list, *p;
+	size_t i;
+	int error;
+
+	if ((error = vault_po_list(&text, q->v, NULL, 0)) < 0)
+		return error_page(q, error);
+	list = parsed(text);
+	page_begin(&h, q, "Purchase orders", "");
+	if (!json_array_size(list)) {
+		h_raw(&h, "<p>No purchase orders.</p>");
+	} else {
+		h_table(&h, "Purchase orders, by number", cols);
+		json_array_foreach(list, i, p) {
+			h_raw(&h, "<tr><td><a href=\"/pos/");
+			h_path(&h, json_string_value(json_object_get(p, "po")));
+			h_raw(&h, "\">");
+			h_member(&h, p, "po");
+			h_raw(&h, "</a></td>");
+			h_cell(&h, p, "supplier");
+			h_cell(&h, p, "lines");
+			h_cell(&h, p, "qty");
+			h_cell(&h, p, "shipped");
+			h_cell(&h, p, "received");
+			h_cell(&h, p, "state");
+			h_cell(&h, p, "revision");
+			h_raw(&h, "</tr>");
+		}
+		h_raw(&h, "</tbody></table>");
+	}
+	json_decref(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+static enum MHD_Result get_po(serve_req *q)
+{
+	static const char *const line_cols[] = { "Line", "Part", "Qty", "Drawing", "Due",
+		"Acknowledged", "Promised", "Shipped", "Received", "State", NULL };
+	static const char *const change_cols[] = { "Revision", "What changed", "Why", "By",
+						   "When", NULL };
+	static const char *const ack_cols[] = { "Revision answered", "Line", "Decision",
+		"Promise", "Signed by", "When", NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	json_t *po, *x;
+	size_t i;
+	int error;
+
+	if ((error = vault_po_show(&text, q->v, q->part[1])) < 0)
+		return error_page(q, error);
+	po = parsed(text);
+	page_begin(&h, q, "Purchase order ", q->part[1]);
+	h_raw(&h, "<dl><dt>Supplier</dt><dd>");
+	h_member(&h, po, "supplier");
+	h_raw(&h, "</dd><dt>State</dt><dd>");
+	h_member(&h, po, "state");
+	h_raw(&h, "</dd><dt>Revision</dt><dd>");
+	h_member(&h, po, "revision");
+	h_raw(&h, "</dd><dt>Issued</dt><dd>");
+	h_member(&h, po, "created_at");
+	h_raw(&h, " by ");
+	h_member(&h, po, "created_by");
+	h_raw(&h, "</dd></dl>");
+	h_table(&h, "Lines", line_cols);
+	json_array_foreach(json_object_get(po, "lines"), i, x) {
+		h_raw(&h, "<tr>");
+		h_cell(&h, x, "line");
+		h_cell(&h, x, "part");
+		h_cell(&h, x, "qty");
+		h_raw(&h, "<td><a href=\"/documents/");
+		h_path(&h, json_string_value(json_object_get(x, "doc")));
+		h_raw(&h, "/");
+		h_path(&h, json_string_value(json_object_get(x, "rev")));
+		h_raw(&h, "\">");
+		h_member(&h, x, "doc");
+		h_raw(&h, "@");
+		h_member(&h, x, "rev");
+		h_raw(&h, "</a></td>");
+		h_cell(&h, x, "due");
+		h_cell(&h, x, "acknowledged");
+		h_cell(&h, x, "promised");
+		h_cell(&h, x, "shipped");
+		h_cell(&h, x, "received");
+		h_cell(&h, x, "state");
+		h_raw(&h, "</tr>");
+	}
+	h_raw(&h, "</tbody></table>");
+	if (json_array_size(json_object_get(po, "changes"))) {
+		h_table(&h, "Change orders", change_cols);
+		json_array_foreach(json_object_get(po, "changes"), i, x) {
+			h_raw(&h, "<tr>");
+			h_cell(&h, x, "revision");
+			h_cell(&h, x, "summary");
+			h_cell(&h, x, "reason");
+			h_cell(&h, x, "changed_by");
+			h_cell(&h, x, "changed_at");
+			h_raw(&h, "</tr>");
+		}
+		h_raw(&h, "</tbody></table>");
+	}
+	if (json_array_size(json_object_get(po, "acknowledgments"))) {
+		h_table(&h, "Acknowledgments", ack_cols);
+		json_array_foreach(json_object_get(po, "acknowledgments"), i, x) {
+			h_raw(&h, "<tr>");
+			h_cell(&h, x, "revision");
+			h_cell(&h, x, "line");
+			h_cell(&h, x, "decision");
+			h_cell(&h, x, "promise");
+			h_cell(&h, x, "signed_by");
+			h_cell(&h, x, "signed_at");
+			h_raw(&h, "</tr>");
+		}
+		h_raw(&h, "</tbody></table>");
+	}
+	json_decref(po);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/* ---- documents -------------------------------------------------------------------- */
+
+static void revision_row(html *h, const vault_revision *r)
+{
+	char when[VAULT_TIME_SIZE];
+
+	vault_time_format(when, sizeof(when), r->added_at);
+	h_raw(h, "<tr><td><a href=\"/documents/");
+	h_path(h, r->doc);
+	h_raw(h, "/");
+	h_path(h, r->rev);
+	h_raw(h, "\">");
+	h_text(h, r->doc);
+	h_raw(h, "@");
+	h_text(h, r->rev);
+	h_raw(h, "</a></td><td>");
+	h_text(h, r->type);
+	h_raw(h, "</td><td>");
+	h_text(h, r->title);
+	h_raw(h, "</td><td>");
+	h_text(h, r->state);
+	h_raw(h, "</td><td>");
+	h_text(h, r->added_by);
+	h_raw(h, "</td><td>");
+	h_text(h, when);
+	h_raw(h, "</td></tr>");
+}
+
+static const char *const revision_cols[] = { "Revision", "Type", "Title", "State",
+					     "Added by", "Added", NULL };
+
+static enum MHD_Result get_documents(serve_req *q)
+{
+	vault_list_filter f = { NULL, NULL };
+	vault_revision_list *list = NULL;
+	html h = { NULL, 0, 0 };
+	size_t i;
+	int error;
+
+	if ((error = vault_doc_list(&list, q->v, &f)) < 0)
+		return error_page(q, error);
+	page_begin(&h, q, "Documents", "");
+	h_table(&h, "The latest revision of each document you may see", revision_cols);
+	for (i = 0; i < list->count; i++)
+		revision_row(&h, &list->items[i]);
+	h_raw(&h, "</tbody></table>");
+	vault_revision_list_free(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+static enum MHD_Result get_document(serve_req *q)
+{
+	vault_revision_list *list = NULL;
+	html h = { NULL, 0, 0 };
+	size_t i;
+	int error;
+
+	if ((error = vault_doc_revisions(&list, q->v, q->part[1])) < 0)
+		return error_page(q, error);
+	page_begin(&h, q, "Document ", q->part[1]);
+	h_table(&h, "Its revisions", revision_cols);
+	for (i = 0; i < list->count; i++)
+		revision_row(&h, &list->items[i]);
+	h_raw(&h, "</tbody></table>");
+	vault_revision_list_free(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/* The acknowledgment form, which static/portal.js signs with the passkey. */
+static void ack_form(html *h, const vault_revision *r)
+{
+	h_raw(h, "<form id=\"ack\" class=\"card\" data-doc=\"");
+	h_text(h, r->doc);
+	h_raw(h, "\" data-rev=\"");
+	h_text(h, r->rev);
+	h_raw(h, "\"><h2>Acknowledge this revision</h2>"
+		 "<p><label for=\"meaning\">Meaning</label> <select id=\"meaning\" name=\"meaning\">"
+		 "<option value=\"received\">received</option>"
+		 "<option value=\"reviewed\">reviewed</option>"
+		 "<option value=\"approved\">approved</option>"
+		 "<option value=\"rejected\">rejected</option></select></p>"
+		 "<p><label for=\"comment\">Comment (a reason, to reject)</label> "
+		 "<input id=\"comment\" name=\"comment\"></p>"
+		 "<p><button type=\"submit\">Sign with your passkey</button></p>"
+		 "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p></form>");
+}
+
+static enum MHD_Result get_revision(serve_req *q)
+{
+	static const char *const file_cols[] = { "File", "Type", "Bytes", "SHA-256", NULL };
+	static const char *const ack_cols[] = { "Signer", "Organization", "Meaning", "Comment",
+						"When", NULL };
+	vault_ack_list *acks = NULL;
+	html h = { NULL, 0, 0 };
+	vault_revision r;
+	char title[2 * VAULT_NAME_MAX + 2];
+	size_t i;
+	int error;
+
+	if ((error = vault_doc_get(&r, q->v, q->part[1], q->part[2])) < 0)
+		return error_page(q, error);
+	/* two names of VAULT_NAME_MAX at most: it fits */
+	(void)cli_fmt(title, sizeof(title), "the title", "%s@%s", r.doc, r.rev);
+	page_begin(&h, q, "Revision ", title);
+	h_raw(&h, "<dl><dt>Type</dt><dd>");
+	h_text(&h, r.type);
+	h_raw(&h, "</dd><dt>Title</dt><dd>");
+	h_text(&h, r.title);
+	h_raw(&h, "</dd><dt>State</dt><dd>");
+	h_text(&h, r.state);
+	h_raw(&h, "</dd><dt>Added by</dt><dd>");
+	h_text(&h, r.added_by);
+	h_raw(&h, "</dd></dl>");
+	h_table(&h, "Files (downloaded as they were recorded, checked against their SHA-256)",
+		file_cols);
+	for (i = 0; i < r.nfiles; i++) {
+		char n[24];
+
+		(void)cli_fmt(n, sizeof(n), "a number", "%zu", i + 1);
+		h_raw(&h, "<tr><td><a href=\"/documents/");
+		h_path(&h, r.doc);
+		h_raw(&h, "/");
+		h_path(&h, r.rev);
+		h_raw(&h, "/files/");
+		h_raw(&h, n);
+		h_raw(&h, "\" download>");
+		h_text(&h, r.files[i].name);
+		h_raw(&h, "</a></td><td>");
+		h_text(&h, r.files[i].mime);
+		h_raw(&h, "</td><td>");
+		h_int(&h, (json_int_t)r.files[i].size);
+		h_raw(&h, "</td><td><code>");
+		h_text(&h, r.files[i].sha256);
+		h_raw(&h, "</code></td></tr>");
+	}
+	h_raw(&h, "</tbody></table>");
+	if (vault_acks(&acks, q->v, r.doc, r.rev) == 0 && acks->count) {
+		h_table(&h, "Acknowledgments", ack_cols);
+		for (i = 0; i < acks->count; i++) {
+			char when[VAULT_TIME_SIZE];
+
+			vault_time_format(when, sizeof(when), acks->items[i].time);
+			h_raw(&h, "<tr><td>");
+			h_text(&h, acks->items[i].signer);
+			h_raw(&h, "</td><td>");
+			h_text(&h, acks->items[i].org);
+			h_raw(&h, "</td><td>");
+			h_text(&h, acks->items[i].meaning);
+			h_raw(&h, "</td><td>");
+			h_text(&h, acks->items[i].comment);
+			h_raw(&h, "</td><td>");
+			h_text(&h, when);
+			h_raw(&h, "</td></tr>");
+		}
+		h_raw(&h, "</tbody></table>");
+	}
+	vault_ack_list_free(acks);
+	if (strcmp(r.state, "released") == 0 || strcmp(r.state, "superseded") == 0)
+		ack_form(&h, &r);
+	vault_revision_dispose(&r);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/*
+ * POST documents/{doc}/{rev}/statement {meaning, comment}: the statement
+ * the user is to sign, and its WebAuthn challenge (its SSHSIG signed data).
+ */
+static enum MHD_Result post_statement(serve_req *q)
+{
+	static const char *const keys[] = { "meaning", "comment", NULL };
+	json_t *extra = json_pack("{s:s, s:s}", "doc", q->part[1], "rev", q->part[2]);
+	enum MHD_Result answered;
+	json_t *reply = ask(q, "ack-statement", keys, extra, &answered), *body;
+	const char *stmt;
+	char *challenge = NULL;
+
+	json_decref(extra);
+	if (!reply)
+		return answered;
+	body = json_object_get(reply, "body");
+	if ((stmt = json_string_value(json_object_get(body, "statement"))) == NULL ||
+	    vault_webauthn_challenge(&challenge, VAULT_ACK_NAMESPACE, stmt, strlen(stmt)) < 0)
+		return relay(q, reply, NULL, NULL);
+	body = json_pack("{s:O, s:s}", "statement", json_object_get(body, "statement"),
+			 "challenge", challenge);
+	free(challenge);
+	return relay(q, reply, body, NULL);
+}
+
+/*
+ * POST documents/{doc}/{rev}/ack {statement, authenticator_data,
+ * client_data, signature}: the passkey's signature recorded; a new session.
+ */
+static enum MHD_Result post_ack(serve_req *q)
+{
+	static const char *const keys[] = { "statement", "authenticator_data", "client_data",
+					    "signature", NULL };
+	json_t *extra = json_pack("{s:s, s:s}", "doc", q->part[1], "rev", q->part[2]);
+	enum MHD_Result answered;
+	json_t *reply = ask(q, "portal-ack", keys, extra, &answered), *body;
+	const char *id;
+	char cookie[256];
+
+	json_decref(extra);
+	if (!reply)
+		return answered;
+	body = json_object_get(reply, "body");
+	if ((id = json_string_value(json_object_get(body, "session"))) == NULL ||
+	    session_cookie(cookie, sizeof(cookie), id) < 0)
+		return relay(q, reply, NULL, NULL);
+	serve_portal_forget(q->api, q->session);
+	return relay(q, reply, json_pack("{s:O, s:O}", "signature",
+					 json_object_get(body, "signature"), "csrf",
+					 json_object_get(body, "csrf")), cookie);
+}
+
+/* ---- the table ------------------------------------------------------------------- */
+
+const serve_page serve_pages[] = {
+	{ "GET", "static/portal.js", 1, get_js },
+	{ "GET", "static/portal.css", 1, get_css },
+	{ "GET", "login", 1, get_login },
+	{ "POST", "login/options", 1, post_login_options },
+	{ "POST", "login", 1, post_login },
+	{ "GET", "enroll", 1, get_enroll },
+	{ "POST", "enroll/options", 1, post_enroll_options },
+	{ "POST", "enroll", 1, post_enroll },
+	{ "POST", "logout", 0, post_logout },
+	{ "GET", "inbox", 0, get_inbox },
+	{ "GET", "pos", 0, get_pos },
+	{ "GET", "pos/{}", 0, get_po },
+	{ "GET", "documents", 0, get_documents },
+	{ "GET", "documents/{}", 0, get_document },
+	{ "GET", "documents/{}/{}", 0, get_revision },
+	{ "GET", "documents/{}/{}/files/{}", 0, serve_get_file },
+	{ "POST", "documents/{}/{}/statement", 0, post_statement },
+	{ "POST", "documents/{}/{}/ack", 0, post_ack },
+	{ NULL, NULL, 0, NULL }
+};

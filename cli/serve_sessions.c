@@ -1,0 +1,605 @@
+/*
+ * serve_sessions.c - the writer's half of the portal: passkey enrollment
+ * and login, the sessions they open, and signatures made with a passkey.
+ *
+ * Sessions live here, in the process that holds the server key, and
+ * nowhere else: the HTTP side knows a session only by asking
+ * ("portal-session"), so a compromised request handler can make no write
+ * for a user who did not log in.  A session is 32 random bytes
+ * (base64url) in the browser's __Host- cookie, kept here by its SHA-256,
+ * with a second random value, the CSRF token, that every write must
+ * carry; it ends after an idle time, and is replaced by a new one after
+ * each signature (and at login).
+ *
+ * Challenges: a login or an enrollment gets 32 random bytes, valid for
+ * five minutes and for one answer.  A signature's challenge is no random
+ * value but the SSHSIG signed data of the statement signed, as OpenSSH
+ * requires; a replay of it is refused because the vault records one
+ * acknowledgment per signer and meaning, and because the signature
+ * counter must grow.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "cli.h"
+#include "serve.h"
+
+#define SESSIONS_MAX 4096
+#define PENDING_MAX 256
+#define COUNTERS_MAX 4096
+#define CHALLENGE_SECONDS 300
+#define RANDOM_BYTES 32
+
+enum { PENDING_LOGIN = 1, PENDING_ENROLL };
+
+typedef struct {
+	char sha256[65];                 /* of the session id; "" when free */
+	char csrf[48];
+	char user[VAULT_NAME_MAX + 1];
+	time_t seen;
+} session;
+
+typedef struct {
+	int kind;                        /* PENDING_*; 0 when free */
+	char name[VAULT_NAME_MAX + 1];
+	char secret_sha256[65];          /* an enrollment's: the link it came from */
+	unsigned char challenge[RANDOM_BYTES];
+	time_t at;
+} pending;
+
+static struct {
+	char *origin;                    /* the portal's, "https://HOST[:PORT]"; NULL: no portal */
+	char *rp_id;                     /* its relying-party id, HOST */
+	unsigned idle;                   /* seconds a session lives without use */
+	session sessions[SESSIONS_MAX];
+	pending pending[PENDING_MAX];
+	struct {
+		char user[VAULT_NAME_MAX + 1];
+		uint32_t counter;
+	} counters[COUNTERS_MAX];
+} portal;
+
+int serve_sessions_init(const char *origin, unsigned idle)
+{
+	char *rp = NULL;
+
+	portal.idle = idle;
+	if (!origin)
+		return 0;
+	if (vault_webauthn_rp_id(&rp, origin) < 0) {
+		fprintf(stderr, "qvault serve: %s\n", vault_error_message());
+		return -1;
+	}
+	portal.rp_id = rp;
+	if ((portal.origin = strdup(origin)) == NULL)
+		abort();
+	return 0;
+}
+
+static json_t *failure(int status, const char *message)
+{
+	return json_pack("{s:i, s:s}", "status", status, "error", message);
+}
+
+static json_t *ok(json_t *body)
+{
+	return body ? json_pack("{s:i, s:o}", "status", 200, "body", body) :
+		failure(500, "cannot describe the answer");
+}
+
+static const char *member(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void sha256_hex(char out[65], const char *s)
+{
+	unsigned char md[32];
+
+	static const char digits[] = "0123456789abcdef";
+
+	EVP_Digest(s, strlen(s), md, NULL, EVP_sha256(), NULL);
+	for (size_t i = 0; i < sizeof(md); i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* `n` random bytes in base64url; malloc'd. */
+static char *random_text(void)
+{
+	unsigned char raw[RANDOM_BYTES];
+	char *text;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		abort();
+	text = vault_webauthn_b64url(raw, sizeof(raw));
+	OPENSSL_cleanse(raw, sizeof(raw));
+	return text;
+}
+
+static char *passkey_of(vault *v, const char *name);
+
+/* ---- sessions ------------------------------------------------------------- */
+
+/* The live session of id `id`, or NULL (an idle one is ended on the way). */
+static session *session_of(const char *id, time_t now)
+{
+	char sha[65];
+
+	if (!id || strlen(id) != 43)
+		return NULL;
+	sha256_hex(sha, id);
+	for (size_t i = 0; i < SESSIONS_MAX; i++) {
+		session *s = &portal.sessions[i];
+
+		if (!s->sha256[0] || CRYPTO_memcmp(s->sha256, sha, 64) != 0)
+			continue;
+		if (now - s->seen > (time_t)portal.idle || now < s->seen - 60) {
+			memset(s, 0, sizeof(*s));
+			return NULL;
+		}
+		s->seen = now;
+		return s;
+	}
+	return NULL;
+}
+
+/*
+ * A new session for `user` into the reply `body` ("session", "csrf"):
+ * in a free slot, or the one idle longest.
+ */
+static void session_open(json_t *body, const char *user, time_t now)
+{
+	session *s = &portal.sessions[0];
+	char *id = random_text(), *csrf = random_text();
+
+	for (size_t i = 0; i < SESSIONS_MAX; i++) {
+		session *t = &portal.sessions[i];
+
+		if (!t->sha256[0] || now - t->seen > (time_t)portal.idle) {
+			s = t;
+			break;
+		}
+		if (t->seen < s->seen)
+			s = t;
+	}
+	memset(s, 0, sizeof(*s));
+	sha256_hex(s->sha256, id);
+	/* 43 characters, and a name of VAULT_NAME_MAX at most: they fit */
+	if (cli_fmt(s->csrf, sizeof(s->csrf), "the CSRF token", "%s", csrf) < 0 ||
+	    cli_fmt(s->user, sizeof(s->user), "the user name", "%s", user) < 0)
+		abort();
+	s->seen = now;
+	json_object_set_new(body, "session", json_string(id));
+	json_object_set_new(body, "csrf", json_string(csrf));
+	json_object_set_new(body, "user", json_string(user));
+	OPENSSL_cleanse(id, strlen(id));
+	free(id);
+	free(csrf);
+}
+
+json_t *serve_session_authorize(vault_user *u, vault *v, const json_t *req)
+{
+	const char *csrf = member(req, "csrf");
+	session *s = session_of(member(req, "session"), time(NULL));
+	vault_user_list *list = NULL;
+	json_t *reply = NULL;
+	size_t i;
+
+	memset(u, 0, sizeof(*u));
+	if (!s)
+		return failure(401, "your session ended; log in again");
+	if (!csrf || strlen(csrf) != strlen(s->csrf) ||
+	    CRYPTO_memcmp(csrf, s->csrf, strlen(s->csrf)) != 0)
+		return failure(403, "the request did not come from a page of this portal");
+	if (vault_users(&list, v) < 0)
+		return failure(500, vault_error_message());
+	for (i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].name, s->user) == 0 && !list->items[i].revoked)
+			break;
+	if (i == list->count) {
+		memset(s, 0, sizeof(*s));
+		reply = failure(401, "your user was revoked");
+	} else {
+		*u = list->items[i];
+		memset(&list->items[i], 0, sizeof(*u));
+	}
+	vault_user_list_free(list);
+	return reply;
+}
+
+/* "portal-session": who a session is, for the HTTP side's pages. */
+static json_t *do_session(vault *v, const json_t *req)
+{
+	session *s = session_of(member(req, "session"), time(NULL));
+	char *key;
+
+	if (!s)
+		return failure(401, "no session");
+	/* a user revoked since it logged in has no session any more */
+	if ((key = passkey_of(v, s->user)) == NULL) {
+		memset(s, 0, sizeof(*s));
+		return failure(401, "no session");
+	}
+	free(key);
+	return ok(json_pack("{s:s, s:s}", "user", s->user, "csrf", s->csrf));
+}
+
+/* "portal-logout": the session ends (its CSRF token checked). */
+static json_t *do_logout(vault *v, const json_t *req)
+{
+	session *s = session_of(member(req, "session"), time(NULL));
+	const char *csrf = member(req, "csrf");
+
+	(void)v;
+	if (s && csrf && strlen(csrf) == strlen(s->csrf) &&
+	    CRYPTO_memcmp(csrf, s->csrf, strlen(csrf)) == 0)
+		memset(s, 0, sizeof(*s));
+	return ok(json_pack("{s:b}", "ended", 1));
+}
+
+/* ---- challenges ------------------------------------------------------------ */
+
+/* A new challenge of `kind` for `name`, in a free slot or the oldest. */
+static pending *challenge_new(int kind, const char *name, time_t now)
+{
+	pending *p = &portal.pending[0];
+
+	for (size_t i = 0; i < PENDING_MAX; i++) {
+		pending *t = &portal.pending[i];
+
+		if (!t->kind || now - t->at > CHALLENGE_SECONDS) {
+			p = t;
+			break;
+		}
+		if (t->at < p->at)
+			p = t;
+	}
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	/* the caller checked the name (vault_name_check): it fits */
+	if (cli_fmt(p->name, sizeof(p->name), "the user name", "%s", name) < 0)
+		abort();
+	p->at = now;
+	if (RAND_bytes(p->challenge, sizeof(p->challenge)) != 1)
+		abort();
+	return p;
+}
+
+/*
+ * The live challenge of `kind` for `name` that the clientDataJSON
+ * `client_b64` (base64url, as the browser sent it) answers, taken out: a
+ * challenge answers once.  NULL when none does.
+ */
+static int challenge_take(pending *out, int kind, const char *name, const char *client_b64,
+			  time_t now)
+{
+	json_t *client = NULL;
+	unsigned char *raw = NULL;
+	const char *got;
+	size_t n = 0;
+	int found = 0;
+
+	if (!client_b64 || !name)
+		return 0;
+	{
+		/* base64url to text, with EVP's decoder: padded, '+' and '/' */
+		size_t len = strlen(client_b64), pad = (4 - len % 4) % 4, i;
+		char *std;
+		int r;
+
+		if (len > 16384 || len % 4 == 1 || (std = malloc(len + pad + 1)) == NULL ||
+		    (raw = malloc(len + pad)) == NULL)
+			abort();
+		for (i = 0; i < len; i++)
+			std[i] = client_b64[i] == '-' ? '+' : client_b64[i] == '_' ? '/' : client_b64[i];
+		memset(std + len, '=', pad);
+		std[len + pad] = '\0';
+		r = EVP_DecodeBlock(raw, (unsigned char *)std, (int)(len + pad));
+		free(std);
+		n = r < 0 || (size_t)r < pad ? 0 : (size_t)r - pad;
+	}
+	client = n ? json_loadb((const char *)raw, n, 0, NULL) : NULL;
+	free(raw);
+	got = json_string_value(json_object_get(client, "challenge"));
+	for (size_t i = 0; got && i < PENDING_MAX && !found; i++) {
+		pending *p = &portal.pending[i];
+		char *want;
+
+		if (p->kind != kind || strcmp(p->name, name) != 0 || now - p->at > CHALLENGE_SECONDS)
+			continue;
+		want = vault_webauthn_b64url(p->challenge, sizeof(p->challenge));
+		if (strcmp(want, got) == 0) {
+			*out = *p;
+			memset(p, 0, sizeof(*p));
+			found = 1;
+		}
+		free(want);
+	}
+	json_decref(client);
+	return found;
+}
+
+/*
+ * The signature counter of `user` moved to `counter`: it must grow, unless
+ * the authenticator keeps none (always 0, as synced passkeys do).  -1
+ * when it did not: a cloned authenticator, or a replayed assertion.
+ */
+static int counter_moves(const char *user, uint32_t counter)
+{
+	size_t i, free_slot = COUNTERS_MAX;
+
+	for (i = 0; i < COUNTERS_MAX; i++) {
+		if (!portal.counters[i].user[0]) {
+			if (free_slot == COUNTERS_MAX)
+				free_slot = i;
+			continue;
+		}
+		if (strcmp(portal.counters[i].user, user) != 0)
+			continue;
+		if ((counter || portal.counters[i].counter) && counter <= portal.counters[i].counter)
+			return -1;
+		portal.counters[i].counter = counter;
+		return 0;
+	}
+	if (free_slot == COUNTERS_MAX)
+		free_slot = (size_t)(counter % COUNTERS_MAX);
+	if (cli_fmt(portal.counters[free_slot].user, sizeof(portal.counters[free_slot].user),
+		    "the user name", "%s", user) < 0)
+		return 0;
+	portal.counters[free_slot].counter = counter;
+	return 0;
+}
+
+/* The passkey of registered, unrevoked user `name` (malloc'd), or NULL. */
+static char *passkey_of(vault *v, const char *name)
+{
+	vault_user_list *list = NULL;
+	char *key = NULL;
+	size_t i;
+
+	if (!name || vault_users(&list, v) < 0)
+		return NULL;
+	for (i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].name, name) == 0 && !list->items[i].revoked &&
+		    strncmp(list->items[i].key, "sk-ecdsa-sha2-nistp256@openssh.com ", 35) == 0)
+			key = strdup(list->items[i].key);
+	vault_user_list_free(list);
+	return key;
+}
+
+/* ---- login ----------------------------------------------------------------- */
+
+/*
+ * "portal-login-begin" {name}: a challenge for `name`'s passkey.  Any
+ * name gets one, so that the answer says nothing of who is a user.
+ */
+static json_t *do_login_begin(vault *v, const json_t *req)
+{
+	const char *name = member(req, "name");
+	char *rp = NULL, *challenge;
+	pending *p;
+	json_t *body;
+
+	(void)v;
+	if (!name || vault_name_check("user name", name) < 0)
+		return failure(400, "give your user name");
+	if (vault_webauthn_rp_id(&rp, portal.origin) < 0)
+		return failure(500, vault_error_message());
+	p = challenge_new(PENDING_LOGIN, name, time(NULL));
+	challenge = vault_webauthn_b64url(p->challenge, sizeof(p->challenge));
+	body = json_pack("{s:s, s:s, s:i}", "challenge", challenge, "rp_id", rp, "timeout",
+			 CHALLENGE_SECONDS * 1000);
+	free(challenge);
+	free(rp);
+	return ok(body);
+}
+
+/* The assertion's three pieces, as the request carries them. */
+static vault_webauthn_assertion assertion_of(const json_t *req)
+{
+	vault_webauthn_assertion a = { member(req, "authenticator_data"),
+				       member(req, "client_data"), member(req, "signature") };
+
+	return a;
+}
+
+/* "portal-login-finish" {name, authenticator_data, client_data, signature}. */
+static json_t *do_login_finish(vault *v, const json_t *req)
+{
+	const char *name = member(req, "name");
+	vault_webauthn_assertion a = assertion_of(req);
+	time_t now = time(NULL);
+	uint32_t counter = 0;
+	char *key = NULL;
+	pending p;
+	json_t *body;
+	int error;
+
+	if (!challenge_take(&p, PENDING_LOGIN, name, a.client_data, now))
+		return failure(401, "the login expired or was answered already; try again");
+	if ((key = passkey_of(v, name)) == NULL)
+		return failure(401, "no passkey of that user name is registered here");
+	error = vault_webauthn_login(&counter, key, portal.origin, p.challenge,
+				     sizeof(p.challenge), &a);
+	free(key);
+	if (error < 0)
+		return failure(401, vault_error_message());
+	if (counter_moves(name, counter) < 0)
+		return failure(401, "the passkey's signature counter went back: a copied "
+			       "authenticator or a replayed login");
+	body = json_object();
+	session_open(body, name, now);
+	return ok(body);
+}
+
+/* ---- enrollment ------------------------------------------------------------ */
+
+/* "portal-enroll-begin" {name, secret}: what navigator.credentials.create() needs. */
+static json_t *do_enroll_begin(vault *v, const json_t *req)
+{
+	const char *name = member(req, "name"), *secret = member(req, "secret");
+	vault_enrollment e;
+	char display[2 * VAULT_NAME_MAX + 8], *challenge, *uid;
+
+	pending *p;
+	json_t *body;
+
+	if (!name || !secret || vault_enrollment_get(&e, v, name, secret, (int64_t)time(NULL)) < 0)
+		return failure(403, "this enrollment link is not valid: it expired, was used, or "
+			       "is not one; ask your admin for a new one");
+	if (strcmp(e.rp_id, portal.rp_id) != 0) {
+		vault_enrollment_dispose(&e);
+		return failure(400, "this enrollment link is for another portal");
+	}
+	p = challenge_new(PENDING_ENROLL, name, time(NULL));
+	sha256_hex(p->secret_sha256, secret);
+	challenge = vault_webauthn_b64url(p->challenge, sizeof(p->challenge));
+	uid = vault_webauthn_b64url((const unsigned char *)name, strlen(name));
+	/* two names of VAULT_NAME_MAX at most: it fits */
+	if (cli_fmt(display, sizeof(display), "the display name", "%s (%s)", name, e.org) < 0)
+		abort();
+	body = json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:s, s:i}",
+			 "challenge", challenge, "rp", "id", e.rp_id, "name", "qvault",
+			 "user", "id", uid, "name", name, "displayName", display,
+			 "expires", e.expires, "timeout", CHALLENGE_SECONDS * 1000);
+	free(challenge);
+	free(uid);
+	vault_enrollment_dispose(&e);
+	return ok(body);
+}
+
+/* "portal-enroll-finish" {name, secret, attestation_object, client_data}. */
+static json_t *do_enroll_finish(vault *v, const json_t *req)
+{
+	const char *name = member(req, "name"), *secret = member(req, "secret");
+	char sha[65], comment[VAULT_NAME_MAX + 300], *line = NULL;
+	json_t *reply;
+	pending p;
+
+	if (!secret || !challenge_take(&p, PENDING_ENROLL, name, member(req, "client_data"),
+				       time(NULL)))
+		return failure(403, "the enrollment expired or was answered already; open the "
+			       "link again");
+	sha256_hex(sha, secret);
+	if (CRYPTO_memcmp(sha, p.secret_sha256, 64) != 0)
+		return failure(403, "the answer is for another enrollment link");
+	/* a name and a host name (253 at most): it fits */
+	if (cli_fmt(comment, sizeof(comment), "the key's comment", "%s@%s", name,
+		    portal.rp_id) < 0)
+		abort();
+	if (vault_webauthn_register(&line, portal.origin, p.challenge, sizeof(p.challenge),
+				    member(req, "attestation_object"), member(req, "client_data"),
+				    comment) < 0)
+		return failure(400, vault_error_message());
+	vault_set_on_behalf(v, NULL);
+	if (vault_user_enrolled(v, name, secret, line) < 0)
+		reply = failure(403, vault_error_message());
+	else
+		reply = ok(json_pack("{s:s, s:s}", "user", name, "key", line));
+	free(line);
+	return reply;
+}
+
+/* ---- signatures ------------------------------------------------------------ */
+
+/* 1 when the statement `stmt` acknowledges DOC@REV. */
+static int statement_is_for(const char *stmt, const char *doc, const char *rev)
+{
+	json_t *s = json_loads(stmt, JSON_REJECT_DUPLICATES, NULL);
+	json_t *p = json_object_get(s, "predicate");
+	const char *d = json_string_value(json_object_get(p, "document"));
+	const char *r = json_string_value(json_object_get(p, "revision"));
+	int same = d && r && doc && rev && strcmp(d, doc) == 0 && strcmp(r, rev) == 0;
+
+	json_decref(s);
+	return same;
+}
+
+/*
+ * "portal-ack" {session, csrf, doc, rev, statement, authenticator_data,
+ * client_data, signature}: the statement signed with the session user's
+ * passkey becomes an SSHSIG and is recorded as `ack --sig` would record
+ * it; the session is replaced by a new one.
+ */
+static json_t *do_ack(vault *v, const json_t *req)
+{
+	const char *stmt = member(req, "statement"), *sid = member(req, "session");
+	vault_webauthn_assertion a = assertion_of(req);
+	char *key = NULL, *armored = NULL;
+	uint32_t counter = 0;
+	vault_user u;
+	session *s;
+	json_t *reply, *body;
+	int error;
+
+	if ((reply = serve_session_authorize(&u, v, req)) != NULL)
+		return reply;
+	if (stmt && !statement_is_for(stmt, member(req, "doc"), member(req, "rev"))) {
+		vault_user_dispose(&u);
+		return failure(400, "the statement is for another revision than the one posted to");
+	}
+	if (!stmt || !(key = passkey_of(v, u.name))) {
+		vault_user_dispose(&u);
+		return failure(400, stmt ? "your user signs with a key file, not a passkey: use "
+			       "qvault ack" : "'statement' is required");
+	}
+	if (vault_webauthn_sign(&armored, &counter, key, portal.origin, VAULT_ACK_NAMESPACE,
+				stmt, strlen(stmt), &a) < 0) {
+		reply = failure(400, vault_error_message());
+		goto done;
+	}
+	if (counter_moves(u.name, counter) < 0) {
+		reply = failure(400, "the passkey's signature counter went back: a copied "
+				"authenticator or a replayed signature");
+		goto done;
+	}
+	vault_set_on_behalf(v, u.name);
+	if ((error = vault_ack_submit(v, stmt, strlen(stmt), armored)) < 0) {
+		reply = failure(error == VAULT_EEXISTS ? 409 : error == VAULT_ENOTFOUND ? 404 :
+				error == VAULT_EDENIED ? 403 : 400, vault_error_message());
+		goto done;
+	}
+	/* a new session after each signature: the old one ends */
+	if ((s = session_of(sid, time(NULL))) != NULL)
+		memset(s, 0, sizeof(*s));
+	body = json_pack("{s:s}", "signature", armored);
+	session_open(body, u.name, time(NULL));
+	reply = json_pack("{s:i, s:o}", "status", 201, "body", body);
+done:
+	free(key);
+	free(armored);
+	vault_user_dispose(&u);
+	return reply;
+}
+
+json_t *serve_portal_op(vault *v, const char *op, const json_t *req)
+{
+	static const struct {
+		const char *op;
+		json_t *(*run)(vault *v, const json_t *req);
+	} ops[] = {
+		{ "portal-session", do_session },
+		{ "portal-logout", do_logout },
+		{ "portal-login-begin", do_login_begin },
+		{ "portal-login-finish", do_login_finish },
+		{ "portal-enroll-begin", do_enroll_begin },
+		{ "portal-enroll-finish", do_enroll_finish },
+		{ "portal-ack", do_ack },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(op, ops[i].op) == 0)
+			return portal.origin ? ops[i].run(v, req) :
+				failure(404, "the portal is off: start serve with --origin");
+	return NULL;
+}

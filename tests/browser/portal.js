@@ -1,0 +1,199 @@
+// portal.js - the portal in a real browser: Debian's chromium, driven by
+// playwright-core, with Chromium's virtual authenticator (a CTAP2 passkey
+// with user verification) standing in for the user's.  Called by
+// tests/cli/t0055-portal-browser.sh, which set the vault up and starts
+// nginx and qvault serve; this walks a supplier's day and prints one line
+// per check, "ok - WHAT" or "not ok - WHAT: WHY", which the shell counts.
+//
+// node portal.js BASE ENROLL_LINK SHOTS_DIR OUT_DIR
+//   BASE: https://localhost:PORT; ENROLL_LINK: what `user add --enroll`
+//   printed; SHOTS_DIR: a screenshot of every page goes there; OUT_DIR:
+//   what the shell checks afterwards (the login request, to replay).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const [base, link, shots, out] = process.argv.slice(2);
+let failures = 0;
+
+function ok(what) { console.log('ok - ' + what); }
+function notOk(what, why) {
+	failures++;
+	console.log('not ok - ' + what + ': ' + String(why).split('\n')[0]);
+}
+async function check(what, fn) {
+	try {
+		const r = await fn();
+		if (r === false)
+			notOk(what, 'the check was false');
+		else
+			ok(what);
+	} catch (e) {
+		notOk(what, e && e.message ? e.message : e);
+	}
+}
+
+// axe-core on the page: no serious or critical violation; a screenshot
+async function look(page, name) {
+	await page.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
+	await check('the ' + name + ' page has no serious or critical accessibility violation (axe-core)',
+		async () => {
+			// evaluated as the debugger does, past the page's CSP (which allows no inline script)
+			await page.evaluate(axeSource);
+			const r = await page.evaluate(async () => await window.axe.run(document));
+			const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+			if (bad.length)
+				throw new Error(bad.map((v) => v.id + ' (' + v.nodes.length + ')').join(', '));
+		});
+}
+
+(async () => {
+	fs.mkdirSync(shots, { recursive: true });
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		args: ['--no-sandbox'],
+	});
+	const context = await browser.newContext({ ignoreHTTPSErrors: true });
+	const page = await context.newPage();
+	const dialogs = [];
+	page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('WebAuthn.enable');
+	const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+		options: {
+			protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
+			hasUserVerification: true, isUserVerified: true,
+			automaticPresenceSimulation: true,
+		},
+	});
+
+	// ---- without a session ----------------------------------------------------
+	await check('a page without a session sends the browser to /login', async () => {
+		await page.goto(base + '/inbox');
+		if (!page.url().endsWith('/login'))
+			throw new Error('at ' + page.url());
+	});
+	await look(page, 'login');
+
+	// ---- enrollment --------------------------------------------------------------
+	await page.goto(link);
+	await look(page, 'enroll');
+	await check('the enrollment link makes a passkey and registers it', async () => {
+		await page.click('#enroll-go');
+		await page.waitForSelector('#status.good >> text=registered', { timeout: 20000 });
+	});
+	await check('  the link is spent: opening it again is refused', async () => {
+		await page.goto(link);
+		await page.click('#enroll-go');
+		await page.waitForSelector('#status.bad >> text=not valid', { timeout: 20000 });
+	});
+
+	// ---- login -----------------------------------------------------------------------
+	let loginBody = null;
+	page.on('request', (r) => {
+		if (r.method() === 'POST' && r.url() === base + '/login')
+			loginBody = r.postData();
+	});
+	await page.goto(base + '/login');
+	await check('login: the user name, then the passkey with user verification', async () => {
+		await page.fill('#name', 'pat');
+		await page.press('#name', 'Enter');
+		await page.waitForURL(base + '/inbox', { timeout: 20000 });
+	});
+	fs.writeFileSync(path.join(out, 'login.json'), loginBody || '');
+	await check('  the session cookie is __Host-, Secure, HttpOnly, SameSite=Strict', async () => {
+		const c = (await context.cookies()).find((x) => x.name === '__Host-qvault');
+		if (!c || !c.secure || !c.httpOnly || c.sameSite !== 'Strict' || c.path !== '/')
+			throw new Error(JSON.stringify(c));
+		fs.writeFileSync(path.join(out, 'cookie'), c.value);
+	});
+	await look(page, 'inbox');
+	await check('the inbox asks the supplier to acknowledge DWG-1@A', async () => {
+		await page.waitForSelector('a[href="/documents/DWG-1/A"]');
+	});
+	await check('  and the page has a Content-Security-Policy without inline script', async () => {
+		const r = await page.request.get(base + '/inbox');
+		const csp = r.headers()['content-security-policy'] || '';
+		if (!/script-src 'self'/.test(csp) || /unsafe-inline/.test(csp))
+			throw new Error(csp);
+	});
+
+	// ---- acknowledge with the passkey -----------------------------------------------
+	await page.click('a[href="/documents/DWG-1/A"]');
+	await page.waitForSelector('#ack');
+	await look(page, 'revision');
+	await check('a title with <script> in it is shown as text, never run', async () => {
+		const t = await page.textContent('main dl');
+		if (!t.includes('<script>') || dialogs.length)
+			throw new Error('title ' + JSON.stringify(t) + ', dialogs ' + dialogs.length);
+	});
+	await check('acknowledging the revision asks the passkey and records the signature', async () => {
+		await page.selectOption('#meaning', 'received');
+		await page.click('#ack button[type=submit]');
+		await page.waitForSelector('table >> text=pat', { timeout: 20000 });
+	});
+	await check('  the session was replaced by a new one after the signature', async () => {
+		const c = (await context.cookies()).find((x) => x.name === '__Host-qvault');
+		const before = fs.readFileSync(path.join(out, 'cookie'), 'utf8');
+		if (!c || c.value === before)
+			throw new Error('the same session');
+		fs.writeFileSync(path.join(out, 'cookie.old'), before);
+		fs.writeFileSync(path.join(out, 'cookie'), c.value);
+	});
+	await look(page, 'revision-acknowledged');
+
+	// ---- purchase orders ---------------------------------------------------------------
+	await page.goto(base + '/pos');
+	await look(page, 'pos');
+	await check('the supplier sees its own PO and not another organization\'s', async () => {
+		await page.waitForSelector('a[href="/pos/PO-1"]');
+		if (await page.$('a[href="/pos/PO-2"]'))
+			throw new Error('PO-2 is listed');
+	});
+	await page.goto(base + '/pos/PO-1');
+	await look(page, 'po');
+	await check('  its PO shows its lines', async () => {
+		await page.waitForSelector('td >> text=BRKT-1');
+	});
+	await check('  another organization\'s PO, by its URL, is 404 like one that does not exist', async () => {
+		const r = await page.goto(base + '/pos/PO-2');
+		if (r.status() !== 404)
+			throw new Error('status ' + r.status());
+	});
+	await page.goto(base + '/documents');
+	await look(page, 'documents');
+
+	// ---- a user not verified -------------------------------------------------------------
+	await check('a passkey that did not verify its user does not log in', async () => {
+		await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
+		const other = await browser.newContext({ ignoreHTTPSErrors: true });
+		const p2 = await other.newPage();
+		const c2 = await other.newCDPSession(p2);
+		await c2.send('WebAuthn.enable');
+		const creds = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+		const { authenticatorId: a2 } = await c2.send('WebAuthn.addVirtualAuthenticator', {
+			options: {
+				protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
+				hasUserVerification: true, isUserVerified: false,
+				automaticPresenceSimulation: true,
+			},
+		});
+		for (const c of creds.credentials)
+			await c2.send('WebAuthn.addCredential', { authenticatorId: a2, credential: c });
+		await p2.goto(base + '/login');
+		await p2.fill('#name', 'pat');
+		await p2.press('#name', 'Enter');
+		await p2.waitForSelector('#status.bad', { timeout: 20000 });
+		if (p2.url().endsWith('/inbox'))
+			throw new Error('logged in');
+		await other.close();
+	});
+
+	await browser.close();
+	process.exit(failures ? 1 : 0);
+})().catch((e) => {
+	notOk('the browser test ran to its end', e && e.stack ? e.stack : e);
+	process.exit(1);
+});

@@ -1,0 +1,148 @@
+#!/bin/sh
+# The portal in a real browser (issue 19): Debian's chromium, driven by
+# playwright-core (tests/browser, versions in its package-lock.json), with
+# Chromium's virtual authenticator for a passkey, through a real nginx on
+# 127.0.0.1 with TLS in front of `qvault serve --origin`.  A supplier who
+# has never seen qvault is enrolled by a link, logs in with the passkey,
+# finds the drawing in the inbox and acknowledges it with the passkey;
+# then stock ssh-keygen verifies the signature the browser made, and
+# `qvault verify` the vault.  axe-core runs on every page; a screenshot
+# of each is saved under build/screenshots/ for a reviewer.
+. "$(dirname "$0")/lib.sh"
+
+TOP=$(cd "$TESTS_DIR/../.." && pwd)
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$NGINX" ] || [ ! -x "$CHROMIUM" ] || ! command -v node > /dev/null ||
+   [ ! -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
+	_skip "no nginx, chromium, node or tests/browser/node_modules (scripts/deps and make check install them)"
+	done_testing
+	exit 0
+fi
+SHOTS=${QVAULT_SHOTS:-$TOP/build/screenshots}
+
+# ---- a vault: a buyer, a drawing released to acme, POs of two suppliers ----
+new_vault v
+V=v
+export QVAULT_DIR=v
+add_supplier zed zenith
+add_supplier sam acme
+q key generate -o bea.pem -c bea | head -n 1 > bea.pub
+q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+make_pdf a.pdf A
+q --key bea.pem release DWG-1 --rev A a.pdf --to acme,zenith \
+	--title 'Bracket <script>alert(1)</script>' > /dev/null
+q --key bea.pem po add PO-1 --supplier acme --line BRKT-1:10:DWG-1@A > /dev/null
+q --key bea.pem po add PO-2 --supplier zenith --line BRKT-1:5:DWG-1@A > /dev/null
+
+# ---- TLS in front: nginx with the server block we ship ------------------------
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+TLS=$(port)
+ORIGIN="https://localhost:$TLS"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+	-subj /CN=localhost -addext subjectAltName=DNS:localhost \
+	-keyout key.pem -out cert.pem > /dev/null 2>&1
+mkdir -p nginx
+sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$TLS ssl http2;|" \
+    -e "s|listen 80;|listen 127.0.0.1:$(port);|" -e '/listen \[::\]/d' \
+    -e "s|/etc/ssl/qvault/fullchain.pem|$TMP/cert.pem|" \
+    -e "s|/etc/ssl/qvault/privkey.pem|$TMP/key.pem|" \
+    -e "s|unix:/run/qvault/api.sock|unix:$TMP/api.sock|" \
+    "$TOP/deploy/nginx.conf" > nginx/site.conf
+cat > nginx/nginx.conf <<EOF
+daemon off;
+master_process off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $TMP/nginx/body;
+	proxy_temp_path $TMP/nginx/proxy;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	include $TMP/nginx/site.conf;
+}
+EOF
+q serve --socket "$TMP/api.sock" --origin "$ORIGIN" > serve.out 2> serve.err &
+SERVE=$!
+"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2> nginx/start.err &
+NGX=$!
+trap 'kill $NGX $SERVE 2> /dev/null; wait 2> /dev/null; sanitizer_reports; rm -rf "$TMP"' EXIT
+i=0
+while ! curl -s -o /dev/null --cacert cert.pem "$ORIGIN/login" && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+check "nginx and qvault serve --origin answer the login page through TLS" \
+	sh -c "curl -sf --cacert cert.pem '$ORIGIN/login' | grep -q 'Log in'"
+
+# ---- the admin enrolls a new supplier user ------------------------------------
+q --key "$TMP/admin.pem" user add pat --org acme --role supplier --enroll "$ORIGIN" > enroll.out
+LINK=$(sed -n 's/^  //p' enroll.out)
+check "user add --enroll prints a one-time link to the portal" \
+	sh -c "echo '$LINK' | grep -Eq '^$ORIGIN/enroll#[0-9a-f]{64}\\.pat$'"
+SECRET=$(echo "$LINK" | sed 's/.*#\([0-9a-f]*\)\..*/\1/')
+check "  the vault records the secret's hash, never the secret" \
+	sh -c "! git -C v grep -q '$SECRET' main -- && git -C v grep -q secret_sha256 main -- enrollments/pat/request.json"
+
+# ---- the browser's part --------------------------------------------------------
+mkdir -p out
+(cd "$TOP/tests/browser" && CHROMIUM="$CHROMIUM" node portal.js "$ORIGIN" "$LINK" "$SHOTS" "$TMP/out") \
+	> browser.out 2> browser.err
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) _pass "${line#ok - }" ;;
+	"not ok - "*) _fail "${line#not ok - }" "see browser.err" ;;
+	esac
+done < browser.out
+if ! grep -q '^ok - acknowledging the revision' browser.out; then
+	sed 's/^/# /' browser.err | head -20
+fi
+
+if [ -n "${DEBUG_PORTAL:-}" ]; then
+	T=$(tok --user pat); curl -s --cacert cert.pem -H "Authorization: Bearer $T" "$ORIGIN/api/v1/inbox" >&2; echo >&2
+	curl -s --cacert cert.pem -H "Authorization: Bearer $T" "$ORIGIN/api/v1/pos" >&2; echo >&2
+	q inbox >&2; sqlite3 v/qvault/index.db 'select * from releases' >&2 || ls v/qvault >&2
+fi
+# ---- what stock tools make of it -----------------------------------------------
+check "the enrollment is one commit signed by the server, which verify accepts" \
+	sh -c "git -C v log --format=%s main | grep -q '^user pat enrolled a passkey' &&
+	       q verify > verify.out && grep -q '0 findings' verify.out"
+check "  pat's key is a passkey of the portal, sk-ecdsa for relying party localhost" \
+	sh -c "q user list --json | python3 -c 'import json,sys; u=[x for x in json.load(sys.stdin) if x[\"name\"]==\"pat\"][0]; sys.exit(0 if u[\"key\"].startswith(\"sk-ecdsa-sha2-nistp256@openssh.com \") and u[\"key\"].endswith(\" pat@localhost\") else 1)'"
+q keys allowed-signers > signers
+ACK=$(git -C v ls-tree -r --name-only main | grep '/DWG-1/A/acks/pat-received.json$')
+git -C v show "main:$ACK" > statement.json 2> /dev/null
+git -C v show "main:$ACK.sig" > statement.sig 2> /dev/null
+check "Debian's ssh-keygen -Y verify accepts the signature the browser made" \
+	sh -c "ssh-keygen -Y verify -f signers -I pat@acme -n qvault-ack -s statement.sig < statement.json"
+check "  a webauthn-sk-ecdsa signature, made by the passkey (its private key never left it)" \
+	sh -c "sed '1d;\$d' statement.sig | base64 -d | grep -aq webauthn-sk-ecdsa-sha2-nistp256@openssh.com"
+
+# ---- attacks, by hand ----------------------------------------------------------
+COOKIE=$(cat out/cookie 2> /dev/null)
+snapshot > before.txt
+code() { curl -s -o body.json -w '%{http_code}' --cacert cert.pem "$@"; }
+check "a forged session cookie gets no page: to /login" \
+	evalq "[ \"\$(code -H 'Cookie: __Host-qvault=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' '$ORIGIN/inbox')\" = 303 ]"
+check "the session that was replaced after the signature is dead" \
+	evalq "[ \"\$(code -H \"Cookie: __Host-qvault=\$(cat out/cookie.old)\" '$ORIGIN/inbox')\" = 303 ]"
+check "a cross-site post, with a good cookie, is refused (Origin)" \
+	evalq "[ \"\$(code -H 'Cookie: __Host-qvault=$COOKIE' -H 'Origin: https://evil.example' \
+		-H 'Content-Type: application/x-www-form-urlencoded' --data 'csrf=x' '$ORIGIN/logout')\" = 403 ] &&
+	       grep -q 'did not come from a page of this portal' body.json || { cat body.json; false; }"
+check "a post from the portal without its CSRF token is refused" \
+	evalq "[ \"\$(code -H 'Cookie: __Host-qvault=$COOKIE' -H 'Origin: $ORIGIN' \
+		-H 'Content-Type: application/json' --data '{\"meaning\":\"reviewed\"}' \
+		'$ORIGIN/documents/DWG-1/A/statement')\" = 403 ] && grep -q 'CSRF' body.json"
+check "a replayed login assertion opens no session" \
+	evalq "[ \"\$(code -H 'Origin: $ORIGIN' -H 'Content-Type: application/json' \
+		--data @out/login.json '$ORIGIN/login')\" = 401 ] && grep -q 'expired or was answered already' body.json"
+check "  and nothing of it changed the vault" evalq "snapshot > after.txt && cmp -s before.txt after.txt"
+check "a file is downloaded as an attachment, nosniff, in a sandbox" \
+	sh -c "curl -s -D h.txt -o /dev/null --cacert cert.pem -H 'Cookie: __Host-qvault=$COOKIE' '$ORIGIN/documents/DWG-1/A/files/1' &&
+	       grep -qi '^content-disposition: attachment; filename=\"a.pdf\"' h.txt &&
+	       grep -qi '^x-content-type-options: nosniff' h.txt && grep -qi '^content-security-policy: sandbox' h.txt"
+
+done_testing
