@@ -1,4 +1,7 @@
-/* qvault audit [--org ORG] [--ack-days N] [--json] */
+/*
+ * qvault audit [--org ORG] [--ack-days N] [--json]
+ * qvault audit waive ID --reason TEXT --until DATE
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,31 +19,69 @@ static const cli_opt audit_opts[] = {
 
 typedef struct {
 	int json;
-	size_t count;
+	size_t count;   /* gaps printed */
+	size_t open;    /* ... of which open */
+	size_t waived;
 } audit_out;
 
-/* Each gap as it is found: a line of text, or an element of a JSON list. */
+static void print_records(const json_t *records)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach((json_t *)records, key, val) {
+		if (json_is_string(val))
+			printf(" %s %s", key, json_string_value(val));
+		else if (json_is_integer(val))
+			printf(" %s %lld", key, (long long)json_integer_value(val));
+		else
+			printf(" %s -", key);
+	}
+}
+
+/*
+ * Each gap as it is found: a line of text, or an element of a JSON list;
+ * the waived ones come last, under a heading of their own.
+ */
 static int print_gap(void *payload, const char *gap_json)
 {
 	audit_out *o = payload;
-	json_t *g, *val;
-	const char *key;
+	const json_t *id, *waiver;
+	json_t *g;
+	int waived;
 
-	o->count++;
-	if (o->json) {
-		printf("%s%s", o->count == 1 ? "[\n" : ",\n", gap_json);
-		return 0;
-	}
 	if ((g = json_loads(gap_json, 0, NULL)) == NULL)
 		return -1;
-	printf("%-17s %s:", json_string_value(json_object_get(g, "gap")),
-	       json_string_value(json_object_get(g, "what")));
-	json_object_foreach(json_object_get(g, "records"), key, val) {
-		if (json_is_string(val))
-			printf(" %s %s", key, json_string_value(val));
-		else
-			printf(" %s %lld", key, (long long)json_integer_value(val));
+	waived = strcmp(json_string_value(json_object_get(g, "state")) ?
+			json_string_value(json_object_get(g, "state")) : "", "waived") == 0;
+	o->count++;
+	if (waived)
+		o->waived++;
+	else
+		o->open++;
+	if (o->json) {
+		printf("%s%s", o->count == 1 ? "[\n" : ",\n", gap_json);
+		json_decref(g);
+		return 0;
 	}
+	if (waived && o->waived == 1)
+		printf("waived:\n");
+	id = json_object_get(g, "id");
+	waiver = json_object_get(g, "waiver");
+	printf("%s%-17s %s:", waived ? "  " : "", json_string_value(json_object_get(g, "gap")),
+	       json_string_value(json_object_get(g, "what")));
+	print_records(json_object_get(g, "records"));
+	printf(" id %s", json_is_string(id) ? json_string_value(id) : "-");
+	if (waiver && waived)
+		printf(" (waived until %s%s%s%s%s)", json_string_value(json_object_get(waiver, "until")),
+		       json_object_get(waiver, "waived_by") ? " by " : "",
+		       json_object_get(waiver, "waived_by") ?
+		       json_string_value(json_object_get(waiver, "waived_by")) : "",
+		       json_object_get(waiver, "reason") ? ": " : "",
+		       json_object_get(waiver, "reason") ?
+		       json_string_value(json_object_get(waiver, "reason")) : "");
+	else if (waiver)
+		printf(" (waiver ended %s)", json_string_value(json_object_get(waiver, "until")));
 	printf("\n");
 	json_decref(g);
 	return 0;
@@ -49,7 +90,7 @@ static int print_gap(void *payload, const char *gap_json)
 static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *days = cli_opt_value(cmd, a, "ack-days");
-	audit_out o = { cli_opt_flag(cmd, a, "json"), 0 };
+	audit_out o = { cli_opt_flag(cmd, a, "json"), 0, 0, 0 };
 	unsigned long n = 14;
 	char *end;
 	int error;
@@ -72,12 +113,39 @@ static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 	}
 	if (o.json)
 		printf("%s]\n", o.count ? "\n" : "[");
+	else if (o.waived)
+		printf("%zu gap%s, %zu waived\n", o.open, o.open == 1 ? "" : "s", o.waived);
 	else
-		printf("%zu gap%s\n", o.count, o.count == 1 ? "" : "s");
-	return o.count ? EXIT_VERIFY : EXIT_OK;
+		printf("%zu gap%s\n", o.open, o.open == 1 ? "" : "s");
+	return o.open ? EXIT_VERIFY : EXIT_OK;
 }
 
 const cli_command cli_cmd_audit = {
-	"audit", "the compliance gaps, with the records involved (exit 3 when there are any)",
+	"audit", "the compliance gaps, with the records involved (exit 3 when any is open)",
 	"", 0, 0, audit_opts, 1, run_audit
+};
+
+/* ---- audit waive: quality waives a gap until a date ----------------------- */
+
+static const cli_opt waive_opts[] = {
+	{ "reason", 'r', OPT_VALUE, "TEXT", "why the gap is accepted for now (required)" },
+	{ "until", 0, OPT_VALUE, "DATE", "the last day it holds, YYYY-MM-DD, within a year (required)" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_waive(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *until = cli_opt_value(cmd, a, "until");
+	int error;
+
+	if ((error = vault_audit_waive(v, a->arg[0], cli_opt_value(cmd, a, "reason"), until)) < 0)
+		return cli_fail(error);
+	printf("waived %s until %s\n", a->arg[0], until);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_audit_waive = {
+	"audit waive", "waive an audit gap until a date, with the reason (quality)",
+	"ID", 1, 1, waive_opts, 1, run_waive
 };

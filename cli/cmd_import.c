@@ -2,8 +2,10 @@
  * qvault import MANIFEST.json: many revisions, one commit, one pack.
  *
  * The manifest is a JSON array (schemas/import.schema.json) of
- * {"file", "doc", "type", "rev"?, "title"?, "parts"?, "name"?}; relative
- * file paths are taken from the manifest's folder.
+ * {"file", "doc", "type", "rev"?, "title"?, "parts"?, "name"?, "cert"?};
+ * relative file paths are taken from the manifest's folder.  "cert" is a
+ * material certificate's EN 10204 data (schemas/material-cert.schema.json),
+ * checked by the library as `add --meta` is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@ typedef struct {
 	vault_add_options *entries;
 	char **paths;
 	const char ***parts;
+	char **certs;     /* each entry's certificate data, JSON text, or NULL */
 	size_t count;
 } manifest;
 
@@ -29,10 +32,12 @@ static void manifest_dispose(manifest *m)
 	for (i = 0; i < m->count; i++) {
 		free(m->paths[i]);
 		free(m->parts[i]);
+		free(m->certs[i]);
 	}
 	free(m->entries);
 	free(m->paths);
 	free(m->parts);
+	free(m->certs);
 }
 
 static int entry_error(size_t i, const char *what)
@@ -45,17 +50,24 @@ static int entry_error(size_t i, const char *what)
 static int read_entry(manifest *m, size_t i, json_t *e, const char *base)
 {
 	const char *file = NULL;
-	json_t *parts = NULL, *p;
+	json_t *parts = NULL, *cert = NULL, *p;
 	json_error_t jerr;
 	vault_add_options *o = &m->entries[i];
 	size_t k, need;
 
 	if (json_unpack_ex(e, &jerr, JSON_STRICT,
-			   "{s:s, s:s, s:s, s?:s, s?:s, s?:o, s?:s}",
+			   "{s:s, s:s, s:s, s?:s, s?:s, s?:o, s?:s, s?:o}",
 			   "file", &file, "doc", &o->doc, "type", &o->type,
 			   "rev", &o->rev, "title", &o->title, "parts", &parts,
-			   "name", &o->name) < 0)
+			   "name", &o->name, "cert", &cert) < 0)
 		return entry_error(i, jerr.text);
+	if (cert) {
+		if (!json_is_object(cert))
+			return entry_error(i, "'cert' is not an object of EN 10204 data");
+		if ((m->certs[i] = json_dumps(cert, JSON_COMPACT)) == NULL)
+			abort();
+		o->meta = m->certs[i];
+	}
 	need = strlen(base) + strlen(file) + 2;
 	if ((m->paths[i] = malloc(need)) == NULL)
 		abort();
@@ -83,7 +95,7 @@ static int read_entry(manifest *m, size_t i, json_t *e, const char *base)
 
 static int run(const cli_command *cmd, cli_args *a, vault *v)
 {
-	manifest m = { NULL, NULL, NULL, 0 };
+	manifest m = { NULL, NULL, NULL, NULL, 0 };
 	json_error_t jerr;
 	json_t *root, *e;
 	char *base, *slash;
@@ -110,7 +122,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	m.entries = calloc(m.count + 1, sizeof(*m.entries));
 	m.paths = calloc(m.count + 1, sizeof(*m.paths));
 	m.parts = calloc(m.count + 1, sizeof(*m.parts));
-	if (!m.entries || !m.paths || !m.parts)
+	m.certs = calloc(m.count + 1, sizeof(*m.certs));
+	if (!m.entries || !m.paths || !m.parts || !m.certs)
 		abort();
 	json_array_foreach(root, i, e)
 		if ((rc = read_entry(&m, i, e, base)) != EXIT_OK)

@@ -71,6 +71,7 @@ static const cli_shell_rule rules[] = {
 	{ "fai add", "supplier,quality", 0, "fai" },
 	{ "fai accept", "buyer,quality", -1, NULL },
 	{ "fai reject", "buyer,quality", -1, NULL },
+	{ "audit waive", "quality", -1, NULL },
 	{ "po add", "buyer", -1, NULL },
 	{ "po import", "buyer", 0, CLI_UPLOAD_IMPORT },
 	{ "po change", "buyer", -1, NULL },

@@ -3,6 +3,7 @@
  * their own machine with stock tools (unzip, sha256sum, ssh-keygen).
  *
  *   documents/DOC@REV/FILE        every revision the trace reaches
+ *   certs/DOC@REV/cert.json       a material certificate's EN 10204 data
  *   acks/DOC@REV/NAME, NAME.sig   each acknowledgment statement and its SSHSIG
  *   allowed_signers               the vault's users' keys (revoked ones end)
  *   trace.json, trace.txt         the trace, for programs and for people
@@ -78,6 +79,27 @@ static void add_data(bundle *b, const char *name, char *data, size_t len)
 }
 
 /*
+ * The EN 10204 data of material certificate DOC@REV as the vault stores
+ * it, when it carries any: certs/DOC@REV/cert.json (beside documents/, so
+ * that no file of the revision can take its name).
+ */
+static int add_cert(bundle *b, vault *v, const char *doc, const char *rev)
+{
+	char name[VAULT_PATH_MAX * 2], *data = NULL;
+	int error;
+
+	if ((error = vault_cert_data(&data, v, doc, rev)) < 0)
+		return error == VAULT_ENOTFOUND ? 0 : error;
+	if ((error = vault__fmt(name, sizeof(name), "member name", "certs/%s@%s/cert.json", doc,
+				rev)) < 0) {
+		free(data);
+		return error;
+	}
+	add_data(b, name, data, strlen(data));
+	return 0;
+}
+
+/*
  * Every file of DOC@REV, checked against its SHA-256 on the way out; 1
  * when the acting supplier may not see it (nothing added).
  */
@@ -113,6 +135,8 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 			error = vault__fmt(m->sha256, sizeof(m->sha256), "SHA-256", "%s",
 					   r.files[i].sha256);
 	}
+	if (!error && strcmp(r.type, "material-cert") == 0)
+		error = add_cert(b, v, r.doc, r.rev);
 	vault_revision_dispose(&r);
 	return error;
 }
@@ -206,7 +230,7 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 		    const bundle *b)
 {
 	vault_buf out = VAULT_BUF_INIT;
-	size_t i;
+	size_t i, ncerts = 0;
 	json_t *a;
 	const char *key;
 	json_t *val;
@@ -230,6 +254,14 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 	for (i = 0; i < b->n; i++)
 		if (strncmp(b->m[i].name, "documents/", 10) == 0)
 			append(&out, "  %s  sha256 %s\n", b->m[i].name + 10, b->m[i].sha256);
+	append(&out, "\nMaterial certificate data (EN 10204):\n");
+	for (i = 0; i < b->n; i++)
+		if (strncmp(b->m[i].name, "certs/", 6) == 0) {
+			append(&out, "  %s\n", b->m[i].name);
+			ncerts++;
+		}
+	if (!ncerts)
+		append(&out, "  (none)\n");
 	append(&out, "\nSigned acknowledgments (%zu):\n", json_array_size(acks));
 	json_array_foreach(acks, i, a) {
 		time_t t = (time_t)json_integer_value(json_object_get(a, "time"));

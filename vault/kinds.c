@@ -35,5 +35,6 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_ncr_close,
 	&vault_kind_token,
 	&vault_kind_token_revoked,
+	&vault_kind_audit_waiver,
 	NULL
 };

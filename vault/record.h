@@ -94,6 +94,8 @@ typedef struct {
 #define VAULT_DISPOSITION_FILE "disposition.json"
 /* an upload withdrawn by the organization that added it (withdraw.c) */
 #define VAULT_WITHDRAWN_FILE "withdrawn.json"
+/* audit waivers: waivers/<h>/<h>/<GAP>/<time>-<signer>.json (audit.c) */
+#define VAULT_WAIVERS_DIR "waivers"
 #define VAULT_ACKS_DIR "acks"
 #define VAULT_LINKS_DIR "links"
 

@@ -863,8 +863,9 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
 
 /*
  * Compliance gaps as JSON text (schemas/trace.schema.json), `*count` of
- * them: lots without a certificate of conformity; lots whose upstream
- * material lot has no material certificate; lots made before their
+ * them open (the waived ones are listed too, last): lots without a
+ * certificate of conformity; lots whose upstream material lot has no
+ * material certificate; lots made before their
  * supplier acknowledged the revision their PO line requires; PO lines
  * requiring a superseded or obsolete revision; parts shipped at a drawing
  * revision with no FAI on record; revisions distributed and not
@@ -875,13 +876,25 @@ int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned a
 
 /*
  * The same gaps one at a time, in the same order, each as a JSON object
- * {"gap", "what", "records"} (canonical text, valid during the call), so
- * that a vault with a million gaps is audited in constant memory.  A
+ * {"gap", "what", "records", "id", "state", "waiver"} (canonical text,
+ * valid during the call), so that a vault with a million gaps is audited
+ * in constant memory: the open gaps first, then those waived until today
+ * or later (state "waived"; only these are kept in memory).  A gap's id
+ * is null to a viewer who does not see every record it is made of.  A
  * non-zero return from `cb` stops the audit and is returned.
  */
 typedef int (*vault_gap_cb)(void *payload, const char *gap_json);
 int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb cb,
 		     void *payload);
+
+/*
+ * Waive the audit gap `id` (as `audit` names it) until the date `until`
+ * (YYYY-MM-DD, from today to a year from today), with `reason`: one
+ * signed record, by quality.  A gap waived is listed apart and is no
+ * longer open until that day has passed; a waiver is never taken back,
+ * another may follow it.
+ */
+int vault_audit_waive(vault *v, const char *id, const char *reason, const char *until);
 
 /*
  * The trace of a lot as JSON text (schemas/trace.schema.json): PO and

@@ -68,6 +68,9 @@ static void each_record_has_its_kind(void **state)
 	assert_string_equal(m.key, "0123456789abcdef");
 	assert_string_equal(kind_of(under(p, sizeof(p), "tokens", "0123456789abcdef",
 					  "revoked.json"), &m), "token revocation");
+	assert_string_equal(kind_of(under(p, sizeof(p), "waivers", "no-coc-0123456789abcdef",
+					  "20261130T120000Z-qa.json"), &m), "audit waiver");
+	assert_string_equal(m.key, "no-coc-0123456789abcdef");
 	/* a signer's name of 128 bytes in a file name longer than that */
 	{
 		char signer[VAULT_NAME_MAX + 1], leaf[VAULT_NAME_MAX + 64];
@@ -116,6 +119,10 @@ static void other_paths_have_none(void **state)
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "P", "po.json/x"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "tokens", "0123456789abcdef", "secret.txt"),
 				    NULL), "");
+	assert_string_equal(kind_of(under(p, sizeof(p), "waivers", "no-coc-0123456789abcdef",
+					  "notes.txt"), NULL), "");
+	assert_string_equal(kind_of(under(p, sizeof(p), "waivers", "no-coc-0123456789abcdef",
+					  "x/a.json"), NULL), "");
 	assert_string_equal(kind_of("", NULL), "");
 	/* a component longer than a file system's name */
 	{
