@@ -150,10 +150,13 @@ typedef struct {
 	char sha256[65];
 	/* a page of the portal */
 	const serve_page *page;
+	serve_api *api;
+	unsigned long long file_got; /* a multipart form's file, its bytes so far */
 	const char *session;      /* the cookie (libmicrohttpd's copy) */
 	char *csrf;
-	json_t *form;             /* an urlencoded form's fields */
+	json_t *form;             /* a form's fields (and a file's name: file.name) */
 	struct MHD_PostProcessor *pp;
+	int bad_form;             /* the form could not be read whole */
 } request;
 
 /* ---- the pool of vault handles ------------------------------------------ */
@@ -1241,6 +1244,8 @@ static const serve_route *find_route(struct MHD_Connection *c, request *r, const
 
 /* ---- the portal's pages ------------------------------------------------- */
 
+static int write_all(int fd, const char *data, size_t size);
+
 /* A field of an urlencoded form, into r->form (its first 64 KiB in all). */
 static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 				  const char *filename, const char *content_type,
@@ -1255,11 +1260,30 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	json_t *js;
 
 	(void)kind;
-	(void)filename;
 	(void)content_type;
 	(void)transfer_encoding;
 	(void)off;
-	if (!key || (r->got += size) > 64 * 1024)
+	if (!key)
+		return MHD_NO;
+	/* the one file of a multipart form: spooled whole, its name a field */
+	if (filename) {
+		if (r->body < 0) {
+			if (json_object_get(r->form, "file.name") || strlen(filename) > 255 ||
+			    (r->body = r->api->spool ? cli_scratch_in(r->api->spool) :
+			     cli_scratch_file(r->api->dir)) < 0)
+				return MHD_NO;
+			js = json_string(filename);
+			json_object_set_new(r->form, "file.name", js ? js : json_string(""));
+			js = json_string(key);
+			json_object_set_new(r->form, "file.field", js ? js : json_string(""));
+		}
+		if ((r->file_got += size) > r->limit) {
+			r->too_large = 1;
+			return MHD_NO;
+		}
+		return write_all(r->body, data, size) < 0 ? MHD_NO : MHD_YES;
+	}
+	if ((r->got += size) > 64 * 1024)
 		return MHD_NO;
 	if ((joined = malloc(hadn + size + 1)) == NULL)
 		abort();
@@ -1281,7 +1305,11 @@ static int same_origin(serve_api *api, struct MHD_Connection *c)
 
 	if (site && strcmp(site, "same-origin") != 0)
 		return 0;
-	return origin ? strcmp(origin, api->origin) == 0 : site != NULL;
+	/* a form's post under a strict referrer policy says "Origin: null";
+	 * then the browser's Sec-Fetch-Site alone says where it came from */
+	if (origin && strcmp(origin, "null") != 0)
+		return strcmp(origin, api->origin) == 0;
+	return site != NULL;
 }
 
 /*
@@ -1336,10 +1364,26 @@ static enum MHD_Result portal_first(serve_api *api, struct MHD_Connection *c, co
 		return fail(c, MHD_HTTP_FORBIDDEN, "the request did not come from a page of this "
 			    "portal (Origin, Sec-Fetch-Site)");
 	r->limit = 64 * 1024;
-	if (type && strncasecmp(type, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
-				strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0) {
+	r->api = api;
+	if (type && strncasecmp(type, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA,
+				strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) == 0) {
+		vault *v;
+
+		/* a form with a file: the file within the vault's upload limit */
+		if ((v = borrow(api)) == NULL)
+			return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
+		if (vault_limit_check(&r->limit, v, VAULT_LIMIT_UPLOAD, NULL, "the file", 0) < 0) {
+			give_back(api, v);
+			return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", vault_error_message());
+		}
+		give_back(api, v);
+	}
+	if (type && (strncasecmp(type, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+				 strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0 ||
+		     strncasecmp(type, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA,
+				 strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) == 0)) {
 		if ((r->form = json_object()) == NULL ||
-		    (r->pp = MHD_create_post_processor(c, 8192, form_field, r)) == NULL)
+		    (r->pp = MHD_create_post_processor(c, 64 * 1024, form_field, r)) == NULL)
 			return fail(c, MHD_HTTP_BAD_REQUEST, "a malformed form");
 	} else if (body_kind(type, &r->body_type) == SERVE_BODY_JSON) {
 		if ((r->body = api->spool ? cli_scratch_in(api->spool) :
@@ -1359,7 +1403,18 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 	enum MHD_Result answered;
 
 	if (r->too_large)
-		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is over 64 KiB");
+		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is over the limit (its fields "
+			    "64 KiB, its file this vault's upload limit of %llu bytes)",
+			    (unsigned long long)r->limit);
+	if (r->pp) {
+		if (MHD_destroy_post_processor(r->pp) != MHD_YES)
+			r->bad_form = 1;
+		r->pp = NULL;
+	}
+	if (r->bad_form)
+		return fail(c, MHD_HTTP_BAD_REQUEST, "the form is malformed or its fields are over "
+			    "64 KiB");
+	/* the last of a form's file came with the end of the post processor */
 	if (r->body >= 0 && lseek(r->body, 0, SEEK_SET) < 0)
 		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the body back");
 	/* a write with a session carries its CSRF token, as a header or a field */
@@ -1548,8 +1603,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*size && r->pp) {
-		if (MHD_post_process(r->pp, data, *size) != MHD_YES)
-			r->too_large = 1;
+		/* past a failure (too large, malformed) the rest is read and dropped */
+		if (!r->too_large && !r->bad_form && MHD_post_process(r->pp, data, *size) != MHD_YES)
+			r->bad_form = 1;
+		set_deadline(api, c, r->body_since + api->timeout +
+			     (time_t)((r->got + r->file_got) / SERVE_MIN_RATE));
 		*size = 0;
 		return MHD_YES;
 	}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -146,7 +147,9 @@ static void page_begin(html *h, serve_req *q, const char *title_literal, const c
 	if (q->user) {
 		h_raw(h, "<nav aria-label=\"main\"><ul><li><a href=\"/inbox\">Inbox</a></li>"
 			 "<li><a href=\"/pos\">Purchase orders</a></li>"
-			 "<li><a href=\"/documents\">Documents</a></li></ul></nav>"
+			 "<li><a href=\"/documents\">Documents</a></li>"
+			 "<li><a href=\"/asns\">Ship notices</a></li>"
+			 "<li><a href=\"/upload\">Upload</a></li></ul></nav>"
 			 "<form method=\"post\" action=\"/logout\" class=\"logout\">"
 			 "<input type=\"hidden\" name=\"csrf\" value=\"");
 		h_text(h, q->csrf);
@@ -171,7 +174,7 @@ static void secure(struct MHD_Response *r)
 {
 	MHD_add_response_header(r, "Content-Security-Policy", CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 }
 
@@ -830,6 +833,414 @@ static enum MHD_Result post_ack(serve_req *q)
 					 json_object_get(body, "csrf")), cookie);
 }
 
+/* ---- forms ------------------------------------------------------------------------ */
+
+/* A field of the posted form (or NULL). */
+static const char *form_value(serve_req *q, const char *key)
+{
+	const char *v = json_string_value(json_object_get(q->form, key));
+
+	return v && *v ? v : NULL;
+}
+
+/* <p><label>LABEL</label> <input ...></p>, its value kept from the form posted. */
+static void h_input(html *h, serve_req *q, const char *name, const char *label,
+		    const char *type, int required)
+{
+	h_raw(h, "<p><label for=\"");
+	h_raw(h, name);
+	h_raw(h, "\">");
+	h_raw(h, label);
+	h_raw(h, "</label> <input id=\"");
+	h_raw(h, name);
+	h_raw(h, "\" name=\"");
+	h_raw(h, name);
+	h_raw(h, "\" type=\"");
+	h_raw(h, type);
+	h_raw(h, "\"");
+	if (required)
+		h_raw(h, " required");
+	if (strcmp(type, "file") != 0 && form_value(q, name)) {
+		h_raw(h, " value=\"");
+		h_text(h, form_value(q, name));
+		h_raw(h, "\"");
+	}
+	h_raw(h, "></p>");
+}
+
+/* <select>, its options literals, the one posted chosen. */
+static void h_select(html *h, serve_req *q, const char *name, const char *label,
+		     const char *const *options)
+{
+	const char *chosen = form_value(q, name);
+
+	h_raw(h, "<p><label for=\"");
+	h_raw(h, name);
+	h_raw(h, "\">");
+	h_raw(h, label);
+	h_raw(h, "</label> <select id=\"");
+	h_raw(h, name);
+	h_raw(h, "\" name=\"");
+	h_raw(h, name);
+	h_raw(h, "\">");
+	for (; *options; options++) {
+		h_raw(h, "<option");
+		if (chosen && strcmp(chosen, *options) == 0)
+			h_raw(h, " selected");
+		h_raw(h, ">");
+		h_raw(h, *options);
+		h_raw(h, "</option>");
+	}
+	h_raw(h, "</select></p>");
+}
+
+/* The form's start: POST to `action`, with the session's CSRF token. */
+static void h_form(html *h, serve_req *q, const char *action, int with_file)
+{
+	h_raw(h, "<form class=\"card\" method=\"post\" action=\"");
+	h_raw(h, action);
+	h_raw(h, with_file ? "\" enctype=\"multipart/form-data\">" : "\">");
+	h_raw(h, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	h_text(h, q->csrf);
+	h_raw(h, "\">");
+}
+
+/* Why the last post was refused, where a screen reader hears it at once. */
+static void h_refusal(html *h, const char *why)
+{
+	if (!why)
+		return;
+	h_raw(h, "<p role=\"alert\" class=\"bad\" id=\"refusal\">");
+	h_text(h, why);
+	h_raw(h, "</p>");
+}
+
+/* ---- uploading a certificate or report ------------------------------------------- */
+
+static const char *const upload_types[] = { "coc", "material-cert", "inspection-report",
+					    "process-cert", "other", NULL };
+static const char *const cert_types[] = { "3.1", "3.2", "2.2", "2.1", NULL };
+/* the EN 10204 fields the form asks for, as material-cert.schema.json names them */
+static const struct {
+	const char *key, *label, *type;
+	int required;
+} cert_fields[] = {
+	{ "certificate_number", "Certificate number", "text", 0 },
+	{ "manufacturer", "Manufacturer (mill)", "text", 0 },
+	{ "product", "Product", "text", 0 },
+	{ "grade", "Grade or specification", "text", 0 },
+	{ "heat_number", "Heat number", "text", 0 },
+	{ "quantity", "Quantity, with its unit", "text", 0 },
+	{ "issue_date", "Issue date", "date", 0 },
+	{ "inspector", "Inspector (3.1 and 3.2)", "text", 0 },
+};
+
+static enum MHD_Result upload_form(serve_req *q, unsigned status, const char *why)
+{
+	html h = { NULL, 0, 0 };
+	char name[64];
+	size_t i;
+
+	page_begin(&h, q, "Upload a certificate or report", "");
+	h_refusal(&h, why);
+	h_form(&h, q, "/upload", 1);
+	h_input(&h, q, "doc", "Document number (for example COC-L-0923)", "text", 1);
+	h_select(&h, q, "type", "Type", upload_types);
+	h_input(&h, q, "rev", "Revision (empty: the next)", "text", 0);
+	h_input(&h, q, "title", "Title", "text", 0);
+	h_input(&h, q, "po", "For PO", "text", 0);
+	h_input(&h, q, "lot", "For lot", "text", 0);
+	h_input(&h, q, "file", "File", "file", 1);
+	h_raw(&h, "<fieldset><legend>EN 10204 data, for a material certificate</legend>");
+	h_select(&h, q, "cert.certificate_type", "Certificate type", cert_types);
+	for (i = 0; i < sizeof(cert_fields) / sizeof(cert_fields[0]); i++) {
+		/* "cert." and a key of the table: it fits */
+		(void)cli_fmt(name, sizeof(name), "a field's name", "cert.%s", cert_fields[i].key);
+		h_input(&h, q, name, cert_fields[i].label, cert_fields[i].type,
+			cert_fields[i].required);
+	}
+	h_input(&h, q, "cert.chemical", "Chemical composition (C=0.20, Mn=1.10)", "text", 0);
+	h_input(&h, q, "cert.mechanical", "Mechanical results (Rm_MPa=310, A_pct=12)", "text", 0);
+	h_raw(&h, "</fieldset><p><button type=\"submit\">Upload</button></p></form>");
+	return send_page(q, status, &h);
+}
+
+static enum MHD_Result get_upload(serve_req *q)
+{
+	return upload_form(q, MHD_HTTP_OK, NULL);
+}
+
+/* "C=0.20, Mn=1.10" as {"C": "0.20", "Mn": "1.10"}; NULL when malformed. */
+static json_t *results_of(const char *text)
+{
+	json_t *o = json_object();
+	char *copy = strdup(text), *item, *save = NULL;
+
+	if (!o || !copy)
+		abort();
+	for (item = strtok_r(copy, ",;", &save); item; item = strtok_r(NULL, ",;", &save)) {
+		char *eq = strchr(item, '='), *k = item, *v, *end;
+
+		if (!eq) {
+			json_decref(o);
+			o = NULL;
+			break;
+		}
+		*eq = '\0';
+		v = eq + 1;
+		while (*k == ' ')
+			k++;
+		while (*v == ' ')
+			v++;
+		for (end = k + strlen(k); end > k && end[-1] == ' '; end--)
+			*--end = '\0';
+		for (end = v + strlen(v); end > v && end[-1] == ' '; end--)
+			*--end = '\0';
+		if (!*k || !*v || json_object_set_new(o, k, json_string(v)) < 0) {
+			json_decref(o);
+			o = NULL;
+			break;
+		}
+	}
+	free(copy);
+	return o;
+}
+
+/* The form's EN 10204 data as the JSON text `add --meta` reads; NULL with *why. */
+static char *cert_meta(serve_req *q, const char **why)
+{
+	json_t *m = json_object(), *r;
+	char name[64], *text;
+	size_t i;
+
+	json_object_set_new(m, "certificate_type",
+			    json_string(form_value(q, "cert.certificate_type") ?
+					form_value(q, "cert.certificate_type") : ""));
+	for (i = 0; i < sizeof(cert_fields) / sizeof(cert_fields[0]); i++) {
+		(void)cli_fmt(name, sizeof(name), "a field's name", "cert.%s", cert_fields[i].key);
+		if (form_value(q, name))
+			json_object_set_new(m, cert_fields[i].key, json_string(form_value(q, name)));
+	}
+	if (form_value(q, "cert.chemical")) {
+		if ((r = results_of(form_value(q, "cert.chemical"))) == NULL) {
+			*why = "the chemical composition is not NAME=VALUE, NAME=VALUE";
+			json_decref(m);
+			return NULL;
+		}
+		json_object_set_new(m, "chemical", r);
+	}
+	if (form_value(q, "cert.mechanical")) {
+		if ((r = results_of(form_value(q, "cert.mechanical"))) == NULL) {
+			*why = "the mechanical results are not NAME=VALUE, NAME=VALUE";
+			json_decref(m);
+			return NULL;
+		}
+		json_object_set_new(m, "mechanical", r);
+	}
+	text = json_dumps(m, JSON_COMPACT);
+	json_decref(m);
+	return text;
+}
+
+/* A writer's refusal, as a form's message (held by `reply`). */
+static const char *refusal_of(const json_t *reply)
+{
+	const char *e = json_string_value(json_object_get(reply, "error"));
+
+	return e ? e : "refused";
+}
+
+static enum MHD_Result post_upload(serve_req *q)
+{
+	const char *type = form_value(q, "type"), *why = NULL;
+	char *meta = NULL, where[1024];
+	json_t *reply, *body;
+	enum MHD_Result ok;
+	unsigned status;
+
+	if (q->body < 0 || !form_value(q, "file.name"))
+		return upload_form(q, MHD_HTTP_BAD_REQUEST, "choose the file to upload");
+	if (!form_value(q, "doc") || !type)
+		return upload_form(q, MHD_HTTP_BAD_REQUEST, "give the document's number and type");
+	if (strcmp(type, "material-cert") == 0 && (meta = cert_meta(q, &why)) == NULL)
+		return upload_form(q, MHD_HTTP_BAD_REQUEST, why);
+	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*}",
+					      "op", "add", "doc", form_value(q, "doc"), "type", type,
+					      "name", form_value(q, "file.name"),
+					      "rev", form_value(q, "rev"), "title",
+					      form_value(q, "title"), "po", form_value(q, "po"),
+					      "lot", form_value(q, "lot"), "meta", meta),
+				 q->body);
+	free(meta);
+	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	body = json_object_get(reply, "body");
+	if (status != MHD_HTTP_CREATED ||
+	    cli_fmt(where, sizeof(where), "the address", "/documents/%s",
+		    json_string_value(json_object_get(body, "doc"))) < 0) {
+		ok = upload_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST,
+				 refusal_of(reply));
+		json_decref(reply);
+		return ok;
+	}
+	json_decref(reply);
+	return serve_redirect(q->c, where);
+}
+
+/* ---- lots and ship notices ----------------------------------------------------- */
+
+static enum MHD_Result asn_form(serve_req *q, unsigned status, const char *why)
+{
+	html h = { NULL, 0, 0 };
+
+	page_begin(&h, q, "Ship", "");
+	h_refusal(&h, why);
+	h_raw(&h, "<h2>1. Record the lot you made</h2>");
+	h_form(&h, q, "/lots", 0);
+	h_input(&h, q, "lot.lot", "Lot number", "text", 1);
+	h_input(&h, q, "lot.po", "PO", "text", 1);
+	h_input(&h, q, "lot.part", "Part number (one of the PO's)", "text", 1);
+	h_input(&h, q, "lot.qty", "Quantity", "number", 1);
+	h_input(&h, q, "lot.made", "Made on", "date", 0);
+	h_raw(&h, "<p><button type=\"submit\">Record the lot</button></p></form>"
+		  "<h2>2. Send the ship notice</h2>");
+	h_form(&h, q, "/asns", 0);
+	h_input(&h, q, "asn", "Ship notice number", "text", 1);
+	h_input(&h, q, "po", "PO", "text", 1);
+	h_input(&h, q, "ship_date", "Ship date", "date", 1);
+	h_input(&h, q, "carrier", "Carrier", "text", 0);
+	h_input(&h, q, "tracking", "Tracking number", "text", 0);
+	h_input(&h, q, "package", "Package id", "text", 1);
+	h_input(&h, q, "lot", "Lot in it", "text", 1);
+	h_input(&h, q, "qty", "Quantity in it", "number", 1);
+	h_raw(&h, "<p><button type=\"submit\">Send the ship notice</button></p></form>"
+		  "<h2>Or upload an X12 856 ship notice</h2>");
+	h_form(&h, q, "/asns/x12", 1);
+	h_input(&h, q, "file", "X12 856 file", "file", 1);
+	h_raw(&h, "<p><button type=\"submit\">Upload the 856</button></p></form>");
+	return send_page(q, status, &h);
+}
+
+static enum MHD_Result get_ship(serve_req *q)
+{
+	return asn_form(q, MHD_HTTP_OK, NULL);
+}
+
+/* A positive whole number from a form field; 0 when it is none. */
+static json_int_t form_count(serve_req *q, const char *key)
+{
+	const char *v = form_value(q, key);
+	char *end = NULL;
+	long long n;
+
+	if (!v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 10)
+		return 0;
+	n = strtoll(v, &end, 10);
+	return n;
+}
+
+/* The writer's answer to a form: back to `next` when done, else the form again. */
+static enum MHD_Result form_done(serve_req *q, json_t *reply, const char *next)
+{
+	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	enum MHD_Result ok;
+
+	if (status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) {
+		json_decref(reply);
+		return serve_redirect(q->c, next);
+	}
+	ok = asn_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
+	json_decref(reply);
+	return ok;
+}
+
+static enum MHD_Result post_lot(serve_req *q)
+{
+	json_int_t qty = form_count(q, "lot.qty");
+
+	if (!form_value(q, "lot.lot") || !form_value(q, "lot.po") || !form_value(q, "lot.part") ||
+	    qty < 1)
+		return asn_form(q, MHD_HTTP_BAD_REQUEST, "give the lot's number, PO, part and a "
+				"quantity of 1 or more");
+	return form_done(q, serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:I, s:s*}",
+			 "op", "lot-add", "lot", form_value(q, "lot.lot"), "po",
+			 form_value(q, "lot.po"), "part", form_value(q, "lot.part"), "qty", qty,
+			 "made", form_value(q, "lot.made")), -1), "/ship");
+}
+
+static enum MHD_Result post_asn(serve_req *q)
+{
+	json_int_t qty = form_count(q, "qty");
+	json_t *notice;
+	char *text;
+	int fd;
+
+	if (!form_value(q, "asn") || !form_value(q, "po") || !form_value(q, "ship_date") ||
+	    !form_value(q, "package") || !form_value(q, "lot") || qty < 1)
+		return asn_form(q, MHD_HTTP_BAD_REQUEST, "give the notice's number, PO, ship date "
+				"and a package with its lot and a quantity of 1 or more");
+	notice = json_pack("{s:s, s:s, s:s, s:s*, s:s*, s:[{s:s, s:s, s:I}]}",
+			   "asn", form_value(q, "asn"), "po", form_value(q, "po"), "ship_date",
+			   form_value(q, "ship_date"), "carrier", form_value(q, "carrier"),
+			   "tracking", form_value(q, "tracking"), "packages", "id",
+			   form_value(q, "package"), "lot", form_value(q, "lot"), "qty", qty);
+	text = notice ? json_dumps(notice, JSON_COMPACT) : NULL;
+	json_decref(notice);
+	/* the notice as the file `asn import` reads, handed to the writer */
+	if (!text || (fd = q->api ? serve_scratch(q) : -1) < 0 ||
+	    write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		free(text);
+		return asn_form(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the ship notice");
+	}
+	free(text);
+	{
+		json_t *reply = serve_writer_ask(q, json_pack("{s:s}", "op", "asn-import"), fd);
+
+		close(fd);
+		return form_done(q, reply, "/asns");
+	}
+}
+
+static enum MHD_Result post_asn_x12(serve_req *q)
+{
+	if (q->body < 0 || !form_value(q, "file.name"))
+		return asn_form(q, MHD_HTTP_BAD_REQUEST, "choose the X12 856 file");
+	return form_done(q, serve_writer_ask(q, json_pack("{s:s}", "op", "asn-import"), q->body),
+			 "/asns");
+}
+
+static enum MHD_Result get_asns(serve_req *q)
+{
+	static const char *const cols[] = { "Ship notice", "PO", "Supplier", "Ship date",
+					    "Packages", "Shipped", "Received", NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	json_t *list, *a;
+	size_t i;
+	int error;
+
+	if ((error = vault_asn_list(&text, q->v, NULL)) < 0)
+		return error_page(q, error);
+	list = parsed(text);
+	page_begin(&h, q, "Ship notices", "");
+	h_raw(&h, "<p><a href=\"/ship\">Record a lot and send a ship notice</a></p>");
+	h_table(&h, "Ship notices, by number", cols);
+	json_array_foreach(list, i, a) {
+		h_raw(&h, "<tr>");
+		h_cell(&h, a, "asn");
+		h_cell(&h, a, "po");
+		h_cell(&h, a, "supplier");
+		h_cell(&h, a, "ship_date");
+		h_cell(&h, a, "packages");
+		h_cell(&h, a, "shipped");
+		h_cell(&h, a, "received");
+		h_raw(&h, "</tr>");
+	}
+	h_raw(&h, "</tbody></table>");
+	json_decref(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 const serve_page serve_pages[] = {
@@ -851,5 +1262,12 @@ const serve_page serve_pages[] = {
 	{ "GET", "documents/{}/{}/files/{}", 0, serve_get_file },
 	{ "POST", "documents/{}/{}/statement", 0, post_statement },
 	{ "POST", "documents/{}/{}/ack", 0, post_ack },
+	{ "GET", "upload", 0, get_upload },
+	{ "POST", "upload", 0, post_upload },
+	{ "GET", "ship", 0, get_ship },
+	{ "POST", "lots", 0, post_lot },
+	{ "POST", "asns", 0, post_asn },
+	{ "POST", "asns/x12", 0, post_asn_x12 },
+	{ "GET", "asns", 0, get_asns },
 	{ NULL, NULL, 0, NULL }
 };

@@ -883,6 +883,41 @@ static json_t *do_fai(vault *v, const char *dir, const json_t *req, int fd)
 	return error < 0 ? failure(500, vault_error_message()) : created_text(text, 201);
 }
 
+/*
+ * "lot-add": a lot of PO "po" made by the supplier: "lot", "part" (one of
+ * the PO's), "qty", and when it was made ("made", YYYY-MM-DD).
+ */
+static json_t *do_lot_add(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "lot", JSON_STRING, 1 }, { "po", JSON_STRING, 1 }, { "part", JSON_STRING, 1 },
+		{ "qty", JSON_INTEGER, 1 }, { "made", JSON_STRING, 0 }, { NULL, 0, 0 }
+	};
+	json_int_t qty = json_integer_value(json_object_get(req, "qty"));
+	vault_lot lot;
+	json_t *reply;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if (qty < 1 || qty > 1000000000)
+		return failure(400, "'qty' must be from 1 to 1000000000");
+	if ((reply = act_for_token(v, req)) != NULL)
+		return reply;
+	memset(&lot, 0, sizeof(lot));
+	lot.lot = member(req, "lot");
+	lot.po = member(req, "po");
+	lot.part = member(req, "part");
+	lot.qty = (uint64_t)qty;
+	lot.made = member(req, "made");
+	if ((error = vault_lot_add(v, &lot)) < 0)
+		return failure(status_of(error), vault_error_message());
+	return created(json_pack("{s:s, s:s, s:s, s:I}", "lot", lot.lot, "po", lot.po, "part",
+				 lot.part, "qty", qty), 201);
+}
+
 /* The writer's operations: each checks its fields and the token itself, and answers. */
 static const struct {
 	const char *op;
@@ -900,6 +935,7 @@ static const struct {
 	{ "ncr-add", do_ncr_add },
 	{ "ncr-close", do_ncr_close },
 	{ "fai", do_fai },
+	{ "lot-add", do_lot_add },
 };
 
 static json_t *handle(vault *v, const char *dir, const char *text, size_t len, int fd)

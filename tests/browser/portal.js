@@ -17,6 +17,7 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'
 
 const [base, link, shots, out] = process.argv.slice(2);
 let failures = 0;
+let current = null; // the page a failed check shows
 
 function ok(what) { console.log('ok - ' + what); }
 function notOk(what, why) {
@@ -32,6 +33,10 @@ async function check(what, fn) {
 			ok(what);
 	} catch (e) {
 		notOk(what, e && e.message ? e.message : e);
+		// what the page showed when it failed, for whoever reads the log
+		if (current)
+			await current.screenshot({ path: path.join(shots, 'failed-' + failures + '.png'),
+				fullPage: true }).catch(() => {});
 	}
 }
 
@@ -57,6 +62,14 @@ async function look(page, name) {
 	});
 	const context = await browser.newContext({ ignoreHTTPSErrors: true });
 	const page = await context.newPage();
+	current = page;
+	// every answer to a post, for whoever reads browser.err after a failure
+	page.on('response', async (r) => {
+		if (r.request().method() !== 'POST')
+			return;
+		const why = r.status() >= 400 ? ' ' + (await r.text().catch(() => '')).slice(0, 300) : '';
+		console.error('POST ' + r.url() + ' -> ' + r.status() + why);
+	});
 	const dialogs = [];
 	page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
 	const cdp = await context.newCDPSession(page);
@@ -164,6 +177,76 @@ async function look(page, name) {
 	});
 	await page.goto(base + '/documents');
 	await look(page, 'documents');
+
+	// ---- a lot, its certificate, a ship notice ----------------------------------------
+	fs.writeFileSync(path.join(out, 'coc.pdf'),
+		'%PDF-1.4\n% coc\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+	fs.writeFileSync(path.join(out, 'mtr.csv'), 'heat,C,Mn\nH-77,0.20,1.10\n');
+	await page.goto(base + '/ship');
+	await look(page, 'ship');
+	await check('the supplier records the lot it made for its PO', async () => {
+		await page.fill('#lot\\.lot', 'L-1');
+		await page.fill('#lot\\.po', 'PO-1');
+		await page.fill('#lot\\.part', 'BRKT-1');
+		await page.fill('#lot\\.qty', '10');
+		await Promise.all([page.waitForURL(base + '/ship'), page.click('button:has-text("Record the lot")')]);
+	});
+	await page.goto(base + '/upload');
+	await look(page, 'upload');
+	await check('it uploads the lot\'s certificate of conformity from the browser', async () => {
+		await page.fill('#doc', 'COC-L-1');
+		await page.selectOption('#type', 'coc');
+		await page.fill('#lot', 'L-1');
+		await page.setInputFiles('#file', path.join(out, 'coc.pdf'));
+		await Promise.all([page.waitForURL(base + '/documents/COC-L-1'), page.click('button:has-text("Upload")')]);
+		await page.waitForSelector('td >> text=COC-L-1@');
+	});
+	await check('  a material certificate with its EN 10204 data, a missing field named', async () => {
+		await page.goto(base + '/upload');
+		await page.fill('#doc', 'MTR-77');
+		await page.selectOption('#type', 'material-cert');
+		await page.setInputFiles('#file', path.join(out, 'mtr.csv'));
+		await page.fill('#cert\\.heat_number', 'H-77');
+		await page.click('button:has-text("Upload")');
+		await page.waitForSelector('#refusal');
+		const why = await page.textContent('#refusal');
+		if (!/inspector/.test(why) || !/manufacturer/.test(why))
+			throw new Error(why);
+		await look(page, 'upload-refused');
+		for (const [k, v] of [['certificate_number', 'C-1'], ['manufacturer', 'Mill'],
+			['product', 'Bar'], ['grade', 'EN AW-6061 T6'], ['inspector', 'I. Nspector'],
+			['issue_date', '2026-11-01']])
+			await page.fill('#cert\\.' + k, v);
+		await page.fill('#cert\\.chemical', 'C=0.20, Mn=1.10');
+		await page.setInputFiles('#file', path.join(out, 'mtr.csv'));
+		await Promise.all([page.waitForURL(base + '/documents/MTR-77'), page.click('button:has-text("Upload")')]);
+	});
+	await check('it sends the ship notice from the form', async () => {
+		await page.goto(base + '/ship');
+		await page.fill('#asn', 'ASN-1');
+		await page.fill('#po', 'PO-1');
+		await page.fill('#ship_date', new Date().toISOString().slice(0, 10));
+		await page.fill('#package', 'P1');
+		await page.fill('#lot', 'L-1');
+		await page.fill('#qty', '10');
+		await Promise.all([page.waitForURL(base + '/asns'), page.click('button:has-text("Send the ship notice")')]);
+		await page.waitForSelector('td >> text=ASN-1');
+	});
+	await look(page, 'asns');
+	await check('  shipping more than the lot holds is refused, and says why', async () => {
+		await page.goto(base + '/ship');
+		await page.fill('#asn', 'ASN-2');
+		await page.fill('#po', 'PO-1');
+		await page.fill('#ship_date', new Date().toISOString().slice(0, 10));
+		await page.fill('#package', 'P2');
+		await page.fill('#lot', 'L-1');
+		await page.fill('#qty', '5');
+		await page.click('button:has-text("Send the ship notice")');
+		await page.waitForSelector('#refusal');
+		const why = await page.textContent('#refusal');
+		if (!/ships 5 of .*PO-1.* 0 open/.test(why))
+			throw new Error(why);
+	});
 
 	// ---- a user not verified -------------------------------------------------------------
 	await check('a passkey that did not verify its user does not log in', async () => {

@@ -96,8 +96,11 @@ while IFS= read -r line; do
 	"not ok - "*) _fail "${line#not ok - }" "see browser.err" ;;
 	esac
 done < browser.out
-if ! grep -q '^ok - acknowledging the revision' browser.out; then
-	sed 's/^/# /' browser.err | head -20
+if grep -q '^not ok' browser.out || [ ! -s browser.out ]; then
+	echo "# the browser's log (screenshots of the failures: $SHOTS/failed-*.png):"
+	sed 's/^/#   /' browser.err | tail -40
+	echo "# qvault serve's:"
+	sed 's/^/#   /' serve.err | tail -20
 fi
 
 if [ -n "${DEBUG_PORTAL:-}" ]; then
@@ -129,9 +132,10 @@ check "a forged session cookie gets no page: to /login" \
 check "the session that was replaced after the signature is dead" \
 	evalq "[ \"\$(code -H \"Cookie: __Host-qvault=\$(cat out/cookie.old)\" '$ORIGIN/inbox')\" = 303 ]"
 check "a cross-site post, with a good cookie, is refused (Origin)" \
-	evalq "[ \"\$(code -H 'Cookie: __Host-qvault=$COOKIE' -H 'Origin: https://evil.example' \
-		-H 'Content-Type: application/x-www-form-urlencoded' --data 'csrf=x' '$ORIGIN/logout')\" = 403 ] &&
-	       grep -q 'did not come from a page of this portal' body.json || { cat body.json; false; }"
+	evalq "c=\$(code -H 'Cookie: __Host-qvault=$COOKIE' -H 'Origin: https://evil.example' \
+		-H 'Content-Type: application/x-www-form-urlencoded' --data 'csrf=x' '$ORIGIN/logout');
+	       [ \"\$c\" = 403 ] && grep -q 'did not come from a page of this portal' body.json ||
+	       { echo \"status \$c\" >&2; cat body.json >&2; false; }"
 check "a post from the portal without its CSRF token is refused" \
 	evalq "[ \"\$(code -H 'Cookie: __Host-qvault=$COOKIE' -H 'Origin: $ORIGIN' \
 		-H 'Content-Type: application/json' --data '{\"meaning\":\"reviewed\"}' \
