@@ -75,6 +75,7 @@ const char *vault_hooks__event(char *buf, size_t size, const char *message)
 {
 	static const struct { const char *op, *event; } folded[] = {
 		{ "import", "add" }, { "lot-add", "lot" }, { "lot-import", "lot" },
+		{ "lot-subtier", "lot" },
 		{ "po-add", "po" }, { "po-import", "po" }, { "fai-add", "fai" },
 		{ "user-add", "user" }, { "user-revoke", "user" },
 		{ "status-import", "status" }, { "asn-add", "asn" }, { "asn-import", "asn" },

@@ -14,12 +14,13 @@
 /* schemas/index.sql (version 1) and its upgrades, embedded at build time */
 extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[],
 	vault_schema_sql_4[], vault_schema_sql_5[], vault_schema_sql_6[],
-	vault_schema_sql_7[], vault_schema_sql_8[];
+	vault_schema_sql_7[], vault_schema_sql_8[], vault_schema_sql_9[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3, vault_schema_sql_4,
-	vault_schema_sql_5, vault_schema_sql_6, vault_schema_sql_7, vault_schema_sql_8
+	vault_schema_sql_5, vault_schema_sql_6, vault_schema_sql_7, vault_schema_sql_8,
+	vault_schema_sql_9
 };
 
 #define CACHED_MAX 64

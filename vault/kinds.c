@@ -26,6 +26,7 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_po_change,
 	&vault_kind_po_ack,
 	&vault_kind_status,
+	&vault_kind_subtier,
 	&vault_kind_lot,
 	&vault_kind_asn,
 	&vault_kind_receipt,

@@ -27,6 +27,7 @@ extern const vault_kind vault_kind_po;              /* po.c: pos/.../PO/po.json 
 extern const vault_kind vault_kind_withdrawal;      /* withdraw.c: .../REV/withdrawn.json */
 extern const vault_kind vault_kind_fai_disposition; /* fai_disposition.c: .../REV/disposition.json */
 extern const vault_kind vault_kind_po_change;       /* po_change.c: .../PO/changes/N-NAME.json */
+extern const vault_kind vault_kind_subtier;         /* subtier.c: subtier/ORG/.../LOT/lot.json */
 extern const vault_kind vault_kind_po_ack;          /* portal.c: .../PO/acks/N-NAME.json */
 extern const vault_kind vault_kind_status;          /* portal.c: .../PO/status/N-NAME.json */
 extern const vault_kind vault_kind_lot;             /* lot.c: lots/.../LOT/lot.json */
