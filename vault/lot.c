@@ -99,7 +99,7 @@ typedef struct {
 	sqlite3_stmt *lot; /* ?1 lot -> its supplier */
 	sqlite3_stmt *input; /* ?1 lot -> its supplier, what it holds, what is drawn from it */
 	sqlite3_stmt *subtier; /* ?1 org, ?2 lot -> what it holds, what is drawn from it */
-	json_t *drawn;     /* sub-tier lot name -> what the batch drew of it so far */
+	json_t *drawn;     /* "ORG/LOT" -> what the batch drew of that sub-tier lot so far */
 	char *viewer;      /* a supplier's organization: what it may see; NULL: all */
 } lookups;
 
@@ -202,8 +202,14 @@ static int check_subtier_input(lookups *q, const char *org, const vault_lot *l,
 			       const vault_lot_input *in)
 {
 	uint64_t holds = 0, drawn = 0;
-	json_t *batch = json_object_get(q->drawn, in->lot);
+	char key[2 * VAULT_NAME_MAX + 2];
+	json_t *batch;
 	int rc;
+
+	/* the batch's lots may be of several suppliers (quality): keyed by scope */
+	if (vault__fmt(key, sizeof(key), "name", "%s/%s", org, in->lot) < 0)
+		return VAULT_EINVALID;
+	batch = json_object_get(q->drawn, key);
 
 	sqlite3_bind_text(q->subtier, 1, org, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q->subtier, 2, in->lot, -1, SQLITE_STATIC);
@@ -222,7 +228,7 @@ static int check_subtier_input(lookups *q, const char *org, const vault_lot *l,
 			l->lot, (unsigned long long)in->qty, in->lot,
 			(unsigned long long)(drawn < holds ? holds - drawn : 0),
 			(unsigned long long)holds);
-	json_object_set_new(q->drawn, in->lot, json_integer((json_int_t)(drawn + in->qty)));
+	json_object_set_new(q->drawn, key, json_integer(json_integer_value(batch) + (json_int_t)in->qty));
 	return 0;
 }
 
@@ -402,9 +408,12 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 		goto done;
 	}
 	/* the supplier's own sub-tier lot of the name: its own to know */
-	if (lot_exists(t->root, l->lot) ||
-	    (vault_subtier__path(sub, sizeof(sub), supplier, l->lot) == 0 &&
-	     vault_rules__has(t->root, sub))) {
+	if (vault_subtier__path(sub, sizeof(sub), supplier, l->lot) == 0 &&
+	    vault_rules__has(t->root, sub)) {
+		error = vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
+		goto done;
+	}
+	if (lot_exists(t->root, l->lot)) {
 		/* the same words whoever holds it: never who, nor what it is */
 		error = !lot_visible(q, l->lot) ?
 			vault_error__set(VAULT_EEXISTS, "lot number '%s' is not available", l->lot) :
