@@ -11,6 +11,7 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_config,
 	&vault_kind_user,
 	&vault_kind_revoked,
+	&vault_kind_user_email,
 	&vault_kind_revision,
 	&vault_kind_revision_file,
 	&vault_kind_release,

@@ -13,6 +13,7 @@ extern const vault_kind *const vault_kinds[];
 /* Each kind, defined in its module. */
 extern const vault_kind vault_kind_config;          /* trust.c: vault.json */
 extern const vault_kind vault_kind_user;            /* trust.c: users/NAME/user.json */
+extern const vault_kind vault_kind_user_email;      /* trust.c: users/NAME/email/N.json */
 extern const vault_kind vault_kind_revoked;         /* trust.c: users/NAME/revoked.json */
 extern const vault_kind vault_kind_revision;        /* doc.c: docs/.../DOC/REV/record.json */
 extern const vault_kind vault_kind_revision_file;   /* doc.c: .../REV/files/... */

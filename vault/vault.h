@@ -114,6 +114,7 @@ typedef struct {
 	int revoked;
 	char *revoked_by;
 	int64_t revoked_at;
+	char *email;      /* the latest e-mail address an admin set, or NULL */
 } vault_user;
 
 typedef struct {
@@ -260,6 +261,18 @@ int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const ch
 /* Register a user; `pubkey` is an OpenSSH public key line. */
 int vault_user_add(vault *v, const char *name, const char *org, const char *roles,
 		   const char *pubkey);
+/*
+ * The same, with an e-mail address (NULL: none), checked by
+ * vault_record__email_check's rules, in the same commit.
+ */
+int vault_user_add_email(vault *v, const char *name, const char *org, const char *roles,
+			 const char *pubkey, const char *email);
+/*
+ * Set user `name`'s e-mail address (an admin; one signed commit, adding
+ * users/NAME/email/NNNNNN.json: the latest is in force).  Notifications
+ * of the actions in its inbox go to it (the outbox).
+ */
+int vault_user_set_email(vault *v, const char *name, const char *email);
 /* Revoke a user: later signatures by its key are refused, earlier stay valid. */
 int vault_user_revoke(vault *v, const char *name);
 /*
