@@ -239,11 +239,14 @@ static int mail_item(mailer *m, const vault_user *u, json_t *it)
 	time_t t = (time_t)m->now;
 	int fd, error;
 
-	/* one action of one recipient, whenever it is seen again: a change order is a new one */
-	if ((error = vault_buf__addf(&key, "%s\n%s\n%s\n%s\n%s", u->name, u->email,
+	/* one action of one recipient, whenever it is seen again; a change order
+	 * (its detail names it) is a new one, even within the second of its PO */
+	if ((error = vault_buf__addf(&key, "%s\n%s\n%s\n%s\n%s\n%s", u->name, u->email,
 				     json_string_value(json_object_get(it, "action")),
 				     json_string_value(json_object_get(it, "subject")),
-				     json_string_value(json_object_get(it, "since")))) < 0)
+				     json_string_value(json_object_get(it, "since")),
+				     json_is_string(json_object_get(it, "detail")) ?
+				     json_string_value(json_object_get(it, "detail")) : "")) < 0)
 		goto done;
 	SHA256((const unsigned char *)key.data, key.len, md);
 	vault__hex(id, md, 16);
