@@ -84,6 +84,11 @@ fails 1 "^qvault: no lot 'H-2291'$" "  nor through qvault shell" \
 	sh -c 'SSH_ORIGINAL_COMMAND="trace lot H-2291 --org acme" q -C v shell --user zed'
 check "  and through qvault shell each sees its own" evalq \
 	"SSH_ORIGINAL_COMMAND='trace lot H-2291' q -C v shell --user zed | grep -q '^sub-tier lot H-2291 of bolt: 5 x ROD-1 from Other mill$'"
+ok "a supplier records a sub-tier lot through qvault shell (the server signs for it)" \
+	sh -c 'SSH_ORIGINAL_COMMAND="lot add H-77 --part ROD-1 --qty 3 --source Mill" q -C v shell --user zed'
+check "  in bolt's scope, named for zed" evalq \
+	"git -C v ls-tree -r --name-only main | grep -q '^subtier/bolt/../../H-77/lot.json$' &&
+	git -C v log -1 --format=%B main | grep -q '^Qvault-On-Behalf-Of: zed$' && q verify > /dev/null"
 fails 1 "^qvault: no document 'MTR-2291@A' to attach to lot 'H-7'$" \
 	"  another organization's certificate looks like none" \
 	q --key zed.pem lot add H-7 --part ROD-1 --qty 5 --source "x" --cert MTR-2291@A
