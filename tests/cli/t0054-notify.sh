@@ -30,6 +30,14 @@ check "  it adds users/zed/email/000001.json, op user-set, readable by stock git
 	git -C v log -1 --format=%B main | grep -q "^Qvault-Op: user-set$" &&
 	test "$(git -C v diff-tree -r --name-only --no-commit-id main)" = users/zed/email/000001.json &&
 	git -C v show main:users/zed/email/000001.json | grep -q "\"email\": \"zed@bolt.example\""'
+if have_jsonschema; then
+	check "  the record matches schemas/user-email.schema.json" evalq '
+	git -C v show main:users/zed/email/000001.json > rec.json && python3 -c "import json,sys,jsonschema
+jsonschema.validate(json.load(open(\"rec.json\")), json.load(open(sys.argv[1])))" \
+		"$TESTS_DIR/../../schemas/user-email.schema.json"'
+else
+	_skip "python3 jsonschema is not installed"
+fi
 check "  user list --json shows it" evalq \
 	"q user list --json | python3 -c 'import json,sys; u={x[\"name\"]: x.get(\"email\") for x in json.load(sys.stdin)}
 assert u[\"zed\"] == \"zed@bolt.example\" and u[\"sam\"] == \"sam@acme.example\" and u[\"tester\"] is None, u'"
