@@ -37,7 +37,7 @@ CLI_SRC = $(wildcard cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 # the sample hooks, compiled in for `qvault hooks install`
-HOOK_SAMPLES = pre-add post-release pre-receive
+HOOK_SAMPLES = pre-add post-release pre-receive post-notify
 # the index schema and each upgrade, schemas/index-N.sql (index.c's upgrades[])
 SCHEMA_OBJ = $(B)/gen/schema.o \
 	$(patsubst schemas/index-%.sql,$(B)/gen/schema-%.o,$(wildcard schemas/index-*.sql))

@@ -1,5 +1,6 @@
 /* qvault lot add LOT --po PO --part PART --qty N [--made D] [--shipped D] [--from LOT[:QTY]]...
  *   [--doc DOC@REV]...;
+ * qvault lot add LOT --part PART --qty N --source TEXT [--cert DOC@REV] (a sub-tier lot);
  * qvault lot import FILE;
  * qvault link DOC@REV --po PO | --lot LOT | --part PART */
 #include <limits.h>
@@ -10,6 +11,9 @@
 
 static const cli_opt add_opts[] = {
 	{ "po", 0, OPT_VALUE, "PO", "the purchase order" },
+	{ "source", 's', OPT_VALUE, "TEXT",
+	  "instead of --po: a sub-tier lot your organization bought, from TEXT (the mill)" },
+	{ "cert", 0, OPT_VALUE, "DOC@REV", "with --source: the sub-tier lot's certificate" },
 	{ "part", 'p', OPT_VALUE, "PART", "the part, one of the PO's lines" },
 	{ "qty", 'q', OPT_VALUE, "N", "how many" },
 	{ "made", 0, OPT_VALUE, "DATE", "made on YYYY-MM-DD" },
@@ -19,6 +23,45 @@ static const cli_opt add_opts[] = {
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
+
+/* lot add LOT --part PART --qty N --source TEXT [--cert DOC@REV] */
+static int run_add_subtier(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *qty = cli_opt_value(cmd, a, "qty"), *cert = cli_opt_value(cmd, a, "cert");
+	static const char *const not_with[] = { "made", "shipped", "from", "doc", NULL };
+	vault_subtier_lot s;
+	vault_doc_ref ref;
+	unsigned long long count;
+	char buf[512];
+	size_t i, n;
+	int rc, error;
+
+	memset(&s, 0, sizeof(s));
+	s.lot = a->arg[0];
+	s.part = cli_opt_value(cmd, a, "part");
+	s.source = cli_opt_value(cmd, a, "source");
+	for (i = 0; not_with[i]; i++)
+		if ((i < 2 ? cli_opt_value(cmd, a, not_with[i]) != NULL :
+		     (cli_opt_list(cmd, a, not_with[i], &n), n > 0)))
+			return cli_usage_error(cmd, "--%s is for a lot of a PO, not with --source",
+					       not_with[i]);
+	if (!s.part || !qty)
+		return cli_usage_error(cmd, "--part and --qty are required");
+	if ((rc = cli_check_number(&count, cmd, "--qty", qty, 1, ULLONG_MAX)) != EXIT_OK)
+		return rc;
+	s.qty = (uint64_t)count;
+	if (cert) {
+		cli_split_docrev(buf, sizeof(buf), cert, &ref.doc, &ref.rev);
+		if (!ref.rev)
+			return cli_usage_error(cmd, "--cert '%s': name the revision: DOC@REV", cert);
+		s.cert = &ref;
+	}
+	if ((error = vault_lot_add_subtier(v, &s)) < 0)
+		return cli_fail(error);
+	printf("recorded sub-tier lot %s: %llu x %s from %s\n", s.lot, (unsigned long long)s.qty,
+	       s.part, s.source);
+	return EXIT_OK;
+}
 
 static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 {
@@ -37,8 +80,17 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 	l.part = cli_opt_value(cmd, a, "part");
 	l.made = cli_opt_value(cmd, a, "made");
 	l.shipped = cli_opt_value(cmd, a, "shipped");
+	if (cli_opt_value(cmd, a, "source")) {
+		if (l.po)
+			return cli_usage_error(cmd, "give --po (a lot of a PO) or --source (a sub-tier"
+					       " lot), not both");
+		return run_add_subtier(cmd, a, v);
+	}
+	if (cli_opt_value(cmd, a, "cert"))
+		return cli_usage_error(cmd, "--cert is for a sub-tier lot (--source); a lot of a PO"
+				       " takes --doc");
 	if (!l.po || !l.part || !qty)
-		return cli_usage_error(cmd, "--po, --part and --qty are required");
+		return cli_usage_error(cmd, "--po (or --source), --part and --qty are required");
 	if ((rc = cli_check_number(&count, cmd, "--qty", qty, 1, ULLONG_MAX)) != EXIT_OK ||
 	    (l.made && (rc = cli_check_date(cmd, "--made", l.made)) != EXIT_OK) ||
 	    (l.shipped && (rc = cli_check_date(cmd, "--shipped", l.shipped)) != EXIT_OK))
@@ -90,7 +142,8 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 }
 
 const cli_command cli_cmd_lot_add = {
-	"lot add", "record a lot of a PO, and the lots it was made from (supplier of the PO, quality)",
+	"lot add", "record a lot of a PO and the lots it was made from (supplier of the PO, quality),"
+	" or a sub-tier lot your organization bought (--source; supplier)",
 	"LOT", 1, 1, add_opts, 1, run_add
 };
 

@@ -1,4 +1,4 @@
-/* qvault trace lot LOT | trace doc DOC[@REV] | trace po PO  [--json] */
+/* qvault trace lot LOT [--org ORG] | trace doc DOC[@REV] | trace po PO  [--json] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +11,46 @@ static const cli_opt trace_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+static const cli_opt trace_lot_opts[] = {
+	{ "org", 0, OPT_VALUE, "ORG", "a sub-tier lot of this organization (names are each one's own)" },
+	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static const char *str(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return s ? s : "-";
+}
+
+/* A sub-tier lot's certificate, " cert DOC@REV", or "". */
+static void print_cert(json_t *g)
+{
+	if (json_is_string(json_object_get(g, "cert_doc")))
+		printf(", cert %s@%s", str(g, "cert_doc"), str(g, "cert_rev"));
+}
+
+/* The trace of a sub-tier lot: its source, certificate, and where it went. */
+static void print_subtier(json_t *t)
+{
+	json_t *l = json_object_get(t, "subtier_lot"), *g;
+	size_t i;
+
+	printf("sub-tier lot %s of %s: %lld x %s from %s", str(l, "lot"), str(l, "org"),
+	       (long long)json_integer_value(json_object_get(l, "qty")), str(l, "part"),
+	       str(l, "source"));
+	print_cert(l);
+	printf("\n  drawn     %lld, %lld left\n",
+	       (long long)json_integer_value(json_object_get(l, "drawn")),
+	       (long long)json_integer_value(json_object_get(l, "left")));
+	json_array_foreach(json_object_get(t, "documents"), i, g)
+		printf("  document  %s@%s (%s) of %s %s\n", str(g, "doc"), str(g, "rev"),
+		       str(g, "type"), str(g, "attached_to"), str(g, "target"));
+	json_array_foreach(json_object_get(t, "downstream"), i, g)
+		printf("  went into %*s%s (%s of %s)\n", (int)(2 * json_integer_value(json_object_get(g, "depth")) - 2),
+		       "", str(g, "lot"), str(g, "part"), str(g, "po"));
 }
 
 static void print_trace(json_t *t)
@@ -47,9 +82,23 @@ static void print_trace(json_t *t)
 	json_array_foreach(json_object_get(t, "documents"), i, g)
 		printf("  document  %s@%s (%s) attached to %s %s\n", str(g, "doc"), str(g, "rev"),
 		       str(g, "type"), str(g, "attached_to"), str(g, "target"));
-	json_array_foreach(json_object_get(t, "upstream"), i, g)
-		printf("  made from %*s%s (%s of %s)\n", (int)(2 * json_integer_value(json_object_get(g, "depth")) - 2),
-		       "", str(g, "lot"), str(g, "part"), str(g, "po"));
+	json_array_foreach(json_object_get(t, "upstream"), i, g) {
+		int indent = (int)(2 * json_integer_value(json_object_get(g, "depth")) - 2);
+
+		if (!json_is_true(json_object_get(g, "subtier"))) {
+			printf("  made from %*s%s (%s of %s)\n", indent, "", str(g, "lot"),
+			       str(g, "part"), str(g, "po"));
+			continue;
+		}
+		printf("  made from %*s%s (sub-tier lot of %s: %lld x %s from %s", indent, "",
+		       str(g, "lot"), str(g, "supplier"),
+		       (long long)json_integer_value(json_object_get(g, "qty")), str(g, "part"),
+		       str(g, "source"));
+		print_cert(g);
+		if (json_is_integer(json_object_get(g, "drawn")))
+			printf("; %lld drawn", (long long)json_integer_value(json_object_get(g, "drawn")));
+		printf(")\n");
+	}
 	json_array_foreach(json_object_get(t, "upstream_documents"), i, g)
 		printf("  upstream  %s@%s (%s) of lot %s\n", str(g, "doc"), str(g, "rev"),
 		       str(g, "type"), str(g, "target"));
@@ -64,12 +113,15 @@ static int run_trace(const cli_command *cmd, cli_args *a, vault *v)
 	json_t *t;
 	int error;
 
-	if ((error = vault_trace_lot(&text, v, a->arg[0])) < 0)
+	if ((error = vault_trace_lot_in(&text, v, a->arg[0], cli_opt_value(cmd, a, "org"))) < 0)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {
 		printf("%s\n", text);
 	} else if ((t = json_loads(text, 0, NULL)) != NULL) {
-		print_trace(t);
+		if (json_is_object(json_object_get(t, "subtier_lot")))
+			print_subtier(t);
+		else
+			print_trace(t);
 		json_decref(t);
 	}
 	free(text);
@@ -205,7 +257,7 @@ static int run_trace_po(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_trace_lot = {
 	"trace lot", "a lot's PO, drawing revision, acknowledgment and genealogy",
-	"LOT", 1, 1, trace_opts, 1, run_trace
+	"LOT", 1, 1, trace_lot_opts, 1, run_trace
 };
 const cli_command cli_cmd_trace_doc = {
 	"trace doc", "where a revision is used: PO lines requiring it, lots built to it",

@@ -1,4 +1,4 @@
-/* qvault user add | list | revoke */
+/* qvault user add | set | list | revoke */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@ static const cli_opt add_opts[] = {
 	{ "role", 'r', OPT_VALUE, "ROLE[,ROLE]", "admin, buyer, supplier, quality, auditor, server" },
 	{ "pubkey", 0, OPT_FILE, "FILE_OR_LINE", "OpenSSH public key (a passkey's too): a .pub file or the line itself" },
 	{ "enroll", 0, OPT_VALUE, "ORIGIN", "no key yet: print a one-time link (72 hours) to make a passkey at the portal ORIGIN (https://HOST[:PORT])" },
+	{ "email", 0, OPT_VALUE, "ADDRESS", "where notifications of the user's open actions go" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -88,6 +89,9 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 				       "required");
 	if ((error = check_roles(cmd, roles)) != EXIT_OK)
 		return error;
+	if (origin && cli_opt_value(cmd, a, "email"))
+		return cli_usage_error(cmd, "--email goes with --pubkey; an enrolling user's "
+				       "address is set once it is a user (user set NAME --email)");
 	if (origin) {
 		if ((error = vault_user_enroll(&secret, v, a->arg[0], org, roles, origin)) < 0)
 			return cli_fail(error);
@@ -101,9 +105,29 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 	}
 	if (read_pubkey(line, sizeof(line), pub) < 0)
 		return EXIT_ERROR;
-	if ((error = vault_user_add(v, a->arg[0], org, roles, line)) < 0)
+	if ((error = vault_user_add_email(v, a->arg[0], org, roles, line,
+					  cli_opt_value(cmd, a, "email"))) < 0)
 		return cli_fail(error);
 	printf("added user %s of %s as %s\n", a->arg[0], org, roles);
+	return EXIT_OK;
+}
+
+static const cli_opt set_opts[] = {
+	{ "email", 0, OPT_VALUE, "ADDRESS", "the user's new e-mail address" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_set(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *email = cli_opt_value(cmd, a, "email");
+	int error;
+
+	if (!email)
+		return cli_usage_error(cmd, "--email is required");
+	if ((error = vault_user_set_email(v, a->arg[0], email)) < 0)
+		return cli_fail(error);
+	printf("set the e-mail address of user %s to %s\n", a->arg[0], email);
 	return EXIT_OK;
 }
 
@@ -124,11 +148,11 @@ static json_t *user_json(const vault_user *u)
 			json_array_append_new(roles, json_string(vault_role_names[i]));
 	vault_time_format(when, sizeof(when), u->added_at);
 	vault_time_format(until, sizeof(until), u->revoked_at);
-	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s?, s:s?}",
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}",
 		"name", u->name, "org", u->org, "roles", roles, "key", u->key,
 		"fingerprint", u->fingerprint, "added_by", u->added_by, "added_at", when,
 		"revoked_by", u->revoked ? u->revoked_by : NULL,
-		"revoked_at", u->revoked ? until : NULL);
+		"revoked_at", u->revoked ? until : NULL, "email", u->email);
 }
 
 static int run_list(const cli_command *cmd, cli_args *a, vault *v)
@@ -187,6 +211,10 @@ static int run_revoke(const cli_command *cmd, cli_args *a, vault *v)
 const cli_command cli_cmd_user_add = {
 	"user add", "register a user with an organization, roles and a public key (admin)",
 	"NAME", 1, 1, add_opts, 1, run_add
+};
+const cli_command cli_cmd_user_set = {
+	"user set", "change a user's e-mail address (admin)",
+	"NAME", 1, 1, set_opts, 1, run_set
 };
 const cli_command cli_cmd_user_list = {
 	"user list", "list the users, their roles and key fingerprints",

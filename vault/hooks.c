@@ -75,8 +75,9 @@ const char *vault_hooks__event(char *buf, size_t size, const char *message)
 {
 	static const struct { const char *op, *event; } folded[] = {
 		{ "import", "add" }, { "lot-add", "lot" }, { "lot-import", "lot" },
+		{ "lot-subtier", "lot" },
 		{ "po-add", "po" }, { "po-import", "po" }, { "fai-add", "fai" },
-		{ "user-add", "user" }, { "user-revoke", "user" },
+		{ "user-add", "user" }, { "user-revoke", "user" }, { "user-set", "user" },
 		{ "status-import", "status" }, { "asn-add", "asn" }, { "asn-import", "asn" },
 		{ "ncr-add", "ncr" }, { "ncr-close", "ncr" },
 	};
@@ -431,10 +432,22 @@ void vault_hooks__post(vault_txn *t, vault *v, const char *message, const git_oi
 		vault__warn(v, "%s (the write is recorded)", vault_error_message());
 }
 
+void vault_hooks__post_notify(vault_txn *t, vault *v, const char *message,
+			      const git_oid *commit)
+{
+	char op[64];
+
+	if (!op_of(op, sizeof(op), message))
+		return;
+	if (run(t, v, "post-notify", op, message, commit) < 0)
+		vault__warn(v, "%s (the write is recorded)", vault_error_message());
+}
+
 /* ---- the samples ------------------------------------------------------- */
 
 /* hooks/ of the source tree, compiled in by the Makefile (scripts/embed) */
-extern const char vault_hook_pre_add[], vault_hook_post_release[], vault_hook_pre_receive[];
+extern const char vault_hook_pre_add[], vault_hook_post_release[], vault_hook_pre_receive[],
+	vault_hook_post_notify[];
 
 static const vault_hook_sample samples[] = {
 	{ "pre-add", "refuse a material certificate without a heat number matching "
@@ -444,6 +457,8 @@ static const vault_hook_sample samples[] = {
 			  "receiving organization" },
 	{ "pre-receive", "for a plain git server: refuse a push unless qvault verify "
 			 "passes on the history it makes" },
+	{ "post-notify", "hand the outbox's notifications (.eml) to sendmail "
+			 "(git config qvault.sendmail)" },
 	{ NULL, NULL },
 };
 
@@ -460,6 +475,8 @@ static const char *sample_text(const char *name)
 		return vault_hook_post_release;
 	if (strcmp(name, "pre-receive") == 0)
 		return vault_hook_pre_receive;
+	if (strcmp(name, "post-notify") == 0)
+		return vault_hook_post_notify;
 	return NULL;
 }
 

@@ -36,5 +36,11 @@ int vault_hooks__pre(vault_txn *t, vault *v, const char *message);
 
 /* Run the post- hook of `commit`; a failure is a warning, never an error. */
 void vault_hooks__post(vault_txn *t, vault *v, const char *message, const git_oid *commit);
+/*
+ * Run the post-notify hook after a write that put a message in the
+ * outbox (notify.c); its failure is a warning.
+ */
+void vault_hooks__post_notify(vault_txn *t, vault *v, const char *message,
+			      const git_oid *commit);
 
 #endif

@@ -188,33 +188,22 @@ static json_t *item_of(sqlite3_stmt *st, int64_t now)
 	return o;
 }
 
-int vault_inbox(char **out, vault *v, unsigned days)
+int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned days, int64_t now)
 {
 	sqlite3 *db = vault_index__db(v->index);
-	int64_t now = (int64_t)time(NULL);
 	sqlite3_stmt *st = NULL;
-	git_tree *tree = NULL;
 	json_t *items = json_array();
-	vault_user u;
-	char *sql = NULL;
-	int rc, error;
+	char *sql;
+	int rc, error = 0;
 
 	*out = NULL;
-	memset(&u, 0, sizeof(u));
-	if (days > 3650) {
-		error = vault_error__set(VAULT_EINVALID, "%u days is more than ten years", days);
-		goto done;
-	}
-	if ((error = vault_store__head_tree(&tree, v->store)) < 0 ||
-	    (error = vault__whoami(&u, v, tree)) < 0)
-		goto done;
-	if ((sql = vault_inbox__sql(u.roles)) != NULL) {
+	if ((sql = vault_inbox__sql(u->roles)) != NULL) {
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 			goto done;
 		}
 		/* a supplier's own organization; the buying side's, every one */
-		sqlite3_bind_text(st, 1, vault_user__scope(&u), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, vault_user__scope(u), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int64(st, 3, now - (int64_t)days * 86400);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -224,12 +213,36 @@ int vault_inbox(char **out, vault *v, unsigned days)
 			goto done;
 		}
 	}
+	*out = items;
+	items = NULL;
+done:
+	sqlite3_finalize(st);
+	free(sql);
+	json_decref(items);
+	return error;
+}
+
+int vault_inbox(char **out, vault *v, unsigned days)
+{
+	git_tree *tree = NULL;
+	json_t *items = NULL;
+	vault_user u;
+	int error;
+
+	*out = NULL;
+	memset(&u, 0, sizeof(u));
+	if (days > 3650) {
+		error = vault_error__set(VAULT_EINVALID, "%u days is more than ten years", days);
+		goto done;
+	}
+	if ((error = vault_store__head_tree(&tree, v->store)) < 0 ||
+	    (error = vault__whoami(&u, v, tree)) < 0 ||
+	    (error = vault_inbox__items(&items, v, &u, days, (int64_t)time(NULL))) < 0)
+		goto done;
 	*out = json_dumps(items, JSON_SORT_KEYS | JSON_INDENT(2));
 	if (!*out)
 		error = vault_error__set(VAULT_ERROR, "cannot write the inbox");
 done:
-	sqlite3_finalize(st);
-	free(sql);
 	json_decref(items);
 	vault_user_dispose(&u);
 	git_tree_free(tree);

@@ -15,6 +15,7 @@ extern const vault_kind vault_kind_config;          /* trust.c: vault.json */
 extern const vault_kind vault_kind_user;            /* trust.c: users/NAME/user.json */
 extern const vault_kind vault_kind_enrollment;      /* enroll.c: enrollments/NAME/request.json */
 extern const vault_kind vault_kind_enrollment_used; /* enroll.c: enrollments/NAME/used.json */
+extern const vault_kind vault_kind_user_email;      /* trust.c: users/NAME/email/N.json */
 extern const vault_kind vault_kind_revoked;         /* trust.c: users/NAME/revoked.json */
 extern const vault_kind vault_kind_revision;        /* doc.c: docs/.../DOC/REV/record.json */
 extern const vault_kind vault_kind_revision_file;   /* doc.c: .../REV/files/... */
@@ -30,6 +31,7 @@ extern const vault_kind vault_kind_audit_waiver;     /* audit.c: waivers/.../GAP
 extern const vault_kind vault_kind_withdrawal;      /* withdraw.c: .../REV/withdrawn.json */
 extern const vault_kind vault_kind_fai_disposition; /* fai_disposition.c: .../REV/disposition.json */
 extern const vault_kind vault_kind_po_change;       /* po_change.c: .../PO/changes/N-NAME.json */
+extern const vault_kind vault_kind_subtier;         /* subtier.c: subtier/ORG/.../LOT/lot.json */
 extern const vault_kind vault_kind_po_ack;          /* portal.c: .../PO/acks/N-NAME.json */
 extern const vault_kind vault_kind_status;          /* portal.c: .../PO/status/N-NAME.json */
 extern const vault_kind vault_kind_lot;             /* lot.c: lots/.../LOT/lot.json */

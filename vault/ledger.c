@@ -13,6 +13,7 @@
 #include "lot.h"
 #include "portal.h"
 #include "rules.h"
+#include "subtier.h"
 #include "util.h"
 
 #define QTY_MAX 1000000000ULL
@@ -114,7 +115,7 @@ void vault_ledger_free(vault_ledger *l)
 /* Whether drawer `kind`:`name` is counted already (the same record added on two sides). */
 static int counted(vault_ledger *l, const char *kind, const char *name)
 {
-	char key[VAULT_NAME_MAX + 8];
+	char key[2 * VAULT_NAME_MAX + 16];
 	int added;
 
 	/* no record of ours has a longer name: nothing of it to count */
@@ -172,9 +173,38 @@ static void add_lot(vault_ledger *l, const vault_change_ctx *c, const char *path
 	json_array_foreach(json_object_get(rec, "from"), i, f) {
 		const char *in = json_string_value(json_object_get(f, "lot"));
 		uint64_t q = qty_of(f, "qty");
+		char key[2 * VAULT_NAME_MAX + 16];
 
-		if (in && q)
+		/* a sub-tier lot is keyed by its scope: no PO lot's name holds a '/' */
+		if (in && q && json_is_true(json_object_get(f, "subtier"))) {
+			if (vault__fmt(key, sizeof(key), "name", VAULT_SUBTIER_TOP "/%s/%s",
+				       vault_rules__str(rec, "supplier"), in) == 0)
+				draw(l, c, path, key, q);
+		} else if (in && q) {
 			draw(l, c, path, in, q);
+		}
+	}
+}
+
+/* A sub-tier lot: what it holds, keyed "subtier/ORG/LOT" (draws name it so). */
+static void add_subtier(vault_ledger *l, const vault_change_ctx *c, const char *path, json_t *rec)
+{
+	const char *name = vault_rules__str(rec, "lot"), *org = vault_rules__str(rec, "org");
+	uint64_t qty = qty_of(rec, "qty");
+	char key[2 * VAULT_NAME_MAX + 16];
+	int added;
+	slot *s;
+
+	if (!*name || !*org || !qty ||
+	    vault__fmt(key, sizeof(key), "name", VAULT_SUBTIER_TOP "/%s/%s", org, name) < 0 ||
+	    counted(l, VAULT_SUBTIER_TOP, key))
+		return; /* malformed: its check says so */
+	s = get(&l->lots, key, &added);
+	if (!s->known) {
+		s->known = 1;
+		s->qty = qty;
+		if (s->drawn > s->qty)
+			overdrawn(c, path, name, s);
 	}
 }
 
@@ -210,14 +240,18 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
 	json_t *rec;
 	int lot = strncmp(path, "lots/", 5) == 0 && ends_with(path, "/" VAULT_LOT_FILE);
 	int asn = strncmp(path, "asns/", 5) == 0 && ends_with(path, "/" VAULT_ASN_FILE);
+	int sub = strncmp(path, VAULT_SUBTIER_TOP "/", sizeof(VAULT_SUBTIER_TOP)) == 0 &&
+		ends_with(path, "/" VAULT_SUBTIER_FILE);
 
 	/* a single new commit is checked without the ledger: its writer
 	 * counted what history drew (the index); verify counts it all */
-	if (!l || (!lot && !asn) || (rec = vault_rules__json_at(c, c->tree, path)) == NULL)
+	if (!l || (!lot && !asn && !sub) || (rec = vault_rules__json_at(c, c->tree, path)) == NULL)
 		return;
 	if (lot && strcmp(vault_rules__str(rec, "record"), "lot") == 0)
 		add_lot(l, c, path, rec);
 	else if (asn && strcmp(vault_rules__str(rec, "record"), "asn") == 0)
 		add_asn(l, c, path, rec);
+	else if (sub && strcmp(vault_rules__str(rec, "record"), "subtier-lot") == 0)
+		add_subtier(l, c, path, rec);
 	json_decref(rec);
 }

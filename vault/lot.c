@@ -20,6 +20,7 @@
 #include "portal.h"
 #include "record.h"
 #include "rules.h"
+#include "subtier.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -97,6 +98,8 @@ typedef struct {
 	sqlite3_stmt *doc; /* ?1 doc, ?2 rev -> a row when recorded and visible */
 	sqlite3_stmt *lot; /* ?1 lot -> its supplier */
 	sqlite3_stmt *input; /* ?1 lot -> its supplier, what it holds, what is drawn from it */
+	sqlite3_stmt *subtier; /* ?1 org, ?2 lot -> what it holds, what is drawn from it */
+	json_t *drawn;     /* "ORG/LOT" -> what the batch drew of that sub-tier lot so far */
 	char *viewer;      /* a supplier's organization: what it may see; NULL: all */
 } lookups;
 
@@ -123,8 +126,13 @@ static int lookups_init(lookups *q, vault *v)
 	    sqlite3_prepare_v2(db, "SELECT l.supplier, l.qty,"
 			       " (SELECT coalesce(sum(i.qty), 0) FROM lot_inputs i WHERE i.input = l.lot)"
 			       " + (SELECT coalesce(sum(a.qty), 0) FROM asn_items a WHERE a.lot = l.lot)"
-			       " FROM lots l WHERE l.lot = ?1", -1, &q->input, NULL) != SQLITE_OK)
+			       " FROM lots l WHERE l.lot = ?1", -1, &q->input, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT s.qty, (SELECT coalesce(sum(i.qty), 0) FROM subtier_inputs i"
+			       " WHERE i.org = s.org AND i.input = s.lot) FROM subtier_lots s"
+			       " WHERE s.org = ?1 AND s.lot = ?2", -1, &q->subtier, NULL) != SQLITE_OK)
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	if ((q->drawn = json_object()) == NULL)
+		abort();
 	return 0;
 }
 
@@ -134,6 +142,8 @@ static void lookups_dispose(lookups *q)
 	sqlite3_finalize(q->doc);
 	sqlite3_finalize(q->lot);
 	sqlite3_finalize(q->input);
+	sqlite3_finalize(q->subtier);
+	json_decref(q->drawn);
 	free(q->viewer);
 }
 
@@ -181,6 +191,45 @@ static int check_input(lookups *q, const vault_user *actor, const vault_lot *l,
 			(unsigned long long)holds);
 	sqlite3_reset(q->input);
 	return error;
+}
+
+/*
+ * Input `in` of lot `l`: sub-tier lot `in` of `org` (the lot's supplier),
+ * recorded before, holding what `in` draws beside what history and the
+ * lots of this batch before `l` drew.
+ */
+static int check_subtier_input(lookups *q, const char *org, const vault_lot *l,
+			       const vault_lot_input *in)
+{
+	uint64_t holds = 0, drawn = 0;
+	char key[2 * VAULT_NAME_MAX + 2];
+	json_t *batch;
+	int rc;
+
+	/* the batch's lots may be of several suppliers (quality): keyed by scope */
+	if (vault__fmt(key, sizeof(key), "name", "%s/%s", org, in->lot) < 0)
+		return VAULT_EINVALID;
+	batch = json_object_get(q->drawn, key);
+
+	sqlite3_bind_text(q->subtier, 1, org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q->subtier, 2, in->lot, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(q->subtier)) == SQLITE_ROW) {
+		holds = (uint64_t)sqlite3_column_int64(q->subtier, 0);
+		drawn = (uint64_t)sqlite3_column_int64(q->subtier, 1);
+	}
+	sqlite3_reset(q->subtier);
+	if (rc != SQLITE_ROW)
+		return vault_error__set(VAULT_ENOTFOUND, "no lot '%s' to make '%s' from", in->lot,
+					l->lot);
+	drawn += (uint64_t)json_integer_value(batch);
+	if (in->qty > holds || drawn > holds - in->qty)
+		return vault_error__set(VAULT_EINVALID,
+			"lot '%s' draws %llu of sub-tier lot '%s', which has %llu left of %llu",
+			l->lot, (unsigned long long)in->qty, in->lot,
+			(unsigned long long)(drawn < holds ? holds - drawn : 0),
+			(unsigned long long)holds);
+	json_object_set_new(q->drawn, key, json_integer(json_integer_value(batch) + (json_int_t)in->qty));
+	return 0;
 }
 
 /* The PO's supplier, if the PO exists and has a line for `part`. */
@@ -343,6 +392,7 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 {
 	json_t *from = json_array(), *docs = NULL, *root;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
+	char sub[VAULT_PATH_MAX];
 	char *supplier = NULL, *json = NULL;
 	size_t i, len;
 	int error;
@@ -357,6 +407,12 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 			t->actor.name, t->actor.org, l->po, supplier);
 		goto done;
 	}
+	/* the supplier's own sub-tier lot of the name: its own to know */
+	if (vault_subtier__path(sub, sizeof(sub), supplier, l->lot) == 0 &&
+	    vault_rules__has(t->root, sub)) {
+		error = vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
+		goto done;
+	}
 	if (lot_exists(t->root, l->lot)) {
 		/* the same words whoever holds it: never who, nor what it is */
 		error = !lot_visible(q, l->lot) ?
@@ -367,7 +423,15 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 	for (i = 0; i < l->nfrom; i++) {
 		json_t *o = json_pack("{s:s}", "lot", l->from[i].lot);
 
-		if (in_batch(b, l->from[i].lot) == b->n &&
+		/* the name is first the supplier's own sub-tier lot's, then a PO lot's */
+		if (vault_subtier__path(sub, sizeof(sub), supplier, l->from[i].lot) == 0 &&
+		    vault_rules__has(t->root, sub)) {
+			if ((error = check_subtier_input(q, supplier, l, &l->from[i])) < 0) {
+				json_decref(o);
+				goto done;
+			}
+			json_object_set_new(o, "subtier", json_true());
+		} else if (in_batch(b, l->from[i].lot) == b->n &&
 		    (!lot_exists(t->root, l->from[i].lot) ||
 		     (error = check_input(q, &t->actor, l, &l->from[i])) < 0)) {
 			json_decref(o);
@@ -726,9 +790,13 @@ int vault_lot_import(size_t *count, vault *v, const char *path)
 
 /* ---- checking a change ------------------------------------------------ */
 
-/* The lot's inputs: well formed, recorded (before, or by this commit), the signer's own. */
+/*
+ * The lot's inputs: well formed, recorded (before, or by this commit), the
+ * signer's own; one marked "subtier" is the sub-tier lot of that name of
+ * the lot's supplier.
+ */
 static void check_inputs(const vault_change_ctx *c, const char *path, const char *name,
-			 json_t *from)
+			 const char *supplier, json_t *from)
 {
 	size_t i;
 	json_t *f;
@@ -739,12 +807,22 @@ static void check_inputs(const vault_change_ctx *c, const char *path, const char
 	}
 	json_array_foreach(from, i, f) {
 		const char *in = json_string_value(json_object_get(f, "lot"));
-		json_t *q = json_object_get(f, "qty"), *rec;
+		json_t *q = json_object_get(f, "qty"), *sub = json_object_get(f, "subtier"), *rec;
+		char at[VAULT_PATH_MAX];
 
 		if (!in || vault_name_check("input lot", in) < 0 || strcmp(in, name) == 0 ||
 		    (q && (!json_is_integer(q) || json_integer_value(q) < 0 ||
-			   (uint64_t)json_integer_value(q) > QTY_MAX))) {
+			   (uint64_t)json_integer_value(q) > QTY_MAX)) ||
+		    (sub && !json_is_true(sub))) {
 			c->found(c, path, "the lot's input %zu is malformed", i + 1);
+			continue;
+		}
+		if (sub) {
+			/* in the supplier's scope: another organization's is none of the lot's */
+			if (vault_subtier__path(at, sizeof(at), supplier, in) < 0 ||
+			    !vault_rules__has(c->tree, at))
+				c->found(c, path, "lot '%s' is made from sub-tier lot '%s' of '%s', which"
+					 " is not recorded", name, in, supplier);
 			continue;
 		}
 		/* an input recorded by this very commit (one import) is checked as it is added */
@@ -850,7 +928,7 @@ static void check_lot(const vault_change_ctx *c, const char *path)
 	vault_time_format(when, sizeof(when), c->time);
 	if (strcmp(at, when) != 0)
 		c->found(c, path, "the lot is dated %.32s, its commit %s", at, when);
-	check_inputs(c, path, name, from);
+	check_inputs(c, path, name, supplier, from);
 	check_docs(c, path, docs);
 	if ((order = vault_rules__keyed(c, c->before, "pos", po, VAULT_PO_FILE)) == NULL) {
 		c->found(c, path, "the lot's PO '%s' was not recorded before it", po);
@@ -871,6 +949,8 @@ static const char sql_lot[] =
 	"INSERT INTO lots (lot, po, part, qty, made, shipped, supplier, created_by, created_at,"
 	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char sql_input[] = "INSERT INTO lot_inputs (lot, input, qty) VALUES (?1, ?2, ?3)";
+static const char sql_subtier_input[] =
+	"INSERT INTO subtier_inputs (lot, org, input, qty) VALUES (?1, ?2, ?3, ?4)";
 static const char sql_link[] =
 	"INSERT OR IGNORE INTO links (doc, rev, kind, target, linked_by, commit_id)"
 	" VALUES (?1, ?2, 'lot', ?3, ?4, ?5)";
@@ -899,7 +979,7 @@ static int index_lot_record(vault_index *idx, const char *data, size_t len, cons
 			    const char *key, const git_oid *commit)
 {
 	sqlite3 *db = vault_index__db(idx);
-	sqlite3_stmt *st, *in, *ln;
+	sqlite3_stmt *st, *in, *ln, *sub;
 	const char *kind, *lot, *po, *part, *supplier, *by, *at, *made = NULL, *shipped = NULL;
 	json_int_t qty;
 	json_t *root, *from, *docs = NULL, *f;
@@ -929,7 +1009,8 @@ static int index_lot_record(vault_index *idx, const char *data, size_t len, cons
 	strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	git_oid_tostr(hex, sizeof(hex), commit);
 	if (vault_index__stmt(&st, idx, sql_lot) < 0 || vault_index__stmt(&in, idx, sql_input) < 0 ||
-	    vault_index__stmt(&ln, idx, sql_link) < 0) {
+	    vault_index__stmt(&ln, idx, sql_link) < 0 ||
+	    vault_index__stmt(&sub, idx, sql_subtier_input) < 0) {
 		error = -1;
 		goto done;
 	}
@@ -950,6 +1031,24 @@ static int index_lot_record(vault_index *idx, const char *data, size_t len, cons
 	json_array_foreach(from, i, f) {
 		json_t *q = json_object_get(f, "qty");
 
+		if (json_is_true(json_object_get(f, "subtier"))) {
+			/* the supplier's own sub-tier lot: its name is in its scope */
+			sqlite3_reset(sub);
+			sqlite3_bind_text(sub, 1, lot, -1, SQLITE_STATIC);
+			sqlite3_bind_text(sub, 2, supplier, -1, SQLITE_STATIC);
+			sqlite3_bind_text(sub, 3, json_string_value(json_object_get(f, "lot")), -1,
+					  SQLITE_STATIC);
+			if (q)
+				sqlite3_bind_int64(sub, 4, json_integer_value(q));
+			else
+				sqlite3_bind_null(sub, 4);
+			if (sqlite3_step(sub) != SQLITE_DONE) {
+				error = vault_error__set(VAULT_EVERIFY, "%s: cannot index its inputs: %s",
+							 path, sqlite3_errmsg(db));
+				goto done;
+			}
+			continue;
+		}
 		sqlite3_reset(in);
 		sqlite3_bind_text(in, 1, lot, -1, SQLITE_STATIC);
 		sqlite3_bind_text(in, 2, json_string_value(json_object_get(f, "lot")), -1, SQLITE_STATIC);
@@ -993,5 +1092,5 @@ const vault_kind vault_kind_lot = {
 	.made_by = "lot-add lot-import",
 	.index = index_lot,
 	.check = check_lot,
-	.tables = "lots lot_inputs links",
+	.tables = "lots lot_inputs subtier_inputs links",
 };

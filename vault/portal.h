@@ -96,4 +96,11 @@ const char *vault_scorecard__sql(size_t i);
 const char *vault_orders__po_list_sql(int one_supplier);
 char *vault_inbox__sql(unsigned roles);
 
+/*
+ * User `u`'s open actions at `now` (inbox --json's items: action, what,
+ * subject, org, since, age_days, po and detail when known), the buying
+ * side's chasing after `days` days; *out is the caller's.
+ */
+int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned days, int64_t now);
+
 #endif

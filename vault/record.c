@@ -176,6 +176,48 @@ int vault_record__text_check(const char *what, const char *text, size_t max)
 	return 0;
 }
 
+/*
+ * Whether [s, s + n) is runs of `allowed` joined by single dots; with
+ * `label`, runs of at most 63 bytes that neither begin nor end with '-'.
+ */
+static int dotted(const char *s, size_t n, const char *allowed, int label)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.') {
+			if (!strchr(allowed, s[i]))
+				return 0;
+			continue;
+		}
+		if (i == start || (label && (s[start] == '-' || s[i - 1] == '-' || i - start > 63)))
+			return 0;
+		start = i + 1;
+	}
+	return 1;
+}
+
+int vault_record__email_check(const char *email)
+{
+	static const char atext[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				    "!#$%&'*+/=?^_`{|}~-";
+	static const char label[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
+	const char *at = email ? strchr(email, '@') : NULL;
+	size_t n = email ? strlen(email) : 0, i;
+	char shown[65];
+
+	if (at && n <= 254 && at > email && at - email <= 64 && !strchr(at + 1, '@') &&
+	    dotted(email, (size_t)(at - email), atext, 0) &&
+	    dotted(at + 1, n - (size_t)(at - email) - 1, label, 1) && strchr(at + 1, '.'))
+		return 0;
+	/* shown on one line, whatever it holds */
+	for (i = 0; i < n && i < sizeof(shown) - 1; i++)
+		shown[i] = (unsigned char)email[i] < 0x20 || email[i] == 0x7f ? '?' : email[i];
+	shown[i] = '\0';
+	return vault_error__set(VAULT_EINVALID, "'%s%s' is not an e-mail address", shown,
+				n > i ? "..." : "");
+}
+
 int vault_record__dir(char *buf, size_t size, const char *top, const char *name)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];

@@ -36,6 +36,15 @@ int vault_record__member_path_check(const char *path);
  */
 int vault_record__text_check(const char *what, const char *text, size_t max);
 
+/*
+ * Check an e-mail address (RFC 5322 addr-spec, the dot-atom form only):
+ * a local part of letters, digits and !#$%&'*+/=?^_`{|}~- in dot-separated
+ * atoms, '@', a domain of at least two dot-separated labels of letters,
+ * digits and '-' (not first or last); at most 254 bytes.  Nothing else,
+ * so an address can never carry a line break into a mail header.
+ */
+int vault_record__email_check(const char *email);
+
 /* 1 when `type` is one of vault_doc_types. */
 int vault_record__type_known(const char *type);
 

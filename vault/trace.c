@@ -32,6 +32,10 @@
 	" UNION SELECT i.lot, down.depth + 1 FROM lot_inputs i JOIN down ON i.input = down.lot" \
 	" WHERE down.depth < 64)"
 
+/* The lot ?1 itself (depth 0) and its upstream, as src(lot, depth). */
+#define SOURCES_OF_1 \
+	UPSTREAM_OF_1 ", src(lot, depth) AS (SELECT ?1, 0 UNION ALL SELECT lot, depth FROM up)"
+
 /* Is column `name` a time: "time" or "..._at"? */
 static int is_time(const char *name)
 {
@@ -203,7 +207,217 @@ static int scope_viewer(json_t *root, vault *v)
 	return 0;
 }
 
+static int dump_out(char **out, json_t *root);
+static int trace_po_lot(char **out, vault *v, const char *lot);
+
+/*
+ * The sub-tier lots that lot ?1 and its upstream lots were made from
+ * (each in its drawing lot's supplier's scope), added to `upstream` as
+ * rows of their own ("subtier": true, their source and certificate, what
+ * this genealogy drew of them), and their certificates to
+ * `upstream_documents`: the one the lot names, and the material
+ * certificates of its heat its own organization holds.
+ */
+static int subtier_upstream(json_t *root, sqlite3 *db, const char *lot)
+{
+	static const char *const cols[] = { "lot", "part", "supplier", "depth", "qty", "source",
+					    "cert_doc", "cert_rev", "drawn" };
+	static const char *const doc_cols[] = { "attached_to", "target", "doc", "rev", "type" };
+	json_t *tmp, *o;
+	size_t i;
+	int error;
+
+	if ((error = rows(&tmp, db, SOURCES_OF_1
+		" SELECT s.lot, s.part, s.org, min(src.depth) + 1, s.qty, s.source, s.cert_doc,"
+		" s.cert_rev, sum(i.qty) FROM src CROSS JOIN subtier_inputs i ON i.lot = src.lot"
+		" JOIN subtier_lots s ON s.org = i.org AND s.lot = i.input"
+		" GROUP BY s.org, s.lot ORDER BY 4, 1, 3", cols, 9, lot, NULL, NULL)) < 0)
+		return error;
+	json_array_foreach(tmp, i, o) {
+		json_object_set_new(o, "po", json_null());
+		json_object_set_new(o, "made", json_null());
+		json_object_set_new(o, "subtier", json_true());
+	}
+	json_array_extend(json_object_get(root, "upstream"), tmp);
+	json_decref(tmp);
+	if ((error = rows(&tmp, db, SOURCES_OF_1
+		", sub(org, lot, cert_doc, cert_rev) AS (SELECT DISTINCT s.org, s.lot, s.cert_doc,"
+		" s.cert_rev FROM src CROSS JOIN subtier_inputs i ON i.lot = src.lot"
+		" JOIN subtier_lots s ON s.org = i.org AND s.lot = i.input)"
+		" SELECT 'subtier', sub.lot, r.doc, r.rev, r.type FROM sub JOIN revisions r"
+		" ON r.doc = sub.cert_doc AND r.rev = sub.cert_rev"
+		" UNION SELECT 'heat', sub.lot, c.doc, c.rev, 'material-cert' FROM sub"
+		" JOIN certs c ON c.heat = sub.lot JOIN revisions r ON r.doc = c.doc AND r.rev = c.rev"
+		" WHERE r.org = sub.org ORDER BY 2, 3, 4", doc_cols, 5, lot, NULL, NULL)) < 0)
+		return error;
+	json_array_extend(json_object_get(root, "upstream_documents"), tmp);
+	json_decref(tmp);
+	return 0;
+}
+
+/*
+ * The trace of sub-tier lot `lot` of `org`: the lot, its source and
+ * certificate, what is drawn of it and left, the documents of it, and the
+ * lots made from it (downstream, through every tier).
+ */
+static int trace_subtier(char **out, vault *v, const char *org, const char *lot)
+{
+	static const char *const lot_cols[] = { "lot", "org", "part", "qty", "source", "cert_doc",
+						"cert_rev", "created_by", "created_at", "drawn" };
+	static const char *const doc_cols[] = { "attached_to", "target", "doc", "rev", "type" };
+	static const char *const gen_cols[] = { "lot", "part", "po", "supplier", "made", "depth",
+						"drawn" };
+	sqlite3 *db = vault_index__db(v->index);
+	json_t *root = NULL, *tmp, *l;
+	json_int_t qty, drawn;
+	int error;
+
+	if ((error = rows(&tmp, db, "SELECT s.lot, s.org, s.part, s.qty, s.source, s.cert_doc,"
+			  " s.cert_rev, s.created_by, s.created_at, (SELECT coalesce(sum(i.qty), 0)"
+			  " FROM subtier_inputs i WHERE i.org = s.org AND i.input = s.lot)"
+			  " FROM subtier_lots s WHERE s.org = ?1 AND s.lot = ?2",
+			  lot_cols, 10, org, lot, NULL)) < 0)
+		return error;
+	if (json_array_size(tmp) == 0) {
+		json_decref(tmp);
+		return vault_error__set(VAULT_ENOTFOUND, "no lot '%s'", lot);
+	}
+	l = first(tmp);
+	qty = json_integer_value(json_object_get(l, "qty"));
+	drawn = json_integer_value(json_object_get(l, "drawn"));
+	json_object_set_new(l, "left", json_integer(drawn < qty ? qty - drawn : 0));
+	json_object_set_new(l, "subtier", json_true());
+	root = json_pack("{s:o}", "subtier_lot", l);
+	if ((error = rows(&tmp, db,
+		"SELECT 'subtier', s.lot, r.doc, r.rev, r.type FROM subtier_lots s JOIN revisions r"
+		" ON r.doc = s.cert_doc AND r.rev = s.cert_rev WHERE s.org = ?1 AND s.lot = ?2"
+		" UNION SELECT 'heat', c.heat, c.doc, c.rev, 'material-cert' FROM certs c"
+		" JOIN revisions r ON r.doc = c.doc AND r.rev = c.rev WHERE c.heat = ?2"
+		" AND r.org = ?1 ORDER BY 1, 3, 4", doc_cols, 5, org, lot, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "documents", tmp);
+	if ((error = rows(&tmp, db,
+		"WITH RECURSIVE down(lot, depth, drawn) AS (SELECT lot, 1, qty FROM subtier_inputs"
+		" WHERE org = ?1 AND input = ?2"
+		" UNION SELECT i.lot, down.depth + 1, NULL FROM lot_inputs i JOIN down"
+		" ON i.input = down.lot WHERE down.depth < 64)"
+		" SELECT l.lot, l.part, l.po, l.supplier, l.made, min(down.depth), sum(down.drawn)"
+		" FROM down CROSS JOIN lots l ON l.lot = down.lot GROUP BY l.lot"
+		" ORDER BY min(down.depth), l.lot", gen_cols, 7, org, lot, NULL)) < 0)
+		goto done;
+	json_object_set_new(root, "downstream", tmp);
+	if ((error = scope_viewer(root, v)) < 0)
+		goto done;
+	error = dump_out(out, root);
+	root = NULL;
+done:
+	json_decref(root);
+	return error;
+}
+
+/* Whether `org` holds a sub-tier lot `lot` (the index). */
+static int subtier_held(sqlite3 *db, const char *org, const char *lot)
+{
+	sqlite3_stmt *st;
+	int yes;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM subtier_lots WHERE org = ?1 AND lot = ?2", -1,
+			       &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lot, -1, SQLITE_STATIC);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/*
+ * Which sub-tier lot `lot` names for a viewer who sees every organization
+ * and named none, into *org: none (0) when a PO lot of the name exists
+ * or no organization holds one; the one organization that holds one;
+ * VAULT_EINVALID, naming them, when several do.
+ */
+static int subtier_owner(char **org, sqlite3 *db, const char *lot)
+{
+	sqlite3_stmt *st;
+	vault_buf names = VAULT_BUF_INIT;
+	size_t n = 0;
+	int rc, error = 0;
+
+	*org = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT org FROM subtier_lots WHERE lot = ?1"
+			       " AND NOT EXISTS (SELECT 1 FROM lots WHERE lot = ?1) ORDER BY org",
+			       -1, &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, lot, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *o = (const char *)sqlite3_column_text(st, 0);
+
+		if (n++ == 0)
+			*org = vault__strdup(o);
+		if (vault_buf__addf(&names, "%s%s", n > 1 ? ", " : "", o) < 0)
+			error = -1;
+	}
+	sqlite3_finalize(st);
+	if (!error && n > 1) {
+		free(*org);
+		*org = NULL;
+		error = vault_error__set(VAULT_EINVALID,
+			"lot '%s' is a sub-tier lot of %zu organizations (%s): name one with --org",
+			lot, n, vault_buf__str(&names));
+	}
+	vault_buf__dispose(&names);
+	return error;
+}
+
 int vault_trace_lot(char **out, vault *v, const char *lot)
+{
+	return vault_trace_lot_in(out, v, lot, NULL);
+}
+
+int vault_trace_lot_in(char **out, vault *v, const char *lot, const char *org)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	char *viewer = NULL, *owner = NULL;
+	const char *scope;
+	int error, held;
+
+	*out = NULL;
+	if ((error = vault_name_check("lot", lot)) < 0 ||
+	    (org && (error = vault_name_check("organization", org)) < 0) ||
+	    (error = vault__viewer(&viewer, v)) < 0)
+		return error;
+	if (viewer) {
+		/* a supplier's names are its own organization's: another's is no lot */
+		scope = viewer;
+		if (org && strcmp(viewer, org) != 0)
+			held = 0;
+		else if ((held = subtier_held(db, viewer, lot)) == 0 && !org)
+			held = 2; /* its PO lot of the name */
+	} else if (org) {
+		scope = org;
+		held = subtier_held(db, org, lot);
+	} else {
+		if ((error = subtier_owner(&owner, db, lot)) < 0)
+			return error;
+		scope = owner;
+		held = owner ? 1 : 2;
+	}
+	if (held < 0)
+		error = held;
+	else if (held == 1)
+		error = trace_subtier(out, v, scope, lot);
+	else if (held == 2)
+		error = trace_po_lot(out, v, lot);
+	else
+		error = vault_error__set(VAULT_ENOTFOUND, "no lot '%s'", lot);
+	free(viewer);
+	free(owner);
+	return error;
+}
+
+/* The trace of lot `lot` of a PO. */
+static int trace_po_lot(char **out, vault *v, const char *lot)
 {
 	static const char *const lot_cols[] = { "lot", "po", "part", "qty", "made", "shipped",
 						"supplier", "created_by" };
@@ -315,7 +529,8 @@ int vault_trace_lot(char **out, vault *v, const char *lot)
 		gen_cols, 6, lot, NULL, NULL)) < 0)
 		goto done;
 	json_object_set_new(root, "downstream", tmp);
-	if ((error = scope_viewer(root, v)) < 0)
+	if ((error = subtier_upstream(root, db, lot)) < 0 ||
+	    (error = scope_viewer(root, v)) < 0)
 		goto done;
 	*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
 	if (!*out)

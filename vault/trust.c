@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "common.h"
 #include "config.h"
 #include "error.h"
@@ -48,7 +50,7 @@ static void check_new_user(const vault_change_ctx *c, const char *path)
 
 		if (!(c->who->roles & VAULT_ROLE_SERVER) ||
 		    vault__fmt(name, sizeof(name), "name", "%s", path + 6) < 0) {
-			c->found(c, path, "'%s' may not add or revoke users (needs role admin)",
+			c->found(c, path, "user '%s' may not add or revoke users (needs role admin)",
 				 c->who->name);
 			return;
 		}
@@ -96,10 +98,123 @@ const vault_kind vault_kind_revoked = {
 	.check = check_user,
 };
 
+/*
+ * users/NAME/email/NNNNNN.json: a user's e-mail address, the latest of
+ * them in force (user.c); by an admin, never on someone's behalf, for a
+ * user the tree records, well formed.
+ */
+static void check_email(const vault_change_ctx *c, const char *path)
+{
+	char parts[5][VAULT_NAME_MAX + 1], user[VAULT_PATH_MAX];
+	json_t *rec;
+
+	check_user(c, path);
+	if (vault_rules__split(parts, 4, path) != 4 || strlen(parts[3]) != 11 ||
+	    strspn(parts[3], "0123456789") != 6 || strcmp(parts[3] + 6, ".json") != 0) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
+	rec = vault_rules__json_at(c, c->tree, path);
+	if (!rec || strcmp(vault_rules__str(rec, "record"), "user-email") != 0 ||
+	    json_integer_value(json_object_get(rec, "format")) != 1 || json_object_size(rec) != 6 ||
+	    vault_record__email_check(vault_rules__str(rec, "email")) < 0) {
+		c->found(c, path, "the e-mail address record is malformed");
+		json_decref(rec);
+		return;
+	}
+	if (strcmp(vault_rules__str(rec, "name"), parts[1]) != 0)
+		c->found(c, path, "the e-mail address of user '%s' is stored as user '%s''s",
+			 vault_rules__str(rec, "name"), parts[1]);
+	if (vault__fmt(user, sizeof(user), "path", VAULT_USERS_DIR "/%s/user.json", parts[1]) < 0 ||
+	    !vault_rules__has(c->tree, user))
+		c->found(c, path, "an e-mail address for user '%s', who is not recorded", parts[1]);
+	vault_rules__signed_as(c, path, vault_rules__str(rec, "set_by"), NULL,
+			       vault_rules__str(rec, "set_at"));
+	json_decref(rec);
+}
+
+const vault_kind vault_kind_user_email = {
+	.name = "e-mail address",
+	.shape = VAULT_USERS_DIR "/NAME/email/*.json",
+	.roles = VAULT_ROLE_ADMIN,
+	.act = "set users' e-mail addresses",
+	.ops = "user-add user-set",
+	.made_by = "user-set",
+	.check = check_email,
+};
+
 /* ---- administration ----------------------------------------------------- */
+
+/* Queue users/NAME/email/NNNNNN.json, the next of NAME's, saying `email`. */
+static int put_email(vault_txn *t, vault *v, const char *name, const char *email)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
+	git_tree_entry *te = NULL;
+	git_tree *tree = NULL;
+	size_t n = 0;
+	char *json = NULL;
+	size_t len;
+	int error;
+
+	if ((error = vault__fmt(dir, sizeof(dir), "path", VAULT_USERS_DIR "/%s/email", name)) < 0)
+		return error;
+	if (git_tree_entry_bypath(&te, t->root, dir) == 0) {
+		if (git_tree_lookup(&tree, git_tree_owner(t->root), git_tree_entry_id(te)) == 0)
+			n = git_tree_entrycount(tree);
+		git_tree_free(tree);
+		git_tree_entry_free(te);
+	}
+	vault_time_format(when, sizeof(when), t->now);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%06zu.json", dir, n + 1)) < 0 ||
+	    (error = vault_record__dump(&json, &len, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}",
+			"record", "user-email", "format", 1, "name", name, "email", email,
+			"set_by", t->actor.name, "set_at", when))) < 0)
+		return error;
+	error = vault__txn_put_data(t, v, path, json, len);
+	free(json);
+	return error;
+}
 
 int vault_user_add(vault *v, const char *name, const char *org, const char *roles,
 		   const char *pubkey)
+{
+	return vault_user_add_email(v, name, org, roles, pubkey, NULL);
+}
+
+int vault_user_set_email(vault *v, const char *name, const char *email)
+{
+	vault_buf message = VAULT_BUF_INIT;
+	vault_user u;
+	vault_txn t;
+	int error;
+
+	memset(&u, 0, sizeof(u));
+	if ((error = vault_name_check("user name", name)) < 0 ||
+	    (error = vault_record__email_check(email)) < 0 ||
+	    (error = vault__txn_begin(&t, v)) < 0)
+		return error;
+	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "set users' e-mail addresses")) < 0 ||
+	    (error = vault_user__by_name(&u, v->store, t.root, name)) < 0)
+		goto done;
+	if (u.email && strcmp(u.email, email) == 0) {
+		error = vault_error__set(VAULT_EEXISTS, "user '%s' has that e-mail address already",
+					 name);
+		goto done;
+	}
+	if ((error = put_email(&t, v, name, email)) < 0 ||
+	    (error = vault_buf__addf(&message,
+		 "user set %s --email\n\nQvault-Op: user-set\nQvault-User: %s\n", name, name)) < 0)
+		goto done;
+	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
+done:
+	vault_buf__dispose(&message);
+	vault_user_dispose(&u);
+	vault__txn_end(&t, v);
+	return error;
+}
+
+int vault_user_add_email(vault *v, const char *name, const char *org, const char *roles,
+			 const char *pubkey, const char *email)
 {
 	vault_user u, existing;
 	vault_txn t;
@@ -112,6 +227,7 @@ int vault_user_add(vault *v, const char *name, const char *org, const char *role
 	if ((error = vault_name_check("user name", name)) < 0 ||
 	    (error = vault_name_check("organization", org)) < 0 ||
 	    (error = vault_user__parse_roles(&u.roles, roles)) < 0 ||
+	    (email && (error = vault_record__email_check(email)) < 0) ||
 	    (error = vault_sign__parse_public(&kid, NULL, pubkey)) < 0)
 		return error;
 	if ((error = vault__txn_begin(&t, v)) < 0)
@@ -150,7 +266,8 @@ int vault_user_add(vault *v, const char *name, const char *org, const char *role
 		 "user add %s (%s, %s)\n\nQvault-Op: user-add\nQvault-User: %s\n",
 		 name, org, roles, name)) < 0 ||
 	    (error = vault_user__dump(&json, &len, &u)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0)
+	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	    (email && (error = put_email(&t, v, name, email)) < 0))
 		goto done;
 	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:

@@ -101,6 +101,43 @@ static int parse_time(int64_t *out, const char *s)
 	return 0;
 }
 
+/*
+ * The latest of users/<dirname>/email/NNNNNN.json into u->email (none:
+ * NULL).  A record that cannot be read leaves the address unset (its own
+ * commit's check reports it).
+ */
+static void load_email(vault_user *u, vault_store *s, const git_tree *users, const char *dirname)
+{
+	char path[VAULT_PATH_MAX], *data = NULL;
+	const char *last = NULL, *email;
+	git_tree_entry *te;
+	git_tree *tree = NULL;
+	json_t *root;
+	size_t i, len;
+
+	if (vault__fmt(path, sizeof(path), "path", "%s/email", dirname) < 0 ||
+	    git_tree_entry_bypath(&te, users, path) < 0)
+		return;
+	if (git_tree_lookup(&tree, git_tree_owner(users), git_tree_entry_id(te)) == 0)
+		for (i = 0; i < git_tree_entrycount(tree); i++) {
+			const char *n = git_tree_entry_name(git_tree_entry_byindex(tree, i));
+
+			if (!last || strcmp(n, last) > 0)
+				last = n;
+		}
+	git_tree_entry_free(te);
+	if (last && vault__fmt(path, sizeof(path), "path", "%s/email/%s", dirname, last) == 0 &&
+	    vault_store__read_path(&data, &len, s, users, path) == 0) {
+		root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+		email = json_string_value(json_object_get(root, "email"));
+		if (email && vault_record__email_check(email) == 0)
+			u->email = vault__strdup(email);
+		json_decref(root);
+	}
+	free(data);
+	git_tree_free(tree);
+}
+
 /* Parse users/<dirname>/user.json (and revoked.json if there). */
 static int load_user(vault_user *u, vault_store *s, const git_tree *users,
 		     const char *dirname)
@@ -149,6 +186,7 @@ static int load_user(vault_user *u, vault_store *s, const git_tree *users,
 		u->roles |= bits;
 	}
 	json_decref(root);
+	load_email(u, s, users, dirname);
 
 	if ((error = vault__fmt(path, sizeof(path), "path", "%s/revoked.json", dirname)) == 0)
 		error = vault_store__read_path(&data, &len, s, users, path);
@@ -327,6 +365,7 @@ void vault_user_dispose(vault_user *u)
 	free(u->org);
 	free(u->key);
 	free(u->added_by);
+	free(u->email);
 	free(u->revoked_by);
 	memset(u, 0, sizeof(*u));
 }

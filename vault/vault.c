@@ -17,6 +17,7 @@
 #include "error.h"
 #include "hooks.h"
 #include "kinds.h"
+#include "notify.h"
 #include "sign.h"
 #include "user.h"
 #include "record.h"
@@ -108,6 +109,23 @@ void vault_set_reader(vault *v, const char *user)
 	v->reader = user ? vault__strdup(user) : NULL;
 }
 
+/*
+ * After each write: the notifications of the actions it put in someone's
+ * inbox (notify.c), the post- hook, then post-notify when a message was
+ * written (hooks.c).
+ */
+static void post_write(vault_txn *t, vault *v, const char *message, const git_oid *commit)
+{
+	size_t written = 0;
+
+	if (vault_notify__post(&written, v, commit) < 0)
+		vault__warn(v, "%s (the write is recorded; its notifications are not)",
+			    vault_error_message());
+	vault_hooks__post(t, v, message, commit);
+	if (written)
+		vault_hooks__post_notify(t, v, message, commit);
+}
+
 /* *out = a new handle for `path`; VAULT_EINVALID (with the handle to free) when too long. */
 static int vault_alloc(vault **out, const char *path)
 {
@@ -120,7 +138,7 @@ static int vault_alloc(vault **out, const char *path)
 	v->check_commit = vault_verify__commit;
 	v->kinds = vault_kinds;
 	v->pre_hook = vault_hooks__pre;
-	v->post_hook = vault_hooks__post;
+	v->post_hook = post_write;
 	*out = v;
 	return vault__fmt(v->qdir, sizeof(v->qdir), "vault path", "%s/%s", path, QDIR);
 }

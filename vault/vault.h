@@ -114,6 +114,7 @@ typedef struct {
 	int revoked;
 	char *revoked_by;
 	int64_t revoked_at;
+	char *email;      /* the latest e-mail address an admin set, or NULL */
 } vault_user;
 
 typedef struct {
@@ -260,6 +261,18 @@ int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const ch
 /* Register a user; `pubkey` is an OpenSSH public key line. */
 int vault_user_add(vault *v, const char *name, const char *org, const char *roles,
 		   const char *pubkey);
+/*
+ * The same, with an e-mail address (NULL: none), checked by
+ * vault_record__email_check's rules, in the same commit.
+ */
+int vault_user_add_email(vault *v, const char *name, const char *org, const char *roles,
+			 const char *pubkey, const char *email);
+/*
+ * Set user `name`'s e-mail address (an admin; one signed commit, adding
+ * users/NAME/email/NNNNNN.json: the latest is in force).  Notifications
+ * of the actions in its inbox go to it (the outbox).
+ */
+int vault_user_set_email(vault *v, const char *name, const char *email);
 /* Revoke a user: later signatures by its key are refused, earlier stay valid. */
 int vault_user_revoke(vault *v, const char *name);
 /*
@@ -760,6 +773,25 @@ typedef struct {
  */
 int vault_lot_add(vault *v, const vault_lot *lot);
 
+/* A lot bought from the supplier's own suppliers, without a buyer's PO. */
+typedef struct {
+	const char *lot;             /* a heat, a batch: scoped to the organization */
+	const char *part;
+	uint64_t qty;
+	const char *source;          /* who it was bought from: the mill, the distributor */
+	const vault_doc_ref *cert;   /* its certificate (a revision the actor may see), or NULL */
+} vault_subtier_lot;
+
+/*
+ * Record a sub-tier lot for the acting supplier's organization (a
+ * supplier only: a buyer or quality records none).  Its name is the
+ * organization's: another organization's lot of the same name is neither
+ * in the way nor named; one of its own organization's (sub-tier or of a
+ * PO) is VAULT_EEXISTS.  Its PO lots draw from it with --from, never
+ * beyond its quantity.
+ */
+int vault_lot_add_subtier(vault *v, const vault_subtier_lot *lot);
+
 /*
  * Record every lot of a CSV file (header: lot,po,part,qty,made,shipped,
  * from[,docs]; `from` as "LOT[:QTY];LOT[:QTY]", `docs` as
@@ -905,6 +937,17 @@ int vault_audit_waive(vault *v, const char *id, const char *reason, const char *
  * only its organization's lots and the revisions it may see.
  */
 int vault_trace_lot(char **out, vault *v, const char *lot);
+
+/*
+ * The same, for lot `lot` of organization `org` (NULL: the viewer's, for
+ * a supplier): a sub-tier lot of an organization (vault_lot_add_subtier)
+ * is traced down, to the lots made from it; a supplier's own sub-tier lot
+ * comes before a PO lot of the name, another organization's is not
+ * found.  A viewer who sees all and names no `org` gets the PO lot of the
+ * name, else the one organization's sub-tier lot (VAULT_EINVALID, naming
+ * them, when several hold one).
+ */
+int vault_trace_lot_in(char **out, vault *v, const char *lot, const char *org);
 
 /*
  * Where DOC@REV is used, as JSON text: the PO lines requiring it, the lots

@@ -59,6 +59,13 @@ static void each_record_has_its_kind(void **state)
 				    &m), "change order");
 	assert_string_equal(m.key, "PO-1");
 	assert_string_equal(kind_of(under(p, sizeof(p), "lots", "L-1", "lot.json"), &m), "lot");
+	/* a sub-tier lot: its organization's scope, then the lot's fan-out and name */
+	assert_string_equal(kind_of(under(p, sizeof(p), "subtier/acme", "H-1", "lot.json"), &m),
+			    "sub-tier lot");
+	assert_string_equal(m.key, "H-1");
+	assert_string_equal(kind_of(under(p, sizeof(p), "subtier", "H-1", "lot.json"), NULL), "");
+	assert_string_equal(kind_of(under(p, sizeof(p), "subtier/acme/x", "H-1", "lot.json"), NULL),
+			    "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "asns", "A-1", "receipt.json"), &m),
 			    "receipt");
 	assert_string_equal(kind_of(under(p, sizeof(p), "ncrs", "N-1", "close.json"), &m),

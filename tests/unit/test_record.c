@@ -134,6 +134,40 @@ static void record_refusals(void **state)
 				 VAULT_EINVALID);
 }
 
+/* e-mail addresses: the dot-atom addr-spec only, never a byte that could end a header */
+static void email_addresses(void **state)
+{
+	static const char *const good[] = { "sam@acme.example", "bea.buyer+qv@owner.example",
+		"a_b-c@x-y.z.example", "o'brien@mill.example", NULL };
+	static const char *const bad[] = { "", "sam", "sam@", "@acme.example", "sam@acme",
+		"sam@@acme.example", "s am@acme.example", "sam@-acme.example", "sam@acme-.example",
+		"sam@acme..example", ".sam@acme.example", "sam.@acme.example", "\"sam\"@acme.example",
+		"sam@acme.example\r\nBcc: x@evil.example", "sam@acme.example\n", "s\xc3\xa4m@acme.example",
+		"sam@[127.0.0.1]", NULL };
+	char longest[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; good[i]; i++)
+		assert_int_equal(vault_record__email_check(good[i]), 0);
+	for (i = 0; bad[i]; i++)
+		assert_int_equal(vault_record__email_check(bad[i]), VAULT_EINVALID);
+	assert_int_equal(vault_record__email_check(NULL), VAULT_EINVALID);
+	/* a local part of 65 bytes, a whole of 255 */
+	memset(longest, 'a', 65);
+	memcpy(longest + 65, "@x.example", 11);
+	assert_int_equal(vault_record__email_check(longest), VAULT_EINVALID);
+	memset(longest, 'a', 64);
+	longest[64] = '@';
+	for (i = 65; i < 255; i++)
+		longest[i] = (i - 65) % 10 == 9 ? '.' : 'b';
+	longest[255] = '\0';
+	assert_int_equal(vault_record__email_check(longest), VAULT_EINVALID);
+	longest[254] = '\0';
+	longest[253] = 'c';
+	assert_int_equal(vault_record__email_check(longest), 0);
+}
+
 static void fan_out(void **state)
 {
 	char a[VAULT_PATH_MAX], b[VAULT_PATH_MAX];
@@ -174,6 +208,7 @@ int main(void)
 		cmocka_unit_test(next_revisions),
 		cmocka_unit_test(record_round_trip),
 		cmocka_unit_test(record_refusals),
+		cmocka_unit_test(email_addresses),
 		cmocka_unit_test(fan_out),
 		cmocka_unit_test(fan_out_never_cut),
 	};
