@@ -48,7 +48,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/%.c=%)
 
-.PHONY: all deps browser-deps demo check test bench clean lint stress fuzz
+.PHONY: all deps browser-deps demo demo-portal check test bench clean lint stress fuzz
 .SUFFIXES:
 
 all: $(B)/qvault
@@ -123,6 +123,11 @@ $(B)/tools/mkzip: tests/mkzip.c
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo build/qvault
+
+# A demo vault and its portal on http://localhost:8080 for a browser, until ^C.
+demo-portal: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo-portal build/qvault
 
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps browser-deps
