@@ -149,7 +149,8 @@ static void page_begin(html *h, serve_req *q, const char *title_literal, const c
 			 "<li><a href=\"/pos\">Purchase orders</a></li>"
 			 "<li><a href=\"/documents\">Documents</a></li>"
 			 "<li><a href=\"/asns\">Ship notices</a></li>"
-			 "<li><a href=\"/upload\">Upload</a></li></ul></nav>"
+			 "<li><a href=\"/upload\">Upload</a></li>"
+			 "<li><a href=\"/audit\">Audit</a></li></ul></nav>"
 			 "<form method=\"post\" action=\"/logout\" class=\"logout\">"
 			 "<input type=\"hidden\" name=\"csrf\" value=\"");
 		h_text(h, q->csrf);
@@ -424,6 +425,57 @@ static enum MHD_Result post_logout(serve_req *q)
 	return ok;
 }
 
+/* ---- long lists, a page at a time ------------------------------------------------ */
+
+/* rows a list page shows: every page stays well under 100 KB */
+#define PAGE_ROWS 100
+
+/* The rows [*from, *to) of `total` that ?page=N (from 1) shows; the page number. */
+static size_t page_span(serve_req *q, size_t total, size_t *from, size_t *to)
+{
+	const char *p = serve_query(q, "page");
+	size_t page = 1, pages = total ? (total + PAGE_ROWS - 1) / PAGE_ROWS : 1;
+
+	if (p && strspn(p, "0123456789") == strlen(p) && strlen(p) <= 6 && *p)
+		page = (size_t)strtoul(p, NULL, 10);
+	if (page < 1)
+		page = 1;
+	if (page > pages)
+		page = pages;
+	*from = (page - 1) * PAGE_ROWS;
+	*to = *from + PAGE_ROWS < total ? *from + PAGE_ROWS : total;
+	return page;
+}
+
+/* "Rows 101-200 of 1000", and links to the pages before and after. */
+static void page_links(html *h, const char *path, size_t page, size_t from, size_t to,
+		       size_t total)
+{
+	if (total <= PAGE_ROWS)
+		return;
+	h_raw(h, "<nav aria-label=\"pages\" class=\"pages\"><p>Rows ");
+	h_int(h, (json_int_t)from + 1);
+	h_raw(h, "&ndash;");
+	h_int(h, (json_int_t)to);
+	h_raw(h, " of ");
+	h_int(h, (json_int_t)total);
+	if (page > 1) {
+		h_raw(h, " <a rel=\"prev\" href=\"");
+		h_raw(h, path);
+		h_raw(h, "?page=");
+		h_int(h, (json_int_t)page - 1);
+		h_raw(h, "\">previous page</a>");
+	}
+	if (to < total) {
+		h_raw(h, " <a rel=\"next\" href=\"");
+		h_raw(h, path);
+		h_raw(h, "?page=");
+		h_int(h, (json_int_t)page + 1);
+		h_raw(h, "\">next page</a>");
+	}
+	h_raw(h, "</p></nav>");
+}
+
 /* ---- the inbox ----------------------------------------------------------------- */
 
 /* The link to an action's subject: a revision (DOC@REV), or the PO it is on. */
@@ -473,8 +525,11 @@ static enum MHD_Result get_inbox(serve_req *q)
 	if (!json_array_size(list)) {
 		h_raw(&h, "<p>Nothing waits for you.</p>");
 	} else {
+		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+
+		page_links(&h, "/inbox", page, from, to, json_array_size(list));
 		h_table(&h, "Open actions, oldest first", cols);
-		json_array_foreach(list, i, a) {
+		for (i = from; i < to && (a = json_array_get(list, i)) != NULL; i++) {
 			h_raw(&h, "<tr>");
 			h_cell(&h, a, "action");
 			h_raw(&h, "<td>");
@@ -494,6 +549,34 @@ static enum MHD_Result get_inbox(serve_req *q)
 
 /* ---- purchase orders ------------------------------------------------------------ */
 
+static const char *form_value(serve_req *q, const char *key);
+static json_int_t form_count(serve_req *q, const char *key);
+static void h_form_to(html *h, serve_req *q, const char *prefix, const char *name,
+		      const char *suffix, int with_file);
+static void h_refusal(html *h, const char *why);
+static const char *refusal_of(const json_t *reply);
+
+/* The supplier's answer to an open PO: accept with a promised date, or reject. */
+static void po_ack_form(html *h, serve_req *q, const json_t *po)
+{
+	h_raw(h, "<h2>Answer this purchase order</h2>");
+	h_form_to(h, q, "/pos/", json_string_value(json_object_get(po, "po")), "/ack", 0);
+	h_raw(h, "<input type=\"hidden\" name=\"revision\" value=\"");
+	h_member(h, po, "revision");
+	h_raw(h, "\"><fieldset><legend>Your answer to revision ");
+	h_member(h, po, "revision");
+	h_raw(h, "</legend><p><input type=\"radio\" id=\"accept\" name=\"decision\" "
+		 "value=\"accept\" checked> <label for=\"accept\">Accept</label> "
+		 "<input type=\"radio\" id=\"reject\" name=\"decision\" value=\"reject\"> "
+		 "<label for=\"reject\">Reject</label></p></fieldset>"
+		 "<p><label for=\"promise\">Promised date (to accept)</label> "
+		 "<input id=\"promise\" name=\"promise\" type=\"date\"></p>"
+		 "<p><label for=\"note\">Note</label> <input id=\"note\" name=\"note\"></p>"
+		 "<p><label for=\"reason\">Reason (to reject)</label> "
+		 "<input id=\"reason\" name=\"reason\"></p>"
+		 "<p><button type=\"submit\">Send the answer</button></p></form>");
+}
+
 static enum MHD_Result get_pos(serve_req *q)
 {
 	static const char *const cols[] = { "PO", "Supplier", "Lines", "Ordered", "Shipped",
@@ -511,8 +594,11 @@ static enum MHD_Result get_pos(serve_req *q)
 	if (!json_array_size(list)) {
 		h_raw(&h, "<p>No purchase orders.</p>");
 	} else {
+		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+
+		page_links(&h, "/pos", page, from, to, json_array_size(list));
 		h_table(&h, "Purchase orders, by number", cols);
-		json_array_foreach(list, i, p) {
+		for (i = from; i < to && (p = json_array_get(list, i)) != NULL; i++) {
 			h_raw(&h, "<tr><td><a href=\"/pos/");
 			h_path(&h, json_string_value(json_object_get(p, "po")));
 			h_raw(&h, "\">");
@@ -613,8 +699,47 @@ static enum MHD_Result get_po(serve_req *q)
 		}
 		h_raw(&h, "</tbody></table>");
 	}
+	if (strcmp(json_string_value(json_object_get(po, "state")) ?
+		   json_string_value(json_object_get(po, "state")) : "", "open") == 0)
+		po_ack_form(&h, q, po);
 	json_decref(po);
 	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/*
+ * POST pos/{po}/ack (a form): the supplier accepts the PO's latest
+ * revision with a promised date, or rejects it with a reason.
+ */
+static enum MHD_Result post_po_ack(serve_req *q)
+{
+	const char *decision = form_value(q, "decision");
+	json_int_t revision = form_count(q, "revision");
+	int reject = decision && strcmp(decision, "reject") == 0;
+	char where[512];
+	json_t *ack, *reply;
+	unsigned status;
+	html h = { NULL, 0, 0 };
+
+	ack = reject ? json_pack("{s:b, s:s*, s:I}", "reject", 1, "reason", form_value(q, "reason"),
+				 "revision", revision) :
+		json_pack("{s:s*, s:s*, s:I}", "promise", form_value(q, "promise"), "note",
+			  form_value(q, "note"), "revision", revision);
+	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:[o]}", "op", "po-ack", "po",
+					      q->part[1], "acks", ack), -1);
+	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	if (status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) {
+		json_decref(reply);
+		if (cli_fmt(where, sizeof(where), "the address", "/pos/%s", q->part[1]) < 0)
+			return serve_redirect(q->c, "/pos");
+		return serve_redirect(q->c, where);
+	}
+	page_begin(&h, q, "Purchase order ", q->part[1]);
+	h_refusal(&h, refusal_of(reply));
+	h_raw(&h, "<p><a href=\"/pos/");
+	h_path(&h, q->part[1]);
+	h_raw(&h, "\">Back to the PO</a></p>");
+	json_decref(reply);
+	return send_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, &h);
 }
 
 /* ---- documents -------------------------------------------------------------------- */
@@ -659,9 +784,14 @@ static enum MHD_Result get_documents(serve_req *q)
 	if ((error = vault_doc_list(&list, q->v, &f)) < 0)
 		return error_page(q, error);
 	page_begin(&h, q, "Documents", "");
-	h_table(&h, "The latest revision of each document you may see", revision_cols);
-	for (i = 0; i < list->count; i++)
-		revision_row(&h, &list->items[i]);
+	{
+		size_t from, to, page = page_span(q, list->count, &from, &to);
+
+		page_links(&h, "/documents", page, from, to, list->count);
+		h_table(&h, "The latest revision of each document you may see", revision_cols);
+		for (i = from; i < to; i++)
+			revision_row(&h, &list->items[i]);
+	}
 	h_raw(&h, "</tbody></table>");
 	vault_revision_list_free(list);
 	return send_page(q, MHD_HTTP_OK, &h);
@@ -894,15 +1024,27 @@ static void h_select(html *h, serve_req *q, const char *name, const char *label,
 	h_raw(h, "</select></p>");
 }
 
-/* The form's start: POST to `action`, with the session's CSRF token. */
-static void h_form(html *h, serve_req *q, const char *action, int with_file)
+/*
+ * The form's start: POST to PREFIX NAME SUFFIX (NAME a record's name,
+ * percent-encoded; NULL: none), with the session's CSRF token.
+ */
+static void h_form_to(html *h, serve_req *q, const char *prefix, const char *name,
+		      const char *suffix, int with_file)
 {
 	h_raw(h, "<form class=\"card\" method=\"post\" action=\"");
-	h_raw(h, action);
+	h_raw(h, prefix);
+	if (name)
+		h_path(h, name);
+	h_raw(h, suffix);
 	h_raw(h, with_file ? "\" enctype=\"multipart/form-data\">" : "\">");
 	h_raw(h, "<input type=\"hidden\" name=\"csrf\" value=\"");
 	h_text(h, q->csrf);
 	h_raw(h, "\">");
+}
+
+static void h_form(html *h, serve_req *q, const char *action, int with_file)
+{
+	h_form_to(h, q, action, NULL, "", with_file);
 }
 
 /* Why the last post was refused, where a screen reader hears it at once. */
@@ -1224,19 +1366,318 @@ static enum MHD_Result get_asns(serve_req *q)
 	list = parsed(text);
 	page_begin(&h, q, "Ship notices", "");
 	h_raw(&h, "<p><a href=\"/ship\">Record a lot and send a ship notice</a></p>");
-	h_table(&h, "Ship notices, by number", cols);
-	json_array_foreach(list, i, a) {
-		h_raw(&h, "<tr>");
-		h_cell(&h, a, "asn");
-		h_cell(&h, a, "po");
-		h_cell(&h, a, "supplier");
-		h_cell(&h, a, "ship_date");
-		h_cell(&h, a, "packages");
-		h_cell(&h, a, "shipped");
-		h_cell(&h, a, "received");
-		h_raw(&h, "</tr>");
+	{
+		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+
+		page_links(&h, "/asns", page, from, to, json_array_size(list));
+		h_table(&h, "Ship notices, by number", cols);
+		for (i = from; i < to && (a = json_array_get(list, i)) != NULL; i++) {
+			h_raw(&h, "<tr>");
+			h_cell(&h, a, "asn");
+			h_cell(&h, a, "po");
+			h_cell(&h, a, "supplier");
+			h_cell(&h, a, "ship_date");
+			h_cell(&h, a, "packages");
+			h_cell(&h, a, "shipped");
+			h_cell(&h, a, "received");
+			h_raw(&h, "</tr>");
+		}
 	}
 	h_raw(&h, "</tbody></table>");
+	json_decref(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/* ---- tracing a lot, the audit ------------------------------------------------------ */
+
+#define GRAPH_NODES 48
+#define BOX_W 170
+#define BOX_H 44
+#define COL_W 230
+#define ROW_H 64
+
+/* A lot of the genealogy drawn: its column (tier) and row. */
+typedef struct {
+	const char *lot, *part, *supplier;
+	int col, row;
+} node;
+
+static int node_of(const node *n, size_t count, const char *lot)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(n[i].lot, lot) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The genealogy of `t` (trace lot --json) as an SVG drawn on the server:
+ * inputs on the left by tier, the lot in the middle, what was made from it
+ * on the right; an arrow from each input to what it went into (each lot's
+ * own trace, read as the viewer sees it, says which).  At most GRAPH_NODES
+ * lots; the tables below the drawing list them all.
+ */
+static void genealogy_svg(html *h, serve_req *q, const json_t *t)
+{
+	const json_t *up = json_object_get(t, "upstream"), *down = json_object_get(t, "downstream");
+	node n[GRAPH_NODES];
+	int rows[2 * 65] = { 0 }, max_up = 0, max_down = 0, cols, height = 0;
+	size_t count = 0, i, k;
+	json_t *x;
+
+	json_array_foreach(up, i, x)
+		if (json_integer_value(json_object_get(x, "depth")) > max_up)
+			max_up = (int)json_integer_value(json_object_get(x, "depth"));
+	json_array_foreach(down, i, x)
+		if (json_integer_value(json_object_get(x, "depth")) > max_down)
+			max_down = (int)json_integer_value(json_object_get(x, "depth"));
+	if (max_up > 64 || max_down > 64)
+		return;
+	n[count].lot = json_string_value(json_object_get(json_object_get(t, "lot"), "lot"));
+	n[count].part = json_string_value(json_object_get(json_object_get(t, "lot"), "part"));
+	n[count].supplier = json_string_value(json_object_get(json_object_get(t, "lot"),
+							      "supplier"));
+	n[count].col = max_up;
+	n[count].row = rows[max_up]++;
+	if (!n[count].lot)
+		return;
+	count++;
+	for (k = 0; k < 2; k++)
+		json_array_foreach(k ? down : up, i, x) {
+			int d = (int)json_integer_value(json_object_get(x, "depth"));
+			const char *lot = json_string_value(json_object_get(x, "lot"));
+
+			if (count == GRAPH_NODES || !lot || d < 1 || node_of(n, count, lot) >= 0)
+				continue;
+			n[count].lot = lot;
+			n[count].part = json_string_value(json_object_get(x, "part"));
+			n[count].supplier = json_string_value(json_object_get(x, "supplier"));
+			n[count].col = k ? max_up + d : max_up - d;
+			n[count].row = rows[n[count].col]++;
+			count++;
+		}
+	cols = max_up + max_down + 1;
+	for (i = 0; i < (size_t)cols; i++)
+		if (rows[i] * ROW_H > height)
+			height = rows[i] * ROW_H;
+	h_raw(h, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+		 "aria-labelledby=\"genealogy-title\" width=\"");
+	h_int(h, cols * COL_W);
+	h_raw(h, "\" height=\"");
+	h_int(h, height + 10);
+	h_raw(h, "\" viewBox=\"0 0 ");
+	h_int(h, cols * COL_W);
+	h_raw(h, " ");
+	h_int(h, height + 10);
+	h_raw(h, "\"><title id=\"genealogy-title\">The lot's genealogy: what it was made from "
+		 "(left) and what was made from it (right)</title>"
+		 "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
+		 "markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
+		 "fill=\"#333\"/></marker></defs>");
+	/* the arrows: each lot's direct inputs, from its own trace */
+	for (i = 0; i < count; i++) {
+		char *text = NULL;
+		json_t *tr, *in;
+		size_t j;
+
+		if (vault_trace_lot(&text, q->v, n[i].lot) < 0)
+			continue;
+		tr = parsed(text);
+		json_array_foreach(json_object_get(tr, "upstream"), j, in) {
+			int from;
+
+			if (json_integer_value(json_object_get(in, "depth")) != 1 ||
+			    (from = node_of(n, count, json_string_value(json_object_get(in, "lot")))) < 0)
+				continue;
+			h_raw(h, "<line x1=\"");
+			h_int(h, n[from].col * COL_W + 10 + BOX_W);
+			h_raw(h, "\" y1=\"");
+			h_int(h, n[from].row * ROW_H + 10 + BOX_H / 2);
+			h_raw(h, "\" x2=\"");
+			h_int(h, n[i].col * COL_W + 10);
+			h_raw(h, "\" y2=\"");
+			h_int(h, n[i].row * ROW_H + 10 + BOX_H / 2);
+			h_raw(h, "\" stroke=\"#333\" marker-end=\"url(#arrow)\"/>");
+		}
+		json_decref(tr);
+	}
+	for (i = 0; i < count; i++) {
+		h_raw(h, "<a href=\"/trace/lot/");
+		h_path(h, n[i].lot);
+		h_raw(h, "\"><rect x=\"");
+		h_int(h, n[i].col * COL_W + 10);
+		h_raw(h, "\" y=\"");
+		h_int(h, n[i].row * ROW_H + 10);
+		h_raw(h, "\" width=\"" );
+		h_int(h, BOX_W);
+		h_raw(h, "\" height=\"");
+		h_int(h, BOX_H);
+		h_raw(h, i == 0 ? "\" fill=\"#fff3d6\" stroke=\"#1d3557\" stroke-width=\"2\"/>" :
+			 "\" fill=\"#eef\" stroke=\"#1d3557\"/>");
+		h_raw(h, "<text x=\"");
+		h_int(h, n[i].col * COL_W + 18);
+		h_raw(h, "\" y=\"");
+		h_int(h, n[i].row * ROW_H + 28);
+		h_raw(h, "\" font-size=\"14\" fill=\"#111\">");
+		h_text(h, n[i].lot);
+		h_raw(h, "</text><text x=\"");
+		h_int(h, n[i].col * COL_W + 18);
+		h_raw(h, "\" y=\"");
+		h_int(h, n[i].row * ROW_H + 46);
+		h_raw(h, "\" font-size=\"12\" fill=\"#333\">");
+		h_text(h, n[i].part);
+		h_raw(h, " · ");
+		h_text(h, n[i].supplier);
+		h_raw(h, "</text></a>");
+	}
+	h_raw(h, "</svg></figure>");
+}
+
+static void genealogy_table(html *h, const char *caption, const json_t *list)
+{
+	static const char *const cols[] = { "Lot", "Part", "PO", "Supplier", "Made", "Tier", NULL };
+	json_t *x;
+	size_t i;
+
+	if (!json_array_size(list))
+		return;
+	h_table(h, caption, cols);
+	json_array_foreach(list, i, x) {
+		h_raw(h, "<tr><td><a href=\"/trace/lot/");
+		h_path(h, json_string_value(json_object_get(x, "lot")));
+		h_raw(h, "\">");
+		h_member(h, x, "lot");
+		h_raw(h, "</a></td>");
+		h_cell(h, x, "part");
+		h_cell(h, x, "po");
+		h_cell(h, x, "supplier");
+		h_cell(h, x, "made");
+		h_cell(h, x, "depth");
+		h_raw(h, "</tr>");
+	}
+	h_raw(h, "</tbody></table>");
+}
+
+static void documents_table(html *h, const char *caption, const json_t *list)
+{
+	static const char *const cols[] = { "Document", "Type", "Attached to", NULL };
+	json_t *x;
+	size_t i;
+
+	if (!json_array_size(list))
+		return;
+	h_table(h, caption, cols);
+	json_array_foreach(list, i, x) {
+		h_raw(h, "<tr><td><a href=\"/documents/");
+		h_path(h, json_string_value(json_object_get(x, "doc")));
+		h_raw(h, "/");
+		h_path(h, json_string_value(json_object_get(x, "rev")));
+		h_raw(h, "\">");
+		h_member(h, x, "doc");
+		h_raw(h, "@");
+		h_member(h, x, "rev");
+		h_raw(h, "</a></td>");
+		h_cell(h, x, "type");
+		h_raw(h, "<td>");
+		h_member(h, x, "attached_to");
+		h_raw(h, " ");
+		h_member(h, x, "target");
+		h_raw(h, "</td></tr>");
+	}
+	h_raw(h, "</tbody></table>");
+}
+
+static enum MHD_Result get_trace_lot(serve_req *q)
+{
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	json_t *t, *lot, *line;
+	int error;
+
+	if ((error = vault_trace_lot(&text, q->v, q->part[2])) < 0)
+		return error_page(q, error);
+	t = parsed(text);
+	lot = json_object_get(t, "lot");
+	line = json_object_get(t, "po_line");
+	page_begin(&h, q, "Trace of lot ", q->part[2]);
+	h_raw(&h, "<dl><dt>Part</dt><dd>");
+	h_member(&h, lot, "part");
+	h_raw(&h, "</dd><dt>Quantity</dt><dd>");
+	h_member(&h, lot, "qty");
+	h_raw(&h, "</dd><dt>PO</dt><dd>");
+	if (json_string_value(json_object_get(lot, "po"))) {
+		h_raw(&h, "<a href=\"/pos/");
+		h_path(&h, json_string_value(json_object_get(lot, "po")));
+		h_raw(&h, "\">");
+		h_member(&h, lot, "po");
+		h_raw(&h, "</a>");
+	}
+	h_raw(&h, "</dd><dt>Supplier</dt><dd>");
+	h_member(&h, lot, "supplier");
+	h_raw(&h, "</dd><dt>Made</dt><dd>");
+	h_member(&h, lot, "made");
+	h_raw(&h, "</dd><dt>Built to</dt><dd>");
+	if (line) {
+		h_member(&h, line, "doc");
+		h_raw(&h, "@");
+		h_member(&h, line, "rev");
+	}
+	h_raw(&h, "</dd></dl><h2>Genealogy</h2>");
+	genealogy_svg(&h, q, t);
+	genealogy_table(&h, "Made from (upstream)", json_object_get(t, "upstream"));
+	genealogy_table(&h, "Made into (downstream)", json_object_get(t, "downstream"));
+	documents_table(&h, "Documents of the lot", json_object_get(t, "documents"));
+	documents_table(&h, "Documents of what it was made from",
+			json_object_get(t, "upstream_documents"));
+	json_decref(t);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+static enum MHD_Result get_audit(serve_req *q)
+{
+	static const char *const cols[] = { "Gap", "What", "Records", "Id", "State", NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	size_t open = 0, i;
+	json_t *list, *g, *v;
+	const char *k;
+	int error;
+
+	if ((error = vault_audit(&text, &open, q->v, NULL, 14)) < 0)
+		return error_page(q, error);
+	list = parsed(text);
+	page_begin(&h, q, "Audit", "");
+	h_raw(&h, "<p>");
+	h_int(&h, (json_int_t)open);
+	h_raw(&h, " open gaps; waived ones are listed after them.</p>");
+	if (json_array_size(list)) {
+		h_table(&h, "Compliance gaps", cols);
+		json_array_foreach(list, i, g) {
+			h_raw(&h, "<tr>");
+			h_cell(&h, g, "gap");
+			h_cell(&h, g, "what");
+			h_raw(&h, "<td>");
+			json_object_foreach(json_object_get(g, "records"), k, v) {
+				h_text(&h, k);
+				h_raw(&h, ": ");
+				if (json_is_integer(v))
+					h_int(&h, json_integer_value(v));
+				else
+					h_text(&h, json_string_value(v));
+				h_raw(&h, "<br>");
+			}
+			h_raw(&h, "</td>");
+			h_cell(&h, g, "id");
+			h_raw(&h, "<td>");
+			h_member(&h, g, "state");
+			if (json_object_get(g, "waiver")) {
+				h_raw(&h, " until ");
+				h_member(&h, json_object_get(g, "waiver"), "until");
+			}
+			h_raw(&h, "</td></tr>");
+		}
+		h_raw(&h, "</tbody></table>");
+	}
 	json_decref(list);
 	return send_page(q, MHD_HTTP_OK, &h);
 }
@@ -1256,6 +1697,7 @@ const serve_page serve_pages[] = {
 	{ "GET", "inbox", 0, get_inbox },
 	{ "GET", "pos", 0, get_pos },
 	{ "GET", "pos/{}", 0, get_po },
+	{ "POST", "pos/{}/ack", 0, post_po_ack },
 	{ "GET", "documents", 0, get_documents },
 	{ "GET", "documents/{}", 0, get_document },
 	{ "GET", "documents/{}/{}", 0, get_revision },
@@ -1269,5 +1711,7 @@ const serve_page serve_pages[] = {
 	{ "POST", "asns", 0, post_asn },
 	{ "POST", "asns/x12", 0, post_asn_x12 },
 	{ "GET", "asns", 0, get_asns },
+	{ "GET", "trace/lot/{}", 0, get_trace_lot },
+	{ "GET", "audit", 0, get_audit },
 	{ NULL, NULL, 0, NULL }
 };
