@@ -215,6 +215,12 @@ enum MHD_Result serve_post_fai(serve_req *q);
  * not move while it was made).
  */
 int serve_kept(serve_req *q, enum MHD_Result *answered);
+/*
+ * Keep `answer` (`len` bytes), the 200 answer of a read that asked
+ * (serve_kept), if the vault did not move meanwhile: 1 when kept (the
+ * caller's reference is the kept one now), else 0.
+ */
+int serve_keep(serve_req *q, struct MHD_Response *answer, size_t len);
 
 /* ---- the portal (serve_portal.c) --------------------------------------------
  *

@@ -451,13 +451,25 @@ static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *k
 	return MHD_YES;
 }
 
-/* The key of an answer: reader, path and query. */
+/*
+ * The key of an answer: reader, path and query; for a page of the portal
+ * also its session (a page holds the session's CSRF token) and the
+ * minute (a page shows ages, which move with the clock).
+ */
 static char *answer_key(serve_req *q)
 {
 	key_buf b = { NULL, 0 };
 
 	key_add(&b, q->user);
 	key_add(&b, q->url);
+	if (q->session) {
+		char minute[32];
+
+		key_add(&b, q->session);
+		if (cli_fmt(minute, sizeof(minute), "the minute", "%lld",
+			    (long long)(time(NULL) / 60)) == 0)
+			key_add(&b, minute);
+	}
 	MHD_get_connection_values(q->c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
 	return b.s;
 }
@@ -506,7 +518,7 @@ static void drop_kept(serve_api *api, size_t i)
  * (serve_kept), if the vault did not move: 1 if kept (the caller's
  * reference is the kept one now), else 0.
  */
-static int keep_answer(serve_req *q, struct MHD_Response *answer, size_t len)
+int serve_keep(serve_req *q, struct MHD_Response *answer, size_t len)
 {
 	serve_api *api = q->api;
 	char now[41], *key;
@@ -595,7 +607,7 @@ static enum MHD_Result answer_ok(serve_req *q, char *text, const char *type)
 
 	q->sending = len;
 	ok = MHD_queue_response(q->c, MHD_HTTP_OK, r);
-	if (strcmp(type, "application/json") != 0 || !keep_answer(q, r, len))
+	if (strcmp(type, "application/json") != 0 || !serve_keep(q, r, len))
 		MHD_destroy_response(r);
 	return ok;
 }

@@ -195,8 +195,11 @@ static enum MHD_Result send_body(serve_req *q, unsigned status, char *body, size
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (cookie)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+	q->sending = len;
 	ok = MHD_queue_response(q->c, status, r);
-	MHD_destroy_response(r);
+	/* a page that asked (serve_kept) is kept for its session, path and query */
+	if (status != MHD_HTTP_OK || cookie || !serve_keep(q, r, len))
+		MHD_destroy_response(r);
 	return ok;
 }
 
@@ -517,6 +520,10 @@ static enum MHD_Result get_inbox(serve_req *q)
 	json_t *list, *a;
 	size_t i;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_inbox(&text, q->v, 3)) < 0)
 		return error_page(q, error);
@@ -586,6 +593,10 @@ static enum MHD_Result get_pos(serve_req *q)
 	json_t *list, *p;
 	size_t i;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_po_list(&text, q->v, NULL, 0)) < 0)
 		return error_page(q, error);
@@ -632,6 +643,10 @@ static enum MHD_Result get_po(serve_req *q)
 	json_t *po, *x;
 	size_t i;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_po_show(&text, q->v, q->part[1])) < 0)
 		return error_page(q, error);
@@ -780,6 +795,10 @@ static enum MHD_Result get_documents(serve_req *q)
 	html h = { NULL, 0, 0 };
 	size_t i;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_doc_list(&list, q->v, &f)) < 0)
 		return error_page(q, error);
@@ -803,6 +822,10 @@ static enum MHD_Result get_document(serve_req *q)
 	html h = { NULL, 0, 0 };
 	size_t i;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_doc_revisions(&list, q->v, q->part[1])) < 0)
 		return error_page(q, error);
@@ -845,6 +868,10 @@ static enum MHD_Result get_revision(serve_req *q)
 	char title[2 * VAULT_NAME_MAX + 2];
 	size_t i;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_doc_get(&r, q->v, q->part[1], q->part[2])) < 0)
 		return error_page(q, error);
@@ -1360,6 +1387,10 @@ static enum MHD_Result get_asns(serve_req *q)
 	json_t *list, *a;
 	size_t i;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_asn_list(&text, q->v, NULL)) < 0)
 		return error_page(q, error);
@@ -1593,6 +1624,10 @@ static enum MHD_Result get_trace_lot(serve_req *q)
 	char *text = NULL;
 	json_t *t, *lot, *line;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_trace_lot(&text, q->v, q->part[2])) < 0)
 		return error_page(q, error);
@@ -1642,6 +1677,10 @@ static enum MHD_Result get_audit(serve_req *q)
 	json_t *list, *g, *v;
 	const char *k;
 	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
 
 	if ((error = vault_audit(&text, &open, q->v, NULL, 14)) < 0)
 		return error_page(q, error);
