@@ -127,6 +127,8 @@ extern const serve_route serve_routes[];
 const char *serve_query(serve_req *q, const char *key);
 /* A new unnamed file to stage a body or a download in; -1 with errno set. */
 int serve_scratch(serve_req *q);
+/* The folder bodies and downloads are staged in, into buf; -1 when it does not fit. */
+int serve_spool_dir(serve_req *q, char *buf, size_t size);
 /* A request header, or NULL. */
 const char *serve_header(serve_req *q, const char *name);
 

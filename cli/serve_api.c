@@ -747,6 +747,12 @@ const char *serve_query(serve_req *q, const char *key)
 	return MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, key);
 }
 
+int serve_spool_dir(serve_req *q, char *buf, size_t size)
+{
+	return q->api->spool ? cli_fmt(buf, size, "the spool's path", "%s", q->api->spool) :
+		cli_fmt(buf, size, "the vault's path", "%s/qvault", q->api->dir);
+}
+
 int serve_scratch(serve_req *q)
 {
 	return q->api->spool ? cli_scratch_in(q->api->spool) : cli_scratch_file(q->api->dir);

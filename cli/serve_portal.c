@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -150,6 +152,7 @@ static void page_begin(html *h, serve_req *q, const char *title_literal, const c
 			 "<li><a href=\"/documents\">Documents</a></li>"
 			 "<li><a href=\"/asns\">Ship notices</a></li>"
 			 "<li><a href=\"/upload\">Upload</a></li>"
+			 "<li><a href=\"/scorecard\">Scorecard</a></li>"
 			 "<li><a href=\"/audit\">Audit</a></li></ul></nav>"
 			 "<form method=\"post\" action=\"/logout\" class=\"logout\">"
 			 "<input type=\"hidden\" name=\"csrf\" value=\"");
@@ -228,6 +231,18 @@ static enum MHD_Result error_page(serve_req *q, int error)
 	page_begin(&h, q, status == MHD_HTTP_NOT_FOUND ? "Not found" : "Refused", "");
 	h_raw(&h, "<p role=\"alert\">");
 	h_text(&h, vault_error_message());
+	h_raw(&h, "</p>");
+	return send_page(q, status, &h);
+}
+
+/* A page that says what went wrong: the portal's own `message` (a literal). */
+static enum MHD_Result message_page(serve_req *q, unsigned status, const char *message)
+{
+	html h = { NULL, 0, 0 };
+
+	page_begin(&h, q, "Refused", "");
+	h_raw(&h, "<p role=\"alert\">");
+	h_text(&h, message);
 	h_raw(&h, "</p>");
 	return send_page(q, status, &h);
 }
@@ -838,6 +853,54 @@ static enum MHD_Result get_document(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
+/*
+ * The document's other revisions the viewer may see, each with its state
+ * and why it was released: what changed, and whether a newer one is in
+ * effect for the viewer's organization.
+ */
+static void other_revisions(html *h, serve_req *q, const vault_revision *r)
+{
+	static const char *const cols[] = { "Revision", "State", "Why released", "Released",
+					    NULL };
+	vault_revision_list *list = NULL;
+	size_t i;
+
+	if (vault_doc_revisions(&list, q->v, r->doc) < 0 || list->count < 2) {
+		vault_revision_list_free(list);
+		return;
+	}
+	h_table(h, "Every revision of the document you may see", cols);
+	for (i = 0; i < list->count; i++) {
+		const vault_revision *o = &list->items[i];
+		char when[VAULT_TIME_SIZE] = "";
+
+		if (o->released_at)
+			vault_time_format(when, sizeof(when), o->released_at);
+		h_raw(h, "<tr><td>");
+		if (strcmp(o->rev, r->rev) == 0) {
+			h_text(h, o->rev);
+			h_raw(h, " (this one)");
+		} else {
+			h_raw(h, "<a href=\"/documents/");
+			h_path(h, o->doc);
+			h_raw(h, "/");
+			h_path(h, o->rev);
+			h_raw(h, "\">");
+			h_text(h, o->rev);
+			h_raw(h, "</a>");
+		}
+		h_raw(h, "</td><td>");
+		h_text(h, o->state);
+		h_raw(h, "</td><td>");
+		h_text(h, o->release_reason);
+		h_raw(h, "</td><td>");
+		h_text(h, when);
+		h_raw(h, "</td></tr>");
+	}
+	h_raw(h, "</tbody></table>");
+	vault_revision_list_free(list);
+}
+
 /* The acknowledgment form, which static/portal.js signs with the passkey. */
 static void ack_form(html *h, const vault_revision *r)
 {
@@ -886,7 +949,16 @@ static enum MHD_Result get_revision(serve_req *q)
 	h_text(&h, r.state);
 	h_raw(&h, "</dd><dt>Added by</dt><dd>");
 	h_text(&h, r.added_by);
+	if (r.release_reason) {
+		h_raw(&h, "</dd><dt>Why it was released (what changed)</dt><dd>");
+		h_text(&h, r.release_reason);
+	}
+	if (r.effective) {
+		h_raw(&h, "</dd><dt>Effective</dt><dd>");
+		h_text(&h, r.effective);
+	}
 	h_raw(&h, "</dd></dl>");
+	other_revisions(&h, q, &r);
 	h_table(&h, "Files (downloaded as they were recorded, checked against their SHA-256)",
 		file_cols);
 	for (i = 0; i < r.nfiles; i++) {
@@ -1657,7 +1729,11 @@ static enum MHD_Result get_trace_lot(serve_req *q)
 		h_raw(&h, "@");
 		h_member(&h, line, "rev");
 	}
-	h_raw(&h, "</dd></dl><h2>Genealogy</h2>");
+	h_raw(&h, "</dd></dl><p><a href=\"/export/lot/");
+	h_path(&h, q->part[2]);
+	h_raw(&h, "\" download>Download the evidence bundle</a> (every document, acknowledgment "
+		  "and signature behind this lot, with the commands that check them)</p>"
+		  "<h2>Genealogy</h2>");
 	genealogy_svg(&h, q, t);
 	genealogy_table(&h, "Made from (upstream)", json_object_get(t, "upstream"));
 	genealogy_table(&h, "Made into (downstream)", json_object_get(t, "downstream"));
@@ -1721,6 +1797,177 @@ static enum MHD_Result get_audit(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
+/* ---- evidence bundles, the scorecard ---------------------------------------------- */
+
+/*
+ * GET export/lot/{lot}: the lot's evidence bundle (export lot), made in
+ * the spool folder and sent from a file already unlinked.
+ */
+static enum MHD_Result get_export_lot(serve_req *q)
+{
+	char dir[4200], path[4300], name[VAULT_NAME_MAX + 64];
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+	struct stat st;
+	int fd = -1, error;
+
+	if (serve_spool_dir(q, dir, sizeof(dir)) < 0 ||
+	    strlen(dir) + sizeof("/export-XXXXXX/bundle.zip") > sizeof(path))
+		return message_page(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "no room to stage the bundle");
+	memcpy(path, dir, strlen(dir));
+	memcpy(path + strlen(dir), "/export-XXXXXX", sizeof("/export-XXXXXX"));
+	if (!mkdtemp(path))
+		return message_page(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the bundle");
+	memcpy(dir, path, strlen(path) + 1);
+	memcpy(path + strlen(path), "/bundle.zip", sizeof("/bundle.zip"));
+	error = vault_export(q->v, VAULT_EXPORT_LOT, q->part[2], NULL, path);
+	if (error == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	unlink(path);
+	rmdir(dir);
+	if (error < 0)
+		return error_page(q, error);
+	if (fd < 0)
+		return message_page(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the bundle back");
+	if ((r = MHD_create_response_from_fd((uint64_t)st.st_size, fd)) == NULL) {
+		close(fd);
+		return MHD_NO;
+	}
+	secure(r);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/zip");
+	/* a lot's name is letters, digits and . _ - + (vault_name_check): quoted as it is */
+	if (cli_fmt(name, sizeof(name), "the file's name", "attachment; filename=\"evidence-%s.zip\"",
+		    q->part[2]) == 0)
+		MHD_add_response_header(r, "Content-Disposition", name);
+	q->sending = (uint64_t)st.st_size;
+	ok = MHD_queue_response(q->c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* A rate (0..1, or null) as a percentage. */
+static void h_rate(html *h, const json_t *o)
+{
+	const json_t *r = json_object_get(o, "rate");
+
+	if (!json_is_number(r)) {
+		h_raw(h, "&ndash;");
+		return;
+	}
+	h_int(h, (json_int_t)(json_number_value(r) * 100 + 0.5));
+	h_raw(h, "% (");
+	h_member(h, o, json_object_get(o, "on_time") ? "on_time" : json_object_get(o, "passed") ?
+		 "passed" : "equal");
+	h_raw(h, " of ");
+	h_member(h, o, "of");
+	h_raw(h, ")");
+}
+
+/* On-time delivery by month as a bar chart, drawn on the server. */
+static void months_svg(html *h, const json_t *months)
+{
+	size_t n = json_array_size(months), i;
+	json_t *m;
+
+	if (!n)
+		return;
+	if (n > 24)
+		n = 24;
+	h_raw(h, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+		 "aria-labelledby=\"chart-title\" width=\"");
+	h_int(h, (json_int_t)(n * 48 + 60));
+	h_raw(h, "\" height=\"200\" viewBox=\"0 0 ");
+	h_int(h, (json_int_t)(n * 48 + 60));
+	h_raw(h, " 200\"><title id=\"chart-title\">On-time delivery by month, in percent</title>"
+		 "<line x1=\"40\" y1=\"170\" x2=\"");
+	h_int(h, (json_int_t)(n * 48 + 50));
+	h_raw(h, "\" y2=\"170\" stroke=\"#333\"/><text x=\"0\" y=\"24\" font-size=\"12\" "
+		 "fill=\"#111\">100%</text><text x=\"10\" y=\"170\" font-size=\"12\" "
+		 "fill=\"#111\">0%</text>");
+	for (i = 0; i < n; i++) {
+		const json_t *r;
+		int height;
+
+		m = json_array_get(months, json_array_size(months) - n + i);
+		r = json_object_get(m, "rate");
+		height = json_is_number(r) ? (int)(json_number_value(r) * 150 + 0.5) : 0;
+		h_raw(h, "<rect x=\"");
+		h_int(h, (json_int_t)(48 + i * 48));
+		h_raw(h, "\" y=\"");
+		h_int(h, 170 - height);
+		h_raw(h, "\" width=\"32\" height=\"");
+		h_int(h, height);
+		h_raw(h, "\" fill=\"#1d3557\"><title>");
+		h_member(h, m, "month");
+		h_raw(h, ": ");
+		h_member(h, m, "on_time");
+		h_raw(h, " of ");
+		h_member(h, m, "of");
+		h_raw(h, " on time</title></rect><text x=\"");
+		h_int(h, (json_int_t)(44 + i * 48));
+		h_raw(h, "\" y=\"188\" font-size=\"11\" fill=\"#111\">");
+		h_member(h, m, "month");
+		h_raw(h, "</text>");
+	}
+	h_raw(h, "</svg></figure>");
+}
+
+static enum MHD_Result get_scorecard(serve_req *q)
+{
+	static const char *const cols[] = { "Supplier", "Deliveries", "On time (promise)",
+		"On time (due)", "Quantity right", "Days to acknowledge a drawing (average)",
+		"FAI first pass", "NCRs open / all", "Lots without CoC", NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	json_t *sc, *x;
+	size_t i;
+	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
+	if ((error = vault_scorecard(&text, q->v, serve_query(q, "org"), NULL, NULL)) < 0)
+		return error_page(q, error);
+	sc = parsed(text);
+	page_begin(&h, q, "Scorecard", "");
+	h_table(&h, "Each supplier's performance", cols);
+	json_array_foreach(json_object_get(sc, "suppliers"), i, x) {
+		h_raw(&h, "<tr><td><a href=\"/scorecard?org=");
+		h_path(&h, json_string_value(json_object_get(x, "org")));
+		h_raw(&h, "\">");
+		h_member(&h, x, "org");
+		h_raw(&h, "</a></td>");
+		h_cell(&h, x, "deliveries");
+		h_raw(&h, "<td>");
+		h_rate(&h, json_object_get(x, "on_time_promised"));
+		h_raw(&h, "</td><td>");
+		h_rate(&h, json_object_get(x, "on_time_due"));
+		h_raw(&h, "</td><td>");
+		h_rate(&h, json_object_get(x, "quantity_accuracy"));
+		h_raw(&h, "</td><td>");
+		if (json_is_number(json_object_get(json_object_get(x, "drawing_ack_days"), "average")))
+			h_int(&h, (json_int_t)(json_number_value(json_object_get(
+				json_object_get(x, "drawing_ack_days"), "average")) + 0.5));
+		h_raw(&h, "</td><td>");
+		h_rate(&h, json_object_get(x, "fai_first_pass"));
+		h_raw(&h, "</td><td>");
+		h_member(&h, json_object_get(x, "ncrs"), "open");
+		h_raw(&h, " / ");
+		h_member(&h, json_object_get(x, "ncrs"), "total");
+		h_raw(&h, "</td>");
+		h_cell(&h, json_object_get(x, "certificate_gaps"), "no_coc");
+		h_raw(&h, "</tr>");
+	}
+	h_raw(&h, "</tbody></table>");
+	if (json_array_size(json_object_get(sc, "suppliers")) == 1)
+		months_svg(&h, json_object_get(json_array_get(json_object_get(sc, "suppliers"), 0),
+					       "months"));
+	json_decref(sc);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 const serve_page serve_pages[] = {
@@ -1752,5 +1999,7 @@ const serve_page serve_pages[] = {
 	{ "GET", "asns", 0, get_asns },
 	{ "GET", "trace/lot/{}", 0, get_trace_lot },
 	{ "GET", "audit", 0, get_audit },
+	{ "GET", "export/lot/{}", 0, get_export_lot },
+	{ "GET", "scorecard", 0, get_scorecard },
 	{ NULL, NULL, 0, NULL }
 };
