@@ -152,6 +152,8 @@ static void page_begin(html *h, serve_req *q, const char *title_literal, const c
 			 "<li><a href=\"/documents\">Documents</a></li>"
 			 "<li><a href=\"/asns\">Ship notices</a></li>"
 			 "<li><a href=\"/upload\">Upload</a></li>"
+			 "<li><a href=\"/ncrs\">NCRs</a></li>"
+			 "<li><a href=\"/fai\">FAI</a></li>"
 			 "<li><a href=\"/scorecard\">Scorecard</a></li>"
 			 "<li><a href=\"/audit\">Audit</a></li></ul></nav>"
 			 "<form method=\"post\" action=\"/logout\" class=\"logout\">"
@@ -578,6 +580,20 @@ static void h_form_to(html *h, serve_req *q, const char *prefix, const char *nam
 static void h_refusal(html *h, const char *why);
 static const char *refusal_of(const json_t *reply);
 
+/* The supplier's progress on a line of an open PO. */
+static void status_form(html *h, serve_req *q, const json_t *po)
+{
+	h_raw(h, "<h2>Report progress</h2>");
+	h_form_to(h, q, "/pos/", json_string_value(json_object_get(po, "po")), "/status", 0);
+	h_raw(h, "<p><label for=\"line\">Line</label> <input id=\"line\" name=\"line\" "
+		 "type=\"number\" min=\"1\" value=\"1\" required></p>"
+		 "<p><label for=\"status\">Status</label> <select id=\"status\" name=\"status\">"
+		 "<option>started</option><option>in-progress</option><option>complete</option>"
+		 "<option>shipped</option><option>on-hold</option></select></p>"
+		 "<p><label for=\"status-note\">Note</label> <input id=\"status-note\" "
+		 "name=\"note\"></p><p><button type=\"submit\">Report</button></p></form>");
+}
+
 /* The supplier's answer to an open PO: accept with a promised date, or reject. */
 static void po_ack_form(html *h, serve_req *q, const json_t *po)
 {
@@ -730,8 +746,13 @@ static enum MHD_Result get_po(serve_req *q)
 		h_raw(&h, "</tbody></table>");
 	}
 	if (strcmp(json_string_value(json_object_get(po, "state")) ?
-		   json_string_value(json_object_get(po, "state")) : "", "open") == 0)
+		   json_string_value(json_object_get(po, "state")) : "", "open") == 0) {
 		po_ack_form(&h, q, po);
+		status_form(&h, q, po);
+	}
+	h_raw(&h, "<p><a href=\"/log/");
+	h_path(&h, q->part[1]);
+	h_raw(&h, "\">Every event of this PO</a></p>");
 	json_decref(po);
 	return send_page(q, MHD_HTTP_OK, &h);
 }
@@ -848,7 +869,9 @@ static enum MHD_Result get_document(serve_req *q)
 	h_table(&h, "Its revisions", revision_cols);
 	for (i = 0; i < list->count; i++)
 		revision_row(&h, &list->items[i]);
-	h_raw(&h, "</tbody></table>");
+	h_raw(&h, "</tbody></table><p><a href=\"/log/");
+	h_path(&h, q->part[1]);
+	h_raw(&h, "\">Every event of this document</a></p>");
 	vault_revision_list_free(list);
 	return send_page(q, MHD_HTTP_OK, &h);
 }
@@ -1968,6 +1991,212 @@ static enum MHD_Result get_scorecard(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
+/* ---- NCRs, status reports, FAI packages, a record's log -------------------------- */
+
+static enum MHD_Result get_ncrs(serve_req *q)
+{
+	static const char *const cols[] = { "NCR", "Lot", "PO", "Supplier", "Reason", "State",
+					    "Opened", NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	json_t *list, *n;
+	size_t i;
+	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
+	if ((error = vault_ncr_list(&text, q->v, NULL)) < 0)
+		return error_page(q, error);
+	list = parsed(text);
+	page_begin(&h, q, "Nonconformance reports", "");
+	if (!json_array_size(list)) {
+		h_raw(&h, "<p>No nonconformance reports.</p>");
+	} else {
+		h_table(&h, "NCRs, by number", cols);
+		json_array_foreach(list, i, n) {
+			h_raw(&h, "<tr><td><a href=\"/ncrs/");
+			h_path(&h, json_string_value(json_object_get(n, "ncr")));
+			h_raw(&h, "\">");
+			h_member(&h, n, "ncr");
+			h_raw(&h, "</a></td>");
+			h_cell(&h, n, "lot");
+			h_cell(&h, n, "po");
+			h_cell(&h, n, "supplier");
+			h_cell(&h, n, "reason");
+			h_cell(&h, n, "state");
+			h_cell(&h, n, "opened_at");
+			h_raw(&h, "</tr>");
+		}
+		h_raw(&h, "</tbody></table>");
+	}
+	json_decref(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+static enum MHD_Result get_ncr(serve_req *q)
+{
+	static const char *const keys[] = { "lot", "po", "supplier", "reason", "disposition",
+		"opened_by", "opened_at", "state", "closed_disposition", "closed_by", "closed_at",
+		NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL;
+	const char *const *k;
+	json_t *n, *d;
+	size_t i;
+	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
+	if ((error = vault_ncr_show(&text, q->v, q->part[1])) < 0)
+		return error_page(q, error);
+	n = parsed(text);
+	page_begin(&h, q, "Nonconformance report ", q->part[1]);
+	h_raw(&h, "<dl>");
+	for (k = keys; *k; k++) {
+		if (!json_object_get(n, *k) || json_is_null(json_object_get(n, *k)))
+			continue;
+		h_raw(&h, "<dt>");
+		h_raw(&h, *k);
+		h_raw(&h, "</dt><dd>");
+		h_member(&h, n, *k);
+		h_raw(&h, "</dd>");
+	}
+	h_raw(&h, "</dl>");
+	if (json_array_size(json_object_get(n, "docs"))) {
+		h_raw(&h, "<h2>Documents it cites</h2><ul>");
+		json_array_foreach(json_object_get(n, "docs"), i, d) {
+			h_raw(&h, "<li>");
+			h_text(&h, json_string_value(d));
+			h_raw(&h, "</li>");
+		}
+		h_raw(&h, "</ul>");
+	}
+	json_decref(n);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/* POST pos/{po}/status (a form): the supplier's progress on a line. */
+static enum MHD_Result post_status(serve_req *q)
+{
+	json_int_t line = form_count(q, "line");
+	json_t *report = json_pack("[{s:s, s:I, s:s*, s:s*}]", "po", q->part[1], "line", line,
+				   "status", form_value(q, "status"), "note", form_value(q, "note"));
+	char *text = report ? json_dumps(report, JSON_COMPACT) : NULL, where[512];
+	json_t *reply;
+	unsigned status;
+	html h = { NULL, 0, 0 };
+	int fd = -1;
+
+	json_decref(report);
+	if (!text || (fd = serve_scratch(q)) < 0 ||
+	    write(fd, text, strlen(text)) != (ssize_t)strlen(text) || lseek(fd, 0, SEEK_SET) < 0) {
+		free(text);
+		if (fd >= 0)
+			close(fd);
+		return message_page(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the report");
+	}
+	free(text);
+	reply = serve_writer_ask(q, json_pack("{s:s}", "op", "status"), fd);
+	close(fd);
+	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	if ((status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) &&
+	    cli_fmt(where, sizeof(where), "the address", "/pos/%s", q->part[1]) == 0) {
+		json_decref(reply);
+		return serve_redirect(q->c, where);
+	}
+	page_begin(&h, q, "Purchase order ", q->part[1]);
+	h_refusal(&h, refusal_of(reply));
+	json_decref(reply);
+	return send_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, &h);
+}
+
+static enum MHD_Result fai_form(serve_req *q, unsigned status, const char *why)
+{
+	html h = { NULL, 0, 0 };
+
+	page_begin(&h, q, "Submit a First Article Inspection package", "");
+	h_refusal(&h, why);
+	h_raw(&h, "<p>The package is a zip with fai.json (AS9102 Forms 1 to 3) and the files it "
+		  "names; <code>qvault fai init</code> writes a starting folder. Every check's "
+		  "result is shown if the package is refused.</p>");
+	h_form(&h, q, "/fai", 1);
+	h_input(&h, q, "file", "FAI package (zip)", "file", 1);
+	h_input(&h, q, "po", "For PO", "text", 0);
+	h_input(&h, q, "lot", "For lot", "text", 0);
+	h_raw(&h, "<p><button type=\"submit\">Submit the package</button></p></form>");
+	return send_page(q, status, &h);
+}
+
+static enum MHD_Result get_fai_form(serve_req *q)
+{
+	return fai_form(q, MHD_HTTP_OK, NULL);
+}
+
+static enum MHD_Result post_fai(serve_req *q)
+{
+	json_t *reply, *body;
+	unsigned status;
+	char where[1024];
+	enum MHD_Result ok;
+
+	if (q->body < 0 || !form_value(q, "file.name"))
+		return fai_form(q, MHD_HTTP_BAD_REQUEST, "choose the FAI package (a zip)");
+	reply = serve_writer_ask(q, json_pack("{s:s, s:s*, s:s*}", "op", "fai", "po",
+					      form_value(q, "po"), "lot", form_value(q, "lot")),
+				 q->body);
+	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	body = json_object_get(reply, "body");
+	if (status == MHD_HTTP_CREATED &&
+	    cli_fmt(where, sizeof(where), "the address", "/documents/%s/%s",
+		    json_string_value(json_object_get(body, "doc")),
+		    json_string_value(json_object_get(body, "rev"))) == 0) {
+		json_decref(reply);
+		return serve_redirect(q->c, where);
+	}
+	ok = fai_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
+	json_decref(reply);
+	return ok;
+}
+
+/* GET log/{name}: every event of a document, PO or lot (log NAME), as the viewer sees it. */
+static enum MHD_Result get_log(serve_req *q)
+{
+	static const char *const cols[] = { "#", "When", "Who", "What", "Commit", NULL };
+	vault_event_list *list = NULL;
+	html h = { NULL, 0, 0 };
+	size_t i;
+	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
+	if ((error = vault_log(&list, q->v, q->part[1])) < 0)
+		return error_page(q, error);
+	page_begin(&h, q, "Log of ", q->part[1]);
+	h_table(&h, "Every signed commit that wrote it, oldest first", cols);
+	for (i = 0; i < list->count; i++) {
+		char when[VAULT_TIME_SIZE];
+
+		vault_time_format(when, sizeof(when), list->items[i].time);
+		h_raw(&h, "<tr><td>");
+		h_int(&h, (json_int_t)list->items[i].seq);
+		h_raw(&h, "</td><td>");
+		h_text(&h, when);
+		h_raw(&h, "</td><td>");
+		h_text(&h, list->items[i].author);
+		h_raw(&h, "</td><td>");
+		h_text(&h, list->items[i].summary);
+		h_raw(&h, "</td><td><code>");
+		h_put(&h, list->items[i].commit, 12);
+		h_raw(&h, "</code></td></tr>");
+	}
+	h_raw(&h, "</tbody></table>");
+	vault_event_list_free(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 const serve_page serve_pages[] = {
@@ -2001,5 +2230,11 @@ const serve_page serve_pages[] = {
 	{ "GET", "audit", 0, get_audit },
 	{ "GET", "export/lot/{}", 0, get_export_lot },
 	{ "GET", "scorecard", 0, get_scorecard },
+	{ "GET", "ncrs", 0, get_ncrs },
+	{ "GET", "ncrs/{}", 0, get_ncr },
+	{ "POST", "pos/{}/status", 0, post_status },
+	{ "GET", "fai", 0, get_fai_form },
+	{ "POST", "fai", 0, post_fai },
+	{ "GET", "log/{}", 0, get_log },
 	{ NULL, NULL, 0, NULL }
 };
