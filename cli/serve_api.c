@@ -1280,7 +1280,6 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	(void)kind;
 	(void)content_type;
 	(void)transfer_encoding;
-	(void)off;
 	if (!key)
 		return MHD_NO;
 	/* the one file of a multipart form: spooled whole, its name a field */
@@ -1303,9 +1302,13 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	}
 	if ((r->got += size) > 64 * 1024)
 		return MHD_NO;
-	if ((joined = malloc(hadn + size + 1)) == NULL)
+	/* a field given again (a box of several checked) is listed, comma-separated;
+	 * one in several pieces (off > 0) is put together */
+	if ((joined = malloc(hadn + size + 2)) == NULL)
 		abort();
 	memcpy(joined, had, hadn);
+	if (old && off == 0)
+		joined[hadn++] = ',';
 	memcpy(joined + hadn, data, size);
 	joined[hadn + size] = '\0';
 	/* a field in several pieces is put together; one not UTF-8 is empty */

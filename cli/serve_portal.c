@@ -154,6 +154,7 @@ static void page_begin(html *h, serve_req *q, const char *title_literal, const c
 			 "<li><a href=\"/upload\">Upload</a></li>"
 			 "<li><a href=\"/ncrs\">NCRs</a></li>"
 			 "<li><a href=\"/fai\">FAI</a></li>"
+			 "<li><a href=\"/release\">Release</a></li>"
 			 "<li><a href=\"/scorecard\">Scorecard</a></li>"
 			 "<li><a href=\"/audit\">Audit</a></li></ul></nav>"
 			 "<form method=\"post\" action=\"/logout\" class=\"logout\">"
@@ -924,6 +925,36 @@ static void other_revisions(html *h, serve_req *q, const vault_revision *r)
 	vault_revision_list_free(list);
 }
 
+static unsigned viewer_roles(serve_req *q);
+
+/* Whether role bits (vault_user.roles) hold the role named `name`. */
+static int has_role(unsigned roles, const char *name)
+{
+	for (size_t i = 0; vault_role_names[i]; i++)
+		if (strcmp(vault_role_names[i], name) == 0)
+			return (roles >> i) & 1;
+	return 0;
+}
+
+/* The buying side's disposition of an FAI report. */
+static void disposition_form(html *h, serve_req *q, const vault_revision *r)
+{
+	h_raw(h, "<h2>Disposition of this FAI report</h2><form class=\"card\" method=\"post\" "
+		 "action=\"/documents/");
+	h_path(h, r->doc);
+	h_raw(h, "/");
+	h_path(h, r->rev);
+	h_raw(h, "/disposition\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	h_text(h, q->csrf);
+	h_raw(h, "\"><fieldset><legend>Decision</legend><p><input type=\"radio\" id=\"fai-accept\" "
+		 "name=\"decision\" value=\"accept\" checked> <label for=\"fai-accept\">Accept"
+		 "</label> <input type=\"radio\" id=\"fai-reject\" name=\"decision\" "
+		 "value=\"reject\"> <label for=\"fai-reject\">Reject</label></p></fieldset>"
+		 "<p><label for=\"fai-reason\">Reason (to reject)</label> <input id=\"fai-reason\" "
+		 "name=\"reason\"></p><p><button type=\"submit\">Record the disposition</button>"
+		 "</p></form>");
+}
+
 /* The acknowledgment form, which static/portal.js signs with the passkey. */
 static void ack_form(html *h, const vault_revision *r)
 {
@@ -1028,6 +1059,9 @@ static enum MHD_Result get_revision(serve_req *q)
 	vault_ack_list_free(acks);
 	if (strcmp(r.state, "released") == 0 || strcmp(r.state, "superseded") == 0)
 		ack_form(&h, &r);
+	if (strcmp(r.type, "fai") == 0 && (has_role(viewer_roles(q), "buyer") ||
+					   has_role(viewer_roles(q), "quality")))
+		disposition_form(&h, q, &r);
 	vault_revision_dispose(&r);
 	return send_page(q, MHD_HTTP_OK, &h);
 }
@@ -2197,6 +2231,151 @@ static enum MHD_Result get_log(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
+/* ---- the buying side: releases, FAI dispositions ------------------------------- */
+
+/* The viewer's role bits (vault_user.roles), 0 when unknown. */
+static unsigned viewer_roles(serve_req *q)
+{
+	vault_user_list *list = NULL;
+	unsigned roles = 0;
+	size_t i;
+
+	if (!q->user || vault_users(&list, q->v) < 0)
+		return 0;
+	for (i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].name, q->user) == 0)
+			roles = list->items[i].roles;
+	vault_user_list_free(list);
+	return roles;
+}
+
+static const char *const release_types[] = { "drawing", "spec", NULL };
+
+static enum MHD_Result release_form(serve_req *q, unsigned status, const char *why)
+{
+	vault_user_list *list = NULL;
+	html h = { NULL, 0, 0 };
+	const char *to = form_value(q, "to");
+	size_t i, j;
+
+	page_begin(&h, q, "Release a revision", "");
+	h_refusal(&h, why);
+	h_form(&h, q, "/release", 1);
+	h_input(&h, q, "doc", "Document number", "text", 1);
+	h_input(&h, q, "rev", "Revision", "text", 1);
+	h_select(&h, q, "type", "Type", release_types);
+	h_input(&h, q, "title", "Title", "text", 0);
+	h_input(&h, q, "part", "Part number", "text", 0);
+	h_input(&h, q, "reason", "Why (what changed, the ECN)", "text", 0);
+	h_input(&h, q, "effective", "Effective from", "date", 0);
+	h_input(&h, q, "file", "File", "file", 1);
+	h_raw(&h, "<fieldset><legend>Release to</legend>");
+	/* each supplier organization once, by its users */
+	if (vault_users(&list, q->v) == 0)
+		for (i = 0; i < list->count; i++) {
+			const char *org = list->items[i].org;
+			char id[VAULT_NAME_MAX + 8];
+
+			if (!has_role(list->items[i].roles, "supplier"))
+				continue;
+			for (j = 0; j < i; j++)
+				if (has_role(list->items[j].roles, "supplier") &&
+				    strcmp(list->items[j].org, org) == 0)
+					break;
+			if (j < i || cli_fmt(id, sizeof(id), "an id", "to-%zu", i) < 0)
+				continue;
+			h_raw(&h, "<p><input type=\"checkbox\" name=\"to\" id=\"");
+			h_raw(&h, id);
+			h_raw(&h, "\" value=\"");
+			h_text(&h, org);
+			h_raw(&h, "\"");
+			if (to && strstr(to, org))
+				h_raw(&h, " checked");
+			h_raw(&h, "> <label for=\"");
+			h_raw(&h, id);
+			h_raw(&h, "\">");
+			h_text(&h, org);
+			h_raw(&h, "</label></p>");
+		}
+	vault_user_list_free(list);
+	h_raw(&h, "</fieldset><p><button type=\"submit\">Release</button></p></form>");
+	return send_page(q, status, &h);
+}
+
+static enum MHD_Result get_release(serve_req *q)
+{
+	return release_form(q, MHD_HTTP_OK, NULL);
+}
+
+/* A comma-separated field as a JSON list of strings. */
+static json_t *list_of(const char *text)
+{
+	json_t *a = json_array();
+	char *copy = strdup(text ? text : ""), *item, *save = NULL;
+
+	if (!a || !copy)
+		abort();
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		json_array_append_new(a, json_string(item) ? json_string(item) : json_string(""));
+	free(copy);
+	return a;
+}
+
+static enum MHD_Result post_release(serve_req *q)
+{
+	json_t *reply, *body, *parts;
+	unsigned status;
+	char where[1024];
+	enum MHD_Result ok;
+
+	if (q->body < 0 || !form_value(q, "file.name") || !form_value(q, "doc") ||
+	    !form_value(q, "rev") || !form_value(q, "to"))
+		return release_form(q, MHD_HTTP_BAD_REQUEST, "give the document, its revision, the "
+				    "file and at least one organization to release it to");
+	parts = form_value(q, "part") ? json_pack("[s]", form_value(q, "part")) : NULL;
+	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s*, s:o*, s:s*, s:s*}",
+		"op", "release", "doc", form_value(q, "doc"), "rev", form_value(q, "rev"),
+		"name", form_value(q, "file.name"), "type", form_value(q, "type") ?
+		form_value(q, "type") : "drawing", "to", list_of(form_value(q, "to")),
+		"title", form_value(q, "title"), "parts", parts, "reason", form_value(q, "reason"),
+		"effective", form_value(q, "effective")), q->body);
+	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	body = json_object_get(reply, "body");
+	if (status == MHD_HTTP_CREATED &&
+	    cli_fmt(where, sizeof(where), "the address", "/documents/%s/%s",
+		    json_string_value(json_object_get(body, "doc")),
+		    json_string_value(json_object_get(body, "rev"))) == 0) {
+		json_decref(reply);
+		return serve_redirect(q->c, where);
+	}
+	ok = release_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
+	json_decref(reply);
+	return ok;
+}
+
+/* POST documents/{doc}/{rev}/disposition (a form): accept or reject an FAI report. */
+static enum MHD_Result post_disposition(serve_req *q)
+{
+	json_t *reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*}",
+		"op", "fai-dispose", "doc", q->part[1], "rev", q->part[2], "decision",
+		form_value(q, "decision") ? form_value(q, "decision") : "", "reason",
+		form_value(q, "reason"), "note", form_value(q, "note")), -1);
+	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	char where[1024];
+	html h = { NULL, 0, 0 };
+
+	if (status == MHD_HTTP_CREATED &&
+	    cli_fmt(where, sizeof(where), "the address", "/documents/%s/%s", q->part[1],
+		    q->part[2]) == 0) {
+		json_decref(reply);
+		return serve_redirect(q->c, where);
+	}
+	page_begin(&h, q, "FAI disposition", "");
+	h_refusal(&h, refusal_of(reply));
+	json_decref(reply);
+	return send_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, &h);
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 const serve_page serve_pages[] = {
@@ -2236,5 +2415,8 @@ const serve_page serve_pages[] = {
 	{ "GET", "fai", 0, get_fai_form },
 	{ "POST", "fai", 0, post_fai },
 	{ "GET", "log/{}", 0, get_log },
+	{ "GET", "release", 0, get_release },
+	{ "POST", "release", 0, post_release },
+	{ "POST", "documents/{}/{}/disposition", 0, post_disposition },
 	{ NULL, NULL, 0, NULL }
 };

@@ -918,6 +918,35 @@ static json_t *do_lot_add(vault *v, const char *dir, const json_t *req, int fd)
 				 lot.part, "qty", qty), 201);
 }
 
+/* "fai-dispose": the buying side accepts or rejects FAI report "doc"@"rev". */
+static json_t *do_fai_dispose(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "doc", JSON_STRING, 1 }, { "rev", JSON_STRING, 1 },
+		{ "decision", JSON_STRING, 1 }, { "reason", JSON_STRING, 0 },
+		{ "note", JSON_STRING, 0 }, { NULL, 0, 0 }
+	};
+	const char *decision = member(req, "decision");
+	json_t *reply;
+	char *text = NULL;
+	int error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if (strcmp(decision, "accept") != 0 && strcmp(decision, "reject") != 0)
+		return failure(400, "'decision' is accept or reject");
+	if ((reply = act_for_token(v, req)) != NULL)
+		return reply;
+	if ((error = vault_fai_dispose(v, member(req, "doc"), member(req, "rev"),
+				       strcmp(decision, "accept") == 0, member(req, "reason"),
+				       member(req, "note"))) < 0)
+		return failure(status_of(error), vault_error_message());
+	error = vault_fai_show(&text, v, member(req, "doc"), member(req, "rev"));
+	return error < 0 ? failure(500, vault_error_message()) : created_text(text, 201);
+}
+
 /* The writer's operations: each checks its fields and the token itself, and answers. */
 static const struct {
 	const char *op;
@@ -936,6 +965,7 @@ static const struct {
 	{ "ncr-close", do_ncr_close },
 	{ "fai", do_fai },
 	{ "lot-add", do_lot_add },
+	{ "fai-dispose", do_fai_dispose },
 };
 
 static json_t *handle(vault *v, const char *dir, const char *text, size_t len, int fd)
