@@ -1121,6 +1121,19 @@ static enum MHD_Result post_ack(serve_req *q)
 
 /* ---- forms ------------------------------------------------------------------------ */
 
+/*
+ * "/documents/DOC[/REV]" into `buf` for a redirect after a write; -1 when
+ * the writer's answer named no document (then the form is shown again).
+ * Names are letters, digits and . _ - + (vault_name_check): safe in a path.
+ */
+static int revision_address(char *buf, size_t size, const char *doc, const char *rev)
+{
+	if (!doc || (rev && !*rev))
+		return -1;
+	return rev ? cli_fmt(buf, size, "the address", "/documents/%s/%s", doc, rev) :
+		cli_fmt(buf, size, "the address", "/documents/%s", doc);
+}
+
 /* A field of the posted form (or NULL). */
 static const char *form_value(serve_req *q, const char *key)
 {
@@ -1373,8 +1386,8 @@ static enum MHD_Result post_upload(serve_req *q)
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	body = json_object_get(reply, "body");
 	if (status != MHD_HTTP_CREATED ||
-	    cli_fmt(where, sizeof(where), "the address", "/documents/%s",
-		    json_string_value(json_object_get(body, "doc"))) < 0) {
+	    revision_address(where, sizeof(where), json_string_value(json_object_get(body, "doc")),
+			     NULL) < 0) {
 		ok = upload_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST,
 				 refusal_of(reply));
 		json_decref(reply);
@@ -1575,7 +1588,8 @@ static int node_of(const node *n, size_t count, const char *lot)
  * inputs on the left by tier, the lot in the middle, what was made from it
  * on the right; an arrow from each input to what it went into (each lot's
  * own trace, read as the viewer sees it, says which).  At most GRAPH_NODES
- * lots; the tables below the drawing list them all.
+ * lots; the tables below the drawing list them all, with their links (a
+ * picture, role img, holds no control to reach from the keyboard).
  */
 static void genealogy_svg(html *h, serve_req *q, const json_t *t)
 {
@@ -1662,9 +1676,7 @@ static void genealogy_svg(html *h, serve_req *q, const json_t *t)
 		json_decref(tr);
 	}
 	for (i = 0; i < count; i++) {
-		h_raw(h, "<a href=\"/trace/lot/");
-		h_path(h, n[i].lot);
-		h_raw(h, "\"><rect x=\"");
+		h_raw(h, "<rect x=\"");
 		h_int(h, n[i].col * COL_W + 10);
 		h_raw(h, "\" y=\"");
 		h_int(h, n[i].row * ROW_H + 10);
@@ -1688,7 +1700,7 @@ static void genealogy_svg(html *h, serve_req *q, const json_t *t)
 		h_text(h, n[i].part);
 		h_raw(h, " · ");
 		h_text(h, n[i].supplier);
-		h_raw(h, "</text></a>");
+		h_raw(h, "</text>");
 	}
 	h_raw(h, "</svg></figure>");
 }
@@ -2183,9 +2195,8 @@ static enum MHD_Result post_fai(serve_req *q)
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	body = json_object_get(reply, "body");
 	if (status == MHD_HTTP_CREATED &&
-	    cli_fmt(where, sizeof(where), "the address", "/documents/%s/%s",
-		    json_string_value(json_object_get(body, "doc")),
-		    json_string_value(json_object_get(body, "rev"))) == 0) {
+	    revision_address(where, sizeof(where), json_string_value(json_object_get(body, "fair")),
+			     json_string_value(json_object_get(body, "rev"))) == 0) {
 		json_decref(reply);
 		return serve_redirect(q->c, where);
 	}
@@ -2342,9 +2353,8 @@ static enum MHD_Result post_release(serve_req *q)
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	body = json_object_get(reply, "body");
 	if (status == MHD_HTTP_CREATED &&
-	    cli_fmt(where, sizeof(where), "the address", "/documents/%s/%s",
-		    json_string_value(json_object_get(body, "doc")),
-		    json_string_value(json_object_get(body, "rev"))) == 0) {
+	    revision_address(where, sizeof(where), json_string_value(json_object_get(body, "doc")),
+			     json_string_value(json_object_get(body, "rev"))) == 0) {
 		json_decref(reply);
 		return serve_redirect(q->c, where);
 	}

@@ -5,7 +5,7 @@
 // nginx and qvault serve; this walks a supplier's day and prints one line
 // per check, "ok - WHAT" or "not ok - WHAT: WHY", which the shell counts.
 //
-// node portal.js BASE ENROLL_LINK SHOTS_DIR OUT_DIR
+// node portal.js BASE ENROLL_LINK SHOTS_DIR OUT_DIR [BUYER_LINK AUDITOR_LINK]
 //   BASE: https://localhost:PORT; ENROLL_LINK: what `user add --enroll`
 //   printed; SHOTS_DIR: a screenshot of every page goes there; OUT_DIR:
 //   what the shell checks afterwards (the login request, to replay).
@@ -15,7 +15,7 @@ const path = require('path');
 const { chromium } = require('playwright-core');
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const [base, link, shots, out] = process.argv.slice(2);
+const [base, link, shots, out, buyerLink, auditorLink] = process.argv.slice(2);
 let failures = 0;
 let current = null; // the page a failed check shows
 
@@ -248,6 +248,51 @@ async function look(page, name) {
 			throw new Error(why);
 	});
 
+	await check('the supplier submits its FAI package from the browser', async () => {
+		await page.goto(base + '/fai');
+		await page.setInputFiles('#file', path.join(out, 'fai.zip'));
+		await page.fill('#po', 'PO-1');
+		await Promise.all([page.waitForURL(/\/documents\/FAIR-1\//),
+			page.click('button:has-text("Submit the package")')]);
+	});
+	await page.goto(base + '/ncrs');
+	await look(page, 'ncrs');
+
+	// ---- answering the PO, tracing the lot ------------------------------------------
+	await check('the supplier accepts its PO with a promised date', async () => {
+		await page.goto(base + '/pos/PO-1');
+		await page.check('#accept');
+		await page.fill('#promise', '2027-01-15');
+		await Promise.all([page.waitForURL(base + '/pos/PO-1'),
+			page.click('button:has-text("Send the answer")')]);
+		await page.waitForSelector('td >> text=2027-01-15');
+	});
+	await look(page, 'po-answered');
+	await check('the trace of its lot draws the genealogy (SVG) and lists its certificate', async () => {
+		await page.goto(base + '/trace/lot/L-1');
+		await page.waitForSelector('svg[role=img] title', { state: 'attached' });
+		await page.waitForSelector('a[href^="/documents/COC-L-1/"]');
+	});
+	await look(page, 'trace-lot');
+	await check("  and the lot's evidence bundle downloads as a zip", async () => {
+		const [download] = await Promise.all([page.waitForEvent('download'),
+			page.click('text=Download the evidence bundle')]);
+		const file = path.join(out, 'evidence-L-1.zip');
+		await download.saveAs(file);
+		const head = fs.readFileSync(file).subarray(0, 2).toString();
+		if (head !== 'PK' || download.suggestedFilename() !== 'evidence-L-1.zip')
+			throw new Error(download.suggestedFilename() + ' ' + head);
+	});
+	await page.goto(base + '/audit');
+	await look(page, 'audit');
+	await page.goto(base + '/scorecard');
+	await look(page, 'scorecard');
+	await check("the supplier's scorecard shows its own organization only", async () => {
+		await page.waitForSelector('td >> text=acme');
+		if (await page.$('td >> text=zenith'))
+			throw new Error('zenith is shown');
+	});
+
 	// ---- a user not verified -------------------------------------------------------------
 	await check('a passkey that did not verify its user does not log in', async () => {
 		await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
@@ -273,6 +318,86 @@ async function look(page, name) {
 			throw new Error('logged in');
 		await other.close();
 	});
+
+	// ---- the buyer's day and the auditor's, each with a passkey of its own ---------
+	async function person(role, enrollLink, name) {
+		const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+		const p = await ctx.newPage();
+		current = p;
+		const c = await ctx.newCDPSession(p);
+		await c.send('WebAuthn.enable');
+		await c.send('WebAuthn.addVirtualAuthenticator', {
+			options: {
+				protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
+				hasUserVerification: true, isUserVerified: true,
+				automaticPresenceSimulation: true,
+			},
+		});
+		await check('the ' + role + ' enrolls a passkey and logs in', async () => {
+			await p.goto(enrollLink);
+			await p.click('#enroll-go');
+			await p.waitForSelector('#status.good >> text=registered', { timeout: 20000 });
+			await p.goto(base + '/login');
+			await p.fill('#name', name);
+			await p.press('#name', 'Enter');
+			await p.waitForURL(base + '/inbox', { timeout: 20000 });
+		});
+		return { ctx, p };
+	}
+	if (buyerLink) {
+		const { ctx, p } = await person('buyer', buyerLink, 'bob');
+		await look(p, 'buyer-inbox');
+		await check('  the buyer sees the FAI report waiting for its disposition', async () => {
+			await p.waitForSelector('td >> text=disposition-fai');
+		});
+		await check('  and accepts it', async () => {
+			await p.click('a[href^="/documents/FAIR-1/"]');
+			await p.waitForSelector('button:has-text("Record the disposition")');
+			await look(p, 'buyer-fai');
+			await p.check('#fai-accept');
+			await Promise.all([p.waitForURL(/\/documents\/FAIR-1\//),
+				p.click('button:has-text("Record the disposition")')]);
+		});
+		await p.goto(base + '/release');
+		await look(p, 'buyer-release');
+		await check('  the buyer releases DWG-1@B to acme from the browser', async () => {
+			await p.fill('#doc', 'DWG-1');
+			await p.fill('#rev', 'B');
+			await p.fill('#reason', 'ECN-9: a chamfer added');
+			await p.check('input[name=to][value=acme]');
+			await p.setInputFiles('#file', path.join(out, 'dwg-b.pdf'));
+			await Promise.all([p.waitForURL(base + '/documents/DWG-1/B'),
+				p.click('button:has-text("Release")')]);
+			await p.waitForSelector('td >> text=ECN-9: a chamfer added');
+		});
+		await look(p, 'buyer-revision');
+		await p.goto(base + '/scorecard');
+		await look(p, 'buyer-scorecard');
+		await check("  every supplier's scorecard, acme and zenith", async () => {
+			await p.waitForSelector('td >> text=acme');
+			await p.waitForSelector('td >> text=zenith');
+		});
+		await ctx.close();
+	}
+	if (auditorLink) {
+		const { ctx, p } = await person('auditor', auditorLink, 'ann');
+		await p.goto(base + '/trace/lot/L-1');
+		await look(p, 'auditor-trace');
+		await check('  the auditor traces the lot to its certificate and downloads the bundle', async () => {
+			await p.waitForSelector('a[href^="/documents/COC-L-1/"]');
+			const [download] = await Promise.all([p.waitForEvent('download'),
+				p.click('text=Download the evidence bundle')]);
+			await download.saveAs(path.join(out, 'auditor-bundle.zip'));
+		});
+		await p.goto(base + '/audit');
+		await look(p, 'auditor-audit');
+		await p.goto(base + '/log/DWG-1');
+		await look(p, 'auditor-log');
+		await check('  the log of DWG-1 lists its releases and acknowledgments', async () => {
+			await p.waitForSelector('td >> text=/release DWG-1/');
+		});
+		await ctx.close();
+	}
 
 	await browser.close();
 	process.exit(failures ? 1 : 0);

@@ -86,9 +86,24 @@ SECRET=$(echo "$LINK" | sed 's/.*#\([0-9a-f]*\)\..*/\1/')
 check "  the vault records the secret's hash, never the secret" \
 	sh -c "! git -C v grep -q '$SECRET' main -- && git -C v grep -q secret_sha256 main -- enrollments/pat/request.json"
 
+# a buyer and an auditor of the owner's side, who enroll passkeys too
+q --key "$TMP/admin.pem" user add bob --org owner --role buyer --enroll "$ORIGIN" > bob.out
+q --key "$TMP/admin.pem" user add ann --org owner --role auditor --enroll "$ORIGIN" > ann.out
+# the files the browser uploads: an FAI package of DWG-1@A, and DWG-1@B
+mkdir -p out pkg
+make_pdf pkg/ballooned.pdf "ballooned DWG-1 A"
+printf '{"format": 1, "form1": {"part_number": "BRKT-1", "part_name": "Bracket", "serial_number": "SN-1",
+ "fair_number": "FAIR-1", "part_revision": "A", "drawing_number": "DWG-1", "drawing_revision": "A",
+ "organization": "acme", "supplier_code": "ACM", "po_number": "PO-1", "detail_or_assembly": "detail",
+ "fai_type": "full", "complete": true, "signed_by": "Pat", "signed_date": "2026-11-20"},
+ "form2": [], "form3_csv": "form3.csv", "attachments": ["ballooned.pdf"]}\n' > pkg/fai.json
+printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 \302\2610.1,6.02,,,\n' > pkg/form3.csv
+q fai pack pkg -o out/fai.zip > /dev/null
+make_pdf out/dwg-b.pdf "DWG-1 B"
+
 # ---- the browser's part --------------------------------------------------------
-mkdir -p out
-(cd "$TOP/tests/browser" && CHROMIUM="$CHROMIUM" node portal.js "$ORIGIN" "$LINK" "$SHOTS" "$TMP/out") \
+(cd "$TOP/tests/browser" && CHROMIUM="$CHROMIUM" node portal.js "$ORIGIN" "$LINK" "$SHOTS" "$TMP/out" \
+	"$(sed -n 's/^  //p' "$TMP/bob.out")" "$(sed -n 's/^  //p' "$TMP/ann.out")") \
 	> browser.out 2> browser.err
 while IFS= read -r line; do
 	case $line in
@@ -122,6 +137,11 @@ check "Debian's ssh-keygen -Y verify accepts the signature the browser made" \
 	sh -c "ssh-keygen -Y verify -f signers -I pat@acme -n qvault-ack -s statement.sig < statement.json"
 check "  a webauthn-sk-ecdsa signature, made by the passkey (its private key never left it)" \
 	sh -c "sed '1d;\$d' statement.sig | base64 -d | grep -aq webauthn-sk-ecdsa-sha2-nistp256@openssh.com"
+
+check "the evidence bundle the auditor downloaded checks with stock sha256sum" \
+	evalq "mkdir -p bundle && (cd bundle && unzip -q ../out/auditor-bundle.zip && sha256sum -c --quiet SHA256SUMS)"
+check "  and holds the lot's certificate of conformity" \
+	evalq "ls bundle/documents | grep -q '^COC-L-1@'"
 
 # ---- attacks, by hand ----------------------------------------------------------
 COOKIE=$(cat out/cookie 2> /dev/null)
