@@ -98,6 +98,7 @@ typedef struct {
 	const char *url;           /* the path asked for */
 	char version[41];          /* set by serve_kept: the vault's version when asked */
 	int keep;                  /* keep the answer (serve_kept) */
+	int making;                /* this asker makes it for others too: its slot + 1 */
 	/* the portal's (serve_portal.c): a person in a browser */
 	const char *session;       /* the session cookie; NULL for the API */
 	const char *csrf;          /* the session's CSRF token */
@@ -223,6 +224,8 @@ int serve_kept(serve_req *q, enum MHD_Result *answered);
  * caller's reference is the kept one now), else 0.
  */
 int serve_keep(serve_req *q, struct MHD_Response *answer, size_t len);
+/* The route has answered: those who wait for the answer it made look again. */
+void serve_made(serve_req *q);
 
 /* ---- the portal (serve_portal.c) --------------------------------------------
  *

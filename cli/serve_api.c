@@ -59,6 +59,9 @@
 #define KEPT_TOKENS 64
 #define KEPT_TOKEN_SECONDS 10
 #define CONNECTIONS_MAX 2000
+/* answers being made at once that others may wait for, and how long they wait */
+#define MAKING 32
+#define MAKING_WAIT 5
 
 /* A connection, for the watchdog. */
 typedef struct conn {
@@ -115,6 +118,12 @@ struct serve_api {
 		int may_write;
 	} tokens[KEPT_TOKENS];
 	unsigned long long kept_uses;
+	/* answers being made, each by one asker; `made` wakes who waits for one */
+	struct {
+		char *key;
+		char version[41];
+	} making[MAKING];
+	pthread_cond_t made;
 	struct {
 		char sha256[65]; /* of the session cookie */
 		time_t at;
@@ -286,6 +295,7 @@ int serve_api_new(serve_api **out, const char *dir, const char *spool, int write
 	pthread_mutex_init(&api->cache_lock, NULL);
 	pthread_mutex_init(&api->kept_lock, NULL);
 	pthread_cond_init(&api->stop, NULL);
+	pthread_cond_init(&api->made, NULL);
 	if (!api->dir || (spool && !api->spool))
 		abort();
 	/* one handle now: a vault that does not open stops serve at once */
@@ -332,6 +342,9 @@ void serve_api_free(serve_api *api)
 		free(api->sessions[i].user);
 		free(api->sessions[i].csrf);
 	}
+	for (size_t i = 0; i < MAKING; i++)
+		free(api->making[i].key);
+	pthread_cond_destroy(&api->made);
 	pthread_mutex_destroy(&api->kept_lock);
 	pthread_cond_destroy(&api->stop);
 	pthread_mutex_destroy(&api->conns_lock);
@@ -474,33 +487,89 @@ static char *answer_key(serve_req *q)
 	return b.s;
 }
 
+/* The slot of the answer being made for `key` at `version`, or MAKING (under kept_lock). */
+static size_t making_of(serve_api *api, const char *key, const char *version)
+{
+	size_t i;
+
+	for (i = 0; i < MAKING; i++)
+		if (api->making[i].key && strcmp(api->making[i].key, key) == 0 &&
+		    strcmp(api->making[i].version, version) == 0)
+			return i;
+	return MAKING;
+}
+
+/*
+ * One asker makes an answer; the others who ask for the same meanwhile
+ * wait for it (MAKING_WAIT seconds at most) rather than each making it
+ * again: after a write, or when a page's minute turns, 64 connections
+ * asking at once would otherwise make it 64 times over, and all wait.
+ */
 int serve_kept(serve_req *q, enum MHD_Result *answered)
 {
 	serve_api *api = q->api;
+	struct timespec until;
 	char *key;
 	size_t i;
-	int found = 0;
+	int found = 0, waited = 0;
 
 	if (vault_version(q->v, q->version) < 0)
 		return 0; /* the index follows a write: answer it afresh, keep nothing */
 	if ((key = answer_key(q)) == NULL)
 		return 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += MAKING_WAIT;
 	pthread_mutex_lock(&api->kept_lock);
-	for (i = 0; i < KEPT_ANSWERS; i++)
-		if (api->kept[i].key && strcmp(api->kept[i].key, key) == 0 &&
-		    strcmp(api->kept[i].version, q->version) == 0) {
-			/* queued under the lock: no one drops it meanwhile */
-			q->sending = api->kept[i].len;
-			*answered = MHD_queue_response(q->c, MHD_HTTP_OK, api->kept[i].answer);
-			api->kept[i].used = ++api->kept_uses;
-			found = 1;
+	for (;;) {
+		for (i = 0; i < KEPT_ANSWERS; i++)
+			if (api->kept[i].key && strcmp(api->kept[i].key, key) == 0 &&
+			    strcmp(api->kept[i].version, q->version) == 0) {
+				/* queued under the lock: no one drops it meanwhile */
+				q->sending = api->kept[i].len;
+				*answered = MHD_queue_response(q->c, MHD_HTTP_OK,
+							       api->kept[i].answer);
+				api->kept[i].used = ++api->kept_uses;
+				found = 1;
+				break;
+			}
+		if (found || waited || making_of(api, key, q->version) == MAKING)
 			break;
+		/* another asker is making it: wait for it once */
+		waited = pthread_cond_timedwait(&api->made, &api->kept_lock, &until) != 0;
+		if (making_of(api, key, q->version) != MAKING && !waited)
+			continue;
+		waited = 1;
+	}
+	if (!found) {
+		/* this one makes it: the others wait (serve_made says it is done) */
+		for (i = 0; i < MAKING && api->making[i].key; i++)
+			;
+		if (i < MAKING && making_of(api, key, q->version) == MAKING) {
+			api->making[i].key = key;
+			memcpy(api->making[i].version, q->version, sizeof(q->version));
+			q->making = (int)i + 1;
+			key = NULL;
 		}
+	}
 	pthread_mutex_unlock(&api->kept_lock);
 	free(key);
 	if (!found)
 		q->keep = 1;
 	return found;
+}
+
+void serve_made(serve_req *q)
+{
+	serve_api *api = q->api;
+
+	if (!q->making)
+		return;
+	pthread_mutex_lock(&api->kept_lock);
+	free(api->making[q->making - 1].key);
+	api->making[q->making - 1].key = NULL;
+	pthread_cond_broadcast(&api->made);
+	pthread_mutex_unlock(&api->kept_lock);
+	q->making = 0;
 }
 
 /* Drop kept answer `i` (the caller holds kept_lock). */
@@ -1468,6 +1537,7 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 		vault_set_reader(q.v, r->user);
 	set_deadline(api, c, time(NULL) + 3600);
 	answered = r->page->answer(&q);
+	serve_made(&q);
 	give_back(api, q.v);
 	set_deadline(api, c, time(NULL) + api->timeout + (time_t)(q.sending / SERVE_MIN_RATE));
 	return answered;
@@ -1582,6 +1652,7 @@ static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, reque
 	/* a write may wait for the lock; the answer gets its own deadline */
 	set_deadline(api, c, time(NULL) + 3600);
 	answered = r->route->answer(&q);
+	serve_made(&q);
 	give_back(api, q.v);
 	set_deadline(api, c, time(NULL) + api->timeout + (time_t)(q.sending / SERVE_MIN_RATE));
 	return answered;

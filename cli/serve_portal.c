@@ -1835,8 +1835,11 @@ static enum MHD_Result get_audit(serve_req *q)
 	h_int(&h, (json_int_t)open);
 	h_raw(&h, " open gaps; waived ones are listed after them.</p>");
 	if (json_array_size(list)) {
+		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+
+		page_links(&h, "/audit", page, from, to, json_array_size(list));
 		h_table(&h, "Compliance gaps", cols);
-		json_array_foreach(list, i, g) {
+		for (i = from; i < to && (g = json_array_get(list, i)) != NULL; i++) {
 			h_raw(&h, "<tr>");
 			h_cell(&h, g, "gap");
 			h_cell(&h, g, "what");
