@@ -128,6 +128,7 @@ struct serve_api {
 		char sha256[65]; /* of the session cookie */
 		time_t at;
 		char *user, *csrf;
+		int asking;      /* one asker is asking the writer again */
 	} sessions[KEPT_TOKENS];
 
 	pthread_mutex_t conns_lock;
@@ -1137,14 +1138,24 @@ int serve_portal_session(serve_api *api, const char *cookie, char **user, char *
 		return -1;
 	token_sha256(sha, cookie);
 	pthread_mutex_lock(&api->kept_lock);
-	for (i = 0; i < KEPT_TOKENS; i++)
-		if (api->sessions[i].user && CRYPTO_memcmp(api->sessions[i].sha256, sha, 64) == 0 &&
-		    now - api->sessions[i].at < KEPT_TOKEN_SECONDS && now >= api->sessions[i].at) {
-			if ((*user = strdup(api->sessions[i].user)) == NULL ||
-			    (*csrf = strdup(api->sessions[i].csrf)) == NULL)
-				abort();
+	for (i = 0; i < KEPT_TOKENS; i++) {
+		time_t age = now - api->sessions[i].at;
+
+		if (!api->sessions[i].user || CRYPTO_memcmp(api->sessions[i].sha256, sha, 64) != 0 ||
+		    age < 0 || age >= 2 * KEPT_TOKEN_SECONDS)
+			continue;
+		/* past its time one asker asks the writer again; the others meanwhile
+		 * take it as it was (for KEPT_TOKEN_SECONDS more at most), rather
+		 * than all queue at the writer at once */
+		if (age >= KEPT_TOKEN_SECONDS && !api->sessions[i].asking) {
+			api->sessions[i].asking = 1;
 			break;
 		}
+		if ((*user = strdup(api->sessions[i].user)) == NULL ||
+		    (*csrf = strdup(api->sessions[i].csrf)) == NULL)
+			abort();
+		break;
+	}
 	pthread_mutex_unlock(&api->kept_lock);
 	if (*user)
 		return 0;
@@ -1155,6 +1166,7 @@ int serve_portal_session(serve_api *api, const char *cookie, char **user, char *
 	    !json_string_value(json_object_get(body, "user")) ||
 	    !json_string_value(json_object_get(body, "csrf"))) {
 		json_decref(reply);
+		serve_portal_forget(api, cookie);
 		return -1;
 	}
 	if ((*user = strdup(json_string_value(json_object_get(body, "user")))) == NULL ||
@@ -1162,9 +1174,16 @@ int serve_portal_session(serve_api *api, const char *cookie, char **user, char *
 		abort();
 	json_decref(reply);
 	pthread_mutex_lock(&api->kept_lock);
-	for (i = 0; i < KEPT_TOKENS; i++)
+	/* the session's own slot, an empty one, or the oldest */
+	for (i = 0; i < KEPT_TOKENS; i++) {
+		if (api->sessions[i].user && CRYPTO_memcmp(api->sessions[i].sha256, sha, 64) == 0) {
+			slot = i;
+			break;
+		}
 		if (!api->sessions[i].user || api->sessions[i].at < api->sessions[slot].at)
 			slot = i;
+	}
+	api->sessions[slot].asking = 0;
 	free(api->sessions[slot].user);
 	free(api->sessions[slot].csrf);
 	memcpy(api->sessions[slot].sha256, sha, sizeof(sha));
