@@ -1505,11 +1505,43 @@ static enum MHD_Result portal_first(serve_api *api, struct MHD_Connection *c, co
 	return MHD_YES;
 }
 
+/* What a route or a page is handed of request `r`. */
+static void q_of(serve_req *q, serve_api *api, struct MHD_Connection *c, request *r)
+{
+	memset(q, 0, sizeof(*q));
+	q->api = api;
+	q->c = c;
+	q->user = r->user;
+	q->part = r->part;
+	q->nparts = r->nparts;
+	q->body = r->body;
+	q->body_type = r->body_type;
+	q->url = r->url;
+}
+
+/* The route or page `run` answers `q`, reading as its user sees the vault. */
+static enum MHD_Result answer(serve_api *api, struct MHD_Connection *c, request *r,
+			      serve_req *q, enum MHD_Result (*run)(serve_req *q))
+{
+	enum MHD_Result answered;
+
+	if ((q->v = borrow(api)) == NULL)
+		return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
+	if (r->user)
+		vault_set_reader(q->v, r->user);
+	/* a write may wait for the lock; the answer gets its own deadline */
+	set_deadline(api, c, time(NULL) + 3600);
+	answered = run(q);
+	serve_made(q);
+	give_back(api, q->v);
+	set_deadline(api, c, time(NULL) + api->timeout + (time_t)(q->sending / SERVE_MIN_RATE));
+	return answered;
+}
+
 /* The page answers, as the session's user reads. */
 static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, request *r)
 {
 	serve_req q;
-	enum MHD_Result answered;
 
 	if (r->too_large)
 		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is over the limit (its fields "
@@ -1537,29 +1569,12 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 			return fail(c, MHD_HTTP_FORBIDDEN, "the request did not come from a page "
 				    "of this portal (its CSRF token)");
 	}
-	memset(&q, 0, sizeof(q));
-	q.api = api;
-	q.c = c;
-	q.user = r->user;
-	q.part = r->part;
-	q.nparts = r->nparts;
-	q.body = r->body;
-	q.body_type = r->body_type;
-	q.url = r->url;
+	q_of(&q, api, c, r);
 	q.session = r->session;
 	q.csrf = r->csrf;
 	q.origin = api->origin;
 	q.form = r->form;
-	if ((q.v = borrow(api)) == NULL)
-		return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
-	if (r->user)
-		vault_set_reader(q.v, r->user);
-	set_deadline(api, c, time(NULL) + 3600);
-	answered = r->page->answer(&q);
-	serve_made(&q);
-	give_back(api, q.v);
-	set_deadline(api, c, time(NULL) + api->timeout + (time_t)(q.sending / SERVE_MIN_RATE));
-	return answered;
+	return answer(api, c, r, &q, r->page->answer);
 }
 
 /*
@@ -1630,7 +1645,6 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, request *r)
 {
 	serve_req q;
-	enum MHD_Result answered;
 
 	if (r->too_large)
 		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over %s limit of %llu bytes",
@@ -1654,27 +1668,10 @@ static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, reque
 			return fail(c, MHD_HTTP_BAD_REQUEST, "the upload does not match its SHA-256 "
 				    "(cut short or changed on the way): nothing was recorded");
 	}
-	memset(&q, 0, sizeof(q));
-	q.api = api;
-	q.c = c;
-	q.user = r->user;
+	q_of(&q, api, c, r);
 	q.token = r->token;
-	q.part = r->part;
-	q.nparts = r->nparts;
-	q.body = r->body;
-	q.body_type = r->body_type;
 	q.body_sha256 = r->sha256[0] ? r->sha256 : NULL;
-	q.url = r->url;
-	if ((q.v = borrow(api)) == NULL)
-		return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
-	vault_set_reader(q.v, r->user);
-	/* a write may wait for the lock; the answer gets its own deadline */
-	set_deadline(api, c, time(NULL) + 3600);
-	answered = r->route->answer(&q);
-	serve_made(&q);
-	give_back(api, q.v);
-	set_deadline(api, c, time(NULL) + api->timeout + (time_t)(q.sending / SERVE_MIN_RATE));
-	return answered;
+	return answer(api, c, r, &q, r->route->answer);
 }
 
 /* ---- libmicrohttpd's calls ---------------------------------------------- */

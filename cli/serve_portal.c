@@ -130,6 +130,41 @@ static void h_table(html *h, const char *caption, const char *const *cols)
 	h_raw(h, "</tr></thead><tbody>");
 }
 
+/*
+ * A table whose every cell is a member of a row: `keys` (in the order of
+ * `cols`) of the rows [from, to) of `list`.
+ */
+static void h_rows(html *h, const char *caption, const char *const *cols,
+		   const char *const *keys, const json_t *list, size_t from, size_t to)
+{
+	const char *const *k;
+	json_t *x;
+	size_t i;
+
+	h_table(h, caption, cols);
+	for (i = from; i < to && (x = json_array_get(list, i)) != NULL; i++) {
+		h_raw(h, "<tr>");
+		for (k = keys; *k; k++)
+			h_cell(h, x, *k);
+		h_raw(h, "</tr>");
+	}
+	h_raw(h, "</tbody></table>");
+}
+
+/* <a href="/documents/DOC/REV">DOC@REV</a> */
+static void h_doc_link(html *h, const char *doc, const char *rev)
+{
+	h_raw(h, "<a href=\"/documents/");
+	h_path(h, doc);
+	h_raw(h, "/");
+	h_path(h, rev);
+	h_raw(h, "\">");
+	h_text(h, doc);
+	h_raw(h, "@");
+	h_text(h, rev);
+	h_raw(h, "</a>");
+}
+
 /* The start of every page: the title, who is logged in, the navigation. */
 static void page_begin(html *h, serve_req *q, const char *title_literal, const char *title_text)
 {
@@ -670,6 +705,10 @@ static enum MHD_Result get_po(serve_req *q)
 						   "When", NULL };
 	static const char *const ack_cols[] = { "Revision answered", "Line", "Decision",
 		"Promise", "Signed by", "When", NULL };
+	static const char *const change_keys[] = { "revision", "summary", "reason", "changed_by",
+						   "changed_at", NULL };
+	static const char *const ack_keys[] = { "revision", "line", "decision", "promise",
+						"signed_by", "signed_at", NULL };
 	html h = { NULL, 0, 0 };
 	char *text = NULL;
 	json_t *po, *x;
@@ -701,15 +740,10 @@ static enum MHD_Result get_po(serve_req *q)
 		h_cell(&h, x, "line");
 		h_cell(&h, x, "part");
 		h_cell(&h, x, "qty");
-		h_raw(&h, "<td><a href=\"/documents/");
-		h_path(&h, json_string_value(json_object_get(x, "doc")));
-		h_raw(&h, "/");
-		h_path(&h, json_string_value(json_object_get(x, "rev")));
-		h_raw(&h, "\">");
-		h_member(&h, x, "doc");
-		h_raw(&h, "@");
-		h_member(&h, x, "rev");
-		h_raw(&h, "</a></td>");
+		h_raw(&h, "<td>");
+		h_doc_link(&h, json_string_value(json_object_get(x, "doc")),
+			   json_string_value(json_object_get(x, "rev")));
+		h_raw(&h, "</td>");
 		h_cell(&h, x, "due");
 		h_cell(&h, x, "acknowledged");
 		h_cell(&h, x, "promised");
@@ -719,33 +753,13 @@ static enum MHD_Result get_po(serve_req *q)
 		h_raw(&h, "</tr>");
 	}
 	h_raw(&h, "</tbody></table>");
-	if (json_array_size(json_object_get(po, "changes"))) {
-		h_table(&h, "Change orders", change_cols);
-		json_array_foreach(json_object_get(po, "changes"), i, x) {
-			h_raw(&h, "<tr>");
-			h_cell(&h, x, "revision");
-			h_cell(&h, x, "summary");
-			h_cell(&h, x, "reason");
-			h_cell(&h, x, "changed_by");
-			h_cell(&h, x, "changed_at");
-			h_raw(&h, "</tr>");
-		}
-		h_raw(&h, "</tbody></table>");
-	}
-	if (json_array_size(json_object_get(po, "acknowledgments"))) {
-		h_table(&h, "Acknowledgments", ack_cols);
-		json_array_foreach(json_object_get(po, "acknowledgments"), i, x) {
-			h_raw(&h, "<tr>");
-			h_cell(&h, x, "revision");
-			h_cell(&h, x, "line");
-			h_cell(&h, x, "decision");
-			h_cell(&h, x, "promise");
-			h_cell(&h, x, "signed_by");
-			h_cell(&h, x, "signed_at");
-			h_raw(&h, "</tr>");
-		}
-		h_raw(&h, "</tbody></table>");
-	}
+	if (json_array_size(json_object_get(po, "changes")))
+		h_rows(&h, "Change orders", change_cols, change_keys, json_object_get(po, "changes"),
+		       0, json_array_size(json_object_get(po, "changes")));
+	if (json_array_size(json_object_get(po, "acknowledgments")))
+		h_rows(&h, "Acknowledgments", ack_cols, ack_keys,
+		       json_object_get(po, "acknowledgments"), 0,
+		       json_array_size(json_object_get(po, "acknowledgments")));
 	if (strcmp(json_string_value(json_object_get(po, "state")) ?
 		   json_string_value(json_object_get(po, "state")) : "", "open") == 0) {
 		po_ack_form(&h, q, po);
@@ -801,15 +815,9 @@ static void revision_row(html *h, const vault_revision *r)
 	char when[VAULT_TIME_SIZE];
 
 	vault_time_format(when, sizeof(when), r->added_at);
-	h_raw(h, "<tr><td><a href=\"/documents/");
-	h_path(h, r->doc);
-	h_raw(h, "/");
-	h_path(h, r->rev);
-	h_raw(h, "\">");
-	h_text(h, r->doc);
-	h_raw(h, "@");
-	h_text(h, r->rev);
-	h_raw(h, "</a></td><td>");
+	h_raw(h, "<tr><td>");
+	h_doc_link(h, r->doc, r->rev);
+	h_raw(h, "</td><td>");
 	h_text(h, r->type);
 	h_raw(h, "</td><td>");
 	h_text(h, r->title);
@@ -1524,10 +1532,11 @@ static enum MHD_Result get_asns(serve_req *q)
 {
 	static const char *const cols[] = { "Ship notice", "PO", "Supplier", "Ship date",
 					    "Packages", "Shipped", "Received", NULL };
+	static const char *const keys[] = { "asn", "po", "supplier", "ship_date", "packages",
+					    "shipped", "received", NULL };
 	html h = { NULL, 0, 0 };
 	char *text = NULL;
-	json_t *list, *a;
-	size_t i;
+	json_t *list;
 	int error;
 	enum MHD_Result kept;
 
@@ -1543,20 +1552,8 @@ static enum MHD_Result get_asns(serve_req *q)
 		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
 
 		page_links(&h, "/asns", page, from, to, json_array_size(list));
-		h_table(&h, "Ship notices, by number", cols);
-		for (i = from; i < to && (a = json_array_get(list, i)) != NULL; i++) {
-			h_raw(&h, "<tr>");
-			h_cell(&h, a, "asn");
-			h_cell(&h, a, "po");
-			h_cell(&h, a, "supplier");
-			h_cell(&h, a, "ship_date");
-			h_cell(&h, a, "packages");
-			h_cell(&h, a, "shipped");
-			h_cell(&h, a, "received");
-			h_raw(&h, "</tr>");
-		}
+		h_rows(&h, "Ship notices, by number", cols, keys, list, from, to);
 	}
-	h_raw(&h, "</tbody></table>");
 	json_decref(list);
 	return send_page(q, MHD_HTTP_OK, &h);
 }
@@ -1740,15 +1737,10 @@ static void documents_table(html *h, const char *caption, const json_t *list)
 		return;
 	h_table(h, caption, cols);
 	json_array_foreach(list, i, x) {
-		h_raw(h, "<tr><td><a href=\"/documents/");
-		h_path(h, json_string_value(json_object_get(x, "doc")));
-		h_raw(h, "/");
-		h_path(h, json_string_value(json_object_get(x, "rev")));
-		h_raw(h, "\">");
-		h_member(h, x, "doc");
-		h_raw(h, "@");
-		h_member(h, x, "rev");
-		h_raw(h, "</a></td>");
+		h_raw(h, "<tr><td>");
+		h_doc_link(h, json_string_value(json_object_get(x, "doc")),
+			   json_string_value(json_object_get(x, "rev")));
+		h_raw(h, "</td>");
 		h_cell(h, x, "type");
 		h_raw(h, "<td>");
 		h_member(h, x, "attached_to");
