@@ -293,12 +293,18 @@ static int challenge_take(pending *out, int kind, const char *name, const char *
 		return 0;
 	{
 		/* base64url to text, with EVP's decoder: padded, '+' and '/' */
-		size_t len = strlen(client_b64), pad = (4 - len % 4) % 4, i;
+		size_t len = strlen(client_b64), pad = (4 - len % 4) % 4, bare = len, i;
 		char *std;
 		int r;
 
-		if (len > 16384 || len % 4 == 1 || (std = malloc(len + pad + 1)) == NULL ||
-		    (raw = malloc(len + pad)) == NULL)
+		/* the sender's text: too long, or not base64url, answers nothing */
+		while (bare > 0 && client_b64[bare - 1] == '=')
+			bare--;
+		if (bare == 0 || len > 16384 || len % 4 == 1 ||
+		    strspn(client_b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789-_") != bare)
+			return 0;
+		if ((std = malloc(len + pad + 1)) == NULL || (raw = malloc(len + pad)) == NULL)
 			abort();
 		for (i = 0; i < len; i++)
 			std[i] = client_b64[i] == '-' ? '+' : client_b64[i] == '_' ? '/' : client_b64[i];
@@ -421,6 +427,7 @@ static json_t *do_login_finish(vault *v, const json_t *req)
 	time_t now = time(NULL);
 	uint32_t counter = 0;
 	char *key = NULL;
+	session *old;
 	pending p;
 	json_t *body;
 	int error;
@@ -437,6 +444,9 @@ static json_t *do_login_finish(vault *v, const json_t *req)
 	if (counter_moves(name, counter) < 0)
 		return failure(401, "the passkey's signature counter went back: a copied "
 			       "authenticator or a replayed login");
+	/* rotated at login: the browser's session before, if any, ends here */
+	if ((old = session_of(member(req, "session"), now)) != NULL)
+		memset(old, 0, sizeof(*old));
 	body = json_object();
 	session_open(body, name, now);
 	return ok(body);

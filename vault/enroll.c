@@ -129,7 +129,10 @@ static void check_used(const vault_change_ctx *c, const char *path)
 	}
 	secret = vault_rules__str(used, "secret");
 	secret_sha256(sha, secret);
+	/* a request's hash of another length is found by check_request: compared here
+	 * only when it is 64 digits, never past its end */
 	if (!is_hex(secret, 2 * SECRET_BYTES) ||
+	    !is_hex(vault_rules__str(rec, "secret_sha256"), 64) ||
 	    CRYPTO_memcmp(sha, vault_rules__str(rec, "secret_sha256"), 64) != 0)
 		c->found(c, path, "the enrollment of '%s' was used without its secret", name);
 	vault_time_format(when, sizeof(when), c->time);
@@ -288,8 +291,9 @@ done:
 
 /*
  * The enrollment request of `name`, in `tree`, that `secret` opens and
- * that is not used nor expired at `now`; VAULT_EDENIED, the same for
- * every reason, otherwise.
+ * that is not used nor expired at `now`, of a name that is no user yet
+ * (an admin may have added it with a key file since); VAULT_EDENIED, the
+ * same for every reason, otherwise.
  */
 static int open_request(json_t **out, vault *v, const git_tree *tree, const char *name,
 			const char *secret, int64_t now)
@@ -303,13 +307,16 @@ static int open_request(json_t **out, vault *v, const git_tree *tree, const char
 	if (vault_name_check("user name", name) < 0 || !is_hex(secret, 2 * SECRET_BYTES) ||
 	    request_path(path, sizeof(path), name, ENROLL_USED) < 0 ||
 	    vault_rules__has(tree, path) ||
+	    vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/user.json", name) < 0 ||
+	    vault_rules__has(tree, path) ||
 	    request_path(path, sizeof(path), name, ENROLL_REQUEST) < 0 ||
 	    vault_store__read_path(&data, &len, v->store, tree, path) < 0 ||
 	    (rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
 		goto refused;
 	secret_sha256(sha, secret);
 	vault_time_format(when, sizeof(when), now);
-	if (CRYPTO_memcmp(sha, vault_rules__str(rec, "secret_sha256"), 64) != 0 ||
+	if (!is_hex(vault_rules__str(rec, "secret_sha256"), 64) ||
+	    CRYPTO_memcmp(sha, vault_rules__str(rec, "secret_sha256"), 64) != 0 ||
 	    strcmp(when, vault_rules__str(rec, "expires")) > 0)
 		goto refused;
 	free(data);

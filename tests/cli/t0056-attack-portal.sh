@@ -1,0 +1,296 @@
+#!/bin/sh
+# Attacks on the portal (issue 19): passkey enrollment and login, the
+# sessions of `qvault serve --origin`, its pages and the acknowledgment
+# signed with a passkey.  A web attacker with curl and a scripted passkey
+# (tests/webauthn.py), a hostile supplier with a session, an outsider who
+# reads a replica, and a peer site forging enrollments with stock git and
+# ssh-keygen.  Each refusal is checked by status (or exit code), by its
+# one-line message, and by the vault left byte for byte as it was.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
+	_skip "no curl or python3-cryptography (scripts/deps installs them)"
+	done_testing
+	exit 0
+fi
+WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
+ORIGIN=http://localhost:8443
+
+new_vault v
+V=v
+export QVAULT_DIR=v
+add_supplier sam acme
+add_supplier zed zenith
+q key generate -o bea.pem -c bea | head -n 1 > bea.pub
+q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+make_pdf a.pdf A
+make_pdf z.pdf Z
+q --key bea.pem release DWG-1 --rev A a.pdf --to acme --title 'Bracket <script>alert(1)</script>' > /dev/null
+q --key bea.pem release DWG-Z --rev A z.pdf --to zenith > /dev/null
+q --key bea.pem po add PO-1 --supplier acme --line PN-1:5:DWG-1@A > /dev/null
+q --key bea.pem po add PO-Z --supplier zenith --line PN-9:5:DWG-Z@A > /dev/null
+# enroll NAME ORG: the admin asks NAME to enroll; its secret in $SECRET
+enroll_link() {
+	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role supplier --enroll "$ORIGIN" > enroll.out &&
+	SECRET=$(sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out)
+}
+enroll_link pat acme; PAT_SECRET=$SECRET
+enroll_link zoe zenith; ZOE_SECRET=$SECRET
+enroll_link kim acme; KIM_SECRET=$SECRET
+enroll_link lou acme; LOU_SECRET=$SECRET
+for k in pat zoe kim mal; do $WA key $k; done
+
+serve_start --origin "$ORIGIN"
+api_init "${URL%api/v1/}"
+COOKIE= CSRF=
+# web STATUS METHOD PATH [CURL ARG...]: as a page of the portal sends it (its
+# Origin, and the session's cookie and CSRF token when there is one)
+web() {
+	ws=$1 wm=$2 wp=$3; shift 3
+	api "$ws" "$wm" "$wp" '' -H "Origin: $ORIGIN" ${COOKIE:+-H "Cookie: __Host-qvault=$COOKIE"} \
+		${CSRF:+-H "X-CSRF-Token: $CSRF"} "$@"
+}
+# post STATUS PATH JSON [CURL ARG...]
+post() { ps=$1 pp=$2 pj=$3; shift 3; web "$ps" POST "$pp" -H 'Content-Type: application/json' --data "$pj" "$@"; }
+# wrefused STATUS PATTERN DESC PATH JSON [CURL ARG...]: the post is refused, the vault unchanged
+wrefused() {
+	rs=$1 rp=$2 rd=$3 rpath=$4 rjson=$5; shift 5
+	before=$(api_state)
+	if ! post "$rs" "$rpath" "$rjson" "$@" 2> "$TMP/.err"; then
+		_fail "$rd" "$(cat "$TMP/.err")"
+	elif ! error "$rp" 2> "$TMP/.err"; then
+		_fail "$rd" "$(cat "$TMP/.err")"
+	elif [ "$before" != "$(api_state)" ]; then
+		_fail "$rd" "the vault changed"
+	else
+		_pass "$rd"
+	fi
+}
+# with JSON KEY=VALUE...: JSON with these string members added
+with() { /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1])
+for kv in sys.argv[2:]: k, v = kv.split("=", 1); d[k] = v
+print(json.dumps(d))' "$@"; }
+challenge() { field 'd["challenge"]'; }
+# enroll NAME SECRET [OPT...]: the enrollment's answer (webauthn.py create OPT...) in answer.json
+enroll_answer() {
+	en=$1 es=$2; shift 2
+	post 200 enroll/options "{\"name\":\"$en\",\"secret\":\"$es\"}" &&
+	with "$($WA create "$en" "$(challenge)" "$@")" name="$en" secret="$es" > answer.json
+}
+# login_answer NAME KEY [OPT...]: a login's answer, by passkey KEY, in answer.json
+login_answer() {
+	ln=$1 lk=$2; shift 2
+	post 200 login/options "{\"name\":\"$ln\"}" &&
+	with "$($WA get "$lk" "$(challenge)" "$@")" name="$ln" > answer.json
+}
+# login NAME COUNTER: COOKIE and CSRF of a new session of NAME
+login() {
+	COOKIE= CSRF=
+	login_answer "$1" "$1" counter="$2" && post 200 login "$(cat answer.json)" &&
+	COOKIE=$(sed -n 's/^Set-Cookie: __Host-qvault=\([^;]*\);.*/\1/ip' headers.txt | tr -d '\r') &&
+	web 200 GET inbox && CSRF=$(sed -n 's/.*<meta name="csrf" content="\([^"]*\)".*/\1/p' body.json)
+}
+writer_alive() { kill -0 "$WRITER" 2> /dev/null && post 200 login/options '{"name":"pat"}'; }
+
+# ==== the writer under a web attacker who has nothing ============================
+for cd in a abcde "$(head -c 20000 /dev/zero | tr '\0' A)" 'ab+/' '!!!!'; do
+	wrefused 401 'expired or was answered already' \
+		"a login whose clientDataJSON is no base64url (${#cd} bytes) is refused" \
+		login "{\"name\":\"pat\",\"client_data\":\"$cd\",\"authenticator_data\":\"AA\",\"signature\":\"AA\"}"
+	check "  and the writer lives on" writer_alive
+done
+wrefused 403 'expired or was answered already' "an enrollment's answer of no base64url is refused" \
+	enroll "{\"name\":\"pat\",\"secret\":\"$PAT_SECRET\",\"client_data\":\"a\",\"attestation_object\":\"a\"}"
+check "  and the writer lives on" writer_alive
+
+# ==== enrollment ================================================================
+wrefused 403 'link is not valid' "an enrollment link with a wrong secret is refused" \
+	enroll/options "{\"name\":\"pat\",\"secret\":\"$ZOE_SECRET\"}"
+wrefused 403 'link is not valid' "  so is a good secret for another name" \
+	enroll/options "{\"name\":\"zoe\",\"secret\":\"$PAT_SECRET\"}"
+wrefused 403 'link is not valid' "  and the request's hash itself, from a replica, as the secret" \
+	enroll/options "{\"name\":\"pat\",\"secret\":\"$(git -C v show main:enrollments/pat/request.json |
+		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["secret_sha256"])')\"}"
+enroll_answer pat "$PAT_SECRET" rp=evil.example
+wrefused 400 'another relying party' "a passkey made for another relying party is not enrolled" \
+	enroll "$(cat answer.json)"
+enroll_answer pat "$PAT_SECRET" origin=https://evil.example
+wrefused 400 'another site than' "  nor one made on another site (clientDataJSON's origin)" \
+	enroll "$(cat answer.json)"
+enroll_answer pat "$PAT_SECRET" flags=0x41
+wrefused 400 'did not verify its user' "  nor one that did not verify its user (UV)" \
+	enroll "$(cat answer.json)"
+enroll_answer pat "$PAT_SECRET" type=webauthn.get
+wrefused 400 'not of type "webauthn.create"' "  nor an assertion in place of a new passkey" \
+	enroll "$(cat answer.json)"
+enroll_answer pat "$PAT_SECRET" fmt=packed
+wrefused 400 'format "none"' "  nor an attestation of another format" enroll "$(cat answer.json)"
+enroll_answer pat "$PAT_SECRET"
+wrefused 403 'for another enrollment link' "an answer to pat's link sent with kim's secret is refused" \
+	enroll "$(with "$(cat answer.json)" secret="$KIM_SECRET")"
+enroll_answer pat "$PAT_SECRET"
+cp answer.json pat-enroll.json
+check "pat enrolls a passkey by the link" post 200 enroll "$(cat answer.json)"
+check "  one commit by the server, which verify accepts" \
+	evalq 'q verify > /dev/null && git -C v log -1 --format=%s main | grep -q "^user pat enrolled a passkey"'
+wrefused 403 'expired or was answered already' "the same answer again is refused" \
+	enroll "$(cat pat-enroll.json)"
+wrefused 403 'link is not valid' "the link works once" \
+	enroll/options "{\"name\":\"pat\",\"secret\":\"$PAT_SECRET\"}"
+USED=$(git -C v show main:enrollments/pat/used.json |
+	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+wrefused 403 'link is not valid' "the secret a replica shows in used.json opens nothing" \
+	enroll/options "{\"name\":\"pat\",\"secret\":\"$USED\"}"
+enroll_answer kim "$KIM_SECRET"
+wrefused 403 'already belongs to a user' "kim may not enroll pat's passkey" \
+	enroll "$(with "$($WA create pat "$(challenge)")" name=kim secret="$KIM_SECRET")"
+# the admin adds lou with a key file while lou's link is still open
+q key generate -o lou.pem -c lou | head -n 1 > lou.pub
+q --key "$TMP/admin.pem" user add lou --org acme --role supplier --pubkey lou.pub > /dev/null
+wrefused 403 'link is not valid' "an enrollment link of a user added since opens nothing" \
+	enroll/options "{\"name\":\"lou\",\"secret\":\"$LOU_SECRET\"}"
+enroll_answer zoe "$ZOE_SECRET" && post 200 enroll "$(cat answer.json)" > /dev/null
+enroll_answer kim "$KIM_SECRET" && post 200 enroll "$(cat answer.json)" > /dev/null
+
+# ==== login =====================================================================
+login_answer pat pat origin=https://evil.example
+wrefused 401 'another site than' "a login made on another site is refused" login "$(cat answer.json)"
+login_answer pat pat rp=evil.example
+wrefused 401 'does not verify' "  one for another relying party" login "$(cat answer.json)"
+login_answer pat pat flags=0x01
+wrefused 401 'did not verify its user' "  one without user verification (UV)" login "$(cat answer.json)"
+login_answer pat pat 'rest=,"crossOrigin":true}'
+wrefused 401 "another site's frame" "  one made in another site's frame" login "$(cat answer.json)"
+login_answer pat pat type=webauthn.create
+wrefused 401 'not of type "webauthn.get"' "  one of the wrong type" login "$(cat answer.json)"
+login_answer pat zoe
+wrefused 401 'does not verify' "  one by another user's passkey" login "$(cat answer.json)"
+login_answer pat pat
+wrefused 401 'expired or was answered' "  pat's answer sent as zoe's" login "$(with "$(cat answer.json)" name=zoe)"
+login_answer pat pat
+before=$(api_state)
+api 403 POST login '' -H "Origin: https://evil.example" -H 'Content-Type: application/json' --data @answer.json 2> "$TMP/.err"
+check "a login posted from another site is refused before the writer sees it" \
+	evalq 'error "did not come from a page of this portal" && [ "$before" = "$(api_state)" ]'
+api 403 POST login '' -H 'Sec-Fetch-Site: cross-site' -H 'Content-Type: application/json' --data @answer.json 2> "$TMP/.err"
+check "  and so is one of Sec-Fetch-Site cross-site without Origin" \
+	evalq 'error "did not come from a page of this portal"'
+api 403 POST login '' -H 'Content-Type: application/json' --data @answer.json 2> "$TMP/.err"
+check "  and one with neither" evalq 'error "did not come from a page of this portal"'
+
+check "pat logs in with the passkey (counter 5)" login pat 5
+PAT_COOKIE=$COOKIE PAT_CSRF=$CSRF
+COOKIE= CSRF=
+login_answer pat pat counter=3
+wrefused 401 'counter went back' "a login whose signature counter went back is refused" login "$(cat answer.json)"
+login_answer pat pat counter=5
+wrefused 401 'counter went back' "  and one whose counter stood still" login "$(cat answer.json)"
+login_answer pat pat counter=6
+cp answer.json replay.json
+post 200 login "$(cat answer.json)" > /dev/null
+wrefused 401 'expired or was answered' "a login answered twice opens one session" login "$(cat replay.json)"
+
+# session fixation: the session before a login ends with it
+COOKIE=$PAT_COOKIE CSRF=$PAT_CSRF
+login_answer pat pat counter=7
+post 200 login "$(cat answer.json)" > /dev/null
+NEW=$(sed -n 's/^Set-Cookie: __Host-qvault=\([^;]*\);.*/\1/ip' headers.txt | tr -d '\r')
+check "a login from a browser with a session gives a new session id" evalq '[ -n "$NEW" ] && [ "$NEW" != "$PAT_COOKIE" ]'
+sleep 11 # what the HTTP side keeps of a session (10 s) is gone
+check "  and the session before it ends (rotated at login)" web 303 GET inbox
+COOKIE=ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ CSRF=
+check "a cookie the attacker chose is no session: to /login" web 303 GET inbox
+check "  and the login does not adopt it" evalq 'login pat 8 && [ "$COOKIE" != ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ ]'
+check "  its Location is /login, on this site" evalq 'COOKIE=x; web 303 GET pos; grep -qi "^Location: /login" headers.txt'
+login pat 9
+PAT_COOKIE=$COOKIE PAT_CSRF=$CSRF
+
+# ==== a hostile supplier with a session =========================================
+alike() {
+	ad=$1 theirs=$2 none=$3
+	web 000 GET "$theirs" 2> /dev/null; a_status=$got; a_body=$(sed "s/DWG-Z\|PO-Z/NAME/g" body.json)
+	web 000 GET "$none" 2> /dev/null; n_status=$got; n_body=$(sed "s/DWG-Q\|PO-Q/NAME/g" body.json)
+	if [ "$a_status" != 404 ] || [ "$a_status" != "$n_status" ] || [ "$a_body" != "$n_body" ]; then
+		_fail "$ad" "theirs: $a_status" "none: $n_status"
+	else
+		_pass "$ad"
+	fi
+}
+for p in documents/DWG-Z documents/DWG-Z/A documents/DWG-Z/A/files/1 pos/PO-Z; do
+	alike "pat's page $p (zenith's) is 404 as one that does not exist" "$p" "$(echo "$p" | sed 's/-Z/-Q/')"
+done
+check "  and the lists show none of zenith's" \
+	evalq 'web 200 GET documents && ! grep -q DWG-Z body.json && web 200 GET pos && ! grep -q PO-Z body.json'
+wrefused 404 'DWG-Z' "a statement to sign for zenith's revision is refused as for none" \
+	documents/DWG-Z/A/statement '{"meaning":"received"}'
+check "a title with <script> is escaped on the documents page and the revision's" \
+	evalq 'web 200 GET documents && grep -q "Bracket &lt;script&gt;alert(1)&lt;/script&gt;" body.json &&
+	       ! grep -q "<script>alert" body.json && web 200 GET documents/DWG-1/A &&
+	       grep -q "&lt;script&gt;alert" body.json && ! grep -q "<script>alert" body.json'
+check "a page's name from the URL is escaped on the error page" \
+	evalq 'web 400 GET "documents/%3Cscript%3Ex" && grep -q "&lt;script&gt;x" body.json && ! grep -q "<script>x" body.json'
+check "a download is an attachment, nosniff, in a sandbox" \
+	evalq 'web 200 GET documents/DWG-1/A/files/1 && grep -qi "^Content-Disposition: attachment" headers.txt &&
+	       grep -qi "^X-Content-Type-Options: nosniff" headers.txt && grep -qi "^Content-Security-Policy: sandbox" headers.txt'
+check "//evil.example is no redirect to another site" evalq 'web 404 GET /evil.example/ && ! grep -qi "^Location" headers.txt'
+
+# the statement to sign, with a comment that is markup
+post 200 documents/DWG-1/A/statement '{"meaning":"rejected","comment":"<img src=x onerror=alert(1)>"}'
+cp body.json stmt.json
+CH=$(challenge)
+# sign_ack KEY ANSWER-OPTS...: KEY's answer to the statement (exactly as it came, its last
+# newline too), in answer.json
+sign_ack() {
+	$WA get "$@" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)
+d["statement"] = json.load(open("stmt.json"))["statement"]; print(json.dumps(d))' > answer.json
+}
+ack_answer() { sign_ack pat "$CH" "$@"; }
+ack_answer counter=20 origin=https://evil.example
+wrefused 400 'another site than' "an acknowledgment signed on another site is refused" \
+	documents/DWG-1/A/ack "$(cat answer.json)"
+ack_answer counter=20 flags=0x01
+wrefused 400 'did not verify its user' "  one without user verification" documents/DWG-1/A/ack "$(cat answer.json)"
+ack_answer counter=2
+wrefused 400 'counter went back' "  one whose counter went back" documents/DWG-1/A/ack "$(cat answer.json)"
+ack_answer counter=20
+wrefused 400 'another revision' "  the statement of DWG-1@A posted to zenith's DWG-Z@A" \
+	documents/DWG-Z/A/ack "$(cat answer.json)"
+wrefused 400 'another challenge' "  the answer to another statement" \
+	documents/DWG-1/A/ack "$(sed 's/rejected/approved/' answer.json)"
+sign_ack zoe "$CH" counter=20
+wrefused 400 'does not verify' "  one signed by another user's passkey" documents/DWG-1/A/ack "$(cat answer.json)"
+ack_answer counter=21
+CSRF=wrong-token
+wrefused 403 'CSRF' "  one without the session's CSRF token" documents/DWG-1/A/ack "$(cat answer.json)"
+CSRF=$PAT_CSRF
+check "the acknowledgment signed by pat's passkey is recorded" post 201 documents/DWG-1/A/ack "$(cat answer.json)"
+cp answer.json ack-replay.json
+check "  the comment with markup is escaped on the revision's page" \
+	evalq 'COOKIE=$(sed -n "s/^Set-Cookie: __Host-qvault=\([^;]*\);.*/\1/ip" headers.txt | tr -d "\r") &&
+	       web 200 GET documents/DWG-1/A && grep -q "&lt;img src=x" body.json && ! grep -q "<img src=x" body.json'
+COOKIE=$PAT_COOKIE
+sleep 11
+wrefused 401 'session ended' "the signature's session is replaced: a replay with it is refused" \
+	documents/DWG-1/A/ack "$(cat ack-replay.json)"
+login pat 30
+wrefused 400 'counter went back|already' "  and a replay in a new session is refused" \
+	documents/DWG-1/A/ack "$(cat ack-replay.json)"
+
+# ==== bodies no page sends ======================================================
+wrefused 413 'over 64 KiB|limit' "a JSON body over 64 KiB is refused" login/options \
+	"{\"name\":\"$(head -c 70000 /dev/zero | tr '\0' a)\"}"
+before=$(api_state)
+head -c 70000 /dev/zero | tr '\0' a | sed 's/^/name=/' > big.form
+check "  and a form over 64 KiB" evalq 'web 413 POST logout -H "Content-Type: application/x-www-form-urlencoded" --data-binary @big.form && [ "$before" = "$(api_state)" ]'
+wrefused 400 'JSON object' "a JSON array in place of an object is refused" login/options '[1]'
+wrefused 400 'give your user name' "a name that is no name is refused" login/options '{"name":"<script>"}'
+check "a form to a page that takes JSON is refused, the writer alive" \
+	evalq 'web 000 POST login/options -H "Content-Type: application/x-www-form-urlencoded" --data "name=pat" 2> /dev/null; [ "$got" -ge 400 ] && [ "$got" -lt 500 ] && writer_alive'
+check "logout by the form, with its csrf field" \
+	evalq 'CSRF_=$CSRF; CSRF=; web 303 POST logout -H "Content-Type: application/x-www-form-urlencoded" --data "csrf=$CSRF_"'
+check "  and the session is over" web 303 GET inbox
+
+kill "$SERVE" 2> /dev/null; wait "$SERVE" 2> /dev/null
+check "verify accepts the vault after all of it" evalq 'q verify > /dev/null'
+
+done_testing
