@@ -434,8 +434,8 @@ static json_t *do_login_finish(vault *v, const json_t *req)
 
 	if (!challenge_take(&p, PENDING_LOGIN, name, a.client_data, now))
 		return failure(401, "the login expired or was answered already; try again");
-	if ((key = passkey_of(v, name)) == NULL)
-		return failure(401, "no passkey of that user name is registered here");
+	/* a name without a passkey is answered as a wrong passkey is: no user is told apart */
+	key = passkey_of(v, name);
 	error = vault_webauthn_login(&counter, key, portal.origin, p.challenge,
 				     sizeof(p.challenge), &a);
 	free(key);

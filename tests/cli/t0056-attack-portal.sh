@@ -167,6 +167,15 @@ login_answer pat zoe
 wrefused 401 'does not verify' "  one by another user's passkey" login "$(cat answer.json)"
 login_answer pat pat
 wrefused 401 'expired or was answered' "  pat's answer sent as zoe's" login "$(with "$(cat answer.json)" name=zoe)"
+# who has a passkey is not told: a name with none, or with a key file, answers as a wrong passkey
+for who in nobody sam pat; do
+	login_answer $who mal && post 401 login "$(cat answer.json)" 2> /dev/null
+	cp body.json "login-$who.json"
+done
+check "a login as no user, as a user with a key file, as pat with a wrong passkey: one answer" \
+	evalq 'cmp -s login-nobody.json login-pat.json && cmp -s login-sam.json login-pat.json && grep -q "does not verify" login-pat.json'
+login_answer nobody mal flags=0x01
+wrefused 401 'did not verify its user' "  and for no user the same checks come first (UV)" login "$(cat answer.json)"
 login_answer pat pat
 before=$(api_state)
 api 403 POST login '' -H "Origin: https://evil.example" -H 'Content-Type: application/json' --data @answer.json 2> "$TMP/.err"
@@ -292,5 +301,141 @@ check "  and the session is over" web 303 GET inbox
 
 kill "$SERVE" 2> /dev/null; wait "$SERVE" 2> /dev/null
 check "verify accepts the vault after all of it" evalq 'q verify > /dev/null'
+
+# ==== a peer site forging enrollments with stock git and ssh-keygen =============
+# f: a vault with a second admin, a server and a supplier whose keys ssh-keygen made
+new_vault f
+V=f
+export QVAULT_DIR=f
+for k in adm2 srv2 sup2; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
+q --key "$TMP/admin.pem" user add adm2 --org owner --role admin --pubkey adm2.pub > /dev/null
+q --key "$TMP/admin.pem" user add srv2 --org owner --role server --pubkey srv2.pub > /dev/null
+q --key "$TMP/admin.pem" user add sup2 --org acme --role supplier --pubkey sup2.pub > /dev/null
+/usr/bin/python3 "$TESTS_DIR/../passkey.py" key ned localhost ned@localhost
+/usr/bin/python3 "$TESTS_DIR/../passkey.py" key far evil.example far@evil.example
+S=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+SHA=$(printf %s "$S" | sha256sum | cut -c1-64)
+T=$(($(date -u +%s) + 10))
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+# forge_at VAULT KEY ORG TIME OP NAME SPEC...: a commit as qvault writes one, signed by KEY at TIME
+forge_at() {
+	fv=$1 fk=$2 fo=$3 ft=$4 fop=$5 fn=$6
+	shift 6
+	GIT_AUTHOR_DATE="$ft +0000" GIT_COMMITTER_DATE="$ft +0000" \
+	GIT_AUTHOR_NAME=$fk GIT_AUTHOR_EMAIL=$fk@$fo GIT_COMMITTER_NAME=$fk GIT_COMMITTER_EMAIL=$fk@$fo \
+		forge_commit "$fv" "$fk" "forged $fop $fn
+
+Qvault-Op: $fop
+Qvault-User: $fn" "$@"
+}
+# rec FILE JSON: a record as qvault spells it (sorted keys, two spaces)
+rec() { /usr/bin/python3 -c 'import json,sys; open(sys.argv[1], "w").write(json.dumps(json.loads(sys.argv[2]), indent=2, sort_keys=True) + "\n")' "$1" "$2"; }
+# request FILE [KEY=JSON...]: ned's enrollment request by adm2 at T, edited
+request() {
+	rf=$1; shift
+	rec "$rf" "$(/usr/bin/python3 -c 'import json,sys; d={"record":"enrollment","format":1,"name":"ned","org":"acme",
+"roles":["supplier"],"rp_id":"localhost","secret_sha256":sys.argv[1],"created_by":"adm2","created_at":sys.argv[2],
+"expires":sys.argv[3]}
+for kv in sys.argv[4:]: k, v = kv.split("=", 1); d[k] = json.loads(v)
+print(json.dumps(d))' "$SHA" "$(iso $T)" "$(iso $((T + 72 * 3600)))" "$@")"
+}
+# user FILE AT PUB [KEY=JSON...]: ned's user.json at AT with the key PUB, edited
+user() {
+	uf=$1 ua=$2 up=$3; shift 3
+	rec "$uf" "$(/usr/bin/python3 -c 'import json,sys; d={"record":"user","format":1,"name":"ned","org":"acme",
+"roles":["supplier"],"key":sys.argv[2].strip(),"fingerprint":sys.argv[3],"added_by":"adm2","added_at":sys.argv[1]}
+for kv in sys.argv[4:]: k, v = kv.split("=", 1); d[k] = json.loads(v)
+print(json.dumps(d))' "$(iso "$ua")" "$(cat "$up")" "$(ssh-keygen -lf "$up" | cut -d' ' -f2)" "$@")"
+}
+used() { rec "$1" "{\"record\":\"enrollment-used\",\"format\":1,\"name\":\"ned\",\"secret\":\"$3\",\"at\":\"$(iso "$2")\"}"; }
+# complete VAULT TIME [KEY]: the server KEY (srv2) completes ned's enrollment at TIME
+# with user.json u.json and used.json x.json
+complete() { forge_at "$1" "${3:-srv2}" owner "$2" enroll ned users/ned/user.json=u.json enrollments/ned/used.json=x.json; }
+fresh() { rm -rf "$1"; cp -a f "$1"; }
+
+request r.json
+fresh f1
+forge_at f1 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
+check "control: an enrollment request forged as qvault writes it passes verify" q -C f1 verify
+user u.json $((T + 60)) ned.pub
+used x.json $((T + 60)) "$S"
+fresh f2; rm -rf f2; cp -a f1 f2
+complete f2 $((T + 60))
+check "control: its completion by a server, forged as qvault writes it, passes verify" q -C f2 verify
+
+# each forgery below: on top of f1 (the request) unless it says otherwise
+forged() { rm -rf "$1"; cp -a f1 "$1"; }
+forged g1; rm -rf g1; cp -a f g1
+complete g1 $((T + 60))
+check "a server-signed user.json without any request is caught" culprit g1 "without an enrollment an admin asked for"
+forged g2; user u.json $((T + 60)) ned.pub 'roles=["buyer"]'; complete g2 $((T + 60))
+check "  one with other roles than the request's" culprit g2 "not the one the enrollment names"
+forged g3; user u.json $((T + 60)) ned.pub 'org="zenith"'; complete g3 $((T + 60))
+check "  one of another organization" culprit g3 "not the one the enrollment names"
+forged g4; user u.json $((T + 72 * 3600 + 60)) ned.pub; used x.json $((T + 72 * 3600 + 60)) "$S"
+complete g4 $((T + 72 * 3600 + 60))
+check "  one after the request expired" culprit g4 "after it expired"
+forged g5; user u.json $((T + 60)) ned.pub; used x.json $((T + 60)) "$(echo "$S" | tr 0-9a-f 1-9a-f0)"
+complete g5 $((T + 60))
+check "  one with a used.json of a wrong secret" culprit g5 "used without its secret"
+forged g6; used x.json $((T + 60)) "$SHA"; complete g6 $((T + 60))
+check "  one with the request's hash as the secret (a replica's reader)" culprit g6 "used without its secret"
+forged g7; used x.json $((T + 60)) "$S"; user u.json $((T + 60)) far.pub; complete g7 $((T + 60))
+check "  one with a passkey of another relying party" culprit g7 "not a passkey of the portal"
+forged g8; user u.json $((T + 60)) sup2.pub; complete g8 $((T + 60))
+check "  one with a key file in place of a passkey" culprit g8 "not a passkey of the portal"
+forged g9; user u.json $((T + 60)) ned.pub; complete g9 $((T + 60)) sup2
+check "  a completion signed by a supplier" culprit g9 "sup2"
+forged g10; forge_at g10 srv2 owner $((T + 60)) enroll ned enrollments/ned/used.json=x.json
+check "  a used.json that adds no user" culprit g10 "without adding the user"
+forged g11; used x.json $((T + 120)) "$S"; complete g11 $((T + 60))
+check "  a used.json dated other than its commit" culprit g11 "dated"
+# a second use: ned enrolled, then the server gives ned another passkey by the same request
+rm -rf g12; cp -a f2 g12
+/usr/bin/python3 "$TESTS_DIR/../passkey.py" key ned2 localhost ned@localhost
+user u.json $((T + 120)) ned2.pub; used x.json $((T + 120)) "$S"; complete g12 $((T + 120))
+check "  a second use of a used enrollment (another passkey for ned)" culprit g12 "ned"
+rm -rf g13; cp -a f2 g13
+user u.json $((T + 120)) ned2.pub; forge_at g13 srv2 owner $((T + 120)) enroll ned users/ned/user.json=u.json
+check "  the server replacing an enrolled user's passkey without a request" culprit g13 "ned"
+
+# forged requests
+for rs_ in 'roles=["admin"]' 'roles=["server"]' 'roles=["supplier","admin"]' 'roles=[]'; do
+	rm -rf h; cp -a f h; request r.json "$rs_"
+	forge_at h adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
+	check "a request of $rs_ is caught" culprit h "none of them admin or server"
+done
+rm -rf h1; cp -a f h1; request r.json
+forge_at h1 sup2 acme "$T" user-enroll ned enrollments/ned/request.json=r.json
+check "a request signed by a supplier is caught" culprit h1 "sup2"
+rm -rf h2; cp -a f h2; request r.json 'created_by="sup2"'
+forge_at h2 srv2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
+check "a request signed by the server is caught" culprit h2 "srv2|server"
+rm -rf h3; cp -a f h3; request r.json "expires=\"$(iso $((T + 720 * 3600)))\""
+forge_at h3 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
+check "a request that expires in 30 days is caught" culprit h3 "not 72 hours after"
+rm -rf h4; cp -a f h4; request r.json 'name="sup2"'
+forge_at h4 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
+check "a request naming another user than its folder is caught" culprit h4 "in the folder of"
+rm -rf h5; cp -a f h5; request r.json 'name="sup2"'
+forge_at h5 adm2 owner "$T" user-enroll sup2 enrollments/sup2/request.json=r.json
+check "a request naming an existing user is caught" culprit h5 "a user already"
+rm -rf h6; cp -a f h6; request r.json 'secret_sha256="ab"'
+forge_at h6 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
+user u.json $((T + 60)) ned.pub; used x.json $((T + 60)) "$S"; complete h6 $((T + 60))
+check "a request whose hash is short, and its use, are caught (nothing read past it)" \
+	culprit h6 "not 64 lowercase hex"
+rm -rf h7; cp -a f h7; request r.json 'secret_sha256=null'
+forge_at h7 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
+complete h7 $((T + 60))
+check "  and one with no hash" culprit h7 "not 64 lowercase hex"
+
+# what replication makes of them: pull refuses, the vault unchanged
+for g in g1 g4 g5 g12 h1; do
+	rm -rf p; cp -a f p; V=p
+	fails 3 "refused|finding|ned|sup2" "pull from a site holding forgery $g refuses, the vault unchanged" \
+		q -C p pull "file://$TMP/$g"
+done
+V=f
 
 done_testing
