@@ -471,13 +471,16 @@ static json_t *do_enroll_begin(vault *v, const json_t *req)
 		vault_enrollment_dispose(&e);
 		return failure(400, "this enrollment link is for another portal");
 	}
+	/* two names of VAULT_NAME_MAX at most: it fits, unless history was forged around
+	 * verify (an organization that is no name), which is answered, not aborted on */
+	if (cli_fmt(display, sizeof(display), "the display name", "%s (%s)", name, e.org) < 0) {
+		vault_enrollment_dispose(&e);
+		return failure(500, "this enrollment's organization is not a name; ask your admin");
+	}
 	p = challenge_new(PENDING_ENROLL, name, time(NULL));
 	sha256_hex(p->secret_sha256, secret);
 	challenge = vault_webauthn_b64url(p->challenge, sizeof(p->challenge));
 	uid = vault_webauthn_b64url((const unsigned char *)name, strlen(name));
-	/* two names of VAULT_NAME_MAX at most: it fits */
-	if (cli_fmt(display, sizeof(display), "the display name", "%s (%s)", name, e.org) < 0)
-		abort();
 	body = json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:s, s:i}",
 			 "challenge", challenge, "rp", "id", e.rp_id, "name", "qvault",
 			 "user", "id", uid, "name", name, "displayName", display,

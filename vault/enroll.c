@@ -83,6 +83,9 @@ static void check_request(const vault_change_ctx *c, const char *path)
 	if (strcmp(vault_rules__str(rec, "name"), name) != 0)
 		c->found(c, path, "the enrollment names '%s' in the folder of '%s'",
 			 vault_rules__str(rec, "name"), name);
+	/* the organization the user will have, and the portal shows: a name, as user add's */
+	if (vault_name_check("the enrollment's organization", vault_rules__str(rec, "org")) < 0)
+		c->found(c, path, "%s", vault_error_message());
 	json_array_foreach(json_object_get(rec, "roles"), i, r) {
 		unsigned bit;
 

@@ -39,6 +39,23 @@ enroll_link zoe zenith; ZOE_SECRET=$SECRET
 enroll_link kim acme; KIM_SECRET=$SECRET
 enroll_link lou acme; LOU_SECRET=$SECRET
 for k in pat zoe kim mal; do $WA key $k; done
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+# forge_at VAULT KEY ORG TIME OP NAME SPEC...: a commit as qvault writes one, signed by KEY at TIME
+forge_at() {
+	fv=$1 fk=$2 fo=$3 ft=$4 fop=$5 fn=$6
+	shift 6
+	GIT_AUTHOR_DATE="$ft +0000" GIT_COMMITTER_DATE="$ft +0000" \
+	GIT_AUTHOR_NAME=$fk GIT_AUTHOR_EMAIL=$fk@$fo GIT_COMMITTER_NAME=$fk GIT_COMMITTER_EMAIL=$fk@$fo \
+		forge_commit "$fv" "$fk" "forged $fop $fn
+
+Qvault-Op: $fop
+Qvault-User: $fn" "$@"
+}
+# rec FILE JSON: a record as qvault spells it (sorted keys, two spaces)
+rec() { /usr/bin/python3 -c 'import json,sys; open(sys.argv[1], "w").write(json.dumps(json.loads(sys.argv[2]), indent=2, sort_keys=True) + "\n")' "$1" "$2"; }
+# a second admin whose key ssh-keygen made, for commits forged around qvault
+ssh-keygen -q -t ed25519 -N '' -C adm9 -f adm9
+q --key "$TMP/admin.pem" user add adm9 --org owner --role admin --pubkey adm9.pub > /dev/null
 
 serve_start --origin "$ORIGIN"
 api_init "${URL%api/v1/}"
@@ -299,8 +316,21 @@ check "logout by the form, with its csrf field" \
 	evalq 'CSRF_=$CSRF; CSRF=; web 303 POST logout -H "Content-Type: application/x-www-form-urlencoded" --data "csrf=$CSRF_"'
 check "  and the session is over" web 303 GET inbox
 
-kill "$SERVE" 2> /dev/null; wait "$SERVE" 2> /dev/null
 check "verify accepts the vault after all of it" evalq 'q verify > /dev/null'
+
+# an admin's request forged around verify's old rules: an organization that is no name
+OS=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TO=$(($(date -u +%s) + 1))
+rec ola.json "{\"record\":\"enrollment\",\"format\":1,\"name\":\"ola\",\"org\":\"$(head -c 300 /dev/zero | tr '\0' o)\",
+\"roles\":[\"supplier\"],\"rp_id\":\"localhost\",\"secret_sha256\":\"$(printf %s "$OS" | sha256sum | cut -c1-64)\",
+\"created_by\":\"adm9\",\"created_at\":\"$(iso $TO)\",\"expires\":\"$(iso $((TO + 72 * 3600)))\"}"
+forge_at v adm9 owner "$TO" user-enroll ola enrollments/ola/request.json=ola.json
+check "verify finds a request whose organization is no name" culprit v "organization"
+COOKIE= CSRF=
+wrefused 500 'organization is not a name' "its link is answered, not aborted on" \
+	enroll/options "{\"name\":\"ola\",\"secret\":\"$OS\"}"
+check "  and the writer lives on" writer_alive
+kill "$SERVE" 2> /dev/null; wait "$SERVE" 2> /dev/null
 
 # ==== a peer site forging enrollments with stock git and ssh-keygen =============
 # f: a vault with a second admin, a server and a supplier whose keys ssh-keygen made
@@ -316,20 +346,6 @@ q --key "$TMP/admin.pem" user add sup2 --org acme --role supplier --pubkey sup2.
 S=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 SHA=$(printf %s "$S" | sha256sum | cut -c1-64)
 T=$(($(date -u +%s) + 10))
-iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
-# forge_at VAULT KEY ORG TIME OP NAME SPEC...: a commit as qvault writes one, signed by KEY at TIME
-forge_at() {
-	fv=$1 fk=$2 fo=$3 ft=$4 fop=$5 fn=$6
-	shift 6
-	GIT_AUTHOR_DATE="$ft +0000" GIT_COMMITTER_DATE="$ft +0000" \
-	GIT_AUTHOR_NAME=$fk GIT_AUTHOR_EMAIL=$fk@$fo GIT_COMMITTER_NAME=$fk GIT_COMMITTER_EMAIL=$fk@$fo \
-		forge_commit "$fv" "$fk" "forged $fop $fn
-
-Qvault-Op: $fop
-Qvault-User: $fn" "$@"
-}
-# rec FILE JSON: a record as qvault spells it (sorted keys, two spaces)
-rec() { /usr/bin/python3 -c 'import json,sys; open(sys.argv[1], "w").write(json.dumps(json.loads(sys.argv[2]), indent=2, sort_keys=True) + "\n")' "$1" "$2"; }
 # request FILE [KEY=JSON...]: ned's enrollment request by adm2 at T, edited
 request() {
 	rf=$1; shift
@@ -425,6 +441,9 @@ forge_at h6 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
 user u.json $((T + 60)) ned.pub; used x.json $((T + 60)) "$S"; complete h6 $((T + 60))
 check "a request whose hash is short, and its use, are caught (nothing read past it)" \
 	culprit h6 "not 64 lowercase hex"
+rm -rf h8; cp -a f h8; request r.json 'org="a<b>"'
+forge_at h8 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
+check "a request whose organization is no name is caught" culprit h8 "organization 'a<b>'"
 rm -rf h7; cp -a f h7; request r.json 'secret_sha256=null'
 forge_at h7 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
 complete h7 $((T + 60))
