@@ -60,6 +60,23 @@ static int request_path(char *path, size_t size, const char *name, const char *f
 
 /* ---- checks ---------------------------------------------------------- */
 
+/*
+ * 1 when `name`, who asked for an enrollment, is still an admin in `tree`:
+ * a request dies with its admin's revocation, as the admin's own
+ * signatures do.
+ */
+static int asker_holds(vault_store *s, const git_tree *tree, const char *name)
+{
+	vault_user u;
+	int holds;
+
+	if (vault_user__by_name(&u, s, tree, name) < 0)
+		return 0;
+	holds = !u.revoked && (u.roles & VAULT_ROLE_ADMIN);
+	vault_user_dispose(&u);
+	return holds;
+}
+
 /* enrollments/NAME/request.json: an admin names who may enroll, once. */
 static void check_request(const vault_change_ctx *c, const char *path)
 {
@@ -142,6 +159,9 @@ static void check_used(const vault_change_ctx *c, const char *path)
 	if (strcmp(when, vault_rules__str(rec, "expires")) > 0)
 		c->found(c, path, "the enrollment of '%s' was used after it expired (%s)", name,
 			 vault_rules__str(rec, "expires"));
+	if (!asker_holds(c->store, c->before, vault_rules__str(rec, "created_by")))
+		c->found(c, path, "the enrollment of '%s' was used after '%s', who asked for it, "
+			 "was revoked or is no admin", name, vault_rules__str(rec, "created_by"));
 	if (strcmp(vault_rules__str(used, "at"), when) != 0)
 		c->found(c, path, "the enrollment's use is dated '%s', its commit '%s'",
 			 vault_rules__str(used, "at"), when);
@@ -295,8 +315,9 @@ done:
 /*
  * The enrollment request of `name`, in `tree`, that `secret` opens and
  * that is not used nor expired at `now`, of a name that is no user yet
- * (an admin may have added it with a key file since); VAULT_EDENIED, the
- * same for every reason, otherwise.
+ * (an admin may have added it with a key file since), asked for by an
+ * admin not revoked since; VAULT_EDENIED, the same for every reason,
+ * otherwise.
  */
 static int open_request(json_t **out, vault *v, const git_tree *tree, const char *name,
 			const char *secret, int64_t now)
@@ -320,7 +341,8 @@ static int open_request(json_t **out, vault *v, const git_tree *tree, const char
 	vault_time_format(when, sizeof(when), now);
 	if (!is_hex(vault_rules__str(rec, "secret_sha256"), 64) ||
 	    CRYPTO_memcmp(sha, vault_rules__str(rec, "secret_sha256"), 64) != 0 ||
-	    strcmp(when, vault_rules__str(rec, "expires")) > 0)
+	    strcmp(when, vault_rules__str(rec, "expires")) > 0 ||
+	    !asker_holds(v->store, tree, vault_rules__str(rec, "created_by")))
 		goto refused;
 	free(data);
 	*out = rec;

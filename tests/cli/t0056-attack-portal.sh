@@ -330,6 +330,18 @@ COOKIE= CSRF=
 wrefused 500 'organization is not a name' "its link is answered, not aborted on" \
 	enroll/options "{\"name\":\"ola\",\"secret\":\"$OS\"}"
 check "  and the writer lives on" writer_alive
+# a link of an admin revoked since
+IS=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TI=$(($(git -C v log -1 --format=%ct main) + 1))
+rec ivy.json "{\"record\":\"enrollment\",\"format\":1,\"name\":\"ivy\",\"org\":\"acme\",
+\"roles\":[\"supplier\"],\"rp_id\":\"localhost\",\"secret_sha256\":\"$(printf %s "$IS" | sha256sum | cut -c1-64)\",
+\"created_by\":\"adm9\",\"created_at\":\"$(iso $TI)\",\"expires\":\"$(iso $((TI + 72 * 3600)))\"}"
+forge_at v adm9 owner "$TI" user-enroll ivy enrollments/ivy/request.json=ivy.json
+check "control: adm9's link for ivy opens" post 200 enroll/options "{\"name\":\"ivy\",\"secret\":\"$IS\"}"
+sleep 1
+q --key "$TMP/admin.pem" user revoke adm9 > /dev/null
+wrefused 403 'link is not valid' "a link of an admin revoked since opens nothing" \
+	enroll/options "{\"name\":\"ivy\",\"secret\":\"$IS\"}"
 kill "$SERVE" 2> /dev/null; wait "$SERVE" 2> /dev/null
 
 # ==== a peer site forging enrollments with stock git and ssh-keygen =============
@@ -448,6 +460,13 @@ rm -rf h7; cp -a f h7; request r.json 'secret_sha256=null'
 forge_at h7 adm2 owner "$T" user-enroll ned enrollments/ned/request.json=r.json
 complete h7 $((T + 60))
 check "  and one with no hash" culprit h7 "not 64 lowercase hex"
+
+# the admin who asked is revoked before the link is used: the request dies with it
+rm -rf g14; cp -a f1 g14
+q -C g14 --key "$TMP/admin.pem" user revoke adm2 > /dev/null
+TR=$(git -C g14 log -1 --format=%ct main)
+user u.json $((TR + 60)) ned.pub; used x.json $((TR + 60)) "$S"; complete g14 $((TR + 60))
+check "  a completion of a request by an admin revoked since" culprit g14 "revoked"
 
 # what replication makes of them: pull refuses, the vault unchanged
 for g in g1 g4 g5 g12 h1; do
