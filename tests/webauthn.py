@@ -8,6 +8,8 @@ portal with curl: what navigator.credentials.create() and .get() send.
   get NAME CHALLENGE [OPT=VALUE...]
                             {"authenticator_data", "client_data", "signature"}
 
+  challenge NS FILE         the base64url challenge of signing FILE in SSHSIG namespace NS
+
 CHALLENGE is the base64url text the portal gave.  Options, each a way to
 make an answer the portal must refuse:
   rp=localhost              the relying party whose SHA-256 leads authData
@@ -102,8 +104,18 @@ def cmd_get(name, challenge, opts):
                       "signature": b64u(sig)}))
 
 
+def cmd_challenge(ns, path):
+    def string(b):
+        return struct.pack(">I", len(b)) + b
+    with open(path, "rb") as f:
+        h = hashlib.sha512(f.read()).digest()
+    print(b64u(b"SSHSIG" + string(ns.encode()) + string(b"") + string(b"sha512") + string(h)))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "key":
+    if len(sys.argv) == 4 and sys.argv[1] == "challenge":
+        cmd_challenge(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "key":
         cmd_key(sys.argv[2])
     elif len(sys.argv) >= 4 and sys.argv[1] == "create":
         cmd_create(sys.argv[2], sys.argv[3], sys.argv[4:])

@@ -286,6 +286,18 @@ wrefused 400 'another challenge' "  the answer to another statement" \
 sign_ack zoe "$CH" counter=20
 wrefused 400 'does not verify' "  one signed by another user's passkey" documents/DWG-1/A/ack "$(cat answer.json)"
 ack_answer counter=21
+# a statement pat edits to name sam, signed by pat's passkey over exactly that text
+/usr/bin/python3 -c 'import json; d=json.load(open("stmt.json")); s=d["statement"]
+open("stmt-sam.txt", "w").write(s.replace("\"pat\"", "\"sam\""))
+d["statement"]=s.replace("\"pat\"", "\"sam\""); json.dump(d, open("stmt.json", "w"))'
+check "  (the edited statement names sam)" grep -q '"sam"' stmt-sam.txt
+sign_ack pat "$($WA challenge qvault-ack stmt-sam.txt)" counter=20
+wrefused 400 'statement' "  a statement edited to name another signer, signed by pat's passkey" \
+	documents/DWG-1/A/ack "$(cat answer.json)"
+post 200 documents/DWG-1/A/statement '{"meaning":"rejected","comment":"<img src=x onerror=alert(1)>"}'
+cp body.json stmt.json
+CH=$(challenge)
+ack_answer counter=21
 CSRF=wrong-token
 wrefused 403 'CSRF' "  one without the session's CSRF token" documents/DWG-1/A/ack "$(cat answer.json)"
 CSRF=$PAT_CSRF
