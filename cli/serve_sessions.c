@@ -249,10 +249,15 @@ static json_t *do_logout(vault *v, const json_t *req)
 
 /* ---- challenges ------------------------------------------------------------ */
 
-/* A new challenge of `kind` for `name`, in a free slot or the oldest. */
+/*
+ * A new challenge of `kind` for `name`, in a free slot or the oldest.  A
+ * login's, which anyone may ask for, never takes the place of a live
+ * enrollment's, which only the link's secret opens: a flood of logins
+ * asked for does not undo an enrollment under way.
+ */
 static pending *challenge_new(int kind, const char *name, time_t now)
 {
-	pending *p = &portal.pending[0];
+	pending *p = NULL;
 
 	for (size_t i = 0; i < PENDING_MAX; i++) {
 		pending *t = &portal.pending[i];
@@ -261,9 +266,13 @@ static pending *challenge_new(int kind, const char *name, time_t now)
 			p = t;
 			break;
 		}
-		if (t->at < p->at)
+		if (kind == PENDING_LOGIN && t->kind == PENDING_ENROLL)
+			continue;
+		if (!p || t->at < p->at)
 			p = t;
 	}
+	if (!p)
+		p = &portal.pending[0];
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	/* the caller checked the name (vault_name_check): it fits */

@@ -38,7 +38,8 @@ enroll_link pat acme; PAT_SECRET=$SECRET
 enroll_link zoe zenith; ZOE_SECRET=$SECRET
 enroll_link kim acme; KIM_SECRET=$SECRET
 enroll_link lou acme; LOU_SECRET=$SECRET
-for k in pat zoe kim mal; do $WA key $k; done
+enroll_link uma acme; UMA_SECRET=$SECRET
+for k in pat zoe kim mal uma; do $WA key $k; done
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # forge_at VAULT KEY ORG TIME OP NAME SPEC...: a commit as qvault writes one, signed by KEY at TIME
 forge_at() {
@@ -168,6 +169,16 @@ wrefused 403 'link is not valid' "an enrollment link of a user added since opens
 	enroll/options "{\"name\":\"lou\",\"secret\":\"$LOU_SECRET\"}"
 enroll_answer zoe "$ZOE_SECRET" && post 200 enroll "$(cat answer.json)" > /dev/null
 enroll_answer kim "$KIM_SECRET" && post 200 enroll "$(cat answer.json)" > /dev/null
+
+# a flood of logins asked for by anyone does not undo an enrollment under way
+enroll_answer uma "$UMA_SECRET"
+i=0
+while [ $i -lt 300 ]; do
+	curl -s -o /dev/null -H "Origin: $ORIGIN" -H 'Content-Type: application/json' \
+		--data "{\"name\":\"x$i\"}" "${URL%api/v1/}login/options"
+	i=$((i + 1))
+done
+check "an enrollment answered after 300 logins were asked for is recorded" post 200 enroll "$(cat answer.json)"
 
 # ==== login =====================================================================
 login_answer pat pat origin=https://evil.example
