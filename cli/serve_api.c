@@ -1241,7 +1241,7 @@ static const serve_route *find_route(struct MHD_Connection *c, request *r, const
 
 /* ---- the portal's pages ------------------------------------------------- */
 
-/* A field of an urlencoded form, into r->form (its first 64 KiB in all). */
+/* A field of an urlencoded form, into r->form (on_request counts the form's bytes). */
 static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 				  const char *filename, const char *content_type,
 				  const char *transfer_encoding, const char *data, uint64_t off,
@@ -1259,7 +1259,7 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	(void)content_type;
 	(void)transfer_encoding;
 	(void)off;
-	if (!key || (r->got += size) > 64 * 1024)
+	if (!key)
 		return MHD_NO;
 	if ((joined = malloc(hadn + size + 1)) == NULL)
 		abort();
@@ -1548,7 +1548,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*size && r->pp) {
-		if (MHD_post_process(r->pp, data, *size) != MHD_YES)
+		/* the form's bytes as they come, names and separators too: 64 KiB in all */
+		if (!r->too_large && ((r->got += *size) > r->limit ||
+				      MHD_post_process(r->pp, data, *size) != MHD_YES))
 			r->too_large = 1;
 		*size = 0;
 		return MHD_YES;

@@ -331,6 +331,12 @@ wrefused 413 'over 64 KiB|limit' "a JSON body over 64 KiB is refused" login/opti
 before=$(api_state)
 head -c 70000 /dev/zero | tr '\0' a | sed 's/^/name=/' > big.form
 check "  and a form over 64 KiB" evalq 'web 413 POST logout -H "Content-Type: application/x-www-form-urlencoded" --data-binary @big.form && [ "$before" = "$(api_state)" ]'
+/usr/bin/python3 -c 'import sys; sys.stdout.write("&".join("k%d=" % i for i in range(20000)))' > keys.form
+before=$(api_state)
+check "a form of 20000 names without values (over 64 KiB) to an open page is refused" \
+	evalq 'COOKIE= CSRF= web 413 POST login -H "Content-Type: application/x-www-form-urlencoded" --data-binary @keys.form &&
+	       error "over 64 KiB" && [ "$before" = "$(api_state)" ]'
+check "  and the writer and HTTP side live on" writer_alive
 wrefused 400 'JSON object' "a JSON array in place of an object is refused" login/options '[1]'
 wrefused 400 'give your user name' "a name that is no name is refused" login/options '{"name":"<script>"}'
 check "a form to a page that takes JSON is refused, the writer alive" \
