@@ -39,7 +39,8 @@ enroll_link zoe zenith; ZOE_SECRET=$SECRET
 enroll_link kim acme; KIM_SECRET=$SECRET
 enroll_link lou acme; LOU_SECRET=$SECRET
 enroll_link uma acme; UMA_SECRET=$SECRET
-for k in pat zoe kim mal uma; do $WA key $k; done
+enroll_link vic acme; VIC_SECRET=$SECRET
+for k in pat zoe kim mal uma vic; do $WA key $k; done
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # forge_at VAULT KEY ORG TIME OP NAME SPEC...: a commit as qvault writes one, signed by KEY at TIME
 forge_at() {
@@ -179,6 +180,17 @@ while [ $i -lt 300 ]; do
 	i=$((i + 1))
 done
 check "an enrollment answered after 300 logins were asked for is recorded" post 200 enroll "$(cat answer.json)"
+
+# hostile CBOR in place of an attestation: nested 12000 deep, trailing bytes, a map of one key twice
+for cbor in "$(printf '81%.0s' $(seq 12000))00" a1636e6f6e6500ff a263666d74646e6f6e6563666d74646e6f6e65; do
+	enroll_answer vic "$VIC_SECRET"
+	/usr/bin/python3 -c 'import json,sys,base64; d=json.load(open("answer.json"))
+d["attestation_object"]=base64.urlsafe_b64encode(bytes.fromhex(sys.argv[1])).rstrip(b"=").decode()
+json.dump(d, open("answer.json", "w"))' "$cbor"
+	wrefused 400 'not one CBOR map|format "none"|authenticator data' \
+		"hostile CBOR (${#cbor} hex digits) as the attestation is refused" enroll "$(cat answer.json)"
+	check "  and the writer lives on" writer_alive
+done
 
 # ==== login =====================================================================
 login_answer pat pat origin=https://evil.example
