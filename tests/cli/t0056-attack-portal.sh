@@ -40,6 +40,7 @@ enroll_link kim acme; KIM_SECRET=$SECRET
 enroll_link lou acme; LOU_SECRET=$SECRET
 enroll_link uma acme; UMA_SECRET=$SECRET
 enroll_link vic acme; VIC_SECRET=$SECRET
+enroll_link wes acme; WES_SECRET=$SECRET
 for k in pat zoe kim mal uma vic; do $WA key $k; done
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # forge_at VAULT KEY ORG TIME OP NAME SPEC...: a commit as qvault writes one, signed by KEY at TIME
@@ -384,6 +385,24 @@ q --key "$TMP/admin.pem" user revoke adm9 > /dev/null
 wrefused 403 'link is not valid' "a link of an admin revoked since opens nothing" \
 	enroll/options "{\"name\":\"ivy\",\"secret\":\"$IS\"}"
 kill "$SERVE" 2> /dev/null; wait "$SERVE" 2> /dev/null
+
+# 73 hours on (a serve whose clock is ahead, libfaketime), wes's link has expired
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+if [ -r "$FAKETIME_LIB" ]; then
+	rm -f late.out
+	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+73h ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+		q serve --listen 127.0.0.1:0 --origin "$ORIGIN" > late.out 2> late.err &
+	SERVE=$!
+	_i=0
+	while ! grep -q listening late.out 2> /dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	api_init "$(sed -n 's/.*listening on \([^ ]*\)api\/v1\/ .*/\1/p' late.out)"
+	COOKIE= CSRF=
+	wrefused 403 'link is not valid' "an enrollment link 73 hours on opens nothing" \
+		enroll/options "{\"name\":\"wes\",\"secret\":\"$WES_SECRET\"}"
+	kill "$SERVE" 2> /dev/null; wait "$SERVE" 2> /dev/null
+else
+	_skip "no libfaketime (scripts/deps installs it)"
+fi
 
 # ==== a peer site forging enrollments with stock git and ssh-keygen =============
 # f: a vault with a second admin, a server and a supplier whose keys ssh-keygen made
