@@ -105,8 +105,9 @@ int vault_webauthn_rp_id(char **rp_id, const char *origin)
 	*rp_id = NULL;
 	if (strncmp(origin, "https://", 8) == 0)
 		host = origin + 8;
-	else if (strncmp(origin, "http://localhost", 16) == 0)
-		host = origin + 7;
+	else if (strncmp(origin, "http://localhost", 16) == 0 &&
+		 (origin[16] == '\0' || origin[16] == ':'))
+		host = origin + 7; /* localhost itself, not http://localhost.example */
 	else
 		return vault_error__set(VAULT_EINVALID, "the portal's origin '%s' is not "
 					"https://HOST[:PORT] (or http://localhost)", origin);

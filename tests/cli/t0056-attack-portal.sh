@@ -41,6 +41,11 @@ enroll_link lou acme; LOU_SECRET=$SECRET
 enroll_link uma acme; UMA_SECRET=$SECRET
 enroll_link vic acme; VIC_SECRET=$SECRET
 enroll_link wes acme; WES_SECRET=$SECRET
+fails 1 "origin 'http://localhost.evil.example' is not https://HOST" \
+	"an enrollment for a portal over plain http that is not localhost itself is refused" \
+	q --key "$TMP/admin.pem" user add xan --org acme --role supplier --enroll http://localhost.evil.example
+fails 2 "origin 'http://localhost.evil.example' is not https://HOST" "  and so is such a serve --origin" \
+	q serve --listen 127.0.0.1:0 --origin http://localhost.evil.example
 for k in pat zoe kim mal uma vic; do $WA key $k; done
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # forge_at VAULT KEY ORG TIME OP NAME SPEC...: a commit as qvault writes one, signed by KEY at TIME
