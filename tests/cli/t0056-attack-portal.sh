@@ -343,6 +343,18 @@ login pat 30
 wrefused 400 'counter went back|already' "  and a replay in a new session is refused" \
 	documents/DWG-1/A/ack "$(cat ack-replay.json)"
 
+# a user revoked while logged in: no write at once, no page once the HTTP side's 10 s are up
+SAVE_COOKIE=$COOKIE SAVE_CSRF=$CSRF
+login kim 1
+q --key "$TMP/admin.pem" user revoke kim > /dev/null
+wrefused 401 'your user was revoked' "a revoked user's session makes no write" \
+	documents/DWG-1/A/statement '{"meaning":"received"}'
+sleep 11
+check "  and shows no page" web 303 GET inbox
+login_answer kim kim counter=2
+wrefused 401 'does not verify' "  and logs in no more, answered as any wrong passkey" login "$(cat answer.json)"
+COOKIE=$SAVE_COOKIE CSRF=$SAVE_CSRF
+
 # ==== bodies no page sends ======================================================
 wrefused 413 'over 64 KiB|limit' "a JSON body over 64 KiB is refused" login/options \
 	"{\"name\":\"$(head -c 70000 /dev/zero | tr '\0' a)\"}"
