@@ -32,6 +32,7 @@
 #include "serve.h"
 
 #define SESSIONS_MAX 4096
+#define SESSIONS_PER_USER 8
 #define PENDING_MAX 256
 #define COUNTERS_MAX 4096
 #define CHALLENGE_SECONDS 300
@@ -155,22 +156,39 @@ static session *session_of(const char *id, time_t now)
 
 /*
  * A new session for `user` into the reply `body` ("session", "csrf"):
- * in a free slot, or the one idle longest.
+ * in the place of the user's own idle longest when it has
+ * SESSIONS_PER_USER already (so that one user logging in again and again
+ * ends no one else's), else in a free slot, or the one idle longest.
  */
 static void session_open(json_t *body, const char *user, time_t now)
 {
-	session *s = &portal.sessions[0];
+	session *s = NULL, *mine = NULL;
 	char *id = random_text(), *csrf = random_text();
+	size_t i, n = 0;
 
-	for (size_t i = 0; i < SESSIONS_MAX; i++) {
+	for (i = 0; i < SESSIONS_MAX; i++) {
 		session *t = &portal.sessions[i];
 
-		if (!t->sha256[0] || now - t->seen > (time_t)portal.idle) {
-			s = t;
-			break;
+		if (t->sha256[0] && now - t->seen <= (time_t)portal.idle &&
+		    strcmp(t->user, user) == 0) {
+			n++;
+			if (!mine || t->seen < mine->seen)
+				mine = t;
 		}
-		if (t->seen < s->seen)
+	}
+	if (n >= SESSIONS_PER_USER)
+		s = mine;
+	for (i = 0; !s && i < SESSIONS_MAX; i++) {
+		session *t = &portal.sessions[i];
+
+		if (!t->sha256[0] || now - t->seen > (time_t)portal.idle)
 			s = t;
+	}
+	if (!s) {
+		s = &portal.sessions[0];
+		for (i = 1; i < SESSIONS_MAX; i++)
+			if (portal.sessions[i].seen < s->seen)
+				s = &portal.sessions[i];
 	}
 	memset(s, 0, sizeof(*s));
 	sha256_hex(s->sha256, id);

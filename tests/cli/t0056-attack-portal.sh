@@ -343,6 +343,19 @@ login pat 30
 wrefused 400 'counter went back|already' "  and a replay in a new session is refused" \
 	documents/DWG-1/A/ack "$(cat ack-replay.json)"
 
+# one user logging in again and again ends its own oldest sessions, no one else's
+login zoe 1
+ZOE_COOKIE=$COOKIE
+login pat 40
+PAT_FIRST=$COOKIE
+c=41
+while [ $c -lt 52 ]; do login pat $c; c=$((c + 1)); done
+sleep 11
+check "a user's twelfth session ends its first (eight at most)" evalq 'COOKIE=$PAT_FIRST; web 303 GET inbox'
+check "  its last lives" evalq 'login pat 52 && web 200 GET inbox'
+check "  and another user's session lives on" evalq 'COOKIE=$ZOE_COOKIE; web 200 GET inbox'
+login pat 53
+
 # a user revoked while logged in: no write at once, no page once the HTTP side's 10 s are up
 SAVE_COOKIE=$COOKIE SAVE_CSRF=$CSRF
 login kim 1
