@@ -162,6 +162,8 @@ typedef struct {
 	const serve_page *page;
 	serve_api *api;
 	unsigned long long file_got; /* a multipart form's file, its bytes so far */
+	unsigned long long raw;   /* a form's bytes so far, as they came */
+	int multipart;            /* the form is multipart/form-data */
 	const char *session;      /* the cookie (libmicrohttpd's copy) */
 	char *csrf;
 	json_t *form;             /* a form's fields (and a file's name: file.name) */
@@ -1352,7 +1354,11 @@ static const serve_route *find_route(struct MHD_Connection *c, request *r, const
 
 static int write_all(int fd, const char *data, size_t size);
 
-/* A field of an urlencoded form, into r->form (its first 64 KiB in all). */
+/*
+ * A field of a form into r->form (its values 64 KiB in all), or a
+ * multipart form's one file into r->body; on_request counts the form's
+ * bytes as they come, names and separators too.
+ */
 static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 				  const char *filename, const char *content_type,
 				  const char *transfer_encoding, const char *data, uint64_t off,
@@ -1486,6 +1492,7 @@ static enum MHD_Result portal_first(serve_api *api, struct MHD_Connection *c, co
 			return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", vault_error_message());
 		}
 		give_back(api, v);
+		r->multipart = 1;
 	}
 	if (type && (strncasecmp(type, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
 				 strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0 ||
@@ -1543,10 +1550,12 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 {
 	serve_req q;
 
-	if (r->too_large)
-		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is over the limit (its fields "
-			    "64 KiB, its file this vault's upload limit of %llu bytes)",
+	if (r->too_large && r->multipart)
+		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form's file is over this vault's "
+			    "upload limit of %llu bytes (or its fields over 64 KiB)",
 			    (unsigned long long)r->limit);
+	if (r->too_large)
+		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is over 64 KiB");
 	if (r->pp) {
 		if (MHD_destroy_post_processor(r->pp) != MHD_YES)
 			r->bad_form = 1;
@@ -1711,11 +1720,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*size && r->pp) {
-		/* past a failure (too large, malformed) the rest is read and dropped */
-		if (!r->too_large && !r->bad_form && MHD_post_process(r->pp, data, *size) != MHD_YES)
-			r->bad_form = 1;
+		/* the form's bytes as they come, names and separators too: an
+		 * urlencoded form 64 KiB in all, a multipart one its file's limit
+		 * and 64 KiB more; past a failure the rest is read and dropped */
+		r->raw += *size;
+		if (!r->too_large && !r->bad_form) {
+			if (r->raw > r->limit + (r->multipart ? 64 * 1024 : 0))
+				r->too_large = 1;
+			else if (MHD_post_process(r->pp, data, *size) != MHD_YES)
+				r->bad_form = 1;
+		}
 		set_deadline(api, c, r->body_since + api->timeout +
-			     (time_t)((r->got + r->file_got) / SERVE_MIN_RATE));
+			     (time_t)(r->raw / SERVE_MIN_RATE));
 		*size = 0;
 		return MHD_YES;
 	}

@@ -32,6 +32,7 @@
 #include "serve.h"
 
 #define SESSIONS_MAX 4096
+#define SESSIONS_PER_USER 8
 #define PENDING_MAX 256
 #define COUNTERS_MAX 4096
 #define CHALLENGE_SECONDS 300
@@ -155,22 +156,39 @@ static session *session_of(const char *id, time_t now)
 
 /*
  * A new session for `user` into the reply `body` ("session", "csrf"):
- * in a free slot, or the one idle longest.
+ * in the place of the user's own idle longest when it has
+ * SESSIONS_PER_USER already (so that one user logging in again and again
+ * ends no one else's), else in a free slot, or the one idle longest.
  */
 static void session_open(json_t *body, const char *user, time_t now)
 {
-	session *s = &portal.sessions[0];
+	session *s = NULL, *mine = NULL;
 	char *id = random_text(), *csrf = random_text();
+	size_t i, n = 0;
 
-	for (size_t i = 0; i < SESSIONS_MAX; i++) {
+	for (i = 0; i < SESSIONS_MAX; i++) {
 		session *t = &portal.sessions[i];
 
-		if (!t->sha256[0] || now - t->seen > (time_t)portal.idle) {
-			s = t;
-			break;
+		if (t->sha256[0] && now - t->seen <= (time_t)portal.idle &&
+		    strcmp(t->user, user) == 0) {
+			n++;
+			if (!mine || t->seen < mine->seen)
+				mine = t;
 		}
-		if (t->seen < s->seen)
+	}
+	if (n >= SESSIONS_PER_USER)
+		s = mine;
+	for (i = 0; !s && i < SESSIONS_MAX; i++) {
+		session *t = &portal.sessions[i];
+
+		if (!t->sha256[0] || now - t->seen > (time_t)portal.idle)
 			s = t;
+	}
+	if (!s) {
+		s = &portal.sessions[0];
+		for (i = 1; i < SESSIONS_MAX; i++)
+			if (portal.sessions[i].seen < s->seen)
+				s = &portal.sessions[i];
 	}
 	memset(s, 0, sizeof(*s));
 	sha256_hex(s->sha256, id);
@@ -249,10 +267,15 @@ static json_t *do_logout(vault *v, const json_t *req)
 
 /* ---- challenges ------------------------------------------------------------ */
 
-/* A new challenge of `kind` for `name`, in a free slot or the oldest. */
+/*
+ * A new challenge of `kind` for `name`, in a free slot or the oldest.  A
+ * login's, which anyone may ask for, never takes the place of a live
+ * enrollment's, which only the link's secret opens: a flood of logins
+ * asked for does not undo an enrollment under way.
+ */
 static pending *challenge_new(int kind, const char *name, time_t now)
 {
-	pending *p = &portal.pending[0];
+	pending *p = NULL;
 
 	for (size_t i = 0; i < PENDING_MAX; i++) {
 		pending *t = &portal.pending[i];
@@ -261,9 +284,13 @@ static pending *challenge_new(int kind, const char *name, time_t now)
 			p = t;
 			break;
 		}
-		if (t->at < p->at)
+		if (kind == PENDING_LOGIN && t->kind == PENDING_ENROLL)
+			continue;
+		if (!p || t->at < p->at)
 			p = t;
 	}
+	if (!p)
+		p = &portal.pending[0];
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	/* the caller checked the name (vault_name_check): it fits */
@@ -293,12 +320,18 @@ static int challenge_take(pending *out, int kind, const char *name, const char *
 		return 0;
 	{
 		/* base64url to text, with EVP's decoder: padded, '+' and '/' */
-		size_t len = strlen(client_b64), pad = (4 - len % 4) % 4, i;
+		size_t len = strlen(client_b64), pad = (4 - len % 4) % 4, bare = len, i;
 		char *std;
 		int r;
 
-		if (len > 16384 || len % 4 == 1 || (std = malloc(len + pad + 1)) == NULL ||
-		    (raw = malloc(len + pad)) == NULL)
+		/* the sender's text: too long, or not base64url, answers nothing */
+		while (bare > 0 && client_b64[bare - 1] == '=')
+			bare--;
+		if (bare == 0 || len > 16384 || len % 4 == 1 ||
+		    strspn(client_b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789-_") != bare)
+			return 0;
+		if ((std = malloc(len + pad + 1)) == NULL || (raw = malloc(len + pad)) == NULL)
 			abort();
 		for (i = 0; i < len; i++)
 			std[i] = client_b64[i] == '-' ? '+' : client_b64[i] == '_' ? '/' : client_b64[i];
@@ -421,14 +454,15 @@ static json_t *do_login_finish(vault *v, const json_t *req)
 	time_t now = time(NULL);
 	uint32_t counter = 0;
 	char *key = NULL;
+	session *old;
 	pending p;
 	json_t *body;
 	int error;
 
 	if (!challenge_take(&p, PENDING_LOGIN, name, a.client_data, now))
 		return failure(401, "the login expired or was answered already; try again");
-	if ((key = passkey_of(v, name)) == NULL)
-		return failure(401, "no passkey of that user name is registered here");
+	/* a name without a passkey is answered as a wrong passkey is: no user is told apart */
+	key = passkey_of(v, name);
 	error = vault_webauthn_login(&counter, key, portal.origin, p.challenge,
 				     sizeof(p.challenge), &a);
 	free(key);
@@ -437,6 +471,9 @@ static json_t *do_login_finish(vault *v, const json_t *req)
 	if (counter_moves(name, counter) < 0)
 		return failure(401, "the passkey's signature counter went back: a copied "
 			       "authenticator or a replayed login");
+	/* rotated at login: the browser's session before, if any, ends here */
+	if ((old = session_of(member(req, "session"), now)) != NULL)
+		memset(old, 0, sizeof(*old));
 	body = json_object();
 	session_open(body, name, now);
 	return ok(body);
@@ -461,13 +498,16 @@ static json_t *do_enroll_begin(vault *v, const json_t *req)
 		vault_enrollment_dispose(&e);
 		return failure(400, "this enrollment link is for another portal");
 	}
+	/* two names of VAULT_NAME_MAX at most: it fits, unless history was forged around
+	 * verify (an organization that is no name), which is answered, not aborted on */
+	if (cli_fmt(display, sizeof(display), "the display name", "%s (%s)", name, e.org) < 0) {
+		vault_enrollment_dispose(&e);
+		return failure(500, "this enrollment's organization is not a name; ask your admin");
+	}
 	p = challenge_new(PENDING_ENROLL, name, time(NULL));
 	sha256_hex(p->secret_sha256, secret);
 	challenge = vault_webauthn_b64url(p->challenge, sizeof(p->challenge));
 	uid = vault_webauthn_b64url((const unsigned char *)name, strlen(name));
-	/* two names of VAULT_NAME_MAX at most: it fits */
-	if (cli_fmt(display, sizeof(display), "the display name", "%s (%s)", name, e.org) < 0)
-		abort();
 	body = json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:s, s:i}",
 			 "challenge", challenge, "rp", "id", e.rp_id, "name", "qvault",
 			 "user", "id", uid, "name", name, "displayName", display,

@@ -60,6 +60,23 @@ static int request_path(char *path, size_t size, const char *name, const char *f
 
 /* ---- checks ---------------------------------------------------------- */
 
+/*
+ * 1 when `name`, who asked for an enrollment, is still an admin in `tree`:
+ * a request dies with its admin's revocation, as the admin's own
+ * signatures do.
+ */
+static int asker_holds(vault_store *s, const git_tree *tree, const char *name)
+{
+	vault_user u;
+	int holds;
+
+	if (vault_user__by_name(&u, s, tree, name) < 0)
+		return 0;
+	holds = !u.revoked && (u.roles & VAULT_ROLE_ADMIN);
+	vault_user_dispose(&u);
+	return holds;
+}
+
 /* enrollments/NAME/request.json: an admin names who may enroll, once. */
 static void check_request(const vault_change_ctx *c, const char *path)
 {
@@ -83,6 +100,9 @@ static void check_request(const vault_change_ctx *c, const char *path)
 	if (strcmp(vault_rules__str(rec, "name"), name) != 0)
 		c->found(c, path, "the enrollment names '%s' in the folder of '%s'",
 			 vault_rules__str(rec, "name"), name);
+	/* the organization the user will have, and the portal shows: a name, as user add's */
+	if (vault_name_check("the enrollment's organization", vault_rules__str(rec, "org")) < 0)
+		c->found(c, path, "%s", vault_error_message());
 	json_array_foreach(json_object_get(rec, "roles"), i, r) {
 		unsigned bit;
 
@@ -129,13 +149,19 @@ static void check_used(const vault_change_ctx *c, const char *path)
 	}
 	secret = vault_rules__str(used, "secret");
 	secret_sha256(sha, secret);
+	/* a request's hash of another length is found by check_request: compared here
+	 * only when it is 64 digits, never past its end */
 	if (!is_hex(secret, 2 * SECRET_BYTES) ||
+	    !is_hex(vault_rules__str(rec, "secret_sha256"), 64) ||
 	    CRYPTO_memcmp(sha, vault_rules__str(rec, "secret_sha256"), 64) != 0)
 		c->found(c, path, "the enrollment of '%s' was used without its secret", name);
 	vault_time_format(when, sizeof(when), c->time);
 	if (strcmp(when, vault_rules__str(rec, "expires")) > 0)
 		c->found(c, path, "the enrollment of '%s' was used after it expired (%s)", name,
 			 vault_rules__str(rec, "expires"));
+	if (!asker_holds(c->store, c->before, vault_rules__str(rec, "created_by")))
+		c->found(c, path, "the enrollment of '%s' was used after '%s', who asked for it, "
+			 "was revoked or is no admin", name, vault_rules__str(rec, "created_by"));
 	if (strcmp(vault_rules__str(used, "at"), when) != 0)
 		c->found(c, path, "the enrollment's use is dated '%s', its commit '%s'",
 			 vault_rules__str(used, "at"), when);
@@ -288,8 +314,10 @@ done:
 
 /*
  * The enrollment request of `name`, in `tree`, that `secret` opens and
- * that is not used nor expired at `now`; VAULT_EDENIED, the same for
- * every reason, otherwise.
+ * that is not used nor expired at `now`, of a name that is no user yet
+ * (an admin may have added it with a key file since), asked for by an
+ * admin not revoked since; VAULT_EDENIED, the same for every reason,
+ * otherwise.
  */
 static int open_request(json_t **out, vault *v, const git_tree *tree, const char *name,
 			const char *secret, int64_t now)
@@ -303,14 +331,18 @@ static int open_request(json_t **out, vault *v, const git_tree *tree, const char
 	if (vault_name_check("user name", name) < 0 || !is_hex(secret, 2 * SECRET_BYTES) ||
 	    request_path(path, sizeof(path), name, ENROLL_USED) < 0 ||
 	    vault_rules__has(tree, path) ||
+	    vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/user.json", name) < 0 ||
+	    vault_rules__has(tree, path) ||
 	    request_path(path, sizeof(path), name, ENROLL_REQUEST) < 0 ||
 	    vault_store__read_path(&data, &len, v->store, tree, path) < 0 ||
 	    (rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
 		goto refused;
 	secret_sha256(sha, secret);
 	vault_time_format(when, sizeof(when), now);
-	if (CRYPTO_memcmp(sha, vault_rules__str(rec, "secret_sha256"), 64) != 0 ||
-	    strcmp(when, vault_rules__str(rec, "expires")) > 0)
+	if (!is_hex(vault_rules__str(rec, "secret_sha256"), 64) ||
+	    CRYPTO_memcmp(sha, vault_rules__str(rec, "secret_sha256"), 64) != 0 ||
+	    strcmp(when, vault_rules__str(rec, "expires")) > 0 ||
+	    !asker_holds(v->store, tree, vault_rules__str(rec, "created_by")))
 		goto refused;
 	free(data);
 	*out = rec;

@@ -333,6 +333,9 @@ typedef struct {
  * relying party, user present and verified, the signature by libfido2's
  * fido_assert_verify); *counter its signature counter, for the caller
  * to compare with the last it saw.  VAULT_EVERIFY naming what failed.
+ * `pubkey_line` NULL: a name with no passkey, whose answer is checked all
+ * the same against a key of no one and refused as a bad signature is, so
+ * that the answer says nothing of who has a passkey.
  */
 int vault_webauthn_login(uint32_t *counter, const char *pubkey_line, const char *origin,
 			 const unsigned char *challenge, size_t chn,

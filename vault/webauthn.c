@@ -105,8 +105,9 @@ int vault_webauthn_rp_id(char **rp_id, const char *origin)
 	*rp_id = NULL;
 	if (strncmp(origin, "https://", 8) == 0)
 		host = origin + 8;
-	else if (strncmp(origin, "http://localhost", 16) == 0)
-		host = origin + 7;
+	else if (strncmp(origin, "http://localhost", 16) == 0 &&
+		 (origin[16] == '\0' || origin[16] == ':'))
+		host = origin + 7; /* localhost itself, not http://localhost.example */
 	else
 		return vault_error__set(VAULT_EINVALID, "the portal's origin '%s' is not "
 					"https://HOST[:PORT] (or http://localhost)", origin);
@@ -164,6 +165,15 @@ static int client_data_ok(const unsigned char *client, size_t n, const char *typ
 	return error;
 }
 
+/* P-256's generator (uncompressed): the stand-in key of a name with no passkey. */
+static const unsigned char nobody[65] = {
+	0x04, 0x6b, 0x17, 0xd1, 0xf2, 0xe1, 0x2c, 0x42, 0x47, 0xf8, 0xbc, 0xe6, 0xe5, 0x63,
+	0xa4, 0x40, 0xf2, 0x77, 0x03, 0x7d, 0x81, 0x2d, 0xeb, 0x33, 0xa0, 0xf4, 0xa1, 0x39,
+	0x45, 0xd8, 0x98, 0xc2, 0x96, 0x4f, 0xe3, 0x42, 0xe2, 0xfe, 0x1a, 0x7f, 0x9b, 0x8e,
+	0xe7, 0xeb, 0x4a, 0x7c, 0x0f, 0x9e, 0x16, 0x2b, 0xce, 0x33, 0x57, 0x6b, 0x31, 0x5e,
+	0xce, 0xcb, 0xb6, 0x40, 0x68, 0x37, 0xbf, 0x51, 0xf5
+};
+
 /* The three pieces of an assertion, decoded; freed by assertion_dispose. */
 typedef struct {
 	unsigned char *auth, *client, *sig;
@@ -201,9 +211,15 @@ static int check_assertion(assertion *d, const char *pubkey_line, const char *or
 	    d->sign > 80)
 		return vault_error__set(VAULT_EVERIFY, "the passkey's answer has pieces of "
 					"impossible sizes");
-	if ((error = vault_sign__sk_point(q, &app, pubkey_line)) < 0 ||
-	    (error = vault_webauthn_rp_id(&rp, origin)) < 0)
+	if ((error = vault_webauthn_rp_id(&rp, origin)) < 0)
 		goto done;
+	if (!pubkey_line) {
+		/* no one's: P-256's generator, made for this portal */
+		memcpy(q, nobody, sizeof(q));
+		app = vault__strdup(rp);
+	} else if ((error = vault_sign__sk_point(q, &app, pubkey_line)) < 0) {
+		goto done;
+	}
 	if (strcmp(app, rp) != 0) {
 		error = vault_error__set(VAULT_EVERIFY, "the passkey was made for '%s', not for "
 					 "this portal ('%s')", app, rp);
@@ -264,6 +280,10 @@ int vault_webauthn_login(uint32_t *counter, const char *pubkey_line, const char 
 	assertion d;
 	int error = check_assertion(&d, pubkey_line, origin, challenge, chn, a);
 
+	/* the generator's private key is 1: whatever a stand-in's answer, refused */
+	if (error == 0 && !pubkey_line)
+		error = vault_error__set(VAULT_EVERIFY, "the passkey's signature does not verify "
+					 "(%s)", fido_strerr(FIDO_ERR_INVALID_SIG));
 	if (error == 0)
 		*counter = counter_of(d.auth);
 	assertion_dispose(&d);
