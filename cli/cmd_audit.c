@@ -24,6 +24,12 @@ typedef struct {
 	size_t waived;
 } audit_out;
 
+/* A string of the library's JSON as text; "" for one that is not there. */
+static const char *text_of(const json_t *j)
+{
+	return json_is_string(j) ? json_string_value(j) : "";
+}
+
 static void print_records(const json_t *records)
 {
 	const char *key;
@@ -68,20 +74,18 @@ static int print_gap(void *payload, const char *gap_json)
 		printf("waived:\n");
 	id = json_object_get(g, "id");
 	waiver = json_object_get(g, "waiver");
-	printf("%s%-17s %s:", waived ? "  " : "", json_string_value(json_object_get(g, "gap")),
-	       json_string_value(json_object_get(g, "what")));
+	printf("%s%-17s %s:", waived ? "  " : "", text_of(json_object_get(g, "gap")),
+	       text_of(json_object_get(g, "what")));
 	print_records(json_object_get(g, "records"));
 	printf(" id %s", json_is_string(id) ? json_string_value(id) : "-");
 	if (waiver && waived)
-		printf(" (waived until %s%s%s%s%s)", json_string_value(json_object_get(waiver, "until")),
+		printf(" (waived until %s%s%s%s%s)", text_of(json_object_get(waiver, "until")),
 		       json_object_get(waiver, "waived_by") ? " by " : "",
-		       json_object_get(waiver, "waived_by") ?
-		       json_string_value(json_object_get(waiver, "waived_by")) : "",
+		       text_of(json_object_get(waiver, "waived_by")),
 		       json_object_get(waiver, "reason") ? ": " : "",
-		       json_object_get(waiver, "reason") ?
-		       json_string_value(json_object_get(waiver, "reason")) : "");
+		       text_of(json_object_get(waiver, "reason")));
 	else if (waiver)
-		printf(" (waiver ended %s)", json_string_value(json_object_get(waiver, "until")));
+		printf(" (waiver ended %s)", text_of(json_object_get(waiver, "until")));
 	printf("\n");
 	json_decref(g);
 	return 0;

@@ -130,6 +130,7 @@ struct serve_api {
 		char *user, *csrf;
 		int asking;      /* one asker is asking the writer again */
 	} sessions[KEPT_TOKENS];
+	unsigned long long forgets; /* sessions forgotten so far */
 
 	pthread_mutex_t conns_lock;
 	pthread_cond_t stop;
@@ -1130,6 +1131,7 @@ static int authenticate(serve_api *api, struct MHD_Connection *c, request *r,
 
 int serve_portal_session(serve_api *api, const char *cookie, char **user, char **csrf)
 {
+	unsigned long long forgets;
 	time_t now = time(NULL);
 	char sha[65];
 	json_t *reply, *body;
@@ -1161,14 +1163,20 @@ int serve_portal_session(serve_api *api, const char *cookie, char **user, char *
 	pthread_mutex_unlock(&api->kept_lock);
 	if (*user)
 		return 0;
+	/* a session ended (forgotten) while the writer answered is not kept again */
+	pthread_mutex_lock(&api->kept_lock);
+	forgets = api->forgets;
+	pthread_mutex_unlock(&api->kept_lock);
 	reply = ask_writer(api, json_pack("{s:s, s:s}", "op", "portal-session", "session", cookie),
 			   -1);
 	body = json_object_get(reply, "body");
 	if (json_integer_value(json_object_get(reply, "status")) != 200 ||
 	    !json_string_value(json_object_get(body, "user")) ||
 	    !json_string_value(json_object_get(body, "csrf"))) {
+		/* the session ended: forgotten; the writer not answering ends none */
+		if (json_integer_value(json_object_get(reply, "status")) == 401)
+			serve_portal_forget(api, cookie);
 		json_decref(reply);
-		serve_portal_forget(api, cookie);
 		return -1;
 	}
 	if ((*user = strdup(json_string_value(json_object_get(body, "user")))) == NULL ||
@@ -1176,6 +1184,10 @@ int serve_portal_session(serve_api *api, const char *cookie, char **user, char *
 		abort();
 	json_decref(reply);
 	pthread_mutex_lock(&api->kept_lock);
+	if (api->forgets != forgets) {
+		pthread_mutex_unlock(&api->kept_lock);
+		return 0;
+	}
 	/* the session's own slot, an empty one, or the oldest */
 	for (i = 0; i < KEPT_TOKENS; i++) {
 		if (api->sessions[i].user && CRYPTO_memcmp(api->sessions[i].sha256, sha, 64) == 0) {
@@ -1205,6 +1217,7 @@ void serve_portal_forget(serve_api *api, const char *cookie)
 		return;
 	token_sha256(sha, cookie);
 	pthread_mutex_lock(&api->kept_lock);
+	api->forgets++;
 	for (size_t i = 0; i < KEPT_TOKENS; i++)
 		if (api->sessions[i].user && CRYPTO_memcmp(api->sessions[i].sha256, sha, 64) == 0) {
 			free(api->sessions[i].user);
@@ -1376,8 +1389,11 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	(void)transfer_encoding;
 	if (!key)
 		return MHD_NO;
-	/* the one file of a multipart form: spooled whole, its name a field */
+	/* the one file of a multipart form: spooled whole, its name a field;
+	 * a second file part (it starts at offset 0 again) refuses the form */
 	if (filename) {
+		if (r->body >= 0 && off == 0)
+			return MHD_NO;
 		if (r->body < 0) {
 			if (json_object_get(r->form, "file.name") || strlen(filename) > 255 ||
 			    (r->body = r->api->spool ? cli_scratch_in(r->api->spool) :
@@ -1405,11 +1421,29 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 		joined[hadn++] = ',';
 	memcpy(joined + hadn, data, size);
 	joined[hadn + size] = '\0';
-	/* a field in several pieces is put together; one not UTF-8 is empty */
-	js = json_string(joined);
+	/* the bytes as they came: a piece may end inside a character, so the
+	 * whole value is judged once the form is in (form_values) */
+	js = json_stringn_nocheck(joined, hadn + size);
 	json_object_set_new(r->form, key, js ? js : json_string(""));
 	free(joined);
 	return MHD_YES;
+}
+
+/* Each value of a form in whole: one that is not UTF-8, or holds a NUL, is empty. */
+static void form_values(json_t *form)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(form, key, v) {
+		const char *text = json_string_value(v);
+		size_t len = json_string_length(v);
+		json_t *checked = text && !memchr(text, 0, len) ? json_stringn(text, len) : NULL;
+
+		json_decref(checked);
+		if (!checked)
+			json_string_set(v, "");
+	}
 }
 
 /* Does the request come from a page of the portal itself (RFC 6454 Origin)? */
@@ -1562,8 +1596,9 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 		r->pp = NULL;
 	}
 	if (r->bad_form)
-		return fail(c, MHD_HTTP_BAD_REQUEST, "the form is malformed or its fields are over "
-			    "64 KiB");
+		return fail(c, MHD_HTTP_BAD_REQUEST, "the form is malformed (or holds two files, or "
+			    "its fields are over 64 KiB)");
+	form_values(r->form);
 	/* the last of a form's file came with the end of the post processor */
 	if (r->body >= 0 && lseek(r->body, 0, SEEK_SET) < 0)
 		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the body back");

@@ -6,8 +6,9 @@
  *
  * Escaping is done at one place, h_text(): every byte that came from the
  * vault or the request goes through it; h_raw() takes only this file's
- * own literals.  Every answer carries a Content-Security-Policy that lets
- * in no inline script or style and no other site, and forbids framing.
+ * own literals.  Every page and answer made here carries a Content-
+ * Security-Policy that lets in no inline script or style and no other
+ * site, and forbids framing (the dispatcher's own refusals are JSON).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -1407,6 +1408,20 @@ static enum MHD_Result post_upload(serve_req *q)
 
 /* ---- lots and ship notices ----------------------------------------------------- */
 
+/* `text` (taken over) in a new unnamed file, rewound, for the writer; -1 when it cannot be. */
+static int stage_text(serve_req *q, char *text)
+{
+	int fd = text ? serve_scratch(q) : -1;
+
+	if (fd >= 0 && (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+			lseek(fd, 0, SEEK_SET) < 0)) {
+		close(fd);
+		fd = -1;
+	}
+	free(text);
+	return fd;
+}
+
 static enum MHD_Result asn_form(serve_req *q, unsigned status, const char *why)
 {
 	html h = { NULL, 0, 0 };
@@ -1505,13 +1520,8 @@ static enum MHD_Result post_asn(serve_req *q)
 	text = notice ? json_dumps(notice, JSON_COMPACT) : NULL;
 	json_decref(notice);
 	/* the notice as the file `asn import` reads, handed to the writer */
-	if (!text || (fd = q->api ? serve_scratch(q) : -1) < 0 ||
-	    write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    lseek(fd, 0, SEEK_SET) < 0) {
-		free(text);
+	if ((fd = stage_text(q, text)) < 0)
 		return asn_form(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the ship notice");
-	}
-	free(text);
 	{
 		json_t *reply = serve_writer_ask(q, json_pack("{s:s}", "op", "asn-import"), fd);
 
@@ -2131,14 +2141,8 @@ static enum MHD_Result post_status(serve_req *q)
 	int fd = -1;
 
 	json_decref(report);
-	if (!text || (fd = serve_scratch(q)) < 0 ||
-	    write(fd, text, strlen(text)) != (ssize_t)strlen(text) || lseek(fd, 0, SEEK_SET) < 0) {
-		free(text);
-		if (fd >= 0)
-			close(fd);
+	if ((fd = stage_text(q, text)) < 0)
 		return message_page(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the report");
-	}
-	free(text);
 	reply = serve_writer_ask(q, json_pack("{s:s}", "op", "status"), fd);
 	close(fd);
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
@@ -2257,6 +2261,18 @@ static unsigned viewer_roles(serve_req *q)
 
 static const char *const release_types[] = { "drawing", "spec", NULL };
 
+/* Whether the comma-separated `list` (may be NULL) holds `item` whole. */
+static int listed(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	const char *p;
+
+	for (p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, item, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result release_form(serve_req *q, unsigned status, const char *why)
 {
 	vault_user_list *list = NULL;
@@ -2295,7 +2311,7 @@ static enum MHD_Result release_form(serve_req *q, unsigned status, const char *w
 			h_raw(&h, "\" value=\"");
 			h_text(&h, org);
 			h_raw(&h, "\"");
-			if (to && strstr(to, org))
+			if (listed(to, org))
 				h_raw(&h, " checked");
 			h_raw(&h, "> <label for=\"");
 			h_raw(&h, id);
@@ -2321,8 +2337,11 @@ static json_t *list_of(const char *text)
 
 	if (!a || !copy)
 		abort();
-	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
-		json_array_append_new(a, json_string(item) ? json_string(item) : json_string(""));
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		json_t *one = json_string(item);
+
+		json_array_append_new(a, one ? one : json_string(""));
+	}
 	free(copy);
 	return a;
 }

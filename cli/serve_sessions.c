@@ -15,8 +15,9 @@
  * five minutes and for one answer.  A signature's challenge is no random
  * value but the SSHSIG signed data of the statement signed, as OpenSSH
  * requires; a replay of it is refused because the vault records one
- * acknowledgment per signer and meaning, and because the signature
- * counter must grow.
+ * acknowledgment per signer and meaning.  The signature counter must grow
+ * too, but it is kept in this process only (a restart forgets it) and a
+ * synced passkey keeps none.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,10 +269,11 @@ static json_t *do_logout(vault *v, const json_t *req)
 /* ---- challenges ------------------------------------------------------------ */
 
 /*
- * A new challenge of `kind` for `name`, in a free slot or the oldest.  A
- * login's, which anyone may ask for, never takes the place of a live
- * enrollment's, which only the link's secret opens: a flood of logins
- * asked for does not undo an enrollment under way.
+ * A new challenge of `kind` for `name`: in the place of that name's own
+ * of the same kind (one live challenge each: whoever floods logins for
+ * other names takes no one's place), else in a free or expired slot.
+ * NULL when every slot holds a live challenge: the caller refuses, and
+ * no one's challenge is taken.
  */
 static pending *challenge_new(int kind, const char *name, time_t now)
 {
@@ -280,17 +282,15 @@ static pending *challenge_new(int kind, const char *name, time_t now)
 	for (size_t i = 0; i < PENDING_MAX; i++) {
 		pending *t = &portal.pending[i];
 
-		if (!t->kind || now - t->at > CHALLENGE_SECONDS) {
+		if (t->kind == kind && strcmp(t->name, name) == 0) {
 			p = t;
 			break;
 		}
-		if (kind == PENDING_LOGIN && t->kind == PENDING_ENROLL)
-			continue;
-		if (!p || t->at < p->at)
+		if (!p && (!t->kind || now - t->at > CHALLENGE_SECONDS))
 			p = t;
 	}
 	if (!p)
-		p = &portal.pending[0];
+		return NULL;
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	/* the caller checked the name (vault_name_check): it fits */
@@ -428,7 +428,10 @@ static json_t *do_login_begin(vault *v, const json_t *req)
 		return failure(400, "give your user name");
 	if (vault_webauthn_rp_id(&rp, portal.origin) < 0)
 		return failure(500, vault_error_message());
-	p = challenge_new(PENDING_LOGIN, name, time(NULL));
+	if ((p = challenge_new(PENDING_LOGIN, name, time(NULL))) == NULL) {
+		free(rp);
+		return failure(503, "too many logins under way; try again in a minute");
+	}
 	challenge = vault_webauthn_b64url(p->challenge, sizeof(p->challenge));
 	body = json_pack("{s:s, s:s, s:i}", "challenge", challenge, "rp_id", rp, "timeout",
 			 CHALLENGE_SECONDS * 1000);
@@ -504,7 +507,10 @@ static json_t *do_enroll_begin(vault *v, const json_t *req)
 		vault_enrollment_dispose(&e);
 		return failure(500, "this enrollment's organization is not a name; ask your admin");
 	}
-	p = challenge_new(PENDING_ENROLL, name, time(NULL));
+	if ((p = challenge_new(PENDING_ENROLL, name, time(NULL))) == NULL) {
+		vault_enrollment_dispose(&e);
+		return failure(503, "too many logins under way; try again in a minute");
+	}
 	sha256_hex(p->secret_sha256, secret);
 	challenge = vault_webauthn_b64url(p->challenge, sizeof(p->challenge));
 	uid = vault_webauthn_b64url((const unsigned char *)name, strlen(name));
