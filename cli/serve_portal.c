@@ -133,10 +133,12 @@ static void h_table(html *h, const char *caption, const char *const *cols)
 
 /*
  * A table whose every cell is a member of a row: `keys` (in the order of
- * `cols`) of the rows [from, to) of `list`.
+ * `cols`) of the rows [from, to) of `list`; with `link` ("/pos/"), the
+ * first a link to its own page.
  */
 static void h_rows(html *h, const char *caption, const char *const *cols,
-		   const char *const *keys, const json_t *list, size_t from, size_t to)
+		   const char *const *keys, const json_t *list, size_t from, size_t to,
+		   const char *link)
 {
 	const char *const *k;
 	json_t *x;
@@ -145,8 +147,18 @@ static void h_rows(html *h, const char *caption, const char *const *cols,
 	h_table(h, caption, cols);
 	for (i = from; i < to && (x = json_array_get(list, i)) != NULL; i++) {
 		h_raw(h, "<tr>");
-		for (k = keys; *k; k++)
-			h_cell(h, x, *k);
+		for (k = keys; *k; k++) {
+			if (k != keys || !link) {
+				h_cell(h, x, *k);
+				continue;
+			}
+			h_raw(h, "<td><a href=\"");
+			h_raw(h, link);
+			h_path(h, json_string_value(json_object_get(x, *k)));
+			h_raw(h, "\">");
+			h_member(h, x, *k);
+			h_raw(h, "</a></td>");
+		}
 		h_raw(h, "</tr>");
 	}
 	h_raw(h, "</tbody></table>");
@@ -165,6 +177,9 @@ static void h_doc_link(html *h, const char *doc, const char *rev)
 	h_text(h, rev);
 	h_raw(h, "</a>");
 }
+
+static unsigned viewer_roles(serve_req *q);
+static int has_role(unsigned roles, const char *name);
 
 /* The start of every page: the title, who is logged in, the navigation. */
 static void page_begin(html *h, serve_req *q, const char *title_literal, const char *title_text)
@@ -190,9 +205,12 @@ static void page_begin(html *h, serve_req *q, const char *title_literal, const c
 			 "<li><a href=\"/upload\">Upload</a></li>"
 			 "<li><a href=\"/ncrs\">NCRs</a></li>"
 			 "<li><a href=\"/fai\">FAI</a></li>"
-			 "<li><a href=\"/release\">Release</a></li>"
 			 "<li><a href=\"/scorecard\">Scorecard</a></li>"
-			 "<li><a href=\"/audit\">Audit</a></li></ul></nav>"
+			 "<li><a href=\"/audit\">Audit</a></li>");
+		/* releasing is a buyer's: the link only where it can work */
+		if (has_role(viewer_roles(q), "buyer"))
+			h_raw(h, "<li><a href=\"/release\">Release</a></li>");
+		h_raw(h, "</ul></nav>"
 			 "<form method=\"post\" action=\"/logout\" class=\"logout\">"
 			 "<input type=\"hidden\" name=\"csrf\" value=\"");
 		h_text(h, q->csrf);
@@ -656,10 +674,11 @@ static enum MHD_Result get_pos(serve_req *q)
 {
 	static const char *const cols[] = { "PO", "Supplier", "Lines", "Ordered", "Shipped",
 					    "Received", "State", "Revision", NULL };
+	static const char *const keys[] = { "po", "supplier", "lines", "qty", "shipped",
+					    "received", "state", "revision", NULL };
 	html h = { NULL, 0, 0 };
 	char *text = NULL;
-	json_t *list, *p;
-	size_t i;
+	json_t *list;
 	int error;
 	enum MHD_Result kept;
 
@@ -676,23 +695,7 @@ static enum MHD_Result get_pos(serve_req *q)
 		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
 
 		page_links(&h, "/pos", page, from, to, json_array_size(list));
-		h_table(&h, "Purchase orders, by number", cols);
-		for (i = from; i < to && (p = json_array_get(list, i)) != NULL; i++) {
-			h_raw(&h, "<tr><td><a href=\"/pos/");
-			h_path(&h, json_string_value(json_object_get(p, "po")));
-			h_raw(&h, "\">");
-			h_member(&h, p, "po");
-			h_raw(&h, "</a></td>");
-			h_cell(&h, p, "supplier");
-			h_cell(&h, p, "lines");
-			h_cell(&h, p, "qty");
-			h_cell(&h, p, "shipped");
-			h_cell(&h, p, "received");
-			h_cell(&h, p, "state");
-			h_cell(&h, p, "revision");
-			h_raw(&h, "</tr>");
-		}
-		h_raw(&h, "</tbody></table>");
+		h_rows(&h, "Purchase orders, by number", cols, keys, list, from, to, "/pos/");
 	}
 	json_decref(list);
 	return send_page(q, MHD_HTTP_OK, &h);
@@ -756,11 +759,11 @@ static enum MHD_Result get_po(serve_req *q)
 	h_raw(&h, "</tbody></table>");
 	if (json_array_size(json_object_get(po, "changes")))
 		h_rows(&h, "Change orders", change_cols, change_keys, json_object_get(po, "changes"),
-		       0, json_array_size(json_object_get(po, "changes")));
+		       0, json_array_size(json_object_get(po, "changes")), NULL);
 	if (json_array_size(json_object_get(po, "acknowledgments")))
 		h_rows(&h, "Acknowledgments", ack_cols, ack_keys,
 		       json_object_get(po, "acknowledgments"), 0,
-		       json_array_size(json_object_get(po, "acknowledgments")));
+		       json_array_size(json_object_get(po, "acknowledgments")), NULL);
 	if (strcmp(json_string_value(json_object_get(po, "state")) ?
 		   json_string_value(json_object_get(po, "state")) : "", "open") == 0) {
 		po_ack_form(&h, q, po);
@@ -1562,7 +1565,7 @@ static enum MHD_Result get_asns(serve_req *q)
 		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
 
 		page_links(&h, "/asns", page, from, to, json_array_size(list));
-		h_rows(&h, "Ship notices, by number", cols, keys, list, from, to);
+		h_rows(&h, "Ship notices, by number", cols, keys, list, from, to, NULL);
 	}
 	json_decref(list);
 	return send_page(q, MHD_HTTP_OK, &h);
@@ -2048,10 +2051,11 @@ static enum MHD_Result get_ncrs(serve_req *q)
 {
 	static const char *const cols[] = { "NCR", "Lot", "PO", "Supplier", "Reason", "State",
 					    "Opened", NULL };
+	static const char *const keys[] = { "ncr", "lot", "po", "supplier", "reason", "state",
+					    "opened_at", NULL };
 	html h = { NULL, 0, 0 };
 	char *text = NULL;
-	json_t *list, *n;
-	size_t i;
+	json_t *list;
 	int error;
 	enum MHD_Result kept;
 
@@ -2064,22 +2068,10 @@ static enum MHD_Result get_ncrs(serve_req *q)
 	if (!json_array_size(list)) {
 		h_raw(&h, "<p>No nonconformance reports.</p>");
 	} else {
-		h_table(&h, "NCRs, by number", cols);
-		json_array_foreach(list, i, n) {
-			h_raw(&h, "<tr><td><a href=\"/ncrs/");
-			h_path(&h, json_string_value(json_object_get(n, "ncr")));
-			h_raw(&h, "\">");
-			h_member(&h, n, "ncr");
-			h_raw(&h, "</a></td>");
-			h_cell(&h, n, "lot");
-			h_cell(&h, n, "po");
-			h_cell(&h, n, "supplier");
-			h_cell(&h, n, "reason");
-			h_cell(&h, n, "state");
-			h_cell(&h, n, "opened_at");
-			h_raw(&h, "</tr>");
-		}
-		h_raw(&h, "</tbody></table>");
+		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+
+		page_links(&h, "/ncrs", page, from, to, json_array_size(list));
+		h_rows(&h, "NCRs, by number", cols, keys, list, from, to, "/ncrs/");
 	}
 	json_decref(list);
 	return send_page(q, MHD_HTTP_OK, &h);
