@@ -284,6 +284,54 @@ need_curl() {
 	done_testing
 	exit 0
 }
+# free_port: a free TCP port on 127.0.0.1 (bound once and let go)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# nginx_start HOST SOCKET [SED-ARG...]: Debian's nginx on 127.0.0.1 with TLS
+# for HOST (a name or an IP address; a throwaway certificate, cert.pem)
+# and the server block we ship (deploy/nginx.conf, and SED-ARG... on it)
+# proxying to serve's Unix socket SOCKET; sets TLS (NGINX_TLS if set) and
+# PLAIN, its ports, and NGX, its pid, once it answers
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+nginx_start() {
+	_host=$1 _sock=$2
+	shift 2
+	case $_host in *[!0-9.]*) _san=DNS:$_host ;; *) _san=IP:$_host ;; esac
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+		-subj "/CN=$_host" -addext "subjectAltName=$_san" \
+		-keyout key.pem -out cert.pem > /dev/null 2>&1
+	TLS=${NGINX_TLS:-$(free_port)}
+	PLAIN=$(free_port)
+	mkdir -p nginx
+	sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$TLS ssl http2;|" \
+	    -e "s|listen 80;|listen 127.0.0.1:$PLAIN;|" -e '/listen \[::\]/d' \
+	    -e "s|/etc/ssl/qvault/fullchain.pem|$TMP/cert.pem|" \
+	    -e "s|/etc/ssl/qvault/privkey.pem|$TMP/key.pem|" \
+	    -e "s|unix:/run/qvault/api.sock|unix:$_sock|" "$@" \
+	    "$TESTS_DIR/../../deploy/nginx.conf" > nginx/site.conf
+	cat > nginx/nginx.conf <<NGINX_CONF
+daemon off;
+master_process off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $TMP/nginx/body;
+	proxy_temp_path $TMP/nginx/proxy;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	include $TMP/nginx/site.conf;
+}
+NGINX_CONF
+	"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2> nginx/start.err &
+	NGX=$!
+	_i=0
+	while ! curl -s -o /dev/null --cacert cert.pem "https://$_host:$TLS/" && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
 # tok ARG...: a token the admin made (qvault token create ARG...)
 tok() { q --key "$TMP/admin.pem" token create "$@" 2> /dev/null; }
 # serve_start [ARG...]: qvault serve on a free loopback port (and ARG...),

@@ -5,7 +5,6 @@
 # serve's Unix socket; curl talks to it through TLS only.
 . "$(dirname "$0")/lib.sh"
 
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ ! -x "$NGINX" ] || ! command -v curl > /dev/null || ! command -v openssl > /dev/null; then
 	_skip "no nginx, curl or openssl (scripts/deps installs them)"
 	done_testing
@@ -21,49 +20,12 @@ make_pdf a.pdf A
 q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null
 SAM=$(q --key "$TMP/admin.pem" token create --user sam --scope write 2>/dev/null)
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
-	-keyout key.pem -out cert.pem > /dev/null 2>&1
-
 q serve --socket "$TMP/api.sock" > serve.out 2>&1 &
 SERVE=$!
 i=0
 while [ ! -S "$TMP/api.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 
-# a free port: bind it once and let it go (python3, which the tests use)
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-TLS=$(port)
-PLAIN=$(port)
-mkdir -p nginx
-sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$TLS ssl http2;|" \
-    -e "s|listen 80;|listen 127.0.0.1:$PLAIN;|" -e '/listen \[::\]/d' \
-    -e "s|/etc/ssl/qvault/fullchain.pem|$TMP/cert.pem|" \
-    -e "s|/etc/ssl/qvault/privkey.pem|$TMP/key.pem|" \
-    -e "s|unix:/run/qvault/api.sock|unix:$TMP/api.sock|" \
-    -e 's|client_max_body_size 2g;|client_max_body_size 64k;|' \
-    "$TESTS_DIR/../../deploy/nginx.conf" > nginx/site.conf
-cat > nginx/nginx.conf <<EOF
-daemon off;
-master_process off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/nginx/body;
-	proxy_temp_path $TMP/nginx/proxy;
-	fastcgi_temp_path $TMP/nginx/fastcgi;
-	uwsgi_temp_path $TMP/nginx/uwsgi;
-	scgi_temp_path $TMP/nginx/scgi;
-	include $TMP/nginx/site.conf;
-}
-EOF
-"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2> nginx/start.err &
-NGX=$!
-i=0
-while ! curl -s -o /dev/null --cacert cert.pem "https://127.0.0.1:$TLS/" && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+nginx_start 127.0.0.1 "$TMP/api.sock" -e 's|client_max_body_size 2g;|client_max_body_size 64k;|'
 check "nginx takes the shipped server block" kill -0 "$NGX"
 
 URL="https://127.0.0.1:$TLS/api/v1"

@@ -11,7 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 
 TOP=$(cd "$TESTS_DIR/../.." && pwd)
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$NGINX" ] || [ ! -x "$CHROMIUM" ] || ! command -v node > /dev/null ||
    [ ! -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
@@ -36,44 +35,14 @@ q --key bea.pem po add PO-1 --supplier acme --line BRKT-1:10:DWG-1@A > /dev/null
 q --key bea.pem po add PO-2 --supplier zenith --line BRKT-1:5:DWG-1@A > /dev/null
 
 # ---- TLS in front: nginx with the server block we ship ------------------------
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-TLS=$(port)
-ORIGIN="https://localhost:$TLS"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-	-subj /CN=localhost -addext subjectAltName=DNS:localhost \
-	-keyout key.pem -out cert.pem > /dev/null 2>&1
-mkdir -p nginx
-sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$TLS ssl http2;|" \
-    -e "s|listen 80;|listen 127.0.0.1:$(port);|" -e '/listen \[::\]/d' \
-    -e "s|/etc/ssl/qvault/fullchain.pem|$TMP/cert.pem|" \
-    -e "s|/etc/ssl/qvault/privkey.pem|$TMP/key.pem|" \
-    -e "s|unix:/run/qvault/api.sock|unix:$TMP/api.sock|" \
-    "$TOP/deploy/nginx.conf" > nginx/site.conf
-cat > nginx/nginx.conf <<EOF
-daemon off;
-master_process off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/nginx/body;
-	proxy_temp_path $TMP/nginx/proxy;
-	fastcgi_temp_path $TMP/nginx/fastcgi;
-	uwsgi_temp_path $TMP/nginx/uwsgi;
-	scgi_temp_path $TMP/nginx/scgi;
-	include $TMP/nginx/site.conf;
-}
-EOF
+NGINX_TLS=$(free_port)
+ORIGIN="https://localhost:$NGINX_TLS"
 q serve --socket "$TMP/api.sock" --origin "$ORIGIN" > serve.out 2> serve.err &
 SERVE=$!
-"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2> nginx/start.err &
-NGX=$!
-trap 'kill $NGX $SERVE 2> /dev/null; wait 2> /dev/null; sanitizer_reports; rm -rf "$TMP"' EXIT
 i=0
-while ! curl -s -o /dev/null --cacert cert.pem "$ORIGIN/login" && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+while [ ! -S "$TMP/api.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+nginx_start localhost "$TMP/api.sock"
+trap 'kill $NGX $SERVE 2> /dev/null; wait 2> /dev/null; sanitizer_reports; rm -rf "$TMP"' EXIT
 check "nginx and qvault serve --origin answer the login page through TLS" \
 	sh -c "curl -sf --cacert cert.pem '$ORIGIN/login' | grep -q 'Log in'"
 

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 need_curl
-LIBFAKETIME=$(ls /usr/lib/*/faketime/libfaketime.so.1 2> /dev/null | head -n 1)
+# the multithreaded one: serve has threads
+LIBFAKETIME=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2> /dev/null | head -n 1)
 if [ -z "$LIBFAKETIME" ] || ! python3 -c 'import cryptography' 2> /dev/null; then
 	_skip "no libfaketime or python3-cryptography (scripts/deps installs them)"
 	done_testing
@@ -19,13 +20,13 @@ new_vault v
 V=v
 export QVAULT_DIR=v
 add_supplier sam acme
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PORT=$(port)
+PORT=$(free_port)
 ORIGIN="http://localhost:$PORT"
 q --key "$TMP/admin.pem" user add pat --org acme --role supplier --enroll "$ORIGIN" > enroll.out
 echo "+0" > clock
+# (under ASan, libfaketime loads before its runtime: its order is not checked)
 LD_PRELOAD="$LIBFAKETIME" FAKETIME_TIMESTAMP_FILE="$TMP/clock" FAKETIME_NO_CACHE=1 \
-	q serve --listen "127.0.0.1:$PORT" --origin "$ORIGIN" --idle 30 > serve.out 2> serve.err &
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" q serve --listen "127.0.0.1:$PORT" --origin "$ORIGIN" --idle 30 > serve.out 2> serve.err &
 SERVE=$!
 trap 'kill $SERVE 2> /dev/null; wait 2> /dev/null; sanitizer_reports; rm -rf "$TMP"' EXIT
 i=0
