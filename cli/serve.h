@@ -41,6 +41,15 @@ int serve_writer_run(int sock, const char *dir, const char *origin, unsigned idl
  */
 int serve_sessions_init(const char *origin, unsigned idle);
 json_t *serve_portal_op(vault *v, const char *op, const json_t *req);
+
+/*
+ * A person's act, "po-ack", "fai-dispose" or "ncr-close", asked for in
+ * `req` as the writer's operation of that name is, made as `s` says
+ * (vault_signing); with s->statement the reply's body is {record,
+ * namespace}.  And the SSHSIG namespace of an act, NULL for none.
+ */
+json_t *serve_writer_act(vault *v, const char *act, const json_t *req, const vault_signing *s);
+const char *serve_writer_act_namespace(const char *act);
 json_t *serve_session_authorize(vault_user *u, vault *v, const json_t *req);
 
 /*

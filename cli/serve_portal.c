@@ -284,11 +284,16 @@ static enum MHD_Result error_page(serve_req *q, int error)
 {
 	html h = { NULL, 0, 0 };
 	unsigned status = serve_status_of(error);
+	/* taken before the page's header asks the library anything: that may set another */
+	char *why = strdup(vault_error_message());
 
+	if (!why)
+		abort();
 	page_begin(&h, q, status == MHD_HTTP_NOT_FOUND ? "Not found" : "Refused", "");
 	h_raw(&h, "<p role=\"alert\">");
-	h_text(&h, vault_error_message());
+	h_text(&h, why);
 	h_raw(&h, "</p>");
+	free(why);
 	return send_page(q, status, &h);
 }
 
@@ -635,6 +640,36 @@ static void h_form_to(html *h, serve_req *q, const char *prefix, const char *nam
 static void h_refusal(html *h, const char *why);
 static const char *refusal_of(const json_t *reply);
 
+/*
+ * A form for an act the user signs with the passkey (a PO acknowledgment,
+ * an FAI disposition, an NCR's close): static/portal.js posts its fields
+ * to ACTION/statement, has the passkey sign the record the vault answers,
+ * and posts the signature to ACTION/sign.  It has no action of its own:
+ * without the script nothing is sent.
+ */
+static void h_signed_form(html *h, const char *prefix, const char *name, const char *name2,
+			  const char *suffix)
+{
+	h_raw(h, "<form class=\"card\" data-act=\"");
+	h_raw(h, prefix);
+	h_path(h, name);
+	if (name2) {
+		h_raw(h, "/");
+		h_path(h, name2);
+	}
+	h_raw(h, suffix);
+	h_raw(h, "\">");
+}
+
+/* The end of a signed form: its button, and where the script says how it went. */
+static void h_signed_form_end(html *h, const char *button)
+{
+	h_raw(h, "<p><button type=\"submit\">");
+	h_text(h, button);
+	h_raw(h, "</button></p><p class=\"status\" role=\"status\" aria-live=\"polite\"></p>"
+		 "</form>");
+}
+
 /* The supplier's progress on a line of an open PO. */
 static void status_form(html *h, serve_req *q, const json_t *po)
 {
@@ -649,11 +684,14 @@ static void status_form(html *h, serve_req *q, const json_t *po)
 		 "name=\"note\"></p><p><button type=\"submit\">Report</button></p></form>");
 }
 
-/* The supplier's answer to an open PO: accept with a promised date, or reject. */
-static void po_ack_form(html *h, serve_req *q, const json_t *po)
+/*
+ * The supplier's answer to an open PO: accept with a promised date, or
+ * reject; signed with the passkey.
+ */
+static void po_ack_form(html *h, const json_t *po)
 {
 	h_raw(h, "<h2>Answer this purchase order</h2>");
-	h_form_to(h, q, "/pos/", json_string_value(json_object_get(po, "po")), "/ack", 0);
+	h_signed_form(h, "/pos/", json_string_value(json_object_get(po, "po")), NULL, "/ack");
 	h_raw(h, "<input type=\"hidden\" name=\"revision\" value=\"");
 	h_member(h, po, "revision");
 	h_raw(h, "\"><fieldset><legend>Your answer to revision ");
@@ -666,8 +704,8 @@ static void po_ack_form(html *h, serve_req *q, const json_t *po)
 		 "<input id=\"promise\" name=\"promise\" type=\"date\"></p>"
 		 "<p><label for=\"note\">Note</label> <input id=\"note\" name=\"note\"></p>"
 		 "<p><label for=\"reason\">Reason (to reject)</label> "
-		 "<input id=\"reason\" name=\"reason\"></p>"
-		 "<p><button type=\"submit\">Send the answer</button></p></form>");
+		 "<input id=\"reason\" name=\"reason\"></p>");
+	h_signed_form_end(h, "Sign the answer with your passkey");
 }
 
 static enum MHD_Result get_pos(serve_req *q)
@@ -766,7 +804,7 @@ static enum MHD_Result get_po(serve_req *q)
 		       json_array_size(json_object_get(po, "acknowledgments")), NULL);
 	if (strcmp(json_string_value(json_object_get(po, "state")) ?
 		   json_string_value(json_object_get(po, "state")) : "", "open") == 0) {
-		po_ack_form(&h, q, po);
+		po_ack_form(&h, po);
 		status_form(&h, q, po);
 	}
 	h_raw(&h, "<p><a href=\"/log/");
@@ -774,42 +812,6 @@ static enum MHD_Result get_po(serve_req *q)
 	h_raw(&h, "\">Every event of this PO</a></p>");
 	json_decref(po);
 	return send_page(q, MHD_HTTP_OK, &h);
-}
-
-/*
- * POST pos/{po}/ack (a form): the supplier accepts the PO's latest
- * revision with a promised date, or rejects it with a reason.
- */
-static enum MHD_Result post_po_ack(serve_req *q)
-{
-	const char *decision = form_value(q, "decision");
-	json_int_t revision = form_count(q, "revision");
-	int reject = decision && strcmp(decision, "reject") == 0;
-	char where[512];
-	json_t *ack, *reply;
-	unsigned status;
-	html h = { NULL, 0, 0 };
-
-	ack = reject ? json_pack("{s:b, s:s*, s:I}", "reject", 1, "reason", form_value(q, "reason"),
-				 "revision", revision) :
-		json_pack("{s:s*, s:s*, s:I}", "promise", form_value(q, "promise"), "note",
-			  form_value(q, "note"), "revision", revision);
-	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:[o]}", "op", "po-ack", "po",
-					      q->part[1], "acks", ack), -1);
-	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
-	if (status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) {
-		json_decref(reply);
-		if (cli_fmt(where, sizeof(where), "the address", "/pos/%s", q->part[1]) < 0)
-			return serve_redirect(q->c, "/pos");
-		return serve_redirect(q->c, where);
-	}
-	page_begin(&h, q, "Purchase order ", q->part[1]);
-	h_refusal(&h, refusal_of(reply));
-	h_raw(&h, "<p><a href=\"/pos/");
-	h_path(&h, q->part[1]);
-	h_raw(&h, "\">Back to the PO</a></p>");
-	json_decref(reply);
-	return send_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, &h);
 }
 
 /* ---- documents -------------------------------------------------------------------- */
@@ -949,22 +951,18 @@ static int has_role(unsigned roles, const char *name)
 }
 
 /* The buying side's disposition of an FAI report. */
-static void disposition_form(html *h, serve_req *q, const vault_revision *r)
+static void disposition_form(html *h, const vault_revision *r)
 {
-	h_raw(h, "<h2>Disposition of this FAI report</h2><form class=\"card\" method=\"post\" "
-		 "action=\"/documents/");
-	h_path(h, r->doc);
-	h_raw(h, "/");
-	h_path(h, r->rev);
-	h_raw(h, "/disposition\"><input type=\"hidden\" name=\"csrf\" value=\"");
-	h_text(h, q->csrf);
-	h_raw(h, "\"><fieldset><legend>Decision</legend><p><input type=\"radio\" id=\"fai-accept\" "
+	h_raw(h, "<h2>Disposition of this FAI report</h2>");
+	h_signed_form(h, "/documents/", r->doc, r->rev, "/disposition");
+	h_raw(h, "<fieldset><legend>Decision</legend><p><input type=\"radio\" id=\"fai-accept\" "
 		 "name=\"decision\" value=\"accept\" checked> <label for=\"fai-accept\">Accept"
 		 "</label> <input type=\"radio\" id=\"fai-reject\" name=\"decision\" "
 		 "value=\"reject\"> <label for=\"fai-reject\">Reject</label></p></fieldset>"
 		 "<p><label for=\"fai-reason\">Reason (to reject)</label> <input id=\"fai-reason\" "
-		 "name=\"reason\"></p><p><button type=\"submit\">Record the disposition</button>"
-		 "</p></form>");
+		 "name=\"reason\"></p><p><label for=\"fai-note\">Note</label> <input "
+		 "id=\"fai-note\" name=\"note\"></p>");
+	h_signed_form_end(h, "Sign the disposition with your passkey");
 }
 
 /* The acknowledgment form, which static/portal.js signs with the passkey. */
@@ -1073,7 +1071,7 @@ static enum MHD_Result get_revision(serve_req *q)
 		ack_form(&h, &r);
 	if (strcmp(r.type, "fai") == 0 && (has_role(viewer_roles(q), "buyer") ||
 					   has_role(viewer_roles(q), "quality")))
-		disposition_form(&h, q, &r);
+		disposition_form(&h, &r);
 	vault_revision_dispose(&r);
 	return send_page(q, MHD_HTTP_OK, &h);
 }
@@ -2047,7 +2045,28 @@ static enum MHD_Result get_scorecard(serve_req *q)
 
 /* ---- NCRs, status reports, FAI packages, a record's log -------------------------- */
 
-static enum MHD_Result get_ncrs(serve_req *q)
+/* Opening an NCR on a lot (quality, buyer): a record, not a signature. */
+static void ncr_open_form(html *h, serve_req *q)
+{
+	const char *const *d;
+
+	h_raw(h, "<h2>Open a nonconformance report</h2>");
+	h_form(h, q, "/ncrs", 0);
+	h_raw(h, "<p><label for=\"ncr-lot\">Lot</label> <input id=\"ncr-lot\" name=\"lot\" "
+		 "required></p><p><label for=\"ncr-reason\">What does not conform</label> "
+		 "<input id=\"ncr-reason\" name=\"reason\" required></p><p><label "
+		 "for=\"ncr-proposed\">Proposed disposition</label> <select id=\"ncr-proposed\" "
+		 "name=\"disposition\"><option value=\"\">(none yet)</option>");
+	for (d = vault_dispositions; *d; d++) {
+		h_raw(h, "<option>");
+		h_text(h, *d);
+		h_raw(h, "</option>");
+	}
+	h_raw(h, "</select></p><p><button type=\"submit\">Open the report</button></p></form>");
+}
+
+/* The NCRs the viewer may see, and the form to open one; `why`: a refusal. */
+static enum MHD_Result ncrs_page(serve_req *q, unsigned status, const char *why)
 {
 	static const char *const cols[] = { "NCR", "Lot", "PO", "Supplier", "Reason", "State",
 					    "Opened", NULL };
@@ -2057,14 +2076,12 @@ static enum MHD_Result get_ncrs(serve_req *q)
 	char *text = NULL;
 	json_t *list;
 	int error;
-	enum MHD_Result kept;
 
-	if (serve_kept(q, &kept))
-		return kept;
 	if ((error = vault_ncr_list(&text, q->v, NULL)) < 0)
 		return error_page(q, error);
 	list = parsed(text);
 	page_begin(&h, q, "Nonconformance reports", "");
+	h_refusal(&h, why);
 	if (!json_array_size(list)) {
 		h_raw(&h, "<p>No nonconformance reports.</p>");
 	} else {
@@ -2074,7 +2091,60 @@ static enum MHD_Result get_ncrs(serve_req *q)
 		h_rows(&h, "NCRs, by number", cols, keys, list, from, to, "/ncrs/");
 	}
 	json_decref(list);
-	return send_page(q, MHD_HTTP_OK, &h);
+	if (has_role(viewer_roles(q), "quality") || has_role(viewer_roles(q), "buyer"))
+		ncr_open_form(&h, q);
+	return send_page(q, status, &h);
+}
+
+static enum MHD_Result get_ncrs(serve_req *q)
+{
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
+	return ncrs_page(q, MHD_HTTP_OK, NULL);
+}
+
+/* POST ncrs (a form): an NCR opened on a lot; on to its page. */
+static enum MHD_Result post_ncr(serve_req *q)
+{
+	json_t *reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s*}", "op", "ncr-add",
+		"lot", form_value(q, "lot") ? form_value(q, "lot") : "", "reason",
+		form_value(q, "reason") ? form_value(q, "reason") : "", "disposition",
+		form_value(q, "disposition")), -1);
+	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	const char *id = json_string_value(json_object_get(json_object_get(reply, "body"), "ncr"));
+	char where[VAULT_NAME_MAX + 16];
+	enum MHD_Result answered;
+
+	/* a number the library made: NCR-NNNNNN, safe in a path */
+	if (status == MHD_HTTP_CREATED && id &&
+	    cli_fmt(where, sizeof(where), "the address", "/ncrs/%s", id) == 0) {
+		json_decref(reply);
+		return serve_redirect(q->c, where);
+	}
+	answered = ncrs_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
+	json_decref(reply);
+	return answered;
+}
+
+/* Closing an open NCR with its disposition (quality, buyer), signed with the passkey. */
+static void ncr_close_form(html *h, const char *ncr)
+{
+	const char *const *d;
+
+	h_raw(h, "<h2>Close this nonconformance report</h2>");
+	h_signed_form(h, "/ncrs/", ncr, NULL, "/close");
+	h_raw(h, "<p><label for=\"ncr-disposition\">Disposition</label> <select "
+		 "id=\"ncr-disposition\" name=\"disposition\">");
+	for (d = vault_dispositions; *d; d++) {
+		h_raw(h, "<option>");
+		h_text(h, *d);
+		h_raw(h, "</option>");
+	}
+	h_raw(h, "</select></p><p><label for=\"ncr-note\">Note</label> <input id=\"ncr-note\" "
+		 "name=\"note\"></p>");
+	h_signed_form_end(h, "Sign the close with your passkey");
 }
 
 static enum MHD_Result get_ncr(serve_req *q)
@@ -2116,6 +2186,10 @@ static enum MHD_Result get_ncr(serve_req *q)
 		}
 		h_raw(&h, "</ul>");
 	}
+	if (strcmp(json_string_value(json_object_get(n, "state")) ?
+		   json_string_value(json_object_get(n, "state")) : "", "open") == 0 &&
+	    (has_role(viewer_roles(q), "quality") || has_role(viewer_roles(q), "buyer")))
+		ncr_close_form(&h, q->part[1]);
 	json_decref(n);
 	return send_page(q, MHD_HTTP_OK, &h);
 }
@@ -2369,27 +2443,116 @@ static enum MHD_Result post_release(serve_req *q)
 	return ok;
 }
 
-/* POST documents/{doc}/{rev}/disposition (a form): accept or reject an FAI report. */
-static enum MHD_Result post_disposition(serve_req *q)
-{
-	json_t *reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*}",
-		"op", "fai-dispose", "doc", q->part[1], "rev", q->part[2], "decision",
-		form_value(q, "decision") ? form_value(q, "decision") : "", "reason",
-		form_value(q, "reason"), "note", form_value(q, "note")), -1);
-	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
-	char where[1024];
-	html h = { NULL, 0, 0 };
+/* ---- acts signed with the passkey ------------------------------------------------ */
 
-	if (status == MHD_HTTP_CREATED &&
-	    cli_fmt(where, sizeof(where), "the address", "/documents/%s/%s", q->part[1],
-		    q->part[2]) == 0) {
-		json_decref(reply);
-		return serve_redirect(q->c, where);
-	}
-	page_begin(&h, q, "FAI disposition", "");
-	h_refusal(&h, refusal_of(reply));
-	json_decref(reply);
-	return send_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, &h);
+/* A body member as the act's request takes it: NULL when absent or empty. */
+static const char *given(const json_t *body, const char *key)
+{
+	const char *v = json_string_value(json_object_get(body, key));
+
+	return v && *v ? v : NULL;
+}
+
+/* The request of act "po-ack" for PO {po} from the form's fields. */
+static json_t *po_ack_request(serve_req *q, const json_t *body)
+{
+	const char *rev = given(body, "revision");
+	json_int_t revision = rev && strspn(rev, "0123456789") == strlen(rev) &&
+		strlen(rev) < 10 ? (json_int_t)strtol(rev, NULL, 10) : -1;
+	json_t *ack;
+
+	if (given(body, "decision") && strcmp(given(body, "decision"), "reject") == 0)
+		ack = json_pack("{s:b, s:s*, s:s*}", "reject", 1, "reason", given(body, "reason"),
+				"note", given(body, "note"));
+	else
+		ack = json_pack("{s:s*, s:s*}", "promise", given(body, "promise"), "note",
+				given(body, "note"));
+	if (ack && revision >= 0)
+		json_object_set_new(ack, "revision", json_integer(revision));
+	return json_pack("{s:s, s:[o]}", "po", q->part[1], "acks", ack);
+}
+
+/* The request of act "fai-dispose" for FAI report {doc}@{rev}. */
+static json_t *disposition_request(serve_req *q, const json_t *body)
+{
+	return json_pack("{s:s, s:s, s:s, s:s*, s:s*}", "doc", q->part[1], "rev", q->part[2],
+			 "decision", given(body, "decision") ? given(body, "decision") : "",
+			 "reason", given(body, "reason"), "note", given(body, "note"));
+}
+
+/* The request of act "ncr-close" for NCR {ncr}. */
+static json_t *ncr_close_request(serve_req *q, const json_t *body)
+{
+	return json_pack("{s:s, s:s, s:s*}", "ncr", q->part[1], "disposition",
+			 given(body, "disposition") ? given(body, "disposition") : "", "note",
+			 given(body, "note"));
+}
+
+/*
+ * POST .../statement: the record the user is to sign for the act, and
+ * its WebAuthn challenge; POST .../sign (`sign`), with the record and
+ * the passkey's assertion over it: the act recorded with its signature,
+ * and a new session.
+ */
+static enum MHD_Result act_step(serve_req *q, const char *act,
+				json_t *(*request)(serve_req *q, const json_t *body), int sign)
+{
+	static const char *const signed_keys[] = { "record", "authenticator_data", "client_data",
+						   "signature", NULL };
+	enum MHD_Result answered;
+	json_t *body = body_object(q, &answered), *req, *reply, *answer;
+	const char *id;
+	char cookie[256];
+
+	if (!body)
+		return answered;
+	req = json_pack("{s:s, s:s, s:o}", "op", sign ? "portal-act-sign" : "portal-act-statement",
+			"act", act, "request", request(q, body));
+	for (const char *const *k = signed_keys; sign && req && *k; k++)
+		if (json_is_string(json_object_get(body, *k)))
+			json_object_set(req, *k, json_object_get(body, *k));
+	json_decref(body);
+	reply = serve_writer_ask(q, req, -1);
+	if (!sign)
+		return relay(q, reply, NULL, NULL);
+	answer = json_object_get(reply, "body");
+	if ((id = json_string_value(json_object_get(answer, "session"))) == NULL ||
+	    session_cookie(cookie, sizeof(cookie), id) < 0)
+		return relay(q, reply, NULL, NULL);
+	serve_portal_forget(q->api, q->session);
+	return relay(q, reply, json_pack("{s:O, s:O}", "signature",
+					 json_object_get(answer, "signature"), "csrf",
+					 json_object_get(answer, "csrf")), cookie);
+}
+
+static enum MHD_Result post_po_ack_statement(serve_req *q)
+{
+	return act_step(q, "po-ack", po_ack_request, 0);
+}
+
+static enum MHD_Result post_po_ack_sign(serve_req *q)
+{
+	return act_step(q, "po-ack", po_ack_request, 1);
+}
+
+static enum MHD_Result post_disposition_statement(serve_req *q)
+{
+	return act_step(q, "fai-dispose", disposition_request, 0);
+}
+
+static enum MHD_Result post_disposition_sign(serve_req *q)
+{
+	return act_step(q, "fai-dispose", disposition_request, 1);
+}
+
+static enum MHD_Result post_ncr_close_statement(serve_req *q)
+{
+	return act_step(q, "ncr-close", ncr_close_request, 0);
+}
+
+static enum MHD_Result post_ncr_close_sign(serve_req *q)
+{
+	return act_step(q, "ncr-close", ncr_close_request, 1);
 }
 
 /* ---- the table ------------------------------------------------------------------- */
@@ -2407,7 +2570,6 @@ const serve_page serve_pages[] = {
 	{ "GET", "inbox", 0, get_inbox },
 	{ "GET", "pos", 0, get_pos },
 	{ "GET", "pos/{}", 0, get_po },
-	{ "POST", "pos/{}/ack", 0, post_po_ack },
 	{ "GET", "documents", 0, get_documents },
 	{ "GET", "documents/{}", 0, get_document },
 	{ "GET", "documents/{}/{}", 0, get_revision },
@@ -2426,6 +2588,7 @@ const serve_page serve_pages[] = {
 	{ "GET", "export/lot/{}", 0, get_export_lot },
 	{ "GET", "scorecard", 0, get_scorecard },
 	{ "GET", "ncrs", 0, get_ncrs },
+	{ "POST", "ncrs", 0, post_ncr },
 	{ "GET", "ncrs/{}", 0, get_ncr },
 	{ "POST", "pos/{}/status", 0, post_status },
 	{ "GET", "fai", 0, get_fai_form },
@@ -2433,6 +2596,11 @@ const serve_page serve_pages[] = {
 	{ "GET", "log/{}", 0, get_log },
 	{ "GET", "release", 0, get_release },
 	{ "POST", "release", 0, post_release },
-	{ "POST", "documents/{}/{}/disposition", 0, post_disposition },
+	{ "POST", "pos/{}/ack/statement", 0, post_po_ack_statement },
+	{ "POST", "pos/{}/ack/sign", 0, post_po_ack_sign },
+	{ "POST", "documents/{}/{}/disposition/statement", 0, post_disposition_statement },
+	{ "POST", "documents/{}/{}/disposition/sign", 0, post_disposition_sign },
+	{ "POST", "ncrs/{}/close/statement", 0, post_ncr_close_statement },
+	{ "POST", "ncrs/{}/close/sign", 0, post_ncr_close_sign },
 	{ NULL, NULL, 0, NULL }
 };

@@ -628,6 +628,128 @@ done:
 	return reply;
 }
 
+/*
+ * The act's own request (member "request") as the session's user asks it:
+ * a copy with the session and CSRF token, which the act checks again.
+ */
+static json_t *act_request(const json_t *req)
+{
+	json_t *inner = json_deep_copy(json_object_get(req, "request"));
+
+	if (!json_is_object(inner)) {
+		json_decref(inner);
+		return NULL;
+	}
+	json_object_set_new(inner, "session", json_string(member(req, "session")));
+	json_object_set_new(inner, "csrf", json_string(member(req, "csrf") ? member(req, "csrf") : ""));
+	return inner;
+}
+
+/*
+ * "portal-act-statement" {session, csrf, act, request}: the record the
+ * session's user would sign to make the act (a PO acknowledgment, an FAI
+ * disposition, an NCR's close) now, written nowhere, and its WebAuthn
+ * challenge (its SSHSIG signed data).
+ */
+static json_t *do_act_statement(vault *v, const json_t *req)
+{
+	const char *act = member(req, "act"), *ns = serve_writer_act_namespace(act);
+	json_t *inner = act_request(req), *reply = NULL, *body;
+	char *record = NULL, *key = NULL, *challenge = NULL;
+	vault_signing s = { &record, NULL, 0, NULL };
+	vault_user u;
+
+	if (!ns || !inner) {
+		json_decref(inner);
+		return failure(400, !ns ? "no such act to sign" : "'request' is required");
+	}
+	if ((reply = serve_session_authorize(&u, v, req)) != NULL)
+		goto done;
+	key = passkey_of(v, u.name);
+	vault_user_dispose(&u);
+	if (!key) {
+		reply = failure(400, "your user signs with a key file, not a passkey");
+		goto done;
+	}
+	reply = serve_writer_act(v, act, inner, &s);
+	body = json_object_get(reply, "body");
+	record = (char *)json_string_value(json_object_get(body, "record"));
+	if (json_integer_value(json_object_get(reply, "status")) == 200 && record) {
+		if (vault_webauthn_challenge(&challenge, ns, record, strlen(record)) < 0) {
+			json_decref(reply);
+			reply = failure(500, vault_error_message());
+		} else {
+			json_object_set_new(body, "challenge", json_string(challenge));
+		}
+	}
+done:
+	free(challenge);
+	free(key);
+	json_decref(inner);
+	return reply;
+}
+
+/*
+ * "portal-act-sign" {session, csrf, act, request, record,
+ * authenticator_data, client_data, signature}: the record signed with the
+ * session user's passkey becomes an SSHSIG, and the act is made with it
+ * beside its record; the session is replaced by a new one.
+ */
+static json_t *do_act_sign(vault *v, const json_t *req)
+{
+	const char *act = member(req, "act"), *ns = serve_writer_act_namespace(act);
+	const char *record = member(req, "record"), *sid = member(req, "session");
+	vault_webauthn_assertion a = assertion_of(req);
+	json_t *inner = act_request(req), *reply = NULL, *body;
+	char *key = NULL, *armored = NULL;
+	uint32_t counter = 0;
+	vault_user u;
+	session *old;
+
+	memset(&u, 0, sizeof(u));
+	if (!ns || !inner || !record) {
+		json_decref(inner);
+		return failure(400, !ns ? "no such act to sign" : !inner ? "'request' is required" :
+			       "'record' is required");
+	}
+	if ((reply = serve_session_authorize(&u, v, req)) != NULL)
+		goto done;
+	if ((key = passkey_of(v, u.name)) == NULL) {
+		reply = failure(400, "your user signs with a key file, not a passkey");
+		goto done;
+	}
+	if (vault_webauthn_sign(&armored, &counter, key, portal.origin, ns, record,
+				strlen(record), &a) < 0) {
+		reply = failure(400, vault_error_message());
+		goto done;
+	}
+	if (counter_moves(u.name, counter) < 0) {
+		reply = failure(400, "the passkey's signature counter went back: a copied "
+				"authenticator or a replayed signature");
+		goto done;
+	}
+	{
+		vault_signing s = { NULL, record, strlen(record), armored };
+
+		reply = serve_writer_act(v, act, inner, &s);
+	}
+	if (json_integer_value(json_object_get(reply, "status")) != 201)
+		goto done;
+	/* a new session after each signature: the old one ends */
+	if ((old = session_of(sid, time(NULL))) != NULL)
+		memset(old, 0, sizeof(*old));
+	json_decref(reply);
+	body = json_pack("{s:s}", "signature", armored);
+	session_open(body, u.name, time(NULL));
+	reply = json_pack("{s:i, s:o}", "status", 201, "body", body);
+done:
+	free(key);
+	free(armored);
+	vault_user_dispose(&u);
+	json_decref(inner);
+	return reply;
+}
+
 json_t *serve_portal_op(vault *v, const char *op, const json_t *req)
 {
 	static const struct {
@@ -641,6 +763,8 @@ json_t *serve_portal_op(vault *v, const char *op, const json_t *req)
 		{ "portal-enroll-begin", do_enroll_begin },
 		{ "portal-enroll-finish", do_enroll_finish },
 		{ "portal-ack", do_ack },
+		{ "portal-act-statement", do_act_statement },
+		{ "portal-act-sign", do_act_sign },
 	};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)

@@ -624,7 +624,22 @@ static json_t *do_po_change(vault *v, const char *dir, const json_t *req, int fd
  * "po-ack": the supplier's acknowledgments of PO "po" (the whole PO or lines), one commit;
  * answered with the PO as GET pos/{po} (po show --json) shows it.
  */
-static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
+/*
+ * What a signed act's first step answers: the record to sign, its
+ * namespace, and the command that signs it with a key file.
+ */
+static json_t *statement_reply(int error, char *record, const char *ns)
+{
+	json_t *reply;
+
+	if (error < 0)
+		return failure(status_of(error), vault_error_message());
+	reply = created(json_pack("{s:s, s:s}", "record", record, "namespace", ns), 200);
+	free(record);
+	return reply;
+}
+
+static json_t *po_ack(vault *v, const json_t *req, const vault_signing *s)
 {
 	static const field fields[] = {
 		{ "po", JSON_STRING, 1 }, { "acks", JSON_ARRAY, 1 }, { NULL, 0, 0 }
@@ -634,21 +649,33 @@ static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
 	vault_po_ack *k;
 	json_t *reply = NULL;
 	size_t i, n;
+	int error;
 
-	(void)dir;
-	(void)fd;
 	if ((reply = check_fields(req, fields, 1)) != NULL)
 		return reply;
 	if ((n = json_array_size(acks)) == 0 || n > 10000)
 		return failure(400, "'acks' must hold from 1 to 10000 acknowledgments");
+	if (s && n != 1)
+		return failure(400, "a signed acknowledgment is one answer");
 	if ((k = calloc(n, sizeof(*k))) == NULL)
 		abort();
 	for (i = 0; i < n && !reply; i++)
 		reply = po_ack_of(&k[i], po, json_array_get(acks, i), i);
-	if (!reply && (reply = act_for_token(v, req)) == NULL)
-		reply = po_written(v, vault_po_ack_add(v, k, n), po);
+	if (!reply && (reply = act_for_token(v, req)) == NULL) {
+		error = s ? vault_po_ack_signed(v, k, s) : vault_po_ack_add(v, k, n);
+		reply = s && s->statement ?
+			statement_reply(error, *s->statement, VAULT_PO_ACK_NAMESPACE) :
+			po_written(v, error, po);
+	}
 	free(k);
 	return reply;
+}
+
+static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
+{
+	(void)dir;
+	(void)fd;
+	return po_ack(v, req, NULL);
 }
 
 /*
@@ -836,7 +863,7 @@ static json_t *do_ncr_add(vault *v, const char *dir, const json_t *req, int fd)
 }
 
 /* "ncr-close": close NCR "ncr" with a disposition (quality, buyer). */
-static json_t *do_ncr_close(vault *v, const char *dir, const json_t *req, int fd)
+static json_t *ncr_close(vault *v, const json_t *req, const vault_signing *s)
 {
 	static const field fields[] = {
 		{ "ncr", JSON_STRING, 1 }, { "disposition", JSON_STRING, 1 },
@@ -845,14 +872,22 @@ static json_t *do_ncr_close(vault *v, const char *dir, const json_t *req, int fd
 	json_t *reply;
 	int error;
 
-	(void)dir;
-	(void)fd;
 	if ((reply = check_fields(req, fields, 1)) != NULL || (reply = act_for_token(v, req)) != NULL)
 		return reply;
-	if ((error = vault_ncr_close(v, member(req, "ncr"), member(req, "disposition"),
-				     member(req, "note"))) < 0)
+	error = vault_ncr_close_signed(v, member(req, "ncr"), member(req, "disposition"),
+				       member(req, "note"), s);
+	if (s && s->statement)
+		return statement_reply(error, *s->statement, VAULT_NCR_CLOSE_NAMESPACE);
+	if (error < 0)
 		return failure(status_of(error), vault_error_message());
 	return ncr_reply(v, member(req, "ncr"));
+}
+
+static json_t *do_ncr_close(vault *v, const char *dir, const json_t *req, int fd)
+{
+	(void)dir;
+	(void)fd;
+	return ncr_close(v, req, NULL);
 }
 
 /* "fai": the First Article Inspection package `fd` (a zip), attached to "po" and "lot" if given. */
@@ -919,7 +954,7 @@ static json_t *do_lot_add(vault *v, const char *dir, const json_t *req, int fd)
 }
 
 /* "fai-dispose": the buying side accepts or rejects FAI report "doc"@"rev". */
-static json_t *do_fai_dispose(vault *v, const char *dir, const json_t *req, int fd)
+static json_t *fai_dispose(vault *v, const json_t *req, const vault_signing *s)
 {
 	static const field fields[] = {
 		{ "doc", JSON_STRING, 1 }, { "rev", JSON_STRING, 1 },
@@ -931,20 +966,55 @@ static json_t *do_fai_dispose(vault *v, const char *dir, const json_t *req, int 
 	char *text = NULL;
 	int error;
 
-	(void)dir;
-	(void)fd;
 	if ((reply = check_fields(req, fields, 1)) != NULL)
 		return reply;
 	if (strcmp(decision, "accept") != 0 && strcmp(decision, "reject") != 0)
 		return failure(400, "'decision' is accept or reject");
 	if ((reply = act_for_token(v, req)) != NULL)
 		return reply;
-	if ((error = vault_fai_dispose(v, member(req, "doc"), member(req, "rev"),
-				       strcmp(decision, "accept") == 0, member(req, "reason"),
-				       member(req, "note"))) < 0)
+	error = vault_fai_dispose_signed(v, member(req, "doc"), member(req, "rev"),
+					 strcmp(decision, "accept") == 0, member(req, "reason"),
+					 member(req, "note"), s);
+	if (s && s->statement)
+		return statement_reply(error, *s->statement, VAULT_FAI_DISPOSITION_NAMESPACE);
+	if (error < 0)
 		return failure(status_of(error), vault_error_message());
 	error = vault_fai_show(&text, v, member(req, "doc"), member(req, "rev"));
 	return error < 0 ? failure(500, vault_error_message()) : created_text(text, 201);
+}
+
+static json_t *do_fai_dispose(vault *v, const char *dir, const json_t *req, int fd)
+{
+	(void)dir;
+	(void)fd;
+	return fai_dispose(v, req, NULL);
+}
+
+/* The acts a person signs apart from the commit (vault_signing), by name. */
+static const struct {
+	const char *name;
+	const char *ns;
+	json_t *(*run)(vault *v, const json_t *req, const vault_signing *s);
+} acts[] = {
+	{ "po-ack", VAULT_PO_ACK_NAMESPACE, po_ack },
+	{ "fai-dispose", VAULT_FAI_DISPOSITION_NAMESPACE, fai_dispose },
+	{ "ncr-close", VAULT_NCR_CLOSE_NAMESPACE, ncr_close },
+};
+
+const char *serve_writer_act_namespace(const char *act)
+{
+	for (size_t i = 0; act && i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(act, acts[i].name) == 0)
+			return acts[i].ns;
+	return NULL;
+}
+
+json_t *serve_writer_act(vault *v, const char *act, const json_t *req, const vault_signing *s)
+{
+	for (size_t i = 0; act && i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(act, acts[i].name) == 0)
+			return acts[i].run(v, req, s);
+	return failure(400, "no such act to sign");
 }
 
 /* The writer's operations: each checks its fields and the token itself, and answers. */

@@ -25,8 +25,8 @@
 		return m ? m.content : '';
 	}
 
-	function say(text, bad) {
-		const s = document.getElementById('status');
+	function say(text, bad, where) {
+		const s = where || document.getElementById('status');
 		if (s) {
 			s.textContent = text;
 			s.className = bad ? 'bad' : 'good';
@@ -61,9 +61,9 @@
 		};
 	}
 
-	function failed(e) {
+	function failed(e, where) {
 		say(e.name === 'NotAllowedError' ? 'The passkey was not used (cancelled or timed out).' :
-			e.message, true);
+			e.message, true, where);
 	}
 
 	const login = document.getElementById('login');
@@ -144,6 +144,33 @@
 				location.reload();
 			} catch (e) {
 				failed(e);
+			}
+		});
+	}
+
+	// A form for an act signed with the passkey (a PO's answer, an FAI
+	// disposition, an NCR's close): its filled-in fields go to ACT/statement,
+	// the passkey signs the record the vault answers, the signature goes to
+	// ACT/sign with the same fields.
+	for (const form of document.querySelectorAll('form[data-act]')) {
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			const where = form.querySelector('[role="status"]');
+			const fields = {};
+			for (const [k, v] of new FormData(form))
+				if (typeof v === 'string' && v.trim())
+					fields[k] = v.trim();
+			try {
+				const s = await post(form.dataset.act + '/statement', fields);
+				say('Sign with your passkey now.', false, where);
+				const a = await assertion(s.challenge, location.hostname);
+				const r = await post(form.dataset.act + '/sign',
+					Object.assign(a, fields, { record: s.record }));
+				document.querySelector('meta[name="csrf"]').content = r.csrf;
+				say('Signed and recorded.', false, where);
+				location.reload();
+			} catch (e) {
+				failed(e, where);
 			}
 		});
 	}

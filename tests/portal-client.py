@@ -13,6 +13,10 @@ tests/browser/.
   ack BASE COOKIE CSRF KEY DOC REV MEANING
                               acknowledge DOC@REV with the passkey; prints
                               the new session cookie and CSRF token
+  act BASE COOKIE CSRF KEY PATH FIELDS
+                              an act signed with the passkey at PATH (as
+                              /pos/PO/ack), FIELDS the form's (JSON); prints
+                              the new session cookie and CSRF token
 
 BASE is the portal's origin (https://HOST:PORT or http://localhost:PORT);
 with TLS, QVAULT_CACERT names the certificate to trust.
@@ -162,8 +166,24 @@ def cmd_ack(base, cookie, csrf, key, doc, rev, meaning):
     print(r["csrf"])
 
 
+def cmd_act(base, cookie, csrf, key, where, fields):
+    """An act signed with the passkey (a PO's answer, an FAI disposition, an
+    NCR's close): the record the vault makes, signed as the page's script
+    has the passkey sign it."""
+    web = Opener(base)
+    form = json.loads(fields)
+    s, _ = web.post(where + "/statement", form, cookie, csrf)
+    a = assertion(base, key, s["challenge"])
+    a.update(form)
+    a["record"] = s["record"]
+    r, cookies = web.post(where + "/sign", a, cookie, csrf)
+    print(session_of(cookies))
+    print(r["csrf"])
+
+
 def main(argv):
-    cmds = {"enroll": (cmd_enroll, 3), "login": (cmd_login, 3), "ack": (cmd_ack, 7)}
+    cmds = {"enroll": (cmd_enroll, 3), "login": (cmd_login, 3), "ack": (cmd_ack, 7),
+            "act": (cmd_act, 6)}
     if len(argv) < 2 or argv[1] not in cmds or len(argv) - 2 != cmds[argv[1]][1]:
         sys.exit(__doc__)
     cmds[argv[1]][0](*argv[2:])

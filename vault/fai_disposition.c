@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "act.h"
 #include "common.h"
 #include "error.h"
 #include "kind.h"
@@ -60,12 +61,18 @@ static int fields_check(const char *doc, const char *rev, int accept, const char
 int vault_fai_dispose(vault *v, const char *doc, const char *rev, int accept, const char *reason,
 		      const char *note)
 {
+	return vault_fai_dispose_signed(v, doc, rev, accept, reason, note, NULL);
+}
+
+int vault_fai_dispose_signed(vault *v, const char *doc, const char *rev, int accept,
+			     const char *reason, const char *note, const vault_signing *s)
+{
 	char package[VAULT_PATH_MAX], disposition[VAULT_PATH_MAX], withdrawn[VAULT_PATH_MAX];
 	char when[VAULT_TIME_SIZE];
 	vault_buf message = VAULT_BUF_INIT;
 	json_t *root, *before = NULL;
 	vault_txn t;
-	char *json = NULL, *data = NULL;
+	char *data = NULL;
 	size_t len;
 	int error;
 
@@ -75,7 +82,8 @@ int vault_fai_dispose(vault *v, const char *doc, const char *rev, int accept, co
 	if ((error = vault__txn_begin(&t, v)) < 0)
 		return error;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
-				     "disposition FAI reports")) < 0)
+				     "disposition FAI reports")) < 0 ||
+	    (error = vault_act__begin(&t, v, s, "decided_at")) < 0)
 		goto done;
 	if (vault_store__read_path(&data, &len, v->store, t.root, package) < 0) {
 		error = vault_error__set(VAULT_ENOTFOUND, "%s@%s is no FAI report", doc, rev);
@@ -106,15 +114,15 @@ int vault_fai_dispose(vault *v, const char *doc, const char *rev, int accept, co
 		json_object_set_new(root, "reason", json_string(reason));
 	if (root && note)
 		json_object_set_new(root, "note", json_string(note));
-	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, disposition, json, len)) < 0 ||
+	if ((error = vault_act__put(&t, v, disposition, root, s,
+				    VAULT_FAI_DISPOSITION_NAMESPACE)) < 0 ||
+	    vault_act__statement_only(s) ||
 	    (error = vault_buf__addf(&message, "fai %s %s@%s\n\nQvault-Op: fai-disposition\n",
 				     accept ? "accept" : "reject", doc, rev)) < 0)
 		goto done;
 	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
 	free(data);
-	free(json);
 	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 	return error;
@@ -187,6 +195,20 @@ done:
 	json_decref(rec);
 }
 
+/* .../REV/disposition.json.sig: the one deciding signs the decision itself */
+static void check_disposition_signature(const vault_change_ctx *c, const char *path)
+{
+	vault_act__check_signature(c, path, VAULT_FAI_DISPOSITION_NAMESPACE, "decided_by");
+}
+
+const vault_kind vault_kind_fai_disposition_signature = {
+	.name = "FAI disposition signature",
+	.shape = "docs/HH/HH/DOC/REV/" VAULT_DISPOSITION_FILE ".sig",
+	.roles = VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
+	.act = "disposition FAI reports",
+	.ops = "fai-disposition",
+	.check = check_disposition_signature,
+};
 const vault_kind vault_kind_fai_disposition = {
 	.name = "FAI disposition",
 	.shape = "docs/HH/HH/DOC/REV/" VAULT_DISPOSITION_FILE,

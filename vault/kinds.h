@@ -30,15 +30,18 @@ extern const vault_kind vault_kind_po;              /* po.c: pos/.../PO/po.json 
 extern const vault_kind vault_kind_audit_waiver;     /* audit.c: waivers/.../GAP/TIME-SIGNER.json */
 extern const vault_kind vault_kind_withdrawal;      /* withdraw.c: .../REV/withdrawn.json */
 extern const vault_kind vault_kind_fai_disposition; /* fai_disposition.c: .../REV/disposition.json */
+extern const vault_kind vault_kind_fai_disposition_signature; /* ...: disposition.json.sig */
 extern const vault_kind vault_kind_po_change;       /* po_change.c: .../PO/changes/N-NAME.json */
 extern const vault_kind vault_kind_subtier;         /* subtier.c: subtier/ORG/.../LOT/lot.json */
 extern const vault_kind vault_kind_po_ack;          /* portal.c: .../PO/acks/N-NAME.json */
+extern const vault_kind vault_kind_po_ack_signature; /* portal.c: .../PO/acks/N-NAME.json.sig */
 extern const vault_kind vault_kind_status;          /* portal.c: .../PO/status/N-NAME.json */
 extern const vault_kind vault_kind_lot;             /* lot.c: lots/.../LOT/lot.json */
 extern const vault_kind vault_kind_asn;             /* asn.c: asns/.../ASN/asn.json */
 extern const vault_kind vault_kind_receipt;         /* asn.c: .../ASN/receipt.json */
 extern const vault_kind vault_kind_ncr;             /* ncr.c: ncrs/.../NCR/ncr.json */
 extern const vault_kind vault_kind_ncr_close;       /* ncr.c: .../NCR/close.json */
+extern const vault_kind vault_kind_ncr_close_signature; /* ncr.c: .../NCR/close.json.sig */
 extern const vault_kind vault_kind_token;           /* token.c: tokens/.../ID/token.json */
 extern const vault_kind vault_kind_token_revoked;   /* token.c: .../ID/revoked.json */
 

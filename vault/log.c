@@ -14,9 +14,9 @@
 
 /*
  * The commits that wrote records of document ?1, PO ?2 or lot ?3 (NULL:
- * none): a document's releases, obsoletes, acknowledgments and links (its
- * revisions' adds are the index's event subjects); a PO's creation,
- * answers, status reports, ship notices and their receipts, lots, NCRs
+ * none): a document's releases, obsoletes, acknowledgments, links, FAI
+ * dispositions and withdrawals (its revisions' adds are the index's event
+ * subjects); a PO's creation, change orders, answers, status reports, ship notices and their receipts, lots, NCRs
  * and their closing, links to it; a lot's record, NCRs, links to it, the
  * ship notices that carry it and their receipts.
  */
@@ -25,7 +25,10 @@
 	" UNION ALL SELECT commit_id FROM obsoletes WHERE doc = ?1" \
 	" UNION ALL SELECT commit_id FROM acks WHERE doc = ?1" \
 	" UNION ALL SELECT commit_id FROM links WHERE doc = ?1" \
+	" UNION ALL SELECT commit_id FROM fai_dispositions WHERE doc = ?1" \
+	" UNION ALL SELECT commit_id FROM withdrawals WHERE doc = ?1" \
 	" UNION ALL SELECT commit_id FROM pos WHERE po = ?2" \
+	" UNION ALL SELECT commit_id FROM po_changes WHERE po = ?2" \
 	" UNION ALL SELECT commit_id FROM po_acks WHERE po = ?2" \
 	" UNION ALL SELECT commit_id FROM po_status WHERE po = ?2" \
 	" UNION ALL SELECT commit_id FROM asns WHERE po = ?2" \

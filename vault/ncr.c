@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "act.h"
 #include "common.h"
 #include "error.h"
 #include "exists.h"
@@ -155,19 +156,22 @@ int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
 	vault_buf__dispose(&message);
-	free(json);
 	vault__txn_end(&t, v);
 	return error;
 }
 
 int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const char *note)
 {
+	return vault_ncr_close_signed(v, ncr, disposition, note, NULL);
+}
+
+int vault_ncr_close_signed(vault *v, const char *ncr, const char *disposition, const char *note,
+			   const vault_signing *s)
+{
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE];
-	char *json = NULL;
 	vault_buf message = VAULT_BUF_INIT;
 	json_t *root;
 	vault_txn t;
-	size_t len;
 	int error;
 
 	if ((error = vault_name_check("NCR number", ncr)) < 0 ||
@@ -176,7 +180,8 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
-				     "close nonconformance reports")) < 0)
+				     "close nonconformance reports")) < 0 ||
+	    (error = vault_act__begin(&t, v, s, "closed_at")) < 0)
 		goto done;
 	vault_record__dir(dir, sizeof(dir), "ncrs", ncr);
 	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_FILE, dir)) < 0)
@@ -197,8 +202,8 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 			 "closed_at", when);
 	if (root && note)
 		json_object_set_new(root, "note", json_string(note));
-	if ((error = vault_record__dump(&json, &len, root)) < 0 ||
-	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
+	if ((error = vault_act__put(&t, v, path, root, s, VAULT_NCR_CLOSE_NAMESPACE)) < 0 ||
+	    vault_act__statement_only(s) ||
 	    (error = vault_buf__addf(&message,
 		 "ncr close %s: %s\n\nQvault-Op: ncr-close\nQvault-NCR: %s\n",
 		 ncr, disposition, ncr)) < 0)
@@ -206,7 +211,6 @@ int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const ch
 	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
 	vault_buf__dispose(&message);
-	free(json);
 	vault__txn_end(&t, v);
 	return error;
 }
@@ -485,6 +489,20 @@ const vault_kind vault_kind_ncr = {
 	.index = index_ncr,
 	.check = check_ncr_file,
 	.tables = "ncrs ncr_docs",
+};
+/* .../NCR/close.json.sig: the one closing it signs the close itself */
+static void check_close_signature(const vault_change_ctx *c, const char *path)
+{
+	vault_act__check_signature(c, path, VAULT_NCR_CLOSE_NAMESPACE, "closed_by");
+}
+
+const vault_kind vault_kind_ncr_close_signature = {
+	.name = "NCR close signature",
+	.shape = "ncrs/HH/HH/NCR/" VAULT_NCR_CLOSE_FILE ".sig",
+	.roles = VAULT_ROLE_QUALITY | VAULT_ROLE_BUYER,
+	.act = "close nonconformance reports",
+	.ops = "ncr-close",
+	.check = check_close_signature,
 };
 const vault_kind vault_kind_ncr_close = {
 	.name = "closure",

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "act.h"
 #include "common.h"
 #include "error.h"
 #include "exists.h"
@@ -319,21 +320,21 @@ done:
 	return error;
 }
 
-/* Queue `root` (taken over) as answer `seq` in folder `sub` of PO `po`. */
+/*
+ * Queue `root` (taken over) as answer `seq` in folder `sub` of PO `po`,
+ * as `s` says (act.h; NULL: at once).
+ */
 static int put_answer(vault_txn *t, vault *v, const char *po, const char *sub,
-		      unsigned long seq, json_t *root)
+		      unsigned long seq, json_t *root, const vault_signing *s)
 {
-	char dir[VAULT_PATH_MAX], name[VAULT_NAME_MAX + 32], path[VAULT_PATH_MAX * 2], *json;
-	size_t len;
+	char dir[VAULT_PATH_MAX], name[VAULT_NAME_MAX + 32], path[VAULT_PATH_MAX * 2];
 	int error;
 
-	if ((error = vault_record__dump(&json, &len, root)) < 0)
-		return error;
 	if ((error = vault_record__dir(dir, sizeof(dir), "pos", po)) == 0 &&
 	    (error = vault_portal__seq_name(name, sizeof(name), seq, t->actor.name)) == 0 &&
 	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/%s", dir, sub, name)) == 0)
-		error = vault__txn_put_data(t, v, path, json, len);
-	free(json);
+		return vault_act__put(t, v, path, root, s, VAULT_PO_ACK_NAMESPACE);
+	json_decref(root);
 	return error;
 }
 
@@ -405,7 +406,8 @@ static int revision_answered(unsigned *out, vault_txn *t, vault *v, const char *
 	return error;
 }
 
-static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long seq)
+static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long seq,
+		   const vault_signing *s)
 {
 	char when[VAULT_TIME_SIZE];
 	unsigned revision;
@@ -443,10 +445,11 @@ static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long 
 		json_object_set_new(root, "note", json_string(a->note));
 	if (a->reason)
 		json_object_set_new(root, "reason", json_string(a->reason));
-	return put_answer(t, v, a->po, VAULT_PO_ACKS_DIR, seq, root);
+	return put_answer(t, v, a->po, VAULT_PO_ACKS_DIR, seq, root, s);
 }
 
-int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
+/* Acknowledgments acks[0..n) in one commit, or the one signed as `s` says. */
+static int ack_add(vault *v, const vault_po_ack *acks, size_t n, const vault_signing *s)
 {
 	const char **pos = calloc(n + 1, sizeof(char *));
 	unsigned long *seq = calloc(n + 1, sizeof(unsigned long));
@@ -467,13 +470,16 @@ int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
 	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
 		goto out;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "acknowledge purchase orders")) < 0 ||
+	    (error = vault_act__begin(&t, v, s, "signed_at")) < 0 ||
 	    (error = vault_portal__room(v, pos, n)) < 0 ||
 	    (error = number(seq, v, pos, n, SQL_ACK_SEQ)) < 0 ||
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
 	for (i = 0; i < n; i++)
-		if ((error = at_item(put_ack(&t, v, &acks[i], seq[i]), n, "acknowledgment", i)) < 0)
+		if ((error = at_item(put_ack(&t, v, &acks[i], seq[i], s), n, "acknowledgment", i)) < 0)
 			goto done;
+	if (vault_act__statement_only(s))
+		goto done;
 	if (n == 1 && acks[0].reject)
 		error = vault_buf__addf(&message,
 			 "po ack %s: rejected\n\nQvault-Op: po-ack\nQvault-PO: %s\n", acks[0].po, acks[0].po);
@@ -492,6 +498,16 @@ out:
 	free(pos);
 	free(seq);
 	return error;
+}
+
+int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n)
+{
+	return ack_add(v, acks, n, NULL);
+}
+
+int vault_po_ack_signed(vault *v, const vault_po_ack *ack, const vault_signing *s)
+{
+	return ack_add(v, ack, 1, s);
 }
 
 /* ---- status --------------------------------------------------------------- */
@@ -543,7 +559,7 @@ static int put_status(vault_txn *t, vault *v, const vault_status_report *s, unsi
 		json_object_set_new(root, "line", json_integer(s->line));
 	if (s->note)
 		json_object_set_new(root, "note", json_string(s->note));
-	return put_answer(t, v, s->po, VAULT_PO_STATUS_DIR, seq, root);
+	return put_answer(t, v, s->po, VAULT_PO_STATUS_DIR, seq, root, NULL);
 }
 
 /* Record reports[0..n); `where[i]` (may be NULL) prefixes report i's errors. */
@@ -1104,6 +1120,20 @@ const vault_kind vault_kind_po_ack = {
 	.index = index_po_ack,
 	.check = check_answer,
 	.tables = "po_acks",
+};
+/* pos/.../PO/acks/N-NAME.json.sig: the signer's own signature of the answer */
+static void check_ack_signature(const vault_change_ctx *c, const char *path)
+{
+	vault_act__check_signature(c, path, VAULT_PO_ACK_NAMESPACE, "signed_by");
+}
+
+const vault_kind vault_kind_po_ack_signature = {
+	.name = "PO acknowledgment signature",
+	.shape = "pos/HH/HH/PO/" VAULT_PO_ACKS_DIR "/*.json.sig",
+	.roles = VAULT_ROLE_SUPPLIER,
+	.act = "acknowledge purchase orders",
+	.ops = "po-ack",
+	.check = check_ack_signature,
 };
 const vault_kind vault_kind_status = {
 	.name = "status report",

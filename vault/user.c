@@ -421,6 +421,10 @@ done:
 	return error;
 }
 
+/* What a user's key signs: commits, and each of a person's signed acts. */
+#define SIGNER_NAMESPACES "git," VAULT_ACK_NAMESPACE "," VAULT_PO_ACK_NAMESPACE "," \
+	VAULT_FAI_DISPOSITION_NAMESPACE "," VAULT_NCR_CLOSE_NAMESPACE
+
 int vault_allowed_signers(char **out, vault *v)
 {
 	vault_user_list *list = NULL;
@@ -447,10 +451,10 @@ int vault_allowed_signers(char **out, vault *v)
 			gmtime_r(&tt, &tm);
 			strftime(until, sizeof(until), "%Y%m%d%H%M%SZ", &tm);
 			error = vault_buf__addf(&text,
-				"%s@%s namespaces=\"git,qvault-ack\",valid-before=\"%s\" %s\n",
+				"%s@%s namespaces=\"" SIGNER_NAMESPACES "\",valid-before=\"%s\" %s\n",
 				u->name, u->org, until, kid);
 		} else {
-			error = vault_buf__addf(&text, "%s@%s namespaces=\"git,qvault-ack\" %s\n",
+			error = vault_buf__addf(&text, "%s@%s namespaces=\"" SIGNER_NAMESPACES "\" %s\n",
 						u->name, u->org, kid);
 		}
 		free(kid);

@@ -682,6 +682,31 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org);
  */
 int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir);
 
+/*
+ * A person's act signed apart from its commit, as through the portal,
+ * where the server signs the commits: a PO acknowledgment, an FAI
+ * disposition, an NCR's close.  First the record the act would write,
+ * made by the vault and written nowhere (`statement` set: *statement gets
+ * it, malloc'd); then that record byte for byte, made within ten minutes
+ * and signed by the acting user's registered key (`record`, `len`, `sig`:
+ * an armored SSHSIG over it in the act's namespace), written with the
+ * signature beside it as NAME.json.sig, so that ssh-keygen -Y verify
+ * checks the act with the record and the signer's key alone.  A record
+ * the vault would now make otherwise (the PO changed, another answer came
+ * first) is refused: the act is to be signed again.
+ */
+typedef struct {
+	char **statement;
+	const char *record;
+	size_t len;
+	const char *sig;
+} vault_signing;
+
+/* The SSHSIG namespaces of the acts signed so. */
+#define VAULT_PO_ACK_NAMESPACE "qvault-po-ack"
+#define VAULT_FAI_DISPOSITION_NAMESPACE "qvault-fai-disposition"
+#define VAULT_NCR_CLOSE_NAMESPACE "qvault-ncr-close"
+
 /* ---- purchase orders and lots -------------------------------------------- */
 
 /* One line of a purchase order: the part, how many, and the drawing
@@ -832,6 +857,10 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev);
  */
 int vault_fai_dispose(vault *v, const char *fair, const char *rev, int accept,
 		      const char *reason, const char *note);
+
+/* The same, signed by the one deciding apart from the commit (vault_signing). */
+int vault_fai_dispose_signed(vault *v, const char *fair, const char *rev, int accept,
+			     const char *reason, const char *note, const vault_signing *s);
 
 /*
  * The EN 10204 data of material certificate DOC@REV as the vault stores
@@ -995,6 +1024,9 @@ typedef struct {
  */
 int vault_po_ack_add(vault *v, const vault_po_ack *acks, size_t n);
 
+/* One acknowledgment signed by its signer apart from the commit (vault_signing). */
+int vault_po_ack_signed(vault *v, const vault_po_ack *ack, const vault_signing *s);
+
 /* The production states a supplier reports. */
 extern const char *const vault_status_names[];
 
@@ -1096,6 +1128,10 @@ int vault_ncr_add(vault *v, const vault_ncr *ncr, char *id, size_t size);
 
 /* Close an open nonconformance report with a disposition (quality or buyer). */
 int vault_ncr_close(vault *v, const char *ncr, const char *disposition, const char *note);
+
+/* The same, signed by the one closing it apart from the commit (vault_signing). */
+int vault_ncr_close_signed(vault *v, const char *ncr, const char *disposition, const char *note,
+			   const vault_signing *s);
 
 /*
  * Nonconformance reports as JSON text (a list, schemas/portal-output.schema.json),

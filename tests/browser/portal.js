@@ -259,13 +259,16 @@ async function look(page, name) {
 	await look(page, 'ncrs');
 
 	// ---- answering the PO, tracing the lot ------------------------------------------
-	await check('the supplier accepts its PO with a promised date', async () => {
+	await check('the supplier accepts its PO with a promised date, signed with its passkey', async () => {
 		await page.goto(base + '/pos/PO-1');
 		await page.check('#accept');
 		await page.fill('#promise', '2027-01-15');
-		await Promise.all([page.waitForURL(base + '/pos/PO-1'),
-			page.click('button:has-text("Send the answer")')]);
+		await Promise.all([page.waitForNavigation(),
+			page.click('button:has-text("Sign the answer with your passkey")')]);
 		await page.waitForSelector('td >> text=2027-01-15');
+		// a signature opens a new session: the one the tests after this use
+		const c = (await context.cookies()).find((x) => x.name === '__Host-qvault');
+		fs.writeFileSync(path.join(out, 'cookie'), c.value);
 	});
 	await look(page, 'po-answered');
 	await check('the trace of its lot draws the genealogy (SVG) and lists its certificate', async () => {
@@ -350,13 +353,28 @@ async function look(page, name) {
 		await check('  the buyer sees the FAI report waiting for its disposition', async () => {
 			await p.waitForSelector('td >> text=disposition-fai');
 		});
-		await check('  and accepts it', async () => {
+		await check('  and accepts it, signed with its passkey', async () => {
 			await p.click('a[href^="/documents/FAIR-1/"]');
-			await p.waitForSelector('button:has-text("Record the disposition")');
+			await p.waitForSelector('button:has-text("Sign the disposition with your passkey")');
 			await look(p, 'buyer-fai');
 			await p.check('#fai-accept');
-			await Promise.all([p.waitForURL(/\/documents\/FAIR-1\//),
-				p.click('button:has-text("Record the disposition")')]);
+			await Promise.all([p.waitForNavigation(),
+				p.click('button:has-text("Sign the disposition with your passkey")')]);
+			await p.goto(base + '/log/FAIR-1');
+			await p.waitForSelector('td >> text=/fai accept FAIR-1/');
+		});
+		await check('  the buyer opens an NCR on the lot, and closes it signed with its passkey', async () => {
+			await p.goto(base + '/ncrs');
+			await p.fill('#ncr-lot', 'L-1');
+			await p.fill('#ncr-reason', 'one part dented in transit');
+			await Promise.all([p.waitForURL(/\/ncrs\/NCR-/),
+				p.click('button:has-text("Open the report")')]);
+			await look(p, 'buyer-ncr');
+			await p.selectOption('#ncr-disposition', 'scrap');
+			await p.fill('#ncr-note', 'scrapped at receiving');
+			await Promise.all([p.waitForNavigation(),
+				p.click('button:has-text("Sign the close with your passkey")')]);
+			await p.waitForSelector('dd >> text=closed');
 		});
 		await p.goto(base + '/release');
 		await look(p, 'buyer-release');

@@ -106,6 +106,20 @@ check "Debian's ssh-keygen -Y verify accepts the signature the browser made" \
 	sh -c "ssh-keygen -Y verify -f signers -I pat@acme -n qvault-ack -s statement.sig < statement.json"
 check "  a webauthn-sk-ecdsa signature, made by the passkey (its private key never left it)" \
 	sh -c "sed '1d;\$d' statement.sig | base64 -d | grep -aq webauthn-sk-ecdsa-sha2-nistp256@openssh.com"
+# signed_in_browser NAME@ORG NAMESPACE PATH-PATTERN: ssh-keygen checks the record's .sig
+signed_in_browser() {
+	sp=$(git -C v ls-tree -r --name-only main | grep -E "$3" | head -n 1)
+	[ -n "$sp" ] && git -C v show "main:$sp" > act.json && git -C v show "main:$sp.sig" > act.sig &&
+	ssh-keygen -Y verify -f signers -I "$1" -n "$2" -s act.sig < act.json > /dev/null &&
+	sed '1d;$d' act.sig | base64 -d | grep -aq webauthn-sk-ecdsa-sha2-nistp256@openssh.com
+}
+check "  and so does it the supplier's answer to PO-1, made with its passkey" \
+	signed_in_browser pat@acme qvault-po-ack '/PO-1/acks/[0-9]+-pat\.json$'
+check "  the buyer's disposition of FAIR-1, made with its passkey" \
+	signed_in_browser bob@owner qvault-fai-disposition '/FAIR-1/[^/]+/disposition\.json$'
+check "  the buyer's close of the NCR, made with its passkey" \
+	signed_in_browser bob@owner qvault-ncr-close '/NCR-[0-9]+/close\.json$'
+check "  and qvault verify accepts the vault" sh -c "q verify > verify.out && grep -q '0 findings' verify.out"
 
 check "the evidence bundle the auditor downloaded checks with stock sha256sum" \
 	evalq "mkdir -p bundle && (cd bundle && unzip -q ../out/auditor-bundle.zip && sha256sum -c --quiet SHA256SUMS)"

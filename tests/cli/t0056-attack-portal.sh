@@ -68,53 +68,6 @@ q --key "$TMP/admin.pem" user add adm9 --org owner --role admin --pubkey adm9.pu
 serve_start --origin "$ORIGIN"
 api_init "${URL%api/v1/}"
 COOKIE= CSRF=
-# web STATUS METHOD PATH [CURL ARG...]: as a page of the portal sends it (its
-# Origin, and the session's cookie and CSRF token when there is one)
-web() {
-	ws=$1 wm=$2 wp=$3; shift 3
-	api "$ws" "$wm" "$wp" '' -H "Origin: $ORIGIN" ${COOKIE:+-H "Cookie: __Host-qvault=$COOKIE"} \
-		${CSRF:+-H "X-CSRF-Token: $CSRF"} "$@"
-}
-# post STATUS PATH JSON [CURL ARG...]
-post() { ps=$1 pp=$2 pj=$3; shift 3; web "$ps" POST "$pp" -H 'Content-Type: application/json' --data "$pj" "$@"; }
-# wrefused STATUS PATTERN DESC PATH JSON [CURL ARG...]: the post is refused, the vault unchanged
-wrefused() {
-	rs=$1 rp=$2 rd=$3 rpath=$4 rjson=$5; shift 5
-	before=$(api_state)
-	if ! post "$rs" "$rpath" "$rjson" "$@" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif ! error "$rp" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif [ "$before" != "$(api_state)" ]; then
-		_fail "$rd" "the vault changed"
-	else
-		_pass "$rd"
-	fi
-}
-# with JSON KEY=VALUE...: JSON with these string members added
-with() { /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1])
-for kv in sys.argv[2:]: k, v = kv.split("=", 1); d[k] = v
-print(json.dumps(d))' "$@"; }
-challenge() { field 'd["challenge"]'; }
-# enroll NAME SECRET [OPT...]: the enrollment's answer (webauthn.py create OPT...) in answer.json
-enroll_answer() {
-	en=$1 es=$2; shift 2
-	post 200 enroll/options "{\"name\":\"$en\",\"secret\":\"$es\"}" &&
-	with "$($WA create "$en" "$(challenge)" "$@")" name="$en" secret="$es" > answer.json
-}
-# login_answer NAME KEY [OPT...]: a login's answer, by passkey KEY, in answer.json
-login_answer() {
-	ln=$1 lk=$2; shift 2
-	post 200 login/options "{\"name\":\"$ln\"}" &&
-	with "$($WA get "$lk" "$(challenge)" "$@")" name="$ln" > answer.json
-}
-# login NAME COUNTER: COOKIE and CSRF of a new session of NAME
-login() {
-	COOKIE= CSRF=
-	login_answer "$1" "$1" counter="$2" && post 200 login "$(cat answer.json)" &&
-	COOKIE=$(sed -n 's/^Set-Cookie: __Host-qvault=\([^;]*\);.*/\1/ip' headers.txt | tr -d '\r') &&
-	web 200 GET inbox && CSRF=$(sed -n 's/.*<meta name="csrf" content="\([^"]*\)".*/\1/p' body.json)
-}
 writer_alive() { kill -0 "$WRITER" 2> /dev/null && post 200 login/options '{"name":"pat"}'; }
 
 # ==== the writer under a web attacker who has nothing ============================
