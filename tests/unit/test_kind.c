@@ -55,6 +55,15 @@ static void each_record_has_its_kind(void **state)
 	assert_string_equal(m.rev, "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "acks/000001-sam.json"), &m),
 			    "PO acknowledgment");
+	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "acks/000001-sam.json.sig"),
+				    &m), "PO acknowledgment signature");
+	assert_string_equal(m.key, "PO-1");
+	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "FAIR-1", "A/disposition.json.sig"),
+				    &m), "FAI disposition signature");
+	assert_string_equal(m.rev, "A");
+	assert_string_equal(kind_of(under(p, sizeof(p), "ncrs", "N-1", "close.json.sig"), &m),
+			    "NCR close signature");
+	assert_string_equal(kind_of(under(p, sizeof(p), "ncrs", "N-1", "ncr.json.sig"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "changes/000001-bea.json"),
 				    &m), "change order");
 	assert_string_equal(m.key, "PO-1");
