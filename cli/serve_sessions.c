@@ -36,6 +36,7 @@
 #define SESSIONS_PER_USER 8
 #define PENDING_MAX 256
 #define COUNTERS_MAX 4096
+#define ISSUED_MAX 256
 #define CHALLENGE_SECONDS 300
 #define RANDOM_BYTES 32
 
@@ -66,6 +67,12 @@ static struct {
 		char user[VAULT_NAME_MAX + 1];
 		uint32_t counter;
 	} counters[COUNTERS_MAX];
+	/* the record each user was last given to sign, by its SHA-256, for CHALLENGE_SECONDS */
+	struct {
+		char user[VAULT_NAME_MAX + 1];
+		unsigned char sha256[32];
+		time_t at;
+	} issued[ISSUED_MAX];
 } portal;
 
 int serve_sessions_init(const char *origin, unsigned idle)
@@ -629,6 +636,50 @@ done:
 }
 
 /*
+ * Remember that `user` was given `record` to sign, in place of the one it
+ * was given before; -1 when every place is taken by a live one.
+ */
+static int issue(const char *user, const char *record, time_t now)
+{
+	size_t i, slot = ISSUED_MAX;
+
+	for (i = 0; i < ISSUED_MAX; i++) {
+		if (strcmp(portal.issued[i].user, user) == 0) {
+			slot = i;
+			break;
+		}
+		if (slot == ISSUED_MAX && (!portal.issued[i].user[0] ||
+					   now - portal.issued[i].at > CHALLENGE_SECONDS))
+			slot = i;
+	}
+	if (slot == ISSUED_MAX)
+		return -1;
+	if (cli_fmt(portal.issued[slot].user, sizeof(portal.issued[slot].user), "a user name",
+		    "%s", user) < 0)
+		return -1;
+	EVP_Digest(record, strlen(record), portal.issued[slot].sha256, NULL, EVP_sha256(), NULL);
+	portal.issued[slot].at = now;
+	return 0;
+}
+
+/*
+ * The place of the record `user` was given to sign if it is `record`,
+ * given less than CHALLENGE_SECONDS ago; -1 when it is not.
+ */
+static long issued_to(const char *user, const char *record, time_t now)
+{
+	unsigned char sha[32];
+
+	EVP_Digest(record, strlen(record), sha, NULL, EVP_sha256(), NULL);
+	for (size_t i = 0; i < ISSUED_MAX; i++)
+		if (strcmp(portal.issued[i].user, user) == 0)
+			return now - portal.issued[i].at <= CHALLENGE_SECONDS &&
+				CRYPTO_memcmp(portal.issued[i].sha256, sha, sizeof(sha)) == 0 ?
+				(long)i : -1;
+	return -1;
+}
+
+/*
  * The act's own request (member "request") as the session's user asks it:
  * a copy with the session and CSRF token, which the act checks again.
  */
@@ -665,9 +716,8 @@ static json_t *do_act_statement(vault *v, const json_t *req)
 	}
 	if ((reply = serve_session_authorize(&u, v, req)) != NULL)
 		goto done;
-	key = passkey_of(v, u.name);
-	vault_user_dispose(&u);
-	if (!key) {
+	if ((key = passkey_of(v, u.name)) == NULL) {
+		vault_user_dispose(&u);
 		reply = failure(400, "your user signs with a key file, not a passkey");
 		goto done;
 	}
@@ -678,10 +728,14 @@ static json_t *do_act_statement(vault *v, const json_t *req)
 		if (vault_webauthn_challenge(&challenge, ns, record, strlen(record)) < 0) {
 			json_decref(reply);
 			reply = failure(500, vault_error_message());
+		} else if (issue(u.name, record, time(NULL)) < 0) {
+			json_decref(reply);
+			reply = failure(503, "too many signatures under way; try again in a minute");
 		} else {
 			json_object_set_new(body, "challenge", json_string(challenge));
 		}
 	}
+	vault_user_dispose(&u);
 done:
 	free(challenge);
 	free(key);
@@ -705,6 +759,7 @@ static json_t *do_act_sign(vault *v, const json_t *req)
 	uint32_t counter = 0;
 	vault_user u;
 	session *old;
+	long slot;
 
 	memset(&u, 0, sizeof(u));
 	if (!ns || !inner || !record) {
@@ -716,6 +771,12 @@ static json_t *do_act_sign(vault *v, const json_t *req)
 		goto done;
 	if ((key = passkey_of(v, u.name)) == NULL) {
 		reply = failure(400, "your user signs with a key file, not a passkey");
+		goto done;
+	}
+	/* only the record this portal gave this user to sign, once */
+	if ((slot = issued_to(u.name, record, time(NULL))) < 0) {
+		reply = failure(400, "this record was not given you to sign, or was signed already, "
+				"or too long ago: sign again");
 		goto done;
 	}
 	if (vault_webauthn_sign(&armored, &counter, key, portal.origin, ns, record,
@@ -735,6 +796,7 @@ static json_t *do_act_sign(vault *v, const json_t *req)
 	}
 	if (json_integer_value(json_object_get(reply, "status")) != 201)
 		goto done;
+	memset(&portal.issued[slot], 0, sizeof(portal.issued[slot]));
 	/* a new session after each signature: the old one ends */
 	if ((old = session_of(sid, time(NULL))) != NULL)
 		memset(old, 0, sizeof(*old));

@@ -671,11 +671,23 @@ static json_t *po_ack(vault *v, const json_t *req, const vault_signing *s)
 	return reply;
 }
 
+/*
+ * A person in the portal makes an act that is a signature only with the
+ * passkey (portal-act-sign): a session is no credential for it unsigned.
+ */
+static json_t *unsigned_act_refused(const json_t *req)
+{
+	return json_object_get(req, "session") ?
+		failure(403, "sign it with your passkey: this is a signature") : NULL;
+}
+
 static json_t *do_po_ack(vault *v, const char *dir, const json_t *req, int fd)
 {
+	json_t *reply;
+
 	(void)dir;
 	(void)fd;
-	return po_ack(v, req, NULL);
+	return (reply = unsigned_act_refused(req)) != NULL ? reply : po_ack(v, req, NULL);
 }
 
 /*
@@ -885,9 +897,11 @@ static json_t *ncr_close(vault *v, const json_t *req, const vault_signing *s)
 
 static json_t *do_ncr_close(vault *v, const char *dir, const json_t *req, int fd)
 {
+	json_t *reply;
+
 	(void)dir;
 	(void)fd;
-	return ncr_close(v, req, NULL);
+	return (reply = unsigned_act_refused(req)) != NULL ? reply : ncr_close(v, req, NULL);
 }
 
 /* "fai": the First Article Inspection package `fd` (a zip), attached to "po" and "lot" if given. */
@@ -985,9 +999,11 @@ static json_t *fai_dispose(vault *v, const json_t *req, const vault_signing *s)
 
 static json_t *do_fai_dispose(vault *v, const char *dir, const json_t *req, int fd)
 {
+	json_t *reply;
+
 	(void)dir;
 	(void)fd;
-	return fai_dispose(v, req, NULL);
+	return (reply = unsigned_act_refused(req)) != NULL ? reply : fai_dispose(v, req, NULL);
 }
 
 /* The acts a person signs apart from the commit (vault_signing), by name. */

@@ -162,7 +162,8 @@
 					fields[k] = v.trim();
 			try {
 				const s = await post(form.dataset.act + '/statement', fields);
-				say('Sign with your passkey now.', false, where);
+				say('Your passkey now signs this record, as the vault will keep it: ' +
+					s.record, false, where);
 				const a = await assertion(s.challenge, location.hostname);
 				const r = await post(form.dataset.act + '/sign',
 					Object.assign(a, fields, { record: s.record }));

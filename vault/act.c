@@ -16,8 +16,9 @@
 #include "store.h"
 #include "util.h"
 
-/* How far a signed record's time may be from the vault's clock. */
+/* How long a signed record's time may be behind the vault's clock, and ahead of it. */
 #define SIGNED_SKEW 600
+#define SIGNED_AHEAD 2
 
 int vault_act__statement_only(const vault_signing *s)
 {
@@ -45,10 +46,11 @@ int vault_act__begin(vault_txn *t, vault *v, const vault_signing *s, const char 
 	json_decref(rec);
 	if (when <= 0)
 		return vault_error__set(VAULT_EINVALID, "the signed record is malformed");
-	if (when < wall - SIGNED_SKEW || when > wall + SIGNED_SKEW)
+	/* the vault made the record by its own clock: never ahead of it */
+	if (when < wall - SIGNED_SKEW || when > wall + SIGNED_AHEAD)
 		return vault_error__set(VAULT_EINVALID,
-			"the signed record's time is more than %d minutes from the vault's clock: "
-			"sign it again", SIGNED_SKEW / 60);
+			"the signed record's time is %s the vault's clock: sign it again",
+			when > wall ? "ahead of" : "more than ten minutes behind");
 	if (t->head && when < (int64_t)git_commit_time(t->head))
 		return vault_error__set(VAULT_EINVALID,
 			"the vault changed after the record was made: sign it again");

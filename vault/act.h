@@ -21,8 +21,8 @@
 /*
  * Begin act `what` ("acknowledgment", for messages) as the transaction
  * `t` begun: with a signed record, its time (member `at`) is the act's and
- * the commit's, and must be within ten minutes of the clock and not before
- * the branch's last commit.  Nothing to do for the other two ways.
+ * the commit's, and must be at most ten minutes behind the clock, never
+ * ahead of it (the vault made it), and not before the branch's last commit.  Nothing to do for the other two ways.
  */
 int vault_act__begin(vault_txn *t, vault *v, const vault_signing *s, const char *at);
 

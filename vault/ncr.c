@@ -156,6 +156,7 @@ int vault_ncr_add(vault *v, const vault_ncr *n, char *id, size_t size)
 	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
 done:
 	vault_buf__dispose(&message);
+	free(json);
 	vault__txn_end(&t, v);
 	return error;
 }

@@ -93,14 +93,25 @@ check "  (the edited record names sam)" grep -q '"signed_by": "sam"' edited.json
 $WA get pat "$($WA challenge qvault-po-ack edited.json)" counter=3 | python3 -c 'import json,sys
 d=json.load(sys.stdin); d.update(json.loads(sys.argv[1])); d["record"]=open("edited.json").read()
 print(json.dumps(d))' "$ACCEPT" > answer.json
-wrefused 400 'not the one the vault makes' "  a record pat edited to name sam, signed by pat's passkey" \
+wrefused 400 'not given you to sign' "  a record pat edited to name sam, signed by pat's passkey" \
 	pos/PO-1/ack/sign "$(cat answer.json)"
 act_answer pat "$ACCEPT" counter=4
 wrefused 404 "no PO 'PO-9'|PO-9" "  the answer posted to another PO" pos/PO-9/ack/sign "$(cat answer.json)"
-act_answer pat "$ACCEPT" counter=5
 CSRF=wrong-token
 wrefused 403 'did not come from a page' "  one without the session's CSRF token" pos/PO-1/ack/sign "$(cat answer.json)"
 CSRF=$PAT_CSRF
+# the record pat dates 9 minutes ahead, signed by pat's passkey over exactly that text
+python3 -c 'import datetime,json; r=json.load(open("stmt.json"))["record"]; d=json.loads(r)
+t=datetime.datetime.strptime(d["signed_at"], "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(minutes=9)
+open("ahead.json", "w").write(r.replace(d["signed_at"], t.strftime("%Y-%m-%dT%H:%M:%SZ")))'
+$WA get pat "$($WA challenge qvault-po-ack ahead.json)" counter=5 | python3 -c 'import json,sys
+d=json.load(sys.stdin); d.update(json.loads(sys.argv[1])); d["record"]=open("ahead.json").read()
+print(json.dumps(d))' "$ACCEPT" > answer.json
+wrefused 400 'not given you to sign' "  a record pat dated 9 minutes ahead, signed by pat's passkey" \
+	pos/PO-1/ack/sign "$(cat answer.json)"
+wrefused 401 'invalid token' "  the API takes no session: an unsigned answer with pat's is refused" \
+	api/v1/pos/PO-1/acks '{"acks":[{"promise":"2026-12-20"}]}'
+act_answer pat "$ACCEPT" counter=6
 check "pat's answer signed with its passkey is recorded (201)" post 201 pos/PO-1/ack/sign "$(cat answer.json)"
 cp answer.json replay.json
 ACK=$(signed_file '/PO-1/acks/000001-pat.json')
@@ -122,7 +133,7 @@ sleep 11
 wrefused 401 'session ended' "the signature's session is replaced: a replay in it is refused" \
 	pos/PO-1/ack/sign "$(cat replay.json)"
 COOKIE=$NEW_COOKIE CSRF=$NEW_CSRF
-wrefused 400 'counter went back|not the one the vault makes' "  and a replay in the new session" \
+wrefused 400 'signed already' "  and a replay in the new session" \
 	pos/PO-1/ack/sign "$(cat replay.json)"
 wrefused 403 'may not|buyer|quality' "a supplier may not ask for an FAI disposition to sign" \
 	documents/FAIR-1/1/disposition/statement '{"decision":"accept"}'
