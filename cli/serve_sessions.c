@@ -579,6 +579,41 @@ static int statement_is_for(const char *stmt, const char *doc, const char *rev)
 }
 
 /*
+ * The assertion in `req`, by `user`'s passkey `key` over `msg` in namespace
+ * `ns`, as an armored SSHSIG into *armored: NULL, or the refusal (another
+ * origin or challenge, no user verification, a counter that went back).
+ */
+static json_t *passkey_signature(char **armored, const char *user, const char *key,
+				 const char *ns, const char *msg, const json_t *req)
+{
+	vault_webauthn_assertion a = assertion_of(req);
+	uint32_t counter = 0;
+
+	if (vault_webauthn_sign(armored, &counter, key, portal.origin, ns, msg, strlen(msg),
+				&a) < 0)
+		return failure(400, vault_error_message());
+	if (counter_moves(user, counter) < 0)
+		return failure(400, "the passkey's signature counter went back: a copied "
+			       "authenticator or a replayed signature");
+	return NULL;
+}
+
+/*
+ * What a signature recorded answers: 201 with it, and a new session in
+ * place of the one `sid` signed in (a session is replaced after each).
+ */
+static json_t *signed_reply(const char *sid, const char *user, const char *armored)
+{
+	session *old = session_of(sid, time(NULL));
+	json_t *body = json_pack("{s:s}", "signature", armored);
+
+	if (old)
+		memset(old, 0, sizeof(*old));
+	session_open(body, user, time(NULL));
+	return json_pack("{s:i, s:o}", "status", 201, "body", body);
+}
+
+/*
  * "portal-ack" {session, csrf, doc, rev, statement, authenticator_data,
  * client_data, signature}: the statement signed with the session user's
  * passkey becomes an SSHSIG and is recorded as `ack --sig` would record
@@ -587,12 +622,9 @@ static int statement_is_for(const char *stmt, const char *doc, const char *rev)
 static json_t *do_ack(vault *v, const json_t *req)
 {
 	const char *stmt = member(req, "statement"), *sid = member(req, "session");
-	vault_webauthn_assertion a = assertion_of(req);
 	char *key = NULL, *armored = NULL;
-	uint32_t counter = 0;
 	vault_user u;
-	session *s;
-	json_t *reply, *body;
+	json_t *reply;
 	int error;
 
 	if ((reply = serve_session_authorize(&u, v, req)) != NULL)
@@ -606,28 +638,15 @@ static json_t *do_ack(vault *v, const json_t *req)
 		return failure(400, stmt ? "your user signs with a key file, not a passkey: use "
 			       "qvault ack" : "'statement' is required");
 	}
-	if (vault_webauthn_sign(&armored, &counter, key, portal.origin, VAULT_ACK_NAMESPACE,
-				stmt, strlen(stmt), &a) < 0) {
-		reply = failure(400, vault_error_message());
+	if ((reply = passkey_signature(&armored, u.name, key, VAULT_ACK_NAMESPACE, stmt, req)) != NULL)
 		goto done;
-	}
-	if (counter_moves(u.name, counter) < 0) {
-		reply = failure(400, "the passkey's signature counter went back: a copied "
-				"authenticator or a replayed signature");
-		goto done;
-	}
 	vault_set_on_behalf(v, u.name);
 	if ((error = vault_ack_submit(v, stmt, strlen(stmt), armored)) < 0) {
 		reply = failure(error == VAULT_EEXISTS ? 409 : error == VAULT_ENOTFOUND ? 404 :
 				error == VAULT_EDENIED ? 403 : 400, vault_error_message());
 		goto done;
 	}
-	/* a new session after each signature: the old one ends */
-	if ((s = session_of(sid, time(NULL))) != NULL)
-		memset(s, 0, sizeof(*s));
-	body = json_pack("{s:s}", "signature", armored);
-	session_open(body, u.name, time(NULL));
-	reply = json_pack("{s:i, s:o}", "status", 201, "body", body);
+	reply = signed_reply(sid, u.name, armored);
 done:
 	free(key);
 	free(armored);
@@ -753,12 +772,9 @@ static json_t *do_act_sign(vault *v, const json_t *req)
 {
 	const char *act = member(req, "act"), *ns = serve_writer_act_namespace(act);
 	const char *record = member(req, "record"), *sid = member(req, "session");
-	vault_webauthn_assertion a = assertion_of(req);
-	json_t *inner = act_request(req), *reply = NULL, *body;
+	json_t *inner = act_request(req), *reply = NULL;
 	char *key = NULL, *armored = NULL;
-	uint32_t counter = 0;
 	vault_user u;
-	session *old;
 	long slot;
 
 	memset(&u, 0, sizeof(u));
@@ -779,16 +795,8 @@ static json_t *do_act_sign(vault *v, const json_t *req)
 				"or too long ago: sign again");
 		goto done;
 	}
-	if (vault_webauthn_sign(&armored, &counter, key, portal.origin, ns, record,
-				strlen(record), &a) < 0) {
-		reply = failure(400, vault_error_message());
+	if ((reply = passkey_signature(&armored, u.name, key, ns, record, req)) != NULL)
 		goto done;
-	}
-	if (counter_moves(u.name, counter) < 0) {
-		reply = failure(400, "the passkey's signature counter went back: a copied "
-				"authenticator or a replayed signature");
-		goto done;
-	}
 	{
 		vault_signing s = { NULL, record, strlen(record), armored };
 
@@ -797,13 +805,8 @@ static json_t *do_act_sign(vault *v, const json_t *req)
 	if (json_integer_value(json_object_get(reply, "status")) != 201)
 		goto done;
 	memset(&portal.issued[slot], 0, sizeof(portal.issued[slot]));
-	/* a new session after each signature: the old one ends */
-	if ((old = session_of(sid, time(NULL))) != NULL)
-		memset(old, 0, sizeof(*old));
 	json_decref(reply);
-	body = json_pack("{s:s}", "signature", armored);
-	session_open(body, u.name, time(NULL));
-	reply = json_pack("{s:i, s:o}", "status", 201, "body", body);
+	reply = signed_reply(sid, u.name, armored);
 done:
 	free(key);
 	free(armored);
