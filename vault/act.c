@@ -11,10 +11,21 @@
 #include "act.h"
 #include "common.h"
 #include "error.h"
-#include "portal.h"
 #include "sign.h"
 #include "store.h"
 #include "util.h"
+
+/* A record's "YYYY-MM-DDTHH:MM:SSZ" as seconds since the epoch; -1 if it is none. */
+static int64_t time_of(const char *iso)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!iso || (end = strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL || *end)
+		return -1;
+	return (int64_t)timegm(&tm);
+}
 
 /* How long a signed record's time may be behind the vault's clock, and ahead of it. */
 #define SIGNED_SKEW 600
@@ -42,7 +53,7 @@ int vault_act__begin(vault_txn *t, vault *v, const vault_signing *s, const char 
 				       s->len)) < 0)
 		return error;
 	rec = json_loadb(s->record, s->len, JSON_REJECT_DUPLICATES, NULL);
-	when = vault_portal__time(json_string_value(json_object_get(rec, at)));
+	when = time_of(json_string_value(json_object_get(rec, at)));
 	json_decref(rec);
 	if (when <= 0)
 		return vault_error__set(VAULT_EINVALID, "the signed record is malformed");
