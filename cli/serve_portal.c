@@ -965,6 +965,54 @@ static void disposition_form(html *h, const vault_revision *r)
 	h_signed_form_end(h, "Sign the disposition with your passkey");
 }
 
+/*
+ * An FAI report's characteristics (its Form 3) with what the vault's check
+ * of each result against its requirement found, a nonconformance marked
+ * beside the characteristic it is of.
+ */
+static void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
+{
+	static const char *const cols[] = { "No.", "Location", "Requirement", "Result",
+					    "Conforms", "Nonconformance", NULL };
+	static const char *const form1[] = { "part_number", "part_revision", "drawing_number",
+					     "drawing_revision", "fai_type", "po_number", NULL };
+	char *text = NULL;
+	json_t *fai, *c, *conforms;
+	const char *const *k;
+	size_t i;
+
+	if (vault_fai_show(&text, q->v, r->doc, r->rev) < 0)
+		return;
+	fai = parsed(text);
+	h_raw(h, "<h2>The report</h2><dl>");
+	for (k = form1; *k; k++) {
+		h_raw(h, "<dt>");
+		h_raw(h, *k);
+		h_raw(h, "</dt><dd>");
+		h_member(h, json_object_get(fai, "form1"), *k);
+		h_raw(h, "</dd>");
+	}
+	h_raw(h, "<dt>nonconforming characteristics</dt><dd>");
+	h_member(h, fai, "nonconforming");
+	h_raw(h, "</dd></dl>");
+	h_table(h, "Form 3: each characteristic, its result checked against its requirement", cols);
+	json_array_foreach(json_object_get(fai, "form3"), i, c) {
+		conforms = json_object_get(c, "conforms");
+		h_raw(h, json_is_false(conforms) ? "<tr class=\"bad\">" : "<tr>");
+		h_cell(h, c, "number");
+		h_cell(h, c, "location");
+		h_cell(h, c, "requirement");
+		h_cell(h, c, "result");
+		h_raw(h, json_is_true(conforms) ? "<td>yes</td>" : json_is_false(conforms) ?
+		      "<td><strong>no: out of its requirement</strong></td>" :
+		      "<td>not checked (a requirement in words)</td>");
+		h_cell(h, c, "nonconformance");
+		h_raw(h, "</tr>");
+	}
+	h_raw(h, "</tbody></table>");
+	json_decref(fai);
+}
+
 /* The acknowledgment form, which static/portal.js signs with the passkey. */
 static void ack_form(html *h, const vault_revision *r)
 {
@@ -1069,6 +1117,8 @@ static enum MHD_Result get_revision(serve_req *q)
 	vault_ack_list_free(acks);
 	if (strcmp(r.state, "released") == 0 || strcmp(r.state, "superseded") == 0)
 		ack_form(&h, &r);
+	if (strcmp(r.type, "fai") == 0)
+		fai_characteristics(&h, q, &r);
 	if (strcmp(r.type, "fai") == 0 && (has_role(viewer_roles(q), "buyer") ||
 					   has_role(viewer_roles(q), "quality")))
 		disposition_form(&h, &r);

@@ -29,6 +29,8 @@ q --key bea.pem release DWG-1 --rev C a.pdf --to acme > /dev/null
 q --key bea.pem po add PO-1 --supplier acme --line PN-1:5:DWG-1@C > /dev/null
 fai_pkg FAIR-1 6.02
 q --key sam.pem fai add fai.zip > /dev/null
+fai_pkg FAIR-2 6.5 "NC-1: oversize"
+q --key sam.pem fai add fai.zip > /dev/null
 q --key sam.pem lot add L-1 --part PN-1 --qty 5 --po PO-1 > /dev/null
 q --key bea.pem ncr add --lot L-1 --reason "one part dented" > /dev/null
 NCR=$(q ncr list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ncr"])')
@@ -140,6 +142,12 @@ wrefused 403 'may not|buyer|quality' "a supplier may not ask for an FAI disposit
 wrefused 403 'may not|quality|buyer' "  nor for the close of an NCR" "ncrs/$NCR/close/statement" \
 	'{"disposition":"scrap"}'
 
+check "the FAI report's page shows each characteristic checked against its requirement" \
+	evalq 'COOKIE=$NEW_COOKIE CSRF=$NEW_CSRF; web 200 GET documents/FAIR-1/A && grep -q "Form 3" body.json &&
+	       grep -q "<td>6.02</td><td>yes</td>" body.json'
+check "  a result out of its requirement is marked on its row, with its nonconformance" \
+	evalq 'web 200 GET documents/FAIR-2/A &&
+	       grep -q "<tr class=\"bad\"><td>1</td><td>A1</td><td>6.0 ±0.1</td><td>6.5</td><td><strong>no: out of its requirement</strong></td><td>NC-1: oversize</td>" body.json'
 # ==== the buyer's side: an FAI disposition and an NCR's close ====================
 login bix 1
 FAIR_REV=$(q list --json | python3 -c 'import json,sys; print([r["rev"] for r in json.load(sys.stdin) if r["doc"]=="FAIR-1"][0])' 2> /dev/null || echo 1)
