@@ -47,6 +47,7 @@ static const cli_shell_rule rules[] = {
 	{ "list", NULL, -1, NULL },
 	{ "show", NULL, -1, NULL },
 	{ "cat", NULL, -1, NULL },
+	{ "diff", NULL, -1, NULL },
 	{ "acks", NULL, -1, NULL },
 	{ "pending", NULL, -1, NULL },
 	{ "fai show", NULL, -1, NULL },

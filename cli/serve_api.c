@@ -913,6 +913,13 @@ enum MHD_Result serve_write(serve_req *q, json_t *req, int fd)
 	unsigned status;
 
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	if (json_object_get(reply, "error") && json_object_get(reply, "checks")) {
+		/* a refused FAI package: the reason, and each of its checks' results */
+		body = json_pack("{s:O, s:O}", "error", json_object_get(reply, "error"), "checks",
+				 json_object_get(reply, "checks"));
+		json_decref(reply);
+		return serve_answer(q, status, body);
+	}
 	if (json_object_get(reply, "error")) {
 		enum MHD_Result ok = serve_failed(q, status, "%s",
 						  json_string_value(json_object_get(reply, "error")));

@@ -924,9 +924,16 @@ static json_t *do_fai(vault *v, const char *dir, const json_t *req, int fd)
 	if ((copy = upload_path(&reply, path, sizeof(path), v, dir, fd, "fai")) < 0)
 		return reply;
 	error = vault_fai_add(&r, v, path, member(req, "po"), member(req, "lot"));
+	if (error < 0) {
+		/* the refusal, and beside it each check's result, for the form to show */
+		reply = library_failure(error, path, NULL);
+		if (vault_fai_check(&text, v, path) == 0 && strlen(text) < SERVE_MSG_MAX / 2)
+			json_object_set_new(reply, "checks", json_loads(text, 0, NULL));
+		free(text);
+		close(copy);
+		return reply;
+	}
 	close(copy);
-	if (error < 0)
-		return library_failure(error, path, NULL);
 	error = vault_fai_show(&text, v, r.doc, r.rev);
 	vault_revision_dispose(&r);
 	return error < 0 ? failure(500, vault_error_message()) : created_text(text, 201);

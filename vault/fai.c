@@ -149,6 +149,7 @@ typedef struct {
 	json_t *root;
 	const char *fair, *part, *part_rev, *drawing, *drawing_rev, *org, *po;
 	const char *kind, *baseline;
+	const char *bad_field;     /* the Form 1 field a refusal is about, or NULL */
 	int complete;
 	const char *form3_csv;     /* member, or NULL when Form 3 is in fai.json */
 	fai_char *chars;
@@ -199,6 +200,71 @@ static int one_of(const char *where, const char *field, const char *value,
 				where, field, value);
 }
 
+/* Form 1's fields: each checked as a name, a text or a date when given. */
+enum { FIELD_NAME, FIELD_TEXT, FIELD_DATE, FIELD_CHOICE, FIELD_LIST, FIELD_BOOL };
+static const struct {
+	const char *key;
+	int kind, required;
+} form1_fields[] = {
+	{ "part_number", FIELD_NAME, 1 }, { "part_name", FIELD_TEXT, 1 },
+	{ "serial_number", FIELD_TEXT, 0 }, { "fair_number", FIELD_NAME, 1 },
+	{ "part_revision", FIELD_NAME, 1 }, { "drawing_number", FIELD_NAME, 1 },
+	{ "drawing_revision", FIELD_NAME, 1 }, { "organization", FIELD_NAME, 1 },
+	{ "supplier_code", FIELD_TEXT, 0 }, { "po_number", FIELD_NAME, 0 },
+	{ "detail_or_assembly", FIELD_CHOICE, 1 }, { "fai_type", FIELD_CHOICE, 1 },
+	{ "baseline_fair", FIELD_NAME, 0 }, { "reason", FIELD_TEXT, 0 },
+	{ "subassemblies", FIELD_LIST, 0 }, { "complete", FIELD_BOOL, 1 },
+	{ "signed_by", FIELD_TEXT, 1 }, { "signed_date", FIELD_DATE, 1 },
+	{ "reviewed_by", FIELD_TEXT, 0 }, { "review_date", FIELD_DATE, 0 },
+};
+#define FORM1_FIELDS (sizeof(form1_fields) / sizeof(form1_fields[0]))
+
+/* The field Form 1's unpacking failed on: a required one missing, or one Form 1 has not. */
+static const char *form1_field_at_fault(json_t *f1)
+{
+	const char *key;
+	json_t *value;
+	size_t i;
+
+	for (i = 0; i < FORM1_FIELDS; i++)
+		if (form1_fields[i].required && !json_object_get(f1, form1_fields[i].key))
+			return form1_fields[i].key;
+	json_object_foreach(f1, key, value) {
+		for (i = 0; i < FORM1_FIELDS && strcmp(key, form1_fields[i].key) != 0; i++)
+			;
+		if (i == FORM1_FIELDS ||
+		    (form1_fields[i].kind == FIELD_LIST ? !json_is_array(value) :
+		     form1_fields[i].kind == FIELD_BOOL ? !json_is_boolean(value) :
+		     !json_is_string(value)))
+			return key;
+	}
+	return NULL;
+}
+
+/* Form 1's names, texts and dates, each checked; m->bad_field names the first one wrong. */
+static int check_form1_values(manifest *m, json_t *f1)
+{
+	char what[96];
+	const char *value;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < FORM1_FIELDS && error == 0; i++) {
+		if (form1_fields[i].kind > FIELD_DATE ||
+		    (value = json_string_value(json_object_get(f1, form1_fields[i].key))) == NULL)
+			continue;
+		/* "fai.json: form1: '" and a key of the table: it fits */
+		(void)vault__fmt(what, sizeof(what), "field name", "fai.json: form1: '%s'",
+				 form1_fields[i].key);
+		error = form1_fields[i].kind == FIELD_NAME ? vault_name_check(what, value) :
+			form1_fields[i].kind == FIELD_DATE ? vault_record__date_check(what, value) :
+			text_ok("fai.json: form1", form1_fields[i].key, value);
+		if (error < 0)
+			m->bad_field = form1_fields[i].key;
+	}
+	return error;
+}
+
 static int parse_form1(manifest *m, json_t *f1)
 {
 	static const char *const kinds[] = { "detail", "assembly", NULL };
@@ -221,33 +287,26 @@ static int parse_form1(manifest *m, json_t *f1)
 			   "baseline_fair", &m->baseline, "reason", &reason,
 			   "subassemblies", &subs, "complete", &m->complete,
 			   "signed_by", &signed_by, "signed_date", &signed_date,
-			   "reviewed_by", &reviewer, "review_date", &review_date) < 0)
+			   "reviewed_by", &reviewer, "review_date", &review_date) < 0) {
+		m->bad_field = json_is_object(f1) ? form1_field_at_fault(f1) : NULL;
 		return vault_error__set(VAULT_EINVALID, "fai.json: form1: %s", jerr.text);
-	if ((error = vault_name_check("fai.json: form1: 'fair_number'", m->fair)) < 0 ||
-	    (error = vault_name_check("fai.json: form1: 'part_number'", m->part)) < 0 ||
-	    (error = vault_name_check("fai.json: form1: 'part_revision'", m->part_rev)) < 0 ||
-	    (error = vault_name_check("fai.json: form1: 'drawing_number'", m->drawing)) < 0 ||
-	    (error = vault_name_check("fai.json: form1: 'drawing_revision'", m->drawing_rev)) < 0 ||
-	    (error = vault_name_check("fai.json: form1: 'organization'", m->org)) < 0 ||
-	    (m->po && (error = vault_name_check("fai.json: form1: 'po_number'", m->po)) < 0) ||
-	    (error = text_ok("fai.json: form1", "part_name", name)) < 0 ||
-	    (error = text_ok("fai.json: form1", "serial_number", serial)) < 0 ||
-	    (error = text_ok("fai.json: form1", "supplier_code", code)) < 0 ||
-	    (error = text_ok("fai.json: form1", "reason", reason)) < 0 ||
-	    (error = text_ok("fai.json: form1", "signed_by", signed_by)) < 0 ||
-	    (error = text_ok("fai.json: form1", "reviewed_by", reviewer)) < 0 ||
-	    (error = one_of("fai.json: form1", "detail_or_assembly", assembly, kinds)) < 0 ||
-	    (error = one_of("fai.json: form1", "fai_type", m->kind, types)) < 0 ||
-	    (error = vault_record__date_check("fai.json: form1: 'signed_date'", signed_date)) < 0 ||
-	    (review_date &&
-	     (error = vault_record__date_check("fai.json: form1: 'review_date'", review_date)) < 0))
+	}
+	if ((error = check_form1_values(m, f1)) < 0)
 		return error;
-	if (strcmp(m->kind, "partial") == 0 && (!m->baseline || !reason))
+	if ((error = one_of("fai.json: form1", "detail_or_assembly", assembly, kinds)) < 0) {
+		m->bad_field = "detail_or_assembly";
+		return error;
+	}
+	if ((error = one_of("fai.json: form1", "fai_type", m->kind, types)) < 0) {
+		m->bad_field = "fai_type";
+		return error;
+	}
+	if (strcmp(m->kind, "partial") == 0 && (!m->baseline || !reason)) {
+		m->bad_field = m->baseline ? "reason" : "baseline_fair";
 		return vault_error__set(VAULT_EINVALID,
 			"fai.json: form1: a partial FAI names its 'baseline_fair' and its 'reason'");
-	if (m->baseline && (error = vault_name_check("fai.json: form1: 'baseline_fair'",
-						     m->baseline)) < 0)
-		return error;
+	}
+	m->bad_field = "subassemblies";
 	if (subs && !json_is_array(subs))
 		return vault_error__set(VAULT_EINVALID, "fai.json: form1: 'subassemblies' is not a list");
 	json_array_foreach(subs, i, s) {
@@ -261,6 +320,7 @@ static int parse_form1(manifest *m, json_t *f1)
 		    (error = vault_name_check("fai.json: form1: subassembly FAIR", fair)) < 0)
 			return error;
 	}
+	m->bad_field = NULL;
 	return 0;
 }
 
@@ -370,54 +430,66 @@ static int on_form3_row(void *payload, const char *const *f, size_t row)
 	return 0;
 }
 
-/* Every characteristic: a result, and within tolerance or a nonconformance. */
-static int check_form3(manifest *m)
+/*
+ * Characteristic `i` of Form 3: numbered once, its texts sound, a
+ * requirement and a result, within tolerance or naming a nonconformance
+ * (counted in m->nonconforming).
+ */
+static int check_char(manifest *m, size_t i)
 {
 	static const char *const designators[] = { "", "key", "critical", NULL };
-	size_t i, k;
+	fai_char *c = &m->chars[i];
+	char where[96];
+	double lo, hi, value;
+	size_t k;
+	int error;
+
+	/* the start of the number names the row in a message */
+	if ((error = vault__fmt(where, sizeof(where), "characteristic", "characteristic %.32s",
+				c->number)) < 0)
+		return error;
+	if (!*c->number)
+		return vault_error__set(VAULT_EINVALID, "Form 3 row %zu has no characteristic number",
+					i + 1);
+	for (k = 0; k < i; k++)
+		if (strcmp(m->chars[k].number, c->number) == 0)
+			return vault_error__set(VAULT_EINVALID, "%s is listed twice", where);
+	if ((error = text_ok(where, "number", c->number)) < 0 ||
+	    (error = text_ok(where, "location", c->location)) < 0 ||
+	    (error = text_ok(where, "requirement", c->requirement)) < 0 ||
+	    (error = text_ok(where, "result", c->result)) < 0 ||
+	    (error = text_ok(where, "tooling", c->tooling)) < 0 ||
+	    (error = text_ok(where, "nonconformance", c->nonconformance)) < 0 ||
+	    (error = text_ok(where, "comments", c->comments)) < 0 ||
+	    (c->designator && (error = one_of(where, "designator", c->designator, designators)) < 0))
+		return error;
+	if (!*c->requirement)
+		return vault_error__set(VAULT_EINVALID, "%s has no requirement", where);
+	if (!c->result || !*c->result)
+		return vault_error__set(VAULT_EINVALID, "%s (%.64s) has no result", where,
+					c->requirement);
+	if (vault_fai__tolerance(c->requirement, &lo, &hi) && numeric_result(c->result, &value) &&
+	    (value < lo - 1e-9 || value > hi + 1e-9)) {
+		if (!c->nonconformance || !*c->nonconformance)
+			return vault_error__set(VAULT_EINVALID,
+				"%s: result %.32s is outside %.64s (%g to %g) and names no"
+				" nonconformance", where, c->result, c->requirement, lo, hi);
+		m->nonconforming++;
+	}
+	return 0;
+}
+
+/* Every characteristic checked; the first wrong one refuses the package. */
+static int check_form3(manifest *m)
+{
+	size_t i;
 	int error;
 
 	if (m->nchars == 0)
 		return vault_error__set(VAULT_EINVALID, "fai.json: Form 3 lists no characteristics");
-	for (i = 0; i < m->nchars; i++) {
-		fai_char *c = &m->chars[i];
-		char where[96];
-		double lo, hi, value;
-
-		/* the start of the number names the row in a message */
-		if ((error = vault__fmt(where, sizeof(where), "characteristic", "characteristic %.32s",
-					c->number)) < 0)
+	for (i = 0; i < m->nchars; i++)
+		if ((error = check_char(m, i)) < 0)
 			return error;
-		if (!*c->number)
-			return vault_error__set(VAULT_EINVALID, "Form 3 row %zu has no characteristic number",
-						i + 1);
-		for (k = 0; k < i; k++)
-			if (strcmp(m->chars[k].number, c->number) == 0)
-				return vault_error__set(VAULT_EINVALID, "%s is listed twice", where);
-		if ((error = text_ok(where, "number", c->number)) < 0 ||
-		    (error = text_ok(where, "location", c->location)) < 0 ||
-		    (error = text_ok(where, "requirement", c->requirement)) < 0 ||
-		    (error = text_ok(where, "result", c->result)) < 0 ||
-		    (error = text_ok(where, "tooling", c->tooling)) < 0 ||
-		    (error = text_ok(where, "nonconformance", c->nonconformance)) < 0 ||
-		    (error = text_ok(where, "comments", c->comments)) < 0 ||
-		    (c->designator && (error = one_of(where, "designator", c->designator,
-						       designators)) < 0))
-			return error;
-		if (!*c->requirement)
-			return vault_error__set(VAULT_EINVALID, "%s has no requirement", where);
-		if (!c->result || !*c->result)
-			return vault_error__set(VAULT_EINVALID, "%s (%.64s) has no result", where,
-						c->requirement);
-		if (vault_fai__tolerance(c->requirement, &lo, &hi) && numeric_result(c->result, &value) &&
-		    (value < lo - 1e-9 || value > hi + 1e-9)) {
-			if (!c->nonconformance || !*c->nonconformance)
-				return vault_error__set(VAULT_EINVALID,
-					"%s: result %.32s is outside %.64s (%g to %g) and names no"
-					" nonconformance", where, c->result, c->requirement, lo, hi);
-			m->nonconforming++;
-		}
-	}
 	return 0;
 }
 
@@ -457,8 +529,8 @@ static int parse_manifest(manifest *m, const char *data, size_t len)
 	return 0;
 }
 
-/* Form 3 from its CSV member, then the checks of every characteristic. */
-static int load_form3(manifest *m, vault_pkg *p)
+/* Form 3 from its CSV member, when the package gives it so. */
+static int read_form3(manifest *m, vault_pkg *p)
 {
 	const vault_pkg_entry *e;
 	char *data;
@@ -476,7 +548,7 @@ static int load_form3(manifest *m, vault_pkg *p)
 					      m)) < 0)
 			return vault_error__set(error, "%s: %s", m->form3_csv, vault_error_message());
 	}
-	return check_form3(m);
+	return 0;
 }
 
 /* fai.json names every member, and every name is a member. */
@@ -781,7 +853,8 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 		error = vault_error__set(VAULT_EINVALID, "the package has no " MANIFEST);
 	else if ((error = vault_pkg__slurp(&data, &len, &p, e, MANIFEST_MAX)) == 0 &&
 		 (error = parse_manifest(&m, data, len)) == 0 &&
-		 (error = check_refs(&m, &p)) == 0 && (error = load_form3(&m, &p)) == 0)
+		 (error = check_refs(&m, &p)) == 0 && (error = read_form3(&m, &p)) == 0 &&
+		 (error = check_form3(&m)) == 0)
 		error = fai_add(&rec, v, &p, &m, po, lot);
 	if (error < 0)
 		error = vault_error__set(error, "'%s': %s", package, vault_error_message());
@@ -792,6 +865,97 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 	manifest_dispose(&m);
 	free(data);
 	vault_pkg__close(&p);
+	return error;
+}
+
+/* ---- checking without recording --------------------------------------- */
+
+static json_t *opt_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Whether characteristic `c`'s result is within its requirement: true, false, or null (a text). */
+static json_t *conforms_of(const fai_char *c)
+{
+	double lo, hi, value;
+
+	if (c->requirement && c->result && vault_fai__tolerance(c->requirement, &lo, &hi) &&
+	    numeric_result(c->result, &value))
+		return json_boolean(value >= lo - 1e-9 && value <= hi + 1e-9);
+	return json_null();
+}
+
+/* `error`, the message of the last refusal, as the package's, without the library's path. */
+static json_t *check_message(int error)
+{
+	return error < 0 ? json_string(vault_error_message()) : json_null();
+}
+
+int vault_fai_check(char **out, vault *v, const char *package)
+{
+	vault_pkg p;
+	manifest m;
+	const vault_pkg_entry *e;
+	json_t *root, *chars = json_array(), *first = json_null();
+	const char *field = NULL;
+	char *data = NULL, key[VAULT_NAME_MAX + 32];
+	uint64_t limit;
+	size_t len, i;
+	int error;
+
+	*out = NULL;
+	memset(&m, 0, sizeof(m));
+	if ((error = vault__upload_limit(&limit, key, sizeof(key), v, "fai")) < 0) {
+		json_decref(chars);
+		return error;
+	}
+	if ((error = vault_pkg__open(&p, package, limit, key)) < 0) {
+		first = check_message(error);
+		field = "file";
+		goto answer;
+	}
+	if ((e = vault_pkg__find(&p, MANIFEST)) == NULL || e->folder)
+		error = vault_error__set(VAULT_EINVALID, "the package has no " MANIFEST);
+	else if ((error = vault_pkg__slurp(&data, &len, &p, e, MANIFEST_MAX)) == 0 &&
+		 (error = parse_manifest(&m, data, len)) == 0)
+		error = check_refs(&m, &p);
+	if (error < 0) {
+		first = check_message(error);
+		field = m.bad_field ? m.bad_field : "file";
+	} else if ((error = read_form3(&m, &p)) < 0) {
+		first = check_message(error);
+		field = "form3";
+	} else if (m.nchars == 0) {
+		first = check_message(check_form3(&m));
+		field = "form3";
+	}
+	/* every characteristic its own check, so that the page can show each one's */
+	for (i = 0; i < m.nchars; i++) {
+		const fai_char *c = &m.chars[i];
+		json_t *why = check_message(check_char(&m, i));
+
+		if (json_is_null(first) && !json_is_null(why)) {
+			first = json_incref(why);
+			field = "form3";
+		}
+		json_array_append_new(chars, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			"number", opt_str(c->number), "requirement", opt_str(c->requirement),
+			"result", opt_str(c->result), "nonconformance", opt_str(c->nonconformance),
+			"designator", opt_str(c->designator), "conforms", conforms_of(c), "error", why));
+	}
+	vault_pkg__close(&p);
+answer:
+	root = json_pack("{s:o, s:o, s:O, s:o}", "error", first, "field", opt_str(field),
+			 "form1", json_object_get(m.root, "form1") ? json_object_get(m.root, "form1") :
+			 json_null(), "form3", chars);
+	if (!root || (*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+		error = vault_error__set(VAULT_ERROR, "cannot write the FAI package's checks");
+	else
+		error = 0;
+	json_decref(root);
+	manifest_dispose(&m);
+	free(data);
 	return error;
 }
 
@@ -824,11 +988,6 @@ static int read_file(char **data, size_t *len, vault *v, const vault_revision *r
 	return 0;
 }
 
-static json_t *opt_str(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
 {
 	vault_revision r;
@@ -859,17 +1018,12 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
 	chars = json_array();
 	for (i = 0; i < m.nchars; i++) {
 		const fai_char *c = &m.chars[i];
-		double lo, hi, value;
-		json_t *conforms = json_null();
-
-		if (vault_fai__tolerance(c->requirement, &lo, &hi) && numeric_result(c->result, &value))
-			conforms = json_boolean(value >= lo - 1e-9 && value <= hi + 1e-9);
 		json_array_append_new(chars, json_pack("{s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}",
 			"number", c->number, "location", opt_str(c->location),
 			"designator", opt_str(c->designator), "requirement", c->requirement,
 			"result", c->result, "tooling", opt_str(c->tooling),
 			"nonconformance", opt_str(c->nonconformance),
-			"comments", opt_str(c->comments), "conforms", conforms));
+			"comments", opt_str(c->comments), "conforms", conforms_of(c)));
 	}
 	files = json_array();
 	for (i = 0; i < r.nfiles; i++)

@@ -548,6 +548,18 @@ int vault_doc_get(vault_revision *out, vault *v, const char *doc,
 int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc);
 
 /*
+ * What changed from revision `from` of `doc` (NULL: the one before `to`
+ * that the viewer sees) to revision `to`, as JSON text: "changes", each
+ * field of the record that differs ({field, from, to}: type, title,
+ * parts, state, released to, release reason, effective, released by and
+ * at), and "files", matched by name: added, removed, changed or unchanged
+ * by SHA-256, a changed text file of up to 1 MiB with its unified diff
+ * ("diff", read back and checked against its SHA-256), else a "note".
+ * Both revisions as vault_doc_get shows them to the viewer.
+ */
+int vault_doc_diff(char **out, vault *v, const char *doc, const char *from, const char *to);
+
+/*
  * Stream the bytes of file `index` of a revision to `fd`, checking them
  * against the recorded SHA-256 as they pass.  Returns VAULT_EVERIFY if
  * they do not match (the bytes have then already been written to fd).
@@ -840,6 +852,17 @@ int vault_lot_import(size_t *count, vault *v, const char *path);
  */
 int vault_fai_add(vault_revision *out, vault *v, const char *package, const char *po,
 		  const char *lot);
+
+/*
+ * Every check `fai add` makes of the package at `package` that needs no
+ * more of the vault than its upload limit, as JSON: "error" (the first
+ * refusal's message, or null), "field" (what it is about: "file", a Form
+ * 1 field's name, "form3", or null), "form1" (as the package gives it, or
+ * null), and "form3": each characteristic with its "conforms" (true,
+ * false, null) and its own "error" (null when it passes).  What the vault
+ * decides (the drawing, PO, lot, who may submit) is not checked here.
+ */
+int vault_fai_check(char **out, vault *v, const char *package);
 
 /*
  * The FAI recorded as FAIR (its latest revision, or `rev`) as JSON: the
