@@ -113,6 +113,8 @@ typedef struct {
 	const char *csrf;          /* the session's CSRF token */
 	const char *origin;        /* the portal's, "https://HOST[:PORT]" */
 	json_t *form;              /* a form's fields (application/x-www-form-urlencoded) */
+	unsigned roles;            /* the user's roles (VAULT_ROLE_*), once read */
+	int roles_read;
 } serve_req;
 
 /* What a route takes as its body (a bit set; 0: no body). */

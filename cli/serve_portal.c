@@ -638,6 +638,8 @@ static json_int_t form_count(serve_req *q, const char *key);
 static void h_form_to(html *h, serve_req *q, const char *prefix, const char *name,
 		      const char *suffix, int with_file);
 static void h_refusal(html *h, const char *why);
+static void h_input(html *h, serve_req *q, const char *name, const char *label,
+		    const char *type, int required);
 static const char *refusal_of(const json_t *reply);
 
 /*
@@ -739,7 +741,71 @@ static enum MHD_Result get_pos(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
-static enum MHD_Result get_po(serve_req *q)
+/* The open lines of `po` as <option>s, "every open line" first when `every`. */
+static void open_line_options(html *h, const json_t *po, int every)
+{
+	const json_t *x;
+	size_t i;
+
+	if (every)
+		h_raw(h, "<option value=\"0\">every open line</option>");
+	json_array_foreach(json_object_get(po, "lines"), i, x) {
+		const char *state = json_string_value(json_object_get(x, "state"));
+
+		if (state && strcmp(state, "open") != 0)
+			continue;
+		h_raw(h, "<option value=\"");
+		h_member(h, x, "line");
+		h_raw(h, "\">line ");
+		h_member(h, x, "line");
+		h_raw(h, ": ");
+		h_member(h, x, "part");
+		h_raw(h, "</option>");
+	}
+}
+
+/* The buyer's change orders of an open PO: change a line, add one, cancel or close. */
+static void change_forms(html *h, serve_req *q, const json_t *po)
+{
+	const char *name = json_string_value(json_object_get(po, "po"));
+
+	h_raw(h, "<h2>Change this order</h2><p>Each change is the order's next revision, which "
+		 "the supplier answers again.</p>");
+	h_form_to(h, q, "/pos/", name, "/change", 0);
+	h_raw(h, "<fieldset><legend>Change a line</legend><p><label for=\"chg.line\">Line"
+		 "</label> <select id=\"chg.line\" name=\"chg.line\">");
+	open_line_options(h, po, 0);
+	h_raw(h, "</select></p>");
+	h_input(h, q, "chg.qty", "New quantity (empty: unchanged)", "number", 0);
+	h_input(h, q, "chg.due", "New due date (empty: unchanged)", "date", 0);
+	h_input(h, q, "chg.drawing", "Drawing revision required, DOC@REV (empty: unchanged)",
+		"text", 0);
+	h_input(h, q, "chg.reason", "Reason", "text", 1);
+	h_raw(h, "<p><button type=\"submit\">Issue the change order</button></p></fieldset>"
+		 "</form>");
+	h_form_to(h, q, "/pos/", name, "/add-line", 0);
+	h_raw(h, "<fieldset><legend>Add a line</legend>");
+	h_input(h, q, "add.part", "Part", "text", 1);
+	h_input(h, q, "add.qty", "Quantity", "number", 1);
+	h_input(h, q, "add.drawing", "Drawing revision, DOC@REV", "text", 1);
+	h_input(h, q, "add.due", "Due date", "date", 0);
+	h_input(h, q, "add.reason", "Reason", "text", 1);
+	h_raw(h, "<p><button type=\"submit\">Add the line</button></p></fieldset></form>");
+	h_form_to(h, q, "/pos/", name, "/end", 0);
+	h_raw(h, "<fieldset><legend>Cancel or close</legend><p><label for=\"end.line\">Line"
+		 "</label> <select id=\"end.line\" name=\"end.line\">");
+	open_line_options(h, po, 1);
+	h_raw(h, "</select></p><p><input type=\"radio\" id=\"end-cancel\" name=\"end.op\" "
+		 "value=\"cancel\" checked> <label for=\"end-cancel\">Cancel (nothing more to "
+		 "come, nothing owed)</label> <input type=\"radio\" id=\"end-close\" "
+		 "name=\"end.op\" value=\"close\"> <label for=\"end-close\">Close short (what "
+		 "came is kept)</label></p>");
+	h_input(h, q, "end.reason", "Reason", "text", 1);
+	h_raw(h, "<p><button type=\"submit\">Cancel or close</button></p></fieldset></form>");
+}
+
+/* The page of PO q->part[1]; after a refused form, `why` (or NULL) at its top. */
+static enum MHD_Result po_page(serve_req *q, unsigned status, const char *why)
 {
 	static const char *const line_cols[] = { "Line", "Part", "Qty", "Drawing", "Due",
 		"Acknowledged", "Promised", "Shipped", "Received", "State", NULL };
@@ -765,6 +831,7 @@ static enum MHD_Result get_po(serve_req *q)
 		return error_page(q, error);
 	po = parsed(text);
 	page_begin(&h, q, "Purchase order ", q->part[1]);
+	h_refusal(&h, why);
 	h_raw(&h, "<dl><dt>Supplier</dt><dd>");
 	h_member(&h, po, "supplier");
 	h_raw(&h, "</dd><dt>State</dt><dd>");
@@ -804,14 +871,121 @@ static enum MHD_Result get_po(serve_req *q)
 		       json_array_size(json_object_get(po, "acknowledgments")), NULL);
 	if (strcmp(json_string_value(json_object_get(po, "state")) ?
 		   json_string_value(json_object_get(po, "state")) : "", "open") == 0) {
-		po_ack_form(&h, po);
-		status_form(&h, q, po);
+		if (has_role(viewer_roles(q), "supplier")) {
+			po_ack_form(&h, po);
+			status_form(&h, q, po);
+		}
+		if (has_role(viewer_roles(q), "buyer"))
+			change_forms(&h, q, po);
 	}
 	h_raw(&h, "<p><a href=\"/log/");
 	h_path(&h, q->part[1]);
 	h_raw(&h, "\">Every event of this PO</a></p>");
 	json_decref(po);
-	return send_page(q, MHD_HTTP_OK, &h);
+	return send_page(q, status, &h);
+}
+
+static enum MHD_Result get_po(serve_req *q)
+{
+	return po_page(q, MHD_HTTP_OK, NULL);
+}
+
+/* The writer's answer to a change order: back to the PO, or its page with the refusal. */
+static enum MHD_Result po_changed(serve_req *q, json_t *reply)
+{
+	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	enum MHD_Result ok;
+	char where[1024];
+
+	if ((status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) &&
+	    cli_fmt(where, sizeof(where), "the address", "/pos/%s", q->part[1]) == 0) {
+		json_decref(reply);
+		return serve_redirect(q->c, where);
+	}
+	ok = po_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
+	json_decref(reply);
+	return ok;
+}
+
+/*
+ * "DOC@REV" of form field `key` as an edit's "doc" and "rev" (set in `edit`);
+ * -1 when given and not so.
+ */
+static int drawing_of(serve_req *q, const char *key, json_t *edit)
+{
+	const char *v = form_value(q, key), *at = v ? strchr(v, '@') : NULL;
+	json_t *doc;
+
+	if (!v)
+		return 0;
+	if (!at || at == v || !at[1])
+		return -1;
+	if ((doc = json_stringn(v, (size_t)(at - v))) == NULL)
+		return -1;
+	json_object_set_new(edit, "doc", doc);
+	json_object_set_new(edit, "rev", json_string(at + 1));
+	return 0;
+}
+
+/* The change order's request: `edit` (taken over) with the form's reason `reason_key`. */
+static json_t *change_request(serve_req *q, json_t *edit, const char *reason_key)
+{
+	return json_pack("{s:s, s:s, s:s, s:[o]}", "op", "po-change", "po", q->part[1], "reason",
+			 form_value(q, reason_key) ? form_value(q, reason_key) : "", "edits", edit);
+}
+
+/* POST pos/{po}/change (a form): a line's quantity, due date or required revision. */
+static enum MHD_Result post_po_change(serve_req *q)
+{
+	json_t *edit = json_pack("{s:s, s:I}", "op", "edit", "line", form_count(q, "chg.line"));
+
+	if (form_count(q, "chg.qty") > 0)
+		json_object_set_new(edit, "qty", json_integer(form_count(q, "chg.qty")));
+	if (form_value(q, "chg.due"))
+		json_object_set_new(edit, "due", json_string(form_value(q, "chg.due")));
+	if (drawing_of(q, "chg.drawing", edit) < 0) {
+		json_decref(edit);
+		return po_page(q, MHD_HTTP_BAD_REQUEST, "the drawing revision is not DOC@REV");
+	}
+	if (!form_value(q, "chg.reason") || form_count(q, "chg.line") < 1) {
+		json_decref(edit);
+		return po_page(q, MHD_HTTP_BAD_REQUEST, "give the line and the reason for the change");
+	}
+	return po_changed(q, serve_writer_ask(q, change_request(q, edit, "chg.reason"), -1));
+}
+
+/* POST pos/{po}/add-line (a form): a new line, numbered by the vault. */
+static enum MHD_Result post_po_add_line(serve_req *q)
+{
+	json_t *edit = json_pack("{s:s, s:s, s:I}", "op", "add-line", "part",
+				 form_value(q, "add.part") ? form_value(q, "add.part") : "",
+				 "qty", form_count(q, "add.qty"));
+
+	if (form_value(q, "add.due"))
+		json_object_set_new(edit, "due", json_string(form_value(q, "add.due")));
+	if (!form_value(q, "add.part") || form_count(q, "add.qty") < 1 ||
+	    !form_value(q, "add.drawing") || drawing_of(q, "add.drawing", edit) < 0 ||
+	    !form_value(q, "add.reason")) {
+		json_decref(edit);
+		return po_page(q, MHD_HTTP_BAD_REQUEST, "give the new line's part, a quantity of 1 "
+			       "or more, its drawing as DOC@REV and the reason");
+	}
+	return po_changed(q, serve_writer_ask(q, change_request(q, edit, "add.reason"), -1));
+}
+
+/* POST pos/{po}/end (a form): a line, or every open line (0), cancelled or closed short. */
+static enum MHD_Result post_po_end(serve_req *q)
+{
+	const char *op = form_value(q, "end.op");
+	json_t *edit;
+
+	if (!op || (strcmp(op, "cancel") != 0 && strcmp(op, "close") != 0) ||
+	    !form_value(q, "end.reason"))
+		return po_page(q, MHD_HTTP_BAD_REQUEST, "choose cancel or close, and give the reason");
+	edit = json_pack("{s:s}", "op", op);
+	if (form_count(q, "end.line") > 0)
+		json_object_set_new(edit, "line", json_integer(form_count(q, "end.line")));
+	return po_changed(q, serve_writer_ask(q, change_request(q, edit, "end.reason"), -1));
 }
 
 /* ---- documents -------------------------------------------------------------------- */
@@ -899,7 +1073,7 @@ static enum MHD_Result get_document(serve_req *q)
 static void other_revisions(html *h, serve_req *q, const vault_revision *r)
 {
 	static const char *const cols[] = { "Revision", "State", "Why released", "Released",
-					    NULL };
+					    "Changes", NULL };
 	vault_revision_list *list = NULL;
 	size_t i;
 
@@ -933,6 +1107,16 @@ static void other_revisions(html *h, serve_req *q, const vault_revision *r)
 		h_text(h, o->release_reason);
 		h_raw(h, "</td><td>");
 		h_text(h, when);
+		h_raw(h, "</td><td>");
+		if (i > 0) {
+			h_raw(h, "<a href=\"/documents/");
+			h_path(h, o->doc);
+			h_raw(h, "/");
+			h_path(h, o->rev);
+			h_raw(h, "/changes\">what changed since ");
+			h_text(h, list->items[i - 1].rev);
+			h_raw(h, "</a>");
+		}
 		h_raw(h, "</td></tr>");
 	}
 	h_raw(h, "</tbody></table>");
@@ -1095,8 +1279,14 @@ static enum MHD_Result get_revision(serve_req *q)
 	}
 	h_raw(&h, "</tbody></table>");
 	if (vault_acks(&acks, q->v, r.doc, r.rev) == 0 && acks->count) {
+		char path[2 * VAULT_NAME_MAX + 16];
+		size_t from, to, page = page_span(q, acks->count, &from, &to);
+
+		/* names vault_doc_get took: no character a path escapes */
+		if (cli_fmt(path, sizeof(path), "the address", "/documents/%s/%s", r.doc, r.rev) == 0)
+			page_links(&h, path, page, from, to, acks->count);
 		h_table(&h, "Acknowledgments", ack_cols);
-		for (i = 0; i < acks->count; i++) {
+		for (i = from; i < to; i++) {
 			char when[VAULT_TIME_SIZE];
 
 			vault_time_format(when, sizeof(when), acks->items[i].time);
@@ -1123,6 +1313,112 @@ static enum MHD_Result get_revision(serve_req *q)
 					   has_role(viewer_roles(q), "quality")))
 		disposition_form(&h, &r);
 	vault_revision_dispose(&r);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/* A page shows this much of a diff at most; the rest is in the files. */
+#define DIFF_SHOWN (48u << 10)
+
+/* A unified diff in <pre>, each line marked as added, removed or a hunk's head. */
+static void h_diff(html *h, const char *diff)
+{
+	const char *line = diff, *end;
+	size_t shown = 0;
+
+	h_raw(h, "<pre class=\"diff\">");
+	for (; *line && shown < DIFF_SHOWN; line = *end ? end + 1 : end) {
+		const char *cls = NULL;
+		char *copy;
+
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		if (strncmp(line, "+++", 3) != 0 && strncmp(line, "---", 3) != 0)
+			cls = *line == '+' ? "add" : *line == '-' ? "del" :
+				strncmp(line, "@@", 2) == 0 ? "hunk" : NULL;
+		if (cls) {
+			h_raw(h, "<span class=\"");
+			h_raw(h, cls);
+			h_raw(h, "\">");
+		}
+		if ((copy = strndup(line, (size_t)(end - line))) == NULL)
+			abort();
+		h_text(h, copy);
+		free(copy);
+		h_raw(h, cls ? "</span>" : "\n");
+		shown += (size_t)(end - line) + 1;
+	}
+	h_raw(h, "</pre>");
+	if (*line)
+		h_raw(h, "<p>The rest of the difference is too long for this page: download both "
+			 "files to compare them whole.</p>");
+}
+
+/*
+ * GET documents/{doc}/{rev}/changes[?from=REV]: what changed from the
+ * revision before (or REV) to this one, as the viewer may see both: the
+ * record's fields, each file, a text file's lines.
+ */
+static enum MHD_Result get_changes(serve_req *q)
+{
+	static const char *const field_cols[] = { "Field", "Before", "Now", NULL };
+	static const char *const field_keys[] = { "field", "from", "to", NULL };
+	static const char *const file_cols[] = { "File", "Change", "Before (SHA-256)",
+						 "Now (SHA-256)", NULL };
+	char *text = NULL, title[2 * VAULT_NAME_MAX + 2];
+	html h = { NULL, 0, 0 };
+	json_t *d, *f;
+	size_t i;
+	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
+	if ((error = vault_doc_diff(&text, q->v, q->part[1], serve_query(q, "from"),
+				    q->part[2])) < 0)
+		return error_page(q, error);
+	d = parsed(text);
+	(void)cli_fmt(title, sizeof(title), "the title", "%s@%s", q->part[1], q->part[2]);
+	page_begin(&h, q, "What changed in ", title);
+	h_raw(&h, "<p>From revision ");
+	h_doc_link(&h, q->part[1], json_string_value(json_object_get(d, "from")));
+	h_raw(&h, " to revision ");
+	h_doc_link(&h, q->part[1], json_string_value(json_object_get(d, "to")));
+	h_raw(&h, ".</p>");
+	if (json_array_size(json_object_get(d, "changes")))
+		h_rows(&h, "The record", field_cols, field_keys, json_object_get(d, "changes"), 0,
+		       json_array_size(json_object_get(d, "changes")), NULL);
+	h_table(&h, "The files", file_cols);
+	json_array_foreach(json_object_get(d, "files"), i, f) {
+		h_raw(&h, "<tr><td>");
+		h_member(&h, f, "name");
+		if (json_is_string(json_object_get(f, "was"))) {
+			h_raw(&h, " (was ");
+			h_member(&h, f, "was");
+			h_raw(&h, ")");
+		}
+		h_raw(&h, "</td><td>");
+		h_member(&h, f, "change");
+		if (json_is_string(json_object_get(f, "note"))) {
+			h_raw(&h, ": ");
+			h_member(&h, f, "note");
+		}
+		h_raw(&h, "</td><td><code>");
+		h_member(&h, json_object_get(f, "from"), "sha256");
+		h_raw(&h, "</code></td><td><code>");
+		h_member(&h, json_object_get(f, "to"), "sha256");
+		h_raw(&h, "</code></td></tr>");
+	}
+	h_raw(&h, "</tbody></table>");
+	json_array_foreach(json_object_get(d, "files"), i, f) {
+		if (!json_is_string(json_object_get(f, "diff")))
+			continue;
+		h_raw(&h, "<h2>Lines of ");
+		h_member(&h, f, "name");
+		h_raw(&h, "</h2>");
+		h_diff(&h, json_string_value(json_object_get(f, "diff")));
+	}
+	json_decref(d);
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
@@ -1613,10 +1909,145 @@ static enum MHD_Result get_asns(serve_req *q)
 		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
 
 		page_links(&h, "/asns", page, from, to, json_array_size(list));
-		h_rows(&h, "Ship notices, by number", cols, keys, list, from, to, NULL);
+		h_rows(&h, "Ship notices, by number", cols, keys, list, from, to, "/asns/");
 	}
 	json_decref(list);
 	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/*
+ * The page of ship notice q->part[1]: its packages and lots, shipped and
+ * received; to the buyer and quality, while it is not received, the
+ * receipt's form (each lot's quantity received, the date, a note).
+ */
+static enum MHD_Result asn_page(serve_req *q, unsigned status, const char *why)
+{
+	static const char *const pack_cols[] = { "Package", "Lot", "Line", "Part", "Qty", NULL };
+	static const char *const pack_keys[] = { "package", "lot", "line", "part", "qty", NULL };
+	static const char *const lot_cols[] = { "Lot", "Part", "Shipped", "Received", NULL };
+	static const char *const lot_keys[] = { "lot", "part", "shipped", "received", NULL };
+	html h = { NULL, 0, 0 };
+	char *text = NULL, name[96];
+	json_t *asn, *x, *receipt;
+	unsigned roles;
+	size_t i;
+	int error;
+
+	if ((error = vault_asn_show(&text, q->v, q->part[1])) < 0)
+		return error_page(q, error);
+	asn = parsed(text);
+	receipt = json_object_get(asn, "receipt");
+	page_begin(&h, q, "Ship notice ", q->part[1]);
+	h_refusal(&h, why);
+	h_raw(&h, "<dl><dt>PO</dt><dd><a href=\"/pos/");
+	h_path(&h, json_string_value(json_object_get(asn, "po")));
+	h_raw(&h, "\">");
+	h_member(&h, asn, "po");
+	h_raw(&h, "</a></dd><dt>Supplier</dt><dd>");
+	h_member(&h, asn, "supplier");
+	h_raw(&h, "</dd><dt>Shipped</dt><dd>");
+	h_member(&h, asn, "ship_date");
+	h_raw(&h, "</dd><dt>Carrier</dt><dd>");
+	h_member(&h, asn, "carrier");
+	h_raw(&h, " ");
+	h_member(&h, asn, "tracking");
+	h_raw(&h, "</dd><dt>Received</dt><dd>");
+	if (receipt) {
+		h_member(&h, receipt, "date");
+		h_raw(&h, " by ");
+		h_member(&h, receipt, "received_by");
+	} else {
+		h_raw(&h, "not yet");
+	}
+	h_raw(&h, "</dd></dl>");
+	h_rows(&h, "Packages", pack_cols, pack_keys, json_object_get(asn, "packages"), 0,
+	       json_array_size(json_object_get(asn, "packages")), NULL);
+	h_rows(&h, "Lots, shipped and received", lot_cols, lot_keys, json_object_get(asn, "lots"),
+	       0, json_array_size(json_object_get(asn, "lots")), NULL);
+	roles = viewer_roles(q);
+	if (!receipt && (has_role(roles, "buyer") || has_role(roles, "quality"))) {
+		h_raw(&h, "<h2>Receive it</h2>");
+		h_form_to(&h, q, "/asns/", q->part[1], "/receive", 0);
+		h_raw(&h, "<fieldset><legend>Quantity received of each lot (as shipped unless you "
+			  "change it)</legend>");
+		json_array_foreach(json_object_get(asn, "lots"), i, x) {
+			const char *lot = json_string_value(json_object_get(x, "lot"));
+
+			if (!lot || cli_fmt(name, sizeof(name), "a field's name", "qty.%zu", i) < 0)
+				continue;
+			h_raw(&h, "<p><label for=\"");
+			h_raw(&h, name);
+			h_raw(&h, "\">Lot ");
+			h_text(&h, lot);
+			h_raw(&h, "</label> <input id=\"");
+			h_raw(&h, name);
+			h_raw(&h, "\" name=\"");
+			h_raw(&h, name);
+			h_raw(&h, "\" type=\"number\" min=\"0\" required value=\"");
+			h_member(&h, x, "shipped");
+			h_raw(&h, "\"></p>");
+		}
+		h_raw(&h, "</fieldset>");
+		h_input(&h, q, "date", "Date received (empty: today)", "date", 0);
+		h_input(&h, q, "note", "Note (a discrepancy, damage)", "text", 0);
+		h_raw(&h, "<p><button type=\"submit\">Record the receipt</button></p></form>");
+	}
+	json_decref(asn);
+	return send_page(q, status, &h);
+}
+
+static enum MHD_Result get_asn(serve_req *q)
+{
+	return asn_page(q, MHD_HTTP_OK, NULL);
+}
+
+/*
+ * POST asns/{asn}/receive (a form): the receipt, each lot's quantity as
+ * the form gives it ("qty.I" for the notice's I-th lot, as its page lists
+ * them; read again here, so that the form names no lot itself).
+ */
+static enum MHD_Result post_receive(serve_req *q)
+{
+	char *text = NULL, name[96], where[1024];
+	json_t *asn, *lots, *x, *reply;
+	enum MHD_Result ok;
+	unsigned status;
+	size_t i;
+	int error;
+
+	if ((error = vault_asn_show(&text, q->v, q->part[1])) < 0)
+		return error_page(q, error);
+	asn = parsed(text);
+	lots = json_array();
+	json_array_foreach(json_object_get(asn, "lots"), i, x) {
+		const char *lot = json_string_value(json_object_get(x, "lot"));
+
+		if (!lot || cli_fmt(name, sizeof(name), "a field's name", "qty.%zu", i) < 0)
+			continue;
+		if (!form_value(q, name))
+			continue;
+		if (strspn(form_value(q, name), "0123456789") != strlen(form_value(q, name))) {
+			json_decref(lots);
+			json_decref(asn);
+			return asn_page(q, MHD_HTTP_BAD_REQUEST,
+					"a quantity received is a whole number, 0 or more");
+		}
+		json_array_append_new(lots, json_pack("{s:s, s:I}", "lot", lot, "qty",
+						      form_count(q, name)));
+	}
+	json_decref(asn);
+	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s*, s:s*, s:o}", "op", "asn-receive",
+					      "asn", q->part[1], "date", form_value(q, "date"),
+					      "note", form_value(q, "note"), "lots", lots), -1);
+	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	if ((status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) &&
+	    cli_fmt(where, sizeof(where), "the address", "/asns/%s", q->part[1]) == 0) {
+		json_decref(reply);
+		return serve_redirect(q->c, where);
+	}
+	ok = asn_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
+	json_decref(reply);
+	return ok;
 }
 
 /* ---- tracing a lot, the audit ------------------------------------------------------ */
@@ -2273,8 +2704,98 @@ static enum MHD_Result post_status(serve_req *q)
 	return send_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, &h);
 }
 
-static enum MHD_Result fai_form(serve_req *q, unsigned status, const char *why)
+/* An error shown next to the field it is about, named for its aria-describedby. */
+static void h_field_error(html *h, const char *id, const char *why)
 {
+	h_raw(h, "<p class=\"bad\" id=\"");
+	h_raw(h, id);
+	h_raw(h, "\">");
+	h_text(h, why);
+	h_raw(h, "</p>");
+}
+
+/*
+ * What the checks of a refused FAI package found ("checks", as
+ * vault_fai_check gives them): Form 1 as given, the field refused marked
+ * on its row with the reason beside it, and every Form 3 characteristic
+ * with its own check's result.
+ */
+static void fai_checks(html *h, const json_t *checks)
+{
+	static const char *const cols1[] = { "Form 1 field", "Value", "Check", NULL };
+	static const char *const cols3[] = { "No.", "Requirement", "Result", "Nonconformance",
+					     "Check", NULL };
+	const char *field = json_string_value(json_object_get(checks, "field"));
+	const char *why = json_string_value(json_object_get(checks, "error"));
+	const json_t *form1 = json_object_get(checks, "form1"), *value, *c;
+	const char *key;
+	size_t i;
+
+	if (json_is_object(form1)) {
+		h_table(h, "Form 1, as the package gives it", cols1);
+		json_object_foreach((json_t *)form1, key, value) {
+			int bad = field && strcmp(field, key) == 0;
+
+			h_raw(h, bad ? "<tr class=\"bad\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
+			h_text(h, key);
+			h_raw(h, "</th><td>");
+			if (json_is_string(value))
+				h_text(h, json_string_value(value));
+			else if (json_is_boolean(value))
+				h_raw(h, json_is_true(value) ? "true" : "false");
+			else
+				h_raw(h, "(a list)");
+			h_raw(h, "</td><td>");
+			if (bad)
+				h_text(h, why);
+			else
+				h_raw(h, "ok");
+			h_raw(h, "</td></tr>");
+		}
+		/* a field the refusal names that the package left out */
+		if (field && !json_object_get(form1, field) && strcmp(field, "file") != 0 &&
+		    strcmp(field, "form3") != 0) {
+			h_raw(h, "<tr class=\"bad\"><th scope=\"row\">");
+			h_text(h, field);
+			h_raw(h, "</th><td>(missing)</td><td>");
+			h_text(h, why);
+			h_raw(h, "</td></tr>");
+		}
+		h_raw(h, "</tbody></table>");
+	}
+	if (json_array_size(json_object_get(checks, "form3")) == 0)
+		return;
+	h_table(h, "Form 3: each characteristic's check", cols3);
+	json_array_foreach(json_object_get(checks, "form3"), i, c) {
+		const char *error = json_string_value(json_object_get(c, "error"));
+		const json_t *conforms = json_object_get(c, "conforms");
+
+		h_raw(h, error ? "<tr class=\"bad\">" : "<tr>");
+		h_cell(h, c, "number");
+		h_cell(h, c, "requirement");
+		h_cell(h, c, "result");
+		h_cell(h, c, "nonconformance");
+		h_raw(h, "<td>");
+		if (error)
+			h_text(h, error);
+		else
+			h_raw(h, json_is_true(conforms) ? "ok: within its requirement" :
+			      json_is_false(conforms) ? "ok: out of its requirement, its nonconformance named" :
+			      "ok (a requirement in words)");
+		h_raw(h, "</td></tr>");
+	}
+	h_raw(h, "</tbody></table>");
+}
+
+/*
+ * The FAI form; after a refusal, `why` at the top, the reason again next to
+ * the field it is about, and `checks` (or NULL) below.
+ */
+static enum MHD_Result fai_form(serve_req *q, unsigned status, const char *why,
+				const json_t *checks)
+{
+	const char *field = json_string_value(json_object_get(checks, "field"));
+	const char *error = json_string_value(json_object_get(checks, "error"));
 	html h = { NULL, 0, 0 };
 
 	page_begin(&h, q, "Submit a First Article Inspection package", "");
@@ -2284,15 +2805,19 @@ static enum MHD_Result fai_form(serve_req *q, unsigned status, const char *why)
 		  "result is shown if the package is refused.</p>");
 	h_form(&h, q, "/fai", 1);
 	h_input(&h, q, "file", "FAI package (zip)", "file", 1);
+	if (error && field && strcmp(field, "file") == 0)
+		h_field_error(&h, "file-error", error);
 	h_input(&h, q, "po", "For PO", "text", 0);
 	h_input(&h, q, "lot", "For lot", "text", 0);
 	h_raw(&h, "<p><button type=\"submit\">Submit the package</button></p></form>");
+	if (checks)
+		fai_checks(&h, checks);
 	return send_page(q, status, &h);
 }
 
 static enum MHD_Result get_fai_form(serve_req *q)
 {
-	return fai_form(q, MHD_HTTP_OK, NULL);
+	return fai_form(q, MHD_HTTP_OK, NULL, NULL);
 }
 
 static enum MHD_Result post_fai(serve_req *q)
@@ -2303,7 +2828,7 @@ static enum MHD_Result post_fai(serve_req *q)
 	enum MHD_Result ok;
 
 	if (q->body < 0 || !form_value(q, "file.name"))
-		return fai_form(q, MHD_HTTP_BAD_REQUEST, "choose the FAI package (a zip)");
+		return fai_form(q, MHD_HTTP_BAD_REQUEST, "choose the FAI package (a zip)", NULL);
 	reply = serve_writer_ask(q, json_pack("{s:s, s:s*, s:s*}", "op", "fai", "po",
 					      form_value(q, "po"), "lot", form_value(q, "lot")),
 				 q->body);
@@ -2315,7 +2840,8 @@ static enum MHD_Result post_fai(serve_req *q)
 		json_decref(reply);
 		return serve_redirect(q->c, where);
 	}
-	ok = fai_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
+	ok = fai_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply),
+		      json_object_get(reply, "checks"));
 	json_decref(reply);
 	return ok;
 }
@@ -2326,7 +2852,8 @@ static enum MHD_Result get_log(serve_req *q)
 	static const char *const cols[] = { "#", "When", "Who", "What", "Commit", NULL };
 	vault_event_list *list = NULL;
 	html h = { NULL, 0, 0 };
-	size_t i;
+	char path[VAULT_NAME_MAX + 8];
+	size_t i, from, to, page;
 	int error;
 	enum MHD_Result kept;
 
@@ -2335,8 +2862,12 @@ static enum MHD_Result get_log(serve_req *q)
 	if ((error = vault_log(&list, q->v, q->part[1])) < 0)
 		return error_page(q, error);
 	page_begin(&h, q, "Log of ", q->part[1]);
+	page = page_span(q, list->count, &from, &to);
+	/* a name vault_log took: letters, digits and ._- only, as a path needs none escaped */
+	if (cli_fmt(path, sizeof(path), "the address", "/log/%s", q->part[1]) == 0)
+		page_links(&h, path, page, from, to, list->count);
 	h_table(&h, "Every signed commit that wrote it, oldest first", cols);
-	for (i = 0; i < list->count; i++) {
+	for (i = from; i < to; i++) {
 		char when[VAULT_TIME_SIZE];
 
 		vault_time_format(when, sizeof(when), list->items[i].time);
@@ -2359,20 +2890,22 @@ static enum MHD_Result get_log(serve_req *q)
 
 /* ---- the buying side: releases, FAI dispositions ------------------------------- */
 
-/* The viewer's role bits (vault_user.roles), 0 when unknown. */
+/* The logged-in user's role bits (vault_user.roles), read once per request; 0 when unknown. */
 static unsigned viewer_roles(serve_req *q)
 {
 	vault_user_list *list = NULL;
-	unsigned roles = 0;
 	size_t i;
 
+	if (q->roles_read)
+		return q->roles;
+	q->roles_read = 1;
 	if (!q->user || vault_users(&list, q->v) < 0)
 		return 0;
 	for (i = 0; i < list->count; i++)
 		if (strcmp(list->items[i].name, q->user) == 0)
-			roles = list->items[i].roles;
+			q->roles = list->items[i].roles;
 	vault_user_list_free(list);
-	return roles;
+	return q->roles;
 }
 
 static const char *const release_types[] = { "drawing", "spec", NULL };
@@ -2640,7 +3173,13 @@ const serve_page serve_pages[] = {
 	{ "GET", "ncrs", 0, get_ncrs },
 	{ "POST", "ncrs", 0, post_ncr },
 	{ "GET", "ncrs/{}", 0, get_ncr },
+	{ "GET", "documents/{}/{}/changes", 0, get_changes },
 	{ "POST", "pos/{}/status", 0, post_status },
+	{ "POST", "pos/{}/change", 0, post_po_change },
+	{ "POST", "pos/{}/add-line", 0, post_po_add_line },
+	{ "POST", "pos/{}/end", 0, post_po_end },
+	{ "GET", "asns/{}", 0, get_asn },
+	{ "POST", "asns/{}/receive", 0, post_receive },
 	{ "GET", "fai", 0, get_fai_form },
 	{ "POST", "fai", 0, post_fai },
 	{ "GET", "log/{}", 0, get_log },

@@ -255,6 +255,17 @@ async function look(page, name) {
 		await Promise.all([page.waitForURL(/\/documents\/FAIR-1\//),
 			page.click('button:has-text("Submit the package")')]);
 	});
+	await check('an FAI package with a bad characteristic is refused, the reason on its row', async () => {
+		await page.goto(base + '/fai');
+		await page.setInputFiles('#file', path.join(out, 'fai-bad.zip'));
+		await page.click('button:has-text("Submit the package")');
+		await page.waitForSelector('#refusal');
+		const why = await page.textContent('#refusal');
+		const row = await page.textContent('tr.bad');
+		if (!/characteristic 2: result 8.4 is outside/.test(why) || !/characteristic 2/.test(row))
+			throw new Error(why + ' / ' + row);
+		await look(page, 'fai-refused');
+	});
 	await page.goto(base + '/ncrs');
 	await look(page, 'ncrs');
 
@@ -389,6 +400,31 @@ async function look(page, name) {
 			await p.waitForSelector('td >> text=ECN-9: a chamfer added');
 		});
 		await look(p, 'buyer-revision');
+		await check('  what changed from DWG-1@A to B: the reason and the file, side by side', async () => {
+			await p.click('a[href="/documents/DWG-1/B/changes"]');
+			await p.waitForSelector('td >> text=ECN-9: a chamfer added');
+			await p.waitForSelector('td >> text=/changed/');
+		});
+		await look(p, 'buyer-changes');
+		await check('  the buyer changes PO-1 line 1 to 12 pieces: a change order', async () => {
+			await p.goto(base + '/pos/PO-1');
+			await p.fill('#chg\\.qty', '12');
+			await p.fill('#chg\\.reason', 'demand up: two more');
+			await Promise.all([p.waitForURL(base + '/pos/PO-1'),
+				p.click('button:has-text("Issue the change order")')]);
+			await p.waitForSelector('td >> text=demand up: two more');
+		});
+		await look(p, 'buyer-po-change');
+		await check('  and receives ship notice ASN-1, one part short', async () => {
+			await p.goto(base + '/asns/ASN-1');
+			await look(p, 'buyer-asn');
+			await p.fill('#qty\\.0', '9');
+			await p.fill('#note', 'one part short');
+			await Promise.all([p.waitForURL(base + '/asns/ASN-1'),
+				p.click('button:has-text("Record the receipt")')]);
+			await p.waitForSelector('dd >> text=/by bob/');
+		});
+		await look(p, 'buyer-asn-received');
 		await p.goto(base + '/scorecard');
 		await look(p, 'buyer-scorecard');
 		await check("  every supplier's scorecard, acme and zenith", async () => {

@@ -68,6 +68,11 @@ printf '{"format": 1, "form1": {"part_number": "BRKT-1", "part_name": "Bracket",
  "form2": [], "form3_csv": "form3.csv", "attachments": ["ballooned.pdf"]}\n' > pkg/fai.json
 printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 \302\2610.1,6.02,,,\n' > pkg/form3.csv
 q fai pack pkg -o out/fai.zip > /dev/null
+# the same with a second characteristic out of its requirement and no nonconformance
+printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 \302\2610.1,6.02,,,\n2,A2,,8.0 +/-0.1,8.4,,,\n' > pkg/form3.csv
+(cd pkg && python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for f in sys.argv[2:]: z.write(f)' ../out/fai-bad.zip fai.json form3.csv ballooned.pdf)
 make_pdf out/dwg-b.pdf "DWG-1 B"
 
 # ---- the browser's part --------------------------------------------------------

@@ -1,0 +1,240 @@
+#!/bin/sh
+# The portal's daily forms (issue 19): what changed between two revisions
+# of a drawing (qvault diff, and its page), an FAI package refused with
+# each check's result next to the field it is about, the buyer's change
+# orders, and the receipt of a ship notice.  Each refusal is checked by
+# its status, its message and the vault left byte for byte as it was.
+. "$(dirname "$0")/lib.sh"
+
+: "${MKZIP:?set MKZIP to the mkzip test tool}"
+if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
+	_skip "no curl or python3-cryptography (scripts/deps installs them)"
+	done_testing
+	exit 0
+fi
+WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
+ORIGIN=http://localhost:8443
+
+new_vault v
+V=v
+export QVAULT_DIR=v
+add_supplier sam acme
+add_supplier zed zenith
+q key generate -o bea.pem -c bea | head -n 1 > bea.pub
+q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+# a STEP model in two revisions: one point moved, a line with markup in it
+printf "ISO-10303-21;\nHEADER;\nFILE_NAME('bracket');\nENDSEC;\nDATA;\n#1=POINT(1.0);\n#2=POINT(2.0);\n#3=TEXT('<img src=x onerror=alert(1)>');\nENDSEC;\nEND-ISO-10303-21;\n" > a.stp
+sed 's/POINT(2.0)/POINT(2.5)/' a.stp > b.stp
+q --key bea.pem release DWG-1 --rev A a.stp --to acme > /dev/null
+q --key bea.pem release DWG-1 --rev B b.stp --to acme --reason "ECN-7: point 2 moved" > /dev/null
+q --key bea.pem po add PO-1 --supplier acme --line PN-1:5:DWG-1@B > /dev/null
+q --key sam.pem lot add L-1 --part PN-1 --qty 5 --po PO-1 > /dev/null
+q --key sam.pem asn add --id ASN-1 --po PO-1 --ship-date 2026-11-30 --package P1:L-1:5 > /dev/null 2>&1
+
+# ==== what changed between revisions, on the command line ========================
+check "qvault diff shows the moved point as a line removed and one added" \
+	sh -c 'q --key sam.pem diff DWG-1@B > d.txt && grep -q "^-#2=POINT(2.0);" d.txt &&
+	       grep -q "^+#2=POINT(2.5);" d.txt && ! grep -q "^[-+]#1=" d.txt'
+check "  with the record's change: the release reason" \
+	grep -q 'release reason .*ECN-7: point 2 moved' d.txt
+check "  the file renamed and changed, its old name given" grep -q 'renamed and changed b.stp (was a.stp)' d.txt
+check "  --json: from A to B, the file's diff and both SHA-256s" \
+	sh -c 'q --key sam.pem diff DWG-1@B --json > d.json &&
+	       python3 -c "import json; d=json.load(open(\"d.json\")); f=d[\"files\"][0]
+assert d[\"from\"]==\"A\" and d[\"to\"]==\"B\" and f[\"change\"]==\"renamed and changed\"
+assert \"+#2=POINT(2.5);\" in f[\"diff\"] and f[\"from\"][\"sha256\"]!=f[\"to\"][\"sha256\"]"'
+check "  --from names the revision to compare with" \
+	sh -c 'q --key sam.pem diff DWG-1@A --from B > d2.txt && grep -q "^-#2=POINT(2.5);" d2.txt'
+fails 1 "'DWG-1@A' has no revision before it that you may see" \
+	"the first revision has none before it" q --key sam.pem diff DWG-1@A
+fails 1 "no document 'DWG-1'" "another organization's supplier sees no such document" \
+	q --key zed.pem diff DWG-1@B
+fails 2 "name the revision: DOC@REV" "a document without its revision" q diff DWG-1
+
+# ==== the portal: pat (acme) and bix (the buyer's side) ===========================
+enroll_link() {
+	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --enroll "$ORIGIN" > enroll.out &&
+	$WA key "$1" && sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out
+}
+PAT_SECRET=$(enroll_link pat acme supplier)
+BIX_SECRET=$(enroll_link bix owner buyer)
+ZOE_SECRET=$(enroll_link zoe zenith supplier)
+serve_start --origin "$ORIGIN"
+api_init "${URL%api/v1/}"
+COOKIE= CSRF=
+for who in pat:$PAT_SECRET bix:$BIX_SECRET zoe:$ZOE_SECRET; do
+	enroll_answer "${who%%:*}" "${who#*:}" && post 200 enroll "$(cat answer.json)" > /dev/null
+done
+ok "pat, bix and zoe enroll passkeys" evalq 'q user list --json | grep -q "\"zoe\""'
+
+# form STATUS PATH FIELD=VALUE...: the form posted as a page of the portal posts it
+form() {
+	fs=$1 fp=$2; shift 2
+	for kv in "$@"; do set -- "$@" --data-urlencode "$kv"; shift; done
+	web "$fs" POST "$fp" --data-urlencode "csrf=$CSRF" "$@"
+}
+# frefused STATUS PATTERN DESC PATH FIELD=VALUE...: the form is answered
+# STATUS, its page says why (role=alert) matching PATTERN, the vault unchanged
+frefused() {
+	rs=$1 rp=$2 rd=$3 rpath=$4; shift 4
+	before=$(api_state)
+	if ! form "$rs" "$rpath" "$@" 2> "$TMP/.err"; then
+		_fail "$rd" "$(cat "$TMP/.err")"
+	elif ! sed -n 's/.*<p role="alert" class="bad" id="refusal">\([^<]*\)<.*/\1/p' body.json |
+		grep -Eq "$rp"; then
+		_fail "$rd" "the page says: $(sed -n 's/.*id="refusal">\([^<]*\)<.*/\1/p' body.json)"
+	elif [ "$before" != "$(api_state)" ]; then
+		_fail "$rd" "the vault changed"
+	else
+		_pass "$rd"
+	fi
+}
+
+login pat 1
+PAT_COOKIE=$COOKIE PAT_CSRF=$CSRF
+check "the revision's page links to what changed since the revision before" \
+	evalq 'web 200 GET documents/DWG-1/B && grep -q "href=\"/documents/DWG-1/B/changes\">what changed since A<" body.json'
+check "the page of what changed shows the lines removed and added" \
+	evalq 'web 200 GET documents/DWG-1/B/changes &&
+	       grep -q "<span class=\"del\">-#2=POINT(2.0);</span>" body.json &&
+	       grep -q "<span class=\"add\">+#2=POINT(2.5);</span>" body.json'
+check "  and the release reason, as the record's change" grep -q '<td>release reason</td><td></td><td>ECN-7: point 2 moved</td>' body.json
+check "  a file's markup is shown as text, never run" \
+	evalq 'grep -q "TEXT(&#39;&lt;img src=x onerror=alert(1)&gt;&#39;)" body.json && ! grep -q "<img src=x" body.json'
+check "  ?from= compares with the revision it names" \
+	evalq 'web 200 GET "documents/DWG-1/A/changes?from=B" && grep -q "<span class=\"del\">-#2=POINT(2.5);</span>" body.json'
+check "  the first revision has nothing before it: 404 with the reason" \
+	evalq 'web 404 GET documents/DWG-1/A/changes && grep -q "has no revision before it" body.json'
+login zoe 1
+check "another organization's supplier: the page is 404, its lines nowhere in it" \
+	evalq 'web 404 GET documents/DWG-1/B/changes && ! grep -q "POINT" body.json'
+
+# ==== an FAI package refused: each check's result next to what it is about ========
+COOKIE=$PAT_COOKIE CSRF=$PAT_CSRF
+rm -rf pkg && mkdir pkg
+make_pdf pkg/ballooned.pdf "ballooned DWG-1 B"
+fai_json() {
+	printf '{"format": 1, "form1": {"part_number": "PN-1", "part_name": "Bracket",
+ "fair_number": "FAIR-9", "part_revision": "B", "drawing_number": "DWG-1", "drawing_revision": "B",
+ "organization": "acme", "po_number": "PO-1", "detail_or_assembly": "detail",
+ "fai_type": "%s", "complete": true, "signed_by": "Pat", "signed_date": "2026-11-20"},
+ "form2": [], "form3_csv": "form3.csv", "attachments": ["ballooned.pdf"]}\n' "$1" > pkg/fai.json
+}
+fai_json full
+printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,,6.0 +/-0.1,6.02,,,\n2,A2,,8.0 +/-0.1,8.4,,,\n3,A3,,2.0 +/-0.05,,,,\n' > pkg/form3.csv
+(cd pkg && "$MKZIP" ../bad.zip -n fai.json -f fai.json -n form3.csv -f form3.csv -n ballooned.pdf -f ballooned.pdf)
+# upload FILE: the FAI form posted with FILE
+upload() {
+	before=$(api_state)
+	web "$1" POST fai -F "csrf=$CSRF" -F "file=@$2;type=application/zip" -F po= -F lot=
+}
+check "a package with two bad characteristics is refused (400) with the first at the top" \
+	evalq 'upload 400 bad.zip && grep -q "id=\"refusal\">[^<]*characteristic 2: result 8.4 is outside 8.0 +/-0.1" body.json'
+check "  and the vault is unchanged" evalq '[ "$before" = "$(api_state)" ]'
+check "  characteristic 1 checked: within its requirement" \
+	grep -q '<tr><td>1</td><td>6.0 +/-0.1</td><td>6.02</td><td></td><td>ok: within its requirement</td></tr>' body.json
+check "  characteristic 2 marked on its row, the reason beside it" \
+	grep -q '<tr class="bad"><td>2</td><td>8.0 +/-0.1</td><td>8.4</td><td></td><td>characteristic 2: result 8.4 is outside 8.0 +/-0.1 (7.9 to 8.1) and names no nonconformance</td></tr>' body.json
+check "  characteristic 3 too: it has no result" \
+	grep -q '<tr class="bad"><td>3</td><td>2.0 +/-0.05</td><td></td><td></td><td>characteristic 3 (2.0 +/-0.05) has no result</td></tr>' body.json
+fai_json quick
+printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,,6.0 +/-0.1,6.02,,,\n' > pkg/form3.csv
+(cd pkg && "$MKZIP" ../bad1.zip -n fai.json -f fai.json -n form3.csv -f form3.csv -n ballooned.pdf -f ballooned.pdf)
+check "a Form 1 field out of its values: refused, the field's row marked with the reason" \
+	evalq 'upload 400 bad1.zip &&
+	       grep -q "<tr class=\"bad\"><th scope=\"row\">fai_type</th><td>quick</td><td>fai.json: form1: &#39;fai_type&#39; is &#39;quick&#39;, not one of the allowed values</td></tr>" body.json &&
+	       grep -q "<tr><th scope=\"row\">part_number</th><td>PN-1</td><td>ok</td></tr>" body.json &&
+	       [ "$before" = "$(api_state)" ]'
+sed -i 's/"part_name": "Bracket",//; s/"quick"/"full"/' pkg/fai.json
+(cd pkg && "$MKZIP" ../bad2.zip -n fai.json -f fai.json -n form3.csv -f form3.csv -n ballooned.pdf -f ballooned.pdf)
+check "a Form 1 field left out: its row says missing, with the reason" \
+	evalq 'upload 400 bad2.zip &&
+	       grep -q "<tr class=\"bad\"><th scope=\"row\">part_name</th><td>(missing)</td><td>fai.json: form1: [^<]*part_name</td></tr>" body.json &&
+	       [ "$before" = "$(api_state)" ]'
+make_pdf notzip.pdf "no package"
+check "a file that is no zip: the reason next to the file field" \
+	evalq 'upload 400 notzip.pdf && grep -q "<input id=\"file\" name=\"file\" type=\"file\" required></p><p class=\"bad\" id=\"file-error\">[^<]*not a zip archive" body.json &&
+	       [ "$before" = "$(api_state)" ]'
+fai_pkg_ok() {
+	sed -i 's/"fair_number"/"part_name": "Bracket", "fair_number"/' pkg/fai.json
+	(cd pkg && "$MKZIP" ../good.zip -n fai.json -f fai.json -n form3.csv -f form3.csv -n ballooned.pdf -f ballooned.pdf)
+}
+fai_pkg_ok
+check "the package put right is recorded: on to its page" \
+	evalq 'upload 303 good.zip && grep -qi "^Location: /documents/FAIR-9/" headers.txt'
+SAM=$(tok --user sam --scope write)
+cp bad.zip api-bad.zip
+check "the API answers a refused package with each check's result too" \
+	evalq 'api 400 POST api/v1/fai "$SAM" -H "Content-Type: application/octet-stream" --data-binary @api-bad.zip &&
+	       is "d[\"checks\"][\"form3\"][1][\"error\"][:31]" "characteristic 2: result 8.4 is" &&
+	       is "d[\"checks\"][\"field\"]" form3 && is "d[\"checks\"][\"form3\"][0][\"conforms\"]" True'
+
+# ==== the buyer's change orders ====================================================
+login bix 1
+BIX_COOKIE=$COOKIE BIX_CSRF=$CSRF
+check "the buyer's PO page has the change order forms, not the supplier's answer" \
+	evalq 'web 200 GET pos/PO-1 && grep -q "<h2>Change this order</h2>" body.json &&
+	       ! grep -q "Answer this purchase order" body.json'
+COOKIE=$PAT_COOKIE CSRF=$PAT_CSRF
+check "the supplier's has its answer, not the change order forms" \
+	evalq 'web 200 GET pos/PO-1 && grep -q "Answer this purchase order" body.json &&
+	       ! grep -q "Change this order" body.json'
+frefused 403 'may not' "a supplier posting a change order is refused" \
+	pos/PO-1/change chg.line=1 chg.qty=9 chg.reason=mine
+COOKIE=$BIX_COOKIE CSRF=$BIX_CSRF
+frefused 400 'give the line and the reason' "a change without its reason" pos/PO-1/change chg.line=1 chg.qty=8
+frefused 400 'not DOC@REV' "a drawing revision not written DOC@REV" \
+	pos/PO-1/change chg.line=1 chg.drawing=DWG-1 chg.reason=x
+frefused 404 "line 7|no line" "a line the PO does not have" pos/PO-1/change chg.line=7 chg.qty=2 chg.reason=x
+check "bix changes line 1 to 8 pieces: on to the PO, now at revision 1" \
+	evalq 'form 303 pos/PO-1/change chg.line=1 chg.qty=8 "chg.reason=more needed" &&
+	       grep -qi "^Location: /pos/PO-1" headers.txt &&
+	       q po show PO-1 --json > po.json && python3 -c "import json; d=json.load(open(\"po.json\"))
+assert d[\"revision\"]==1 and d[\"lines\"][0][\"qty\"]==8, d"'
+check "  the change order is on the PO's page, with its reason" \
+	evalq 'web 200 GET pos/PO-1 && grep -q "more needed" body.json'
+frefused 400 'changes nothing|nothing' "a change that changes nothing" \
+	pos/PO-1/change chg.line=1 chg.qty=8 chg.reason=again
+check "bix adds a line: numbered 2 by the vault" \
+	evalq 'form 303 pos/PO-1/add-line add.part=PN-2 add.qty=3 add.drawing=DWG-1@B add.due=2027-01-15 "add.reason=a spare" &&
+	       q po show PO-1 --json | grep -q "\"PN-2\""'
+frefused 400 'give the new line' "an added line without its drawing" pos/PO-1/add-line add.part=PN-3 add.qty=1 add.reason=x
+check "bix cancels line 2" \
+	evalq 'form 303 pos/PO-1/end end.line=2 end.op=cancel "end.reason=not needed after all" &&
+	       q po show PO-1 --json | python3 -c "import json,sys; d=json.load(sys.stdin)
+assert d[\"lines\"][1][\"state\"]==\"cancelled\", d[\"lines\"][1]"'
+frefused 400 'cancel|ended|closed' "  a cancelled line cannot be cancelled again" \
+	pos/PO-1/end end.line=2 end.op=cancel end.reason=x
+frefused 400 'choose cancel or close' "an end that is neither cancel nor close" \
+	pos/PO-1/end end.line=1 end.op=delete end.reason=x
+
+# ==== receiving a ship notice ======================================================
+check "the ship notices link to each notice's page" \
+	evalq 'web 200 GET asns && grep -q "href=\"/asns/ASN-1\"" body.json'
+check "the buyer sees its lots and the receipt's form, each lot as shipped" \
+	evalq 'web 200 GET asns/ASN-1 && grep -q "<h2>Receive it</h2>" body.json &&
+	       grep -q "<input id=\"qty.0\" name=\"qty.0\" type=\"number\" min=\"0\" required value=\"5\">" body.json'
+COOKIE=$PAT_COOKIE CSRF=$PAT_CSRF
+check "the supplier sees its notice, without the receipt's form" \
+	evalq 'web 200 GET asns/ASN-1 && ! grep -q "Receive it" body.json'
+frefused 403 'may not' "a supplier may not receive its own shipment" asns/ASN-1/receive qty.0=5
+COOKIE=$BIX_COOKIE CSRF=$BIX_CSRF
+frefused 400 'whole number' "a quantity received that is no whole number" asns/ASN-1/receive qty.0=-1
+check "bix receives 4 of 5 with a note: on to the notice, 4 received" \
+	evalq 'form 303 asns/ASN-1/receive qty.0=4 "note=one short" date=2026-12-01 &&
+	       grep -qi "^Location: /asns/ASN-1" headers.txt &&
+	       q asn show ASN-1 --json | python3 -c "import json,sys; d=json.load(sys.stdin)
+assert d[\"lots\"][0][\"received\"]==4, d"'
+check "  the page shows it received, without the form" \
+	evalq 'web 200 GET asns/ASN-1 && grep -q "2026-12-01 by bix" body.json && ! grep -q "Receive it" body.json'
+frefused 409 'received' "a ship notice is received once" asns/ASN-1/receive qty.0=5
+frefused 400 'below|received' "a change order below what was received is refused" \
+	pos/PO-1/change chg.line=1 chg.qty=3 chg.reason=fewer
+COOKIE= CSRF=
+check "without a session the ship notice's page is the login" web 303 GET asns/ASN-1
+
+check "verify passes" sh -c 'q verify > /dev/null'
+grep '	/api/v1/' "$TMP/api.log" > api-only.log
+openapi_check "every API answer matches schemas/openapi.json" api-only.log
+
+done_testing
