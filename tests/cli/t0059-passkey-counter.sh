@@ -63,6 +63,7 @@ wrefused 401 "signature counter went back" \
 	"after a restart, a login of pat's with counter 5 again is refused" login "$(cat answer.json)"
 login_answer pat pat counter=4
 wrefused 401 "signature counter went back" "  and one with counter 4" login "$(cat answer.json)"
+check "  the refusals leave the counters file as it was" evalq '[ "$(cat "$COUNTERS")" = "pat 5" ]'
 check "  one with counter 6 is accepted" login pat 6
 check "  and the file holds 'pat 6'" evalq '[ "$(cat "$COUNTERS")" = "pat 6" ]'
 check "kim, counter 0, still logs in after the restart" login kim 0
@@ -83,6 +84,7 @@ ack_answer counter=8
 wrefused 400 "signature counter went back" \
 	"after a restart, an acknowledgment signed with the login's counter (8) is refused" \
 	documents/DWG-1/A/ack "$(cat answer.json)"
+check "  the file as it was, 'pat 8'" evalq '[ "$(cat "$COUNTERS")" = "pat 8" ]'
 ack_answer counter=9
 check "  one with counter 9 is recorded" post 201 documents/DWG-1/A/ack "$(cat answer.json)"
 check "  and the file holds 'pat 9'" evalq '[ "$(cat "$COUNTERS")" = "pat 9" ]'
