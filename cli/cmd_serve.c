@@ -319,7 +319,14 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	if (pw && drop_http_side(pw, a->vault_dir, spool_dir, sizeof(spool_dir)) < 0)
 		goto done;
 	if (serve_writer_ready(pair[0]) < 0) {
-		fprintf(stderr, "qvault: the writer did not start\n");
+		int status = 0;
+
+		/* one that exits EXIT_ERROR said why, in one line: no second */
+		while (waitpid(writer, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != EXIT_ERROR)
+			fprintf(stderr, "qvault: the writer did not start\n");
+		writer = -1;
 		goto done;
 	}
 	/* a connection is a descriptor: as many as this process may have */

@@ -33,13 +33,16 @@ int serve_writer_run(int sock, const char *dir, const char *origin, unsigned idl
 
 /*
  * The portal's sessions and passkeys, in the writer (serve_sessions.c).
- * serve_sessions_init: the portal at `origin` (NULL: no portal), whose
- * sessions end after `idle` seconds unused.  serve_portal_op: the reply
- * of a "portal-..." operation, or NULL for no such one.
- * serve_session_authorize: the user of the request's "session", whose
- * "csrf" must be the session's; NULL, or the refusal.
+ * serve_sessions_init: the portal at `origin` (NULL: no portal) of the
+ * vault at `dir`, whose sessions end after `idle` seconds unused; its
+ * passkeys' signature counters are read from, and kept in,
+ * DIR/qvault/passkey-counters.  -1, said in one line on stderr, when
+ * the portal cannot start (that file malformed or unreadable).
+ * serve_portal_op: the reply of a "portal-..." operation, or NULL for no
+ * such one.  serve_session_authorize: the user of the request's
+ * "session", whose "csrf" must be the session's; NULL, or the refusal.
  */
-int serve_sessions_init(const char *origin, unsigned idle);
+int serve_sessions_init(const char *dir, const char *origin, unsigned idle);
 json_t *serve_portal_op(vault *v, const char *op, const json_t *req);
 
 /*

@@ -15,14 +15,25 @@
  * five minutes and for one answer.  A signature's challenge is no random
  * value but the SSHSIG signed data of the statement signed, as OpenSSH
  * requires; a replay of it is refused because the vault records one
- * acknowledgment per signer and meaning.  The signature counter must grow
- * too, but it is kept in this process only (a restart forgets it) and a
- * synced passkey keeps none.
+ * acknowledgment per signer and meaning.
+ *
+ * The signature counter of each user's passkey must grow too (a synced
+ * passkey keeps none: always 0).  The last one seen is server state, kept
+ * beside the server key in DIR/qvault/passkey-counters (never in the
+ * vault's history), one line a user, "NAME COUNTER\n".  It is read at
+ * start (a malformed file stops the writer; none is no counter seen), and
+ * written whole, a new file renamed over the old, each time a counter
+ * moves, before the login or signature is accepted: a restart forgets
+ * none, and a login whose counter cannot be recorded is refused.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -35,10 +46,10 @@
 #define SESSIONS_MAX 4096
 #define SESSIONS_PER_USER 8
 #define PENDING_MAX 256
-#define COUNTERS_MAX 4096
 #define ISSUED_MAX 256
 #define CHALLENGE_SECONDS 300
 #define RANDOM_BYTES 32
+#define COUNTERS_FILE "passkey-counters"
 
 enum { PENDING_LOGIN = 1, PENDING_ENROLL };
 
@@ -57,16 +68,22 @@ typedef struct {
 	time_t at;
 } pending;
 
+/* The last signature counter of `user`'s passkey. */
+typedef struct {
+	char user[VAULT_NAME_MAX + 1];
+	uint32_t counter;
+} counter_row;
+
 static struct {
 	char *origin;                    /* the portal's, "https://HOST[:PORT]"; NULL: no portal */
 	char *rp_id;                     /* its relying-party id, HOST */
 	unsigned idle;                   /* seconds a session lives without use */
 	session sessions[SESSIONS_MAX];
 	pending pending[PENDING_MAX];
-	struct {
-		char user[VAULT_NAME_MAX + 1];
-		uint32_t counter;
-	} counters[COUNTERS_MAX];
+	char *state_dir;                 /* DIR/qvault, where the counters file is */
+	char *counters_path;             /* DIR/qvault/passkey-counters */
+	counter_row *counters;           /* each user's last counter seen (no row: 0) */
+	size_t ncounters, counters_room;
 	/* the record each user was last given to sign, by its SHA-256, for CHALLENGE_SECONDS */
 	struct {
 		char user[VAULT_NAME_MAX + 1];
@@ -75,8 +92,213 @@ static struct {
 	} issued[ISSUED_MAX];
 } portal;
 
-int serve_sessions_init(const char *origin, unsigned idle)
+/* ---- signature counters ----------------------------------------------------- */
+
+/* The row of `user`, or NULL. */
+static counter_row *counter_of(const char *user)
 {
+	for (size_t i = 0; i < portal.ncounters; i++)
+		if (strcmp(portal.counters[i].user, user) == 0)
+			return &portal.counters[i];
+	return NULL;
+}
+
+/* A new row for `user` (a name vault_name_check took), counter 0. */
+static counter_row *counter_add(const char *user)
+{
+	counter_row *row;
+
+	if (portal.ncounters == portal.counters_room) {
+		size_t room = portal.counters_room ? 2 * portal.counters_room : 64;
+
+		if (room > SIZE_MAX / sizeof(*row) ||
+		    (row = realloc(portal.counters, room * sizeof(*row))) == NULL)
+			abort();
+		portal.counters = row;
+		portal.counters_room = room;
+	}
+	row = &portal.counters[portal.ncounters++];
+	memset(row, 0, sizeof(*row));
+	if (cli_fmt(row->user, sizeof(row->user), "the user name", "%s", user) < 0)
+		abort();
+	return row;
+}
+
+/*
+ * Line `line` of the counters file, its newline cut off, taken in; the
+ * reason it is malformed, or NULL.
+ */
+static const char *counter_line(char *line, size_t len)
+{
+	char *space = strchr(line, ' '), *digits;
+	unsigned long long value = 0;
+
+	if (strlen(line) != len)
+		return "it holds a NUL byte";
+	if (!space)
+		return "it is not NAME COUNTER";
+	*space = '\0';
+	digits = space + 1;
+	if (vault_name_check("the user name", line) < 0)
+		return vault_error_message();
+	if (!*digits || strspn(digits, "0123456789") != strlen(digits) || strlen(digits) > 10 ||
+	    (value = strtoull(digits, NULL, 10)) > UINT32_MAX)
+		return "its counter is not a whole number from 0 to 4294967295";
+	if (counter_of(line))
+		return "its user has a line before";
+	counter_add(line)->counter = (uint32_t)value;
+	return NULL;
+}
+
+/*
+ * Read the counters file at portal.counters_path; none is no counter
+ * seen.  -1, said in one line on stderr, when it cannot be read or is
+ * malformed: the writer does not start, rather than forget a counter.
+ */
+static int counters_load(void)
+{
+	const char *path = portal.counters_path, *reason = NULL;
+	char *line = NULL;
+	size_t size = 0, number = 0;
+	ssize_t len;
+	FILE *f = NULL;
+	int fd, error = 0;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "qvault serve: cannot read '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		fprintf(stderr, "qvault serve: cannot read '%s': %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	errno = 0;
+	while (!reason && (len = getline(&line, &size, f)) >= 0) {
+		number++;
+		if (len == 0 || line[len - 1] != '\n') {
+			reason = "it does not end with a newline";
+		} else {
+			line[--len] = '\0';
+			reason = counter_line(line, (size_t)len);
+		}
+	}
+	if (reason) {
+		fprintf(stderr, "qvault serve: the passkey counters file '%s' is malformed at "
+			"line %zu: %s\n", path, number, reason);
+		error = -1;
+	} else if (ferror(f)) {
+		fprintf(stderr, "qvault serve: cannot read '%s': %s\n", path,
+			strerror(errno ? errno : EIO));
+		error = -1;
+	}
+	free(line);
+	fclose(f);
+	return error;
+}
+
+/* Write all of `len` bytes of `data` to `fd`; -1 with errno set. */
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Write every counter to the counters file: a new file beside it,
+ * synced, renamed over it (and the folder synced), so that the file holds
+ * either the counters before or the counters after.  -1, said on stderr
+ * for the server's operator, when it could not.
+ */
+static int counters_save(void)
+{
+	const char *path = portal.counters_path;
+	size_t size = strlen(path) + sizeof(".XXXXXX"), used = 0, room;
+	char *tmp, *text;
+	int fd, dir, error = -1;
+
+	room = portal.ncounters * (VAULT_NAME_MAX + 13) + 1;
+	if ((tmp = malloc(size)) == NULL || (text = malloc(room)) == NULL)
+		abort();
+	/* the path and its suffix; a name of VAULT_NAME_MAX at most, a space,
+	 * 10 digits and a newline a line: they fit */
+	if (cli_fmt(tmp, size, "the counters file's path", "%s.XXXXXX", path) < 0)
+		abort();
+	for (size_t i = 0; i < portal.ncounters; i++) {
+		if (cli_fmt(text + used, room - used, "the counters file", "%s %" PRIu32 "\n",
+			    portal.counters[i].user, portal.counters[i].counter) < 0)
+			abort();
+		used += strlen(text + used);
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		fprintf(stderr, "qvault serve: cannot write '%s': %s\n", tmp, strerror(errno));
+		goto done;
+	}
+	if (write_all(fd, text, used) < 0 || fsync(fd) < 0) {
+		fprintf(stderr, "qvault serve: cannot write '%s': %s\n", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto done;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		fprintf(stderr, "qvault serve: cannot write '%s': %s\n", path, strerror(errno));
+		unlink(tmp);
+		goto done;
+	}
+	/* the rename itself lasts once the folder is synced */
+	if ((dir = open(portal.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    fsync(dir) < 0) {
+		fprintf(stderr, "qvault serve: cannot sync '%s': %s\n", portal.state_dir,
+			strerror(errno));
+		if (dir >= 0)
+			close(dir);
+		goto done;
+	}
+	close(dir);
+	error = 0;
+done:
+	free(text);
+	free(tmp);
+	return error;
+}
+
+/*
+ * The signature counter of `user`'s passkey moved to `counter`: it must
+ * grow, unless the authenticator keeps none (always 0, as synced passkeys
+ * do).  0 when it did, and it is recorded; -1 when it did not (a cloned
+ * authenticator, or a replayed assertion); -2 when it could not be
+ * recorded (the caller refuses: a restart would forget it).  Seen, it is
+ * kept in this process even when it could not be recorded: the counter
+ * only ever rises here.
+ */
+static int counter_moves(const char *user, uint32_t counter)
+{
+	counter_row *row = counter_of(user);
+
+	if (row && (counter || row->counter) && counter <= row->counter)
+		return -1;
+	if (counter == (row ? row->counter : 0))
+		return 0; /* 0 again: nothing to record */
+	if (!row)
+		row = counter_add(user);
+	row->counter = counter;
+	return counters_save() < 0 ? -2 : 0;
+}
+
+int serve_sessions_init(const char *dir, const char *origin, unsigned idle)
+{
+	size_t size = strlen(dir) + sizeof("/qvault/" COUNTERS_FILE);
 	char *rp = NULL;
 
 	portal.idle = idle;
@@ -87,9 +309,15 @@ int serve_sessions_init(const char *origin, unsigned idle)
 		return -1;
 	}
 	portal.rp_id = rp;
-	if ((portal.origin = strdup(origin)) == NULL)
+	if ((portal.origin = strdup(origin)) == NULL || (portal.state_dir = malloc(size)) == NULL ||
+	    (portal.counters_path = malloc(size)) == NULL)
 		abort();
-	return 0;
+	/* both fit: the size is the longer's */
+	if (cli_fmt(portal.state_dir, size, "the vault's path", "%s/qvault", dir) < 0 ||
+	    cli_fmt(portal.counters_path, size, "the vault's path", "%s/qvault/" COUNTERS_FILE,
+		    dir) < 0)
+		return -1;
+	return counters_load();
 }
 
 static json_t *failure(int status, const char *message)
@@ -369,37 +597,6 @@ static int challenge_take(pending *out, int kind, const char *name, const char *
 	return found;
 }
 
-/*
- * The signature counter of `user` moved to `counter`: it must grow, unless
- * the authenticator keeps none (always 0, as synced passkeys do).  -1
- * when it did not: a cloned authenticator, or a replayed assertion.
- */
-static int counter_moves(const char *user, uint32_t counter)
-{
-	size_t i, free_slot = COUNTERS_MAX;
-
-	for (i = 0; i < COUNTERS_MAX; i++) {
-		if (!portal.counters[i].user[0]) {
-			if (free_slot == COUNTERS_MAX)
-				free_slot = i;
-			continue;
-		}
-		if (strcmp(portal.counters[i].user, user) != 0)
-			continue;
-		if ((counter || portal.counters[i].counter) && counter <= portal.counters[i].counter)
-			return -1;
-		portal.counters[i].counter = counter;
-		return 0;
-	}
-	if (free_slot == COUNTERS_MAX)
-		free_slot = (size_t)(counter % COUNTERS_MAX);
-	if (cli_fmt(portal.counters[free_slot].user, sizeof(portal.counters[free_slot].user),
-		    "the user name", "%s", user) < 0)
-		return 0;
-	portal.counters[free_slot].counter = counter;
-	return 0;
-}
-
 /* The passkey of registered, unrevoked user `name` (malloc'd), or NULL. */
 static char *passkey_of(vault *v, const char *name)
 {
@@ -478,9 +675,10 @@ static json_t *do_login_finish(vault *v, const json_t *req)
 	free(key);
 	if (error < 0)
 		return failure(401, vault_error_message());
-	if (counter_moves(name, counter) < 0)
-		return failure(401, "the passkey's signature counter went back: a copied "
-			       "authenticator or a replayed login");
+	if ((error = counter_moves(name, counter)) < 0)
+		return error == -2 ? failure(500, "cannot record the passkey's signature counter") :
+			failure(401, "the passkey's signature counter went back: a copied "
+				"authenticator or a replayed login");
 	/* rotated at login: the browser's session before, if any, ends here */
 	if ((old = session_of(member(req, "session"), now)) != NULL)
 		memset(old, 0, sizeof(*old));
@@ -581,20 +779,23 @@ static int statement_is_for(const char *stmt, const char *doc, const char *rev)
 /*
  * The assertion in `req`, by `user`'s passkey `key` over `msg` in namespace
  * `ns`, as an armored SSHSIG into *armored: NULL, or the refusal (another
- * origin or challenge, no user verification, a counter that went back).
+ * origin or challenge, no user verification, a counter that went back or
+ * that could not be recorded).
  */
 static json_t *passkey_signature(char **armored, const char *user, const char *key,
 				 const char *ns, const char *msg, const json_t *req)
 {
 	vault_webauthn_assertion a = assertion_of(req);
 	uint32_t counter = 0;
+	int moved;
 
 	if (vault_webauthn_sign(armored, &counter, key, portal.origin, ns, msg, strlen(msg),
 				&a) < 0)
 		return failure(400, vault_error_message());
-	if (counter_moves(user, counter) < 0)
-		return failure(400, "the passkey's signature counter went back: a copied "
-			       "authenticator or a replayed signature");
+	if ((moved = counter_moves(user, counter)) < 0)
+		return moved == -2 ? failure(500, "cannot record the passkey's signature counter") :
+			failure(400, "the passkey's signature counter went back: a copied "
+				"authenticator or a replayed signature");
 	return NULL;
 }
 

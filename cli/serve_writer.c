@@ -1152,7 +1152,7 @@ int serve_writer_run(int sock, const char *dir, const char *origin, unsigned idl
 		goto done;
 	}
 	vault_set_key(v, key);
-	if (serve_sessions_init(origin, idle) < 0)
+	if (serve_sessions_init(dir, origin, idle) < 0)
 		goto done;
 	/* open, its index's -wal and -shm there: the HTTP side may open it
 	 * now (as a user that cannot write, it reads them, never makes them) */
