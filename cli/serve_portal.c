@@ -10,6 +10,7 @@
  * Security-Policy that lets in no inline script or style and no other
  * site, and forbids framing (the dispatcher's own refusals are JSON).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -927,6 +928,28 @@ static int drawing_of(serve_req *q, const char *key, json_t *edit)
 	return 0;
 }
 
+/*
+ * Form field `key` as a whole number from `min` to a billion, into *out:
+ * 1; 0 when the form does not give it; -1 when it gives something else.
+ */
+static int form_number(serve_req *q, const char *key, json_int_t min, json_int_t *out)
+{
+	const char *v = form_value(q, key);
+	unsigned long long x;
+	char *end;
+
+	if (!v)
+		return 0;
+	if (strspn(v, "0123456789") != strlen(v))
+		return -1;
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (errno || *end || x > 1000000000ULL || (json_int_t)x < min)
+		return -1;
+	*out = (json_int_t)x;
+	return 1;
+}
+
 /* The change order's request: `edit` (taken over) with the form's reason `reason_key`. */
 static json_t *change_request(serve_req *q, json_t *edit, const char *reason_key)
 {
@@ -937,19 +960,22 @@ static json_t *change_request(serve_req *q, json_t *edit, const char *reason_key
 /* POST pos/{po}/change (a form): a line's quantity, due date or required revision. */
 static enum MHD_Result post_po_change(serve_req *q)
 {
-	json_t *edit = json_pack("{s:s, s:I}", "op", "edit", "line", form_count(q, "chg.line"));
+	json_int_t line = 0, qty = 0;
+	int given_qty = form_number(q, "chg.qty", 1, &qty);
+	json_t *edit;
 
-	if (form_count(q, "chg.qty") > 0)
-		json_object_set_new(edit, "qty", json_integer(form_count(q, "chg.qty")));
+	if (form_number(q, "chg.line", 1, &line) != 1 || !form_value(q, "chg.reason"))
+		return po_page(q, MHD_HTTP_BAD_REQUEST, "give the line and the reason for the change");
+	if (given_qty < 0)
+		return po_page(q, MHD_HTTP_BAD_REQUEST, "the new quantity is a whole number, 1 or more");
+	edit = json_pack("{s:s, s:I}", "op", "edit", "line", line);
+	if (given_qty)
+		json_object_set_new(edit, "qty", json_integer(qty));
 	if (form_value(q, "chg.due"))
 		json_object_set_new(edit, "due", json_string(form_value(q, "chg.due")));
 	if (drawing_of(q, "chg.drawing", edit) < 0) {
 		json_decref(edit);
 		return po_page(q, MHD_HTTP_BAD_REQUEST, "the drawing revision is not DOC@REV");
-	}
-	if (!form_value(q, "chg.reason") || form_count(q, "chg.line") < 1) {
-		json_decref(edit);
-		return po_page(q, MHD_HTTP_BAD_REQUEST, "give the line and the reason for the change");
 	}
 	return po_changed(q, serve_writer_ask(q, change_request(q, edit, "chg.reason"), -1));
 }
@@ -957,18 +983,20 @@ static enum MHD_Result post_po_change(serve_req *q)
 /* POST pos/{po}/add-line (a form): a new line, numbered by the vault. */
 static enum MHD_Result post_po_add_line(serve_req *q)
 {
-	json_t *edit = json_pack("{s:s, s:s, s:I}", "op", "add-line", "part",
-				 form_value(q, "add.part") ? form_value(q, "add.part") : "",
-				 "qty", form_count(q, "add.qty"));
+	json_int_t qty = 0;
+	json_t *edit;
 
-	if (form_value(q, "add.due"))
-		json_object_set_new(edit, "due", json_string(form_value(q, "add.due")));
-	if (!form_value(q, "add.part") || form_count(q, "add.qty") < 1 ||
-	    !form_value(q, "add.drawing") || drawing_of(q, "add.drawing", edit) < 0 ||
-	    !form_value(q, "add.reason")) {
-		json_decref(edit);
+	if (!form_value(q, "add.part") || form_number(q, "add.qty", 1, &qty) != 1 ||
+	    !form_value(q, "add.drawing") || !form_value(q, "add.reason"))
 		return po_page(q, MHD_HTTP_BAD_REQUEST, "give the new line's part, a quantity of 1 "
 			       "or more, its drawing as DOC@REV and the reason");
+	edit = json_pack("{s:s, s:s, s:I}", "op", "add-line", "part", form_value(q, "add.part"),
+			 "qty", qty);
+	if (form_value(q, "add.due"))
+		json_object_set_new(edit, "due", json_string(form_value(q, "add.due")));
+	if (drawing_of(q, "add.drawing", edit) < 0) {
+		json_decref(edit);
+		return po_page(q, MHD_HTTP_BAD_REQUEST, "the drawing revision is not DOC@REV");
 	}
 	return po_changed(q, serve_writer_ask(q, change_request(q, edit, "add.reason"), -1));
 }
@@ -977,14 +1005,16 @@ static enum MHD_Result post_po_add_line(serve_req *q)
 static enum MHD_Result post_po_end(serve_req *q)
 {
 	const char *op = form_value(q, "end.op");
+	json_int_t line = 0;
 	json_t *edit;
 
 	if (!op || (strcmp(op, "cancel") != 0 && strcmp(op, "close") != 0) ||
-	    !form_value(q, "end.reason"))
-		return po_page(q, MHD_HTTP_BAD_REQUEST, "choose cancel or close, and give the reason");
+	    form_number(q, "end.line", 0, &line) != 1 || !form_value(q, "end.reason"))
+		return po_page(q, MHD_HTTP_BAD_REQUEST, "choose cancel or close, the line (0: every "
+			       "open one), and give the reason");
 	edit = json_pack("{s:s}", "op", op);
-	if (form_count(q, "end.line") > 0)
-		json_object_set_new(edit, "line", json_integer(form_count(q, "end.line")));
+	if (line > 0)
+		json_object_set_new(edit, "line", json_integer(line));
 	return po_changed(q, serve_writer_ask(q, change_request(q, edit, "end.reason"), -1));
 }
 
@@ -1316,37 +1346,56 @@ static enum MHD_Result get_revision(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
-/* A page shows this much of a diff at most; the rest is in the files. */
-#define DIFF_SHOWN (48u << 10)
+/* The page of what changed stays under this, however long the files' differences. */
+#define CHANGES_PAGE_MAX (80u << 10)
+/* and shows this much of one line */
+#define DIFF_LINE_MAX 2000u
 
-/* A unified diff in <pre>, each line marked as added, removed or a hunk's head. */
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * A unified diff in <pre>, each line marked as added, removed or a hunk's
+ * head (the file's --- and +++ header before the first hunk is neither),
+ * until the page holds CHANGES_PAGE_MAX bytes.
+ */
 static void h_diff(html *h, const char *diff)
 {
 	const char *line = diff, *end;
-	size_t shown = 0;
+	int in_hunk = 0;
 
 	h_raw(h, "<pre class=\"diff\">");
-	for (; *line && shown < DIFF_SHOWN; line = *end ? end + 1 : end) {
+	for (; *line && h->len < CHANGES_PAGE_MAX; line = *end ? end + 1 : end) {
 		const char *cls = NULL;
 		char *copy;
+		size_t len;
 
 		end = strchr(line, '\n');
 		if (!end)
 			end = line + strlen(line);
-		if (strncmp(line, "+++", 3) != 0 && strncmp(line, "---", 3) != 0)
-			cls = *line == '+' ? "add" : *line == '-' ? "del" :
-				strncmp(line, "@@", 2) == 0 ? "hunk" : NULL;
+		if (starts_with(line, "@@"))
+			in_hunk = 1, cls = "hunk";
+		else if (in_hunk)
+			cls = *line == '+' ? "add" : *line == '-' ? "del" : NULL;
 		if (cls) {
 			h_raw(h, "<span class=\"");
 			h_raw(h, cls);
 			h_raw(h, "\">");
 		}
-		if ((copy = strndup(line, (size_t)(end - line))) == NULL)
+		/* a line of a megabyte is cut, at a character's start, as the page would be */
+		len = (size_t)(end - line);
+		if (len > DIFF_LINE_MAX)
+			for (len = DIFF_LINE_MAX; len > 0 && ((unsigned char)line[len] & 0xc0) == 0x80;)
+				len--;
+		if ((copy = strndup(line, len)) == NULL)
 			abort();
 		h_text(h, copy);
 		free(copy);
+		if (len < (size_t)(end - line))
+			h_raw(h, " [cut]");
 		h_raw(h, cls ? "</span>" : "\n");
-		shown += (size_t)(end - line) + 1;
 	}
 	h_raw(h, "</pre>");
 	if (*line)
@@ -1411,7 +1460,7 @@ static enum MHD_Result get_changes(serve_req *q)
 	}
 	h_raw(&h, "</tbody></table>");
 	json_array_foreach(json_object_get(d, "files"), i, f) {
-		if (!json_is_string(json_object_get(f, "diff")))
+		if (!json_is_string(json_object_get(f, "diff")) || h.len >= CHANGES_PAGE_MAX)
 			continue;
 		h_raw(&h, "<h2>Lines of ");
 		h_member(&h, f, "name");
@@ -1498,9 +1547,13 @@ static const char *form_value(serve_req *q, const char *key)
 	return v && *v ? v : NULL;
 }
 
-/* <p><label>LABEL</label> <input ...></p>, its value kept from the form posted. */
-static void h_input(html *h, serve_req *q, const char *name, const char *label,
-		    const char *type, int required)
+/*
+ * <p><label>LABEL</label> <input ...></p>, its value kept from the form
+ * posted; with `error` (or NULL) beside it, which the input names as its
+ * description (NAME-error) for a screen reader.
+ */
+static void h_input_error(html *h, serve_req *q, const char *name, const char *label,
+			  const char *type, int required, const char *error)
 {
 	h_raw(h, "<p><label for=\"");
 	h_raw(h, name);
@@ -1520,7 +1573,23 @@ static void h_input(html *h, serve_req *q, const char *name, const char *label,
 		h_text(h, form_value(q, name));
 		h_raw(h, "\"");
 	}
+	if (error) {
+		h_raw(h, " aria-invalid=\"true\" aria-describedby=\"");
+		h_raw(h, name);
+		h_raw(h, "-error\"> <span class=\"bad\" id=\"");
+		h_raw(h, name);
+		h_raw(h, "-error\">");
+		h_text(h, error);
+		h_raw(h, "</span></p>");
+		return;
+	}
 	h_raw(h, "></p>");
+}
+
+static void h_input(html *h, serve_req *q, const char *name, const char *label,
+		    const char *type, int required)
+{
+	h_input_error(h, q, name, label, type, required, NULL);
 }
 
 /* <select>, its options literals, the one posted chosen. */
@@ -2010,10 +2079,11 @@ static enum MHD_Result post_receive(serve_req *q)
 {
 	char *text = NULL, name[96], where[1024];
 	json_t *asn, *lots, *x, *reply;
+	json_int_t qty = 0;
 	enum MHD_Result ok;
 	unsigned status;
 	size_t i;
-	int error;
+	int error, given;
 
 	if ((error = vault_asn_show(&text, q->v, q->part[1])) < 0)
 		return error_page(q, error);
@@ -2024,16 +2094,15 @@ static enum MHD_Result post_receive(serve_req *q)
 
 		if (!lot || cli_fmt(name, sizeof(name), "a field's name", "qty.%zu", i) < 0)
 			continue;
-		if (!form_value(q, name))
+		if ((given = form_number(q, name, 0, &qty)) == 0)
 			continue;
-		if (strspn(form_value(q, name), "0123456789") != strlen(form_value(q, name))) {
+		if (given < 0) {
 			json_decref(lots);
 			json_decref(asn);
 			return asn_page(q, MHD_HTTP_BAD_REQUEST,
 					"a quantity received is a whole number, 0 or more");
 		}
-		json_array_append_new(lots, json_pack("{s:s, s:I}", "lot", lot, "qty",
-						      form_count(q, name)));
+		json_array_append_new(lots, json_pack("{s:s, s:I}", "lot", lot, "qty", qty));
 	}
 	json_decref(asn);
 	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s*, s:s*, s:o}", "op", "asn-receive",
@@ -2704,61 +2773,53 @@ static enum MHD_Result post_status(serve_req *q)
 	return send_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, &h);
 }
 
-/* An error shown next to the field it is about, named for its aria-describedby. */
-static void h_field_error(html *h, const char *id, const char *why)
+/* A member of `o` shown as it is: text, a number, true or false, else its kind. */
+static void h_value(html *h, const json_t *o, const char *key)
 {
-	h_raw(h, "<p class=\"bad\" id=\"");
-	h_raw(h, id);
-	h_raw(h, "\">");
-	h_text(h, why);
-	h_raw(h, "</p>");
+	const json_t *x = json_object_get(o, key);
+
+	if (json_is_string(x))
+		h_text(h, json_string_value(x));
+	else if (json_is_integer(x))
+		h_int(h, json_integer_value(x));
+	else if (json_is_boolean(x))
+		h_raw(h, json_is_true(x) ? "true" : "false");
+	else if (json_is_array(x))
+		h_raw(h, "(a list)");
+	else if (x)
+		h_raw(h, json_is_object(x) ? "(an object)" : "(a number)");
+	else
+		h_raw(h, "(missing)");
 }
 
 /*
- * What the checks of a refused FAI package found ("checks", as
- * vault_fai_check gives them): Form 1 as given, the field refused marked
- * on its row with the reason beside it, and every Form 3 characteristic
- * with its own check's result.
+ * What the checks of a refused FAI package found ("checks", as the writer
+ * answers them): each Form 1 field with its own check's result on its row,
+ * then every Form 3 characteristic with its own.
  */
 static void fai_checks(html *h, const json_t *checks)
 {
 	static const char *const cols1[] = { "Form 1 field", "Value", "Check", NULL };
 	static const char *const cols3[] = { "No.", "Requirement", "Result", "Nonconformance",
 					     "Check", NULL };
-	const char *field = json_string_value(json_object_get(checks, "field"));
-	const char *why = json_string_value(json_object_get(checks, "error"));
-	const json_t *form1 = json_object_get(checks, "form1"), *value, *c;
+	const json_t *form1 = json_object_get(checks, "form1"), *c, *why;
+	const json_t *f1_checks = json_object_get(checks, "form1_checks");
 	const char *key;
 	size_t i;
 
-	if (json_is_object(form1)) {
-		h_table(h, "Form 1, as the package gives it", cols1);
-		json_object_foreach((json_t *)form1, key, value) {
-			int bad = field && strcmp(field, key) == 0;
-
-			h_raw(h, bad ? "<tr class=\"bad\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
+	if (json_is_object(f1_checks)) {
+		h_table(h, "Form 1, as the package gives it, each field checked", cols1);
+		json_object_foreach((json_t *)f1_checks, key, why) {
+			h_raw(h, json_is_string(why) ? "<tr class=\"bad\"><th scope=\"row\">" :
+			      "<tr><th scope=\"row\">");
 			h_text(h, key);
 			h_raw(h, "</th><td>");
-			if (json_is_string(value))
-				h_text(h, json_string_value(value));
-			else if (json_is_boolean(value))
-				h_raw(h, json_is_true(value) ? "true" : "false");
-			else
-				h_raw(h, "(a list)");
+			h_value(h, form1, key);
 			h_raw(h, "</td><td>");
-			if (bad)
-				h_text(h, why);
+			if (json_is_string(why))
+				h_text(h, json_string_value(why));
 			else
 				h_raw(h, "ok");
-			h_raw(h, "</td></tr>");
-		}
-		/* a field the refusal names that the package left out */
-		if (field && !json_object_get(form1, field) && strcmp(field, "file") != 0 &&
-		    strcmp(field, "form3") != 0) {
-			h_raw(h, "<tr class=\"bad\"><th scope=\"row\">");
-			h_text(h, field);
-			h_raw(h, "</th><td>(missing)</td><td>");
-			h_text(h, why);
 			h_raw(h, "</td></tr>");
 		}
 		h_raw(h, "</tbody></table>");
@@ -2780,16 +2841,23 @@ static void fai_checks(html *h, const json_t *checks)
 			h_text(h, error);
 		else
 			h_raw(h, json_is_true(conforms) ? "ok: within its requirement" :
-			      json_is_false(conforms) ? "ok: out of its requirement, its nonconformance named" :
-			      "ok (a requirement in words)");
+			      json_is_false(conforms) ? "ok: out of its requirement, its "
+			      "nonconformance named" : "ok; not checked against its requirement "
+			      "(one of them in words)");
 		h_raw(h, "</td></tr>");
 	}
 	h_raw(h, "</tbody></table>");
+	if (json_integer_value(json_object_get(checks, "form3_passing_left_out")) > 0) {
+		h_raw(h, "<p>");
+		h_int(h, json_integer_value(json_object_get(checks, "form3_passing_left_out")));
+		h_raw(h, " characteristics passed their checks and are not listed.</p>");
+	}
 }
 
 /*
- * The FAI form; after a refusal, `why` at the top, the reason again next to
- * the field it is about, and `checks` (or NULL) below.
+ * The FAI form; after a refusal, `why` at the top and again next to the
+ * field it is about (the file, the PO, the lot), and below, `checks` (or
+ * NULL): what each check of the package found.
  */
 static enum MHD_Result fai_form(serve_req *q, unsigned status, const char *why,
 				const json_t *checks)
@@ -2798,17 +2866,20 @@ static enum MHD_Result fai_form(serve_req *q, unsigned status, const char *why,
 	const char *error = json_string_value(json_object_get(checks, "error"));
 	html h = { NULL, 0, 0 };
 
+	if (!error)
+		error = why;
 	page_begin(&h, q, "Submit a First Article Inspection package", "");
 	h_refusal(&h, why);
 	h_raw(&h, "<p>The package is a zip with fai.json (AS9102 Forms 1 to 3) and the files it "
 		  "names; <code>qvault fai init</code> writes a starting folder. Every check's "
 		  "result is shown if the package is refused.</p>");
 	h_form(&h, q, "/fai", 1);
-	h_input(&h, q, "file", "FAI package (zip)", "file", 1);
-	if (error && field && strcmp(field, "file") == 0)
-		h_field_error(&h, "file-error", error);
-	h_input(&h, q, "po", "For PO", "text", 0);
-	h_input(&h, q, "lot", "For lot", "text", 0);
+	h_input_error(&h, q, "file", "FAI package (zip)", "file", 1,
+		      field && strcmp(field, "file") == 0 ? error : NULL);
+	h_input_error(&h, q, "po", "For PO", "text", 0,
+		      field && strcmp(field, "po") == 0 ? why : NULL);
+	h_input_error(&h, q, "lot", "For lot", "text", 0,
+		      field && strcmp(field, "lot") == 0 ? why : NULL);
 	h_raw(&h, "<p><button type=\"submit\">Submit the package</button></p></form>");
 	if (checks)
 		fai_checks(&h, checks);
@@ -2863,7 +2934,7 @@ static enum MHD_Result get_log(serve_req *q)
 		return error_page(q, error);
 	page_begin(&h, q, "Log of ", q->part[1]);
 	page = page_span(q, list->count, &from, &to);
-	/* a name vault_log took: letters, digits and ._- only, as a path needs none escaped */
+	/* a name vault_log took: letters, digits and ._+- only, which a path takes as they are */
 	if (cli_fmt(path, sizeof(path), "the address", "/log/%s", q->part[1]) == 0)
 		page_links(&h, path, page, from, to, list->count);
 	h_table(&h, "Every signed commit that wrote it, oldest first", cols);

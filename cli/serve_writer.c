@@ -904,6 +904,54 @@ static json_t *do_ncr_close(vault *v, const char *dir, const json_t *req, int fd
 	return (reply = unsigned_act_refused(req)) != NULL ? reply : ncr_close(v, req, NULL);
 }
 
+/* The characteristics of `checks` that passed, left out (counted): a reply has its limit. */
+static void fai_checks_failing_only(json_t *checks)
+{
+	json_t *all = json_object_get(checks, "form3"), *failing = json_array(), *c;
+	size_t i;
+
+	json_array_foreach(all, i, c)
+		if (!json_is_null(json_object_get(c, "error")))
+			json_array_append(failing, c);
+	json_object_set_new(checks, "form3_passing_left_out",
+			    json_integer((json_int_t)(json_array_size(all) - json_array_size(failing))));
+	json_object_set_new(checks, "form3", failing);
+}
+
+/*
+ * Beside a refused package, what each of its checks found (vault_fai_check),
+ * for the form to show next to each field; when the package passed them and
+ * the vault refused the PO or the lot the request names, "field" says which.
+ */
+static void add_fai_checks(json_t *reply, vault *v, const char *path, const json_t *req,
+			   int error)
+{
+	const char *po = member(req, "po"), *lot = member(req, "lot");
+	char *text = NULL, *seen = NULL;
+	json_t *checks;
+	size_t len;
+
+	if (vault_fai_check(&text, v, path) < 0 || (checks = json_loads(text, 0, NULL)) == NULL) {
+		free(text);
+		return;
+	}
+	len = strlen(text);
+	free(text);
+	if (error == VAULT_ENOTFOUND && json_is_null(json_object_get(checks, "error"))) {
+		if (po && vault_po_show(&seen, v, po) < 0)
+			json_object_set_new(checks, "field", json_string("po"));
+		else if (lot && vault_trace_lot(&seen, v, lot) < 0)
+			json_object_set_new(checks, "field", json_string("lot"));
+		free(seen);
+	}
+	if (len > SERVE_MSG_MAX / 2)
+		fai_checks_failing_only(checks);
+	if ((text = json_dumps(checks, JSON_COMPACT)) != NULL && strlen(text) <= SERVE_MSG_MAX / 2)
+		json_object_set(reply, "checks", checks);
+	free(text);
+	json_decref(checks);
+}
+
 /* "fai": the First Article Inspection package `fd` (a zip), attached to "po" and "lot" if given. */
 static json_t *do_fai(vault *v, const char *dir, const json_t *req, int fd)
 {
@@ -925,11 +973,9 @@ static json_t *do_fai(vault *v, const char *dir, const json_t *req, int fd)
 		return reply;
 	error = vault_fai_add(&r, v, path, member(req, "po"), member(req, "lot"));
 	if (error < 0) {
-		/* the refusal, and beside it each check's result, for the form to show */
 		reply = library_failure(error, path, NULL);
-		if (vault_fai_check(&text, v, path) == 0 && strlen(text) < SERVE_MSG_MAX / 2)
-			json_object_set_new(reply, "checks", json_loads(text, 0, NULL));
-		free(text);
+		if (error == VAULT_EINVALID || error == VAULT_ENOTFOUND)
+			add_fai_checks(reply, v, path, req, error);
 		close(copy);
 		return reply;
 	}

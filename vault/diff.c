@@ -134,6 +134,11 @@ static int read_checked(vault_buf *out, vault *v, const vault_revision *r, const
 	return 0;
 }
 
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 /* Whether `f` is a kind of text (CSV, STEP, IGES, DXF...) small enough to compare by lines. */
 static int is_text(const vault_file *f)
 {
@@ -144,7 +149,7 @@ static int is_text(const vault_file *f)
 
 	if (!f->mime || f->size > DIFF_FILE_MAX)
 		return 0;
-	if (strncmp(f->mime, "text/", 5) == 0)
+	if (starts_with(f->mime, "text/"))
 		return 1;
 	for (i = 0; texts[i]; i++)
 		if (strcmp(f->mime, texts[i]) == 0)
@@ -180,8 +185,11 @@ static int text_diff(json_t **diff, const char **note, vault *v, const vault_rev
 	opts.context_lines = 3;
 	if (git_patch_from_buffers(&patch, x.data, x.len, fa->name, y.data, y.len, fb->name,
 				   &opts) < 0 || git_patch_to_buf(&out, patch) < 0) {
-		error = vault_error__set(VAULT_ERROR, "cannot compare '%s' of '%s@%s' and '%s'",
-					 fb->name, b->doc, a->rev, b->rev);
+		const git_error *e = git_error_last();
+
+		error = vault_error__set(VAULT_ERROR, "cannot compare '%s' of '%s@%s' with '%s' of "
+					 "'%s@%s': %s", fa->name, a->doc, a->rev, fb->name, b->doc,
+					 b->rev, e && e->message ? e->message : "libgit2 failed");
 		goto done;
 	}
 	if (out.size > DIFF_TEXT_MAX) {
@@ -223,7 +231,12 @@ static const vault_file *file_named(const vault_revision *r, const char *name)
 	return NULL;
 }
 
-/* The one file of `r` that `other` has none of by name; NULL when none or several. */
+/*
+ * The one file of `r` that `other` has none of by name; NULL when none or
+ * several.  Two such, one on each side, of the same type are one file
+ * renamed (a drawing's PDF named for its revision); else one is removed
+ * and another added.
+ */
 static const vault_file *only_unmatched(const vault_revision *r, const vault_revision *other)
 {
 	const vault_file *found = NULL;
@@ -320,7 +333,8 @@ int vault_doc_diff(char **out, vault *v, const char *doc, const char *from, cons
 	if ((error = vault_doc_get(&a, v, doc, from ? from : before)) < 0)
 		goto done;
 	files = json_array();
-	if ((fa = only_unmatched(&a, &b)) != NULL && (fb = only_unmatched(&b, &a)) != NULL) {
+	if ((fa = only_unmatched(&a, &b)) != NULL && (fb = only_unmatched(&b, &a)) != NULL &&
+	    strcmp(fa->mime, fb->mime) == 0) {
 		/* one file each that the other lacks by name (a drawing renamed): compared */
 		error = file_change(files, v, &a, fa, &b, fb);
 	} else {

@@ -175,6 +175,19 @@ static void add_ref(manifest *m, const char *name)
 	m->refs[m->nrefs++] = name;
 }
 
+/* How many bytes of `s`, at most `max`, end at a character's boundary (for "%.*s"). */
+static int utf8_prefix(const char *s, size_t max)
+{
+	size_t len = strnlen(s, max + 1);
+
+	if (len <= max)
+		return (int)len;
+	len = max;
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	return (int)len;
+}
+
 /* A text field: UTF-8 without control characters, bounded. */
 static int text_ok(const char *where, const char *field, const char *value)
 {
@@ -219,63 +232,128 @@ static const struct {
 };
 #define FORM1_FIELDS (sizeof(form1_fields) / sizeof(form1_fields[0]))
 
-/* The field Form 1's unpacking failed on: a required one missing, or one Form 1 has not. */
-static const char *form1_field_at_fault(json_t *f1)
+/* Form 1's field `f`, given as `value`: its type, then as a name, text, date or choice. */
+static int form1_field_check(size_t f, const json_t *value)
 {
-	const char *key;
-	json_t *value;
+	static const char *const kinds[] = { "detail", "assembly", NULL };
+	static const char *const types[] = { "full", "partial", NULL };
+	const char *key = form1_fields[f].key, *text = json_string_value(value);
+	char what[96];
+	const json_t *s;
 	size_t i;
+	int error;
 
-	for (i = 0; i < FORM1_FIELDS; i++)
-		if (form1_fields[i].required && !json_object_get(f1, form1_fields[i].key))
-			return form1_fields[i].key;
-	json_object_foreach(f1, key, value) {
-		for (i = 0; i < FORM1_FIELDS && strcmp(key, form1_fields[i].key) != 0; i++)
-			;
-		if (i == FORM1_FIELDS ||
-		    (form1_fields[i].kind == FIELD_LIST ? !json_is_array(value) :
-		     form1_fields[i].kind == FIELD_BOOL ? !json_is_boolean(value) :
-		     !json_is_string(value)))
-			return key;
+	/* "fai.json: form1: '" and a key of the table: it fits */
+	(void)vault__fmt(what, sizeof(what), "field name", "fai.json: form1: '%s'", key);
+	switch (form1_fields[f].kind) {
+	case FIELD_BOOL:
+		return json_is_boolean(value) ? 0 :
+			vault_error__set(VAULT_EINVALID, "%s is not true or false", what);
+	case FIELD_LIST:
+		if (!json_is_array(value))
+			return vault_error__set(VAULT_EINVALID, "%s is not a list", what);
+		json_array_foreach(value, i, s) {
+			const char *pn, *fair;
+			json_error_t jerr;
+
+			if (json_unpack_ex((json_t *)s, &jerr, JSON_STRICT, "{s:s, s:s}",
+					   "part_number", &pn, "fair_number", &fair) < 0)
+				return vault_error__set(VAULT_EINVALID,
+					"fai.json: form1: subassembly %zu: %s", i + 1, jerr.text);
+			if ((error = vault_name_check("fai.json: form1: subassembly part", pn)) < 0 ||
+			    (error = vault_name_check("fai.json: form1: subassembly FAIR", fair)) < 0)
+				return error;
+		}
+		return 0;
+	default:
+		break;
 	}
-	return NULL;
+	if (!text)
+		return vault_error__set(VAULT_EINVALID, "%s is not text", what);
+	switch (form1_fields[f].kind) {
+	case FIELD_NAME:
+		return vault_name_check(what, text);
+	case FIELD_DATE:
+		return vault_record__date_check(what, text);
+	case FIELD_CHOICE:
+		return one_of("fai.json: form1", key, text,
+			      strcmp(key, "fai_type") == 0 ? types : kinds);
+	default:
+		return text_ok("fai.json: form1", key, text);
+	}
 }
 
-/* Form 1's names, texts and dates, each checked; m->bad_field names the first one wrong. */
-static int check_form1_values(manifest *m, json_t *f1)
+/*
+ * Every field of Form 1 `f1` checked on its own: {field: the reason it is
+ * refused, or null}, a required field missing and a field Form 1 does
+ * not have among them.  `first` (if not NULL) gets the field whose
+ * refusal comes first (the table's order, then the unknown fields).
+ */
+static json_t *form1_checks(const json_t *f1, const char **first)
 {
-	char what[96];
-	const char *value;
+	json_t *out = json_object(), *value;
+	const char *key, *kind, *missing = NULL;
 	size_t i;
-	int error = 0;
 
-	for (i = 0; i < FORM1_FIELDS && error == 0; i++) {
-		if (form1_fields[i].kind > FIELD_DATE ||
-		    (value = json_string_value(json_object_get(f1, form1_fields[i].key))) == NULL)
+	if (first)
+		*first = NULL;
+	for (i = 0; i < FORM1_FIELDS; i++) {
+		key = form1_fields[i].key;
+		if ((value = json_object_get(f1, key)) == NULL && !form1_fields[i].required)
 			continue;
-		/* "fai.json: form1: '" and a key of the table: it fits */
-		(void)vault__fmt(what, sizeof(what), "field name", "fai.json: form1: '%s'",
-				 form1_fields[i].key);
-		error = form1_fields[i].kind == FIELD_NAME ? vault_name_check(what, value) :
-			form1_fields[i].kind == FIELD_DATE ? vault_record__date_check(what, value) :
-			text_ok("fai.json: form1", form1_fields[i].key, value);
-		if (error < 0)
-			m->bad_field = form1_fields[i].key;
+		if (!value)
+			vault_error__set(VAULT_EINVALID, "fai.json: form1: '%s' is missing", key);
+		json_object_set_new(out, key, !value || form1_field_check(i, value) < 0 ?
+				    json_string(vault_error_message()) : json_null());
+		if (first && !*first && !json_is_null(json_object_get(out, key)))
+			*first = form1_fields[i].key;
 	}
-	return error;
+	/* a partial FAI names the one it is partial to, and why */
+	kind = json_string_value(json_object_get(f1, "fai_type"));
+	if (kind && strcmp(kind, "partial") == 0)
+		missing = !json_object_get(f1, "baseline_fair") ? "baseline_fair" :
+			!json_object_get(f1, "reason") ? "reason" : NULL;
+	if (missing) {
+		vault_error__set(VAULT_EINVALID,
+			"fai.json: form1: a partial FAI names its 'baseline_fair' and its 'reason'");
+		json_object_set_new(out, missing, json_string(vault_error_message()));
+		if (first && !*first)
+			*first = missing;
+	}
+	json_object_foreach((json_t *)f1, key, value) {
+		for (i = 0; i < FORM1_FIELDS && strcmp(key, form1_fields[i].key) != 0; i++)
+			;
+		if (i < FORM1_FIELDS)
+			continue;
+		vault_error__set(VAULT_EINVALID, "fai.json: form1: '%.*s' is no field of Form 1",
+				 utf8_prefix(key, 64), key);
+		json_object_set_new(out, key, json_string(vault_error_message()));
+		if (first && !*first)
+			*first = key;
+	}
+	return out;
 }
 
 static int parse_form1(manifest *m, json_t *f1)
 {
-	static const char *const kinds[] = { "detail", "assembly", NULL };
-	static const char *const types[] = { "full", "partial", NULL };
 	const char *name, *serial = NULL, *code = NULL, *assembly, *reason = NULL;
 	const char *signed_by, *signed_date, *reviewer = NULL, *review_date = NULL;
-	json_t *subs = NULL, *s;
+	json_t *subs = NULL, *checks;
 	json_error_t jerr;
-	size_t i;
-	int error;
+	int error = 0;
 
+	if (!json_is_object(f1)) {
+		m->bad_field = "form1";
+		return vault_error__set(VAULT_EINVALID, "fai.json: 'form1' is not an object");
+	}
+	checks = form1_checks(f1, &m->bad_field);
+	if (m->bad_field)
+		error = vault_error__set(VAULT_EINVALID, "%s",
+					 json_string_value(json_object_get(checks, m->bad_field)));
+	json_decref(checks);
+	if (error < 0)
+		return error;
+	/* every field checked: this takes them out */
 	if (json_unpack_ex(f1, &jerr, JSON_STRICT,
 			   "{s:s, s:s, s?:s, s:s, s:s, s:s, s:s, s:s, s?:s, s?:s, s:s, s:s, s?:s,"
 			   " s?:s, s?:o, s:b, s:s, s:s, s?:s, s?:s}",
@@ -287,40 +365,8 @@ static int parse_form1(manifest *m, json_t *f1)
 			   "baseline_fair", &m->baseline, "reason", &reason,
 			   "subassemblies", &subs, "complete", &m->complete,
 			   "signed_by", &signed_by, "signed_date", &signed_date,
-			   "reviewed_by", &reviewer, "review_date", &review_date) < 0) {
-		m->bad_field = json_is_object(f1) ? form1_field_at_fault(f1) : NULL;
+			   "reviewed_by", &reviewer, "review_date", &review_date) < 0)
 		return vault_error__set(VAULT_EINVALID, "fai.json: form1: %s", jerr.text);
-	}
-	if ((error = check_form1_values(m, f1)) < 0)
-		return error;
-	if ((error = one_of("fai.json: form1", "detail_or_assembly", assembly, kinds)) < 0) {
-		m->bad_field = "detail_or_assembly";
-		return error;
-	}
-	if ((error = one_of("fai.json: form1", "fai_type", m->kind, types)) < 0) {
-		m->bad_field = "fai_type";
-		return error;
-	}
-	if (strcmp(m->kind, "partial") == 0 && (!m->baseline || !reason)) {
-		m->bad_field = m->baseline ? "reason" : "baseline_fair";
-		return vault_error__set(VAULT_EINVALID,
-			"fai.json: form1: a partial FAI names its 'baseline_fair' and its 'reason'");
-	}
-	m->bad_field = "subassemblies";
-	if (subs && !json_is_array(subs))
-		return vault_error__set(VAULT_EINVALID, "fai.json: form1: 'subassemblies' is not a list");
-	json_array_foreach(subs, i, s) {
-		const char *pn, *fair;
-
-		if (json_unpack_ex(s, &jerr, JSON_STRICT, "{s:s, s:s}", "part_number", &pn,
-				   "fair_number", &fair) < 0)
-			return vault_error__set(VAULT_EINVALID, "fai.json: form1: subassembly %zu: %s",
-						i + 1, jerr.text);
-		if ((error = vault_name_check("fai.json: form1: subassembly part", pn)) < 0 ||
-		    (error = vault_name_check("fai.json: form1: subassembly FAIR", fair)) < 0)
-			return error;
-	}
-	m->bad_field = NULL;
 	return 0;
 }
 
@@ -388,9 +434,11 @@ static int parse_form3_json(manifest *m, json_t *f3)
 				   "location", &c->location, "designator", &c->designator,
 				   "requirement", &c->requirement, "result", &c->result,
 				   "tooling", &c->tooling, "nonconformance", &c->nonconformance,
-				   "comments", &c->comments) < 0)
+				   "comments", &c->comments) < 0) {
+			m->nchars--; /* a row half read is no characteristic */
 			return vault_error__set(VAULT_EINVALID, "fai.json: form3 item %zu: %s", i + 1,
 						jerr.text);
+		}
 		if (json_is_integer(num)) {
 			char buf[32];
 
@@ -401,6 +449,7 @@ static int parse_form3_json(manifest *m, json_t *f3)
 		} else if (json_is_string(num)) {
 			c->number = json_string_value(num);
 		} else {
+			m->nchars--;
 			return vault_error__set(VAULT_EINVALID,
 				"fai.json: form3 item %zu: 'number' is not a number or text", i + 1);
 		}
@@ -444,13 +493,13 @@ static int check_char(manifest *m, size_t i)
 	size_t k;
 	int error;
 
-	/* the start of the number names the row in a message */
-	if ((error = vault__fmt(where, sizeof(where), "characteristic", "characteristic %.32s",
-				c->number)) < 0)
-		return error;
-	if (!*c->number)
+	if (!c->number || !*c->number)
 		return vault_error__set(VAULT_EINVALID, "Form 3 row %zu has no characteristic number",
 					i + 1);
+	/* the start of the number names the row in a message */
+	if ((error = vault__fmt(where, sizeof(where), "characteristic", "characteristic %.*s",
+				utf8_prefix(c->number, 32), c->number)) < 0)
+		return error;
 	for (k = 0; k < i; k++)
 		if (strcmp(m->chars[k].number, c->number) == 0)
 			return vault_error__set(VAULT_EINVALID, "%s is listed twice", where);
@@ -463,17 +512,18 @@ static int check_char(manifest *m, size_t i)
 	    (error = text_ok(where, "comments", c->comments)) < 0 ||
 	    (c->designator && (error = one_of(where, "designator", c->designator, designators)) < 0))
 		return error;
-	if (!*c->requirement)
+	if (!c->requirement || !*c->requirement)
 		return vault_error__set(VAULT_EINVALID, "%s has no requirement", where);
 	if (!c->result || !*c->result)
-		return vault_error__set(VAULT_EINVALID, "%s (%.64s) has no result", where,
-					c->requirement);
+		return vault_error__set(VAULT_EINVALID, "%s (%.*s) has no result", where,
+					utf8_prefix(c->requirement, 64), c->requirement);
 	if (vault_fai__tolerance(c->requirement, &lo, &hi) && numeric_result(c->result, &value) &&
 	    (value < lo - 1e-9 || value > hi + 1e-9)) {
 		if (!c->nonconformance || !*c->nonconformance)
 			return vault_error__set(VAULT_EINVALID,
-				"%s: result %.32s is outside %.64s (%g to %g) and names no"
-				" nonconformance", where, c->result, c->requirement, lo, hi);
+				"%s: result %.*s is outside %.*s (%g to %g) and names no"
+				" nonconformance", where, utf8_prefix(c->result, 32), c->result,
+				utf8_prefix(c->requirement, 64), c->requirement, lo, hi);
 		m->nonconforming++;
 	}
 	return 0;
@@ -886,10 +936,24 @@ static json_t *conforms_of(const fai_char *c)
 	return json_null();
 }
 
-/* `error`, the message of the last refusal, as the package's, without the library's path. */
+/* The message of refusal `error` (the last one set), or null when `error` is none. */
 static json_t *check_message(int error)
 {
 	return error < 0 ? json_string(vault_error_message()) : json_null();
+}
+
+/*
+ * Form 3 of a manifest whose Form 1 was refused before Form 3 was read
+ * (parse_manifest stops at the first refusal): read now, so that each
+ * characteristic still gets its check.
+ */
+static int read_form3_anyway(manifest *m, vault_pkg *p)
+{
+	json_t *f3 = json_object_get(m->root, "form3");
+
+	if (f3)
+		return parse_form3_json(m, f3);
+	return m->form3_csv ? read_form3(m, p) : 0;
 }
 
 int vault_fai_check(char **out, vault *v, const char *package)
@@ -897,12 +961,12 @@ int vault_fai_check(char **out, vault *v, const char *package)
 	vault_pkg p;
 	manifest m;
 	const vault_pkg_entry *e;
-	json_t *root, *chars = json_array(), *first = json_null();
+	json_t *root, *chars = json_array(), *first = json_null(), *f1, *f1_checks = json_null();
 	const char *field = NULL;
 	char *data = NULL, key[VAULT_NAME_MAX + 32];
 	uint64_t limit;
 	size_t len, i;
-	int error;
+	int error, opened = 0;
 
 	*out = NULL;
 	memset(&m, 0, sizeof(m));
@@ -915,20 +979,26 @@ int vault_fai_check(char **out, vault *v, const char *package)
 		field = "file";
 		goto answer;
 	}
+	opened = 1;
 	if ((e = vault_pkg__find(&p, MANIFEST)) == NULL || e->folder)
 		error = vault_error__set(VAULT_EINVALID, "the package has no " MANIFEST);
 	else if ((error = vault_pkg__slurp(&data, &len, &p, e, MANIFEST_MAX)) == 0 &&
-		 (error = parse_manifest(&m, data, len)) == 0)
-		error = check_refs(&m, &p);
+		 (error = parse_manifest(&m, data, len)) == 0 && (error = check_refs(&m, &p)) == 0)
+		error = read_form3(&m, &p);
 	if (error < 0) {
 		first = check_message(error);
-		field = m.bad_field ? m.bad_field : "file";
-	} else if ((error = read_form3(&m, &p)) < 0) {
-		first = check_message(error);
-		field = "form3";
+		field = m.bad_field ? m.bad_field : m.nchars ? "form3" : "file";
+		/* a refused Form 1 stopped the reading before Form 3: read what of it reads */
+		if (m.bad_field)
+			(void)read_form3_anyway(&m, &p);
 	} else if (m.nchars == 0) {
 		first = check_message(check_form3(&m));
 		field = "form3";
+	}
+	f1 = json_object_get(m.root, "form1");
+	if (json_is_object(f1)) {
+		json_decref(f1_checks);
+		f1_checks = form1_checks(f1, NULL);
 	}
 	/* every characteristic its own check, so that the page can show each one's */
 	for (i = 0; i < m.nchars; i++) {
@@ -944,12 +1014,14 @@ int vault_fai_check(char **out, vault *v, const char *package)
 			"result", opt_str(c->result), "nonconformance", opt_str(c->nonconformance),
 			"designator", opt_str(c->designator), "conforms", conforms_of(c), "error", why));
 	}
-	vault_pkg__close(&p);
 answer:
-	root = json_pack("{s:o, s:o, s:O, s:o}", "error", first, "field", opt_str(field),
-			 "form1", json_object_get(m.root, "form1") ? json_object_get(m.root, "form1") :
-			 json_null(), "form3", chars);
-	if (!root || (*out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
+	if (opened)
+		vault_pkg__close(&p);
+	f1 = json_object_get(m.root, "form1");
+	root = json_pack("{s:o, s:o, s:O, s:o, s:o}", "error", first, "field", opt_str(field),
+			 "form1", json_is_object(f1) ? f1 : json_null(), "form1_checks", f1_checks,
+			 "form3", chars);
+	if (!root || (*out = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT)) == NULL)
 		error = vault_error__set(VAULT_ERROR, "cannot write the FAI package's checks");
 	else
 		error = 0;

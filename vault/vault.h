@@ -555,7 +555,8 @@ int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc);
  * at), and "files", matched by name: added, removed, changed or unchanged
  * by SHA-256, a changed text file of up to 1 MiB with its unified diff
  * ("diff", read back and checked against its SHA-256), else a "note".
- * Both revisions as vault_doc_get shows them to the viewer.
+ * Both revisions as vault_doc_get shows them to the viewer.  *out is
+ * malloc'd, the caller's to free.
  */
 int vault_doc_diff(char **out, vault *v, const char *doc, const char *from, const char *to);
 
@@ -855,12 +856,15 @@ int vault_fai_add(vault_revision *out, vault *v, const char *package, const char
 
 /*
  * Every check `fai add` makes of the package at `package` that needs no
- * more of the vault than its upload limit, as JSON: "error" (the first
- * refusal's message, or null), "field" (what it is about: "file", a Form
- * 1 field's name, "form3", or null), "form1" (as the package gives it, or
- * null), and "form3": each characteristic with its "conforms" (true,
- * false, null) and its own "error" (null when it passes).  What the vault
- * decides (the drawing, PO, lot, who may submit) is not checked here.
+ * more of the vault than its upload limit, as JSON text (*out, malloc'd,
+ * the caller's to free): "error" (the first refusal's message, or null),
+ * "field" (what it is about: "file", a Form 1 field's name, "form3", or
+ * null), "form1" (as the package gives it, or null), "form1_checks"
+ * (each field of Form 1 checked on its own: its refusal, or null), and
+ * "form3": each characteristic with its "conforms" (true, false, null)
+ * and its own "error" (null when it passes), read even when Form 1 is
+ * refused.  What the vault decides (the drawing, PO, lot, who may
+ * submit) is not checked here.
  */
 int vault_fai_check(char **out, vault *v, const char *package);
 
