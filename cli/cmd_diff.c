@@ -10,11 +10,12 @@ static const cli_opt opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/* A member of `o` as text, "-" when it is none or empty. */
 static const char *str(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 
-	return s ? s : "-";
+	return s && *s ? s : "-";
 }
 
 static void print_diff(const json_t *d)

@@ -279,7 +279,7 @@ static int file_change(json_t *files, vault *v, const vault_revision *a, const v
 			if ((error = text_diff(&diff, &note, v, a, fa, b, fb)) < 0)
 				return error;
 		} else {
-			note = "not text (or over 1 MiB): compare them by downloading both";
+			note = "not text, or over 1 MiB: compare them by downloading both";
 		}
 	}
 	json_array_append_new(files, json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}",
