@@ -67,6 +67,17 @@ for u in pat zoe bix; do
 	enroll_answer $u "$s" && post 200 enroll "$(cat answer.json)" > /dev/null
 done
 ok "pat, zoe and bix enroll passkeys" evalq 'q user list --json | grep -q "\"zoe\""'
+# w: another vault of the same buyer, where pat is registered with the same
+# passkey (its public key, as v's users/pat/user.json shows it) and there is
+# a PO-2 for acme too, made before pat signs anything in v
+git -C v show main:users/pat/user.json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])' > pat-passkey.pub
+new_vault w
+q -C w --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+q -C w --key "$TMP/admin.pem" user add pat --org acme --role supplier --pubkey pat-passkey.pub > /dev/null
+q -C w --key bea.pem release DWG-1 --rev C a.pdf --to acme > /dev/null
+q -C w --key bea.pem po add PO-2 --supplier acme --line PN-1:7:DWG-1@C > /dev/null
+check "  (w: another vault, pat in it with the same passkey, a PO-2 of acme)" \
+	evalq 'q -C w po show PO-2 > /dev/null && q -C w verify > /dev/null'
 
 # stmt PATH FIELDS: the record the vault makes for the act at PATH, in stmt.json
 stmt() { post 200 "$1/statement" "$2" && cp body.json stmt.json; }
@@ -167,9 +178,12 @@ check "  with the very answer it gets for a PO that does not exist" cmp -s their
 # the record the vault gave, changed between statement and sign, each signed
 # by pat's own passkey over exactly the text it posts
 stmt pos/PO-1/ack "$ACCEPT"
-check "the record the vault gives pat to sign names pat and PO-1" \
-	evalq 'is "json.loads(d[\"record\"])[\"signed_by\"]" pat && is "json.loads(d[\"record\"])[\"po\"]" PO-1'
+check "the record the vault gives pat to sign names pat, PO-1 and this vault" \
+	evalq 'is "json.loads(d[\"record\"])[\"signed_by\"]" pat && is "json.loads(d[\"record\"])[\"po\"]" PO-1 &&
+	       is "json.loads(d[\"record\"])[\"vault\"]" "$(git -C v show main:vault.json |
+		   python3 -c "import json,sys; print(json.load(sys.stdin)[\"id\"])")"'
 for edit in \
+	'another vault:r = r.replace(d["vault"], "0" * 32)' \
 	'promise date later:r = r.replace("2026-12-20", "2027-06-30")' \
 	'PO revision 1:r = r.replace("\"revision\": 0", "\"revision\": 1")' \
 	'number 9:r = r.replace("\"seq\": 1", "\"seq\": 9")' \
@@ -461,6 +475,7 @@ DISP1=$(path_of "/FAIR-1/$FAIR_REV/disposition.json")
 DISP2=$(dirname "$(path_of "/FAIR-2/$FAIR_REV/record.json")")/disposition.json
 CLOSE1=$(path_of /NCR-000001/close.json)
 CLOSE2=$(dirname "$(path_of /NCR-000002/ncr.json)")/close.json
+VID=$(git -C v show main:vault.json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # fa VAULT KEY NAME ORG TIME MESSAGE SPEC...: a commit as qvault writes one,
 # by NAME of ORG at TIME, signed by the ssh-keygen key $TMP/KEY (the server's
@@ -581,7 +596,7 @@ T=$(($(git -C f log -1 --format=%ct main) + 60))
 ack() {
 	rec "$1" "d = {\"record\": \"po-ack\", \"format\": 1, \"po\": \"PO-1\", \"seq\": 1, \"revision\": 0,
 \"decision\": \"accepted\", \"org\": \"acme\", \"signed_by\": \"$2\", \"fingerprint\": \"$(fp "$3")\",
-\"signed_at\": \"$(iso $T)\", \"promise\": \"2026-12-24\"}; ${4:-}"
+\"signed_at\": \"$(iso $T)\", \"promise\": \"2026-12-24\", \"vault\": \"$VID\"}; ${4:-}"
 }
 MSG="po ack PO-1: promise 2026-12-24
 
@@ -626,6 +641,13 @@ check "  one whose signature is no SSHSIG" verdict c8 "000001-sid.json.sig: the 
 fresh c9; sig sid qvault-po-ack a.json; sed -i 's/2026-12-24/2026-12-31/' a.json
 fa c9 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
 check "  one whose record was edited after sid signed it" verdict c9 "000001-sid.json.sig: .*(does not verify|verif)"
+fresh c12; ack a.json sid sid 'del d["vault"]'; sig sid qvault-po-ack a.json
+fa c12 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+check "  one that names no vault" verdict c12 "000001-sid.json.sig: the act is for vault '', not this one"
+WID=$(git -C w show main:vault.json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+fresh c13; ack a.json sid sid "d['vault'] = '$WID'"; sig sid qvault-po-ack a.json
+fa c13 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+check "  one that names another vault (w)" verdict c13 "000001-sid.json.sig: the act is for vault '$WID', not this one"
 # the compromised server moves pat's signed answer to PO-2 elsewhere, on pat's behalf
 fresh c10
 fa c10 srv pat acme "$T" "$MSG" "$ACKS/000001-pat.json=pat-ack.json" "$ACKS/000001-pat.json.sig=pat-ack.json.sig"
@@ -645,7 +667,8 @@ DMSG="fai accept FAIR-2@$FAIR_REV
 Qvault-Op: fai-disposition"
 disp() {
 	rec "$1" "d = {\"record\": \"fai-disposition\", \"format\": 1, \"doc\": \"FAIR-2\", \"rev\": \"$FAIR_REV\",
-\"decision\": \"accepted\", \"decided_by\": \"$2\", \"org\": \"$3\", \"decided_at\": \"$(iso $T)\"}"
+\"decision\": \"accepted\", \"decided_by\": \"$2\", \"org\": \"$3\", \"decided_at\": \"$(iso $T)\",
+\"vault\": \"$VID\"}"
 }
 fresh d0; disp d.json qa2 owner; sig qa2 qvault-fai-disposition d.json
 fa d0 qa2 qa2 owner "$T" "$DMSG" "$DISP2=d.json" "$DISP2.sig=d.json.sig"
@@ -673,7 +696,7 @@ CMSG="ncr close NCR-000002: scrap
 Qvault-Op: ncr-close
 Qvault-NCR: NCR-000002"
 closed() { rec "$1" "d = {\"record\": \"ncr-close\", \"format\": 1, \"ncr\": \"NCR-000002\", \"disposition\": \"scrap\",
-\"closed_by\": \"$2\", \"closed_at\": \"$(iso $T)\"}"; }
+\"closed_by\": \"$2\", \"closed_at\": \"$(iso $T)\", \"vault\": \"$VID\"}"; }
 fresh e0; closed c.json qa2; sig qa2 qvault-ncr-close c.json
 fa e0 qa2 qa2 owner "$T" "$CMSG" "$CLOSE2=c.json" "$CLOSE2.sig=c.json.sig"
 check "control: qa2's close of NCR-000002 with qa2's own signature passes verify" q -C e0 verify
@@ -689,6 +712,20 @@ git -C v show "main:$CLOSE1.sig" > c.json.sig
 fa e3 srv bix owner "$T" "$CMSG" "$CLOSE2=c.json" "$CLOSE2.sig=c.json.sig"
 check "  bix's signature of NCR-000001's close beside a close of NCR-000002, by the server for bix" \
 	verdict e3 "close.json.sig: .*(does not verify|verif)"
+# the server of w (compromised) records in w, on pat's behalf, pat's signed answer to v's PO-2
+python3 -c '
+from cryptography.hazmat.primitives import serialization as s
+k = s.load_pem_private_key(open("w/qvault/server.pem", "rb").read(), None)
+open("wsrv", "wb").write(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.OpenSSH, s.NoEncryption()))'
+chmod 600 wsrv
+TS=$(python3 -c 'import calendar,json,time; print(calendar.timegm(time.strptime(json.load(open("pat-ack.json"))["signed_at"], "%Y-%m-%dT%H:%M:%SZ")))')
+fa w wsrv pat acme "$TS" "po ack PO-2: promise 2026-12-20
+
+Qvault-Op: po-ack
+Qvault-PO: PO-2
+Qvault-On-Behalf-Of: pat" "$PAT_ACK=pat-ack.json" "$PAT_ACK.sig=pat-ack.json.sig"
+check "pat's signed answer to PO-2 of vault v, recorded in vault w by w's server for pat, is refused" \
+	verdict w "$PAT_ACK.sig: the act is for vault '$VID', not this one"
 for g in c1 c2 c5 c7 d1 e3; do
 	rm -rf p; cp -a f p; V=p
 	fails 3 "does not verify" "pull from a site holding forgery $g refuses, the replica unchanged" \
