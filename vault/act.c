@@ -76,6 +76,12 @@ int vault_act__put(vault_txn *t, vault *v, const char *path, json_t *root,
 	size_t len;
 	int error;
 
+	/* a person's signature names the vault, as an acknowledgment's statement
+	 * does: it cannot be carried into another vault that registers that key */
+	if (s && root && json_object_set_new(root, "vault", json_string(t->cfg.id)) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "cannot describe the record");
+	}
 	if ((error = vault_record__dump(&json, &len, root)) < 0)
 		return error;
 	if (!s) {
@@ -125,7 +131,7 @@ void vault_act__check_signature(const vault_change_ctx *c, const char *path, con
 	size_t n = strlen(path) - strlen(".sig"), rlen, slen;
 	const vault_user *u;
 	json_t *json = NULL;
-	const char *name;
+	const char *name, *vid;
 
 	if (n >= sizeof(rec_path)) {
 		c->found(c, path, "the path is too long");
@@ -155,6 +161,10 @@ void vault_act__check_signature(const vault_change_ctx *c, const char *path, con
 	if (u->revoked)
 		c->found(c, path, "the record is signed by revoked user '%s'", u->name);
 	json = json_loadb(rec, rlen, 0, NULL);
+	vid = json_string_value(json_object_get(json, "vault"));
+	if (!vid || strcmp(vid, c->vault_id) != 0)
+		c->found(c, path, "the act is for vault '%s', not this one ('%s')", vid ? vid : "",
+			 c->vault_id);
 	name = json_string_value(json_object_get(json, by));
 	if (!name || strcmp(name, u->name) != 0)
 		c->found(c, path, "the record names '%s' but '%s' signed it", name ? name : "nobody",

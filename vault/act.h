@@ -30,7 +30,8 @@ int vault_act__begin(vault_txn *t, vault *v, const vault_signing *s, const char 
  * Write the record `root` (taken over) at `path` as `s` says: at once
  * (s NULL), into *s->statement only, or, when it is s->record byte for
  * byte and s->sig is the acting user's signature over it in namespace
- * `ns`, with that signature beside it at PATH.sig.
+ * `ns`, with that signature beside it at PATH.sig.  A record to sign (s
+ * not NULL) names the vault (member "vault", its id).
  */
 int vault_act__put(vault_txn *t, vault *v, const char *path, json_t *root,
 		   const vault_signing *s, const char *ns);
@@ -41,7 +42,8 @@ int vault_act__statement_only(const vault_signing *s);
 /*
  * The check of an added PATH.sig: its record came in the same commit, and
  * it is a signature over the record's bytes in namespace `ns` by the key
- * of the user the record's member `by` names, registered and not revoked.
+ * of the user the record's member `by` names, registered and not revoked,
+ * and the record names this vault (member "vault").
  */
 void vault_act__check_signature(const vault_change_ctx *c, const char *path, const char *ns,
 				const char *by);

@@ -166,7 +166,9 @@ static void check_disposition(const vault_change_ctx *c, const char *path)
 	decision = vault_rules__str(rec, "decision");
 	reason = json_string_value(json_object_get(rec, "reason"));
 	note = json_string_value(json_object_get(rec, "note"));
-	want = 8 + (json_object_get(rec, "reason") != NULL) + (json_object_get(rec, "note") != NULL);
+	/* (and "vault" when it is signed: the signature's check judges it) */
+	want = 8 + (json_object_get(rec, "reason") != NULL) + (json_object_get(rec, "note") != NULL) +
+	       (json_object_get(rec, "vault") != NULL);
 	if (!rec || strcmp(vault_rules__str(rec, "record"), "fai-disposition") != 0 ||
 	    json_integer_value(json_object_get(rec, "format")) != 1 ||
 	    json_object_size(rec) != want ||

@@ -195,12 +195,13 @@ forge_at() {
 Qvault-Op: $fop
 Qvault-PO: PO-1" "$@"
 }
-# sid's answer number 3, as qvault spells it, naming SIGNER
+# sid's answer number 3, as qvault spells it, naming SIGNER (and the vault, as a signed one does)
 sid_ack() {
 	python3 -c 'import json,sys; print(json.dumps({"record": "po-ack", "format": 1, "po": "PO-1",
 "seq": 3, "revision": 0, "decision": "accepted", "org": "acme", "signed_by": sys.argv[1],
-"fingerprint": sys.argv[2], "signed_at": sys.argv[3], "promise": "2026-12-24"},
-indent=2, sort_keys=True))' "$1" "$(ssh-keygen -lf sid.pub | cut -d" " -f2)" "$(iso $T)" > "$2"
+"fingerprint": sys.argv[2], "signed_at": sys.argv[3], "promise": "2026-12-24",
+"vault": json.loads(sys.argv[4])["id"]}, indent=2, sort_keys=True))' "$1" \
+		"$(ssh-keygen -lf sid.pub | cut -d" " -f2)" "$(iso $T)" "$(git -C v show main:vault.json)" > "$2"
 }
 ACKS=${SAM_ACK%/*}
 rm -rf g1; cp -a f g1
