@@ -980,6 +980,14 @@ static json_t *do_fai(vault *v, const char *dir, const json_t *req, int fd)
 		return reply;
 	}
 	close(copy);
+	if (json_object_get(req, "session")) {
+		/* a person in the portal is sent on to the FAI's page: its address is the
+		 * answer (the FAI whole, thousands of characteristics, may be more than a
+		 * reply carries, and a form must never read as refused what was recorded) */
+		reply = created(json_pack("{s:s, s:s}", "fair", r.doc, "rev", r.rev), 201);
+		vault_revision_dispose(&r);
+		return reply;
+	}
 	error = vault_fai_show(&text, v, r.doc, r.rev);
 	vault_revision_dispose(&r);
 	return error < 0 ? failure(500, vault_error_message()) : created_text(text, 201);
