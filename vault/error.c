@@ -6,6 +6,7 @@
 
 #include <git2.h>
 #include <openssl/err.h>
+#include <unistr.h>
 
 #include "vault.h"
 
@@ -14,6 +15,19 @@ static _Thread_local char message[1024];
 const char *vault_error_message(void)
 {
 	return message[0] ? message : "unknown error";
+}
+
+/*
+ * A message is UTF-8 text (JSON carries it, a page shows it): a byte of no
+ * character (a name quoted "%.64s" cut inside one, the end of a cut
+ * message, a name that was never UTF-8) becomes '?'.
+ */
+static void as_utf8(char *s)
+{
+	const uint8_t *bad;
+
+	while ((bad = u8_check((const uint8_t *)s, strlen(s))) != NULL)
+		s[bad - (const uint8_t *)s] = '?';
 }
 
 /* Format through a copy: callers may pass the current message as an argument. */
@@ -55,6 +69,7 @@ static void set_v(const char *fmt, va_list ap)
 		       sizeof("(a message that cannot be formatted)"));
 	else if ((size_t)n >= sizeof(buf))
 		mark_cut(buf, sizeof(buf));
+	as_utf8(buf);
 	memcpy(message, buf, sizeof(message));
 }
 
@@ -70,6 +85,7 @@ static void append(const char *detail)
 	/* keep it to one line whatever the library said */
 	if ((nl = strchr(message, '\n')) != NULL)
 		message[nl - message] = '\0';
+	as_utf8(message);
 }
 
 int vault_error__set(int code, const char *fmt, ...)
