@@ -18,6 +18,17 @@ static const char *str(const json_t *o, const char *key)
 	return s && *s ? s : "-";
 }
 
+/*
+ * A file's lines for a terminal: a control character of a supplier's file
+ * (an escape that would clear the screen or retitle the window, a carriage
+ * return that would hide a line) is shown as '?', as cli_clean() shows one.
+ */
+static void put_clean(const char *s)
+{
+	for (; *s; s++)
+		putchar(((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f ? '?' : *s);
+}
+
 static void print_diff(const json_t *d)
 {
 	const json_t *c, *f;
@@ -36,7 +47,7 @@ static void print_diff(const json_t *d)
 	}
 	json_array_foreach(json_object_get(d, "files"), i, f)
 		if (json_is_string(json_object_get(f, "diff")))
-			fputs(str(f, "diff"), stdout);
+			put_clean(str(f, "diff"));
 }
 
 static int run(const cli_command *cmd, cli_args *a, vault *v)
