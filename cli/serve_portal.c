@@ -2078,8 +2078,9 @@ static enum MHD_Result get_asn(serve_req *q)
 static enum MHD_Result post_receive(serve_req *q)
 {
 	char *text = NULL, name[96], where[1024];
-	json_t *asn, *lots, *x, *reply;
+	json_t *asn, *lots, *x, *reply, *value;
 	json_int_t qty = 0;
+	const char *key;
 	enum MHD_Result ok;
 	unsigned status;
 	size_t i;
@@ -2088,6 +2089,17 @@ static enum MHD_Result post_receive(serve_req *q)
 	if ((error = vault_asn_show(&text, q->v, q->part[1])) < 0)
 		return error_page(q, error);
 	asn = parsed(text);
+	/* a quantity for a lot the page does not list (qty.I past the last) is no receipt of it */
+	json_object_foreach(q->form, key, value) {
+		const char *at = starts_with(key, "qty.") ? key + 4 : NULL;
+
+		if (at && (!*at || strspn(at, "0123456789") != strlen(at) || strlen(at) > 9 ||
+			   strtoul(at, NULL, 10) >= json_array_size(json_object_get(asn, "lots")))) {
+			json_decref(asn);
+			return asn_page(q, MHD_HTTP_BAD_REQUEST, "the form gives a quantity for a lot "
+					"the ship notice does not have");
+		}
+	}
 	lots = json_array();
 	json_array_foreach(json_object_get(asn, "lots"), i, x) {
 		const char *lot = json_string_value(json_object_get(x, "lot"));

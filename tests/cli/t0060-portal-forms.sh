@@ -284,6 +284,8 @@ frefused 403 'may not' "a supplier may not receive its own shipment" asns/ASN-1/
 COOKIE=$BIX_COOKIE CSRF=$BIX_CSRF
 frefused 400 'whole number' "a quantity received that is no whole number" asns/ASN-1/receive qty.0=-1
 frefused 400 'whole number' "  nor one of eleven digits" asns/ASN-1/receive qty.0=99999999999
+frefused 400 'a lot the ship notice does not have' "a quantity for a lot the notice does not list" \
+	asns/ASN-1/receive qty.0=5 qty.7=1
 check "bix receives 4 of 5 with a note: on to the notice, 4 received" \
 	evalq 'form 303 asns/ASN-1/receive qty.0=4 "note=one short" date=2026-12-01 &&
 	       grep -qi "^Location: /asns/ASN-1" headers.txt &&
