@@ -400,7 +400,7 @@ async function look(page, name) {
 			await p.waitForSelector('td >> text=ECN-9: a chamfer added');
 		});
 		await look(p, 'buyer-revision');
-		await check('  what changed from DWG-1@A to B: the release reason, and the drawing's file changed', async () => {
+		await check('  what changed from DWG-1@A to B: the release reason, and the file of the drawing changed', async () => {
 			await p.click('a[href="/documents/DWG-1/B/changes"]');
 			await p.waitForSelector('td >> text=ECN-9: a chamfer added');
 			await p.waitForSelector('td >> text=/changed/');
