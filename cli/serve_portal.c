@@ -511,10 +511,14 @@ static enum MHD_Result post_logout(serve_req *q)
 /* rows a list page shows: every page stays well under 100 KB */
 #define PAGE_ROWS 100
 
-/* The rows [*from, *to) of `total` that ?page=N (from 1) shows; the page number. */
-static size_t page_span(serve_req *q, size_t total, size_t *from, size_t *to)
+/*
+ * The rows [*from, *to) of `total` that ?PARAM=N (from 1) shows; the page
+ * number. A page holding two long lists pages each with its own PARAM.
+ */
+static size_t page_span(serve_req *q, const char *param, size_t total, size_t *from,
+			size_t *to)
 {
-	const char *p = serve_query(q, "page");
+	const char *p = serve_query(q, param);
 	size_t page = 1, pages = total ? (total + PAGE_ROWS - 1) / PAGE_ROWS : 1;
 
 	if (p && strspn(p, "0123456789") == strlen(p) && strlen(p) <= 6 && *p)
@@ -528,9 +532,9 @@ static size_t page_span(serve_req *q, size_t total, size_t *from, size_t *to)
 	return page;
 }
 
-/* "Rows 101-200 of 1000", and links to the pages before and after. */
-static void page_links(html *h, const char *path, size_t page, size_t from, size_t to,
-		       size_t total)
+/* "Rows 101-200 of 1000", and links to the pages before and after (?PARAM=N). */
+static void page_links(html *h, const char *path, const char *param, size_t page,
+		       size_t from, size_t to, size_t total)
 {
 	if (total <= PAGE_ROWS)
 		return;
@@ -543,14 +547,18 @@ static void page_links(html *h, const char *path, size_t page, size_t from, size
 	if (page > 1) {
 		h_raw(h, " <a rel=\"prev\" href=\"");
 		h_raw(h, path);
-		h_raw(h, "?page=");
+		h_raw(h, "?");
+		h_raw(h, param);
+		h_raw(h, "=");
 		h_int(h, (json_int_t)page - 1);
 		h_raw(h, "\">previous page</a>");
 	}
 	if (to < total) {
 		h_raw(h, " <a rel=\"next\" href=\"");
 		h_raw(h, path);
-		h_raw(h, "?page=");
+		h_raw(h, "?");
+		h_raw(h, param);
+		h_raw(h, "=");
 		h_int(h, (json_int_t)page + 1);
 		h_raw(h, "\">next page</a>");
 	}
@@ -610,9 +618,9 @@ static enum MHD_Result get_inbox(serve_req *q)
 	if (!json_array_size(list)) {
 		h_raw(&h, "<p>Nothing waits for you.</p>");
 	} else {
-		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/inbox", page, from, to, json_array_size(list));
+		page_links(&h, "/inbox", "page", page, from, to, json_array_size(list));
 		h_table(&h, "Open actions, oldest first", cols);
 		for (i = from; i < to && (a = json_array_get(list, i)) != NULL; i++) {
 			h_raw(&h, "<tr>");
@@ -733,9 +741,9 @@ static enum MHD_Result get_pos(serve_req *q)
 	if (!json_array_size(list)) {
 		h_raw(&h, "<p>No purchase orders.</p>");
 	} else {
-		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/pos", page, from, to, json_array_size(list));
+		page_links(&h, "/pos", "page", page, from, to, json_array_size(list));
 		h_rows(&h, "Purchase orders, by number", cols, keys, list, from, to, "/pos/");
 	}
 	json_decref(list);
@@ -1059,9 +1067,9 @@ static enum MHD_Result get_documents(serve_req *q)
 		return error_page(q, error);
 	page_begin(&h, q, "Documents", "");
 	{
-		size_t from, to, page = page_span(q, list->count, &from, &to);
+		size_t from, to, page = page_span(q, "page", list->count, &from, &to);
 
-		page_links(&h, "/documents", page, from, to, list->count);
+		page_links(&h, "/documents", "page", page, from, to, list->count);
 		h_table(&h, "The latest revision of each document you may see", revision_cols);
 		for (i = from; i < to; i++)
 			revision_row(&h, &list->items[i]);
@@ -1179,10 +1187,31 @@ static void disposition_form(html *h, const vault_revision *r)
 	h_signed_form_end(h, "Sign the disposition with your passkey");
 }
 
+/* at most this many nonconforming characteristics are linked above Form 3 */
+#define NONCONFORMING_LINKS 100
+
+/* A link to Form 3's row `i`: the page of ?form3= that shows it, and its anchor. */
+static void form3_link(html *h, const vault_revision *r, size_t i, const char *number)
+{
+	h_raw(h, "<a href=\"/documents/");
+	h_path(h, r->doc);
+	h_raw(h, "/");
+	h_path(h, r->rev);
+	h_raw(h, "?form3=");
+	h_int(h, (json_int_t)(i / PAGE_ROWS + 1));
+	h_raw(h, "#c");
+	h_int(h, (json_int_t)i + 1);
+	h_raw(h, "\">");
+	h_text(h, number ? number : "?");
+	h_raw(h, "</a>");
+}
+
 /*
  * An FAI report's characteristics (its Form 3) with what the vault's check
  * of each result against its requirement found, a nonconformance marked
- * beside the characteristic it is of.
+ * beside the characteristic it is of. Form 3 comes PAGE_ROWS rows at a time
+ * (?form3=N); the nonconforming ones are linked above it, so that a reviewer
+ * finds each whatever page it is on.
  */
 static void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
 {
@@ -1190,14 +1219,15 @@ static void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
 					    "Conforms", "Nonconformance", NULL };
 	static const char *const form1[] = { "part_number", "part_revision", "drawing_number",
 					     "drawing_revision", "fai_type", "po_number", NULL };
-	char *text = NULL;
-	json_t *fai, *c, *conforms;
+	char *text = NULL, path[2 * VAULT_NAME_MAX + 16];
+	json_t *fai, *form3, *c, *conforms;
 	const char *const *k;
-	size_t i;
+	size_t i, from, to, page, linked = 0, bad = 0;
 
 	if (vault_fai_show(&text, q->v, r->doc, r->rev) < 0)
 		return;
 	fai = parsed(text);
+	form3 = json_object_get(fai, "form3");
 	h_raw(h, "<h2>The report</h2><dl>");
 	for (k = form1; *k; k++) {
 		h_raw(h, "<dt>");
@@ -1206,13 +1236,39 @@ static void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
 		h_member(h, json_object_get(fai, "form1"), *k);
 		h_raw(h, "</dd>");
 	}
-	h_raw(h, "<dt>nonconforming characteristics</dt><dd>");
+	h_raw(h, "<dt>characteristics</dt><dd>");
+	h_int(h, (json_int_t)json_array_size(form3));
+	h_raw(h, "</dd><dt>nonconforming characteristics</dt><dd>");
 	h_member(h, fai, "nonconforming");
+	json_array_foreach(form3, i, c) {
+		if (!json_is_false(json_object_get(c, "conforms")))
+			continue;
+		if (bad++ == 0)
+			h_raw(h, ": ");
+		else if (linked < NONCONFORMING_LINKS)
+			h_raw(h, ", ");
+		if (linked < NONCONFORMING_LINKS) {
+			form3_link(h, r, i, json_string_value(json_object_get(c, "number")));
+			linked++;
+		}
+	}
+	if (bad > linked) {
+		h_raw(h, " and ");
+		h_int(h, (json_int_t)(bad - linked));
+		h_raw(h, " more");
+	}
 	h_raw(h, "</dd></dl>");
+	page = page_span(q, "form3", json_array_size(form3), &from, &to);
+	/* names vault_doc_get took: no character a path escapes */
+	if (cli_fmt(path, sizeof(path), "the address", "/documents/%s/%s", r->doc, r->rev) == 0)
+		page_links(h, path, "form3", page, from, to, json_array_size(form3));
 	h_table(h, "Form 3: each characteristic, its result checked against its requirement", cols);
-	json_array_foreach(json_object_get(fai, "form3"), i, c) {
+	for (i = from; i < to; i++) {
+		c = json_array_get(form3, i);
 		conforms = json_object_get(c, "conforms");
-		h_raw(h, json_is_false(conforms) ? "<tr class=\"bad\">" : "<tr>");
+		h_raw(h, "<tr id=\"c");
+		h_int(h, (json_int_t)i + 1);
+		h_raw(h, json_is_false(conforms) ? "\" class=\"bad\">" : "\">");
 		h_cell(h, c, "number");
 		h_cell(h, c, "location");
 		h_cell(h, c, "requirement");
@@ -1310,11 +1366,11 @@ static enum MHD_Result get_revision(serve_req *q)
 	h_raw(&h, "</tbody></table>");
 	if (vault_acks(&acks, q->v, r.doc, r.rev) == 0 && acks->count) {
 		char path[2 * VAULT_NAME_MAX + 16];
-		size_t from, to, page = page_span(q, acks->count, &from, &to);
+		size_t from, to, page = page_span(q, "page", acks->count, &from, &to);
 
 		/* names vault_doc_get took: no character a path escapes */
 		if (cli_fmt(path, sizeof(path), "the address", "/documents/%s/%s", r.doc, r.rev) == 0)
-			page_links(&h, path, page, from, to, acks->count);
+			page_links(&h, path, "page", page, from, to, acks->count);
 		h_table(&h, "Acknowledgments", ack_cols);
 		for (i = from; i < to; i++) {
 			char when[VAULT_TIME_SIZE];
@@ -1975,9 +2031,9 @@ static enum MHD_Result get_asns(serve_req *q)
 	page_begin(&h, q, "Ship notices", "");
 	h_raw(&h, "<p><a href=\"/ship\">Record a lot and send a ship notice</a></p>");
 	{
-		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/asns", page, from, to, json_array_size(list));
+		page_links(&h, "/asns", "page", page, from, to, json_array_size(list));
 		h_rows(&h, "Ship notices, by number", cols, keys, list, from, to, "/asns/");
 	}
 	json_decref(list);
@@ -2400,9 +2456,9 @@ static enum MHD_Result get_audit(serve_req *q)
 	h_int(&h, (json_int_t)open);
 	h_raw(&h, " open gaps; waived ones are listed after them.</p>");
 	if (json_array_size(list)) {
-		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/audit", page, from, to, json_array_size(list));
+		page_links(&h, "/audit", "page", page, from, to, json_array_size(list));
 		h_table(&h, "Compliance gaps", cols);
 		for (i = from; i < to && (g = json_array_get(list, i)) != NULL; i++) {
 			h_raw(&h, "<tr>");
@@ -2647,9 +2703,9 @@ static enum MHD_Result ncrs_page(serve_req *q, unsigned status, const char *why)
 	if (!json_array_size(list)) {
 		h_raw(&h, "<p>No nonconformance reports.</p>");
 	} else {
-		size_t from, to, page = page_span(q, json_array_size(list), &from, &to);
+		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/ncrs", page, from, to, json_array_size(list));
+		page_links(&h, "/ncrs", "page", page, from, to, json_array_size(list));
 		h_rows(&h, "NCRs, by number", cols, keys, list, from, to, "/ncrs/");
 	}
 	json_decref(list);
@@ -2945,10 +3001,10 @@ static enum MHD_Result get_log(serve_req *q)
 	if ((error = vault_log(&list, q->v, q->part[1])) < 0)
 		return error_page(q, error);
 	page_begin(&h, q, "Log of ", q->part[1]);
-	page = page_span(q, list->count, &from, &to);
+	page = page_span(q, "page", list->count, &from, &to);
 	/* a name vault_log took: letters, digits and ._+- only, which a path takes as they are */
 	if (cli_fmt(path, sizeof(path), "the address", "/log/%s", q->part[1]) == 0)
-		page_links(&h, path, page, from, to, list->count);
+		page_links(&h, path, "page", page, from, to, list->count);
 	h_table(&h, "Every signed commit that wrote it, oldest first", cols);
 	for (i = from; i < to; i++) {
 		char when[VAULT_TIME_SIZE];

@@ -1090,12 +1090,17 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
 	chars = json_array();
 	for (i = 0; i < m.nchars; i++) {
 		const fai_char *c = &m.chars[i];
+		json_t *conforms = conforms_of(c);
+
+		/* counted here, as check_char counts them on the way in */
+		if (json_is_false(conforms))
+			m.nonconforming++;
 		json_array_append_new(chars, json_pack("{s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}",
 			"number", c->number, "location", opt_str(c->location),
 			"designator", opt_str(c->designator), "requirement", c->requirement,
 			"result", c->result, "tooling", opt_str(c->tooling),
 			"nonconformance", opt_str(c->nonconformance),
-			"comments", opt_str(c->comments), "conforms", conforms_of(c)));
+			"comments", opt_str(c->comments), "conforms", conforms));
 	}
 	files = json_array();
 	for (i = 0; i < r.nfiles; i++)

@@ -65,6 +65,10 @@ printf 'number,location,designator,requirement,result,tooling,nonconformance\n1,
 q fai pack pkg2 -o p3.zip > /dev/null
 ok "a partial FAI with a nonconforming result under NCR-7" q --key sam.pem fai add p3.zip
 check "  shows the result out of tolerance" sh -c 'q fai show FAIR-PN-1-002 | grep -q "OUT OF TOLERANCE, NC NCR-7"'
+check "  and --json counts it nonconforming" sh -c '
+	q fai show FAIR-PN-1-002 --json | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"nonconforming\"] == 1, d[\"nonconforming\"]"'
+check "  the first FAI, all within tolerance, counts none" sh -c '
+	q fai show FAIR-PN-1-001 --json | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"nonconforming\"] == 0, d[\"nonconforming\"]"'
 check "  and a certificate in two packages is stored once" sh -c '
 	[ "$(git -C v ls-tree -r main | grep "certs/mtr-H77.pdf" | awk "{print \$3}" | sort -u | wc -l)" = 1 ]'
 # a new drawing revision needs its own FAI: the one for C does not cover D

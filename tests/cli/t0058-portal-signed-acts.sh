@@ -147,7 +147,7 @@ check "the FAI report's page shows each characteristic checked against its requi
 	       grep -q "<td>6.02</td><td>yes</td>" body.json'
 check "  a result out of its requirement is marked on its row, with its nonconformance" \
 	evalq 'web 200 GET documents/FAIR-2/A &&
-	       grep -q "<tr class=\"bad\"><td>1</td><td>A1</td><td>6.0 ±0.1</td><td>6.5</td><td><strong>no: out of its requirement</strong></td><td>NC-1: oversize</td>" body.json'
+	       grep -q "<tr id=\"c1\" class=\"bad\"><td>1</td><td>A1</td><td>6.0 ±0.1</td><td>6.5</td><td><strong>no: out of its requirement</strong></td><td>NC-1: oversize</td>" body.json'
 # ==== the buyer's side: an FAI disposition and an NCR's close ====================
 login bix 1
 FAIR_REV=$(q list --json | python3 -c 'import json,sys; print([r["rev"] for r in json.load(sys.stdin) if r["doc"]=="FAIR-1"][0])' 2> /dev/null || echo 1)

@@ -215,6 +215,33 @@ check "the package with a PO the vault does not have: the reason next to the PO 
 	       grep -q "<input id=\"po\" name=\"po\" type=\"text\" value=\"PO-404\" aria-invalid=\"true\" aria-describedby=\"po-error\"> <span class=\"bad\" id=\"po-error\">no PO &#39;PO-404&#39;</span>" body.json'
 check "the package put right is recorded: on to its page" \
 	evalq 'upload 303 good.zip && grep -qi "^Location: /documents/FAIR-9/" headers.txt'
+
+# a long report's page: Form 3 a hundred rows at a time, the nonconforming linked above it
+sed -i 's/"FAIR-9"/"FAIR-250"/' pkg/fai.json
+python3 -c 'rows = ["number,location,designator,requirement,result,tooling,nonconformance,comments"]
+for i in range(1, 251):
+    bad = i in (7, 240)
+    rows.append("%d,Z%d,,6.0 +/-0.1,%s,,%s," % (i, i, "6.5" if bad else "6.0", "NC-%d" % i if bad else ""))
+open("pkg/form3.csv", "w").write("\n".join(rows) + "\n")'
+(cd pkg && "$MKZIP" ../long.zip -n fai.json -f fai.json -n form3.csv -f form3.csv -n ballooned.pdf -f ballooned.pdf)
+check "a report of 250 characteristics is recorded" evalq 'upload 303 long.zip'
+LONG=$(sed -n 's/^Location: \(\/documents\/FAIR-250\/[^[:space:]]*\).*/\1/ip' headers.txt)
+check "  its page shows rows 1-100 of 250, and links to the next 100" \
+	evalq 'web 200 GET ${LONG#/} && grep -q "Rows 1&ndash;100 of 250" body.json &&
+	       grep -q "<tr id=\"c100\"><td>100</td>" body.json && ! grep -q "<td>101</td>" body.json &&
+	       grep -q "href=\"$LONG?form3=2\">next page" body.json'
+check "  under 100 KB" evalq '[ "$(wc -c < body.json)" -lt 102400 ]'
+check "  the two nonconforming characteristics linked to the rows on their pages" \
+	evalq 'grep -q "<dd>2: <a href=\"$LONG?form3=1#c7\">7</a>, <a href=\"$LONG?form3=3#c240\">240</a></dd>" body.json'
+check "  ?form3=3 shows rows 201-250, characteristic 240 marked with its nonconformance" \
+	evalq 'web 200 GET "${LONG#/}?form3=3" && grep -q "Rows 201&ndash;250 of 250" body.json &&
+	       grep -q "<tr id=\"c240\" class=\"bad\"><td>240</td><td>Z240</td><td>6.0 +/-0.1</td><td>6.5</td><td><strong>no: out of its requirement</strong></td><td>NC-240</td></tr>" body.json &&
+	       ! grep -q "<td>200</td>" body.json'
+check "  a page past the end shows the last" \
+	evalq 'web 200 GET "${LONG#/}?form3=99" && grep -q "Rows 201&ndash;250 of 250" body.json'
+check "  a page number that is no number shows the first" \
+	evalq 'web 200 GET "${LONG#/}?form3=-1" && grep -q "Rows 1&ndash;100 of 250" body.json'
+
 SAM=$(tok --user sam --scope write)
 cp bad.zip api-bad.zip
 check "the API answers a refused package with each check's result too" \
