@@ -170,7 +170,19 @@ typedef struct {
 	json_t *form;             /* a form's fields (and a file's name: file.name) */
 	struct MHD_PostProcessor *pp;
 	int bad_form;             /* the form could not be read whole */
+	/* the answer to a request refused as soon as its headers came, kept
+	 * until its body, if any, came and was dropped: answered at once, the
+	 * connection would close on the unread bytes, and a proxy in front
+	 * (nginx) that was still sending them answers 502 instead */
+	struct MHD_Response *refusal;
+	unsigned refusal_status;
 } request;
+
+/* a refused request's body is read and dropped up to this much */
+#define REFUSED_BODY_MAX (64ull << 20)
+
+/* the request whose first call is running in this thread: its refusal is kept */
+static _Thread_local request *first_of;
 
 /* ---- the pool of vault handles ------------------------------------------ */
 
@@ -665,7 +677,14 @@ static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, cha
 				  const char *type, const char *header, const char *value)
 {
 	struct MHD_Response *r = answer_of(status, text, type, header, value);
-	enum MHD_Result ok = MHD_queue_response(c, status, r);
+	enum MHD_Result ok;
+
+	if (first_of && !first_of->refusal) {
+		first_of->refusal = r;
+		first_of->refusal_status = status;
+		return MHD_YES;
+	}
+	ok = MHD_queue_response(c, status, r);
 
 	MHD_destroy_response(r);
 	return ok;
@@ -1372,6 +1391,17 @@ static const serve_route *find_route(struct MHD_Connection *c, request *r, const
 
 /* ---- the portal's pages ------------------------------------------------- */
 
+/* A refused request's answer, kept until its body came (request.refusal). */
+static enum MHD_Result refused(struct MHD_Connection *c, request *r)
+{
+	enum MHD_Result ok = MHD_queue_response(c, r->refusal_status, r->refusal);
+
+	MHD_destroy_response(r->refusal);
+	r->refusal = NULL;
+	r->answered = 1;
+	return ok;
+}
+
 static int write_all(int fd, const char *data, size_t size);
 
 /*
@@ -1751,11 +1781,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	if (!r) {
+		enum MHD_Result ok;
+
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			abort();
 		r->body = -1;
+		r->body_since = time(NULL);
 		*state = r;
-		return first_call(api, c, url, method, r);
+		first_of = r;
+		ok = first_call(api, c, url, method, r);
+		first_of = NULL;
+		return ok;
+	}
+	if (r->refusal) {
+		/* past REFUSED_BODY_MAX the answer goes now, the rest unread */
+		if (*size && (r->raw += *size) <= REFUSED_BODY_MAX) {
+			set_deadline(api, c, r->body_since + api->timeout +
+				     (time_t)(r->raw / SERVE_MIN_RATE));
+			*size = 0;
+			return MHD_YES;
+		}
+		*size = 0;
+		return refused(c, r);
 	}
 	if (r->answered) {
 		*size = 0;
@@ -1809,6 +1856,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 		return;
 	if (r->body >= 0)
 		close(r->body);
+	if (r->refusal)
+		MHD_destroy_response(r->refusal);
 	if (r->pp)
 		MHD_destroy_post_processor(r->pp);
 	json_decref(r->form);
