@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -202,6 +203,7 @@ static void page_begin(html *h, serve_req *q, const char *title_literal, const c
 		h_raw(h, "<nav aria-label=\"main\"><ul><li><a href=\"/inbox\">Inbox</a></li>"
 			 "<li><a href=\"/pos\">Purchase orders</a></li>"
 			 "<li><a href=\"/documents\">Documents</a></li>"
+			 "<li><a href=\"/pending\">Not acknowledged</a></li>"
 			 "<li><a href=\"/asns\">Ship notices</a></li>"
 			 "<li><a href=\"/upload\">Upload</a></li>"
 			 "<li><a href=\"/ncrs\">NCRs</a></li>"
@@ -640,6 +642,63 @@ static enum MHD_Result get_inbox(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
+/*
+ * Revisions released and not yet acknowledged, oldest release first, with
+ * their ages: the buying side's "who has not acknowledged", every
+ * organization's; a supplier's own organization's (vault_pending scopes it).
+ */
+static enum MHD_Result get_pending(serve_req *q)
+{
+	static const char *const cols[] = { "Revision", "Organization", "Released",
+					    "Age (days)", NULL };
+	vault_pending_list *list = NULL;
+	html h = { NULL, 0, 0 };
+	int64_t now = (int64_t)time(NULL);
+	size_t i, from, to, page;
+	int error;
+	enum MHD_Result kept;
+
+	if (serve_kept(q, &kept))
+		return kept;
+
+	if ((error = vault_pending(&list, q->v, NULL)) < 0)
+		return error_page(q, error);
+	page_begin(&h, q, "Not yet acknowledged", "");
+	if (!list->count) {
+		h_raw(&h, "<p>Every revision released has been acknowledged.</p>");
+		vault_pending_list_free(list);
+		return send_page(q, MHD_HTTP_OK, &h);
+	}
+	page = page_span(q, "page", list->count, &from, &to);
+	page_links(&h, "/pending", "page", page, from, to, list->count);
+	h_table(&h, "Revisions released to an organization that has not acknowledged them, "
+		"oldest first", cols);
+	for (i = from; i < to; i++) {
+		const vault_pending_item *p = &list->items[i];
+		char when[VAULT_TIME_SIZE];
+
+		vault_time_format(when, sizeof(when), p->released_at);
+		h_raw(&h, "<tr><td><a href=\"/documents/");
+		h_path(&h, p->doc);
+		h_raw(&h, "/");
+		h_path(&h, p->rev);
+		h_raw(&h, "\">");
+		h_text(&h, p->doc);
+		h_raw(&h, "@");
+		h_text(&h, p->rev);
+		h_raw(&h, "</a></td><td>");
+		h_text(&h, p->org);
+		h_raw(&h, "</td><td>");
+		h_text(&h, when);
+		h_raw(&h, "</td><td>");
+		h_int(&h, (json_int_t)(now > p->released_at ? (now - p->released_at) / 86400 : 0));
+		h_raw(&h, "</td></tr>");
+	}
+	h_raw(&h, "</tbody></table>");
+	vault_pending_list_free(list);
+	return send_page(q, MHD_HTTP_OK, &h);
+}
+
 /* ---- purchase orders ------------------------------------------------------------ */
 
 static const char *form_value(serve_req *q, const char *key);
@@ -826,6 +885,10 @@ static enum MHD_Result po_page(serve_req *q, unsigned status, const char *why)
 						   "changed_at", NULL };
 	static const char *const ack_keys[] = { "revision", "line", "decision", "promise",
 						"signed_by", "signed_at", NULL };
+	static const char *const status_cols[] = { "Line", "Status", "Note", "Reported by",
+						   "When", NULL };
+	static const char *const status_keys[] = { "line", "status", "note", "reported_by",
+						   "reported_at", NULL };
 	html h = { NULL, 0, 0 };
 	char *text = NULL;
 	json_t *po, *x;
@@ -878,6 +941,10 @@ static enum MHD_Result po_page(serve_req *q, unsigned status, const char *why)
 		h_rows(&h, "Acknowledgments", ack_cols, ack_keys,
 		       json_object_get(po, "acknowledgments"), 0,
 		       json_array_size(json_object_get(po, "acknowledgments")), NULL);
+	if (json_array_size(json_object_get(po, "status")))
+		h_rows(&h, "The latest status of each line (a line left empty: the whole order)",
+		       status_cols, status_keys, json_object_get(po, "status"), 0,
+		       json_array_size(json_object_get(po, "status")), NULL);
 	if (strcmp(json_string_value(json_object_get(po, "state")) ?
 		   json_string_value(json_object_get(po, "state")) : "", "open") == 0) {
 		if (has_role(viewer_roles(q), "supplier")) {
@@ -3290,6 +3357,7 @@ const serve_page serve_pages[] = {
 	{ "POST", "enroll", 1, post_enroll },
 	{ "POST", "logout", 0, post_logout },
 	{ "GET", "inbox", 0, get_inbox },
+	{ "GET", "pending", 0, get_pending },
 	{ "GET", "pos", 0, get_pos },
 	{ "GET", "pos/{}", 0, get_po },
 	{ "GET", "documents", 0, get_documents },

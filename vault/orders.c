@@ -229,6 +229,13 @@ static const char SQL_PO_CHANGES[] =
 static const char *const po_change_cols[] = { "revision", "reason", "summary", "changed_by",
 	"changed_at", NULL };
 
+/* The latest status report of each line (line absent: of the whole PO). */
+static const char SQL_PO_STATUS[] =
+	"SELECT line, status, note, reported_by, " ISO_TIME("reported_at") ", max(seq)"
+	" FROM po_status WHERE po = ?1 GROUP BY line ORDER BY line";
+static const char *const po_status_cols[] = { "line", "status", "note", "reported_by",
+	"reported_at", "seq", NULL };
+
 /* PO `po` as the viewer may see it: its summary row (ENOTFOUND as absent). */
 static int po_head(json_t **out, vault *v, const char *po)
 {
@@ -251,7 +258,7 @@ static int po_head(json_t **out, vault *v, const char *po)
 
 int vault_po_show(char **out, vault *v, const char *po)
 {
-	json_t *root, *lines = NULL, *acks = NULL, *changes = NULL;
+	json_t *root, *lines = NULL, *acks = NULL, *changes = NULL, *status = NULL;
 	int error;
 
 	*out = NULL;
@@ -259,15 +266,18 @@ int vault_po_show(char **out, vault *v, const char *po)
 		return error;
 	if ((error = json_rows(&lines, v, SQL_PO_LINES, po_line_cols, po, NULL)) < 0 ||
 	    (error = json_rows(&acks, v, SQL_PO_ACKS, po_ack_cols, po, NULL)) < 0 ||
-	    (error = json_rows(&changes, v, SQL_PO_CHANGES, po_change_cols, po, NULL)) < 0) {
+	    (error = json_rows(&changes, v, SQL_PO_CHANGES, po_change_cols, po, NULL)) < 0 ||
+	    (error = json_rows(&status, v, SQL_PO_STATUS, po_status_cols, po, NULL)) < 0) {
 		json_decref(lines);
 		json_decref(acks);
+		json_decref(changes);
 		json_decref(root);
 		return error;
 	}
 	json_object_set_new(root, "lines", lines);
 	json_object_set_new(root, "acknowledgments", acks);
 	json_object_set_new(root, "changes", changes);
+	json_object_set_new(root, "status", status);
 	return dump(out, root, "PO");
 }
 

@@ -248,6 +248,13 @@ async function look(page, name) {
 			throw new Error(why);
 	});
 
+	await check('  or it uploads an X12 856 file: ship notice SHIP-3 of PO-3 is recorded', async () => {
+		await page.goto(base + '/ship');
+		await page.setInputFiles('#file', path.join(out, 'asn-3.856'));
+		await Promise.all([page.waitForURL(base + '/asns'), page.click('button:has-text("Upload the 856")')]);
+		await page.waitForSelector('td >> text=SHIP-3');
+	});
+
 	await check('the supplier submits its FAI package from the browser', async () => {
 		await page.goto(base + '/fai');
 		await page.setInputFiles('#file', path.join(out, 'fai.zip'));
@@ -282,6 +289,14 @@ async function look(page, name) {
 		fs.writeFileSync(path.join(out, 'cookie'), c.value);
 	});
 	await look(page, 'po-answered');
+	await check('  then it reports progress on line 1, and the PO shows it', async () => {
+		await page.selectOption('#status', 'in-progress');
+		await page.fill('#status-note', 'machining done, plating next');
+		await Promise.all([page.waitForURL(base + '/pos/PO-1'),
+			page.click('button:has-text("Report")')]);
+		await page.waitForSelector('td >> text=machining done, plating next');
+	});
+	await look(page, 'po-status');
 	await check('the trace of its lot draws the genealogy (SVG) and lists its certificate', async () => {
 		await page.goto(base + '/trace/lot/L-1');
 		await page.waitForSelector('svg[role=img] title', { state: 'attached' });
@@ -406,6 +421,14 @@ async function look(page, name) {
 			await p.waitForSelector('td >> text=/changed/');
 		});
 		await look(p, 'buyer-changes');
+		await check('  who has not acknowledged: acme, DWG-1@B, 0 days', async () => {
+			await p.goto(base + '/pending');
+			const cells = await p.$$eval('tr:has(a[href="/documents/DWG-1/B"]) td',
+				(tds) => tds.map((td) => td.textContent));
+			if (cells.length !== 4 || cells[0] !== 'DWG-1@B' || cells[1] !== 'acme' || cells[3] !== '0')
+				throw new Error(JSON.stringify(cells));
+		});
+		await look(p, 'buyer-pending');
 		await check('  the buyer changes PO-1 line 1 to 12 pieces: a change order', async () => {
 			await p.goto(base + '/pos/PO-1');
 			await p.fill('#chg\\.qty', '12');
@@ -433,6 +456,17 @@ async function look(page, name) {
 		});
 		await ctx.close();
 	}
+	await check('the supplier sees the NCR the buyer opened on its lot', async () => {
+		await page.goto(base + '/ncrs');
+		await Promise.all([page.waitForURL(/\/ncrs\/NCR-/), page.click('a[href^="/ncrs/NCR-"]')]);
+		await page.waitForSelector('text=one part dented in transit');
+	});
+	await look(page, 'supplier-ncr');
+	await check("  and its scorecard draws its chart, now that a delivery was received", async () => {
+		await page.goto(base + '/scorecard');
+		await page.waitForSelector('svg[role=img] title', { state: 'attached' });
+	});
+	await look(page, 'scorecard-chart');
 	if (auditorLink) {
 		const { ctx, p } = await person('auditor', auditorLink, 'ann');
 		await p.goto(base + '/trace/lot/L-1');
@@ -445,6 +479,11 @@ async function look(page, name) {
 		});
 		await p.goto(base + '/audit');
 		await look(p, 'auditor-audit');
+		await check('  the audit lists its gaps: lot L-3 shipped without a certificate of conformity', async () => {
+			const row = await p.textContent('tr:has(td:text-is("no-coc"))');
+			if (!/L-3/.test(row))
+				throw new Error(row);
+		});
 		await p.goto(base + '/log/DWG-1');
 		await look(p, 'auditor-log');
 		await check('  the log of DWG-1 lists its releases and acknowledgments', async () => {

@@ -49,6 +49,10 @@ printf 'po,line,status,note\nPO-1,2,on-hold,"waiting for bar, stock"\nPO-1,1,com
 ok "status import: many reports in one commit" q --key sam.pem status import status.csv
 check "  numbered in order beside the PO" \
 	sh -c 'test "$(sqlite3 v/qvault/index.db "SELECT group_concat(status, \" \") FROM (SELECT status FROM po_status WHERE po = '"'PO-1'"' ORDER BY seq)")" = "in-progress started on-hold complete"'
+check "  po show --json gives the latest status of each line, the whole PO's first" \
+	sh -c 'q po show PO-1 --json | python3 -c "import json,sys
+s = [(x.get(\"line\"), x[\"status\"], x.get(\"note\"), x[\"seq\"]) for x in json.load(sys.stdin)[\"status\"]]
+assert s == [(None, \"started\", None, 2), (1, \"complete\", None, 4), (2, \"on-hold\", \"waiting for bar, stock\", 3)], s"'
 fails 2 "status: status 'bogus' is not one of started, in-progress" "an unknown status (a usage error)" q --key sam.pem status PO-1 bogus
 fails 1 "^qvault: no PO 'PO-1'$" "a status for another supplier's PO" \
 	q --key zed.pem status PO-1 started

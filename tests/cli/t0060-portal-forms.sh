@@ -331,6 +331,26 @@ frefused 404 "^no PO 'PO-1'" "  and a change order it posts to the PO: no such P
 COOKIE= CSRF=
 check "without a session the ship notice's page is the login" web 303 GET asns/ASN-1
 
+# ==== who has not acknowledged, with ages ==========================================
+# rows DOC@REV ORG AGE of the page in body.json
+pending_rows() {
+	grep -o '<tr><td><a href="/documents/[^"]*">[^<]*</a></td><td>[^<]*</td><td>[^<]*</td><td>[0-9]*</td>' body.json |
+		sed 's|<tr><td><a href="[^"]*">\([^<]*\)</a></td><td>\([^<]*\)</td><td>[^<]*</td><td>\([0-9]*\)</td>|\1 \2 \3|'
+}
+q --key bea.pem pending --json | python3 -c 'import json,sys
+for p in json.load(sys.stdin): print("%s@%s %s 0" % (p["doc"], p["rev"], p["org"]))' > pending.txt
+COOKIE=$BIX_COOKIE CSRF=$BIX_CSRF
+check "the buyer's page of revisions not acknowledged lists what qvault pending lists, 0 days old" \
+	evalq 'web 200 GET pending && pending_rows > page.txt && [ -s page.txt ] && cmp -s page.txt pending.txt'
+check "  acme's and zenith's both" evalq 'grep -q " acme 0$" page.txt && grep -q " zenith 0$" page.txt'
+check "  each revision linked to its page" grep -q '<a href="/documents/DWG-1/D">DWG-1@D</a>' body.json
+COOKIE=$PAT_COOKIE CSRF=$PAT_CSRF
+check "acme's supplier sees acme's only" \
+	evalq 'web 200 GET pending && pending_rows > page.txt && [ -s page.txt ] &&
+	       grep " acme 0$" pending.txt | cmp -s - page.txt'
+COOKIE= CSRF=
+check "without a session the page is the login" web 303 GET pending
+
 check "verify passes" sh -c 'q verify > /dev/null'
 grep '	/api/v1/' "$TMP/api.log" > api-only.log
 openapi_check "every API answer matches schemas/openapi.json" api-only.log
