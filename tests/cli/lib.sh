@@ -366,12 +366,13 @@ if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2])
 field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eval(sys.argv[1]))' "$1"; }
 # api_state: what a refused request must leave as it was: the branch, every ref, every file
 api_state() { git -C "$V" rev-parse HEAD; git -C "$V" for-each-ref; snapshot; }
-# refused STATUS PATTERN DESC METHOD PATH TOKEN [CURL ARG...]: the answer
-# is STATUS with an error matching PATTERN, and the vault is unchanged
-refused() {
-	rs=$1 rp=$2 rd=$3; shift 3
+# refused_as REQUEST STATUS PATTERN DESC ARG...: `REQUEST STATUS ARG...`
+# (api, post, or a script's own of that form) is answered STATUS with an
+# error matching PATTERN, and the vault is unchanged
+refused_as() {
+	rf=$1 rs=$2 rp=$3 rd=$4; shift 4
 	before=$(api_state)
-	if ! api "$rs" "$@" 2> "$TMP/.err"; then
+	if ! "$rf" "$rs" "$@" 2> "$TMP/.err"; then
 		_fail "$rd" "$(cat "$TMP/.err")"
 	elif ! error "$rp" 2> "$TMP/.err"; then
 		_fail "$rd" "$(cat "$TMP/.err")"
@@ -381,6 +382,9 @@ refused() {
 		_pass "$rd"
 	fi
 }
+# refused STATUS PATTERN DESC METHOD PATH TOKEN [CURL ARG...]: the answer
+# is STATUS with an error matching PATTERN, and the vault is unchanged
+refused() { refused_as api "$@"; }
 # ---- the portal, as its pages' script and a passkey (tests/webauthn.py as $WA)
 # speak to it, for the portal at $ORIGIN; COOKIE and CSRF: the session's, if any
 # web STATUS METHOD PATH [CURL ARG...]: as a page of the portal sends it (its
@@ -393,19 +397,7 @@ web() {
 # post STATUS PATH JSON [CURL ARG...]
 post() { ps=$1 pp=$2 pj=$3; shift 3; web "$ps" POST "$pp" -H 'Content-Type: application/json' --data "$pj" "$@"; }
 # wrefused STATUS PATTERN DESC PATH JSON [CURL ARG...]: the post is refused, the vault unchanged
-wrefused() {
-	rs=$1 rp=$2 rd=$3 rpath=$4 rjson=$5; shift 5
-	before=$(api_state)
-	if ! post "$rs" "$rpath" "$rjson" "$@" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif ! error "$rp" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif [ "$before" != "$(api_state)" ]; then
-		_fail "$rd" "the vault changed"
-	else
-		_pass "$rd"
-	fi
-}
+wrefused() { refused_as post "$@"; }
 # with JSON KEY=VALUE...: JSON with these string members added
 with() { /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1])
 for kv in sys.argv[2:]: k, v = kv.split("=", 1); d[k] = v
