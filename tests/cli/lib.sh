@@ -11,6 +11,25 @@
 #   api STATUS METHOD PATH [TOKEN [CURL ARG...]]
 #                                  call it; each answer is logged for
 #   openapi_check DESC             every answer logged matches schemas/openapi.json
+#   refused_as REQUEST STATUS PATTERN DESC ARG...
+#                                  `REQUEST STATUS ARG...` (api, post, ...) gets
+#                                  STATUS and an error matching PATTERN, the
+#                                  vault unchanged (refused: by api; wrefused:
+#                                  by post)
+#   vault_v [NAME:ORG...]          the vault v ($V, $QVAULT_DIR), a supplier
+#                                  NAME of ORG for each (key NAME.pem)
+#   add_buyer NAME                 a buyer of the owner's side (key NAME.pem)
+#
+# The portal (serve --origin), as a page and a scripted passkey speak to it:
+#   need_webauthn                  the script is skipped without curl or
+#                                  python3-cryptography; sets WA (tests/
+#                                  webauthn.py) and ORIGIN
+#   enroll_link NAME ORG ROLE      the admin adds NAME to enroll at $ORIGIN;
+#                                  prints the link's secret
+#   portal_start [ARG...]          serve_start --origin $ORIGIN, `web` pointed
+#                                  at it, no session
+#   enroll NAME SECRET             NAME enrolls passkey NAME ($WA key NAME)
+#   web, post, wrefused, login     see below
 #
 # Each script runs in its own temporary folder, removed at the end.
 
@@ -105,6 +124,22 @@ fails() {
 add_supplier() {
 	q key generate -o "$1.pem" -c "$1" | head -n 1 > "$1.pub" &&
 	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role supplier --pubkey "$1.pub" > /dev/null
+}
+
+# add_buyer NAME: a buyer of the owner's organization whose key is NAME.pem
+add_buyer() {
+	q key generate -o "$1.pem" -c "$1" | head -n 1 > "$1.pub" &&
+	q --key "$TMP/admin.pem" user add "$1" --org owner --role buyer --pubkey "$1.pub" > /dev/null
+}
+# vault_v [NAME:ORG...]: the vault v (new_vault), which $V and $QVAULT_DIR
+# name, with a supplier NAME of ORG for each (add_supplier, in that order)
+vault_v() {
+	new_vault v || return
+	V=v
+	export QVAULT_DIR=v
+	for vs in "$@"; do
+		add_supplier "${vs%%:*}" "${vs#*:}" || return
+	done
 }
 
 # forge VAULT KEY|- MESSAGE PATH=FILE...: a commit made around qvault with
@@ -387,6 +422,27 @@ refused_as() {
 refused() { refused_as api "$@"; }
 # ---- the portal, as its pages' script and a passkey (tests/webauthn.py as $WA)
 # speak to it, for the portal at $ORIGIN; COOKIE and CSRF: the session's, if any
+# need_webauthn: the script is skipped without curl or python3-cryptography
+# (which webauthn.py needs); else sets WA, and ORIGIN to http://localhost:8443
+need_webauthn() {
+	if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
+		_skip "no curl or python3-cryptography (scripts/deps installs them)"
+		done_testing
+		exit 0
+	fi
+	WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
+	ORIGIN=http://localhost:8443
+}
+# enroll_link NAME ORG ROLE: the admin adds NAME of ORG with ROLE, to enroll
+# a passkey at the portal ($ORIGIN) by a link; the link's secret on stdout
+# (the whole answer of user add in enroll.out)
+enroll_link() {
+	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --enroll "$ORIGIN" > enroll.out &&
+	sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out
+}
+# portal_start [ARG...]: serve_start --origin $ORIGIN [ARG...], with `api`
+# (and so `web`) pointed at the portal, not its API, and no session
+portal_start() { serve_start --origin "$ORIGIN" "$@" && api_init "${URL%api/v1/}" && COOKIE= CSRF=; }
 # web STATUS METHOD PATH [CURL ARG...]: as a page of the portal sends it (its
 # Origin, and the session's cookie and CSRF token when there is one)
 web() {
@@ -403,12 +459,15 @@ with() { /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1])
 for kv in sys.argv[2:]: k, v = kv.split("=", 1); d[k] = v
 print(json.dumps(d))' "$@"; }
 challenge() { field 'd["challenge"]'; }
-# enroll NAME SECRET [OPT...]: the enrollment's answer (webauthn.py create OPT...) in answer.json
+# enroll_answer NAME SECRET [OPT...]: the enrollment's answer (webauthn.py create OPT...) in answer.json
 enroll_answer() {
 	en=$1 es=$2; shift 2
 	post 200 enroll/options "{\"name\":\"$en\",\"secret\":\"$es\"}" &&
 	with "$($WA create "$en" "$(challenge)" "$@")" name="$en" secret="$es" > answer.json
 }
+# enroll NAME SECRET: NAME enrolls the passkey NAME ($WA key NAME) by the
+# link of SECRET (enroll_answer, and its post answered 200)
+enroll() { enroll_answer "$1" "$2" && post 200 enroll "$(cat answer.json)" > /dev/null; }
 # login_answer NAME KEY [OPT...]: a login's answer, by passkey KEY, in answer.json
 login_answer() {
 	ln=$1 lk=$2; shift 2

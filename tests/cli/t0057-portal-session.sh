@@ -16,13 +16,10 @@ if [ -z "$LIBFAKETIME" ] || ! python3 -c 'import cryptography' 2> /dev/null; the
 fi
 pc() { python3 "$TESTS_DIR/../portal-client.py" "$@"; }
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
+vault_v sam:acme
 PORT=$(free_port)
 ORIGIN="http://localhost:$PORT"
-q --key "$TMP/admin.pem" user add pat --org acme --role supplier --enroll "$ORIGIN" > enroll.out
+enroll_link pat acme supplier > /dev/null
 echo "+0" > clock
 # (under ASan, libfaketime loads before its runtime: its order is not checked)
 LD_PRELOAD="$LIBFAKETIME" FAKETIME_TIMESTAMP_FILE="$TMP/clock" FAKETIME_NO_CACHE=1 \

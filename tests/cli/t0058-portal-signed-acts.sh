@@ -10,20 +10,10 @@
 # vault left byte for byte as it was.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
-	_skip "no curl or python3-cryptography (scripts/deps installs them)"
-	done_testing
-	exit 0
-fi
-WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
-ORIGIN=http://localhost:8443
+need_webauthn
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+vault_v sam:acme
+add_buyer bea
 make_pdf a.pdf A
 q --key bea.pem release DWG-1 --rev C a.pdf --to acme > /dev/null
 q --key bea.pem po add PO-1 --supplier acme --line PN-1:5:DWG-1@C > /dev/null
@@ -35,17 +25,12 @@ q --key sam.pem lot add L-1 --part PN-1 --qty 5 --po PO-1 > /dev/null
 q --key bea.pem ncr add --lot L-1 --reason "one part dented" > /dev/null
 NCR=$(q ncr list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ncr"])')
 # pat (acme) and bix (the buyer's side) enroll passkeys
-enroll_link() {
-	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --enroll "$ORIGIN" > enroll.out &&
-	$WA key "$1" && sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out
-}
 PAT_SECRET=$(enroll_link pat acme supplier)
 BIX_SECRET=$(enroll_link bix owner buyer)
-serve_start --origin "$ORIGIN"
-api_init "${URL%api/v1/}"
-COOKIE= CSRF=
-enroll_answer pat "$PAT_SECRET" && post 200 enroll "$(cat answer.json)" > /dev/null
-enroll_answer bix "$BIX_SECRET" && post 200 enroll "$(cat answer.json)" > /dev/null
+for k in pat bix; do $WA key $k; done
+portal_start
+enroll pat "$PAT_SECRET"
+enroll bix "$BIX_SECRET"
 ok "pat and bix enroll passkeys" evalq 'q user list --json | grep -q "\"bix\""'
 
 # act_answer KEY FIELDS [OPT...]: KEY's answer (webauthn.py get OPT...) to the

@@ -10,13 +10,8 @@
 # was; each forgery by `qvault verify`'s one-line finding.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
-	_skip "no curl or python3-cryptography (scripts/deps installs them)"
-		exit 0
-fi
-WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
+need_webauthn
 PK="/usr/bin/python3 $TESTS_DIR/../passkey.py"
-ORIGIN=http://localhost:8443
 
 # lib.sh's snapshot, in one pass of find and sha256sum rather than two
 # processes a file (the same names, modes and bytes, and not the passkeys'
@@ -28,13 +23,8 @@ snapshot() {
 		xargs -0 -r sha256sum)
 }
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-add_supplier zed zenith
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+vault_v sam:acme zed:zenith
+add_buyer bea
 make_pdf a.pdf A
 make_pdf z.pdf Z
 q --key bea.pem release DWG-1 --rev C a.pdf --to acme > /dev/null
@@ -52,20 +42,14 @@ q --key bea.pem ncr add --lot L-1 --reason "one part dented" > /dev/null
 q --key bea.pem ncr add --lot L-1 --reason "one part scratched" > /dev/null
 FAIR_REV=$(q list --json | python3 -c 'import json,sys; print([r["rev"] for r in json.load(sys.stdin) if r["doc"]=="FAIR-1"][0])')
 # pat (acme), zoe (zenith) and bix (the buyer's side) enroll passkeys
-enroll_link() {
-	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --enroll "$ORIGIN" > enroll.out &&
-	$WA key "$1" && sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out
-}
 PAT_SECRET=$(enroll_link pat acme supplier)
 ZOE_SECRET=$(enroll_link zoe zenith supplier)
 BIX_SECRET=$(enroll_link bix owner buyer)
-serve_start --origin "$ORIGIN"
-api_init "${URL%api/v1/}"
-COOKIE= CSRF=
-for u in pat zoe bix; do
-	eval "s=\$$(echo $u | tr a-z A-Z)_SECRET"
-	enroll_answer $u "$s" && post 200 enroll "$(cat answer.json)" > /dev/null
-done
+for k in pat zoe bix; do $WA key $k; done
+portal_start
+enroll pat "$PAT_SECRET"
+enroll zoe "$ZOE_SECRET"
+enroll bix "$BIX_SECRET"
 ok "pat, zoe and bix enroll passkeys" evalq 'q user list --json | grep -q "\"zoe\""'
 # w: another vault of the same buyer, where pat is registered with the same
 # passkey (its public key, as v's users/pat/user.json shows it) and there is
