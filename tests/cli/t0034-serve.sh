@@ -16,14 +16,9 @@ openapi_refuses '^GET /api/v1/widgets/\{\} is in serve_routes\[\] but not in ope
 
 need_curl
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-add_supplier zed zenith
+vault_v sam:acme zed:zenith
 # the buyer of the owner's organization (the tester is of acme, sam's)
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+add_buyer bea
 make_pdf a.pdf A
 make_pdf b.pdf B
 q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null
