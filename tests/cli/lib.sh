@@ -29,6 +29,8 @@
 #   portal_start [ARG...]          serve_start --origin $ORIGIN, `web` pointed
 #                                  at it, no session
 #   enroll NAME SECRET             NAME enrolls passkey NAME ($WA key NAME)
+#   portal_users NAME:ORG:ROLE...  each asked to enroll and given its passkey,
+#                                  the portal started, each enrolled
 #   web, post, wrefused, login     see below
 #
 # Each script runs in its own temporary folder, removed at the end.
@@ -468,6 +470,20 @@ enroll_answer() {
 # enroll NAME SECRET: NAME enrolls the passkey NAME ($WA key NAME) by the
 # link of SECRET (enroll_answer, and its post answered 200)
 enroll() { enroll_answer "$1" "$2" && post 200 enroll "$(cat answer.json)" > /dev/null; }
+# portal_users NAME:ORG:ROLE...: each NAME asked to enroll (enroll_link, its
+# secret in NAME.secret) and given its passkey ($WA key NAME), the portal
+# started (portal_start), and each enrolled (enroll)
+portal_users() {
+	for pu in "$@"; do
+		pn=${pu%%:*} po=${pu#*:}
+		enroll_link "$pn" "${po%%:*}" "${po#*:}" > "$pn.secret"
+		$WA key "$pn"
+	done
+	portal_start
+	for pu in "$@"; do
+		enroll "${pu%%:*}" "$(cat "${pu%%:*}.secret")"
+	done
+}
 # login_answer NAME KEY [OPT...]: a login's answer, by passkey KEY, in answer.json
 login_answer() {
 	ln=$1 lk=$2; shift 2

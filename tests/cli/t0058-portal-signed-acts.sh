@@ -25,12 +25,7 @@ q --key sam.pem lot add L-1 --part PN-1 --qty 5 --po PO-1 > /dev/null
 q --key bea.pem ncr add --lot L-1 --reason "one part dented" > /dev/null
 NCR=$(q ncr list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ncr"])')
 # pat (acme) and bix (the buyer's side) enroll passkeys
-PAT_SECRET=$(enroll_link pat acme supplier)
-BIX_SECRET=$(enroll_link bix owner buyer)
-for k in pat bix; do $WA key $k; done
-portal_start
-enroll pat "$PAT_SECRET"
-enroll bix "$BIX_SECRET"
+portal_users pat:acme:supplier bix:owner:buyer
 ok "pat and bix enroll passkeys" evalq 'q user list --json | grep -q "\"bix\""'
 
 # act_answer KEY FIELDS [OPT...]: KEY's answer (webauthn.py get OPT...) to the

@@ -63,14 +63,7 @@ else
 fi
 
 # ==== the portal: pat (acme) and bix (the buyer's side) ===========================
-PAT_SECRET=$(enroll_link pat acme supplier)
-BIX_SECRET=$(enroll_link bix owner buyer)
-ZOE_SECRET=$(enroll_link zoe zenith supplier)
-for k in pat bix zoe; do $WA key $k; done
-portal_start
-enroll pat "$PAT_SECRET"
-enroll bix "$BIX_SECRET"
-enroll zoe "$ZOE_SECRET"
+portal_users pat:acme:supplier bix:owner:buyer zoe:zenith:supplier
 ok "pat, bix and zoe enroll passkeys" evalq 'q user list --json | grep -q "\"zoe\""'
 
 # form STATUS PATH FIELD=VALUE...: the form posted as a page of the portal posts it

@@ -42,14 +42,7 @@ q --key bea.pem ncr add --lot L-1 --reason "one part dented" > /dev/null
 q --key bea.pem ncr add --lot L-1 --reason "one part scratched" > /dev/null
 FAIR_REV=$(q list --json | python3 -c 'import json,sys; print([r["rev"] for r in json.load(sys.stdin) if r["doc"]=="FAIR-1"][0])')
 # pat (acme), zoe (zenith) and bix (the buyer's side) enroll passkeys
-PAT_SECRET=$(enroll_link pat acme supplier)
-ZOE_SECRET=$(enroll_link zoe zenith supplier)
-BIX_SECRET=$(enroll_link bix owner buyer)
-for k in pat zoe bix; do $WA key $k; done
-portal_start
-enroll pat "$PAT_SECRET"
-enroll zoe "$ZOE_SECRET"
-enroll bix "$BIX_SECRET"
+portal_users pat:acme:supplier zoe:zenith:supplier bix:owner:buyer
 ok "pat, zoe and bix enroll passkeys" evalq 'q user list --json | grep -q "\"zoe\""'
 # w: another vault of the same buyer, where pat is registered with the same
 # passkey (its public key, as v's users/pat/user.json shows it) and there is
