@@ -573,50 +573,55 @@ MSG="po ack PO-1: promise 2026-12-24
 Qvault-Op: po-ack
 Qvault-PO: PO-1"
 ACKS=$PO1/acks
+# fa_ack VAULT KEY NAME WHOSE: a.json and a.json.sig committed as WHOSE's
+# answer number 1 to PO-1 (000001-WHOSE.json), by KEY for NAME of acme at T
+fa_ack() {
+	fa "$1" "$2" "$3" acme "$T" "$MSG" "$ACKS/000001-$4.json=a.json" "$ACKS/000001-$4.json.sig=a.json.sig"
+}
 fresh c0; ack a.json sid sid; sig sid qvault-po-ack a.json
-fa c0 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c0 sid sid sid
 check "control: sid's answer with sid's own signature beside it passes verify" q -C c0 verify
 fresh c1; sig out qvault-po-ack a.json
-fa c1 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c1 sid sid sid
 check "sid's answer signed beside it by a key no user has is refused" \
 	verdict c1 "000001-sid.json.sig: the record is signed by an unregistered key SHA256:"
 fresh c2; sig rex qvault-po-ack a.json
-fa c2 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c2 sid sid sid
 check "  signed by the key of rex, revoked" verdict c2 "000001-sid.json.sig: the record is signed by revoked user 'rex'"
 fresh c3; ack a.json rex rex; sig rex qvault-po-ack a.json
-fa c3 srv rex acme "$T" "$MSG" "$ACKS/000001-rex.json=a.json" "$ACKS/000001-rex.json.sig=a.json.sig"
+fa_ack c3 srv rex rex
 check "  rex's own answer and signature, recorded by the server for revoked rex" \
 	verdict c3 "000001-rex.json.sig: the record is signed by revoked user 'rex'"
 ack a.json sid sid
 for ns in git qvault-ack qvault-fai-disposition qvault-ncr-close; do
 	fresh c4; sig sid $ns a.json
-	fa c4 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+	fa_ack c4 sid sid sid
 	check "  signed by sid in namespace $ns" verdict c4 "000001-sid.json.sig: .*namespace"
 done
 fresh c5; sig sid2 qvault-po-ack a.json
-fa c5 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c5 sid sid sid
 check "  signed by sid2, another user than it names" \
 	verdict c5 "000001-sid.json.sig: the record names 'sid' but 'sid2' signed it"
 fresh c6; sig sid qvault-po-ack a.json
-fa c6 sid2 sid2 acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c6 sid2 sid2 sid
 check "sid's own signed answer committed by sid2 is refused" \
 	verdict c6 "000001-sid.json.sig: the act signed by 'sid' is recorded by 'sid2'"
 fresh c7; ack a.json pat sid; sig sid qvault-po-ack a.json
-fa c7 srv pat acme "$T" "$MSG" "$ACKS/000001-pat.json=a.json" "$ACKS/000001-pat.json.sig=a.json.sig"
+fa_ack c7 srv pat pat
 check "an answer naming pat, recorded by the server for pat, signed by sid's key is refused" \
 	verdict c7 "000001-pat.json.sig: the record names 'pat' but 'sid' signed it"
 fresh c8; ack a.json sid sid; printf 'not a signature\n' > a.json.sig
-fa c8 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c8 sid sid sid
 check "  one whose signature is no SSHSIG" verdict c8 "000001-sid.json.sig: the signature is malformed"
 fresh c9; sig sid qvault-po-ack a.json; sed -i 's/2026-12-24/2026-12-31/' a.json
-fa c9 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c9 sid sid sid
 check "  one whose record was edited after sid signed it" verdict c9 "000001-sid.json.sig: .*(does not verify|verif)"
 fresh c12; ack a.json sid sid 'del d["vault"]'; sig sid qvault-po-ack a.json
-fa c12 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c12 sid sid sid
 check "  one that names no vault" verdict c12 "000001-sid.json.sig: the act is for vault '', not this one"
 WID=$(git -C w show main:vault.json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 fresh c13; ack a.json sid sid "d['vault'] = '$WID'"; sig sid qvault-po-ack a.json
-fa c13 sid sid acme "$T" "$MSG" "$ACKS/000001-sid.json=a.json" "$ACKS/000001-sid.json.sig=a.json.sig"
+fa_ack c13 sid sid sid
 check "  one that names another vault (w)" verdict c13 "000001-sid.json.sig: the act is for vault '$WID', not this one"
 # the compromised server moves pat's signed answer to PO-2 elsewhere, on pat's behalf
 fresh c10
