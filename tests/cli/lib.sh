@@ -16,6 +16,10 @@
 #                                  STATUS and an error matching PATTERN, the
 #                                  vault unchanged (refused: by api; wrefused:
 #                                  by post)
+#   pulls_refused VAULT PATTERN FORGERY...
+#                                  a copy of VAULT (p, and $V) pulling from
+#                                  each vault FORGERY fails (exit 3) as fails
+#                                  checks, PATTERN its message
 #   vault_v [NAME:ORG...]          the vault v ($V, $QVAULT_DIR), a supplier
 #                                  NAME of ORG for each (key NAME.pem)
 #   add_buyer NAME                 a buyer of the owner's side (key NAME.pem)
@@ -141,6 +145,18 @@ vault_v() {
 	export QVAULT_DIR=v
 	for vs in "$@"; do
 		add_supplier "${vs%%:*}" "${vs#*:}" || return
+	done
+}
+
+# pulls_refused VAULT PATTERN FORGERY...: for each FORGERY (a vault in
+# $TMP), a pull from it into p, a fresh copy of VAULT, fails with exit 3 and
+# a message matching PATTERN, p unchanged (fails); $V is p afterwards
+pulls_refused() {
+	pv=$1 pp=$2; shift 2
+	for pg in "$@"; do
+		rm -rf p; cp -a "$pv" p; V=p
+		fails 3 "$pp" "pull from a site holding forgery $pg refuses, the vault unchanged" \
+			q -C p pull "file://$TMP/$pg"
 	done
 }
 

@@ -495,11 +495,7 @@ user u.json $((TR + 60)) ned.pub; used x.json $((TR + 60)) "$S"; complete g14 $(
 check "  a completion of a request by an admin revoked since" culprit g14 "revoked"
 
 # what replication makes of them: pull refuses, the vault unchanged
-for g in g1 g4 g5 g12 h1; do
-	rm -rf p; cp -a f p; V=p
-	fails 3 "refused|finding|ned|sup2" "pull from a site holding forgery $g refuses, the vault unchanged" \
-		q -C p pull "file://$TMP/$g"
-done
+pulls_refused f "refused|finding|ned|sup2" g1 g4 g5 g12 h1
 V=f
 
 done_testing

@@ -209,10 +209,6 @@ rm -f x.txt.sig a3.json.sig; ssh-keygen -q -Y sign -f sid -n qvault-po-ack a3.js
 forge_at g5 sid acme "$T" po-ack "po ack PO-1" "$ACKS/000003-sid.json=a3.json" "$ACKS/000003-sid.json.sig=a3.json.sig"
 check "sid's own answer with sid's own signature beside it is accepted" \
 	sh -c "q -C g5 verify > v5.out && grep -q '0 findings' v5.out"
-for g in g1 g2 g3; do
-	rm -rf p; cp -a f p; V=p
-	fails 3 "does not verify" "pull from a site holding forgery $g refuses, the vault unchanged" \
-		q -C p pull "file://$TMP/$g"
-done
+pulls_refused f "does not verify" g1 g2 g3
 V=v
 done_testing

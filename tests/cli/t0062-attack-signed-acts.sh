@@ -701,10 +701,6 @@ Qvault-PO: PO-2
 Qvault-On-Behalf-Of: pat" "$PAT_ACK=pat-ack.json" "$PAT_ACK.sig=pat-ack.json.sig"
 check "pat's signed answer to PO-2 of vault v, recorded in vault w by w's server for pat, is refused" \
 	verdict w "$PAT_ACK.sig: the act is for vault '$VID', not this one"
-for g in c1 c2 c5 c7 d1 e3; do
-	rm -rf p; cp -a f p; V=p
-	fails 3 "does not verify" "pull from a site holding forgery $g refuses, the replica unchanged" \
-		q -C p pull "file://$TMP/$g"
-done
+pulls_refused f "does not verify" c1 c2 c5 c7 d1 e3
 V=v
 done_testing
