@@ -390,6 +390,14 @@ NGINX_CONF
 }
 # tok ARG...: a token the admin made (qvault token create ARG...)
 tok() { q --key "$TMP/admin.pem" token create "$@" 2> /dev/null; }
+# serve_wait FILE: until FILE, a serve's output, says it listens (10 s at most)
+serve_wait() {
+	_i=0
+	while ! grep -q listening "$1" 2> /dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
 # serve_start [ARG...]: qvault serve on a free loopback port (and ARG...),
 # its output in serve.out and serve.err; sets SERVE (its pid), URL, PORT
 # and WRITER (the writer's pid), and points `api` at it
@@ -397,11 +405,7 @@ serve_start() {
 	rm -f serve.out # a server before may have left its own
 	q serve --listen 127.0.0.1:0 "$@" > serve.out 2> serve.err &
 	SERVE=$!
-	_i=0
-	while ! grep -q listening serve.out 2> /dev/null && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	serve_wait serve.out
 	URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
 	WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)
 	PORT=$(echo "$URL" | sed 's|.*:\([0-9]*\)/.*|\1|')

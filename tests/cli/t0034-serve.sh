@@ -61,8 +61,7 @@ if [ -r "$FAKETIME_LIB" ]; then
 	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+2d ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
 		q serve --listen 127.0.0.1:0 > late.out 2> late.err &
 	LATE=$!
-	_i=0
-	while ! grep -q listening late.out 2> /dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	serve_wait late.out
 	api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' late.out)"
 	check "  two days on (a serve whose clock is ahead), a token of no expiry is answered" \
 		evalq "api 200 GET documents '$SAM_R' && is 'd[0][\"doc\"]' DWG-1"

@@ -359,8 +359,7 @@ if [ -r "$FAKETIME_LIB" ]; then
 	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+73h ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
 		q serve --listen 127.0.0.1:0 --origin "$ORIGIN" > late.out 2> late.err &
 	SERVE=$!
-	_i=0
-	while ! grep -q listening late.out 2> /dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	serve_wait late.out
 	api_init "$(sed -n 's/.*listening on \([^ ]*\)api\/v1\/ .*/\1/p' late.out)"
 	COOKIE= CSRF=
 	wrefused 403 'link is not valid' "an enrollment link 73 hours on opens nothing" \

@@ -26,8 +26,7 @@ LD_PRELOAD="$LIBFAKETIME" FAKETIME_TIMESTAMP_FILE="$TMP/clock" FAKETIME_NO_CACHE
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" q serve --listen "127.0.0.1:$PORT" --origin "$ORIGIN" --idle 30 > serve.out 2> serve.err &
 SERVE=$!
 trap 'kill $SERVE 2> /dev/null; wait 2> /dev/null; sanitizer_reports; rm -rf "$TMP"' EXIT
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+serve_wait serve.out
 
 page() { curl -s -o page.html -w '%{http_code}' -H "Cookie: __Host-qvault=$1" "$ORIGIN/inbox"; }
 ok "pat enrolls a passkey through the portal" pc enroll "$ORIGIN" "$(sed -n 's/^  //p' enroll.out)" pat
