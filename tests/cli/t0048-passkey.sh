@@ -18,9 +18,7 @@ if ! python3 -c 'import cryptography' 2> /dev/null; then
 fi
 passkey() { python3 "$TESTS_DIR/../passkey.py" "$@"; }
 
-new_vault v
-V=v
-export QVAULT_DIR=v
+vault_v
 
 # ---- the key: user add, fingerprints, allowed-signers -----------------------
 passkey key pat portal.example "pat at acme"
