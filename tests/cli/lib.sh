@@ -11,6 +11,31 @@
 #   api STATUS METHOD PATH [TOKEN [CURL ARG...]]
 #                                  call it; each answer is logged for
 #   openapi_check DESC             every answer logged matches schemas/openapi.json
+#   refused_as REQUEST STATUS PATTERN DESC ARG...
+#                                  `REQUEST STATUS ARG...` (api, post, ...) gets
+#                                  STATUS and an error matching PATTERN, the
+#                                  vault unchanged (refused: by api; wrefused:
+#                                  by post)
+#   pulls_refused VAULT PATTERN FORGERY...
+#                                  a copy of VAULT (p, and $V) pulling from
+#                                  each vault FORGERY fails (exit 3) as fails
+#                                  checks, PATTERN its message
+#   vault_v [NAME:ORG...]          the vault v ($V, $QVAULT_DIR), a supplier
+#                                  NAME of ORG for each (key NAME.pem)
+#   add_buyer NAME                 a buyer of the owner's side (key NAME.pem)
+#
+# The portal (serve --origin), as a page and a scripted passkey speak to it:
+#   need_webauthn                  the script is skipped without curl or
+#                                  python3-cryptography; sets WA (tests/
+#                                  webauthn.py) and ORIGIN
+#   enroll_link NAME ORG ROLE      the admin adds NAME to enroll at $ORIGIN;
+#                                  prints the link's secret
+#   portal_start [ARG...]          serve_start --origin $ORIGIN, `web` pointed
+#                                  at it, no session
+#   enroll NAME SECRET             NAME enrolls passkey NAME ($WA key NAME)
+#   portal_users NAME:ORG:ROLE...  each asked to enroll and given its passkey,
+#                                  the portal started, each enrolled
+#   web, post, wrefused, login     see below
 #
 # Each script runs in its own temporary folder, removed at the end.
 
@@ -105,6 +130,34 @@ fails() {
 add_supplier() {
 	q key generate -o "$1.pem" -c "$1" | head -n 1 > "$1.pub" &&
 	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role supplier --pubkey "$1.pub" > /dev/null
+}
+
+# add_buyer NAME: a buyer of the owner's organization whose key is NAME.pem
+add_buyer() {
+	q key generate -o "$1.pem" -c "$1" | head -n 1 > "$1.pub" &&
+	q --key "$TMP/admin.pem" user add "$1" --org owner --role buyer --pubkey "$1.pub" > /dev/null
+}
+# vault_v [NAME:ORG...]: the vault v (new_vault), which $V and $QVAULT_DIR
+# name, with a supplier NAME of ORG for each (add_supplier, in that order)
+vault_v() {
+	new_vault v || return
+	V=v
+	export QVAULT_DIR=v
+	for vs in "$@"; do
+		add_supplier "${vs%%:*}" "${vs#*:}" || return
+	done
+}
+
+# pulls_refused VAULT PATTERN FORGERY...: for each FORGERY (a vault in
+# $TMP), a pull from it into p, a fresh copy of VAULT, fails with exit 3 and
+# a message matching PATTERN, p unchanged (fails); $V is p afterwards
+pulls_refused() {
+	pv=$1 pp=$2; shift 2
+	for pg in "$@"; do
+		rm -rf p; cp -a "$pv" p; V=p
+		fails 3 "$pp" "pull from a site holding forgery $pg refuses, the vault unchanged" \
+			q -C p pull "file://$TMP/$pg"
+	done
 }
 
 # forge VAULT KEY|- MESSAGE PATH=FILE...: a commit made around qvault with
@@ -337,6 +390,14 @@ NGINX_CONF
 }
 # tok ARG...: a token the admin made (qvault token create ARG...)
 tok() { q --key "$TMP/admin.pem" token create "$@" 2> /dev/null; }
+# serve_wait FILE: until FILE, a serve's output, says it listens (10 s at most)
+serve_wait() {
+	_i=0
+	while ! grep -q listening "$1" 2> /dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
 # serve_start [ARG...]: qvault serve on a free loopback port (and ARG...),
 # its output in serve.out and serve.err; sets SERVE (its pid), URL, PORT
 # and WRITER (the writer's pid), and points `api` at it
@@ -344,11 +405,7 @@ serve_start() {
 	rm -f serve.out # a server before may have left its own
 	q serve --listen 127.0.0.1:0 "$@" > serve.out 2> serve.err &
 	SERVE=$!
-	_i=0
-	while ! grep -q listening serve.out 2> /dev/null && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	serve_wait serve.out
 	URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
 	WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)
 	PORT=$(echo "$URL" | sed 's|.*:\([0-9]*\)/.*|\1|')
@@ -366,12 +423,13 @@ if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2])
 field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eval(sys.argv[1]))' "$1"; }
 # api_state: what a refused request must leave as it was: the branch, every ref, every file
 api_state() { git -C "$V" rev-parse HEAD; git -C "$V" for-each-ref; snapshot; }
-# refused STATUS PATTERN DESC METHOD PATH TOKEN [CURL ARG...]: the answer
-# is STATUS with an error matching PATTERN, and the vault is unchanged
-refused() {
-	rs=$1 rp=$2 rd=$3; shift 3
+# refused_as REQUEST STATUS PATTERN DESC ARG...: `REQUEST STATUS ARG...`
+# (api, post, or a script's own of that form) is answered STATUS with an
+# error matching PATTERN, and the vault is unchanged
+refused_as() {
+	rf=$1 rs=$2 rp=$3 rd=$4; shift 4
 	before=$(api_state)
-	if ! api "$rs" "$@" 2> "$TMP/.err"; then
+	if ! "$rf" "$rs" "$@" 2> "$TMP/.err"; then
 		_fail "$rd" "$(cat "$TMP/.err")"
 	elif ! error "$rp" 2> "$TMP/.err"; then
 		_fail "$rd" "$(cat "$TMP/.err")"
@@ -381,8 +439,32 @@ refused() {
 		_pass "$rd"
 	fi
 }
+# refused STATUS PATTERN DESC METHOD PATH TOKEN [CURL ARG...]: the answer
+# is STATUS with an error matching PATTERN, and the vault is unchanged
+refused() { refused_as api "$@"; }
 # ---- the portal, as its pages' script and a passkey (tests/webauthn.py as $WA)
 # speak to it, for the portal at $ORIGIN; COOKIE and CSRF: the session's, if any
+# need_webauthn: the script is skipped without curl or python3-cryptography
+# (which webauthn.py needs); else sets WA, and ORIGIN to http://localhost:8443
+need_webauthn() {
+	if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
+		_skip "no curl or python3-cryptography (scripts/deps installs them)"
+		done_testing
+		exit 0
+	fi
+	WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
+	ORIGIN=http://localhost:8443
+}
+# enroll_link NAME ORG ROLE: the admin adds NAME of ORG with ROLE, to enroll
+# a passkey at the portal ($ORIGIN) by a link; the link's secret on stdout
+# (the whole answer of user add in enroll.out)
+enroll_link() {
+	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --enroll "$ORIGIN" > enroll.out &&
+	sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out
+}
+# portal_start [ARG...]: serve_start --origin $ORIGIN [ARG...], with `api`
+# (and so `web`) pointed at the portal, not its API, and no session
+portal_start() { serve_start --origin "$ORIGIN" "$@" && api_init "${URL%api/v1/}" && COOKIE= CSRF=; }
 # web STATUS METHOD PATH [CURL ARG...]: as a page of the portal sends it (its
 # Origin, and the session's cookie and CSRF token when there is one)
 web() {
@@ -393,29 +475,34 @@ web() {
 # post STATUS PATH JSON [CURL ARG...]
 post() { ps=$1 pp=$2 pj=$3; shift 3; web "$ps" POST "$pp" -H 'Content-Type: application/json' --data "$pj" "$@"; }
 # wrefused STATUS PATTERN DESC PATH JSON [CURL ARG...]: the post is refused, the vault unchanged
-wrefused() {
-	rs=$1 rp=$2 rd=$3 rpath=$4 rjson=$5; shift 5
-	before=$(api_state)
-	if ! post "$rs" "$rpath" "$rjson" "$@" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif ! error "$rp" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif [ "$before" != "$(api_state)" ]; then
-		_fail "$rd" "the vault changed"
-	else
-		_pass "$rd"
-	fi
-}
+wrefused() { refused_as post "$@"; }
 # with JSON KEY=VALUE...: JSON with these string members added
 with() { /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1])
 for kv in sys.argv[2:]: k, v = kv.split("=", 1); d[k] = v
 print(json.dumps(d))' "$@"; }
 challenge() { field 'd["challenge"]'; }
-# enroll NAME SECRET [OPT...]: the enrollment's answer (webauthn.py create OPT...) in answer.json
+# enroll_answer NAME SECRET [OPT...]: the enrollment's answer (webauthn.py create OPT...) in answer.json
 enroll_answer() {
 	en=$1 es=$2; shift 2
 	post 200 enroll/options "{\"name\":\"$en\",\"secret\":\"$es\"}" &&
 	with "$($WA create "$en" "$(challenge)" "$@")" name="$en" secret="$es" > answer.json
+}
+# enroll NAME SECRET: NAME enrolls the passkey NAME ($WA key NAME) by the
+# link of SECRET (enroll_answer, and its post answered 200)
+enroll() { enroll_answer "$1" "$2" && post 200 enroll "$(cat answer.json)" > /dev/null; }
+# portal_users NAME:ORG:ROLE...: each NAME asked to enroll (enroll_link, its
+# secret in NAME.secret) and given its passkey ($WA key NAME), the portal
+# started (portal_start), and each enrolled (enroll)
+portal_users() {
+	for pu in "$@"; do
+		pn=${pu%%:*} po=${pu#*:}
+		enroll_link "$pn" "${po%%:*}" "${po#*:}" > "$pn.secret"
+		$WA key "$pn"
+	done
+	portal_start
+	for pu in "$@"; do
+		enroll "${pu%%:*}" "$(cat "${pu%%:*}.secret")"
+	done
 }
 # login_answer NAME KEY [OPT...]: a login's answer, by passkey KEY, in answer.json
 login_answer() {

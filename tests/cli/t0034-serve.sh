@@ -16,14 +16,9 @@ openapi_refuses '^GET /api/v1/widgets/\{\} is in serve_routes\[\] but not in ope
 
 need_curl
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-add_supplier zed zenith
+vault_v sam:acme zed:zenith
 # the buyer of the owner's organization (the tester is of acme, sam's)
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+add_buyer bea
 make_pdf a.pdf A
 make_pdf b.pdf B
 q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null
@@ -66,8 +61,7 @@ if [ -r "$FAKETIME_LIB" ]; then
 	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+2d ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
 		q serve --listen 127.0.0.1:0 > late.out 2> late.err &
 	LATE=$!
-	_i=0
-	while ! grep -q listening late.out 2> /dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	serve_wait late.out
 	api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' late.out)"
 	check "  two days on (a serve whose clock is ahead), a token of no expiry is answered" \
 		evalq "api 200 GET documents '$SAM_R' && is 'd[0][\"doc\"]' DWG-1"

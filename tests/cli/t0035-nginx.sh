@@ -11,11 +11,8 @@ if [ ! -x "$NGINX" ] || ! command -v curl > /dev/null || ! command -v openssl > 
 	exit 0
 fi
 
-new_vault v
-export QVAULT_DIR=v
-add_supplier sam acme
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+vault_v sam:acme
+add_buyer bea
 make_pdf a.pdf A
 q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null
 SAM=$(q --key "$TMP/admin.pem" token create --user sam --scope write 2>/dev/null)

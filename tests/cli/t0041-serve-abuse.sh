@@ -9,10 +9,7 @@
 need_curl
 CLIENT="python3 $TESTS_DIR/../serve-client.py"
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
+vault_v sam:acme
 make_pdf a.pdf A
 q release DWG-1 --rev A a.pdf --to acme > /dev/null
 SAM=$(q --key "$TMP/admin.pem" token create --user sam --scope write 2> /dev/null)

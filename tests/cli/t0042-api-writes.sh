@@ -12,10 +12,7 @@ if ! command -v curl > /dev/null || ! command -v python3 > /dev/null; then
 	exit 0
 fi
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
+vault_v sam:acme
 # sam signs acknowledgments with ssh-keygen, with its own key: the same
 # key, in OpenSSH's file format (OpenSSH 9.2 reads no PKCS#8 Ed25519)
 python3 - <<'PY'
@@ -30,8 +27,7 @@ add_supplier zed zenith
 # eve of acme signs with an ECDSA key of stock ssh-keygen's
 ssh-keygen -q -t ecdsa -b 256 -N '' -C eve -f eve
 q --key "$TMP/admin.pem" user add eve --org acme --role supplier --pubkey eve.pub > /dev/null
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+add_buyer bea
 make_pdf a.pdf A
 make_pdf z.pdf Z
 q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null

@@ -13,13 +13,8 @@ if ! command -v curl > /dev/null || ! command -v python3 > /dev/null; then
 	exit 0
 fi
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-add_supplier zed zenith
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+vault_v sam:acme zed:zenith
+add_buyer bea
 make_pdf a.pdf A
 make_pdf z.pdf Z
 q --key bea.pem release DWG-1 --rev A a.pdf --to acme > /dev/null

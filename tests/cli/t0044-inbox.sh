@@ -17,11 +17,7 @@ fi
 PROMISE=$(date -u -d '20 days ago' +%Y-%m-%d)
 MONTH_AGO=$(date -u -d '30 days ago' +%Y-%m-%d)
 export LD_PRELOAD="$FAKETIME_LIB" FAKETIME=-30d ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-add_supplier zed zenith
+vault_v sam:acme zed:zenith
 q key generate -o aud.pem -c aud | head -n 1 > aud.pub
 q --key "$TMP/admin.pem" user add aud --org owner --role auditor --pubkey aud.pub > /dev/null
 make_pdf c.pdf C

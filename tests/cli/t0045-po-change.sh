@@ -7,10 +7,7 @@
 # verify checks each change against the revision before it.
 . "$(dirname "$0")/lib.sh"
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
+vault_v sam:acme
 # keys made by ssh-keygen, so that stock git can sign forged commits with them
 for k in bob sid; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
 q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null

@@ -7,13 +7,8 @@
 # failed when it was written (the findings of an attack pass).
 . "$(dirname "$0")/lib.sh"
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-add_supplier mal globex
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+vault_v sam:acme mal:globex
+add_buyer bea
 # keys made by ssh-keygen, so that stock git can sign forged commits with them
 for k in bob sid; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
 q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null

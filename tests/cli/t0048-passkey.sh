@@ -18,9 +18,7 @@ if ! python3 -c 'import cryptography' 2> /dev/null; then
 fi
 passkey() { python3 "$TESTS_DIR/../passkey.py" "$@"; }
 
-new_vault v
-V=v
-export QVAULT_DIR=v
+vault_v
 
 # ---- the key: user add, fingerprints, allowed-signers -----------------------
 passkey key pat portal.example "pat at acme"
@@ -51,8 +49,7 @@ fails 1 "public key is not an ssh-ed25519, ecdsa-sha2-nistp256 or sk-ecdsa" \
 	q --key "$TMP/admin.pem" user add liar --org acme --role supplier --pubkey liar.pub
 
 # ---- acknowledgments through the API ---------------------------------------
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+add_buyer bea
 for d in 1 2 3 4; do
 	make_pdf "$d.pdf" "DWG-$d"
 	q --key bea.pem release "DWG-$d" --rev A "$d.pdf" --to acme > /dev/null

@@ -16,21 +16,17 @@ if [ -z "$LIBFAKETIME" ] || ! python3 -c 'import cryptography' 2> /dev/null; the
 fi
 pc() { python3 "$TESTS_DIR/../portal-client.py" "$@"; }
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
+vault_v sam:acme
 PORT=$(free_port)
 ORIGIN="http://localhost:$PORT"
-q --key "$TMP/admin.pem" user add pat --org acme --role supplier --enroll "$ORIGIN" > enroll.out
+enroll_link pat acme supplier > /dev/null
 echo "+0" > clock
 # (under ASan, libfaketime loads before its runtime: its order is not checked)
 LD_PRELOAD="$LIBFAKETIME" FAKETIME_TIMESTAMP_FILE="$TMP/clock" FAKETIME_NO_CACHE=1 \
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" q serve --listen "127.0.0.1:$PORT" --origin "$ORIGIN" --idle 30 > serve.out 2> serve.err &
 SERVE=$!
 trap 'kill $SERVE 2> /dev/null; wait 2> /dev/null; sanitizer_reports; rm -rf "$TMP"' EXIT
-i=0
-while ! grep -q listening serve.out 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+serve_wait serve.out
 
 page() { curl -s -o page.html -w '%{http_code}' -H "Cookie: __Host-qvault=$1" "$ORIGIN/inbox"; }
 ok "pat enrolls a passkey through the portal" pc enroll "$ORIGIN" "$(sed -n 's/^  //p' enroll.out)" pat

@@ -10,20 +10,10 @@
 # vault left byte for byte as it was.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
-	_skip "no curl or python3-cryptography (scripts/deps installs them)"
-	done_testing
-	exit 0
-fi
-WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
-ORIGIN=http://localhost:8443
+need_webauthn
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+vault_v sam:acme
+add_buyer bea
 make_pdf a.pdf A
 q --key bea.pem release DWG-1 --rev C a.pdf --to acme > /dev/null
 q --key bea.pem po add PO-1 --supplier acme --line PN-1:5:DWG-1@C > /dev/null
@@ -35,17 +25,7 @@ q --key sam.pem lot add L-1 --part PN-1 --qty 5 --po PO-1 > /dev/null
 q --key bea.pem ncr add --lot L-1 --reason "one part dented" > /dev/null
 NCR=$(q ncr list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ncr"])')
 # pat (acme) and bix (the buyer's side) enroll passkeys
-enroll_link() {
-	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --enroll "$ORIGIN" > enroll.out &&
-	$WA key "$1" && sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out
-}
-PAT_SECRET=$(enroll_link pat acme supplier)
-BIX_SECRET=$(enroll_link bix owner buyer)
-serve_start --origin "$ORIGIN"
-api_init "${URL%api/v1/}"
-COOKIE= CSRF=
-enroll_answer pat "$PAT_SECRET" && post 200 enroll "$(cat answer.json)" > /dev/null
-enroll_answer bix "$BIX_SECRET" && post 200 enroll "$(cat answer.json)" > /dev/null
+portal_users pat:acme:supplier bix:owner:buyer
 ok "pat and bix enroll passkeys" evalq 'q user list --json | grep -q "\"bix\""'
 
 # act_answer KEY FIELDS [OPT...]: KEY's answer (webauthn.py get OPT...) to the
@@ -229,10 +209,6 @@ rm -f x.txt.sig a3.json.sig; ssh-keygen -q -Y sign -f sid -n qvault-po-ack a3.js
 forge_at g5 sid acme "$T" po-ack "po ack PO-1" "$ACKS/000003-sid.json=a3.json" "$ACKS/000003-sid.json.sig=a3.json.sig"
 check "sid's own answer with sid's own signature beside it is accepted" \
 	sh -c "q -C g5 verify > v5.out && grep -q '0 findings' v5.out"
-for g in g1 g2 g3; do
-	rm -rf p; cp -a f p; V=p
-	fails 3 "does not verify" "pull from a site holding forgery $g refuses, the vault unchanged" \
-		q -C p pull "file://$TMP/$g"
-done
+pulls_refused f "does not verify" g1 g2 g3
 V=v
 done_testing

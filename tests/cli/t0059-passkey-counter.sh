@@ -10,37 +10,21 @@
 # (tests/webauthn.py) answers as the browser's would.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
-	_skip "no curl or python3-cryptography (scripts/deps installs them)"
-	done_testing
-	exit 0
-fi
-WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
-ORIGIN=http://localhost:8443
+need_webauthn
 COUNTERS=v/qvault/passkey-counters
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
+vault_v sam:acme
 make_pdf a.pdf A
 q release DWG-1 --rev A a.pdf --to acme > /dev/null
-# enroll_link NAME: the admin asks NAME (acme) to enroll; its secret in $SECRET
-enroll_link() {
-	q --key "$TMP/admin.pem" user add "$1" --org acme --role supplier --enroll "$ORIGIN" > enroll.out &&
-	SECRET=$(sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out)
-}
-enroll_link pat; PAT_SECRET=$SECRET
-enroll_link kim; KIM_SECRET=$SECRET
+PAT_SECRET=$(enroll_link pat acme supplier)
+KIM_SECRET=$(enroll_link kim acme supplier)
 for k in pat kim; do $WA key $k; done
 
 SERVE=
 trap 'kill $SERVE 2> /dev/null; wait 2> /dev/null; sanitizer_reports; rm -rf "$TMP"' EXIT
-# start: serve with the portal, and `web` pointed at it, no session
-start() { serve_start --origin "$ORIGIN" && api_init "${URL%api/v1/}" && COOKIE= CSRF=; }
 # restart: stop serve (the writer with it) and start it again
-restart() { kill -TERM "$SERVE" && wait "$SERVE"; start; }
-start
+restart() { kill -TERM "$SERVE" && wait "$SERVE"; portal_start; }
+portal_start
 
 check "no counters file before any login: serve starts without one" evalq '[ ! -e "$COUNTERS" ]'
 enroll_answer pat "$PAT_SECRET"
@@ -132,7 +116,7 @@ fails 1 "^qvault serve: cannot read '.*/qvault/passkey-counters': " \
 	timeout 20 q serve --listen 127.0.0.1:0 --origin "$ORIGIN"
 rm "$COUNTERS"
 printf 'pat 11\nkim 4294967295\n' > "$COUNTERS"
-start
+portal_start
 login_answer pat pat counter=11
 wrefused 401 "signature counter went back" \
 	"with the file mended, serve starts, and pat's counter 11 is still refused" \

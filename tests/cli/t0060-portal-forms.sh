@@ -7,21 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 
 : "${MKZIP:?set MKZIP to the mkzip test tool}"
-if ! command -v curl > /dev/null || ! /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
-	_skip "no curl or python3-cryptography (scripts/deps installs them)"
-	done_testing
-	exit 0
-fi
-WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
-ORIGIN=http://localhost:8443
+need_webauthn
 
-new_vault v
-V=v
-export QVAULT_DIR=v
-add_supplier sam acme
-add_supplier zed zenith
-q key generate -o bea.pem -c bea | head -n 1 > bea.pub
-q --key "$TMP/admin.pem" user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+vault_v sam:acme zed:zenith
+add_buyer bea
 # a STEP model in two revisions: one point moved, a line with markup in it
 printf "ISO-10303-21;\nHEADER;\nFILE_NAME('bracket');\nENDSEC;\nDATA;\n#1=POINT(1.0);\n#2=POINT(2.0);\n#3=TEXT('<img src=x onerror=alert(1)>');\nENDSEC;\nEND-ISO-10303-21;\n" > a.stp
 sed 's/POINT(2.0)/POINT(2.5)/' a.stp > b.stp
@@ -74,19 +63,7 @@ else
 fi
 
 # ==== the portal: pat (acme) and bix (the buyer's side) ===========================
-enroll_link() {
-	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --enroll "$ORIGIN" > enroll.out &&
-	$WA key "$1" && sed -n 's/.*#\([0-9a-f]*\)\..*/\1/p' enroll.out
-}
-PAT_SECRET=$(enroll_link pat acme supplier)
-BIX_SECRET=$(enroll_link bix owner buyer)
-ZOE_SECRET=$(enroll_link zoe zenith supplier)
-serve_start --origin "$ORIGIN"
-api_init "${URL%api/v1/}"
-COOKIE= CSRF=
-for who in pat:$PAT_SECRET bix:$BIX_SECRET zoe:$ZOE_SECRET; do
-	enroll_answer "${who%%:*}" "${who#*:}" && post 200 enroll "$(cat answer.json)" > /dev/null
-done
+portal_users pat:acme:supplier bix:owner:buyer zoe:zenith:supplier
 ok "pat, bix and zoe enroll passkeys" evalq 'q user list --json | grep -q "\"zoe\""'
 
 # form STATUS PATH FIELD=VALUE...: the form posted as a page of the portal posts it
