@@ -178,8 +178,10 @@ typedef struct {
 	unsigned refusal_status;
 } request;
 
-/* a refused request's body is read and dropped up to this much */
-#define REFUSED_BODY_MAX (64ull << 20)
+/* a refused request's body is read and dropped up to this much; one
+ * declared longer is answered at once (a client sending that much waits
+ * for an early answer: Expect: 100-continue) */
+#define REFUSED_BODY_MAX (1ull << 20)
 
 /* the request whose first call is running in this thread: its refusal is kept */
 static _Thread_local request *first_of;
@@ -1391,6 +1393,16 @@ static const serve_route *find_route(struct MHD_Connection *c, request *r, const
 
 /* ---- the portal's pages ------------------------------------------------- */
 
+/* The request's Content-Length; 0 without one (no body, or chunked). */
+static unsigned long long declared_length(struct MHD_Connection *c)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	/* libmicrohttpd refused a Content-Length that is no number */
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
 /* A refused request's answer, kept until its body came (request.refusal). */
 static enum MHD_Result refused(struct MHD_Connection *c, request *r)
 {
@@ -1791,6 +1803,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		first_of = r;
 		ok = first_call(api, c, url, method, r);
 		first_of = NULL;
+		if (r->refusal && declared_length(c) > REFUSED_BODY_MAX)
+			return refused(c, r);
 		return ok;
 	}
 	if (r->refusal) {
