@@ -100,4 +100,52 @@ forge_receipt r15 '.format = 2'
 check "a receipt of another format is caught" culprit r15 "the receipt is malformed"
 check "verify names the forged commit" evalq "grep -q \"\$(git -C r1 rev-parse --short=7 main)\" v.out || grep -q receipt.json v.out"
 
+# ==== a change order cutting a line below what was received ======================
+q asn receive ASN-1 --date 2099-01-03 > /dev/null
+fails 1 "line 1: a quantity of 4 is below the 5 already received" \
+	"the write path refuses a change order cutting line 1 below the 5 received" \
+	q po change PO-1 --line 1 --qty 4 --reason "cut"
+# (forged after the receipt: dated after it)
+T=$(($(date -u +%s) + 1))
+AT=$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)
+export GIT_AUTHOR_DATE="$T +0000" GIT_COMMITTER_DATE="$T +0000"
+# change_json QTY: PO-1's first change order, by bob, line 1's quantity 10 -> QTY
+change_json() {
+	jq -S --indent 2 -n --arg at "$AT" --argjson q "$1" '{record: "po-change", format: 1, po: "PO-1",
+		seq: 1, reason: "forged", summary: "line 1 quantity 10 -> \($q)", changed_by: "bob",
+		org: "owner", changed_at: $at,
+		lines: [{line: 1, part: "PN-1", qty: $q, doc: "DWG-1", rev: "C", state: "open"},
+			{line: 2, part: "PN-2", qty: 10, doc: "DWG-1", rev: "C", state: "open"}]}'
+}
+forge_change() {
+	tamper "$1"
+	change_json "$2" > "$1.json"
+	GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob GIT_COMMITTER_EMAIL=bob@owner \
+		forge_commit "$1" bob "po change PO-1 (revision 1)
+
+Qvault-Op: po-change
+Qvault-PO: PO-1" "$P1/changes/000001-bob.json=$1.json"
+}
+forge_change c0 5
+ok "control: a change order cutting line 1 to the 5 received passes verify" q -C c0 verify
+forge_change c1 4
+check "a change order cutting line 1 to 4, below the 5 received, is caught" \
+	culprit c1 "line 1: a quantity of 4 is below the 5 already received"
+forge_change c2 1
+check "  and to 1" culprit c2 "line 1: a quantity of 1 is below the 5 already received"
+# a line over-received (qvault records what arrived) keeps its quantity when
+# a change order changes something else of the PO
+tamper c3
+q -C c3 asn receive ASN-2 --date 2099-01-03 --qty L-3:12 > /dev/null
+T=$(($(date -u +%s) + 1))
+AT=$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)
+export GIT_AUTHOR_DATE="$T +0000" GIT_COMMITTER_DATE="$T +0000"
+change_json 10 | jq -S --indent 2 '.summary = "line 2 quantity 10 -> 11" | .lines[1].qty = 11' > c3.json
+GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob GIT_COMMITTER_EMAIL=bob@owner \
+	forge_commit c3 bob "po change PO-1 (revision 1)
+
+Qvault-Op: po-change
+Qvault-PO: PO-1" "$P1/changes/000001-bob.json=c3.json"
+ok "control: a change order leaving an over-received line as it was passes verify" q -C c3 verify
+
 done_testing
