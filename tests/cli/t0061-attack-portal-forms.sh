@@ -319,6 +319,18 @@ check "a file named with markup: refused as no zip, the name nowhere as markup" 
 	evalq 'make_pdf x.pdf x && web 400 POST fai -F "csrf=$CSRF" -F "file=@x.pdf;type=application/zip;filename=<script>x.zip" -F po= -F lot= &&
 	       ! grep -q "<script>x" body.json && [ "$before" = "$(api_state)" ]'
 
+check "pat's FAI package, for no PO: recorded, on to its page" \
+	evalq 'web 303 POST fai -F "csrf=$CSRF" -F "file=@fai.zip;type=application/zip" -F po= -F lot='
+FAIPAGE=$(sed -n 's/^Location: \/\(documents\/FAIR-1\/[^[:space:]]*\).*/\1/ip' headers.txt)
+for p in '%2B1' '0x1' '1e0' '-1' '99999999999999999999' '%ff' '1&form3=2'; do
+	check "  its page with ?form3=$p is the page of Form 3's rows 1-1" \
+		evalq "web 200 GET '$FAIPAGE?form3=$p' && grep -q '<td>6.05</td>' body.json"
+done
+check "pat reports line 1 started with a note holding markup: recorded" \
+	evalq 'rawform 303 pos/PO-1/status "line=1&status=started&note=%3Cscript%3Ealert(4)%3C/script%3E"'
+check "  the PO's page shows it as text" \
+	evalq 'web 200 GET pos/PO-1 && ! grep -q "<script>alert" body.json'
+
 # ==== paging parameters ===========================================================
 for p in '%2B2' '%202' '2e0' '0x2' '-1' '99999999999999999999' '2&page=3' '%ff'; do
 	check "GET pos?page=$p is a page (200), not an error" web 200 GET "pos?page=$p"
