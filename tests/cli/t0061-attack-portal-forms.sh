@@ -140,6 +140,12 @@ hrefused 415 'send a form or application/json' "a form sent as text/plain is ref
 hrefused 415 'send a form or application/json' "  and as application/xml" \
 	$W -H 'Content-Type: application/xml' --data "<chg line='1'/>"
 # shellcheck disable=SC2086
+hrefused 415 'send a form or application/json' "  and with no Content-Type at all" \
+	$W -H 'Content-Type:' --data "$CHG"
+# shellcheck disable=SC2086
+hrefused 400 'a malformed form' "a multipart form without its boundary is refused" \
+	$W -H 'Content-Type: multipart/form-data' --data "$CHG"
+# shellcheck disable=SC2086
 hrefused 400 'give the line and the reason' "the form's fields sent as JSON are no form: refused" \
 	$W -H 'Content-Type: application/json' --data '{"chg.line": "1", "chg.qty": "7", "chg.reason": "x"}'
 head -c 70000 /dev/zero | tr '\0' a > big.txt
