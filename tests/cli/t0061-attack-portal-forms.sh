@@ -185,6 +185,11 @@ xrefused 400 'a field of the form is not UTF-8 text' "a field whose name is no t
 	pos/PO-1/change 'chg.line=1&chg.qty=7&chg.reason=x&x%1b=%ff'
 xrefused 400 "due date '2027-02-30' is not a date" "a due date that is no day is refused" \
 	pos/PO-1/change 'chg.line=1&chg.due=2027-02-30&chg.reason=x'
+L=$(python3 -c 'print("9" * 10000)')
+xrefused 400 "^due date '9{57}\.\.\.' is not a date" "a due date of 10000 bytes: refused, the message cut short" \
+	pos/PO-1/add-line "add.part=P&add.qty=1&add.drawing=DWG-1@B&add.reason=x&add.due=$L"
+xrefused 400 "^due date '2027-01-01.x0asecond' is not a date" "a due date holding a newline: the message one line" \
+	pos/PO-1/change "chg.line=1&chg.due=2027-01-01%0asecond&chg.reason=x"
 xrefused 400 "the drawing revision is not DOC@REV" "a drawing '@B' is refused" \
 	pos/PO-1/change 'chg.line=1&chg.drawing=@B&chg.reason=x'
 xrefused 400 "part number '<script>alert\(1\)</script>' contains '<'" "an added line's part with markup is refused" \
@@ -306,6 +311,11 @@ xrefused 400 "the form's field 'carrier' is not UTF-8 text" "a carrier that is n
 	asns 'asn=A-9&po=PO-1&ship_date=2026-12-01&package=P&lot=L-1&qty=1&carrier=%ff'
 xrefused 404 "^no PO 'PO-Z'" "a lot of zenith's PO: no such PO" lots 'lot.lot=L-9&lot.po=PO-Z&lot.part=ZPN-SECRET&lot.qty=1'
 xrefused 400 'give the lot' "a lot of 0x10 pieces is refused" lots 'lot.lot=L-9&lot.po=PO-1&lot.part=PN-1&lot.qty=0x10'
+xrefused 400 "^made date 'x{57}\.\.\.' is not a date" "a lot's made date of 10000 bytes: refused, the message cut short" \
+	lots "lot.lot=L-9&lot.po=PO-1&lot.part=PN-1&lot.qty=1&lot.made=$(python3 -c 'print("x" * 10000)')"
+check "  its page under 20 KB" evalq '[ "$(wc -c < body.json)" -lt 20000 ]'
+xrefused 400 'carrier is longer than 128 bytes' "a carrier of 10000 bytes is refused" \
+	asns "asn=A-9&po=PO-1&ship_date=2026-12-01&package=P&lot=L-1&qty=1&carrier=$L"
 
 # the FAI form
 fai_pkg FAIR-1 6.05
