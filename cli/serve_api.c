@@ -1406,7 +1406,8 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 			    (r->body = r->api->spool ? cli_scratch_in(r->api->spool) :
 			     cli_scratch_file(r->api->dir)) < 0)
 				return MHD_NO;
-			js = json_string(filename);
+			/* as it came: a name that is no UTF-8 text refuses the form (form_values) */
+			js = json_stringn_nocheck(filename, strlen(filename));
 			json_object_set_new(r->form, "file.name", js ? js : json_string(""));
 			js = json_string(key);
 			json_object_set_new(r->form, "file.field", js ? js : json_string(""));
