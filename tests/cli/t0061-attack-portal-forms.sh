@@ -331,6 +331,10 @@ check "a form with two files is refused (400), the vault unchanged" \
 check "a form without its file is refused" \
 	evalq 'web 400 POST fai -F "csrf=$CSRF" -F po= -F lot= && said | grep -q "choose the FAI package" &&
 	       [ "$before" = "$(api_state)" ]'
+printf 'x' > "$(printf 'n\377.zip')"
+check "a file whose name is no UTF-8 text: refused as such (it was taken for no file chosen)" \
+	evalq 'web 400 POST fai -F "csrf=$CSRF" -F "file=@$(printf "n\377.zip");type=application/zip" -F po= -F lot= &&
+	       said | grep -q "the form.s field .file.name. is not UTF-8 text" && [ "$before" = "$(api_state)" ]'
 check "a file named with markup: refused as no zip, the name nowhere as markup" \
 	evalq 'make_pdf x.pdf x && web 400 POST fai -F "csrf=$CSRF" -F "file=@x.pdf;type=application/zip;filename=<script>x.zip" -F po= -F lot= &&
 	       ! grep -q "<script>x" body.json && [ "$before" = "$(api_state)" ]'
