@@ -1448,7 +1448,8 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 			    (r->body = r->api->spool ? cli_scratch_in(r->api->spool) :
 			     cli_scratch_file(r->api->dir)) < 0)
 				return MHD_NO;
-			js = json_string(filename);
+			/* as it came: a name that is no UTF-8 text refuses the form (form_values) */
+			js = json_stringn_nocheck(filename, strlen(filename));
 			json_object_set_new(r->form, "file.name", js ? js : json_string(""));
 			js = json_string(key);
 			json_object_set_new(r->form, "file.field", js ? js : json_string(""));
@@ -1478,8 +1479,12 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	return MHD_YES;
 }
 
-/* Each value of a form in whole: one that is not UTF-8, or holds a NUL, is empty. */
-static void form_values(json_t *form)
+/*
+ * Each value of a form in whole: the name of the first that is not UTF-8
+ * text or holds a NUL (a page never posts one: the form is refused, never
+ * read as if the field were not given), or NULL.
+ */
+static const char *form_values(json_t *form)
 {
 	const char *key;
 	json_t *v;
@@ -1491,8 +1496,20 @@ static void form_values(json_t *form)
 
 		json_decref(checked);
 		if (!checked)
-			json_string_set(v, "");
+			return key;
 	}
+	return NULL;
+}
+
+/* Whether a form field's name may be shown in a message as it is. */
+static int plain_name(const char *key)
+{
+	size_t i;
+
+	for (i = 0; key[i]; i++)
+		if (i >= 64 || key[i] <= ' ' || key[i] > '~' || key[i] == '\'' || key[i] == '"')
+			return 0;
+	return i > 0;
 }
 
 /* Does the request come from a page of the portal itself (RFC 6454 Origin)? */
@@ -1631,6 +1648,7 @@ static enum MHD_Result answer(serve_api *api, struct MHD_Connection *c, request 
 /* The page answers, as the session's user reads. */
 static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, request *r)
 {
+	const char *bad;
 	serve_req q;
 
 	if (r->too_large && r->multipart)
@@ -1647,7 +1665,6 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 	if (r->bad_form)
 		return fail(c, MHD_HTTP_BAD_REQUEST, "the form is malformed (or holds two files, or "
 			    "its fields are over 64 KiB)");
-	form_values(r->form);
 	/* the last of a form's file came with the end of the post processor */
 	if (r->body >= 0 && lseek(r->body, 0, SEEK_SET) < 0)
 		return fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the body back");
@@ -1662,6 +1679,12 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 			return fail(c, MHD_HTTP_FORBIDDEN, "the request did not come from a page "
 				    "of this portal (its CSRF token)");
 	}
+	if ((bad = form_values(r->form)) != NULL)
+		return plain_name(bad) ?
+			fail(c, MHD_HTTP_BAD_REQUEST, "the form's field '%s' is not UTF-8 text "
+			     "(or holds a NUL byte)", bad) :
+			fail(c, MHD_HTTP_BAD_REQUEST, "a field of the form is not UTF-8 text (or "
+			     "holds a NUL byte)");
 	q_of(&q, api, c, r);
 	q.session = r->session;
 	q.csrf = r->csrf;

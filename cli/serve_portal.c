@@ -2217,6 +2217,7 @@ static enum MHD_Result post_receive(serve_req *q)
 		const char *at = starts_with(key, "qty.") ? key + 4 : NULL;
 
 		if (at && (!*at || strspn(at, "0123456789") != strlen(at) || strlen(at) > 9 ||
+			   (at[0] == '0' && at[1]) ||
 			   strtoul(at, NULL, 10) >= json_array_size(json_object_get(asn, "lots")))) {
 			json_decref(asn);
 			return asn_page(q, MHD_HTTP_BAD_REQUEST, "the form gives a quantity for a lot "
@@ -2882,15 +2883,19 @@ static enum MHD_Result get_ncr(serve_req *q)
 /* POST pos/{po}/status (a form): the supplier's progress on a line. */
 static enum MHD_Result post_status(serve_req *q)
 {
-	json_int_t line = form_count(q, "line");
-	json_t *report = json_pack("[{s:s, s:I, s:s*, s:s*}]", "po", q->part[1], "line", line,
-				   "status", form_value(q, "status"), "note", form_value(q, "note"));
-	char *text = report ? json_dumps(report, JSON_COMPACT) : NULL, where[512];
-	json_t *reply;
+	json_int_t line = 0;
+	json_t *report, *reply;
+	char *text, where[512];
 	unsigned status;
 	html h = { NULL, 0, 0 };
 	int fd = -1;
 
+	/* no line: the PO as a whole; a line that is no number is refused, never that */
+	if (form_number(q, "line", 0, &line) < 0)
+		return message_page(q, MHD_HTTP_BAD_REQUEST, "the line is a whole number");
+	report = json_pack("[{s:s, s:I, s:s*, s:s*}]", "po", q->part[1], "line", line,
+			   "status", form_value(q, "status"), "note", form_value(q, "note"));
+	text = report ? json_dumps(report, JSON_COMPACT) : NULL;
 	json_decref(report);
 	if ((fd = stage_text(q, text)) < 0)
 		return message_page(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the report");

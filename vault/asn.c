@@ -907,8 +907,9 @@ static const char SQL_INS_ITEM[] =
 static const char SQL_INS_RECEIPT[] =
 	"INSERT INTO receipts (asn, received, note, received_by, received_at, commit_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+/* a lot given twice (only a forged receipt does) counts once: verify reports it */
 static const char SQL_INS_RECEIPT_ITEM[] =
-	"INSERT INTO receipt_items (asn, lot, po, line, shipped, received)"
+	"INSERT OR IGNORE INTO receipt_items (asn, lot, po, line, shipped, received)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 static int step(vault_index *idx, sqlite3_stmt *st, const char *path)
@@ -1053,10 +1054,105 @@ static const char *line_state(const json_t *rec, json_int_t n)
 	return NULL;
 }
 
+/* What notice `asn` ships of `lot`: the quantity (0: not listed) and its line. */
+static uint64_t notice_ships(json_int_t *line, const json_t *asn, const char *lot)
+{
+	uint64_t qty = 0;
+	json_t *p;
+	size_t i;
+
+	json_array_foreach(json_object_get(asn, "packages"), i, p)
+		if (strcmp(vault_rules__str(p, "lot"), lot) == 0) {
+			json_int_t q = json_integer_value(json_object_get(p, "qty"));
+
+			*line = json_integer_value(json_object_get(p, "line"));
+			qty += q > 0 && (uint64_t)q <= QTY_MAX ? (uint64_t)q : 0;
+		}
+	return qty;
+}
+
+/* Item `o` of a receipt, well-formed: lot, PO, line, shipped, received. */
+static int item_whole(const json_t *o)
+{
+	json_int_t got = json_integer_value(json_object_get(o, "received"));
+
+	return json_is_object(o) && json_object_size(o) == 5 &&
+	       vault_name_check("lot", vault_rules__str(o, "lot")) == 0 &&
+	       json_is_string(json_object_get(o, "po")) &&
+	       json_is_integer(json_object_get(o, "line")) &&
+	       json_is_integer(json_object_get(o, "shipped")) &&
+	       json_is_integer(json_object_get(o, "received")) && got >= 0 &&
+	       (uint64_t)got <= QTY_MAX;
+}
+
+/*
+ * A receipt against the notice `asn` it receives, as put_receipt writes
+ * one: its fields well-formed, received on or after the ship date, each
+ * lot of the notice once (no other), with the notice's PO, line and
+ * quantity shipped, and a quantity received from 0 to QTY_MAX.
+ */
+static void check_receipt_items(const vault_change_ctx *c, const char *path, const json_t *rec,
+				const json_t *asn)
+{
+	const json_t *items = json_object_get(rec, "items"), *note = json_object_get(rec, "note");
+	const char *date = vault_rules__str(rec, "received"), *ship = vault_rules__str(asn, "ship_date");
+	const char *id = vault_rules__str(asn, "asn");
+	json_t *o, *p;
+	size_t i, k;
+
+	if (json_integer_value(json_object_get(rec, "format")) != 1 || !json_is_array(items) ||
+	    json_object_size(rec) != (size_t)(note ? 8 : 7) ||
+	    vault_record__date_check("received date", date) < 0 ||
+	    (note && vault_record__text_check("note", vault_rules__str(rec, "note"), NOTE_MAX) < 0)) {
+		c->found(c, path, "the receipt is malformed");
+		return;
+	}
+	if (strcmp(date, ship) < 0)
+		c->found(c, path, "the receipt's date %s is before the ship date %s of '%s'", date,
+			 ship, id);
+	json_array_foreach(items, i, o) {
+		const char *lot = vault_rules__str(o, "lot");
+		json_int_t line = 0;
+		uint64_t ships;
+
+		if (!item_whole(o)) {
+			c->found(c, path, "item %zu of the receipt is malformed", i + 1);
+			continue;
+		}
+		for (k = 0; k < i; k++)
+			if (strcmp(vault_rules__str(json_array_get(items, k), "lot"), lot) == 0)
+				break;
+		if (k < i) {
+			c->found(c, path, "the receipt gives lot '%s' twice", lot);
+			continue;
+		}
+		if ((ships = notice_ships(&line, asn, lot)) == 0) {
+			c->found(c, path, "the receipt names lot '%s', which ship notice '%s' does not list",
+				 lot, id);
+			continue;
+		}
+		if (strcmp(vault_rules__str(o, "po"), vault_rules__str(asn, "po")) != 0 ||
+		    json_integer_value(json_object_get(o, "line")) != line ||
+		    (uint64_t)json_integer_value(json_object_get(o, "shipped")) != ships)
+			c->found(c, path, "the receipt's lot '%s' is not what ship notice '%s' lists"
+				 " (PO '%s' line %lld, %llu shipped)", lot, id,
+				 vault_rules__str(asn, "po"), (long long)line, (unsigned long long)ships);
+	}
+	json_array_foreach(json_object_get(asn, "packages"), i, p) {
+		const char *lot = vault_rules__str(p, "lot");
+
+		json_array_foreach(items, k, o)
+			if (strcmp(vault_rules__str(o, "lot"), lot) == 0)
+				break;
+		if (k == json_array_size(items))
+			c->found(c, path, "the receipt leaves out lot '%s' of ship notice '%s'", lot, id);
+	}
+}
+
 /*
  * asns/<h>/<h>/<ASN>/asn.json: a supplier ships its own organization's
  * lots of its own PO; receipt.json: a buyer or quality receives a ship
- * notice recorded before.
+ * notice recorded before, each of its lots and no other.
  */
 static void check_asn(const vault_change_ctx *c, const char *path)
 {
@@ -1082,6 +1178,8 @@ static void check_asn(const vault_change_ctx *c, const char *path)
 		if ((asn = vault_rules__keyed(c, c->before, "asns", parts[3], VAULT_ASN_FILE)) == NULL)
 			c->found(c, path, "ship notice '%s' was not recorded before its receipt",
 			      parts[3]);
+		else if (rec && strcmp(vault_rules__str(rec, "record"), "receipt") == 0)
+			check_receipt_items(c, path, rec, asn);
 		json_decref(asn);
 		goto done;
 	}

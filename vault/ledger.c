@@ -1,16 +1,20 @@
 /*
- * ledger.c - quantities drawn from lots over history: a lot made from
- * another and a ship notice's package each draw from a lot; what is
- * drawn in all never exceeds what the lot holds.  One hash map keyed by
- * lot name, fed each added lot.json and asn.json once, in history order
- * (a lot drawn by each of two sites counts both draws once merged).
+ * ledger.c - quantities over history: a lot made from another and a
+ * ship notice's package each draw from a lot; what is drawn in all never
+ * exceeds what the lot holds.  One hash map keyed by lot name, fed each
+ * added lot.json and asn.json once, in history order (a lot drawn by
+ * each of two sites counts both draws once merged).  And what receipts
+ * received of each PO line, which a change order never cuts the line's
+ * quantity below.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kinds.h"
 #include "lot.h"
+#include "po.h"
 #include "portal.h"
 #include "rules.h"
 #include "subtier.h"
@@ -32,7 +36,8 @@ typedef struct {
 
 struct vault_ledger {
 	map lots;     /* lot name -> holding and draws */
-	map drawers;  /* "lot:NAME", "asn:NAME": each counted once */
+	map drawers;  /* "lot:NAME", "asn:NAME", "receipt:NAME": each counted once */
+	map received; /* "PO:LINE" -> what receipts received of it (in `drawn`) */
 };
 
 static uint64_t hash(const char *s)
@@ -109,6 +114,7 @@ void vault_ledger_free(vault_ledger *l)
 		return;
 	map_dispose(&l->lots);
 	map_dispose(&l->drawers);
+	map_dispose(&l->received);
 	free(l);
 }
 
@@ -228,6 +234,70 @@ static void add_asn(vault_ledger *l, const vault_change_ctx *c, const char *path
 	}
 }
 
+/* The slot of line `line` of PO `po` in `m`, or NULL (no name of ours is so long). */
+static slot *line_slot(map *m, const char *po, long long line)
+{
+	char key[VAULT_NAME_MAX + 32];
+	int added;
+
+	if (vault__fmt(key, sizeof(key), "name", "%s:%lld", po, line) < 0)
+		return NULL;
+	return get(m, key, &added);
+}
+
+/* A receipt: what it received of each line (a malformed one: its check says so). */
+static void add_receipt(vault_ledger *l, json_t *rec)
+{
+	const char *name = vault_rules__str(rec, "asn");
+	json_t *o;
+	size_t i;
+	slot *s;
+
+	if (!*name || counted(l, "receipt", name))
+		return;
+	json_array_foreach(json_object_get(rec, "items"), i, o) {
+		json_int_t q = json_integer_value(json_object_get(o, "received"));
+
+		if (q > 0 && (uint64_t)q <= QTY_MAX &&
+		    (s = line_slot(&l->received, vault_rules__str(o, "po"),
+				   (long long)json_integer_value(json_object_get(o, "line")))) != NULL)
+			s->drawn += (uint64_t)q;
+	}
+}
+
+/*
+ * A change order: a line whose quantity it changes is not cut below what
+ * was received of it (the write path's rule, vault_po_change).
+ */
+static void add_change(vault_ledger *l, const vault_change_ctx *c, const char *path,
+		       json_t *rec)
+{
+	const char *po = vault_rules__str(rec, "po");
+	json_t *before = NULL, *o;
+	unsigned seq;
+	size_t i, k;
+
+	if (!*po || vault_po__latest(&before, &seq, c->store, c->before, po) < 0)
+		return; /* its check says so */
+	json_array_foreach(json_object_get(rec, "lines"), i, o) {
+		json_int_t n = json_integer_value(json_object_get(o, "line"));
+		json_int_t qty = json_integer_value(json_object_get(o, "qty"));
+		json_t *was = NULL, *w;
+		slot *s;
+
+		json_array_foreach(json_object_get(before, "lines"), k, w)
+			if (json_integer_value(json_object_get(w, "line")) == n)
+				was = w;
+		if (was && json_integer_value(json_object_get(was, "qty")) == qty)
+			continue; /* not changed */
+		if ((s = line_slot(&l->received, po, (long long)n)) != NULL && qty >= 0 &&
+		    (uint64_t)qty < s->drawn)
+			c->found(c, path, "line %lld: a quantity of %lld is below the %llu already received",
+				 (long long)n, (long long)qty, (unsigned long long)s->drawn);
+	}
+	json_decref(before);
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -242,10 +312,13 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
 	int asn = strncmp(path, "asns/", 5) == 0 && ends_with(path, "/" VAULT_ASN_FILE);
 	int sub = strncmp(path, VAULT_SUBTIER_TOP "/", sizeof(VAULT_SUBTIER_TOP)) == 0 &&
 		ends_with(path, "/" VAULT_SUBTIER_FILE);
+	int receipt = strncmp(path, "asns/", 5) == 0 && ends_with(path, "/" VAULT_RECEIPT_FILE);
+	int change = vault_kind__match(&vault_kind_po_change, path, NULL);
 
 	/* a single new commit is checked without the ledger: its writer
 	 * counted what history drew (the index); verify counts it all */
-	if (!l || (!lot && !asn && !sub) || (rec = vault_rules__json_at(c, c->tree, path)) == NULL)
+	if (!l || (!lot && !asn && !sub && !receipt && !change) ||
+	    (rec = vault_rules__json_at(c, c->tree, path)) == NULL)
 		return;
 	if (lot && strcmp(vault_rules__str(rec, "record"), "lot") == 0)
 		add_lot(l, c, path, rec);
@@ -253,5 +326,9 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
 		add_asn(l, c, path, rec);
 	else if (sub && strcmp(vault_rules__str(rec, "record"), "subtier-lot") == 0)
 		add_subtier(l, c, path, rec);
+	else if (receipt && strcmp(vault_rules__str(rec, "record"), "receipt") == 0)
+		add_receipt(l, rec);
+	else if (change && strcmp(vault_rules__str(rec, "record"), "po-change") == 0)
+		add_change(l, c, path, rec);
 	json_decref(rec);
 }

@@ -637,6 +637,7 @@ int vault_date_check(const char *what, const char *date)
 
 int vault_record__date_check(const char *what, const char *date)
 {
+	char show[64];
 	struct tm tm, copy, back;
 	const char *end;
 	time_t t;
@@ -653,6 +654,7 @@ int vault_record__date_check(const char *what, const char *date)
 		    back.tm_mday == tm.tm_mday)
 			return 0;
 	}
+	/* shown cut, its control bytes escaped: the message stays one short line */
 	return vault_error__set(VAULT_EINVALID, "%s '%s' is not a date (YYYY-MM-DD)",
-				what, date);
+				what, shown(show, sizeof(show), date));
 }
