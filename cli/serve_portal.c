@@ -2148,6 +2148,10 @@ static enum MHD_Result asn_page(serve_req *q, unsigned status, const char *why)
 		h_member(&h, receipt, "date");
 		h_raw(&h, " by ");
 		h_member(&h, receipt, "received_by");
+		if (json_object_get(receipt, "note")) {
+			h_raw(&h, "</dd><dt>Receiving note</dt><dd>");
+			h_member(&h, receipt, "note");
+		}
 	} else {
 		h_raw(&h, "not yet");
 	}

@@ -328,6 +328,11 @@ int vault_doc_diff(char **out, vault *v, const char *doc, const char *from, cons
 		return error;
 	if ((error = vault_doc_get(&b, v, doc, to)) < 0)
 		return error;
+	if (from && strcmp(from, b.rev) == 0) {
+		error = vault_error__set(VAULT_EINVALID, "'%s@%s' compared with itself: name another "
+					 "revision to compare it with", b.doc, b.rev);
+		goto done;
+	}
 	if (!from && (error = previous_of(&before, v, doc, b.rev)) < 0)
 		goto done;
 	if ((error = vault_doc_get(&a, v, doc, from ? from : before)) < 0)

@@ -34,6 +34,8 @@ assert d[\"from\"]==\"A\" and d[\"to\"]==\"B\" and f[\"change\"]==\"renamed and 
 assert \"+#2=POINT(2.5);\" in f[\"diff\"] and f[\"from\"][\"sha256\"]!=f[\"to\"][\"sha256\"]"'
 check "  --from names the revision to compare with" \
 	sh -c 'q --key sam.pem diff DWG-1@A --from B > d2.txt && grep -q "^-#2=POINT(2.5);" d2.txt'
+fails 1 "^qvault: 'DWG-1@B' compared with itself: name another revision to compare it with$" \
+	"diff --from the revision itself is refused" q --key sam.pem diff DWG-1@B --from B
 fails 1 "'DWG-1@A' has no revision before it that you may see" \
 	"the first revision has none before it" q --key sam.pem diff DWG-1@A
 fails 1 "no document 'DWG-1'" "another organization's supplier sees no such document" \
@@ -106,6 +108,8 @@ check "  a file's markup is shown as text, never run" \
 	evalq 'grep -q "TEXT(&#39;&lt;img src=x onerror=alert(1)&gt;&#39;)" body.json && ! grep -q "<img src=x" body.json'
 check "  ?from= compares with the revision it names" \
 	evalq 'web 200 GET "documents/DWG-1/A/changes?from=B" && grep -q "<span class=\"del\">-#2=POINT(2.5);</span>" body.json'
+check "  ?from= naming the revision itself: 400, compared with itself" \
+	evalq 'web 400 GET "documents/DWG-1/B/changes?from=B" && grep -q "compared with itself" body.json'
 check "  the first revision has nothing before it: 404 with the reason" \
 	evalq 'web 404 GET documents/DWG-1/A/changes && grep -q "has no revision before it" body.json'
 login zoe 1
@@ -297,6 +301,7 @@ check "bix receives 4 of 5 with a note: on to the notice, 4 received" \
 assert d[\"lots\"][0][\"received\"]==4, d"'
 check "  the page shows it received, without the form" \
 	evalq 'web 200 GET asns/ASN-1 && grep -q "2026-12-01 by bix" body.json && ! grep -q "Receive it" body.json'
+check "  with the receiving note" grep -q '<dt>Receiving note</dt><dd>one short</dd>' body.json
 frefused 409 "ASN-1.* received" "a ship notice is received once" asns/ASN-1/receive qty.0=5
 frefused 400 'line 1: a quantity of 3 is below the 4 already received' "a change order below what was received is refused" \
 	pos/PO-1/change chg.line=1 chg.qty=3 chg.reason=fewer
