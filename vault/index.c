@@ -23,7 +23,7 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	vault_schema_sql_9
 };
 
-#define CACHED_MAX 64
+#define CACHED_MAX 96
 
 struct vault_index {
 	sqlite3 *db;
@@ -374,6 +374,55 @@ done:
 int vault_index__step(vault_index *idx, sqlite3_stmt *st, const char *what)
 {
 	return step_done(idx, st, what);
+}
+
+int vault_index__once_step(vault_index *idx, sqlite3_stmt *st, const git_oid *commit,
+			   const char *path, const char *what)
+{
+	char hex[41], first[41] = "";
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+		vault__fmt_message(first, sizeof(first), "%s",
+				   (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_error(idx, "cannot look up a record");
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (strcmp(first, hex) == 0)
+		return vault_error__set(VAULT_EVERIFY, "commit %.12s: %s: adds %s a second time "
+					"(a record is added once)", hex, path, what);
+	return vault_error__set(VAULT_EVERIFY, "commit %.12s: %s: %s is recorded already, by "
+				"commit %.12s (a record is added once)", hex, path, what,
+				*first ? first : "?");
+}
+
+int vault_index__once(vault_index *idx, const git_oid *commit, const char *path,
+		      const char *sql, const char *const *keys, size_t nkeys, const char *what)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (vault_index__stmt(&st, idx, sql) < 0)
+		return db_error(idx, "cannot look up a record");
+	for (i = 0; i < nkeys; i++)
+		sqlite3_bind_text(st, (int)i + 1, keys[i], -1, SQLITE_TRANSIENT);
+	return vault_index__once_step(idx, st, commit, path, what);
+}
+
+int vault_index__once_of(const vault_kind_file *f, const char *sql, const char *noun,
+			 const char *key, const char *rev)
+{
+	const char *keys[] = { key, rev };
+	char what[2 * VAULT_NAME_MAX + 128];
+
+	if (rev)
+		vault__fmt_message(what, sizeof(what), "the %s of %s@%s", noun, key, rev);
+	else
+		vault__fmt_message(what, sizeof(what), "%s '%s'", noun, key);
+	return vault_index__once(f->idx, f->commit, f->path, sql, keys, rev ? 2 : 1, what);
 }
 
 /* A file a commit added, of a kind that is indexed. */
