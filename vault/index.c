@@ -634,7 +634,11 @@ static int empty_tables(vault_index *idx)
 	return error;
 }
 
-int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
+/*
+ * Index the history up to `to` (the branch's head when NULL); kept when
+ * `keep`, else rolled back once it is known that it can be indexed.
+ */
+static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *to, int keep)
 {
 	git_commit *head_commit = NULL;
 	git_oid head_id, *head = &head_id;
@@ -649,14 +653,19 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 	    (error = exec(idx, "BEGIN IMMEDIATE")) < 0)
 		return error;
 	/* under the write lock: another process may have caught up already */
-	if ((error = vault_index__reflects(reflects, idx)) < 0 ||
-	    (error = vault_store__head(&head_commit, s)) < 0)
+	if ((error = vault_index__reflects(reflects, idx)) < 0)
 		goto fail;
-	git_oid_cpy(&head_id, git_commit_id(head_commit));
-	git_commit_free(head_commit);
+	if (to) {
+		git_oid_cpy(&head_id, to);
+	} else {
+		if ((error = vault_store__head(&head_commit, s)) < 0)
+			goto fail;
+		git_oid_cpy(&head_id, git_commit_id(head_commit));
+		git_commit_free(head_commit);
+	}
 	if (!full && *reflects && git_oid_fromstr(&base, reflects) == 0) {
 		if (git_oid_equal(&base, head))
-			return exec(idx, "COMMIT");
+			return exec(idx, keep ? "COMMIT" : "ROLLBACK");
 		if (git_graph_descendant_of(repo, head, &base) != 1)
 			full = 1;
 	} else {
@@ -689,6 +698,8 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 		goto fail;
 	}
 	git_revwalk_free(walk);
+	if (!keep)
+		return exec(idx, "ROLLBACK");
 	if ((error = set_reflects(idx, head)) < 0 || (error = exec(idx, "COMMIT")) < 0)
 		goto fail_nowalk;
 	return 0;
@@ -697,6 +708,16 @@ fail:
 fail_nowalk:
 	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
 	return error;
+}
+
+int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
+{
+	return index_to(idx, s, full, NULL, 1);
+}
+
+int vault_index__try(vault_index *idx, vault_store *s, const git_oid *to)
+{
+	return index_to(idx, s, 0, to, 0);
 }
 
 int vault_index__record_written(vault_index *idx, vault_store *s,

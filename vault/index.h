@@ -93,6 +93,14 @@ int vault_index__reflects(char out[41], vault_index *idx);
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full);
 
 /*
+ * Whether the history up to `to`, a commit not yet on the branch (a merge
+ * about to be published), can be indexed: 0, or the error catching up to
+ * it would meet (VAULT_EVERIFY: a record added twice, one malformed).
+ * The index is left as it was.
+ */
+int vault_index__try(vault_index *idx, vault_store *s, const git_oid *to);
+
+/*
  * Index `commit`, which this process just wrote and moved the branch to,
  * from the records it wrote (`revs`, blob ids filled in) rather than by
  * reading them back.  Falls back to vault_index__catch_up() unless the
