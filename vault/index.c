@@ -292,9 +292,10 @@ static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 	sqlite3_bind_text(idx->ins_rev, 8, commit_hex, -1, SQLITE_STATIC);
 	sqlite3_bind_text(idx->ins_rev, 9, rev->org, -1, SQLITE_STATIC);
 	if (sqlite3_step(idx->ins_rev) != SQLITE_DONE) {
-		/* a second revision of one number (written around qvault, or
-		 * merged in from a forged history): left out, as verify reports
-		 * it, so that the index can always be rebuilt */
+		/* a second revision of one sequence number (both sites revised
+		 * a document since they parted; a revision added twice is
+		 * refused before): left out, as verify reports it, so that the
+		 * index can always be rebuilt */
 		error = sqlite3_errcode(idx->db) == SQLITE_CONSTRAINT ? 0 :
 			db_error(idx, "cannot record a revision");
 		sqlite3_reset(idx->ins_rev);
@@ -328,6 +329,9 @@ static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 	return step_done(idx, idx->ins_subject, "cannot record an event");
 }
 
+static const char SQL_REVISION_ONCE[] =
+	"SELECT commit_id FROM revisions WHERE doc = ?1 AND rev = ?2";
+
 int vault_index__revision(const vault_kind_file *f)
 {
 	apply_ctx ctx = { f->idx, f->store };
@@ -342,6 +346,12 @@ int vault_index__revision(const vault_kind_file *f)
 	 * index (verify reports it): the index is always rebuildable */
 	if (vault_record__revision_parse(&rev, f->data, f->len) < 0)
 		return 0;
+	/* a revision is added once, whatever else is wrong with it; two of
+	 * one sequence number (sites that both revised a document) are left
+	 * out as record_revision says */
+	if ((error = vault_index__once_of(f, SQL_REVISION_ONCE, "revision", rev.doc,
+					  rev.rev)) < 0)
+		goto done;
 	if (n + strlen(VAULT_FILES_DIR) >= sizeof(dir))
 		goto done;
 	memcpy(dir, f->path, n);
