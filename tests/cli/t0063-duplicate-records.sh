@@ -60,6 +60,7 @@ twice() {
 	check "  the message names the two commits" evalq 'grep -q "$FIRST" twice.err && grep -q "$SECOND" twice.err'
 }
 
+twice d-revision "$(path_of '/DWG-3/A/record\.json$')" "the revision of DWG-3@A"
 twice d-release "$(path_of '/DWG-1/C/release\.json$')" "the release of DWG-1@C"
 twice d-obsolete "$(path_of '/DWG-3/A/obsolete\.json$')" "the obsoletion of DWG-3@A"
 twice d-ack "$(path_of '/DWG-1/C/acks/sam-received\.json$')" "the acknowledgment 'sam-received.json' of DWG-1@C"
@@ -98,6 +99,10 @@ other o-po "$(path_of '/PO-1/po\.json$')" "pos/$(dir_of PO-9)/PO-9/po.json" "PO 
 
 Qvault-Op: po-add
 Qvault-PO: PO-9"
+other o-revision "$(path_of '/DWG-3/A/record\.json$')" "$(doc DWG-9 A)/record.json" \
+	"the revision of DWG-3@A" "add DWG-9 A
+
+Qvault-Op: add"
 other o-ncr "$(path_of '/NCR-000001/ncr\.json$')" "ncrs/$(dir_of NCR-9)/NCR-9/ncr.json" \
 	"nonconformance report 'NCR-000001'" "ncr add NCR-9
 
