@@ -146,6 +146,17 @@ inner i-package "asns/$(dir_of ASN-8)/ASN-8/asn.json" "package 'CTN-1' of lot 'L
 
 Qvault-Op: asn-add" '.asn = "ASN-8" | .packages += .packages'
 
+# ---- an index that already says it reflects such a history ---------------------------
+# (written by an earlier qvault, which left a second revision out): nothing
+# to catch up on at open, verify's own rebuild meets the record added twice
+tamper x-indexed
+replay x-indexed "$(path_of '/DWG-3/A/record\.json$')"
+sqlite3 x-indexed/qvault/index.db "UPDATE meta SET value = '$(git -C x-indexed rev-parse main)' WHERE key = 'commit'"
+check "verify of a vault whose index claims such a history reports it as a finding (exit 3)" evalq '
+	q -C x-indexed verify > x.out 2> x.err; test $? = 3 &&
+	grep -Eq "^index: the history cannot be indexed: commit ($FIRST|$SECOND): .*/DWG-3/A/record.json: the revision of DWG-3@A is recorded already" x.out &&
+	grep -q "^FAILED: " x.out'
+
 # ---- replicas: a hostile peer's history -------------------------------------------
 # the peer's history adds lot L-1 twice: a pull (a fast-forward) and a clone refuse it
 cp -a d-lot peer
