@@ -917,6 +917,20 @@ static const char SQL_ACK[] =
 	"INSERT INTO acks (doc, rev, name, signer, org, fingerprint, meaning, comment, time, commit_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
+static const char SQL_ACK_ONCE[] =
+	"SELECT commit_id FROM acks WHERE doc = ?1 AND rev = ?2 AND name = ?3";
+
+/* An acknowledgment is recorded once: refused when its file is added again. */
+static int once_ack(const vault_kind_file *f, const char *name)
+{
+	const char *keys[] = { f->m->key, f->m->rev, name };
+	char what[3 * VAULT_NAME_MAX + 64];
+
+	vault__fmt_message(what, sizeof(what), "the acknowledgment '%s' of %s@%s", name,
+			   f->m->key, f->m->rev);
+	return vault_index__once(f->idx, f->commit, f->path, SQL_ACK_ONCE, keys, 3, what);
+}
+
 static int index_ack(const vault_kind_file *f)
 {
 	const char *name = strrchr(f->path, '/') + 1;
@@ -928,7 +942,8 @@ static int index_ack(const vault_kind_file *f)
 	if (vault_ack__parse(&a, f->data, f->len) < 0)
 		return vault_error__set(VAULT_EVERIFY, "%s: %s", f->path, vault_error_message());
 	git_oid_tostr(hex, sizeof(hex), f->commit);
-	if ((error = vault_index__stmt(&st, f->idx, SQL_ACK)) == 0) {
+	if ((error = once_ack(f, name)) == 0 &&
+	    (error = vault_index__stmt(&st, f->idx, SQL_ACK)) == 0) {
 		sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);

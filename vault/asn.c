@@ -912,6 +912,40 @@ static const char SQL_INS_RECEIPT_ITEM[] =
 	"INSERT OR IGNORE INTO receipt_items (asn, lot, po, line, shipped, received)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
+static const char SQL_ASN_ONCE[] = "SELECT commit_id FROM asns WHERE asn = ?1";
+static const char SQL_ITEM_ONCE[] =
+	"SELECT a.commit_id FROM asn_items i JOIN asns a ON a.asn = i.asn"
+	" WHERE i.asn = ?1 AND i.package = ?2 AND i.lot = ?3";
+static const char SQL_RECEIPT_ONCE[] = "SELECT commit_id FROM receipts WHERE asn = ?1";
+static const char SQL_RECEIPT_ITEM_ONCE[] =
+	"SELECT r.commit_id FROM receipt_items i JOIN receipts r ON r.asn = i.asn"
+	" WHERE i.asn = ?1 AND i.lot = ?2";
+
+/* A ship notice, its package of a lot, a receipt, its item of a lot: each recorded once. */
+static int once(vault_index *idx, const git_oid *commit, const char *path, const char *sql,
+		const char *asn, const char *package, const char *lot)
+{
+	const char *keys[3];
+	char what[3 * VAULT_NAME_MAX + 96];
+	size_t n = 0;
+
+	keys[n++] = asn;
+	if (package)
+		keys[n++] = package;
+	if (lot)
+		keys[n++] = lot;
+	if (package)
+		vault__fmt_message(what, sizeof(what), "package '%s' of lot '%s' of ship notice '%s'",
+				   package, lot, asn);
+	else if (lot)
+		vault__fmt_message(what, sizeof(what), "lot '%s' of the receipt of ship notice '%s'",
+				   lot, asn);
+	else
+		vault__fmt_message(what, sizeof(what), "%s of ship notice '%s'",
+				   sql == SQL_RECEIPT_ONCE ? "the receipt" : "the record", asn);
+	return vault_index__once(idx, commit, path, sql, keys, n, what);
+}
+
 static int step(vault_index *idx, sqlite3_stmt *st, const char *path)
 {
 	int rc = sqlite3_step(st);
@@ -950,7 +984,8 @@ static int index_asn_record(vault_index *idx, const char *data, size_t len, cons
 		return vault_error__set(VAULT_EVERIFY, "%s: the ship notice is malformed", path);
 	}
 	git_oid_tostr(hex, sizeof(hex), commit);
-	if ((error = stmt(&st, idx, SQL_INS_ASN)) < 0 || (error = stmt(&it, idx, SQL_INS_ITEM)) < 0)
+	if ((error = once(idx, commit, path, SQL_ASN_ONCE, asn, NULL, NULL)) < 0 ||
+	    (error = stmt(&st, idx, SQL_INS_ASN)) < 0 || (error = stmt(&it, idx, SQL_INS_ITEM)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, po, -1, SQLITE_STATIC);
@@ -974,6 +1009,8 @@ static int index_asn_record(vault_index *idx, const char *data, size_t len, cons
 			error = vault_error__set(VAULT_EVERIFY, "%s: package %zu is malformed", path, i + 1);
 			break;
 		}
+		if ((error = once(idx, commit, path, SQL_ITEM_ONCE, asn, id, lot)) < 0)
+			break;
 		sqlite3_bind_text(it, 1, asn, -1, SQLITE_STATIC);
 		sqlite3_bind_text(it, 2, id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(it, 3, lot, -1, SQLITE_STATIC);
@@ -1008,7 +1045,8 @@ static int index_receipt_record(vault_index *idx, const char *data, size_t len, 
 		return vault_error__set(VAULT_EVERIFY, "%s: the receipt is malformed", path);
 	}
 	git_oid_tostr(hex, sizeof(hex), commit);
-	if ((error = stmt(&it, idx, SQL_INS_RECEIPT_ITEM)) < 0 ||
+	if ((error = once(idx, commit, path, SQL_RECEIPT_ONCE, asn, NULL, NULL)) < 0 ||
+	    (error = stmt(&it, idx, SQL_INS_RECEIPT_ITEM)) < 0 ||
 	    (error = stmt(&st, idx, SQL_INS_RECEIPT)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
@@ -1027,6 +1065,8 @@ static int index_receipt_record(vault_index *idx, const char *data, size_t len, 
 			error = vault_error__set(VAULT_EVERIFY, "%s: item %zu is malformed", path, i + 1);
 			break;
 		}
+		if ((error = once(idx, commit, path, SQL_RECEIPT_ITEM_ONCE, asn, NULL, lot)) < 0)
+			break;
 		sqlite3_bind_text(it, 1, asn, -1, SQLITE_STATIC);
 		sqlite3_bind_text(it, 2, lot, -1, SQLITE_STATIC);
 		sqlite3_bind_text(it, 3, po, -1, SQLITE_STATIC);

@@ -554,11 +554,15 @@ static const char SQL_INS[] =
 	"INSERT INTO audit_waivers (gap, reason, until, waived_by, waived_at, commit_id)"
 	" VALUES (?1, ?3, ?4, ?5, ?6, ?7)";
 
+/* the parameters of SQL_INS: ?5 the signer, ?6 the time */
+static const char SQL_ONCE[] =
+	"SELECT commit_id FROM audit_waivers WHERE gap = ?1 AND waived_by = ?5 AND waived_at = ?6";
+
 static int index_waiver(const vault_kind_file *f)
 {
 	static const char *const fields[] = { "reason", "until", "waived_by", NULL };
 
-	return vault_portal__index_beside(f, SQL_INS, fields, 3, "waived_at", "audit waiver");
+	return vault_portal__index_beside(f, SQL_INS, SQL_ONCE, fields, 3, "waived_at", "audit waiver");
 }
 
 /* ---- the check ------------------------------------------------------------ */

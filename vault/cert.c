@@ -356,9 +356,14 @@ static void check_cert(const vault_change_ctx *c, const char *path)
 	check_cert_data(c, path);
 }
 
+static const char SQL_CERT_ONCE[] = "SELECT commit_id FROM certs WHERE doc = ?1 AND rev = ?2";
+
 static int index_cert(const vault_kind_file *f)
 {
-	return index_cert_data(vault_index__db(f->idx), f->data, f->len, f->path, f->commit);
+	int error = vault_index__once_of(f, SQL_CERT_ONCE, "certificate data", f->m->key, f->m->rev);
+
+	return error < 0 ? error :
+		index_cert_data(vault_index__db(f->idx), f->data, f->len, f->path, f->commit);
 }
 
 const vault_kind vault_kind_cert = {

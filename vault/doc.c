@@ -1093,6 +1093,11 @@ static const char SQL_OBSOLETE[] =
 	"INSERT INTO obsoletes (doc, rev, reason, obsoleted_by, obsoleted_at, commit_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
+static const char SQL_RELEASE_ONCE[] =
+	"SELECT commit_id FROM releases WHERE doc = ?1 AND rev = ?2";
+static const char SQL_OBSOLETE_ONCE[] =
+	"SELECT commit_id FROM obsoletes WHERE doc = ?1 AND rev = ?2";
+
 static int index_release(const vault_kind_file *f)
 {
 	sqlite3_stmt *st;
@@ -1104,7 +1109,8 @@ static int index_release(const vault_kind_file *f)
 	if (vault_record__release_parse(&r, f->data, f->len) < 0)
 		return vault_error__set(VAULT_EVERIFY, "%s: %s", f->path, vault_error_message());
 	git_oid_tostr(hex, sizeof(hex), f->commit);
-	if ((error = vault_index__stmt(&st, f->idx, SQL_RELEASE)) < 0)
+	if ((error = vault_index__once_of(f, SQL_RELEASE_ONCE, "release", r.doc, r.rev)) < 0 ||
+	    (error = vault_index__stmt(&st, f->idx, SQL_RELEASE)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, r.doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r.rev, -1, SQLITE_STATIC);
@@ -1138,7 +1144,9 @@ static int index_obsolete(const vault_kind_file *f)
 	if (vault_record__obsolete_parse(&reason, &by, &at, f->data, f->len) < 0)
 		return vault_error__set(VAULT_EVERIFY, "%s: %s", f->path, vault_error_message());
 	git_oid_tostr(hex, sizeof(hex), f->commit);
-	if ((error = vault_index__stmt(&st, f->idx, SQL_OBSOLETE)) == 0) {
+	if ((error = vault_index__once_of(f, SQL_OBSOLETE_ONCE, "obsoletion", f->m->key,
+					  f->m->rev)) == 0 &&
+	    (error = vault_index__stmt(&st, f->idx, SQL_OBSOLETE)) == 0) {
 		sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);

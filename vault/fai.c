@@ -1528,10 +1528,15 @@ static void check_package(const vault_change_ctx *c, const char *path)
 	check_package_data(c, path);
 }
 
+static const char SQL_PACKAGE_ONCE[] = "SELECT commit_id FROM fais WHERE doc = ?1 AND rev = ?2";
+
 static int index_package(const vault_kind_file *f)
 {
-	return index_package_data(vault_index__db(f->idx), f->data, f->len, f->path, f->m->key,
-				  f->m->rev, f->commit);
+	int error = vault_index__once_of(f, SQL_PACKAGE_ONCE, "FAI package", f->m->key, f->m->rev);
+
+	return error < 0 ? error :
+		index_package_data(vault_index__db(f->idx), f->data, f->len, f->path, f->m->key,
+				   f->m->rev, f->commit);
 }
 
 const vault_kind vault_kind_fai_package = {

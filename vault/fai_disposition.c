@@ -134,11 +134,14 @@ static const char SQL_INS[] =
 	"INSERT INTO fai_dispositions (doc, rev, decision, decided_by, reason, note, decided_at,"
 	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
+static const char SQL_ONCE[] =
+	"SELECT commit_id FROM fai_dispositions WHERE doc = ?1 AND rev = ?2";
+
 static int index_disposition(const vault_kind_file *f)
 {
 	static const char *const fields[] = { "decision", "decided_by", "reason", "note", NULL };
 
-	return vault_portal__index_beside(f, SQL_INS, fields, 2, "decided_at", "FAI disposition");
+	return vault_portal__index_beside(f, SQL_INS, SQL_ONCE, fields, 2, "decided_at", "FAI disposition");
 }
 
 /* ---- the check ------------------------------------------------------------ */

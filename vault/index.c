@@ -23,7 +23,7 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	vault_schema_sql_9
 };
 
-#define CACHED_MAX 64
+#define CACHED_MAX 96
 
 struct vault_index {
 	sqlite3 *db;
@@ -292,9 +292,10 @@ static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 	sqlite3_bind_text(idx->ins_rev, 8, commit_hex, -1, SQLITE_STATIC);
 	sqlite3_bind_text(idx->ins_rev, 9, rev->org, -1, SQLITE_STATIC);
 	if (sqlite3_step(idx->ins_rev) != SQLITE_DONE) {
-		/* a second revision of one number (written around qvault, or
-		 * merged in from a forged history): left out, as verify reports
-		 * it, so that the index can always be rebuilt */
+		/* a second revision of one sequence number (both sites revised
+		 * a document since they parted; a revision added twice is
+		 * refused before): left out, as verify reports it, so that the
+		 * index can always be rebuilt */
 		error = sqlite3_errcode(idx->db) == SQLITE_CONSTRAINT ? 0 :
 			db_error(idx, "cannot record a revision");
 		sqlite3_reset(idx->ins_rev);
@@ -328,6 +329,9 @@ static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 	return step_done(idx, idx->ins_subject, "cannot record an event");
 }
 
+static const char SQL_REVISION_ONCE[] =
+	"SELECT commit_id FROM revisions WHERE doc = ?1 AND rev = ?2";
+
 int vault_index__revision(const vault_kind_file *f)
 {
 	apply_ctx ctx = { f->idx, f->store };
@@ -342,6 +346,12 @@ int vault_index__revision(const vault_kind_file *f)
 	 * index (verify reports it): the index is always rebuildable */
 	if (vault_record__revision_parse(&rev, f->data, f->len) < 0)
 		return 0;
+	/* a revision is added once, whatever else is wrong with it; two of
+	 * one sequence number (sites that both revised a document) are left
+	 * out as record_revision says */
+	if ((error = vault_index__once_of(f, SQL_REVISION_ONCE, "revision", rev.doc,
+					  rev.rev)) < 0)
+		goto done;
 	if (n + strlen(VAULT_FILES_DIR) >= sizeof(dir))
 		goto done;
 	memcpy(dir, f->path, n);
@@ -374,6 +384,55 @@ done:
 int vault_index__step(vault_index *idx, sqlite3_stmt *st, const char *what)
 {
 	return step_done(idx, st, what);
+}
+
+int vault_index__once_step(vault_index *idx, sqlite3_stmt *st, const git_oid *commit,
+			   const char *path, const char *what)
+{
+	char hex[41], first[41] = "";
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+		vault__fmt_message(first, sizeof(first), "%s",
+				   (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_error(idx, "cannot look up a record");
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (strcmp(first, hex) == 0)
+		return vault_error__set(VAULT_EVERIFY, "commit %.12s: %s: adds %s a second time "
+					"(a record is added once)", hex, path, what);
+	return vault_error__set(VAULT_EVERIFY, "commit %.12s: %s: %s is recorded already, by "
+				"commit %.12s (a record is added once)", hex, path, what,
+				*first ? first : "?");
+}
+
+int vault_index__once(vault_index *idx, const git_oid *commit, const char *path,
+		      const char *sql, const char *const *keys, size_t nkeys, const char *what)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (vault_index__stmt(&st, idx, sql) < 0)
+		return db_error(idx, "cannot look up a record");
+	for (i = 0; i < nkeys; i++)
+		sqlite3_bind_text(st, (int)i + 1, keys[i], -1, SQLITE_TRANSIENT);
+	return vault_index__once_step(idx, st, commit, path, what);
+}
+
+int vault_index__once_of(const vault_kind_file *f, const char *sql, const char *noun,
+			 const char *key, const char *rev)
+{
+	const char *keys[] = { key, rev };
+	char what[2 * VAULT_NAME_MAX + 128];
+
+	if (rev)
+		vault__fmt_message(what, sizeof(what), "the %s of %s@%s", noun, key, rev);
+	else
+		vault__fmt_message(what, sizeof(what), "%s '%s'", noun, key);
+	return vault_index__once(f->idx, f->commit, f->path, sql, keys, rev ? 2 : 1, what);
 }
 
 /* A file a commit added, of a kind that is indexed. */
@@ -585,7 +644,11 @@ static int empty_tables(vault_index *idx)
 	return error;
 }
 
-int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
+/*
+ * Index the history up to `to` (the branch's head when NULL); kept when
+ * `keep`, else rolled back once it is known that it can be indexed.
+ */
+static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *to, int keep)
 {
 	git_commit *head_commit = NULL;
 	git_oid head_id, *head = &head_id;
@@ -600,14 +663,19 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 	    (error = exec(idx, "BEGIN IMMEDIATE")) < 0)
 		return error;
 	/* under the write lock: another process may have caught up already */
-	if ((error = vault_index__reflects(reflects, idx)) < 0 ||
-	    (error = vault_store__head(&head_commit, s)) < 0)
+	if ((error = vault_index__reflects(reflects, idx)) < 0)
 		goto fail;
-	git_oid_cpy(&head_id, git_commit_id(head_commit));
-	git_commit_free(head_commit);
+	if (to) {
+		git_oid_cpy(&head_id, to);
+	} else {
+		if ((error = vault_store__head(&head_commit, s)) < 0)
+			goto fail;
+		git_oid_cpy(&head_id, git_commit_id(head_commit));
+		git_commit_free(head_commit);
+	}
 	if (!full && *reflects && git_oid_fromstr(&base, reflects) == 0) {
 		if (git_oid_equal(&base, head))
-			return exec(idx, "COMMIT");
+			return exec(idx, keep ? "COMMIT" : "ROLLBACK");
 		if (git_graph_descendant_of(repo, head, &base) != 1)
 			full = 1;
 	} else {
@@ -640,6 +708,8 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 		goto fail;
 	}
 	git_revwalk_free(walk);
+	if (!keep)
+		return exec(idx, "ROLLBACK");
 	if ((error = set_reflects(idx, head)) < 0 || (error = exec(idx, "COMMIT")) < 0)
 		goto fail_nowalk;
 	return 0;
@@ -648,6 +718,16 @@ fail:
 fail_nowalk:
 	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
 	return error;
+}
+
+int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
+{
+	return index_to(idx, s, full, NULL, 1);
+}
+
+int vault_index__try(vault_index *idx, vault_store *s, const git_oid *to)
+{
+	return index_to(idx, s, 0, to, 0);
 }
 
 int vault_index__record_written(vault_index *idx, vault_store *s,

@@ -93,6 +93,14 @@ int vault_index__reflects(char out[41], vault_index *idx);
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full);
 
 /*
+ * Whether the history up to `to`, a commit not yet on the branch (a merge
+ * about to be published), can be indexed: 0, or the error catching up to
+ * it would meet (VAULT_EVERIFY: a record added twice, one malformed).
+ * The index is left as it was.
+ */
+int vault_index__try(vault_index *idx, vault_store *s, const git_oid *to);
+
+/*
  * Index `commit`, which this process just wrote and moved the branch to,
  * from the records it wrote (`revs`, blob ids filled in) rather than by
  * reading them back.  Falls back to vault_index__catch_up() unless the
@@ -143,6 +151,33 @@ void vault_index__settle(vault_index *idx);
  */
 struct sqlite3_stmt;
 int vault_index__stmt(struct sqlite3_stmt **st, vault_index *idx, const char *sql);
+
+struct sqlite3_stmt;
+
+/*
+ * A record is added once: 0 when `sql`, a SELECT of the commit_id of the
+ * record of one identity (its parameters the `nkeys` texts `keys`), finds
+ * none; VAULT_EVERIFY when it finds one, the message naming the commit
+ * `commit` that adds `path` again, the record (`what`: "PO 'PO-1'") and
+ * the commit that added it first.  Each kind calls it before recording a
+ * file whose identity its table holds once, so that a history written
+ * around qvault is refused by the kind's own words, never SQLite's.
+ */
+int vault_index__once(vault_index *idx, const git_oid *commit, const char *path,
+		      const char *sql, const char *const *keys, size_t nkeys, const char *what);
+
+/* vault_index__once with the SELECT `st` prepared and bound by the caller; it is reset. */
+int vault_index__once_step(vault_index *idx, struct sqlite3_stmt *st, const git_oid *commit,
+			   const char *path, const char *what);
+
+/*
+ * vault_index__once for the file `f` of a record named `key` (of document
+ * revision key@rev when `rev` is not NULL), `sql` taking them as ?1 and
+ * ?2; `noun` names its kind in the message: "the release of DWG-1@C",
+ * "lot 'L-1'".
+ */
+int vault_index__once_of(const vault_kind_file *f, const char *sql, const char *noun,
+			 const char *key, const char *rev);
 
 /* Step `st` once to its end and reset it; `what` names the failure. */
 int vault_index__step(vault_index *idx, struct sqlite3_stmt *st, const char *what);

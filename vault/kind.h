@@ -70,7 +70,9 @@ typedef struct vault_kind {
 	 * record (the file is recorded with another: a revision's files with
 	 * its record).  A record it cannot parse is VAULT_EVERIFY (qvault
 	 * never writes one; verify reports the commit that did), except where
-	 * the kind leaves it out so that the index can still be rebuilt.
+	 * the kind leaves it out so that the index can still be rebuilt; so
+	 * is a record whose identity the index holds already, said by the
+	 * kind (vault_index__once).
 	 */
 	int (*index)(const vault_kind_file *f);
 	/* Check one added file (rules.h); NULL when shape and roles are all. */

@@ -955,6 +955,26 @@ static const char sql_link[] =
 	"INSERT OR IGNORE INTO links (doc, rev, kind, target, linked_by, commit_id)"
 	" VALUES (?1, ?2, 'lot', ?3, ?4, ?5)";
 
+static const char sql_lot_once[] = "SELECT commit_id FROM lots WHERE lot = ?1";
+static const char sql_input_once[] =
+	"SELECT l.commit_id FROM lot_inputs i JOIN lots l ON l.lot = i.lot"
+	" WHERE i.lot = ?1 AND i.input = ?2";
+
+/* A lot is recorded once, and each lot it was made from once in it. */
+static int lot_once(vault_index *idx, const git_oid *commit, const char *path, const char *lot,
+		    const char *input)
+{
+	const char *keys[] = { lot, input };
+	char what[2 * VAULT_NAME_MAX + 64];
+
+	if (input)
+		vault__fmt_message(what, sizeof(what), "input lot '%s' of lot '%s'", input, lot);
+	else
+		vault__fmt_message(what, sizeof(what), "lot '%s'", lot);
+	return vault_index__once(idx, commit, path, input ? sql_input_once : sql_lot_once, keys,
+				 input ? 2 : 1, what);
+}
+
 int vault_lot__parse(const char *data, size_t len)
 {
 	lot_import im;
@@ -1008,6 +1028,8 @@ static int index_lot_record(vault_index *idx, const char *data, size_t len, cons
 	memset(&tm, 0, sizeof(tm));
 	strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	git_oid_tostr(hex, sizeof(hex), commit);
+	if ((error = lot_once(idx, commit, path, lot, NULL)) < 0)
+		goto done;
 	if (vault_index__stmt(&st, idx, sql_lot) < 0 || vault_index__stmt(&in, idx, sql_input) < 0 ||
 	    vault_index__stmt(&ln, idx, sql_link) < 0 ||
 	    vault_index__stmt(&sub, idx, sql_subtier_input) < 0) {
@@ -1049,6 +1071,10 @@ static int index_lot_record(vault_index *idx, const char *data, size_t len, cons
 			}
 			continue;
 		}
+		if (json_is_string(json_object_get(f, "lot")) &&
+		    (error = lot_once(idx, commit, path, lot,
+				      json_string_value(json_object_get(f, "lot")))) < 0)
+			goto done;
 		sqlite3_reset(in);
 		sqlite3_bind_text(in, 1, lot, -1, SQLITE_STATIC);
 		sqlite3_bind_text(in, 2, json_string_value(json_object_get(f, "lot")), -1, SQLITE_STATIC);

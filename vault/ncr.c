@@ -320,6 +320,22 @@ static const char SQL_INS_CLOSE[] =
 	"INSERT INTO ncr_closes (ncr, disposition, note, closed_by, closed_at, commit_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
+static const char SQL_NCR_ONCE[] = "SELECT commit_id FROM ncrs WHERE ncr = ?1";
+static const char SQL_CLOSE_ONCE[] = "SELECT commit_id FROM ncr_closes WHERE ncr = ?1";
+
+/* A report, and its closure, are each recorded once. */
+static int once(vault_index *idx, const git_oid *commit, const char *path, const char *ncr,
+		int close)
+{
+	const char *keys[] = { ncr };
+	char what[VAULT_NAME_MAX + 64];
+
+	vault__fmt_message(what, sizeof(what), "%snonconformance report '%s'",
+			   close ? "the closure of " : "", ncr);
+	return vault_index__once(idx, commit, path, close ? SQL_CLOSE_ONCE : SQL_NCR_ONCE, keys, 1,
+				 what);
+}
+
 static int run(vault_index *idx, sqlite3_stmt *st, const char *path)
 {
 	int rc = sqlite3_step(st);
@@ -349,6 +365,8 @@ static int index_ncr_record(vault_index *idx, const char *data, size_t len, cons
 		return vault_error__set(VAULT_EVERIFY, "%s: the nonconformance report is malformed", path);
 	}
 	git_oid_tostr(hex, sizeof(hex), commit);
+	if ((error = once(idx, commit, path, ncr, 0)) < 0)
+		goto done;
 	if (vault_index__stmt(&st, idx, SQL_INS_NCR) < 0 || vault_index__stmt(&ds, idx, SQL_INS_DOC) < 0) {
 		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(vault_index__db(idx)));
 		goto done;
@@ -401,6 +419,10 @@ static int index_close_record(vault_index *idx, const char *data, size_t len, co
 		return vault_error__set(VAULT_EVERIFY, "%s: the closing of an NCR is malformed", path);
 	}
 	git_oid_tostr(hex, sizeof(hex), commit);
+	if ((error = once(idx, commit, path, ncr, 1)) < 0) {
+		json_decref(root);
+		return error;
+	}
 	if (vault_index__stmt(&st, idx, SQL_INS_CLOSE) < 0) {
 		json_decref(root);
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(vault_index__db(idx)));

@@ -637,6 +637,25 @@ int vault_po__cancelled(const json_t *rec)
 
 /* ---- the index --------------------------------------------------------- */
 
+static const char SQL_PO_ONCE[] = "SELECT commit_id FROM pos WHERE po = ?1";
+static const char SQL_LINE_ONCE[] =
+	"SELECT p.commit_id FROM po_lines l JOIN pos p ON p.po = l.po WHERE l.po = ?1 AND l.line = ?2";
+
+/* A PO is recorded once, and each of its lines once in it. */
+static int po_once(vault_index *idx, const git_oid *commit, const char *path, const char *po,
+		   const char *line)
+{
+	const char *keys[] = { po, line };
+	char what[VAULT_NAME_MAX + 64];
+
+	if (line)
+		vault__fmt_message(what, sizeof(what), "line %s of PO '%s'", line, po);
+	else
+		vault__fmt_message(what, sizeof(what), "PO '%s'", po);
+	return vault_index__once(idx, commit, path, line ? SQL_LINE_ONCE : SQL_PO_ONCE, keys,
+				 line ? 2 : 1, what);
+}
+
 static int index_po_record(vault_index *idx, const char *data, size_t len, const char *path,
 		    const git_oid *commit)
 {
@@ -666,6 +685,8 @@ static int index_po_record(vault_index *idx, const char *data, size_t len, const
 			when = (int64_t)timegm(&tm);
 	}
 	git_oid_tostr(hex, sizeof(hex), commit);
+	if ((error = po_once(idx, commit, path, number_, NULL)) < 0)
+		goto done;
 	if (sqlite3_prepare_v2(db, "INSERT INTO pos (po, supplier, created_by, created_at, commit_id)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &po, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO po_lines (po, line, part, qty, doc, rev, due)"
@@ -683,6 +704,12 @@ static int index_po_record(vault_index *idx, const char *data, size_t len, const
 		goto done;
 	}
 	json_array_foreach(lines, i, l) {
+		char num[32];
+
+		vault__fmt_message(num, sizeof(num), "%lld",
+				   (long long)json_integer_value(json_object_get(l, "line")));
+		if ((error = po_once(idx, commit, path, number_, num)) < 0)
+			break;
 		sqlite3_bind_text(line, 1, number_, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(line, 2, json_integer_value(json_object_get(l, "line")));
 		sqlite3_bind_text(line, 3, json_string_value(json_object_get(l, "part")), -1, SQLITE_STATIC);

@@ -420,6 +420,30 @@ static const char SQL_INS_LINE[] =
 	"INSERT INTO po_lines (po, line, part, qty, doc, rev, due, state)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
+static const char SQL_CHANGE_ONCE[] =
+	"SELECT commit_id FROM po_changes WHERE po = ?1 AND seq = ?2 AND changed_by = ?3";
+/* the lines are the change's alone (those before are deleted): ?3 is its commit */
+static const char SQL_LINE_ONCE[] = "SELECT ?3 FROM po_lines WHERE po = ?1 AND line = ?2";
+
+/* A change order is recorded once, and each line once in it. */
+static int change_once(const vault_kind_file *f, const char *po, json_int_t seq, const char *by,
+		       json_int_t line)
+{
+	char num[32], hex[41], what[2 * VAULT_NAME_MAX + 96];
+	const char *keys[] = { po, num, by ? by : hex };
+
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	vault__fmt_message(num, sizeof(num), "%lld", (long long)(by ? seq : line));
+	if (by)
+		vault__fmt_message(what, sizeof(what), "change order %lld of PO '%s' by '%s'",
+				   (long long)seq, po, by);
+	else
+		vault__fmt_message(what, sizeof(what), "line %lld of change order %lld of PO '%s'",
+				   (long long)line, (long long)seq, po);
+	return vault_index__once(f->idx, f->commit, f->path, by ? SQL_CHANGE_ONCE : SQL_LINE_ONCE,
+				 keys, 3, what);
+}
+
 /* The change itself, and the PO's lines as it leaves them. */
 static int index_change(const vault_kind_file *f)
 {
@@ -437,6 +461,10 @@ static int index_change(const vault_kind_file *f)
 				 "changed_by", &by, "changed_at", &at) < 0 || !json_is_array(lines)) {
 		json_decref(root);
 		return vault_error__set(VAULT_EVERIFY, "%s: the change order is malformed", f->path);
+	}
+	if ((error = change_once(f, po, seq, by, 0)) < 0) {
+		json_decref(root);
+		return error;
 	}
 	if (vault_index__stmt(&ins, f->idx, SQL_INS_CHANGE) < 0 ||
 	    vault_index__stmt(&del, f->idx, SQL_DEL_LINES) < 0 ||
@@ -458,7 +486,9 @@ static int index_change(const vault_kind_file *f)
 	if (error == 0)
 		error = vault_portal__step(f->idx, del, f->path);
 	json_array_foreach(lines, i, l) {
-		if (error < 0)
+		if (error < 0 ||
+		    (error = change_once(f, po, seq, NULL,
+					 json_integer_value(json_object_get(l, "line")))) < 0)
 			break;
 		sqlite3_bind_text(line, 1, po, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(line, 2, json_integer_value(json_object_get(l, "line")));

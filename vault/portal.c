@@ -904,13 +904,29 @@ int vault_portal__step(vault_index *idx, sqlite3_stmt *st, const char *path)
 				sqlite3_errmsg(vault_index__db(idx)));
 }
 
-int vault_portal__index_beside(const vault_kind_file *f, const char *sql,
+/* Bind a record beside a revision as vault_portal__index_beside's statements take it. */
+static void bind_beside(sqlite3_stmt *st, const vault_kind_file *f, json_t *root,
+			const char *const *fields, const char *at, const char *hex)
+{
+	size_t n;
+
+	sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_TRANSIENT);
+	for (n = 0; fields[n]; n++)
+		sqlite3_bind_text(st, (int)n + 3, json_string_value(json_object_get(root, fields[n])),
+				  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, (int)n + 3, vault_portal__time(json_string_value(
+		json_object_get(root, at))));
+	sqlite3_bind_text(st, (int)n + 4, hex, -1, SQLITE_TRANSIENT);
+}
+
+int vault_portal__index_beside(const vault_kind_file *f, const char *sql, const char *once,
 			       const char *const *fields, size_t required, const char *at,
 			       const char *what)
 {
 	sqlite3_stmt *st;
 	json_t *root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
-	char hex[41];
+	char hex[41], name[2 * VAULT_NAME_MAX + 96];
 	size_t n;
 	int error;
 
@@ -922,23 +938,49 @@ int vault_portal__index_beside(const vault_kind_file *f, const char *sql,
 		json_decref(root);
 		return vault_error__set(VAULT_EVERIFY, "%s: the %s is malformed", f->path, what);
 	}
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	if (vault_index__stmt(&st, f->idx, once) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "index: %s",
+					sqlite3_errmsg(vault_index__db(f->idx)));
+	}
+	bind_beside(st, f, root, fields, at, hex);
+	if (*f->m->rev)
+		vault__fmt_message(name, sizeof(name), "the %s of %s@%s", what, f->m->key, f->m->rev);
+	else
+		vault__fmt_message(name, sizeof(name), "the %s of '%s'", what, f->m->key);
+	if ((error = vault_index__once_step(f->idx, st, f->commit, f->path, name)) < 0) {
+		json_decref(root);
+		return error;
+	}
 	if (vault_index__stmt(&st, f->idx, sql) < 0) {
 		json_decref(root);
 		return vault_error__set(VAULT_ERROR, "index: %s",
 					sqlite3_errmsg(vault_index__db(f->idx)));
 	}
-	git_oid_tostr(hex, sizeof(hex), f->commit);
-	sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, f->m->rev, -1, SQLITE_TRANSIENT);
-	for (n = 0; fields[n]; n++)
-		sqlite3_bind_text(st, (int)n + 3, json_string_value(json_object_get(root, fields[n])),
-				  -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, (int)n + 3, vault_portal__time(json_string_value(
-		json_object_get(root, at))));
-	sqlite3_bind_text(st, (int)n + 4, hex, -1, SQLITE_TRANSIENT);
+	bind_beside(st, f, root, fields, at, hex);
 	error = vault_portal__step(f->idx, st, f->path);
 	json_decref(root);
 	return error;
+}
+
+static const char SQL_ACK_ONCE[] =
+	"SELECT commit_id FROM po_acks WHERE po = ?1 AND seq = ?2 AND signed_by = ?3";
+static const char SQL_STATUS_ONCE[] =
+	"SELECT commit_id FROM po_status WHERE po = ?1 AND seq = ?2 AND reported_by = ?3";
+
+/* An answer to a PO is recorded once: by its PO, its number and its signer. */
+static int answer_once(vault_index *idx, const git_oid *commit, const char *path, const char *po,
+		       json_int_t seq, const char *by, int is_ack)
+{
+	char num[32], what[2 * VAULT_NAME_MAX + 96];
+	const char *keys[] = { po, num, by };
+
+	vault__fmt_message(num, sizeof(num), "%lld", (long long)seq);
+	vault__fmt_message(what, sizeof(what), "%s %lld of PO '%s' by '%s'",
+			   is_ack ? "acknowledgment" : "status report", (long long)seq, po, by);
+	return vault_index__once(idx, commit, path, is_ack ? SQL_ACK_ONCE : SQL_STATUS_ONCE, keys, 3,
+				 what);
 }
 
 static int index_answer(vault_index *idx, const char *data, size_t len, const char *path,
@@ -960,6 +1002,10 @@ static int index_answer(vault_index *idx, const char *data, size_t len, const ch
 		json_decref(root);
 		return vault_error__set(VAULT_EVERIFY, "%s: the %s is malformed", path,
 					is_ack ? "PO acknowledgment" : "status report");
+	}
+	if ((error = answer_once(idx, commit, path, po, seq, by, is_ack)) < 0) {
+		json_decref(root);
+		return error;
 	}
 	if (vault_index__stmt(&st, idx, is_ack ? SQL_INS_ACK : SQL_INS_STATUS) < 0) {
 		json_decref(root);

@@ -59,9 +59,12 @@ int vault_portal__step(struct vault_index *idx, sqlite3_stmt *st, const char *pa
  * withdrawal): `sql` inserts ?1 the document, ?2 the revision, then the
  * record's members `fields` in order (text, NULL when absent; `required`
  * of them must be there), the time member `at` as Unix time, and the
- * commit id last.  `what` names the record in a message.
+ * commit id last.  `what` names the record in a message.  `once`, a
+ * SELECT of a commit_id taking the same parameters, finds the record of
+ * the same identity recorded before: then VAULT_EVERIFY, naming both
+ * commits (vault_index__once).
  */
-int vault_portal__index_beside(const vault_kind_file *f, const char *sql,
+int vault_portal__index_beside(const vault_kind_file *f, const char *sql, const char *once,
 			       const char *const *fields, size_t required, const char *at,
 			       const char *what);
 

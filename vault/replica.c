@@ -29,6 +29,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "index.h"
 #include "record.h"
 #include "txn.h"
 #include "user.h"
@@ -487,6 +488,17 @@ done:
 	return error;
 }
 
+/* Whether the merge `merged` of `url`'s history can be indexed: VAULT_EVERIFY, else. */
+static int merged_indexable(vault *v, const git_oid *merged, const char *url)
+{
+	int error = vault_index__try(v->index, v->store, merged);
+
+	if (error == VAULT_EVERIFY)
+		error = vault_error__set(VAULT_EVERIFY, "nothing was merged from '%s': %s", url,
+					 vault_error_message());
+	return error;
+}
+
 int vault_pull(vault_pull_result *out, vault *v, const char *name)
 {
 	git_repository *repo = vault_store__repo(v->store);
@@ -549,8 +561,11 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 		if ((error = vault__fmt(dir, sizeof(dir), "path", "%s/quarantine", v->qdir)) < 0 ||
 		    (error = vault_store__quarantine_begin(v->store, dir)) < 0)
 			goto done;
+		/* each side indexes on its own (verified so): together they
+		 * may hold one record twice, which no index can hold */
 		if ((error = merge(&merged, v, head, theirs, url)) < 0 ||
 		    (error = v->check_commit(v, &merged)) < 0 ||
+		    (error = merged_indexable(v, &merged, url)) < 0 ||
 		    (error = vault_store__quarantine_accept(v->store)) < 0) {
 			vault_store__quarantine_drop(v->store);
 			goto done;

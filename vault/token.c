@@ -439,6 +439,7 @@ int vault_token_check(vault_user *out, int *may_write, const char **reason, vaul
 static const char SQL_INS_TOKEN[] =
 	"INSERT OR REPLACE INTO tokens (id, user, scope, expires, sha256, created_by, created_at,"
 	" commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_TOKEN_ONCE[] = "SELECT commit_id FROM tokens WHERE id = ?1";
 static const char SQL_REVOKE[] =
 	"UPDATE tokens SET revoked_by = ?2, revoked_at = ?3 WHERE id = ?1";
 
@@ -470,6 +471,11 @@ static int index_token(const vault_kind_file *f)
 		return vault_error__set(VAULT_EVERIFY, "%s: the token record is malformed", f->path);
 	}
 	git_oid_tostr(hex, sizeof(hex), f->commit);
+	/* a token added again would replace the row its revocation marked */
+	if ((error = vault_index__once_of(f, SQL_TOKEN_ONCE, "API token", f->m->key, NULL)) < 0) {
+		json_decref(root);
+		return error;
+	}
 	if (vault_index__stmt(&st, f->idx, SQL_INS_TOKEN) < 0) {
 		json_decref(root);
 		return index_error(f->idx);

@@ -165,9 +165,14 @@ int vault_open(vault **out, const char *path, vault_warn_cb warn, void *payload)
 		goto fail;
 	error = vault__heal(v, 0);
 	if (error == VAULT_EVERIFY && !v->readonly) {
-		vault__warn(v, "the index was unreadable (%s); rebuilding it from the repository",
-			    vault_error_message());
-		error = vault__heal(v, 1);
+		/* said only when the rebuild heals it: a history that cannot be
+		 * indexed at all fails with its one reason, as reindex does */
+		char why[1024];
+
+		vault__fmt_message(why, sizeof(why), "%s", vault_error_message());
+		if ((error = vault__heal(v, 1)) == 0)
+			vault__warn(v, "the index was unreadable (%s); rebuilt it from the "
+				    "repository", why);
 	}
 	if (error < 0)
 		goto fail;

@@ -112,11 +112,14 @@ static const char SQL_INS[] =
 	"INSERT INTO withdrawals (doc, rev, reason, withdrawn_by, withdrawn_at, commit_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
+static const char SQL_ONCE[] =
+	"SELECT commit_id FROM withdrawals WHERE doc = ?1 AND rev = ?2";
+
 static int index_withdrawal(const vault_kind_file *f)
 {
 	static const char *const fields[] = { "reason", "withdrawn_by", NULL };
 
-	return vault_portal__index_beside(f, SQL_INS, fields, 2, "withdrawn_at", "withdrawal");
+	return vault_portal__index_beside(f, SQL_INS, SQL_ONCE, fields, 2, "withdrawn_at", "withdrawal");
 }
 
 /* ---- the check ------------------------------------------------------------ */

@@ -512,9 +512,9 @@ fa out.git out pat acme "$T" "po ack PO-1: promise 2026-12-20
 Qvault-Op: po-ack
 Qvault-PO: PO-1" "$PO1/acks/000001-pat.json=pat-ack.json" "$PO1/acks/000001-pat.json.sig=pat-ack.json.sig"
 offered "an outsider's copy of pat's signed answer into PO-1's folder" \
-	"(is not a vault's|does not verify): ($PO1/acks/000001-pat.json: cannot index|the commit is signed by an unregistered key)"
+	"(is not a vault's|does not verify): (commit [0-9a-f]{12}: $PO1/acks/000001-pat.json: acknowledgment 1 of PO 'PO-2' by 'pat' is recorded already|the commit is signed by an unregistered key)"
 check "  pushed into a replica, verify refuses it: the record names PO-2" \
-	unopened r "$PO1/acks/000001-pat.json: (the record of PO 'PO-2' number 1 is stored as|cannot index)"
+	unopened r "$PO1/acks/000001-pat.json: (the record of PO 'PO-2' number 1 is stored as|acknowledgment 1 of PO 'PO-2' by 'pat' is recorded already)"
 check "  a push of it with stock git to a hub with the pre-receive sample is refused" \
 	sh -c "! git -C out.git push '$TMP/hub.git' main 2> push.err && grep -q 'qvault: refused' push.err"
 check "  and the hub is as it was" test "$(git -C hub.git rev-parse main)" = "$HUB"
@@ -627,14 +627,14 @@ check "  one that names another vault (w)" verdict c13 "000001-sid.json.sig: the
 fresh c10
 fa c10 srv pat acme "$T" "$MSG" "$ACKS/000001-pat.json=pat-ack.json" "$ACKS/000001-pat.json.sig=pat-ack.json.sig"
 check "pat's signed answer to PO-2 moved into PO-1's folder by the server, for pat, is refused" \
-	unopened c10 "$ACKS/000001-pat.json: (the record of PO 'PO-2' number 1 is stored as|cannot index)"
+	unopened c10 "$ACKS/000001-pat.json: (the record of PO 'PO-2' number 1 is stored as|acknowledgment 1 of PO 'PO-2' by 'pat' is recorded already)"
 fresh c11
 fa c11 srv pat acme "$T" "po ack PO-2
 
 Qvault-Op: po-ack
 Qvault-PO: PO-2" "$PO2/acks/000002-pat.json=pat-ack.json" "$PO2/acks/000002-pat.json.sig=pat-ack.json.sig"
 check "  and replayed as PO-2's answer number 2" \
-	unopened c11 "$PO2/acks/000002-pat.json: (the record of PO 'PO-2' number 1 is stored as|cannot index)"
+	unopened c11 "$PO2/acks/000002-pat.json: (the record of PO 'PO-2' number 1 is stored as|acknowledgment 1 of PO 'PO-2' by 'pat' is recorded already)"
 
 # dispositions and closes
 DMSG="fai accept FAIR-2@$FAIR_REV
