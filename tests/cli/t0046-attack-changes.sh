@@ -80,7 +80,7 @@ check "a change order giving a cancelled line a due date is caught" \
 	culprit f2 "line 3 was cancelled and is changed"
 
 # the write path refuses these; verify checks them too.  (A line cut below
-# what was received: t0063, where verify adds up the receipts in its ledger.)
+# what was received: t0063-forged-receipts, where verify adds up the receipts in its ledger.)
 forge_change f4 ".lines += [$NEWLINE | .doc = \"DWG-99\" | .rev = \"Z\"]"
 check "a change order adding a line that requires a document that does not exist is caught" \
 	culprit f4 "DWG-99.*(no revision|not recorded|does not exist)"
