@@ -165,7 +165,7 @@ stress: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all build/bench/mkvault build/bench/tracebench \
-		build/bench/portalbench build/tools/mkzip
+		build/bench/portalbench build/bench/pdfbench build/tools/mkzip
 	@bench/run build/qvault
 
 lint:

@@ -263,19 +263,17 @@ static int damaged(walk *w)
 }
 
 /*
- * Queue `oh` if it may hold something: an array, a dictionary, a
- * stream, or an object not walked yet.  `oh` is the walk's afterwards.
+ * Queue `oh` if it may hold something: an array, a dictionary or a
+ * stream not walked yet.  `oh` is the walk's afterwards.
  */
 static void push(walk *w, qpdf_oh oh, int owner)
 {
 	qpdf_data q = w->q;
+	enum qpdf_object_type_e t = qpdf_oh_get_type_code(q, oh);
 
-	if (qpdf_oh_is_indirect(q, oh)) {
-		if (seen_before(w, (unsigned)qpdf_oh_get_object_id(q, oh))) {
-			qpdf_oh_release(q, oh);
-			return;
-		}
-	} else if (!qpdf_oh_is_array(q, oh) && !qpdf_oh_is_dictionary(q, oh)) {
+	if ((t != ot_array && t != ot_dictionary && t != ot_stream) ||
+	    (qpdf_oh_is_indirect(q, oh) &&
+	     seen_before(w, (unsigned)qpdf_oh_get_object_id(q, oh)))) {
 		qpdf_oh_release(q, oh);
 		return;
 	}
@@ -287,6 +285,32 @@ static void push(walk *w, qpdf_oh oh, int owner)
 	w->stack[w->depth].oh = oh;
 	w->stack[w->depth].owner = owner;
 	w->depth++;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(a, *(const char *const *)b);
+}
+
+/*
+ * Keys never followed: geometry and numbers (a font's /Widths is
+ * hundreds of them), and the links back or across a tree (/Parent,
+ * /Prev, /Last, a structure element's /Pg and /P) that the walk reaches
+ * from the top anyway; the structure tree, which a viewer reads for
+ * accessibility and never acts on.  Sorted, for bsearch.
+ */
+static int skipped(const char *key)
+{
+	static const char *const keys[] = {
+		"/ArtBox", "/BBox", "/BleedBox", "/Border", "/Bounds", "/C", "/CropBox",
+		"/Decode", "/Differences", "/Domain", "/Encode", "/FontBBox", "/IC", "/ID",
+		"/Last", "/Matrix", "/MediaBox", "/P", "/Parent", "/ParentTree", "/Pg",
+		"/Prev", "/QuadPoints", "/Range", "/Rect", "/StructTreeRoot", "/TrimBox",
+		"/W", "/W2", "/Widths",
+	};
+
+	return bsearch(key, keys, sizeof(keys) / sizeof(keys[0]), sizeof(keys[0]),
+		       cmp_key) != NULL;
 }
 
 static int is_flate(qpdf_data q, qpdf_oh filter)
@@ -487,8 +511,8 @@ static int dictionary(walk *w, qpdf_oh dict, int owner, qpdf_oh stream)
 	while (qpdf_oh_dict_more_keys(q)) {
 		const char *key = qpdf_oh_dict_next_key(q);
 
-		if (strcmp(key, "/Parent") == 0)
-			continue; /* the way back up a tree walked from its root */
+		if (skipped(key))
+			continue;
 		has_s |= strcmp(key, "/S") == 0;
 		has_js |= strcmp(key, "/JS") == 0;
 		has_ef |= strcmp(key, "/EF") == 0;
