@@ -61,6 +61,14 @@ fails 1 "^qvault: 'lying\.pdf' has more than 5000 pages, the limit" \
 	"  and so is one whose page tree says it has 1" q add lying.pdf --doc DWG-P --type drawing
 fails 1 "^qvault: 'bomb\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb" \
 	"a content stream inflating to 512 MiB is refused" q add bomb.pdf --doc DWG-B --type drawing
+# a real one: clamav's test PDF carries clam.exe
+if [ -f /usr/share/clamav-testfiles/clam.pdf ]; then
+	cp /usr/share/clamav-testfiles/clam.pdf clam.pdf
+	fails 1 "^qvault: 'clam\.pdf' embeds an executable 'clam\.exe' \(object [0-9]+\), which a coc may not hold$" \
+		"clamav-testfiles' clam.pdf (it embeds clam.exe) is refused" q add clam.pdf --doc COC-CLAM --type coc
+else
+	_skip "clamav-testfiles' clam.pdf: clamav-testfiles not installed (scripts/deps installs it)"
+fi
 cat > batch.json <<'J'
 [{"file": "honest.pdf", "doc": "B-1", "type": "drawing"},
  {"file": "launch.pdf", "doc": "B-2", "type": "drawing"}]
