@@ -205,6 +205,9 @@ static int found(walk *w, enum what k, int each, const char *fmt, ...)
 		if (k == W_PASSWORD || k == W_DAMAGED)
 			error = vault_error__set(VAULT_EINVALID, "'%s' %s", w->file,
 						 vault_buf__str(&text));
+		else if (strcmp(w->type, "fai-member") == 0)
+			error = vault_error__set(VAULT_EINVALID, "'%s' %s, which an FAI package may not hold",
+						 w->file, vault_buf__str(&text));
 		else
 			error = vault_error__set(VAULT_EINVALID, "'%s' %s, which %s %s may not hold",
 						 w->file, vault_buf__str(&text),

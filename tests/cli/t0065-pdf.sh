@@ -5,7 +5,8 @@
 # executable is refused; JavaScript, embedded files and encryption are
 # findings kept with the file in the revision's record, which show
 # prints; the same names inside object streams are found; a PDF of
-# 10,000 pages and a compression bomb are refused.
+# 10,000 pages and a compression bomb are refused; the PDFs of an FAI
+# package are held to the policy too.
 . "$(dirname "$0")/lib.sh"
 
 MKPDF="python3 $TESTS_DIR/../mkpdf.py"
@@ -108,6 +109,19 @@ ok "an other may need a password: accepted" q add enc.pdf --doc O-ENC --type oth
 check "  recorded" sh -c 'q show O-ENC@A | grep -q "finding: needs a password to open"'
 ok "an other may be damaged past repair: accepted" q add damaged.pdf --doc O-D --type other
 check "  recorded" sh -c 'q show O-D@A | grep -q "finding: is damaged past repair"'
+
+# the PDFs of an FAI package are held to the policy for "fai-member"
+add_supplier sam acme
+q release DWG-1 --rev C honest.pdf --to acme > /dev/null
+q po add PO-1 --supplier acme --line PN-1:50:DWG-1@C > /dev/null
+q --key sam.pem ack DWG-1@C > /dev/null
+fai_pkg FAIR-1 6.05
+cp launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+fails 1 "^qvault: 'fai\.zip': 'ballooned\.pdf' has a /Launch action \(object [0-9]+\), which an FAI package may not hold$" \
+	"an FAI package whose PDF has a /Launch action is refused" q --key sam.pem fai add fai.zip
+cp os-js.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+ok "an FAI package whose PDF holds JavaScript is accepted" q --key sam.pem fai add fai.zip
+check "  the finding is shown with that member" sh -c 'q show FAIR-1 | grep -A2 "file     ballooned.pdf" | grep -q "finding: holds JavaScript"'
 
 # the record is the truth: a rebuilt index shows the same, verify agrees
 q show DWG-JS@A > js.before; q show COC-OA@A > oa.before
