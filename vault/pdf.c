@@ -199,8 +199,10 @@ static int found(walk *w, enum what k, int each, const char *fmt, ...)
 	va_start(ap, fmt);
 	error = vault_buf__vaddf(&text, fmt, ap);
 	va_end(ap);
-	if (error < 0)
+	if (error < 0) {
+		vault_buf__dispose(&text);
 		return error;
+	}
 	if (a == REFUSE) {
 		if (k == W_PASSWORD || k == W_DAMAGED)
 			error = vault_error__set(VAULT_EINVALID, "'%s' %s", w->file,
