@@ -8,7 +8,7 @@
 #   make bench      run the benchmarks (minutes; see bench/README.md)
 
 CC ?= cc
-PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip libmicrohttpd libfido2 libcbor
+PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip libmicrohttpd libfido2 libcbor libqpdf
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Wformat-truncation=2 -Werror
@@ -165,7 +165,7 @@ stress: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all build/bench/mkvault build/bench/tracebench \
-		build/bench/portalbench build/tools/mkzip
+		build/bench/portalbench build/bench/pdfbench build/tools/mkzip
 	@bench/run build/qvault
 
 lint:

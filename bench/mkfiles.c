@@ -1,6 +1,8 @@
 /*
- * mkfiles - benchmark inputs: N files of SIZE bytes that libmagic takes
- * for PDFs (a PDF header, then pseudo-random bytes, so nothing deflates),
+ * mkfiles - benchmark inputs: N PDFs of SIZE bytes each, valid ones (qvault
+ * opens every PDF with libqpdf): a catalog, an empty page tree and one
+ * stream of pseudo-random bytes, so nothing deflates; the xref points
+ * at each object,
  * with a qvault import manifest and, optionally, the same files as a
  * `git fast-import` stream.
  *
@@ -40,11 +42,60 @@ static void fill(unsigned char *buf, size_t len)
 		buf[i] = (unsigned char)next();
 }
 
+/*
+ * The PDF around `payload` bytes: what comes before them (head) and
+ * after (tail).
+ */
+static void wrap(char *head, size_t hsize, char *tail, size_t tsize, size_t payload)
+{
+	static const char o1[] = "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n";
+	static const char o2[] = "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n";
+	size_t at1 = 9, at2 = at1 + sizeof(o1) - 1, at3 = at2 + sizeof(o2) - 1, xref;
+
+	bench_fmt(head, hsize, "%%PDF-1.4\n%s%s3 0 obj\n<< /Length %zu >>\nstream\n", o1, o2,
+		  payload);
+	xref = strlen(head) + payload + strlen("\nendstream\nendobj\n");
+	bench_fmt(tail, tsize, "\nendstream\nendobj\nxref\n0 4\n0000000000 65535 f \n"
+		  "%010zu 00000 n \n%010zu 00000 n \n%010zu 00000 n \n"
+		  "trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+		  at1, at2, at3, xref);
+}
+
+/* The payload that makes the whole PDF `size` bytes; exits if none does. */
+static size_t payload_for(char *head, size_t hsize, char *tail, size_t tsize, size_t size)
+{
+	size_t payload = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		size_t around;
+
+		wrap(head, hsize, tail, tsize, payload);
+		around = strlen(head) + strlen(tail);
+		if (around > size) {
+			fprintf(stderr, "mkfiles: %zu bytes are too few for a PDF\n", size);
+			exit(2);
+		}
+		payload = size - around;
+	}
+	wrap(head, hsize, tail, tsize, payload);
+	if (strlen(head) + payload + strlen(tail) != size)
+		exit(2);
+	return payload;
+}
+
+static void put(const void *buf, size_t len, FILE *f, FILE *stream)
+{
+	fwrite(buf, 1, len, f);
+	if (stream)
+		fwrite(buf, 1, len, stream);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n, i;
-	size_t size, chunk;
+	size_t size, chunk, payload;
 	unsigned char *buf;
+	char head[512], tail[512];
 	FILE *manifest, *stream = NULL;
 	char path[4096];
 
@@ -54,7 +105,8 @@ int main(int argc, char **argv)
 	}
 	n = strtoul(argv[2], NULL, 10);
 	size = strtoul(argv[3], NULL, 10);
-	chunk = size < (64u << 20) ? size : (64u << 20);
+	payload = payload_for(head, sizeof(head), tail, sizeof(tail), size);
+	chunk = payload < (64u << 20) ? payload : (64u << 20);
 	if ((buf = malloc(chunk ? chunk : 1)) == NULL)
 		return 1;
 	bench_fmt(path, sizeof(path), "%s/manifest.json", argv[1]);
@@ -74,17 +126,15 @@ int main(int argc, char **argv)
 			return perror(path), 1;
 		if (stream)
 			fprintf(stream, "M 100644 inline f%lu.pdf\ndata %zu\n", i, size);
-		while (done < size) {
-			size_t k = size - done < chunk ? size - done : chunk;
+		put(head, strlen(head), f, stream);
+		while (done < payload) {
+			size_t k = payload - done < chunk ? payload - done : chunk;
 
 			fill(buf, k);
-			if (done == 0)
-				memcpy(buf, "%PDF-1.4\n", k < 9 ? k : 9);
-			fwrite(buf, 1, k, f);
-			if (stream)
-				fwrite(buf, 1, k, stream);
+			put(buf, k, f, stream);
 			done += k;
 		}
+		put(tail, strlen(tail), f, stream);
 		if (stream)
 			fputc('\n', stream);
 		fclose(f);

@@ -83,10 +83,17 @@ static void print_revision(vault *v, const vault_revision *r)
 		vault_time_format(when, sizeof(when), r->withdrawn_at);
 		printf("  withdrawn %s by %s: %s\n", when, r->withdrawn_by, r->withdrawn_reason);
 	}
-	for (i = 0; i < r->nfiles; i++)
+	for (i = 0; i < r->nfiles; i++) {
+		const char *line = r->files[i].findings, *end;
+
 		printf("  file     %s  %s  %llu bytes\n           sha256 %s\n",
 		       r->files[i].name, r->files[i].mime,
 		       (unsigned long long)r->files[i].size, r->files[i].sha256);
+		for (; line && *line; line = *end ? end + 1 : end) {
+			end = strchrnul(line, '\n');
+			printf("           finding: %.*s\n", (int)(end - line), line);
+		}
+	}
 	print_certificate(v, r);
 }
 

@@ -224,10 +224,21 @@ json_t *cli_revision_json(const vault_revision *rev)
 		json_array_append_new(parts, json_string(rev->parts[i]));
 	for (i = 0; i < rev->nfiles; i++) {
 		const vault_file *f = &rev->files[i];
-
-		json_array_append_new(files, json_pack("{s:s, s:s, s:s, s:I, s:s}",
+		json_t *file = json_pack("{s:s, s:s, s:s, s:I, s:s}",
 			"name", f->name, "sha256", f->sha256, "blob", f->blob,
-			"size", (json_int_t)f->size, "mime", f->mime));
+			"size", (json_int_t)f->size, "mime", f->mime);
+
+		if (file && f->findings) {
+			json_t *found = json_array();
+			const char *line = f->findings, *end;
+
+			for (; *line; line = *end ? end + 1 : end) {
+				end = strchrnul(line, '\n');
+				json_array_append_new(found, json_stringn(line, (size_t)(end - line)));
+			}
+			json_object_set_new(file, "findings", found);
+		}
+		json_array_append_new(files, file);
 	}
 	json_t *j, *to = json_array();
 

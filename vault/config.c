@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "pdf.h"
 #include "record.h"
 #include "util.h"
 #include "vault.h"
@@ -54,8 +55,9 @@ int vault_config__default(char **out, size_t *len, const char *id)
 
 	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
 		json_object_set_new(allow, defaults[i].type, default_list(defaults[i].type));
-	root = json_pack("{s:s, s:i, s:s, s:o}", "record", "vault",
-			 "format", 1, "id", id, "allow", allow);
+	root = json_pack("{s:s, s:i, s:s, s:o, s:o}", "record", "vault",
+			 "format", 1, "id", id, "allow", allow,
+			 "pdf", vault_pdf__default_policy());
 	return vault_record__dump(out, len, root);
 }
 
@@ -79,6 +81,7 @@ int vault_config__parse(vault_config *cfg, const char *data, size_t len)
 	}
 	memcpy(cfg->id, id, 33);
 	cfg->allow = json_incref(allow);
+	cfg->pdf = json_incref(json_object_get(root, "pdf"));
 	json_decref(root);
 	return 0;
 }
@@ -86,7 +89,9 @@ int vault_config__parse(vault_config *cfg, const char *data, size_t len)
 void vault_config__dispose(vault_config *cfg)
 {
 	json_decref(cfg->allow);
+	json_decref(cfg->pdf);
 	cfg->allow = NULL;
+	cfg->pdf = NULL;
 }
 
 int vault_config__check(const vault_config *cfg, const char *type,

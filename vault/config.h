@@ -12,6 +12,7 @@
 typedef struct {
 	char id[33];   /* random, fixed at init: names the vault in records */
 	json_t *allow; /* type -> [MIME types accepted for it] */
+	json_t *pdf;   /* the PDF policy (pdf.h), NULL: the built-in one */
 } vault_config;
 
 /* The vault.json of a new vault with identity `id`, canonical JSON. */

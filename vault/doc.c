@@ -309,6 +309,8 @@ static int store_file(vault_revision *rec, git_oid *blob, vault *v,
 	rec->nfiles = 1;
 	rec->files[0].name = vault__strdup(j->name);
 	rec->files[0].mime = vault__strdup(in->mime);
+	rec->files[0].findings = in->findings;
+	in->findings = NULL;
 	rec->files[0].size = in->size;
 	vault__hex(rec->files[0].sha256, md, sizeof(md));
 	git_oid_tostr(rec->files[0].blob, sizeof(rec->files[0].blob), blob);
@@ -809,6 +811,7 @@ static int file_to_cat(vault_file *out, vault *v, const vault_revision *rev, siz
 		*out = seen.files[index];
 		out->name = vault__strdup(out->name);
 		out->mime = vault__strdup(out->mime);
+		out->findings = NULL;
 	}
 	vault_revision_dispose(&seen);
 	return error;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@
 #include "input.h"
 #include "link.h"
 #include "package.h"
+#include "pdf.h"
 #include "po.h"
 #include "record.h"
 #include "rules.h"
@@ -659,7 +661,24 @@ typedef struct {
 	git_odb_stream *stream;
 	EVP_MD_CTX *sha;
 	char mime[128];
+	int pdf_fd; /* a PDF's copy for the PDF check (pdf.h), or -1 */
 } member_ctx;
+
+/* All of buf to fd. */
+static int write_all(int fd, const unsigned char *buf, size_t len, const char *name)
+{
+	while (len) {
+		ssize_t k = write(fd, buf, len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return vault_error__errno(VAULT_ERROR, "cannot copy '%s' to check it", name);
+		buf += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
 
 static int member_chunk(void *payload, const unsigned char *buf, size_t len, int first)
 {
@@ -683,6 +702,16 @@ static int member_chunk(void *payload, const unsigned char *buf, size_t len, int
 		if (vault_config__check(c->cfg, "fai-member", mime, c->e->name) < 0)
 			return vault_error__set(VAULT_EINVALID,
 				"entry '%s' is %s, which an FAI package may not hold", c->e->name, mime);
+		if (strcmp(mime, "application/pdf") == 0 &&
+		    (c->pdf_fd = memfd_create("qvault-pdf", MFD_CLOEXEC)) < 0)
+			return vault_error__errno(VAULT_ERROR, "cannot copy '%s' to check it",
+						  c->e->name);
+	}
+	if (c->pdf_fd >= 0) {
+		int error = write_all(c->pdf_fd, buf, len, c->e->name);
+
+		if (error < 0)
+			return error;
 	}
 	if (!EVP_DigestUpdate(c->sha, buf, len))
 		return vault_error__ssl(VAULT_ERROR, "cannot hash '%s'", c->e->name);
@@ -697,6 +726,7 @@ static int store_member(vault_file *f, git_oid *blob, vault *v, const vault_conf
 {
 	member_ctx c;
 	unsigned char md[32];
+	char *findings = NULL;
 	int error;
 
 	if (e->size == 0)
@@ -705,23 +735,32 @@ static int store_member(vault_file *f, git_oid *blob, vault *v, const vault_conf
 	c.v = v;
 	c.cfg = cfg;
 	c.e = e;
+	c.pdf_fd = -1;
 	if ((error = vault_store__blob_stream(&c.stream, v->store, e->size)) < 0)
 		return error;
 	if ((c.sha = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(c.sha, EVP_sha256(), NULL))
 		abort();
-	if ((error = vault_pkg__read(p, e, member_chunk, &c)) == 0 &&
-	    git_odb_stream_finalize_write(blob, c.stream) < 0)
+	error = vault_pkg__read(p, e, member_chunk, &c);
+	/* a PDF member is held to the policy for "fai-member" */
+	if (error == 0 && c.pdf_fd >= 0)
+		error = vault_pdf__check(&findings, cfg->pdf, "fai-member", e->name, c.pdf_fd);
+	if (error == 0 && git_odb_stream_finalize_write(blob, c.stream) < 0)
 		error = vault_error__git(VAULT_ERROR, "cannot store '%s'", e->name);
 	if (error == 0) {
 		EVP_DigestFinal_ex(c.sha, md, NULL);
 		f->name = vault__strdup(e->name);
 		f->mime = vault__strdup(c.mime);
+		f->findings = findings;
+		findings = NULL;
 		f->size = e->size;
 		vault__hex(f->sha256, md, sizeof(md));
 		git_oid_tostr(f->blob, sizeof(f->blob), blob);
 	}
 	EVP_MD_CTX_free(c.sha);
 	git_odb_stream_free(c.stream);
+	if (c.pdf_fd >= 0)
+		close(c.pdf_fd);
+	free(findings);
 	return error;
 }
 

@@ -14,13 +14,14 @@
 /* schemas/index.sql (version 1) and its upgrades, embedded at build time */
 extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[],
 	vault_schema_sql_4[], vault_schema_sql_5[], vault_schema_sql_6[],
-	vault_schema_sql_7[], vault_schema_sql_8[], vault_schema_sql_9[];
+	vault_schema_sql_7[], vault_schema_sql_8[], vault_schema_sql_9[],
+	vault_schema_sql_10[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3, vault_schema_sql_4,
 	vault_schema_sql_5, vault_schema_sql_6, vault_schema_sql_7, vault_schema_sql_8,
-	vault_schema_sql_9
+	vault_schema_sql_9, vault_schema_sql_10
 };
 
 #define CACHED_MAX 96
@@ -313,6 +314,7 @@ static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 		sqlite3_bind_text(idx->ins_file, 5, f->blob, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(idx->ins_file, 6, (sqlite3_int64)f->size);
 		sqlite3_bind_text(idx->ins_file, 7, f->mime, -1, SQLITE_STATIC);
+		sqlite3_bind_text(idx->ins_file, 8, f->findings, -1, SQLITE_STATIC);
 		if ((error = step_done(idx, idx->ins_file, "cannot record a file")) < 0)
 			return error;
 	}
@@ -588,8 +590,8 @@ static int prepare_inserts(vault_index *idx)
 		"INSERT INTO revisions (doc, rev, seq, type, title, added_by, added_at, commit_id, org)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") < 0 ||
 	       prepare(idx, &idx->ins_file,
-		"INSERT INTO files (revision, pos, name, sha256, blob, size, mime)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") < 0 ||
+		"INSERT INTO files (revision, pos, name, sha256, blob, size, mime, findings)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") < 0 ||
 	       prepare(idx, &idx->ins_part,
 		"INSERT INTO parts (revision, pos, part) VALUES (?1, ?2, ?3)") < 0 ||
 	       prepare(idx, &idx->ins_event,
@@ -900,7 +902,8 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 		return VAULT_ERROR;
 
 	if (sqlite3_prepare_v2(idx->db,
-		"SELECT name, sha256, blob, size, mime FROM files WHERE revision = ?1 ORDER BY pos",
+		"SELECT name, sha256, blob, size, mime, findings FROM files WHERE revision = ?1"
+		" ORDER BY pos",
 		-1, &st, NULL) != SQLITE_OK)
 		return db_error(idx, "prepare");
 	sqlite3_bind_int64(st, 1, id);
@@ -914,6 +917,7 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 		f->name = column_dup(st, 0);
 		f->size = (uint64_t)sqlite3_column_int64(st, 3);
 		f->mime = column_dup(st, 4);
+		f->findings = column_dup(st, 5);
 		rev->nfiles = n + 1;
 		if (vault__fmt(f->sha256, sizeof(f->sha256), "the index's SHA-256", "%s",
 			       (const char *)sqlite3_column_text(st, 1)) < 0 ||

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "pdf.h"
 #include "store.h"
 #include "util.h"
 #include "vault.h"
@@ -111,6 +112,9 @@ int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cf
 	if ((error = vault__fmt(in->mime, sizeof(in->mime), "MIME type", "%s", mime)) < 0 ||
 	    (error = vault_config__check(cfg, type, in->mime, path)) < 0)
 		goto fail;
+	if (strcmp(in->mime, "application/pdf") == 0 &&
+	    (error = vault_pdf__check(&in->findings, cfg->pdf, type, path, in->fd)) < 0)
+		goto fail;
 	if ((in->sha = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex(in->sha, EVP_sha256(), NULL)) {
 		error = vault_error__ssl(VAULT_ERROR, "cannot hash '%s'", path);
@@ -139,6 +143,7 @@ void vault_intake__dispose(vault_intake *in)
 	if (in->fd >= 0)
 		close(in->fd);
 	free(in->first);
+	free(in->findings);
 	EVP_MD_CTX_free(in->sha);
 	memset(in, 0, sizeof(*in));
 	in->fd = -1;

@@ -29,11 +29,13 @@ typedef struct {
 	char mime[128];
 	int whole;            /* the first chunk is the whole file */
 	git_oid id;           /* its git blob id, when whole and asked for */
+	char *findings;       /* a PDF's findings (pdf.h), one per line, or NULL */
 } vault_intake;
 
 /*
  * Take in `path` as a document of `type`.  Refuses a missing file, a
- * folder, an empty file, or content the type does not allow.  With
+ * folder, an empty file, or content the type does not allow; a PDF is
+ * opened and held to the vault's PDF policy (pdf.h).  With
  * `want_id`, a file that fits one chunk gets its blob id instead of its
  * SHA-256 (which the storing thread then computes: that balances the
  * two threads of a batch).

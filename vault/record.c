@@ -252,6 +252,56 @@ int vault_record__dump(char **out, size_t *len, json_t *root)
 	return 0;
 }
 
+/* A file's findings, one per line, as the record's list of them. */
+static json_t *findings_json(const char *lines)
+{
+	json_t *list = json_array();
+	const char *end;
+
+	for (; *lines; lines = *end ? end + 1 : end) {
+		end = strchrnul(lines, '\n');
+		json_array_append_new(list, json_stringn(lines, (size_t)(end - lines)));
+	}
+	return list;
+}
+
+/*
+ * The record's list of findings as lines: each a non-empty line of text
+ * (the PDF check writes at most 17 of at most a few hundred bytes).
+ */
+static int parse_findings(char **out, json_t *list, size_t file)
+{
+	vault_buf lines = VAULT_BUF_INIT;
+	size_t i;
+	json_t *f;
+
+	*out = NULL;
+	if (!list)
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > 32)
+		return vault_error__set(VAULT_EINVALID, "record file %zu's findings are malformed",
+					file);
+	json_array_foreach(list, i, f) {
+		const char *s = json_string_value(f);
+		size_t len = json_string_length(f), k;
+
+		for (k = 0; s && k < len; k++)
+			if ((unsigned char)s[k] < 0x20)
+				break;
+		if (!s || len == 0 || len > 1024 || k < len) {
+			vault_buf__dispose(&lines);
+			return vault_error__set(VAULT_EINVALID,
+				"record file %zu's finding %zu is malformed", file, i + 1);
+		}
+		if ((i && vault_buf__add(&lines, "\n", 1) < 0) || vault_buf__add(&lines, s, len) < 0) {
+			vault_buf__dispose(&lines);
+			return VAULT_ERROR;
+		}
+	}
+	*out = vault_buf__detach(&lines);
+	return 0;
+}
+
 int vault_record__revision_dump(char **out, size_t *len,
 				const vault_revision *rev)
 {
@@ -267,9 +317,13 @@ int vault_record__revision_dump(char **out, size_t *len,
 	for (i = 0; i < rev->nfiles; i++) {
 		const vault_file *f = &rev->files[i];
 
-		json_array_append_new(files, json_pack("{s:s, s:s, s:I, s:s}",
+		json_t *file = json_pack("{s:s, s:s, s:I, s:s}",
 			"name", f->name, "sha256", f->sha256,
-			"size", (json_int_t)f->size, "mime", f->mime));
+			"size", (json_int_t)f->size, "mime", f->mime);
+
+		if (file && f->findings)
+			json_object_set_new(file, "findings", findings_json(f->findings));
+		json_array_append_new(files, file);
 	}
 	root = json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:s}",
 		"record", "revision", "format", 1,
@@ -346,10 +400,13 @@ static int parse_files(vault_revision *rev, json_t *files)
 	json_array_foreach(files, i, f) {
 		const char *name, *sha, *mime;
 		json_int_t size;
+		json_t *findings = NULL;
 		vault_file *vf = &rev->files[i];
+		int error;
 
-		if (json_unpack(f, "{s:s, s:s, s:I, s:s}", "name", &name,
-				"sha256", &sha, "size", &size, "mime", &mime) < 0 ||
+		if (json_unpack(f, "{s:s, s:s, s:I, s:s, s?:o}", "name", &name,
+				"sha256", &sha, "size", &size, "mime", &mime,
+				"findings", &findings) < 0 ||
 		    size < 0 || !is_sha256_hex(sha))
 			return vault_error__set(VAULT_EINVALID,
 						"record file %zu is malformed", i + 1);
@@ -360,6 +417,8 @@ static int parse_files(vault_revision *rev, json_t *files)
 		memcpy(vf->sha256, sha, 65);
 		vf->size = (uint64_t)size;
 		rev->nfiles = i + 1;
+		if ((error = parse_findings(&vf->findings, findings, i + 1)) < 0)
+			return error;
 	}
 	return unique_names(rev);
 }
@@ -509,6 +568,7 @@ void vault_revision_dispose(vault_revision *rev)
 	for (i = 0; i < rev->nfiles; i++) {
 		free(rev->files[i].name);
 		free(rev->files[i].mime);
+		free(rev->files[i].findings);
 	}
 	free(rev->files);
 	memset(rev, 0, sizeof(*rev));

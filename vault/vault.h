@@ -433,6 +433,7 @@ typedef struct {
 	char blob[41];    /* git blob id, lowercase hex */
 	uint64_t size;
 	char *mime;       /* as libmagic detected it */
+	char *findings;   /* what the PDF check recorded, one per line; NULL: none */
 } vault_file;
 
 /* One revision of a document, as recorded. */

@@ -206,6 +206,10 @@ fai_pkg() {
 
 # Small real files of each kind.
 make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n' "${2:-qvault}" > "$1"; }
+# make_big_pdf FILE SIZE: a valid PDF of exactly SIZE bytes, its bulk one
+# stream of random bytes (tests/mkpdf.py): every PDF added is opened with
+# libqpdf, and a header before random bytes is damaged past repair
+make_big_pdf() { python3 "$TESTS_DIR/../mkpdf.py" filler "$1" "$2"; }
 make_text() { printf 'heat,C,Mn\n%s,0.20,1.10\n' "${2:-H1}" > "$1"; }
 
 # api_init URL [CURL ARG...]: the API that `api` calls, URL ending in

@@ -5,9 +5,12 @@
 
 new_vault v
 V=v
-# pseudo-random PDFs of a few sizes around the 1 MiB chunk and the 16 MiB
-# limit above which a batch leaves a file loose
-mkpdf() { { printf '%%PDF-1.4\n'; head -c "$2" /dev/urandom; } > "$1"; }
+# PDFs of a few sizes around the 1 MiB chunk and the 16 MiB limit above
+# which a batch leaves a file loose: valid PDFs (each PDF is opened with
+# libqpdf), their bulk one stream of pseudo-random bytes; the size
+# counts the 9 bytes of a PDF header, as when these were a header and
+# random bytes
+mkpdf() { python3 "$TESTS_DIR/../mkpdf.py" filler "$1" $(($2 + 9)); }
 mkpdf one-chunk.pdf 1048567
 mkpdf three-chunks.pdf 3000000
 mkpdf big.pdf 17000000

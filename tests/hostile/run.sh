@@ -322,7 +322,7 @@ else
 fi
 
 # ---- a file that changes while it is added (TOCTOU)
-head -c 50000000 /dev/urandom > big.bin && { printf '%%PDF-1.4\n'; cat big.bin; } > big.pdf
+make_big_pdf big.pdf 50000009
 q add big.pdf --doc DWG-BIG --type drawing > /dev/null 2> t.err &
 pid=$!
 sleep 0.05; printf 'CHANGED' | dd of=big.pdf bs=1 seek=1000 conv=notrunc 2> /dev/null

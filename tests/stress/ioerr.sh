@@ -95,7 +95,7 @@ q init v --key "$TMP/admin.pem" > /dev/null &&
 q -C v --key "$TMP/admin.pem" user add tester --org acme --role buyer,quality --pubkey "$TMP/tester.pub" > /dev/null || exit 98
 q -C v add ../one.pdf --doc OK-1 --type drawing > /dev/null || exit 97
 avail=$(df -k --output=avail . | tail -n 1)
-{ printf '%%PDF-1.4\n'; head -c $(( (avail + 64) * 1024 )) /dev/urandom; } > ../big.pdf
+make_big_pdf ../big.pdf $(( (avail + 64) * 1024 + 9 ))
 before=$(git -C v rev-parse main; q -C v list)
 q -C v add ../big.pdf --doc BIG-1 --type drawing > ../full.out 2> ../full.err; echo $? > ../full.rc
 after=$(git -C v rev-parse main; q -C v list)

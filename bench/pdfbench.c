@@ -1,0 +1,76 @@
+/*
+ * pdfbench - the time of qvault's PDF check (vault/pdf.c) through
+ * libqvault: each file checked RUNS times as a drawing under the
+ * built-in policy; prints, for each, its size, the median and the
+ * fastest run in milliseconds of CPU time (the process's: on a shared
+ * machine, wall time measures the neighbours), the median per MB, and
+ * what the check found (tabs between).
+ *
+ *   pdfbench RUNS FILE...
+ *
+ * A file the check refuses is a result too: it is printed, not an error.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pdf.h"
+#include "vault.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	int runs = argc > 2 ? atoi(argv[1]) : 0, i, r;
+
+	if (runs < 1) {
+		fprintf(stderr, "usage: pdfbench RUNS FILE...\n");
+		return 2;
+	}
+	for (i = 2; i < argc; i++) {
+		double *t = calloc((size_t)runs, sizeof(double)), mb;
+		const char *said = "accepted";
+		char *findings = NULL;
+		struct stat st;
+		int fd = open(argv[i], O_RDONLY), error = 0;
+
+		if (!t || fd < 0 || fstat(fd, &st) < 0)
+			return perror(argv[i]), 1;
+		for (r = 0; r < runs; r++) {
+			double start = now_ms();
+
+			free(findings);
+			findings = NULL;
+			error = vault_pdf__check(&findings, NULL, "drawing", argv[i], fd);
+			t[r] = now_ms() - start;
+		}
+		qsort(t, (size_t)runs, sizeof(double), cmp_double);
+		mb = st.st_size / 1048576.0;
+		if (error < 0)
+			said = vault_error_message();
+		else if (findings)
+			said = findings;
+		printf("%s\t%.0f\t%.3f\t%.3f\t%.3f\t%s\n", argv[i], (double)st.st_size,
+		       t[runs / 2], t[0], t[runs / 2] / mb, said);
+		free(findings);
+		free(t);
+		close(fd);
+	}
+	return 0;
+}

@@ -1,0 +1,132 @@
+#!/bin/sh
+# PDFs are opened with libqpdf and held to vault.json's pdf policy
+# (issue 20): for controlled documents and certificates a PDF that needs
+# a password, is damaged past repair, has a /Launch action or embeds an
+# executable is refused; JavaScript, embedded files and encryption are
+# findings kept with the file in the revision's record, which show
+# prints; the same names inside object streams are found; a PDF of
+# 10,000 pages and a compression bomb are refused; the PDFs of an FAI
+# package are held to the policy too.
+. "$(dirname "$0")/lib.sh"
+
+MKPDF="python3 $TESTS_DIR/../mkpdf.py"
+for k in honest js launch exe disguised attach damaged; do $MKPDF "$k" "$k.pdf"; done
+$MKPDF pages pages.pdf 10000
+$MKPDF lying-pages lying.pdf 10000
+$MKPDF bomb bomb.pdf 536870912
+make_pdf minimal.pdf
+qpdf --encrypt user owner 256 -- honest.pdf enc.pdf
+qpdf --encrypt "" owner 256 -- honest.pdf owner.pdf
+for k in js launch exe attach; do qpdf --object-streams=generate "$k.pdf" "os-$k.pdf"; done
+
+new_vault v
+V=v
+export QVAULT_DIR=v
+
+check "a new vault's vault.json records the pdf policy" sh -c '
+	git -C v show main:vault.json | python3 -c "
+import json, sys
+p = json.load(sys.stdin)[\"pdf\"]
+t = p[\"types\"]
+assert p[\"max_pages\"] == 5000 and p[\"max_inflate\"] == 268435456
+for k in (\"drawing\", \"spec\", \"coc\", \"material-cert\", \"process-cert\", \"inspection-report\"):
+    assert [t[k][w] for w in (\"password\", \"damaged\", \"launch\", \"executable\", \"javascript\", \"embedded\")] == \
+        [\"refuse\"] * 4 + [\"record\"] * 2, k
+assert t[\"other\"][\"password\"] == \"record\" and t[\"other\"][\"launch\"] == \"refuse\""'
+
+ok "an honest PDF is a drawing" q add honest.pdf --doc DWG-OK --type drawing
+check "  with no finding" sh -c '! q show DWG-OK@A | grep -q finding && ! q show DWG-OK@A --json | grep -q findings'
+ok "make_pdf's minimal PDF (no xref: qpdf repairs it) is a drawing" \
+	q add minimal.pdf --doc DWG-MIN --type drawing
+
+# refused: the message names the file and what was found
+fails 1 "^qvault: 'enc\.pdf' needs a password to open$" \
+	"a PDF that needs a password is refused as a drawing" q add enc.pdf --doc DWG-ENC --type drawing
+fails 1 "^qvault: 'enc\.pdf' needs a password to open$" \
+	"  and as a certificate of conformance" q add enc.pdf --doc COC-ENC --type coc
+fails 1 "^qvault: 'launch\.pdf' has a /Launch action \(object [0-9]+\), which a drawing may not hold$" \
+	"a /Launch action is refused in a drawing" q add launch.pdf --doc DWG-L --type drawing
+fails 1 "'launch\.pdf' has a /Launch action \(object [0-9]+\), which a material-cert may not hold" \
+	"  and in a material certificate" q add launch.pdf --doc MC-L --type material-cert
+fails 1 "'launch\.pdf' has a /Launch action \(object [0-9]+\), which an other may not hold" \
+	"  and in an other" q add launch.pdf --doc O-L --type other
+fails 1 "^qvault: 'exe\.pdf' embeds an executable 'setup\.exe' \(object [0-9]+\), which a spec may not hold$" \
+	"an embedded .exe is refused in a spec" q add exe.pdf --doc SPEC-X --type spec
+fails 1 "'disguised\.pdf' embeds an executable 'notes\.txt' \(object [0-9]+\), which a coc may not hold" \
+	"  and an executable named .txt, by its first bytes" q add disguised.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'damaged\.pdf' is damaged past repair \(.*\)$" \
+	"a PDF damaged past repair is refused as a drawing" q add damaged.pdf --doc DWG-D --type drawing
+fails 1 "^qvault: 'pages\.pdf' has 10000 pages, more than the limit of 5000 \(vault.json pdf max_pages\)$" \
+	"a PDF of 10,000 pages is refused" q add pages.pdf --doc DWG-P --type drawing
+fails 1 "^qvault: 'lying\.pdf' has more than 5000 pages, the limit" \
+	"  and so is one whose page tree says it has 1" q add lying.pdf --doc DWG-P --type drawing
+fails 1 "^qvault: 'bomb\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb" \
+	"a content stream inflating to 512 MiB is refused" q add bomb.pdf --doc DWG-B --type drawing
+# a real one: clamav's test PDF carries clam.exe
+if [ -f /usr/share/clamav-testfiles/clam.pdf ]; then
+	cp /usr/share/clamav-testfiles/clam.pdf clam.pdf
+	fails 1 "^qvault: 'clam\.pdf' embeds an executable 'clam\.exe' \(object [0-9]+\), which a coc may not hold$" \
+		"clamav-testfiles' clam.pdf (it embeds clam.exe) is refused" q add clam.pdf --doc COC-CLAM --type coc
+else
+	_skip "clamav-testfiles' clam.pdf: clamav-testfiles not installed (scripts/deps installs it)"
+fi
+cat > batch.json <<'J'
+[{"file": "honest.pdf", "doc": "B-1", "type": "drawing"},
+ {"file": "launch.pdf", "doc": "B-2", "type": "drawing"}]
+J
+fails 1 "^qvault: entry 2: 'launch\.pdf' has a /Launch action" \
+	"an import with one such PDF is refused whole" q import batch.json
+
+# inside object streams: compressed, so a byte scan cannot see them
+check "object streams hide the names from a byte scan" sh -c '
+	! grep -aq "/Launch" os-launch.pdf && ! grep -aq "/JavaScript" os-js.pdf &&
+	! grep -aq "setup\.exe" os-exe.pdf && grep -aq "/ObjStm" os-launch.pdf'
+fails 1 "^qvault: 'os-launch\.pdf' has a /Launch action \(object [0-9]+\), which a drawing may not hold$" \
+	"a /Launch action inside an object stream is refused" q add os-launch.pdf --doc DWG-OL --type drawing
+fails 1 "^qvault: 'os-exe\.pdf' embeds an executable 'setup\.exe'" \
+	"an embedded .exe inside an object stream is refused" q add os-exe.pdf --doc DWG-OX --type drawing
+
+# recorded: accepted, and show says what was found
+ok "a PDF with JavaScript is accepted as a drawing" q add js.pdf --doc DWG-JS --type drawing
+check "  show prints the finding" sh -c 'q show DWG-JS@A | grep -Eq "^ +finding: holds JavaScript \(object [0-9]+\)$"'
+check "  and --json lists it with the file" sh -c '
+	q show DWG-JS@A --json | python3 -c "
+import json, sys
+f = json.load(sys.stdin)[\"files\"][0]
+assert f[\"findings\"][0].startswith(\"holds JavaScript (object \"), f"'
+check "  the revision's record keeps it" sh -c '
+	git -C v show "main:$(git -C v ls-tree -r --name-only main | grep "/DWG-JS/A/record.json")" |
+	grep -q "holds JavaScript"'
+ok "JavaScript inside an object stream is found" q add os-js.pdf --doc DWG-OJS --type drawing
+check "  and recorded" sh -c 'q show DWG-OJS@A | grep -q "finding: holds JavaScript"'
+ok "an embedded text file is accepted in a coc" q add attach.pdf --doc COC-A --type coc
+check "  recorded by its name" sh -c "q show COC-A@A | grep -Eq \"finding: embeds a file 'notes\\.txt' \\(object [0-9]+\\)\""
+ok "  inside an object stream too" q add os-attach.pdf --doc COC-OA --type coc
+check "  recorded the same" sh -c 'q show COC-OA@A | grep -q "finding: embeds a file .notes.txt."'
+ok "a PDF encrypted without a user password opens: accepted" q add owner.pdf --doc DWG-OWN --type drawing
+check "  recorded as encrypted" sh -c 'q show DWG-OWN@A | grep -q "finding: is encrypted (it opens without a password)"'
+ok "an other may need a password: accepted" q add enc.pdf --doc O-ENC --type other
+check "  recorded" sh -c 'q show O-ENC@A | grep -q "finding: needs a password to open"'
+ok "an other may be damaged past repair: accepted" q add damaged.pdf --doc O-D --type other
+check "  recorded" sh -c 'q show O-D@A | grep -q "finding: is damaged past repair"'
+
+# the PDFs of an FAI package are held to the policy for "fai-member"
+add_supplier sam acme
+q release DWG-1 --rev C honest.pdf --to acme > /dev/null
+q po add PO-1 --supplier acme --line PN-1:50:DWG-1@C > /dev/null
+q --key sam.pem ack DWG-1@C > /dev/null
+fai_pkg FAIR-1 6.05
+cp launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+fails 1 "^qvault: 'fai\.zip': 'ballooned\.pdf' has a /Launch action \(object [0-9]+\), which an FAI package may not hold$" \
+	"an FAI package whose PDF has a /Launch action is refused" q --key sam.pem fai add fai.zip
+cp os-js.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+ok "an FAI package whose PDF holds JavaScript is accepted" q --key sam.pem fai add fai.zip
+check "  the finding is shown with that member" sh -c 'q show FAIR-1 | grep -A2 "file     ballooned.pdf" | grep -q "finding: holds JavaScript"'
+
+# the record is the truth: a rebuilt index shows the same, verify agrees
+q show DWG-JS@A > js.before; q show COC-OA@A > oa.before
+ok "reindex" q reindex
+check "  shows the same findings" sh -c 'q show DWG-JS@A | cmp -s - js.before && q show COC-OA@A | cmp -s - oa.before'
+ok "verify passes" q verify
+
+done_testing

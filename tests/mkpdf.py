@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""mkpdf - PDFs for the tests, written byte by byte with a valid xref.
+
+  mkpdf.py KIND FILE [ARG]
+
+  honest        one page, its content a Flate stream
+  filler SIZE   exactly SIZE bytes: one page and one stream of
+                pseudo-random bytes (nothing deflates); a valid PDF that
+                stands in for a large drawing
+  js            JavaScript in the catalog's /OpenAction
+  launch        a /Launch action in the catalog's /OpenAction
+  exe           an embedded file 'setup.exe' that starts with MZ
+  disguised     an embedded file named 'notes.txt' that starts with MZ
+  attach        an embedded text file 'notes.txt'
+  pages N       N pages, the page tree's /Count saying so
+  lying-pages N N pages, the page tree's /Count saying 1
+  bomb BYTES    a page whose Flate content stream inflates to BYTES
+                (a multiple of 16 MiB) of zeros
+  damaged       a PDF header, then bytes that hold no object
+
+qpdf itself (qpdf --object-streams=generate, --encrypt) makes the
+object-stream and encrypted variants from these.
+"""
+import os
+import sys
+import zlib
+
+
+def write(path, objs, extra=b''):
+    out = bytearray(b'%PDF-1.7\n%\xe2\xe3\xcf\xd3\n')
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b'%d 0 obj\n' % i + body + b'\nendobj\n'
+    xref = len(out)
+    out += b'xref\n0 %d\n0000000000 65535 f \n' % (len(objs) + 1)
+    for o in offsets:
+        out += b'%010d 00000 n \n' % o
+    out += b'trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n' % (
+        len(objs) + 1, extra, xref)
+    with open(path, 'wb') as f:
+        f.write(out)
+    return len(out)
+
+
+def stream(d, data):
+    return b'<< %s /Length %d >>\nstream\n' % (d, len(data)) + data + b'\nendstream'
+
+
+PAGE = b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>'
+TEXT = zlib.compress(b'BT /F1 12 Tf 72 720 Td (qvault) Tj ET\n')
+
+
+def one_page(catalog, more=(), content=None):
+    return [catalog, b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>', PAGE,
+            content or stream(b'/Filter /FlateDecode', TEXT)] + list(more)
+
+
+def bomb(size):
+    # one chunk deflated after a full flush is the same bytes each time
+    chunk, count = b'\0' * (1 << 24), size >> 24
+    c = zlib.compressobj(9)
+    first = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(count):
+        adler = zlib.adler32(chunk, adler)
+    return first + again * (count - 1) + c.flush()[:-4] + adler.to_bytes(4, 'big')
+
+
+def filler(path, size):
+    # the stream's length shifts the rest by its digits: settle it
+    length, rnd = 0, os.urandom
+    for _ in range(4):
+        total = write(path, one_page(CATALOG, [stream(b'', b'\0' * length)]))
+        length += size - total
+    if length < 0:
+        sys.exit('mkpdf: %d bytes are too few for a PDF' % size)
+    got = write(path, one_page(CATALOG, [stream(b'', rnd(length))]))
+    assert got == size, (got, size)
+
+
+CATALOG = b'<< /Type /Catalog /Pages 2 0 R >>'
+
+
+def main():
+    kind, path = sys.argv[1], sys.argv[2]
+    arg = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    if kind == 'honest':
+        write(path, one_page(CATALOG))
+    elif kind == 'filler':
+        filler(path, arg)
+    elif kind == 'js':
+        write(path, one_page(b'<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>',
+                             [b'<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>']))
+    elif kind == 'launch':
+        write(path, one_page(b'<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>',
+                             [b'<< /Type /Action /S /Launch /F (calc.exe) >>']))
+    elif kind in ('exe', 'disguised', 'attach'):
+        name = b'setup.exe' if kind == 'exe' else b'notes.txt'
+        data = (b'inspection notes\n' if kind == 'attach' else
+                b'MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode')
+        write(path, one_page(
+            b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(%s) 5 0 R] >> >> >>' % name,
+            [b'<< /Type /Filespec /F (%s) /UF (%s) /EF << /F 6 0 R >> >>' % (name, name),
+             stream(b'/Type /EmbeddedFile /Filter /FlateDecode', zlib.compress(data))]))
+    elif kind in ('pages', 'lying-pages'):
+        kids = b' '.join(b'%d 0 R' % (i + 4) for i in range(arg))
+        objs = [CATALOG, b'<< /Type /Pages /Kids [%s] /Count %d >>' % (
+                    kids, 1 if kind == 'lying-pages' else arg),
+                stream(b'', b'BT ET')]
+        objs += [b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>'] * arg
+        write(path, objs)
+    elif kind == 'bomb':
+        write(path, one_page(CATALOG, content=stream(b'/Filter /FlateDecode', bomb(arg))))
+    elif kind == 'damaged':
+        with open(path, 'wb') as f:
+            f.write(b'%PDF-1.4\n' + bytes(range(256)) * 40 + b'\n%%EOF\n')
+    else:
+        sys.exit('mkpdf: no kind %r' % kind)
+
+
+main()

@@ -1,0 +1,35 @@
+/*
+ * pdf.h - what a PDF holds, as a PDF library reads it (libqpdf, through
+ * its C API), held to the vault's PDF policy ("pdf" in vault.json).
+ *
+ * The policy names, for each document type, what to do when a PDF
+ * needs a password to open, is damaged past repair, has a /Launch
+ * action, embeds an executable, holds JavaScript, embeds other files or
+ * is encrypted (yet opens without a password): "refuse", "record" (a
+ * finding kept with the revision's record, shown by `show`) or
+ * "accept".  Its limits bound the work of one check: pages, objects
+ * walked, and the bytes one Flate stream may inflate to.
+ */
+#ifndef VAULT_PDF_H
+#define VAULT_PDF_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* The built-in policy, as vault.json of a new vault holds it (new reference). */
+json_t *vault_pdf__default_policy(void);
+
+/*
+ * Open the PDF that the open file `fd` holds (read through its own file
+ * description: `fd`'s offset is left alone) and hold it to `policy` (the
+ * "pdf" of vault.json; NULL: the built-in one) for a document of `type`.
+ * 0 when it passes: *findings is NULL or what it recorded, one finding
+ * per line, the caller's to free.  A refusal is VAULT_EINVALID with a message
+ * naming `file` and what was found; a policy that is not understood is
+ * VAULT_EINVALID naming vault.json.
+ */
+int vault_pdf__check(char **findings, const json_t *policy, const char *type,
+		     const char *file, int fd);
+
+#endif
