@@ -66,7 +66,7 @@ static int check_fields(job *j)
 		return error;
 	if (!o->type || !vault_record__type_known(o->type))
 		return vault_error__set(VAULT_EINVALID,
-			"unknown document type '%s' (known: drawing, spec, fai, coc, "
+			"unknown document type '%s' (known: drawing, spec, model, fai, coc, "
 			"material-cert, inspection-report, process-cert, other)",
 			o->type ? o->type : "");
 	if ((error = vault__fmt(j->type, sizeof(j->type), "document type", "%s", o->type)) < 0)
@@ -210,7 +210,8 @@ static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const vault_
 
 		if (d.exists && strcmp(d.type, j->type) != 0) {
 			error = vault_error__set(VAULT_EINVALID,
-				"document '%s' is a %s, not a %s", doc, d.type, j->type);
+				"document '%s' is %s %s, not %s %s", doc, vault_record__a(d.type),
+				d.type, vault_record__a(j->type), j->type);
 			goto done;
 		}
 		if (j->opts->rev)
@@ -485,9 +486,10 @@ static int check_release(vault_txn *t, vault *v, const vault_release_options *re
 
 	if ((error = vault_user__may(&t->actor, VAULT_ROLE_BUYER, "release documents")) < 0)
 		return error;
-	if (strcmp(j->type, "drawing") != 0 && strcmp(j->type, "spec") != 0)
+	if (!vault_record__controlled(j->type))
 		return vault_error__set(VAULT_EINVALID,
-			"only drawings and specs are released, not a %s", j->type);
+			"only drawings, models and specs are released, not %s %s",
+			vault_record__a(j->type), j->type);
 	if (!j->opts->rev)
 		return vault_error__set(VAULT_EINVALID, "a release names its revision (--rev)");
 	if (rel->nto == 0)
@@ -601,7 +603,8 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			continue;
 		if (strcmp(jobs[i].type, "material-cert") != 0) {
 			error = in_entry(vault_error__set(VAULT_EINVALID,
-				"certificate data is for a material-cert, not a %s", jobs[i].type), n,
+				"certificate data is for a material-cert, not %s %s",
+				vault_record__a(jobs[i].type), jobs[i].type), n,
 				&jobs[i]);
 			goto done;
 		}
@@ -905,8 +908,9 @@ static void number_one(const vault_change_ctx *c, const vault_revision *o, int r
 	nb->seen++;
 	nb->same += o->seq == nb->r->seq;
 	if (strcmp(o->type, nb->r->type) != 0 && !nb->typed++)
-		c->found(c, nb->path, "the record makes '%s' a %s, but its "
-		      "revision '%s' is a %s", nb->r->doc, nb->r->type, o->rev, o->type);
+		c->found(c, nb->path, "the record makes '%s' %s %s, but its "
+		      "revision '%s' is %s %s", nb->r->doc, vault_record__a(nb->r->type),
+		      nb->r->type, o->rev, vault_record__a(o->type), o->type);
 }
 
 /*
