@@ -109,15 +109,32 @@ void vault_config__dispose(vault_config *cfg)
 	cfg->allow = NULL;
 }
 
+json_t *vault_config__list(const vault_config *cfg, const char *type)
+{
+	json_t *list = json_object_get(cfg->allow, type);
+
+	return json_is_array(list) ? json_incref(list) : default_list(type);
+}
+
+int vault_config__accepts(const vault_config *cfg, const char *type, const char *mime)
+{
+	json_t *list = vault_config__list(cfg, type), *m;
+	size_t i;
+	int found = 0;
+
+	json_array_foreach(list, i, m)
+		if (json_is_string(m) && strcmp(json_string_value(m), mime) == 0)
+			found = 1;
+	json_decref(list);
+	return found;
+}
+
 int vault_config__check(const vault_config *cfg, const char *type,
 			const char *mime, const char *file)
 {
-	json_t *list = json_incref(json_object_get(cfg->allow, type)), *m;
+	json_t *list = vault_config__list(cfg, type), *m;
 	char accepted[512] = "";
 	size_t i, used = 0;
-
-	if (!list)
-		list = default_list(type);
 
 	json_array_foreach(list, i, m) {
 		const char *s = json_string_value(m);

@@ -551,6 +551,25 @@ static void check_added(commit_ctx *x, const char *path)
 	vault_ledger__add(x->c->ledger, &change, path);
 }
 
+/* vault.json changed: checked as its kind, counted as written (check_op). */
+static void check_changed_config(commit_ctx *x, const char *path)
+{
+	const vault_kind *const *kinds = x->c->v->kinds;
+	vault_change_ctx change;
+	size_t i;
+
+	for (i = 0; kinds[i]; i++)
+		if (kinds[i] == &vault_kind_config)
+			break;
+	if (!kinds[i])
+		return;
+	if (!(x->kinds & (UINT64_C(1) << i)))
+		require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
+	x->kinds |= UINT64_C(1) << i;
+	change_of(&change, x);
+	vault_kind_config.check(&change, path);
+}
+
 static int change_cb(void *payload, vault_change what, const char *path)
 {
 	commit_ctx *x = payload;
@@ -562,7 +581,8 @@ static int change_cb(void *payload, vault_change what, const char *path)
 		break;
 	case VAULT_CHANGE_MODIFIED:
 		if (strcmp(path, VAULT_CONFIG_FILE) == 0) {
-			require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
+			/* the one record a later commit changes (`qvault types`): its kind's check */
+			check_changed_config(x, path);
 		} else {
 			found(x->c, cid, path, "rewrites a record: history only adds");
 			/* a rewritten statement: does its signature still hold? */
