@@ -295,11 +295,20 @@ static int is_csv(const char *buf, size_t len)
 int vault_detect__buffer(const char **mime, vault_detect *d, const void *buf,
 			 size_t len)
 {
+	const char *magic;
+
+	return vault_detect__both(mime, &magic, d, buf, len);
+}
+
+int vault_detect__both(const char **mime, const char **magic, vault_detect *d,
+		       const void *buf, size_t len)
+{
 	const char *m = magic_buffer(d->magic, buf, len);
 
 	if (!m)
 		return vault_error__set(VAULT_ERROR, "cannot detect the content type: %s",
 					magic_error(d->magic));
+	*magic = m;
 	if (strcmp(m, "text/plain") == 0) {
 		if (is_step(buf, len))
 			m = "model/step";

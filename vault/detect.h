@@ -28,4 +28,11 @@ void vault_detect__free(vault_detect *d);
 int vault_detect__buffer(const char **mime, vault_detect *d, const void *buf,
 			 size_t len);
 
+/*
+ * The same, and in *magic libmagic's own answer (what a qvault that did
+ * not yet recognise the format recorded): verify accepts either.
+ */
+int vault_detect__both(const char **mime, const char **magic, vault_detect *d,
+		       const void *buf, size_t len);
+
 #endif
