@@ -37,6 +37,31 @@ ooxml('report.docx', 'word/document.xml')
 with zipfile.ZipFile('sheet.ods', 'w') as z:
     z.writestr(zipfile.ZipInfo('mimetype'), 'application/vnd.oasis.opendocument.spreadsheet')
     z.writestr('content.xml', '<?xml version="1.0"?><office:document-content/>')
+# .xls: a compound file (CFB) whose one stream is Excel's "Workbook"
+import struct
+END, FREE, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
+hdr = bytearray(512)
+hdr[0:8] = bytes.fromhex('D0CF11E0A1B11AE1')
+struct.pack_into('<HHHHH', hdr, 24, 0x3E, 3, 0xFFFE, 9, 6)
+struct.pack_into('<IIIIIIII', hdr, 44, 1, 1, 0, 4096, END, 0, END, 0)
+for i in range(109):
+    struct.pack_into('<I', hdr, 76 + 4 * i, 0 if i == 0 else FREE)
+fat = [0xFFFFFFFD, END] + [3 + i if i < 7 else END for i in range(8)]
+fat += [FREE] * (128 - len(fat))
+def entry(name, kind, child, start, size):
+    e = bytearray(128)
+    n = name.encode('utf-16-le') + b'\0\0'
+    e[0:len(n)] = n
+    struct.pack_into('<H', e, 64, len(n))
+    e[66], e[67] = kind, 1
+    struct.pack_into('<III', e, 68, NOSTREAM, NOSTREAM, child)
+    struct.pack_into('<II', e, 116, start, size)
+    return bytes(e)
+book = bytearray(4096)
+book[0:8] = bytes.fromhex('0908100000060500')
+with open('book.xls', 'wb') as f:
+    f.write(bytes(hdr) + struct.pack('<128I', *fat) + entry('Root Entry', 5, 1, END, 0) +
+            entry('Workbook', 2, NOSTREAM, 2, 4096) + bytes(256) + bytes(book))
 with zipfile.ZipFile('part.3mf', 'w') as z:
     z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types/>')
     z.writestr('3D/3dmodel.model', '<?xml version="1.0"?><model unit="millimeter"/>')
@@ -65,6 +90,9 @@ ok "QIF without an XML declaration too" q --key sam.pem add bare.qif --doc QIF-2
 check "  recorded as application/qif+xml" sh -c 'q show QIF-1 --json | grep -q "application/qif+xml"'
 ok ".xlsx is an inspection report" q --key sam.pem add form3.xlsx --doc IR-1 --type inspection-report
 ok ".xlsm is an inspection report" q --key sam.pem add cmm.xlsm --doc IR-2 --type inspection-report
+ok ".xls is an inspection report" q --key sam.pem add book.xls --doc IR-5 --type inspection-report
+check "  recorded as application/vnd.ms-excel" sh -c 'q show IR-5 --json | grep -q "\"application/vnd.ms-excel\""'
+ok ".xls is an other" q add book.xls --doc OT-5 --type other
 ok ".ods is an inspection report" q --key sam.pem add sheet.ods --doc IR-3 --type inspection-report
 ok ".docx is an inspection report" q --key sam.pem add report.docx --doc IR-4 --type inspection-report
 ok ".xlsx is an other" q --key sam.pem add form3.xlsx --doc OT-1 --type other
@@ -107,6 +135,8 @@ fails 1 "file 'scan.jpg' is image/jpeg, which a model does not accept" \
 	"a JPEG is not a model" q add scan.jpg --doc M-9 --type model
 fails 1 "file 'form3.xlsx' is application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, which a drawing does not accept" \
 	"a spreadsheet is not a drawing" q add form3.xlsx --doc DWG-9 --type drawing
+fails 1 "file 'book.xls' is application/vnd.ms-excel, which a coc does not accept" \
+	"an old Excel workbook is not a CoC" q --key sam.pem add book.xls --doc COC-9 --type coc
 fails 1 "file 'results.qif' is application/qif\+xml, which a coc does not accept" \
 	"QIF results are not a CoC" q --key sam.pem add results.qif --doc COC-9 --type coc
 fails 1 "user 'sam' may not add a model \(needs role buyer\)" \
