@@ -1119,7 +1119,9 @@ static void check_content(const vault_change_ctx *c, const char *path, const cha
 		vault_revision_dispose(&r);
 		return;
 	}
-	member = strcmp(r.type, "fai") == 0 && strcmp(recorded, "application/zip") != 0;
+	/* an FAI added whole is one zip; one read from its package is its members */
+	member = strcmp(r.type, "fai") == 0 &&
+		 (strcmp(recorded, "application/zip") != 0 || r.nfiles > 1);
 	list = member ? "fai-member" : r.type;
 	if (member)
 		h.want = VAULT_PKG_CHUNK;
