@@ -8,7 +8,7 @@
 
 static const cli_opt opts[] = {
 	{ "doc", 'd', OPT_VALUE, "NUMBER", "document number, e.g. DWG-1001" },
-	{ "type", 't', OPT_VALUE, "TYPE", "drawing, spec, fai, coc, material-cert, inspection-report, process-cert, other" },
+	{ "type", 't', OPT_VALUE, "TYPE", "drawing, spec, model, fai, coc, material-cert, inspection-report, process-cert, other" },
 	{ "rev", 'r', OPT_VALUE, "R", "revision (default: A, or the one after the latest)" },
 	{ "title", 0, OPT_VALUE, "T", "title" },
 	{ "part", 'p', OPT_LIST, "PN", "part number the document applies to (repeatable)" },

@@ -58,6 +58,7 @@ static const cli_shell_rule rules[] = {
 	{ "audit", NULL, -1, NULL },
 	{ "user list", NULL, -1, NULL },
 	{ "keys allowed-signers", NULL, -1, NULL },
+	{ "types list", NULL, -1, NULL },
 	{ "verify", NULL, -1, NULL },
 	/* writing */
 	{ "add", "buyer,supplier,quality", 0, NULL },

@@ -3123,7 +3123,7 @@ static unsigned viewer_roles(serve_req *q)
 	return q->roles;
 }
 
-static const char *const release_types[] = { "drawing", "spec", NULL };
+static const char *const release_types[] = { "drawing", "model", "spec", NULL };
 
 /* Whether the comma-separated `list` (may be NULL) holds `item` whole. */
 static int listed(const char *list, const char *item)

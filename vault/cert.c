@@ -228,7 +228,8 @@ static void check_cert_data(const vault_change_ctx *c, const char *path)
 		goto done;
 	}
 	if (strcmp(r.type, "material-cert") != 0)
-		c->found(c, path, "certificate data is for a material-cert, not a %s", r.type);
+		c->found(c, path, "certificate data is for a material-cert, not %s %s",
+			 vault_record__a(r.type), r.type);
 	if (c->who && strcmp(r.org ? r.org : "", c->who->org) != 0)
 		c->found(c, path, "the certificate names organization '%s', but '%s' of '%s' signed the"
 			 " commit", r.org ? r.org : "", c->who->name, c->who->org);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect.h"
 #include "error.h"
 #include "pdf.h"
 #include "record.h"
@@ -13,23 +14,42 @@
 #define PDF "application/pdf"
 #define IMAGES "image/png", "image/jpeg", "image/tiff"
 #define TEXT "text/plain", "text/csv"
+/* what a certificate may be as text: CSV, or a structured format */
+#define CERT_TEXT "text/csv", "application/json", "text/xml"
+/* spreadsheets (AS9102 forms, CMM reports) and word-processor documents */
+#define OFFICE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", \
+	"application/vnd.ms-excel.sheet.macroEnabled.12", "application/vnd.ms-excel", \
+	"application/vnd.oasis.opendocument.spreadsheet", \
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+/* 3D models: STEP, IGES, JT, 3MF, STL, Parasolid */
+#define MODELS "model/step", "model/iges", "model/jt", "model/3mf", "model/stl", \
+	"model/vnd.parasolid.transmit.text"
 
-/* The allowlists of DESIGN.md and issue #2, one row per document type. */
+/*
+ * The allowlists of DESIGN.md, issues #2 and #20, one row per document
+ * type: what a new vault's vault.json holds (an admin changes them with
+ * `qvault types`).  A drawing is 2D (a scan is a JPEG), or a product
+ * definition in a neutral CAD format (STEP, IGES: model-based definition);
+ * a 3D model of any format is a document of type model.
+ */
 static const struct {
 	const char *type;
-	const char *mime[12];
+	const char *mime[24];
 } defaults[] = {
-	{ "drawing", { PDF, "image/tiff", "image/png", "image/vnd.dxf",
+	{ "drawing", { PDF, "image/tiff", "image/png", "image/jpeg", "image/vnd.dxf",
 		       "image/vnd.dwg", "model/step", "model/iges" } },
+	{ "model", { MODELS } },
 	{ "spec", { PDF, TEXT } },
 	{ "fai", { "application/zip" } },
-	{ "coc", { PDF, IMAGES, TEXT } },
-	{ "material-cert", { PDF, IMAGES, TEXT } },
-	{ "inspection-report", { PDF, IMAGES, TEXT } },
-	{ "process-cert", { PDF, IMAGES, TEXT } },
-	{ "other", { PDF, IMAGES, TEXT, "application/zip" } },
+	{ "coc", { PDF, IMAGES, CERT_TEXT } },
+	{ "material-cert", { PDF, IMAGES, CERT_TEXT } },
+	{ "inspection-report", { PDF, IMAGES, CERT_TEXT, VAULT_MIME_QIF, OFFICE } },
+	{ "process-cert", { PDF, IMAGES, CERT_TEXT } },
+	{ "other", { PDF, IMAGES, TEXT, "application/zip", OFFICE, VAULT_MIME_QIF,
+		     "application/json", "text/xml" } },
 	/* not a document type: what the members of an FAI package may be */
-	{ "fai-member", { PDF, IMAGES, TEXT, "application/json", "model/step", "model/iges" } },
+	{ "fai-member", { PDF, IMAGES, TEXT, "application/json", "text/xml", VAULT_MIME_QIF,
+			  OFFICE, "image/vnd.dxf", MODELS } },
 };
 
 /* The built-in list for `type` (for vaults made before it existed), or NULL. */
@@ -94,15 +114,32 @@ void vault_config__dispose(vault_config *cfg)
 	cfg->pdf = NULL;
 }
 
+json_t *vault_config__list(const vault_config *cfg, const char *type)
+{
+	json_t *list = json_object_get(cfg->allow, type);
+
+	return json_is_array(list) ? json_incref(list) : default_list(type);
+}
+
+int vault_config__accepts(const vault_config *cfg, const char *type, const char *mime)
+{
+	json_t *list = vault_config__list(cfg, type), *m;
+	size_t i;
+	int found = 0;
+
+	json_array_foreach(list, i, m)
+		if (json_is_string(m) && strcmp(json_string_value(m), mime) == 0)
+			found = 1;
+	json_decref(list);
+	return found;
+}
+
 int vault_config__check(const vault_config *cfg, const char *type,
 			const char *mime, const char *file)
 {
-	json_t *list = json_incref(json_object_get(cfg->allow, type)), *m;
+	json_t *list = vault_config__list(cfg, type), *m;
 	char accepted[512] = "";
 	size_t i, used = 0;
-
-	if (!list)
-		list = default_list(type);
 
 	json_array_foreach(list, i, m) {
 		const char *s = json_string_value(m);
@@ -120,6 +157,6 @@ int vault_config__check(const vault_config *cfg, const char *type,
 	}
 	json_decref(list);
 	return vault_error__set(VAULT_EINVALID,
-		"file '%s' is %s, which a %s does not accept (accepted: %s)",
-		file, mime, type, used ? accepted : "nothing");
+		"file '%s' is %s, which %s %s does not accept (accepted: %s)",
+		file, mime, vault_record__a(type), type, used ? accepted : "nothing");
 }

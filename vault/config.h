@@ -23,6 +23,16 @@ int vault_config__parse(vault_config *cfg, const char *data, size_t len);
 void vault_config__dispose(vault_config *cfg);
 
 /*
+ * The allowlist of `type` (a document type or "fai-member"): vault.json's,
+ * or the built-in one for a type vault.json does not name (a vault made
+ * before the type existed); NULL for a type of neither.  The caller's.
+ */
+json_t *vault_config__list(const vault_config *cfg, const char *type);
+
+/* 1 when `mime` is on the allowlist of `type`, else 0 (no message). */
+int vault_config__accepts(const vault_config *cfg, const char *type, const char *mime);
+
+/*
  * 0 when `mime` is on the allowlist of `type`, else VAULT_EINVALID with a
  * message naming the file, what it is, and what the type accepts.
  */

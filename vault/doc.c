@@ -22,6 +22,7 @@
 #include "kinds.h"
 #include "link.h"
 #include "pack.h"
+#include "package.h"
 #include "txn.h"
 #include "user.h"
 #include "record.h"
@@ -66,7 +67,7 @@ static int check_fields(job *j)
 		return error;
 	if (!o->type || !vault_record__type_known(o->type))
 		return vault_error__set(VAULT_EINVALID,
-			"unknown document type '%s' (known: drawing, spec, fai, coc, "
+			"unknown document type '%s' (known: drawing, spec, model, fai, coc, "
 			"material-cert, inspection-report, process-cert, other)",
 			o->type ? o->type : "");
 	if ((error = vault__fmt(j->type, sizeof(j->type), "document type", "%s", o->type)) < 0)
@@ -210,7 +211,8 @@ static int plan_doc(job **jobs, size_t n, vault *v, git_tree *root, const vault_
 
 		if (d.exists && strcmp(d.type, j->type) != 0) {
 			error = vault_error__set(VAULT_EINVALID,
-				"document '%s' is a %s, not a %s", doc, d.type, j->type);
+				"document '%s' is %s %s, not %s %s", doc, vault_record__a(d.type),
+				d.type, vault_record__a(j->type), j->type);
 			goto done;
 		}
 		if (j->opts->rev)
@@ -487,9 +489,10 @@ static int check_release(vault_txn *t, vault *v, const vault_release_options *re
 
 	if ((error = vault_user__may(&t->actor, VAULT_ROLE_BUYER, "release documents")) < 0)
 		return error;
-	if (strcmp(j->type, "drawing") != 0 && strcmp(j->type, "spec") != 0)
+	if (!vault_record__controlled(j->type))
 		return vault_error__set(VAULT_EINVALID,
-			"only drawings and specs are released, not a %s", j->type);
+			"only drawings, models and specs are released, not %s %s",
+			vault_record__a(j->type), j->type);
 	if (!j->opts->rev)
 		return vault_error__set(VAULT_EINVALID, "a release names its revision (--rev)");
 	if (rel->nto == 0)
@@ -603,7 +606,8 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			continue;
 		if (strcmp(jobs[i].type, "material-cert") != 0) {
 			error = in_entry(vault_error__set(VAULT_EINVALID,
-				"certificate data is for a material-cert, not a %s", jobs[i].type), n,
+				"certificate data is for a material-cert, not %s %s",
+				vault_record__a(jobs[i].type), jobs[i].type), n,
 				&jobs[i]);
 			goto done;
 		}
@@ -908,8 +912,9 @@ static void number_one(const vault_change_ctx *c, const vault_revision *o, int r
 	nb->seen++;
 	nb->same += o->seq == nb->r->seq;
 	if (strcmp(o->type, nb->r->type) != 0 && !nb->typed++)
-		c->found(c, nb->path, "the record makes '%s' a %s, but its "
-		      "revision '%s' is a %s", nb->r->doc, nb->r->type, o->rev, o->type);
+		c->found(c, nb->path, "the record makes '%s' %s %s, but its "
+		      "revision '%s' is %s %s", nb->r->doc, vault_record__a(nb->r->type),
+		      nb->r->type, o->rev, vault_record__a(o->type), o->type);
 }
 
 /*
@@ -1047,14 +1052,113 @@ static void check_record(const vault_change_ctx *c, const char *path)
 	doc_state_dispose(&d);
 }
 
-/* docs/.../<DOC>/<REV>/files/...: with the record that lists it. */
+/* The first `want` bytes of a blob (fewer when it is shorter). */
+typedef struct {
+	unsigned char *buf;
+	size_t len, want;
+} head_read;
+
+static int head_chunk(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	head_read *h = payload;
+	size_t take = len < h->want - h->len ? len : h->want - h->len;
+
+	(void)first;
+	memcpy(h->buf + h->len, buf, take);
+	h->len += take;
+	return h->len == h->want; /* enough: stop reading */
+}
+
+/* The vault.json of `tree`, parsed; 0 when it is there and well formed. */
+static int config_in(vault_config *cfg, const vault_change_ctx *c, const git_tree *tree)
+{
+	char *data = NULL;
+	size_t len;
+	int error;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((error = vault_store__read_path(&data, &len, c->store, tree, VAULT_CONFIG_FILE)) < 0)
+		return error;
+	error = vault_config__parse(cfg, data, len);
+	free(data);
+	return error;
+}
+
+/*
+ * An uploaded file: its content is what its record says (as qvault
+ * detects it now, or as libmagic alone named it, which a qvault that did
+ * not yet know the format recorded), and that was on the allowlist of the
+ * revision's type in the vault.json in force when it was added (the tree
+ * before): allowing a type later does not bless an earlier upload, and
+ * denying it later does not condemn one.  An FAI's members are judged by
+ * the list of what a package may hold, detected as they were, a package
+ * read at a time.
+ */
+static void check_content(const vault_change_ctx *c, const char *path, const char *rest)
+{
+	char rec[VAULT_PATH_MAX], *data = NULL;
+	const char *name = rest + strlen(VAULT_FILES_DIR "/"), *recorded = NULL, *list;
+	const char *mime, *magic;
+	git_tree_entry *te = NULL;
+	vault_revision r;
+	vault_config cfg;
+	head_read h = { NULL, 0, VAULT_CHUNK };
+	size_t len, i;
+	int error, member;
+
+	if (!c->detect || !c->before || strncmp(rest, VAULT_FILES_DIR "/", 6) != 0 ||
+	    vault__fmt(rec, sizeof(rec), "path", "%.*s" VAULT_RECORD_FILE, (int)(rest - path),
+		       path) < 0 ||
+	    vault_store__read_path(&data, &len, c->store, c->tree, rec) < 0)
+		return;
+	error = vault_record__revision_parse(&r, data, len);
+	free(data);
+	if (error < 0)
+		return; /* the record's own check says what is wrong with it */
+	for (i = 0; i < r.nfiles && !recorded; i++)
+		if (strcmp(r.files[i].name, name) == 0)
+			recorded = r.files[i].mime;
+	if (!recorded || config_in(&cfg, c, c->before) < 0) {
+		vault_revision_dispose(&r);
+		return;
+	}
+	/* an FAI added whole is one zip; one read from its package is its members */
+	member = strcmp(r.type, "fai") == 0 &&
+		 (strcmp(recorded, "application/zip") != 0 || r.nfiles > 1);
+	list = member ? "fai-member" : r.type;
+	if (member)
+		h.want = VAULT_PKG_CHUNK;
+	if ((h.buf = malloc(h.want)) == NULL)
+		abort();
+	if (git_tree_entry_bypath(&te, c->tree, path) < 0 ||
+	    vault_store__read_blob(c->store, git_tree_entry_id(te), head_chunk, &h) < 0) {
+		c->found(c, path, "the file cannot be read: %s", vault_error_message());
+	} else if (vault_detect__both(&mime, &magic, c->detect, h.buf, h.len) < 0) {
+		c->found(c, path, "%s", vault_error_message());
+	} else if (strcmp(mime, recorded) != 0 && strcmp(magic, recorded) != 0) {
+		c->found(c, path, "the file is recorded as %s, but its content is %s", recorded,
+			 mime);
+	} else if (!vault_config__accepts(&cfg, list, recorded)) {
+		c->found(c, path, "the file is %s, which %s %s did not accept when it was added",
+			 recorded, member ? "an" : vault_record__a(list),
+			 member ? "FAI package's member" : list);
+	}
+	free(h.buf);
+	git_tree_entry_free(te);
+	vault_config__dispose(&cfg);
+	vault_revision_dispose(&r);
+}
+
+/* docs/.../<DOC>/<REV>/files/...: with the record that lists it, of a type then allowed. */
 static void check_file(const vault_change_ctx *c, const char *path)
 {
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
 	const char *rest;
 
-	if (vault_rules__revision_of(c, path, doc, rev, &rest) == 0)
+	if (vault_rules__revision_of(c, path, doc, rev, &rest) == 0) {
 		vault_rules__with_its_record(c, path, rest);
+		check_content(c, path, rest);
+	}
 }
 
 static void check_release_file(const vault_change_ctx *c, const char *path)

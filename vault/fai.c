@@ -1114,7 +1114,8 @@ int vault_fai_show(char **out, vault *v, const char *fair, const char *rev)
 	    (error = vault_doc_get(&r, v, fair, rev)) < 0)
 		return error;
 	if (strcmp(r.type, "fai") != 0) {
-		error = vault_error__set(VAULT_EINVALID, "'%s' is a %s, not an FAI", fair, r.type);
+		error = vault_error__set(VAULT_EINVALID, "'%s' is %s %s, not an FAI", fair,
+					 vault_record__a(r.type), r.type);
 		goto done;
 	}
 	if ((error = read_file(&data, &len, v, &r, MANIFEST, MANIFEST_MAX)) < 0 ||

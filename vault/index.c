@@ -799,7 +799,7 @@ static char *column_dup(sqlite3_stmt *st, int col)
 static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 {
 	sqlite3_stmt *st;
-	int controlled = strcmp(rev->type, "drawing") == 0 || strcmp(rev->type, "spec") == 0;
+	int controlled = vault_record__controlled(rev->type);
 	int released = 0, later = 0, rc;
 	size_t n = 0;
 

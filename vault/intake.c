@@ -63,6 +63,9 @@ int vault_intake__check_path(const char *path, uint64_t max, const char *key)
 	return 0;
 }
 
+/* Below this many bytes libmagic may call any content application/octet-stream. */
+#define TOO_SHORT 8
+
 int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cfg,
 		       const char *path, const char *type, int want_id)
 {
@@ -109,6 +112,14 @@ int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cf
 	}
 	if ((error = vault_detect__buffer(&mime, d, in->first, in->first_len)) < 0)
 		goto fail;
+	/* libmagic names nothing from a byte or two: say so, not "octet-stream" */
+	if (in->size < TOO_SHORT && strcmp(mime, "application/octet-stream") == 0 &&
+	    vault_config__check(cfg, type, mime, path) < 0) {
+		error = vault_error__set(VAULT_EINVALID,
+			"file '%s' holds only %u byte%s, too few to tell what it is", path,
+			(unsigned)in->size, in->size == 1 ? "" : "s");
+		goto fail;
+	}
 	if ((error = vault__fmt(in->mime, sizeof(in->mime), "MIME type", "%s", mime)) < 0 ||
 	    (error = vault_config__check(cfg, type, in->mime, path)) < 0)
 		goto fail;

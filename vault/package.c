@@ -39,7 +39,7 @@
 #define LOCAL_LEN 30
 #define COMMENT_MAX 65535
 #define CD_MAX (64u << 20)
-#define READ_CHUNK (256 * 1024)
+#define READ_CHUNK VAULT_PKG_CHUNK
 
 static uint16_t le16(const unsigned char *p)
 {

@@ -86,4 +86,7 @@ int vault_zipw__add_data(vault_zipw *w, const char *name, const void *data, size
 int vault_zipw__close(vault_zipw *w);
 void vault_zipw__discard(vault_zipw *w);
 
+/* A member is read, and its content type detected, this many bytes at a time. */
+#define VAULT_PKG_CHUNK (256 * 1024)
+
 #endif

@@ -14,9 +14,21 @@
 #include "util.h"
 
 const char *const vault_doc_types[] = {
-	"drawing", "spec", "fai", "coc", "material-cert",
+	"drawing", "spec", "model", "fai", "coc", "material-cert",
 	"inspection-report", "process-cert", "other", NULL
 };
+
+int vault_record__controlled(const char *type)
+{
+	return strcmp(type, "drawing") == 0 || strcmp(type, "model") == 0 ||
+	       strcmp(type, "spec") == 0;
+}
+
+const char *vault_record__a(const char *word)
+{
+	return (word[0] && strchr("aeiouAEIOU", word[0])) || strncmp(word, "fai", 3) == 0 ||
+	       strncmp(word, "FAI", 3) == 0 ? "an" : "a";
+}
 
 int vault_record__type_known(const char *type)
 {

@@ -48,6 +48,15 @@ int vault_record__email_check(const char *email);
 /* 1 when `type` is one of vault_doc_types. */
 int vault_record__type_known(const char *type);
 
+/* 1 when documents of `type` are controlled: added and released by buyers. */
+int vault_record__controlled(const char *type);
+
+/*
+ * The indefinite article for `word` (a document type, a MIME type): "an"
+ * before a vowel and before "fai" (said eff-ay-eye), else "a".
+ */
+const char *vault_record__a(const char *word);
+
 /*
  * "docs/ab/cd/DOC" for a document number that passed vault_name_check
  * (it fits VAULT_PATH_MAX); a longer one is VAULT_EINVALID and buf "".

@@ -37,6 +37,11 @@ struct vault_change_ctx {
 	int64_t time;            /* the commit's time, seconds since the epoch */
 	int on_behalf;           /* a server signed the change for `who` */
 	const char *vault_id;    /* the vault's identity (vault.json) */
+	/*
+	 * The detector an added file's content type is found with (verify's);
+	 * NULL on the write path, which detected each file as it took it in.
+	 */
+	struct vault_detect *detect;
 	vault_finding_cb found;
 	void *payload;           /* the caller's, for `found` and the services below */
 	/*

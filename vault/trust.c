@@ -25,11 +25,56 @@
 #include "util.h"
 #include "user.h"
 
+/* Parse vault.json of `tree`; 0 when it is there and well formed. */
+static int config_at(vault_config *cfg, const vault_change_ctx *c, const git_tree *tree)
+{
+	char *data = NULL;
+	size_t len;
+	int error;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!tree || (error = vault_store__read_path(&data, &len, c->store, tree,
+						     VAULT_CONFIG_FILE)) < 0)
+		return -1;
+	error = vault_config__parse(cfg, data, len);
+	free(data);
+	return error;
+}
+
+/*
+ * vault.json, made at init or changed later (`qvault types`): never by a
+ * server on someone's behalf; a change keeps the vault's identity, and
+ * every allowlist it holds is a list of MIME types.
+ */
 static void check_config(const vault_change_ctx *c, const char *path)
 {
+	vault_config now, was;
+	const char *type;
+	json_t *list, *m;
+	size_t i;
+
 	if (c->on_behalf)
 		c->found(c, path, "a server may not change the vault's settings on behalf of '%s'",
 			 c->who ? c->who->name : "");
+	if (config_at(&now, c, c->tree) < 0) {
+		c->found(c, path, "the vault's settings are malformed: %s", vault_error_message());
+		vault_config__dispose(&now);
+		return;
+	}
+	json_object_foreach(now.allow, type, list) {
+		int ok = json_is_array(list);
+
+		json_array_foreach(list, i, m)
+			ok &= json_is_string(m) && json_string_length(m) > 0 &&
+			      json_string_length(m) < 128;
+		if (!ok)
+			c->found(c, path, "the allowlist of '%s' is not a list of MIME types", type);
+	}
+	if (config_at(&was, c, c->before) == 0 && strcmp(was.id, now.id) != 0)
+		c->found(c, path, "the vault's settings change its identity from %s to %s",
+			 was.id, now.id);
+	vault_config__dispose(&was);
+	vault_config__dispose(&now);
 }
 
 static void check_user(const vault_change_ctx *c, const char *path)
@@ -75,7 +120,7 @@ const vault_kind vault_kind_config = {
 	.shape = VAULT_CONFIG_FILE,
 	.roles = VAULT_ROLE_ADMIN,
 	.act = "configure the vault",
-	.ops = "init",
+	.ops = "init types",
 	.made_by = "init",
 	.check = check_config,
 };

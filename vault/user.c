@@ -346,13 +346,14 @@ int vault_user__may_add(const vault_user *u, const char *type)
 	char what[64];
 	unsigned roles;
 
-	if (strcmp(type, "drawing") == 0 || strcmp(type, "spec") == 0)
+	if (vault_record__controlled(type))
 		roles = VAULT_ROLE_BUYER;
 	else if (strcmp(type, "other") == 0)
 		roles = VAULT_ROLE_BUYER | VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY;
 	else
 		roles = VAULT_ROLE_SUPPLIER | VAULT_ROLE_QUALITY;
-	if (vault__fmt(what, sizeof(what), "document type", "add a %s", type) < 0)
+	if (vault__fmt(what, sizeof(what), "document type", "add %s %s",
+			vault_record__a(type), type) < 0)
 		return VAULT_EINVALID;
 	return vault_user__may(u, roles, what);
 }

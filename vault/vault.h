@@ -256,6 +256,37 @@ typedef enum {
 int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const char *type,
 		      const char *subject, uint64_t size);
 
+/* ---- what each document type accepts (vault.json) ---------------------- */
+
+/* The MIME types one document type (or "fai-member") accepts. */
+typedef struct {
+	char *type;
+	char **mime;
+	size_t count;
+} vault_type_allow;
+
+typedef struct {
+	vault_type_allow *items;
+	size_t count;
+} vault_type_list;
+
+/*
+ * The allowlists in force at the head, one per document type
+ * (vault_doc_types, in that order), then "fai-member" (what an FAI
+ * package may hold).  Anyone may read them.
+ */
+int vault_types(vault_type_list **out, vault *v);
+void vault_type_list_free(vault_type_list *list);
+
+/*
+ * Add `mime` to the allowlist of `type` (`allow`), or take it off: one
+ * commit by an admin changing vault.json.  Uploads after it are judged by
+ * the new list, those before by the list in force when they were made.
+ * VAULT_EEXISTS when the list already holds it, VAULT_ENOTFOUND when it
+ * does not hold what is to be taken off.
+ */
+int vault_types_change(vault *v, const char *type, const char *mime, int allow);
+
 /* ---- user administration (admin only, except reading) ------------------ */
 
 /* Register a user; `pubkey` is an OpenSSH public key line. */

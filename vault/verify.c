@@ -69,6 +69,7 @@ typedef struct {
 	release_slot releases[RELEASE_CACHE];
 	size_t next_release;
 	char vault_id[33];      /* the vault's identity, from vault.json */
+	vault_detect *detect;   /* the vault's, for uploads' content (not the write path's) */
 	git_oid root;           /* its root commit, as recorded */
 	int root_recorded, root_seen;
 	/* the users of the last users/ folder read: most commits share it */
@@ -309,6 +310,8 @@ static int checker_init(checker *c, git_commit *head)
 	if (vault__config(&cfg, c->v, head) == 0)
 		memcpy(c->vault_id, cfg.id, sizeof(c->vault_id));
 	vault_config__dispose(&cfg);
+	if (!c->own_commit && (error = vault__detector(&c->detect, c->v)) < 0)
+		return error;
 	error = vault_store__root(&c->root, c->v->store);
 	c->root_recorded = error == 0;
 	return error == VAULT_ENOTFOUND ? 0 : error;
@@ -512,6 +515,9 @@ static void change_of(vault_change_ctx *out, commit_ctx *x)
 	out->time = (int64_t)git_commit_time(x->commit);
 	out->on_behalf = x->on_behalf;
 	out->vault_id = x->c->vault_id;
+	/* the write path detected each file as it took it in: no second look */
+	if (!x->c->own_commit)
+		out->detect = x->c->detect;
 	out->found = kind_found;
 	out->payload = x;
 	out->release_at = release_at;
@@ -551,6 +557,25 @@ static void check_added(commit_ctx *x, const char *path)
 	vault_ledger__add(x->c->ledger, &change, path);
 }
 
+/* vault.json changed: checked as its kind, counted as written (check_op). */
+static void check_changed_config(commit_ctx *x, const char *path)
+{
+	const vault_kind *const *kinds = x->c->v->kinds;
+	vault_change_ctx change;
+	size_t i;
+
+	for (i = 0; kinds[i]; i++)
+		if (kinds[i] == &vault_kind_config)
+			break;
+	if (!kinds[i])
+		return;
+	if (!(x->kinds & (UINT64_C(1) << i)))
+		require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
+	x->kinds |= UINT64_C(1) << i;
+	change_of(&change, x);
+	vault_kind_config.check(&change, path);
+}
+
 static int change_cb(void *payload, vault_change what, const char *path)
 {
 	commit_ctx *x = payload;
@@ -562,7 +587,8 @@ static int change_cb(void *payload, vault_change what, const char *path)
 		break;
 	case VAULT_CHANGE_MODIFIED:
 		if (strcmp(path, VAULT_CONFIG_FILE) == 0) {
-			require(x, VAULT_ROLE_ADMIN, "configure the vault", path);
+			/* the one record a later commit changes (`qvault types`): its kind's check */
+			check_changed_config(x, path);
 		} else {
 			found(x->c, cid, path, "rewrites a record: history only adds");
 			/* a rewritten statement: does its signature still hold? */

@@ -62,9 +62,9 @@ fails 2 "add: --type 'blueprint' is not one of drawing, spec," "an unknown type 
 cp /bin/true evil.pdf  # an ELF executable (not $QVAULT: under make stress it is a wrapper script)
 fails 1 "file 'evil.pdf' is application/x-(pie-)?(executable|sharedlib), which a drawing does not accept" \
 	"an executable named .pdf" q -C v add evil.pdf --doc DWG-1 --type drawing
-fails 1 "file 'coc.csv' is text/plain, which a drawing does not accept" \
+fails 1 "file 'coc.csv' is text/csv, which a drawing does not accept" \
 	"text is not a drawing" q -C v add coc.csv --doc DWG-1 --type drawing
-fails 1 "file 'c.pdf' is application/pdf, which a fai does not accept" \
+fails 1 "file 'c.pdf' is application/pdf, which an fai does not accept" \
 	"a PDF is not an FAI package" q -C v add c.pdf --doc FAI-1 --type fai
 fails 1 "document number 'a/b' contains '/'" "a document number with /" \
 	q -C v add c.pdf --doc a/b --type drawing

@@ -23,7 +23,7 @@ check "  one chunk too" sh -c 'q -C v cat S-1 | cmp -s - one-chunk.pdf'
 cat > m.json <<'J'
 [{"file": "three-chunks.pdf", "doc": "P-3", "type": "drawing"},
  {"file": "big.pdf", "doc": "P-BIG", "type": "drawing"},
- {"file": "text.csv", "doc": "P-TXT", "type": "coc"}]
+ {"file": "text.csv", "doc": "P-TXT", "type": "other"}]
 J
 ok "import a batch with a 17 MB file" q -C v import m.json
 check "  the batch's files come back exact" sh -c '

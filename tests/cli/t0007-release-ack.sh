@@ -65,7 +65,7 @@ fails 1 "no user belongs to organization 'nobody'" "release to an unknown organi
 	q release DWG-1 --rev E e.pdf --to nobody
 fails 2 "release: --effective '2026-13-45' is not a date" "a bad effective date (a usage error)" \
 	q release DWG-1 --rev E e.pdf --to acme --effective 2026-13-45
-fails 1 "only drawings and specs are released, not a coc" "release of a certificate" \
+fails 1 "only drawings, models and specs are released, not a coc" "release of a certificate" \
 	q release COC-9 --rev A e.pdf --to acme --type coc
 fails 2 "--rev is required" "release without a revision" q release DWG-1 e.pdf --to acme
 fails 2 "--reason is required" "obsolete without a reason" q obsolete DWG-1@D

@@ -37,6 +37,57 @@ static void detect_kinds(void **state)
 	vault_detect__free(d);
 }
 
+/* The formats libmagic names only by their encoding (issue 20). */
+static void detect_real_files(void **state)
+{
+	static const struct {
+		const char *content;
+		size_t len;
+		const char *mime;
+	} cases[] = {
+#define C(s, m) { s, sizeof(s) - 1, m }
+		C("AutoCAD Binary DXF\r\n\032\0\0\0SECTION\0", "image/vnd.dxf"),
+		C("999\r\ncomment\r\n  0\r\nSECTION\r\n  2\r\nENTITIES\r\n  0\r\nENDSEC\r\n", "image/vnd.dxf"),
+		C("  0\nSECTION\n  2\nENTITIES\n  0\nENDSEC\n  0\nEOF\n", "image/vnd.dxf"),
+		C("  0\nSECTION\n  2\nPOINTS\n  0\nENDSEC\n", "text/plain"),
+		C("<?xml version=\"1.0\"?>\n<!-- x -->\n<QIFDocument versionQIF=\"3\">\n</QIFDocument>\n",
+		  "application/qif+xml"),
+		C("<q:QIFDocument xmlns:q=\"http://qifstandards.org/xsd/qif3\">\n</q:QIFDocument>\n",
+		  "application/qif+xml"),
+		C("<?xml version=\"1.0\"?>\n<QIFDocumentation/>\n", "text/xml"),
+		C("solid s\n facet normal 0 0 1\n  outer loop\n   vertex 0 0 0\n", "model/stl"),
+		C("solid is what this text is about\nand nothing more\n", "text/plain"),
+		C("**ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz****\n**PARASOLID\n",
+		  "model/vnd.parasolid.transmit.text"),
+		C("heat,C,Mn\nH1,0.20,1.10\n", "text/csv"),
+		C("heat;C\nH1;0,2\n", "text/csv"),
+		C("heat,C,Mn\nH1,0.20\n", "text/plain"),
+		C("one line, with a comma\n", "text/plain"),
+#undef C
+	};
+	char jt[90];
+	vault_detect *d;
+	const char *mime, *magic;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vault_detect__new(&d), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(vault_detect__buffer(&mime, d, cases[i].content, cases[i].len), 0);
+		if (strcmp(mime, cases[i].mime) != 0)
+			fail_msg("case %zu: %s, not %s", i, mime, cases[i].mime);
+	}
+	memset(jt, 0, sizeof(jt));
+	memcpy(jt, "Version 9.5 JT", 14);
+	memset(jt + 14, ' ', 66);
+	jt[81] = '\1';
+	jt[85] = '\377';
+	assert_int_equal(vault_detect__both(&mime, &magic, d, jt, sizeof(jt)), 0);
+	assert_string_equal(mime, "model/jt");
+	assert_string_equal(magic, "application/octet-stream");
+	vault_detect__free(d);
+}
+
 /* A file of `len` bytes: random (incompressible) or repetitive text. */
 static void make_content(const char *path, size_t len, int random)
 {
@@ -200,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(detect_kinds),
+		cmocka_unit_test(detect_real_files),
 		cmocka_unit_test(batch_pack_is_valid_git),
 		cmocka_unit_test(refused_batch_leaves_nothing),
 		cmocka_unit_test(open_heals_and_reports),
