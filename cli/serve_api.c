@@ -1429,7 +1429,8 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	request *r = cls;
 	json_t *old = json_object_get(r->form, key);
 	const char *had = old ? json_string_value(old) : "";
-	size_t hadn = had ? strlen(had) : 0;
+	/* its length, not strlen: a NUL it holds stays, for form_values to refuse */
+	size_t hadn = old ? json_string_length(old) : 0;
 	char *joined;
 	json_t *js;
 
@@ -1826,19 +1827,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		first_of = r;
 		ok = first_call(api, c, url, method, r);
 		first_of = NULL;
-		if (r->refusal && declared_length(c) > REFUSED_BODY_MAX)
+		/* a body too long to drop, or of no length said (chunked): answered
+		 * now, as libmicrohttpd takes no answer between the body's calls */
+		if (r->refusal && (declared_length(c) > REFUSED_BODY_MAX ||
+				   MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							       MHD_HTTP_HEADER_TRANSFER_ENCODING)))
 			return refused(c, r);
 		return ok;
 	}
 	if (r->refusal) {
-		/* past REFUSED_BODY_MAX the answer goes now, the rest unread */
-		if (*size && (r->raw += *size) <= REFUSED_BODY_MAX) {
+		/* a body of its declared length (REFUSED_BODY_MAX at most) is
+		 * dropped; the answer goes at the final call, when it may */
+		if (*size) {
+			if ((r->raw += *size) > REFUSED_BODY_MAX)
+				return MHD_NO;
 			set_deadline(api, c, r->body_since + api->timeout +
 				     (time_t)(r->raw / SERVE_MIN_RATE));
 			*size = 0;
 			return MHD_YES;
 		}
-		*size = 0;
 		return refused(c, r);
 	}
 	if (r->answered) {

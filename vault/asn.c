@@ -907,9 +907,9 @@ static const char SQL_INS_ITEM[] =
 static const char SQL_INS_RECEIPT[] =
 	"INSERT INTO receipts (asn, received, note, received_by, received_at, commit_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-/* a lot given twice (only a forged receipt does) counts once: verify reports it */
+/* a lot given twice (only a forged receipt does) is refused before: SQL_RECEIPT_ITEM_ONCE */
 static const char SQL_INS_RECEIPT_ITEM[] =
-	"INSERT OR IGNORE INTO receipt_items (asn, lot, po, line, shipped, received)"
+	"INSERT INTO receipt_items (asn, lot, po, line, shipped, received)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 static const char SQL_ASN_ONCE[] = "SELECT commit_id FROM asns WHERE asn = ?1";

@@ -69,7 +69,8 @@ forge_receipt r2 '.items += [{lot: "L-99", po: "PO-1", line: 1, shipped: 1, rece
 check "a receipt naming a lot that does not exist is caught" \
 	culprit r2 "lot 'L-99', which ship notice 'ASN-1' does not list"
 forge_receipt r3 '.items += [.items[0]]'
-check "a receipt giving a lot twice (received twice over) is caught" culprit r3 "gives lot 'L-1' twice"
+check "a receipt giving a lot twice (received twice over) is caught" \
+	culprit r3 "adds lot 'L-1' of the receipt of ship notice 'ASN-1' a second time"
 forge_receipt r4 '.items[0].shipped = 50'
 check "a receipt whose quantity shipped is not the notice's is caught" \
 	culprit r4 "lot 'L-1' is not what ship notice 'ASN-1' lists"

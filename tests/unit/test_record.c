@@ -74,7 +74,7 @@ static void record_round_trip(void **state)
 	char doc[] = "DWG-1", rev[] = "C", type[] = "drawing", by[] = "alice";
 	char title[] = "Bracket \xe2\x80\x94 machined";
 	char *parts[] = { p1, p2 };
-	vault_file file = { name, "", "", 1234, mime };
+	vault_file file = { name, "", "", 1234, mime, NULL };
 	vault_revision in = { 0 }, out;
 	char *json;
 	size_t len;
