@@ -36,6 +36,11 @@
 #   portal_users NAME:ORG:ROLE...  each asked to enroll and given its passkey,
 #                                  the portal started, each enrolled
 #   web, post, wrefused, login     see below
+#   form, rawform                  a form posted as a page posts it (fields
+#                                  url-encoded, or a body as given)
+#   frefused, xrefused             such a form refused: its status, what the
+#                                  page (alert) or the answer (said) says, and
+#                                  the vault unchanged (form_refused_as)
 #
 # Each script runs in its own temporary folder, removed at the end.
 
@@ -508,6 +513,43 @@ portal_users() {
 		enroll "${pu%%:*}" "$(cat "${pu%%:*}.secret")"
 	done
 }
+# form STATUS PATH FIELD=VALUE...: the form posted as a page of the portal posts it
+form() {
+	fs=$1 fp=$2; shift 2
+	for kv in "$@"; do set -- "$@" --data-urlencode "$kv"; shift; done
+	web "$fs" POST "$fp" --data-urlencode "csrf=$CSRF" "$@"
+}
+# rawform STATUS PATH BODY: the form's body as given (already url-encoded), with the CSRF token
+rawform() { web "$1" POST "$2" --data-binary "csrf=$CSRF&$3" -H 'Content-Type: application/x-www-form-urlencoded'; }
+# alert: what the page in body.json says went wrong (its role=alert), unescaped
+alert() {
+	sed -n 's/.*<p role="alert"[^>]*>\([^<]*\)<.*/\1/p' body.json |
+		sed "s/&#39;/'/g; s/&quot;/\"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g"
+}
+# said: what the answer says went wrong: its page's alert, or its JSON error
+said() { if grep -q '^{' body.json; then field 'd["error"]'; else alert; fi; }
+# form_refused_as REQUEST WHY STATUS PATTERN DESC PATH ARG...: REQUEST
+# STATUS PATH ARG... (form or rawform) is answered STATUS, WHY (alert or
+# said) matching PATTERN, the vault unchanged
+form_refused_as() {
+	rq=$1 rw=$2 rs=$3 rp=$4 rd=$5 rpath=$6; shift 6
+	before=$(api_state)
+	if ! "$rq" "$rs" "$rpath" "$@" 2> "$TMP/.err"; then
+		_fail "$rd" "$(cat "$TMP/.err")"
+	elif ! "$rw" | grep -Eq -- "$rp"; then
+		_fail "$rd" "it says: $("$rw")"
+	elif [ "$before" != "$(api_state)" ]; then
+		_fail "$rd" "the vault changed"
+	else
+		_pass "$rd"
+	fi
+}
+# frefused STATUS PATTERN DESC PATH FIELD=VALUE...: the form is answered
+# STATUS, its page says why (role=alert) matching PATTERN, the vault unchanged
+frefused() { form_refused_as form alert "$@"; }
+# xrefused STATUS PATTERN DESC PATH BODY: the raw form is answered STATUS,
+# saying why (the page's alert or the JSON error) matching PATTERN, the vault unchanged
+xrefused() { form_refused_as rawform said "$@"; }
 # login_answer NAME KEY [OPT...]: a login's answer, by passkey KEY, in answer.json
 login_answer() {
 	ln=$1 lk=$2; shift 2

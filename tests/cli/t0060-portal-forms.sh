@@ -68,33 +68,6 @@ fi
 portal_users pat:acme:supplier bix:owner:buyer zoe:zenith:supplier
 ok "pat, bix and zoe enroll passkeys" evalq 'q user list --json | grep -q "\"zoe\""'
 
-# form STATUS PATH FIELD=VALUE...: the form posted as a page of the portal posts it
-form() {
-	fs=$1 fp=$2; shift 2
-	for kv in "$@"; do set -- "$@" --data-urlencode "$kv"; shift; done
-	web "$fs" POST "$fp" --data-urlencode "csrf=$CSRF" "$@"
-}
-# alert: what the page in body.json says went wrong (its role=alert), unescaped
-alert() {
-	sed -n 's/.*<p role="alert"[^>]*>\([^<]*\)<.*/\1/p' body.json |
-		sed "s/&#39;/'/g; s/&quot;/\"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g"
-}
-# frefused STATUS PATTERN DESC PATH FIELD=VALUE...: the form is answered
-# STATUS, its page says why (role=alert) matching PATTERN, the vault unchanged
-frefused() {
-	rs=$1 rp=$2 rd=$3 rpath=$4; shift 4
-	before=$(api_state)
-	if ! form "$rs" "$rpath" "$@" 2> "$TMP/.err"; then
-		_fail "$rd" "$(cat "$TMP/.err")"
-	elif ! alert | grep -Eq "$rp"; then
-		_fail "$rd" "the page says: $(alert)"
-	elif [ "$before" != "$(api_state)" ]; then
-		_fail "$rd" "the vault changed"
-	else
-		_pass "$rd"
-	fi
-}
-
 login pat 1
 PAT_COOKIE=$COOKIE PAT_CSRF=$CSRF
 check "the revision's page links to what changed since the revision before" \

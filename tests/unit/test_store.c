@@ -88,16 +88,32 @@ static void detect_real_files(void **state)
 	vault_detect__free(d);
 }
 
-/* A file of `len` bytes: random (incompressible) or repetitive text. */
+/*
+ * A PDF of `len` bytes whose one stream is random (incompressible) or
+ * repetitive text: a PDF the upload's PDF check opens (it has no xref,
+ * which qpdf rebuilds, as it does for make_pdf's in tests/cli/lib.sh).
+ */
 static void make_content(const char *path, size_t len, int random)
 {
-	char *buf = malloc(len);
-	size_t i;
+	static const char tail[] = "\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+	char *buf = malloc(len), head[256];
+	size_t i, hlen = 0, body = 0;
 
 	assert_non_null(buf);
-	memcpy(buf, "%PDF-1.4\n", 9);
-	for (i = 9; i < len; i++)
-		buf[i] = random ? (char)(rand() & 0xff) : "stream of text "[i % 15];
+	/* the head names the stream's length, which the head's own length decides */
+	for (i = 0; i < 3; i++) {
+		assert_true(len > hlen + sizeof(tail) - 1);
+		body = len - hlen - (sizeof(tail) - 1);
+		test_fmt(head, sizeof(head), "%%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\n"
+			 "endobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+			 "3 0 obj\n<< /Length %zu >>\nstream\n", body);
+		hlen = strlen(head);
+	}
+	assert_int_equal(hlen + body + sizeof(tail) - 1, len);
+	memcpy(buf, head, hlen);
+	for (i = 0; i < body; i++)
+		buf[hlen + i] = random ? (char)(rand() & 0xff) : "stream of text "[i % 15];
+	memcpy(buf + hlen + body, tail, sizeof(tail) - 1);
 	write_file(path, buf, len);
 	free(buf);
 }
