@@ -17,6 +17,12 @@
   bomb BYTES    a page whose Flate content stream inflates to BYTES
                 (a multiple of 16 MiB) of zeros
   damaged       a PDF header, then bytes that hold no object
+  page-aa       a /Launch action as the page's close action (/AA /C)
+  widget-aa     a widget whose /Parent field has a /Launch action as
+                its recalculate action (/AA /C), reached only by /Parent
+  kids-repeat N a page tree of one page listed N times, /Count 1
+  untyped N     N page-tree leaves without /Type, /Count 1
+  arrays N      an array of N empty arrays in the catalog
 
 qpdf itself (qpdf --object-streams=generate, --encrypt) makes the
 object-stream and encrypted variants from these.
@@ -113,6 +119,34 @@ def main():
         write(path, objs)
     elif kind == 'bomb':
         write(path, one_page(CATALOG, content=stream(b'/Filter /FlateDecode', bomb(arg))))
+    elif kind == 'page-aa':
+        write(path, [CATALOG, b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+                     b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R'
+                     b' /AA << /C << /S /Launch /F (calc.exe) >> >> >>',
+                     stream(b'/Filter /FlateDecode', TEXT)])
+    elif kind == 'widget-aa':
+        write(path, [CATALOG, b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+                     b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R'
+                     b' /Annots [5 0 R] >>',
+                     stream(b'/Filter /FlateDecode', TEXT),
+                     b'<< /Type /Annot /Subtype /Widget /Rect [0 0 10 10] /P 3 0 R /Parent 6 0 R >>',
+                     b'<< /FT /Tx /T (total) /Kids [5 0 R]'
+                     b' /AA << /C << /S /Launch /F (calc.exe) >> >> >>'])
+    elif kind in ('kids-repeat', 'untyped'):
+        if kind == 'kids-repeat':
+            kids = b' '.join([b'3 0 R'] * arg)
+            leaves = [PAGE]
+        else:
+            kids = b' '.join(b'%d 0 R' % (i + 5) for i in range(arg))
+            leaves = [b'<< /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>'] * arg
+        objs = [CATALOG, b'<< /Type /Pages /Kids [%s] /Count 1 >>' % kids]
+        objs += leaves[:1] if kind == 'kids-repeat' else [PAGE]
+        objs += [stream(b'/Filter /FlateDecode', TEXT)]
+        if kind == 'untyped':
+            objs += leaves
+        write(path, objs)
+    elif kind == 'arrays':
+        write(path, one_page(b'<< /Type /Catalog /Pages 2 0 R /Junk [%s] >>' % (b'[]' * arg)))
     elif kind == 'damaged':
         with open(path, 'wb') as f:
             f.write(b'%PDF-1.4\n' + bytes(range(256)) * 40 + b'\n%%EOF\n')

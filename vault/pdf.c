@@ -10,6 +10,7 @@
 #include "pdf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -273,11 +274,27 @@ static int damaged(walk *w)
 	return found(w, W_DAMAGED, 0, "is damaged past repair (%s)", detail);
 }
 
+static int too_many_objects(walk *w)
+{
+	return vault_error__set(VAULT_EINVALID,
+		"'%s' has more than %lld objects, the limit (vault.json pdf max_objects)",
+		w->file, w->pol->max_objects);
+}
+
+/* 16 x max_objects, what direct containers may add, saturated */
+static long long max_items(const policy *p)
+{
+	return p->max_objects > LLONG_MAX / 16 ? LLONG_MAX : 16 * p->max_objects;
+}
+
 /*
  * Queue `oh` if it may hold something: an array, a dictionary or a
- * stream not walked yet.  `oh` is the walk's afterwards.
+ * stream not walked yet.  `oh` is the walk's afterwards.  The limits
+ * hold here, where memory is taken: no more than max_objects items
+ * queued at once (a 4 MB array of 2 million empty arrays would take a
+ * gigabyte), no more than 16 x max_objects containers in all.
  */
-static void push(walk *w, qpdf_oh oh, int owner)
+static int push(walk *w, qpdf_oh oh, int owner)
 {
 	qpdf_data q = w->q;
 	enum qpdf_object_type_e t = qpdf_oh_get_type_code(q, oh);
@@ -286,7 +303,17 @@ static void push(walk *w, qpdf_oh oh, int owner)
 	    (qpdf_oh_is_indirect(q, oh) &&
 	     seen_before(w, (unsigned)qpdf_oh_get_object_id(q, oh)))) {
 		qpdf_oh_release(q, oh);
-		return;
+		return 0;
+	}
+	if ((long long)w->depth >= w->pol->max_objects) {
+		qpdf_oh_release(q, oh);
+		return too_many_objects(w);
+	}
+	if (++w->items > max_items(w->pol)) {
+		qpdf_oh_release(q, oh);
+		return vault_error__set(VAULT_EINVALID,
+			"'%s' nests more than %lld arrays and dictionaries, the limit (16 x vault.json pdf max_objects)",
+			w->file, max_items(w->pol));
 	}
 	if (w->depth == w->stack_cap) {
 		w->stack_cap = w->stack_cap ? 2 * w->stack_cap : 256;
@@ -296,6 +323,7 @@ static void push(walk *w, qpdf_oh oh, int owner)
 	w->stack[w->depth].oh = oh;
 	w->stack[w->depth].owner = owner;
 	w->depth++;
+	return 0;
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -305,19 +333,21 @@ static int cmp_key(const void *a, const void *b)
 
 /*
  * Keys never followed: geometry and numbers (a font's /Widths is
- * hundreds of them), and the links back or across a tree (/Parent,
- * /Prev, /Last, a structure element's /Pg and /P) that the walk reaches
- * from the top anyway; the structure tree, which a viewer reads for
- * accessibility and never acts on.  Sorted, for bsearch.
+ * hundreds of them), the structure tree, which a viewer reads for
+ * accessibility and never acts on, and /Pg, a structure element's page,
+ * which the walk reaches from the page tree.  Not /C, /P or /Parent: an
+ * /AA's /C is an action (a page's close, a field's recalculation) and a
+ * widget's /Parent may be the field that holds its /AA; links across or
+ * back (/Parent, /Prev, /Last) cost nothing, each object being walked
+ * once.  None of these is a key of an /AA.  Sorted, for bsearch.
  */
 static int skipped(const char *key)
 {
 	static const char *const keys[] = {
-		"/ArtBox", "/BBox", "/BleedBox", "/Border", "/Bounds", "/C", "/CropBox",
+		"/ArtBox", "/BBox", "/BleedBox", "/Border", "/Bounds", "/CropBox",
 		"/Decode", "/Differences", "/Domain", "/Encode", "/FontBBox", "/IC", "/ID",
-		"/Last", "/Matrix", "/MediaBox", "/P", "/Parent", "/ParentTree", "/Pg",
-		"/Prev", "/QuadPoints", "/Range", "/Rect", "/StructTreeRoot", "/TrimBox",
-		"/W", "/W2", "/Widths",
+		"/Matrix", "/MediaBox", "/ParentTree", "/Pg", "/QuadPoints", "/Range",
+		"/Rect", "/StructTreeRoot", "/TrimBox", "/W", "/W2", "/Widths",
 	};
 
 	return bsearch(key, keys, sizeof(keys) / sizeof(keys[0]), sizeof(keys[0]),
@@ -516,7 +546,7 @@ static int bomb(walk *w, qpdf_oh stream, qpdf_oh dict, int owner)
 static int dictionary(walk *w, qpdf_oh dict, int owner, qpdf_oh stream)
 {
 	qpdf_data q = w->q;
-	int has_s = 0, has_js = 0, has_ef = 0, has_type = 0, error = 0;
+	int has_s = 0, has_js = 0, has_ef = 0, error = 0;
 
 	qpdf_oh_begin_dict_key_iter(q, dict);
 	while (qpdf_oh_dict_more_keys(q)) {
@@ -527,8 +557,14 @@ static int dictionary(walk *w, qpdf_oh dict, int owner, qpdf_oh stream)
 		has_s |= strcmp(key, "/S") == 0;
 		has_js |= strcmp(key, "/JS") == 0;
 		has_ef |= strcmp(key, "/EF") == 0;
-		has_type |= strcmp(key, "/Type") == 0;
-		push(w, qpdf_oh_get_key(q, dict, key), owner);
+		if ((error = push(w, qpdf_oh_get_key(q, dict, key), owner)) < 0)
+			break;
+	}
+	if (error < 0) {
+		/* the iteration is qpdf's: run it out */
+		while (qpdf_oh_dict_more_keys(q))
+			qpdf_oh_dict_next_key(q);
+		return error;
 	}
 	if (has_s) {
 		qpdf_oh s = qpdf_oh_get_key(q, dict, "/S");
@@ -541,11 +577,6 @@ static int dictionary(walk *w, qpdf_oh dict, int owner, qpdf_oh stream)
 	}
 	if (!error && has_js)
 		error = found(w, W_JAVASCRIPT, 0, "holds JavaScript (object %d)", owner);
-	if (!error && has_type && qpdf_oh_is_dictionary_of_type(q, dict, "/Page", "") &&
-	    ++w->pages > w->pol->max_pages)
-		error = vault_error__set(VAULT_EINVALID,
-			"'%s' has more than %lld pages, the limit (vault.json pdf max_pages)",
-			w->file, w->pol->max_pages);
 	if (!error && has_ef)
 		error = filespec(w, dict, owner);
 	if (!error && stream)
@@ -561,20 +592,13 @@ static int walk_one(walk *w, item it)
 	if (qpdf_oh_is_indirect(q, it.oh)) {
 		owner = qpdf_oh_get_object_id(q, it.oh);
 		if (++w->objects > w->pol->max_objects)
-			return vault_error__set(VAULT_EINVALID,
-				"'%s' has more than %lld objects, the limit (vault.json pdf max_objects)",
-				w->file, w->pol->max_objects);
+			return too_many_objects(w);
 	}
-	/* direct containers too: nested arrays cost what objects do */
-	if (++w->items > 16 * w->pol->max_objects)
-		return vault_error__set(VAULT_EINVALID,
-			"'%s' nests more than %lld arrays and dictionaries, the limit (16 x vault.json pdf max_objects)",
-			w->file, 16 * w->pol->max_objects);
 	switch (qpdf_oh_get_type_code(q, it.oh)) {
 	case ot_array:
 		count = qpdf_oh_get_array_n_items(q, it.oh);
-		for (i = 0; i < count; i++)
-			push(w, qpdf_oh_get_array_item(q, it.oh, i), owner);
+		for (i = 0; i < count && error == 0; i++)
+			error = push(w, qpdf_oh_get_array_item(q, it.oh, i), owner);
 		break;
 	case ot_dictionary:
 		error = dictionary(w, it.oh, owner, 0);
@@ -593,16 +617,13 @@ static int walk_one(walk *w, item it)
 }
 
 /* The page count the page tree declares; refused over the limit. */
-static int declared_pages(walk *w)
+static int declared_pages(walk *w, qpdf_oh pages)
 {
 	qpdf_data q = w->q;
-	qpdf_oh root = qpdf_get_root(q), pages = qpdf_oh_get_key(q, root, "/Pages"),
-		count = qpdf_oh_get_key(q, pages, "/Count");
+	qpdf_oh count = qpdf_oh_get_key(q, pages, "/Count");
 	long long c = qpdf_oh_is_integer(q, count) ? qpdf_oh_get_int_value(q, count) : 0;
 
 	qpdf_oh_release(q, count);
-	qpdf_oh_release(q, pages);
-	qpdf_oh_release(q, root);
 	if (c > w->pol->max_pages)
 		return vault_error__set(VAULT_EINVALID,
 			"'%s' has %lld pages, more than the limit of %lld (vault.json pdf max_pages)",
@@ -610,14 +631,89 @@ static int declared_pages(walk *w)
 	return 0;
 }
 
+/*
+ * The pages a viewer would show, counted as it reaches them: each
+ * reference in a /Kids counts, so an object listed 10,000 times is
+ * 10,000 pages, and a node without an array of /Kids is a page whatever
+ * its /Type.  Refused over max_pages; the nodes reached count against
+ * max_objects, so a tree that loops or fans out stops there.
+ */
+static int counted_pages(walk *w, qpdf_oh top)
+{
+	qpdf_data q = w->q;
+	qpdf_oh *todo = NULL;
+	size_t ntodo = 0, cap = 0;
+	long long reached = 0;
+	int error = 0;
+
+	todo = malloc(sizeof(*todo));
+	if (!todo)
+		abort();
+	todo[ntodo++] = qpdf_oh_new_object(q, top);
+	cap = 1;
+	while (ntodo && error == 0) {
+		qpdf_oh node = todo[--ntodo], kids = qpdf_oh_get_key(q, node, "/Kids");
+		int i, count;
+
+		if (!qpdf_oh_is_array(q, kids)) {
+			if (++w->pages > w->pol->max_pages)
+				error = vault_error__set(VAULT_EINVALID,
+					"'%s' has more than %lld pages, the limit (vault.json pdf max_pages)",
+					w->file, w->pol->max_pages);
+		}
+		count = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids) : 0;
+		for (i = 0; i < count && error == 0; i++) {
+			qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+
+			if (!qpdf_oh_is_dictionary(q, kid)) {
+				qpdf_oh_release(q, kid);
+				continue;
+			}
+			if (++reached > w->pol->max_objects) {
+				qpdf_oh_release(q, kid);
+				error = too_many_objects(w);
+				break;
+			}
+			if (ntodo == cap) {
+				cap *= 2;
+				if ((todo = realloc(todo, cap * sizeof(*todo))) == NULL)
+					abort();
+			}
+			todo[ntodo++] = kid;
+		}
+		qpdf_oh_release(q, kids);
+		qpdf_oh_release(q, node);
+	}
+	while (ntodo)
+		qpdf_oh_release(q, todo[--ntodo]);
+	free(todo);
+	return error;
+}
+
+static int page_tree(walk *w)
+{
+	qpdf_data q = w->q;
+	qpdf_oh root = qpdf_get_root(q), pages = qpdf_oh_get_key(q, root, "/Pages");
+	int error = declared_pages(w, pages);
+
+	if (error == 0 && qpdf_oh_is_dictionary(q, pages))
+		error = counted_pages(w, pages);
+	qpdf_oh_release(q, pages);
+	qpdf_oh_release(q, root);
+	return error;
+}
+
 static int walk_all(walk *w)
 {
 	qpdf_data q = w->q;
 	int error;
 
-	if ((error = declared_pages(w)) < 0)
+	if ((error = page_tree(w)) < 0)
 		return error;
-	push(w, qpdf_get_trailer(q), 0);
+	if (qpdf_has_error(q))
+		return damaged(w);
+	if ((error = push(w, qpdf_get_trailer(q), 0)) < 0)
+		return error;
 	while (w->depth) {
 		item it = w->stack[--w->depth];
 

@@ -14,6 +14,10 @@ for k in honest js launch exe disguised attach damaged; do $MKPDF "$k" "$k.pdf";
 $MKPDF pages pages.pdf 10000
 $MKPDF lying-pages lying.pdf 10000
 $MKPDF bomb bomb.pdf 536870912
+for k in page-aa widget-aa; do $MKPDF "$k" "$k.pdf"; done
+$MKPDF kids-repeat kids-repeat.pdf 10000
+$MKPDF untyped untyped.pdf 10000
+$MKPDF arrays arrays.pdf 2000000
 make_pdf minimal.pdf
 qpdf --encrypt user owner 256 -- honest.pdf enc.pdf
 qpdf --encrypt "" owner 256 -- honest.pdf owner.pdf
@@ -62,6 +66,20 @@ fails 1 "^qvault: 'lying\.pdf' has more than 5000 pages, the limit" \
 	"  and so is one whose page tree says it has 1" q add lying.pdf --doc DWG-P --type drawing
 fails 1 "^qvault: 'bomb\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb" \
 	"a content stream inflating to 512 MiB is refused" q add bomb.pdf --doc DWG-B --type drawing
+# an /AA's /C is an action (a page's close, a field's recalculation), and
+# a widget's /Parent (the field) may hold one: both walked
+fails 1 "^qvault: 'page-aa\.pdf' has a /Launch action \(object [0-9]+\), which a drawing may not hold$" \
+	"a /Launch action as a page's close action (/AA /C) is refused" q add page-aa.pdf --doc DWG-AA --type drawing
+fails 1 "^qvault: 'widget-aa\.pdf' has a /Launch action \(object [0-9]+\), which a drawing may not hold$" \
+	"  and as the recalculate action of a widget's /Parent field" q add widget-aa.pdf --doc DWG-AA --type drawing
+# pages are counted as a viewer reaches them, objects as they are queued
+fails 1 "^qvault: 'kids-repeat\.pdf' has more than 5000 pages, the limit \(vault.json pdf max_pages\)$" \
+	"a page tree listing one page 10,000 times is 10,000 pages" q add kids-repeat.pdf --doc DWG-P --type drawing
+fails 1 "^qvault: 'untyped\.pdf' has more than 5000 pages, the limit \(vault.json pdf max_pages\)$" \
+	"  and leaves without /Type /Page are pages" q add untyped.pdf --doc DWG-P --type drawing
+fails 1 "^qvault: 'arrays\.pdf' has more than 250000 objects, the limit \(vault.json pdf max_objects\)$" \
+	"an array of 2 million empty arrays (4 MB) is refused as it is queued, not at 900 MB" \
+	q add arrays.pdf --doc DWG-AR --type drawing
 # a real one: clamav's test PDF carries clam.exe
 if [ -f /usr/share/clamav-testfiles/clam.pdf ]; then
 	cp /usr/share/clamav-testfiles/clam.pdf clam.pdf
