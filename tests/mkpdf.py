@@ -23,6 +23,17 @@
   kids-repeat N a page tree of one page listed N times, /Count 1
   untyped N     N page-tree leaves without /Type, /Count 1
   arrays N      an array of N empty arrays in the catalog
+  bomb-length BYTES   bomb, its /Length saying 10
+  bomb-flate2 BYTES   bomb deflated twice: /Filter [/FlateDecode /FlateDecode]
+  bomb-hex BYTES      bomb in hex: /Filter [/ASCIIHexDecode /FlateDecode]
+  bomb-lzw BYTES      BYTES (about) of zeros in LZW: /Filter /LZWDecode
+  bomb-dct            a stream of /Filter [/DCTDecode /FlateDecode]
+  exe-long, exe-dot, exe-js, exe-unix, exe-hex, exe-a85, embed-dct, long-name
+                an embedded file: a name of 130 characters ending .exe;
+                'run.bat. '; 'macro.js'; 'notes.txt' starting MZ under
+                /EF /Unix, in ASCIIHex, in [/ASCII85Decode /FlateDecode];
+                'photo.jpg' in /DCTDecode; a text file named 119 'a' and
+                an e acute (UTF-16)
 
 qpdf itself (qpdf --object-streams=generate, --encrypt) makes the
 object-stream and encrypted variants from these.
@@ -87,6 +98,41 @@ def filler(path, size):
 
 
 CATALOG = b'<< /Type /Catalog /Pages 2 0 R >>'
+MZ = b'MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode'
+
+
+def lzw_zeros(size):
+    # the codes a decoder reads for `size` zeros: 0, then each new code
+    # one zero longer (258 is "00"), then the longest again and again;
+    # widths as EarlyChange 1 has them
+    codes, out, nxt = [0], 1, 258
+    while nxt < 4095 and out < size:
+        codes.append(nxt)
+        out += nxt - 256
+        nxt += 1
+    while out < size:
+        codes.append(nxt - 1)
+        out += nxt - 1 - 256
+    codes.append(257)
+    bits, nbits, data, nxt = 0, 0, bytearray(), 258
+    for i, c in enumerate(codes):
+        width = 12 if nxt + 1 >= 2048 else 11 if nxt + 1 >= 1024 else 10 if nxt + 1 >= 512 else 9
+        bits, nbits = bits << width | c, nbits + width
+        while nbits >= 8:
+            data.append(bits >> (nbits - 8) & 255)
+            nbits -= 8
+        if i and nxt < 4096:
+            nxt += 1
+    if nbits:
+        data.append(bits << (8 - nbits) & 255)
+    return bytes(data)
+
+
+def embed(path, name, data, filt=b'', key=b'/F'):
+    write(path, one_page(
+        b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',
+        [b'<< /Type /Filespec /F %s /UF %s /EF << %s 6 0 R >> >>' % (name, name, key),
+         stream(b'/Type /EmbeddedFile ' + filt, data)]))
 
 
 def main():
@@ -147,6 +193,39 @@ def main():
         write(path, objs)
     elif kind == 'arrays':
         write(path, one_page(b'<< /Type /Catalog /Pages 2 0 R /Junk [%s] >>' % (b'[]' * arg)))
+    elif kind == 'bomb-length':
+        data = bomb(arg)
+        write(path, one_page(CATALOG, content=stream(b'/Filter /FlateDecode', data).replace(
+            b'/Length %d' % len(data), b'/Length 10', 1)))
+    elif kind == 'bomb-flate2':
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/FlateDecode /FlateDecode]',
+                                                     zlib.compress(bomb(arg), 9))))
+    elif kind == 'bomb-hex':
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/ASCIIHexDecode /FlateDecode]',
+                                                     bomb(arg).hex().encode() + b'>')))
+    elif kind == 'bomb-lzw':
+        write(path, one_page(CATALOG, content=stream(b'/Filter /LZWDecode', lzw_zeros(arg))))
+    elif kind == 'bomb-dct':
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/DCTDecode /FlateDecode]', b'\xff\xd8' * 8)))
+    elif kind == 'exe-long':
+        embed(path, b'(' + b'a' * 130 + b'.exe)', zlib.compress(b'notes\n'), b'/Filter /FlateDecode')
+    elif kind == 'exe-dot':
+        embed(path, b'(run.bat. )', b'echo\n')
+    elif kind == 'exe-js':
+        embed(path, b'(macro.js)', b'WScript.Echo(1)\n')
+    elif kind == 'exe-unix':
+        embed(path, b'(notes.txt)', MZ, key=b'/Unix')
+    elif kind == 'exe-hex':
+        embed(path, b'(notes.txt)', MZ.hex().encode() + b'>', b'/Filter /AHx')
+    elif kind == 'exe-a85':
+        import base64
+        embed(path, b'(notes.txt)', base64.a85encode(zlib.compress(MZ)) + b'~>',
+              b'/Filter [/ASCII85Decode /FlateDecode]')
+    elif kind == 'embed-dct':
+        embed(path, b'(photo.jpg)', b'\xff\xd8\xff\xe0' + b'\0' * 16, b'/Filter /DCTDecode')
+    elif kind == 'long-name':
+        name = b'<' + (b'\xfe\xff' + ('a' * 119 + '\u00e9').encode('utf-16-be')).hex().encode() + b'>'
+        embed(path, name, b'inspection notes\n')
     elif kind == 'damaged':
         with open(path, 'wb') as f:
             f.write(b'%PDF-1.4\n' + bytes(range(256)) * 40 + b'\n%%EOF\n')

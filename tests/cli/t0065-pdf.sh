@@ -18,6 +18,11 @@ for k in page-aa widget-aa; do $MKPDF "$k" "$k.pdf"; done
 $MKPDF kids-repeat kids-repeat.pdf 10000
 $MKPDF untyped untyped.pdf 10000
 $MKPDF arrays arrays.pdf 2000000
+for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do $MKPDF "$k" "$k.pdf" 536870912; done
+$MKPDF bomb-lzw lzw.pdf 2000000
+for k in bomb-dct exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name; do
+	$MKPDF "$k" "$k.pdf"
+done
 make_pdf minimal.pdf
 qpdf --encrypt user owner 256 -- honest.pdf enc.pdf
 qpdf --encrypt "" owner 256 -- honest.pdf owner.pdf
@@ -80,6 +85,34 @@ fails 1 "^qvault: 'untyped\.pdf' has more than 5000 pages, the limit \(vault.jso
 fails 1 "^qvault: 'arrays\.pdf' has more than 250000 objects, the limit \(vault.json pdf max_objects\)$" \
 	"an array of 2 million empty arrays (4 MB) is refused as it is queued, not at 900 MB" \
 	q add arrays.pdf --doc DWG-AR --type drawing
+# every stream with a filter that decodes is decoded as qpdf reads it,
+# whatever /Length says, through every stage of its /Filter
+for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do
+	fails 1 "^qvault: '$k\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb \(vault.json pdf max_inflate\)$" \
+		"a bomb refused: $k" q add "$k.pdf" --doc DWG-B --type drawing
+done
+ok "an LZW stream of 2 MB of zeros is no bomb" q add lzw.pdf --doc DWG-LZW --type drawing
+fails 1 "^qvault: 'bomb-dct\.pdf' has a stream \(object [0-9]+\) whose filters cannot be checked for a compression bomb$" \
+	"a filter after one qvault cannot run ([/DCTDecode /FlateDecode]) is refused" \
+	q add bomb-dct.pdf --doc O-B --type other
+# an embedded file: every name, whole; every /EF stream, through its filters
+fails 1 "^qvault: 'exe-long\.pdf' embeds an executable 'a{120}\.\.\.' \(object [0-9]+\), which a coc may not hold$" \
+	"an embedded file named 130 a's and .exe is refused (the name shown cut)" q add exe-long.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-dot\.pdf' embeds an executable 'run\.bat\. '" \
+	"  and one named 'run.bat. ' (Windows drops the dot and space)" q add exe-dot.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-js\.pdf' embeds an executable 'macro\.js'" \
+	"  and one named .js" q add exe-js.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-unix\.pdf' embeds an executable 'notes\.txt'" \
+	"  and a program under /EF /Unix" q add exe-unix.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-hex\.pdf' embeds an executable 'notes\.txt'" \
+	"  and a program in /ASCIIHexDecode" q add exe-hex.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-a85\.pdf' embeds an executable 'notes\.txt'" \
+	"  and a program in [/ASCII85Decode /FlateDecode]" q add exe-a85.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'embed-dct\.pdf' embeds a file 'photo\.jpg' \(object [0-9]+\) whose filters cannot be checked, which a coc may not hold$" \
+	"  and a file whose filters qvault cannot run" q add embed-dct.pdf --doc COC-X --type coc
+ok "an embedded file named 119 a's and an e acute is accepted" q add long-name.pdf --doc COC-LN --type coc
+check "  recorded, its name cut between characters" sh -c "
+	q show COC-LN@A | grep -Eq \"finding: embeds a file 'a{119}\\.\\.\\.' \\(object [0-9]+\\)\""
 # a real one: clamav's test PDF carries clam.exe
 if [ -f /usr/share/clamav-testfiles/clam.pdf ]; then
 	cp /usr/share/clamav-testfiles/clam.pdf clam.pdf
