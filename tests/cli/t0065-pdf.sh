@@ -161,6 +161,21 @@ check "  recorded" sh -c 'q show O-ENC@A | grep -q "finding: needs a password to
 ok "an other may be damaged past repair: accepted" q add damaged.pdf --doc O-D --type other
 check "  recorded" sh -c 'q show O-D@A | grep -q "finding: is damaged past repair"'
 
+# the largest limits vault.json may hold overflow nothing (16 x
+# max_objects, the budget's arithmetic): a vault whose policy says so,
+# committed with stock git
+new_vault big
+git -C big show main:vault.json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in ("max_objects", "max_inflate", "max_pages"):
+    d["pdf"][k] = 2 ** 63 - 1
+json.dump(d, sys.stdout, indent=2)' > big.json
+forge big - "pdf: no limits" vault.json=big.json
+ok "with limits of 2^63 - 1 an honest PDF is a drawing" q -C big add honest.pdf --doc DWG-OK --type drawing
+ok "  and so are 10,000 pages and an LZW stream" sh -c '
+	q -C big add pages.pdf --doc DWG-P --type drawing && q -C big add lzw.pdf --doc DWG-LZW --type drawing'
+
 # the PDFs of an FAI package are held to the policy for "fai-member"
 add_supplier sam acme
 q release DWG-1 --rev C honest.pdf --to acme > /dev/null
