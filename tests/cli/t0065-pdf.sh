@@ -6,7 +6,11 @@
 # findings kept with the file in the revision's record, which show
 # prints; the same names inside object streams are found; a PDF of
 # 10,000 pages and a compression bomb are refused; the PDFs of an FAI
-# package are held to the policy too.
+# package are held to the policy too.  Actions in an /AA's /C and behind
+# a widget's /Parent are found; pages count as a viewer reaches them; a
+# bomb is found whatever /Length says and through every filter stage; an
+# embedded executable by any of its names, whole, or its first bytes
+# through its filters.
 . "$(dirname "$0")/lib.sh"
 
 MKPDF="python3 $TESTS_DIR/../mkpdf.py"
