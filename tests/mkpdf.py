@@ -34,6 +34,8 @@
                 /EF /Unix, in ASCIIHex, in [/ASCII85Decode /FlateDecode];
                 'photo.jpg' in /DCTDecode; a text file named 119 'a' and
                 an e acute (UTF-16)
+  odd           a /DecodeParms array shorter than /Filter, a file
+                specification whose /EF is not a dictionary
 
 qpdf itself (qpdf --object-streams=generate, --encrypt) makes the
 object-stream and encrypted variants from these.
@@ -226,6 +228,12 @@ def main():
     elif kind == 'long-name':
         name = b'<' + (b'\xfe\xff' + ('a' * 119 + '\u00e9').encode('utf-16-be')).hex().encode() + b'>'
         embed(path, name, b'inspection notes\n')
+    elif kind == 'odd':
+        write(path, one_page(
+            b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',
+            [b'<< /Type /Filespec /F (notes.txt) /EF 7 >>'],
+            content=stream(b'/Filter [/FlateDecode /LZWDecode] /DecodeParms [null]',
+                           zlib.compress(lzw_zeros(1000)))))
     elif kind == 'damaged':
         with open(path, 'wb') as f:
             f.write(b'%PDF-1.4\n' + bytes(range(256)) * 40 + b'\n%%EOF\n')

@@ -701,11 +701,16 @@ static int early_change(qpdf_data q, qpdf_oh dict, int i)
 		qpdf_oh_release(q, parms);
 		parms = qpdf_oh_get_key(q, dict, "/DP");
 	}
-	one = qpdf_oh_is_array(q, parms) ? qpdf_oh_get_array_item(q, parms, i) :
-					    qpdf_oh_new_object(q, parms);
-	early = qpdf_oh_get_key(q, one, "/EarlyChange");
-	yes = !(qpdf_oh_is_integer(q, early) && qpdf_oh_get_int_value(q, early) == 0);
-	qpdf_oh_release(q, early);
+	one = !qpdf_oh_is_array(q, parms) ? qpdf_oh_new_object(q, parms) :
+	      i < qpdf_oh_get_array_n_items(q, parms) ? qpdf_oh_get_array_item(q, parms, i) :
+							 qpdf_oh_new_null(q);
+	if (qpdf_oh_is_dictionary(q, one)) {
+		early = qpdf_oh_get_key(q, one, "/EarlyChange");
+		yes = !(qpdf_oh_is_integer(q, early) && qpdf_oh_get_int_value(q, early) == 0);
+		qpdf_oh_release(q, early);
+	} else {
+		yes = 1;
+	}
 	qpdf_oh_release(q, one);
 	qpdf_oh_release(q, parms);
 	return yes;
@@ -892,6 +897,8 @@ static int filespec(walk *w, qpdf_oh spec, int owner)
 				shown_name(name, sizeof(name), v);
 		}
 		qpdf_oh_release(q, n);
+		if (!qpdf_oh_is_dictionary(q, ef))
+			continue;
 		file = qpdf_oh_get_key(q, ef, keys[i]);
 		if (qpdf_oh_is_stream(q, file)) {
 			unsigned char head[8];
@@ -1049,9 +1056,13 @@ static int walk_one(walk *w, item it)
 static int declared_pages(walk *w, qpdf_oh pages)
 {
 	qpdf_data q = w->q;
-	qpdf_oh count = qpdf_oh_get_key(q, pages, "/Count");
-	long long c = qpdf_oh_is_integer(q, count) ? qpdf_oh_get_int_value(q, count) : 0;
+	qpdf_oh count;
+	long long c;
 
+	if (!qpdf_oh_is_dictionary(q, pages))
+		return 0;
+	count = qpdf_oh_get_key(q, pages, "/Count");
+	c = qpdf_oh_is_integer(q, count) ? qpdf_oh_get_int_value(q, count) : 0;
 	qpdf_oh_release(q, count);
 	if (c > w->pol->max_pages)
 		return vault_error__set(VAULT_EINVALID,
@@ -1122,8 +1133,12 @@ static int counted_pages(walk *w, qpdf_oh top)
 static int page_tree(walk *w)
 {
 	qpdf_data q = w->q;
-	qpdf_oh root = qpdf_get_root(q), pages = qpdf_oh_get_key(q, root, "/Pages");
-	int error = declared_pages(w, pages);
+	qpdf_oh root = qpdf_get_root(q), pages;
+	int error;
+
+	pages = qpdf_oh_is_dictionary(q, root) ? qpdf_oh_get_key(q, root, "/Pages") :
+						  qpdf_oh_new_null(q);
+	error = declared_pages(w, pages);
 
 	if (error == 0 && qpdf_oh_is_dictionary(q, pages))
 		error = counted_pages(w, pages);

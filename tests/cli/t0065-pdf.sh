@@ -24,7 +24,7 @@ $MKPDF untyped untyped.pdf 10000
 $MKPDF arrays arrays.pdf 2000000
 for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do $MKPDF "$k" "$k.pdf" 536870912; done
 $MKPDF bomb-lzw lzw.pdf 2000000
-for k in bomb-dct exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name; do
+for k in odd bomb-dct exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name; do
 	$MKPDF "$k" "$k.pdf"
 done
 make_pdf minimal.pdf
@@ -96,6 +96,8 @@ for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do
 		"a bomb refused: $k" q add "$k.pdf" --doc DWG-B --type drawing
 done
 ok "an LZW stream of 2 MB of zeros is no bomb" q add lzw.pdf --doc DWG-LZW --type drawing
+ok "odd parameters (/DecodeParms short, /EF no dictionary) are read without a word from qpdf" \
+	sh -c 'q add odd.pdf --doc COC-ODD --type coc 2> odd.err && ! test -s odd.err'
 fails 1 "^qvault: 'bomb-dct\.pdf' has a stream \(object [0-9]+\) whose filters cannot be checked for a compression bomb$" \
 	"a filter after one qvault cannot run ([/DCTDecode /FlateDecode]) is refused" \
 	q add bomb-dct.pdf --doc O-B --type other
