@@ -34,6 +34,8 @@
                 /EF /Unix, in ASCIIHex, in [/ASCII85Decode /FlateDecode];
                 'photo.jpg' in /DCTDecode; a text file named 119 'a' and
                 an e acute (UTF-16)
+  exe-dos       an embedded text file named 'notes.txt' in /UF and /F,
+                'SETUP.EXE' in /DOS
   odd           a /DecodeParms array shorter than /Filter, a file
                 specification whose /EF is not a dictionary
 
@@ -228,6 +230,11 @@ def main():
     elif kind == 'long-name':
         name = b'<' + (b'\xfe\xff' + ('a' * 119 + '\u00e9').encode('utf-16-be')).hex().encode() + b'>'
         embed(path, name, b'inspection notes\n')
+    elif kind == 'exe-dos':
+        write(path, one_page(
+            b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',
+            [b'<< /Type /Filespec /UF (notes.txt) /F (notes.txt) /DOS (SETUP.EXE) /EF << /F 6 0 R >> >>',
+             stream(b'/Type /EmbeddedFile', b'notes\n')]))
     elif kind == 'odd':
         write(path, one_page(
             b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',

@@ -875,14 +875,15 @@ static int executable_head(const unsigned char *h, size_t len)
 /*
  * A file specification with an embedded file (/EF): what it carries,
  * by every name it gives (/UF, /F, /DOS, /Mac, /Unix) and the first
- * bytes of every file it embeds under those keys.
+ * bytes of every file it embeds under those keys.  An executable is
+ * shown by the name that gave it away, else by its first name.
  */
 static int filespec(walk *w, qpdf_oh spec, int owner)
 {
 	static const char *const keys[] = { "/UF", "/F", "/DOS", "/Mac", "/Unix" };
 	qpdf_data q = w->q;
 	qpdf_oh ef = qpdf_oh_get_key(q, spec, "/EF");
-	char name[NAME_MAX_SHOWN + 8] = "unnamed";
+	char name[NAME_MAX_SHOWN + 8] = "unnamed", exe_name[NAME_MAX_SHOWN + 8];
 	int exe = 0, unread = 0, named = 0;
 	size_t i;
 
@@ -892,7 +893,10 @@ static int filespec(walk *w, qpdf_oh spec, int owner)
 		if (qpdf_oh_is_string(q, n)) {
 			const char *v = qpdf_oh_get_utf8_value(q, n);
 
-			exe |= executable_name(v);
+			if (!exe && executable_name(v)) {
+				exe = 1;
+				shown_name(exe_name, sizeof(exe_name), v);
+			}
 			if (!named++)
 				shown_name(name, sizeof(name), v);
 		}
@@ -906,15 +910,15 @@ static int filespec(walk *w, qpdf_oh spec, int owner)
 
 			if (stream_head(head, &head_len, w, file) < 0)
 				unread = 1;
-			else
-				exe |= executable_head(head, head_len);
+			else if (!exe && executable_head(head, head_len))
+				exe = 2;
 		}
 		qpdf_oh_release(q, file);
 	}
 	qpdf_oh_release(q, ef);
 	if (exe)
-		return found(w, W_EXECUTABLE, 1, "embeds an executable '%s' (object %d)", name,
-			     owner);
+		return found(w, W_EXECUTABLE, 1, "embeds an executable '%s' (object %d)",
+			     exe == 1 ? exe_name : name, owner);
 	if (unread)
 		return found(w, W_EXECUTABLE, 1,
 			     "embeds a file '%s' (object %d) whose filters cannot be checked", name,

@@ -24,7 +24,7 @@ $MKPDF untyped untyped.pdf 10000
 $MKPDF arrays arrays.pdf 2000000
 for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do $MKPDF "$k" "$k.pdf" 536870912; done
 $MKPDF bomb-lzw lzw.pdf 2000000
-for k in odd bomb-dct exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name; do
+for k in odd bomb-dct exe-dos exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name; do
 	$MKPDF "$k" "$k.pdf"
 done
 make_pdf minimal.pdf
@@ -108,6 +108,8 @@ fails 1 "^qvault: 'exe-dot\.pdf' embeds an executable 'run\.bat\. '" \
 	"  and one named 'run.bat. ' (Windows drops the dot and space)" q add exe-dot.pdf --doc COC-X --type coc
 fails 1 "^qvault: 'exe-js\.pdf' embeds an executable 'macro\.js'" \
 	"  and one named .js" q add exe-js.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-dos\.pdf' embeds an executable 'SETUP\.EXE' \(object [0-9]+\), which a coc may not hold$" \
+	"  and a file named .txt whose /DOS name is SETUP.EXE, shown by that name" q add exe-dos.pdf --doc COC-X --type coc
 fails 1 "^qvault: 'exe-unix\.pdf' embeds an executable 'notes\.txt'" \
 	"  and a program under /EF /Unix" q add exe-unix.pdf --doc COC-X --type coc
 fails 1 "^qvault: 'exe-hex\.pdf' embeds an executable 'notes\.txt'" \
