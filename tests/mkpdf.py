@@ -241,6 +241,17 @@ def main():
             [b'<< /Type /Filespec /F (notes.txt) /EF 7 >>'],
             content=stream(b'/Filter [/FlateDecode /LZWDecode] /DecodeParms [null]',
                            zlib.compress(lzw_zeros(1000)))))
+    elif kind == 'slow-head':
+        # an embedded file whose first bytes never come: 8 MiB of spaces that
+        # /ASCIIHexDecode reads as nothing, named under every key of 300
+        # file specifications (a reader that decodes it for each name spends
+        # minutes)
+        spec = b'<< /Type /Filespec /F (notes.txt) /EF << /F 6 0 R /UF 6 0 R /DOS 6 0 R /Mac 6 0 R /Unix 6 0 R >> >>'
+        names = b' '.join(b'(x%d) 5 0 R' % i for i in range(300))
+        write(path, one_page(
+            b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [%s] >> >> >>' % names,
+            [spec, stream(b'/Type /EmbeddedFile /Filter [/FlateDecode /ASCIIHexDecode]',
+                          zlib.compress(b' ' * (8 << 20)))]))
     elif kind == 'damaged':
         with open(path, 'wb') as f:
             f.write(b'%PDF-1.4\n' + bytes(range(256)) * 40 + b'\n%%EOF\n')

@@ -793,9 +793,13 @@ static long long chain_bound(const chain *c, size_t raw_len)
 	return bound;
 }
 
+/* the most an embedded file's first bytes may take to decode */
+#define HEAD_WORK_MAX (1ll << 20)
+
 /*
  * A stream's first decoded bytes (up to 8, *len of them); -1 when its
- * filters cannot be read (an image filter on an embedded file).
+ * filters cannot be read (an image filter on an embedded file), or its
+ * first bytes take more than HEAD_WORK_MAX (or what is left of the budget).
  */
 static int stream_head(unsigned char *head, size_t *len, walk *w, qpdf_oh stream)
 {
@@ -815,9 +819,24 @@ static int stream_head(unsigned char *head, size_t *len, walk *w, qpdf_oh stream
 	}
 	if ((qpdf_oh_get_stream_data(w->q, stream, qpdf_dl_none, &filtered, &raw, &raw_len) &
 	     QPDF_ERRORS) == 0) {
+		/*
+		 * Reading a file's first bytes is decoding, charged to the
+		 * budget like a bomb's (an embedded file named under every key
+		 * of a thousand file specifications is read within it), and
+		 * HEAD_WORK_MAX at most: first bytes that take more are none
+		 * to check.
+		 */
 		c.head_want = 8;
-		c.limit = w->pol->max_inflate;
+		c.limit = w->pol->max_inflate - w->unchecked - w->inflated;
+		if (c.limit > HEAD_WORK_MAX)
+			c.limit = HEAD_WORK_MAX;
 		chain_run(&c, raw, raw_len);
+		w->inflated += c.work;
+		if (c.over && c.head_len < c.head_want) {
+			free(raw);
+			chain_dispose(&c);
+			return -1;
+		}
 		memcpy(head, c.head, c.head_len);
 		*len = c.head_len;
 	}

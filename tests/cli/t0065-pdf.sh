@@ -24,7 +24,7 @@ $MKPDF untyped untyped.pdf 10000
 $MKPDF arrays arrays.pdf 2000000
 for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do $MKPDF "$k" "$k.pdf" 536870912; done
 $MKPDF bomb-lzw lzw.pdf 2000000
-for k in odd bomb-dct exe-dos exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name; do
+for k in odd bomb-dct exe-dos exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name slow-head; do
 	$MKPDF "$k" "$k.pdf"
 done
 make_pdf minimal.pdf
@@ -118,6 +118,9 @@ fails 1 "^qvault: 'exe-a85\.pdf' embeds an executable 'notes\.txt'" \
 	"  and a program in [/ASCII85Decode /FlateDecode]" q add exe-a85.pdf --doc COC-X --type coc
 fails 1 "^qvault: 'embed-dct\.pdf' embeds a file 'photo\.jpg' \(object [0-9]+\) whose filters cannot be checked, which a coc may not hold$" \
 	"  and a file whose filters qvault cannot run" q add embed-dct.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'slow-head\.pdf' embeds a file 'notes\.txt' \(object [0-9]+\) whose filters cannot be checked, which a coc may not hold$" \
+	"  and a file whose first bytes take over 1 MiB to decode (read for each of its names, they took minutes)" \
+	q add slow-head.pdf --doc COC-X --type coc
 ok "an embedded file named 119 a's and an e acute is accepted" q add long-name.pdf --doc COC-LN --type coc
 check "  recorded, its name cut between characters" sh -c "
 	q show COC-LN@A | grep -Eq \"finding: embeds a file 'a{119}\\.\\.\\.' \\(object [0-9]+\\)\""
