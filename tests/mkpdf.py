@@ -17,6 +17,27 @@
   bomb BYTES    a page whose Flate content stream inflates to BYTES
                 (a multiple of 16 MiB) of zeros
   damaged       a PDF header, then bytes that hold no object
+  page-aa       a /Launch action as the page's close action (/AA /C)
+  widget-aa     a widget whose /Parent field has a /Launch action as
+                its recalculate action (/AA /C), reached only by /Parent
+  kids-repeat N a page tree of one page listed N times, /Count 1
+  untyped N     N page-tree leaves without /Type, /Count 1
+  arrays N      an array of N empty arrays in the catalog
+  bomb-length BYTES   bomb, its /Length saying 10
+  bomb-flate2 BYTES   bomb deflated twice: /Filter [/FlateDecode /FlateDecode]
+  bomb-hex BYTES      bomb in hex: /Filter [/ASCIIHexDecode /FlateDecode]
+  bomb-lzw BYTES      BYTES (about) of zeros in LZW: /Filter /LZWDecode
+  bomb-dct            a stream of /Filter [/DCTDecode /FlateDecode]
+  exe-long, exe-dot, exe-js, exe-unix, exe-hex, exe-a85, embed-dct, long-name
+                an embedded file: a name of 130 characters ending .exe;
+                'run.bat. '; 'macro.js'; 'notes.txt' starting MZ under
+                /EF /Unix, in ASCIIHex, in [/ASCII85Decode /FlateDecode];
+                'photo.jpg' in /DCTDecode; a text file named 119 'a' and
+                an e acute (UTF-16)
+  exe-dos       an embedded text file named 'notes.txt' in /UF and /F,
+                'SETUP.EXE' in /DOS
+  odd           a /DecodeParms array shorter than /Filter, a file
+                specification whose /EF is not a dictionary
 
 qpdf itself (qpdf --object-streams=generate, --encrypt) makes the
 object-stream and encrypted variants from these.
@@ -81,6 +102,41 @@ def filler(path, size):
 
 
 CATALOG = b'<< /Type /Catalog /Pages 2 0 R >>'
+MZ = b'MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode'
+
+
+def lzw_zeros(size):
+    # the codes a decoder reads for `size` zeros: 0, then each new code
+    # one zero longer (258 is "00"), then the longest again and again;
+    # widths as EarlyChange 1 has them
+    codes, out, nxt = [0], 1, 258
+    while nxt < 4095 and out < size:
+        codes.append(nxt)
+        out += nxt - 256
+        nxt += 1
+    while out < size:
+        codes.append(nxt - 1)
+        out += nxt - 1 - 256
+    codes.append(257)
+    bits, nbits, data, nxt = 0, 0, bytearray(), 258
+    for i, c in enumerate(codes):
+        width = 12 if nxt + 1 >= 2048 else 11 if nxt + 1 >= 1024 else 10 if nxt + 1 >= 512 else 9
+        bits, nbits = bits << width | c, nbits + width
+        while nbits >= 8:
+            data.append(bits >> (nbits - 8) & 255)
+            nbits -= 8
+        if i and nxt < 4096:
+            nxt += 1
+    if nbits:
+        data.append(bits << (8 - nbits) & 255)
+    return bytes(data)
+
+
+def embed(path, name, data, filt=b'', key=b'/F'):
+    write(path, one_page(
+        b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',
+        [b'<< /Type /Filespec /F %s /UF %s /EF << %s 6 0 R >> >>' % (name, name, key),
+         stream(b'/Type /EmbeddedFile ' + filt, data)]))
 
 
 def main():
@@ -113,6 +169,89 @@ def main():
         write(path, objs)
     elif kind == 'bomb':
         write(path, one_page(CATALOG, content=stream(b'/Filter /FlateDecode', bomb(arg))))
+    elif kind == 'page-aa':
+        write(path, [CATALOG, b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+                     b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R'
+                     b' /AA << /C << /S /Launch /F (calc.exe) >> >> >>',
+                     stream(b'/Filter /FlateDecode', TEXT)])
+    elif kind == 'widget-aa':
+        write(path, [CATALOG, b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+                     b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R'
+                     b' /Annots [5 0 R] >>',
+                     stream(b'/Filter /FlateDecode', TEXT),
+                     b'<< /Type /Annot /Subtype /Widget /Rect [0 0 10 10] /P 3 0 R /Parent 6 0 R >>',
+                     b'<< /FT /Tx /T (total) /Kids [5 0 R]'
+                     b' /AA << /C << /S /Launch /F (calc.exe) >> >> >>'])
+    elif kind in ('kids-repeat', 'untyped'):
+        if kind == 'kids-repeat':
+            kids = b' '.join([b'3 0 R'] * arg)
+            leaves = [PAGE]
+        else:
+            kids = b' '.join(b'%d 0 R' % (i + 5) for i in range(arg))
+            leaves = [b'<< /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>'] * arg
+        objs = [CATALOG, b'<< /Type /Pages /Kids [%s] /Count 1 >>' % kids]
+        objs += leaves[:1] if kind == 'kids-repeat' else [PAGE]
+        objs += [stream(b'/Filter /FlateDecode', TEXT)]
+        if kind == 'untyped':
+            objs += leaves
+        write(path, objs)
+    elif kind == 'arrays':
+        write(path, one_page(b'<< /Type /Catalog /Pages 2 0 R /Junk [%s] >>' % (b'[]' * arg)))
+    elif kind == 'bomb-length':
+        data = bomb(arg)
+        write(path, one_page(CATALOG, content=stream(b'/Filter /FlateDecode', data).replace(
+            b'/Length %d' % len(data), b'/Length 10', 1)))
+    elif kind == 'bomb-flate2':
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/FlateDecode /FlateDecode]',
+                                                     zlib.compress(bomb(arg), 9))))
+    elif kind == 'bomb-hex':
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/ASCIIHexDecode /FlateDecode]',
+                                                     bomb(arg).hex().encode() + b'>')))
+    elif kind == 'bomb-lzw':
+        write(path, one_page(CATALOG, content=stream(b'/Filter /LZWDecode', lzw_zeros(arg))))
+    elif kind == 'bomb-dct':
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/DCTDecode /FlateDecode]', b'\xff\xd8' * 8)))
+    elif kind == 'exe-long':
+        embed(path, b'(' + b'a' * 130 + b'.exe)', zlib.compress(b'notes\n'), b'/Filter /FlateDecode')
+    elif kind == 'exe-dot':
+        embed(path, b'(run.bat. )', b'echo\n')
+    elif kind == 'exe-js':
+        embed(path, b'(macro.js)', b'WScript.Echo(1)\n')
+    elif kind == 'exe-unix':
+        embed(path, b'(notes.txt)', MZ, key=b'/Unix')
+    elif kind == 'exe-hex':
+        embed(path, b'(notes.txt)', MZ.hex().encode() + b'>', b'/Filter /AHx')
+    elif kind == 'exe-a85':
+        import base64
+        embed(path, b'(notes.txt)', base64.a85encode(zlib.compress(MZ)) + b'~>',
+              b'/Filter [/ASCII85Decode /FlateDecode]')
+    elif kind == 'embed-dct':
+        embed(path, b'(photo.jpg)', b'\xff\xd8\xff\xe0' + b'\0' * 16, b'/Filter /DCTDecode')
+    elif kind == 'long-name':
+        name = b'<' + (b'\xfe\xff' + ('a' * 119 + '\u00e9').encode('utf-16-be')).hex().encode() + b'>'
+        embed(path, name, b'inspection notes\n')
+    elif kind == 'exe-dos':
+        write(path, one_page(
+            b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',
+            [b'<< /Type /Filespec /UF (notes.txt) /F (notes.txt) /DOS (SETUP.EXE) /EF << /F 6 0 R >> >>',
+             stream(b'/Type /EmbeddedFile', b'notes\n')]))
+    elif kind == 'odd':
+        write(path, one_page(
+            b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',
+            [b'<< /Type /Filespec /F (notes.txt) /EF 7 >>'],
+            content=stream(b'/Filter [/FlateDecode /LZWDecode] /DecodeParms [null]',
+                           zlib.compress(lzw_zeros(1000)))))
+    elif kind == 'slow-head':
+        # an embedded file whose first bytes never come: 8 MiB of spaces that
+        # /ASCIIHexDecode reads as nothing, named under every key of 300
+        # file specifications (a reader that decodes it for each name spends
+        # minutes)
+        spec = b'<< /Type /Filespec /F (notes.txt) /EF << /F 6 0 R /UF 6 0 R /DOS 6 0 R /Mac 6 0 R /Unix 6 0 R >> >>'
+        names = b' '.join(b'(x%d) 5 0 R' % i for i in range(300))
+        write(path, one_page(
+            b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [%s] >> >> >>' % names,
+            [spec, stream(b'/Type /EmbeddedFile /Filter [/FlateDecode /ASCIIHexDecode]',
+                          zlib.compress(b' ' * (8 << 20)))]))
     elif kind == 'damaged':
         with open(path, 'wb') as f:
             f.write(b'%PDF-1.4\n' + bytes(range(256)) * 40 + b'\n%%EOF\n')

@@ -2,14 +2,16 @@
  * pdf.c - a PDF opened with libqpdf's C API and walked object by object
  * from its trailer: what a viewer could act on (actions, scripts,
  * embedded files) is found wherever it sits, in object streams too,
- * because qpdf resolves each object as a reader does.  Content streams
- * are never decoded; a Flate stream is inflated (its bytes counted, then
- * dropped) only when its length could hide more than the policy's
- * max_inflate, and an embedded file only for its first bytes.
+ * because qpdf resolves each object as a reader does.  A stream's
+ * filters (Flate, LZW, ASCIIHex, ASCII85, RunLength) are run here, stage
+ * by stage, what they put out counted and dropped, unless its raw bytes
+ * are too few to matter; an embedded file is decoded for its first
+ * bytes.
  */
 #include "pdf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -165,22 +167,66 @@ typedef struct {
 	size_t seen_cap, seen_count;
 	item *stack;
 	size_t depth, stack_cap;
-	long long objects, items, pages, inflated;
+	long long objects, items, pages;
+	long long inflated, unchecked; /* bytes decoded; most the undecoded could give */
 	unsigned char *bytes; /* the file, when it was read whole */
 } walk;
 
-/* The file's own text, one line: control bytes as '?', long names cut. */
+/* Bytes of the UTF-8 character at `s`; 0 when none starts there. */
+static size_t utf8_char(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t len, k;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * The file's own text, one line of valid UTF-8 (a record keeps it as a
+ * JSON string): control bytes and what is not UTF-8 as '?', a long
+ * name cut between characters, "..." after it.  `size` is at least 4.
+ */
 static void shown_name(char *out, size_t size, const char *s)
 {
-	size_t i;
+	size_t i = 0, o = 0;
 
-	for (i = 0; s[i] && i + 4 < size && i < NAME_MAX_SHOWN; i++)
-		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	if (s[i] && i + 4 <= size) {
-		memcpy(out + i, "...", 3);
-		i += 3;
+	while (s[i]) {
+		size_t k = utf8_char((const unsigned char *)s + i), need = k ? k : 1;
+
+		if (o + need > NAME_MAX_SHOWN || o + need + 4 > size)
+			break;
+		if (k <= 1 && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || k == 0)) {
+			out[o++] = '?';
+			i++;
+		} else {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+		}
 	}
-	out[i] = '\0';
+	if (s[i]) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
 }
 
 static const char *article(const char *word)
@@ -273,11 +319,27 @@ static int damaged(walk *w)
 	return found(w, W_DAMAGED, 0, "is damaged past repair (%s)", detail);
 }
 
+static int too_many_objects(walk *w)
+{
+	return vault_error__set(VAULT_EINVALID,
+		"'%s' has more than %lld objects, the limit (vault.json pdf max_objects)",
+		w->file, w->pol->max_objects);
+}
+
+/* 16 x max_objects, what direct containers may add, saturated */
+static long long max_items(const policy *p)
+{
+	return p->max_objects > LLONG_MAX / 16 ? LLONG_MAX : 16 * p->max_objects;
+}
+
 /*
  * Queue `oh` if it may hold something: an array, a dictionary or a
- * stream not walked yet.  `oh` is the walk's afterwards.
+ * stream not walked yet.  `oh` is the walk's afterwards.  The limits
+ * hold here, where memory is taken: no more than max_objects items
+ * queued at once (a 4 MB array of 2 million empty arrays would take a
+ * gigabyte), no more than 16 x max_objects containers in all.
  */
-static void push(walk *w, qpdf_oh oh, int owner)
+static int push(walk *w, qpdf_oh oh, int owner)
 {
 	qpdf_data q = w->q;
 	enum qpdf_object_type_e t = qpdf_oh_get_type_code(q, oh);
@@ -286,7 +348,17 @@ static void push(walk *w, qpdf_oh oh, int owner)
 	    (qpdf_oh_is_indirect(q, oh) &&
 	     seen_before(w, (unsigned)qpdf_oh_get_object_id(q, oh)))) {
 		qpdf_oh_release(q, oh);
-		return;
+		return 0;
+	}
+	if ((long long)w->depth >= w->pol->max_objects) {
+		qpdf_oh_release(q, oh);
+		return too_many_objects(w);
+	}
+	if (++w->items > max_items(w->pol)) {
+		qpdf_oh_release(q, oh);
+		return vault_error__set(VAULT_EINVALID,
+			"'%s' nests more than %lld arrays and dictionaries, the limit (16 x vault.json pdf max_objects)",
+			w->file, max_items(w->pol));
 	}
 	if (w->depth == w->stack_cap) {
 		w->stack_cap = w->stack_cap ? 2 * w->stack_cap : 256;
@@ -296,6 +368,7 @@ static void push(walk *w, qpdf_oh oh, int owner)
 	w->stack[w->depth].oh = oh;
 	w->stack[w->depth].owner = owner;
 	w->depth++;
+	return 0;
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -305,117 +378,496 @@ static int cmp_key(const void *a, const void *b)
 
 /*
  * Keys never followed: geometry and numbers (a font's /Widths is
- * hundreds of them), and the links back or across a tree (/Parent,
- * /Prev, /Last, a structure element's /Pg and /P) that the walk reaches
- * from the top anyway; the structure tree, which a viewer reads for
- * accessibility and never acts on.  Sorted, for bsearch.
+ * hundreds of them), the structure tree, which a viewer reads for
+ * accessibility and never acts on, and /Pg, a structure element's page,
+ * which the walk reaches from the page tree.  Not /C, /P or /Parent: an
+ * /AA's /C is an action (a page's close, a field's recalculation) and a
+ * widget's /Parent may be the field that holds its /AA; links across or
+ * back (/Parent, /Prev, /Last) cost nothing, each object being walked
+ * once.  None of these is a key of an /AA.  Sorted, for bsearch.
  */
 static int skipped(const char *key)
 {
 	static const char *const keys[] = {
-		"/ArtBox", "/BBox", "/BleedBox", "/Border", "/Bounds", "/C", "/CropBox",
+		"/ArtBox", "/BBox", "/BleedBox", "/Border", "/Bounds", "/CropBox",
 		"/Decode", "/Differences", "/Domain", "/Encode", "/FontBBox", "/IC", "/ID",
-		"/Last", "/Matrix", "/MediaBox", "/P", "/Parent", "/ParentTree", "/Pg",
-		"/Prev", "/QuadPoints", "/Range", "/Rect", "/StructTreeRoot", "/TrimBox",
-		"/W", "/W2", "/Widths",
+		"/Matrix", "/MediaBox", "/ParentTree", "/Pg", "/QuadPoints", "/Range",
+		"/Rect", "/StructTreeRoot", "/TrimBox", "/W", "/W2", "/Widths",
 	};
 
 	return bsearch(key, keys, sizeof(keys) / sizeof(keys[0]), sizeof(keys[0]),
 		       cmp_key) != NULL;
 }
 
-static int is_flate(qpdf_data q, qpdf_oh filter)
-{
-	qpdf_oh first;
-	int yes;
-
-	if (qpdf_oh_is_array(q, filter)) {
-		if (qpdf_oh_get_array_n_items(q, filter) < 1)
-			return 0;
-		first = qpdf_oh_get_array_item(q, filter, 0);
-		yes = is_flate(q, first);
-		qpdf_oh_release(q, first);
-		return yes;
-	}
-	return qpdf_oh_is_name_and_equals(q, filter, "/FlateDecode") ||
-	       qpdf_oh_is_name_and_equals(q, filter, "/Fl");
-}
+/* ---- filters: a stream decoded as it streams, counted, never kept --- */
 
 /*
- * Inflate `len` bytes of zlib data, keeping the first `head_size` bytes
- * of the output in `head`; the count of bytes it inflates to, stopping
- * once past `limit`.
+ * qvault runs a stream's filters itself, one stage feeding the next
+ * through a buffer of a few kilobytes, and counts what every stage puts
+ * out against the budget, stopping past it: memory stays bounded
+ * whatever the chain ([/FlateDecode /FlateDecode] inflates twice), and
+ * so does the work.  qpdf's own decoding (qpdf_dl_generalized) would
+ * hold the whole output.  It runs the general filters (Flate, LZW,
+ * ASCIIHex, ASCII85, RunLength; /Crypt is qpdf's, passed through); an
+ * image filter (DCT, JPX, CCITT, JBIG2) ends what it can run, and a
+ * filter after one cannot be checked.
  */
-static long long inflated_size(unsigned char *head, size_t head_size,
-			       const unsigned char *data, size_t len, long long limit)
-{
-	unsigned char out[16384];
-	long long total = 0;
+enum filt { F_FLATE, F_LZW, F_AHX, F_A85, F_RL, F_PASS, F_OTHER };
+#define MAX_FILTERS 8
+#define LZW_CODES 4096
+#define CHUNK 8192
+
+static const struct { const char *name, *abbrev; enum filt f; long long ratio; } filters[] = {
+	/* ratio: the most one input byte can decode to */
+	{ "/FlateDecode", "/Fl", F_FLATE, DEFLATE_RATIO },
+	{ "/LZWDecode", "/LZW", F_LZW, LZW_CODES * 8 / 9 + 1 },
+	{ "/ASCIIHexDecode", "/AHx", F_AHX, 1 },
+	{ "/ASCII85Decode", "/A85", F_A85, 4 }, /* 'z' is four zeros */
+	{ "/RunLengthDecode", "/RL", F_RL, 64 },
+	{ "/Crypt", NULL, F_PASS, 1 },
+};
+
+typedef struct {
+	uint16_t prefix[LZW_CODES], len[LZW_CODES];
+	uint8_t suffix[LZW_CODES], first[LZW_CODES];
+	uint32_t bits;
+	int nbits, width, next, prev, early;
+} lzw_state;
+
+typedef struct {
+	enum filt f;
+	long long ratio;
+	int done, early;
 	z_stream z;
+	int z_live;
+	uint64_t acc;
+	int nacc, rl_lit, rl_rep;
+	lzw_state *lzw;
+} stage;
+
+typedef struct {
+	stage st[MAX_FILTERS];
+	int n;       /* stages run */
+	int unread;  /* a filter that cannot be run, and what follows it */
+	long long work, limit; /* bytes put out by all stages; stop past limit */
+	int over, stop;
+	unsigned char head[8];
+	size_t head_len, head_want; /* want 0: no head, count only */
+} chain;
+
+typedef struct {
+	unsigned char buf[CHUNK];
+	size_t len;
+} outbuf;
+
+static void feed(chain *c, int i, const unsigned char *p, size_t len);
+
+static void put(chain *c, int i, outbuf *o, unsigned char b)
+{
+	o->buf[o->len++] = b;
+	if (o->len == sizeof(o->buf)) {
+		feed(c, i + 1, o->buf, o->len);
+		o->len = 0;
+	}
+}
+
+static void flush_out(chain *c, int i, outbuf *o)
+{
+	if (o->len)
+		feed(c, i + 1, o->buf, o->len);
+	o->len = 0;
+}
+
+static void run_flate(chain *c, int i, stage *s, const unsigned char *p, size_t len)
+{
+	unsigned char out[CHUNK];
 	int rc;
 
-	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK)
-		return 0;
-	z.next_in = (unsigned char *)(uintptr_t)data;
-	z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
+	s->z.next_in = (unsigned char *)(uintptr_t)p;
+	s->z.avail_in = (uInt)len; /* the caller's chunks are small */
 	do {
-		z.next_out = out;
-		z.avail_out = sizeof(out);
-		rc = inflate(&z, Z_NO_FLUSH);
-		if (total < (long long)head_size) {
-			size_t got = sizeof(out) - z.avail_out, want = head_size - (size_t)total;
-
-			memcpy(head + total, out, got < want ? got : want);
+		s->z.next_out = out;
+		s->z.avail_out = sizeof(out);
+		rc = inflate(&s->z, Z_NO_FLUSH);
+		if (sizeof(out) > s->z.avail_out)
+			feed(c, i + 1, out, sizeof(out) - s->z.avail_out);
+		if (rc != Z_OK) {
+			if (rc != Z_BUF_ERROR)
+				s->done = 1;
+			break;
 		}
-		total += (long long)(sizeof(out) - z.avail_out);
-	} while (rc == Z_OK && total <= limit && (z.avail_in || z.avail_out == 0));
-	inflateEnd(&z);
-	return total;
+	} while (!c->stop && (s->z.avail_in || s->z.avail_out == 0));
+}
+
+static void lzw_reset(lzw_state *l)
+{
+	l->next = 258;
+	l->width = 9;
+	l->prev = -1;
+}
+
+static void lzw_init(lzw_state *l)
+{
+	int b;
+
+	for (b = 0; b < 256; b++) {
+		l->len[b] = 1;
+		l->first[b] = l->suffix[b] = (uint8_t)b;
+	}
+	lzw_reset(l);
+}
+
+/* One LZW code; 0 at its end or an error. */
+static int lzw_code(chain *c, int i, outbuf *o, lzw_state *l, int code)
+{
+	unsigned char str[LZW_CODES];
+	int k, at;
+
+	if (code == 256) {
+		lzw_reset(l);
+		return 1;
+	}
+	if (code == 257 || (l->prev < 0 && code > 255) || code > l->next ||
+	    (code == l->next && (l->next >= LZW_CODES || l->prev < 0)))
+		return 0;
+	if (l->prev >= 0 && l->next < LZW_CODES) {
+		int n = l->next++;
+
+		l->prefix[n] = (uint16_t)l->prev;
+		l->suffix[n] = code == n ? l->first[l->prev] : l->first[code];
+		l->first[n] = l->first[l->prev];
+		l->len[n] = (uint16_t)(l->len[l->prev] + 1);
+	}
+	for (k = l->len[code], at = code; k > 0; at = l->prefix[at])
+		str[--k] = l->suffix[at];
+	for (k = 0; k < l->len[code] && !c->stop; k++)
+		put(c, i, o, str[k]);
+	l->prev = code;
+	at = l->next + l->early;
+	l->width = at >= 2048 ? 12 : at >= 1024 ? 11 : at >= 512 ? 10 : 9;
+	return 1;
+}
+
+/* one stage's decoding of `len` bytes (ASCIIHex, ASCII85, RunLength, LZW) */
+static void run_bytes(chain *c, int i, stage *s, const unsigned char *p, size_t len)
+{
+	outbuf o;
+	size_t k;
+
+	o.len = 0;
+	for (k = 0; k < len && !s->done && !c->stop; k++) {
+		unsigned char b = p[k];
+
+		switch (s->f) {
+		case F_AHX:
+			if (strchr(" \t\r\n\f", b) && b)
+				break;
+			if (b == '>') {
+				if (s->nacc)
+					put(c, i, &o, (unsigned char)(s->acc << 4));
+				s->done = 1;
+			} else if (b && strchr("0123456789abcdefABCDEF", b)) {
+				s->acc = (s->acc << 4) | (unsigned)(b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10);
+				if (++s->nacc == 2) {
+					put(c, i, &o, (unsigned char)s->acc);
+					s->acc = 0;
+					s->nacc = 0;
+				}
+			} else {
+				s->done = 1;
+			}
+			break;
+		case F_A85:
+			if (strchr(" \t\r\n\f", b) && b)
+				break;
+			if (b == 'z' && s->nacc == 0) {
+				int z;
+
+				for (z = 0; z < 4; z++)
+					put(c, i, &o, 0);
+			} else if (b >= '!' && b <= 'u') {
+				s->acc = s->acc * 85 + (uint64_t)(b - '!');
+				if (++s->nacc == 5) {
+					int z;
+
+					for (z = 3; z >= 0; z--)
+						put(c, i, &o, (unsigned char)(s->acc >> (8 * z)));
+					s->acc = 0;
+					s->nacc = 0;
+				}
+			} else {
+				if (b == '~' && s->nacc > 1) {
+					int z, got = s->nacc - 1;
+
+					for (; s->nacc < 5; s->nacc++)
+						s->acc = s->acc * 85 + 84;
+					for (z = 3; z >= 4 - got; z--)
+						put(c, i, &o, (unsigned char)(s->acc >> (8 * z)));
+				}
+				s->done = 1;
+			}
+			break;
+		case F_RL:
+			if (s->rl_lit) {
+				put(c, i, &o, b);
+				s->rl_lit--;
+			} else if (s->rl_rep) {
+				for (; s->rl_rep && !c->stop; s->rl_rep--)
+					put(c, i, &o, b);
+				s->rl_rep = 0;
+			} else if (b < 128) {
+				s->rl_lit = b + 1;
+			} else if (b == 128) {
+				s->done = 1;
+			} else {
+				s->rl_rep = 257 - b;
+			}
+			break;
+		case F_LZW: {
+			lzw_state *l = s->lzw;
+
+			l->bits = (l->bits << 8) | b;
+			l->nbits += 8;
+			while (l->nbits >= l->width && !s->done && !c->stop) {
+				int code = (int)((l->bits >> (l->nbits - l->width)) & ((1u << l->width) - 1));
+
+				l->nbits -= l->width;
+				if (!lzw_code(c, i, &o, l, code))
+					s->done = 1;
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	flush_out(c, i, &o);
+}
+
+/* Stage i's input (i == c->n: the decoded bytes). */
+static void feed(chain *c, int i, const unsigned char *p, size_t len)
+{
+	stage *s;
+
+	if (c->stop || len == 0)
+		return;
+	if (i > 0 && (c->work += (long long)len) > c->limit) {
+		c->over = c->stop = 1;
+		return;
+	}
+	if (i == c->n) {
+		if (c->head_len < c->head_want) {
+			size_t want = c->head_want - c->head_len;
+
+			memcpy(c->head + c->head_len, p, len < want ? len : want);
+			c->head_len += len < want ? len : want;
+		}
+		if (c->head_want && c->head_len == c->head_want)
+			c->stop = 1;
+		return;
+	}
+	s = &c->st[i];
+	if (s->done)
+		return;
+	if (s->f == F_PASS)
+		feed(c, i + 1, p, len);
+	else if (s->f == F_FLATE)
+		run_flate(c, i, s, p, len);
+	else
+		run_bytes(c, i, s, p, len);
+}
+
+static enum filt filter_kind(qpdf_data q, qpdf_oh name, long long *ratio)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		if (qpdf_oh_is_name_and_equals(q, name, filters[i].name) ||
+		    (filters[i].abbrev && qpdf_oh_is_name_and_equals(q, name, filters[i].abbrev))) {
+			*ratio = filters[i].ratio;
+			return filters[i].f;
+		}
+	*ratio = 1;
+	return F_OTHER;
+}
+
+/* /EarlyChange of the i-th filter's /DecodeParms (1 unless it says 0) */
+static int early_change(qpdf_data q, qpdf_oh dict, int i)
+{
+	qpdf_oh parms = qpdf_oh_get_key(q, dict, "/DecodeParms"), one, early;
+	int yes;
+
+	if (qpdf_oh_is_null(q, parms)) {
+		qpdf_oh_release(q, parms);
+		parms = qpdf_oh_get_key(q, dict, "/DP");
+	}
+	one = !qpdf_oh_is_array(q, parms) ? qpdf_oh_new_object(q, parms) :
+	      i < qpdf_oh_get_array_n_items(q, parms) ? qpdf_oh_get_array_item(q, parms, i) :
+							 qpdf_oh_new_null(q);
+	if (qpdf_oh_is_dictionary(q, one)) {
+		early = qpdf_oh_get_key(q, one, "/EarlyChange");
+		yes = !(qpdf_oh_is_integer(q, early) && qpdf_oh_get_int_value(q, early) == 0);
+		qpdf_oh_release(q, early);
+	} else {
+		yes = 1;
+	}
+	qpdf_oh_release(q, one);
+	qpdf_oh_release(q, parms);
+	return yes;
 }
 
 /*
- * A stream's first bytes, decoded, when they can be had cheaply (no
- * filter, or Flate); *len 0 otherwise.  Counts what it inflates.
+ * The chain of a stream's /Filter: *nfilters the filters it names, c->n
+ * those it can run (up to the first it cannot), c->unread set when one it
+ * cannot run is followed by another or there are too many.
  */
-static void stream_head(unsigned char *head, size_t *len, walk *w, qpdf_oh stream)
+static void chain_init(chain *c, qpdf_data q, qpdf_oh dict, int *nfilters)
 {
-	qpdf_oh dict = qpdf_oh_get_dict(w->q, stream), filter = qpdf_oh_get_key(w->q, dict, "/Filter");
+	qpdf_oh filter = qpdf_oh_get_key(q, dict, "/Filter");
+	int i, count, is_array = qpdf_oh_is_array(q, filter);
+
+	memset(c, 0, sizeof(*c));
+	if (qpdf_oh_is_null(q, filter)) {
+		qpdf_oh_release(q, filter);
+		*nfilters = 0;
+		return;
+	}
+	count = is_array ? qpdf_oh_get_array_n_items(q, filter) : 1;
+	*nfilters = count;
+	if (count > MAX_FILTERS)
+		c->unread = 1;
+	for (i = 0; i < count && i < MAX_FILTERS && !c->unread; i++) {
+		qpdf_oh name = is_array ? qpdf_oh_get_array_item(q, filter, i) :
+					  qpdf_oh_new_object(q, filter);
+		stage *s = &c->st[c->n];
+
+		s->f = filter_kind(q, name, &s->ratio);
+		qpdf_oh_release(q, name);
+		if (s->f == F_OTHER) {
+			c->unread = i + 1 < count;
+			break;
+		}
+		if (s->f == F_FLATE) {
+			if (inflateInit(&s->z) != Z_OK)
+				abort();
+			s->z_live = 1;
+		} else if (s->f == F_LZW) {
+			if ((s->lzw = calloc(1, sizeof(*s->lzw))) == NULL)
+				abort();
+			lzw_init(s->lzw);
+			s->lzw->early = early_change(q, dict, i);
+		}
+		c->n++;
+	}
+	qpdf_oh_release(q, filter);
+}
+
+static void chain_dispose(chain *c)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->st[i].z_live)
+			inflateEnd(&c->st[i].z);
+		free(c->st[i].lzw);
+	}
+}
+
+/* Run the raw bytes through the chain. */
+static void chain_run(chain *c, const unsigned char *raw, size_t len)
+{
+	size_t at;
+
+	for (at = 0; at < len && !c->stop; at += CHUNK)
+		feed(c, 0, raw + at, len - at < CHUNK ? len - at : CHUNK);
+}
+
+/* The most `raw_len` bytes can decode to through the chain, saturated. */
+static long long chain_bound(const chain *c, size_t raw_len)
+{
+	long long bound = raw_len > LLONG_MAX ? LLONG_MAX : (long long)raw_len;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		bound = bound > LLONG_MAX / c->st[i].ratio ? LLONG_MAX : bound * c->st[i].ratio;
+	return bound;
+}
+
+/* the most an embedded file's first bytes may take to decode */
+#define HEAD_WORK_MAX (1ll << 20)
+
+/*
+ * A stream's first decoded bytes (up to 8, *len of them); -1 when its
+ * filters cannot be read (an image filter on an embedded file), or its
+ * first bytes take more than HEAD_WORK_MAX (or what is left of the budget).
+ */
+static int stream_head(unsigned char *head, size_t *len, walk *w, qpdf_oh stream)
+{
+	qpdf_oh dict = qpdf_oh_get_dict(w->q, stream);
 	unsigned char *raw = NULL;
 	QPDF_BOOL filtered;
 	size_t raw_len = 0;
-	int plain = qpdf_oh_is_null(w->q, filter), flate = !plain && is_flate(w->q, filter);
+	chain c;
+	int nfilters;
 
 	*len = 0;
-	if ((plain || flate) &&
-	    (qpdf_oh_get_stream_data(w->q, stream, qpdf_dl_none, &filtered, &raw, &raw_len) &
+	chain_init(&c, w->q, dict, &nfilters);
+	qpdf_oh_release(w->q, dict);
+	if (c.unread || c.n < nfilters) {
+		chain_dispose(&c);
+		return -1;
+	}
+	if ((qpdf_oh_get_stream_data(w->q, stream, qpdf_dl_none, &filtered, &raw, &raw_len) &
 	     QPDF_ERRORS) == 0) {
-		if (plain) {
-			*len = raw_len < 8 ? raw_len : 8;
-			memcpy(head, raw, *len);
-		} else {
-			long long got = inflated_size(head, 8, raw, raw_len, 8);
-
-			*len = got < 8 ? (size_t)got : 8;
+		/*
+		 * Reading a file's first bytes is decoding, charged to the
+		 * budget like a bomb's (an embedded file named under every key
+		 * of a thousand file specifications is read within it), and
+		 * HEAD_WORK_MAX at most: first bytes that take more are none
+		 * to check.
+		 */
+		c.head_want = 8;
+		c.limit = w->pol->max_inflate - w->unchecked - w->inflated;
+		if (c.limit > HEAD_WORK_MAX)
+			c.limit = HEAD_WORK_MAX;
+		chain_run(&c, raw, raw_len);
+		w->inflated += c.work;
+		if (c.over && c.head_len < c.head_want) {
+			free(raw);
+			chain_dispose(&c);
+			return -1;
 		}
+		memcpy(head, c.head, c.head_len);
+		*len = c.head_len;
 	}
 	free(raw);
-	qpdf_oh_release(w->q, filter);
-	qpdf_oh_release(w->q, dict);
+	chain_dispose(&c);
+	return 0;
 }
 
-/* Names a program carries on Windows, or a script a shell runs. */
+/*
+ * A name a program carries on Windows, or a script a shell runs, read
+ * whole (not as shown), less the trailing dots and spaces Windows drops
+ * (it runs `run.bat.`).
+ */
 static int executable_name(const char *name)
 {
 	static const char *const ext[] = {
-		".exe", ".dll", ".com", ".scr", ".bat", ".cmd", ".msi", ".ps1", ".vbs",
-		".vbe", ".jse", ".wsf", ".hta", ".cpl", ".jar", ".lnk", ".sh", ".app", NULL
+		".app", ".bat", ".cmd", ".com", ".cpl", ".dll", ".exe", ".hta", ".jar",
+		".js", ".jse", ".lnk", ".msc", ".msi", ".msp", ".pif", ".ps1", ".psm1",
+		".reg", ".scr", ".sh", ".vb", ".vbe", ".vbs", ".ws", ".wsf", ".wsh", NULL
 	};
-	const char *dot = strrchr(name, '.');
-	size_t i;
+	size_t len = strlen(name), dot, i;
 
-	for (i = 0; dot && ext[i]; i++)
-		if (strcasecmp(dot, ext[i]) == 0)
+	while (len && (name[len - 1] == '.' || name[len - 1] == ' '))
+		len--;
+	for (dot = len; dot && name[dot - 1] != '.'; dot--)
+		;
+	if (!dot)
+		return 0;
+	dot--;
+	for (i = 0; ext[i]; i++)
+		if (strlen(ext[i]) == len - dot && strncasecmp(name + dot, ext[i], len - dot) == 0)
 			return 1;
 	return 0;
 }
@@ -439,74 +891,111 @@ static int executable_head(const unsigned char *h, size_t len)
 	return 0;
 }
 
-/* A file specification with an embedded file (/EF): what it carries. */
+/*
+ * A file specification with an embedded file (/EF): what it carries,
+ * by every name it gives (/UF, /F, /DOS, /Mac, /Unix) and the first
+ * bytes of every file it embeds under those keys.  An executable is
+ * shown by the name that gave it away, else by its first name.
+ */
 static int filespec(walk *w, qpdf_oh spec, int owner)
 {
-	static const char *const name_keys[] = { "/UF", "/F" };
+	static const char *const keys[] = { "/UF", "/F", "/DOS", "/Mac", "/Unix" };
 	qpdf_data q = w->q;
-	qpdf_oh ef = qpdf_oh_get_key(q, spec, "/EF"), file = 0;
-	unsigned char head[8];
-	char name[NAME_MAX_SHOWN + 8] = "unnamed";
-	size_t i, head_len = 0;
+	qpdf_oh ef = qpdf_oh_get_key(q, spec, "/EF");
+	char name[NAME_MAX_SHOWN + 8] = "unnamed", exe_name[NAME_MAX_SHOWN + 8];
+	int exe = 0, unread = 0, named = 0;
+	size_t i;
 
-	for (i = 0; i < 2; i++) {
-		qpdf_oh n = qpdf_oh_get_key(q, spec, name_keys[i]);
-		int got = qpdf_oh_is_string(q, n);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		qpdf_oh n = qpdf_oh_get_key(q, spec, keys[i]), file;
 
-		if (got)
-			shown_name(name, sizeof(name), qpdf_oh_get_utf8_value(q, n));
+		if (qpdf_oh_is_string(q, n)) {
+			const char *v = qpdf_oh_get_utf8_value(q, n);
+
+			if (!exe && executable_name(v)) {
+				exe = 1;
+				shown_name(exe_name, sizeof(exe_name), v);
+			}
+			if (!named++)
+				shown_name(name, sizeof(name), v);
+		}
 		qpdf_oh_release(q, n);
-		if (got)
-			break;
-	}
-	for (i = 0; i < 2 && !head_len; i++) {
-		file = qpdf_oh_get_key(q, ef, name_keys[i]);
-		if (qpdf_oh_is_stream(q, file))
-			stream_head(head, &head_len, w, file);
+		if (!qpdf_oh_is_dictionary(q, ef))
+			continue;
+		file = qpdf_oh_get_key(q, ef, keys[i]);
+		if (qpdf_oh_is_stream(q, file)) {
+			unsigned char head[8];
+			size_t head_len;
+
+			if (stream_head(head, &head_len, w, file) < 0)
+				unread = 1;
+			else if (!exe && executable_head(head, head_len))
+				exe = 2;
+		}
 		qpdf_oh_release(q, file);
 	}
 	qpdf_oh_release(q, ef);
-	if (executable_name(name) || executable_head(head, head_len))
-		return found(w, W_EXECUTABLE, 1, "embeds an executable '%s' (object %d)", name,
+	if (exe)
+		return found(w, W_EXECUTABLE, 1, "embeds an executable '%s' (object %d)",
+			     exe == 1 ? exe_name : name, owner);
+	if (unread)
+		return found(w, W_EXECUTABLE, 1,
+			     "embeds a file '%s' (object %d) whose filters cannot be checked", name,
 			     owner);
 	return found(w, W_EMBEDDED, 1, "embeds a file '%s' (object %d)", name, owner);
 }
 
 /*
- * A Flate stream whose length could hide more than the limit is
- * inflated and its output counted, never kept: past the limit (over
- * the whole file), it is a compression bomb.
+ * A stream with a filter that decodes is decoded, as qpdf reads it (its
+ * raw bytes, whatever /Length says), and what each stage puts out is
+ * counted, never kept: past the limit, over the whole file, it is a
+ * compression bomb.
  */
 static int bomb(walk *w, qpdf_oh stream, qpdf_oh dict, int owner)
 {
-	qpdf_data q = w->q;
-	qpdf_oh filter = qpdf_oh_get_key(q, dict, "/Filter"), length;
-	unsigned char *raw = NULL, head[1];
-	long long declared, budget = w->pol->max_inflate - w->inflated;
+	unsigned char *raw = NULL;
 	QPDF_BOOL filtered;
-	size_t raw_len;
-	int flate = is_flate(q, filter);
+	size_t raw_len = 0;
+	long long bound;
+	chain c;
+	int nfilters, error = 0;
 
-	qpdf_oh_release(q, filter);
-	if (!flate)
-		return 0;
-	length = qpdf_oh_get_key(q, dict, "/Length");
-	declared = qpdf_oh_is_integer(q, length) ? qpdf_oh_get_int_value(q, length) : 0;
-	qpdf_oh_release(q, length);
-	/* also when /Length is missing or wrong: qpdf finds the data itself */
-	if (declared > 0 && declared < (budget + DEFLATE_RATIO - 1) / DEFLATE_RATIO)
-		return 0;
-	if (qpdf_oh_get_stream_data(q, stream, qpdf_dl_none, &filtered, &raw, &raw_len) &
-	    QPDF_ERRORS)
-		return damaged(w);
-	if ((long long)raw_len * DEFLATE_RATIO > budget)
-		w->inflated += inflated_size(head, 0, raw, raw_len, budget);
-	free(raw);
-	if (w->inflated > w->pol->max_inflate)
-		return vault_error__set(VAULT_EINVALID,
+	chain_init(&c, w->q, dict, &nfilters);
+	if (c.unread) {
+		error = vault_error__set(VAULT_EINVALID,
+			"'%s' has a stream (object %d) whose filters cannot be checked for a compression bomb",
+			w->file, owner);
+		goto done;
+	}
+	if (c.n == 0)
+		goto done;
+	if (qpdf_oh_get_stream_data(w->q, stream, qpdf_dl_none, &filtered, &raw, &raw_len) &
+	    QPDF_ERRORS) {
+		error = damaged(w);
+		goto done;
+	}
+	/*
+	 * Not decoded: a stream too short to decode past what is left of a
+	 * sixteenth of the budget, kept back for such streams.  So the whole
+	 * file decodes to max_inflate at most, and an honest file of small
+	 * streams is not decoded at all.
+	 */
+	bound = chain_bound(&c, raw_len);
+	if (bound <= w->pol->max_inflate / 16 - w->unchecked) {
+		w->unchecked += bound;
+		goto done;
+	}
+	c.limit = w->pol->max_inflate - w->unchecked - w->inflated;
+	chain_run(&c, raw, raw_len);
+	w->inflated += c.work;
+	if (c.over)
+		error = vault_error__set(VAULT_EINVALID,
 			"'%s' has a stream (object %d) that inflates past %lld bytes, a compression bomb (vault.json pdf max_inflate)",
 			w->file, owner, w->pol->max_inflate);
-	return 0;
+done:
+	free(raw);
+	chain_dispose(&c);
+	return error;
 }
 
 /*
@@ -516,7 +1005,7 @@ static int bomb(walk *w, qpdf_oh stream, qpdf_oh dict, int owner)
 static int dictionary(walk *w, qpdf_oh dict, int owner, qpdf_oh stream)
 {
 	qpdf_data q = w->q;
-	int has_s = 0, has_js = 0, has_ef = 0, has_type = 0, error = 0;
+	int has_s = 0, has_js = 0, has_ef = 0, error = 0;
 
 	qpdf_oh_begin_dict_key_iter(q, dict);
 	while (qpdf_oh_dict_more_keys(q)) {
@@ -527,8 +1016,14 @@ static int dictionary(walk *w, qpdf_oh dict, int owner, qpdf_oh stream)
 		has_s |= strcmp(key, "/S") == 0;
 		has_js |= strcmp(key, "/JS") == 0;
 		has_ef |= strcmp(key, "/EF") == 0;
-		has_type |= strcmp(key, "/Type") == 0;
-		push(w, qpdf_oh_get_key(q, dict, key), owner);
+		if ((error = push(w, qpdf_oh_get_key(q, dict, key), owner)) < 0)
+			break;
+	}
+	if (error < 0) {
+		/* the iteration is qpdf's: run it out */
+		while (qpdf_oh_dict_more_keys(q))
+			qpdf_oh_dict_next_key(q);
+		return error;
 	}
 	if (has_s) {
 		qpdf_oh s = qpdf_oh_get_key(q, dict, "/S");
@@ -541,11 +1036,6 @@ static int dictionary(walk *w, qpdf_oh dict, int owner, qpdf_oh stream)
 	}
 	if (!error && has_js)
 		error = found(w, W_JAVASCRIPT, 0, "holds JavaScript (object %d)", owner);
-	if (!error && has_type && qpdf_oh_is_dictionary_of_type(q, dict, "/Page", "") &&
-	    ++w->pages > w->pol->max_pages)
-		error = vault_error__set(VAULT_EINVALID,
-			"'%s' has more than %lld pages, the limit (vault.json pdf max_pages)",
-			w->file, w->pol->max_pages);
 	if (!error && has_ef)
 		error = filespec(w, dict, owner);
 	if (!error && stream)
@@ -561,20 +1051,13 @@ static int walk_one(walk *w, item it)
 	if (qpdf_oh_is_indirect(q, it.oh)) {
 		owner = qpdf_oh_get_object_id(q, it.oh);
 		if (++w->objects > w->pol->max_objects)
-			return vault_error__set(VAULT_EINVALID,
-				"'%s' has more than %lld objects, the limit (vault.json pdf max_objects)",
-				w->file, w->pol->max_objects);
+			return too_many_objects(w);
 	}
-	/* direct containers too: nested arrays cost what objects do */
-	if (++w->items > 16 * w->pol->max_objects)
-		return vault_error__set(VAULT_EINVALID,
-			"'%s' nests more than %lld arrays and dictionaries, the limit (16 x vault.json pdf max_objects)",
-			w->file, 16 * w->pol->max_objects);
 	switch (qpdf_oh_get_type_code(q, it.oh)) {
 	case ot_array:
 		count = qpdf_oh_get_array_n_items(q, it.oh);
-		for (i = 0; i < count; i++)
-			push(w, qpdf_oh_get_array_item(q, it.oh, i), owner);
+		for (i = 0; i < count && error == 0; i++)
+			error = push(w, qpdf_oh_get_array_item(q, it.oh, i), owner);
 		break;
 	case ot_dictionary:
 		error = dictionary(w, it.oh, owner, 0);
@@ -593,16 +1076,17 @@ static int walk_one(walk *w, item it)
 }
 
 /* The page count the page tree declares; refused over the limit. */
-static int declared_pages(walk *w)
+static int declared_pages(walk *w, qpdf_oh pages)
 {
 	qpdf_data q = w->q;
-	qpdf_oh root = qpdf_get_root(q), pages = qpdf_oh_get_key(q, root, "/Pages"),
-		count = qpdf_oh_get_key(q, pages, "/Count");
-	long long c = qpdf_oh_is_integer(q, count) ? qpdf_oh_get_int_value(q, count) : 0;
+	qpdf_oh count;
+	long long c;
 
+	if (!qpdf_oh_is_dictionary(q, pages))
+		return 0;
+	count = qpdf_oh_get_key(q, pages, "/Count");
+	c = qpdf_oh_is_integer(q, count) ? qpdf_oh_get_int_value(q, count) : 0;
 	qpdf_oh_release(q, count);
-	qpdf_oh_release(q, pages);
-	qpdf_oh_release(q, root);
 	if (c > w->pol->max_pages)
 		return vault_error__set(VAULT_EINVALID,
 			"'%s' has %lld pages, more than the limit of %lld (vault.json pdf max_pages)",
@@ -610,14 +1094,93 @@ static int declared_pages(walk *w)
 	return 0;
 }
 
+/*
+ * The pages a viewer would show, counted as it reaches them: each
+ * reference in a /Kids counts, so an object listed 10,000 times is
+ * 10,000 pages, and a node without an array of /Kids is a page whatever
+ * its /Type.  Refused over max_pages; the nodes reached count against
+ * max_objects, so a tree that loops or fans out stops there.
+ */
+static int counted_pages(walk *w, qpdf_oh top)
+{
+	qpdf_data q = w->q;
+	qpdf_oh *todo = NULL;
+	size_t ntodo = 0, cap = 0;
+	long long reached = 0;
+	int error = 0;
+
+	todo = malloc(sizeof(*todo));
+	if (!todo)
+		abort();
+	todo[ntodo++] = qpdf_oh_new_object(q, top);
+	cap = 1;
+	while (ntodo && error == 0) {
+		qpdf_oh node = todo[--ntodo], kids = qpdf_oh_get_key(q, node, "/Kids");
+		int i, count;
+
+		if (!qpdf_oh_is_array(q, kids)) {
+			if (++w->pages > w->pol->max_pages)
+				error = vault_error__set(VAULT_EINVALID,
+					"'%s' has more than %lld pages, the limit (vault.json pdf max_pages)",
+					w->file, w->pol->max_pages);
+		}
+		count = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids) : 0;
+		for (i = 0; i < count && error == 0; i++) {
+			qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+
+			if (!qpdf_oh_is_dictionary(q, kid)) {
+				qpdf_oh_release(q, kid);
+				continue;
+			}
+			if (++reached > w->pol->max_objects) {
+				qpdf_oh_release(q, kid);
+				error = too_many_objects(w);
+				break;
+			}
+			if (ntodo == cap) {
+				cap *= 2;
+				if ((todo = realloc(todo, cap * sizeof(*todo))) == NULL)
+					abort();
+			}
+			todo[ntodo++] = kid;
+		}
+		qpdf_oh_release(q, kids);
+		qpdf_oh_release(q, node);
+	}
+	while (ntodo)
+		qpdf_oh_release(q, todo[--ntodo]);
+	free(todo);
+	return error;
+}
+
+static int page_tree(walk *w)
+{
+	qpdf_data q = w->q;
+	qpdf_oh root = qpdf_get_root(q), pages;
+	int error;
+
+	pages = qpdf_oh_is_dictionary(q, root) ? qpdf_oh_get_key(q, root, "/Pages") :
+						  qpdf_oh_new_null(q);
+	error = declared_pages(w, pages);
+
+	if (error == 0 && qpdf_oh_is_dictionary(q, pages))
+		error = counted_pages(w, pages);
+	qpdf_oh_release(q, pages);
+	qpdf_oh_release(q, root);
+	return error;
+}
+
 static int walk_all(walk *w)
 {
 	qpdf_data q = w->q;
 	int error;
 
-	if ((error = declared_pages(w)) < 0)
+	if ((error = page_tree(w)) < 0)
 		return error;
-	push(w, qpdf_get_trailer(q), 0);
+	if (qpdf_has_error(q))
+		return damaged(w);
+	if ((error = push(w, qpdf_get_trailer(q), 0)) < 0)
+		return error;
 	while (w->depth) {
 		item it = w->stack[--w->depth];
 

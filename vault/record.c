@@ -264,15 +264,21 @@ int vault_record__dump(char **out, size_t *len, json_t *root)
 	return 0;
 }
 
-/* A file's findings, one per line, as the record's list of them. */
+/*
+ * A file's findings, one per line, as the record's list of them; NULL
+ * when a line is not UTF-8 (never from the PDF check) or memory ran out.
+ */
 static json_t *findings_json(const char *lines)
 {
 	json_t *list = json_array();
 	const char *end;
 
-	for (; *lines; lines = *end ? end + 1 : end) {
+	for (; list && *lines; lines = *end ? end + 1 : end) {
 		end = strchrnul(lines, '\n');
-		json_array_append_new(list, json_stringn(lines, (size_t)(end - lines)));
+		if (json_array_append_new(list, json_stringn(lines, (size_t)(end - lines))) < 0) {
+			json_decref(list);
+			list = NULL;
+		}
 	}
 	return list;
 }
@@ -333,9 +339,17 @@ int vault_record__revision_dump(char **out, size_t *len,
 			"name", f->name, "sha256", f->sha256,
 			"size", (json_int_t)f->size, "mime", f->mime);
 
-		if (file && f->findings)
-			json_object_set_new(file, "findings", findings_json(f->findings));
-		json_array_append_new(files, file);
+		if (file && f->findings &&
+		    json_object_set_new(file, "findings", findings_json(f->findings)) < 0) {
+			json_decref(file);
+			file = NULL;
+		}
+		if (json_array_append_new(files, file) < 0) {
+			json_decref(parts);
+			json_decref(files);
+			return vault_error__set(VAULT_ERROR, "cannot build the record of file '%s'",
+						f->name);
+		}
 	}
 	root = json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:s}",
 		"record", "revision", "format", 1,

@@ -6,7 +6,11 @@
 # findings kept with the file in the revision's record, which show
 # prints; the same names inside object streams are found; a PDF of
 # 10,000 pages and a compression bomb are refused; the PDFs of an FAI
-# package are held to the policy too.
+# package are held to the policy too.  Actions in an /AA's /C and behind
+# a widget's /Parent are found; pages count as a viewer reaches them; a
+# bomb is found whatever /Length says and through every filter stage; an
+# embedded executable by any of its names, whole, or its first bytes
+# through its filters.
 . "$(dirname "$0")/lib.sh"
 
 MKPDF="python3 $TESTS_DIR/../mkpdf.py"
@@ -14,6 +18,15 @@ for k in honest js launch exe disguised attach damaged; do $MKPDF "$k" "$k.pdf";
 $MKPDF pages pages.pdf 10000
 $MKPDF lying-pages lying.pdf 10000
 $MKPDF bomb bomb.pdf 536870912
+for k in page-aa widget-aa; do $MKPDF "$k" "$k.pdf"; done
+$MKPDF kids-repeat kids-repeat.pdf 10000
+$MKPDF untyped untyped.pdf 10000
+$MKPDF arrays arrays.pdf 2000000
+for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do $MKPDF "$k" "$k.pdf" 536870912; done
+$MKPDF bomb-lzw lzw.pdf 2000000
+for k in odd bomb-dct exe-dos exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name slow-head; do
+	$MKPDF "$k" "$k.pdf"
+done
 make_pdf minimal.pdf
 qpdf --encrypt user owner 256 -- honest.pdf enc.pdf
 qpdf --encrypt "" owner 256 -- honest.pdf owner.pdf
@@ -62,6 +75,55 @@ fails 1 "^qvault: 'lying\.pdf' has more than 5000 pages, the limit" \
 	"  and so is one whose page tree says it has 1" q add lying.pdf --doc DWG-P --type drawing
 fails 1 "^qvault: 'bomb\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb" \
 	"a content stream inflating to 512 MiB is refused" q add bomb.pdf --doc DWG-B --type drawing
+# an /AA's /C is an action (a page's close, a field's recalculation), and
+# a widget's /Parent (the field) may hold one: both walked
+fails 1 "^qvault: 'page-aa\.pdf' has a /Launch action \(object [0-9]+\), which a drawing may not hold$" \
+	"a /Launch action as a page's close action (/AA /C) is refused" q add page-aa.pdf --doc DWG-AA --type drawing
+fails 1 "^qvault: 'widget-aa\.pdf' has a /Launch action \(object [0-9]+\), which a drawing may not hold$" \
+	"  and as the recalculate action of a widget's /Parent field" q add widget-aa.pdf --doc DWG-AA --type drawing
+# pages are counted as a viewer reaches them, objects as they are queued
+fails 1 "^qvault: 'kids-repeat\.pdf' has more than 5000 pages, the limit \(vault.json pdf max_pages\)$" \
+	"a page tree listing one page 10,000 times is 10,000 pages" q add kids-repeat.pdf --doc DWG-P --type drawing
+fails 1 "^qvault: 'untyped\.pdf' has more than 5000 pages, the limit \(vault.json pdf max_pages\)$" \
+	"  and leaves without /Type /Page are pages" q add untyped.pdf --doc DWG-P --type drawing
+fails 1 "^qvault: 'arrays\.pdf' has more than 250000 objects, the limit \(vault.json pdf max_objects\)$" \
+	"an array of 2 million empty arrays (4 MB) is refused as it is queued, not at 900 MB" \
+	q add arrays.pdf --doc DWG-AR --type drawing
+# every stream with a filter that decodes is decoded as qpdf reads it,
+# whatever /Length says, through every stage of its /Filter
+for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do
+	fails 1 "^qvault: '$k\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb \(vault.json pdf max_inflate\)$" \
+		"a bomb refused: $k" q add "$k.pdf" --doc DWG-B --type drawing
+done
+ok "an LZW stream of 2 MB of zeros is no bomb" q add lzw.pdf --doc DWG-LZW --type drawing
+ok "odd parameters (/DecodeParms short, /EF no dictionary) are read without a word from qpdf" \
+	sh -c 'q add odd.pdf --doc COC-ODD --type coc 2> odd.err && ! test -s odd.err'
+fails 1 "^qvault: 'bomb-dct\.pdf' has a stream \(object [0-9]+\) whose filters cannot be checked for a compression bomb$" \
+	"a filter after one qvault cannot run ([/DCTDecode /FlateDecode]) is refused" \
+	q add bomb-dct.pdf --doc O-B --type other
+# an embedded file: every name, whole; every /EF stream, through its filters
+fails 1 "^qvault: 'exe-long\.pdf' embeds an executable 'a{120}\.\.\.' \(object [0-9]+\), which a coc may not hold$" \
+	"an embedded file named 130 a's and .exe is refused (the name shown cut)" q add exe-long.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-dot\.pdf' embeds an executable 'run\.bat\. '" \
+	"  and one named 'run.bat. ' (Windows drops the dot and space)" q add exe-dot.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-js\.pdf' embeds an executable 'macro\.js'" \
+	"  and one named .js" q add exe-js.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-dos\.pdf' embeds an executable 'SETUP\.EXE' \(object [0-9]+\), which a coc may not hold$" \
+	"  and a file named .txt whose /DOS name is SETUP.EXE, shown by that name" q add exe-dos.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-unix\.pdf' embeds an executable 'notes\.txt'" \
+	"  and a program under /EF /Unix" q add exe-unix.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-hex\.pdf' embeds an executable 'notes\.txt'" \
+	"  and a program in /ASCIIHexDecode" q add exe-hex.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-a85\.pdf' embeds an executable 'notes\.txt'" \
+	"  and a program in [/ASCII85Decode /FlateDecode]" q add exe-a85.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'embed-dct\.pdf' embeds a file 'photo\.jpg' \(object [0-9]+\) whose filters cannot be checked, which a coc may not hold$" \
+	"  and a file whose filters qvault cannot run" q add embed-dct.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'slow-head\.pdf' embeds a file 'notes\.txt' \(object [0-9]+\) whose filters cannot be checked, which a coc may not hold$" \
+	"  and a file whose first bytes take over 1 MiB to decode (read for each of its names, they took minutes)" \
+	q add slow-head.pdf --doc COC-X --type coc
+ok "an embedded file named 119 a's and an e acute is accepted" q add long-name.pdf --doc COC-LN --type coc
+check "  recorded, its name cut between characters" sh -c "
+	q show COC-LN@A | grep -Eq \"finding: embeds a file 'a{119}\\.\\.\\.' \\(object [0-9]+\\)\""
 # a real one: clamav's test PDF carries clam.exe
 if [ -f /usr/share/clamav-testfiles/clam.pdf ]; then
 	cp /usr/share/clamav-testfiles/clam.pdf clam.pdf
@@ -109,6 +171,21 @@ ok "an other may need a password: accepted" q add enc.pdf --doc O-ENC --type oth
 check "  recorded" sh -c 'q show O-ENC@A | grep -q "finding: needs a password to open"'
 ok "an other may be damaged past repair: accepted" q add damaged.pdf --doc O-D --type other
 check "  recorded" sh -c 'q show O-D@A | grep -q "finding: is damaged past repair"'
+
+# the largest limits vault.json may hold overflow nothing (16 x
+# max_objects, the budget's arithmetic): a vault whose policy says so,
+# committed with stock git
+new_vault big
+git -C big show main:vault.json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in ("max_objects", "max_inflate", "max_pages"):
+    d["pdf"][k] = 2 ** 63 - 1
+json.dump(d, sys.stdout, indent=2)' > big.json
+forge big - "pdf: no limits" vault.json=big.json
+ok "with limits of 2^63 - 1 an honest PDF is a drawing" q -C big add honest.pdf --doc DWG-OK --type drawing
+ok "  and so are 10,000 pages and an LZW stream" sh -c '
+	q -C big add pages.pdf --doc DWG-P --type drawing && q -C big add lzw.pdf --doc DWG-LZW --type drawing'
 
 # the PDFs of an FAI package are held to the policy for "fai-member"
 add_supplier sam acme
