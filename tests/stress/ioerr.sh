@@ -95,7 +95,7 @@ q init v --key "$TMP/admin.pem" > /dev/null &&
 q -C v --key "$TMP/admin.pem" user add tester --org acme --role buyer,quality --pubkey "$TMP/tester.pub" > /dev/null || exit 98
 q -C v add ../one.pdf --doc OK-1 --type drawing > /dev/null || exit 97
 avail=$(df -k --output=avail . | tail -n 1)
-make_big_pdf ../big.pdf $(( (avail + 64) * 1024 + 9 ))
+python3 "$MKPDF" filler ../big.pdf $(( (avail + 64) * 1024 + 9 ))
 before=$(git -C v rev-parse main; q -C v list)
 q -C v add ../big.pdf --doc BIG-1 --type drawing > ../full.out 2> ../full.err; echo $? > ../full.rc
 after=$(git -C v rev-parse main; q -C v list)
@@ -104,7 +104,8 @@ rm -f ../big.pdf
 q -C v verify > ../full.verify 2>&1; echo $? > ../full.vrc
 q -C v add ../one.pdf --doc OK-2 --type drawing > /dev/null 2>&1; echo $? > ../full.next
 SH
-	TMP="$TMP" unshare -m sh full.sh; urc=$?
+	# a script of its own (its mount namespace): lib.sh's functions are not in it
+	TMP="$TMP" MKPDF="$TESTS_DIR/../mkpdf.py" unshare -m sh full.sh; urc=$?
 	check "a full disk: the add fails (exit $(head -1 full.rc 2>/dev/null))" [ "$urc:$(head -1 full.rc 2>/dev/null)" = 0:1 ]
 	check "  with one line naming the problem: $(cat full.err)" sh -c '
 		[ "$(grep -vc "^$" full.err)" = 1 ] && grep -q "^qvault: .*No space left on device" full.err'
