@@ -37,8 +37,13 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	int runs = argc > 2 ? atoi(argv[1]) : 0, i, r;
+	char *end = NULL;
+	long n = argc > 2 ? strtol(argv[1], &end, 10) : 0;
+	int runs = 0, i, r;
 
+	/* RUNS whole, 1 to 10000: a number read as some other number is refused */
+	if (end && *end == '\0' && n >= 1 && n <= 10000)
+		runs = (int)n;
 	if (runs < 1) {
 		fprintf(stderr, "usage: pdfbench RUNS FILE...\n");
 		return 2;
