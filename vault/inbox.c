@@ -42,29 +42,39 @@
 	"(SELECT a.promise FROM po_acks a WHERE a.po = l.po AND (a.line = l.line OR a.line IS NULL)" \
 	" ORDER BY a.seq DESC, a.signed_at DESC, a.signed_by DESC LIMIT 1)"
 
-/* lines of ?1's POs (all, when NULL) whose promised date passed before all was shipped */
-#define PROMISE_PASSED(action) \
+/*
+ * Which organizations' records a part reads: a supplier's parts read its
+ * own (?1), found through the index by organization; the owner side's
+ * read every one, and none when the reader is scoped (?1 not NULL).  A
+ * user is never both (vault_user__side_check), and one condition for
+ * both, "?1 IS NULL OR org = ?1", would make SQLite scan every row.
+ */
+#define ITS_OWN(org) " " org " = ?1"
+#define EVERY_ONE(org) " ?1 IS NULL"
+
+/* lines of the POs `scope` reads whose promised date passed before all was shipped */
+#define PROMISE_PASSED(action, scope) \
 	"SELECT '" action "', po || ' line ' || line, supplier, po," \
 	" CAST(strftime('%s', promise) AS INTEGER)," \
 	" 'promised ' || promise || '; ' || shipped || ' of ' || qty || ' shipped'" \
 	" FROM (SELECT l.po, l.line, l.qty, p.supplier, " LINE_PROMISE " AS promise," \
 	"  (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line)" \
 	"  AS shipped FROM pos p JOIN po_lines l ON l.po = p.po" \
-	"  WHERE (?1 IS NULL OR p.supplier = ?1) AND l.state = 'open')" \
+	"  WHERE" scope("p.supplier") " AND l.state = 'open')" \
 	" WHERE promise < date(?2, 'unixepoch') AND shipped < qty"
 
 /*
- * POs of ?1 (all, when NULL) whose latest revision (the PO as issued, or
+ * POs `scope` reads whose latest revision (the PO as issued, or
  * its latest change order) nobody of the supplier answered, made before
  * `before`, with a line still open (not cancelled or closed short)
  */
-#define PO_UNANSWERED(action, before) \
+#define PO_UNANSWERED(action, scope, before) \
 	"SELECT '" action "', x.po, x.supplier, x.po, x.since," \
 	" CASE WHEN x.revision > 0 THEN 'change order ' || x.revision || ': ' || x.reason END" \
 	" FROM (SELECT p.po AS po, p.supplier AS supplier, coalesce(c.seq, 0) AS revision," \
 	"  c.reason AS reason, coalesce(c.changed_at, p.created_at) AS since FROM pos p" \
 	"  LEFT JOIN po_changes c ON c.po = p.po AND c.seq = (SELECT max(m.seq) FROM po_changes m" \
-	"  WHERE m.po = p.po) WHERE ?1 IS NULL OR p.supplier = ?1) AS x" \
+	"  WHERE m.po = p.po) WHERE" scope("p.supplier") ") AS x" \
 	" WHERE x.since <= " before \
 	" AND NOT EXISTS (SELECT 1 FROM po_acks a WHERE a.po = x.po AND a.revision = x.revision)" \
 	" AND EXISTS (SELECT 1 FROM po_lines l WHERE l.po = x.po AND l.state = 'open')"
@@ -74,10 +84,10 @@
 	"SELECT '" action "', d.doc || '@' || d.rev, d.org, NULL, l.released_at, NULL" \
 	VAULT_INDEX_PENDING("?1") " AND l.released_at <= " before
 
-/* NCRs on ?1's lots (all, when NULL) not closed */
-#define NCR_OPEN(action) \
+/* NCRs on the lots `scope` reads not closed */
+#define NCR_OPEN(action, scope) \
 	"SELECT '" action "', n.ncr, n.supplier, n.po, n.opened_at, n.lot || ': ' || n.reason" \
-	" FROM ncrs n WHERE (?1 IS NULL OR n.supplier = ?1)" \
+	" FROM ncrs n WHERE" scope("n.supplier") \
 	" AND NOT EXISTS (SELECT 1 FROM ncr_closes c WHERE c.ncr = n.ncr)"
 
 static const struct part {
@@ -89,11 +99,11 @@ static const struct part {
 	{ "acknowledge-revision", "acknowledge the revision released to you",
 	  VAULT_ROLE_SUPPLIER, REVISION_UNACKNOWLEDGED("acknowledge-revision", "?2") },
 	{ "answer-po", "accept or reject the PO (or its change), with a promised date",
-	  VAULT_ROLE_SUPPLIER, PO_UNANSWERED("answer-po", "?2") },
+	  VAULT_ROLE_SUPPLIER, PO_UNANSWERED("answer-po", ITS_OWN, "?2") },
 	{ "ship-overdue", "the promised date passed before all was shipped",
-	  VAULT_ROLE_SUPPLIER, PROMISE_PASSED("ship-overdue") },
+	  VAULT_ROLE_SUPPLIER, PROMISE_PASSED("ship-overdue", ITS_OWN) },
 	{ "answer-ncr", "a nonconformance on your lot is open",
-	  VAULT_ROLE_SUPPLIER, NCR_OPEN("answer-ncr") },
+	  VAULT_ROLE_SUPPLIER, NCR_OPEN("answer-ncr", ITS_OWN) },
 	{ "provide-coc", "the lot has no certificate of conformity",
 	  VAULT_ROLE_SUPPLIER,
 	  "SELECT 'provide-coc', l.lot, l.supplier, l.po, l.created_at, l.part FROM lots l"
@@ -105,11 +115,11 @@ static const struct part {
 	  " WHERE d.decision = 'rejected' AND r.org = ?1"
 	  " AND r.seq = (SELECT max(r2.seq) FROM revisions r2 WHERE r2.doc = r.doc)" },
 	{ "chase-po", "the supplier has not answered the PO (or its change)",
-	  VAULT_ROLE_BUYER, PO_UNANSWERED("chase-po", "?3") },
+	  VAULT_ROLE_BUYER, PO_UNANSWERED("chase-po", EVERY_ONE, "?3") },
 	{ "chase-revision", "the supplier has not acknowledged the revision",
 	  VAULT_ROLE_BUYER, REVISION_UNACKNOWLEDGED("chase-revision", "?3") },
 	{ "late-shipment", "the supplier's promised date passed before all was shipped",
-	  VAULT_ROLE_BUYER, PROMISE_PASSED("late-shipment") },
+	  VAULT_ROLE_BUYER, PROMISE_PASSED("late-shipment", EVERY_ONE) },
 	{ "receipt-discrepancy", "received not what the ship notice said; no NCR on it yet",
 	  VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY,
 	  "SELECT 'receipt-discrepancy', r.asn, a.supplier, a.po, r.received_at,"
@@ -129,7 +139,7 @@ static const struct part {
 	  " AND r.seq = (SELECT max(r2.seq) FROM revisions r2 WHERE r2.doc = f.doc)"
 	  " AND NOT EXISTS (SELECT 1 FROM fai_dispositions d WHERE d.doc = f.doc AND d.rev = f.rev)" },
 	{ "close-ncr", "the nonconformance is open",
-	  VAULT_ROLE_QUALITY, NCR_OPEN("close-ncr") },
+	  VAULT_ROLE_QUALITY, NCR_OPEN("close-ncr", EVERY_ONE) },
 };
 
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
