@@ -111,6 +111,7 @@ typedef struct {
 	char version[41];          /* set by serve_kept: the vault's version when asked */
 	int keep;                  /* keep the answer (serve_kept) */
 	int making;                /* this asker makes it for others too: its slot + 1 */
+	long long minute;          /* the minute it is made in (serve_kept) */
 	/* the portal's (serve_portal.c): a person in a browser */
 	const char *session;       /* the session cookie; NULL for the API */
 	const char *csrf;          /* the session's CSRF token */

@@ -104,6 +104,7 @@ struct serve_api {
 	struct {
 		char *key;       /* reader, path and query */
 		char version[41];
+		long long minute; /* a page's: when it was made (NO_CLOCK: an API answer) */
 		/* the answer, made once and queued for each asker (libmicrohttpd
 		 * counts its users: one held here, one per connection sending it) */
 		struct MHD_Response *answer;
@@ -482,27 +483,31 @@ static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *k
 	return MHD_YES;
 }
 
-/*
- * The key of an answer: reader, path and query; for a page of the portal
- * also its session (a page holds the session's CSRF token) and the
- * minute (a page shows ages, which move with the clock).
- */
+/* The key of an answer: reader, path and query; for a page of the portal
+ * also its session (a page holds the session's CSRF token). */
 static char *answer_key(serve_req *q)
 {
 	key_buf b = { NULL, 0 };
 
 	key_add(&b, q->user);
 	key_add(&b, q->url);
-	if (q->session) {
-		char minute[32];
-
+	if (q->session)
 		key_add(&b, q->session);
-		if (cli_fmt(minute, sizeof(minute), "the minute", "%lld",
-			    (long long)(time(NULL) / 60)) == 0)
-			key_add(&b, minute);
-	}
 	MHD_get_connection_values(q->c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
 	return b.s;
+}
+
+/* an answer that does not move with the clock: the API's */
+#define NO_CLOCK (-1LL)
+
+/*
+ * The minute an answer to `q` is made in: a page of the portal shows ages,
+ * which move with the clock, so a page made in an earlier minute is made
+ * again; the API's answers do not move with it.
+ */
+static long long minute_of(const serve_req *q)
+{
+	return q->session ? (long long)(time(NULL) / 60) : NO_CLOCK;
 }
 
 /* The slot of the answer being made for `key` at `version`, or MAKING (under kept_lock). */
@@ -520,8 +525,11 @@ static size_t making_of(serve_api *api, const char *key, const char *version)
 /*
  * One asker makes an answer; the others who ask for the same meanwhile
  * wait for it (MAKING_WAIT seconds at most) rather than each making it
- * again: after a write, or when a page's minute turns, 64 connections
- * asking at once would otherwise make it 64 times over, and all wait.
+ * again: after a write 64 connections asking at once would otherwise make
+ * it 64 times over, and all wait.  When only a page's minute turned (the
+ * vault did not move), they are given the page of the minute before
+ * meanwhile: its records are the same, its ages at most a minute old, and
+ * no one waits for the clock.
  */
 int serve_kept(serve_req *q, enum MHD_Result *answered)
 {
@@ -537,20 +545,24 @@ int serve_kept(serve_req *q, enum MHD_Result *answered)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += MAKING_WAIT;
+	q->minute = minute_of(q);
 	pthread_mutex_lock(&api->kept_lock);
 	for (;;) {
 		for (i = 0; i < KEPT_ANSWERS; i++)
 			if (api->kept[i].key && strcmp(api->kept[i].key, key) == 0 &&
-			    strcmp(api->kept[i].version, q->version) == 0) {
-				/* queued under the lock: no one drops it meanwhile */
-				q->sending = api->kept[i].len;
-				*answered = MHD_queue_response(q->c, MHD_HTTP_OK,
-							       api->kept[i].answer);
-				api->kept[i].used = ++api->kept_uses;
-				found = 1;
+			    strcmp(api->kept[i].version, q->version) == 0)
 				break;
-			}
-		if (found || waited || making_of(api, key, q->version) == MAKING)
+		/* of this minute, or of one before while another asker makes it anew */
+		if (i < KEPT_ANSWERS && (api->kept[i].minute == q->minute ||
+					 making_of(api, key, q->version) != MAKING)) {
+			/* queued under the lock: no one drops it meanwhile */
+			q->sending = api->kept[i].len;
+			*answered = MHD_queue_response(q->c, MHD_HTTP_OK, api->kept[i].answer);
+			api->kept[i].used = ++api->kept_uses;
+			found = 1;
+		}
+		if (found || waited || i < KEPT_ANSWERS ||
+		    making_of(api, key, q->version) == MAKING)
 			break;
 		/* another asker is making it: wait for it once */
 		waited = pthread_cond_timedwait(&api->made, &api->kept_lock, &until) != 0;
@@ -645,6 +657,7 @@ int serve_keep(serve_req *q, struct MHD_Response *answer, size_t len)
 	api->kept[slot].key = key;
 	api->kept[slot].answer = answer;
 	api->kept[slot].len = len;
+	api->kept[slot].minute = q->minute;
 	memcpy(api->kept[slot].version, q->version, sizeof(q->version));
 	api->kept[slot].used = ++api->kept_uses;
 	pthread_mutex_unlock(&api->kept_lock);

@@ -17,6 +17,9 @@ fi
 pc() { python3 "$TESTS_DIR/../portal-client.py" "$@"; }
 
 vault_v sam:acme
+add_buyer bea
+printf "ISO-10303-21;\nHEADER;\nFILE_NAME('bracket');\nENDSEC;\nDATA;\n#1=POINT(1.0);\nENDSEC;\nEND-ISO-10303-21;\n" > a.stp
+q --key bea.pem release DWG-1 --rev A a.stp --to acme > /dev/null
 PORT=$(free_port)
 ORIGIN="http://localhost:$PORT"
 enroll_link pat acme supplier > /dev/null
@@ -106,5 +109,22 @@ code=$(curl -s -o body.json -w '%{http_code}' -H "Cookie: __Host-qvault=$S4" -H 
 	-F "csrf=$CSRF4" -F doc=COC-T1 -F type=coc -F file=@f1.txt -F other=@f2.txt "$ORIGIN/upload")
 check "a form with two files is refused, nothing recorded of either" \
 	evalq '[ "$code" = 400 ] && grep -q "holds two files" body.json && snapshot > after.txt && cmp -s before.txt after.txt'
+
+# a page is kept for its session while the vault does not move, but it
+# shows ages, which move with the clock: one used for a day and an hour,
+# every 29 minutes, shows the revision's age of a day
+pc login "$ORIGIN" pat pat > s5
+S5=$(head -n 1 s5)
+age() { page "$S5" > /dev/null && sed -n 's|.*DWG-1@A</a></td>.*<td>\([0-9]*\)</td></tr>.*|\1|p' page.html; }
+check "a page kept for its session shows the revision released to acme as 0 days old" \
+	evalq '[ "$(age)" = 0 ]'
+m=89
+while [ $m -lt $((89 + 25 * 60)) ]; do
+	m=$((m + 29))
+	echo "+${m}m" > clock
+	page "$S5" > /dev/null
+done
+check "  a day and an hour later, the same session's page is made again: 1 day old" \
+	evalq '[ "$(age)" = 1 ]'
 
 done_testing
