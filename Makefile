@@ -1,6 +1,7 @@
 # qvault - build, test, demo, bench.
 #
-#   make            build build/qvault
+#   make            build build/qvault, its manual pages and shell completion
+#   make install    install them (PREFIX=/usr/local, DESTDIR=)
 #   make demo       install what is missing, build, run the demo
 #   make check      install what is missing, build under ASan+UBSan, run every test
 #   make stress     the stress tests at full size, then every test under valgrind (long)
@@ -48,10 +49,11 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/%.c=%)
 
-.PHONY: all deps browser-deps demo demo-portal check test bench clean lint stress fuzz
+.PHONY: all deps browser-deps demo demo-portal check test bench clean lint stress fuzz \
+	install uninstall
 .SUFFIXES:
 
-all: $(B)/qvault
+all: $(B)/qvault $(B)/doc/stamp
 
 deps:
 	@scripts/deps
@@ -94,6 +96,48 @@ $(B)/libqvault.a: $(LIB_OBJ)
 $(B)/qvault: $(CLI_OBJ) $(B)/libqvault.a
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libqvault.a $(LIBS)
+
+# The manual pages (qvault.1, qvault-COMMAND.1) and the bash and zsh
+# completion, made by qvault itself from its command and option tables
+# (cli/generate.c), so they never drift from them.
+$(B)/doc/stamp: $(B)/qvault
+	@echo "  GEN     $(B)/doc"
+	@rm -rf $(B)/doc && mkdir -p $(B)/doc/man1
+	@$(B)/qvault help --man > $(B)/doc/man1/qvault.1
+	@$(B)/qvault help --commands > $(B)/doc/commands
+	@while read -r c; do \
+		$(B)/qvault help --man $$c > "$(B)/doc/man1/qvault-$$(echo $$c | tr ' ' -).1" || exit 1; \
+	done < $(B)/doc/commands
+	@$(B)/qvault help --completion bash > $(B)/doc/qvault.bash
+	@$(B)/qvault help --completion zsh > $(B)/doc/_qvault
+	@touch $@
+
+# Install the plain build (never the sanitizers'): the binary, its manual
+# pages, bash and zsh completion where Debian's bash-completion and zsh
+# look for them, and the sample hooks.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share
+MANDIR = $(DATADIR)/man
+install:
+	@$(MAKE) --no-print-directory SAN= FUZZ= B=build build/qvault build/doc/stamp
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/vendor-completions $(DESTDIR)$(DATADIR)/qvault/hooks
+	install -m 0755 build/qvault $(DESTDIR)$(BINDIR)/qvault
+	install -m 0644 build/doc/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 build/doc/qvault.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/qvault
+	install -m 0644 build/doc/_qvault $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_qvault
+	install -m 0755 $(HOOK_SAMPLES:%=hooks/%) $(DESTDIR)$(DATADIR)/qvault/hooks/
+	install -m 0644 hooks/README.md $(DESTDIR)$(DATADIR)/qvault/hooks/README.md
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/qvault $(DESTDIR)$(MANDIR)/man1/qvault.1 \
+		$(DESTDIR)$(MANDIR)/man1/qvault-*.1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/qvault \
+		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_qvault
+	rm -rf $(DESTDIR)$(DATADIR)/qvault
 
 $(B)/tests/%: tests/unit/%.c tests/unit/helpers.h $(B)/libqvault.a
 	@mkdir -p $(dir $@)

@@ -91,6 +91,18 @@ int cli_help_group(FILE *f, const char *group);
 int cli_help_subcommands(FILE *f, const char *name);
 int cli_unknown_command(int argc, char **argv, int k);
 
+/* What `qvault --help` prints: the global options and every command. */
+void cli_usage(FILE *f);
+
+/*
+ * generate.c, from the tables above.  cli_man_page: the manual page of
+ * `cmd` (qvault-key-generate(1) for "key generate"), or with NULL of
+ * qvault(1), on `f` as troff (man(7)).  cli_completion: the completion
+ * script for `shell`, "bash" or "zsh".  Both return an exit code.
+ */
+int cli_man_page(FILE *f, const cli_command *cmd);
+int cli_completion(FILE *f, const char *shell);
+
 /* Parse argv (what follows the command's name) and run `cmd`. */
 int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *global);
 
@@ -214,6 +226,7 @@ extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show
 	cli_cmd_ack_submit, cli_cmd_remote_add, cli_cmd_pull, cli_cmd_push, cli_cmd_clone,
 	cli_cmd_serve, cli_cmd_po_list, cli_cmd_po_show, cli_cmd_asn_list, cli_cmd_asn_show,
 	cli_cmd_inbox, cli_cmd_po_change, cli_cmd_po_cancel, cli_cmd_po_close, cli_cmd_ncr_show,
-	cli_cmd_fai_accept, cli_cmd_fai_reject, cli_cmd_withdraw, cli_cmd_fai_init, cli_cmd_diff;
+	cli_cmd_fai_accept, cli_cmd_fai_reject, cli_cmd_withdraw, cli_cmd_fai_init, cli_cmd_diff,
+	cli_cmd_help;
 
 #endif

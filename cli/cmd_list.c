@@ -1,10 +1,11 @@
-/* qvault list [--type T] [--part PN] [--json] */
+/* qvault list [--type T] [--part PN] [--json | --numbers] */
 #include "cli.h"
 
 static const cli_opt opts[] = {
 	{ "type", 't', OPT_VALUE, "T", "only documents of this type" },
 	{ "part", 'p', OPT_VALUE, "PN", "only documents whose latest revision names this part" },
 	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	{ "numbers", 0, OPT_FLAG, NULL, "print only the document numbers, one a line (for completion)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -19,9 +20,15 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	if ((f.type && (error = cli_check_enum(cmd, "--type", f.type, vault_doc_types)) != EXIT_OK) ||
 	    (f.part && (error = cli_check_name(cmd, "--part", f.part)) != EXIT_OK))
 		return error;
+	if (cli_opt_flag(cmd, a, "json") && cli_opt_flag(cmd, a, "numbers"))
+		return cli_usage_error(cmd, "--json and --numbers go one at a time");
 	if ((error = vault_doc_list(&list, v, &f)) < 0)
 		return cli_fail(error);
-	if (cli_opt_flag(cmd, a, "json")) {
+	if (cli_opt_flag(cmd, a, "numbers")) {
+		for (i = 0; i < list->count; i++)
+			printf("%s\n", list->items[i].doc);
+		error = EXIT_OK;
+	} else if (cli_opt_flag(cmd, a, "json")) {
 		json_t *arr = json_array();
 
 		for (i = 0; i < list->count; i++)

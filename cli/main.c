@@ -34,10 +34,12 @@ const cli_command *const cli_commands[] = {
 	&cli_cmd_ack_submit, &cli_cmd_remote_add, &cli_cmd_pull, &cli_cmd_push, &cli_cmd_clone,
 	/* the HTTP/JSON API */
 	&cli_cmd_serve,
+	/* what is said about the commands: help, manual pages, completion */
+	&cli_cmd_help,
 	NULL
 };
 
-static void usage(FILE *f)
+void cli_usage(FILE *f)
 {
 	size_t i;
 
@@ -54,7 +56,8 @@ static void usage(FILE *f)
 		   "Commands:\n");
 	for (i = 0; cli_commands[i]; i++)
 		fprintf(f, "  %-22s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
-	fprintf(f, "\n'qvault COMMAND --help' describes one command.\n"
+	fprintf(f, "\n'qvault help COMMAND' (or 'qvault COMMAND --help') describes one command;\n"
+		   "'man qvault-COMMAND' is its manual page.\n"
 		   "Exit codes: 0 ok, 1 error, 2 usage, 3 verification failed.\n");
 }
 
@@ -295,7 +298,7 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
-			usage(stdout);
+			cli_usage(stdout);
 			return EXIT_OK;
 		}
 		if (strcmp(argv[k], "-C") == 0 && k + 1 < argc) {
@@ -322,7 +325,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (k == argc) {
-		usage(stderr);
+		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if ((cmd = cli_lookup(argc, argv, k, &words)) != NULL)
