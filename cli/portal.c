@@ -1,5 +1,5 @@
 /*
- * serve_portal.c - the portal's pages: plain HTML rendered on the server
+ * portal.c - the portal's pages: plain HTML rendered on the server
  * from the same scoped reads as the API (each page shows what the same
  * command shows its user), and the JSON steps of WebAuthn that
  * static/portal.js takes a passkey through.
