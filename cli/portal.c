@@ -1,18 +1,17 @@
 /*
- * portal.c - the portal's pages: plain HTML rendered on the server
- * from the same scoped reads as the API (each page shows what the same
- * command shows its user), and the JSON steps of WebAuthn that
- * static/portal.js takes a passkey through.
+ * portal.c - what every page of the portal shares (portal.h): HTML escaped
+ * at one place, a page's frame and the answers that carry it, the viewer's
+ * roles, long lists a page at a time, forms; the portal's script and style
+ * sheet; and serve_pages[], the one table of the portal's pages.
  *
  * Escaping is done at one place, h_text(): every byte that came from the
- * vault or the request goes through it; h_raw() takes only this file's
+ * vault or the request goes through it; h_raw() takes only the portal's
  * own literals.  Every page and answer made here carries a Content-
  * Security-Policy that lets in no inline script or style and no other
  * site, and forbids framing (the dispatcher's own refusals are JSON).
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,8 +22,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
-#include "cli.h"
-#include "serve.h"
+#include "portal.h"
 
 extern const char qvault_portal_js[], qvault_portal_css[];
 
@@ -33,12 +31,7 @@ extern const char qvault_portal_js[], qvault_portal_css[];
 
 /* ---- HTML, escaped at one place ------------------------------------------------ */
 
-typedef struct {
-	char *data;
-	size_t len, cap;
-} html;
-
-static void h_put(html *h, const char *s, size_t n)
+void h_put(html *h, const char *s, size_t n)
 {
 	if (h->len + n + 1 > h->cap) {
 		h->cap = (h->len + n + 1) * 2;
@@ -51,13 +44,13 @@ static void h_put(html *h, const char *s, size_t n)
 }
 
 /* This file's own markup, never text from elsewhere. */
-static void h_raw(html *h, const char *s)
+void h_raw(html *h, const char *s)
 {
 	h_put(h, s, strlen(s));
 }
 
 /* Text from the vault or the request, escaped for an element or a quoted attribute. */
-static void h_text(html *h, const char *s)
+void h_text(html *h, const char *s)
 {
 	const char *p;
 
@@ -74,7 +67,7 @@ static void h_text(html *h, const char *s)
 }
 
 /* A path component in a link: percent-encoded but for unreserved bytes. */
-static void h_path(html *h, const char *s)
+void h_path(html *h, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
@@ -91,7 +84,7 @@ static void h_path(html *h, const char *s)
 	}
 }
 
-static void h_int(html *h, json_int_t n)
+void h_int(html *h, json_int_t n)
 {
 	char buf[32];
 
@@ -101,7 +94,7 @@ static void h_int(html *h, json_int_t n)
 }
 
 /* A member of `o` as text: a string, a whole number, or "" (escaped). */
-static void h_member(html *h, const json_t *o, const char *key)
+void h_member(html *h, const json_t *o, const char *key)
 {
 	const json_t *x = json_object_get(o, key);
 
@@ -112,7 +105,7 @@ static void h_member(html *h, const json_t *o, const char *key)
 }
 
 /* <td>member</td> */
-static void h_cell(html *h, const json_t *o, const char *key)
+void h_cell(html *h, const json_t *o, const char *key)
 {
 	h_raw(h, "<td>");
 	h_member(h, o, key);
@@ -120,7 +113,7 @@ static void h_cell(html *h, const json_t *o, const char *key)
 }
 
 /* A table's head: a caption and the column names (literals). */
-static void h_table(html *h, const char *caption, const char *const *cols)
+void h_table(html *h, const char *caption, const char *const *cols)
 {
 	h_raw(h, "<table><caption>");
 	h_raw(h, caption);
@@ -138,9 +131,9 @@ static void h_table(html *h, const char *caption, const char *const *cols)
  * `cols`) of the rows [from, to) of `list`; with `link` ("/pos/"), the
  * first a link to its own page.
  */
-static void h_rows(html *h, const char *caption, const char *const *cols,
-		   const char *const *keys, const json_t *list, size_t from, size_t to,
-		   const char *link)
+void h_rows(html *h, const char *caption, const char *const *cols,
+	    const char *const *keys, const json_t *list, size_t from, size_t to,
+	    const char *link)
 {
 	const char *const *k;
 	json_t *x;
@@ -167,7 +160,7 @@ static void h_rows(html *h, const char *caption, const char *const *cols,
 }
 
 /* <a href="/documents/DOC/REV">DOC@REV</a> */
-static void h_doc_link(html *h, const char *doc, const char *rev)
+void h_doc_link(html *h, const char *doc, const char *rev)
 {
 	h_raw(h, "<a href=\"/documents/");
 	h_path(h, doc);
@@ -180,11 +173,10 @@ static void h_doc_link(html *h, const char *doc, const char *rev)
 	h_raw(h, "</a>");
 }
 
-static unsigned viewer_roles(serve_req *q);
-static int has_role(unsigned roles, const char *name);
+/* ---- pages and answers --------------------------------------------------------- */
 
 /* The start of every page: the title, who is logged in, the navigation. */
-static void page_begin(html *h, serve_req *q, const char *title_literal, const char *title_text)
+void page_begin(html *h, serve_req *q, const char *title_literal, const char *title_text)
 {
 	h_raw(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -234,7 +226,7 @@ static void page_end(html *h)
 }
 
 /* The headers every answer of the portal carries. */
-static void secure(struct MHD_Response *r)
+void secure(struct MHD_Response *r)
 {
 	MHD_add_response_header(r, "Content-Security-Policy", CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -266,13 +258,13 @@ static enum MHD_Result send_body(serve_req *q, unsigned status, char *body, size
 	return ok;
 }
 
-static enum MHD_Result send_page(serve_req *q, unsigned status, html *h)
+enum MHD_Result send_page(serve_req *q, unsigned status, html *h)
 {
 	page_end(h);
 	return send_body(q, status, h->data, h->len, "text/html; charset=utf-8", NULL);
 }
 
-static enum MHD_Result send_json(serve_req *q, unsigned status, json_t *j, const char *cookie)
+enum MHD_Result send_json(serve_req *q, unsigned status, json_t *j, const char *cookie)
 {
 	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
@@ -283,7 +275,7 @@ static enum MHD_Result send_json(serve_req *q, unsigned status, json_t *j, const
 }
 
 /* A page that says what went wrong: the library's message, escaped. */
-static enum MHD_Result error_page(serve_req *q, int error)
+enum MHD_Result error_page(serve_req *q, int error)
 {
 	html h = { NULL, 0, 0 };
 	unsigned status = serve_status_of(error);
@@ -301,7 +293,7 @@ static enum MHD_Result error_page(serve_req *q, int error)
 }
 
 /* A page that says what went wrong: the portal's own `message` (a literal). */
-static enum MHD_Result message_page(serve_req *q, unsigned status, const char *message)
+enum MHD_Result message_page(serve_req *q, unsigned status, const char *message)
 {
 	html h = { NULL, 0, 0 };
 
@@ -313,7 +305,7 @@ static enum MHD_Result message_page(serve_req *q, unsigned status, const char *m
 }
 
 /* The library's JSON text (taken over), parsed; NULL when it is not JSON. */
-static json_t *parsed(char *text)
+json_t *parsed(char *text)
 {
 	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
 
@@ -321,7 +313,36 @@ static json_t *parsed(char *text)
 	return j;
 }
 
-/* ---- static files ------------------------------------------------------------- */
+/* ---- who is asking ------------------------------------------------------------- */
+
+/* The logged-in user's role bits (vault_user.roles), read once per request; 0 when unknown. */
+unsigned viewer_roles(serve_req *q)
+{
+	vault_user_list *list = NULL;
+	size_t i;
+
+	if (q->roles_read)
+		return q->roles;
+	q->roles_read = 1;
+	if (!q->user || vault_users(&list, q->v) < 0)
+		return 0;
+	for (i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].name, q->user) == 0)
+			q->roles = list->items[i].roles;
+	vault_user_list_free(list);
+	return q->roles;
+}
+
+/* Whether role bits (vault_user.roles) hold the role named `name`. */
+int has_role(unsigned roles, const char *name)
+{
+	for (size_t i = 0; vault_role_names[i]; i++)
+		if (strcmp(vault_role_names[i], name) == 0)
+			return (roles >> i) & 1;
+	return 0;
+}
+
+/* ---- static files -------------------------------------------------------------- */
 
 static enum MHD_Result static_file(serve_req *q, const char *text, const char *type)
 {
@@ -350,9 +371,286 @@ static enum MHD_Result get_css(serve_req *q)
 	return static_file(q, qvault_portal_css, "text/css; charset=utf-8");
 }
 
+/* ---- long lists, a page at a time ---------------------------------------------- */
+
+/*
+ * The rows [*from, *to) of `total` that ?PARAM=N (from 1) shows; the page
+ * number. A page holding two long lists pages each with its own PARAM.
+ */
+size_t page_span(serve_req *q, const char *param, size_t total, size_t *from,
+		 size_t *to)
+{
+	const char *p = serve_query(q, param);
+	size_t page = 1, pages = total ? (total + PAGE_ROWS - 1) / PAGE_ROWS : 1;
+
+	if (p && strspn(p, "0123456789") == strlen(p) && strlen(p) <= 6 && *p)
+		page = (size_t)strtoul(p, NULL, 10);
+	if (page < 1)
+		page = 1;
+	if (page > pages)
+		page = pages;
+	*from = (page - 1) * PAGE_ROWS;
+	*to = *from + PAGE_ROWS < total ? *from + PAGE_ROWS : total;
+	return page;
+}
+
+/* "Rows 101-200 of 1000", and links to the pages before and after (?PARAM=N). */
+void page_links(html *h, const char *path, const char *param, size_t page,
+		size_t from, size_t to, size_t total)
+{
+	if (total <= PAGE_ROWS)
+		return;
+	h_raw(h, "<nav aria-label=\"pages\" class=\"pages\"><p>Rows ");
+	h_int(h, (json_int_t)from + 1);
+	h_raw(h, "&ndash;");
+	h_int(h, (json_int_t)to);
+	h_raw(h, " of ");
+	h_int(h, (json_int_t)total);
+	if (page > 1) {
+		h_raw(h, " <a rel=\"prev\" href=\"");
+		h_raw(h, path);
+		h_raw(h, "?");
+		h_raw(h, param);
+		h_raw(h, "=");
+		h_int(h, (json_int_t)page - 1);
+		h_raw(h, "\">previous page</a>");
+	}
+	if (to < total) {
+		h_raw(h, " <a rel=\"next\" href=\"");
+		h_raw(h, path);
+		h_raw(h, "?");
+		h_raw(h, param);
+		h_raw(h, "=");
+		h_int(h, (json_int_t)page + 1);
+		h_raw(h, "\">next page</a>");
+	}
+	h_raw(h, "</p></nav>");
+}
+
+/* ---- forms --------------------------------------------------------------------- */
+
+/*
+ * "/documents/DOC[/REV]" into `buf` for a redirect after a write; -1 when
+ * the writer's answer named no document (then the form is shown again).
+ * Names are letters, digits and . _ - + (vault_name_check): safe in a path.
+ */
+int revision_address(char *buf, size_t size, const char *doc, const char *rev)
+{
+	if (!doc || (rev && !*rev))
+		return -1;
+	return rev ? cli_fmt(buf, size, "the address", "/documents/%s/%s", doc, rev) :
+		cli_fmt(buf, size, "the address", "/documents/%s", doc);
+}
+
+/* A field of the posted form (or NULL). */
+const char *form_value(serve_req *q, const char *key)
+{
+	const char *v = json_string_value(json_object_get(q->form, key));
+
+	return v && *v ? v : NULL;
+}
+
+/*
+ * <p><label>LABEL</label> <input ...></p>, its value kept from the form
+ * posted; with `error` (or NULL) beside it, which the input names as its
+ * description (NAME-error) for a screen reader.
+ */
+void h_input_error(html *h, serve_req *q, const char *name, const char *label,
+		   const char *type, int required, const char *error)
+{
+	h_raw(h, "<p><label for=\"");
+	h_raw(h, name);
+	h_raw(h, "\">");
+	h_raw(h, label);
+	h_raw(h, "</label> <input id=\"");
+	h_raw(h, name);
+	h_raw(h, "\" name=\"");
+	h_raw(h, name);
+	h_raw(h, "\" type=\"");
+	h_raw(h, type);
+	h_raw(h, "\"");
+	if (required)
+		h_raw(h, " required");
+	if (strcmp(type, "file") != 0 && form_value(q, name)) {
+		h_raw(h, " value=\"");
+		h_text(h, form_value(q, name));
+		h_raw(h, "\"");
+	}
+	if (error) {
+		h_raw(h, " aria-invalid=\"true\" aria-describedby=\"");
+		h_raw(h, name);
+		h_raw(h, "-error\"> <span class=\"bad\" id=\"");
+		h_raw(h, name);
+		h_raw(h, "-error\">");
+		h_text(h, error);
+		h_raw(h, "</span></p>");
+		return;
+	}
+	h_raw(h, "></p>");
+}
+
+void h_input(html *h, serve_req *q, const char *name, const char *label,
+	     const char *type, int required)
+{
+	h_input_error(h, q, name, label, type, required, NULL);
+}
+
+/* <select>, its options literals, the one posted chosen. */
+void h_select(html *h, serve_req *q, const char *name, const char *label,
+	      const char *const *options)
+{
+	const char *chosen = form_value(q, name);
+
+	h_raw(h, "<p><label for=\"");
+	h_raw(h, name);
+	h_raw(h, "\">");
+	h_raw(h, label);
+	h_raw(h, "</label> <select id=\"");
+	h_raw(h, name);
+	h_raw(h, "\" name=\"");
+	h_raw(h, name);
+	h_raw(h, "\">");
+	for (; *options; options++) {
+		h_raw(h, "<option");
+		if (chosen && strcmp(chosen, *options) == 0)
+			h_raw(h, " selected");
+		h_raw(h, ">");
+		h_raw(h, *options);
+		h_raw(h, "</option>");
+	}
+	h_raw(h, "</select></p>");
+}
+
+/*
+ * The form's start: POST to PREFIX NAME SUFFIX (NAME a record's name,
+ * percent-encoded; NULL: none), with the session's CSRF token.
+ */
+void h_form_to(html *h, serve_req *q, const char *prefix, const char *name,
+	       const char *suffix, int with_file)
+{
+	h_raw(h, "<form class=\"card\" method=\"post\" action=\"");
+	h_raw(h, prefix);
+	if (name)
+		h_path(h, name);
+	h_raw(h, suffix);
+	h_raw(h, with_file ? "\" enctype=\"multipart/form-data\">" : "\">");
+	h_raw(h, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	h_text(h, q->csrf);
+	h_raw(h, "\">");
+}
+
+void h_form(html *h, serve_req *q, const char *action, int with_file)
+{
+	h_form_to(h, q, action, NULL, "", with_file);
+}
+
+/* Why the last post was refused, where a screen reader hears it at once. */
+void h_refusal(html *h, const char *why)
+{
+	if (!why)
+		return;
+	h_raw(h, "<p role=\"alert\" class=\"bad\" id=\"refusal\">");
+	h_text(h, why);
+	h_raw(h, "</p>");
+}
+
+/* A writer's refusal, as a form's message (held by `reply`). */
+const char *refusal_of(const json_t *reply)
+{
+	const char *e = json_string_value(json_object_get(reply, "error"));
+
+	return e ? e : "refused";
+}
+
+/* A positive whole number from a form field; 0 when it is none. */
+json_int_t form_count(serve_req *q, const char *key)
+{
+	const char *v = form_value(q, key);
+	char *end = NULL;
+	long long n;
+
+	if (!v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 10)
+		return 0;
+	n = strtoll(v, &end, 10);
+	return n;
+}
+
+/*
+ * Form field `key` as a whole number from `min` to a billion, into *out:
+ * 1; 0 when the form does not give it; -1 when it gives something else.
+ */
+int form_number(serve_req *q, const char *key, json_int_t min, json_int_t *out)
+{
+	const char *v = form_value(q, key);
+	unsigned long long x;
+	char *end;
+
+	if (!v)
+		return 0;
+	if (strspn(v, "0123456789") != strlen(v))
+		return -1;
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (errno || *end || x > 1000000000ULL || (json_int_t)x < min)
+		return -1;
+	*out = (json_int_t)x;
+	return 1;
+}
+
+/* `text` (taken over) in a new unnamed file, rewound, for the writer; -1 when it cannot be. */
+int stage_text(serve_req *q, char *text)
+{
+	int fd = text ? serve_scratch(q) : -1;
+
+	if (fd >= 0 && (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+			lseek(fd, 0, SEEK_SET) < 0)) {
+		close(fd);
+		fd = -1;
+	}
+	free(text);
+	return fd;
+}
+
+int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* ---- forms signed with the passkey --------------------------------------------- */
+
+/*
+ * A form for an act the user signs with the passkey (a PO acknowledgment,
+ * an FAI disposition, an NCR's close): static/portal.js posts its fields
+ * to ACTION/statement, has the passkey sign the record the vault answers,
+ * and posts the signature to ACTION/sign.  It has no action of its own:
+ * without the script nothing is sent.
+ */
+void h_signed_form(html *h, const char *prefix, const char *name, const char *name2,
+		   const char *suffix)
+{
+	h_raw(h, "<form class=\"card\" data-act=\"");
+	h_raw(h, prefix);
+	h_path(h, name);
+	if (name2) {
+		h_raw(h, "/");
+		h_path(h, name2);
+	}
+	h_raw(h, suffix);
+	h_raw(h, "\">");
+}
+
+/* The end of a signed form: its button, and where the script says how it went. */
+void h_signed_form_end(html *h, const char *button)
+{
+	h_raw(h, "<p><button type=\"submit\">");
+	h_text(h, button);
+	h_raw(h, "</button></p><p class=\"status\" role=\"status\" aria-live=\"polite\"></p>"
+		 "</form>");
+}
+
 /* ---- logging in and enrolling --------------------------------------------------- */
 
-static enum MHD_Result get_login(serve_req *q)
+enum MHD_Result get_login(serve_req *q)
 {
 	html h = { NULL, 0, 0 };
 
@@ -367,7 +665,7 @@ static enum MHD_Result get_login(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
-static enum MHD_Result get_enroll(serve_req *q)
+enum MHD_Result get_enroll(serve_req *q)
 {
 	html h = { NULL, 0, 0 };
 
@@ -400,8 +698,8 @@ static json_t *body_object(serve_req *q, enum MHD_Result *answered)
  * Hand the body's `keys` (strings only) to the writer as operation `op`:
  * its reply, or NULL with the answer given.
  */
-static json_t *ask(serve_req *q, const char *op, const char *const *keys, const json_t *extra,
-		   enum MHD_Result *answered)
+json_t *ask(serve_req *q, const char *op, const char *const *keys, const json_t *extra,
+	    enum MHD_Result *answered)
 {
 	json_t *body = body_object(q, answered), *req;
 	const char *const *k;
@@ -422,7 +720,7 @@ static json_t *ask(serve_req *q, const char *op, const char *const *keys, const 
 }
 
 /* The writer's reply as the answer: its body, or {"error"} with its status. */
-static enum MHD_Result relay(serve_req *q, json_t *reply, json_t *body, const char *cookie)
+enum MHD_Result relay(serve_req *q, json_t *reply, json_t *body, const char *cookie)
 {
 	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	json_t *j = json_object_get(reply, "error") ?
@@ -434,13 +732,13 @@ static enum MHD_Result relay(serve_req *q, json_t *reply, json_t *body, const ch
 }
 
 /* "__Host-qvault=ID; ..." for a new session: the browser sends it back to this site only. */
-static int session_cookie(char *out, size_t size, const char *id)
+int session_cookie(char *out, size_t size, const char *id)
 {
 	return cli_fmt(out, size, "the cookie", SERVE_COOKIE "=%s; Path=/; Secure; HttpOnly; "
 		       "SameSite=Strict", id);
 }
 
-static enum MHD_Result post_login_options(serve_req *q)
+enum MHD_Result post_login_options(serve_req *q)
 {
 	static const char *const keys[] = { "name", NULL };
 	enum MHD_Result answered;
@@ -449,7 +747,7 @@ static enum MHD_Result post_login_options(serve_req *q)
 	return reply ? relay(q, reply, NULL, NULL) : answered;
 }
 
-static enum MHD_Result post_login(serve_req *q)
+enum MHD_Result post_login(serve_req *q)
 {
 	static const char *const keys[] = { "name", "authenticator_data", "client_data",
 					    "signature", NULL };
@@ -470,7 +768,7 @@ static enum MHD_Result post_login(serve_req *q)
 					 "next", "/inbox"), cookie);
 }
 
-static enum MHD_Result post_enroll_options(serve_req *q)
+enum MHD_Result post_enroll_options(serve_req *q)
 {
 	static const char *const keys[] = { "name", "secret", NULL };
 	enum MHD_Result answered;
@@ -479,7 +777,7 @@ static enum MHD_Result post_enroll_options(serve_req *q)
 	return reply ? relay(q, reply, NULL, NULL) : answered;
 }
 
-static enum MHD_Result post_enroll(serve_req *q)
+enum MHD_Result post_enroll(serve_req *q)
 {
 	static const char *const keys[] = { "name", "secret", "attestation_object",
 					    "client_data", NULL };
@@ -489,7 +787,7 @@ static enum MHD_Result post_enroll(serve_req *q)
 	return reply ? relay(q, reply, NULL, NULL) : answered;
 }
 
-static enum MHD_Result post_logout(serve_req *q)
+enum MHD_Result post_logout(serve_req *q)
 {
 	json_t *reply = serve_writer_ask(q, json_pack("{s:s}", "op", "portal-logout"), -1);
 	struct MHD_Response *r;
@@ -506,65 +804,6 @@ static enum MHD_Result post_logout(serve_req *q)
 	ok = MHD_queue_response(q->c, MHD_HTTP_SEE_OTHER, r);
 	MHD_destroy_response(r);
 	return ok;
-}
-
-/* ---- long lists, a page at a time ------------------------------------------------ */
-
-/* rows a list page shows: every page stays well under 100 KB */
-#define PAGE_ROWS 100
-
-/*
- * The rows [*from, *to) of `total` that ?PARAM=N (from 1) shows; the page
- * number. A page holding two long lists pages each with its own PARAM.
- */
-static size_t page_span(serve_req *q, const char *param, size_t total, size_t *from,
-			size_t *to)
-{
-	const char *p = serve_query(q, param);
-	size_t page = 1, pages = total ? (total + PAGE_ROWS - 1) / PAGE_ROWS : 1;
-
-	if (p && strspn(p, "0123456789") == strlen(p) && strlen(p) <= 6 && *p)
-		page = (size_t)strtoul(p, NULL, 10);
-	if (page < 1)
-		page = 1;
-	if (page > pages)
-		page = pages;
-	*from = (page - 1) * PAGE_ROWS;
-	*to = *from + PAGE_ROWS < total ? *from + PAGE_ROWS : total;
-	return page;
-}
-
-/* "Rows 101-200 of 1000", and links to the pages before and after (?PARAM=N). */
-static void page_links(html *h, const char *path, const char *param, size_t page,
-		       size_t from, size_t to, size_t total)
-{
-	if (total <= PAGE_ROWS)
-		return;
-	h_raw(h, "<nav aria-label=\"pages\" class=\"pages\"><p>Rows ");
-	h_int(h, (json_int_t)from + 1);
-	h_raw(h, "&ndash;");
-	h_int(h, (json_int_t)to);
-	h_raw(h, " of ");
-	h_int(h, (json_int_t)total);
-	if (page > 1) {
-		h_raw(h, " <a rel=\"prev\" href=\"");
-		h_raw(h, path);
-		h_raw(h, "?");
-		h_raw(h, param);
-		h_raw(h, "=");
-		h_int(h, (json_int_t)page - 1);
-		h_raw(h, "\">previous page</a>");
-	}
-	if (to < total) {
-		h_raw(h, " <a rel=\"next\" href=\"");
-		h_raw(h, path);
-		h_raw(h, "?");
-		h_raw(h, param);
-		h_raw(h, "=");
-		h_int(h, (json_int_t)page + 1);
-		h_raw(h, "\">next page</a>");
-	}
-	h_raw(h, "</p></nav>");
 }
 
 /* ---- the inbox ----------------------------------------------------------------- */
@@ -599,7 +838,7 @@ static void subject_link(html *h, const json_t *a)
 	h_raw(h, "</a>");
 }
 
-static enum MHD_Result get_inbox(serve_req *q)
+enum MHD_Result get_inbox(serve_req *q)
 {
 	static const char *const cols[] = { "Action", "Subject", "Organization", "Detail",
 					    "Since", "Age (days)", NULL };
@@ -647,7 +886,7 @@ static enum MHD_Result get_inbox(serve_req *q)
  * their ages: the buying side's "who has not acknowledged", every
  * organization's; a supplier's own organization's (vault_pending scopes it).
  */
-static enum MHD_Result get_pending(serve_req *q)
+enum MHD_Result get_pending(serve_req *q)
 {
 	static const char *const cols[] = { "Revision", "Organization", "Released",
 					    "Age (days)", NULL };
@@ -701,45 +940,6 @@ static enum MHD_Result get_pending(serve_req *q)
 
 /* ---- purchase orders ------------------------------------------------------------ */
 
-static const char *form_value(serve_req *q, const char *key);
-static json_int_t form_count(serve_req *q, const char *key);
-static void h_form_to(html *h, serve_req *q, const char *prefix, const char *name,
-		      const char *suffix, int with_file);
-static void h_refusal(html *h, const char *why);
-static void h_input(html *h, serve_req *q, const char *name, const char *label,
-		    const char *type, int required);
-static const char *refusal_of(const json_t *reply);
-
-/*
- * A form for an act the user signs with the passkey (a PO acknowledgment,
- * an FAI disposition, an NCR's close): static/portal.js posts its fields
- * to ACTION/statement, has the passkey sign the record the vault answers,
- * and posts the signature to ACTION/sign.  It has no action of its own:
- * without the script nothing is sent.
- */
-static void h_signed_form(html *h, const char *prefix, const char *name, const char *name2,
-			  const char *suffix)
-{
-	h_raw(h, "<form class=\"card\" data-act=\"");
-	h_raw(h, prefix);
-	h_path(h, name);
-	if (name2) {
-		h_raw(h, "/");
-		h_path(h, name2);
-	}
-	h_raw(h, suffix);
-	h_raw(h, "\">");
-}
-
-/* The end of a signed form: its button, and where the script says how it went. */
-static void h_signed_form_end(html *h, const char *button)
-{
-	h_raw(h, "<p><button type=\"submit\">");
-	h_text(h, button);
-	h_raw(h, "</button></p><p class=\"status\" role=\"status\" aria-live=\"polite\"></p>"
-		 "</form>");
-}
-
 /* The supplier's progress on a line of an open PO. */
 static void status_form(html *h, serve_req *q, const json_t *po)
 {
@@ -778,7 +978,7 @@ static void po_ack_form(html *h, const json_t *po)
 	h_signed_form_end(h, "Sign the answer with your passkey");
 }
 
-static enum MHD_Result get_pos(serve_req *q)
+enum MHD_Result get_pos(serve_req *q)
 {
 	static const char *const cols[] = { "PO", "Supplier", "Lines", "Ordered", "Shipped",
 					    "Received", "State", "Revision", NULL };
@@ -961,7 +1161,7 @@ static enum MHD_Result po_page(serve_req *q, unsigned status, const char *why)
 	return send_page(q, status, &h);
 }
 
-static enum MHD_Result get_po(serve_req *q)
+enum MHD_Result get_po(serve_req *q)
 {
 	return po_page(q, MHD_HTTP_OK, NULL);
 }
@@ -1003,28 +1203,6 @@ static int drawing_of(serve_req *q, const char *key, json_t *edit)
 	return 0;
 }
 
-/*
- * Form field `key` as a whole number from `min` to a billion, into *out:
- * 1; 0 when the form does not give it; -1 when it gives something else.
- */
-static int form_number(serve_req *q, const char *key, json_int_t min, json_int_t *out)
-{
-	const char *v = form_value(q, key);
-	unsigned long long x;
-	char *end;
-
-	if (!v)
-		return 0;
-	if (strspn(v, "0123456789") != strlen(v))
-		return -1;
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (errno || *end || x > 1000000000ULL || (json_int_t)x < min)
-		return -1;
-	*out = (json_int_t)x;
-	return 1;
-}
-
 /* The change order's request: `edit` (taken over) with the form's reason `reason_key`. */
 static json_t *change_request(serve_req *q, json_t *edit, const char *reason_key)
 {
@@ -1033,7 +1211,7 @@ static json_t *change_request(serve_req *q, json_t *edit, const char *reason_key
 }
 
 /* POST pos/{po}/change (a form): a line's quantity, due date or required revision. */
-static enum MHD_Result post_po_change(serve_req *q)
+enum MHD_Result post_po_change(serve_req *q)
 {
 	json_int_t line = 0, qty = 0;
 	int given_qty = form_number(q, "chg.qty", 1, &qty);
@@ -1056,7 +1234,7 @@ static enum MHD_Result post_po_change(serve_req *q)
 }
 
 /* POST pos/{po}/add-line (a form): a new line, numbered by the vault. */
-static enum MHD_Result post_po_add_line(serve_req *q)
+enum MHD_Result post_po_add_line(serve_req *q)
 {
 	json_int_t qty = 0;
 	json_t *edit;
@@ -1077,7 +1255,7 @@ static enum MHD_Result post_po_add_line(serve_req *q)
 }
 
 /* POST pos/{po}/end (a form): a line, or every open line (0), cancelled or closed short. */
-static enum MHD_Result post_po_end(serve_req *q)
+enum MHD_Result post_po_end(serve_req *q)
 {
 	const char *op = form_value(q, "end.op");
 	json_int_t line = 0;
@@ -1118,7 +1296,7 @@ static void revision_row(html *h, const vault_revision *r)
 static const char *const revision_cols[] = { "Revision", "Type", "Title", "State",
 					     "Added by", "Added", NULL };
 
-static enum MHD_Result get_documents(serve_req *q)
+enum MHD_Result get_documents(serve_req *q)
 {
 	vault_list_filter f = { NULL, NULL };
 	vault_revision_list *list = NULL;
@@ -1146,7 +1324,7 @@ static enum MHD_Result get_documents(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
-static enum MHD_Result get_document(serve_req *q)
+enum MHD_Result get_document(serve_req *q)
 {
 	vault_revision_list *list = NULL;
 	html h = { NULL, 0, 0 };
@@ -1228,19 +1406,8 @@ static void other_revisions(html *h, serve_req *q, const vault_revision *r)
 	vault_revision_list_free(list);
 }
 
-static unsigned viewer_roles(serve_req *q);
-
-/* Whether role bits (vault_user.roles) hold the role named `name`. */
-static int has_role(unsigned roles, const char *name)
-{
-	for (size_t i = 0; vault_role_names[i]; i++)
-		if (strcmp(vault_role_names[i], name) == 0)
-			return (roles >> i) & 1;
-	return 0;
-}
-
 /* The buying side's disposition of an FAI report. */
-static void disposition_form(html *h, const vault_revision *r)
+void disposition_form(html *h, const vault_revision *r)
 {
 	h_raw(h, "<h2>Disposition of this FAI report</h2>");
 	h_signed_form(h, "/documents/", r->doc, r->rev, "/disposition");
@@ -1280,7 +1447,7 @@ static void form3_link(html *h, const vault_revision *r, size_t i, const char *n
  * (?form3=N); the nonconforming ones are linked above it, so that a reviewer
  * finds each whatever page it is on.
  */
-static void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
+void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
 {
 	static const char *const cols[] = { "No.", "Location", "Requirement", "Result",
 					    "Conforms", "Nonconformance", NULL };
@@ -1369,7 +1536,7 @@ static void ack_form(html *h, const vault_revision *r)
 		 "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p></form>");
 }
 
-static enum MHD_Result get_revision(serve_req *q)
+enum MHD_Result get_revision(serve_req *q)
 {
 	static const char *const file_cols[] = { "File", "Type", "Bytes", "SHA-256", NULL };
 	static const char *const ack_cols[] = { "Signer", "Organization", "Meaning", "Comment",
@@ -1474,11 +1641,6 @@ static enum MHD_Result get_revision(serve_req *q)
 /* and shows this much of one line */
 #define DIFF_LINE_MAX 2000u
 
-static int starts_with(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /*
  * A unified diff in <pre>, each line marked as added, removed or a hunk's
  * head (the file's --- and +++ header before the first hunk is neither),
@@ -1531,7 +1693,7 @@ static void h_diff(html *h, const char *diff)
  * revision before (or REV) to this one, as the viewer may see both: the
  * record's fields, each file, a text file's lines.
  */
-static enum MHD_Result get_changes(serve_req *q)
+enum MHD_Result get_changes(serve_req *q)
 {
 	static const char *const field_cols[] = { "Field", "Before", "Now", NULL };
 	static const char *const field_keys[] = { "field", "from", "to", NULL };
@@ -1598,7 +1760,7 @@ static enum MHD_Result get_changes(serve_req *q)
  * POST documents/{doc}/{rev}/statement {meaning, comment}: the statement
  * the user is to sign, and its WebAuthn challenge (its SSHSIG signed data).
  */
-static enum MHD_Result post_statement(serve_req *q)
+enum MHD_Result post_statement(serve_req *q)
 {
 	static const char *const keys[] = { "meaning", "comment", NULL };
 	json_t *extra = json_pack("{s:s, s:s}", "doc", q->part[1], "rev", q->part[2]);
@@ -1624,7 +1786,7 @@ static enum MHD_Result post_statement(serve_req *q)
  * POST documents/{doc}/{rev}/ack {statement, authenticator_data,
  * client_data, signature}: the passkey's signature recorded; a new session.
  */
-static enum MHD_Result post_ack(serve_req *q)
+enum MHD_Result post_ack(serve_req *q)
 {
 	static const char *const keys[] = { "statement", "authenticator_data", "client_data",
 					    "signature", NULL };
@@ -1645,133 +1807,6 @@ static enum MHD_Result post_ack(serve_req *q)
 	return relay(q, reply, json_pack("{s:O, s:O}", "signature",
 					 json_object_get(body, "signature"), "csrf",
 					 json_object_get(body, "csrf")), cookie);
-}
-
-/* ---- forms ------------------------------------------------------------------------ */
-
-/*
- * "/documents/DOC[/REV]" into `buf` for a redirect after a write; -1 when
- * the writer's answer named no document (then the form is shown again).
- * Names are letters, digits and . _ - + (vault_name_check): safe in a path.
- */
-static int revision_address(char *buf, size_t size, const char *doc, const char *rev)
-{
-	if (!doc || (rev && !*rev))
-		return -1;
-	return rev ? cli_fmt(buf, size, "the address", "/documents/%s/%s", doc, rev) :
-		cli_fmt(buf, size, "the address", "/documents/%s", doc);
-}
-
-/* A field of the posted form (or NULL). */
-static const char *form_value(serve_req *q, const char *key)
-{
-	const char *v = json_string_value(json_object_get(q->form, key));
-
-	return v && *v ? v : NULL;
-}
-
-/*
- * <p><label>LABEL</label> <input ...></p>, its value kept from the form
- * posted; with `error` (or NULL) beside it, which the input names as its
- * description (NAME-error) for a screen reader.
- */
-static void h_input_error(html *h, serve_req *q, const char *name, const char *label,
-			  const char *type, int required, const char *error)
-{
-	h_raw(h, "<p><label for=\"");
-	h_raw(h, name);
-	h_raw(h, "\">");
-	h_raw(h, label);
-	h_raw(h, "</label> <input id=\"");
-	h_raw(h, name);
-	h_raw(h, "\" name=\"");
-	h_raw(h, name);
-	h_raw(h, "\" type=\"");
-	h_raw(h, type);
-	h_raw(h, "\"");
-	if (required)
-		h_raw(h, " required");
-	if (strcmp(type, "file") != 0 && form_value(q, name)) {
-		h_raw(h, " value=\"");
-		h_text(h, form_value(q, name));
-		h_raw(h, "\"");
-	}
-	if (error) {
-		h_raw(h, " aria-invalid=\"true\" aria-describedby=\"");
-		h_raw(h, name);
-		h_raw(h, "-error\"> <span class=\"bad\" id=\"");
-		h_raw(h, name);
-		h_raw(h, "-error\">");
-		h_text(h, error);
-		h_raw(h, "</span></p>");
-		return;
-	}
-	h_raw(h, "></p>");
-}
-
-static void h_input(html *h, serve_req *q, const char *name, const char *label,
-		    const char *type, int required)
-{
-	h_input_error(h, q, name, label, type, required, NULL);
-}
-
-/* <select>, its options literals, the one posted chosen. */
-static void h_select(html *h, serve_req *q, const char *name, const char *label,
-		     const char *const *options)
-{
-	const char *chosen = form_value(q, name);
-
-	h_raw(h, "<p><label for=\"");
-	h_raw(h, name);
-	h_raw(h, "\">");
-	h_raw(h, label);
-	h_raw(h, "</label> <select id=\"");
-	h_raw(h, name);
-	h_raw(h, "\" name=\"");
-	h_raw(h, name);
-	h_raw(h, "\">");
-	for (; *options; options++) {
-		h_raw(h, "<option");
-		if (chosen && strcmp(chosen, *options) == 0)
-			h_raw(h, " selected");
-		h_raw(h, ">");
-		h_raw(h, *options);
-		h_raw(h, "</option>");
-	}
-	h_raw(h, "</select></p>");
-}
-
-/*
- * The form's start: POST to PREFIX NAME SUFFIX (NAME a record's name,
- * percent-encoded; NULL: none), with the session's CSRF token.
- */
-static void h_form_to(html *h, serve_req *q, const char *prefix, const char *name,
-		      const char *suffix, int with_file)
-{
-	h_raw(h, "<form class=\"card\" method=\"post\" action=\"");
-	h_raw(h, prefix);
-	if (name)
-		h_path(h, name);
-	h_raw(h, suffix);
-	h_raw(h, with_file ? "\" enctype=\"multipart/form-data\">" : "\">");
-	h_raw(h, "<input type=\"hidden\" name=\"csrf\" value=\"");
-	h_text(h, q->csrf);
-	h_raw(h, "\">");
-}
-
-static void h_form(html *h, serve_req *q, const char *action, int with_file)
-{
-	h_form_to(h, q, action, NULL, "", with_file);
-}
-
-/* Why the last post was refused, where a screen reader hears it at once. */
-static void h_refusal(html *h, const char *why)
-{
-	if (!why)
-		return;
-	h_raw(h, "<p role=\"alert\" class=\"bad\" id=\"refusal\">");
-	h_text(h, why);
-	h_raw(h, "</p>");
 }
 
 /* ---- uploading a certificate or report ------------------------------------------- */
@@ -1824,7 +1859,7 @@ static enum MHD_Result upload_form(serve_req *q, unsigned status, const char *wh
 	return send_page(q, status, &h);
 }
 
-static enum MHD_Result get_upload(serve_req *q)
+enum MHD_Result get_upload(serve_req *q)
 {
 	return upload_form(q, MHD_HTTP_OK, NULL);
 }
@@ -1901,15 +1936,7 @@ static char *cert_meta(serve_req *q, const char **why)
 	return text;
 }
 
-/* A writer's refusal, as a form's message (held by `reply`). */
-static const char *refusal_of(const json_t *reply)
-{
-	const char *e = json_string_value(json_object_get(reply, "error"));
-
-	return e ? e : "refused";
-}
-
-static enum MHD_Result post_upload(serve_req *q)
+enum MHD_Result post_upload(serve_req *q)
 {
 	const char *type = form_value(q, "type"), *why = NULL;
 	char *meta = NULL, where[1024];
@@ -1947,20 +1974,6 @@ static enum MHD_Result post_upload(serve_req *q)
 
 /* ---- lots and ship notices ----------------------------------------------------- */
 
-/* `text` (taken over) in a new unnamed file, rewound, for the writer; -1 when it cannot be. */
-static int stage_text(serve_req *q, char *text)
-{
-	int fd = text ? serve_scratch(q) : -1;
-
-	if (fd >= 0 && (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-			lseek(fd, 0, SEEK_SET) < 0)) {
-		close(fd);
-		fd = -1;
-	}
-	free(text);
-	return fd;
-}
-
 static enum MHD_Result asn_form(serve_req *q, unsigned status, const char *why)
 {
 	html h = { NULL, 0, 0 };
@@ -1993,22 +2006,9 @@ static enum MHD_Result asn_form(serve_req *q, unsigned status, const char *why)
 	return send_page(q, status, &h);
 }
 
-static enum MHD_Result get_ship(serve_req *q)
+enum MHD_Result get_ship(serve_req *q)
 {
 	return asn_form(q, MHD_HTTP_OK, NULL);
-}
-
-/* A positive whole number from a form field; 0 when it is none. */
-static json_int_t form_count(serve_req *q, const char *key)
-{
-	const char *v = form_value(q, key);
-	char *end = NULL;
-	long long n;
-
-	if (!v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 10)
-		return 0;
-	n = strtoll(v, &end, 10);
-	return n;
 }
 
 /* The writer's answer to a form: back to `next` when done, else the form again. */
@@ -2026,7 +2026,7 @@ static enum MHD_Result form_done(serve_req *q, json_t *reply, const char *next)
 	return ok;
 }
 
-static enum MHD_Result post_lot(serve_req *q)
+enum MHD_Result post_lot(serve_req *q)
 {
 	json_int_t qty = form_count(q, "lot.qty");
 
@@ -2040,7 +2040,7 @@ static enum MHD_Result post_lot(serve_req *q)
 			 "made", form_value(q, "lot.made")), -1), "/ship");
 }
 
-static enum MHD_Result post_asn(serve_req *q)
+enum MHD_Result post_asn(serve_req *q)
 {
 	json_int_t qty = form_count(q, "qty");
 	json_t *notice;
@@ -2069,7 +2069,7 @@ static enum MHD_Result post_asn(serve_req *q)
 	}
 }
 
-static enum MHD_Result post_asn_x12(serve_req *q)
+enum MHD_Result post_asn_x12(serve_req *q)
 {
 	if (q->body < 0 || !form_value(q, "file.name"))
 		return asn_form(q, MHD_HTTP_BAD_REQUEST, "choose the X12 856 file");
@@ -2077,7 +2077,7 @@ static enum MHD_Result post_asn_x12(serve_req *q)
 			 "/asns");
 }
 
-static enum MHD_Result get_asns(serve_req *q)
+enum MHD_Result get_asns(serve_req *q)
 {
 	static const char *const cols[] = { "Ship notice", "PO", "Supplier", "Ship date",
 					    "Packages", "Shipped", "Received", NULL };
@@ -2192,7 +2192,7 @@ static enum MHD_Result asn_page(serve_req *q, unsigned status, const char *why)
 	return send_page(q, status, &h);
 }
 
-static enum MHD_Result get_asn(serve_req *q)
+enum MHD_Result get_asn(serve_req *q)
 {
 	return asn_page(q, MHD_HTTP_OK, NULL);
 }
@@ -2202,7 +2202,7 @@ static enum MHD_Result get_asn(serve_req *q)
  * the form gives it ("qty.I" for the notice's I-th lot, as its page lists
  * them; read again here, so that the form names no lot itself).
  */
-static enum MHD_Result post_receive(serve_req *q)
+enum MHD_Result post_receive(serve_req *q)
 {
 	char *text = NULL, name[96], where[1024];
 	json_t *asn, *lots, *x, *reply, *value;
@@ -2452,7 +2452,7 @@ static void documents_table(html *h, const char *caption, const json_t *list)
 	h_raw(h, "</tbody></table>");
 }
 
-static enum MHD_Result get_trace_lot(serve_req *q)
+enum MHD_Result get_trace_lot(serve_req *q)
 {
 	html h = { NULL, 0, 0 };
 	char *text = NULL;
@@ -2506,7 +2506,7 @@ static enum MHD_Result get_trace_lot(serve_req *q)
 	return send_page(q, MHD_HTTP_OK, &h);
 }
 
-static enum MHD_Result get_audit(serve_req *q)
+enum MHD_Result get_audit(serve_req *q)
 {
 	static const char *const cols[] = { "Gap", "What", "Records", "Id", "State", NULL };
 	html h = { NULL, 0, 0 };
@@ -2568,7 +2568,7 @@ static enum MHD_Result get_audit(serve_req *q)
  * GET export/lot/{lot}: the lot's evidence bundle (export lot), made in
  * the spool folder and sent from a file already unlinked.
  */
-static enum MHD_Result get_export_lot(serve_req *q)
+enum MHD_Result get_export_lot(serve_req *q)
 {
 	char dir[4200], path[4300], name[VAULT_NAME_MAX + 64];
 	struct MHD_Response *r;
@@ -2679,7 +2679,7 @@ static void months_svg(html *h, const json_t *months)
 	h_raw(h, "</svg></figure>");
 }
 
-static enum MHD_Result get_scorecard(serve_req *q)
+enum MHD_Result get_scorecard(serve_req *q)
 {
 	static const char *const cols[] = { "Supplier", "Deliveries", "On time (promise)",
 		"On time (due)", "Quantity right", "Days to acknowledge a drawing (average)",
@@ -2786,7 +2786,7 @@ static enum MHD_Result ncrs_page(serve_req *q, unsigned status, const char *why)
 	return send_page(q, status, &h);
 }
 
-static enum MHD_Result get_ncrs(serve_req *q)
+enum MHD_Result get_ncrs(serve_req *q)
 {
 	enum MHD_Result kept;
 
@@ -2796,7 +2796,7 @@ static enum MHD_Result get_ncrs(serve_req *q)
 }
 
 /* POST ncrs (a form): an NCR opened on a lot; on to its page. */
-static enum MHD_Result post_ncr(serve_req *q)
+enum MHD_Result post_ncr(serve_req *q)
 {
 	json_t *reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s*}", "op", "ncr-add",
 		"lot", form_value(q, "lot") ? form_value(q, "lot") : "", "reason",
@@ -2837,7 +2837,7 @@ static void ncr_close_form(html *h, const char *ncr)
 	h_signed_form_end(h, "Sign the close with your passkey");
 }
 
-static enum MHD_Result get_ncr(serve_req *q)
+enum MHD_Result get_ncr(serve_req *q)
 {
 	static const char *const keys[] = { "lot", "po", "supplier", "reason", "disposition",
 		"opened_by", "opened_at", "state", "closed_disposition", "closed_by", "closed_at",
@@ -2885,7 +2885,7 @@ static enum MHD_Result get_ncr(serve_req *q)
 }
 
 /* POST pos/{po}/status (a form): the supplier's progress on a line. */
-static enum MHD_Result post_status(serve_req *q)
+enum MHD_Result post_status(serve_req *q)
 {
 	json_int_t line = 0;
 	json_t *report, *reply;
@@ -3030,12 +3030,12 @@ static enum MHD_Result fai_form(serve_req *q, unsigned status, const char *why,
 	return send_page(q, status, &h);
 }
 
-static enum MHD_Result get_fai_form(serve_req *q)
+enum MHD_Result get_fai_form(serve_req *q)
 {
 	return fai_form(q, MHD_HTTP_OK, NULL, NULL);
 }
 
-static enum MHD_Result post_fai(serve_req *q)
+enum MHD_Result post_fai(serve_req *q)
 {
 	json_t *reply, *body;
 	unsigned status;
@@ -3062,7 +3062,7 @@ static enum MHD_Result post_fai(serve_req *q)
 }
 
 /* GET log/{name}: every event of a document, PO or lot (log NAME), as the viewer sees it. */
-static enum MHD_Result get_log(serve_req *q)
+enum MHD_Result get_log(serve_req *q)
 {
 	static const char *const cols[] = { "#", "When", "Who", "What", "Commit", NULL };
 	vault_event_list *list = NULL;
@@ -3104,24 +3104,6 @@ static enum MHD_Result get_log(serve_req *q)
 }
 
 /* ---- the buying side: releases, FAI dispositions ------------------------------- */
-
-/* The logged-in user's role bits (vault_user.roles), read once per request; 0 when unknown. */
-static unsigned viewer_roles(serve_req *q)
-{
-	vault_user_list *list = NULL;
-	size_t i;
-
-	if (q->roles_read)
-		return q->roles;
-	q->roles_read = 1;
-	if (!q->user || vault_users(&list, q->v) < 0)
-		return 0;
-	for (i = 0; i < list->count; i++)
-		if (strcmp(list->items[i].name, q->user) == 0)
-			q->roles = list->items[i].roles;
-	vault_user_list_free(list);
-	return q->roles;
-}
 
 static const char *const release_types[] = { "drawing", "model", "spec", NULL };
 
@@ -3188,7 +3170,7 @@ static enum MHD_Result release_form(serve_req *q, unsigned status, const char *w
 	return send_page(q, status, &h);
 }
 
-static enum MHD_Result get_release(serve_req *q)
+enum MHD_Result get_release(serve_req *q)
 {
 	return release_form(q, MHD_HTTP_OK, NULL);
 }
@@ -3210,7 +3192,7 @@ static json_t *list_of(const char *text)
 	return a;
 }
 
-static enum MHD_Result post_release(serve_req *q)
+enum MHD_Result post_release(serve_req *q)
 {
 	json_t *reply, *body, *parts;
 	unsigned status;
@@ -3244,7 +3226,7 @@ static enum MHD_Result post_release(serve_req *q)
 /* ---- acts signed with the passkey ------------------------------------------------ */
 
 /* A body member as the act's request takes it: NULL when absent or empty. */
-static const char *given(const json_t *body, const char *key)
+const char *given(const json_t *body, const char *key)
 {
 	const char *v = json_string_value(json_object_get(body, key));
 
@@ -3292,8 +3274,8 @@ static json_t *ncr_close_request(serve_req *q, const json_t *body)
  * the passkey's assertion over it: the act recorded with its signature,
  * and a new session.
  */
-static enum MHD_Result act_step(serve_req *q, const char *act,
-				json_t *(*request)(serve_req *q, const json_t *body), int sign)
+enum MHD_Result act_step(serve_req *q, const char *act,
+			 json_t *(*request)(serve_req *q, const json_t *body), int sign)
 {
 	static const char *const signed_keys[] = { "record", "authenticator_data", "client_data",
 						   "signature", NULL };
@@ -3323,37 +3305,37 @@ static enum MHD_Result act_step(serve_req *q, const char *act,
 					 json_object_get(answer, "csrf")), cookie);
 }
 
-static enum MHD_Result post_po_ack_statement(serve_req *q)
+enum MHD_Result post_po_ack_statement(serve_req *q)
 {
 	return act_step(q, "po-ack", po_ack_request, 0);
 }
 
-static enum MHD_Result post_po_ack_sign(serve_req *q)
+enum MHD_Result post_po_ack_sign(serve_req *q)
 {
 	return act_step(q, "po-ack", po_ack_request, 1);
 }
 
-static enum MHD_Result post_disposition_statement(serve_req *q)
+enum MHD_Result post_disposition_statement(serve_req *q)
 {
 	return act_step(q, "fai-dispose", disposition_request, 0);
 }
 
-static enum MHD_Result post_disposition_sign(serve_req *q)
+enum MHD_Result post_disposition_sign(serve_req *q)
 {
 	return act_step(q, "fai-dispose", disposition_request, 1);
 }
 
-static enum MHD_Result post_ncr_close_statement(serve_req *q)
+enum MHD_Result post_ncr_close_statement(serve_req *q)
 {
 	return act_step(q, "ncr-close", ncr_close_request, 0);
 }
 
-static enum MHD_Result post_ncr_close_sign(serve_req *q)
+enum MHD_Result post_ncr_close_sign(serve_req *q)
 {
 	return act_step(q, "ncr-close", ncr_close_request, 1);
 }
 
-/* ---- the table ------------------------------------------------------------------- */
+/* ---- the table ----------------------------------------------------------------- */
 
 const serve_page serve_pages[] = {
 	{ "GET", "static/portal.js", 1, get_js },
