@@ -8,7 +8,7 @@
  * the one table of pages; the pages are in a module a kind of record, as
  * the library's modules are (vault/README.md):
  *
- *   (none yet: every page is still in portal.c)
+ *   portal_login.c  logging in, enrolling a passkey, an act signed with it
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -155,7 +155,7 @@ void h_signed_form(html *h, const char *prefix, const char *name, const char *na
 		   const char *suffix);
 void h_signed_form_end(html *h, const char *button);
 
-/* ---- logging in, enrolling, acts signed with the passkey (portal.c) ------------ */
+/* ---- logging in, enrolling, acts signed with the passkey (portal_login.c) ------ */
 
 /*
  * Hand the JSON body's `keys` (strings only), and `extra`'s members, to
