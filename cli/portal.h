@@ -9,6 +9,7 @@
  * the library's modules are (vault/README.md):
  *
  *   portal_login.c  logging in, enrolling a passkey, an act signed with it
+ *   portal_inbox.c  the inbox, revisions not yet acknowledged
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -189,7 +190,7 @@ enum MHD_Result post_enroll_options(serve_req *q);
 enum MHD_Result post_enroll(serve_req *q);
 enum MHD_Result post_logout(serve_req *q);
 
-/* ---- the inbox, revisions not yet acknowledged (portal.c) ---------------------- */
+/* ---- the inbox, revisions not yet acknowledged (portal_inbox.c) ---------------- */
 
 enum MHD_Result get_inbox(serve_req *q);
 enum MHD_Result get_pending(serve_req *q);
