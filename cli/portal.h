@@ -10,6 +10,7 @@
  *
  *   portal_login.c  logging in, enrolling a passkey, an act signed with it
  *   portal_inbox.c  the inbox, revisions not yet acknowledged
+ *   portal_po.c     POs, change orders, the supplier's answers
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -195,7 +196,7 @@ enum MHD_Result post_logout(serve_req *q);
 enum MHD_Result get_inbox(serve_req *q);
 enum MHD_Result get_pending(serve_req *q);
 
-/* ---- purchase orders (portal.c) ------------------------------------------------ */
+/* ---- purchase orders (portal_po.c) --------------------------------------------- */
 
 enum MHD_Result get_pos(serve_req *q);
 enum MHD_Result get_po(serve_req *q);
