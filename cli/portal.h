@@ -11,6 +11,7 @@
  *   portal_login.c  logging in, enrolling a passkey, an act signed with it
  *   portal_inbox.c  the inbox, revisions not yet acknowledged
  *   portal_po.c     POs, change orders, the supplier's answers
+ *   portal_docs.c   documents, revisions, what changed, acks, releases
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -207,7 +208,7 @@ enum MHD_Result post_status(serve_req *q);
 enum MHD_Result post_po_ack_statement(serve_req *q);
 enum MHD_Result post_po_ack_sign(serve_req *q);
 
-/* ---- documents and releases (portal.c) ----------------------------------------- */
+/* ---- documents and releases (portal_docs.c) ------------------------------------ */
 
 enum MHD_Result get_documents(serve_req *q);
 enum MHD_Result get_document(serve_req *q);
