@@ -12,6 +12,7 @@
  *   portal_inbox.c  the inbox, revisions not yet acknowledged
  *   portal_po.c     POs, change orders, the supplier's answers
  *   portal_docs.c   documents, revisions, what changed, acks, releases
+ *   portal_cert.c   uploading a certificate or report
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -219,7 +220,7 @@ enum MHD_Result post_ack(serve_req *q);
 enum MHD_Result get_release(serve_req *q);
 enum MHD_Result post_release(serve_req *q);
 
-/* ---- uploading a certificate or report (portal.c) ------------------------------ */
+/* ---- uploading a certificate or report (portal_cert.c) ------------------------- */
 
 enum MHD_Result get_upload(serve_req *q);
 enum MHD_Result post_upload(serve_req *q);
