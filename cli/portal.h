@@ -13,6 +13,7 @@
  *   portal_po.c     POs, change orders, the supplier's answers
  *   portal_docs.c   documents, revisions, what changed, acks, releases
  *   portal_cert.c   uploading a certificate or report
+ *   portal_asn.c    lots, ship notices, receipts
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -225,7 +226,7 @@ enum MHD_Result post_release(serve_req *q);
 enum MHD_Result get_upload(serve_req *q);
 enum MHD_Result post_upload(serve_req *q);
 
-/* ---- lots and ship notices (portal.c) ------------------------------------------ */
+/* ---- lots and ship notices (portal_asn.c) -------------------------------------- */
 
 enum MHD_Result get_ship(serve_req *q);
 enum MHD_Result post_lot(serve_req *q);
