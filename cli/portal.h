@@ -14,6 +14,7 @@
  *   portal_docs.c   documents, revisions, what changed, acks, releases
  *   portal_cert.c   uploading a certificate or report
  *   portal_asn.c    lots, ship notices, receipts
+ *   portal_fai.c    FAI packages, reports, dispositions
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -236,7 +237,7 @@ enum MHD_Result get_asns(serve_req *q);
 enum MHD_Result get_asn(serve_req *q);
 enum MHD_Result post_receive(serve_req *q);
 
-/* ---- First Article Inspection (portal.c) --------------------------------------- */
+/* ---- First Article Inspection (portal_fai.c) ----------------------------------- */
 
 /*
  * On an FAI report's revision page (get_revision): its characteristics,
