@@ -15,6 +15,7 @@
  *   portal_cert.c   uploading a certificate or report
  *   portal_asn.c    lots, ship notices, receipts
  *   portal_fai.c    FAI packages, reports, dispositions
+ *   portal_trace.c  a lot's trace, the audit, a log, bundles, the scorecard
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -252,7 +253,7 @@ enum MHD_Result post_fai(serve_req *q);
 enum MHD_Result post_disposition_statement(serve_req *q);
 enum MHD_Result post_disposition_sign(serve_req *q);
 
-/* ---- traces, the audit, logs, bundles, the scorecard (portal.c) ---------------- */
+/* ---- traces, the audit, logs, bundles, the scorecard (portal_trace.c) ---------- */
 
 enum MHD_Result get_trace_lot(serve_req *q);
 enum MHD_Result get_audit(serve_req *q);
