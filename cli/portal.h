@@ -16,6 +16,7 @@
  *   portal_asn.c    lots, ship notices, receipts
  *   portal_fai.c    FAI packages, reports, dispositions
  *   portal_trace.c  a lot's trace, the audit, a log, bundles, the scorecard
+ *   portal_ncr.c    nonconformance reports
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -261,7 +262,7 @@ enum MHD_Result get_log(serve_req *q);
 enum MHD_Result get_export_lot(serve_req *q);
 enum MHD_Result get_scorecard(serve_req *q);
 
-/* ---- nonconformance reports (portal.c) ----------------------------------------- */
+/* ---- nonconformance reports (portal_ncr.c) ------------------------------------- */
 
 enum MHD_Result get_ncrs(serve_req *q);
 enum MHD_Result post_ncr(serve_req *q);
