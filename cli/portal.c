@@ -613,6 +613,25 @@ int starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+enum MHD_Result form_answer(serve_req *q, json_t *reply, const char *prefix, const char *name,
+			    const char *name2, form_again again)
+{
+	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
+	enum MHD_Result ok;
+	char where[1024];
+
+	/* formatted on success only: a long name refused says nothing on stderr */
+	if ((status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) && name && (!name2 || *name2) &&
+	    (name2 ? cli_fmt(where, sizeof(where), "the address", "%s%s/%s", prefix, name, name2) :
+	     cli_fmt(where, sizeof(where), "the address", "%s%s", prefix, name)) == 0) {
+		json_decref(reply);
+		return serve_redirect(q->c, where);
+	}
+	ok = again(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, reply);
+	json_decref(reply);
+	return ok;
+}
+
 /* ---- forms signed with the passkey --------------------------------------------- */
 
 /*

@@ -151,6 +151,18 @@ int form_number(serve_req *q, const char *key, json_int_t min, json_int_t *out);
 int stage_text(serve_req *q, char *text);
 int starts_with(const char *s, const char *prefix);
 
+/* A form's page once more, with `status` and the refusal the writer's `reply` holds. */
+typedef enum MHD_Result (*form_again)(serve_req *q, unsigned status, const json_t *reply);
+/*
+ * The end of a form posted to the writer, with its `reply` (taken over):
+ * on success (201 or 200), a 303 to the record's page, PREFIX NAME or
+ * PREFIX NAME/NAME2 (names the vault took: safe in a path); else, or when
+ * there is no such address (NAME NULL, NAME2 empty, too long), `again`,
+ * with the refusal's status (400 when it has none).
+ */
+enum MHD_Result form_answer(serve_req *q, json_t *reply, const char *prefix, const char *name,
+			    const char *name2, form_again again);
+
 /*
  * A form for an act the user signs with the passkey (a PO acknowledgment,
  * an FAI disposition, an NCR's close): static/portal.js posts its fields

@@ -51,19 +51,16 @@ enum MHD_Result get_ship(serve_req *q)
 	return asn_form(q, MHD_HTTP_OK, NULL);
 }
 
+/* The lot's and the notice's form again, with the writer's refusal at its top. */
+static enum MHD_Result ship_refused(serve_req *q, unsigned status, const json_t *reply)
+{
+	return asn_form(q, status, refusal_of(reply));
+}
+
 /* The writer's answer to a form: back to `next` when done, else the form again. */
 static enum MHD_Result form_done(serve_req *q, json_t *reply, const char *next)
 {
-	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
-	enum MHD_Result ok;
-
-	if (status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) {
-		json_decref(reply);
-		return serve_redirect(q->c, next);
-	}
-	ok = asn_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
-	json_decref(reply);
-	return ok;
+	return form_answer(q, reply, next, "", NULL, ship_refused);
 }
 
 enum MHD_Result post_lot(serve_req *q)
@@ -239,6 +236,12 @@ enum MHD_Result get_asn(serve_req *q)
 
 /* ---- receiving ----------------------------------------------------------------- */
 
+/* The notice's page again, with the writer's refusal at its top. */
+static enum MHD_Result asn_refused(serve_req *q, unsigned status, const json_t *reply)
+{
+	return asn_page(q, status, refusal_of(reply));
+}
+
 /*
  * POST asns/{asn}/receive (a form): the receipt, each lot's quantity as
  * the form gives it ("qty.I" for the notice's I-th lot, as its page lists
@@ -246,12 +249,10 @@ enum MHD_Result get_asn(serve_req *q)
  */
 enum MHD_Result post_receive(serve_req *q)
 {
-	char *text = NULL, name[96], where[1024];
+	char *text = NULL, name[96];
 	json_t *asn, *lots, *x, *reply, *value;
 	json_int_t qty = 0;
 	const char *key;
-	enum MHD_Result ok;
-	unsigned status;
 	size_t i;
 	int error, given;
 
@@ -290,13 +291,5 @@ enum MHD_Result post_receive(serve_req *q)
 	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s*, s:s*, s:o}", "op", "asn-receive",
 					      "asn", q->part[1], "date", form_value(q, "date"),
 					      "note", form_value(q, "note"), "lots", lots), -1);
-	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
-	if ((status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) &&
-	    cli_fmt(where, sizeof(where), "the address", "/asns/%s", q->part[1]) == 0) {
-		json_decref(reply);
-		return serve_redirect(q->c, where);
-	}
-	ok = asn_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
-	json_decref(reply);
-	return ok;
+	return form_answer(q, reply, "/asns/", q->part[1], NULL, asn_refused);
 }

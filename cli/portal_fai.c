@@ -245,30 +245,25 @@ enum MHD_Result get_fai_form(serve_req *q)
 	return fai_form(q, MHD_HTTP_OK, NULL, NULL);
 }
 
+/* The FAI form again: the writer's refusal, and what each check of the package found. */
+static enum MHD_Result fai_refused(serve_req *q, unsigned status, const json_t *reply)
+{
+	return fai_form(q, status, refusal_of(reply), json_object_get(reply, "checks"));
+}
+
 enum MHD_Result post_fai(serve_req *q)
 {
 	json_t *reply, *body;
-	unsigned status;
-	char where[1024];
-	enum MHD_Result ok;
 
 	if (q->body < 0 || !form_value(q, "file.name"))
 		return fai_form(q, MHD_HTTP_BAD_REQUEST, "choose the FAI package (a zip)", NULL);
 	reply = serve_writer_ask(q, json_pack("{s:s, s:s*, s:s*}", "op", "fai", "po",
 					      form_value(q, "po"), "lot", form_value(q, "lot")),
 				 q->body);
-	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	body = json_object_get(reply, "body");
-	if (status == MHD_HTTP_CREATED &&
-	    revision_address(where, sizeof(where), json_string_value(json_object_get(body, "fair")),
-			     json_string_value(json_object_get(body, "rev"))) == 0) {
-		json_decref(reply);
-		return serve_redirect(q->c, where);
-	}
-	ok = fai_form(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply),
-		      json_object_get(reply, "checks"));
-	json_decref(reply);
-	return ok;
+	/* the writer's "fai" answers 201 when it recorded the package, never 200 */
+	return form_answer(q, reply, "/documents/", json_string_value(json_object_get(body, "fair")),
+			   json_string_value(json_object_get(body, "rev")), fai_refused);
 }
 
 /* ---- the disposition, signed with the passkey ---------------------------------- */

@@ -241,21 +241,16 @@ enum MHD_Result get_po(serve_req *q)
 	return po_page(q, MHD_HTTP_OK, NULL);
 }
 
+/* The PO's page again, with the writer's refusal at its top. */
+static enum MHD_Result po_refused(serve_req *q, unsigned status, const json_t *reply)
+{
+	return po_page(q, status, refusal_of(reply));
+}
+
 /* The writer's answer to a change order: back to the PO, or its page with the refusal. */
 static enum MHD_Result po_changed(serve_req *q, json_t *reply)
 {
-	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
-	enum MHD_Result ok;
-	char where[1024];
-
-	if ((status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) &&
-	    cli_fmt(where, sizeof(where), "the address", "/pos/%s", q->part[1]) == 0) {
-		json_decref(reply);
-		return serve_redirect(q->c, where);
-	}
-	ok = po_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, refusal_of(reply));
-	json_decref(reply);
-	return ok;
+	return form_answer(q, reply, "/pos/", q->part[1], NULL, po_refused);
 }
 
 /*
@@ -348,14 +343,22 @@ enum MHD_Result post_po_end(serve_req *q)
 
 /* ---- the supplier's answers: progress, acknowledgment -------------------------- */
 
+/* A refused progress report: the refusal alone, under the PO's title. */
+static enum MHD_Result status_refused(serve_req *q, unsigned status, const json_t *reply)
+{
+	html h = { NULL, 0, 0 };
+
+	page_begin(&h, q, "Purchase order ", q->part[1]);
+	h_refusal(&h, refusal_of(reply));
+	return send_page(q, status, &h);
+}
+
 /* POST pos/{po}/status (a form): the supplier's progress on a line. */
 enum MHD_Result post_status(serve_req *q)
 {
 	json_int_t line = 0;
 	json_t *report, *reply;
-	char *text, where[512];
-	unsigned status;
-	html h = { NULL, 0, 0 };
+	char *text;
 	int fd = -1;
 
 	/* no line: the PO as a whole; a line that is no number is refused, never that */
@@ -369,16 +372,7 @@ enum MHD_Result post_status(serve_req *q)
 		return message_page(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the report");
 	reply = serve_writer_ask(q, json_pack("{s:s}", "op", "status"), fd);
 	close(fd);
-	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
-	if ((status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) &&
-	    cli_fmt(where, sizeof(where), "the address", "/pos/%s", q->part[1]) == 0) {
-		json_decref(reply);
-		return serve_redirect(q->c, where);
-	}
-	page_begin(&h, q, "Purchase order ", q->part[1]);
-	h_refusal(&h, refusal_of(reply));
-	json_decref(reply);
-	return send_page(q, status >= 400 ? status : MHD_HTTP_BAD_REQUEST, &h);
+	return form_answer(q, reply, "/pos/", q->part[1], NULL, status_refused);
 }
 
 /* The request of act "po-ack" for PO {po} from the form's fields. */
