@@ -241,18 +241,6 @@ enum MHD_Result get_po(serve_req *q)
 	return po_page(q, MHD_HTTP_OK, NULL);
 }
 
-/* The PO's page again, with the writer's refusal at its top. */
-static enum MHD_Result po_refused(serve_req *q, unsigned status, const json_t *reply)
-{
-	return po_page(q, status, refusal_of(reply));
-}
-
-/* The writer's answer to a change order: back to the PO, or its page with the refusal. */
-static enum MHD_Result po_changed(serve_req *q, json_t *reply)
-{
-	return form_answer(q, reply, "/pos/", q->part[1], NULL, po_refused);
-}
-
 /*
  * "DOC@REV" of form field `key` as an edit's "doc" and "rev" (set in `edit`);
  * -1 when given and not so.
@@ -278,6 +266,18 @@ static json_t *change_request(serve_req *q, json_t *edit, const char *reason_key
 {
 	return json_pack("{s:s, s:s, s:s, s:[o]}", "op", "po-change", "po", q->part[1], "reason",
 			 form_value(q, reason_key) ? form_value(q, reason_key) : "", "edits", edit);
+}
+
+/* The PO's page again, with the writer's refusal at its top. */
+static enum MHD_Result po_refused(serve_req *q, unsigned status, const json_t *reply)
+{
+	return po_page(q, status, refusal_of(reply));
+}
+
+/* The writer's answer to a change order: back to the PO, or its page with the refusal. */
+static enum MHD_Result po_changed(serve_req *q, json_t *reply)
+{
+	return form_answer(q, reply, "/pos/", q->part[1], NULL, po_refused);
 }
 
 /* POST pos/{po}/change (a form): a line's quantity, due date or required revision. */
