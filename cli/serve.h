@@ -112,7 +112,7 @@ typedef struct {
 	int keep;                  /* keep the answer (serve_kept) */
 	int making;                /* this asker makes it for others too: its slot + 1 */
 	long long minute;          /* the minute it is made in (serve_kept) */
-	/* the portal's (serve_portal.c): a person in a browser */
+	/* the portal's (portal.h): a person in a browser */
 	const char *session;       /* the session cookie; NULL for the API */
 	const char *csrf;          /* the session's CSRF token */
 	const char *origin;        /* the portal's, "https://HOST[:PORT]" */
@@ -242,7 +242,7 @@ int serve_keep(serve_req *q, struct MHD_Response *answer, size_t len);
 /* The route has answered: those who wait for the answer it made look again. */
 void serve_made(serve_req *q);
 
-/* ---- the portal (serve_portal.c) --------------------------------------------
+/* ---- the portal (portal.h; its table, serve_pages[], in portal.c) ----------
  *
  * Pages for people in a browser, beside the API, when serve has an
  * --origin: HTML rendered here from the library's scoped reads, one
