@@ -171,13 +171,31 @@ int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /*
- * Create the file `path` for writing, 0644, refusing one that exists,
- * a symbolic link included (O_CREAT | O_EXCL | O_NOFOLLOW, as the library
- * writes keys and exported statements, and as `export -o` refuses its
- * output).  NULL, with "qvault: cannot write ..." printed, when it cannot;
- * the caller fcloses what it gets.
+ * A file the user named for a command to write (-o FILE, --html PAGE):
+ * every such command refuses one that exists, unless --force, and leaves
+ * it as it was when the command fails.  cli_out_begin() refuses an
+ * existing `path` (a symbolic link included) unless `force`, printing
+ * "qvault: 'PATH' exists; use --force to overwrite" (EXIT_ERROR), before
+ * the command does anything; else it makes a private folder beside
+ * `path` and sets o->tmp to a name in it that does not exist yet, where
+ * the command (or the library) creates the file.  cli_out_fopen() creates
+ * o->tmp for writing, 0644.  cli_out_commit() moves o->tmp onto `path`
+ * (over it only with --force: a file that appeared meanwhile is refused
+ * as above); cli_out_abort() removes what was written.  Both remove the
+ * private folder; each returns EXIT_OK or EXIT_ERROR, its message printed.
  */
-FILE *cli_create_file(const char *path);
+typedef struct {
+	const char *path;
+	int force;
+	char dir[4200]; /* the private folder, "" when there is none */
+	char tmp[4300];
+} cli_out;
+int cli_out_begin(cli_out *o, const char *path, int force);
+FILE *cli_out_fopen(cli_out *o);
+int cli_out_commit(cli_out *o);
+void cli_out_abort(cli_out *o);
+/* The option every such command has, for its options table. */
+#define CLI_OPT_FORCE { "force", 'f', OPT_FLAG, NULL, "overwrite the output file if it exists" }
 
 /* JSON of a revision, an event and acknowledgments, as --json prints them. */
 json_t *cli_revision_json(const vault_revision *rev);

@@ -117,6 +117,7 @@ const cli_command cli_cmd_fai_show = {
 
 static const cli_opt pack_opts[] = {
 	{ "output", 'o', OPT_FILE, "PACKAGE.zip", "the package to write (required)" },
+	CLI_OPT_FORCE,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -124,13 +125,20 @@ static const cli_opt pack_opts[] = {
 static int run_pack(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *out = cli_opt_value(cmd, a, "output");
-	int error;
+	cli_out o;
+	int error, rc;
 
 	(void)v;
 	if (!out)
 		return cli_usage_error(cmd, "-o PACKAGE.zip is required");
-	if ((error = vault_fai_pack(a->arg[0], out)) < 0)
+	if ((rc = cli_out_begin(&o, out, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)
+		return rc;
+	if ((error = vault_fai_pack(a->arg[0], o.tmp)) < 0) {
+		cli_out_abort(&o);
 		return cli_fail(error);
+	}
+	if ((rc = cli_out_commit(&o)) != EXIT_OK)
+		return rc;
 	printf("wrote %s\n", out);
 	return EXIT_OK;
 }

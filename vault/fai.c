@@ -1286,7 +1286,6 @@ int vault_fai_pack(const char *dir, const char *out)
 		qsort(l.names, l.n, sizeof(char *), cmp_str);
 	if ((error = check_folder(dir, &l)) < 0)
 		goto done;
-	unlink(out); /* a new file, not an update of what was there */
 	if ((error = vault_zipw__open(&za, out)) < 0)
 		goto done;
 	for (i = 0; i < l.n && !error; i++) {

@@ -943,7 +943,7 @@ int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reaso
  * Write the files of folder `dir` (fai.json and what it names, nothing
  * else) as a package at `out`: checked as `fai add` checks a manifest,
  * members in name order, fixed times and modes, so the same folder gives
- * the same bytes.
+ * the same bytes.  Refuses an `out` that exists (VAULT_EEXISTS).
  */
 int vault_fai_pack(const char *dir, const char *out);
 

@@ -26,7 +26,7 @@ check "  is encrypted" grep -q "BEGIN ENCRYPTED PRIVATE KEY" k3.pem
 	script -qec "$QVAULT key generate -o k7.pem -p" /dev/null > k7.txt 2>&1
 check "key generate -p asks on the terminal, twice" \
 	sh -c 'test "$(grep -c "passphrase:" k7.txt)" = 2 && grep -q "BEGIN ENCRYPTED PRIVATE KEY" k7.pem'
-fails 1 "'k1.pem' already exists" "key generate never overwrites" q key generate -o k1.pem
+fails 1 "'k1.pem' exists; use --force to overwrite" "key generate never overwrites without --force" q key generate -o k1.pem
 fails 2 "-o FILE is required" "key generate needs -o" q key generate
 fails 2 "unknown key type 'rsa'" "RSA is not offered" q key generate -o k4.pem --type rsa
 

@@ -1,0 +1,65 @@
+#!/bin/sh
+# A command line that fits people's habits (issue 20): files written only
+# over nothing unless --force; log newest first (--reverse); tables sized
+# to their widest value under a header row; progress on long work, on a
+# terminal or with --progress, never with --quiet.
+. "$(dirname "$0")/lib.sh"
+
+vault_v sam:acme
+make_pdf c.pdf "drawing rev C"
+q release DWG-1 --rev C c.pdf --to acme > /dev/null
+q po add PO-1 --supplier acme --line PN-1:50:DWG-1@C > /dev/null
+q --key sam.pem ack DWG-1@C > /dev/null
+make_pdf coc.pdf "CoC L-1"
+q --key sam.pem add coc.pdf --doc COC-1 --type coc > /dev/null
+q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 --doc COC-1@A > /dev/null
+fai_pkg FAIR-1 6.05
+
+# ---- files written: never over one that exists, unless --force -------------------
+# precious FILE: FILE holds what a user keeps, which a refusal must leave
+precious() { printf 'keep me\n' > "$1"; }
+kept() { test "$(cat "$1")" = "keep me"; }
+# refuses_over FILE DESC CMD...: CMD, whose output FILE exists, is refused
+# with the one line, exit 1, the vault and FILE unchanged
+refuses_over() {
+	f=$1 d=$2; shift 2
+	precious "$f"
+	fails 1 "^qvault: '$f' exists; use --force to overwrite$" "$d refuses to overwrite '$f'" "$@"
+	check "  '$f' is as it was" kept "$f"
+}
+refuses_over out.pdf "cat -o" q cat DWG-1@C -o out.pdf
+refuses_over b.zip "export -o" q export --lot L-1 -o b.zip
+refuses_over p.zip "fai pack -o" q fai pack pkg -o p.zip
+refuses_over s.html "scorecard --html" q scorecard --html s.html
+refuses_over k.pem "key generate -o" q key generate -o k.pem
+rm -rf v2
+refuses_over k2.pem "init --new-key" env -u QVAULT_KEY "$QVAULT" init v2 --new-key k2.pem
+check "  and no vault was made" test ! -e v2
+ln -s k.pem link.pem
+fails 1 "'link.pem' exists; use --force" "a symbolic link counts as a file that exists" \
+	q key generate -o link.pem
+check "  the link and its file as they were" sh -c 'test -L link.pem && test "$(cat k.pem)" = "keep me"'
+
+ok "cat -o --force overwrites" q cat DWG-1@C -o out.pdf --force
+check "  with the revision's bytes" cmp -s out.pdf c.pdf
+ok "export -o --force overwrites" q export --lot L-1 -o b.zip --force
+check "  with a bundle stock unzip opens" sh -c 'unzip -l b.zip | grep -q SHA256SUMS'
+ok "fai pack -o -f overwrites" q fai pack pkg -o p.zip -f
+check "  with the same bytes as a new package" sh -c 'q fai pack pkg -o p2.zip > /dev/null && cmp -s p.zip p2.zip'
+ok "scorecard --html --force overwrites" q scorecard --html s.html --force
+check "  with the page" grep -q '<svg' s.html
+ok "key generate -o --force overwrites" q key generate -o k.pem --force
+check "  with a private key, 0600" sh -c 'grep -q "BEGIN PRIVATE KEY" k.pem && test "$(stat -c %a k.pem)" = 600'
+cp k.pem k.keep
+ok "--force replaces a link, never the file behind it" q key generate -o link.pem --force
+check "  link.pem is a file now; k.pem is untouched" sh -c '! test -L link.pem && grep -q "BEGIN PRIVATE KEY" link.pem && cmp -s k.pem k.keep'
+ok "init --new-key --force overwrites" env -u QVAULT_KEY "$QVAULT" init v2 --new-key k2.pem --force
+check "  the vault trusts the key written" sh -c 'q -C v2 --key k2.pem user list | grep -q admin'
+fails 1 "no lot 'NOPE'" "a failed export leaves the file it would have replaced" \
+	q export --lot NOPE -o b.zip --force
+check "  b.zip is still the bundle" sh -c 'unzip -l b.zip | grep -q SHA256SUMS'
+check "no temporary folder is left behind" sh -c '! ls -a | grep -q "^\.qvault-"'
+fails 1 "cannot write 'nowhere/x.zip'" "a folder that does not exist: one line" \
+	q export --lot L-1 -o nowhere/x.zip
+
+done_testing
