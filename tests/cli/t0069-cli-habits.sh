@@ -62,4 +62,21 @@ check "no temporary folder is left behind" sh -c '! ls -a | grep -q "^\.qvault-"
 fails 1 "cannot write 'nowhere/x.zip'" "a folder that does not exist: one line" \
 	q export --lot L-1 -o nowhere/x.zip
 
+# ---- log: newest first, as git log; --reverse for oldest first -------------------
+q log > log.txt
+q log --reverse > rlog.txt
+check "log: newest first, in git log's order" sh -c '
+	cut -c1-12 log.txt > ids.txt && git -C v log --format=%H main | cut -c1-12 > git-ids.txt &&
+	test -s ids.txt && cmp -s ids.txt git-ids.txt'
+check "  the latest event (the lot) on the first line, init on the last" sh -c '
+	head -n 1 log.txt | grep -q "lot-add .*L-1" && tail -n 1 log.txt | grep -q " init "'
+check "log --reverse: the same lines, oldest first" sh -c 'tac rlog.txt | cmp -s - log.txt &&
+	head -n 1 rlog.txt | grep -q " init "'
+check "log DOC: newest first too (the acknowledgment, then the release)" sh -c '
+	q log DWG-1 > d.txt && test "$(wc -l < d.txt)" = 2 && head -n 1 d.txt | grep -q " ack " &&
+	tail -n 1 d.txt | grep -q " release "'
+check "log --json in the same order, --reverse too" sh -c '
+	q log --json | jq -r ".[].commit" | cut -c1-12 | cmp -s - ids.txt &&
+	q log --json --reverse | jq -r ".[].commit" | cut -c1-12 | tac | cmp -s - ids.txt'
+
 done_testing
