@@ -197,6 +197,23 @@ void cli_out_abort(cli_out *o);
 /* The option every such command has, for its options table. */
 #define CLI_OPT_FORCE { "force", 'f', OPT_FLAG, NULL, "overwrite the output file if it exists" }
 
+/*
+ * table.c: the one table printer.  cli_table_new("PO|SUPPLIER|>QTY", 1):
+ * a table of three columns, QTY aligned right ('>'), printed under a
+ * header row (0: none).  cli_table_cell() adds the next cell (copied;
+ * NULL or "" shows as "-", a control character as '?'), row after row;
+ * cli_table_print() prints it on stdout, each column as wide as its widest
+ * value (in characters), two spaces apart, and frees it; a table of no
+ * row prints nothing, not even its header.
+ */
+typedef struct cli_table cli_table;
+cli_table *cli_table_new(const char *heads, int header);
+void cli_table_cell(cli_table *t, const char *s);
+void cli_table_cellf(cli_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+size_t cli_table_rows(const cli_table *t);
+void cli_table_print(cli_table *t);
+void cli_table_free(cli_table *t);
+
 /* JSON of a revision, an event and acknowledgments, as --json prints them. */
 json_t *cli_revision_json(const vault_revision *rev);
 

@@ -25,14 +25,21 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		}
 		error = cli_print_json(arr);
 	} else {
+		/* one line per commit, as git log --oneline: no header row */
+		cli_table *t = cli_table_new("COMMIT|TIME|AUTHOR|OP|SUMMARY", 0);
+
 		for (k = 0; k < list->count; k++) {
 			const vault_event *e = &list->items[reverse ? k : list->count - 1 - k];
 			char when[32];
 
 			vault_time_format(when, sizeof(when), e->time);
-			printf("%.12s %s %-12s %-7s %s\n", e->commit, when, e->author, e->op,
-			       e->summary);
+			cli_table_cellf(t, "%.12s", e->commit);
+			cli_table_cell(t, when);
+			cli_table_cell(t, e->author);
+			cli_table_cell(t, e->op);
+			cli_table_cell(t, e->summary);
 		}
+		cli_table_print(t);
 		error = EXIT_OK;
 	}
 	vault_event_list_free(list);

@@ -40,7 +40,8 @@ PASS=correct-horse q key generate -o k6.pem --passphrase-env PASS | head -n 1 > 
 ok "  and a buyer whose key has a passphrase" \
 	q -C v --key admin.pem user add pam --org owner --role buyer --pubkey k6.pub
 check "user list shows roles and fingerprints" \
-	sh -c 'q -C v user list > u.txt && grep -q "^sue  *acme  *supplier  *SHA256:" u.txt && test "$(wc -l < u.txt)" = 6'
+	sh -c 'q -C v user list > u.txt && grep -q "^sue  *acme  *supplier  *SHA256:" u.txt && test "$(sed 1d u.txt | wc -l)" = 6 &&
+	head -n 1 u.txt | grep -q "^USER  *ORG  *ROLES  *KEY  *STATE$"'
 check "  with the vault's own server user, made at init" sh -c '
 	q -C v user list | grep -q "^qvault-server  *[a-z]*  *server  *SHA256:" && test -f v/qvault/server.pem &&
 	test "$(stat -c %a v/qvault/server.pem)" = 600'

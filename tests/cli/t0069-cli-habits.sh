@@ -79,4 +79,43 @@ check "log --json in the same order, --reverse too" sh -c '
 	q log --json | jq -r ".[].commit" | cut -c1-12 | cmp -s - ids.txt &&
 	q log --json --reverse | jq -r ".[].commit" | cut -c1-12 | tac | cmp -s - ids.txt'
 
+# ---- tables: columns as wide as their widest value, under a header row --------
+make_pdf long.pdf "a long number"
+q release DWG-A-VERY-LONG-DOCUMENT-NUMBER-0001 --rev A long.pdf --to acme --title "long one" > /dev/null
+# aligned FILE HEAD: in every line of FILE the column headed HEAD starts
+# where its header does, two spaces after the column before it
+aligned() {
+	awk -v head="$2" 'NR == 1 { at = index($0, head); if (at < 3) exit 1; next }
+		substr($0, at - 2, 2) != "  " || substr($0, at, 1) == " " { bad = 1 }
+		END { exit bad || NR < 2 }' "$1"
+}
+q list > l.txt
+check "list: a header row" sh -c 'head -n 1 l.txt | grep -q "^DOC  *REV  *TYPE  *STATE  *TITLE$"'
+check "  a number longer than any column used to be keeps the columns aligned" evalq '
+	grep -q "^DWG-A-VERY-LONG-DOCUMENT-NUMBER-0001  A  *drawing " l.txt &&
+	aligned l.txt REV && aligned l.txt TYPE && aligned l.txt STATE && aligned l.txt TITLE'
+check "  the first column as wide as its widest value, no wider" sh -c '
+	test "$(head -n 1 l.txt | awk "{ print index(\$0, \"REV\") }")" = $((36 + 3))'
+check "  no trailing spaces" sh -c '! grep -q " $" l.txt'
+check "po list: right-aligned numbers end under their header" sh -c '
+	q po list > p.txt && head -n 1 p.txt | grep -q "^PO  *SUPPLIER  *STATE  *LINES  *ORDERED" &&
+	end=$(head -n 1 p.txt | awk "{ print index(\$0, \"ORDERED\") + 6 }") &&
+	sed -n 2p p.txt | cut -c$end | grep -qx 0 && sed -n 2p p.txt | cut -c$((end - 1)) | grep -qx 5'
+check "pending, user list, token list, types list, hooks list, inbox: a header row each" sh -c '
+	q pending | head -n 1 | grep -q "^REVISION  *ORG  *RELEASED$" &&
+	q user list | head -n 1 | grep -q "^USER  *ORG  *ROLES  *KEY  *STATE$" &&
+	q types list | head -n 1 | grep -q "^TYPE  *ALLOWED$" &&
+	q hooks list | head -n 1 | grep -q "^HOOK  *STATE  *WHAT$" &&
+	q --key sam.pem inbox | head -n 1 | grep -q "^SINCE  *DAYS  *ACTION  *SUBJECT  *ORG  *DETAIL$"'
+check "  pending aligned, its long revision included" evalq '
+	q pending > pe.txt && grep -q "^DWG-A-VERY-LONG-DOCUMENT-NUMBER-0001@A  acme  " pe.txt && aligned pe.txt ORG &&
+	aligned pe.txt RELEASED'
+check "a table with no row prints nothing, not even its header" sh -c '
+	q list --type spec > e.txt && test ! -s e.txt'
+check "--json prints no table: the same JSON list" sh -c '
+	q list --json | jq -e "length == 3 and (.[0] | has(\"doc\"))" > /dev/null'
+check "log: no header row, one line per commit, its columns aligned" sh -c '
+	q log > g.txt && test "$(wc -l < g.txt)" = "$(git -C v rev-list --count main)" &&
+	awk "{ print index(\$0, \$4) }" g.txt | sort -u | wc -l | grep -qx 1'
+
 done_testing
