@@ -113,6 +113,22 @@ const cli_shell_rule *cli_shell_rule_for(const char *name);
 /* Run `cmd` with `a` on the vault behind `qvault shell` at a->remote (remote.c). */
 int cli_remote(const cli_command *cmd, cli_args *a);
 
+/*
+ * progress.c.  The options of a command that does long work, in its
+ * table: --quiet (no progress) and --progress (progress even when stderr
+ * is no terminal).  cli_progress_for(): the callback that draws it on
+ * stderr as git does ("Checking commits:  45% (2250/5000)", redrawn in
+ * place, then ", done."), for a command offering --progress whose stderr
+ * is a terminal, or given --progress; NULL when nothing is to be shown.
+ * cli_run() hands it to the vault of such a command.  cli_progress_break()
+ * ends a line left open, before a message (cli_fail() calls it).
+ */
+#define CLI_OPT_QUIET { "quiet", 'q', OPT_FLAG, NULL, "show no progress" }
+#define CLI_OPT_PROGRESS { "progress", 0, OPT_FLAG, NULL, \
+			   "show progress on stderr even when it is not a terminal" }
+vault_progress_cb cli_progress_for(const cli_command *cmd, const cli_args *a);
+void cli_progress_break(void);
+
 /* The library's warnings: "qvault: warning: <message>" on stderr. */
 void cli_print_warning(const char *message, void *payload);
 

@@ -7,6 +7,8 @@ static const cli_opt opts[] = {
 	{ "doc", 0, OPT_VALUE, "DOC@REV", "the bundle of one document revision" },
 	{ "output", 'o', OPT_FILE, "BUNDLE.zip", "the zip to write (required)" },
 	CLI_OPT_FORCE,
+	CLI_OPT_QUIET,
+	CLI_OPT_PROGRESS,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

@@ -17,6 +17,8 @@ static const char *str(json_t *o, const char *key)
 static const cli_opt add_opts[] = {
 	{ "po", 0, OPT_VALUE, "PO", "attach it to this PO (else Form 1's PO, if any)" },
 	{ "lot", 0, OPT_VALUE, "LOT", "attach it to this lot" },
+	CLI_OPT_QUIET,
+	CLI_OPT_PROGRESS,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

@@ -48,6 +48,7 @@ const char **cli_opt_list(const cli_command *cmd, const cli_args *a,
 
 int cli_fail(int error)
 {
+	cli_progress_break();
 	fprintf(stderr, "qvault: %s\n", vault_error_message());
 	return error == VAULT_EVERIFY ? EXIT_VERIFY : EXIT_ERROR;
 }
@@ -56,6 +57,7 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
+	cli_progress_break();
 	fprintf(stderr, "qvault: %s: ", cmd->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -859,6 +859,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 	for (i = 0; i < p->count; i++) {
 		git_oid blob;
 
+		vault__progress(&v->progress, "Storing members", i, p->count);
 		if (p->entries[i].folder)
 			continue;
 		if ((error = store_member(&rec->files[n], &blob, v, &t.cfg, p, &p->entries[i])) < 0)
@@ -869,6 +870,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 			goto done;
 		vault__txn_put(&t, path, &blob);
 	}
+	vault__progress_end(&v->progress, "Storing members", p->count, p->count);
 	parts[0] = m->part;
 	rec->doc = vault__strdup(m->fair);
 	rec->rev = vault__strdup(rev);

@@ -118,4 +118,65 @@ check "log: no header row, one line per commit, its columns aligned" sh -c '
 	q log > g.txt && test "$(wc -l < g.txt)" = "$(git -C v rev-list --count main)" &&
 	awk "{ print index(\$0, \$4) }" g.txt | sort -u | wc -l | grep -qx 1'
 
+# ---- progress: on a terminal, or with --progress; never with --quiet alone -------
+# `lines FILE`: each state of each \r-redrawn line of FILE, one a line;
+# `done_line FILE STAGE`: FILE ends STAGE with "STAGE: 100% (N/N), done."
+# (commands, for the `sh -c` of checks)
+printf '#!/bin/sh\ntr "\\r" "\\n" < "$1" | grep -v "^$"\n' > "$TMP/.bin/lines"
+printf '#!/bin/sh\nlines "$1" | grep -Eq "^$2: 100%% \\(([0-9]+)/\\1\\), done\\.$"\n' > "$TMP/.bin/done_line"
+chmod +x "$TMP/.bin/lines" "$TMP/.bin/done_line"
+check "verify --progress, stderr to a file: each stage from 0% to done" sh -c '
+	q verify --progress > out.txt 2> err.txt && grep -q "^ok: " out.txt' 
+check "  Checking commits: its 0% first, at the start of the work, then done" sh -c '
+	lines err.txt | head -n 1 | grep -Eq "^Checking commits:   0% \(0/[0-9]+\)$" &&
+	lines err.txt | grep -q "^Checking commits: 100% ($(git -C v rev-list --count main)/$(git -C v rev-list --count main)), done\.$"' 
+check "  Checking files: a count, then done" sh -c 'lines err.txt | grep -Eq "^Checking files: [0-9]+, done\.$"'
+check "  one line a stage, redrawn with \\r, ended by a newline" sh -c '
+	test "$(wc -l < err.txt)" = 2 && grep -q "$(printf "\r")" err.txt'
+check "verify, stderr no terminal: no progress" sh -c 'q verify > out.txt 2> err.txt && test ! -s err.txt'
+check "verify --quiet: no progress" sh -c 'q verify --quiet > /dev/null 2> err.txt && test ! -s err.txt'
+check "verify --json --progress: stdout is the JSON alone" sh -c '
+	q verify --json --progress > out.json 2> err.txt && jq -e .ok out.json > /dev/null && done_line err.txt "Checking commits"'
+if command -v script > /dev/null; then
+	# a terminal: script(1) of util-linux runs the command on a pseudo-terminal
+	check "on a terminal, verify shows its progress unasked" sh -c '
+		script -qec "q verify" /dev/null > tty.txt 2>&1 &&
+		tr -d "\r" < tty.txt | grep -q "Checking commits: 100% (.*), done\." && grep -q "^ok: " tty.txt'
+	check "  and --quiet silences it there" sh -c '
+		script -qec "q verify --quiet" /dev/null > tty.txt 2>&1 && ! grep -q "Checking" tty.txt &&
+		grep -q "^ok: " tty.txt'
+	check "  a command with no long work shows none" sh -c '
+		script -qec "q list" /dev/null > tty.txt 2>&1 && ! grep -q "%" tty.txt'
+else
+	_skip "no script(1) (util-linux): the terminal cases"
+fi
+check "reindex --progress: Indexing commits to done" sh -c '
+	q reindex --progress > /dev/null 2> err.txt && done_line err.txt "Indexing commits"'
+check "reindex: nothing without" sh -c 'q reindex > /dev/null 2> err.txt && test ! -s err.txt'
+mkdir imp
+for i in 1 2 3 4 5 6; do make_pdf imp/d$i.pdf "import $i"; done
+printf '[%s]\n' "$(for i in 1 2 3 4 5 6; do printf '{"file": "d%s.pdf", "doc": "IMP-%s", "type": "drawing"}' $i $i; [ $i = 6 ] || printf ','; done)" > imp/m.json
+check "import --progress: Storing files from 0% to 100% (6/6), done" sh -c '
+	q import imp/m.json --progress > /dev/null 2> err.txt && lines err.txt | grep -q "^Storing files:   0% (0/6)$" &&
+	lines err.txt | grep -q "^Storing files: 100% (6/6), done\.$"'
+check "export --progress: collecting, then writing the bundle" sh -c '
+	q export --lot L-1 -o pb.zip --progress > /dev/null 2> err.txt &&
+	done_line err.txt "Collecting revisions" && done_line err.txt "Writing bundle"'
+check "export -q: nothing" sh -c 'q export --lot L-1 -o pq.zip -q > /dev/null 2> err.txt && test ! -s err.txt'
+fai_pkg FAIR-2 6.05
+check "fai add --progress: Storing members to done" sh -c '
+	q --key sam.pem fai add fai.zip --progress > /dev/null 2> err.txt && done_line err.txt "Storing members"'
+check "clone --progress: objects received, then the history checked" sh -c '
+	q clone --progress "file://$PWD/v" c > /dev/null 2> err.txt &&
+	done_line err.txt "Receiving objects" && done_line err.txt "Checking commits"'
+make_pdf n.pdf "new"
+q add n.pdf --doc NEW-1 --type other > /dev/null
+check "pull --progress: what came in, checked" sh -c '
+	q -C c pull --progress > out.txt 2> err.txt && grep -q "took the other site" out.txt &&
+	done_line err.txt "Receiving objects" && done_line err.txt "Checking commits"'
+check "pull, no terminal: nothing on stderr" sh -c '
+	q add n.pdf --doc NEW-2 --type other > /dev/null && q -C c pull > /dev/null 2> err.txt && test ! -s err.txt'
+V=c
+fails 1 "no remote 'nowhere'" "a refusal with --progress: one line, no progress before it" q -C c pull nowhere --progress
+
 done_testing
