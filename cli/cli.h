@@ -125,6 +125,22 @@ const cli_shell_rule *cli_shell_rule_for(const char *name);
 /* Run `cmd` with `a` on the vault behind `qvault shell` at a->remote (remote.c). */
 int cli_remote(const cli_command *cmd, cli_args *a);
 
+/*
+ * progress.c.  The options of a command that does long work, in its
+ * table: --quiet (no progress) and --progress (progress even when stderr
+ * is no terminal).  cli_progress_for(): the callback that draws it on
+ * stderr as git does ("Checking commits:  45% (2250/5000)", redrawn in
+ * place, then ", done."), for a command offering --progress whose stderr
+ * is a terminal, or given --progress; NULL when nothing is to be shown.
+ * cli_run() hands it to the vault of such a command.  cli_progress_break()
+ * ends a line left open, before a message (cli_fail() calls it).
+ */
+#define CLI_OPT_QUIET { "quiet", 'q', OPT_FLAG, NULL, "show no progress" }
+#define CLI_OPT_PROGRESS { "progress", 0, OPT_FLAG, NULL, \
+			   "show progress on stderr even when it is not a terminal" }
+vault_progress_cb cli_progress_for(const cli_command *cmd, const cli_args *a);
+void cli_progress_break(void);
+
 /* The library's warnings: "qvault: warning: <message>" on stderr. */
 void cli_print_warning(const char *message, void *payload);
 
@@ -183,13 +199,48 @@ int cli_fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /*
- * Create the file `path` for writing, 0644, refusing one that exists,
- * a symbolic link included (O_CREAT | O_EXCL | O_NOFOLLOW, as the library
- * writes keys and exported statements, and as `export -o` refuses its
- * output).  NULL, with "qvault: cannot write ..." printed, when it cannot;
- * the caller fcloses what it gets.
+ * A file the user named for a command to write (-o FILE, --html PAGE):
+ * every such command refuses one that exists, unless --force, and leaves
+ * it as it was when the command fails.  cli_out_begin() refuses an
+ * existing `path` (a symbolic link included) unless `force`, printing
+ * "qvault: 'PATH' exists; use --force to overwrite" (EXIT_ERROR), before
+ * the command does anything; else it makes a private folder beside
+ * `path` and sets o->tmp to a name in it that does not exist yet, where
+ * the command (or the library) creates the file.  cli_out_fopen() creates
+ * o->tmp for writing, 0644.  cli_out_commit() moves o->tmp onto `path`
+ * (over it only with --force: a file that appeared meanwhile is refused
+ * as above); cli_out_abort() removes what was written.  Both remove the
+ * private folder; each returns EXIT_OK or EXIT_ERROR, its message printed.
  */
-FILE *cli_create_file(const char *path);
+typedef struct {
+	const char *path;
+	int force;
+	char dir[4200]; /* the private folder, "" when there is none */
+	char tmp[4300];
+} cli_out;
+int cli_out_begin(cli_out *o, const char *path, int force);
+FILE *cli_out_fopen(cli_out *o);
+int cli_out_commit(cli_out *o);
+void cli_out_abort(cli_out *o);
+/* The option every such command has, for its options table. */
+#define CLI_OPT_FORCE { "force", 'f', OPT_FLAG, NULL, "overwrite the output file if it exists" }
+
+/*
+ * table.c: the one table printer.  cli_table_new("PO|SUPPLIER|>QTY", 1):
+ * a table of three columns, QTY aligned right ('>'), printed under a
+ * header row (0: none).  cli_table_cell() adds the next cell (copied;
+ * NULL or "" shows as "-", a control character as '?'), row after row;
+ * cli_table_print() prints it on stdout, each column as wide as its widest
+ * value (in characters), two spaces apart, and frees it; a table of no
+ * row prints nothing, not even its header.
+ */
+typedef struct cli_table cli_table;
+cli_table *cli_table_new(const char *heads, int header);
+void cli_table_cell(cli_table *t, const char *s);
+void cli_table_cellf(cli_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+size_t cli_table_rows(const cli_table *t);
+void cli_table_print(cli_table *t);
+void cli_table_free(cli_table *t);
 
 /* JSON of a revision, an event and acknowledgments, as --json prints them. */
 json_t *cli_revision_json(const vault_revision *rev);

@@ -93,11 +93,15 @@ static int run_pending(const cli_command *cmd, cli_args *a, vault *v)
 		}
 		error = cli_print_json(arr);
 	} else {
+		cli_table *t = cli_table_new("REVISION|ORG|RELEASED", 1);
+
 		for (i = 0; i < list->count; i++) {
 			vault_time_format(when, sizeof(when), list->items[i].released_at);
-			printf("%s@%s  %-16s released %s, not acknowledged\n", list->items[i].doc,
-			       list->items[i].rev, list->items[i].org, when);
+			cli_table_cellf(t, "%s@%s", list->items[i].doc, list->items[i].rev);
+			cli_table_cell(t, list->items[i].org);
+			cli_table_cell(t, when);
 		}
+		cli_table_print(t);
 		error = EXIT_OK;
 	}
 	vault_pending_list_free(list);

@@ -9,42 +9,39 @@
 
 static const cli_opt opts[] = {
 	{ "output", 'o', OPT_FILE, "FILE", "write to FILE (only once the bytes check out)" },
+	CLI_OPT_FORCE,
 	{ "file", 0, OPT_VALUE, "N|NAME", "which file of the revision: its number from 1 (default 1) or its name" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-/* Write to a temporary beside `path`, check, then rename into place. */
-static int cat_to_file(vault *v, const vault_revision *r, size_t index, const char *path)
+/* Write to FILE through cli_out: in place only once the bytes checked out. */
+static int cat_to_file(vault *v, const vault_revision *r, size_t index, cli_out *o)
 {
-	char tmp[4096];
-	int fd, error;
+	FILE *f = cli_out_fopen(o);
+	int error, rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.qvault-XXXXXX", path) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "qvault: output path '%s' is too long\n", path);
+	if (!f) {
+		cli_out_abort(o);
 		return EXIT_ERROR;
 	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		fprintf(stderr, "qvault: cannot create '%s': %s\n", tmp, strerror(errno));
-		return EXIT_ERROR;
-	}
-	error = vault_doc_cat(v, r, index, fd);
-	if (error == 0 && fsync(fd) < 0) {
-		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+	error = vault_doc_cat(v, r, index, fileno(f));
+	if (error == 0 && fsync(fileno(f)) < 0) {
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", o->path, strerror(errno));
 		error = VAULT_ERROR;
 	} else if (error < 0) {
 		cli_fail(error);
 	}
-	close(fd);
-	if (error == 0 && rename(tmp, path) < 0) {
-		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+	if (fclose(f) != 0 && error == 0) {
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", o->path, strerror(errno));
 		error = VAULT_ERROR;
 	}
 	if (error < 0) {
-		unlink(tmp);
+		cli_out_abort(o);
 		return error == VAULT_EVERIFY ? EXIT_VERIFY : EXIT_ERROR;
 	}
-	return EXIT_OK;
+	rc = cli_out_commit(o);
+	return rc;
 }
 
 static int run(const cli_command *cmd, cli_args *a, vault *v)
@@ -52,6 +49,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	const char *doc, *rev, *out = cli_opt_value(cmd, a, "output");
 	const char *nth = cli_opt_value(cmd, a, "file");
 	vault_revision r;
+	cli_out o;
 	char buf[512], *end;
 	unsigned long index = 1;
 	int error;
@@ -64,12 +62,19 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		nth = NULL;
 	}
 	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
-	if ((error = vault_doc_get(&r, v, doc, rev)) < 0)
+	if (out && (error = cli_out_begin(&o, out, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)
+		return error;
+	if ((error = vault_doc_get(&r, v, doc, rev)) < 0) {
+		if (out)
+			cli_out_abort(&o);
 		return cli_fail(error);
+	}
 	if (nth) { /* a file by name: an FAI package member is certs/mtr-1.pdf */
 		for (index = 0; index < r.nfiles && strcmp(r.files[index].name, nth) != 0; index++)
 			;
 		if (index++ == r.nfiles) {
+			if (out)
+				cli_out_abort(&o);
 			fprintf(stderr, "qvault: '%s@%s' has no file '%s'\n", r.doc, r.rev, nth);
 			vault_revision_dispose(&r);
 			return EXIT_ERROR;
@@ -79,7 +84,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	    strcmp(r.state, "withdrawn") == 0)
 		fprintf(stderr, "qvault: warning: '%s@%s' is %s\n", r.doc, r.rev, r.state);
 	if (out) {
-		error = cat_to_file(v, &r, index - 1, out);
+		error = cat_to_file(v, &r, index - 1, &o);
 	} else {
 		fflush(stdout);
 		error = vault_doc_cat(v, &r, index - 1, STDOUT_FILENO);

@@ -5,7 +5,10 @@ static const cli_opt opts[] = {
 	{ "lot", 0, OPT_VALUE, "LOT", "the bundle of a lot: its trace, upstream and down" },
 	{ "po", 0, OPT_VALUE, "PO", "the bundle of a purchase order" },
 	{ "doc", 0, OPT_VALUE, "DOC@REV", "the bundle of one document revision" },
-	{ "output", 'o', OPT_FILE, "BUNDLE.zip", "the zip to write (required; must not exist)" },
+	{ "output", 'o', OPT_FILE, "BUNDLE.zip", "the zip to write (required)" },
+	CLI_OPT_FORCE,
+	CLI_OPT_QUIET,
+	CLI_OPT_PROGRESS,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -16,7 +19,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	const char *docrev = cli_opt_value(cmd, a, "doc"), *out = cli_opt_value(cmd, a, "output");
 	const char *doc = NULL, *rev = NULL;
 	char buf[512];
-	int error;
+	cli_out o;
+	int error, rc;
 
 	if (!!lot + !!po + !!docrev != 1)
 		return cli_usage_error(cmd, "give one of --lot, --po, --doc");
@@ -27,9 +31,15 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		if (!rev)
 			return cli_usage_error(cmd, "name the revision: --doc DOC@REV");
 	}
+	if ((rc = cli_out_begin(&o, out, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)
+		return rc;
 	if ((error = vault_export(v, lot ? VAULT_EXPORT_LOT : po ? VAULT_EXPORT_PO : VAULT_EXPORT_DOC,
-				  lot ? lot : po ? po : doc, rev, out)) < 0)
+				  lot ? lot : po ? po : doc, rev, o.tmp)) < 0) {
+		cli_out_abort(&o);
 		return cli_fail(error);
+	}
+	if ((rc = cli_out_commit(&o)) != EXIT_OK)
+		return rc;
 	printf("wrote %s; check it with: unzip %s && sha256sum -c SHA256SUMS (see VERIFY.txt)\n",
 	       out, out);
 	return EXIT_OK;

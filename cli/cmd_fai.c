@@ -17,6 +17,8 @@ static const char *str(json_t *o, const char *key)
 static const cli_opt add_opts[] = {
 	{ "po", 0, OPT_VALUE, "PO", "attach it to this PO (else Form 1's PO, if any)" },
 	{ "lot", 0, OPT_VALUE, "LOT", "attach it to this lot" },
+	CLI_OPT_QUIET,
+	CLI_OPT_PROGRESS,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -117,6 +119,7 @@ const cli_command cli_cmd_fai_show = {
 
 static const cli_opt pack_opts[] = {
 	{ "output", 'o', OPT_FILE, "PACKAGE.zip", "the package to write (required)" },
+	CLI_OPT_FORCE,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -124,13 +127,20 @@ static const cli_opt pack_opts[] = {
 static int run_pack(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *out = cli_opt_value(cmd, a, "output");
-	int error;
+	cli_out o;
+	int error, rc;
 
 	(void)v;
 	if (!out)
 		return cli_usage_error(cmd, "-o PACKAGE.zip is required");
-	if ((error = vault_fai_pack(a->arg[0], out)) < 0)
+	if ((rc = cli_out_begin(&o, out, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)
+		return rc;
+	if ((error = vault_fai_pack(a->arg[0], o.tmp)) < 0) {
+		cli_out_abort(&o);
 		return cli_fail(error);
+	}
+	if ((rc = cli_out_commit(&o)) != EXIT_OK)
+		return rc;
 	printf("wrote %s\n", out);
 	return EXIT_OK;
 }

@@ -14,6 +14,8 @@ static int run_list(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const vault_hook_sample *s;
 
+	cli_table *t = cli_table_new("HOOK|STATE|WHAT", 1);
+
 	(void)cmd;
 	(void)a;
 	for (s = vault_hook_samples(); s->name; s++) {
@@ -21,11 +23,15 @@ static int run_list(const cli_command *cmd, cli_args *a, vault *v)
 		struct stat st;
 
 		if (cli_fmt(path, sizeof(path), "the vault's path", "%s/hooks/%s", vault_path(v),
-			    s->name) < 0)
+			    s->name) < 0) {
+			cli_table_free(t);
 			return EXIT_ERROR;
-		printf("%-14s %-10s %s\n", s->name, stat(path, &st) == 0 ? "installed" : "-",
-		       s->summary);
+		}
+		cli_table_cell(t, s->name);
+		cli_table_cell(t, stat(path, &st) == 0 ? "installed" : "-");
+		cli_table_cell(t, s->summary);
 	}
+	cli_table_print(t);
 	return EXIT_OK;
 }
 

@@ -7,6 +7,7 @@ static const cli_opt opts[] = {
 	{ "name", 0, OPT_VALUE, "NAME", "the first admin's user name (default: admin)" },
 	{ "org", 0, OPT_VALUE, "ORG", "the first admin's organization (default: owner)" },
 	{ "new-key", 0, OPT_FILE, "FILE", "generate the first admin's Ed25519 key into FILE" },
+	CLI_OPT_FORCE,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -19,6 +20,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *unused)
 	const char *new_key = cli_opt_value(cmd, a, "new-key");
 	vault_key *key = NULL;
 	char *fp = NULL;
+	cli_out o;
 	vault *v;
 	int error, rc;
 
@@ -28,8 +30,11 @@ static int run(const cli_command *cmd, cli_args *a, vault *unused)
 	if (!new_key && !a->key_path)
 		return cli_usage_error(cmd, "the first admin needs a key: --key FILE or --new-key FILE");
 	if (new_key) {
+		if ((rc = cli_out_begin(&o, new_key, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)
+			return rc;
 		if ((error = vault_key_generate(&key, VAULT_KEY_ED25519, name ? name : "admin")) < 0 ||
-		    (error = vault_key_save(key, new_key, NULL)) < 0) {
+		    (error = vault_key_save(key, o.tmp, NULL)) < 0) {
+			cli_out_abort(&o);
 			vault_key_free(key);
 			return cli_fail(error);
 		}
@@ -41,8 +46,16 @@ static int run(const cli_command *cmd, cli_args *a, vault *unused)
 	}
 	error = vault_init(&v, dir, key, name ? name : "admin", org ? org : "owner");
 	if (error < 0) {
+		if (new_key)
+			cli_out_abort(&o);
 		vault_key_free(key);
 		return cli_fail(error);
+	}
+	/* the vault trusts the key now: it must land where it was asked for */
+	if (new_key && (rc = cli_out_commit(&o)) != EXIT_OK) {
+		vault_free(v);
+		vault_key_free(key);
+		return rc;
 	}
 	vault_key_fingerprint(&fp, key);
 	printf("initialized an empty vault in %s\n", vault_path(v));

@@ -7,7 +7,8 @@
 #include "cli.h"
 
 static const cli_opt opts[] = {
-	{ "output", 'o', OPT_FILE, "FILE", "the new private key file (created 0600, never overwritten)" },
+	{ "output", 'o', OPT_FILE, "FILE", "the new private key file (created 0600)" },
+	CLI_OPT_FORCE,
 	{ "comment", 'c', OPT_VALUE, "C", "comment of the public key line" },
 	{ "type", 't', OPT_VALUE, "TYPE", "ed25519 (default) or ecdsa (P-256)" },
 	{ "passphrase", 'p', OPT_FLAG, NULL, "protect the key with a passphrase (asked twice)" },
@@ -53,6 +54,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *unused)
 	vault_key_type kt = VAULT_KEY_ED25519;
 	vault_key *key = NULL;
 	char pass[256] = "", *pub = NULL, *fp = NULL;
+	cli_out o;
 	int wanted, rc, error;
 
 	(void)unused;
@@ -62,15 +64,20 @@ static int run(const cli_command *cmd, cli_args *a, vault *unused)
 		kt = VAULT_KEY_ECDSA_P256;
 	else if (type && strcmp(type, "ed25519") != 0)
 		return cli_usage_error(cmd, "unknown key type '%s' (ed25519 or ecdsa)", type);
-	if ((rc = new_passphrase(pass, sizeof(pass), cmd, a, &wanted)) != EXIT_OK)
+	if ((rc = cli_out_begin(&o, out, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)
 		return rc;
+	if ((rc = new_passphrase(pass, sizeof(pass), cmd, a, &wanted)) != EXIT_OK) {
+		cli_out_abort(&o);
+		return rc;
+	}
 	if ((error = vault_key_generate(&key, kt, cli_opt_value(cmd, a, "comment"))) < 0 ||
-	    (error = vault_key_save(key, out, wanted ? pass : NULL)) < 0 ||
+	    (error = vault_key_save(key, o.tmp, wanted ? pass : NULL)) < 0 ||
 	    (error = vault_key_public(&pub, key)) < 0 ||
 	    (error = vault_key_fingerprint(&fp, key)) < 0)
 		rc = cli_fail(error);
-	else
+	else if ((rc = cli_out_commit(&o)) == EXIT_OK)
 		printf("%s\n%s\n", pub, fp);
+	cli_out_abort(&o);
 	OPENSSL_cleanse(pass, sizeof(pass));
 	free(pub);
 	free(fp);

@@ -35,12 +35,18 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 			json_array_append_new(arr, cli_revision_json(&list->items[i]));
 		error = cli_print_json(arr);
 	} else {
+		cli_table *t = cli_table_new("DOC|REV|TYPE|STATE|TITLE", 1);
+
 		for (i = 0; i < list->count; i++) {
 			const vault_revision *r = &list->items[i];
 
-			printf("%-20s %-6s %-18s %-10s %s\n", r->doc, r->rev, r->type, r->state,
-			       r->title ? r->title : "");
+			cli_table_cell(t, r->doc);
+			cli_table_cell(t, r->rev);
+			cli_table_cell(t, r->type);
+			cli_table_cell(t, r->state);
+			cli_table_cell(t, r->title);
 		}
+		cli_table_print(t);
 		error = EXIT_OK;
 	}
 	vault_revision_list_free(list);

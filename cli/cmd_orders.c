@@ -20,6 +20,24 @@ static const char *cell(char *buf, size_t size, json_t *o, const char *key)
 	return "-";
 }
 
+/* The members `keys` ("po|supplier|...") of `o`, as cells of `t` (cell()). */
+static void cells(cli_table *t, json_t *o, const char *keys)
+{
+	char b[32], key[64];
+	const char *p = keys, *end;
+
+	for (; ; p = end + 1) {
+		end = strchrnul(p, '|');
+		if ((size_t)(end - p) < sizeof(key)) {
+			memcpy(key, p, (size_t)(end - p));
+			key[end - p] = '\0';
+			cli_table_cell(t, cell(b, sizeof(b), o, key));
+		}
+		if (!*end)
+			break;
+	}
+}
+
 /*
  * Print the library's answer `text` (taken over): as it is with --json,
  * else parsed and handed to `table`.
@@ -45,18 +63,13 @@ static int print_answer(const cli_command *cmd, const cli_args *a, int error, ch
 
 static void po_table(json_t *list)
 {
-	char b[9][32];
+	cli_table *t = cli_table_new("PO|SUPPLIER|STATE|>LINES|>ORDERED|>SHIPPED|>RECEIVED|DUE|PROMISED", 1);
 	size_t i;
 	json_t *o;
 
-	printf("%-16s %-16s %-6s %5s %9s %9s %9s %-10s %s\n", "PO", "SUPPLIER", "STATE",
-	       "LINES", "ORDERED", "SHIPPED", "RECEIVED", "DUE", "PROMISED");
 	json_array_foreach(list, i, o)
-		printf("%-16s %-16s %-6s %5s %9s %9s %9s %-10s %s\n", cell(b[0], sizeof(b[0]), o, "po"),
-		       cell(b[1], sizeof(b[1]), o, "supplier"), cell(b[2], sizeof(b[2]), o, "state"),
-		       cell(b[3], sizeof(b[3]), o, "lines"), cell(b[4], sizeof(b[4]), o, "qty"),
-		       cell(b[5], sizeof(b[5]), o, "shipped"), cell(b[6], sizeof(b[6]), o, "received"),
-		       cell(b[7], sizeof(b[7]), o, "due"), cell(b[8], sizeof(b[8]), o, "promised"));
+		cells(t, o, "po|supplier|state|lines|qty|shipped|received|due|promised");
+	cli_table_print(t);
 }
 
 static const cli_opt list_opts[] = {
@@ -81,7 +94,8 @@ static int run_po_list(const cli_command *cmd, cli_args *a, vault *v)
 
 static void po_show_table(json_t *po)
 {
-	char b[10][32], rev[2 * VAULT_NAME_MAX + 2];
+	char b[10][32];
+	cli_table *t;
 	json_t *o, *arr;
 	size_t i;
 
@@ -91,19 +105,15 @@ static void po_show_table(json_t *po)
 	       cell(b[3], sizeof(b[3]), po, "qty"),
 	       cell(b[4], sizeof(b[4]), po, "shipped"), cell(b[5], sizeof(b[5]), po, "received"),
 	       cell(b[6], sizeof(b[6]), po, "created_by"), cell(b[7], sizeof(b[7]), po, "created_at"));
-	printf("%4s %-16s %9s %-20s %-10s %-10s %9s %9s %s\n", "LINE", "PART", "QTY", "REVISION",
-	       "DUE", "PROMISED", "SHIPPED", "RECEIVED", "STATE");
+	t = cli_table_new(">LINE|PART|>QTY|REVISION|DUE|PROMISED|>SHIPPED|>RECEIVED|STATE", 1);
 	arr = json_object_get(po, "lines");
 	json_array_foreach(arr, i, o) {
-		if (cli_fmt(rev, sizeof(rev), "revision", "%s@%s", cell(b[0], sizeof(b[0]), o, "doc"),
-			    cell(b[1], sizeof(b[1]), o, "rev")) < 0)
-			continue;
-		printf("%4s %-16s %9s %-20s %-10s %-10s %9s %9s %s\n", cell(b[8], sizeof(b[8]), o, "line"),
-		       cell(b[9], sizeof(b[9]), o, "part"), cell(b[2], sizeof(b[2]), o, "qty"), rev,
-		       cell(b[3], sizeof(b[3]), o, "due"), cell(b[4], sizeof(b[4]), o, "promised"),
-		       cell(b[5], sizeof(b[5]), o, "shipped"), cell(b[6], sizeof(b[6]), o, "received"),
-		       cell(b[7], sizeof(b[7]), o, "state"));
+		cells(t, o, "line|part|qty");
+		cli_table_cellf(t, "%s@%s", cell(b[0], sizeof(b[0]), o, "doc"),
+				cell(b[1], sizeof(b[1]), o, "rev"));
+		cells(t, o, "due|promised|shipped|received|state");
 	}
+	cli_table_print(t);
 	arr = json_object_get(po, "changes");
 	if (json_array_size(arr))
 		printf("change orders:\n");
@@ -164,18 +174,13 @@ const cli_command cli_cmd_po_show = {
 
 static void asn_table(json_t *list)
 {
-	char b[8][32];
+	cli_table *t = cli_table_new("ASN|PO|SUPPLIER|SHIPPED|>PACKAGES|>QTY|>RECEIVED|STATE", 1);
 	size_t i;
 	json_t *o;
 
-	printf("%-16s %-16s %-16s %-10s %8s %9s %9s %s\n", "ASN", "PO", "SUPPLIER", "SHIPPED",
-	       "PACKAGES", "QTY", "RECEIVED", "STATE");
 	json_array_foreach(list, i, o)
-		printf("%-16s %-16s %-16s %-10s %8s %9s %9s %s\n", cell(b[0], sizeof(b[0]), o, "asn"),
-		       cell(b[1], sizeof(b[1]), o, "po"), cell(b[2], sizeof(b[2]), o, "supplier"),
-		       cell(b[3], sizeof(b[3]), o, "ship_date"), cell(b[4], sizeof(b[4]), o, "packages"),
-		       cell(b[5], sizeof(b[5]), o, "qty"), cell(b[6], sizeof(b[6]), o, "received"),
-		       cell(b[7], sizeof(b[7]), o, "state"));
+		cells(t, o, "asn|po|supplier|ship_date|packages|qty|received|state");
+	cli_table_print(t);
 }
 
 static const cli_opt asn_list_opts[] = {
@@ -196,6 +201,7 @@ static int run_asn_list(const cli_command *cmd, cli_args *a, vault *v)
 static void asn_show_table(json_t *asn)
 {
 	json_t *o, *arr, *r = json_object_get(asn, "receipt");
+	cli_table *t;
 	char b[6][32];
 	size_t i;
 
@@ -212,17 +218,17 @@ static void asn_show_table(json_t *asn)
 		       json_object_get(r, "note") ? cell(b[2], sizeof(b[2]), r, "note") : "");
 	else
 		printf("; not received yet");
-	printf("\n%-16s %-16s %9s\n", "PACKAGE", "LOT", "QTY");
+	printf("\n");
+	t = cli_table_new("PACKAGE|LOT|>QTY", 1);
 	arr = json_object_get(asn, "packages");
 	json_array_foreach(arr, i, o)
-		printf("%-16s %-16s %9s\n", cell(b[0], sizeof(b[0]), o, "package"), cell(b[1], sizeof(b[1]), o, "lot"),
-		       cell(b[2], sizeof(b[2]), o, "qty"));
-	printf("%-16s %4s %-16s %9s %9s\n", "LOT", "LINE", "PART", "SHIPPED", "RECEIVED");
+		cells(t, o, "package|lot|qty");
+	cli_table_print(t);
+	t = cli_table_new("LOT|>LINE|PART|>SHIPPED|>RECEIVED", 1);
 	arr = json_object_get(asn, "lots");
 	json_array_foreach(arr, i, o)
-		printf("%-16s %4s %-16s %9s %9s\n", cell(b[0], sizeof(b[0]), o, "lot"),
-		       cell(b[1], sizeof(b[1]), o, "line"), cell(b[2], sizeof(b[2]), o, "part"),
-		       cell(b[3], sizeof(b[3]), o, "shipped"), cell(b[4], sizeof(b[4]), o, "received"));
+		cells(t, o, "lot|line|part|shipped|received");
+	cli_table_print(t);
 }
 
 static int run_asn_show(const cli_command *cmd, cli_args *a, vault *v)
@@ -246,22 +252,18 @@ const cli_command cli_cmd_asn_show = {
 
 static void inbox_table(json_t *list)
 {
-	char b[2][32], detail[4096];
+	cli_table *t = cli_table_new("SINCE|>DAYS|ACTION|SUBJECT|ORG|DETAIL", 1);
 	size_t i;
 	json_t *o;
 
-	printf("%-20s %4s %-22s %-20s %-12s %s\n", "SINCE", "DAYS", "ACTION", "SUBJECT", "ORG",
-	       "DETAIL");
-	/* the detail may be a record's text (a reason): a forged one may hold escapes */
-	json_array_foreach(list, i, o)
-		printf("%-20s %4s %-22s %-20s %-12s %s\n", cell(b[0], sizeof(b[0]), o, "since"),
-		       cell(b[1], sizeof(b[1]), o, "age_days"),
-		       json_string_value(json_object_get(o, "action")),
-		       json_string_value(json_object_get(o, "subject")),
-		       json_string_value(json_object_get(o, "org")),
-		       cli_clean(detail, sizeof(detail), json_is_string(json_object_get(o, "detail")) ?
-				 json_string_value(json_object_get(o, "detail")) :
-				 json_string_value(json_object_get(o, "what"))));
+	/* the detail may be a record's text (a reason): the table cleans escapes */
+	json_array_foreach(list, i, o) {
+		cells(t, o, "since|age_days|action|subject|org");
+		cli_table_cell(t, json_is_string(json_object_get(o, "detail")) ?
+			       json_string_value(json_object_get(o, "detail")) :
+			       json_string_value(json_object_get(o, "what")));
+	}
+	cli_table_print(t);
 	if (json_array_size(list) == 0)
 		printf("(nothing to do)\n");
 }

@@ -2,6 +2,8 @@
 #include "cli.h"
 
 static const cli_opt opts[] = {
+	CLI_OPT_QUIET,
+	CLI_OPT_PROGRESS,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

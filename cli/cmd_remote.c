@@ -8,6 +8,14 @@ static const cli_opt help_only[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/* pull and clone: long work, shown as it goes */
+static const cli_opt fetch_opts[] = {
+	CLI_OPT_QUIET,
+	CLI_OPT_PROGRESS,
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static int run_remote_add(const cli_command *cmd, cli_args *a, vault *v)
 {
 	int error;
@@ -49,7 +57,7 @@ static int run_pull(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_pull = {
 	"pull", "bring in another site's history: verified first, merged by a signed commit",
-	"[NAME|URL]", 0, 1, help_only, 1, run_pull
+	"[NAME|URL]", 0, 1, fetch_opts, 1, run_pull
 };
 
 static int run_push(const cli_command *cmd, cli_args *a, vault *v)
@@ -77,9 +85,9 @@ static int run_clone(const cli_command *cmd, cli_args *a, vault *unused)
 	vault *v = NULL;
 	int error;
 
-	(void)cmd;
 	(void)unused;
-	if ((error = vault_clone(&v, a->arg[0], a->arg[1], cli_print_warning, NULL)) < 0)
+	if ((error = vault_clone(&v, a->arg[0], a->arg[1], cli_print_warning, NULL,
+				 cli_progress_for(cmd, a), NULL)) < 0)
 		return cli_fail(error);
 	printf("cloned and verified %s into %s\n", a->arg[0], a->arg[1]);
 	vault_free(v);
@@ -88,5 +96,5 @@ static int run_clone(const cli_command *cmd, cli_args *a, vault *unused)
 
 const cli_command cli_cmd_clone = {
 	"clone", "copy a vault from another site; kept only if its whole history verifies",
-	"URL DIR", 2, 2, help_only, 0, run_clone
+	"URL DIR", 2, 2, fetch_opts, 0, run_clone
 };

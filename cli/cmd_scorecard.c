@@ -12,6 +12,7 @@ static const cli_opt opts[] = {
 	{ "to", 0, OPT_VALUE, "DATE", "count events up to this day (YYYY-MM-DD)" },
 	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
 	{ "html", 0, OPT_FILE, "PAGE.html", "also write one self-contained HTML page with a chart" },
+	CLI_OPT_FORCE,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -136,12 +137,12 @@ static void chart(FILE *f, json_t *months)
 	fputs("</svg>\n", f);
 }
 
-static int write_html(const char *path, json_t *root)
+static int write_html(cli_out *o, json_t *root)
 {
 	static const char *const heads[] = { "Supplier", "Deliveries", "On time (promised)",
 		"On time (due)", "Quantity accuracy", "Drawing acks", "PO acks", "FAI first pass",
 		"NCRs (open)", "Certificate gaps" };
-	FILE *f = cli_create_file(path);
+	FILE *f = cli_out_fopen(o);
 	json_t *card;
 	size_t i, k;
 
@@ -197,11 +198,10 @@ static int write_html(const char *path, json_t *root)
 	}
 	fputs("</body>\n</html>\n", f);
 	if (fclose(f) != 0) {
-		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
-		unlink(path);
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", o->path, strerror(errno));
 		return EXIT_ERROR;
 	}
-	return EXIT_OK;
+	return cli_out_commit(o);
 }
 
 static int run(const cli_command *cmd, cli_args *a, vault *v)
@@ -209,6 +209,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	const char *html = cli_opt_value(cmd, a, "html");
 	char *text;
 	json_t *root;
+	cli_out o;
 	int error, rc = EXIT_OK;
 
 	if ((cli_opt_value(cmd, a, "org") &&
@@ -218,16 +219,25 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	    (cli_opt_value(cmd, a, "to") &&
 	     (rc = cli_check_date(cmd, "--to", cli_opt_value(cmd, a, "to"))) != EXIT_OK))
 		return rc;
+	if (html && (rc = cli_out_begin(&o, html, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)
+		return rc;
 	if ((error = vault_scorecard(&text, v, cli_opt_value(cmd, a, "org"),
-				     cli_opt_value(cmd, a, "from"), cli_opt_value(cmd, a, "to"))) < 0)
+				     cli_opt_value(cmd, a, "from"), cli_opt_value(cmd, a, "to"))) < 0) {
+		if (html)
+			cli_out_abort(&o);
 		return cli_fail(error);
+	}
 	if ((root = json_loads(text, 0, NULL)) == NULL) {
 		free(text);
+		if (html)
+			cli_out_abort(&o);
 		fprintf(stderr, "qvault: cannot read the scorecard back\n");
 		return EXIT_ERROR;
 	}
-	if (html)
-		rc = write_html(html, root);
+	if (html) {
+		rc = write_html(&o, root);
+		cli_out_abort(&o); /* nothing left once committed */
+	}
 	if (rc == EXIT_OK && cli_opt_flag(cmd, a, "json"))
 		printf("%s\n", text);
 	else if (rc == EXIT_OK)

@@ -69,11 +69,18 @@ static int run_list(const cli_command *cmd, cli_args *a, vault *v)
 	if (cli_opt_flag(cmd, a, "json")) {
 		printf("%s\n", text);
 	} else if ((list = json_loads(text, 0, NULL)) != NULL) {
-		json_array_foreach(list, i, o)
-			printf("%s %-7s %-16s %-5s expires %-10s created by %s %s\n", str(o, "id"),
-			       str(o, "state"), str(o, "user"), str(o, "scope"),
-			       *str(o, "expires") ? str(o, "expires") : "never",
-			       str(o, "created_by"), str(o, "created_at"));
+		cli_table *t = cli_table_new("TOKEN|STATE|USER|SCOPE|EXPIRES|CREATED BY|CREATED", 1);
+
+		json_array_foreach(list, i, o) {
+			cli_table_cell(t, str(o, "id"));
+			cli_table_cell(t, str(o, "state"));
+			cli_table_cell(t, str(o, "user"));
+			cli_table_cell(t, str(o, "scope"));
+			cli_table_cell(t, *str(o, "expires") ? str(o, "expires") : "never");
+			cli_table_cell(t, str(o, "created_by"));
+			cli_table_cell(t, str(o, "created_at"));
+		}
+		cli_table_print(t);
 		json_decref(list);
 	}
 	free(text);

@@ -31,12 +31,23 @@ static int run_list(const cli_command *cmd, cli_args *a, vault *v)
 		}
 		error = cli_print_json(obj);
 	} else {
+		cli_table *t = cli_table_new("TYPE|ALLOWED", 1);
+
 		for (i = 0; i < list->count; i++) {
-			printf("%-18s", list->items[i].type);
+			char *mimes = NULL;
+			size_t len = 0;
+			FILE *m = open_memstream(&mimes, &len);
+
+			if (!m)
+				abort();
 			for (j = 0; j < list->items[i].count; j++)
-				printf("%s%s", j ? ", " : " ", list->items[i].mime[j]);
-			printf("%s\n", list->items[i].count ? "" : " (nothing)");
+				fprintf(m, "%s%s", j ? ", " : "", list->items[i].mime[j]);
+			fclose(m);
+			cli_table_cell(t, list->items[i].type);
+			cli_table_cell(t, list->items[i].count ? mimes : "(nothing)");
+			free(mimes);
 		}
+		cli_table_print(t);
 		error = EXIT_OK;
 	}
 	vault_type_list_free(list);

@@ -170,6 +170,8 @@ static int run_list(const cli_command *cmd, cli_args *a, vault *v)
 			json_array_append_new(arr, user_json(&list->items[i]));
 		error = cli_print_json(arr);
 	} else {
+		cli_table *t = cli_table_new("USER|ORG|ROLES|KEY|STATE", 1);
+
 		for (i = 0; i < list->count; i++) {
 			const vault_user *u = &list->items[i];
 			char roles[128] = "";
@@ -178,13 +180,20 @@ static int run_list(const cli_command *cmd, cli_args *a, vault *v)
 			for (j = 0; vault_role_names[j]; j++)
 				if (u->roles & (1u << j)) {
 					if (cli_fmt(roles + o, sizeof(roles) - o, "the list of roles",
-						    "%s%s", o ? "," : "", vault_role_names[j]) < 0)
+						    "%s%s", o ? "," : "", vault_role_names[j]) < 0) {
+						cli_table_free(t);
+						vault_user_list_free(list);
 						return EXIT_ERROR;
+					}
 					o += strlen(roles + o);
 				}
-			printf("%-16s %-16s %-24s %s%s\n", u->name, u->org, roles, u->fingerprint,
-			       u->revoked ? "  revoked" : "");
+			cli_table_cell(t, u->name);
+			cli_table_cell(t, u->org);
+			cli_table_cell(t, roles);
+			cli_table_cell(t, u->fingerprint);
+			cli_table_cell(t, u->revoked ? "revoked" : "active");
 		}
+		cli_table_print(t);
 		error = EXIT_OK;
 	}
 	vault_user_list_free(list);

@@ -3,6 +3,8 @@
 
 static const cli_opt opts[] = {
 	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	CLI_OPT_QUIET,
+	CLI_OPT_PROGRESS,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

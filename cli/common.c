@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -47,6 +48,7 @@ const char **cli_opt_list(const cli_command *cmd, const cli_args *a,
 
 int cli_fail(int error)
 {
+	cli_progress_break();
 	fprintf(stderr, "qvault: %s\n", vault_error_message());
 	return error == VAULT_EVERIFY ? EXIT_VERIFY : EXIT_ERROR;
 }
@@ -55,6 +57,7 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
+	cli_progress_break();
 	fprintf(stderr, "qvault: %s: ", cmd->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -316,18 +319,96 @@ int cli_print_json(json_t *j)
 	return rc < 0 ? EXIT_ERROR : EXIT_OK;
 }
 
-FILE *cli_create_file(const char *path)
+static int out_exists(const cli_out *o)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fprintf(stderr, "qvault: '%s' exists; use --force to overwrite\n", o->path);
+	return EXIT_ERROR;
+}
+
+int cli_out_begin(cli_out *o, const char *path, int force)
+{
+	static const char tail[] = "/.qvault-XXXXXX";
+	struct stat st;
+	const char *slash = strrchr(path, '/');
+	/* the folder of `path` ("/" for "/x"), none for a name alone */
+	size_t len = slash ? (size_t)(slash - path) + (slash == path) : 0;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	o->force = force;
+	if (!force && lstat(path, &st) == 0)
+		return out_exists(o);
+	if (len + sizeof(tail) <= sizeof(o->dir)) {
+		memcpy(o->dir, path, len);
+		/* "/x": the folder "/" takes no second slash; "x": none at all */
+		memcpy(o->dir + len, tail + (len == 0 || path[len - 1] == '/'),
+		       sizeof(tail) - (len == 0 || path[len - 1] == '/'));
+	}
+	if (!o->dir[0] ||
+	    snprintf(o->tmp, sizeof(o->tmp), "%s/%s", o->dir, slash ? slash + 1 : path) >=
+	    (int)sizeof(o->tmp)) {
+		o->dir[0] = '\0';
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(ENAMETOOLONG));
+		return EXIT_ERROR;
+	}
+	if (mkdtemp(o->dir) == NULL) {
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+		o->dir[0] = '\0';
+		return EXIT_ERROR;
+	}
+	/* mkdtemp filled in the X's of o->dir: the same name in o->tmp */
+	memcpy(o->tmp, o->dir, strlen(o->dir));
+	return EXIT_OK;
+}
+
+FILE *cli_out_fopen(cli_out *o)
+{
+	int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	FILE *f;
 
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
-		if (fd >= 0) {
+		fprintf(stderr, "qvault: cannot write '%s': %s\n", o->path, strerror(errno));
+		if (fd >= 0)
 			close(fd);
-			unlink(path);
-		}
 		return NULL;
 	}
 	return f;
+}
+
+void cli_out_abort(cli_out *o)
+{
+	if (!o->dir[0])
+		return;
+	unlink(o->tmp);
+	rmdir(o->dir);
+	o->dir[0] = '\0';
+}
+
+/* Rename `from` to `to`, which must not exist (EEXIST if it does). */
+static int move_new(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* a file system without RENAME_NOREPLACE: link() never replaces either */
+	if (link(from, to) < 0)
+		return -1;
+	unlink(from);
+	return 0;
+}
+
+int cli_out_commit(cli_out *o)
+{
+	int rc = EXIT_OK;
+
+	if (o->force ? rename(o->tmp, o->path) < 0 : move_new(o->tmp, o->path) < 0) {
+		if (errno == EEXIST)
+			rc = out_exists(o);
+		else
+			rc = (fprintf(stderr, "qvault: cannot write '%s': %s\n", o->path,
+				      strerror(errno)), EXIT_ERROR);
+	}
+	cli_out_abort(o);
+	return rc;
 }

@@ -206,6 +206,7 @@ static int parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 void cli_print_warning(const char *message, void *payload)
 {
 	(void)payload;
+	cli_progress_break();
 	fprintf(stderr, "qvault: warning: %s\n", message);
 }
 
@@ -237,10 +238,12 @@ int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *globa
 			goto done;
 		}
 		vault_set_key(v, a.key);
+		vault_set_progress(v, cli_progress_for(cmd, &a), NULL);
 		if (a.on_behalf)
 			vault_set_on_behalf(v, a.on_behalf);
 	}
 	rc = cmd->run(cmd, &a, v);
+	cli_progress_break();
 done:
 	vault_free(v);
 	vault_key_free(a.key);

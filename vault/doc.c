@@ -444,6 +444,9 @@ static int write_batch(vault_revision *recs, vault_txn *t, vault *v, const job *
 	for (i = 0; i < n; i++) {
 		vault_intake in;
 
+		/* one file is no long work worth a line */
+		if (n > 1)
+			vault__progress(&v->progress, "Storing files", i, n);
 		error = prefetch ? vault_prefetch__next(&in, prefetch) :
 			vault_intake__open(&in, detect, cfg, paths[i], types[i], 0);
 		if (error == 0) {
@@ -456,6 +459,8 @@ static int write_batch(vault_revision *recs, vault_txn *t, vault *v, const job *
 		}
 	}
 	vault_prefetch__free(prefetch);
+	if (!error && n > 1)
+		vault__progress_end(&v->progress, "Storing files", n, n);
 	return error;
 }
 

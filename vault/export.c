@@ -320,7 +320,7 @@ static char *verify_text(json_t *acks)
 	return vault_buf__detach(&out);
 }
 
-static int write_zip(bundle *b, const char *out)
+static int write_zip(bundle *b, vault *v, const char *out)
 {
 	vault_zipw *w;
 	size_t i;
@@ -335,6 +335,7 @@ static int write_zip(bundle *b, const char *out)
 		vault_zipw__discard(w);
 		return error;
 	}
+	vault_zipw__set_progress(w, &v->progress, "Writing bundle");
 	return vault_zipw__close(w);
 }
 
@@ -348,7 +349,7 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	char *text = NULL, *signers = NULL, subject[300], hex[41];
 	vault_buf sums = VAULT_BUF_INIT;
 	const char *key;
-	size_t i, len = 0;
+	size_t i, len = 0, done_revs = 0;
 	int error;
 
 	memset(&b, 0, sizeof(b));
@@ -392,11 +393,14 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 		const char *d = json_string_value(json_array_get(pair, 0));
 		const char *r = json_string_value(json_array_get(pair, 1));
 
+		vault__progress(&v->progress, "Collecting revisions", done_revs++,
+				json_object_size(revs));
 		/* a revision left out is left out with its acknowledgments */
 		if ((error = add_revision(&b, v, d, r)) < 0 ||
 		    (error == 0 && (error = add_acks(&b, v, root, d, r, acks)) < 0))
 			goto done;
 	}
+	vault__progress_end(&v->progress, "Collecting revisions", done_revs, done_revs);
 	if ((error = vault_allowed_signers(&signers, v)) < 0)
 		goto done;
 	add_data(&b, "allowed_signers", signers, strlen(signers));
@@ -416,7 +420,7 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	len = sums.len;
 	add_data(&b, "SHA256SUMS", vault_buf__detach(&sums), len);
 	qsort(b.m, b.n, sizeof(member), cmp_member);
-	error = write_zip(&b, out);
+	error = write_zip(&b, v, out);
 done:
 	for (i = 0; i < b.n; i++) {
 		if (b.m[i].file)

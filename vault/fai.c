@@ -859,6 +859,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 	for (i = 0; i < p->count; i++) {
 		git_oid blob;
 
+		vault__progress(&v->progress, "Storing members", i, p->count);
 		if (p->entries[i].folder)
 			continue;
 		if ((error = store_member(&rec->files[n], &blob, v, &t.cfg, p, &p->entries[i])) < 0)
@@ -869,6 +870,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 			goto done;
 		vault__txn_put(&t, path, &blob);
 	}
+	vault__progress_end(&v->progress, "Storing members", p->count, p->count);
 	parts[0] = m->part;
 	rec->doc = vault__strdup(m->fair);
 	rec->rev = vault__strdup(rev);
@@ -1286,7 +1288,6 @@ int vault_fai_pack(const char *dir, const char *out)
 		qsort(l.names, l.n, sizeof(char *), cmp_str);
 	if ((error = check_folder(dir, &l)) < 0)
 		goto done;
-	unlink(out); /* a new file, not an update of what was there */
 	if ((error = vault_zipw__open(&za, out)) < 0)
 		goto done;
 	for (i = 0; i < l.n && !error; i++) {

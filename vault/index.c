@@ -31,6 +31,7 @@ struct vault_index {
 	sqlite3_stmt *ins_rev, *ins_file, *ins_part, *ins_event, *ins_subject;
 	sqlite3_int64 event;    /* the row of the commit being applied, in events */
 	const vault_kind *const *kinds; /* what a vault holds (kinds.c), handed down */
+	vault__meter *progress;      /* the vault's, borrowed; may be NULL */
 	/* statements of other modules, by the address of their SQL text */
 	struct {
 		const char *sql;
@@ -646,6 +647,24 @@ static int empty_tables(vault_index *idx)
 	return error;
 }
 
+/* How many commits `walk` will give (walked on a copy of its setup). */
+static uint64_t count_commits(git_repository *repo, const git_oid *head, const git_oid *hide)
+{
+	git_revwalk *walk = NULL;
+	uint64_t count = 0;
+	git_oid id;
+
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, head) < 0 ||
+	    (hide && git_revwalk_hide(walk, hide) < 0)) {
+		git_revwalk_free(walk);
+		return 0;
+	}
+	while (git_revwalk_next(&id, walk) == 0)
+		count++;
+	git_revwalk_free(walk);
+	return count;
+}
+
 /*
  * Index the history up to `to` (the branch's head when NULL); kept when
  * `keep`, else rolled back once it is known that it can be indexed.
@@ -657,6 +676,8 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 	git_repository *repo = vault_store__repo(s);
 	apply_ctx ctx = { idx, s };
 	git_revwalk *walk = NULL;
+	vault__meter *p = to ? NULL : idx->progress;
+	uint64_t total = 0, done = 0;
 	char reflects[41];
 	git_oid base, id;
 	int error;
@@ -692,9 +713,13 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
 		goto fail;
 	}
+	/* one commit (a write's own) is no long work worth a line */
+	if (vault__progress_on(p) && (total = count_commits(repo, head, full ? NULL : &base)) < 2)
+		p = NULL;
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c;
 
+		vault__progress(p, "Indexing commits", done, total);
 		if (git_commit_lookup(&c, repo, &id) < 0) {
 			error = vault_error__git(VAULT_EVERIFY, "cannot read commit %s",
 						 git_oid_tostr_s(&id));
@@ -704,11 +729,13 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 		git_commit_free(c);
 		if (error < 0)
 			goto fail;
+		done++;
 	}
 	if (error != GIT_ITEROVER) {
 		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
 		goto fail;
 	}
+	vault__progress_end(p, "Indexing commits", done, total);
 	git_revwalk_free(walk);
 	if (!keep)
 		return exec(idx, "ROLLBACK");
@@ -720,6 +747,12 @@ fail:
 fail_nowalk:
 	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
 	return error;
+}
+
+void vault_index__set_progress(vault_index *idx, vault__meter *p)
+{
+	if (idx)
+		idx->progress = p;
 }
 
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full)

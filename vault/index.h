@@ -9,6 +9,7 @@
 #ifndef VAULT_INDEX_H
 #define VAULT_INDEX_H
 
+#include "progress.h"
 #include "kind.h"
 #include "store.h"
 #include "vault.h"
@@ -91,6 +92,12 @@ int vault_index__reflects(char out[41], vault_index *idx);
  * set).  One transaction, so readers see the old state or the new.
  */
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full);
+
+/*
+ * Tell `p` (borrowed; NULL: nobody) how far a catch-up of more than one
+ * commit got ("Indexing commits").  `idx` may be NULL.
+ */
+void vault_index__set_progress(vault_index *idx, vault__meter *p);
 
 /*
  * Whether the history up to `to`, a commit not yet on the branch (a merge

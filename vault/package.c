@@ -677,7 +677,28 @@ struct vault_zipw {
 	zip_t *zip;
 	char *path;
 	time_t when;
+	uint64_t members;
+	vault__meter *meter;
+	const char *what;
 };
+
+/* libzip's share written so far (0 to 1), as members written. */
+static void zipw_progress(zip_t *zip, double done, void *payload)
+{
+	vault_zipw *w = payload;
+
+	(void)zip;
+	vault__progress(w->meter, w->what, (uint64_t)(done * (double)w->members), w->members);
+}
+
+void vault_zipw__set_progress(vault_zipw *w, vault__meter *m, const char *what)
+{
+	if (!vault__progress_on(m))
+		return;
+	w->meter = m;
+	w->what = what;
+	zip_register_progress_callback_with_state(w->zip, 0.001, zipw_progress, NULL, w);
+}
 
 int vault_zipw__open(vault_zipw **out, const char *path)
 {
@@ -721,6 +742,7 @@ static int zipw_add(vault_zipw *w, const char *name, zip_source_t *src)
 	    zip_file_set_external_attributes(w->zip, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
 					     (zip_uint32_t)0100644 << 16) < 0)
 		return vault_error__set(VAULT_ERROR, "cannot add '%s': %s", name, zip_strerror(w->zip));
+	w->members++;
 	return 0;
 }
 
@@ -742,6 +764,8 @@ int vault_zipw__close(vault_zipw *w)
 		error = vault_error__set(VAULT_ERROR, "cannot write '%s': %s", w->path,
 					 zip_strerror(w->zip));
 		zip_discard(w->zip);
+	} else if (w->meter) {
+		vault__progress_end(w->meter, w->what, w->members, w->members);
 	}
 	free(w->path);
 	free(w);

@@ -14,6 +14,7 @@
 #ifndef VAULT_PACKAGE_H
 #define VAULT_PACKAGE_H
 
+#include "progress.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,6 +83,11 @@ int vault_zipw__open(vault_zipw **out, const char *path);
 int vault_zipw__add_file(vault_zipw *w, const char *name, const char *path);
 /* A member from memory, which must stay valid until the zip is written. */
 int vault_zipw__add_data(vault_zipw *w, const char *name, const void *data, size_t len);
+/*
+ * Tell `m` (borrowed, may be NULL) how far vault_zipw__close() got, as
+ * stage `what` (a static string), in members written.
+ */
+void vault_zipw__set_progress(vault_zipw *w, vault__meter *m, const char *what);
 /* Write the zip and free `w`; vault_zipw__discard() frees it unwritten. */
 int vault_zipw__close(vault_zipw *w);
 void vault_zipw__discard(vault_zipw *w);

@@ -137,6 +137,39 @@ static void incoming_drop(incoming *in, int keep)
 	in->dir[0] = '\0';
 }
 
+/* How far a fetch got, told to the caller's meter ("Receiving objects"). */
+typedef struct {
+	vault__meter *meter;
+	uint64_t received, total;
+} fetch_meter;
+
+static int fetch_progress(const git_indexer_progress *stats, void *payload)
+{
+	fetch_meter *m = payload;
+
+	m->received = stats->received_objects;
+	m->total = stats->total_objects;
+	vault__progress(m->meter, "Receiving objects", m->received, m->total);
+	return 0;
+}
+
+static void fetch_meter_init(fetch_meter *m, vault__meter *meter, git_remote_callbacks *cb)
+{
+	memset(m, 0, sizeof(*m));
+	m->meter = meter;
+	if (vault__progress_on(meter)) {
+		cb->transfer_progress = fetch_progress;
+		cb->payload = m;
+	}
+}
+
+/* The fetch is over: its line ends, if it drew one. */
+static void fetch_meter_end(fetch_meter *m)
+{
+	if (m->total)
+		vault__progress_end(m->meter, "Receiving objects", m->received, m->total);
+}
+
 /* Fetch `url`'s main into a new repository that borrows our objects. */
 /* What the fetching child does. */
 typedef struct {
@@ -145,6 +178,7 @@ typedef struct {
 	git_strarray *specs;
 	git_fetch_options *opts;
 	git_remote **remote;
+	fetch_meter *meter;
 } fetch_job;
 
 static int fetch_child(void *payload)
@@ -155,6 +189,7 @@ static int fetch_child(void *payload)
 	if (git_remote_create_anonymous(j->remote, j->repo, j->url) < 0 ||
 	    git_remote_fetch(*j->remote, j->specs, j->opts, NULL) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot fetch from '%s'", j->url);
+	fetch_meter_end(j->meter);
 	return 0;
 }
 
@@ -244,6 +279,7 @@ static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid
 	char *spec = (char *)(uintptr_t)"+refs/heads/main:refs/heads/main", objects[PATH_MAX],
 	     path[PATH_MAX + 96];
 	git_strarray specs = { &spec, 1 };
+	fetch_meter meter;
 	FILE *f;
 	int error;
 
@@ -277,8 +313,10 @@ static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	opts.callbacks.credentials = credentials;
+	/* told from the fetching child, whose stderr is ours */
+	fetch_meter_init(&meter, &v->progress, &opts.callbacks);
 	if ((error = in_time(v, url, fetch_child, &(fetch_job){ in->repo, url, &specs, &opts,
-							       &remote })) < 0)
+							       &remote, &meter })) < 0)
 		return error;
 	if (git_reference_name_to_id(&in->theirs, in->repo, "refs/heads/main") < 0)
 		return vault_error__set(VAULT_ENOTFOUND, "'%s' holds no vault (it has no branch main)",
@@ -329,7 +367,7 @@ static int verify_all(vault *v, const char *url, int ours)
  * Check what was fetched as a vault of its own: every commit signed by a
  * user allowed to do what it did, every record and byte in order.
  */
-static int incoming_verify(incoming *in, const char *url)
+static int incoming_verify(incoming *in, vault *v, const char *url)
 {
 	char q[PATH_MAX + 64];
 	git_reference *ref = NULL;
@@ -347,6 +385,8 @@ static int incoming_verify(incoming *in, const char *url)
 	if (vault_open(&iv, in->dir, NULL, NULL) < 0)
 		return vault_error__set(VAULT_EVERIFY, "the history of '%s' is not a vault's: %s",
 					url, vault_error_message());
+	/* the caller hears how far the check of what came in got */
+	vault_set_progress(iv, v->progress.cb, v->progress.payload);
 	error = verify_all(iv, url, 0);
 	vault_free(iv);
 	return error;
@@ -528,7 +568,7 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 			"'%s' is not a copy of this vault (its history shares nothing with ours)", url);
 		goto done;
 	}
-	if ((error = incoming_verify(&in, url)) < 0)
+	if ((error = incoming_verify(&in, v, url)) < 0)
 		goto done;
 	/* locked from here: main may have moved while we fetched */
 	git_commit_free(head);
@@ -712,8 +752,10 @@ static int record_root(vault *v)
 /* ---- cloning ------------------------------------------------------------------ */
 
 int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb warn,
-		void *payload)
+		void *payload, vault_progress_cb progress, void *progress_payload)
 {
+	vault__meter meter = { progress, progress_payload, 0, 101 };
+	fetch_meter fm;
 	git_clone_options co;
 	git_repository *repo = NULL;
 	char q[PATH_MAX];
@@ -728,9 +770,12 @@ int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb wa
 	co.bare = 1; /* (checkout_branch with bare crashes libgit2 1.5: main is set below) */
 	co.fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	co.fetch_opts.callbacks.credentials = credentials;
+	fetch_meter_init(&fm, &meter, &co.fetch_opts.callbacks);
 	git_libgit2_init();
 	git_error_clear();
 	error = git_clone(&repo, url, path, &co);
+	if (error == 0)
+		fetch_meter_end(&fm);
 	if (error < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot clone '%s'", url);
 		vault__remove_tree(path);
@@ -767,6 +812,7 @@ int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb wa
 					 vault_error_message());
 		goto fail;
 	}
+	vault_set_progress(v, progress, progress_payload);
 	if ((error = verify_all(v, url, 0)) < 0 || (error = record_root(v)) < 0)
 		goto fail;
 	*out = v;

@@ -70,6 +70,14 @@ void vault_set_key(vault *v, const vault_key *key)
 	v->key = key;
 }
 
+void vault_set_progress(vault *v, vault_progress_cb cb, void *payload)
+{
+	v->progress.cb = cb;
+	v->progress.payload = payload;
+	v->progress.last_pct = 101;
+	vault_index__set_progress(v->index, &v->progress);
+}
+
 void vault_set_on_behalf(vault *v, const char *user)
 {
 	free(v->on_behalf);

@@ -184,6 +184,20 @@ const char *vault_path(const vault *v);
 void vault_set_key(vault *v, const vault_key *key);
 
 /*
+ * How far long work got (verify, reindex, import, export, fai add, pull,
+ * clone), for a caller that shows it: `what` names the stage ("Checking
+ * commits"), `done` of `total` items (`total` 0 when not known).  Told
+ * at a stage's start, at each percent and at most every 100 ms between,
+ * and once more with `finished` 1 when the stage ends.  The library only
+ * counts: the caller decides what to show, and where.
+ */
+typedef void (*vault_progress_cb)(const char *what, uint64_t done, uint64_t total,
+				  int finished, void *payload);
+
+/* Tell `cb` (NULL: nobody) how far the long work of `v` got. */
+void vault_set_progress(vault *v, vault_progress_cb cb, void *payload);
+
+/*
  * Write on behalf of registered user `user` (qvault shell): the key set
  * must be a user with role server; every rule then applies to `user`, and
  * each commit, signed by the server, names `user` (Qvault-On-Behalf-Of).
@@ -943,7 +957,7 @@ int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reaso
  * Write the files of folder `dir` (fai.json and what it names, nothing
  * else) as a package at `out`: checked as `fai add` checks a manifest,
  * members in name order, fixed times and modes, so the same folder gives
- * the same bytes.
+ * the same bytes.  Refuses an `out` that exists (VAULT_EEXISTS).
  */
 int vault_fai_pack(const char *dir, const char *out);
 
@@ -1386,9 +1400,10 @@ int vault_push(vault_pull_result *out, vault *v, const char *name);
 
 /*
  * A new vault at `path` from the one at `url`, kept only if `verify`
- * passes on its whole history.  It has no server key of its own.
+ * passes on its whole history.  It has no server key of its own.  How
+ * far it got goes to `progress` (may be NULL), as vault_set_progress says.
  */
 int vault_clone(vault **out, const char *url, const char *path, vault_warn_cb warn,
-		void *payload);
+		void *payload, vault_progress_cb progress, void *progress_payload);
 
 #endif

@@ -1117,6 +1117,7 @@ static void check_revision_files(checker *c, const git_tree *dir, const char *pa
 		unsigned char md[32];
 		char hex[65];
 
+		vault__progress(&c->v->progress, "Checking files", c->f->files, 0);
 		c->f->files++;
 		if (git_tree_entry_bypath(&fe, files, r.files[i].name) < 0) {
 			found(c, NULL, path, "file '%s' is missing", r.files[i].name);
@@ -1353,6 +1354,20 @@ static int refuse_supplier(vault *v)
 	return error;
 }
 
+/* How many commits lead to `head`: the total of "Checking commits". */
+static uint64_t count_commits(git_repository *repo, const git_oid *head)
+{
+	git_revwalk *walk = NULL;
+	uint64_t count = 0;
+	git_oid id;
+
+	if (git_revwalk_new(&walk, repo) == 0 && git_revwalk_push(walk, head) == 0)
+		while (git_revwalk_next(&id, walk) == 0)
+			count++;
+	git_revwalk_free(walk);
+	return count;
+}
+
 int vault_verify(vault_findings **out, vault *v)
 {
 	checker c;
@@ -1362,6 +1377,8 @@ int vault_verify(vault_findings **out, vault *v)
 	git_commit *head = NULL;
 	git_tree *root = NULL;
 	git_tree_entry *docs = NULL;
+	vault__meter *p = &v->progress;
+	uint64_t total = 0, done = 0;
 	git_oid id;
 	int error;
 
@@ -1383,9 +1400,12 @@ int vault_verify(vault_findings **out, vault *v)
 		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
 		goto done;
 	}
+	if (vault__progress_on(p))
+		total = count_commits(c.repo, git_commit_id(head));
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *commit;
 
+		vault__progress(p, "Checking commits", done, total);
 		if (git_commit_lookup(&commit, c.repo, &id) < 0) {
 			error = vault_error__git(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(&id));
 			goto done;
@@ -1394,11 +1414,13 @@ int vault_verify(vault_findings **out, vault *v)
 		git_commit_free(commit);
 		if (error < 0)
 			goto done;
+		done++;
 	}
 	if (error != GIT_ITEROVER) {
 		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
 		goto done;
 	}
+	vault__progress_end(p, "Checking commits", done, total);
 	error = 0; /* a vault with no documents yet has nothing more to check */
 	if (git_commit_tree(&root, head) < 0) {
 		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
@@ -1409,6 +1431,7 @@ int vault_verify(vault_findings **out, vault *v)
 
 		if (git_tree_lookup(&t, c.repo, git_tree_entry_id(docs)) == 0) {
 			error = check_files(&c, t, "docs", 0);
+			vault__progress_end(p, "Checking files", c.f->files, 0);
 			git_tree_free(t);
 			if (error < 0)
 				goto done;

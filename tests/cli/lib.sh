@@ -206,7 +206,7 @@ fai_pkg() {
  "form2": [], "form3_csv": "form3.csv", "attachments": ["ballooned.pdf"]}\n' "$1" > pkg/fai.json
 	printf 'number,location,designator,requirement,result,tooling,nonconformance,comments\n1,A1,key,6.0 \302\2610.1,%s,,%s,\n' \
 		"$2" "${3:-}" > pkg/form3.csv
-	q fai pack pkg -o fai.zip > /dev/null
+	q fai pack pkg -o fai.zip --force > /dev/null
 }
 
 # Small real files of each kind.

@@ -33,10 +33,11 @@ check "  detected as model/step" sh -c 'q -C v show DWG-2000@A | grep -q model/s
 ok "a PNG scan is a certificate" q -C v add scan.png --doc COC-1 --type coc --part PN-77
 ok "CSV text is a certificate" q -C v add coc.csv --doc MTR-9 --type material-cert
 
-check "list shows every document's latest revision" \
-	sh -c 'q -C v list > l.txt && test "$(wc -l < l.txt)" = 4 && grep -q "^DWG-1001 *D " l.txt'
-check "list --type filters" sh -c 'test "$(q -C v list --type drawing | wc -l)" = 2'
-check "list --part filters" sh -c 'q -C v list --part PN-77 > p.txt && test "$(wc -l < p.txt)" = 1 && grep -q COC-1 p.txt'
+check "list shows every document's latest revision, under a header row" \
+	sh -c 'q -C v list > l.txt && test "$(sed 1d l.txt | wc -l)" = 4 && grep -q "^DWG-1001 *D " l.txt &&
+	head -n 1 l.txt | grep -q "^DOC  *REV  *TYPE  *STATE  *TITLE$"'
+check "list --type filters" sh -c 'test "$(q -C v list --type drawing | sed 1d | wc -l)" = 2'
+check "list --part filters" sh -c 'q -C v list --part PN-77 > p.txt && test "$(sed 1d p.txt | wc -l)" = 1 && grep -q COC-1 p.txt'
 check "list --json is a list of revisions" sh -c 'q -C v list --json | grep -c "\"doc\"" | grep -qx 4'
 check "log is the audit trail, who and what" \
 	sh -c 'q -C v log > log.txt && test "$(wc -l < log.txt)" = 7 && grep -q "tester .*add .*DWG-1001@C" log.txt'

@@ -26,7 +26,7 @@ make_text files/coc.csv
 ok "import a manifest" q -C v import manifest.json
 check "  in one commit" sh -c 'test "$(git -C v rev-list --count main)" = 3'
 check "  written as one pack" sh -c 'test "$(ls v/objects/pack/*.pack | wc -l)" = 1'
-check "  every revision is there" sh -c 'test "$(q -C v list | wc -l)" = 41'
+check "  every revision is there" sh -c 'test "$(q -C v list | sed 1d | wc -l)" = 41'
 check "  two revisions of one document in one batch" sh -c 'q -C v show DWG-0 | grep -q "2 revisions"'
 check "  the stored name is the one given" sh -c 'q -C v show COC-1@A | grep -q coc-heat-H1.csv'
 check "  bytes come back exact from the pack" sh -c 'q -C v cat DWG-7@A | cmp -s - files/d7.pdf'

@@ -26,7 +26,7 @@ check "  is encrypted" grep -q "BEGIN ENCRYPTED PRIVATE KEY" k3.pem
 	script -qec "$QVAULT key generate -o k7.pem -p" /dev/null > k7.txt 2>&1
 check "key generate -p asks on the terminal, twice" \
 	sh -c 'test "$(grep -c "passphrase:" k7.txt)" = 2 && grep -q "BEGIN ENCRYPTED PRIVATE KEY" k7.pem'
-fails 1 "'k1.pem' already exists" "key generate never overwrites" q key generate -o k1.pem
+fails 1 "'k1.pem' exists; use --force to overwrite" "key generate never overwrites without --force" q key generate -o k1.pem
 fails 2 "-o FILE is required" "key generate needs -o" q key generate
 fails 2 "unknown key type 'rsa'" "RSA is not offered" q key generate -o k4.pem --type rsa
 
@@ -40,7 +40,8 @@ PASS=correct-horse q key generate -o k6.pem --passphrase-env PASS | head -n 1 > 
 ok "  and a buyer whose key has a passphrase" \
 	q -C v --key admin.pem user add pam --org owner --role buyer --pubkey k6.pub
 check "user list shows roles and fingerprints" \
-	sh -c 'q -C v user list > u.txt && grep -q "^sue  *acme  *supplier  *SHA256:" u.txt && test "$(wc -l < u.txt)" = 6'
+	sh -c 'q -C v user list > u.txt && grep -q "^sue  *acme  *supplier  *SHA256:" u.txt && test "$(sed 1d u.txt | wc -l)" = 6 &&
+	head -n 1 u.txt | grep -q "^USER  *ORG  *ROLES  *KEY  *STATE$"'
 check "  with the vault's own server user, made at init" sh -c '
 	q -C v user list | grep -q "^qvault-server  *[a-z]*  *server  *SHA256:" && test -f v/qvault/server.pem &&
 	test "$(stat -c %a v/qvault/server.pem)" = 600'

@@ -18,7 +18,7 @@ ok "a buyer releases revision C to acme" \
 check "  it is released, to acme, with its reason" sh -c '
 	q show DWG-1@C > s.txt && grep -q "DWG-1@C  drawing  released" s.txt &&
 	grep -q "to acme" s.txt && grep -q "reason   first issue" s.txt && grep -q "effective 2026-12-01" s.txt'
-check "acme's supplier has it pending" sh -c 'q --key sam.pem pending | grep -q "^DWG-1@C  acme"'
+check "acme's supplier has it pending" sh -c 'q --key sam.pem pending | grep -q "^DWG-1@C  *acme"'
 ok "acme's supplier acknowledges it" q --key sam.pem ack DWG-1@C
 check "  acks shows printed name, organization, time and meaning" \
 	sh -c 'q acks DWG-1 | grep -Eq "^DWG-1@C  received  by sam \(acme\)  20[0-9-]+T[0-9:]+Z  key SHA256:"'
@@ -29,14 +29,14 @@ ok "revision D goes to acme and zenith" q release DWG-1 --rev D d.pdf --to acme,
 check "  C is superseded, D released" sh -c '
 	q show DWG-1 > h.txt && grep -q "DWG-1@C  drawing  superseded" h.txt && grep -q "DWG-1@D  drawing  released" h.txt'
 check "pending lists D for both, oldest first" \
-	sh -c 'q pending > p.txt && test "$(wc -l < p.txt)" = 2 && grep -q "^DWG-1@D  acme" p.txt && grep -q "^DWG-1@D  zenith" p.txt'
+	sh -c 'q pending > p.txt && test "$(sed 1d p.txt | wc -l)" = 2 && grep -q "^DWG-1@D  *acme" p.txt && grep -q "^DWG-1@D  *zenith" p.txt'
 check "pending --json" sh -c 'q pending --json --org zenith | grep -q "\"org\": \"zenith\""'
 
 # what a supplier sees
 ok "a supplier adds its own certificate" q --key sam.pem add coc.csv --doc COC-7 --type coc
 check "acme sees C, D and its own certificate" \
 	sh -c 'q --key sam.pem show DWG-1 | grep -q "2 revisions" && q --key sam.pem list | grep -q "^COC-7"'
-check "zenith sees only D" sh -c 'q --key tom.pem show DWG-1 | grep -q "1 revision" && q --key tom.pem list > z.txt && test "$(wc -l < z.txt)" = 1'
+check "zenith sees only D" sh -c 'q --key tom.pem show DWG-1 | grep -q "1 revision" && q --key tom.pem list > z.txt && test "$(sed 1d z.txt | wc -l)" = 1'
 fails 1 "document 'DWG-1' has no revision 'C'" "zenith cannot read C" q --key tom.pem cat DWG-1@C
 fails 1 "no document 'COC-7'" "zenith cannot read acme's certificate" q --key tom.pem cat COC-7
 check "cat of a superseded revision warns" \

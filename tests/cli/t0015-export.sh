@@ -56,7 +56,7 @@ ok "a supplier exports its own lot" q --key sam.pem export --lot L-1 -o sam.zip
 
 fails 1 "no lot 'Z-1'" "a supplier's export of another supplier's lot" q --key sam.pem export --lot Z-1 -o z.zip
 fails 1 "no lot 'NOPE'" "an unknown lot" q export --lot NOPE -o n.zip
-fails 1 "cannot write 'b1.zip': .*exists" "an output that exists" q export --lot L-1 -o b1.zip
+fails 1 "^qvault: 'b1.zip' exists; use --force to overwrite$" "an output that exists" q export --lot L-1 -o b1.zip
 fails 2 "give one of --lot, --po, --doc" "no subject" q export -o x.zip
 fails 2 "give one of --lot, --po, --doc" "two subjects" q export --lot L-1 --po PO-1 -o x.zip
 fails 2 "-o BUNDLE.zip is required" "no output" q export --lot L-1

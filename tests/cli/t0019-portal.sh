@@ -211,12 +211,12 @@ check "scorecard --html: one self-contained page with an SVG chart, no scripts, 
 	q scorecard --html sc.html > /dev/null && grep -q "<svg" sc.html && grep -q "<rect" sc.html &&
 	! grep -qi "<script\|src=\|href=\|@import\|url(" sc.html'
 echo precious > precious.txt && ln -s precious.txt link.html && ln -s nowhere.html dangling.html
-fails 1 "cannot write 'link.html': File exists" "scorecard --html does not write through a symlink" \
+fails 1 "'link.html' exists; use --force to overwrite" "scorecard --html does not write through a symlink" \
 	q scorecard --html link.html
 check "  the file it points to is untouched" sh -c 'test "$(cat precious.txt)" = precious && test -L link.html'
-fails 1 "cannot write 'dangling.html': File exists" "  nor through a dangling one" q scorecard --html dangling.html
+fails 1 "'dangling.html' exists; use --force to overwrite" "  nor through a dangling one" q scorecard --html dangling.html
 check "  which still points nowhere" sh -c 'test -L dangling.html && ! test -e nowhere.html'
-fails 1 "cannot write 'sc.html': File exists" "scorecard --html does not overwrite a file, as export -o" \
+fails 1 "'sc.html' exists; use --force to overwrite" "scorecard --html does not overwrite a file, as export -o" \
 	q scorecard --html sc.html
 fails 1 "a supplier sees only its own organization's scorecard" "a supplier's scorecard of another" \
 	q --key zed.pem scorecard --org acme

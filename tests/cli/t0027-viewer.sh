@@ -61,7 +61,7 @@ chmod +x "$TMP/.bin/ops"
 
 # ---- log DOC / PO / LOT: every event of it ------------------------------------
 check "log DOC: the release, the acknowledgments, the links" sh -c '
-	q log DWG-A > g.txt && grep -q "release release DWG-A@A to acme,beta$" g.txt &&
+	q log DWG-A > g.txt && grep -q "release  *release DWG-A@A to acme,beta$" g.txt &&
 	grep -q "ack DWG-A@A received by sam (acme)" g.txt && grep -q "ack DWG-A@A received by bob (beta)" g.txt &&
 	grep -q "link DWG-A@A to po PO-A" g.txt && grep -q "link DWG-A@A to po PO-B" g.txt &&
 	test "$(wc -l < g.txt)" = 5'

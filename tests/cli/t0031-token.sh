@@ -31,8 +31,9 @@ check "  another id, another secret" sh -c 'test "$(cut -c5-20 tok2.txt)" != "$(
 	test "$(cut -c22- tok2.txt)" != "$(cut -c22- tok.txt)"'
 check "token list names both, their users, scopes and expiry" sh -c '
 	q --key admin.pem token list > list.txt &&
-	grep -Eq "^$ID active +sam +write expires 2099-12-31 created by admin " list.txt &&
-	grep -Eq "^$ID2 active +sam +read +expires never " list.txt'
+	head -n 1 list.txt | grep -Eq "^TOKEN +STATE +USER +SCOPE +EXPIRES +CREATED BY +CREATED$" &&
+	grep -Eq "^$ID +active +sam +write +2099-12-31 +admin " list.txt &&
+	grep -Eq "^$ID2 +active +sam +read +never +admin " list.txt'
 check "token list --json: no hash, no secret" sh -c '
 	q --key admin.pem token list --json > list.json &&
 	jq -e "length == 2 and (map(.id) | sort) == ([env.ID, env.ID2] | sort)" list.json > /dev/null &&
@@ -76,7 +77,7 @@ fails 1 "no token '0123456789abcdef'" "revoking an unknown token" \
 	q --key admin.pem token revoke 0123456789abcdef
 
 ok "an admin revokes a token" q --key admin.pem token revoke "$ID"
-check "  the list says so" sh -c 'q --key admin.pem token list | grep -Eq "^$ID revoked "'
+check "  the list says so" sh -c 'q --key admin.pem token list | grep -Eq "^$ID +revoked "'
 check "  revoked.json beside it, by the admin" sh -c '
 	git -C v show "main:'"$DIR"'/revoked.json" | jq -e ".record == \"token-revoked\" and .id == \"'"$ID"'\" and .revoked_by == \"admin\"" > /dev/null'
 fails 1 "token '$ID' is revoked already" "revoking twice" q --key admin.pem token revoke "$ID"

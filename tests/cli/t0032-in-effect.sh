@@ -53,9 +53,9 @@ check "list (acme): DWG-D at A, released" sh -c '
 	$S list > l.txt && grep -Eq "^DWG-D +A +drawing +released" l.txt'
 check "cat DWG-D (acme): A, with no warning" sh -c '
 	$S cat DWG-D 2>w.txt | cmp -s - a.pdf && test ! -s w.txt'
-check "pending (acme): DWG-D@A" sh -c '$S pending | grep -q "^DWG-D@A  acme"'
+check "pending (acme): DWG-D@A" sh -c '$S pending | grep -q "^DWG-D@A  *acme"'
 check "pending (the buyer): DWG-D@A for acme, DWG-D@B for beta" sh -c '
-	q pending > p.txt && grep -q "^DWG-D@A  acme" p.txt && grep -q "^DWG-D@B  beta" p.txt'
+	q pending > p.txt && grep -q "^DWG-D@A  *acme" p.txt && grep -q "^DWG-D@B  *beta" p.txt'
 check "ack-statement DWG-D@A through the shell (acme): the statement" sh -c '
 	SSH_ORIGINAL_COMMAND="ack-statement DWG-D@A" q shell --user sam > st.json &&
 	jq -e ".predicate.document == \"DWG-D\" and .predicate.revision == \"A\"" st.json > /dev/null'
@@ -104,7 +104,7 @@ check "show DWG-E (beta): A superseded (B went to beta), B released" sh -c '
 	$B show DWG-E > s.txt && grep -q "^DWG-E@A  drawing  superseded$" s.txt &&
 	grep -q "^DWG-E@B  drawing  released$" s.txt'
 check "pending (beta): DWG-D@B and DWG-E@B, not DWG-E@A" sh -c '
-	$B pending > p.txt && grep -q "^DWG-D@B  beta" p.txt && grep -q "^DWG-E@B  beta" p.txt &&
+	$B pending > p.txt && grep -q "^DWG-D@B  *beta" p.txt && grep -q "^DWG-E@B  *beta" p.txt &&
 	! grep -q "DWG-E@A" p.txt'
 fails 1 "^qvault: 'DWG-E@A' is superseded; the current revision is 'B'$" \
 	"ack DWG-E@A (beta): superseded for beta" $B ack DWG-E@A

@@ -18,7 +18,8 @@ make_pdf c.pdf cert
 ok "types list" q types list
 check "  one line a type, fai-member last" sh -c '
 	q types list > l.txt && grep -q "^coc  *application/pdf" l.txt && grep -q "^model  *model/step" l.txt &&
-	tail -n 1 l.txt | grep -q "^fai-member " && test "$(wc -l < l.txt)" = 10'
+	tail -n 1 l.txt | grep -q "^fai-member " && test "$(sed 1d l.txt | wc -l)" = 10 &&
+	head -n 1 l.txt | grep -q "^TYPE  *ALLOWED$"'
 check "  --json: each type's list" sh -c 'q types list --json | jq -e ".coc | index(\"text/csv\")" > /dev/null'
 if python3 -c 'import jsonschema' 2> /dev/null; then
 	q types list --json > t.json

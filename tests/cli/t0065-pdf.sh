@@ -193,10 +193,10 @@ q release DWG-1 --rev C honest.pdf --to acme > /dev/null
 q po add PO-1 --supplier acme --line PN-1:50:DWG-1@C > /dev/null
 q --key sam.pem ack DWG-1@C > /dev/null
 fai_pkg FAIR-1 6.05
-cp launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+cp launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip --force > /dev/null
 fails 1 "^qvault: 'fai\.zip': 'ballooned\.pdf' has a /Launch action \(object [0-9]+\), which an FAI package may not hold$" \
 	"an FAI package whose PDF has a /Launch action is refused" q --key sam.pem fai add fai.zip
-cp os-js.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+cp os-js.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip --force > /dev/null
 ok "an FAI package whose PDF holds JavaScript is accepted" q --key sam.pem fai add fai.zip
 check "  the finding is shown with that member" sh -c 'q show FAIR-1 | grep -A2 "file     ballooned.pdf" | grep -q "finding: holds JavaScript"'
 

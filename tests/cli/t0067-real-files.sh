@@ -151,7 +151,7 @@ q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 > /dev/null
 fai_pkg FAIR-1 6.05
 cp form3.xlsx results.qif part.stp pkg/
 jq '.attachments += ["form3.xlsx", "results.qif", "part.stp"]' pkg/fai.json > pkg/m.json && mv pkg/m.json pkg/fai.json
-q fai pack pkg -o fai.zip > /dev/null
+q fai pack pkg -o fai.zip --force > /dev/null
 ok "an FAI package may hold a spreadsheet, a QIF report and a STEP model" \
 	q --key sam.pem fai add fai.zip --lot L-1
 check "  each member recorded with its type" sh -c '
