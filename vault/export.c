@@ -7,7 +7,7 @@
  *   acks/DOC@REV/NAME, NAME.sig   each acknowledgment statement and its SSHSIG
  *   allowed_signers               the vault's users' keys (revoked ones end)
  *   history.bundle                the signed commits that wrote each revision
- *                                 (history.c), a git bundle
+ *                                 (provenance.c), a git bundle
  *   HISTORY.txt                   each revision's commits, with their acts
  *   trace.json, trace.txt         the trace, for programs and for people
  *   VERIFY.txt                    the commands that check all of it
@@ -33,7 +33,7 @@
 
 #include "common.h"
 #include "error.h"
-#include "history.h"
+#include "provenance.h"
 #include "package.h"
 #include "record.h"
 #include "sign.h"
@@ -300,8 +300,8 @@ typedef struct {
 } signers;
 
 /* The item of the revision a member "documents/DOC@REV/..." belongs to. */
-static const vault_history_item *item_of(const char *mname, const char *top,
-					  const vault_history_item *items, size_t nitems,
+static const vault_provenance_item *item_of(const char *mname, const char *top,
+					  const vault_provenance_item *items, size_t nitems,
 					  const char **rest)
 {
 	const char *label = mname + strlen(top), *slash = strchr(label, '/');
@@ -319,7 +319,7 @@ static const vault_history_item *item_of(const char *mname, const char *top,
 }
 
 /* HISTORY.txt: each revision's commits, oldest first, with who and what. */
-static int history_text(char **out, vault *v, const vault_history_item *items, size_t nitems)
+static int history_text(char **out, vault *v, const vault_provenance_item *items, size_t nitems)
 {
 	vault_buf text = VAULT_BUF_INIT;
 	size_t i, k;
@@ -356,7 +356,7 @@ static int history_text(char **out, vault *v, const vault_history_item *items, s
 }
 
 static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
-			 const vault_history_item *items, size_t nitems, int history)
+			 const vault_provenance_item *items, size_t nitems, int history)
 {
 	vault_buf out = VAULT_BUF_INIT;
 	size_t i, k, ncommits = 0;
@@ -440,7 +440,7 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 		       "   (the commit that added the revision, then the latest one):\n\n",
 		       ncommits);
 		for (i = 0; i < b->n; i++) {
-			const vault_history_item *it = NULL;
+			const vault_provenance_item *it = NULL;
 			const char *rest = NULL, *top = NULL;
 
 			if (strncmp(b->m[i].name, "documents/", 10) == 0)
@@ -484,10 +484,10 @@ static int write_zip(bundle *b, const char *out)
 }
 
 /* The item of DOC@REV, its folder in the tree. */
-static int add_item(vault_history_item **items, size_t *n, const char *doc, const char *rev)
+static int add_item(vault_provenance_item **items, size_t *n, const char *doc, const char *rev)
 {
 	char dir[VAULT_PATH_MAX], label[VAULT_NAME_MAX * 2 + 2];
-	vault_history_item *it;
+	vault_provenance_item *it;
 	int error;
 
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
@@ -568,7 +568,7 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	git_tree *root = NULL;
 	char *text = NULL, *keys = NULL, subject[300], hex[41];
 	vault_buf sums = VAULT_BUF_INIT;
-	vault_history_item *items = NULL;
+	vault_provenance_item *items = NULL;
 	vault_key *server = NULL;
 	signers sg;
 	const char *key;
@@ -627,9 +627,9 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 		goto done;
 	add_data(&b, "allowed_signers", keys, strlen(keys));
 	keys = NULL;
-	if ((error = vault_history__collect(items, nitems, v->store, head)) < 0)
+	if ((error = vault_provenance__collect(items, nitems, v->store, head)) < 0)
 		goto done;
-	if ((error = vault_history__bundle(&keys, &len, v->store, items, nitems)) == 0) {
+	if ((error = vault_provenance__bundle(&keys, &len, v->store, items, nitems)) == 0) {
 		add_data(&b, "history.bundle", keys, len);
 		keys = NULL;
 		history = 1;
@@ -685,7 +685,7 @@ done:
 	json_decref(trace);
 	json_decref(revs);
 	json_decref(acks);
-	vault_history__dispose(items, nitems);
+	vault_provenance__dispose(items, nitems);
 	for (i = 0; i < nitems; i++) {
 		free(items[i].label);
 		free(items[i].dir);

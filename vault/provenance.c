@@ -1,5 +1,5 @@
 /*
- * history.c - the commits behind records, and a git bundle of them.
+ * provenance.c - the commits behind records, and a git bundle of them.
  *
  * An evidence bundle proves who wrote each record with the signed
  * commits that wrote it.  `git clone` of a bundle needs every object
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "history.h"
+#include "provenance.h"
 #include "util.h"
 
 /* The id of `path` in `tree`, or a zero id when it has none. */
@@ -27,7 +27,7 @@ static void entry_id(git_oid *out, const git_tree *tree, const char *path)
 	}
 }
 
-static void push(vault_history_item *it, const git_oid *id)
+static void push(vault_provenance_item *it, const git_oid *id)
 {
 	if (it->n == it->cap) {
 		it->cap = it->cap ? 2 * it->cap : 4;
@@ -67,7 +67,7 @@ static int wrote(int *out, const git_commit *c, const git_tree *tree, const char
 	return 0;
 }
 
-int vault_history__collect(vault_history_item *items, size_t n, vault_store *s,
+int vault_provenance__collect(vault_provenance_item *items, size_t n, vault_store *s,
 			   const git_commit *head)
 {
 	git_repository *repo = vault_store__repo(s);
@@ -146,7 +146,7 @@ done:
 }
 
 /* Was commit k of item i named by a ref already (by an item before it)? */
-static int named(const vault_history_item *items, size_t i, size_t k)
+static int named(const vault_provenance_item *items, size_t i, size_t k)
 {
 	size_t a, b;
 
@@ -157,8 +157,8 @@ static int named(const vault_history_item *items, size_t i, size_t k)
 	return 0;
 }
 
-int vault_history__bundle(char **out, size_t *len, vault_store *s,
-			  const vault_history_item *items, size_t n)
+int vault_provenance__bundle(char **out, size_t *len, vault_store *s,
+			  const vault_provenance_item *items, size_t n)
 {
 	git_repository *repo = vault_store__repo(s);
 	vault_buf text = VAULT_BUF_INIT;
@@ -212,7 +212,7 @@ done:
 	return error;
 }
 
-void vault_history__dispose(vault_history_item *items, size_t n)
+void vault_provenance__dispose(vault_provenance_item *items, size_t n)
 {
 	size_t i;
 

@@ -1,9 +1,9 @@
 /*
- * history.h - the signed history behind records: the commits that wrote
+ * provenance.h - the signed history behind records: the commits that wrote
  * each record's folder, and a git bundle of them that stock git opens.
  */
-#ifndef VAULT_HISTORY_H
-#define VAULT_HISTORY_H
+#ifndef VAULT_PROVENANCE_H
+#define VAULT_PROVENANCE_H
 
 #include <stddef.h>
 
@@ -17,16 +17,16 @@ typedef struct {
 	char *dir;        /* its folder in each commit's tree */
 	git_oid *commits;
 	size_t n, cap;
-} vault_history_item;
+} vault_provenance_item;
 
 /*
  * Fill each item's `commits` with every commit reachable from `head`
  * whose tree changed the item's folder against each of its parents (a
  * merge that took the folder from one side is not counted; the commit
  * of that side is), oldest first.  The items stay the caller's; their
- * `commits` are freed by vault_history__dispose.
+ * `commits` are freed by vault_provenance__dispose.
  */
-int vault_history__collect(vault_history_item *items, size_t n, vault_store *s,
+int vault_provenance__collect(vault_provenance_item *items, size_t n, vault_store *s,
 			   const git_commit *head);
 
 /*
@@ -37,10 +37,10 @@ int vault_history__collect(vault_history_item *items, size_t n, vault_store *s,
  * offline and nothing of the other records of the vault travels.  `*out`
  * is malloc'd; VAULT_ENOTFOUND when there is no commit.
  */
-int vault_history__bundle(char **out, size_t *len, vault_store *s,
-			  const vault_history_item *items, size_t n);
+int vault_provenance__bundle(char **out, size_t *len, vault_store *s,
+			  const vault_provenance_item *items, size_t n);
 
 /* The commits of the items (not the items themselves). */
-void vault_history__dispose(vault_history_item *items, size_t n);
+void vault_provenance__dispose(vault_provenance_item *items, size_t n);
 
 #endif
