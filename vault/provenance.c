@@ -7,6 +7,9 @@
  * organization's records): so the bundle holds only the commits that
  * wrote the records exported, the trees on the path to each record and
  * the record's own folder, and is opened with `git bundle unbundle`.
+ * Those path trees are whole git trees: they name (never hold) their
+ * other entries, such as the other revisions of the same document and
+ * the documents that share its fan-out folder.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,43 +40,55 @@ static void push(vault_provenance_item *it, const git_oid *id)
 	git_oid_cpy(&it->commits[it->n++], id);
 }
 
-/* Did `c` write the folder `dir`: is it there, and other than in every parent? */
-static int wrote(int *out, const git_commit *c, const git_tree *tree, const char *dir)
+/* Did a commit of tree `tree` and parents' trees `pt` write the folder `dir`? */
+static int wrote(const git_tree *tree, git_tree *const *pt, unsigned np, const char *dir)
 {
-	unsigned i, np = git_commit_parentcount(c);
 	git_oid mine, theirs;
+	unsigned i;
 
-	*out = 0;
 	entry_id(&mine, tree, dir);
 	if (git_oid_is_zero(&mine))
 		return 0;
 	for (i = 0; i < np; i++) {
-		git_commit *p;
-		git_tree *pt;
-
-		if (git_commit_parent(&p, c, i) < 0)
-			return vault_error__git(VAULT_ERROR, "cannot read a parent of a commit");
-		if (git_commit_tree(&pt, p) < 0) {
-			git_commit_free(p);
-			return vault_error__git(VAULT_ERROR, "cannot read a commit's tree");
-		}
-		entry_id(&theirs, pt, dir);
-		git_tree_free(pt);
-		git_commit_free(p);
+		entry_id(&theirs, pt[i], dir);
 		if (git_oid_equal(&mine, &theirs))
 			return 0;
 	}
-	*out = 1;
-	return 0;
+	return 1;
+}
+
+/* The trees of the parents of `c`, `*np` of them; NULL on error (set). */
+static git_tree **parent_trees(const git_commit *c, unsigned *np)
+{
+	git_tree **pt;
+	unsigned i;
+
+	*np = git_commit_parentcount(c);
+	if ((pt = calloc(*np + 1, sizeof(*pt))) == NULL)
+		abort();
+	for (i = 0; i < *np; i++) {
+		git_commit *p = NULL;
+		int bad = git_commit_parent(&p, c, i) < 0 || git_commit_tree(&pt[i], p) < 0;
+
+		git_commit_free(p);
+		if (bad) {
+			vault_error__git(VAULT_ERROR, "cannot read a parent of a commit");
+			while (i--)
+				git_tree_free(pt[i]);
+			free(pt);
+			return NULL;
+		}
+	}
+	return pt;
 }
 
 int vault_provenance__collect(vault_provenance_item *items, size_t n, vault_store *s,
-			   const git_commit *head)
+			      const git_commit *head)
 {
 	git_repository *repo = vault_store__repo(s);
 	git_revwalk *walk = NULL;
 	git_oid id;
-	int error = 0, rc;
+	int error = 0, rc = 0;
 
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
@@ -82,25 +97,21 @@ int vault_provenance__collect(vault_provenance_item *items, size_t n, vault_stor
 		goto done;
 	}
 	while (!error && (rc = git_revwalk_next(&id, walk)) == 0) {
-		git_commit *c;
-		git_tree *tree;
-		size_t i;
+		git_commit *c = NULL;
+		git_tree *tree = NULL, **pt = NULL;
+		unsigned np = 0, i;
+		size_t k;
 
-		if (git_commit_lookup(&c, repo, &id) < 0) {
+		if (git_commit_lookup(&c, repo, &id) < 0 || git_commit_tree(&tree, c) < 0)
 			error = vault_error__git(VAULT_ERROR, "cannot read a commit");
-			break;
-		}
-		if (git_commit_tree(&tree, c) < 0) {
-			git_commit_free(c);
-			error = vault_error__git(VAULT_ERROR, "cannot read a commit's tree");
-			break;
-		}
-		for (i = 0; i < n && !error; i++) {
-			int yes;
-
-			if ((error = wrote(&yes, c, tree, items[i].dir)) == 0 && yes)
-				push(&items[i], &id);
-		}
+		else if ((pt = parent_trees(c, &np)) == NULL)
+			error = VAULT_ERROR;
+		for (k = 0; k < n && !error; k++)
+			if (wrote(tree, pt, np, items[k].dir))
+				push(&items[k], &id);
+		for (i = 0; pt && i < np; i++)
+			git_tree_free(pt[i]);
+		free(pt);
 		git_tree_free(tree);
 		git_commit_free(c);
 	}

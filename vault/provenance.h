@@ -34,7 +34,8 @@ int vault_provenance__collect(vault_provenance_item *items, size_t n, vault_stor
  * commits, each named by a ref refs/qvault/history/<id>, with the trees
  * on the path to each folder the commit wrote and that folder whole, so
  * that `git verify-commit ID` and `git cat-file blob ID:PATH` answer
- * offline and nothing of the other records of the vault travels.  `*out`
+ * offline and no other record's content travels (the path trees name
+ * their other entries).  `*out`
  * is malloc'd; VAULT_ENOTFOUND when there is no commit.
  */
 int vault_provenance__bundle(char **out, size_t *len, vault_store *s,
