@@ -30,7 +30,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	if ((error = vault_export(v, lot ? VAULT_EXPORT_LOT : po ? VAULT_EXPORT_PO : VAULT_EXPORT_DOC,
 				  lot ? lot : po ? po : doc, rev, out)) < 0)
 		return cli_fail(error);
-	printf("wrote %s; check it with: unzip %s && sha256sum -c SHA256SUMS (see VERIFY.txt)\n",
+	printf("wrote %s; check it with stock tools: unzip %s, then the commands of its VERIFY.txt\n",
 	       out, out);
 	return EXIT_OK;
 }

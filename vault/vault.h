@@ -975,7 +975,9 @@ typedef enum { VAULT_EXPORT_LOT, VAULT_EXPORT_PO, VAULT_EXPORT_DOC } vault_expor
  * in namespace VAULT_BUNDLE_NAMESPACE by the vault's server key
  * (qvault/server.pem) and by the acting user's key when one acts
  * (SHA256SUMS.NAME@ORG.sig each).  The same vault state gives the same
- * bytes.
+ * bytes (with Ed25519 keys: an ECDSA signature differs each time).  No
+ * server key (or one that is not the server user's) is an error: a
+ * bundle is never written unsigned.
  */
 int vault_export(vault *v, vault_export_kind kind, const char *name, const char *rev,
 		 const char *out);
