@@ -299,6 +299,11 @@ typedef struct {
 	size_t n;
 } signers;
 
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 /* The item of the revision a member "documents/DOC@REV/..." belongs to. */
 static const vault_provenance_item *item_of(const char *mname, const char *top,
 					  const vault_provenance_item *items, size_t nitems,
@@ -443,9 +448,9 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 			const vault_provenance_item *it = NULL;
 			const char *rest = NULL, *top = NULL;
 
-			if (strncmp(b->m[i].name, "documents/", 10) == 0)
+			if (starts_with(b->m[i].name, "documents/"))
 				top = "documents/";
-			else if (strncmp(b->m[i].name, "certs/", 6) == 0)
+			else if (starts_with(b->m[i].name, "certs/"))
 				top = "certs/";
 			if (!top || (it = item_of(b->m[i].name, top, items, nitems, &rest)) == NULL)
 				continue;
