@@ -138,7 +138,8 @@ check "  but ssh-keygen -Y verify refuses both signatures of SHA256SUMS" sub '
 			< SHA256SUMS > ../t3.out 2>&1 && grep -q "Signature verification failed" ../t3.out || exit 1
 	done'
 fresh t4
-sed -i '3s/^\(.\)\(.\)/\2\1/' t4/SHA256SUMS.qvault-server@owner.sig
+awk 'NR == 3 { c = substr($0, 1, 1); $0 = (c == "A" ? "B" : "A") substr($0, 2) } 1' \
+	bundle/SHA256SUMS.qvault-server@owner.sig > t4/SHA256SUMS.qvault-server@owner.sig
 check "a changed signature: ssh-keygen -Y verify fails" sub '
 	cd t4 && ! cmp -s SHA256SUMS.qvault-server@owner.sig ../bundle/SHA256SUMS.qvault-server@owner.sig &&
 	! ssh-keygen -Y verify -f allowed_signers -I qvault-server@owner -n qvault-bundle \
@@ -156,7 +157,7 @@ fresh t5
 sed -i 's/L-1/L-2/' t5/trace.txt
 (cd t5 && sed -i "/^qvault-server@owner /s#\(^[^ ]* [^ ]*\) .*#\1 $(cut -d' ' -f1,2 ../forger.pub)#" allowed_signers &&
 	sed -i "/-I 'tester@owner' -n qvault-bundle/,+1d" VERIFY.txt &&
-	rm SHA256SUMS* && find . -type f | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum > SHA256SUMS &&
+	rm SHA256SUMS* && find . -type f | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum > ../t5.sums && mv ../t5.sums SHA256SUMS &&
 	ssh-keygen -q -Y sign -f ../forger -n qvault-bundle SHA256SUMS &&
 	mv SHA256SUMS.sig SHA256SUMS.qvault-server@owner.sig)
 check "a substituted allowed_signers, re-signed by a forger: the bundle's own checks pass" sub '
