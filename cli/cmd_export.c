@@ -40,7 +40,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	}
 	if ((rc = cli_out_commit(&o)) != EXIT_OK)
 		return rc;
-	printf("wrote %s; check it with: unzip %s && sha256sum -c SHA256SUMS (see VERIFY.txt)\n",
+	printf("wrote %s; check it with stock tools: unzip %s, then the commands of its VERIFY.txt\n",
 	       out, out);
 	return EXIT_OK;
 }

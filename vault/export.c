@@ -6,9 +6,14 @@
  *   certs/DOC@REV/cert.json       a material certificate's EN 10204 data
  *   acks/DOC@REV/NAME, NAME.sig   each acknowledgment statement and its SSHSIG
  *   allowed_signers               the vault's users' keys (revoked ones end)
+ *   history.bundle                the signed commits that wrote each revision
+ *                                 (provenance.c), a git bundle
+ *   HISTORY.txt                   each revision's commits, with their acts
  *   trace.json, trace.txt         the trace, for programs and for people
  *   VERIFY.txt                    the commands that check all of it
  *   SHA256SUMS                    of every file above, as sha256sum -c reads
+ *   SHA256SUMS.NAME@ORG.sig       SHA256SUMS signed (SSHSIG, qvault-bundle)
+ *                                 by the server key and by the exporter
  *
  * The same vault state gives the same bytes: members in name order, fixed
  * times and modes, nothing taken from the clock.
@@ -28,8 +33,11 @@
 
 #include "common.h"
 #include "error.h"
+#include "provenance.h"
 #include "package.h"
 #include "record.h"
+#include "sign.h"
+#include "user.h"
 #include "util.h"
 
 /* One member of the bundle: its content in memory, or in a scratch file. */
@@ -284,19 +292,111 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 	return vault_buf__detach(&out);
 }
 
-static char *verify_text(json_t *acks)
+/* Who signs SHA256SUMS: "NAME@ORG" of the server and of the exporter. */
+typedef struct {
+	char id[2][VAULT_NAME_MAX * 2 + 2];
+	const vault_key *key[2];
+	size_t n;
+} signers;
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The item of the revision a member "documents/DOC@REV/..." belongs to. */
+static const vault_provenance_item *item_of(const char *mname, const char *top,
+					  const vault_provenance_item *items, size_t nitems,
+					  const char **rest)
+{
+	const char *label = mname + strlen(top), *slash = strchr(label, '/');
+	size_t i;
+
+	if (!slash)
+		return NULL;
+	for (i = 0; i < nitems; i++)
+		if (strlen(items[i].label) == (size_t)(slash - label) &&
+		    strncmp(items[i].label, label, (size_t)(slash - label)) == 0 && items[i].n) {
+			*rest = slash + 1;
+			return &items[i];
+		}
+	return NULL;
+}
+
+/* HISTORY.txt: each revision's commits, oldest first, with who and what. */
+static int history_text(char **out, vault *v, const vault_provenance_item *items, size_t nitems)
+{
+	vault_buf text = VAULT_BUF_INIT;
+	size_t i, k;
+
+	append(&text,
+	       "The commits that wrote each record of this bundle, oldest first, all in\n"
+	       "history.bundle (VERIFY.txt, step 4): commit id, author, time (UTC), act.\n"
+	       "Each record is the folder named in brackets in that commit's tree.\n");
+	for (i = 0; i < nitems; i++) {
+		append(&text, "\n%s [%s]\n", items[i].label, items[i].dir);
+		for (k = 0; k < items[i].n; k++) {
+			char hex[GIT_OID_HEXSZ + 1], when[32];
+			git_commit *c;
+			const git_signature *who;
+			struct tm tm;
+			time_t t;
+
+			if (git_commit_lookup(&c, vault_store__repo(v->store), &items[i].commits[k]) < 0) {
+				vault_buf__dispose(&text);
+				return vault_error__git(VAULT_ERROR, "cannot read a commit");
+			}
+			who = git_commit_author(c);
+			t = (time_t)who->when.time;
+			gmtime_r(&t, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			git_oid_tostr(hex, sizeof(hex), &items[i].commits[k]);
+			append(&text, "  %s %s %s %s\n", hex, who->name, when,
+			       git_commit_summary(c) ? git_commit_summary(c) : "");
+			git_commit_free(c);
+		}
+	}
+	*out = vault_buf__detach(&text);
+	return 0;
+}
+
+static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
+			 const vault_provenance_item *items, size_t nitems, int history)
 {
 	vault_buf out = VAULT_BUF_INIT;
-	size_t i;
+	size_t i, k, ncommits = 0;
 	json_t *a;
 
 	append(&out,
-	       "How to check this bundle without qvault, with stock tools only:\n\n"
-	       "1. Every file is what was recorded (coreutils):\n\n"
+	       "How to check this bundle without qvault, with stock tools only (unzip,\n"
+	       "coreutils, OpenSSH's ssh-keygen, git).  Unpack it, and run every command\n"
+	       "below in the folder it unpacks into:\n\n"
+	       "     unzip BUNDLE.zip -d bundle && cd bundle\n\n"
+	       "0. Whose keys to trust: learn it outside this bundle.\n\n"
+	       "   allowed_signers travels in this bundle, and whoever could change the\n"
+	       "   bundle could change it too.  Get the fingerprints of the vault's keys\n"
+	       "   independently: from the vault's admin, in a letter, or from the vault's\n"
+	       "   published keys (`qvault keys allowed-signers` on the vault, each key's\n"
+	       "   fingerprint as `ssh-keygen -l` prints it).  This bundle's keys are:\n\n"
+	       "     awk '{ print $3, $4, $1 }' allowed_signers | ssh-keygen -l -f -\n\n"
+	       "   Every fingerprint printed below (\"Good ... signature for NAME with ...\n"
+	       "   key SHA256:...\") must be the one you obtained for NAME.  A fingerprint\n"
+	       "   you cannot match means a key you cannot trust, whatever else passes.\n\n"
+	       "1. SHA256SUMS was signed (SSHSIG, namespace qvault-bundle) by %s,\n"
+	       "   one signature file each:\n\n",
+	       sg->n == 2 ? "the vault's\n   server and by the user who exported the bundle" :
+	       "the vault's\n   server");
+	for (i = 0; i < sg->n; i++)
+		append(&out,
+		       "     ssh-keygen -Y verify -f allowed_signers -I '%s' -n qvault-bundle \\\n"
+		       "       -s 'SHA256SUMS.%s.sig' < SHA256SUMS\n", sg->id[i], sg->id[i]);
+	append(&out,
+	       "\n2. Every file is what was signed (coreutils):\n\n"
 	       "     sha256sum -c SHA256SUMS\n\n"
-	       "   SHA256SUMS lists every other file of the bundle; the SHA-256 of each\n"
-	       "   document is the one recorded in the vault when it was added.\n\n"
-	       "2. Every acknowledgment was signed by its supplier's key (OpenSSH):\n\n");
+	       "   SHA256SUMS lists every other file of the bundle, history.bundle too;\n"
+	       "   the SHA-256 of each document is the one recorded in the vault when it\n"
+	       "   was added.\n\n"
+	       "3. Every acknowledgment was signed by its supplier's key (OpenSSH):\n\n");
 	if (json_array_size(acks) == 0)
 		append(&out, "     (no acknowledgments in this bundle)\n");
 	json_array_foreach(acks, i, a) {
@@ -312,11 +412,61 @@ static char *verify_text(json_t *acks)
 	}
 	append(&out,
 	       "\n   Each statement (in-toto Statement v1) names the files it covers by\n"
-	       "   SHA-256: compare them with SHA256SUMS.\n\n"
-	       "3. allowed_signers holds the keys of the vault's users; a revoked key\n"
-	       "   carries valid-before, so ssh-keygen refuses what it signed later.\n"
-	       "   The whole history can be checked in the vault itself with\n"
-	       "   `git verify-commit` and `qvault verify`.\n");
+	       "   SHA-256: compare them with SHA256SUMS.  A revoked key carries\n"
+	       "   valid-before in allowed_signers, so ssh-keygen refuses what it signed\n"
+	       "   later.\n\n"
+	       "4. Who added, released and acknowledged each revision: history.bundle\n"
+	       "   holds the signed vault commits that wrote each one (HISTORY.txt lists\n"
+	       "   them per revision, with each act).  It holds those commits, the trees\n"
+	       "   down to each record and the record's own folder, nothing else of the\n"
+	       "   vault; so it is opened with `git bundle unbundle` (which checks it),\n"
+	       "   not cloned (a clone needs the whole vault's history):\n\n");
+	if (!history) {
+		append(&out, "     (no history: this bundle holds no document revision)\n");
+	} else {
+		append(&out,
+		       "     git init -q --bare history.git\n"
+		       "     git --git-dir=history.git bundle unbundle history.bundle\n");
+		for (i = 0; i < nitems; i++)
+			for (k = 0; k < items[i].n; k++) {
+				char hex[GIT_OID_HEXSZ + 1];
+
+				git_oid_tostr(hex, sizeof(hex), &items[i].commits[k]);
+				append(&out,
+				       "     git --git-dir=history.git -c gpg.ssh.allowedSignersFile=allowed_signers \\\n"
+				       "       verify-commit %s\n", hex);
+				ncommits++;
+			}
+		append(&out,
+		       "\n   Each prints a Good \"git\" signature for its author: compare the\n"
+		       "   fingerprint with step 0.  (%zu commits; one that wrote two revisions\n"
+		       "   is listed for each.)\n\n"
+		       "5. Each file of the bundle is the one those signed commits recorded\n"
+		       "   (the commit that added the revision, then the latest one):\n\n",
+		       ncommits);
+		for (i = 0; i < b->n; i++) {
+			const vault_provenance_item *it = NULL;
+			const char *rest = NULL, *top = NULL;
+
+			if (starts_with(b->m[i].name, "documents/"))
+				top = "documents/";
+			else if (starts_with(b->m[i].name, "certs/"))
+				top = "certs/";
+			if (!top || (it = item_of(b->m[i].name, top, items, nitems, &rest)) == NULL)
+				continue;
+			for (k = 0; k < (it->n > 1 ? 2u : 1u); k++) {
+				char hex[GIT_OID_HEXSZ + 1];
+
+				git_oid_tostr(hex, sizeof(hex), &it->commits[k ? it->n - 1 : 0]);
+				append(&out,
+				       "     git --git-dir=history.git cat-file blob '%s:%s/%s%s' |\n"
+				       "       cmp - '%s'\n", hex, it->dir, *top == 'd' ? "files/" : "",
+				       rest, b->m[i].name);
+			}
+		}
+	}
+	append(&out, "\nThe whole history can be checked in the vault itself with\n"
+		     "`git verify-commit` and `qvault verify`.\n");
 	return vault_buf__detach(&out);
 }
 
@@ -339,6 +489,82 @@ static int write_zip(bundle *b, vault *v, const char *out)
 	return vault_zipw__close(w);
 }
 
+/* The item of DOC@REV, its folder in the tree. */
+static int add_item(vault_provenance_item **items, size_t *n, const char *doc, const char *rev)
+{
+	char dir[VAULT_PATH_MAX], label[VAULT_NAME_MAX * 2 + 2];
+	vault_provenance_item *it;
+	int error;
+
+	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
+	    (error = vault__fmt(dir + strlen(dir), sizeof(dir) - strlen(dir), "path", "/%s",
+				rev)) < 0 ||
+	    (error = vault__fmt(label, sizeof(label), "revision", "%s@%s", doc, rev)) < 0)
+		return error;
+	if ((*items = realloc(*items, (*n + 1) * sizeof(**items))) == NULL)
+		abort();
+	it = &(*items)[(*n)++];
+	memset(it, 0, sizeof(*it));
+	it->label = vault__strdup(label);
+	it->dir = vault__strdup(dir);
+	return 0;
+}
+
+/*
+ * Who signs the bundle: the vault's server (its key in qvault/server.pem,
+ * which must be the key its user record holds), and the acting user when
+ * one acts with a key of its own (not the server acting for someone).
+ * `*server` receives the loaded key, for the caller to free.
+ */
+static int find_signers(signers *sg, vault_key **server, vault *v, const git_tree *root)
+{
+	vault_user su, me;
+	char path[4200], *have = NULL, *want = NULL;
+	int error;
+
+	memset(sg, 0, sizeof(*sg));
+	memset(&su, 0, sizeof(su));
+	memset(&me, 0, sizeof(me));
+	*server = NULL;
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_SERVER_KEY, v->qdir)) < 0 ||
+	    (error = vault_key_load(server, path, NULL, NULL)) < 0 ||
+	    (error = vault_user__by_name(&su, v->store, root, VAULT_SERVER_USER)) < 0 ||
+	    (error = vault_sign__key_id(&have, *server)) < 0 ||
+	    (error = vault_sign__parse_public(&want, NULL, su.key)) < 0)
+		goto done;
+	if (strcmp(have, want) != 0) {
+		error = vault_error__set(VAULT_EVERIFY,
+			"the server key '%s' is not the key of user '%s'", path, VAULT_SERVER_USER);
+		goto done;
+	}
+	if ((error = vault__fmt(sg->id[0], sizeof(sg->id[0]), "signer", "%s@%s", su.name,
+				su.org)) < 0)
+		goto done;
+	sg->key[0] = *server;
+	sg->n = 1;
+	if (v->key && !v->on_behalf) {
+		if ((error = vault__whoami(&me, v, root)) < 0)
+			goto done;
+		if (strcmp(me.name, su.name) != 0) {
+			if ((error = vault__fmt(sg->id[1], sizeof(sg->id[1]), "signer", "%s@%s",
+						me.name, me.org)) < 0)
+				goto done;
+			sg->key[1] = v->key;
+			sg->n = 2;
+		}
+	}
+done:
+	if (error < 0) {
+		vault_key_free(*server);
+		*server = NULL;
+	}
+	free(have);
+	free(want);
+	vault_user_dispose(&su);
+	vault_user_dispose(&me);
+	return error;
+}
+
 int vault_export(vault *v, vault_export_kind kind, const char *name, const char *rev,
 		 const char *out)
 {
@@ -346,11 +572,14 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	json_t *trace = NULL, *revs = json_object(), *acks = json_array(), *pair;
 	git_commit *head = NULL;
 	git_tree *root = NULL;
-	char *text = NULL, *signers = NULL, subject[300], hex[41];
+	char *text = NULL, *keys = NULL, subject[300], hex[41];
 	vault_buf sums = VAULT_BUF_INIT;
+	vault_provenance_item *items = NULL;
+	vault_key *server = NULL;
+	signers sg;
 	const char *key;
-	size_t i, len = 0, done_revs = 0;
-	int error;
+	size_t i, len = 0, nitems = 0, done_revs = 0;
+	int error, history = 0;
 
 	memset(&b, 0, sizeof(b));
 	if ((error = kind == VAULT_EXPORT_LOT ? vault_trace_lot(&text, v, name) :
@@ -397,28 +626,56 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 				json_object_size(revs));
 		/* a revision left out is left out with its acknowledgments */
 		if ((error = add_revision(&b, v, d, r)) < 0 ||
-		    (error == 0 && (error = add_acks(&b, v, root, d, r, acks)) < 0))
+		    (error == 0 && ((error = add_acks(&b, v, root, d, r, acks)) < 0 ||
+				    (error = add_item(&items, &nitems, d, r)) < 0)))
 			goto done;
 	}
 	vault__progress_end(&v->progress, "Collecting revisions", done_revs, done_revs);
-	if ((error = vault_allowed_signers(&signers, v)) < 0)
+	if ((error = find_signers(&sg, &server, v, root)) < 0 ||
+	    (error = vault_allowed_signers(&keys, v)) < 0)
 		goto done;
-	add_data(&b, "allowed_signers", signers, strlen(signers));
-	signers = NULL;
+	add_data(&b, "allowed_signers", keys, strlen(keys));
+	keys = NULL;
+	if ((error = vault_provenance__collect(items, nitems, v->store, head)) < 0)
+		goto done;
+	if ((error = vault_provenance__bundle(&keys, &len, v->store, items, nitems)) == 0) {
+		add_data(&b, "history.bundle", keys, len);
+		keys = NULL;
+		history = 1;
+	} else if (error != VAULT_ENOTFOUND) {
+		goto done;
+	}
+	if ((error = history_text(&keys, v, items, nitems)) < 0)
+		goto done;
+	add_data(&b, "HISTORY.txt", keys, strlen(keys));
+	keys = NULL;
 	add_data(&b, "trace.json", text, strlen(text));
 	text = NULL;
 	qsort(b.m, b.n, sizeof(member), cmp_member);
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(head));
 	text = report(subject, hex, revs, acks, &b);
 	add_data(&b, "trace.txt", text, strlen(text));
-	text = verify_text(acks);
+	text = verify_text(acks, &sg, &b, items, nitems, history);
 	add_data(&b, "VERIFY.txt", text, strlen(text));
 	text = NULL;
 	qsort(b.m, b.n, sizeof(member), cmp_member);
 	for (i = 0; i < b.n; i++)
 		append(&sums, "%s  %s\n", b.m[i].sha256, b.m[i].name);
 	len = sums.len;
-	add_data(&b, "SHA256SUMS", vault_buf__detach(&sums), len);
+	text = vault_buf__detach(&sums);
+	for (i = 0; i < sg.n; i++) {
+		char sig[sizeof(sg.id[0]) + 32];
+
+		if ((error = vault__fmt(sig, sizeof(sig), "member name", "SHA256SUMS.%s.sig",
+					sg.id[i])) < 0 ||
+		    (error = vault_sign__sshsig(&keys, sg.key[i], VAULT_BUNDLE_NAMESPACE, text,
+						len)) < 0)
+			goto done;
+		add_data(&b, sig, keys, strlen(keys));
+		keys = NULL;
+	}
+	add_data(&b, "SHA256SUMS", text, len);
+	text = NULL;
 	qsort(b.m, b.n, sizeof(member), cmp_member);
 	error = write_zip(&b, v, out);
 done:
@@ -437,7 +694,14 @@ done:
 	json_decref(trace);
 	json_decref(revs);
 	json_decref(acks);
-	free(signers);
+	vault_provenance__dispose(items, nitems);
+	for (i = 0; i < nitems; i++) {
+		free(items[i].label);
+		free(items[i].dir);
+	}
+	free(items);
+	vault_key_free(server);
+	free(keys);
 	free(text);
 	return error;
 }

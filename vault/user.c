@@ -422,9 +422,9 @@ done:
 	return error;
 }
 
-/* What a user's key signs: commits, and each of a person's signed acts. */
+/* What a user's key signs: commits, each of a person's signed acts, bundles. */
 #define SIGNER_NAMESPACES "git," VAULT_ACK_NAMESPACE "," VAULT_PO_ACK_NAMESPACE "," \
-	VAULT_FAI_DISPOSITION_NAMESPACE "," VAULT_NCR_CLOSE_NAMESPACE
+	VAULT_FAI_DISPOSITION_NAMESPACE "," VAULT_NCR_CLOSE_NAMESPACE "," VAULT_BUNDLE_NAMESPACE
 
 int vault_allowed_signers(char **out, vault *v)
 {

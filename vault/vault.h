@@ -765,6 +765,8 @@ typedef struct {
 #define VAULT_PO_ACK_NAMESPACE "qvault-po-ack"
 #define VAULT_FAI_DISPOSITION_NAMESPACE "qvault-fai-disposition"
 #define VAULT_NCR_CLOSE_NAMESPACE "qvault-ncr-close"
+/* An evidence bundle's SHA256SUMS, signed by the server and its exporter. */
+#define VAULT_BUNDLE_NAMESPACE "qvault-bundle"
 
 /* ---- purchase orders and lots -------------------------------------------- */
 
@@ -981,9 +983,15 @@ typedef enum { VAULT_EXPORT_LOT, VAULT_EXPORT_PO, VAULT_EXPORT_DOC } vault_expor
  * document) to the new zip `out`: every document revision its trace
  * reaches (documents/DOC@REV/FILE), each acknowledgment of them with its
  * signature (acks/DOC@REV/NAME and NAME.sig), allowed_signers, the trace
- * (trace.json, trace.txt), VERIFY.txt with the stock commands that check
- * it, and SHA256SUMS of all of that.  The same vault state gives the same
- * bytes.
+ * (trace.json, trace.txt), the signed commits that wrote each revision
+ * (history.bundle, listed in HISTORY.txt), VERIFY.txt with the stock
+ * commands that check it, SHA256SUMS of all of that, and SHA256SUMS signed
+ * in namespace VAULT_BUNDLE_NAMESPACE by the vault's server key
+ * (qvault/server.pem) and by the acting user's key when one acts
+ * (SHA256SUMS.NAME@ORG.sig each).  The same vault state gives the same
+ * bytes (with Ed25519 keys: an ECDSA signature differs each time).  No
+ * server key (or one that is not the server user's) is an error: a
+ * bundle is never written unsigned.
  */
 int vault_export(vault *v, vault_export_kind kind, const char *name, const char *rev,
 		 const char *out);
