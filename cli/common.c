@@ -336,8 +336,17 @@ int cli_out_begin(cli_out *o, const char *path, int force)
 	memset(o, 0, sizeof(*o));
 	o->path = path;
 	o->force = force;
-	if (!force && lstat(path, &st) == 0)
-		return out_exists(o);
+	if (lstat(path, &st) == 0) {
+		if (!force)
+			return out_exists(o);
+		/* --force replaces a file or a link, never a device, a pipe or a
+		 * folder: moved over, /dev/null would become a file */
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			fprintf(stderr, "qvault: '%s' is not a file: --force replaces files only\n",
+				path);
+			return EXIT_ERROR;
+		}
+	}
 	if (len + sizeof(tail) <= sizeof(o->dir)) {
 		memcpy(o->dir, path, len);
 		/* "/x": the folder "/" takes no second slash; "x": none at all */

@@ -53,6 +53,14 @@ check "  with a private key, 0600" sh -c 'grep -q "BEGIN PRIVATE KEY" k.pem && t
 cp k.pem k.keep
 ok "--force replaces a link, never the file behind it" q key generate -o link.pem --force
 check "  link.pem is a file now; k.pem is untouched" sh -c '! test -L link.pem && grep -q "BEGIN PRIVATE KEY" link.pem && cmp -s k.pem k.keep'
+mkfifo pipe
+fails 1 "^qvault: 'pipe' is not a file: --force replaces files only$" \
+	"--force never replaces a named pipe (nor a device: /dev/null would become a file)" \
+	q scorecard --html pipe --force
+check "  the pipe is still a pipe" test -p pipe
+mkdir folder.out
+fails 1 "^qvault: 'folder.out' is not a file" "  nor a folder" q cat DWG-1@C -o folder.out --force
+check "  the folder is still there, empty" evalq '[ -d folder.out ] && [ -z "$(ls -A folder.out)" ]'
 ok "init --new-key --force overwrites" env -u QVAULT_KEY "$QVAULT" init v2 --new-key k2.pem --force
 check "  the vault trusts the key written" sh -c 'q -C v2 --key k2.pem user list | grep -q admin'
 fails 1 "no lot 'NOPE'" "a failed export leaves the file it would have replaced" \
