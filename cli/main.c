@@ -283,6 +283,10 @@ int main(int argc, char **argv)
 	cli_args global;
 	int k = 1, words;
 
+	/* run by ssh-keygen to hand it an OpenSSH key's passphrase */
+	if (getenv("QVAULT_ASKPASS_FD"))
+		return cli_askpass(getenv("QVAULT_ASKPASS_FD"));
+	cli_set_askpass();
 	/* what libgit2 creates (objects, refs) is never group- or world-writable */
 	umask(umask(0) | 022);
 	memset(&global, 0, sizeof(global));

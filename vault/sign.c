@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "sshtool.h"
 #include "util.h"
 
 #define ED25519_NAME "ssh-ed25519"
@@ -25,10 +26,22 @@
 #define SIG_BEGIN "-----BEGIN SSH SIGNATURE-----"
 #define SIG_END "-----END SSH SIGNATURE-----"
 
+/*
+ * A key qvault holds (PEM: pkey), or one that OpenSSH's ssh-keygen signs
+ * with (pkey NULL): an OpenSSH private key file, or a key of ssh-agent.
+ */
 struct vault_key {
 	EVP_PKEY *pkey;
 	vault_key_type type;
 	char *comment;
+	/* a key ssh-keygen signs with: */
+	unsigned char *blob;   /* its public key blob */
+	size_t blobn;
+	const char *tname;     /* its OpenSSH type name, as kind_names */
+	const char *label;     /* ... and as ssh-keygen -l labels it */
+	char *file;            /* the private key file, or "agent:SHA256:..." */
+	char *line;            /* an agent's key: "TYPE BASE64", for ssh-keygen -f */
+	char *pass;            /* an encrypted file's passphrase, wiped when freed */
 };
 
 /* ---- SSH wire encoding ------------------------------------------------ */
@@ -170,6 +183,10 @@ static int key_blob(buf *b, const vault_key *key)
 	unsigned char pub[65];
 	size_t n = sizeof(pub);
 
+	if (key->blob) {
+		put(b, key->blob, key->blobn);
+		return 0;
+	}
 	if (key->type == VAULT_KEY_ED25519) {
 		if (EVP_PKEY_get_raw_public_key(key->pkey, pub, &n) != 1 || n != 32)
 			return vault_error__ssl(VAULT_ERROR, "cannot read the public key");
@@ -204,7 +221,7 @@ int vault_sign__key_id(char **out, const vault_key *key)
 	}
 	enc = b64(b.data, b.len);
 	free(b.data);
-	error = vault_buf__addf(&s, "%s %s", type_name(key->type), enc);
+	error = vault_buf__addf(&s, "%s %s", key->tname ? key->tname : type_name(key->type), enc);
 	free(enc);
 	if (error < 0)
 		return error;
@@ -427,6 +444,7 @@ int vault_key_fingerprint(char **out, const vault_key *key)
 	free(b.data);
 	if ((error = vault_buf__addf(&s, "256 %s %s (%s)", fp,
 				     key->comment && *key->comment ? key->comment : "no comment",
+				     key->label ? key->label :
 				     key->type == VAULT_KEY_ED25519 ? "ED25519" : "ECDSA")) < 0)
 		return error;
 	*out = vault_buf__detach(&s);
@@ -458,6 +476,13 @@ void vault_key_free(vault_key *key)
 		return;
 	EVP_PKEY_free(key->pkey);
 	free(key->comment);
+	free(key->blob);
+	free(key->file);
+	free(key->line);
+	if (key->pass) {
+		OPENSSL_cleanse(key->pass, strlen(key->pass));
+		free(key->pass);
+	}
 	free(key);
 }
 
@@ -466,6 +491,9 @@ int vault_key_save(const vault_key *key, const char *path, const char *passphras
 	int fd, error = 0;
 	FILE *f;
 
+	if (!key->pkey)
+		return vault_error__set(VAULT_EINVALID, "key '%s' is OpenSSH's to keep, not "
+					"qvault's to write", key->file);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno == EEXIST ?
@@ -492,7 +520,7 @@ int vault_key_save(const vault_key *key, const char *path, const char *passphras
 typedef struct {
 	vault_passphrase_cb cb;
 	void *payload;
-	int asked;
+	int asked, failed;
 } pass_ctx;
 
 static int pem_pass(char *out, int size, int rwflag, void *u)
@@ -500,46 +528,82 @@ static int pem_pass(char *out, int size, int rwflag, void *u)
 	pass_ctx *p = u;
 
 	(void)rwflag;
-	if (!p->cb || size <= 0)
+	if (!p->cb || size <= 0) {
+		p->failed = 1;
 		return -1;
+	}
 	p->asked = 1;
-	if (p->cb(out, (size_t)size, p->payload) < 0)
+	if (p->cb(out, (size_t)size, p->payload) < 0) {
+		p->failed = 1;
 		return -1;
+	}
 	out[size - 1] = '\0';
 	return (int)strlen(out);
 }
 
-int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
-		   void *payload)
+static int needs_passphrase(const char *path)
 {
-	pass_ctx pc = { cb, payload, 0 };
-	vault_key *key;
-	EVP_PKEY *pkey;
-	FILE *f;
+	return vault_error__set(VAULT_EDENIED, "key file '%s' is encrypted: a passphrase is "
+				"needed and none was given (no terminal to ask on, no "
+				"passphrase variable)", path);
+}
+
+/* The longest key file read: an OpenSSH or PEM key is a few kilobytes. */
+#define KEY_FILE_MAX (64 * 1024)
+
+/* Read all of key file `path` (at most KEY_FILE_MAX bytes) into *out. */
+static int read_key_file(vault_buf *out, const char *path)
+{
+	char chunk[4096];
+	ssize_t n;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return errno == ENOENT ?
 			vault_error__set(VAULT_ENOTFOUND, "key file '%s' does not exist", path) :
 			vault_error__errno(VAULT_ERROR, "cannot read key file '%s'", path);
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return vault_error__errno(VAULT_ERROR, "cannot read key file '%s'", path);
+	out->max = KEY_FILE_MAX;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return vault_error__errno(VAULT_ERROR, "cannot read key file '%s'", path);
+		}
+		if (vault_buf__add(out, chunk, (size_t)n) < 0) {
+			close(fd);
+			return vault_error__set(VAULT_EINVALID, "key file '%s' is too large for "
+						"a key", path);
+		}
 	}
-	pkey = PEM_read_PrivateKey(f, NULL, pem_pass, &pc);
-	fclose(f);
+	close(fd);
+	return 0;
+}
+
+/* A PEM (PKCS#8, or OpenSSL's traditional) private key, as qvault keeps them. */
+static int pem_load(vault_key **out, const char *path, const vault_buf *text,
+		    vault_passphrase_cb cb, void *payload)
+{
+	pass_ctx pc = { cb, payload, 0, 0 };
+	vault_key *key;
+	EVP_PKEY *pkey;
+	BIO *bio = BIO_new_mem_buf(text->data ? text->data : "", (int)text->len);
+
+	if (!bio)
+		abort();
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, pem_pass, &pc);
+	BIO_free(bio);
 	if (!pkey) {
 		unsigned long e = ERR_peek_last_error();
 
 		ERR_clear_error();
+		if (pc.failed && ERR_GET_REASON(e) != PEM_R_NO_START_LINE)
+			return needs_passphrase(path);
 		if (pc.asked && ERR_GET_REASON(e) != PEM_R_NO_START_LINE)
 			return vault_error__set(VAULT_EDENIED,
 				"wrong passphrase for key file '%s'", path);
-		if (!pc.asked && !cb && e && ERR_GET_REASON(e) == PEM_R_BAD_PASSWORD_READ)
-			return vault_error__set(VAULT_EDENIED,
-				"key file '%s' needs a passphrase", path);
 		return vault_error__set(VAULT_EINVALID,
-			"key file '%s' is not a PEM private key", path);
+			"key file '%s' is neither a PEM nor an OpenSSH private key", path);
 	}
 	if ((key = calloc(1, sizeof(*key))) == NULL)
 		abort();
@@ -564,6 +628,327 @@ int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
 	}
 	*out = key;
 	return 0;
+}
+
+/* ---- keys OpenSSH's tools sign with ------------------------------------ */
+
+#define OPENSSH_BEGIN "-----BEGIN OPENSSH PRIVATE KEY-----"
+#define OPENSSH_END "-----END OPENSSH PRIVATE KEY-----"
+#define OPENSSH_MAGIC "openssh-key-v1" /* and its NUL */
+#define KEYGEN_TIMEOUT 120 /* seconds: a security key waits for a touch */
+#define KEYGEN_OUT_MAX (64 * 1024)
+
+static char askpass_program[4096];
+
+void vault_key_set_askpass(const char *program)
+{
+	if (vault__fmt(askpass_program, sizeof(askpass_program), "askpass program", "%s",
+		       program ? program : "") < 0)
+		askpass_program[0] = '\0';
+}
+
+/* A key of OpenSSH's from its public key blob, which must be of a kind qvault takes. */
+static int ssh_key(vault_key **out, const unsigned char *blob, size_t n, const char *name)
+{
+	static const char *const labels[] = { "ED25519", "ECDSA", "ECDSA-SK" };
+	const char *why;
+	vault_key *key;
+	key_fields f;
+
+	if ((why = blob_fields(&f, blob, n)) != NULL)
+		return vault_error__set(VAULT_EINVALID, "key '%s' is %s", name, why);
+	if ((key = calloc(1, sizeof(*key))) == NULL || (key->blob = malloc(n)) == NULL)
+		abort();
+	memcpy(key->blob, blob, n);
+	key->blobn = n;
+	key->tname = kind_names[f.kind];
+	key->label = labels[f.kind];
+	key->file = vault__strdup(name);
+	*out = key;
+	return 0;
+}
+
+/*
+ * The public key and cipher of an OpenSSH private key file (PROTOCOL.key:
+ * both stand in the clear before the private part): *blob points into
+ * *raw, which the caller frees; -1 when it is not one key in that format.
+ */
+static int openssh_header(unsigned char **raw, const unsigned char **blob, size_t *bn,
+			  int *encrypted, const char *text, size_t len)
+{
+	const char *b = text, *e;
+	vault_buf b64 = VAULT_BUF_INIT;
+	const unsigned char *cipher, *kdf, *opts;
+	size_t n, cn, kn, on;
+	uint32_t count;
+	reader r;
+	int error = -1;
+
+	*raw = NULL;
+	while (b < text + len && (*b == ' ' || *b == '\n' || *b == '\r' || *b == '\t'))
+		b++;
+	if ((size_t)(text + len - b) < sizeof(OPENSSH_BEGIN) - 1 ||
+	    memcmp(b, OPENSSH_BEGIN, sizeof(OPENSSH_BEGIN) - 1) != 0)
+		return -1;
+	b += sizeof(OPENSSH_BEGIN) - 1;
+	if ((e = memmem(b, (size_t)(text + len - b), OPENSSH_END, sizeof(OPENSSH_END) - 1)) == NULL)
+		return -1;
+	for (; b < e; b++)
+		if (*b != '\n' && *b != '\r' && *b != ' ' && *b != '\t')
+			vault_buf__add(&b64, b, 1);
+	if (unb64(raw, &n, vault_buf__str(&b64), b64.len) < 0)
+		goto done;
+	r.p = *raw;
+	r.left = n;
+	if (r.left < sizeof(OPENSSH_MAGIC) || memcmp(r.p, OPENSSH_MAGIC, sizeof(OPENSSH_MAGIC)) != 0)
+		goto done;
+	r.p += sizeof(OPENSSH_MAGIC);
+	r.left -= sizeof(OPENSSH_MAGIC);
+	if (get_string(&r, &cipher, &cn) < 0 || get_string(&r, &kdf, &kn) < 0 ||
+	    get_string(&r, &opts, &on) < 0 || get_u32(&r, &count) < 0 || count != 1 ||
+	    get_string(&r, blob, bn) < 0)
+		goto done;
+	*encrypted = !string_is(cipher, cn, "none");
+	error = 0;
+done:
+	vault_buf__dispose(&b64);
+	if (error < 0) {
+		free(*raw);
+		*raw = NULL;
+	}
+	return error;
+}
+
+/* The comment of FILE.pub when it holds the same key, as ssh-keygen writes it. */
+static char *pub_comment(const char *path, const vault_key *key)
+{
+	vault_buf pubpath = VAULT_BUF_INIT, text = VAULT_BUF_INIT;
+	char *id = NULL, *comment = NULL, *mine = NULL;
+
+	if (vault_buf__addf(&pubpath, "%s.pub", path) == 0 &&
+	    read_key_file(&text, vault_buf__str(&pubpath)) == 0 && text.len &&
+	    vault_sign__parse_public(&id, &comment, vault_buf__str(&text)) == 0 &&
+	    vault_sign__key_id(&mine, key) == 0 && strcmp(id, mine) == 0 && comment) {
+		comment[strcspn(comment, "\r\n")] = '\0';
+	} else {
+		free(comment);
+		comment = NULL;
+	}
+	free(id);
+	free(mine);
+	vault_buf__dispose(&text);
+	vault_buf__dispose(&pubpath);
+	return comment;
+}
+
+/*
+ * The environment ssh-keygen runs in: a passphrase is never asked on its
+ * standard input (the data) nor on the terminal, only of SSH_ASKPASS,
+ * which is qvault in its askpass mode handing over the passphrase it
+ * reads on fd 3 (vault_key_set_askpass), or `false` when there is none.
+ */
+static int keygen_env(const char *env[4], const vault_key *key, char *ask, size_t asksize)
+{
+	env[0] = "SSH_ASKPASS_REQUIRE=force";
+	if (key->pass && !askpass_program[0])
+		return vault_error__set(VAULT_ERROR, "cannot hand the passphrase of key file "
+					"'%s' to ssh-keygen: no askpass program", key->file);
+	if (vault__fmt(ask, asksize, "askpass program", "SSH_ASKPASS=%s",
+		       key->pass ? askpass_program : "false") < 0)
+		return -1;
+	env[1] = ask;
+	env[2] = key->pass ? "QVAULT_ASKPASS_FD=3" : NULL;
+	env[3] = NULL;
+	return 0;
+}
+
+/* What ssh-keygen's complaint `err` about key `key` means, as the error. */
+static int keygen_error(const vault_key *key, const char *err, int status, const char *doing)
+{
+	if (strstr(err, "incorrect passphrase"))
+		return vault_error__set(VAULT_EDENIED, "wrong passphrase for key file '%s'",
+					key->file);
+	if (key->line && strstr(err, "find key in agent"))
+		return vault_error__set(VAULT_EDENIED, "the ssh-agent does not hold key %s",
+					key->file + 6);
+	if (key->line && strstr(err, "agent socket"))
+		return vault_error__set(VAULT_EDENIED, "no ssh-agent to sign with key %s "
+					"(SSH_AUTH_SOCK)", key->file + 6);
+	return vault_error__set(VAULT_ERROR, "ssh-keygen cannot %s with key '%s': %s", doing,
+				key->file, *err ? err : status < 0 ? "it was killed" : "it failed");
+}
+
+/*
+ * Check an encrypted key file's passphrase now, not at the first
+ * signature: ssh-keygen -y decrypts it and prints its public key, which
+ * must be the one its header names.
+ */
+static int keygen_unlock(const vault_key *key)
+{
+	const char *argv[] = { "ssh-keygen", "-y", "-f", key->file, NULL }, *env[4];
+	vault_buf out = VAULT_BUF_INIT, fd3 = VAULT_BUF_INIT;
+	vault_sshtool_cmd c = { argv, env, NULL, 0, NULL, KEYGEN_OUT_MAX, KEYGEN_TIMEOUT };
+	char ask[4200], err[512], *id = NULL, *got = NULL;
+	int status, error;
+
+	if ((error = keygen_env(env, key, ask, sizeof(ask))) < 0)
+		return error;
+	vault_buf__addf(&fd3, "%s\n", key->pass);
+	c.fd3 = vault_buf__str(&fd3);
+	if ((error = vault_sshtool__run(&out, err, sizeof(err), &status, &c)) < 0)
+		goto done;
+	if (status != 0) {
+		error = keygen_error(key, err, status, "read the key");
+		goto done;
+	}
+	if ((error = vault_sign__key_id(&id, key)) < 0)
+		goto done;
+	if (vault_sign__parse_public(&got, NULL, vault_buf__str(&out)) < 0 || strcmp(got, id) != 0)
+		error = vault_error__set(VAULT_EINVALID, "key file '%s' holds another private "
+					 "key than its public part says", key->file);
+done:
+	OPENSSL_cleanse(fd3.data, fd3.len);
+	vault_buf__dispose(&fd3);
+	vault_buf__dispose(&out);
+	free(id);
+	free(got);
+	return error;
+}
+
+/* An OpenSSH private key file (ssh-keygen's own format), for ssh-keygen to sign with. */
+static int openssh_load(vault_key **out, const char *path, const vault_buf *text,
+			vault_passphrase_cb cb, void *payload)
+{
+	unsigned char *raw;
+	const unsigned char *blob;
+	char pass[1024];
+	vault_key *key;
+	size_t bn;
+	int encrypted, error;
+
+	if (openssh_header(&raw, &blob, &bn, &encrypted, text->data, text->len) < 0)
+		return vault_error__set(VAULT_EINVALID,
+			"key file '%s' is not an OpenSSH private key (one key, openssh-key-v1)", path);
+	error = ssh_key(&key, blob, bn, path);
+	free(raw);
+	if (error < 0)
+		return error;
+	key->comment = pub_comment(path, key);
+	if (encrypted) {
+		if (!cb || cb(pass, sizeof(pass), payload) < 0) {
+			vault_key_free(key);
+			return needs_passphrase(path);
+		}
+		pass[sizeof(pass) - 1] = '\0';
+		key->pass = vault__strdup(pass);
+		OPENSSL_cleanse(pass, sizeof(pass));
+		if ((error = keygen_unlock(key)) < 0) {
+			vault_key_free(key);
+			return error;
+		}
+	}
+	*out = key;
+	return 0;
+}
+
+/* 1 when `s` is "SHA256:" and 43 characters of unpadded base64. */
+static int fingerprint_ok(const char *s)
+{
+	size_t i;
+
+	if (strncmp(s, "SHA256:", 7) != 0 || strlen(s) != 7 + 43)
+		return 0;
+	for (i = 7; s[i]; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/'))
+			return 0;
+	return 1;
+}
+
+/*
+ * The key of ssh-agent whose fingerprint `spec` names ("agent:SHA256:..."):
+ * its public key line, from ssh-add -L; the private key stays in the agent.
+ */
+static int agent_load(vault_key **out, const char *spec)
+{
+	const char *fp = spec + 6, *sock = getenv("SSH_AUTH_SOCK");
+	const char *argv[] = { "ssh-add", "-L", NULL };
+	vault_sshtool_cmd c = { argv, NULL, NULL, 0, NULL, 1024 * 1024, 30 };
+	vault_buf list = VAULT_BUF_INIT;
+	char err[512], *line, *next, *id = NULL, *comment = NULL;
+	unsigned char *blob = NULL;
+	int status, error;
+	size_t n;
+
+	if (!fingerprint_ok(fp))
+		return vault_error__set(VAULT_EINVALID, "'%s' does not name a key by its "
+					"fingerprint (agent:SHA256:..., as ssh-keygen -l prints it)",
+					spec);
+	if (!sock || !*sock)
+		return vault_error__set(VAULT_EDENIED, "no ssh-agent to take key %s from "
+					"(SSH_AUTH_SOCK is not set)", fp);
+	if ((error = vault_sshtool__run(&list, err, sizeof(err), &status, &c)) < 0)
+		goto done;
+	if (status == 2 || (status != 0 && status != 1)) {
+		error = vault_error__set(VAULT_EDENIED, "cannot reach the ssh-agent at "
+					 "SSH_AUTH_SOCK: %s", *err ? err : "ssh-add -L failed");
+		goto done;
+	}
+	for (line = status == 0 ? list.data : NULL; line && *line; line = next) {
+		char got[64];
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (vault_sign__fingerprint_of(got, line) < 0 || strcmp(got, fp) != 0)
+			continue;
+		if ((error = vault_sign__parse_public(&id, &comment, line)) < 0)
+			goto done;
+		break;
+	}
+	if (!id) {
+		error = vault_error__set(VAULT_EDENIED, "the ssh-agent does not hold key %s", fp);
+		goto done;
+	}
+	if (unb64(&blob, &n, strchr(id, ' ') + 1, strlen(strchr(id, ' ') + 1)) < 0) {
+		error = vault_error__set(VAULT_EINVALID, "the ssh-agent's key %s is malformed", fp);
+		goto done;
+	}
+	if ((error = ssh_key(out, blob, n, spec)) == 0) {
+		(*out)->line = id;
+		(*out)->comment = comment;
+		id = comment = NULL;
+	}
+done:
+	free(blob);
+	free(id);
+	free(comment);
+	vault_buf__dispose(&list);
+	return error;
+}
+
+int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
+		   void *payload)
+{
+	vault_buf text = VAULT_BUF_INIT;
+	const char *p;
+	int error;
+
+	if (strncmp(path, "agent:", 6) == 0)
+		return agent_load(out, path);
+	if ((error = read_key_file(&text, path)) < 0)
+		goto done;
+	for (p = vault_buf__str(&text); *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'; p++)
+		;
+	if (strncmp(p, OPENSSH_BEGIN, sizeof(OPENSSH_BEGIN) - 1) == 0)
+		error = openssh_load(out, path, &text, cb, payload);
+	else
+		error = pem_load(out, path, &text, cb, payload);
+done:
+	if (text.data)
+		OPENSSL_cleanse(text.data, text.len);
+	vault_buf__dispose(&text);
+	return error;
 }
 
 /* ---- SSHSIG ----------------------------------------------------------- */
@@ -667,6 +1052,60 @@ done:
 	return error;
 }
 
+/*
+ * Sign with OpenSSH's ssh-keygen -Y sign (the key file, or with -U the
+ * agent's key, named by its public key line on fd 3), the message on its
+ * standard input; what it writes is taken in qvault's one spelling
+ * (vault_sign__canonical) and checked to be this key's signature of it.
+ */
+static int keygen_sign(char **out, const vault_key *key, const char *ns, const void *msg,
+		       size_t len)
+{
+	const char *argv[] = { "ssh-keygen", "-q", "-Y", "sign", "-n", ns, "-f",
+			       key->line ? "/dev/fd/3" : key->file, key->line ? "-U" : NULL,
+			       NULL }, *env[4];
+	vault_buf sig = VAULT_BUF_INIT, fd3 = VAULT_BUF_INIT;
+	vault_sshtool_cmd c = { argv, env, msg, len, NULL, KEYGEN_OUT_MAX, KEYGEN_TIMEOUT };
+	char ask[4200], err[512], *id = NULL, *signer = NULL, *canon = NULL;
+	int status, error;
+
+	*out = NULL;
+	if ((error = keygen_env(env, key, ask, sizeof(ask))) < 0)
+		return error;
+	if (key->line || key->pass)
+		vault_buf__addf(&fd3, "%s\n", key->line ? key->line : key->pass);
+	c.fd3 = fd3.len ? vault_buf__str(&fd3) : NULL;
+	if ((error = vault_sshtool__run(&sig, err, sizeof(err), &status, &c)) < 0)
+		goto done;
+	if (status != 0) {
+		error = keygen_error(key, err, status, "sign");
+		goto done;
+	}
+	if ((error = vault_sign__canonical(&canon, vault_buf__str(&sig), sig.len)) < 0 ||
+	    /* a commit's signature is checked as git reads it back, without
+	     * the armor's last newline (canonical_armor) */
+	    (error = vault_sign__check(&signer, canon, strlen(canon) - (strcmp(ns, "git") == 0),
+				       ns, msg, len)) < 0 ||
+	    (error = vault_sign__key_id(&id, key)) < 0)
+		goto done;
+	if (strcmp(signer, id) != 0) {
+		error = vault_error__set(VAULT_ERROR, "ssh-keygen signed with another key than "
+					 "'%s'", key->file);
+		goto done;
+	}
+	*out = canon;
+	canon = NULL;
+done:
+	if (fd3.data)
+		OPENSSL_cleanse(fd3.data, fd3.len);
+	vault_buf__dispose(&fd3);
+	vault_buf__dispose(&sig);
+	free(canon);
+	free(signer);
+	free(id);
+	return error;
+}
+
 int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
 		       const void *msg, size_t len)
 {
@@ -675,6 +1114,8 @@ int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
 	unsigned char h[64];
 	int error;
 
+	if (!key->pkey)
+		return keygen_sign(out, key, ns, msg, len);
 	EVP_Digest(msg, len, h, NULL, EVP_sha512(), NULL);
 	signed_data(&data, ns, "sha512", h, sizeof(h));
 	if ((error = key_blob(&pub, key)) < 0 ||

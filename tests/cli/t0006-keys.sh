@@ -75,7 +75,7 @@ check "signing asks for the key's passphrase on the terminal" \
 fails 1 "wrong passphrase for key file 'k6.pem'" "a wrong passphrase" \
 	env PASS=wrong q -C v --key k6.pem --passphrase-env PASS add d.pdf --doc DWG-4 --type drawing
 printf 'not a key\n' > junk.pem
-fails 1 "key file 'junk.pem' is not a PEM private key" "a malformed key file" \
+fails 1 "key file 'junk.pem' is neither a PEM nor an OpenSSH private key" "a malformed key file" \
 	q -C v --key junk.pem add d.pdf --doc DWG-4 --type drawing
 fails 1 "key file 'none.pem' does not exist" "a missing key file" \
 	q -C v --key none.pem add d.pdf --doc DWG-4 --type drawing
