@@ -48,9 +48,11 @@ static void usage(FILE *f)
 		   "--remote, the vault behind `qvault shell` on HOST, reached with ssh\n"
 		   "($QVAULT_SSH, default ssh): files go over the connection, signatures\n"
 		   "are made here with the key FILE.\n"
-		   "The acting identity is the private key FILE, else $QVAULT_KEY; its\n"
-		   "passphrase comes from the variable NAME ($QVAULT_PASSPHRASE_ENV),\n"
-		   "else from the terminal.\n\n"
+		   "The acting identity is the private key FILE, else $QVAULT_KEY: a PEM\n"
+		   "key of qvault's, an OpenSSH key file (~/.ssh/id_ed25519: ssh-keygen\n"
+		   "signs), or agent:SHA256:... (that key of ssh-agent, by its fingerprint\n"
+		   "as ssh-keygen -l prints it); a passphrase comes from the variable NAME\n"
+		   "($QVAULT_PASSPHRASE_ENV), else from the terminal.\n\n"
 		   "Commands:\n");
 	for (i = 0; cli_commands[i]; i++)
 		fprintf(f, "  %-22s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
