@@ -22,6 +22,7 @@
 #define ED25519_NAME "ssh-ed25519"
 #define ECDSA_NAME "ecdsa-sha2-nistp256"
 #define SK_ECDSA_NAME "sk-ecdsa-sha2-nistp256@openssh.com"
+#define SK_ED25519_NAME "sk-ssh-ed25519@openssh.com"
 #define WEBAUTHN_NAME "webauthn-sk-ecdsa-sha2-nistp256@openssh.com"
 #define SIG_BEGIN "-----BEGIN SSH SIGNATURE-----"
 #define SIG_END "-----END SSH SIGNATURE-----"
@@ -268,9 +269,15 @@ static void fingerprint(char out[64], const unsigned char *blob, size_t n)
 }
 
 /* The public keys qvault takes, by their OpenSSH names (kind_names). */
-typedef enum { KEY_ED25519, KEY_ECDSA, KEY_SK_ECDSA } key_kind;
+typedef enum { KEY_ED25519, KEY_ECDSA, KEY_SK_ECDSA, KEY_SK_ED25519 } key_kind;
 
-static const char *const kind_names[] = { ED25519_NAME, ECDSA_NAME, SK_ECDSA_NAME };
+static const char *const kind_names[] = { ED25519_NAME, ECDSA_NAME, SK_ECDSA_NAME,
+					  SK_ED25519_NAME };
+
+/* a security key's (PROTOCOL.u2f): its signatures carry flags and a counter */
+#define IS_SK(kind) ((kind) == KEY_SK_ECDSA || (kind) == KEY_SK_ED25519)
+/* an ECDSA one, whose s has two spellings (ecdsa_strict) */
+#define IS_ECDSA(kind) ((kind) == KEY_ECDSA || (kind) == KEY_SK_ECDSA)
 
 /* A public key blob taken apart; the pointers are into the blob. */
 typedef struct {
@@ -342,7 +349,8 @@ static int application_ok(const unsigned char *p, size_t n)
 	return 1;
 }
 
-#define NOT_A_KEY "not an ssh-ed25519, ecdsa-sha2-nistp256 or " SK_ECDSA_NAME " key"
+#define NOT_A_KEY "not an ssh-ed25519, ecdsa-sha2-nistp256, " SK_ECDSA_NAME " or " \
+	SK_ED25519_NAME " key"
 
 /*
  * Take apart a key blob (RFC 8709, RFC 5656, PROTOCOL.u2f) of a kind
@@ -361,6 +369,15 @@ static const char *blob_fields(key_fields *f, const unsigned char *blob, size_t 
 	if (string_is(t, tn, ED25519_NAME))
 		return get_string(&r, &f->pub, &f->pubn) < 0 || f->pubn != 32 || r.left ?
 		       NOT_A_KEY : NULL;
+	if (string_is(t, tn, SK_ED25519_NAME)) {
+		f->kind = KEY_SK_ED25519;
+		if (get_string(&r, &f->pub, &f->pubn) < 0 || f->pubn != 32 ||
+		    get_string(&r, &f->app, &f->appn) < 0 || r.left)
+			return NOT_A_KEY;
+		return application_ok(f->app, f->appn) ? NULL :
+		       "a security key whose application is neither 'ssh:...' nor a "
+		       "relying-party id (a lower-case host name)";
+	}
 	if (string_is(t, tn, ECDSA_NAME))
 		f->kind = KEY_ECDSA;
 	else if (string_is(t, tn, SK_ECDSA_NAME))
@@ -650,7 +667,7 @@ void vault_key_set_askpass(const char *program)
 /* A key of OpenSSH's from its public key blob, which must be of a kind qvault takes. */
 static int ssh_key(vault_key **out, const unsigned char *blob, size_t n, const char *name)
 {
-	static const char *const labels[] = { "ED25519", "ECDSA", "ECDSA-SK" };
+	static const char *const labels[] = { "ED25519", "ECDSA", "ECDSA-SK", "ED25519-SK" };
 	const char *why;
 	vault_key *key;
 	key_fields f;
@@ -1146,7 +1163,7 @@ static EVP_PKEY *blob_key(const key_fields *f)
 	EVP_PKEY *pkey = NULL;
 	char group[] = "P-256";
 
-	if (f->kind == KEY_ED25519)
+	if (f->kind == KEY_ED25519 || f->kind == KEY_SK_ED25519)
 		return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, f->pub, f->pubn);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
 	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
@@ -1206,7 +1223,7 @@ static int evp_verify(EVP_PKEY *pkey, key_kind kind, const unsigned char *sig, s
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int ok = 0;
 
-	if (ctx && EVP_DigestVerifyInit(ctx, NULL, kind == KEY_ED25519 ? NULL : EVP_sha256(),
+	if (ctx && EVP_DigestVerifyInit(ctx, NULL, IS_ECDSA(kind) ? EVP_sha256() : NULL,
 					NULL, pkey) == 1)
 		ok = EVP_DigestVerify(ctx, sig, sn, data, dn) == 1;
 	EVP_MD_CTX_free(ctx);
@@ -1257,7 +1274,7 @@ typedef struct {
  * counter, and for a webauthn one its origin, clientDataJSON and
  * extensions.  VAULT_EVERIFY when it is not one, or more than one.
  */
-static int sk_sig_parse(sk_sig *s, const unsigned char *sig, size_t n)
+static int sk_sig_parse(sk_sig *s, key_kind kind, const unsigned char *sig, size_t n)
 {
 	reader r = { sig, n };
 	const unsigned char *t;
@@ -1266,6 +1283,17 @@ static int sk_sig_parse(sk_sig *s, const unsigned char *sig, size_t n)
 	memset(s, 0, sizeof(*s));
 	if (get_string(&r, &t, &tn) < 0)
 		return vault_error__set(VAULT_EVERIFY, "signature is malformed");
+	if (kind == KEY_SK_ED25519) {
+		if (!string_is(t, tn, SK_ED25519_NAME))
+			return vault_error__set(VAULT_EVERIFY, "signature by an "
+						SK_ED25519_NAME " key is of another type");
+		if (get_string(&r, &s->rs, &s->rsn) < 0 || s->rsn != 64 ||
+		    get_u8(&r, &s->flags) < 0 || get_u32(&r, &s->counter) < 0)
+			return vault_error__set(VAULT_EVERIFY,
+				"signature by a security key is cut short");
+		return r.left ? vault_error__set(VAULT_EVERIFY,
+				"signature by a security key has bytes after its end") : 0;
+	}
 	s->webauthn = string_is(t, tn, WEBAUTHN_NAME);
 	if (!s->webauthn && !string_is(t, tn, SK_ECDSA_NAME))
 		return vault_error__set(VAULT_EVERIFY, "signature by a security key is neither "
@@ -1283,17 +1311,20 @@ static int sk_sig_parse(sk_sig *s, const unsigned char *sig, size_t n)
 }
 
 /*
- * The flags qvault requires: the user present (UP) and verified (UV: a
- * PIN or biometric, so that the signature is a person's act; ssh-keygen
- * -Y verify asks for neither), no attestation (AT), and extensions (ED)
- * exactly when some come, as OpenSSH checks a webauthn signature's.
+ * The flags qvault requires: the user present (UP, as ssh-keygen -Y
+ * verify requires unless told no-touch-required); for a passkey (a key
+ * made for a relying party) verified too (UV: a PIN or biometric, so
+ * that the signature is a person's act), an OpenSSH security key
+ * ("ssh:..."), as OpenSSH, asking for UV only of the keys made to need
+ * it; no attestation (AT), and extensions (ED) exactly when some come,
+ * as OpenSSH checks a webauthn signature's.
  */
-static int sk_flags_ok(const sk_sig *s)
+static int sk_flags_ok(const sk_sig *s, const key_fields *key)
 {
 	if (!(s->flags & SK_UP))
 		return vault_error__set(VAULT_EVERIFY,
 			"signature says its user was not present (the authenticator's UP flag)");
-	if (!(s->flags & SK_UV))
+	if (!(s->flags & SK_UV) && rp_id_ok(key->app, key->appn))
 		return vault_error__set(VAULT_EVERIFY,
 			"signature says its user was not verified (the authenticator's UV flag): "
 			"qvault takes a security key's signature made with a PIN or biometric only");
@@ -1411,7 +1442,8 @@ static int sk_form_ok(const key_fields *key, const unsigned char *sig, size_t n)
 	sk_sig s;
 	int error;
 
-	if ((error = sk_sig_parse(&s, sig, n)) < 0 || (error = sk_flags_ok(&s)) < 0)
+	if ((error = sk_sig_parse(&s, key->kind, sig, n)) < 0 ||
+	    (error = sk_flags_ok(&s, key)) < 0)
 		return error;
 	return s.webauthn ? webauthn_form_ok(&s, key) : 0;
 }
@@ -1449,7 +1481,7 @@ static int sk_verify(const key_fields *key, EVP_PKEY *pkey, const unsigned char 
 	sk_sig s;
 	int ok, error;
 
-	if ((error = sk_sig_parse(&s, sig, n)) < 0)
+	if ((error = sk_sig_parse(&s, key->kind, sig, n)) < 0)
 		return error;
 	if (s.webauthn && !webauthn_challenge_is(&s, data, dn))
 		return vault_error__set(VAULT_EVERIFY,
@@ -1464,8 +1496,11 @@ static int sk_verify(const key_fields *key, EVP_PKEY *pkey, const unsigned char 
 	else
 		EVP_Digest(data, dn, h, NULL, EVP_sha256(), NULL);
 	put(&b, h, sizeof(h));
-	ok = (dl = ecdsa_der(der, s.rs, s.rsn)) > 0 &&
-	     evp_verify(pkey, KEY_SK_ECDSA, der, dl, b.data, b.len);
+	if (key->kind == KEY_SK_ED25519)
+		ok = evp_verify(pkey, KEY_SK_ED25519, s.rs, s.rsn, b.data, b.len);
+	else
+		ok = (dl = ecdsa_der(der, s.rs, s.rsn)) > 0 &&
+		     evp_verify(pkey, KEY_SK_ECDSA, der, dl, b.data, b.len);
 	free(b.data);
 	return ok ? 0 : vault_error__set(VAULT_EVERIFY, "signature does not verify");
 }
@@ -1625,11 +1660,11 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY, "signature's key is not a valid public key");
 	}
-	if (g->key.kind == KEY_SK_ECDSA && (error = sk_form_ok(&g->key, g->sig, g->sign)) < 0) {
+	if (IS_SK(g->key.kind) && (error = sk_form_ok(&g->key, g->sig, g->sign)) < 0) {
 		sshsig_dispose(g);
 		return error;
 	}
-	if (g->key.kind != KEY_ED25519 && ecdsa_strict(g->sig, g->sign) < 0) {
+	if (IS_ECDSA(g->key.kind) && ecdsa_strict(g->sig, g->sign) < 0) {
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY,
 			"signature is malleable (an ECDSA s above n/2, or a padded number)");
@@ -1676,7 +1711,7 @@ int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 	put_string(&data, g.res, g.resn);
 	put_string(&data, g.alg, g.algn);
 	put_string(&data, h, hn);
-	if (g.key.kind == KEY_SK_ECDSA)
+	if (IS_SK(g.key.kind))
 		error = sk_verify(&g.key, g.pkey, g.sig, g.sign, data.data, data.len);
 	else if (!raw_verify(g.pkey, g.key.kind, g.sig, g.sign, data.data, data.len))
 		error = vault_error__set(VAULT_EVERIFY, "signature does not verify");
@@ -1749,7 +1784,7 @@ int vault_sign__canonical(char **out, const char *armored, size_t len)
 	put_string(&b, ns, nsn);
 	put_string(&b, res, resn);
 	put_string(&b, alg, algn);
-	if (!blob_fields(&key, pub, pubn) && key.kind != KEY_ED25519 &&
+	if (!blob_fields(&key, pub, pubn) && IS_ECDSA(key.kind) &&
 	    ecdsa_low(&low, sig, sign) == 0)
 		put_string(&b, low.data, low.len);
 	else

@@ -91,7 +91,7 @@ fails 1 "that key already belongs to user 'sue'" "a key taken" \
 	q -C v --key admin.pem user add sue2 --org acme --role supplier --pubkey k1.pub
 fails 2 "user add: --role 'wizard' is not one of admin, buyer," "an unknown role (a usage error)" \
 	q -C v --key admin.pem user add wiz --org acme --role wizard --pubkey stranger.pub
-fails 1 "public key is not an ssh-ed25519, ecdsa-sha2-nistp256 or sk-ecdsa-sha2-nistp256@openssh.com key" "a public key of another kind" \
+fails 1 "public key is not an ssh-ed25519, ecdsa-sha2-nistp256, sk-ecdsa-sha2-nistp256@openssh.com or sk-ssh-ed25519@openssh.com key" "a public key of another kind" \
 	q -C v --key admin.pem user add rsa --org acme --role buyer --pubkey "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ== x"
 
 ok "the admin revokes the supplier" q -C v --key admin.pem user revoke sue

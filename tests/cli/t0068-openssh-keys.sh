@@ -74,7 +74,7 @@ fails 1 "key SHA256:[A-Za-z0-9+/]+ is not registered in this vault" \
 fails 1 "user 'sue' may not release documents" "an OpenSSH key acts with its user's roles only" \
 	q --key sue release DWG-3 --rev A b.pdf --to acme --reason x
 ssh-keygen -q -t ecdsa -b 384 -N '' -f p384
-fails 1 "key 'p384' is not an ssh-ed25519, ecdsa-sha2-nistp256 or sk-ecdsa" \
+fails 1 "key 'p384' is not an ssh-ed25519, ecdsa-sha2-nistp256, sk-ecdsa" \
 	"an OpenSSH key of a kind qvault does not take (ECDSA P-384)" q --key p384 add coc.csv --doc COC-2 --type coc
 sed '/^-----/!s/[A-Z]/x/g' sue > broken
 fails 1 "key file 'broken' is not an OpenSSH private key" "a damaged OpenSSH key file" \
