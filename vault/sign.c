@@ -766,13 +766,16 @@ static char *pub_comment(const char *path, const vault_key *key)
  */
 static int keygen_env(const char *env[4], const vault_key *key, char *ask, size_t asksize)
 {
+	int error;
+
 	env[0] = "SSH_ASKPASS_REQUIRE=force";
+	env[1] = NULL;
 	if (key->pass && !askpass_program[0])
 		return vault_error__set(VAULT_ERROR, "cannot hand the passphrase of key file "
 					"'%s' to ssh-keygen: no askpass program", key->file);
-	if (vault__fmt(ask, asksize, "askpass program", "SSH_ASKPASS=%s",
-		       key->pass ? askpass_program : "false") < 0)
-		return -1;
+	if ((error = vault__fmt(ask, asksize, "askpass program", "SSH_ASKPASS=%s",
+				key->pass ? askpass_program : "false")) < 0)
+		return error;
 	env[1] = ask;
 	env[2] = key->pass ? "QVAULT_ASKPASS_FD=3" : NULL;
 	env[3] = NULL;
