@@ -745,7 +745,7 @@ static char *pub_comment(const char *path, const vault_key *key)
 	if (vault_buf__addf(&pubpath, "%s.pub", path) == 0 &&
 	    read_key_file(&text, vault_buf__str(&pubpath)) == 0 && text.len &&
 	    vault_sign__parse_public(&id, &comment, vault_buf__str(&text)) == 0 &&
-	    vault_sign__key_id(&mine, key) == 0 && strcmp(id, mine) == 0 && comment) {
+	    vault_sign__key_id(&mine, key) == 0 && id && mine && strcmp(id, mine) == 0 && comment) {
 		comment[strcspn(comment, "\r\n")] = '\0';
 	} else {
 		free(comment);
@@ -823,7 +823,8 @@ static int keygen_unlock(const vault_key *key)
 	}
 	if ((error = vault_sign__key_id(&id, key)) < 0)
 		goto done;
-	if (vault_sign__parse_public(&got, NULL, vault_buf__str(&out)) < 0 || strcmp(got, id) != 0)
+	if (vault_sign__parse_public(&got, NULL, vault_buf__str(&out)) < 0 || !got || !id ||
+	    strcmp(got, id) != 0)
 		error = vault_error__set(VAULT_EINVALID, "key file '%s' holds another private "
 					 "key than its public part says", key->file);
 done:
@@ -842,7 +843,7 @@ static int openssh_load(vault_key **out, const char *path, const vault_buf *text
 	unsigned char *raw;
 	const unsigned char *blob;
 	char pass[1024];
-	vault_key *key;
+	vault_key *key = NULL;
 	size_t bn;
 	int encrypted, error;
 
@@ -851,8 +852,8 @@ static int openssh_load(vault_key **out, const char *path, const vault_buf *text
 			"key file '%s' is not an OpenSSH private key (one key, openssh-key-v1)", path);
 	error = ssh_key(&key, blob, bn, path);
 	free(raw);
-	if (error < 0)
-		return error;
+	if (error < 0 || !key)
+		return error < 0 ? error : -1;
 	key->comment = pub_comment(path, key);
 	if (encrypted) {
 		if (!cb || cb(pass, sizeof(pass), payload) < 0) {
@@ -1101,14 +1102,19 @@ static int keygen_sign(char **out, const vault_key *key, const char *ns, const v
 		error = keygen_error(key, err, status, "sign");
 		goto done;
 	}
-	if ((error = vault_sign__canonical(&canon, vault_buf__str(&sig), sig.len)) < 0 ||
-	    /* a commit's signature is checked as git reads it back, without
-	     * the armor's last newline (canonical_armor) */
-	    (error = vault_sign__check(&signer, canon, strlen(canon) - (strcmp(ns, "git") == 0),
+	if ((error = vault_sign__canonical(&canon, vault_buf__str(&sig), sig.len)) < 0)
+		goto done;
+	if (!canon) {
+		error = vault_error__set(VAULT_ERROR, "ssh-keygen wrote no signature");
+		goto done;
+	}
+	/* a commit's signature is checked as git reads it back, without the
+	 * armor's last newline (canonical_armor) */
+	if ((error = vault_sign__check(&signer, canon, strlen(canon) - (strcmp(ns, "git") == 0),
 				       ns, msg, len)) < 0 ||
 	    (error = vault_sign__key_id(&id, key)) < 0)
 		goto done;
-	if (strcmp(signer, id) != 0) {
+	if (!signer || !id || strcmp(signer, id) != 0) {
 		error = vault_error__set(VAULT_ERROR, "ssh-keygen signed with another key than "
 					 "'%s'", key->file);
 		goto done;
