@@ -54,6 +54,18 @@ ok "ack export" q ack export DWG-1@A -o exp
 check "ssh-keygen -Y verify accepts the security key's acknowledgment" sh -c \
 	"ssh-keygen -Y verify -f exp/allowed_signers -I fay@acme -n qvault-ack -s exp/fay-received.json.sig < exp/fay-received.json"
 
+# ---- a security key in ssh-agent (allowed to load the test middleware) --
+eval "$(ssh-agent -s -P "$SK_SOFT" -a "$TMP/agent.sock")" > /dev/null
+trap 'kill "$SSH_AGENT_PID" 2>/dev/null; sanitizer_reports; rm -rf "$TMP"' EXIT
+ok "the ecdsa-sk key goes into ssh-agent" ssh-add -q fay
+ok "  and signs from there (--key agent:SHA256:...)" \
+	q --key "agent:$(ssh-keygen -lf fay.pub | cut -d' ' -f2)" ack DWG-1@A -m approved
+check "  as fay" sh -c 'q acks DWG-1@A | grep -q "approved  by fay (acme)"'
+ok "qvault verify accepts it" q verify
+kill "$SSH_AGENT_PID"
+trap 'sanitizer_reports; rm -rf "$TMP"' EXIT
+unset SSH_AUTH_SOCK SSH_AGENT_PID
+
 # ---- user presence ------------------------------------------------------
 fails 3 "signature says its user was not present \(the authenticator's UP flag\)" \
 	"a signature of an ecdsa-sk key without user presence is refused" \
