@@ -68,7 +68,7 @@ int cli_passphrase(char *buf, size_t size, void *payload)
 int cli_askpass(const char *fdname)
 {
 	char buf[1024], *end;
-	size_t n = 0;
+	size_t n = 0, off;
 	long fd;
 	int ok;
 
@@ -87,7 +87,16 @@ int cli_askpass(const char *fdname)
 	}
 	buf[n] = '\0';
 	n = strcspn(buf, "\n");
-	ok = fwrite(buf, 1, n, stdout) == n && putchar('\n') != EOF && fflush(stdout) == 0;
+	buf[n++] = '\n';
+	/* write(2), not stdio: no copy of it left in a buffer */
+	for (ok = 1, off = 0; ok && off < n;) {
+		ssize_t put = write(STDOUT_FILENO, buf + off, n - off);
+
+		if (put < 0 && errno == EINTR)
+			continue;
+		ok = put > 0;
+		off += put > 0 ? (size_t)put : 0;
+	}
 	OPENSSL_cleanse(buf, sizeof(buf));
 	return ok ? EXIT_OK : EXIT_ERROR;
 }
