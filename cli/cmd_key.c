@@ -70,15 +70,15 @@ static int reserve_pub(char **pubpath, const char *out)
 		fprintf(stderr, "qvault: '%s' already exists\n", out);
 		return -1;
 	}
-
 	if ((*pubpath = malloc(n)) == NULL)
 		abort();
 	if (cli_fmt(*pubpath, n, "the public key's file name", "%s.pub", out) < 0)
 		return -1;
 	fd = open(*pubpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		fprintf(stderr, errno == EEXIST ? "qvault: '%s' already exists\n" :
-			"qvault: cannot create '%s'\n", *pubpath);
+	if (fd < 0 && errno == EEXIST)
+		fprintf(stderr, "qvault: '%s' already exists\n", *pubpath);
+	else if (fd < 0)
+		fprintf(stderr, "qvault: cannot create '%s': %s\n", *pubpath, strerror(errno));
 	return fd;
 }
 
