@@ -164,6 +164,14 @@ $(B)/tools/mkzip: tests/mkzip.c
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< -lz
 
+# a software security key for the FIDO tests (t0074), loaded by ssh-keygen
+# (SSH_SK_PROVIDER), never by qvault: built without the sanitizers, whose
+# runtime ssh-keygen does not have
+$(B)/tools/sk-soft.so: tests/sk-soft.c
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(WARN) -D_GNU_SOURCE -O2 -fPIC -shared -o $@ $< -lcrypto
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo build/qvault
@@ -176,7 +184,7 @@ demo-portal: deps
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps browser-deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip \
+	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip build/asan/tools/sk-soft.so \
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) $(FUZZ_NAMES:%=build/asan/fuzz/%)
 	@tests/run build/asan
 
@@ -199,7 +207,7 @@ fuzz: deps
 # ASan build, then every unit and command-line test once under valgrind.
 stress: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip \
+	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip build/asan/tools/sk-soft.so \
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) $(FUZZ_NAMES:%=build/asan/fuzz/%)
 	@STRESS=full tests/run build/asan
 	@$(MAKE) --no-print-directory all build/tools/mkzip $(UNIT_BIN)

@@ -160,6 +160,15 @@ int cli_passphrase(char *buf, size_t size, void *payload);
 int cli_load_key(cli_args *a);
 
 /*
+ * qvault as ssh-keygen's SSH_ASKPASS (vault_key_set_askpass): print the
+ * passphrase read on fd `fdname` (QVAULT_ASKPASS_FD); the exit code.
+ */
+int cli_askpass(const char *fdname);
+
+/* Name this program as the askpass program of OpenSSH keys. */
+void cli_set_askpass(void);
+
+/*
  * Check an option's (or argument's) value `value`, named `what` in the
  * message ("--effective"): a date YYYY-MM-DD; a name as vault_name_check()
  * takes it (an organization, a part number); one of `allowed` (NULL-

@@ -50,9 +50,11 @@ void cli_usage(FILE *f)
 		   "--remote, the vault behind `qvault shell` on HOST, reached with ssh\n"
 		   "($QVAULT_SSH, default ssh): files go over the connection, signatures\n"
 		   "are made here with the key FILE.\n"
-		   "The acting identity is the private key FILE, else $QVAULT_KEY; its\n"
-		   "passphrase comes from the variable NAME ($QVAULT_PASSPHRASE_ENV),\n"
-		   "else from the terminal.\n\n"
+		   "The acting identity is the private key FILE, else $QVAULT_KEY: a PEM\n"
+		   "key of qvault's, an OpenSSH key file (~/.ssh/id_ed25519: ssh-keygen\n"
+		   "signs), or agent:SHA256:... (that key of ssh-agent, by its fingerprint\n"
+		   "as ssh-keygen -l prints it); a passphrase comes from the variable NAME\n"
+		   "($QVAULT_PASSPHRASE_ENV), else from the terminal.\n\n"
 		   "Commands:\n");
 	for (i = 0; cli_commands[i]; i++)
 		fprintf(f, "  %-22s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
@@ -289,6 +291,10 @@ int main(int argc, char **argv)
 	cli_args global;
 	int k = 1, words;
 
+	/* run by ssh-keygen to hand it an OpenSSH key's passphrase */
+	if (getenv("QVAULT_ASKPASS_FD"))
+		return cli_askpass(getenv("QVAULT_ASKPASS_FD"));
+	cli_set_askpass();
 	/* what libgit2 creates (objects, refs) is never group- or world-writable */
 	umask(umask(0) | 022);
 	memset(&global, 0, sizeof(global));

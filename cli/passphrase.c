@@ -65,6 +65,53 @@ int cli_passphrase(char *buf, size_t size, void *payload)
 	return from_tty(buf, size, "qvault: passphrase: ");
 }
 
+int cli_askpass(const char *fdname)
+{
+	char buf[1024], *end;
+	size_t n = 0, off;
+	long fd;
+	int ok;
+
+	errno = 0;
+	fd = strtol(fdname, &end, 10);
+	if (errno || *end || end == fdname || fd < 3 || fd > 1023)
+		return EXIT_ERROR;
+	while (n + 1 < sizeof(buf)) {
+		ssize_t got = read((int)fd, buf + n, sizeof(buf) - 1 - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	n = strcspn(buf, "\n");
+	buf[n++] = '\n';
+	/* write(2), not stdio: no copy of it left in a buffer */
+	for (ok = 1, off = 0; ok && off < n;) {
+		ssize_t put = write(STDOUT_FILENO, buf + off, n - off);
+
+		if (put < 0 && errno == EINTR)
+			continue;
+		ok = put > 0;
+		off += put > 0 ? (size_t)put : 0;
+	}
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return ok ? EXIT_OK : EXIT_ERROR;
+}
+
+void cli_set_askpass(void)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	vault_key_set_askpass(self);
+}
+
 int cli_load_key(cli_args *a)
 {
 	int error;

@@ -16,19 +16,33 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "sshtool.h"
 #include "util.h"
 
 #define ED25519_NAME "ssh-ed25519"
 #define ECDSA_NAME "ecdsa-sha2-nistp256"
 #define SK_ECDSA_NAME "sk-ecdsa-sha2-nistp256@openssh.com"
+#define SK_ED25519_NAME "sk-ssh-ed25519@openssh.com"
 #define WEBAUTHN_NAME "webauthn-sk-ecdsa-sha2-nistp256@openssh.com"
 #define SIG_BEGIN "-----BEGIN SSH SIGNATURE-----"
 #define SIG_END "-----END SSH SIGNATURE-----"
 
+/*
+ * A key qvault holds (PEM: pkey), or one that OpenSSH's ssh-keygen signs
+ * with (pkey NULL): an OpenSSH private key file, or a key of ssh-agent.
+ */
 struct vault_key {
 	EVP_PKEY *pkey;
 	vault_key_type type;
 	char *comment;
+	/* a key ssh-keygen signs with: */
+	unsigned char *blob;   /* its public key blob */
+	size_t blobn;
+	const char *tname;     /* its OpenSSH type name, as kind_names */
+	const char *label;     /* ... and as ssh-keygen -l labels it */
+	char *file;            /* the private key file, or "agent:SHA256:..." */
+	char *line;            /* an agent's key: "TYPE BASE64", for ssh-keygen -f */
+	char *pass;            /* an encrypted file's passphrase, wiped when freed */
 };
 
 /* ---- SSH wire encoding ------------------------------------------------ */
@@ -170,6 +184,10 @@ static int key_blob(buf *b, const vault_key *key)
 	unsigned char pub[65];
 	size_t n = sizeof(pub);
 
+	if (key->blob) {
+		put(b, key->blob, key->blobn);
+		return 0;
+	}
 	if (key->type == VAULT_KEY_ED25519) {
 		if (EVP_PKEY_get_raw_public_key(key->pkey, pub, &n) != 1 || n != 32)
 			return vault_error__ssl(VAULT_ERROR, "cannot read the public key");
@@ -204,7 +222,7 @@ int vault_sign__key_id(char **out, const vault_key *key)
 	}
 	enc = b64(b.data, b.len);
 	free(b.data);
-	error = vault_buf__addf(&s, "%s %s", type_name(key->type), enc);
+	error = vault_buf__addf(&s, "%s %s", key->tname ? key->tname : type_name(key->type), enc);
 	free(enc);
 	if (error < 0)
 		return error;
@@ -251,9 +269,15 @@ static void fingerprint(char out[64], const unsigned char *blob, size_t n)
 }
 
 /* The public keys qvault takes, by their OpenSSH names (kind_names). */
-typedef enum { KEY_ED25519, KEY_ECDSA, KEY_SK_ECDSA } key_kind;
+typedef enum { KEY_ED25519, KEY_ECDSA, KEY_SK_ECDSA, KEY_SK_ED25519 } key_kind;
 
-static const char *const kind_names[] = { ED25519_NAME, ECDSA_NAME, SK_ECDSA_NAME };
+static const char *const kind_names[] = { ED25519_NAME, ECDSA_NAME, SK_ECDSA_NAME,
+					  SK_ED25519_NAME };
+
+/* a security key's (PROTOCOL.u2f): its signatures carry flags and a counter */
+#define IS_SK(kind) ((kind) == KEY_SK_ECDSA || (kind) == KEY_SK_ED25519)
+/* an ECDSA one, whose s has two spellings (ecdsa_strict) */
+#define IS_ECDSA(kind) ((kind) == KEY_ECDSA || (kind) == KEY_SK_ECDSA)
 
 /* A public key blob taken apart; the pointers are into the blob. */
 typedef struct {
@@ -325,7 +349,8 @@ static int application_ok(const unsigned char *p, size_t n)
 	return 1;
 }
 
-#define NOT_A_KEY "not an ssh-ed25519, ecdsa-sha2-nistp256 or " SK_ECDSA_NAME " key"
+#define NOT_A_KEY "not an ssh-ed25519, ecdsa-sha2-nistp256, " SK_ECDSA_NAME " or " \
+	SK_ED25519_NAME " key"
 
 /*
  * Take apart a key blob (RFC 8709, RFC 5656, PROTOCOL.u2f) of a kind
@@ -344,6 +369,15 @@ static const char *blob_fields(key_fields *f, const unsigned char *blob, size_t 
 	if (string_is(t, tn, ED25519_NAME))
 		return get_string(&r, &f->pub, &f->pubn) < 0 || f->pubn != 32 || r.left ?
 		       NOT_A_KEY : NULL;
+	if (string_is(t, tn, SK_ED25519_NAME)) {
+		f->kind = KEY_SK_ED25519;
+		if (get_string(&r, &f->pub, &f->pubn) < 0 || f->pubn != 32 ||
+		    get_string(&r, &f->app, &f->appn) < 0 || r.left)
+			return NOT_A_KEY;
+		return application_ok(f->app, f->appn) ? NULL :
+		       "a security key whose application is neither 'ssh:...' nor a "
+		       "relying-party id (a lower-case host name)";
+	}
 	if (string_is(t, tn, ECDSA_NAME))
 		f->kind = KEY_ECDSA;
 	else if (string_is(t, tn, SK_ECDSA_NAME))
@@ -427,6 +461,7 @@ int vault_key_fingerprint(char **out, const vault_key *key)
 	free(b.data);
 	if ((error = vault_buf__addf(&s, "256 %s %s (%s)", fp,
 				     key->comment && *key->comment ? key->comment : "no comment",
+				     key->label ? key->label :
 				     key->type == VAULT_KEY_ED25519 ? "ED25519" : "ECDSA")) < 0)
 		return error;
 	*out = vault_buf__detach(&s);
@@ -458,6 +493,13 @@ void vault_key_free(vault_key *key)
 		return;
 	EVP_PKEY_free(key->pkey);
 	free(key->comment);
+	free(key->blob);
+	free(key->file);
+	free(key->line);
+	if (key->pass) {
+		OPENSSL_cleanse(key->pass, strlen(key->pass));
+		free(key->pass);
+	}
 	free(key);
 }
 
@@ -466,6 +508,9 @@ int vault_key_save(const vault_key *key, const char *path, const char *passphras
 	int fd, error = 0;
 	FILE *f;
 
+	if (!key->pkey)
+		return vault_error__set(VAULT_EINVALID, "key '%s' is OpenSSH's to keep, not "
+					"qvault's to write", key->file);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno == EEXIST ?
@@ -492,7 +537,7 @@ int vault_key_save(const vault_key *key, const char *path, const char *passphras
 typedef struct {
 	vault_passphrase_cb cb;
 	void *payload;
-	int asked;
+	int asked, failed;
 } pass_ctx;
 
 static int pem_pass(char *out, int size, int rwflag, void *u)
@@ -500,46 +545,82 @@ static int pem_pass(char *out, int size, int rwflag, void *u)
 	pass_ctx *p = u;
 
 	(void)rwflag;
-	if (!p->cb || size <= 0)
+	if (!p->cb || size <= 0) {
+		p->failed = 1;
 		return -1;
+	}
 	p->asked = 1;
-	if (p->cb(out, (size_t)size, p->payload) < 0)
+	if (p->cb(out, (size_t)size, p->payload) < 0) {
+		p->failed = 1;
 		return -1;
+	}
 	out[size - 1] = '\0';
 	return (int)strlen(out);
 }
 
-int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
-		   void *payload)
+static int needs_passphrase(const char *path)
 {
-	pass_ctx pc = { cb, payload, 0 };
-	vault_key *key;
-	EVP_PKEY *pkey;
-	FILE *f;
+	return vault_error__set(VAULT_EDENIED, "key file '%s' is encrypted: a passphrase is "
+				"needed and none was given (no terminal to ask on, no "
+				"passphrase variable)", path);
+}
+
+/* The longest key file read: an OpenSSH or PEM key is a few kilobytes. */
+#define KEY_FILE_MAX (64 * 1024)
+
+/* Read all of key file `path` (at most KEY_FILE_MAX bytes) into *out. */
+static int read_key_file(vault_buf *out, const char *path)
+{
+	char chunk[4096];
+	ssize_t n;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return errno == ENOENT ?
 			vault_error__set(VAULT_ENOTFOUND, "key file '%s' does not exist", path) :
 			vault_error__errno(VAULT_ERROR, "cannot read key file '%s'", path);
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return vault_error__errno(VAULT_ERROR, "cannot read key file '%s'", path);
+	out->max = KEY_FILE_MAX;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return vault_error__errno(VAULT_ERROR, "cannot read key file '%s'", path);
+		}
+		if (vault_buf__add(out, chunk, (size_t)n) < 0) {
+			close(fd);
+			return vault_error__set(VAULT_EINVALID, "key file '%s' is too large for "
+						"a key", path);
+		}
 	}
-	pkey = PEM_read_PrivateKey(f, NULL, pem_pass, &pc);
-	fclose(f);
+	close(fd);
+	return 0;
+}
+
+/* A PEM (PKCS#8, or OpenSSL's traditional) private key, as qvault keeps them. */
+static int pem_load(vault_key **out, const char *path, const vault_buf *text,
+		    vault_passphrase_cb cb, void *payload)
+{
+	pass_ctx pc = { cb, payload, 0, 0 };
+	vault_key *key;
+	EVP_PKEY *pkey;
+	BIO *bio = BIO_new_mem_buf(text->data ? text->data : "", (int)text->len);
+
+	if (!bio)
+		abort();
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, pem_pass, &pc);
+	BIO_free(bio);
 	if (!pkey) {
 		unsigned long e = ERR_peek_last_error();
 
 		ERR_clear_error();
+		if (pc.failed && ERR_GET_REASON(e) != PEM_R_NO_START_LINE)
+			return needs_passphrase(path);
 		if (pc.asked && ERR_GET_REASON(e) != PEM_R_NO_START_LINE)
 			return vault_error__set(VAULT_EDENIED,
 				"wrong passphrase for key file '%s'", path);
-		if (!pc.asked && !cb && e && ERR_GET_REASON(e) == PEM_R_BAD_PASSWORD_READ)
-			return vault_error__set(VAULT_EDENIED,
-				"key file '%s' needs a passphrase", path);
 		return vault_error__set(VAULT_EINVALID,
-			"key file '%s' is not a PEM private key", path);
+			"key file '%s' is neither a PEM nor an OpenSSH private key", path);
 	}
 	if ((key = calloc(1, sizeof(*key))) == NULL)
 		abort();
@@ -564,6 +645,331 @@ int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
 	}
 	*out = key;
 	return 0;
+}
+
+/* ---- keys OpenSSH's tools sign with ------------------------------------ */
+
+#define OPENSSH_BEGIN "-----BEGIN OPENSSH PRIVATE KEY-----"
+#define OPENSSH_END "-----END OPENSSH PRIVATE KEY-----"
+#define OPENSSH_MAGIC "openssh-key-v1" /* and its NUL */
+#define KEYGEN_TIMEOUT 120 /* seconds: a security key waits for a touch */
+#define KEYGEN_OUT_MAX (64 * 1024)
+
+static char askpass_program[4096];
+
+void vault_key_set_askpass(const char *program)
+{
+	if (vault__fmt(askpass_program, sizeof(askpass_program), "askpass program", "%s",
+		       program ? program : "") < 0)
+		askpass_program[0] = '\0';
+}
+
+/* A key of OpenSSH's from its public key blob, which must be of a kind qvault takes. */
+static int ssh_key(vault_key **out, const unsigned char *blob, size_t n, const char *name)
+{
+	static const char *const labels[] = { "ED25519", "ECDSA", "ECDSA-SK", "ED25519-SK" };
+	const char *why;
+	vault_key *key;
+	key_fields f;
+
+	if ((why = blob_fields(&f, blob, n)) != NULL)
+		return vault_error__set(VAULT_EINVALID, "key '%s' is %s", name, why);
+	if ((key = calloc(1, sizeof(*key))) == NULL || (key->blob = malloc(n)) == NULL)
+		abort();
+	memcpy(key->blob, blob, n);
+	key->blobn = n;
+	key->tname = kind_names[f.kind];
+	key->label = labels[f.kind];
+	key->file = vault__strdup(name);
+	*out = key;
+	return 0;
+}
+
+/*
+ * The public key and cipher of an OpenSSH private key file (PROTOCOL.key:
+ * both stand in the clear before the private part): *blob points into
+ * *raw, which the caller frees; -1 when it is not one key in that format.
+ */
+static int openssh_header(unsigned char **raw, const unsigned char **blob, size_t *bn,
+			  int *encrypted, const char *text, size_t len)
+{
+	const char *b = text, *e;
+	vault_buf b64 = VAULT_BUF_INIT;
+	const unsigned char *cipher, *kdf, *opts;
+	size_t n, cn, kn, on;
+	uint32_t count;
+	reader r;
+	int error = -1;
+
+	*raw = NULL;
+	while (b < text + len && (*b == ' ' || *b == '\n' || *b == '\r' || *b == '\t'))
+		b++;
+	if ((size_t)(text + len - b) < sizeof(OPENSSH_BEGIN) - 1 ||
+	    memcmp(b, OPENSSH_BEGIN, sizeof(OPENSSH_BEGIN) - 1) != 0)
+		return -1;
+	b += sizeof(OPENSSH_BEGIN) - 1;
+	if ((e = memmem(b, (size_t)(text + len - b), OPENSSH_END, sizeof(OPENSSH_END) - 1)) == NULL)
+		return -1;
+	for (; b < e; b++)
+		if (*b != '\n' && *b != '\r' && *b != ' ' && *b != '\t')
+			vault_buf__add(&b64, b, 1);
+	if (unb64(raw, &n, vault_buf__str(&b64), b64.len) < 0)
+		goto done;
+	r.p = *raw;
+	r.left = n;
+	if (r.left < sizeof(OPENSSH_MAGIC) || memcmp(r.p, OPENSSH_MAGIC, sizeof(OPENSSH_MAGIC)) != 0)
+		goto done;
+	r.p += sizeof(OPENSSH_MAGIC);
+	r.left -= sizeof(OPENSSH_MAGIC);
+	if (get_string(&r, &cipher, &cn) < 0 || get_string(&r, &kdf, &kn) < 0 ||
+	    get_string(&r, &opts, &on) < 0 || get_u32(&r, &count) < 0 || count != 1 ||
+	    get_string(&r, blob, bn) < 0)
+		goto done;
+	*encrypted = !string_is(cipher, cn, "none");
+	error = 0;
+done:
+	vault_buf__dispose(&b64);
+	if (error < 0) {
+		free(*raw);
+		*raw = NULL;
+	}
+	return error;
+}
+
+/* The comment of FILE.pub when it holds the same key, as ssh-keygen writes it. */
+static char *pub_comment(const char *path, const vault_key *key)
+{
+	vault_buf pubpath = VAULT_BUF_INIT, text = VAULT_BUF_INIT;
+	char *id = NULL, *comment = NULL, *mine = NULL;
+
+	if (vault_buf__addf(&pubpath, "%s.pub", path) == 0 &&
+	    read_key_file(&text, vault_buf__str(&pubpath)) == 0 && text.len &&
+	    vault_sign__parse_public(&id, &comment, vault_buf__str(&text)) == 0 &&
+	    vault_sign__key_id(&mine, key) == 0 && id && mine && strcmp(id, mine) == 0 && comment) {
+		comment[strcspn(comment, "\r\n")] = '\0';
+	} else {
+		free(comment);
+		comment = NULL;
+	}
+	free(id);
+	free(mine);
+	vault_buf__dispose(&text);
+	vault_buf__dispose(&pubpath);
+	return comment;
+}
+
+/*
+ * The environment ssh-keygen runs in: a passphrase is never asked on its
+ * standard input (the data) nor on the terminal, only of SSH_ASKPASS,
+ * which is qvault in its askpass mode handing over the passphrase it
+ * reads on fd 3 (vault_key_set_askpass), or `false` when there is none.
+ */
+static int keygen_env(const char *env[4], const vault_key *key, char *ask, size_t asksize)
+{
+	int error;
+
+	env[0] = "SSH_ASKPASS_REQUIRE=force";
+	env[1] = NULL;
+	if (key->pass && !askpass_program[0])
+		return vault_error__set(VAULT_ERROR, "cannot hand the passphrase of key file "
+					"'%s' to ssh-keygen: no askpass program", key->file);
+	if ((error = vault__fmt(ask, asksize, "askpass program", "SSH_ASKPASS=%s",
+				key->pass ? askpass_program : "false")) < 0)
+		return error;
+	env[1] = ask;
+	env[2] = key->pass ? "QVAULT_ASKPASS_FD=3" : NULL;
+	env[3] = NULL;
+	return 0;
+}
+
+/* What ssh-keygen's complaint `err` about key `key` means, as the error. */
+static int keygen_error(const vault_key *key, const char *err, int status, const char *doing)
+{
+	if (strstr(err, "incorrect passphrase"))
+		return vault_error__set(VAULT_EDENIED, "wrong passphrase for key file '%s'",
+					key->file);
+	if (key->line && strstr(err, "find key in agent"))
+		return vault_error__set(VAULT_EDENIED, "the ssh-agent does not hold key %s",
+					key->file + 6);
+	if (key->line && strstr(err, "agent socket"))
+		return vault_error__set(VAULT_EDENIED, "no ssh-agent to sign with key %s "
+					"(SSH_AUTH_SOCK)", key->file + 6);
+	return vault_error__set(VAULT_ERROR, "ssh-keygen cannot %s with key '%s': %s", doing,
+				key->file, *err ? err : status < 0 ? "it was killed" : "it failed");
+}
+
+/*
+ * Check an encrypted key file's passphrase now, not at the first
+ * signature: ssh-keygen -y decrypts it and prints its public key, which
+ * must be the one its header names.
+ */
+static int keygen_unlock(const vault_key *key)
+{
+	const char *argv[] = { "ssh-keygen", "-y", "-f", key->file, NULL }, *env[4];
+	vault_buf out = VAULT_BUF_INIT, fd3 = VAULT_BUF_INIT;
+	vault_sshtool_cmd c = { argv, env, NULL, 0, NULL, KEYGEN_OUT_MAX, KEYGEN_TIMEOUT };
+	char ask[4200], err[512], *id = NULL, *got = NULL;
+	int status, error;
+
+	if ((error = keygen_env(env, key, ask, sizeof(ask))) < 0)
+		return error;
+	vault_buf__addf(&fd3, "%s\n", key->pass);
+	c.fd3 = vault_buf__str(&fd3);
+	if ((error = vault_sshtool__run(&out, err, sizeof(err), &status, &c)) < 0)
+		goto done;
+	if (status != 0) {
+		error = keygen_error(key, err, status, "read the key");
+		goto done;
+	}
+	if ((error = vault_sign__key_id(&id, key)) < 0)
+		goto done;
+	if (vault_sign__parse_public(&got, NULL, vault_buf__str(&out)) < 0 || !got || !id ||
+	    strcmp(got, id) != 0)
+		error = vault_error__set(VAULT_EINVALID, "key file '%s' holds another private "
+					 "key than its public part says", key->file);
+done:
+	OPENSSL_cleanse(fd3.data, fd3.len);
+	vault_buf__dispose(&fd3);
+	vault_buf__dispose(&out);
+	free(id);
+	free(got);
+	return error;
+}
+
+/* An OpenSSH private key file (ssh-keygen's own format), for ssh-keygen to sign with. */
+static int openssh_load(vault_key **out, const char *path, const vault_buf *text,
+			vault_passphrase_cb cb, void *payload)
+{
+	unsigned char *raw;
+	const unsigned char *blob;
+	char pass[1024];
+	vault_key *key = NULL;
+	size_t bn;
+	int encrypted, error;
+
+	if (openssh_header(&raw, &blob, &bn, &encrypted, text->data, text->len) < 0)
+		return vault_error__set(VAULT_EINVALID,
+			"key file '%s' is not an OpenSSH private key (one key, openssh-key-v1)", path);
+	error = ssh_key(&key, blob, bn, path);
+	free(raw);
+	if (error < 0 || !key)
+		return error < 0 ? error : -1;
+	key->comment = pub_comment(path, key);
+	if (encrypted) {
+		if (!cb || cb(pass, sizeof(pass), payload) < 0) {
+			vault_key_free(key);
+			return needs_passphrase(path);
+		}
+		pass[sizeof(pass) - 1] = '\0';
+		key->pass = vault__strdup(pass);
+		OPENSSL_cleanse(pass, sizeof(pass));
+		if ((error = keygen_unlock(key)) < 0) {
+			vault_key_free(key);
+			return error;
+		}
+	}
+	*out = key;
+	return 0;
+}
+
+/* 1 when `s` is "SHA256:" and 43 characters of unpadded base64. */
+static int fingerprint_ok(const char *s)
+{
+	size_t i;
+
+	if (strncmp(s, "SHA256:", 7) != 0 || strlen(s) != 7 + 43)
+		return 0;
+	for (i = 7; s[i]; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/'))
+			return 0;
+	return 1;
+}
+
+/*
+ * The key of ssh-agent whose fingerprint `spec` names ("agent:SHA256:..."):
+ * its public key line, from ssh-add -L; the private key stays in the agent.
+ */
+static int agent_load(vault_key **out, const char *spec)
+{
+	const char *fp = spec + 6, *sock = getenv("SSH_AUTH_SOCK");
+	const char *argv[] = { "ssh-add", "-L", NULL };
+	vault_sshtool_cmd c = { argv, NULL, NULL, 0, NULL, 1024 * 1024, 30 };
+	vault_buf list = VAULT_BUF_INIT;
+	char err[512], *line, *next, *id = NULL, *comment = NULL;
+	unsigned char *blob = NULL;
+	int status, error;
+	size_t n;
+
+	if (!fingerprint_ok(fp))
+		return vault_error__set(VAULT_EINVALID, "'%s' does not name a key by its "
+					"fingerprint (agent:SHA256:..., as ssh-keygen -l prints it)",
+					spec);
+	if (!sock || !*sock)
+		return vault_error__set(VAULT_EDENIED, "no ssh-agent to take key %s from "
+					"(SSH_AUTH_SOCK is not set)", fp);
+	if ((error = vault_sshtool__run(&list, err, sizeof(err), &status, &c)) < 0)
+		goto done;
+	if (status == 2 || (status != 0 && status != 1)) {
+		error = vault_error__set(VAULT_EDENIED, "cannot reach the ssh-agent at "
+					 "SSH_AUTH_SOCK: %s", *err ? err : "ssh-add -L failed");
+		goto done;
+	}
+	for (line = status == 0 ? list.data : NULL; line && *line; line = next) {
+		char got[64];
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (vault_sign__fingerprint_of(got, line) < 0 || strcmp(got, fp) != 0)
+			continue;
+		if ((error = vault_sign__parse_public(&id, &comment, line)) < 0)
+			goto done;
+		break;
+	}
+	if (!id) {
+		error = vault_error__set(VAULT_EDENIED, "the ssh-agent does not hold key %s", fp);
+		goto done;
+	}
+	if (unb64(&blob, &n, strchr(id, ' ') + 1, strlen(strchr(id, ' ') + 1)) < 0) {
+		error = vault_error__set(VAULT_EINVALID, "the ssh-agent's key %s is malformed", fp);
+		goto done;
+	}
+	if ((error = ssh_key(out, blob, n, spec)) == 0) {
+		(*out)->line = id;
+		(*out)->comment = comment;
+		id = comment = NULL;
+	}
+done:
+	free(blob);
+	free(id);
+	free(comment);
+	vault_buf__dispose(&list);
+	return error;
+}
+
+int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
+		   void *payload)
+{
+	vault_buf text = VAULT_BUF_INIT;
+	const char *p;
+	int error;
+
+	if (strncmp(path, "agent:", 6) == 0)
+		return agent_load(out, path);
+	if ((error = read_key_file(&text, path)) < 0)
+		goto done;
+	for (p = vault_buf__str(&text); *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'; p++)
+		;
+	if (strncmp(p, OPENSSH_BEGIN, sizeof(OPENSSH_BEGIN) - 1) == 0)
+		error = openssh_load(out, path, &text, cb, payload);
+	else
+		error = pem_load(out, path, &text, cb, payload);
+done:
+	if (text.data)
+		OPENSSL_cleanse(text.data, text.len);
+	vault_buf__dispose(&text);
+	return error;
 }
 
 /* ---- SSHSIG ----------------------------------------------------------- */
@@ -667,6 +1073,65 @@ done:
 	return error;
 }
 
+/*
+ * Sign with OpenSSH's ssh-keygen -Y sign (the key file, or with -U the
+ * agent's key, named by its public key line on fd 3), the message on its
+ * standard input; what it writes is taken in qvault's one spelling
+ * (vault_sign__canonical) and checked to be this key's signature of it.
+ */
+static int keygen_sign(char **out, const vault_key *key, const char *ns, const void *msg,
+		       size_t len)
+{
+	const char *argv[] = { "ssh-keygen", "-q", "-Y", "sign", "-n", ns, "-f",
+			       key->line ? "/dev/fd/3" : key->file, key->line ? "-U" : NULL,
+			       NULL }, *env[4];
+	vault_buf sig = VAULT_BUF_INIT, fd3 = VAULT_BUF_INIT;
+	vault_sshtool_cmd c = { argv, env, msg, len, NULL, KEYGEN_OUT_MAX, KEYGEN_TIMEOUT };
+	char ask[4200], err[512], *id = NULL, *signer = NULL, *canon = NULL;
+	int status, error;
+
+	*out = NULL;
+	if ((error = keygen_env(env, key, ask, sizeof(ask))) < 0)
+		return error;
+	if (key->line || key->pass)
+		vault_buf__addf(&fd3, "%s\n", key->line ? key->line : key->pass);
+	c.fd3 = fd3.len ? vault_buf__str(&fd3) : NULL;
+	if ((error = vault_sshtool__run(&sig, err, sizeof(err), &status, &c)) < 0)
+		goto done;
+	if (status != 0) {
+		error = keygen_error(key, err, status, "sign");
+		goto done;
+	}
+	if ((error = vault_sign__canonical(&canon, vault_buf__str(&sig), sig.len)) < 0)
+		goto done;
+	if (!canon) {
+		error = vault_error__set(VAULT_ERROR, "ssh-keygen wrote no signature");
+		goto done;
+	}
+	/* a commit's signature is checked as git reads it back, without the
+	 * armor's last newline (canonical_armor) */
+	if ((error = vault_sign__check(&signer, canon, strlen(canon) - (strcmp(ns, "git") == 0),
+				       ns, msg, len)) < 0 ||
+	    (error = vault_sign__key_id(&id, key)) < 0)
+		goto done;
+	if (!signer || !id || strcmp(signer, id) != 0) {
+		error = vault_error__set(VAULT_ERROR, "ssh-keygen signed with another key than "
+					 "'%s'", key->file);
+		goto done;
+	}
+	*out = canon;
+	canon = NULL;
+done:
+	if (fd3.data)
+		OPENSSL_cleanse(fd3.data, fd3.len);
+	vault_buf__dispose(&fd3);
+	vault_buf__dispose(&sig);
+	free(canon);
+	free(signer);
+	free(id);
+	return error;
+}
+
 int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
 		       const void *msg, size_t len)
 {
@@ -675,6 +1140,8 @@ int vault_sign__sshsig(char **out, const vault_key *key, const char *ns,
 	unsigned char h[64];
 	int error;
 
+	if (!key->pkey)
+		return keygen_sign(out, key, ns, msg, len);
 	EVP_Digest(msg, len, h, NULL, EVP_sha512(), NULL);
 	signed_data(&data, ns, "sha512", h, sizeof(h));
 	if ((error = key_blob(&pub, key)) < 0 ||
@@ -705,7 +1172,7 @@ static EVP_PKEY *blob_key(const key_fields *f)
 	EVP_PKEY *pkey = NULL;
 	char group[] = "P-256";
 
-	if (f->kind == KEY_ED25519)
+	if (f->kind == KEY_ED25519 || f->kind == KEY_SK_ED25519)
 		return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, f->pub, f->pubn);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
 	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
@@ -765,7 +1232,7 @@ static int evp_verify(EVP_PKEY *pkey, key_kind kind, const unsigned char *sig, s
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int ok = 0;
 
-	if (ctx && EVP_DigestVerifyInit(ctx, NULL, kind == KEY_ED25519 ? NULL : EVP_sha256(),
+	if (ctx && EVP_DigestVerifyInit(ctx, NULL, IS_ECDSA(kind) ? EVP_sha256() : NULL,
 					NULL, pkey) == 1)
 		ok = EVP_DigestVerify(ctx, sig, sn, data, dn) == 1;
 	EVP_MD_CTX_free(ctx);
@@ -816,7 +1283,7 @@ typedef struct {
  * counter, and for a webauthn one its origin, clientDataJSON and
  * extensions.  VAULT_EVERIFY when it is not one, or more than one.
  */
-static int sk_sig_parse(sk_sig *s, const unsigned char *sig, size_t n)
+static int sk_sig_parse(sk_sig *s, key_kind kind, const unsigned char *sig, size_t n)
 {
 	reader r = { sig, n };
 	const unsigned char *t;
@@ -825,6 +1292,17 @@ static int sk_sig_parse(sk_sig *s, const unsigned char *sig, size_t n)
 	memset(s, 0, sizeof(*s));
 	if (get_string(&r, &t, &tn) < 0)
 		return vault_error__set(VAULT_EVERIFY, "signature is malformed");
+	if (kind == KEY_SK_ED25519) {
+		if (!string_is(t, tn, SK_ED25519_NAME))
+			return vault_error__set(VAULT_EVERIFY, "signature by an "
+						SK_ED25519_NAME " key is of another type");
+		if (get_string(&r, &s->rs, &s->rsn) < 0 || s->rsn != 64 ||
+		    get_u8(&r, &s->flags) < 0 || get_u32(&r, &s->counter) < 0)
+			return vault_error__set(VAULT_EVERIFY,
+				"signature by a security key is cut short");
+		return r.left ? vault_error__set(VAULT_EVERIFY,
+				"signature by a security key has bytes after its end") : 0;
+	}
 	s->webauthn = string_is(t, tn, WEBAUTHN_NAME);
 	if (!s->webauthn && !string_is(t, tn, SK_ECDSA_NAME))
 		return vault_error__set(VAULT_EVERIFY, "signature by a security key is neither "
@@ -842,17 +1320,20 @@ static int sk_sig_parse(sk_sig *s, const unsigned char *sig, size_t n)
 }
 
 /*
- * The flags qvault requires: the user present (UP) and verified (UV: a
- * PIN or biometric, so that the signature is a person's act; ssh-keygen
- * -Y verify asks for neither), no attestation (AT), and extensions (ED)
- * exactly when some come, as OpenSSH checks a webauthn signature's.
+ * The flags qvault requires: the user present (UP, as ssh-keygen -Y
+ * verify requires unless told no-touch-required); for a passkey (a key
+ * made for a relying party) verified too (UV: a PIN or biometric, so
+ * that the signature is a person's act), an OpenSSH security key
+ * ("ssh:..."), as OpenSSH, asking for UV only of the keys made to need
+ * it; no attestation (AT), and extensions (ED) exactly when some come,
+ * as OpenSSH checks a webauthn signature's.
  */
-static int sk_flags_ok(const sk_sig *s)
+static int sk_flags_ok(const sk_sig *s, const key_fields *key)
 {
 	if (!(s->flags & SK_UP))
 		return vault_error__set(VAULT_EVERIFY,
 			"signature says its user was not present (the authenticator's UP flag)");
-	if (!(s->flags & SK_UV))
+	if (!(s->flags & SK_UV) && rp_id_ok(key->app, key->appn))
 		return vault_error__set(VAULT_EVERIFY,
 			"signature says its user was not verified (the authenticator's UV flag): "
 			"qvault takes a security key's signature made with a PIN or biometric only");
@@ -970,7 +1451,8 @@ static int sk_form_ok(const key_fields *key, const unsigned char *sig, size_t n)
 	sk_sig s;
 	int error;
 
-	if ((error = sk_sig_parse(&s, sig, n)) < 0 || (error = sk_flags_ok(&s)) < 0)
+	if ((error = sk_sig_parse(&s, key->kind, sig, n)) < 0 ||
+	    (error = sk_flags_ok(&s, key)) < 0)
 		return error;
 	return s.webauthn ? webauthn_form_ok(&s, key) : 0;
 }
@@ -1008,7 +1490,7 @@ static int sk_verify(const key_fields *key, EVP_PKEY *pkey, const unsigned char 
 	sk_sig s;
 	int ok, error;
 
-	if ((error = sk_sig_parse(&s, sig, n)) < 0)
+	if ((error = sk_sig_parse(&s, key->kind, sig, n)) < 0)
 		return error;
 	if (s.webauthn && !webauthn_challenge_is(&s, data, dn))
 		return vault_error__set(VAULT_EVERIFY,
@@ -1023,8 +1505,11 @@ static int sk_verify(const key_fields *key, EVP_PKEY *pkey, const unsigned char 
 	else
 		EVP_Digest(data, dn, h, NULL, EVP_sha256(), NULL);
 	put(&b, h, sizeof(h));
-	ok = (dl = ecdsa_der(der, s.rs, s.rsn)) > 0 &&
-	     evp_verify(pkey, KEY_SK_ECDSA, der, dl, b.data, b.len);
+	if (key->kind == KEY_SK_ED25519)
+		ok = evp_verify(pkey, KEY_SK_ED25519, s.rs, s.rsn, b.data, b.len);
+	else
+		ok = (dl = ecdsa_der(der, s.rs, s.rsn)) > 0 &&
+		     evp_verify(pkey, KEY_SK_ECDSA, der, dl, b.data, b.len);
 	free(b.data);
 	return ok ? 0 : vault_error__set(VAULT_EVERIFY, "signature does not verify");
 }
@@ -1184,11 +1669,11 @@ static int sshsig_parse(sshsig *g, const char *armored, size_t len, const char *
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY, "signature's key is not a valid public key");
 	}
-	if (g->key.kind == KEY_SK_ECDSA && (error = sk_form_ok(&g->key, g->sig, g->sign)) < 0) {
+	if (IS_SK(g->key.kind) && (error = sk_form_ok(&g->key, g->sig, g->sign)) < 0) {
 		sshsig_dispose(g);
 		return error;
 	}
-	if (g->key.kind != KEY_ED25519 && ecdsa_strict(g->sig, g->sign) < 0) {
+	if (IS_ECDSA(g->key.kind) && ecdsa_strict(g->sig, g->sign) < 0) {
 		sshsig_dispose(g);
 		return vault_error__set(VAULT_EVERIFY,
 			"signature is malleable (an ECDSA s above n/2, or a padded number)");
@@ -1235,7 +1720,7 @@ int vault_sign__check(char **signer, const char *armored, size_t armored_len,
 	put_string(&data, g.res, g.resn);
 	put_string(&data, g.alg, g.algn);
 	put_string(&data, h, hn);
-	if (g.key.kind == KEY_SK_ECDSA)
+	if (IS_SK(g.key.kind))
 		error = sk_verify(&g.key, g.pkey, g.sig, g.sign, data.data, data.len);
 	else if (!raw_verify(g.pkey, g.key.kind, g.sig, g.sign, data.data, data.len))
 		error = vault_error__set(VAULT_EVERIFY, "signature does not verify");
@@ -1308,7 +1793,7 @@ int vault_sign__canonical(char **out, const char *armored, size_t len)
 	put_string(&b, ns, nsn);
 	put_string(&b, res, resn);
 	put_string(&b, alg, algn);
-	if (!blob_fields(&key, pub, pubn) && key.kind != KEY_ED25519 &&
+	if (!blob_fields(&key, pub, pubn) && IS_ECDSA(key.kind) &&
 	    ecdsa_low(&low, sig, sign) == 0)
 		put_string(&b, low.data, low.len);
 	else

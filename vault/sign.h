@@ -7,8 +7,12 @@
  * security key's or passkey's "sk-ecdsa-sha2-nistp256@openssh.com" of
  * PROTOCOL.u2f, whose signatures are "sk-ecdsa-sha2-nistp256@openssh.com"
  * or a browser's "webauthn-sk-ecdsa-sha2-nistp256@openssh.com" (checked
- * as OpenSSH's ssh-ecdsa-sk.c does, and more: README.md, "Passkeys").
- * qvault makes only Ed25519 and ECDSA signatures; it checks all three.
+ * as OpenSSH's ssh-ecdsa-sk.c does, and more: README.md, "Passkeys"),
+ * and an OpenSSH FIDO key's "sk-ssh-ed25519@openssh.com" (ssh-ed25519-sk.c).
+ * qvault makes Ed25519 and ECDSA signatures of its PEM keys itself; for an
+ * OpenSSH key file or an ssh-agent key (any of the four kinds) it runs
+ * ssh-keygen -Y sign (README.md, "Keys people already have"), and checks
+ * what comes back as any signature.
  */
 #ifndef VAULT_SIGN_H
 #define VAULT_SIGN_H

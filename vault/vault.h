@@ -87,12 +87,25 @@ int vault_key_generate(vault_key **out, vault_key_type type, const char *comment
 int vault_key_save(const vault_key *key, const char *path, const char *passphrase);
 
 /*
- * Read a private key from a PEM file.  `cb` is asked for the passphrase
- * if the file is encrypted (NULL: encrypted keys fail).
+ * The acting key `path` names: a PEM private key file (read here), an
+ * OpenSSH private key file (ssh-keygen's own format: only its public part
+ * is read here, ssh-keygen signs), or "agent:SHA256:..." (the key of
+ * ssh-agent with that fingerprint; ssh-keygen signs through the agent).
+ * `cb` is asked for the passphrase if the file is encrypted (NULL:
+ * encrypted keys fail); an OpenSSH file's is checked at once (ssh-keygen
+ * -y) and handed to ssh-keygen through vault_key_set_askpass's program.
  */
 int vault_key_load(vault_key **out, const char *path, vault_passphrase_cb cb,
 		   void *payload);
 void vault_key_free(vault_key *key);
+
+/*
+ * The program ssh-keygen runs as SSH_ASKPASS (with SSH_ASKPASS_REQUIRE=
+ * force) to be handed an encrypted OpenSSH key's passphrase: run with
+ * QVAULT_ASKPASS_FD=3 in its environment, it must print what it reads
+ * on fd 3.  qvault names itself (cli/passphrase.c); NULL for none.
+ */
+void vault_key_set_askpass(const char *program);
 
 /* The OpenSSH public key line "ssh-ed25519 AAAA... [comment]"; malloc'd. */
 int vault_key_public(char **out, const vault_key *key);

@@ -9,8 +9,8 @@ export TMP # for the sh -c checks below
 for k in bob sid rex rio aud ada evil; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
 ssh-keygen -q -t ecdsa -b 256 -N '' -C ecd -f ecd
 reg() { q -C base --key admin.pem user add "$1" --org "$2" --role "$3" --pubkey "$4" > /dev/null; }
-q key generate -o sam.pem -c sam | head -n 1 > sam.pem.pub
-q key generate -o zed.pem -c zed | head -n 1 > zed.pem.pub
+q key generate -o sam.pem -c sam > /dev/null # and sam.pem.pub
+q key generate -o zed.pem -c zed > /dev/null # and zed.pem.pub
 reg sam acme supplier sam.pem.pub
 reg zed beta supplier zed.pem.pub
 reg bob owner buyer bob.pub

@@ -76,7 +76,7 @@ check "signing asks for the key's passphrase on the terminal" \
 fails 1 "wrong passphrase for key file 'k6.pem'" "a wrong passphrase" \
 	env PASS=wrong q -C v --key k6.pem --passphrase-env PASS add d.pdf --doc DWG-4 --type drawing
 printf 'not a key\n' > junk.pem
-fails 1 "key file 'junk.pem' is not a PEM private key" "a malformed key file" \
+fails 1 "key file 'junk.pem' is neither a PEM nor an OpenSSH private key" "a malformed key file" \
 	q -C v --key junk.pem add d.pdf --doc DWG-4 --type drawing
 fails 1 "key file 'none.pem' does not exist" "a missing key file" \
 	q -C v --key none.pem add d.pdf --doc DWG-4 --type drawing
@@ -92,7 +92,7 @@ fails 1 "that key already belongs to user 'sue'" "a key taken" \
 	q -C v --key admin.pem user add sue2 --org acme --role supplier --pubkey k1.pub
 fails 2 "user add: --role 'wizard' is not one of admin, buyer," "an unknown role (a usage error)" \
 	q -C v --key admin.pem user add wiz --org acme --role wizard --pubkey stranger.pub
-fails 1 "public key is not an ssh-ed25519, ecdsa-sha2-nistp256 or sk-ecdsa-sha2-nistp256@openssh.com key" "a public key of another kind" \
+fails 1 "public key is not an ssh-ed25519, ecdsa-sha2-nistp256, sk-ecdsa-sha2-nistp256@openssh.com or sk-ssh-ed25519@openssh.com key" "a public key of another kind" \
 	q -C v --key admin.pem user add rsa --org acme --role buyer --pubkey "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ== x"
 
 ok "the admin revokes the supplier" q -C v --key admin.pem user revoke sue

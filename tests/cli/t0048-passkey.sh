@@ -44,7 +44,7 @@ for app in Portal.Example 192.0.2.7 https://portal.example portal.example. -port
 		q --key "$TMP/admin.pem" user add bad --org acme --role supplier --pubkey bad.pub
 done
 sed 's/^sk-ecdsa-sha2-nistp256@openssh.com/ecdsa-sha2-nistp256/' pat.pub > liar.pub
-fails 1 "public key is not an ssh-ed25519, ecdsa-sha2-nistp256 or sk-ecdsa" \
+fails 1 "public key is not an ssh-ed25519, ecdsa-sha2-nistp256, sk-ecdsa" \
 	"a line whose type is not its key's" \
 	q --key "$TMP/admin.pem" user add liar --org acme --role supplier --pubkey liar.pub
 

@@ -1,4 +1,4 @@
-/* Private key files, PEM (sign.c through vault_key_load). */
+/* Private key files, PEM and OpenSSH's (sign.c through vault_key_load). */
 #include "fuzz.h"
 
 #include <stdio.h>
