@@ -281,6 +281,7 @@ int main(int argc, char **argv)
 {
 	const cli_command *cmd;
 	cli_args global;
+	char shown[256];
 	int k = 1, words;
 
 	/* what libgit2 creates (objects, refs) is never group- or world-writable */
@@ -318,7 +319,8 @@ int main(int argc, char **argv)
 			k += 2;
 			continue;
 		}
-		fprintf(stderr, "qvault: unknown option '%s' (see 'qvault --help')\n", argv[k]);
+		fprintf(stderr, "qvault: unknown option '%s' (see 'qvault --help')\n",
+			cli_shown(shown, sizeof(shown), argv[k]));
 		return EXIT_USAGE;
 	}
 	if (k == argc) {
