@@ -21,6 +21,16 @@
 json_t *vault_pdf__default_policy(void);
 
 /*
+ * 0 when `policy` (vault.json's "pdf"; NULL: none, the built-in one) is
+ * one as pdf.h describes it: only the keys max_pages, max_objects,
+ * max_inflate (whole numbers of 1 or more) and types, an object of
+ * objects whose keys are the kinds of finding above and whose values are
+ * "accept", "record" or "refuse".  Else VAULT_EINVALID naming what is
+ * wrong.  Which types it may name is the caller's to check.
+ */
+int vault_pdf__policy_check(const json_t *policy);
+
+/*
  * Open the PDF that the open file `fd` holds (read through its own file
  * description: `fd`'s offset is left alone) and hold it to `policy` (the
  * "pdf" of vault.json; NULL: the built-in one) for a document of `type`.
