@@ -1198,7 +1198,7 @@ static void check_content(const vault_change_ctx *c, const char *path, const cha
 		c->found(c, path, "the file is %s, which %s %s did not accept when it was added",
 			 recorded, member ? "an" : vault_record__a(list),
 			 member ? "FAI package's member" : list);
-	} else if (strcmp(recorded, "application/pdf") == 0 && cfg.pdf) {
+	} else if (vault_pdf__opens_as_pdf(recorded, h.buf, h.len) && cfg.pdf) {
 		/* a vault.json without a pdf policy: made before PDFs were opened */
 		check_pdf(c, path, git_tree_entry_id(te), &cfg, list, name, findings);
 	}

@@ -198,6 +198,19 @@ int vault_pdf__policy_check(const json_t *root)
 	return 0;
 }
 
+/* where a PDF reader looks for the header "%PDF-" */
+#define HEADER_WITHIN 1024
+
+int vault_pdf__opens_as_pdf(const char *mime, const void *first, size_t len)
+{
+	if (strcmp(mime, "application/pdf") == 0)
+		return 1;
+	/* a zip's members are its own: an FAI's are checked one by one */
+	if (strcmp(mime, "application/zip") == 0)
+		return 0;
+	return memmem(first, len < HEADER_WITHIN ? len : HEADER_WITHIN, "%PDF-", 5) != NULL;
+}
+
 /* ---- one check ------------------------------------------------------ */
 
 typedef struct {

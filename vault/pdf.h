@@ -31,6 +31,15 @@ json_t *vault_pdf__default_policy(void);
 int vault_pdf__policy_check(const json_t *policy);
 
 /*
+ * 1 when a file of type `mime` whose first bytes are `first` (`len` of
+ * them, a kilobyte or more when it has them) is one a PDF reader opens:
+ * a PDF, or anything but a zip with the header "%PDF-" in its first
+ * 1024 bytes, where readers look for it (a PNG that is a PDF as well,
+ * named .pdf).  Such a file is held to the policy as a PDF is.
+ */
+int vault_pdf__opens_as_pdf(const char *mime, const void *first, size_t len);
+
+/*
  * Open the PDF that the open file `fd` holds (read through its own file
  * description: `fd`'s offset is left alone) and hold it to `policy` (the
  * "pdf" of vault.json; NULL: the built-in one) for a document of `type`.

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 MKPDF="python3 $TESTS_DIR/../mkpdf.py"
-for k in honest js launch exe damaged; do $MKPDF "$k" "$k.pdf"; done
+for k in honest js launch exe damaged png-launch; do $MKPDF "$k" "$k.pdf"; done
 qpdf --encrypt user owner 256 -- honest.pdf enc.pdf
 printf 'solid s\n facet normal 0 0 1\n  outer loop\n   vertex 0 0 0\n   vertex 1 0 0\n   vertex 0 1 0\n  endloop\n endfacet\nendsolid s\n' > mesh.stl
 
@@ -237,6 +237,15 @@ check "  one that needs a password" named p3 "files/enc\.pdf: 'enc\.pdf' needs a
 smuggled p4 damaged.pdf coc
 check "  one damaged past repair" named p4 "files/damaged\.pdf: 'damaged\.pdf' is damaged past repair"
 pulls_refused v "the history of '.*' does not verify: .*'launch\.pdf' has a /Launch action" p1
+# a PNG that is a PDF too (the header in its first 1024 bytes, where
+# readers look): libmagic names a PNG, which a CoC may be; a reader opens
+# the file, named .pdf, as the PDF it also is
+fails 1 "^qvault: 'png-launch\.pdf' has a /Launch action \(object [0-9]+\), which a coc may not hold$" \
+	"a supplier's PNG/PDF polyglot with a /Launch action is held to the pdf policy" \
+	q --key sam.pem add png-launch.pdf --doc COC-PNG --type coc
+smuggled p8 png-launch.pdf coc
+check "  and found by verify when forged in" \
+	named p8 "files/png-launch\.pdf: 'png-launch\.pdf' has a /Launch action \(object [0-9]+\), which a coc may not hold"
 # under the policy in force: an admin's accept stands for what it let in
 rm -rf p5 && cp -a v p5
 policy p5 ada '.pdf.types.coc.launch = "accept"'
@@ -264,6 +273,10 @@ q -C p7 --key sid fai add fai.zip > /dev/null
 replay p7 sid "$base"
 check "an FAI package's PDF member with a /Launch action, forged, is found" \
 	named p7 "files/ballooned\.pdf: 'ballooned\.pdf' has a /Launch action \(object [0-9]+\), which an FAI package may not hold"
+cp png-launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+fails 1 "^qvault: 'fai\.zip': 'ballooned\.pdf' has a /Launch action \(object [0-9]+\), which an FAI package may not hold$" \
+	"an FAI package whose PNG member is a PDF with a /Launch action is refused" \
+	q --key sid fai add fai.zip
 
 # ---- pending: a supplier's own organization only -----------------------------------------
 q --key buy.pem release DWG-B --rev A honest.pdf --to beta > /dev/null
