@@ -311,4 +311,22 @@ forged o1 out "types allow coc application/x-executable
 Qvault-Op: types" vault.json=vj.json
 pulls_refused v "the history of '.*' does not verify" o1
 
+# ---- the portal's /pending: a supplier's own, whatever the query asks -------------------
+V=v
+need_webauthn
+portal_users pam:acme:supplier
+login pam 1
+# rows DOC@REV ORG AGE of the page in body.json
+pending_rows() {
+	grep -o '<tr><td><a href="/documents/[^"]*">[^<]*</a></td><td>[^<]*</td><td>[^<]*</td><td>[0-9]*</td>' body.json |
+		sed 's|<tr><td><a href="[^"]*">\([^<]*\)</a></td><td>\([^<]*\)</td><td>[^<]*</td><td>\([0-9]*\)</td>|\1 \2 \3|'
+}
+for qs in org=beta 'org=beta&page=-1' page=99999999999999999999 page=-5 page=1e9 'org=&page=0' page=2 \
+	'org=beta%0Aacme' 'viewer=buy'; do
+	check "acme's supplier asking /pending?$qs sees acme's only" \
+		evalq "web 200 GET 'pending?$qs' && pending_rows > page.txt && grep -q '^DWG-A@A acme ' page.txt &&
+		       ! grep -qv ' acme [0-9]*\$' page.txt"
+done
+kill "$SERVE" 2> /dev/null; wait "$SERVE" 2> /dev/null
+
 done_testing
