@@ -1094,18 +1094,32 @@ static int blob_to_fd(void *payload, const unsigned char *buf, size_t len, int f
 	return vault__write_all(*(int *)payload, buf, len);
 }
 
-/* The first line of `lines` (NULL: none), as a message quotes it. */
-static int first_line(const char *lines)
+/*
+ * The first line of `found` whose kind of finding `recorded` (lines, NULL:
+ * none) has no line of; NULL when it has each.  *len: that line's length.
+ */
+static const char *unrecorded(int *len, const char *found, const char *recorded)
 {
-	return lines ? (int)strcspn(lines, "\n") : 0;
+	unsigned kinds = 0;
+	const char *p;
+
+	for (p = recorded; p && *p; p += strcspn(p, "\n"), p += *p == '\n')
+		kinds |= vault_pdf__finding_kind(p);
+	for (p = found; p && *p; p += strcspn(p, "\n"), p += *p == '\n')
+		if (vault_pdf__finding_kind(p) & ~kinds) {
+			*len = (int)strcspn(p, "\n");
+			return p;
+		}
+	return NULL;
 }
 
 /*
  * A PDF upload held again to the pdf policy `cfg` was in force with when
  * it was added, as the write path held it (for `type`, by its `name`):
  * what it would have refused is a finding, and so is a record whose
- * findings (`recorded`, NULL: none) are not those the check records, a
- * forger's hidden JavaScript or embedded file.  The check's own limits
+ * findings (`recorded`, NULL: none) leave out a kind the check records,
+ * a forger's hidden JavaScript or embedded file (compared by kind, not
+ * by wording, which a later qvault may change).  The check's own limits
  * bound the work; the bytes are copied to a memory file, as an FAI's
  * members are at `fai add`.
  */
@@ -1114,7 +1128,8 @@ static void check_pdf(const vault_change_ctx *c, const char *path, const git_oid
 		      const char *recorded)
 {
 	char *findings = NULL;
-	int fd, error;
+	const char *missing;
+	int fd, error, len;
 
 	if ((fd = memfd_create("qvault-pdf", MFD_CLOEXEC)) < 0) {
 		c->found(c, path, "the PDF cannot be checked: %s", strerror(errno));
@@ -1124,15 +1139,8 @@ static void check_pdf(const vault_change_ctx *c, const char *path, const git_oid
 		c->found(c, path, "the PDF cannot be checked: %s", vault_error_message());
 	else if ((error = vault_pdf__check(&findings, cfg->pdf, type, name, fd)) < 0)
 		c->found(c, path, "%s", vault_error_message());
-	else if (!recorded && findings)
-		c->found(c, path, "the record lists no findings for the file, but it %.*s",
-			 first_line(findings), findings);
-	else if (!findings && recorded)
-		c->found(c, path, "the record lists findings for the file that the PDF check "
-			 "does not find");
-	else if (findings && strcmp(findings, recorded) != 0)
-		c->found(c, path, "the record's findings for the file are not the PDF check's, "
-			 "whose first is that it %.*s", first_line(findings), findings);
+	else if ((missing = unrecorded(&len, findings, recorded)) != NULL)
+		c->found(c, path, "the record of the file does not say that it %.*s", len, missing);
 	close(fd);
 	free(findings);
 }

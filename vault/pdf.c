@@ -198,6 +198,21 @@ int vault_pdf__policy_check(const json_t *root)
 	return 0;
 }
 
+unsigned vault_pdf__finding_kind(const char *line)
+{
+	/* the words each finding of found() opens with, by kind */
+	static const char *const opens[W_COUNT] = {
+		"needs a password", "is damaged", "has a /Launch", "embeds an executable",
+		"holds JavaScript", "embeds a file", "is encrypted"
+	};
+	size_t i;
+
+	for (i = 0; i < W_COUNT; i++)
+		if (strncmp(line, opens[i], strlen(opens[i])) == 0)
+			return 1u << i;
+	return 0;
+}
+
 /* where a PDF reader looks for the header "%PDF-" */
 #define HEADER_WITHIN 1024
 

@@ -31,6 +31,15 @@ json_t *vault_pdf__default_policy(void);
 int vault_pdf__policy_check(const json_t *policy);
 
 /*
+ * The kind of finding a line of vault_pdf__check's findings is, as one
+ * bit (password, damaged, launch, executable, javascript, embedded,
+ * encrypted: 1 << 0 to 1 << 6), by the words it opens with, so that a
+ * record's findings are compared by kind, not by wording; 0 for another
+ * line.
+ */
+unsigned vault_pdf__finding_kind(const char *line);
+
+/*
  * 1 when a file of type `mime` whose first bytes are `first` (`len` of
  * them, a kilobyte or more when it has them) is one a PDF reader opens:
  * a PDF, or anything but a zip with the header "%PDF-" in its first

@@ -251,14 +251,35 @@ rm -rf p5 && cp -a v p5
 policy p5 ada '.pdf.types.coc.launch = "accept"'
 q -C p5 --key sid add launch.pdf --doc COC-P5 --type coc > /dev/null
 ok "a /Launch CoC added while the admin's policy accepted it passes" q -C p5 verify
+# the policy relaxed and the PDF added in one commit: judged by the policy before
+rm -rf p9 && cp -a p5 p9
+git -C p9 log -1 --format=%B main > p9.msg
+GIT_DIR=p9 GIT_INDEX_FILE=$TMP/p9.index git read-tree main
+tree=$(GIT_DIR=p9 GIT_INDEX_FILE=$TMP/p9.index git write-tree); rm -f "$TMP/p9.index"
+now=$(date -u +%s)
+c=$(GIT_AUTHOR_NAME=ada GIT_AUTHOR_EMAIL=ada@owner GIT_COMMITTER_NAME=ada GIT_COMMITTER_EMAIL=ada@owner \
+	GIT_AUTHOR_DATE="@$now +0000" GIT_COMMITTER_DATE="@$now +0000" \
+	commit_as p9 ada "$tree" "$(git -C p9 rev-parse main~2)" "$TMP/p9.msg")
+git -C p9 update-ref refs/heads/main "$c"
+rm -f p9/qvault/index.db; q -C p9 reindex > /dev/null 2>&1
+check "a policy accepting /Launch and a /Launch CoC in one commit: judged by the policy before" \
+	named p9 "COC-P5/A/files/launch\.pdf: 'launch\.pdf' has a /Launch action \(object [0-9]+\), which a coc may not hold"
 # findings hidden: JavaScript the record does not list
 rm -rf p6 && cp -a v p6
 q -C p6 --key sid add js.pdf --doc COC-P6 --type coc > /dev/null
 ok "a CoC holding JavaScript, recorded as such, passes" q -C p6 verify
-git -C p6 show "main:$(recpath p6 COC-P6)" | jq -S --indent 2 'del(.files[0].findings)' > nofind.json
+git -C p6 show "main:$(recpath p6 COC-P6)" > p6rec.json
+jq -S --indent 2 'del(.files[0].findings)' p6rec.json > nofind.json
 replay p6 sid "$(git -C p6 rev-parse main~1)" "$(recpath p6 COC-P6)=nofind.json"
 check "  its record forged without the finding is found" \
-	named p6 "files/js\.pdf: the record lists no findings for the file, but it holds JavaScript \(object [0-9]+\)"
+	named p6 "files/js\.pdf: the record of the file does not say that it holds JavaScript \(object [0-9]+\)"
+jq -S --indent 2 '.files[0].findings = ["is encrypted (it opens without a password)"]' p6rec.json > otherfind.json
+replay p6 sid "$(git -C p6 rev-parse main~1)" "$(recpath p6 COC-P6)=otherfind.json"
+check "  and so is one listing another kind of finding in its place" \
+	named p6 "files/js\.pdf: the record of the file does not say that it holds JavaScript"
+jq -S --indent 2 '.files[0].findings = ["holds JavaScript (said as an older qvault said it)"]' p6rec.json > samefind.json
+replay p6 sid "$(git -C p6 rev-parse main~1)" "$(recpath p6 COC-P6)=samefind.json"
+ok "  one saying it in other words passes (findings are compared by kind)" q -C p6 verify
 # an FAI package's PDF member, as fai add holds it to fai-member's policy
 add_buyer buy
 q --key buy.pem release DWG-1 --rev C honest.pdf --to acme > /dev/null
