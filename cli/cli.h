@@ -146,6 +146,12 @@ void cli_print_warning(const char *message, void *payload);
 
 /* Print "qvault: <message>" on stderr; return the exit code for `error`. */
 int cli_fail(int error);
+/*
+ * `s` as a message may quote it, in `buf` of `size` (at least 4): one
+ * line (a control character shown as '?'), cut with "..." when too long.
+ * Returns `buf`.
+ */
+const char *cli_shown(char *buf, size_t size, const char *s);
 /* Print "qvault: <cmd>: <usage problem>" and return EXIT_USAGE. */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

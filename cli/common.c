@@ -46,6 +46,18 @@ const char **cli_opt_list(const cli_command *cmd, const cli_args *a,
 	return i >= 0 ? a->opt[i].list : NULL;
 }
 
+const char *cli_shown(char *buf, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	if (s[i])
+		memcpy(buf + size - 4, "...", 4);
+	return buf;
+}
+
 int cli_fail(int error)
 {
 	cli_progress_break();
@@ -53,16 +65,30 @@ int cli_fail(int error)
 	return error == VAULT_EVERIFY ? EXIT_VERIFY : EXIT_ERROR;
 }
 
+/*
+ * A usage error is one line whatever argument it quotes: a control
+ * character (a newline or a carriage return in an argument) is shown as
+ * '?', and an argument too long for a line is cut, "..." marking where.
+ */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
+	size_t i;
+	int len;
 
 	cli_progress_break();
-	fprintf(stderr, "qvault: %s: ", cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	len = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see 'qvault %s --help')\n", cmd->name);
+	if (len < 0)
+		line[0] = '\0';
+	else if ((size_t)len >= sizeof(line))
+		memcpy(line + sizeof(line) - 4, "...", 4);
+	for (i = 0; line[i]; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
+	fprintf(stderr, "qvault: %s: %s (see 'qvault %s --help')\n", cmd->name, line, cmd->name);
 	return EXIT_USAGE;
 }
 

@@ -135,6 +135,7 @@ static const char *nearest(const char *typed, const char *group)
 int cli_unknown_command(int argc, char **argv, int k)
 {
 	const char *group = NULL, *typed = argv[k], *near;
+	char shown[256];
 	size_t i;
 
 	for (i = 0; cli_commands[i] && !group; i++)
@@ -152,6 +153,7 @@ int cli_unknown_command(int argc, char **argv, int k)
 	if (group)
 		typed = argv[k + 1];
 	near = nearest(typed, group);
+	typed = cli_shown(shown, sizeof(shown), typed);
 	if (group && near)
 		fprintf(stderr, "qvault: unknown command '%s %s'; did you mean '%s %s'?\n", group,
 			typed, group, near);

@@ -289,6 +289,7 @@ int main(int argc, char **argv)
 {
 	const cli_command *cmd;
 	cli_args global;
+	char shown[256];
 	int k = 1, words;
 
 	/* run by ssh-keygen to hand it an OpenSSH key's passphrase */
@@ -330,7 +331,8 @@ int main(int argc, char **argv)
 			k += 2;
 			continue;
 		}
-		fprintf(stderr, "qvault: unknown option '%s' (see 'qvault --help')\n", argv[k]);
+		fprintf(stderr, "qvault: unknown option '%s' (see 'qvault --help')\n",
+			cli_shown(shown, sizeof(shown), argv[k]));
 		return EXIT_USAGE;
 	}
 	if (k == argc) {

@@ -36,6 +36,8 @@
                 an e acute (UTF-16)
   exe-dos       an embedded text file named 'notes.txt' in /UF and /F,
                 'SETUP.EXE' in /DOS
+  png-launch    launch, after a PNG's signature and header chunk: a PNG
+                to libmagic, a PDF to a reader (a PNG/PDF polyglot)
   odd           a /DecodeParms array shorter than /Filter, a file
                 specification whose /EF is not a dictionary
 
@@ -43,6 +45,7 @@ qpdf itself (qpdf --object-streams=generate, --encrypt) makes the
 object-stream and encrypted variants from these.
 """
 import os
+import struct
 import sys
 import zlib
 
@@ -252,6 +255,18 @@ def main():
             b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [%s] >> >> >>' % names,
             [spec, stream(b'/Type /EmbeddedFile /Filter [/FlateDecode /ASCIIHexDecode]',
                           zlib.compress(b' ' * (8 << 20)))]))
+    elif kind == 'png-launch':
+        # a PNG's signature and header chunk, then the launch PDF: libmagic
+        # names a PNG, a PDF reader finds the header in the first 1024 bytes
+        sys.argv[1] = 'launch'
+        main()
+        with open(path, 'rb') as f:
+            pdf = f.read()
+        ihdr = b'IHDR' + struct.pack('>IIBBBBB', 1, 1, 8, 2, 0, 0, 0)
+        png = (b'\x89PNG\r\n\x1a\n' + struct.pack('>I', 13) + ihdr +
+               struct.pack('>I', zlib.crc32(ihdr)))
+        with open(path, 'wb') as f:
+            f.write(png + pdf)
     elif kind == 'damaged':
         with open(path, 'wb') as f:
             f.write(b'%PDF-1.4\n' + bytes(range(256)) * 40 + b'\n%%EOF\n')

@@ -81,6 +81,30 @@ int vault_config__default(char **out, size_t *len, const char *id)
 	return vault_record__dump(out, len, root);
 }
 
+/* One part of a MIME type: a letter or digit, then RFC 6838's restricted-name-chars. */
+static size_t mime_part(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') ||
+		      (i > 0 && strchr("!#$&-^_.+", s[i]))))
+			break;
+	return i;
+}
+
+int vault_config__mime_check(const char *mime)
+{
+	size_t a = mime ? mime_part(mime) : 0, b;
+
+	if (a == 0 || mime[a] != '/' || (b = mime_part(mime + a + 1)) == 0 ||
+	    mime[a + 1 + b] != '\0' || a + 1 + b > 127)
+		return vault_error__set(VAULT_EINVALID, "'%.64s' is not a MIME type (TYPE/SUBTYPE, "
+					"as 'qvault types list' shows them)", mime ? mime : "");
+	return 0;
+}
+
 int vault_config__parse(vault_config *cfg, const char *data, size_t len)
 {
 	const char *kind, *id;

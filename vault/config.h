@@ -18,6 +18,13 @@ typedef struct {
 /* The vault.json of a new vault with identity `id`, canonical JSON. */
 int vault_config__default(char **out, size_t *len, const char *id);
 
+/*
+ * 0 when `mime` is a MIME type as an allowlist holds it: TYPE/SUBTYPE,
+ * each of RFC 6838's restricted names, 127 characters at most; else
+ * VAULT_EINVALID saying so (a wildcard, a space or a control character is none).
+ */
+int vault_config__mime_check(const char *mime);
+
 /* Parse vault.json; `cfg` owns what it holds until _dispose. */
 int vault_config__parse(vault_config *cfg, const char *data, size_t len);
 void vault_config__dispose(vault_config *cfg);

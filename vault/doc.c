@@ -5,10 +5,13 @@
 #include "cert.h"
 #include "common.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <sqlite3.h>
@@ -23,6 +26,7 @@
 #include "link.h"
 #include "pack.h"
 #include "package.h"
+#include "pdf.h"
 #include "txn.h"
 #include "user.h"
 #include "record.h"
@@ -1089,6 +1093,63 @@ static int config_in(vault_config *cfg, const vault_change_ctx *c, const git_tre
 	return error;
 }
 
+static int blob_to_fd(void *payload, const unsigned char *buf, size_t len, int first)
+{
+	(void)first;
+	return vault__write_all(*(int *)payload, buf, len);
+}
+
+/*
+ * The first line of `found` whose kind of finding `recorded` (lines, NULL:
+ * none) has no line of; NULL when it has each.  *len: that line's length.
+ */
+static const char *unrecorded(int *len, const char *found, const char *recorded)
+{
+	unsigned kinds = 0;
+	const char *p;
+
+	for (p = recorded; p && *p; p += strcspn(p, "\n"), p += *p == '\n')
+		kinds |= vault_pdf__finding_kind(p);
+	for (p = found; p && *p; p += strcspn(p, "\n"), p += *p == '\n')
+		if (vault_pdf__finding_kind(p) & ~kinds) {
+			*len = (int)strcspn(p, "\n");
+			return p;
+		}
+	return NULL;
+}
+
+/*
+ * A PDF upload held again to the pdf policy `cfg` was in force with when
+ * it was added, as the write path held it (for `type`, by its `name`):
+ * what it would have refused is a finding, and so is a record whose
+ * findings (`recorded`, NULL: none) leave out a kind the check records,
+ * a forger's hidden JavaScript or embedded file (compared by kind, not
+ * by wording, which a later qvault may change).  The check's own limits
+ * bound the work; the bytes are copied to a memory file, as an FAI's
+ * members are at `fai add`.
+ */
+static void check_pdf(const vault_change_ctx *c, const char *path, const git_oid *blob,
+		      const vault_config *cfg, const char *type, const char *name,
+		      const char *recorded)
+{
+	char *findings = NULL;
+	const char *missing;
+	int fd, error, len;
+
+	if ((fd = memfd_create("qvault-pdf", MFD_CLOEXEC)) < 0) {
+		c->found(c, path, "the PDF cannot be checked: %s", strerror(errno));
+		return;
+	}
+	if ((error = vault_store__read_blob(c->store, blob, blob_to_fd, &fd)) < 0)
+		c->found(c, path, "the PDF cannot be checked: %s", vault_error_message());
+	else if ((error = vault_pdf__check(&findings, cfg->pdf, type, name, fd)) < 0)
+		c->found(c, path, "%s", vault_error_message());
+	else if ((missing = unrecorded(&len, findings, recorded)) != NULL)
+		c->found(c, path, "the record of the file does not say that it %.*s", len, missing);
+	close(fd);
+	free(findings);
+}
+
 /*
  * An uploaded file: its content is what its record says (as qvault
  * detects it now, or as libmagic alone named it, which a qvault that did
@@ -1097,13 +1158,14 @@ static int config_in(vault_config *cfg, const vault_change_ctx *c, const git_tre
  * before): allowing a type later does not bless an earlier upload, and
  * denying it later does not condemn one.  An FAI's members are judged by
  * the list of what a package may hold, detected as they were, a package
- * read at a time.
+ * read at a time.  A PDF is opened again and held to the pdf policy then
+ * in force, as `add` and `fai add` held it (check_pdf).
  */
 static void check_content(const vault_change_ctx *c, const char *path, const char *rest)
 {
 	char rec[VAULT_PATH_MAX], *data = NULL;
 	const char *name = rest + strlen(VAULT_FILES_DIR "/"), *recorded = NULL, *list;
-	const char *mime, *magic;
+	const char *mime, *magic, *findings = NULL;
 	git_tree_entry *te = NULL;
 	vault_revision r;
 	vault_config cfg;
@@ -1121,8 +1183,10 @@ static void check_content(const vault_change_ctx *c, const char *path, const cha
 	if (error < 0)
 		return; /* the record's own check says what is wrong with it */
 	for (i = 0; i < r.nfiles && !recorded; i++)
-		if (strcmp(r.files[i].name, name) == 0)
+		if (strcmp(r.files[i].name, name) == 0) {
 			recorded = r.files[i].mime;
+			findings = r.files[i].findings;
+		}
 	if (!recorded || config_in(&cfg, c, c->before) < 0) {
 		vault_revision_dispose(&r);
 		return;
@@ -1147,6 +1211,9 @@ static void check_content(const vault_change_ctx *c, const char *path, const cha
 		c->found(c, path, "the file is %s, which %s %s did not accept when it was added",
 			 recorded, member ? "an" : vault_record__a(list),
 			 member ? "FAI package's member" : list);
+	} else if (vault_pdf__opens_as_pdf(recorded, h.buf, h.len) && cfg.pdf) {
+		/* a vault.json without a pdf policy: made before PDFs were opened */
+		check_pdf(c, path, git_tree_entry_id(te), &cfg, list, name, findings);
 	}
 	free(h.buf);
 	git_tree_entry_free(te);

@@ -30,6 +30,19 @@ static void as_utf8(char *s)
 		s[bad - (const uint8_t *)s] = '?';
 }
 
+/*
+ * A message is one line: a control character that a name quoted in it
+ * brought (a newline or a carriage return in an argument, a tab, an
+ * escape) becomes '?', so a refusal never reads as two lines or moves
+ * the terminal's cursor.
+ */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 /* Format through a copy: callers may pass the current message as an argument. */
 static void set_v(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
@@ -70,6 +83,7 @@ static void set_v(const char *fmt, va_list ap)
 	else if ((size_t)n >= sizeof(buf))
 		mark_cut(buf, sizeof(buf));
 	as_utf8(buf);
+	one_line(buf);
 	memcpy(message, buf, sizeof(message));
 }
 
@@ -86,6 +100,7 @@ static void append(const char *detail)
 	if ((nl = strchr(message, '\n')) != NULL)
 		message[nl - message] = '\0';
 	as_utf8(message);
+	one_line(message);
 }
 
 int vault_error__set(int code, const char *fmt, ...)

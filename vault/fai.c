@@ -702,7 +702,7 @@ static int member_chunk(void *payload, const unsigned char *buf, size_t len, int
 		if (vault_config__check(c->cfg, "fai-member", mime, c->e->name) < 0)
 			return vault_error__set(VAULT_EINVALID,
 				"entry '%s' is %s, which an FAI package may not hold", c->e->name, mime);
-		if (strcmp(mime, "application/pdf") == 0 &&
+		if (vault_pdf__opens_as_pdf(mime, buf, len) &&
 		    (c->pdf_fd = memfd_create("qvault-pdf", MFD_CLOEXEC)) < 0)
 			return vault_error__errno(VAULT_ERROR, "cannot copy '%s' to check it",
 						  c->e->name);

@@ -123,7 +123,7 @@ int vault_intake__open(vault_intake *in, vault_detect *d, const vault_config *cf
 	if ((error = vault__fmt(in->mime, sizeof(in->mime), "MIME type", "%s", mime)) < 0 ||
 	    (error = vault_config__check(cfg, type, in->mime, path)) < 0)
 		goto fail;
-	if (strcmp(in->mime, "application/pdf") == 0 &&
+	if (vault_pdf__opens_as_pdf(in->mime, in->first, in->first_len) &&
 	    (error = vault_pdf__check(&in->findings, cfg->pdf, type, path, in->fd)) < 0)
 		goto fail;
 	if ((in->sha = EVP_MD_CTX_new()) == NULL ||

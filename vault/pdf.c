@@ -149,6 +149,83 @@ done:
 	return error;
 }
 
+int vault_pdf__policy_check(const json_t *root)
+{
+	const char *key, *what;
+	json_t *v, *t, *a;
+	size_t i;
+
+	if (!root)
+		return 0;
+	if (!json_is_object(root))
+		return malformed("not an object");
+	json_object_foreach((json_t *)(uintptr_t)root, key, v) {
+		if (strcmp(key, "types") == 0)
+			continue;
+		if (strcmp(key, "max_pages") != 0 && strcmp(key, "max_objects") != 0 &&
+		    strcmp(key, "max_inflate") != 0)
+			return vault_error__set(VAULT_EINVALID,
+				"vault.json's pdf policy is malformed: an unknown key '%.64s'", key);
+		if (!json_is_integer(v) || json_integer_value(v) < 1)
+			return vault_error__set(VAULT_EINVALID,
+				"vault.json's pdf policy is malformed: %s is not a whole number of 1 or more",
+				key);
+	}
+	t = json_object_get(root, "types");
+	if (t && !json_is_object(t))
+		return malformed("types is not an object");
+	json_object_foreach(t, key, v) {
+		if (!json_is_object(v))
+			return vault_error__set(VAULT_EINVALID,
+				"vault.json's pdf policy is malformed: '%.64s' is not an object", key);
+		json_object_foreach(v, what, a) {
+			for (i = 0; i < W_COUNT && strcmp(what, what_key[i]) != 0; i++)
+				;
+			if (i == W_COUNT)
+				return vault_error__set(VAULT_EINVALID,
+					"vault.json's pdf policy is malformed: '%.64s' names '%.64s', "
+					"which is not one of password, damaged, launch, executable, "
+					"javascript, embedded, encrypted", key, what);
+			for (i = 0; i < ACT_COUNT; i++)
+				if (json_is_string(a) && strcmp(json_string_value(a), act_name[i]) == 0)
+					break;
+			if (i == ACT_COUNT)
+				return vault_error__set(VAULT_EINVALID,
+					"vault.json's pdf policy is malformed: '%.64s' %s is not "
+					"accept, record or refuse", key, what);
+		}
+	}
+	return 0;
+}
+
+unsigned vault_pdf__finding_kind(const char *line)
+{
+	/* the words each finding of found() opens with, by kind */
+	static const char *const opens[W_COUNT] = {
+		"needs a password", "is damaged", "has a /Launch", "embeds an executable",
+		"holds JavaScript", "embeds a file", "is encrypted"
+	};
+	size_t i;
+
+	for (i = 0; i < W_COUNT; i++)
+		if (strncmp(line, opens[i], strlen(opens[i])) == 0)
+			return 1u << i;
+	return 0;
+}
+
+/* where a PDF reader looks for the header "%PDF-" */
+#define HEADER_WITHIN 1024
+
+int vault_pdf__opens_as_pdf(const char *mime, const void *first, size_t len)
+{
+	if (strcmp(mime, "application/pdf") == 0)
+		return 1;
+	/* a zip's members are its own: an FAI's are checked one by one */
+	if (strcmp(mime, "application/zip") == 0)
+		return 0;
+	return memmem(first, len < HEADER_WITHIN ? len : HEADER_WITHIN, "%PDF-", 5) != NULL;
+}
+
 /* ---- one check ------------------------------------------------------ */
 
 typedef struct {

@@ -21,6 +21,34 @@
 json_t *vault_pdf__default_policy(void);
 
 /*
+ * 0 when `policy` (vault.json's "pdf"; NULL: none, the built-in one) is
+ * one as pdf.h describes it: only the keys max_pages, max_objects,
+ * max_inflate (whole numbers of 1 or more) and types, an object of
+ * objects whose keys are the kinds of finding above and whose values are
+ * "accept", "record" or "refuse".  Else VAULT_EINVALID naming what is
+ * wrong.  Which types it may name is the caller's to check.
+ */
+int vault_pdf__policy_check(const json_t *policy);
+
+/*
+ * The kind of finding a line of vault_pdf__check's findings is, as one
+ * bit (password, damaged, launch, executable, javascript, embedded,
+ * encrypted: 1 << 0 to 1 << 6), by the words it opens with, so that a
+ * record's findings are compared by kind, not by wording; 0 for another
+ * line.
+ */
+unsigned vault_pdf__finding_kind(const char *line);
+
+/*
+ * 1 when a file of type `mime` whose first bytes are `first` (`len` of
+ * them, a kilobyte or more when it has them) is one a PDF reader opens:
+ * a PDF, or anything but a zip with the header "%PDF-" in its first
+ * 1024 bytes, where readers look for it (a PNG that is a PDF as well,
+ * named .pdf).  Such a file is held to the policy as a PDF is.
+ */
+int vault_pdf__opens_as_pdf(const char *mime, const void *first, size_t len);
+
+/*
  * Open the PDF that the open file `fd` holds (read through its own file
  * description: `fd`'s offset is left alone) and hold it to `policy` (the
  * "pdf" of vault.json; NULL: the built-in one) for a document of `type`.

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "kind.h"
 #include "kinds.h"
+#include "pdf.h"
 #include "record.h"
 #include "rules.h"
 #include "sign.h"
@@ -41,10 +42,33 @@ static int config_at(vault_config *cfg, const vault_change_ctx *c, const git_tre
 	return error;
 }
 
+/* the most MIME types one allowlist may hold */
+#define ALLOW_MAX 256
+
+/* A document type, or what an FAI package may hold: what vault.json's lists are of. */
+static int known_type(const char *type)
+{
+	return vault_record__type_known(type) || strcmp(type, "fai-member") == 0;
+}
+
+/* 1 when the i-th string of `list` is one of those before it. */
+static int listed_before(const json_t *list, size_t i)
+{
+	const char *s = json_string_value(json_array_get(list, i));
+	size_t k;
+
+	for (k = 0; s && k < i; k++)
+		if (json_equal(json_array_get(list, k), json_array_get(list, i)))
+			return 1;
+	return 0;
+}
+
 /*
  * vault.json, made at init or changed later (`qvault types`): never by a
- * server on someone's behalf; a change keeps the vault's identity, and
- * every allowlist it holds is a list of MIME types.
+ * server on someone's behalf; a change keeps the vault's identity, every
+ * allowlist it holds is one of a type qvault knows and a list of MIME
+ * types (each once, as `qvault types allow` takes them), and its pdf
+ * policy is one pdf.c understands, of types qvault knows, and stays.
  */
 static void check_config(const vault_change_ctx *c, const char *path)
 {
@@ -62,17 +86,34 @@ static void check_config(const vault_change_ctx *c, const char *path)
 		return;
 	}
 	json_object_foreach(now.allow, type, list) {
-		int ok = json_is_array(list);
+		/* a list longer than any a type needs is not checked entry by entry */
+		int ok = json_is_array(list) && json_array_size(list) <= ALLOW_MAX;
 
-		json_array_foreach(list, i, m)
-			ok &= json_is_string(m) && json_string_length(m) > 0 &&
-			      json_string_length(m) < 128;
+		if (!known_type(type)) {
+			c->found(c, path, "the vault's settings hold an allowlist of '%.64s', "
+				 "which is not a document type", type);
+			continue;
+		}
+		for (i = 0; ok && i < json_array_size(list); i++)
+			ok = (m = json_array_get(list, i)) != NULL && json_is_string(m) &&
+			     strlen(json_string_value(m)) == json_string_length(m) &&
+			     vault_config__mime_check(json_string_value(m)) == 0 &&
+			     !listed_before(list, i);
 		if (!ok)
 			c->found(c, path, "the allowlist of '%s' is not a list of MIME types", type);
 	}
+	if (vault_pdf__policy_check(now.pdf) < 0)
+		c->found(c, path, "%s", vault_error_message());
+	json_object_foreach(json_object_get(now.pdf, "types"), type, list)
+		if (!known_type(type))
+			c->found(c, path, "vault.json's pdf policy names '%.64s', which is not a "
+				 "document type", type);
 	if (config_at(&was, c, c->before) == 0 && strcmp(was.id, now.id) != 0)
 		c->found(c, path, "the vault's settings change its identity from %s to %s",
 			 was.id, now.id);
+	/* without one, verify would hold no PDF added after to any (doc.c) */
+	if (was.pdf && !now.pdf)
+		c->found(c, path, "the vault's settings take out the pdf policy");
 	vault_config__dispose(&was);
 	vault_config__dispose(&now);
 }

@@ -28,31 +28,6 @@ static int type_check(const char *type)
 		"what an FAI package may hold)", type ? type : "");
 }
 
-/* One part of a MIME type: a letter or digit, then RFC 6838's restricted-name-chars. */
-static size_t mime_part(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') ||
-		      (i > 0 && strchr("!#$&-^_.+", s[i]))))
-			break;
-	return i;
-}
-
-/* TYPE/SUBTYPE, each 1 to 127 characters of RFC 6838's names, 127 in all. */
-static int mime_check(const char *mime)
-{
-	size_t a = mime ? mime_part(mime) : 0, b;
-
-	if (a == 0 || mime[a] != '/' || (b = mime_part(mime + a + 1)) == 0 ||
-	    mime[a + 1 + b] != '\0' || a + 1 + b > 127)
-		return vault_error__set(VAULT_EINVALID, "'%.64s' is not a MIME type (TYPE/SUBTYPE, "
-					"as 'qvault types list' shows them)", mime ? mime : "");
-	return 0;
-}
-
 static void allow_fill(vault_type_allow *out, const char *type, json_t *list)
 {
 	json_t *m;
@@ -144,7 +119,7 @@ int vault_types_change(vault *v, const char *type, const char *mime, int allow)
 	vault_txn t;
 	int error;
 
-	if ((error = type_check(type)) < 0 || (error = mime_check(mime)) < 0 ||
+	if ((error = type_check(type)) < 0 || (error = vault_config__mime_check(mime)) < 0 ||
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN,

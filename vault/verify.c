@@ -245,12 +245,17 @@ static void found(checker *c, const git_oid *commit, const char *subject,
 	vault_finding *x;
 	char problem[1024];
 	va_list ap;
+	size_t i;
 
 	va_start(ap, fmt);
 	/* a finding is text for a person: one too long ends in "..." */
 	if (vsnprintf(problem, sizeof(problem), fmt, ap) >= (int)sizeof(problem))
 		memcpy(problem + sizeof(problem) - 4, "...", 4);
 	va_end(ap);
+	/* and one line, whatever a forged record's names hold */
+	for (i = 0; problem[i]; i++)
+		if ((unsigned char)problem[i] < 0x20 || problem[i] == 0x7f)
+			problem[i] = '?';
 	if (c->f->count == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
 		if ((c->f->items = realloc(c->f->items, c->cap * sizeof(*x))) == NULL)
