@@ -391,8 +391,26 @@ size_t page_span(serve_req *q, const char *param, size_t total, size_t *from,
 	return page;
 }
 
+/* the pagers a page may hold, each with its own parameter (page_span) */
+static const char *const pagers[] = { "page", "form3", NULL };
+
+void h_other_pages(html *h, serve_req *q, const char *param)
+{
+	const char *const *p;
+	const char *v;
+
+	for (p = pagers; *p; p++)
+		if (strcmp(*p, param) != 0 && (v = serve_query(q, *p)) != NULL && *v &&
+		    strlen(v) <= 6 && strspn(v, "0123456789") == strlen(v)) {
+			h_raw(h, "&amp;");
+			h_raw(h, *p);
+			h_raw(h, "=");
+			h_raw(h, v);
+		}
+}
+
 /* "Rows 101-200 of 1000", and links to the pages before and after (?PARAM=N). */
-void page_links(html *h, const char *path, const char *param, size_t page,
+void page_links(html *h, serve_req *q, const char *path, const char *param, size_t page,
 		size_t from, size_t to, size_t total)
 {
 	if (total <= PAGE_ROWS)
@@ -410,6 +428,7 @@ void page_links(html *h, const char *path, const char *param, size_t page,
 		h_raw(h, param);
 		h_raw(h, "=");
 		h_int(h, (json_int_t)page - 1);
+		h_other_pages(h, q, param);
 		h_raw(h, "\">previous page</a>");
 	}
 	if (to < total) {
@@ -419,6 +438,7 @@ void page_links(html *h, const char *path, const char *param, size_t page,
 		h_raw(h, param);
 		h_raw(h, "=");
 		h_int(h, (json_int_t)page + 1);
+		h_other_pages(h, q, param);
 		h_raw(h, "\">next page</a>");
 	}
 	h_raw(h, "</p></nav>");

@@ -105,7 +105,9 @@ int has_role(unsigned roles, const char *name);
 size_t page_span(serve_req *q, const char *param, size_t total, size_t *from,
 		 size_t *to);
 /* "Rows 101-200 of 1000", and links to the pages before and after (PATH?PARAM=N). */
-void page_links(html *h, const char *path, const char *param, size_t page,
+/* "&amp;NAME=N" for each other pager's page the query names: turning one keeps the others */
+void h_other_pages(html *h, serve_req *q, const char *param);
+void page_links(html *h, serve_req *q, const char *path, const char *param, size_t page,
 		size_t from, size_t to, size_t total);
 
 /* ---- forms (portal.c) ---------------------------------------------------------- */

@@ -137,7 +137,7 @@ enum MHD_Result get_asns(serve_req *q)
 	{
 		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/asns", "page", page, from, to, json_array_size(list));
+		page_links(&h, q, "/asns", "page", page, from, to, json_array_size(list));
 		h_rows(&h, "Ship notices, by number", cols, keys, list, from, to, "/asns/");
 	}
 	json_decref(list);

@@ -55,7 +55,7 @@ enum MHD_Result get_documents(serve_req *q)
 	{
 		size_t from, to, page = page_span(q, "page", list->count, &from, &to);
 
-		page_links(&h, "/documents", "page", page, from, to, list->count);
+		page_links(&h, q, "/documents", "page", page, from, to, list->count);
 		h_table(&h, "The latest revision of each document you may see", revision_cols);
 		for (i = from; i < to; i++)
 			revision_row(&h, &list->items[i]);
@@ -234,7 +234,7 @@ enum MHD_Result get_revision(serve_req *q)
 
 		/* names vault_doc_get took: no character a path escapes */
 		if (cli_fmt(path, sizeof(path), "the address", "/documents/%s/%s", r.doc, r.rev) == 0)
-			page_links(&h, path, "page", page, from, to, acks->count);
+			page_links(&h, q, path, "page", page, from, to, acks->count);
 		h_table(&h, "Acknowledgments", ack_cols);
 		for (i = from; i < to; i++) {
 			char when[VAULT_TIME_SIZE];

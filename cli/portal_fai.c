@@ -33,7 +33,8 @@ void disposition_form(html *h, const vault_revision *r)
 #define NONCONFORMING_LINKS 100
 
 /* A link to Form 3's row `i`: the page of ?form3= that shows it, and its anchor. */
-static void form3_link(html *h, const vault_revision *r, size_t i, const char *number)
+static void form3_link(html *h, serve_req *q, const vault_revision *r, size_t i,
+		       const char *number)
 {
 	h_raw(h, "<a href=\"/documents/");
 	h_path(h, r->doc);
@@ -41,6 +42,7 @@ static void form3_link(html *h, const vault_revision *r, size_t i, const char *n
 	h_path(h, r->rev);
 	h_raw(h, "?form3=");
 	h_int(h, (json_int_t)(i / PAGE_ROWS + 1));
+	h_other_pages(h, q, "form3");
 	h_raw(h, "#c");
 	h_int(h, (json_int_t)i + 1);
 	h_raw(h, "\">");
@@ -90,7 +92,7 @@ void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
 		else if (linked < NONCONFORMING_LINKS)
 			h_raw(h, ", ");
 		if (linked < NONCONFORMING_LINKS) {
-			form3_link(h, r, i, json_string_value(json_object_get(c, "number")));
+			form3_link(h, q, r, i, json_string_value(json_object_get(c, "number")));
 			linked++;
 		}
 	}
@@ -103,7 +105,7 @@ void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
 	page = page_span(q, "form3", json_array_size(form3), &from, &to);
 	/* names vault_doc_get took: no character a path escapes */
 	if (cli_fmt(path, sizeof(path), "the address", "/documents/%s/%s", r->doc, r->rev) == 0)
-		page_links(h, path, "form3", page, from, to, json_array_size(form3));
+		page_links(h, q, path, "form3", page, from, to, json_array_size(form3));
 	h_table(h, "Form 3: each characteristic, its result checked against its requirement", cols);
 	for (i = from; i < to; i++) {
 		c = json_array_get(form3, i);

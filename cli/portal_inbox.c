@@ -66,7 +66,7 @@ enum MHD_Result get_inbox(serve_req *q)
 	} else {
 		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/inbox", "page", page, from, to, json_array_size(list));
+		page_links(&h, q, "/inbox", "page", page, from, to, json_array_size(list));
 		h_table(&h, "Open actions, oldest first", cols);
 		for (i = from; i < to && (a = json_array_get(list, i)) != NULL; i++) {
 			h_raw(&h, "<tr>");
@@ -114,7 +114,7 @@ enum MHD_Result get_pending(serve_req *q)
 		return send_page(q, MHD_HTTP_OK, &h);
 	}
 	page = page_span(q, "page", list->count, &from, &to);
-	page_links(&h, "/pending", "page", page, from, to, list->count);
+	page_links(&h, q, "/pending", "page", page, from, to, list->count);
 	h_table(&h, "Revisions released to an organization that has not acknowledged them, "
 		"oldest first", cols);
 	for (i = from; i < to; i++) {

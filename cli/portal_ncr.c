@@ -53,7 +53,7 @@ static enum MHD_Result ncrs_page(serve_req *q, unsigned status, const char *why)
 	} else {
 		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/ncrs", "page", page, from, to, json_array_size(list));
+		page_links(&h, q, "/ncrs", "page", page, from, to, json_array_size(list));
 		h_rows(&h, "NCRs, by number", cols, keys, list, from, to, "/ncrs/");
 	}
 	json_decref(list);

@@ -77,7 +77,7 @@ enum MHD_Result get_pos(serve_req *q)
 	} else {
 		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/pos", "page", page, from, to, json_array_size(list));
+		page_links(&h, q, "/pos", "page", page, from, to, json_array_size(list));
 		h_rows(&h, "Purchase orders, by number", cols, keys, list, from, to, "/pos/");
 	}
 	json_decref(list);

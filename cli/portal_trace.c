@@ -288,7 +288,7 @@ enum MHD_Result get_audit(serve_req *q)
 	if (json_array_size(list)) {
 		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 
-		page_links(&h, "/audit", "page", page, from, to, json_array_size(list));
+		page_links(&h, q, "/audit", "page", page, from, to, json_array_size(list));
 		h_table(&h, "Compliance gaps", cols);
 		for (i = from; i < to && (g = json_array_get(list, i)) != NULL; i++) {
 			h_raw(&h, "<tr>");
@@ -339,7 +339,7 @@ enum MHD_Result get_log(serve_req *q)
 	page = page_span(q, "page", list->count, &from, &to);
 	/* a name vault_log took: letters, digits and ._+- only, which a path takes as they are */
 	if (cli_fmt(path, sizeof(path), "the address", "/log/%s", q->part[1]) == 0)
-		page_links(&h, path, "page", page, from, to, list->count);
+		page_links(&h, q, path, "page", page, from, to, list->count);
 	h_table(&h, "Every signed commit that wrote it, oldest first", cols);
 	for (i = from; i < to; i++) {
 		char when[VAULT_TIME_SIZE];
