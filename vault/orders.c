@@ -149,7 +149,7 @@ static int may_see(vault *v, const char *owner, const char *what, const char *na
 	" (SELECT count(*) FROM po_lines l WHERE l.po = p.po)," \
 	" (SELECT coalesce(sum(l.qty), 0) FROM po_lines l WHERE l.po = p.po" \
 	"  AND l.state <> 'cancelled')," \
-	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = p.po)," \
+	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = p.po AND i.in_force)," \
 	" (SELECT coalesce(sum(r.received), 0) FROM receipt_items r WHERE r.po = p.po)," \
 	" (SELECT min(l.due) FROM po_lines l WHERE l.po = p.po AND l.state <> 'cancelled')," \
 	" (SELECT a.promise FROM po_acks a WHERE a.po = p.po AND a.promise IS NOT NULL " LATEST_ACK ")," \
@@ -208,7 +208,8 @@ static const char SQL_PO_LINES[] =
 	" " LINE_ACK("decision") " AS decision, " LINE_ACK("promise") " AS promise,"
 	" (SELECT a.qty FROM po_acks a WHERE a.po = l.po AND a.line = l.line " LATEST_ACK ")"
 	"  AS promised_qty,"
-	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line)"
+	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line"
+	"  AND i.in_force)"
 	"  AS shipped,"
 	" (SELECT coalesce(sum(r.received), 0) FROM receipt_items r WHERE r.po = l.po"
 	"  AND r.line = l.line) AS received"
@@ -303,7 +304,8 @@ int vault_po_acks(char **out, vault *v, const char *po)
 	" (SELECT count(DISTINCT i.package) FROM asn_items i WHERE i.asn = a.asn)," \
 	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.asn = a.asn)," \
 	" (SELECT sum(ri.received) FROM receipt_items ri WHERE ri.asn = a.asn), r.received," \
-	" CASE WHEN r.asn IS NULL THEN 'shipped' ELSE 'received' END" \
+	" CASE WHEN a.cancelled_at IS NOT NULL THEN 'cancelled'" \
+	"  WHEN r.asn IS NULL THEN 'shipped' ELSE 'received' END" \
 	" FROM asns a LEFT JOIN receipts r ON r.asn = a.asn " where " ORDER BY a.asn"
 
 static const char *const asn_summary_cols[] = { "asn", "po", "supplier", "ship_date", "carrier",
@@ -337,9 +339,11 @@ int vault_asn_list(char **out, vault *v, const char *po)
 
 static const char SQL_ASN[] =
 	"SELECT a.asn, a.po, a.supplier, a.ship_date, a.carrier, a.tracking, a.source, a.warnings,"
-	" a.created_by, " ISO_TIME("a.created_at") " FROM asns a WHERE a.asn = ?1";
+	" a.created_by, " ISO_TIME("a.created_at") ", a.revision, a.cancelled_by,"
+	" " ISO_TIME("a.cancelled_at") ", a.cancel_reason FROM asns a WHERE a.asn = ?1";
 static const char *const asn_cols[] = { "asn", "po", "supplier", "ship_date", "carrier",
-	"tracking", "source", "warnings", "created_by", "created_at", NULL };
+	"tracking", "source", "warnings", "created_by", "created_at", "revision", "cancelled_by",
+	"cancelled_at", "cancel_reason", NULL };
 
 static const char SQL_ASN_PACKAGES[] =
 	"SELECT package, lot, qty FROM asn_items WHERE asn = ?1 ORDER BY package, lot";

@@ -6,11 +6,15 @@
  * GS ... GE around each functional group, ST ... SE around each
  * transaction set (one ship notice), IEA at the end.  SE01 counts the
  * segments of its set, ST and SE included; GE01 the sets of its group;
- * IEA01 the groups.  Inside a set: BSN (BSN02 shipment id, BSN03 date),
- * then the hierarchy HL*id*parent*code: S shipment (TD5 carrier, REF*CN or
- * REF*BM tracking, DTM*011 ship date), O order (PRF01 the PO), P pack
- * (MAN*GM the package's marks), I item (LIN part, SN1 quantity, REF*LT the
- * lot).  Other segments are counted and passed over.
+ * IEA01 the groups.  Inside a set: BSN (BSN01 the purpose: 00 an
+ * original, 01 the cancellation and 05 the replacement of the notice of
+ * shipment id BSN02; BSN03 date), then the hierarchy HL*id*parent*code:
+ * S shipment (TD5 carrier, REF*CN or REF*BM tracking, DTM*011 ship date),
+ * O order (PRF01 the PO), P pack (MAN*GM the package's marks), I item
+ * (LIN product ids, of which BP, IN, PN and VP name parts the lot's part
+ * is checked against; SN1 quantity, REF*LT the lot).  A cancellation's
+ * other segments are a copy: counted, not read.  Other segments are
+ * counted and passed over.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +59,7 @@ typedef struct {
 	char level;            /* of the last HL: S, O, P, I */
 	size_t segments;       /* of the set, ST included */
 	int has_lin, has_sn1, has_lot, has_bsn;
+	char purpose;          /* BSN01: 0 original, 'C' cancellation, 'R' replacement */
 	char date[16];         /* BSN03 as YYYY-MM-DD */
 } reader;
 
@@ -155,21 +160,39 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 	int error;
 
 	if (strcmp(id, "LIN") == 0) {
+		json_t *parts = json_array();
 		size_t i;
 
-		/* LIN01 assigned id, then qualifier/value pairs: the buyer's or vendor's part */
-		for (i = 2; i + 1 < s->n; i += 2)
-			if (strcmp(s->el[i], "BP") == 0 || strcmp(s->el[i], "VP") == 0 ||
-			    strcmp(s->el[i], "PN") == 0)
-				break;
-		if (i + 1 >= s->n)
-			return fail(s, "LIN names no part (BP, VP or PN)");
-		if ((error = value_ok(s, i + 1, "the part")) < 0)
-			return error;
-		if (r->has_lin)
+		/* LIN01 assigned id, then qualifier/value pairs: any product id.
+		 * The ones that name a part a PO line holds (the buyer's BP, IN,
+		 * the part number PN, the vendor's VP) are checked against the
+		 * lot's part; the others (UP, EN, SK, ...) cannot contradict it */
+		if (r->has_lin) {
+			json_decref(parts);
 			return fail(s, "the item has a second LIN");
-		json_object_set_new(r->item, "part", json_string(s->el[i + 1]));
-		r->has_lin = 1;
+		}
+		for (i = 2; i + 1 < s->n; i += 2) {
+			const char *q = s->el[i];
+
+			if (!*q && !*s->el[i + 1])
+				continue;
+			if ((error = value_ok(s, i + 1, "a LIN product id")) < 0) {
+				json_decref(parts);
+				return error;
+			}
+			if (strcmp(q, "BP") == 0 || strcmp(q, "IN") == 0 || strcmp(q, "PN") == 0 ||
+			    strcmp(q, "VP") == 0)
+				json_array_append_new(parts, json_string(s->el[i + 1]));
+			r->has_lin = 1;
+		}
+		if (!r->has_lin) {
+			json_decref(parts);
+			return fail(s, "LIN names no product (a qualifier and its id)");
+		}
+		if (json_array_size(parts))
+			json_object_set_new(r->item, "part", parts);
+		else
+			json_decref(parts);
 	} else if (strcmp(id, "SN1") == 0) {
 		const char *q = el(s, 2);
 
@@ -203,10 +226,28 @@ static int on_set_segment(reader *r, const segment *s)
 		if ((error = value_ok(s, 2, "BSN02 (the shipment id)")) < 0 ||
 		    (error = date_of(r->date, sizeof(r->date), s, 3, "BSN03")) < 0)
 			return error;
-		json_object_set_new(r->asn, "asn", json_string(el(s, 2)));
+		/* BSN01, the purpose: an original, or a cancellation or a
+		 * replacement of the notice of the same shipment id */
+		if (strcmp(el(s, 1), "00") == 0) {
+			r->purpose = 0;
+		} else if (strcmp(el(s, 1), "01") == 0) {
+			r->purpose = 'C';
+			json_object_set_new(r->asn, "cancels", json_string(el(s, 2)));
+		} else if (strcmp(el(s, 1), "05") == 0) {
+			r->purpose = 'R';
+			json_object_set_new(r->asn, "replaces", json_string(el(s, 2)));
+		} else {
+			return fail(s, "BSN01 '%.8s' is not a purpose qvault takes (00 original, "
+				    "01 cancellation, 05 replacement)", el(s, 1));
+		}
+		if (r->purpose != 'C')
+			json_object_set_new(r->asn, "asn", json_string(el(s, 2)));
 		r->has_bsn = 1;
 		return 0;
 	}
+	/* a cancellation names the notice it cancels: the rest is a copy */
+	if (r->purpose == 'C')
+		return 0;
 	if (strcmp(id, "HL") == 0)
 		return on_hl(r, s);
 	if (r->level == 'I' && r->item)
@@ -262,6 +303,7 @@ static int on_st(reader *r, const segment *s)
 	r->level = 0;
 	r->segments = 1;
 	r->has_bsn = 0;
+	r->purpose = 0;
 	r->date[0] = '\0';
 	return 0;
 }
@@ -280,6 +322,13 @@ static int on_se(reader *r, const segment *s)
 		return fail(s, "SE02 '%.16s' does not match ST02 '%s'", el(s, 2), r->control);
 	if (!r->has_bsn)
 		return fail(s, "transaction set '%s' has no BSN segment", r->control);
+	if (r->purpose == 'C') {
+		json_array_append_new(r->list, r->asn);
+		json_decref(r->packages);
+		r->asn = NULL;
+		r->packages = NULL;
+		return 0;
+	}
 	if (!json_object_get(r->asn, "po"))
 		return fail(s, "transaction set '%s' has no PRF segment naming its PO", r->control);
 	if (json_array_size(r->packages) == 0)
