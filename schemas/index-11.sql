@@ -15,3 +15,13 @@ ALTER TABLE asns ADD COLUMN cancelled_at INTEGER;
 ALTER TABLE asns ADD COLUMN cancel_reason TEXT;
 ALTER TABLE asn_items ADD COLUMN in_force INTEGER NOT NULL DEFAULT 1;
 -- ---- end of ship notices cancelled and replaced ----------------------------
+
+-- ---- units of measure (issue 22) ---------------------------------------
+-- A PO line's unit of measure (X12 355; EA when its record names none, as
+-- every record before this version) and a pack it may be shipped in (a
+-- ship notice's quantity in pack_unit is pack_size of the line's unit
+-- each).  The indexed commit stays: no record before names either.
+ALTER TABLE po_lines ADD COLUMN unit TEXT NOT NULL DEFAULT 'EA';
+ALTER TABLE po_lines ADD COLUMN pack_unit TEXT;
+ALTER TABLE po_lines ADD COLUMN pack_size INTEGER;
+-- ---- end of units of measure -------------------------------------------

@@ -39,15 +39,17 @@ typedef struct {
 	char part[VAULT_NAME_MAX + 1];
 	char lot[VAULT_NAME_MAX + 1];
 	unsigned line;
-	uint64_t qty;
+	uint64_t qty;        /* in the PO line's unit */
 	uint64_t lot_qty;    /* what the lot holds */
+	const char *sent_unit; /* the unit it was sent in, when converted; else NULL */
 } item;
 
 static const char SQL_LOT[] = "SELECT po, part, qty, supplier FROM lots WHERE lot = ?1";
 /* the line of the lot's part: an open one first (a change order may have
  * cancelled one and added another of the same part) */
 static const char SQL_LOT_LINE[] =
-	"SELECT line, doc || '@' || rev, state FROM po_lines WHERE po = ?1 AND part = ?2"
+	"SELECT line, doc || '@' || rev, state, unit, pack_unit, pack_size FROM po_lines"
+	" WHERE po = ?1 AND part = ?2"
 	" ORDER BY state <> 'open', line LIMIT 1";
 /* shipped: by the notices in force, but those the batch replaces (?3, a JSON list) */
 static const char SQL_SHIPPED[] =
@@ -155,6 +157,8 @@ static int check_fields(const vault_asn *a)
 		for (k = 0; k < p->nparts; k++)
 			if ((error = vault_record__text_check("part", p->parts[k], TEXT_MAX)) < 0)
 				return error;
+		if (p->unit && (error = vault_po__unit_check("unit", p->unit)) < 0)
+			return vault_error__set(error, "package '%s': %s", p->id, vault_error_message());
 		if (p->qty == 0 || p->qty > QTY_MAX)
 			return vault_error__set(VAULT_EINVALID,
 				"package '%s': quantity must be a whole number from 1 to %llu", p->id,
@@ -271,16 +275,39 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 				"package '%s': names part '%s', but lot '%s' is of part '%s' of PO '%s'",
 				p->id, p->parts[0], p->lot, it->part, it->po);
 	}
-	if (p->qty > lot_qty)
-		return vault_error__set(VAULT_EINVALID,
-			"package '%s': ships %llu of lot '%s', which holds %llu", p->id,
-			(unsigned long long)p->qty, p->lot, (unsigned long long)lot_qty);
 	if (vault_index__stmt(&st, v->index, SQL_LOT_LINE) < 0)
 		return index_error(v);
 	sqlite3_bind_text(st, 1, it->po, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, it->part, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *unit = (const char *)sqlite3_column_text(st, 3);
+		const char *pack = (const char *)sqlite3_column_text(st, 4);
+		uint64_t size = (uint64_t)sqlite3_column_int64(st, 5);
+
 		it->line = (unsigned)sqlite3_column_int64(st, 0);
+		it->qty = p->qty;
+		/* a quantity in the line's pack is converted into the line's unit */
+		if (p->unit && strcmp(p->unit, unit) != 0) {
+			if (!pack || strcmp(p->unit, pack) != 0 || size < 2) {
+				error = vault_error__set(VAULT_EINVALID,
+					"package '%s': ships %llu %s of line %u of PO '%s', which is "
+					"ordered in %s%s%s%s", p->id, (unsigned long long)p->qty, p->unit,
+					it->line, it->po, unit, pack ? " (packed in " : " and names no pack",
+					pack ? pack : "", pack ? ")" : "");
+				sqlite3_reset(st);
+				return error;
+			}
+			if (p->qty > QTY_MAX / size) {
+				error = vault_error__set(VAULT_EINVALID,
+					"package '%s': %llu %s of %llu %s each is over %llu", p->id,
+					(unsigned long long)p->qty, pack, (unsigned long long)size, unit,
+					QTY_MAX);
+				sqlite3_reset(st);
+				return error;
+			}
+			it->qty = p->qty * size;
+			it->sent_unit = p->unit;
+		}
 		if ((error = vault__fmt(revision, sizeof(revision), "the PO line's revision", "%s",
 					sqlite3_column_text(st, 1))) < 0 ||
 		    (strcmp((const char *)sqlite3_column_text(st, 2), "open") != 0 &&
@@ -296,7 +323,10 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 		return rc == SQLITE_DONE ? vault_error__set(VAULT_EINVALID,
 			"package '%s': PO '%s' has no line for part '%s'", p->id, it->po, it->part) :
 			index_error(v);
-	it->qty = p->qty;
+	if (it->qty > lot_qty)
+		return vault_error__set(VAULT_EINVALID,
+			"package '%s': ships %llu of lot '%s', which holds %llu", p->id,
+			(unsigned long long)it->qty, p->lot, (unsigned long long)lot_qty);
 	it->lot_qty = lot_qty;
 	if ((error = vault__fmt(it->lot, sizeof(it->lot), "lot number", "%s", p->lot)) < 0)
 		return error;
@@ -467,11 +497,18 @@ static int put_asn(vault_txn *t, vault *v, const vault_asn *a, const char *asn,
 	size_t i, len;
 	int error;
 
-	for (i = 0; i < a->npackages; i++)
-		json_array_append_new(packages, json_pack("{s:s, s:s, s:I, s:s, s:I}",
+	for (i = 0; i < a->npackages; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:I}",
 			"id", a->packages[i].id, "lot", a->packages[i].lot,
 			"line", (json_int_t)items[i].line, "part", items[i].part,
-			"qty", (json_int_t)a->packages[i].qty));
+			"qty", (json_int_t)items[i].qty);
+
+		/* sent in the line's pack: what was sent, beside the count in the line's unit */
+		if (o && items[i].sent_unit)
+			json_object_set_new(o, "sent", json_pack("{s:I, s:s}", "qty",
+				(json_int_t)a->packages[i].qty, "unit", items[i].sent_unit));
+		json_array_append_new(packages, o);
+	}
 	vault_time_format(when, sizeof(when), t->now);
 	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "record", "asn",
 			 "format", 1, "asn", asn, "po", a->po, "supplier", supplier,
@@ -848,8 +885,9 @@ static int from_json(asn_file *f, json_t *root, const char *what, size_t max_row
 			json_t *part = NULL, *x;
 			size_t j;
 
-			if (json_unpack_ex(p, &jerr, JSON_STRICT, "{s:s, s:s, s:I, s?:o}", "id", &pk->id,
-					   "lot", &pk->lot, "qty", &qty, "part", &part) < 0 ||
+			if (json_unpack_ex(p, &jerr, JSON_STRICT, "{s:s, s:s, s:I, s?:o, s?:s}", "id",
+					   &pk->id, "lot", &pk->lot, "qty", &qty, "part", &part,
+					   "unit", &pk->unit) < 0 ||
 			    qty < 1 || (uint64_t)qty > QTY_MAX)
 				return vault_error__set(VAULT_EINVALID, "%spackage %zu: %s", where, k + 1,
 					jerr.text[0] ? jerr.text : "qty must be a whole number from 1");
@@ -1331,6 +1369,18 @@ done:
 	return error;
 }
 
+/* Line `n` of PO revision `rec`, or NULL. */
+static const json_t *line_of(const json_t *rec, json_int_t n)
+{
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(json_object_get(rec, "lines"), i, l)
+		if (json_integer_value(json_object_get(l, "line")) == n)
+			return l;
+	return NULL;
+}
+
 /* The state of line `n` in PO revision `rec` (open when it has none); NULL if no such line. */
 static const char *line_state(const json_t *rec, json_int_t n)
 {
@@ -1497,6 +1547,7 @@ static void check_notice_packages(const vault_change_ctx *c, const char *path, c
 	json_array_foreach(json_object_get(rec, "packages"), i, p) {
 		json_t *lot = vault_rules__keyed(c, c->before, "lots", vault_rules__str(p, "lot"), "lot.json");
 		const char *state = line_state(latest, json_integer_value(json_object_get(p, "line")));
+		const json_t *sent = json_object_get(p, "sent");
 
 		/* a change order may have ended the line: nothing more is to come on it */
 		if (state && strcmp(state, "open") != 0)
@@ -1511,6 +1562,21 @@ static void check_notice_packages(const vault_change_ctx *c, const char *path, c
 			c->found(c, path, "the ship notice ships lot '%s' of PO '%s' against PO '%s'",
 			      vault_rules__str(p, "lot"), vault_rules__str(lot, "po"), vault_rules__str(rec, "po"));
 		json_decref(lot);
+		/* sent in packs: as many of the line's unit as its pack size says */
+		if (sent) {
+			const json_t *l = line_of(latest, json_integer_value(json_object_get(p, "line")));
+			json_int_t size = json_integer_value(json_object_get(l, "pack_size"));
+			json_int_t packs = json_integer_value(json_object_get(sent, "qty"));
+
+			if (!l || size < 2 || packs < 1 || json_object_size(sent) != 2 ||
+			    strcmp(vault_rules__str(sent, "unit"), vault_rules__str(l, "pack_unit")) != 0 ||
+			    packs > (json_int_t)QTY_MAX / size ||
+			    packs * size != json_integer_value(json_object_get(p, "qty")))
+				c->found(c, path, "package %zu: %lld %s is not %lld of line %lld's unit",
+					 i + 1, (long long)packs, vault_rules__str(sent, "unit"),
+					 (long long)json_integer_value(json_object_get(p, "qty")),
+					 (long long)json_integer_value(json_object_get(p, "line")));
+		}
 	}
 	json_decref(latest);
 }

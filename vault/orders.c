@@ -202,9 +202,11 @@ int vault_po_list(char **out, vault *v, const char *supplier, int open_only)
 	" AND (a.line = l.line OR a.line IS NULL) " LATEST_ACK ")"
 static const char SQL_PO_LINES[] =
 	"SELECT line, part, qty, doc, rev, due, decision, promise, promised_qty, shipped, received,"
-	" CASE WHEN lstate <> 'open' THEN lstate WHEN received >= qty THEN 'closed' ELSE 'open' END"
+	" CASE WHEN lstate <> 'open' THEN lstate WHEN received >= qty THEN 'closed' ELSE 'open' END,"
+	" unit, pack_unit, pack_size"
 	" FROM (SELECT l.line AS line, l.part AS part, l.qty AS qty, l.doc AS doc, l.rev AS rev,"
-	" l.due AS due, l.state AS lstate,"
+	" l.due AS due, l.state AS lstate, l.unit AS unit, l.pack_unit AS pack_unit,"
+	" l.pack_size AS pack_size,"
 	" " LINE_ACK("decision") " AS decision, " LINE_ACK("promise") " AS promise,"
 	" (SELECT a.qty FROM po_acks a WHERE a.po = l.po AND a.line = l.line " LATEST_ACK ")"
 	"  AS promised_qty,"
@@ -215,7 +217,8 @@ static const char SQL_PO_LINES[] =
 	"  AND r.line = l.line) AS received"
 	" FROM po_lines l WHERE l.po = ?1) ORDER BY line";
 static const char *const po_line_cols[] = { "line", "part", "qty", "doc", "rev", "due",
-	"acknowledged", "promised", "promised_qty", "shipped", "received", "state", NULL };
+	"acknowledged", "promised", "promised_qty", "shipped", "received", "state", "unit",
+	"pack_unit", "pack_size", NULL };
 
 static const char SQL_PO_ACKS[] =
 	"SELECT seq, revision, line, decision, promise, qty, note, reason, signed_by, "

@@ -763,6 +763,9 @@ typedef struct {
 	const char *doc;   /* the drawing */
 	const char *rev;   /* the revision it requires */
 	const char *due;   /* YYYY-MM-DD, may be NULL */
+	const char *unit;  /* its unit of measure (X12 355: EA, LB, FT...); NULL: EA */
+	const char *pack_unit; /* a pack the supplier may ship in (CA...); NULL: CA */
+	uint64_t pack_size;    /* how many `unit` one pack_unit holds; 0: none */
 } vault_po_line;
 
 typedef struct {
@@ -1122,6 +1125,8 @@ typedef struct {
 	uint64_t qty;
 	const char *const *parts;
 	size_t nparts;
+	const char *unit;     /* of qty (X12: SN103); NULL: the PO line's; the line's pack
+			       * unit is converted by its pack size, another is refused */
 } vault_asn_package;
 
 /*

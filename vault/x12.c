@@ -194,14 +194,25 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 		else
 			json_decref(parts);
 	} else if (strcmp(id, "SN1") == 0) {
-		const char *q = el(s, 2);
+		const char *q = el(s, 2), *unit = el(s, 3);
+		size_t whole = strspn(q, "0123456789");
 
-		if (!*q || strlen(q) > 10 || strspn(q, "0123456789") != strlen(q) ||
+		/* an R (decimal) element: whole digits, a fraction of zeros only */
+		if (!*q || whole == 0 || whole > 10 ||
+		    (q[whole] && (q[whole] != '.' || strspn(q + whole + 1, "0") != strlen(q + whole + 1))) ||
 		    strtoull(q, NULL, 10) == 0)
 			return fail(s, "SN102 '%.16s' is not a whole quantity from 1", q);
 		if (r->has_sn1)
 			return fail(s, "the item has a second SN1");
 		json_object_set_new(r->item, "qty", json_integer((json_int_t)strtoull(q, NULL, 10)));
+		/* SN103, the unit the quantity is in: the PO line's, or its pack */
+		if (*unit) {
+			int error2;
+
+			if ((error2 = value_ok(s, 3, "SN103 (the unit)")) < 0)
+				return error2;
+			json_object_set_new(r->item, "unit", json_string(unit));
+		}
 		r->has_sn1 = 1;
 	} else if (strcmp(id, "REF") == 0 && strcmp(el(s, 1), "LT") == 0) {
 		if ((error = value_ok(s, 2, "the lot")) < 0)

@@ -164,6 +164,40 @@ cat > cancel.json <<'EOF'
 EOF
 fails 1 "cannot cancel ship notice 'SHIP-U': it was cancelled" "a JSON cancellation is held to the same rules" \
 	q --key sam.pem asn import cancel.json
+# ---- SN1 units: a PO line's unit of measure and its pack --------------------
+printf 'po,supplier,line,part,qty,doc,rev,due,unit,pack_unit,pack_size\nPO-4,acme,1,PN-1,120,DWG-1,C,,EA,CA,12\nPO-4,acme,2,PN-2,10,DWG-1,C,,LB,,\n' > po4.csv
+ok "a CSV PO gives its lines a unit and a pack size (unit, pack_unit, pack_size)" q po import po4.csv
+check "  po show answers them" test "$(q po show PO-4 --json | jq -c '[.lines[] | [.unit, .pack_unit, .pack_size]]')" = '[["EA","CA",12],["LB",null,null]]'
+printf '%s\n' '[{"po": "PO-5", "supplier": "acme", "lines": [{"line": 1, "part": "PN-1", "qty": 60, "doc": "DWG-1", "rev": "C", "pack_size": 6}]}]' > po5.json
+ok "  and a JSON one (pack_unit CA when left out)" q po import po5.json
+check "  line 1 of PO-5: EA, packed 6 to a CA" test "$(q po show PO-5 --json | jq -c '.lines[0] | [.unit, .pack_unit, .pack_size]')" = '["EA","CA",6]'
+printf 'po,supplier,line,part,qty,doc,rev,due,unit\nPO-6,acme,1,PN-1,10,DWG-1,C,,each\n' > bad-unit.csv
+fails 1 "'bad-unit.csv': row 2: line 1: unit 'each' is not a unit of measure" "a unit that is not an X12 code is refused" \
+	q po import bad-unit.csv
+q --key sam.pem lot add L-41 --po PO-4 --part PN-1 --qty 120 > /dev/null
+q --key sam.pem lot add L-42 --po PO-4 --part PN-2 --qty 10 > /dev/null
+printf '%s\n' 'BSN*00*SHIP-41*20261127*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-4' 'HL*3*2*P' 'MAN*GM*CTN-41' \
+	'HL*4*3*I' 'LIN**BP*PN-1' 'SN1**2*CA' 'REF*LT*L-41' | x12 > cases.856
+ok "an 856 in cases (SN1 2 CA) of a line packed 12 to a case is taken" q --key sam.pem asn import cases.856
+check "  as 24 pieces, beside what was sent (2 CA); the line shows 24 shipped" evalq '
+	test "$(sql "SELECT qty FROM asn_items WHERE asn = '"'SHIP-41'"'")" = 24 &&
+	test "$(git -C v show "main:asns/$(dir_of SHIP-41)/SHIP-41/asn.json" | jq -c ".packages[0] | [.qty, .sent]")" = "[24,{\"qty\":2,\"unit\":\"CA\"}]" &&
+	test "$(shipped PO-4 1)" = 24'
+sed 's/SHIP-41/SHIP-42/; s/^SN1\*\*2\*CA/SN1**24.000*EA/' cases.856 > decimals.856
+ok "an SN1 quantity written with decimals (24.000) is taken when whole" q --key sam.pem asn import decimals.856
+check "  as 24" test "$(sql "SELECT qty FROM asn_items WHERE asn = 'SHIP-42'")" = 24
+sed 's/SHIP-41/SHIP-43/; s/^SN1\*\*2\*CA/SN1**2.5*EA/' cases.856 > half.856
+fails 1 "X12 segment [0-9]+ \(SN1\): SN102 '2.5' is not a whole quantity from 1$" "a quantity with a fraction is refused" \
+	q --key sam.pem asn import half.856
+sed 's/SHIP-41/SHIP-43/; s/^SN1\*\*2\*CA/SN1**2*BX/' cases.856 > boxes.856
+fails 1 "package 'CTN-41': ships 2 BX of line 1 of PO 'PO-4', which is ordered in EA \(packed in CA\)$" \
+	"a unit that is neither the line's nor its pack is refused" q --key sam.pem asn import boxes.856
+sed 's/SHIP-41/SHIP-43/; s/PN-1/PN-2/; s/L-41/L-42/' cases.856 > lb.856
+fails 1 "package 'CTN-41': ships 2 CA of line 2 of PO 'PO-4', which is ordered in LB and names no pack$" \
+	"cases of a line that names no pack are refused (never counted as pounds)" q --key sam.pem asn import lb.856
+sed 's/SHIP-41/SHIP-43/; s/^SN1\*\*2\*CA/SN1**9*CA/' cases.856 > over.856
+fails 1 "ships 108 of line 1 of PO 'PO-4', which has 72 open of 120 ordered" \
+	"the open quantity is counted in pieces (9 CA = 108)" q --key sam.pem asn import over.856
 ok "verify passes on all of it" q verify
 rm v/qvault/index.db
 ok "the index rebuilds from the records" q reindex
