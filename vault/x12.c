@@ -29,6 +29,7 @@
 #define ISA_LEN 106
 #define ELEMENTS_MAX 64
 #define VALUE_MAX 128
+#define HLS_MAX 20000
 
 int vault_x12__is_x12(const char *data, size_t len)
 {
@@ -48,15 +49,26 @@ static const char *el(const segment *s, size_t i)
 	return i < s->n ? s->el[i] : "";
 }
 
+/* One HL of a transaction set: its id, its parent's, its level, a pack's marks. */
+typedef struct {
+	char id[VALUE_MAX + 1];
+	size_t parent;         /* index of its parent, or (size_t)-1 */
+	char level;            /* S, O, P (T too), I; '?' for one qvault does not read */
+	char marks[VALUE_MAX + 1]; /* a pack's: MAN*GM first, else its first MAN */
+	int marks_gm;
+	json_t *item;          /* an item's, once whole */
+} hl_node;
+
 /* The notice being read, and where the reader is in it. */
 typedef struct {
+	hl_node *nodes;        /* the set's HLs, in order */
+	size_t nnodes, capnodes;
 	json_t *list;          /* every notice so far */
 	json_t *asn;           /* the open one, NULL outside ST ... SE */
 	json_t *packages;
 	json_t *item;          /* the open item, NULL outside HL*I */
 	char control[16];      /* ST02 */
-	char pack[VALUE_MAX + 1];
-	char level;            /* of the last HL: S, O, P, I */
+	char level;            /* of the last HL: S, O, P, I, '?' */
 	size_t segments;       /* of the set, ST included */
 	int has_lin, has_sn1, has_lot, has_bsn;
 	char purpose;          /* BSN01: 0 original, 'C' cancellation, 'R' replacement */
@@ -119,8 +131,59 @@ static int end_item(reader *r, const segment *s)
 		return fail(s, "the item before it has no %s segment",
 			    !r->has_lin ? "LIN" : !r->has_sn1 ? "SN1" : "REF*LT (lot)");
 	}
-	json_array_append_new(r->packages, r->item);
+	r->nodes[r->nnodes - 1].item = r->item;
 	r->item = NULL;
+	return 0;
+}
+
+static void free_nodes(reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnodes; i++)
+		json_decref(r->nodes[i].item);
+	r->nnodes = 0;
+}
+
+/*
+ * Each item's package, by the HL parent chain: the nearest pack above it
+ * (S/O/P/I), else the one pack under it (S/O/I/P), else a package of its
+ * own named for its HL; then every item, in order, into r->packages.
+ */
+static int attribute(reader *r, const segment *s)
+{
+	size_t i, k, hops;
+
+	for (i = 0; i < r->nnodes; i++) {
+		hl_node *it = &r->nodes[i];
+		const hl_node *pack = NULL;
+		char name[VALUE_MAX + 3];
+
+		if (!it->item)
+			continue;
+		/* the chain is of earlier HLs only, so it ends */
+		for (k = it->parent, hops = 0; k != (size_t)-1 && hops <= r->nnodes && !pack;
+		     k = r->nodes[k].parent, hops++)
+			if (r->nodes[k].level == 'P')
+				pack = &r->nodes[k];
+		for (k = i + 1; k < r->nnodes && !pack; k++)
+			if (r->nodes[k].level == 'P' && r->nodes[k].parent == i) {
+				size_t more;
+
+				for (more = k + 1; more < r->nnodes; more++)
+					if (r->nodes[more].level == 'P' && r->nodes[more].parent == i)
+						return fail(s, "item HL '%s' has several packs under it and one "
+							    "quantity: which pack holds what is not said",
+							    it->id);
+				pack = &r->nodes[k];
+			}
+		if (pack && pack->marks[0])
+			vault__fmt_message(name, sizeof(name), "%s", pack->marks);
+		else
+			vault__fmt_message(name, sizeof(name), "HL%s", pack ? pack->id : it->id);
+		json_object_set_new(it->item, "id", json_string(name));
+		json_array_append(r->packages, it->item);
+	}
 	return 0;
 }
 
@@ -131,17 +194,39 @@ static int on_hl(reader *r, const segment *s)
 
 	if ((error = end_item(r, s)) < 0)
 		return error;
-	if (!*el(s, 1))
-		return fail(s, "HL01 (its id) is missing");
-	if (strlen(code) != 1 || !strchr("SOPTI", code[0]))
-		return fail(s, "HL03 '%.8s' is not a level (S, O, P, T, I)", code);
-	r->level = code[0] == 'T' ? 'P' : code[0];
-	/* a package without marks is named for its HL01: whole, or refused */
-	if ((r->level == 'P' || (r->level == 'I' && !r->pack[0])) &&
-	    vault__fmt(r->pack, sizeof(r->pack), "HL01", "HL%s", el(s, 1)) < 0)
+	hl_node *node;
+	size_t i;
+
+	if ((error = value_ok(s, 1, "HL01 (its id)")) < 0)
+		return error;
+	if (strlen(el(s, 1)) > VALUE_MAX - 2)
 		return fail(s, "HL01 (its id) is longer than %d bytes", VALUE_MAX - 2);
+	if (r->nnodes == HLS_MAX)
+		return fail(s, "more than %d HL segments in one transaction set", HLS_MAX);
+	if (r->nnodes == r->capnodes) {
+		r->capnodes = r->capnodes ? r->capnodes * 2 : 16;
+		if ((r->nodes = realloc(r->nodes, r->capnodes * sizeof(hl_node))) == NULL)
+			abort();
+	}
+	node = &r->nodes[r->nnodes];
+	memset(node, 0, sizeof(*node));
+	memcpy(node->id, el(s, 1), strlen(el(s, 1)) + 1); /* at most VALUE_MAX - 2, checked */
+	node->parent = (size_t)-1;
+	/* HL02, its parent: an HL before it */
+	if (*el(s, 2)) {
+		/* the nearest first: a parent is most often just before */
+		for (i = r->nnodes; i > 0 && strcmp(r->nodes[i - 1].id, el(s, 2)) != 0; i--)
+			;
+		if (i == 0)
+			return fail(s, "HL02 '%.16s' names no HL before it", el(s, 2));
+		node->parent = i - 1;
+	}
+	/* a level qvault does not read (HL*ZZ, HL*Q...) is passed over, its children kept */
+	node->level = strlen(code) == 1 && strchr("SOPTI", code[0]) ? (code[0] == 'T' ? 'P' : code[0]) : '?';
+	r->level = node->level;
+	r->nnodes++;
 	if (r->level == 'I') {
-		r->item = json_pack("{s:s}", "id", r->pack);
+		r->item = json_object();
 		r->has_lin = r->has_sn1 = r->has_lot = 0;
 	}
 	return 0;
@@ -274,10 +359,16 @@ static int on_set_segment(reader *r, const segment *s)
 			return fail(s, "the ship notice names two POs, '%s' and '%s'", had, el(s, 1));
 		json_object_set_new(r->asn, "po", json_string(el(s, 1)));
 	} else if (strcmp(id, "MAN") == 0 && r->level == 'P') {
+		hl_node *pack = &r->nodes[r->nnodes - 1];
+		int gm = strcmp(el(s, 1), "GM") == 0;
+
 		if ((error = value_ok(s, 2, "MAN02 (the marks)")) < 0)
 			return error;
-		if (vault__fmt(r->pack, sizeof(r->pack), "MAN02", "%s", el(s, 2)) < 0)
-			return fail(s, "MAN02 (the marks) is longer than %d bytes", VALUE_MAX);
+		/* the pack's own marks: its SSCC (GM) first, else the first it gives */
+		if (!pack->marks[0] || (gm && !pack->marks_gm)) {
+			memcpy(pack->marks, el(s, 2), strlen(el(s, 2)) + 1); /* value_ok: VALUE_MAX */
+			pack->marks_gm = gm;
+		}
 	} else if (strcmp(id, "TD5") == 0 && r->level == 'S' && *el(s, 3)) {
 		if ((error = value_ok(s, 3, "TD503 (the carrier)")) < 0)
 			return error;
@@ -310,7 +401,7 @@ static int on_st(reader *r, const segment *s)
 	r->asn = json_object();
 	r->packages = json_array();
 	r->item = NULL;
-	r->pack[0] = '\0';
+	free_nodes(r);
 	r->level = 0;
 	r->segments = 1;
 	r->has_bsn = 0;
@@ -324,8 +415,9 @@ static int on_se(reader *r, const segment *s)
 	const char *count = el(s, 1);
 	int error;
 
-	if ((error = end_item(r, s)) < 0)
+	if ((error = end_item(r, s)) < 0 || (r->purpose != 'C' && (error = attribute(r, s)) < 0))
 		return error;
+	free_nodes(r);
 	if (!count_is(count, r->segments))
 		return fail(s, "SE01 says %.16s segments, transaction set '%s' has %zu", count,
 			    r->control, r->segments);
@@ -487,6 +579,8 @@ int vault_x12__parse_856(json_t **out, const char *data, size_t len)
 	json_decref(r.asn);
 	json_decref(r.packages);
 	json_decref(r.item);
+	free_nodes(&r);
+	free(r.nodes);
 	free(buf);
 	if (error < 0) {
 		json_decref(r.list);

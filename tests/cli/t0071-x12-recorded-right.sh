@@ -198,6 +198,31 @@ fails 1 "package 'CTN-41': ships 2 CA of line 2 of PO 'PO-4', which is ordered i
 sed 's/SHIP-41/SHIP-43/; s/^SN1\*\*2\*CA/SN1**9*CA/' cases.856 > over.856
 fails 1 "ships 108 of line 1 of PO 'PO-4', which has 72 open of 120 ordered" \
 	"the open quantity is counted in pieces (9 CA = 108)" q --key sam.pem asn import over.856
+# ---- HL: each item and pack attributed to its real parent ----------------------
+q --key sam.pem lot add L-81 --po PO-3 --part PN-1 --qty 10 > /dev/null
+q --key sam.pem lot add L-82 --po PO-3 --part PN-1 --qty 10 > /dev/null
+pkgs() { sql "SELECT group_concat(package || ':' || lot, ' ') FROM (SELECT package, lot FROM asn_items WHERE asn = '$1' ORDER BY lot)"; }
+# head ID: BSN and the shipment and order levels of PO-3
+head3() { printf '%s\n' "BSN*00*$1*20261127*1200" 'HL*1**S' 'HL*2*1*O' 'PRF*PO-3'; }
+{ head3 HL-SOI; printf '%s\n' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*L-81' \
+	'HL*4*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*L-82'; } | x12 > soi.856
+ok "S/O/I (no packs): the file is taken" q --key sam.pem asn import soi.856
+check "  each item in a package of its own (not all in the first item's)" test "$(pkgs HL-SOI)" = "HL3:L-81 HL4:L-82"
+{ head3 HL-SOIP; printf '%s\n' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*L-81' 'HL*4*3*P' 'MAN*GM*00012345600000001' \
+	'HL*5*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*L-82' 'HL*6*5*P' 'MAN*GM*00012345600000002'; } | x12 > soip.856
+ok "S/O/I/P (a pack under each item): taken" q --key sam.pem asn import soip.856
+check "  each item in the pack under it" test "$(pkgs HL-SOIP)" = "00012345600000001:L-81 00012345600000002:L-82"
+{ head3 HL-PP; printf '%s\n' 'HL*3*2*P' 'MAN*GM*SSCC-A' 'MAN*CP*TRK-A' 'HL*4*2*P' 'MAN*GM*SSCC-B' \
+	'HL*5*3*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*L-81' 'HL*6*4*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*L-82'; } | x12 > pp.856
+ok "two packs, then their items each naming its pack (HL02): taken" q --key sam.pem asn import pp.856
+check "  each item in its parent pack (not both in the last), named by its MAN*GM (not the later MAN*CP)" \
+	test "$(pkgs HL-PP)" = "SSCC-A:L-81 SSCC-B:L-82"
+{ head3 HL-BAD; printf '%s\n' 'HL*3*9*P' 'HL*4*3*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*L-81'; } | x12 > orphan.856
+fails 1 "X12 segment 8 \(HL\): HL02 '9' names no HL before it$" "an HL whose parent is not there is refused" \
+	q --key sam.pem asn import orphan.856
+{ head3 HL-BAD; printf '%s\n' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**2*EA' 'REF*LT*L-81' 'HL*4*3*P' 'MAN*GM*X1' 'HL*5*3*P' 'MAN*GM*X2'; } | x12 > split.856
+fails 1 "item HL '3' has several packs under it and one quantity" "an item over several packs with one quantity is refused" \
+	q --key sam.pem asn import split.856
 ok "verify passes on all of it" q verify
 rm v/qvault/index.db
 ok "the index rebuilds from the records" q reindex
