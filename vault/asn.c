@@ -927,6 +927,20 @@ static int parse_file(asn_file *f, const char **source, const char *data, size_t
 		return from_json(f, root, "ship notice", max_rows);
 	}
 	*source = "qvault";
+	{
+		/* a file that is neither is said to be what it is, not a JSON error */
+		size_t i = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+
+		while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+				   data[i] == '\n'))
+			i++;
+		if (i == len)
+			return vault_error__set(VAULT_EINVALID, "the file is empty");
+		if (data[i] != '{' && data[i] != '[')
+			return vault_error__set(VAULT_EINVALID,
+				"the file is neither JSON nor an X12 interchange (it does not open with "
+				"'{', '[' or ISA)");
+	}
 	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
 		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
 	return from_json(f, root, "ship notice", max_rows);
