@@ -661,10 +661,13 @@ int vault_x12__parse_856(json_t **out, const char *data, size_t len)
 	memset(&r, 0, sizeof(r));
 	r.list = json_array();
 	/* one interchange after another, each with its own separators */
-	for (at = lead(buf, len); !error && (at < len || n == 0); at += lead(buf + at, len - at), n++) {
-		if ((error = isa_of(&sep, &term, buf + at, len - at, n)) == 0)
-			error = read_segments(&r, buf + at, len - at, sep, term, &used);
+	at = lead(buf, len);
+	while (at < len || n == 0) {
+		if ((error = isa_of(&sep, &term, buf + at, len - at, n++)) < 0 ||
+		    (error = read_segments(&r, buf + at, len - at, sep, term, &used)) < 0)
+			break;
 		at += used;
+		at += lead(buf + at, len - at);
 	}
 	json_decref(r.asn);
 	json_decref(r.packages);
