@@ -224,6 +224,9 @@ fails 1 "X12 segment 8 \(HL\): HL02 '9' names no HL before it$" "an HL whose par
 { head3 HL-BAD; printf '%s\n' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**2*EA' 'REF*LT*L-81' 'HL*4*3*P' 'MAN*GM*X1' 'HL*5*3*P' 'MAN*GM*X2'; } | x12 > split.856
 fails 1 "item HL '3' has several packs under it and one quantity" "an item over several packs with one quantity is refused" \
 	q --key sam.pem asn import split.856
+q --key sam.pem asn add --id SHIP-6 --po PO-3 --ship-date 2026-11-28 --package CTN-1:L-9:1 > /dev/null 2>&1
+ok "through qvault shell, a supplier cancels its notice" sh -c 'SSH_ORIGINAL_COMMAND="asn cancel SHIP-6" q -C v shell --user sam'
+check "  cancelled, signed for sam" test "$(sql "SELECT cancelled_by FROM asns WHERE asn = 'SHIP-6'")" = sam
 ok "verify passes on all of it" q verify
 rm v/qvault/index.db
 ok "the index rebuilds from the records" q reindex
