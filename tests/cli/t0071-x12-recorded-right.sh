@@ -154,6 +154,8 @@ ok "a buyer cancels a supplier's notice, with a reason" q --key bob.pem asn canc
 check "  its reason and canceller are shown; line 1 back to 30" evalq '
 	test "$(q asn show SHIP-3 --json | jq -c "[.cancelled_by, .cancel_reason]")" = "[\"bob\",\"truck never left\"]" &&
 	test "$(shipped PO-1 1)" = 30 && git -C v log -1 --format=%B | grep -q "^Qvault-Op: asn-cancel"'
+check "  asn export (for an ERP) leaves the cancelled notices out, gives the replacement of one in force" evalq '
+	test "$(q asn export | jq -r "[.[] | .asn + \":\" + (.qty | tostring)] | unique | join(\" \")")" = "SHIP-2:30"'
 check "  asn show says so in words" sh -c 'q asn show SHIP-3 | head -1 | grep -Eq "; cancelled [0-9T:Z-]+ by bob: truck never left\$"'
 q --key bob.pem asn receive SHIP-2 --date 2026-11-30 > /dev/null
 fails 1 "cannot cancel ship notice 'SHIP-2': it was received$" "a received notice cannot be cancelled" \
