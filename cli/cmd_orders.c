@@ -212,7 +212,14 @@ static void asn_show_table(json_t *asn)
 		printf(" by %s", cell(b[0], sizeof(b[0]), asn, "carrier"));
 	if (json_object_get(asn, "tracking"))
 		printf(", tracking %s", cell(b[0], sizeof(b[0]), asn, "tracking"));
-	if (r)
+	if (json_integer_value(json_object_get(asn, "revision")) > 0)
+		printf("; replaced (revision %s)", cell(b[0], sizeof(b[0]), asn, "revision"));
+	if (json_object_get(asn, "cancelled_by"))
+		printf("; cancelled %s by %s%s%s", cell(b[0], sizeof(b[0]), asn, "cancelled_at"),
+		       cell(b[1], sizeof(b[1]), asn, "cancelled_by"),
+		       json_object_get(asn, "cancel_reason") ? ": " : "",
+		       json_object_get(asn, "cancel_reason") ? cell(b[2], sizeof(b[2]), asn, "cancel_reason") : "");
+	else if (r)
 		printf("; received %s by %s%s%s", cell(b[0], sizeof(b[0]), r, "date"),
 		       cell(b[1], sizeof(b[1]), r, "received_by"), json_object_get(r, "note") ? ": " : "",
 		       json_object_get(r, "note") ? cell(b[2], sizeof(b[2]), r, "note") : "");

@@ -185,6 +185,7 @@ static const cli_opt asn_opts[] = {
 	{ "carrier", 0, OPT_VALUE, "C", "the carrier" },
 	{ "tracking", 0, OPT_VALUE, "T", "the carrier's tracking number" },
 	{ "package", 'p', OPT_LIST, "ID:LOT:QTY", "a package: its id, the lot and how many (repeatable)" },
+	{ "replaces", 0, OPT_VALUE, "ASN", "replace ship notice ASN (in force, not received) by this one, of the same PO" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -200,7 +201,7 @@ static int run_asn_add(const cli_command *cmd, cli_args *a, vault *v)
 
 	specs = cli_opt_list(cmd, a, "package", &count);
 	if (a->nargs == 1) {
-		if (count || cli_opt_value(cmd, a, "po"))
+		if (count || cli_opt_value(cmd, a, "po") || cli_opt_value(cmd, a, "replaces"))
 			return cli_usage_error(cmd, "give a FILE or --po and --package, not both");
 		if ((error = vault_asn_import(&count, v, a->arg[0])) < 0)
 			return cli_fail(error);
@@ -213,6 +214,7 @@ static int run_asn_add(const cli_command *cmd, cli_args *a, vault *v)
 	n.ship_date = cli_opt_value(cmd, a, "ship-date");
 	n.carrier = cli_opt_value(cmd, a, "carrier");
 	n.tracking = cli_opt_value(cmd, a, "tracking");
+	n.replaces = cli_opt_value(cmd, a, "replaces");
 	if (!n.po || !n.ship_date || count == 0)
 		return cli_usage_error(cmd, "give a FILE, or --po, --ship-date and at least one --package");
 	if ((error = cli_check_date(cmd, "--ship-date", n.ship_date)) != EXIT_OK)
@@ -242,7 +244,8 @@ static int run_asn_add(const cli_command *cmd, cli_args *a, vault *v)
 		if ((error = vault_asn_add(v, &n, id, sizeof(id))) < 0)
 			rc = cli_fail(error);
 		else
-			printf("recorded ship notice %s for PO %s: %zu package%s\n", id, n.po, count,
+			printf("%s ship notice %s for PO %s: %zu package%s\n",
+			       n.replaces ? "replaced" : "recorded", id, n.po, count,
 			       count == 1 ? "" : "s");
 	}
 	for (i = 0; i < count; i++)
@@ -272,6 +275,27 @@ static int run_asn_import(const cli_command *cmd, cli_args *a, vault *v)
 const cli_command cli_cmd_asn_import = {
 	"asn import", "record the ship notices of a JSON file or an X12 856 interchange in one commit",
 	"FILE", 1, 1, import_opts, 1, run_asn_import
+};
+
+static const cli_opt cancel_opts[] = {
+	{ "reason", 'r', OPT_VALUE, "TEXT", "why it is cancelled" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_asn_cancel(const cli_command *cmd, cli_args *a, vault *v)
+{
+	int error = vault_asn_cancel(v, a->arg[0], cli_opt_value(cmd, a, "reason"));
+
+	if (error < 0)
+		return cli_fail(error);
+	printf("cancelled ship notice %s\n", a->arg[0]);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_asn_cancel = {
+	"asn cancel", "cancel a ship notice not received: its packages no longer count as shipped (its supplier, a buyer)",
+	"ASN", 1, 1, cancel_opts, 1, run_asn_cancel
 };
 
 static const cli_opt receive_opts[] = {

@@ -89,6 +89,7 @@ static const cli_shell_rule rules[] = {
 	{ "status export", NULL, -1, NULL },
 	{ "asn add", "supplier", 0, CLI_UPLOAD_IMPORT },
 	{ "asn import", "supplier", 0, CLI_UPLOAD_IMPORT },
+	{ "asn cancel", "supplier,buyer", -1, NULL },
 	{ "asn receive", "buyer,quality", -1, NULL },
 	{ "asn export", NULL, -1, NULL },
 	{ "asn list", NULL, -1, NULL },

@@ -39,22 +39,31 @@ typedef struct {
 	char part[VAULT_NAME_MAX + 1];
 	char lot[VAULT_NAME_MAX + 1];
 	unsigned line;
-	uint64_t qty;
+	uint64_t qty;        /* in the PO line's unit */
 	uint64_t lot_qty;    /* what the lot holds */
+	const char *sent_unit; /* the unit it was sent in, when converted; else NULL */
 } item;
 
 static const char SQL_LOT[] = "SELECT po, part, qty, supplier FROM lots WHERE lot = ?1";
 /* the line of the lot's part: an open one first (a change order may have
  * cancelled one and added another of the same part) */
 static const char SQL_LOT_LINE[] =
-	"SELECT line, doc || '@' || rev, state FROM po_lines WHERE po = ?1 AND part = ?2"
+	"SELECT line, doc || '@' || rev, state, unit, pack_unit, pack_size FROM po_lines"
+	" WHERE po = ?1 AND part = ?2"
 	" ORDER BY state <> 'open', line LIMIT 1";
+/* shipped: by the notices in force, but those the batch replaces (?3, a JSON list) */
 static const char SQL_SHIPPED[] =
 	"SELECT (SELECT qty FROM po_lines WHERE po = ?1 AND line = ?2),"
-	" (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE po = ?1 AND line = ?2)";
+	" (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE po = ?1 AND line = ?2 AND in_force"
+	"  AND asn NOT IN (SELECT value FROM json_each(?3)))";
 static const char SQL_LOT_SHIPPED[] = /* drawn: by ship notices and by lots made from it */
-	"SELECT (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE lot = ?1)"
+	"SELECT (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE lot = ?1 AND in_force"
+	"  AND asn NOT IN (SELECT value FROM json_each(?3)))"
 	" + (SELECT coalesce(sum(qty), 0) FROM lot_inputs WHERE input = ?1)";
+/* a notice: its PO, supplier, revision, whether cancelled, whether received */
+static const char SQL_NOTICE[] =
+	"SELECT a.po, a.supplier, a.revision, a.cancelled_at IS NOT NULL,"
+	" EXISTS (SELECT 1 FROM receipts r WHERE r.asn = a.asn) FROM asns a WHERE a.asn = ?1";
 static const char SQL_ASN_PO[] = "SELECT supplier FROM pos WHERE po = ?1";
 static const char SQL_HAS_COC[] = "SELECT 1 WHERE " VAULT_INDEX_LOT_HAS_COC("?1");
 static const char SQL_ACKED[] =
@@ -109,6 +118,24 @@ static int check_fields(const vault_asn *a)
 	size_t i;
 	int error;
 
+	if (a->cancels) {
+		if ((error = vault_name_check("ship notice number", a->cancels)) < 0 ||
+		    (a->reason && (error = vault_record__text_check("reason", a->reason,
+								    NOTE_MAX)) < 0))
+			return error;
+		if (a->asn || a->po || a->npackages || a->replaces)
+			return vault_error__set(VAULT_EINVALID,
+				"a cancellation of ship notice '%s' holds nothing else", a->cancels);
+		return 0;
+	}
+	if (a->reason)
+		return vault_error__set(VAULT_EINVALID, "only a cancellation has a reason");
+	if (a->replaces && ((error = vault_name_check("ship notice number", a->replaces)) < 0 ||
+			    (a->asn && strcmp(a->asn, a->replaces) != 0 &&
+			     (error = vault_error__set(VAULT_EINVALID,
+				"ship notice '%s' cannot replace ship notice '%s': a replacement keeps "
+				"the number", a->asn, a->replaces)) < 0)))
+		return error;
 	if ((a->asn && (error = vault_name_check("ship notice number", a->asn)) < 0) ||
 	    (error = vault_name_check("PO number", a->po)) < 0 ||
 	    (error = vault_record__date_check("ship date", a->ship_date)) < 0 ||
@@ -122,9 +149,16 @@ static int check_fields(const vault_asn *a)
 	for (i = 0; i < a->npackages; i++) {
 		const vault_asn_package *p = &a->packages[i];
 
+		size_t k;
+
 		if ((error = vault_name_check("package", p->id)) < 0 ||
 		    (error = vault_name_check("lot", p->lot)) < 0)
 			return error;
+		for (k = 0; k < p->nparts; k++)
+			if ((error = vault_record__text_check("part", p->parts[k], TEXT_MAX)) < 0)
+				return error;
+		if (p->unit && (error = vault_po__unit_check("unit", p->unit)) < 0)
+			return vault_error__set(error, "package '%s': %s", p->id, vault_error_message());
 		if (p->qty == 0 || p->qty > QTY_MAX)
 			return vault_error__set(VAULT_EINVALID,
 				"package '%s': quantity must be a whole number from 1 to %llu", p->id,
@@ -231,16 +265,49 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 		return vault_error__set(VAULT_EINVALID,
 			"package '%s': lot '%s' belongs to PO '%s', not to PO '%s'", p->id, p->lot,
 			it->po, a->po);
-	if (p->qty > lot_qty)
-		return vault_error__set(VAULT_EINVALID,
-			"package '%s': ships %llu of lot '%s', which holds %llu", p->id,
-			(unsigned long long)p->qty, p->lot, (unsigned long long)lot_qty);
+	if (p->nparts) {
+		size_t k;
+
+		for (k = 0; k < p->nparts && strcmp(p->parts[k], it->part) != 0; k++)
+			;
+		if (k == p->nparts)
+			return vault_error__set(VAULT_EINVALID,
+				"package '%s': names part '%s', but lot '%s' is of part '%s' of PO '%s'",
+				p->id, p->parts[0], p->lot, it->part, it->po);
+	}
 	if (vault_index__stmt(&st, v->index, SQL_LOT_LINE) < 0)
 		return index_error(v);
 	sqlite3_bind_text(st, 1, it->po, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, it->part, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *unit = (const char *)sqlite3_column_text(st, 3);
+		const char *pack = (const char *)sqlite3_column_text(st, 4);
+		uint64_t size = (uint64_t)sqlite3_column_int64(st, 5);
+
 		it->line = (unsigned)sqlite3_column_int64(st, 0);
+		it->qty = p->qty;
+		/* a quantity in the line's pack is converted into the line's unit */
+		if (p->unit && strcmp(p->unit, unit) != 0) {
+			if (!pack || strcmp(p->unit, pack) != 0 || size < 2) {
+				error = vault_error__set(VAULT_EINVALID,
+					"package '%s': ships %llu %s of line %u of PO '%s', which is "
+					"ordered in %s%s%s%s", p->id, (unsigned long long)p->qty, p->unit,
+					it->line, it->po, unit, pack ? " (packed in " : " and names no pack",
+					pack ? pack : "", pack ? ")" : "");
+				sqlite3_reset(st);
+				return error;
+			}
+			if (p->qty > QTY_MAX / size) {
+				error = vault_error__set(VAULT_EINVALID,
+					"package '%s': %llu %s of %llu %s each is over %llu", p->id,
+					(unsigned long long)p->qty, pack, (unsigned long long)size, unit,
+					QTY_MAX);
+				sqlite3_reset(st);
+				return error;
+			}
+			it->qty = p->qty * size;
+			it->sent_unit = p->unit;
+		}
 		if ((error = vault__fmt(revision, sizeof(revision), "the PO line's revision", "%s",
 					sqlite3_column_text(st, 1))) < 0 ||
 		    (strcmp((const char *)sqlite3_column_text(st, 2), "open") != 0 &&
@@ -256,7 +323,10 @@ static int check_package(item *it, vault *v, const vault_asn *a, const char *asn
 		return rc == SQLITE_DONE ? vault_error__set(VAULT_EINVALID,
 			"package '%s': PO '%s' has no line for part '%s'", p->id, it->po, it->part) :
 			index_error(v);
-	it->qty = p->qty;
+	if (it->qty > lot_qty)
+		return vault_error__set(VAULT_EINVALID,
+			"package '%s': ships %llu of lot '%s', which holds %llu", p->id,
+			(unsigned long long)it->qty, p->lot, (unsigned long long)lot_qty);
 	it->lot_qty = lot_qty;
 	if ((error = vault__fmt(it->lot, sizeof(it->lot), "lot number", "%s", p->lot)) < 0)
 		return error;
@@ -309,7 +379,7 @@ static int cmp_lots(const void *a, const void *b)
  * order within a group.  *worst = n when none goes over.
  */
 static int first_over(size_t *worst, uint64_t *left, uint64_t *limit, vault *v,
-		      const item *items, size_t n, int by_lot)
+		      const item *items, size_t n, int by_lot, const char *replaced)
 {
 	size_t *order = malloc((n + 1) * sizeof(size_t)), i;
 	uint64_t lim = 0, shipped = 0;
@@ -333,6 +403,7 @@ static int first_over(size_t *worst, uint64_t *left, uint64_t *limit, vault *v,
 				error = index_error(v);
 				break;
 			}
+			sqlite3_bind_text(st, 3, replaced, -1, SQLITE_STATIC);
 			if (by_lot) {
 				sqlite3_bind_text(st, 1, it->lot, -1, SQLITE_STATIC);
 			} else {
@@ -361,14 +432,14 @@ static int first_over(size_t *worst, uint64_t *left, uint64_t *limit, vault *v,
  * what earlier notices shipped and what this batch ships before count.
  */
 static int check_quantities(vault *v, const item *items, size_t n, const vault_asn *asns,
-			    char **where)
+			    char **where, const char *replaced)
 {
 	uint64_t left = 0, limit = 0;
 	size_t worst;
 	const item *it;
 	int error;
 
-	if ((error = first_over(&worst, &left, &limit, v, items, n, 0)) < 0)
+	if ((error = first_over(&worst, &left, &limit, v, items, n, 0, replaced)) < 0)
 		return error;
 	if (worst < n) {
 		it = &items[worst];
@@ -378,7 +449,7 @@ static int check_quantities(vault *v, const item *items, size_t n, const vault_a
 			(unsigned long long)it->qty, it->line, it->po,
 			(unsigned long long)left, (unsigned long long)limit);
 	}
-	if ((error = first_over(&worst, &left, &limit, v, items, n, 1)) < 0)
+	if ((error = first_over(&worst, &left, &limit, v, items, n, 1, replaced)) < 0)
 		return error;
 	if (worst < n) {
 		it = &items[worst];
@@ -418,18 +489,26 @@ static size_t repeated(const char *const *names, size_t n)
 }
 
 static int put_asn(vault_txn *t, vault *v, const vault_asn *a, const char *asn,
-		   const char *supplier, const item *items, json_t *gaps, const char *source)
+		   const char *supplier, const item *items, json_t *gaps, const char *source,
+		   unsigned revision)
 {
 	json_t *packages = json_array(), *root;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], *json;
 	size_t i, len;
 	int error;
 
-	for (i = 0; i < a->npackages; i++)
-		json_array_append_new(packages, json_pack("{s:s, s:s, s:I, s:s, s:I}",
+	for (i = 0; i < a->npackages; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:I}",
 			"id", a->packages[i].id, "lot", a->packages[i].lot,
 			"line", (json_int_t)items[i].line, "part", items[i].part,
-			"qty", (json_int_t)a->packages[i].qty));
+			"qty", (json_int_t)items[i].qty);
+
+		/* sent in the line's pack: what was sent, beside the count in the line's unit */
+		if (o && items[i].sent_unit)
+			json_object_set_new(o, "sent", json_pack("{s:I, s:s}", "qty",
+				(json_int_t)a->packages[i].qty, "unit", items[i].sent_unit));
+		json_array_append_new(packages, o);
+	}
 	vault_time_format(when, sizeof(when), t->now);
 	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "record", "asn",
 			 "format", 1, "asn", asn, "po", a->po, "supplier", supplier,
@@ -443,10 +522,15 @@ static int put_asn(vault_txn *t, vault *v, const vault_asn *a, const char *asn,
 		json_object_set_new(root, "tracking", json_string(a->tracking));
 	if (json_array_size(gaps))
 		json_object_set(root, "gaps", gaps);
+	if (revision)
+		json_object_set_new(root, "revision", json_integer(revision));
 	if ((error = vault_record__dump(&json, &len, root)) < 0)
 		return error;
 	vault_record__dir(dir, sizeof(dir), "asns", asn);
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_FILE, dir)) == 0)
+	if ((error = revision ?
+	     vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_REVISIONS_DIR "/%06u.json", dir,
+			revision) :
+	     vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_FILE, dir)) == 0)
 		error = vault__txn_put_data(t, v, path, json, len);
 	free(json);
 	return error;
@@ -484,9 +568,84 @@ static int asn_po(vault *v, const vault_user *actor, const char *po)
 }
 
 
+/* A notice as the index holds it, for a cancellation or a replacement. */
+typedef struct {
+	char po[VAULT_NAME_MAX + 1];
+	char supplier[VAULT_NAME_MAX + 1];
+	unsigned revision;
+	int cancelled, received;
+} notice;
+
 /*
- * Record notices asns[0..n) in one commit; `where[i]` (may be NULL)
- * prefixes notice i's errors; `id` receives a single notice's number.
+ * Ship notice `asn`, which `actor` means to `act` ("cancel", "replace"):
+ * one it may see (a supplier: its organization's), in force (not
+ * cancelled) and not received.
+ */
+static int notice_in_force(notice *out, vault *v, const vault_user *actor, const char *asn,
+			   const char *act)
+{
+	sqlite3_stmt *st;
+	int rc, error = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (vault_index__stmt(&st, v->index, SQL_NOTICE) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((error = vault__fmt(out->po, sizeof(out->po), "the notice's PO", "%s",
+					sqlite3_column_text(st, 0))) == 0)
+			error = vault__fmt(out->supplier, sizeof(out->supplier), "the notice's supplier",
+					   "%s", sqlite3_column_text(st, 1));
+		out->revision = (unsigned)sqlite3_column_int64(st, 2);
+		out->cancelled = sqlite3_column_int(st, 3);
+		out->received = sqlite3_column_int(st, 4);
+	}
+	sqlite3_reset(st);
+	if (error < 0)
+		return error;
+	/* another organization's notice is, to a supplier, no notice */
+	if (rc == SQLITE_ROW && vault_user__scope(actor) &&
+	    strcmp(vault_user__scope(actor), out->supplier) != 0)
+		rc = SQLITE_DONE;
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND,
+			"cannot %s ship notice '%s': there is none", act, asn) : index_error(v);
+	if (out->cancelled)
+		return vault_error__set(VAULT_EINVALID,
+			"cannot %s ship notice '%s': it was cancelled", act, asn);
+	if (out->received)
+		return vault_error__set(VAULT_EINVALID,
+			"cannot %s ship notice '%s': it was received", act, asn);
+	return 0;
+}
+
+static int put_cancel(vault_txn *t, vault *v, const vault_asn *a)
+{
+	json_t *root;
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16], when[VAULT_TIME_SIZE], *json;
+	size_t len;
+	int error;
+
+	vault_time_format(when, sizeof(when), t->now);
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s}", "record", "asn-cancel", "format", 1,
+			 "asn", a->cancels, "cancelled_by", t->actor.name, "cancelled_at", when);
+	if (!root)
+		return vault_error__set(VAULT_EINVALID, "the cancellation is not valid UTF-8");
+	if (a->reason)
+		json_object_set_new(root, "reason", json_string(a->reason));
+	if ((error = vault_record__dump(&json, &len, root)) < 0)
+		return error;
+	vault_record__dir(dir, sizeof(dir), "asns", a->cancels);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_CANCEL_FILE, dir)) == 0)
+		error = vault__txn_put_data(t, v, path, json, len);
+	free(json);
+	return error;
+}
+
+/*
+ * Record notices asns[0..n) in one commit: originals, replacements and
+ * cancellations; `where[i]` (may be NULL) prefixes notice i's errors;
+ * `id` receives a single notice's number.
  */
 static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 		    const char *source, char *id, size_t idsize)
@@ -494,15 +653,18 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 	const char **names = calloc(n + 1, sizeof(char *));
 	const char **pos = calloc(n + 1, sizeof(char *));
 	size_t *first = calloc(n + 1, sizeof(size_t)), total = 0, i, k;
-	json_t **gaps = calloc(n + 1, sizeof(json_t *));
+	json_t **gaps = calloc(n + 1, sizeof(json_t *)), *replaced = json_array();
+	notice *was = calloc(n + 1, sizeof(notice));
 	warnings w = { NULL, 0 };
 	item *items = NULL;
-	char generated[32] = "", dir[VAULT_PATH_MAX];
+	char generated[32] = "", dir[VAULT_PATH_MAX], *replaced_text = NULL;
+	const char *op = "asn-add", *verb = "add";
 	vault_buf message = VAULT_BUF_INIT;
+	unsigned roles = VAULT_ROLE_BUYER | VAULT_ROLE_SUPPLIER;
 	vault_txn t;
 	int error = 0;
 
-	if (!names || !pos || !first || !gaps)
+	if (!names || !pos || !first || !gaps || !was || !replaced)
 		abort();
 	memset(&t, 0, sizeof(t));
 	if (n == 0)
@@ -510,35 +672,69 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 	for (i = 0; i < n && !error; i++) {
 		if ((error = check_fields(&asns[i])) < 0 && where)
 			error = vault_error__set(error, "%s%s", where[i], vault_error_message());
-		if (!asns[i].asn && n > 1)
+		if (!error && !asns[i].asn && !asns[i].replaces && !asns[i].cancels && n > 1)
 			error = vault_error__set(VAULT_EINVALID, "%sa ship notice in a file needs its number",
 						 where ? where[i] : "");
-		names[i] = asns[i].asn;
+		names[i] = asns[i].cancels ? asns[i].cancels :
+			asns[i].replaces ? asns[i].replaces : asns[i].asn;
 		pos[i] = asns[i].po;
 		first[i] = total;
 		total += asns[i].npackages;
+		/* only the cancellation of a notice is a buyer's to send */
+		if (!asns[i].cancels)
+			roles = VAULT_ROLE_SUPPLIER;
+		if (asns[i].replaces)
+			json_array_append_new(replaced, json_string(asns[i].replaces));
 	}
 	if (!error && n > 1 && (k = repeated(names, n)) < n)
 		error = vault_error__set(VAULT_EEXISTS, "%sship notice '%s' is given twice",
 					 where ? where[k] : "", names[k]);
+	if (n == 1 && asns[0].cancels)
+		op = "asn-cancel", verb = "cancel";
+	else if (n == 1 && asns[0].replaces)
+		op = "asn-replace", verb = "replace";
+	else if (n > 1)
+		op = "asn-import";
 	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
 		goto out;
-	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "send ship notices")) < 0 ||
-	    (error = vault_portal__room(v, pos, n)) < 0)
+	if ((error = vault_user__may(&t.actor, roles, roles == VAULT_ROLE_SUPPLIER ?
+				     "send ship notices" : "cancel ship notices")) < 0)
 		goto done;
-	if (n == 1 && !asns[0].asn) {
+	/* a cancellation or a replacement: of a notice in force, of its PO */
+	for (i = 0; i < n; i++) {
+		if (!asns[i].cancels && !asns[i].replaces)
+			continue;
+		if ((error = notice_in_force(&was[i], v, &t.actor, names[i],
+					     asns[i].cancels ? "cancel" : "replace")) == 0 &&
+		    asns[i].replaces && strcmp(was[i].po, asns[i].po) != 0)
+			error = vault_error__set(VAULT_EINVALID,
+				"cannot replace ship notice '%s' of PO '%s' by one of PO '%s'",
+				names[i], was[i].po, asns[i].po);
+		if (error < 0) {
+			if (where)
+				error = vault_error__set(error, "%s%s", where[i], vault_error_message());
+			goto done;
+		}
+		pos[i] = was[i].po;
+	}
+	if ((error = vault_portal__room(v, pos, n)) < 0)
+		goto done;
+	if (n == 1 && !names[0]) {
 		if ((error = vault_portal__next_number(generated, sizeof(generated), v, t.root, "asns")) < 0)
 			goto done;
 		names[0] = generated;
 	}
-	if ((items = calloc(total + 1, sizeof(item))) == NULL)
+	if ((items = calloc(total + 1, sizeof(item))) == NULL ||
+	    (replaced_text = json_dumps(replaced, JSON_COMPACT)) == NULL)
 		abort();
 	for (i = 0; i < n; i++) {
 		const vault_asn *a = &asns[i];
 
 		gaps[i] = json_array();
+		if (a->cancels)
+			continue;
 		vault_record__dir(dir, sizeof(dir), "asns", names[i]);
-		if (vault_store__has(t.root, dir))
+		if (!a->replaces && vault_store__has(t.root, dir))
 			error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' already exists", names[i]);
 		else
 			error = asn_po(v, &t.actor, a->po);
@@ -554,17 +750,18 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 			goto done;
 		}
 	}
-	if ((error = check_quantities(v, items, total, asns, where)) < 0 ||
+	if ((error = check_quantities(v, items, total, asns, where, replaced_text)) < 0 ||
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
 	for (i = 0; i < n; i++)
-		if ((error = put_asn(&t, v, &asns[i], names[i], t.actor.org, &items[first[i]],
-				     gaps[i], source)) < 0)
+		if ((error = asns[i].cancels ? put_cancel(&t, v, &asns[i]) :
+		     put_asn(&t, v, &asns[i], names[i], t.actor.org, &items[first[i]], gaps[i],
+			     source, asns[i].replaces ? was[i].revision + 1 : 0)) < 0)
 			goto done;
 	if (n == 1)
 		error = vault_buf__addf(&message,
-			 "asn add %s for %s\n\nQvault-Op: asn-add\nQvault-PO: %s\nQvault-ASN: %s\n",
-			 names[0], asns[0].po, asns[0].po, names[0]);
+			 "asn %s %s for %s\n\nQvault-Op: %s\nQvault-PO: %s\nQvault-ASN: %s\n",
+			 verb, names[0], pos[0], op, pos[0], names[0]);
 	else
 		error = vault_buf__addf(&message,
 			 "asn import %zu ship notices\n\nQvault-Op: asn-import\n", n);
@@ -580,7 +777,10 @@ out:
 	warnings_flush(&w, v, error == 0);
 	for (i = 0; i < n; i++)
 		json_decref(gaps[i]);
+	json_decref(replaced);
+	free(replaced_text);
 	free(gaps);
+	free(was);
 	free(items);
 	free(first);
 	free(pos);
@@ -593,11 +793,22 @@ int vault_asn_add(vault *v, const vault_asn *asn, char *id, size_t size)
 	return add_asns(v, asn, 1, NULL, "qvault", id, size);
 }
 
+int vault_asn_cancel(vault *v, const char *asn, const char *reason)
+{
+	vault_asn a;
+
+	memset(&a, 0, sizeof(a));
+	a.cancels = asn;
+	a.reason = reason;
+	return add_asns(v, &a, 1, NULL, "qvault", NULL, 0);
+}
+
 /* ---- import: JSON or X12 856 ------------------------------------------- */
 
 typedef struct {
 	vault_asn *asns;
 	vault_asn_package *packages;
+	const char **parts;  /* the packages' part numbers, in turn */
 	char **where;
 	size_t n;
 	json_t *root;  /* the strings point into it */
@@ -612,6 +823,7 @@ static void asn_file_dispose(asn_file *f)
 	free(f->where);
 	free(f->asns);
 	free(f->packages);
+	free(f->parts);
 	json_decref(f->root);
 }
 
@@ -620,7 +832,7 @@ static int from_json(asn_file *f, json_t *root, const char *what, size_t max_row
 {
 	json_error_t jerr;
 	json_t *o, *pkgs, *p;
-	size_t i, k, total = 0, used = 0;
+	size_t i, k, total = 0, used = 0, nparts = 0, nused = 0;
 
 	f->root = root;
 	if (json_is_object(root)) {
@@ -629,8 +841,12 @@ static int from_json(asn_file *f, json_t *root, const char *what, size_t max_row
 	}
 	if (!json_is_array(f->root))
 		return vault_error__set(VAULT_EINVALID, "the file is not a ship notice or a JSON list of them");
-	json_array_foreach(f->root, i, o)
+	json_array_foreach(f->root, i, o) {
 		total += json_array_size(json_object_get(o, "packages"));
+		json_array_foreach(json_object_get(o, "packages"), k, p)
+			nparts += json_is_array(json_object_get(p, "part")) ?
+				json_array_size(json_object_get(p, "part")) : 1;
+	}
 	/* a row: a package of a notice (an 856's item loop), or a notice */
 	i = json_array_size(f->root);
 	if (max_rows && (total > max_rows || i > max_rows))
@@ -638,6 +854,7 @@ static int from_json(asn_file *f, json_t *root, const char *what, size_t max_row
 	f->n = i;
 	if ((f->asns = calloc(f->n + 1, sizeof(vault_asn))) == NULL ||
 	    (f->packages = calloc(total + 1, sizeof(vault_asn_package))) == NULL ||
+	    (f->parts = calloc(nparts + 1, sizeof(char *))) == NULL ||
 	    (f->where = calloc(f->n + 1, sizeof(char *))) == NULL)
 		abort();
 	json_array_foreach(f->root, i, o) {
@@ -647,24 +864,48 @@ static int from_json(asn_file *f, json_t *root, const char *what, size_t max_row
 		if (vault__fmt(where, sizeof(where), "item name", "%s %zu: ", what, i + 1) < 0)
 			return VAULT_EINVALID;
 		f->where[i] = vault__strdup(where);
-		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s?:s, s:s, s:s, s?:s, s?:s, s:o}",
+		/* a cancellation names the notice it cancels, and why */
+		if (json_is_object(o) && json_object_get(o, "cancels")) {
+			if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s?:s}", "cancels", &a->cancels,
+					   "reason", &a->reason) < 0)
+				return vault_error__set(VAULT_EINVALID, "%s%s", where, jerr.text);
+			continue;
+		}
+		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s?:s, s:s, s:s, s?:s, s?:s, s:o, s?:s}",
 				   "asn", &a->asn, "po", &a->po, "ship_date", &a->ship_date,
 				   "carrier", &a->carrier, "tracking", &a->tracking,
-				   "packages", &pkgs) < 0 || !json_is_array(pkgs))
+				   "packages", &pkgs, "replaces", &a->replaces) < 0 ||
+		    !json_is_array(pkgs))
 			return vault_error__set(VAULT_EINVALID, "%s%s", where,
 						jerr.text[0] ? jerr.text : "packages is not a list");
 		a->packages = &f->packages[used];
 		json_array_foreach(pkgs, k, p) {
 			vault_asn_package *pk = &f->packages[used++];
 			json_int_t qty;
-			const char *part = NULL;
+			json_t *part = NULL, *x;
+			size_t j;
 
-			if (json_unpack_ex(p, &jerr, JSON_STRICT, "{s:s, s:s, s:I, s?:s}", "id", &pk->id,
-					   "lot", &pk->lot, "qty", &qty, "part", &part) < 0 ||
+			if (json_unpack_ex(p, &jerr, JSON_STRICT, "{s:s, s:s, s:I, s?:o, s?:s}", "id",
+					   &pk->id, "lot", &pk->lot, "qty", &qty, "part", &part,
+					   "unit", &pk->unit) < 0 ||
 			    qty < 1 || (uint64_t)qty > QTY_MAX)
 				return vault_error__set(VAULT_EINVALID, "%spackage %zu: %s", where, k + 1,
 					jerr.text[0] ? jerr.text : "qty must be a whole number from 1");
 			pk->qty = (uint64_t)qty;
+			pk->parts = &f->parts[nused];
+			if (json_is_string(part))
+				f->parts[nused++] = json_string_value(part);
+			else if (part && !json_is_array(part))
+				return vault_error__set(VAULT_EINVALID,
+					"%spackage %zu: part is not a string or a list", where, k + 1);
+			json_array_foreach(part, j, x) {
+				if (!json_is_string(x))
+					return vault_error__set(VAULT_EINVALID,
+						"%spackage %zu: part %zu is not a string", where, k + 1,
+						j + 1);
+				f->parts[nused++] = json_string_value(x);
+			}
+			pk->nparts = (size_t)(&f->parts[nused] - pk->parts);
 			a->npackages++;
 		}
 	}
@@ -686,6 +927,20 @@ static int parse_file(asn_file *f, const char **source, const char *data, size_t
 		return from_json(f, root, "ship notice", max_rows);
 	}
 	*source = "qvault";
+	{
+		/* a file that is neither is said to be what it is, not a JSON error */
+		size_t i = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+
+		while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+				   data[i] == '\n'))
+			i++;
+		if (i == len)
+			return vault_error__set(VAULT_EINVALID, "the file is empty");
+		if (data[i] != '{' && data[i] != '[')
+			return vault_error__set(VAULT_EINVALID,
+				"the file is neither JSON nor an X12 interchange (it does not open with "
+				"'{', '[' or ISA)");
+	}
 	if ((root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
 		return vault_error__set(VAULT_EINVALID, "line %d: %s", jerr.line, jerr.text);
 	return from_json(f, root, "ship notice", max_rows);
@@ -731,7 +986,7 @@ int vault_asn__parse(const char *data, size_t len)
 
 /* ---- receipts ------------------------------------------------------------ */
 
-static const char SQL_ASN[] = "SELECT ship_date FROM asns WHERE asn = ?1";
+static const char SQL_ASN[] = "SELECT ship_date, cancelled_at IS NOT NULL FROM asns WHERE asn = ?1";
 static const char SQL_ASN_LOTS[] =
 	"SELECT lot, po, line, sum(qty) FROM asn_items WHERE asn = ?1 GROUP BY lot ORDER BY lot";
 
@@ -743,7 +998,7 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 	char when[VAULT_TIME_SIZE], *json = NULL;
 	unsigned char *used = calloc(r->nitems + 1, 1);
 	size_t i, len;
-	int rc, error = 0;
+	int rc, cancelled, error = 0;
 
 	if (!used)
 		abort();
@@ -761,6 +1016,7 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 		sqlite3_reset(st);
 		goto done;
 	}
+	cancelled = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
 		error = rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND, "no ship notice '%s'",
@@ -769,6 +1025,11 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 	}
 	if (vault_store__has(t->root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' was received already", r->asn);
+		goto done;
+	}
+	if (cancelled) {
+		error = vault_error__set(VAULT_EINVALID, "ship notice '%s' was cancelled: nothing to receive",
+					 r->asn);
 		goto done;
 	}
 	vault_time_format(when, sizeof(when), t->now);
@@ -912,6 +1173,15 @@ static const char SQL_INS_RECEIPT_ITEM[] =
 	"INSERT INTO receipt_items (asn, lot, po, line, shipped, received)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
+static const char SQL_UPD_ASN[] =
+	"UPDATE asns SET po = ?2, supplier = ?3, ship_date = ?4, carrier = ?5, tracking = ?6,"
+	" source = ?7, warnings = ?8, revision = ?12 WHERE asn = ?1 AND revision = ?12 - 1"
+	" AND cancelled_at IS NULL";
+static const char SQL_DEL_ITEMS[] = "DELETE FROM asn_items WHERE asn = ?1";
+static const char SQL_CANCEL_ASN[] =
+	"UPDATE asns SET cancelled_by = ?2, cancelled_at = ?3, cancel_reason = ?4"
+	" WHERE asn = ?1 AND cancelled_at IS NULL";
+static const char SQL_CANCEL_ITEMS[] = "UPDATE asn_items SET in_force = 0 WHERE asn = ?1";
 static const char SQL_ASN_ONCE[] = "SELECT commit_id FROM asns WHERE asn = ?1";
 static const char SQL_ITEM_ONCE[] =
 	"SELECT a.commit_id FROM asn_items i JOIN asns a ON a.asn = i.asn"
@@ -962,13 +1232,19 @@ static int stmt(sqlite3_stmt **st, vault_index *idx, const char *sql)
 	return 0;
 }
 
+/*
+ * A ship notice (revision 0, asn.json) or its replacement (revisions/
+ * NNNNNN.json): the replacement takes the row of the notice it replaces
+ * and its packages the place of the replaced ones.
+ */
 static int index_asn_record(vault_index *idx, const char *data, size_t len, const char *path,
-		     const git_oid *commit)
+			    const git_oid *commit, int replacement)
 {
 	sqlite3_stmt *st, *it;
 	const char *kind, *asn, *po, *supplier, *ship, *source, *by, *at;
 	const char *carrier = NULL, *tracking = NULL;
 	json_t *root, *packages, *gaps = NULL, *p;
+	json_int_t revision;
 	char hex[41];
 	size_t i;
 	int error;
@@ -984,8 +1260,21 @@ static int index_asn_record(vault_index *idx, const char *data, size_t len, cons
 		return vault_error__set(VAULT_EVERIFY, "%s: the ship notice is malformed", path);
 	}
 	git_oid_tostr(hex, sizeof(hex), commit);
-	if ((error = once(idx, commit, path, SQL_ASN_ONCE, asn, NULL, NULL)) < 0 ||
-	    (error = stmt(&st, idx, SQL_INS_ASN)) < 0 || (error = stmt(&it, idx, SQL_INS_ITEM)) < 0)
+	revision = json_integer_value(json_object_get(root, "revision"));
+	if (replacement ? revision < 1 : json_object_get(root, "revision") != NULL) {
+		error = vault_error__set(VAULT_EVERIFY, "%s: the ship notice's revision is malformed",
+					 path);
+		goto done;
+	}
+	if (replacement) {
+		if ((error = stmt(&st, idx, SQL_UPD_ASN)) < 0)
+			goto done;
+		sqlite3_bind_int64(st, 12, revision);
+	} else if ((error = once(idx, commit, path, SQL_ASN_ONCE, asn, NULL, NULL)) < 0 ||
+		   (error = stmt(&st, idx, SQL_INS_ASN)) < 0) {
+		goto done;
+	}
+	if ((error = stmt(&it, idx, SQL_INS_ITEM)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, po, -1, SQLITE_STATIC);
@@ -995,11 +1284,24 @@ static int index_asn_record(vault_index *idx, const char *data, size_t len, cons
 	sqlite3_bind_text(st, 6, tracking, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)json_array_size(gaps));
-	sqlite3_bind_text(st, 9, by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, vault_portal__time(at));
-	sqlite3_bind_text(st, 11, hex, -1, SQLITE_STATIC);
+	if (!replacement) {
+		sqlite3_bind_text(st, 9, by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 10, vault_portal__time(at));
+		sqlite3_bind_text(st, 11, hex, -1, SQLITE_STATIC);
+	}
 	if ((error = step(idx, st, path)) < 0)
 		goto done;
+	/* a replacement of no notice in force (forged: verify's check names
+	 * it) changes nothing; else its packages take the replaced ones' place */
+	if (replacement) {
+		if (sqlite3_changes(vault_index__db(idx)) != 1)
+			goto done;
+		if ((error = stmt(&st, idx, SQL_DEL_ITEMS)) < 0)
+			goto done;
+		sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+		if ((error = step(idx, st, path)) < 0)
+			goto done;
+	}
 	json_array_foreach(packages, i, p) {
 		const char *id = json_string_value(json_object_get(p, "id"));
 		const char *lot = json_string_value(json_object_get(p, "lot"));
@@ -1079,6 +1381,18 @@ static int index_receipt_record(vault_index *idx, const char *data, size_t len, 
 done:
 	json_decref(root);
 	return error;
+}
+
+/* Line `n` of PO revision `rec`, or NULL. */
+static const json_t *line_of(const json_t *rec, json_int_t n)
+{
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(json_object_get(rec, "lines"), i, l)
+		if (json_integer_value(json_object_get(l, "line")) == n)
+			return l;
+	return NULL;
 }
 
 /* The state of line `n` in PO revision `rec` (open when it has none); NULL if no such line. */
@@ -1189,6 +1503,204 @@ static void check_receipt_items(const vault_change_ctx *c, const char *path, con
 	}
 }
 
+int vault_asn__in_force(json_t **rec, unsigned *seq, int *cancelled, vault_store *store,
+			const git_tree *tree, const char *asn)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *data = NULL;
+	git_tree_entry *te = NULL;
+	git_tree *revisions = NULL;
+	size_t n, len;
+	int error;
+
+	*rec = NULL;
+	*seq = 0;
+	*cancelled = 0;
+	vault_record__dir(dir, sizeof(dir), "asns", asn);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_REVISIONS_DIR, dir)) < 0)
+		return error;
+	/* git keeps a tree's entries sorted by name: NNNNNN.json by number */
+	if (git_tree_entry_bypath(&te, tree, path) == 0 &&
+	    git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&revisions, git_tree_owner(tree), git_tree_entry_id(te)) == 0 &&
+	    (n = git_tree_entrycount(revisions)) > 0) {
+		const char *name = git_tree_entry_name(git_tree_entry_byindex(revisions, n - 1));
+
+		*seq = (unsigned)strtoul(name, NULL, 10);
+		error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_REVISIONS_DIR "/%s",
+				   dir, name);
+	} else {
+		error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_FILE, dir);
+	}
+	git_tree_free(revisions);
+	git_tree_entry_free(te);
+	if (error < 0)
+		return error;
+	if (vault_store__read_path(&data, &len, store, tree, path) < 0)
+		return vault_error__set(VAULT_ENOTFOUND, "no ship notice '%s'", asn);
+	*rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	free(data);
+	if (!json_is_object(*rec)) {
+		json_decref(*rec);
+		*rec = NULL;
+		return vault_error__set(VAULT_EVERIFY, "'%s' is malformed", path);
+	}
+	if (vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_CANCEL_FILE, dir) == 0)
+		*cancelled = vault_rules__has(tree, path);
+	return 0;
+}
+
+/* A notice's packages: lots of its PO recorded before, lines still open. */
+static void check_notice_packages(const vault_change_ctx *c, const char *path, const json_t *rec)
+{
+	json_t *latest = NULL, *p;
+	unsigned seq;
+	size_t i;
+
+	if (vault_po__latest(&latest, &seq, c->store, c->before, vault_rules__str(rec, "po")) < 0)
+		latest = NULL;
+	json_array_foreach(json_object_get(rec, "packages"), i, p) {
+		json_t *lot = vault_rules__keyed(c, c->before, "lots", vault_rules__str(p, "lot"), "lot.json");
+		const char *state = line_state(latest, json_integer_value(json_object_get(p, "line")));
+		const json_t *sent = json_object_get(p, "sent");
+
+		/* a change order may have ended the line: nothing more is to come on it */
+		if (state && strcmp(state, "open") != 0)
+			c->found(c, path, "the ship notice ships against line %lld of PO '%s', which is %s",
+				 (long long)json_integer_value(json_object_get(p, "line")),
+				 vault_rules__str(rec, "po"), state);
+
+		if (!lot)
+			c->found(c, path, "the ship notice names lot '%s', not recorded before it",
+			      vault_rules__str(p, "lot"));
+		else if (strcmp(vault_rules__str(lot, "po"), vault_rules__str(rec, "po")) != 0)
+			c->found(c, path, "the ship notice ships lot '%s' of PO '%s' against PO '%s'",
+			      vault_rules__str(p, "lot"), vault_rules__str(lot, "po"), vault_rules__str(rec, "po"));
+		json_decref(lot);
+		/* sent in packs: as many of the line's unit as its pack size says */
+		if (sent) {
+			const json_t *l = line_of(latest, json_integer_value(json_object_get(p, "line")));
+			json_int_t size = json_integer_value(json_object_get(l, "pack_size"));
+			json_int_t packs = json_integer_value(json_object_get(sent, "qty"));
+
+			if (!l || size < 2 || packs < 1 || json_object_size(sent) != 2 ||
+			    strcmp(vault_rules__str(sent, "unit"), vault_rules__str(l, "pack_unit")) != 0 ||
+			    packs > (json_int_t)QTY_MAX / size ||
+			    packs * size != json_integer_value(json_object_get(p, "qty")))
+				c->found(c, path, "package %zu: %lld %s is not %lld of line %lld's unit",
+					 i + 1, (long long)packs, vault_rules__str(sent, "unit"),
+					 (long long)json_integer_value(json_object_get(p, "qty")),
+					 (long long)json_integer_value(json_object_get(p, "line")));
+		}
+	}
+	json_decref(latest);
+}
+
+/* Whether `tree` holds the receipt of notice `asn`. */
+static int received_in(const git_tree *tree, const char *asn)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16];
+
+	vault_record__dir(dir, sizeof(dir), "asns", asn);
+	return vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RECEIPT_FILE, dir) == 0 &&
+	       vault_rules__has(tree, path);
+}
+
+/*
+ * asns/<h>/<h>/<ASN>/revisions/NNNNNN.json: the notice's supplier
+ * replaces the notice in force (the revision before, not cancelled, not
+ * received) by a whole new one of the same PO.
+ */
+static void check_asn_revision(const vault_change_ctx *c, const char *path)
+{
+	char parts[7][VAULT_NAME_MAX + 1], want[16];
+	json_t *rec = NULL, *was = NULL;
+	unsigned seq = 0;
+	int cancelled = 0;
+	size_t n = vault_rules__split(parts, 6, path);
+
+	if (n != 6 || !vault_rules__fanned(path, "asns", parts[3]) ||
+	    strcmp(parts[4], VAULT_ASN_REVISIONS_DIR) != 0) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
+	rec = vault_rules__json_at(c, c->tree, path);
+	if (!rec || strcmp(vault_rules__str(rec, "record"), "asn") != 0 ||
+	    strcmp(vault_rules__str(rec, "asn"), parts[3]) != 0) {
+		c->found(c, path, "the ship notice is malformed or stored where another belongs");
+		goto done;
+	}
+	vault_rules__signed_as(c, path, vault_rules__str(rec, "created_by"),
+			       vault_rules__str(rec, "supplier"), vault_rules__str(rec, "created_at"));
+	if (vault_asn__in_force(&was, &seq, &cancelled, c->store, c->before, parts[3]) < 0) {
+		c->found(c, path, "replaces ship notice '%s', not recorded before it", parts[3]);
+		goto done;
+	}
+	if (vault__fmt(want, sizeof(want), "name", "%06u.json", seq + 1) < 0 ||
+	    strcmp(parts[5], want) != 0 ||
+	    json_integer_value(json_object_get(rec, "revision")) != (json_int_t)seq + 1)
+		c->found(c, path, "the replacement of ship notice '%s' is not its revision %u",
+			 parts[3], seq + 1);
+	if (cancelled)
+		c->found(c, path, "replaces ship notice '%s', which was cancelled", parts[3]);
+	if (received_in(c->before, parts[3]))
+		c->found(c, path, "replaces ship notice '%s', which was received", parts[3]);
+	if (strcmp(vault_rules__str(was, "supplier"), vault_rules__str(rec, "supplier")) != 0 ||
+	    strcmp(vault_rules__str(was, "po"), vault_rules__str(rec, "po")) != 0)
+		c->found(c, path, "the replacement of ship notice '%s' names another supplier or PO",
+			 parts[3]);
+	check_notice_packages(c, path, rec);
+done:
+	json_decref(was);
+	json_decref(rec);
+}
+
+/*
+ * asns/<h>/<h>/<ASN>/cancel.json: the notice's supplier or a buyer
+ * cancels a notice recorded before and not received.
+ */
+static void check_asn_cancel(const vault_change_ctx *c, const char *path)
+{
+	char parts[6][VAULT_NAME_MAX + 1];
+	json_t *rec = NULL, *was = NULL;
+	const json_t *reason;
+	unsigned seq = 0;
+	int cancelled = 0;
+	size_t n = vault_rules__split(parts, 5, path);
+
+	if (n != 5 || !vault_rules__fanned(path, "asns", parts[3]) ||
+	    strcmp(parts[4], VAULT_ASN_CANCEL_FILE) != 0) {
+		c->found(c, path, "adds an unexpected path");
+		return;
+	}
+	rec = vault_rules__json_at(c, c->tree, path);
+	reason = json_object_get(rec, "reason");
+	if (!rec || strcmp(vault_rules__str(rec, "record"), "asn-cancel") != 0 ||
+	    strcmp(vault_rules__str(rec, "asn"), parts[3]) != 0 ||
+	    json_integer_value(json_object_get(rec, "format")) != 1 ||
+	    json_object_size(rec) != (size_t)(reason ? 6 : 5) ||
+	    (reason && vault_record__text_check("reason", vault_rules__str(rec, "reason"),
+						NOTE_MAX) < 0)) {
+		c->found(c, path, "the cancellation is malformed or stored where another belongs");
+		goto done;
+	}
+	vault_rules__signed_as(c, path, vault_rules__str(rec, "cancelled_by"), NULL,
+			       vault_rules__str(rec, "cancelled_at"));
+	if (vault_asn__in_force(&was, &seq, &cancelled, c->store, c->before, parts[3]) < 0) {
+		c->found(c, path, "cancels ship notice '%s', not recorded before it", parts[3]);
+		goto done;
+	}
+	if (received_in(c->before, parts[3]))
+		c->found(c, path, "cancels ship notice '%s', which was received", parts[3]);
+	/* a supplier cancels its own organization's notices only */
+	if (c->who && vault_user__scope(c->who) &&
+	    strcmp(c->who->org, vault_rules__str(was, "supplier")) != 0)
+		c->found(c, path, "'%s' of '%s' cancels ship notice '%s' of '%s'", c->who->name,
+			 c->who->org, parts[3], vault_rules__str(was, "supplier"));
+done:
+	json_decref(was);
+	json_decref(rec);
+}
+
 /*
  * asns/<h>/<h>/<ASN>/asn.json: a supplier ships its own organization's
  * lots of its own PO; receipt.json: a buyer or quality receives a ship
@@ -1197,9 +1709,10 @@ static void check_receipt_items(const vault_change_ctx *c, const char *path, con
 static void check_asn(const vault_change_ctx *c, const char *path)
 {
 	char parts[6][VAULT_NAME_MAX + 1];
-	json_t *rec = NULL, *po = NULL, *p, *latest = NULL;
+	json_t *rec = NULL, *po = NULL;
 	unsigned seq;
-	size_t n = vault_rules__split(parts, 5, path), i;
+	int cancelled;
+	size_t n = vault_rules__split(parts, 5, path);
 
 	if (n != 5 || !vault_rules__fanned(path, "asns", parts[3]) ||
 	    (strcmp(parts[4], VAULT_ASN_FILE) != 0 && strcmp(parts[4], VAULT_RECEIPT_FILE) != 0)) {
@@ -1215,9 +1728,11 @@ static void check_asn(const vault_change_ctx *c, const char *path)
 			c->found(c, path, "the receipt is malformed or stored where another belongs");
 		else
 			vault_rules__signed_as(c, path, vault_rules__str(rec, "received_by"), NULL, vault_rules__str(rec, "received_at"));
-		if ((asn = vault_rules__keyed(c, c->before, "asns", parts[3], VAULT_ASN_FILE)) == NULL)
+		if (vault_asn__in_force(&asn, &seq, &cancelled, c->store, c->before, parts[3]) < 0)
 			c->found(c, path, "ship notice '%s' was not recorded before its receipt",
 			      parts[3]);
+		else if (cancelled)
+			c->found(c, path, "receives ship notice '%s', which was cancelled", parts[3]);
 		else if (rec && strcmp(vault_rules__str(rec, "record"), "receipt") == 0)
 			check_receipt_items(c, path, rec, asn);
 		json_decref(asn);
@@ -1238,35 +1753,54 @@ static void check_asn(const vault_change_ctx *c, const char *path)
 	if (strcmp(vault_rules__str(po, "supplier"), vault_rules__str(rec, "supplier")) != 0)
 		c->found(c, path, "the ship notice names supplier '%s', its PO '%s' another",
 		      vault_rules__str(rec, "supplier"), vault_rules__str(rec, "po"));
-	if (vault_po__latest(&latest, &seq, c->store, c->before, vault_rules__str(rec, "po")) < 0)
-		latest = NULL;
-	json_array_foreach(json_object_get(rec, "packages"), i, p) {
-		json_t *lot = vault_rules__keyed(c, c->before, "lots", vault_rules__str(p, "lot"), "lot.json");
-		const char *state = line_state(latest, json_integer_value(json_object_get(p, "line")));
-
-		/* a change order may have ended the line: nothing more is to come on it */
-		if (state && strcmp(state, "open") != 0)
-			c->found(c, path, "the ship notice ships against line %lld of PO '%s', which is %s",
-				 (long long)json_integer_value(json_object_get(p, "line")),
-				 vault_rules__str(rec, "po"), state);
-
-		if (!lot)
-			c->found(c, path, "the ship notice names lot '%s', not recorded before it",
-			      vault_rules__str(p, "lot"));
-		else if (strcmp(vault_rules__str(lot, "po"), vault_rules__str(rec, "po")) != 0)
-			c->found(c, path, "the ship notice ships lot '%s' of PO '%s' against PO '%s'",
-			      vault_rules__str(p, "lot"), vault_rules__str(lot, "po"), vault_rules__str(rec, "po"));
-		json_decref(lot);
-	}
+	if (json_object_get(rec, "revision"))
+		c->found(c, path, "the ship notice's first record names a revision");
+	check_notice_packages(c, path, rec);
 done:
-	json_decref(latest);
 	json_decref(rec);
 	json_decref(po);
 }
 
 static int index_asn(const vault_kind_file *f)
 {
-	return index_asn_record(f->idx, f->data, f->len, f->path, f->commit);
+	return index_asn_record(f->idx, f->data, f->len, f->path, f->commit, 0);
+}
+
+static int index_asn_revision(const vault_kind_file *f)
+{
+	return index_asn_record(f->idx, f->data, f->len, f->path, f->commit, 1);
+}
+
+static int index_asn_cancel(const vault_kind_file *f)
+{
+	sqlite3_stmt *st;
+	const char *kind, *asn, *by, *at, *reason = NULL;
+	json_t *root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
+	int error;
+
+	if (!root || json_unpack(root, "{s:s, s:s, s:s, s:s, s?:s}", "record", &kind, "asn", &asn,
+				 "cancelled_by", &by, "cancelled_at", &at, "reason", &reason) < 0 ||
+	    strcmp(kind, "asn-cancel") != 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the cancellation is malformed", f->path);
+	}
+	if ((error = stmt(&st, f->idx, SQL_CANCEL_ASN)) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, vault_portal__time(at));
+	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	/* a cancellation of no notice in force (forged: verify's check names
+	 * it) changes nothing */
+	if ((error = step(f->idx, st, f->path)) < 0 ||
+	    sqlite3_changes(vault_index__db(f->idx)) != 1 ||
+	    (error = stmt(&st, f->idx, SQL_CANCEL_ITEMS)) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+	error = step(f->idx, st, f->path);
+done:
+	json_decref(root);
+	return error;
 }
 
 static int index_receipt(const vault_kind_file *f)
@@ -1280,10 +1814,30 @@ const vault_kind vault_kind_asn = {
 	.roles = VAULT_ROLE_SUPPLIER,
 	.act = "send ship notices",
 	.ops = "asn-add asn-import",
-	.made_by = "asn-add asn-import",
+	.made_by = "asn-add",
 	.index = index_asn,
 	.check = check_asn,
 	.tables = "asns asn_items",
+};
+const vault_kind vault_kind_asn_revision = {
+	.name = "ship notice replacement",
+	.shape = "asns/HH/HH/ASN/" VAULT_ASN_REVISIONS_DIR "/*.json",
+	.roles = VAULT_ROLE_SUPPLIER,
+	.act = "replace ship notices",
+	.ops = "asn-replace asn-import",
+	.made_by = "asn-replace",
+	.index = index_asn_revision,
+	.check = check_asn_revision,
+};
+const vault_kind vault_kind_asn_cancel = {
+	.name = "ship notice cancellation",
+	.shape = "asns/HH/HH/ASN/" VAULT_ASN_CANCEL_FILE,
+	.roles = VAULT_ROLE_SUPPLIER | VAULT_ROLE_BUYER,
+	.act = "cancel ship notices",
+	.ops = "asn-cancel asn-import",
+	.made_by = "asn-cancel",
+	.index = index_asn_cancel,
+	.check = check_asn_cancel,
 };
 const vault_kind vault_kind_receipt = {
 	.name = "receipt",

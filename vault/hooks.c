@@ -79,6 +79,7 @@ const char *vault_hooks__event(char *buf, size_t size, const char *message)
 		{ "po-add", "po" }, { "po-import", "po" }, { "fai-add", "fai" },
 		{ "user-add", "user" }, { "user-revoke", "user" }, { "user-set", "user" },
 		{ "status-import", "status" }, { "asn-add", "asn" }, { "asn-import", "asn" },
+		{ "asn-replace", "asn" }, { "asn-cancel", "asn" },
 		{ "ncr-add", "ncr" }, { "ncr-close", "ncr" },
 	};
 	size_t i;

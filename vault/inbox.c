@@ -58,7 +58,8 @@
 	" CAST(strftime('%s', promise) AS INTEGER)," \
 	" 'promised ' || promise || '; ' || shipped || ' of ' || qty || ' shipped'" \
 	" FROM (SELECT l.po, l.line, l.qty, p.supplier, " LINE_PROMISE " AS promise," \
-	"  (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line)" \
+	"  (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line" \
+	"   AND i.in_force)" \
 	"  AS shipped FROM pos p JOIN po_lines l ON l.po = p.po" \
 	"  WHERE" scope("p.supplier") " AND l.state = 'open')" \
 	" WHERE promise < date(?2, 'unixepoch') AND shipped < qty"

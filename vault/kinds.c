@@ -34,6 +34,8 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_subtier,
 	&vault_kind_lot,
 	&vault_kind_asn,
+	&vault_kind_asn_revision,
+	&vault_kind_asn_cancel,
 	&vault_kind_receipt,
 	&vault_kind_ncr,
 	&vault_kind_ncr_close,

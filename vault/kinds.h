@@ -38,6 +38,8 @@ extern const vault_kind vault_kind_po_ack_signature; /* portal.c: .../PO/acks/N-
 extern const vault_kind vault_kind_status;          /* portal.c: .../PO/status/N-NAME.json */
 extern const vault_kind vault_kind_lot;             /* lot.c: lots/.../LOT/lot.json */
 extern const vault_kind vault_kind_asn;             /* asn.c: asns/.../ASN/asn.json */
+extern const vault_kind vault_kind_asn_revision;    /* asn.c: asns/.../ASN/revisions/NNNNNN.json */
+extern const vault_kind vault_kind_asn_cancel;      /* asn.c: asns/.../ASN/cancel.json */
 extern const vault_kind vault_kind_receipt;         /* asn.c: .../ASN/receipt.json */
 extern const vault_kind vault_kind_ncr;             /* ncr.c: ncrs/.../NCR/ncr.json */
 extern const vault_kind vault_kind_ncr_close;       /* ncr.c: .../NCR/close.json */

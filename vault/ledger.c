@@ -234,6 +234,58 @@ static void add_asn(vault_ledger *l, const vault_change_ctx *c, const char *path
 	}
 }
 
+/*
+ * A replacement or a cancellation of notice `asn`: what the notice in
+ * force before it drew goes back to its lots.
+ */
+static void undraw_notice(vault_ledger *l, const vault_change_ctx *c, const char *asn)
+{
+	json_t *was = NULL, *p;
+	unsigned seq;
+	int cancelled, added;
+	size_t i;
+
+	if (vault_asn__in_force(&was, &seq, &cancelled, c->store, c->before, asn) < 0 || cancelled) {
+		json_decref(was);
+		return; /* its check says so */
+	}
+	json_array_foreach(json_object_get(was, "packages"), i, p) {
+		const char *lot = json_string_value(json_object_get(p, "lot"));
+		uint64_t q = qty_of(p, "qty");
+		slot *s;
+
+		if (!lot)
+			continue;
+		s = get(&l->lots, lot, &added);
+		s->drawn -= q < s->drawn ? q : s->drawn;
+	}
+	json_decref(was);
+}
+
+static void add_asn_change(vault_ledger *l, const vault_change_ctx *c, const char *path,
+			   json_t *rec, int cancel)
+{
+	const char *name = vault_rules__str(rec, "asn");
+	json_t *p;
+	size_t i;
+
+	if (!*name || counted(l, "path", path))
+		return;
+	undraw_notice(l, c, name);
+	if (cancel)
+		return;
+	json_array_foreach(json_object_get(rec, "packages"), i, p) {
+		const char *lot = json_string_value(json_object_get(p, "lot"));
+		uint64_t q = qty_of(p, "qty");
+
+		if (!lot || !q)
+			c->found(c, path, "the ship notice's package %zu names no lot or no quantity"
+				 " from 1 to %llu", i + 1, QTY_MAX);
+		else
+			draw(l, c, path, lot, q);
+	}
+}
+
 /* The slot of line `line` of PO `po` in `m`, or NULL (no name of ours is so long). */
 static slot *line_slot(map *m, const char *po, long long line)
 {
@@ -314,10 +366,12 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
 		ends_with(path, "/" VAULT_SUBTIER_FILE);
 	int receipt = strncmp(path, "asns/", 5) == 0 && ends_with(path, "/" VAULT_RECEIPT_FILE);
 	int change = vault_kind__match(&vault_kind_po_change, path, NULL);
+	int revision = vault_kind__match(&vault_kind_asn_revision, path, NULL);
+	int cancel = vault_kind__match(&vault_kind_asn_cancel, path, NULL);
 
 	/* a single new commit is checked without the ledger: its writer
 	 * counted what history drew (the index); verify counts it all */
-	if (!l || (!lot && !asn && !sub && !receipt && !change) ||
+	if (!l || (!lot && !asn && !sub && !receipt && !change && !revision && !cancel) ||
 	    (rec = vault_rules__json_at(c, c->tree, path)) == NULL)
 		return;
 	if (lot && strcmp(vault_rules__str(rec, "record"), "lot") == 0)
@@ -330,5 +384,9 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
 		add_receipt(l, rec);
 	else if (change && strcmp(vault_rules__str(rec, "record"), "po-change") == 0)
 		add_change(l, c, path, rec);
+	else if (revision && strcmp(vault_rules__str(rec, "record"), "asn") == 0)
+		add_asn_change(l, c, path, rec, 0);
+	else if (cancel && strcmp(vault_rules__str(rec, "record"), "asn-cancel") == 0)
+		add_asn_change(l, c, path, rec, 1);
 	json_decref(rec);
 }

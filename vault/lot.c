@@ -125,7 +125,8 @@ static int lookups_init(lookups *q, vault *v)
 	    /* drawn: by the lots made from it and the ship notices' packages (the ledger's sum) */
 	    sqlite3_prepare_v2(db, "SELECT l.supplier, l.qty,"
 			       " (SELECT coalesce(sum(i.qty), 0) FROM lot_inputs i WHERE i.input = l.lot)"
-			       " + (SELECT coalesce(sum(a.qty), 0) FROM asn_items a WHERE a.lot = l.lot)"
+			       " + (SELECT coalesce(sum(a.qty), 0) FROM asn_items a WHERE a.lot = l.lot"
+			       "  AND a.in_force)"
 			       " FROM lots l WHERE l.lot = ?1", -1, &q->input, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT s.qty, (SELECT coalesce(sum(i.qty), 0) FROM subtier_inputs i"
 			       " WHERE i.org = s.org AND i.input = s.lot) FROM subtier_lots s"

@@ -149,7 +149,7 @@ static int may_see(vault *v, const char *owner, const char *what, const char *na
 	" (SELECT count(*) FROM po_lines l WHERE l.po = p.po)," \
 	" (SELECT coalesce(sum(l.qty), 0) FROM po_lines l WHERE l.po = p.po" \
 	"  AND l.state <> 'cancelled')," \
-	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = p.po)," \
+	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = p.po AND i.in_force)," \
 	" (SELECT coalesce(sum(r.received), 0) FROM receipt_items r WHERE r.po = p.po)," \
 	" (SELECT min(l.due) FROM po_lines l WHERE l.po = p.po AND l.state <> 'cancelled')," \
 	" (SELECT a.promise FROM po_acks a WHERE a.po = p.po AND a.promise IS NOT NULL " LATEST_ACK ")," \
@@ -202,19 +202,23 @@ int vault_po_list(char **out, vault *v, const char *supplier, int open_only)
 	" AND (a.line = l.line OR a.line IS NULL) " LATEST_ACK ")"
 static const char SQL_PO_LINES[] =
 	"SELECT line, part, qty, doc, rev, due, decision, promise, promised_qty, shipped, received,"
-	" CASE WHEN lstate <> 'open' THEN lstate WHEN received >= qty THEN 'closed' ELSE 'open' END"
+	" CASE WHEN lstate <> 'open' THEN lstate WHEN received >= qty THEN 'closed' ELSE 'open' END,"
+	" unit, pack_unit, pack_size"
 	" FROM (SELECT l.line AS line, l.part AS part, l.qty AS qty, l.doc AS doc, l.rev AS rev,"
-	" l.due AS due, l.state AS lstate,"
+	" l.due AS due, l.state AS lstate, l.unit AS unit, l.pack_unit AS pack_unit,"
+	" l.pack_size AS pack_size,"
 	" " LINE_ACK("decision") " AS decision, " LINE_ACK("promise") " AS promise,"
 	" (SELECT a.qty FROM po_acks a WHERE a.po = l.po AND a.line = l.line " LATEST_ACK ")"
 	"  AS promised_qty,"
-	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line)"
+	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.po = l.po AND i.line = l.line"
+	"  AND i.in_force)"
 	"  AS shipped,"
 	" (SELECT coalesce(sum(r.received), 0) FROM receipt_items r WHERE r.po = l.po"
 	"  AND r.line = l.line) AS received"
 	" FROM po_lines l WHERE l.po = ?1) ORDER BY line";
 static const char *const po_line_cols[] = { "line", "part", "qty", "doc", "rev", "due",
-	"acknowledged", "promised", "promised_qty", "shipped", "received", "state", NULL };
+	"acknowledged", "promised", "promised_qty", "shipped", "received", "state", "unit",
+	"pack_unit", "pack_size", NULL };
 
 static const char SQL_PO_ACKS[] =
 	"SELECT seq, revision, line, decision, promise, qty, note, reason, signed_by, "
@@ -303,7 +307,8 @@ int vault_po_acks(char **out, vault *v, const char *po)
 	" (SELECT count(DISTINCT i.package) FROM asn_items i WHERE i.asn = a.asn)," \
 	" (SELECT coalesce(sum(i.qty), 0) FROM asn_items i WHERE i.asn = a.asn)," \
 	" (SELECT sum(ri.received) FROM receipt_items ri WHERE ri.asn = a.asn), r.received," \
-	" CASE WHEN r.asn IS NULL THEN 'shipped' ELSE 'received' END" \
+	" CASE WHEN a.cancelled_at IS NOT NULL THEN 'cancelled'" \
+	"  WHEN r.asn IS NULL THEN 'shipped' ELSE 'received' END" \
 	" FROM asns a LEFT JOIN receipts r ON r.asn = a.asn " where " ORDER BY a.asn"
 
 static const char *const asn_summary_cols[] = { "asn", "po", "supplier", "ship_date", "carrier",
@@ -337,9 +342,11 @@ int vault_asn_list(char **out, vault *v, const char *po)
 
 static const char SQL_ASN[] =
 	"SELECT a.asn, a.po, a.supplier, a.ship_date, a.carrier, a.tracking, a.source, a.warnings,"
-	" a.created_by, " ISO_TIME("a.created_at") " FROM asns a WHERE a.asn = ?1";
+	" a.created_by, " ISO_TIME("a.created_at") ", a.revision, a.cancelled_by,"
+	" " ISO_TIME("a.cancelled_at") ", a.cancel_reason FROM asns a WHERE a.asn = ?1";
 static const char *const asn_cols[] = { "asn", "po", "supplier", "ship_date", "carrier",
-	"tracking", "source", "warnings", "created_by", "created_at", NULL };
+	"tracking", "source", "warnings", "created_by", "created_at", "revision", "cancelled_by",
+	"cancelled_at", "cancel_reason", NULL };
 
 static const char SQL_ASN_PACKAGES[] =
 	"SELECT package, lot, qty FROM asn_items WHERE asn = ?1 ORDER BY package, lot";

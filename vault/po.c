@@ -43,6 +43,51 @@ int vault_po__dir(char *buf, size_t size, const char *po)
 	return 0;
 }
 
+int vault_po__unit_check(const char *what, const char *unit)
+{
+	size_t i;
+
+	for (i = 0; unit[i]; i++)
+		if (!((unit[i] >= 'A' && unit[i] <= 'Z') || (unit[i] >= '0' && unit[i] <= '9')))
+			break;
+	if (i != 2 || unit[i])
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%.16s' is not a unit of measure (two upper-case letters or digits: EA, CA...)",
+			what, unit);
+	return 0;
+}
+
+void vault_po__bind_unit(sqlite3_stmt *st, int first, const json_t *l)
+{
+	const json_t *ps = json_object_get(l, "pack_size");
+
+	sqlite3_bind_text(st, first, json_string_value(json_object_get(l, "unit")), -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, first + 1, json_string_value(json_object_get(l, "pack_unit")), -1,
+			  SQLITE_TRANSIENT);
+	if (json_is_integer(ps))
+		sqlite3_bind_int64(st, first + 2, json_integer_value(ps));
+	else
+		sqlite3_bind_null(st, first + 2);
+}
+
+int vault_po__unit_ok(const json_t *l, size_t *n)
+{
+	const json_t *unit = json_object_get(l, "unit"), *pu = json_object_get(l, "pack_unit");
+	const json_t *ps = json_object_get(l, "pack_size");
+
+	*n = (unit != NULL) + (pu != NULL) + (ps != NULL);
+	if (unit && (!json_is_string(unit) || vault_po__unit_check("unit", json_string_value(unit)) < 0))
+		return 0;
+	if (!pu != !ps)
+		return 0;
+	if (pu && (!json_is_string(pu) || vault_po__unit_check("pack", json_string_value(pu)) < 0 ||
+		   strcmp(json_string_value(pu), unit ? json_string_value(unit) : "EA") == 0))
+		return 0;
+	return !ps || (json_is_integer(ps) && json_integer_value(ps) >= 2 &&
+		       json_integer_value(ps) <= (json_int_t)QTY_MAX);
+}
+
 /* Everything about one PO that needs no repository; `where` prefixes errors. */
 static int check_po(const vault_po *po, const char *where)
 {
@@ -70,6 +115,21 @@ static int check_po(const vault_po *po, const char *where)
 			return vault_error__set(VAULT_EINVALID,
 				"%sline %u: quantity must be a whole number from 1 to %llu", where,
 				l->line, QTY_MAX);
+		if ((l->unit && (error = vault_po__unit_check("unit", l->unit)) < 0) ||
+		    (l->pack_unit && (error = vault_po__unit_check("pack", l->pack_unit)) < 0))
+			return vault_error__set(error, "%sline %u: %s", where, l->line,
+						vault_error_message());
+		if (l->pack_unit && !l->pack_size)
+			return vault_error__set(VAULT_EINVALID, "%sline %u: pack '%s' has no pack size",
+						where, l->line, l->pack_unit);
+		if (l->pack_size && (l->pack_size < 2 || l->pack_size > QTY_MAX))
+			return vault_error__set(VAULT_EINVALID,
+				"%sline %u: a pack size is a whole number from 2 to %llu", where, l->line,
+				QTY_MAX);
+		if (l->pack_size && strcmp(l->pack_unit ? l->pack_unit : "CA",
+					   l->unit ? l->unit : "EA") == 0)
+			return vault_error__set(VAULT_EINVALID,
+				"%sline %u: the pack's unit is the line's own", where, l->line);
 		for (k = 0; k < i; k++)
 			if (po->lines[k].line == l->line)
 				return vault_error__set(VAULT_EINVALID, "%sline %u is given twice",
@@ -205,6 +265,13 @@ static int put_po(vault_txn *t, vault *v, const vault_po *po)
 
 		if (o && l->due)
 			json_object_set_new(o, "due", json_string(l->due));
+		/* EA, the default, is not written: a record of before units reads the same */
+		if (o && l->unit && strcmp(l->unit, "EA") != 0)
+			json_object_set_new(o, "unit", json_string(l->unit));
+		if (o && l->pack_size) {
+			json_object_set_new(o, "pack_unit", json_string(l->pack_unit ? l->pack_unit : "CA"));
+			json_object_set_new(o, "pack_size", json_integer((json_int_t)l->pack_size));
+		}
 		json_array_append_new(lines, o);
 	}
 	vault_time_format(when, sizeof(when), t->now);
@@ -326,10 +393,12 @@ static void import_dispose(import *im)
 /* One parsed row, before grouping: fields by column. */
 typedef struct {
 	const char *po, *supplier, *part, *doc, *rev, *due, *qty, *line;
+	const char *unit, *pack_unit, *pack_size;
 	size_t row;
 } row;
 
-static const char *const columns[] = { "po", "supplier", "line", "part", "qty", "doc", "rev", "due" };
+static const char *const columns[] = { "po", "supplier", "line", "part", "qty", "doc", "rev", "due",
+	"unit", "pack_unit", "pack_size" };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
 typedef struct {
@@ -356,6 +425,9 @@ static int on_row(void *payload, const char *const *f, size_t rowno)
 	r->doc = f[5];
 	r->rev = f[6];
 	r->due = *f[7] ? f[7] : NULL;
+	r->unit = *f[8] ? f[8] : NULL;
+	r->pack_unit = *f[9] ? f[9] : NULL;
+	r->pack_size = f[10];
 	r->row = rowno;
 	return 0;
 }
@@ -409,6 +481,11 @@ static int group(import *im, row *rows, size_t n)
 			error = vault_error__set(VAULT_EINVALID,
 				"row %zu, field 'qty': '%.32s' is not a whole number from 1 to %llu",
 				rows[i].row, rows[i].qty, QTY_MAX);
+		else if (*rows[i].pack_size &&
+			 (l->pack_size = number(rows[i].pack_size, QTY_MAX)) == 0)
+			error = vault_error__set(VAULT_EINVALID,
+				"row %zu, field 'pack_size': '%.32s' is not a whole number from 1 to %llu",
+				rows[i].row, rows[i].pack_size, QTY_MAX);
 		order[i] = i;
 	}
 	if (error) {
@@ -448,6 +525,8 @@ static int group(import *im, row *rows, size_t n)
 			lines[i].doc = r->doc;
 			lines[i].rev = r->rev;
 			lines[i].due = r->due;
+			lines[i].unit = r->unit;
+			lines[i].pack_unit = r->pack_unit;
 			po->nlines++;
 		}
 		free(im->lines);
@@ -463,7 +542,7 @@ static int parse_csv(import *im, const char *data, size_t len)
 	row_list l = { NULL, 0, 0 };
 	int error;
 
-	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, 0, im->max_rows, on_row,
+	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, 3, im->max_rows, on_row,
 				 &l);
 	if (!error)
 		error = group(im, l.rows, l.nrows);
@@ -510,13 +589,16 @@ static int parse_json(import *im, const char *data, size_t len)
 		im->npos++;
 		json_array_foreach(lines, k, line) {
 			vault_po_line *l = &im->lines[im->nlines++];
-			json_int_t ln, qty;
-			const char *part, *doc, *rev, *due = NULL;
+			json_int_t ln, qty, pack_size = 0;
+			const char *part, *doc, *rev, *due = NULL, *unit = NULL, *pack_unit = NULL;
 
-			if (json_unpack_ex(line, &jerr, JSON_STRICT, "{s:I, s:s, s:I, s:s, s:s, s?:s}",
+			if (json_unpack_ex(line, &jerr, JSON_STRICT,
+					   "{s:I, s:s, s:I, s:s, s:s, s?:s, s?:s, s?:s, s?:I}",
 					   "line", &ln, "part", &part, "qty", &qty, "doc", &doc,
-					   "rev", &rev, "due", &due) < 0 || ln < 1 || ln > LINES_MAX ||
-			    qty < 1 || (uint64_t)qty > QTY_MAX) {
+					   "rev", &rev, "due", &due, "unit", &unit, "pack_unit", &pack_unit,
+					   "pack_size", &pack_size) < 0 || ln < 1 || ln > LINES_MAX ||
+			    qty < 1 || (uint64_t)qty > QTY_MAX || pack_size < 0 ||
+			    (uint64_t)pack_size > QTY_MAX) {
 				error = vault_error__set(VAULT_EINVALID, "purchase order %zu, line %zu: %s",
 					i + 1, k + 1, jerr.text[0] ? jerr.text :
 					"line and qty must be whole numbers from 1");
@@ -528,6 +610,9 @@ static int parse_json(import *im, const char *data, size_t len)
 			l->doc = keep(im, doc, strlen(doc));
 			l->rev = keep(im, rev, strlen(rev));
 			l->due = due ? keep(im, due, strlen(due)) : NULL;
+			l->unit = unit ? keep(im, unit, strlen(unit)) : NULL;
+			l->pack_unit = pack_unit ? keep(im, pack_unit, strlen(pack_unit)) : NULL;
+			l->pack_size = (uint64_t)pack_size;
 			im->pos[i].nlines++;
 		}
 	}
@@ -689,8 +774,9 @@ static int index_po_record(vault_index *idx, const char *data, size_t len, const
 		goto done;
 	if (sqlite3_prepare_v2(db, "INSERT INTO pos (po, supplier, created_by, created_at, commit_id)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &po, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO po_lines (po, line, part, qty, doc, rev, due)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &line, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(db, "INSERT INTO po_lines (po, line, part, qty, doc, rev, due, unit,"
+			       " pack_unit, pack_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+			       " coalesce(?8, 'EA'), ?9, ?10)", -1, &line, NULL) != SQLITE_OK) {
 		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 		goto done;
 	}
@@ -717,6 +803,7 @@ static int index_po_record(vault_index *idx, const char *data, size_t len, const
 		sqlite3_bind_text(line, 5, json_string_value(json_object_get(l, "doc")), -1, SQLITE_STATIC);
 		sqlite3_bind_text(line, 6, json_string_value(json_object_get(l, "rev")), -1, SQLITE_STATIC);
 		sqlite3_bind_text(line, 7, json_string_value(json_object_get(l, "due")), -1, SQLITE_STATIC);
+		vault_po__bind_unit(line, 8, l);
 		if (sqlite3_step(line) != SQLITE_DONE) {
 			error = vault_error__set(VAULT_EVERIFY, "%s: cannot index line: %s", path,
 						 sqlite3_errmsg(db));

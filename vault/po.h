@@ -6,6 +6,7 @@
 #define VAULT_PO_H
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "store.h"
 
@@ -45,5 +46,17 @@ void vault_po__revision_warn(struct vault *v, int standing, const char *where, u
 
 /* Whether the PO revision `rec` has every line cancelled: the PO is. */
 int vault_po__cancelled(const json_t *rec);
+
+/* A unit of measure: two upper-case letters or digits (X12 data element 355). */
+int vault_po__unit_check(const char *what, const char *unit);
+
+/*
+ * Whether the unit fields of PO line `l` (unit, pack_unit with pack_size)
+ * are well-formed; *n counts the members they take.
+ */
+int vault_po__unit_ok(const json_t *l, size_t *n);
+
+/* Bind line `l`'s unit, pack_unit and pack_size (NULL when absent) at ?first.. of `st`. */
+void vault_po__bind_unit(sqlite3_stmt *st, int first, const json_t *l);
 
 #endif

@@ -417,8 +417,8 @@ static const char SQL_INS_CHANGE[] =
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_DEL_LINES[] = "DELETE FROM po_lines WHERE po = ?1";
 static const char SQL_INS_LINE[] =
-	"INSERT INTO po_lines (po, line, part, qty, doc, rev, due, state)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	"INSERT INTO po_lines (po, line, part, qty, doc, rev, due, state, unit, pack_unit, pack_size)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, 'EA'), ?10, ?11)";
 
 static const char SQL_CHANGE_ONCE[] =
 	"SELECT commit_id FROM po_changes WHERE po = ?1 AND seq = ?2 AND changed_by = ?3";
@@ -502,6 +502,7 @@ static int index_change(const vault_kind_file *f)
 		sqlite3_bind_text(line, 7, json_string_value(json_object_get(l, "due")), -1,
 				  SQLITE_TRANSIENT);
 		sqlite3_bind_text(line, 8, state_of(l), -1, SQLITE_TRANSIENT);
+		vault_po__bind_unit(line, 9, l);
 		error = vault_portal__step(f->idx, line, f->path);
 	}
 	json_decref(root);
@@ -515,6 +516,7 @@ static int line_whole(json_t *l)
 {
 	json_t *due = json_object_get(l, "due");
 	json_int_t n = json_integer_value(json_object_get(l, "line"));
+	size_t units = 0;
 	json_int_t qty = json_integer_value(json_object_get(l, "qty"));
 
 	return json_is_object(l) && n >= 1 && n <= LINES_MAX && qty >= 1 && qty <= (json_int_t)QTY_MAX &&
@@ -522,8 +524,8 @@ static int line_whole(json_t *l)
 	       vault_name_check("document", vault_rules__str(l, "doc")) == 0 &&
 	       vault_name_check("revision", vault_rules__str(l, "rev")) == 0 &&
 	       (!due || vault_record__date_check("due", json_string_value(due)) == 0) &&
-	       state_known(vault_rules__str(l, "state")) &&
-	       json_object_size(l) == (size_t)(due ? 7 : 6);
+	       state_known(vault_rules__str(l, "state")) && vault_po__unit_ok(l, &units) &&
+	       json_object_size(l) == (size_t)(due ? 7 : 6) + units;
 }
 
 /*

@@ -854,7 +854,7 @@ int vault_asn_export(char **out, vault *v, const char *org, vault_export_format 
 		" JOIN asn_items i ON i.asn = a.asn"
 		" LEFT JOIN receipt_items ri ON ri.asn = i.asn AND ri.lot = i.lot"
 		" LEFT JOIN receipts r ON r.asn = a.asn"
-		" WHERE ?1 IS NULL OR a.supplier = ?1 ORDER BY a.asn, i.package, i.lot",
+		" WHERE i.in_force AND (?1 IS NULL OR a.supplier = ?1) ORDER BY a.asn, i.package, i.lot",
 		cols, sizeof(cols) / sizeof(cols[0]), "ship notices");
 }
 

@@ -19,6 +19,8 @@
 #define VAULT_PO_STATUS_DIR "status"
 #define VAULT_ASN_FILE "asn.json"
 #define VAULT_RECEIPT_FILE "receipt.json"
+#define VAULT_ASN_CANCEL_FILE "cancel.json"
+#define VAULT_ASN_REVISIONS_DIR "revisions"
 #define VAULT_NCR_FILE "ncr.json"
 #define VAULT_NCR_CLOSE_FILE "close.json"
 
@@ -79,6 +81,15 @@ int vault_x12__parse_856(json_t **out, const char *data, size_t len);
 
 /* Whether `data` looks like X12 (it opens with ISA). */
 int vault_x12__is_x12(const char *data, size_t len);
+
+/*
+ * The ship notice `asn` in force in `tree`: its latest revision
+ * (revisions/NNNNNN.json, *seq its number) or asn.json (*seq 0); *rec is
+ * the caller's.  VAULT_ENOTFOUND when there is none.  *cancelled says
+ * whether `tree` holds its cancellation.
+ */
+int vault_asn__in_force(json_t **rec, unsigned *seq, int *cancelled, vault_store *store,
+			const git_tree *tree, const char *asn);
 
 /* Parse and check an ASN import file's content, writing nothing (fuzzers). */
 int vault_asn__parse(const char *data, size_t len);

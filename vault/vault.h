@@ -792,6 +792,9 @@ typedef struct {
 	const char *doc;   /* the drawing */
 	const char *rev;   /* the revision it requires */
 	const char *due;   /* YYYY-MM-DD, may be NULL */
+	const char *unit;  /* its unit of measure (X12 355: EA, LB, FT...); NULL: EA */
+	const char *pack_unit; /* a pack the supplier may ship in (CA...); NULL: CA */
+	uint64_t pack_size;    /* how many `unit` one pack_unit holds; 0: none */
 } vault_po_line;
 
 typedef struct {
@@ -1146,14 +1149,27 @@ int vault_status_add(vault *v, const vault_status_report *reports, size_t n);
  */
 int vault_status_import(size_t *count, vault *v, const char *path);
 
-/* One package of a ship notice: its id and the lot and quantity in it. */
+/*
+ * One package of a ship notice: its id and the lot and quantity in it;
+ * the part numbers its sender names (X12: LIN's BP, IN, PN, VP), of which
+ * one must be the lot's part (none named: not checked).
+ */
 typedef struct {
 	const char *id;
 	const char *lot;
 	uint64_t qty;
+	const char *const *parts;
+	size_t nparts;
+	const char *unit;     /* of qty (X12: SN103); NULL: the PO line's; the line's pack
+			       * unit is converted by its pack size, another is refused */
 } vault_asn_package;
 
-/* An advance ship notice: what one PO's shipment holds. */
+/*
+ * An advance ship notice: what one PO's shipment holds.  `replaces` names
+ * the notice in force it replaces (asn is then that number, or NULL);
+ * `cancels` makes it a cancellation of that notice, with no other field
+ * but `reason`.
+ */
 typedef struct {
 	const char *asn;       /* its number; NULL: the next ASN-NNNNNN */
 	const char *po;
@@ -1162,6 +1178,9 @@ typedef struct {
 	const char *tracking;  /* may be NULL */
 	const vault_asn_package *packages;
 	size_t npackages;
+	const char *replaces;  /* may be NULL */
+	const char *cancels;   /* may be NULL */
+	const char *reason;    /* of a cancellation; may be NULL */
 } vault_asn;
 
 /*
@@ -1173,6 +1192,14 @@ typedef struct {
  * named in the ship notice, and each is reported to the warning callback.
  */
 int vault_asn_add(vault *v, const vault_asn *asn, char *id, size_t size);
+
+/*
+ * Cancel ship notice `asn` (its supplier's user or a buyer), `reason` may
+ * be NULL: recorded beside it (asns/.../<ASN>/cancel.json), its packages
+ * no longer count as shipped.  Refused when it is unknown (or another
+ * organization's), cancelled already or received.
+ */
+int vault_asn_cancel(vault *v, const char *asn, const char *reason);
 
 /*
  * Record every ship notice of a file in one commit: JSON (one ship notice

@@ -6,11 +6,15 @@
  * GS ... GE around each functional group, ST ... SE around each
  * transaction set (one ship notice), IEA at the end.  SE01 counts the
  * segments of its set, ST and SE included; GE01 the sets of its group;
- * IEA01 the groups.  Inside a set: BSN (BSN02 shipment id, BSN03 date),
- * then the hierarchy HL*id*parent*code: S shipment (TD5 carrier, REF*CN or
- * REF*BM tracking, DTM*011 ship date), O order (PRF01 the PO), P pack
- * (MAN*GM the package's marks), I item (LIN part, SN1 quantity, REF*LT the
- * lot).  Other segments are counted and passed over.
+ * IEA01 the groups.  Inside a set: BSN (BSN01 the purpose: 00 an
+ * original, 01 the cancellation and 05 the replacement of the notice of
+ * shipment id BSN02; BSN03 date), then the hierarchy HL*id*parent*code:
+ * S shipment (TD5 carrier, REF*CN or REF*BM tracking, DTM*011 ship date),
+ * O order (PRF01 the PO), P pack (MAN*GM the package's marks), I item
+ * (LIN product ids, of which BP, IN, PN and VP name parts the lot's part
+ * is checked against; SN1 quantity, REF*LT the lot).  A cancellation's
+ * other segments are a copy: counted, not read.  Other segments are
+ * counted and passed over.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,10 +29,23 @@
 #define ISA_LEN 106
 #define ELEMENTS_MAX 64
 #define VALUE_MAX 128
+#define HLS_MAX 20000
+
+/* Where an interchange opens: past a UTF-8 byte order mark and blank lines. */
+static size_t lead(const char *data, size_t len)
+{
+	size_t i = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+
+	while (i < len && strchr(" \t\r\n", data[i]) && data[i])
+		i++;
+	return i;
+}
 
 int vault_x12__is_x12(const char *data, size_t len)
 {
-	return len >= 3 && memcmp(data, "ISA", 3) == 0;
+	size_t i = lead(data, len);
+
+	return len - i >= 3 && memcmp(data + i, "ISA", 3) == 0;
 }
 
 /* One segment split in place: el[0] is its id. */
@@ -44,17 +61,31 @@ static const char *el(const segment *s, size_t i)
 	return i < s->n ? s->el[i] : "";
 }
 
+/* One HL of a transaction set: its id, its parent's, its level, a pack's marks. */
+typedef struct {
+	char id[VALUE_MAX + 1];
+	size_t parent;         /* index of its parent, or (size_t)-1 */
+	char level;            /* S, O, P (T too), I; '?' for one qvault does not read */
+	char marks[VALUE_MAX + 1]; /* a pack's: MAN*GM first, else its first MAN */
+	char lot[VALUE_MAX + 1];   /* a pack's REF*LT or REF*BT, for the items it holds */
+	int marks_gm;
+	json_t *item;          /* an item's, once whole */
+} hl_node;
+
 /* The notice being read, and where the reader is in it. */
 typedef struct {
+	hl_node *nodes;        /* the set's HLs, in order */
+	size_t nnodes, capnodes;
 	json_t *list;          /* every notice so far */
 	json_t *asn;           /* the open one, NULL outside ST ... SE */
 	json_t *packages;
 	json_t *item;          /* the open item, NULL outside HL*I */
 	char control[16];      /* ST02 */
-	char pack[VALUE_MAX + 1];
-	char level;            /* of the last HL: S, O, P, I */
+	char level;            /* of the last HL: S, O, P, I, '?' */
 	size_t segments;       /* of the set, ST included */
 	int has_lin, has_sn1, has_lot, has_bsn;
+	int six_digit_dates;   /* GS08 is a version before 004010 */
+	char purpose;          /* BSN01: 0 original, 'C' cancellation, 'R' replacement */
 	char date[16];         /* BSN03 as YYYY-MM-DD */
 } reader;
 
@@ -91,13 +122,23 @@ static int value_ok(const segment *s, size_t i, const char *what)
 	return 0;
 }
 
-/* CCYYMMDD as YYYY-MM-DD. */
-static int date_of(char *out, size_t size, const segment *s, size_t i, const char *what)
+/*
+ * CCYYMMDD as YYYY-MM-DD; YYMMDD too in versions before 004010 (`six`),
+ * which wrote dates so: 20YY below 50, else 19YY.
+ */
+static int date_of(char *out, size_t size, const segment *s, size_t i, const char *what, int six)
 {
 	const char *v = el(s, i);
 
+	if (six && strlen(v) == 6 && strspn(v, "0123456789") == 6) {
+		if (vault__fmt(out, size, what, "%s%.2s-%.2s-%.2s", v[0] < '5' ? "20" : "19", v,
+			       v + 2, v + 4) < 0)
+			return fail(s, "%s does not fit", what);
+		return 0;
+	}
 	if (strlen(v) != 8 || strspn(v, "0123456789") != 8)
-		return fail(s, "%s '%.16s' is not a date (CCYYMMDD)", what, v);
+		return fail(s, "%s '%.16s' is not a date (%s)", what, v,
+			    six ? "CCYYMMDD or YYMMDD" : "CCYYMMDD");
 	if (vault__fmt(out, size, what, "%.4s-%.2s-%.2s", v, v + 4, v + 6) < 0)
 		return fail(s, "%s does not fit", what);
 	return 0;
@@ -108,14 +149,71 @@ static int end_item(reader *r, const segment *s)
 {
 	if (!r->item)
 		return 0;
-	if (!r->has_lin || !r->has_sn1 || !r->has_lot) {
+	if (!r->has_lin || !r->has_sn1) {
 		json_decref(r->item);
 		r->item = NULL;
-		return fail(s, "the item before it has no %s segment",
-			    !r->has_lin ? "LIN" : !r->has_sn1 ? "SN1" : "REF*LT (lot)");
+		return fail(s, "the item before it has no %s segment", !r->has_lin ? "LIN" : "SN1");
 	}
-	json_array_append_new(r->packages, r->item);
+	r->nodes[r->nnodes - 1].item = r->item;
 	r->item = NULL;
+	return 0;
+}
+
+static void free_nodes(reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnodes; i++)
+		json_decref(r->nodes[i].item);
+	r->nnodes = 0;
+}
+
+/*
+ * Each item's package, by the HL parent chain: the nearest pack above it
+ * (S/O/P/I), else the one pack under it (S/O/I/P), else a package of its
+ * own named for its HL; then every item, in order, into r->packages.
+ */
+static int attribute(reader *r, const segment *s)
+{
+	size_t i, k, hops;
+
+	for (i = 0; i < r->nnodes; i++) {
+		hl_node *it = &r->nodes[i];
+		const hl_node *pack = NULL;
+		char name[VALUE_MAX + 3];
+
+		if (!it->item)
+			continue;
+		/* the chain is of earlier HLs only, so it ends */
+		for (k = it->parent, hops = 0; k != (size_t)-1 && hops <= r->nnodes && !pack;
+		     k = r->nodes[k].parent, hops++)
+			if (r->nodes[k].level == 'P')
+				pack = &r->nodes[k];
+		for (k = i + 1; k < r->nnodes && !pack; k++)
+			if (r->nodes[k].level == 'P' && r->nodes[k].parent == i) {
+				size_t more;
+
+				for (more = k + 1; more < r->nnodes; more++)
+					if (r->nodes[more].level == 'P' && r->nodes[more].parent == i)
+						return fail(s, "item HL '%s' has several packs under it and one "
+							    "quantity: which pack holds what is not said",
+							    it->id);
+				pack = &r->nodes[k];
+			}
+		/* its lot: its own, else its pack's */
+		if (!json_object_get(it->item, "lot")) {
+			if (!pack || !pack->lot[0])
+				return fail(s, "item HL '%s' names no lot (REF*LT or REF*BT, LIN LT, or "
+					    "its pack's REF*LT)", it->id);
+			json_object_set_new(it->item, "lot", json_string(pack->lot));
+		}
+		if (pack && pack->marks[0])
+			vault__fmt_message(name, sizeof(name), "%s", pack->marks);
+		else
+			vault__fmt_message(name, sizeof(name), "HL%s", pack ? pack->id : it->id);
+		json_object_set_new(it->item, "id", json_string(name));
+		json_array_append(r->packages, it->item);
+	}
 	return 0;
 }
 
@@ -126,17 +224,39 @@ static int on_hl(reader *r, const segment *s)
 
 	if ((error = end_item(r, s)) < 0)
 		return error;
-	if (!*el(s, 1))
-		return fail(s, "HL01 (its id) is missing");
-	if (strlen(code) != 1 || !strchr("SOPTI", code[0]))
-		return fail(s, "HL03 '%.8s' is not a level (S, O, P, T, I)", code);
-	r->level = code[0] == 'T' ? 'P' : code[0];
-	/* a package without marks is named for its HL01: whole, or refused */
-	if ((r->level == 'P' || (r->level == 'I' && !r->pack[0])) &&
-	    vault__fmt(r->pack, sizeof(r->pack), "HL01", "HL%s", el(s, 1)) < 0)
+	hl_node *node;
+	size_t i;
+
+	if ((error = value_ok(s, 1, "HL01 (its id)")) < 0)
+		return error;
+	if (strlen(el(s, 1)) > VALUE_MAX - 2)
 		return fail(s, "HL01 (its id) is longer than %d bytes", VALUE_MAX - 2);
+	if (r->nnodes == HLS_MAX)
+		return fail(s, "more than %d HL segments in one transaction set", HLS_MAX);
+	if (r->nnodes == r->capnodes) {
+		r->capnodes = r->capnodes ? r->capnodes * 2 : 16;
+		if ((r->nodes = realloc(r->nodes, r->capnodes * sizeof(hl_node))) == NULL)
+			abort();
+	}
+	node = &r->nodes[r->nnodes];
+	memset(node, 0, sizeof(*node));
+	memcpy(node->id, el(s, 1), strlen(el(s, 1)) + 1); /* at most VALUE_MAX - 2, checked */
+	node->parent = (size_t)-1;
+	/* HL02, its parent: an HL before it */
+	if (*el(s, 2)) {
+		/* the nearest first: a parent is most often just before */
+		for (i = r->nnodes; i > 0 && strcmp(r->nodes[i - 1].id, el(s, 2)) != 0; i--)
+			;
+		if (i == 0)
+			return fail(s, "HL02 '%.16s' names no HL before it", el(s, 2));
+		node->parent = i - 1;
+	}
+	/* a level qvault does not read (HL*ZZ, HL*Q...) is passed over, its children kept */
+	node->level = strlen(code) == 1 && strchr("SOPTI", code[0]) ? (code[0] == 'T' ? 'P' : code[0]) : '?';
+	r->level = node->level;
+	r->nnodes++;
 	if (r->level == 'I') {
-		r->item = json_pack("{s:s}", "id", r->pack);
+		r->item = json_object();
 		r->has_lin = r->has_sn1 = r->has_lot = 0;
 	}
 	return 0;
@@ -150,43 +270,103 @@ static int count_is(const char *e, size_t want)
 	return n > 0 && n <= 9 && strspn(e, "0123456789") == n && strtoul(e, NULL, 10) == want;
 }
 
+/* The open item's lot (REF*LT, REF*BT, LIN LT): one, given once or the same again. */
+static int set_lot(reader *r, const segment *s, const char *lot)
+{
+	const char *had = json_string_value(json_object_get(r->item, "lot"));
+
+	if (had && strcmp(had, lot) != 0)
+		return fail(s, "the item names a second lot, '%s' and '%s'", had, lot);
+	json_object_set_new(r->item, "lot", json_string(lot));
+	r->has_lot = 1;
+	return 0;
+}
+
+/* PRF01, the notice's PO: at the order level, or in the item (automotive S/I). */
+static int set_po(reader *r, const segment *s)
+{
+	const char *had = json_string_value(json_object_get(r->asn, "po"));
+	int error;
+
+	if ((error = value_ok(s, 1, "PRF01 (the PO)")) < 0)
+		return error;
+	if (had && strcmp(had, el(s, 1)) != 0)
+		return fail(s, "the ship notice names two POs, '%s' and '%s'", had, el(s, 1));
+	json_object_set_new(r->asn, "po", json_string(el(s, 1)));
+	return 0;
+}
+
 static int on_item_segment(reader *r, const segment *s, const char *id)
 {
 	int error;
 
 	if (strcmp(id, "LIN") == 0) {
+		json_t *parts = json_array();
 		size_t i;
 
-		/* LIN01 assigned id, then qualifier/value pairs: the buyer's or vendor's part */
-		for (i = 2; i + 1 < s->n; i += 2)
-			if (strcmp(s->el[i], "BP") == 0 || strcmp(s->el[i], "VP") == 0 ||
-			    strcmp(s->el[i], "PN") == 0)
-				break;
-		if (i + 1 >= s->n)
-			return fail(s, "LIN names no part (BP, VP or PN)");
-		if ((error = value_ok(s, i + 1, "the part")) < 0)
-			return error;
-		if (r->has_lin)
+		/* LIN01 assigned id, then qualifier/value pairs: any product id.
+		 * The ones that name a part a PO line holds (the buyer's BP, IN,
+		 * the part number PN, the vendor's VP) are checked against the
+		 * lot's part; the others (UP, EN, SK, ...) cannot contradict it */
+		if (r->has_lin) {
+			json_decref(parts);
 			return fail(s, "the item has a second LIN");
-		json_object_set_new(r->item, "part", json_string(s->el[i + 1]));
-		r->has_lin = 1;
-	} else if (strcmp(id, "SN1") == 0) {
-		const char *q = el(s, 2);
+		}
+		for (i = 2; i + 1 < s->n; i += 2) {
+			const char *q = s->el[i];
 
-		if (!*q || strlen(q) > 10 || strspn(q, "0123456789") != strlen(q) ||
+			if (!*q && !*s->el[i + 1])
+				continue;
+			if ((error = value_ok(s, i + 1, "a LIN product id")) < 0) {
+				json_decref(parts);
+				return error;
+			}
+			if (strcmp(q, "BP") == 0 || strcmp(q, "IN") == 0 || strcmp(q, "PN") == 0 ||
+			    strcmp(q, "VP") == 0)
+				json_array_append_new(parts, json_string(s->el[i + 1]));
+			/* LT: the lot, given in the LIN (automotive senders) */
+			if (strcmp(q, "LT") == 0 && (error = set_lot(r, s, s->el[i + 1])) < 0) {
+				json_decref(parts);
+				return error;
+			}
+			r->has_lin = 1;
+		}
+		if (!r->has_lin) {
+			json_decref(parts);
+			return fail(s, "LIN names no product (a qualifier and its id)");
+		}
+		if (json_array_size(parts))
+			json_object_set_new(r->item, "part", parts);
+		else
+			json_decref(parts);
+	} else if (strcmp(id, "SN1") == 0) {
+		const char *q = el(s, 2), *unit = el(s, 3);
+		size_t whole = strspn(q, "0123456789");
+
+		/* an R (decimal) element: whole digits, a fraction of zeros only */
+		if (!*q || whole == 0 || whole > 10 ||
+		    (q[whole] && (q[whole] != '.' || strspn(q + whole + 1, "0") != strlen(q + whole + 1))) ||
 		    strtoull(q, NULL, 10) == 0)
 			return fail(s, "SN102 '%.16s' is not a whole quantity from 1", q);
 		if (r->has_sn1)
 			return fail(s, "the item has a second SN1");
 		json_object_set_new(r->item, "qty", json_integer((json_int_t)strtoull(q, NULL, 10)));
+		/* SN103, the unit the quantity is in: the PO line's, or its pack */
+		if (*unit) {
+			int error2;
+
+			if ((error2 = value_ok(s, 3, "SN103 (the unit)")) < 0)
+				return error2;
+			json_object_set_new(r->item, "unit", json_string(unit));
+		}
 		r->has_sn1 = 1;
-	} else if (strcmp(id, "REF") == 0 && strcmp(el(s, 1), "LT") == 0) {
+	} else if (strcmp(id, "REF") == 0 &&
+		   (strcmp(el(s, 1), "LT") == 0 || strcmp(el(s, 1), "BT") == 0)) {
 		if ((error = value_ok(s, 2, "the lot")) < 0)
 			return error;
-		if (r->has_lot)
-			return fail(s, "the item names a second lot");
-		json_object_set_new(r->item, "lot", json_string(el(s, 2)));
-		r->has_lot = 1;
+		return set_lot(r, s, el(s, 2));
+	} else if (strcmp(id, "PRF") == 0) {
+		return set_po(r, s);
 	}
 	return 0;
 }
@@ -201,31 +381,58 @@ static int on_set_segment(reader *r, const segment *s)
 		if (r->has_bsn)
 			return fail(s, "a second BSN segment");
 		if ((error = value_ok(s, 2, "BSN02 (the shipment id)")) < 0 ||
-		    (error = date_of(r->date, sizeof(r->date), s, 3, "BSN03")) < 0)
+		    (error = date_of(r->date, sizeof(r->date), s, 3, "BSN03", r->six_digit_dates)) < 0)
 			return error;
-		json_object_set_new(r->asn, "asn", json_string(el(s, 2)));
+		/* BSN01, the purpose: an original, or a cancellation or a
+		 * replacement of the notice of the same shipment id */
+		if (strcmp(el(s, 1), "00") == 0) {
+			r->purpose = 0;
+		} else if (strcmp(el(s, 1), "01") == 0) {
+			r->purpose = 'C';
+			json_object_set_new(r->asn, "cancels", json_string(el(s, 2)));
+		} else if (strcmp(el(s, 1), "05") == 0) {
+			r->purpose = 'R';
+			json_object_set_new(r->asn, "replaces", json_string(el(s, 2)));
+		} else {
+			return fail(s, "BSN01 '%.8s' is not a purpose qvault takes (00 original, "
+				    "01 cancellation, 05 replacement)", el(s, 1));
+		}
+		if (r->purpose != 'C')
+			json_object_set_new(r->asn, "asn", json_string(el(s, 2)));
 		r->has_bsn = 1;
 		return 0;
 	}
+	/* a cancellation names the notice it cancels: the rest is a copy */
+	if (r->purpose == 'C')
+		return 0;
 	if (strcmp(id, "HL") == 0)
 		return on_hl(r, s);
 	if (r->level == 'I' && r->item)
 		return on_item_segment(r, s, id);
 	if (strcmp(id, "PRF") == 0) {
-		const char *had = json_string_value(json_object_get(r->asn, "po"));
-
 		if (r->level != 'O')
-			return fail(s, "PRF outside an order level (HL*O)");
-		if ((error = value_ok(s, 1, "PRF01 (the PO)")) < 0)
+			return fail(s, "PRF outside an order level (HL*O) or an item");
+		return set_po(r, s);
+	} else if (strcmp(id, "REF") == 0 && r->level == 'P' &&
+		   (strcmp(el(s, 1), "LT") == 0 || strcmp(el(s, 1), "BT") == 0)) {
+		hl_node *pack = &r->nodes[r->nnodes - 1];
+
+		if ((error = value_ok(s, 2, "the lot")) < 0)
 			return error;
-		if (had && strcmp(had, el(s, 1)) != 0)
-			return fail(s, "the ship notice names two POs, '%s' and '%s'", had, el(s, 1));
-		json_object_set_new(r->asn, "po", json_string(el(s, 1)));
+		if (pack->lot[0] && strcmp(pack->lot, el(s, 2)) != 0)
+			return fail(s, "the pack names a second lot, '%s' and '%s'", pack->lot, el(s, 2));
+		memcpy(pack->lot, el(s, 2), strlen(el(s, 2)) + 1); /* value_ok: VALUE_MAX */
 	} else if (strcmp(id, "MAN") == 0 && r->level == 'P') {
+		hl_node *pack = &r->nodes[r->nnodes - 1];
+		int gm = strcmp(el(s, 1), "GM") == 0;
+
 		if ((error = value_ok(s, 2, "MAN02 (the marks)")) < 0)
 			return error;
-		if (vault__fmt(r->pack, sizeof(r->pack), "MAN02", "%s", el(s, 2)) < 0)
-			return fail(s, "MAN02 (the marks) is longer than %d bytes", VALUE_MAX);
+		/* the pack's own marks: its SSCC (GM) first, else the first it gives */
+		if (!pack->marks[0] || (gm && !pack->marks_gm)) {
+			memcpy(pack->marks, el(s, 2), strlen(el(s, 2)) + 1); /* value_ok: VALUE_MAX */
+			pack->marks_gm = gm;
+		}
 	} else if (strcmp(id, "TD5") == 0 && r->level == 'S' && *el(s, 3)) {
 		if ((error = value_ok(s, 3, "TD503 (the carrier)")) < 0)
 			return error;
@@ -239,7 +446,7 @@ static int on_set_segment(reader *r, const segment *s)
 	} else if (strcmp(id, "DTM") == 0 && strcmp(el(s, 1), "011") == 0) {
 		char d[16];
 
-		if ((error = date_of(d, sizeof(d), s, 2, "DTM02")) < 0)
+		if ((error = date_of(d, sizeof(d), s, 2, "DTM02", r->six_digit_dates)) < 0)
 			return error;
 		json_object_set_new(r->asn, "ship_date", json_string(d));
 	}
@@ -258,10 +465,11 @@ static int on_st(reader *r, const segment *s)
 	r->asn = json_object();
 	r->packages = json_array();
 	r->item = NULL;
-	r->pack[0] = '\0';
+	free_nodes(r);
 	r->level = 0;
 	r->segments = 1;
 	r->has_bsn = 0;
+	r->purpose = 0;
 	r->date[0] = '\0';
 	return 0;
 }
@@ -271,8 +479,9 @@ static int on_se(reader *r, const segment *s)
 	const char *count = el(s, 1);
 	int error;
 
-	if ((error = end_item(r, s)) < 0)
+	if ((error = end_item(r, s)) < 0 || (r->purpose != 'C' && (error = attribute(r, s)) < 0))
 		return error;
+	free_nodes(r);
 	if (!count_is(count, r->segments))
 		return fail(s, "SE01 says %.16s segments, transaction set '%s' has %zu", count,
 			    r->control, r->segments);
@@ -280,6 +489,13 @@ static int on_se(reader *r, const segment *s)
 		return fail(s, "SE02 '%.16s' does not match ST02 '%s'", el(s, 2), r->control);
 	if (!r->has_bsn)
 		return fail(s, "transaction set '%s' has no BSN segment", r->control);
+	if (r->purpose == 'C') {
+		json_array_append_new(r->list, r->asn);
+		json_decref(r->packages);
+		r->asn = NULL;
+		r->packages = NULL;
+		return 0;
+	}
 	if (!json_object_get(r->asn, "po"))
 		return fail(s, "transaction set '%s' has no PRF segment naming its PO", r->control);
 	if (json_array_size(r->packages) == 0)
@@ -297,7 +513,7 @@ static int on_se(reader *r, const segment *s)
 static const int isa_seps[] = { 3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103 };
 
 /* The interchange, segment by segment, through the envelope. */
-static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
+static int read_segments(reader *r, char *buf, size_t len, char sep, char term, size_t *used)
 {
 	segment s;
 	char *p = buf, *end = buf + len, isa13[16] = "", gs06[16] = "";
@@ -312,8 +528,16 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 			p++;
 		if (p >= end)
 			break;
-		if ((stop = memchr(p, term, (size_t)(end - p))) == NULL)
-			return fail(NULL, "the interchange ends inside a segment (no terminator)");
+		if ((stop = memchr(p, term, (size_t)(end - p))) == NULL) {
+			/* the last segment's terminator left out: the file's end ends it */
+			char *last = end;
+
+			while (last > p && (last[-1] == '\r' || last[-1] == '\n'))
+				last--;
+			if (end - p < 4 || memcmp(p, "IEA", 3) != 0 || p[3] != sep)
+				return fail(NULL, "the interchange ends inside a segment (no terminator)");
+			stop = last;
+		}
 		*stop = '\0';
 		memset(&s, 0, sizeof(s));
 		s.number = ++number;
@@ -324,9 +548,7 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 				*q = '\0';
 				s.el[s.n++] = q + 1;
 			}
-		p = stop + 1;
-		if (done)
-			return fail(&s, "a segment after IEA");
+		p = stop < end ? stop + 1 : end;
 		if (number == 1) {
 			if (vault__fmt(isa13, sizeof(isa13), "ISA13", "%s", el(&s, 13)) < 0)
 				return fail(&s, "ISA13 (the control number) is too long");
@@ -353,6 +575,9 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 			sets = 0;
 			if (vault__fmt(gs06, sizeof(gs06), "GS06", "%s", el(&s, 6)) < 0)
 				return fail(&s, "GS06 (the control number) is too long");
+			/* GS08, the version: 003040, 004010...; before 004010 dates had six digits */
+			r->six_digit_dates = strlen(el(&s, 8)) >= 6 &&
+				strspn(el(&s, 8), "0123456789") >= 6 && strncmp(el(&s, 8), "004010", 6) < 0;
 		} else if (strcmp(s.el[0], "ST") == 0) {
 			if (!in_group)
 				return fail(&s, "ST outside a functional group (no GS)");
@@ -376,6 +601,7 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 			if (strcmp(el(&s, 2), isa13) != 0)
 				return fail(&s, "IEA02 '%.16s' does not match ISA13 '%s'", el(&s, 2), isa13);
 			done = 1;
+			break;
 		} else {
 			return fail(&s, "a segment outside a transaction set");
 		}
@@ -388,33 +614,44 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term)
 		return fail(NULL, "the last functional group has no GE trailer");
 	if (!done)
 		return fail(NULL, "the interchange has no IEA trailer");
+	*used = (size_t)(p - buf);
+	return 0;
+}
+
+/* The ISA opening `data`: its separators, checked; 0 or an error. */
+static int isa_of(char *sep, char *term, const char *data, size_t len, size_t at)
+{
+	size_t i, count;
+
+	if (len < ISA_LEN || memcmp(data, "ISA", 3) != 0)
+		return at ? fail(NULL, "after the interchange's IEA comes something else than an ISA")
+			  : fail(NULL, "the interchange does not open with a full ISA segment (106 bytes)");
+	*sep = data[3];
+	*term = data[ISA_LEN - 1];
+	if (*sep == *term || (*sep >= '0' && *sep <= '9') || (*sep >= 'A' && *sep <= 'Z') ||
+	    (*term >= '0' && *term <= '9') || (*term >= 'A' && *term <= 'Z') || *sep == ' ' ||
+	    !*sep || !*term)
+		return fail(NULL, "ISA names unusable separators");
+	for (i = 0; i < sizeof(isa_seps) / sizeof(isa_seps[0]); i++)
+		if (data[isa_seps[i]] != *sep)
+			return fail(NULL, "ISA is not the fixed 106 bytes: byte %d should be the element "
+				    "separator", isa_seps[i] + 1);
+	for (i = 0, count = 0; i < ISA_LEN; i++)
+		count += data[i] == *sep;
+	if (count != sizeof(isa_seps) / sizeof(isa_seps[0]))
+		return fail(NULL, "ISA is not the fixed 106 bytes: it has %zu element separators, not 16",
+			    count);
 	return 0;
 }
 
 int vault_x12__parse_856(json_t **out, const char *data, size_t len)
 {
 	reader r;
-	char *buf, sep, term;
-	size_t i, count;
-	int error;
+	char *buf, sep = 0, term = 0;
+	size_t at, used = 0, n = 0;
+	int error = 0;
 
 	*out = NULL;
-	if (len < ISA_LEN || !vault_x12__is_x12(data, len))
-		return fail(NULL, "the interchange does not open with a full ISA segment (106 bytes)");
-	sep = data[3];
-	term = data[ISA_LEN - 1];
-	if (sep == term || (sep >= '0' && sep <= '9') || (sep >= 'A' && sep <= 'Z') ||
-	    (term >= '0' && term <= '9') || (term >= 'A' && term <= 'Z') || sep == ' ' || !sep || !term)
-		return fail(NULL, "ISA names unusable separators");
-	for (i = 0; i < sizeof(isa_seps) / sizeof(isa_seps[0]); i++)
-		if (data[isa_seps[i]] != sep)
-			return fail(NULL, "ISA is not the fixed 106 bytes: byte %d should be the element "
-				    "separator", isa_seps[i] + 1);
-	for (i = 0, count = 0; i < ISA_LEN; i++)
-		count += data[i] == sep;
-	if (count != sizeof(isa_seps) / sizeof(isa_seps[0]))
-		return fail(NULL, "ISA is not the fixed 106 bytes: it has %zu element separators, not 16",
-			    count);
 	if (memchr(data, '\0', len))
 		return fail(NULL, "the interchange holds a NUL byte");
 	if ((buf = malloc(len + 1)) == NULL)
@@ -423,10 +660,20 @@ int vault_x12__parse_856(json_t **out, const char *data, size_t len)
 	buf[len] = '\0';
 	memset(&r, 0, sizeof(r));
 	r.list = json_array();
-	error = read_segments(&r, buf, len, sep, term);
+	/* one interchange after another, each with its own separators */
+	at = lead(buf, len);
+	while (at < len || n == 0) {
+		if ((error = isa_of(&sep, &term, buf + at, len - at, n++)) < 0 ||
+		    (error = read_segments(&r, buf + at, len - at, sep, term, &used)) < 0)
+			break;
+		at += used;
+		at += lead(buf + at, len - at);
+	}
 	json_decref(r.asn);
 	json_decref(r.packages);
 	json_decref(r.item);
+	free_nodes(&r);
+	free(r.nodes);
 	free(buf);
 	if (error < 0) {
 		json_decref(r.list);

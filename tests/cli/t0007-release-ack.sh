@@ -121,7 +121,7 @@ sqlite3 v/qvault/index.db "DROP TABLE acks; DROP TABLE releases; DROP TABLE dist
 	ALTER TABLE revisions DROP COLUMN org; ALTER TABLE files DROP COLUMN findings; PRAGMA user_version = 1;"
 check "an index of version 1 is upgraded in place" sh -c '
 	q list --json | cmp -s - ref.json && q acks DWG-1 --json | cmp -s - ref-acks.json &&
-	test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 10'
+	test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 11'
 check "git fsck --strict is clean" git -C v fsck --strict
 
 done_testing

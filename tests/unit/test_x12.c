@@ -61,7 +61,10 @@ static void reads_the_fixture(void **state)
 	p = json_array_get(json_object_get(asn, "packages"), 1);
 	assert_string_equal(str(p, "id"), "CTN-002");
 	assert_string_equal(str(p, "lot"), "L-2");
-	assert_string_equal(str(p, "part"), "PN-1");
+	/* the part numbers the item names (LIN's BP, IN, PN, VP): checked against its lot's */
+	assert_int_equal(json_array_size(json_object_get(p, "part")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(p, "part"), 0)), "PN-1");
+	assert_string_equal(str(p, "unit"), "EA");
 	assert_int_equal(json_integer_value(json_object_get(p, "qty")), 5);
 	json_decref(list);
 	free(data);
@@ -98,8 +101,11 @@ static void hierarchy_refusals(void **state)
 	(void)state;
 	refuses("BSN*00*SHIP-0001*20261127", "BSN*00*SHIP-0001*2026112", "BSN03 '2026112' is not a date");
 	refuses("SN1**10*", "SN1**1.5*", "SN102 '1.5' is not a whole quantity");
-	refuses("LIN**BP*PN-1~\nSN1**10", "LIN**XX*PN-1~\nSN1**10", "LIN names no part");
-	refuses("HL*2*1*O", "HL*2*1*Q", "HL03 'Q' is not a level");
+	/* any product qualifier is taken; a LIN naming none is not */
+	refuses("LIN**BP*PN-1~\nSN1**10", "LIN**~\nSN1**10", "LIN names no product");
+	/* a level qvault does not read is passed over; a parent that is not there is not */
+	refuses("HL*2*1*O", "HL*2*7*O", "HL02 '7' names no HL before it");
+	refuses("BSN*00*", "BSN*04*", "BSN01 '04' is not a purpose qvault takes");
 	refuses("PRF*PO-1", "PRF*", "PRF01 (the PO) is missing");
 }
 
