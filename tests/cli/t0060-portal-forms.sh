@@ -195,6 +195,13 @@ check "  a page past the end shows the last" \
 	evalq 'web 200 GET "${LONG#/}?form3=99" && grep -q "Rows 201&ndash;250 of 250" body.json'
 check "  a page number that is no number shows the first" \
 	evalq 'web 200 GET "${LONG#/}?form3=-1" && grep -q "Rows 1&ndash;100 of 250" body.json'
+check "  turning Form 3's pages keeps the acknowledgments' page (?page=), and the other way round" \
+	evalq 'web 200 GET "${LONG#/}?form3=2&page=3" &&
+	       grep -q "href=\"$LONG?form3=1&amp;page=3\">previous page" body.json &&
+	       grep -q "href=\"$LONG?form3=3&amp;page=3\">next page" body.json &&
+	       grep -q "<a href=\"$LONG?form3=3&amp;page=3#c240\">240</a>" body.json'
+check "  a page number that is no number is not carried into a link" \
+	evalq 'web 200 GET "${LONG#/}?form3=2&page=x%22" && grep -q "href=\"$LONG?form3=1\">previous page" body.json'
 
 SAM=$(tok --user sam --scope write)
 cp bad.zip api-bad.zip
