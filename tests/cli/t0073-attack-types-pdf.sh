@@ -286,7 +286,7 @@ q --key buy.pem release DWG-1 --rev C honest.pdf --to acme > /dev/null
 q --key buy.pem po add PO-1 --supplier acme --line PN-1:50:DWG-1@C > /dev/null
 q --key sid ack DWG-1@C > /dev/null
 fai_pkg FAIR-1 6.05
-cp launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+cp launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip --force > /dev/null
 rm -rf p7 && cp -a v p7
 base=$(git -C p7 rev-parse main)
 policy p7 ada '.pdf.types["fai-member"].launch = "accept"'
@@ -294,7 +294,7 @@ q -C p7 --key sid fai add fai.zip > /dev/null
 replay p7 sid "$base"
 check "an FAI package's PDF member with a /Launch action, forged, is found" \
 	named p7 "files/ballooned\.pdf: 'ballooned\.pdf' has a /Launch action \(object [0-9]+\), which an FAI package may not hold"
-cp png-launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip > /dev/null
+cp png-launch.pdf pkg/ballooned.pdf && q fai pack pkg -o fai.zip --force > /dev/null
 fails 1 "^qvault: 'fai\.zip': 'ballooned\.pdf' has a /Launch action \(object [0-9]+\), which an FAI package may not hold$" \
 	"an FAI package whose PNG member is a PDF with a /Launch action is refused" \
 	q --key sid fai add fai.zip
