@@ -190,8 +190,9 @@ json_t *ask(serve_req *q, const char *op, const char *const *keys, const json_t 
  * NULL: the reply's), or {"error"}, with the reply's status.
  */
 enum MHD_Result relay(serve_req *q, json_t *reply, json_t *body, const char *cookie);
-/* "__Host-qvault=ID; ..." for a new session: the browser sends it back to this site only. */
-int session_cookie(char *out, size_t size, const char *id);
+/* The writer's reply (taken over) to a signature that opened a new session: its signature
+ * and new CSRF token, with the session's cookie; the old session forgotten. */
+enum MHD_Result relay_signed(serve_req *q, json_t *reply);
 /* A body member as an act's request takes it: NULL when absent or empty. */
 const char *given(const json_t *body, const char *key);
 /*

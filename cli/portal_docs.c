@@ -426,21 +426,10 @@ enum MHD_Result post_ack(serve_req *q)
 					    "signature", NULL };
 	json_t *extra = json_pack("{s:s, s:s}", "doc", q->part[1], "rev", q->part[2]);
 	enum MHD_Result answered;
-	json_t *reply = ask(q, "portal-ack", keys, extra, &answered), *body;
-	const char *id;
-	char cookie[256];
+	json_t *reply = ask(q, "portal-ack", keys, extra, &answered);
 
 	json_decref(extra);
-	if (!reply)
-		return answered;
-	body = json_object_get(reply, "body");
-	if ((id = json_string_value(json_object_get(body, "session"))) == NULL ||
-	    session_cookie(cookie, sizeof(cookie), id) < 0)
-		return relay(q, reply, NULL, NULL);
-	serve_portal_forget(q->api, q->session);
-	return relay(q, reply, json_pack("{s:O, s:O}", "signature",
-					 json_object_get(body, "signature"), "csrf",
-					 json_object_get(body, "csrf")), cookie);
+	return reply ? relay_signed(q, reply) : answered;
 }
 
 /* ---- releasing a revision ------------------------------------------------------ */

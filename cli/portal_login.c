@@ -99,10 +99,39 @@ enum MHD_Result relay(serve_req *q, json_t *reply, json_t *body, const char *coo
 }
 
 /* "__Host-qvault=ID; ..." for a new session: the browser sends it back to this site only. */
-int session_cookie(char *out, size_t size, const char *id)
+static int session_cookie(char *out, size_t size, const char *id)
 {
 	return cli_fmt(out, size, "the cookie", SERVE_COOKIE "=%s; Path=/; Secure; HttpOnly; "
 		       "SameSite=Strict", id);
+}
+
+/*
+ * The writer's `reply` (taken over) to an act that opened a new session (a
+ * login, a signature): `answer` (taken over) with the new session's cookie,
+ * the old session forgotten; relay() of the reply when it opened none.
+ */
+static enum MHD_Result relay_session(serve_req *q, json_t *reply, json_t *answer)
+{
+	const char *id = json_string_value(json_object_get(json_object_get(reply, "body"),
+							   "session"));
+	char cookie[256];
+
+	if (!id || session_cookie(cookie, sizeof(cookie), id) < 0) {
+		json_decref(answer);
+		return relay(q, reply, NULL, NULL);
+	}
+	/* the old session, if any, is not the new one: forgotten here too */
+	serve_portal_forget(q->api, q->session);
+	return relay(q, reply, answer, cookie);
+}
+
+enum MHD_Result relay_signed(serve_req *q, json_t *reply)
+{
+	json_t *body = json_object_get(reply, "body");
+
+	return relay_session(q, reply, json_pack("{s:O, s:O}", "signature",
+						 json_object_get(body, "signature"), "csrf",
+						 json_object_get(body, "csrf")));
 }
 
 enum MHD_Result post_login_options(serve_req *q)
@@ -119,20 +148,13 @@ enum MHD_Result post_login(serve_req *q)
 	static const char *const keys[] = { "name", "authenticator_data", "client_data",
 					    "signature", NULL };
 	enum MHD_Result answered;
-	json_t *reply = ask(q, "portal-login-finish", keys, NULL, &answered), *body;
-	const char *id;
-	char cookie[256];
+	json_t *reply = ask(q, "portal-login-finish", keys, NULL, &answered);
 
 	if (!reply)
 		return answered;
-	body = json_object_get(reply, "body");
-	if ((id = json_string_value(json_object_get(body, "session"))) == NULL ||
-	    session_cookie(cookie, sizeof(cookie), id) < 0)
-		return relay(q, reply, NULL, NULL);
-	/* the old session, if any, is not the new one: forgotten here too */
-	serve_portal_forget(q->api, q->session);
-	return relay(q, reply, json_pack("{s:O, s:s}", "user", json_object_get(body, "user"),
-					 "next", "/inbox"), cookie);
+	return relay_session(q, reply, json_pack("{s:O, s:s}", "user",
+						 json_object_get(json_object_get(reply, "body"), "user"),
+						 "next", "/inbox"));
 }
 
 enum MHD_Result post_enroll_options(serve_req *q)
@@ -195,9 +217,7 @@ enum MHD_Result act_step(serve_req *q, const char *act,
 	static const char *const signed_keys[] = { "record", "authenticator_data", "client_data",
 						   "signature", NULL };
 	enum MHD_Result answered;
-	json_t *body = body_object(q, &answered), *req, *reply, *answer;
-	const char *id;
-	char cookie[256];
+	json_t *body = body_object(q, &answered), *req, *reply;
 
 	if (!body)
 		return answered;
@@ -210,12 +230,5 @@ enum MHD_Result act_step(serve_req *q, const char *act,
 	reply = serve_writer_ask(q, req, -1);
 	if (!sign)
 		return relay(q, reply, NULL, NULL);
-	answer = json_object_get(reply, "body");
-	if ((id = json_string_value(json_object_get(answer, "session"))) == NULL ||
-	    session_cookie(cookie, sizeof(cookie), id) < 0)
-		return relay(q, reply, NULL, NULL);
-	serve_portal_forget(q->api, q->session);
-	return relay(q, reply, json_pack("{s:O, s:O}", "signature",
-					 json_object_get(answer, "signature"), "csrf",
-					 json_object_get(answer, "csrf")), cookie);
+	return relay_signed(q, reply);
 }
