@@ -1605,6 +1605,16 @@ static int received_in(const git_tree *tree, const char *asn)
 	       vault_rules__has(tree, path);
 }
 
+/* Whether `tree` holds the cancellation of notice `asn`. */
+static int cancelled_in(const git_tree *tree, const char *asn)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16];
+
+	vault_record__dir(dir, sizeof(dir), "asns", asn);
+	return vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_CANCEL_FILE, dir) == 0 &&
+	       vault_rules__has(tree, path);
+}
+
 /*
  * asns/<h>/<h>/<ASN>/revisions/NNNNNN.json: the notice's supplier
  * replaces the notice in force (the revision before, not cancelled, not
@@ -1642,6 +1652,9 @@ static void check_asn_revision(const vault_change_ctx *c, const char *path)
 			 parts[3], seq + 1);
 	if (cancelled)
 		c->found(c, path, "replaces ship notice '%s', which was cancelled", parts[3]);
+	else if (cancelled_in(c->tree, parts[3]))
+		/* both would undo the notice before (the ledger, twice) */
+		c->found(c, path, "replaces ship notice '%s' in the commit that cancels it", parts[3]);
 	if (received_in(c->before, parts[3]))
 		c->found(c, path, "replaces ship notice '%s', which was received", parts[3]);
 	if (strcmp(vault_rules__str(was, "supplier"), vault_rules__str(rec, "supplier")) != 0 ||

@@ -236,16 +236,19 @@ static void add_asn(vault_ledger *l, const vault_change_ctx *c, const char *path
 
 /*
  * A replacement or a cancellation of notice `asn`: what the notice in
- * force before it drew goes back to its lots.
+ * force before it drew goes back to its lots.  A cancellation gives back
+ * what the notice in force after its commit drew (a replacement in the
+ * same commit, which its check refuses, gave back the one before).
  */
-static void undraw_notice(vault_ledger *l, const vault_change_ctx *c, const char *asn)
+static void undraw_notice(vault_ledger *l, const vault_change_ctx *c, const char *asn, int cancel)
 {
 	json_t *was = NULL, *p;
 	unsigned seq;
 	int cancelled, added;
 	size_t i;
 
-	if (vault_asn__in_force(&was, &seq, &cancelled, c->store, c->before, asn) < 0 || cancelled) {
+	if (vault_asn__in_force(&was, &seq, &cancelled, c->store, cancel ? c->tree : c->before,
+				asn) < 0 || (cancelled && !cancel)) {
 		json_decref(was);
 		return; /* its check says so */
 	}
@@ -271,7 +274,7 @@ static void add_asn_change(vault_ledger *l, const vault_change_ctx *c, const cha
 
 	if (!*name || counted(l, "path", path))
 		return;
-	undraw_notice(l, c, name);
+	undraw_notice(l, c, name, cancel);
 	if (cancel)
 		return;
 	json_array_foreach(json_object_get(rec, "packages"), i, p) {
