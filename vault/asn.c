@@ -1562,6 +1562,7 @@ static void check_notice_packages(const vault_change_ctx *c, const char *path, c
 		json_t *lot = vault_rules__keyed(c, c->before, "lots", vault_rules__str(p, "lot"), "lot.json");
 		const char *state = line_state(latest, json_integer_value(json_object_get(p, "line")));
 		const json_t *sent = json_object_get(p, "sent");
+		const json_t *ol = line_of(latest, json_integer_value(json_object_get(p, "line")));
 
 		/* a change order may have ended the line: nothing more is to come on it */
 		if (state && strcmp(state, "open") != 0)
@@ -1575,6 +1576,17 @@ static void check_notice_packages(const vault_change_ctx *c, const char *path, c
 		else if (strcmp(vault_rules__str(lot, "po"), vault_rules__str(rec, "po")) != 0)
 			c->found(c, path, "the ship notice ships lot '%s' of PO '%s' against PO '%s'",
 			      vault_rules__str(p, "lot"), vault_rules__str(lot, "po"), vault_rules__str(rec, "po"));
+		else if (strcmp(vault_rules__str(p, "part"), vault_rules__str(lot, "part")) != 0)
+			c->found(c, path, "package %zu: part '%s' is not lot '%s''s part '%s'", i + 1,
+				 vault_rules__str(p, "part"), vault_rules__str(p, "lot"),
+				 vault_rules__str(lot, "part"));
+		/* what it ships counts on the PO line of the lot's part (the index sums by line) */
+		else if (latest && (!ol || strcmp(vault_rules__str(ol, "part"),
+						  vault_rules__str(lot, "part")) != 0))
+			c->found(c, path, "package %zu: line %lld of PO '%s' is not a line of lot '%s''s "
+				 "part '%s'", i + 1, (long long)json_integer_value(json_object_get(p, "line")),
+				 vault_rules__str(rec, "po"), vault_rules__str(p, "lot"),
+				 vault_rules__str(lot, "part"));
 		json_decref(lot);
 		/* sent in packs: as many of the line's unit as its pack size says */
 		if (sent) {

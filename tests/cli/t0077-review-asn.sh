@@ -99,6 +99,27 @@ forge_as f11 sid cancel A "$(dir_of A)/revisions/000001.json=r.json"
 check "a replacement under another operation's trailer is caught" \
 	culprit f11 "Qvault-Op 'asn-cancel' does not name all it changed"
 
+# ---- a package's line and part are its lot's ----------------------------------
+# The index sums what was shipped by the line a package names: a forged
+# notice naming another line (or a part that is not its lot's) took its
+# quantity off the lot's line, whose open quantity then rose.
+rev_json r.json A 1 sid acme PO-1 L-2 20
+jq '.packages[0].line = 7' r.json > r3.json
+forge_as g6 sid replace A "$(dir_of A)/revisions/000001.json=r3.json"
+check "a replacement whose package names a line the PO has not is caught" \
+	culprit g6 "000001.json: package 1: line 7 of PO 'PO-1' is not a line of lot 'L-2''s part 'PN-1'"
+jq '.packages[0].part = "PN-X"' r.json > r4.json
+forge_as g7 sid replace A "$(dir_of A)/revisions/000001.json=r4.json"
+check "a replacement whose package names a part that is not its lot's is caught" \
+	culprit g7 "000001.json: package 1: part 'PN-X' is not lot 'L-2''s part 'PN-1'"
+git -C v show "main:$(dir_of A)/asn.json" | jq -S --indent 2 --arg at "$AT" \
+	'.asn = "N" | .created_by = "sid" | .created_at = $at | .packages[0].qty = 1 | .packages[0].line = 2' > n.json
+forge_as g8 sid add N "$(dir_of N)/asn.json=n.json"
+check "  and so is a first notice naming another line" \
+	culprit g8 "N/asn.json: package 1: line 2 of PO 'PO-1' is not a line of lot 'L-1''s part 'PN-1'"
+pulls_refused v "line 7 of PO 'PO-1' is not a line" g6
+V=v
+
 # ---- a replacement and a cancellation of one notice in one commit ----------
 # Both were checked against the notice before, and the ledger gave back
 # what it drew twice: L-1 (A 20 + B 10 of 30) was counted at 0, and a
