@@ -484,7 +484,7 @@ static int group(import *im, row *rows, size_t n)
 		else if (*rows[i].pack_size &&
 			 (l->pack_size = number(rows[i].pack_size, QTY_MAX)) == 0)
 			error = vault_error__set(VAULT_EINVALID,
-				"row %zu, field 'pack_size': '%.32s' is not a whole number from 1 to %llu",
+				"row %zu, field 'pack_size': '%.32s' is not a whole number from 2 to %llu",
 				rows[i].row, rows[i].pack_size, QTY_MAX);
 		order[i] = i;
 	}
@@ -597,11 +597,18 @@ static int parse_json(import *im, const char *data, size_t len)
 					   "line", &ln, "part", &part, "qty", &qty, "doc", &doc,
 					   "rev", &rev, "due", &due, "unit", &unit, "pack_unit", &pack_unit,
 					   "pack_size", &pack_size) < 0 || ln < 1 || ln > LINES_MAX ||
-			    qty < 1 || (uint64_t)qty > QTY_MAX || pack_size < 0 ||
-			    (uint64_t)pack_size > QTY_MAX) {
+			    qty < 1 || (uint64_t)qty > QTY_MAX) {
 				error = vault_error__set(VAULT_EINVALID, "purchase order %zu, line %zu: %s",
 					i + 1, k + 1, jerr.text[0] ? jerr.text :
 					"line and qty must be whole numbers from 1");
+				goto done;
+			}
+			/* a pack size given is from 2 (an explicit 0 was taken as no pack) */
+			if (json_object_get(line, "pack_size") &&
+			    (pack_size < 2 || (uint64_t)pack_size > QTY_MAX)) {
+				error = vault_error__set(VAULT_EINVALID,
+					"purchase order %zu, line %zu: a pack size is a whole number from 2 to %llu",
+					i + 1, k + 1, QTY_MAX);
 				goto done;
 			}
 			l->line = (unsigned)ln;

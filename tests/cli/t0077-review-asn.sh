@@ -138,4 +138,23 @@ check "  and the notice drawing L-1 over what it holds after it (the ledger give
 	culprit f12 "asns/.*/C/asn.json: lot 'L-1' holds 30, but 40 are drawn from it in all"
 pulls_refused v "replaces ship notice 'A' in the commit that cancels it" f9 f12
 V=v
+
+# ---- a PO line's pack size -------------------------------------------------
+# (an explicit pack_size of 0 was taken as no pack, silently; -1 was said
+# to be a bad line or qty; a CSV 0 was said to need "from 1")
+pj() { printf '[{"po": "PO-P", "supplier": "acme", "lines": [{"line": 1, "part": "PN-1", "qty": 60, "doc": "DWG-1", "rev": "C", "pack_size": %s}]}]\n' "$1" > pp.json; }
+pj 0
+fails 1 "^qvault: 'pp.json': purchase order 1, line 1: a pack size is a whole number from 2 to 1000000000$" \
+	"a JSON PO line with pack_size 0 is refused (not taken as no pack)" q po import pp.json
+pj -1
+fails 1 "purchase order 1, line 1: a pack size is a whole number from 2 to" "  and with pack_size -1" q po import pp.json
+pj 9223372036854775807
+fails 1 "purchase order 1, line 1: a pack size is a whole number from 2 to" "  and with a huge one" q po import pp.json
+pj 1e3
+fails 1 "purchase order 1, line 1: Expected integer, got real" "  and with 1e3" q po import pp.json
+for ps in 0 0x10 1e3 -3 6.0 99999999999999999999; do
+	printf 'po,supplier,line,part,qty,doc,rev,due,unit,pack_unit,pack_size\nPO-C,acme,1,PN-1,120,DWG-1,C,,EA,CA,%s\n' "$ps" > pc.csv
+	fails 1 "^qvault: 'pc.csv': row 2, field 'pack_size': '$ps' is not a whole number from 2 to 1000000000$" \
+		"a CSV pack_size of $ps is refused" q po import pc.csv
+done
 done_testing
