@@ -1,0 +1,59 @@
+#!/bin/sh
+# A security review of signing with OpenSSH keys through ssh-keygen: the
+# askpass mode answers only the ssh-keygen qvault ran, and only for a key
+# file's passphrase; odd key names reach ssh-keygen as names, never as
+# options.
+. "$(dirname "$0")/lib.sh"
+
+vault_v
+trap 'sanitizer_reports; rm -rf "$TMP"' EXIT
+
+reg() { q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --pubkey "$1.pub" > /dev/null; }
+ssh-keygen -q -t ed25519 -N 'horse battery' -C pat -f pat
+ssh-keygen -q -t ed25519 -N '' -C sue -f ./-sue
+cp ./-sue.pub sue.pub
+make_pdf a.pdf "rev A"
+ok "a buyer with a passphrase-protected OpenSSH key is registered" reg pat owner buyer
+ok "  and a supplier whose key file's name starts with '-'" reg sue acme supplier
+printf 'top secret\n' > secret
+
+# ---- QVAULT_ASKPASS_FD in the environment of another qvault -------------
+# Before: every command exited 0 without running (a verify gate passed),
+# and printed whatever an inherited fd 3 held.
+fails 1 "^qvault: QVAULT_ASKPASS_FD is set, but qvault is not run by ssh-keygen" \
+	"QVAULT_ASKPASS_FD in a script's environment: refused, not a silent success" \
+	env QVAULT_ASKPASS_FD=3 "$QVAULT" verify
+fails 1 "^qvault: QVAULT_ASKPASS_FD is set, but qvault is not run by ssh-keygen" \
+	"  nor does it print an inherited file" \
+	sh -c 'QVAULT_ASKPASS_FD=3 "$QVAULT" "Enter passphrase: " 3< secret'
+cp "$TMP/.out" printed
+check "  whose content stays unprinted" sh -c '! grep -q secret printed'
+
+# The askpass mode, run as ssh-keygen runs it: a memory file on fd 3.
+askpass() {
+	python3 -c 'import os, sys
+fd = os.memfd_create("qvault-sshtool-fd3", 0)
+os.write(fd, b"horse battery\n"); os.lseek(fd, 0, 0); os.dup2(fd, 3)
+os.execvpe(sys.argv[1], sys.argv[1:], dict(os.environ, QVAULT_ASKPASS_FD="3"))' "$QVAULT" "$@"
+}
+check "the askpass mode hands over a key file's passphrase" \
+	test "$(askpass 'Enter passphrase for "pat": ')" = "horse battery"
+# Before: the passphrase went to the security key as its PIN, using up
+# one of its PIN tries each time.
+fails 1 "^qvault: ssh-keygen asks for more than the key file's passphrase \(Enter PIN" \
+	"  but never as a security key's PIN" askpass "Enter PIN for ED25519-SK key pat: "
+cp "$TMP/.out" printed
+check "  whose answer stays unprinted" sh -c '! grep -q horse printed'
+
+# ---- odd key names -------------------------------------------------------
+ok "a passphrase-protected key still signs through the askpass mode" \
+	env PASS='horse battery' q --key pat --passphrase-env PASS release DWG-1 --rev A a.pdf \
+		--to acme --reason "first issue"
+ok "a key file named '-sue' is a file to ssh-keygen, not an option" q --key -sue ack DWG-1@A
+check "  the act is sue's" sh -c 'q acks DWG-1@A | grep -q "by sue (acme)"'
+fails 1 "'agent:SHA256:-O-.*' does not name a key by its fingerprint" \
+	"an agent fingerprint with characters base64 has not" \
+	q --key "agent:SHA256:-O-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" ack DWG-1@A
+ok "qvault verify checks every signature" q verify
+
+done_testing
