@@ -54,6 +54,24 @@ check "  the act is sue's" sh -c 'q acks DWG-1@A | grep -q "by sue (acme)"'
 fails 1 "'agent:SHA256:-O-.*' does not name a key by its fingerprint" \
 	"an agent fingerprint with characters base64 has not" \
 	q --key "agent:SHA256:-O-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" ack DWG-1@A
+
+# ---- the children ssh-keygen runs in ---------------------------------------
+# A parent that ignores SIGCHLD (inherited through exec) has children
+# reaped by the kernel: waitpid then says ECHILD, and ssh-keygen's exit
+# status is not to be read from an unset variable.
+nochld() {
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+ok "a key file's passphrase is checked under a parent that ignores SIGCHLD" \
+	nochld env PASS='horse battery' "$QVAULT" --key pat --passphrase-env PASS release DWG-2 \
+		--rev A a.pdf --to acme --reason "first issue"
+fails 1 "^qvault: wrong passphrase for key file 'pat'$" "  and a wrong one is still wrong there" \
+	nochld env PASS='horse' "$QVAULT" --key pat --passphrase-env PASS release DWG-3 \
+		--rev A a.pdf --to acme --reason "first issue"
+ok "  and a key signs there" nochld "$QVAULT" --key -sue ack DWG-2@A
+
 ok "qvault verify checks every signature" q verify
 
 done_testing
