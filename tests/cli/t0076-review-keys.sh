@@ -72,6 +72,33 @@ fails 1 "^qvault: wrong passphrase for key file 'pat'$" "  and a wrong one is st
 		--rev A a.pdf --to acme --reason "first issue"
 ok "  and a key signs there" nochld "$QVAULT" --key -sue ack DWG-2@A
 
+# ---- what ssh-keygen writes is checked, not trusted -------------------------
+# An ssh-keygen that signs other data, or in another namespace, with the
+# right key, or that writes without end, stands first on PATH.
+mkdir fake
+cat > fake/ssh-keygen <<'FAKE'
+#!/bin/sh
+# called as: ssh-keygen -q -Y sign -n NAMESPACE -f KEY
+case "$FAKE" in
+big) exec head -c 300000 /dev/zero ;;
+namespace) exec /usr/bin/ssh-keygen -q -Y sign -n other -f "$7" ;;
+data) printf 'other data' | /usr/bin/ssh-keygen -q -Y sign -n "$5" -f "$7"; exit ;;
+esac
+exec /usr/bin/ssh-keygen "$@"
+FAKE
+chmod +x fake/ssh-keygen
+ok "a buyer releases a drawing for sue to acknowledge" \
+	env PASS='horse battery' q --key pat --passphrase-env PASS release DWG-5 --rev A a.pdf \
+		--to acme --reason "first issue"
+fails 1 "^qvault: ssh-keygen wrote more than 65536 bytes$" "an ssh-keygen that writes without end" \
+	env FAKE=big PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
+fails 3 "^qvault: signature is for another namespace than .qvault-ack.$" "a signature in another namespace, by the right key" \
+	env FAKE=namespace PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
+fails 3 "^qvault: signature does not verify$" "a signature of other data, by the right key" \
+	env FAKE=data PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
+ok "  the real ssh-keygen, on the same PATH, signs" \
+	env PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
+
 ok "qvault verify checks every signature" q verify
 
 done_testing
