@@ -81,6 +81,7 @@ cat > fake/ssh-keygen <<'FAKE'
 # called as: ssh-keygen -q -Y sign -n NAMESPACE -f KEY
 case "$FAKE" in
 big) exec head -c 300000 /dev/zero ;;
+fds) ls /proc/self/fd | tr '\n' ' ' > "$FDS"; exit 1 ;; # ls's own directory is 3
 namespace) exec /usr/bin/ssh-keygen -q -Y sign -n other -f "$7" ;;
 data) printf 'other data' | /usr/bin/ssh-keygen -q -Y sign -n "$5" -f "$7"; exit ;;
 esac
@@ -96,6 +97,12 @@ fails 3 "^qvault: signature is for another namespace than .qvault-ack.$" "a sign
 	env FAKE=namespace PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
 fails 3 "^qvault: signature does not verify$" "a signature of other data, by the right key" \
 	env FAKE=data PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
+# fds 3 and 4 open in qvault's own caller are no child's
+fails 1 "^qvault: ssh-keygen cannot sign with key './-sue': it failed$" \
+	"an ssh-keygen that lists its open fds" \
+	sh -c 'env FAKE=fds FDS="$PWD/fds" PATH="$PWD/fake:$PATH" "$QVAULT" --key ./-sue ack DWG-5@A \
+		3< secret 4< secret'
+check "  has only 0, 1, 2 (and ls's own 3)" test "$(cat fds)" = "0 1 2 3 "
 ok "  the real ssh-keygen, on the same PATH, signs" \
 	env PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
 
