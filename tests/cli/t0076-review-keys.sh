@@ -106,6 +106,18 @@ check "  has only 0, 1, 2 (and ls's own 3)" test "$(cat fds)" = "0 1 2 3 "
 ok "  the real ssh-keygen, on the same PATH, signs" \
 	env PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
 
+# ---- a passphrase-protected FIDO key (tests/sk-soft.c, as t0074) ----------
+# its passphrase, and no more, goes through the askpass mode
+if [ -f "${SK_SOFT:-}" ]; then
+	ok "a passphrase-protected ed25519-sk key is made" env SSH_SK_PROVIDER="$SK_SOFT" \
+		ssh-keygen -q -t ed25519-sk -N 'pin is not this' -C ned -f ned
+	ok "  and registered" reg ned owner buyer
+	ok "  and signs a release" env SSH_SK_PROVIDER="$SK_SOFT" PASS='pin is not this' \
+		q --key ned --passphrase-env PASS release DWG-6 --rev A a.pdf --to acme --reason x
+else
+	_fail "the test security key is built (make build/asan/tools/sk-soft.so; tests/run sets SK_SOFT)"
+fi
+
 ok "qvault verify checks every signature" q verify
 
 done_testing
