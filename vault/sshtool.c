@@ -137,7 +137,8 @@ int vault_sshtool__run(vault_buf *out, char *err, size_t errsize, int *status,
 	const char *prog = c->argv[0];
 	vault_buf errb = VAULT_BUF_INIT;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, infd = -1, fd3 = -1;
-	int error = 0, e, got, ws = 0, waited;
+	int error = 0, e, got, ws = 0, waited = 0;
+	long long deadline;
 	struct sigaction dfl, chld;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -191,12 +192,22 @@ int vault_sshtool__run(vault_buf *out, char *err, size_t errsize, int *status,
 			vault_error__errno(VAULT_ERROR, "cannot run %s", prog);
 		goto done;
 	}
-	got = collect(out, &errb, opipe[0], epipe[0], c->out_max,
-		      now_ms() + (long long)c->timeout * 1000);
-	if (got < 0)
+	deadline = now_ms() + (long long)c->timeout * 1000;
+	got = collect(out, &errb, opipe[0], epipe[0], c->out_max, deadline);
+	/* a program that closed its output is still held to the deadline */
+	while (got >= 0 && (waited = (int)waitpid(pid, &ws, WNOHANG)) == 0) {
+		struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+		if (now_ms() >= deadline)
+			got = -1;
+		else
+			nanosleep(&tick, NULL);
+	}
+	if (got < 0) {
 		kill(-pid, SIGKILL);
-	while ((waited = (int)waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
-		;
+		while ((waited = (int)waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
+			;
+	}
 	sigaction(SIGCHLD, &chld, NULL);
 	first_line(err, errsize, vault_buf__str(&errb));
 	if (waited < 0)

@@ -87,7 +87,13 @@ data) printf 'other data' | /usr/bin/ssh-keygen -q -Y sign -n "$5" -f "$7"; exit
 esac
 exec /usr/bin/ssh-keygen "$@"
 FAKE
-chmod +x fake/ssh-keygen
+cat > fake/ssh-add <<'FAKE'
+#!/bin/sh
+# closes its output, then does not end
+exec > /dev/null 2>&1
+exec sleep 173
+FAKE
+chmod +x fake/ssh-keygen fake/ssh-add
 ok "a buyer releases a drawing for sue to acknowledge" \
 	env PASS='horse battery' q --key pat --passphrase-env PASS release DWG-5 --rev A a.pdf \
 		--to acme --reason "first issue"
@@ -103,6 +109,12 @@ fails 1 "^qvault: ssh-keygen cannot sign with key './-sue': it failed$" \
 	sh -c 'env FAKE=fds FDS="$PWD/fds" PATH="$PWD/fake:$PATH" "$QVAULT" --key ./-sue ack DWG-5@A \
 		3< secret 4< secret'
 check "  has only 0, 1, 2 (and ls's own 3)" test "$(cat fds)" = "0 1 2 3 "
+# Before: only the output was timed; waitpid then waited as long as it ran.
+fails 1 "^qvault: ssh-add did not finish within 30 seconds$" \
+	"an ssh-add that closes its output and never ends is stopped at its time limit" \
+	env SSH_AUTH_SOCK="$TMP/none.sock" PATH="$TMP/fake:$PATH" "$QVAULT" \
+		--key "agent:SHA256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" ack DWG-5@A
+check "  and killed" sh -c '! pgrep -f "^sleep 173$" > /dev/null'
 ok "  the real ssh-keygen, on the same PATH, signs" \
 	env PATH="$TMP/fake:$PATH" "$QVAULT" --key -sue ack DWG-5@A
 
