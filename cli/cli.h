@@ -167,9 +167,11 @@ int cli_load_key(cli_args *a);
 
 /*
  * qvault as ssh-keygen's SSH_ASKPASS (vault_key_set_askpass): print the
- * passphrase read on fd `fdname` (QVAULT_ASKPASS_FD); the exit code.
+ * passphrase read on fd `fdname` (QVAULT_ASKPASS_FD), which must be the
+ * memory file qvault handed ssh-keygen, when ssh-keygen's `prompt` asks
+ * for a passphrase (never a security key's PIN); the exit code.
  */
-int cli_askpass(const char *fdname);
+int cli_askpass(const char *fdname, const char *prompt);
 
 /* Name this program as the askpass program of OpenSSH keys. */
 void cli_set_askpass(void);

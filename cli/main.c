@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 
 	/* run by ssh-keygen to hand it an OpenSSH key's passphrase */
 	if (getenv("QVAULT_ASKPASS_FD"))
-		return cli_askpass(getenv("QVAULT_ASKPASS_FD"));
+		return cli_askpass(getenv("QVAULT_ASKPASS_FD"), argc > 1 ? argv[1] : NULL);
 	cli_set_askpass();
 	/* what libgit2 creates (objects, refs) is never group- or world-writable */
 	umask(umask(0) | 022);

@@ -65,7 +65,30 @@ int cli_passphrase(char *buf, size_t size, void *payload)
 	return from_tty(buf, size, "qvault: passphrase: ");
 }
 
-int cli_askpass(const char *fdname)
+/*
+ * 1 when fd `fd` is the memory file qvault handed ssh-keygen as its fd 3
+ * (vault/sshtool.c names it "qvault-sshtool-fd3"): the askpass mode reads
+ * nothing else, so that QVAULT_ASKPASS_FD in the environment of some other
+ * qvault (a script's, `qvault shell`'s) neither prints an inherited file
+ * nor stands in for the command it was asked to run.
+ */
+static int handed_by_qvault(long fd)
+{
+	static const char want[] = "/memfd:qvault-sshtool-fd3 ";
+	char link[64], target[256];
+	ssize_t got;
+	int len = snprintf(link, sizeof(link), "/proc/self/fd/%ld", fd);
+
+	if (len < 0 || (size_t)len >= sizeof(link))
+		return 0;
+	got = readlink(link, target, sizeof(target) - 1);
+	if (got < 0)
+		return 0;
+	target[got] = '\0';
+	return strncmp(target, want, sizeof(want) - 1) == 0;
+}
+
+int cli_askpass(const char *fdname, const char *prompt)
 {
 	char buf[1024], *end;
 	size_t n = 0, off;
@@ -74,14 +97,28 @@ int cli_askpass(const char *fdname)
 
 	errno = 0;
 	fd = strtol(fdname, &end, 10);
-	if (errno || *end || end == fdname || fd < 3 || fd > 1023)
+	if (errno || *end || end == fdname || fd < 3 || fd > 1023 || !handed_by_qvault(fd)) {
+		fprintf(stderr, "qvault: QVAULT_ASKPASS_FD is set, but qvault is not run by "
+			"ssh-keygen for a passphrase it handed over: nothing done\n");
 		return EXIT_ERROR;
+	}
+	/* a passphrase only: never as a security key's PIN ("Enter PIN for
+	 * ED25519-SK key ..."), which a wrong one would use up the tries of */
+	if (!prompt || !strstr(prompt, "passphrase")) {
+		fprintf(stderr, "qvault: ssh-keygen asks for more than the key file's "
+			"passphrase (%s): qvault does not answer\n", prompt ? prompt : "no prompt");
+		return EXIT_ERROR;
+	}
 	while (n + 1 < sizeof(buf)) {
 		ssize_t got = read((int)fd, buf + n, sizeof(buf) - 1 - n);
 
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got <= 0)
+		if (got < 0) {
+			OPENSSL_cleanse(buf, sizeof(buf));
+			return EXIT_ERROR;
+		}
+		if (got == 0)
 			break;
 		n += (size_t)got;
 	}

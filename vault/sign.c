@@ -687,21 +687,24 @@ static int ssh_key(vault_key **out, const unsigned char *blob, size_t n, const c
 
 /*
  * The public key and cipher of an OpenSSH private key file (PROTOCOL.key:
- * both stand in the clear before the private part): *blob points into
- * *raw, which the caller frees; -1 when it is not one key in that format.
+ * both stand in the clear before the private part): *blob, malloc'd, the
+ * caller's; -1 when it is not one key in that format.  What is decoded
+ * holds the private key too (in the clear when unencrypted): it is wiped
+ * before it is freed, and never copied by a growing buffer.
  */
-static int openssh_header(unsigned char **raw, const unsigned char **blob, size_t *bn,
-			  int *encrypted, const char *text, size_t len)
+static int openssh_header(unsigned char **blob, size_t *bn, int *encrypted, const char *text,
+			  size_t len)
 {
 	const char *b = text, *e;
-	vault_buf b64 = VAULT_BUF_INIT;
-	const unsigned char *cipher, *kdf, *opts;
-	size_t n, cn, kn, on;
+	const unsigned char *cipher, *kdf, *opts, *pub;
+	unsigned char *raw = NULL;
+	char *b64;
+	size_t n = 0, cn, kn, on, k = 0;
 	uint32_t count;
 	reader r;
 	int error = -1;
 
-	*raw = NULL;
+	*blob = NULL;
 	while (b < text + len && (*b == ' ' || *b == '\n' || *b == '\r' || *b == '\t'))
 		b++;
 	if ((size_t)(text + len - b) < sizeof(OPENSSH_BEGIN) - 1 ||
@@ -710,12 +713,15 @@ static int openssh_header(unsigned char **raw, const unsigned char **blob, size_
 	b += sizeof(OPENSSH_BEGIN) - 1;
 	if ((e = memmem(b, (size_t)(text + len - b), OPENSSH_END, sizeof(OPENSSH_END) - 1)) == NULL)
 		return -1;
+	if ((b64 = malloc((size_t)(e - b) + 1)) == NULL)
+		abort();
 	for (; b < e; b++)
 		if (*b != '\n' && *b != '\r' && *b != ' ' && *b != '\t')
-			vault_buf__add(&b64, b, 1);
-	if (unb64(raw, &n, vault_buf__str(&b64), b64.len) < 0)
+			b64[k++] = *b;
+	b64[k] = '\0';
+	if (unb64(&raw, &n, b64, k) < 0)
 		goto done;
-	r.p = *raw;
+	r.p = raw;
 	r.left = n;
 	if (r.left < sizeof(OPENSSH_MAGIC) || memcmp(r.p, OPENSSH_MAGIC, sizeof(OPENSSH_MAGIC)) != 0)
 		goto done;
@@ -723,16 +729,19 @@ static int openssh_header(unsigned char **raw, const unsigned char **blob, size_
 	r.left -= sizeof(OPENSSH_MAGIC);
 	if (get_string(&r, &cipher, &cn) < 0 || get_string(&r, &kdf, &kn) < 0 ||
 	    get_string(&r, &opts, &on) < 0 || get_u32(&r, &count) < 0 || count != 1 ||
-	    get_string(&r, blob, bn) < 0)
+	    get_string(&r, &pub, bn) < 0)
 		goto done;
 	*encrypted = !string_is(cipher, cn, "none");
+	if ((*blob = malloc(*bn ? *bn : 1)) == NULL)
+		abort();
+	memcpy(*blob, pub, *bn);
 	error = 0;
 done:
-	vault_buf__dispose(&b64);
-	if (error < 0) {
-		free(*raw);
-		*raw = NULL;
-	}
+	OPENSSL_cleanse(b64, k + 1);
+	free(b64);
+	if (raw)
+		OPENSSL_cleanse(raw, n);
+	free(raw);
 	return error;
 }
 
@@ -840,18 +849,17 @@ done:
 static int openssh_load(vault_key **out, const char *path, const vault_buf *text,
 			vault_passphrase_cb cb, void *payload)
 {
-	unsigned char *raw;
-	const unsigned char *blob;
+	unsigned char *blob;
 	char pass[1024];
 	vault_key *key = NULL;
 	size_t bn;
 	int encrypted, error;
 
-	if (openssh_header(&raw, &blob, &bn, &encrypted, text->data, text->len) < 0)
+	if (openssh_header(&blob, &bn, &encrypted, text->data, text->len) < 0)
 		return vault_error__set(VAULT_EINVALID,
 			"key file '%s' is not an OpenSSH private key (one key, openssh-key-v1)", path);
 	error = ssh_key(&key, blob, bn, path);
-	free(raw);
+	free(blob);
 	if (error < 0 || !key)
 		return error < 0 ? error : -1;
 	key->comment = pub_comment(path, key);

@@ -137,7 +137,9 @@ int vault_sshtool__run(vault_buf *out, char *err, size_t errsize, int *status,
 	const char *prog = c->argv[0];
 	vault_buf errb = VAULT_BUF_INIT;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, infd = -1, fd3 = -1;
-	int error = 0, e, got, ws;
+	int error = 0, e, got, ws = 0, waited = 0;
+	long long deadline;
+	struct sigaction dfl, chld;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t all, none;
@@ -167,6 +169,12 @@ int vault_sshtool__run(vault_buf *out, char *err, size_t errsize, int *status,
 	sigemptyset(&none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setsigmask(&attr, &none);
+	/* a parent that ignores SIGCHLD would have the kernel reap the child,
+	 * its exit status lost to waitpid (ECHILD): the default until it is read */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &chld);
 	envp = environment(c->env);
 	e = posix_spawnp(&pid, prog, &fa, &attr, (char *const *)(uintptr_t)c->argv, envp);
 	free(envp);
@@ -176,6 +184,7 @@ int vault_sshtool__run(vault_buf *out, char *err, size_t errsize, int *status,
 	close(epipe[1]);
 	opipe[1] = epipe[1] = -1;
 	if (e != 0) {
+		sigaction(SIGCHLD, &chld, NULL);
 		errno = e;
 		error = e == ENOENT ?
 			vault_error__set(VAULT_ENOTFOUND, "%s is not installed (OpenSSH's "
@@ -183,14 +192,27 @@ int vault_sshtool__run(vault_buf *out, char *err, size_t errsize, int *status,
 			vault_error__errno(VAULT_ERROR, "cannot run %s", prog);
 		goto done;
 	}
-	got = collect(out, &errb, opipe[0], epipe[0], c->out_max,
-		      now_ms() + (long long)c->timeout * 1000);
-	if (got < 0)
+	deadline = now_ms() + (long long)c->timeout * 1000;
+	got = collect(out, &errb, opipe[0], epipe[0], c->out_max, deadline);
+	/* a program that closed its output is still held to the deadline */
+	while (got >= 0 && (waited = (int)waitpid(pid, &ws, WNOHANG)) == 0) {
+		struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+		if (now_ms() >= deadline)
+			got = -1;
+		else
+			nanosleep(&tick, NULL);
+	}
+	if (got < 0) {
 		kill(-pid, SIGKILL);
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
+		while ((waited = (int)waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
+			;
+	}
+	sigaction(SIGCHLD, &chld, NULL);
 	first_line(err, errsize, vault_buf__str(&errb));
-	if (got < 0)
+	if (waited < 0)
+		error = vault_error__errno(VAULT_ERROR, "cannot learn how %s ended", prog);
+	else if (got < 0)
 		error = vault_error__set(VAULT_ERROR, "%s did not finish within %d seconds",
 					 prog, c->timeout);
 	else if (got > 0)
