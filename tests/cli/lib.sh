@@ -57,7 +57,14 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/qvault-test.XXXXXX")
 mkdir -p "$TMP/.san"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$TMP/.san/report:handle_abort=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$TMP/.san/report"
-trap 'sanitizer_reports; rm -rf "$TMP"' EXIT
+# every qvault serve a script started (serve_start) ends with it: one left
+# running would outlive the script, its vault deleted under it
+SERVES=
+serves_stop() {
+	for _s in $SERVES; do kill "$_s" 2> /dev/null; done
+	for _s in $SERVES; do wait "$_s" 2> /dev/null; done
+}
+trap 'serves_stop; sanitizer_reports; rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
 unset QVAULT_DIR QVAULT_KEY QVAULT_PASSPHRASE_ENV
 n=0
@@ -414,6 +421,7 @@ serve_start() {
 	rm -f serve.out # a server before may have left its own
 	q serve --listen 127.0.0.1:0 "$@" > serve.out 2> serve.err &
 	SERVE=$!
+	SERVES="$SERVES $SERVE"
 	serve_wait serve.out
 	URL=$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)
 	WRITER=$(sed -n 's/.*(writer \([0-9]*\)).*/\1/p' serve.out)

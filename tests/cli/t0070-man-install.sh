@@ -158,7 +158,7 @@ q help --completion zsh > _qvault
 if command -v zsh > /dev/null; then
 	check "the zsh completion is zsh" zsh -n _qvault
 	check "zsh: compinit finds it for qvault (#compdef)" sh -c "
-		test \"\$(zsh -f -c 'fpath=($TMP \$fpath); autoload -Uz compinit; compinit -u -D -d /dev/null
+		test \"\$(zsh -f -c 'fpath=($TMP \$fpath); autoload -Uz compinit; compinit -u -d $TMP/.zcompdump
 			print -r -- \$_comps[qvault]')\" = _qvault"
 	# zq LINE [FUNCTION]: what completing the line's last word asks of the
 	# completion system (its functions recorded), by FUNCTION (default
