@@ -137,6 +137,14 @@ check "bash: a document number from the vault's index (-C)" sh -c '
 	test "$(complete qvault -C v show D)" = DWG-7'
 check "bash: every document, from QVAULT_DIR, after an option and its value" sh -c '
 	test "$(complete qvault release --to acme "" | tr "\n" " ")" = "DWG-7 SPEC-3 "'
+# a list of documents that holds shell syntax (a qvault that answers it) is
+# offered as words, never run: compgen -W would run $(...)
+mkdir -p "$TMP/evil"
+printf '#!/bin/sh\nprintf "%%s\\n" %s %s\n' "'DWG-\$(touch pwned)'" "'DWG-\`touch pwned2\`'" > "$TMP/evil/qvault"
+chmod +x "$TMP/evil/qvault"
+check "bash: a document list holding \$(...) is offered as it is, nothing run" sh -c "
+	complete '$TMP/evil/qvault' show D > c.out && test ! -e pwned && test ! -e pwned2 &&
+	grep -qxF 'DWG-\$(touch pwned)' c.out && grep -qxF 'DWG-\`touch pwned2\`' c.out"
 check "bash: a document for ack, beside its group's command export" sh -c '
 	complete qvault -C v ack "" > c.out && grep -qx export c.out && grep -qx SPEC-3 c.out'
 check "bash: release DOC FILE: its second argument is a file" sh -c '
