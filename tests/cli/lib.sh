@@ -185,6 +185,15 @@ forge_commit() {
 		GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git update-index --add --cacheinfo "100644,$b,${spec%%=*}"
 	done
 	tree=$(GIT_DIR=$fv GIT_INDEX_FILE=$TMP/forge.index git write-tree)
+	# a forgery dated before its parent is caught for that alone: a script
+	# that read its clock before its last real write would test nothing else
+	fparent=$(git -C "$fv" log -1 --format=%ct main)
+	fdate=${GIT_COMMITTER_DATE:-}
+	fdate=${fdate%% *}
+	if [ -n "$fdate" ] && [ -z "$(printf %s "$fdate" | tr -d 0-9)" ] && [ "$fdate" -lt "$fparent" ]; then
+		echo "# forge_commit: GIT_COMMITTER_DATE $fdate is before the parent's $fparent (read the clock after the last write)" >&2
+		return 1
+	fi
 	if [ "$fkey" = - ]; then
 		c=$(git -C "$fv" commit-tree "$tree" -p main -m "$fmsg")
 	else

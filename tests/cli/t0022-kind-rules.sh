@@ -241,8 +241,13 @@ check "a lot drawing 999 from a lot of 10 is caught" \
 
 tamper l4
 q -C l4 --key zed.pem asn add --po PO-2 --ship-date 2099-12-10 --package CTN-1:L-Z:10 > /dev/null 2>&1
-lot L-Z6 '[{"lot":"L-Z","qty":1}]'
-forge l4 zoe "lot add L-Z6" "$(lotdir L-Z6)/lot.json=lot.json"
+(	# dated as the ship notice just written, so that only the quantity is wrong
+	T=$(git -C l4 log -1 --format=%ct main)
+	AT=$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)
+	export GIT_AUTHOR_DATE="$T +0000" GIT_COMMITTER_DATE="$T +0000"
+	lot L-Z6 '[{"lot":"L-Z","qty":1}]'
+	forge l4 zoe "lot add L-Z6" "$(lotdir L-Z6)/lot.json=lot.json"
+)
 check "a lot drawing 1 from a lot shipped in full is caught" \
 	culprit l4 "lot 'L-Z' holds 10, but 11 are drawn from it in all"
 

@@ -88,13 +88,14 @@ fails 1 "may not|not allowed|needs role" "through qvault shell, a supplier may n
 	as sam fai accept FAIR-1@A
 
 # ---- forged with stock git
-T=$(date -u +%s)
-AT=$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)
-export GIT_AUTHOR_DATE="$T +0000" GIT_COMMITTER_DATE="$T +0000"
 tamper() { rm -rf "$1"; cp -a v "$1"; }
 # the next report, revision C, waiting; dispositions of it are forged below
 fai_pkg FAIR-1 6.0
 q --key sam.pem fai add fai.zip --lot L-1 > /dev/null
+# (the clock read after the report: a disposition dated before it is caught)
+T=$(date -u +%s)
+AT=$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)
+export GIT_AUTHOR_DATE="$T +0000" GIT_COMMITTER_DATE="$T +0000"
 DC=$(dirname "$FAIR_DISP" | sed 's|/A$|/C|')/disposition.json
 forge_as() { # VAULT KEY ORG FILE
 	GIT_AUTHOR_NAME=$2 GIT_AUTHOR_EMAIL=$2@$3 GIT_COMMITTER_NAME=$2 GIT_COMMITTER_EMAIL=$2@$3 \
