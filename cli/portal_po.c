@@ -62,23 +62,28 @@ enum MHD_Result get_pos(serve_req *q)
 	html h = { NULL, 0, 0 };
 	char *text = NULL;
 	json_t *list;
+	size_t total, from, to, page;
 	int error;
 	enum MHD_Result kept;
 
 	if (serve_kept(q, &kept))
 		return kept;
 
-	if ((error = vault_po_list(&text, q->v, NULL, 0)) < 0)
+	/* the count first, for the page asked; then that page's rows alone */
+	if ((error = vault_po_list_page(&text, &total, q->v, 0, 0)) < 0)
+		return error_page(q, error);
+	free(text);
+	page = page_span(q, "page", total, &from, &to);
+	if ((error = vault_po_list_page(&text, &total, q->v, from, to - from)) < 0)
 		return error_page(q, error);
 	list = parsed(text);
 	page_begin(&h, q, "Purchase orders", "");
 	if (!json_array_size(list)) {
 		h_raw(&h, "<p>No purchase orders.</p>");
 	} else {
-		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
-
-		page_links(&h, q, "/pos", "page", page, from, to, json_array_size(list));
-		h_rows(&h, "Purchase orders, by number", cols, keys, list, from, to, "/pos/");
+		page_links(&h, q, "/pos", "page", page, from, from + json_array_size(list), total);
+		h_rows(&h, "Purchase orders, by number", cols, keys, list, 0, json_array_size(list),
+		       "/pos/");
 	}
 	json_decref(list);
 	return send_page(q, MHD_HTTP_OK, &h);

@@ -35,12 +35,13 @@ static int index_error(vault *v)
 }
 
 /*
- * Run `sql` with text parameters ?1 and ?2 (NULL binds NULL); each row
- * becomes an object of `names` (one per column, NULL-terminated) in a new
- * list: integers stay integers, NULLs are left out.
+ * Run `sql` with text parameters ?1 and ?2 (NULL binds NULL), and, when it
+ * has them, ?3 the number of rows to skip and ?4 how many to give (-1:
+ * all); each row becomes an object of `names` (one per column,
+ * NULL-terminated) in a new list: integers stay integers, NULLs are left out.
  */
-static int json_rows(json_t **out, vault *v, const char *sql, const char *const *names,
-		     const char *p1, const char *p2)
+static int json_rows_from(json_t **out, vault *v, const char *sql, const char *const *names,
+			  const char *p1, const char *p2, sqlite3_int64 skip, sqlite3_int64 limit)
 {
 	sqlite3 *db = vault_index__db(v->index);
 	sqlite3_stmt *st;
@@ -52,6 +53,10 @@ static int json_rows(json_t **out, vault *v, const char *sql, const char *const 
 		return index_error(v);
 	sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p2, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) >= 4) {
+		sqlite3_bind_int64(st, 3, skip);
+		sqlite3_bind_int64(st, 4, limit);
+	}
 	list = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = json_object();
@@ -72,6 +77,12 @@ static int json_rows(json_t **out, vault *v, const char *sql, const char *const 
 	}
 	*out = list;
 	return 0;
+}
+
+static int json_rows(json_t **out, vault *v, const char *sql, const char *const *names,
+		     const char *p1, const char *p2)
+{
+	return json_rows_from(out, v, sql, names, p1, p2, 0, -1);
 }
 
 /* The first row of json_rows, or VAULT_ENOTFOUND with `what` 'name'. */
@@ -175,6 +186,48 @@ static const char po_list_every[] = PO_SUMMARY("WHERE ?1 IS NULL");
 const char *vault_orders__po_list_sql(int one_supplier)
 {
 	return one_supplier ? po_list_by_supplier : po_list_every;
+}
+
+/*
+ * One page of the list, the rows of its POs alone made: the POs in scope
+ * (?1, NULL: all) by number, ?3 skipped, ?4 taken, before any is summed.
+ */
+static const char po_page_sql[] = PO_SUMMARY(
+	"WHERE p.po IN (SELECT po FROM pos WHERE ?1 IS NULL UNION ALL"
+	" SELECT po FROM pos WHERE supplier = ?1 ORDER BY po LIMIT ?4 OFFSET ?3)");
+static const char po_count_sql[] =
+	"SELECT (SELECT count(*) FROM pos WHERE ?1 IS NULL) +"
+	" (SELECT count(*) FROM pos WHERE supplier = ?1)";
+
+int vault_po_list_page(char **out, size_t *total, vault *v, size_t skip, size_t take)
+{
+	sqlite3_stmt *st = NULL;
+	const char *scope;
+	char *own = NULL;
+	json_t *list;
+	int error;
+
+	*out = NULL;
+	*total = 0;
+	if ((error = list_scope(&scope, &own, v, NULL, "POs")) < 0)
+		goto done;
+	if (sqlite3_prepare_v2(vault_index__db(v->index), po_count_sql, -1, &st, NULL) != SQLITE_OK) {
+		error = index_error(v);
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		error = index_error(v);
+		goto done;
+	}
+	*total = (size_t)sqlite3_column_int64(st, 0);
+	if ((error = json_rows_from(&list, v, po_page_sql, po_summary_cols, scope, NULL,
+				    (sqlite3_int64)skip, (sqlite3_int64)take)) == 0)
+		error = dump(out, list, "list of POs");
+done:
+	sqlite3_finalize(st);
+	free(own);
+	return error;
 }
 
 int vault_po_list(char **out, vault *v, const char *supplier, int open_only)

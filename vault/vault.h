@@ -1309,6 +1309,11 @@ int vault_scorecard(char **out, vault *v, const char *org, const char *from, con
  * vault_po_acks: that list of acknowledgments alone.
  */
 int vault_po_list(char **out, vault *v, const char *supplier, int open_only);
+/*
+ * The same list, `take` POs from the `skip`th, and in `*total` how many the
+ * viewer may see in all: a page costs its own rows, not the whole list's.
+ */
+int vault_po_list_page(char **out, size_t *total, vault *v, size_t skip, size_t take);
 int vault_po_show(char **out, vault *v, const char *po);
 int vault_po_acks(char **out, vault *v, const char *po);
 
