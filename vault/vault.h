@@ -1208,6 +1208,17 @@ int vault_asn_cancel(vault *v, const char *asn, const char *reason);
  */
 int vault_asn_import(size_t *count, vault *v, const char *path);
 
+/*
+ * What the X12 interchange in file `path` reads as, writing nothing and
+ * needing no vault: *json (the caller's, free()) is the list an import
+ * takes, indented, keys sorted, and *shape says which: "asn" for an 856
+ * (schemas/asn.schema.json), "forecast" for an 830 or 862
+ * (schemas/forecast-import.schema.json).  The first transaction set
+ * decides; a set of another kind after it is refused.  VAULT_EINVALID
+ * with one line naming the segment when the interchange is refused.
+ */
+int vault_edi_read(char **json, const char **shape, const char *path);
+
 /* What was received of one lot of a ship notice. */
 typedef struct {
 	const char *lot;
