@@ -511,6 +511,15 @@ static int on_se(vault_x12_walk *w, const segment *s)
 /* Where ISA's 16 element separators stand in its fixed 106 bytes. */
 static const int isa_seps[] = { 3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103 };
 
+/* A segment id: a capital, then one or two capitals or digits. */
+static int segment_id(const char *id)
+{
+	size_t len = strlen(id);
+
+	return len >= 2 && len <= 3 && id[0] >= 'A' && id[0] <= 'Z' &&
+	       strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == len;
+}
+
 /* ST02 into w->control, the set opened. */
 static int open_set(vault_x12_walk *w, const segment *s)
 {
@@ -565,6 +574,9 @@ static int read_segments(vault_x12_walk *w, char *buf, size_t len, char sep, cha
 				s.el[s.n++] = q + 1;
 			}
 		p = stop < end ? stop + 1 : end;
+		if (!segment_id(s.el[0]))
+			return vault_x12__fail(&s, "'%.16s' is not a segment id: the separators are not the "
+					       "ISA's (elements '%c', segments '%c')", s.el[0], sep, term);
 		if (number == 1) {
 			if (vault__fmt(isa13, sizeof(isa13), "ISA13", "%s", vault_x12__el(&s, 13)) < 0)
 				return vault_x12__fail(&s, "ISA13 (the control number) is too long");
