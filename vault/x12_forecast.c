@@ -59,6 +59,7 @@
 #define SCHEDULES_MAX 100000
 #define BUCKETS_MAX 1000
 #define QTY_MAX 1000000000ULL
+#define DATES_CACHED 1024
 
 typedef vault_x12_segment segment;
 #define el(s, i) vault_x12__el(s, i)
@@ -84,6 +85,11 @@ typedef struct {
 	char last_shp;             /* '1' just after SHP*01, else 0 */
 	size_t lins;
 	unsigned long long hash;   /* the FST01 sum */
+	/* strings every bucket shares (read-only, referenced, never copied):
+	 * half the memory of a large 830 is otherwise its repeated words and dates */
+	json_t *words[7];          /* the periods, then the statuses */
+	json_t *dates[DATES_CACHED];
+	long date_days[DATES_CACHED];
 } reader;
 
 /* ---- dates as days ------------------------------------------------------ */
@@ -115,6 +121,19 @@ static void date_string(char *out, size_t size, long z)
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp + (mp < 10 ? 3 : -9);
 	vault__fmt_message(out, size, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
+}
+
+/* The string of date `text` (day number `days`), shared by the buckets that start on it. */
+static json_t *shared_date(reader *r, long days, const char *text)
+{
+	size_t k = (size_t)((unsigned long)days % DATES_CACHED);
+
+	if (!r->dates[k] || r->date_days[k] != days) {
+		json_decref(r->dates[k]);
+		r->dates[k] = json_string(text);
+		r->date_days[k] = days;
+	}
+	return r->dates[k];
 }
 
 static int month_days(int y, int m)
@@ -193,6 +212,9 @@ static int set_date(reader *r, json_t *o, const char *key, const segment *s, siz
 	json_object_set_new(o, key, json_string(d));
 	return 0;
 }
+
+static const char *const periods[] = { "daily", "weekly", "monthly", "flexible" };
+static const char *const statuses[] = { "firm", "planning", "trade-off" };
 
 /* ---- the heading: BFR, BSS, N1 ------------------------------------------ */
 
@@ -381,8 +403,6 @@ static int time_of(char *out, size_t size, int *minutes, const segment *s)
 
 static int on_fst(reader *r, const segment *s)
 {
-	static const char *const periods[] = { "daily", "weekly", "monthly", "flexible" };
-	static const char *const statuses[] = { "firm", "planning", "trade-off" };
 	const char *st = el(s, 2), *tq = el(s, 3);
 	char start[16], end[16], implied[16], hhmm[8];
 	long sd, ed = 0;
@@ -453,12 +473,12 @@ static int on_fst(reader *r, const segment *s)
 	if (json_array_size(r->buckets) == BUCKETS_MAX)
 		return fail(s, "more than %d buckets (FST) in one LIN", BUCKETS_MAX);
 	b = json_object();
-	json_object_set_new(b, "start", json_string(start));
+	json_object_set(b, "start", shared_date(r, sd, start));
 	if (*el(s, 5))
-		json_object_set_new(b, "end", json_string(end));
-	json_object_set_new(b, "period", json_string(periods[period]));
+		json_object_set(b, "end", shared_date(r, ed, end));
+	json_object_set(b, "period", r->words[period]);
 	json_object_set_new(b, "qty", json_integer((json_int_t)qty));
-	json_object_set_new(b, "status", json_string(statuses[status]));
+	json_object_set(b, "status", r->words[4 + status]);
 	if (minutes >= 0)
 		json_object_set_new(b, "time", json_string(hhmm));
 	json_array_append_new(r->buckets, b);
@@ -692,6 +712,7 @@ static int on_se(vault_x12_walk *w, const segment *s)
 int vault_x12__parse_forecast(json_t **out, const char *data, size_t len)
 {
 	reader r;
+	size_t i;
 	int error;
 
 	*out = NULL;
@@ -701,8 +722,16 @@ int vault_x12__parse_forecast(json_t **out, const char *data, size_t len)
 	r.w.on_segment = on_segment;
 	r.w.on_se = on_se;
 	r.list = json_array();
+	for (i = 0; i < 4; i++)
+		r.words[i] = json_string(periods[i]);
+	for (i = 0; i < 3; i++)
+		r.words[4 + i] = json_string(statuses[i]);
 	error = vault_x12__walk(&r.w, data, len);
 	json_decref(r.head);
+	for (i = 0; i < sizeof(r.words) / sizeof(r.words[0]); i++)
+		json_decref(r.words[i]);
+	for (i = 0; i < DATES_CACHED; i++)
+		json_decref(r.dates[i]);
 	if (error < 0) {
 		json_decref(r.list);
 		return error;
