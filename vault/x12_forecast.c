@@ -90,6 +90,8 @@ typedef struct {
 	json_t *words[7];          /* the periods, then the statuses */
 	json_t *dates[DATES_CACHED];
 	long date_days[DATES_CACHED];
+	json_t *seen;              /* "kind supplier part ship-to" of each schedule: its LIN's segment */
+	size_t lin_at;             /* the open LIN's segment */
 } reader;
 
 /* ---- dates as days ------------------------------------------------------ */
@@ -309,6 +311,8 @@ static int on_n1(reader *r, const segment *s)
 static int close_lin(reader *r, const segment *s)
 {
 	const char *part, *ship_to, *supplier;
+	char key[4 * VALUE_MAX + 8];
+	json_t *before;
 
 	if (!r->cur)
 		return 0;
@@ -323,6 +327,14 @@ static int close_lin(reader *r, const segment *s)
 		return fail(s, "the LIN of part '%s' before it names no supplier (N1*SU, or ISA08)", part);
 	if (vault_name_check("the supplier (ISA08, the interchange's receiver)", supplier) < 0)
 		return fail(s, "%s", vault_error_message());
+	if (vault__fmt(key, sizeof(key), "the schedule's key", "%c %s %s %s", r->set, supplier, part,
+		       ship_to) < 0)
+		return fail(s, "%s", vault_error_message());
+	if ((before = json_object_get(r->seen, key)) != NULL)
+		return fail(s, "a second %s of part '%s' for '%s' at '%s' in one file (the first is the "
+			    "LIN of segment %" JSON_INTEGER_FORMAT ")", r->set == 'F' ? "forecast" : "delivery schedule",
+			    part, supplier, ship_to, json_integer_value(before));
+	json_object_set_new(r->seen, key, json_integer((json_int_t)r->lin_at));
 	json_object_set_new(r->cur, "ship_to", json_string(ship_to));
 	json_object_set_new(r->cur, "supplier", json_string(supplier));
 	if (json_array_size(r->auths) == 0)
@@ -363,6 +375,7 @@ static int on_lin(reader *r, const segment *s)
 	r->lin_ship_to[0] = r->lin_supplier[0] = '\0';
 	r->has_uit = r->has_receipt = r->has_cumulative = r->has_prev = 0;
 	r->lins++;
+	r->lin_at = s->number;
 	return 0;
 }
 
@@ -722,12 +735,14 @@ int vault_x12__parse_forecast(json_t **out, const char *data, size_t len)
 	r.w.on_segment = on_segment;
 	r.w.on_se = on_se;
 	r.list = json_array();
+	r.seen = json_object();
 	for (i = 0; i < 4; i++)
 		r.words[i] = json_string(periods[i]);
 	for (i = 0; i < 3; i++)
 		r.words[4 + i] = json_string(statuses[i]);
 	error = vault_x12__walk(&r.w, data, len);
 	json_decref(r.head);
+	json_decref(r.seen);
 	for (i = 0; i < sizeof(r.words) / sizeof(r.words[0]); i++)
 		json_decref(r.words[i]);
 	for (i = 0; i < DATES_CACHED; i++)

@@ -225,6 +225,10 @@ printf 'GE*2*201~\nIEA*1*000000201~\n' >> in/mixed.x12
 fails 1 "X12 segment 30 \(ST\): transaction set '0002' is an 856, not an 830 planning schedule or an 862 shipping schedule$" \
 	"an 856 set after an 830 in one file" q edi read in/mixed.x12
 
+cat in/f.830 in/f.830 > in/twice.830
+refuse twice.830 "X12 segment 21 \(LIN\): a second forecast of part 'PN-1' for 'ACME' at 'PLANT-2' in one file \(the first is the LIN of segment 8\)$" \
+	"one part, supplier and ship-to twice in one file"
+
 # separators
 edit 'ISA*00*          *00*' 'ISA*00*         *00*' > in/squashed.830
 refuse squashed.830 '^qvault: X12: ISA is not the fixed 106 bytes: byte 18 should be the element separator$' "an ISA of 105 bytes"
