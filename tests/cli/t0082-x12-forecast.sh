@@ -84,6 +84,9 @@ check "  every field: BSS, firm daily buckets with their JIT times (FST06 002/FS
   "buckets": [{"start": "2026-12-02", "period": "daily", "qty": 40, "status": "firm"}]}]'
 
 # ---- what else the layout allows -------------------------------------------
+sed 's/2026\([0-9][0-9][0-9][0-9]\)/26\1/g; s/\*004010~$/*003040~/' in/d.862 > in/six.862
+ok "version 003040 (GS08) with six-digit dates (YYMMDD)" evalq 'q edi read in/six.862 --json > six.json'
+check "  read as the 004010 fixture, every date 20YY" evalq 'grep -q "^GS.*\*003040~$" in/six.862 && ! grep -q "20261130" in/six.862 && cmp six.json d.json'
 edit 'N1*SU*ACME MACHINING*92*ACME~' 'N1*BY*BUYER CORP*92*BUYERCORP~' > in/nosu.830
 ok "no N1*SU: read" evalq 'q edi read in/nosu.830 --json > nosu.json'
 check "  the supplier is the interchange's receiver (ISA08, trimmed)" evalq '
