@@ -78,7 +78,9 @@ int vault_x12__check_se(const vault_x12_walk *w, const vault_x12_segment *s);
  * interchange into a JSON list of schedules as
  * schemas/forecast-import.schema.json describes them (x12_forecast.c):
  * one per LIN.  *out is the caller's.  What the reader takes and refuses
- * is said at the top of x12_forecast.c.
+ * is said at the top of x12_forecast.c.  The buckets share their period,
+ * status and date strings (a large 830 repeats them half a million
+ * times): read them, never json_string_set() one.
  */
 int vault_x12__parse_forecast(json_t **out, const char *data, size_t len);
 
