@@ -1208,6 +1208,22 @@ int vault_asn_cancel(vault *v, const char *asn, const char *reason);
  */
 int vault_asn_import(size_t *count, vault *v, const char *path);
 
+/*
+ * What the X12 interchange in file `path` reads as, writing nothing and
+ * needing no vault: *json (the caller's, free()) is the list an import
+ * takes, indented, keys sorted, and *shape says which: "asn" for an 856
+ * (schemas/asn.schema.json), "forecast" for an 830 or 862
+ * (schemas/forecast-import.schema.json).  The first transaction set
+ * decides; a set of another kind after it is refused.  VAULT_EINVALID
+ * with one line naming the segment when the interchange is refused.
+ * With VAULT_EDI_SUMMARY, a row per item of that list instead: a
+ * schedule's schedule, supplier, part, ship_to, issued, buckets (how
+ * many), first and last (their starts), qty (their total); a ship
+ * notice's asn (or the one it cancels), po, ship_date, packages (how many).
+ */
+#define VAULT_EDI_SUMMARY 1u
+int vault_edi_read(char **json, const char **shape, const char *path, unsigned flags);
+
 /* What was received of one lot of a ship notice. */
 typedef struct {
 	const char *lot;

@@ -25,10 +25,11 @@
 #include "portal.h"
 #include "util.h"
 #include "vault.h"
+#include "x12.h"
 
 #define ISA_LEN 106
-#define ELEMENTS_MAX 64
-#define VALUE_MAX 128
+#define ELEMENTS_MAX VAULT_X12_ELEMENTS_MAX
+#define VALUE_MAX VAULT_X12_VALUE_MAX
 #define HLS_MAX 20000
 
 /* Where an interchange opens: past a UTF-8 byte order mark and blank lines. */
@@ -48,15 +49,9 @@ int vault_x12__is_x12(const char *data, size_t len)
 	return len - i >= 3 && memcmp(data + i, "ISA", 3) == 0;
 }
 
-/* One segment split in place: el[0] is its id. */
-typedef struct {
-	char *el[ELEMENTS_MAX];
-	size_t n;
-	size_t number;  /* from 1, in the interchange */
-} segment;
+typedef vault_x12_segment segment;
 
-/* Element i, or "" when the segment is shorter. */
-static const char *el(const segment *s, size_t i)
+const char *vault_x12__el(const segment *s, size_t i)
 {
 	return i < s->n ? s->el[i] : "";
 }
@@ -74,23 +69,20 @@ typedef struct {
 
 /* The notice being read, and where the reader is in it. */
 typedef struct {
+	vault_x12_walk w;      /* first: the walk's callbacks get it */
 	hl_node *nodes;        /* the set's HLs, in order */
 	size_t nnodes, capnodes;
 	json_t *list;          /* every notice so far */
 	json_t *asn;           /* the open one, NULL outside ST ... SE */
 	json_t *packages;
 	json_t *item;          /* the open item, NULL outside HL*I */
-	char control[16];      /* ST02 */
 	char level;            /* of the last HL: S, O, P, I, '?' */
-	size_t segments;       /* of the set, ST included */
 	int has_lin, has_sn1, has_lot, has_bsn;
-	int six_digit_dates;   /* GS08 is a version before 004010 */
 	char purpose;          /* BSN01: 0 original, 'C' cancellation, 'R' replacement */
 	char date[16];         /* BSN03 as YYYY-MM-DD */
 } reader;
 
-static int fail(const segment *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(const segment *s, const char *fmt, ...)
+int vault_x12__fail(const segment *s, const char *fmt, ...)
 {
 	char buf[384];
 	va_list ap;
@@ -102,45 +94,41 @@ static int fail(const segment *s, const char *fmt, ...)
 	va_end(ap);
 	if (s)
 		return vault_error__set(VAULT_EINVALID, "X12 segment %zu (%.3s): %s", s->number,
-					el(s, 0), buf);
+					vault_x12__el(s, 0), buf);
 	return vault_error__set(VAULT_EINVALID, "X12: %s", buf);
 }
 
-/* A value of at most VALUE_MAX printable bytes. */
-static int value_ok(const segment *s, size_t i, const char *what)
+int vault_x12__value_ok(const segment *s, size_t i, const char *what)
 {
-	const char *v = el(s, i);
+	const char *v = vault_x12__el(s, i);
 	size_t k;
 
 	if (!*v)
-		return fail(s, "%s is missing", what);
+		return vault_x12__fail(s, "%s is missing", what);
 	if (strlen(v) > VALUE_MAX)
-		return fail(s, "%s is longer than %d bytes", what, VALUE_MAX);
+		return vault_x12__fail(s, "%s is longer than %d bytes", what, VALUE_MAX);
 	for (k = 0; v[k]; k++)
 		if ((unsigned char)v[k] < 0x20 || (unsigned char)v[k] > 0x7e)
-			return fail(s, "%s holds a byte that is not printable", what);
+			return vault_x12__fail(s, "%s holds a byte that is not printable", what);
 	return 0;
 }
 
-/*
- * CCYYMMDD as YYYY-MM-DD; YYMMDD too in versions before 004010 (`six`),
- * which wrote dates so: 20YY below 50, else 19YY.
- */
-static int date_of(char *out, size_t size, const segment *s, size_t i, const char *what, int six)
+/* Versions before 004010 (`six`) wrote dates YYMMDD. */
+int vault_x12__date(char *out, size_t size, const segment *s, size_t i, const char *what, int six)
 {
-	const char *v = el(s, i);
+	const char *v = vault_x12__el(s, i);
 
 	if (six && strlen(v) == 6 && strspn(v, "0123456789") == 6) {
 		if (vault__fmt(out, size, what, "%s%.2s-%.2s-%.2s", v[0] < '5' ? "20" : "19", v,
 			       v + 2, v + 4) < 0)
-			return fail(s, "%s does not fit", what);
+			return vault_x12__fail(s, "%s does not fit", what);
 		return 0;
 	}
 	if (strlen(v) != 8 || strspn(v, "0123456789") != 8)
-		return fail(s, "%s '%.16s' is not a date (%s)", what, v,
+		return vault_x12__fail(s, "%s '%.16s' is not a date (%s)", what, v,
 			    six ? "CCYYMMDD or YYMMDD" : "CCYYMMDD");
 	if (vault__fmt(out, size, what, "%.4s-%.2s-%.2s", v, v + 4, v + 6) < 0)
-		return fail(s, "%s does not fit", what);
+		return vault_x12__fail(s, "%s does not fit", what);
 	return 0;
 }
 
@@ -152,7 +140,7 @@ static int end_item(reader *r, const segment *s)
 	if (!r->has_lin || !r->has_sn1) {
 		json_decref(r->item);
 		r->item = NULL;
-		return fail(s, "the item before it has no %s segment", !r->has_lin ? "LIN" : "SN1");
+		return vault_x12__fail(s, "the item before it has no %s segment", !r->has_lin ? "LIN" : "SN1");
 	}
 	r->nodes[r->nnodes - 1].item = r->item;
 	r->item = NULL;
@@ -195,7 +183,7 @@ static int attribute(reader *r, const segment *s)
 
 				for (more = k + 1; more < r->nnodes; more++)
 					if (r->nodes[more].level == 'P' && r->nodes[more].parent == i)
-						return fail(s, "item HL '%s' has several packs under it and one "
+						return vault_x12__fail(s, "item HL '%s' has several packs under it and one "
 							    "quantity: which pack holds what is not said",
 							    it->id);
 				pack = &r->nodes[k];
@@ -203,7 +191,7 @@ static int attribute(reader *r, const segment *s)
 		/* its lot: its own, else its pack's */
 		if (!json_object_get(it->item, "lot")) {
 			if (!pack || !pack->lot[0])
-				return fail(s, "item HL '%s' names no lot (REF*LT or REF*BT, LIN LT, or "
+				return vault_x12__fail(s, "item HL '%s' names no lot (REF*LT or REF*BT, LIN LT, or "
 					    "its pack's REF*LT)", it->id);
 			json_object_set_new(it->item, "lot", json_string(pack->lot));
 		}
@@ -219,7 +207,7 @@ static int attribute(reader *r, const segment *s)
 
 static int on_hl(reader *r, const segment *s)
 {
-	const char *code = el(s, 3);
+	const char *code = vault_x12__el(s, 3);
 	int error;
 
 	if ((error = end_item(r, s)) < 0)
@@ -227,12 +215,12 @@ static int on_hl(reader *r, const segment *s)
 	hl_node *node;
 	size_t i;
 
-	if ((error = value_ok(s, 1, "HL01 (its id)")) < 0)
+	if ((error = vault_x12__value_ok(s, 1, "HL01 (its id)")) < 0)
 		return error;
-	if (strlen(el(s, 1)) > VALUE_MAX - 2)
-		return fail(s, "HL01 (its id) is longer than %d bytes", VALUE_MAX - 2);
+	if (strlen(vault_x12__el(s, 1)) > VALUE_MAX - 2)
+		return vault_x12__fail(s, "HL01 (its id) is longer than %d bytes", VALUE_MAX - 2);
 	if (r->nnodes == HLS_MAX)
-		return fail(s, "more than %d HL segments in one transaction set", HLS_MAX);
+		return vault_x12__fail(s, "more than %d HL segments in one transaction set", HLS_MAX);
 	if (r->nnodes == r->capnodes) {
 		r->capnodes = r->capnodes ? r->capnodes * 2 : 16;
 		if ((r->nodes = realloc(r->nodes, r->capnodes * sizeof(hl_node))) == NULL)
@@ -240,15 +228,15 @@ static int on_hl(reader *r, const segment *s)
 	}
 	node = &r->nodes[r->nnodes];
 	memset(node, 0, sizeof(*node));
-	memcpy(node->id, el(s, 1), strlen(el(s, 1)) + 1); /* at most VALUE_MAX - 2, checked */
+	memcpy(node->id, vault_x12__el(s, 1), strlen(vault_x12__el(s, 1)) + 1); /* at most VALUE_MAX - 2, checked */
 	node->parent = (size_t)-1;
 	/* HL02, its parent: an HL before it */
-	if (*el(s, 2)) {
+	if (*vault_x12__el(s, 2)) {
 		/* the nearest first: a parent is most often just before */
-		for (i = r->nnodes; i > 0 && strcmp(r->nodes[i - 1].id, el(s, 2)) != 0; i--)
+		for (i = r->nnodes; i > 0 && strcmp(r->nodes[i - 1].id, vault_x12__el(s, 2)) != 0; i--)
 			;
 		if (i == 0)
-			return fail(s, "HL02 '%.16s' names no HL before it", el(s, 2));
+			return vault_x12__fail(s, "HL02 '%.16s' names no HL before it", vault_x12__el(s, 2));
 		node->parent = i - 1;
 	}
 	/* a level qvault does not read (HL*ZZ, HL*Q...) is passed over, its children kept */
@@ -262,8 +250,7 @@ static int on_hl(reader *r, const segment *s)
 	return 0;
 }
 
-/* An X12 count element (SE01, GE01, IEA01): 1 to 9 digits, equal to `want`. */
-static int count_is(const char *e, size_t want)
+int vault_x12__count_is(const char *e, size_t want)
 {
 	size_t n = strlen(e);
 
@@ -276,7 +263,7 @@ static int set_lot(reader *r, const segment *s, const char *lot)
 	const char *had = json_string_value(json_object_get(r->item, "lot"));
 
 	if (had && strcmp(had, lot) != 0)
-		return fail(s, "the item names a second lot, '%s' and '%s'", had, lot);
+		return vault_x12__fail(s, "the item names a second lot, '%s' and '%s'", had, lot);
 	json_object_set_new(r->item, "lot", json_string(lot));
 	r->has_lot = 1;
 	return 0;
@@ -288,11 +275,11 @@ static int set_po(reader *r, const segment *s)
 	const char *had = json_string_value(json_object_get(r->asn, "po"));
 	int error;
 
-	if ((error = value_ok(s, 1, "PRF01 (the PO)")) < 0)
+	if ((error = vault_x12__value_ok(s, 1, "PRF01 (the PO)")) < 0)
 		return error;
-	if (had && strcmp(had, el(s, 1)) != 0)
-		return fail(s, "the ship notice names two POs, '%s' and '%s'", had, el(s, 1));
-	json_object_set_new(r->asn, "po", json_string(el(s, 1)));
+	if (had && strcmp(had, vault_x12__el(s, 1)) != 0)
+		return vault_x12__fail(s, "the ship notice names two POs, '%s' and '%s'", had, vault_x12__el(s, 1));
+	json_object_set_new(r->asn, "po", json_string(vault_x12__el(s, 1)));
 	return 0;
 }
 
@@ -310,14 +297,14 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 		 * lot's part; the others (UP, EN, SK, ...) cannot contradict it */
 		if (r->has_lin) {
 			json_decref(parts);
-			return fail(s, "the item has a second LIN");
+			return vault_x12__fail(s, "the item has a second LIN");
 		}
 		for (i = 2; i + 1 < s->n; i += 2) {
 			const char *q = s->el[i];
 
 			if (!*q && !*s->el[i + 1])
 				continue;
-			if ((error = value_ok(s, i + 1, "a LIN product id")) < 0) {
+			if ((error = vault_x12__value_ok(s, i + 1, "a LIN product id")) < 0) {
 				json_decref(parts);
 				return error;
 			}
@@ -333,38 +320,38 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 		}
 		if (!r->has_lin) {
 			json_decref(parts);
-			return fail(s, "LIN names no product (a qualifier and its id)");
+			return vault_x12__fail(s, "LIN names no product (a qualifier and its id)");
 		}
 		if (json_array_size(parts))
 			json_object_set_new(r->item, "part", parts);
 		else
 			json_decref(parts);
 	} else if (strcmp(id, "SN1") == 0) {
-		const char *q = el(s, 2), *unit = el(s, 3);
+		const char *q = vault_x12__el(s, 2), *unit = vault_x12__el(s, 3);
 		size_t whole = strspn(q, "0123456789");
 
 		/* an R (decimal) element: whole digits, a fraction of zeros only */
 		if (!*q || whole == 0 || whole > 10 ||
 		    (q[whole] && (q[whole] != '.' || strspn(q + whole + 1, "0") != strlen(q + whole + 1))) ||
 		    strtoull(q, NULL, 10) == 0)
-			return fail(s, "SN102 '%.16s' is not a whole quantity from 1", q);
+			return vault_x12__fail(s, "SN102 '%.16s' is not a whole quantity from 1", q);
 		if (r->has_sn1)
-			return fail(s, "the item has a second SN1");
+			return vault_x12__fail(s, "the item has a second SN1");
 		json_object_set_new(r->item, "qty", json_integer((json_int_t)strtoull(q, NULL, 10)));
 		/* SN103, the unit the quantity is in: the PO line's, or its pack */
 		if (*unit) {
 			int error2;
 
-			if ((error2 = value_ok(s, 3, "SN103 (the unit)")) < 0)
+			if ((error2 = vault_x12__value_ok(s, 3, "SN103 (the unit)")) < 0)
 				return error2;
 			json_object_set_new(r->item, "unit", json_string(unit));
 		}
 		r->has_sn1 = 1;
 	} else if (strcmp(id, "REF") == 0 &&
-		   (strcmp(el(s, 1), "LT") == 0 || strcmp(el(s, 1), "BT") == 0)) {
-		if ((error = value_ok(s, 2, "the lot")) < 0)
+		   (strcmp(vault_x12__el(s, 1), "LT") == 0 || strcmp(vault_x12__el(s, 1), "BT") == 0)) {
+		if ((error = vault_x12__value_ok(s, 2, "the lot")) < 0)
 			return error;
-		return set_lot(r, s, el(s, 2));
+		return set_lot(r, s, vault_x12__el(s, 2));
 	} else if (strcmp(id, "PRF") == 0) {
 		return set_po(r, s);
 	}
@@ -374,31 +361,31 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 /* A segment inside ST ... SE. */
 static int on_set_segment(reader *r, const segment *s)
 {
-	const char *id = el(s, 0);
+	const char *id = vault_x12__el(s, 0);
 	int error;
 
 	if (strcmp(id, "BSN") == 0) {
 		if (r->has_bsn)
-			return fail(s, "a second BSN segment");
-		if ((error = value_ok(s, 2, "BSN02 (the shipment id)")) < 0 ||
-		    (error = date_of(r->date, sizeof(r->date), s, 3, "BSN03", r->six_digit_dates)) < 0)
+			return vault_x12__fail(s, "a second BSN segment");
+		if ((error = vault_x12__value_ok(s, 2, "BSN02 (the shipment id)")) < 0 ||
+		    (error = vault_x12__date(r->date, sizeof(r->date), s, 3, "BSN03", r->w.six_digit_dates)) < 0)
 			return error;
 		/* BSN01, the purpose: an original, or a cancellation or a
 		 * replacement of the notice of the same shipment id */
-		if (strcmp(el(s, 1), "00") == 0) {
+		if (strcmp(vault_x12__el(s, 1), "00") == 0) {
 			r->purpose = 0;
-		} else if (strcmp(el(s, 1), "01") == 0) {
+		} else if (strcmp(vault_x12__el(s, 1), "01") == 0) {
 			r->purpose = 'C';
-			json_object_set_new(r->asn, "cancels", json_string(el(s, 2)));
-		} else if (strcmp(el(s, 1), "05") == 0) {
+			json_object_set_new(r->asn, "cancels", json_string(vault_x12__el(s, 2)));
+		} else if (strcmp(vault_x12__el(s, 1), "05") == 0) {
 			r->purpose = 'R';
-			json_object_set_new(r->asn, "replaces", json_string(el(s, 2)));
+			json_object_set_new(r->asn, "replaces", json_string(vault_x12__el(s, 2)));
 		} else {
-			return fail(s, "BSN01 '%.8s' is not a purpose qvault takes (00 original, "
-				    "01 cancellation, 05 replacement)", el(s, 1));
+			return vault_x12__fail(s, "BSN01 '%.8s' is not a purpose qvault takes (00 original, "
+				    "01 cancellation, 05 replacement)", vault_x12__el(s, 1));
 		}
 		if (r->purpose != 'C')
-			json_object_set_new(r->asn, "asn", json_string(el(s, 2)));
+			json_object_set_new(r->asn, "asn", json_string(vault_x12__el(s, 2)));
 		r->has_bsn = 1;
 		return 0;
 	}
@@ -411,84 +398,96 @@ static int on_set_segment(reader *r, const segment *s)
 		return on_item_segment(r, s, id);
 	if (strcmp(id, "PRF") == 0) {
 		if (r->level != 'O')
-			return fail(s, "PRF outside an order level (HL*O) or an item");
+			return vault_x12__fail(s, "PRF outside an order level (HL*O) or an item");
 		return set_po(r, s);
 	} else if (strcmp(id, "REF") == 0 && r->level == 'P' &&
-		   (strcmp(el(s, 1), "LT") == 0 || strcmp(el(s, 1), "BT") == 0)) {
+		   (strcmp(vault_x12__el(s, 1), "LT") == 0 || strcmp(vault_x12__el(s, 1), "BT") == 0)) {
 		hl_node *pack = &r->nodes[r->nnodes - 1];
 
-		if ((error = value_ok(s, 2, "the lot")) < 0)
+		if ((error = vault_x12__value_ok(s, 2, "the lot")) < 0)
 			return error;
-		if (pack->lot[0] && strcmp(pack->lot, el(s, 2)) != 0)
-			return fail(s, "the pack names a second lot, '%s' and '%s'", pack->lot, el(s, 2));
-		memcpy(pack->lot, el(s, 2), strlen(el(s, 2)) + 1); /* value_ok: VALUE_MAX */
+		if (pack->lot[0] && strcmp(pack->lot, vault_x12__el(s, 2)) != 0)
+			return vault_x12__fail(s, "the pack names a second lot, '%s' and '%s'", pack->lot, vault_x12__el(s, 2));
+		memcpy(pack->lot, vault_x12__el(s, 2), strlen(vault_x12__el(s, 2)) + 1); /* value_ok: VALUE_MAX */
 	} else if (strcmp(id, "MAN") == 0 && r->level == 'P') {
 		hl_node *pack = &r->nodes[r->nnodes - 1];
-		int gm = strcmp(el(s, 1), "GM") == 0;
+		int gm = strcmp(vault_x12__el(s, 1), "GM") == 0;
 
-		if ((error = value_ok(s, 2, "MAN02 (the marks)")) < 0)
+		if ((error = vault_x12__value_ok(s, 2, "MAN02 (the marks)")) < 0)
 			return error;
 		/* the pack's own marks: its SSCC (GM) first, else the first it gives */
 		if (!pack->marks[0] || (gm && !pack->marks_gm)) {
-			memcpy(pack->marks, el(s, 2), strlen(el(s, 2)) + 1); /* value_ok: VALUE_MAX */
+			memcpy(pack->marks, vault_x12__el(s, 2), strlen(vault_x12__el(s, 2)) + 1); /* value_ok: VALUE_MAX */
 			pack->marks_gm = gm;
 		}
-	} else if (strcmp(id, "TD5") == 0 && r->level == 'S' && *el(s, 3)) {
-		if ((error = value_ok(s, 3, "TD503 (the carrier)")) < 0)
+	} else if (strcmp(id, "TD5") == 0 && r->level == 'S' && *vault_x12__el(s, 3)) {
+		if ((error = vault_x12__value_ok(s, 3, "TD503 (the carrier)")) < 0)
 			return error;
-		json_object_set_new(r->asn, "carrier", json_string(el(s, 3)));
+		json_object_set_new(r->asn, "carrier", json_string(vault_x12__el(s, 3)));
 	} else if (strcmp(id, "REF") == 0 && r->level == 'S' &&
-		   (strcmp(el(s, 1), "CN") == 0 || strcmp(el(s, 1), "BM") == 0)) {
-		if ((error = value_ok(s, 2, "the tracking number")) < 0)
+		   (strcmp(vault_x12__el(s, 1), "CN") == 0 || strcmp(vault_x12__el(s, 1), "BM") == 0)) {
+		if ((error = vault_x12__value_ok(s, 2, "the tracking number")) < 0)
 			return error;
-		if (strcmp(el(s, 1), "CN") == 0 || !json_object_get(r->asn, "tracking"))
-			json_object_set_new(r->asn, "tracking", json_string(el(s, 2)));
-	} else if (strcmp(id, "DTM") == 0 && strcmp(el(s, 1), "011") == 0) {
+		if (strcmp(vault_x12__el(s, 1), "CN") == 0 || !json_object_get(r->asn, "tracking"))
+			json_object_set_new(r->asn, "tracking", json_string(vault_x12__el(s, 2)));
+	} else if (strcmp(id, "DTM") == 0 && strcmp(vault_x12__el(s, 1), "011") == 0) {
 		char d[16];
 
-		if ((error = date_of(d, sizeof(d), s, 2, "DTM02", r->six_digit_dates)) < 0)
+		if ((error = vault_x12__date(d, sizeof(d), s, 2, "DTM02", r->w.six_digit_dates)) < 0)
 			return error;
 		json_object_set_new(r->asn, "ship_date", json_string(d));
 	}
 	return 0;
 }
 
-static int on_st(reader *r, const segment *s)
+static int on_st(vault_x12_walk *w, const segment *s)
 {
-	if (strcmp(el(s, 1), "856") != 0)
-		return fail(s, "transaction set '%.16s' is a %.8s, not an 856 ship notice", el(s, 2),
-			    el(s, 1));
-	if (!*el(s, 2) || strlen(el(s, 2)) > 9)
-		return fail(s, "ST02 (the control number) is missing or too long");
-	memset(r->control, 0, sizeof(r->control));
-	memcpy(r->control, el(s, 2), strlen(el(s, 2))); /* at most 9 bytes, checked above */
+	reader *r = (reader *)w;
+
+	if (strcmp(vault_x12__el(s, 1), "856") != 0)
+		return vault_x12__fail(s, "transaction set '%.16s' is a %.8s, not an 856 ship notice",
+				       vault_x12__el(s, 2), vault_x12__el(s, 1));
 	r->asn = json_object();
 	r->packages = json_array();
 	r->item = NULL;
 	free_nodes(r);
 	r->level = 0;
-	r->segments = 1;
 	r->has_bsn = 0;
 	r->purpose = 0;
 	r->date[0] = '\0';
 	return 0;
 }
 
-static int on_se(reader *r, const segment *s)
+static int on_segment(vault_x12_walk *w, const segment *s)
 {
-	const char *count = el(s, 1);
+	return on_set_segment((reader *)w, s);
+}
+
+int vault_x12__check_se(const vault_x12_walk *w, const segment *s)
+{
+	const char *count = vault_x12__el(s, 1);
+
+	if (!vault_x12__count_is(count, w->segments))
+		return vault_x12__fail(s, "SE01 says %.16s segments, transaction set '%s' has %zu", count,
+				       w->control, w->segments);
+	if (strcmp(vault_x12__el(s, 2), w->control) != 0)
+		return vault_x12__fail(s, "SE02 '%.16s' does not match ST02 '%s'", vault_x12__el(s, 2),
+				       w->control);
+	return 0;
+}
+
+static int on_se(vault_x12_walk *w, const segment *s)
+{
+	reader *r = (reader *)w;
 	int error;
 
 	if ((error = end_item(r, s)) < 0 || (r->purpose != 'C' && (error = attribute(r, s)) < 0))
 		return error;
 	free_nodes(r);
-	if (!count_is(count, r->segments))
-		return fail(s, "SE01 says %.16s segments, transaction set '%s' has %zu", count,
-			    r->control, r->segments);
-	if (strcmp(el(s, 2), r->control) != 0)
-		return fail(s, "SE02 '%.16s' does not match ST02 '%s'", el(s, 2), r->control);
+	if ((error = vault_x12__check_se(w, s)) < 0)
+		return error;
 	if (!r->has_bsn)
-		return fail(s, "transaction set '%s' has no BSN segment", r->control);
+		return vault_x12__fail(s, "transaction set '%s' has no BSN segment", r->w.control);
 	if (r->purpose == 'C') {
 		json_array_append_new(r->list, r->asn);
 		json_decref(r->packages);
@@ -497,9 +496,9 @@ static int on_se(reader *r, const segment *s)
 		return 0;
 	}
 	if (!json_object_get(r->asn, "po"))
-		return fail(s, "transaction set '%s' has no PRF segment naming its PO", r->control);
+		return vault_x12__fail(s, "transaction set '%s' has no PRF segment naming its PO", r->w.control);
 	if (json_array_size(r->packages) == 0)
-		return fail(s, "transaction set '%s' has no item (HL*I)", r->control);
+		return vault_x12__fail(s, "transaction set '%s' has no item (HL*I)", r->w.control);
 	if (!json_object_get(r->asn, "ship_date"))
 		json_object_set_new(r->asn, "ship_date", json_string(r->date));
 	json_object_set_new(r->asn, "packages", r->packages);
@@ -512,8 +511,34 @@ static int on_se(reader *r, const segment *s)
 /* Where ISA's 16 element separators stand in its fixed 106 bytes. */
 static const int isa_seps[] = { 3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103 };
 
+/* A segment id: a capital, then one or two capitals or digits. */
+static int segment_id(const char *id)
+{
+	size_t len = strlen(id);
+
+	return len >= 2 && len <= 3 && id[0] >= 'A' && id[0] <= 'Z' &&
+	       strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == len;
+}
+
+/* ST02 into w->control, the set opened. */
+static int open_set(vault_x12_walk *w, const segment *s)
+{
+	const char *control = vault_x12__el(s, 2);
+	int error;
+
+	if ((error = w->on_st(w, s)) < 0)
+		return error;
+	if (!*control || strlen(control) > 9)
+		return vault_x12__fail(s, "ST02 (the control number) is missing or too long");
+	memset(w->control, 0, sizeof(w->control));
+	memcpy(w->control, control, strlen(control)); /* at most 9 bytes, checked above */
+	w->segments = 1;
+	w->in_set = 1;
+	return 0;
+}
+
 /* The interchange, segment by segment, through the envelope. */
-static int read_segments(reader *r, char *buf, size_t len, char sep, char term, size_t *used)
+static int read_segments(vault_x12_walk *w, char *buf, size_t len, char sep, char term, size_t *used)
 {
 	segment s;
 	char *p = buf, *end = buf + len, isa13[16] = "", gs06[16] = "";
@@ -535,146 +560,199 @@ static int read_segments(reader *r, char *buf, size_t len, char sep, char term, 
 			while (last > p && (last[-1] == '\r' || last[-1] == '\n'))
 				last--;
 			if (end - p < 4 || memcmp(p, "IEA", 3) != 0 || p[3] != sep)
-				return fail(NULL, "the interchange ends inside a segment (no terminator)");
+				return vault_x12__fail(NULL, "the interchange ends inside a segment (no terminator)");
 			stop = last;
 		}
 		*stop = '\0';
-		memset(&s, 0, sizeof(s));
+		s.n = 0;
 		s.number = ++number;
 		for (q = p, s.el[s.n++] = p; *q; q++)
 			if (*q == sep) {
 				if (s.n == ELEMENTS_MAX)
-					return fail(&s, "more than %d elements", ELEMENTS_MAX);
+					return vault_x12__fail(&s, "more than %d elements", ELEMENTS_MAX);
 				*q = '\0';
 				s.el[s.n++] = q + 1;
 			}
 		p = stop < end ? stop + 1 : end;
+		if (!segment_id(s.el[0]))
+			return vault_x12__fail(&s, "'%.16s' is not a segment id: the separators are not the "
+					       "ISA's (elements '%c', segments '%c')", s.el[0], sep, term);
 		if (number == 1) {
-			if (vault__fmt(isa13, sizeof(isa13), "ISA13", "%s", el(&s, 13)) < 0)
-				return fail(&s, "ISA13 (the control number) is too long");
+			if (vault__fmt(isa13, sizeof(isa13), "ISA13", "%s", vault_x12__el(&s, 13)) < 0)
+				return vault_x12__fail(&s, "ISA13 (the control number) is too long");
+			if (w->on_isa && (error = w->on_isa(w, &s)) < 0)
+				return error;
 			continue;
 		}
 		if (strcmp(s.el[0], "ISA") == 0)
-			return fail(&s, "a second ISA: one interchange per file");
-		if (r->asn) {
-			r->segments++;
-			if (strcmp(s.el[0], "SE") == 0)
-				error = on_se(r, &s);
-			else if (strcmp(s.el[0], "ST") == 0 || strcmp(s.el[0], "GE") == 0 ||
-				 strcmp(s.el[0], "IEA") == 0)
-				error = fail(&s, "transaction set '%s' has no SE trailer", r->control);
-			else
-				error = on_set_segment(r, &s);
+			return vault_x12__fail(&s, "a second ISA: one interchange per file");
+		if (w->in_set) {
+			w->segments++;
+			if (strcmp(s.el[0], "SE") == 0) {
+				if ((error = w->on_se(w, &s)) == 0)
+					w->in_set = 0;
+			} else if (strcmp(s.el[0], "ST") == 0 || strcmp(s.el[0], "GE") == 0 ||
+				   strcmp(s.el[0], "IEA") == 0) {
+				error = vault_x12__fail(&s, "transaction set '%s' has no SE trailer", w->control);
+			} else {
+				error = w->on_segment(w, &s);
+			}
 			continue;
 		}
 		if (strcmp(s.el[0], "GS") == 0) {
 			if (in_group)
-				return fail(&s, "a GS inside a group: the group before has no GE");
+				return vault_x12__fail(&s, "a GS inside a group: the group before has no GE");
 			in_group = 1;
 			groups++;
 			sets = 0;
-			if (vault__fmt(gs06, sizeof(gs06), "GS06", "%s", el(&s, 6)) < 0)
-				return fail(&s, "GS06 (the control number) is too long");
+			if (vault__fmt(gs06, sizeof(gs06), "GS06", "%s", vault_x12__el(&s, 6)) < 0)
+				return vault_x12__fail(&s, "GS06 (the control number) is too long");
 			/* GS08, the version: 003040, 004010...; before 004010 dates had six digits */
-			r->six_digit_dates = strlen(el(&s, 8)) >= 6 &&
-				strspn(el(&s, 8), "0123456789") >= 6 && strncmp(el(&s, 8), "004010", 6) < 0;
+			w->six_digit_dates = strlen(vault_x12__el(&s, 8)) >= 6 &&
+				strspn(vault_x12__el(&s, 8), "0123456789") >= 6 &&
+				strncmp(vault_x12__el(&s, 8), "004010", 6) < 0;
 		} else if (strcmp(s.el[0], "ST") == 0) {
 			if (!in_group)
-				return fail(&s, "ST outside a functional group (no GS)");
+				return vault_x12__fail(&s, "ST outside a functional group (no GS)");
 			sets++;
-			error = on_st(r, &s);
+			error = open_set(w, &s);
 		} else if (strcmp(s.el[0], "GE") == 0) {
 			if (!in_group)
-				return fail(&s, "GE without GS");
-			if (!count_is(el(&s, 1), sets))
-				return fail(&s, "GE01 says %.16s transaction sets, the group has %zu",
-					    el(&s, 1), sets);
-			if (strcmp(el(&s, 2), gs06) != 0)
-				return fail(&s, "GE02 '%.16s' does not match GS06 '%s'", el(&s, 2), gs06);
+				return vault_x12__fail(&s, "GE without GS");
+			if (!vault_x12__count_is(vault_x12__el(&s, 1), sets))
+				return vault_x12__fail(&s, "GE01 says %.16s transaction sets, the group has %zu",
+						       vault_x12__el(&s, 1), sets);
+			if (strcmp(vault_x12__el(&s, 2), gs06) != 0)
+				return vault_x12__fail(&s, "GE02 '%.16s' does not match GS06 '%s'",
+						       vault_x12__el(&s, 2), gs06);
 			in_group = 0;
 		} else if (strcmp(s.el[0], "IEA") == 0) {
 			if (in_group)
-				return fail(&s, "IEA inside a group: the group has no GE");
-			if (!count_is(el(&s, 1), groups))
-				return fail(&s, "IEA01 says %.16s groups, the interchange has %zu",
-					    el(&s, 1), groups);
-			if (strcmp(el(&s, 2), isa13) != 0)
-				return fail(&s, "IEA02 '%.16s' does not match ISA13 '%s'", el(&s, 2), isa13);
+				return vault_x12__fail(&s, "IEA inside a group: the group has no GE");
+			if (!vault_x12__count_is(vault_x12__el(&s, 1), groups))
+				return vault_x12__fail(&s, "IEA01 says %.16s groups, the interchange has %zu",
+						       vault_x12__el(&s, 1), groups);
+			if (strcmp(vault_x12__el(&s, 2), isa13) != 0)
+				return vault_x12__fail(&s, "IEA02 '%.16s' does not match ISA13 '%s'",
+						       vault_x12__el(&s, 2), isa13);
 			done = 1;
 			break;
 		} else {
-			return fail(&s, "a segment outside a transaction set");
+			return vault_x12__fail(&s, "a segment outside a transaction set");
 		}
 	}
 	if (error)
 		return error;
-	if (r->asn)
-		return fail(NULL, "transaction set '%s' has no SE trailer", r->control);
+	if (w->in_set)
+		return vault_x12__fail(NULL, "transaction set '%s' has no SE trailer", w->control);
 	if (in_group)
-		return fail(NULL, "the last functional group has no GE trailer");
+		return vault_x12__fail(NULL, "the last functional group has no GE trailer");
 	if (!done)
-		return fail(NULL, "the interchange has no IEA trailer");
+		return vault_x12__fail(NULL, "the interchange has no IEA trailer");
 	*used = (size_t)(p - buf);
 	return 0;
 }
 
 /* The ISA opening `data`: its separators, checked; 0 or an error. */
-static int isa_of(char *sep, char *term, const char *data, size_t len, size_t at)
+static int isa_of(char *sep, char *term, char *component, const char *data, size_t len, size_t at)
 {
 	size_t i, count;
 
 	if (len < ISA_LEN || memcmp(data, "ISA", 3) != 0)
-		return at ? fail(NULL, "after the interchange's IEA comes something else than an ISA")
-			  : fail(NULL, "the interchange does not open with a full ISA segment (106 bytes)");
+		return at ? vault_x12__fail(NULL, "after the interchange's IEA comes something else than an ISA")
+			  : vault_x12__fail(NULL, "the interchange does not open with a full ISA segment (106 bytes)");
 	*sep = data[3];
 	*term = data[ISA_LEN - 1];
+	*component = data[ISA_LEN - 2];
 	if (*sep == *term || (*sep >= '0' && *sep <= '9') || (*sep >= 'A' && *sep <= 'Z') ||
 	    (*term >= '0' && *term <= '9') || (*term >= 'A' && *term <= 'Z') || *sep == ' ' ||
 	    !*sep || !*term)
-		return fail(NULL, "ISA names unusable separators");
+		return vault_x12__fail(NULL, "ISA names unusable separators");
 	for (i = 0; i < sizeof(isa_seps) / sizeof(isa_seps[0]); i++)
 		if (data[isa_seps[i]] != *sep)
-			return fail(NULL, "ISA is not the fixed 106 bytes: byte %d should be the element "
+			return vault_x12__fail(NULL, "ISA is not the fixed 106 bytes: byte %d should be the element "
 				    "separator", isa_seps[i] + 1);
 	for (i = 0, count = 0; i < ISA_LEN; i++)
 		count += data[i] == *sep;
 	if (count != sizeof(isa_seps) / sizeof(isa_seps[0]))
-		return fail(NULL, "ISA is not the fixed 106 bytes: it has %zu element separators, not 16",
+		return vault_x12__fail(NULL, "ISA is not the fixed 106 bytes: it has %zu element separators, not 16",
 			    count);
 	return 0;
+}
+
+int vault_x12__walk(vault_x12_walk *w, const char *data, size_t len)
+{
+	char *buf, sep = 0, term = 0;
+	size_t at, used = 0, n = 0;
+	int error = 0;
+
+	if (memchr(data, '\0', len))
+		return vault_x12__fail(NULL, "the interchange holds a NUL byte");
+	if ((buf = malloc(len + 1)) == NULL)
+		abort();
+	memcpy(buf, data, len);
+	buf[len] = '\0';
+	w->in_set = 0;
+	/* one interchange after another, each with its own separators */
+	at = lead(buf, len);
+	while (at < len || n == 0) {
+		if ((error = isa_of(&sep, &term, &w->component, buf + at, len - at, n++)) < 0 ||
+		    (error = read_segments(w, buf + at, len - at, sep, term, &used)) < 0)
+			break;
+		at += used;
+		at += lead(buf + at, len - at);
+	}
+	free(buf);
+	return error < 0 ? error : 0;
+}
+
+void vault_x12__first_set(char *out, size_t size, const char *data, size_t len)
+{
+	size_t i = lead(data, len), k;
+	char sep, term;
+
+	out[0] = '\0';
+	if (len - i < ISA_LEN || memcmp(data + i, "ISA", 3) != 0)
+		return;
+	sep = data[i + 3];
+	term = data[i + ISA_LEN - 1];
+	for (k = i; k + 4 < len; k++) {
+		size_t at = k + 1, m;
+
+		if (data[k] != term)
+			continue;
+		while (at < len && (data[at] == '\r' || data[at] == '\n'))
+			at++;
+		if (len - at < 4 || memcmp(data + at, "ST", 2) != 0 || data[at + 2] != sep)
+			continue;
+		at += 3;
+		for (m = 0; at + m < len && data[at + m] != sep && data[at + m] != term; m++)
+			;
+		if (m + 1 <= size && m <= 8) {
+			memcpy(out, data + at, m);
+			out[m] = '\0';
+		}
+		return;
+	}
 }
 
 int vault_x12__parse_856(json_t **out, const char *data, size_t len)
 {
 	reader r;
-	char *buf, sep = 0, term = 0;
-	size_t at, used = 0, n = 0;
-	int error = 0;
+	int error;
 
 	*out = NULL;
-	if (memchr(data, '\0', len))
-		return fail(NULL, "the interchange holds a NUL byte");
-	if ((buf = malloc(len + 1)) == NULL)
-		abort();
-	memcpy(buf, data, len);
-	buf[len] = '\0';
 	memset(&r, 0, sizeof(r));
+	r.w.on_st = on_st;
+	r.w.on_segment = on_segment;
+	r.w.on_se = on_se;
 	r.list = json_array();
-	/* one interchange after another, each with its own separators */
-	at = lead(buf, len);
-	while (at < len || n == 0) {
-		if ((error = isa_of(&sep, &term, buf + at, len - at, n++)) < 0 ||
-		    (error = read_segments(&r, buf + at, len - at, sep, term, &used)) < 0)
-			break;
-		at += used;
-		at += lead(buf + at, len - at);
-	}
+	error = vault_x12__walk(&r.w, data, len);
 	json_decref(r.asn);
 	json_decref(r.packages);
 	json_decref(r.item);
 	free_nodes(&r);
 	free(r.nodes);
-	free(buf);
 	if (error < 0) {
 		json_decref(r.list);
 		return error;

@@ -1,0 +1,93 @@
+/*
+ * x12.h - what the X12 readers share (x12.c): segments split in place,
+ * the interchange's envelope walked and its counts checked, the values
+ * and dates every set holds.  The 856 reader (x12.c) and the 830/862
+ * reader (x12_forecast.c) each hand the walk their own callbacks.
+ */
+#ifndef VAULT_X12_H
+#define VAULT_X12_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#define VAULT_X12_ELEMENTS_MAX 64
+#define VAULT_X12_VALUE_MAX 128
+
+/* One segment split in place: el[0] is its id. */
+typedef struct {
+	char *el[VAULT_X12_ELEMENTS_MAX];
+	size_t n;
+	size_t number;  /* from 1, in the interchange */
+} vault_x12_segment;
+
+/* Element i of `s`, or "" when the segment is shorter. */
+const char *vault_x12__el(const vault_x12_segment *s, size_t i);
+
+/*
+ * VAULT_EINVALID with "X12 segment N (ID): <what>", or "X12: <what>"
+ * when `s` is NULL.
+ */
+int vault_x12__fail(const vault_x12_segment *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Element i is a value of 1 to VAULT_X12_VALUE_MAX printable bytes; `what` names it. */
+int vault_x12__value_ok(const vault_x12_segment *s, size_t i, const char *what);
+
+/*
+ * Element i, a date CCYYMMDD (YYMMDD too when `six`: 20YY below 50, else
+ * 19YY), as YYYY-MM-DD into `out`.
+ */
+int vault_x12__date(char *out, size_t size, const vault_x12_segment *s, size_t i,
+		    const char *what, int six);
+
+/* An X12 count element (SE01, GE01, IEA01, CTT01): 1 to 9 digits equal to `want`. */
+int vault_x12__count_is(const char *e, size_t want);
+
+/*
+ * One walk through an interchange (or several, one after another, each
+ * with its own separators): the caller's callbacks see each ISA, each ST
+ * (to take or refuse the set by ST01), each segment inside ST ... SE, and
+ * each SE (which calls vault_x12__check_se when its set is whole).  The
+ * walk checks the rest of the envelope: the ISA's fixed width and its
+ * separators, GS/GE and GE01, IEA01, the control numbers.  A callback
+ * returns 0, or an error set with vault_x12__fail, which ends the walk.
+ */
+typedef struct vault_x12_walk vault_x12_walk;
+struct vault_x12_walk {
+	int (*on_isa)(vault_x12_walk *w, const vault_x12_segment *s); /* may be NULL */
+	int (*on_st)(vault_x12_walk *w, const vault_x12_segment *s);
+	int (*on_segment)(vault_x12_walk *w, const vault_x12_segment *s);
+	int (*on_se)(vault_x12_walk *w, const vault_x12_segment *s);
+	/* the walk's, for the callbacks to read */
+	int in_set;           /* inside ST ... SE */
+	size_t segments;      /* of the open set, ST and this one included */
+	char control[16];     /* ST02 */
+	int six_digit_dates;  /* GS08 is a version before 004010 */
+	char component;       /* ISA16, the component separator */
+};
+
+/* Walk `data` (copied: the caller's bytes stay as they are). */
+int vault_x12__walk(vault_x12_walk *w, const char *data, size_t len);
+
+/* SE01 counts the set's segments, SE02 repeats ST02: 0 or the error. */
+int vault_x12__check_se(const vault_x12_walk *w, const vault_x12_segment *s);
+
+/*
+ * Parse an X12 830 (planning schedule) and 862 (shipping schedule)
+ * interchange into a JSON list of schedules as
+ * schemas/forecast-import.schema.json describes them (x12_forecast.c):
+ * one per LIN.  *out is the caller's.  What the reader takes and refuses
+ * is said at the top of x12_forecast.c.  The buckets share their period,
+ * status and date strings (a large 830 repeats them half a million
+ * times): read them, never json_string_set() one.
+ */
+int vault_x12__parse_forecast(json_t **out, const char *data, size_t len);
+
+/*
+ * The transaction set ST01 of the first ST in `data` ("856", "830"...),
+ * into `out` (at least 4 bytes; "" when there is none or it is longer).
+ */
+void vault_x12__first_set(char *out, size_t size, const char *data, size_t len);
+
+#endif
