@@ -295,6 +295,7 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 /* Who signs SHA256SUMS: "NAME@ORG" of the server and of the exporter. */
 typedef struct {
 	char id[2][VAULT_NAME_MAX * 2 + 2];
+	char fp[2][64];          /* each key's "SHA256:..." */
 	const vault_key *key[2];
 	size_t n;
 } signers;
@@ -373,15 +374,21 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 	       "below in the folder it unpacks into:\n\n"
 	       "     unzip BUNDLE.zip -d bundle && cd bundle\n\n"
 	       "0. Whose keys to trust: learn it outside this bundle.\n\n"
-	       "   allowed_signers travels in this bundle, and whoever could change the\n"
-	       "   bundle could change it too.  Get the fingerprints of the vault's keys\n"
-	       "   independently: from the vault's admin, in a letter, or from the vault's\n"
-	       "   published keys (`qvault keys allowed-signers` on the vault, each key's\n"
-	       "   fingerprint as `ssh-keygen -l` prints it).  This bundle's keys are:\n\n"
+	       "   allowed_signers and this file travel in the bundle, and whoever could\n"
+	       "   change the bundle could change them too.  Get the fingerprint of each\n"
+	       "   key that signed SHA256SUMS independently, from the buyer and apart\n"
+	       "   from the bundle: in a letter, by phone, or from the vault's published\n"
+	       "   keys (`qvault keys allowed-signers`).  `qvault export` printed them for\n"
+	       "   the buyer to pass on; when the bundle was made they were, as this file\n"
+	       "   says:\n\n");
+	for (i = 0; i < sg->n; i++)
+		append(&out, "       %s %s\n", sg->id[i], sg->fp[i]);
+	append(&out,
+	       "\n   Every fingerprint printed below (\"Good ... signature for NAME with ...\n"
+	       "   key SHA256:...\") must be the one you obtained for NAME, not merely the\n"
+	       "   one above.  A fingerprint you cannot match means a key you cannot\n"
+	       "   trust, whatever else passes.  This bundle's keys are:\n\n"
 	       "     awk '{ print $3, $4, $1 }' allowed_signers | ssh-keygen -l -f -\n\n"
-	       "   Every fingerprint printed below (\"Good ... signature for NAME with ...\n"
-	       "   key SHA256:...\") must be the one you obtained for NAME.  A fingerprint\n"
-	       "   you cannot match means a key you cannot trust, whatever else passes.\n\n"
 	       "1. SHA256SUMS was signed (SSHSIG, namespace qvault-bundle) by %s,\n"
 	       "   one signature file each:\n\n",
 	       sg->n == 2 ? "the vault's\n   server and by the user who exported the bundle" :
@@ -391,30 +398,45 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 		       "     ssh-keygen -Y verify -f allowed_signers -I '%s' -n qvault-bundle \\\n"
 		       "       -s 'SHA256SUMS.%s.sig' < SHA256SUMS\n", sg->id[i], sg->id[i]);
 	append(&out,
-	       "\n2. Every file is what was signed (coreutils):\n\n"
-	       "     sha256sum -c SHA256SUMS\n\n"
+	       "\n2. Every file is what was signed (coreutils), and there is no other:\n\n"
+	       "     sha256sum -c SHA256SUMS\n"
+	       "     find . ! -type d ! -type f | awk '{ print $0 \": not a file\"; bad = 1 } END { exit bad }'\n"
+	       "     { cut -c 67- SHA256SUMS; echo SHA256SUMS\n");
+	for (i = 0; i < sg->n; i++)
+		append(&out, "       echo 'SHA256SUMS.%s.sig'\n", sg->id[i]);
+	append(&out,
+	       "       find . -type f | cut -c 3-; } | LC_ALL=C sort | uniq -u |\n"
+	       "       awk '{ print $0 \": unlisted or missing\"; bad = 1 } END { exit bad }'\n\n"
 	       "   SHA256SUMS lists every other file of the bundle, history.bundle too;\n"
 	       "   the SHA-256 of each document is the one recorded in the vault when it\n"
-	       "   was added.\n\n"
-	       "3. Every acknowledgment was signed by its supplier's key (OpenSSH):\n\n");
+	       "   was added.  The last two commands print any member that is no file (a\n"
+	       "   link) or that neither SHA256SUMS nor step 1 names, and fail: unzip\n"
+	       "   writes a member named ../X or /X inside the folder, where they find it.\n\n"
+	       "3. Every acknowledgment was signed by its supplier's key (OpenSSH), at\n"
+	       "   the time it states:\n\n");
 	if (json_array_size(acks) == 0)
 		append(&out, "     (no acknowledgments in this bundle)\n");
 	json_array_foreach(acks, i, a) {
 		const char *doc = json_string_value(json_object_get(a, "doc"));
 		const char *rev = json_string_value(json_object_get(a, "rev"));
 		const char *st = json_string_value(json_object_get(a, "statement"));
+		time_t t = (time_t)json_integer_value(json_object_get(a, "time"));
+		struct tm tm;
+		char when[32];
 
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y%m%d%H%M%SZ", &tm);
 		append(&out,
 		       "     ssh-keygen -Y verify -f allowed_signers -I %s@%s -n qvault-ack \\\n"
-		       "       -s 'acks/%s@%s/%s.sig' < 'acks/%s@%s/%s'\n",
+		       "       -Overify-time=%s -s 'acks/%s@%s/%s.sig' < 'acks/%s@%s/%s'\n",
 		       json_string_value(json_object_get(a, "signer")),
-		       json_string_value(json_object_get(a, "org")), doc, rev, st, doc, rev, st);
+		       json_string_value(json_object_get(a, "org")), when, doc, rev, st, doc, rev, st);
 	}
 	append(&out,
 	       "\n   Each statement (in-toto Statement v1) names the files it covers by\n"
-	       "   SHA-256: compare them with SHA256SUMS.  A revoked key carries\n"
-	       "   valid-before in allowed_signers, so ssh-keygen refuses what it signed\n"
-	       "   later.\n\n"
+	       "   SHA-256 (compare them with SHA256SUMS) and its time, which the\n"
+	       "   signature covers.  A revoked key carries valid-before in\n"
+	       "   allowed_signers, so ssh-keygen refuses what it signed later.\n\n"
 	       "4. Who added, released and acknowledged each revision: history.bundle\n"
 	       "   holds the signed vault commits that wrote each one (HISTORY.txt lists\n"
 	       "   them per revision, with each act).  It holds those commits, the trees\n"
@@ -540,6 +562,7 @@ static int find_signers(signers *sg, vault_key **server, vault *v, const git_tre
 	if ((error = vault__fmt(sg->id[0], sizeof(sg->id[0]), "signer", "%s@%s", su.name,
 				su.org)) < 0)
 		goto done;
+	memcpy(sg->fp[0], su.fingerprint, sizeof(sg->fp[0]));
 	sg->key[0] = *server;
 	sg->n = 1;
 	if (v->key && !v->on_behalf) {
@@ -549,6 +572,7 @@ static int find_signers(signers *sg, vault_key **server, vault *v, const git_tre
 			if ((error = vault__fmt(sg->id[1], sizeof(sg->id[1]), "signer", "%s@%s",
 						me.name, me.org)) < 0)
 				goto done;
+			memcpy(sg->fp[1], me.fingerprint, sizeof(sg->fp[1]));
 			sg->key[1] = v->key;
 			sg->n = 2;
 		}
@@ -562,6 +586,35 @@ done:
 	free(want);
 	vault_user_dispose(&su);
 	vault_user_dispose(&me);
+	return error;
+}
+
+int vault_export_signers(char **out, vault *v)
+{
+	git_commit *head = NULL;
+	git_tree *root = NULL;
+	vault_key *server = NULL;
+	vault_buf text = VAULT_BUF_INIT;
+	signers sg;
+	size_t i;
+	int error;
+
+	*out = NULL;
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	if (git_commit_tree(&root, head) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+		goto done;
+	}
+	if ((error = find_signers(&sg, &server, v, root)) < 0)
+		goto done;
+	for (i = 0; i < sg.n; i++)
+		append(&text, "%s %s\n", sg.id[i], sg.fp[i]);
+	*out = vault_buf__detach(&text);
+done:
+	vault_key_free(server);
+	git_tree_free(root);
+	git_commit_free(head);
 	return error;
 }
 

@@ -1012,6 +1012,15 @@ typedef enum { VAULT_EXPORT_LOT, VAULT_EXPORT_PO, VAULT_EXPORT_DOC } vault_expor
 int vault_export(vault *v, vault_export_kind kind, const char *name, const char *rev,
 		 const char *out);
 
+/*
+ * Who signs the bundles the acting identity exports: one line per signer,
+ * "NAME@ORG SHA256:..." (its key's fingerprint as ssh-keygen -l prints
+ * it), the server first; `*out` is malloc'd, the caller's.  The auditor
+ * must get these apart from the bundle, which carries its own
+ * allowed_signers: they are the trust anchor its VERIFY.txt compares with.
+ */
+int vault_export_signers(char **out, vault *v);
+
 /* What a document revision can be attached to. */
 typedef enum { VAULT_LINK_PO, VAULT_LINK_LOT, VAULT_LINK_PART } vault_link_kind;
 
