@@ -5,7 +5,9 @@
  *   documents/DOC@REV/FILE        every revision the trace reaches
  *   certs/DOC@REV/cert.json       a material certificate's EN 10204 data
  *   acks/DOC@REV/NAME, NAME.sig   each acknowledgment statement and its SSHSIG
- *   allowed_signers               the vault's users' keys (revoked ones end)
+ *                                 (of a lot or PO: by the suppliers it names)
+ *   allowed_signers               the keys of those who signed anything the
+ *                                 bundle holds (revoked ones end)
  *   history.bundle                the signed commits that wrote each revision
  *                                 (provenance.c), a git bundle
  *   HISTORY.txt                   each revision's commits, with their acts
@@ -149,9 +151,13 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 	return error;
 }
 
-/* Each acknowledgment of DOC@REV: the statement and its signature, as stored. */
+/*
+ * Each acknowledgment of DOC@REV: the statement and its signature, as
+ * stored; only those of the organizations in `orgs` unless it is NULL.
+ * Their names go to `it`, whose history then holds their commits.
+ */
 static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const char *rev,
-		    json_t *listed)
+		    const json_t *orgs, vault_provenance_item *it, json_t *listed)
 {
 	vault_ack_list *acks;
 	char dir[VAULT_PATH_MAX];
@@ -164,6 +170,12 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 	for (i = 0; i < acks->count && !error; i++) {
 		const vault_ack_info *a = &acks->items[i];
 
+		/* another supplier's acknowledgment is none of this lot's or PO's */
+		if (orgs && !json_object_get(orgs, a->org))
+			continue;
+		if ((it->acks = realloc(it->acks, (it->nacks + 1) * sizeof(char *))) == NULL)
+			abort();
+		it->acks[it->nacks++] = vault__strdup(a->name);
 		for (x = 0; x < 2 && !error; x++) {
 			char path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2], *data;
 			size_t len;
@@ -208,6 +220,25 @@ static void collect(json_t *seen, json_t *node)
 	}
 }
 
+/* Every organization the trace names as a lot's or a PO's supplier, as keys of `orgs`. */
+static void suppliers(json_t *orgs, json_t *node)
+{
+	const char *key;
+	json_t *val;
+	size_t i;
+
+	if (json_is_array(node)) {
+		json_array_foreach(node, i, val)
+			suppliers(orgs, val);
+	} else if (json_is_object(node)) {
+		json_object_foreach(node, key, val) {
+			if (strcmp(key, "supplier") == 0 && json_is_string(val))
+				json_object_set_new(orgs, json_string_value(val), json_true());
+			suppliers(orgs, val);
+		}
+	}
+}
+
 static int cmp_member(const void *a, const void *b)
 {
 	return strcmp(((const member *)a)->name, ((const member *)b)->name);
@@ -231,6 +262,28 @@ static void append(vault_buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (error < 0)
 		abort();
+}
+
+/*
+ * The lines of allowed_signers `keys` whose principal is a key of `need`:
+ * the bundle's signers, not every user of the vault.
+ */
+static char *needed_signers(const char *keys, const json_t *need)
+{
+	vault_buf out = VAULT_BUF_INIT;
+	const char *line, *sp, *end;
+
+	for (line = keys; *line; line = end + 1) {
+		char who[VAULT_NAME_MAX * 2 + 2];
+
+		if ((end = strchr(line, '\n')) == NULL)
+			break;
+		sp = memchr(line, ' ', (size_t)(end - line));
+		if (sp && vault__fmt(who, sizeof(who), "signer", "%.*s", (int)(sp - line), line) == 0 &&
+		    json_object_get(need, who))
+			append(&out, "%.*s\n", (int)(end - line), line);
+	}
+	return vault_buf__detach(&out);
 }
 
 /* trace.txt: what the bundle holds, for a person. */
@@ -324,8 +377,12 @@ static const vault_provenance_item *item_of(const char *mname, const char *top,
 	return NULL;
 }
 
-/* HISTORY.txt: each revision's commits, oldest first, with who and what. */
-static int history_text(char **out, vault *v, const vault_provenance_item *items, size_t nitems)
+/*
+ * HISTORY.txt: each revision's commits, oldest first, with who and what;
+ * each author's "NAME@ORG" (its e-mail address) becomes a key of `need`.
+ */
+static int history_text(char **out, vault *v, const vault_provenance_item *items, size_t nitems,
+			json_t *need)
 {
 	vault_buf text = VAULT_BUF_INIT;
 	size_t i, k;
@@ -333,7 +390,9 @@ static int history_text(char **out, vault *v, const vault_provenance_item *items
 	append(&text,
 	       "The commits that wrote each record of this bundle, oldest first, all in\n"
 	       "history.bundle (VERIFY.txt, step 4): commit id, author, time (UTC), act.\n"
-	       "Each record is the folder named in brackets in that commit's tree.\n");
+	       "Each record is the folder named in brackets in that commit's tree, but\n"
+	       "its acks/: the commits of the acknowledgments in this bundle are listed,\n"
+	       "and each is checked by its own signature (VERIFY.txt, step 3).\n");
 	for (i = 0; i < nitems; i++) {
 		append(&text, "\n%s [%s]\n", items[i].label, items[i].dir);
 		for (k = 0; k < items[i].n; k++) {
@@ -348,6 +407,7 @@ static int history_text(char **out, vault *v, const vault_provenance_item *items
 				return vault_error__git(VAULT_ERROR, "cannot read a commit");
 			}
 			who = git_commit_author(c);
+			json_object_set_new(need, who->email, json_true());
 			t = (time_t)who->when.time;
 			gmtime_r(&t, &tm);
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -623,6 +683,7 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 {
 	bundle b;
 	json_t *trace = NULL, *revs = json_object(), *acks = json_array(), *pair;
+	json_t *orgs = NULL, *need = json_object();
 	git_commit *head = NULL;
 	git_tree *root = NULL;
 	char *text = NULL, *keys = NULL, subject[300], hex[41];
@@ -648,6 +709,10 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 		goto done;
 	}
 	collect(revs, trace);
+	if (kind != VAULT_EXPORT_DOC) {
+		orgs = json_object();
+		suppliers(orgs, trace);
+	}
 	if (kind == VAULT_EXPORT_DOC) {
 		char k[VAULT_NAME_MAX * 2 + 2];
 
@@ -679,17 +744,14 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 				json_object_size(revs));
 		/* a revision left out is left out with its acknowledgments */
 		if ((error = add_revision(&b, v, d, r)) < 0 ||
-		    (error == 0 && ((error = add_acks(&b, v, root, d, r, acks)) < 0 ||
-				    (error = add_item(&items, &nitems, d, r)) < 0)))
+		    (error == 0 && ((error = add_item(&items, &nitems, d, r)) < 0 ||
+				    (error = add_acks(&b, v, root, d, r, orgs, &items[nitems - 1],
+						      acks)) < 0)))
 			goto done;
 	}
 	vault__progress_end(&v->progress, "Collecting revisions", done_revs, done_revs);
 	if ((error = find_signers(&sg, &server, v, root)) < 0 ||
-	    (error = vault_allowed_signers(&keys, v)) < 0)
-		goto done;
-	add_data(&b, "allowed_signers", keys, strlen(keys));
-	keys = NULL;
-	if ((error = vault_provenance__collect(items, nitems, v->store, head)) < 0)
+	    (error = vault_provenance__collect(items, nitems, v->store, head)) < 0)
 		goto done;
 	if ((error = vault_provenance__bundle(&keys, &len, v->store, items, nitems)) == 0) {
 		add_data(&b, "history.bundle", keys, len);
@@ -698,9 +760,28 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	} else if (error != VAULT_ENOTFOUND) {
 		goto done;
 	}
-	if ((error = history_text(&keys, v, items, nitems)) < 0)
+	if ((error = history_text(&keys, v, items, nitems, need)) < 0)
 		goto done;
 	add_data(&b, "HISTORY.txt", keys, strlen(keys));
+	keys = NULL;
+	/* allowed_signers: who signed what the bundle holds, no other user */
+	for (i = 0; i < sg.n; i++)
+		json_object_set_new(need, sg.id[i], json_true());
+	json_array_foreach(acks, i, pair) {
+		char who[VAULT_NAME_MAX * 2 + 2];
+
+		if (vault__fmt(who, sizeof(who), "signer", "%s@%s",
+			       json_string_value(json_object_get(pair, "signer")),
+			       json_string_value(json_object_get(pair, "org"))) == 0)
+			json_object_set_new(need, who, json_true());
+	}
+	if ((error = vault_allowed_signers(&keys, v)) < 0)
+		goto done;
+	pair = json_string(keys);
+	free(keys);
+	keys = needed_signers(json_string_value(pair), need);
+	json_decref(pair);
+	add_data(&b, "allowed_signers", keys, strlen(keys));
 	keys = NULL;
 	add_data(&b, "trace.json", text, strlen(text));
 	text = NULL;
@@ -747,8 +828,15 @@ done:
 	json_decref(trace);
 	json_decref(revs);
 	json_decref(acks);
+	json_decref(orgs);
+	json_decref(need);
 	vault_provenance__dispose(items, nitems);
 	for (i = 0; i < nitems; i++) {
+		size_t k;
+
+		for (k = 0; k < items[i].nacks; k++)
+			free(items[i].acks[k]);
+		free(items[i].acks);
 		free(items[i].label);
 		free(items[i].dir);
 	}
