@@ -433,6 +433,8 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 	       "coreutils, OpenSSH's ssh-keygen, git).  Unpack it, and run every command\n"
 	       "below in the folder it unpacks into:\n\n"
 	       "     unzip BUNDLE.zip -d bundle && cd bundle\n\n"
+	       "A warning of unzip (a member named ../X or /X, which qvault never writes)\n"
+	       "is a failure: the bundle is not the one exported.\n\n"
 	       "0. Whose keys to trust: learn it outside this bundle.\n\n"
 	       "   allowed_signers and this file travel in the bundle, and whoever could\n"
 	       "   change the bundle could change them too.  Get the fingerprint of each\n"
