@@ -264,26 +264,10 @@ static void append(vault_buf *b, const char *fmt, ...)
 		abort();
 }
 
-/*
- * The lines of allowed_signers `keys` whose principal is a key of `need`:
- * the bundle's signers, not every user of the vault.
- */
-static char *needed_signers(const char *keys, const json_t *need)
+/* Is `principal` a key of `need`, a json_t object? */
+static int needed(const char *principal, void *need)
 {
-	vault_buf out = VAULT_BUF_INIT;
-	const char *line, *sp, *end;
-
-	for (line = keys; *line; line = end + 1) {
-		char who[VAULT_NAME_MAX * 2 + 2];
-
-		if ((end = strchr(line, '\n')) == NULL)
-			break;
-		sp = memchr(line, ' ', (size_t)(end - line));
-		if (sp && vault__fmt(who, sizeof(who), "signer", "%.*s", (int)(sp - line), line) == 0 &&
-		    json_object_get(need, who))
-			append(&out, "%.*s\n", (int)(end - line), line);
-	}
-	return vault_buf__detach(&out);
+	return json_object_get(need, principal) != NULL;
 }
 
 /* trace.txt: what the bundle holds, for a person. */
@@ -777,12 +761,8 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 			       json_string_value(json_object_get(pair, "org"))) == 0)
 			json_object_set_new(need, who, json_true());
 	}
-	if ((error = vault_allowed_signers(&keys, v)) < 0)
+	if ((error = vault_user__allowed_signers(&keys, v, needed, need)) < 0)
 		goto done;
-	pair = json_string(keys);
-	free(keys);
-	keys = needed_signers(json_string_value(pair), need);
-	json_decref(pair);
 	add_data(&b, "allowed_signers", keys, strlen(keys));
 	keys = NULL;
 	add_data(&b, "trace.json", text, strlen(text));

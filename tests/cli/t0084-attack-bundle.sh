@@ -17,6 +17,9 @@ vault_v sam:acme zed:zenith eve:acme
 # mallory of zenith: a user of the vault whose key ssh-keygen reads (the peer site's)
 ssh-keygen -q -t ed25519 -N '' -C mallory -f mallory
 q --key "$TMP/admin.pem" user add mallory --org zenith --role supplier --pubkey mallory.pub > /dev/null
+# ann of acme, the same way: a signer of acme's bundles
+ssh-keygen -q -t ed25519 -N '' -C ann -f ann
+q --key "$TMP/admin.pem" user add ann --org acme --role supplier --pubkey ann.pub > /dev/null
 make_pdf c.pdf "drawing rev C"
 q release DWG-1 --rev C c.pdf --to acme,zenith > /dev/null
 q po add PO-1 --supplier acme --line PN-1:50:DWG-1@C --line BAR-1:10:DWG-1@C > /dev/null
@@ -24,6 +27,7 @@ q po add PO-2 --supplier zenith --line PN-1:5:DWG-1@C > /dev/null
 q --key sam.pem ack DWG-1@C > /dev/null
 q --key zed.pem ack DWG-1@C > /dev/null
 q --key eve.pem ack DWG-1@C > /dev/null
+q --key ann ack DWG-1@C > /dev/null
 make_pdf mtr.pdf "mill cert H-77"
 make_pdf coc.pdf "CoC L-1"
 make_pdf zcoc.pdf "zenith's CoC"
@@ -233,12 +237,15 @@ holds_nothing_of_zenith() {
 check "the buyer's bundle of acme's lot holds nothing of zenith's: no zed, its ack, its CoC" \
 	holds_nothing_of_zenith a0/in/bundle
 check "  allowed_signers holds who signed what it holds, not every user (no admin, no zed)" sub '
-	[ "$(cut -d" " -f1 a0/in/bundle/allowed_signers)" = "eve@acme
+	[ "$(cut -d" " -f1 a0/in/bundle/allowed_signers)" = "ann@acme
+eve@acme
 qvault-server@owner
 sam@acme
 tester@owner" ]'
 check "  acme's acknowledgments are there, with their commits in the history" sub '
-	ls a0/in/bundle/acks/DWG-1@C > acks.txt && [ "$(cat acks.txt)" = "eve-received.json
+	ls a0/in/bundle/acks/DWG-1@C > acks.txt && [ "$(cat acks.txt)" = "ann-received.json
+ann-received.json.sig
+eve-received.json
 eve-received.json.sig
 sam-received.json
 sam-received.json.sig" ] &&
@@ -297,6 +304,17 @@ forge_history h2 - 's/^add COC-1@A$/add COC-1@A (approved)/'
 check "a commit rewritten, its signature kept: VERIFY.txt step 4 refuses it" sub '
 	test -s h2.id && run_step h2 4 && [ "$(grep -c "^Good \"git\" signature" h2.out)" -ge 4 ] &&
 	grep -q "Signature verification failed\|Could not verify signature\|BAD signature" h2.out'
+
+# ann, a signer of this bundle, signs a commit dated before she was a user
+fresh h3
+forge_history h3 "$TMP/ann" 's/^\(author\|committer\) [^<]*<[^>]*> [0-9]* /\1 ann <ann@acme> 1700000000 /'
+check "a commit re-signed by ann, dated before ann was a user: it unbundles" sub '
+	test -s h3.id && cd h3 && git init -q --bare history.git && git --git-dir=history.git bundle unbundle history.bundle | grep -q "^$(cat ../h3.id) " &&
+	git --git-dir=history.git cat-file commit "$(cat ../h3.id)" | grep -q "^author ann <ann@acme> 1700000000 "'
+check "  but VERIFY.txt step 4 refuses it: her key counts from when she was added (valid-after)" sub '
+	grep -q "^ann@acme namespaces=\"[^ ]*valid-after=\"[0-9]*Z\" " h3/allowed_signers &&
+	rm -rf h3/history.git && run_step h3 4 && [ "$(grep -c "not yet valid" h3.out)" = 1 ] &&
+	[ "$(grep -c "^Good \"git\" signature" h3.out)" -ge 4 ]'
 
 ok "verify passes: nothing of this changed the vault" q verify
 
