@@ -198,6 +198,13 @@ check "  and checked as the admin's it is refused: the admin signed nothing here
 	! ssh-keygen -Y verify -f allowed_signers -I admin@owner -n qvault-bundle \
 		-s SHA256SUMS.admin@owner.sig < SHA256SUMS > ../../a7b.out 2>&1'
 
+fresh f9
+cp f9/SHA256SUMS.tester@owner.sig f9/SHA256SUMS.sam@acme.sig
+rezip f9 f9.zip
+check "a signature file added, claiming sam signed too: VERIFY.txt fails at step 2, naming it" sub '
+	! audit f9.zip a9 && grep -qx "SHA256SUMS.sam@acme.sig: unlisted or missing" a9.out &&
+	! grep -q "^Good \"git\"" a9.out'
+
 q export --po PO-1 -o po.zip > /dev/null
 fresh f8
 unzip -p po.zip history.bundle > f8/history.bundle
