@@ -1,4 +1,7 @@
 /* qvault export (--lot LOT | --po PO | --doc DOC@REV) -o BUNDLE.zip */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
 
 static const cli_opt opts[] = {
@@ -17,8 +20,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *lot = cli_opt_value(cmd, a, "lot"), *po = cli_opt_value(cmd, a, "po");
 	const char *docrev = cli_opt_value(cmd, a, "doc"), *out = cli_opt_value(cmd, a, "output");
-	const char *doc = NULL, *rev = NULL;
-	char buf[512];
+	const char *doc = NULL, *rev = NULL, *line, *end;
+	char buf[512], *signed_by = NULL;
 	cli_out o;
 	int error, rc;
 
@@ -42,6 +45,15 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		return rc;
 	printf("wrote %s; check it with stock tools: unzip %s, then the commands of its VERIFY.txt\n",
 	       out, out);
+	if ((error = vault_export_signers(&signed_by, v)) < 0)
+		return cli_fail(error);
+	printf("give the auditor these fingerprints apart from the bundle, to compare with what "
+	       "its VERIFY.txt prints:\n");
+	for (line = signed_by; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		printf("  %.*s\n", (int)(end - line), line);
+	}
+	free(signed_by);
 	return EXIT_OK;
 }
 

@@ -5,7 +5,9 @@
  *   documents/DOC@REV/FILE        every revision the trace reaches
  *   certs/DOC@REV/cert.json       a material certificate's EN 10204 data
  *   acks/DOC@REV/NAME, NAME.sig   each acknowledgment statement and its SSHSIG
- *   allowed_signers               the vault's users' keys (revoked ones end)
+ *                                 (of a lot or PO: by the suppliers it names)
+ *   allowed_signers               the keys of those who signed anything the
+ *                                 bundle holds (revoked ones end)
  *   history.bundle                the signed commits that wrote each revision
  *                                 (provenance.c), a git bundle
  *   HISTORY.txt                   each revision's commits, with their acts
@@ -149,9 +151,13 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 	return error;
 }
 
-/* Each acknowledgment of DOC@REV: the statement and its signature, as stored. */
+/*
+ * Each acknowledgment of DOC@REV: the statement and its signature, as
+ * stored; only those of the organizations in `orgs` unless it is NULL.
+ * Their names go to `it`, whose history then holds their commits.
+ */
 static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const char *rev,
-		    json_t *listed)
+		    const json_t *orgs, vault_provenance_item *it, json_t *listed)
 {
 	vault_ack_list *acks;
 	char dir[VAULT_PATH_MAX];
@@ -164,6 +170,12 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 	for (i = 0; i < acks->count && !error; i++) {
 		const vault_ack_info *a = &acks->items[i];
 
+		/* another supplier's acknowledgment is none of this lot's or PO's */
+		if (orgs && !json_object_get(orgs, a->org))
+			continue;
+		if ((it->acks = realloc(it->acks, (it->nacks + 1) * sizeof(char *))) == NULL)
+			abort();
+		it->acks[it->nacks++] = vault__strdup(a->name);
 		for (x = 0; x < 2 && !error; x++) {
 			char path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2], *data;
 			size_t len;
@@ -208,6 +220,25 @@ static void collect(json_t *seen, json_t *node)
 	}
 }
 
+/* Every organization the trace names as a lot's or a PO's supplier, as keys of `orgs`. */
+static void suppliers(json_t *orgs, json_t *node)
+{
+	const char *key;
+	json_t *val;
+	size_t i;
+
+	if (json_is_array(node)) {
+		json_array_foreach(node, i, val)
+			suppliers(orgs, val);
+	} else if (json_is_object(node)) {
+		json_object_foreach(node, key, val) {
+			if (strcmp(key, "supplier") == 0 && json_is_string(val))
+				json_object_set_new(orgs, json_string_value(val), json_true());
+			suppliers(orgs, val);
+		}
+	}
+}
+
 static int cmp_member(const void *a, const void *b)
 {
 	return strcmp(((const member *)a)->name, ((const member *)b)->name);
@@ -231,6 +262,12 @@ static void append(vault_buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (error < 0)
 		abort();
+}
+
+/* Is `principal` a key of `need`, a json_t object? */
+static int needed(const char *principal, void *need)
+{
+	return json_object_get(need, principal) != NULL;
 }
 
 /* trace.txt: what the bundle holds, for a person. */
@@ -295,6 +332,7 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 /* Who signs SHA256SUMS: "NAME@ORG" of the server and of the exporter. */
 typedef struct {
 	char id[2][VAULT_NAME_MAX * 2 + 2];
+	char fp[2][64];          /* each key's "SHA256:..." */
 	const vault_key *key[2];
 	size_t n;
 } signers;
@@ -323,8 +361,12 @@ static const vault_provenance_item *item_of(const char *mname, const char *top,
 	return NULL;
 }
 
-/* HISTORY.txt: each revision's commits, oldest first, with who and what. */
-static int history_text(char **out, vault *v, const vault_provenance_item *items, size_t nitems)
+/*
+ * HISTORY.txt: each revision's commits, oldest first, with who and what;
+ * each author's "NAME@ORG" (its e-mail address) becomes a key of `need`.
+ */
+static int history_text(char **out, vault *v, const vault_provenance_item *items, size_t nitems,
+			json_t *need)
 {
 	vault_buf text = VAULT_BUF_INIT;
 	size_t i, k;
@@ -332,7 +374,9 @@ static int history_text(char **out, vault *v, const vault_provenance_item *items
 	append(&text,
 	       "The commits that wrote each record of this bundle, oldest first, all in\n"
 	       "history.bundle (VERIFY.txt, step 4): commit id, author, time (UTC), act.\n"
-	       "Each record is the folder named in brackets in that commit's tree.\n");
+	       "Each record is the folder named in brackets in that commit's tree, but\n"
+	       "its acks/: the commits of the acknowledgments in this bundle are listed,\n"
+	       "and each is checked by its own signature (VERIFY.txt, step 3).\n");
 	for (i = 0; i < nitems; i++) {
 		append(&text, "\n%s [%s]\n", items[i].label, items[i].dir);
 		for (k = 0; k < items[i].n; k++) {
@@ -347,6 +391,7 @@ static int history_text(char **out, vault *v, const vault_provenance_item *items
 				return vault_error__git(VAULT_ERROR, "cannot read a commit");
 			}
 			who = git_commit_author(c);
+			json_object_set_new(need, who->email, json_true());
 			t = (time_t)who->when.time;
 			gmtime_r(&t, &tm);
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -372,16 +417,24 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 	       "coreutils, OpenSSH's ssh-keygen, git).  Unpack it, and run every command\n"
 	       "below in the folder it unpacks into:\n\n"
 	       "     unzip BUNDLE.zip -d bundle && cd bundle\n\n"
+	       "A warning of unzip (a member named ../X or /X, which qvault never writes)\n"
+	       "is a failure: the bundle is not the one exported.\n\n"
 	       "0. Whose keys to trust: learn it outside this bundle.\n\n"
-	       "   allowed_signers travels in this bundle, and whoever could change the\n"
-	       "   bundle could change it too.  Get the fingerprints of the vault's keys\n"
-	       "   independently: from the vault's admin, in a letter, or from the vault's\n"
-	       "   published keys (`qvault keys allowed-signers` on the vault, each key's\n"
-	       "   fingerprint as `ssh-keygen -l` prints it).  This bundle's keys are:\n\n"
+	       "   allowed_signers and this file travel in the bundle, and whoever could\n"
+	       "   change the bundle could change them too.  Get the fingerprint of each\n"
+	       "   key that signed SHA256SUMS independently, from the buyer and apart\n"
+	       "   from the bundle: in a letter, by phone, or from the vault's published\n"
+	       "   keys (`qvault keys allowed-signers`).  `qvault export` printed them for\n"
+	       "   the buyer to pass on; when the bundle was made they were, as this file\n"
+	       "   says:\n\n");
+	for (i = 0; i < sg->n; i++)
+		append(&out, "       %s %s\n", sg->id[i], sg->fp[i]);
+	append(&out,
+	       "\n   Every fingerprint printed below (\"Good ... signature for NAME with ...\n"
+	       "   key SHA256:...\") must be the one you obtained for NAME, not merely the\n"
+	       "   one above.  A fingerprint you cannot match means a key you cannot\n"
+	       "   trust, whatever else passes.  This bundle's keys are:\n\n"
 	       "     awk '{ print $3, $4, $1 }' allowed_signers | ssh-keygen -l -f -\n\n"
-	       "   Every fingerprint printed below (\"Good ... signature for NAME with ...\n"
-	       "   key SHA256:...\") must be the one you obtained for NAME.  A fingerprint\n"
-	       "   you cannot match means a key you cannot trust, whatever else passes.\n\n"
 	       "1. SHA256SUMS was signed (SSHSIG, namespace qvault-bundle) by %s,\n"
 	       "   one signature file each:\n\n",
 	       sg->n == 2 ? "the vault's\n   server and by the user who exported the bundle" :
@@ -391,30 +444,45 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 		       "     ssh-keygen -Y verify -f allowed_signers -I '%s' -n qvault-bundle \\\n"
 		       "       -s 'SHA256SUMS.%s.sig' < SHA256SUMS\n", sg->id[i], sg->id[i]);
 	append(&out,
-	       "\n2. Every file is what was signed (coreutils):\n\n"
-	       "     sha256sum -c SHA256SUMS\n\n"
+	       "\n2. Every file is what was signed (coreutils), and there is no other:\n\n"
+	       "     sha256sum -c SHA256SUMS\n"
+	       "     find . ! -type d ! -type f | awk '{ print $0 \": not a file\"; bad = 1 } END { exit bad }'\n"
+	       "     { cut -c 67- SHA256SUMS; echo SHA256SUMS\n");
+	for (i = 0; i < sg->n; i++)
+		append(&out, "       echo 'SHA256SUMS.%s.sig'\n", sg->id[i]);
+	append(&out,
+	       "       find . -type f | cut -c 3-; } | LC_ALL=C sort | uniq -u |\n"
+	       "       awk '{ print $0 \": unlisted or missing\"; bad = 1 } END { exit bad }'\n\n"
 	       "   SHA256SUMS lists every other file of the bundle, history.bundle too;\n"
 	       "   the SHA-256 of each document is the one recorded in the vault when it\n"
-	       "   was added.\n\n"
-	       "3. Every acknowledgment was signed by its supplier's key (OpenSSH):\n\n");
+	       "   was added.  The last two commands print any member that is no file (a\n"
+	       "   link) or that neither SHA256SUMS nor step 1 names, and fail: unzip\n"
+	       "   writes a member named ../X or /X inside the folder, where they find it.\n\n"
+	       "3. Every acknowledgment was signed by its supplier's key (OpenSSH), at\n"
+	       "   the time it states:\n\n");
 	if (json_array_size(acks) == 0)
 		append(&out, "     (no acknowledgments in this bundle)\n");
 	json_array_foreach(acks, i, a) {
 		const char *doc = json_string_value(json_object_get(a, "doc"));
 		const char *rev = json_string_value(json_object_get(a, "rev"));
 		const char *st = json_string_value(json_object_get(a, "statement"));
+		time_t t = (time_t)json_integer_value(json_object_get(a, "time"));
+		struct tm tm;
+		char when[32];
 
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y%m%d%H%M%SZ", &tm);
 		append(&out,
 		       "     ssh-keygen -Y verify -f allowed_signers -I %s@%s -n qvault-ack \\\n"
-		       "       -s 'acks/%s@%s/%s.sig' < 'acks/%s@%s/%s'\n",
+		       "       -Overify-time=%s -s 'acks/%s@%s/%s.sig' < 'acks/%s@%s/%s'\n",
 		       json_string_value(json_object_get(a, "signer")),
-		       json_string_value(json_object_get(a, "org")), doc, rev, st, doc, rev, st);
+		       json_string_value(json_object_get(a, "org")), when, doc, rev, st, doc, rev, st);
 	}
 	append(&out,
 	       "\n   Each statement (in-toto Statement v1) names the files it covers by\n"
-	       "   SHA-256: compare them with SHA256SUMS.  A revoked key carries\n"
-	       "   valid-before in allowed_signers, so ssh-keygen refuses what it signed\n"
-	       "   later.\n\n"
+	       "   SHA-256 (compare them with SHA256SUMS) and its time, which the\n"
+	       "   signature covers.  A revoked key carries valid-before in\n"
+	       "   allowed_signers, so ssh-keygen refuses what it signed later.\n\n"
 	       "4. Who added, released and acknowledged each revision: history.bundle\n"
 	       "   holds the signed vault commits that wrote each one (HISTORY.txt lists\n"
 	       "   them per revision, with each act).  It holds those commits, the trees\n"
@@ -540,6 +608,7 @@ static int find_signers(signers *sg, vault_key **server, vault *v, const git_tre
 	if ((error = vault__fmt(sg->id[0], sizeof(sg->id[0]), "signer", "%s@%s", su.name,
 				su.org)) < 0)
 		goto done;
+	memcpy(sg->fp[0], su.fingerprint, sizeof(sg->fp[0]));
 	sg->key[0] = *server;
 	sg->n = 1;
 	if (v->key && !v->on_behalf) {
@@ -549,6 +618,7 @@ static int find_signers(signers *sg, vault_key **server, vault *v, const git_tre
 			if ((error = vault__fmt(sg->id[1], sizeof(sg->id[1]), "signer", "%s@%s",
 						me.name, me.org)) < 0)
 				goto done;
+			memcpy(sg->fp[1], me.fingerprint, sizeof(sg->fp[1]));
 			sg->key[1] = v->key;
 			sg->n = 2;
 		}
@@ -565,11 +635,41 @@ done:
 	return error;
 }
 
+int vault_export_signers(char **out, vault *v)
+{
+	git_commit *head = NULL;
+	git_tree *root = NULL;
+	vault_key *server = NULL;
+	vault_buf text = VAULT_BUF_INIT;
+	signers sg;
+	size_t i;
+	int error;
+
+	*out = NULL;
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	if (git_commit_tree(&root, head) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+		goto done;
+	}
+	if ((error = find_signers(&sg, &server, v, root)) < 0)
+		goto done;
+	for (i = 0; i < sg.n; i++)
+		append(&text, "%s %s\n", sg.id[i], sg.fp[i]);
+	*out = vault_buf__detach(&text);
+done:
+	vault_key_free(server);
+	git_tree_free(root);
+	git_commit_free(head);
+	return error;
+}
+
 int vault_export(vault *v, vault_export_kind kind, const char *name, const char *rev,
 		 const char *out)
 {
 	bundle b;
 	json_t *trace = NULL, *revs = json_object(), *acks = json_array(), *pair;
+	json_t *orgs = NULL, *need = json_object();
 	git_commit *head = NULL;
 	git_tree *root = NULL;
 	char *text = NULL, *keys = NULL, subject[300], hex[41];
@@ -595,6 +695,10 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 		goto done;
 	}
 	collect(revs, trace);
+	if (kind != VAULT_EXPORT_DOC) {
+		orgs = json_object();
+		suppliers(orgs, trace);
+	}
 	if (kind == VAULT_EXPORT_DOC) {
 		char k[VAULT_NAME_MAX * 2 + 2];
 
@@ -626,17 +730,14 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 				json_object_size(revs));
 		/* a revision left out is left out with its acknowledgments */
 		if ((error = add_revision(&b, v, d, r)) < 0 ||
-		    (error == 0 && ((error = add_acks(&b, v, root, d, r, acks)) < 0 ||
-				    (error = add_item(&items, &nitems, d, r)) < 0)))
+		    (error == 0 && ((error = add_item(&items, &nitems, d, r)) < 0 ||
+				    (error = add_acks(&b, v, root, d, r, orgs, &items[nitems - 1],
+						      acks)) < 0)))
 			goto done;
 	}
 	vault__progress_end(&v->progress, "Collecting revisions", done_revs, done_revs);
 	if ((error = find_signers(&sg, &server, v, root)) < 0 ||
-	    (error = vault_allowed_signers(&keys, v)) < 0)
-		goto done;
-	add_data(&b, "allowed_signers", keys, strlen(keys));
-	keys = NULL;
-	if ((error = vault_provenance__collect(items, nitems, v->store, head)) < 0)
+	    (error = vault_provenance__collect(items, nitems, v->store, head)) < 0)
 		goto done;
 	if ((error = vault_provenance__bundle(&keys, &len, v->store, items, nitems)) == 0) {
 		add_data(&b, "history.bundle", keys, len);
@@ -645,9 +746,24 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	} else if (error != VAULT_ENOTFOUND) {
 		goto done;
 	}
-	if ((error = history_text(&keys, v, items, nitems)) < 0)
+	if ((error = history_text(&keys, v, items, nitems, need)) < 0)
 		goto done;
 	add_data(&b, "HISTORY.txt", keys, strlen(keys));
+	keys = NULL;
+	/* allowed_signers: who signed what the bundle holds, no other user */
+	for (i = 0; i < sg.n; i++)
+		json_object_set_new(need, sg.id[i], json_true());
+	json_array_foreach(acks, i, pair) {
+		char who[VAULT_NAME_MAX * 2 + 2];
+
+		if (vault__fmt(who, sizeof(who), "signer", "%s@%s",
+			       json_string_value(json_object_get(pair, "signer")),
+			       json_string_value(json_object_get(pair, "org"))) == 0)
+			json_object_set_new(need, who, json_true());
+	}
+	if ((error = vault_user__allowed_signers(&keys, v, needed, need)) < 0)
+		goto done;
+	add_data(&b, "allowed_signers", keys, strlen(keys));
 	keys = NULL;
 	add_data(&b, "trace.json", text, strlen(text));
 	text = NULL;
@@ -694,8 +810,15 @@ done:
 	json_decref(trace);
 	json_decref(revs);
 	json_decref(acks);
+	json_decref(orgs);
+	json_decref(need);
 	vault_provenance__dispose(items, nitems);
 	for (i = 0; i < nitems; i++) {
+		size_t k;
+
+		for (k = 0; k < items[i].nacks; k++)
+			free(items[i].acks[k]);
+		free(items[i].acks);
 		free(items[i].label);
 		free(items[i].dir);
 	}

@@ -9,13 +9,16 @@
  * the record's own folder, and is opened with `git bundle unbundle`.
  * Those path trees are whole git trees: they name (never hold) their
  * other entries, such as the other revisions of the same document and
- * the documents that share its fan-out folder.
+ * the documents that share its fan-out folder.  A revision's acks/ is
+ * left out, and so are the commits of the acknowledgments not exported:
+ * that folder names every organization's signers.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "provenance.h"
+#include "record.h"
 #include "util.h"
 
 /* The id of `path` in `tree`, or a zero id when it has none. */
@@ -40,21 +43,83 @@ static void push(vault_provenance_item *it, const git_oid *id)
 	git_oid_cpy(&it->commits[it->n++], id);
 }
 
-/* Did a commit of tree `tree` and parents' trees `pt` write the folder `dir`? */
-static int wrote(const git_tree *tree, git_tree *const *pt, unsigned np, const char *dir)
+/* The entries of folder tree `t` but acks/, counted. */
+static size_t record_entries(const git_tree *t)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < git_tree_entrycount(t); i++)
+		count += strcmp(git_tree_entry_name(git_tree_entry_byindex(t, i)), VAULT_ACKS_DIR) != 0;
+	return count;
+}
+
+/* Is folder `dir` the same in trees `a` and `b`, its acks/ aside? */
+static int same_record(const git_tree *a, const git_tree *b, const char *dir)
+{
+	git_oid ia, ib;
+	git_tree *ta = NULL, *tb = NULL;
+	size_t i;
+	int same;
+
+	entry_id(&ia, a, dir);
+	entry_id(&ib, b, dir);
+	if (git_oid_equal(&ia, &ib))
+		return 1;
+	if (git_oid_is_zero(&ia) || git_oid_is_zero(&ib) ||
+	    git_tree_lookup(&ta, git_tree_owner(a), &ia) < 0 ||
+	    git_tree_lookup(&tb, git_tree_owner(b), &ib) < 0) {
+		git_tree_free(ta);
+		return 0;
+	}
+	same = record_entries(ta) == record_entries(tb);
+	for (i = 0; i < git_tree_entrycount(ta) && same; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(ta, i), *f;
+
+		if (strcmp(git_tree_entry_name(e), VAULT_ACKS_DIR) == 0)
+			continue;
+		f = git_tree_entry_byname(tb, git_tree_entry_name(e));
+		same = f && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(f));
+	}
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return same;
+}
+
+/*
+ * Did a commit of tree `tree` and parents' trees `pt` write `path`: a
+ * record's folder (acks/ aside) when `record`, else one file?
+ */
+static int differs(const git_tree *tree, git_tree *const *pt, unsigned np, const char *path,
+		   int record)
 {
 	git_oid mine, theirs;
 	unsigned i;
 
-	entry_id(&mine, tree, dir);
+	entry_id(&mine, tree, path);
 	if (git_oid_is_zero(&mine))
 		return 0;
 	for (i = 0; i < np; i++) {
-		entry_id(&theirs, pt[i], dir);
-		if (git_oid_equal(&mine, &theirs))
+		entry_id(&theirs, pt[i], path);
+		if (record ? same_record(tree, pt[i], path) : git_oid_equal(&mine, &theirs))
 			return 0;
 	}
 	return 1;
+}
+
+/* Did that commit write item `it`: its folder, or one of its acknowledgments? */
+static int wrote(const git_tree *tree, git_tree *const *pt, unsigned np,
+		 const vault_provenance_item *it)
+{
+	char path[4200];
+	size_t i;
+
+	if (differs(tree, pt, np, it->dir, 1))
+		return 1;
+	for (i = 0; i < it->nacks; i++)
+		if (vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ACKS_DIR "/%s", it->dir,
+			       it->acks[i]) == 0 && differs(tree, pt, np, path, 0))
+			return 1;
+	return 0;
 }
 
 /* The trees of the parents of `c`, `*np` of them; NULL on error (set). */
@@ -107,7 +172,7 @@ int vault_provenance__collect(vault_provenance_item *items, size_t n, vault_stor
 		else if ((pt = parent_trees(c, &np)) == NULL)
 			error = VAULT_ERROR;
 		for (k = 0; k < n && !error; k++)
-			if (wrote(tree, pt, np, items[k].dir))
+			if (wrote(tree, pt, np, &items[k]))
 				push(&items[k], &id);
 		for (i = 0; pt && i < np; i++)
 			git_tree_free(pt[i]);
@@ -122,13 +187,14 @@ done:
 	return error;
 }
 
-/* Commit `id`, its root tree, the trees down to `dir`, and `dir` whole. */
+/* Commit `id`, its root tree, the trees down to `dir`, and `dir` whole but its acks/. */
 static int insert(git_packbuilder *pb, git_repository *repo, const git_oid *id,
 		  const char *dir)
 {
 	char prefix[4096];
 	git_commit *c = NULL;
-	git_tree *tree = NULL;
+	git_tree *tree = NULL, *rec = NULL;
+	size_t i;
 	const char *p;
 	git_oid sub;
 	int error = -1;
@@ -147,10 +213,22 @@ static int insert(git_packbuilder *pb, git_repository *repo, const git_oid *id,
 			goto done;
 	}
 	entry_id(&sub, tree, dir);
-	if (git_oid_is_zero(&sub) || git_packbuilder_insert_tree(pb, &sub) < 0)
+	if (git_oid_is_zero(&sub) || git_tree_lookup(&rec, repo, &sub) < 0 ||
+	    git_packbuilder_insert(pb, &sub, NULL) < 0)
 		goto done;
+	for (i = 0; i < git_tree_entrycount(rec); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(rec, i);
+
+		if (strcmp(git_tree_entry_name(e), VAULT_ACKS_DIR) == 0)
+			continue;
+		if ((git_tree_entry_type(e) == GIT_OBJECT_TREE ?
+		     git_packbuilder_insert_tree(pb, git_tree_entry_id(e)) :
+		     git_packbuilder_insert(pb, git_tree_entry_id(e), NULL)) < 0)
+			goto done;
+	}
 	error = 0;
 done:
+	git_tree_free(rec);
 	git_tree_free(tree);
 	git_commit_free(c);
 	return error;

@@ -426,7 +426,18 @@ done:
 #define SIGNER_NAMESPACES "git," VAULT_ACK_NAMESPACE "," VAULT_PO_ACK_NAMESPACE "," \
 	VAULT_FAI_DISPOSITION_NAMESPACE "," VAULT_NCR_CLOSE_NAMESPACE "," VAULT_BUNDLE_NAMESPACE
 
-int vault_allowed_signers(char **out, vault *v)
+/* "YYYYMMDDHHMMSSZ", as allowed_signers takes a time. */
+static void signers_time(char buf[32], int64_t when)
+{
+	time_t tt = (time_t)when;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 32, "%Y%m%d%H%M%SZ", &tm);
+}
+
+int vault_user__allowed_signers(char **out, vault *v,
+				int (*want)(const char *principal, void *arg), void *arg)
 {
 	vault_user_list *list = NULL;
 	vault_buf text = VAULT_BUF_INIT;
@@ -439,25 +450,27 @@ int vault_allowed_signers(char **out, vault *v)
 		return vault_error__set(VAULT_ERROR, "cannot list the users");
 	for (i = 0; i < list->count && !error; i++) {
 		const vault_user *u = &list->items[i];
+		char who[VAULT_NAME_MAX * 2 + 2], after[64] = "", before[64] = "", when[32];
 		char *kid;
 
+		if (vault__fmt(who, sizeof(who), "signer", "%s@%s", u->name, u->org) < 0 ||
+		    (want && !want(who, arg)))
+			continue;
 		if (vault_sign__parse_public(&kid, NULL, u->key) < 0)
 			continue;
-		if (u->revoked) {
-			/* signatures from before the revocation stay valid */
-			char until[32];
-			time_t tt = (time_t)u->revoked_at;
-			struct tm tm;
-
-			gmtime_r(&tt, &tm);
-			strftime(until, sizeof(until), "%Y%m%d%H%M%SZ", &tm);
-			error = vault_buf__addf(&text,
-				"%s@%s namespaces=\"" SIGNER_NAMESPACES "\",valid-before=\"%s\" %s\n",
-				u->name, u->org, until, kid);
-		} else {
-			error = vault_buf__addf(&text, "%s@%s namespaces=\"" SIGNER_NAMESPACES "\" %s\n",
-						u->name, u->org, kid);
+		if (want) {
+			/* nothing it signed before it was a user counts */
+			signers_time(when, u->added_at);
+			error = vault__fmt(after, sizeof(after), "time", ",valid-after=\"%s\"", when);
 		}
+		if (u->revoked && !error) {
+			/* signatures from before the revocation stay valid */
+			signers_time(when, u->revoked_at);
+			error = vault__fmt(before, sizeof(before), "time", ",valid-before=\"%s\"", when);
+		}
+		if (!error)
+			error = vault_buf__addf(&text, "%s namespaces=\"" SIGNER_NAMESPACES "\"%s%s %s\n",
+						who, after, before, kid);
 		free(kid);
 	}
 	vault_user_list_free(list);
@@ -467,6 +480,11 @@ int vault_allowed_signers(char **out, vault *v)
 	}
 	*out = vault_buf__detach(&text);
 	return 0;
+}
+
+int vault_allowed_signers(char **out, vault *v)
+{
+	return vault_user__allowed_signers(out, v, NULL, NULL);
 }
 
 const char *vault_user__scope(const vault_user *u)

@@ -36,6 +36,14 @@ int vault_user__dump(char **out, size_t *len, const vault_user *u);
 int vault_user__dump_revocation(char **out, size_t *len, const char *name,
 				const char *by, int64_t when);
 
+/*
+ * vault_allowed_signers, of the users whose "NAME@ORG" `want` accepts
+ * (with `arg`), each key valid only after its user was added; with no
+ * `want`, every user the viewer sees, as vault_allowed_signers.
+ */
+int vault_user__allowed_signers(char **out, vault *v,
+				int (*want)(const char *principal, void *arg), void *arg);
+
 /* Every user `tree` records, by name. */
 int vault_user__list(vault_user_list **out, vault_store *s, const git_tree *tree);
 

@@ -998,7 +998,9 @@ typedef enum { VAULT_EXPORT_LOT, VAULT_EXPORT_PO, VAULT_EXPORT_DOC } vault_expor
  * Write the evidence bundle of a lot, a PO or DOC@REV (`rev` only for a
  * document) to the new zip `out`: every document revision its trace
  * reaches (documents/DOC@REV/FILE), each acknowledgment of them with its
- * signature (acks/DOC@REV/NAME and NAME.sig), allowed_signers, the trace
+ * signature (acks/DOC@REV/NAME and NAME.sig; for a lot or a PO only those
+ * of the suppliers its trace names), allowed_signers (the keys of who
+ * signed what the bundle holds, no other user's), the trace
  * (trace.json, trace.txt), the signed commits that wrote each revision
  * (history.bundle, listed in HISTORY.txt), VERIFY.txt with the stock
  * commands that check it, SHA256SUMS of all of that, and SHA256SUMS signed
@@ -1011,6 +1013,15 @@ typedef enum { VAULT_EXPORT_LOT, VAULT_EXPORT_PO, VAULT_EXPORT_DOC } vault_expor
  */
 int vault_export(vault *v, vault_export_kind kind, const char *name, const char *rev,
 		 const char *out);
+
+/*
+ * Who signs the bundles the acting identity exports: one line per signer,
+ * "NAME@ORG SHA256:..." (its key's fingerprint as ssh-keygen -l prints
+ * it), the server first; `*out` is malloc'd, the caller's.  The auditor
+ * must get these apart from the bundle, which carries its own
+ * allowed_signers: they are the trust anchor its VERIFY.txt compares with.
+ */
+int vault_export_signers(char **out, vault *v);
 
 /* What a document revision can be attached to. */
 typedef enum { VAULT_LINK_PO, VAULT_LINK_LOT, VAULT_LINK_PART } vault_link_kind;

@@ -151,12 +151,12 @@ check "  the exporter's signature still verifies: each is checked on its own" su
 # The forger changes the trace (a document would also fail step 5: the
 # history holds its bytes), puts its own key in allowed_signers under the
 # server's name, drops the exporter's signature and its lines from
-# VERIFY.txt, rebuilds SHA256SUMS and signs it as the server.
+# VERIFY.txt (step 1's and step 2's), rebuilds SHA256SUMS and signs it as the server.
 ssh-keygen -q -t ed25519 -N '' -C forger -f forger
 fresh t5
 sed -i 's/L-1/L-2/' t5/trace.txt
 (cd t5 && sed -i "/^qvault-server@owner /s#\(^[^ ]* [^ ]*\) .*#\1 $(cut -d' ' -f1,2 ../forger.pub)#" allowed_signers &&
-	sed -i "/-I 'tester@owner' -n qvault-bundle/,+1d" VERIFY.txt &&
+	sed -i -e "/-I 'tester@owner' -n qvault-bundle/,+1d" -e "/echo 'SHA256SUMS.tester@owner.sig'/d" VERIFY.txt &&
 	rm SHA256SUMS* && find . -type f | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum > ../t5.sums && mv ../t5.sums SHA256SUMS &&
 	ssh-keygen -q -Y sign -f ../forger -n qvault-bundle SHA256SUMS &&
 	mv SHA256SUMS.sig SHA256SUMS.qvault-server@owner.sig)
