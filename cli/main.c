@@ -28,6 +28,7 @@ const cli_command *const cli_commands[] = {
 	&cli_cmd_po_ack, &cli_cmd_status_import, &cli_cmd_status_export, &cli_cmd_status,
 	&cli_cmd_asn_add, &cli_cmd_asn_import, &cli_cmd_asn_cancel, &cli_cmd_asn_receive, &cli_cmd_asn_export,
 	&cli_cmd_asn_list, &cli_cmd_asn_show, &cli_cmd_edi_read,
+	&cli_cmd_forecast_import, &cli_cmd_forecast_show, &cli_cmd_forecast_ack,
 	&cli_cmd_ncr_add, &cli_cmd_ncr_close, &cli_cmd_ncr_list, &cli_cmd_ncr_show, &cli_cmd_scorecard,
 	/* hooks, the ssh shell, other sites */
 	&cli_cmd_hooks_list, &cli_cmd_hooks_install, &cli_cmd_shell, &cli_cmd_ack_statement,

@@ -81,6 +81,7 @@ const char *vault_hooks__event(char *buf, size_t size, const char *message)
 		{ "status-import", "status" }, { "asn-add", "asn" }, { "asn-import", "asn" },
 		{ "asn-replace", "asn" }, { "asn-cancel", "asn" },
 		{ "ncr-add", "ncr" }, { "ncr-close", "ncr" },
+		{ "forecast-import", "forecast" }, { "forecast-ack", "forecast" },
 	};
 	size_t i;
 

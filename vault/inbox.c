@@ -9,7 +9,8 @@
  * many, promised dates passed, receipts short or over what was shipped
  * (until an NCR is opened on one of its lots), FAI reports waiting for a
  * disposition; quality's: open NCRs, the same receipts and FAI reports.
- * A supplier's also: its FAI reports rejected, to resubmit.  Each action leaves the inbox when the record that
+ * A supplier's also: its FAI reports rejected, to resubmit, and forecasts
+ * to answer (a new one, or one changing what it committed to).  Each action leaves the inbox when the record that
  * answers it is written: nothing is marked done by hand.
  *
  * One SQL statement, the UNION of the parts the user's roles call for,
@@ -85,6 +86,34 @@
 	"SELECT '" action "', d.doc || '@' || d.rev, d.org, NULL, l.released_at, NULL" \
 	VAULT_INDEX_PENDING("?1") " AND l.released_at <= " before
 
+/* the same schedule (part, supplier, ship-to, kind) as f's, in table `t` */
+#define SAME_SCHEDULE(t) \
+	" " t ".part = f.part AND " t ".supplier = f.supplier AND " t ".ship_to = f.ship_to" \
+	" AND " t ".schedule = f.schedule"
+
+/*
+ * the latest revision of each of ?1's schedules, not answered: never
+ * answered with a commitment, or changing a bucket of the latest one (a
+ * bucket committed to that it drops or whose quantity it changes)
+ */
+#define FORECAST_UNANSWERED(action) \
+	"SELECT '" action "', f.part || '@' || f.ship_to, f.supplier, NULL, f.imported_at," \
+	" CASE WHEN f.schedule = 'delivery' THEN 'delivery schedule' ELSE 'forecast' END ||" \
+	" ' revision ' || f.revision || CASE WHEN c.seq IS NULL THEN '' ELSE" \
+	" ': changes buckets committed to in revision ' || c.revision END" \
+	" FROM forecasts f LEFT JOIN forecast_acks c ON" SAME_SCHEDULE("c") " AND c.seq =" \
+	"  (SELECT max(m.seq) FROM forecast_acks m WHERE" SAME_SCHEDULE("m") \
+	"   AND m.decision = 'commit')" \
+	" WHERE f.supplier = ?1" \
+	" AND f.revision = (SELECT max(r.revision) FROM forecasts r WHERE" SAME_SCHEDULE("r") ")" \
+	" AND NOT EXISTS (SELECT 1 FROM forecast_acks a WHERE" SAME_SCHEDULE("a") \
+	"  AND a.revision = f.revision)" \
+	" AND (c.seq IS NULL OR EXISTS (SELECT 1 FROM forecast_ack_buckets b WHERE" \
+	"  b.part = f.part AND b.supplier = f.supplier AND b.ship_to = f.ship_to" \
+	"  AND b.schedule = f.schedule AND b.seq = c.seq AND NOT EXISTS (SELECT 1" \
+	"  FROM forecast_buckets x WHERE" SAME_SCHEDULE("x") " AND x.revision = f.revision" \
+	"  AND x.start = b.start AND x.qty = b.qty)))"
+
 /* NCRs on the lots `scope` reads not closed */
 #define NCR_OPEN(action, scope) \
 	"SELECT '" action "', n.ncr, n.supplier, n.po, n.opened_at, n.lot || ': ' || n.reason" \
@@ -115,6 +144,8 @@ static const struct part {
 	  " FROM fai_dispositions d JOIN revisions r ON r.doc = d.doc AND r.rev = d.rev"
 	  " WHERE d.decision = 'rejected' AND r.org = ?1"
 	  " AND r.seq = (SELECT max(r2.seq) FROM revisions r2 WHERE r2.doc = r.doc)" },
+	{ "answer-forecast", "commit to the forecast's firm zone or propose other quantities",
+	  VAULT_ROLE_SUPPLIER, FORECAST_UNANSWERED("answer-forecast") },
 	{ "chase-po", "the supplier has not answered the PO (or its change)",
 	  VAULT_ROLE_BUYER, PO_UNANSWERED("chase-po", EVERY_ONE, "?3") },
 	{ "chase-revision", "the supplier has not acknowledged the revision",

@@ -3,7 +3,8 @@
  *
  * The order is the order in which the records one commit adds are
  * indexed: a revision before what sits beside it, a PO before its
- * answers, a ship notice before its receipt, a report before its closure, a token before its revocation.
+ * answers, a ship notice before its receipt, a report before its closure, a token before its revocation, a
+ * forecast before its answers.
  */
 #include "kinds.h"
 
@@ -43,5 +44,8 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_token,
 	&vault_kind_token_revoked,
 	&vault_kind_audit_waiver,
+	&vault_kind_forecast,
+	&vault_kind_forecast_ack,
+	&vault_kind_forecast_ack_signature,
 	NULL
 };

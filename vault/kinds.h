@@ -46,5 +46,8 @@ extern const vault_kind vault_kind_ncr_close;       /* ncr.c: .../NCR/close.json
 extern const vault_kind vault_kind_ncr_close_signature; /* ncr.c: .../NCR/close.json.sig */
 extern const vault_kind vault_kind_token;           /* token.c: tokens/.../ID/token.json */
 extern const vault_kind vault_kind_token_revoked;   /* token.c: .../ID/revoked.json */
+extern const vault_kind vault_kind_forecast;        /* forecast.c: forecasts/.../PART/SUPPLIER/SHIP_TO/KIND/N.json */
+extern const vault_kind vault_kind_forecast_ack;    /* forecast.c: .../KIND/acks/N-NAME.json */
+extern const vault_kind vault_kind_forecast_ack_signature; /* forecast.c: .../KIND/acks/N-NAME.json.sig */
 
 #endif

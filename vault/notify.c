@@ -61,6 +61,7 @@ static const struct {
 	{ "receipt-discrepancy", "qvault asn show S; qvault ncr add --lot LOT --reason TEXT" },
 	{ "disposition-fai", "qvault fai accept S   (or: qvault fai reject S --reason TEXT)" },
 	{ "close-ncr", "qvault ncr close S --disposition DISPOSITION" },
+	{ "answer-forecast", "qvault forecast ack S --commit   (or: --bucket YYYY-MM-DD --qty N)" },
 };
 
 /* `s` (at most `max` bytes, not cut inside a UTF-8 character), each control byte '?'. */

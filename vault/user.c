@@ -424,7 +424,8 @@ done:
 
 /* What a user's key signs: commits, each of a person's signed acts, bundles. */
 #define SIGNER_NAMESPACES "git," VAULT_ACK_NAMESPACE "," VAULT_PO_ACK_NAMESPACE "," \
-	VAULT_FAI_DISPOSITION_NAMESPACE "," VAULT_NCR_CLOSE_NAMESPACE "," VAULT_BUNDLE_NAMESPACE
+	VAULT_FAI_DISPOSITION_NAMESPACE "," VAULT_NCR_CLOSE_NAMESPACE "," VAULT_BUNDLE_NAMESPACE "," \
+	VAULT_FORECAST_ACK_NAMESPACE
 
 /* "YYYYMMDDHHMMSSZ", as allowed_signers takes a time. */
 static void signers_time(char buf[32], int64_t when)

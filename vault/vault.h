@@ -778,6 +778,7 @@ typedef struct {
 #define VAULT_PO_ACK_NAMESPACE "qvault-po-ack"
 #define VAULT_FAI_DISPOSITION_NAMESPACE "qvault-fai-disposition"
 #define VAULT_NCR_CLOSE_NAMESPACE "qvault-ncr-close"
+#define VAULT_FORECAST_ACK_NAMESPACE "qvault-forecast-ack"
 /* An evidence bundle's SHA256SUMS, signed by the server and its exporter. */
 #define VAULT_BUNDLE_NAMESPACE "qvault-bundle"
 
@@ -1352,6 +1353,48 @@ int vault_po_acks(char **out, vault *v, const char *po);
  */
 int vault_asn_list(char **out, vault *v, const char *po);
 int vault_asn_show(char **out, vault *v, const char *asn);
+
+/*
+ * Forecasts (planning schedules, an X12 830's content) and delivery
+ * schedules (an 862's), per part, supplier and ship-to, each a numbered
+ * revision replacing the one before (forecast.h).
+ *
+ * vault_forecast_import: the schedules of FILE (JSON or CSV, as
+ * schemas/forecast-import.schema.json describes) in one commit, or none;
+ * a buyer's.  *count is the number recorded.
+ */
+int vault_forecast_import(size_t *count, vault *v, const char *path);
+
+/*
+ * A supplier's answer to the latest revision of its organization's
+ * schedule of `part` to `ship_to` (`schedule`: "forecast", the default
+ * when NULL, or "delivery"): a commitment to its firm zone (`commit`), or
+ * a counter-proposal of quantities for buckets starting on `dates`
+ * (`nbuckets` of them).  `revision` (0: the latest) names the revision
+ * answered; an older one is refused.  Signed by the acting key beside
+ * its record, as an acknowledgment is.
+ */
+typedef struct {
+	const char *part, *ship_to, *schedule;
+	long revision;
+	int commit;
+	const char *const *dates;
+	const unsigned long long *qty;
+	size_t nbuckets;
+	const char *note;
+} vault_forecast_answer;
+int vault_forecast_ack(vault *v, const vault_forecast_answer *a);
+
+/*
+ * The schedules of part `part` (of supplier `org` and ship-to `ship_to`
+ * when not NULL) as the viewer may see them (a supplier: its own), as a
+ * grid by ISO week (schemas/output.schema.json#/$defs/forecast_show) or,
+ * with VAULT_EXPORT_CSV, one CSV row per week; `today` (YYYY-MM-DD, NULL:
+ * the clock) is where received is compared with required.  *out is
+ * malloc'd.
+ */
+int vault_forecast_show(char **out, vault *v, const char *part, const char *org,
+			const char *ship_to, const char *today, vault_export_format format);
 
 /*
  * The acting user's open actions as JSON text (schemas/portal-output.

@@ -33,7 +33,7 @@ check "  its fingerprint is the one ssh-keygen gives it" \
 	       [ \"\$(cat fp)\" = \"\$(ssh-keygen -lf pat.pub | cut -d' ' -f2)\" ]"
 q keys allowed-signers > signers
 check "  allowed-signers lists it as ssh-keygen reads it" \
-	grep -qx "pat@acme namespaces=\"git,qvault-ack,qvault-po-ack,qvault-fai-disposition,qvault-ncr-close,qvault-bundle\" $(cut -d' ' -f1,2 pat.pub)" signers
+	grep -qx "pat@acme namespaces=\"git,qvault-ack,qvault-po-ack,qvault-fai-disposition,qvault-ncr-close,qvault-bundle,qvault-forecast-ack\" $(cut -d' ' -f1,2 pat.pub)" signers
 passkey key sky ssh: sky
 ok "  an application of OpenSSH's own, 'ssh:', is taken too" \
 	q --key "$TMP/admin.pem" user add sky --org acme --role supplier --pubkey sky.pub

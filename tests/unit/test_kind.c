@@ -87,6 +87,16 @@ static void each_record_has_its_kind(void **state)
 	assert_string_equal(kind_of(under(p, sizeof(p), "waivers", "no-coc-0123456789abcdef",
 					  "20261130T120000Z-qa.json"), &m), "audit waiver");
 	assert_string_equal(m.key, "no-coc-0123456789abcdef");
+	assert_string_equal(kind_of(under(p, sizeof(p), "forecasts", "PN-1",
+					  "acme/PLANT-1/forecast/000001.json"), &m), "forecast");
+	assert_string_equal(m.key, "PN-1");
+	assert_string_equal(kind_of(under(p, sizeof(p), "forecasts", "PN-1",
+					  "acme/PLANT-1/delivery/acks/000001-sam.json"), &m),
+			    "forecast acknowledgment");
+	assert_string_equal(m.key, "PN-1");
+	assert_string_equal(kind_of(under(p, sizeof(p), "forecasts", "PN-1",
+					  "acme/PLANT-1/forecast/acks/000001-sam.json.sig"), &m),
+			    "forecast acknowledgment signature");
 	/* a signer's name of 128 bytes in a file name longer than that */
 	{
 		char signer[VAULT_NAME_MAX + 1], leaf[VAULT_NAME_MAX + 64];
@@ -135,6 +145,15 @@ static void other_paths_have_none(void **state)
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "P", "po.json/x"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "tokens", "0123456789abcdef", "secret.txt"),
 				    NULL), "");
+	/* a forecast sits in its part's fan-out, four folders deep, nothing else */
+	assert_string_equal(kind_of(under(p, sizeof(p), "forecasts", "PN-1",
+					  "acme/PLANT-1/000001.json"), NULL), "");
+	assert_string_equal(kind_of(under(p, sizeof(p), "forecasts", "PN-1",
+					  "acme/PLANT-1/forecast/x/y/000001.json"), NULL), "");
+	assert_string_equal(kind_of(under(p, sizeof(p), "forecasts", "PN-1",
+					  "acme/.x/forecast/000001.json"), NULL), "");
+	assert_string_equal(kind_of(under(p, sizeof(p), "forecasts", "PN-1",
+					  "acme/PLANT-1/forecast/000001.txt"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "waivers", "no-coc-0123456789abcdef",
 					  "notes.txt"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "waivers", "no-coc-0123456789abcdef",
