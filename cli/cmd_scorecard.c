@@ -57,13 +57,32 @@ static void days(char *buf, size_t size, json_t *card, const char *metric)
 	}
 }
 
+/* "on time 5/8 (62.5%); 1 early, 1 late, 1 short", or "no firm bucket ended" */
+static void schedule(char *buf, size_t size, json_t *card)
+{
+	char r[48];
+
+	if (ival(card, "schedule_adherence", "of") == 0) {
+		if (cli_fmt(buf, size, "a figure of the scorecard", "no firm bucket ended") < 0 &&
+		    size > 1)
+			memcpy(buf, "?", 2);
+		return;
+	}
+	ratio(r, sizeof(r), card, "schedule_adherence", "on_time");
+	if (cli_fmt(buf, size, "a figure of the scorecard", "on time %s; %lld early, %lld late, "
+		    "%lld short", r, ival(card, "schedule_adherence", "early"),
+		    ival(card, "schedule_adherence", "late"),
+		    ival(card, "schedule_adherence", "short")) < 0 && size > 1)
+		memcpy(buf, "?", 2);
+}
+
 static void print_text(json_t *root)
 {
 	json_t *card;
 	size_t i;
 
 	json_array_foreach(json_object_get(root, "suppliers"), i, card) {
-		char a[64], b[64];
+		char a[128], b[64];
 
 		printf("%s\n", json_string_value(json_object_get(card, "org")));
 		ratio(a, sizeof(a), card, "on_time_promised", "on_time");
@@ -83,6 +102,8 @@ static void print_text(json_t *root)
 		printf("  certificate gaps    %lld without CoC, %lld without material cert\n",
 		       ival(card, "certificate_gaps", "no_coc"),
 		       ival(card, "certificate_gaps", "no_material_cert"));
+		schedule(a, sizeof(a), card);
+		printf("  firm schedule       %s\n", a);
 	}
 	if (json_array_size(json_object_get(root, "suppliers")) == 0)
 		printf("no suppliers\n");
@@ -141,7 +162,7 @@ static int write_html(cli_out *o, json_t *root)
 {
 	static const char *const heads[] = { "Supplier", "Deliveries", "On time (promised)",
 		"On time (due)", "Quantity accuracy", "Drawing acks", "PO acks", "FAI first pass",
-		"NCRs (open)", "Certificate gaps" };
+		"NCRs (open)", "Certificate gaps", "Firm schedule" };
 	FILE *f = cli_out_fopen(o);
 	json_t *card;
 	size_t i, k;
@@ -166,7 +187,7 @@ static int write_html(cli_out *o, json_t *root)
 		fprintf(f, "<th>%s</th>", heads[k]);
 	fputs("</tr>\n", f);
 	json_array_foreach(json_object_get(root, "suppliers"), i, card) {
-		char a[64];
+		char a[128];
 
 		fputs("<tr><td>", f);
 		esc(f, json_string_value(json_object_get(card, "org")));
@@ -182,10 +203,14 @@ static int write_html(cli_out *o, json_t *root)
 		days(a, sizeof(a), card, "po_ack_days");
 		fprintf(f, "<td>%s</td>", a);
 		ratio(a, sizeof(a), card, "fai_first_pass", "passed");
-		fprintf(f, "<td>%s</td><td>%lld (%lld)</td><td>%lld without CoC, %lld without material cert</td></tr>\n",
+		fprintf(f, "<td>%s</td><td>%lld (%lld)</td><td>%lld without CoC, %lld without material cert</td>",
 			a, ival(card, "ncrs", "total"), ival(card, "ncrs", "open"),
 			ival(card, "certificate_gaps", "no_coc"),
 			ival(card, "certificate_gaps", "no_material_cert"));
+		schedule(a, sizeof(a), card);
+		fputs("<td>", f);
+		esc(f, a);
+		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n<h2>On-time delivery by month</h2>\n"
 	      "<p>Share of receipts on or before the promised date (the due date where nothing was promised).</p>\n", f);

@@ -124,7 +124,55 @@ static int fill_no_mtr(json_t *s, sqlite3_stmt *row)
 	return 0;
 }
 
+static int fill_schedule(json_t *s, sqlite3_stmt *row)
+{
+	json_int_t of = num(row, 1), early = num(row, 2), on_time = num(row, 3), late = num(row, 4),
+		short_ = num(row, 5);
+
+	json_object_set_new(s, "schedule_adherence", json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}",
+		"of", of, "early", early, "on_time", on_time, "late", late, "short", short_,
+		"rate", rate(on_time, of)));
+	return 0;
+}
+
+/*
+ * The firm buckets in force that have ended (before today): of the latest
+ * revision of each schedule, a forecast's giving way to the delivery
+ * schedule's where that covers them; each with the cumulative firm
+ * quantity of its supplier's part through it, and what the supplier
+ * shipped of the part (ship notices in force) since the first of them:
+ * before the bucket began, by its end, by today.
+ */
+#define LATEST(t, kind) \
+	t ".revision = (SELECT max(f.revision) FROM forecasts f WHERE f.part = " t ".part" \
+	" AND f.supplier = " t ".supplier AND f.ship_to = " t ".ship_to AND f.schedule = " kind ")"
+#define SHIPPED(cond) \
+	"(SELECT coalesce(sum(i.qty), 0) FROM asns a JOIN asn_items i ON i.asn = a.asn" \
+	" WHERE a.supplier = c.org AND i.part = c.part AND i.in_force" \
+	" AND a.ship_date >= c.first AND " cond ")"
+#define FIRM_BUCKETS \
+	"WITH b AS (SELECT fb.supplier AS org, fb.part AS part, fb.start AS start, fb.end AS end," \
+	" fb.qty AS qty FROM forecast_buckets fb WHERE fb.status = 'firm' AND " IN_ORG("fb.supplier") \
+	" AND fb.end < date('now') AND " LATEST("fb", "fb.schedule") \
+	" AND NOT (fb.schedule = 'forecast' AND EXISTS (SELECT 1 FROM forecast_buckets d" \
+	"  WHERE d.schedule = 'delivery' AND d.part = fb.part AND d.supplier = fb.supplier" \
+	"  AND d.ship_to = fb.ship_to AND d.start <= fb.end AND d.end >= fb.start" \
+	"  AND " LATEST("d", "'delivery'") "))), " \
+	"c AS (SELECT org, part, start, end, sum(qty) OVER (PARTITION BY org, part ORDER BY start, end" \
+	" ROWS UNBOUNDED PRECEDING) AS req, min(start) OVER (PARTITION BY org, part) AS first FROM b), " \
+	"s AS (SELECT org, end, req, " SHIPPED("a.ship_date < c.start") " AS before, " \
+	SHIPPED("a.ship_date <= c.end") " AS by_end, " SHIPPED("1") " AS since FROM c)"
+
 static const metric metrics[] = {
+	/*
+	 * schedule adherence, each ended firm bucket: early when what was
+	 * shipped before it began already covered it, on time when what was
+	 * shipped by its end did, late when what was shipped since did,
+	 * short when that does not
+	 */
+	{ FIRM_BUCKETS " SELECT org, count(*), sum(before >= req), sum(before < req AND by_end >= req),"
+	  " sum(by_end < req AND since >= req), sum(since < req) FROM s WHERE " IN_DAYS("end")
+	  " GROUP BY org", fill_schedule },
 	{ DELIVERIES " SELECT org, count(*), count(promise), sum(promise IS NOT NULL AND day <= promise),"
 	  " count(due), sum(due IS NOT NULL AND day <= due), sum(qty = shipped) FROM d GROUP BY org",
 	  fill_deliveries },
@@ -193,7 +241,7 @@ static json_t *empty_card(const char *org)
 {
 	return json_pack("{s:s, s:i, s:{s:i, s:i, s:n}, s:{s:i, s:i, s:n}, s:{s:i, s:i, s:n},"
 			 " s:{s:n, s:n, s:i}, s:{s:n, s:n, s:i}, s:{s:i, s:i, s:n}, s:{s:i, s:i},"
-			 " s:{s:i, s:i}, s:[]}",
+			 " s:{s:i, s:i}, s:[], s:{s:i, s:i, s:i, s:i, s:i, s:n}}",
 			 "org", org, "deliveries", 0,
 			 "on_time_promised", "on_time", 0, "of", 0, "rate",
 			 "on_time_due", "on_time", 0, "of", 0, "rate",
@@ -203,7 +251,9 @@ static json_t *empty_card(const char *org)
 			 "fai_first_pass", "passed", 0, "of", 0, "rate",
 			 "ncrs", "total", 0, "open", 0,
 			 "certificate_gaps", "no_coc", 0, "no_material_cert", 0,
-			 "months");
+			 "months",
+			 "schedule_adherence", "of", 0, "early", 0, "on_time", 0, "late", 0, "short", 0,
+			 "rate");
 }
 
 static int run_query(json_t *cards, sqlite3 *db, const char *sql, const char *org,
