@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "forecast.h"
 #include "portal.h"
 #include "user.h"
 #include "vault.h"
@@ -218,20 +219,23 @@ int main(int argc, char **argv)
 
 		if (strcmp(argv[2], "po-list") == 0)
 			printf("%s;\n", vault_orders__po_list_sql(1));
+		else if (strncmp(argv[2], "forecast-show-", 14) == 0 && strlen(argv[2]) == 15 &&
+			 vault_forecast_show__sql((size_t)(argv[2][14] - '0')))
+			printf("%s;\n", vault_forecast_show__sql((size_t)(argv[2][14] - '0')));
 		else if (strcmp(argv[2], "inbox-supplier") == 0 || strcmp(argv[2], "inbox-buyer") == 0) {
 			sql = vault_inbox__sql(strcmp(argv[2], "inbox-buyer") == 0 ?
 					       VAULT_ROLE_BUYER : VAULT_ROLE_SUPPLIER);
 			printf("%s;\n", sql ? sql : "");
 			free(sql);
 		} else {
-			fprintf(stderr, "portalbench sql [po-list|inbox-supplier|inbox-buyer]\n");
+			fprintf(stderr, "portalbench sql [po-list|inbox-supplier|inbox-buyer|forecast-show-N]\n");
 			return 2;
 		}
 		return 0;
 	}
 	if (argc != 8 || strcmp(argv[1], "fill") != 0) {
 		fprintf(stderr, "usage: portalbench fill VAULT KEYDIR BUYER_KEY SUPPLIERS POS STATUS_PER_PO\n"
-				"       portalbench sql [po-list|inbox-supplier|inbox-buyer]\n");
+				"       portalbench sql [po-list|inbox-supplier|inbox-buyer|forecast-show-N]\n");
 		return 2;
 	}
 	nsup = strtoul(argv[5], NULL, 10);

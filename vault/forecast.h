@@ -38,6 +38,10 @@
  */
 int vault_forecast__normalize(json_t *sched);
 
+/* forecast show's SQL statement `i` (0: the series, 1: a revision's head, 2: its buckets,
+ * 3: the last answer, 4: its buckets, 5: receipts since), NULL past the last: for the bench */
+const char *vault_forecast_show__sql(size_t i);
+
 /*
  * The rules of a record's buckets: each a valid date, period, status and
  * quantity, its end what its period implies (a flexible one's given, not
