@@ -433,8 +433,9 @@ static const char SQL_INS_CHANGE[] =
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_DEL_LINES[] = "DELETE FROM po_lines WHERE po = ?1";
 static const char SQL_INS_LINE[] =
-	"INSERT INTO po_lines (po, line, part, qty, doc, rev, due, state, unit, pack_unit, pack_size)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, 'EA'), ?10, ?11)";
+	"INSERT INTO po_lines (po, line, part, qty, doc, rev, due, state, unit, pack_unit, pack_size,"
+	" valid_from, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, 'EA'), ?10,"
+	" ?11, ?12, ?13)";
 
 static const char SQL_CHANGE_ONCE[] =
 	"SELECT commit_id FROM po_changes WHERE po = ?1 AND seq = ?2 AND changed_by = ?3";
@@ -519,6 +520,7 @@ static int index_change(const vault_kind_file *f)
 				  SQLITE_TRANSIENT);
 		sqlite3_bind_text(line, 8, state_of(l), -1, SQLITE_TRANSIENT);
 		vault_po__bind_unit(line, 9, l);
+		vault_po__bind_blanket(line, 12, l);
 		error = vault_portal__step(f->idx, line, f->path);
 	}
 	json_decref(root);
