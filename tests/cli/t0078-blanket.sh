@@ -198,6 +198,42 @@ check "  and the other supplier lists only its own POs" js lz.json '[p["po"] for
 
 ok "verify accepts every blanket, release and acknowledgment" q verify
 
+# ---- the records and the answers, by their JSON Schemas
+if python3 -c 'import jsonschema' 2> /dev/null; then
+	S="$TESTS_DIR/../../schemas"
+	check "each release, release acknowledgment and change order stored matches portal-records.schema.json" python3 -c '
+import json, subprocess, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+files = subprocess.run(["git", "-C", "v", "ls-tree", "-r", "--name-only", "main", "pos/"],
+                       capture_output=True, text=True, check=True).stdout.split()
+files = [f for f in files if "/releases/" in f or "/release-acks/" in f or "/changes/" in f]
+for kind in ("/releases/", "/release-acks/", "/changes/"):
+    assert any(kind in f for f in files), (kind, files)
+for f in files:
+    rec = json.loads(subprocess.run(["git", "-C", "v", "show", "main:" + f], capture_output=True,
+                                    check=True).stdout)
+    jsonschema.validate(rec, s)' "$S/portal-records.schema.json"
+	check "po show --json of a blanket PO matches portal-output.schema.json (po-show)" python3 -c '
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+s = dict(s, **{"$ref": "#/$defs/po-show"})
+s.pop("oneOf", None); s.pop("anyOf", None)
+for f in sys.argv[2:]:
+    jsonschema.validate(json.load(open(f)), s)' "$S/portal-output.schema.json" s4.json sh.json
+	check "the import file matches po-import.schema.json; a blanket with a due date does not" python3 -c '
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
+jsonschema.validate(d, s)
+d[0]["lines"][0]["due"] = "2027-01-01"
+try:
+    jsonschema.validate(d, s)
+except jsonschema.ValidationError:
+    sys.exit(0)
+sys.exit(1)' "$S/po-import.schema.json" imp.json
+else
+	_skip "no python3-jsonschema"
+fi
+
 # ---- the index is rebuilt from the repository with the same answers
 q po show PO-B --json > ref-b.json
 q po show PO-Z --json > ref-z.json
