@@ -253,4 +253,18 @@ check "  sqlite3 sees the releases in the rebuilt index" \
 	evalq "test \"\$(sqlite3 v/qvault/index.db 'SELECT sum(qty) FROM po_releases WHERE po = \"PO-B\" AND line = 1')\" = 120"
 check "git fsck --strict is clean" git -C v fsck --strict
 
+# ---- the HTTP API answers the same, scoped the same, by its OpenAPI document (last: needs curl)
+need_curl
+SAMT=$(tok --user sam)
+ZOET=$(tok --user zoe)
+serve_start
+check "GET pos/PO-B: the supplier's blanket PO with its releases and what remains" \
+	evalq "api 200 GET pos/PO-B '$SAMT' && is 'len(d[\"releases\"])' 4 && is 'd[\"lines\"][0][\"remaining\"]' 0 &&
+	       q --key sam.pem po show PO-B --json | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin) != json.load(open(\"body.json\")))'"
+check "GET pos/PO-B as another organization's supplier: 404" evalq "api 404 GET pos/PO-B '$ZOET'"
+check "GET inbox: the supplier's releases to answer" \
+	evalq "api 200 GET inbox '$SAMT' && is '[i[\"subject\"] for i in d if i[\"action\"] == \"answer-release\"]' \"['PO-B release 4']\""
+serves_stop
+openapi_check "every answer matches schemas/openapi.json"
+
 done_testing
