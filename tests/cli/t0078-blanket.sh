@@ -267,4 +267,19 @@ check "GET inbox: the supplier's releases to answer" \
 serves_stop
 openapi_check "every answer matches schemas/openapi.json"
 
+# ---- the portal's page of a PO shows its blanket lines and releases, to its own supplier only
+need_webauthn
+portal_users pam:acme:supplier bix:owner:buyer zed:zeta:supplier
+login pam 1
+check "portal: the supplier's page of its blanket PO shows what remains and the releases" \
+	evalq 'web 200 GET pos/PO-B && grep -q "Blanket lines: what releases may still call off" body.json &&
+	       grep -q "Releases against blanket lines" body.json && grep -q "<td>2099-12-31</td>" body.json &&
+	       grep -q "<td>rejected</td>" body.json'
+login zed 1
+check "portal: another organization's supplier gets no such PO" evalq 'web 404 GET pos/PO-B'
+login bix 1
+check "portal: the buyer's page of a PO that is no blanket shows neither table" \
+	evalq 'web 200 GET pos/PO-N && ! grep -q "Blanket lines" body.json && ! grep -q "Releases against" body.json'
+serves_stop
+
 done_testing
