@@ -255,7 +255,7 @@ check "git fsck --strict is clean" git -C v fsck --strict
 
 # ---- the HTTP API answers the same, scoped the same, by its OpenAPI document (last: needs curl)
 need_curl
-SAMT=$(tok --user sam)
+SAMT=$(tok --user sam --scope write)
 ZOET=$(tok --user zoe)
 serve_start
 check "GET pos/PO-B: the supplier's blanket PO with its releases and what remains" \
@@ -264,6 +264,17 @@ check "GET pos/PO-B: the supplier's blanket PO with its releases and what remain
 check "GET pos/PO-B as another organization's supplier: 404" evalq "api 404 GET pos/PO-B '$ZOET'"
 check "GET inbox: the supplier's releases to answer" \
 	evalq "api 200 GET inbox '$SAMT' && is '[i[\"subject\"] for i in d if i[\"action\"] == \"answer-release\"]' \"['PO-B release 4']\""
+before=$(snapshot)
+check "POST pos/PO-B/acks with a release and lines: refused, the vault unchanged" \
+	evalq "api 400 POST pos/PO-B/acks '$SAMT' -H 'Content-Type: application/json' \
+	       --data '{\"release\": 4, \"promise\": \"2027-12-01\", \"lines\": [1]}' &&
+	       error 'a release is acknowledged whole' && test \"\$(snapshot)\" = \"\$before\""
+check "POST pos/PO-B/acks {release: 4}: the supplier's ERP acknowledges the release" \
+	evalq "api 201 POST pos/PO-B/acks '$SAMT' -H 'Content-Type: application/json' \
+	       --data '{\"release\": 4, \"promise\": \"2027-12-01\"}' &&
+	       is '[r.get(\"promised\") for r in d[\"releases\"]]' \"['2027-02-25', None, '2027-01-20', '2027-12-01']\""
+check "  one commit, release-ack, signed for the supplier by the server" \
+	evalq "git -C v log -1 --format=%B | grep -qx 'Qvault-Op: release-ack'"
 serves_stop
 openapi_check "every answer matches schemas/openapi.json"
 
