@@ -859,8 +859,10 @@ int vault_po_release(vault *v, const char *po, unsigned line, uint64_t qty, cons
 
 /*
  * Record every purchase order of a CSV file (header: po,supplier,line,
- * part,qty,doc,rev,due) or a JSON file (schemas/po-import.schema.json) in
- * one commit; one bad row refuses the whole file, naming row and field.
+ * part,qty,doc,rev,due, optionally unit,pack_unit,pack_size and
+ * valid_from,valid_until: a blanket line) or a JSON file
+ * (schemas/po-import.schema.json) in one commit; one bad row refuses the
+ * whole file, naming row and field.
  */
 int vault_po_import(size_t *count, vault *v, const char *path);
 
