@@ -114,6 +114,31 @@ static void po_show_table(json_t *po)
 		cells(t, o, "due|promised|shipped|received|state");
 	}
 	cli_table_print(t);
+	arr = json_object_get(po, "lines");
+	json_array_foreach(arr, i, o)
+		if (json_object_get(o, "valid_from"))
+			printf("blanket line %s: %s agreed from %s until %s, %s released, %s remaining\n",
+			       cell(b[0], sizeof(b[0]), o, "line"), cell(b[1], sizeof(b[1]), o, "qty"),
+			       cell(b[2], sizeof(b[2]), o, "valid_from"),
+			       cell(b[3], sizeof(b[3]), o, "valid_until"),
+			       cell(b[4], sizeof(b[4]), o, "released"),
+			       cell(b[5], sizeof(b[5]), o, "remaining"));
+	arr = json_object_get(po, "releases");
+	if (json_array_size(arr))
+		printf("releases:\n");
+	json_array_foreach(arr, i, o) {
+		printf("  %s. line %s: %s of %s due %s, by %s at %s; ", cell(b[0], sizeof(b[0]), o, "release"),
+		       cell(b[1], sizeof(b[1]), o, "line"), cell(b[2], sizeof(b[2]), o, "qty"),
+		       cell(b[3], sizeof(b[3]), o, "part"), cell(b[4], sizeof(b[4]), o, "due"),
+		       cell(b[5], sizeof(b[5]), o, "released_by"), cell(b[6], sizeof(b[6]), o, "released_at"));
+		if (json_object_get(o, "acknowledged"))
+			printf("%s%s%s by %s\n", cell(b[0], sizeof(b[0]), o, "acknowledged"),
+			       json_object_get(o, "promised") ? ", promised " : "",
+			       json_object_get(o, "promised") ? cell(b[1], sizeof(b[1]), o, "promised") : "",
+			       cell(b[2], sizeof(b[2]), o, "acknowledged_by"));
+		else
+			printf("not acknowledged yet\n");
+	}
 	arr = json_object_get(po, "changes");
 	if (json_array_size(arr))
 		printf("change orders:\n");

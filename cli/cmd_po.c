@@ -1,5 +1,6 @@
-/* qvault po add PO --supplier ORG --line PART:QTY:DOC@REV[:DUE]...; po import FILE;
- * po change, po cancel, po close: change orders */
+/* qvault po add PO --supplier ORG --line PART:QTY:DOC@REV[:DUE]... [--valid-from DATE
+ * --valid-until DATE]; po import FILE; po change, po cancel, po close: change
+ * orders; po release: a release against a blanket line */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 static const cli_opt add_opts[] = {
 	{ "supplier", 's', OPT_VALUE, "ORG", "the supplier organization" },
 	{ "line", 'l', OPT_LIST, "PART:QTY:DOC@REV[:DUE]", "a line, numbered in order (repeatable)" },
+	{ "valid-from", 0, OPT_VALUE, "DATE",
+	  "a blanket order: every line is an agreement for its QTY in total, released from DATE" },
+	{ "valid-until", 0, OPT_VALUE, "DATE", "... until DATE (with --valid-from)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -44,6 +48,8 @@ static int parse_line(vault_po_line *l, char *spec)
 static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *supplier = cli_opt_value(cmd, a, "supplier");
+	const char *from = cli_opt_value(cmd, a, "valid-from");
+	const char *until = cli_opt_value(cmd, a, "valid-until");
 	const char **specs;
 	vault_po_line *lines;
 	char **copies;
@@ -54,6 +60,11 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 	specs = cli_opt_list(cmd, a, "line", &n);
 	if (!supplier || n == 0)
 		return cli_usage_error(cmd, "--supplier and at least one --line are required");
+	if (!from != !until)
+		return cli_usage_error(cmd, "a blanket order needs both --valid-from and --valid-until");
+	if (from && ((rc = cli_check_date(cmd, "--valid-from", from)) != EXIT_OK ||
+		     (rc = cli_check_date(cmd, "--valid-until", until)) != EXIT_OK))
+		return rc;
 	lines = calloc(n, sizeof(*lines));
 	copies = calloc(n, sizeof(*copies));
 	if (!lines || !copies)
@@ -67,6 +78,8 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 					     i + 1, specs[i]);
 		else if (lines[i].due)
 			rc = cli_check_date(cmd, "--line due date", lines[i].due);
+		lines[i].valid_from = from;
+		lines[i].valid_until = until;
 	}
 	if (rc == EXIT_OK) {
 		po.po = a->arg[0];
@@ -76,7 +89,8 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 		if ((error = vault_po_add(v, &po)) < 0)
 			rc = cli_fail(error);
 		else
-			printf("recorded PO %s for %s, %zu line%s\n", po.po, supplier, n, n == 1 ? "" : "s");
+			printf("recorded %sPO %s for %s, %zu line%s\n", from ? "blanket " : "", po.po,
+			       supplier, n, n == 1 ? "" : "s");
 	}
 	for (i = 0; i < n; i++)
 		free(copies[i]);
@@ -283,4 +297,44 @@ const cli_command cli_cmd_po_cancel = {
 const cli_command cli_cmd_po_close = {
 	"po close", "close a line short, or every open line: nothing more is to come (buyer)",
 	"PO", 1, 1, end_opts, 1, run_close
+};
+
+/* ---- po release: calling a quantity off a blanket line --------------------- */
+
+static const cli_opt release_opts[] = {
+	{ "line", 'l', OPT_VALUE, "N", "the blanket line released against (required)" },
+	{ "qty", 'q', OPT_VALUE, "N", "the quantity called off (at most what remains)" },
+	{ "due", 0, OPT_VALUE, "DATE", "when it is due, YYYY-MM-DD, within the blanket's validity" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_release(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *qty = cli_opt_value(cmd, a, "qty"), *due = cli_opt_value(cmd, a, "due");
+	unsigned line = 0, number = 0;
+	unsigned long long q;
+	char *end;
+	int rc;
+
+	if ((rc = line_opt(&line, cmd, a)) != EXIT_OK)
+		return rc;
+	if (!line || !qty || !due)
+		return cli_usage_error(cmd, "--line, --qty and --due are required");
+	errno = 0;
+	q = strtoull(qty, &end, 10);
+	if (errno || *end || !*qty || *qty == '-' || q == 0)
+		return cli_usage_error(cmd, "--qty '%s' is not a whole number from 1", qty);
+	if ((rc = cli_check_date(cmd, "--due", due)) != EXIT_OK)
+		return rc;
+	if ((rc = vault_po_release(v, a->arg[0], line, (uint64_t)q, due, &number)) < 0)
+		return cli_fail(rc);
+	printf("released %llu of PO %s line %u due %s: release %u, for the supplier to acknowledge\n",
+	       q, a->arg[0], line, due, number);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_po_release = {
+	"po release", "call a quantity off a blanket line: a numbered release (buyer)",
+	"PO", 1, 1, release_opts, 1, run_release
 };

@@ -29,6 +29,7 @@ static const cli_opt ack_opts[] = {
 	{ "reject", 0, OPT_FLAG, NULL, "reject the PO (or line) instead" },
 	{ "reason", 0, OPT_VALUE, "TEXT", "why it is rejected" },
 	{ "revision", 0, OPT_VALUE, "N", "the PO revision answered (po show): refused if changed since" },
+	{ "release", 0, OPT_VALUE, "N", "acknowledge release N of a blanket order instead (po show)" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -37,6 +38,7 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *line = cli_opt_value(cmd, a, "line"), *qty = cli_opt_value(cmd, a, "qty");
 	const char *revision = cli_opt_value(cmd, a, "revision");
+	const char *release = cli_opt_value(cmd, a, "release");
 	vault_po_ack k;
 	int error;
 
@@ -53,6 +55,8 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 	k.reason = cli_opt_value(cmd, a, "reason");
 	if (line && (k.line = (unsigned)whole(line, 10000)) == 0)
 		return cli_usage_error(cmd, "--line '%s' is not a line number", line);
+	if (release && (k.release = (unsigned)whole(release, 999999)) == 0)
+		return cli_usage_error(cmd, "--release '%s' is not a release number", release);
 	if (qty && (k.qty = whole(qty, 1000000000ULL)) == 0)
 		return cli_usage_error(cmd, "--qty '%s' is not a whole number from 1", qty);
 	if (!k.reject && !k.promise)
@@ -61,7 +65,10 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 		return error;
 	if ((error = vault_po_ack_add(v, &k, 1)) < 0)
 		return cli_fail(error);
-	if (k.reject)
+	if (k.release)
+		printf("%s PO %s release %u%s%s\n", k.reject ? "rejected" : "acknowledged", k.po,
+		       k.release, k.reject ? ": " : ": promised ", k.reject ? k.reason : k.promise);
+	else if (k.reject)
 		printf("rejected PO %s%s%.0u: %s\n", k.po, k.line ? " line " : "", k.line, k.reason);
 	else
 		printf("acknowledged PO %s%s%.0u: promised %s\n", k.po, k.line ? " line " : "", k.line,

@@ -79,6 +79,7 @@ static const cli_shell_rule rules[] = {
 	{ "po change", "buyer", -1, NULL },
 	{ "po cancel", "buyer", -1, NULL },
 	{ "po close", "buyer", -1, NULL },
+	{ "po release", "buyer", -1, NULL },
 	/* the supplier portal (each export and the scorecard show a supplier its own) */
 	{ "po ack", "supplier", -1, NULL },
 	{ "inbox", NULL, -1, NULL },

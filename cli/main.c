@@ -19,7 +19,7 @@ const cli_command *const cli_commands[] = {
 	&cli_cmd_obsolete, &cli_cmd_ack_export, &cli_cmd_ack, &cli_cmd_acks,
 	&cli_cmd_pending, &cli_cmd_verify, &cli_cmd_po_add, &cli_cmd_po_import,
 	&cli_cmd_inbox, &cli_cmd_po_list, &cli_cmd_po_show, &cli_cmd_po_change,
-	&cli_cmd_po_cancel, &cli_cmd_po_close,
+	&cli_cmd_po_cancel, &cli_cmd_po_close, &cli_cmd_po_release,
 	&cli_cmd_lot_add, &cli_cmd_trace_lot, &cli_cmd_link, &cli_cmd_audit_waive, &cli_cmd_audit,
 	&cli_cmd_trace_doc, &cli_cmd_trace_po, &cli_cmd_lot_import, &cli_cmd_fai_add,
 	&cli_cmd_fai_init, &cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_fai_accept,

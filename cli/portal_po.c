@@ -152,6 +152,33 @@ static void change_forms(html *h, serve_req *q, const json_t *po)
 	h_raw(h, "<p><button type=\"submit\">Cancel or close</button></p></fieldset></form>");
 }
 
+/* The PO's blanket lines with what remains of each, and its releases, when it has any. */
+static void blanket_rows(html *h, const json_t *po)
+{
+	static const char *const blanket_cols[] = { "Line", "Part", "Agreed", "From", "Until",
+		"Released", "Remaining", NULL };
+	static const char *const blanket_keys[] = { "line", "part", "qty", "valid_from",
+		"valid_until", "released", "remaining", NULL };
+	static const char *const release_cols[] = { "Release", "Line", "Part", "Qty", "Due",
+		"Released by", "When", "Answer", "Promised", NULL };
+	static const char *const release_keys[] = { "release", "line", "part", "qty", "due",
+		"released_by", "released_at", "acknowledged", "promised", NULL };
+	json_t *blankets = json_array(), *x;
+	const json_t *releases = json_object_get(po, "releases");
+	size_t i;
+
+	json_array_foreach(json_object_get(po, "lines"), i, x)
+		if (json_object_get(x, "valid_from"))
+			json_array_append(blankets, x);
+	if (json_array_size(blankets))
+		h_rows(h, "Blanket lines: what releases may still call off", blanket_cols,
+		       blanket_keys, blankets, 0, json_array_size(blankets), NULL);
+	if (json_array_size(releases))
+		h_rows(h, "Releases against blanket lines", release_cols, release_keys, releases, 0,
+		       json_array_size(releases), NULL);
+	json_decref(blankets);
+}
+
 /* The page of PO q->part[1]; after a refused form, `why` (or NULL) at its top. */
 static enum MHD_Result po_page(serve_req *q, unsigned status, const char *why)
 {
@@ -214,6 +241,7 @@ static enum MHD_Result po_page(serve_req *q, unsigned status, const char *why)
 		h_raw(&h, "</tr>");
 	}
 	h_raw(&h, "</tbody></table>");
+	blanket_rows(&h, po);
 	if (json_array_size(json_object_get(po, "changes")))
 		h_rows(&h, "Change orders", change_cols, change_keys, json_object_get(po, "changes"),
 		       0, json_array_size(json_object_get(po, "changes")), NULL);

@@ -489,9 +489,10 @@ static json_t *po_ack_of(vault_po_ack *k, const char *po, const json_t *o, size_
 	static const field fields[] = {
 		{ "line", JSON_INTEGER, 0 }, { "promise", JSON_STRING, 0 }, { "qty", JSON_INTEGER, 0 },
 		{ "note", JSON_STRING, 0 }, { "reject", JSON_TRUE, 0 }, { "reason", JSON_STRING, 0 },
-		{ "revision", JSON_INTEGER, 0 }, { NULL, 0, 0 }
+		{ "revision", JSON_INTEGER, 0 }, { "release", JSON_INTEGER, 0 }, { NULL, 0, 0 }
 	};
 	json_int_t line = json_integer_value(json_object_get(o, "line")),
+		   release = json_integer_value(json_object_get(o, "release")),
 		   qty = json_integer_value(json_object_get(o, "qty")),
 		   revision = json_integer_value(json_object_get(o, "revision"));
 	char message[96];
@@ -500,15 +501,16 @@ static json_t *po_ack_of(vault_po_ack *k, const char *po, const json_t *o, size_
 	if ((reply = check_fields(o, fields, 0)) != NULL)
 		return reply;
 	if (line < 0 || line > 10000 || qty < 0 || qty > 1000000000 || revision < 0 ||
-	    revision > 1000000)
+	    revision > 1000000 || release < 0 || release > 999999)
 		return cli_fmt(message, sizeof(message), "a message", "ack %zu: a line, "
-			       "quantity or revision out of range", n + 1) < 0 ?
-			failure(400, "a line, quantity or revision out of range") :
+			       "quantity, revision or release out of range", n + 1) < 0 ?
+			failure(400, "a line, quantity, revision or release out of range") :
 			failure(400, message);
 	memset(k, 0, sizeof(*k));
 	k->po = po;
 	k->revision = json_object_get(o, "revision") ? (long)revision : -1;
 	k->line = (unsigned)line;
+	k->release = (unsigned)release;
 	k->qty = (uint64_t)qty;
 	k->reject = json_is_true(json_object_get(o, "reject"));
 	k->promise = member(o, "promise");

@@ -191,7 +191,7 @@ enum MHD_Result serve_post_release(serve_req *q)
 static json_t *line_ack(const json_t *line, const json_t *defaults)
 {
 	static const char *const inherited[] = { "promise", "note", "reject", "reason", "revision",
-		NULL };
+		"release", NULL };
 	json_t *k = json_is_integer(line) ? json_pack("{s:O}", "line", line) :
 		json_is_object(line) ? json_deep_copy(line) : NULL;
 	size_t i;
@@ -217,7 +217,8 @@ enum MHD_Result serve_post_po_change(serve_req *q)
 
 /*
  * POST pos/{po}/acks {"promise": DATE | "reject": true, "reason": TEXT,
- * "note"?, "line"?, "qty"?, "revision"?} for the whole PO (or one line),
+ * "note"?, "line"?, "qty"?, "revision"?, "release"?} for the whole PO (or one
+ * line, or release N against a blanket line),
  * or with "lines": [N | {"line", "promise"?, "qty"?, "note"?, "reject"?,
  * "reason"?}...], each line taking the body's promise, note, reject,
  * reason and revision unless it gives its own: one commit (supplier of

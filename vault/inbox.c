@@ -2,13 +2,13 @@
  * inbox.c - the acting user's open actions, oldest first, each with its
  * age, read from the index: what its roles must do next.
  *
- * A supplier's: revisions to acknowledge, POs and change orders to answer, promised dates
+ * A supplier's: revisions to acknowledge, POs, change orders and releases to answer, promised dates
  * passed without the quantity shipped, NCRs on its lots still open, lots
  * without a certificate of conformity.  The buying side's (buyer): POs
  * not answered after `days` days, revisions not acknowledged after as
  * many, promised dates passed, receipts short or over what was shipped
  * (until an NCR is opened on one of its lots), FAI reports waiting for a
- * disposition; quality's: open NCRs, the same receipts and FAI reports.
+ * disposition, releases not answered after as many; quality's: open NCRs, the same receipts and FAI reports.
  * A supplier's also: its FAI reports rejected, to resubmit, and forecasts
  * to answer (a new one, or one changing what it committed to).  Each action leaves the inbox when the record that
  * answers it is written: nothing is marked done by hand.
@@ -81,6 +81,14 @@
 	" AND NOT EXISTS (SELECT 1 FROM po_acks a WHERE a.po = x.po AND a.revision = x.revision)" \
 	" AND EXISTS (SELECT 1 FROM po_lines l WHERE l.po = x.po AND l.state = 'open')"
 
+/* releases against blanket lines of the POs `scope` reads nobody of the supplier answered, made before `before` */
+#define RELEASE_UNANSWERED(action, scope, before) \
+	"SELECT '" action "', r.po || ' release ' || r.release, p.supplier, r.po, r.released_at," \
+	" r.qty || ' of ' || r.part || ' due ' || r.due" \
+	" FROM pos p JOIN po_releases r ON r.po = p.po WHERE" scope("p.supplier") \
+	" AND r.released_at <= " before \
+	" AND NOT EXISTS (SELECT 1 FROM release_acks a WHERE a.po = r.po AND a.release = r.release)"
+
 /* revisions distributed to ?1 (all, when NULL) and not acknowledged, released before `before` */
 #define REVISION_UNACKNOWLEDGED(action, before) \
 	"SELECT '" action "', d.doc || '@' || d.rev, d.org, NULL, l.released_at, NULL" \
@@ -130,6 +138,8 @@ static const struct part {
 	  VAULT_ROLE_SUPPLIER, REVISION_UNACKNOWLEDGED("acknowledge-revision", "?2") },
 	{ "answer-po", "accept or reject the PO (or its change), with a promised date",
 	  VAULT_ROLE_SUPPLIER, PO_UNANSWERED("answer-po", ITS_OWN, "?2") },
+	{ "answer-release", "accept or reject the release against a blanket order, with a promised date",
+	  VAULT_ROLE_SUPPLIER, RELEASE_UNANSWERED("answer-release", ITS_OWN, "?2") },
 	{ "ship-overdue", "the promised date passed before all was shipped",
 	  VAULT_ROLE_SUPPLIER, PROMISE_PASSED("ship-overdue", ITS_OWN) },
 	{ "answer-ncr", "a nonconformance on your lot is open",
@@ -148,6 +158,8 @@ static const struct part {
 	  VAULT_ROLE_SUPPLIER, FORECAST_UNANSWERED("answer-forecast") },
 	{ "chase-po", "the supplier has not answered the PO (or its change)",
 	  VAULT_ROLE_BUYER, PO_UNANSWERED("chase-po", EVERY_ONE, "?3") },
+	{ "chase-release", "the supplier has not answered the release against a blanket order",
+	  VAULT_ROLE_BUYER, RELEASE_UNANSWERED("chase-release", EVERY_ONE, "?3") },
 	{ "chase-revision", "the supplier has not acknowledged the revision",
 	  VAULT_ROLE_BUYER, REVISION_UNACKNOWLEDGED("chase-revision", "?3") },
 	{ "late-shipment", "the supplier's promised date passed before all was shipped",

@@ -33,8 +33,11 @@ extern const vault_kind vault_kind_fai_disposition; /* fai_disposition.c: .../RE
 extern const vault_kind vault_kind_fai_disposition_signature; /* ...: disposition.json.sig */
 extern const vault_kind vault_kind_po_change;       /* po_change.c: .../PO/changes/N-NAME.json */
 extern const vault_kind vault_kind_subtier;         /* subtier.c: subtier/ORG/.../LOT/lot.json */
+extern const vault_kind vault_kind_po_release;      /* po_release.c: .../PO/releases/N.json */
 extern const vault_kind vault_kind_po_ack;          /* portal.c: .../PO/acks/N-NAME.json */
 extern const vault_kind vault_kind_po_ack_signature; /* portal.c: .../PO/acks/N-NAME.json.sig */
+extern const vault_kind vault_kind_release_ack;     /* portal.c: .../PO/release-acks/N-NAME.json */
+extern const vault_kind vault_kind_release_ack_signature; /* portal.c: ...json.sig */
 extern const vault_kind vault_kind_status;          /* portal.c: .../PO/status/N-NAME.json */
 extern const vault_kind vault_kind_lot;             /* lot.c: lots/.../LOT/lot.json */
 extern const vault_kind vault_kind_asn;             /* asn.c: asns/.../ASN/asn.json */

@@ -256,10 +256,14 @@ int vault_po_list(char **out, vault *v, const char *supplier, int open_only)
 static const char SQL_PO_LINES[] =
 	"SELECT line, part, qty, doc, rev, due, decision, promise, promised_qty, shipped, received,"
 	" CASE WHEN lstate <> 'open' THEN lstate WHEN received >= qty THEN 'closed' ELSE 'open' END,"
-	" unit, pack_unit, pack_size"
+	" unit, pack_unit, pack_size, valid_from, valid_until,"
+	" CASE WHEN valid_from IS NOT NULL THEN released END,"
+	" CASE WHEN valid_from IS NOT NULL THEN max(qty - released, 0) END"
 	" FROM (SELECT l.line AS line, l.part AS part, l.qty AS qty, l.doc AS doc, l.rev AS rev,"
 	" l.due AS due, l.state AS lstate, l.unit AS unit, l.pack_unit AS pack_unit,"
-	" l.pack_size AS pack_size,"
+	" l.pack_size AS pack_size, l.valid_from AS valid_from, l.valid_until AS valid_until,"
+	" (SELECT coalesce(sum(x.qty), 0) FROM po_releases x WHERE x.po = l.po AND x.line = l.line)"
+	"  AS released,"
 	" " LINE_ACK("decision") " AS decision, " LINE_ACK("promise") " AS promise,"
 	" (SELECT a.qty FROM po_acks a WHERE a.po = l.po AND a.line = l.line " LATEST_ACK ")"
 	"  AS promised_qty,"
@@ -271,7 +275,17 @@ static const char SQL_PO_LINES[] =
 	" FROM po_lines l WHERE l.po = ?1) ORDER BY line";
 static const char *const po_line_cols[] = { "line", "part", "qty", "doc", "rev", "due",
 	"acknowledged", "promised", "promised_qty", "shipped", "received", "state", "unit",
-	"pack_unit", "pack_size", NULL };
+	"pack_unit", "pack_size", "valid_from", "valid_until", "released", "remaining", NULL };
+
+/* The releases of PO ?1 against its blanket lines, each with its latest answer. */
+#define RELEASE_ACK(col) "(SELECT a." col " FROM release_acks a WHERE a.po = r.po" \
+	" AND a.release = r.release ORDER BY a.seq DESC, a.signed_at DESC, a.signed_by DESC LIMIT 1)"
+static const char SQL_PO_RELEASES[] =
+	"SELECT r.release, r.line, r.part, r.qty, r.due, r.released_by, " ISO_TIME("r.released_at")
+	", " RELEASE_ACK("decision") ", " RELEASE_ACK("promise") ", " RELEASE_ACK("signed_by")
+	" FROM po_releases r WHERE r.po = ?1 ORDER BY r.release";
+static const char *const po_release_cols[] = { "release", "line", "part", "qty", "due",
+	"released_by", "released_at", "acknowledged", "promised", "acknowledged_by", NULL };
 
 static const char SQL_PO_ACKS[] =
 	"SELECT seq, revision, line, decision, promise, qty, note, reason, signed_by, "
@@ -315,7 +329,7 @@ static int po_head(json_t **out, vault *v, const char *po)
 
 int vault_po_show(char **out, vault *v, const char *po)
 {
-	json_t *root, *lines = NULL, *acks = NULL, *changes = NULL, *status = NULL;
+	json_t *root, *lines = NULL, *acks = NULL, *changes = NULL, *status = NULL, *rels = NULL;
 	int error;
 
 	*out = NULL;
@@ -324,7 +338,9 @@ int vault_po_show(char **out, vault *v, const char *po)
 	if ((error = json_rows(&lines, v, SQL_PO_LINES, po_line_cols, po, NULL)) < 0 ||
 	    (error = json_rows(&acks, v, SQL_PO_ACKS, po_ack_cols, po, NULL)) < 0 ||
 	    (error = json_rows(&changes, v, SQL_PO_CHANGES, po_change_cols, po, NULL)) < 0 ||
-	    (error = json_rows(&status, v, SQL_PO_STATUS, po_status_cols, po, NULL)) < 0) {
+	    (error = json_rows(&status, v, SQL_PO_STATUS, po_status_cols, po, NULL)) < 0 ||
+	    (error = json_rows(&rels, v, SQL_PO_RELEASES, po_release_cols, po, NULL)) < 0) {
+		json_decref(status);
 		json_decref(lines);
 		json_decref(acks);
 		json_decref(changes);
@@ -335,6 +351,7 @@ int vault_po_show(char **out, vault *v, const char *po)
 	json_object_set_new(root, "acknowledgments", acks);
 	json_object_set_new(root, "changes", changes);
 	json_object_set_new(root, "status", status);
+	json_object_set_new(root, "releases", rels);
 	return dump(out, root, "PO");
 }
 

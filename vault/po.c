@@ -88,6 +88,31 @@ int vault_po__unit_ok(const json_t *l, size_t *n)
 		       json_integer_value(ps) <= (json_int_t)QTY_MAX);
 }
 
+int vault_po__blanket_ok(const json_t *l, size_t *n)
+{
+	const json_t *b = json_object_get(l, "blanket");
+	const char *from = json_string_value(json_object_get(b, "valid_from"));
+	const char *until = json_string_value(json_object_get(b, "valid_until"));
+
+	*n = b != NULL;
+	if (!b)
+		return 1;
+	return json_is_object(b) && json_object_size(b) == 2 && from && until &&
+	       vault_record__date_check("valid-from date", from) == 0 &&
+	       vault_record__date_check("valid-until date", until) == 0 &&
+	       strcmp(from, until) <= 0 && !json_object_get(l, "due");
+}
+
+void vault_po__bind_blanket(sqlite3_stmt *st, int first, const json_t *l)
+{
+	const json_t *b = json_object_get(l, "blanket");
+
+	sqlite3_bind_text(st, first, json_string_value(json_object_get(b, "valid_from")), -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, first + 1, json_string_value(json_object_get(b, "valid_until")), -1,
+			  SQLITE_TRANSIENT);
+}
+
 /* Everything about one PO that needs no repository; `where` prefixes errors. */
 static int check_po(const vault_po *po, const char *where)
 {
@@ -130,6 +155,23 @@ static int check_po(const vault_po *po, const char *where)
 					   l->unit ? l->unit : "EA") == 0)
 			return vault_error__set(VAULT_EINVALID,
 				"%sline %u: the pack's unit is the line's own", where, l->line);
+		if (!l->valid_from != !l->valid_until)
+			return vault_error__set(VAULT_EINVALID,
+				"%sline %u: a blanket line needs both its validity dates (from and until)",
+				where, l->line);
+		if (l->valid_from &&
+		    ((error = vault_record__date_check("valid-from date", l->valid_from)) < 0 ||
+		     (error = vault_record__date_check("valid-until date", l->valid_until)) < 0))
+			return vault_error__set(error, "%sline %u: %s", where, l->line,
+						vault_error_message());
+		if (l->valid_from && strcmp(l->valid_from, l->valid_until) > 0)
+			return vault_error__set(VAULT_EINVALID,
+				"%sline %u: the blanket is valid from %s, after its end %s", where,
+				l->line, l->valid_from, l->valid_until);
+		if (l->valid_from && l->due)
+			return vault_error__set(VAULT_EINVALID,
+				"%sline %u: a blanket line has no due date: its releases have", where,
+				l->line);
 		for (k = 0; k < i; k++)
 			if (po->lines[k].line == l->line)
 				return vault_error__set(VAULT_EINVALID, "%sline %u is given twice",
@@ -272,6 +314,9 @@ static int put_po(vault_txn *t, vault *v, const vault_po *po)
 			json_object_set_new(o, "pack_unit", json_string(l->pack_unit ? l->pack_unit : "CA"));
 			json_object_set_new(o, "pack_size", json_integer((json_int_t)l->pack_size));
 		}
+		if (o && l->valid_from)
+			json_object_set_new(o, "blanket", json_pack("{s:s, s:s}", "valid_from",
+				l->valid_from, "valid_until", l->valid_until));
 		json_array_append_new(lines, o);
 	}
 	vault_time_format(when, sizeof(when), t->now);
@@ -393,12 +438,12 @@ static void import_dispose(import *im)
 /* One parsed row, before grouping: fields by column. */
 typedef struct {
 	const char *po, *supplier, *part, *doc, *rev, *due, *qty, *line;
-	const char *unit, *pack_unit, *pack_size;
+	const char *unit, *pack_unit, *pack_size, *valid_from, *valid_until;
 	size_t row;
 } row;
 
 static const char *const columns[] = { "po", "supplier", "line", "part", "qty", "doc", "rev", "due",
-	"unit", "pack_unit", "pack_size" };
+	"unit", "pack_unit", "pack_size", "valid_from", "valid_until" };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
 typedef struct {
@@ -428,6 +473,8 @@ static int on_row(void *payload, const char *const *f, size_t rowno)
 	r->unit = *f[8] ? f[8] : NULL;
 	r->pack_unit = *f[9] ? f[9] : NULL;
 	r->pack_size = f[10];
+	r->valid_from = *f[11] ? f[11] : NULL;
+	r->valid_until = *f[12] ? f[12] : NULL;
 	r->row = rowno;
 	return 0;
 }
@@ -527,6 +574,8 @@ static int group(import *im, row *rows, size_t n)
 			lines[i].due = r->due;
 			lines[i].unit = r->unit;
 			lines[i].pack_unit = r->pack_unit;
+			lines[i].valid_from = r->valid_from;
+			lines[i].valid_until = r->valid_until;
 			po->nlines++;
 		}
 		free(im->lines);
@@ -542,7 +591,7 @@ static int parse_csv(import *im, const char *data, size_t len)
 	row_list l = { NULL, 0, 0 };
 	int error;
 
-	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, 3, im->max_rows, on_row,
+	error = vault_input__csv(&im->keep, data, len, columns, NCOLUMNS, 5, im->max_rows, on_row,
 				 &l);
 	if (!error)
 		error = group(im, l.rows, l.nrows);
@@ -591,12 +640,17 @@ static int parse_json(import *im, const char *data, size_t len)
 			vault_po_line *l = &im->lines[im->nlines++];
 			json_int_t ln, qty, pack_size = 0;
 			const char *part, *doc, *rev, *due = NULL, *unit = NULL, *pack_unit = NULL;
+			const char *from = NULL, *until = NULL;
+			json_t *blanket = NULL;
 
 			if (json_unpack_ex(line, &jerr, JSON_STRICT,
-					   "{s:I, s:s, s:I, s:s, s:s, s?:s, s?:s, s?:s, s?:I}",
+					   "{s:I, s:s, s:I, s:s, s:s, s?:s, s?:s, s?:s, s?:I, s?:o}",
 					   "line", &ln, "part", &part, "qty", &qty, "doc", &doc,
 					   "rev", &rev, "due", &due, "unit", &unit, "pack_unit", &pack_unit,
-					   "pack_size", &pack_size) < 0 || ln < 1 || ln > LINES_MAX ||
+					   "pack_size", &pack_size, "blanket", &blanket) < 0 ||
+			    (blanket && json_unpack_ex(blanket, &jerr, JSON_STRICT, "{s:s, s:s}",
+						       "valid_from", &from, "valid_until",
+						       &until) < 0) || ln < 1 || ln > LINES_MAX ||
 			    qty < 1 || (uint64_t)qty > QTY_MAX) {
 				error = vault_error__set(VAULT_EINVALID, "purchase order %zu, line %zu: %s",
 					i + 1, k + 1, jerr.text[0] ? jerr.text :
@@ -620,6 +674,8 @@ static int parse_json(import *im, const char *data, size_t len)
 			l->unit = unit ? keep(im, unit, strlen(unit)) : NULL;
 			l->pack_unit = pack_unit ? keep(im, pack_unit, strlen(pack_unit)) : NULL;
 			l->pack_size = (uint64_t)pack_size;
+			l->valid_from = from ? keep(im, from, strlen(from)) : NULL;
+			l->valid_until = until ? keep(im, until, strlen(until)) : NULL;
 			im->pos[i].nlines++;
 		}
 	}
@@ -782,8 +838,9 @@ static int index_po_record(vault_index *idx, const char *data, size_t len, const
 	if (sqlite3_prepare_v2(db, "INSERT INTO pos (po, supplier, created_by, created_at, commit_id)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &po, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO po_lines (po, line, part, qty, doc, rev, due, unit,"
-			       " pack_unit, pack_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-			       " coalesce(?8, 'EA'), ?9, ?10)", -1, &line, NULL) != SQLITE_OK) {
+			       " pack_unit, pack_size, valid_from, valid_until) VALUES (?1, ?2, ?3,"
+			       " ?4, ?5, ?6, ?7, coalesce(?8, 'EA'), ?9, ?10, ?11, ?12)", -1, &line,
+			       NULL) != SQLITE_OK) {
 		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 		goto done;
 	}
@@ -811,6 +868,7 @@ static int index_po_record(vault_index *idx, const char *data, size_t len, const
 		sqlite3_bind_text(line, 6, json_string_value(json_object_get(l, "rev")), -1, SQLITE_STATIC);
 		sqlite3_bind_text(line, 7, json_string_value(json_object_get(l, "due")), -1, SQLITE_STATIC);
 		vault_po__bind_unit(line, 8, l);
+		vault_po__bind_blanket(line, 11, l);
 		if (sqlite3_step(line) != SQLITE_DONE) {
 			error = vault_error__set(VAULT_EVERIFY, "%s: cannot index line: %s", path,
 						 sqlite3_errmsg(db));
@@ -838,6 +896,17 @@ static void check_po_file(const vault_change_ctx *c, const char *path)
 		      "the PO is malformed or stored where another belongs");
 	else
 		vault_rules__signed_as(c, path, vault_rules__str(rec, "created_by"), NULL, vault_rules__str(rec, "created_at"));
+	if (rec) {
+		json_t *l;
+		size_t i, b;
+
+		json_array_foreach(json_object_get(rec, "lines"), i, l)
+			if (!vault_po__blanket_ok(l, &b) ||
+			    (b && (json_integer_value(json_object_get(l, "qty")) < 1 ||
+				   json_integer_value(json_object_get(l, "qty")) > (json_int_t)QTY_MAX)))
+				c->found(c, path, "line %zu's blanket terms are malformed (validity "
+					 "dates in order, no due date)", i + 1);
+	}
 	json_decref(rec);
 }
 

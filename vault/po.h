@@ -13,6 +13,10 @@
 #define VAULT_PO_FILE "po.json"
 /* a PO's change orders: changes/NNNNNN-<signer>.json, revisions 1, 2, ... */
 #define VAULT_PO_CHANGES_DIR "changes"
+/* releases against its blanket lines: releases/NNNNNN.json, 1, 2, ... */
+#define VAULT_PO_RELEASES_DIR "releases"
+/* the supplier's acknowledgments of them: release-acks/NNNNNN-<signer>.json */
+#define VAULT_PO_RELEASE_ACKS_DIR "release-acks"
 
 /* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
 int vault_po__dir(char *buf, size_t size, const char *po);
@@ -44,6 +48,13 @@ void vault_po__revision_warn(struct vault *v, int standing, const char *where, u
 			     const char *supplier, const char *doc, const char *rev,
 			     const char *newer);
 
+/*
+ * What the releases of PO `po` in `tree` called off line `line` (*sum) and
+ * how many releases of any line the PO has (*count) (po_release.c).
+ */
+int vault_po__called_off(uint64_t *sum, size_t *count, vault_store *store, const git_tree *tree,
+			 const char *po, unsigned line);
+
 /* Whether the PO revision `rec` has every line cancelled: the PO is. */
 int vault_po__cancelled(const json_t *rec);
 
@@ -55,6 +66,16 @@ int vault_po__unit_check(const char *what, const char *unit);
  * are well-formed; *n counts the members they take.
  */
 int vault_po__unit_ok(const json_t *l, size_t *n);
+
+/*
+ * Whether the blanket terms of PO line `l` (its member "blanket":
+ * {"valid_from", "valid_until"}) are well-formed, dates in order and the
+ * line without a due date; *n counts the members they take (0 or 1).
+ */
+int vault_po__blanket_ok(const json_t *l, size_t *n);
+
+/* Bind line `l`'s valid_from and valid_until (NULL when no blanket) at ?first, ?first+1. */
+void vault_po__bind_blanket(sqlite3_stmt *st, int first, const json_t *l);
 
 /* Bind line `l`'s unit, pack_unit and pack_size (NULL when absent) at ?first.. of `st`. */
 void vault_po__bind_unit(sqlite3_stmt *st, int first, const json_t *l);

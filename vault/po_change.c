@@ -217,6 +217,22 @@ static int edit_line(change *c, const vault_po_edit *e)
 
 	if ((error = open_line(&l, c, e->line)) < 0)
 		return error;
+	if (e->due && json_object_get(l, "blanket"))
+		return vault_error__set(VAULT_EINVALID,
+			"line %u of PO '%s' is a blanket order: its releases have due dates", e->line,
+			c->po);
+	if (e->qty && json_object_get(l, "blanket")) {
+		uint64_t sum;
+		size_t count;
+
+		if ((error = vault_po__called_off(&sum, &count, c->v->store, c->t->root, c->po,
+						  e->line)) < 0)
+			return error;
+		if (e->qty < sum)
+			return vault_error__set(VAULT_EINVALID,
+				"line %u: a quantity of %llu is below the %llu already released", e->line,
+				(unsigned long long)e->qty, (unsigned long long)sum);
+	}
 	if (e->qty) {
 		if (e->qty > QTY_MAX)
 			return vault_error__set(VAULT_EINVALID,
@@ -417,8 +433,9 @@ static const char SQL_INS_CHANGE[] =
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_DEL_LINES[] = "DELETE FROM po_lines WHERE po = ?1";
 static const char SQL_INS_LINE[] =
-	"INSERT INTO po_lines (po, line, part, qty, doc, rev, due, state, unit, pack_unit, pack_size)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, 'EA'), ?10, ?11)";
+	"INSERT INTO po_lines (po, line, part, qty, doc, rev, due, state, unit, pack_unit, pack_size,"
+	" valid_from, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, 'EA'), ?10,"
+	" ?11, ?12, ?13)";
 
 static const char SQL_CHANGE_ONCE[] =
 	"SELECT commit_id FROM po_changes WHERE po = ?1 AND seq = ?2 AND changed_by = ?3";
@@ -503,6 +520,7 @@ static int index_change(const vault_kind_file *f)
 				  SQLITE_TRANSIENT);
 		sqlite3_bind_text(line, 8, state_of(l), -1, SQLITE_TRANSIENT);
 		vault_po__bind_unit(line, 9, l);
+		vault_po__bind_blanket(line, 12, l);
 		error = vault_portal__step(f->idx, line, f->path);
 	}
 	json_decref(root);
@@ -516,7 +534,7 @@ static int line_whole(json_t *l)
 {
 	json_t *due = json_object_get(l, "due");
 	json_int_t n = json_integer_value(json_object_get(l, "line"));
-	size_t units = 0;
+	size_t units = 0, blanket = 0;
 	json_int_t qty = json_integer_value(json_object_get(l, "qty"));
 
 	return json_is_object(l) && n >= 1 && n <= LINES_MAX && qty >= 1 && qty <= (json_int_t)QTY_MAX &&
@@ -525,7 +543,8 @@ static int line_whole(json_t *l)
 	       vault_name_check("revision", vault_rules__str(l, "rev")) == 0 &&
 	       (!due || vault_record__date_check("due", json_string_value(due)) == 0) &&
 	       state_known(vault_rules__str(l, "state")) && vault_po__unit_ok(l, &units) &&
-	       json_object_size(l) == (size_t)(due ? 7 : 6) + units;
+	       vault_po__blanket_ok(l, &blanket) &&
+	       json_object_size(l) == (size_t)(due ? 7 : 6) + units + blanket;
 }
 
 /*
@@ -550,7 +569,8 @@ static const char *required_wrong(const git_tree *tree, const char *doc, const c
  * never changed; new lines numbered on from the last, in order; a
  * revision newly required, recorded before and not obsolete.
  */
-static void check_lines(const vault_change_ctx *c, const char *path, json_t *now, json_t *before)
+static void check_lines(const vault_change_ctx *c, const char *path, const char *po, json_t *now,
+			json_t *before)
 {
 	json_int_t top = 0;
 	const char *why;
@@ -579,6 +599,22 @@ static void check_lines(const vault_change_ctx *c, const char *path, json_t *now
 				 state_of(was));
 		if (was && strcmp(vault_rules__str(l, "part"), vault_rules__str(was, "part")) != 0)
 			c->found(c, path, "line %lld changes its part", (long long)n);
+		if ((was || json_object_get(l, "blanket")) &&
+		    !json_equal(json_object_get(l, "blanket"), json_object_get(was, "blanket")) &&
+		    (json_object_get(l, "blanket") || json_object_get(was, "blanket")))
+			c->found(c, path, "line %lld changes its blanket terms", (long long)n);
+		if (was && json_object_get(l, "blanket")) {
+			uint64_t sum = 0;
+			size_t count;
+
+			if (vault_po__called_off(&sum, &count, c->store, c->before, po,
+						 (unsigned)n) == 0 &&
+			    (uint64_t)json_integer_value(json_object_get(l, "qty")) < sum)
+				c->found(c, path, "line %lld's quantity %lld is below the %llu released",
+					 (long long)n,
+					 (long long)json_integer_value(json_object_get(l, "qty")),
+					 (unsigned long long)sum);
+		}
 		if ((!was || strcmp(vault_rules__str(l, "doc"), vault_rules__str(was, "doc")) != 0 ||
 		     strcmp(vault_rules__str(l, "rev"), vault_rules__str(was, "rev")) != 0) &&
 		    (why = required_wrong(c->before, vault_rules__str(l, "doc"),
@@ -671,7 +707,7 @@ static void check_change(const vault_change_ctx *c, const char *path)
 			 (long long)json_integer_value(json_object_get(rec, "seq")), parts[3], seq);
 	if (vault_po__cancelled(before))
 		c->found(c, path, "PO '%s' was cancelled before it", parts[3]);
-	check_lines(c, path, json_object_get(rec, "lines"), json_object_get(before, "lines"));
+	check_lines(c, path, parts[3], json_object_get(rec, "lines"), json_object_get(before, "lines"));
 	check_summary(c, path, rec, before);
 	{
 		/* one PO a commit, as qvault writes them, its trailer naming it */

@@ -94,6 +94,9 @@ static const char SQL_OPEN_LINES[] =
 	" coalesce(sum(ri.received), 0) FROM receipt_items ri WHERE ri.po = pl.po AND ri.line = pl.line)";
 static const char SQL_ACK_SEQ[] = "SELECT coalesce(max(seq), 0) FROM po_acks WHERE po = ?1";
 static const char SQL_STATUS_SEQ[] = "SELECT coalesce(max(seq), 0) FROM po_status WHERE po = ?1";
+static const char SQL_RELEASE_ACK_SEQ[] =
+	"SELECT coalesce(max(seq), 0) FROM release_acks WHERE po = ?1";
+static const char SQL_RELEASE[] = "SELECT 1 FROM po_releases WHERE po = ?1 AND release = ?2";
 
 typedef struct {
 	char supplier[VAULT_NAME_MAX + 1];
@@ -371,6 +374,9 @@ static int check_ack_fields(const vault_po_ack *a)
 		if ((error = vault_record__date_check("promise date", a->promise)) < 0)
 			return error;
 	}
+	if (a->release && (a->line || a->qty))
+		return vault_error__set(VAULT_EINVALID,
+			"a release is acknowledged whole: no line, no quantity");
 	if (a->qty && !a->line)
 		return vault_error__set(VAULT_EINVALID, "a promised quantity needs a line");
 	if (a->qty > QTY_MAX)
@@ -426,8 +432,23 @@ static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long 
 		return vault_error__set(VAULT_EINVALID,
 			"a promise of %llu is more than line %u of PO '%s' orders (%llu)",
 			(unsigned long long)a->qty, a->line, a->po, (unsigned long long)f.line_qty);
+	if (a->release) {
+		sqlite3_stmt *st;
+		int rc;
+
+		if (vault_index__stmt(&st, v->index, SQL_RELEASE) < 0)
+			return index_error(v);
+		sqlite3_bind_text(st, 1, a->po, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, a->release);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? vault_error__set(VAULT_ENOTFOUND,
+				"PO '%s' has no release %u", a->po, a->release) : index_error(v);
+	}
 	vault_time_format(when, sizeof(when), t->now);
-	root = json_pack("{s:s, s:i, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "record", "po-ack",
+	root = json_pack("{s:s, s:i, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "record",
+			 a->release ? "release-ack" : "po-ack",
 			 "format", 1, "po", a->po, "seq", (json_int_t)seq,
 			 "revision", (json_int_t)revision,
 			 "decision", a->reject ? "rejected" : "accepted", "org", t->actor.org,
@@ -437,6 +458,8 @@ static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long 
 		return vault_error__set(VAULT_EINVALID, "the acknowledgment is not valid UTF-8");
 	if (a->line)
 		json_object_set_new(root, "line", json_integer(a->line));
+	if (a->release)
+		json_object_set_new(root, "release", json_integer(a->release));
 	if (a->promise)
 		json_object_set_new(root, "promise", json_string(a->promise));
 	if (a->qty)
@@ -445,7 +468,8 @@ static int put_ack(vault_txn *t, vault *v, const vault_po_ack *a, unsigned long 
 		json_object_set_new(root, "note", json_string(a->note));
 	if (a->reason)
 		json_object_set_new(root, "reason", json_string(a->reason));
-	return put_answer(t, v, a->po, VAULT_PO_ACKS_DIR, seq, root, s);
+	return put_answer(t, v, a->po, a->release ? VAULT_PO_RELEASE_ACKS_DIR : VAULT_PO_ACKS_DIR,
+			  seq, root, s);
 }
 
 /* Acknowledgments acks[0..n) in one commit, or the one signed as `s` says. */
@@ -465,6 +489,9 @@ static int ack_add(vault *v, const vault_po_ack *acks, size_t n, const vault_sig
 		error = vault_error__set(VAULT_EINVALID, "no acknowledgment to record");
 	for (i = 0; i < n && !error; i++) {
 		error = at_item(check_ack_fields(&acks[i]), n, "acknowledgment", i);
+		if (!error && acks[i].release && n > 1)
+			error = vault_error__set(VAULT_EINVALID,
+				"acknowledgment %zu: a release is acknowledged on its own", i + 1);
 		pos[i] = acks[i].po;
 	}
 	if (error < 0 || (error = vault__txn_begin(&t, v)) < 0)
@@ -472,7 +499,8 @@ static int ack_add(vault *v, const vault_po_ack *acks, size_t n, const vault_sig
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "acknowledge purchase orders")) < 0 ||
 	    (error = vault_act__begin(&t, v, s, "signed_at")) < 0 ||
 	    (error = vault_portal__room(v, pos, n)) < 0 ||
-	    (error = number(seq, v, pos, n, SQL_ACK_SEQ)) < 0 ||
+	    (error = number(seq, v, pos, n, n == 1 && acks[0].release ? SQL_RELEASE_ACK_SEQ :
+			    SQL_ACK_SEQ)) < 0 ||
 	    (n > 1 && (error = vault__txn_batch(&t, v)) < 0))
 		goto done;
 	for (i = 0; i < n; i++)
@@ -480,7 +508,12 @@ static int ack_add(vault *v, const vault_po_ack *acks, size_t n, const vault_sig
 			goto done;
 	if (vault_act__statement_only(s))
 		goto done;
-	if (n == 1 && acks[0].reject)
+	if (n == 1 && acks[0].release)
+		error = vault_buf__addf(&message,
+			 "po ack %s release %u: %s%s\n\nQvault-Op: release-ack\nQvault-PO: %s\n",
+			 acks[0].po, acks[0].release, acks[0].reject ? "rejected" : "promise ",
+			 acks[0].reject ? "" : acks[0].promise, acks[0].po);
+	else if (n == 1 && acks[0].reject)
 		error = vault_buf__addf(&message,
 			 "po ack %s: rejected\n\nQvault-Op: po-ack\nQvault-PO: %s\n", acks[0].po, acks[0].po);
 	else if (n == 1)
@@ -1085,21 +1118,27 @@ static void check_answer(const vault_change_ctx *c, const char *path)
 {
 	char parts[7][VAULT_NAME_MAX + 1];
 	json_t *rec = NULL, *po = NULL;
-	int is_ack;
+	int is_ack, is_release;
 	size_t n = vault_rules__split(parts, 6, path);
 
 	if (n != 6 || (strcmp(parts[4], VAULT_PO_ACKS_DIR) != 0 &&
-		       strcmp(parts[4], VAULT_PO_STATUS_DIR) != 0) ||
+		       strcmp(parts[4], VAULT_PO_STATUS_DIR) != 0 &&
+		       strcmp(parts[4], VAULT_PO_RELEASE_ACKS_DIR) != 0) ||
 	    strlen(parts[5]) < 13 || strspn(parts[5], "0123456789") != 6 || parts[5][6] != '-' ||
 	    strcmp(parts[5] + strlen(parts[5]) - 5, ".json") != 0 ||
 	    !vault_rules__fanned(path, "pos", parts[3])) {
 		c->found(c, path, "adds an unexpected path");
 		return;
 	}
-	is_ack = strcmp(parts[4], VAULT_PO_ACKS_DIR) == 0;
+	is_release = strcmp(parts[4], VAULT_PO_RELEASE_ACKS_DIR) == 0;
+	is_ack = is_release || strcmp(parts[4], VAULT_PO_ACKS_DIR) == 0;
 	rec = vault_rules__json_at(c, c->tree, path);
-	if (!rec || strcmp(vault_rules__str(rec, "record"), is_ack ? "po-ack" : "status") != 0) {
-		c->found(c, path, "the %s is malformed", is_ack ? "PO acknowledgment" : "status report");
+	if (!rec || strcmp(vault_rules__str(rec, "record"), is_release ? "release-ack" :
+			   is_ack ? "po-ack" : "status") != 0 ||
+	    (is_release && (json_integer_value(json_object_get(rec, "release")) < 1 ||
+			    json_object_get(rec, "line") || json_object_get(rec, "qty")))) {
+		c->found(c, path, "the %s is malformed", is_release ? "release acknowledgment" :
+			 is_ack ? "PO acknowledgment" : "status report");
 		goto done;
 	}
 	if (strcmp(vault_rules__str(rec, "po"), parts[3]) != 0 ||
@@ -1141,6 +1180,16 @@ static void check_answer(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "user '%s' of '%s' answers PO '%s' of '%s'", c->who->name,
 		      c->who->org, parts[3], vault_rules__str(po, "supplier"));
 	check_answer_revision(c, path, rec, parts[3], is_ack);
+	if (is_release) {
+		char dir[VAULT_PATH_MAX], rel[VAULT_PATH_MAX * 2];
+		json_int_t r = json_integer_value(json_object_get(rec, "release"));
+
+		if (vault_po__dir(dir, sizeof(dir), parts[3]) < 0 ||
+		    vault__fmt(rel, sizeof(rel), "path", "%s/" VAULT_PO_RELEASES_DIR "/%06lld.json",
+			       dir, (long long)r) < 0 || !vault_rules__has(c->before, rel))
+			c->found(c, path, "release %lld of PO '%s' was not recorded before it",
+				 (long long)r, parts[3]);
+	}
 done:
 	json_decref(rec);
 	json_decref(po);
@@ -1149,6 +1198,65 @@ done:
 static int index_po_ack(const vault_kind_file *f)
 {
 	return index_answer(f->idx, f->data, f->len, f->path, f->commit, 1);
+}
+
+static const char SQL_INS_RELEASE_ACK[] =
+	"INSERT INTO release_acks (po, seq, release, revision, decision, promise, note, reason, org,"
+	" signed_by, signed_at, commit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+static const char SQL_RELEASE_ACK_ONCE[] =
+	"SELECT commit_id FROM release_acks WHERE po = ?1 AND seq = ?2 AND signed_by = ?3";
+
+static int index_release_ack(const vault_kind_file *f)
+{
+	const char *po, *org, *by, *at, *decision;
+	json_int_t seq, release, revision;
+	char num[32], hex[41], what[2 * VAULT_NAME_MAX + 96];
+	const char *keys[3];
+	sqlite3_stmt *st;
+	json_t *root;
+	int error;
+
+	root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || json_unpack(root, "{s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "po", &po,
+				 "seq", &seq, "release", &release, "revision", &revision,
+				 "decision", &decision, "org", &org, "signed_by", &by,
+				 "signed_at", &at) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "%s: the release acknowledgment is malformed",
+					f->path);
+	}
+	vault__fmt_message(num, sizeof(num), "%lld", (long long)seq);
+	vault__fmt_message(what, sizeof(what), "release acknowledgment %lld of PO '%s' by '%s'",
+			   (long long)seq, po, by);
+	keys[0] = po;
+	keys[1] = num;
+	keys[2] = by;
+	if ((error = vault_index__once(f->idx, f->commit, f->path, SQL_RELEASE_ACK_ONCE, keys, 3,
+				       what)) < 0) {
+		json_decref(root);
+		return error;
+	}
+	if (vault_index__stmt(&st, f->idx, SQL_INS_RELEASE_ACK) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_ERROR, "index: %s",
+					sqlite3_errmsg(vault_index__db(f->idx)));
+	}
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	sqlite3_bind_text(st, 1, po, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, release);
+	sqlite3_bind_int64(st, 4, revision);
+	sqlite3_bind_text(st, 5, decision, -1, SQLITE_TRANSIENT);
+	bind_member(st, 6, root, "promise");
+	bind_member(st, 7, root, "note");
+	bind_member(st, 8, root, "reason");
+	sqlite3_bind_text(st, 9, org, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 11, vault_portal__time(at));
+	sqlite3_bind_text(st, 12, hex, -1, SQLITE_TRANSIENT);
+	error = vault_portal__step(f->idx, st, f->path);
+	json_decref(root);
+	return error;
 }
 
 static int index_status(const vault_kind_file *f)
@@ -1191,4 +1299,25 @@ const vault_kind vault_kind_status = {
 	.index = index_status,
 	.check = check_answer,
 	.tables = "po_status",
+};
+
+/* pos/.../PO/release-acks/N-NAME.json: a supplier's answer to a release, as to a PO */
+const vault_kind vault_kind_release_ack = {
+	.name = "release acknowledgment",
+	.shape = "pos/HH/HH/PO/" VAULT_PO_RELEASE_ACKS_DIR "/*.json",
+	.roles = VAULT_ROLE_SUPPLIER,
+	.act = "acknowledge purchase orders",
+	.ops = "release-ack",
+	.made_by = "release-ack",
+	.index = index_release_ack,
+	.check = check_answer,
+	.tables = "release_acks",
+};
+const vault_kind vault_kind_release_ack_signature = {
+	.name = "release acknowledgment signature",
+	.shape = "pos/HH/HH/PO/" VAULT_PO_RELEASE_ACKS_DIR "/*.json.sig",
+	.roles = VAULT_ROLE_SUPPLIER,
+	.act = "acknowledge purchase orders",
+	.ops = "release-ack",
+	.check = check_ack_signature,
 };

@@ -796,6 +796,11 @@ typedef struct {
 	const char *unit;  /* its unit of measure (X12 355: EA, LB, FT...); NULL: EA */
 	const char *pack_unit; /* a pack the supplier may ship in (CA...); NULL: CA */
 	uint64_t pack_size;    /* how many `unit` one pack_unit holds; 0: none */
+	/* a blanket agreement: qty is the total called off by releases
+	 * (vault_po_release) due from valid_from to valid_until (YYYY-MM-DD,
+	 * both or neither); a blanket line has no due date of its own */
+	const char *valid_from;
+	const char *valid_until;
 } vault_po_line;
 
 typedef struct {
@@ -840,9 +845,25 @@ int vault_po_change(vault *v, const char *po, const vault_po_edit *edits, size_t
 		    const char *reason, unsigned *revision);
 
 /*
+ * A release against blanket line `line` of PO `po` (buyer): `qty` of the
+ * line's unit due on `due` (YYYY-MM-DD, within the line's validity), at
+ * most the blanket's remaining quantity (its total less what earlier
+ * releases called off).  One signed commit writing
+ * pos/<h>/<h>/<PO>/releases/NNNNNN.json, numbered 1, 2, ... per PO;
+ * *number (if not NULL) receives its number.  Refused: a line that is no
+ * blanket or is not open, a cancelled PO, a quantity over what remains, a
+ * due date outside the validity.  The supplier acknowledges it with
+ * vault_po_ack_add (`release`).
+ */
+int vault_po_release(vault *v, const char *po, unsigned line, uint64_t qty, const char *due,
+		     unsigned *number);
+
+/*
  * Record every purchase order of a CSV file (header: po,supplier,line,
- * part,qty,doc,rev,due) or a JSON file (schemas/po-import.schema.json) in
- * one commit; one bad row refuses the whole file, naming row and field.
+ * part,qty,doc,rev,due, optionally unit,pack_unit,pack_size and
+ * valid_from,valid_until: a blanket line) or a JSON file
+ * (schemas/po-import.schema.json) in one commit; one bad row refuses the
+ * whole file, naming row and field.
  */
 int vault_po_import(size_t *count, vault *v, const char *path);
 
@@ -1123,6 +1144,9 @@ typedef struct {
 	/* the PO's revision it answers (0: the PO as issued, N: change order
 	 * N), which must be its latest; -1: whichever is latest */
 	long revision;
+	/* a release against a blanket line of the PO (vault_po_release) the
+	 * answer is of, 0: the PO itself; with a release, no line or qty */
+	unsigned release;
 } vault_po_ack;
 
 /*

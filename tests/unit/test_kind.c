@@ -67,6 +67,16 @@ static void each_record_has_its_kind(void **state)
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "changes/000001-bea.json"),
 				    &m), "change order");
 	assert_string_equal(m.key, "PO-1");
+	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "releases/000001.json"),
+				    &m), "release against a blanket order");
+	assert_string_equal(m.key, "PO-1");
+	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "release-acks/000001-sam.json"),
+				    &m), "release acknowledgment");
+	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1",
+					  "release-acks/000001-sam.json.sig"), &m),
+			    "release acknowledgment signature");
+	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "releases/000001.json.sig"),
+				    NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "lots", "L-1", "lot.json"), &m), "lot");
 	/* a sub-tier lot: its organization's scope, then the lot's fan-out and name */
 	assert_string_equal(kind_of(under(p, sizeof(p), "subtier/acme", "H-1", "lot.json"), &m),
