@@ -412,7 +412,7 @@ static int one_series(json_t **out, series_ctx *x)
 		spread(&dd, lo, &d);
 		for (m = lo; m <= hi; m += 7) {
 			long long qty = 0, fq = 0, pq = 0, dq = 0;
-			int status = 0, any = 0, from_d = 0, from_f = 0, pany = 0;
+			int status = 0, any = 0, from_d = 0, from_f = 0, pany = 0, dany = 0;
 			char week[9], start[11];
 			json_t *w;
 
@@ -423,6 +423,7 @@ static int one_series(json_t **out, series_ctx *x)
 				pq += pd.qty[k];
 				pany |= pd.has[k];
 				dq += dd.qty[k];
+				dany |= dd.has[k];
 				if (superseded && dd.has[k]) {
 					qty += dd.qty[k];
 					from_d = any = 1;
@@ -450,7 +451,8 @@ static int one_series(json_t **out, series_ctx *x)
 				json_object_set_new(w, "zone", json_string(status_names[status]));
 			if (f.n)
 				json_object_set_new(w, "forecast", json_integer(fq));
-			if (d.n)
+			/* a week the delivery schedule has no day of shows none, not 0 */
+			if (d.n && dany)
 				json_object_set_new(w, "delivery", json_integer(dq));
 			if (p.revision) {
 				json_object_set_new(w, "previous", json_integer(pq));

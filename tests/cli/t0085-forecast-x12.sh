@@ -44,6 +44,10 @@ check "the 862 fixture: a delivery schedule, recorded in one commit" evalq '
 	before=$(commits); q forecast import "$FIX/862/shipping-schedule.862" > d.out &&
 	test $(commits) = $((before + 1)) && git -C v ls-tree -r --name-only main forecasts | grep -q "/delivery/000001.json"'
 
+q forecast show --part PN-1 --json > s2.json
+check "  its days replace the forecast's: W49 from the delivery schedule, W51 (none of its days) without one" evalq '
+	[ "$(jq -c "[.schedules[0].weeks[] | select(.week == \"2026-W49\" or .week == \"2026-W51\") | [.week, .source, .delivery]]" s2.json)" = \
+	  "[[\"2026-W49\",\"delivery\",220],[\"2026-W51\",\"forecast\",null]]" ]'
 # two deliveries on 2026-11-30 (08:00 and 14:00): the supplier commits to the day's 100
 ok "the supplier commits to the delivery schedule, its just-in-time day among it" \
 	q --key sam.pem forecast ack PN-1@PLANT-2 --delivery --commit
