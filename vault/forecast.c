@@ -501,7 +501,15 @@ static int read_schedules(json_t **out, const char **source, const char *data, s
 	/* an X12 830 or 862 interchange is read into the same shape (x12_forecast.c) */
 	if (vault_x12__is_x12(data, len)) {
 		*source = "x12";
-		return vault_x12__parse_forecast(out, data, len);
+		if ((error = vault_x12__parse_forecast(out, data, len)) < 0)
+			return error;
+		/* the vault's limit holds for every form: a schedule counts as a JSON item */
+		if (max_rows && json_array_size(*out) > max_rows) {
+			error = vault_input__too_many(json_array_size(*out), max_rows);
+			json_decref(*out);
+			*out = NULL;
+		}
+		return error;
 	}
 	if (vault_input__is_json(data, len)) {
 		*source = "json";
