@@ -29,7 +29,7 @@
 #include "util.h"
 #include "x12.h"
 
-#define QTY_MAX 1000000000LL
+#define QTY_MAX VAULT_FORECAST_QTY_MAX
 #define BUCKETS_MAX 1000
 #define NOTE_MAX 4096
 
@@ -1073,7 +1073,7 @@ static int index_forecast(const vault_kind_file *f)
 {
 	json_t *root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL), *b;
 	const char *keys[5];
-	char num[24], hex[41], what[VAULT_NAME_MAX * 4 + 96];
+	char num[24], hex[41], what[VAULT_NAME_MAX * 4 + 96], msg[256];
 	sqlite3_stmt *st;
 	size_t i;
 	int error;
@@ -1083,6 +1083,12 @@ static int index_forecast(const vault_kind_file *f)
 	    !json_is_array(json_object_get(root, "buckets"))) {
 		json_decref(root);
 		return vault_error__set(VAULT_EVERIFY, "%s: the forecast is malformed", f->path);
+	}
+	/* forecast show spreads the buckets over days: never one the rule refuses */
+	if (vault_forecast__check_buckets(msg, sizeof(msg), json_object_get(root, "buckets"),
+					  strcmp(keys[3], "delivery") == 0) < 0) {
+		error = vault_error__set(VAULT_EVERIFY, "%s: the %s's %s", f->path, keys[3], msg);
+		goto done;
 	}
 	vault__fmt_message(what, sizeof(what), "revision %s of the %s of part '%s' to '%s' for '%s'",
 			   num, keys[3], keys[0], keys[2], keys[1]);

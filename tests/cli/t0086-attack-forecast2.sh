@@ -181,4 +181,35 @@ check "a delivery schedule with a planning bucket is caught" culprit r5 "deliver
 pulls_refused v "rewrites a record|deletes a record|out of sequence|is stored as|signed it|signature" a1 a2 a3 r1 r2 r3 r4
 V=v
 
+# ---- a forged record indexed by a replica: forecast show spreads only what the rule allows
+# (the catch-up after the forgery, or reindex, stops at it: exit 3, naming it)
+shows_refused() {
+	q -C "$1" forecast show --part PN-1 > /dev/null 2> show.err
+	rc=$?
+	[ $rc = 3 ] && [ "$(wc -l < show.err)" = 1 ] && grep -Eq -- "$2" show.err || {
+		echo "exit $rc: $(head -3 show.err)" >&2; return 1; }
+}
+# (qty 77777: written as 2000000000000000000, past what jq writes as an integer)
+for bad in 'start = "x"' 'qty = 77777' 'period = "flexible" | .buckets[0].end = "2040-01-01"' 'end = "2026-11-01"'; do
+	jq -S --indent 2 --arg at "$AT" ".revision = 2 | .imported_at = \$at | .buckets[0].$bad" rev1.json |
+		sed 's/: 77777,/: 2000000000000000000,/' > x.json
+	rm -rf x && cp -a v x
+	forge_as x bob forecast-import "forecast import" "$F/000002.json=x.json"
+	check "a forged bucket ($bad): forecast show on the replica refuses it (exit 3), never spreads it" \
+		shows_refused x "000002.json: the forecast's bucket 1: "
+	check "  so does reindex" evalq 'q -C x reindex > /dev/null 2> ri.err; test $? = 3 && grep -q "000002.json: the forecast.s bucket 1" ri.err'
+	check "  and verify finds it" culprit x "000002.json: the forecast's bucket 1: "
+done
+tamper a4
+jq -S --indent 2 --arg fp "$(ssh-keygen -lf zak.pub | cut -d' ' -f2)" '.signed_by = "zak" | .fingerprint = $fp' ack.json > zack.json
+ssh-keygen -q -Y sign -f zak -n qvault-forecast-ack < zack.json > zack.sig
+forge_as a4 zak forecast-ack "forecast ack" "$F/acks/000001-zak.json=zack.json" "$F/acks/000001-zak.json.sig=zack.sig"
+check "an answer by another organization's supplier, to hide the forecast from acme's inbox, is caught" \
+	culprit a4 "user 'zak' of 'zenith' answers the forecast of part 'PN-1' for 'acme'"
+pulls_refused v "names organization .acme., but .zak. of .zenith.|bucket 1" a4 x
+V=v
+check "the honest vault: the forecast is still in acme's inbox, show unchanged" evalq '
+	q --key sid inbox --json | jq -e "[.[] | select(.action == \"answer-forecast\")] | length == 1" > /dev/null &&
+	q forecast show --part PN-1 --json | jq -e ".schedules[0].forecast.revision == 1" > /dev/null'
+
 done_testing
