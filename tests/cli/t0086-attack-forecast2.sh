@@ -60,6 +60,12 @@ check "  nor does its log name the forecast" evalq '! q --key zak log | grep -qi
 fails 1 "may not import forecasts" "a supplier importing (cli)" q --key sid forecast import f.json
 fails 1 "'forecast import' is not allowed for 'sid' \\(needs role buyer\\)" "a supplier importing (shell)" \
 	sh -c 'SSH_ORIGINAL_COMMAND="forecast import -" q -C v shell --user sid < f.json'
+fails 2 "'/etc/passwd' would be a file on the server: send the file on standard input as '-'" \
+	"through qvault shell, a buyer cannot import a file of the server" as bob forecast import /etc/passwd
+fails 2 "'edi' is not a command qvault shell runs" "through qvault shell, edi read (a file of the server) is not run" \
+	as sid edi read --json /etc/passwd
+fails 2 "shell metacharacter '\\\$' is not allowed" "through qvault shell, a note with a command substitution" \
+	as sid forecast ack PN-1@PLANT-1 --commit --note '$(id)'
 fails 1 "is at revision 1: it has no revision 2|has no revision 2: it is at revision 1" \
 	"a commitment to a revision not yet imported" q --key sid forecast ack PN-1@PLANT-1 --revision 2 --commit
 
@@ -104,6 +110,18 @@ python3 -c "import sys; d = open(sys.argv[1]).read(); open('elem.830', 'w').writ
 fails 1 "longer than 128 bytes" "an 830 with a megabyte ship-to (N104)" q --key bob forecast import elem.830
 sed 's/^SE\*[0-9]*\*0001/SE*999999999999*0001/' "$X830" > se.830
 fails 1 "SE" "an 830 claiming 999999999999 segments" q --key bob forecast import se.830
+
+# ---- an outsider reading a replica: what a record holds ----------------------------------
+# an 830's record keeps the schedule, not the interchange's parties or contacts
+q po add PO-2 --supplier acme --line PN-2:10:DWG-1@C > /dev/null
+sed 's/\*92\*ACME~/*92*acme~/' "$X830" > acme.830
+ok "the buyer imports an 830" q --key bob forecast import acme.830
+check "  its record holds the import schema's members and who imported it, no more" evalq '
+	r=$(git -C v ls-tree -r --name-only main forecasts | grep "/PN-1/acme/PLANT-2/forecast/000001.json$") &&
+	git -C v show "main:$r" > x830.json &&
+	test "$(jq -c keys x830.json)" = "[\"authorizations\",\"buckets\",\"cumulative\",\"format\",\"horizon_end\",\"horizon_start\",\"imported_at\",\"imported_by\",\"issued\",\"last_receipt\",\"part\",\"record\",\"reference\",\"revision\",\"schedule\",\"ship_to\",\"supplier\",\"unit\"]" &&
+	! grep -q "JANE\|5551234\|BUYERCORP\|ACMEMACHINING\|ACME-77" x830.json &&
+	! git -C v log -1 --format=%B | grep -q "JANE\|5551234\|BUYERCORP"'
 
 # ---- a peer site forging with stock git and ssh-keygen ----------------------------------
 ok "verify passes on the honest vault" q verify
@@ -209,7 +227,31 @@ check "an answer by another organization's supplier, to hide the forecast from a
 pulls_refused v "names organization .acme., but .zak. of .zenith.|bucket 1" a4 x
 V=v
 check "the honest vault: the forecast is still in acme's inbox, show unchanged" evalq '
-	q --key sid inbox --json | jq -e "[.[] | select(.action == \"answer-forecast\")] | length == 1" > /dev/null &&
-	q forecast show --part PN-1 --json | jq -e ".schedules[0].forecast.revision == 1" > /dev/null'
+	q --key sid inbox --json | jq -e "[.[] | select(.action == \"answer-forecast\" and .subject == \"PN-1@PLANT-1\")] | length == 1" > /dev/null &&
+	q forecast show --part PN-1 --ship-to PLANT-1 --json | jq -e ".schedules[0].forecast.revision == 1" > /dev/null'
+
+# a forged revision's text members (not its buckets) hold escape sequences: the text of
+# forecast show, read from the replica's index, shows them as '?', never to the terminal
+ESC=$(printf '\033')
+jq -S --indent 2 --arg at "$AT" --arg e "$ESC" '.revision = 2 | .imported_at = $at |
+	.issued = ($e + "]2;owned" + $e + "\\") | .unit = ($e + "[2J") | .reference = ($e + "[31mR")' rev1.json > x.json
+# and one more, to a ship-to that is a spreadsheet formula, at a path of its own
+jq -S --indent 2 --arg at "$AT" '.imported_at = $at | .ship_to = "=cmd|'"'"' /C calc'"'"'!A0"' rev1.json > xf.json
+rm -rf x && cp -a v x
+forge_as x bob forecast-import "forecast import" "$F/000002.json=x.json" "${F%/PLANT-1/forecast}/PLANT-9/forecast/000001.json=xf.json"
+ESC_ACK=$(jq -S --indent 2 --arg at "$AT" --arg e "$ESC" '.revision = 2 | .signed_by = ($e + "[8mhidden")' ack.json)
+printf '%s\n' "$ESC_ACK" > xack.json
+forge_as x sid forecast-ack "forecast ack" "$F/acks/000001-sid.json=xack.json"
+check "forged text in a record: forecast show's text writes no escape byte" evalq '
+	q -C x forecast show --part PN-1 > xs.out 2> xs.err; ! grep -q "$ESC" xs.out xs.err &&
+	grep -q "issued ?\]2;owned?\\\\ (?\[2J)" xs.out && grep -q "by ?\[8mhidden" xs.out'
+FORMULA="=cmd|' /C calc'!A0"
+check "  --csv: the formula of a forged ship-to is a text cell ('=...), never a formula" evalq '
+	q -C x forecast show --part PN-1 --csv > xs.csv && grep -qF "acme,'"'"'$FORMULA,2026-W49," xs.csv &&
+	! tr "," "\n" < xs.csv | grep -q "^[=+@-]"'
+check "  (the text: the formula shown as it is, on its own line)" evalq '
+	q -C x forecast show --part PN-1 | grep -qxF "supplier acme, ship-to $FORMULA; forecast revision 1 issued 2026-11-30 (EA)"'
+check "  nor the inbox" evalq 'q -C x --key sid inbox > xi.out 2>&1; ! grep -q "$ESC" xi.out'
+check "  and verify finds the forgery" culprit x "000001-sid.json"
 
 done_testing
