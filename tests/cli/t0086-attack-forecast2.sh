@@ -14,9 +14,10 @@
 new_vault v
 V=v
 export QVAULT_DIR=v
-for k in bob sid zak; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
+for k in bob sid sue zak; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
 q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null
 q --key "$TMP/admin.pem" user add sid --org acme --role supplier --pubkey sid.pub > /dev/null
+q --key "$TMP/admin.pem" user add sue --org acme --role supplier --pubkey sue.pub > /dev/null
 q --key "$TMP/admin.pem" user add zak --org zenith --role supplier --pubkey zak.pub > /dev/null
 make_pdf c.pdf C
 q release DWG-1 --rev C c.pdf --to acme,zenith > /dev/null
@@ -98,6 +99,9 @@ fails 1 "maximum parsing depth" "JSON nested 100,000 deep" q --key bob forecast 
 jq '.[0].buckets = [range(0; 1001) | {"start": ((1767225600 + . * 86400) | strftime("%Y-%m-%d")),
 	"period": "daily", "qty": 1, "status": "planning"}]' f.json > big.json
 fails 1 "the schedule has 1001 buckets, over 1000" "a schedule of 1001 buckets" q --key bob forecast import big.json
+jq -c '.[0] | .buckets |= .[0:1] | . as $s | [range(0; 100000) | $s | .ship_to = "P\(.)"]' f.json > many.json
+fails 1 "the file has 100000 rows, over the limit of 50000 \(git config qvault.maxImportRows\)" \
+	"100,000 schedules in one file" q --key bob forecast import many.json
 jq '.[0].buckets |= .[0:1] | . as $one | [range(0; 2) | $one[0] | .ship_to = "P\(.)"]' f.json > two.json
 X830=$FIXTURES/830/planning-schedule.830
 git -C v config qvault.maxImportRows 1
@@ -166,6 +170,17 @@ forge_ack a2 ack.json sid qvault-ack
 check "an answer signed in another namespace (a revision's acknowledgment) is caught" culprit a2 "000001-sid.json.sig"
 forge_ack a3 ack.json bob qvault-forecast-ack
 check "an answer signed with another registered key (a buyer's) is caught" culprit a3 "000001-sid.json.sig: the record names 'sid' but 'bob' signed it"
+# a second answer numbered 1 by another supplier of acme, beside the first
+rm -rf a5 && cp -a a0 a5
+FP_SUE=$(ssh-keygen -lf sue.pub | cut -d' ' -f2)
+jq -S --indent 2 --arg fp "$FP_SUE" '.signed_by = "sue" | .fingerprint = $fp' ack.json > sue.json
+ssh-keygen -q -Y sign -f sue -n qvault-forecast-ack < sue.json > sue.sig
+GIT_AUTHOR_NAME=sue GIT_AUTHOR_EMAIL=sue@acme GIT_COMMITTER_NAME=sue GIT_COMMITTER_EMAIL=sue@acme \
+	forge_commit a5 sue "forecast ack
+
+Qvault-Op: forecast-ack" "$F/acks/000001-sue.json=sue.json" "$F/acks/000001-sue.json.sig=sue.sig"
+check "a second answer numbered as the first (another signer's name) is caught" \
+	culprit a5 "000001-sue.json: answer 1 to the forecast of part 'PN-1' to 'PLANT-1' for 'acme' is recorded already"
 
 # revisions: rewritten, deleted, skipped, of the other kind
 git -C v show "main:$F/000001.json" > rev1.json
