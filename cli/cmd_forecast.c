@@ -189,6 +189,7 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 	const char **dates, **qtys, *at = strchr(a->arg[0], '@');
 	const char *rev = cli_opt_value(cmd, a, "revision");
 	unsigned long long *qty = NULL, r = 0;
+	long answered = 0;
 	size_t nd = 0, nq = 0, i;
 	vault_forecast_answer ans;
 	char part[256];
@@ -223,11 +224,12 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 		ans.qty = qty;
 		ans.nbuckets = nd;
 		ans.note = cli_opt_value(cmd, a, "note");
-		if ((error = vault_forecast_ack(v, &ans)) < 0)
+		if ((error = vault_forecast_ack(&answered, v, &ans)) < 0)
 			rc = cli_fail(error);
 		else
-			printf("%s the %s of %s to %s\n", ans.commit ? "committed to the firm zone of" :
-			       "proposed other quantities for", ans.schedule, part, at + 1);
+			printf("%s revision %ld of the %s of %s to %s\n", ans.commit ?
+			       "committed to the firm zone of" : "proposed other quantities for",
+			       answered, ans.schedule, part, at + 1);
 	}
 	free(qty);
 	return rc;

@@ -920,7 +920,7 @@ done:
 	return error;
 }
 
-int vault_forecast_ack(vault *v, const vault_forecast_answer *a)
+int vault_forecast_ack(long *answered, vault *v, const vault_forecast_answer *a)
 {
 	const char *kind = a->schedule ? a->schedule : "forecast";
 	char dir[VAULT_PATH_MAX * 2], name[VAULT_NAME_MAX + 32], path[VAULT_PATH_MAX * 3];
@@ -932,6 +932,7 @@ int vault_forecast_ack(vault *v, const vault_forecast_answer *a)
 	vault_txn t;
 	int rc, error;
 
+	*answered = 0;
 	memset(&t, 0, sizeof(t));
 	if ((error = check_answer_fields(a)) < 0 || (error = vault__txn_begin(&t, v)) < 0)
 		return error;
@@ -996,7 +997,8 @@ int vault_forecast_ack(vault *v, const vault_forecast_answer *a)
 				     a->commit ? "committed to the firm zone" :
 				     "counter-proposal")) < 0)
 		goto done;
-	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
+	if ((error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL)) == 0)
+		*answered = rev;
 done:
 	json_decref(buckets);
 	vault_buf__dispose(&message);

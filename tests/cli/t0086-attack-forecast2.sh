@@ -269,4 +269,20 @@ check "  (the text: the formula shown as it is, on its own line)" evalq '
 check "  nor the inbox" evalq 'q -C x --key sid inbox > xi.out 2>&1; ! grep -q "$ESC" xi.out'
 check "  and verify finds the forgery" culprit x "000001-sid.json"
 
+# ---- a commitment to a revision the supplier has not seen -----------------------------------
+# sid read revision 1; the buyer imports revision 2 before sid answers
+jq '.[0].buckets[1].qty = 500' f.json > f2.json
+q --key bob forecast import f2.json > /dev/null
+fails 1 "is at revision 2: revision 1 was replaced since" \
+	"a commitment naming the revision read (1) is refused once 2 replaced it" \
+	q --key sid forecast ack PN-1@PLANT-1 --revision 1 --commit
+check "one naming none answers the latest, and says which, with its quantities in the signed record" evalq '
+	q --key sid forecast ack PN-1@PLANT-1 --commit > ack.out &&
+	grep -qx "committed to the firm zone of revision 2 of the forecast of PN-1 to PLANT-1" ack.out &&
+	git -C v show "main:$F/acks/000001-sid.json" | jq -e ".revision == 2 and .buckets[1].qty == 500" > /dev/null'
+check "  through qvault shell too" evalq '
+	as sue forecast ack PN-1@PLANT-1 --bucket 2026-12-14 --qty 10 > ack.out &&
+	grep -qx "proposed other quantities for revision 2 of the forecast of PN-1 to PLANT-1" ack.out'
+ok "verify passes" q verify
+
 done_testing
