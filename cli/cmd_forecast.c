@@ -43,12 +43,17 @@ static const cli_opt show_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/*
+ * Member `key` of `o` for the text, in `buf`: a string as cli_shown shows
+ * it (a record forged around qvault may hold escapes: never to the
+ * terminal), a number in digits, else "-".
+ */
 static const char *num(char *buf, size_t size, const json_t *o, const char *key)
 {
 	const json_t *m = json_object_get(o, key);
 
 	if (json_is_string(m))
-		return json_string_value(m);
+		return cli_shown(buf, size, json_string_value(m));
 	if (json_is_integer(m) &&
 	    cli_fmt(buf, size, key, "%" JSON_INTEGER_FORMAT, json_integer_value(m)) == 0)
 		return buf;
@@ -59,12 +64,12 @@ static void show_series(const json_t *s)
 {
 	const json_t *f = json_object_get(s, "forecast"), *d = json_object_get(s, "delivery");
 	const json_t *w, *c, *r = json_object_get(s, "received");
-	char b[6][32];
+	char b[6][VAULT_NAME_MAX + 4];
 	cli_table *t;
 	size_t i;
 
-	printf("supplier %s, ship-to %s", json_string_value(json_object_get(s, "supplier")),
-	       json_string_value(json_object_get(s, "ship_to")));
+	printf("supplier %s, ship-to %s", num(b[0], sizeof(b[0]), s, "supplier"),
+	       num(b[1], sizeof(b[1]), s, "ship_to"));
 	if (f)
 		printf("; forecast revision %s issued %s (%s)", num(b[0], sizeof(b[0]), f, "revision"),
 		       num(b[1], sizeof(b[1]), f, "issued"), num(b[2], sizeof(b[2]), f, "unit"));
@@ -148,8 +153,10 @@ static int run_show(const cli_command *cmd, cli_args *a, vault *v)
 		if (!csv)
 			putchar('\n');
 	} else if ((j = json_loads(text, 0, NULL)) != NULL) {
-		printf("part %s, today %s\n", json_string_value(json_object_get(j, "part")),
-		       json_string_value(json_object_get(j, "today")));
+		char pb[2][VAULT_NAME_MAX + 4];
+
+		printf("part %s, today %s\n", num(pb[0], sizeof(pb[0]), j, "part"),
+		       num(pb[1], sizeof(pb[1]), j, "today"));
 		json_array_foreach(json_object_get(j, "schedules"), i, s)
 			show_series(s);
 		json_decref(j);
@@ -182,6 +189,7 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 	const char **dates, **qtys, *at = strchr(a->arg[0], '@');
 	const char *rev = cli_opt_value(cmd, a, "revision");
 	unsigned long long *qty = NULL, r = 0;
+	long answered = 0;
 	size_t nd = 0, nq = 0, i;
 	vault_forecast_answer ans;
 	char part[256];
@@ -216,11 +224,12 @@ static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 		ans.qty = qty;
 		ans.nbuckets = nd;
 		ans.note = cli_opt_value(cmd, a, "note");
-		if ((error = vault_forecast_ack(v, &ans)) < 0)
+		if ((error = vault_forecast_ack(&answered, v, &ans)) < 0)
 			rc = cli_fail(error);
 		else
-			printf("%s the %s of %s to %s\n", ans.commit ? "committed to the firm zone of" :
-			       "proposed other quantities for", ans.schedule, part, at + 1);
+			printf("%s revision %ld of the %s of %s to %s\n", ans.commit ?
+			       "committed to the firm zone of" : "proposed other quantities for",
+			       answered, ans.schedule, part, at + 1);
 	}
 	free(qty);
 	return rc;

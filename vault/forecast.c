@@ -29,7 +29,7 @@
 #include "util.h"
 #include "x12.h"
 
-#define QTY_MAX 1000000000LL
+#define QTY_MAX VAULT_FORECAST_QTY_MAX
 #define BUCKETS_MAX 1000
 #define NOTE_MAX 4096
 
@@ -501,7 +501,15 @@ static int read_schedules(json_t **out, const char **source, const char *data, s
 	/* an X12 830 or 862 interchange is read into the same shape (x12_forecast.c) */
 	if (vault_x12__is_x12(data, len)) {
 		*source = "x12";
-		return vault_x12__parse_forecast(out, data, len);
+		if ((error = vault_x12__parse_forecast(out, data, len)) < 0)
+			return error;
+		/* the vault's limit holds for every form: a schedule counts as a JSON item */
+		if (max_rows && json_array_size(*out) > max_rows) {
+			error = vault_input__too_many(json_array_size(*out), max_rows);
+			json_decref(*out);
+			*out = NULL;
+		}
+		return error;
 	}
 	if (vault_input__is_json(data, len)) {
 		*source = "json";
@@ -912,7 +920,7 @@ done:
 	return error;
 }
 
-int vault_forecast_ack(vault *v, const vault_forecast_answer *a)
+int vault_forecast_ack(long *answered, vault *v, const vault_forecast_answer *a)
 {
 	const char *kind = a->schedule ? a->schedule : "forecast";
 	char dir[VAULT_PATH_MAX * 2], name[VAULT_NAME_MAX + 32], path[VAULT_PATH_MAX * 3];
@@ -924,6 +932,7 @@ int vault_forecast_ack(vault *v, const vault_forecast_answer *a)
 	vault_txn t;
 	int rc, error;
 
+	*answered = 0;
 	memset(&t, 0, sizeof(t));
 	if ((error = check_answer_fields(a)) < 0 || (error = vault__txn_begin(&t, v)) < 0)
 		return error;
@@ -988,7 +997,8 @@ int vault_forecast_ack(vault *v, const vault_forecast_answer *a)
 				     a->commit ? "committed to the firm zone" :
 				     "counter-proposal")) < 0)
 		goto done;
-	error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL);
+	if ((error = vault__txn_commit(&t, v, message.data, NULL, 0, NULL)) == 0)
+		*answered = rev;
 done:
 	json_decref(buckets);
 	vault_buf__dispose(&message);
@@ -1065,7 +1075,7 @@ static int index_forecast(const vault_kind_file *f)
 {
 	json_t *root = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL), *b;
 	const char *keys[5];
-	char num[24], hex[41], what[VAULT_NAME_MAX * 4 + 96];
+	char num[24], hex[41], what[VAULT_NAME_MAX * 4 + 96], msg[256];
 	sqlite3_stmt *st;
 	size_t i;
 	int error;
@@ -1075,6 +1085,12 @@ static int index_forecast(const vault_kind_file *f)
 	    !json_is_array(json_object_get(root, "buckets"))) {
 		json_decref(root);
 		return vault_error__set(VAULT_EVERIFY, "%s: the forecast is malformed", f->path);
+	}
+	/* forecast show spreads the buckets over days: never one the rule refuses */
+	if (vault_forecast__check_buckets(msg, sizeof(msg), json_object_get(root, "buckets"),
+					  strcmp(keys[3], "delivery") == 0) < 0) {
+		error = vault_error__set(VAULT_EVERIFY, "%s: the %s's %s", f->path, keys[3], msg);
+		goto done;
 	}
 	vault__fmt_message(what, sizeof(what), "revision %s of the %s of part '%s' to '%s' for '%s'",
 			   num, keys[3], keys[0], keys[2], keys[1]);

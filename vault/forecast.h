@@ -27,6 +27,8 @@
 
 /* The whole span of one schedule, in days: no bucket reaches further. */
 #define VAULT_FORECAST_SPAN_MAX 3660
+/* the largest quantity of a bucket */
+#define VAULT_FORECAST_QTY_MAX 1000000000LL
 
 /*
  * Check one schedule of the import's shape (schemas/forecast-import.schema.json)

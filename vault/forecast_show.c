@@ -170,6 +170,15 @@ static int load(schedule *s, vault *v, const char *part, const char *supplier,
 		b->last = vault_forecast__day((const char *)sqlite3_column_text(st, 1));
 		b->qty = sqlite3_column_int64(st, 2);
 		b->status = status_code((const char *)sqlite3_column_text(st, 3));
+		/* the index holds only buckets the rule allows: anything else is not spread */
+		if (b->first < 0 || b->last < b->first || b->last - b->first >= VAULT_FORECAST_SPAN_MAX ||
+		    b->qty < 0 || b->qty > VAULT_FORECAST_QTY_MAX) {
+			sqlite3_reset(st);
+			return vault_error__set(VAULT_EVERIFY, "the index holds a malformed bucket of "
+						"revision %ld of the %s of part '%s' to '%s' for '%s' "
+						"(run qvault verify)", s->revision, kind, part,
+						ship_to, supplier);
+		}
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : index_error(v);

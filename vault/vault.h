@@ -1396,7 +1396,9 @@ int vault_forecast_import(size_t *count, vault *v, const char *path);
  * a counter-proposal of quantities for buckets starting on `dates`
  * (`nbuckets` of them).  `revision` (0: the latest) names the revision
  * answered; an older one is refused.  Signed by the acting key beside
- * its record, as an acknowledgment is.
+ * its record, as an acknowledgment is.  *answered is the revision the
+ * answer names (without `revision`, the latest: one the supplier may not
+ * have seen yet, so a caller says which).
  */
 typedef struct {
 	const char *part, *ship_to, *schedule;
@@ -1407,7 +1409,7 @@ typedef struct {
 	size_t nbuckets;
 	const char *note;
 } vault_forecast_answer;
-int vault_forecast_ack(vault *v, const vault_forecast_answer *a);
+int vault_forecast_ack(long *answered, vault *v, const vault_forecast_answer *a);
 
 /*
  * The schedules of part `part` (of supplier `org` and ship-to `ship_to`
