@@ -738,5 +738,6 @@ const serve_page serve_pages[] = {
 	{ "POST", "documents/{}/{}/disposition/sign", 0, post_disposition_sign },
 	{ "POST", "ncrs/{}/close/statement", 0, post_ncr_close_statement },
 	{ "POST", "ncrs/{}/close/sign", 0, post_ncr_close_sign },
+	{ "GET", "forecasts/{}", 0, get_forecast },
 	{ NULL, NULL, 0, NULL }
 };
