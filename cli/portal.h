@@ -289,5 +289,7 @@ enum MHD_Result post_ncr_close_sign(serve_req *q);
 /* ---- forecasts and delivery schedules (portal_forecast.c) ---------------------- */
 
 enum MHD_Result get_forecast(serve_req *q);
+enum MHD_Result post_forecast_commit_statement(serve_req *q);
+enum MHD_Result post_forecast_commit_sign(serve_req *q);
 
 #endif

@@ -3,7 +3,8 @@
  * per supplier and ship-to, the grid by ISO week and the cumulative
  * received against required, as `qvault forecast show` shows them, read
  * through the same library call, so scoped as it is (a supplier sees its
- * own organization's only; another's part is the 404 of a part with none).
+ * own organization's only; another's part is the 404 of a part with none),
+ * and the supplier's commitment to the firm zone, signed with the passkey.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +67,33 @@ static void h_answer(html *h, const char *what, const json_t *a)
 	h_raw(h, "</p>");
 }
 
+/*
+ * The supplier's commitment to the forecast's firm zone, signed with the
+ * passkey: to the revision shown, once (none when it is committed to).
+ */
+static void commit_form(html *h, const char *part, const json_t *s)
+{
+	const json_t *f = json_object_get(s, "forecast");
+	const json_t *c = json_object_get(s, "commitment");
+
+	if (!f || (c && json_integer_value(json_object_get(c, "revision")) ==
+		   json_integer_value(json_object_get(f, "revision"))))
+		return;
+	h_raw(h, "<h3>Commit to the firm zone to ");
+	h_member(h, s, "ship_to");
+	h_raw(h, "</h3>");
+	h_signed_form(h, "/forecasts/", part, json_string_value(json_object_get(s, "ship_to")),
+		      "/commit");
+	h_raw(h, "<input type=\"hidden\" name=\"revision\" value=\"");
+	h_member(h, f, "revision");
+	h_raw(h, "\"><p>Your commitment to every firm week of forecast revision ");
+	h_member(h, f, "revision");
+	h_raw(h, ".</p>");
+	h_signed_form_end(h, "Sign the commitment with your passkey");
+}
+
 /* One supplier's schedule to one ship-to: what it is, its weeks, received against required. */
-static void h_schedule(html *h, const json_t *s)
+static void h_schedule(html *h, serve_req *q, const json_t *s)
 {
 	static const char *const cols[] = { "Week", "Start", "Zone", "Source", "Forecast",
 					    "Delivery", "Qty", "Previous", "Change",
@@ -131,7 +157,10 @@ static void h_schedule(html *h, const json_t *s)
 		h_cell(h, w, "cum_required");
 		h_raw(h, "</tr>");
 	}
-	h_raw(h, "</tbody></table></section>");
+	h_raw(h, "</tbody></table>");
+	if (has_role(viewer_roles(q), "supplier"))
+		commit_form(h, q->part[1], s);
+	h_raw(h, "</section>");
 }
 
 /*
@@ -160,7 +189,28 @@ enum MHD_Result get_forecast(serve_req *q)
 	h_raw(&h, ". A week's zone is the firmest of the buckets it touches; a delivery "
 		  "schedule's days replace the forecast's weeks they cover.</p>");
 	json_array_foreach(json_object_get(f, "schedules"), i, s)
-		h_schedule(&h, s);
+		h_schedule(&h, q, s);
 	json_decref(f);
 	return send_page(q, MHD_HTTP_OK, &h);
+}
+
+/* The request of act "forecast-ack" for {part} to {ship_to} from the form's fields. */
+static json_t *commit_request(serve_req *q, const json_t *body)
+{
+	const char *rev = given(body, "revision");
+	json_int_t revision = rev && strspn(rev, "0123456789") == strlen(rev) &&
+		strlen(rev) < 10 ? (json_int_t)strtol(rev, NULL, 10) : -1;
+
+	return json_pack("{s:s, s:s, s:I}", "part", q->part[1], "ship_to", q->part[2],
+			 "revision", revision);
+}
+
+enum MHD_Result post_forecast_commit_statement(serve_req *q)
+{
+	return act_step(q, "forecast-ack", commit_request, 0);
+}
+
+enum MHD_Result post_forecast_commit_sign(serve_req *q)
+{
+	return act_step(q, "forecast-ack", commit_request, 1);
 }

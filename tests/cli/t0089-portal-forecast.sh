@@ -46,7 +46,7 @@ SAM=$(tok --user sam)
 ZED=$(tok --user zed)
 BUY=$(tok --user bea)
 serve_start
-before=$(snapshot)
+api_before=$(snapshot)
 
 # same_as KEY COMMAND...: body.json is, byte for byte, what `qvault --key KEY COMMAND` prints
 same_as() {
@@ -82,7 +82,7 @@ check "today not a date: 400" \
 	evalq "api 400 GET 'forecasts/PN-1?today=12/08/2026' '$BUY' && error 'is not a date'"
 check "no token: 401" evalq "api 401 GET forecasts/PN-1 ''"
 check "a read is GET only: 405" evalq "api 405 POST forecasts/PN-1 '$SAM'"
-check "none of these reads wrote anything" test "$before" = "$(snapshot)"
+check "none of these reads wrote anything" test "$api_before" = "$(snapshot)"
 # the API's answers; the portal's pages below are no operations of openapi.json
 cp "$TMP/api.log" "$TMP/api-reads.log"
 kill "$SERVE"
@@ -91,7 +91,8 @@ wait "$SERVE"
 # ==== the portal ===================================================================
 portal_users pat:acme:supplier bix:owner:buyer
 login pat 1
-before=$(snapshot)
+# (refused_as keeps its own $before)
+page_before=$(snapshot)
 check "acme's inbox links answer-forecast to the part's page" \
 	evalq 'web 200 GET inbox &&
 	       grep -q "<td>answer-forecast</td><td><a href=\"/forecasts/PN-1\">PN-1@PLANT-1</a></td>" body.json &&
@@ -123,14 +124,58 @@ check "  and naming it by ?supplier=: 403, nothing of it" \
 check "without a session: to the login, never the page" \
 	evalq 'COOKIE= CSRF= web 303 GET forecasts/PN-1 && ! grep -q PLANT-1 body.json'
 
+# ---- the supplier commits to the firm zone, signed with its passkey -----------------
+# act_answer KEY FIELDS [OPT...]: the record in stmt.json signed by KEY's passkey, with FIELDS, in answer.json
+act_answer() {
+	ak=$1 af=$2; shift 2
+	$WA get "$ak" "$(python3 -c 'import json; print(json.load(open("stmt.json"))["challenge"])')" "$@" |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); d.update(json.loads(sys.argv[1]))
+d["record"] = json.load(open("stmt.json"))["record"]; print(json.dumps(d))' "$af" > answer.json
+}
+check "the supplier's page has the form to commit to revision 2's firm zone" \
+	evalq 'web 200 GET forecasts/PN-1 &&
+	       grep -q "<form class=\"card\" data-act=\"/forecasts/PN-1/PLANT-1/commit\"><input type=\"hidden\" name=\"revision\" value=\"2\">" body.json'
+check "  the record to sign: pat's commitment to revision 2, written nowhere" \
+	evalq 'post 200 forecasts/PN-1/PLANT-1/commit/statement "{\"revision\":\"2\"}" &&
+	       is "\" \".join(str(json.loads(d[\"record\"])[k]) for k in (\"record\", \"decision\", \"revision\", \"signed_by\", \"supplier\"))" \
+	          "forecast-ack commit 2 pat acme" &&
+	       [ -n "$(challenge)" ] && [ "$page_before" = "$(snapshot)" ]'
+cp body.json stmt.json
+wrefused 400 "^the forecast of part 'PN-1' to 'PLANT-1' is at revision 2: revision 1 was replaced since\$" \
+	"a commitment to the old revision is refused" forecasts/PN-1/PLANT-1/commit/statement '{"revision":"1"}'
+wrefused 404 "^no forecast of part 'PN-9' to 'ZPLANT-9' for 'acme'\$" \
+	"  one to another organization's schedule is its own's none" forecasts/PN-9/ZPLANT-9/commit/statement '{"revision":"0"}'
+act_answer pat '{"revision":"2"}' counter=2
+wrefused 404 "^no forecast of part 'PN-1' to 'PLANT-2' for 'acme'\$" "  the record signed, posted to another ship-to" \
+	forecasts/PN-1/PLANT-2/commit/sign "$(cat answer.json)"
+act_answer pat '{"revision":"2"}' counter=3
+check "pat's commitment signed with its passkey is recorded (201)" \
+	post 201 forecasts/PN-1/PLANT-1/commit/sign "$(cat answer.json)"
+ACK=$(git -C v ls-tree -r --name-only main | grep '/PN-1/acme/PLANT-1/forecast/acks/000001-pat.json$')
+check "  the record and its signature side by side; ssh-keygen -Y verify accepts them" \
+	evalq '[ -n "$ACK" ] && q keys allowed-signers > signers &&
+	       git -C v show "main:$ACK" > rec.json && git -C v show "main:$ACK.sig" > rec.sig &&
+	       ssh-keygen -Y verify -f signers -I pat@acme -n qvault-forecast-ack -s rec.sig < rec.json > /dev/null'
+check "  forecast show names it; it leaves acme's inbox" \
+	evalq 'q --key sam.pem forecast show --part PN-1 --json > fs.json &&
+	       test "$(jq -r ".schedules[0].commitment | [.revision, .decision, .signed_by] | join(\" \")" fs.json)" = "2 commit pat" &&
+	       ! q --key sam.pem inbox --json | grep -q answer-forecast'
+check "  the page says so, and offers the form no more" \
+	evalq 'COOKIE=$(sed -n "s/^Set-Cookie: __Host-qvault=\([^;]*\);.*/\1/ip" headers.txt | tr -d "\r") &&
+	       CSRF=$(field "d[\"csrf\"]") && web 200 GET forecasts/PN-1 &&
+	       grep -q "<p>Committed to revision 2 by pat at " body.json && ! grep -q "data-act=" body.json'
+page_before=$(snapshot)
+
 login bix 1
+check "the buyer's page offers no commitment" evalq 'web 200 GET forecasts/PN-9 && ! grep -q "data-act=" body.json'
+wrefused 403 'may not|supplier' "  and the buyer may not commit" forecasts/PN-9/ZPLANT-9/commit/statement '{"revision":"0"}'
 check "the buyer's page of zenith's part: its grid" \
 	evalq 'web 200 GET forecasts/PN-9 &&
 	       grep -q "<h2>Supplier zenith, ship-to ZPLANT-9</h2>" body.json &&
 	       grep -q "<tr><td>2026-W49</td><td>2026-11-30</td><td>firm</td><td>forecast</td><td>777</td><td></td><td>777</td><td></td><td></td><td>777</td></tr>" body.json'
 check "  and of acme's, by ?supplier=acme" \
 	evalq 'web 200 GET "forecasts/PN-1?supplier=acme" && grep -q "<h2>Supplier acme, ship-to PLANT-1</h2>" body.json'
-check "no page wrote anything" test "$before" = "$(snapshot)"
+check "no page wrote anything" test "$page_before" = "$(snapshot)"
 
 openapi_check "every API answer matches schemas/openapi.json" "$TMP/api-reads.log"
 
