@@ -156,6 +156,7 @@ check "  the record and its signature side by side; ssh-keygen -Y verify accepts
 	evalq '[ -n "$ACK" ] && q keys allowed-signers > signers &&
 	       git -C v show "main:$ACK" > rec.json && git -C v show "main:$ACK.sig" > rec.sig &&
 	       ssh-keygen -Y verify -f signers -I pat@acme -n qvault-forecast-ack -s rec.sig < rec.json > /dev/null'
+check "  qvault verify accepts the vault with it" evalq 'q verify > verify.out'
 check "  forecast show names it; it leaves acme's inbox" \
 	evalq 'q --key sam.pem forecast show --part PN-1 --json > fs.json &&
 	       test "$(jq -r ".schedules[0].commitment | [.revision, .decision, .signed_by] | join(\" \")" fs.json)" = "2 commit pat" &&
