@@ -738,5 +738,8 @@ const serve_page serve_pages[] = {
 	{ "POST", "documents/{}/{}/disposition/sign", 0, post_disposition_sign },
 	{ "POST", "ncrs/{}/close/statement", 0, post_ncr_close_statement },
 	{ "POST", "ncrs/{}/close/sign", 0, post_ncr_close_sign },
+	{ "GET", "forecasts/{}", 0, get_forecast },
+	{ "POST", "forecasts/{}/{}/commit/statement", 0, post_forecast_commit_statement },
+	{ "POST", "forecasts/{}/{}/commit/sign", 0, post_forecast_commit_sign },
 	{ NULL, NULL, 0, NULL }
 };

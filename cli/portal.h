@@ -17,6 +17,7 @@
  *   portal_fai.c    FAI packages, reports, dispositions
  *   portal_trace.c  a lot's trace, the audit, a log, bundles, the scorecard
  *   portal_ncr.c    nonconformance reports
+ *   portal_forecast.c  forecasts and delivery schedules, by part
  *
  * A page's answer is declared below with its module's and named in
  * serve_pages[]; nothing else calls it.
@@ -284,5 +285,11 @@ enum MHD_Result post_ncr(serve_req *q);
 enum MHD_Result get_ncr(serve_req *q);
 enum MHD_Result post_ncr_close_statement(serve_req *q);
 enum MHD_Result post_ncr_close_sign(serve_req *q);
+
+/* ---- forecasts and delivery schedules (portal_forecast.c) ---------------------- */
+
+enum MHD_Result get_forecast(serve_req *q);
+enum MHD_Result post_forecast_commit_statement(serve_req *q);
+enum MHD_Result post_forecast_commit_sign(serve_req *q);
 
 #endif

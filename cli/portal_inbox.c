@@ -13,24 +13,61 @@
 
 #include "portal.h"
 
-/* The link to an action's subject: a revision (DOC@REV), or the PO it is on. */
-static void subject_link(html *h, const json_t *a)
+/* The actions whose subject is a revision, DOC@REV (vault/inbox.c). */
+static const char *const revision_actions[] = {
+	"acknowledge-revision", "chase-revision", "resubmit-fai", "disposition-fai", NULL
+};
+
+/* The actions whose subject is a schedule, PART@SHIP_TO (vault/inbox.c). */
+static const char *const schedule_actions[] = { "answer-forecast", NULL };
+
+static int one_of(const char *const *list, const char *action)
 {
-	const char *subject = json_string_value(json_object_get(a, "subject"));
-	const char *po = json_string_value(json_object_get(a, "po"));
-	const char *at = subject ? strchr(subject, '@') : NULL;
+	for (; action && *list; list++)
+		if (strcmp(*list, action) == 0)
+			return 1;
+	return 0;
+}
 
-	if (subject && at) {
-		char *doc = strndup(subject, (size_t)(at - subject));
+/* <a href="PREFIX{the subject up to its first '@'}[/{what follows}]"> */
+static int link_split(html *h, const char *prefix, const char *subject, int with_rest)
+{
+	const char *at = strchr(subject, '@');
+	char *first;
 
-		if (!doc)
-			abort();
-		h_raw(h, "<a href=\"/documents/");
-		h_path(h, doc);
+	if (!at)
+		return -1;
+	if ((first = strndup(subject, (size_t)(at - subject))) == NULL)
+		abort();
+	h_raw(h, "<a href=\"");
+	h_raw(h, prefix);
+	h_path(h, first);
+	if (with_rest) {
 		h_raw(h, "/");
 		h_path(h, at + 1);
-		h_raw(h, "\">");
-		free(doc);
+	}
+	h_raw(h, "\">");
+	free(first);
+	return 0;
+}
+
+/*
+ * The link to an action's subject, by the action: a revision
+ * (/documents/DOC/REV), a part's schedules (/forecasts/PART), or the PO
+ * it is on.
+ */
+static void subject_link(html *h, const json_t *a)
+{
+	const char *action = json_string_value(json_object_get(a, "action"));
+	const char *subject = json_string_value(json_object_get(a, "subject"));
+	const char *po = json_string_value(json_object_get(a, "po"));
+
+	if (subject && one_of(revision_actions, action) &&
+	    link_split(h, "/documents/", subject, 1) == 0) {
+		/* linked */
+	} else if (subject && one_of(schedule_actions, action) &&
+		   link_split(h, "/forecasts/", subject, 0) == 0) {
+		/* linked */
 	} else if (subject && po) {
 		h_raw(h, "<a href=\"/pos/");
 		h_path(h, po);

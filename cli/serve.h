@@ -204,6 +204,7 @@ enum MHD_Result serve_get_ncr(serve_req *q);
 enum MHD_Result serve_get_revision_trace(serve_req *q);
 enum MHD_Result serve_get_revision_acks(serve_req *q);
 enum MHD_Result serve_get_scorecard(serve_req *q);
+enum MHD_Result serve_get_forecast(serve_req *q);
 enum MHD_Result serve_get_fai(serve_req *q);
 /* GET documents/{doc}/{rev}/files/{n}: the file, as an attachment (serve_routes.c). */
 enum MHD_Result serve_get_file(serve_req *q);

@@ -249,6 +249,21 @@ enum MHD_Result serve_get_fai(serve_req *q)
 /* ---- the scorecard ---------------------------------------------------------- */
 
 /* GET scorecard[?org=ORG][&from=DATE][&to=DATE]: scorecard --json */
+/*
+ * GET forecasts/{part}[?supplier=ORG][&ship_to=S][&today=DATE]: the part's
+ * schedules as `forecast show --json` prints them, scoped by the library
+ * (a supplier's own; another's part is the 404 of a part with none).
+ */
+enum MHD_Result serve_get_forecast(serve_req *q)
+{
+	char *text = NULL;
+	int error = vault_forecast_show(&text, q->v, q->part[1], serve_query(q, "supplier"),
+					serve_query(q, "ship_to"), serve_query(q, "today"),
+					VAULT_EXPORT_JSON);
+
+	return serve_answer_library(q, error, text);
+}
+
 enum MHD_Result serve_get_scorecard(serve_req *q)
 {
 	char *text = NULL;

@@ -384,6 +384,7 @@ const serve_route serve_routes[] = {
 	{ "POST", "fai", SERVE_BODY_FILE, serve_post_fai },
 	{ "GET", "fai/{}", 0, serve_get_fai },
 	{ "GET", "fai/{}/{}", 0, serve_get_fai },
+	{ "GET", "forecasts/{}", 0, serve_get_forecast },
 	{ "GET", "scorecard", 0, serve_get_scorecard },
 	{ "GET", "audit", 0, get_audit },
 	{ "GET", "events", 0, get_events },

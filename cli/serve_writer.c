@@ -1069,6 +1069,47 @@ static json_t *do_fai_dispose(vault *v, const char *dir, const json_t *req, int 
 	return (reply = unsigned_act_refused(req)) != NULL ? reply : fai_dispose(v, req, NULL);
 }
 
+/*
+ * "forecast-ack", signed only: the supplier's commitment to the firm zone
+ * of revision "revision" (0: the latest) of its schedule of part "part" to
+ * "ship_to" ("schedule": forecast, the default, or delivery); answered with
+ * the part's schedules as GET forecasts/{part} (forecast show --json) shows them.
+ */
+static json_t *forecast_ack(vault *v, const json_t *req, const vault_signing *s)
+{
+	static const field fields[] = {
+		{ "part", JSON_STRING, 1 }, { "ship_to", JSON_STRING, 1 },
+		{ "schedule", JSON_STRING, 0 }, { "revision", JSON_INTEGER, 0 },
+		{ NULL, 0, 0 }
+	};
+	vault_forecast_answer a;
+	json_t *reply;
+	char *text = NULL;
+	int error;
+
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if (!s)
+		return failure(403, "sign it with your passkey: this is a signature");
+	memset(&a, 0, sizeof(a));
+	a.part = member(req, "part");
+	a.ship_to = member(req, "ship_to");
+	a.schedule = member(req, "schedule");
+	a.revision = (long)json_integer_value(json_object_get(req, "revision"));
+	a.commit = 1;
+	if (a.revision < 0)
+		return failure(400, "'revision' must be a revision number (0: the latest)");
+	if ((reply = act_for_token(v, req)) != NULL)
+		return reply;
+	error = vault_forecast_ack_signed(v, &a, s);
+	if (s->statement)
+		return statement_reply(error, *s->statement, VAULT_FORECAST_ACK_NAMESPACE);
+	if (error < 0)
+		return failure(status_of(error), vault_error_message());
+	return vault_forecast_show(&text, v, a.part, NULL, a.ship_to, NULL, VAULT_EXPORT_JSON) < 0 ?
+		failure(500, vault_error_message()) : created_text(text, 201);
+}
+
 /* The acts a person signs apart from the commit (vault_signing), by name. */
 static const struct {
 	const char *name;
@@ -1078,6 +1119,7 @@ static const struct {
 	{ "po-ack", VAULT_PO_ACK_NAMESPACE, po_ack },
 	{ "fai-dispose", VAULT_FAI_DISPOSITION_NAMESPACE, fai_dispose },
 	{ "ncr-close", VAULT_NCR_CLOSE_NAMESPACE, ncr_close },
+	{ "forecast-ack", VAULT_FORECAST_ACK_NAMESPACE, forecast_ack },
 };
 
 const char *serve_writer_act_namespace(const char *act)

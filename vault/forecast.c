@@ -891,13 +891,20 @@ done:
 	return error;
 }
 
-/* Write `root` (taken over) at `path`, signed by the acting key unless a server acts. */
-static int put_signed(vault_txn *t, vault *v, const char *path, json_t *root)
+/*
+ * Write `root` (taken over) at `path`: as `given` says when not NULL (a
+ * person's signature made apart from the commit), else signed by the
+ * acting key unless a server acts.
+ */
+static int put_signed(vault_txn *t, vault *v, const char *path, json_t *root,
+		      const vault_signing *given)
 {
 	vault_signing s;
 	char *stmt = NULL, *sig = NULL;
 	int error;
 
+	if (given)
+		return vault_act__put(t, v, path, root, given, VAULT_FORECAST_ACK_NAMESPACE);
 	if (t->via)
 		return vault_act__put(t, v, path, root, NULL, VAULT_FORECAST_ACK_NAMESPACE);
 	memset(&s, 0, sizeof(s));
@@ -920,7 +927,8 @@ done:
 	return error;
 }
 
-int vault_forecast_ack(long *answered, vault *v, const vault_forecast_answer *a)
+static int answer(long *answered, vault *v, const vault_forecast_answer *a,
+		  const vault_signing *s)
 {
 	const char *kind = a->schedule ? a->schedule : "forecast";
 	char dir[VAULT_PATH_MAX * 2], name[VAULT_NAME_MAX + 32], path[VAULT_PATH_MAX * 3];
@@ -937,6 +945,7 @@ int vault_forecast_ack(long *answered, vault *v, const vault_forecast_answer *a)
 	if ((error = check_answer_fields(a)) < 0 || (error = vault__txn_begin(&t, v)) < 0)
 		return error;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_SUPPLIER, "answer forecasts")) < 0 ||
+	    (error = vault_act__begin(&t, v, s, "signed_at")) < 0 ||
 	    (error = latest_revision(&rev, v, a->part, t.actor.org, a->ship_to, kind)) < 0)
 		goto done;
 	if (rev == 0) {
@@ -991,8 +1000,11 @@ int vault_forecast_ack(long *answered, vault *v, const vault_forecast_answer *a)
 		json_decref(root);
 		goto done;
 	}
-	if ((error = put_signed(&t, v, path, root)) < 0 ||
-	    (error = vault_buf__addf(&message, "forecast ack %s@%s %s revision %ld: %s\n\n"
+	if ((error = put_signed(&t, v, path, root, s)) < 0)
+		goto done;
+	if (vault_act__statement_only(s))
+		goto done;
+	if ((error = vault_buf__addf(&message, "forecast ack %s@%s %s revision %ld: %s\n\n"
 				     "Qvault-Op: forecast-ack\n", a->part, a->ship_to, kind, rev,
 				     a->commit ? "committed to the firm zone" :
 				     "counter-proposal")) < 0)
@@ -1004,6 +1016,18 @@ done:
 	vault_buf__dispose(&message);
 	vault__txn_end(&t, v);
 	return error;
+}
+
+int vault_forecast_ack(long *answered, vault *v, const vault_forecast_answer *a)
+{
+	return answer(answered, v, a, NULL);
+}
+
+int vault_forecast_ack_signed(vault *v, const vault_forecast_answer *a, const vault_signing *s)
+{
+	long answered;
+
+	return answer(&answered, v, a, s);
 }
 
 /* ---- the index ------------------------------------------------------------------- */

@@ -1410,6 +1410,8 @@ typedef struct {
 	const char *note;
 } vault_forecast_answer;
 int vault_forecast_ack(long *answered, vault *v, const vault_forecast_answer *a);
+/* The same, signed by the supplier apart from the commit (vault_signing). */
+int vault_forecast_ack_signed(vault *v, const vault_forecast_answer *a, const vault_signing *s);
 
 /*
  * The schedules of part `part` (of supplier `org` and ship-to `ship_to`

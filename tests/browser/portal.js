@@ -276,6 +276,19 @@ async function look(page, name) {
 	await page.goto(base + '/ncrs');
 	await look(page, 'ncrs');
 
+	// ---- the part's forecast, and the commitment to its firm zone -------------------
+	await check("the inbox links the forecast to answer to the part's page, its weeks shown", async () => {
+		await page.goto(base + '/inbox');
+		await Promise.all([page.waitForNavigation(), page.click('a[href="/forecasts/BRKT-1"]')]);
+		await page.waitForSelector('td >> text=2026-W50');
+	});
+	await look(page, 'forecast');
+	await check('  the supplier commits to its firm zone, signed with its passkey', async () => {
+		await Promise.all([page.waitForNavigation(),
+			page.click('button:has-text("Sign the commitment with your passkey")')]);
+		await page.waitForSelector('text=Committed to revision 1 by pat');
+	});
+
 	// ---- answering the PO, tracing the lot ------------------------------------------
 	await check('the supplier accepts its PO with a promised date, signed with its passkey', async () => {
 		await page.goto(base + '/pos/PO-1');

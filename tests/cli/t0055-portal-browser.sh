@@ -36,6 +36,14 @@ q --key bea.pem po add PO-2 --supplier zenith --line BRKT-1:5:DWG-1@A > /dev/nul
 # PO-3 and its lot L-3, which the supplier ships with an X12 856 file from the browser
 q --key bea.pem po add PO-3 --supplier acme --line BRKT-1:4:DWG-1@A > /dev/null
 q --key sam.pem lot add L-3 --part BRKT-1 --qty 4 --po PO-3 > /dev/null
+# acme's forecast of BRKT-1, which the browser shows and commits to
+cat > fc.json <<'EOF'
+[{"schedule": "forecast", "supplier": "acme", "part": "BRKT-1", "ship_to": "PLANT-1",
+  "issued": "2026-11-30",
+  "buckets": [{"start": "2026-12-07", "period": "weekly", "qty": 40, "status": "firm"},
+              {"start": "2026-12-14", "period": "weekly", "qty": 60, "status": "planning"}]}]
+EOF
+q --key bea.pem forecast import fc.json > /dev/null
 
 # ---- TLS in front: nginx with the server block we ship ------------------------
 NGINX_TLS=$(free_port)
