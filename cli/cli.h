@@ -146,6 +146,15 @@ void cli_print_warning(const char *message, void *payload);
 
 /* Print "qvault: <message>" on stderr; return the exit code for `error`. */
 int cli_fail(int error);
+
+/*
+ * An import: `import` records the file `path` in one commit; then
+ * "recorded N WHAT in one commit" (`one` or `many` by N).
+ */
+int cli_import(int (*import)(size_t *count, vault *v, const char *path), vault *v,
+	       const char *path, const char *one, const char *many);
+/* the options of a command that takes none but --help */
+extern const cli_opt cli_help_only[];
 /*
  * `s` as a message may quote it, in `buf` of `size` (at least 4): one
  * line (a control character shown as '?'), cut with "..." when too long.

@@ -7,27 +7,16 @@
 
 /* ---- forecast import ----------------------------------------------------------- */
 
-static const cli_opt import_opts[] = {
-	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
-	{ NULL, 0, 0, NULL, NULL }
-};
-
 static int run_import(const cli_command *cmd, cli_args *a, vault *v)
 {
-	size_t count;
-	int error;
-
 	(void)cmd;
-	if ((error = vault_forecast_import(&count, v, a->arg[0])) < 0)
-		return cli_fail(error);
-	printf("recorded %zu schedule%s in one commit\n", count, count == 1 ? "" : "s");
-	return EXIT_OK;
+	return cli_import(vault_forecast_import, v, a->arg[0], "schedule", "schedules");
 }
 
 const cli_command cli_cmd_forecast_import = {
 	"forecast import",
-	"record the forecasts and delivery schedules of a JSON or CSV file in one commit (buyer)",
-	"FILE", 1, 1, import_opts, 1, run_import
+	"record the forecasts and delivery schedules of a JSON, CSV or X12 830/862 file in one commit (buyer)",
+	"FILE", 1, 1, cli_help_only, 1, run_import
 };
 
 /* ---- forecast show --------------------------------------------------------------- */

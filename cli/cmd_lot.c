@@ -181,24 +181,13 @@ const cli_command cli_cmd_link = {
 	"DOC@REV", 1, 1, link_opts, 1, run_link
 };
 
-static const cli_opt import_opts[] = {
-	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
-	{ NULL, 0, 0, NULL, NULL }
-};
-
 static int run_import(const cli_command *cmd, cli_args *a, vault *v)
 {
-	size_t count;
-	int error;
-
 	(void)cmd;
-	if ((error = vault_lot_import(&count, v, a->arg[0])) < 0)
-		return cli_fail(error);
-	printf("recorded %zu lot%s in one commit\n", count, count == 1 ? "" : "s");
-	return EXIT_OK;
+	return cli_import(vault_lot_import, v, a->arg[0], "lot", "lots");
 }
 
 const cli_command cli_cmd_lot_import = {
 	"lot import", "record the lots of a CSV or JSON file, with their genealogy, in one commit",
-	"FILE", 1, 1, import_opts, 1, run_import
+	"FILE", 1, 1, cli_help_only, 1, run_import
 };

@@ -99,21 +99,10 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 	return rc;
 }
 
-static const cli_opt import_opts[] = {
-	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
-	{ NULL, 0, 0, NULL, NULL }
-};
-
 static int run_import(const cli_command *cmd, cli_args *a, vault *v)
 {
-	size_t count;
-	int error;
-
 	(void)cmd;
-	if ((error = vault_po_import(&count, v, a->arg[0])) < 0)
-		return cli_fail(error);
-	printf("recorded %zu purchase order%s in one commit\n", count, count == 1 ? "" : "s");
-	return EXIT_OK;
+	return cli_import(vault_po_import, v, a->arg[0], "purchase order", "purchase orders");
 }
 
 const cli_command cli_cmd_po_add = {
@@ -122,7 +111,7 @@ const cli_command cli_cmd_po_add = {
 };
 const cli_command cli_cmd_po_import = {
 	"po import", "record the purchase orders of a CSV or JSON file in one commit (buyer)",
-	"FILE", 1, 1, import_opts, 1, run_import
+	"FILE", 1, 1, cli_help_only, 1, run_import
 };
 
 /* ---- change orders: po change, po cancel, po close ------------------------ */

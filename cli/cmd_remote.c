@@ -3,10 +3,6 @@
 
 #include "cli.h"
 
-static const cli_opt help_only[] = {
-	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
-	{ NULL, 0, 0, NULL, NULL }
-};
 
 /* pull and clone: long work, shown as it goes */
 static const cli_opt fetch_opts[] = {
@@ -29,7 +25,7 @@ static int run_remote_add(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_remote_add = {
 	"remote add", "name a copy of this vault at another site (file://, ssh://, git://, https://)",
-	"NAME URL", 2, 2, help_only, 1, run_remote_add
+	"NAME URL", 2, 2, cli_help_only, 1, run_remote_add
 };
 
 static int run_pull(const cli_command *cmd, cli_args *a, vault *v)
@@ -77,7 +73,7 @@ static int run_push(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_push = {
 	"push", "send this vault's history to another site (forward only)",
-	"[NAME|URL]", 0, 1, help_only, 1, run_push
+	"[NAME|URL]", 0, 1, cli_help_only, 1, run_push
 };
 
 static int run_clone(const cli_command *cmd, cli_args *a, vault *unused)

@@ -65,6 +65,23 @@ int cli_fail(int error)
 	return error == VAULT_EVERIFY ? EXIT_VERIFY : EXIT_ERROR;
 }
 
+const cli_opt cli_help_only[] = {
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+int cli_import(int (*import)(size_t *count, vault *v, const char *path), vault *v,
+	       const char *path, const char *one, const char *many)
+{
+	size_t count;
+	int error;
+
+	if ((error = import(&count, v, path)) < 0)
+		return cli_fail(error);
+	printf("recorded %zu %s in one commit\n", count, count == 1 ? one : many);
+	return EXIT_OK;
+}
+
 /*
  * A usage error is one line whatever argument it quotes: a control
  * character (a newline or a carriage return in an argument) is shown as
