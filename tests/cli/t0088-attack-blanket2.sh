@@ -260,4 +260,57 @@ ok "  control: an ordinary line still ships what it orders" \
 	q --key sam.pem asn add --po PO-O --ship-date 2099-12-10 --package CTN-1:L-2:10
 ok "the vault verifies" q verify
 
+# ==== the HTTP API ==============================================================
+if ! command -v curl > /dev/null; then
+	_skip "no curl (scripts/deps installs it)"
+	done_testing
+	exit 0
+fi
+SAM=$(tok --user sam --scope write)
+MAL=$(tok --user mal --scope write)
+MAL_R=$(tok --user mal)
+serve_start
+J='-HContent-Type:application/json'
+# alike DESC METHOD THEIRS NONE TOKEN [CURL ARGS...]: the path THEIRS (of
+# another organization's PO) answers as the path NONE (of none) does, but
+# for the PO's name; the vault unchanged
+alike() {
+	ad=$1 am=$2 theirs=$3 none=$4; shift 4
+	before=$(api_state)
+	api 000 "$am" "$theirs" "$@" 2> /dev/null
+	a_status=$got a_body=$(sed 's/PO-S/NAME/g' body.json)
+	api 000 "$am" "$none" "$@" 2> /dev/null
+	n_status=$got n_body=$(sed 's/PO-Q/NAME/g' body.json)
+	if [ "$a_status" != "$n_status" ] || [ "$a_body" != "$n_body" ]; then
+		_fail "$ad" "theirs: $a_status $a_body" "none: $n_status $n_body"
+	elif [ "$before" != "$(api_state)" ]; then
+		_fail "$ad" "the vault changed"
+	else
+		_pass "$ad"
+	fi
+}
+alike "GET pos/PO-S (acme's blanket, to globex): as a PO that does not exist" GET pos/PO-S pos/PO-Q "$MAL_R"
+alike "answering acme's release 1 (globex): as a PO that does not exist" POST pos/PO-S/acks pos/PO-Q/acks \
+	"$MAL" $J --data-binary '{"release": 1, "promise": "2099-12-01"}'
+alike "answering acme's release 9, never recorded (globex): as a PO that does not exist" \
+	POST pos/PO-S/acks pos/PO-Q/acks "$MAL" $J --data-binary '{"release": 9, "promise": "2099-12-01"}'
+refused 404 "^PO 'PO-S' has no release 9$" "the supplier answering a release not recorded: 404" \
+	POST pos/PO-S/acks "$SAM" $J --data-binary '{"release": 9, "promise": "2099-12-01"}'
+refused 400 "out of range" "a release number past the largest: 400" \
+	POST pos/PO-S/acks "$SAM" $J --data-binary '{"release": 4294967297, "promise": "2099-12-01"}'
+refused 400 "out of range" "a negative release number: 400" \
+	POST pos/PO-S/acks "$SAM" $J --data-binary '{"release": -1, "promise": "2099-12-01"}'
+refused 400 "release" "a release number that is a string: 400" \
+	POST pos/PO-S/acks "$SAM" $J --data-binary '{"release": "1", "promise": "2099-12-01"}'
+refused 400 "a release is acknowledged whole" "a release answered with a line: 400" \
+	POST pos/PO-S/acks "$SAM" $J --data-binary '{"release": 1, "line": 1, "promise": "2099-12-01"}'
+refused 400 "a release is acknowledged whole" "a release answered with two lines: 400" \
+	POST pos/PO-S/acks "$SAM" $J --data-binary '{"release": 1, "lines": [1, 2], "promise": "2099-12-01"}'
+ok "the supplier answers release 2 through the API" \
+	api 201 POST pos/PO-S/acks "$SAM" $J --data-binary '{"release": 2, "promise": "2027-03-25"}'
+check "  po show reads it" \
+	evalq "q po show PO-S --json | jq -e '.releases[1].acknowledged == \"accepted\"' > /dev/null"
+ok "the vault verifies" q verify
+openapi_check "every answer matches schemas/openapi.json"
+
 done_testing
