@@ -260,6 +260,19 @@ ok "  control: an ordinary line still ships what it orders" \
 	q --key sam.pem asn add --po PO-O --ship-date 2099-12-10 --package CTN-1:L-2:10
 ok "the vault verifies" q verify
 
+# ---- a cancelled blanket's releases
+q po add PO-K --supplier acme --line PN-1:100:DWG-1@C --valid-from 2026-01-01 --valid-until 2099-12-31 > /dev/null
+q po release PO-K --line 1 --qty 10 --due 2027-03-01 > /dev/null
+check "an unanswered release is in the supplier's inbox" \
+	evalq "q --key sam.pem inbox | grep -q 'answer-release  *PO-K release 1'"
+q po cancel PO-K --reason "project stopped" > /dev/null
+fails 1 "^qvault: PO 'PO-K' has no open line: it was cancelled or closed$" \
+	"a release of a cancelled PO cannot be answered" \
+	q --key sam.pem po ack PO-K --release 1 --promise 2027-02-01
+check "  so the inbox no longer asks for it" evalq "! q --key sam.pem inbox | grep -q 'PO-K'"
+fails 1 "^qvault: PO 'PO-K' is cancelled$" "  and nothing more is released of it" \
+	q po release PO-K --line 1 --qty 1 --due 2027-03-01
+
 # ==== the HTTP API ==============================================================
 if ! command -v curl > /dev/null; then
 	_skip "no curl (scripts/deps installs it)"
