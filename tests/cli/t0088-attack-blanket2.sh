@@ -20,6 +20,8 @@ q release DWG-1 --rev C c.pdf --to acme,globex > /dev/null
 q po add PO-B --supplier acme --line PN-1:100:DWG-1@C --valid-from 2026-01-01 --valid-until 2099-12-31 > /dev/null
 q po add PO-G --supplier globex --line PN-1:100:DWG-1@C --valid-from 2026-01-01 --valid-until 2099-12-31 > /dev/null
 q po release PO-B --line 1 --qty 30 --due 2027-03-01 > /dev/null
+# PO-E: a blanket whose validity ended before today
+q po add PO-E --supplier acme --line PN-1:100:DWG-1@C --valid-from 2026-01-01 --valid-until 2026-06-30 > /dev/null
 podir() { h=$(printf %s "$1" | sha256sum); echo "pos/$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)/$1"; }
 PB=$(podir PO-B)
 as() { who=$1; shift; SSH_ORIGINAL_COMMAND="$*" q -C v shell --user "$who"; }
@@ -36,6 +38,9 @@ fails 1 "^qvault: no PO 'PO-B'$" "  another organization's release not yet recor
 fails 1 "^qvault: no PO 'PO-B'$" "po show of another organization's blanket: no PO" \
 	q --key mal.pem po show PO-B
 fails 1 "no PO 'PO-B'" "  through qvault shell too" as mal po show PO-B
+fails 1 "^qvault: line 1 of PO 'PO-E' was valid until 2026-06-30: no release on $(date -u +%Y-%m-%d)$" \
+	"a release after the blanket's validity ended (due within it) is refused, the vault unchanged" \
+	q po release PO-E --line 1 --qty 10 --due 2026-06-15
 check "the supplier's inbox holds its release to answer" \
 	evalq "q --key sam.pem inbox --json | grep -q answer-release"
 check "another organization's inbox holds none of it" \
@@ -147,6 +152,11 @@ fr r6 5 'del(.released_at) | .note = "extra"'
 check "a release with a member swapped for another is caught" culprit r6 "malformed|released_at|time"
 fr r7 5 '.line = 2'
 check "a release of a line the PO does not have is caught" culprit r7 "PO 'PO-B' has no line 2"
+tamper r10
+release_json PO-E 1 5 2026-06-15 > r10.json
+forge_as r10 bob owner po-release PO-E "po release PO-E (release 1)" "$(podir PO-E)/releases/000001.json=r10.json"
+check "a release made after the blanket's validity ended (due within it) is caught" \
+	culprit r10 "line 1 of PO 'PO-E' was valid until 2026-06-30: no release on"
 # a release rewritten or removed in a later commit
 tamper r8
 git -C v show "main:$PB/releases/000001.json" | jq -S --indent 2 '.qty = 3' > r8.json
@@ -229,7 +239,7 @@ change_json '.lines[0] |= del(.blanket) | .lines[0].due = "2027-01-01" | .lines[
 forge_as c2 bob owner po-change PO-B "po change PO-B (revision 1)" "$PB/changes/000001-bob.json=c2.json"
 check "a change order turning a blanket with releases into an ordinary line is caught" \
 	culprit c2 "line 1 changes its blanket terms"
-pulls_refused v "malformed|but 'sue' signed|not recorded before it" r1 k1 k4
+pulls_refused v "malformed|but 'sue' signed|not recorded before it|was valid until" r1 k1 k4 r10
 V=v
 ok "the vault itself verifies" q -C v verify
 
