@@ -1,12 +1,14 @@
 #!/bin/sh
 # More attacks on blanket orders and their releases (issue 17): a hostile
-# supplier through the CLI and qvault shell (answering another
-# organization's release, a release not yet recorded, an old one; seeing
-# another organization's releases); two sites releasing and changing one
-# blanket at once (pull, and the same merge made with stock git); a peer
-# site forging with stock git and ssh-keygen (an acknowledgment signed by
-# another user's key, a release rewritten, a release with extra members or
-# an absurd quantity).
+# supplier through the CLI, qvault shell and the HTTP API (answering
+# another organization's release, a release not yet recorded, an old one;
+# seeing another organization's releases; shipping more than was released);
+# a buyer releasing after the blanket's validity ended, or cancelling a PO
+# with releases unanswered; two sites releasing and changing one blanket at
+# once (pull, and the same merge made with stock git); a peer site forging
+# with stock git and ssh-keygen (an acknowledgment signed by another user's
+# key or with a .sig over other bytes, a release rewritten or removed, a
+# release with extra members or an absurd quantity, blanket terms changed).
 . "$(dirname "$0")/lib.sh"
 
 vault_v sam:acme mal:globex
