@@ -52,10 +52,16 @@ static const char SQL_LOT_LINE[] =
 	" WHERE po = ?1 AND part = ?2"
 	" ORDER BY state <> 'open', line LIMIT 1";
 /* shipped: by the notices in force, but those the batch replaces (?3, a JSON list) */
+/* a line's limit: what it orders; a blanket line's, what its releases
+ * called off (the total agreed is no call to ship); what was shipped of
+ * it; whether it is a blanket */
 static const char SQL_SHIPPED[] =
-	"SELECT (SELECT qty FROM po_lines WHERE po = ?1 AND line = ?2),"
+	"SELECT (SELECT CASE WHEN valid_from IS NULL THEN qty ELSE"
+	"  (SELECT coalesce(sum(r.qty), 0) FROM po_releases r WHERE r.po = ?1 AND r.line = ?2) END"
+	"  FROM po_lines WHERE po = ?1 AND line = ?2),"
 	" (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE po = ?1 AND line = ?2 AND in_force"
-	"  AND asn NOT IN (SELECT value FROM json_each(?3)))";
+	"  AND asn NOT IN (SELECT value FROM json_each(?3))),"
+	" (SELECT valid_from IS NOT NULL FROM po_lines WHERE po = ?1 AND line = ?2)";
 static const char SQL_LOT_SHIPPED[] = /* drawn: by ship notices and by lots made from it */
 	"SELECT (SELECT coalesce(sum(qty), 0) FROM asn_items WHERE lot = ?1 AND in_force"
 	"  AND asn NOT IN (SELECT value FROM json_each(?3)))"
@@ -378,12 +384,12 @@ static int cmp_lots(const void *a, const void *b)
  * already: what earlier notices shipped of it); items count in batch
  * order within a group.  *worst = n when none goes over.
  */
-static int first_over(size_t *worst, uint64_t *left, uint64_t *limit, vault *v,
+static int first_over(size_t *worst, uint64_t *left, uint64_t *limit, int *blanket, vault *v,
 		      const item *items, size_t n, int by_lot, const char *replaced)
 {
 	size_t *order = malloc((n + 1) * sizeof(size_t)), i;
 	uint64_t lim = 0, shipped = 0;
-	int error = 0;
+	int error = 0, is_blanket = 0;
 
 	if (!order)
 		abort();
@@ -414,12 +420,14 @@ static int first_over(size_t *worst, uint64_t *left, uint64_t *limit, vault *v,
 				error = index_error(v);
 			lim = by_lot ? it->lot_qty : (uint64_t)sqlite3_column_int64(st, 0);
 			shipped = (uint64_t)sqlite3_column_int64(st, by_lot ? 0 : 1);
+			is_blanket = !by_lot && sqlite3_column_int(st, 2);
 			sqlite3_reset(st);
 		}
 		if (shipped + it->qty > lim && order[i] < *worst) {
 			*worst = order[i];
 			*left = lim > shipped ? lim - shipped : 0;
 			*limit = lim;
+			*blanket = is_blanket;
 		}
 		shipped += it->qty;
 	}
@@ -437,19 +445,21 @@ static int check_quantities(vault *v, const item *items, size_t n, const vault_a
 	uint64_t left = 0, limit = 0;
 	size_t worst;
 	const item *it;
-	int error;
+	int error, blanket = 0;
 
-	if ((error = first_over(&worst, &left, &limit, v, items, n, 0, replaced)) < 0)
+	if ((error = first_over(&worst, &left, &limit, &blanket, v, items, n, 0, replaced)) < 0)
 		return error;
 	if (worst < n) {
 		it = &items[worst];
 		return vault_error__set(VAULT_EINVALID,
-			"%spackage '%s': ships %llu of line %u of PO '%s', which has %llu open of %llu ordered",
+			"%spackage '%s': ships %llu of line %u of PO '%s', which has %llu open of %llu %s",
 			where ? where[it->asn] : "", asns[it->asn].packages[it->pkg].id,
 			(unsigned long long)it->qty, it->line, it->po,
-			(unsigned long long)left, (unsigned long long)limit);
+			(unsigned long long)left, (unsigned long long)limit,
+			blanket ? "released (a blanket line ships only what its releases call off)" :
+			"ordered");
 	}
-	if ((error = first_over(&worst, &left, &limit, v, items, n, 1, replaced)) < 0)
+	if ((error = first_over(&worst, &left, &limit, &blanket, v, items, n, 1, replaced)) < 0)
 		return error;
 	if (worst < n) {
 		it = &items[worst];

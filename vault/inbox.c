@@ -81,13 +81,16 @@
 	" AND NOT EXISTS (SELECT 1 FROM po_acks a WHERE a.po = x.po AND a.revision = x.revision)" \
 	" AND EXISTS (SELECT 1 FROM po_lines l WHERE l.po = x.po AND l.state = 'open')"
 
-/* releases against blanket lines of the POs `scope` reads nobody of the supplier answered, made before `before` */
+/* releases against blanket lines of the POs `scope` reads nobody of the supplier answered, made
+ * before `before`, their line still open (a cancelled PO's releases can no longer be answered) */
 #define RELEASE_UNANSWERED(action, scope, before) \
 	"SELECT '" action "', r.po || ' release ' || r.release, p.supplier, r.po, r.released_at," \
 	" r.qty || ' of ' || r.part || ' due ' || r.due" \
 	" FROM pos p JOIN po_releases r ON r.po = p.po WHERE" scope("p.supplier") \
 	" AND r.released_at <= " before \
-	" AND NOT EXISTS (SELECT 1 FROM release_acks a WHERE a.po = r.po AND a.release = r.release)"
+	" AND NOT EXISTS (SELECT 1 FROM release_acks a WHERE a.po = r.po AND a.release = r.release)" \
+	" AND EXISTS (SELECT 1 FROM po_lines l WHERE l.po = r.po AND l.line = r.line" \
+	"  AND l.state = 'open')"
 
 /* revisions distributed to ?1 (all, when NULL) and not acknowledged, released before `before` */
 #define REVISION_UNACKNOWLEDGED(action, before) \

@@ -96,12 +96,13 @@ int vault_po__called_off(uint64_t *sum, size_t *count, vault_store *store, const
 /* ---- making one ------------------------------------------------------------ */
 
 /*
- * Line `line` of the PO revision `rec` as a release may call it off: there,
- * open, a blanket, `due` within its validity, `qty` within what remains
- * (`sum` called off before).  0, or the refusal.
+ * Line `line` of the PO revision `rec` as a release made at `at` (a
+ * record's time, UTC) may call it off: there, open, a blanket whose
+ * validity has not ended by the day of `at`, `due` within its validity,
+ * `qty` within what remains (`sum` called off before).  0, or the refusal.
  */
 static int releasable(json_t *rec, const char *po, unsigned line, uint64_t qty, const char *due,
-		      uint64_t sum)
+		      uint64_t sum, const char *at)
 {
 	json_t *l = line_numbered(json_object_get(rec, "lines"), line);
 	json_t *b = json_object_get(l, "blanket");
@@ -119,6 +120,10 @@ static int releasable(json_t *rec, const char *po, unsigned line, uint64_t qty, 
 	if (!from || !until)
 		return vault_error__set(VAULT_EINVALID, "line %u of PO '%s' is no blanket order",
 					line, po);
+	if (strlen(at) >= 10 && strncmp(at, until, 10) > 0)
+		return vault_error__set(VAULT_EINVALID,
+			"line %u of PO '%s' was valid until %s: no release on %.10s", line, po,
+			until, at);
 	if (strcmp(due, from) < 0 || strcmp(due, until) > 0)
 		return vault_error__set(VAULT_EINVALID,
 			"due date %s is outside the validity of line %u of PO '%s' (%s to %s)", due,
@@ -166,18 +171,18 @@ int vault_po_release(vault *v, const char *po, unsigned line, uint64_t qty, cons
 			"quantity must be a whole number from 1 to %llu", QTY_MAX);
 	if ((error = vault__txn_begin(&t, v)) < 0)
 		return error;
+	vault_time_format(when, sizeof(when), t.now);
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_BUYER,
 				     "release against blanket orders")) < 0 ||
 	    (error = vault_po__latest(&rec, &seq, v->store, t.root, po)) < 0 ||
 	    (error = vault_po__called_off(&sum, &count, v->store, t.root, po, line)) < 0 ||
-	    (error = releasable(rec, po, line, qty, due, sum)) < 0)
+	    (error = releasable(rec, po, line, qty, due, sum, when)) < 0)
 		goto done;
 	if (count >= RELEASES_MAX) {
 		error = vault_error__set(VAULT_EINVALID, "PO '%s' has %zu releases already", po,
 					 count);
 		goto done;
 	}
-	vault_time_format(when, sizeof(when), t.now);
 	if ((error = vault_record__dump(&json, &len, json_pack(
 		"{s:s, s:i, s:s, s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "record", "po-release",
 		"format", 1, "po", po, "release", (json_int_t)count + 1, "line", (json_int_t)line,
@@ -324,7 +329,7 @@ static void check_po_release(const vault_change_ctx *c, const char *path)
 			 vault_rules__str(rec, "part"), (long long)line, vault_rules__str(l, "part"));
 	if (releasable(before, parts[3], (unsigned)line,
 		       (uint64_t)json_integer_value(json_object_get(rec, "qty")),
-		       vault_rules__str(rec, "due"), sum) < 0)
+		       vault_rules__str(rec, "due"), sum, vault_rules__str(rec, "released_at")) < 0)
 		c->found(c, path, "%s", vault_error_message());
 done:
 	json_decref(rec);

@@ -340,9 +340,17 @@ static int collect_revision(void *payload, vault_change what, const char *path)
 
 	if (what != VAULT_CHANGE_ADDED)
 		return 0;
-	/* a document's revisions, and a PO's change orders: each a next revision */
-	if ((po = vault_kind__match(&vault_kind_po_change, path, &m)) == 0 &&
-	    !vault_kind__match(&vault_kind_revision, path, &m))
+	/* a document's revisions, and a PO's change orders: each a next
+	 * revision; and a PO's releases, each checked against the blanket's
+	 * terms and what the releases before it called off, as a change
+	 * order is checked against what was released: a release at one site
+	 * and a change order (or another release) at the other would each
+	 * pass alone and together call off more than the blanket holds */
+	if ((po = vault_kind__match(&vault_kind_po_change, path, &m)) != 0)
+		po = 'p';
+	else if (vault_kind__match(&vault_kind_po_release, path, &m))
+		po = 'r';
+	else if (!vault_kind__match(&vault_kind_revision, path, &m))
 		return 0;
 	if (s->count == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
@@ -362,7 +370,7 @@ static int collect_revision(void *payload, vault_change what, const char *path)
 		if (same)
 			return 0;
 	}
-	if (vault__fmt(key, sizeof(key), "name", "%c:%s", po ? 'p' : 'd', m.key) < 0)
+	if (vault__fmt(key, sizeof(key), "name", "%c:%s", po ? po : 'd', m.key) < 0)
 		return VAULT_EINVALID;
 	s->docs[s->count++] = vault__strdup(key);
 	return 0;
@@ -377,10 +385,26 @@ static void doc_set_free(doc_set *s)
 	free(s->docs);
 }
 
+/* One document's revisions, or one PO's change orders and releases. */
+static int same_key(const char *a, const char *b)
+{
+	return strcmp(a + 2, b + 2) == 0 && (a[0] == 'd') == (b[0] == 'd');
+}
+
+static const char *what_both(char a, char b)
+{
+	if (a == 'd')
+		return "revisions of";
+	if (a != b)
+		return "a change order and a release of PO";
+	return a == 'p' ? "change orders of PO" : "releases of PO";
+}
+
 /*
- * Both sites added revisions of the same document, or change orders of the
- * same PO, since they parted: the two would compete to be its current
- * revision.  A true conflict.
+ * Both sites added revisions of the same document, or change orders or
+ * releases of the same PO, since they parted: the two would compete to be
+ * its current revision, or call off more than its blanket holds.  A true
+ * conflict.
  */
 int vault_verify__same_document(vault *v, const git_tree *base, const git_tree *ours,
 				 const git_tree *theirs)
@@ -394,12 +418,11 @@ int vault_verify__same_document(vault *v, const git_tree *base, const git_tree *
 		goto done;
 	for (i = 0; i < a.count && !error; i++)
 		for (j = 0; j < b.count && !error; j++)
-			if (strcmp(a.docs[i], b.docs[j]) == 0)
+			if (same_key(a.docs[i], b.docs[j]))
 				error = vault_error__set(VAULT_EEXISTS,
 					"both sites added %s '%s' since they parted; "
 					"nothing was merged (settle it at one site, then pull)",
-					a.docs[i][0] == 'p' ? "change orders of PO" : "revisions of",
-					a.docs[i] + 2);
+					what_both(a.docs[i][0], b.docs[j][0]), a.docs[i] + 2);
 done:
 	doc_set_free(&a);
 	doc_set_free(&b);
