@@ -59,7 +59,6 @@ NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 # ---- forging helpers ---------------------------------------------------------
 # dir_of NAME: the fan-out of a document, lot, PO or ship notice folder
-dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
 doc() { echo "docs/$(dir_of "$1")/$1/$2"; }    # doc DOC REV: a revision folder
 # tree_of VAULT BASE|- SPEC...: BASE's tree (or an empty one) where each
 # SPEC, PATH=FILE, sets PATH to FILE's bytes and -PATH removes PATH

@@ -202,6 +202,8 @@ forge_commit() {
 	git -C "$fv" update-ref refs/heads/main "$c"
 	rm -f "$TMP/forge.index"
 }
+# dir_of NAME: the two fan-out folders of a record named NAME (HH/HH of its SHA-256)
+dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
 # culprit VAULT PATTERN: verify fails (exit 3) with a finding matching PATTERN
 culprit() {
 	q -C "$1" verify > "$TMP/v.out" 2>&1

@@ -25,7 +25,6 @@ q --key sam.pem asn add --id ASN-1 --po PO-1 --ship-date 2099-01-02 \
 q --key sam.pem asn add --id ASN-2 --po PO-1 --ship-date 2099-01-02 --package C-1:L-3:5 > /dev/null 2>&1
 ok "verify passes on the honest vault" q verify
 
-dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
 A1="asns/$(dir_of ASN-1)/ASN-1"
 P1="pos/$(dir_of PO-1)/PO-1"
 T=$(date -u +%s)

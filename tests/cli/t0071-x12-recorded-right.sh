@@ -46,7 +46,6 @@ notice() {
 }
 sql() { sqlite3 v/qvault/index.db "$1"; }
 shipped() { q po show "$1" --json | jq -r ".lines[] | select(.line == $2) | .shipped"; }
-dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
 
 # ---- LIN: the part an item names is the lot's part -------------------------
 notice 00 SHIP-X '*BP*PN-2' 10 L-1 > wrong-part.856

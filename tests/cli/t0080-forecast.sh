@@ -11,7 +11,6 @@ q release DWG-1 --rev C c.pdf --to acme,zenith > /dev/null
 q po add PO-1 --supplier acme --line PN-1:10:DWG-1@C --line PN-2:10:DWG-1@C > /dev/null
 q po add PO-Z --supplier zenith --line PN-9:10:DWG-1@C > /dev/null
 
-dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
 F1="forecasts/$(dir_of PN-1)/PN-1/acme/PLANT-1/forecast"
 commits() { git -C v rev-list --count main; }
 # forecast JSON: PN-1 to PLANT-1 for acme; $1 the second week's quantity

@@ -129,7 +129,6 @@ check "  its record holds the import schema's members and who imported it, no mo
 
 # ---- a peer site forging with stock git and ssh-keygen ----------------------------------
 ok "verify passes on the honest vault" q verify
-dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
 F="forecasts/$(dir_of PN-1)/PN-1/acme/PLANT-1/forecast"
 VID=$(git -C v show main:vault.json | jq -r .id)
 FP_SID=$(ssh-keygen -lf sid.pub | cut -d' ' -f2)
