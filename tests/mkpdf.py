@@ -212,6 +212,22 @@ def main():
                                                      bomb(arg).hex().encode() + b'>')))
     elif kind == 'bomb-lzw':
         write(path, one_page(CATALOG, content=stream(b'/Filter /LZWDecode', lzw_zeros(arg))))
+    elif kind == 'bomb-many':
+        # streams each inflating to a little under what libqvault decodes
+        # in one buffer (4 MiB), past the budget together
+        one = zlib.compress(b'\0' * 4000000, 9)
+        count = arg // 4000000 + 1
+        refs = b' '.join(b'%d 0 R' % (5 + i) for i in range(count))
+        write(path, one_page(b'<< /Type /Catalog /Pages 2 0 R /Parts [%s] >>' % refs,
+                             [stream(b'/Filter /FlateDecode', one)] * count))
+    elif kind == 'bomb-cut':
+        # a bomb cut in half: no end, no checksum; still arg / 2 bytes
+        data = bomb(arg)
+        write(path, one_page(CATALOG, content=stream(b'/Filter /FlateDecode', data[:len(data) // 2])))
+    elif kind == 'big-flate':
+        # arg bytes of '0' and '1' at random: inflates about 8 times, honest
+        data = bytes(0x30 | (b & 1) for b in os.urandom(arg))
+        write(path, one_page(CATALOG, content=stream(b'/Filter /FlateDecode', zlib.compress(data, 9))))
     elif kind == 'bomb-dct':
         write(path, one_page(CATALOG, content=stream(b'/Filter [/DCTDecode /FlateDecode]', b'\xff\xd8' * 8)))
     elif kind == 'exe-long':

@@ -5,8 +5,9 @@
  * because qpdf resolves each object as a reader does.  A stream's
  * filters (Flate, LZW, ASCIIHex, ASCII85, RunLength) are run here, stage
  * by stage, what they put out counted and dropped, unless its raw bytes
- * are too few to matter; an embedded file is decoded for its first
- * bytes.
+ * are too few to matter (a stream of one /FlateDecode is decoded at once
+ * by libdeflate when what it gives fits a few megabytes); an embedded
+ * file is decoded for its first bytes.
  */
 #include "pdf.h"
 
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
 #include <qpdf/qpdf-c.h>
 #include <zlib.h>
 
@@ -247,6 +249,10 @@ typedef struct {
 	long long objects, items, pages;
 	long long inflated, unchecked; /* bytes decoded; most the undecoded could give */
 	unsigned char *bytes; /* the file, when it was read whole */
+	z_stream z;           /* reset for each stream's first /FlateDecode */
+	int z_live;
+	struct libdeflate_decompressor *whole; /* a stream of one /FlateDecode, at once */
+	unsigned char *whole_out;              /* WHOLE_MAX bytes, once needed */
 } walk;
 
 /* Bytes of the UTF-8 character at `s`; 0 when none starts there. */
@@ -493,6 +499,7 @@ enum filt { F_FLATE, F_LZW, F_AHX, F_A85, F_RL, F_PASS, F_OTHER };
 #define MAX_FILTERS 8
 #define LZW_CODES 4096
 #define CHUNK 8192
+#define WHOLE_MAX (4u * 1024 * 1024)
 
 static const struct { const char *name, *abbrev; enum filt f; long long ratio; } filters[] = {
 	/* ratio: the most one input byte can decode to */
@@ -515,8 +522,8 @@ typedef struct {
 	enum filt f;
 	long long ratio;
 	int done, early;
-	z_stream z;
-	int z_live;
+	z_stream own, *z; /* z: own, or the walk's, reset, for the chain's first */
+	int z_live;       /* own is to be ended */
 	uint64_t acc;
 	int nacc, rl_lit, rl_rep;
 	lzw_state *lzw;
@@ -560,20 +567,20 @@ static void run_flate(chain *c, int i, stage *s, const unsigned char *p, size_t 
 	unsigned char out[CHUNK];
 	int rc;
 
-	s->z.next_in = (unsigned char *)(uintptr_t)p;
-	s->z.avail_in = (uInt)len; /* the caller's chunks are small */
+	s->z->next_in = (unsigned char *)(uintptr_t)p;
+	s->z->avail_in = (uInt)len; /* the caller's chunks are small */
 	do {
-		s->z.next_out = out;
-		s->z.avail_out = sizeof(out);
-		rc = inflate(&s->z, Z_NO_FLUSH);
-		if (sizeof(out) > s->z.avail_out)
-			feed(c, i + 1, out, sizeof(out) - s->z.avail_out);
+		s->z->next_out = out;
+		s->z->avail_out = sizeof(out);
+		rc = inflate(s->z, Z_NO_FLUSH);
+		if (sizeof(out) > s->z->avail_out)
+			feed(c, i + 1, out, sizeof(out) - s->z->avail_out);
 		if (rc != Z_OK) {
 			if (rc != Z_BUF_ERROR)
 				s->done = 1;
 			break;
 		}
-	} while (!c->stop && (s->z.avail_in || s->z.avail_out == 0));
+	} while (!c->stop && (s->z->avail_in || s->z->avail_out == 0));
 }
 
 static void lzw_reset(lzw_state *l)
@@ -796,12 +803,15 @@ static int early_change(qpdf_data q, qpdf_oh dict, int i)
 /*
  * The chain of a stream's /Filter: *nfilters the filters it names, c->n
  * those it can run (up to the first it cannot), c->unread set when one it
- * cannot run is followed by another or there are too many.
+ * cannot run is followed by another or there are too many.  The walk's
+ * z_stream, reset, inflates for the first /FlateDecode: one inflate state
+ * and window for the whole file rather than one a stream.
  */
-static void chain_init(chain *c, qpdf_data q, qpdf_oh dict, int *nfilters)
+static void chain_init(chain *c, walk *w, qpdf_oh dict, int *nfilters)
 {
+	qpdf_data q = w->q;
 	qpdf_oh filter = qpdf_oh_get_key(q, dict, "/Filter");
-	int i, count, is_array = qpdf_oh_is_array(q, filter);
+	int i, count, is_array = qpdf_oh_is_array(q, filter), spare = 1;
 
 	memset(c, 0, sizeof(*c));
 	if (qpdf_oh_is_null(q, filter)) {
@@ -824,9 +834,18 @@ static void chain_init(chain *c, qpdf_data q, qpdf_oh dict, int *nfilters)
 			c->unread = i + 1 < count;
 			break;
 		}
-		if (s->f == F_FLATE) {
-			if (inflateInit(&s->z) != Z_OK)
+		if (s->f == F_FLATE && spare) {
+			if (!w->z_live && inflateInit(&w->z) != Z_OK)
 				abort();
+			if (w->z_live && inflateReset(&w->z) != Z_OK)
+				abort();
+			w->z_live = 1;
+			s->z = &w->z;
+			spare = 0;
+		} else if (s->f == F_FLATE) {
+			if (inflateInit(&s->own) != Z_OK)
+				abort();
+			s->z = &s->own;
 			s->z_live = 1;
 		} else if (s->f == F_LZW) {
 			if ((s->lzw = calloc(1, sizeof(*s->lzw))) == NULL)
@@ -845,7 +864,7 @@ static void chain_dispose(chain *c)
 
 	for (i = 0; i < c->n; i++) {
 		if (c->st[i].z_live)
-			inflateEnd(&c->st[i].z);
+			inflateEnd(&c->st[i].own);
 		free(c->st[i].lzw);
 	}
 }
@@ -888,7 +907,7 @@ static int stream_head(unsigned char *head, size_t *len, walk *w, qpdf_oh stream
 	int nfilters;
 
 	*len = 0;
-	chain_init(&c, w->q, dict, &nfilters);
+	chain_init(&c, w, dict, &nfilters);
 	qpdf_oh_release(w->q, dict);
 	if (c.unread || c.n < nfilters) {
 		chain_dispose(&c);
@@ -1023,6 +1042,41 @@ static int filespec(walk *w, qpdf_oh spec, int owner)
 }
 
 /*
+ * The most common stream, one /FlateDecode, decoded at once by
+ * libdeflate into a buffer of WHOLE_MAX bytes (or the budget left, if
+ * less), which is about three times as fast as zlib's streaming inflate.
+ * 1 when it is counted so (c->over set if it decodes past the budget);
+ * 0 when the stream is to be run through the chain as it streams: other
+ * filters, a stream longer than the buffer, or one libdeflate refuses
+ * (a damaged stream, or one cut short, is counted by zlib up to where it
+ * breaks, as qpdf would read it).
+ */
+static int inflate_whole(walk *w, chain *c, const unsigned char *raw, size_t len)
+{
+	size_t cap, in, out;
+	enum libdeflate_result r;
+
+	if (c->n != 1 || c->st[0].f != F_FLATE || c->head_want || c->limit <= 0)
+		return 0;
+	cap = (unsigned long long)c->limit < WHOLE_MAX ? (size_t)c->limit : WHOLE_MAX;
+	if (w->whole == NULL && (w->whole = libdeflate_alloc_decompressor()) == NULL)
+		abort();
+	if (w->whole_out == NULL && (w->whole_out = malloc(WHOLE_MAX)) == NULL)
+		abort();
+	r = libdeflate_zlib_decompress_ex(w->whole, raw, len, w->whole_out, cap, &in, &out);
+	if (r == LIBDEFLATE_SUCCESS) {
+		c->work = (long long)out;
+		return 1;
+	}
+	if (r == LIBDEFLATE_INSUFFICIENT_SPACE && cap == (size_t)c->limit) {
+		c->work = c->limit;
+		c->over = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * A stream with a filter that decodes is decoded, as qpdf reads it (its
  * raw bytes, whatever /Length says), and what each stage puts out is
  * counted, never kept: past the limit, over the whole file, it is a
@@ -1037,7 +1091,7 @@ static int bomb(walk *w, qpdf_oh stream, qpdf_oh dict, int owner)
 	chain c;
 	int nfilters, error = 0;
 
-	chain_init(&c, w->q, dict, &nfilters);
+	chain_init(&c, w, dict, &nfilters);
 	if (c.unread) {
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' has a stream (object %d) whose filters cannot be checked for a compression bomb",
@@ -1063,7 +1117,8 @@ static int bomb(walk *w, qpdf_oh stream, qpdf_oh dict, int owner)
 		goto done;
 	}
 	c.limit = w->pol->max_inflate - w->unchecked - w->inflated;
-	chain_run(&c, raw, raw_len);
+	if (!inflate_whole(w, &c, raw, raw_len))
+		chain_run(&c, raw, raw_len);
 	w->inflated += c.work;
 	if (c.over)
 		error = vault_error__set(VAULT_EINVALID,
@@ -1368,6 +1423,10 @@ done:
 	free(w.bytes);
 	free(w.stack);
 	free(w.seen);
+	if (w.z_live)
+		inflateEnd(&w.z);
+	libdeflate_free_decompressor(w.whole);
+	free(w.whole_out);
 	if (error < 0) {
 		vault_buf__dispose(&w.findings);
 		return error;

@@ -24,6 +24,9 @@ $MKPDF untyped untyped.pdf 10000
 $MKPDF arrays arrays.pdf 2000000
 for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do $MKPDF "$k" "$k.pdf" 536870912; done
 $MKPDF bomb-lzw lzw.pdf 2000000
+$MKPDF bomb-many bomb-many.pdf 536870912
+$MKPDF bomb-cut bomb-cut.pdf 1073741824
+$MKPDF big-flate big-flate.pdf 6000000
 for k in odd bomb-dct exe-dos exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name slow-head; do
 	$MKPDF "$k" "$k.pdf"
 done
@@ -96,6 +99,14 @@ for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do
 		"a bomb refused: $k" q add "$k.pdf" --doc DWG-B --type drawing
 done
 ok "an LZW stream of 2 MB of zeros is no bomb" q add lzw.pdf --doc DWG-LZW --type drawing
+# one /FlateDecode is decoded at once into 4 MiB: what does not fit, or
+# is cut short, is decoded as it streams; each counts against the budget
+fails 1 "^qvault: 'bomb-many\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb \(vault.json pdf max_inflate\)$" \
+	"135 streams of 4,000,000 zeros each are a bomb together" q add bomb-many.pdf --doc DWG-B --type drawing
+fails 1 "^qvault: 'bomb-cut\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb \(vault.json pdf max_inflate\)$" \
+	"a bomb cut in half (no end, no checksum) is still a bomb" q add bomb-cut.pdf --doc DWG-B --type drawing
+ok "a stream inflating to 6 MB, past the 4 MiB decoded at once, is no bomb" \
+	q add big-flate.pdf --doc DWG-BIG --type drawing
 ok "odd parameters (/DecodeParms short, /EF no dictionary) are read without a word from qpdf" \
 	sh -c 'q add odd.pdf --doc COC-ODD --type coc 2> odd.err && ! test -s odd.err'
 fails 1 "^qvault: 'bomb-dct\.pdf' has a stream \(object [0-9]+\) whose filters cannot be checked for a compression bomb$" \
