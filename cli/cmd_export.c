@@ -68,8 +68,8 @@ static int run_epcis(const cli_command *cmd, cli_args *a, vault *v)
 	free(doc);
 	if ((rc = cli_out_commit(&o)) != EXIT_OK)
 		return rc;
-	printf("wrote %s: an EPCIS 2.0 document of %zu events (%zu TransformationEvents)\n", out,
-	       nevents, ntransform);
+	printf("wrote %s: an EPCIS 2.0 document of %zu event%s (%zu TransformationEvent%s)\n", out,
+	       nevents, nevents == 1 ? "" : "s", ntransform, ntransform == 1 ? "" : "s");
 	return EXIT_OK;
 }
 
