@@ -350,114 +350,124 @@ static int in_set(json_t *lots, const char *lot)
 	return json_object_get(lots, lot) != NULL;
 }
 
+/* Add to `asns` each ship notice in force that ships lot `lot`. */
+static int asns_of(json_t *asns, epcis *e, const char *lot)
+{
+	sqlite3_stmt *st;
+	int rc, error;
+
+	if ((error = prepare(&st, e, "SELECT DISTINCT asn FROM asn_items WHERE lot = ?1"
+			     " AND in_force = 1")) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, lot, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_object_set_new(asns, text(st, 0), json_true());
+	error = step_error(e, rc);
+	sqlite3_finalize(st);
+	return error;
+}
+
 /*
- * The ship notices in force that ship lots of `lots`, one event each
- * with the quantity of each such lot it ships; then each lot of `lots`
- * with a shipped date that no notice ships.
+ * Ship notice `asn` (in force, the viewer's) as one event, with the
+ * quantity of each lot of `lots` it ships; then its receipt, if any, with
+ * what came of each.
  */
-static int shipments(epcis *e, json_t *lots)
+static int asn_events(epcis *e, json_t *lots, const char *asn)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *ev = NULL, *q = NULL;
-	char asn[VAULT_NAME_MAX + 1] = "";
-	int rc, error = 0;
+	int rc, error, first = 1;
 
 	if ((error = prepare(&st, e,
-		"SELECT a.asn, a.po, a.ship_date, a.created_at, a.supplier, i.lot, l.part, sum(i.qty), "
+		"SELECT a.po, a.ship_date, a.created_at, a.supplier, i.lot, l.part, sum(i.qty), "
 		LOT_UNIT("l") " FROM asns a JOIN asn_items i ON i.asn = a.asn AND i.in_force = 1"
-		" JOIN lots l ON l.lot = i.lot WHERE a.cancelled_at IS NULL"
-		" AND (?1 IS NULL OR a.supplier = ?1) GROUP BY a.asn, i.lot ORDER BY a.asn, i.lot")) < 0)
+		" JOIN lots l ON l.lot = i.lot WHERE a.asn = ?1 AND a.cancelled_at IS NULL"
+		" AND (?2 IS NULL OR a.supplier = ?2) GROUP BY i.lot ORDER BY i.lot")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, e->org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->org, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!in_set(lots, text(st, 5)))
+		if (!in_set(lots, text(st, 4)))
 			continue;
-		if (strcmp(asn, text(st, 0)) != 0) {
-			if ((error = vault__fmt(asn, sizeof(asn), "ship notice", "%s", text(st, 0))) < 0)
-				break;
+		if (first) {
+			first = 0;
 			q = json_array();
-			ev = observe(e, day_time(text(st, 2)), sqlite3_column_int64(st, 3),
-				     urn(e, "event", "shipped", text(st, 0), NULL), q, "shipping",
-				     "in_transit", json_pack("[o, o]",
-					biz("po", urn(e, "po", text(st, 1), NULL, NULL)),
-					biz("desadv", urn(e, "asn", text(st, 0), NULL, NULL))));
+			ev = observe(e, day_time(text(st, 1)), sqlite3_column_int64(st, 2),
+				     urn(e, "event", "shipped", asn, NULL), q, "shipping", "in_transit",
+				     json_pack("[o, o]", biz("po", urn(e, "po", text(st, 0), NULL, NULL)),
+					       biz("desadv", urn(e, "asn", asn, NULL, NULL))));
 			if (ev)
 				json_object_set_new(ev, "sourceList", json_pack("[{s:s, s:o}]",
 					"type", "owning_party",
-					"source", urn(e, "org", text(st, 4), NULL, NULL)));
+					"source", urn(e, "org", text(st, 3), NULL, NULL)));
 		}
 		if (ev)
-			json_array_append_new(q, quantity(urn(e, "lot", text(st, 6), text(st, 5), NULL),
-							  st, 7, rec20(text(st, 8))));
+			json_array_append_new(q, quantity(urn(e, "lot", text(st, 5), text(st, 4), NULL),
+							  st, 6, rec20(text(st, 7))));
 	}
-	if (!error)
-		error = step_error(e, rc);
+	error = step_error(e, rc);
 	sqlite3_finalize(st);
-	if (error < 0)
+	if (error < 0 || first)
 		return error;
 	if ((error = prepare(&st, e,
-		"SELECT l.lot, l.po, l.part, l.qty, l.shipped, l.created_at, l.supplier, "
-		LOT_UNIT("l") " FROM lots l WHERE l.shipped IS NOT NULL"
-		" AND (?1 IS NULL OR l.supplier = ?1) AND NOT EXISTS (SELECT 1 FROM asn_items i"
-		" JOIN asns a ON a.asn = i.asn WHERE i.lot = l.lot AND i.in_force = 1"
-		" AND a.cancelled_at IS NULL) ORDER BY l.lot")) < 0)
+		"SELECT a.po, r.received, r.received_at, ri.lot, l.part, ri.received, ri.shipped, "
+		LOT_UNIT("l") " FROM receipts r JOIN asns a ON a.asn = r.asn"
+		" JOIN receipt_items ri ON ri.asn = r.asn JOIN lots l ON l.lot = ri.lot"
+		" WHERE r.asn = ?1 ORDER BY ri.lot")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, e->org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+	ev = NULL;
+	first = 1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!in_set(lots, text(st, 0)))
+		if (!in_set(lots, text(st, 3)))
 			continue;
-		ev = observe(e, day_time(text(st, 4)), sqlite3_column_int64(st, 5),
-			     urn(e, "event", "shipped-lot", text(st, 0), NULL),
-			     json_pack("[o]", quantity(urn(e, "lot", text(st, 2), text(st, 0), NULL),
-						       st, 3, rec20(text(st, 7)))),
-			     "shipping", "in_transit",
-			     json_pack("[o]", biz("po", urn(e, "po", text(st, 1), NULL, NULL))));
-		if (ev)
-			json_object_set_new(ev, "sourceList", json_pack("[{s:s, s:o}]",
-				"type", "owning_party", "source", urn(e, "org", text(st, 6), NULL, NULL)));
+		if (first) {
+			first = 0;
+			q = json_array();
+			ev = observe(e, day_time(text(st, 1)), sqlite3_column_int64(st, 2),
+				     urn(e, "event", "received", asn, NULL), q, "receiving", "in_progress",
+				     json_pack("[o, o]", biz("po", urn(e, "po", text(st, 0), NULL, NULL)),
+					       biz("desadv", urn(e, "asn", asn, NULL, NULL))));
+		}
+		if (!ev)
+			continue;
+		json_array_append_new(q, quantity(urn(e, "lot", text(st, 4), text(st, 3), NULL), st, 5,
+						  rec20(text(st, 7))));
+		if (sqlite3_column_int64(st, 5) != sqlite3_column_int64(st, 6))
+			json_object_set_new(ev, "disposition", json_string("mismatch_quantity"));
 	}
 	error = step_error(e, rc);
 	sqlite3_finalize(st);
 	return error;
 }
 
-/* The receipts of ship notices, one event each with what came of each lot of `lots`. */
-static int receipts(epcis *e, json_t *lots)
+/* Lot `lot`'s shipped day, when no ship notice in force ships it. */
+static int lot_shipped(epcis *e, const char *lot)
 {
-	sqlite3_stmt *st = NULL;
-	json_t *ev = NULL, *q = NULL;
-	char asn[VAULT_NAME_MAX + 1] = "";
-	int rc, error = 0;
+	sqlite3_stmt *st;
+	json_t *ev;
+	int rc, error;
 
 	if ((error = prepare(&st, e,
-		"SELECT r.asn, a.po, r.received, r.received_at, ri.lot, l.part, ri.received,"
-		" ri.shipped, " LOT_UNIT("l") " FROM receipts r JOIN asns a ON a.asn = r.asn"
-		" JOIN receipt_items ri ON ri.asn = r.asn JOIN lots l ON l.lot = ri.lot"
-		" WHERE ?1 IS NULL OR a.supplier = ?1 ORDER BY r.asn, ri.lot")) < 0)
+		"SELECT l.po, l.part, l.qty, l.shipped, l.created_at, l.supplier, " LOT_UNIT("l")
+		" FROM lots l WHERE l.lot = ?1 AND l.shipped IS NOT NULL AND NOT EXISTS"
+		" (SELECT 1 FROM asn_items i JOIN asns a ON a.asn = i.asn WHERE i.lot = l.lot"
+		" AND i.in_force = 1 AND a.cancelled_at IS NULL)")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, e->org, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!in_set(lots, text(st, 4)))
-			continue;
-		if (strcmp(asn, text(st, 0)) != 0) {
-			if ((error = vault__fmt(asn, sizeof(asn), "ship notice", "%s", text(st, 0))) < 0)
-				break;
-			q = json_array();
-			ev = observe(e, day_time(text(st, 2)), sqlite3_column_int64(st, 3),
-				     urn(e, "event", "received", text(st, 0), NULL), q, "receiving",
-				     "in_progress", json_pack("[o, o]",
-					biz("po", urn(e, "po", text(st, 1), NULL, NULL)),
-					biz("desadv", urn(e, "asn", text(st, 0), NULL, NULL))));
-		}
-		if (!ev)
-			continue;
-		json_array_append_new(q, quantity(urn(e, "lot", text(st, 5), text(st, 4), NULL), st, 6,
-						  rec20(text(st, 8))));
-		if (sqlite3_column_int64(st, 6) != sqlite3_column_int64(st, 7))
-			json_object_set_new(ev, "disposition", json_string("mismatch_quantity"));
+	sqlite3_bind_text(st, 1, lot, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ev = observe(e, day_time(text(st, 3)), sqlite3_column_int64(st, 4),
+			     urn(e, "event", "shipped-lot", lot, NULL),
+			     json_pack("[o]", quantity(urn(e, "lot", text(st, 1), lot, NULL), st, 2,
+						       rec20(text(st, 6)))),
+			     "shipping", "in_transit",
+			     json_pack("[o]", biz("po", urn(e, "po", text(st, 0), NULL, NULL))));
+		if (ev)
+			json_object_set_new(ev, "sourceList", json_pack("[{s:s, s:o}]",
+				"type", "owning_party", "source", urn(e, "org", text(st, 5), NULL, NULL)));
+		rc = SQLITE_DONE;
 	}
-	if (!error)
-		error = step_error(e, rc);
+	error = step_error(e, rc);
 	sqlite3_finalize(st);
 	return error;
 }
@@ -474,41 +484,41 @@ static int visible(epcis *e, const char *doc, const char *rev)
 }
 
 /*
- * The FAI packages attached to lots of `lots` that the viewer may see:
- * the supplier's inspection (conformant when complete with no
- * nonconforming characteristic) and the buyer's disposition of it.
+ * The FAI packages attached to lot `lot` that the viewer may see: the
+ * supplier's inspection (conformant when complete with no nonconforming
+ * characteristic) and the buyer's disposition of it.
  */
-static int inspections(epcis *e, json_t *lots)
+static int lot_fais(epcis *e, const char *lot)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
 
 	if ((error = prepare(&st, e,
-		"SELECT f.doc, f.rev, k.target, l.part, l.po, r.added_at, f.complete, f.nonconforming,"
+		"SELECT f.doc, f.rev, l.part, l.po, r.added_at, f.complete, f.nonconforming,"
 		" d.decision, d.decided_at FROM links k JOIN fais f ON f.doc = k.doc AND f.rev = k.rev"
 		" JOIN revisions r ON r.doc = f.doc AND r.rev = f.rev JOIN lots l ON l.lot = k.target"
 		" LEFT JOIN fai_dispositions d ON d.doc = f.doc AND d.rev = f.rev"
-		" WHERE k.kind = 'lot' ORDER BY f.doc, f.rev, k.target")) < 0)
+		" WHERE k.kind = 'lot' AND k.target = ?1 ORDER BY f.doc, f.rev")) < 0)
 		return error;
+	sqlite3_bind_text(st, 1, lot, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *doc = text(st, 0), *rev = text(st, 1), *lot = text(st, 2);
-		const char *decision = text(st, 8);
-		int good = sqlite3_column_int(st, 6) && sqlite3_column_int(st, 7) == 0;
+		const char *doc = text(st, 0), *rev = text(st, 1), *decision = text(st, 7);
+		int good = sqlite3_column_int(st, 5) && sqlite3_column_int(st, 6) == 0;
 
-		if (!in_set(lots, lot) || !visible(e, doc, rev))
+		if (!visible(e, doc, rev))
 			continue;
-		observe(e, instant(sqlite3_column_int64(st, 5)), sqlite3_column_int64(st, 5),
+		observe(e, instant(sqlite3_column_int64(st, 4)), sqlite3_column_int64(st, 4),
 			urn(e, "event", "inspected-fai", doc, rev), json_pack("[{s:o}]", "epcClass",
-			urn(e, "lot", text(st, 3), lot, NULL)), "inspecting",
+			urn(e, "lot", text(st, 2), lot, NULL)), "inspecting",
 			good ? "conformant" : "non_conformant", json_pack("[o, o]",
-			biz("po", urn(e, "po", text(st, 4), NULL, NULL)),
+			biz("po", urn(e, "po", text(st, 3), NULL, NULL)),
 			biz("testres", urn(e, "doc", doc, rev, NULL))));
 		if (decision)
-			observe(e, instant(sqlite3_column_int64(st, 9)), sqlite3_column_int64(st, 9),
+			observe(e, instant(sqlite3_column_int64(st, 8)), sqlite3_column_int64(st, 8),
 				urn(e, "event", "reviewed-fai", doc, rev), json_pack("[{s:o}]",
-				"epcClass", urn(e, "lot", text(st, 3), lot, NULL)), "inspecting",
+				"epcClass", urn(e, "lot", text(st, 2), lot, NULL)), "inspecting",
 				strcmp(decision, "accepted") == 0 ? "conformant" : "non_conformant",
-				json_pack("[o, o]", biz("po", urn(e, "po", text(st, 4), NULL, NULL)),
+				json_pack("[o, o]", biz("po", urn(e, "po", text(st, 3), NULL, NULL)),
 				biz("testres", urn(e, "doc", doc, rev, NULL))));
 	}
 	error = step_error(e, rc);
@@ -516,26 +526,24 @@ static int inspections(epcis *e, json_t *lots)
 	return error;
 }
 
-/* The nonconformance reports of lots of `lots`. */
-static int ncrs(epcis *e, json_t *lots)
+/* The nonconformance reports of lot `lot`. */
+static int lot_ncrs(epcis *e, const char *lot)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
 
 	if ((error = prepare(&st, e,
-		"SELECT n.ncr, n.lot, l.part, n.po, n.opened_at FROM ncrs n JOIN lots l ON l.lot = n.lot"
-		" WHERE ?1 IS NULL OR n.supplier = ?1 ORDER BY n.ncr")) < 0)
+		"SELECT n.ncr, l.part, n.po, n.opened_at FROM ncrs n JOIN lots l ON l.lot = n.lot"
+		" WHERE n.lot = ?1 AND (?2 IS NULL OR n.supplier = ?2) ORDER BY n.ncr")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, e->org, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!in_set(lots, text(st, 1)))
-			continue;
-		observe(e, instant(sqlite3_column_int64(st, 4)), sqlite3_column_int64(st, 4),
+	sqlite3_bind_text(st, 1, lot, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->org, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		observe(e, instant(sqlite3_column_int64(st, 3)), sqlite3_column_int64(st, 3),
 			urn(e, "event", "ncr", text(st, 0), NULL), json_pack("[{s:o}]", "epcClass",
-			urn(e, "lot", text(st, 2), text(st, 1), NULL)), "inspecting", "non_conformant",
-			json_pack("[o, o]", biz("po", urn(e, "po", text(st, 3), NULL, NULL)),
+			urn(e, "lot", text(st, 1), lot, NULL)), "inspecting", "non_conformant",
+			json_pack("[o, o]", biz("po", urn(e, "po", text(st, 2), NULL, NULL)),
 			biz(NULL, urn(e, "ncr", text(st, 0), NULL, NULL))));
-	}
 	error = step_error(e, rc);
 	sqlite3_finalize(st);
 	return error;
@@ -625,7 +633,8 @@ int vault_export_epcis(char **out, size_t *nevents, size_t *ntransform, vault *v
 		       const char *lot, const char *po, const char *since)
 {
 	epcis e;
-	json_t *lots = json_object(), *list = json_array(), *doc = NULL, *val;
+	json_t *lots = json_object(), *asns = json_object(), *list = json_array(), *doc = NULL;
+	json_t *val;
 	git_commit *head = NULL;
 	git_oid root;
 	const char **names = NULL, *key;
@@ -663,12 +672,22 @@ int vault_export_epcis(char **out, size_t *nevents, size_t *ntransform, vault *v
 	json_object_foreach(lots, key, val)
 		names[k++] = key;
 	qsort(names, k, sizeof(char *), cmp_str);
+	/* each lot's own records, then each ship notice of them once */
 	for (i = 0; i < k; i++)
-		if ((error = lot_made(&e, names[i])) < 0)
+		if ((error = lot_made(&e, names[i])) < 0 || (error = lot_shipped(&e, names[i])) < 0 ||
+		    (error = lot_fais(&e, names[i])) < 0 || (error = lot_ncrs(&e, names[i])) < 0 ||
+		    (error = asns_of(asns, &e, names[i])) < 0)
 			goto done;
-	if ((error = shipments(&e, lots)) < 0 || (error = receipts(&e, lots)) < 0 ||
-	    (error = inspections(&e, lots)) < 0 || (error = ncrs(&e, lots)) < 0)
-		goto done;
+	free(names);
+	if ((names = calloc(json_object_size(asns) + 1, sizeof(char *))) == NULL)
+		abort();
+	k = 0;
+	json_object_foreach(asns, key, val)
+		names[k++] = key;
+	qsort(names, k, sizeof(char *), cmp_str);
+	for (i = 0; i < k; i++)
+		if ((error = asn_events(&e, lots, names[i])) < 0)
+			goto done;
 	qsort(e.ev, e.n, sizeof(event), cmp_event);
 	for (i = 0; i < e.n; i++)
 		json_array_append(list, e.ev[i].ev);
@@ -693,5 +712,6 @@ done:
 	json_decref(doc);
 	json_decref(list);
 	json_decref(lots);
+	json_decref(asns);
 	return error;
 }

@@ -63,6 +63,9 @@ q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 --made 2099-01-02 --fr
 q --key sam.pem lot add L+9 --po PO-3 --part PN-9 --qty 8 --made 2099-01-03 > /dev/null
 q --key zed.pem lot add Z-1 --po PO-2 --part PN-1 --qty 1 --made 2099-01-05 --shipped 2099-01-06 > /dev/null
 q --key sam.pem asn add --po PO-1 --ship-date 2099-01-10 --package CTN-1:L-1:5 > /dev/null 2>&1
+# a ship notice sent in error and cancelled ships nothing
+q --key sam.pem asn add --id ASN-X --po PO-3 --ship-date 2099-01-04 --package CTN-9:L+9:8 > /dev/null 2>&1
+q --key sam.pem asn cancel ASN-X --reason "sent twice" > /dev/null
 q asn receive ASN-000001 --date 2099-01-12 --qty L-1:4 > /dev/null
 fai_pkg FAIR-1 6.01
 q --key sam.pem fai add fai.zip --lot L-1 > /dev/null
@@ -160,7 +163,8 @@ check "  and an export of a lot upstream holds the same genealogy" sh -c '
 
 # --po and --since select
 ok "export --epcis --po PO-3" q export --epcis --po PO-3 -o po3.jsonld
-check "  its lot alone, made of nothing: an ObjectEvent ADD; a name percent-encoded" py po3.jsonld '
+check "  (whose ship notice ASN-X was recorded, then cancelled)" sh -c 'q asn show ASN-X | grep -q "cancelled"'
+check "  its lot alone, made of nothing: an ObjectEvent ADD; a name percent-encoded; its cancelled ship notice none" py po3.jsonld '
 assert len(events) == 1, events
 e = events[0]
 assert (e["type"], e["action"], e["bizStep"]) == ("ObjectEvent", "ADD", "creating_class_instance"), e
@@ -181,6 +185,11 @@ assert [e["bizStep"] for e in events] == ["receiving"], events'
 if [ -n "$schema" ]; then
 	check "  each of these valid against GS1's schema" valid po3.jsonld po1.jsonld since.jsonld ls.jsonld
 fi
+
+ok "export --epcis --lot of a sub-tier lot: the lots made from it" q export --epcis --lot H-2291 -o heat.jsonld
+check "  H-77 and L-1, made from it" py heat.jsonld '
+assert [e["eventID"].split(":event:")[1] for e in ev("TransformationEvent")] == ["made:H-77", "made:L-1"]
+assert lots() == {"L-1", "H-77", "H-2291"}, lots()'
 
 # what a supplier may see
 ok "a supplier exports its own lot" q --key sam.pem export --epcis --lot L-1 -o sam.jsonld
