@@ -688,7 +688,8 @@ int vault_export_epcis(char **out, size_t *nevents, size_t *ntransform, vault *v
 	for (i = 0; i < k; i++)
 		if ((error = asn_events(&e, lots, names[i])) < 0)
 			goto done;
-	qsort(e.ev, e.n, sizeof(event), cmp_event);
+	if (e.n) /* none: e.ev is NULL, which qsort may not be given */
+		qsort(e.ev, e.n, sizeof(event), cmp_event);
 	for (i = 0; i < e.n; i++)
 		json_array_append(list, e.ev[i].ev);
 	doc = json_pack("{s:[s], s:s, s:s, s:o, s:{s:O}}", "@context", EPCIS_CONTEXT,

@@ -182,8 +182,10 @@ assert all(e["eventTime"] >= "2099-01-06" for e in events)'
 ok "export --epcis --lot L-1 --since 2099-01-11" q export --epcis --lot L-1 --since 2099-01-11 -o ls.jsonld
 check "  only the receipt" py ls.jsonld '
 assert [e["bizStep"] for e in events] == ["receiving"], events'
+ok "export --epcis --lot L-1 --since 2999-01-01" q export --epcis --lot L-1 --since 2999-01-01 -o none.jsonld
+check "  no event: an empty event list" py none.jsonld 'assert events == [], events'
 if [ -n "$schema" ]; then
-	check "  each of these valid against GS1's schema" valid po3.jsonld po1.jsonld since.jsonld ls.jsonld
+	check "  each of these valid against GS1's schema" valid po3.jsonld po1.jsonld since.jsonld ls.jsonld none.jsonld
 fi
 
 ok "export --epcis --lot of a sub-tier lot: the lots made from it" q export --epcis --lot H-2291 -o heat.jsonld
