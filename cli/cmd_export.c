@@ -10,8 +10,10 @@
 #include "cli.h"
 
 static const cli_opt opts[] = {
-	{ "lot", 0, OPT_VALUE, "LOT", "the bundle of a lot: its trace, upstream and down" },
-	{ "po", 0, OPT_VALUE, "PO", "the bundle of a purchase order" },
+	{ "lot", 0, OPT_VALUE, "LOT",
+	  "the bundle of a lot: its trace, upstream and down; with --epcis, the lot and its genealogy" },
+	{ "po", 0, OPT_VALUE, "PO",
+	  "the bundle of a purchase order; with --epcis, its lots and their genealogy" },
 	{ "doc", 0, OPT_VALUE, "DOC@REV", "the bundle of one document revision" },
 	{ "epcis", 0, OPT_FLAG, NULL,
 	  "write the lots and their genealogy, shipments and inspections as an EPCIS 2.0 "
