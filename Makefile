@@ -49,7 +49,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/%.c=%)
 
-.PHONY: all deps browser-deps demo demo-portal check test bench clean lint stress fuzz \
+.PHONY: all deps browser-deps epcis-deps demo demo-portal check test bench clean lint stress fuzz \
 	install uninstall
 .SUFFIXES:
 
@@ -182,7 +182,7 @@ demo-portal: deps
 	@scripts/demo-portal build/qvault
 
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer.
-check: deps browser-deps
+check: deps browser-deps epcis-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory SAN=1 build/asan/qvault build/asan/tools/mkzip build/asan/tools/sk-soft.so \
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) $(FUZZ_NAMES:%=build/asan/fuzz/%)
@@ -194,6 +194,13 @@ check: deps browser-deps
 browser-deps:
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 		(cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+
+# ajv and ajv-formats, which validate the EPCIS export against GS1's
+# EPCIS 2.0 JSON Schema (tests/cli/t0094), exactly as
+# tests/epcis/package-lock.json pins them.
+epcis-deps:
+	@[ -d tests/epcis/node_modules/ajv-formats ] || \
+		(cd tests/epcis && npm ci --no-audit --no-fund --loglevel=error)
 
 # Each fuzz target under libFuzzer for SECONDS (default 60), starting from
 # its corpus in tests/fuzz/corpus/; what it finds new goes to

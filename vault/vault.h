@@ -1045,6 +1045,24 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
  */
 int vault_export_signers(char **out, vault *v);
 
+/*
+ * The lots of lot `lot` (its trace: the lot, the lots it was made from
+ * and those made from it) or of PO `po` (its lots and their traces), or
+ * with neither every lot the viewer sees, as an EPCIS 2.0 document
+ * (JSON-LD, GS1's EPCIS 2.0 JSON Schema): a TransformationEvent for a lot
+ * made from lots, ObjectEvents for a lot made from none, its shipments,
+ * receipts, FAI packages and their dispositions, and its NCRs (epcis.c
+ * names the vocabulary and the identifiers).  `since` (YYYY-MM-DD, or
+ * NULL) keeps the events of that day and after.  Each read is the
+ * viewer's: a lot or PO it may not see is refused as by trace
+ * (VAULT_ENOTFOUND), and another organization's lots and records are left
+ * out.  `*out` is malloc'd, the caller's; `*nevents` and `*ntransform`
+ * count its events and its TransformationEvents.  The same vault state
+ * gives the same bytes.
+ */
+int vault_export_epcis(char **out, size_t *nevents, size_t *ntransform, vault *v,
+		       const char *lot, const char *po, const char *since);
+
 /* What a document revision can be attached to. */
 typedef enum { VAULT_LINK_PO, VAULT_LINK_LOT, VAULT_LINK_PART } vault_link_kind;
 

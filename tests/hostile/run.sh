@@ -300,6 +300,12 @@ unseen "cross-org: ship another's lot" "package 'C1': no lot 'L-B'" \
 unseen "cross-org: link to another's lot" "no lot 'L-B'" q --key sam.pem link DWG-1@D --lot L-B
 unseen "cross-org: trace another's lot" "no lot 'L-B'" q --key sam.pem trace lot L-B
 unseen "cross-org: export another's PO" "no PO 'PO-B'" q --key sam.pem export --po PO-B -o b.zip
+unseen "cross-org: EPCIS export of another's lot" "no lot 'L-B'" \
+	q --key sam.pem export --epcis --lot L-B -o b.jsonld
+unseen "cross-org: EPCIS export of another's PO" "no PO 'PO-B'" \
+	q --key sam.pem export --epcis --po PO-B -o b.jsonld
+got=$(q --key sam.pem export --epcis --since 2000-01-01 -o all.jsonld > /dev/null && grep -Ec "L-B|PO-B|beta" all.jsonld)
+row "cross-org: EPCIS export of every lot" "nothing of beta's" "$got lines of beta's" $([ "$got" = 0 ] && echo 1 || echo 0)
 unseen "cross-org: a revision of another's number" "document number 'COC-B' is not available" \
 	q --key sam.pem add cocb.csv --doc COC-B --type coc
 unseen "cross-org: a lot number another holds" "lot number 'L-B' is not available" \
