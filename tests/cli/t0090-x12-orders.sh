@@ -197,9 +197,44 @@ printf '%s\n' 'BSN*00*ZZ-8*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*
 fails 1 "'zzunknown.856': package 'HL3': no lot 'NOSUCH'$" \
 	"a lot under the item that qvault does not know is refused as any unknown lot" q --key sam.pem asn import zzunknown.856
 
+# ---- the set's own rules, for the note's every row ---------------------------
+{ printf '%s\n' 'ISA*00*          *00*          *ZZ*ACMEMACHINING  *ZZ*BUYERCORP      *261128*1200*U*00401*000000302*0*P*>~' \
+	'GS*SH*ACMEMACHINING*BUYERCORP*20261128*1200*302*X*004010~' 'ST*856*0001~' 'BSN*00*SET-1*20261128*1200~' 'HL*1**S~' \
+	'HL*2*1*O~' 'PRF*PO-A~' 'HL*3*2*I~' 'LIN**BP*PN-1~' 'SN1**1*EA~' 'REF*LT*LA-1~' 'SE*10*0001~' 'ST*856*0002~' \
+	'BSN*00*SET-2*20261128*1200~' 'HL*1**S~' 'HL*2*1*I~' 'LIN**BP*PN-1*ON*PO-B*LT*LB-1~' 'SN1**1*EA~' 'SE*7*0002~' \
+	'GE*2*302~' 'IEA*1*000000302~'; } > two-sets.856
+ok "two transaction sets in one group: each its own notice" q --key sam.pem asn import two-sets.856
+check "  SET-1 of PO-A and SET-2 of PO-B, one commit" evalq '
+	test "$(notices_of SET-)" = "SET-1=PO-A SET-2=PO-B" && git -C v log -1 --format=%B | grep -q "^asn import 2 ship notices"'
+printf '%s\n' 'BSN*00*BAD-8*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*P' 'PRF*PO-B' 'HL*4*3*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*LA-1' | x12 > packprf.856
+fails 1 "X12 segment 9 \(PRF\): PRF outside an order level \(HL\*O\) or an item$" "a PRF in a pack is refused" \
+	q --key sam.pem asn import packprf.856
+printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*LA-1' | x12 > twobsn.856
+fails 1 "X12 segment 5 \(BSN\): a second BSN segment$" "a second BSN is refused" q --key sam.pem asn import twobsn.856
+printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'LIN**BP*PN-2' 'SN1**1*EA' 'REF*LT*LA-1' | x12 > twolin.856
+fails 1 "X12 segment 10 \(LIN\): the item has a second LIN$" "an item with a second LIN is refused" q --key sam.pem asn import twolin.856
+printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'REF*LT*LA-1' | x12 > nosn1.856
+fails 1 "X12 segment 11 \(SE\): the item before it has no SN1 segment$" "an item without SN1 is refused" q --key sam.pem asn import nosn1.856
+printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' | x12 > noitem.856
+fails 1 "X12 segment 8 \(SE\): transaction set '0001' has no item \(HL\*I\)$" "a set with no item is refused" q --key sam.pem asn import noitem.856
+printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*LA-1' | x12 > noprf.856
+fails 1 "X12 segment 10 \(SE\): transaction set '0001' has no PRF segment naming its PO$" "a set naming no PO is refused" \
+	q --key sam.pem asn import noprf.856
+printf '%s\n' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*LA-1' | x12 > nobsn.856
+fails 1 "X12 segment 11 \(SE\): transaction set '0001' has no BSN segment$" "a set with no BSN is refused" q --key sam.pem asn import nobsn.856
+sed 's/^SE\*46\*0001~$//' "$FX" > nose.856
+fails 1 "X12 segment [0-9]+ \(GE\): transaction set '0001' has no SE trailer$" "a set with no SE trailer is refused" q --key sam.pem asn import nose.856
+sed 's/^ST\*856\*/ST*810*/' "$FX" > invoice.856
+fails 1 "X12 segment 3 \(ST\): transaction set '0001' is a 810, not an 856 ship notice$" "a set that is no 856 is refused" q --key sam.pem asn import invoice.856
+tr '*' '|' < "$FX" | sed '1 s/|/*/g' > seps.856
+fails 1 "X12 segment 2 \(GS|SH|ACMEMACHINING.*\): .* is not a segment id: the separators are not the ISA's \(elements '\*', segments '~'\)$" \
+	"a body written with another element separator than the ISA's is said so" q --key sam.pem asn import seps.856
+sed '1 s/\*00401\*/*0401**/' "$FX" > squashed.856
+fails 1 "X12: ISA is not the fixed 106 bytes" "a squashed ISA is said so" q --key sam.pem asn import squashed.856
+
 ok "verify passes on all of it" q verify
 rm v/qvault/index.db
 ok "the index rebuilds from the records" q reindex
 check "  to the same quantities" \
-	test "$(shipped PO-A 1) $(shipped PO-A 2) $(shipped PO-B 1) $(shipped PO-C 1)" = "10 5 12 0"
+	test "$(shipped PO-A 1) $(shipped PO-A 2) $(shipped PO-B 1) $(shipped PO-C 1)" = "11 5 13 0"
 done_testing
