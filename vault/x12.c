@@ -189,8 +189,8 @@ static int lots_below(reader *r, const segment *s)
 			continue;
 		it = &r->nodes[below->item_of];
 		if (it->lot[0] && strcmp(it->lot, below->lot) != 0)
-			return vault_x12__fail(s, "item HL '%s' has lots '%s' and '%s' in the levels under it "
-					       "and one quantity: which lot holds what is not said", it->id,
+			return vault_x12__fail(s, "item HL '%s' has lots '%s' and '%s' in the levels under it: "
+					       "qvault reads one lot an item (an HL*I for each lot)", it->id,
 					       it->lot, below->lot);
 		memcpy(it->lot, below->lot, sizeof(it->lot));
 	}

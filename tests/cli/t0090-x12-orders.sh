@@ -186,8 +186,8 @@ fails 1 "X12 segment [0-9]+ \(SE\): item HL '3' names lot 'LA-1', a level under 
 	"an item naming one lot and a level under it another is refused" q --key sam.pem asn import zzother.856
 printf '%s\n' 'BSN*00*ZZ-6*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**2*EA' \
 	'HL*4*3*ZZ' 'REF*LT*LA-1' 'HL*5*3*ZZ' 'REF*LT*LA-2' | x12 > zztwo.856
-fails 1 "item HL '3' has lots 'LA-1' and 'LA-2' in the levels under it and one quantity: which lot holds what is not said$" \
-	"two lots in the levels under an item with one quantity are refused" q --key sam.pem asn import zztwo.856
+fails 1 "item HL '3' has lots 'LA-1' and 'LA-2' in the levels under it: qvault reads one lot an item \(an HL\*I for each lot\)$" \
+	"two lots in the levels under an item are refused" q --key sam.pem asn import zztwo.856
 printf '%s\n' 'BSN*00*ZZ-7*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**2*EA' \
 	'HL*4*3*ZZ' 'REF*LT*LA-1' 'REF*LT*LA-2' | x12 > zzref2.856
 fails 1 "X12 segment 13 \(REF\): the level names a second lot, 'LA-1' and 'LA-2'$" \
@@ -215,6 +215,12 @@ printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3
 fails 1 "X12 segment 10 \(LIN\): the item has a second LIN$" "an item with a second LIN is refused" q --key sam.pem asn import twolin.856
 printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'REF*LT*LA-1' | x12 > nosn1.856
 fails 1 "X12 segment 11 \(SE\): the item before it has no SN1 segment$" "an item without SN1 is refused" q --key sam.pem asn import nosn1.856
+printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'SN1**1*EA' 'REF*LT*LA-1' | x12 > nolin.856
+fails 1 "X12 segment 11 \(SE\): the item before it has no LIN segment$" "an item without LIN is refused" q --key sam.pem asn import nolin.856
+printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'SN1**2*EA' 'REF*LT*LA-1' | x12 > twosn1.856
+fails 1 "X12 segment 11 \(SN1\): the item has a second SN1$" "an item with a second SN1 is refused" q --key sam.pem asn import twosn1.856
+printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*P' 'REF*LT*LA-1' 'REF*BT*LA-2' 'HL*4*3*I' 'LIN**BP*PN-1' 'SN1**1*EA' | x12 > packlots.856
+fails 1 "X12 segment 10 \(REF\): the pack names a second lot, 'LA-1' and 'LA-2'$" "a pack naming two lots is refused" q --key sam.pem asn import packlots.856
 printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' | x12 > noitem.856
 fails 1 "X12 segment 8 \(SE\): transaction set '0001' has no item \(HL\*I\)$" "a set with no item is refused" q --key sam.pem asn import noitem.856
 printf '%s\n' 'BSN*00*BAD-9*20261128*1200' 'HL*1**S' 'HL*2*1*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*LA-1' | x12 > noprf.856
