@@ -81,6 +81,7 @@ typedef struct {
 	char lot[VALUE_MAX + 1];
 	char po[VALUE_MAX + 1];    /* an order's PRF; an item's PRF or LIN ON, then the PO it ships */
 	int marks_gm;
+	int has_item;          /* an order's: an item is under it */
 	json_t *item;          /* an item's, once whole */
 } hl_node;
 
@@ -96,6 +97,7 @@ typedef struct {
 	char level;            /* of the last HL: S, O, P, I, '?' */
 	int has_lin, has_sn1, has_lot, has_bsn;
 	char purpose;          /* BSN01: 0 original, 'C' cancellation, 'R' replacement */
+	int several;           /* the set names several POs: its notices are BSN02+PO */
 	char date[16];         /* BSN03 as YYYY-MM-DD */
 } reader;
 
@@ -204,8 +206,7 @@ static int lots_below(reader *r, const segment *s)
  */
 static int po_of(reader *r, const segment *s, size_t i, const char *only, size_t npos)
 {
-	hl_node *it = &r->nodes[i];
-	const hl_node *order = NULL;
+	hl_node *it = &r->nodes[i], *order = NULL;
 	size_t k, hops;
 
 	for (k = it->parent, hops = 0; k != NONE && hops <= r->nnodes && !order;
@@ -215,6 +216,8 @@ static int po_of(reader *r, const segment *s, size_t i, const char *only, size_t
 	if (it->po[0] && order && strcmp(it->po, order->po) != 0)
 		return vault_x12__fail(s, "item HL '%s' names PO '%s', but its order HL '%s' is of PO '%s'",
 				       it->id, it->po, order->id, order->po);
+	if (order)
+		order->has_item = 1;
 	if (it->po[0])
 		return 0;
 	if (order) {
@@ -239,7 +242,7 @@ static int po_of(reader *r, const segment *s, size_t i, const char *only, size_t
 static int attribute(reader *r, const segment *s)
 {
 	const char *only = NULL;
-	size_t i, k, hops, npos = 0;
+	size_t i, k, hops, npos = 0, nitems = 0;
 	int error;
 
 	if ((error = lots_below(r, s)) < 0)
@@ -250,6 +253,7 @@ static int attribute(reader *r, const segment *s)
 			only = r->nodes[i].po;
 			npos++;
 		}
+	r->several = npos > 1;
 	for (i = 0; i < r->nnodes; i++) {
 		hl_node *it = &r->nodes[i];
 		const hl_node *pack = NULL;
@@ -291,7 +295,14 @@ static int attribute(reader *r, const segment *s)
 		json_object_set_new(it->item, "id", json_string(name));
 		if ((error = po_of(r, s, i, npos == 1 ? only : NULL, npos)) < 0)
 			return error;
+		nitems++;
 	}
+	/* an order of no item would be a notice of nothing (and its PO would
+	 * number the others BSN02+PO); a set of none is said so by notices() */
+	for (i = 0; i < r->nnodes && nitems; i++)
+		if (r->nodes[i].level == 'O' && r->nodes[i].po[0] && !r->nodes[i].has_item)
+			return vault_x12__fail(s, "order HL '%s' (PO '%s') has no item under it",
+					       r->nodes[i].id, r->nodes[i].po);
 	return 0;
 }
 
@@ -679,7 +690,7 @@ static int notices(reader *r, const segment *s)
 			break;
 		json_object_set(asn, "po", po);
 		json_object_set(asn, "packages", json_object_get(by_po, json_string_value(po)));
-		if (json_array_size(order) > 1) {
+		if (r->several) {
 			if ((error = notice_number(name, sizeof(name), s, bsn02, json_string_value(po))) < 0) {
 				json_decref(asn);
 				break;

@@ -149,6 +149,10 @@ printf '%s\n' 'BSN*00*BAD-5*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3
 	'HL*4*1*O' 'PRF*PO-B' 'HL*5*4*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*LA-1' | x12 > wronglot.856
 fails 1 "'wronglot.856': ship notice 2: package 'HL5': lot 'LA-1' belongs to PO 'PO-A', not to PO 'PO-B'$" \
 	"an item whose lot is of another PO than its order's is refused, the notice named" q --key sam.pem asn import wronglot.856
+printf '%s\n' 'BSN*00*BAD-10*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*LA-1' \
+	'HL*4*1*O' 'PRF*PO-B' | x12 > emptyorder.856
+fails 1 "X12 segment [0-9]+ \(SE\): order HL '4' \(PO 'PO-B'\) has no item under it$" \
+	"an order of no item is refused (a notice of nothing)" q --key sam.pem asn import emptyorder.856
 printf '%s\n' 'BSN*00*BAD-6*20261128*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' 'REF*LT*LA-1' \
 	'HL*4*1*O' 'PRF*PO-B' 'HL*5*4*I' 'LIN**BP*PN-1' 'SN1**60*EA' 'REF*LT*LB-1' | x12 > over.856
 fails 1 "'over.856': ship notice 2: package 'HL5': ships 60 of line 1 of PO 'PO-B', which has [0-9]+ open of 60 ordered$" \
