@@ -104,6 +104,15 @@ check "  SHIP-0003+PO-A stays in force; PO-A 40 and 10, PO-B 0, PO-C 0" evalq '
 	test "$(sql "SELECT group_concat(asn, \" \") FROM asns WHERE asn LIKE '"'SHIP-0003%'"' AND cancelled_at IS NULL")" = "SHIP-0003+PO-A" &&
 	test "$(shipped PO-A 1) $(shipped PO-A 2) $(shipped PO-B 1) $(shipped PO-C 1)" = "40 10 0 0"'
 ok "  the one left is cancelled by its number (asn cancel)" q --key sam.pem asn cancel SHIP-0003+PO-A
+sed 's/SHIP-0002/SHIP-0004/' "$FX" > ship4.856
+q --key sam.pem asn import ship4.856 > /dev/null 2>&1
+sed -n '/^BSN/,/^CTT/{s/~$//;p}' ship4.856 | sed 's/^BSN\*00\*/BSN*05*/; s/^SN1\*1\*40\*EA/SN1*1*30*EA/' |
+	awk '/^HL\*10\*/ { skip = 1 } /^CTT/ { skip = 0 } !skip' | x12 > drop-c.856
+ok "a replacement naming two of the three orders (PO-C left out) replaces those two" q --key sam.pem asn import drop-c.856
+check "  SHIP-0004+PO-C stays in force as it was (revision 0): cancel it by its number" evalq '
+	test "$(sql "SELECT group_concat(asn || \":\" || revision, \" \") FROM (SELECT * FROM asns WHERE asn LIKE '"'SHIP-0004%'"' AND cancelled_at IS NULL ORDER BY asn)")" = "SHIP-0004+PO-A:1 SHIP-0004+PO-B:1 SHIP-0004+PO-C:0" &&
+	test "$(shipped PO-A 1) $(shipped PO-C 1)" = "30 24"'
+for o in A B C; do q --key sam.pem asn cancel SHIP-0004+PO-$o > /dev/null; done
 
 # ---- automotive S/I: the PO in each item -------------------------------------
 printf '%s\n' 'BSN*00*AUTO-1*20261128*1200' 'HL*1**S' 'TD5**2*RDWY*M' \
