@@ -4,17 +4,27 @@
  * The envelope: ISA (fixed width: its 4th byte is the element separator,
  * its 105th the component separator, its 106th the segment terminator),
  * GS ... GE around each functional group, ST ... SE around each
- * transaction set (one ship notice), IEA at the end.  SE01 counts the
+ * transaction set (one shipment), IEA at the end.  SE01 counts the
  * segments of its set, ST and SE included; GE01 the sets of its group;
  * IEA01 the groups.  Inside a set: BSN (BSN01 the purpose: 00 an
  * original, 01 the cancellation and 05 the replacement of the notice of
  * shipment id BSN02; BSN03 date), then the hierarchy HL*id*parent*code:
  * S shipment (TD5 carrier, REF*CN or REF*BM tracking, DTM*011 ship date),
- * O order (PRF01 the PO), P pack (MAN*GM the package's marks), I item
- * (LIN product ids, of which BP, IN, PN and VP name parts the lot's part
- * is checked against; SN1 quantity, REF*LT the lot).  A cancellation's
- * other segments are a copy: counted, not read.  Other segments are
- * counted and passed over.
+ * O order (PRF01 the PO), P pack (MAN*GM the package's marks, REF*LT or
+ * REF*BT the lot of the items in it), I item (LIN product ids, of which
+ * BP, IN, PN and VP name parts the lot's part is checked against, LT the
+ * lot and ON the PO; SN1 quantity, REF*LT or REF*BT the lot, PRF the PO).
+ * A level qvault does not read (HL*ZZ, HL*Q...) is passed over, its
+ * children kept; under an item, its REF*LT, REF*BT or LIN LT is the
+ * item's lot.
+ *
+ * One notice per PO: an item's PO is its own (PRF or LIN ON in it), else
+ * its order's (the nearest HL*O above it); when the whole set names one
+ * PO, an item naming none is of it.  A set of one PO gives the notice
+ * BSN02; a set of several gives one notice per PO, numbered
+ * "BSN02+PO", so that the replacement or cancellation naming the same
+ * orders (a cancellation's PRFs, its other segments a copy: counted, not
+ * read) finds each one.  Other segments are counted and passed over.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,14 +66,22 @@ const char *vault_x12__el(const segment *s, size_t i)
 	return i < s->n ? s->el[i] : "";
 }
 
+#define NONE ((size_t)-1)
+
 /* One HL of a transaction set: its id, its parent's, its level, a pack's marks. */
 typedef struct {
 	char id[VALUE_MAX + 1];
-	size_t parent;         /* index of its parent, or (size_t)-1 */
+	size_t parent;         /* index of its parent, or NONE */
+	size_t item_of;        /* a level qvault does not read: the item it is under, or NONE */
 	char level;            /* S, O, P (T too), I; '?' for one qvault does not read */
 	char marks[VALUE_MAX + 1]; /* a pack's: MAN*GM first, else its first MAN */
-	char lot[VALUE_MAX + 1];   /* a pack's REF*LT or REF*BT, for the items it holds */
+	/* a pack's REF*LT or REF*BT, for the items it holds; a level qvault
+	 * does not read, its own (REF*LT, REF*BT, LIN LT); an item, the one
+	 * lot the levels under it name */
+	char lot[VALUE_MAX + 1];
+	char po[VALUE_MAX + 1];    /* an order's PRF; an item's PRF or LIN ON, then the PO it ships */
 	int marks_gm;
+	int has_item;          /* an order's: an item is under it */
 	json_t *item;          /* an item's, once whole */
 } hl_node;
 
@@ -73,12 +91,13 @@ typedef struct {
 	hl_node *nodes;        /* the set's HLs, in order */
 	size_t nnodes, capnodes;
 	json_t *list;          /* every notice so far */
-	json_t *asn;           /* the open one, NULL outside ST ... SE */
-	json_t *packages;
+	json_t *asn;           /* the open set's, NULL outside ST ... SE */
+	json_t *cancel_pos;    /* a cancellation's POs (its PRFs and LIN ONs), as keys */
 	json_t *item;          /* the open item, NULL outside HL*I */
 	char level;            /* of the last HL: S, O, P, I, '?' */
 	int has_lin, has_sn1, has_lot, has_bsn;
 	char purpose;          /* BSN01: 0 original, 'C' cancellation, 'R' replacement */
+	int several;           /* the set names several POs: its notices are BSN02+PO */
 	char date[16];         /* BSN03 as YYYY-MM-DD */
 } reader;
 
@@ -157,23 +176,94 @@ static void free_nodes(reader *r)
 }
 
 /*
+ * The lots the levels qvault does not read name under an item (HL*ZZ
+ * with REF*LT...), onto the item's node: one lot, or refused.
+ */
+static int lots_below(reader *r, const segment *s)
+{
+	size_t k;
+
+	for (k = 0; k < r->nnodes; k++) {
+		const hl_node *below = &r->nodes[k];
+		hl_node *it;
+
+		if (below->level != '?' || below->item_of == NONE || !below->lot[0])
+			continue;
+		it = &r->nodes[below->item_of];
+		if (it->lot[0] && strcmp(it->lot, below->lot) != 0)
+			return vault_x12__fail(s, "item HL '%s' has lots '%s' and '%s' in the levels under it: "
+					       "qvault reads one lot an item (an HL*I for each lot)", it->id,
+					       it->lot, below->lot);
+		memcpy(it->lot, below->lot, sizeof(it->lot));
+	}
+	return 0;
+}
+
+/*
+ * The PO item `i` ships: its own (PRF, LIN ON), else its order's (the
+ * nearest HL*O above it naming one), else the set's one PO (`only`, or
+ * NULL when the set names none or several); into its node's po.
+ */
+static int po_of(reader *r, const segment *s, size_t i, const char *only, size_t npos)
+{
+	hl_node *it = &r->nodes[i], *order = NULL;
+	size_t k, hops;
+
+	for (k = it->parent, hops = 0; k != NONE && hops <= r->nnodes && !order;
+	     k = r->nodes[k].parent, hops++)
+		if (r->nodes[k].level == 'O' && r->nodes[k].po[0])
+			order = &r->nodes[k];
+	if (it->po[0] && order && strcmp(it->po, order->po) != 0)
+		return vault_x12__fail(s, "item HL '%s' names PO '%s', but its order HL '%s' is of PO '%s'",
+				       it->id, it->po, order->id, order->po);
+	if (order)
+		order->has_item = 1;
+	if (it->po[0])
+		return 0;
+	if (order) {
+		memcpy(it->po, order->po, sizeof(it->po));
+		return 0;
+	}
+	if (npos == 0)
+		return vault_x12__fail(s, "transaction set '%s' has no PRF segment naming its PO", r->w.control);
+	if (!only)
+		return vault_x12__fail(s, "item HL '%s' belongs to no order: the set names several POs, the "
+				       "item none (no HL*O with PRF above it, no PRF or LIN ON in it)", it->id);
+	memcpy(it->po, only, strlen(only) + 1); /* a node's po: VALUE_MAX */
+	return 0;
+}
+
+/*
  * Each item's package, by the HL parent chain: the nearest pack above it
  * (S/O/P/I), else the one pack under it (S/O/I/P), else a package of its
- * own named for its HL; then every item, in order, into r->packages.
+ * own named for its HL; its lot (its own, else the one of the levels
+ * under it, else its pack's) and its PO (po_of).
  */
 static int attribute(reader *r, const segment *s)
 {
-	size_t i, k, hops;
+	const char *only = NULL;
+	size_t i, k, hops, npos = 0, nitems = 0;
+	int error;
 
+	if ((error = lots_below(r, s)) < 0)
+		return error;
+	/* the set's PO, when it names one only */
+	for (i = 0; i < r->nnodes && npos < 2; i++)
+		if (r->nodes[i].po[0] && (!only || strcmp(only, r->nodes[i].po) != 0)) {
+			only = r->nodes[i].po;
+			npos++;
+		}
+	r->several = npos > 1;
 	for (i = 0; i < r->nnodes; i++) {
 		hl_node *it = &r->nodes[i];
 		const hl_node *pack = NULL;
+		const char *lot = json_string_value(json_object_get(it->item, "lot"));
 		char name[VALUE_MAX + 3];
 
 		if (!it->item)
 			continue;
 		/* the chain is of earlier HLs only, so it ends */
-		for (k = it->parent, hops = 0; k != (size_t)-1 && hops <= r->nnodes && !pack;
+		for (k = it->parent, hops = 0; k != NONE && hops <= r->nnodes && !pack;
 		     k = r->nodes[k].parent, hops++)
 			if (r->nodes[k].level == 'P')
 				pack = &r->nodes[k];
@@ -188,20 +278,31 @@ static int attribute(reader *r, const segment *s)
 							    it->id);
 				pack = &r->nodes[k];
 			}
-		/* its lot: its own, else its pack's */
-		if (!json_object_get(it->item, "lot")) {
-			if (!pack || !pack->lot[0])
-				return vault_x12__fail(s, "item HL '%s' names no lot (REF*LT or REF*BT, LIN LT, or "
-					    "its pack's REF*LT)", it->id);
-			json_object_set_new(it->item, "lot", json_string(pack->lot));
+		/* its lot: its own, else the levels' under it, else its pack's */
+		if (lot && it->lot[0] && strcmp(lot, it->lot) != 0)
+			return vault_x12__fail(s, "item HL '%s' names lot '%s', a level under it lot '%s'",
+					       it->id, lot, it->lot);
+		if (!lot) {
+			if (!it->lot[0] && (!pack || !pack->lot[0]))
+				return vault_x12__fail(s, "item HL '%s' names no lot (REF*LT or REF*BT, LIN LT, "
+					    "its pack's REF*LT, or a level under it naming one)", it->id);
+			json_object_set_new(it->item, "lot", json_string(it->lot[0] ? it->lot : pack->lot));
 		}
 		if (pack && pack->marks[0])
 			vault__fmt_message(name, sizeof(name), "%s", pack->marks);
 		else
 			vault__fmt_message(name, sizeof(name), "HL%s", pack ? pack->id : it->id);
 		json_object_set_new(it->item, "id", json_string(name));
-		json_array_append(r->packages, it->item);
+		if ((error = po_of(r, s, i, npos == 1 ? only : NULL, npos)) < 0)
+			return error;
+		nitems++;
 	}
+	/* an order of no item would be a notice of nothing (and its PO would
+	 * number the others BSN02+PO); a set of none is said so by notices() */
+	for (i = 0; i < r->nnodes && nitems; i++)
+		if (r->nodes[i].level == 'O' && r->nodes[i].po[0] && !r->nodes[i].has_item)
+			return vault_x12__fail(s, "order HL '%s' (PO '%s') has no item under it",
+					       r->nodes[i].id, r->nodes[i].po);
 	return 0;
 }
 
@@ -229,7 +330,8 @@ static int on_hl(reader *r, const segment *s)
 	node = &r->nodes[r->nnodes];
 	memset(node, 0, sizeof(*node));
 	memcpy(node->id, vault_x12__el(s, 1), strlen(vault_x12__el(s, 1)) + 1); /* at most VALUE_MAX - 2, checked */
-	node->parent = (size_t)-1;
+	node->parent = NONE;
+	node->item_of = NONE;
 	/* HL02, its parent: an HL before it */
 	if (*vault_x12__el(s, 2)) {
 		/* the nearest first: a parent is most often just before */
@@ -241,6 +343,10 @@ static int on_hl(reader *r, const segment *s)
 	}
 	/* a level qvault does not read (HL*ZZ, HL*Q...) is passed over, its children kept */
 	node->level = strlen(code) == 1 && strchr("SOPTI", code[0]) ? (code[0] == 'T' ? 'P' : code[0]) : '?';
+	/* under an item, through such levels only: what it names is the item's */
+	if (node->level == '?' && node->parent != NONE)
+		node->item_of = r->nodes[node->parent].level == 'I' ? node->parent :
+				r->nodes[node->parent].item_of;
 	r->level = node->level;
 	r->nnodes++;
 	if (r->level == 'I') {
@@ -269,17 +375,29 @@ static int set_lot(reader *r, const segment *s, const char *lot)
 	return 0;
 }
 
-/* PRF01, the notice's PO: at the order level, or in the item (automotive S/I). */
-static int set_po(reader *r, const segment *s)
+/* The PO `what` (an order, an item) names: one, given once or the same again. */
+static int set_po(hl_node *node, const segment *s, size_t i, const char *what)
 {
-	const char *had = json_string_value(json_object_get(r->asn, "po"));
+	const char *po = vault_x12__el(s, i);
 	int error;
 
-	if ((error = vault_x12__value_ok(s, 1, "PRF01 (the PO)")) < 0)
+	if ((error = vault_x12__value_ok(s, i, i == 1 ? "PRF01 (the PO)" : "the LIN PO (ON)")) < 0)
 		return error;
-	if (had && strcmp(had, vault_x12__el(s, 1)) != 0)
-		return vault_x12__fail(s, "the ship notice names two POs, '%s' and '%s'", had, vault_x12__el(s, 1));
-	json_object_set_new(r->asn, "po", json_string(vault_x12__el(s, 1)));
+	if (node->po[0] && strcmp(node->po, po) != 0)
+		return vault_x12__fail(s, "the %s names two POs, '%s' and '%s'", what, node->po, po);
+	memcpy(node->po, po, strlen(po) + 1); /* value_ok: VALUE_MAX */
+	return 0;
+}
+
+/* A cancellation's PO (PRF01, LIN ON): which notices of its shipment it cancels. */
+static int cancel_po(reader *r, const segment *s, size_t i)
+{
+	int error;
+
+	if ((error = vault_x12__value_ok(s, i, i == 1 ? "PRF01 (the PO)" : "the LIN PO (ON)")) < 0)
+		return error;
+	/* a set of them, in the order given (jansson keeps it) */
+	json_object_set_new(r->cancel_pos, vault_x12__el(s, i), json_true());
 	return 0;
 }
 
@@ -311,8 +429,10 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 			if (strcmp(q, "BP") == 0 || strcmp(q, "IN") == 0 || strcmp(q, "PN") == 0 ||
 			    strcmp(q, "VP") == 0)
 				json_array_append_new(parts, json_string(s->el[i + 1]));
-			/* LT: the lot, given in the LIN (automotive senders) */
-			if (strcmp(q, "LT") == 0 && (error = set_lot(r, s, s->el[i + 1])) < 0) {
+			/* LT: the lot, given in the LIN (automotive senders); ON: the PO */
+			if ((strcmp(q, "LT") == 0 && (error = set_lot(r, s, s->el[i + 1])) < 0) ||
+			    (strcmp(q, "ON") == 0 &&
+			     (error = set_po(&r->nodes[r->nnodes - 1], s, i + 1, "item")) < 0)) {
 				json_decref(parts);
 				return error;
 			}
@@ -353,8 +473,37 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 			return error;
 		return set_lot(r, s, vault_x12__el(s, 2));
 	} else if (strcmp(id, "PRF") == 0) {
-		return set_po(r, s);
+		return set_po(&r->nodes[r->nnodes - 1], s, 1, "item");
 	}
+	return 0;
+}
+
+/* A pack's or an unknown level's lot (element i): one, given once or the same again. */
+static int node_lot(hl_node *node, const segment *s, size_t i, const char *what)
+{
+	const char *lot = vault_x12__el(s, i);
+	int error;
+
+	if ((error = vault_x12__value_ok(s, i, "the lot")) < 0)
+		return error;
+	if (node->lot[0] && strcmp(node->lot, lot) != 0)
+		return vault_x12__fail(s, "the %s names a second lot, '%s' and '%s'", what, node->lot, lot);
+	memcpy(node->lot, lot, strlen(lot) + 1); /* value_ok: VALUE_MAX */
+	return 0;
+}
+
+/* A cancellation's copy: its PRFs and LIN ONs say which orders it cancels. */
+static int on_cancel_segment(reader *r, const segment *s, const char *id)
+{
+	size_t i;
+	int error;
+
+	if (strcmp(id, "PRF") == 0)
+		return cancel_po(r, s, 1);
+	if (strcmp(id, "LIN") == 0)
+		for (i = 2; i + 1 < s->n; i += 2)
+			if (strcmp(s->el[i], "ON") == 0 && (error = cancel_po(r, s, i + 1)) < 0)
+				return error;
 	return 0;
 }
 
@@ -391,7 +540,7 @@ static int on_set_segment(reader *r, const segment *s)
 	}
 	/* a cancellation names the notice it cancels: the rest is a copy */
 	if (r->purpose == 'C')
-		return 0;
+		return on_cancel_segment(r, s, id);
 	if (strcmp(id, "HL") == 0)
 		return on_hl(r, s);
 	if (r->level == 'I' && r->item)
@@ -399,16 +548,18 @@ static int on_set_segment(reader *r, const segment *s)
 	if (strcmp(id, "PRF") == 0) {
 		if (r->level != 'O')
 			return vault_x12__fail(s, "PRF outside an order level (HL*O) or an item");
-		return set_po(r, s);
-	} else if (strcmp(id, "REF") == 0 && r->level == 'P' &&
+		return set_po(&r->nodes[r->nnodes - 1], s, 1, "order");
+	} else if (strcmp(id, "REF") == 0 && (r->level == 'P' || r->level == '?') &&
 		   (strcmp(vault_x12__el(s, 1), "LT") == 0 || strcmp(vault_x12__el(s, 1), "BT") == 0)) {
-		hl_node *pack = &r->nodes[r->nnodes - 1];
+		/* a pack's lot is its items'; an unknown level's, the item's it is under */
+		return node_lot(&r->nodes[r->nnodes - 1], s, 2, r->level == 'P' ? "pack" : "level");
+	} else if (strcmp(id, "LIN") == 0 && r->level == '?') {
+		size_t i;
 
-		if ((error = vault_x12__value_ok(s, 2, "the lot")) < 0)
-			return error;
-		if (pack->lot[0] && strcmp(pack->lot, vault_x12__el(s, 2)) != 0)
-			return vault_x12__fail(s, "the pack names a second lot, '%s' and '%s'", pack->lot, vault_x12__el(s, 2));
-		memcpy(pack->lot, vault_x12__el(s, 2), strlen(vault_x12__el(s, 2)) + 1); /* value_ok: VALUE_MAX */
+		for (i = 2; i + 1 < s->n; i += 2)
+			if (strcmp(s->el[i], "LT") == 0 &&
+			    (error = node_lot(&r->nodes[r->nnodes - 1], s, i + 1, "level")) < 0)
+				return error;
 	} else if (strcmp(id, "MAN") == 0 && r->level == 'P') {
 		hl_node *pack = &r->nodes[r->nnodes - 1];
 		int gm = strcmp(vault_x12__el(s, 1), "GM") == 0;
@@ -448,7 +599,7 @@ static int on_st(vault_x12_walk *w, const segment *s)
 		return vault_x12__fail(s, "transaction set '%.16s' is a %.8s, not an 856 ship notice",
 				       vault_x12__el(s, 2), vault_x12__el(s, 1));
 	r->asn = json_object();
-	r->packages = json_array();
+	json_object_clear(r->cancel_pos);
 	r->item = NULL;
 	free_nodes(r);
 	r->level = 0;
@@ -476,36 +627,101 @@ int vault_x12__check_se(const vault_x12_walk *w, const segment *s)
 	return 0;
 }
 
+/* Notice `bsn02` of `po`, when the set names several: "BSN02+PO". */
+static int notice_number(char *out, size_t size, const segment *s, const char *bsn02, const char *po)
+{
+	if (vault__fmt(out, size, "ship notice number", "%s+%s", bsn02, po) < 0)
+		return vault_x12__fail(s, "the ship notice number '%s+%s' does not fit", bsn02, po);
+	return 0;
+}
+
+/* A cancellation: of notice BSN02, or of BSN02+PO for each PO of its copy when several. */
+static int cancellations(reader *r, const segment *s)
+{
+	const char *bsn02 = json_string_value(json_object_get(r->asn, "cancels")), *po;
+	char name[2 * VALUE_MAX + 2];
+	json_t *yes;
+	int error;
+
+	if (json_object_size(r->cancel_pos) < 2) {
+		json_array_append_new(r->list, json_pack("{s:s}", "cancels", bsn02));
+		return 0;
+	}
+	json_object_foreach(r->cancel_pos, po, yes) {
+		if ((error = notice_number(name, sizeof(name), s, bsn02, po)) < 0)
+			return error;
+		json_array_append_new(r->list, json_pack("{s:s}", "cancels", name));
+	}
+	return 0;
+}
+
+/* The set's items, one notice per PO (in the order the POs come), onto r->list. */
+static int notices(reader *r, const segment *s)
+{
+	json_t *by_po = json_object(), *order = json_array(), *po;
+	const char *bsn02 = json_string_value(json_object_get(r->asn, "asn"));
+	char name[2 * VALUE_MAX + 2];
+	size_t i, nnamed = 0;
+	int error = 0;
+
+	for (i = 0; i < r->nnodes; i++) {
+		const hl_node *it = &r->nodes[i];
+		json_t *packages;
+
+		nnamed += it->po[0] != '\0';
+		if (!it->item)
+			continue;
+		if ((packages = json_object_get(by_po, it->po)) == NULL) {
+			packages = json_array();
+			json_object_set_new(by_po, it->po, packages);
+			json_array_append_new(order, json_string(it->po));
+		}
+		json_array_append(packages, it->item);
+	}
+	if (json_array_size(order) == 0)
+		error = nnamed ? vault_x12__fail(s, "transaction set '%s' has no item (HL*I)", r->w.control) :
+			vault_x12__fail(s, "transaction set '%s' has no PRF segment naming its PO", r->w.control);
+	if (!error && !json_object_get(r->asn, "ship_date"))
+		json_object_set_new(r->asn, "ship_date", json_string(r->date));
+	json_array_foreach(order, i, po) {
+		json_t *asn = json_copy(r->asn);
+
+		if (error)
+			break;
+		json_object_set(asn, "po", po);
+		json_object_set(asn, "packages", json_object_get(by_po, json_string_value(po)));
+		if (r->several) {
+			if ((error = notice_number(name, sizeof(name), s, bsn02, json_string_value(po))) < 0) {
+				json_decref(asn);
+				break;
+			}
+			json_object_set_new(asn, "asn", json_string(name));
+			if (json_object_get(asn, "replaces"))
+				json_object_set_new(asn, "replaces", json_string(name));
+		}
+		json_array_append_new(r->list, asn);
+	}
+	json_decref(order);
+	json_decref(by_po);
+	return error;
+}
+
 static int on_se(vault_x12_walk *w, const segment *s)
 {
 	reader *r = (reader *)w;
 	int error;
 
-	if ((error = end_item(r, s)) < 0 || (r->purpose != 'C' && (error = attribute(r, s)) < 0))
-		return error;
-	free_nodes(r);
-	if ((error = vault_x12__check_se(w, s)) < 0)
-		return error;
-	if (!r->has_bsn)
-		return vault_x12__fail(s, "transaction set '%s' has no BSN segment", r->w.control);
-	if (r->purpose == 'C') {
-		json_array_append_new(r->list, r->asn);
-		json_decref(r->packages);
-		r->asn = NULL;
-		r->packages = NULL;
-		return 0;
+	if ((error = end_item(r, s)) == 0 && (r->purpose == 'C' || (error = attribute(r, s)) == 0) &&
+	    (error = vault_x12__check_se(w, s)) == 0) {
+		if (!r->has_bsn)
+			error = vault_x12__fail(s, "transaction set '%s' has no BSN segment", r->w.control);
+		else
+			error = r->purpose == 'C' ? cancellations(r, s) : notices(r, s);
 	}
-	if (!json_object_get(r->asn, "po"))
-		return vault_x12__fail(s, "transaction set '%s' has no PRF segment naming its PO", r->w.control);
-	if (json_array_size(r->packages) == 0)
-		return vault_x12__fail(s, "transaction set '%s' has no item (HL*I)", r->w.control);
-	if (!json_object_get(r->asn, "ship_date"))
-		json_object_set_new(r->asn, "ship_date", json_string(r->date));
-	json_object_set_new(r->asn, "packages", r->packages);
-	json_array_append_new(r->list, r->asn);
+	free_nodes(r);
+	json_decref(r->asn);
 	r->asn = NULL;
-	r->packages = NULL;
-	return 0;
+	return error;
 }
 
 /* Where ISA's 16 element separators stand in its fixed 106 bytes. */
@@ -747,9 +963,10 @@ int vault_x12__parse_856(json_t **out, const char *data, size_t len)
 	r.w.on_segment = on_segment;
 	r.w.on_se = on_se;
 	r.list = json_array();
+	r.cancel_pos = json_object();
 	error = vault_x12__walk(&r.w, data, len);
 	json_decref(r.asn);
-	json_decref(r.packages);
+	json_decref(r.cancel_pos);
 	json_decref(r.item);
 	free_nodes(&r);
 	free(r.nodes);

@@ -128,7 +128,7 @@ fails 1 "X12 segment 18 \(HL\): the item before it has no SN1 segment" "an 856 i
 grep -v '^PRF' a.856 | sed 's/^SE\*23\*/SE*22*/' > bad.856
 fails 1 "has no PRF segment naming its PO" "an 856 without PRF" q --key sam.pem asn import bad.856
 grep -v '^REF\*LT\*L-2' a.856 | sed 's/^SE\*23\*/SE*22*/' > bad.856
-fails 1 "X12 segment 24 \(SE\): item HL '6' names no lot \(REF\*LT or REF\*BT, LIN LT, or its pack's REF\*LT\)" \
+fails 1 "X12 segment 24 \(SE\): item HL '6' names no lot \(REF\*LT or REF\*BT, LIN LT, its pack's REF\*LT, or a level under it naming one\)" \
 	"an 856 item without its lot" q --key sam.pem asn import bad.856
 sed 's/^GE\*1\*/GE*2*/' a.856 > bad.856
 fails 1 "GE01 says 2 transaction sets, the group has 1" "an 856 with a wrong GE01 count" q --key sam.pem asn import bad.856

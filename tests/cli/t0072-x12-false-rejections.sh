@@ -86,7 +86,7 @@ sed 's/\*003040~/*004010~/; s/B-5/B-6/' old.856 > new6.856
 fails 1 "X12 segment 4 \(BSN\): BSN03 '261127' is not a date \(CCYYMMDD\)$" "  but not from 004010 on" \
 	q --key sam.pem asn import new6.856
 printf '%s\n' 'BSN*00*B-7*20261127*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-1' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**1*EA' | x12 > nolot.856
-fails 1 "item HL '3' names no lot \(REF\*LT or REF\*BT, LIN LT, or its pack's REF\*LT\)" "an item with no lot anywhere is still refused" \
+fails 1 "item HL '3' names no lot \(REF\*LT or REF\*BT, LIN LT, its pack's REF\*LT, or a level under it naming one\)" "an item with no lot anywhere is still refused" \
 	q --key sam.pem asn import nolot.856
 printf '%s\n' 'BSN*00*B-7*20261127*1200' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-1' 'HL*3*2*I' 'LIN*1*BP*PN-1*LT*L-1' 'SN1**1*EA' 'REF*LT*L-2' | x12 > twolots.856
 fails 1 "the item names a second lot, 'L-1' and 'L-2'" "an item naming two lots is refused" \

@@ -124,6 +124,39 @@ static void other_separators(void **state)
 	free(data);
 }
 
+/* The 856 over three POs: a notice each, numbered BSN02+PO, its items only. */
+static void reads_several_orders(void **state)
+{
+	static const char *const want[][3] = {
+		{ "SHIP-0002+PO-A", "PO-A", "LA-1" },
+		{ "SHIP-0002+PO-B", "PO-B", "LB-1" },
+		{ "SHIP-0002+PO-C", "PO-C", "LC-1" },
+	};
+	FILE *f = fopen("tests/fixtures/856/several-orders.856", "rb");
+	char *data = malloc(1 << 16);
+	json_t *list = NULL, *asn;
+	size_t len, i;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(data);
+	len = fread(data, 1, (1 << 16) - 1, f);
+	fclose(f);
+	assert_int_equal(vault_x12__parse_856(&list, data, len), 0);
+	assert_int_equal(json_array_size(list), 3);
+	json_array_foreach(list, i, asn) {
+		json_t *p = json_array_get(json_object_get(asn, "packages"), 0);
+
+		assert_string_equal(str(asn, "asn"), want[i][0]);
+		assert_string_equal(str(asn, "po"), want[i][1]);
+		assert_string_equal(str(asn, "carrier"), "FDEG");
+		assert_string_equal(str(p, "lot"), want[i][2]);
+	}
+	assert_int_equal(json_array_size(json_object_get(json_array_get(list, 0), "packages")), 2);
+	json_decref(list);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +164,7 @@ int main(void)
 		cmocka_unit_test(envelope_refusals),
 		cmocka_unit_test(hierarchy_refusals),
 		cmocka_unit_test(other_separators),
+		cmocka_unit_test(reads_several_orders),
 	};
 
 	return cmocka_run_group_tests_name("x12", tests, NULL, NULL);
