@@ -822,6 +822,7 @@ typedef struct {
 	char **where;
 	size_t n;
 	json_t *root;  /* the strings point into it */
+	json_t *left;  /* and into it: the notices of a shipment its replacement left out */
 } asn_file;
 
 static void asn_file_dispose(asn_file *f)
@@ -835,6 +836,7 @@ static void asn_file_dispose(asn_file *f)
 	free(f->packages);
 	free(f->parts);
 	json_decref(f->root);
+	json_decref(f->left);
 }
 
 /* Take the JSON list `root` (or one notice) as ship notices. */
@@ -881,13 +883,17 @@ static int from_json(asn_file *f, json_t *root, const char *what, size_t max_row
 				return vault_error__set(VAULT_EINVALID, "%s%s", where, jerr.text);
 			continue;
 		}
-		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s?:s, s:s, s:s, s?:s, s?:s, s:o, s?:s}",
+		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s?:s, s:s, s:s, s?:s, s?:s, s:o, s?:s, s?:s}",
 				   "asn", &a->asn, "po", &a->po, "ship_date", &a->ship_date,
 				   "carrier", &a->carrier, "tracking", &a->tracking,
-				   "packages", &pkgs, "replaces", &a->replaces) < 0 ||
+				   "packages", &pkgs, "replaces", &a->replaces,
+				   "shipment", &a->shipment) < 0 ||
 		    !json_is_array(pkgs))
 			return vault_error__set(VAULT_EINVALID, "%s%s", where,
 						jerr.text[0] ? jerr.text : "packages is not a list");
+		if (a->shipment && !a->replaces)
+			return vault_error__set(VAULT_EINVALID, "%sshipment names what a replacement "
+						"replaces whole: it needs replaces", where);
 		a->packages = &f->packages[used];
 		json_array_foreach(pkgs, k, p) {
 			vault_asn_package *pk = &f->packages[used++];
@@ -956,6 +962,65 @@ static int parse_file(asn_file *f, const char **source, const char *data, size_t
 	return from_json(f, root, "ship notice", max_rows);
 }
 
+/*
+ * A replacement of a shipment of several orders (an 856 with BSN01 05:
+ * its notices are SHIPMENT+PO) replaces the shipment whole: a notice of
+ * it in force that the file does not replace is cancelled in the same
+ * commit, so the orders the partner left out are no longer counted as
+ * shipped.  The cancellations are added to f, after its notices.
+ */
+static const char SQL_SHIPMENT[] =
+	"SELECT asn FROM asns WHERE substr(asn, 1, length(?1) + 1) = ?1 || '+'"
+	" AND cancelled_at IS NULL ORDER BY asn";
+
+static int rest_of_shipments(asn_file *f, vault *v)
+{
+	size_t i, k, n = f->n;
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	if ((f->left = json_array()) == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		const char *shipment = f->asns[i].shipment;
+
+		if (!shipment)
+			continue;
+		for (k = 0; k < i && !(f->asns[k].shipment && strcmp(f->asns[k].shipment, shipment) == 0); k++)
+			;
+		if (k < i)
+			continue; /* asked already */
+		if (vault_index__stmt(&st, v->index, SQL_SHIPMENT) < 0)
+			return index_error(v);
+		sqlite3_bind_text(st, 1, shipment, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *asn = (const char *)sqlite3_column_text(st, 0);
+
+			for (k = 0; k < n && !(f->asns[k].replaces && strcmp(f->asns[k].replaces, asn) == 0); k++)
+				;
+			if (k == n)
+				json_array_append_new(f->left, json_string(asn));
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return index_error(v);
+	}
+	if (json_array_size(f->left) == 0)
+		return 0;
+	if ((f->asns = realloc(f->asns, (n + json_array_size(f->left) + 1) * sizeof(vault_asn))) == NULL ||
+	    (f->where = realloc(f->where, (n + json_array_size(f->left) + 1) * sizeof(char *))) == NULL)
+		abort();
+	for (k = 0; k < json_array_size(f->left); k++) {
+		vault_asn *a = &f->asns[f->n];
+
+		memset(a, 0, sizeof(*a));
+		a->cancels = json_string_value(json_array_get(f->left, k));
+		a->reason = "its shipment was replaced without this order";
+		f->where[f->n++] = vault__strdup("the replaced shipment: ");
+	}
+	return 0;
+}
+
 int vault_asn_import(size_t *count, vault *v, const char *path)
 {
 	const char *source = "qvault";
@@ -971,6 +1036,8 @@ int vault_asn_import(size_t *count, vault *v, const char *path)
 	error = parse_file(&f, &source, data, len, max_rows);
 	if (!error && f.n == 0)
 		error = vault_error__set(VAULT_EINVALID, "the file has no ship notices");
+	if (!error)
+		error = rest_of_shipments(&f, v);
 	if (!error && (error = add_asns(v, f.asns, f.n, f.n > 1 ? f.where : NULL, source,
 					NULL, 0)) == 0)
 		*count = f.n;

@@ -1235,6 +1235,8 @@ typedef struct {
 	const char *replaces;  /* may be NULL */
 	const char *cancels;   /* may be NULL */
 	const char *reason;    /* of a cancellation; may be NULL */
+	const char *shipment;  /* of a replacement (import only): the shipment of several
+				* orders, notices SHIPMENT+PO, that the file replaces whole */
 } vault_asn;
 
 /*

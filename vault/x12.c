@@ -696,8 +696,11 @@ static int notices(reader *r, const segment *s)
 				break;
 			}
 			json_object_set_new(asn, "asn", json_string(name));
-			if (json_object_get(asn, "replaces"))
+			if (json_object_get(asn, "replaces")) {
+				/* the whole shipment is replaced: its orders left out are cancelled */
 				json_object_set_new(asn, "replaces", json_string(name));
+				json_object_set_new(asn, "shipment", json_string(bsn02));
+			}
 		}
 		json_array_append_new(r->list, asn);
 	}

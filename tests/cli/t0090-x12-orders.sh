@@ -108,11 +108,19 @@ sed 's/SHIP-0002/SHIP-0004/' "$FX" > ship4.856
 q --key sam.pem asn import ship4.856 > /dev/null 2>&1
 sed -n '/^BSN/,/^CTT/{s/~$//;p}' ship4.856 | sed 's/^BSN\*00\*/BSN*05*/; s/^SN1\*1\*40\*EA/SN1*1*30*EA/' |
 	awk '/^HL\*10\*/ { skip = 1 } /^CTT/ { skip = 0 } !skip' | x12 > drop-c.856
-ok "a replacement naming two of the three orders (PO-C left out) replaces those two" q --key sam.pem asn import drop-c.856
-check "  SHIP-0004+PO-C stays in force as it was (revision 0): cancel it by its number" evalq '
-	test "$(sql "SELECT group_concat(asn || \":\" || revision, \" \") FROM (SELECT * FROM asns WHERE asn LIKE '"'SHIP-0004%'"' AND cancelled_at IS NULL ORDER BY asn)")" = "SHIP-0004+PO-A:1 SHIP-0004+PO-B:1 SHIP-0004+PO-C:0" &&
-	test "$(shipped PO-A 1) $(shipped PO-C 1)" = "30 24"'
-for o in A B C; do q --key sam.pem asn cancel SHIP-0004+PO-$o > /dev/null; done
+ok "a replacement naming two of the three orders (PO-C left out) replaces the shipment whole" \
+	q --key sam.pem asn import drop-c.856
+check "  SHIP-0004+PO-A and +PO-B replaced (revision 1), +PO-C cancelled in the same commit" evalq '
+	test "$(sql "SELECT group_concat(asn || \":\" || revision, \" \") FROM (SELECT * FROM asns WHERE asn LIKE '"'SHIP-0004%'"' AND cancelled_at IS NULL ORDER BY asn)")" = "SHIP-0004+PO-A:1 SHIP-0004+PO-B:1" &&
+	test "$(sql "SELECT asn FROM asns WHERE asn LIKE '"'SHIP-0004%'"' AND cancelled_at IS NOT NULL")" = SHIP-0004+PO-C &&
+	test "$(shipped PO-A 1) $(shipped PO-C 1)" = "30 0"'
+check "  the cancellation says why" sh -c '
+	f=$(git -C v show --name-only --format= HEAD | grep "/cancel.json$") &&
+	git -C v show "HEAD:$f" | grep -q "its shipment was replaced without this order"'
+for o in A B; do q --key sam.pem asn cancel SHIP-0004+PO-$o > /dev/null; done
+printf '[{"asn":"J-1","po":"PO-A","ship_date":"2026-11-28","shipment":"J","packages":[]}]' > shipment.json
+fails 1 "shipment names what a replacement replaces whole: it needs replaces$" \
+	"a JSON notice naming a shipment without replacing one is refused" q --key sam.pem asn import shipment.json
 
 # ---- automotive S/I: the PO in each item -------------------------------------
 printf '%s\n' 'BSN*00*AUTO-1*20261128*1200' 'HL*1**S' 'TD5**2*RDWY*M' \
@@ -256,4 +264,12 @@ rm v/qvault/index.db
 ok "the index rebuilds from the records" q reindex
 check "  to the same quantities" \
 	test "$(shipped PO-A 1) $(shipped PO-A 2) $(shipped PO-B 1) $(shipped PO-C 1)" = "11 5 13 0"
+# (last: a received notice stays counted)
+sed 's/SHIP-0002/SHIP-0005/' "$FX" > ship5.856
+q --key sam.pem asn import ship5.856 > /dev/null 2>&1
+q --key bob.pem asn receive SHIP-0005+PO-C > /dev/null
+sed 's/SHIP-0004/SHIP-0005/' drop-c.856 > drop-c5.856
+fails 1 "'drop-c5.856': the replaced shipment: cannot cancel ship notice 'SHIP-0005\+PO-C': it was received$" \
+	"a replacement leaving out an order already received is refused" q --key sam.pem asn import drop-c5.856
+ok "verify passes after it" q verify
 done_testing
