@@ -62,20 +62,27 @@ enum MHD_Result get_pos(serve_req *q)
 	html h = { NULL, 0, 0 };
 	char *text = NULL;
 	json_t *list;
-	size_t total, from, to, page;
+	size_t total, asked, from, to, page;
 	int error;
 	enum MHD_Result kept;
 
 	if (serve_kept(q, &kept))
 		return kept;
 
-	/* the count first, for the page asked; then that page's rows alone */
-	if ((error = vault_po_list_page(&text, &total, q->v, 0, 0)) < 0)
+	/*
+	 * The page asked, as if there were that many (six digits at most),
+	 * with the count; asked again, at the last page, only when it was
+	 * past the end.
+	 */
+	page_span(q, "page", (size_t)999999 * PAGE_ROWS, &asked, &to);
+	if ((error = vault_po_list_page(&text, &total, q->v, asked, PAGE_ROWS)) < 0)
 		return error_page(q, error);
-	free(text);
 	page = page_span(q, "page", total, &from, &to);
-	if ((error = vault_po_list_page(&text, &total, q->v, from, to - from)) < 0)
-		return error_page(q, error);
+	if (from != asked) {
+		free(text);
+		if ((error = vault_po_list_page(&text, &total, q->v, from, to - from)) < 0)
+			return error_page(q, error);
+	}
 	list = parsed(text);
 	page_begin(&h, q, "Purchase orders", "");
 	if (!json_array_size(list)) {
