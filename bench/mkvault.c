@@ -66,7 +66,9 @@ int main(int argc, char **argv)
 		bench_fmt(file, sizeof(file), "%s/d%lu.pdf", argv[1], d);
 		if ((f = fopen(file, "w")) == NULL)
 			return 1;
-		fprintf(f, "%%PDF-1.4\n%% drawing %lu\n%%%%EOF\n", d);
+		/* a PDF the content check opens (a catalog and a trailer) */
+		fprintf(f, "%%PDF-1.4\n%% drawing %lu\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+			"trailer\n<< /Root 1 0 R >>\n%%%%EOF\n", d);
 		fclose(f);
 		bench_fmt(doc, sizeof(doc), "DWG-%lu", d);
 		memset(&o, 0, sizeof(o));

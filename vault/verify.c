@@ -38,16 +38,29 @@ typedef struct {
 	const char *ns;
 	git_oid commit;
 	char *subject;  /* the statement's path, NULL for a commit */
-	int ok;
-	char problem[256];
 } sig_job;
 
+/* A check that failed, kept for the report. */
+typedef struct {
+	git_oid commit;
+	char *subject;
+	char problem[256];
+} sig_failure;
+
+/*
+ * The checks waiting, in a ring of SIG_PENDING: the walk waits when it is
+ * full, so what verify holds for them is bounded whatever the history's
+ * length (the worker frees each job once checked and keeps only failures).
+ */
+#define SIG_PENDING 4096
 typedef struct {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t more;
-	sig_job *jobs;
-	size_t count, cap, next;
+	pthread_cond_t more, room;
+	sig_job *jobs;          /* SIG_PENDING of them, with a second thread */
+	size_t head, count;     /* the oldest waiting, how many wait */
+	sig_failure *failures;
+	size_t nfailures, cap;
 	int closed, started;
 } sig_queue;
 
@@ -135,47 +148,75 @@ static void check_root(checker *c, git_commit *root)
 
 /* ---- signatures, checked on a second thread ------------------------------ */
 
+/* Check one job, keep it if it failed, free it. */
+static void sig_run(sig_queue *q, sig_job *j)
+{
+	char *signer = NULL, problem[256] = "";
+	int ok;
+
+	ok = vault_sign__check(&signer, j->armored, j->armored_len, j->ns, j->data,
+			       j->data_len) == 0;
+	if (!ok)
+		vault__fmt_message(problem, sizeof(problem), "%s", vault_error_message());
+	free(signer);
+	free(j->armored);
+	free(j->data);
+	if (ok) {
+		free(j->subject);
+		return;
+	}
+	pthread_mutex_lock(&q->lock);
+	if (q->nfailures == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 16;
+		if ((q->failures = realloc(q->failures, q->cap * sizeof(*q->failures))) == NULL)
+			abort();
+	}
+	git_oid_cpy(&q->failures[q->nfailures].commit, &j->commit);
+	q->failures[q->nfailures].subject = j->subject;
+	memcpy(q->failures[q->nfailures].problem, problem, sizeof(problem));
+	q->nfailures++;
+	pthread_mutex_unlock(&q->lock);
+}
+
 static void *sig_worker(void *arg)
 {
 	sig_queue *q = arg;
 
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
-		const char *armored, *data, *ns;
-		size_t alen, dlen, i;
-		char *signer = NULL, problem[256] = "";
-		int ok;
+		sig_job j;
 
-		while (q->next == q->count && !q->closed)
+		while (q->count == 0 && !q->closed)
 			pthread_cond_wait(&q->more, &q->lock);
-		if (q->next == q->count)
+		if (q->count == 0)
 			break;
-		/* copy out under the lock: the array may move, the buffers do not */
-		i = q->next++;
-		armored = q->jobs[i].armored;
-		alen = q->jobs[i].armored_len;
-		data = q->jobs[i].data;
-		dlen = q->jobs[i].data_len;
-		ns = q->jobs[i].ns;
+		/* take it out: its slot is free for the walk at once */
+		j = q->jobs[q->head];
+		q->head = (q->head + 1) % SIG_PENDING;
+		q->count--;
+		pthread_cond_signal(&q->room);
 		pthread_mutex_unlock(&q->lock);
-		ok = vault_sign__check(&signer, armored, alen, ns, data, dlen) == 0;
-		if (!ok)
-			vault__fmt_message(problem, sizeof(problem), "%s", vault_error_message());
-		free(signer);
+		sig_run(q, &j);
 		pthread_mutex_lock(&q->lock);
-		q->jobs[i].ok = ok;
-		memcpy(q->jobs[i].problem, problem, sizeof(problem));
 	}
 	pthread_mutex_unlock(&q->lock);
 	return NULL;
 }
 
-static void queue_start(sig_queue *q)
+/* A queue; `thread`: check on a second thread (else each check at once). */
+static void queue_start(sig_queue *q, int thread)
 {
-	memset(q, 0, sizeof(*q));
+	q->head = q->count = q->nfailures = q->cap = 0;
+	q->failures = NULL;
+	q->jobs = NULL;
+	q->closed = q->started = 0;
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->more, NULL);
-	q->started = pthread_create(&q->thread, NULL, sig_worker, q) == 0;
+	pthread_cond_init(&q->room, NULL);
+	if (thread && (q->jobs = calloc(SIG_PENDING, sizeof(*q->jobs))) == NULL)
+		abort();
+	if (thread)
+		q->started = pthread_create(&q->thread, NULL, sig_worker, q) == 0;
 }
 
 /* Queue a check; copies what it needs. */
@@ -195,21 +236,20 @@ static void queue_check(sig_queue *q, const git_oid *commit, const char *subject
 	j.ns = ns;
 	git_oid_cpy(&j.commit, commit);
 	j.subject = vault__strdup(subject);
-	pthread_mutex_lock(&q->lock);
-	if (q->count == q->cap) {
-		q->cap = q->cap ? q->cap * 2 : 1024;
-		if ((q->jobs = realloc(q->jobs, q->cap * sizeof(*q->jobs))) == NULL)
-			abort();
+	if (!q->started) {
+		/* no second thread: checked here, now */
+		sig_run(q, &j);
+		return;
 	}
-	q->jobs[q->count++] = j;
+	pthread_mutex_lock(&q->lock);
+	while (q->count == SIG_PENDING)
+		pthread_cond_wait(&q->room, &q->lock);
+	q->jobs[(q->head + q->count++) % SIG_PENDING] = j;
 	pthread_cond_signal(&q->more);
 	pthread_mutex_unlock(&q->lock);
 }
 
-/*
- * Finish the checks (on this thread too, if no worker could start) and
- * report each that failed.
- */
+/* Finish the checks and report each that failed. */
 static void queue_finish(checker *c)
 {
 	sig_queue *q = &c->q;
@@ -221,20 +261,17 @@ static void queue_finish(checker *c)
 	pthread_mutex_unlock(&q->lock);
 	if (q->started)
 		pthread_join(q->thread, NULL);
-	else
-		sig_worker(q);
-	for (i = 0; i < q->count; i++) {
-		sig_job *j = &q->jobs[i];
+	for (i = 0; i < q->nfailures; i++) {
+		sig_failure *x = &q->failures[i];
 
-		if (!j->ok)
-			found(c, &j->commit, j->subject, j->subject ?
-			      "the acknowledgment's signature does not verify: %s" :
-			      "the commit's signature does not verify: %s", j->problem);
-		free(j->armored);
-		free(j->data);
-		free(j->subject);
+		found(c, &x->commit, x->subject, x->subject ?
+		      "the acknowledgment's signature does not verify: %s" :
+		      "the commit's signature does not verify: %s", x->problem);
+		free(x->subject);
 	}
+	free(q->failures);
 	free(q->jobs);
+	pthread_cond_destroy(&q->room);
 	pthread_cond_destroy(&q->more);
 	pthread_mutex_destroy(&q->lock);
 }
@@ -1382,6 +1419,13 @@ static int refuse_supplier(vault *v)
 	return error;
 }
 
+/*
+ * The most libgit2 keeps of decoded objects while verify runs (both its
+ * threads' repositories): a commit's trees and its parent's, and a large
+ * folder's (a PO's status/ of 100,000 reports is about 6 MB).
+ */
+#define VERIFY_CACHE ((ssize_t)16 << 20)
+
 /* How many commits lead to `head`: the total of "Checking commits". */
 static uint64_t count_commits(git_repository *repo, const git_oid *head)
 {
@@ -1407,6 +1451,7 @@ int vault_verify(vault_findings **out, vault *v)
 	git_tree_entry *docs = NULL;
 	vault__meter *p = &v->progress;
 	uint64_t total = 0, done = 0;
+	ssize_t cached = 0, cache_max = 0;
 	git_oid id;
 	int error;
 
@@ -1414,9 +1459,15 @@ int vault_verify(vault_findings **out, vault *v)
 	/* it reads every organization's records: not a supplier's to run */
 	if ((error = refuse_supplier(v)) < 0)
 		return error;
+	/* libgit2 keeps up to 256 MB of decoded objects, a history's worth of
+	 * commits and trees: the walk needs those of a commit and its parent,
+	 * and the large folders it looks into again and again, no more */
+	git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &cached, &cache_max);
+	if (cache_max > VERIFY_CACHE)
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)VERIFY_CACHE);
 	checker_begin(&c, v);
 	vault_ledger_new(&c.ledger);
-	queue_start(&c.q);
+	queue_start(&c.q, 1);
 	if ((error = vault_store__head(&head, v->store)) < 0 ||
 	    (error = checker_init(&c, head)) < 0 ||
 	    (error = index_check_start(&ic, v)) < 0)
@@ -1479,6 +1530,8 @@ done:
 	git_revwalk_free(walk);
 	checker_end(&c);
 	vault_ledger_free(c.ledger);
+	if (cache_max > VERIFY_CACHE)
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, cache_max);
 	if (error < 0) {
 		vault_findings_free(c.f);
 		return error;
@@ -1496,9 +1549,8 @@ int vault_verify__commit(vault *v, const git_oid *id)
 	int error;
 
 	checker_begin(&c, v);
-	/* no second thread: the signatures are checked here, at queue_finish */
-	pthread_mutex_init(&c.q.lock, NULL);
-	pthread_cond_init(&c.q.more, NULL);
+	/* no second thread: each signature is checked as it is met */
+	queue_start(&c.q, 0);
 	c.root_seen = 1; /* a new commit has a parent: another root is a finding */
 	c.own_commit = 1;
 	if (git_commit_lookup(&commit, c.repo, id) < 0) {
