@@ -137,6 +137,19 @@ fails() {
 	fi
 }
 
+# x12 [VERSION [CONTROL]]: the segments on stdin (one a line, no
+# terminator) as the one 856 transaction set of an interchange from
+# ACMEMACHINING to BUYERCORP, SE01 counted (VERSION the GS08, 004010 unless
+# given; CONTROL the ISA13 and IEA02, 000000101 unless given).
+x12() {
+	awk -v ver="${1:-004010}" -v ctl="${2:-000000101}" 'BEGIN {
+		print "ISA*00*          *00*          *ZZ*ACMEMACHINING  *ZZ*BUYERCORP      *261127*1200*U*00401*" ctl "*0*P*>~"
+		print "GS*SH*ACMEMACHINING*BUYERCORP*20261127*1200*101*X*" ver "~"
+		print "ST*856*0001~" }
+	{ print $0 "~"; k++ }
+	END { print "SE*" k + 2 "*0001~"; print "GE*1*101~"; print "IEA*1*" ctl "~" }'
+}
+
 # add_supplier NAME ORG: a supplier of ORG whose key is NAME.pem, added by
 # the admin of the vault $QVAULT_DIR.
 add_supplier() {

@@ -28,16 +28,6 @@ q --key sam.pem lot add L-3 --po PO-1 --part PN-2 --qty 5 > /dev/null
 q --key sam.pem lot add L-9 --po PO-3 --part PN-1 --qty 50 > /dev/null
 q --key zed.pem lot add Z-1 --po PO-2 --part PN-9 --qty 10 > /dev/null
 
-# x12: the segments on stdin (one a line, without terminator) as the
-# transaction set of an interchange, its SE01 counted
-x12() {
-	awk 'BEGIN {
-		print "ISA*00*          *00*          *ZZ*ACMEMACHINING  *ZZ*BUYERCORP      *261127*1200*U*00401*000000101*0*P*>~"
-		print "GS*SH*ACMEMACHINING*BUYERCORP*20261127*1200*101*X*004010~"
-		print "ST*856*0001~" }
-	{ print $0 "~"; k++ }
-	END { print "SE*" k + 2 "*0001~"; print "GE*1*101~"; print "IEA*1*000000101~" }'
-}
 # notice PURPOSE ID LIN SN1-QTY LOT [PO]: a one-item notice (S/O/P/I)
 notice() {
 	printf '%s\n' "BSN*$1*$2*20261127*1200" 'HL*1**S' 'TD5**2*UPSN*M' 'DTM*011*20261127' \

@@ -19,15 +19,6 @@ q po add PO-1 --supplier acme --line PN-1:500:DWG-1@C > /dev/null
 q --key sam.pem ack DWG-1@C > /dev/null
 for l in 1 2 3 4 5 6 7 8 9; do q --key sam.pem lot add L-$l --po PO-1 --part PN-1 --qty 50 > /dev/null; done
 
-# x12 [GS08 [ISA13]]: the segments on stdin as one transaction set of an interchange
-x12() {
-	awk -v ver="${1:-004010}" -v ctl="${2:-000000101}" 'BEGIN {
-		print "ISA*00*          *00*          *ZZ*ACMEMACHINING  *ZZ*BUYERCORP      *261127*1200*U*00401*" ctl "*0*P*>~"
-		print "GS*SH*ACMEMACHINING*BUYERCORP*20261127*1200*101*X*" ver "~"
-		print "ST*856*0001~" }
-	{ print $0 "~"; k++ }
-	END { print "SE*" k + 2 "*0001~"; print "GE*1*101~"; print "IEA*1*" ctl "~" }'
-}
 # notice ID LOT: S/O/P/I, one item of 1 of LOT
 notice() {
 	printf '%s\n' "BSN*00*$1*20261127*1200" 'HL*1**S' 'HL*2*1*O' 'PRF*PO-1' 'HL*3*2*P' "MAN*GM*C-$1" \

@@ -28,15 +28,6 @@ q --key sam.pem lot add LB-1 --po PO-B --part PN-1 --qty 60 > /dev/null
 q --key sam.pem lot add LC-1 --po PO-C --part PN-3 --qty 48 > /dev/null
 q --key zed.pem lot add LZ-1 --po PO-Z --part PN-9 --qty 10 > /dev/null
 
-# x12: the segments on stdin as the one transaction set of an interchange
-x12() {
-	awk 'BEGIN {
-		print "ISA*00*          *00*          *ZZ*ACMEMACHINING  *ZZ*BUYERCORP      *261128*1200*U*00401*000000301*0*P*>~"
-		print "GS*SH*ACMEMACHINING*BUYERCORP*20261128*1200*301*X*004010~"
-		print "ST*856*0001~" }
-	{ print $0 "~"; k++ }
-	END { print "SE*" k + 2 "*0001~"; print "GE*1*301~"; print "IEA*1*000000301~" }'
-}
 sql() { sqlite3 v/qvault/index.db "$1"; }
 shipped() { q po show "$1" --json | jq -r ".lines[] | select(.line == $2) | .shipped"; }
 # items ASN: its packages as package:lot:line:qty, by package
