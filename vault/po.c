@@ -23,6 +23,8 @@
 #include "txn.h"
 #include "user.h"
 #include "util.h"
+#include "portal.h"
+#include "x12.h"
 
 #define QTY_MAX 1000000000ULL
 #define LINES_MAX 10000
@@ -599,21 +601,22 @@ static int parse_csv(import *im, const char *data, size_t len)
 	return error;
 }
 
-static int parse_json(import *im, const char *data, size_t len)
+/*
+ * The POs of `root` (a list as schemas/po-import.schema.json has them,
+ * the caller's); each PO's messages start with `label` and its number
+ * ("purchase order 2: ").
+ */
+static int parse_list(import *im, json_t *root, const char *label)
 {
 	json_error_t jerr;
-	json_t *root, *po, *line;
+	json_t *po, *line;
 	size_t i, k, n = 0;
 	int error = 0;
 
-	if ((error = vault_input__json_list(&root, data, len, "purchase orders", im->max_rows)) < 0)
-		return error;
 	json_array_foreach(root, i, po)
 		n += json_array_size(json_object_get(po, "lines"));
-	if (im->max_rows && n > im->max_rows) {
-		json_decref(root);
+	if (im->max_rows && n > im->max_rows)
 		return vault_input__too_many(n, im->max_rows);
-	}
 	if ((im->pos = calloc(json_array_size(root) + 1, sizeof(vault_po))) == NULL ||
 	    (im->lines = calloc(n + 1, sizeof(vault_po_line))) == NULL ||
 	    (im->where = calloc(json_array_size(root) + 1, sizeof(char *))) == NULL)
@@ -625,11 +628,10 @@ static int parse_json(import *im, const char *data, size_t len)
 
 		if (json_unpack_ex(po, &jerr, JSON_STRICT, "{s:s, s:s, s:o}", "po", &number_,
 				   "supplier", &supplier, "lines", &lines) < 0 || !json_is_array(lines)) {
-			error = vault_error__set(VAULT_EINVALID, "purchase order %zu: %s", i + 1, jerr.text);
+			error = vault_error__set(VAULT_EINVALID, "%s %zu: %s", label, i + 1, jerr.text);
 			break;
 		}
-		if ((error = vault__fmt(where, sizeof(where), "item", "purchase order %zu: ",
-					i + 1)) < 0)
+		if ((error = vault__fmt(where, sizeof(where), "item", "%s %zu: ", label, i + 1)) < 0)
 			break;
 		im->where[i] = vault__strdup(where);
 		im->pos[i].po = keep(im, number_, strlen(number_));
@@ -652,8 +654,8 @@ static int parse_json(import *im, const char *data, size_t len)
 						       "valid_from", &from, "valid_until",
 						       &until) < 0) || ln < 1 || ln > LINES_MAX ||
 			    qty < 1 || (uint64_t)qty > QTY_MAX) {
-				error = vault_error__set(VAULT_EINVALID, "purchase order %zu, line %zu: %s",
-					i + 1, k + 1, jerr.text[0] ? jerr.text :
+				error = vault_error__set(VAULT_EINVALID, "%s %zu, line %zu: %s",
+					label, i + 1, k + 1, jerr.text[0] ? jerr.text :
 					"line and qty must be whole numbers from 1");
 				goto done;
 			}
@@ -661,8 +663,8 @@ static int parse_json(import *im, const char *data, size_t len)
 			if (json_object_get(line, "pack_size") &&
 			    (pack_size < 2 || (uint64_t)pack_size > QTY_MAX)) {
 				error = vault_error__set(VAULT_EINVALID,
-					"purchase order %zu, line %zu: a pack size is a whole number from 2 to %llu",
-					i + 1, k + 1, QTY_MAX);
+					"%s %zu, line %zu: a pack size is a whole number from 2 to %llu",
+					label, i + 1, k + 1, QTY_MAX);
 				goto done;
 			}
 			l->line = (unsigned)ln;
@@ -680,25 +682,117 @@ static int parse_json(import *im, const char *data, size_t len)
 		}
 	}
 done:
+	return error;
+}
+
+static int parse_json(import *im, const char *data, size_t len)
+{
+	json_t *root;
+	int error;
+
+	if ((error = vault_input__json_list(&root, data, len, "purchase orders", im->max_rows)) < 0)
+		return error;
+	error = parse_list(im, root, "purchase order");
 	json_decref(root);
 	return error;
 }
 
-int vault_po_import(size_t *count, vault *v, const char *path)
+/* An X12 850 interchange: its POs, each named by its set ("850 set 2: "). */
+static int parse_850(import *im, const char *data, size_t len)
+{
+	json_t *root;
+	int error;
+
+	if ((error = vault_x12__parse_850(&root, data, len)) < 0)
+		return error;
+	error = parse_list(im, root, "850 set");
+	json_decref(root);
+	return error;
+}
+
+/* What a PO file is: JSON, CSV, or X12 (an 850, or an 860: `set`). */
+static int parse_any(import *im, char set[16], const char *data, size_t len)
+{
+	set[0] = '\0';
+	if (vault_x12__is_x12(data, len)) {
+		vault_x12__first_set(set, 16, data, len);
+		if (strcmp(set, "860") == 0)
+			return 0;
+		return parse_850(im, data, len);
+	}
+	return vault_input__is_json(data, len) ? parse_json(im, data, len) :
+		parse_csv(im, data, len);
+}
+
+/* The change order of an 860 (x12_po.c's list of one), recorded. */
+static int change_860(char *changed, size_t size, unsigned *revision, vault *v, const char *data,
+		      size_t len)
+{
+	json_t *root, *o, *c;
+	vault_po_edit *edits;
+	size_t i, n;
+	int error;
+
+	if ((error = vault_x12__parse_860(&root, data, len)) < 0)
+		return error;
+	o = json_array_get(root, 0);
+	n = json_array_size(json_object_get(o, "changes"));
+	if ((edits = calloc(n + 1, sizeof(*edits))) == NULL)
+		abort();
+	if (strcmp(json_string_value(json_object_get(o, "purpose")), "cancel") == 0) {
+		edits[0].op = VAULT_PO_CANCEL;
+		n = 1;
+	}
+	json_array_foreach(json_object_get(o, "changes"), i, c) {
+		const char *what = json_string_value(json_object_get(c, "change"));
+		vault_po_edit *e = &edits[i];
+		unsigned line = (unsigned)json_integer_value(json_object_get(c, "line"));
+
+		e->op = strcmp(what, "add") == 0 ? VAULT_PO_ADD_LINE :
+			strcmp(what, "cancel") == 0 ? VAULT_PO_CANCEL : VAULT_PO_EDIT;
+		if (e->op == VAULT_PO_ADD_LINE) {
+			e->number_said = line;
+			e->part = json_string_value(json_object_get(c, "part"));
+		} else {
+			e->line = line;
+			e->part_said = json_string_value(json_object_get(c, "part"));
+		}
+		e->qty = (uint64_t)json_integer_value(json_object_get(c, "qty"));
+		e->doc = json_string_value(json_object_get(c, "doc"));
+		e->rev = json_string_value(json_object_get(c, "rev"));
+		e->due = json_string_value(json_object_get(c, "due"));
+		e->unit = json_string_value(json_object_get(c, "unit"));
+	}
+	error = vault_po__change(v, json_string_value(json_object_get(o, "po")),
+				 json_string_value(json_object_get(o, "supplier")), edits, n,
+				 json_string_value(json_object_get(o, "reason")), revision);
+	if (error == 0)
+		vault__fmt_message(changed, size, "%s", json_string_value(json_object_get(o, "po")));
+	free(edits);
+	json_decref(root);
+	return error;
+}
+
+int vault_po_import_any(size_t *count, char *changed, size_t size, unsigned *revision, vault *v,
+			const char *path)
 {
 	import im;
-	char *data;
+	char *data, set[16];
 	size_t len;
 	int error;
 
 	*count = 0;
+	*revision = 0;
+	changed[0] = '\0';
 	memset(&im, 0, sizeof(im));
 	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0 ||
 	    (error = vault_input__read(&data, &len, v, path)) < 0)
 		return error;
-	error = vault_input__is_json(data, len) ? parse_json(&im, data, len) :
-		parse_csv(&im, data, len);
-	if (error < 0)
+	error = parse_any(&im, set, data, len);
+	if (error == 0 && strcmp(set, "860") == 0) {
+		if ((error = change_860(changed, size, revision, v, data, len)) < 0)
+			error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	} else if (error < 0)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
 	else if ((error = add_pos(v, im.pos, im.npos, im.where)) < 0)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
@@ -709,15 +803,31 @@ int vault_po_import(size_t *count, vault *v, const char *path)
 	return error;
 }
 
+int vault_po_import(size_t *count, vault *v, const char *path)
+{
+	char changed[VAULT_NAME_MAX + 1];
+	unsigned revision;
+	int error;
+
+	if ((error = vault_po_import_any(count, changed, sizeof(changed), &revision, v, path)) == 0 &&
+	    changed[0])
+		*count = 1;
+	return error;
+}
+
 int vault_po__parse(const char *data, size_t len)
 {
 	import im;
+	char set[16];
+	json_t *root = NULL;
 	size_t i;
 	int error;
 
 	memset(&im, 0, sizeof(im));
-	error = vault_input__is_json(data, len) ? parse_json(&im, data, len) :
-		parse_csv(&im, data, len);
+	error = parse_any(&im, set, data, len);
+	if (error == 0 && strcmp(set, "860") == 0 &&
+	    (error = vault_x12__parse_860(&root, data, len)) == 0)
+		json_decref(root);
 	for (i = 0; i < im.npos && !error; i++)
 		error = check_po(&im.pos[i], im.where ? im.where[i] : "");
 	import_dispose(&im);

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "vault.h"
 
 #define VAULT_PO_FILE "po.json"
 /* a PO's change orders: changes/NNNNNN-<signer>.json, revisions 1, 2, ... */
@@ -20,6 +21,13 @@
 
 /* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
 int vault_po__dir(char *buf, size_t size, const char *po);
+
+/*
+ * vault_po_change, when the supplier named by the file (`supplier_said`,
+ * NULL for none) must be the PO's (po_change.c).
+ */
+int vault_po__change(vault *v, const char *po, const char *supplier_said,
+		     const vault_po_edit *edits, size_t n, const char *reason, unsigned *revision);
 
 /* Parse and check a PO import file's content, writing nothing (for the fuzzers). */
 int vault_po__parse(const char *data, size_t len);
