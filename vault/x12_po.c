@@ -556,9 +556,8 @@ static int on_st(vault_x12_walk *w, const segment *s)
 	const char *want = r->want == '0' ? "850" : "860";
 
 	if (!is(id, want))
-		return fail(s, "transaction set '%.16s' is a%s %.8s, not an %s %s (one kind of set per "
-			    "file)", el(s, 2), is(id, "856") || is(id, "830") || is(id, "862") ? "n" : "",
-			    id, want, r->want == '0' ? "purchase order" : "PO change");
+		return fail(s, "transaction set '%.16s' is an %.8s, not an %s %s (one kind of set per "
+			    "file)", el(s, 2), id, want, r->want == '0' ? "purchase order" : "PO change");
 	if (r->want == '6' && json_array_size(r->list) > 0)
 		return fail(s, "a second 860 in one file: one change order per file (one commit)");
 	if (json_array_size(r->list) == ORDERS_MAX)
