@@ -346,11 +346,11 @@ static int open_line(reader *r, const segment *s, json_t *l)
 static int on_po1(reader *r, const segment *s)
 {
 	unsigned long long qty;
-	json_t *l = json_object();
+	json_t *l;
 	json_int_t number;
 	int error;
 
-	if ((error = close_line(r, s)) < 0 || (error = open_line(r, s, l)) < 0)
+	if ((error = close_line(r, s)) < 0 || (error = open_line(r, s, l = json_object())) < 0)
 		return error;
 	if ((error = set_line_number(r, l, s, 0)) < 0 ||
 	    (error = qty_of(&qty, s, 2, "PO102 (the quantity)")) < 0)
@@ -563,6 +563,7 @@ static int on_st(vault_x12_walk *w, const segment *s)
 	if (json_array_size(r->list) == ORDERS_MAX)
 		return fail(s, "more than %d orders in one file", ORDERS_MAX);
 	r->order = json_object();
+	json_decref(r->lines); /* a set the walk closed without SE */
 	r->lines = json_array();
 	json_array_append_new(r->list, r->order);
 	r->has_head = r->has_ctt = r->blanket = r->cancel = r->has_reason = 0;

@@ -153,6 +153,8 @@ refuses "a blanket order \(BEG02 BK\) without its validity: DTM\*092 \(from\) an
 refuses "line 1 of a blanket order has a due date: its releases have" \
 	"a blanket line with a due date" "PO1**500*EA*1.10*PE*BP*PN-1*DW*DWG-1*DR*C~" \
 	"PO1**500*EA*1.10*PE*BP*PN-1*DW*DWG-1*DR*C~DTM*002*20270301~"
+refuses "a blanket order with a due date \(DTM\*002 or 106 in the heading\): its releases have" \
+	"a blanket order with the heading's due date" "DTM*092*20270101~" "DTM*002*20270201~DTM*092*20270101~"
 refuses "the blanket order is valid from 2027-01-01, after its end 2026-12-31" \
 	"a blanket valid from after until" "DTM*093*20271231" "DTM*093*20261231"
 refuses "a line's supplier 'zeta' is not the order's 'acme': a qvault PO has one supplier" \
