@@ -228,6 +228,15 @@ check "  po show: quantity, due date, cancellation, the new line, the 860's reas
 	"[(1, 'PN-1', 150, '2027-01-15', 'open'), (2, 'PN-2', 24, '2027-02-15', 'open'), (3, 'PN-3', 10, '2027-03-01', 'cancelled'), (4, 'PN-4', 40, '2027-03-20', 'open')]" \
 	'd["changes"][0]["reason"]' "Quantity and schedule per ECN-88"
 check "  the line that was in cases stays in cases" js x3.json 'd["lines"][1]["unit"]' CA
+# the same changes by hand in the CSV's vault: the lines end the same
+lines_of() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["lines"], sort_keys=True))' "$1"; }
+check "  its lines are those po change and po cancel make of the CSV's PO" evalq '
+	export QVAULT_DIR=w &&
+	q po change 4500012345 --line 1 --qty 150 --reason r > /dev/null &&
+	q po change 4500012345 --line 2 --due 2027-02-15 --reason r > /dev/null &&
+	q po cancel 4500012345 --line 3 --reason r > /dev/null &&
+	q po change 4500012345 --add-line PN-4:40:DWG-1@C:2027-03-20 --reason r > /dev/null &&
+	q po show 4500012345 --json > w3.json && test "$(lines_of w3.json)" = "$(lines_of x3.json)"'
 fails 1 "line 3 of PO '4500012345' is cancelled" "an 860 changing a cancelled line" \
 	evalq 'c860 "POC*1*QI*150" "POC*3*QI*150" "*BP*PN-1~" "*BP*PN-3~" && q po import bad.860'
 check "verify accepts the history the 850 and 860 wrote" q verify
