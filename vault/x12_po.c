@@ -519,7 +519,8 @@ static int on_ctt(reader *r, const segment *s)
 	if ((error = close_line(r, s)) < 0)
 		return error;
 	if (!vault_x12__count_is(el(s, 1), r->nlines))
-		return fail(s, "CTT01 says %.16s lines, the set has %zu", el(s, 1), r->nlines);
+		return fail(s, "CTT01 (the number of lines) is %.16s, the set has %zu", el(s, 1),
+			    r->nlines);
 	if (*h) {
 		if (whole == 0 || whole > 15 ||
 		    (h[whole] && (h[whole] != '.' || strspn(h + whole + 1, "0") != strlen(h + whole + 1))))

@@ -163,7 +163,7 @@ refuses "850 set 1: no supplier belongs to organization 'nobody'" "a supplier qv
 	"N1*SU*ACME MACHINING*92*acme" "N1*SU*NOBODY*92*nobody"
 refuses "850 set 1: line 1: document 'DWG-1' has no revision 'Z'" "a drawing revision not in the vault" \
 	"BP*PN-1*VP*ACME-77*DW*DWG-1*DR*C" "BP*PN-1*VP*ACME-77*DW*DWG-1*DR*Z"
-refuses "CTT01 says 4 lines, the set has 3" "CTT01 wrong" "CTT*3*134" "CTT*4*134"
+refuses "CTT01 \(the number of lines\) is 4, the set has 3" "CTT01 wrong" "CTT*3*134" "CTT*4*134"
 refuses "CTT02 says the quantities add up to 135, they add up to 134" "CTT02 wrong" "CTT*3*134" "CTT*3*135"
 refuses "PO1 after CTT, the set's summary" "a PO1 after CTT" "CTT*2*1700~" "CTT*2*1700~PO1**5*EA***BP*PN-9*DW*DWG-1*DR*C~"
 refuses "transaction set '0002' is an 860, not an 850 purchase order \(one kind of set per file\)" \
@@ -171,6 +171,8 @@ refuses "transaction set '0002' is an 860, not an 850 purchase order \(one kind 
 refuses "POC is a PO change's \(860\) segment, not an 850's" "an 860's segment in an 850" \
 	"PID*F****BRACKET, MACHINED" "POC*1*QI*5"
 refuses "an 850 opens with BEG, not REF" "a set without BEG" "BEG*00*SA*4500099999**20261201~" ""
+fails 1 "transaction set '0001' is an 830, not an 850 purchase order" "an 830 given to po import" \
+	q po import "$FIXTURES/830/planning-schedule.830"
 raw po.850 bad.850 4500012345 4500099999 "PID*F****BRACKET, MACHINED~" ""
 check "  (the raw edit changed the fixture)" evalq '! cmp -s po.850 bad.850'
 fails 1 "SE01" "a set whose SE01 does not count its segments" q po import bad.850
