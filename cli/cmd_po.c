@@ -124,7 +124,7 @@ const cli_command cli_cmd_po_add = {
 	"PO", 1, 1, add_opts, 1, run_add
 };
 const cli_command cli_cmd_po_import = {
-	"po import", "record the purchase orders of a CSV, JSON or X12 850 file, or the change of an X12 860, in one commit (buyer)",
+	"po import", "record the POs of a CSV, JSON or X12 850 file (an X12 860: its change order) in one commit (buyer)",
 	"FILE", 1, 1, cli_help_only, 1, run_import
 };
 

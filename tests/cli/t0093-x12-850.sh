@@ -232,15 +232,26 @@ check "  po show: quantity, due date, cancellation, the new line, the 860's reas
 check "  the line that was in cases stays in cases" js x3.json 'd["lines"][1]["unit"]' CA
 # the same changes by hand in the CSV's vault: the lines end the same
 lines_of() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["lines"], sort_keys=True))' "$1"; }
-check "  its lines are those po change and po cancel make of the CSV's PO" evalq '
+check "  its lines are those po change and po cancel make of the CSV's PO" evalq '(
 	export QVAULT_DIR=w &&
 	q po change 4500012345 --line 1 --qty 150 --reason r > /dev/null &&
 	q po change 4500012345 --line 2 --due 2027-02-15 --reason r > /dev/null &&
 	q po cancel 4500012345 --line 3 --reason r > /dev/null &&
 	q po change 4500012345 --add-line PN-4:40:DWG-1@C:2027-03-20 --reason r > /dev/null &&
-	q po show 4500012345 --json > w3.json && test "$(lines_of w3.json)" = "$(lines_of x3.json)"'
+	q po show 4500012345 --json > w3.json && test "$(lines_of w3.json)" = "$(lines_of x3.json)")'
 fails 1 "line 3 of PO '4500012345' is cancelled" "an 860 changing a cancelled line" \
 	evalq 'c860 "POC*1*QI*150" "POC*3*QI*150" "*BP*PN-1~" "*BP*PN-3~" && q po import bad.860'
+make_pdf d.pdf D
+q release DWG-1 --rev D d.pdf --to acme > /dev/null
+mk co.860 ca.860 "BCH*04*SA*4500012345**1*" "BCH*04*SA*4500012345**2*" "NTE*GEN*Quantity and schedule per ECN-88~" "" \
+	"POC*1*QI*150*100*EA*12.50*PE*BP*PN-1~" "POC*2*CA*30*30*CA*310.00*PE*BP*PN-2*DW*DWG-1*DR*D~" \
+	"POC*2*RS******BP*PN-2~" "" "DTM*002*20270215~" "" "POC*3*DI~" "" "POC*4*AI*40*0*EA*5.00*PE*BP*PN-4*DW*DWG-1*DR*C~" "" \
+	"DTM*002*20270320~" "" "CTT*4*190" "CTT*1*30"
+ok "a second 860: POC02 CA, a new quantity and drawing revision" q po import ca.860
+q po show 4500012345 --json > x5.json
+check "  line 2 is 30 to DWG-1@D, revision 2, its reason naming BCH05" \
+	js x5.json 'd["revision"]' 2 '(d["lines"][1]["qty"], d["lines"][1]["rev"], d["lines"][1]["unit"])' "(30, 'D', 'CA')" \
+	'd["changes"][1]["reason"]' "X12 860 change order number 2"
 check "verify accepts the history the 850 and 860 wrote" q verify
 
 # a cancellation: BCH01 01, no POC, cancels every open line
