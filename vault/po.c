@@ -23,8 +23,6 @@
 #include "txn.h"
 #include "user.h"
 #include "util.h"
-#include "portal.h"
-#include "x12.h"
 
 #define QTY_MAX 1000000000ULL
 #define LINES_MAX 10000
@@ -697,137 +695,74 @@ static int parse_json(import *im, const char *data, size_t len)
 	return error;
 }
 
-/* An X12 850 interchange: its POs, each named by its set ("850 set 2: "). */
-static int parse_850(import *im, const char *data, size_t len)
-{
-	json_t *root;
-	int error;
-
-	if ((error = vault_x12__parse_850(&root, data, len)) < 0)
-		return error;
-	error = parse_list(im, root, "850 set");
-	json_decref(root);
-	return error;
-}
-
-/* What a PO file is: JSON, CSV, or X12 (an 850, or an 860: `set`). */
-static int parse_any(import *im, char set[16], const char *data, size_t len)
-{
-	set[0] = '\0';
-	if (vault_x12__is_x12(data, len)) {
-		vault_x12__first_set(set, 16, data, len);
-		if (strcmp(set, "860") == 0)
-			return 0;
-		return parse_850(im, data, len);
-	}
-	return vault_input__is_json(data, len) ? parse_json(im, data, len) :
-		parse_csv(im, data, len);
-}
-
-/* The change order of an 860 (x12_po.c's list of one), recorded. */
-static int change_860(char *changed, size_t size, unsigned *revision, vault *v, const char *data,
-		      size_t len)
-{
-	json_t *root, *o, *c;
-	vault_po_edit *edits;
-	size_t i, n;
-	int error;
-
-	if ((error = vault_x12__parse_860(&root, data, len)) < 0)
-		return error;
-	o = json_array_get(root, 0);
-	n = json_array_size(json_object_get(o, "changes"));
-	if ((edits = calloc(n + 1, sizeof(*edits))) == NULL)
-		abort();
-	if (strcmp(json_string_value(json_object_get(o, "purpose")), "cancel") == 0) {
-		edits[0].op = VAULT_PO_CANCEL;
-		n = 1;
-	}
-	json_array_foreach(json_object_get(o, "changes"), i, c) {
-		const char *what = json_string_value(json_object_get(c, "change"));
-		vault_po_edit *e = &edits[i];
-		unsigned line = (unsigned)json_integer_value(json_object_get(c, "line"));
-
-		e->op = strcmp(what, "add") == 0 ? VAULT_PO_ADD_LINE :
-			strcmp(what, "cancel") == 0 ? VAULT_PO_CANCEL : VAULT_PO_EDIT;
-		if (e->op == VAULT_PO_ADD_LINE) {
-			e->number_said = line;
-			e->part = json_string_value(json_object_get(c, "part"));
-		} else {
-			e->line = line;
-			e->part_said = json_string_value(json_object_get(c, "part"));
-		}
-		e->qty = (uint64_t)json_integer_value(json_object_get(c, "qty"));
-		e->doc = json_string_value(json_object_get(c, "doc"));
-		e->rev = json_string_value(json_object_get(c, "rev"));
-		e->due = json_string_value(json_object_get(c, "due"));
-		e->unit = json_string_value(json_object_get(c, "unit"));
-	}
-	error = vault_po__change(v, json_string_value(json_object_get(o, "po")),
-				 json_string_value(json_object_get(o, "supplier")), edits, n,
-				 json_string_value(json_object_get(o, "reason")), revision);
-	if (error == 0)
-		vault__fmt_message(changed, size, "%s", json_string_value(json_object_get(o, "po")));
-	free(edits);
-	json_decref(root);
-	return error;
-}
-
-int vault_po_import_any(size_t *count, char *changed, size_t size, unsigned *revision, vault *v,
-			const char *path)
+/*
+ * The POs of `root`, a list in schemas/po-import.schema.json's shape (an
+ * X12 850 as x12_po.c reads it), recorded in one commit; `label` names
+ * each in messages ("850 set 2: "), `path` the file.
+ */
+int vault_po__import_list(size_t *count, vault *v, const char *path, json_t *root,
+			  const char *label)
 {
 	import im;
-	char *data, set[16];
-	size_t len;
 	int error;
 
 	*count = 0;
-	*revision = 0;
-	changed[0] = '\0';
 	memset(&im, 0, sizeof(im));
-	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0 ||
-	    (error = vault_input__read(&data, &len, v, path)) < 0)
+	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0)
 		return error;
-	error = parse_any(&im, set, data, len);
-	if (error == 0 && strcmp(set, "860") == 0) {
-		if ((error = change_860(changed, size, revision, v, data, len)) < 0)
-			error = vault_error__set(error, "'%s': %s", path, vault_error_message());
-	} else if (error < 0)
+	if ((error = parse_list(&im, root, label)) < 0 ||
+	    (error = add_pos(v, im.pos, im.npos, im.where)) < 0)
+		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	else
+		*count = im.npos;
+	import_dispose(&im);
+	return error;
+}
+
+int vault_po__check_list(json_t *root, const char *label)
+{
+	import im;
+	size_t i;
+	int error;
+
+	memset(&im, 0, sizeof(im));
+	error = parse_list(&im, root, label);
+	for (i = 0; i < im.npos && !error; i++)
+		error = check_po(&im.pos[i], im.where ? im.where[i] : "");
+	import_dispose(&im);
+	return error;
+}
+
+int vault_po__import_data(size_t *count, vault *v, const char *path, const char *data, size_t len)
+{
+	import im;
+	int error;
+
+	*count = 0;
+	memset(&im, 0, sizeof(im));
+	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0)
+		return error;
+	error = vault_input__is_json(data, len) ? parse_json(&im, data, len) :
+		parse_csv(&im, data, len);
+	if (error < 0)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
 	else if ((error = add_pos(v, im.pos, im.npos, im.where)) < 0)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
 	else
 		*count = im.npos;
-	free(data);
 	import_dispose(&im);
-	return error;
-}
-
-int vault_po_import(size_t *count, vault *v, const char *path)
-{
-	char changed[VAULT_NAME_MAX + 1];
-	unsigned revision;
-	int error;
-
-	if ((error = vault_po_import_any(count, changed, sizeof(changed), &revision, v, path)) == 0 &&
-	    changed[0])
-		*count = 1;
 	return error;
 }
 
 int vault_po__parse(const char *data, size_t len)
 {
 	import im;
-	char set[16];
-	json_t *root = NULL;
 	size_t i;
 	int error;
 
 	memset(&im, 0, sizeof(im));
-	error = parse_any(&im, set, data, len);
-	if (error == 0 && strcmp(set, "860") == 0 &&
-	    (error = vault_x12__parse_860(&root, data, len)) == 0)
-		json_decref(root);
+	error = vault_input__is_json(data, len) ? parse_json(&im, data, len) :
+		parse_csv(&im, data, len);
 	for (i = 0; i < im.npos && !error; i++)
 		error = check_po(&im.pos[i], im.where ? im.where[i] : "");
 	import_dispose(&im);

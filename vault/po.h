@@ -29,6 +29,25 @@ int vault_po__dir(char *buf, size_t size, const char *po);
 int vault_po__change(vault *v, const char *po, const char *supplier_said,
 		     const vault_po_edit *edits, size_t n, const char *reason, unsigned *revision);
 
+/*
+ * po import of a CSV or JSON file's content `data` (po.c); *count
+ * receives the POs recorded.  Messages name `path`.
+ */
+int vault_po__import_data(size_t *count, vault *v, const char *path, const char *data, size_t len);
+
+/*
+ * The POs of `root`, a list as schemas/po-import.schema.json has them,
+ * recorded in one commit (po.c); `label` names each in messages ("850
+ * set 2: "), `path` the file.  vault_po__check_list checks them without
+ * a vault (for the fuzzers).
+ */
+int vault_po__import_list(size_t *count, vault *v, const char *path, json_t *root,
+			  const char *label);
+int vault_po__check_list(json_t *root, const char *label);
+
+/* Parse and check an X12 850 or 860 (x12_po.c), writing nothing (for the fuzzers). */
+int vault_po__parse_x12(const char *data, size_t len);
+
 /* Parse and check a PO import file's content, writing nothing (for the fuzzers). */
 int vault_po__parse(const char *data, size_t len);
 

@@ -55,12 +55,19 @@
  * PER, TD5, ITD, PID, SAC...) are counted and passed over.  Whether the
  * supplier, the drawings and the lines exist is the import's to check,
  * with the vault.
+ *
+ * po import comes here first (vault_po_import_any): an X12 file's POs go
+ * to po.c as the list a JSON file holds, its change to po_change.c; CSV
+ * and JSON go to po.c as they are.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "input.h"
+#include "po.h"
+#include "portal.h"
 #include "util.h"
 #include "vault.h"
 #include "x12.h"
@@ -712,4 +719,120 @@ int vault_x12__parse_850(json_t **out, const char *data, size_t len)
 int vault_x12__parse_860(json_t **out, const char *data, size_t len)
 {
 	return parse(out, '6', data, len);
+}
+
+/* The change order of an 860 (x12_po.c's list of one), recorded. */
+static int change_860(char *changed, size_t size, unsigned *revision, vault *v, const char *data,
+		      size_t len)
+{
+	json_t *root, *o, *c;
+	vault_po_edit *edits;
+	size_t i, n;
+	int error;
+
+	if ((error = vault_x12__parse_860(&root, data, len)) < 0)
+		return error;
+	o = json_array_get(root, 0);
+	n = json_array_size(json_object_get(o, "changes"));
+	if ((edits = calloc(n + 1, sizeof(*edits))) == NULL)
+		abort();
+	if (strcmp(json_string_value(json_object_get(o, "purpose")), "cancel") == 0) {
+		edits[0].op = VAULT_PO_CANCEL;
+		n = 1;
+	}
+	json_array_foreach(json_object_get(o, "changes"), i, c) {
+		const char *what = json_string_value(json_object_get(c, "change"));
+		vault_po_edit *e = &edits[i];
+		unsigned line = (unsigned)json_integer_value(json_object_get(c, "line"));
+
+		e->op = strcmp(what, "add") == 0 ? VAULT_PO_ADD_LINE :
+			strcmp(what, "cancel") == 0 ? VAULT_PO_CANCEL : VAULT_PO_EDIT;
+		if (e->op == VAULT_PO_ADD_LINE) {
+			e->number_said = line;
+			e->part = json_string_value(json_object_get(c, "part"));
+		} else {
+			e->line = line;
+			e->part_said = json_string_value(json_object_get(c, "part"));
+		}
+		e->qty = (uint64_t)json_integer_value(json_object_get(c, "qty"));
+		e->doc = json_string_value(json_object_get(c, "doc"));
+		e->rev = json_string_value(json_object_get(c, "rev"));
+		e->due = json_string_value(json_object_get(c, "due"));
+		e->unit = json_string_value(json_object_get(c, "unit"));
+	}
+	error = vault_po__change(v, json_string_value(json_object_get(o, "po")),
+				 json_string_value(json_object_get(o, "supplier")), edits, n,
+				 json_string_value(json_object_get(o, "reason")), revision);
+	if (error == 0)
+		vault__fmt_message(changed, size, "%s", json_string_value(json_object_get(o, "po")));
+	free(edits);
+	json_decref(root);
+	return error;
+}
+
+/* ---- po import: CSV and JSON by po.c, X12 here ---------------------------- */
+
+int vault_po_import_any(size_t *count, char *changed, size_t size, unsigned *revision, vault *v,
+			const char *path)
+{
+	char *data, set[16];
+	json_t *root;
+	size_t len;
+	int error;
+
+	*count = 0;
+	*revision = 0;
+	changed[0] = '\0';
+	if ((error = vault_input__read(&data, &len, v, path)) < 0)
+		return error;
+	if (!vault_x12__is_x12(data, len)) {
+		error = vault_po__import_data(count, v, path, data, len);
+		free(data);
+		return error;
+	}
+	/* the first set says which: the reader refuses a set of another kind after it */
+	vault_x12__first_set(set, sizeof(set), data, len);
+	if (strcmp(set, "860") == 0)
+		error = change_860(changed, size, revision, v, data, len);
+	else if ((error = vault_x12__parse_850(&root, data, len)) == 0) {
+		error = vault_po__import_list(count, v, path, root, "850 set");
+		json_decref(root);
+		free(data);
+		return error; /* its messages name the file already */
+	}
+	if (error < 0)
+		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	free(data);
+	return error;
+}
+
+int vault_po_import(size_t *count, vault *v, const char *path)
+{
+	char changed[VAULT_NAME_MAX + 1];
+	unsigned revision;
+	int error;
+
+	if ((error = vault_po_import_any(count, changed, sizeof(changed), &revision, v, path)) == 0 &&
+	    changed[0])
+		*count = 1;
+	return error;
+}
+
+int vault_po__parse_x12(const char *data, size_t len)
+{
+	json_t *root;
+	char set[16];
+	int error;
+
+	vault_x12__first_set(set, sizeof(set), data, len);
+	if (strcmp(set, "860") == 0) {
+		if ((error = vault_x12__parse_860(&root, data, len)) == 0)
+			json_decref(root);
+		return error;
+	}
+	if ((error = vault_x12__parse_850(&root, data, len)) < 0)
+		return error;
+	error = vault_po__check_list(root, "850 set");
+	json_decref(root);
+	return error;
 }

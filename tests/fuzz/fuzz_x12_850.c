@@ -7,7 +7,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_t *list = NULL;
-	char *s;
 
 	/* the readers themselves see every byte, NULs included */
 	if (vault_x12__parse_850(&list, (const char *)data, size) == 0)
@@ -15,9 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	list = NULL;
 	if (vault_x12__parse_860(&list, (const char *)data, size) == 0)
 		json_decref(list);
-	/* and po import's way in: which set, then the POs checked as a CSV's */
-	s = fuzz_string(data, size);
-	vault_po__parse(s, size);
-	free(s);
+	/* and po import's way in: which set, then the POs checked as a JSON file's */
+	vault_po__parse_x12((const char *)data, size);
 	return 0;
 }
