@@ -869,7 +869,8 @@ int vault_po_release(vault *v, const char *po, unsigned line, uint64_t qty, cons
  * part,qty,doc,rev,due, optionally unit,pack_unit,pack_size and
  * valid_from,valid_until: a blanket line) or a JSON file
  * (schemas/po-import.schema.json) in one commit; one bad row refuses the
- * whole file, naming row and field.
+ * whole file, naming row and field.  An X12 850 or 860 is read as
+ * vault_po_import_any says (an 860's change counts as 1).
  */
 int vault_po_import(size_t *count, vault *v, const char *path);
 
