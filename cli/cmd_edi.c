@@ -1,6 +1,7 @@
 /* qvault edi read: what qvault makes of an X12 interchange, writing nothing */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -53,6 +54,37 @@ static void print_asns(json_t *rows)
 	cli_table_print(t);
 }
 
+static void print_pos(json_t *rows)
+{
+	cli_table *t = cli_table_new("PO|SUPPLIER|>LINES|>QTY|BLANKET", 1);
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(rows, i, o) {
+		cli_table_cell(t, str(o, "po"));
+		cli_table_cell(t, str(o, "supplier"));
+		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "lines")));
+		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "qty")));
+		cli_table_cell(t, json_is_true(json_object_get(o, "blanket")) ? "yes" : "no");
+	}
+	cli_table_print(t);
+}
+
+static void print_changes(json_t *rows)
+{
+	cli_table *t = cli_table_new("PO|SUPPLIER|PURPOSE|>LINES", 1);
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(rows, i, o) {
+		cli_table_cell(t, str(o, "po"));
+		cli_table_cell(t, str(o, "supplier"));
+		cli_table_cell(t, str(o, "purpose"));
+		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "lines")));
+	}
+	cli_table_print(t);
+}
+
 static int run_read(const cli_command *cmd, cli_args *a, vault *v)
 {
 	char *text;
@@ -76,8 +108,12 @@ static int run_read(const cli_command *cmd, cli_args *a, vault *v)
 		return EXIT_ERROR;
 	}
 	free(text);
-	if (shape[0] == 'a')
+	if (strcmp(shape, "asn") == 0)
 		print_asns(list);
+	else if (strcmp(shape, "po") == 0)
+		print_pos(list);
+	else if (strcmp(shape, "po-change") == 0)
+		print_changes(list);
 	else
 		print_forecasts(list);
 	json_decref(list);
@@ -85,6 +121,6 @@ static int run_read(const cli_command *cmd, cli_args *a, vault *v)
 }
 
 const cli_command cli_cmd_edi_read = {
-	"edi read", "show what an X12 interchange (830, 862 or 856) reads as, writing nothing",
+	"edi read", "show what an X12 interchange (850, 860, 856, 830 or 862) reads as, writing nothing",
 	"FILE", 1, 1, read_opts, 0, run_read
 };

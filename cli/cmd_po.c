@@ -101,8 +101,22 @@ static int run_add(const cli_command *cmd, cli_args *a, vault *v)
 
 static int run_import(const cli_command *cmd, cli_args *a, vault *v)
 {
+	char changed[VAULT_NAME_MAX + 1];
+	unsigned revision;
+	size_t count;
+	int error;
+
 	(void)cmd;
-	return cli_import(vault_po_import, v, a->arg[0], "purchase order", "purchase orders");
+	if ((error = vault_po_import_any(&count, changed, sizeof(changed), &revision, v,
+					 a->arg[0])) < 0)
+		return cli_fail(error);
+	if (changed[0])
+		printf("changed PO %s from the 860: revision %u, for the supplier to acknowledge\n",
+		       changed, revision);
+	else
+		printf("recorded %zu %s in one commit\n", count,
+		       count == 1 ? "purchase order" : "purchase orders");
+	return EXIT_OK;
 }
 
 const cli_command cli_cmd_po_add = {
@@ -110,7 +124,7 @@ const cli_command cli_cmd_po_add = {
 	"PO", 1, 1, add_opts, 1, run_add
 };
 const cli_command cli_cmd_po_import = {
-	"po import", "record the purchase orders of a CSV or JSON file in one commit (buyer)",
+	"po import", "record the POs of a CSV, JSON or X12 850 file (an X12 860: its change order) in one commit (buyer)",
 	"FILE", 1, 1, cli_help_only, 1, run_import
 };
 

@@ -1,7 +1,8 @@
 /*
  * edi.c - what an X12 file reads as, writing nothing: the ship notices of
- * an 856 (x12.c), or the forecasts and delivery schedules of an 830 or
- * 862 (x12_forecast.c), as the imports would take them.
+ * an 856 (x12.c), the forecasts and delivery schedules of an 830 or 862
+ * (x12_forecast.c), or the purchase orders of an 850 and the change
+ * order of an 860 (x12_po.c), as the imports would take them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,37 @@ static json_t *schedule_row(json_t *o)
 	json_object_set(row, "last", json_object_get(json_array_get(buckets, json_array_size(buckets) - 1),
 						      "start"));
 	json_object_set_new(row, "qty", json_integer(total));
+	return row;
+}
+
+/* A PO's row (850): its number, supplier, lines, total quantity, whether a blanket. */
+static json_t *po_row(json_t *o)
+{
+	json_t *row = json_object(), *lines = json_object_get(o, "lines"), *l;
+	json_int_t total = 0;
+	size_t i;
+
+	json_object_set(row, "po", json_object_get(o, "po"));
+	json_object_set(row, "supplier", json_object_get(o, "supplier"));
+	json_array_foreach(lines, i, l)
+		total += json_integer_value(json_object_get(l, "qty"));
+	json_object_set_new(row, "lines", json_integer((json_int_t)json_array_size(lines)));
+	json_object_set_new(row, "qty", json_integer(total));
+	json_object_set_new(row, "blanket",
+			    json_boolean(json_object_get(json_array_get(lines, 0), "blanket") != NULL));
+	return row;
+}
+
+/* A change order's row (860): its PO, supplier, purpose, how many lines it changes. */
+static json_t *change_row(json_t *o)
+{
+	json_t *row = json_object();
+
+	json_object_set(row, "po", json_object_get(o, "po"));
+	json_object_set(row, "supplier", json_object_get(o, "supplier"));
+	json_object_set(row, "purpose", json_object_get(o, "purpose"));
+	json_object_set_new(row, "lines",
+			    json_integer((json_int_t)json_array_size(json_object_get(o, "changes"))));
 	return row;
 }
 
@@ -73,6 +105,12 @@ int vault_edi_read(char **json, const char **shape, const char *path, unsigned f
 	if (strcmp(set, "856") == 0) {
 		*shape = "asn";
 		error = vault_x12__parse_856(&list, data, len);
+	} else if (strcmp(set, "850") == 0) {
+		*shape = "po";
+		error = vault_x12__parse_850(&list, data, len);
+	} else if (strcmp(set, "860") == 0) {
+		*shape = "po-change";
+		error = vault_x12__parse_860(&list, data, len);
 	} else {
 		*shape = "forecast";
 		error = vault_x12__parse_forecast(&list, data, len);
@@ -84,7 +122,10 @@ int vault_edi_read(char **json, const char **shape, const char *path, unsigned f
 		size_t i;
 
 		json_array_foreach(list, i, o)
-			json_array_append_new(rows, (*shape)[0] == 'a' ? asn_row(o) : schedule_row(o));
+			json_array_append_new(rows, strcmp(*shape, "asn") == 0 ? asn_row(o) :
+						    strcmp(*shape, "po") == 0 ? po_row(o) :
+						    strcmp(*shape, "po-change") == 0 ? change_row(o) :
+						    schedule_row(o));
 		json_decref(list);
 		list = rows;
 	}

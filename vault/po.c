@@ -599,21 +599,22 @@ static int parse_csv(import *im, const char *data, size_t len)
 	return error;
 }
 
-static int parse_json(import *im, const char *data, size_t len)
+/*
+ * The POs of `root` (a list as schemas/po-import.schema.json has them,
+ * the caller's); each PO's messages start with `label` and its number
+ * ("purchase order 2: ").
+ */
+static int parse_list(import *im, json_t *root, const char *label)
 {
 	json_error_t jerr;
-	json_t *root, *po, *line;
+	json_t *po, *line;
 	size_t i, k, n = 0;
 	int error = 0;
 
-	if ((error = vault_input__json_list(&root, data, len, "purchase orders", im->max_rows)) < 0)
-		return error;
 	json_array_foreach(root, i, po)
 		n += json_array_size(json_object_get(po, "lines"));
-	if (im->max_rows && n > im->max_rows) {
-		json_decref(root);
+	if (im->max_rows && n > im->max_rows)
 		return vault_input__too_many(n, im->max_rows);
-	}
 	if ((im->pos = calloc(json_array_size(root) + 1, sizeof(vault_po))) == NULL ||
 	    (im->lines = calloc(n + 1, sizeof(vault_po_line))) == NULL ||
 	    (im->where = calloc(json_array_size(root) + 1, sizeof(char *))) == NULL)
@@ -625,11 +626,10 @@ static int parse_json(import *im, const char *data, size_t len)
 
 		if (json_unpack_ex(po, &jerr, JSON_STRICT, "{s:s, s:s, s:o}", "po", &number_,
 				   "supplier", &supplier, "lines", &lines) < 0 || !json_is_array(lines)) {
-			error = vault_error__set(VAULT_EINVALID, "purchase order %zu: %s", i + 1, jerr.text);
+			error = vault_error__set(VAULT_EINVALID, "%s %zu: %s", label, i + 1, jerr.text);
 			break;
 		}
-		if ((error = vault__fmt(where, sizeof(where), "item", "purchase order %zu: ",
-					i + 1)) < 0)
+		if ((error = vault__fmt(where, sizeof(where), "item", "%s %zu: ", label, i + 1)) < 0)
 			break;
 		im->where[i] = vault__strdup(where);
 		im->pos[i].po = keep(im, number_, strlen(number_));
@@ -652,8 +652,8 @@ static int parse_json(import *im, const char *data, size_t len)
 						       "valid_from", &from, "valid_until",
 						       &until) < 0) || ln < 1 || ln > LINES_MAX ||
 			    qty < 1 || (uint64_t)qty > QTY_MAX) {
-				error = vault_error__set(VAULT_EINVALID, "purchase order %zu, line %zu: %s",
-					i + 1, k + 1, jerr.text[0] ? jerr.text :
+				error = vault_error__set(VAULT_EINVALID, "%s %zu, line %zu: %s",
+					label, i + 1, k + 1, jerr.text[0] ? jerr.text :
 					"line and qty must be whole numbers from 1");
 				goto done;
 			}
@@ -661,8 +661,8 @@ static int parse_json(import *im, const char *data, size_t len)
 			if (json_object_get(line, "pack_size") &&
 			    (pack_size < 2 || (uint64_t)pack_size > QTY_MAX)) {
 				error = vault_error__set(VAULT_EINVALID,
-					"purchase order %zu, line %zu: a pack size is a whole number from 2 to %llu",
-					i + 1, k + 1, QTY_MAX);
+					"%s %zu, line %zu: a pack size is a whole number from 2 to %llu",
+					label, i + 1, k + 1, QTY_MAX);
 				goto done;
 			}
 			l->line = (unsigned)ln;
@@ -680,21 +680,67 @@ static int parse_json(import *im, const char *data, size_t len)
 		}
 	}
 done:
+	return error;
+}
+
+static int parse_json(import *im, const char *data, size_t len)
+{
+	json_t *root;
+	int error;
+
+	if ((error = vault_input__json_list(&root, data, len, "purchase orders", im->max_rows)) < 0)
+		return error;
+	error = parse_list(im, root, "purchase order");
 	json_decref(root);
 	return error;
 }
 
-int vault_po_import(size_t *count, vault *v, const char *path)
+/*
+ * The POs of `root`, a list in schemas/po-import.schema.json's shape (an
+ * X12 850 as x12_po.c reads it), recorded in one commit; `label` names
+ * each in messages ("850 set 2: "), `path` the file.
+ */
+int vault_po__import_list(size_t *count, vault *v, const char *path, json_t *root,
+			  const char *label)
 {
 	import im;
-	char *data;
-	size_t len;
 	int error;
 
 	*count = 0;
 	memset(&im, 0, sizeof(im));
-	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0 ||
-	    (error = vault_input__read(&data, &len, v, path)) < 0)
+	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0)
+		return error;
+	if ((error = parse_list(&im, root, label)) < 0 ||
+	    (error = add_pos(v, im.pos, im.npos, im.where)) < 0)
+		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	else
+		*count = im.npos;
+	import_dispose(&im);
+	return error;
+}
+
+int vault_po__check_list(json_t *root, const char *label)
+{
+	import im;
+	size_t i;
+	int error;
+
+	memset(&im, 0, sizeof(im));
+	error = parse_list(&im, root, label);
+	for (i = 0; i < im.npos && !error; i++)
+		error = check_po(&im.pos[i], im.where ? im.where[i] : "");
+	import_dispose(&im);
+	return error;
+}
+
+int vault_po__import_data(size_t *count, vault *v, const char *path, const char *data, size_t len)
+{
+	import im;
+	int error;
+
+	*count = 0;
+	memset(&im, 0, sizeof(im));
+	if ((error = vault_input__max_rows(&im.max_rows, v)) < 0)
 		return error;
 	error = vault_input__is_json(data, len) ? parse_json(&im, data, len) :
 		parse_csv(&im, data, len);
@@ -704,7 +750,6 @@ int vault_po_import(size_t *count, vault *v, const char *path)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
 	else
 		*count = im.npos;
-	free(data);
 	import_dispose(&im);
 	return error;
 }

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "vault.h"
 
 #define VAULT_PO_FILE "po.json"
 /* a PO's change orders: changes/NNNNNN-<signer>.json, revisions 1, 2, ... */
@@ -20,6 +21,32 @@
 
 /* "pos/ab/cd/PO" for a PO number that passed vault_name_check. */
 int vault_po__dir(char *buf, size_t size, const char *po);
+
+/*
+ * vault_po_change, when the supplier named by the file (`supplier_said`,
+ * NULL for none) must be the PO's (po_change.c).
+ */
+int vault_po__change(vault *v, const char *po, const char *supplier_said,
+		     const vault_po_edit *edits, size_t n, const char *reason, unsigned *revision);
+
+/*
+ * po import of a CSV or JSON file's content `data` (po.c); *count
+ * receives the POs recorded.  Messages name `path`.
+ */
+int vault_po__import_data(size_t *count, vault *v, const char *path, const char *data, size_t len);
+
+/*
+ * The POs of `root`, a list as schemas/po-import.schema.json has them,
+ * recorded in one commit (po.c); `label` names each in messages ("850
+ * set 2: "), `path` the file.  vault_po__check_list checks them without
+ * a vault (for the fuzzers).
+ */
+int vault_po__import_list(size_t *count, vault *v, const char *path, json_t *root,
+			  const char *label);
+int vault_po__check_list(json_t *root, const char *label);
+
+/* Parse and check an X12 850 or 860 (x12_po.c), writing nothing (for the fuzzers). */
+int vault_po__parse_x12(const char *data, size_t len);
 
 /* Parse and check a PO import file's content, writing nothing (for the fuzzers). */
 int vault_po__parse(const char *data, size_t len);

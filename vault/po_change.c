@@ -217,6 +217,15 @@ static int edit_line(change *c, const vault_po_edit *e)
 
 	if ((error = open_line(&l, c, e->line)) < 0)
 		return error;
+	if (e->part_said && strcmp(e->part_said, json_string_value(json_object_get(l, "part"))) != 0)
+		return vault_error__set(VAULT_EINVALID, "line %u of PO '%s' is part '%s', not '%s'",
+					e->line, c->po, json_string_value(json_object_get(l, "part")),
+					e->part_said);
+	if (e->unit && strcmp(e->unit, json_is_string(json_object_get(l, "unit")) ?
+				       json_string_value(json_object_get(l, "unit")) : "EA") != 0)
+		return vault_error__set(VAULT_EINVALID, "line %u of PO '%s' is counted in %s, not %s",
+					e->line, c->po, json_is_string(json_object_get(l, "unit")) ?
+					json_string_value(json_object_get(l, "unit")) : "EA", e->unit);
 	if (e->due && json_object_get(l, "blanket"))
 		return vault_error__set(VAULT_EINVALID,
 			"line %u of PO '%s' is a blanket order: its releases have due dates", e->line,
@@ -274,6 +283,11 @@ static int add_line(change *c, const vault_po_edit *e)
 	if (top >= LINES_MAX)
 		return vault_error__set(VAULT_EINVALID, "PO '%s' has %d lines already", c->po,
 					LINES_MAX);
+	if (e->number_said && e->number_said != (unsigned)top + 1)
+		return vault_error__set(VAULT_EINVALID, "a new line %u: PO '%s' numbers its next line %u",
+					e->number_said, c->po, (unsigned)top + 1);
+	if (e->unit && (error = vault_po__unit_check("unit", e->unit)) < 0)
+		return error;
 	if ((error = vault_name_check("part number", e->part)) < 0 ||
 	    (e->due && (error = vault_record__date_check("due date", e->due)) < 0) ||
 	    (error = revision_usable(c, (unsigned)top + 1, e->doc, e->rev)) < 0)
@@ -287,6 +301,8 @@ static int add_line(change *c, const vault_po_edit *e)
 		abort();
 	if (e->due)
 		json_object_set_new(l, "due", json_string(e->due));
+	if (e->unit && strcmp(e->unit, "EA") != 0)
+		json_object_set_new(l, "unit", json_string(e->unit));
 	json_array_append_new(c->lines, l);
 	return 0;
 }
@@ -363,6 +379,12 @@ static int put_change(change *c, const char *reason, unsigned seq)
 int vault_po_change(vault *v, const char *po, const vault_po_edit *edits, size_t n,
 		    const char *reason, unsigned *revision)
 {
+	return vault_po__change(v, po, NULL, edits, n, reason, revision);
+}
+
+int vault_po__change(vault *v, const char *po, const char *supplier_said,
+		     const vault_po_edit *edits, size_t n, const char *reason, unsigned *revision)
+{
 	vault_buf message = VAULT_BUF_INIT;
 	json_t *rec = NULL, *before = NULL;
 	change c;
@@ -394,6 +416,11 @@ int vault_po_change(vault *v, const char *po, const vault_po_edit *edits, size_t
 	c.lines = json_object_get(rec, "lines");
 	if ((error = supplier_of(c.supplier, sizeof(c.supplier), v, po)) < 0)
 		goto done;
+	if (supplier_said && strcmp(supplier_said, c.supplier) != 0) {
+		error = vault_error__set(VAULT_EINVALID, "PO '%s' is %s's, not %s's", po, c.supplier,
+					 supplier_said);
+		goto done;
+	}
 	if (vault_po__cancelled(rec)) {
 		error = vault_error__set(VAULT_EINVALID, "PO '%s' is cancelled", po);
 		goto done;

@@ -831,6 +831,12 @@ typedef struct {
 	const char *part;       /* ADD_LINE */
 	const char *doc, *rev;  /* the revision required: EDIT, NULL unchanged; ADD_LINE */
 	const char *due;        /* EDIT: the new due date, NULL unchanged; ADD_LINE: NULL none */
+	/* what a file (an X12 860) says of the line, NULL when it says nothing:
+	 * EDIT: the line's part and the unit qty is in, refused when they are
+	 * not the line's; ADD_LINE: the new line's unit (NULL: EA) */
+	const char *part_said;
+	const char *unit;
+	unsigned number_said;   /* ADD_LINE: the number the file gives it, 0 any: refused unless the next */
 } vault_po_edit;
 
 /*
@@ -863,9 +869,21 @@ int vault_po_release(vault *v, const char *po, unsigned line, uint64_t qty, cons
  * part,qty,doc,rev,due, optionally unit,pack_unit,pack_size and
  * valid_from,valid_until: a blanket line) or a JSON file
  * (schemas/po-import.schema.json) in one commit; one bad row refuses the
- * whole file, naming row and field.
+ * whole file, naming row and field.  An X12 850 or 860 is read as
+ * vault_po_import_any says (an 860's change counts as 1).
  */
 int vault_po_import(size_t *count, vault *v, const char *path);
+
+/*
+ * vault_po_import, which also reads an X12 interchange: 850 purchase
+ * orders, recorded as the CSV's, or one 860 PO change, recorded as a
+ * change order (vault_po_change: its reason the 860's first note, or its
+ * number).  *count receives the POs recorded; for an 860 0, its PO into
+ * `changed` (at least VAULT_NAME_MAX + 1 bytes) and the revision made into
+ * *revision.  One commit either way; a refused file writes nothing.
+ */
+int vault_po_import_any(size_t *count, char *changed, size_t size, unsigned *revision, vault *v,
+			const char *path);
 
 /* A document revision named by a record. */
 typedef struct {
@@ -1269,13 +1287,17 @@ int vault_asn_import(size_t *count, vault *v, const char *path);
  * needing no vault: *json (the caller's, free()) is the list an import
  * takes, indented, keys sorted, and *shape says which: "asn" for an 856
  * (schemas/asn.schema.json), "forecast" for an 830 or 862
- * (schemas/forecast-import.schema.json).  The first transaction set
+ * (schemas/forecast-import.schema.json), "po" for an 850
+ * (schemas/po-import.schema.json), "po-change" for an 860
+ * (schemas/po-change-import.schema.json).  The first transaction set
  * decides; a set of another kind after it is refused.  VAULT_EINVALID
  * with one line naming the segment when the interchange is refused.
  * With VAULT_EDI_SUMMARY, a row per item of that list instead: a
  * schedule's schedule, supplier, part, ship_to, issued, buckets (how
  * many), first and last (their starts), qty (their total); a ship
- * notice's asn (or the one it cancels), po, ship_date, packages (how many).
+ * notice's asn (or the one it cancels), po, ship_date, packages (how many);
+ * a PO's po, supplier, lines (how many), qty (their total), blanket; a
+ * change order's po, supplier, purpose (change, cancel), lines (changed).
  */
 #define VAULT_EDI_SUMMARY 1u
 int vault_edi_read(char **json, const char **shape, const char *path, unsigned flags);

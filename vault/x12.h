@@ -85,6 +85,16 @@ int vault_x12__check_se(const vault_x12_walk *w, const vault_x12_segment *s);
 int vault_x12__parse_forecast(json_t **out, const char *data, size_t len);
 
 /*
+ * Parse an X12 850 (purchase order) interchange into a JSON list of POs
+ * as schemas/po-import.schema.json describes them, one per set; or an
+ * X12 860 (PO change) holding one change order into a list of one as
+ * schemas/po-change-import.schema.json describes it (x12_po.c, which
+ * says what each reads and refuses).  *out is the caller's.
+ */
+int vault_x12__parse_850(json_t **out, const char *data, size_t len);
+int vault_x12__parse_860(json_t **out, const char *data, size_t len);
+
+/*
  * The transaction set ST01 of the first ST in `data` ("856", "830"...),
  * into `out` (at least 4 bytes; "" when there is none or it is longer).
  */
