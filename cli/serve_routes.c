@@ -305,7 +305,7 @@ static enum MHD_Result get_audit(serve_req *q)
 {
 	char *text = NULL;
 	size_t count;
-	int error = vault_audit(&text, &count, q->v, serve_query(q, "org"), 14);
+	int error = vault_audit(&text, &count, q->v, serve_query(q, "org"), 14, -1);
 
 	return serve_answer_library(q, error, text);
 }
