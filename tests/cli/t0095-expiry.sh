@@ -71,6 +71,7 @@ check "the expiry is in the certificate's record, in the commit that added it" \
 check "the review date is in the released revision's record" \
 	evalq "git -C v show main:$DD/record.json | grep -q '\"review_by\": \"$PAST_REVIEW\"'"
 q show COC-1@A --json > show.json
+git -C v show "main:$CD/record.json" > coc-record.json
 check "show --json gives the expiry" js show.json 'd["expires"]' "$PAST_COC"
 q show DWG-1@A > show.txt
 check "show gives the review date" has show.txt "review   by $PAST_REVIEW"
@@ -121,6 +122,41 @@ check "  the expiring one due since it entered the window, the expired one since
 	js buyer.json '[i["since"][:10] for i in d if i["subject"] == "AS-1@A"][0]' "$(day "$SOON - 30 days")" \
 	'[i["since"][:10] for i in d if i["subject"] == "COC-1@A"][0]' "$(day '40 days ago')"
 
+# ---- the same through the API (qvault serve), as the portal reads them --------
+samejson() { python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$1" "$2"; }
+if command -v curl > /dev/null; then
+	SAM_R=$(tok --user sam)
+	BUY_R=$(tok --user tester)
+	serve_start
+	check "GET inbox: the supplier's renewals, as the CLI answers them" \
+		evalq "api 200 GET inbox '$SAM_R' && samejson body.json sam.json"
+	check "  the buyer's chases and review" \
+		evalq "api 200 GET inbox '$BUY_R' && samejson body.json buyer.json"
+	check "GET audit: the expired, the due and the overdue review, as audit --json" \
+		evalq "api 200 GET audit '$BUY_R' && python3 -c 'import json; d = json.load(open(\"body.json\"))
+assert [(g[\"gap\"], g[\"state\"]) for g in d] == [(\"expired\", \"open\"), (\"expiring\", \"due\"), (\"expiring\", \"due\"), (\"review-overdue\", \"open\")], d'"
+	kill "$SERVE"
+	wait "$SERVE" 2> /dev/null
+	openapi_check "every API answer matches schemas/openapi.json"
+else
+	_skip "no curl: the API's inbox and audit"
+fi
+if python3 -c 'import jsonschema' 2> /dev/null; then
+	check "the records, show --json, audit --json and the inboxes match their schemas" python3 -c '
+import json, sys, jsonschema
+S = sys.argv[1] + "/"
+def valid(doc, schema, ref=None):
+    s = json.load(open(S + schema))
+    jsonschema.validate(doc, {"$ref": "#/$defs/" + ref, "$defs": s["$defs"]} if ref else s)
+valid(json.load(open("coc-record.json")), "revision.schema.json")
+valid(json.load(open("show.json")), "output.schema.json", "revision")
+valid(json.load(open("audit.json")), "trace.schema.json", "audit")
+for f in ("sam.json", "zed.json", "buyer.json"):
+    valid(json.load(open(f)), "portal-output.schema.json", "inbox")' "$TESTS_DIR/../../schemas"
+else
+	_skip "no python3-jsonschema"
+fi
+
 # ---- used after it expired ---------------------------------------------------
 ok "the supplier ships lot L-1, whose CoC has expired" \
 	q --key sam.pem asn add --po PO-1 --ship-date "$TODAY" --package CTN-1:L-1:5
@@ -152,6 +188,15 @@ check "the supplier's inbox no longer asks to renew AS-1" evalq "! grep -q 'AS-1
 q inbox --json > buyer2.json
 check "the buyer's no longer asks to review DWG-1" evalq "! grep -q review-document buyer2.json"
 ok "verify passes over all of it" q verify
+if python3 -c 'import jsonschema' 2> /dev/null; then
+	git -C v show "main:$(git -C v show --name-only --format= main)" > review.json
+	check "the review record matches review.schema.json" python3 -c '
+import json, sys, jsonschema
+jsonschema.validate(json.load(open("review.json")), json.load(open(sys.argv[1])))' \
+		"$TESTS_DIR/../../schemas/review.schema.json"
+else
+	_skip "no python3-jsonschema"
+fi
 q audit --json > before-reindex.json
 ok "reindex" q reindex
 q audit --json > after-reindex.json
