@@ -135,6 +135,15 @@ if command -v curl > /dev/null; then
 	check "GET audit: the expired, the due and the overdue review, as audit --json" \
 		evalq "api 200 GET audit '$BUY_R' && python3 -c 'import json; d = json.load(open(\"body.json\"))
 assert [(g[\"gap\"], g[\"state\"]) for g in d] == [(\"expired\", \"open\"), (\"expiring\", \"due\"), (\"expiring\", \"due\"), (\"review-overdue\", \"open\")], d'"
+	SAM_W=$(tok --user sam --scope write)
+	O='-H Content-Type:application/octet-stream --data-binary @nad.pdf'
+	check "POST documents: an approval with its expiry, through the API (the portal's writer)" \
+		evalq "api 201 POST 'documents/NAD-2?type=process-cert&name=nad.pdf&expires=$LATER' '$SAM_W' $O &&
+		       is 'd[\"expires\"]' $LATER"
+	refused 400 "expiry date '2027-02-30' is not a date" "  a malformed expiry: refused, the vault unchanged" \
+		POST 'documents/NAD-3?type=process-cert&name=nad.pdf&expires=2027-02-30' "$SAM_W" $O
+	refused 400 "a process-cert has no periodic review" "  a review date on an approval: refused, the vault unchanged" \
+		POST "documents/NAD-3?type=process-cert&name=nad.pdf&review_by=$LATER" "$SAM_W" $O
 	kill "$SERVE"
 	wait "$SERVE" 2> /dev/null
 	openapi_check "every API answer matches schemas/openapi.json"
