@@ -166,6 +166,32 @@ else
 	_skip "no python3-jsonschema"
 fi
 
+# ---- the portal's pages: the upload form's expiry, the inbox, the audit ------
+if command -v curl > /dev/null && /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
+	WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
+	ORIGIN=http://localhost:8443
+	portal_users pia:acme:supplier rex:owner:buyer
+	login pia 1
+	check "portal: the supplier uploads a calibration certificate valid until a date" \
+		evalq "web 303 POST upload -F csrf=$CSRF -F doc=CAL-1 -F type=process-cert -F expires=$LATER \
+			-F 'file=@nad.pdf;type=application/pdf' && [ \"\$(q show CAL-1@A --json | jq -r .expires)\" = $LATER ]"
+	check "  its page says until when it is valid" \
+		evalq "web 200 GET documents/CAL-1/A && grep -q '<dt>Valid until</dt><dd>$LATER' body.json"
+	check "  the supplier's inbox page asks to renew COC-1@A, linked to it" \
+		evalq "web 200 GET inbox && grep -q 'renew-certificate' body.json && grep -q 'href=\"/documents/COC-1/A\"' body.json"
+	login rex 1
+	check "  the buyer's inbox page: chase the certificates, review DWG-1@A" \
+		evalq "web 200 GET inbox && grep -q chase-certificate body.json && grep -q 'review-document' body.json &&
+		       grep -q 'href=\"/documents/DWG-1/A\"' body.json"
+	check "  the audit page lists the expired and the due" \
+		evalq "web 200 GET audit && grep -q '<td>expired</td>' body.json && grep -q '<td>expiring</td>' body.json &&
+		       grep -q '>due<' body.json"
+	kill "$SERVE"
+	wait "$SERVE" 2> /dev/null
+else
+	_skip "no curl or python3-cryptography: the portal's pages"
+fi
+
 # ---- used after it expired ---------------------------------------------------
 ok "the supplier ships lot L-1, whose CoC has expired" \
 	q --key sam.pem asn add --po PO-1 --ship-date "$TODAY" --package CTN-1:L-1:5
