@@ -215,6 +215,10 @@ ok "the buyer reviews DWG-1@A: one signed commit, next due in half a year" \
 check "  the review is its own record, signed by the reviewer" \
 	evalq "git -C v show --stat --format=%B main | grep -q 'Qvault-Op: review' &&
 	       git -C v show --name-only --format= main | grep -q '^$DD/reviews/.*-tester.json$'"
+q diff AS-1@B --json > diff.json
+check "diff: the renewal's new expiry" \
+	evalq "python3 -c 'import json; d = json.load(open(\"diff.json\"))
+assert {\"field\": \"expires\", \"from\": \"$SOON\", \"to\": \"$(day '+400 days')\"} in d[\"changes\"], d'"
 q audit --json > after.json
 check "audit: AS-1 no longer due, DWG-1's review no longer overdue" \
 	evalq "! grep -q '\"AS-1@\\|\"DWG-1@A\"' after.json"
