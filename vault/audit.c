@@ -41,12 +41,15 @@
 
 /*
  * The current revisions (VAULT_INDEX_CURRENT) whose expiry date is `cmp`,
- * of the organization ?1 or filed for it (NULL: all).
+ * of the organization ?1 or filed for it (NULL: all), and to a supplier
+ * (?3) only those it may see: a certificate the buying side filed for its
+ * lot, and did not give it, stays unnamed to it as everywhere else.
  */
 #define EXPIRY_ROWS(cmp) \
 	"SELECT r.doc || '@' || r.rev, r.type, coalesce(r.org, ''), r.expires FROM revisions r" \
 	" WHERE r.expires IS NOT NULL AND r.expires" cmp " AND " VAULT_INDEX_CURRENT("r") \
-	" AND (?1 IS NULL OR " VAULT_INDEX_FILED_FOR("r", "?1") ") ORDER BY r.expires, r.doc"
+	" AND (?1 IS NULL OR " VAULT_INDEX_FILED_FOR("r", "?1") ")" \
+	" AND " VAULT_INDEX_VISIBLE("r", "?3") " ORDER BY r.expires, r.doc"
 
 /*
  * The current controlled revisions whose review is due `cmp` (the buying
@@ -160,7 +163,8 @@ static const struct {
 	  "  WHERE i.lot = k.target AND a.ship_date > r.expires), '9999-12-31')) AS used"
 	  " FROM revisions r JOIN links k ON k.doc = r.doc AND k.rev = r.rev AND k.kind = 'lot'"
 	  " JOIN lots l ON l.lot = k.target WHERE r.expires IS NOT NULL AND " VAULT_INDEX_IN_FORCE("r")
-	  " AND (?1 IS NULL OR l.supplier = ?1)) x WHERE x.used < '9999-12-31' ORDER BY x.c, x.lot",
+	  " AND (?1 IS NULL OR l.supplier = ?1) AND " VAULT_INDEX_VISIBLE("r", "?3") ")"
+	  " x WHERE x.used < '9999-12-31' ORDER BY x.c, x.lot",
 	  { "certificate", "lot", "used", "expires", "supplier" }, { "certificate", "lot" }, -1, 0 },
 	{ "review-overdue", "controlled document past its review date",
 	  REVIEW_ROWS(" < ?4"), { "revision", "type", "review_by" },

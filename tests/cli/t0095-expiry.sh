@@ -192,6 +192,15 @@ else
 	_skip "no curl or python3-cryptography: the portal's pages"
 fi
 
+# ---- what a supplier may not see stays unnamed -------------------------------
+make_pdf own.pdf OWN
+ok "quality files a CoC of its own for acme's lot, expiring soon (not released to acme)" \
+	q add own.pdf --doc OWN-1 --type coc --lot L-1 --expires "$SOON"
+q audit --json > own.json
+check "  the buying side's audit lists it due" evalq "gaps own.json | grep -q \"('expiring', 'OWN-1@A', 'due')\""
+q --key sam.pem audit --json > sam-own.json
+check "  the supplier's audit does not name it (it may not see it)" evalq "! grep -q OWN-1 sam-own.json"
+
 # ---- used after it expired ---------------------------------------------------
 ok "the supplier ships lot L-1, whose CoC has expired" \
 	q --key sam.pem asn add --po PO-1 --ship-date "$TODAY" --package CTN-1:L-1:5
