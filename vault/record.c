@@ -591,7 +591,6 @@ void vault_revision_dispose(vault_revision *rev)
 	free(rev->org);
 	free(rev->expires);
 	free(rev->review_by);
-	free(rev->reviewed_next);
 	for (i = 0; i < rev->nto; i++)
 		free(rev->to[i]);
 	free(rev->to);

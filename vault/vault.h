@@ -513,10 +513,9 @@ typedef struct {
 	char commit[41];  /* the commit that recorded it */
 	char *expires;    /* YYYY-MM-DD, the last day it is valid (a certificate,
 			   * an approval), or NULL: it does not expire */
-	char *review_by;  /* YYYY-MM-DD, when a controlled document is next due
-			   * for review as recorded with it, or NULL */
-	char *reviewed_next; /* the next date of its latest review (vault_doc_review),
-			      * which replaces review_by, or NULL */
+	char *review_by;  /* YYYY-MM-DD, when a controlled document is due for
+			   * review as recorded with it, or NULL (a later review,
+			   * vault_doc_review, sets the next: audit and the inbox) */
 
 	/* Its state, from the records beside it: "recorded" (a certificate
 	 * or report), "draft" (a drawing or spec not released), "released",
