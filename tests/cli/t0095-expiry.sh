@@ -283,6 +283,17 @@ fails 1 "git config qvault.expiryDays must be a number of days from 0 to 3650" \
 	"a window in git config out of range" q audit
 git -C v config --unset qvault.expiryDays
 
+# ---- import takes them too, each entry checked as add checks it --------------
+printf '[{"file": "coc.pdf", "doc": "IMP-1", "type": "coc", "expires": "%s"},
+ {"file": "c.pdf", "doc": "IMP-2", "type": "spec", "review_by": "%s"}]\n' "$LATER" "$LATER" > good.json
+ok "import: a certificate with its expiry and a spec with its review date, one commit" q import good.json
+check "  each recorded with its date" \
+	evalq "[ \"\$(q show IMP-1@A --json | jq -r .expires) \$(q show IMP-2@A --json | jq -r .review_by)\" = \"$LATER $LATER\" ]"
+printf '[{"file": "coc.pdf", "doc": "IMP-3", "type": "coc", "expires": "%s"},
+ {"file": "coc.pdf", "doc": "IMP-4", "type": "coc", "review_by": "%s"}]\n' "$LATER" "$LATER" > bad.json
+fails 1 "entry 2: a coc has no periodic review" "import: a review date on a certificate refuses the whole import" \
+	q import bad.json
+
 # ---- forged around qvault: verify finds them ---------------------------------
 for k in bob sid; do ssh-keygen -q -t ed25519 -N '' -C $k -f $k; done
 q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null
