@@ -303,7 +303,7 @@ extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show
 	cli_cmd_ack_submit, cli_cmd_remote_add, cli_cmd_pull, cli_cmd_push, cli_cmd_clone,
 	cli_cmd_serve, cli_cmd_po_list, cli_cmd_po_show, cli_cmd_asn_list, cli_cmd_asn_show,
 	cli_cmd_inbox, cli_cmd_po_change, cli_cmd_po_cancel, cli_cmd_po_close, cli_cmd_po_release, cli_cmd_ncr_show,
-	cli_cmd_fai_accept, cli_cmd_fai_reject, cli_cmd_withdraw, cli_cmd_fai_init, cli_cmd_diff,
+	cli_cmd_fai_accept, cli_cmd_fai_reject, cli_cmd_withdraw, cli_cmd_review, cli_cmd_fai_init, cli_cmd_diff,
 	cli_cmd_edi_read, cli_cmd_forecast_import, cli_cmd_forecast_show, cli_cmd_forecast_ack,
 	cli_cmd_help;
 

@@ -17,6 +17,8 @@ static const cli_opt opts[] = {
 	{ "lot", 0, OPT_VALUE, "LOT", "attach it to this lot, in the same commit" },
 	{ "meta", 0, OPT_FILE, "FILE.json", "EN 10204 data of a material-cert (schemas/material-cert.schema.json)" },
 	{ "field", 'F', OPT_LIST, "KEY=VALUE", "one item of that data, e.g. heat_number=H-77 or chemical.C=0.20 (repeatable)" },
+	{ "expires", 0, OPT_VALUE, "DATE", "the last day it is valid, YYYY-MM-DD (a certificate, an approval): audit and the inbox show it expiring" },
+	{ "review-by", 0, OPT_VALUE, "DATE", "when a drawing, model or spec is due for review, YYYY-MM-DD" },
 	{ "json", 0, OPT_FLAG, NULL, "print the recorded revision as JSON" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -93,6 +95,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	o.parts = cli_opt_list(cmd, a, "part", &o.nparts);
 	o.po = cli_opt_value(cmd, a, "po");
 	o.lot = cli_opt_value(cmd, a, "lot");
+	o.expires = cli_opt_value(cmd, a, "expires");
+	o.review_by = cli_opt_value(cmd, a, "review-by");
 	if (!o.doc)
 		return cli_usage_error(cmd, "--doc is required");
 	if (!o.type)
@@ -122,6 +126,37 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 const cli_command cli_cmd_add = {
 	"add", "add a revision of a document (one signed commit)",
 	"FILE", 1, 1, opts, 1, run
+};
+
+/* ---- review: a controlled document reviewed, and when next ---------------- */
+
+static const cli_opt review_opts[] = {
+	{ "next", 0, OPT_VALUE, "DATE", "when it is next due for review, YYYY-MM-DD, after today (required)" },
+	{ "note", 0, OPT_VALUE, "TEXT", "what the review found" },
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_review(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *doc, *rev, *next = cli_opt_value(cmd, a, "next");
+	char buf[2 * VAULT_NAME_MAX + 2];
+	int error;
+
+	cli_split_docrev(buf, sizeof(buf), a->arg[0], &doc, &rev);
+	if (!rev)
+		return cli_usage_error(cmd, "'%s' is not DOC@REV", a->arg[0]);
+	if (!next)
+		return cli_usage_error(cmd, "--next is required");
+	if ((error = vault_doc_review(v, doc, rev, next, cli_opt_value(cmd, a, "note"))) < 0)
+		return cli_fail(error);
+	printf("reviewed %s@%s: next review due %s\n", doc, rev, next);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_review = {
+	"review", "record that a drawing, model or spec was reviewed, and when it is next due (buyer, quality)",
+	"DOC@REV", 1, 1, review_opts, 1, run_review
 };
 
 /* ---- withdraw ------------------------------------------------------------- */

@@ -1,5 +1,5 @@
 /*
- * qvault audit [--org ORG] [--ack-days N] [--json]
+ * qvault audit [--org ORG] [--ack-days N] [--expiry-days N] [--json]
  * qvault audit waive ID --reason TEXT --until DATE
  */
 #include <errno.h>
@@ -12,6 +12,7 @@
 static const cli_opt audit_opts[] = {
 	{ "org", 0, OPT_VALUE, "ORG", "only this supplier's records" },
 	{ "ack-days", 0, OPT_VALUE, "N", "days a supplier has to acknowledge a release (default 14)" },
+	{ "expiry-days", 0, OPT_VALUE, "N", "show expiries and reviews coming within N days as due (default: git config qvault.expiryDays, else 30)" },
 	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -21,6 +22,7 @@ typedef struct {
 	int json;
 	size_t count;   /* gaps printed */
 	size_t open;    /* ... of which open */
+	size_t due;     /* ... due: an expiry or review coming */
 	size_t waived;
 } audit_out;
 
@@ -63,6 +65,8 @@ static int print_gap(void *payload, const char *gap_json)
 	o->count++;
 	if (waived)
 		o->waived++;
+	else if (strcmp(text_of(json_object_get(g, "state")), "due") == 0)
+		o->due++;
 	else
 		o->open++;
 	if (o->json) {
@@ -94,8 +98,9 @@ static int print_gap(void *payload, const char *gap_json)
 static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 {
 	const char *days = cli_opt_value(cmd, a, "ack-days");
-	audit_out o = { cli_opt_flag(cmd, a, "json"), 0, 0, 0 };
-	unsigned long n = 14;
+	const char *expiry = cli_opt_value(cmd, a, "expiry-days");
+	audit_out o = { cli_opt_flag(cmd, a, "json"), 0, 0, 0, 0 };
+	unsigned long n = 14, window = 0;
 	char *end;
 	int error;
 
@@ -108,19 +113,30 @@ static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 		if (errno || *end || !*days || n > 3650)
 			return cli_usage_error(cmd, "--ack-days needs a number of days, not '%s'", days);
 	}
+	if (expiry) {
+		errno = 0;
+		window = strtoul(expiry, &end, 10);
+		if (errno || *end || !*expiry || *expiry == '-' || window > 3650)
+			return cli_usage_error(cmd, "--expiry-days needs a number of days up to 3650, not '%s'",
+					       expiry);
+	}
 	/* printed as found: a million gaps take no more memory than one */
-	if ((error = vault_audit_each(v, cli_opt_value(cmd, a, "org"), (unsigned)n, print_gap,
-				      &o)) < 0) {
+	if ((error = vault_audit_each(v, cli_opt_value(cmd, a, "org"), (unsigned)n,
+				      expiry ? (int)window : -1, print_gap, &o)) < 0) {
 		if (o.count)
 			printf("\n");
 		return cli_fail(error);
 	}
 	if (o.json)
 		printf("%s]\n", o.count ? "\n" : "[");
-	else if (o.waived)
-		printf("%zu gap%s, %zu waived\n", o.open, o.open == 1 ? "" : "s", o.waived);
-	else
-		printf("%zu gap%s\n", o.open, o.open == 1 ? "" : "s");
+	else {
+		printf("%zu gap%s", o.open, o.open == 1 ? "" : "s");
+		if (o.due)
+			printf(", %zu due", o.due);
+		if (o.waived)
+			printf(", %zu waived", o.waived);
+		printf("\n");
+	}
 	return o.open ? EXIT_VERIFY : EXIT_OK;
 }
 

@@ -2,7 +2,8 @@
  * qvault import MANIFEST.json: many revisions, one commit, one pack.
  *
  * The manifest is a JSON array (schemas/import.schema.json) of
- * {"file", "doc", "type", "rev"?, "title"?, "parts"?, "name"?, "cert"?};
+ * {"file", "doc", "type", "rev"?, "title"?, "parts"?, "name"?, "cert"?,
+ * "expires"?, "review_by"?};
  * relative file paths are taken from the manifest's folder.  "cert" is a
  * material certificate's EN 10204 data (schemas/material-cert.schema.json),
  * checked by the library as `add --meta` is.
@@ -58,10 +59,11 @@ static int read_entry(manifest *m, size_t i, json_t *e, const char *base)
 	size_t k, need;
 
 	if (json_unpack_ex(e, &jerr, JSON_STRICT,
-			   "{s:s, s:s, s:s, s?:s, s?:s, s?:o, s?:s, s?:o}",
+			   "{s:s, s:s, s:s, s?:s, s?:s, s?:o, s?:s, s?:o, s?:s, s?:s}",
 			   "file", &file, "doc", &o->doc, "type", &o->type,
 			   "rev", &o->rev, "title", &o->title, "parts", &parts,
-			   "name", &o->name, "cert", &cert) < 0)
+			   "name", &o->name, "cert", &cert, "expires", &o->expires,
+			   "review_by", &o->review_by) < 0)
 		return entry_error(i, jerr.text);
 	if (cert) {
 		if (!json_is_object(cert))

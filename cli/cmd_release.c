@@ -12,6 +12,8 @@ static const cli_opt release_opts[] = {
 	{ "type", 't', OPT_VALUE, "TYPE", "drawing (default) or spec" },
 	{ "title", 0, OPT_VALUE, "T", "title" },
 	{ "part", 'p', OPT_LIST, "PN", "part number it applies to (repeatable)" },
+	{ "review-by", 0, OPT_VALUE, "DATE", "when it is due for review, YYYY-MM-DD (qvault review sets the next)" },
+	{ "expires", 0, OPT_VALUE, "DATE", "the last day it is valid, YYYY-MM-DD (a temporary release)" },
 	{ "json", 0, OPT_FLAG, NULL, "print the released revision as JSON" },
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -59,6 +61,8 @@ static int run_release(const cli_command *cmd, cli_args *a, vault *v)
 	o.type = cli_opt_value(cmd, a, "type") ? cli_opt_value(cmd, a, "type") : "drawing";
 	o.title = cli_opt_value(cmd, a, "title");
 	o.parts = cli_opt_list(cmd, a, "part", &o.nparts);
+	o.expires = cli_opt_value(cmd, a, "expires");
+	o.review_by = cli_opt_value(cmd, a, "review-by");
 	for (list = strchr(to, ','); list; list = strchr(list + 1, ','))
 		max++;
 	if ((list = strdup(to)) == NULL || (orgs = calloc(max, sizeof(*orgs))) == NULL)

@@ -65,6 +65,7 @@ static const cli_shell_rule rules[] = {
 	{ "withdraw", "buyer,supplier,quality", -1, NULL },
 	{ "release", "buyer", 1, "drawing" },
 	{ "obsolete", "buyer", -1, NULL },
+	{ "review", "buyer,quality", -1, NULL },
 	{ "ack-statement", "supplier", -1, NULL },
 	{ "ack-submit", "supplier", -1, NULL },
 	{ "lot add", "buyer,supplier,quality", -1, NULL },

@@ -64,6 +64,10 @@ static void print_revision(vault *v, const vault_revision *r)
 		printf("  part     %s\n", r->parts[i]);
 	printf("  added    %s by %s%s%s\n  commit   %s\n", when, r->added_by,
 	       r->org ? " of " : "", r->org ? r->org : "", r->commit);
+	if (r->expires)
+		printf("  expires  %s\n", r->expires);
+	if (r->review_by)
+		printf("  review   by %s\n", r->review_by);
 	if (r->released_by) {
 		vault_time_format(when, sizeof(when), r->released_at);
 		printf("  released %s by %s to", when, r->released_by);

@@ -297,6 +297,10 @@ json_t *cli_revision_json(const vault_revision *rev)
 		"files", files, "added_by", rev->added_by, "org", rev->org,
 		"added_at", when, "commit", rev->commit, "state", rev->state,
 		"released_to", to);
+	if (j && rev->expires)
+		json_object_set_new(j, "expires", json_string(rev->expires));
+	if (j && rev->review_by)
+		json_object_set_new(j, "review_by", json_string(rev->review_by));
 	/* none in a supplier's view: it would count revisions hidden from it */
 	if (j && rev->seq)
 		json_object_set_new(j, "seq", json_integer((json_int_t)rev->seq));

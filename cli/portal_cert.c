@@ -44,6 +44,7 @@ static enum MHD_Result upload_form(serve_req *q, unsigned status, const char *wh
 	h_input(&h, q, "title", "Title", "text", 0);
 	h_input(&h, q, "po", "For PO", "text", 0);
 	h_input(&h, q, "lot", "For lot", "text", 0);
+	h_input(&h, q, "expires", "Valid until (a certificate, an approval)", "date", 0);
 	h_input(&h, q, "file", "File", "file", 1);
 	h_raw(&h, "<fieldset><legend>EN 10204 data, for a material certificate</legend>");
 	h_select(&h, q, "cert.certificate_type", "Certificate type", cert_types);
@@ -150,12 +151,14 @@ enum MHD_Result post_upload(serve_req *q)
 		return upload_form(q, MHD_HTTP_BAD_REQUEST, "give the document's number and type");
 	if (strcmp(type, "material-cert") == 0 && (meta = cert_meta(q, &why)) == NULL)
 		return upload_form(q, MHD_HTTP_BAD_REQUEST, why);
-	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*}",
+	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*,"
+					      " s:s*}",
 					      "op", "add", "doc", form_value(q, "doc"), "type", type,
 					      "name", form_value(q, "file.name"),
 					      "rev", form_value(q, "rev"), "title",
 					      form_value(q, "title"), "po", form_value(q, "po"),
-					      "lot", form_value(q, "lot"), "meta", meta),
+					      "lot", form_value(q, "lot"), "meta", meta,
+					      "expires", form_value(q, "expires")),
 				 q->body);
 	free(meta);
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));

@@ -203,6 +203,14 @@ enum MHD_Result get_revision(serve_req *q)
 		h_raw(&h, "</dd><dt>Effective</dt><dd>");
 		h_text(&h, r.effective);
 	}
+	if (r.expires) {
+		h_raw(&h, "</dd><dt>Valid until</dt><dd>");
+		h_text(&h, r.expires);
+	}
+	if (r.review_by) {
+		h_raw(&h, "</dd><dt>Due for review by (as released)</dt><dd>");
+		h_text(&h, r.review_by);
+	}
 	h_raw(&h, "</dd></dl>");
 	other_revisions(&h, q, &r);
 	h_table(&h, "Files (downloaded as they were recorded, checked against their SHA-256)",
@@ -465,6 +473,7 @@ static enum MHD_Result release_form(serve_req *q, unsigned status, const char *w
 	h_input(&h, q, "part", "Part number", "text", 0);
 	h_input(&h, q, "reason", "Why (what changed, the ECN)", "text", 0);
 	h_input(&h, q, "effective", "Effective from", "date", 0);
+	h_input(&h, q, "review_by", "Due for review by", "date", 0);
 	h_input(&h, q, "file", "File", "file", 1);
 	h_raw(&h, "<fieldset><legend>Release to</legend>");
 	/* each supplier organization once, by its users */
@@ -533,12 +542,14 @@ enum MHD_Result post_release(serve_req *q)
 		return release_form(q, MHD_HTTP_BAD_REQUEST, "give the document, its revision, the "
 				    "file and at least one organization to release it to");
 	parts = form_value(q, "part") ? json_pack("[s]", form_value(q, "part")) : NULL;
-	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s*, s:o*, s:s*, s:s*}",
+	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s*, s:o*, s:s*, s:s*,"
+		" s:s*}",
 		"op", "release", "doc", form_value(q, "doc"), "rev", form_value(q, "rev"),
 		"name", form_value(q, "file.name"), "type", form_value(q, "type") ?
 		form_value(q, "type") : "drawing", "to", list_of(form_value(q, "to")),
 		"title", form_value(q, "title"), "parts", parts, "reason", form_value(q, "reason"),
-		"effective", form_value(q, "effective")), q->body);
+		"effective", form_value(q, "effective"), "review_by", form_value(q, "review_by")),
+		q->body);
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	body = json_object_get(reply, "body");
 	if (status == MHD_HTTP_CREATED &&

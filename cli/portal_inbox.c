@@ -15,7 +15,8 @@
 
 /* The actions whose subject is a revision, DOC@REV (vault/inbox.c). */
 static const char *const revision_actions[] = {
-	"acknowledge-revision", "chase-revision", "resubmit-fai", "disposition-fai", NULL
+	"acknowledge-revision", "chase-revision", "resubmit-fai", "disposition-fai",
+	"renew-certificate", "chase-certificate", "review-document", NULL
 };
 
 /* The actions whose subject is a schedule, PART@SHIP_TO (vault/inbox.c). */

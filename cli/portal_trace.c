@@ -278,13 +278,14 @@ enum MHD_Result get_audit(serve_req *q)
 	if (serve_kept(q, &kept))
 		return kept;
 
-	if ((error = vault_audit(&text, &open, q->v, NULL, 14)) < 0)
+	if ((error = vault_audit(&text, &open, q->v, NULL, 14, -1)) < 0)
 		return error_page(q, error);
 	list = parsed(text);
 	page_begin(&h, q, "Audit", "");
 	h_raw(&h, "<p>");
 	h_int(&h, (json_int_t)open);
-	h_raw(&h, " open gaps; waived ones are listed after them.</p>");
+	h_raw(&h, " open gaps.  An expiry or a review coming within the window is due, not"
+		 " open; waived gaps are listed last.</p>");
 	if (json_array_size(list)) {
 		size_t from, to, page = page_span(q, "page", json_array_size(list), &from, &to);
 

@@ -282,12 +282,15 @@ static enum MHD_Result post_document(serve_req *q)
 	if (!serve_query(q, "type") || !serve_query(q, "name"))
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "name the document's type and file "
 				    "name (?type=T&name=N)");
-	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*}",
+	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*, s:s*,"
+					" s:s*}",
 					"op", "add", "doc", q->part[1],
 					"type", serve_query(q, "type"),
 					"name", serve_query(q, "name"), "rev", serve_query(q, "rev"),
 					"title", serve_query(q, "title"), "po", serve_query(q, "po"),
-					"lot", serve_query(q, "lot"), "meta", serve_query(q, "meta")),
+					"lot", serve_query(q, "lot"), "meta", serve_query(q, "meta"),
+					"expires", serve_query(q, "expires"),
+					"review_by", serve_query(q, "review_by")),
 			   q->body);
 }
 
@@ -305,7 +308,7 @@ static enum MHD_Result get_audit(serve_req *q)
 {
 	char *text = NULL;
 	size_t count;
-	int error = vault_audit(&text, &count, q->v, serve_query(q, "org"), 14);
+	int error = vault_audit(&text, &count, q->v, serve_query(q, "org"), 14, -1);
 
 	return serve_answer_library(q, error, text);
 }

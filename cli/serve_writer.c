@@ -294,6 +294,8 @@ static void add_options(vault_add_options *o, const json_t *req, const char *pat
 	o->po = member(req, "po");
 	o->lot = member(req, "lot");
 	o->meta = member(req, "meta");
+	o->expires = member(req, "expires");
+	o->review_by = member(req, "review_by");
 }
 
 /*
@@ -306,7 +308,8 @@ static json_t *do_add(vault *v, const char *dir, const json_t *req, int fd)
 	static const field fields[] = {
 		{ "doc", JSON_STRING, 1 }, { "type", JSON_STRING, 1 }, { "name", JSON_STRING, 1 },
 		{ "rev", JSON_STRING, 0 }, { "title", JSON_STRING, 0 }, { "po", JSON_STRING, 0 },
-		{ "lot", JSON_STRING, 0 }, { "meta", JSON_STRING, 0 }, { NULL, 0, 0 }
+		{ "lot", JSON_STRING, 0 }, { "meta", JSON_STRING, 0 }, { "expires", JSON_STRING, 0 },
+		{ "review_by", JSON_STRING, 0 }, { NULL, 0, 0 }
 	};
 	char path[64];
 	vault_revision r;
@@ -350,7 +353,8 @@ static json_t *do_release(vault *v, const char *dir, const json_t *req, int fd)
 		{ "doc", JSON_STRING, 1 }, { "rev", JSON_STRING, 1 }, { "name", JSON_STRING, 1 },
 		{ "type", JSON_STRING, 1 }, { "to", JSON_ARRAY, 1 }, { "title", JSON_STRING, 0 },
 		{ "parts", JSON_ARRAY, 0 }, { "reason", JSON_STRING, 0 },
-		{ "effective", JSON_STRING, 0 }, { NULL, 0, 0 }
+		{ "effective", JSON_STRING, 0 }, { "expires", JSON_STRING, 0 },
+		{ "review_by", JSON_STRING, 0 }, { NULL, 0, 0 }
 	};
 	vault_release_options rel = { 0 };
 	vault_add_options o;

@@ -165,7 +165,8 @@ static json_t *comma_list(const char *s)
 
 /*
  * POST documents/{doc}/{rev}/release?to=ORG[,ORG]&name=N[&type=drawing|spec]
- * [&title=][&part=PN[,PN]][&reason=][&effective=YYYY-MM-DD]: the file, as
+ * [&title=][&part=PN[,PN]][&reason=][&effective=YYYY-MM-DD][&expires=YYYY-MM-DD]
+ * [&review_by=YYYY-MM-DD]: the file, as
  * `qvault release` (buyer).
  */
 enum MHD_Result serve_post_release(serve_req *q)
@@ -175,14 +176,17 @@ enum MHD_Result serve_post_release(serve_req *q)
 	if (!to || !serve_query(q, "name"))
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "name the organizations it goes to and "
 				    "the file (?to=ORG[,ORG]&name=N)");
-	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s*, s:o*, s:s*, s:s*}",
+	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s*, s:o*, s:s*, s:s*,"
+					" s:s*, s:s*}",
 					"op", "release", "doc", q->part[1], "rev", q->part[2],
 					"name", serve_query(q, "name"), "type",
 					serve_query(q, "type") ? serve_query(q, "type") : "drawing",
 					"to", comma_list(to), "title", serve_query(q, "title"),
 					"parts", parts ? comma_list(parts) : NULL,
 					"reason", serve_query(q, "reason"),
-					"effective", serve_query(q, "effective")), q->body);
+					"effective", serve_query(q, "effective"),
+					"expires", serve_query(q, "expires"),
+					"review_by", serve_query(q, "review_by")), q->body);
 }
 
 /* ---- the supplier portal -------------------------------------------------- */

@@ -39,21 +39,47 @@
 /* "<kind>-" and 16 hex digits of the hash */
 #define GAP_ID_MAX 40
 
+/*
+ * The current revisions (VAULT_INDEX_CURRENT) whose expiry date is `cmp`,
+ * of the organization ?1 or filed for it (NULL: all), and to a supplier
+ * (?3) only those it may see: a certificate the buying side filed for its
+ * lot, and did not give it, stays unnamed to it as everywhere else.
+ */
+#define EXPIRY_ROWS(cmp) \
+	"SELECT r.doc || '@' || r.rev, r.type, coalesce(r.org, ''), r.expires FROM revisions r" \
+	" WHERE r.expires IS NOT NULL AND r.expires" cmp " AND " VAULT_INDEX_CURRENT("r") \
+	" AND (?1 IS NULL OR " VAULT_INDEX_FILED_FOR("r", "?1") ")" \
+	" AND " VAULT_INDEX_VISIBLE("r", "?3") " ORDER BY r.expires, r.doc"
+
+/*
+ * The current controlled revisions whose review is due `cmp` (the buying
+ * side's: none for one organization), read from those that have a review
+ * date or a review, never every drawing.
+ */
+#define REVIEW_ROWS(cmp) \
+	"SELECT x.revision, x.type, x.due FROM (SELECT r.doc || '@' || r.rev AS revision, r.type AS type," \
+	" " VAULT_INDEX_REVIEW_DUE("r") " AS due FROM (SELECT doc, rev FROM revisions" \
+	"  WHERE review_by IS NOT NULL UNION SELECT doc, rev FROM reviews) s" \
+	" JOIN revisions r ON r.doc = s.doc AND r.rev = s.rev WHERE ?1 IS NULL AND " \
+	VAULT_INDEX_CURRENT("r") ") x WHERE x.due" cmp " ORDER BY x.due, x.revision"
+
 /* The gap queries: each row is one gap, its columns the records involved. */
 static const struct {
 	const char *kind;
 	const char *what;
 	const char *sql; /* ?1: organization or NULL; ?2: now minus the ack limit;
-			  * ?3: the viewer's organization (a supplier's) or NULL */
+			  * ?3: the viewer's organization (a supplier's) or NULL;
+			  * ?4: today, ?5: the last day of the expiry window (YYYY-MM-DD) */
 	const char *cols[5];
 	const char *keys[4];  /* the records that make it this gap, for its id */
 	int truth;            /* a column a viewer may not see: its value, for the id,
 			       * is the query's column after `cols`; -1: none */
+	int due;              /* 1: coming, not yet a gap: listed as "due", never open */
 } gaps[] = {
 	{ "no-coc", "lot has no certificate of conformity",
 	  "SELECT l.lot, l.po, l.supplier FROM lots l WHERE (?1 IS NULL OR l.supplier = ?1)"
 	  " AND NOT " VAULT_INDEX_LOT_HAS_COC("l.lot") " ORDER BY l.lot",
-	  { "lot", "po", "supplier" }, { "lot", "supplier" }, -1 },
+	  { "lot", "po", "supplier" }, { "lot", "supplier" }, -1, 0 },
 	/* once per material lot and the supplier that used it, with the count
 	 * of its lots made from it: a gap deep in the genealogy is reported at
 	 * the tier that drew from it, never once per lot downstream (which made
@@ -72,7 +98,7 @@ static const struct {
 	  " AND NOT EXISTS (SELECT 1 FROM certs c JOIN revisions r ON r.doc = c.doc AND r.rev = c.rev"
 	  "  WHERE c.heat = i.input AND " VAULT_INDEX_FILED_FOR("r", "l.supplier") ")"
 	  " GROUP BY i.input, l.supplier ORDER BY i.input, l.supplier",
-	  { "input", "lot", "lots", "supplier" }, { "input", "supplier" }, 0 },
+	  { "input", "lot", "lots", "supplier" }, { "input", "supplier" }, 0, 0 },
 	{ "made-before-ack", "lot made before its supplier acknowledged the required revision",
 	  "SELECT l.lot, pl.doc || '@' || pl.rev, l.supplier, l.made FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part AND pl.state <> 'cancelled'"
@@ -80,7 +106,7 @@ static const struct {
 	  " (SELECT 1 FROM acks a WHERE a.doc = pl.doc AND a.rev = pl.rev AND a.org = l.supplier"
 	  "  AND a.meaning != 'rejected' AND date(a.time, 'unixepoch') <= l.made)"
 	  " GROUP BY l.lot ORDER BY l.lot", { "lot", "revision", "supplier", "made" },
-	  { "lot", "revision", "supplier" }, -1 },
+	  { "lot", "revision", "supplier" }, -1, 0 },
 	/* superseded for the PO's supplier: a later revision was released to
 	 * it (one released only to others leaves this one in effect for it) */
 	{ "stale-po-line", "PO line requires a superseded or obsolete revision",
@@ -91,7 +117,7 @@ static const struct {
 	  "  WHERE o.doc = pl.doc AND o.rev = pl.rev) OR EXISTS (SELECT 1 FROM distribution d2"
 	  "  JOIN revisions r2 ON r2.doc = d2.doc AND r2.rev = d2.rev WHERE d2.doc = pl.doc"
 	  "  AND d2.org = p.supplier AND r2.seq > r.seq)) ORDER BY pl.po, pl.line",
-	  { "po", "line", "revision", "supplier" }, { "po", "line", "revision" }, -1 },
+	  { "po", "line", "revision", "supplier" }, { "po", "line", "revision" }, -1, 0 },
 	{ "no-fai", "part shipped at a drawing revision with no FAI on record",
 	  "SELECT l.part, pl.doc || '@' || pl.rev, min(l.lot), l.supplier FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part AND pl.state <> 'cancelled'"
@@ -111,7 +137,7 @@ static const struct {
 	  "  AND " VAULT_INDEX_FILED_FOR("f", "l.supplier") ")"
 	  /* one row per supplier: one's FAI is not another's */
 	  " GROUP BY l.part, pl.doc, pl.rev, l.supplier ORDER BY l.part, l.supplier",
-	  { "part", "revision", "lot", "supplier" }, { "part", "revision", "supplier" }, -1 },
+	  { "part", "revision", "lot", "supplier" }, { "part", "revision", "supplier" }, -1, 0 },
 	{ "unacknowledged", "revision distributed and not acknowledged in time",
 	  "SELECT d.doc || '@' || d.rev, d.org,"
 	  " strftime('%Y-%m-%dT%H:%M:%SZ', l.released_at, 'unixepoch') FROM distribution d"
@@ -120,7 +146,32 @@ static const struct {
 	  " AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
 	  " AND NOT EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = d.doc AND o.rev = d.rev)"
 	  " ORDER BY l.released_at", { "revision", "org", "released_at" },
-	  { "revision", "org" }, -1 },
+	  { "revision", "org" }, -1, 0 },
+	{ "expired", "certificate or approval past its expiry date",
+	  EXPIRY_ROWS(" < ?4"), { "revision", "type", "org", "expires" },
+	  { "revision", "expires" }, -1, 0 },
+	{ "expiring", "certificate or approval expires within the window",
+	  EXPIRY_ROWS(" BETWEEN ?4 AND ?5"), { "revision", "type", "org", "expires" },
+	  { "revision", "expires" }, -1, 1 },
+	{ "expired-at-use", "certificate used by a lot after it expired (attached, or the lot shipped)",
+	  "SELECT x.c, x.lot, x.used, x.expires, x.supplier FROM (SELECT r.doc || '@' || r.rev AS c,"
+	  " k.target AS lot, l.supplier AS supplier, r.expires AS expires,"
+	  /* the first day it was used after it expired: attached to the lot, or the lot shipped */
+	  " min(coalesce((SELECT date(e.time, 'unixepoch') FROM events e WHERE e.commit_id = k.commit_id"
+	  "  AND date(e.time, 'unixepoch') > r.expires), '9999-12-31'),"
+	  "  coalesce((SELECT min(a.ship_date) FROM asn_items i JOIN asns a ON a.asn = i.asn"
+	  "  WHERE i.lot = k.target AND a.ship_date > r.expires), '9999-12-31')) AS used"
+	  " FROM revisions r JOIN links k ON k.doc = r.doc AND k.rev = r.rev AND k.kind = 'lot'"
+	  " JOIN lots l ON l.lot = k.target WHERE r.expires IS NOT NULL AND " VAULT_INDEX_IN_FORCE("r")
+	  " AND (?1 IS NULL OR l.supplier = ?1) AND " VAULT_INDEX_VISIBLE("r", "?3") ")"
+	  " x WHERE x.used < '9999-12-31' ORDER BY x.c, x.lot",
+	  { "certificate", "lot", "used", "expires", "supplier" }, { "certificate", "lot" }, -1, 0 },
+	{ "review-overdue", "controlled document past its review date",
+	  REVIEW_ROWS(" < ?4"), { "revision", "type", "review_by" },
+	  { "revision", "review_by" }, -1, 0 },
+	{ "review-due", "controlled document due for review within the window",
+	  REVIEW_ROWS(" BETWEEN ?4 AND ?5"), { "revision", "type", "review_by" },
+	  { "revision", "review_by" }, -1, 1 },
 };
 
 #define NGAPS (sizeof(gaps) / sizeof(gaps[0]))
@@ -188,6 +239,27 @@ static void today(char out[11], int64_t now)
 	out[10] = '\0';
 }
 
+/* The days the expiry gaps are read for: today and the window's last day. */
+typedef struct {
+	char today[11];
+	char until[11];
+} window;
+
+/* The window of `days` from `now`; days < 0: git config qvault.expiryDays. */
+static int window_of(window *w, vault *v, int days, int64_t now)
+{
+	unsigned n = (unsigned)days;
+	int error;
+
+	if (days < 0 && (error = vault__expiry_days(&n, v)) < 0)
+		return error;
+	if (n > 3650)
+		return vault_error__set(VAULT_EINVALID, "%u days is more than ten years", n);
+	today(w->today, now);
+	today(w->until, now + (int64_t)n * 86400);
+	return 0;
+}
+
 /*
  * One gap as a row of its query gives it: its records as the viewer sees
  * them, the records that make its id, and whether the viewer sees all of
@@ -217,7 +289,7 @@ static json_t *column(sqlite3_stmt *st, int c)
 
 /* Each gap of `org` (NULL: all) as supplier `own` (NULL: not one) sees it. */
 static int each_row(vault *v, const char *org, const char *own, int64_t ack_limit,
-		    gap_row_cb cb, void *payload)
+		    const window *w, gap_row_cb cb, void *payload)
 {
 	sqlite3 *db = vault_index__db(v->index);
 	size_t i;
@@ -233,6 +305,10 @@ static int each_row(vault *v, const char *org, const char *own, int64_t ack_limi
 		sqlite3_bind_int64(st, 2, ack_limit);
 		if (sqlite3_bind_parameter_count(st) >= 3)
 			sqlite3_bind_text(st, 3, own, -1, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(st) >= 4)
+			sqlite3_bind_text(st, 4, w->today, -1, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(st) >= 5)
+			sqlite3_bind_text(st, 5, w->until, -1, SQLITE_STATIC);
 		for (ncols = 0; ncols < 5 && gaps[i].cols[ncols]; ncols++)
 			;
 		while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -338,7 +414,7 @@ static int audit_row(void *payload, const gap_row *g)
 	gap = json_pack("{s:s, s:s, s:O, s:o, s:s}", "gap", gaps[g->kind].kind, "what",
 			gaps[g->kind].what, "records", g->records,
 			"id", g->whole ? json_string(g->id) : json_null(),
-			"state", holds ? "waived" : "open");
+			"state", holds ? "waived" : gaps[g->kind].due ? "due" : "open");
 	if (!gap) {
 		json_decref(waiver);
 		return vault_error__set(VAULT_ERROR, "cannot write the audit");
@@ -353,11 +429,12 @@ static int audit_row(void *payload, const gap_row *g)
 	return error;
 }
 
-int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb cb,
-		     void *payload)
+int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_days,
+		     vault_gap_cb cb, void *payload)
 {
 	audit_ctx a = { v, NULL, "", cb, payload, json_array() };
 	char *own = NULL;
+	window w;
 	size_t i;
 	int error;
 
@@ -372,11 +449,12 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb 
 		org = own; /* a supplier sees only its own records */
 	if (!own && org && (error = vault__org_exists(v, org)) < 0)
 		goto done;
-	if ((error = vault_index__stmt(&a.waiver, v->index, SQL_WAIVER)) < 0)
+	if ((error = vault_index__stmt(&a.waiver, v->index, SQL_WAIVER)) < 0 ||
+	    (error = window_of(&w, v, expiry_days, (int64_t)time(NULL))) < 0)
 		goto done;
 	today(a.today, (int64_t)time(NULL));
-	error = each_row(v, org, own, (int64_t)time(NULL) - (int64_t)ack_days * 86400, audit_row,
-			 &a);
+	error = each_row(v, org, own, (int64_t)time(NULL) - (int64_t)ack_days * 86400, &w,
+			 audit_row, &a);
 	for (i = 0; !error && i < json_array_size(a.waived); i++)
 		error = emit(&a, json_array_get(a.waived, i));
 done:
@@ -403,14 +481,15 @@ static int collect_gap(void *payload, const char *gap_json)
 	return 0;
 }
 
-int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days)
+int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days,
+		int expiry_days)
 {
 	collect_ctx c = { json_array(), 0 };
 	int error;
 
 	*out = NULL;
 	*count = 0;
-	if ((error = vault_audit_each(v, org, ack_days, collect_gap, &c)) == 0) {
+	if ((error = vault_audit_each(v, org, ack_days, expiry_days, collect_gap, &c)) == 0) {
 		*count = c.open;
 		if ((*out = json_dumps(c.list, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
 			error = vault_error__set(VAULT_ERROR, "cannot write the audit");
@@ -504,6 +583,7 @@ int vault_audit_waive(vault *v, const char *id, const char *reason, const char *
 {
 	find_ctx f = { id, -1, NULL };
 	char path[VAULT_PATH_MAX], when[VAULT_TIME_SIZE];
+	window w;
 	vault_buf message = VAULT_BUF_INIT;
 	vault_txn t;
 	char *json = NULL;
@@ -515,8 +595,10 @@ int vault_audit_waive(vault *v, const char *id, const char *reason, const char *
 		return error;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_QUALITY, "waive audit gaps")) < 0)
 		goto done;
-	/* quality sees every gap; a release not acknowledged is one at any limit */
-	if ((error = each_row(v, NULL, NULL, t.now, find_row, &f)) < 0)
+	/* quality sees every gap; a release not acknowledged is one at any limit,
+	 * an expiry or review coming is one within the window in force */
+	if ((error = window_of(&w, v, -1, t.now)) < 0 ||
+	    (error = each_row(v, NULL, NULL, t.now, &w, find_row, &f)) < 0)
 		goto done;
 	if (f.kind < 0) {
 		error = vault_error__set(VAULT_ENOTFOUND, "no audit gap '%s'", id);

@@ -116,6 +116,14 @@ int vault__limit(uint64_t *out, vault *v, const char *key, uint64_t def);
  */
 int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const char *type);
 
+/*
+ * The days ahead that audit and the inbox show an expiry or a review due
+ * in: git config qvault.expiryDays (0 to 3650), VAULT_EXPIRY_DAYS when it
+ * is not set; a value out of range is VAULT_EINVALID, naming the key.
+ */
+#define VAULT_EXPIRY_DAYS 30
+int vault__expiry_days(unsigned *out, vault *v);
+
 /* The vault's settings from vault.json at `head`. */
 int vault__config(vault_config *cfg, vault *v, git_commit *head);
 

@@ -79,6 +79,8 @@ static json_t *record_changes(const vault_revision *a, const vault_revision *b)
 	field_change(c, "released to", joined(a->to, a->nto), joined(b->to, b->nto));
 	field_change(c, "release reason", opt_str(a->release_reason), opt_str(b->release_reason));
 	field_change(c, "effective", opt_str(a->effective), opt_str(b->effective));
+	field_change(c, "expires", opt_str(a->expires), opt_str(b->expires));
+	field_change(c, "review by", opt_str(a->review_by), opt_str(b->review_by));
 	field_change(c, "released by", opt_str(a->released_by), opt_str(b->released_by));
 	field_change(c, "released at", day_of(a->released_at), day_of(b->released_at));
 	return c;

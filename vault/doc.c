@@ -78,6 +78,10 @@ static int check_fields(job *j)
 		return error;
 	if (o->title && (error = vault_record__text_check("title", o->title, TITLE_MAX)) < 0)
 		return error;
+	if ((o->expires && (error = vault_record__date_check("expiry date", o->expires)) < 0) ||
+	    (o->review_by && (error = vault_record__date_check("review date", o->review_by)) < 0) ||
+	    (o->review_by && (error = vault_record__dates_check(j->type, 0, NULL, o->review_by)) < 0))
+		return error;
 	if (o->nparts > PARTS_MAX)
 		return vault_error__set(VAULT_EINVALID, "more than %d part numbers", PARTS_MAX);
 	for (i = 0; i < o->nparts; i++)
@@ -345,6 +349,8 @@ static int write_job(vault_revision *rec, vault_txn *t, vault *v,
 	rec->added_by = vault__strdup(t->actor.name);
 	rec->org = vault__strdup(t->actor.org);
 	rec->added_at = t->now;
+	rec->expires = vault__strdup(j->opts->expires);
+	rec->review_by = vault__strdup(j->opts->review_by);
 	if (j->opts->nparts) {
 		size_t i;
 
@@ -585,7 +591,9 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 		goto done;
 	for (i = 0; i < n; i++)
 		if ((error = rel ? check_release(&t, v, rel, &jobs[i]) :
-			     vault_user__may_add(&t.actor, jobs[i].type)) < 0) {
+			     vault_user__may_add(&t.actor, jobs[i].type)) < 0 ||
+		    (error = vault_record__dates_check(jobs[i].type, t.now, jobs[i].opts->expires,
+						       jobs[i].opts->review_by)) < 0) {
 			error = in_entry(error, n, &jobs[i]);
 			goto done;
 		}
@@ -995,6 +1003,8 @@ static void check_record_fields(const vault_change_ctx *c, const char *path, con
 		c->found(c, path,
 		      "the record is dated %lld, its commit %lld", (long long)r.added_at,
 		      (long long)c->time);
+	if (vault_record__dates_check(r.type, r.added_at, r.expires, r.review_by) < 0)
+		c->found(c, path, "%s", vault_error_message());
 	check_revision_folder(c, path, &r);
 	vault_revision_dispose(&r);
 }

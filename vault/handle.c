@@ -268,6 +268,26 @@ int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const c
 	return vault__limit(out, v, VAULT_CFG_UPLOAD, VAULT_CFG_UPLOAD_DEFAULT);
 }
 
+int vault__expiry_days(unsigned *out, vault *v)
+{
+	git_config *cfg = NULL;
+	int32_t days = VAULT_EXPIRY_DAYS;
+	int error;
+
+	*out = VAULT_EXPIRY_DAYS;
+	if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the git config of the vault");
+	error = git_config_get_int32(&days, cfg, "qvault.expiryDays");
+	git_config_free(cfg);
+	if (error == GIT_ENOTFOUND)
+		return 0;
+	if (error < 0 || days < 0 || days > 3650)
+		return vault_error__set(VAULT_EINVALID,
+			"git config qvault.expiryDays must be a number of days from 0 to 3650");
+	*out = (unsigned)days;
+	return 0;
+}
+
 int vault_limit_check(uint64_t *limit, vault *v, vault_limit_kind kind, const char *type,
 		      const char *subject, uint64_t size)
 {

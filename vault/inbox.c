@@ -10,7 +10,11 @@
  * (until an NCR is opened on one of its lots), FAI reports waiting for a
  * disposition, releases not answered after as many; quality's: open NCRs, the same receipts and FAI reports.
  * A supplier's also: its FAI reports rejected, to resubmit, and forecasts
- * to answer (a new one, or one changing what it committed to).  Each action leaves the inbox when the record that
+ * to answer (a new one, or one changing what it committed to), and its
+ * certificates and approvals expiring within the window (git config
+ * qvault.expiryDays) or expired; the buying side's (buyer, quality) every
+ * organization's such, and the controlled documents due for review
+ * within the window or overdue.  Each action leaves the inbox when the record that
  * answers it is written: nothing is marked done by hand.
  *
  * One SQL statement, the UNION of the parts the user's roles call for,
@@ -35,7 +39,7 @@
  * Each part selects: action, subject, org, po (may be NULL), since (Unix
  * time the action became due), detail (may be NULL).  ?1 is the
  * supplier's organization (NULL on the buying side), ?2 now, ?3 now less
- * `days` days.
+ * `days` days, ?4 the expiry window in days (git config qvault.expiryDays).
  */
 
 /* the latest answer to line `l` of its PO that carries a promise (LATEST_ACK of orders.c) */
@@ -131,6 +135,30 @@
 	" FROM ncrs n WHERE" scope("n.supplier") \
 	" AND NOT EXISTS (SELECT 1 FROM ncr_closes c WHERE c.ncr = n.ncr)"
 
+/*
+ * the current certificates and approvals (VAULT_INDEX_CURRENT) of the
+ * organizations `scope` reads expiring within ?4 days or expired, due
+ * from the window's start (or their adding, when later)
+ */
+#define EXPIRING(action, scope) \
+	"SELECT '" action "', r.doc || '@' || r.rev, coalesce(r.org, ''), NULL," \
+	" max(r.added_at, CAST(strftime('%s', r.expires, '-' || ?4 || ' days') AS INTEGER))," \
+	" r.type || CASE WHEN r.expires < date(?2, 'unixepoch') THEN ' expired ' ELSE ' expires ' END" \
+	" || r.expires FROM revisions r WHERE r.expires IS NOT NULL" \
+	" AND r.expires <= date(?2, 'unixepoch', '+' || ?4 || ' days') AND" scope("r.org") \
+	" AND " VAULT_INDEX_CURRENT("r")
+
+/* the current controlled revisions due for review within ?4 days, or overdue (the buying side's) */
+#define REVIEW_DUE(action) \
+	"SELECT '" action "', x.doc || '@' || x.rev, x.org, NULL," \
+	" max(x.added_at, CAST(strftime('%s', x.due, '-' || ?4 || ' days') AS INTEGER))," \
+	" CASE WHEN x.due < date(?2, 'unixepoch') THEN 'review was due ' ELSE 'review due ' END" \
+	" || x.due FROM (SELECT r.doc, r.rev, coalesce(r.org, '') AS org, r.added_at," \
+	" " VAULT_INDEX_REVIEW_DUE("r") " AS due FROM (SELECT doc, rev FROM revisions" \
+	"  WHERE review_by IS NOT NULL UNION SELECT doc, rev FROM reviews) s" \
+	" JOIN revisions r ON r.doc = s.doc AND r.rev = s.rev WHERE ?1 IS NULL AND " \
+	VAULT_INDEX_CURRENT("r") ") x WHERE x.due <= date(?2, 'unixepoch', '+' || ?4 || ' days')"
+
 static const struct part {
 	const char *action;
 	const char *what;
@@ -159,6 +187,12 @@ static const struct part {
 	  " AND r.seq = (SELECT max(r2.seq) FROM revisions r2 WHERE r2.doc = r.doc)" },
 	{ "answer-forecast", "commit to the forecast's firm zone or propose other quantities",
 	  VAULT_ROLE_SUPPLIER, FORECAST_UNANSWERED("answer-forecast") },
+	{ "renew-certificate", "your certificate or approval expires: add its renewal as the next revision",
+	  VAULT_ROLE_SUPPLIER, EXPIRING("renew-certificate", ITS_OWN) },
+	{ "chase-certificate", "a certificate or approval expires: get its renewal",
+	  VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY, EXPIRING("chase-certificate", EVERY_ONE) },
+	{ "review-document", "the document is due for review: review it (qvault review) or release its next revision",
+	  VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY, REVIEW_DUE("review-document") },
 	{ "chase-po", "the supplier has not answered the PO (or its change)",
 	  VAULT_ROLE_BUYER, PO_UNANSWERED("chase-po", EVERY_ONE, "?3") },
 	{ "chase-release", "the supplier has not answered the release against a blanket order",
@@ -250,10 +284,15 @@ int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned day
 	sqlite3 *db = vault_index__db(v->index);
 	sqlite3_stmt *st = NULL;
 	json_t *items = json_array();
+	unsigned window;
 	char *sql;
 	int rc, error = 0;
 
 	*out = NULL;
+	if ((error = vault__expiry_days(&window, v)) < 0) {
+		json_decref(items);
+		return error;
+	}
 	if ((sql = vault_inbox__sql(u->roles)) != NULL) {
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
@@ -263,6 +302,7 @@ int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned day
 		sqlite3_bind_text(st, 1, vault_user__scope(u), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int64(st, 3, now - (int64_t)days * 86400);
+		sqlite3_bind_int64(st, 4, window);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			json_array_append_new(items, item_of(st, now));
 		if (rc != SQLITE_DONE) {

@@ -16,14 +16,14 @@ extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[]
 	vault_schema_sql_4[], vault_schema_sql_5[], vault_schema_sql_6[],
 	vault_schema_sql_7[], vault_schema_sql_8[], vault_schema_sql_9[],
 	vault_schema_sql_10[], vault_schema_sql_11[], vault_schema_sql_12[],
-	vault_schema_sql_13[];
+	vault_schema_sql_13[], vault_schema_sql_14[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3, vault_schema_sql_4,
 	vault_schema_sql_5, vault_schema_sql_6, vault_schema_sql_7, vault_schema_sql_8,
 	vault_schema_sql_9, vault_schema_sql_10, vault_schema_sql_11, vault_schema_sql_12,
-	vault_schema_sql_13
+	vault_schema_sql_13, vault_schema_sql_14
 };
 
 #define CACHED_MAX 96
@@ -295,6 +295,8 @@ static int record_revision(apply_ctx *ctx, const vault_revision *rev,
 	sqlite3_bind_int64(idx->ins_rev, 7, rev->added_at);
 	sqlite3_bind_text(idx->ins_rev, 8, commit_hex, -1, SQLITE_STATIC);
 	sqlite3_bind_text(idx->ins_rev, 9, rev->org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 10, rev->expires, -1, SQLITE_STATIC);
+	sqlite3_bind_text(idx->ins_rev, 11, rev->review_by, -1, SQLITE_STATIC);
 	if (sqlite3_step(idx->ins_rev) != SQLITE_DONE) {
 		/* a second revision of one sequence number (both sites revised
 		 * a document since they parted; a revision added twice is
@@ -590,8 +592,9 @@ static int prepare_inserts(vault_index *idx)
 	if (idx->ins_rev)
 		return 0;
 	return prepare(idx, &idx->ins_rev,
-		"INSERT INTO revisions (doc, rev, seq, type, title, added_by, added_at, commit_id, org)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") < 0 ||
+		"INSERT INTO revisions (doc, rev, seq, type, title, added_by, added_at, commit_id, org,"
+		" expires, review_by)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") < 0 ||
 	       prepare(idx, &idx->ins_file,
 		"INSERT INTO files (revision, pos, name, sha256, blob, size, mime, findings)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") < 0 ||
@@ -812,7 +815,8 @@ fail:
 
 /* ---- queries --------------------------------------------------------- */
 
-#define REV_COLUMNS "r.id, r.doc, r.rev, r.seq, r.type, r.title, r.added_by, r.added_at, r.commit_id, r.org"
+#define REV_COLUMNS "r.id, r.doc, r.rev, r.seq, r.type, r.title, r.added_by, r.added_at," \
+	" r.commit_id, r.org, r.expires, r.review_by"
 
 /* What a supplier of organization ?9 may see (everything when ?9 is NULL). */
 #define VISIBLE(r) VAULT_INDEX_VISIBLE(r, "?9")
@@ -930,6 +934,8 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 	rev->added_by = column_dup(row, 6);
 	rev->added_at = sqlite3_column_int64(row, 7);
 	rev->org = column_dup(row, 9);
+	rev->expires = column_dup(row, 10);
+	rev->review_by = column_dup(row, 11);
 	if (vault__fmt(rev->commit, sizeof(rev->commit), "the index's commit id", "%s",
 		       (const char *)sqlite3_column_text(row, 8)) < 0)
 		return VAULT_EVERIFY;

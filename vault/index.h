@@ -14,7 +14,7 @@
 #include "store.h"
 #include "vault.h"
 
-#define VAULT_INDEX_VERSION 13
+#define VAULT_INDEX_VERSION 14
 
 /*
  * SQL: whether a supplier of organization `org` (a parameter such as
@@ -47,6 +47,26 @@
 /* SQL: whether revision `r` is in force: not withdrawn by the organization that added it. */
 #define VAULT_INDEX_IN_FORCE(r) \
 	"NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.doc = " r ".doc AND w.rev = " r ".rev)"
+
+/*
+ * SQL: whether revision `r` is its document's current one: the latest of
+ * its revisions in force (not withdrawn), and not obsolete.  A renewed
+ * certificate is its next revision; the one it renews is no longer current.
+ */
+#define VAULT_INDEX_CURRENT(r) \
+	"(" VAULT_INDEX_IN_FORCE(r) " AND " r ".seq = (SELECT max(c.seq) FROM revisions c" \
+	" WHERE c.doc = " r ".doc AND NOT EXISTS (SELECT 1 FROM withdrawals cw" \
+	"  WHERE cw.doc = c.doc AND cw.rev = c.rev))" \
+	" AND NOT EXISTS (SELECT 1 FROM obsoletes co WHERE co.doc = " r ".doc" \
+	"  AND co.rev = " r ".rev))"
+
+/*
+ * SQL: the day revision `r` is next due for review: the `next` of its
+ * latest review, else the review_by it was recorded with (NULL: none).
+ */
+#define VAULT_INDEX_REVIEW_DUE(r) \
+	"coalesce((SELECT rv.next FROM reviews rv WHERE rv.doc = " r ".doc AND rv.rev = " r ".rev" \
+	" ORDER BY rv.reviewed_at DESC, rv.reviewed_by DESC LIMIT 1), " r ".review_by)"
 
 /* SQL: whether lot `lot` (an SQL expression) has a certificate of conformity attached. */
 #define VAULT_INDEX_LOT_HAS_COC(lot) \

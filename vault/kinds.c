@@ -20,6 +20,7 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_release,
 	&vault_kind_obsolete,
 	&vault_kind_withdrawal,
+	&vault_kind_review,
 	&vault_kind_cert,
 	&vault_kind_fai_package,
 	&vault_kind_fai_disposition,

@@ -29,6 +29,7 @@ extern const vault_kind vault_kind_ack_signature;   /* ack.c: .../REV/acks/NAME.
 extern const vault_kind vault_kind_po;              /* po.c: pos/.../PO/po.json */
 extern const vault_kind vault_kind_audit_waiver;     /* audit.c: waivers/.../GAP/TIME-SIGNER.json */
 extern const vault_kind vault_kind_withdrawal;      /* withdraw.c: .../REV/withdrawn.json */
+extern const vault_kind vault_kind_review;          /* review.c: .../REV/reviews/<time>-<signer>.json */
 extern const vault_kind vault_kind_fai_disposition; /* fai_disposition.c: .../REV/disposition.json */
 extern const vault_kind vault_kind_fai_disposition_signature; /* ...: disposition.json.sig */
 extern const vault_kind vault_kind_po_change;       /* po_change.c: .../PO/changes/N-NAME.json */

@@ -62,6 +62,9 @@ static const struct {
 	{ "disposition-fai", "qvault fai accept S   (or: qvault fai reject S --reason TEXT)" },
 	{ "close-ncr", "qvault ncr close S --disposition DISPOSITION" },
 	{ "answer-forecast", "qvault forecast ack S --commit   (or: --bucket YYYY-MM-DD --qty N)" },
+	{ "renew-certificate", "qvault add RENEWED.pdf --doc DOC --type TYPE --expires YYYY-MM-DD   (the next revision of S)" },
+	{ "chase-certificate", "qvault show S" },
+	{ "review-document", "qvault review S --next YYYY-MM-DD   (or release its next revision)" },
 };
 
 /* `s` (at most `max` bytes, not cut inside a UTF-8 character), each control byte '?'. */

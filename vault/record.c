@@ -362,6 +362,10 @@ int vault_record__revision_dump(char **out, size_t *len,
 		json_object_set_new(root, "title", json_string(rev->title));
 	if (rev->org)
 		json_object_set_new(root, "org", json_string(rev->org));
+	if (rev->expires)
+		json_object_set_new(root, "expires", json_string(rev->expires));
+	if (rev->review_by)
+		json_object_set_new(root, "review_by", json_string(rev->review_by));
 	return vault_record__dump(out, len, root);
 }
 
@@ -473,6 +477,7 @@ int vault_record__revision_parse(vault_revision *rev, const char *data,
 				 size_t len)
 {
 	const char *kind, *doc, *r, *type, *title = NULL, *by, *at, *org = NULL;
+	const char *expires = NULL, *review_by = NULL;
 	json_t *root, *parts, *files;
 	json_int_t seq;
 	json_error_t jerr;
@@ -484,11 +489,12 @@ int vault_record__revision_parse(vault_revision *rev, const char *data,
 		return vault_error__set(VAULT_EINVALID,
 			"record is not valid JSON: %s", jerr.text);
 	if (json_unpack_ex(root, &jerr, JSON_STRICT,
-			"{s:s, s:i, s:s, s:s, s:I, s:s, s?:s, s:o, s:o, s:s, s?:s, s:s}",
+			"{s:s, s:i, s:s, s:s, s:I, s:s, s?:s, s:o, s:o, s:s, s?:s, s:s, s?:s, s?:s}",
 			"record", &kind, "format", &format, "doc", &doc,
 			"rev", &r, "seq", &seq, "type", &type, "title", &title,
 			"parts", &parts, "files", &files, "added_by", &by,
-			"org", &org, "added_at", &at) < 0) {
+			"org", &org, "added_at", &at, "expires", &expires,
+			"review_by", &review_by) < 0) {
 		error = vault_error__set(VAULT_EINVALID,
 			"record is malformed: %s", jerr.text);
 		goto done;
@@ -513,6 +519,11 @@ int vault_record__revision_parse(vault_revision *rev, const char *data,
 	rev->added_by = vault__strdup(by);
 	rev->org = vault__strdup(org);
 	rev->seq = (unsigned)seq;
+	rev->expires = vault__strdup(expires);
+	rev->review_by = vault__strdup(review_by);
+	if ((expires && (error = vault_record__date_check("expiry date", expires)) < 0) ||
+	    (review_by && (error = vault_record__date_check("review date", review_by)) < 0))
+		goto done;
 	if (parse_time(&rev->added_at, at) < 0) {
 		error = vault_error__set(VAULT_EINVALID,
 			"record of '%s@%s' has a bad time '%s'", doc, r, at);
@@ -578,6 +589,8 @@ void vault_revision_dispose(vault_revision *rev)
 	free(rev->title);
 	free(rev->added_by);
 	free(rev->org);
+	free(rev->expires);
+	free(rev->review_by);
 	for (i = 0; i < rev->nto; i++)
 		free(rev->to[i]);
 	free(rev->to);
@@ -713,6 +726,27 @@ int vault_record__obsolete_parse(char **reason, char **by, int64_t *at,
 	*reason = vault__strdup(r);
 	*by = vault__strdup(b);
 	json_decref(root);
+	return 0;
+}
+
+int vault_record__dates_check(const char *type, int64_t at, const char *expires,
+			      const char *review_by)
+{
+	char when[VAULT_TIME_SIZE];
+
+	vault_time_format(when, sizeof(when), at);
+	when[10] = '\0';
+	if (review_by && !vault_record__controlled(type))
+		return vault_error__set(VAULT_EINVALID,
+			"%s %s has no periodic review (--review-by is for drawings, models and specs; "
+			"a record that lapses takes --expires)", vault_record__a(type), type);
+	/* the dates are checked ones: YYYY-MM-DD compares as text */
+	if (expires && strcmp(expires, when) < 0)
+		return vault_error__set(VAULT_EINVALID,
+			"expiry date %s is before the record's own date %s", expires, when);
+	if (review_by && strcmp(review_by, when) < 0)
+		return vault_error__set(VAULT_EINVALID,
+			"review date %s is before the record's own date %s", review_by, when);
 	return 0;
 }
 

@@ -131,6 +131,16 @@ int vault_record__obsolete_parse(char **reason, char **by, int64_t *at,
 /* Check a YYYY-MM-DD date; `what` names it in the message. */
 int vault_record__date_check(const char *what, const char *date);
 
+/*
+ * The dates a revision of `type` recorded at `at` carries (each NULL:
+ * none, else a checked date): an expiry and a review date on or after
+ * the record's own day (UTC), and a review date on a controlled type
+ * only (a drawing, model or spec is reviewed; a certificate expires).
+ * The one rule of the write path and of verify; VAULT_EINVALID says which.
+ */
+int vault_record__dates_check(const char *type, int64_t at, const char *expires,
+			      const char *review_by);
+
 /* The revision that follows `rev`: A -> B, Z -> AA, 7 -> 8, else NULL. */
 int vault_record__next_rev(char *buf, size_t size, const char *rev);
 

@@ -511,6 +511,11 @@ typedef struct {
 	char *org;        /* the adder's organization (NULL in early records) */
 	int64_t added_at; /* seconds since the epoch, UTC */
 	char commit[41];  /* the commit that recorded it */
+	char *expires;    /* YYYY-MM-DD, the last day it is valid (a certificate,
+			   * an approval), or NULL: it does not expire */
+	char *review_by;  /* YYYY-MM-DD, when a controlled document is due for
+			   * review as recorded with it, or NULL (a later review,
+			   * vault_doc_review, sets the next: audit and the inbox) */
 
 	/* Its state, from the records beside it: "recorded" (a certificate
 	 * or report), "draft" (a drawing or spec not released), "released",
@@ -554,6 +559,11 @@ typedef struct {
 	const char *lot;    /* attach to this lot too; may be NULL */
 	const char *meta;   /* EN 10204 data of a material-cert, JSON text
 			     * (schemas/material-cert.schema.json); may be NULL */
+	const char *expires;   /* YYYY-MM-DD: the last day the record is valid,
+				* today or later; NULL: it does not expire */
+	const char *review_by; /* YYYY-MM-DD: when a controlled document (drawing,
+				* spec, model) is due for review, today or
+				* later; NULL: none */
 } vault_add_options;
 
 /*
@@ -594,6 +604,17 @@ int vault_doc_release(vault_revision *out, vault *v, const vault_add_options *ad
  * with the reason.
  */
 int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *reason);
+
+/*
+ * Record that revision `rev` (required) of controlled document `doc` (a
+ * drawing, model or spec, neither obsolete nor withdrawn) was reviewed
+ * and is next due for review on `next` (YYYY-MM-DD, after today), with
+ * an optional `note`: one signed commit, by a buyer or quality.  Its
+ * `next` replaces the revision's review_by (and any earlier review's)
+ * in audit and the inbox.
+ */
+int vault_doc_review(vault *v, const char *doc, const char *rev, const char *next,
+		     const char *note);
 
 /*
  * Look up a revision.  `rev` NULL means the latest revision.  A supplier
@@ -1099,10 +1120,16 @@ int vault_link(vault *v, const char *doc, const char *rev, vault_link_kind kind,
  * supplier acknowledged the revision their PO line requires; PO lines
  * requiring a superseded or obsolete revision; parts shipped at a drawing
  * revision with no FAI on record; revisions distributed and not
- * acknowledged after `ack_days` days.  Only `org`'s records if not NULL;
- * a supplier's own only (another `org` is refused).
+ * acknowledged after `ack_days` days; certificates and approvals past
+ * their expiry date, or used by a lot after it (attached to it, or the
+ * lot shipped); controlled documents past their review date.  Expiries
+ * and reviews coming within `expiry_days` days (< 0: git config
+ * qvault.expiryDays, else 30) are listed too, as "due", never open.
+ * Only `org`'s records if not NULL; a supplier's own only (another `org`
+ * is refused).
  */
-int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days);
+int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned ack_days,
+		int expiry_days);
 
 /*
  * The same gaps one at a time, in the same order, each as a JSON object
@@ -1114,8 +1141,8 @@ int vault_audit(char **out, size_t *count, vault *v, const char *org, unsigned a
  * non-zero return from `cb` stops the audit and is returned.
  */
 typedef int (*vault_gap_cb)(void *payload, const char *gap_json);
-int vault_audit_each(vault *v, const char *org, unsigned ack_days, vault_gap_cb cb,
-		     void *payload);
+int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_days,
+		     vault_gap_cb cb, void *payload);
 
 /*
  * Waive the audit gap `id` (as `audit` names it) until the date `until`

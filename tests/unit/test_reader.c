@@ -27,7 +27,7 @@ static void add_doc(world *w, const char *doc, const char *to)
 {
 	const char *orgs[1] = { to };
 	vault_add_options add = { w->pdf, NULL, doc, "drawing", "A", NULL, NULL, 0, NULL, NULL,
-				  NULL };
+				  NULL, NULL, NULL };
 	vault_release_options rel = { orgs, 1, NULL, NULL };
 	vault_revision r;
 
@@ -150,7 +150,7 @@ static void a_reader_never_writes(void **state)
 {
 	world *w = *state;
 	vault_add_options add = { w->pdf, NULL, "DWG-NEW", "drawing", NULL, NULL, NULL, 0, NULL,
-				  NULL, NULL };
+				  NULL, NULL, NULL, NULL };
 	vault_revision r, got;
 
 	vault_set_reader(w->v, "bea");
