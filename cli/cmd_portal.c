@@ -267,21 +267,23 @@ const cli_command cli_cmd_asn_add = {
 	"[FILE]", 0, 1, asn_opts, 1, run_asn_add
 };
 
+static const cli_opt asn_import_opts[] = {
+	CLI_OPT_ACK997,
+	CLI_OPT_FORCE,
+	CLI_OPT_X12_IDS,
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static int run_asn_import(const cli_command *cmd, cli_args *a, vault *v)
 {
-	size_t count;
-	int error;
-
-	(void)cmd;
-	if ((error = vault_asn_import(&count, v, a->arg[0])) < 0)
-		return cli_fail(error);
-	printf("recorded %zu ship notice%s in one commit\n", count, count == 1 ? "" : "s");
-	return EXIT_OK;
+	return cli_import_ack(vault_asn_import_ack, cmd, a, v, "ship notice", "ship notices");
 }
 
 const cli_command cli_cmd_asn_import = {
-	"asn import", "record the ship notices of a JSON file or an X12 856 interchange in one commit",
-	"FILE", 1, 1, import_opts, 1, run_asn_import
+	"asn import", "record the ship notices of a JSON file or an X12 856 interchange in one commit "
+	"(--ack997: answer an 856 with its 997)",
+	"FILE", 1, 1, asn_import_opts, 1, run_asn_import
 };
 
 static const cli_opt cancel_opts[] = {
