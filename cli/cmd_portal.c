@@ -370,21 +370,42 @@ const cli_command cli_cmd_asn_receive = {
 	"ASN", 1, 1, receive_opts, 1, run_asn_receive
 };
 
+static const cli_opt asn_export_opts[] = {
+	{ "org", 0, OPT_VALUE, "ORG", "only this supplier's" },
+	{ "csv", 0, OPT_FLAG, NULL, "CSV instead of JSON" },
+	{ "x12", 0, OPT_FLAG, NULL, "one X12 856 interchange instead, a set per notice in force" },
+	CLI_OPT_X12_IDS,
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static int run_asn_export(const cli_command *cmd, cli_args *a, vault *v)
 {
+	vault_x12_ids ids;
 	char *text = NULL;
 	int error;
 
 	if ((error = check_org(cmd, a)) != EXIT_OK)
 		return error;
+	if (cli_opt_flag(cmd, a, "x12")) {
+		if (cli_opt_flag(cmd, a, "csv"))
+			return cli_usage_error(cmd, "give --csv or --x12, not both");
+		if ((error = cli_x12_ids(cmd, a, &ids, 1)) != EXIT_OK)
+			return error;
+		error = vault_asn_export_x12(&text, v, cli_opt_value(cmd, a, "org"), &ids);
+		return print_export(error, text);
+	}
+	if (cli_opt_value(cmd, a, "isa-sender") || cli_opt_value(cmd, a, "isa-receiver") ||
+	    cli_opt_value(cmd, a, "control"))
+		return cli_usage_error(cmd, "--isa-sender, --isa-receiver and --control go with --x12");
 	error = vault_asn_export(&text, v, cli_opt_value(cmd, a, "org"),
 				 cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
 	return print_export(error, text);
 }
 
 const cli_command cli_cmd_asn_export = {
-	"asn export", "every ship notice package and its receipt, as JSON or CSV, for an ERP",
-	"", 0, 0, export_opts, 1, run_asn_export
+	"asn export", "every ship notice package and its receipt, as JSON or CSV, or the notices in force as an X12 856, for an ERP",
+	"", 0, 0, asn_export_opts, 1, run_asn_export
 };
 
 /* ---- nonconformance ------------------------------------------------------------- */
