@@ -322,7 +322,7 @@ extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show
 	cli_cmd_acks, cli_cmd_pending, cli_cmd_ack_export, cli_cmd_verify, cli_cmd_po_add,
 	cli_cmd_po_import, cli_cmd_lot_add, cli_cmd_trace_lot, cli_cmd_link, cli_cmd_audit, cli_cmd_audit_waive,
 	cli_cmd_trace_doc, cli_cmd_trace_po, cli_cmd_lot_import, cli_cmd_fai_add, cli_cmd_fai_show,
-	cli_cmd_fai_pack, cli_cmd_export, cli_cmd_po_ack, cli_cmd_status, cli_cmd_status_import,
+	cli_cmd_fai_pack, cli_cmd_export, cli_cmd_po_ack, cli_cmd_po_ack_export, cli_cmd_status, cli_cmd_status_import,
 	cli_cmd_status_export, cli_cmd_asn_add, cli_cmd_asn_import, cli_cmd_asn_cancel, cli_cmd_asn_receive,
 	cli_cmd_asn_export, cli_cmd_ncr_add, cli_cmd_ncr_close, cli_cmd_ncr_list, cli_cmd_scorecard,
 	cli_cmd_hooks_list, cli_cmd_hooks_install, cli_cmd_shell, cli_cmd_ack_statement,

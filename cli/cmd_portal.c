@@ -81,6 +81,35 @@ const cli_command cli_cmd_po_ack = {
 	"PO", 1, 1, ack_opts, 1, run_ack
 };
 
+static const cli_opt ack_export_opts[] = {
+	{ "org", 0, OPT_VALUE, "ORG", "only this supplier's" },
+	CLI_OPT_X12_IDS,
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_ack_export(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *org = cli_opt_value(cmd, a, "org");
+	vault_x12_ids ids;
+	char *text = NULL;
+	int error;
+
+	if ((org && (error = cli_check_name(cmd, "--org", org)) != EXIT_OK) ||
+	    (error = cli_x12_ids(cmd, a, &ids, 1)) != EXIT_OK)
+		return error;
+	if ((error = vault_po_ack_export_x12(&text, v, org, &ids)) < 0)
+		return cli_fail(error);
+	fputs(text, stdout);
+	free(text);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_po_ack_export = {
+	"po ack-export", "every PO acknowledgment (po ack) as one X12 855 interchange, for a buyer's ERP",
+	"", 0, 0, ack_export_opts, 1, run_ack_export
+};
+
 /* ---- status ------------------------------------------------------------------ */
 
 static const cli_opt status_opts[] = {

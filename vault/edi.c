@@ -1,7 +1,9 @@
 /*
  * edi.c - what an X12 file reads as, writing nothing: the ship notices of
  * an 856 (x12.c), or the forecasts and delivery schedules of an 830 or
- * 862 (x12_forecast.c), as the imports would take them.
+ * 862 (x12_forecast.c), as the imports would take them; or what qvault
+ * writes for a partner: the answers of a 997 (x12_ack.c), the PO
+ * acknowledgments of an 855 (x12_855.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "portal.h"
 #include "vault.h"
 #include "x12.h"
+#include "x12_write.h"
 
 /* A schedule's row: its names, how many buckets, the first and last start, the total. */
 static json_t *schedule_row(json_t *o)
@@ -73,6 +76,12 @@ int vault_edi_read(char **json, const char **shape, const char *path, unsigned f
 	if (strcmp(set, "856") == 0) {
 		*shape = "asn";
 		error = vault_x12__parse_856(&list, data, len);
+	} else if (strcmp(set, "997") == 0) {
+		*shape = "997";
+		error = vault_x12__parse_997(&list, data, len);
+	} else if (strcmp(set, "855") == 0) {
+		*shape = "855";
+		error = vault_x12__parse_855(&list, data, len);
 	} else {
 		*shape = "forecast";
 		error = vault_x12__parse_forecast(&list, data, len);
@@ -84,7 +93,8 @@ int vault_edi_read(char **json, const char **shape, const char *path, unsigned f
 		size_t i;
 
 		json_array_foreach(list, i, o)
-			json_array_append_new(rows, (*shape)[0] == 'a' ? asn_row(o) : schedule_row(o));
+			json_array_append_new(rows, (*shape)[0] == 'a' ? asn_row(o) :
+						    (*shape)[0] == 'f' ? schedule_row(o) : json_incref(o));
 		json_decref(list);
 		list = rows;
 	}

@@ -1257,6 +1257,12 @@ int vault_asn_import(size_t *count, vault *v, const char *path);
  * schedule's schedule, supplier, part, ship_to, issued, buckets (how
  * many), first and last (their starts), qty (their total); a ship
  * notice's asn (or the one it cancels), po, ship_date, packages (how many).
+ * What qvault writes reads too: a 997 as *shape "997", a list of groups
+ * (group, control, status, included, received, accepted, code, and its
+ * sets: set, control, status, code, errors: segment, position,
+ * segment_code, element, element_code, value); an 855 as "855", a list
+ * of acknowledgments (po, po_date, answered, decision, line, qty,
+ * promise, note, reason); the summary is the same list.
  */
 #define VAULT_EDI_SUMMARY 1u
 int vault_edi_read(char **json, const char **shape, const char *path, unsigned flags);
