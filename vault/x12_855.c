@@ -205,7 +205,7 @@ static int on_bak(reader *r, const vault_x12_segment *s)
 		return vault_x12__fail(s, "BAK02 '%.8s' is not an acknowledgment type qvault reads (AC, AD, "
 				       "AK, RD, RJ)", type);
 	r->ack = json_object();
-	r->line_level = strcmp(type, "AD") == 0 || strcmp(type, "RD") == 0;
+	r->line_level = strcmp(type, "AC") == 0 || strcmp(type, "AD") == 0 || strcmp(type, "RD") == 0;
 	json_object_set_new(r->ack, "decision", json_string(type[0] == 'R' ? "rejected" : "accepted"));
 	if ((error = vault_x12__value_ok(s, 3, "BAK03 (the PO)")) < 0 ||
 	    (error = set_date(r->ack, "po_date", s, 4, "BAK04")) < 0 ||
@@ -284,7 +284,7 @@ static int on_segment(vault_x12_walk *w, const vault_x12_segment *s)
 		return r->text ? on_msg(r, s) : 0;
 	if (strcmp(id, "PO1") == 0) {
 		if (!r->line_level)
-			return vault_x12__fail(s, "PO1 in an acknowledgment of the whole PO (BAK02 AK, AC or RJ)");
+			return vault_x12__fail(s, "PO1 in an acknowledgment of the whole PO (BAK02 AK or RJ)");
 		if (json_object_get(r->ack, "line"))
 			return vault_x12__fail(s, "a second PO1: qvault writes one line per acknowledgment");
 		return set_number(r->ack, "line", s, 1, "PO101 (the line)");
@@ -304,7 +304,7 @@ static int on_se(vault_x12_walk *w, const vault_x12_segment *s)
 	if (!r->ack)
 		return vault_x12__fail(s, "transaction set '%s' has no BAK segment", w->control);
 	if (r->line_level && !r->has_ack)
-		return vault_x12__fail(s, "transaction set '%s' answers a line (BAK02 AD or RD) with no "
+		return vault_x12__fail(s, "transaction set '%s' answers a line (BAK02 AC, AD or RD) with no "
 				       "PO1 and ACK", w->control);
 	json_array_append_new(r->list, r->ack);
 	r->ack = NULL;

@@ -153,9 +153,15 @@ static void set_in_error(ack_set *set, const vault_x12_failure *f, size_t pos, c
 {
 	set->status = 'R';
 	set->code = "5";
-	if (strcmp(f->id, "SE") == 0 || !f->segment) {
-		/* the trailer: its count, its control number, or none */
-		set->code = strstr(message, "SE01") ? "4" : strstr(message, "SE02") ? "3" : "2";
+	if (!f->segment) {
+		/* the file ended inside the set */
+		set->code = strstr(message, "no SE trailer") ? "2" : "5";
+		return;
+	}
+	if (strcmp(f->id, "SE") == 0) {
+		/* the trailer's count or control number; else what the set as a
+		 * whole lacks (no BSN, no item), which names no segment of it */
+		set->code = strstr(message, "SE01") ? "4" : strstr(message, "SE02") ? "3" : "5";
 		return;
 	}
 	if (strcmp(f->id, "ST") == 0) {
