@@ -132,13 +132,19 @@ int vault_x12__value_ok(const segment *s, size_t i, const char *what)
 	const char *v = vault_x12__el(s, i);
 	size_t k;
 
-	if (!*v)
-		return of_element(i, "1"), vault_x12__fail(s, "%s is missing", what);
-	if (strlen(v) > VALUE_MAX)
-		return of_element(i, "5"), vault_x12__fail(s, "%s is longer than %d bytes", what, VALUE_MAX);
+	if (!*v) {
+		of_element(i, "1");
+		return vault_x12__fail(s, "%s is missing", what);
+	}
+	if (strlen(v) > VALUE_MAX) {
+		of_element(i, "5");
+		return vault_x12__fail(s, "%s is longer than %d bytes", what, VALUE_MAX);
+	}
 	for (k = 0; v[k]; k++)
-		if ((unsigned char)v[k] < 0x20 || (unsigned char)v[k] > 0x7e)
-			return of_element(i, "6"), vault_x12__fail(s, "%s holds a byte that is not printable", what);
+		if ((unsigned char)v[k] < 0x20 || (unsigned char)v[k] > 0x7e) {
+			of_element(i, "6");
+			return vault_x12__fail(s, "%s holds a byte that is not printable", what);
+		}
 	return 0;
 }
 
@@ -153,9 +159,11 @@ int vault_x12__date(char *out, size_t size, const segment *s, size_t i, const ch
 			return vault_x12__fail(s, "%s does not fit", what);
 		return 0;
 	}
-	if (strlen(v) != 8 || strspn(v, "0123456789") != 8)
-		return of_element(i, "8"), vault_x12__fail(s, "%s '%.16s' is not a date (%s)", what, v,
+	if (strlen(v) != 8 || strspn(v, "0123456789") != 8) {
+		of_element(i, "8");
+		return vault_x12__fail(s, "%s '%.16s' is not a date (%s)", what, v,
 			    six ? "CCYYMMDD or YYMMDD" : "CCYYMMDD");
+	}
 	if (vault__fmt(out, size, what, "%.4s-%.2s-%.2s", v, v + 4, v + 6) < 0)
 		return vault_x12__fail(s, "%s does not fit", what);
 	return 0;
