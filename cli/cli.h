@@ -164,6 +164,11 @@ int cli_import(int (*import)(size_t *count, vault *v, const char *path), vault *
 	{ "isa-sender", 0, OPT_VALUE, "QUAL:ID", "X12 sender (ISA05:ISA06; default $QVAULT_X12_SENDER, or ZZ:QVAULT)" }, \
 	{ "isa-receiver", 0, OPT_VALUE, "QUAL:ID", "X12 receiver (ISA07:ISA08; default $QVAULT_X12_RECEIVER, or ZZ:PARTNER)" }, \
 	{ "control", 0, OPT_VALUE, "N", "X12 control number, ISA13 and GS06 (default: from the clock)" }
+/* The same options for a 997, whose parties are the file's, swapped, unless given. */
+#define CLI_OPT_X12_ACK_IDS \
+	{ "isa-sender", 0, OPT_VALUE, "QUAL:ID", "the 997's sender (default: the file's receiver, ISA07:ISA08)" }, \
+	{ "isa-receiver", 0, OPT_VALUE, "QUAL:ID", "the 997's receiver (default: the file's sender, ISA05:ISA06)" }, \
+	{ "control", 0, OPT_VALUE, "N", "the 997's control number, ISA13 and GS06 (default: from the clock)" }
 int cli_x12_ids(const cli_command *cmd, const cli_args *a, vault_x12_ids *ids, int env);
 
 /*

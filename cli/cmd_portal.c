@@ -299,7 +299,7 @@ const cli_command cli_cmd_asn_add = {
 static const cli_opt asn_import_opts[] = {
 	CLI_OPT_ACK997,
 	CLI_OPT_FORCE,
-	CLI_OPT_X12_IDS,
+	CLI_OPT_X12_ACK_IDS,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
 	{ NULL, 0, 0, NULL, NULL }
 };

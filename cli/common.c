@@ -119,6 +119,9 @@ int cli_import_ack(int (*import)(size_t *count, char **ack997, vault *v, const c
 	FILE *f;
 	int rc, error;
 
+	if (!path && (cli_opt_value(cmd, a, "isa-sender") || cli_opt_value(cmd, a, "isa-receiver") ||
+		      cli_opt_value(cmd, a, "control") || cli_opt_flag(cmd, a, "force")))
+		return cli_usage_error(cmd, "--isa-sender, --isa-receiver, --control and --force go with --ack997");
 	if ((rc = cli_x12_ids(cmd, a, &ids, 0)) != EXIT_OK)
 		return rc;
 	if (path && (rc = cli_out_begin(&o, path, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)

@@ -125,6 +125,9 @@ fails 2 "--control '0' is not a number from 1 to 999999999" "  and a control num
 fails 2 "--control '1000000000' is not a number" "  or past nine digits" \
 	q --key sam.pem asn import --ack997 x.997 --control 1000000000 unknown.856
 check "  and no 997 is written for a usage error" test ! -e x.997
+fails 2 "--isa-sender, --isa-receiver, --control and --force go with --ack997" \
+	"  and --control without --ack997" q --key sam.pem asn import --control 5 ok.856
+fails 2 "go with --ack997" "  and --force without it, for forecast import too" q forecast import --force ok.856
 fails 1 "ship notice 'SHIP-0001' already exists" "--isa-sender and --isa-receiver name the 997's parties" \
 	q --key sam.pem asn import --ack997 ids.997 --isa-sender 01:123456789 --isa-receiver ZZ:ACME --force ok.856
 check "  in ISA and GS" evalq 'grep -q "^ISA\*00\*          \*00\*          \*01\*123456789      \*ZZ\*ACME           \*" ids.997 &&
