@@ -87,6 +87,7 @@ typedef struct {
  * the element when the check of one refused it (value_ok, date).
  */
 static _Thread_local vault_x12_failure failed, element_next;
+static _Thread_local size_t interchange; /* the walk's, from 1 */
 
 void vault_x12__failure(vault_x12_failure *out)
 {
@@ -108,6 +109,7 @@ int vault_x12__fail(const segment *s, const char *fmt, ...)
 	/* the segment (none: the interchange's end) and the element about to be named */
 	memset(&failed, 0, sizeof(failed));
 	failed.refused = 1;
+	failed.interchange = interchange;
 	if (s) {
 		failed.segment = s->number;
 		vault__fmt_message(failed.id, sizeof(failed.id), "%.3s", vault_x12__el(s, 0));
@@ -737,6 +739,7 @@ int vault_x12__walk(vault_x12_walk *w, const char *data, size_t len)
 	/* one interchange after another, each with its own separators */
 	at = lead(buf, len);
 	while (at < len || n == 0) {
+		interchange = n + 1;
 		if ((error = isa_of(&sep, &term, &w->component, buf + at, len - at, n++)) < 0 ||
 		    (error = read_segments(w, buf + at, len - at, sep, term, &used)) < 0)
 			break;

@@ -32,14 +32,15 @@ int vault_x12__fail(const vault_x12_segment *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * The last refusal of vault_x12__fail in this thread: its segment's
- * number in the interchange and id (0 and "": none, the file's end),
+ * The last refusal of vault_x12__fail in this thread: its interchange,
+ * its segment's number in the interchange and id (0 and "": none, the file's end),
  * and the element (from 1) when the refusal was of one, with X12's
  * AK403 code ("1" missing, "5" too long, "6" a bad character, "8" not a
  * date); element 0 otherwise.  The 997 writer (x12_ack.c) reads it.
  */
 typedef struct {
 	int refused;    /* 1 once a refusal was made since the walk began */
+	size_t interchange; /* which of the file's interchanges, from 1 */
 	size_t segment;
 	char id[4];
 	size_t element;

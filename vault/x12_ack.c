@@ -50,6 +50,7 @@ typedef struct {
 	char sender[20], receiver[20]; /* QUAL:ID of the interchange read */
 	ack_group *groups;
 	size_t ngroups;
+	size_t interchanges;   /* ISAs seen */
 	vault_x12_failure fail; /* the reader's */
 	int stopped;
 } tracer;
@@ -74,6 +75,7 @@ static int on_isa(vault_x12_walk *w, const vault_x12_segment *s)
 {
 	tracer *t = (tracer *)w;
 
+	t->interchanges++;
 	if (t->sender[0])
 		return 0;
 	party_of(t->sender, sizeof(t->sender), s, 5, 6);
@@ -98,7 +100,7 @@ static int on_gs(vault_x12_walk *w, const vault_x12_segment *s)
 /* Where the reader stopped: this segment, so the walk stops too. */
 static int at_failure(tracer *t, const vault_x12_segment *s)
 {
-	return t->fail.segment && s->number == t->fail.segment;
+	return t->fail.segment && s->number == t->fail.segment && t->interchanges == t->fail.interchange;
 }
 
 /* Stop at `s`, keeping the bad element's value as AK404 may carry it. */

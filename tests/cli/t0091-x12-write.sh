@@ -100,6 +100,15 @@ fails 1 "^qvault: 'unknown.856': .*no lot 'L-7'" "an 856 naming an unknown lot i
 check "  its 997: the set rejected (5) with no segment, the group rejected" evalq '
 	seg unknown.997 | grep -qx "AK5\*R\*5" && ! seg unknown.997 | grep -q "^AK3" &&
 	seg unknown.997 | grep -qx "AK9\*R\*1\*1\*0"'
+# two interchanges in a file, the second refused by the reader: a 997 set per group
+{ sed 's/SHIP-0001/SHIP-0201/' ok.856
+  sed 's/SHIP-0001/SHIP-0202/; s/REF\*LT\*L-2/REF*LT*/; s/000000101/000000102/; s/\*101\*X\*/*102*X*/; s/GE\*1\*101/GE*1*102/' ok.856; } > two.856
+fails 1 "^qvault: 'two.856': X12 segment 24 \(REF\): the lot is missing$" \
+	"a file of two interchanges, the second's lot missing, is refused whole" \
+	q --key sam.pem asn import --ack997 two.997 --control 49 two.856
+check "  its 997 answers both groups: 101's set rejected without a segment, 102's with REF and element 2" evalq '
+	seg two.997 | sed -n "/^ST/,/^SE/p" | tr "\n" " " | grep -qx "ST\*997\*0001 AK1\*SH\*101 AK2\*856\*0001 AK5\*R\*5 AK9\*R\*1\*1\*0 SE\*6\*0001 ST\*997\*0002 AK1\*SH\*102 AK2\*856\*0001 AK3\*REF\*22\*\*8 AK4\*2\*\*1 AK5\*R\*5 AK9\*R\*1\*1\*0 SE\*8\*0002 " &&
+	seg two.997 | grep -qx "GE\*2\*49"'
 # what no 997 can answer: no X12, or an ISA that cannot be read
 printf '[]\n' > empty.json
 fails 1 "no ship notices" "a JSON file with --ack997 is imported or refused as ever" \
