@@ -153,6 +153,37 @@ int cli_fail(int error);
  */
 int cli_import(int (*import)(size_t *count, vault *v, const char *path), vault *v,
 	       const char *path, const char *one, const char *many);
+/*
+ * X12 that qvault writes: --isa-sender and --isa-receiver (QUAL:ID; else
+ * the variables QVAULT_X12_SENDER and QVAULT_X12_RECEIVER; else ZZ:QVAULT
+ * and ZZ:PARTNER, a 997 the interchange's receiver and sender) and
+ * --control N (ISA13 and GS06; else one from the clock).
+ * cli_x12_ids() reads them into `ids`: EXIT_OK or EXIT_USAGE.
+ */
+#define CLI_OPT_X12_IDS \
+	{ "isa-sender", 0, OPT_VALUE, "QUAL:ID", "X12 sender (ISA05:ISA06; default $QVAULT_X12_SENDER, or ZZ:QVAULT)" }, \
+	{ "isa-receiver", 0, OPT_VALUE, "QUAL:ID", "X12 receiver (ISA07:ISA08; default $QVAULT_X12_RECEIVER, or ZZ:PARTNER)" }, \
+	{ "control", 0, OPT_VALUE, "N", "X12 control number, ISA13 and GS06 (default: from the clock)" }
+/* The same options for a 997, whose parties are the file's, swapped, unless given. */
+#define CLI_OPT_X12_ACK_IDS \
+	{ "isa-sender", 0, OPT_VALUE, "QUAL:ID", "the 997's sender (default: the file's receiver, ISA07:ISA08)" }, \
+	{ "isa-receiver", 0, OPT_VALUE, "QUAL:ID", "the 997's receiver (default: the file's sender, ISA05:ISA06)" }, \
+	{ "control", 0, OPT_VALUE, "N", "the 997's control number, ISA13 and GS06 (default: from the clock)" }
+int cli_x12_ids(const cli_command *cmd, const cli_args *a, vault_x12_ids *ids, int env);
+
+/*
+ * An import that answers an X12 file with its 997: `import` as
+ * vault_asn_import_ack; with --ack997 FILE (OPT_FILE, refused if it
+ * exists unless --force) the 997 is written there whether the import
+ * succeeded or was refused (none when no group of the file could be
+ * read); then as cli_import.
+ */
+#define CLI_OPT_ACK997 \
+	{ "ack997", 0, OPT_FILE, "FILE", "write the X12 997 acknowledgment of an X12 file here, imported or refused" }
+int cli_import_ack(int (*import)(size_t *count, char **ack997, vault *v, const char *path,
+				 const vault_x12_ids *ids),
+		   const cli_command *cmd, cli_args *a, vault *v, const char *one, const char *many);
+
 /* the options of a command that takes none but --help */
 extern const cli_opt cli_help_only[];
 /*
@@ -296,7 +327,7 @@ extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show
 	cli_cmd_acks, cli_cmd_pending, cli_cmd_ack_export, cli_cmd_verify, cli_cmd_po_add,
 	cli_cmd_po_import, cli_cmd_lot_add, cli_cmd_trace_lot, cli_cmd_link, cli_cmd_audit, cli_cmd_audit_waive,
 	cli_cmd_trace_doc, cli_cmd_trace_po, cli_cmd_lot_import, cli_cmd_fai_add, cli_cmd_fai_show,
-	cli_cmd_fai_pack, cli_cmd_export, cli_cmd_po_ack, cli_cmd_status, cli_cmd_status_import,
+	cli_cmd_fai_pack, cli_cmd_export, cli_cmd_po_ack, cli_cmd_po_ack_export, cli_cmd_status, cli_cmd_status_import,
 	cli_cmd_status_export, cli_cmd_asn_add, cli_cmd_asn_import, cli_cmd_asn_cancel, cli_cmd_asn_receive,
 	cli_cmd_asn_export, cli_cmd_ncr_add, cli_cmd_ncr_close, cli_cmd_ncr_list, cli_cmd_scorecard,
 	cli_cmd_hooks_list, cli_cmd_hooks_install, cli_cmd_shell, cli_cmd_ack_statement,

@@ -70,6 +70,37 @@ static void print_pos(json_t *rows)
 	cli_table_print(t);
 }
 
+/* A 997: a row per set answered, its group's status beside it, and the error. */
+static void print_997(json_t *groups)
+{
+	cli_table *t = cli_table_new("GROUP|CONTROL|STATUS|SET|SET-CONTROL|SET-STATUS|CODE|SEGMENT|POSITION|ELEMENT", 1);
+	json_t *g, *st, *e;
+	size_t i, k;
+
+	json_array_foreach(groups, i, g) {
+		json_array_foreach(json_object_get(g, "sets"), k, st) {
+			e = json_array_get(json_object_get(st, "errors"), 0);
+			cli_table_cell(t, str(g, "group"));
+			cli_table_cell(t, str(g, "control"));
+			cli_table_cell(t, str(g, "status"));
+			cli_table_cell(t, str(st, "set"));
+			cli_table_cell(t, str(st, "control"));
+			cli_table_cell(t, str(st, "status"));
+			cli_table_cell(t, str(st, "code"));
+			cli_table_cell(t, e ? str(e, "segment") : "");
+			if (e)
+				cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "position")));
+			else
+				cli_table_cell(t, "");
+			if (e && json_object_get(e, "element"))
+				cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "element")));
+			else
+				cli_table_cell(t, "");
+		}
+	}
+	cli_table_print(t);
+}
+
 static void print_changes(json_t *rows)
 {
 	cli_table *t = cli_table_new("PO|SUPPLIER|PURPOSE|>LINES", 1);
@@ -81,6 +112,31 @@ static void print_changes(json_t *rows)
 		cli_table_cell(t, str(o, "supplier"));
 		cli_table_cell(t, str(o, "purpose"));
 		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "lines")));
+	}
+	cli_table_print(t);
+}
+
+/* An 855: a row per acknowledgment. */
+static void print_855(json_t *acks)
+{
+	cli_table *t = cli_table_new("PO|>LINE|DECISION|PROMISE|>QTY|NOTE|REASON", 1);
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(acks, i, o) {
+		cli_table_cell(t, str(o, "po"));
+		if (json_object_get(o, "line"))
+			cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "line")));
+		else
+			cli_table_cell(t, "");
+		cli_table_cell(t, str(o, "decision"));
+		cli_table_cell(t, str(o, "promise"));
+		if (json_object_get(o, "qty"))
+			cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "qty")));
+		else
+			cli_table_cell(t, "");
+		cli_table_cell(t, str(o, "note"));
+		cli_table_cell(t, str(o, "reason"));
 	}
 	cli_table_print(t);
 }
@@ -114,6 +170,10 @@ static int run_read(const cli_command *cmd, cli_args *a, vault *v)
 		print_pos(list);
 	else if (strcmp(shape, "po-change") == 0)
 		print_changes(list);
+	else if (strcmp(shape, "997") == 0)
+		print_997(list);
+	else if (strcmp(shape, "855") == 0)
+		print_855(list);
 	else
 		print_forecasts(list);
 	json_decref(list);
@@ -121,6 +181,6 @@ static int run_read(const cli_command *cmd, cli_args *a, vault *v)
 }
 
 const cli_command cli_cmd_edi_read = {
-	"edi read", "show what an X12 interchange (850, 860, 856, 830 or 862) reads as, writing nothing",
+	"edi read", "show what an X12 interchange (850, 860, 856, 830 or 862, or a 997 or 855 qvault wrote) reads as, writing nothing",
 	"FILE", 1, 1, read_opts, 0, run_read
 };

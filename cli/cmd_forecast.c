@@ -7,16 +7,24 @@
 
 /* ---- forecast import ----------------------------------------------------------- */
 
+static const cli_opt import_opts[] = {
+	CLI_OPT_ACK997,
+	CLI_OPT_FORCE,
+	CLI_OPT_X12_ACK_IDS,
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static int run_import(const cli_command *cmd, cli_args *a, vault *v)
 {
-	(void)cmd;
-	return cli_import(vault_forecast_import, v, a->arg[0], "schedule", "schedules");
+	return cli_import_ack(vault_forecast_import_ack, cmd, a, v, "schedule", "schedules");
 }
 
 const cli_command cli_cmd_forecast_import = {
 	"forecast import",
-	"record the forecasts and delivery schedules of a JSON, CSV or X12 830/862 file in one commit (buyer)",
-	"FILE", 1, 1, cli_help_only, 1, run_import
+	"record the forecasts and delivery schedules of a JSON, CSV or X12 830/862 file in one commit (buyer; "
+	"--ack997: answer X12 with its 997)",
+	"FILE", 1, 1, import_opts, 1, run_import
 };
 
 /* ---- forecast show --------------------------------------------------------------- */

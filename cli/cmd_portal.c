@@ -81,6 +81,35 @@ const cli_command cli_cmd_po_ack = {
 	"PO", 1, 1, ack_opts, 1, run_ack
 };
 
+static const cli_opt ack_export_opts[] = {
+	{ "org", 0, OPT_VALUE, "ORG", "only this supplier's" },
+	CLI_OPT_X12_IDS,
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int run_ack_export(const cli_command *cmd, cli_args *a, vault *v)
+{
+	const char *org = cli_opt_value(cmd, a, "org");
+	vault_x12_ids ids;
+	char *text = NULL;
+	int error;
+
+	if ((org && (error = cli_check_name(cmd, "--org", org)) != EXIT_OK) ||
+	    (error = cli_x12_ids(cmd, a, &ids, 1)) != EXIT_OK)
+		return error;
+	if ((error = vault_po_ack_export_x12(&text, v, org, &ids)) < 0)
+		return cli_fail(error);
+	fputs(text, stdout);
+	free(text);
+	return EXIT_OK;
+}
+
+const cli_command cli_cmd_po_ack_export = {
+	"po ack-export", "every PO acknowledgment (po ack) as one X12 855 interchange, for a buyer's ERP",
+	"", 0, 0, ack_export_opts, 1, run_ack_export
+};
+
 /* ---- status ------------------------------------------------------------------ */
 
 static const cli_opt status_opts[] = {
@@ -267,21 +296,23 @@ const cli_command cli_cmd_asn_add = {
 	"[FILE]", 0, 1, asn_opts, 1, run_asn_add
 };
 
+static const cli_opt asn_import_opts[] = {
+	CLI_OPT_ACK997,
+	CLI_OPT_FORCE,
+	CLI_OPT_X12_ACK_IDS,
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static int run_asn_import(const cli_command *cmd, cli_args *a, vault *v)
 {
-	size_t count;
-	int error;
-
-	(void)cmd;
-	if ((error = vault_asn_import(&count, v, a->arg[0])) < 0)
-		return cli_fail(error);
-	printf("recorded %zu ship notice%s in one commit\n", count, count == 1 ? "" : "s");
-	return EXIT_OK;
+	return cli_import_ack(vault_asn_import_ack, cmd, a, v, "ship notice", "ship notices");
 }
 
 const cli_command cli_cmd_asn_import = {
-	"asn import", "record the ship notices of a JSON file or an X12 856 interchange in one commit",
-	"FILE", 1, 1, import_opts, 1, run_asn_import
+	"asn import", "record the ship notices of a JSON file or an X12 856 interchange in one commit "
+	"(--ack997: answer an 856 with its 997)",
+	"FILE", 1, 1, asn_import_opts, 1, run_asn_import
 };
 
 static const cli_opt cancel_opts[] = {
@@ -368,21 +399,42 @@ const cli_command cli_cmd_asn_receive = {
 	"ASN", 1, 1, receive_opts, 1, run_asn_receive
 };
 
+static const cli_opt asn_export_opts[] = {
+	{ "org", 0, OPT_VALUE, "ORG", "only this supplier's" },
+	{ "csv", 0, OPT_FLAG, NULL, "CSV instead of JSON" },
+	{ "x12", 0, OPT_FLAG, NULL, "one X12 856 interchange instead, a set per notice in force" },
+	CLI_OPT_X12_IDS,
+	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static int run_asn_export(const cli_command *cmd, cli_args *a, vault *v)
 {
+	vault_x12_ids ids;
 	char *text = NULL;
 	int error;
 
 	if ((error = check_org(cmd, a)) != EXIT_OK)
 		return error;
+	if (cli_opt_flag(cmd, a, "x12")) {
+		if (cli_opt_flag(cmd, a, "csv"))
+			return cli_usage_error(cmd, "give --csv or --x12, not both");
+		if ((error = cli_x12_ids(cmd, a, &ids, 1)) != EXIT_OK)
+			return error;
+		error = vault_asn_export_x12(&text, v, cli_opt_value(cmd, a, "org"), &ids);
+		return print_export(error, text);
+	}
+	if (cli_opt_value(cmd, a, "isa-sender") || cli_opt_value(cmd, a, "isa-receiver") ||
+	    cli_opt_value(cmd, a, "control"))
+		return cli_usage_error(cmd, "--isa-sender, --isa-receiver and --control go with --x12");
 	error = vault_asn_export(&text, v, cli_opt_value(cmd, a, "org"),
 				 cli_opt_flag(cmd, a, "csv") ? VAULT_EXPORT_CSV : VAULT_EXPORT_JSON);
 	return print_export(error, text);
 }
 
 const cli_command cli_cmd_asn_export = {
-	"asn export", "every ship notice package and its receipt, as JSON or CSV, for an ERP",
-	"", 0, 0, export_opts, 1, run_asn_export
+	"asn export", "every ship notice package and its receipt, as JSON or CSV, or the notices in force as an X12 856, for an ERP",
+	"", 0, 0, asn_export_opts, 1, run_asn_export
 };
 
 /* ---- nonconformance ------------------------------------------------------------- */

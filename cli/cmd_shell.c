@@ -83,6 +83,7 @@ static const cli_shell_rule rules[] = {
 	{ "po release", "buyer", -1, NULL },
 	/* the supplier portal (each export and the scorecard show a supplier its own) */
 	{ "po ack", "supplier", -1, NULL },
+	{ "po ack-export", NULL, -1, NULL },
 	{ "inbox", NULL, -1, NULL },
 	{ "po list", NULL, -1, NULL },
 	{ "po show", NULL, -1, NULL },

@@ -82,6 +82,76 @@ int cli_import(int (*import)(size_t *count, vault *v, const char *path), vault *
 	return EXIT_OK;
 }
 
+int cli_x12_ids(const cli_command *cmd, const cli_args *a, vault_x12_ids *ids, int env)
+{
+	const char *control = cli_opt_value(cmd, a, "control");
+	char *end;
+
+	memset(ids, 0, sizeof(*ids));
+	ids->sender = cli_opt_value(cmd, a, "isa-sender");
+	ids->receiver = cli_opt_value(cmd, a, "isa-receiver");
+	if (env && !ids->sender)
+		ids->sender = getenv("QVAULT_X12_SENDER");
+	if (env && !ids->receiver)
+		ids->receiver = getenv("QVAULT_X12_RECEIVER");
+	if (control) {
+		errno = 0;
+		ids->control = strtoul(control, &end, 10);
+		if (errno || *end || !*control || strspn(control, "0123456789") != strlen(control) ||
+		    ids->control == 0 || ids->control > 999999999)
+			return cli_usage_error(cmd, "--control '%s' is not a number from 1 to 999999999",
+					       control);
+	}
+	if (vault_x12_ids_check(ids) < 0)
+		return cli_usage_error(cmd, "%s", vault_error_message());
+	return EXIT_OK;
+}
+
+int cli_import_ack(int (*import)(size_t *count, char **ack997, vault *v, const char *path,
+				 const vault_x12_ids *ids),
+		   const cli_command *cmd, cli_args *a, vault *v, const char *one, const char *many)
+{
+	const char *path = cli_opt_value(cmd, a, "ack997");
+	vault_x12_ids ids;
+	char *ack = NULL;
+	size_t count;
+	cli_out o;
+	FILE *f;
+	int rc, error;
+
+	if (!path && (cli_opt_value(cmd, a, "isa-sender") || cli_opt_value(cmd, a, "isa-receiver") ||
+		      cli_opt_value(cmd, a, "control") || cli_opt_flag(cmd, a, "force")))
+		return cli_usage_error(cmd, "--isa-sender, --isa-receiver, --control and --force go with --ack997");
+	if ((rc = cli_x12_ids(cmd, a, &ids, 0)) != EXIT_OK)
+		return rc;
+	if (path && (rc = cli_out_begin(&o, path, cli_opt_flag(cmd, a, "force"))) != EXIT_OK)
+		return rc;
+	error = import(&count, path ? &ack : NULL, v, a->arg[0], &ids);
+	/* the 997 is written whatever the import's answer, which stays the command's */
+	if (path && ack) {
+		int bad = (f = cli_out_fopen(&o)) == NULL;
+
+		if (f && (fputs(ack, f) == EOF) + (fclose(f) != 0))
+			bad = 1;
+		if (bad) {
+			fprintf(stderr, "qvault: cannot write '%s': %s\n", path, strerror(errno));
+			cli_out_abort(&o);
+			rc = EXIT_ERROR;
+		} else {
+			rc = cli_out_commit(&o);
+		}
+	} else if (path) {
+		cli_out_abort(&o);
+	}
+	free(ack);
+	if (error < 0)
+		return cli_fail(error);
+	if (rc != EXIT_OK)
+		return rc;
+	printf("recorded %zu %s in one commit\n", count, count == 1 ? one : many);
+	return EXIT_OK;
+}
+
 /*
  * A usage error is one line whatever argument it quotes: a control
  * character (a newline or a carriage return in an argument) is shown as

@@ -25,7 +25,7 @@ const cli_command *const cli_commands[] = {
 	&cli_cmd_fai_init, &cli_cmd_fai_show, &cli_cmd_fai_pack, &cli_cmd_fai_accept,
 	&cli_cmd_fai_reject, &cli_cmd_export,
 	/* the supplier portal; two-word names before the one-word "status" */
-	&cli_cmd_po_ack, &cli_cmd_status_import, &cli_cmd_status_export, &cli_cmd_status,
+	&cli_cmd_po_ack_export, &cli_cmd_po_ack, &cli_cmd_status_import, &cli_cmd_status_export, &cli_cmd_status,
 	&cli_cmd_asn_add, &cli_cmd_asn_import, &cli_cmd_asn_cancel, &cli_cmd_asn_receive, &cli_cmd_asn_export,
 	&cli_cmd_asn_list, &cli_cmd_asn_show, &cli_cmd_edi_read,
 	&cli_cmd_forecast_import, &cli_cmd_forecast_show, &cli_cmd_forecast_ack,

@@ -20,6 +20,7 @@
 #include "input.h"
 #include "po.h"
 #include "portal.h"
+#include "x12_write.h"
 #include "record.h"
 #include "txn.h"
 #include "user.h"
@@ -1021,7 +1022,8 @@ static int rest_of_shipments(asn_file *f, vault *v)
 	return 0;
 }
 
-int vault_asn_import(size_t *count, vault *v, const char *path)
+int vault_asn_import_ack(size_t *count, char **ack997, vault *v, const char *path,
+			 const vault_x12_ids *ids)
 {
 	const char *source = "qvault";
 	asn_file f;
@@ -1030,7 +1032,10 @@ int vault_asn_import(size_t *count, vault *v, const char *path)
 	int error;
 
 	*count = 0;
-	if ((error = vault_input__max_rows(&max_rows, v)) < 0 ||
+	if (ack997)
+		*ack997 = NULL;
+	if ((ids && (error = vault_x12_ids_check(ids)) < 0) ||
+	    (error = vault_input__max_rows(&max_rows, v)) < 0 ||
 	    (error = vault_input__read(&data, &len, v, path)) < 0)
 		return error;
 	error = parse_file(&f, &source, data, len, max_rows);
@@ -1043,9 +1048,21 @@ int vault_asn_import(size_t *count, vault *v, const char *path)
 		*count = f.n;
 	if (error < 0)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	/* an X12 file is answered with its 997, whatever became of it */
+	if (ack997 && vault_x12__is_x12(data, len)) {
+		int rc = vault_x12__ack997(ack997, data, len, error, ids);
+
+		if (error == 0)
+			error = rc;
+	}
 	free(data);
 	asn_file_dispose(&f);
 	return error;
+}
+
+int vault_asn_import(size_t *count, vault *v, const char *path)
+{
+	return vault_asn_import_ack(count, NULL, v, path, NULL);
 }
 
 int vault_asn__parse(const char *data, size_t len)

@@ -2,7 +2,9 @@
  * edi.c - what an X12 file reads as, writing nothing: the ship notices of
  * an 856 (x12.c), the forecasts and delivery schedules of an 830 or 862
  * (x12_forecast.c), or the purchase orders of an 850 and the change
- * order of an 860 (x12_po.c), as the imports would take them.
+ * order of an 860 (x12_po.c), as the imports would take them; or what
+ * qvault writes for a partner: the answers of a 997 (x12_ack.c), the PO
+ * acknowledgments of an 855 (x12_855.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "portal.h"
 #include "vault.h"
 #include "x12.h"
+#include "x12_write.h"
 
 /* A schedule's row: its names, how many buckets, the first and last start, the total. */
 static json_t *schedule_row(json_t *o)
@@ -111,6 +114,12 @@ int vault_edi_read(char **json, const char **shape, const char *path, unsigned f
 	} else if (strcmp(set, "860") == 0) {
 		*shape = "po-change";
 		error = vault_x12__parse_860(&list, data, len);
+	} else if (strcmp(set, "997") == 0) {
+		*shape = "997";
+		error = vault_x12__parse_997(&list, data, len);
+	} else if (strcmp(set, "855") == 0) {
+		*shape = "855";
+		error = vault_x12__parse_855(&list, data, len);
 	} else {
 		*shape = "forecast";
 		error = vault_x12__parse_forecast(&list, data, len);
@@ -125,7 +134,8 @@ int vault_edi_read(char **json, const char **shape, const char *path, unsigned f
 			json_array_append_new(rows, strcmp(*shape, "asn") == 0 ? asn_row(o) :
 						    strcmp(*shape, "po") == 0 ? po_row(o) :
 						    strcmp(*shape, "po-change") == 0 ? change_row(o) :
-						    schedule_row(o));
+						    strcmp(*shape, "forecast") == 0 ? schedule_row(o) :
+						    json_incref(o));
 		json_decref(list);
 		list = rows;
 	}

@@ -28,6 +28,7 @@
 #include "user.h"
 #include "util.h"
 #include "x12.h"
+#include "x12_write.h"
 
 #define QTY_MAX VAULT_FORECAST_QTY_MAX
 #define BUCKETS_MAX 1000
@@ -748,6 +749,12 @@ out:
 
 int vault_forecast_import(size_t *count, vault *v, const char *path)
 {
+	return vault_forecast_import_ack(count, NULL, v, path, NULL);
+}
+
+int vault_forecast_import_ack(size_t *count, char **ack997, vault *v, const char *path,
+			      const vault_x12_ids *ids)
+{
 	const char *source = "json";
 	char what[VAULT_NAME_MAX * 4 + 96];
 	json_t *list = NULL, *s;
@@ -756,7 +763,10 @@ int vault_forecast_import(size_t *count, vault *v, const char *path)
 	int error;
 
 	*count = 0;
-	if ((error = vault_input__max_rows(&max_rows, v)) < 0 ||
+	if (ack997)
+		*ack997 = NULL;
+	if ((ids && (error = vault_x12_ids_check(ids)) < 0) ||
+	    (error = vault_input__max_rows(&max_rows, v)) < 0 ||
 	    (error = vault_input__read(&data, &len, v, path)) < 0)
 		return error;
 	if ((error = read_schedules(&list, &source, data, len, max_rows)) < 0)
@@ -781,6 +791,13 @@ int vault_forecast_import(size_t *count, vault *v, const char *path)
 done:
 	if (error < 0)
 		error = vault_error__set(error, "'%s': %s", path, vault_error_message());
+	/* an X12 file is answered with its 997, whatever became of it */
+	if (ack997 && vault_x12__is_x12(data, len)) {
+		int rc = vault_x12__ack997(ack997, data, len, error, ids);
+
+		if (error == 0)
+			error = rc;
+	}
 	json_decref(list);
 	free(data);
 	return error;

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define VAULT_VERSION "0.1.0"
 
@@ -1325,9 +1326,66 @@ int vault_asn_import(size_t *count, vault *v, const char *path);
  * notice's asn (or the one it cancels), po, ship_date, packages (how many);
  * a PO's po, supplier, lines (how many), qty (their total), blanket; a
  * change order's po, supplier, purpose (change, cancel), lines (changed).
+ * What qvault writes reads too: a 997 as *shape "997", a list of groups
+ * (group, control, status, included, received, accepted, code, and its
+ * sets: set, control, status, code, errors: segment, position,
+ * segment_code, element, element_code, value); an 855 as "855", a list
+ * of acknowledgments (po, po_date, answered, decision, line, qty,
+ * promise, note, reason); the summary is the same list.
  */
 #define VAULT_EDI_SUMMARY 1u
 int vault_edi_read(char **json, const char **shape, const char *path, unsigned flags);
+
+/*
+ * Who an X12 interchange qvault writes is from and to, and its number:
+ * sender and receiver as QUAL:ID (ISA05:ISA06, ISA07:ISA08, and GS02,
+ * GS03; the id at most 15 characters), NULL for ZZ:QVAULT and
+ * ZZ:PARTNER (a 997: the interchange's receiver and sender, swapped);
+ * control (ISA13, GS06) 1 to 999999999, 0 for one from the clock; when
+ * the date and time written (0: now).
+ */
+typedef struct {
+	const char *sender;
+	const char *receiver;
+	unsigned long control;
+	time_t when;
+} vault_x12_ids;
+
+/* 0 when the ids are ones a writer takes, else VAULT_EINVALID naming the one that is not. */
+int vault_x12_ids_check(const vault_x12_ids *ids);
+
+/*
+ * vault_asn_import and vault_forecast_import, answering an X12 file with
+ * its 997 functional acknowledgment in *ack997 (the caller's, free();
+ * NULL when the file is not X12 or no functional group of it could be
+ * read): every set accepted (AK5*A) when it was imported; when the
+ * reader refused it, the set in error rejected with the segment (AK3:
+ * its id and position in the set) and, when the reader knows it, the
+ * element (AK4); when the vault refused what it says, every set
+ * rejected (AK5*R*5, no segment).  The return and the error are the
+ * import's.
+ */
+int vault_asn_import_ack(size_t *count, char **ack997, vault *v, const char *path,
+			 const vault_x12_ids *ids);
+int vault_forecast_import_ack(size_t *count, char **ack997, vault *v, const char *path,
+			      const vault_x12_ids *ids);
+
+/*
+ * The ship notices in force (of `org` when not NULL; a supplier: its
+ * own) as one X12 856 interchange, a set per notice (BSN, HL S/O/P/I,
+ * TD5, REF*CN, DTM*011, PRF, MAN*GM, LIN*BP, SN1 in the PO line's unit,
+ * REF*LT), which `asn import` reads back to the same notices.
+ */
+int vault_asn_export_x12(char **out, vault *v, const char *org, const vault_x12_ids *ids);
+
+/*
+ * Every PO acknowledgment (`po ack`; of `org` when not NULL; a supplier:
+ * its own) as one X12 855 interchange, a set per acknowledgment: BAK
+ * (AC accepted, RJ rejected; the PO, its date, the answer's date), for a
+ * whole PO DTM*068 the promise, for a line PO1 and ACK (IA or IR, the
+ * quantity, 068 the promise), N9*L1 and MSG the note or the reason.
+ */
+int vault_po_ack_export_x12(char **out, vault *v, const char *org, const vault_x12_ids *ids);
 
 /* What was received of one lot of a ship notice. */
 typedef struct {

@@ -101,10 +101,41 @@ typedef struct {
 	char date[16];         /* BSN03 as YYYY-MM-DD */
 } reader;
 
+/*
+ * Where the last refusal was, for the 997 (x12_ack.c): the segment, and
+ * the element when the check of one refused it (value_ok, date).
+ */
+static _Thread_local vault_x12_failure failed, element_next;
+static _Thread_local size_t interchange; /* the walk's, from 1 */
+
+void vault_x12__failure(vault_x12_failure *out)
+{
+	*out = failed;
+}
+
+/* The refusal about to be made is of element i (X12's AK403 `code`). */
+static void of_element(size_t i, const char *code)
+{
+	element_next.element = i;
+	element_next.code = code;
+}
+
 int vault_x12__fail(const segment *s, const char *fmt, ...)
 {
 	char buf[384];
 	va_list ap;
+
+	/* the segment (none: the interchange's end) and the element about to be named */
+	memset(&failed, 0, sizeof(failed));
+	failed.refused = 1;
+	failed.interchange = interchange;
+	if (s) {
+		failed.segment = s->number;
+		vault__fmt_message(failed.id, sizeof(failed.id), "%.3s", vault_x12__el(s, 0));
+		failed.element = element_next.element;
+		failed.code = element_next.code;
+	}
+	memset(&element_next, 0, sizeof(element_next));
 
 	va_start(ap, fmt);
 	/* a message cut to fit says so */
@@ -122,13 +153,19 @@ int vault_x12__value_ok(const segment *s, size_t i, const char *what)
 	const char *v = vault_x12__el(s, i);
 	size_t k;
 
-	if (!*v)
+	if (!*v) {
+		of_element(i, "1");
 		return vault_x12__fail(s, "%s is missing", what);
-	if (strlen(v) > VALUE_MAX)
+	}
+	if (strlen(v) > VALUE_MAX) {
+		of_element(i, "5");
 		return vault_x12__fail(s, "%s is longer than %d bytes", what, VALUE_MAX);
+	}
 	for (k = 0; v[k]; k++)
-		if ((unsigned char)v[k] < 0x20 || (unsigned char)v[k] > 0x7e)
+		if ((unsigned char)v[k] < 0x20 || (unsigned char)v[k] > 0x7e) {
+			of_element(i, "6");
 			return vault_x12__fail(s, "%s holds a byte that is not printable", what);
+		}
 	return 0;
 }
 
@@ -143,9 +180,11 @@ int vault_x12__date(char *out, size_t size, const segment *s, size_t i, const ch
 			return vault_x12__fail(s, "%s does not fit", what);
 		return 0;
 	}
-	if (strlen(v) != 8 || strspn(v, "0123456789") != 8)
+	if (strlen(v) != 8 || strspn(v, "0123456789") != 8) {
+		of_element(i, "8");
 		return vault_x12__fail(s, "%s '%.16s' is not a date (%s)", what, v,
 			    six ? "CCYYMMDD or YYMMDD" : "CCYYMMDD");
+	}
 	if (vault__fmt(out, size, what, "%.4s-%.2s-%.2s", v, v + 4, v + 6) < 0)
 		return vault_x12__fail(s, "%s does not fit", what);
 	return 0;
@@ -826,6 +865,8 @@ static int read_segments(vault_x12_walk *w, char *buf, size_t len, char sep, cha
 			sets = 0;
 			if (vault__fmt(gs06, sizeof(gs06), "GS06", "%s", vault_x12__el(&s, 6)) < 0)
 				return vault_x12__fail(&s, "GS06 (the control number) is too long");
+			if (w->on_gs && (error = w->on_gs(w, &s)) < 0)
+				return error;
 			/* GS08, the version: 003040, 004010...; before 004010 dates had six digits */
 			w->six_digit_dates = strlen(vault_x12__el(&s, 8)) >= 6 &&
 				strspn(vault_x12__el(&s, 8), "0123456789") >= 6 &&
@@ -905,6 +946,8 @@ int vault_x12__walk(vault_x12_walk *w, const char *data, size_t len)
 	size_t at, used = 0, n = 0;
 	int error = 0;
 
+	memset(&failed, 0, sizeof(failed));
+	memset(&element_next, 0, sizeof(element_next));
 	if (memchr(data, '\0', len))
 		return vault_x12__fail(NULL, "the interchange holds a NUL byte");
 	if ((buf = malloc(len + 1)) == NULL)
@@ -915,6 +958,7 @@ int vault_x12__walk(vault_x12_walk *w, const char *data, size_t len)
 	/* one interchange after another, each with its own separators */
 	at = lead(buf, len);
 	while (at < len || n == 0) {
+		interchange = n + 1;
 		if ((error = isa_of(&sep, &term, &w->component, buf + at, len - at, n++)) < 0 ||
 		    (error = read_segments(w, buf + at, len - at, sep, term, &used)) < 0)
 			break;

@@ -31,6 +31,23 @@ const char *vault_x12__el(const vault_x12_segment *s, size_t i);
 int vault_x12__fail(const vault_x12_segment *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The last refusal of vault_x12__fail in this thread: its interchange,
+ * its segment's number in the interchange and id (0 and "": none, the file's end),
+ * and the element (from 1) when the refusal was of one, with X12's
+ * AK403 code ("1" missing, "5" too long, "6" a bad character, "8" not a
+ * date); element 0 otherwise.  The 997 writer (x12_ack.c) reads it.
+ */
+typedef struct {
+	int refused;    /* 1 once a refusal was made since the walk began */
+	size_t interchange; /* which of the file's interchanges, from 1 */
+	size_t segment;
+	char id[4];
+	size_t element;
+	const char *code;
+} vault_x12_failure;
+void vault_x12__failure(vault_x12_failure *out);
+
 /* Element i is a value of 1 to VAULT_X12_VALUE_MAX printable bytes; `what` names it. */
 int vault_x12__value_ok(const vault_x12_segment *s, size_t i, const char *what);
 
@@ -59,6 +76,7 @@ struct vault_x12_walk {
 	int (*on_st)(vault_x12_walk *w, const vault_x12_segment *s);
 	int (*on_segment)(vault_x12_walk *w, const vault_x12_segment *s);
 	int (*on_se)(vault_x12_walk *w, const vault_x12_segment *s);
+	int (*on_gs)(vault_x12_walk *w, const vault_x12_segment *s); /* may be NULL */
 	/* the walk's, for the callbacks to read */
 	int in_set;           /* inside ST ... SE */
 	size_t segments;      /* of the open set, ST and this one included */
