@@ -234,7 +234,9 @@ fails 2 "^qvault shell: 'export' is not a command qvault shell runs$" \
 # zoe of zenith (a key made by ssh-keygen), with a copy of the vault,
 # writes with stock git and her own key a lot of acme's PO-1 made from
 # acme's L-1 (a record qvault would refuse her): verify refuses the copy,
-# and a pull of it is refused
+# and a pull of it is refused.  (The copy's own index takes the commit in
+# unverified, as for every read: its trace and export name L-666 until
+# verify is run; the copy is its holder's bytes, which verify judges.)
 ssh-keygen -q -t ed25519 -N '' -C zoe -f zoe
 q --key "$TMP/admin.pem" user add zoe --org zenith --role supplier --pubkey zoe.pub > /dev/null
 q clone "file://$TMP/v" r > /dev/null 2>&1
