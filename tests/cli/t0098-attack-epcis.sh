@@ -218,6 +218,16 @@ check "  every quantity in pounds (LBR), the receipt 41 and mismatch_quantity" p
 q = [(i, e.get("disposition"), [(x["quantity"], x.get("uom")) for x in e["quantityList"]]) for i, e in zip(ids, events)]
 assert q == [("made:L-LB", "active", [(40, "LBR")]), ("shipped:ASN-LB", "in_transit", [(40, "LBR")]),
              ("received:ASN-LB", "mismatch_quantity", [(41, "LBR")])], q'
+printf 'po,supplier,line,part,qty,doc,rev,due,unit,pack_unit,pack_size\nPO-5,acme,1,PN-5,90,DWG-1,C,,BG,,\n' > po5.csv
+q po import po5.csv > /dev/null
+q --key sam.pem lot add L-BG --po PO-5 --part PN-5 --qty 30 --made 2099-01-06 > /dev/null
+q --key sam.pem asn add --id ASN-BG --po PO-5 --ship-date 2099-01-07 --package CTN-9:L-BG:30 > /dev/null 2>&1
+q asn receive ASN-BG --date 2099-01-08 --qty L-BG:29 > /dev/null
+ok "8: a lot of a PO line in bags (BG, no UN/ECE code known here), received 29 of 30" ex bg --lot L-BG
+check "  no quantity said in a wrong unit (none is), the receipt still mismatch_quantity" py bg.jsonld '
+q = [(i, e.get("disposition"), e["quantityList"]) for i, e in zip(ids, events)]
+assert [(i, d, [sorted(x) for x in ql]) for i, d, ql in q] == [("made:L-BG", "active", [["epcClass"]]),
+    ("shipped:ASN-BG", "in_transit", [["epcClass"]]), ("received:ASN-BG", "mismatch_quantity", [["epcClass"]])], q'
 ok "8: and L-1's whole genealogy for the buyer: made, shipped, received short, inspected" ex l1b --lot L-1
 check "  every event of L-1, H-77 and the heat, and Z-2 made from L-1" py l1b.jsonld '
 assert sorted(ids) == sorted(["made:H-77", "made:L-1", "made:Z-2", "shipped:ASN-000001", "received:ASN-000001",
