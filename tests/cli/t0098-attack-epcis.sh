@@ -163,7 +163,7 @@ check "  each its own class: '+' percent-encoded, the rest kept, no two names on
 c = sorted(l for l in lots() if "x_Y" in l)
 assert c == ["lot:PN-1:L%2B2.x_Y", "lot:PN-1:L-2B2.x_Y"], c'
 for nm in "L%2B2.x_Y" "L:1" "L/1" "L 1" "L-1é" "$(printf 'L-1\001')" "$(printf 'L-1\033[2J')" '"L-1' "L-1\\"; do
-	fails 1 "^qvault: lot '.*' contains" "4: --lot '$(printf %s "$nm" | od -An -c | tr -s ' ')' is refused as no name" \
+	fails 1 "^qvault: lot '.*' contains" "4: --lot '$(printf %s "$nm" | cat -v)' is refused as no name" \
 		q --key sam.pem export --epcis --lot "$nm" -o x.jsonld
 done
 fails 1 "^qvault: PO number 'PO-1:x' contains ':'" "4: --po 'PO-1:x' is refused as no name" \
