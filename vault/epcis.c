@@ -484,7 +484,8 @@ static int visible(epcis *e, const char *doc, const char *rev)
 }
 
 /*
- * The FAI packages attached to lot `lot` that the viewer may see: the
+ * The FAI packages attached to lot `lot` that the viewer may see and
+ * that were not withdrawn (a withdrawn upload counts for nothing): the
  * supplier's inspection (conformant when complete with no nonconforming
  * characteristic) and the buyer's disposition of it.
  */
@@ -498,7 +499,8 @@ static int lot_fais(epcis *e, const char *lot)
 		" d.decision, d.decided_at FROM links k JOIN fais f ON f.doc = k.doc AND f.rev = k.rev"
 		" JOIN revisions r ON r.doc = f.doc AND r.rev = f.rev JOIN lots l ON l.lot = k.target"
 		" LEFT JOIN fai_dispositions d ON d.doc = f.doc AND d.rev = f.rev"
-		" WHERE k.kind = 'lot' AND k.target = ?1 ORDER BY f.doc, f.rev")) < 0)
+		" WHERE k.kind = 'lot' AND k.target = ?1 AND NOT EXISTS (SELECT 1 FROM withdrawals w"
+		" WHERE w.doc = f.doc AND w.rev = f.rev) ORDER BY f.doc, f.rev")) < 0)
 		return error;
 	sqlite3_bind_text(st, 1, lot, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
