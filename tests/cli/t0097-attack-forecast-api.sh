@@ -1,0 +1,180 @@
+#!/bin/sh
+# Attacks on the forecast routes: GET /api/v1/forecasts/{part} and the
+# portal's /forecasts/{part} with its passkey-signed commitment (POST
+# /forecasts/{part}/{ship_to}/commit/statement and .../sign), as a hostile
+# supplier (another supplier's schedule of the same part, to the same
+# ship-to; another organization, ship-to, revision; a signed record
+# replayed or changed; CSRF; encoded and huge names and bodies; a revoked
+# user), as an outsider holding a replica (`qvault clone`), and as a peer
+# site whose forged forecasts and answers arrive by pull.  Each refusal
+# is checked for its status, its message and the vault unchanged; each
+# forgery stands beside a control forged the same way that passes.
+. "$(dirname "$0")/lib.sh"
+
+need_curl
+need_webauthn
+
+vault_v sam:acme zed:zenith
+add_buyer bea
+# sid: acme's supplier with an ssh-keygen key (for the forgeries of stock tools)
+ssh-keygen -q -t ed25519 -N '' -C sid -f sid
+q --key "$TMP/admin.pem" user add sid --org acme --role supplier --pubkey sid.pub > /dev/null
+make_pdf c.pdf C
+q release DWG-1 --rev C c.pdf --to acme,zenith > /dev/null
+# the same part number bought from two suppliers; PO-Z is also a part's name
+q po add PO-1 --supplier acme --line PN-1:10:DWG-1@C --line PN-2:10:DWG-1@C > /dev/null
+q po add PO-Z --supplier zenith --line PN-1:10:DWG-1@C --line PO-1:10:DWG-1@C > /dev/null
+
+# sched SUPPLIER PART SHIP_TO QTY REF: a forecast of two firm weeks and a planning one
+sched() {
+	cat <<EOF
+{"schedule": "forecast", "supplier": "$1", "part": "$2", "ship_to": "$3",
+  "issued": "2026-11-30", "reference": "$5",
+  "buckets": [
+    {"start": "2026-11-30", "period": "weekly", "qty": $4, "status": "firm"},
+    {"start": "2026-12-07", "period": "weekly", "qty": 120, "status": "firm"},
+    {"start": "2026-12-14", "period": "weekly", "qty": 130, "status": "planning"}]}
+EOF
+}
+{
+	echo '['
+	sched acme PN-1 PLANT-1 100 R-1; echo ,
+	sched acme PN-1 PLANT-2 200 R-2; echo ,
+	sched acme PN-2 PLANT-1 300 R-3; echo ,
+	sched zenith PN-1 PLANT-1 777 ZREF-77; echo ,
+	sched zenith PN-1 ZPLANT-9 778 ZREF-78; echo ,
+	sched zenith PO-1 PLANT-1 779 ZREF-79
+	echo ']'
+} > f1.json
+ok "the buyer imports acme's and zenith's forecasts of PN-1 (both to PLANT-1)" \
+	q --key bea.pem forecast import f1.json
+# zenith's numbers and names, none of which acme may see
+ZEN='-e zenith -e ZPLANT -e 777 -e 778 -e 779 -e ZREF'
+
+# ==== the API ======================================================================
+SAM=$(tok --user sam)
+ZED=$(tok --user zed)
+BUY=$(tok --user bea)
+serve_start
+check "control: the buyer reads both suppliers' PN-1 to PLANT-1" \
+	evalq "api 200 GET 'forecasts/PN-1?ship_to=PLANT-1' '$BUY' &&
+	       is '[(s[\"supplier\"], s[\"weeks\"][0][\"qty\"]) for s in d[\"schedules\"]]' \"[('acme', 100), ('zenith', 777)]\""
+check "acme's supplier reads PN-1: its own two ship-tos, nothing of zenith's same part" \
+	evalq "api 200 GET forecasts/PN-1 '$SAM' &&
+	       is '[(s[\"supplier\"], s[\"ship_to\"]) for s in d[\"schedules\"]]' \"[('acme', 'PLANT-1'), ('acme', 'PLANT-2')]\" &&
+	       ! grep -q $ZEN body.json"
+check "  to PLANT-1, which both supply: acme's only" \
+	evalq "api 200 GET 'forecasts/PN-1?ship_to=PLANT-1' '$SAM' &&
+	       is 'len(d[\"schedules\"])' 1 && ! grep -q $ZEN body.json"
+refused 404 "^no forecast of part 'PN-1' for 'acme' to ZPLANT-9\$" \
+	"  to zenith's ship-to: acme's none, nothing of it" GET 'forecasts/PN-1?ship_to=ZPLANT-9' "$SAM"
+check "  (nothing of it in the answer but the name asked)" evalq "! grep -q -e zenith -e 77 -e ZREF body.json"
+refused 403 "^a supplier sees only its own organization's forecasts\$" \
+	"naming zenith by ?supplier=: 403" GET 'forecasts/PN-1?supplier=zenith' "$SAM"
+refused 403 "^a supplier sees only its own organization's forecasts\$" \
+	"  ZENITH, in capitals: 403" GET 'forecasts/PN-1?supplier=ZENITH' "$SAM"
+check "  ?supplier=acme&supplier=zenith: the first, acme's, nothing of zenith's" \
+	evalq "api 200 GET 'forecasts/PN-1?supplier=acme&supplier=zenith' '$SAM' && ! grep -q $ZEN body.json"
+check "  ?supplier=zenith&supplier=acme: 403, nothing of zenith's" \
+	evalq "api 403 GET 'forecasts/PN-1?supplier=zenith&supplier=acme' '$SAM' && ! grep -q $ZEN body.json"
+refused 400 "^organization is empty\$" "  ?supplier= (empty): 400" GET 'forecasts/PN-1?supplier=' "$SAM"
+refused 404 "^no forecast of part 'PN-1' for 'zenith' to PLANT-2\$" \
+	"zenith's supplier reads acme's PLANT-2: zenith's none" GET 'forecasts/PN-1?ship_to=PLANT-2' "$ZED"
+check "  and its PN-1 is its own two ship-tos" \
+	evalq "api 200 GET forecasts/PN-1 '$ZED' &&
+	       is '[s[\"ship_to\"] for s in d[\"schedules\"]]' \"['PLANT-1', 'ZPLANT-9']\" && ! grep -q -e acme -e R-1 body.json"
+refused 404 "^no forecast of part 'PO-1' for 'acme'\$" \
+	"a part named as acme's own PO (zenith forecasts a part 'PO-1'): nothing of it" GET forecasts/PO-1 "$SAM"
+check "  (nothing of zenith's, nothing of the PO)" evalq "! grep -q -e PN-1 -e DWG $ZEN body.json"
+refused 404 "^no forecast of part 'PO-Z' for 'acme'\$" "  zenith's PO's number as a part: nothing of the PO" GET forecasts/PO-Z "$SAM"
+refused 404 "^no forecast of part 'DWG-1' for 'acme'\$" "  a document's number as a part: nothing of it" GET forecasts/DWG-1 "$SAM"
+# encoded paths: %2F and NUL stay escaped and the name checks refuse them
+refused 400 "^part number 'PN-1%2F..%2FPN-2' contains '%', allowed are" \
+	"{part} with %2F and ..: 400, never another path" GET 'forecasts/PN-1%2F..%2FPN-2' "$SAM"
+refused 400 "^part number 'PN-1%00' contains '%'" "{part} with %00: 400" GET 'forecasts/PN-1%00' "$SAM"
+refused 400 "^part number 'PN-1\\.%2' contains '%'" "{part} with a broken escape: 400" GET 'forecasts/PN-1%2e%2' "$SAM"
+refused 400 "contains '..'" "{part} 'PN-1..PN-2': 400" GET 'forecasts/PN-1..PN-2' "$SAM"
+check "{part} '..' (%2E%2E): no route, nothing read" \
+	evalq "api 404 GET 'forecasts/%2E%2E' '$SAM' && ! grep -q -e PLANT $ZEN body.json"
+check "{part} 'PN%2D1': PN-1 decoded, acme's (control: an escape is a name's byte)" \
+	evalq "api 200 GET 'forecasts/PN%2D1' '$SAM' && ! grep -q $ZEN body.json && is 'd[\"part\"]' PN-1"
+LONG=$(printf 'P%.0s' $(seq 1 200))
+refused 400 "^part number 'P+\\.\\.\\.' is longer than 128 bytes\$" "{part} of 200 bytes: 400" GET "forecasts/$LONG" "$SAM"
+LONG=$(printf 'P%.0s' $(seq 1 5000))
+refused 404 "^no such resource\$" "{part} of 5000 bytes: past the path's limit, no such resource" GET "forecasts/$LONG" "$SAM"
+check "{part} of 100 kB: refused before any read, nothing of it echoed" \
+	evalq "LONG=\$(printf 'P%.0s' \$(seq 1 100000)) && ! api 200 GET \"forecasts/\$LONG\" '$SAM' 2> /dev/null &&
+	       [ \$(wc -c < body.json) -lt 2000 ]"
+refused 400 "^ship-to 'PLANT-1%2F..' contains '%'" "?ship_to=PLANT-1%2F..: 400" GET 'forecasts/PN-1?ship_to=PLANT-1%2F..' "$SAM"
+refused 400 "contains" "?ship_to with a NUL (%00): 400" GET 'forecasts/PN-1?ship_to=PLANT-1%00x' "$SAM"
+refused 400 "is not a date" "?today with a NUL: 400" GET 'forecasts/PN-1?today=2026-12-08%00' "$SAM"
+REX=$(q key generate -o rex.pem -c rex | head -n 1 > rex.pub &&
+	q --key "$TMP/admin.pem" user add rex --org acme --role supplier --pubkey rex.pub > /dev/null && tok --user rex)
+check "control: rex (acme) reads PN-1 with its token" evalq "api 200 GET forecasts/PN-1 '$REX'"
+q --key "$TMP/admin.pem" user revoke rex > /dev/null
+api 200 GET forecasts/PN-1 "$SAM" # (the server's index catches up with the revocation)
+refused 401 "." "  rex revoked: its token reads nothing" GET forecasts/PN-1 "$REX"
+check "  (nothing of the forecast in the answer)" evalq "! grep -q -e PLANT -e R-1 body.json"
+refused 401 "." "a token that is no token: 401" GET forecasts/PN-1 "${SAM}x"
+cp "$TMP/api.log" "$TMP/api-reads.log"
+kill "$SERVE"
+wait "$SERVE"
+
+# ==== the portal ===================================================================
+# a second revision of acme's PN-1 to PLANT-1: revision 1 is replaced
+sched acme PN-1 PLANT-1 150 R-1b | sed '1s/^/[/; $s/$/]/' > f2.json
+ok "the buyer imports revision 2 of acme's PN-1 to PLANT-1" q --key bea.pem forecast import f2.json
+portal_users pat:acme:supplier zoe:zenith:supplier ray:acme:supplier bix:owner:buyer
+login pat 1
+check "control: pat's page of PN-1: acme's two ship-tos, the form of each" \
+	evalq 'web 200 GET forecasts/PN-1 &&
+	       grep -q "<h2>Supplier acme, ship-to PLANT-1</h2>" body.json &&
+	       grep -q "<h2>Supplier acme, ship-to PLANT-2</h2>" body.json &&
+	       grep -q "data-act=\"/forecasts/PN-1/PLANT-1/commit\"" body.json &&
+	       grep -q "data-act=\"/forecasts/PN-1/PLANT-2/commit\"" body.json'
+check "  nothing of zenith's PN-1 to the same PLANT-1, nor its form" \
+	evalq "! grep -q $ZEN body.json && [ \$(grep -o '<section>' body.json | wc -l) = 2 ]"
+check "  ?ship_to=PLANT-1: acme's one section" \
+	evalq "web 200 GET 'forecasts/PN-1?ship_to=PLANT-1' && [ \$(grep -o '<section>' body.json | wc -l) = 1 ] && ! grep -q $ZEN body.json"
+check "  ?supplier=zenith: 403, nothing of it" \
+	evalq "web 403 GET 'forecasts/PN-1?supplier=zenith' && ! grep -q -e 777 -e ZREF body.json"
+check "  ?ship_to=ZPLANT-9: 404, nothing of zenith's" \
+	evalq "web 404 GET 'forecasts/PN-1?ship_to=ZPLANT-9' && ! grep -q -e zenith -e 77 -e ZREF body.json"
+check "  a {part} with %2F..%2F: 400, no page of another part" \
+	evalq "web 400 GET 'forecasts/PN-1%2F..%2FPN-2' && ! grep -q -e R-3 -e 300 body.json"
+
+# ---- commitments for what is not the signer's ----------------------------------------
+S=forecasts/PN-1/PLANT-1/commit
+wrefused 404 "^no forecast of part 'PN-1' to 'ZPLANT-9' for 'acme'\$" \
+	"a commitment to zenith's ship-to of the part: acme's none" forecasts/PN-1/ZPLANT-9/commit/statement '{"revision":"1"}'
+wrefused 404 "^no forecast of part 'PO-1' to 'PLANT-1' for 'acme'\$" \
+	"  to zenith's part named 'PO-1' (acme's PO): acme's none" forecasts/PO-1/PLANT-1/commit/statement '{"revision":"1"}'
+check "a statement asked with supplier, org, signed_by and buckets of zenith's: the record is pat's of acme, the revision's firm buckets" \
+	evalq 'post 200 $S/statement "{\"revision\":\"2\",\"supplier\":\"zenith\",\"org\":\"zenith\",\"signed_by\":\"zoe\",\"ship_to\":\"ZPLANT-9\",\"part\":\"PN-9\",\"buckets\":[{\"start\":\"2026-12-14\",\"qty\":1}],\"decision\":\"counter\"}" &&
+	       is "json.dumps([json.loads(d[\"record\"])[k] for k in (\"part\", \"ship_to\", \"supplier\", \"org\", \"signed_by\", \"revision\", \"decision\", \"buckets\")])" \
+	          "[\"PN-1\", \"PLANT-1\", \"acme\", \"acme\", \"pat\", 2, \"commit\", [{\"qty\": 150, \"start\": \"2026-11-30\"}, {\"qty\": 120, \"start\": \"2026-12-07\"}]]"'
+wrefused 400 "^the forecast of part 'PN-1' to 'PLANT-1' is at revision 2: revision 1 was replaced since\$" \
+	"a commitment to revision 1, replaced" $S/statement '{"revision":"1"}'
+wrefused 400 "^the forecast of part 'PN-1' to 'PLANT-1' has no revision 3: it is at revision 2\$" \
+	"  to revision 3, not yet issued" $S/statement '{"revision":"3"}'
+for r in '"-1"' '"1e0"' '"2 "' '"0x2"' '"9999999999"' '2' 'null' '[2]'; do
+	wrefused 400 "^'revision' must be a revision number" "  revision $r" $S/statement "{\"revision\":$r}"
+done
+wrefused 400 "^'revision' must be a revision number" "  no revision" $S/statement '{}'
+wrefused 400 "part number 'PN-1%2F..%2FPN-2' contains '%'" \
+	"{part} with %2F..%2F in the commitment's path: 400" 'forecasts/PN-1%2F..%2FPN-2/PLANT-1/commit/statement' '{"revision":"1"}'
+wrefused 400 "ship-to 'PLANT-1%2F..%2FPLANT-2' contains '%'" \
+	"{ship_to} with %2F..%2F: 400" 'forecasts/PN-1/PLANT-1%2F..%2FPLANT-2/commit/statement' '{"revision":"1"}'
+wrefused 400 "ship-to 'PLANT-1%00' contains '%'" "{ship_to} with %00: 400" 'forecasts/PN-1/PLANT-1%00/commit/statement' '{"revision":"1"}'
+wrefused 404 "^no such page\$" "{ship_to} '..': no route" 'forecasts/PN-1/%2E%2E/commit/statement' '{"revision":"1"}'
+LONG=$(printf 'S%.0s' $(seq 1 200))
+wrefused 400 "^ship-to 'S+\\.\\.\\.' is longer than 128 bytes\$" "{ship_to} of 200 bytes: 400" "forecasts/PN-1/$LONG/commit/statement" '{"revision":"1"}'
+# bodies
+wrefused 400 "^malformed JSON at line 1: '}' expected" "a body that is not JSON" $S/statement '{"revision":"2"'
+wrefused 400 "^send a JSON object\$" "  a JSON array" $S/statement '["revision","2"]'
+python3 -c 'print("[" * 10000 + "]" * 10000)' > deep.json
+refused_as web 400 "^malformed JSON at line 1: maximum parsing depth reached" "  JSON nested 10,000 deep" POST $S/statement -H 'Content-Type: application/json' --data-binary @deep.json
+python3 -c 'import json; print(json.dumps({"revision": "2", "x": "y" * (4 << 20)}))' > big.json
+refused_as web 413 "^the form is over 64 KiB\$" "  a body of 4 MiB: 413" POST $S/statement -H "Content-Type: application/json" --data-binary @big.json
+
+done_testing
