@@ -177,4 +177,78 @@ refused_as web 400 "^malformed JSON at line 1: maximum parsing depth reached" " 
 python3 -c 'import json; print(json.dumps({"revision": "2", "x": "y" * (4 << 20)}))' > big.json
 refused_as web 413 "^the form is over 64 KiB\$" "  a body of 4 MiB: 413" POST $S/statement -H "Content-Type: application/json" --data-binary @big.json
 
+# ---- the signed record replayed or changed ---------------------------------------------
+# act_answer KEY FIELDS [OPT...]: the record in stmt.json signed by KEY's passkey, with FIELDS, in answer.json
+act_answer() {
+	ak=$1 af=$2; shift 2
+	$WA get "$ak" "$(python3 -c 'import json; print(json.load(open("stmt.json"))["challenge"])')" "$@" |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); d.update(json.loads(sys.argv[1]))
+d["record"] = json.load(open("stmt.json"))["record"]; print(json.dumps(d))' "$af" > answer.json
+}
+# new_session: COOKIE and CSRF of the session a signed act answered with
+new_session() {
+	COOKIE=$(sed -n 's/^Set-Cookie: __Host-qvault=\([^;]*\);.*/\1/ip' headers.txt | tr -d '\r') &&
+	CSRF=$(field 'd["csrf"]')
+}
+ok "pat asks the record of its commitment to PN-1 to PLANT-1" post 200 $S/statement '{"revision":"2"}'
+cp body.json stmt.json
+act_answer pat '{"revision":"1"}' counter=2
+wrefused 400 "^the signed record is not the one the vault makes now for 'pat': sign it again\$" \
+	"the signed record replayed on another part (PN-2, revision 1)" forecasts/PN-2/PLANT-1/commit/sign "$(cat answer.json)"
+act_answer pat '{"revision":"1"}' counter=3
+wrefused 400 "^the signed record is not the one the vault makes now for 'pat': sign it again\$" \
+	"  on another ship-to (PLANT-2, revision 1)" forecasts/PN-1/PLANT-2/commit/sign "$(cat answer.json)"
+act_answer pat '{"revision":"1"}' counter=4
+wrefused 400 "revision 1 was replaced since\$" "  on another revision (1)" $S/sign "$(cat answer.json)"
+act_answer pat '{"revision":"2"}' counter=5
+jq -c '.record |= (fromjson | .buckets[1].qty = 1 | tojson)' answer.json > changed.json
+wrefused 400 "^this record was not given you to sign" \
+	"the record changed after /statement (120 made 1), the passkey's signature of the original" $S/sign "$(cat changed.json)"
+jq -j .record changed.json > changed.rec
+jq --arg c "$($WA challenge qvault-forecast-ack changed.rec)" --rawfile r changed.rec \
+	'.challenge = $c | .record = $r' stmt.json > stmt2.json
+cp stmt.json stmt1.json && cp stmt2.json stmt.json && act_answer pat '{"revision":"2"}' counter=6 && cp stmt1.json stmt.json
+wrefused 400 "^this record was not given you to sign" \
+	"  the changed record signed with the passkey itself" $S/sign "$(cat answer.json)"
+act_answer pat '{"revision":"2"}' counter=7
+wrefused 400 "^the passkey answered another challenge" "the signed record replayed on the PO's answer (pos/PO-1/ack/sign)" \
+	pos/PO-1/ack/sign "$(cat answer.json)"
+# CSRF: the signed answer as another site would post it
+act_answer pat '{"revision":"2"}' counter=8
+csrf_refused() {
+	cs=$1 cp=$2 cd=$3; shift 3
+	refused_as api "$cs" "$cp" "$cd" POST $S/sign '' -H 'Content-Type: application/json' --data @answer.json "$@"
+}
+csrf_refused 403 "^the request did not come from a page of this portal \(Origin, Sec-Fetch-Site\)$" "  posted without Origin" -H "Cookie: __Host-qvault=$COOKIE" -H "X-CSRF-Token: $CSRF"
+csrf_refused 403 "^the request did not come from a page of this portal \(Origin, Sec-Fetch-Site\)$" "  posted from another origin" -H "Origin: https://evil.example" -H "Cookie: __Host-qvault=$COOKIE" -H "X-CSRF-Token: $CSRF"
+csrf_refused 403 "^the request did not come from a page of this portal \(Origin, Sec-Fetch-Site\)$" "  Sec-Fetch-Site: cross-site, no Origin" -H "Sec-Fetch-Site: cross-site" -H "Cookie: __Host-qvault=$COOKIE" -H "X-CSRF-Token: $CSRF"
+csrf_refused 403 "^the request did not come from a page of this portal \(its CSRF token\)$" "  without the CSRF token" -H "Origin: $ORIGIN" -H "Cookie: __Host-qvault=$COOKIE"
+csrf_refused 403 "^the request did not come from a page of this portal \(its CSRF token\)$" "  with another token" -H "Origin: $ORIGIN" -H "Cookie: __Host-qvault=$COOKIE" -H "X-CSRF-Token: ${CSRF}x"
+csrf_refused 401 "^your session ended; log in again$" "  without the session's cookie" -H "Origin: $ORIGIN" -H "X-CSRF-Token: $CSRF"
+cp answer.json pat-answer.json
+cp stmt.json pat-stmt.json
+PAT_COOKIE=$COOKIE PAT_CSRF=$CSRF
+login zoe 1
+wrefused 400 "^this record was not given you to sign" \
+	"zenith's zoe posts pat's signed answer to zenith's own PN-1 to PLANT-1" $S/sign "$(cat pat-answer.json)"
+check "control: zoe commits to zenith's PN-1 to PLANT-1 with her passkey (201)" \
+	evalq 'post 200 $S/statement "{\"revision\":\"1\"}" && cp body.json stmt.json &&
+	       act_answer zoe "{\"revision\":\"1\"}" counter=2 && post 201 $S/sign "$(cat answer.json)"'
+check "  recorded as zenith's, none of acme's" \
+	evalq 'git -C v ls-tree -r --name-only main | grep -q "/PN-1/zenith/PLANT-1/forecast/acks/000001-zoe.json\$" &&
+	       ! git -C v ls-tree -r --name-only main | grep -q "/PN-1/acme/PLANT-1/forecast/acks/"'
+COOKIE=$PAT_COOKIE CSRF=$PAT_CSRF
+check "  pat's page: acme's PN-1 to PLANT-1 still uncommitted, its form still there, nothing of zoe's" \
+	evalq 'web 200 GET forecasts/PN-1 && grep -q "data-act=\"/forecasts/PN-1/PLANT-1/commit\"" body.json &&
+	       ! grep -q -e "Committed to" -e zoe body.json'
+check "control: pat's answer, posted as asked, is recorded (201)" \
+	evalq 'post 200 $S/statement "{\"revision\":\"2\"}" && cp body.json stmt.json && act_answer pat "{\"revision\":\"2\"}" counter=9 && cp answer.json pat-answer.json &&
+	       post 201 $S/sign "$(cat answer.json)" && new_session'
+wrefused 400 "^this record was not given you to sign, or was signed already" \
+	"  the same answer posted again" $S/sign "$(cat pat-answer.json)"
+act_answer pat '{"revision":"2"}' counter=10
+wrefused 400 "^this record was not given you to sign, or was signed already" \
+	"  the same record signed anew, posted again" $S/sign "$(cat answer.json)"
+check "verify accepts the vault with both" q verify
+
 done_testing
