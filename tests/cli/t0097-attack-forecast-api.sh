@@ -251,4 +251,94 @@ wrefused 400 "^this record was not given you to sign, or was signed already" \
 	"  the same record signed anew, posted again" $S/sign "$(cat answer.json)"
 check "verify accepts the vault with both" q verify
 
+# ---- a revision issued between /statement and /sign -----------------------------------
+P2=forecasts/PN-1/PLANT-2/commit
+ok "pat asks the record of its commitment to PN-1 to PLANT-2, revision 1" post 200 $P2/statement '{"revision":"1"}'
+cp body.json stmt.json
+sched acme PN-1 PLANT-2 210 R-2b | sed '1s/^/[/; $s/$/]/' > f3.json
+ok "  the buyer issues revision 2 before pat signs" q --key bea.pem forecast import f3.json
+web 200 GET forecasts/PN-1 # (the server's index catches up with it)
+act_answer pat '{"revision":"1"}' counter=11
+wrefused 400 "^the forecast of part 'PN-1' to 'PLANT-2' is at revision 2: revision 1 was replaced since\$" \
+	"  the signed record of revision 1 is refused" $P2/sign "$(cat answer.json)"
+act_answer pat '{"revision":"0"}' counter=12
+wrefused 400 "sign it again\$" "  and so is it asked as the latest (revision 0)" $P2/sign "$(cat answer.json)"
+
+# ---- a revoked user's session ---------------------------------------------------------
+login ray 1
+check "control: ray (acme) reads PN-1 and is given a record to sign" \
+	evalq 'web 200 GET forecasts/PN-1 && post 200 $P2/statement "{\"revision\":\"2\"}"'
+cp body.json stmt.json
+act_answer ray '{"revision":"2"}' counter=2
+q --key "$TMP/admin.pem" user revoke ray > /dev/null
+check "ray revoked: the page of PN-1 is refused (403), nothing of the forecast" \
+	evalq 'web 403 GET forecasts/PN-1 && { alert >&2; true; } && ! grep -q -e PLANT -e R-1 body.json'
+wrefused 401 "^your user was revoked\$" "  the record signed before the revocation is refused" $P2/sign "$(cat answer.json)"
+wrefused 401 "^your session ended; log in again\$" "  and a new statement" $P2/statement '{"revision":"2"}'
+enroll_link uma acme supplier > uma.secret
+kill "$SERVE"
+wait "$SERVE"
+
+# ==== an outsider holding a replica ===================================================
+ok "a replica (qvault clone) of the vault, verified whole" q clone -q "file://$TMP/v" c
+check "  read with acme's key, forecast show scopes it as the server does: nothing of zenith's" \
+	evalq "q -C c --key sam.pem forecast show --part PN-1 --json > c.json && ! grep -q $ZEN c.json &&
+	       grep -q PLANT-2 c.json"
+check "  read as git, it holds every supplier's schedules (a replica is the whole vault: only a trusted site holds one)" \
+	evalq 'git -C c grep -q ZREF-77 main -- forecasts'
+check "  but no portal secret: no session cookie" evalq '! git -C c grep -q -F -e "$PAT_COOKIE" main'
+check "  no enrollment secret not yet used (uma's)" evalq '[ -s uma.secret ] && ! git -C c grep -q -F -e "$(cat uma.secret)" main'
+check "  no passkey counter" evalq '[ ! -e c/qvault/passkey-counters ]'
+check "  no API token" evalq '! git -C c grep -q -F -e "$SAM" main && ! git -C c grep -q -F -e "${SAM##*_}" main'
+
+# ==== a peer site: forgeries arriving by pull ===========================================
+# written with stock git and ssh-keygen beside a control forged the same way
+ssh-keygen -q -t ed25519 -N '' -C mal -f mal
+F2="forecasts/$(dir_of PN-2)/PN-2/acme/PLANT-1/forecast"
+F1="forecasts/$(dir_of PN-1)/PN-1/acme"
+VID=$(git -C v show main:vault.json | jq -r .id)
+FP_SID=$(ssh-keygen -lf sid.pub | cut -d' ' -f2)
+T=$(date -u +%s)
+AT=$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)
+export GIT_AUTHOR_DATE="$T +0000" GIT_COMMITTER_DATE="$T +0000"
+# forge_as VAULT WHO OP MESSAGE SPEC...: a copy of v with a commit signed by WHO's ssh-keygen key
+forge_as() {
+	fv=$1 fwho=$2 fop=$3 fm=$4
+	shift 4
+	rm -rf "$fv"; cp -a v "$fv"
+	GIT_AUTHOR_NAME=sid GIT_AUTHOR_EMAIL=sid@acme GIT_COMMITTER_NAME=sid GIT_COMMITTER_EMAIL=sid@acme \
+		forge_commit "$fv" "$fwho" "$fm
+
+Qvault-Op: $fop" "$@"
+}
+# sid's commitment to PN-2 to PLANT-1 as qvault writes it
+jq -n -S --indent 2 --arg at "$AT" --arg vid "$VID" --arg fp "$FP_SID" '{record: "forecast-ack",
+	format: 1, schedule: "forecast", part: "PN-2", supplier: "acme", ship_to: "PLANT-1",
+	revision: 1, seq: 1, decision: "commit",
+	buckets: [{start: "2026-11-30", qty: 300}, {start: "2026-12-07", qty: 120}],
+	org: "acme", signed_by: "sid", fingerprint: $fp, signed_at: $at, vault: $vid}' > ack.json
+ssh-keygen -q -Y sign -f sid -n qvault-forecast-ack < ack.json > ack.sid.sig
+ssh-keygen -q -Y sign -f mal -n qvault-forecast-ack < ack.json > ack.mal.sig
+forge_as g0 sid forecast-ack "forecast ack" "$F2/acks/000001-sid.json=ack.json" "$F2/acks/000001-sid.json.sig=ack.sid.sig"
+ok "control: sid's commitment forged with stock git as qvault writes it passes verify" q -C g0 verify
+check "  and a pull of it" evalq 'rm -rf p0 && cp -a v p0 && q -C p0 pull -q "file://$TMP/g0" > /dev/null'
+forge_as g1 mal forecast-ack "forecast ack" "$F2/acks/000001-sid.json=ack.json" "$F2/acks/000001-sid.json.sig=ack.mal.sig"
+check "an outsider's key (commit and signature) on sid's commitment: verify finds it" culprit g1 "unregistered key"
+git -C v show "main:$F1/PLANT-1/forecast/acks/000001-pat.json" > pat.json
+git -C v show "main:$F1/PLANT-1/forecast/acks/000001-pat.json.sig" > pat.sig
+forge_as g2 sid forecast-ack "forecast ack" "$F1/PLANT-2/forecast/acks/000001-pat.json=pat.json" \
+	"$F1/PLANT-2/forecast/acks/000001-pat.json.sig=pat.sig"
+check "pat's passkey-signed commitment to PLANT-1 copied to PLANT-2: verify finds it" culprit g2 "000001-pat.json: answer 1 to the forecast of part .PN-1. to .PLANT-1. for .acme. is recorded already"
+check "  (the copy's signature itself verifies: only the rule catches it)" \
+	evalq 'q keys allowed-signers > signers && ssh-keygen -Y verify -f signers -I pat@acme -n qvault-forecast-ack -s pat.sig < pat.json > /dev/null'
+git -C v show "main:$F2/000001.json" | jq -S --indent 2 --arg at "$AT" '.revision = 2 | .buckets[0].qty = 9000 | .imported_by = "sid" | .imported_at = $at' > rev2.json
+forge_as g3 sid forecast-import "forecast import" "$F2/000002.json=rev2.json"
+check "a forecast revision forged by acme's supplier (firm 9000): verify finds it" culprit g3 "may not import forecasts"
+FZ="forecasts/$(dir_of PN-1)/PN-1/zenith/ZPLANT-9/forecast"
+jq -S --indent 2 '.part = "PN-1" | .supplier = "zenith" | .ship_to = "ZPLANT-9" | .buckets = [{start: "2026-11-30", qty: 778}, {start: "2026-12-07", qty: 120}]' ack.json > zack.json
+ssh-keygen -q -Y sign -f sid -n qvault-forecast-ack < zack.json > zack.sig
+forge_as g4 sid forecast-ack "forecast ack" "$FZ/acks/000001-sid.json=zack.json" "$FZ/acks/000001-sid.json.sig=zack.sig"
+check "acme's sid commits for zenith's schedule: verify finds it" culprit g4 "user 'sid' of 'acme' answers the forecast of part 'PN-1' for 'zenith'"
+pulls_refused v "unregistered key|is recorded already|may not import forecasts|answers the forecast of part 'PN-1' for 'zenith'" g1 g2 g3 g4
+
 done_testing
