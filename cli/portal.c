@@ -315,18 +315,11 @@ json_t *parsed(char *text)
 /* The logged-in user's role bits (vault_user.roles), read once per request; 0 when unknown. */
 unsigned viewer_roles(serve_req *q)
 {
-	vault_user_list *list = NULL;
-	size_t i;
-
 	if (q->roles_read)
 		return q->roles;
 	q->roles_read = 1;
-	if (!q->user || vault_users(&list, q->v) < 0)
-		return 0;
-	for (i = 0; i < list->count; i++)
-		if (strcmp(list->items[i].name, q->user) == 0)
-			q->roles = list->items[i].roles;
-	vault_user_list_free(list);
+	if (!q->user || vault_viewer_roles(&q->roles, q->v) < 0)
+		q->roles = 0;
 	return q->roles;
 }
 

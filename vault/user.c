@@ -521,6 +521,24 @@ int vault__viewer(char **org, vault *v)
 	return 0;
 }
 
+int vault_viewer_roles(unsigned *roles, vault *v)
+{
+	git_tree *tree;
+	vault_user u;
+	int error;
+
+	*roles = 0;
+	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
+		return error;
+	error = vault__whoami(&u, v, tree);
+	git_tree_free(tree);
+	if (error < 0)
+		return error;
+	*roles = u.roles;
+	vault_user_dispose(&u);
+	return 0;
+}
+
 /* ---- who acts --------------------------------------------------------- */
 
 static int act_for(vault_user *u, vault *v, const git_tree *tree);

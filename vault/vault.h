@@ -341,6 +341,12 @@ int vault_user_revoke(vault *v, const char *name);
  */
 int vault_users(vault_user_list **out, vault *v);
 /*
+ * The roles (vault_user.roles) of the acting viewer, the key's user or
+ * the reader: one user's record read, for a front end that shows what
+ * its user may do.  VAULT_EDENIED, and 0, for no such user or a revoked one.
+ */
+int vault_viewer_roles(unsigned *roles, vault *v);
+/*
  * OpenSSH allowed_signers text for the key of every user vault_users
  * shows the viewer ("NAME@ORG namespaces=\"git,qvault-ack\" KEY"), for
  * `git verify-commit` and `ssh-keygen -Y verify`; malloc'd.
