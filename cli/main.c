@@ -11,7 +11,7 @@
 
 const cli_command *const cli_commands[] = {
 	&cli_cmd_init, &cli_cmd_add, &cli_cmd_withdraw, &cli_cmd_review, &cli_cmd_import, &cli_cmd_show,
-	&cli_cmd_cat, &cli_cmd_diff, &cli_cmd_list, &cli_cmd_log, &cli_cmd_reindex,
+	&cli_cmd_cat, &cli_cmd_diff, &cli_cmd_list, &cli_cmd_log, &cli_cmd_reindex, &cli_cmd_gc,
 	&cli_cmd_key_generate, &cli_cmd_user_add, &cli_cmd_user_set, &cli_cmd_user_list,
 	&cli_cmd_user_revoke, &cli_cmd_token_create, &cli_cmd_token_list,
 	&cli_cmd_token_revoke, &cli_cmd_keys_allowed_signers, &cli_cmd_types_list,

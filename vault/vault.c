@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "error.h"
+#include "gc.h"
 #include "hooks.h"
 #include "kinds.h"
 #include "notify.h"
@@ -124,7 +125,7 @@ void vault_set_reader(vault *v, const char *user)
  */
 static void post_write(vault_txn *t, vault *v, const char *message, const git_oid *commit)
 {
-	size_t written = 0;
+	size_t written = 0, packs;
 
 	if (vault_notify__post(&written, v, commit) < 0)
 		vault__warn(v, "%s (the write is recorded; its notifications are not)",
@@ -132,6 +133,9 @@ static void post_write(vault_txn *t, vault *v, const char *message, const git_oi
 	vault_hooks__post(t, v, message, commit);
 	if (written)
 		vault_hooks__post_notify(t, v, message, commit);
+	if (vault__gc_auto(&packs, v) < 0)
+		vault__warn(v, "%s (the write is recorded; the repack is not: run qvault gc)",
+			    vault_error_message());
 }
 
 /* *out = a new handle for `path`; VAULT_EINVALID (with the handle to free) when too long. */

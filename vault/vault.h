@@ -346,6 +346,15 @@ int vault_users(vault_user_list **out, vault *v);
  * its user may do.  VAULT_EDENIED, and 0, for no such user or a revoked one.
  */
 int vault_viewer_roles(unsigned *roles, vault *v);
+
+/*
+ * Repack the repository: every object the refs reach in one pack, the
+ * packs and loose objects it replaces removed (stock `git repack -a -d`,
+ * under the vault's lock; readers keep reading).  History is unchanged.
+ * *before and *after: the packs there were and are.  A write does it by
+ * itself once the packs pass git config qvault.gcPacks (50; 0: never).
+ */
+int vault_gc(size_t *before, size_t *after, vault *v);
 /*
  * OpenSSH allowed_signers text for the key of every user vault_users
  * shows the viewer ("NAME@ORG namespaces=\"git,qvault-ack\" KEY"), for

@@ -1,0 +1,71 @@
+#!/bin/sh
+# qvault gc (issue 21): every object the refs reach in one pack, the packs
+# and loose objects it replaces removed (stock git repack, under the
+# vault's lock); a write repacks by itself once the packs pass git config
+# qvault.gcPacks; history, answers, bytes and verify are unchanged, and a
+# running server keeps reading through it; a bad setting is refused.
+. "$(dirname "$0")/lib.sh"
+
+vault_v sam:acme
+git -C v config qvault.gcPacks 0
+mkdir files
+# imp K: an import of two drawings, one commit, one pack
+imp() {
+	make_pdf "files/$1.pdf" "batch $1" && make_pdf "files/$1b.pdf" "batch $1, b" &&
+	printf '[{"file": "files/%s.pdf", "doc": "DWG-%s", "type": "drawing"},
+	{"file": "files/%sb.pdf", "doc": "DWG-%sb", "type": "drawing"}]\n' "$1" "$1" "$1" "$1" > "m$1.json" &&
+	q import "m$1.json" > /dev/null
+}
+packs() { find v/objects/pack -name '*.pack' | wc -l; }
+loose() { find v/objects -path v/objects/pack -prune -o -path v/objects/info -prune -o -type f -print | wc -l; }
+for b in 1 2 3 4 5 6; do imp $b; done
+check "six imports leave six packs (gcPacks 0: never by itself)" test "$(packs)" = 6
+q list --json > list.before
+git -C v rev-parse main > head.before
+git -C v rev-list --objects --all | cut -c1-40 | sort > objects.before
+
+need_curl
+q release DWG-1 --rev B files/2.pdf --to acme > /dev/null
+SAM=$(tok --user sam)
+serve_start
+check "a server reads before the repack" evalq "api 200 GET documents '$SAM' && is 'len(d)' 1"
+
+ok "qvault gc" sh -c 'q gc > gc.out'
+check "  says what it did" grep -q "repacked v: 6 packs before, 1 now" gc.out
+check "  one pack now, no loose object" test "$(packs) $(loose)" = "1 0"
+check "  every object the refs reached is still there" sh -c '
+	git -C v rev-list --objects --all | cut -c1-40 | sort > objects.after && test -z "$(comm -23 objects.before objects.after)"'
+check "  history is the same" git -C v merge-base --is-ancestor "$(cat head.before)" main
+same_list() { # the list as before, but for DWG-1 (released since)
+	q list --json > list.after && python3 -c 'import json, sys
+strip = lambda f: [x for x in json.load(open(f)) if x.get("doc") != "DWG-1"]
+sys.exit(strip("list.before") != strip("list.after"))'
+}
+check "  answers are the same" same_list
+check "  bytes come back exact" sh -c 'q cat DWG-3@A | cmp -s - files/3.pdf && q cat DWG-1@B | cmp -s - files/2.pdf'
+ok "  verify passes" q verify
+check "  git fsck --strict is clean" git -C v fsck --strict
+check "  the running server still reads, old records and new" \
+	evalq "api 200 GET documents '$SAM' && is 'len(d)' 1 && api 200 GET documents/DWG-1 '$SAM'"
+check "  and sees a write made after the repack" \
+	evalq "q release DWG-1 --rev C files/4.pdf --to acme > /dev/null && api 200 GET documents/DWG-1 '$SAM' && grep -q '\"C\"' body.json"
+ok "a second gc with one pack is harmless" sh -c 'q gc | grep -q "1 pack before, 1 now"'
+
+# by itself, after a write, past the threshold
+git -C v config qvault.gcPacks 3
+imp 7
+imp 8
+check "gcPacks 3: three packs are left alone" test "$(packs)" = 3
+imp 9
+check "  a write leaving four repacks them into one" test "$(packs) $(loose)" = "1 0"
+ok "  verify passes" q verify
+
+git -C v config qvault.gcPacks 0
+imp 10
+check "gcPacks 0: never by itself" test "$(packs)" = 2
+
+git -C v config qvault.gcPacks many
+check "a malformed gcPacks: the write is recorded, the warning names the setting" evalq '
+	imp 11 2> warn.err && test "$(git -C v log -1 --format=%s)" != "" && q show DWG-11 > /dev/null &&
+	grep -q "^qvault: warning: git config qvault.gcPacks must be a number of packs from 0 (never) to 100000 (the write is recorded; the repack is not: run qvault gc)$" warn.err'
+done_testing

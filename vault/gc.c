@@ -1,0 +1,129 @@
+/*
+ * gc.c - repacking the repository.  Every write adds objects (loose, or
+ * a pack for an import), and a vault of many writes has many packs, each
+ * of which a lookup may search.  vault_gc puts every object reachable
+ * from the refs into one pack and removes the packs and loose objects it
+ * replaces.  It runs stock git (`git repack -a -d -q`), which does this
+ * safely for readers and is maintained with the pack format, rather than
+ * re-implementing it on libgit2's packbuilder: a reader that has a pack
+ * open keeps reading it (the file stays until it is closed), and one that
+ * misses an object looks at the packs again (libgit2 and git both do).
+ * It runs under the vault's lock, so no write and no pull is under way;
+ * a pull's quarantine lives in qvault/, out of git's reach.  History is
+ * not changed: the same objects, in fewer files.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "common.h"
+#include "error.h"
+#include "gc.h"
+#include "sshtool.h"
+#include "util.h"
+
+#define GC_TIMEOUT 3600 /* seconds: a repack of a large vault is long, never endless */
+
+/* How many packs the repository has (the .pack files of objects/pack). */
+static int count_packs(size_t *count, vault *v)
+{
+	char dir[4200];
+	struct dirent *e;
+	DIR *d;
+
+	*count = 0;
+	if (vault__fmt(dir, sizeof(dir), "pack folder", "%sobjects/pack",
+		       git_repository_path(vault_store__repo(v->store))) < 0)
+		return VAULT_ERROR;
+	if ((d = opendir(dir)) == NULL)
+		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", dir);
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 5 && strcmp(e->d_name + len - 5, ".pack") == 0)
+			(*count)++;
+	}
+	closedir(d);
+	return 0;
+}
+
+/* The threshold from git config qvault.gcPacks: 0 never, else repack past it. */
+static int gc_threshold(size_t *out, vault *v)
+{
+	git_config *cfg = NULL;
+	int32_t n = VAULT_GC_PACKS;
+	int error;
+
+	*out = VAULT_GC_PACKS;
+	if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
+	error = git_config_get_int32(&n, cfg, "qvault.gcPacks");
+	git_config_free(cfg);
+	if (error == GIT_ENOTFOUND)
+		return 0;
+	if (error < 0 || n < 0 || n > 100000)
+		return vault_error__set(VAULT_EINVALID,
+			"git config qvault.gcPacks must be a number of packs from 0 (never) to 100000");
+	*out = (size_t)n;
+	return 0;
+}
+
+static int repack(vault *v)
+{
+	const char *gitdir = git_repository_path(vault_store__repo(v->store));
+	const char *const argv[] = { "git", "--git-dir", gitdir, "repack", "-a", "-d", "-q", NULL };
+	/* the vault's own settings only: no user's or system's git config */
+	const char *const env[] = { "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", NULL };
+	vault_sshtool_cmd c = { argv, env, NULL, 0, NULL, 1 << 20, GC_TIMEOUT };
+	vault_buf out = VAULT_BUF_INIT;
+	git_odb *odb;
+	char err[256];
+	int status, error;
+
+	error = vault_sshtool__run(&out, err, sizeof(err), &status, &c);
+	vault_buf__dispose(&out);
+	if (error == VAULT_ENOTFOUND)
+		return vault_error__set(VAULT_ENOTFOUND, "cannot repack: git is not installed");
+	if (error < 0)
+		return error;
+	if (status != 0)
+		return vault_error__set(VAULT_ERROR, "git repack failed%s%s",
+					err[0] ? ": " : "", err);
+	/* libgit2 finds the new pack, and forgets the old, on its next look */
+	if (git_repository_odb(&odb, vault_store__repo(v->store)) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the repacked objects");
+	error = git_odb_refresh(odb) < 0 ?
+		vault_error__git(VAULT_ERROR, "cannot read the repacked objects") : 0;
+	git_odb_free(odb);
+	return error;
+}
+
+int vault_gc(size_t *before, size_t *after, vault *v)
+{
+	int locked = v->lock_fd >= 0, error;
+
+	*before = *after = 0;
+	if (!locked && (error = vault__lock(v)) < 0)
+		return error;
+	if ((error = count_packs(before, v)) == 0 && (error = repack(v)) == 0)
+		error = count_packs(after, v);
+	if (!locked)
+		vault__unlock(v);
+	return error;
+}
+
+int vault__gc_auto(size_t *packs, vault *v)
+{
+	size_t threshold, before, after;
+	int error;
+
+	*packs = 0;
+	if ((error = gc_threshold(&threshold, v)) < 0 || threshold == 0 ||
+	    (error = count_packs(&before, v)) < 0 || before <= threshold)
+		return error;
+	if ((error = vault_gc(&before, &after, v)) == 0)
+		*packs = before;
+	return error;
+}
