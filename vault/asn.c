@@ -970,9 +970,11 @@ static int parse_file(asn_file *f, const char **source, const char *data, size_t
  * commit, so the orders the partner left out are no longer counted as
  * shipped.  The cancellations are added to f, after its notices.
  */
+/* notices SHIPMENT+PO of their PO, the supplier's (?2: a notice the file replaces) */
 static const char SQL_SHIPMENT[] =
-	"SELECT asn FROM asns WHERE substr(asn, 1, length(?1) + 1) = ?1 || '+'"
-	" AND cancelled_at IS NULL ORDER BY asn";
+	"SELECT asn FROM asns WHERE asn >= ?1 || '+' AND asn < ?1 || ','"
+	" AND asn = ?1 || '+' || po AND cancelled_at IS NULL"
+	" AND supplier = (SELECT supplier FROM asns WHERE asn = ?2) ORDER BY asn";
 
 static int rest_of_shipments(asn_file *f, vault *v)
 {
@@ -994,6 +996,7 @@ static int rest_of_shipments(asn_file *f, vault *v)
 		if (vault_index__stmt(&st, v->index, SQL_SHIPMENT) < 0)
 			return index_error(v);
 		sqlite3_bind_text(st, 1, shipment, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, f->asns[i].replaces, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			const char *asn = (const char *)sqlite3_column_text(st, 0);
 

@@ -99,16 +99,24 @@ sed 's/SHIP-0002/SHIP-0004/' "$FX" > ship4.856
 q --key sam.pem asn import ship4.856 > /dev/null 2>&1
 sed -n '/^BSN/,/^CTT/{s/~$//;p}' ship4.856 | sed 's/^BSN\*00\*/BSN*05*/; s/^SN1\*1\*40\*EA/SN1*1*30*EA/' |
 	awk '/^HL\*10\*/ { skip = 1 } /^CTT/ { skip = 0 } !skip' | x12 > drop-c.856
+# neither another supplier's notice of the same name shape nor a notice
+# whose name only begins so is the shipment's
+printf '[{"asn":"SHIP-0004+PO-Z","po":"PO-Z","ship_date":"2026-11-28","packages":[{"id":"Z1","lot":"LZ-1","qty":1}]}]' > z4.json
+q --key zed.pem asn import z4.json > /dev/null 2>&1
+printf '[{"asn":"SHIP-0004+EXTRA","po":"PO-B","ship_date":"2026-11-28","packages":[{"id":"E1","lot":"LB-1","qty":1}]}]' > e4.json
+q --key sam.pem asn import e4.json > /dev/null 2>&1
 ok "a replacement naming two of the three orders (PO-C left out) replaces the shipment whole" \
 	q --key sam.pem asn import drop-c.856
 check "  SHIP-0004+PO-A and +PO-B replaced (revision 1), +PO-C cancelled in the same commit" evalq '
-	test "$(sql "SELECT group_concat(asn || \":\" || revision, \" \") FROM (SELECT * FROM asns WHERE asn LIKE '"'SHIP-0004%'"' AND cancelled_at IS NULL ORDER BY asn)")" = "SHIP-0004+PO-A:1 SHIP-0004+PO-B:1" &&
-	test "$(sql "SELECT asn FROM asns WHERE asn LIKE '"'SHIP-0004%'"' AND cancelled_at IS NOT NULL")" = SHIP-0004+PO-C &&
+	test "$(sql "SELECT group_concat(asn || \":\" || revision, \" \") FROM (SELECT * FROM asns WHERE asn LIKE '"'SHIP-0004+PO-_'"' AND asn <> '"'SHIP-0004+PO-Z'"' AND cancelled_at IS NULL ORDER BY asn)")" = "SHIP-0004+PO-A:1 SHIP-0004+PO-B:1" &&
+	test "$(sql "SELECT asn FROM asns WHERE asn LIKE '"'SHIP-0004+%'"' AND cancelled_at IS NOT NULL")" = SHIP-0004+PO-C &&
+	test "$(sql "SELECT group_concat(asn, \" \") FROM (SELECT asn FROM asns WHERE asn IN ('"'SHIP-0004+PO-Z'"', '"'SHIP-0004+EXTRA'"') AND cancelled_at IS NULL ORDER BY asn)")" = "SHIP-0004+EXTRA SHIP-0004+PO-Z" &&
 	test "$(shipped PO-A 1) $(shipped PO-C 1)" = "30 0"'
 check "  the cancellation says why" sh -c '
 	f=$(git -C v show --name-only --format= HEAD | grep "/cancel.json$") &&
 	git -C v show "HEAD:$f" | grep -q "its shipment was replaced without this order"'
-for o in A B; do q --key sam.pem asn cancel SHIP-0004+PO-$o > /dev/null; done
+for o in PO-A PO-B EXTRA; do q --key sam.pem asn cancel "SHIP-0004+$o" > /dev/null; done
+q --key zed.pem asn cancel SHIP-0004+PO-Z > /dev/null
 printf '[{"asn":"J-1","po":"PO-A","ship_date":"2026-11-28","shipment":"J","packages":[]}]' > shipment.json
 fails 1 "shipment names what a replacement replaces whole: it needs replaces$" \
 	"a JSON notice naming a shipment without replacing one is refused" q --key sam.pem asn import shipment.json
