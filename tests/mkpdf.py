@@ -212,10 +212,13 @@ def main():
                                                      bomb(arg).hex().encode() + b'>')))
     elif kind == 'bomb-lzw':
         write(path, one_page(CATALOG, content=stream(b'/Filter /LZWDecode', lzw_zeros(arg))))
-    elif kind == 'bomb-many':
+    elif kind in ('bomb-many', 'bomb-many-cut'):
         # streams each inflating to a little under what libqvault decodes
-        # in one buffer (4 MiB), past the budget together
+        # in one buffer (4 MiB), past the budget together; cut: without
+        # their checksum, which libdeflate refuses and zlib counts
         one = zlib.compress(b'\0' * 4000000, 9)
+        if kind == 'bomb-many-cut':
+            one = one[:-4]
         count = arg // 4000000 + 1
         refs = b' '.join(b'%d 0 R' % (5 + i) for i in range(count))
         write(path, one_page(b'<< /Type /Catalog /Pages 2 0 R /Parts [%s] >>' % refs,

@@ -1,9 +1,11 @@
 /*
  * gc.c - repacking the repository.  Every write adds objects (loose, or
  * a pack for an import), and a vault of many writes has many packs, each
- * of which a lookup may search.  vault_gc puts every object reachable
- * from the refs into one pack and removes the packs and loose objects it
- * replaces.  It runs stock git (`git repack -a -d -q`), which does this
+ * of which a lookup may search.  vault_gc puts every object into one
+ * pack and removes the packs and loose objects it replaces.  It runs
+ * stock git (`git repack -a -d -k -q`: -k keeps what no ref reaches yet,
+ * such as a pack a push from another site is moving in, which takes no
+ * lock of ours), which does this
  * safely for readers and is maintained with the pack format, rather than
  * re-implementing it on libgit2's packbuilder: a reader that has a pack
  * open keeps reading it (the file stays until it is closed), and one that
@@ -13,8 +15,12 @@
  * not changed: the same objects, in fewer files.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -25,6 +31,8 @@
 #include "util.h"
 
 #define GC_TIMEOUT 3600 /* seconds: a repack of a large vault is long, never endless */
+#define GC_BACKOFF 3600 /* seconds a write waits before trying again after a failed repack */
+#define GC_FAILED "gc.failed" /* in qvault/: when the last automatic repack failed */
 
 /* How many packs the repository has (the .pack files of objects/pack). */
 static int count_packs(size_t *count, vault *v)
@@ -73,15 +81,22 @@ static int gc_threshold(size_t *out, vault *v)
 static int repack(vault *v)
 {
 	const char *gitdir = git_repository_path(vault_store__repo(v->store));
-	const char *const argv[] = { "git", "--git-dir", gitdir, "repack", "-a", "-d", "-q", NULL };
-	/* the vault's own settings only: no user's or system's git config */
-	const char *const env[] = { "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", NULL };
+	const char *const argv[] = { "git", "--git-dir", gitdir, "repack", "-a", "-d", "-k", "-q", NULL };
+	char objects[4200];
+	/*
+	 * The vault's own settings and objects only: no user's or system's
+	 * git config, no object folder of a hook's environment.
+	 */
+	const char *const env[] = { "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", objects, NULL };
 	vault_sshtool_cmd c = { argv, env, NULL, 0, NULL, 1 << 20, GC_TIMEOUT };
 	vault_buf out = VAULT_BUF_INIT;
 	git_odb *odb;
 	char err[256];
 	int status, error;
 
+	if (vault__fmt(objects, sizeof(objects), "object folder", "GIT_OBJECT_DIRECTORY=%sobjects",
+		       gitdir) < 0)
+		return VAULT_ERROR;
 	error = vault_sshtool__run(&out, err, sizeof(err), &status, &c);
 	vault_buf__dispose(&out);
 	if (error == VAULT_ENOTFOUND)
@@ -102,28 +117,64 @@ static int repack(vault *v)
 
 int vault_gc(size_t *before, size_t *after, vault *v)
 {
+	char marker[4200];
 	int locked = v->lock_fd >= 0, error;
 
 	*before = *after = 0;
 	if (!locked && (error = vault__lock(v)) < 0)
 		return error;
-	if ((error = count_packs(before, v)) == 0 && (error = repack(v)) == 0)
-		error = count_packs(after, v);
+	if ((error = count_packs(before, v)) == 0 && (error = repack(v)) == 0 &&
+	    (error = count_packs(after, v)) == 0 &&
+	    vault__fmt(marker, sizeof(marker), "gc marker", "%s/" GC_FAILED, v->qdir) == 0)
+		unlink(marker); /* repacked: the automatic one may run again */
 	if (!locked)
 		vault__unlock(v);
 	return error;
 }
 
+/* Loose objects, estimated as git gc --auto does: those of objects/17, times 256. */
+static size_t loose_estimate(vault *v)
+{
+	char dir[4200];
+	struct dirent *e;
+	size_t count = 0;
+	DIR *d;
+
+	if (vault__fmt(dir, sizeof(dir), "object folder", "%sobjects/17",
+		       git_repository_path(vault_store__repo(v->store))) < 0 ||
+	    (d = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		count += strlen(e->d_name) == 38;
+	closedir(d);
+	return count * 256;
+}
+
+/* Whether an automatic repack failed less than GC_BACKOFF seconds ago. */
+static int backing_off(vault *v, char *marker, size_t size)
+{
+	struct stat st;
+
+	if (vault__fmt(marker, size, "gc marker", "%s/" GC_FAILED, v->qdir) < 0)
+		return 1;
+	return stat(marker, &st) == 0 && time(NULL) - st.st_mtime < GC_BACKOFF;
+}
+
 int vault__gc_auto(size_t *packs, vault *v)
 {
 	size_t threshold, before, after;
-	int error;
+	char marker[4200];
+	int error, fd;
 
 	*packs = 0;
 	if ((error = gc_threshold(&threshold, v)) < 0 || threshold == 0 ||
-	    (error = count_packs(&before, v)) < 0 || before <= threshold)
+	    (error = count_packs(&before, v)) < 0 ||
+	    (before <= threshold && loose_estimate(v) <= VAULT_GC_LOOSE) ||
+	    backing_off(v, marker, sizeof(marker)))
 		return error;
 	if ((error = vault_gc(&before, &after, v)) == 0)
 		*packs = before;
+	else if ((fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) >= 0)
+		close(fd); /* the next writes leave it be for a while */
 	return error;
 }

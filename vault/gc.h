@@ -11,10 +11,15 @@
 
 /* packs past which a write repacks, unless git config qvault.gcPacks says */
 #define VAULT_GC_PACKS 50
+/* loose objects (estimated) past which it does too, as git gc --auto's 6700 */
+#define VAULT_GC_LOOSE 6700
 
 /*
- * After a write, under its lock: repack when the packs passed the
- * threshold; *packs the count before (0 when it did not run).
+ * After a write (vault_gc takes the lock again): repack when the packs or
+ * the loose objects passed their threshold, unless an automatic repack
+ * failed within the hour (qvault/gc.failed), so that a missing or broken
+ * git does not slow every write; *packs the count before (0 when it did
+ * not run).
  */
 int vault__gc_auto(size_t *packs, vault *v);
 

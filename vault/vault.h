@@ -348,7 +348,7 @@ int vault_users(vault_user_list **out, vault *v);
 int vault_viewer_roles(unsigned *roles, vault *v);
 
 /*
- * Repack the repository: every object the refs reach in one pack, the
+ * Repack the repository: every object in one pack, the
  * packs and loose objects it replaces removed (stock `git repack -a -d`,
  * under the vault's lock; readers keep reading).  History is unchanged.
  * *before and *after: the packs there were and are.  A write does it by

@@ -30,9 +30,13 @@ SAM=$(tok --user sam)
 serve_start
 check "a server reads before the repack" evalq "api 200 GET documents '$SAM' && is 'len(d)' 1"
 
+echo 'not in any commit yet' | git -C v hash-object -w --stdin > stray.id
+fails 1 "^qvault: cannot repack: git is not installed$" "without git, gc says so (exit 1, vault unchanged)" \
+	env PATH=/nonexistent "$QVAULT" gc
 ok "qvault gc" sh -c 'q gc > gc.out'
 check "  says what it did" grep -q "repacked v: 6 packs before, 1 now" gc.out
 check "  one pack now, no loose object" test "$(packs) $(loose)" = "1 0"
+check "  an object no ref reaches yet (a push moving in) is kept" sh -c 'git -C v cat-file -e "$(cat stray.id)"'
 check "  every object the refs reached is still there" sh -c '
 	git -C v rev-list --objects --all | cut -c1-40 | sort > objects.after && test -z "$(comm -23 objects.before objects.after)"'
 check "  history is the same" git -C v merge-base --is-ancestor "$(cat head.before)" main
@@ -66,6 +70,16 @@ check "gcPacks 0: never by itself" test "$(packs)" = 2
 
 git -C v config qvault.gcPacks many
 check "a malformed gcPacks: the write is recorded, the warning names the setting" evalq '
-	imp 11 2> warn.err && test "$(git -C v log -1 --format=%s)" != "" && q show DWG-11 > /dev/null &&
+	imp 11 2> warn.err && q show DWG-11 > /dev/null &&
 	grep -q "^qvault: warning: git config qvault.gcPacks must be a number of packs from 0 (never) to 100000 (the write is recorded; the repack is not: run qvault gc)$" warn.err'
+
+# an automatic repack that fails (no git) warns once, then leaves writes be for an hour
+git -C v config qvault.gcPacks 1
+check "a write past the threshold without git: recorded, one warning, the failure marked" evalq '
+	(PATH="$TMP/.bin"; imp 12) 2> nogit.err; q show DWG-12 > /dev/null &&
+	grep -q "cannot repack: git is not installed (the write is recorded; the repack is not: run qvault gc)" nogit.err &&
+	test -e v/qvault/gc.failed'
+check "  the next write does not try again (no warning)" evalq '
+	(PATH="$TMP/.bin"; imp 13) 2> nogit2.err; q show DWG-13 > /dev/null && ! grep -q repack nogit2.err'
+ok "  qvault gc by hand still runs, and clears the mark" sh -c 'q gc > /dev/null && ! test -e v/qvault/gc.failed'
 done_testing
