@@ -824,6 +824,7 @@ typedef struct {
 	size_t n;
 	json_t *root;  /* the strings point into it */
 	json_t *left;  /* and into it: the notices of a shipment its replacement left out */
+	json_t *named; /* and the names SHIPMENT+PO a replacement of one order takes */
 } asn_file;
 
 static void asn_file_dispose(asn_file *f)
@@ -838,6 +839,7 @@ static void asn_file_dispose(asn_file *f)
 	free(f->parts);
 	json_decref(f->root);
 	json_decref(f->left);
+	json_decref(f->named);
 }
 
 /* Take the JSON list `root` (or one notice) as ship notices. */
@@ -976,14 +978,63 @@ static const char SQL_SHIPMENT[] =
 	" AND asn = ?1 || '+' || po AND cancelled_at IS NULL"
 	" AND supplier = (SELECT supplier FROM asns WHERE asn = ?2) ORDER BY asn";
 
+/* Whether notice `asn` is in the index, and in force. */
+static const char SQL_IN_FORCE[] = "SELECT 1 FROM asns WHERE asn = ?1 AND cancelled_at IS NULL";
+
+static int in_force(int *yes, vault *v, const char *asn)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (vault_index__stmt(&st, v->index, SQL_IN_FORCE) < 0)
+		return index_error(v);
+	sqlite3_bind_text(st, 1, asn, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return index_error(v);
+	*yes = rc == SQLITE_ROW;
+	return 0;
+}
+
+/*
+ * A replacement naming one order (an 856 05 of one PO keeps BSN02) of a
+ * shipment that had several: no notice BSN02, but BSN02+PO in force.  It
+ * replaces that one and, the shipment whole, cancels the others.
+ */
+static int one_order_of_several(asn_file *f, vault *v, vault_asn *a)
+{
+	char name[2 * VAULT_NAME_MAX + 2];
+	int yes = 0, error;
+
+	if (!a->replaces || a->shipment || !a->po || (a->asn && strcmp(a->asn, a->replaces) != 0))
+		return 0;
+	if ((error = in_force(&yes, v, a->replaces)) < 0 || yes)
+		return error;
+	/* else refused as before, there being no such notice */
+	if (snprintf(name, sizeof(name), "%s+%s", a->replaces, a->po) >= (int)sizeof(name))
+		return 0;
+	if ((error = in_force(&yes, v, name)) < 0 || !yes)
+		return error;
+	json_array_append_new(f->named, json_string(name));
+	a->shipment = a->replaces;
+	a->replaces = json_string_value(json_array_get(f->named, json_array_size(f->named) - 1));
+	if (a->asn)
+		a->asn = a->replaces;
+	return 0;
+}
+
 static int rest_of_shipments(asn_file *f, vault *v)
 {
 	size_t i, k, n = f->n;
 	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
+	int rc = SQLITE_DONE, error;
 
-	if ((f->left = json_array()) == NULL)
+	if ((f->left = json_array()) == NULL || (f->named = json_array()) == NULL)
 		abort();
+	for (i = 0; i < n; i++)
+		if ((error = one_order_of_several(f, v, &f->asns[i])) < 0)
+			return error;
 	for (i = 0; i < n; i++) {
 		const char *shipment = f->asns[i].shipment;
 

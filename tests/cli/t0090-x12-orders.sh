@@ -68,9 +68,9 @@ check "  each notice replaced (revision 1), the first records kept" evalq '
 check "  the lines count the replacements only: PO-A 30 and 10, PO-B 5, PO-C 24" \
 	test "$(shipped PO-A 1) $(shipped PO-A 2) $(shipped PO-B 1) $(shipped PO-C 1)" = "30 10 5 24"
 sed -n '/^BSN/,/^CTT/{s/~$//;p}' replace.856 | awk '/^HL\*2\*/ { skip = 1 } /^HL\*7\*/ { skip = 0 } /^HL\*10\*/ { skip = 1 } !skip' |
-	x12 > one-order.856
+	sed 's/^PRF\*PO-B\*/PRF*PO-Z*/' | x12 > one-order.856
 fails 1 "'one-order.856': cannot replace ship notice 'SHIP-0002': there is none$" \
-	"a replacement naming one order of a three-order shipment finds no notice SHIP-0002 (refused, nothing changed)" \
+	"a replacement of one order the shipment did not have finds no notice SHIP-0002 (refused, nothing changed)" \
 	q --key sam.pem asn import one-order.856
 { sed -n '/^BSN/,/^CTT/{s/~$//;p}' replace.856 | grep -v '^CTT'; printf '%s\n' 'HL*13*1*O' 'PRF*PO-Z' 'HL*14*13*I' 'LIN**BP*PN-9' 'SN1**1*EA' 'REF*LT*LZ-1'; } |
 	x12 > new-order.856
@@ -117,6 +117,15 @@ check "  the cancellation says why" sh -c '
 	git -C v show "HEAD:$f" | grep -q "its shipment was replaced without this order"'
 for o in PO-A PO-B EXTRA; do q --key sam.pem asn cancel "SHIP-0004+$o" > /dev/null; done
 q --key zed.pem asn cancel SHIP-0004+PO-Z > /dev/null
+sed 's/SHIP-0002/SHIP-0006/' "$FX" > ship6.856
+q --key sam.pem asn import ship6.856 > /dev/null 2>&1
+printf '%s\n' 'BSN*05*SHIP-0006*20261129*0800' 'HL*1**S' 'HL*2*1*O' 'PRF*PO-A' 'HL*3*2*I' 'LIN**BP*PN-1' 'SN1**5*EA' 'REF*LT*LA-1' | x12 > one6.856
+ok "a replacement of one order (numbered BSN02) of a shipment of three" q --key sam.pem asn import one6.856
+check "  replaces SHIP-0006+PO-A (5 now) and cancels the two orders it leaves out" evalq '
+	test "$(sql "SELECT group_concat(asn || \":\" || revision, \" \") FROM (SELECT * FROM asns WHERE asn LIKE '"'SHIP-0006%'"' AND cancelled_at IS NULL ORDER BY asn)")" = "SHIP-0006+PO-A:1" &&
+	test "$(sql "SELECT count(*) FROM asns WHERE asn LIKE '"'SHIP-0006+%'"' AND cancelled_at IS NOT NULL")" = 2 &&
+	test "$(sql "SELECT count(*) FROM asns WHERE asn = '"'SHIP-0006'"'")" = 0'
+q --key sam.pem asn cancel SHIP-0006+PO-A > /dev/null
 printf '[{"asn":"J-1","po":"PO-A","ship_date":"2026-11-28","shipment":"J","packages":[]}]' > shipment.json
 fails 1 "shipment names what a replacement replaces whole: it needs replaces$" \
 	"a JSON notice naming a shipment without replacing one is refused" q --key sam.pem asn import shipment.json
