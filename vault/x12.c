@@ -61,6 +61,19 @@ int vault_x12__is_x12(const char *data, size_t len)
 
 typedef vault_x12_segment segment;
 
+void vault_x12__isa_id(char out[VAULT_X12_VALUE_MAX + 1], const segment *s, size_t i)
+{
+	const char *v = vault_x12__el(s, i);
+	size_t len = strlen(v);
+
+	while (len > 0 && v[len - 1] == ' ')
+		len--;
+	if (len > VAULT_X12_VALUE_MAX)
+		len = VAULT_X12_VALUE_MAX;
+	memcpy(out, v, len);
+	out[len] = '\0';
+}
+
 const char *vault_x12__el(const segment *s, size_t i)
 {
 	return i < s->n ? s->el[i] : "";

@@ -23,6 +23,8 @@ typedef struct {
 
 /* Element i of `s`, or "" when the segment is shorter. */
 const char *vault_x12__el(const vault_x12_segment *s, size_t i);
+/* ISA element `i` (a sender's or receiver's id) into `out`, its padding cut. */
+void vault_x12__isa_id(char out[VAULT_X12_VALUE_MAX + 1], const vault_x12_segment *s, size_t i);
 
 /*
  * VAULT_EINVALID with "X12 segment N (ID): <what>", or "X12: <what>"

@@ -544,16 +544,7 @@ static int on_ctt(reader *r, const segment *s)
 
 static int on_isa(vault_x12_walk *w, const segment *s)
 {
-	reader *r = (reader *)w;
-	const char *v = el(s, 8);
-	size_t len = strlen(v);
-
-	while (len > 0 && v[len - 1] == ' ')
-		len--;
-	if (len > VALUE_MAX)
-		len = VALUE_MAX;
-	memcpy(r->receiver, v, len);
-	r->receiver[len] = '\0';
+	vault_x12__isa_id(((reader *)w)->receiver, s, 8);
 	return 0;
 }
 
