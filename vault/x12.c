@@ -415,6 +415,19 @@ int vault_x12__count_is(const char *e, size_t want)
 	return n > 0 && n <= 9 && strspn(e, "0123456789") == n && strtoul(e, NULL, 10) == want;
 }
 
+int vault_x12__whole(const char *e, size_t digits, unsigned long long *value)
+{
+	size_t whole = strspn(e, "0123456789");
+	const char *fraction = e + whole;
+
+	if (whole == 0 || whole > digits)
+		return 0;
+	if (*fraction && (*fraction != '.' || fraction[1 + strspn(fraction + 1, "0")] != '\0'))
+		return 0;
+	*value = strtoull(e, NULL, 10);
+	return 1;
+}
+
 /* The open item's lot (REF*LT, REF*BT, LIN LT): one, given once or the same again. */
 static int set_lot(reader *r, const segment *s, const char *lot)
 {
@@ -500,16 +513,14 @@ static int on_item_segment(reader *r, const segment *s, const char *id)
 			json_decref(parts);
 	} else if (strcmp(id, "SN1") == 0) {
 		const char *q = vault_x12__el(s, 2), *unit = vault_x12__el(s, 3);
-		size_t whole = strspn(q, "0123456789");
+		unsigned long long qty;
 
 		/* an R (decimal) element: whole digits, a fraction of zeros only */
-		if (!*q || whole == 0 || whole > 10 ||
-		    (q[whole] && (q[whole] != '.' || strspn(q + whole + 1, "0") != strlen(q + whole + 1))) ||
-		    strtoull(q, NULL, 10) == 0)
+		if (!vault_x12__whole(q, 10, &qty) || qty == 0)
 			return vault_x12__fail(s, "SN102 '%.16s' is not a whole quantity from 1", q);
 		if (r->has_sn1)
 			return vault_x12__fail(s, "the item has a second SN1");
-		json_object_set_new(r->item, "qty", json_integer((json_int_t)strtoull(q, NULL, 10)));
+		json_object_set_new(r->item, "qty", json_integer((json_int_t)qty));
 		/* SN103, the unit the quantity is in: the PO line's, or its pack */
 		if (*unit) {
 			int error2;

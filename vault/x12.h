@@ -64,6 +64,13 @@ int vault_x12__date(char *out, size_t size, const vault_x12_segment *s, size_t i
 int vault_x12__count_is(const char *e, size_t want);
 
 /*
+ * An R (decimal) element that must be a whole number (a quantity, a hash
+ * total): 1 to `digits` digits, then a fraction of zeros only ("24.000").
+ * 1 and its value in *value, or 0.
+ */
+int vault_x12__whole(const char *e, size_t digits, unsigned long long *value);
+
+/*
  * One walk through an interchange (or several, one after another, each
  * with its own separators): the caller's callbacks see each ISA, each ST
  * (to take or refuse the set by ST01), each segment inside ST ... SE, and

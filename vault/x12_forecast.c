@@ -168,12 +168,9 @@ static int day_of(char *out, long *days, reader *r, const segment *s, size_t i, 
 static int qty_of(unsigned long long *out, const segment *s, size_t i, const char *what)
 {
 	const char *q = el(s, i);
-	size_t whole = strspn(q, "0123456789");
 
-	if (!*q || whole == 0 || whole > 10 ||
-	    (q[whole] && (q[whole] != '.' || strspn(q + whole + 1, "0") != strlen(q + whole + 1))))
+	if (!vault_x12__whole(q, 10, out))
 		return fail(s, "%s '%.16s' is not a whole quantity from 0", what, q);
-	*out = strtoull(q, NULL, 10);
 	if (*out > QTY_MAX)
 		return fail(s, "%s '%.16s' is over %llu", what, q, QTY_MAX);
 	return 0;
@@ -577,7 +574,6 @@ static int on_ctt(reader *r, const segment *s)
 {
 	unsigned long long hash = r->hash % 10000000000ULL, given;
 	const char *h = el(s, 2);
-	size_t whole = strspn(h, "0123456789");
 	int error;
 
 	if (r->has_ctt)
@@ -587,10 +583,8 @@ static int on_ctt(reader *r, const segment *s)
 	if (!vault_x12__count_is(el(s, 1), r->lins))
 		return fail(s, "CTT01 says %.16s line items, the set has %zu LIN", el(s, 1), r->lins);
 	if (*h) {
-		if (whole == 0 || whole > 15 ||
-		    (h[whole] && (h[whole] != '.' || strspn(h + whole + 1, "0") != strlen(h + whole + 1))))
+		if (!vault_x12__whole(h, 15, &given))
 			return fail(s, "CTT02 '%.16s' is not a whole number", h);
-		given = strtoull(h, NULL, 10);
 		if (given != r->hash && given != hash)
 			return fail(s, "CTT02 says the quantities (FST01) add up to %.16s, they add up to %llu",
 				    h, r->hash);

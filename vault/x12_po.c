@@ -108,12 +108,9 @@ typedef struct {
 static int qty_of(unsigned long long *out, const segment *s, size_t i, const char *what)
 {
 	const char *q = el(s, i);
-	size_t whole = strspn(q, "0123456789");
 
-	if (!*q || whole == 0 || whole > 10 ||
-	    (q[whole] && (q[whole] != '.' || strspn(q + whole + 1, "0") != strlen(q + whole + 1))))
+	if (!vault_x12__whole(q, 10, out))
 		return fail(s, "%s '%.16s' is not a whole quantity", what, q);
-	*out = strtoull(q, NULL, 10);
 	if (*out == 0 || *out > QTY_MAX)
 		return fail(s, "%s '%.16s' is not from 1 to %llu", what, q, QTY_MAX);
 	return 0;
@@ -518,7 +515,7 @@ static int on_note(reader *r, const segment *s)
 static int on_ctt(reader *r, const segment *s)
 {
 	const char *h = el(s, 2);
-	size_t whole = strspn(h, "0123456789");
+	unsigned long long given;
 	int error;
 
 	if (r->has_ctt)
@@ -529,10 +526,9 @@ static int on_ctt(reader *r, const segment *s)
 		return fail(s, "CTT01 (the number of lines) is %.16s, the set has %zu", el(s, 1),
 			    r->nlines);
 	if (*h) {
-		if (whole == 0 || whole > 15 ||
-		    (h[whole] && (h[whole] != '.' || strspn(h + whole + 1, "0") != strlen(h + whole + 1))))
+		if (!vault_x12__whole(h, 15, &given))
 			return fail(s, "CTT02 '%.16s' is not a whole number", h);
-		if (strtoull(h, NULL, 10) != r->qty_sum)
+		if (given != r->qty_sum)
 			return fail(s, "CTT02 says the quantities add up to %.16s, they add up to %llu", h,
 				    r->qty_sum);
 	}

@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include "portal.h"
+#include "x12.h"
 
 #define FIXTURE "tests/fixtures/856/ship-notice.856"
 
@@ -157,6 +158,38 @@ static void reads_several_orders(void **state)
 	free(data);
 }
 
+/* The R elements read as whole numbers: digits, then a fraction of zeros only. */
+static void whole_numbers(void **state)
+{
+	unsigned long long v = 7;
+
+	(void)state;
+	assert_true(vault_x12__whole("24", 10, &v));
+	assert_int_equal(v, 24);
+	assert_true(vault_x12__whole("24.000", 10, &v));
+	assert_int_equal(v, 24);
+	assert_true(vault_x12__whole("24.", 10, &v));
+	assert_int_equal(v, 24);
+	assert_true(vault_x12__whole("0", 10, &v));
+	assert_int_equal(v, 0);
+	assert_true(vault_x12__whole("9999999999", 10, &v));
+	assert_int_equal(v, 9999999999ULL);
+	assert_true(vault_x12__whole("999999999999999", 15, &v));
+	v = 7;
+	assert_false(vault_x12__whole("99999999999", 10, &v));
+	assert_false(vault_x12__whole("", 10, &v));
+	assert_false(vault_x12__whole(".5", 10, &v));
+	assert_false(vault_x12__whole("24.5", 10, &v));
+	assert_false(vault_x12__whole("24.0005", 10, &v));
+	assert_false(vault_x12__whole("-24", 10, &v));
+	assert_false(vault_x12__whole("+24", 10, &v));
+	assert_false(vault_x12__whole(" 24", 10, &v));
+	assert_false(vault_x12__whole("24 ", 10, &v));
+	assert_false(vault_x12__whole("24.0.0", 10, &v));
+	assert_false(vault_x12__whole("2E3", 10, &v));
+	assert_int_equal(v, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +198,7 @@ int main(void)
 		cmocka_unit_test(hierarchy_refusals),
 		cmocka_unit_test(other_separators),
 		cmocka_unit_test(reads_several_orders),
+		cmocka_unit_test(whole_numbers),
 	};
 
 	return cmocka_run_group_tests_name("x12", tests, NULL, NULL);
