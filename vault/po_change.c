@@ -243,6 +243,8 @@ static int edit_line(change *c, const vault_po_edit *e)
 				(unsigned long long)e->qty, (unsigned long long)sum);
 	}
 	if (e->qty) {
+		uint64_t was = (uint64_t)json_integer_value(json_object_get(l, "qty"));
+
 		if (e->qty > QTY_MAX)
 			return vault_error__set(VAULT_EINVALID,
 				"quantity must be a whole number from 1 to %llu", QTY_MAX);
@@ -254,6 +256,13 @@ static int edit_line(change *c, const vault_po_edit *e)
 			return vault_error__set(VAULT_EINVALID,
 				"line %u: a quantity of %llu is below the %lld already received",
 				e->line, (unsigned long long)e->qty, (long long)received);
+		if (e->qty_way && (e->qty_way > 0 ? e->qty <= was : e->qty >= was))
+			return vault_error__set(VAULT_EINVALID,
+				"line %u: the change is a quantity %s, but %llu is %s the %llu ordered",
+				e->line, e->qty_way > 0 ? "increase" : "decrease",
+				(unsigned long long)e->qty,
+				e->qty == was ? "the same as" : e->qty_way > 0 ? "below" : "above",
+				(unsigned long long)was);
 		json_object_set_new(l, "qty", json_integer((json_int_t)e->qty));
 	}
 	if (e->due) {

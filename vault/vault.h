@@ -874,6 +874,7 @@ typedef struct {
 	const char *part_said;
 	const char *unit;
 	unsigned number_said;   /* ADD_LINE: the number the file gives it, 0 any: refused unless the next */
+	int qty_way;            /* EDIT: +1 the file says qty is an increase (860 QI), -1 a decrease (QD), 0 either */
 } vault_po_edit;
 
 /*

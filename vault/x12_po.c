@@ -33,7 +33,8 @@
  *               revision, the part the value after BP, else PN, else
  *               VP, else the first other qualifier
  *   POC  (860)  01 the line, 02 the change (670): AI add a line, DI
- *               delete (cancel) it, QI/QD quantity, RS reschedule, RQ
+ *               delete (cancel) it, QI/QD quantity (the new one above,
+ *               below the line's: else refused), RS reschedule, RQ
  *               both, CA any of quantity, due date, drawing revision;
  *               NC (no change) passed over; 03 the new quantity, 05 its
  *               unit, product id pairs from 08 as PO1's from 06
@@ -409,6 +410,9 @@ static int on_poc(reader *r, const segment *s)
 			return error;
 		json_object_set_new(l, "qty", json_integer((json_int_t)qty));
 		r->qty_sum += qty;
+		if (is(code, "QI") || is(code, "QD"))
+			json_object_set_new(l, "qty_change",
+					    json_string(is(code, "QI") ? "increase" : "decrease"));
 	}
 	if ((error = set_unit(r, l, s, 5, "POC05 (the unit)")) < 0 ||
 	    (error = set_products(l, s, 8)) < 0)
@@ -728,7 +732,7 @@ static int change_860(char *changed, size_t size, unsigned *revision, vault *v, 
 		n = 1;
 	}
 	json_array_foreach(json_object_get(o, "changes"), i, c) {
-		const char *what = json_string_value(json_object_get(c, "change"));
+		const char *what = json_string_value(json_object_get(c, "change")), *way;
 		vault_po_edit *e = &edits[i];
 		unsigned line = (unsigned)json_integer_value(json_object_get(c, "line"));
 
@@ -746,6 +750,8 @@ static int change_860(char *changed, size_t size, unsigned *revision, vault *v, 
 		e->rev = json_string_value(json_object_get(c, "rev"));
 		e->due = json_string_value(json_object_get(c, "due"));
 		e->unit = json_string_value(json_object_get(c, "unit"));
+		way = json_string_value(json_object_get(c, "qty_change"));
+		e->qty_way = !way ? 0 : strcmp(way, "increase") == 0 ? 1 : -1;
 	}
 	error = vault_po__change(v, json_string_value(json_object_get(o, "po")),
 				 json_string_value(json_object_get(o, "supplier")), edits, n,

@@ -190,6 +190,8 @@ check "  BCH03 the PO, NTE02 the reason, each POC as its change" \
 	js co.json 'd[0]["po"]' 4500012345 'd[0]["purpose"]' change 'd[0]["reason"]' "Quantity and schedule per ECN-88" \
 	'[(c["change"], c["line"], c.get("qty"), c.get("due")) for c in d[0]["changes"]]' \
 	"[('edit', 1, 150, None), ('edit', 2, None, '2027-02-15'), ('cancel', 3, None, None), ('add', 4, 40, '2027-03-20')]"
+check "  QI is a quantity increase, one the import holds the line to" \
+	js co.json 'd[0]["changes"][0]["qty_change"]' increase
 check "  without --json, a row" evalq 'q edi read co.860 | sed -n 2p | grep -Eq "^4500012345 +acme +change +4$"'
 
 # its refusals first, against the PO as imported
@@ -204,6 +206,12 @@ crefuses "line changes \(POC\) in a cancellation \(BCH01 01\)" "a cancellation w
 crefuses "line 1 of PO '4500012345' is part 'PN-1', not 'PN-9'" "a change naming the line's part wrongly" \
 	"*BP*PN-1~" "*BP*PN-9~"
 crefuses "line 1 of PO '4500012345' is counted in EA, not CA" "a quantity in another unit" "*100*EA*12.50" "*100*CA*12.50"
+crefuses "line 1: the change is a quantity increase, but 80 is below the 100 ordered" \
+	"a quantity increase (QI) that lowers the quantity" "POC*1*QI*150" "POC*1*QI*80" "CTT*4*190" "CTT*4*120"
+crefuses "line 1: the change is a quantity increase, but 100 is the same as the 100 ordered" \
+	"a quantity increase (QI) to the same quantity" "POC*1*QI*150" "POC*1*QI*100" "CTT*4*190" "CTT*4*140"
+crefuses "line 1: the change is a quantity decrease, but 150 is above the 100 ordered" \
+	"a quantity decrease (QD) that raises the quantity" "POC*1*QI*150" "POC*1*QD*150"
 crefuses "a new line 7: PO '4500012345' numbers its next line 4" "a new line of another number" "POC*4*AI" "POC*7*AI"
 crefuses "PO '4500012345' is acme's, not zeta's" "a change sent to another supplier" "92*acme" "92*zeta"
 crefuses "no PO '4500000000'" "a change of no such PO" "*4500012345*" "*4500000000*"
