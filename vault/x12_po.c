@@ -38,6 +38,10 @@
  *               both, CA any of quantity, due date, drawing revision;
  *               NC (no change) passed over; 03 the new quantity, 05 its
  *               unit, product id pairs from 08 as PO1's from 06
+ *   PO4  (850)  01 the pack: how many of the line's unit one case (CA)
+ *               holds, when 02 (the size of each) is 1 or empty and 03
+ *               the line's unit or empty (else passed over); an 856 in
+ *               CA is converted by it
  *   SCH         one per line, its quantity the line's: its date (SCH05
  *               002 or 106, SCH06) is the due date
  *   CTT         01 the number of PO1 (POC) lines, 02 when given the sum
@@ -374,6 +378,35 @@ static int on_po1(reader *r, const segment *s)
 	return 0;
 }
 
+/*
+ * PO4 in an 850 line's loop: PO401 of the line's unit make one pack (a
+ * case, CA: an 856 may count the line in CA, converted by it).  Taken
+ * when PO402 (the size of each) is 1 or left out and PO403 is the line's
+ * unit or left out; passed over otherwise, so that notices in packs are
+ * refused for want of a pack size rather than converted wrongly.
+ */
+static int on_po4(reader *r, const segment *s)
+{
+	const char *unit = json_string_value(json_object_get(r->line, "unit"));
+	const char *size = el(s, 2), *size_unit = el(s, 3);
+	unsigned long long pack, each = 1;
+	json_t *had = json_object_get(r->line, "pack_size");
+
+	if (!unit)
+		unit = "EA";
+	if (!vault_x12__whole(el(s, 1), 10, &pack) || pack < 2 || pack > QTY_MAX ||
+	    (*size && (!vault_x12__whole(size, 10, &each) || each != 1)) ||
+	    (*size_unit && strncmp(size_unit, unit, 2) != 0) || strcmp(unit, "CA") == 0)
+		return 0;
+	if (had && (unsigned long long)json_integer_value(had) != pack)
+		return fail(s, "line %" JSON_INTEGER_FORMAT " gives two packs, of %" JSON_INTEGER_FORMAT
+			    " and %llu", json_integer_value(json_object_get(r->line, "line")),
+			    json_integer_value(had), pack);
+	json_object_set_new(r->line, "pack_unit", json_string("CA"));
+	json_object_set_new(r->line, "pack_size", json_integer((json_int_t)pack));
+	return 0;
+}
+
 static const char *const changes_read =
 	"AI add, DI delete, QI/QD quantity, RS reschedule, RQ both, CA changes, NC none";
 
@@ -619,6 +652,8 @@ static int on_segment(vault_x12_walk *w, const segment *s)
 		return on_note(r, s);
 	if (is(id, item))
 		return r->want == '0' ? on_po1(r, s) : on_poc(r, s);
+	if (is(id, "PO4") && r->want == '0' && r->line)
+		return on_po4(r, s);
 	if (is(id, "SCH")) {
 		if (!r->line)
 			return fail(s, "SCH outside a line (no %s before it)", item);

@@ -183,6 +183,28 @@ fails 1 "ISA08|supplier" "without N1*SU, an ISA08 that is no organization name" 
 n850
 fails 1 "user 'sam' may not issue purchase orders" "a supplier importing an 850" q --key sam.pem po import bad.850
 
+# ---- PO4: how many of the line's unit one case holds --------------------------------
+# js_file_eq PO: po show PO has no pack on line 1
+js_file_eq() { q po show "$1" --json > pk1.json && js pk1.json 'd["lines"][0].get("pack_size")' None; }
+pack850() { mk po.850 pk.850 4500012345 "$1" PO-BK1 "$1-BK" "PID*F****BRACKET, MACHINED~" "PID*F****BRACKET, MACHINED~$2" \
+	"PO1*2*24*CA*310.00*PE*VP*ACME-88*BP*PN-2*DW*DWG-1*DR*C~" "PO1*2*24*CA*310.00*PE*VP*ACME-88*BP*PN-2*DW*DWG-1*DR*C~${3-}"; }
+pack850 4500020001 "PO4*12*1*EA~" "PO4*6~"
+ok "an 850 whose lines give their packs (PO4)" q po import pk.850
+q po show 4500020001 --json > pk.json
+check "  PO4*12*1*EA on a line in EA: a case of 12; PO4 on a line in cases passed over" \
+	js pk.json '[(l["line"], l.get("unit", "EA"), l.get("pack_unit"), l.get("pack_size")) for l in d["lines"]]' \
+	"[(1, 'EA', 'CA', 12), (2, 'CA', None, None), (3, 'EA', None, None)]"
+pack850 4500020002 "PO4*12*2*EA~"
+ok "an 850 whose PO4 packs twelve of size 2" q po import pk.850
+check "  is passed over: no pack size qvault could convert by" \
+	js_file_eq 4500020002
+pack850 4500020003 "PO4*12*1*FT~"
+ok "an 850 whose PO4 counts another unit (FT)" q po import pk.850
+check "  is passed over too" js_file_eq 4500020003
+pack850 4500020004 "PO4*12*1*EA~PO4*10*1*EA~"
+fails 1 "X12 segment [0-9]+ \(PO4\): line 1 gives two packs, of 12 and 10" "a line with two different packs" \
+	q po import pk.850
+
 # ---- the 860: one change order ---------------------------------------------------
 ok "edi read reads the 860 fixture" evalq 'q edi read co.860 --json > co.json'
 check "  its JSON is what the change import's schema describes" schema_valid po-change-import.schema.json co.json
