@@ -208,6 +208,30 @@ static void documents_table(html *h, const char *caption, const json_t *list)
 	h_raw(h, "</tbody></table>");
 }
 
+/*
+ * Who signs the bundle the page offers, each as "NAME@ORG SHA256:...":
+ * the auditor compares them with fingerprints got apart from the portal,
+ * because the bundle's own allowed_signers proves nothing by itself.
+ * Nothing when the vault's key cannot be read (the download says why).
+ */
+static void bundle_signers(html *h, serve_req *q)
+{
+	char *signers = NULL, *line, *end;
+
+	if (vault_export_signers(&signers, q->v) < 0)
+		return;
+	h_raw(h, "<p class=\"signers\">The bundle is signed by ");
+	for (line = signers; (end = strchr(line, '\n')) != NULL; line = end + 1) {
+		*end = '\0';
+		h_raw(h, line == signers ? "<code>" : ", <code>");
+		h_text(h, line);
+		h_raw(h, "</code>");
+	}
+	h_raw(h, ". Compare this fingerprint with the one your administrator gave you apart "
+		 "from this portal, not only with the bundle's own <code>allowed_signers</code>.</p>");
+	free(signers);
+}
+
 enum MHD_Result get_trace_lot(serve_req *q)
 {
 	html h = { NULL, 0, 0 };
@@ -250,8 +274,9 @@ enum MHD_Result get_trace_lot(serve_req *q)
 	h_raw(&h, "</dd></dl><p><a href=\"/export/lot/");
 	h_path(&h, q->part[2]);
 	h_raw(&h, "\" download>Download the evidence bundle</a> (every document, acknowledgment "
-		  "and signature behind this lot, with the commands that check them)</p>"
-		  "<h2>Genealogy</h2>");
+		  "and signature behind this lot, with the commands that check them)</p>");
+	bundle_signers(&h, q);
+	h_raw(&h, "<h2>Genealogy</h2>");
 	genealogy_svg(&h, q, t);
 	genealogy_table(&h, "Made from (upstream)", json_object_get(t, "upstream"));
 	genealogy_table(&h, "Made into (downstream)", json_object_get(t, "downstream"));

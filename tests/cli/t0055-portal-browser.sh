@@ -145,6 +145,17 @@ check "the evidence bundle the auditor downloaded checks with stock sha256sum" \
 	evalq "mkdir -p bundle && (cd bundle && unzip -q ../out/auditor-bundle.zip && sha256sum -c --quiet SHA256SUMS)"
 check "  and holds the lot's certificate of conformity" \
 	evalq "ls bundle/documents | grep -q '^COC-L-1@'"
+# what the auditor got from the admin, apart from the portal: the vault's keys
+q keys allowed-signers > trusted_signers
+awk '{ print $3, $4, $1 }' trusted_signers | ssh-keygen -l -f - > trusted.fp
+server_fp=$(awk '$3 == "qvault-server@owner" { print $2 }' trusted.fp)
+check "  the lot page names its signer, the vault's key, by the fingerprint the admin gives" \
+	evalq "[ -n '$server_fp' ] && curl -s --cacert cert.pem -H 'Cookie: __Host-qvault=$(cat out/cookie 2> /dev/null)' \
+		'$ORIGIN/trace/lot/L-1' > lot.html &&
+	       grep -q 'The bundle is signed by <code>qvault-server@owner $server_fp</code>\\.' lot.html"
+check "  and that key, got apart from the bundle, signed the downloaded bundle's SHA256SUMS" \
+	evalq "(cd bundle && ssh-keygen -Y verify -f ../trusted_signers -I qvault-server@owner -n qvault-bundle \
+		-s SHA256SUMS.qvault-server@owner.sig < SHA256SUMS > /dev/null)"
 
 # ---- attacks, by hand ----------------------------------------------------------
 COOKIE=$(cat out/cookie 2> /dev/null)
