@@ -20,6 +20,15 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* The whole number at `key` of `o` as a cell, or an empty cell if it has none. */
+static void int_cell(cli_table *t, json_t *o, const char *key)
+{
+	if (json_object_get(o, key))
+		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, key)));
+	else
+		cli_table_cell(t, "");
+}
+
 /* One row per schedule: its first and last buckets, its total quantity. */
 static void print_forecasts(json_t *rows)
 {
@@ -31,10 +40,10 @@ static void print_forecasts(json_t *rows)
 	json_array_foreach(rows, i, o) {
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			cli_table_cell(t, str(o, keys[k]));
-		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "buckets")));
+		int_cell(t, o, "buckets");
 		cli_table_cell(t, str(o, "first"));
 		cli_table_cell(t, str(o, "last"));
-		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "qty")));
+		int_cell(t, o, "qty");
 	}
 	cli_table_print(t);
 }
@@ -49,7 +58,7 @@ static void print_asns(json_t *rows)
 		cli_table_cell(t, str(o, "asn"));
 		cli_table_cell(t, str(o, "po"));
 		cli_table_cell(t, str(o, "ship_date"));
-		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "packages")));
+		int_cell(t, o, "packages");
 	}
 	cli_table_print(t);
 }
@@ -63,8 +72,8 @@ static void print_pos(json_t *rows)
 	json_array_foreach(rows, i, o) {
 		cli_table_cell(t, str(o, "po"));
 		cli_table_cell(t, str(o, "supplier"));
-		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "lines")));
-		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "qty")));
+		int_cell(t, o, "lines");
+		int_cell(t, o, "qty");
 		cli_table_cell(t, json_is_true(json_object_get(o, "blanket")) ? "yes" : "no");
 	}
 	cli_table_print(t);
@@ -111,7 +120,7 @@ static void print_changes(json_t *rows)
 		cli_table_cell(t, str(o, "po"));
 		cli_table_cell(t, str(o, "supplier"));
 		cli_table_cell(t, str(o, "purpose"));
-		cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "lines")));
+		int_cell(t, o, "lines");
 	}
 	cli_table_print(t);
 }
@@ -119,22 +128,17 @@ static void print_changes(json_t *rows)
 /* An 855: a row per acknowledgment. */
 static void print_855(json_t *acks)
 {
-	cli_table *t = cli_table_new("PO|>LINE|DECISION|PROMISE|>QTY|NOTE|REASON", 1);
+	cli_table *t = cli_table_new("PO|>LINE|>RELEASE|DECISION|PROMISE|>QTY|NOTE|REASON", 1);
 	json_t *o;
 	size_t i;
 
 	json_array_foreach(acks, i, o) {
 		cli_table_cell(t, str(o, "po"));
-		if (json_object_get(o, "line"))
-			cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "line")));
-		else
-			cli_table_cell(t, "");
+		int_cell(t, o, "line");
+		int_cell(t, o, "release");
 		cli_table_cell(t, str(o, "decision"));
 		cli_table_cell(t, str(o, "promise"));
-		if (json_object_get(o, "qty"))
-			cli_table_cellf(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "qty")));
-		else
-			cli_table_cell(t, "");
+		int_cell(t, o, "qty");
 		cli_table_cell(t, str(o, "note"));
 		cli_table_cell(t, str(o, "reason"));
 	}

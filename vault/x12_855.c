@@ -7,6 +7,8 @@
  *   BAK*00*<type>*<po>*<PO date>****<answered on>
  *       type: AK (the whole PO accepted), RJ (rejected), AD (a line
  *       accepted), RD (a line rejected)
+ *       BAK05 the release number, for the answer to a release against a
+ *       blanket order (`po ack --release`: answered whole, AK or RJ)
  *   the whole PO: DTM*068*<promise> (068: current schedule ship)
  *   a line:       PO1*<line>  ACK*<IA|IR>*<qty>*<unit>*068*<promise>  CTT*1
  *   N9*L1*NOTE   MSG*<note>   (and N9*L1*REASON  MSG*<reason>), the text
@@ -28,12 +30,20 @@
 #define MSG_MAX VAULT_X12_VALUE_MAX
 
 static const char SQL_ACKS[] =
-	"SELECT a.po, a.line, a.decision, a.promise, a.qty, a.note, a.reason,"
-	" strftime('%Y%m%d', a.signed_at, 'unixepoch'), strftime('%Y%m%d', p.created_at, 'unixepoch'),"
-	" coalesce(l.unit, 'EA')"
-	" FROM po_acks a JOIN pos p ON p.po = a.po"
-	" LEFT JOIN po_lines l ON l.po = a.po AND l.line = a.line"
-	" WHERE ?1 IS NULL OR a.org = ?1 ORDER BY a.po, a.seq, a.signed_at, a.signed_by";
+	"SELECT po, line, decision, promise, qty, note, reason, answered, po_date, unit, release"
+	" FROM (SELECT a.po, a.line, a.decision, a.promise, a.qty, a.note, a.reason,"
+	"  strftime('%Y%m%d', a.signed_at, 'unixepoch') AS answered,"
+	"  strftime('%Y%m%d', p.created_at, 'unixepoch') AS po_date, coalesce(l.unit, 'EA') AS unit,"
+	"  NULL AS release, a.seq, a.signed_at, a.signed_by, a.org"
+	"  FROM po_acks a JOIN pos p ON p.po = a.po"
+	"  LEFT JOIN po_lines l ON l.po = a.po AND l.line = a.line"
+	" UNION ALL"
+	" SELECT a.po, NULL, a.decision, a.promise, NULL, a.note, a.reason,"
+	"  strftime('%Y%m%d', a.signed_at, 'unixepoch'), strftime('%Y%m%d', p.created_at, 'unixepoch'),"
+	"  'EA', a.release, a.seq, a.signed_at, a.signed_by, a.org"
+	"  FROM release_acks a JOIN pos p ON p.po = a.po)"
+	" WHERE ?1 IS NULL OR org = ?1"
+	" ORDER BY po, release IS NOT NULL, release, seq, signed_at, signed_by";
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -63,14 +73,17 @@ static int write_ack(vault_x12w *x, sqlite3_stmt *st)
 {
 	int line = sqlite3_column_type(st, 1) != SQLITE_NULL;
 	int reject = strcmp(col(st, 2), "rejected") == 0;
-	char promise[9] = "", num[2][24];
+	char promise[9] = "", num[2][24], release[24] = "";
 	int error;
 
 	if (*col(st, 3) && vault_x12w__date(promise, col(st, 3)) < 0)
 		return vault_error__set(VAULT_EINVALID, "its promise '%s' is not a date", col(st, 3));
+	if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+		vault__fmt_message(release, sizeof(release), "%lld",
+				   (long long)sqlite3_column_int64(st, 10));
 	if ((error = vault_x12w__set_begin(x, "855")) < 0 ||
 	    (error = vault_x12w__seg(x, "BAK", "00", line ? (reject ? "RD" : "AD") : (reject ? "RJ" : "AK"),
-				     col(st, 0), col(st, 8), "", "", "", "", col(st, 7), NULL)) < 0)
+				     col(st, 0), col(st, 8), release, "", "", "", col(st, 7), NULL)) < 0)
 		return error;
 	if (!line && promise[0] && (error = vault_x12w__seg(x, "DTM", "068", promise, NULL)) < 0)
 		return error;
@@ -209,8 +222,12 @@ static int on_bak(reader *r, const vault_x12_segment *s)
 	json_object_set_new(r->ack, "decision", json_string(type[0] == 'R' ? "rejected" : "accepted"));
 	if ((error = vault_x12__value_ok(s, 3, "BAK03 (the PO)")) < 0 ||
 	    (error = set_date(r->ack, "po_date", s, 4, "BAK04")) < 0 ||
-	    (*vault_x12__el(s, 9) && (error = set_date(r->ack, "answered", s, 9, "BAK09")) < 0))
+	    (*vault_x12__el(s, 9) && (error = set_date(r->ack, "answered", s, 9, "BAK09")) < 0) ||
+	    (*vault_x12__el(s, 5) && (error = set_number(r->ack, "release", s, 5, "BAK05 (the release)")) < 0))
 		return error;
+	if (json_object_get(r->ack, "release") && r->line_level)
+		return vault_x12__fail(s, "BAK05 names a release, which is answered whole, but BAK02 '%s' "
+				       "answers a line", type);
 	json_object_set_new(r->ack, "po", json_string(vault_x12__el(s, 3)));
 	return 0;
 }

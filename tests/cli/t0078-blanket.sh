@@ -163,6 +163,17 @@ check "po show: each release with its answer" \
 	js s4.json '[(r["release"], r.get("acknowledged"), r.get("promised")) for r in d["releases"]]' \
 	"[(1, 'accepted', '2027-02-25'), (2, 'rejected', None), (3, None, None), (4, None, None)]"
 check "  the PO itself is not acknowledged by them" js s4.json 'd["acknowledgments"]' '[]'
+check "po ack-export writes each answer to a release as an 855 naming it in BAK05" \
+	evalq "q po ack-export > rel.855 && tr '~' '\\n' < rel.855 | grep -c '^BAK\\*00\\*' | grep -qx 2 &&
+	       tr '~' '\\n' < rel.855 | grep -Eq '^BAK\\*00\\*AK\\*PO-B\\*[0-9]{8}\\*1\\*' &&
+	       tr '~' '\\n' < rel.855 | grep -Eq '^BAK\\*00\\*RJ\\*PO-B\\*[0-9]{8}\\*2\\*' &&
+	       tr '~' '\\n' < rel.855 | grep -qx 'DTM\\*068\\*20270225'"
+q edi read --json rel.855 > rel.json
+check "  edi read reads them back as po show has them" \
+	js rel.json '[(a["po"], a["release"], a["decision"], a.get("promise"), a.get("reason")) for a in d]' \
+	"[('PO-B', 1, 'accepted', '2027-02-25', None), ('PO-B', 2, 'rejected', None, 'no capacity')]"
+check "  and the supplier exports them too, its own organization's" \
+	evalq "q --key sam.pem po ack-export > sam.855 && q edi read --json sam.855 | cmp -s - rel.json"
 q --key sam.pem inbox --json > in2.json
 check "the answered releases leave the supplier's inbox" \
 	js in2.json '[i["subject"] for i in d if i["action"] == "answer-release"]' \

@@ -239,6 +239,15 @@ fails 1 "X12 segment 14 \(ACK\): ACK01 'IR' contradicts BAK02" "an 855 whose ACK
 	q edi read contra.855
 sed 's/^PO1\*2\*5/PO1*0*5/' "$FIX/855/po-ack.855" > line0.855
 fails 1 "PO101 \(the line\) '0' is not a whole number from 1" "an 855 naming line 0 is refused" q edi read line0.855
+sed 's/^BAK\*00\*AK\*PO-1\*20261101\*\*/BAK*00*AK*PO-1*20261101*3*/' "$FIX/855/po-ack.855" > rel.855
+check "an 855 naming a release (BAK05) reads as the answer to it" \
+	evalq 'q edi read --json rel.855 | jq -e ".[0].release == 3 and (.[1] | has(\"release\") | not)" > /dev/null'
+sed 's/^BAK\*00\*AD\*PO-1\*20261101\*\*/BAK*00*AD*PO-1*20261101*3*/' "$FIX/855/po-ack.855" > relline.855
+fails 1 "BAK05 names a release, which is answered whole, but BAK02 'AD' answers a line" \
+	"an 855 answering a line of a release is refused" q edi read relline.855
+sed 's/^BAK\*00\*AK\*PO-1\*20261101\*\*/BAK*00*AK*PO-1*20261101*R1*/' "$FIX/855/po-ack.855" > relbad.855
+fails 1 "BAK05 \(the release\) 'R1' is not a whole number from 1" "an 855 whose release is no number is refused" \
+	q edi read relbad.855
 sed '/^ACK\*IA/d; s/^SE\*6\*0002/SE*5*0002/' "$FIX/855/po-ack.855" > noack.855
 fails 1 "answers a line \(BAK02 AC, AD or RD\) with no PO1 and ACK" "an 855 line answer with no ACK is refused" \
 	q edi read noack.855
