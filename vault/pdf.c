@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1722,13 +1723,16 @@ done:
  * takes it a few gigabytes, a dictionary of a million keys 700 MB, and
  * its C API has no limit to set.  So the check runs in a child process
  * (fork, no exec), which the caller watches: past MAX_MEMORY of memory
- * of its own (its resident set over the caller's at the fork) or
- * MAX_SECONDS, it is killed and the file refused.  The child hands back
- * its result (the error code, then the error's message or the findings)
- * through a pipe.
+ * of its own (its resident set over the caller's at the fork) it is
+ * killed, past MAX_SECONDS of CPU time the kernel ends it (RLIMIT_CPU:
+ * CPU, not the clock, which a loaded machine stretches), and the file
+ * is refused; the clock is held to MAX_WALL, should the child wait on
+ * something forever.  The child hands back its result (the error code,
+ * then the error's message or the findings) through a pipe.
  */
 #define MAX_MEMORY (512LL * 1024 * 1024)
-#define MAX_SECONDS 30
+#define MAX_SECONDS 60
+#define MAX_WALL (10 * MAX_SECONDS)
 #define RESULT_MAX (64 * 1024)
 #define TICK_MS 5
 
@@ -1771,7 +1775,10 @@ static void write_all_or_exit(int fd, const void *p, size_t len)
 static void child(int out, char **findings, const json_t *policy_json, const char *type,
 		  const char *file, int fd)
 {
-	int error = vault_pdf__check_here(findings, policy_json, type, file, fd);
+	struct rlimit cpu = { MAX_SECONDS, MAX_SECONDS + 1 };
+	int error = setrlimit(RLIMIT_CPU, &cpu) < 0 ?
+		vault_error__errno(VAULT_ERROR, "cannot check '%s'", file) :
+		vault_pdf__check_here(findings, policy_json, type, file, fd);
 	const char *text = error < 0 ? vault_error_message() : *findings ? *findings : "";
 	int32_t code = error;
 
@@ -1782,11 +1789,11 @@ static void child(int out, char **findings, const json_t *policy_json, const cha
 
 /*
  * Read the child's result until it closes the pipe, watching its memory
- * and the clock: 0 read whole, 1 over MAX_MEMORY, 2 past MAX_SECONDS.
+ * and the clock: 0 read whole, 1 over MAX_MEMORY, 2 past MAX_WALL.
  */
 static int watch(vault_buf *result, int in, pid_t pid, long long base)
 {
-	long long deadline = now_ms() + MAX_SECONDS * 1000LL;
+	long long deadline = now_ms() + MAX_WALL * 1000LL;
 	char buf[4096];
 
 	for (;;) {
@@ -1855,9 +1862,11 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' takes more than %lld MiB of memory to open (an object too large), the limit",
 			file, MAX_MEMORY >> 20);
-	else if (why == 2)
+	else if (why == 2 || (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXCPU) ||
+		 (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL))
 		error = vault_error__set(VAULT_EINVALID,
-			"'%s' takes more than %d seconds to check, the limit", file, MAX_SECONDS);
+			"'%s' takes more than %d seconds to check, the limit", file,
+			why == 2 ? MAX_WALL : MAX_SECONDS);
 	else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || result.len < sizeof(code))
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' could not be checked (the check ended by signal %d)", file,

@@ -57,8 +57,8 @@ int vault_pdf__opens_as_pdf(const char *mime, const void *first, size_t len);
  * naming `file` and what was found; a policy that is not understood is
  * VAULT_EINVALID naming vault.json.  The check runs in a child process
  * the caller watches: one that takes more than 512 MiB of memory of its
- * own (qpdf parsing a huge object whole) or 30 seconds is killed and the
- * file refused.
+ * own (qpdf parsing a huge object whole) or 60 seconds of CPU time is
+ * ended and the file refused.
  */
 int vault_pdf__check(char **findings, const json_t *policy, const char *type,
 		     const char *file, int fd);
