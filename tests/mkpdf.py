@@ -38,6 +38,28 @@
                 'SETUP.EXE' in /DOS
   png-launch    launch, after a PNG's signature and header chunk: a PNG
                 to libmagic, a PDF to a reader (a PNG/PDF polyglot)
+  big-array N   an array of N integers in the catalog (2N bytes)
+  big-dict N    a dictionary of N keys in the catalog
+  os-array N    an array of N integers in an object stream (deflated:
+                a few kilobytes for 10 million)
+  os-dict N     a dictionary of N keys in an object stream
+  os-pad N      an object stream holding [1] and N spaces
+  bomb-hex-nul BYTES  bomb-hex, a NUL (white space in PDF) and a stray
+                byte or two before its digits
+  bomb-a85-nul BYTES  bomb in [/ASCII85Decode /FlateDecode], NULs and
+                "<~" before it
+  exe-hex-nul, exe-a85-nul
+                exe-hex and exe-a85 with NULs between their digits
+  flate-under BYTES   a Flate stream of BYTES zeros in [/ASCIIHexDecode
+                /FlateDecode]
+  pred-rows N   10 streams of 16 bytes, each /Predictor 12 with rows of
+                N bytes (/Columns N)
+  pred-size BYTES     a Flate stream of rows of 1000 bytes, /Predictor 12,
+                inflating to BYTES (a multiple of 1001)
+  bomb-pred BYTES     bomb deflated again behind a PNG predictor:
+                /Filter [/FlateDecode /FlateDecode], the first /Predictor 12
+  exe-png, exe-tiff   'notes.txt' starting MZ behind a PNG predictor (rows
+                of 8, Sub and Up) and a TIFF predictor (2, Colors 1)
   odd           a /DecodeParms array shorter than /Filter, a file
                 specification whose /EF is not a dictionary
 
@@ -104,6 +126,45 @@ def filler(path, size):
     assert got == size, (got, size)
 
 
+def write_os(path, plain, packed):
+    """Objects 1.. of `plain`, then those of `packed` in one object
+    stream (deflated), then the object stream and a cross-reference
+    stream, which an object stream needs."""
+    first = len(plain) + 1
+    heads, bodies = [], bytearray()
+    for k, b in enumerate(packed):
+        heads.append(b'%d %d' % (first + k, len(bodies)))
+        bodies += b + b'\n'
+    head = b' '.join(heads) + b'\n'
+    osnum = first + len(packed)
+    xnum = osnum + 1
+    out, offs = bytearray(b'%PDF-1.7\n%\xe2\xe3\xcf\xd3\n'), {}
+    for i, body in enumerate(plain, 1):
+        offs[i] = len(out)
+        out += b'%d 0 obj\n' % i + body + b'\nendobj\n'
+    offs[osnum] = len(out)
+    out += b'%d 0 obj\n' % osnum + stream(
+        b'/Type /ObjStm /N %d /First %d /Filter /FlateDecode' % (len(packed), len(head)),
+        zlib.compress(head + bytes(bodies), 9)) + b'\nendobj\n'
+    offs[xnum] = len(out)
+    rows = bytearray(b'\0\0\0\0\0\xff\xff')
+    for i in range(1, xnum + 1):
+        if i in offs:
+            rows += b'\1' + offs[i].to_bytes(4, 'big') + b'\0\0'
+        else:
+            rows += b'\2' + osnum.to_bytes(4, 'big') + (i - first).to_bytes(2, 'big')
+    out += b'%d 0 obj\n' % xnum + stream(
+        b'/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R' % (xnum + 1), bytes(rows)) + b'\nendobj\n'
+    out += b'startxref\n%d\n%%%%EOF\n' % offs[xnum]
+    with open(path, 'wb') as f:
+        f.write(out)
+
+
+def junk(body):
+    """one page, and `body` as object 5, which the catalog's /Junk names"""
+    return one_page(b'<< /Type /Catalog /Pages 2 0 R /Junk 5 0 R >>', [body])
+
+
 CATALOG = b'<< /Type /Catalog /Pages 2 0 R >>'
 MZ = b'MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode'
 
@@ -133,6 +194,28 @@ def lzw_zeros(size):
     if nbits:
         data.append(bits << (8 - nbits) & 255)
     return bytes(data)
+
+
+def png_rows(data, width, tags=(1, 2)):
+    """`data` in rows of `width` bytes behind PNG predictors (Sub, Up, ...)"""
+    out, prev = bytearray(), bytes(width)
+    for k in range(0, len(data), width):
+        row = data[k:k + width].ljust(width, b'\0')
+        tag = tags[(k // width) % len(tags)]
+        if tag == 1:
+            enc = bytes((row[x] - (row[x - 1] if x else 0)) & 255 for x in range(width))
+        elif tag == 2:
+            enc = bytes((row[x] - prev[x]) & 255 for x in range(width))
+        else:
+            enc = row
+        out += bytes([tag]) + enc
+        prev = row
+    return bytes(out)
+
+
+def tiff_row(data):
+    """`data` as one row of 8-bit samples behind TIFF predictor 2 (Colors 1)"""
+    return bytes((data[x] - (data[x - 1] if x else 0)) & 255 for x in range(len(data)))
 
 
 def embed(path, name, data, filt=b'', key=b'/F'):
@@ -257,6 +340,60 @@ def main():
             b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',
             [b'<< /Type /Filespec /UF (notes.txt) /F (notes.txt) /DOS (SETUP.EXE) /EF << /F 6 0 R >> >>',
              stream(b'/Type /EmbeddedFile', b'notes\n')]))
+    elif kind == 'big-array':
+        write(path, junk(b'[' + b'0 ' * arg + b']'))
+    elif kind == 'big-dict':
+        write(path, junk(b'<<' + b''.join(b'/k%d 0' % i for i in range(arg)) + b'>>'))
+    elif kind == 'os-array':
+        write_os(path, junk(b'[6 0 R]'), [b'[' + b'0 ' * arg + b']'])
+    elif kind == 'os-dict':
+        write_os(path, junk(b'[6 0 R]'), [b'<<' + b''.join(b'/k%d 0' % i for i in range(arg)) + b'>>'])
+    elif kind == 'os-pad':
+        write_os(path, junk(b'[6 0 R]'), [b'[1]' + b' ' * arg])
+    elif kind == 'bomb-hex-nul':
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/ASCIIHexDecode /FlateDecode]',
+                                                     b'\0 \0x' + bomb(arg).hex().encode() + b'>')))
+    elif kind == 'bomb-a85-nul':
+        import base64
+        data = base64.a85encode(bomb(arg), wrapcol=76).replace(b'\n', b'\n\0')
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/A85 /FlateDecode]',
+                                                     b'\0<~' + data + b'~>')))
+    elif kind == 'exe-hex-nul':
+        embed(path, b'(notes.txt)', b'\0'.join(MZ.hex()[k:k + 2].encode() for k in range(0, len(MZ) * 2, 2)) + b'>',
+              b'/Filter /AHx')
+    elif kind == 'exe-a85-nul':
+        import base64
+        embed(path, b'(notes.txt)', b'\0'.join(bytes([b]) for b in base64.a85encode(zlib.compress(MZ))) + b'~>',
+              b'/Filter [/ASCII85Decode /FlateDecode]')
+    elif kind == 'flate-under':
+        c = zlib.compressobj(9)
+        data = b''.join(c.compress(b'\0' * (1 << 20)) for _ in range(arg >> 20)) + c.flush()
+        write(path, one_page(CATALOG, content=stream(b'/Filter [/ASCIIHexDecode /FlateDecode]',
+                                                     data.hex().encode() + b'>')))
+    elif kind == 'pred-rows':
+        one = stream(b'/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns %d >>' % arg,
+                     zlib.compress(b'\2' * 16))
+        refs = b' '.join(b'%d 0 R' % (5 + i) for i in range(10))
+        write(path, one_page(b'<< /Type /Catalog /Pages 2 0 R /Parts [%s] >>' % refs, [one] * 10))
+    elif kind == 'pred-size':
+        c = zlib.compressobj(9)
+        row = b'\2' + b'\0' * 1000
+        block = row * 1000
+        data = b''.join(c.compress(block) for _ in range(arg // len(block)))
+        data += c.compress(row * (arg % len(block) // len(row))) + c.flush()
+        write(path, one_page(CATALOG, content=stream(
+            b'/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 1000 >>', data)))
+    elif kind == 'bomb-pred':
+        inner = bomb(arg)
+        write(path, one_page(CATALOG, content=stream(
+            b'/Filter [/FlateDecode /FlateDecode] /DecodeParms [<< /Predictor 12 /Columns 64 >> null]',
+            zlib.compress(png_rows(inner, 64), 9))))
+    elif kind == 'exe-png':
+        embed(path, b'(notes.txt)', zlib.compress(png_rows(MZ, 8)),
+              b'/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 8 >>')
+    elif kind == 'exe-tiff':
+        embed(path, b'(notes.txt)', zlib.compress(tiff_row(MZ)),
+              b'/Filter /FlateDecode /DecodeParms << /Predictor 2 /Columns %d >>' % len(MZ))
     elif kind == 'odd':
         write(path, one_page(
             b'<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 5 0 R] >> >> >>',

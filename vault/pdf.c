@@ -19,7 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libdeflate.h>
@@ -525,8 +531,17 @@ typedef struct {
 	z_stream own, *z; /* z: own, or the walk's, reset, for the chain's first */
 	int z_live;       /* own is to be ended */
 	uint64_t acc;
-	int nacc, rl_lit, rl_rep;
+	int nacc, rl_lit, rl_rep, a85_at;
 	lzw_state *lzw;
+	/*
+	 * A /Predictor of a Flate or LZW stage's /DecodeParms: 2 (TIFF) or
+	 * 10 (PNG, a tag byte opening each row); rows of `bpr` bytes
+	 * decoded, `row_at` of the row read.  Decoded (row, prev) only when
+	 * a stage follows or the first bytes are wanted; else counted.
+	 */
+	int pred, bpp, bpc, colors;
+	long long bpr, row_at;
+	unsigned char *row, *prev;
 } stage;
 
 typedef struct {
@@ -546,11 +561,153 @@ typedef struct {
 
 static void feed(chain *c, int i, const unsigned char *p, size_t len);
 
+/* white space as PDF has it (7.2.3): NUL, tab, LF, FF, CR, space */
+static int pdf_white(unsigned char b)
+{
+	return b == 0 || b == '\t' || b == '\n' || b == '\f' || b == '\r' || b == ' ';
+}
+
+static int hex_digit(unsigned char b)
+{
+	return b >= '0' && b <= '9' ? b - '0' : (b | 0x20) >= 'a' && (b | 0x20) <= 'f' ?
+	       (b | 0x20) - 'a' + 10 : -1;
+}
+
+static long long sat_add(long long a, long long b)
+{
+	return a > LLONG_MAX - b ? LLONG_MAX : a + b;
+}
+
+static long long sat_mul(long long a, long long b)
+{
+	return b && a > LLONG_MAX / b ? LLONG_MAX : a * b;
+}
+
+/* Count `n` bytes of work; 0, the chain stopped, past its limit. */
+static int charge(chain *c, long long n)
+{
+	if (n > c->limit - c->work) {
+		c->work = c->limit;
+		c->over = c->stop = 1;
+		return 0;
+	}
+	c->work += n;
+	return 1;
+}
+
+/* ---- predictors (7.4.4.4): PNG's five per row, TIFF's 2 ------------ */
+
+#define PRED_ROW_MAX (1 << 20) /* the widest row decoded, not only counted */
+
+static long long row_in(const stage *s)
+{
+	return s->bpr + (s->pred == 10);
+}
+
+/* TIFF predictor 2 on a row of samples of bpc bits, in place */
+static void tiff_row(const stage *s, unsigned char *r)
+{
+	long long x, samples = s->bpr * 8 / s->bpc;
+	unsigned mask = (1u << s->bpc) - 1;
+
+	if (s->bpc == 8) {
+		for (x = s->colors; x < s->bpr; x++)
+			r[x] = (unsigned char)(r[x] + r[x - s->colors]);
+		return;
+	}
+	for (x = s->colors; x < samples; x++) {
+		long long at = x * s->bpc, left = (x - s->colors) * s->bpc;
+		unsigned v = 0, l = 0;
+		int k;
+
+		for (k = 0; k < s->bpc; k++) {
+			v = v << 1 | (unsigned)(r[(at + k) >> 3] >> (7 - ((at + k) & 7)) & 1);
+			l = l << 1 | (unsigned)(r[(left + k) >> 3] >> (7 - ((left + k) & 7)) & 1);
+		}
+		v = (v + l) & mask;
+		for (k = s->bpc - 1; k >= 0; k--, v >>= 1) {
+			long long bit = at + k;
+			unsigned char m = (unsigned char)(1u << (7 - (bit & 7)));
+
+			r[bit >> 3] = (unsigned char)((r[bit >> 3] & ~m) | ((v & 1) ? m : 0));
+		}
+	}
+}
+
+static unsigned paeth(unsigned a, unsigned b, unsigned c)
+{
+	int p = (int)a + (int)b - (int)c, pa = abs(p - (int)a), pb = abs(p - (int)b),
+	    pc = abs(p - (int)c);
+
+	return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* A whole row of stage i decoded (a PNG row's tag counted) and put out. */
+static void row_done(chain *c, int i, stage *s)
+{
+	unsigned char *r = s->row + (s->pred == 10);
+	long long x;
+
+	if (s->pred == 10) {
+		int tag = s->row[0];
+
+		if (!charge(c, 1))
+			return;
+		for (x = 0; x < s->bpr && tag >= 1 && tag <= 4; x++) {
+			unsigned a = x >= s->bpp ? r[x - s->bpp] : 0, b = s->prev[x],
+				 ul = x >= s->bpp ? s->prev[x - s->bpp] : 0;
+
+			r[x] = (unsigned char)(r[x] + (tag == 1 ? a : tag == 2 ? b :
+						      tag == 3 ? (a + b) / 2 : paeth(a, b, ul)));
+		}
+	} else {
+		tiff_row(s, r);
+	}
+	memcpy(s->prev, r, (size_t)s->bpr);
+	s->row_at = 0;
+	feed(c, i + 1, r, (size_t)s->bpr);
+}
+
+/*
+ * Stage i's output through its predictor: decoded row by row when a
+ * stage follows or the first bytes are wanted, else passed on to be
+ * counted, the place in the row kept.
+ */
+static void predict(chain *c, int i, stage *s, const unsigned char *p, size_t len)
+{
+	long long in = row_in(s);
+
+	if (!s->row) {
+		s->row_at = (s->row_at + (long long)(len % (unsigned long long)in)) % in;
+		feed(c, i + 1, p, len);
+		return;
+	}
+	while (len && !c->stop) {
+		size_t take = len < (unsigned long long)(in - s->row_at) ? len : (size_t)(in - s->row_at);
+
+		memcpy(s->row + s->row_at, p, take);
+		s->row_at += (long long)take;
+		p += take;
+		len -= take;
+		if (s->row_at == in)
+			row_done(c, i, s);
+	}
+}
+
+/* Stage i's output, to stage i + 1 (through the stage's predictor). */
+static void emit(chain *c, int i, const unsigned char *p, size_t len)
+{
+	if (c->st[i].pred)
+		predict(c, i, &c->st[i], p, len);
+	else
+		feed(c, i + 1, p, len);
+}
+
 static void put(chain *c, int i, outbuf *o, unsigned char b)
 {
 	o->buf[o->len++] = b;
 	if (o->len == sizeof(o->buf)) {
-		feed(c, i + 1, o->buf, o->len);
+		emit(c, i, o->buf, o->len);
 		o->len = 0;
 	}
 }
@@ -558,7 +715,7 @@ static void put(chain *c, int i, outbuf *o, unsigned char b)
 static void flush_out(chain *c, int i, outbuf *o)
 {
 	if (o->len)
-		feed(c, i + 1, o->buf, o->len);
+		emit(c, i, o->buf, o->len);
 	o->len = 0;
 }
 
@@ -574,7 +731,7 @@ static void run_flate(chain *c, int i, stage *s, const unsigned char *p, size_t 
 		s->z->avail_out = sizeof(out);
 		rc = inflate(s->z, Z_NO_FLUSH);
 		if (sizeof(out) > s->z->avail_out)
-			feed(c, i + 1, out, sizeof(out) - s->z->avail_out);
+			emit(c, i, out, sizeof(out) - s->z->avail_out);
 		if (rc != Z_OK) {
 			if (rc != Z_BUF_ERROR)
 				s->done = 1;
@@ -644,33 +801,41 @@ static void run_bytes(chain *c, int i, stage *s, const unsigned char *p, size_t 
 
 		switch (s->f) {
 		case F_AHX:
-			if (strchr(" \t\r\n\f", b) && b)
-				break;
+			/*
+			 * White space (NUL is white space in PDF, 7.2.3) and
+			 * whatever is no digit are passed over, as pdf.js
+			 * does: only '>' ends the data
+			 */
 			if (b == '>') {
 				if (s->nacc)
 					put(c, i, &o, (unsigned char)(s->acc << 4));
 				s->done = 1;
-			} else if (b && strchr("0123456789abcdefABCDEF", b)) {
-				s->acc = (s->acc << 4) | (unsigned)(b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10);
+			} else if (hex_digit(b) >= 0) {
+				s->acc = (s->acc << 4) | (unsigned)hex_digit(b);
 				if (++s->nacc == 2) {
 					put(c, i, &o, (unsigned char)s->acc);
 					s->acc = 0;
 					s->nacc = 0;
 				}
-			} else {
-				s->done = 1;
 			}
 			break;
 		case F_A85:
-			if (strchr(" \t\r\n\f", b) && b)
+			/*
+			 * White space (NUL among it) is passed over, a leading
+			 * "<~" too; only '~' ends the data: any other byte is a
+			 * digit, as pdf.js reads it, so that no reader decodes
+			 * more than is counted
+			 */
+			if (pdf_white(b) || (s->a85_at < 2 && b == "<~"[s->a85_at] && ++s->a85_at))
 				break;
+			s->a85_at = 2;
 			if (b == 'z' && s->nacc == 0) {
 				int z;
 
 				for (z = 0; z < 4; z++)
 					put(c, i, &o, 0);
-			} else if (b >= '!' && b <= 'u') {
-				s->acc = s->acc * 85 + (uint64_t)(b - '!');
+			} else if (b != '~') {
+				s->acc = s->acc * 85 + (uint64_t)(b < '!' ? 0 : b > 'u' ? 84 : b - '!');
 				if (++s->nacc == 5) {
 					int z;
 
@@ -775,11 +940,10 @@ static enum filt filter_kind(qpdf_data q, qpdf_oh name, long long *ratio)
 	return F_OTHER;
 }
 
-/* /EarlyChange of the i-th filter's /DecodeParms (1 unless it says 0) */
-static int early_change(qpdf_data q, qpdf_oh dict, int i)
+/* The i-th filter's /DecodeParms (or /DP): the caller's to release. */
+static qpdf_oh decode_parms(qpdf_data q, qpdf_oh dict, int i)
 {
-	qpdf_oh parms = qpdf_oh_get_key(q, dict, "/DecodeParms"), one, early;
-	int yes;
+	qpdf_oh parms = qpdf_oh_get_key(q, dict, "/DecodeParms"), one;
 
 	if (qpdf_oh_is_null(q, parms)) {
 		qpdf_oh_release(q, parms);
@@ -788,16 +952,64 @@ static int early_change(qpdf_data q, qpdf_oh dict, int i)
 	one = !qpdf_oh_is_array(q, parms) ? qpdf_oh_new_object(q, parms) :
 	      i < qpdf_oh_get_array_n_items(q, parms) ? qpdf_oh_get_array_item(q, parms, i) :
 							 qpdf_oh_new_null(q);
-	if (qpdf_oh_is_dictionary(q, one)) {
-		early = qpdf_oh_get_key(q, one, "/EarlyChange");
-		yes = !(qpdf_oh_is_integer(q, early) && qpdf_oh_get_int_value(q, early) == 0);
-		qpdf_oh_release(q, early);
-	} else {
-		yes = 1;
-	}
-	qpdf_oh_release(q, one);
 	qpdf_oh_release(q, parms);
-	return yes;
+	return one;
+}
+
+/* An integer of the parameters, `dflt` when there is none */
+static long long int_param(qpdf_data q, qpdf_oh parms, const char *key, long long dflt)
+{
+	qpdf_oh v;
+	long long got = dflt;
+
+	if (!qpdf_oh_is_dictionary(q, parms))
+		return dflt;
+	v = qpdf_oh_get_key(q, parms, key);
+	if (qpdf_oh_is_integer(q, v))
+		got = qpdf_oh_get_int_value(q, v);
+	qpdf_oh_release(q, v);
+	return got;
+}
+
+/*
+ * A Flate or LZW stage's parameters: /EarlyChange, and a /Predictor
+ * with its row (Colors, BitsPerComponent, Columns; a value below 1 as
+ * its default), its size saturated: a row of a billion bytes is
+ * counted, never held.
+ */
+static void stage_parms(stage *s, qpdf_data q, qpdf_oh dict, int i)
+{
+	qpdf_oh parms = decode_parms(q, dict, i);
+	long long pred = int_param(q, parms, "/Predictor", 1), colors, bpc, columns, bits;
+
+	if (s->lzw)
+		s->lzw->early = int_param(q, parms, "/EarlyChange", 1) != 0;
+	s->pred = pred == 2 ? 2 : pred >= 10 ? 10 : 0;
+	if (s->pred) {
+		colors = int_param(q, parms, "/Colors", 1);
+		bpc = int_param(q, parms, "/BitsPerComponent", 8);
+		columns = int_param(q, parms, "/Columns", 1);
+		colors = colors < 1 ? 1 : colors;
+		bpc = bpc < 1 ? 8 : bpc;
+		columns = columns < 1 ? 1 : columns;
+		bits = sat_mul(sat_mul(columns, colors), bpc);
+		s->bpr = bits / 8 + (bits % 8 != 0);
+		if (s->bpr > LLONG_MAX / 4)
+			s->bpr = LLONG_MAX / 4;
+		bits = sat_mul(colors, bpc);
+		s->bpp = bits > 8LL * PRED_ROW_MAX ? PRED_ROW_MAX : bits < 8 ? 1 : (int)((bits + 7) / 8);
+		s->colors = colors > INT_MAX ? INT_MAX : (int)colors;
+		s->bpc = bpc > INT_MAX ? INT_MAX : (int)bpc;
+	}
+	qpdf_oh_release(q, parms);
+}
+
+/* 1 when stage s's predictor can be decoded, not only counted */
+static int pred_decodable(const stage *s)
+{
+	return !s->pred || (s->bpr <= PRED_ROW_MAX &&
+			    (s->pred == 10 || s->bpc == 1 || s->bpc == 2 || s->bpc == 4 ||
+			     s->bpc == 8 || s->bpc == 16));
 }
 
 /*
@@ -851,10 +1063,15 @@ static void chain_init(chain *c, walk *w, qpdf_oh dict, int *nfilters)
 			if ((s->lzw = calloc(1, sizeof(*s->lzw))) == NULL)
 				abort();
 			lzw_init(s->lzw);
-			s->lzw->early = early_change(q, dict, i);
 		}
+		if (s->f == F_FLATE || s->f == F_LZW)
+			stage_parms(s, q, dict, i);
 		c->n++;
 	}
+	/* a predictor a stage follows is decoded: it must be decodable */
+	for (i = 0; i + 1 < c->n; i++)
+		if (!pred_decodable(&c->st[i]))
+			c->unread = 1;
 	qpdf_oh_release(q, filter);
 }
 
@@ -866,6 +1083,51 @@ static void chain_dispose(chain *c)
 		if (c->st[i].z_live)
 			inflateEnd(&c->st[i].own);
 		free(c->st[i].lzw);
+		free(c->st[i].row);
+		free(c->st[i].prev);
+	}
+}
+
+/*
+ * Before the raw bytes: each predictor's row, which a reader holds
+ * whatever the data, counted; rows to decode allocated.
+ */
+static void chain_start(chain *c)
+{
+	int i;
+
+	for (i = 0; i < c->n && !c->stop; i++) {
+		stage *s = &c->st[i];
+
+		if (!s->pred || !charge(c, s->bpr))
+			continue;
+		if ((i + 1 < c->n || c->head_want) && pred_decodable(s) &&
+		    ((s->row = calloc(1, (size_t)row_in(s))) == NULL ||
+		     (s->prev = calloc(1, (size_t)s->bpr)) == NULL))
+			abort();
+	}
+}
+
+/*
+ * After the raw bytes: a predictor's last row, cut short, is put out
+ * whole, as qpdf does (padded with zeros).
+ */
+static void chain_finish(chain *c)
+{
+	int i;
+
+	for (i = 0; i < c->n && !c->stop; i++) {
+		stage *s = &c->st[i];
+
+		if (!s->pred || s->row_at == 0)
+			continue;
+		if (s->row) {
+			memset(s->row + s->row_at, 0, (size_t)(row_in(s) - s->row_at));
+			row_done(c, i, s);
+		} else if (s->row_at < s->bpr) {
+			charge(c, s->bpr - s->row_at);
+		}
+		s->row_at = 0;
 	}
 }
 
@@ -874,19 +1136,29 @@ static void chain_run(chain *c, const unsigned char *raw, size_t len)
 {
 	size_t at;
 
+	chain_start(c);
 	for (at = 0; at < len && !c->stop; at += CHUNK)
 		feed(c, 0, raw + at, len - at < CHUNK ? len - at : CHUNK);
+	chain_finish(c);
 }
 
-/* The most `raw_len` bytes can decode to through the chain, saturated. */
+/*
+ * The most `raw_len` bytes can cost through the chain, saturated: what
+ * every stage puts out, as it is counted (a predictor's row twice: the
+ * row held, the last row padded).
+ */
 static long long chain_bound(const chain *c, size_t raw_len)
 {
-	long long bound = raw_len > LLONG_MAX ? LLONG_MAX : (long long)raw_len;
+	long long bound = raw_len > LLONG_MAX ? LLONG_MAX : (long long)raw_len, total = 0;
 	int i;
 
-	for (i = 0; i < c->n; i++)
-		bound = bound > LLONG_MAX / c->st[i].ratio ? LLONG_MAX : bound * c->st[i].ratio;
-	return bound;
+	for (i = 0; i < c->n; i++) {
+		bound = sat_mul(bound, c->st[i].ratio);
+		if (c->st[i].pred)
+			bound = sat_add(bound, sat_mul(c->st[i].bpr, 2));
+		total = sat_add(total, bound);
+	}
+	return total;
 }
 
 /* the most an embedded file's first bytes may take to decode */
@@ -909,7 +1181,7 @@ static int stream_head(unsigned char *head, size_t *len, walk *w, qpdf_oh stream
 	*len = 0;
 	chain_init(&c, w, dict, &nfilters);
 	qpdf_oh_release(w->q, dict);
-	if (c.unread || c.n < nfilters) {
+	if (c.unread || c.n < nfilters || (c.n && !pred_decodable(&c.st[c.n - 1]))) {
 		chain_dispose(&c);
 		return -1;
 	}
@@ -1065,7 +1337,13 @@ static int inflate_whole(walk *w, chain *c, const unsigned char *raw, size_t len
 		abort();
 	r = libdeflate_zlib_decompress_ex(w->whole, raw, len, w->whole_out, cap, &in, &out);
 	if (r == LIBDEFLATE_SUCCESS) {
+		/* a predictor: its row, its last row padded (counted only) */
 		c->work = (long long)out;
+		if (c->st[0].pred) {
+			c->st[0].row_at = (long long)(out % (unsigned long long)row_in(&c->st[0]));
+			if (charge(c, c->st[0].bpr))
+				chain_finish(c);
+		}
 		return 1;
 	}
 	if (r == LIBDEFLATE_INSUFFICIENT_SPACE && cap == (size_t)c->limit) {
@@ -1391,8 +1669,8 @@ static int open_pdf(walk *w, int fd)
 	return error < 0 ? error : 1;
 }
 
-int vault_pdf__check(char **findings, const json_t *policy_json, const char *type,
-		     const char *file, int fd)
+int vault_pdf__check_here(char **findings, const json_t *policy_json, const char *type,
+			  const char *file, int fd)
 {
 	policy pol;
 	walk w;
@@ -1434,4 +1712,174 @@ done:
 	if (w.nfindings)
 		*findings = vault_buf__detach(&w.findings);
 	return 0;
+}
+
+/* ---- the check apart: qpdf's memory and time bounded ---------------- */
+
+/*
+ * qpdf parses an object whole when it is first reached, and an object
+ * stream (or a cross-reference stream) is decoded whole first: an array
+ * of 10 million integers (20 MB, or 10 KB deflated in an object stream)
+ * takes it a few gigabytes, a dictionary of a million keys 700 MB, and
+ * its C API has no limit to set.  So the check runs in a child process
+ * (fork, no exec), which the caller watches: past MAX_MEMORY of memory
+ * of its own (its resident set over the caller's at the fork) it is
+ * killed, past MAX_SECONDS of CPU time the kernel ends it (RLIMIT_CPU:
+ * CPU, not the clock, which a loaded machine stretches), and the file
+ * is refused; the clock is held to MAX_WALL, should the child wait on
+ * something forever.  The child hands back its result (the error code,
+ * then the error's message or the findings) through a pipe.
+ */
+#define MAX_MEMORY (512LL * 1024 * 1024)
+#define MAX_SECONDS 60
+#define MAX_WALL (10 * MAX_SECONDS)
+#define RESULT_MAX (64 * 1024)
+#define TICK_MS 5
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The resident set of process `pid` in bytes; -1 when it cannot be read. */
+static long long resident(pid_t pid)
+{
+	char path[64], buf[128];
+	long long pages, size;
+	ssize_t got;
+	int fd;
+
+	if (vault__fmt(path, sizeof(path), "path", "/proc/%d/statm", (int)pid) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (got <= 0)
+		return -1;
+	buf[got] = '\0';
+	if (sscanf(buf, "%lld %lld", &size, &pages) != 2)
+		return -1;
+	return pages * sysconf(_SC_PAGESIZE);
+}
+
+static void write_all_or_exit(int fd, const void *p, size_t len)
+{
+	if (len && vault__write_all(fd, p, len) < 0)
+		_exit(1);
+}
+
+/* In the child: check, write the result, never return. */
+static void child(int out, char **findings, const json_t *policy_json, const char *type,
+		  const char *file, int fd)
+{
+	struct rlimit cpu = { MAX_SECONDS, MAX_SECONDS + 1 };
+	int error = setrlimit(RLIMIT_CPU, &cpu) < 0 ?
+		vault_error__errno(VAULT_ERROR, "cannot check '%s'", file) :
+		vault_pdf__check_here(findings, policy_json, type, file, fd);
+	const char *text = error < 0 ? vault_error_message() : *findings ? *findings : "";
+	int32_t code = error;
+
+	write_all_or_exit(out, &code, sizeof(code));
+	write_all_or_exit(out, text, strlen(text) < RESULT_MAX ? strlen(text) : RESULT_MAX);
+	_exit(0);
+}
+
+/*
+ * Read the child's result until it closes the pipe, watching its memory
+ * and the clock: 0 read whole, 1 over MAX_MEMORY, 2 past MAX_WALL.
+ */
+static int watch(vault_buf *result, int in, pid_t pid, long long base)
+{
+	long long deadline = now_ms() + MAX_WALL * 1000LL;
+	char buf[4096];
+
+	for (;;) {
+		struct pollfd p = { in, POLLIN, 0 };
+		long long rss;
+		int r = poll(&p, 1, TICK_MS);
+
+		if (r < 0 && errno != EINTR)
+			return 2;
+		if (r > 0) {
+			ssize_t got = read(in, buf, sizeof(buf));
+
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				return 0;
+			if (result->len < RESULT_MAX + sizeof(int32_t))
+				vault_buf__add(result, buf, (size_t)got);
+		}
+		if ((rss = resident(pid)) >= 0 && rss - base > MAX_MEMORY)
+			return 1;
+		if (now_ms() > deadline)
+			return 2;
+	}
+}
+
+int vault_pdf__check(char **findings, const json_t *policy_json, const char *type,
+		     const char *file, int fd)
+{
+	vault_buf result = VAULT_BUF_INIT;
+	struct sigaction dfl, chld;
+	int p[2], ws = 0, why, error = 0;
+	int32_t code;
+	long long base;
+	pid_t pid;
+
+	*findings = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
+	/* the exit status is read here, not by the kernel (as sshtool.c) */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &chld);
+	base = resident(getpid());
+	if ((pid = fork()) < 0) {
+		error = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
+		sigaction(SIGCHLD, &chld, NULL);
+		close(p[0]);
+		close(p[1]);
+		return error;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		child(p[1], findings, policy_json, type, file, fd);
+	}
+	close(p[1]);
+	why = watch(&result, p[0], pid, base < 0 ? 0 : base);
+	close(p[0]);
+	if (why)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGCHLD, &chld, NULL);
+	if (why == 1)
+		error = vault_error__set(VAULT_EINVALID,
+			"'%s' takes more than %lld MiB of memory to open (an object too large), the limit",
+			file, MAX_MEMORY >> 20);
+	else if (why == 2 || (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXCPU) ||
+		 (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL))
+		error = vault_error__set(VAULT_EINVALID,
+			"'%s' takes more than %d seconds to check, the limit", file,
+			why == 2 ? MAX_WALL : MAX_SECONDS);
+	else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || result.len < sizeof(code))
+		error = vault_error__set(VAULT_EINVALID,
+			"'%s' could not be checked (the check ended by signal %d)", file,
+			WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+	else {
+		const char *text = vault_buf__str(&result) + sizeof(code);
+
+		memcpy(&code, result.data, sizeof(code));
+		if (code < 0)
+			error = vault_error__set(code, "%s", text);
+		else if (*text && (*findings = strdup(text)) == NULL)
+			abort();
+	}
+	vault_buf__dispose(&result);
+	return error;
 }

@@ -55,9 +55,15 @@ int vault_pdf__opens_as_pdf(const char *mime, const void *first, size_t len);
  * 0 when it passes: *findings is NULL or what it recorded, one finding
  * per line, the caller's to free.  A refusal is VAULT_EINVALID with a message
  * naming `file` and what was found; a policy that is not understood is
- * VAULT_EINVALID naming vault.json.
+ * VAULT_EINVALID naming vault.json.  The check runs in a child process
+ * the caller watches: one that takes more than 512 MiB of memory of its
+ * own (qpdf parsing a huge object whole) or 60 seconds of CPU time is
+ * ended and the file refused.
  */
 int vault_pdf__check(char **findings, const json_t *policy, const char *type,
 		     const char *file, int fd);
+/* The same, in this process, unwatched: for the fuzz target. */
+int vault_pdf__check_here(char **findings, const json_t *policy, const char *type,
+			  const char *file, int fd);
 
 #endif

@@ -457,6 +457,30 @@ static int conflict(git_index *index)
 	}
 }
 
+/*
+ * vault.json (the type allowlists, the pdf policy) changed at both sites
+ * since they parted, to other bytes: refused whole.  git would merge it
+ * line by line, which for a list or a limit set otherwise at each site
+ * gives a file neither site wrote (and verify refuses such a merge); one
+ * rule for all: a change made at one site is taken as that site made it,
+ * a change made at both is settled by hand (undone at one site, pulled,
+ * made again).
+ */
+static int settings_changed_at_both(git_tree *base, git_tree *ours, git_tree *theirs)
+{
+	const git_tree_entry *b = git_tree_entry_byname(base, "vault.json"),
+			     *o = git_tree_entry_byname(ours, "vault.json"),
+			     *t = git_tree_entry_byname(theirs, "vault.json");
+
+	if (!b || !o || !t || git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(b)) ||
+	    git_oid_equal(git_tree_entry_id(t), git_tree_entry_id(b)) ||
+	    git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(t)))
+		return 0;
+	return vault_error__set(VAULT_EEXISTS,
+		"both sites changed vault.json (the types allowed, the pdf policy) since they "
+		"parted; nothing was merged: undo the change at one site, pull, and make it again");
+}
+
 /* A signed merge of `theirs` into `head`, written by the acting user. */
 static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 		 const char *url)
@@ -489,7 +513,8 @@ static int merge(git_oid *out, vault *v, git_commit *head, git_commit *theirs,
 		error = vault_error__git(VAULT_ERROR, "cannot find where the sites parted");
 		goto done;
 	}
-	if ((error = vault_verify__same_document(v, base_tree, ours_tree, their_tree)) < 0)
+	if ((error = vault_verify__same_document(v, base_tree, ours_tree, their_tree)) < 0 ||
+	    (error = settings_changed_at_both(base_tree, ours_tree, their_tree)) < 0)
 		goto done;
 	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
 	if (git_merge_trees(&index, repo, base_tree, ours_tree, their_tree, &mo) < 0) {

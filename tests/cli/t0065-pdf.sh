@@ -10,7 +10,8 @@
 # a widget's /Parent are found; pages count as a viewer reaches them; a
 # bomb is found whatever /Length says and through every filter stage; an
 # embedded executable by any of its names, whole, or its first bytes
-# through its filters.
+# through its filters (ASCIIHex and ASCII85 past a NUL, PNG and TIFF
+# predictors); a predictor's rows are counted.
 . "$(dirname "$0")/lib.sh"
 
 MKPDF="python3 $TESTS_DIR/../mkpdf.py"
@@ -21,13 +22,19 @@ $MKPDF bomb bomb.pdf 536870912
 for k in page-aa widget-aa; do $MKPDF "$k" "$k.pdf"; done
 $MKPDF kids-repeat kids-repeat.pdf 10000
 $MKPDF untyped untyped.pdf 10000
-$MKPDF arrays arrays.pdf 2000000
+$MKPDF arrays arrays.pdf 260000
 for k in bomb-length bomb-flate2 bomb-hex bomb-lzw; do $MKPDF "$k" "$k.pdf" 536870912; done
 $MKPDF bomb-lzw lzw.pdf 2000000
 $MKPDF bomb-many bomb-many.pdf 536870912
 $MKPDF bomb-many-cut bomb-many-cut.pdf 536870912
 $MKPDF bomb-cut bomb-cut.pdf 1073741824
 $MKPDF big-flate big-flate.pdf 6000000
+for k in bomb-hex-nul bomb-a85-nul bomb-pred; do $MKPDF "$k" "$k.pdf" 536870912; done
+$MKPDF flate-under flate-under.pdf 260046848
+$MKPDF pred-rows pred-rows.pdf 20000000
+$MKPDF pred-size pred-under.pdf 255255000
+$MKPDF pred-size pred-over.pdf 270270000
+for k in exe-hex-nul exe-a85-nul exe-png exe-tiff; do $MKPDF "$k" "$k.pdf"; done
 for k in odd bomb-dct exe-dos exe-long exe-dot exe-js exe-unix exe-hex exe-a85 embed-dct long-name slow-head; do
 	$MKPDF "$k" "$k.pdf"
 done
@@ -91,7 +98,7 @@ fails 1 "^qvault: 'kids-repeat\.pdf' has more than 5000 pages, the limit \(vault
 fails 1 "^qvault: 'untyped\.pdf' has more than 5000 pages, the limit \(vault.json pdf max_pages\)$" \
 	"  and leaves without /Type /Page are pages" q add untyped.pdf --doc DWG-P --type drawing
 fails 1 "^qvault: 'arrays\.pdf' has more than 250000 objects, the limit \(vault.json pdf max_objects\)$" \
-	"an array of 2 million empty arrays (4 MB) is refused as it is queued, not at 900 MB" \
+	"an array of 260,000 empty arrays is refused as it is queued (2 million: qpdf itself takes 900 MB, t0108)" \
 	q add arrays.pdf --doc DWG-AR --type drawing
 # every stream with a filter that decodes is decoded as qpdf reads it,
 # whatever /Length says, through every stage of its /Filter
@@ -110,6 +117,40 @@ fails 1 "^qvault: 'bomb-cut\.pdf' has a stream \(object [0-9]+\) that inflates p
 	"a bomb cut in half (no end, no checksum) is still a bomb" q add bomb-cut.pdf --doc DWG-B --type drawing
 ok "a stream inflating to 6 MB, past the 4 MiB decoded at once, is no bomb" \
 	q add big-flate.pdf --doc DWG-BIG --type drawing
+# ASCIIHex and ASCII85 read as the most lenient reader reads them: NUL
+# is white space in PDF (7.2.3), a stray byte or "<~" is passed over;
+# only '>' and '~' end them.  A chain counts every stage's output.
+fails 1 "^qvault: 'bomb-hex-nul\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb \(vault.json pdf max_inflate\)$" \
+	"a bomb in [/ASCIIHexDecode /FlateDecode] after a NUL and a stray byte is refused" \
+	q add bomb-hex-nul.pdf --doc DWG-B --type drawing
+fails 1 "^qvault: 'bomb-a85-nul\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb \(vault.json pdf max_inflate\)$" \
+	"  and one in [/A85 /FlateDecode] after a NUL and <~, a NUL on every line" \
+	q add bomb-a85-nul.pdf --doc DWG-B --type drawing
+ok "[/ASCIIHexDecode /FlateDecode] of 248 MiB (its hex 0.5 MB): under the budget, counted whole" \
+	q add flate-under.pdf --doc DWG-FU --type drawing
+fails 1 "^qvault: 'exe-hex-nul\.pdf' embeds an executable 'notes\.txt' \(object [0-9]+\), which a coc may not hold$" \
+	"an embedded program in ASCIIHex, NULs between its digits, is found by its first bytes" \
+	q add exe-hex-nul.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-a85-nul\.pdf' embeds an executable 'notes\.txt'" \
+	"  and in [/ASCII85Decode /FlateDecode]" q add exe-a85-nul.pdf --doc COC-X --type coc
+# a /Predictor: a reader holds a row and pads the last (qpdf puts out a
+# whole row of 20 MB for 16 bytes); both counted; decoded when a filter
+# follows it or the first bytes of an embedded file are wanted
+fails 1 "^qvault: 'pred-rows\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb \(vault.json pdf max_inflate\)$" \
+	"10 streams of 16 bytes with a PNG predictor's rows of 20 MB are a bomb" \
+	q add pred-rows.pdf --doc DWG-B --type drawing
+ok "a PNG-predicted stream of 255,255,000 bytes (rows of 1000) is no bomb" \
+	q add pred-under.pdf --doc DWG-PU --type drawing
+fails 1 "^qvault: 'pred-over\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes" \
+	"  one of 270,270,000 is" q add pred-over.pdf --doc DWG-B --type drawing
+fails 1 "^qvault: 'bomb-pred\.pdf' has a stream \(object [0-9]+\) that inflates past 268435456 bytes, a compression bomb \(vault.json pdf max_inflate\)$" \
+	"a bomb deflated again behind a PNG predictor ([/FlateDecode /FlateDecode]) is refused" \
+	q add bomb-pred.pdf --doc DWG-B --type drawing
+fails 1 "^qvault: 'exe-png\.pdf' embeds an executable 'notes\.txt' \(object [0-9]+\), which a coc may not hold$" \
+	"an embedded program behind a PNG predictor (Sub and Up rows) is found by its first bytes" \
+	q add exe-png.pdf --doc COC-X --type coc
+fails 1 "^qvault: 'exe-tiff\.pdf' embeds an executable 'notes\.txt' \(object [0-9]+\), which a coc may not hold$" \
+	"  and behind a TIFF predictor" q add exe-tiff.pdf --doc COC-X --type coc
 ok "odd parameters (/DecodeParms short, /EF no dictionary) are read without a word from qpdf" \
 	sh -c 'q add odd.pdf --doc COC-ODD --type coc 2> odd.err && ! test -s odd.err'
 fails 1 "^qvault: 'bomb-dct\.pdf' has a stream \(object [0-9]+\) whose filters cannot be checked for a compression bomb$" \
