@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "marking.h"
 #include "record.h"
 #include "sign.h"
 #include "util.h"
@@ -508,13 +509,17 @@ int vault__viewer(char **org, vault *v)
 
 	*org = NULL;
 	if (!v->key && !v->reader)
-		return 0;
+		return vault_marking__refresh(v, NULL, NULL, NULL);
 	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
 	error = vault__whoami(&u, v, tree);
+	if (error == 0)
+		error = vault_marking__refresh(v, &u, vault_user__scope(&u), tree);
 	git_tree_free(tree);
-	if (error < 0)
+	if (error < 0) {
+		vault_user_dispose(&u);
 		return error;
+	}
 	if (vault_user__scope(&u))
 		*org = vault__strdup(vault_user__scope(&u));
 	vault_user_dispose(&u);
