@@ -2,7 +2,7 @@
  * journal.h - the access journal of export-controlled data (issue 21).
  *
  * Every download of a marked revision's bytes (vault_doc_cat: cat, the
- * API's and the shell's, an export or bundle) is first recorded in
+ * API's and the shell's, an export or bundle; a diff's text) is first recorded in
  * qvault/journal, one line an entry, before a byte is given out; a
  * download that cannot be recorded is refused.  A line is
  *
@@ -12,7 +12,7 @@
  * before (without its LF; 64 zeros for the first), "at": time, "user",
  * "org", "via": "cli" | "shell" (qvault shell) | "server" (qvault serve:
  * API, portal), "server": the server user acting (shell) or null, "how":
- * "cat" | "export", "doc", "rev", "file", "sha256", "marking"}.  SIG is the
+ * "cat" | "export" | "diff" (a text file's lines shown), "doc", "rev", "file", "sha256", "marking"}.  SIG is the
  * base64 of the SSHSIG (namespace qvault-journal) of ENTRY's bytes by the
  * vault's server key (qvault/server.pem, user qvault-server), its armor
  * lines joined.

@@ -63,6 +63,13 @@ if command -v curl > /dev/null; then
 else
 	_skip "no curl: the API's downloads are not tried"
 fi
+make_text spec-a.csv H1
+make_text spec-b.csv H2
+q --key bea.pem release SPEC-T --rev A spec-a.csv --type spec --to acme > /dev/null
+q --key bea.pem release SPEC-T --rev B spec-b.csv --type spec --to acme --marking ITAR > /dev/null
+check "  a diff showing a marked spec's lines: journalled as a diff" sh -c '
+	q --key sam.pem diff SPEC-T@B | grep -q H2 &&
+	entry "$(wc -l < '"$J"')" "e[\"how\"]" diff "e[\"doc\"]" SPEC-T "e[\"rev\"]" B'
 ENTRIES=$(wc -l < "$J")
 
 # ---- who exports it; stock tools check it ----------------------------------------
