@@ -321,6 +321,7 @@ int cli_print_json(json_t *j);
 extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show,
 	cli_cmd_cat, cli_cmd_list, cli_cmd_log, cli_cmd_reindex, cli_cmd_gc, cli_cmd_key_generate,
 	cli_cmd_user_add, cli_cmd_user_set, cli_cmd_user_list, cli_cmd_user_revoke,
+	cli_cmd_user_attest, cli_cmd_org_attest, cli_cmd_journal_export,
 	cli_cmd_token_create, cli_cmd_token_list, cli_cmd_token_revoke,
 	cli_cmd_keys_allowed_signers, cli_cmd_types_list, cli_cmd_types_allow,
 	cli_cmd_types_deny, cli_cmd_release, cli_cmd_obsolete, cli_cmd_ack,

@@ -9,6 +9,9 @@ static const cli_opt release_opts[] = {
 	{ "to", 0, OPT_VALUE, "ORG[,ORG]", "the organizations it is distributed to" },
 	{ "reason", 0, OPT_VALUE, "TEXT", "why (an ECN, say)" },
 	{ "effective", 0, OPT_VALUE, "DATE", "effective from YYYY-MM-DD" },
+	{ "marking", 0, OPT_VALUE, "MARK", "export control: ITAR, EAR:ECCN (EAR:9E003), EAR99 or CUI; "
+	  "each organization must hold an attestation clearing it" },
+	{ "licence", 0, OPT_VALUE, "TEXT", "the licence or exemption a marked revision moves under" },
 	{ "type", 't', OPT_VALUE, "TYPE", "drawing (default) or spec" },
 	{ "title", 0, OPT_VALUE, "T", "title" },
 	{ "part", 'p', OPT_LIST, "PN", "part number it applies to (repeatable)" },
@@ -71,6 +74,8 @@ static int run_release(const cli_command *cmd, cli_args *a, vault *v)
 	r.to = orgs;
 	r.reason = cli_opt_value(cmd, a, "reason");
 	r.effective = cli_opt_value(cmd, a, "effective");
+	r.marking = cli_opt_value(cmd, a, "marking");
+	r.licence = cli_opt_value(cmd, a, "licence");
 	error = vault_doc_release(&rev, v, &o, &r);
 	free(orgs);
 	free(list);
@@ -80,6 +85,9 @@ static int run_release(const cli_command *cmd, cli_args *a, vault *v)
 		error = cli_print_json(cli_revision_json(&rev));
 	} else {
 		printf("released %s@%s to %s in commit %.12s\n", rev.doc, rev.rev, to, rev.commit);
+		if (rev.marking)
+			printf("  marked %s%s%s\n", rev.marking, rev.licence ? ", under " : "",
+			       rev.licence ? rev.licence : "");
 		printf("  file   %s\n  sha256 %s\n", rev.files[0].name, rev.files[0].sha256);
 		error = EXIT_OK;
 	}

@@ -78,6 +78,9 @@ static void print_revision(vault *v, const vault_revision *r)
 			printf("  effective %s\n", r->effective);
 		if (r->release_reason)
 			printf("  reason   %s\n", r->release_reason);
+		if (r->marking)
+			printf("  marking  %s%s%s\n", r->marking, r->licence ? ", under " : "",
+			       r->licence ? r->licence : "");
 	}
 	if (r->obsoleted_by) {
 		vault_time_format(when, sizeof(when), r->obsoleted_at);

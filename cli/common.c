@@ -376,9 +376,15 @@ json_t *cli_revision_json(const vault_revision *rev)
 		json_object_set_new(j, "seq", json_integer((json_int_t)rev->seq));
 	if (j && rev->released_by) {
 		vault_time_format(when, sizeof(when), rev->released_at);
-		json_object_set_new(j, "release", json_pack("{s:s, s:s, s:s?, s:s?}",
+		json_t *rel = json_pack("{s:s, s:s, s:s?, s:s?}",
 			"by", rev->released_by, "at", when, "reason", rev->release_reason,
-			"effective", rev->effective));
+			"effective", rev->effective);
+
+		if (rel && rev->marking)
+			json_object_set_new(rel, "marking", json_string(rev->marking));
+		if (rel && rev->licence)
+			json_object_set_new(rel, "licence", json_string(rev->licence));
+		json_object_set_new(j, "release", rel);
 	}
 	if (j && rev->obsoleted_by) {
 		vault_time_format(when, sizeof(when), rev->obsoleted_at);

@@ -91,7 +91,8 @@ static char *in_effect_for(vault *v, const char *doc, const char *org)
 	if (sqlite3_prepare_v2(vault_index__db(v->index),
 		"SELECT r.rev, EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = r.doc AND o.rev = r.rev)"
 		" FROM revisions r JOIN distribution d ON d.doc = r.doc AND d.rev = r.rev"
-		" WHERE r.doc = ?1 AND d.org = ?2 ORDER BY r.seq DESC LIMIT 1",
+		" WHERE r.doc = ?1 AND d.org = ?2 AND " VAULT_INDEX_CLEARED("r.doc", "r.rev", "?2")
+		" ORDER BY r.seq DESC LIMIT 1",
 		-1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
@@ -476,7 +477,8 @@ int vault_acks(vault_ack_list **out, vault *v, const char *doc, const char *rev)
 		" a.time, a.commit_id FROM acks a JOIN revisions r ON r.doc = a.doc AND r.rev = a.rev"
 		" WHERE a.doc = ?1 AND (?2 IS NULL OR a.rev = ?2)"
 		" AND (?3 IS NULL OR (a.org = ?3 AND (r.org = ?3 OR EXISTS (SELECT 1 FROM distribution d"
-		"  WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))))"
+		"  WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))"
+		" AND " VAULT_INDEX_CLEARED("r.doc", "r.rev", "?3") "))"
 		" ORDER BY (SELECT seq FROM events e WHERE e.commit_id = a.commit_id), a.name",
 		-1, &st, NULL) != SQLITE_OK) {
 		free(own);

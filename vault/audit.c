@@ -145,6 +145,7 @@ static const struct {
 	  " WHERE (?1 IS NULL OR d.org = ?1) AND l.released_at < ?2"
 	  " AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
 	  " AND NOT EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = d.doc AND o.rev = d.rev)"
+	  " AND " VAULT_INDEX_CLEARED("d.doc", "d.rev", "?3")
 	  " ORDER BY l.released_at", { "revision", "org", "released_at" },
 	  { "revision", "org" }, -1, 0 },
 	{ "expired", "certificate or approval past its expiry date",

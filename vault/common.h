@@ -28,6 +28,7 @@ struct vault {
 	char *on_behalf;        /* the user a server key acts for (qvault shell) */
 	char *reader;           /* the user reads answer for, with no key (qvault serve) */
 	char via[VAULT_NAME_MAX + 1]; /* set by vault__whoami: the server user acting */
+	const char *journal_how; /* what a download is for the access journal (NULL: "cat") */
 	vault__meter progress;     /* how far long work got, for the caller */
 	/* the rules of history, held against each new commit before it is
 	 * published (verify.c's, handed down so the commit path does not

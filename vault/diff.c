@@ -18,6 +18,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "journal.h"
 #include "store.h"
 #include "util.h"
 
@@ -119,6 +120,12 @@ static int read_checked(vault_buf *out, vault *v, const vault_revision *r, const
 		EVP_MD_CTX_free(s.sha);
 		return vault_error__set(VAULT_ERROR, "cannot read '%s' of '%s@%s'", f->name, r->doc,
 					r->rev);
+	}
+	/* a marked revision's lines shown are a download: journalled first */
+	if (r->marking && (error = vault_journal__record(v, r->doc, r->rev, f->name, f->sha256,
+							 r->marking, "diff")) < 0) {
+		EVP_MD_CTX_free(s.sha);
+		return error;
 	}
 	error = vault_store__read_blob(v->store, &id, slurp_chunk, &s);
 	EVP_DigestFinal_ex(s.sha, md, NULL);

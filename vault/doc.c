@@ -29,6 +29,8 @@
 #include "pdf.h"
 #include "txn.h"
 #include "user.h"
+#include "journal.h"
+#include "marking.h"
 #include "record.h"
 #include "rules.h"
 #include "util.h"
@@ -494,6 +496,25 @@ static int commit_message(vault_buf *buf, const job *jobs, size_t n)
  * of content; a content refusal aborts the pack (batch) or happens before
  * the first byte is stored (single add).
  */
+/*
+ * Whether organization `org` may be released a revision marked `m` at the
+ * transaction's time (marking.h; verify holds the release to the same).
+ */
+static int release_cleared(vault *v, vault_txn *t, const char *org, const char *m)
+{
+	char day[16];
+	int ok = 0, error;
+
+	vault_marking__today(day, sizeof(day), t->now);
+	if ((error = vault_marking__org_cleared(&ok, v->store, t->root, org, m, day)) < 0)
+		return error;
+	if (!ok)
+		return vault_error__set(VAULT_EDENIED,
+			"organization '%s' holds no attestation in force that clears %s "
+			"(see qvault org attest)", org, m);
+	return 0;
+}
+
 /* Check a release's organizations and date against the tree. */
 static int check_release(vault_txn *t, vault *v, const vault_release_options *rel,
 			 const job *j)
@@ -516,6 +537,12 @@ static int check_release(vault_txn *t, vault *v, const vault_release_options *re
 		return error;
 	if (rel->effective && (error = vault_record__date_check("effective date", rel->effective)) < 0)
 		return error;
+	if (rel->marking && (error = vault_marking__check(rel->marking)) < 0)
+		return error;
+	if (rel->licence && !rel->marking)
+		return vault_error__set(VAULT_EINVALID, "a licence is given with a marking (--marking)");
+	if (rel->licence && (error = vault_record__text_check("licence", rel->licence, 128)) < 0)
+		return error;
 	if ((error = vault_user__list(&users, v->store, t->root)) < 0)
 		return error;
 	for (i = 0; i < rel->nto && !error; i++) {
@@ -527,6 +554,8 @@ static int check_release(vault_txn *t, vault *v, const vault_release_options *re
 		if (k == users->count)
 			error = vault_error__set(VAULT_ENOTFOUND,
 				"no user belongs to organization '%s'", rel->to[i]);
+		else if (rel->marking)
+			error = release_cleared(v, t, rel->to[i], rel->marking);
 	}
 	vault_user_list_free(users);
 	return error;
@@ -548,6 +577,8 @@ static int put_release(vault_txn *t, vault *v, const vault_release_options *rel,
 	r.nto = rel->nto;
 	r.reason = (char *)(uintptr_t)rel->reason;
 	r.effective = (char *)(uintptr_t)rel->effective;
+	r.marking = (char *)(uintptr_t)rel->marking;
+	r.licence = (char *)(uintptr_t)rel->licence;
 	r.by = t->actor.name;
 	r.at = t->now;
 	if ((error = vault_record__release_dump(&json, &len, &r)) < 0)
@@ -813,7 +844,8 @@ static int cat_file(vault *v, const vault_revision *rev, const vault_file *f, in
  * index records it for the viewer, never the caller's copy, so that only
  * what vault_doc_get shows the viewer can be read.
  */
-static int file_to_cat(vault_file *out, vault *v, const vault_revision *rev, size_t index)
+static int file_to_cat(vault_file *out, char **marking, vault *v, const vault_revision *rev,
+		       size_t index)
 {
 	vault_revision seen;
 	char *org;
@@ -833,6 +865,7 @@ static int file_to_cat(vault_file *out, vault *v, const vault_revision *rev, siz
 		out->name = vault__strdup(out->name);
 		out->mime = vault__strdup(out->mime);
 		out->findings = NULL;
+		*marking = vault__strdup(seen.marking);
 	}
 	vault_revision_dispose(&seen);
 	return error;
@@ -841,13 +874,19 @@ static int file_to_cat(vault_file *out, vault *v, const vault_revision *rev, siz
 int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd)
 {
 	vault_file file = { 0 };
+	char *marking = NULL;
 	int error;
 
 	if (!rev->doc || !rev->rev)
 		return vault_error__set(VAULT_EINVALID, "no revision to read");
-	if ((error = file_to_cat(&file, v, rev, index)) < 0)
+	if ((error = file_to_cat(&file, &marking, v, rev, index)) < 0)
 		return error;
-	error = cat_file(v, rev, &file, fd);
+	/* a marked revision's bytes go out only once the journal holds it */
+	if (!marking || (error = vault_journal__record(v, rev->doc, rev->rev, file.name, file.sha256,
+							 marking, v->journal_how ? v->journal_how :
+							 "cat")) == 0)
+		error = cat_file(v, rev, &file, fd);
+	free(marking);
 	free(file.name);
 	free(file.mime);
 	return error;
@@ -1243,6 +1282,41 @@ static void check_file(const vault_change_ctx *c, const char *path)
 	}
 }
 
+/*
+ * A marked release: its marking and licence well formed, and every
+ * organization it went to cleared for the marking on its day by the
+ * attestations of the tree before it (release_cleared's rule).
+ */
+static void check_marking(const vault_change_ctx *c, const char *path)
+{
+	vault_release r;
+	char *data = NULL, day[16];
+	size_t len, i;
+	int ok;
+
+	if (vault_store__read_path(&data, &len, c->store, c->tree, path) < 0)
+		return;
+	ok = vault_record__release_parse(&r, data, len);
+	free(data);
+	if (ok < 0)
+		return; /* check_state says it */
+	vault_marking__today(day, sizeof(day), c->time);
+	if (r.licence && (!r.marking || vault_record__text_check("licence", r.licence, 128) < 0))
+		c->found(c, path, "the release's licence is malformed or has no marking");
+	if (r.marking && vault_marking__check(r.marking) < 0)
+		c->found(c, path, "%s", vault_error_message());
+	else if (r.marking)
+		for (i = 0; i < r.nto; i++) {
+			ok = 0;
+			if (!c->before || vault_marking__org_cleared(&ok, c->store, c->before, r.to[i],
+								     r.marking, day) < 0 || !ok)
+				c->found(c, path, "%s@%s marked %s is released to organization '%s', "
+					 "which held no attestation clearing it", r.doc, r.rev,
+					 r.marking, r.to[i]);
+		}
+	vault_record__release_dispose(&r);
+}
+
 static void check_release_file(const vault_change_ctx *c, const char *path)
 {
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
@@ -1252,6 +1326,7 @@ static void check_release_file(const vault_change_ctx *c, const char *path)
 		return;
 	vault_rules__beside_a_record(c, path, rest, c->tree);
 	check_state(c, path, doc, rev, 1);
+	check_marking(c, path);
 	{
 		/* a withdrawn upload counts for nothing: it is never released after */
 		char withdrawn[VAULT_PATH_MAX];
@@ -1274,8 +1349,8 @@ static void check_obsolete_file(const vault_change_ctx *c, const char *path)
 }
 
 static const char SQL_RELEASE[] =
-	"INSERT INTO releases (doc, rev, reason, effective, released_by, released_at, commit_id)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	"INSERT INTO releases (doc, rev, reason, effective, released_by, released_at, commit_id,"
+	" marking, licence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 static const char SQL_DISTRIBUTION[] =
 	"INSERT OR IGNORE INTO distribution (doc, rev, org) VALUES (?1, ?2, ?3)";
 static const char SQL_OBSOLETE[] =
@@ -1308,6 +1383,8 @@ static int index_release(const vault_kind_file *f)
 	sqlite3_bind_text(st, 5, r.by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, r.at);
 	sqlite3_bind_text(st, 7, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, r.marking, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, r.licence, -1, SQLITE_STATIC);
 	if ((error = vault_index__step(f->idx, st, "cannot record a release")) < 0)
 		goto done;
 	for (i = 0; i < r.nto && !error; i++) {

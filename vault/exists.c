@@ -59,7 +59,8 @@ int vault__doc_exists(vault *v, const char *doc, const char *rev, const char *vi
 	static const char sql[] =
 		"SELECT 1 FROM revisions r WHERE r.doc = ?1 AND (?2 IS NULL OR r.rev = ?2)"
 		" AND (?3 IS NULL OR r.org = ?3 OR EXISTS (SELECT 1 FROM distribution d"
-		"  WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))";
+		"  WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))"
+		" AND " VAULT_INDEX_CLEARED("r.doc", "r.rev", "?3");
 	int found;
 
 	if ((found = vault_name_check("document number", doc)) < 0 ||

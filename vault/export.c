@@ -136,7 +136,9 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 			error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
 			break;
 		}
+		v->journal_how = "export";
 		error = vault_doc_cat(v, &r, i, fd);
+		v->journal_how = NULL;
 		if (close(fd) < 0 && !error)
 			error = vault_error__errno(VAULT_ERROR, "cannot write '%s'", path);
 		m = add_member(b, name);

@@ -16,14 +16,14 @@ extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[]
 	vault_schema_sql_4[], vault_schema_sql_5[], vault_schema_sql_6[],
 	vault_schema_sql_7[], vault_schema_sql_8[], vault_schema_sql_9[],
 	vault_schema_sql_10[], vault_schema_sql_11[], vault_schema_sql_12[],
-	vault_schema_sql_13[], vault_schema_sql_14[];
+	vault_schema_sql_13[], vault_schema_sql_14[], vault_schema_sql_15[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	NULL, NULL, vault_schema_sql_2, vault_schema_sql_3, vault_schema_sql_4,
 	vault_schema_sql_5, vault_schema_sql_6, vault_schema_sql_7, vault_schema_sql_8,
 	vault_schema_sql_9, vault_schema_sql_10, vault_schema_sql_11, vault_schema_sql_12,
-	vault_schema_sql_13, vault_schema_sql_14
+	vault_schema_sql_13, vault_schema_sql_14, vault_schema_sql_15
 };
 
 #define CACHED_MAX 96
@@ -180,6 +180,11 @@ opened:
 	} else if ((error = migrate(idx)) < 0) {
 		goto fail;
 	}
+	/* the export-control markings this connection's viewer is cleared
+	 * for (marking.c fills it for each read; empty: none) */
+	if ((error = exec(idx, "CREATE TEMP TABLE IF NOT EXISTS cleared"
+			       " (marking TEXT PRIMARY KEY) WITHOUT ROWID")) < 0)
+		goto fail;
 	*out = idx;
 	return 0;
 fail:
@@ -846,7 +851,8 @@ static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 		"SELECT reason, effective, released_by, released_at,"
 		" EXISTS (SELECT 1 FROM releases l JOIN revisions lr ON lr.doc = l.doc AND lr.rev = l.rev"
 		"  WHERE l.doc = ?1 AND lr.seq > ?3 AND (?4 IS NULL OR EXISTS (SELECT 1"
-		"  FROM distribution d WHERE d.doc = l.doc AND d.rev = l.rev AND d.org = ?4)))"
+		"  FROM distribution d WHERE d.doc = l.doc AND d.rev = l.rev AND d.org = ?4)"
+		"  AND " VAULT_INDEX_CLEARED("l.doc", "l.rev", "?4") ")), marking, licence"
 		" FROM releases WHERE doc = ?1 AND rev = ?2", -1, &st, NULL) != SQLITE_OK)
 		return db_error(idx, "prepare");
 	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
@@ -860,6 +866,8 @@ static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 		rev->released_by = column_dup(st, 2);
 		rev->released_at = sqlite3_column_int64(st, 3);
 		later = sqlite3_column_int(st, 4) > 0;
+		rev->marking = column_dup(st, 5);
+		rev->licence = column_dup(st, 6);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -14,7 +14,7 @@
 #include "store.h"
 #include "vault.h"
 
-#define VAULT_INDEX_VERSION 14
+#define VAULT_INDEX_VERSION 15
 
 /*
  * SQL: whether a supplier of organization `org` (a parameter such as
@@ -22,9 +22,25 @@
  * its own organization's, or released to it.  The one rule of every read
  * that filters revisions by their viewer.
  */
-#define VAULT_INDEX_VISIBLE(r, org) "(" org " IS NULL OR " r ".org = " org \
+#define VAULT_INDEX_VISIBLE(r, org) "((" org " IS NULL OR " r ".org = " org \
 	" OR EXISTS (SELECT 1 FROM distribution d WHERE d.doc = " r ".doc AND d.rev = " r ".rev" \
-	" AND d.org = " org "))"
+	" AND d.org = " org ")) AND " VAULT_INDEX_CLEARED(r ".doc", r ".rev", org) ")"
+
+/*
+ * SQL: whether a supplier of organization `org` (NULL: anyone) may see
+ * revision `doc`@`rev` (SQL expressions) for its export-control marking:
+ * unmarked, or marked with one the connection's viewer is cleared for
+ * (temp.cleared, filled by vault_marking__refresh from the viewer's
+ * attestations for each read, "*" for a viewer who sees all;
+ * marking.c holds the rule).  Part of VAULT_INDEX_VISIBLE; said alone
+ * where a read joins `distribution` itself.  `org` may also be an
+ * organization a viewer who sees all names (pending --org): "*" lets
+ * everything through then.
+ */
+#define VAULT_INDEX_CLEARED(doc, rev, org) "(" org " IS NULL OR NOT EXISTS (SELECT 1" \
+	" FROM releases mk WHERE mk.doc = " doc " AND mk.rev = " rev \
+	" AND mk.marking IS NOT NULL AND mk.marking NOT IN (SELECT marking FROM temp.cleared)" \
+	" AND NOT EXISTS (SELECT 1 FROM temp.cleared WHERE marking = '*')))"
 
 /*
  * SQL: the FROM and WHERE of the revisions distributed to an
@@ -42,7 +58,8 @@
 	" AND NOT EXISTS (SELECT 1 FROM distribution d2 JOIN revisions r2" \
 	"  ON r2.doc = d2.doc AND r2.rev = d2.rev WHERE d2.doc = d.doc AND d2.org = d.org" \
 	"  AND r2.seq > r.seq)" \
-	" AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)"
+	" AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.doc = d.doc AND a.rev = d.rev AND a.org = d.org)" \
+	" AND " VAULT_INDEX_CLEARED("d.doc", "d.rev", org)
 
 /* SQL: whether revision `r` is in force: not withdrawn by the organization that added it. */
 #define VAULT_INDEX_IN_FORCE(r) \

@@ -15,6 +15,8 @@ const vault_kind *const vault_kinds[] = {
 	&vault_kind_enrollment_used,
 	&vault_kind_revoked,
 	&vault_kind_user_email,
+	&vault_kind_user_attestation,
+	&vault_kind_org_attestation,
 	&vault_kind_revision,
 	&vault_kind_revision_file,
 	&vault_kind_release,

@@ -16,6 +16,8 @@ extern const vault_kind vault_kind_user;            /* trust.c: users/NAME/user.
 extern const vault_kind vault_kind_enrollment;      /* enroll.c: enrollments/NAME/request.json */
 extern const vault_kind vault_kind_enrollment_used; /* enroll.c: enrollments/NAME/used.json */
 extern const vault_kind vault_kind_user_email;      /* trust.c: users/NAME/email/N.json */
+extern const vault_kind vault_kind_user_attestation; /* attest.c: attestations/users/NAME/N.json */
+extern const vault_kind vault_kind_org_attestation;  /* attest.c: attestations/orgs/ORG/N.json */
 extern const vault_kind vault_kind_revoked;         /* trust.c: users/NAME/revoked.json */
 extern const vault_kind vault_kind_revision;        /* doc.c: docs/.../DOC/REV/record.json */
 extern const vault_kind vault_kind_revision_file;   /* doc.c: .../REV/files/... */

@@ -118,7 +118,8 @@ static int lookups_init(lookups *q, vault *v)
 	    /* a supplier attaches what it may see: its own, or released to it */
 	    sqlite3_prepare_v2(db, "SELECT 1 FROM revisions r WHERE r.doc = ?1 AND r.rev = ?2"
 			       " AND (?3 IS NULL OR r.org = ?3 OR EXISTS (SELECT 1 FROM distribution d"
-			       " WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))",
+			       " WHERE d.doc = r.doc AND d.rev = r.rev AND d.org = ?3))"
+			       " AND " VAULT_INDEX_CLEARED("r.doc", "r.rev", "?3"),
 			       -1, &q->doc, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT supplier FROM lots WHERE lot = ?1",
 			       -1, &q->lot, NULL) != SQLITE_OK ||

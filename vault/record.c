@@ -591,6 +591,8 @@ void vault_revision_dispose(vault_revision *rev)
 	free(rev->org);
 	free(rev->expires);
 	free(rev->review_by);
+	free(rev->marking);
+	free(rev->licence);
 	for (i = 0; i < rev->nto; i++)
 		free(rev->to[i]);
 	free(rev->to);
@@ -643,12 +645,17 @@ int vault_record__release_dump(char **out, size_t *len, const vault_release *r)
 		json_object_set_new(root, "reason", json_string(r->reason));
 	if (root && r->effective)
 		json_object_set_new(root, "effective", json_string(r->effective));
+	if (root && r->marking)
+		json_object_set_new(root, "marking", json_string(r->marking));
+	if (root && r->licence)
+		json_object_set_new(root, "licence", json_string(r->licence));
 	return vault_record__dump(out, len, root);
 }
 
 int vault_record__release_parse(vault_release *r, const char *data, size_t len)
 {
 	const char *kind, *doc, *rev, *by, *at, *reason = NULL, *eff = NULL;
+	const char *marking = NULL, *licence = NULL;
 	json_t *root, *to, *o;
 	json_error_t jerr;
 	size_t i;
@@ -657,10 +664,11 @@ int vault_record__release_parse(vault_release *r, const char *data, size_t len)
 	memset(r, 0, sizeof(*r));
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root || json_unpack_ex(root, &jerr, JSON_STRICT,
-			"{s:s, s:i, s:s, s:s, s:o, s?:s, s?:s, s:s, s:s}",
+			"{s:s, s:i, s:s, s:s, s:o, s?:s, s?:s, s:s, s:s, s?:s, s?:s}",
 			"record", &kind, "format", &format, "doc", &doc, "rev", &rev,
 			"to", &to, "reason", &reason, "effective", &eff,
-			"released_by", &by, "released_at", &at) < 0 ||
+			"released_by", &by, "released_at", &at, "marking", &marking,
+			"licence", &licence) < 0 ||
 	    strcmp(kind, "release") != 0 || format != 1 || !json_is_array(to) ||
 	    parse_time(&r->at, at) < 0) {
 		json_decref(root);
@@ -671,6 +679,8 @@ int vault_record__release_parse(vault_release *r, const char *data, size_t len)
 	r->by = vault__strdup(by);
 	r->reason = vault__strdup(reason);
 	r->effective = vault__strdup(eff);
+	r->marking = vault__strdup(marking);
+	r->licence = vault__strdup(licence);
 	if ((r->to = calloc(json_array_size(to) + 1, sizeof(char *))) == NULL)
 		abort();
 	json_array_foreach(to, i, o)
@@ -689,6 +699,8 @@ void vault_record__release_dispose(vault_release *r)
 	free(r->by);
 	free(r->reason);
 	free(r->effective);
+	free(r->marking);
+	free(r->licence);
 	for (i = 0; i < r->nto; i++)
 		free(r->to[i]);
 	free(r->to);

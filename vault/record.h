@@ -102,6 +102,8 @@ typedef struct {
 	char *effective; /* YYYY-MM-DD, may be NULL */
 	char *by;
 	int64_t at;
+	char *marking;   /* export control: ITAR, EAR:ECCN, EAR99, CUI (marking.h); may be NULL */
+	char *licence;   /* the licence or exemption it moves under; may be NULL */
 } vault_release;
 
 #define VAULT_RELEASE_FILE "release.json"

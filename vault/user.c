@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "marking.h"
 #include "record.h"
 #include "sign.h"
 #include "util.h"
@@ -508,13 +509,15 @@ int vault__viewer(char **org, vault *v)
 
 	*org = NULL;
 	if (!v->key && !v->reader)
-		return 0;
+		return vault_marking__refresh(v, NULL, NULL, NULL);
 	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
 	error = vault__whoami(&u, v, tree);
 	git_tree_free(tree);
-	if (error < 0)
+	if (error < 0) {
+		vault_user_dispose(&u);
 		return error;
+	}
 	if (vault_user__scope(&u))
 		*org = vault__strdup(vault_user__scope(&u));
 	vault_user_dispose(&u);
@@ -543,7 +546,19 @@ int vault_viewer_roles(unsigned *roles, vault *v)
 
 static int act_for(vault_user *u, vault *v, const git_tree *tree);
 
+static int whoami(vault_user *out, vault *v, const git_tree *tree);
+
 int vault__whoami(vault_user *out, vault *v, const git_tree *tree)
+{
+	int error = whoami(out, v, tree);
+
+	/* whoever acts, the markings it is cleared for, before it reads */
+	if (error == 0 && (error = vault_marking__refresh(v, out, vault_user__scope(out), tree)) < 0)
+		vault_user_dispose(out);
+	return error;
+}
+
+static int whoami(vault_user *out, vault *v, const git_tree *tree)
 {
 	char *id, fp[64];
 	int error;

@@ -315,6 +315,41 @@ void vault_type_list_free(vault_type_list *list);
  */
 int vault_types_change(vault *v, const char *type, const char *mime, int allow);
 
+/* ---- export control: attestations (admin only; attest.c, marking.h) ---- */
+
+/*
+ * Record that `name` (a user, `subject` "user", or an organization,
+ * "org") holds `attestation` until `expires` (YYYY-MM-DD, the last day,
+ * today or later): one signed commit by an admin, never by a server on
+ * someone's behalf.  A user attests us-person or cui-trained; an
+ * organization us-org, cui-safeguarding, or licence (with `licence`, its
+ * number or exemption, and `covers`, the marking it covers: ITAR or
+ * EAR:<ECCN>).  Who a marked revision reaches, by them:
+ *
+ *   marking   the organization released to          the supplier user who sees it
+ *   EAR99     nothing                               nothing
+ *   ITAR      us-org, or a licence covering ITAR    us-person
+ *   EAR:X     us-org, or a licence covering EAR:X   us-person, or its org's EAR:X licence
+ *   CUI       cui-safeguarding                      cui-trained
+ *
+ * An expired attestation counts for nothing from the next day (UTC).
+ * A marked revision a supplier's user is not covered for answers every
+ * read exactly as one not released to its organization (VAULT_ENOTFOUND,
+ * left out of lists); the buying side sees every one.
+ */
+int vault_attest(vault *v, const char *subject, const char *name, const char *attestation,
+		 const char *licence, const char *covers, const char *expires);
+
+/*
+ * Write the access journal (every download of a marked revision: who,
+ * when, what, how; journal.h gives its format and why it is
+ * tamper-evident) to `fd`, as stored: one entry a line, each signed by
+ * the server key and chained to the one before.  An admin or auditor
+ * only (VAULT_EDENIED); an empty journal writes nothing.  `verify`
+ * checks it.
+ */
+int vault_journal_export(vault *v, int fd);
+
 /* ---- user administration (admin only, except reading) ------------------ */
 
 /* Register a user; `pubkey` is an OpenSSH public key line. */
@@ -543,6 +578,9 @@ typedef struct {
 	size_t nto;
 	char *release_reason;
 	char *effective;  /* YYYY-MM-DD, or NULL */
+	char *marking;    /* export control of its release (ITAR, EAR:ECCN, EAR99,
+			   * CUI), or NULL; see vault_attest */
+	char *licence;    /* the licence or exemption the release moves under, or NULL */
 	char *released_by;
 	int64_t released_at;
 	char *obsolete_reason;
@@ -604,6 +642,10 @@ typedef struct {
 	size_t nto;
 	const char *reason;    /* NULL: none */
 	const char *effective; /* YYYY-MM-DD, NULL: now */
+	const char *marking;   /* export control: ITAR, EAR:<ECCN>, EAR99 or CUI;
+				* NULL: none.  Each organization must hold an
+				* attestation clearing it (see vault_attest) */
+	const char *licence;   /* the licence or exemption it moves under; NULL: none */
 } vault_release_options;
 
 /*

@@ -18,6 +18,7 @@
 #include "common.h"
 #include "error.h"
 #include "kind.h"
+#include "journal.h"
 #include "kinds.h"
 #include "record.h"
 #include "rules.h"
@@ -304,6 +305,12 @@ static void found(checker *c, const git_oid *commit, const char *subject,
 		git_oid_tostr(x->commit, sizeof(x->commit), commit);
 	x->subject = vault__strdup(subject);
 	x->problem = vault__strdup(problem);
+}
+
+/* A finding of the access journal (journal.h), about no commit. */
+static void journal_found(void *payload, const char *msg)
+{
+	found(payload, NULL, VAULT_JOURNAL_FILE, "%s", msg);
 }
 
 void vault_findings_free(vault_findings *f)
@@ -1515,6 +1522,15 @@ int vault_verify(vault_findings **out, vault *v)
 			if (error < 0)
 				goto done;
 		}
+	}
+	{
+		/* the access journal of marked downloads: its chain and signatures */
+		size_t entries;
+		char journal_head[65];
+
+		if ((error = vault_journal__check(&entries, journal_head, v, root, journal_found,
+						  &c)) < 0)
+			goto done;
 	}
 done:
 	if (index_started) {

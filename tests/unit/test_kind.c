@@ -36,6 +36,12 @@ static void each_record_has_its_kind(void **state)
 	assert_string_equal(kind_of("users/sam/user.json", &m), "user");
 	assert_string_equal(m.key, "sam");
 	assert_string_equal(kind_of("users/sam/revoked.json", &m), "revocation");
+	assert_string_equal(kind_of("attestations/users/sam/000001.json", &m), "attestation");
+	assert_string_equal(m.key, "sam");
+	assert_string_equal(kind_of("attestations/orgs/acme/000002.json", &m),
+			    "organization attestation");
+	assert_string_equal(m.key, "acme");
+	assert_string_equal(kind_of("attestations/teams/acme/000001.json", &m), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "DWG-1", "B/record.json"), &m),
 			    "revision");
 	assert_string_equal(m.key, "DWG-1");

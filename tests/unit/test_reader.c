@@ -28,7 +28,7 @@ static void add_doc(world *w, const char *doc, const char *to)
 	const char *orgs[1] = { to };
 	vault_add_options add = { w->pdf, NULL, doc, "drawing", "A", NULL, NULL, 0, NULL, NULL,
 				  NULL, NULL, NULL };
-	vault_release_options rel = { orgs, 1, NULL, NULL };
+	vault_release_options rel = { orgs, 1, NULL, NULL, NULL, NULL };
 	vault_revision r;
 
 	vault_set_key(w->v, w->buyer);
