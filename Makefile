@@ -9,7 +9,7 @@
 #   make bench      run the benchmarks (minutes; see bench/README.md)
 
 CC ?= cc
-PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip libmicrohttpd libfido2 libcbor libqpdf libdeflate
+PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip libmicrohttpd libfido2 libcbor libqpdf libdeflate libcurl
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Wformat-truncation=2 -Werror

@@ -27,6 +27,7 @@
 #include "record.h"
 #include "rules.h"
 #include "sign.h"
+#include "stamp.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -172,7 +173,10 @@ static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, v
 	return 0;
 }
 
-/* Queue the statement and its signature at `path`, and commit. */
+/*
+ * Queue the statement and its signature at `path`, with a timestamp token
+ * over the signature when a TSA is configured (stamp.c), and commit.
+ */
 static int write_ack(vault_txn *t, vault *v, const char *path, const char *doc,
 		     const char *rev, const char *meaning, const char *stmt, size_t len,
 		     const char *sig)
@@ -184,6 +188,7 @@ static int write_ack(vault_txn *t, vault *v, const char *path, const char *doc,
 	if ((error = vault__fmt(sig_path, sizeof(sig_path), "path", "%s.sig", path)) < 0 ||
 	    (error = vault__txn_put_data(t, v, path, stmt, len)) < 0 ||
 	    (error = vault__txn_put_data(t, v, sig_path, sig, strlen(sig))) < 0 ||
+	    (error = vault_stamp__put(t, v, sig_path, sig, strlen(sig))) < 0 ||
 	    (error = vault_buf__addf(&message,
 		 "ack %s@%s %s by %s (%s)\n\nQvault-Op: ack\nQvault-Doc: %s\nQvault-Rev: %s\n",
 		 doc, rev, meaning, t->actor.name, t->actor.org, doc, rev)) < 0)
