@@ -80,6 +80,19 @@ done:
 	return error;
 }
 
+int vault_tsa__configured(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	char *url = NULL;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return 0;
+	config_string(&url, cfg, "qvault.tsa");
+	git_config_free(cfg);
+	free(url);
+	return url != NULL;
+}
+
 void vault_tsa__config_dispose(vault_tsa_config *c)
 {
 	free(c->url);

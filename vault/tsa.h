@@ -45,6 +45,9 @@ typedef struct {
 int vault_tsa__config(vault_tsa_config *out, git_repository *repo);
 void vault_tsa__config_dispose(vault_tsa_config *c);
 
+/* Whether `repo` names a TSA (git config qvault.tsa), whatever else it says. */
+int vault_tsa__configured(git_repository *repo);
+
 /*
  * Ask the TSA of `cfg` for a token over SHA-256(`data`), with a fresh
  * nonce and its certificate requested; check the answer as
