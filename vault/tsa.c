@@ -256,6 +256,26 @@ int vault_tsa__check(int64_t *gen_time, const unsigned char *tsr, size_t tsrlen,
 	return error;
 }
 
+int vault_tsa__time(int64_t *gen_time, const unsigned char *tsr, size_t tsrlen)
+{
+	const unsigned char *p = tsr;
+	TS_RESP *resp;
+	TS_TST_INFO *info;
+	int error;
+
+	*gen_time = 0;
+	if (tsrlen > VAULT_TSA_MAX || (resp = d2i_TS_RESP(NULL, &p, (long)tsrlen)) == NULL) {
+		ERR_clear_error();
+		return vault_error__set(VAULT_EVERIFY, "the timestamp token is malformed");
+	}
+	if ((info = TS_RESP_get_tst_info(resp)) == NULL)
+		error = vault_error__set(VAULT_EVERIFY, "the timestamp answer holds no token");
+	else
+		error = token_time(gen_time, info);
+	TS_RESP_free(resp);
+	return error;
+}
+
 /* ---- asking a TSA ------------------------------------------------------------ */
 
 static int request(unsigned char **der, int *derlen, ASN1_INTEGER **nonce, const void *data,

@@ -69,4 +69,7 @@ int vault_tsa__stamp(unsigned char **out, size_t *outlen, const vault_tsa_config
 int vault_tsa__check(int64_t *gen_time, const unsigned char *tsr, size_t tsrlen,
 		     const void *data, size_t len, const char *cafile);
 
+/* The time of the token in the DER answer `tsr`, unchecked; VAULT_EVERIFY when it holds none. */
+int vault_tsa__time(int64_t *gen_time, const unsigned char *tsr, size_t tsrlen);
+
 #endif
