@@ -51,14 +51,14 @@ tsa_start() {
 		ess_cert_id_chain = no
 		ess_cert_id_alg = sha256
 		CNF
-	) || return 1
+	) || { echo "cannot make the test TSA's keys and certificates (openssl, faketime)" >&2; return 1; }
 	python3 "$TESTS_DIR/../tsa.py" "$TMP/tsa" &
 	SERVES="$SERVES $!"
-	for _i in $(seq 100); do
+	for _i in $(seq 300); do
 		[ -f "$TMP/tsa/port" ] && break
 		sleep 0.1
 	done
-	[ -f "$TMP/tsa/port" ] || return 1
+	[ -f "$TMP/tsa/port" ] || { echo "tests/tsa.py did not start in 30 s" >&2; return 1; }
 	TSA_URL="http://127.0.0.1:$(cat "$TMP/tsa/port")/"
 	TSA_CA="$TMP/tsa/ca.crt"
 }
