@@ -28,6 +28,7 @@
 #include "rules.h"
 #include "sign.h"
 #include "stamp.h"
+#include "tsa.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -644,19 +645,24 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 	vault_record__doc_dir(folder, sizeof(folder), doc);
 	for (i = 0; i < acks->count && !error; i++) {
 		const vault_ack_info *a = &acks->items[i];
-		const char *ext[2] = { "", ".sig" };
+		/* the statement, its signature and, when it has one, its RFC 3161 token */
+		const char *ext[3] = { "", ".sig", ".sig" VAULT_TSA_EXT };
 		int x;
 
-		for (x = 0; x < 2 && !error; x++) {
+		for (x = 0; x < 3 && !error; x++) {
 			char name[512], *data;
 			size_t len;
 
 			if ((error = vault__fmt(name, sizeof(name), "file name", "%s%s", a->name,
 						ext[x])) < 0 ||
 			    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s",
-						folder, a->rev, name)) < 0 ||
-			    (error = vault_store__read_path(&data, &len, v->store, root, path)) < 0)
+						folder, a->rev, name)) < 0)
 				break;
+			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) < 0) {
+				if (error == VAULT_ENOTFOUND && x == 2)
+					error = 0;
+				break;
+			}
 			error = write_file(dir, name, data, len);
 			free(data);
 		}

@@ -544,32 +544,33 @@ static void timestamps_text(vault_buf *out, json_t *acks, json_t *stamped, int t
 	       "   clock said: an acknowledgment's signature (NAME.sig, its token\n"
 	       "   NAME.sig.tsr) or a release record (release.json, its token\n"
 	       "   release.json.tsr).  As with step 0, obtain the TSA's CA certificate\n"
-	       "   from the TSA itself, apart from this bundle, and save it as\n"
-	       "   TSA-CA.pem.%s  Then (OpenSSL):\n\n",
+	       "   from the TSA itself, apart from this bundle, and save it beside the\n"
+	       "   bundle's folder, as ../TSA-CA.pem (step 2 fails on a file in it that\n"
+	       "   SHA256SUMS does not list).%s  Then (OpenSSL):\n\n",
 	       tsa_cert ? "  tsa-ca.pem is the one the vault's site trusts (git\n"
 	       "   config qvault.tsaCert), for comparison:\n\n"
 	       "     openssl x509 -in tsa-ca.pem -noout -subject -fingerprint -sha256\n\n"
-	       "   and compare it with TSA-CA.pem's." : "");
+	       "   and compare it with that of ../TSA-CA.pem." : "");
 	json_array_foreach(acks, i, a) {
 		const char *doc = json_string_value(json_object_get(a, "doc"));
 		const char *rev = json_string_value(json_object_get(a, "rev"));
 		const char *st = json_string_value(json_object_get(a, "statement"));
 
 		if (json_is_true(json_object_get(a, "timestamp")))
-			append(out, "     openssl ts -verify -CAfile TSA-CA.pem \\\n"
+			append(out, "     openssl ts -verify -CAfile ../TSA-CA.pem \\\n"
 			       "       -in 'acks/%s@%s/%s.sig" VAULT_TSA_EXT "' -data 'acks/%s@%s/%s.sig'\n",
 			       doc, rev, st, doc, rev, st);
 	}
 	json_array_foreach(stamped, i, a)
-		append(out, "     openssl ts -verify -CAfile TSA-CA.pem \\\n"
+		append(out, "     openssl ts -verify -CAfile ../TSA-CA.pem \\\n"
 		       "       -in '%s" VAULT_TSA_EXT "' -data '%s'\n",
 		       json_string_value(a), json_string_value(a));
 	append(out,
 	       "\n   Each prints \"Verification: OK\": the token's message imprint is\n"
 	       "   the SHA-256 of the file, and the TSA's certificate (extended key\n"
-	       "   usage timeStamping) chains to TSA-CA.pem.  Its time:\n\n"
-	       "     openssl ts -reply -text -in FILE.tsr | grep 'Time stamp'\n\n"
-	       "   Once the TSA's certificate has expired, add -attime with the token's\n"
+	       "   usage timeStamping) chains to ../TSA-CA.pem.  The line \"Time stamp\"\n"
+	       "   of `openssl ts -reply -text -in` a token gives its time.  Once the\n"
+	       "   TSA's certificate has expired, add -attime with the token's\n"
 	       "   time (seconds since 1970) to check it as of then.  Acknowledgments\n"
 	       "   and releases without a token were recorded while no TSA answered\n"
 	       "   (`qvault audit` lists them as no-timestamp).\n");

@@ -99,9 +99,9 @@ check "  the bundle holds both tokens and the TSA CA the site trusts" sh -c '
 	cmp -s bundle/tsa-ca.pem "'"$TSA_CA"'" && cd bundle && sha256sum -c --quiet SHA256SUMS'
 grep -A1 'openssl ts -verify' bundle/VERIFY.txt | grep -v '^--$' > ts-cmds.sh
 check "  VERIFY.txt gives openssl ts -verify for each token" sh -c '
-	test $(grep -c "openssl ts -verify -CAfile TSA-CA.pem" ts-cmds.sh) = 2'
-cp "$TSA_CA" bundle/TSA-CA.pem
-check "  its commands pass, as given, with the TSA's CA certificate" sh -c '
+	test $(grep -c "openssl ts -verify -CAfile ../TSA-CA.pem" ts-cmds.sh) = 2'
+cp "$TSA_CA" TSA-CA.pem
+check "  its commands pass, as given, with the TSA's CA certificate beside the bundle's folder" sh -c '
 	cd bundle && sh -e ../ts-cmds.sh > ../ts.out 2>&1 && test $(grep -c "Verification: OK" ../ts.out) = 2'
 cp bundle/acks/DWG-1@A/sam-received.json.sig ack.keep
 sed -i 's/^\(.\{40\}\)./\1A/' bundle/acks/DWG-1@A/sam-received.json.sig
