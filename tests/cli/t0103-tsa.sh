@@ -60,6 +60,21 @@ check "  a site that trusts another TSA CA: verify finds both tokens (exit 3)" s
 	git --git-dir=v config qvault.tsaCert '$TMP/tsa/other-ca.crt'; q verify > out.txt 2>&1; rc=\$?
 	git --git-dir=v config qvault.tsaCert '$TSA_CA'
 	test \$rc = 3 && test \$(grep -c 'does not verify against the TSA certificate (qvault.tsaCert): Verify error:' out.txt) = 2"
+# long after: the TSA's certificate (365 days) has expired, its tokens stay good
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+if [ -r "$FAKETIME_LIB" ]; then
+	check "two years on, the TSA's certificate expired: verify still passes (each chain as of its token's time)" \
+		env LD_PRELOAD=$FAKETIME_LIB FAKETIME=+730d \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$QVAULT" verify
+	check "  stock openssl ts -verify then fails as of that day, and passes with -attime the token's time" sh -c "
+		LD_PRELOAD=$FAKETIME_LIB FAKETIME=+730d openssl ts -verify -CAfile '$TSA_CA' -in ack.tsr -data ack.sig 2>&1 |
+		grep -q 'certificate has expired' &&
+		at=\$(date -u -d \"\$(openssl ts -reply -in ack.tsr -text 2> /dev/null | sed -n 's/^Time stamp: //p')\" +%s) &&
+		LD_PRELOAD=$FAKETIME_LIB FAKETIME=+730d openssl ts -verify -CAfile '$TSA_CA' -attime \$at -in ack.tsr \
+			-data ack.sig 2>&1 | grep -q 'Verification: OK'"
+else
+	_skip "no libfaketime (scripts/deps installs faketime)"
+fi
 check "reindex records both tokens again" sh -c "
 	q reindex > /dev/null && test \$(sqlite3 v/qvault/index.db 'SELECT count(*) FROM timestamps') = 2"
 

@@ -10,17 +10,17 @@
 
 tsa_cert() { # NAME SUBJECT CA: a TSA key and certificate signed by CA
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$1.key" -out "$1.csr" -subj "$2" 2> /dev/null &&
+		-keyout "$1.key" -out "$1.csr" -subj "$2" 2>> openssl.log &&
 	printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
 		"extendedKeyUsage=critical,timeStamping" > tsa.ext &&
 	${4:-} openssl x509 -req -in "$1.csr" -CA "$3.crt" -CAkey "$3.key" -CAcreateserial \
-		-days "${5:-365}" -extfile tsa.ext -out "$1.crt" 2> /dev/null
+		-days "${5:-365}" -extfile tsa.ext -out "$1.crt" 2>> openssl.log
 }
 
 tsa_ca() { # NAME SUBJECT
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
 		-out "$1.crt" -subj "$2" -days 3650 -addext "basicConstraints=critical,CA:TRUE" \
-		-addext "keyUsage=critical,keyCertSign,cRLSign" 2> /dev/null
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>> openssl.log
 }
 
 tsa_start() {
@@ -51,7 +51,7 @@ tsa_start() {
 		ess_cert_id_chain = no
 		ess_cert_id_alg = sha256
 		CNF
-	) || { echo "cannot make the test TSA's keys and certificates (openssl, faketime)" >&2; return 1; }
+	) || { echo "cannot make the test TSA's keys and certificates: $(tail -1 "$TMP/tsa/openssl.log" 2> /dev/null)" >&2; return 1; }
 	python3 "$TESTS_DIR/../tsa.py" "$TMP/tsa" &
 	SERVES="$SERVES $!"
 	for _i in $(seq 300); do
