@@ -10,15 +10,15 @@
 . "$TESTS_DIR/tsa.sh"
 
 if ! command -v openssl > /dev/null || ! command -v python3 > /dev/null ||
-   ! command -v faketime > /dev/null; then
-	_skip "no openssl, python3 or faketime (scripts/deps installs them)"
+   ! [ -r "$TSA_FAKETIME_LIB" ]; then
+	_skip "no openssl, python3 or libfaketime (scripts/deps installs them)"
 	done_testing
 	exit 0
 fi
 ok "a local TSA, its expired certificate and another CA's TSA" tsa_start
-check "  the expired TSA certificate ended in 2020, the other chains to another CA" sh -c "
+check "  the expired TSA certificate ended years ago, the other chains to another CA" sh -c "
 	openssl verify -CAfile '$TSA_CA' '$TMP/tsa/expired.crt' 2>&1 | grep -q 'certificate has expired' &&
-	openssl x509 -in '$TMP/tsa/expired.crt' -noout -enddate | grep -q 2020 &&
+	! openssl x509 -in '$TMP/tsa/expired.crt' -noout -checkend 0 > /dev/null &&
 	openssl verify -CAfile '$TSA_CA' '$TMP/tsa/tsa.crt' > /dev/null 2>&1 &&
 	! openssl verify -CAfile '$TSA_CA' '$TMP/tsa/other-tsa.crt' > /dev/null 2>&1"
 vault_v sam:acme

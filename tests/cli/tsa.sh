@@ -1,14 +1,18 @@
 # tsa.sh - a local RFC 3161 timestamp authority for a test script (after
 # lib.sh): a CA, a TSA certificate of it (extendedKeyUsage critical
-# timeStamping), one that expired in 2021 and one of another CA, made
-# with openssl in $TMP/tsa, and tests/tsa.py answering on 127.0.0.1.
+# timeStamping), one that expired years ago (made under libfaketime) and
+# one of another CA, made with openssl in $TMP/tsa, and tests/tsa.py
+# answering on 127.0.0.1.
 #
 #   tsa_start           make them and start the responder; sets TSA_URL
 #                       and TSA_CA (the CA's certificate, PEM)
 #   tsa_mode MODE       how it answers from now on (tests/tsa.py)
 #   tsa_use VAULT       git config qvault.tsa and qvault.tsaCert of VAULT
 
-tsa_cert() { # NAME SUBJECT CA: a TSA key and certificate signed by CA
+# libfaketime itself: the faketime wrapper's shared memory fails now and then
+TSA_FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+
+tsa_cert() { # NAME SUBJECT CA [PREFIX [DAYS]]: a TSA key and certificate signed by CA
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$1.key" -out "$1.csr" -subj "$2" 2>> openssl.log &&
 	printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
@@ -29,7 +33,7 @@ tsa_start() {
 		tsa_ca ca "/CN=qvault test TSA CA" &&
 		tsa_cert tsa "/CN=qvault test TSA" ca &&
 		tsa_cert expired "/CN=qvault test TSA (expired)" ca \
-			"faketime 2020-01-01" 30 &&
+			"env LD_PRELOAD=$TSA_FAKETIME_LIB FAKETIME=-2000d" 30 &&
 		tsa_ca other-ca "/CN=another CA" &&
 		tsa_cert other-tsa "/CN=another TSA" other-ca &&
 		echo 01 > serial && echo good > mode &&
