@@ -2,6 +2,7 @@
  * tsa.c - RFC 3161 timestamp tokens: asked of a TSA over HTTP (libcurl),
  * built and checked with OpenSSL's TS_* API.  See tsa.h.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,13 +311,66 @@ static int request(unsigned char **der, int *derlen, ASN1_INTEGER **nonce, const
 	return 0;
 }
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_result;
+/*
+ * libcurl, loaded by the first request (dlopen) and its global state made
+ * then, once: a command that asks no TSA neither maps libcurl and the
+ * dozen libraries it needs (LDAP, SASL, RTMP, HTTP/2...) nor starts it.
+ * The header gives the types; the Makefile takes its compile flags only.
+ */
+static struct {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	void (*easy_cleanup)(CURL *curl);
+	const char *(*easy_strerror)(CURLcode code);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+	void (*slist_free_all)(struct curl_slist *list);
+} lc;
 
-/* libcurl's global state, made once, and only by a process that asks a TSA. */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static int curl_ready;
+static char curl_error[256];
+
+static int curl_symbol(void *fn, size_t size, void *lib, const char *name)
+{
+	void *sym = dlsym(lib, name);
+
+	if (!sym || size != sizeof(sym)) {
+		vault__fmt_message(curl_error, sizeof(curl_error), "libcurl has no %s", name);
+		return -1;
+	}
+	memcpy(fn, &sym, sizeof(sym));
+	return 0;
+}
+
+#define CURL_SYMBOL(field, name) curl_symbol(&lc.field, sizeof(lc.field), lib, name)
+
 static void curl_start(void)
 {
-	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+	void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+
+	if (!lib) {
+		vault__fmt_message(curl_error, sizeof(curl_error), "cannot load libcurl: %s",
+				   dlerror());
+		return;
+	}
+	if (CURL_SYMBOL(global_init, "curl_global_init") < 0 ||
+	    CURL_SYMBOL(easy_init, "curl_easy_init") < 0 ||
+	    CURL_SYMBOL(easy_setopt, "curl_easy_setopt") < 0 ||
+	    CURL_SYMBOL(easy_perform, "curl_easy_perform") < 0 ||
+	    CURL_SYMBOL(easy_getinfo, "curl_easy_getinfo") < 0 ||
+	    CURL_SYMBOL(easy_cleanup, "curl_easy_cleanup") < 0 ||
+	    CURL_SYMBOL(easy_strerror, "curl_easy_strerror") < 0 ||
+	    CURL_SYMBOL(slist_append, "curl_slist_append") < 0 ||
+	    CURL_SYMBOL(slist_free_all, "curl_slist_free_all") < 0)
+		return;
+	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		vault__fmt_message(curl_error, sizeof(curl_error), "cannot start libcurl");
+		return;
+	}
+	curl_ready = 1;
 }
 
 typedef struct {
@@ -348,20 +402,22 @@ static int post(answer *a, const vault_tsa_config *cfg, const unsigned char *der
 	int error = 0;
 
 	pthread_once(&curl_once, curl_start);
-	if (curl_init_result != CURLE_OK || (curl = curl_easy_init()) == NULL)
+	if (!curl_ready)
+		return vault_error__set(VAULT_ERROR, "%s", curl_error);
+	if ((curl = lc.easy_init()) == NULL)
 		return vault_error__set(VAULT_ERROR, "cannot start libcurl");
-	headers = curl_slist_append(headers, "Content-Type: application/timestamp-query");
-	curl_easy_setopt(curl, CURLOPT_URL, cfg->url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, cfg->timeout);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, cfg->timeout);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)der);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)derlen);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, take);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
-	rc = curl_easy_perform(curl);
+	headers = lc.slist_append(headers, "Content-Type: application/timestamp-query");
+	lc.easy_setopt(curl, CURLOPT_URL, cfg->url);
+	lc.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	lc.easy_setopt(curl, CURLOPT_TIMEOUT, cfg->timeout);
+	lc.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, cfg->timeout);
+	lc.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	lc.easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)der);
+	lc.easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)derlen);
+	lc.easy_setopt(curl, CURLOPT_WRITEFUNCTION, take);
+	lc.easy_setopt(curl, CURLOPT_WRITEDATA, a);
+	rc = lc.easy_perform(curl);
 	if (a->too_big)
 		error = vault_error__set(VAULT_EVERIFY,
 			"the timestamp authority's answer is larger than %d bytes", VAULT_TSA_MAX);
@@ -372,12 +428,12 @@ static int post(answer *a, const vault_tsa_config *cfg, const unsigned char *der
 	else if (rc != CURLE_OK)
 		error = vault_error__set(VAULT_ENOTFOUND,
 			"cannot reach the timestamp authority (git config qvault.tsa): %s",
-			curl_easy_strerror(rc));
-	else if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK || code != 200)
+			lc.easy_strerror(rc));
+	else if (lc.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK || code != 200)
 		error = vault_error__set(VAULT_ENOTFOUND,
 			"the timestamp authority (git config qvault.tsa) answered HTTP %ld", code);
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(curl);
+	lc.slist_free_all(headers);
+	lc.easy_cleanup(curl);
 	return error;
 }
 
