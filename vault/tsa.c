@@ -55,6 +55,8 @@ int vault_tsa__config(vault_tsa_config *out, git_repository *repo)
 	if ((error = config_string(&out->url, cfg, "qvault.tsa")) < 0 ||
 	    (error = config_string(&out->cert, cfg, "qvault.tsaCert")) < 0)
 		goto done;
+	if (!out->url)
+		goto done; /* no TSA: the other settings are none of this site's writes */
 	error = git_config_get_bool(&required, cfg, "qvault.tsaRequired");
 	if (error < 0 && error != GIT_ENOTFOUND) {
 		error = vault_error__set(VAULT_EINVALID,
