@@ -9,12 +9,14 @@
 #   make bench      run the benchmarks (minutes; see bench/README.md)
 
 CC ?= cc
-PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip libmicrohttpd libfido2 libcbor libqpdf libdeflate
+PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip libmicrohttpd libfido2 libcbor libqpdf libdeflate libcurl
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Wformat-truncation=2 -Werror
 BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm -pthread
+# libcurl's compile flags only: vault/tsa.c loads it (dlopen) when a TSA is
+# asked, so that no other command maps it and the libraries it needs
+LIBS = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) -lcsv -lunistring -lm -pthread
 
 # B is the build folder; SAN=1 builds with the sanitizers into build/asan.
 ifeq ($(SAN),1)

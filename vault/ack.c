@@ -27,6 +27,8 @@
 #include "record.h"
 #include "rules.h"
 #include "sign.h"
+#include "stamp.h"
+#include "tsa.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -173,7 +175,10 @@ static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, v
 	return 0;
 }
 
-/* Queue the statement and its signature at `path`, and commit. */
+/*
+ * Queue the statement and its signature at `path`, with a timestamp token
+ * over the signature when a TSA is configured (stamp.c), and commit.
+ */
 static int write_ack(vault_txn *t, vault *v, const char *path, const char *doc,
 		     const char *rev, const char *meaning, const char *stmt, size_t len,
 		     const char *sig)
@@ -185,6 +190,7 @@ static int write_ack(vault_txn *t, vault *v, const char *path, const char *doc,
 	if ((error = vault__fmt(sig_path, sizeof(sig_path), "path", "%s.sig", path)) < 0 ||
 	    (error = vault__txn_put_data(t, v, path, stmt, len)) < 0 ||
 	    (error = vault__txn_put_data(t, v, sig_path, sig, strlen(sig))) < 0 ||
+	    (error = vault_stamp__put(t, v, sig_path, sig, strlen(sig))) < 0 ||
 	    (error = vault_buf__addf(&message,
 		 "ack %s@%s %s by %s (%s)\n\nQvault-Op: ack\nQvault-Doc: %s\nQvault-Rev: %s\n",
 		 doc, rev, meaning, t->actor.name, t->actor.org, doc, rev)) < 0)
@@ -641,19 +647,24 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 	vault_record__doc_dir(folder, sizeof(folder), doc);
 	for (i = 0; i < acks->count && !error; i++) {
 		const vault_ack_info *a = &acks->items[i];
-		const char *ext[2] = { "", ".sig" };
+		/* the statement, its signature and, when it has one, its RFC 3161 token */
+		const char *ext[3] = { "", ".sig", ".sig" VAULT_TSA_EXT };
 		int x;
 
-		for (x = 0; x < 2 && !error; x++) {
+		for (x = 0; x < 3 && !error; x++) {
 			char name[512], *data;
 			size_t len;
 
 			if ((error = vault__fmt(name, sizeof(name), "file name", "%s%s", a->name,
 						ext[x])) < 0 ||
 			    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s",
-						folder, a->rev, name)) < 0 ||
-			    (error = vault_store__read_path(&data, &len, v->store, root, path)) < 0)
+						folder, a->rev, name)) < 0)
 				break;
+			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) < 0) {
+				if (error == VAULT_ENOTFOUND && x == 2)
+					error = 0;
+				break;
+			}
 			error = write_file(dir, name, data, len);
 			free(data);
 		}

@@ -31,6 +31,7 @@
 #include "portal.h"
 #include "record.h"
 #include "rules.h"
+#include "tsa.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -75,11 +76,12 @@ static const struct {
 	int truth;            /* a column a viewer may not see: its value, for the id,
 			       * is the query's column after `cols`; -1: none */
 	int due;              /* 1: coming, not yet a gap: listed as "due", never open */
+	int tsa;              /* 1: read only where a TSA is configured (git config qvault.tsa) */
 } gaps[] = {
 	{ "no-coc", "lot has no certificate of conformity",
 	  "SELECT l.lot, l.po, l.supplier FROM lots l WHERE (?1 IS NULL OR l.supplier = ?1)"
 	  " AND NOT " VAULT_INDEX_LOT_HAS_COC("l.lot") " ORDER BY l.lot",
-	  { "lot", "po", "supplier" }, { "lot", "supplier" }, -1, 0 },
+	  { "lot", "po", "supplier" }, { "lot", "supplier" }, -1, 0, 0 },
 	/* once per material lot and the supplier that used it, with the count
 	 * of its lots made from it: a gap deep in the genealogy is reported at
 	 * the tier that drew from it, never once per lot downstream (which made
@@ -98,7 +100,7 @@ static const struct {
 	  " AND NOT EXISTS (SELECT 1 FROM certs c JOIN revisions r ON r.doc = c.doc AND r.rev = c.rev"
 	  "  WHERE c.heat = i.input AND " VAULT_INDEX_FILED_FOR("r", "l.supplier") ")"
 	  " GROUP BY i.input, l.supplier ORDER BY i.input, l.supplier",
-	  { "input", "lot", "lots", "supplier" }, { "input", "supplier" }, 0, 0 },
+	  { "input", "lot", "lots", "supplier" }, { "input", "supplier" }, 0, 0, 0 },
 	{ "made-before-ack", "lot made before its supplier acknowledged the required revision",
 	  "SELECT l.lot, pl.doc || '@' || pl.rev, l.supplier, l.made FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part AND pl.state <> 'cancelled'"
@@ -106,7 +108,7 @@ static const struct {
 	  " (SELECT 1 FROM acks a WHERE a.doc = pl.doc AND a.rev = pl.rev AND a.org = l.supplier"
 	  "  AND a.meaning != 'rejected' AND date(a.time, 'unixepoch') <= l.made)"
 	  " GROUP BY l.lot ORDER BY l.lot", { "lot", "revision", "supplier", "made" },
-	  { "lot", "revision", "supplier" }, -1, 0 },
+	  { "lot", "revision", "supplier" }, -1, 0, 0 },
 	/* superseded for the PO's supplier: a later revision was released to
 	 * it (one released only to others leaves this one in effect for it) */
 	{ "stale-po-line", "PO line requires a superseded or obsolete revision",
@@ -117,7 +119,7 @@ static const struct {
 	  "  WHERE o.doc = pl.doc AND o.rev = pl.rev) OR EXISTS (SELECT 1 FROM distribution d2"
 	  "  JOIN revisions r2 ON r2.doc = d2.doc AND r2.rev = d2.rev WHERE d2.doc = pl.doc"
 	  "  AND d2.org = p.supplier AND r2.seq > r.seq)) ORDER BY pl.po, pl.line",
-	  { "po", "line", "revision", "supplier" }, { "po", "line", "revision" }, -1, 0 },
+	  { "po", "line", "revision", "supplier" }, { "po", "line", "revision" }, -1, 0, 0 },
 	{ "no-fai", "part shipped at a drawing revision with no FAI on record",
 	  "SELECT l.part, pl.doc || '@' || pl.rev, min(l.lot), l.supplier FROM lots l"
 	  " JOIN po_lines pl ON pl.po = l.po AND pl.part = l.part AND pl.state <> 'cancelled'"
@@ -137,7 +139,7 @@ static const struct {
 	  "  AND " VAULT_INDEX_FILED_FOR("f", "l.supplier") ")"
 	  /* one row per supplier: one's FAI is not another's */
 	  " GROUP BY l.part, pl.doc, pl.rev, l.supplier ORDER BY l.part, l.supplier",
-	  { "part", "revision", "lot", "supplier" }, { "part", "revision", "supplier" }, -1, 0 },
+	  { "part", "revision", "lot", "supplier" }, { "part", "revision", "supplier" }, -1, 0, 0 },
 	{ "unacknowledged", "revision distributed and not acknowledged in time",
 	  "SELECT d.doc || '@' || d.rev, d.org,"
 	  " strftime('%Y-%m-%dT%H:%M:%SZ', l.released_at, 'unixepoch') FROM distribution d"
@@ -147,13 +149,13 @@ static const struct {
 	  " AND NOT EXISTS (SELECT 1 FROM obsoletes o WHERE o.doc = d.doc AND o.rev = d.rev)"
 	  " AND " VAULT_INDEX_CLEARED("d.doc", "d.rev", "?3")
 	  " ORDER BY l.released_at", { "revision", "org", "released_at" },
-	  { "revision", "org" }, -1, 0 },
+	  { "revision", "org" }, -1, 0, 0 },
 	{ "expired", "certificate or approval past its expiry date",
 	  EXPIRY_ROWS(" < ?4"), { "revision", "type", "org", "expires" },
-	  { "revision", "expires" }, -1, 0 },
+	  { "revision", "expires" }, -1, 0, 0 },
 	{ "expiring", "certificate or approval expires within the window",
 	  EXPIRY_ROWS(" BETWEEN ?4 AND ?5"), { "revision", "type", "org", "expires" },
-	  { "revision", "expires" }, -1, 1 },
+	  { "revision", "expires" }, -1, 1, 0 },
 	{ "expired-at-use", "certificate used by a lot after it expired (attached, or the lot shipped)",
 	  "SELECT x.c, x.lot, x.used, x.expires, x.supplier FROM (SELECT r.doc || '@' || r.rev AS c,"
 	  " k.target AS lot, l.supplier AS supplier, r.expires AS expires,"
@@ -166,13 +168,31 @@ static const struct {
 	  " JOIN lots l ON l.lot = k.target WHERE r.expires IS NOT NULL AND " VAULT_INDEX_IN_FORCE("r")
 	  " AND (?1 IS NULL OR l.supplier = ?1) AND " VAULT_INDEX_VISIBLE("r", "?3") ")"
 	  " x WHERE x.used < '9999-12-31' ORDER BY x.c, x.lot",
-	  { "certificate", "lot", "used", "expires", "supplier" }, { "certificate", "lot" }, -1, 0 },
+	  { "certificate", "lot", "used", "expires", "supplier" }, { "certificate", "lot" }, -1, 0, 0 },
 	{ "review-overdue", "controlled document past its review date",
 	  REVIEW_ROWS(" < ?4"), { "revision", "type", "review_by" },
-	  { "revision", "review_by" }, -1, 0 },
+	  { "revision", "review_by" }, -1, 0, 0 },
 	{ "review-due", "controlled document due for review within the window",
 	  REVIEW_ROWS(" BETWEEN ?4 AND ?5"), { "revision", "type", "review_by" },
-	  { "revision", "review_by" }, -1, 1 },
+	  { "revision", "review_by" }, -1, 1, 0 },
+	/* the acknowledgments (a supplier's own) and releases (the buying
+	 * side's) whose signed bytes have no RFC 3161 token beside them
+	 * (stamp.c): written while the TSA did not answer and
+	 * qvault.tsaRequired was false, or before a TSA was configured */
+	{ "no-timestamp", "acknowledgment or release recorded without a trusted timestamp",
+	  "SELECT x.what, x.revision, x.record, x.at FROM ("
+	  " SELECT 'acknowledgment' AS what, a.doc || '@' || a.rev AS revision,"
+	  "  '" VAULT_ACKS_DIR "/' || a.name || '.sig' AS record,"
+	  "  strftime('%Y-%m-%dT%H:%M:%SZ', a.time, 'unixepoch') AS at FROM acks a"
+	  "  WHERE (?1 IS NULL OR a.org = ?1) AND (?3 IS NULL OR a.org = ?3) AND NOT EXISTS"
+	  "  (SELECT 1 FROM timestamps t WHERE t.doc = a.doc AND t.rev = a.rev"
+	  "   AND t.name = '" VAULT_ACKS_DIR "/' || a.name || '.sig')"
+	  " UNION ALL SELECT 'release', l.doc || '@' || l.rev, '" VAULT_RELEASE_FILE "',"
+	  "  strftime('%Y-%m-%dT%H:%M:%SZ', l.released_at, 'unixepoch') FROM releases l"
+	  "  WHERE ?1 IS NULL AND ?3 IS NULL AND NOT EXISTS (SELECT 1 FROM timestamps t"
+	  "   WHERE t.doc = l.doc AND t.rev = l.rev AND t.name = '" VAULT_RELEASE_FILE "')"
+	  ") x ORDER BY x.at, x.revision, x.record", { "what", "revision", "record", "at" },
+	  { "revision", "record" }, -1, 0, 1 },
 };
 
 #define NGAPS (sizeof(gaps) / sizeof(gaps[0]))
@@ -244,6 +264,7 @@ static void today(char out[11], int64_t now)
 typedef struct {
 	char today[11];
 	char until[11];
+	int tsa;        /* a TSA is configured: writes without a token are gaps */
 } window;
 
 /* The window of `days` from `now`; days < 0: git config qvault.expiryDays. */
@@ -258,6 +279,7 @@ static int window_of(window *w, vault *v, int days, int64_t now)
 		return vault_error__set(VAULT_EINVALID, "%u days is more than ten years", n);
 	today(w->today, now);
 	today(w->until, now + (int64_t)n * 86400);
+	w->tsa = vault_tsa__configured(vault_store__repo(v->store));
 	return 0;
 }
 
@@ -300,6 +322,8 @@ static int each_row(vault *v, const char *org, const char *own, int64_t ack_limi
 		sqlite3_stmt *st;
 		int rc, c, ncols;
 
+		if (gaps[i].tsa && !w->tsa)
+			continue;
 		if (sqlite3_prepare_v2(db, gaps[i].sql, -1, &st, NULL) != SQLITE_OK)
 			return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 		sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);

@@ -33,6 +33,7 @@
 #include "marking.h"
 #include "record.h"
 #include "rules.h"
+#include "stamp.h"
 #include "util.h"
 
 #define TITLE_MAX 1024
@@ -587,6 +588,9 @@ static int put_release(vault_txn *t, vault *v, const vault_release_options *rel,
 	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RELEASE_FILE, dir,
 				rec->rev)) == 0)
 		error = vault__txn_put_data(t, v, path, json, len);
+	/* trusted time over the record the commit's signature covers (stamp.h) */
+	if (!error)
+		error = vault_stamp__put(t, v, path, json, len);
 	free(json);
 	return error;
 }

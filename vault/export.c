@@ -6,6 +6,11 @@
  *   certs/DOC@REV/cert.json       a material certificate's EN 10204 data
  *   acks/DOC@REV/NAME, NAME.sig   each acknowledgment statement and its SSHSIG
  *                                 (of a lot or PO: by the suppliers it names)
+ *   acks/DOC@REV/NAME.sig.tsr     its RFC 3161 timestamp token, when it has one
+ *   releases/DOC@REV/release.json, release.json.tsr
+ *                                 a release record and its token, when it has one
+ *   tsa-ca.pem                    the TSA certificate this site trusts (git
+ *                                 config qvault.tsaCert), when a token is in
  *   allowed_signers               the keys of those who signed anything the
  *                                 bundle holds (revoked ones end)
  *   history.bundle                the signed commits that wrote each revision
@@ -39,6 +44,8 @@
 #include "package.h"
 #include "record.h"
 #include "sign.h"
+#include "stamp.h"
+#include "tsa.h"
 #include "user.h"
 #include "util.h"
 
@@ -164,7 +171,7 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 	vault_ack_list *acks;
 	char dir[VAULT_PATH_MAX];
 	size_t i, x;
-	int error;
+	int error, stamped;
 
 	if ((error = vault_acks(&acks, v, doc, rev)) < 0)
 		return error;
@@ -178,23 +185,126 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 		if ((it->acks = realloc(it->acks, (it->nacks + 1) * sizeof(char *))) == NULL)
 			abort();
 		it->acks[it->nacks++] = vault__strdup(a->name);
-		for (x = 0; x < 2 && !error; x++) {
+		stamped = 0;
+		for (x = 0; x < 3 && !error; x++) {
+			static const char *const ext[3] = { "", ".sig", ".sig" VAULT_TSA_EXT };
 			char path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2], *data;
 			size_t len;
 
 			if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s%s",
-						dir, a->rev, a->name, x ? ".sig" : "")) < 0 ||
+						dir, a->rev, a->name, ext[x])) < 0 ||
 			    (error = vault__fmt(name, sizeof(name), "member name", "acks/%s@%s/%s%s",
-						a->doc, a->rev, a->name, x ? ".sig" : "")) < 0)
+						a->doc, a->rev, a->name, ext[x])) < 0)
 				break;
-			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) == 0)
+			error = vault_store__read_path(&data, &len, v->store, root, path);
+			/* a token only where the acknowledgment has one (stamp.c) */
+			if (error == VAULT_ENOTFOUND && x == 2) {
+				error = 0;
+				continue;
+			}
+			if (error == 0) {
 				add_data(b, name, data, len);
+				stamped = x == 2;
+			}
 		}
-		json_array_append_new(listed, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+		json_array_append_new(listed, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b}",
 			"doc", a->doc, "rev", a->rev, "statement", a->name, "signer", a->signer,
-			"org", a->org, "meaning", a->meaning, "time", (json_int_t)a->time));
+			"org", a->org, "meaning", a->meaning, "time", (json_int_t)a->time,
+			"timestamp", stamped));
 	}
 	vault_ack_list_free(acks);
+	return error;
+}
+
+/*
+ * The release record of DOC@REV and its RFC 3161 token, when it has one
+ * (stamp.c); its name goes to `stamped`.
+ */
+static int add_release_stamp(bundle *b, vault *v, git_tree *root, const char *doc,
+			     const char *rev, json_t *stamped)
+{
+	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2];
+	char *rec = NULL, *tok = NULL;
+	size_t rlen, tlen;
+	int error;
+
+	vault_record__doc_dir(dir, sizeof(dir), doc);
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RELEASE_FILE
+				VAULT_TSA_EXT, dir, rev)) < 0)
+		return error;
+	if ((error = vault_store__read_path(&tok, &tlen, v->store, root, path)) < 0)
+		return error == VAULT_ENOTFOUND ? 0 : error;
+	path[strlen(path) - strlen(VAULT_TSA_EXT)] = '\0';
+	if ((error = vault_store__read_path(&rec, &rlen, v->store, root, path)) < 0 ||
+	    (error = vault__fmt(name, sizeof(name), "member name", "releases/%s@%s/"
+				VAULT_RELEASE_FILE, doc, rev)) < 0) {
+		free(rec);
+		free(tok);
+		return error;
+	}
+	add_data(b, name, rec, rlen);
+	json_array_append_new(stamped, json_string(name));
+	if ((error = vault__fmt(name, sizeof(name), "member name", "releases/%s@%s/"
+				VAULT_RELEASE_FILE VAULT_TSA_EXT, doc, rev)) < 0) {
+		free(tok);
+		return error;
+	}
+	add_data(b, name, tok, tlen);
+	return 0;
+}
+
+/* The file at `path`, of at most `max` bytes, whole into *out (the caller's). */
+static int read_small(char **out, size_t *len, const char *path, size_t max)
+{
+	vault_buf buf = VAULT_BUF_INIT;
+	char chunk[4096];
+	ssize_t got;
+	int fd, error = 0;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return vault_error__errno(VAULT_ERROR, "cannot open '%s'", path);
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0 && !error) {
+		if (buf.len + (size_t)got > max)
+			error = vault_error__set(VAULT_EINVALID, "'%s' is larger than %zu bytes",
+						 path, max);
+		else
+			error = vault_buf__add(&buf, chunk, (size_t)got);
+	}
+	if (got < 0 && !error)
+		error = vault_error__errno(VAULT_ERROR, "cannot read '%s'", path);
+	close(fd);
+	if (error < 0) {
+		vault_buf__dispose(&buf);
+		return error;
+	}
+	*len = buf.len;
+	*out = buf.data ? vault_buf__detach(&buf) : vault__strdup("");
+	return 0;
+}
+
+/*
+ * tsa-ca.pem: the TSA certificate this site trusts, for the auditor to
+ * compare with the one they obtain from the TSA; nothing without one.
+ */
+static int add_tsa_cert(bundle *b, vault *v)
+{
+	vault_tsa_config cfg;
+	char *data = NULL;
+	size_t len = 0;
+	int error;
+
+	if (vault_tsa__config(&cfg, vault_store__repo(v->store)) < 0 || !cfg.cert) {
+		vault_tsa__config_dispose(&cfg);
+		return 0;
+	}
+	error = read_small(&data, &len, cfg.cert, VAULT_TSA_MAX);
+	if (error < 0)
+		error = vault_error__set(error, "cannot read the TSA certificate "
+					 "(git config qvault.tsaCert): %s", vault_error_message());
+	else
+		add_data(b, "tsa-ca.pem", data, len);
+	vault_tsa__config_dispose(&cfg);
 	return error;
 }
 
@@ -407,7 +517,68 @@ static int history_text(char **out, vault *v, const vault_provenance_item *items
 	return 0;
 }
 
-static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
+static int has_member(const bundle *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (strcmp(b->m[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Step 6 of VERIFY.txt: each RFC 3161 token, checked by stock `openssl
+ * ts -verify` against the TSA certificate the auditor obtains.
+ */
+static void timestamps_text(vault_buf *out, json_t *acks, json_t *stamped, int tsa_cert)
+{
+	size_t i, count = json_array_size(stamped);
+	json_t *a;
+
+	json_array_foreach(acks, i, a)
+		count += json_is_true(json_object_get(a, "timestamp"));
+	if (count == 0)
+		return;
+	append(out,
+	       "\n6. Trusted time (RFC 3161): a timestamp authority (TSA) signed that each\n"
+	       "   file below existed at the time its token names, whatever the signer's\n"
+	       "   clock said: an acknowledgment's signature (NAME.sig, its token\n"
+	       "   NAME.sig.tsr) or a release record (release.json, its token\n"
+	       "   release.json.tsr).  As with step 0, obtain the TSA's CA certificate\n"
+	       "   from the TSA itself, apart from this bundle, and save it beside the\n"
+	       "   bundle's folder, as ../TSA-CA.pem (step 2 fails on a file in it that\n"
+	       "   SHA256SUMS does not list).%s  Then (OpenSSL):\n\n",
+	       tsa_cert ? "  tsa-ca.pem is the one the vault's site trusts (git\n"
+	       "   config qvault.tsaCert), for comparison:\n\n"
+	       "     openssl x509 -in tsa-ca.pem -noout -subject -fingerprint -sha256\n\n"
+	       "   and compare it with that of ../TSA-CA.pem." : "");
+	json_array_foreach(acks, i, a) {
+		const char *doc = json_string_value(json_object_get(a, "doc"));
+		const char *rev = json_string_value(json_object_get(a, "rev"));
+		const char *st = json_string_value(json_object_get(a, "statement"));
+
+		if (json_is_true(json_object_get(a, "timestamp")))
+			append(out, "     openssl ts -verify -CAfile ../TSA-CA.pem \\\n"
+			       "       -in 'acks/%s@%s/%s.sig" VAULT_TSA_EXT "' -data 'acks/%s@%s/%s.sig'\n",
+			       doc, rev, st, doc, rev, st);
+	}
+	json_array_foreach(stamped, i, a)
+		append(out, "     openssl ts -verify -CAfile ../TSA-CA.pem \\\n"
+		       "       -in '%s" VAULT_TSA_EXT "' -data '%s'\n",
+		       json_string_value(a), json_string_value(a));
+	append(out,
+	       "\n   Each prints \"Verification: OK\": the token's message imprint is\n"
+	       "   the SHA-256 of the file, and the TSA's certificate (extended key\n"
+	       "   usage timeStamping) chains to ../TSA-CA.pem.  The line \"Time stamp\"\n"
+	       "   of `openssl ts -reply -text -in` a token gives its time.  Once the\n"
+	       "   TSA's certificate has expired, add -attime with the token's\n"
+	       "   time (seconds since 1970) to check it as of then.  Acknowledgments\n"
+	       "   and releases without a token were recorded while no TSA answered\n"
+	       "   (`qvault audit` lists them as no-timestamp).\n");
+}
+
+static char *verify_text(json_t *acks, json_t *stamped, const signers *sg, const bundle *b,
 			 const vault_provenance_item *items, size_t nitems, int history)
 {
 	vault_buf out = VAULT_BUF_INIT;
@@ -535,6 +706,7 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 			}
 		}
 	}
+	timestamps_text(&out, acks, stamped, has_member(b, "tsa-ca.pem"));
 	append(&out, "\nThe whole history can be checked in the vault itself with\n"
 		     "`git verify-commit` and `qvault verify`.\n");
 	return vault_buf__detach(&out);
@@ -671,7 +843,7 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 {
 	bundle b;
 	json_t *trace = NULL, *revs = json_object(), *acks = json_array(), *pair;
-	json_t *orgs = NULL, *need = json_object();
+	json_t *orgs = NULL, *need = json_object(), *stamped = json_array();
 	git_commit *head = NULL;
 	git_tree *root = NULL;
 	char *text = NULL, *keys = NULL, subject[300], hex[41];
@@ -734,10 +906,17 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 		if ((error = add_revision(&b, v, d, r)) < 0 ||
 		    (error == 0 && ((error = add_item(&items, &nitems, d, r)) < 0 ||
 				    (error = add_acks(&b, v, root, d, r, orgs, &items[nitems - 1],
-						      acks)) < 0)))
+						      acks)) < 0 ||
+				    (error = add_release_stamp(&b, v, root, d, r, stamped)) < 0)))
 			goto done;
 	}
 	vault__progress_end(&v->progress, "Collecting revisions", done_revs, done_revs);
+	json_array_foreach(acks, i, pair)
+		if (json_is_true(json_object_get(pair, "timestamp")))
+			break;
+	if ((i < json_array_size(acks) || json_array_size(stamped) > 0) &&
+	    (error = add_tsa_cert(&b, v)) < 0)
+		goto done;
 	if ((error = find_signers(&sg, &server, v, root)) < 0 ||
 	    (error = vault_provenance__collect(items, nitems, v->store, head)) < 0)
 		goto done;
@@ -773,7 +952,7 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(head));
 	text = report(subject, hex, revs, acks, &b);
 	add_data(&b, "trace.txt", text, strlen(text));
-	text = verify_text(acks, &sg, &b, items, nitems, history);
+	text = verify_text(acks, stamped, &sg, &b, items, nitems, history);
 	add_data(&b, "VERIFY.txt", text, strlen(text));
 	text = NULL;
 	qsort(b.m, b.n, sizeof(member), cmp_member);
@@ -812,6 +991,7 @@ done:
 	json_decref(trace);
 	json_decref(revs);
 	json_decref(acks);
+	json_decref(stamped);
 	json_decref(orgs);
 	json_decref(need);
 	vault_provenance__dispose(items, nitems);

@@ -22,12 +22,14 @@ extern const vault_kind vault_kind_revoked;         /* trust.c: users/NAME/revok
 extern const vault_kind vault_kind_revision;        /* doc.c: docs/.../DOC/REV/record.json */
 extern const vault_kind vault_kind_revision_file;   /* doc.c: .../REV/files/... */
 extern const vault_kind vault_kind_release;         /* doc.c: .../REV/release.json */
+extern const vault_kind vault_kind_release_timestamp; /* stamp.c: .../REV/release.json.tsr */
 extern const vault_kind vault_kind_obsolete;        /* doc.c: .../REV/obsolete.json */
 extern const vault_kind vault_kind_cert;            /* cert.c: .../REV/cert.json */
 extern const vault_kind vault_kind_fai_package;     /* fai.c: .../REV/package.json */
 extern const vault_kind vault_kind_link;            /* link.c: .../REV/links/K-T.json */
 extern const vault_kind vault_kind_ack;             /* ack.c: .../REV/acks/NAME.json */
 extern const vault_kind vault_kind_ack_signature;   /* ack.c: .../REV/acks/NAME.json.sig */
+extern const vault_kind vault_kind_ack_timestamp;   /* stamp.c: .../REV/acks/NAME.json.sig.tsr */
 extern const vault_kind vault_kind_po;              /* po.c: pos/.../PO/po.json */
 extern const vault_kind vault_kind_audit_waiver;     /* audit.c: waivers/.../GAP/TIME-SIGNER.json */
 extern const vault_kind vault_kind_withdrawal;      /* withdraw.c: .../REV/withdrawn.json */

@@ -828,7 +828,9 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org);
  * Write each acknowledgment of DOC@REV to the new folder `dir` as NAME
  * (the stored statement bytes) and NAME.sig, with an allowed_signers file
  * naming each signer "NAME@ORG", so that `ssh-keygen -Y verify -f
- * allowed_signers -I NAME@ORG -n qvault-ack -s NAME.sig < NAME` checks it.
+ * allowed_signers -I NAME@ORG -n qvault-ack -s NAME.sig < NAME` checks it,
+ * and NAME.sig.tsr, its RFC 3161 timestamp token, where it has one
+ * (`openssl ts -verify -in NAME.sig.tsr -data NAME.sig -CAfile TSA-CA`).
  * The acknowledgments are those vault_acks shows the viewer.
  */
 int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir);

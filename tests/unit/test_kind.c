@@ -56,6 +56,17 @@ static void each_record_has_its_kind(void **state)
 				    &m), "acknowledgment");
 	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D", "A/acks/sam-received.json.sig"),
 				    &m), "acknowledgment signature");
+	/* RFC 3161 tokens (stamp.c): beside a signature or a release record only */
+	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D",
+					  "A/acks/sam-received.json.sig.tsr"), &m),
+			    "acknowledgment timestamp");
+	assert_string_equal(m.key, "D");
+	assert_string_equal(m.rev, "A");
+	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D", "A/release.json.tsr"), &m),
+			    "release timestamp");
+	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D", "A/acks/sam-received.json.tsr"),
+				    NULL), "");
+	assert_string_equal(kind_of(under(p, sizeof(p), "docs", "D", "A/record.json.tsr"), NULL), "");
 	assert_string_equal(kind_of(under(p, sizeof(p), "pos", "PO-1", "po.json"), &m), "PO");
 	assert_string_equal(m.key, "PO-1");
 	assert_string_equal(m.rev, "");
