@@ -169,6 +169,14 @@ int vault_open(vault **out, const char *path, vault_warn_cb warn,
 	       void *payload);
 
 /*
+ * The vault at `path` without its index (none is opened, built or
+ * healed): for checking a history alone, as a pull checks what it fetched
+ * (vault_verify's commits and bytes, not the index); reads that need the
+ * index are not for such a handle.
+ */
+int vault_open_unindexed(vault **out, const char *path);
+
+/*
  * Let this process open vaults owned by another user, which libgit2 (as
  * git's safe.directory) refuses by default: for a process that reads a
  * vault as a user of its own, as the HTTP side of `qvault serve --user`
