@@ -1624,6 +1624,17 @@ void vault_findings_free(vault_findings *f);
 int vault_verify(vault_findings **out, vault *v);
 
 /*
+ * verify over the commits the head leads to but `since` (a commit id, 40
+ * hex digits, in the head's history) does not: `since` and what leads to
+ * it are taken as verified already (what a server accepted before a
+ * push), the ledger of lots read from its tree; only the revisions added
+ * since have their bytes hashed again; the index is not compared (a
+ * handle of vault_open_unindexed does).  VAULT_EINVALID when `since` is
+ * not in the head's history.  Findings as vault_verify.
+ */
+int vault_verify_since(vault_findings **out, vault *v, const char *since);
+
+/*
  * The audit trail, oldest first; with `name`, only the events touching
  * the document, PO or lot of that name: a document's adds, releases,
  * obsoletes, acknowledgments and links; a PO's creation, answers, status

@@ -1652,6 +1652,27 @@ int vault_verify__since(vault_findings **out, vault *v, const git_oid *tips, siz
 	return verify_walk(out, v, &s);
 }
 
+int vault_verify_since(vault_findings **out, vault *v, const char *since)
+{
+	git_commit *head = NULL;
+	git_oid tip, base;
+	int error;
+
+	*out = NULL;
+	if (strlen(since) != GIT_OID_HEXSZ || git_oid_fromstr(&base, since) < 0)
+		return vault_error__set(VAULT_EINVALID, "'%s' is not a commit id (40 hex digits)",
+					since);
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	git_oid_cpy(&tip, git_commit_id(head));
+	git_commit_free(head);
+	if (!git_oid_equal(&tip, &base) &&
+	    git_graph_descendant_of(vault_store__repo(v->store), &tip, &base) != 1)
+		return vault_error__set(VAULT_EINVALID, "commit %.12s is not in the vault's history",
+					since);
+	return vault_verify__since(out, v, &tip, 1, &base);
+}
+
 int vault_verify__commit(vault *v, const git_oid *id)
 {
 	vault_findings *f;

@@ -128,4 +128,32 @@ fails 1 "whom the other side had revoked|revoked in the history it merges" \
 	"  and so is the pull the other way" \
 	q -C sb --key "$TMP/admin.pem" pull "file://$TMP/sa"
 
+# ---- pushes received at a site: verify --since, and the pre-receive sample -------------
+V=b
+ok "verify --since the head's parent checks one commit" evalq '
+	q -C b verify --progress --since "$(git -C b rev-parse main~1)" > vs.out 2> vs.err &&
+	checked vs.err 1 && grep -q "^ok: 1 commits" vs.out'
+fails 1 "commit [0-9a-f]{12} is not in the vault's history" "verify --since a commit not in the history is refused" \
+	q -C b verify --since "$(git -C r rev-parse main)"
+fails 1 "'main' is not a commit id" "  and so is a name that is not a commit id" q -C b verify --since main
+git init -q --bare hub2.git
+cp "$TESTS_DIR/../../hooks/pre-receive" hub2.git/hooks/
+export QVAULT_BIN="$QVAULT"
+ok "a first push to a server with the pre-receive sample: verified whole" \
+	git -C b push -q "$TMP/hub2.git" main
+rm -rf fb; cp -a b fb
+make_pdf n4.pdf "good at FB"
+q -C fb add n4.pdf --doc N-4 --type other > /dev/null
+forge fb - "add EVIL@A
+
+Qvault-Op: add
+Qvault-Doc: EVIL
+Qvault-Rev: A" "docs/00/00/EVIL/A/files/evil.pdf=evil.pdf"
+was=$(git -C hub2.git rev-parse main)
+check "a push whose second new commit is forged is refused by the hook (verify --since its main)" evalq '
+	! git -C fb push "$TMP/hub2.git" main > push.out 2>&1 &&
+	grep -q "qvault: refused: commit [0-9a-f]*: the commit is not signed" push.out &&
+	test "$(git -C hub2.git rev-parse main)" = "$was"'
+ok "  the good one alone is taken" git -C fb push -q "$TMP/hub2.git" main~1:main
+
 done_testing
