@@ -6,8 +6,10 @@
  * Nothing fetched is trusted.  A pull fetches into a repository of its
  * own beside the index (qvault/incoming-*, borrowing this vault's objects
  * through objects/info/alternates), checks there that it is the same
- * vault (it shares our history) and that `qvault verify` passes on the
- * whole fetched history, and only then moves the fetched pack in.  Two
+ * vault (it shares our history) and that `qvault verify` passes on what
+ * the fetch brings (the commits our head does not lead to: ours were
+ * verified as they came, by the write path or an earlier pull), and only
+ * then moves the fetched pack in.  Two
  * sites that wrote at once are merged by a signed merge commit when their
  * changes do not meet; when both added the same path with other bytes, or
  * revisions of the same document, the pull is refused and nothing is

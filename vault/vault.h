@@ -1701,7 +1701,9 @@ typedef struct {
 /*
  * Bring in the history of remote `name` (a configured name, or a URL; NULL
  * is "origin"): refused unless it shares our history and `verify` passes
- * on all of it; merged by a signed merge commit when both sites wrote,
+ * on what it brings (the commits our head does not lead to; our own
+ * history was verified as it came, and the lots it drew count with
+ * theirs); merged by a signed merge commit when both sites wrote,
  * refused (nothing changed) when both added the same path with other
  * bytes or revisions of the same document.  The index follows.
  */
