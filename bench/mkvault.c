@@ -6,7 +6,8 @@
  *
  *   mkvault DIR NDOCS NSUP
  *
- * Writes DIR/vault and the keys DIR/<user>.pem.
+ * Writes DIR/vault and the keys of its admin and buyer, DIR/admin.pem and
+ * DIR/buyer.pem.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,13 @@ int main(int argc, char **argv)
 			}
 	}
 	vault_free(v);
+	/* the keys, so that a benchmark can write as these users after */
+	bench_fmt(path, sizeof(path), "%s/admin.pem", argv[1]);
+	if (vault_key_save(admin, path, NULL) < 0)
+		die("admin.pem");
+	bench_fmt(path, sizeof(path), "%s/buyer.pem", argv[1]);
+	if (vault_key_save(buyer, path, NULL) < 0)
+		die("buyer.pem");
 	vault_key_free(admin);
 	vault_key_free(buyer);
 	for (s = 0; s < nsup; s++)

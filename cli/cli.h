@@ -62,7 +62,8 @@ struct cli_command {
 	const char *synopsis; /* positional arguments, e.g. "FILE" */
 	int min_args, max_args;
 	const cli_opt *opts;  /* terminated by an entry with name NULL */
-	int opens_vault;      /* 1: run() gets an open vault */
+	int opens_vault;      /* 1: run() gets an open vault; 2: without its index when
+			       * --since is given (verify of what a push brings) */
 	int (*run)(const cli_command *cmd, cli_args *args, vault *v);
 };
 

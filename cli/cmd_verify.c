@@ -1,8 +1,10 @@
-/* qvault verify [--json] */
+/* qvault verify [--json] [--since COMMIT] */
 #include "cli.h"
 
 static const cli_opt opts[] = {
 	{ "json", 0, OPT_FLAG, NULL, "print JSON" },
+	{ "since", 0, OPT_VALUE, "COMMIT", "only the commits after COMMIT, taken as verified "
+	  "(a server checking a push: its main before it); the index is not compared" },
 	CLI_OPT_QUIET,
 	CLI_OPT_PROGRESS,
 	{ "help", 'h', OPT_FLAG, NULL, "show this help" },
@@ -13,7 +15,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 {
 	vault_findings *f;
 	size_t i;
-	int error = vault_verify(&f, v);
+	const char *since = cli_opt_value(cmd, a, "since");
+	int error = since ? vault_verify_since(&f, v, since) : vault_verify(&f, v);
 
 	if (error < 0 && error != VAULT_EVERIFY)
 		return cli_fail(error);
@@ -46,5 +49,5 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_verify = {
 	"verify", "check every signature, role, record, stored byte and the index",
-	"", 0, 0, opts, 1, run
+	"", 0, 0, opts, 2, run
 };

@@ -237,7 +237,10 @@ int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *globa
 	if (cmd->opens_vault) {
 		if ((rc = cli_load_key(&a)) != 0)
 			goto done;
-		if ((error = vault_open(&v, a.vault_dir, cli_print_warning, NULL)) < 0) {
+		error = cmd->opens_vault == 2 && cli_opt_value(cmd, &a, "since") ?
+			vault_open_unindexed(&v, a.vault_dir) :
+			vault_open(&v, a.vault_dir, cli_print_warning, NULL);
+		if (error < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}

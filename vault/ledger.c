@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "kinds.h"
 #include "lot.h"
 #include "po.h"
@@ -392,4 +393,119 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
 	else if (cancel && strcmp(vault_rules__str(rec, "record"), "asn-cancel") == 0)
 		add_asn_change(l, c, path, rec, 1);
 	json_decref(rec);
+}
+
+/* ---- seeding: the ledger of a tree, as its history left it ---------------- */
+
+static void seed_found(const vault_change_ctx *c, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seed_found(const vault_change_ctx *c, const char *path, const char *fmt, ...)
+{
+	/* the seed's tree was verified: what it holds is not the new commits' doing */
+	(void)c;
+	(void)path;
+	(void)fmt;
+}
+
+/* A ship notice of the seed's tree: what the notice in force draws (none, cancelled). */
+static void seed_asn(vault_ledger *l, const vault_change_ctx *c, const char *path, json_t *rec)
+{
+	const char *name = vault_rules__str(rec, "asn");
+	json_t *now = NULL, *p;
+	unsigned seq;
+	int cancelled;
+	size_t i;
+
+	(void)path;
+	if (!*name || counted(l, "asn", name))
+		return;
+	if (vault_asn__in_force(&now, &seq, &cancelled, c->store, c->tree, name) < 0 || cancelled) {
+		json_decref(now);
+		return;
+	}
+	json_array_foreach(json_object_get(now, "packages"), i, p) {
+		const char *lot = json_string_value(json_object_get(p, "lot"));
+		uint64_t q = qty_of(p, "qty");
+
+		if (lot && q)
+			draw(l, c, path, lot, q);
+	}
+	json_decref(now);
+}
+
+typedef struct {
+	vault_ledger *l;
+	const vault_change_ctx *c;
+	const char *top;
+} seed_walk;
+
+static int seed_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+	seed_walk *w = payload;
+	vault_ledger *l = w->l;
+	const vault_change_ctx *c = w->c;
+	char path[VAULT_PATH_MAX];
+	json_t *rec;
+	const char *record;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    vault__fmt(path, sizeof(path), "path", "%s/%s%s", w->top, root,
+		       git_tree_entry_name(e)) < 0)
+		return 0;
+	/* a replacement or a cancellation: counted (its draws are the notice's in force) */
+	if (vault_kind__match(&vault_kind_asn_revision, path, NULL) ||
+	    vault_kind__match(&vault_kind_asn_cancel, path, NULL)) {
+		counted(l, "path", path);
+		return 0;
+	}
+	if (!ends_with(path, "/" VAULT_LOT_FILE) && !ends_with(path, "/" VAULT_ASN_FILE) &&
+	    !ends_with(path, "/" VAULT_SUBTIER_FILE) && !ends_with(path, "/" VAULT_RECEIPT_FILE))
+		return 0;
+	if ((rec = vault_rules__json_at(c, c->tree, path)) == NULL)
+		return 0;
+	record = vault_rules__str(rec, "record");
+	if (strcmp(w->top, "lots") == 0 && ends_with(path, "/" VAULT_LOT_FILE) &&
+	    strcmp(record, "lot") == 0)
+		add_lot(l, c, path, rec);
+	else if (strcmp(w->top, "asns") == 0 && ends_with(path, "/" VAULT_ASN_FILE) &&
+		 strcmp(record, "asn") == 0)
+		seed_asn(l, c, path, rec);
+	else if (strcmp(w->top, "asns") == 0 && ends_with(path, "/" VAULT_RECEIPT_FILE) &&
+		 strcmp(record, "receipt") == 0)
+		add_receipt(l, rec);
+	else if (strcmp(w->top, VAULT_SUBTIER_TOP) == 0 && ends_with(path, "/" VAULT_SUBTIER_FILE) &&
+		 strcmp(record, "subtier-lot") == 0)
+		add_subtier(l, c, path, rec);
+	json_decref(rec);
+	return 0;
+}
+
+int vault_ledger__seed(vault_ledger *l, vault_store *store, const git_tree *tree)
+{
+	static const char *const tops[] = { "lots", "asns", VAULT_SUBTIER_TOP };
+	git_repository *repo = vault_store__repo(store);
+	vault_change_ctx c;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	c.store = store;
+	c.before = c.tree = tree;
+	c.found = seed_found;
+	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
+		const git_tree_entry *e = git_tree_entry_byname(tree, tops[i]);
+		seed_walk w = { l, &c, tops[i] };
+		git_tree *t = NULL;
+		int error;
+
+		if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			continue;
+		if (git_tree_lookup(&t, repo, git_tree_entry_id(e)) < 0)
+			return vault_error__git(VAULT_ERROR, "cannot read '%s'", tops[i]);
+		/* the callback sees each entry's folder below `t`, ending in '/' */
+		error = git_tree_walk(t, GIT_TREEWALK_PRE, seed_entry, &w);
+		git_tree_free(t);
+		if (error < 0)
+			return vault_error__git(VAULT_ERROR, "cannot read '%s'", tops[i]);
+	}
+	return 0;
 }

@@ -6,8 +6,10 @@
  * Nothing fetched is trusted.  A pull fetches into a repository of its
  * own beside the index (qvault/incoming-*, borrowing this vault's objects
  * through objects/info/alternates), checks there that it is the same
- * vault (it shares our history) and that `qvault verify` passes on the
- * whole fetched history, and only then moves the fetched pack in.  Two
+ * vault (it shares our history) and that `qvault verify` passes on what
+ * the fetch brings (the commits our head does not lead to: ours were
+ * verified as they came, by the write path or an earlier pull), and only
+ * then moves the fetched pack in.  Two
  * sites that wrote at once are merged by a signed merge commit when their
  * changes do not meet; when both added the same path with other bytes, or
  * revisions of the same document, the pull is refused and nothing is
@@ -341,15 +343,13 @@ static const char *first_finding(const vault_findings *f, char *buf, size_t size
 }
 
 /*
- * verify over all of `v`'s history: VAULT_EVERIFY with the first finding
- * when anything is found, said of what came from `url` or, when `ours`,
- * of this vault about to be pushed there.
+ * VAULT_EVERIFY with the first finding of `f` when it holds any, said of
+ * what came from `url` or, when `ours`, of this vault about to be pushed
+ * there; `error` (verify's) as it is otherwise.
  */
-static int verify_all(vault *v, const char *url, int ours)
+static int verify_said(int error, vault_findings *f, const char *url, int ours)
 {
-	vault_findings *f = NULL;
 	char buf[1024];
-	int error = vault_verify(&f, v);
 
 	if (error == VAULT_EVERIFY || (error == 0 && f->count)) {
 		first_finding(f, buf, sizeof(buf));
@@ -363,14 +363,29 @@ static int verify_all(vault *v, const char *url, int ours)
 	return error;
 }
 
+/* verify over all of `v`'s history (verify_said). */
+static int verify_all(vault *v, const char *url, int ours)
+{
+	vault_findings *f = NULL;
+	int error = vault_verify(&f, v);
+
+	return verify_said(error, f, url, ours);
+}
+
 /*
- * Check what was fetched as a vault of its own: every commit signed by a
- * user allowed to do what it did, every record and byte in order.
+ * Check what was fetched: every commit signed by a user allowed to do
+ * what it did, every record and byte in order.  Only what is new: the
+ * commits our head `ours` does not lead to.  Our history was verified as
+ * it came in (each write's commit by the write path, each pull's by the
+ * pull), so verify goes on from our head, with what our tree holds (the
+ * ledger of lots, vault_verify__since): their commits are held to the
+ * quantity rules together with ours, as the merge will hold them.
  */
-static int incoming_verify(incoming *in, vault *v, const char *url)
+static int incoming_verify(incoming *in, vault *v, const char *url, const git_oid *ours)
 {
 	char q[PATH_MAX + 64];
 	git_reference *ref = NULL;
+	vault_findings *f = NULL;
 	vault *iv = NULL;
 	int error;
 
@@ -382,12 +397,14 @@ static int incoming_verify(incoming *in, vault *v, const char *url)
 		return VAULT_EINVALID;
 	if (mkdir(q, 0755) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot check what was fetched");
-	if (vault_open(&iv, in->dir, NULL, NULL) < 0)
+	/* no index of its own: one built here would read all history */
+	if (vault_open_unindexed(&iv, in->dir) < 0)
 		return vault_error__set(VAULT_EVERIFY, "the history of '%s' is not a vault's: %s",
 					url, vault_error_message());
 	/* the caller hears how far the check of what came in got */
 	vault_set_progress(iv, v->progress.cb, v->progress.payload);
-	error = verify_all(iv, url, 0);
+	error = vault_verify__since(&f, iv, &in->theirs, 1, ours);
+	error = verify_said(error, f, url, 0);
 	vault_free(iv);
 	return error;
 }
@@ -593,7 +610,7 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 			"'%s' is not a copy of this vault (its history shares nothing with ours)", url);
 		goto done;
 	}
-	if ((error = incoming_verify(&in, v, url)) < 0)
+	if ((error = incoming_verify(&in, v, url, git_commit_id(head))) < 0)
 		goto done;
 	/* locked from here: main may have moved while we fetched */
 	git_commit_free(head);
@@ -615,8 +632,15 @@ int vault_pull(vault_pull_result *out, vault *v, const char *name)
 		goto done;
 	}
 	if (git_oid_equal(&base, git_commit_id(head))) {
+		/* what no index can hold (a record added twice): the check of
+		 * what came in read no index, ours is brought on in a trial */
 		out->kind = VAULT_PULL_FAST_FORWARD;
 		git_oid_cpy(&merged, &in.theirs);
+		if ((error = vault_index__try(v->index, v->store, &merged)) == VAULT_EVERIFY)
+			error = vault_error__set(VAULT_EVERIFY, "the history of '%s' is not a vault's: "
+						 "%s", url, vault_error_message());
+		if (error < 0)
+			goto done;
 	} else {
 		char dir[4200];
 

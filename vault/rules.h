@@ -75,6 +75,13 @@ int vault_ledger_new(vault_ledger **out);
 void vault_ledger_free(vault_ledger *l);
 /* Count what the added lot or ship notice at `path` draws; findings as above. */
 void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *path);
+/*
+ * Seed an empty ledger with what `tree` (a verified commit's) holds, as if
+ * its history had been fed to it: each lot and sub-tier lot, the draws of
+ * each ship notice in force and of each lot, the receipts; every record
+ * counted, so that the same record added again on another side is not.
+ */
+int vault_ledger__seed(vault_ledger *l, vault_store *store, const git_tree *tree);
 
 /* ---- what the checks share (rules.c) ---------------------------------- */
 

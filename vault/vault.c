@@ -195,6 +195,30 @@ fail:
 	return error;
 }
 
+int vault_open_unindexed(vault **out, const char *path)
+{
+	struct stat st;
+	vault *v;
+	int error;
+
+	if ((error = git_started()) < 0)
+		return error;
+	if ((error = vault_alloc(&v, path)) < 0)
+		goto fail;
+	if (stat(v->qdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		error = vault_error__set(VAULT_ENOTFOUND, "'%s' is not a vault", path);
+		goto fail;
+	}
+	v->readonly = 1;
+	if ((error = vault_store__open(&v->store, path)) < 0)
+		goto fail;
+	*out = v;
+	return 0;
+fail:
+	vault_free(v);
+	return error;
+}
+
 /* A fresh random vault identity, 32 hex digits. */
 static int new_id(char id[33])
 {

@@ -169,6 +169,14 @@ int vault_open(vault **out, const char *path, vault_warn_cb warn,
 	       void *payload);
 
 /*
+ * The vault at `path` without its index (none is opened, built or
+ * healed): for checking a history alone, as a pull checks what it fetched
+ * (vault_verify's commits and bytes, not the index); reads that need the
+ * index are not for such a handle.
+ */
+int vault_open_unindexed(vault **out, const char *path);
+
+/*
  * Let this process open vaults owned by another user, which libgit2 (as
  * git's safe.directory) refuses by default: for a process that reads a
  * vault as a user of its own, as the HTTP side of `qvault serve --user`
@@ -1661,6 +1669,17 @@ void vault_findings_free(vault_findings *f);
 int vault_verify(vault_findings **out, vault *v);
 
 /*
+ * verify over the commits the head leads to but `since` (a commit id, 40
+ * hex digits, in the head's history) does not: `since` and what leads to
+ * it are taken as verified already (what a server accepted before a
+ * push), the ledger of lots read from its tree; only the revisions added
+ * since have their bytes hashed again; the index is not compared (a
+ * handle of vault_open_unindexed does).  VAULT_EINVALID when `since` is
+ * not in the head's history.  Findings as vault_verify.
+ */
+int vault_verify_since(vault_findings **out, vault *v, const char *since);
+
+/*
  * The audit trail, oldest first; with `name`, only the events touching
  * the document, PO or lot of that name: a document's adds, releases,
  * obsoletes, acknowledgments and links; a PO's creation, answers, status
@@ -1727,7 +1746,9 @@ typedef struct {
 /*
  * Bring in the history of remote `name` (a configured name, or a URL; NULL
  * is "origin"): refused unless it shares our history and `verify` passes
- * on all of it; merged by a signed merge commit when both sites wrote,
+ * on what it brings (the commits our head does not lead to; our own
+ * history was verified as it came, and the lots it drew count with
+ * theirs); merged by a signed merge commit when both sites wrote,
  * refused (nothing changed) when both added the same path with other
  * bytes or revisions of the same document.  The index follows.
  */

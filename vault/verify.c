@@ -1433,33 +1433,100 @@ static int refuse_supplier(vault *v)
  */
 #define VERIFY_CACHE ((ssize_t)16 << 20)
 
-/* How many commits lead to `head`: the total of "Checking commits". */
-static uint64_t count_commits(git_repository *repo, const git_oid *head)
+/* How many commits lead to `tips` but not to `base`: the total of "Checking commits". */
+static uint64_t count_commits(git_repository *repo, const git_oid *tips, size_t ntips,
+			      const git_oid *base)
 {
 	git_revwalk *walk = NULL;
 	uint64_t count = 0;
 	git_oid id;
+	size_t i;
+	int ok = git_revwalk_new(&walk, repo) == 0 && (!base || git_revwalk_hide(walk, base) == 0);
 
-	if (git_revwalk_new(&walk, repo) == 0 && git_revwalk_push(walk, head) == 0)
-		while (git_revwalk_next(&id, walk) == 0)
-			count++;
+	for (i = 0; ok && i < ntips; i++)
+		ok = git_revwalk_push(walk, &tips[i]) == 0;
+	while (ok && git_revwalk_next(&id, walk) == 0)
+		count++;
 	git_revwalk_free(walk);
 	return count;
 }
 
-int vault_verify(vault_findings **out, vault *v)
+/* The revisions added since the verified base: their files re-hashed. */
+typedef struct {
+	checker *c;
+	const git_tree *tree;
+} new_files;
+
+static int new_revision(void *payload, vault_change what, const char *path)
+{
+	new_files *n = payload;
+	git_tree_entry *e = NULL;
+	git_tree *dir = NULL;
+	char at[VAULT_PATH_MAX];
+	size_t len = strlen(path), rl = strlen("/" VAULT_RECORD_FILE);
+
+	if (what != VAULT_CHANGE_ADDED || !vault_kind__match(&vault_kind_revision, path, NULL) ||
+	    len <= rl || len - rl >= sizeof(at))
+		return 0;
+	memcpy(at, path, len - rl);
+	at[len - rl] = '\0';
+	if (git_tree_entry_bypath(&e, n->tree, at) == 0 &&
+	    git_tree_lookup(&dir, n->c->repo, git_tree_entry_id(e)) == 0)
+		check_revision_files(n->c, dir, at);
+	git_tree_free(dir);
+	git_tree_entry_free(e);
+	return 0;
+}
+
+/* The stored bytes of `tip`: every revision's, or those added since `base`. */
+static int check_tip_files(checker *c, const git_oid *tip, const git_tree *base)
+{
+	git_commit *commit = NULL;
+	git_tree *root = NULL, *t = NULL;
+	git_tree_entry *docs = NULL;
+	int error = 0;
+
+	if (git_commit_lookup(&commit, c->repo, tip) < 0 || git_commit_tree(&root, commit) < 0) {
+		git_commit_free(commit);
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
+	}
+	if (base) {
+		new_files n = { c, root };
+
+		error = vault_store__changes(c->v->store, base, root, new_revision, &n);
+	} else if (git_tree_entry_bypath(&docs, root, "docs") == 0 &&
+		   git_tree_lookup(&t, c->repo, git_tree_entry_id(docs)) == 0) {
+		/* a vault with no documents yet has nothing more to check */
+		error = check_files(c, t, "docs", 0);
+	}
+	git_tree_free(t);
+	git_tree_entry_free(docs);
+	git_tree_free(root);
+	git_commit_free(commit);
+	return error;
+}
+
+/* What one verify walks: the commits that lead to `tips`, past `base`. */
+typedef struct {
+	const git_oid *tips;
+	size_t ntips;
+	const git_oid *base;  /* verified already (NULL: the whole history) */
+	int index;            /* rebuild the index beside the real one and compare */
+} walk_spec;
+
+static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 {
 	checker c;
 	index_check ic;
 	int index_started = 0;
 	git_revwalk *walk = NULL;
-	git_commit *head = NULL;
-	git_tree *root = NULL;
-	git_tree_entry *docs = NULL;
+	git_commit *head = NULL, *base = NULL;
+	git_tree *base_tree = NULL;
 	vault__meter *p = &v->progress;
 	uint64_t total = 0, done = 0;
 	ssize_t cached = 0, cache_max = 0;
 	git_oid id;
+	size_t i;
 	int error;
 
 	*out = NULL;
@@ -1475,19 +1542,44 @@ int vault_verify(vault_findings **out, vault *v)
 	checker_begin(&c, v);
 	vault_ledger_new(&c.ledger);
 	queue_start(&c.q, 1);
-	if ((error = vault_store__head(&head, v->store)) < 0 ||
-	    (error = checker_init(&c, head)) < 0 ||
-	    (error = index_check_start(&ic, v)) < 0)
+	if (git_commit_lookup(&head, c.repo, &s->tips[0]) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read commit %s",
+					 git_oid_tostr_s(&s->tips[0]));
 		goto done;
-	index_started = 1;
+	}
+	if ((error = checker_init(&c, head)) < 0)
+		goto done;
+	if (s->base) {
+		/* the base was verified: its root was seen, and what its history
+		 * drew from each lot is what its tree holds */
+		c.root_seen = 1;
+		if (git_commit_lookup(&base, c.repo, s->base) < 0 ||
+		    git_commit_tree(&base_tree, base) < 0) {
+			error = vault_error__git(VAULT_ERROR, "cannot read the verified commit %s",
+						 git_oid_tostr_s(s->base));
+			goto done;
+		}
+		if ((error = vault_ledger__seed(c.ledger, v->store, base_tree)) < 0)
+			goto done;
+	}
+	if (s->index) {
+		if ((error = index_check_start(&ic, v)) < 0)
+			goto done;
+		index_started = 1;
+	}
 	if (git_revwalk_new(&walk, c.repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, git_commit_id(head)) < 0) {
+	    (s->base && git_revwalk_hide(walk, s->base) < 0)) {
 		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
 		goto done;
 	}
+	for (i = 0; i < s->ntips; i++)
+		if (git_revwalk_push(walk, &s->tips[i]) < 0) {
+			error = vault_error__git(VAULT_ERROR, "cannot walk the history");
+			goto done;
+		}
 	if (vault__progress_on(p))
-		total = count_commits(c.repo, git_commit_id(head));
+		total = count_commits(c.repo, s->tips, s->ntips, s->base);
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *commit;
 
@@ -1507,30 +1599,24 @@ int vault_verify(vault_findings **out, vault *v)
 		goto done;
 	}
 	vault__progress_end(p, "Checking commits", done, total);
-	error = 0; /* a vault with no documents yet has nothing more to check */
-	if (git_commit_tree(&root, head) < 0) {
-		error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
-		goto done;
-	}
-	if (git_tree_entry_bypath(&docs, root, "docs") == 0) {
-		git_tree *t;
-
-		if (git_tree_lookup(&t, c.repo, git_tree_entry_id(docs)) == 0) {
-			error = check_files(&c, t, "docs", 0);
-			vault__progress_end(p, "Checking files", c.f->files, 0);
-			git_tree_free(t);
-			if (error < 0)
-				goto done;
-		}
-	}
-	{
-		/* the access journal of marked downloads: its chain and signatures */
+	error = 0;
+	for (i = 0; i < s->ntips && !error; i++)
+		error = check_tip_files(&c, &s->tips[i], base_tree);
+	if (c.f->files)
+		vault__progress_end(p, "Checking files", c.f->files, 0);
+	if (!error && !s->base) {
+		/* the access journal of marked downloads, the site's own: its
+		 * chain and signatures (a pull's commits bring none) */
 		size_t entries;
 		char journal_head[65];
+		git_tree *root = NULL;
 
-		if ((error = vault_journal__check(&entries, journal_head, v, root, journal_found,
-						  &c)) < 0)
+		if (git_commit_tree(&root, head) < 0) {
+			error = vault_error__git(VAULT_ERROR, "cannot read the vault's tree");
 			goto done;
+		}
+		error = vault_journal__check(&entries, journal_head, v, root, journal_found, &c);
+		git_tree_free(root);
 	}
 done:
 	if (index_started) {
@@ -1540,8 +1626,8 @@ done:
 			error = e;
 	}
 	queue_finish(&c);
-	git_tree_entry_free(docs);
-	git_tree_free(root);
+	git_tree_free(base_tree);
+	git_commit_free(base);
 	git_commit_free(head);
 	git_revwalk_free(walk);
 	checker_end(&c);
@@ -1555,6 +1641,57 @@ done:
 	*out = c.f;
 	return c.f->count ? vault_error__set(VAULT_EVERIFY, "%zu finding%s", c.f->count,
 					      c.f->count == 1 ? "" : "s") : 0;
+}
+
+int vault_verify(vault_findings **out, vault *v)
+{
+	git_commit *head = NULL;
+	walk_spec s;
+	git_oid tip;
+	int error;
+
+	*out = NULL;
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	git_oid_cpy(&tip, git_commit_id(head));
+	git_commit_free(head);
+	memset(&s, 0, sizeof(s));
+	s.tips = &tip;
+	s.ntips = 1;
+	s.index = 1;
+	return verify_walk(out, v, &s);
+}
+
+int vault_verify__since(vault_findings **out, vault *v, const git_oid *tips, size_t ntips,
+			const git_oid *base)
+{
+	walk_spec s = { tips, ntips, base, 0 };
+
+	*out = NULL;
+	if (ntips == 0)
+		return vault_error__set(VAULT_EINVALID, "nothing to verify");
+	return verify_walk(out, v, &s);
+}
+
+int vault_verify_since(vault_findings **out, vault *v, const char *since)
+{
+	git_commit *head = NULL;
+	git_oid tip, base;
+	int error;
+
+	*out = NULL;
+	if (strlen(since) != GIT_OID_HEXSZ || git_oid_fromstr(&base, since) < 0)
+		return vault_error__set(VAULT_EINVALID, "'%s' is not a commit id (40 hex digits)",
+					since);
+	if ((error = vault_store__head(&head, v->store)) < 0)
+		return error;
+	git_oid_cpy(&tip, git_commit_id(head));
+	git_commit_free(head);
+	if (!git_oid_equal(&tip, &base) &&
+	    git_graph_descendant_of(vault_store__repo(v->store), &tip, &base) != 1)
+		return vault_error__set(VAULT_EINVALID, "commit %.12s is not in the vault's history",
+					since);
+	return vault_verify__since(out, v, &tip, 1, &base);
 }
 
 int vault_verify__commit(vault *v, const git_oid *id)
