@@ -207,4 +207,15 @@ ok "4j: a 997 answering 3000 sets reads, one row each" sh -c 'q edi read many2.9
 check "  every printed byte printable" sh -c '! LC_ALL=C grep -q "[^[:print:]]" many.txt'
 ok "4 control: the fixture 997 reads, a row per set" q edi read p.997
 
+# ==== 5. the same through qvault shell (SSH) =========================================
+fails 2 "^qvault shell: option '--ack997' names a file on the server: not allowed$" \
+	"5a: through the shell, --ack997 names no file on the server" \
+	env SSH_ORIGINAL_COMMAND="asn import --ack997 v/HEAD ship.856" q shell --user sam
+fails 1 "^qvault shell: 'review' is not allowed for 'sam' \(needs role buyer,quality\)$" \
+	"5b: through the shell, a supplier's review is refused" \
+	env SSH_ORIGINAL_COMMAND="review DWG-1@C --next 2100-01-01" q shell --user sam
+fails 1 "^qvault shell: 'po import' is not allowed for 'sam' \(needs role buyer\)$" \
+	"5c: through the shell, a supplier's po import is refused" \
+	env SSH_ORIGINAL_COMMAND="po import po.850" q shell --user sam
+
 done_testing
