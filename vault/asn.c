@@ -1097,6 +1097,8 @@ int vault_asn_import_ack(size_t *count, char **ack997, vault *v, const char *pat
 		error = vault_error__set(VAULT_EINVALID, "the file has no ship notices");
 	if (!error)
 		error = rest_of_shipments(&f, v);
+	if (!error && ack997 && vault_x12__is_x12(data, len))
+		error = vault_x12__ack997_check(data, len, ids);
 	if (!error && (error = add_asns(v, f.asns, f.n, f.n > 1 ? f.where : NULL, source,
 					NULL, 0)) == 0)
 		*count = f.n;

@@ -31,16 +31,43 @@ static void as_utf8(char *s)
 }
 
 /*
+ * How many bytes of `s` (UTF-8, checked) a control character takes that
+ * is not ASCII: a C1 control (U+0080 to U+009F: U+009B is a terminal's
+ * CSI, as ESC [ is) or a bidirectional override or isolate (U+202A to
+ * U+202E, U+2066 to U+2069), which shows the rest of a line reversed;
+ * 0 for any other.
+ */
+static size_t wide_control(const unsigned char *s)
+{
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	if (s[0] == 0xe2 && ((s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) ||
+			     (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)))
+		return 3;
+	return 0;
+}
+
+/*
  * A message is one line: a control character that a name quoted in it
  * brought (a newline or a carriage return in an argument, a tab, an
- * escape) becomes '?', so a refusal never reads as two lines or moves
- * the terminal's cursor.
+ * escape, and their kin beyond ASCII: wide_control) becomes '?', so a
+ * refusal never reads as two lines or moves the terminal's cursor.
  */
 static void one_line(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
+	char *out = s;
+	size_t k;
+
+	while (*s) {
+		if ((k = wide_control((const unsigned char *)s)) != 0) {
+			*out++ = '?';
+			s += k;
+		} else {
+			*out++ = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+			s++;
+		}
+	}
+	*out = '\0';
 }
 
 /* Format through a copy: callers may pass the current message as an argument. */

@@ -786,6 +786,9 @@ int vault_forecast_import_ack(size_t *count, char **ack997, vault *v, const char
 			goto done;
 		}
 	}
+	if (ack997 && vault_x12__is_x12(data, len) &&
+	    (error = vault_x12__ack997_check(data, len, ids)) < 0)
+		goto done;
 	if ((error = write_schedules(v, list, source)) == 0)
 		*count = json_array_size(list);
 done:

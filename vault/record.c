@@ -767,6 +767,17 @@ int vault_date_check(const char *what, const char *date)
 	return vault_record__date_check(what, date);
 }
 
+/* Whether `date` is ten characters, DDDD-DD-DD, D a digit. */
+static int canonical_date(const char *date)
+{
+	size_t i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? date[i] != '-' : date[i] < '0' || date[i] > '9')
+			return 0;
+	return date[10] == '\0';
+}
+
 int vault_record__date_check(const char *what, const char *date)
 {
 	char show[64];
@@ -775,8 +786,11 @@ int vault_record__date_check(const char *what, const char *date)
 	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
-	end = strptime(date, "%Y-%m-%d", &tm);
-	if (end && !*end && strlen(date) == 10) {
+	/* the digits where they stand: strptime also takes "2027- 1-10" and
+	 * "2027-01-\n1", which compare as text (the index, the audit) before
+	 * every real day and put a line break into what is shown */
+	end = canonical_date(date) ? strptime(date, "%Y-%m-%d", &tm) : NULL;
+	if (end && !*end) {
 		/* strptime takes 2026-02-30: a real date survives a round trip
 		 * (timegm normalizes what it is given, so give it a copy) */
 		copy = tm;

@@ -1431,7 +1431,9 @@ int vault_x12_ids_check(const vault_x12_ids *ids);
  * its id and position in the set) and, when the reader knows it, the
  * element (AK4); when the vault refused what it says, every set
  * rejected (AK5*R*5, no segment).  The return and the error are the
- * import's.
+ * import's; a file the reader took whose 997 cannot be written (its
+ * envelope holds '*', '~' or '>', read under other separators) is
+ * refused before anything is recorded.
  */
 int vault_asn_import_ack(size_t *count, char **ack997, vault *v, const char *path,
 			 const vault_x12_ids *ids);

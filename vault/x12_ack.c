@@ -277,6 +277,17 @@ done:
 	return rc;
 }
 
+int vault_x12__ack997_check(const char *data, size_t len, const vault_x12_ids *ids)
+{
+	char *probe = NULL;
+	int error = vault_x12__ack997(&probe, data, len, 0, ids);
+
+	free(probe);
+	if (error < 0)
+		return vault_error__set(error, "its 997 cannot be written: %s", vault_error_message());
+	return 0;
+}
+
 /* ---- reading a 997 (edi read) --------------------------------------------- */
 
 typedef struct {

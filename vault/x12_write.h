@@ -74,6 +74,16 @@ int vault_x12w__date(char out[9], const char *iso);
  */
 int vault_x12__ack997(char **out, const char *data, size_t len, int error, const vault_x12_ids *ids);
 
+/*
+ * Whether the 997 accepting `data` (read without a refusal) can be
+ * written: an import asked for its 997 calls it before it commits, so
+ * that an interchange whose envelope holds what X12 cannot carry back
+ * (an id or control number with '*', '~' or '>', read under other
+ * separators) is refused with the vault unchanged, never recorded and
+ * then reported failed.  0, or VAULT_EINVALID saying why.
+ */
+int vault_x12__ack997_check(const char *data, size_t len, const vault_x12_ids *ids);
+
 /* Readers for `edi read`: a 997's groups and sets, an 855's acknowledgments. */
 int vault_x12__parse_997(json_t **out, const char *data, size_t len);
 int vault_x12__parse_855(json_t **out, const char *data, size_t len);
