@@ -14,7 +14,7 @@
 #include "store.h"
 #include "vault.h"
 
-#define VAULT_INDEX_VERSION 14
+#define VAULT_INDEX_VERSION 15
 
 /*
  * SQL: whether a supplier of organization `org` (a parameter such as

@@ -138,23 +138,17 @@ static void load_email(vault_user *u, vault_store *s, const git_tree *users, con
 	git_tree_free(tree);
 }
 
-/* Parse users/<dirname>/user.json (and revoked.json if there). */
-static int load_user(vault_user *u, vault_store *s, const git_tree *users,
-		     const char *dirname)
+int vault_user__parse(vault_user *u, const char *data, size_t len, const char *dirname)
 {
-	char path[VAULT_PATH_MAX], *data = NULL, *kid = NULL;
 	const char *kind, *name, *org, *key, *fp, *by, *at;
-	json_t *root = NULL, *roles, *r;
+	json_t *root, *roles, *r;
 	json_error_t jerr;
-	size_t len, i;
-	int format, error;
+	char *kid = NULL;
+	size_t i;
+	int format;
 
 	memset(u, 0, sizeof(*u));
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/user.json", dirname)) < 0 ||
-	    (error = vault_store__read_path(&data, &len, s, users, path)) < 0)
-		return error;
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(data);
 	if (!root || json_unpack_ex(root, &jerr, JSON_STRICT,
 			"{s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:s, s:s}",
 			"record", &kind, "format", &format, "name", &name, "org", &org,
@@ -186,28 +180,58 @@ static int load_user(vault_user *u, vault_store *s, const git_tree *users,
 		u->roles |= bits;
 	}
 	json_decref(root);
+	return 0;
+}
+
+int vault_user__parse_revocation(vault_user *u, const char *data, size_t len,
+				 const char *dirname)
+{
+	const char *by, *at;
+	json_error_t jerr;
+	json_t *root;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || json_unpack(root, "{s:s, s:s}", "revoked_by", &by, "revoked_at", &at) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "users/%s/revoked.json is malformed", dirname);
+	}
+	u->revoked = 1;
+	free(u->revoked_by);
+	u->revoked_by = vault__strdup(by);
+	parse_time(&u->revoked_at, at);
+	json_decref(root);
+	return 0;
+}
+
+/* Parse users/<dirname>/user.json (and revoked.json if there). */
+static int load_user(vault_user *u, vault_store *s, const git_tree *users,
+		     const char *dirname)
+{
+	char path[VAULT_PATH_MAX], *data = NULL;
+	size_t len;
+	int error;
+
+	memset(u, 0, sizeof(*u));
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/user.json", dirname)) < 0 ||
+	    (error = vault_store__read_path(&data, &len, s, users, path)) < 0)
+		return error;
+	error = vault_user__parse(u, data, len, dirname);
+	free(data);
+	if (error < 0)
+		return error;
 	load_email(u, s, users, dirname);
 
 	if ((error = vault__fmt(path, sizeof(path), "path", "%s/revoked.json", dirname)) == 0)
 		error = vault_store__read_path(&data, &len, s, users, path);
 	if (error == VAULT_ENOTFOUND)
 		return 0;
-	if (error < 0) {
-		vault_user_dispose(u);
-		return error;
+	if (error == 0) {
+		error = vault_user__parse_revocation(u, data, len, dirname);
+		free(data);
 	}
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(data);
-	if (!root || json_unpack(root, "{s:s, s:s}", "revoked_by", &by, "revoked_at", &at) < 0) {
-		json_decref(root);
+	if (error < 0)
 		vault_user_dispose(u);
-		return vault_error__set(VAULT_EVERIFY, "users/%s/revoked.json is malformed", dirname);
-	}
-	u->revoked = 1;
-	u->revoked_by = vault__strdup(by);
-	parse_time(&u->revoked_at, at);
-	json_decref(root);
-	return 0;
+	return error;
 }
 
 /* The users/ folder of `tree`, or NULL (no users yet). */
