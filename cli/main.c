@@ -236,7 +236,10 @@ int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *globa
 	if (cmd->opens_vault) {
 		if ((rc = cli_load_key(&a)) != 0)
 			goto done;
-		if ((error = vault_open(&v, a.vault_dir, cli_print_warning, NULL)) < 0) {
+		/* acting for another (qvault shell) is the repository's to say */
+		if ((error = cmd->opens_vault == CLI_INDEX_READS && !a.on_behalf ?
+		     vault_open_for_reads(&v, a.vault_dir, cli_print_warning, NULL) :
+		     vault_open(&v, a.vault_dir, cli_print_warning, NULL)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}

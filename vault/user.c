@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "common.h"
 #include "error.h"
@@ -427,7 +428,7 @@ int vault_users(vault_user_list **out, vault *v)
 	int error;
 
 	*out = NULL;
-	if ((error = vault__viewer(&org, v)) < 0 ||
+	if ((error = vault__viewer(&org, v)) < 0 || (error = vault__need_store(v)) < 0 ||
 	    (error = vault_store__head_tree(&tree, v->store)) < 0)
 		goto done;
 	error = vault_user__list(out, v->store, tree);
@@ -524,6 +525,62 @@ const char *vault_user__scope(const vault_user *u)
  * The organization whose view the acting key has: NULL (everything) with
  * no key, or for any role but supplier; a supplier sees its own.
  */
+static const char SQL_USER_BY_KEY[] =
+	"SELECT name, org, roles, revoked FROM users"
+	" WHERE key = ?1 OR (key >= ?1 || ' ' AND key < ?1 || '!') LIMIT 2";
+
+/*
+ * vault__viewer from the index's users, for a handle opened without the
+ * repository: 0 with *org set, or the refusal vault__whoami gives; 1 when
+ * the index cannot say it alone (a reader, a user acted for, a key that
+ * two users hold) and the repository must.  The key matches a user's as
+ * vault_user__by_key matches it: the user's key, or it and a comment.
+ */
+static int viewer_indexed(char **org, vault *v)
+{
+	char *id = NULL, fp[64];
+	sqlite3_stmt *st;
+	int rc, error;
+
+	if (!v->key || v->reader || v->on_behalf)
+		return 1;
+	if ((error = vault_sign__key_id(&id, v->key)) < 0)
+		return error;
+	if ((error = vault_index__stmt(&st, v->index, SQL_USER_BY_KEY)) < 0) {
+		free(id);
+		return error;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		vault_user u;
+
+		memset(&u, 0, sizeof(u));
+		u.name = (char *)(uintptr_t)name;
+		u.org = (char *)(uintptr_t)sqlite3_column_text(st, 1);
+		u.roles = (unsigned)sqlite3_column_int64(st, 2);
+		if (sqlite3_column_int(st, 3))
+			error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", name);
+		else if (vault_user__scope(&u))
+			*org = vault__strdup(vault_user__scope(&u));
+		/* a key two users hold: the first in the tree's order is the repository's to say */
+		if (!error && sqlite3_step(st) == SQLITE_ROW) {
+			free(*org);
+			*org = NULL;
+			error = 1;
+		}
+	} else if (rc == SQLITE_DONE) {
+		vault_sign__fingerprint_of(fp, id);
+		error = vault_error__set(VAULT_EDENIED, "key %s is not registered in this vault", fp);
+	} else {
+		error = vault_error__set(VAULT_ERROR, "index: cannot look up the key's user: %s",
+					 sqlite3_errmsg(vault_index__db(v->index)));
+	}
+	sqlite3_reset(st);
+	free(id);
+	return error;
+}
+
 int vault__viewer(char **org, vault *v)
 {
 	git_tree *tree;
@@ -533,7 +590,10 @@ int vault__viewer(char **org, vault *v)
 	*org = NULL;
 	if (!v->key && !v->reader)
 		return 0;
-	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
+	if (!v->store && (error = viewer_indexed(org, v)) <= 0)
+		return error;
+	if ((error = vault__need_store(v)) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
 	error = vault__whoami(&u, v, tree);
 	git_tree_free(tree);
@@ -552,7 +612,8 @@ int vault_viewer_roles(unsigned *roles, vault *v)
 	int error;
 
 	*roles = 0;
-	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
+	if ((error = vault__need_store(v)) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
 	error = vault__whoami(&u, v, tree);
 	git_tree_free(tree);
