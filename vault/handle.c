@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -157,7 +158,12 @@ int vault__open_index(vault *v)
 int vault__open_index_if_current(vault *v)
 {
 	char path[4200], tip[41], reflects[41];
+	struct stat st;
 
+	/* a repository of another owner is libgit2's to refuse or allow
+	 * (safe.directory), as it would when opening it */
+	if (stat(v->path, &st) < 0 || (st.st_uid != geteuid() && !other_owner_ok))
+		return 1;
 	if (vault_store__branch_file(tip, v->path) != 0 ||
 	    index_path(path, sizeof(path), v) < 0 || access(path, F_OK) != 0)
 		return 1;
@@ -322,7 +328,6 @@ int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const c
 
 		if ((error = vault__need_store(v)) < 0)
 			return error;
-
 		if ((error = vault__fmt(key, size, "the limit's key", "qvault.%s.maxUpload",
 					type)) < 0)
 			return error;

@@ -62,6 +62,17 @@ fails 1 "^qvault: user 'zed' was revoked$" "  with one line and exit 1, the vaul
 fails 1 "^qvault: no lot 'Z-1'$" "sam asking for zenith's lot: as if it were not there" \
 	q --key sam.pem trace lot Z-1
 
+# a vault of another owner: libgit2 refuses it (no safe.directory), and
+# the index, current as it is, does not answer around it
+if [ "$(id -u)" = 0 ]; then
+	chown nobody v
+	fails 1 "^qvault: 'v' is not a vault$" "a vault another user owns: refused as libgit2 refuses it" \
+		q trace lot L-1
+	chown "$(id -u)" v
+else
+	_skip "not root: a vault of another owner is not made"
+fi
+
 # which files a read opens (strace): none of the repository's objects,
 # not the system's CA bundle (libgit2's start) when the index is current
 if command -v strace > /dev/null 2>&1; then
