@@ -527,15 +527,35 @@ const char *vault_user__scope(const vault_user *u)
  */
 static const char SQL_USER_BY_KEY[] =
 	"SELECT name, org, roles, revoked FROM users"
-	" WHERE key = ?1 OR (key >= ?1 || ' ' AND key < ?1 || '!') LIMIT 2";
+	" WHERE (key = ?1 OR (key >= ?1 || ' ' AND key < ?1 || '!'))"
+	" AND NOT EXISTS (SELECT 1 FROM users WHERE malformed) LIMIT 2";
+static const char SQL_USERS_MALFORMED[] = "SELECT 1 FROM users WHERE malformed LIMIT 1";
 
 /*
  * vault__viewer from the index's users, for a handle opened without the
  * repository: 0 with *org set, or the refusal vault__whoami gives; 1 when
  * the index cannot say it alone (a reader, a user acted for, a key that
- * two users hold) and the repository must.  The key matches a user's as
+ * two users hold, a user record user.c fails on) and the repository must.  The key matches a user's as
  * vault_user__by_key matches it: the user's key, or it and a comment.
  */
+/* 1 when a user record the index holds is malformed (SQL_USERS_MALFORMED); 0 if none. */
+static int users_malformed(vault *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (vault_index__stmt(&st, v->index, SQL_USERS_MALFORMED) < 0)
+		return VAULT_ERROR;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return vault_error__set(VAULT_ERROR, "index: cannot read the users: %s",
+					sqlite3_errmsg(vault_index__db(v->index)));
+	return 0;
+}
+
 static int viewer_indexed(char **org, vault *v)
 {
 	char *id = NULL, fp[64];
@@ -569,6 +589,8 @@ static int viewer_indexed(char **org, vault *v)
 			*org = NULL;
 			error = 1;
 		}
+	} else if (rc == SQLITE_DONE && (error = users_malformed(v)) != 0) {
+		/* 1: a malformed record, which user.c fails on first; or an error */
 	} else if (rc == SQLITE_DONE) {
 		vault_sign__fingerprint_of(fp, id);
 		error = vault_error__set(VAULT_EDENIED, "key %s is not registered in this vault", fp);

@@ -151,6 +151,22 @@ git -C v update-ref --no-deref refs/heads/main "$(git -C v rev-parse refs/heads/
 git -C v update-ref -d refs/heads/real
 reads "$TMP/tester.pem" plain.txt
 check "a symbolic branch is libgit2's to follow: the same answers" cmp -s sym.txt plain.txt
+
+# a user record the repository's reader fails on (a forgery): the index
+# keeps it as malformed and leaves who reads to the repository
+cp -r v w
+printf '{"record":"user"}' > fake.json
+forge w - "user add evil
+
+Qvault-Op: user-add" "users/evil/user.json=fake.json"
+q -C w list > w1.txt 2>&1; echo "exit $?" >> w1.txt
+q -C w list > w2.txt 2>&1; echo "exit $?" >> w2.txt
+check "a forged, malformed user record: the read fails as user.c fails" \
+	grep -q "users/evil/user.json is malformed" w1.txt
+check "  the same with the index current" cmp -s w1.txt w2.txt
+check "  and the index holds it as malformed" sh -c '
+	test "$(sqlite3 w/qvault/index.db "SELECT malformed FROM users WHERE name = '"'"'evil'"'"'")" = 1'
+rm -rf w
 check "verify passes" sh -c 'q verify > /dev/null'
 
 done_testing
