@@ -56,14 +56,19 @@ typedef struct {
 
 typedef struct cli_command cli_command;
 
+#define CLI_INDEX_READS 2
+#define CLI_SINCE_UNINDEXED 3
+
 struct cli_command {
 	const char *name;
 	const char *summary;  /* one line, for `qvault --help` */
 	const char *synopsis; /* positional arguments, e.g. "FILE" */
 	int min_args, max_args;
 	const cli_opt *opts;  /* terminated by an entry with name NULL */
-	int opens_vault;      /* 1: run() gets an open vault; 2: without its index when
-			       * --since is given (verify of what a push brings) */
+	/* 1: run() gets an open vault; CLI_INDEX_READS: one opened for reads
+	 * the index answers alone (vault_open_for_reads); CLI_SINCE_UNINDEXED:
+	 * without its index when --since is given (verify of what a push brings) */
+	int opens_vault;
 	int (*run)(const cli_command *cmd, cli_args *args, vault *v);
 };
 

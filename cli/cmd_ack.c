@@ -139,11 +139,11 @@ const cli_command cli_cmd_ack = {
 };
 const cli_command cli_cmd_acks = {
 	"acks", "who acknowledged what, and when",
-	"DOC[@REV]", 1, 1, list_opts, 1, run_acks
+	"DOC[@REV]", 1, 1, list_opts, CLI_INDEX_READS, run_acks
 };
 const cli_command cli_cmd_pending = {
 	"pending", "released revisions not yet acknowledged, oldest first",
-	"", 0, 0, pending_opts, 1, run_pending
+	"", 0, 0, pending_opts, CLI_INDEX_READS, run_pending
 };
 const cli_command cli_cmd_ack_export = {
 	"ack export", "write the signed statements of a revision, checkable with ssh-keygen",

@@ -142,7 +142,7 @@ static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_audit = {
 	"audit", "the compliance gaps, with the records involved (exit 3 when any is open)",
-	"", 0, 0, audit_opts, 1, run_audit
+	"", 0, 0, audit_opts, CLI_INDEX_READS, run_audit
 };
 
 /* ---- audit waive: quality waives a gap until a date ----------------------- */

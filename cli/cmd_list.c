@@ -55,5 +55,5 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_list = {
 	"list", "list documents with their latest revision",
-	"", 0, 0, opts, 1, run
+	"", 0, 0, opts, CLI_INDEX_READS, run
 };

@@ -152,5 +152,5 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_show = {
 	"show", "show a document's revisions, or one revision",
-	"DOC[@REV]", 1, 1, opts, 1, run
+	"DOC[@REV]", 1, 1, opts, CLI_INDEX_READS, run
 };

@@ -257,13 +257,13 @@ static int run_trace_po(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_trace_lot = {
 	"trace lot", "a lot's PO, drawing revision, acknowledgment and genealogy",
-	"LOT", 1, 1, trace_lot_opts, 1, run_trace
+	"LOT", 1, 1, trace_lot_opts, CLI_INDEX_READS, run_trace
 };
 const cli_command cli_cmd_trace_doc = {
 	"trace doc", "where a revision is used: PO lines requiring it, lots built to it",
-	"DOC@REV", 1, 1, trace_opts, 1, run_trace_doc
+	"DOC@REV", 1, 1, trace_opts, CLI_INDEX_READS, run_trace_doc
 };
 const cli_command cli_cmd_trace_po = {
 	"trace po", "a PO's lines, lots, documents, acknowledgments, promises, status, shipments, NCRs",
-	"PO", 1, 1, trace_opts, 1, run_trace_po
+	"PO", 1, 1, trace_opts, CLI_INDEX_READS, run_trace_po
 };

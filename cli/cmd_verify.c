@@ -49,5 +49,5 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 
 const cli_command cli_cmd_verify = {
 	"verify", "check every signature, role, record, stored byte and the index",
-	"", 0, 0, opts, 2, run
+	"", 0, 0, opts, CLI_SINCE_UNINDEXED, run
 };

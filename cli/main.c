@@ -237,8 +237,11 @@ int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *globa
 	if (cmd->opens_vault) {
 		if ((rc = cli_load_key(&a)) != 0)
 			goto done;
-		error = cmd->opens_vault == 2 && cli_opt_value(cmd, &a, "since") ?
+		/* acting for another (qvault shell) is the repository's to say */
+		error = cmd->opens_vault == CLI_SINCE_UNINDEXED && cli_opt_value(cmd, &a, "since") ?
 			vault_open_unindexed(&v, a.vault_dir) :
+			cmd->opens_vault == CLI_INDEX_READS && !a.on_behalf ?
+			vault_open_for_reads(&v, a.vault_dir, cli_print_warning, NULL) :
 			vault_open(&v, a.vault_dir, cli_print_warning, NULL);
 		if (error < 0) {
 			rc = cli_fail(error);

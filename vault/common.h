@@ -17,7 +17,8 @@ struct vault_txn;
 struct vault {
 	char *path;
 	char qdir[4096];        /* <path>/qvault: index, lock */
-	vault_store *store;
+	vault_store *store;     /* NULL until a read needs it (vault_open_for_reads) */
+	int git;                /* libgit2 started for this handle */
 	vault_index *index;
 	vault_detect *detect;   /* loaded on first use */
 	int readonly;
@@ -62,8 +63,29 @@ void vault__unlock(vault *v);
  */
 int vault__open_index(vault *v);
 
+/*
+ * Open the vault's index when it reflects the branch as the repository's
+ * files say it (vault_store__branch_file), without libgit2: 0, the index
+ * open; 1 (no index) when it does not, or either cannot be read plainly.
+ */
+int vault__open_index_if_current(vault *v);
+
 /* Bring the index up to the branch if it lags (`full`: rebuild it). */
 int vault__heal(vault *v, int full);
+
+/*
+ * Start libgit2 with the vault's settings (fsync, windows, caches); each
+ * start is matched by git_libgit2_shutdown() in vault_free.
+ */
+int vault__git_start(void);
+
+/*
+ * Open the repository of a handle vault_open_for_reads made without it,
+ * starting libgit2, for the read that needs it (a certificate's data, the
+ * git config): 0 when v->store is there.  The index is not brought up:
+ * it reflected the branch when the handle was opened.
+ */
+int vault__need_store(vault *v);
 
 /* Report a warning to the caller's callback, if any. */
 void vault__warn(vault *v, const char *fmt, ...)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -20,6 +21,57 @@
 
 #define INDEX_FILE "index.db"
 #define LOCK_FILE "lock"
+
+static int other_owner_ok, small_memory;
+
+void vault_keep_memory_small(void)
+{
+	small_memory = 1;
+}
+
+void vault_allow_other_owner(void)
+{
+	other_owner_ok = 1;
+}
+
+int vault__git_start(void)
+{
+	if (git_libgit2_init() < 0)
+		return vault_error__git(VAULT_ERROR, "cannot start libgit2");
+	if (other_owner_ok)
+		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	/* libgit2 leaves fsync off; a record keeper wants it on */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* map packs in small windows under a small cap: a reindex of a
+	 * 200 MB pack then costs 32 MB of address space, not 200 */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)32 << 20);
+	/* keep trees up to 64 MB in the object cache (libgit2 keeps only small
+	 * ones by default): walking history reads each commit's trees as the
+	 * next one's parent trees, and a folder of many records (a PO's
+	 * status/, a revision's acks/) is looked into once per record; a
+	 * tree read again for each lookup makes that work quadratic */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 << 20);
+	if (small_memory) {
+		/* a server's handles, many and long-lived: objects decoded are
+		 * kept for 16 MB in all (libgit2 keeps 256), packs mapped for 16 */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)16 << 20);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)16 << 20);
+	}
+	return 0;
+}
+
+int vault__need_store(vault *v)
+{
+	int error;
+
+	if (v->store)
+		return 0;
+	if ((error = vault__git_start()) < 0)
+		return error;
+	v->git = 1;
+	return vault_store__open(&v->store, v->path);
+}
 
 void vault__warn(vault *v, const char *fmt, ...)
 {
@@ -101,6 +153,26 @@ int vault__open_index(vault *v)
 		error = vault_index__open(&v->index, path, 0, v->kinds);
 	}
 	return error;
+}
+
+int vault__open_index_if_current(vault *v)
+{
+	char path[4200], tip[41], reflects[41];
+	struct stat st;
+
+	/* a repository of another owner is libgit2's to refuse or allow
+	 * (safe.directory), as it would when opening it */
+	if (stat(v->path, &st) < 0 || (st.st_uid != geteuid() && !other_owner_ok))
+		return 1;
+	if (vault_store__branch_file(tip, v->path) != 0 ||
+	    index_path(path, sizeof(path), v) < 0 || access(path, F_OK) != 0)
+		return 1;
+	if (vault_index__open(&v->index, path, v->readonly, v->kinds) == 0 &&
+	    vault_index__reflects(reflects, v->index) == 0 && strcmp(reflects, tip) == 0)
+		return 0;
+	vault_index__free(v->index);
+	v->index = NULL;
+	return 1;
 }
 
 /* Bring the index up to the branch if it lags. */
@@ -229,6 +301,8 @@ int vault__limit(uint64_t *out, vault *v, const char *key, uint64_t def)
 	int error;
 
 	*out = def;
+	if ((error = vault__need_store(v)) < 0)
+		return error;
 	if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot read the git config of the vault");
 	error = git_config_get_int64(&n, cfg, key);
@@ -252,6 +326,8 @@ int vault__upload_limit(uint64_t *out, char *key, size_t size, vault *v, const c
 		git_config *cfg = NULL;
 		git_config_entry *e = NULL;
 
+		if ((error = vault__need_store(v)) < 0)
+			return error;
 		if ((error = vault__fmt(key, size, "the limit's key", "qvault.%s.maxUpload",
 					type)) < 0)
 			return error;
@@ -275,6 +351,8 @@ int vault__expiry_days(unsigned *out, vault *v)
 	int error;
 
 	*out = VAULT_EXPIRY_DAYS;
+	if ((error = vault__need_store(v)) < 0)
+		return error;
 	if (git_repository_config_snapshot(&cfg, vault_store__repo(v->store)) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot read the git config of the vault");
 	error = git_config_get_int32(&days, cfg, "qvault.expiryDays");

@@ -17,7 +17,7 @@ extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[]
 	vault_schema_sql_7[], vault_schema_sql_8[], vault_schema_sql_9[],
 	vault_schema_sql_10[], vault_schema_sql_11[], vault_schema_sql_12[],
 	vault_schema_sql_13[], vault_schema_sql_14[], vault_schema_sql_15[],
-	vault_schema_sql_16[];
+	vault_schema_sql_16[], vault_schema_sql_17[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
@@ -25,7 +25,7 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	vault_schema_sql_5, vault_schema_sql_6, vault_schema_sql_7, vault_schema_sql_8,
 	vault_schema_sql_9, vault_schema_sql_10, vault_schema_sql_11, vault_schema_sql_12,
 	vault_schema_sql_13, vault_schema_sql_14, vault_schema_sql_15,
-	vault_schema_sql_16
+	vault_schema_sql_16, vault_schema_sql_17
 };
 
 #define CACHED_MAX 96

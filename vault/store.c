@@ -470,6 +470,130 @@ int vault_store__head(git_commit **out, vault_store *s)
 	return 0;
 }
 
+/* ---- the branch without libgit2 -------------------------------------- */
+
+/* packed-refs larger than this is left to libgit2 */
+#define PACKED_REFS_MAX ((size_t)64 << 20)
+
+/* 1 when s[0..40) are lowercase hex digits. */
+static int hex40(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 40; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/*
+ * The whole of regular file `dir`/`name` (not a link), NUL-terminated, at
+ * most `max` bytes: 0, or -1 with errno (EFBIG past `max`).
+ */
+static int slurp(char **out, size_t *len, const char *dir, const char *name, size_t max)
+{
+	char path[4200], *buf;
+	size_t have = 0, cap;
+	struct stat st;
+	ssize_t got;
+	int fd, saved;
+
+	*out = NULL;
+	if (vault__fmt(path, sizeof(path), "path", "%s/%s", dir, name) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		close(fd);
+		errno = EFBIG;
+		return -1;
+	}
+	/* one byte more than its size: a file that grows while read is refused */
+	cap = (size_t)st.st_size + 1;
+	if ((buf = malloc(cap + 1)) == NULL)
+		abort();
+	while (have < cap && (got = read(fd, buf + have, cap - have)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			saved = errno;
+			free(buf);
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		have += (size_t)got;
+	}
+	close(fd);
+	if (have == cap) {
+		free(buf);
+		errno = EFBIG;
+		return -1;
+	}
+	buf[have] = '\0';
+	*out = buf;
+	*len = have;
+	return 0;
+}
+
+/* The branch's line of packed-refs `data`: 0 with out set, 1 when absent, twice or unclear. */
+static int packed_branch(char out[41], const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl;
+	int found = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return 1; /* a last line without its newline: being written, or not git's */
+		if ((size_t)(nl - p) == 41 + strlen(VAULT_BRANCH) && hex40(p) && p[40] == ' ' &&
+		    memcmp(p + 41, VAULT_BRANCH, strlen(VAULT_BRANCH)) == 0) {
+			if (found)
+				return 1;
+			memcpy(out, p, 40);
+			out[40] = '\0';
+			found = 1;
+		}
+		p = nl + 1;
+	}
+	return found ? 0 : 1;
+}
+
+int vault_store__branch_file(char out[41], const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = 1;
+
+	out[0] = '\0';
+	/* a repository whose refs are another's (a worktree) is libgit2's to read */
+	if (slurp(&data, &len, path, "commondir", 4096) == 0 || errno != ENOENT) {
+		free(data);
+		return 1;
+	}
+	if (slurp(&data, &len, path, VAULT_BRANCH, 4096) == 0) {
+		/* exactly what git and libgit2 write: the id and a newline */
+		if (len == 41 && hex40(data) && data[40] == '\n') {
+			memcpy(out, data, 40);
+			out[40] = '\0';
+			rc = 0;
+		}
+		free(data);
+		return rc;
+	}
+	if (errno != ENOENT)
+		return 1;
+	if (slurp(&data, &len, path, "packed-refs", PACKED_REFS_MAX) == 0) {
+		rc = packed_branch(out, data, len);
+		free(data);
+	}
+	if (rc)
+		out[0] = '\0';
+	return rc;
+}
+
 int vault_store__head_tree(git_tree **out, vault_store *s)
 {
 	git_commit *head = NULL;

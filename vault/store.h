@@ -35,6 +35,16 @@ git_repository *vault_store__repo(const vault_store *s);
 /* The branch's commit; VAULT_ENOTFOUND on a repository with no commit. */
 int vault_store__head(git_commit **out, vault_store *s);
 
+/*
+ * The branch's commit as 40 hex digits in `out`, read from the files of
+ * the repository at `path` without libgit2 (which a read the index answers
+ * alone need not start): the loose ref refs/heads/main, else its line in
+ * packed-refs.  1 (out "") when the files do not say it plainly: no such
+ * ref, a symbolic one, a repository whose refs live elsewhere (commondir),
+ * anything but one line of 40 hex digits; the caller then asks libgit2.
+ */
+int vault_store__branch_file(char out[41], const char *path);
+
 /* The tree of the branch's commit (for readers that need no more of it). */
 int vault_store__head_tree(git_tree **out, vault_store *s);
 

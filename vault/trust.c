@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "common.h"
 #include "config.h"
@@ -156,6 +157,82 @@ static void check_new_user(const vault_change_ctx *c, const char *path)
 	vault_user_list_free(all);
 }
 
+/* ---- the users in the index (who a read answers for: user.c) ------------ */
+
+static const char SQL_INS_USER[] =
+	"INSERT INTO users (name, org, roles, key, commit_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+	" ON CONFLICT (name) DO UPDATE SET malformed = 1";
+static const char SQL_USER_MALFORMED[] =
+	"INSERT INTO users (name, org, roles, key, malformed, commit_id) VALUES (?1, '', 0, '', 1, ?2)"
+	" ON CONFLICT (name) DO UPDATE SET malformed = 1";
+static const char SQL_REVOKE_USER[] =
+	"UPDATE users SET revoked = 1, malformed = malformed OR revoked WHERE name = ?1";
+
+/*
+ * A user record the index cannot take as user.c would read it (one that
+ * does not parse; user.c fails on it): the user's row marked malformed,
+ * so that who reads is left to user.c while it is there.  The index stays
+ * rebuildable, and verify names the commit.
+ */
+static int user_malformed(const vault_kind_file *f)
+{
+	sqlite3_stmt *st;
+	char hex[41];
+
+	if (vault_index__stmt(&st, f->idx, SQL_USER_MALFORMED) < 0)
+		return VAULT_ERROR;
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+	return vault_index__step(f->idx, st, "cannot index a user");
+}
+
+/* users/NAME/user.json: the user, parsed as user.c reads it from a tree. */
+static int index_user(const vault_kind_file *f)
+{
+	sqlite3_stmt *st;
+	vault_user u;
+	char hex[41];
+	int error;
+
+	if (vault_user__parse(&u, f->data, f->len, f->m->key) < 0)
+		return user_malformed(f);
+	if ((error = vault_index__stmt(&st, f->idx, SQL_INS_USER)) < 0) {
+		vault_user_dispose(&u);
+		return error;
+	}
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	sqlite3_bind_text(st, 1, u.name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, u.org, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)u.roles);
+	sqlite3_bind_text(st, 4, u.key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, hex, -1, SQLITE_STATIC);
+	error = vault_index__step(f->idx, st, "cannot index a user");
+	vault_user_dispose(&u);
+	return error;
+}
+
+/* users/NAME/revoked.json: the user is revoked (twice, or malformed: marked so). */
+static int index_user_revoked(const vault_kind_file *f)
+{
+	sqlite3_stmt *st;
+	vault_user u;
+	int error;
+
+	memset(&u, 0, sizeof(u));
+	error = vault_user__parse_revocation(&u, f->data, f->len, f->m->key);
+	vault_user_dispose(&u);
+	if (error < 0)
+		return user_malformed(f);
+	if ((error = vault_index__stmt(&st, f->idx, SQL_REVOKE_USER)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, f->m->key, -1, SQLITE_STATIC);
+	if ((error = vault_index__step(f->idx, st, "cannot index a user's revocation")) < 0)
+		return error;
+	/* the revocation of no user: user.c fails on its folder */
+	return sqlite3_changes(vault_index__db(f->idx)) ? 0 : user_malformed(f);
+}
+
 const vault_kind vault_kind_config = {
 	.name = "settings",
 	.shape = VAULT_CONFIG_FILE,
@@ -172,7 +249,9 @@ const vault_kind vault_kind_user = {
 	.act = "add or revoke users",
 	.ops = "init user-add enroll",
 	.made_by = "init user-add",
+	.index = index_user,
 	.check = check_new_user,
+	.tables = "users",
 };
 const vault_kind vault_kind_revoked = {
 	.name = "revocation",
@@ -181,7 +260,9 @@ const vault_kind vault_kind_revoked = {
 	.act = "add or revoke users",
 	.ops = "user-revoke",
 	.made_by = "user-revoke",
+	.index = index_user_revoked,
 	.check = check_user,
+	.tables = "users",
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "common.h"
 #include "error.h"
@@ -139,23 +140,17 @@ static void load_email(vault_user *u, vault_store *s, const git_tree *users, con
 	git_tree_free(tree);
 }
 
-/* Parse users/<dirname>/user.json (and revoked.json if there). */
-static int load_user(vault_user *u, vault_store *s, const git_tree *users,
-		     const char *dirname)
+int vault_user__parse(vault_user *u, const char *data, size_t len, const char *dirname)
 {
-	char path[VAULT_PATH_MAX], *data = NULL, *kid = NULL;
 	const char *kind, *name, *org, *key, *fp, *by, *at;
-	json_t *root = NULL, *roles, *r;
+	json_t *root, *roles, *r;
 	json_error_t jerr;
-	size_t len, i;
-	int format, error;
+	char *kid = NULL;
+	size_t i;
+	int format;
 
 	memset(u, 0, sizeof(*u));
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/user.json", dirname)) < 0 ||
-	    (error = vault_store__read_path(&data, &len, s, users, path)) < 0)
-		return error;
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(data);
 	if (!root || json_unpack_ex(root, &jerr, JSON_STRICT,
 			"{s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:s, s:s}",
 			"record", &kind, "format", &format, "name", &name, "org", &org,
@@ -187,28 +182,58 @@ static int load_user(vault_user *u, vault_store *s, const git_tree *users,
 		u->roles |= bits;
 	}
 	json_decref(root);
+	return 0;
+}
+
+int vault_user__parse_revocation(vault_user *u, const char *data, size_t len,
+				 const char *dirname)
+{
+	const char *by, *at;
+	json_error_t jerr;
+	json_t *root;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || json_unpack(root, "{s:s, s:s}", "revoked_by", &by, "revoked_at", &at) < 0) {
+		json_decref(root);
+		return vault_error__set(VAULT_EVERIFY, "users/%s/revoked.json is malformed", dirname);
+	}
+	u->revoked = 1;
+	free(u->revoked_by);
+	u->revoked_by = vault__strdup(by);
+	parse_time(&u->revoked_at, at);
+	json_decref(root);
+	return 0;
+}
+
+/* Parse users/<dirname>/user.json (and revoked.json if there). */
+static int load_user(vault_user *u, vault_store *s, const git_tree *users,
+		     const char *dirname)
+{
+	char path[VAULT_PATH_MAX], *data = NULL;
+	size_t len;
+	int error;
+
+	memset(u, 0, sizeof(*u));
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/user.json", dirname)) < 0 ||
+	    (error = vault_store__read_path(&data, &len, s, users, path)) < 0)
+		return error;
+	error = vault_user__parse(u, data, len, dirname);
+	free(data);
+	if (error < 0)
+		return error;
 	load_email(u, s, users, dirname);
 
 	if ((error = vault__fmt(path, sizeof(path), "path", "%s/revoked.json", dirname)) == 0)
 		error = vault_store__read_path(&data, &len, s, users, path);
 	if (error == VAULT_ENOTFOUND)
 		return 0;
-	if (error < 0) {
-		vault_user_dispose(u);
-		return error;
+	if (error == 0) {
+		error = vault_user__parse_revocation(u, data, len, dirname);
+		free(data);
 	}
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(data);
-	if (!root || json_unpack(root, "{s:s, s:s}", "revoked_by", &by, "revoked_at", &at) < 0) {
-		json_decref(root);
+	if (error < 0)
 		vault_user_dispose(u);
-		return vault_error__set(VAULT_EVERIFY, "users/%s/revoked.json is malformed", dirname);
-	}
-	u->revoked = 1;
-	u->revoked_by = vault__strdup(by);
-	parse_time(&u->revoked_at, at);
-	json_decref(root);
-	return 0;
+	return error;
 }
 
 /* The users/ folder of `tree`, or NULL (no users yet). */
@@ -404,7 +429,7 @@ int vault_users(vault_user_list **out, vault *v)
 	int error;
 
 	*out = NULL;
-	if ((error = vault__viewer(&org, v)) < 0 ||
+	if ((error = vault__viewer(&org, v)) < 0 || (error = vault__need_store(v)) < 0 ||
 	    (error = vault_store__head_tree(&tree, v->store)) < 0)
 		goto done;
 	error = vault_user__list(out, v->store, tree);
@@ -501,6 +526,108 @@ const char *vault_user__scope(const vault_user *u)
  * The organization whose view the acting key has: NULL (everything) with
  * no key, or for any role but supplier; a supplier sees its own.
  */
+static const char SQL_USER_BY_KEY[] =
+	"SELECT name, org, roles, revoked FROM users"
+	" WHERE (key = ?1 OR (key >= ?1 || ' ' AND key < ?1 || '!'))"
+	" AND NOT EXISTS (SELECT 1 FROM users WHERE malformed) LIMIT 2";
+static const char SQL_USERS_MALFORMED[] = "SELECT 1 FROM users WHERE malformed LIMIT 1";
+
+/*
+ * vault__viewer from the index's users, for a handle opened without the
+ * repository: 0 with *org set, or the refusal vault__whoami gives; 1 when
+ * the index cannot say it alone (a reader, a user acted for, a key that
+ * two users hold, a user record user.c fails on) and the repository must.  The key matches a user's as
+ * vault_user__by_key matches it: the user's key, or it and a comment.
+ */
+/* 1 when a user record the index holds is malformed (SQL_USERS_MALFORMED); 0 if none. */
+static int users_malformed(vault *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (vault_index__stmt(&st, v->index, SQL_USERS_MALFORMED) < 0)
+		return VAULT_ERROR;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return vault_error__set(VAULT_ERROR, "index: cannot read the users: %s",
+					sqlite3_errmsg(vault_index__db(v->index)));
+	return 0;
+}
+
+static const char SQL_ANY_MARKING[] =
+	"SELECT 1 FROM releases WHERE marking IS NOT NULL LIMIT 1";
+
+/* 1 if the index holds a marked release, 0 if none, or an error. */
+static int index_has_markings(vault *v)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = vault_index__stmt(&st, v->index, SQL_ANY_MARKING)) < 0)
+		return error;
+	/* a marked release, or an index that cannot say: the repository answers */
+	error = sqlite3_step(st) == SQLITE_DONE ? 0 : 1;
+	sqlite3_reset(st);
+	return error;
+}
+
+static int viewer_indexed(char **org, vault *v)
+{
+	char *id = NULL, fp[64];
+	sqlite3_stmt *st;
+	int rc, error;
+
+	if (!v->key || v->reader || v->on_behalf)
+		return 1;
+	/* which marked revisions a supplier may see is the attestations' in
+	 * the tree to say (marking.c): with any, the repository answers */
+	if ((error = index_has_markings(v)) != 0)
+		return error;
+	if ((error = vault_sign__key_id(&id, v->key)) < 0)
+		return error;
+	if ((error = vault_index__stmt(&st, v->index, SQL_USER_BY_KEY)) < 0) {
+		free(id);
+		return error;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		vault_user u;
+
+		memset(&u, 0, sizeof(u));
+		u.name = (char *)(uintptr_t)name;
+		u.org = (char *)(uintptr_t)sqlite3_column_text(st, 1);
+		u.roles = (unsigned)sqlite3_column_int64(st, 2);
+		if (sqlite3_column_int(st, 3))
+			error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", name);
+		else if (vault_user__scope(&u))
+			*org = vault__strdup(vault_user__scope(&u));
+		/* no marked revision: nothing the rule reads the tree for */
+		if (!error)
+			error = vault_marking__refresh(v, &u, vault_user__scope(&u), NULL);
+		/* a key two users hold: the first in the tree's order is the repository's to say */
+		if (!error && sqlite3_step(st) == SQLITE_ROW) {
+			free(*org);
+			*org = NULL;
+			error = 1;
+		}
+	} else if (rc == SQLITE_DONE && (error = users_malformed(v)) != 0) {
+		/* 1: a malformed record, which user.c fails on first; or an error */
+	} else if (rc == SQLITE_DONE) {
+		vault_sign__fingerprint_of(fp, id);
+		error = vault_error__set(VAULT_EDENIED, "key %s is not registered in this vault", fp);
+	} else {
+		error = vault_error__set(VAULT_ERROR, "index: cannot look up the key's user: %s",
+					 sqlite3_errmsg(vault_index__db(v->index)));
+	}
+	sqlite3_reset(st);
+	free(id);
+	return error;
+}
+
 int vault__viewer(char **org, vault *v)
 {
 	git_tree *tree;
@@ -510,7 +637,10 @@ int vault__viewer(char **org, vault *v)
 	*org = NULL;
 	if (!v->key && !v->reader)
 		return vault_marking__refresh(v, NULL, NULL, NULL);
-	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
+	if (!v->store && (error = viewer_indexed(org, v)) <= 0)
+		return error;
+	if ((error = vault__need_store(v)) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
 	error = vault__whoami(&u, v, tree);
 	git_tree_free(tree);
@@ -531,7 +661,8 @@ int vault_viewer_roles(unsigned *roles, vault *v)
 	int error;
 
 	*roles = 0;
-	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
+	if ((error = vault__need_store(v)) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
 	error = vault__whoami(&u, v, tree);
 	git_tree_free(tree);

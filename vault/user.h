@@ -44,6 +44,17 @@ int vault_user__dump_revocation(char **out, size_t *len, const char *name,
 int vault_user__allowed_signers(char **out, vault *v,
 				int (*want)(const char *principal, void *arg), void *arg);
 
+/*
+ * *u = the user users/<dirname>/user.json records, parsed from `data`
+ * (the caller disposes of it); VAULT_EVERIFY when it is malformed or names
+ * another user.  No e-mail address, no revocation: see the next.
+ */
+int vault_user__parse(vault_user *u, const char *data, size_t len, const char *dirname);
+
+/* Mark *u revoked as users/<dirname>/revoked.json (`data`) says; VAULT_EVERIFY if malformed. */
+int vault_user__parse_revocation(vault_user *u, const char *data, size_t len,
+				 const char *dirname);
+
 /* Every user `tree` records, by name. */
 int vault_user__list(vault_user_list **out, vault_store *s, const git_tree *tree);
 

@@ -27,45 +27,6 @@
 
 #define QDIR "qvault"
 
-static int other_owner_ok, small_memory;
-
-void vault_keep_memory_small(void)
-{
-	small_memory = 1;
-}
-
-void vault_allow_other_owner(void)
-{
-	other_owner_ok = 1;
-}
-
-static int git_started(void)
-{
-	if (git_libgit2_init() < 0)
-		return vault_error__git(VAULT_ERROR, "cannot start libgit2");
-	if (other_owner_ok)
-		git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-	/* libgit2 leaves fsync off; a record keeper wants it on */
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	/* map packs in small windows under a small cap: a reindex of a
-	 * 200 MB pack then costs 32 MB of address space, not 200 */
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)32 << 20);
-	/* keep trees up to 64 MB in the object cache (libgit2 keeps only small
-	 * ones by default): walking history reads each commit's trees as the
-	 * next one's parent trees, and a folder of many records (a PO's
-	 * status/, a revision's acks/) is looked into once per record; a
-	 * tree read again for each lookup makes that work quadratic */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 << 20);
-	if (small_memory) {
-		/* a server's handles, many and long-lived: objects decoded are
-		 * kept for 16 MB in all (libgit2 keeps 256), packs mapped for 16 */
-		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)16 << 20);
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)16 << 20);
-	}
-	return 0;
-}
-
 void vault_set_key(vault *v, const vault_key *key)
 {
 	v->key = key;
@@ -161,9 +122,11 @@ int vault_open(vault **out, const char *path, vault_warn_cb warn, void *payload)
 	vault *v;
 	int error;
 
-	if ((error = git_started()) < 0)
+	if ((error = vault__git_start()) < 0)
 		return error;
-	if ((error = vault_alloc(&v, path)) < 0)
+	error = vault_alloc(&v, path);
+	v->git = 1;
+	if (error < 0)
 		goto fail;
 	v->warn = warn;
 	v->warn_payload = payload;
@@ -201,7 +164,7 @@ int vault_open_unindexed(vault **out, const char *path)
 	vault *v;
 	int error;
 
-	if ((error = git_started()) < 0)
+	if ((error = vault__git_start()) < 0)
 		return error;
 	if ((error = vault_alloc(&v, path)) < 0)
 		goto fail;
@@ -217,6 +180,26 @@ int vault_open_unindexed(vault **out, const char *path)
 fail:
 	vault_free(v);
 	return error;
+}
+
+int vault_open_for_reads(vault **out, const char *path, vault_warn_cb warn, void *payload)
+{
+	struct stat st;
+	vault *v;
+
+	*out = NULL;
+	if (vault_alloc(&v, path) == 0 && stat(v->qdir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		v->warn = warn;
+		v->warn_payload = payload;
+		v->readonly = access(v->qdir, W_OK) != 0 || access(path, W_OK) != 0;
+		if (vault__open_index_if_current(v) == 0) {
+			*out = v;
+			return 0;
+		}
+	}
+	/* not current, or anything out of the ordinary: as every command opens it */
+	vault_free(v);
+	return vault_open(out, path, warn, payload);
 }
 
 /* A fresh random vault identity, 32 hex digits. */
@@ -355,9 +338,11 @@ int vault_init(vault **out, const char *path, const vault_key *key,
 	if ((error = vault_name_check("user name", admin)) < 0 ||
 	    (error = vault_name_check("organization", org)) < 0 ||
 	    (error = check_target(path)) < 0 || (error = new_id(id)) < 0 ||
-	    (error = git_started()) < 0)
+	    (error = vault__git_start()) < 0)
 		return error;
-	if ((error = vault_alloc(&v, path)) < 0)
+	error = vault_alloc(&v, path);
+	v->git = 1;
+	if (error < 0)
 		goto fail;
 	v->key = key;
 	u.name = (char *)(uintptr_t)admin;
@@ -401,8 +386,9 @@ void vault_free(vault *v)
 	free(v->on_behalf);
 	free(v->reader);
 	free(v->path);
+	if (v->git)
+		git_libgit2_shutdown();
 	free(v);
-	git_libgit2_shutdown();
 }
 
 const char *vault_path(const vault *v)

@@ -177,6 +177,18 @@ int vault_open(vault **out, const char *path, vault_warn_cb warn,
 int vault_open_unindexed(vault **out, const char *path);
 
 /*
+ * Open the vault at `path` for reads the index answers (list, show,
+ * trace, audit, pending, acks): when the index reflects the branch, as
+ * the repository's ref files say it, neither the repository nor libgit2
+ * is opened until a read needs them (a certificate's data, the git
+ * config), and who the acting key is comes from the index's users.
+ * Otherwise, or when anything is out of the ordinary, as vault_open.
+ * Every read answers as on a handle of vault_open.
+ */
+int vault_open_for_reads(vault **out, const char *path, vault_warn_cb warn,
+			 void *payload);
+
+/*
  * Let this process open vaults owned by another user, which libgit2 (as
  * git's safe.directory) refuses by default: for a process that reads a
  * vault as a user of its own, as the HTTP side of `qvault serve --user`
