@@ -178,10 +178,11 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 		it->acks[it->nacks++] = vault__strdup(a->name);
 		for (x = 0; x < 2 && !error; x++) {
 			char path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2], *data;
+			vault_enc er;
 			size_t len;
 
 			if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s%s",
-						dir, a->rev, a->name, x ? ".sig" : "")) < 0 ||
+						dir, vault_record__enc(&er, a->rev), a->name, x ? ".sig" : "")) < 0 ||
 			    (error = vault__fmt(name, sizeof(name), "member name", "acks/%s@%s/%s%s",
 						a->doc, a->rev, a->name, x ? ".sig" : "")) < 0)
 				break;

@@ -818,7 +818,7 @@ static int check_answer_fields(const vault_forecast_answer *a)
 	int error;
 
 	if ((error = vault_name_check("part number", a->part)) < 0 ||
-	    (error = vault_name_check("ship-to", a->ship_to)) < 0)
+	    (error = vault_plain_name_check("ship-to", a->ship_to)) < 0)
 		return error;
 	if (a->schedule && !one_of(a->schedule, schedules))
 		return vault_error__set(VAULT_EINVALID, "schedule '%s' is not forecast or delivery",
@@ -1296,7 +1296,7 @@ static void check_forecast(const vault_change_ctx *c, const char *path)
 	long rev;
 
 	if (n != 8 || !one_of(parts[6], schedules) || strlen(parts[7]) != 11 ||
-	    vault_name_check("supplier", parts[4]) < 0 || vault_name_check("ship-to", parts[5]) < 0 ||
+	    vault_plain_name_check("supplier", parts[4]) < 0 || vault_plain_name_check("ship-to", parts[5]) < 0 ||
 	    (rev = numbered(parts[7], 5)) < 1 || strcmp(parts[7] + 6, ".json") != 0) {
 		c->found(c, path, "adds an unexpected path");
 		return;
@@ -1424,7 +1424,7 @@ static void check_forecast_ack(const vault_change_ctx *c, const char *path)
 	long seq;
 
 	if (n != 9 || !one_of(parts[6], schedules) ||
-	    vault_name_check("supplier", parts[4]) < 0 || vault_name_check("ship-to", parts[5]) < 0 ||
+	    vault_plain_name_check("supplier", parts[4]) < 0 || vault_plain_name_check("ship-to", parts[5]) < 0 ||
 	    strcmp(parts[7], VAULT_FORECAST_ACKS_DIR) != 0 || (seq = numbered(parts[8], 8)) < 1 ||
 	    parts[8][6] != '-' || strcmp(parts[8] + strlen(parts[8]) - 5, ".json") != 0) {
 		c->found(c, path, "adds an unexpected path");

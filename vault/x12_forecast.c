@@ -325,7 +325,7 @@ static int close_lin(reader *r, const segment *s)
 		return fail(s, "the LIN of part '%s' before it has no ship-to (N1*ST)", part);
 	if (!supplier[0])
 		return fail(s, "the LIN of part '%s' before it names no supplier (N1*SU, or ISA08)", part);
-	if (vault_name_check("the supplier (ISA08, the interchange's receiver)", supplier) < 0)
+	if (vault_plain_name_check("the supplier (ISA08, the interchange's receiver)", supplier) < 0)
 		return fail(s, "%s", vault_error_message());
 	if (vault__fmt(key, sizeof(key), "the schedule's key", "%c %s %s %s", r->set, supplier, part,
 		       ship_to) < 0)
