@@ -341,7 +341,7 @@ static int check_extras(const json_t *s)
 		if ((error = only_keys(o, keys, "last_receipt")) < 0 ||
 		    (error = date_member(o, "date", 1, "last_receipt ")) < 0 ||
 		    (error = qty_member(o, "last_receipt: ")) < 0 ||
-		    (sh && (error = vault_name_check("shipment", json_string_value(sh))) < 0))
+		    (sh && (error = vault_plain_name_check("shipment", json_string_value(sh))) < 0))
 			return error;
 	}
 	if ((o = json_object_get(s, "cumulative")) != NULL) {
@@ -378,12 +378,14 @@ int vault_forecast__normalize(json_t *s)
 	for (i = 0; names[i]; i++) {
 		if (!json_object_get(s, names[i]))
 			return vault_error__set(VAULT_EINVALID, "%s is missing", names[i]);
-		if ((error = vault_name_check(names[i], json_string_value(json_object_get(s,
+		/* the part as given; a supplier and a ship-to keep the plain rule */
+		if ((error = (strcmp(names[i], "part") == 0 ? vault_name_check :
+			      vault_plain_name_check)(names[i], json_string_value(json_object_get(s,
 								names[i])))) < 0)
 			return error;
 	}
 	if ((ref = json_object_get(s, "reference")) != NULL &&
-	    (error = vault_name_check("reference", json_string_value(ref))) < 0)
+	    (error = vault_plain_name_check("reference", json_string_value(ref))) < 0)
 		return error;
 	if ((error = date_member(s, "issued", 1, "")) < 0 ||
 	    (error = date_member(s, "horizon_start", 0, "")) < 0 ||
