@@ -96,12 +96,14 @@ static void add_data(bundle *b, const char *name, char *data, size_t len)
 static int add_cert(bundle *b, vault *v, const char *doc, const char *rev)
 {
 	char name[VAULT_PATH_MAX * 2], *data = NULL;
+	vault_enc ed, er;
 	int error;
 
 	if ((error = vault_cert_data(&data, v, doc, rev)) < 0)
 		return error == VAULT_ENOTFOUND ? 0 : error;
-	if ((error = vault__fmt(name, sizeof(name), "member name", "certs/%s@%s/cert.json", doc,
-				rev)) < 0) {
+	/* names encoded as in the vault: a '/' or '..' of a name is no folder of the zip */
+	if ((error = vault__fmt(name, sizeof(name), "member name", "certs/%s@%s/cert.json",
+				vault_record__enc(&ed, doc), vault_record__enc(&er, rev))) < 0) {
 		free(data);
 		return error;
 	}
@@ -124,11 +126,13 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 		return error == VAULT_ENOTFOUND ? 1 : error;
 	for (i = 0; i < r.nfiles && !error; i++) {
 		char name[VAULT_PATH_MAX * 2], path[sizeof(b->scratch) + 32];
+		vault_enc ed, er;
 		member *m;
 		int fd;
 
 		if ((error = vault__fmt(name, sizeof(name), "member name", "documents/%s@%s/%s",
-					r.doc, r.rev, r.files[i].name)) < 0 ||
+					vault_record__enc(&ed, r.doc), vault_record__enc(&er, r.rev),
+					r.files[i].name)) < 0 ||
 		    (error = vault__fmt(path, sizeof(path), "path", "%s/%u", b->scratch,
 					b->files++)) < 0)
 			break;
@@ -178,13 +182,13 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 		it->acks[it->nacks++] = vault__strdup(a->name);
 		for (x = 0; x < 2 && !error; x++) {
 			char path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2], *data;
-			vault_enc er;
+			vault_enc er, ed;
 			size_t len;
 
 			if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s%s",
 						dir, vault_record__enc(&er, a->rev), a->name, x ? ".sig" : "")) < 0 ||
 			    (error = vault__fmt(name, sizeof(name), "member name", "acks/%s@%s/%s%s",
-						a->doc, a->rev, a->name, x ? ".sig" : "")) < 0)
+						vault_record__enc(&ed, a->doc), er.s, a->name, x ? ".sig" : "")) < 0)
 				break;
 			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) == 0)
 				add_data(b, name, data, len);
@@ -313,6 +317,7 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 		time_t t = (time_t)json_integer_value(json_object_get(a, "time"));
 		struct tm tm;
 		char when[32];
+		vault_enc ed, er;
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -322,8 +327,8 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 		       json_string_value(json_object_get(a, "meaning")),
 		       json_string_value(json_object_get(a, "signer")),
 		       json_string_value(json_object_get(a, "org")), when,
-		       json_string_value(json_object_get(a, "doc")),
-		       json_string_value(json_object_get(a, "rev")),
+		       vault_record__enc(&ed, json_string_value(json_object_get(a, "doc"))),
+		       vault_record__enc(&er, json_string_value(json_object_get(a, "rev"))),
 		       json_string_value(json_object_get(a, "statement")));
 	}
 	append(&out, "\nThe full trace is trace.json; VERIFY.txt says how to check everything.\n");
@@ -470,6 +475,7 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 		time_t t = (time_t)json_integer_value(json_object_get(a, "time"));
 		struct tm tm;
 		char when[32];
+		vault_enc ed, er;
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y%m%d%H%M%SZ", &tm);
@@ -477,7 +483,8 @@ static char *verify_text(json_t *acks, const signers *sg, const bundle *b,
 		       "     ssh-keygen -Y verify -f allowed_signers -I %s@%s -n qvault-ack \\\n"
 		       "       -Overify-time=%s -s 'acks/%s@%s/%s.sig' < 'acks/%s@%s/%s'\n",
 		       json_string_value(json_object_get(a, "signer")),
-		       json_string_value(json_object_get(a, "org")), when, doc, rev, st, doc, rev, st);
+		       json_string_value(json_object_get(a, "org")), when, vault_record__enc(&ed, doc),
+		       vault_record__enc(&er, rev), st, ed.s, er.s, st);
 	}
 	append(&out,
 	       "\n   Each statement (in-toto Statement v1) names the files it covers by\n"
@@ -558,17 +565,22 @@ static int write_zip(bundle *b, vault *v, const char *out)
 	return vault_zipw__close(w);
 }
 
-/* The item of DOC@REV, its folder in the tree. */
+/*
+ * The item of DOC@REV, its folder in the tree; its label "DOC@REV" with
+ * both encoded (vault_name_encode), as the bundle's folders name it.
+ */
 static int add_item(vault_provenance_item **items, size_t *n, const char *doc, const char *rev)
 {
-	char dir[VAULT_PATH_MAX], label[VAULT_NAME_MAX * 2 + 2];
+	char dir[VAULT_PATH_MAX], label[VAULT_NAME_ENC_MAX * 2 + 2];
 	vault_provenance_item *it;
+	vault_enc ed, er;
 	int error;
 
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
 	    (error = vault__fmt(dir + strlen(dir), sizeof(dir) - strlen(dir), "path", "/%s",
-				rev)) < 0 ||
-	    (error = vault__fmt(label, sizeof(label), "revision", "%s@%s", doc, rev)) < 0)
+				vault_record__enc(&er, rev))) < 0 ||
+	    (error = vault__fmt(label, sizeof(label), "revision", "%s@%s",
+				vault_record__enc(&ed, doc), er.s)) < 0)
 		return error;
 	if ((*items = realloc(*items, (*n + 1) * sizeof(**items))) == NULL)
 		abort();

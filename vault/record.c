@@ -913,7 +913,7 @@ int vault_record__date_check(const char *what, const char *date)
 
 const char *vault_record__enc(vault_enc *e, const char *name)
 {
-	if (vault_name_encode(e->s, sizeof(e->s), name) < 0)
+	if (!name || vault_name_encode(e->s, sizeof(e->s), name) < 0)
 		e->s[0] = '\0';
 	return e->s;
 }

@@ -36,7 +36,7 @@ typedef struct {
 	char s[VAULT_NAME_ENC_MAX + 1];
 } vault_enc;
 
-/* `name` encoded into `e`; "" when it is too long to encode.  Returns e->s. */
+/* `name` encoded into `e`; "" when it is NULL or too long to encode.  Returns e->s. */
 const char *vault_record__enc(vault_enc *e, const char *name);
 
 /*
