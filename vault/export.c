@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -247,6 +248,56 @@ static void suppliers(json_t *orgs, json_t *node)
 static int cmp_member(const void *a, const void *b)
 {
 	return strcmp(((const member *)a)->name, ((const member *)b)->name);
+}
+
+static int cmp_folded(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int c = strcasecmp(x, y);
+
+	return c ? c : strcmp(x, y);
+}
+
+/*
+ * VAULT_EINVALID when two members, or two of their folders, differ in
+ * ASCII letter case only ("documents/ab@A/", "documents/AB@A/": two
+ * documents of the vault): unzipped on a case-insensitive file system
+ * one would land in the other.  Every other byte of a name is encoded,
+ * so no normalization of a file system can make two names one.
+ */
+static int distinct_folded(const bundle *b)
+{
+	vault_buf all = VAULT_BUF_INIT;
+	const char **names;
+	char *p;
+	size_t i, k = 0, count = 0;
+	int error = 0;
+
+	/* each member and each folder it is in, NUL-terminated one after another */
+	for (i = 0; i < b->n; i++) {
+		const char *m = b->m[i].name, *slash;
+
+		for (slash = strchr(m, '/'); slash; slash = strchr(slash + 1, '/')) {
+			vault_buf__add(&all, m, (size_t)(slash - m + 1));
+			vault_buf__add(&all, "", 1);
+			count++;
+		}
+		vault_buf__add(&all, m, strlen(m) + 1);
+		count++;
+	}
+	if ((names = calloc(count ? count : 1, sizeof(char *))) == NULL)
+		abort();
+	for (p = all.data, i = 0; i < count; i++, p += strlen(p) + 1)
+		names[k++] = p;
+	qsort(names, k, sizeof(char *), cmp_folded);
+	for (i = 1; i < k && !error; i++)
+		if (strcasecmp(names[i - 1], names[i]) == 0 && strcmp(names[i - 1], names[i]) != 0)
+			error = vault_error__set(VAULT_EINVALID,
+				"the bundle would hold '%s' and '%s', one on a file system "
+				"that ignores case", names[i - 1], names[i]);
+	free(names);
+	vault_buf__dispose(&all);
+	return error;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -806,7 +857,8 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	add_data(&b, "SHA256SUMS", text, len);
 	text = NULL;
 	qsort(b.m, b.n, sizeof(member), cmp_member);
-	error = write_zip(&b, v, out);
+	if ((error = distinct_folded(&b)) == 0)
+		error = write_zip(&b, v, out);
 done:
 	for (i = 0; i < b.n; i++) {
 		if (b.m[i].file)

@@ -53,6 +53,15 @@ check "  unzipped into a folder, nothing outside it" sh -c '
 ok "export --lot ../../l" q export --lot '../../l' -o l.zip
 check "  every member inside the bundle's folders" inside l.zip
 
+# two names that differ in case only are two records (as they always were);
+# a bundle holding both is refused, not written for a file system that folds case
+q release CASE-1 --rev A c.pdf --to acme > /dev/null
+q release case-1 --rev A x.pdf --to acme > /dev/null
+q po add PO-CASE --supplier acme --line P1:1:CASE-1@A --line P2:1:case-1@A > /dev/null
+fails 1 "the bundle would hold 'documents/CASE-1@A/' and 'documents/case-1@A/', one on a file system that ignores case" \
+	"a bundle with CASE-1 and case-1 is refused" q export --po PO-CASE -o k.zip
+check "  and nothing written" test ! -e k.zip
+
 # ---- the API: a name with '/' is one segment, %2F-encoded -----------------------------------
 need_curl
 SAM=$(tok --user sam --scope write)
