@@ -232,6 +232,8 @@ void cli_set_askpass(void);
  */
 int cli_check_date(const cli_command *cmd, const char *what, const char *value);
 int cli_check_name(const cli_command *cmd, const char *what, const char *value);
+/* The same, for a user, organization or ship-to name (vault_plain_name_check). */
+int cli_check_plain_name(const cli_command *cmd, const char *what, const char *value);
 int cli_check_enum(const cli_command *cmd, const char *what, const char *value,
 		   const char *const *allowed);
 int cli_check_number(unsigned long long *out, const cli_command *cmd, const char *what,

@@ -78,7 +78,7 @@ static int run_pending(const cli_command *cmd, cli_args *a, vault *v)
 	int error;
 
 	if (cli_opt_value(cmd, a, "org") &&
-	    (error = cli_check_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK)
+	    (error = cli_check_plain_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK)
 		return error;
 	if ((error = vault_pending(&list, v, cli_opt_value(cmd, a, "org"))) < 0)
 		return cli_fail(error);

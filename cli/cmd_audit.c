@@ -105,7 +105,7 @@ static int run_audit(const cli_command *cmd, cli_args *a, vault *v)
 	int error;
 
 	if (cli_opt_value(cmd, a, "org") &&
-	    (error = cli_check_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK)
+	    (error = cli_check_plain_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK)
 		return error;
 	if (days) {
 		errno = 0;

@@ -138,8 +138,8 @@ static int run_show(const cli_command *cmd, cli_args *a, vault *v)
 	if (csv && cli_opt_flag(cmd, a, "json"))
 		return cli_usage_error(cmd, "give --json or --csv, not both");
 	if ((error = cli_check_name(cmd, "--part", part)) != EXIT_OK ||
-	    (org && (error = cli_check_name(cmd, "--org", org)) != EXIT_OK) ||
-	    (ship_to && (error = cli_check_name(cmd, "--ship-to", ship_to)) != EXIT_OK) ||
+	    (org && (error = cli_check_plain_name(cmd, "--org", org)) != EXIT_OK) ||
+	    (ship_to && (error = cli_check_plain_name(cmd, "--ship-to", ship_to)) != EXIT_OK) ||
 	    (today && (error = cli_check_date(cmd, "--today", today)) != EXIT_OK))
 		return error;
 	if ((error = vault_forecast_show(&text, v, part, org, ship_to, today,

@@ -86,7 +86,7 @@ static int run_po_list(const cli_command *cmd, cli_args *a, vault *v)
 	char *text = NULL;
 	int error;
 
-	if (supplier && (error = cli_check_name(cmd, "--supplier", supplier)) != EXIT_OK)
+	if (supplier && (error = cli_check_plain_name(cmd, "--supplier", supplier)) != EXIT_OK)
 		return error;
 	error = vault_po_list(&text, v, supplier, cli_opt_flag(cmd, a, "open"));
 	return print_answer(cmd, a, error, text, po_table);

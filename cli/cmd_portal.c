@@ -95,7 +95,7 @@ static int run_ack_export(const cli_command *cmd, cli_args *a, vault *v)
 	char *text = NULL;
 	int error;
 
-	if ((org && (error = cli_check_name(cmd, "--org", org)) != EXIT_OK) ||
+	if ((org && (error = cli_check_plain_name(cmd, "--org", org)) != EXIT_OK) ||
 	    (error = cli_x12_ids(cmd, a, &ids, 1)) != EXIT_OK)
 		return error;
 	if ((error = vault_po_ack_export_x12(&text, v, org, &ids)) < 0)
@@ -192,7 +192,7 @@ static int check_org(const cli_command *cmd, const cli_args *a)
 {
 	const char *org = cli_opt_value(cmd, a, "org");
 
-	return org ? cli_check_name(cmd, "--org", org) : EXIT_OK;
+	return org ? cli_check_plain_name(cmd, "--org", org) : EXIT_OK;
 }
 
 static int run_status_export(const cli_command *cmd, cli_args *a, vault *v)

@@ -238,7 +238,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	int error, rc = EXIT_OK;
 
 	if ((cli_opt_value(cmd, a, "org") &&
-	     (rc = cli_check_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK) ||
+	     (rc = cli_check_plain_name(cmd, "--org", cli_opt_value(cmd, a, "org"))) != EXIT_OK) ||
 	    (cli_opt_value(cmd, a, "from") &&
 	     (rc = cli_check_date(cmd, "--from", cli_opt_value(cmd, a, "from"))) != EXIT_OK) ||
 	    (cli_opt_value(cmd, a, "to") &&

@@ -29,7 +29,7 @@ static int run_create(const cli_command *cmd, cli_args *a, vault *v)
 
 	if (!user)
 		return cli_usage_error(cmd, "--user is required");
-	if ((error = cli_check_name(cmd, "--user", user)) != EXIT_OK ||
+	if ((error = cli_check_plain_name(cmd, "--user", user)) != EXIT_OK ||
 	    (scope && (error = cli_check_enum(cmd, "--scope", scope, scopes)) != EXIT_OK) ||
 	    (expires && (error = cli_check_date(cmd, "--expires", expires)) != EXIT_OK))
 		return error;

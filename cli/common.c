@@ -239,6 +239,13 @@ int cli_check_name(const cli_command *cmd, const char *what, const char *value)
 	return EXIT_OK;
 }
 
+int cli_check_plain_name(const cli_command *cmd, const char *what, const char *value)
+{
+	if (vault_plain_name_check(what, value) < 0)
+		return cli_usage_error(cmd, "%s", vault_error_message());
+	return EXIT_OK;
+}
+
 int cli_check_enum(const cli_command *cmd, const char *what, const char *value,
 		   const char *const *allowed)
 {

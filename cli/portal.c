@@ -439,17 +439,48 @@ void page_links(html *h, serve_req *q, const char *path, const char *param, size
 
 /* ---- forms --------------------------------------------------------------------- */
 
+/* `s` percent-encoded as h_path does, appended at buf[*o]; -1 when it does not fit. */
+static int url_add(char *buf, size_t size, size_t *o, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || strchr("-._~", *p);
+
+		if (*o + (plain ? 1 : 3) >= size)
+			return -1;
+		if (plain) {
+			buf[(*o)++] = (char)*p;
+		} else {
+			buf[(*o)++] = '%';
+			buf[(*o)++] = hex[*p >> 4];
+			buf[(*o)++] = hex[*p & 15];
+		}
+	}
+	buf[*o] = '\0';
+	return 0;
+}
+
 /*
- * "/documents/DOC[/REV]" into `buf` for a redirect after a write; -1 when
- * the writer's answer named no document (then the form is shown again).
- * Names are letters, digits and . _ - + (vault_name_check): safe in a path.
+ * "/documents/DOC[/REV]" into `buf`, DOC and REV percent-encoded (a '/' of
+ * a name is %2F), for a link or a redirect after a write; -1 when the
+ * writer's answer named no document (then the form is shown again) or it
+ * does not fit.
  */
 int revision_address(char *buf, size_t size, const char *doc, const char *rev)
 {
-	if (!doc || (rev && !*rev))
+	size_t o = 0;
+
+	if (!doc || (rev && !*rev) || cli_fmt(buf, size, "the address", "/documents/") < 0)
 		return -1;
-	return rev ? cli_fmt(buf, size, "the address", "/documents/%s/%s", doc, rev) :
-		cli_fmt(buf, size, "the address", "/documents/%s", doc);
+	o = strlen(buf);
+	if (url_add(buf, size, &o, doc) < 0)
+		return -1;
+	if (rev && (o + 1 >= size || (buf[o++] = '/', url_add(buf, size, &o, rev) < 0)))
+		return -1;
+	return 0;
 }
 
 /* A field of the posted form (or NULL). */
@@ -632,11 +663,15 @@ enum MHD_Result form_answer(serve_req *q, json_t *reply, const char *prefix, con
 	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	enum MHD_Result ok;
 	char where[1024];
+	size_t o = 0;
 
-	/* formatted on success only: a long name refused says nothing on stderr */
+	/* formatted on success only: a long name refused says nothing on stderr;
+	   each name percent-encoded (a PO '4500012345/10' is one segment) */
 	if ((status == MHD_HTTP_CREATED || status == MHD_HTTP_OK) && name && (!name2 || *name2) &&
-	    (name2 ? cli_fmt(where, sizeof(where), "the address", "%s%s/%s", prefix, name, name2) :
-	     cli_fmt(where, sizeof(where), "the address", "%s%s", prefix, name)) == 0) {
+	    cli_fmt(where, sizeof(where), "the address", "%s", prefix) == 0 &&
+	    (o = strlen(where), url_add(where, sizeof(where), &o, name)) == 0 &&
+	    (!name2 || (o + 1 < sizeof(where) && (where[o++] = '/',
+						   url_add(where, sizeof(where), &o, name2)) == 0))) {
 		json_decref(reply);
 		return serve_redirect(q->c, where);
 	}

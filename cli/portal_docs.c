@@ -237,11 +237,10 @@ enum MHD_Result get_revision(serve_req *q)
 	}
 	h_raw(&h, "</tbody></table>");
 	if (vault_acks(&acks, q->v, r.doc, r.rev) == 0 && acks->count) {
-		char path[2 * VAULT_NAME_MAX + 16];
+		char path[6 * VAULT_NAME_MAX + 16];
 		size_t from, to, page = page_span(q, "page", acks->count, &from, &to);
 
-		/* names vault_doc_get took: no character a path escapes */
-		if (cli_fmt(path, sizeof(path), "the address", "/documents/%s/%s", r.doc, r.rev) == 0)
+		if (revision_address(path, sizeof(path), r.doc, r.rev) == 0)
 			page_links(&h, q, path, "page", page, from, to, acks->count);
 		h_table(&h, "Acknowledgments", ack_cols);
 		for (i = from; i < to; i++) {

@@ -63,7 +63,7 @@ void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
 					    "Conforms", "Nonconformance", NULL };
 	static const char *const form1[] = { "part_number", "part_revision", "drawing_number",
 					     "drawing_revision", "fai_type", "po_number", NULL };
-	char *text = NULL, path[2 * VAULT_NAME_MAX + 16];
+	char *text = NULL, path[6 * VAULT_NAME_MAX + 16];
 	json_t *fai, *form3, *c, *conforms;
 	const char *const *k;
 	size_t i, from, to, page, linked = 0, bad = 0;
@@ -103,8 +103,7 @@ void fai_characteristics(html *h, serve_req *q, const vault_revision *r)
 	}
 	h_raw(h, "</dd></dl>");
 	page = page_span(q, "form3", json_array_size(form3), &from, &to);
-	/* names vault_doc_get took: no character a path escapes */
-	if (cli_fmt(path, sizeof(path), "the address", "/documents/%s/%s", r->doc, r->rev) == 0)
+	if (revision_address(path, sizeof(path), r->doc, r->rev) == 0)
 		page_links(h, q, path, "form3", page, from, to, json_array_size(form3));
 	h_table(h, "Form 3: each characteristic, its result checked against its requirement", cols);
 	for (i = from; i < to; i++) {

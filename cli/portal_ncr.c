@@ -80,12 +80,12 @@ enum MHD_Result post_ncr(serve_req *q)
 		form_value(q, "disposition")), -1);
 	unsigned status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	const char *id = json_string_value(json_object_get(json_object_get(reply, "body"), "ncr"));
-	char where[VAULT_NAME_MAX + 16];
+	char where[3 * VAULT_NAME_MAX + 16], enc[3 * VAULT_NAME_MAX + 16];
 	enum MHD_Result answered;
 
-	/* a number the library made: NCR-NNNNNN, safe in a path */
-	if (status == MHD_HTTP_CREATED && id &&
-	    cli_fmt(where, sizeof(where), "the address", "/ncrs/%s", id) == 0) {
+	/* the number, percent-encoded (a '/' of it is %2F) */
+	if (status == MHD_HTTP_CREATED && id && revision_address(enc, sizeof(enc), id, NULL) == 0 &&
+	    cli_fmt(where, sizeof(where), "the address", "/ncrs/%s", enc + strlen("/documents/")) == 0) {
 		json_decref(reply);
 		return serve_redirect(q->c, where);
 	}

@@ -1283,7 +1283,32 @@ enum MHD_Result serve_redirect(struct MHD_Connection *c, const char *where)
 
 /* ---- routes ------------------------------------------------------------- */
 
-/* Split what follows /api/v1/ at '/'; -1 for an empty, dot or dot-dot component. */
+/*
+ * The "%2F" and "%25" that unescape() left in `s` decoded in place: a name
+ * with a '/' or a '%' in it (PO "4500012345/10") is one component.
+ */
+static void unescape_part(char *s)
+{
+	char *in = s, *out = s;
+
+	while (*in) {
+		if (in[0] == '%' && in[1] == '2' && (in[2] == 'F' || in[2] == 'f')) {
+			*out++ = '/';
+			in += 3;
+		} else if (in[0] == '%' && in[1] == '2' && in[2] == '5') {
+			*out++ = '%';
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+}
+
+/*
+ * Split what follows /api/v1/ at '/', then decode each component's "%2F"
+ * and "%25"; -1 for an empty, dot or dot-dot component.
+ */
 static int split(char *path, char **part, size_t *n)
 {
 	char *p = path, *slash;
@@ -1297,6 +1322,7 @@ static int split(char *path, char **part, size_t *n)
 			*slash = '\0';
 		if (!*p || strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
 			return -1;
+		unescape_part(p);
 		if (!slash)
 			break;
 		p = slash + 1;
@@ -1932,9 +1958,10 @@ static int hex(char c)
 }
 
 /*
- * The path's %XX escapes decoded, but never into a '/' or a NUL: those
- * stay as they came ("%2F"), so a name cannot carry a separator past the
- * split, and the name checks refuse them.
+ * The path's %XX escapes decoded, but never into a '/', a '%' or a NUL:
+ * those stay as they came ("%2F", "%25"), so a name cannot carry a
+ * separator past the split; split() decodes "%2F" and "%25" in each
+ * component after it.
  */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 {
@@ -1945,7 +1972,8 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	while (*in) {
 		int hi = in[0] == '%' ? hex(in[1]) : -1, lo = hi >= 0 ? hex(in[2]) : -1;
 
-		if (hi >= 0 && lo >= 0 && (hi << 4 | lo) != 0 && (hi << 4 | lo) != '/') {
+		if (hi >= 0 && lo >= 0 && (hi << 4 | lo) != 0 && (hi << 4 | lo) != '/' &&
+		    (hi << 4 | lo) != '%') {
 			*out++ = (char)(hi << 4 | lo);
 			in += 3;
 		} else {

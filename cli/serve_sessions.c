@@ -139,7 +139,7 @@ static const char *counter_line(char *line, size_t len)
 		return "it is not NAME COUNTER";
 	*space = '\0';
 	digits = space + 1;
-	if (vault_name_check("the user name", line) < 0)
+	if (vault_plain_name_check("the user name", line) < 0)
 		return vault_error_message();
 	if (!*digits || strspn(digits, "0123456789") != strlen(digits) || strlen(digits) > 10 ||
 	    (value = strtoull(digits, NULL, 10)) > UINT32_MAX)
@@ -628,7 +628,7 @@ static json_t *do_login_begin(vault *v, const json_t *req)
 	json_t *body;
 
 	(void)v;
-	if (!name || vault_name_check("user name", name) < 0)
+	if (!name || vault_plain_name_check("user name", name) < 0)
 		return failure(400, "give your user name");
 	if (vault_webauthn_rp_id(&rp, portal.origin) < 0)
 		return failure(500, vault_error_message());

@@ -155,6 +155,7 @@ static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, v
 		     const char *doc, const char *rev, const char *meaning)
 {
 	char dir[VAULT_PATH_MAX];
+	vault_enc er;
 	git_tree_entry *te = NULL;
 	int error;
 
@@ -165,7 +166,7 @@ static int check_ack(vault_revision *r, char *path, size_t size, vault_txn *t, v
 		return error;
 	vault_record__doc_dir(dir, sizeof(dir), doc);
 	if ((error = vault__fmt(path, size, "path", "%s/%s/" VAULT_ACKS_DIR "/%s-%s.json", dir,
-				rev, t->actor.name, meaning)) < 0)
+				vault_record__enc(&er, rev), t->actor.name, meaning)) < 0)
 		return error;
 	if (git_tree_entry_bypath(&te, t->root, path) == 0) {
 		git_tree_entry_free(te);
@@ -552,7 +553,7 @@ int vault_pending(vault_pending_list **out, vault *v, const char *org)
 	size_t cap = 0;
 	int rc, error;
 
-	if (org && (error = vault_name_check("organization", org)) < 0)
+	if (org && (error = vault_plain_name_check("organization", org)) < 0)
 		return error;
 	/* a supplier sees what is pending for its own organization only */
 	if ((error = vault__viewer(&own, v)) < 0)
@@ -653,12 +654,13 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 
 		for (x = 0; x < 3 && !error; x++) {
 			char name[512], *data;
+			vault_enc er;
 			size_t len;
 
 			if ((error = vault__fmt(name, sizeof(name), "file name", "%s%s", a->name,
 						ext[x])) < 0 ||
 			    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s",
-						folder, a->rev, name)) < 0)
+						folder, vault_record__enc(&er, a->rev), name)) < 0)
 				break;
 			if ((error = vault_store__read_path(&data, &len, v->store, root, path)) < 0) {
 				if (error == VAULT_ENOTFOUND && x == 2)
@@ -762,8 +764,7 @@ static void superseded_by(const vault_change_ctx *c, const vault_revision *o, in
 
 	if (!released || o->seq <= a->r->seq ||
 	    vault_record__doc_dir(dir, sizeof(dir), o->doc) < 0 ||
-	    vault__fmt(relpath, sizeof(relpath), "path", "%s/%s/" VAULT_RELEASE_FILE, dir,
-		       o->rev) < 0 ||
+	    vault_record__rev_file(relpath, sizeof(relpath), dir, o->rev, VAULT_RELEASE_FILE) < 0 ||
 	    (rel = c->release_at(c, relpath)) == NULL)
 		return;
 	for (i = 0; i < rel->nto; i++)

@@ -463,7 +463,7 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_da
 	size_t i;
 	int error;
 
-	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	if ((org && (error = vault_plain_name_check("organization", org)) < 0) ||
 	    (error = vault__viewer(&own, v)) < 0)
 		goto done;
 	if (own && org && strcmp(own, org) != 0) {

@@ -270,7 +270,7 @@ int vault_cert_data(char **out, vault *v, const char *doc, const char *rev)
 		return error;
 	vault_revision_dispose(&r);
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
-	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_CERT_FILE, dir, rev)) < 0 ||
+	    (error = vault_record__rev_file(path, sizeof(path), dir, rev, VAULT_CERT_FILE)) < 0 ||
 	    (error = vault__need_store(v)) < 0 ||
 	    (error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;

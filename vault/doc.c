@@ -336,6 +336,7 @@ static int store_file(vault_revision *rec, git_oid *blob, vault *v,
 static int write_job(vault_revision *rec, vault_txn *t, vault *v,
 		     vault_intake *in, const job *j)
 {
+	vault_enc er;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], *json = NULL;
 	git_oid blob, record;
 	size_t len;
@@ -367,12 +368,11 @@ static int write_job(vault_revision *rec, vault_txn *t, vault *v,
 	    (error = vault_store__write_buf(&record, v->store, json, len)) < 0)
 		goto done;
 	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
-				rec->rev)) < 0)
+	if ((error = vault_record__rev_file(path, sizeof(path), dir, rec->rev, VAULT_RECORD_FILE)) < 0)
 		goto done;
 	vault__txn_put(t, path, &record);
 	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_FILES_DIR "/%s", dir,
-				rec->rev, j->name)) < 0)
+				vault_record__enc(&er, rec->rev), j->name)) < 0)
 		goto done;
 	vault__txn_put(t, path, &blob);
 done:
@@ -547,7 +547,7 @@ static int check_release(vault_txn *t, vault *v, const vault_release_options *re
 	if ((error = vault_user__list(&users, v->store, t->root)) < 0)
 		return error;
 	for (i = 0; i < rel->nto && !error; i++) {
-		if ((error = vault_name_check("organization", rel->to[i])) < 0)
+		if ((error = vault_plain_name_check("organization", rel->to[i])) < 0)
 			break;
 		for (k = 0; k < users->count; k++)
 			if (strcmp(users->items[k].org, rel->to[i]) == 0)
@@ -585,8 +585,7 @@ static int put_release(vault_txn *t, vault *v, const vault_release_options *rel,
 	if ((error = vault_record__release_dump(&json, &len, &r)) < 0)
 		return error;
 	vault_record__doc_dir(dir, sizeof(dir), rec->doc);
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RELEASE_FILE, dir,
-				rec->rev)) == 0)
+	if ((error = vault_record__rev_file(path, sizeof(path), dir, rec->rev, VAULT_RELEASE_FILE)) == 0)
 		error = vault__txn_put_data(t, v, path, json, len);
 	/* trusted time over the record the commit's signature covers (stamp.h) */
 	if (!error)
@@ -668,8 +667,7 @@ static int add_batch(vault_revision *out, vault *v, const vault_add_options *opt
 			goto done;
 		}
 		vault_record__doc_dir(dir, sizeof(dir), o->doc);
-		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_CERT_FILE, dir,
-					jobs[i].rev)) == 0)
+		if ((error = vault_record__rev_file(path, sizeof(path), dir, jobs[i].rev, VAULT_CERT_FILE)) == 0)
 			error = vault__txn_put_data(&t, v, path, json, len);
 		free(json);
 		if (error < 0)
@@ -928,8 +926,7 @@ int vault_doc_obsolete(vault *v, const char *doc, const char *rev, const char *r
 	}
 	vault_record__doc_dir(dir, sizeof(dir), r.doc);
 	/* the reason is free text: the subject shows its start */
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_OBSOLETE_FILE, dir,
-				r.rev)) < 0 ||
+	if ((error = vault_record__rev_file(path, sizeof(path), dir, r.rev, VAULT_OBSOLETE_FILE)) < 0 ||
 	    (error = vault_buf__addf(&message,
 		 "obsolete %s@%s: %.200s\n\nQvault-Op: obsolete\nQvault-Doc: %s\nQvault-Rev: %s\n",
 		 r.doc, r.rev, reason, r.doc, r.rev)) < 0 ||

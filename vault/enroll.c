@@ -101,7 +101,7 @@ static void check_request(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the enrollment names '%s' in the folder of '%s'",
 			 vault_rules__str(rec, "name"), name);
 	/* the organization the user will have, and the portal shows: a name, as user add's */
-	if (vault_name_check("the enrollment's organization", vault_rules__str(rec, "org")) < 0)
+	if (vault_plain_name_check("the enrollment's organization", vault_rules__str(rec, "org")) < 0)
 		c->found(c, path, "%s", vault_error_message());
 	json_array_foreach(json_object_get(rec, "roles"), i, r) {
 		unsigned bit;
@@ -239,8 +239,8 @@ int vault_user_enroll(char **secret, vault *v, const char *name, const char *org
 
 	*secret = NULL;
 	memset(&u, 0, sizeof(u));
-	if ((error = vault_name_check("user name", name)) < 0 ||
-	    (error = vault_name_check("organization", org)) < 0 ||
+	if ((error = vault_plain_name_check("user name", name)) < 0 ||
+	    (error = vault_plain_name_check("organization", org)) < 0 ||
 	    (error = vault_user__parse_roles(&u.roles, roles)) < 0 ||
 	    (error = vault_webauthn_rp_id(&rp, origin)) < 0) {
 		json_decref(role_list);
@@ -328,7 +328,7 @@ static int open_request(json_t **out, vault *v, const git_tree *tree, const char
 	size_t len;
 
 	*out = NULL;
-	if (vault_name_check("user name", name) < 0 || !is_hex(secret, 2 * SECRET_BYTES) ||
+	if (vault_plain_name_check("user name", name) < 0 || !is_hex(secret, 2 * SECRET_BYTES) ||
 	    request_path(path, sizeof(path), name, ENROLL_USED) < 0 ||
 	    vault_rules__has(tree, path) ||
 	    vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/user.json", name) < 0 ||

@@ -37,7 +37,7 @@ int vault__org_exists(vault *v, const char *org)
 	size_t i;
 	int found;
 
-	if ((found = vault_name_check("organization", org)) < 0)
+	if ((found = vault_plain_name_check("organization", org)) < 0)
 		return found;
 	found = any_row(v, "SELECT 1 WHERE EXISTS (SELECT 1 FROM revisions WHERE org = ?1)"
 		" OR EXISTS (SELECT 1 FROM distribution WHERE org = ?1)"

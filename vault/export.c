@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,12 +104,14 @@ static void add_data(bundle *b, const char *name, char *data, size_t len)
 static int add_cert(bundle *b, vault *v, const char *doc, const char *rev)
 {
 	char name[VAULT_PATH_MAX * 2], *data = NULL;
+	vault_enc ed, er;
 	int error;
 
 	if ((error = vault_cert_data(&data, v, doc, rev)) < 0)
 		return error == VAULT_ENOTFOUND ? 0 : error;
-	if ((error = vault__fmt(name, sizeof(name), "member name", "certs/%s@%s/cert.json", doc,
-				rev)) < 0) {
+	/* names encoded as in the vault: a '/' or '..' of a name is no folder of the zip */
+	if ((error = vault__fmt(name, sizeof(name), "member name", "certs/%s@%s/cert.json",
+				vault_record__enc(&ed, doc), vault_record__enc(&er, rev))) < 0) {
 		free(data);
 		return error;
 	}
@@ -131,11 +134,13 @@ static int add_revision(bundle *b, vault *v, const char *doc, const char *rev)
 		return error == VAULT_ENOTFOUND ? 1 : error;
 	for (i = 0; i < r.nfiles && !error; i++) {
 		char name[VAULT_PATH_MAX * 2], path[sizeof(b->scratch) + 32];
+		vault_enc ed, er;
 		member *m;
 		int fd;
 
 		if ((error = vault__fmt(name, sizeof(name), "member name", "documents/%s@%s/%s",
-					r.doc, r.rev, r.files[i].name)) < 0 ||
+					vault_record__enc(&ed, r.doc), vault_record__enc(&er, r.rev),
+					r.files[i].name)) < 0 ||
 		    (error = vault__fmt(path, sizeof(path), "path", "%s/%u", b->scratch,
 					b->files++)) < 0)
 			break;
@@ -189,12 +194,13 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 		for (x = 0; x < 3 && !error; x++) {
 			static const char *const ext[3] = { "", ".sig", ".sig" VAULT_TSA_EXT };
 			char path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2], *data;
+			vault_enc er, ed;
 			size_t len;
 
 			if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_ACKS_DIR "/%s%s",
-						dir, a->rev, a->name, ext[x])) < 0 ||
+						dir, vault_record__enc(&er, a->rev), a->name, ext[x])) < 0 ||
 			    (error = vault__fmt(name, sizeof(name), "member name", "acks/%s@%s/%s%s",
-						a->doc, a->rev, a->name, ext[x])) < 0)
+						vault_record__enc(&ed, a->doc), er.s, a->name, ext[x])) < 0)
 				break;
 			error = vault_store__read_path(&data, &len, v->store, root, path);
 			/* a token only where the acknowledgment has one (stamp.c) */
@@ -225,19 +231,21 @@ static int add_release_stamp(bundle *b, vault *v, git_tree *root, const char *do
 {
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2];
 	char *rec = NULL, *tok = NULL;
+	vault_enc ed, er;
 	size_t rlen, tlen;
 	int error;
 
 	vault_record__doc_dir(dir, sizeof(dir), doc);
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RELEASE_FILE
-				VAULT_TSA_EXT, dir, rev)) < 0)
+	if ((error = vault_record__rev_file(path, sizeof(path), dir, rev,
+					    VAULT_RELEASE_FILE VAULT_TSA_EXT)) < 0)
 		return error;
 	if ((error = vault_store__read_path(&tok, &tlen, v->store, root, path)) < 0)
 		return error == VAULT_ENOTFOUND ? 0 : error;
 	path[strlen(path) - strlen(VAULT_TSA_EXT)] = '\0';
 	if ((error = vault_store__read_path(&rec, &rlen, v->store, root, path)) < 0 ||
 	    (error = vault__fmt(name, sizeof(name), "member name", "releases/%s@%s/"
-				VAULT_RELEASE_FILE, doc, rev)) < 0) {
+				VAULT_RELEASE_FILE, vault_record__enc(&ed, doc),
+				vault_record__enc(&er, rev))) < 0) {
 		free(rec);
 		free(tok);
 		return error;
@@ -245,7 +253,7 @@ static int add_release_stamp(bundle *b, vault *v, git_tree *root, const char *do
 	add_data(b, name, rec, rlen);
 	json_array_append_new(stamped, json_string(name));
 	if ((error = vault__fmt(name, sizeof(name), "member name", "releases/%s@%s/"
-				VAULT_RELEASE_FILE VAULT_TSA_EXT, doc, rev)) < 0) {
+				VAULT_RELEASE_FILE VAULT_TSA_EXT, ed.s, er.s)) < 0) {
 		free(tok);
 		return error;
 	}
@@ -356,6 +364,56 @@ static int cmp_member(const void *a, const void *b)
 	return strcmp(((const member *)a)->name, ((const member *)b)->name);
 }
 
+static int cmp_folded(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int c = strcasecmp(x, y);
+
+	return c ? c : strcmp(x, y);
+}
+
+/*
+ * VAULT_EINVALID when two members, or two of their folders, differ in
+ * ASCII letter case only ("documents/ab@A/", "documents/AB@A/": two
+ * documents of the vault): unzipped on a case-insensitive file system
+ * one would land in the other.  Every other byte of a name is encoded,
+ * so no normalization of a file system can make two names one.
+ */
+static int distinct_folded(const bundle *b)
+{
+	vault_buf all = VAULT_BUF_INIT;
+	const char **names;
+	char *p;
+	size_t i, k = 0, count = 0;
+	int error = 0;
+
+	/* each member and each folder it is in, NUL-terminated one after another */
+	for (i = 0; i < b->n; i++) {
+		const char *m = b->m[i].name, *slash;
+
+		for (slash = strchr(m, '/'); slash; slash = strchr(slash + 1, '/')) {
+			vault_buf__add(&all, m, (size_t)(slash - m + 1));
+			vault_buf__add(&all, "", 1);
+			count++;
+		}
+		vault_buf__add(&all, m, strlen(m) + 1);
+		count++;
+	}
+	if ((names = calloc(count ? count : 1, sizeof(char *))) == NULL)
+		abort();
+	for (p = all.data, i = 0; i < count; i++, p += strlen(p) + 1)
+		names[k++] = p;
+	qsort(names, k, sizeof(char *), cmp_folded);
+	for (i = 1; i < k && !error; i++)
+		if (strcasecmp(names[i - 1], names[i]) == 0 && strcmp(names[i - 1], names[i]) != 0)
+			error = vault_error__set(VAULT_EINVALID,
+				"the bundle would hold '%s' and '%s', one on a file system "
+				"that ignores case", names[i - 1], names[i]);
+	free(names);
+	vault_buf__dispose(&all);
+	return error;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -424,6 +482,7 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 		time_t t = (time_t)json_integer_value(json_object_get(a, "time"));
 		struct tm tm;
 		char when[32];
+		vault_enc ed, er;
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -433,8 +492,8 @@ static char *report(const char *subject, const char *head, json_t *revs, json_t 
 		       json_string_value(json_object_get(a, "meaning")),
 		       json_string_value(json_object_get(a, "signer")),
 		       json_string_value(json_object_get(a, "org")), when,
-		       json_string_value(json_object_get(a, "doc")),
-		       json_string_value(json_object_get(a, "rev")),
+		       vault_record__enc(&ed, json_string_value(json_object_get(a, "doc"))),
+		       vault_record__enc(&er, json_string_value(json_object_get(a, "rev"))),
 		       json_string_value(json_object_get(a, "statement")));
 	}
 	append(&out, "\nThe full trace is trace.json; VERIFY.txt says how to check everything.\n");
@@ -557,11 +616,12 @@ static void timestamps_text(vault_buf *out, json_t *acks, json_t *stamped, int t
 		const char *doc = json_string_value(json_object_get(a, "doc"));
 		const char *rev = json_string_value(json_object_get(a, "rev"));
 		const char *st = json_string_value(json_object_get(a, "statement"));
+		vault_enc ed, er;
 
 		if (json_is_true(json_object_get(a, "timestamp")))
 			append(out, "     openssl ts -verify -CAfile ../TSA-CA.pem \\\n"
 			       "       -in 'acks/%s@%s/%s.sig" VAULT_TSA_EXT "' -data 'acks/%s@%s/%s.sig'\n",
-			       doc, rev, st, doc, rev, st);
+			       vault_record__enc(&ed, doc), vault_record__enc(&er, rev), st, ed.s, er.s, st);
 	}
 	json_array_foreach(stamped, i, a)
 		append(out, "     openssl ts -verify -CAfile ../TSA-CA.pem \\\n"
@@ -642,6 +702,7 @@ static char *verify_text(json_t *acks, json_t *stamped, const signers *sg, const
 		time_t t = (time_t)json_integer_value(json_object_get(a, "time"));
 		struct tm tm;
 		char when[32];
+		vault_enc ed, er;
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y%m%d%H%M%SZ", &tm);
@@ -649,7 +710,8 @@ static char *verify_text(json_t *acks, json_t *stamped, const signers *sg, const
 		       "     ssh-keygen -Y verify -f allowed_signers -I %s@%s -n qvault-ack \\\n"
 		       "       -Overify-time=%s -s 'acks/%s@%s/%s.sig' < 'acks/%s@%s/%s'\n",
 		       json_string_value(json_object_get(a, "signer")),
-		       json_string_value(json_object_get(a, "org")), when, doc, rev, st, doc, rev, st);
+		       json_string_value(json_object_get(a, "org")), when, vault_record__enc(&ed, doc),
+		       vault_record__enc(&er, rev), st, ed.s, er.s, st);
 	}
 	append(&out,
 	       "\n   Each statement (in-toto Statement v1) names the files it covers by\n"
@@ -731,17 +793,22 @@ static int write_zip(bundle *b, vault *v, const char *out)
 	return vault_zipw__close(w);
 }
 
-/* The item of DOC@REV, its folder in the tree. */
+/*
+ * The item of DOC@REV, its folder in the tree; its label "DOC@REV" with
+ * both encoded (vault_name_encode), as the bundle's folders name it.
+ */
 static int add_item(vault_provenance_item **items, size_t *n, const char *doc, const char *rev)
 {
-	char dir[VAULT_PATH_MAX], label[VAULT_NAME_MAX * 2 + 2];
+	char dir[VAULT_PATH_MAX], label[VAULT_NAME_ENC_MAX * 2 + 2];
 	vault_provenance_item *it;
+	vault_enc ed, er;
 	int error;
 
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
 	    (error = vault__fmt(dir + strlen(dir), sizeof(dir) - strlen(dir), "path", "/%s",
-				rev)) < 0 ||
-	    (error = vault__fmt(label, sizeof(label), "revision", "%s@%s", doc, rev)) < 0)
+				vault_record__enc(&er, rev))) < 0 ||
+	    (error = vault__fmt(label, sizeof(label), "revision", "%s@%s",
+				vault_record__enc(&ed, doc), er.s)) < 0)
 		return error;
 	if ((*items = realloc(*items, (*n + 1) * sizeof(**items))) == NULL)
 		abort();
@@ -974,7 +1041,8 @@ int vault_export(vault *v, vault_export_kind kind, const char *name, const char 
 	add_data(&b, "SHA256SUMS", text, len);
 	text = NULL;
 	qsort(b.m, b.n, sizeof(member), cmp_member);
-	error = write_zip(&b, v, out);
+	if ((error = distinct_folded(&b)) == 0)
+		error = write_zip(&b, v, out);
 done:
 	for (i = 0; i < b.n; i++) {
 		if (b.m[i].file)

@@ -822,6 +822,7 @@ static int package_record(char **json, size_t *len, const vault_pkg *p, const ma
 static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, const char *po,
 		   const char *lot)
 {
+	vault_enc er;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], rev[64], sha[65];
 	char *json = NULL;
 	vault_buf message = VAULT_BUF_INIT;
@@ -866,7 +867,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 			goto done;
 		rec->nfiles = ++n;
 		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_FILES_DIR "/%s",
-					dir, rev, p->entries[i].name)) < 0)
+					dir, vault_record__enc(&er, rev), p->entries[i].name)) < 0)
 			goto done;
 		vault__txn_put(&t, path, &blob);
 	}
@@ -890,8 +891,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 	if ((error = vault_record__revision_dump(&json, &len, rec)) < 0 ||
 	    (error = vault_store__write_buf(&record, v->store, json, len)) < 0)
 		goto done;
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
-				rev)) < 0)
+	if ((error = vault_record__rev_file(path, sizeof(path), dir, rev, VAULT_RECORD_FILE)) < 0)
 		goto done;
 	vault__txn_put(&t, path, &record);
 	free(json);
@@ -900,8 +900,7 @@ static int fai_add(vault_revision *rec, vault *v, vault_pkg *p, manifest *m, con
 		po = m->po;
 	if ((error = package_record(&json, &len, p, m, sha, po, lot)) < 0)
 		goto done;
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_PACKAGE_FILE, dir,
-				rev)) < 0 ||
+	if ((error = vault_record__rev_file(path, sizeof(path), dir, rev, VAULT_PACKAGE_FILE)) < 0 ||
 	    (error = vault__txn_put_data(&t, v, path, json, len)) < 0 ||
 	    (po && (error = vault_link__put(&t, v, m->fair, rev, VAULT_LINK_PO, po)) < 0) ||
 	    (lot && (error = vault_link__put(&t, v, m->fair, rev, VAULT_LINK_LOT, lot)) < 0))
@@ -1495,8 +1494,7 @@ static void check_package_data(const vault_change_ctx *c, const char *path)
 		char dwg[VAULT_PATH_MAX], drawing_rec[VAULT_PATH_MAX * 2];
 
 		vault_record__doc_dir(dwg, sizeof(dwg), m.drawing);
-		if (vault__fmt(drawing_rec, sizeof(drawing_rec), "path", "%s/%s/" VAULT_RECORD_FILE,
-			       dwg, m.drawing_rev) < 0 || !vault_rules__has(c->before, drawing_rec))
+		if (vault_record__rev_file(drawing_rec, sizeof(drawing_rec), dwg, m.drawing_rev, VAULT_RECORD_FILE) < 0 || !vault_rules__has(c->before, drawing_rec))
 			c->found(c, path, "the FAI's drawing '%s@%s' was not recorded before it",
 				 m.drawing, m.drawing_rev);
 	}

@@ -33,11 +33,10 @@ static int paths_of(char *package, char *disposition, char *withdrawn, size_t si
 	int error;
 
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
-	    (error = vault__fmt(withdrawn, size, "path", "%s/%s/" VAULT_WITHDRAWN_FILE, dir,
-				rev)) < 0 ||
-	    (error = vault__fmt(package, size, "path", "%s/%s/" VAULT_PACKAGE_FILE, dir, rev)) < 0)
+	    (error = vault_record__rev_file(withdrawn, size, dir, rev, VAULT_WITHDRAWN_FILE)) < 0 ||
+	    (error = vault_record__rev_file(package, size, dir, rev, VAULT_PACKAGE_FILE)) < 0)
 		return error;
-	return vault__fmt(disposition, size, "path", "%s/%s/" VAULT_DISPOSITION_FILE, dir, rev);
+	return vault_record__rev_file(disposition, size, dir, rev, VAULT_DISPOSITION_FILE);
 }
 
 static int fields_check(const char *doc, const char *rev, int accept, const char *reason,

@@ -341,7 +341,7 @@ static int check_extras(const json_t *s)
 		if ((error = only_keys(o, keys, "last_receipt")) < 0 ||
 		    (error = date_member(o, "date", 1, "last_receipt ")) < 0 ||
 		    (error = qty_member(o, "last_receipt: ")) < 0 ||
-		    (sh && (error = vault_name_check("shipment", json_string_value(sh))) < 0))
+		    (sh && (error = vault_plain_name_check("shipment", json_string_value(sh))) < 0))
 			return error;
 	}
 	if ((o = json_object_get(s, "cumulative")) != NULL) {
@@ -378,12 +378,14 @@ int vault_forecast__normalize(json_t *s)
 	for (i = 0; names[i]; i++) {
 		if (!json_object_get(s, names[i]))
 			return vault_error__set(VAULT_EINVALID, "%s is missing", names[i]);
-		if ((error = vault_name_check(names[i], json_string_value(json_object_get(s,
+		/* the part as given; a supplier and a ship-to keep the plain rule */
+		if ((error = (strcmp(names[i], "part") == 0 ? vault_name_check :
+			      vault_plain_name_check)(names[i], json_string_value(json_object_get(s,
 								names[i])))) < 0)
 			return error;
 	}
 	if ((ref = json_object_get(s, "reference")) != NULL &&
-	    (error = vault_name_check("reference", json_string_value(ref))) < 0)
+	    (error = vault_plain_name_check("reference", json_string_value(ref))) < 0)
 		return error;
 	if ((error = date_member(s, "issued", 1, "")) < 0 ||
 	    (error = date_member(s, "horizon_start", 0, "")) < 0 ||
@@ -821,7 +823,7 @@ static int check_answer_fields(const vault_forecast_answer *a)
 	int error;
 
 	if ((error = vault_name_check("part number", a->part)) < 0 ||
-	    (error = vault_name_check("ship-to", a->ship_to)) < 0)
+	    (error = vault_plain_name_check("ship-to", a->ship_to)) < 0)
 		return error;
 	if (a->schedule && !one_of(a->schedule, schedules))
 		return vault_error__set(VAULT_EINVALID, "schedule '%s' is not forecast or delivery",
@@ -1299,7 +1301,7 @@ static void check_forecast(const vault_change_ctx *c, const char *path)
 	long rev;
 
 	if (n != 8 || !one_of(parts[6], schedules) || strlen(parts[7]) != 11 ||
-	    vault_name_check("supplier", parts[4]) < 0 || vault_name_check("ship-to", parts[5]) < 0 ||
+	    vault_plain_name_check("supplier", parts[4]) < 0 || vault_plain_name_check("ship-to", parts[5]) < 0 ||
 	    (rev = numbered(parts[7], 5)) < 1 || strcmp(parts[7] + 6, ".json") != 0) {
 		c->found(c, path, "adds an unexpected path");
 		return;
@@ -1427,7 +1429,7 @@ static void check_forecast_ack(const vault_change_ctx *c, const char *path)
 	long seq;
 
 	if (n != 9 || !one_of(parts[6], schedules) ||
-	    vault_name_check("supplier", parts[4]) < 0 || vault_name_check("ship-to", parts[5]) < 0 ||
+	    vault_plain_name_check("supplier", parts[4]) < 0 || vault_plain_name_check("ship-to", parts[5]) < 0 ||
 	    strcmp(parts[7], VAULT_FORECAST_ACKS_DIR) != 0 || (seq = numbered(parts[8], 8)) < 1 ||
 	    parts[8][6] != '-' || strcmp(parts[8] + strlen(parts[8]) - 5, ".json") != 0) {
 		c->found(c, path, "adds an unexpected path");

@@ -573,8 +573,8 @@ int vault_forecast_show(char **out, vault *v, const char *part, const char *org,
 
 	*out = NULL;
 	if ((error = vault_name_check("part number", part)) < 0 ||
-	    (org && (error = vault_name_check("organization", org)) < 0) ||
-	    (ship_to && (error = vault_name_check("ship-to", ship_to)) < 0))
+	    (org && (error = vault_plain_name_check("organization", org)) < 0) ||
+	    (ship_to && (error = vault_plain_name_check("ship-to", ship_to)) < 0))
 		return error;
 	if (today) {
 		if ((day = vault_forecast__day(today)) < 0)

@@ -71,11 +71,8 @@ int vault_kind__match(const vault_kind *k, const char *path, vault_kind_match *m
 		} else if (is_capture(w, wn)) {
 			char *into = wn == 3 && strncmp(w, "REV", 3) == 0 ? m->rev : m->key;
 
-			if (cn > VAULT_NAME_MAX)
-				return 0;
-			memcpy(into, c, cn);
-			into[cn] = '\0';
-			if (vault_name_check("name", into) < 0)
+			/* the name whose encoding the component is, exactly */
+			if (vault_record__name_of(into, c, cn) < 0)
 				return 0;
 		} else if (strcspn(w, "*?[") >= wn) {
 			/* a literal: most components, compared as they are */

@@ -68,6 +68,7 @@ int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
 	git_tree_entry *te;
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
 	char *owner = NULL, *json = NULL;
+	vault_enc er, et;
 	size_t len;
 	int exists, error;
 
@@ -92,7 +93,8 @@ int vault_link__put(vault_txn *t, vault *v, const char *doc, const char *rev,
 	free(owner);
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
 	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json",
-				dir, rev, kinds[kind], target)) < 0)
+				dir, vault_record__enc(&er, rev), kinds[kind],
+				vault_record__enc(&et, target))) < 0)
 		return error;
 	if ((exists = git_tree_entry_bypath(&te, t->root, path) == 0))
 		git_tree_entry_free(te);
@@ -183,6 +185,7 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], want[VAULT_PATH_MAX * 3];
 	char dir[VAULT_PATH_MAX], revdir[VAULT_PATH_MAX * 2], when[VAULT_TIME_SIZE];
 	const char *rest, *kind, *target, *by, *at, *rdoc, *rrev;
+	vault_enc er, et;
 	json_t *rec = NULL, *owner = NULL;
 	size_t k;
 
@@ -209,9 +212,9 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 	}
 	/* names of at most VAULT_NAME_MAX bytes: these fit */
 	if (vault_record__doc_dir(dir, sizeof(dir), rdoc) < 0 ||
-	    vault__fmt(want, sizeof(want), "path", "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir, rrev,
-		       kind, target) < 0 ||
-	    vault__fmt(revdir, sizeof(revdir), "path", "%s/%s", dir, rrev) < 0) {
+	    vault__fmt(want, sizeof(want), "path", "%s/%s/" VAULT_LINKS_DIR "/%s-%s.json", dir,
+		       vault_record__enc(&er, rrev), kind, vault_record__enc(&et, target)) < 0 ||
+	    vault__fmt(revdir, sizeof(revdir), "path", "%s/%s", dir, er.s) < 0) {
 		c->found(c, path, "%s", vault_error_message());
 		goto done;
 	}

@@ -32,16 +32,7 @@
 /* "lots/ab/cd/LOT"; VAULT_EINVALID (and "") for a name too long to be a lot's. */
 static int lot_dir(char *buf, size_t size, const char *lot)
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	char hex[5];
-
-	SHA256((const unsigned char *)lot, strlen(lot), md);
-	vault__hex(hex, md, 2);
-	if (vault__fmt(buf, size, "lot folder", "lots/%.2s/%.2s/%s", hex, hex + 2, lot) < 0) {
-		buf[0] = '\0';
-		return VAULT_EINVALID;
-	}
-	return 0;
+	return vault_record__dir(buf, size, "lots", lot);
 }
 
 static int check_fields(const vault_lot *l)
@@ -857,7 +848,7 @@ static void check_docs(const vault_change_ctx *c, const char *path, json_t *docs
 			break;
 		}
 		if (vault_record__doc_dir(dir, sizeof(dir), doc) < 0 ||
-		    vault__fmt(rec, sizeof(rec), "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev) < 0 ||
+		    vault_record__rev_file(rec, sizeof(rec), dir, rev, VAULT_RECORD_FILE) < 0 ||
 		    !vault_rules__has(c->tree, rec))
 			c->found(c, path, "the lot names document '%s@%s', which is not recorded",
 				 doc, rev);

@@ -268,7 +268,7 @@ int vault_ncr_list(char **out, vault *v, const char *org)
 	int error;
 
 	*out = NULL;
-	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	if ((org && (error = vault_plain_name_check("organization", org)) < 0) ||
 	    (error = vault__viewer(&own, v)) < 0)
 		goto done;
 	if (own && org && strcmp(own, org) != 0) {

@@ -123,7 +123,7 @@ static int list_scope(const char **scope, char **own, vault *v, const char *org,
 	int error;
 
 	*scope = NULL;
-	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	if ((org && (error = vault_plain_name_check("organization", org)) < 0) ||
 	    (error = vault__viewer(own, v)) < 0)
 		return error;
 	if (*own && org && strcmp(*own, org) != 0)

@@ -31,16 +31,7 @@
 
 int vault_po__dir(char *buf, size_t size, const char *po)
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	char hex[5];
-
-	SHA256((const unsigned char *)po, strlen(po), md);
-	vault__hex(hex, md, 2);
-	if (vault__fmt(buf, size, "PO folder", "pos/%.2s/%.2s/%s", hex, hex + 2, po) < 0) {
-		buf[0] = '\0';
-		return VAULT_EINVALID;
-	}
-	return 0;
+	return vault_record__dir(buf, size, "pos", po);
 }
 
 int vault_po__unit_check(const char *what, const char *unit)
@@ -120,7 +111,7 @@ static int check_po(const vault_po *po, const char *where)
 	int error;
 
 	if ((error = vault_name_check("PO number", po->po)) < 0 ||
-	    (error = vault_name_check("supplier", po->supplier)) < 0)
+	    (error = vault_plain_name_check("supplier", po->supplier)) < 0)
 		return vault_error__set(error, "%s%s", where, vault_error_message());
 	if (po->nlines == 0)
 		return vault_error__set(VAULT_EINVALID, "%sPO '%s' has no lines", where, po->po);
@@ -271,8 +262,7 @@ static int check_against(vault_txn *t, vault *v, const vault_user_list *users,
 		const vault_po_line *l = &po->lines[i];
 
 		if (vault_record__doc_dir(dir, sizeof(dir), l->doc) < 0 ||
-		    vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir,
-			       l->rev) < 0)
+		    vault_record__rev_file(path, sizeof(path), dir, l->rev, VAULT_RECORD_FILE) < 0)
 			return vault_error__set(VAULT_EINVALID, "%sline %u: %s", where, l->line,
 						vault_error_message());
 		if (git_tree_entry_bypath(&te, t->root, path) < 0)

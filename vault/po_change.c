@@ -162,7 +162,7 @@ static int revision_usable(change *c, unsigned line, const char *doc, const char
 	if ((error = vault_name_check("document number", doc)) < 0 ||
 	    (error = vault_name_check("revision", rev)) < 0 ||
 	    (error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
-	    (error = vault__fmt(path, sizeof(path), "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev)) < 0)
+	    (error = vault_record__rev_file(path, sizeof(path), dir, rev, VAULT_RECORD_FILE)) < 0)
 		return error;
 	if (git_tree_entry_bypath(&te, c->t->root, path) < 0)
 		return vault_error__set(VAULT_ENOTFOUND, "document '%s' has no revision '%s'", doc,
@@ -592,9 +592,9 @@ static const char *required_wrong(const git_tree *tree, const char *doc, const c
 	char dir[VAULT_PATH_MAX], record[VAULT_PATH_MAX * 2], obsolete[VAULT_PATH_MAX * 2];
 
 	if (vault_record__doc_dir(dir, sizeof(dir), doc) < 0 ||
-	    vault__fmt(record, sizeof(record), "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev) < 0 ||
-	    vault__fmt(obsolete, sizeof(obsolete), "path", "%s/%s/" VAULT_OBSOLETE_FILE, dir,
-		       rev) < 0 || !vault_rules__has(tree, record))
+	    vault_record__rev_file(record, sizeof(record), dir, rev, VAULT_RECORD_FILE) < 0 ||
+	    vault_record__rev_file(obsolete, sizeof(obsolete), dir, rev, VAULT_OBSOLETE_FILE) < 0 ||
+	    !vault_rules__has(tree, record))
 		return "which was not recorded before it";
 	return vault_rules__has(tree, obsolete) ? "which is obsolete" : NULL;
 }

@@ -815,7 +815,7 @@ static int export_rows(char **out, vault *v, const char *org, vault_export_forma
 
 	*out = NULL;
 	vault_output__init(&csv);
-	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	if ((org && (error = vault_plain_name_check("organization", org)) < 0) ||
 	    (error = vault__viewer(&own, v)) < 0)
 		return error;
 	if (own && org && strcmp(own, org) != 0) {

@@ -64,7 +64,7 @@ static const char *shown(char *buf, size_t size, const char *s)
 	return buf;
 }
 
-int vault_name_check(const char *what, const char *name)
+int vault_plain_name_check(const char *what, const char *name)
 {
 	char show[64];
 	size_t len, i;
@@ -117,6 +117,135 @@ static ucs4_t invisible_char(const char *s)
 		if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
 		    (c >= 0x200b && c <= 0x200f) || c == 0x2028 || c == 0x2029 || c == 0xfeff)
 			return c;
+	return 0;
+}
+
+/* Whether byte `i` of `name` stays as it is in its path component. */
+static int kept(const char *name, size_t i)
+{
+	unsigned char c = (unsigned char)name[i];
+
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return 1;
+	if (i == 0 || !c || !strchr("._-+", c))
+		return 0;
+	return !(c == '.' && name[i - 1] == '.');
+}
+
+int vault_name_encode(char *buf, size_t size, const char *name)
+{
+	size_t i, o = 0;
+
+	for (i = 0; name[i]; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (o + (kept(name, i) ? 1 : 3) >= size) {
+			if (size)
+				buf[0] = '\0';
+			return vault_error__set(VAULT_EINVALID, "name is too long for a path");
+		}
+		if (kept(name, i)) {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '%';
+			buf[o++] = "0123456789ABCDEF"[c >> 4];
+			buf[o++] = "0123456789ABCDEF"[c & 0xf];
+		}
+	}
+	if (!size)
+		return vault_error__set(VAULT_EINVALID, "name is too long for a path");
+	buf[o] = '\0';
+	return 0;
+}
+
+/* The bytes vault_name_encode makes of `name`. */
+static size_t encoded_len(const char *name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; name[i]; i++)
+		n += kept(name, i) ? 1 : 3;
+	return n;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int vault_record__name_of(char *out, const char *comp, size_t len)
+{
+	char enc[VAULT_NAME_ENC_MAX + 1];
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	if (len == 0 || len > VAULT_NAME_ENC_MAX)
+		return VAULT_EINVALID;
+	for (i = 0; i < len && o < VAULT_NAME_MAX; i++) {
+		if (comp[i] == '%') {
+			int hi, lo;
+
+			if (i + 2 >= len || (hi = hexval(comp[i + 1])) < 0 ||
+			    (lo = hexval(comp[i + 2])) < 0 || (hi == 0 && lo == 0))
+				break;
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (comp[i] == '\0') {
+			break;
+		} else {
+			out[o++] = comp[i];
+		}
+	}
+	if (i < len) {
+		out[0] = '\0';
+		return VAULT_EINVALID;
+	}
+	out[o] = '\0';
+	if (vault_name_check("name", out) < 0 ||
+	    vault_name_encode(enc, sizeof(enc), out) < 0 || strlen(enc) != len ||
+	    memcmp(enc, comp, len) != 0) {
+		out[0] = '\0';
+		return VAULT_EINVALID;
+	}
+	return 0;
+}
+
+int vault_name_check(const char *what, const char *name)
+{
+	char show[64];
+	size_t len;
+	ucs4_t c;
+
+	if (!name || !*name)
+		return vault_error__set(VAULT_EINVALID, "%s is empty", what);
+	shown(show, sizeof(show), name);
+	len = strlen(name);
+	if (len > VAULT_NAME_MAX)
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' is longer than %d bytes", what, show,
+			VAULT_NAME_MAX);
+	if (u8_check((const uint8_t *)name, len) != NULL)
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' is not valid UTF-8", what, show);
+	if (!vault__text_ok(name))
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' contains a control character", what, show);
+	if ((c = invisible_char(name)) != 0)
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' contains U+%04X, an invisible or bidirectional formatting character",
+			what, show, (unsigned)c);
+	if (name[0] == ' ' || name[len - 1] == ' ')
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' begins or ends with a space", what, show);
+	if (encoded_len(name) > VAULT_NAME_ENC_MAX)
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' is longer than %d bytes once encoded for a file name "
+			"(each byte but letters, digits and . _ - + takes 3)", what, show,
+			VAULT_NAME_ENC_MAX);
 	return 0;
 }
 
@@ -235,9 +364,12 @@ int vault_record__dir(char *buf, size_t size, const char *top, const char *name)
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[5];
 
+	char enc[VAULT_NAME_ENC_MAX + 1];
+
 	SHA256((const unsigned char *)name, strlen(name), md);
 	vault__hex(hex, md, 2);
-	if (vault__fmt(buf, size, "folder", "%s/%.2s/%.2s/%s", top, hex, hex + 2, name) < 0) {
+	if (vault_name_encode(enc, sizeof(enc), name) < 0 ||
+	    vault__fmt(buf, size, "folder", "%s/%.2s/%.2s/%s", top, hex, hex + 2, enc) < 0) {
 		buf[0] = '\0';
 		return VAULT_EINVALID;
 	}
@@ -803,4 +935,19 @@ int vault_record__date_check(const char *what, const char *date)
 	/* shown cut, its control bytes escaped: the message stays one short line */
 	return vault_error__set(VAULT_EINVALID, "%s '%s' is not a date (YYYY-MM-DD)",
 				what, shown(show, sizeof(show), date));
+}
+
+const char *vault_record__enc(vault_enc *e, const char *name)
+{
+	if (!name || vault_name_encode(e->s, sizeof(e->s), name) < 0)
+		e->s[0] = '\0';
+	return e->s;
+}
+
+int vault_record__rev_file(char *buf, size_t size, const char *dir, const char *rev,
+			   const char *file)
+{
+	vault_enc e;
+
+	return vault__fmt(buf, size, "path", "%s/%s/%s", dir, vault_record__enc(&e, rev), file);
 }

@@ -20,7 +20,32 @@
 #define VAULT_RECORD_FILE "record.json"
 #define VAULT_FILES_DIR "files"
 #define VAULT_CONFIG_FILE "vault.json"
-#define VAULT_PATH_MAX 512
+/* fits "docs/ab/cd/" and two encoded names (VAULT_NAME_ENC_MAX) and a record's file */
+#define VAULT_PATH_MAX 1024
+
+/*
+ * The identifier whose encoding (vault_name_encode) is the `len` bytes
+ * at `comp`, into `out` (VAULT_NAME_MAX + 1 bytes): 0 when `comp` is
+ * exactly the encoding of a valid name (vault_name_check), so a record is
+ * found at one path only; else VAULT_EINVALID.
+ */
+int vault_record__name_of(char *out, const char *comp, size_t len);
+
+/* An identifier's path component (vault_name_encode), on the caller's stack. */
+typedef struct {
+	char s[VAULT_NAME_ENC_MAX + 1];
+} vault_enc;
+
+/* `name` encoded into `e`; "" when it is NULL or too long to encode.  Returns e->s. */
+const char *vault_record__enc(vault_enc *e, const char *name);
+
+/*
+ * "DIR/REV/FILE" with the revision `rev` encoded (vault_name_encode):
+ * the path of a revision's file under its document's folder `dir`.
+ * 0, or VAULT_EINVALID when it does not fit `size`.
+ */
+int vault_record__rev_file(char *buf, size_t size, const char *dir, const char *rev,
+			   const char *file);
 
 /*
  * Check a stored file name: a plain UTF-8 name, no '/', no leading '.',

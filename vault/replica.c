@@ -87,7 +87,7 @@ int vault_remote_add(vault *v, const char *name, const char *url)
 	git_remote *r = NULL;
 	int error;
 
-	if ((error = vault_name_check("remote name", name)) < 0)
+	if ((error = vault_plain_name_check("remote name", name)) < 0)
 		return error;
 	if (!strstr(url, "://") && url[0] != '/')
 		return vault_error__set(VAULT_EINVALID,

@@ -36,6 +36,7 @@
 static int paths_of(char *record, char *obsolete, char *withdrawn, char *review, size_t size,
 		    const char *doc, const char *rev, const char *at, const char *by)
 {
+	vault_enc er;
 	char dir[VAULT_PATH_MAX], stamp[VAULT_TIME_SIZE];
 	size_t i, n = 0;
 	int error;
@@ -45,13 +46,12 @@ static int paths_of(char *record, char *obsolete, char *withdrawn, char *review,
 			stamp[n++] = at[i];
 	stamp[n] = '\0';
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
-	    (error = vault__fmt(record, size, "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev)) < 0 ||
-	    (error = vault__fmt(obsolete, size, "path", "%s/%s/" VAULT_OBSOLETE_FILE, dir,
-				rev)) < 0 ||
-	    (error = vault__fmt(withdrawn, size, "path", "%s/%s/" VAULT_WITHDRAWN_FILE, dir,
-				rev)) < 0)
+	    (error = vault_record__rev_file(record, size, dir, rev, VAULT_RECORD_FILE)) < 0 ||
+	    (error = vault_record__rev_file(obsolete, size, dir, rev, VAULT_OBSOLETE_FILE)) < 0 ||
+	    (error = vault_record__rev_file(withdrawn, size, dir, rev, VAULT_WITHDRAWN_FILE)) < 0)
 		return error;
-	return vault__fmt(review, size, "path", "%s/%s/" REVIEWS_DIR "/%s-%s.json", dir, rev,
+	return vault__fmt(review, size, "path", "%s/%s/" REVIEWS_DIR "/%s-%s.json", dir,
+			  vault_record__enc(&er, rev),
 			  stamp, by);
 }
 

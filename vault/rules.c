@@ -83,14 +83,9 @@ int vault_rules__doc_path(char *doc, char *rev, const char **rest, const char *p
 	for (i = 5; path[i] && k < 6; i++)
 		if (path[i] == '/')
 			p[k++] = path + i + 1;
-	if (k < 5 || p[3] - p[2] - 1 > VAULT_NAME_MAX || p[4] - p[3] - 1 > VAULT_NAME_MAX)
-		return -1;
-	/* each at most VAULT_NAME_MAX bytes, as checked above */
-	memcpy(doc, p[2], (size_t)(p[3] - p[2] - 1));
-	doc[p[3] - p[2] - 1] = '\0';
-	memcpy(rev, p[3], (size_t)(p[4] - p[3] - 1));
-	rev[p[4] - p[3] - 1] = '\0';
-	if (vault_name_check("document number", doc) < 0 || vault_name_check("revision", rev) < 0 ||
+	/* DOC and REV: the names the components encode, exactly */
+	if (k < 5 || vault_record__name_of(doc, p[2], (size_t)(p[3] - p[2] - 1)) < 0 ||
+	    vault_record__name_of(rev, p[3], (size_t)(p[4] - p[3] - 1)) < 0 ||
 	    vault_record__doc_dir(dir, sizeof(dir), doc) < 0)
 		return -1;
 	if (strncmp(path, dir, strlen(dir)) != 0 || path[strlen(dir)] != '/')
@@ -116,10 +111,17 @@ size_t vault_rules__split(char parts[][VAULT_NAME_MAX + 1], size_t max, const ch
 	while (n < max) {
 		size_t len = strcspn(p, "/");
 
-		if (len > VAULT_NAME_MAX)
-			return max + 1;
-		memcpy(parts[n], p, len);
-		parts[n++][len] = '\0';
+		/* a component with a '%' is an encoded name: the name it encodes */
+		if (memchr(p, '%', len)) {
+			if (vault_record__name_of(parts[n], p, len) < 0)
+				return max + 1;
+			n++;
+		} else {
+			if (len > VAULT_NAME_MAX)
+				return max + 1;
+			memcpy(parts[n], p, len);
+			parts[n++][len] = '\0';
+		}
 		if (!p[len])
 			return n;
 		p += len + 1;
@@ -203,6 +205,7 @@ void vault_rules__each_revision(const vault_change_ctx *c, const git_tree *tree,
 			vault_revision o;
 
 			/* a name too long for a revision is none */
+			/* rev: the folder's name, encoded already */
 			if (vault__fmt(sub, sizeof(sub), "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev) < 0 ||
 			    vault__fmt(rel, sizeof(rel), "path", "%s/%s/" VAULT_RELEASE_FILE, dir, rev) < 0)
 				continue;

@@ -295,7 +295,7 @@ int vault_scorecard(char **out, vault *v, const char *org, const char *from, con
 	int error;
 
 	*out = NULL;
-	if ((org && (error = vault_name_check("organization", org)) < 0) ||
+	if ((org && (error = vault_plain_name_check("organization", org)) < 0) ||
 	    (from && (error = vault_record__date_check("--from date", from)) < 0) ||
 	    (to && (error = vault_record__date_check("--to date", to)) < 0) ||
 	    (error = vault__viewer(&own, v)) < 0)

@@ -207,7 +207,7 @@ static void check_subtier(const vault_change_ctx *c, const char *path)
 	if (!rec || strcmp(vault_rules__str(rec, "record"), "subtier-lot") != 0 ||
 	    json_integer_value(json_object_get(rec, "format")) != 1 ||
 	    json_unpack(rec, "{s:s, s:s, s:I}", "org", &org, "lot", &lot, "qty", &qty) < 0 ||
-	    vault_name_check("organization", org) < 0 || vault_name_check("lot", lot) < 0 ||
+	    vault_plain_name_check("organization", org) < 0 || vault_name_check("lot", lot) < 0 ||
 	    vault_name_check("part number", vault_rules__str(rec, "part")) < 0 ||
 	    qty < 1 || (uint64_t)qty > QTY_MAX || !*vault_rules__str(rec, "source") ||
 	    vault_record__text_check("source", vault_rules__str(rec, "source"), SOURCE_MAX) < 0 ||
@@ -229,8 +229,8 @@ static void check_subtier(const vault_change_ctx *c, const char *path)
 		    vault_name_check("revision", rev) < 0)
 			c->found(c, path, "the sub-tier lot names a malformed certificate");
 		else if (vault_record__doc_dir(dir, sizeof(dir), doc) < 0 ||
-			 vault__fmt(rec_path, sizeof(rec_path), "path", "%s/%s/" VAULT_RECORD_FILE,
-				    dir, rev) < 0 || !vault_rules__has(c->tree, rec_path))
+			 vault_record__rev_file(rec_path, sizeof(rec_path), dir, rev, VAULT_RECORD_FILE) < 0 ||
+			 !vault_rules__has(c->tree, rec_path))
 			c->found(c, path, "the sub-tier lot names certificate '%s@%s', which is not"
 				 " recorded", doc, rev);
 	}

@@ -169,7 +169,7 @@ int vault_token_create(char **token, vault *v, const char *user, const char *sco
 	memset(&u, 0, sizeof(u));
 	if (!scope)
 		scope = "read";
-	if ((error = vault_name_check("user name", user)) < 0)
+	if ((error = vault_plain_name_check("user name", user)) < 0)
 		return error;
 	if (!scope_known(scope))
 		return vault_error__set(VAULT_EINVALID, "unknown scope '%.64s' (read, write)", scope);
@@ -560,7 +560,7 @@ static void check_created(const vault_change_ctx *c, const char *path, json_t *r
 		c->found(c, path, "the token's sha256 is not 64 lowercase hex digits");
 	vault_rules__signed_as(c, path, vault_rules__str(rec, "created_by"), NULL,
 			       vault_rules__str(rec, "created_at"));
-	if (vault_name_check("user name", user) < 0 || !c->before ||
+	if (vault_plain_name_check("user name", user) < 0 || !c->before ||
 	    vault_user__by_name(&u, c->store, c->before, user) < 0) {
 		c->found(c, path, "the token's user '%s' was not registered before it", user);
 		return;

@@ -384,7 +384,7 @@ int vault_trace_lot_in(char **out, vault *v, const char *lot, const char *org)
 
 	*out = NULL;
 	if ((error = vault_name_check("lot", lot)) < 0 ||
-	    (org && (error = vault_name_check("organization", org)) < 0) ||
+	    (org && (error = vault_plain_name_check("organization", org)) < 0) ||
 	    (error = vault__viewer(&viewer, v)) < 0)
 		return error;
 	if (viewer) {

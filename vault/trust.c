@@ -356,7 +356,7 @@ int vault_user_set_email(vault *v, const char *name, const char *email)
 	int error;
 
 	memset(&u, 0, sizeof(u));
-	if ((error = vault_name_check("user name", name)) < 0 ||
+	if ((error = vault_plain_name_check("user name", name)) < 0 ||
 	    (error = vault_record__email_check(email)) < 0 ||
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
@@ -391,8 +391,8 @@ int vault_user_add_email(vault *v, const char *name, const char *org, const char
 	int error;
 
 	memset(&u, 0, sizeof(u));
-	if ((error = vault_name_check("user name", name)) < 0 ||
-	    (error = vault_name_check("organization", org)) < 0 ||
+	if ((error = vault_plain_name_check("user name", name)) < 0 ||
+	    (error = vault_plain_name_check("organization", org)) < 0 ||
 	    (error = vault_user__parse_roles(&u.roles, roles)) < 0 ||
 	    (email && (error = vault_record__email_check(email)) < 0) ||
 	    (error = vault_sign__parse_public(&kid, NULL, pubkey)) < 0)
@@ -455,7 +455,7 @@ int vault_user_revoke(vault *v, const char *name)
 	int error;
 
 	memset(&u, 0, sizeof(u));
-	if ((error = vault_name_check("user name", name)) < 0 ||
+	if ((error = vault_plain_name_check("user name", name)) < 0 ||
 	    (error = vault__txn_begin(&t, v)) < 0)
 		return error;
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "revoke users")) < 0 ||

@@ -335,8 +335,8 @@ int vault_init(vault **out, const char *path, const vault_key *key,
 	if (!key)
 		return vault_error__set(VAULT_EINVALID,
 			"init needs the first admin's key (--key FILE or --new-key FILE)");
-	if ((error = vault_name_check("user name", admin)) < 0 ||
-	    (error = vault_name_check("organization", org)) < 0 ||
+	if ((error = vault_plain_name_check("user name", admin)) < 0 ||
+	    (error = vault_plain_name_check("organization", org)) < 0 ||
 	    (error = check_target(path)) < 0 || (error = new_id(id)) < 0 ||
 	    (error = vault__git_start()) < 0)
 		return error;

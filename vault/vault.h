@@ -40,17 +40,45 @@ const char *vault_error_message(void);
 
 /* Limits every name in the vault obeys (document numbers, revisions...). */
 #define VAULT_NAME_MAX 128
+/* The most bytes a name takes once encoded for a path: under a file name's 255, with room for a prefix and suffix ("part-NAME.json") */
+#define VAULT_NAME_ENC_MAX 240
 
 /* The document types of DESIGN.md. */
 extern const char *const vault_doc_types[];
 
 /*
- * Check a document number, revision or part number: 1 to VAULT_NAME_MAX
- * bytes of letters, digits and `.`, `_`, `-`, `+`, starting with a letter
- * or digit, never `..`.  `what` names the field in the error message.
- * Returns 0 or VAULT_EINVALID.
+ * Check an identifier (a document number, revision, part number, PO
+ * number, lot, ship notice or NCR number) as it is given: 1 to
+ * VAULT_NAME_MAX bytes of UTF-8 text without control characters, without
+ * bidirectional or zero-width formatting characters, and not beginning
+ * or ending with a space; its encoding (vault_name_encode) at most
+ * VAULT_NAME_ENC_MAX bytes.  Slashes, spaces and any other character are
+ * kept: the name is stored as given and encoded where it becomes a path.
+ * `what` names the field in the error message.  Returns 0 or
+ * VAULT_EINVALID.
  */
 int vault_name_check(const char *what, const char *name);
+
+/*
+ * The narrower rule of user, organization and remote names, which are
+ * also SSH principals, git remote and ref names: 1 to VAULT_NAME_MAX
+ * bytes of letters, digits and `.`, `_`, `-`, `+`, starting with a letter
+ * or digit, never `..`.  Returns 0 or VAULT_EINVALID.
+ */
+int vault_plain_name_check(const char *what, const char *name);
+
+/*
+ * The path component (a file or folder name) of the identifier `name`:
+ * every byte kept as it is when it is an ASCII letter or digit, or one of
+ * `.`, `_`, `-`, `+` neither first nor a `.` after a `.`; every other
+ * byte (`/`, space, `%`, each byte of a non-ASCII character) written %XX
+ * in upper-case hex.  So a name valid under vault_plain_name_check is its
+ * own encoding, two names never share one, none is "." or ".." or holds a
+ * '/', and the result is ASCII (no file system folds or normalizes it but
+ * for letter case).  Writes at most `size` bytes with the NUL; returns 0,
+ * or VAULT_EINVALID (buf "") when it does not fit.
+ */
+int vault_name_encode(char *buf, size_t size, const char *name);
 
 /* "2026-11-27T06:00:00Z": `t` (seconds since the epoch) in UTC, ISO 8601. */
 #define VAULT_TIME_SIZE 21

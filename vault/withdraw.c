@@ -32,12 +32,11 @@ static int paths_of(char *record, char *withdrawn, char *release, char *disposit
 	int error;
 
 	if ((error = vault_record__doc_dir(dir, sizeof(dir), doc)) < 0 ||
-	    (error = vault__fmt(disposition, size, "path", "%s/%s/" VAULT_DISPOSITION_FILE, dir,
-				rev)) < 0 ||
-	    (error = vault__fmt(record, size, "path", "%s/%s/" VAULT_RECORD_FILE, dir, rev)) < 0 ||
-	    (error = vault__fmt(release, size, "path", "%s/%s/" VAULT_RELEASE_FILE, dir, rev)) < 0)
+	    (error = vault_record__rev_file(disposition, size, dir, rev, VAULT_DISPOSITION_FILE)) < 0 ||
+	    (error = vault_record__rev_file(record, size, dir, rev, VAULT_RECORD_FILE)) < 0 ||
+	    (error = vault_record__rev_file(release, size, dir, rev, VAULT_RELEASE_FILE)) < 0)
 		return error;
-	return vault__fmt(withdrawn, size, "path", "%s/%s/" VAULT_WITHDRAWN_FILE, dir, rev);
+	return vault_record__rev_file(withdrawn, size, dir, rev, VAULT_WITHDRAWN_FILE);
 }
 
 int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reason)

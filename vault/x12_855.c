@@ -115,7 +115,7 @@ int vault_po_ack_export_x12(char **out, vault *v, const char *org, const vault_x
 	*out = NULL;
 	memset(&x, 0, sizeof(x));
 	if ((error = vault_x12_ids_check(ids)) < 0 ||
-	    (org && (error = vault_name_check("organization", org)) < 0) ||
+	    (org && (error = vault_plain_name_check("organization", org)) < 0) ||
 	    (error = vault__viewer(&own, v)) < 0)
 		return error;
 	/* a supplier exports its own organization's answers only */

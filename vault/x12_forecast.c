@@ -176,17 +176,26 @@ static int qty_of(unsigned long long *out, const segment *s, size_t i, const cha
 	return 0;
 }
 
-/* Element i as a name qvault keeps (vault_name_check) into `out`. */
-static int name_of(char *out, const segment *s, size_t i, const char *what)
+/*
+ * Element i as a name qvault keeps into `out`: an identifier
+ * (vault_name_check), or with `plain` a supplier or ship-to
+ * (vault_plain_name_check).
+ */
+static int checked_name(char *out, const segment *s, size_t i, const char *what, int plain)
 {
 	int error;
 
 	if ((error = vault_x12__value_ok(s, i, what)) < 0)
 		return error;
-	if (vault_name_check(what, el(s, i)) < 0)
+	if ((plain ? vault_plain_name_check : vault_name_check)(what, el(s, i)) < 0)
 		return fail(s, "%s", vault_error_message());
 	memcpy(out, el(s, i), strlen(el(s, i)) + 1); /* value_ok: VALUE_MAX */
 	return 0;
+}
+
+static int name_of(char *out, const segment *s, size_t i, const char *what)
+{
+	return checked_name(out, s, i, what, 0);
 }
 
 static int set_name(json_t *o, const char *key, const segment *s, size_t i, const char *what)
@@ -194,7 +203,8 @@ static int set_name(json_t *o, const char *key, const segment *s, size_t i, cons
 	char v[VALUE_MAX + 1];
 	int error;
 
-	if ((error = name_of(v, s, i, what)) < 0)
+	/* a reference or shipment: the plain rule, as the JSON import keeps it */
+	if ((error = checked_name(v, s, i, what, 1)) < 0)
 		return error;
 	json_object_set_new(o, key, json_string(v));
 	return 0;
@@ -296,10 +306,10 @@ static int on_n1(reader *r, const segment *s)
 		return fail(s, "N1*%s gives no code (N104) to name the %s by", who,
 			    st ? "ship-to" : "supplier");
 	if (r->cur)
-		return name_of(st ? r->lin_ship_to : r->lin_supplier, s, 4,
-			       st ? "N104 (the ship-to)" : "N104 (the supplier)");
-	return name_of(st ? r->ship_to : r->supplier, s, 4,
-		       st ? "N104 (the ship-to)" : "N104 (the supplier)");
+		return checked_name(st ? r->lin_ship_to : r->lin_supplier, s, 4,
+			       st ? "N104 (the ship-to)" : "N104 (the supplier)", 1);
+	return checked_name(st ? r->ship_to : r->supplier, s, 4,
+		       st ? "N104 (the ship-to)" : "N104 (the supplier)", 1);
 }
 
 /* ---- the LIN loop ------------------------------------------------------- */
@@ -322,7 +332,7 @@ static int close_lin(reader *r, const segment *s)
 		return fail(s, "the LIN of part '%s' before it has no ship-to (N1*ST)", part);
 	if (!supplier[0])
 		return fail(s, "the LIN of part '%s' before it names no supplier (N1*SU, or ISA08)", part);
-	if (vault_name_check("the supplier (ISA08, the interchange's receiver)", supplier) < 0)
+	if (vault_plain_name_check("the supplier (ISA08, the interchange's receiver)", supplier) < 0)
 		return fail(s, "%s", vault_error_message());
 	if (vault__fmt(key, sizeof(key), "the schedule's key", "%c %s %s %s", r->set, supplier, part,
 		       ship_to) < 0)

@@ -517,7 +517,7 @@ static int on_n1(reader *r, const segment *s)
 		return fail(s, "N1*SU gives no code (N104) to name the supplier by");
 	if ((error = vault_x12__value_ok(s, 4, "N104 (the supplier)")) < 0)
 		return error;
-	if (vault_name_check("the supplier (N104)", el(s, 4)) < 0)
+	if (vault_plain_name_check("the supplier (N104)", el(s, 4)) < 0)
 		return fail(s, "%s", vault_error_message());
 	slot = r->supplier;
 	if (r->line) {
@@ -685,7 +685,7 @@ static int on_se(vault_x12_walk *w, const segment *s)
 	if (r->want == '6' && r->nlines == 0 && !r->cancel)
 		return fail(s, "transaction set '%s' changes no line (no POC)", w->control);
 	if (!r->supplier[0] && r->receiver[0] &&
-	    vault_name_check("the supplier (ISA08, the interchange's receiver)", r->receiver) < 0)
+	    vault_plain_name_check("the supplier (ISA08, the interchange's receiver)", r->receiver) < 0)
 		return fail(s, "%s", vault_error_message());
 	if (!r->supplier[0] && !r->receiver[0])
 		return fail(s, "the order names no supplier (N1*SU, or ISA08)");

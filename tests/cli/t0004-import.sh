@@ -40,8 +40,8 @@ check "reindex gives the same answers" \
 bad() {
 	printf '[{"file": "files/d1.pdf", "doc": "NEW-1", "type": "drawing"},\n %s]\n' "$1" > bad.json
 }
-bad '{"file": "files/d2.pdf", "doc": "NEW/2", "type": "drawing"}'
-fails 1 "entry 2: document number 'NEW/2' contains '/'" "a bad number in entry 2" q -C v import bad.json
+bad '{"file": "files/d2.pdf", "doc": "NEW-2 ", "type": "drawing"}'
+fails 1 "entry 2: document number 'NEW-2 ' begins or ends with a space" "a bad number in entry 2" q -C v import bad.json
 bad '{"file": "files/nope.pdf", "doc": "NEW-2", "type": "drawing"}'
 fails 1 "entry 2: file 'files/nope.pdf' does not exist" "a missing file in entry 2" q -C v import bad.json
 cp /bin/true files/evil.pdf  # an ELF executable

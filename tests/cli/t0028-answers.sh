@@ -178,7 +178,7 @@ fails 2 "^qvault: ack-statement: --meaning 'liked' is not one of received, .*" \
 for c in audit pending "status export" "asn export" "ncr list" scorecard; do
 	usage "$c" "--org 'a/b' contains '/'" "$c --org with a malformed name" q $c --org a/b
 done
-usage list "--part 'P N' contains ' ', allowed are .*" "list --part with a malformed part number" q list --part "P N"
+usage list "--part ' P N' begins or ends with a space" "list --part with a malformed part number" q list --part " P N"
 usage "key generate" "unknown key type 'rsa' \(ed25519 or ecdsa\)" "key generate --type unknown" \
 	q key generate -o k.pem --type rsa
 

@@ -136,17 +136,17 @@ check "a file that is no zip: the reason next to the file field" \
 	evalq 'upload 400 notzip.pdf && grep -q "<input id=\"file\" name=\"file\" type=\"file\" required aria-invalid=\"true\" aria-describedby=\"file-error\"> <span class=\"bad\" id=\"file-error\">[^<]*not a zip archive" body.json &&
 	       [ "$before" = "$(api_state)" ]'
 # three Form 1 fields wrong at once: each marked on its own row, and Form 3 still checked
-sed -i 's/"part_number": "PN-1"/"part_number": "PN 1"/; s/"fai_type": "full"/"fai_type": "quick"/; s/"signed_date": "2026-11-20"/"signed_date": "2026-13-45"/' pkg/fai.json
+sed -i 's/"part_number": "PN-1"/"part_number": "PN 1 "/; s/"fai_type": "full"/"fai_type": "quick"/; s/"signed_date": "2026-11-20"/"signed_date": "2026-13-45"/' pkg/fai.json
 (cd pkg && "$MKZIP" ../bad3.zip -n fai.json -f fai.json -n form3.csv -f form3.csv -n ballooned.pdf -f ballooned.pdf)
 check "four Form 1 fields wrong (one missing): each one's row marked with its own reason" \
 	evalq 'upload 400 bad3.zip && [ "$(grep -o "<tr class=\"bad\"><th scope=\"row\">[a-z_]*</th>" body.json | wc -l)" = 4 ] &&
-	       grep -q "<th scope=\"row\">part_number</th><td>PN 1</td><td>[^<]*part_number" body.json &&
+	       grep -q "<th scope=\"row\">part_number</th><td>PN 1 </td><td>[^<]*part_number" body.json &&
 	       grep -q "<th scope=\"row\">signed_date</th><td>2026-13-45</td><td>[^<]*signed_date" body.json &&
 	       grep -q "<th scope=\"row\">fai_type</th><td>quick</td><td>[^<]*not one of the allowed values" body.json &&
 	       grep -q "<tr><th scope=\"row\">organization</th><td>acme</td><td>ok</td></tr>" body.json'
 check "  and each characteristic of Form 3 is still checked" \
 	grep -q '<tr><td>1</td><td>6.0 +/-0.1</td><td>6.02</td><td></td><td>ok: within its requirement</td></tr>' body.json
-sed -i 's/"part_number": "PN 1"/"part_number": "PN-1"/; s/"fai_type": "quick"/"fai_type": "full"/; s/"signed_date": "2026-13-45"/"signed_date": "2026-11-20"/' pkg/fai.json
+sed -i 's/"part_number": "PN 1 "/"part_number": "PN-1"/; s/"fai_type": "quick"/"fai_type": "full"/; s/"signed_date": "2026-13-45"/"signed_date": "2026-11-20"/' pkg/fai.json
 # Form 3 in fai.json with a row that has no requirement and one numbered by a list
 mkdir -p pkg3
 python3 -c 'import json; d=json.load(open("pkg/fai.json")); d.pop("form3_csv")

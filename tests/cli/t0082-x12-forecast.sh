@@ -198,8 +198,8 @@ refuse planning.862 "X12 segment 16 \(FST\): FST02 'D' in an 862: a shipping sch
 # parts, names, what a LIN needs
 edit 'LIN**BP*PN-2~' 'LIN**VP*ACME-88~' > in/nopart.830
 refuse nopart.830 'X12 segment 21 \(LIN\): LIN names no buyer.s part \(qualifier BP\)$' "a LIN without the buyer's part (BP)"
-edit 'LIN**BP*PN-2~' 'LIN**BP*PN/2~' > in/badpart.830
-refuse badpart.830 "X12 segment 21 \(LIN\): the LIN's part \(BP\) 'PN/2' contains '/'$" "a part number qvault cannot keep"
+edit 'LIN**BP*PN-2~' 'LIN**BP*PN-2 ~' > in/badpart.830
+refuse badpart.830 "X12 segment 21 \(LIN\): the LIN's part \(BP\) 'PN-2 ' begins or ends with a space$" "a part number qvault cannot keep"
 edit 'FST*40*C*D*20261202~' 'DTM*002*20261202~' in/d.862 > in/nofst.862
 refuse nofst.862 "X12 segment 17 \(CTT\): the LIN of part 'PN-2' before it has no FST \(no bucket\)$" "a LIN without a bucket"
 edit 'N1*ST*BUYER CORP PLANT 2*92*PLANT-2~' 'N1*BT*BUYER CORP*92*BILLING~' > in/noshipto.830

@@ -88,12 +88,13 @@ refused 404 "^no forecast of part 'PO-1' for 'acme'\$" \
 check "  (nothing of zenith's, nothing of the PO)" evalq "! grep -q -e PN-1 -e DWG $ZEN body.json"
 refused 404 "^no forecast of part 'PO-Z' for 'acme'\$" "  zenith's PO's number as a part: nothing of the PO" GET forecasts/PO-Z "$SAM"
 refused 404 "^no forecast of part 'DWG-1' for 'acme'\$" "  a document's number as a part: nothing of it" GET forecasts/DWG-1 "$SAM"
-# encoded paths: %2F and NUL stay escaped and the name checks refuse them
-refused 400 "^part number 'PN-1%2F..%2FPN-2' contains '%', allowed are" \
-	"{part} with %2F and ..: 400, never another path" GET 'forecasts/PN-1%2F..%2FPN-2' "$SAM"
-refused 400 "^part number 'PN-1%00' contains '%'" "{part} with %00: 400" GET 'forecasts/PN-1%00' "$SAM"
-refused 400 "^part number 'PN-1\\.%2' contains '%'" "{part} with a broken escape: 400" GET 'forecasts/PN-1%2e%2' "$SAM"
-refused 400 "contains '..'" "{part} 'PN-1..PN-2': 400" GET 'forecasts/PN-1..PN-2' "$SAM"
+# encoded paths: %2F is a '/' of the one name (a part may hold one), never a
+# separator; NUL stays escaped; each is a part with no forecast, nothing of PN-2
+refused 404 "^no forecast of part 'PN-1/\\.\\./PN-2' for 'acme'\$" \
+	"{part} with %2F and ..: one part's name, none, never another path" GET 'forecasts/PN-1%2F..%2FPN-2' "$SAM"
+refused 404 "^no forecast of part 'PN-1%00' for 'acme'\$" "{part} with %00: no NUL, a part that is none" GET 'forecasts/PN-1%00' "$SAM"
+refused 404 "^no forecast of part 'PN-1\\.%2' for 'acme'\$" "{part} with a broken escape: kept, none" GET 'forecasts/PN-1%2e%2' "$SAM"
+refused 404 "^no forecast of part 'PN-1\\.\\.PN-2' for 'acme'\$" "{part} 'PN-1..PN-2': none" GET 'forecasts/PN-1..PN-2' "$SAM"
 check "{part} '..' (%2E%2E): no route, nothing read" \
 	evalq "api 404 GET 'forecasts/%2E%2E' '$SAM' && ! grep -q -e PLANT $ZEN body.json"
 check "{part} 'PN%2D1': PN-1 decoded, acme's (control: an escape is a name's byte)" \
@@ -140,8 +141,8 @@ check "  ?supplier=zenith: 403, nothing of it" \
 	evalq "web 403 GET 'forecasts/PN-1?supplier=zenith' && ! grep -q -e 777 -e ZREF body.json"
 check "  ?ship_to=ZPLANT-9: 404, nothing of zenith's" \
 	evalq "web 404 GET 'forecasts/PN-1?ship_to=ZPLANT-9' && ! grep -q -e zenith -e 77 -e ZREF body.json"
-check "  a {part} with %2F..%2F: 400, no page of another part" \
-	evalq "web 400 GET 'forecasts/PN-1%2F..%2FPN-2' && ! grep -q -e R-3 -e 300 body.json"
+check "  a {part} with %2F..%2F: 404, no page of another part" \
+	evalq "web 404 GET 'forecasts/PN-1%2F..%2FPN-2' && ! grep -q -e R-3 -e 300 body.json"
 
 # ---- commitments for what is not the signer's ----------------------------------------
 S=forecasts/PN-1/PLANT-1/commit
@@ -161,9 +162,9 @@ for r in '"-1"' '"1e0"' '"2 "' '"0x2"' '"9999999999"' '2' 'null' '[2]'; do
 	wrefused 400 "^'revision' must be a revision number" "  revision $r" $S/statement "{\"revision\":$r}"
 done
 wrefused 400 "^'revision' must be a revision number" "  no revision" $S/statement '{}'
-wrefused 400 "part number 'PN-1%2F..%2FPN-2' contains '%'" \
-	"{part} with %2F..%2F in the commitment's path: 400" 'forecasts/PN-1%2F..%2FPN-2/PLANT-1/commit/statement' '{"revision":"1"}'
-wrefused 400 "ship-to 'PLANT-1%2F..%2FPLANT-2' contains '%'" \
+wrefused 404 "PN-1/\\.\\./PN-2" \
+	"{part} with %2F..%2F in the commitment's path: a part that is none (404)" 'forecasts/PN-1%2F..%2FPN-2/PLANT-1/commit/statement' '{"revision":"1"}'
+wrefused 400 "ship-to 'PLANT-1/\\.\\./PLANT-2' contains '/'" \
 	"{ship_to} with %2F..%2F: 400" 'forecasts/PN-1/PLANT-1%2F..%2FPLANT-2/commit/statement' '{"revision":"1"}'
 wrefused 400 "ship-to 'PLANT-1%00' contains '%'" "{ship_to} with %00: 400" 'forecasts/PN-1/PLANT-1%00/commit/statement' '{"revision":"1"}'
 wrefused 404 "^no such page\$" "{ship_to} '..': no route" 'forecasts/PN-1/%2E%2E/commit/statement' '{"revision":"1"}'

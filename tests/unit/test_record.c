@@ -11,32 +11,93 @@ static void names_accepted(void **state)
 	assert_int_equal(vault_name_check("n", "A"), 0);
 	assert_int_equal(vault_name_check("n", "1.2"), 0);
 	assert_int_equal(vault_name_check("n", "SPEC_4+rev.b"), 0);
+	/* as real numbers look: kept as given, encoded where they become paths */
+	assert_int_equal(vault_name_check("n", "4500012345/10"), 0);
+	assert_int_equal(vault_name_check("n", "000 260 056 524"), 0);
+	assert_int_equal(vault_name_check("n", "a\\b"), 0);
+	assert_int_equal(vault_name_check("n", ".."), 0);
+	assert_int_equal(vault_name_check("n", "-rf"), 0);
+	assert_int_equal(vault_name_check("n", "caf\xc3\xa9"), 0);
+	/* the older rule, of users and organizations, still refuses them */
+	assert_int_equal(vault_plain_name_check("n", "a/b"), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "contains '/'"));
+	assert_int_equal(vault_plain_name_check("n", "a..b"), VAULT_EINVALID);
+	assert_int_equal(vault_plain_name_check("n", ".hidden"), VAULT_EINVALID);
+	assert_int_equal(vault_plain_name_check("n", "a b"), VAULT_EINVALID);
+	assert_int_equal(vault_plain_name_check("n", "SPEC_4+rev.b"), 0);
 }
 
 static void names_refused(void **state)
 {
-	char longname[VAULT_NAME_MAX + 2];
+	char longname[VAULT_NAME_MAX + 2], slashes[100];
 
 	(void)state;
 	memset(longname, 'A', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	assert_int_equal(vault_name_check("n", ""), VAULT_EINVALID);
 	assert_int_equal(vault_name_check("n", NULL), VAULT_EINVALID);
-	assert_int_equal(vault_name_check("n", "a/b"), VAULT_EINVALID);
-	assert_non_null(strstr(vault_error_message(), "contains '/'"));
-	assert_int_equal(vault_name_check("n", "a\\b"), VAULT_EINVALID);
-	assert_int_equal(vault_name_check("n", ".."), VAULT_EINVALID);
-	assert_int_equal(vault_name_check("n", "a..b"), VAULT_EINVALID);
-	assert_int_equal(vault_name_check("n", ".hidden"), VAULT_EINVALID);
-	assert_int_equal(vault_name_check("n", "-rf"), VAULT_EINVALID);
-	assert_int_equal(vault_name_check("n", "a b"), VAULT_EINVALID);
 	assert_int_equal(vault_name_check("n", "a\nb"), VAULT_EINVALID);
 	assert_non_null(strstr(vault_error_message(), "control character"));
-	assert_int_equal(vault_name_check("n", "caf\xc3\xa9"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", "a\x7f"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", "caf\xe9"), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "not valid UTF-8"));
+	assert_int_equal(vault_name_check("n", "A\xe2\x80\xae" "B"), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "U+202E"));
+	assert_int_equal(vault_name_check("n", "A\xe2\x80\x8b" "B"), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", " A"), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "begins or ends with a space"));
+	assert_int_equal(vault_name_check("n", "A "), VAULT_EINVALID);
 	assert_int_equal(vault_name_check("n", longname), VAULT_EINVALID);
 	assert_non_null(strstr(vault_error_message(), "longer than 128 bytes"));
 	longname[VAULT_NAME_MAX] = '\0';
 	assert_int_equal(vault_name_check("n", longname), 0);
+	memset(slashes, '/', 81);
+	slashes[81] = '\0';
+	assert_int_equal(vault_name_check("n", slashes), VAULT_EINVALID);
+	assert_non_null(strstr(vault_error_message(), "once encoded"));
+	slashes[80] = '\0';
+	assert_int_equal(vault_name_check("n", slashes), 0);
+}
+
+/* enc(name) is `want`, and the component `want` gives back `name` exactly */
+static void round_trip(const char *name, const char *want)
+{
+	char enc[VAULT_NAME_ENC_MAX + 1], back[VAULT_NAME_MAX + 1];
+
+	assert_int_equal(vault_name_encode(enc, sizeof(enc), name), 0);
+	assert_string_equal(enc, want);
+	assert_int_equal(vault_record__name_of(back, enc, strlen(enc)), 0);
+	assert_string_equal(back, name);
+}
+
+static void names_encoded(void **state)
+{
+	char back[VAULT_NAME_MAX + 1], small[4];
+
+	(void)state;
+	/* names valid before are their own encoding */
+	round_trip("DWG-1001", "DWG-1001");
+	round_trip("SPEC_4+rev.b", "SPEC_4+rev.b");
+	round_trip("a.b.c", "a.b.c");
+	round_trip("4500012345/10", "4500012345%2F10");
+	round_trip("24/117 A", "24%2F117%20A");
+	round_trip("..", "%2E%2E");
+	round_trip("../../x", "%2E%2E%2F.%2E%2Fx");
+	round_trip(".hidden", "%2Ehidden");
+	round_trip("a%b", "a%25b");
+	round_trip("caf\xc3\xa9", "caf%C3%A9");
+	/* one name, one component: no other spelling decodes */
+	assert_int_equal(vault_record__name_of(back, "4500012345%2f10", 15), VAULT_EINVALID);
+	assert_int_equal(vault_record__name_of(back, "%41", 3), VAULT_EINVALID);
+	assert_int_equal(vault_record__name_of(back, "a..b", 4), VAULT_EINVALID);
+	assert_int_equal(vault_record__name_of(back, "a%2", 3), VAULT_EINVALID);
+	assert_int_equal(vault_record__name_of(back, "a%00", 4), VAULT_EINVALID);
+	assert_int_equal(vault_record__name_of(back, "%20a", 4), VAULT_EINVALID);
+	assert_int_equal(vault_record__name_of(back, "", 0), VAULT_EINVALID);
+	assert_string_equal(back, "");
+	/* a buffer too small: refused, "" */
+	assert_int_equal(vault_name_encode(small, sizeof(small), "a/b"), VAULT_EINVALID);
+	assert_string_equal(small, "");
 }
 
 static void file_names(void **state)
@@ -204,6 +265,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_accepted),
 		cmocka_unit_test(names_refused),
+		cmocka_unit_test(names_encoded),
 		cmocka_unit_test(file_names),
 		cmocka_unit_test(next_revisions),
 		cmocka_unit_test(record_round_trip),
