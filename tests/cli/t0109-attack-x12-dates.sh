@@ -64,12 +64,24 @@ sed 's/4500012345/PO-1/' po.850 > dup.850
 fails 1 "PO-1" "1g: an 850 re-issuing acme's PO-1: refused" q po import dup.850
 sed 's/N1\*SU\*ACME MACHINING\*92\*acme/N1*SU*X*92*nosuch/' po.850 > nosuch.850
 fails 1 "nosuch" "1h: an 850 for an organization the vault does not know: refused" q po import nosuch.850
-for bad in "$(printf 'PO\0331')" "$(printf 'PO\302\2331')" "PO/../1" "PO 1"; do
+for bad in "$(printf 'PO\0331')" "$(printf 'PO\302\2331')"; do
 	sed "s|BEG\*00\*SA\*4500012345|BEG*00*SA*$bad|" po.850 > badpo.850
 	fails 1 "BEG03 \(the PO number\)" "1i: BEG03 '$(printf %s "$bad" | od -An -c | tr -s ' ')': refused by name" \
 		q po import badpo.850
 	cp .err last.err
 	check "  the message holds no terminal control" noesc last.err
+done
+# a slash, dots and a space are a PO number as ERPs write them: kept as
+# given, and stored at their encoding, inside pos/ (vault_name_encode)
+tag=A
+for odd in "PO/../1" "PO 1"; do
+	sed "s|BEG\*00\*SA\*4500012345|BEG*00*SA*$odd|; s|PO-BK1|PO-BK-$tag|g" po.850 > oddpo.850
+	ok "1i: BEG03 '$odd' is a PO number as given" q po import oddpo.850
+	check "  po show gives it as given, and its record sits inside pos/, no '..' in its path" evalq '
+		q po show "$odd" --json | jq -e --arg po "$odd" ".po == \$po" > /dev/null &&
+		git -C v ls-tree -r --name-only main | grep "/po.json\$" | grep -v "^pos/" | wc -l | grep -qx 0 &&
+		! git -C v ls-tree -r --name-only main | grep -q "/\.\./"'
+	tag=B
 done
 check "1 control: acme's PO-1 was never touched (one revision, its one line)" \
 	evalq 'q po show PO-1 --json | jq -e ".lines | length == 1" > /dev/null'
