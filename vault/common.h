@@ -98,6 +98,14 @@ void vault__warn(vault *v, const char *fmt, ...)
 int vault__whoami(vault_user *out, vault *v, const git_tree *tree);
 
 /*
+ * The vault's server key (qvault/server.pem), loaded into *server (the
+ * caller's to free), checked to be the key of the server's user record
+ * in `tree`; that record into *user when `user` is not NULL (the
+ * caller's to dispose).  A key that is not the record's: VAULT_EVERIFY.
+ */
+int vault__server_key(vault_key **server, vault_user *user, vault *v, const git_tree *tree);
+
+/*
  * The organization whose records the acting key may read: NULL (all) with
  * no key or any role but supplier; a supplier's own organization.
  */

@@ -828,24 +828,13 @@ static int add_item(vault_provenance_item **items, size_t *n, const char *doc, c
 static int find_signers(signers *sg, vault_key **server, vault *v, const git_tree *root)
 {
 	vault_user su, me;
-	char path[4200], *have = NULL, *want = NULL;
 	int error;
 
 	memset(sg, 0, sizeof(*sg));
 	memset(&su, 0, sizeof(su));
 	memset(&me, 0, sizeof(me));
-	*server = NULL;
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_SERVER_KEY, v->qdir)) < 0 ||
-	    (error = vault_key_load(server, path, NULL, NULL)) < 0 ||
-	    (error = vault_user__by_name(&su, v->store, root, VAULT_SERVER_USER)) < 0 ||
-	    (error = vault_sign__key_id(&have, *server)) < 0 ||
-	    (error = vault_sign__parse_public(&want, NULL, su.key)) < 0)
+	if ((error = vault__server_key(server, &su, v, root)) < 0)
 		goto done;
-	if (strcmp(have, want) != 0) {
-		error = vault_error__set(VAULT_EVERIFY,
-			"the server key '%s' is not the key of user '%s'", path, VAULT_SERVER_USER);
-		goto done;
-	}
 	if ((error = vault__fmt(sg->id[0], sizeof(sg->id[0]), "signer", "%s@%s", su.name,
 				su.org)) < 0)
 		goto done;
@@ -869,8 +858,6 @@ done:
 		vault_key_free(*server);
 		*server = NULL;
 	}
-	free(have);
-	free(want);
 	vault_user_dispose(&su);
 	vault_user_dispose(&me);
 	return error;

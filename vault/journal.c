@@ -62,35 +62,6 @@ static int armor_of(vault_buf *out, const char *b64, size_t len)
 	return error ? error : vault_buf__addf(out, "%s", ARMOR_END);
 }
 
-/* The server's key, loaded, and the key its user record holds; *server freed by the caller. */
-static int server_key(vault_key **server, vault *v, const git_tree *tree)
-{
-	char path[4200], *have = NULL, *want = NULL;
-	vault_user su;
-	int error;
-
-	memset(&su, 0, sizeof(su));
-	*server = NULL;
-	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_SERVER_KEY, v->qdir)) < 0 ||
-	    (error = vault_key_load(server, path, NULL, NULL)) < 0 ||
-	    (error = vault_user__by_name(&su, v->store, tree, VAULT_SERVER_USER)) < 0 ||
-	    (error = vault_sign__key_id(&have, *server)) < 0 ||
-	    (error = vault_sign__parse_public(&want, NULL, su.key)) < 0)
-		goto done;
-	if (strcmp(have, want) != 0)
-		error = vault_error__set(VAULT_EVERIFY, "the server key '%s' is not the key of user '%s'",
-					 path, VAULT_SERVER_USER);
-done:
-	if (error < 0) {
-		vault_key_free(*server);
-		*server = NULL;
-	}
-	free(have);
-	free(want);
-	vault_user_dispose(&su);
-	return error;
-}
-
 /*
  * The last line of the journal open at `fd` (size `size`): its hash into
  * `prev` and its seq into *seq; an empty journal gives 64 zeros and 0.
@@ -154,7 +125,7 @@ int vault_journal__record(vault *v, const char *doc, const char *rev, const char
 		if ((error = vault__whoami(&u, v, tree)) < 0)
 			goto done;
 	}
-	if ((error = server_key(&server, v, tree)) < 0) {
+	if ((error = vault__server_key(&server, NULL, v, tree)) < 0) {
 		error = vault_error__set(VAULT_EDENIED,
 			"'%s@%s' is marked %s and its download cannot be journalled: %s",
 			doc, rev, marking, vault_error_message());

@@ -64,19 +64,31 @@ static const char *shown(char *buf, size_t size, const char *s)
 	return buf;
 }
 
-int vault_plain_name_check(const char *what, const char *name)
+/*
+ * What every name is first: not empty, at most VAULT_NAME_MAX bytes;
+ * `show` receives it as messages show it.  Its length, or an error.
+ */
+static int name_length(char show[64], const char *what, const char *name)
 {
-	char show[64];
-	size_t len, i;
+	size_t len;
 
 	if (!name || !*name)
 		return vault_error__set(VAULT_EINVALID, "%s is empty", what);
-	shown(show, sizeof(show), name);
-	len = strlen(name);
-	if (len > VAULT_NAME_MAX)
+	shown(show, 64, name);
+	if ((len = strlen(name)) > VAULT_NAME_MAX)
 		return vault_error__set(VAULT_EINVALID,
 			"%s '%s' is longer than %d bytes", what, show,
 			VAULT_NAME_MAX);
+	return (int)len;
+}
+
+int vault_plain_name_check(const char *what, const char *name)
+{
+	char show[64];
+	int len, i;
+
+	if ((len = name_length(show, what, name)) < 0)
+		return len;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 
@@ -217,18 +229,12 @@ int vault_record__name_of(char *out, const char *comp, size_t len)
 int vault_name_check(const char *what, const char *name)
 {
 	char show[64];
-	size_t len;
+	int len;
 	ucs4_t c;
 
-	if (!name || !*name)
-		return vault_error__set(VAULT_EINVALID, "%s is empty", what);
-	shown(show, sizeof(show), name);
-	len = strlen(name);
-	if (len > VAULT_NAME_MAX)
-		return vault_error__set(VAULT_EINVALID,
-			"%s '%s' is longer than %d bytes", what, show,
-			VAULT_NAME_MAX);
-	if (u8_check((const uint8_t *)name, len) != NULL)
+	if ((len = name_length(show, what, name)) < 0)
+		return len;
+	if (u8_check((const uint8_t *)name, (size_t)len) != NULL)
 		return vault_error__set(VAULT_EINVALID,
 			"%s '%s' is not valid UTF-8", what, show);
 	if (!vault__text_ok(name))

@@ -783,3 +783,34 @@ int vault__revision(vault_revision *out, vault *v, const char *doc, const char *
 	free(org);
 	return error;
 }
+
+int vault__server_key(vault_key **server, vault_user *user, vault *v, const git_tree *tree)
+{
+	char path[4200], *have = NULL, *want = NULL;
+	vault_user su;
+	int error;
+
+	memset(&su, 0, sizeof(su));
+	*server = NULL;
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_SERVER_KEY, v->qdir)) < 0 ||
+	    (error = vault_key_load(server, path, NULL, NULL)) < 0 ||
+	    (error = vault_user__by_name(&su, v->store, tree, VAULT_SERVER_USER)) < 0 ||
+	    (error = vault_sign__key_id(&have, *server)) < 0 ||
+	    (error = vault_sign__parse_public(&want, NULL, su.key)) < 0)
+		goto done;
+	if (strcmp(have, want) != 0)
+		error = vault_error__set(VAULT_EVERIFY, "the server key '%s' is not the key of user '%s'",
+					 path, VAULT_SERVER_USER);
+done:
+	if (error < 0) {
+		vault_key_free(*server);
+		*server = NULL;
+	}
+	free(have);
+	free(want);
+	if (user && error == 0)
+		*user = su;
+	else
+		vault_user_dispose(&su);
+	return error;
+}

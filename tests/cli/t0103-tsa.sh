@@ -8,12 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/tsa.sh"
 
-if ! command -v openssl > /dev/null || ! command -v python3 > /dev/null ||
-   ! [ -r "$TSA_FAKETIME_LIB" ]; then
-	_skip "no openssl, python3 or libfaketime (scripts/deps installs them)"
-	done_testing
-	exit 0
-fi
+tsa_require
 ok "a local TSA: a CA, a TSA certificate (timeStamping), a responder on 127.0.0.1" tsa_start
 vault_v sam:acme
 make_pdf a.pdf "rev A"

@@ -9,12 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/tsa.sh"
 
-if ! command -v openssl > /dev/null || ! command -v python3 > /dev/null ||
-   ! [ -r "$TSA_FAKETIME_LIB" ]; then
-	_skip "no openssl, python3 or libfaketime (scripts/deps installs them)"
-	done_testing
-	exit 0
-fi
+tsa_require
 ok "a local TSA, its expired certificate and another CA's TSA" tsa_start
 check "  the expired TSA certificate ended years ago, the other chains to another CA" sh -c "
 	openssl verify -CAfile '$TSA_CA' '$TMP/tsa/expired.crt' 2>&1 | grep -q 'certificate has expired' &&

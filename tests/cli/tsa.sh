@@ -73,3 +73,14 @@ tsa_use() {
 	git --git-dir="$1" config qvault.tsa "$TSA_URL" &&
 	git --git-dir="$1" config qvault.tsaCert "$TSA_CA"
 }
+
+# tsa_require: the script reports itself skipped, and ends, without what
+# the test TSA needs
+tsa_require() {
+	if ! command -v openssl > /dev/null || ! command -v python3 > /dev/null ||
+	   ! [ -r "$TSA_FAKETIME_LIB" ]; then
+		_skip "no openssl, python3 or libfaketime (scripts/deps installs them)"
+		done_testing
+		exit 0
+	fi
+}
