@@ -50,11 +50,17 @@ bad 'PO-1,acme,1,PN-1,1,DWG-1,C,'
 fails 1 "row 2: PO 'PO-1' already exists" "a PO that exists" q po import bad.csv
 bad "PO-9,acme,1,$(head -c 1048576 /dev/zero | tr '\0' 'A'),1,DWG-1,C,"
 fails 1 "row 2: line 1: part number 'A+\.\.\.' is longer than 128 bytes" "a 1 MB field" q po import bad.csv
+tables=$(sqlite3 v/qvault/index.db "SELECT count(*) FROM sqlite_master")
+# a PO number is kept as the ERP wrote it, SQL metacharacters too: bound, never spliced
 bad "PO-9');DROP TABLE pos;--,acme,1,PN-1,1,DWG-1,C," 
-fails 1 "row 2: PO number 'PO-9'.*contains" "SQL metacharacters in the PO number" q po import bad.csv
+ok "SQL metacharacters in the PO number: a PO number as given" q po import bad.csv
+check "  po show gives it exactly" evalq "q po show \"PO-9');DROP TABLE pos;--\" --json |
+	jq -e '.po == \"PO-9'\\'');DROP TABLE pos;--\"' > /dev/null"
 bad "PO-9,acme,1,PN-1\" OR 1=1,1,DWG-1,C,"
 fails 1 "row 2: a quoted field is not closed|row 2: line 1: part number" "SQL metacharacters in the part" q po import bad.csv
-check "  the schema is untouched" sh -c 'test "$(sqlite3 v/qvault/index.db "SELECT count(*) FROM pos")" = 5'
+check "  the schema is untouched: every table, and the five POs and the new one" sh -c "
+	test \"\$(sqlite3 v/qvault/index.db 'SELECT count(*) FROM sqlite_master')\" = '$tables' &&
+	test \"\$(sqlite3 v/qvault/index.db 'SELECT count(*) FROM pos')\" = 6"
 bad 'PO-9,acme,1,PN-1,1,DWG-1,C,' 'PO-9,zenith,2,PN-1,1,DWG-1,C,'
 fails 1 "row 3, field 'supplier': PO 'PO-9' names two suppliers" "one PO, two suppliers" q po import bad.csv
 printf '[{"po": "PO-9", "supplier": "acme", "lines": [{"line": 1, "part": "PN-1", "qty": "many", "doc": "DWG-1", "rev": "C"}]}]\n' > bad.json
