@@ -81,8 +81,14 @@ fails 1 "certificate data is for a material-cert, not a coc" "certificate data o
 	q --key sam.pem add mtr.pdf --doc COC-9 --type coc --meta mtr.json
 fails 1 "issue date '2026-13-01'" "an issue date that is not a date" \
 	q --key sam.pem add mtr.pdf --doc MTR-9 --type material-cert --meta mtr.json --field issue_date=2026-13-01
-fails 1 "heat number .*'H 77; DROP TABLE lots'" "SQL in the heat number" \
-	q --key sam.pem add mtr.pdf --doc MTR-9 --type material-cert --meta mtr.json --field "heat_number=H 77; DROP TABLE lots"
+# a heat number is kept as the mill wrote it, SQL metacharacters too: bound, never spliced
+ok "SQL in the heat number: a heat number as given" \
+	q --key sam.pem add mtr.pdf --doc MTR-SQL --type material-cert --meta mtr.json --field "heat_number=H 77; DROP TABLE lots"
+check "  show gives it exactly, and the lots table stands" evalq '
+	q show MTR-SQL --json | grep -q "\"heat_number\": \"H 77; DROP TABLE lots\"" &&
+	sqlite3 v/qvault/index.db "SELECT count(*) FROM lots" > /dev/null'
+fails 1 "heat number .*contains a control character" "a control character in the heat number" \
+	q --key sam.pem add mtr.pdf --doc MTR-9 --type material-cert --meta mtr.json --field "$(printf 'heat_number=H 77\033[2J')"
 fails 1 "certificate data: .*heat_nubmer" "a misspelt key" \
 	q --key sam.pem add mtr.pdf --doc MTR-9 --type material-cert --meta mtr.json --field heat_nubmer=H-1
 fails 2 "--field 'heat' is not KEY=VALUE" "a --field without =" \
