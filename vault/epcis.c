@@ -75,14 +75,16 @@ static void add_pct(vault_buf *b, const char *s)
 
 	for (p = (const unsigned char *)s; *p; p++) {
 		char c[3] = { (char)*p, 0, 0 };
+		size_t len = 1;
 
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')) {
 			c[0] = '%';
 			c[1] = hex[*p >> 4];
 			c[2] = hex[*p & 15];
+			len = 3;
 		}
-		if (vault_buf__add(b, c, *p == (unsigned char)c[0] ? 1 : 3) < 0)
+		if (vault_buf__add(b, c, len) < 0)
 			abort();
 	}
 }

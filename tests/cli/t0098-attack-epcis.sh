@@ -154,19 +154,29 @@ assert events and all(e["eventTime"] >= "2099-01-03" for e in events), ids
 assert "made:Z-1" in ids and "made:L-1" not in ids, ids'
 
 # ---- 4. names that matter in URNs and JSON ---------------------------------
-# names hold letters, digits and . _ - + alone (vault_name_check); '+' is
-# the one an URN encodes, and '%' is never left to be mistaken for a code
+# '+' is encoded in an URN, the rest of . _ - kept
 q --key sam.pem lot add "L+2.x_Y" --po PO-1 --part PN-1 --qty 1 --made 2099-01-06 > /dev/null
 q --key sam.pem lot add "L-2B2.x_Y" --po PO-1 --part PN-1 --qty 1 --made 2099-01-06 > /dev/null
 ok "4: acme exports both its lots L+2.x_Y and L-2B2.x_Y" kex sam.pem names --po PO-1
 check "  each its own class: '+' percent-encoded, the rest kept, no two names one URN" py names.jsonld '
 c = sorted(l for l in lots() if "x_Y" in l)
 assert c == ["lot:PN-1:L%2B2.x_Y", "lot:PN-1:L-2B2.x_Y"], c'
-for nm in "L%2B2.x_Y" "L:1" "L/1" "L 1" "L-1é" "$(printf 'L-1\001')" "$(printf 'L-1\033[2J')" '"L-1' "L-1\\"; do
-	fails 1 "^qvault: lot '.*' contains" "4: --lot '$(printf %s "$nm" | cat -v)' is refused as no name" \
+# names hold any text but controls (issue 22): '%', ':', '/', spaces, quotes
+# and non-ASCII are percent-encoded in the URN, so no name can end another
+q --key sam.pem lot add 'L%2B2:x/1 "é"' --po PO-1 --part PN-1 --qty 1 --made 2099-01-06 > /dev/null
+ok "4: acme exports its lot 'L%2B2:x/1 \"é\"'" kex sam.pem odd --lot 'L%2B2:x/1 "é"'
+check "  its URN encodes every byte but RFC 3986's unreserved, ':' and '%' among them" py odd.jsonld '
+assert "lot:PN-1:L%252B2%3Ax%2F1%20%22%C3%A9%22" in lots(), lots()'
+for nm in "L%2B2.x_Y" "L:1" "L/1" "L 1" "L-1é" '"L-1' "L-1\\"; do
+	fails 1 "^qvault: no lot '.*'$" "4: --lot '$nm', a name no lot has, is refused as absent" \
 		q --key sam.pem export --epcis --lot "$nm" -o x.jsonld
 done
-fails 1 "^qvault: PO number 'PO-1:x' contains ':'" "4: --po 'PO-1:x' is refused as no name" \
+for nm in "$(printf 'L-1\001')" "$(printf 'L-1\033[2J')"; do
+	fails 1 "^qvault: lot '.*' contains a control character" \
+		"4: --lot '$(printf %s "$nm" | cat -v)' is refused as no name" \
+		q --key sam.pem export --epcis --lot "$nm" -o x.jsonld
+done
+fails 1 "^qvault: no PO 'PO-1:x'" "4: --po 'PO-1:x', a name no PO has, is refused as absent" \
 	q --key sam.pem export --epcis --po "PO-1:x" -o x.jsonld
 
 # ---- 5. ship notices cancelled or replaced ----------------------------------
