@@ -279,6 +279,10 @@ static int window_of(window *w, vault *v, int days, int64_t now)
 		return vault_error__set(VAULT_EINVALID, "%u days is more than ten years", n);
 	today(w->today, now);
 	today(w->until, now + (int64_t)n * 86400);
+	/* git config qvault.tsa: the repository's, opened on demand (a read the
+	 * index answers alone has none open, whatever --expiry-days says) */
+	if ((error = vault__need_store(v)) < 0)
+		return error;
 	w->tsa = vault_tsa__configured(vault_store__repo(v->store));
 	return 0;
 }
