@@ -126,6 +126,15 @@ check "  cat gives the bytes" sh -c '$S cat DWG-X@A | cmp -s - itar.pdf'
 check "  and its inbox asks an acknowledgment of each" sh -c '
 	$S inbox > i.txt && grep -q "DWG-X@A" i.txt && grep -q "SPEC-C@A" i.txt'
 ok "  which it gives" $S ack DWG-X@A
+# a TSA configured after sam's acknowledgment: audit's no-timestamp names
+# it to sam, not to eve of the same organization, who may not see DWG-X
+git -C v config qvault.tsa http://127.0.0.1:9/
+git -C v config qvault.tsaCert /dev/null
+check "  a TSA configured since: sam's audit names its acknowledgment without a token" sh -c '
+	$S audit > a.txt; grep -q "no-timestamp.*DWG-X@A" a.txt'
+check "  eve's names none of the marked" sh -c '$E audit > a.txt; ! grep -q "DWG-X\|DWG-E\|SPEC-C" a.txt'
+git -C v config --unset qvault.tsa
+git -C v config --unset qvault.tsaCert
 check "zed (zenith, licensed for 9E003, no U.S. person): DWG-E, not DWG-X" sh -c '
 	$Z list > l.txt && grep -q "^DWG-E " l.txt && grep -q "^DWG-9 " l.txt && ! grep -q "DWG-X" l.txt &&
 	$Z cat DWG-E@A | cmp -s - ear.pdf'
