@@ -135,6 +135,9 @@ check "  a TSA configured since: sam's audit names its acknowledgment without a 
 check "  eve's names none of the marked" sh -c '$E audit > a.txt; ! grep -q "DWG-X\|DWG-E\|SPEC-C" a.txt'
 git -C v config --unset qvault.tsa
 git -C v config --unset qvault.tsaCert
+check "  sam's log shows its acknowledgment of DWG-X" sh -c '$S log > lg.txt; grep -q "ack DWG-X@A" lg.txt'
+check "  eve's log, of the same organization, names none of the marked" sh -c '
+	$E log > lg.txt; grep -q "DWG-1@A" lg.txt && ! grep -q "DWG-X\|DWG-E\|SPEC-C" lg.txt'
 check "zed (zenith, licensed for 9E003, no U.S. person): DWG-E, not DWG-X" sh -c '
 	$Z list > l.txt && grep -q "^DWG-E " l.txt && grep -q "^DWG-9 " l.txt && ! grep -q "DWG-X" l.txt &&
 	$Z cat DWG-E@A | cmp -s - ear.pdf'
