@@ -138,6 +138,15 @@ git -C v config --unset qvault.tsaCert
 check "  sam's log shows its acknowledgment of DWG-X" sh -c '$S log > lg.txt; grep -q "ack DWG-X@A" lg.txt'
 check "  eve's log, of the same organization, names none of the marked" sh -c '
 	$E log > lg.txt; grep -q "DWG-1@A" lg.txt && ! grep -q "DWG-X\|DWG-E\|SPEC-C" lg.txt'
+# the notifications a write mails (notify.c) are each user's inbox, as it sees it
+q --key "$TMP/admin.pem" user set sam --email sam@acme.example > /dev/null
+q --key "$TMP/admin.pem" user set eve --email eve@acme.example > /dev/null
+make_pdf itar-b.pdf "an ITAR drawing, rev B"
+q --key bea.pem release DWG-X --rev B itar-b.pdf --to acme --marking ITAR > /dev/null
+check "a marked release mails sam, a U.S. person of acme, to acknowledge DWG-X@B" sh -c '
+	grep -l "^To: .*<sam@acme.example>" v/outbox/*.eml | xargs grep -l "DWG-X@B" | grep -q .'
+check "  and eve, of the same organization, nothing of it" sh -c '
+	! grep -l "^To: .*<eve@acme.example>" v/outbox/*.eml | xargs -r grep -l "DWG-X" | grep -q .'
 check "zed (zenith, licensed for 9E003, no U.S. person): DWG-E, not DWG-X" sh -c '
 	$Z list > l.txt && grep -q "^DWG-E " l.txt && grep -q "^DWG-9 " l.txt && ! grep -q "DWG-X" l.txt &&
 	$Z cat DWG-E@A | cmp -s - ear.pdf'
