@@ -184,7 +184,8 @@ static const struct {
 	  " SELECT 'acknowledgment' AS what, a.doc || '@' || a.rev AS revision,"
 	  "  '" VAULT_ACKS_DIR "/' || a.name || '.sig' AS record,"
 	  "  strftime('%Y-%m-%dT%H:%M:%SZ', a.time, 'unixepoch') AS at FROM acks a"
-	  "  WHERE (?1 IS NULL OR a.org = ?1) AND (?3 IS NULL OR a.org = ?3) AND NOT EXISTS"
+	  "  WHERE (?1 IS NULL OR a.org = ?1) AND (?3 IS NULL OR a.org = ?3)"
+	  "  AND " VAULT_INDEX_CLEARED("a.doc", "a.rev", "?3") " AND NOT EXISTS"
 	  "  (SELECT 1 FROM timestamps t WHERE t.doc = a.doc AND t.rev = a.rev"
 	  "   AND t.name = '" VAULT_ACKS_DIR "/' || a.name || '.sig')"
 	  " UNION ALL SELECT 'release', l.doc || '@' || l.rev, '" VAULT_RELEASE_FILE "',"
@@ -279,6 +280,10 @@ static int window_of(window *w, vault *v, int days, int64_t now)
 		return vault_error__set(VAULT_EINVALID, "%u days is more than ten years", n);
 	today(w->today, now);
 	today(w->until, now + (int64_t)n * 86400);
+	/* git config qvault.tsa: the repository's, opened on demand (a read the
+	 * index answers alone has none open, whatever --expiry-days says) */
+	if ((error = vault__need_store(v)) < 0)
+		return error;
 	w->tsa = vault_tsa__configured(vault_store__repo(v->store));
 	return 0;
 }

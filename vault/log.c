@@ -156,6 +156,32 @@ static int subject_visible(const log_scope *s, const char *subject)
 }
 
 /*
+ * Whether the event of `commit` records a revision, an acknowledgment or
+ * a link of a marked revision the viewer is not cleared for (marking.h,
+ * temp.cleared as vault__viewer filled it): 1, 0, or 1 when the index
+ * cannot say (left out, as a revision it may not see is).
+ */
+static int names_withheld(const log_scope *s, const char *commit)
+{
+	static const char sql[] =
+		"SELECT 1 FROM (SELECT doc, rev FROM acks WHERE commit_id = ?1"
+		" UNION SELECT doc, rev FROM links WHERE commit_id = ?1"
+		" UNION SELECT x.doc, x.rev FROM event_subjects x JOIN events e ON e.seq = x.event"
+		"  WHERE e.commit_id = ?1) m WHERE NOT " VAULT_INDEX_CLEARED("m.doc", "m.rev", "?2")
+		" LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (vault_index__stmt(&st, s->v->index, sql) < 0)
+		return 1;
+	sqlite3_bind_text(st, 1, commit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->org, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc != SQLITE_DONE;
+}
+
+/*
  * Whether a supplier sees event `e`.  The rule: an event is its own when
  *   (a) a user of its organization wrote it;
  *   (b) it records document revisions (add, import, release, obsolete,
@@ -165,8 +191,10 @@ static int subject_visible(const log_scope *s, const char *subject)
  *       another's (a PO made for it, a lot, a ship notice received, an
  *       NCR on its lot, a link to its PO or lot of a revision it may
  *       see: a link of one hidden from it would name that revision).
- * Anything else (another organization's acts, a link to another's PO)
- * is not there for it.
+ * Anything else (another organization's acts, a link to another's PO),
+ * and whatever names a marked revision the viewer is not cleared for
+ * (an acknowledgment by another user of its organization), is not there
+ * for it.
  */
 static int event_visible(const log_scope *s, vault_event *e)
 {
@@ -175,6 +203,8 @@ static int event_visible(const log_scope *s, vault_event *e)
 	const char *key = e->commit;
 	size_t i;
 
+	if (names_withheld(s, e->commit))
+		return 0;
 	for (i = 0; i < s->users->count; i++)
 		if (strcmp(s->users->items[i].org, s->org) == 0 &&
 		    strcmp(s->users->items[i].name, e->author) == 0)

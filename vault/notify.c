@@ -32,9 +32,12 @@
 
 #include <jansson.h>
 #include <openssl/sha.h>
+#include <sqlite3.h>
 
 #include "common.h"
 #include "error.h"
+#include "index.h"
+#include "marking.h"
 #include "notify.h"
 #include "portal.h"
 #include "user.h"
@@ -324,13 +327,56 @@ static int make_dir(const char *path)
 	return 0;
 }
 
+/*
+ * The markings the actor is cleared for (temp.cleared, marking.c), kept
+ * while each user's inbox is read as that user's, then put back; NULL
+ * (none kept: what was cleared is left empty, none) if they cannot be read.
+ */
+static char **cleared_keep(size_t *n, vault *v)
+{
+	sqlite3_stmt *st;
+	char **list = NULL;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(vault_index__db(v->index), "SELECT marking FROM temp.cleared", -1,
+			       &st, NULL) != SQLITE_OK)
+		return NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((list = realloc(list, (*n + 1) * sizeof(*list))) == NULL)
+			abort();
+		list[(*n)++] = vault__strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return list;
+}
+
+static void cleared_restore(vault *v, char **list, size_t n)
+{
+	sqlite3 *db = vault_index__db(v->index);
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	sqlite3_exec(db, "DELETE FROM temp.cleared", NULL, NULL, NULL);
+	if (n && sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.cleared (marking) VALUES (?1)",
+				    -1, &st, NULL) == SQLITE_OK)
+		for (i = 0; i < n; i++) {
+			sqlite3_bind_text(st, 1, list[i], -1, SQLITE_STATIC);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
 int vault_notify__post(size_t *written, vault *v, const git_oid *commit)
 {
 	vault_user_list *users = NULL;
 	git_tree *tree = NULL;
-	char *outbox = NULL, *from = NULL, sent[4200];
+	char *outbox = NULL, *from = NULL, sent[4200], **kept;
 	mailer m;
-	size_t i, k;
+	size_t i, k, nkept;
 	int error;
 
 	*written = 0;
@@ -353,19 +399,23 @@ int vault_notify__post(size_t *written, vault *v, const git_oid *commit)
 	m.from = from ? from : "qvault <qvault@localhost>";
 	m.now = (int64_t)time(NULL);
 	git_oid_tostr(m.commit, sizeof(m.commit), commit);
+	kept = cleared_keep(&nkept, v);
 	for (i = 0; i < users->count && !error; i++) {
 		const vault_user *u = &users->items[i];
 		json_t *items = NULL, *it;
 
 		if (!u->email || u->revoked)
 			continue;
-		if ((error = vault_inbox__items(&items, v, u, NOTIFY_DAYS, m.now)) < 0)
+		/* the inbox as this user sees it: its markings, not the actor's */
+		if ((error = vault_marking__refresh(v, u, vault_user__scope(u), tree)) < 0 ||
+		    (error = vault_inbox__items(&items, v, u, NOTIFY_DAYS, m.now)) < 0)
 			break;
 		json_array_foreach(items, k, it)
 			if ((error = mail_item(&m, u, it)) < 0)
 				break;
 		json_decref(items);
 	}
+	cleared_restore(v, kept, nkept);
 	*written = m.written;
 done:
 	vault_user_list_free(users);

@@ -373,6 +373,31 @@ static int verify_all(vault *v, const char *url, int ours)
 }
 
 /*
+ * The TSA certificate this site trusts (git config qvault.tsaCert) set in
+ * the fetched copy's config too, which verify reads it from (stamp.c): a
+ * peer's timestamp tokens are held to our TSA, as our own verify holds
+ * them, not left unchecked for want of a setting in a new repository.
+ */
+static int trust_our_tsa(incoming *in, vault *v)
+{
+	git_config *ours = NULL, *theirs = NULL;
+	git_buf cert = { NULL, 0, 0 };
+	int error = 0;
+
+	if (git_repository_config_snapshot(&ours, vault_store__repo(v->store)) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
+	if (git_config_get_string_buf(&cert, ours, "qvault.tsaCert") == 0 && cert.ptr &&
+	    *cert.ptr &&
+	    (git_repository_config(&theirs, in->repo) < 0 ||
+	     git_config_set_string(theirs, "qvault.tsaCert", cert.ptr) < 0))
+		error = vault_error__git(VAULT_ERROR, "cannot check what was fetched");
+	git_config_free(theirs);
+	git_buf_dispose(&cert);
+	git_config_free(ours);
+	return error;
+}
+
+/*
  * Check what was fetched: every commit signed by a user allowed to do
  * what it did, every record and byte in order.  Only what is new: the
  * commits our head `ours` does not lead to.  Our history was verified as
@@ -397,6 +422,8 @@ static int incoming_verify(incoming *in, vault *v, const char *url, const git_oi
 		return VAULT_EINVALID;
 	if (mkdir(q, 0755) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot check what was fetched");
+	if ((error = trust_our_tsa(in, v)) < 0)
+		return error;
 	/* no index of its own: one built here would read all history */
 	if (vault_open_unindexed(&iv, in->dir) < 0)
 		return vault_error__set(VAULT_EVERIFY, "the history of '%s' is not a vault's: %s",

@@ -134,4 +134,20 @@ GIT_AUTHOR_NAME=sam GIT_AUTHOR_EMAIL=sam@acme GIT_COMMITTER_NAME=sam GIT_COMMITT
 check "verify finds a token added beside a signature recorded before it (exit 3)" sh -c "
 	q -C f verify > out.txt 2>&1; test \$? = 3 &&
 	grep -q '$SIG0.tsr.*adds a timestamp token without the signed bytes it stamps' out.txt"
+# a pull holds a peer's tokens to the TSA this site trusts, as verify does
+# (the fetched history is checked in a repository of its own, whose git
+# config names no qvault.tsaCert unless the pull gives it ours)
+make_pdf d.pdf "rev D"
+q release DWG-2 --rev A d.pdf --to acme > /dev/null
+q clone "file://$TMP/v" peer > /dev/null
+git -C peer config qvault.tsa "$TSA_URL"
+git -C peer config qvault.tsaCert "$TMP/tsa/other-ca.crt"
+tsa_mode untrusted
+ok "a peer that trusts another CA acknowledges DWG-2@A with that CA's token" \
+	q -C peer --key sam.pem ack DWG-2@A
+tsa_mode good
+fails 3 "^qvault: the history of '.*peer' does not verify: .*/DWG-2/A/acks/sam-received.json.sig.tsr: the timestamp token does not verify against the TSA certificate \(qvault.tsaCert\)" \
+	"  the pull refuses it, as verify would (exit 3), the vault unchanged" \
+	q -C v pull "file://$TMP/peer"
+check "  verify still passes here" q -C v verify
 done_testing

@@ -126,6 +126,27 @@ check "  cat gives the bytes" sh -c '$S cat DWG-X@A | cmp -s - itar.pdf'
 check "  and its inbox asks an acknowledgment of each" sh -c '
 	$S inbox > i.txt && grep -q "DWG-X@A" i.txt && grep -q "SPEC-C@A" i.txt'
 ok "  which it gives" $S ack DWG-X@A
+# a TSA configured after sam's acknowledgment: audit's no-timestamp names
+# it to sam, not to eve of the same organization, who may not see DWG-X
+git -C v config qvault.tsa http://127.0.0.1:9/
+git -C v config qvault.tsaCert /dev/null
+check "  a TSA configured since: sam's audit names its acknowledgment without a token" sh -c '
+	$S audit > a.txt; grep -q "no-timestamp.*DWG-X@A" a.txt'
+check "  eve's names none of the marked" sh -c '$E audit > a.txt; ! grep -q "DWG-X\|DWG-E\|SPEC-C" a.txt'
+git -C v config --unset qvault.tsa
+git -C v config --unset qvault.tsaCert
+check "  sam's log shows its acknowledgment of DWG-X" sh -c '$S log > lg.txt; grep -q "ack DWG-X@A" lg.txt'
+check "  eve's log, of the same organization, names none of the marked" sh -c '
+	$E log > lg.txt; grep -q "DWG-1@A" lg.txt && ! grep -q "DWG-X\|DWG-E\|SPEC-C" lg.txt'
+# the notifications a write mails (notify.c) are each user's inbox, as it sees it
+q --key "$TMP/admin.pem" user set sam --email sam@acme.example > /dev/null
+q --key "$TMP/admin.pem" user set eve --email eve@acme.example > /dev/null
+make_pdf itar-b.pdf "an ITAR drawing, rev B"
+q --key bea.pem release DWG-X --rev B itar-b.pdf --to acme --marking ITAR > /dev/null
+check "a marked release mails sam, a U.S. person of acme, to acknowledge DWG-X@B" sh -c '
+	grep -l "^To: .*<sam@acme.example>" v/outbox/*.eml | xargs grep -l "DWG-X@B" | grep -q .'
+check "  and eve, of the same organization, nothing of it" sh -c '
+	! grep -l "^To: .*<eve@acme.example>" v/outbox/*.eml | xargs -r grep -l "DWG-X" | grep -q .'
 check "zed (zenith, licensed for 9E003, no U.S. person): DWG-E, not DWG-X" sh -c '
 	$Z list > l.txt && grep -q "^DWG-E " l.txt && grep -q "^DWG-9 " l.txt && ! grep -q "DWG-X" l.txt &&
 	$Z cat DWG-E@A | cmp -s - ear.pdf'

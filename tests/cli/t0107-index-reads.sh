@@ -29,7 +29,7 @@ q --key admin.pem user revoke zed > /dev/null 2>&1 || true
 q key generate -o stranger.pem -c stranger > /dev/null
 
 # every read of the six, as KEY sees it: output, errors, exit code
-READS="list|list --json|list --type drawing|list --part PN-1|show DWG-1|show DWG-1@D --json|show MTR-1@A|show MTR-1@A --json|show DWG-2|trace lot L-1|trace lot L-1 --json|trace lot H-77|trace lot Z-1|trace doc DWG-1@D|trace doc DWG-1@D --json|trace po PO-1|trace po PO-1 --json|trace po PO-2|audit|audit --json|audit --org acme|pending|pending --json|pending --org zenith|acks DWG-1|acks DWG-1@D --json|acks DWG-2"
+READS="list|list --json|list --type drawing|list --part PN-1|show DWG-1|show DWG-1@D --json|show MTR-1@A|show MTR-1@A --json|show DWG-2|trace lot L-1|trace lot L-1 --json|trace lot H-77|trace lot Z-1|trace doc DWG-1@D|trace doc DWG-1@D --json|trace po PO-1|trace po PO-1 --json|trace po PO-2|audit|audit --json|audit --org acme|audit --expiry-days 30|pending|pending --json|pending --org zenith|acks DWG-1|acks DWG-1@D --json|acks DWG-2"
 # reads KEY OUT [stale]: each read into OUT; `stale`: the index made to
 # reflect no commit before each, so that the repository is opened
 reads() {
