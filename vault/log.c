@@ -88,7 +88,18 @@ typedef struct {
 	vault_user_list *users;
 	char **commits;   /* the commits of ORG_RECORDS, sorted */
 	size_t ncommits;
+	char **hidden;    /* of HIDDEN_ACKS, sorted */
+	size_t nhidden;
 } log_scope;
+
+/*
+ * The commits of acknowledgments by organization ?1 of revisions it may
+ * not see (one marked that the viewer is not cleared for): a co-worker's
+ * act, yet one that would name the revision.
+ */
+#define HIDDEN_ACKS \
+	"SELECT a.commit_id FROM acks a JOIN revisions r ON r.doc = a.doc AND r.rev = a.rev" \
+	" WHERE a.org = ?1 AND NOT " VAULT_INDEX_VISIBLE("r", "?1") " ORDER BY 1"
 
 static void scope_dispose(log_scope *s)
 {
@@ -97,38 +108,50 @@ static void scope_dispose(log_scope *s)
 	for (i = 0; i < s->ncommits; i++)
 		free(s->commits[i]);
 	free(s->commits);
+	for (i = 0; i < s->nhidden; i++)
+		free(s->hidden[i]);
+	free(s->hidden);
 	vault_user_list_free(s->users);
 }
 
-static int scope_init(log_scope *s, vault *v, const char *org)
+/* The commit ids `sql` (one parameter, `org`) selects, in its order. */
+static int commit_list(char ***list, size_t *count, vault *v, const char *sql, const char *org)
 {
 	sqlite3 *db = vault_index__db(v->index);
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc, error;
+	int rc, error = 0;
 
-	memset(s, 0, sizeof(*s));
-	s->v = v;
-	s->org = org;
-	if ((error = vault_users(&s->users, v)) < 0)
-		return error;
-	if (sqlite3_prepare_v2(db, "SELECT commit_id FROM (" ORG_OWN ") EXCEPT SELECT commit_id FROM ("
-			       ORG_OTHERS ") ORDER BY 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (s->ncommits == cap) {
+		if (*count == cap) {
 			cap = cap ? cap * 2 : 64;
-			if ((s->commits = realloc(s->commits, cap * sizeof(char *))) == NULL)
+			if ((*list = realloc(*list, cap * sizeof(char *))) == NULL)
 				abort();
 		}
-		s->commits[s->ncommits++] = vault__strdup((const char *)sqlite3_column_text(st, 0));
+		(*list)[(*count)++] = vault__strdup((const char *)sqlite3_column_text(st, 0));
 	}
 	if (rc != SQLITE_DONE)
 		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return error;
+}
+
+static int scope_init(log_scope *s, vault *v, const char *org)
+{
+	int error;
+
+	memset(s, 0, sizeof(*s));
+	s->v = v;
+	s->org = org;
+	if ((error = vault_users(&s->users, v)) < 0 ||
+	    (error = commit_list(&s->commits, &s->ncommits, v,
+				 "SELECT commit_id FROM (" ORG_OWN ") EXCEPT SELECT commit_id FROM ("
+				 ORG_OTHERS ") ORDER BY 1", org)) < 0)
+		return error;
+	return commit_list(&s->hidden, &s->nhidden, v, HIDDEN_ACKS, org);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -157,7 +180,8 @@ static int subject_visible(const log_scope *s, const char *subject)
 
 /*
  * Whether a supplier sees event `e`.  The rule: an event is its own when
- *   (a) a user of its organization wrote it;
+ *   (a) a user of its organization wrote it (but an acknowledgment of a
+ *       revision it may not see: HIDDEN_ACKS);
  *   (b) it records document revisions (add, import, release, obsolete,
  *       fai-add), every one of them a revision the supplier may see (a
  *       release then shows without the organizations it went to); or
@@ -175,6 +199,8 @@ static int event_visible(const log_scope *s, vault_event *e)
 	const char *key = e->commit;
 	size_t i;
 
+	if (s->nhidden && bsearch(&key, s->hidden, s->nhidden, sizeof(char *), cmp_str))
+		return 0;
 	for (i = 0; i < s->users->count; i++)
 		if (strcmp(s->users->items[i].org, s->org) == 0 &&
 		    strcmp(s->users->items[i].name, e->author) == 0)
