@@ -116,6 +116,43 @@ check "an attestation of eve at ev%65 (an over-encoded name): verify finds it" c
 unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 pulls_refused v "eve/000001.json|sam/000001.json|DWG-X/A/release.json|ev%65" f1 f2 f3 f4
 
+# ---- a token over other bytes, swapped into a release commit -------------------------
+# (the commit re-signed by bob, who released, as dated and authored as it was)
+. "$TESTS_DIR/tsa.sh"
+if command -v openssl > /dev/null && command -v python3 > /dev/null && [ -r "$TSA_FAKETIME_LIB" ] &&
+   tsa_start; then
+	tsa_use v
+	make_pdf t1.pdf "T1"
+	make_pdf t2.pdf "T2"
+	q --key bob release DWG-T1 --rev A t1.pdf --to acme > /dev/null
+	q --key bob release DWG-T2 --rev A t2.pdf --to acme > /dev/null
+	T1="docs/$(dir_of DWG-T1)/DWG-T1/A/release.json.tsr"
+	T2="docs/$(dir_of DWG-T2)/DWG-T2/A/release.json.tsr"
+	# swap_token VAULT TOKEN: HEAD's commit again with TOKEN as DWG-T2's
+	swap_token() {
+		rm -rf "$1"; cp -a v "$1"
+		GIT_DIR=$1 GIT_INDEX_FILE=$TMP/forge.index git read-tree HEAD
+		GIT_DIR=$1 GIT_INDEX_FILE=$TMP/forge.index git update-index --cacheinfo \
+			"100644,$(GIT_DIR=$1 git hash-object -w "$2"),$T2"
+		ftree=$(GIT_DIR=$1 GIT_INDEX_FILE=$TMP/forge.index git write-tree)
+		rm -f "$TMP/forge.index"
+		git -C "$1" log -1 --format=%B > "$TMP/forge.msg"
+		fc=$(eval "$(git -C "$1" log -1 --format='export GIT_AUTHOR_NAME=%an GIT_AUTHOR_EMAIL=%ae GIT_AUTHOR_DATE="%ad" GIT_COMMITTER_NAME=%cn GIT_COMMITTER_EMAIL=%ce GIT_COMMITTER_DATE="%cd"' --date=raw)" &&
+			git -C "$1" -c gpg.format=ssh -c user.signingkey="$TMP/bob" commit-tree -S "$ftree" -p HEAD^ -F "$TMP/forge.msg")
+		git -C "$1" update-ref refs/heads/main "$fc"
+	}
+	git -C v show "main:$T1" > other.tsr
+	git -C v show "main:$T2" > own.tsr
+	swap_token f6 own.tsr
+	ok "control: DWG-T2's release re-signed by bob with its own token passes verify" q -C f6 verify
+	swap_token f5 other.tsr
+	check "DWG-T2's release with DWG-T1's token beside it: verify finds it" \
+		culprit f5 "DWG-T2/A/release.json.tsr: the timestamp token is for other bytes"
+	pulls_refused v "DWG-T2/A/release.json.tsr" f5
+else
+	_skip "no openssl, python3 or libfaketime: the token forgery is not tried"
+fi
+
 # ---- an outsider with a clone -----------------------------------------------------
 $S cat DWG-X@A > /dev/null
 git clone -q --bare v clone.git
