@@ -183,7 +183,7 @@ static const cli_opt ack_opts[] = {
 
 static int run_ack(const cli_command *cmd, cli_args *a, vault *v)
 {
-	const char **dates, **qtys, *at = strchr(a->arg[0], '@');
+	const char **dates, **qtys, *at = strrchr(a->arg[0], '@');
 	const char *rev = cli_opt_value(cmd, a, "revision");
 	unsigned long long *qty = NULL, r = 0;
 	long answered = 0;

@@ -537,7 +537,7 @@ static int run_statement(const cli_command *cmd, cli_args *a, vault *v)
 	if (meaning && (error = cli_check_enum(cmd, "--meaning", meaning, vault_ack_meanings)) != EXIT_OK)
 		return error;
 	memcpy(doc, a->arg[0], strlen(a->arg[0]) + 1); /* shorter than doc[], as checked above */
-	rev = strchr(doc, '@');
+	rev = strrchr(doc, '@'); /* a document number may hold '@', a revision not */
 	*rev++ = '\0';
 	if ((error = vault_ack_statement(&stmt, v, doc, rev, meaning ? meaning : "received",
 					 cli_opt_value(cmd, a, "comment"))) < 0)

@@ -30,10 +30,13 @@ static int one_of(const char *const *list, const char *action)
 	return 0;
 }
 
-/* <a href="PREFIX{the subject up to its first '@'}[/{what follows}]"> */
+/*
+ * <a href="PREFIX{the subject up to its last '@'}[/{what follows}]">: a
+ * document number or part may hold '@', a revision or ship-to not
+ */
 static int link_split(html *h, const char *prefix, const char *subject, int with_rest)
 {
-	const char *at = strchr(subject, '@');
+	const char *at = strrchr(subject, '@');
 	char *first;
 
 	if (!at)

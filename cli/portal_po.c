@@ -287,7 +287,8 @@ enum MHD_Result get_po(serve_req *q)
  */
 static int drawing_of(serve_req *q, const char *key, json_t *edit)
 {
-	const char *v = form_value(q, key), *at = v ? strchr(v, '@') : NULL;
+	/* its last '@': a document number may hold one, a revision not */
+	const char *v = form_value(q, key), *at = v ? strrchr(v, '@') : NULL;
 	json_t *doc;
 
 	if (!v)

@@ -299,7 +299,7 @@ static int remote_ack(const cli_command *cmd, cli_args *a)
 
 	if (!meaning)
 		meaning = "received";
-	at = strchr(a->arg[0], '@');
+	at = strrchr(a->arg[0], '@'); /* a document number may hold '@', a revision not */
 	if (!at || (size_t)(at - a->arg[0]) >= sizeof(doc))
 		return cli_usage_error(cmd, "name the revision: DOC@REV");
 	memcpy(doc, a->arg[0], (size_t)(at - a->arg[0]));

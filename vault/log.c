@@ -100,35 +100,43 @@ static void scope_dispose(log_scope *s)
 	vault_user_list_free(s->users);
 }
 
-static int scope_init(log_scope *s, vault *v, const char *org)
+/* The commit ids `sql` (one parameter, `org`) selects, in its order. */
+static int commit_list(char ***list, size_t *count, vault *v, const char *sql, const char *org)
 {
 	sqlite3 *db = vault_index__db(v->index);
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc, error;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((*list = realloc(*list, cap * sizeof(char *))) == NULL)
+				abort();
+		}
+		(*list)[(*count)++] = vault__strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	if (rc != SQLITE_DONE)
+		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return error;
+}
+
+static int scope_init(log_scope *s, vault *v, const char *org)
+{
+	int error;
 
 	memset(s, 0, sizeof(*s));
 	s->v = v;
 	s->org = org;
 	if ((error = vault_users(&s->users, v)) < 0)
 		return error;
-	if (sqlite3_prepare_v2(db, "SELECT commit_id FROM (" ORG_OWN ") EXCEPT SELECT commit_id FROM ("
-			       ORG_OTHERS ") ORDER BY 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (s->ncommits == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((s->commits = realloc(s->commits, cap * sizeof(char *))) == NULL)
-				abort();
-		}
-		s->commits[s->ncommits++] = vault__strdup((const char *)sqlite3_column_text(st, 0));
-	}
-	if (rc != SQLITE_DONE)
-		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return error;
+	return commit_list(&s->commits, &s->ncommits, v,
+			   "SELECT commit_id FROM (" ORG_OWN ") EXCEPT SELECT commit_id FROM ("
+			   ORG_OTHERS ") ORDER BY 1", org);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -183,7 +191,8 @@ static int names_withheld(const log_scope *s, const char *commit)
 
 /*
  * Whether a supplier sees event `e`.  The rule: an event is its own when
- *   (a) a user of its organization wrote it;
+ *   (a) a user of its organization wrote it (but not one naming a
+ *       marked revision it is not cleared for: names_withheld);
  *   (b) it records document revisions (add, import, release, obsolete,
  *       fai-add), every one of them a revision the supplier may see (a
  *       release then shows without the organizations it went to); or

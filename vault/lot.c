@@ -629,7 +629,12 @@ static int parse_docs(lot_import *im, vault_lot *l, const char *spec, const char
 		n += *p == ';';
 	d = vault_strings__own(&im->keep, calloc(n, sizeof(*d)));
 	for (p = spec; i < n; i++) {
-		const char *end = p + strcspn(p, ";"), *at = memchr(p, '@', (size_t)(end - p));
+		const char *end = p + strcspn(p, ";"), *at = NULL, *q;
+
+		/* its last '@': a document number may hold one, a revision not */
+		for (q = p; q < end; q++)
+			if (*q == '@')
+				at = q;
 
 		if (!at)
 			return vault_error__set(VAULT_EINVALID,

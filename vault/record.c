@@ -247,6 +247,12 @@ int vault_name_check(const char *what, const char *name)
 	if (name[0] == ' ' || name[len - 1] == ' ')
 		return vault_error__set(VAULT_EINVALID,
 			"%s '%s' begins or ends with a space", what, show);
+	/* DOC@REV is split at its last '@': a revision holding one would
+	 * name another document's ('A' rev 'B@C' and 'A@B' rev 'C') */
+	if (strcmp(what, "revision") == 0 && strchr(name, '@'))
+		return vault_error__set(VAULT_EINVALID,
+			"revision '%s' contains '@', which ends a document number in DOC@REV",
+			show);
 	if (encoded_len(name) > VAULT_NAME_ENC_MAX)
 		return vault_error__set(VAULT_EINVALID,
 			"%s '%s' is longer than %d bytes once encoded for a file name "

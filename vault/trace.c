@@ -151,7 +151,8 @@ static int holds_lot(json_t *lots, const char *lot)
  * What a supplier of `org` keeps of a trace (its own lot's or PO's,
  * may_see has checked that): of the genealogy (upstream, downstream),
  * only its organization's lots; of the documents (attached, upstream),
- * only revisions it may see, attached to what it keeps.  Another
+ * only revisions it may see, attached to what it keeps; acknowledgments
+ * only of revisions it may see.  Another
  * organization's lot, and a revision not released to it, are left out
  * as if they were not in the vault.
  */
@@ -170,6 +171,21 @@ static void scope_trace(json_t *root, vault *v, const char *org)
 	if (json_is_object(o) && !revision_visible(v, json_string_value(json_object_get(o, "doc")),
 						   json_string_value(json_object_get(o, "rev")), org))
 		json_object_set_new(root, "in_effect_when_made", json_null());
+	/* the acknowledgment of a lot's PO line, and a PO's acknowledgments:
+	 * of a revision the viewer may not see (one marked it is not cleared
+	 * for), none, as for a revision never released to it */
+	o = json_object_get(root, "po_line");
+	if (json_is_object(json_object_get(root, "acknowledgment")) &&
+	    !revision_visible(v, json_string_value(json_object_get(o, "doc")),
+			      json_string_value(json_object_get(o, "rev")), org))
+		json_object_set_new(root, "acknowledgment", json_null());
+	if (json_is_array(arr = json_object_get(root, "acknowledgments")))
+		for (i = json_array_size(arr); i-- > 0;) {
+			o = json_array_get(arr, i);
+			if (!revision_visible(v, json_string_value(json_object_get(o, "doc")),
+					      json_string_value(json_object_get(o, "rev")), org))
+				json_array_remove(arr, i);
+		}
 	for (k = 0; lot_keys[k]; k++) {
 		if (!json_is_array(arr = json_object_get(root, lot_keys[k])))
 			continue;

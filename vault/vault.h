@@ -54,6 +54,8 @@ extern const char *const vault_doc_types[];
  * or ending with a space; its encoding (vault_name_encode) at most
  * VAULT_NAME_ENC_MAX bytes.  Slashes, spaces and any other character are
  * kept: the name is stored as given and encoded where it becomes a path.
+ * A revision (`what` "revision") holds no '@': DOC@REV splits at its
+ * last '@', so a document number may hold one and a revision may not.
  * `what` names the field in the error message.  Returns 0 or
  * VAULT_EINVALID.
  */
