@@ -1820,6 +1820,35 @@ static int watch(vault_buf *result, int in, pid_t pid, long long base)
 	}
 }
 
+/*
+ * The threads of this process, from /proc/self/stat (its 20th field);
+ * 0 when it cannot be read.
+ */
+static long threads_now(void)
+{
+	char buf[1024], *p;
+	ssize_t got;
+	long n = 0;
+	int fd, field;
+
+	if ((fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	buf[got] = '\0';
+	/* the command's name, field 2, may hold spaces: count from its ')' */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (field = 2; *p && field < 20; p++)
+		if (*p == ' ')
+			field++;
+	if (field == 20)
+		n = strtol(p, NULL, 10);
+	return n;
+}
+
 int vault_pdf__check(char **findings, const json_t *policy_json, const char *type,
 		     const char *file, int fd)
 {
@@ -1831,6 +1860,16 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 	pid_t pid;
 
 	*findings = NULL;
+	/*
+	 * A child forked from a process of several threads (verify's signature
+	 * checks, serve's connections) inherits every lock another thread held
+	 * at the fork, malloc's among them, and can wait on one forever (seen
+	 * under verify): there the check runs here, without the child's memory
+	 * limit, as before it had one.  Every command that takes a file in
+	 * (add, import, fai add...) is one thread when it checks it.
+	 */
+	if (threads_now() != 1)
+		return vault_pdf__check_here(findings, policy_json, type, file, fd);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
 	/* the exit status is read here, not by the kernel (as sshtool.c) */
