@@ -136,9 +136,10 @@ check "an upload over the vault's limit: 413" \
 git -C v config --unset qvault.maxUpload
 check "a path with .. (even encoded): 404" \
 	evalq "api 404 GET 'documents/DWG-1/..' '$SAM_R' --path-as-is && api 404 GET 'documents/DWG-1/%2E%2E' '$SAM_R'"
-check "an encoded slash or NUL stays in its name, which is refused: 400" \
-	evalq "api 400 GET 'documents/..%2F..%2Fetc' '$SAM_R' && error \"contains '%'\" &&
-	       api 400 GET 'documents/DWG-1%00.pdf' '$SAM_R' && error \"contains '%'\""
+check "an encoded slash stays in its name, one name no document has: 404" \
+	evalq "api 404 GET 'documents/..%2F..%2Fetc' '$SAM_R' && error \"no document '../../etc'\""
+check "  an encoded NUL is never decoded into a name (no NUL reaches a C string): 404" \
+	evalq "api 404 GET 'documents/DWG-1%00.pdf' '$SAM_R' && error \"no document 'DWG-1%00.pdf'\""
 check "a method the API does not take: 405" evalq "api 405 DELETE documents/DWG-1 '$SAM_W'"
 check "a form or JSON body is not a file: 415" \
 	evalq "api 415 POST 'documents/COC-1?type=coc&name=coc.pdf' '$SAM_W' -F 'file=@c.pdf' && error 'application/octet-stream' &&

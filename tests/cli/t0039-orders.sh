@@ -94,7 +94,9 @@ fails 1 "^qvault: no PO 'PO-Z'$" "another organization's PO is not found" \
 fails 1 "^qvault: no PO 'PO-NONE'$" "  exactly as one that does not exist" \
 	q --key sam.pem po show PO-NONE
 fails 1 "^qvault: no PO 'PO-Z'$" "  with --json too" q --key sam.pem po show PO-Z --json
-fails 1 "PO number '../x'" "a malformed PO number" q po show ../x
+fails 1 "^qvault: no PO '../x'$" "a PO number like a path: one no PO has" q po show ../x
+fails 1 "PO number '.*' contains a control character" "a PO number with a control character" \
+	q po show "$(printf 'PO\0331')"
 
 # ---- asn list
 q --key sam.pem asn list --json > asns.json
