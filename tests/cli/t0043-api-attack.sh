@@ -98,11 +98,12 @@ refused 403 "buyer" "a supplier may not release" \
 	POST 'documents/DWG-1/B/release?to=acme&name=b.pdf' "$SAM" $F --data-binary @a.pdf
 refused 403 "buyer|quality" "a supplier may not open an NCR against zenith's lot" \
 	POST ncrs "$SAM" $J --data-binary '{"lot": "LZ-1", "reason": "x"}'
-refused 400 "contains '%'" "an encoded slash stays as it came, in its component" \
+refused 404 "no document 'DWG-1/A'" "an encoded slash stays in its component: one name, no such document" \
 	GET 'documents/DWG-1%2FA' "$SAM_R"
 refused 404 "no such resource" "an encoded dot-dot is refused as a component" \
 	GET 'documents/%2e%2e/DWG-1' "$SAM_R"
-refused 400 "contains '%'" "an encoded NUL stays as it came" GET 'documents/DWG-1%00x' "$SAM_R"
+refused 404 "no document 'DWG-1%00x'" "an encoded NUL stays as it came, never a NUL in a name" \
+	GET 'documents/DWG-1%00x' "$SAM_R"
 refused 400 "separator|starts with '.'" "a file name with a path: 400" \
 	POST 'documents/COC-1?type=coc&name=..%2Fx.pdf' "$SAM" $F --data-binary @a.pdf
 refused 400 "duplicate" "duplicate keys in a body: 400" \
