@@ -296,7 +296,7 @@ wrefused 400 'needs a reason' "  a rejection without a reason" pos/PO-2/ack/stat
 	'{"decision":"reject","revision":"0"}'
 wrefused 400 'no revision 99' "  a PO revision it does not have" pos/PO-2/ack/statement \
 	"$(with "$ACCEPT" revision=99)"
-wrefused 400 "PO number .* contains '%'" "  a PO whose name is a path" 'pos/..%2F..%2Fusers/ack/statement' "$ACCEPT"
+wrefused 404 "no PO '../../users'" "  a PO whose name is a path: one name, no such PO" 'pos/..%2F..%2Fusers/ack/statement' "$ACCEPT"
 
 # what a supplier may not do
 wrefused 403 'may not' "pat may not ask for an FAI disposition to sign" \
@@ -412,7 +412,7 @@ frefused 400 'longer than 4096' "  one whose reason is 5000 bytes" ncrs "$F&reas
 frefused 400 'control characters' "  one whose reason holds a control character" ncrs "$F&reason=a%1Bb"
 frefused 400 'unknown disposition' "  one proposing a disposition that is markup" ncrs \
 	"lot=L-1&reason=bent&disposition=%3Cscript%3E&csrf=$CSRF"
-frefused 400 "lot .*contains|lot" "  one whose lot is a path" ncrs "lot=..%2F..%2Fusers&reason=bent&csrf=$CSRF"
+frefused 404 "lot" "  one whose lot is a path: one name, no such lot" ncrs "lot=..%2F..%2Fusers&reason=bent&csrf=$CSRF"
 CSRF_=$CSRF
 CSRF= frefused 403 'CSRF' "  one without the CSRF token" ncrs "lot=L-1&reason=bent"
 CSRF= frefused 403 'CSRF' "  one with a wrong CSRF token" ncrs "lot=L-1&reason=bent&csrf=$ZOE_CSRF"
