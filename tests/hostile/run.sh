@@ -136,10 +136,33 @@ fi
 
 # ---- metadata
 schema=$(sqlite3 v/qvault/index.db .schema | sha256sum)
-refused "SQL in a document number" "document number 'D'; DROP TABLE revisions;--' contains '''" q add c.pdf --doc "D'; DROP TABLE revisions;--" --type drawing
-refused "SQL in a part number" "part number 'P' OR 1=1--' contains '''" q add c.pdf --doc D-SQL --type drawing --part "P' OR 1=1--"
-refused "SQL in a PO number" "PO number 'PO'--' contains '''" q po add "PO'--" --supplier acme --line PN-1:1:DWG-1@D
-refused "SQL in a lot import field" "'s\.csv': row 2: lot 'L1;DROP TABLE lots' contains ';'" sh -c "printf 'lot,po,part,qty,made,shipped,from\nL1;DROP TABLE lots,PO-1,PN-1,1,,,\n' > s.csv && q --key sam.pem lot import s.csv"
+# An identifier is any UTF-8 text without control, bidirectional or
+# zero-width characters (issue 22): SQL in one is a name like any other,
+# kept exactly as given, and the index's schema is untouched.
+literal() { # CASE NAME WRITE-CMD READ-CMD: written, read back holding NAME, schema intact
+	name=$1 id=$2 w=$3 r=$4
+	if sh -c "$w" > "$TMP/.out" 2> "$TMP/.err" && sh -c "$r" 2> /dev/null | grep -qF -- "$id" &&
+		[ "$schema" = "$(sqlite3 v/qvault/index.db .schema | sha256sum)" ] &&
+		[ "$(sqlite3 v/qvault/index.db "select count(*) from sqlite_master where name in ('revisions','lots','pos')")" = 3 ]
+	then row "$name" "stored literally, schema intact" "stored literally, schema intact" 1
+	else row "$name" "stored literally, schema intact" "exit $?: $(head -c 80 "$TMP/.err" | tr -d '\n')" 0
+	fi
+}
+export QVAULT
+literal "SQL in a document number" "D'; DROP TABLE revisions;--" \
+	"\"\$QVAULT\" add c.pdf --doc \"D'; DROP TABLE revisions;--\" --type drawing" \
+	"\"\$QVAULT\" list --json"
+literal "SQL in a part number" "P' OR 1=1--" \
+	"\"\$QVAULT\" add c.pdf --doc D-SQL --type drawing --part \"P' OR 1=1--\"" \
+	"\"\$QVAULT\" show D-SQL --json"
+literal "SQL in a PO number" "PO'--" \
+	"\"\$QVAULT\" po add \"PO'--\" --supplier acme --line PN-1:1:DWG-1@D" \
+	"\"\$QVAULT\" po list --json"
+literal "SQL in a lot import field" "L1;DROP TABLE lots" \
+	"printf 'lot,po,part,qty,made,shipped,from\\nL1;DROP TABLE lots,PO-1,PN-1,1,,,\\n' > s.csv && \"\$QVAULT\" --key sam.pem lot import s.csv" \
+	"\"\$QVAULT\" trace lot 'L1;DROP TABLE lots' --json"
+refused "a control character in a document number" "document number .* control character" q add c.pdf --doc "$(printf 'D\033[2J')" --type drawing
+refused "a right-to-left override in a lot number" "U\+202E" sh -c "printf 'lot,po,part,qty,made,shipped,from\\nL\342\200\256X,PO-1,PN-1,1,,,\\n' > r.csv && \"\$QVAULT\" --key sam.pem lot import r.csv"
 q add c.pdf --doc D-TITLE --type drawing --title "x'); DROP TABLE revisions; --" > /dev/null &&
 	q show D-TITLE | grep -qF "x'); DROP TABLE revisions; --" && s=1 || s=0
 [ "$schema" = "$(sqlite3 v/qvault/index.db .schema | sha256sum)" ] || s=0
