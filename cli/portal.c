@@ -63,22 +63,18 @@ void h_text(html *h, const char *s)
 	}
 }
 
-/* A path component in a link: percent-encoded but for unreserved bytes. */
+/* A path component in a link, percent-encoded (vault_uri_encode). */
 void h_path(html *h, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
+	size_t size;
+	char *e;
 
-	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
-			h_put(h, (const char *)p, 1);
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-
-			h_put(h, e, 3);
-		}
-	}
+	s = s ? s : "";
+	size = 3 * strlen(s) + 1;
+	if ((e = malloc(size)) == NULL || vault_uri_encode(e, size, s) < 0)
+		abort();
+	h_raw(h, e);
+	free(e);
 }
 
 void h_int(html *h, json_int_t n)
@@ -442,24 +438,9 @@ void page_links(html *h, serve_req *q, const char *path, const char *param, size
 /* `s` percent-encoded as h_path does, appended at buf[*o]; -1 when it does not fit. */
 static int url_add(char *buf, size_t size, size_t *o, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p; p++) {
-		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= '0' && *p <= '9') || strchr("-._~", *p);
-
-		if (*o + (plain ? 1 : 3) >= size)
-			return -1;
-		if (plain) {
-			buf[(*o)++] = (char)*p;
-		} else {
-			buf[(*o)++] = '%';
-			buf[(*o)++] = hex[*p >> 4];
-			buf[(*o)++] = hex[*p & 15];
-		}
-	}
-	buf[*o] = '\0';
+	if (vault_uri_encode(buf + *o, size - *o, s) < 0)
+		return -1;
+	*o += strlen(buf + *o);
 	return 0;
 }
 

@@ -67,26 +67,15 @@ typedef struct {
 	size_t ntransform;
 } epcis;
 
-/* Add `s` percent-encoded: only RFC 3986's unreserved characters stay. */
+/* Add `s` percent-encoded (vault_uri_encode). */
 static void add_pct(vault_buf *b, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
+	size_t size = 3 * strlen(s) + 1;
+	char *e = malloc(size);
 
-	for (p = (const unsigned char *)s; *p; p++) {
-		char c[3] = { (char)*p, 0, 0 };
-		size_t len = 1;
-
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')) {
-			c[0] = '%';
-			c[1] = hex[*p >> 4];
-			c[2] = hex[*p & 15];
-			len = 3;
-		}
-		if (vault_buf__add(b, c, len) < 0)
-			abort();
-	}
+	if (!e || vault_uri_encode(e, size, s) < 0 || vault_buf__add(b, e, strlen(e)) < 0)
+		abort();
+	free(e);
 }
 
 /*

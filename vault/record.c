@@ -144,19 +144,29 @@ static int kept(const char *name, size_t i)
 	return !(c == '.' && name[i - 1] == '.');
 }
 
-int vault_name_encode(char *buf, size_t size, const char *name)
+/* RFC 3986's unreserved characters: letters, digits, "-._~". */
+static int unreserved(const char *s, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* `s` into `buf`, each byte for which keep() is false written %XX. */
+static int pct_encode(char *buf, size_t size, const char *s, int (*keep)(const char *, size_t))
 {
 	size_t i, o = 0;
 
-	for (i = 0; name[i]; i++) {
-		unsigned char c = (unsigned char)name[i];
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
 
-		if (o + (kept(name, i) ? 1 : 3) >= size) {
+		if (o + (keep(s, i) ? 1 : 3) >= size) {
 			if (size)
 				buf[0] = '\0';
 			return vault_error__set(VAULT_EINVALID, "name is too long for a path");
 		}
-		if (kept(name, i)) {
+		if (keep(s, i)) {
 			buf[o++] = (char)c;
 		} else {
 			buf[o++] = '%';
@@ -168,6 +178,16 @@ int vault_name_encode(char *buf, size_t size, const char *name)
 		return vault_error__set(VAULT_EINVALID, "name is too long for a path");
 	buf[o] = '\0';
 	return 0;
+}
+
+int vault_name_encode(char *buf, size_t size, const char *name)
+{
+	return pct_encode(buf, size, name, kept);
+}
+
+int vault_uri_encode(char *buf, size_t size, const char *s)
+{
+	return pct_encode(buf, size, s, unreserved);
 }
 
 /* The bytes vault_name_encode makes of `name`. */

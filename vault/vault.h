@@ -82,6 +82,15 @@ int vault_plain_name_check(const char *what, const char *name);
  */
 int vault_name_encode(char *buf, size_t size, const char *name);
 
+/*
+ * `s` as one URI path segment or URN part (portal links, EPCIS
+ * identifiers): every byte but RFC 3986's unreserved characters (ASCII
+ * letters, digits, `-._~`) written %XX in upper-case hex, so a '/' of a
+ * name is %2F.  3 * strlen(s) + 1 bytes always suffice.  Returns 0, or
+ * VAULT_EINVALID (buf "") when it does not fit in `size`.
+ */
+int vault_uri_encode(char *buf, size_t size, const char *s);
+
 /* "2026-11-27T06:00:00Z": `t` (seconds since the epoch) in UTC, ISO 8601. */
 #define VAULT_TIME_SIZE 21
 void vault_time_format(char *buf, size_t size, int64_t t);

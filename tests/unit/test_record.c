@@ -100,6 +100,29 @@ static void names_encoded(void **state)
 	assert_string_equal(small, "");
 }
 
+/* URI segments (portal links, EPCIS identifiers): RFC 3986's unreserved bytes stay */
+static void uri_encoded(void **state)
+{
+	char buf[64], small[4];
+
+	(void)state;
+	assert_int_equal(vault_uri_encode(buf, sizeof(buf), "DWG-1001_a.b~c"), 0);
+	assert_string_equal(buf, "DWG-1001_a.b~c");
+	assert_int_equal(vault_uri_encode(buf, sizeof(buf), "4500012345/10"), 0);
+	assert_string_equal(buf, "4500012345%2F10");
+	assert_int_equal(vault_uri_encode(buf, sizeof(buf), "../x?a=1&b#c"), 0);
+	assert_string_equal(buf, "..%2Fx%3Fa%3D1%26b%23c");
+	assert_int_equal(vault_uri_encode(buf, sizeof(buf), "a%b +\"<caf\xc3\xa9"), 0);
+	assert_string_equal(buf, "a%25b%20%2B%22%3Ccaf%C3%A9");
+	assert_int_equal(vault_uri_encode(buf, sizeof(buf), ""), 0);
+	assert_string_equal(buf, "");
+	/* exactly 3 * strlen + 1 fits; one byte less does not */
+	assert_int_equal(vault_uri_encode(small, 4, "/"), 0);
+	assert_string_equal(small, "%2F");
+	assert_int_equal(vault_uri_encode(small, 3, "/"), VAULT_EINVALID);
+	assert_string_equal(small, "");
+}
+
 static void file_names(void **state)
 {
 	(void)state;
@@ -266,6 +289,7 @@ int main(void)
 		cmocka_unit_test(names_accepted),
 		cmocka_unit_test(names_refused),
 		cmocka_unit_test(names_encoded),
+		cmocka_unit_test(uri_encoded),
 		cmocka_unit_test(file_names),
 		cmocka_unit_test(next_revisions),
 		cmocka_unit_test(record_round_trip),
