@@ -14,9 +14,12 @@ PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip libmicrohttpd libfid
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Wformat-truncation=2 -Werror
 BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libcurl's compile flags only: vault/tsa.c loads it (dlopen) when a TSA is
-# asked, so that no other command maps it and the libraries it needs
-LIBS = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) -lcsv -lunistring -lm -pthread
+# Compile flags only for the libraries loaded on first use (dlopen), so that
+# a command that does not need one maps neither it nor the libraries it
+# pulls in: libcurl (vault/tsa.c, when a TSA is asked), libqpdf, libmicrohttpd,
+# libfido2 and libcbor (vault/lazy.h)
+LAZY_PKGS = libcurl libqpdf libmicrohttpd libfido2 libcbor
+LIBS = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lcsv -lunistring -lm -pthread
 
 # B is the build folder; SAN=1 builds with the sanitizers into build/asan.
 ifeq ($(SAN),1)

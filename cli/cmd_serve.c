@@ -22,7 +22,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 
@@ -275,6 +274,12 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 			return cli_usage_error(cmd, "--socket-group '%s' is not a group",
 					       cli_opt_value(cmd, a, "socket-group"));
 		group = g->gr_gid;
+	}
+	/* libmicrohttpd is loaded on first use (lazy.h): here, before anything
+	 * is started, so that a missing one is one line and nothing to undo */
+	if (vault_mhd__load() < 0) {
+		fprintf(stderr, "qvault: %s\n", vault_error_message());
+		return EXIT_ERROR;
 	}
 	if ((lfd = sock ? listen_unix(sock, group) : listen_tcp(cmd, spec ? spec : "127.0.0.1:8080", url,
 							 sizeof(url))) < 0)

@@ -28,8 +28,8 @@
 #include <stddef.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
+#include "../vault/lazy_mhd.h"
 #include "cli.h"
 #include "serve.h"
 

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
 #include "portal.h"
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
 #include "portal.h"
 

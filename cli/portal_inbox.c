@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
 #include "portal.h"
 

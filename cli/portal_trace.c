@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
 #include "portal.h"
 

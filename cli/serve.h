@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
+#include "../vault/lazy_mhd.h"
 #include "cli.h"
 
 /* The largest request or reply between the two, in bytes. */

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
 #include "cli.h"
 #include "serve.h"

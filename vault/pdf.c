@@ -29,10 +29,10 @@
 #include <unistd.h>
 
 #include <libdeflate.h>
-#include <qpdf/qpdf-c.h>
 #include <zlib.h>
 
 #include "error.h"
+#include "lazy_qpdf.h"
 #include "util.h"
 #include "vault.h"
 
@@ -1677,7 +1677,8 @@ int vault_pdf__check_here(char **findings, const json_t *policy_json, const char
 	int error;
 
 	*findings = NULL;
-	if ((error = policy_load(&pol, policy_json, type)) < 0)
+	if ((error = vault_qpdf__load()) < 0 ||
+	    (error = policy_load(&pol, policy_json, type)) < 0)
 		return error;
 	memset(&w, 0, sizeof(w));
 	w.findings = (vault_buf)VAULT_BUF_INIT;

@@ -18,14 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cbor.h>
-#include <fido.h>
-#include <fido/es256.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "error.h"
+#include "lazy_fido2.h"
 #include "sign.h"
 #include "util.h"
 
@@ -202,6 +200,8 @@ static int check_assertion(assertion *d, const char *pubkey_line, const char *or
 	int error, r;
 
 	memset(d, 0, sizeof(*d));
+	if ((error = vault_fido2__load()) < 0)
+		return error;
 	if (unb64url(&d->auth, &d->authn, a->authenticator_data) < 0 ||
 	    unb64url(&d->client, &d->clientn, a->client_data) < 0 ||
 	    unb64url(&d->sig, &d->sign, a->signature) < 0)
@@ -357,6 +357,8 @@ int vault_webauthn_register(char **pubkey_line, const char *origin,
 	int error, r;
 
 	*pubkey_line = NULL;
+	if ((error = vault_fido2__load()) < 0)
+		return error;
 	if (unb64url(&att, &attn, attestation_object) < 0 ||
 	    unb64url(&client, &clientn, client_data) < 0 || attn > PIECE_MAX ||
 	    clientn > PIECE_MAX) {
