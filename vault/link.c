@@ -16,6 +16,7 @@
 #include "kind.h"
 #include "kinds.h"
 #include "link.h"
+#include "marking.h"
 #include "po.h"
 #include "record.h"
 #include "rules.h"
@@ -142,11 +143,17 @@ done:
 }
 
 /*
- * Whether organization `org` may see the revision in folder `revdir` of
- * `tree`: its own organization's, or released to it.
+ * Whether supplier user `u` may see the revision in folder `revdir` of
+ * `tree`: 1 when its own organization's, or released to it; 0 when not;
+ * 2 when released to it marked, but none of its attestations before the
+ * commit covers the marking on the commit's day (the marking into `marking`).
  */
-static int visible_to(const vault_change_ctx *c, const char *revdir, const char *org)
+static int visible_to(char marking[32], const vault_change_ctx *c, const char *revdir,
+		      const vault_user *u)
 {
+	const char *org = u->org;
+	char day[16];
+	int ok = 0;
 	char path[VAULT_PATH_MAX * 2 + 32], *data = NULL;
 	vault_revision r;
 	vault_release rel;
@@ -167,6 +174,14 @@ static int visible_to(const vault_change_ctx *c, const char *revdir, const char 
 	    vault_record__release_parse(&rel, data, len) == 0) {
 		for (i = 0; i < rel.nto && !yes; i++)
 			yes = strcmp(rel.to[i], org) == 0;
+		vault_marking__today(day, sizeof(day), c->time);
+		if (yes && rel.marking &&
+		    (vault_marking__check(rel.marking) < 0 ||
+		     vault_marking__covers(&ok, c->store, c->before ? c->before : c->tree, u,
+					   rel.marking, day) < 0 || !ok)) {
+			vault__fmt_message(marking, 32, "%s", rel.marking);
+			yes = 2;
+		}
 		vault_record__release_dispose(&rel);
 	}
 	free(data);
@@ -187,7 +202,9 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 	const char *rest, *kind, *target, *by, *at, *rdoc, *rrev;
 	vault_enc er, et;
 	json_t *rec = NULL, *owner = NULL;
+	char marking[32];
 	size_t k;
+	int seen;
 
 	vault_rules__require(c, path, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER,
 			     "attach documents");
@@ -226,9 +243,11 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the linked revision '%s@%s' has no record", rdoc, rrev);
 	/* a supplier attaches what it may see */
 	else if (vault_rules__lacks(c, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY) &&
-		 !visible_to(c, revdir, c->who->org))
-		c->found(c, path, "user '%s' of '%s' attaches '%s@%s', neither its organization's"
-			 " nor released to it", c->who->name, c->who->org, rdoc, rrev);
+		 (seen = visible_to(marking, c, revdir, c->who)) != 1)
+		c->found(c, path, seen ? "user '%s' of '%s' attaches '%s@%s', marked %s, without an "
+			 "attestation covering it" : "user '%s' of '%s' attaches '%s@%s', neither its "
+			 "organization's nor released to it%s", c->who->name, c->who->org, rdoc, rrev,
+			 seen ? marking : "");
 	if (c->who && strcmp(by, c->who->name) != 0)
 		c->found(c, path, "the link names '%s' as its author, but '%s' signed the commit", by,
 			 c->who->name);

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Attack: a supplier user whom no attestation clears for a marked revision
-# acknowledges it anyway, around qvault: the statement signed with her own
-# key by ssh-keygen -Y sign, committed with stock git (a supplier's push,
-# or a peer site's history).  The write path never lets her: the revision
-# does not exist for her.  One rule, two callers: verify (whole, --since)
-# and a pull refuse it too; an acknowledgment she is cleared for passes.
+# acknowledges it anyway, or attaches it to her organization's lot, around
+# qvault: the statement signed with her own key by ssh-keygen -Y sign,
+# committed with stock git (a supplier's push, or a peer site's history).
+# The write path never lets her: the revision does not exist for her.  One
+# rule, two callers: verify (whole, --since) and a pull refuse it too; the
+# same acts by her once cleared pass.
 . "$(dirname "$0")/lib.sh"
 
 LATER=$(date -u -d '+400 days' +%Y-%m-%d)
@@ -19,6 +20,8 @@ make_pdf open.pdf "an unmarked drawing"
 make_pdf itar.pdf "an ITAR drawing"
 q --key bea.pem release DWG-O --rev A open.pdf --to acme > /dev/null
 q --key bea.pem release DWG-X --rev A itar.pdf --to acme --marking ITAR > /dev/null
+q po add PO-1 --supplier acme --line PN-1:50:DWG-O@A > /dev/null
+q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 10 > /dev/null
 VID=$(git -C v show main:vault.json | jq -r .id)
 
 # forge_ack VAULT DOC REV [EPOCH]: eve's 'received' of DOC@REV (the
@@ -46,6 +49,22 @@ Qvault-Op: ack
 Qvault-Doc: $fd
 Qvault-Rev: $fr" "$fdir/acks/eve-received.json=eve-received.json" \
 		"$fdir/acks/eve-received.json.sig=eve-received.json.sig")
+}
+
+# forge_link VAULT DOC REV: eve attaches DOC@REV to acme's lot L-1, the
+# record as qvault writes it, committed by eve with stock git
+forge_link() {
+	fv=$1 fd=$2 fr=$3 fat=$(date +%s)
+	jq -S --indent 2 -n --arg d "$fd" --arg r "$fr" --arg at "$(date -u -d "@$fat" +%Y-%m-%dT%H:%M:%SZ)" \
+		'{doc: $d, format: 1, kind: "lot", linked_at: $at, linked_by: "eve", record: "link",
+		  rev: $r, target: "L-1"}' > link.json &&
+	(export GIT_AUTHOR_NAME=eve GIT_AUTHOR_EMAIL=eve@acme GIT_COMMITTER_NAME=eve \
+		GIT_COMMITTER_EMAIL=eve@acme GIT_AUTHOR_DATE="$fat +0000" GIT_COMMITTER_DATE="$fat +0000"
+	forge_commit "$fv" eve "link $fd@$fr to lot L-1
+
+Qvault-Op: link
+Qvault-Doc: $fd
+Qvault-Rev: $fr" "docs/$(dir_of "$fd")/$fd/$fr/links/lot-L-1.json=link.json")
 }
 
 fails 1 "no document 'DWG-X'" "the write path: eve may not acknowledge DWG-X@A (ITAR), which does not exist for her" \
@@ -99,5 +118,20 @@ ok "  and a site that wrote since pulls both from that one: merged (each side he
 	evalq 'q -C p pull "file://$TMP/c" | grep -q "merged" && q -C p verify > /dev/null'
 
 check "  sam sees her acknowledgment" evalq 'q -C p --key sam.pem acks DWG-X@A | grep -q "by eve (acme)"'
+
+# ---- the same rule for a link: a supplier attaches what it may see -----------------
+fails 1 "no revision 'DWG-X@A'|no document 'DWG-X'" "the write path: eve may not attach DWG-X@A to her organization's lot" \
+	q -C v --key eve link DWG-X@A --lot L-1
+rm -rf lo; cp -a v lo
+forge_link lo DWG-O A
+ok "eve attaches unmarked DWG-O@A to lot L-1 with stock git: verifies" q -C lo verify
+rm -rf lf; cp -a v lf
+forge_link lf DWG-X A
+check "verify refuses eve's link of DWG-X@A (ITAR) to lot L-1: no attestation of hers covers it" \
+	culprit lf "lot-L-1.json: user 'eve' of 'acme' attaches 'DWG-X@A', marked ITAR, without an attestation covering it"
+pulls_refused v "the history of 'file://.*/lf' does not verify: .*attaches 'DWG-X@A', marked ITAR" lf
+rm -rf lc; cp -a c lc
+forge_link lc DWG-X A
+ok "  once she is attested, her link of it verifies" q -C lc verify
 
 done_testing
