@@ -73,4 +73,34 @@ check "  A1 cancelled, B1 and C1 shipped" evalq '
 	q -C a2 asn list | grep -q "^A1 .* cancelled$" &&
 	q -C a2 asn list | grep -q "^B1 .* shipped$" && q -C a2 asn list | grep -q "^C1 .* shipped$"'
 
+# ---- the access journal: a site's own, chained and signed by its server key ---------
+LATER=$(date -u -d '+400 days' +%Y-%m-%d)
+make_pdf itar.pdf "an ITAR drawing"
+for jv in v w; do
+	[ -d $jv ] || new_vault $jv
+	q -C $jv --key "$TMP/admin.pem" user add sam --org acme --role supplier \
+		--pubkey sam.pem.pub > /dev/null 2>&1
+	q -C $jv --key "$TMP/admin.pem" org attest acme --attestation us-org --expires "$LATER" > /dev/null
+	q -C $jv --key "$TMP/admin.pem" user attest sam --attestation us-person --expires "$LATER" > /dev/null
+	q -C $jv release DWG-X --rev A itar.pdf --to acme --marking ITAR > /dev/null
+	q -C $jv --key sam.pem cat DWG-X@A > /dev/null
+	q -C $jv --key sam.pem cat DWG-X@A > /dev/null
+done
+J=v/qvault/journal
+cp $J journal.good
+ok "two downloads of DWG-X@A journalled; verify holds" \
+	evalq 'test "$(wc -l < $J)" = 2 && q -C v verify > /dev/null'
+{ sed -n 2p journal.good; sed -n 1p journal.good; } > $J
+check "entries swapped: verify fails naming the first out of place" \
+	culprit v "access journal entry 1: numbered 2"
+cp journal.good $J
+sed -n 2p w/qvault/journal >> $J
+check "an entry of another vault's journal appended: verify fails (its server key is not ours)" \
+	culprit v "access journal entry 3: .*(signed by a key that is not the server's|does not follow|numbered)"
+cp w/qvault/journal $J
+check "another vault's whole journal in place of ours: verify fails, every entry signed by a stranger" \
+	culprit v "access journal entry 1: signed by a key that is not the server's"
+cp journal.good $J
+ok "restored: verify holds" q -C v verify
+
 done_testing
