@@ -7,7 +7,8 @@
 #    merged history holds it cancelled, and the lot's other notices, one
 #    at each site, ship more than the lot holds (the ledger gave back the
 #    replaced revision's draws a second time);
-#  - a stock-git merge of the same, verified whole;
+#  - a stock-git merge of the same, verified whole; a peer history that
+#    joins a second root by a merge (held);
 #  - the access journal, a site's own: entries swapped, or copied in
 #    from another vault's journal.
 . "$(dirname "$0")/lib.sh"
@@ -72,6 +73,22 @@ ok "  and the merged vault verifies" q -C a2 verify
 check "  A1 cancelled, B1 and C1 shipped" evalq '
 	q -C a2 asn list | grep -q "^A1 .* cancelled$" &&
 	q -C a2 asn list | grep -q "^B1 .* shipped$" && q -C a2 asn list | grep -q "^C1 .* shipped$"'
+
+# a peer's history that joins a second root (another history grafted in by a merge)
+rm -rf g; cp -a v g
+gtree=$(git -C g rev-parse 'main^{tree}')
+groot=$(GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob GIT_COMMITTER_EMAIL=bob@owner \
+	git -C g -c gpg.format=ssh -c user.signingkey="$TMP/bob" commit-tree -S "$gtree" -m "init vault
+
+Qvault-Op: init")
+gm=$(GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob GIT_COMMITTER_EMAIL=bob@owner \
+	git -C g -c gpg.format=ssh -c user.signingkey="$TMP/bob" commit-tree -S "$gtree" -p main -p "$groot" \
+	-m "merge
+
+Qvault-Op: merge
+Qvault-Remote: elsewhere")
+git -C g update-ref refs/heads/main "$gm"
+pulls_refused v "the history of 'file://.*/g' does not verify: .*a second root commit" g
 
 # ---- the access journal: a site's own, chained and signed by its server key ---------
 LATER=$(date -u -d '+400 days' +%Y-%m-%d)
