@@ -16,7 +16,6 @@
 #include "kind.h"
 #include "kinds.h"
 #include "link.h"
-#include "marking.h"
 #include "po.h"
 #include "record.h"
 #include "rules.h"
@@ -143,52 +142,6 @@ done:
 }
 
 /*
- * Whether supplier user `u` may see the revision in folder `revdir` of
- * `tree`: 1 when its own organization's, or released to it; 0 when not;
- * 2 when released to it marked, but none of its attestations before the
- * commit covers the marking on the commit's day (the marking into `marking`).
- */
-static int visible_to(char marking[32], const vault_change_ctx *c, const char *revdir,
-		      const vault_user *u)
-{
-	const char *org = u->org;
-	char day[16];
-	int ok = 0;
-	char path[VAULT_PATH_MAX * 2 + 32], *data = NULL;
-	vault_revision r;
-	vault_release rel;
-	size_t len, i;
-	int yes = 0;
-
-	if (vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RECORD_FILE, revdir) < 0)
-		return 0;
-	if (vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
-	    vault_record__revision_parse(&r, data, len) == 0) {
-		yes = r.org && strcmp(r.org, org) == 0;
-		vault_revision_dispose(&r);
-	}
-	free(data);
-	data = NULL;
-	if (!yes && vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RELEASE_FILE, revdir) == 0 &&
-	    vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
-	    vault_record__release_parse(&rel, data, len) == 0) {
-		for (i = 0; i < rel.nto && !yes; i++)
-			yes = strcmp(rel.to[i], org) == 0;
-		vault_marking__today(day, sizeof(day), c->time);
-		if (yes && rel.marking &&
-		    (vault_marking__check(rel.marking) < 0 ||
-		     vault_marking__covers(&ok, c->store, c->before ? c->before : c->tree, u,
-					   rel.marking, day) < 0 || !ok)) {
-			vault__fmt_message(marking, 32, "%s", rel.marking);
-			yes = 2;
-		}
-		vault_record__release_dispose(&rel);
-	}
-	free(data);
-	return yes;
-}
-
-/*
  * An added docs/.../<DOC>/<REV>/links/<kind>-<target>.json: the record
  * names the path it sits at, the signer as linked_by and the commit's
  * time; the revision is recorded (before or by this commit); the PO or
@@ -243,7 +196,7 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the linked revision '%s@%s' has no record", rdoc, rrev);
 	/* a supplier attaches what it may see */
 	else if (vault_rules__lacks(c, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY) &&
-		 (seen = visible_to(marking, c, revdir, c->who)) != 1)
+		 (seen = vault_rules__visible(marking, c, revdir, c->who)) != 1)
 		c->found(c, path, seen ? "user '%s' of '%s' attaches '%s@%s', marked %s, without an "
 			 "attestation covering it" : "user '%s' of '%s' attaches '%s@%s', neither its "
 			 "organization's nor released to it%s", c->who->name, c->who->org, rdoc, rrev,

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Attack: a supplier user whom no attestation clears for a marked revision
-# acknowledges it anyway, or attaches it to her organization's lot, around
-# qvault: the statement signed with her own key by ssh-keygen -Y sign,
-# committed with stock git (a supplier's push, or a peer site's history).
+# acknowledges it anyway, attaches it to her organization's lot, or submits
+# an FAI to it, around qvault: the statement signed with her own key by
+# ssh-keygen -Y sign, committed with stock git (a supplier's push, or a
+# peer site's history).
 # The write path never lets her: the revision does not exist for her.  One
 # rule, two callers: verify (whole, --since) and a pull refuse it too; the
 # same acts by her once cleared pass.
@@ -65,6 +66,28 @@ forge_link() {
 Qvault-Op: link
 Qvault-Doc: $fd
 Qvault-Rev: $fr" "docs/$(dir_of "$fd")/$fd/$fr/links/lot-L-1.json=link.json")
+}
+
+# transplant SRC DST KEY: SRC's last commit, its changes, message and dates,
+# made again on DST's main with stock git, signed by ssh-keygen key KEY
+transplant() {
+	GIT_DIR=$2 GIT_INDEX_FILE=$TMP/tp.index git read-tree main
+	git -C "$1" diff-tree -r --no-commit-id main | while read -r _m1 _m2 _o tb _s tp; do
+		git -C "$1" cat-file blob "$tb" > tp.blob
+		GIT_DIR=$2 GIT_INDEX_FILE=$TMP/tp.index git update-index --add --cacheinfo \
+			"100644,$(GIT_DIR=$2 git hash-object -w tp.blob),$tp"
+	done
+	tt=$(GIT_DIR=$2 GIT_INDEX_FILE=$TMP/tp.index git write-tree)
+	rm -f "$TMP/tp.index"
+	tc=$(GIT_AUTHOR_NAME=$(git -C "$1" log -1 --format=%an main) \
+		GIT_AUTHOR_EMAIL=$(git -C "$1" log -1 --format=%ae main) \
+		GIT_AUTHOR_DATE=$(git -C "$1" log -1 --format=%ad --date=raw main) \
+		GIT_COMMITTER_NAME=$(git -C "$1" log -1 --format=%cn main) \
+		GIT_COMMITTER_EMAIL=$(git -C "$1" log -1 --format=%ce main) \
+		GIT_COMMITTER_DATE=$(git -C "$1" log -1 --format=%cd --date=raw main) \
+		git -C "$2" -c gpg.format=ssh -c user.signingkey="$TMP/$3" commit-tree -S "$tt" -p main \
+		-m "$(git -C "$1" log -1 --format=%B main)") &&
+	git -C "$2" update-ref refs/heads/main "$tc"
 }
 
 fails 1 "no document 'DWG-X'" "the write path: eve may not acknowledge DWG-X@A (ITAR), which does not exist for her" \
@@ -134,5 +157,20 @@ pulls_refused v "the history of 'file://.*/lf' does not verify: .*attaches 'DWG-
 rm -rf lc; cp -a c lc
 forge_link lc DWG-X A
 ok "  once she is attested, her link of it verifies" q -C lc verify
+
+# ---- and for an FAI: a supplier submits one to a drawing it may see ------------------
+fai_pkg FAIR-1 6.05
+sed -i 's/"drawing_number": "DWG-1", "drawing_revision": "C"/"drawing_number": "DWG-X", "drawing_revision": "A"/; s/"part_revision": "C"/"part_revision": "A"/' pkg/fai.json
+q fai pack pkg -o fai.zip --force > /dev/null
+fails 1 "drawing 'DWG-X@A' is not in the vault" "the write path: eve may not submit an FAI to DWG-X@A" \
+	q -C v --key eve fai add fai.zip --lot L-1
+# made by eve once attested (c), then made again on v with stock git
+rm -rf fc ff; cp -a c fc; cp -a v ff
+q -C fc --key eve fai add fai.zip --lot L-1 > /dev/null
+ok "  attested, she may (and it verifies)" q -C fc verify
+transplant fc ff eve
+check "the same FAI, committed by eve with stock git where she holds no attestation: verify refuses it" \
+	culprit ff "package.json: user 'eve' of 'acme' submits an FAI to 'DWG-X@A', marked ITAR, without an attestation covering it"
+pulls_refused v "the history of 'file://.*/ff' does not verify: .*submits an FAI to 'DWG-X@A', marked ITAR" ff
 
 done_testing
