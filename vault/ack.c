@@ -24,6 +24,7 @@
 #include "index.h"
 #include "kind.h"
 #include "kinds.h"
+#include "marking.h"
 #include "record.h"
 #include "rules.h"
 #include "sign.h"
@@ -704,6 +705,28 @@ typedef struct {
 } acked;
 
 /*
+ * A marked revision exists only for the supplier users whose attestations
+ * cover its marking (marking.h): one acknowledges it only so covered, on
+ * the day of the commit that records it, by the attestations before it
+ * (the write path never shows it to anyone else; a statement signed and
+ * committed around qvault is held to the same).
+ */
+static void check_cleared(const vault_change_ctx *c, const char *path,
+			  const vault_release *rel, const vault_user *u)
+{
+	char day[16];
+	int ok = 0;
+
+	if (!rel->marking || !vault_user__scope(u) || vault_marking__check(rel->marking) < 0)
+		return; /* unmarked, the owner's side, or a marking the release's check refuses */
+	vault_marking__today(day, sizeof(day), c->time);
+	if (vault_marking__covers(&ok, c->store, c->before ? c->before : c->tree, u,
+				  rel->marking, day) < 0 || !ok)
+		c->found(c, path, "user '%s' acknowledges %s@%s, marked %s, without an attestation "
+			 "covering it", u->name, rel->doc, rel->rev, rel->marking);
+}
+
+/*
  * What an acknowledgment states, against the vault and the revision as
  * they were before it: this vault, the signer's own key, a meaning the
  * vault knows (a rejection with its reason), a revision released to the
@@ -748,6 +771,7 @@ static void check_statement(const vault_change_ctx *c, const char *path, json_t 
 		c->found(c, path, "user '%s' acknowledges a revision it released itself", u->name);
 	if (a->time < rel->at)
 		c->found(c, path, "the acknowledgment is dated before the release");
+	check_cleared(c, path, rel, u);
 }
 
 /*

@@ -1494,9 +1494,20 @@ static void check_package_data(const vault_change_ctx *c, const char *path)
 		char dwg[VAULT_PATH_MAX], drawing_rec[VAULT_PATH_MAX * 2];
 
 		vault_record__doc_dir(dwg, sizeof(dwg), m.drawing);
+		char revdir[VAULT_PATH_MAX * 2], marking[32];
+		int seen;
+
 		if (vault_record__rev_file(drawing_rec, sizeof(drawing_rec), dwg, m.drawing_rev, VAULT_RECORD_FILE) < 0 || !vault_rules__has(c->before, drawing_rec))
 			c->found(c, path, "the FAI's drawing '%s@%s' was not recorded before it",
 				 m.drawing, m.drawing_rev);
+		/* the drawing as the submitter sees the vault (a supplier: what was released to it) */
+		else if (c->who && !(c->who->roles & VAULT_ROLE_QUALITY) &&
+			 vault__fmt(revdir, sizeof(revdir), "path", "%.*s", (int)(strlen(drawing_rec) -
+				    strlen("/" VAULT_RECORD_FILE)), drawing_rec) == 0 &&
+			 (seen = vault_rules__visible(marking, c, revdir, c->who)) == 2)
+			c->found(c, path, "user '%s' of '%s' submits an FAI to '%s@%s', marked %s, "
+				 "without an attestation covering it", c->who->name, c->who->org,
+				 m.drawing, m.drawing_rev, marking);
 	}
 	if (c->who && !(c->who->roles & VAULT_ROLE_QUALITY) && strcmp(c->who->org, m.org) != 0)
 		c->found(c, path, "user '%s' of '%s' may not submit an FAI for '%s'", c->who->name,

@@ -3,7 +3,10 @@
  * ship notice's package each draw from a lot; what is drawn in all never
  * exceeds what the lot holds.  One hash map keyed by lot name, fed each
  * added lot.json and asn.json once, in history order (a lot drawn by
- * each of two sites counts both draws once merged).  And what receipts
+ * each of two sites counts both draws once merged); a ship notice's
+ * replacement or cancellation gives back what the notice drew as counted
+ * here, and a notice cancelled at either site draws nothing once merged.
+ * And what receipts
  * received of each PO line, which a change order never cuts the line's
  * quantity below.
  */
@@ -28,6 +31,8 @@ typedef struct {
 	uint64_t qty;    /* what the lot holds, once its record was seen */
 	uint64_t drawn;  /* what was drawn from it in all */
 	int known;       /* its record was seen */
+	json_t *draws;   /* a ship notice: the packages it draws now (NULL: none) */
+	int cancelled;   /* a ship notice: cancelled (at either site, once merged) */
 } slot;
 
 typedef struct {
@@ -39,6 +44,7 @@ struct vault_ledger {
 	map lots;     /* lot name -> holding and draws */
 	map drawers;  /* "lot:NAME", "asn:NAME", "receipt:NAME": each counted once */
 	map received; /* "PO:LINE" -> what receipts received of it (in `drawn`) */
+	map notices;  /* ship notice name -> what it draws now, or cancelled */
 };
 
 static uint64_t hash(const char *s)
@@ -97,8 +103,10 @@ static void map_dispose(map *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->cap; i++)
+	for (i = 0; i < m->cap; i++) {
 		free(m->slots[i].key);
+		json_decref(m->slots[i].draws);
+	}
 	free(m->slots);
 }
 
@@ -116,6 +124,7 @@ void vault_ledger_free(vault_ledger *l)
 	map_dispose(&l->lots);
 	map_dispose(&l->drawers);
 	map_dispose(&l->received);
+	map_dispose(&l->notices);
 	free(l);
 }
 
@@ -215,15 +224,14 @@ static void add_subtier(vault_ledger *l, const vault_change_ctx *c, const char *
 	}
 }
 
-static void add_asn(vault_ledger *l, const vault_change_ctx *c, const char *path, json_t *rec)
+/* Notice `s` draws `packages` now (each package's lot and quantity). */
+static void notice_draws(vault_ledger *l, const vault_change_ctx *c, const char *path, slot *s,
+			 json_t *packages)
 {
-	const char *name = vault_rules__str(rec, "asn");
 	json_t *p;
 	size_t i;
 
-	if (!*name || counted(l, "asn", name))
-		return;
-	json_array_foreach(json_object_get(rec, "packages"), i, p) {
+	json_array_foreach(packages, i, p) {
 		const char *lot = json_string_value(json_object_get(p, "lot"));
 		uint64_t q = qty_of(p, "qty");
 
@@ -233,61 +241,71 @@ static void add_asn(vault_ledger *l, const vault_change_ctx *c, const char *path
 		else
 			draw(l, c, path, lot, q);
 	}
+	json_decref(s->draws);
+	s->draws = json_incref(packages);
+}
+
+/* What notice `s` drew goes back to its lots: it draws nothing now. */
+static void notice_undraws(vault_ledger *l, slot *s)
+{
+	json_t *p;
+	size_t i;
+	int added;
+
+	json_array_foreach(s->draws, i, p) {
+		const char *lot = json_string_value(json_object_get(p, "lot"));
+		uint64_t q = qty_of(p, "qty");
+		slot *t;
+
+		if (!lot || !q)
+			continue;
+		t = get(&l->lots, lot, &added);
+		t->drawn -= q < t->drawn ? q : t->drawn;
+	}
+	json_decref(s->draws);
+	s->draws = NULL;
+}
+
+static void add_asn(vault_ledger *l, const vault_change_ctx *c, const char *path, json_t *rec)
+{
+	const char *name = vault_rules__str(rec, "asn");
+	int added;
+	slot *s;
+
+	if (!*name || counted(l, "asn", name))
+		return;
+	s = get(&l->notices, name, &added);
+	s->known = 1;
+	notice_draws(l, c, path, s, json_object_get(rec, "packages"));
 }
 
 /*
- * A replacement or a cancellation of notice `asn`: what the notice in
- * force before it drew goes back to its lots.  A cancellation gives back
- * what the notice in force after its commit drew (a replacement in the
- * same commit, which its check refuses, gave back the one before).
+ * A replacement or a cancellation of notice `asn`: what the notice drew
+ * as the ledger counted it, in history order, goes back to its lots (not
+ * what the replaced revision drew in its own commit's tree: the other
+ * site may have cancelled or replaced it since the two parted).  Once
+ * cancelled at either site, a notice draws nothing more: in the merged
+ * history it stays cancelled, whatever replaced it at the other.
  */
-static void undraw_notice(vault_ledger *l, const vault_change_ctx *c, const char *asn, int cancel)
-{
-	json_t *was = NULL, *p;
-	unsigned seq;
-	int cancelled, added;
-	size_t i;
-
-	if (vault_asn__in_force(&was, &seq, &cancelled, c->store, cancel ? c->tree : c->before,
-				asn) < 0 || (cancelled && !cancel)) {
-		json_decref(was);
-		return; /* its check says so */
-	}
-	json_array_foreach(json_object_get(was, "packages"), i, p) {
-		const char *lot = json_string_value(json_object_get(p, "lot"));
-		uint64_t q = qty_of(p, "qty");
-		slot *s;
-
-		if (!lot)
-			continue;
-		s = get(&l->lots, lot, &added);
-		s->drawn -= q < s->drawn ? q : s->drawn;
-	}
-	json_decref(was);
-}
-
 static void add_asn_change(vault_ledger *l, const vault_change_ctx *c, const char *path,
 			   json_t *rec, int cancel)
 {
 	const char *name = vault_rules__str(rec, "asn");
-	json_t *p;
-	size_t i;
+	int added;
+	slot *s;
 
 	if (!*name || counted(l, "path", path))
 		return;
-	undraw_notice(l, c, name, cancel);
-	if (cancel)
+	s = get(&l->notices, name, &added);
+	if (!s->known)
+		return; /* the replacement of no notice: its check says so */
+	if (s->cancelled)
 		return;
-	json_array_foreach(json_object_get(rec, "packages"), i, p) {
-		const char *lot = json_string_value(json_object_get(p, "lot"));
-		uint64_t q = qty_of(p, "qty");
-
-		if (!lot || !q)
-			c->found(c, path, "the ship notice's package %zu names no lot or no quantity"
-				 " from 1 to %llu", i + 1, QTY_MAX);
-		else
-			draw(l, c, path, lot, q);
-	}
+	notice_undraws(l, s);
+	if (cancel)
+		s->cancelled = 1;
+	else
+		notice_draws(l, c, path, s, json_object_get(rec, "packages"));
 }
 
 /* The slot of line `line` of PO `po` in `m`, or NULL (no name of ours is so long). */
@@ -411,25 +429,23 @@ static void seed_found(const vault_change_ctx *c, const char *path, const char *
 static void seed_asn(vault_ledger *l, const vault_change_ctx *c, const char *path, json_t *rec)
 {
 	const char *name = vault_rules__str(rec, "asn");
-	json_t *now = NULL, *p;
+	json_t *now = NULL;
 	unsigned seq;
-	int cancelled;
-	size_t i;
+	int cancelled, added;
+	slot *s;
 
-	(void)path;
 	if (!*name || counted(l, "asn", name))
 		return;
-	if (vault_asn__in_force(&now, &seq, &cancelled, c->store, c->tree, name) < 0 || cancelled) {
+	if (vault_asn__in_force(&now, &seq, &cancelled, c->store, c->tree, name) < 0) {
 		json_decref(now);
 		return;
 	}
-	json_array_foreach(json_object_get(now, "packages"), i, p) {
-		const char *lot = json_string_value(json_object_get(p, "lot"));
-		uint64_t q = qty_of(p, "qty");
-
-		if (lot && q)
-			draw(l, c, path, lot, q);
-	}
+	s = get(&l->notices, name, &added);
+	s->known = 1;
+	if (cancelled)
+		s->cancelled = 1;
+	else
+		notice_draws(l, c, path, s, json_object_get(now, "packages"));
 	json_decref(now);
 }
 

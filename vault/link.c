@@ -142,38 +142,6 @@ done:
 }
 
 /*
- * Whether organization `org` may see the revision in folder `revdir` of
- * `tree`: its own organization's, or released to it.
- */
-static int visible_to(const vault_change_ctx *c, const char *revdir, const char *org)
-{
-	char path[VAULT_PATH_MAX * 2 + 32], *data = NULL;
-	vault_revision r;
-	vault_release rel;
-	size_t len, i;
-	int yes = 0;
-
-	if (vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RECORD_FILE, revdir) < 0)
-		return 0;
-	if (vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
-	    vault_record__revision_parse(&r, data, len) == 0) {
-		yes = r.org && strcmp(r.org, org) == 0;
-		vault_revision_dispose(&r);
-	}
-	free(data);
-	data = NULL;
-	if (!yes && vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RELEASE_FILE, revdir) == 0 &&
-	    vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
-	    vault_record__release_parse(&rel, data, len) == 0) {
-		for (i = 0; i < rel.nto && !yes; i++)
-			yes = strcmp(rel.to[i], org) == 0;
-		vault_record__release_dispose(&rel);
-	}
-	free(data);
-	return yes;
-}
-
-/*
  * An added docs/.../<DOC>/<REV>/links/<kind>-<target>.json: the record
  * names the path it sits at, the signer as linked_by and the commit's
  * time; the revision is recorded (before or by this commit); the PO or
@@ -187,7 +155,9 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 	const char *rest, *kind, *target, *by, *at, *rdoc, *rrev;
 	vault_enc er, et;
 	json_t *rec = NULL, *owner = NULL;
+	char marking[32];
 	size_t k;
+	int seen;
 
 	vault_rules__require(c, path, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_SUPPLIER,
 			     "attach documents");
@@ -226,9 +196,11 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the linked revision '%s@%s' has no record", rdoc, rrev);
 	/* a supplier attaches what it may see */
 	else if (vault_rules__lacks(c, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY) &&
-		 !visible_to(c, revdir, c->who->org))
-		c->found(c, path, "user '%s' of '%s' attaches '%s@%s', neither its organization's"
-			 " nor released to it", c->who->name, c->who->org, rdoc, rrev);
+		 (seen = vault_rules__visible(marking, c, revdir, c->who)) != 1)
+		c->found(c, path, seen ? "user '%s' of '%s' attaches '%s@%s', marked %s, without an "
+			 "attestation covering it" : "user '%s' of '%s' attaches '%s@%s', neither its "
+			 "organization's nor released to it%s", c->who->name, c->who->org, rdoc, rrev,
+			 seen ? marking : "");
 	if (c->who && strcmp(by, c->who->name) != 0)
 		c->found(c, path, "the link names '%s' as its author, but '%s' signed the commit", by,
 			 c->who->name);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "marking.h"
 #include "record.h"
 #include "rules.h"
 #include "user.h"
@@ -219,4 +220,45 @@ void vault_rules__each_revision(const vault_change_ctx *c, const git_tree *tree,
 	}
 	git_tree_free(t);
 	git_tree_entry_free(te);
+}
+
+/* rules.h: the read rule of a supplier (its own, released to it, marked and covered). */
+int vault_rules__visible(char marking[32], const vault_change_ctx *c, const char *revdir,
+			 const vault_user *u)
+{
+	const char *org = u->org;
+	char day[16];
+	int ok = 0;
+	char path[VAULT_PATH_MAX * 2 + 32], *data = NULL;
+	vault_revision r;
+	vault_release rel;
+	size_t len, i;
+	int yes = 0;
+
+	if (vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RECORD_FILE, revdir) < 0)
+		return 0;
+	if (vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
+	    vault_record__revision_parse(&r, data, len) == 0) {
+		yes = r.org && strcmp(r.org, org) == 0;
+		vault_revision_dispose(&r);
+	}
+	free(data);
+	data = NULL;
+	if (!yes && vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RELEASE_FILE, revdir) == 0 &&
+	    vault_store__read_path(&data, &len, c->store, c->tree, path) == 0 &&
+	    vault_record__release_parse(&rel, data, len) == 0) {
+		for (i = 0; i < rel.nto && !yes; i++)
+			yes = strcmp(rel.to[i], org) == 0;
+		vault_marking__today(day, sizeof(day), c->time);
+		if (yes && rel.marking &&
+		    (vault_marking__check(rel.marking) < 0 ||
+		     vault_marking__covers(&ok, c->store, c->before ? c->before : c->tree, u,
+					   rel.marking, day) < 0 || !ok)) {
+			vault__fmt_message(marking, 32, "%s", rel.marking);
+			yes = 2;
+		}
+		vault_record__release_dispose(&rel);
+	}
+	free(data);
+	return yes;
 }

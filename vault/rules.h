@@ -155,4 +155,14 @@ typedef void (*vault_revision_cb)(const vault_change_ctx *c, const vault_revisio
 void vault_rules__each_revision(const vault_change_ctx *c, const git_tree *tree, const char *doc,
 				vault_revision_cb cb, void *payload);
 
+/*
+ * Whether supplier user `u` may see the revision in folder `revdir` of
+ * c->tree: 1 when its own organization's, or released to it; 0 when not;
+ * 2 when released to it marked, but none of its attestations before the
+ * commit covers the marking on the commit's day (the marking into
+ * `marking`).  The read rule (index.c, marking.c), as history checks it.
+ */
+int vault_rules__visible(char marking[32], const vault_change_ctx *c, const char *revdir,
+			 const vault_user *u);
+
 #endif
