@@ -25,6 +25,10 @@ LIBS = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null)
 ifeq ($(SAN),1)
 B = build/asan
 OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# libqpdf, loaded on first use, throws C++ exceptions; ASan's __cxa_throw
+# interceptor works only if libstdc++ is mapped at start (google/sanitizers
+# issue 934), so the sanitizer build links it whatever the linker's default
+LIBS += -Wl,--push-state,--no-as-needed -lstdc++ -Wl,--pop-state
 else ifeq ($(FUZZ),1)
 B = build/fuzz-clang
 CC = clang

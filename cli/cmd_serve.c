@@ -275,9 +275,13 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 					       cli_opt_value(cmd, a, "socket-group"));
 		group = g->gr_gid;
 	}
-	/* libmicrohttpd is loaded on first use (lazy.h): here, before anything
-	 * is started, so that a missing one is one line and nothing to undo */
-	if (vault_mhd__load() < 0) {
+	/* the libraries loaded on first use (lazy.h) that serve will need:
+	 * here, before anything is started and before privileges are dropped,
+	 * so that a missing one is one line and nothing to undo, not a
+	 * refused upload or login later (libqpdf: uploads; libfido2:
+	 * the portal's passkeys) */
+	if (vault_mhd__load() < 0 || vault_qpdf__load() < 0 ||
+	    (origin && vault_fido2__load() < 0)) {
 		fprintf(stderr, "qvault: %s\n", vault_error_message());
 		return EXIT_ERROR;
 	}

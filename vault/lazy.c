@@ -106,14 +106,14 @@ int vault_mhd__load(void)
 	return loaded(&mhd_lib);
 }
 
-/* ---- libfido2 and libcbor (Debian 12: libfido2-1, libcbor0.8) ------------------------ */
+/* ---- libfido2 and the libcbor it links (Debian 12: libfido2-1, libcbor0.8) ------------ */
 
 static library fido2_lib = { PTHREAD_ONCE_INIT, 0, "" };
 
 static void fido2_open(void)
 {
-	static const char fido2[] = "libfido2.so.1", cbor[] = "libcbor.so.0.8";
-	void *h = open_library(&fido2_lib, fido2), *c;
+	static const char fido2[] = "libfido2.so.1";
+	void *h = open_library(&fido2_lib, fido2);
 
 	if (!h)
 		return;
@@ -122,10 +122,10 @@ static void fido2_open(void)
 		return;
 	VAULT_FIDO2_FUNCTIONS(ONE)
 #undef ONE
-	if ((c = open_library(&fido2_lib, cbor)) == NULL)
-		return;
+	/* libcbor through libfido2's handle (dlsym searches its dependencies):
+	 * the very copy libfido2 uses */
 #define ONE(f)                                                                                \
-	if (symbol(&fido2_lib, &vault_fido2.f, sizeof(vault_fido2.f), c, cbor, #f) < 0)      \
+	if (symbol(&fido2_lib, &vault_fido2.f, sizeof(vault_fido2.f), h, fido2, #f) < 0)     \
 		return;
 	VAULT_CBOR_FUNCTIONS(ONE)
 #undef ONE

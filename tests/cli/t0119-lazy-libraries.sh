@@ -11,12 +11,12 @@ vault_v sam:acme
 make_pdf a.pdf A
 make_text c.csv
 
-if command -v ldd > /dev/null; then
-	ldd "$QVAULT" > ldd.txt
+# ldd of the binary itself (not of a wrapper, as make stress runs it)
+if command -v ldd > /dev/null && ldd "$QVAULT" > ldd.txt 2>&1 && grep -q libgit2 ldd.txt; then
 	check "the binary does not link libqpdf, libmicrohttpd, libfido2, libcbor or GnuTLS" \
 		sh -c '! grep -E "libqpdf|libmicrohttpd|libfido2|libcbor|libgnutls" ldd.txt'
 else
-	_skip "no ldd"
+	_skip "no ldd, or \$QVAULT is not the binary"
 fi
 
 # what the dynamic loader opened, as it reports it (LD_DEBUG=files)
@@ -33,7 +33,7 @@ check "  and the drawing is stored" sh -c 'q cat DWG-1 | cmp -s - a.pdf'
 # a library of the right name without the functions: a real shared object
 # (zlib's) in the loader's path first
 mkdir fake
-zlib=$(ldd "$QVAULT" | sed -n 's/.*libz\.so\.1 => \([^ ]*\).*/\1/p')
+zlib=$(ldd "$QVAULT" 2> /dev/null | sed -n 's/.*libz\.so\.1 => \([^ ]*\).*/\1/p')
 if [ -f "$zlib" ]; then
 	cp "$zlib" fake/libqpdf.so.29
 	cp "$zlib" fake/libmicrohttpd.so.12
