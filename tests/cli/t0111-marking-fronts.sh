@@ -72,6 +72,9 @@ check "  the signed release record holds them, written for bea by the server" sh
 	git -C v log -1 --format=%B | grep -q "^Qvault-On-Behalf-Of: bea"'
 check "  and show says it" sh -c 'q --key bea.pem show DWG-X@A | grep -q "marking  ITAR, under 22 CFR 125.4(b)(9)"'
 q --key bea.pem po add PO-1 --supplier acme --line "PN-1:5:DWG-X@A" --line "PN-2:5:DWG-1@A" > /dev/null
+q --key sam.pem ack DWG-X@A > /dev/null
+q --key eve.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 > /dev/null
+q --key bea.pem link DWG-X@A --lot L-1 > /dev/null
 
 # ---- eve (acme, no attestation) sees nothing of DWG-X through the API -------------
 # absent DESC PATH TOKEN: PATH answers 404 exactly as its DWG-NONE does
@@ -99,6 +102,16 @@ absent "  GET documents/DWG-X/A/files/1 (the download)" documents/DWG-X/A/files/
 absent "  GET documents/DWG-X/A/acks" documents/DWG-X/A/acks "$EVE"
 absent "  GET documents/DWG-X/A/trace" documents/DWG-X/A/trace "$EVE"
 lacks "  GET inbox: nothing of DWG-X to acknowledge" inbox "$EVE"
+lacks "  GET events (the change feed): not its release, nor sam's acknowledgment of it" events "$EVE"
+lacks "  GET pos/PO-1/acks: no acknowledgment of it" pos/PO-1/acks "$EVE"
+check "  GET lots/L-1: no document attached, no acknowledgment; the PO line names DWG-X@A" sh -c "
+	curl -sf -H 'Authorization: Bearer $EVE' '${URL}lots/L-1' > l.json &&
+	jq -e '.documents == [] and .acknowledgment == null and .po_line.doc == \"DWG-X\"' l.json > /dev/null &&
+	! grep -q 'ITAR\\|itar.pdf\\|sam' l.json"
+check "  GET pos/PO-1/trace: its lines, no document and no acknowledgment of DWG-X" sh -c "
+	curl -sf -H 'Authorization: Bearer $EVE' '${URL}pos/PO-1/trace' > t.json &&
+	jq -e '(.documents | map(.doc) | index(\"DWG-X\")) == null and
+		(.acknowledgments | map(.doc) | index(\"DWG-X\")) == null' t.json > /dev/null"
 lacks "  GET audit: nothing of DWG-X" audit "$EVE"
 check "  GET pos/PO-1: the line names DWG-X@A (the order, decided before), nothing more" sh -c "
 	curl -sf -H 'Authorization: Bearer $EVE' '${URL}pos/PO-1' > po.json &&
@@ -210,7 +223,7 @@ openapi_check "every answer of the API as schemas/openapi.json says"
 if /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
 	WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
 	ORIGIN=http://localhost:8443
-	portal_users pat:acme:supplier pia:acme:supplier
+	portal_users pat:acme:supplier pia:acme:supplier bob:owner:buyer
 	q --key "$TMP/admin.pem" user attest pat --attestation us-person --expires "$LATER" > /dev/null
 	before=$(entries)
 	login pat 1
@@ -228,6 +241,17 @@ if /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
 		web 200 GET documents/DWG-1/A && ! grep -q DWG-X body.json'
 	check "  the PO page names DWG-X@A on its line only, nothing of the revision" evalq '
 		web 200 GET pos/PO-1 && grep -q "DWG-X" body.json && ! grep -q "ITAR\|itar.pdf" body.json'
+	login bob 1
+	# prelease STATUS TO MARKING: the portal's release form, as the page posts it
+	prelease() { web "$1" POST release -F doc=DWG-P -F rev=A -F type=drawing -F "to=$2" \
+		-F "marking=$3" -F "licence=LIC-9" -F "file=@itar.pdf"; }
+	before_rel=$(git -C v rev-parse HEAD)
+	check "portal: bob's release form, ITAR to zenith: refused (403), the reason on the page" evalq "
+		prelease 403 zenith ITAR &&
+		grep -q 'organization &#39;zenith&#39; holds no attestation in force that clears ITAR' body.json &&
+		[ \$(git -C v rev-parse HEAD) = $before_rel ]"
+	check "  to acme: released, marked, under its licence" evalq "
+		prelease 303 acme ITAR && q --key bea.pem show DWG-P@A | grep -q 'marking  ITAR, under LIC-9'"
 	serves_stop
 	SERVES=
 else
