@@ -24,11 +24,11 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "attest.h"
 #include "common.h"
 #include "error.h"
 #include "exists.h"
 #include "kind.h"
-#include "marking.h"
 #include "portal.h"
 #include "record.h"
 #include "rules.h"
@@ -66,7 +66,7 @@
 	VAULT_INDEX_CURRENT("r") ") x WHERE x.due" cmp " ORDER BY x.due, x.revision"
 
 /*
- * The attestations (temp.attestations, vault_marking__attestations) whose
+ * The attestations (temp.attestations, vault_attest__list) whose
  * latest expiry is `cmp`: a subject's attestation renewed by a later
  * record is no gap.  Of the organization ?1 (NULL: all); a supplier (?3)
  * sees its organization's own, never its co-workers' (who holds a
@@ -504,7 +504,7 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_da
 	if ((error = vault_index__stmt(&a.waiver, v->index, SQL_WAIVER)) < 0 ||
 	    (error = window_of(&w, v, expiry_days, (int64_t)time(NULL))) < 0 ||
 	    (error = vault_store__head_tree(&tree, v->store)) < 0 ||
-	    (error = vault_marking__attestations(v, tree)) < 0)
+	    (error = vault_attest__list(v, tree)) < 0)
 		goto done;
 	today(a.today, (int64_t)time(NULL));
 	error = each_row(v, org, own, (int64_t)time(NULL) - (int64_t)ack_days * 86400, &w,
@@ -653,7 +653,7 @@ int vault_audit_waive(vault *v, const char *id, const char *reason, const char *
 	/* quality sees every gap; a release not acknowledged is one at any limit,
 	 * an expiry or review coming is one within the window in force */
 	if ((error = window_of(&w, v, -1, t.now)) < 0 ||
-	    (error = vault_marking__attestations(v, t.root)) < 0 ||
+	    (error = vault_attest__list(v, t.root)) < 0 ||
 	    (error = each_row(v, NULL, NULL, t.now, &w, find_row, &f)) < 0)
 		goto done;
 	if (f.kind < 0) {

@@ -30,9 +30,9 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "attest.h"
 #include "common.h"
 #include "error.h"
-#include "marking.h"
 #include "portal.h"
 #include "user.h"
 #include "util.h"
@@ -163,7 +163,7 @@
 	VAULT_INDEX_CURRENT("r") ") x WHERE x.due <= date(?2, 'unixepoch', '+' || ?4 || ' days')"
 
 /*
- * the attestations (temp.attestations, vault_marking__attestations) whose
+ * the attestations (temp.attestations, vault_attest__list) whose
  * latest expiry falls within ?4 days or has passed, `which` of them: due
  * from the window's start (or their recording, when later); the subject
  * "user NAME: WHAT" or "org NAME: WHAT"
@@ -317,7 +317,7 @@ int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned day
 	    /* the attestations, from the tree (the index has none) */
 	    (error = vault__need_store(v)) < 0 ||
 	    (error = vault_store__head_tree(&tree, v->store)) < 0 ||
-	    (error = vault_marking__attestations(v, tree)) < 0) {
+	    (error = vault_attest__list(v, tree)) < 0) {
 		git_tree_free(tree);
 		json_decref(items);
 		return error;

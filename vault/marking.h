@@ -74,18 +74,6 @@ int vault_marking__covers(int *ok, vault_store *s, const git_tree *tree, const v
 int vault_marking__refresh(vault *v, const vault_user *u, const char *scope,
 			   const git_tree *tree);
 
-/*
- * Every attestation of `tree` into the index's temp.attestations, for
- * the reads that list their expiry (audit, the inbox): one row a record,
- * (subject "user" or "org", name, org: the user's organization or the
- * organization itself, what: the attestation, "licence COVERS" for a
- * licence, expires, attested_at).  A user's of a user no longer
- * registered or revoked is left out; so is a record that does not parse
- * (verify finds it).  Every record counts until its day (marking.h): the
- * latest expiry of a subject's (name, what) is the one in force.
- */
-int vault_marking__attestations(vault *v, const git_tree *tree);
-
 /* Today (UTC) as YYYY-MM-DD into `day` (11 bytes at least). */
 void vault_marking__today(char *day, size_t size, int64_t now);
 
