@@ -472,6 +472,8 @@ static enum MHD_Result release_form(serve_req *q, unsigned status, const char *w
 	h_input(&h, q, "reason", "Why (what changed, the ECN)", "text", 0);
 	h_input(&h, q, "effective", "Effective from", "date", 0);
 	h_input(&h, q, "review_by", "Due for review by", "date", 0);
+	h_input(&h, q, "marking", "Export control marking (ITAR, EAR:ECCN, EAR99 or CUI)", "text", 0);
+	h_input(&h, q, "licence", "Licence or exemption it moves under", "text", 0);
 	h_input(&h, q, "file", "File", "file", 1);
 	h_raw(&h, "<fieldset><legend>Release to</legend>");
 	/* each supplier organization once, by its users */
@@ -541,12 +543,13 @@ enum MHD_Result post_release(serve_req *q)
 				    "file and at least one organization to release it to");
 	parts = form_value(q, "part") ? json_pack("[s]", form_value(q, "part")) : NULL;
 	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s*, s:o*, s:s*, s:s*,"
-		" s:s*}",
+		" s:s*, s:s*, s:s*}",
 		"op", "release", "doc", form_value(q, "doc"), "rev", form_value(q, "rev"),
 		"name", form_value(q, "file.name"), "type", form_value(q, "type") ?
 		form_value(q, "type") : "drawing", "to", list_of(form_value(q, "to")),
 		"title", form_value(q, "title"), "parts", parts, "reason", form_value(q, "reason"),
-		"effective", form_value(q, "effective"), "review_by", form_value(q, "review_by")),
+		"effective", form_value(q, "effective"), "review_by", form_value(q, "review_by"),
+		"marking", form_value(q, "marking"), "licence", form_value(q, "licence")),
 		q->body);
 	status = (unsigned)json_integer_value(json_object_get(reply, "status"));
 	body = json_object_get(reply, "body");

@@ -206,6 +206,7 @@ static void give_back(serve_api *api, vault *v)
 	if (!v)
 		return;
 	vault_set_reader(v, NULL);
+	vault_set_journal(v, NULL, NULL);
 	pthread_mutex_lock(&api->handles_lock);
 	if (api->nhandles < sizeof(api->handles) / sizeof(api->handles[0])) {
 		api->handles[api->nhandles++] = v;
@@ -1665,6 +1666,27 @@ static void q_of(serve_req *q, serve_api *api, struct MHD_Connection *c, request
 	q->url = r->url;
 }
 
+/*
+ * A marked revision's download, journalled by the writer (vault_set_journal):
+ * this process holds no key and, as --user, may not write the journal.
+ * The writer checks the request's token or session itself and reads the
+ * revision as its user sees it.
+ */
+static int journal_by_writer(void *payload, const char *doc, const char *rev, const char *file,
+			     const char *how, char **why)
+{
+	serve_req *q = payload;
+	json_t *reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s}", "op", "journal",
+						       "doc", doc, "rev", rev, "file", file,
+						       "how", how), -1);
+	const char *error = json_string_value(json_object_get(reply, "error"));
+	int recorded = json_integer_value(json_object_get(reply, "status")) == MHD_HTTP_OK;
+
+	*why = recorded ? NULL : strdup(error ? error : "the writer did not answer");
+	json_decref(reply);
+	return recorded ? 0 : -1;
+}
+
 /* The route or page `run` answers `q`, reading as its user sees the vault. */
 static enum MHD_Result answer(serve_api *api, struct MHD_Connection *c, request *r,
 			      serve_req *q, enum MHD_Result (*run)(serve_req *q))
@@ -1675,6 +1697,7 @@ static enum MHD_Result answer(serve_api *api, struct MHD_Connection *c, request 
 		return fail(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", vault_error_message());
 	if (r->user)
 		vault_set_reader(q->v, r->user);
+	vault_set_journal(q->v, journal_by_writer, q);
 	/* a write may wait for the lock; the answer gets its own deadline */
 	set_deadline(api, c, time(NULL) + 3600);
 	answered = run(q);

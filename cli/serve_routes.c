@@ -138,7 +138,9 @@ static int verified_copy(serve_req *q, vault_revision *r, size_t i, enum MHD_Res
 {
 	int fd, error;
 
-	if ((fd = serve_cache_get(q, r->files[i].sha256)) >= 0)
+	/* a marked revision's bytes come through vault_doc_cat each time,
+	 * which journals the download first: never from the cache */
+	if (!r->marking && (fd = serve_cache_get(q, r->files[i].sha256)) >= 0)
 		return fd;
 	if ((fd = serve_scratch(q)) < 0) {
 		*answered = serve_failed(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot stage the file");
@@ -149,7 +151,8 @@ static int verified_copy(serve_req *q, vault_revision *r, size_t i, enum MHD_Res
 		*answered = serve_library_failed(q, error);
 		return -1;
 	}
-	serve_cache_put(q, r->files[i].sha256, fd, r->files[i].size);
+	if (!r->marking)
+		serve_cache_put(q, r->files[i].sha256, fd, r->files[i].size);
 	return fd;
 }
 

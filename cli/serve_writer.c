@@ -23,6 +23,9 @@
 #include "cli.h"
 #include "serve.h"
 
+/* the server key the writer signs with (serve_writer_run) */
+static const vault_key *writer_key;
+
 /* The HTTP status of a library error. */
 static int status_of(int error)
 {
@@ -346,7 +349,11 @@ static const char **string_array(const json_t *a, size_t *n)
 	return out;
 }
 
-/* "release": revision "rev" of a drawing or spec, its file `fd`, released "to" organizations (buyer). */
+/*
+ * "release": revision "rev" of a drawing or spec, its file `fd`, released
+ * "to" organizations (buyer), with its "marking" and "licence" as
+ * `qvault release --marking --licence` takes them.
+ */
 static json_t *do_release(vault *v, const char *dir, const json_t *req, int fd)
 {
 	static const field fields[] = {
@@ -354,7 +361,8 @@ static json_t *do_release(vault *v, const char *dir, const json_t *req, int fd)
 		{ "type", JSON_STRING, 1 }, { "to", JSON_ARRAY, 1 }, { "title", JSON_STRING, 0 },
 		{ "parts", JSON_ARRAY, 0 }, { "reason", JSON_STRING, 0 },
 		{ "effective", JSON_STRING, 0 }, { "expires", JSON_STRING, 0 },
-		{ "review_by", JSON_STRING, 0 }, { NULL, 0, 0 }
+		{ "review_by", JSON_STRING, 0 }, { "marking", JSON_STRING, 0 },
+		{ "licence", JSON_STRING, 0 }, { NULL, 0, 0 }
 	};
 	vault_release_options rel = { 0 };
 	vault_add_options o;
@@ -379,6 +387,8 @@ static json_t *do_release(vault *v, const char *dir, const json_t *req, int fd)
 	rel.to = to = string_array(json_object_get(req, "to"), &rel.nto);
 	rel.reason = member(req, "reason");
 	rel.effective = member(req, "effective");
+	rel.marking = member(req, "marking");
+	rel.licence = member(req, "licence");
 	error = vault_doc_release(&r, v, &o, &rel);
 	close(copy);
 	free(to);
@@ -1114,6 +1124,50 @@ static json_t *forecast_ack(vault *v, const json_t *req, const vault_signing *s)
 		failure(500, vault_error_message()) : created_text(text, 201);
 }
 
+/*
+ * "journal": the HTTP side is about to send file "file" of "doc"@"rev" (a
+ * marked revision's) for "how" ("cat", "export", "diff"): record it in the
+ * access journal first (vault_journal_download), as the request's user,
+ * through the API (a token, of either scope) or the portal (a session).
+ * The revision is read as that user sees it, so no entry names a
+ * revision, a file or a user the request could not have downloaded.
+ */
+static json_t *do_journal(vault *v, const char *dir, const json_t *req, int fd)
+{
+	static const field fields[] = {
+		{ "doc", JSON_STRING, 1 }, { "rev", JSON_STRING, 1 }, { "file", JSON_STRING, 1 },
+		{ "how", JSON_STRING, 1 }, { NULL, 0, 0 }
+	};
+	const char *token = member(req, "token"), *reason = NULL, *via = "api";
+	json_t *reply;
+	vault_user u;
+	int may_write = 0, error;
+
+	(void)dir;
+	(void)fd;
+	if ((reply = check_fields(req, fields, 1)) != NULL)
+		return reply;
+	if (json_object_get(req, "session")) {
+		if ((reply = serve_session_authorize(&u, v, req)) != NULL)
+			return reply;
+		via = "portal";
+	} else if (!token ||
+		   vault_token_check(&u, &may_write, &reason, v, token, (int64_t)time(NULL)) < 0) {
+		return failure(401, "invalid token");
+	}
+	/* read as the user reads (an admin too, whom no server acts for) */
+	vault_set_key(v, NULL);
+	vault_set_reader(v, u.name);
+	vault_user_dispose(&u);
+	error = vault_journal_download(v, via, member(req, "doc"), member(req, "rev"),
+				       member(req, "file"), member(req, "how"));
+	vault_set_reader(v, NULL);
+	vault_set_key(v, writer_key);
+	if (error < 0)
+		return failure(status_of(error), vault_error_message());
+	return json_pack("{s:i, s:{}}", "status", 200, "body");
+}
+
 /* The acts a person signs apart from the commit (vault_signing), by name. */
 static const struct {
 	const char *name;
@@ -1161,6 +1215,7 @@ static const struct {
 	{ "fai", do_fai },
 	{ "lot-add", do_lot_add },
 	{ "fai-dispose", do_fai_dispose },
+	{ "journal", do_journal },
 };
 
 static json_t *handle(vault *v, const char *dir, const char *text, size_t len, int fd)
@@ -1254,6 +1309,7 @@ int serve_writer_run(int sock, const char *dir, const char *origin, unsigned idl
 		goto done;
 	}
 	vault_set_key(v, key);
+	writer_key = key;
 	if (serve_sessions_init(dir, origin, idle) < 0)
 		goto done;
 	/* open, its index's -wal and -shm there: the HTTP side may open it

@@ -165,8 +165,9 @@ static json_t *comma_list(const char *s)
 /*
  * POST documents/{doc}/{rev}/release?to=ORG[,ORG]&name=N[&type=drawing|spec]
  * [&title=][&part=PN[,PN]][&reason=][&effective=YYYY-MM-DD][&expires=YYYY-MM-DD]
- * [&review_by=YYYY-MM-DD]: the file, as
- * `qvault release` (buyer).
+ * [&review_by=YYYY-MM-DD][&marking=ITAR|EAR:ECCN|EAR99|CUI[&licence=TEXT]]: the
+ * file, as `qvault release` (buyer); a marked release to an organization
+ * without an attestation clearing it is refused as the command refuses it.
  */
 enum MHD_Result serve_post_release(serve_req *q)
 {
@@ -176,7 +177,7 @@ enum MHD_Result serve_post_release(serve_req *q)
 		return serve_failed(q, MHD_HTTP_BAD_REQUEST, "name the organizations it goes to and "
 				    "the file (?to=ORG[,ORG]&name=N)");
 	return serve_write(q, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s*, s:o*, s:s*, s:s*,"
-					" s:s*, s:s*}",
+					" s:s*, s:s*, s:s*, s:s*}",
 					"op", "release", "doc", q->part[1], "rev", q->part[2],
 					"name", serve_query(q, "name"), "type",
 					serve_query(q, "type") ? serve_query(q, "type") : "drawing",
@@ -185,7 +186,9 @@ enum MHD_Result serve_post_release(serve_req *q)
 					"reason", serve_query(q, "reason"),
 					"effective", serve_query(q, "effective"),
 					"expires", serve_query(q, "expires"),
-					"review_by", serve_query(q, "review_by")), q->body);
+					"review_by", serve_query(q, "review_by"),
+					"marking", serve_query(q, "marking"),
+					"licence", serve_query(q, "licence")), q->body);
 }
 
 /* ---- the supplier portal -------------------------------------------------- */

@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "attest.h"
 #include "common.h"
 #include "error.h"
 #include "exists.h"
@@ -63,6 +64,20 @@
 	"  WHERE review_by IS NOT NULL UNION SELECT doc, rev FROM reviews) s" \
 	" JOIN revisions r ON r.doc = s.doc AND r.rev = s.rev WHERE ?1 IS NULL AND " \
 	VAULT_INDEX_CURRENT("r") ") x WHERE x.due" cmp " ORDER BY x.due, x.revision"
+
+/*
+ * The attestations (temp.attestations, vault_attest__list) whose
+ * latest expiry is `cmp`: a subject's attestation renewed by a later
+ * record is no gap.  Of the organization ?1 (NULL: all); a supplier (?3)
+ * sees its organization's own, never its co-workers' (who holds a
+ * U.S.-person attestation is not its to know; each sees its own in its
+ * inbox).
+ */
+#define ATTEST_ROWS(cmp) \
+	"SELECT x.subject, x.name, x.what, x.org, x.expires FROM (SELECT subject, name, what," \
+	" org, max(expires) AS expires FROM temp.attestations GROUP BY subject, name, what) x" \
+	" WHERE x.expires" cmp " AND (?1 IS NULL OR x.org = ?1)" \
+	" AND (?3 IS NULL OR x.subject = 'org') ORDER BY x.expires, x.subject, x.name, x.what"
 
 /* The gap queries: each row is one gap, its columns the records involved. */
 static const struct {
@@ -169,6 +184,12 @@ static const struct {
 	  " AND (?1 IS NULL OR l.supplier = ?1) AND " VAULT_INDEX_VISIBLE("r", "?3") ")"
 	  " x WHERE x.used < '9999-12-31' ORDER BY x.c, x.lot",
 	  { "certificate", "lot", "used", "expires", "supplier" }, { "certificate", "lot" }, -1, 0, 0 },
+	{ "attestation-expired", "attestation (export control) past its expiry date, not renewed",
+	  ATTEST_ROWS(" < ?4"), { "subject", "name", "attestation", "org", "expires" },
+	  { "subject", "name", "attestation", "expires" }, -1, 0, 0 },
+	{ "attestation-expiring", "attestation (export control) expires within the window",
+	  ATTEST_ROWS(" BETWEEN ?4 AND ?5"), { "subject", "name", "attestation", "org", "expires" },
+	  { "subject", "name", "attestation", "expires" }, -1, 1, 0 },
 	{ "review-overdue", "controlled document past its review date",
 	  REVIEW_ROWS(" < ?4"), { "revision", "type", "review_by" },
 	  { "revision", "review_by" }, -1, 0, 0 },
@@ -463,6 +484,7 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_da
 		     vault_gap_cb cb, void *payload)
 {
 	audit_ctx a = { v, NULL, "", cb, payload, json_array() };
+	git_tree *tree = NULL;
 	char *own = NULL;
 	window w;
 	size_t i;
@@ -480,7 +502,9 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_da
 	if (!own && org && (error = vault__org_exists(v, org)) < 0)
 		goto done;
 	if ((error = vault_index__stmt(&a.waiver, v->index, SQL_WAIVER)) < 0 ||
-	    (error = window_of(&w, v, expiry_days, (int64_t)time(NULL))) < 0)
+	    (error = window_of(&w, v, expiry_days, (int64_t)time(NULL))) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0 ||
+	    (error = vault_attest__list(v, tree)) < 0)
 		goto done;
 	today(a.today, (int64_t)time(NULL));
 	error = each_row(v, org, own, (int64_t)time(NULL) - (int64_t)ack_days * 86400, &w,
@@ -489,6 +513,7 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_da
 		error = emit(&a, json_array_get(a.waived, i));
 done:
 	json_decref(a.waived);
+	git_tree_free(tree);
 	free(own);
 	return error;
 }
@@ -628,6 +653,7 @@ int vault_audit_waive(vault *v, const char *id, const char *reason, const char *
 	/* quality sees every gap; a release not acknowledged is one at any limit,
 	 * an expiry or review coming is one within the window in force */
 	if ((error = window_of(&w, v, -1, t.now)) < 0 ||
+	    (error = vault_attest__list(v, t.root)) < 0 ||
 	    (error = each_row(v, NULL, NULL, t.now, &w, find_row, &f)) < 0)
 		goto done;
 	if (f.kind < 0) {

@@ -30,6 +30,9 @@ struct vault {
 	char *reader;           /* the user reads answer for, with no key (qvault serve) */
 	char via[VAULT_NAME_MAX + 1]; /* set by vault__whoami: the server user acting */
 	const char *journal_how; /* what a download is for the access journal (NULL: "cat") */
+	const char *journal_via; /* the front end a download came through, when not this process's */
+	vault_journal_cb journal_cb; /* who records the journal's entries (NULL: this handle) */
+	void *journal_payload;
 	vault__meter progress;     /* how far long work got, for the caller */
 	/* the rules of history, held against each new commit before it is
 	 * published (verify.c's, handed down so the commit path does not

@@ -14,7 +14,8 @@
  * certificates and approvals expiring within the window (git config
  * qvault.expiryDays) or expired; the buying side's (buyer, quality) every
  * organization's such, and the controlled documents due for review
- * within the window or overdue.  Each action leaves the inbox when the record that
+ * within the window or overdue; each user's own attestations (export
+ * control) expiring or expired, and an admin's every one's.  Each action leaves the inbox when the record that
  * answers it is written: nothing is marked done by hand.
  *
  * One SQL statement, the UNION of the parts the user's roles call for,
@@ -29,6 +30,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "attest.h"
 #include "common.h"
 #include "error.h"
 #include "portal.h"
@@ -39,7 +41,8 @@
  * Each part selects: action, subject, org, po (may be NULL), since (Unix
  * time the action became due), detail (may be NULL).  ?1 is the
  * supplier's organization (NULL on the buying side), ?2 now, ?3 now less
- * `days` days, ?4 the expiry window in days (git config qvault.expiryDays).
+ * `days` days, ?4 the expiry window in days (git config qvault.expiryDays),
+ * ?5 the user's name.
  */
 
 /* the latest answer to line `l` of its PO that carries a promise (LATEST_ACK of orders.c) */
@@ -159,6 +162,21 @@
 	" JOIN revisions r ON r.doc = s.doc AND r.rev = s.rev WHERE ?1 IS NULL AND " \
 	VAULT_INDEX_CURRENT("r") ") x WHERE x.due <= date(?2, 'unixepoch', '+' || ?4 || ' days')"
 
+/*
+ * the attestations (temp.attestations, vault_attest__list) whose
+ * latest expiry falls within ?4 days or has passed, `which` of them: due
+ * from the window's start (or their recording, when later); the subject
+ * "user NAME: WHAT" or "org NAME: WHAT"
+ */
+#define ATTESTATION_DUE(action, which) \
+	"SELECT '" action "', x.subject || ' ' || x.name || ': ' || x.what, x.org, NULL," \
+	" max(CAST(strftime('%s', x.attested_at) AS INTEGER)," \
+	"  CAST(strftime('%s', x.expires, '-' || ?4 || ' days') AS INTEGER))," \
+	" CASE WHEN x.expires < date(?2, 'unixepoch') THEN 'expired ' ELSE 'expires ' END" \
+	" || x.expires FROM (SELECT subject, name, what, org, max(expires) AS expires," \
+	" max(attested_at) AS attested_at FROM temp.attestations GROUP BY subject, name, what) x" \
+	" WHERE x.expires <= date(?2, 'unixepoch', '+' || ?4 || ' days') AND " which
+
 static const struct part {
 	const char *action;
 	const char *what;
@@ -191,6 +209,11 @@ static const struct part {
 	  VAULT_ROLE_SUPPLIER, EXPIRING("renew-certificate", ITS_OWN) },
 	{ "chase-certificate", "a certificate or approval expires: get its renewal",
 	  VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY, EXPIRING("chase-certificate", EVERY_ONE) },
+	{ "attestation-expires", "your attestation (export control) expires: ask an admin to record its renewal",
+	  VAULT_ROLE_SUPPLIER | VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY | VAULT_ROLE_AUDITOR |
+	  VAULT_ROLE_ADMIN, ATTESTATION_DUE("attestation-expires", "x.subject = 'user' AND x.name = ?5") },
+	{ "renew-attestation", "an attestation (export control) expires: record its renewal (qvault user attest, org attest)",
+	  VAULT_ROLE_ADMIN, ATTESTATION_DUE("renew-attestation", "?1 IS NULL") },
 	{ "review-document", "the document is due for review: review it (qvault review) or release its next revision",
 	  VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY, REVIEW_DUE("review-document") },
 	{ "chase-po", "the supplier has not answered the PO (or its change)",
@@ -284,12 +307,18 @@ int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned day
 	sqlite3 *db = vault_index__db(v->index);
 	sqlite3_stmt *st = NULL;
 	json_t *items = json_array();
+	git_tree *tree = NULL;
 	unsigned window;
 	char *sql;
 	int rc, error = 0;
 
 	*out = NULL;
-	if ((error = vault__expiry_days(&window, v)) < 0) {
+	if ((error = vault__expiry_days(&window, v)) < 0 ||
+	    /* the attestations, from the tree (the index has none) */
+	    (error = vault__need_store(v)) < 0 ||
+	    (error = vault_store__head_tree(&tree, v->store)) < 0 ||
+	    (error = vault_attest__list(v, tree)) < 0) {
+		git_tree_free(tree);
 		json_decref(items);
 		return error;
 	}
@@ -303,6 +332,7 @@ int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned day
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int64(st, 3, now - (int64_t)days * 86400);
 		sqlite3_bind_int64(st, 4, window);
+		sqlite3_bind_text(st, 5, u->name, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			json_array_append_new(items, item_of(st, now));
 		if (rc != SQLITE_DONE) {
@@ -315,6 +345,7 @@ int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned day
 done:
 	sqlite3_finalize(st);
 	free(sql);
+	git_tree_free(tree);
 	json_decref(items);
 	return error;
 }

@@ -185,7 +185,13 @@ opened:
 	/* the export-control markings this connection's viewer is cleared
 	 * for (marking.c fills it for each read; empty: none) */
 	if ((error = exec(idx, "CREATE TEMP TABLE IF NOT EXISTS cleared"
-			       " (marking TEXT PRIMARY KEY) WITHOUT ROWID")) < 0)
+			       " (marking TEXT PRIMARY KEY) WITHOUT ROWID")) < 0 ||
+	    /* the attestations and their expiry, for audit and the inbox
+	     * (marking.c fills it from the tree for each such read) */
+	    (error = exec(idx, "CREATE TEMP TABLE IF NOT EXISTS attestations"
+			       " (subject TEXT NOT NULL, name TEXT NOT NULL, org TEXT NOT NULL,"
+			       " what TEXT NOT NULL, expires TEXT NOT NULL,"
+			       " attested_at TEXT NOT NULL)")) < 0)
 		goto fail;
 	*out = idx;
 	return 0;

@@ -19,6 +19,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "index.h"
 #include "sign.h"
 #include "user.h"
 #include "util.h"
@@ -119,6 +120,20 @@ int vault_journal__record(vault *v, const char *doc, const char *rev, const char
 	int fd = -1, error;
 
 	memset(&u, 0, sizeof(u));
+	if (v->journal_cb) {
+		char *why = NULL;
+
+		/* handed to the process that holds the key (vault_set_journal) */
+		if (v->journal_cb(v->journal_payload, doc, rev, file, how, &why) == 0) {
+			free(why);
+			return 0;
+		}
+		error = vault_error__set(VAULT_EDENIED,
+			"'%s@%s' is marked %s and its download cannot be journalled: %s",
+			doc, rev, marking, why ? why : "the journal's writer did not record it");
+		free(why);
+		return error;
+	}
 	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
 	if (v->key || v->reader) {
@@ -146,7 +161,8 @@ int vault_journal__record(vault *v, const char *doc, const char *rev, const char
 	root = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s}",
 			 "seq", (json_int_t)(seq + 1), "prev", prev, "at", when,
 			 "user", u.name, "org", u.org,
-			 "via", v->reader ? "server" : v->on_behalf ? "shell" : "cli",
+			 "via", v->journal_via ? v->journal_via : v->reader ? "server" :
+				v->on_behalf ? "shell" : "cli",
 			 "server", v->on_behalf && v->via[0] ? v->via : NULL,
 			 "how", how, "doc", doc, "rev", rev, "file", file, "sha256", sha256,
 			 "marking", marking);
@@ -282,6 +298,48 @@ int vault_journal__check(size_t *entries, char *head, vault *v, const git_tree *
 	free(server);
 	fclose(f);
 	return 0;
+}
+
+void vault_set_journal(vault *v, vault_journal_cb record, void *payload)
+{
+	v->journal_cb = record;
+	v->journal_payload = record ? payload : NULL;
+}
+
+int vault_journal_download(vault *v, const char *via, const char *doc, const char *rev,
+			   const char *file, const char *how)
+{
+	vault_revision seen;
+	char *org = NULL;
+	size_t i;
+	int error;
+
+	if (!via || !doc || !rev || !file || !how)
+		return vault_error__set(VAULT_EINVALID, "a download names its front end, "
+					"revision, file and use");
+	if (strcmp(how, "cat") != 0 && strcmp(how, "export") != 0 && strcmp(how, "diff") != 0)
+		return vault_error__set(VAULT_EINVALID, "'%s' is no use of a download (cat, "
+					"export, diff)", how);
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	error = vault_index__get(&seen, v->index, doc, rev, org);
+	free(org);
+	if (error < 0)
+		return error;
+	for (i = 0; i < seen.nfiles && strcmp(seen.files[i].name, file) != 0; i++)
+		;
+	if (i == seen.nfiles)
+		error = vault_error__set(VAULT_ENOTFOUND, "'%s@%s' has no file '%s'", doc, rev,
+					 file);
+	else if (seen.marking) {
+		/* the entry says the front end, not this process */
+		v->journal_via = via;
+		error = vault_journal__record(v, doc, rev, file, seen.files[i].sha256,
+					      seen.marking, how);
+		v->journal_via = NULL;
+	}
+	vault_revision_dispose(&seen);
+	return error;
 }
 
 int vault_journal_export(vault *v, int fd)

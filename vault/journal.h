@@ -10,8 +10,11 @@
  *
  * ENTRY compact JSON: {"seq": N (from 1), "prev": SHA-256 hex of the line
  * before (without its LF; 64 zeros for the first), "at": time, "user",
- * "org", "via": "cli" | "shell" (qvault shell) | "server" (qvault serve:
- * API, portal), "server": the server user acting (shell) or null, "how":
+ * "org", "via": the front end, "cli" | "shell" (qvault shell, and so
+ * --remote) | "api" | "portal" (qvault serve: its writer writes the entry
+ * the HTTP side hands it, vault_set_journal, as the side that parses HTTP
+ * holds no key; "server": an entry of a qvault that wrote it in the HTTP
+ * side), "server": the server user acting (shell) or null, "how":
  * "cat" | "export" | "diff" (a text file's lines shown), "doc", "rev", "file", "sha256", "marking"}.  SIG is the
  * base64 of the SSHSIG (namespace qvault-journal) of ENTRY's bytes by the
  * vault's server key (qvault/server.pem, user qvault-server), its armor

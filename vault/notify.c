@@ -68,6 +68,8 @@ static const struct {
 	{ "renew-certificate", "qvault add RENEWED.pdf --doc DOC --type TYPE --expires YYYY-MM-DD   (the next revision of S)" },
 	{ "chase-certificate", "qvault show S" },
 	{ "review-document", "qvault review S --next YYYY-MM-DD   (or release its next revision)" },
+	{ "attestation-expires", "ask an admin to record its renewal: qvault user attest NAME --attestation WHAT --expires YYYY-MM-DD" },
+	{ "renew-attestation", "qvault user attest NAME (org attest ORG) --attestation WHAT --expires YYYY-MM-DD   (S)" },
 };
 
 /* `s` (at most `max` bytes, not cut inside a UTF-8 character), each control byte '?'. */

@@ -297,6 +297,33 @@ int vault_version(vault *v, char out[41]);
 void vault_set_reader(vault *v, const char *user);
 
 /*
+ * Journal the downloads of marked revisions read through `v` by `record`
+ * rather than by writing qvault/journal here: a front end whose process
+ * may neither sign nor write (qvault serve's HTTP side, as --user without
+ * the server key) hands each entry to the process that may (its writer).
+ * Before a marked file's first byte goes out, `v` calls record(payload,
+ * DOC, REV, FILE, HOW) (HOW "cat", "export" or "diff"): 0 once the entry
+ * is recorded; else the download is refused, with the one-line reason it
+ * sets in *why (malloc'd, taken over; may stay NULL).  `record` NULL: `v`
+ * writes the journal itself again.
+ */
+typedef int (*vault_journal_cb)(void *payload, const char *doc, const char *rev,
+				const char *file, const char *how, char **why);
+void vault_set_journal(vault *v, vault_journal_cb record, void *payload);
+
+/*
+ * Record in the access journal that the user `v` reads as
+ * (vault_set_reader; the key qvault/server.pem signs) downloads file `file` of
+ * DOC@REV by `how` ("cat", "export", "diff") through the front end `via`
+ * ("api", "portal"): what a vault_journal_cb's writer does with what it
+ * is handed.  The revision is read as that user sees it: one it may not
+ * see is no revision (VAULT_ENOTFOUND), a name it has no file of is no
+ * file; an unmarked one records nothing.
+ */
+int vault_journal_download(vault *v, const char *via, const char *doc, const char *rev,
+			   const char *file, const char *how);
+
+/*
  * Who may see what.  Every read below answers for the acting viewer: the
  * user of the key set (or the user a server key acts for).  With no key,
  * or a user holding any role but supplier alone (admin, buyer, quality,

@@ -55,9 +55,9 @@ check "  through qvault shell: via shell, the server acting" sh -c '
 if command -v curl > /dev/null; then
 	SAM=$(tok --user sam)
 	serve_start
-	check "  through the API: via server" sh -c "
+	check "  through the API: via api, written by serve's writer" sh -c "
 		curl -sf -H 'Authorization: Bearer $SAM' '${URL}documents/DWG-X/A/files/1' |
-		cmp -s - itar.pdf && entry 4 'e[\"via\"]' server 'e[\"user\"]' sam"
+		cmp -s - itar.pdf && entry 4 'e[\"via\"]' api 'e[\"user\"]' sam"
 	serves_stop
 	SERVES=
 else
