@@ -300,6 +300,10 @@ int main(int argc, char **argv)
 	char shown[256];
 	int k = 1, words;
 
+	/* run by libqvault to check a PDF apart (vault_set_pdf_checker) */
+	if (argc > 1 && strcmp(argv[1], VAULT_PDF_CHECK_ARG) == 0)
+		return vault_pdf_check_child(argc, argv);
+	vault_set_pdf_checker("/proc/self/exe");
 	/* run by ssh-keygen to hand it an OpenSSH key's passphrase */
 	if (getenv("QVAULT_ASKPASS_FD"))
 		return cli_askpass(getenv("QVAULT_ASKPASS_FD"), argc > 1 ? argv[1] : NULL);
