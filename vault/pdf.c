@@ -1894,13 +1894,22 @@ static int spawn_checker(pid_t *pid, int out, const json_t *policy_json, const c
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t all, none;
-	int e;
+	int e, in_fd = fd, out_fd = out;
 
 	if (policy_json && !text)
 		abort();
+	/* 0 or 1 already (a caller whose stdin was closed): not overwritten by the other */
+	if ((fd < 2 && (in_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) ||
+	    (out < 2 && (out_fd = fcntl(out, F_DUPFD_CLOEXEC, 3)) < 0)) {
+		e = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
+		if (in_fd != fd && in_fd >= 0)
+			close(in_fd);
+		free(text);
+		return e;
+	}
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fd, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
+	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
@@ -1909,8 +1918,15 @@ static int spawn_checker(pid_t *pid, int out, const json_t *policy_json, const c
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setsigmask(&attr, &none);
 	e = posix_spawn(pid, checker, &fa, &attr, argv, environ);
+	/* the program replaced under a running process (an upgrade): itself still */
+	if (e == ENOENT && strcmp(checker, "/proc/self/exe") != 0)
+		e = posix_spawn(pid, "/proc/self/exe", &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	if (in_fd != fd)
+		close(in_fd);
+	if (out_fd != out)
+		close(out_fd);
 	free(text);
 	if (e != 0) {
 		errno = e;

@@ -45,7 +45,8 @@ const char *vault_error_message(void);
  * forked; from one of several (verify, pull, import's reader) a fork is
  * unsafe, and the child is `exe` started afresh with argv[1]
  * VAULT_PDF_CHECK_ARG, which must call vault_pdf_check_child.  The
- * qvault command names itself ("/proc/self/exe"); a program that names
+ * qvault command names itself (the path /proc/self/exe reads as); a
+ * program that names
  * none (the bench tools, unit tests) checks in its own process there,
  * unbounded.  NULL: none.  Set it before threads start.
  */
