@@ -13,7 +13,7 @@
  * process has one thread).  --here: in this process, unbounded, as the
  * fuzz target runs it.  --spawn QVAULT: as verify and pull run it, from
  * a process of two threads, in QVAULT started afresh
- * (vault_set_pdf_checker); the second thread only sleeps.
+ * (vault_pdf_set_checker); the second thread only sleeps.
  *
  * A file the check refuses is a result too: it is printed, not an error.
  */
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 		here = 1;
 		argc--, argv++;
 	} else if (argc > 2 && strcmp(argv[1], "--spawn") == 0) {
-		vault_set_pdf_checker(argv[2]);
+		vault_pdf_set_checker(argv[2]);
 		if (pthread_create(&t2, NULL, idle, NULL) != 0)
 			return perror("pthread_create"), 1;
 		argc -= 2, argv += 2;

@@ -302,7 +302,7 @@ static void cli_set_pdf_checker(void)
 	if (len <= 0 || (size_t)len >= sizeof(self) - 1)
 		return;
 	self[len] = '\0';
-	vault_set_pdf_checker(self);
+	vault_pdf_set_checker(self);
 }
 
 static const char *env_or(const char *name, const char *fallback)
@@ -319,7 +319,7 @@ int main(int argc, char **argv)
 	char shown[256];
 	int k = 1, words;
 
-	/* run by libqvault to check a PDF apart (vault_set_pdf_checker) */
+	/* run by libqvault to check a PDF apart (vault_pdf_set_checker) */
 	if (argc > 1 && strcmp(argv[1], VAULT_PDF_CHECK_ARG) == 0)
 		return vault_pdf_check_child(argc, argv);
 	cli_set_pdf_checker();

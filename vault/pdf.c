@@ -1791,11 +1791,11 @@ static void write_all_or_exit(int fd, const void *p, size_t len)
 
 /*
  * The program that runs the check apart in a process of several
- * threads (vault_set_pdf_checker); NULL: none, the check runs here.
+ * threads (vault_pdf_set_checker); NULL: none, the check runs here.
  */
 static char *checker;
 
-void vault_set_pdf_checker(const char *exe)
+void vault_pdf_set_checker(const char *exe)
 {
 	free(checker);
 	checker = NULL;

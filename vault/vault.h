@@ -51,9 +51,9 @@ const char *vault_error_message(void);
  * unbounded.  NULL: none.  Set it before threads start.
  */
 #define VAULT_PDF_CHECK_ARG "--internal-pdf-check"
-void vault_set_pdf_checker(const char *exe);
+void vault_pdf_set_checker(const char *exe);
 /*
- * The child's side, for argv as vault_set_pdf_checker's child gets it:
+ * The child's side, for argv as vault_pdf_set_checker's child gets it:
  * the PDF on descriptor 0, the result to 1.  Never returns when argv is
  * one; 2 when it is not.
  */
