@@ -7,11 +7,19 @@
  * machine, wall time measures the neighbours), the median per MB, and
  * what the check found (tabs between).
  *
- *   pdfbench RUNS FILE...
+ *   pdfbench [--here | --spawn QVAULT] RUNS FILE...
+ *
+ * By default the check runs as `add` runs it, in a forked child (this
+ * process has one thread).  --here: in this process, unbounded, as the
+ * fuzz target runs it.  --spawn QVAULT: as verify and pull run it, from
+ * a process of two threads, in QVAULT started afresh
+ * (vault_pdf_set_checker); the second thread only sleeps.
  *
  * A file the check refuses is a result too: it is printed, not an error.
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -44,17 +52,38 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* a second thread, that the process be one of several */
+static void *idle(void *unused)
+{
+	(void)unused;
+	for (;;)
+		pause();
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	char *end = NULL;
-	long n = argc > 2 ? strtol(argv[1], &end, 10) : 0;
-	int runs = 0, i, r;
+	long n;
+	int runs = 0, i, r, here = 0;
+	pthread_t t2;
+
+	if (argc > 1 && strcmp(argv[1], "--here") == 0) {
+		here = 1;
+		argc--, argv++;
+	} else if (argc > 2 && strcmp(argv[1], "--spawn") == 0) {
+		vault_pdf_set_checker(argv[2]);
+		if (pthread_create(&t2, NULL, idle, NULL) != 0)
+			return perror("pthread_create"), 1;
+		argc -= 2, argv += 2;
+	}
+	n = argc > 2 ? strtol(argv[1], &end, 10) : 0;
 
 	/* RUNS whole, 1 to 10000: a number read as some other number is refused */
 	if (end && *end == '\0' && n >= 1 && n <= 10000)
 		runs = (int)n;
 	if (runs < 1) {
-		fprintf(stderr, "usage: pdfbench RUNS FILE...\n");
+		fprintf(stderr, "usage: pdfbench [--here | --spawn QVAULT] RUNS FILE...\n");
 		return 2;
 	}
 	for (i = 2; i < argc; i++) {
@@ -71,7 +100,8 @@ int main(int argc, char **argv)
 
 			free(findings);
 			findings = NULL;
-			error = vault_pdf__check(&findings, NULL, "drawing", argv[i], fd);
+			error = here ? vault_pdf__check_here(&findings, NULL, "drawing", argv[i], fd) :
+				       vault_pdf__check(&findings, NULL, "drawing", argv[i], fd);
 			t[r] = now_ms() - start;
 		}
 		qsort(t, (size_t)runs, sizeof(double), cmp_double);

@@ -2,10 +2,12 @@
  * main.c - the qvault command: global options, the command table, and the
  * one option parser every command's table drives.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -286,6 +288,23 @@ const cli_command *cli_lookup(int argc, char **argv, int k, int *words)
 	return NULL;
 }
 
+/*
+ * This program, as libqvault's PDF checker: its path read from
+ * /proc/self/exe now (a path, not the link itself, which under valgrind
+ * is valgrind's own program); none when it cannot be read (the check
+ * then runs in the process when it has several threads).
+ */
+static void cli_set_pdf_checker(void)
+{
+	char self[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (len <= 0 || (size_t)len >= sizeof(self) - 1)
+		return;
+	self[len] = '\0';
+	vault_pdf_set_checker(self);
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
@@ -300,6 +319,10 @@ int main(int argc, char **argv)
 	char shown[256];
 	int k = 1, words;
 
+	/* run by libqvault to check a PDF apart (vault_pdf_set_checker) */
+	if (argc > 1 && strcmp(argv[1], VAULT_PDF_CHECK_ARG) == 0)
+		return vault_pdf_check_child(argc, argv);
+	cli_set_pdf_checker();
 	/* run by ssh-keygen to hand it an OpenSSH key's passphrase */
 	if (getenv("QVAULT_ASKPASS_FD"))
 		return cli_askpass(getenv("QVAULT_ASKPASS_FD"), argc > 1 ? argv[1] : NULL);

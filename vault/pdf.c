@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1669,8 +1670,13 @@ static int open_pdf(walk *w, int fd)
 	return error < 0 ? error : 1;
 }
 
-int vault_pdf__check_here(char **findings, const json_t *policy_json, const char *type,
-			  const char *file, int fd)
+/*
+ * The check in this process.  `tidy` 0: in a child that exits at once,
+ * qpdf's objects are left to the exit (freeing them one by one, in
+ * qpdf_cleanup, was an eighth of a check's time).
+ */
+static int check_in(char **findings, const json_t *policy_json, const char *type,
+		    const char *file, int fd, int tidy)
 {
 	policy pol;
 	walk w;
@@ -1696,6 +1702,12 @@ int vault_pdf__check_here(char **findings, const json_t *policy_json, const char
 		goto done;
 	error = walk_all(&w);
 done:
+	if (!tidy) {
+		if (error < 0)
+			return error;
+		*findings = w.nfindings ? vault_buf__detach(&w.findings) : NULL;
+		return 0;
+	}
 	while (w.depth)
 		qpdf_oh_release(w.q, w.stack[--w.depth].oh);
 	qpdf_cleanup(&w.q);
@@ -1713,6 +1725,12 @@ done:
 	if (w.nfindings)
 		*findings = vault_buf__detach(&w.findings);
 	return 0;
+}
+
+int vault_pdf__check_here(char **findings, const json_t *policy_json, const char *type,
+			  const char *file, int fd)
+{
+	return check_in(findings, policy_json, type, file, fd, 1);
 }
 
 /* ---- the check apart: qpdf's memory and time bounded ---------------- */
@@ -1772,6 +1790,20 @@ static void write_all_or_exit(int fd, const void *p, size_t len)
 		_exit(1);
 }
 
+/*
+ * The program that runs the check apart in a process of several
+ * threads (vault_pdf_set_checker); NULL: none, the check runs here.
+ */
+static char *checker;
+
+void vault_pdf_set_checker(const char *exe)
+{
+	free(checker);
+	checker = NULL;
+	if (exe && (checker = strdup(exe)) == NULL)
+		abort();
+}
+
 /* In the child: check, write the result, never return. */
 static void child(int out, char **findings, const json_t *policy_json, const char *type,
 		  const char *file, int fd)
@@ -1779,7 +1811,7 @@ static void child(int out, char **findings, const json_t *policy_json, const cha
 	struct rlimit cpu = { MAX_SECONDS, MAX_SECONDS + 1 };
 	int error = setrlimit(RLIMIT_CPU, &cpu) < 0 ?
 		vault_error__errno(VAULT_ERROR, "cannot check '%s'", file) :
-		vault_pdf__check_here(findings, policy_json, type, file, fd);
+		check_in(findings, policy_json, type, file, fd, 0);
 	const char *text = error < 0 ? vault_error_message() : *findings ? *findings : "";
 	int32_t code = error;
 
@@ -1822,6 +1854,90 @@ static int watch(vault_buf *result, int in, pid_t pid, long long base)
 }
 
 /*
+ * The checker's side (vault_pdf_check_child): the file on 0, the
+ * result to 1, as child() writes it; the policy as JSON text in argv.
+ */
+int vault_pdf_check_child(int argc, char **argv)
+{
+	json_t *policy_json = NULL;
+	char *findings = NULL;
+
+	if (argc != 5 || strcmp(argv[1], VAULT_PDF_CHECK_ARG) != 0)
+		return 2;
+	if (*argv[4] && (policy_json = json_loads(argv[4], 0, NULL)) == NULL) {
+		int32_t code = vault_error__set(VAULT_EINVALID,
+						"vault.json's pdf policy is malformed: not JSON");
+		const char *text = vault_error_message();
+
+		write_all_or_exit(1, &code, sizeof(code));
+		write_all_or_exit(1, text, strlen(text));
+		_exit(0);
+	}
+	child(1, &findings, policy_json, argv[2], argv[3], 0);
+	return 0; /* not reached: child() exits */
+}
+
+/*
+ * Start the checker on the file `fd`, its result to `out`: argv holds
+ * the type, the file's name and the policy as JSON text (it is small:
+ * a few limits and actions); no shell, the caller's environment (ASan's
+ * options among it), the signals at their defaults, no descriptor but
+ * 0, 1 and 2.
+ */
+static int spawn_checker(pid_t *pid, int out, const json_t *policy_json, const char *type,
+			 const char *file, int fd)
+{
+	extern char **environ;
+	char *text = policy_json ? json_dumps(policy_json, JSON_COMPACT) : NULL;
+	char *argv[] = { checker, (char *)(uintptr_t)VAULT_PDF_CHECK_ARG,
+			 (char *)(uintptr_t)type, (char *)(uintptr_t)file, text ? text : (char *)(uintptr_t)"",
+			 NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t all, none;
+	int e, in_fd = fd, out_fd = out;
+
+	if (policy_json && !text)
+		abort();
+	/* 0 or 1 already (a caller whose stdin was closed): not overwritten by the other */
+	if ((fd < 2 && (in_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) ||
+	    (out < 2 && (out_fd = fcntl(out, F_DUPFD_CLOEXEC, 3)) < 0)) {
+		e = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
+		if (in_fd != fd && in_fd >= 0)
+			close(in_fd);
+		free(text);
+		return e;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	e = posix_spawn(pid, checker, &fa, &attr, argv, environ);
+	/* the program replaced under a running process (an upgrade): itself still */
+	if (e == ENOENT && strcmp(checker, "/proc/self/exe") != 0)
+		e = posix_spawn(pid, "/proc/self/exe", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (in_fd != fd)
+		close(in_fd);
+	if (out_fd != out)
+		close(out_fd);
+	free(text);
+	if (e != 0) {
+		errno = e;
+		return vault_error__errno(VAULT_ERROR, "cannot check '%s': cannot run '%s'", file,
+					  checker);
+	}
+	return 0;
+}
+
+/*
  * The threads of this process, from /proc/self/stat (its 20th field);
  * 0 when it cannot be read.
  */
@@ -1855,26 +1971,30 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 {
 	vault_buf result = VAULT_BUF_INIT;
 	struct sigaction dfl, chld;
-	int p[2], ws = 0, why, error = 0;
+	int p[2], ws = 0, why, error = 0, spawned;
 	int32_t code;
 	long long base;
 	pid_t pid;
 
 	*findings = NULL;
-	/* libqpdf loaded here, not in the child, so that the next check's child
-	 * has it already (a load costs about 5 ms of CPU) */
-	if ((error = vault_qpdf__load()) < 0)
-		return error;
 	/*
 	 * A child forked from a process of several threads (verify's signature
-	 * checks, serve's connections) inherits every lock another thread held
-	 * at the fork, malloc's among them, and can wait on one forever (seen
-	 * under verify): there the check runs here, without the child's memory
-	 * limit, as before it had one.  Every command that takes a file in
-	 * (add, import, fai add...) is one thread when it checks it.
+	 * checks, import's reader, serve's connections) inherits every lock
+	 * another thread held at the fork, malloc's among them, and can wait
+	 * on one forever (seen under verify): there the checker is started
+	 * afresh (posix_spawn, then exec), and where there is none (a program
+	 * linking libqvault that named none) the check runs here, unbounded.
+	 * One thread stays one until it starts another, so a fork from it is
+	 * safe, and costs a few milliseconds less than an exec.
 	 */
-	if (threads_now() != 1)
+	spawned = threads_now() != 1;
+	if (spawned && !checker)
 		return vault_pdf__check_here(findings, policy_json, type, file, fd);
+	/* a forked child's libqpdf is loaded here, not in the child, so that
+	 * the next check's child has it already (a load costs about 5 ms of
+	 * CPU); an exec'd one loads its own */
+	if (!spawned && (error = vault_qpdf__load()) < 0)
+		return error;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
 	/* the exit status is read here, not by the kernel (as sshtool.c) */
@@ -1882,15 +2002,22 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGCHLD, &dfl, &chld);
-	base = resident(getpid());
-	if ((pid = fork()) < 0) {
+	/* a forked child's memory is over this process's; an exec'd one's its own */
+	base = spawned ? 0 : resident(getpid());
+	if (spawned && (error = spawn_checker(&pid, p[1], policy_json, type, file, fd)) < 0) {
+		sigaction(SIGCHLD, &chld, NULL);
+		close(p[0]);
+		close(p[1]);
+		return error;
+	}
+	if (!spawned && (pid = fork()) < 0) {
 		error = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
 		sigaction(SIGCHLD, &chld, NULL);
 		close(p[0]);
 		close(p[1]);
 		return error;
 	}
-	if (pid == 0) {
+	if (!spawned && pid == 0) {
 		close(p[0]);
 		child(p[1], findings, policy_json, type, file, fd);
 	}
@@ -1911,10 +2038,14 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' takes more than %d seconds to check, the limit", file,
 			why == 2 ? MAX_WALL : MAX_SECONDS);
-	else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || result.len < sizeof(code))
+	else if (WIFSIGNALED(ws))
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' could not be checked (the check ended by signal %d)", file,
-			WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+			WTERMSIG(ws));
+	else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || result.len < sizeof(code))
+		error = vault_error__set(VAULT_EINVALID,
+			"'%s' could not be checked (the check exited with status %d)", file,
+			WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
 	else {
 		const char *text = vault_buf__str(&result) + sizeof(code);
 

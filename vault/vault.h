@@ -38,6 +38,27 @@ enum {
  */
 const char *vault_error_message(void);
 
+/*
+ * The PDF check apart (vault/README.md, "The PDF check's bounds").  Each
+ * PDF taken in or verified is opened in a child process whose memory,
+ * CPU and clock are bounded.  From a process of one thread the child is
+ * forked; from one of several (verify, pull, import's reader) a fork is
+ * unsafe, and the child is `exe` started afresh with argv[1]
+ * VAULT_PDF_CHECK_ARG, which must call vault_pdf_check_child.  The
+ * qvault command names itself (the path /proc/self/exe reads as); a
+ * program that names
+ * none (the bench tools, unit tests) checks in its own process there,
+ * unbounded.  NULL: none.  Set it before threads start.
+ */
+#define VAULT_PDF_CHECK_ARG "--internal-pdf-check"
+void vault_pdf_set_checker(const char *exe);
+/*
+ * The child's side, for argv as vault_pdf_set_checker's child gets it:
+ * the PDF on descriptor 0, the result to 1.  Never returns when argv is
+ * one; 2 when it is not.
+ */
+int vault_pdf_check_child(int argc, char **argv);
+
 /* Limits every name in the vault obeys (document numbers, revisions...). */
 #define VAULT_NAME_MAX 128
 /* The most bytes a name takes once encoded for a path: under a file name's 255, with room for a prefix and suffix ("part-NAME.json") */
