@@ -9,7 +9,9 @@
  *   mkfiles DIR N SIZE PREFIX [FASTIMPORT_STREAM]
  *
  * Files are DIR/f<i>.pdf, the manifest DIR/manifest.json names them as
- * documents PREFIX-<i> of type drawing.  Same arguments, same bytes.
+ * documents PREFIX-<i> of type drawing.  Same arguments, same bytes;
+ * MKFILES_SEED=N (a number) in the environment starts the pseudo-random
+ * bytes elsewhere, so that several calls make different files.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -103,6 +105,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mkfiles DIR N SIZE PREFIX [FASTIMPORT_STREAM]\n");
 		return 2;
 	}
+	if (getenv("MKFILES_SEED"))
+		state ^= strtoull(getenv("MKFILES_SEED"), NULL, 10) * 0x100000001b3u;
 	n = strtoul(argv[2], NULL, 10);
 	size = strtoul(argv[3], NULL, 10);
 	payload = payload_for(head, sizeof(head), tail, sizeof(tail), size);

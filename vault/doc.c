@@ -1218,7 +1218,8 @@ static void check_content(const vault_change_ctx *c, const char *path, const cha
 	const char *mime, *magic, *findings = NULL;
 	git_tree_entry *te = NULL;
 	vault_revision r;
-	vault_config cfg;
+	vault_config own;
+	const vault_config *cfg = NULL;
 	head_read h = { NULL, 0, VAULT_CHUNK };
 	size_t len, i;
 	int error, member;
@@ -1237,7 +1238,13 @@ static void check_content(const vault_change_ctx *c, const char *path, const cha
 			recorded = r.files[i].mime;
 			findings = r.files[i].findings;
 		}
-	if (!recorded || config_in(&cfg, c, c->before) < 0) {
+	/* the caller's parsed once for the commit, or read here */
+	memset(&own, 0, sizeof(own));
+	if (recorded)
+		cfg = c->config_before ? c->config_before(c)
+				       : config_in(&own, c, c->before) == 0 ? &own : NULL;
+	if (!cfg) {
+		vault_config__dispose(&own);
 		vault_revision_dispose(&r);
 		return;
 	}
@@ -1257,17 +1264,17 @@ static void check_content(const vault_change_ctx *c, const char *path, const cha
 	} else if (strcmp(mime, recorded) != 0 && strcmp(magic, recorded) != 0) {
 		c->found(c, path, "the file is recorded as %s, but its content is %s", recorded,
 			 mime);
-	} else if (!vault_config__accepts(&cfg, list, recorded)) {
+	} else if (!vault_config__accepts(cfg, list, recorded)) {
 		c->found(c, path, "the file is %s, which %s %s did not accept when it was added",
 			 recorded, member ? "an" : vault_record__a(list),
 			 member ? "FAI package's member" : list);
-	} else if (vault_pdf__opens_as_pdf(recorded, h.buf, h.len) && cfg.pdf) {
+	} else if (vault_pdf__opens_as_pdf(recorded, h.buf, h.len) && cfg->pdf) {
 		/* a vault.json without a pdf policy: made before PDFs were opened */
-		check_pdf(c, path, git_tree_entry_id(te), &cfg, list, name, findings);
+		check_pdf(c, path, git_tree_entry_id(te), cfg, list, name, findings);
 	}
 	free(h.buf);
 	git_tree_entry_free(te);
-	vault_config__dispose(&cfg);
+	vault_config__dispose(&own);
 	vault_revision_dispose(&r);
 }
 

@@ -16,6 +16,7 @@
 #include <git2.h>
 #include <jansson.h>
 
+#include "config.h"
 #include "record.h"
 #include "store.h"
 #include "vault.h"
@@ -56,6 +57,12 @@ struct vault_change_ctx {
 					 const char *key_id);
 	void (*check_signature)(const vault_change_ctx *c, const char *path, const char *ns,
 				const char *sig, size_t siglen, const char *data, size_t len);
+	/*
+	 * The vault.json of `before`, parsed once per blob and owned by the
+	 * caller (a commit of 10,000 uploads is held to one); NULL when there
+	 * is none or it does not parse.  NULL: the check reads it itself.
+	 */
+	const vault_config *(*config_before)(const vault_change_ctx *c);
 };
 
 /*

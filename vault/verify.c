@@ -90,6 +90,10 @@ typedef struct {
 	git_oid users_id;
 	vault_user_list *users;
 	vault_ledger *ledger;   /* what each lot holds and what is drawn from it */
+	/* the vault.json last parsed (config_before): most commits share it */
+	git_oid config_id;
+	vault_config config;
+	int config_state;       /* 0: none parsed, 1: parsed, -1: that blob does not parse */
 } checker;
 
 /*
@@ -346,6 +350,8 @@ static void checker_end(checker *c)
 			vault_record__release_dispose(&c->releases[i].rel);
 	vault_user_list_free(c->users);
 	c->users = NULL;
+	vault_config__dispose(&c->config);
+	c->config_state = 0;
 }
 
 /* What the checker takes from the vault: its identity and its recorded root. */
@@ -539,6 +545,40 @@ static const vault_release *release_at(const vault_change_ctx *cc, const char *p
 	return &slot->rel;
 }
 
+/*
+ * The vault.json of the commit's parent tree, parsed once per blob: each
+ * upload is held to the allowlist and PDF policy in force before its
+ * commit, and a commit of many uploads would parse it for each.  Owned
+ * by the checker; NULL when there is none or it does not parse.
+ */
+static const vault_config *config_before(const vault_change_ctx *cc)
+{
+	commit_ctx *x = cc->payload;
+	checker *c = x->c;
+	const git_tree_entry *e;
+	char *data = NULL;
+	size_t len;
+	int error;
+
+	if (!x->before || (e = git_tree_entry_byname(x->before, VAULT_CONFIG_FILE)) == NULL)
+		return NULL;
+	if (c->config_state && git_oid_equal(&c->config_id, git_tree_entry_id(e)))
+		return c->config_state > 0 ? &c->config : NULL;
+	vault_config__dispose(&c->config);
+	git_oid_cpy(&c->config_id, git_tree_entry_id(e));
+	c->config_state = -1;
+	if (read_at(&data, &len, x, x->before, VAULT_CONFIG_FILE) < 0)
+		return NULL;
+	error = vault_config__parse(&c->config, data, len);
+	free(data);
+	if (error < 0) {
+		vault_config__dispose(&c->config);
+		return NULL;
+	}
+	c->config_state = 1;
+	return &c->config;
+}
+
 /* ---- the supplier portal's records ---------------------------------------- */
 
 /* A kind's finding (rules.h) as a finding of the commit being checked. */
@@ -595,6 +635,7 @@ static void change_of(vault_change_ctx *out, commit_ctx *x)
 	out->release_at = release_at;
 	out->user_of_key = user_of_key;
 	out->check_signature = check_record_signature;
+	out->config_before = config_before;
 }
 
 /*
