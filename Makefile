@@ -17,7 +17,7 @@ BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS)
 # Compile flags only for the libraries loaded on first use (dlopen), so that
 # a command that does not need one maps neither it nor the libraries it
 # pulls in: libcurl (vault/tsa.c, when a TSA is asked), libqpdf, libmicrohttpd,
-# libfido2 and libcbor (vault/lazy.h)
+# libfido2 and libcbor (vault/lazy.c)
 LAZY_PKGS = libcurl libqpdf libmicrohttpd libfido2 libcbor
 LIBS = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lcsv -lunistring -lm -pthread
 

@@ -25,6 +25,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include "../vault/lazy_fido2.h"
+#include "../vault/lazy_qpdf.h"
 #include "cli.h"
 #include "serve.h"
 
@@ -275,7 +277,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 					       cli_opt_value(cmd, a, "socket-group"));
 		group = g->gr_gid;
 	}
-	/* the libraries loaded on first use (lazy.h) that serve will need:
+	/* the libraries loaded on first use (vault/lazy.c) that serve will need:
 	 * here, before anything is started and before privileges are dropped,
 	 * so that a missing one is one line and nothing to undo, not a
 	 * refused upload or login later (libqpdf: uploads; libfido2:

@@ -1,5 +1,5 @@
 /*
- * lazy_fido2.h - libfido2 and libcbor, loaded on first use (lazy.h):
+ * lazy_fido2.h - libfido2 and libcbor, loaded on first use (lazy.c):
  * include it instead of <fido.h>, <fido/es256.h> and <cbor.h>, and call
  * vault_fido2__load() before the first call.
  */
@@ -10,7 +10,10 @@
 #include <fido.h>
 #include <fido/es256.h>
 
-#include "lazy.h"
+/* a struct member for each function: its pointer, typed by its declaration */
+#ifndef VAULT_LAZY_FIELD
+#define VAULT_LAZY_FIELD(f) __typeof__(f) *f;
+#endif
 
 #define VAULT_FIDO2_FUNCTIONS(X) \
 	X(fido_assert_new) X(fido_assert_free) X(fido_assert_set_authdata_raw) \
@@ -25,6 +28,13 @@
 	X(cbor_map_handle) X(cbor_map_is_definite) X(cbor_map_size) X(cbor_string_handle) \
 	X(cbor_string_is_definite) X(cbor_string_length) X(cbor_bytestring_handle) \
 	X(cbor_bytestring_is_definite) X(cbor_bytestring_length)
+
+/*
+ * Load libfido2 and libcbor the first time; 0, or VAULT_ERROR ("cannot load
+ * SONAME: ...") when the library or one of its functions is missing.
+ * Thread-safe; once loaded, it stays.
+ */
+int vault_fido2__load(void);
 
 extern struct vault_fido2 {
 	VAULT_FIDO2_FUNCTIONS(VAULT_LAZY_FIELD)

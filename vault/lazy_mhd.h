@@ -1,5 +1,5 @@
 /*
- * lazy_mhd.h - libmicrohttpd, loaded on first use (lazy.h): include it
+ * lazy_mhd.h - libmicrohttpd, loaded on first use (lazy.c): include it
  * instead of <microhttpd.h>, and call vault_mhd__load() before the server
  * starts.
  */
@@ -13,7 +13,10 @@
 
 #include <microhttpd.h>
 
-#include "lazy.h"
+/* a struct member for each function: its pointer, typed by its declaration */
+#ifndef VAULT_LAZY_FIELD
+#define VAULT_LAZY_FIELD(f) __typeof__(f) *f;
+#endif
 
 #define VAULT_MHD_FUNCTIONS(X) \
 	X(MHD_start_daemon) X(MHD_stop_daemon) X(MHD_queue_response) \
@@ -22,6 +25,13 @@
 	X(MHD_destroy_response) X(MHD_get_connection_info) X(MHD_get_connection_values) \
 	X(MHD_lookup_connection_value) X(MHD_create_post_processor) X(MHD_post_process) \
 	X(MHD_destroy_post_processor)
+
+/*
+ * Load libmicrohttpd the first time; 0, or VAULT_ERROR ("cannot load
+ * SONAME: ...") when the library or one of its functions is missing.
+ * Thread-safe; once loaded, it stays.
+ */
+int vault_mhd__load(void);
 
 extern struct vault_mhd {
 	VAULT_MHD_FUNCTIONS(VAULT_LAZY_FIELD)

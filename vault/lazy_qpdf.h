@@ -1,5 +1,5 @@
 /*
- * lazy_qpdf.h - libqpdf's C API, loaded on first use (lazy.h): include it
+ * lazy_qpdf.h - libqpdf's C API, loaded on first use (lazy.c): include it
  * instead of <qpdf/qpdf-c.h>, and call vault_qpdf__load() before the first
  * call.
  */
@@ -8,7 +8,10 @@
 
 #include <qpdf/qpdf-c.h>
 
-#include "lazy.h"
+/* a struct member for each function: its pointer, typed by its declaration */
+#ifndef VAULT_LAZY_FIELD
+#define VAULT_LAZY_FIELD(f) __typeof__(f) *f;
+#endif
 
 #define VAULT_QPDF_FUNCTIONS(X) \
 	X(qpdf_init) X(qpdf_cleanup) X(qpdf_silence_errors) X(qpdf_set_suppress_warnings) \
@@ -22,6 +25,13 @@
 	X(qpdf_oh_get_int_value) X(qpdf_oh_get_dict) X(qpdf_oh_dict_next_key) \
 	X(qpdf_oh_dict_more_keys) X(qpdf_oh_is_string) X(qpdf_oh_is_stream) \
 	X(qpdf_oh_get_utf8_value) X(qpdf_oh_begin_dict_key_iter)
+
+/*
+ * Load libqpdf the first time; 0, or VAULT_ERROR ("cannot load
+ * SONAME: ...") when the library or one of its functions is missing.
+ * Thread-safe; once loaded, it stays.
+ */
+int vault_qpdf__load(void);
 
 extern struct vault_qpdf {
 	VAULT_QPDF_FUNCTIONS(VAULT_LAZY_FIELD)

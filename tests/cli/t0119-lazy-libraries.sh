@@ -1,5 +1,5 @@
 #!/bin/sh
-# Libraries loaded on first use (vault/lazy.h): qvault does not link
+# Libraries loaded on first use (vault/lazy.c): qvault does not link
 # libqpdf, libmicrohttpd, libfido2 or libcbor, nor what they pull in
 # (GnuTLS; libstdc++ for qpdf), and loads each only when a command needs
 # it: a PDF checked, a server started, a passkey verified.  A library that
