@@ -72,84 +72,42 @@ static int loaded(const library *l)
 	return l->ready ? 0 : vault_error__set(VAULT_ERROR, "%s", l->error);
 }
 
-/* ---- libqpdf (Debian 12: libqpdf29) -------------------------------------------------- */
-
-static library qpdf_lib = { PTHREAD_ONCE_INIT, 0, "" };
-
-static void qpdf_open(void)
-{
-	static const char soname[] = "libqpdf.so.29";
-	void *h = open_library(&qpdf_lib, soname);
-
-	if (!h)
+/* Field f of table t looked up in h (in an open function, below). */
+#define FIND(f)                                                                               \
+	if (symbol(l, &t->f, sizeof(t->f), h, soname, #f) < 0)                                \
 		return;
-#define ONE(f)                                                                                \
-	if (symbol(&qpdf_lib, &vault_qpdf.f, sizeof(vault_qpdf.f), h, soname, #f) < 0)       \
-		return;
-	VAULT_QPDF_FUNCTIONS(ONE)
-#undef ONE
-	qpdf_lib.ready = 1;
-}
 
-int vault_qpdf__load(void)
-{
-	pthread_once(&qpdf_lib.once, qpdf_open);
-	return loaded(&qpdf_lib);
-}
+/*
+ * A library's state, the function that opens it and fills its table
+ * (struct vault_NAME, every function FUNCTIONS names), and
+ * vault_NAME__load, which runs that once.
+ */
+#define LIBRARY(name, so, FUNCTIONS)                                                          \
+	static library name##_lib = { PTHREAD_ONCE_INIT, 0, "" };                             \
+                                                                                              \
+	static void name##_open(void)                                                         \
+	{                                                                                     \
+		static const char soname[] = so;                                              \
+		library *l = &name##_lib;                                                     \
+		struct vault_##name *t = &vault_##name;                                       \
+		void *h = open_library(l, soname);                                            \
+                                                                                              \
+		if (!h)                                                                       \
+			return;                                                               \
+		FUNCTIONS(FIND)                                                               \
+		l->ready = 1;                                                                 \
+	}                                                                                     \
+                                                                                              \
+	int vault_##name##__load(void)                                                        \
+	{                                                                                     \
+		pthread_once(&name##_lib.once, name##_open);                                  \
+		return loaded(&name##_lib);                                                   \
+	}
 
-/* ---- libmicrohttpd (Debian 12: libmicrohttpd12) ------------------------------------ */
-
-static library mhd_lib = { PTHREAD_ONCE_INIT, 0, "" };
-
-static void mhd_open(void)
-{
-	static const char soname[] = "libmicrohttpd.so.12";
-	void *h = open_library(&mhd_lib, soname);
-
-	if (!h)
-		return;
-#define ONE(f)                                                                                \
-	if (symbol(&mhd_lib, &vault_mhd.f, sizeof(vault_mhd.f), h, soname, #f) < 0)          \
-		return;
-	VAULT_MHD_FUNCTIONS(ONE)
-#undef ONE
-	mhd_lib.ready = 1;
-}
-
-int vault_mhd__load(void)
-{
-	pthread_once(&mhd_lib.once, mhd_open);
-	return loaded(&mhd_lib);
-}
-
-/* ---- libfido2 and the libcbor it links (Debian 12: libfido2-1, libcbor0.8) ------------ */
-
-static library fido2_lib = { PTHREAD_ONCE_INIT, 0, "" };
-
-static void fido2_open(void)
-{
-	static const char fido2[] = "libfido2.so.1";
-	void *h = open_library(&fido2_lib, fido2);
-
-	if (!h)
-		return;
-#define ONE(f)                                                                                \
-	if (symbol(&fido2_lib, &vault_fido2.f, sizeof(vault_fido2.f), h, fido2, #f) < 0)     \
-		return;
-	VAULT_FIDO2_FUNCTIONS(ONE)
-#undef ONE
-	/* libcbor through libfido2's handle (dlsym searches its dependencies):
-	 * the very copy libfido2 uses */
-#define ONE(f)                                                                                \
-	if (symbol(&fido2_lib, &vault_fido2.f, sizeof(vault_fido2.f), h, fido2, #f) < 0)     \
-		return;
-	VAULT_CBOR_FUNCTIONS(ONE)
-#undef ONE
-	fido2_lib.ready = 1;
-}
-
-int vault_fido2__load(void)
-{
-	pthread_once(&fido2_lib.once, fido2_open);
-	return loaded(&fido2_lib);
-}
+/* Debian 12's libqpdf29, libmicrohttpd12 and libfido2-1 */
+LIBRARY(qpdf, "libqpdf.so.29", VAULT_QPDF_FUNCTIONS)
+LIBRARY(mhd, "libmicrohttpd.so.12", VAULT_MHD_FUNCTIONS)
+/* libcbor's functions through libfido2's handle (dlsym searches a
+ * library's dependencies too): the very libcbor libfido2 uses */
+#define VAULT_FIDO2_AND_CBOR(X) VAULT_FIDO2_FUNCTIONS(X) VAULT_CBOR_FUNCTIONS(X)
+LIBRARY(fido2, "libfido2.so.1", VAULT_FIDO2_AND_CBOR)
