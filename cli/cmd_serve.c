@@ -25,8 +25,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
-#include "../vault/lazy_fido2.h"
-#include "../vault/lazy_qpdf.h"
 #include "cli.h"
 #include "serve.h"
 
@@ -282,8 +280,8 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	 * so that a missing one is one line and nothing to undo, not a
 	 * refused upload or login later (libqpdf: uploads; libfido2:
 	 * the portal's passkeys) */
-	if (vault_mhd__load() < 0 || vault_qpdf__load() < 0 ||
-	    (origin && vault_fido2__load() < 0)) {
+	if (cli_mhd_load() < 0 || vault_pdf_prepare() < 0 ||
+	    (origin && vault_webauthn_prepare() < 0)) {
 		fprintf(stderr, "qvault: %s\n", vault_error_message());
 		return EXIT_ERROR;
 	}

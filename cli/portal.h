@@ -29,7 +29,7 @@
 
 #include <jansson.h>
 
-#include "../vault/lazy_mhd.h"
+#include "mhd.h"
 #include "cli.h"
 #include "serve.h"
 

@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "../vault/lazy_mhd.h"
+#include "mhd.h"
 #include "cli.h"
 
 /* The largest request or reply between the two, in bytes. */

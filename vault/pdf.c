@@ -1804,6 +1804,11 @@ void vault_pdf_set_checker(const char *exe)
 		abort();
 }
 
+int vault_pdf_prepare(void)
+{
+	return vault_qpdf__load();
+}
+
 /* In the child: check, write the result, never return. */
 static void child(int out, char **findings, const json_t *policy_json, const char *type,
 		  const char *file, int fd)

@@ -39,6 +39,41 @@ enum {
 const char *vault_error_message(void);
 
 /*
+ * A shared library loaded on first use (lazy.c): libqvault's own
+ * (libqpdf, libfido2) and a front end's (the CLI's libmicrohttpd, in
+ * cli/mhd.c) are not linked, so that a command that needs none of them
+ * maps none of them and what they pull in (bench section 17).  A table
+ * holds a pointer for each function called, typed by the library's own
+ * header; each symbol names one, `offset` and `size` its place in the
+ * table (VAULT_LAZY_SYMBOL).
+ */
+typedef struct {
+	const char *name; /* the function's name in the library */
+	size_t offset;    /* offsetof its pointer in the table */
+	size_t size;      /* sizeof that pointer */
+} vault_lazy_symbol;
+
+#define VAULT_LAZY_SYMBOL(table_type, f) { #f, offsetof(table_type, f), sizeof(((table_type *)0)->f) },
+
+typedef struct {
+	const char *soname;               /* "libqpdf.so.29" */
+	const vault_lazy_symbol *symbols; /* what fills the table */
+	size_t count;
+	void *table;
+	/* vault_lazy_load's own: zero, then what the load came to */
+	int state;       /* 0 not tried yet, 1 loaded, -1 could not be */
+	char error[256]; /* why it could not be */
+} vault_lazy_library;
+
+/*
+ * Load `lib` the first time it is asked for (dlopen, then each symbol
+ * into its table), once whatever the threads: 0, or VAULT_ERROR ("cannot
+ * load SONAME: it has no NAME", or dlopen's reason) now and at every
+ * later call.  Once loaded, it stays.
+ */
+int vault_lazy_load(vault_lazy_library *lib);
+
+/*
  * The PDF check apart (vault/README.md, "The PDF check's bounds").  Each
  * PDF taken in or verified is opened in a child process whose memory,
  * CPU and clock are bounded.  From a process of one thread the child is
@@ -58,6 +93,12 @@ void vault_pdf_set_checker(const char *exe);
  * one; 2 when it is not.
  */
 int vault_pdf_check_child(int argc, char **argv);
+/*
+ * Ready to check PDFs: libqpdf loaded (0, or VAULT_ERROR with the
+ * loader's line), for a program that will check some and would rather
+ * know now (`qvault serve`, before it listens).
+ */
+int vault_pdf_prepare(void);
 
 /* Limits every name in the vault obeys (document numbers, revisions...). */
 #define VAULT_NAME_MAX 128
@@ -512,6 +553,13 @@ int vault_allowed_signers(char **out, vault *v);
  * origin that is not one.
  */
 int vault_webauthn_rp_id(char **rp_id, const char *origin);
+
+/*
+ * Ready to check passkeys: libfido2 and libcbor loaded (0, or VAULT_ERROR
+ * with the loader's line), for a portal that would rather know before it
+ * listens than at the first login.
+ */
+int vault_webauthn_prepare(void);
 
 /* `n` bytes in base64url without padding, as WebAuthn writes them; malloc'd. */
 char *vault_webauthn_b64url(const unsigned char *p, size_t n);

@@ -77,6 +77,11 @@ static int unb64url(unsigned char **out, size_t *n, const char *s)
 	return 0;
 }
 
+int vault_webauthn_prepare(void)
+{
+	return vault_fido2__load();
+}
+
 char *vault_webauthn_b64url(const unsigned char *p, size_t n)
 {
 	char *out = malloc(4 * ((n + 2) / 3) + 1);

@@ -30,6 +30,22 @@ layers_ok() {
 
 check "includes and calls of vault/ form the layers, without a cycle" layers_ok "$objdir" "$top/vault"
 
+# The CLI is a front end like any other: it sees the library through
+# vault.h alone, and calls none of its internal functions (vault_X__name,
+# vault__name), so that what vault.h promises is all any front end needs.
+cli_private_includes() {
+	grep -n '#include "\.\./vault/' "$top"/cli/*.c "$top"/cli/*.h | grep -v '"\.\./vault/vault\.h"' > inc
+	[ ! -s inc ] || { cat inc >&2; return 1; }
+}
+check "cli/ includes nothing of the library but vault.h" cli_private_includes
+cli_private_calls() {
+	clidir=$(dirname "$objdir")/cli
+	[ -f "$clidir/main.o" ] || { echo "no $clidir/main.o" >&2; return 1; }
+	for o in "$clidir"/*.o; do nm -u "$o" | sed -n "s|.* \(vault_\{0,1\}[a-z0-9_]*__[a-z0-9_]*\)\$|$o: \1|p"; done > calls
+	[ ! -s calls ] || { head -5 calls >&2; return 1; }
+}
+check "cli/ calls no internal function of the library" cli_private_calls
+
 # planted in copies of the sources
 cp -r "$top/vault" src
 printf '#include "verify.h"\n' >> src/store.c
