@@ -106,13 +106,57 @@ static void check_attestation(const vault_change_ctx *c, const char *path)
 	json_decref(rec);
 }
 
+/* ---- the attestations in the index (marking.c, audit, the inbox) ------- */
+
+static const char SQL_INS_ATTESTATION[] =
+	"INSERT OR REPLACE INTO attestations"
+	" (path, subject, name, attestation, covers, expires, attested_at, commit_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/*
+ * attestations/{users,orgs}/NAME/NNNNNN.json: one row, as marking.c reads
+ * the record; none for one that does not parse, which counts for nothing
+ * in the tree either (verify names the commit).
+ */
+static int index_attestation(const vault_kind_file *f)
+{
+	vault_marking_attestation a;
+	sqlite3_stmt *st;
+	char hex[41];
+	int error;
+
+	if (vault_marking__attestation_read(&a, f->data, f->len) < 0)
+		return 0;
+	if ((error = vault_index__stmt(&st, f->idx, SQL_INS_ATTESTATION)) < 0) {
+		vault_marking__attestation_dispose(&a);
+		return error;
+	}
+	git_oid_tostr(hex, sizeof(hex), f->commit);
+	sqlite3_bind_text(st, 1, f->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2,
+			  strncmp(f->path, VAULT_ATTEST_DIR "/users/",
+				  strlen(VAULT_ATTEST_DIR "/users/")) == 0 ? "user" : "org",
+			  -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, f->m->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a.attestation, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, a.covers, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, a.expires, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, a.attested_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, hex, -1, SQLITE_STATIC);
+	error = vault_index__step(f->idx, st, "cannot index an attestation");
+	vault_marking__attestation_dispose(&a);
+	return error;
+}
+
 const vault_kind vault_kind_user_attestation = {
 	.name = "attestation",
 	.shape = VAULT_ATTEST_DIR "/users/NAME/*.json",
 	.roles = VAULT_ROLE_ADMIN,
 	.act = "record attestations",
 	.ops = "attest",
+	.index = index_attestation,
 	.check = check_attestation,
+	.tables = "attestations",
 };
 const vault_kind vault_kind_org_attestation = {
 	.name = "organization attestation",
@@ -120,7 +164,9 @@ const vault_kind vault_kind_org_attestation = {
 	.roles = VAULT_ROLE_ADMIN,
 	.act = "record attestations",
 	.ops = "attest",
+	.index = index_attestation,
 	.check = check_attestation,
+	.tables = "attestations",
 };
 
 /* How many records the folder `dir` of `root` holds (0: none yet). */
@@ -203,99 +249,3 @@ done:
 	return error;
 }
 
-static const char SQL_ATTEST_CLEAR[] = "DELETE FROM temp.attestations";
-static const char SQL_ATTEST_ADD[] =
-	"INSERT INTO temp.attestations (subject, name, org, what, expires, attested_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
-/* The organization of user `name` in `users`, or NULL (none, or revoked). */
-static const char *org_of(const vault_user_list *users, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < users->count; i++)
-		if (strcmp(users->items[i].name, name) == 0)
-			return users->items[i].revoked ? NULL : users->items[i].org;
-	return NULL;
-}
-
-/* The records of each subject under `dir` ("attestations/users"): rows of temp.attestations. */
-static int attestations_in(vault *v, const git_tree *tree, const char *dir, const char *subject,
-			   const vault_user_list *users)
-{
-	git_tree_entry *te = NULL;
-	git_tree *names = NULL, *recs = NULL;
-	size_t i, k;
-	int error = 0;
-
-	if (git_tree_entry_bypath(&te, tree, dir) < 0)
-		return 0; /* none yet */
-	if (git_tree_entry_type(te) != GIT_OBJECT_TREE ||
-	    git_tree_lookup(&names, git_tree_owner(tree), git_tree_entry_id(te)) < 0) {
-		git_tree_entry_free(te);
-		return 0;
-	}
-	git_tree_entry_free(te);
-	for (i = 0; i < git_tree_entrycount(names) && !error; i++) {
-		const git_tree_entry *n = git_tree_entry_byindex(names, i);
-		const char *name = git_tree_entry_name(n);
-		const char *org = strcmp(subject, "org") == 0 ? name : org_of(users, name);
-
-		if (!org || git_tree_entry_type(n) != GIT_OBJECT_TREE ||
-		    git_tree_lookup(&recs, git_tree_owner(tree), git_tree_entry_id(n)) < 0)
-			continue;
-		for (k = 0; k < git_tree_entrycount(recs) && !error; k++) {
-			char path[VAULT_PATH_MAX * 2], what[160], *data = NULL;
-			const char *a, *c, *e, *at;
-			sqlite3_stmt *st;
-			json_t *rec;
-			size_t len;
-
-			if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s/%s", dir, name,
-						git_tree_entry_name(git_tree_entry_byindex(recs, k)))) < 0)
-				break;
-			if (vault_store__read_path(&data, &len, v->store, tree, path) < 0)
-				continue;
-			rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
-			free(data);
-			a = json_string_value(json_object_get(rec, "attestation"));
-			c = json_string_value(json_object_get(rec, "covers"));
-			e = json_string_value(json_object_get(rec, "expires"));
-			at = json_string_value(json_object_get(rec, "attested_at"));
-			if (a && e && at && vault_record__date_check("expiry date", e) == 0 &&
-			    snprintf(what, sizeof(what), "%s%s%s", a, c ? " " : "", c ? c : "") <
-			    (int)sizeof(what) &&
-			    (error = vault_index__stmt(&st, v->index, SQL_ATTEST_ADD)) == 0) {
-				sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 3, org, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 4, what, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 5, e, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 6, at, -1, SQLITE_TRANSIENT);
-				error = vault_index__step(v->index, st,
-							  "cannot list the attestations");
-			}
-			json_decref(rec);
-		}
-		git_tree_free(recs);
-		recs = NULL;
-	}
-	git_tree_free(names);
-	return error;
-}
-
-int vault_attest__list(vault *v, const git_tree *tree)
-{
-	vault_user_list *users = NULL;
-	sqlite3_stmt *st;
-	int error;
-
-	if ((error = vault_index__stmt(&st, v->index, SQL_ATTEST_CLEAR)) < 0 ||
-	    (error = vault_index__step(v->index, st, "cannot list the attestations")) < 0 ||
-	    (error = vault_user__list(&users, v->store, tree)) < 0)
-		return error;
-	if ((error = attestations_in(v, tree, VAULT_ATTEST_DIR "/users", "user", users)) == 0)
-		error = attestations_in(v, tree, VAULT_ATTEST_DIR "/orgs", "org", users);
-	vault_user_list_free(users);
-	return error;
-}

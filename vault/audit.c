@@ -66,7 +66,7 @@
 	VAULT_INDEX_CURRENT("r") ") x WHERE x.due" cmp " ORDER BY x.due, x.revision"
 
 /*
- * The attestations (temp.attestations, vault_attest__list) whose
+ * The attestations (VAULT_ATTEST_ROWS) whose
  * latest expiry is `cmp`: a subject's attestation renewed by a later
  * record is no gap.  Of the organization ?1 (NULL: all); a supplier (?3)
  * sees its organization's own, never its co-workers' (who holds a
@@ -75,7 +75,7 @@
  */
 #define ATTEST_ROWS(cmp) \
 	"SELECT x.subject, x.name, x.what, x.org, x.expires FROM (SELECT subject, name, what," \
-	" org, max(expires) AS expires FROM temp.attestations GROUP BY subject, name, what) x" \
+	" org, max(expires) AS expires FROM " VAULT_ATTEST_ROWS " GROUP BY subject, name, what) x" \
 	" WHERE x.expires" cmp " AND (?1 IS NULL OR x.org = ?1)" \
 	" AND (?3 IS NULL OR x.subject = 'org') ORDER BY x.expires, x.subject, x.name, x.what"
 
@@ -484,7 +484,6 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_da
 		     vault_gap_cb cb, void *payload)
 {
 	audit_ctx a = { v, NULL, "", cb, payload, json_array() };
-	git_tree *tree = NULL;
 	char *own = NULL;
 	window w;
 	size_t i;
@@ -502,9 +501,7 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_da
 	if (!own && org && (error = vault__org_exists(v, org)) < 0)
 		goto done;
 	if ((error = vault_index__stmt(&a.waiver, v->index, SQL_WAIVER)) < 0 ||
-	    (error = window_of(&w, v, expiry_days, (int64_t)time(NULL))) < 0 ||
-	    (error = vault_store__head_tree(&tree, v->store)) < 0 ||
-	    (error = vault_attest__list(v, tree)) < 0)
+	    (error = window_of(&w, v, expiry_days, (int64_t)time(NULL))) < 0)
 		goto done;
 	today(a.today, (int64_t)time(NULL));
 	error = each_row(v, org, own, (int64_t)time(NULL) - (int64_t)ack_days * 86400, &w,
@@ -513,7 +510,6 @@ int vault_audit_each(vault *v, const char *org, unsigned ack_days, int expiry_da
 		error = emit(&a, json_array_get(a.waived, i));
 done:
 	json_decref(a.waived);
-	git_tree_free(tree);
 	free(own);
 	return error;
 }
@@ -653,7 +649,6 @@ int vault_audit_waive(vault *v, const char *id, const char *reason, const char *
 	/* quality sees every gap; a release not acknowledged is one at any limit,
 	 * an expiry or review coming is one within the window in force */
 	if ((error = window_of(&w, v, -1, t.now)) < 0 ||
-	    (error = vault_attest__list(v, t.root)) < 0 ||
 	    (error = each_row(v, NULL, NULL, t.now, &w, find_row, &f)) < 0)
 		goto done;
 	if (f.kind < 0) {

@@ -163,7 +163,7 @@
 	VAULT_INDEX_CURRENT("r") ") x WHERE x.due <= date(?2, 'unixepoch', '+' || ?4 || ' days')"
 
 /*
- * the attestations (temp.attestations, vault_attest__list) whose
+ * the attestations (VAULT_ATTEST_ROWS) whose
  * latest expiry falls within ?4 days or has passed, `which` of them: due
  * from the window's start (or their recording, when later); the subject
  * "user NAME: WHAT" or "org NAME: WHAT"
@@ -174,7 +174,7 @@
 	"  CAST(strftime('%s', x.expires, '-' || ?4 || ' days') AS INTEGER))," \
 	" CASE WHEN x.expires < date(?2, 'unixepoch') THEN 'expired ' ELSE 'expires ' END" \
 	" || x.expires FROM (SELECT subject, name, what, org, max(expires) AS expires," \
-	" max(attested_at) AS attested_at FROM temp.attestations GROUP BY subject, name, what) x" \
+	" max(attested_at) AS attested_at FROM " VAULT_ATTEST_ROWS " GROUP BY subject, name, what) x" \
 	" WHERE x.expires <= date(?2, 'unixepoch', '+' || ?4 || ' days') AND " which
 
 static const struct part {
@@ -307,18 +307,12 @@ int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned day
 	sqlite3 *db = vault_index__db(v->index);
 	sqlite3_stmt *st = NULL;
 	json_t *items = json_array();
-	git_tree *tree = NULL;
 	unsigned window;
 	char *sql;
 	int rc, error = 0;
 
 	*out = NULL;
-	if ((error = vault__expiry_days(&window, v)) < 0 ||
-	    /* the attestations, from the tree (the index has none) */
-	    (error = vault__need_store(v)) < 0 ||
-	    (error = vault_store__head_tree(&tree, v->store)) < 0 ||
-	    (error = vault_attest__list(v, tree)) < 0) {
-		git_tree_free(tree);
+	if ((error = vault__expiry_days(&window, v)) < 0) {
 		json_decref(items);
 		return error;
 	}
@@ -345,7 +339,6 @@ int vault_inbox__items(json_t **out, vault *v, const vault_user *u, unsigned day
 done:
 	sqlite3_finalize(st);
 	free(sql);
-	git_tree_free(tree);
 	json_decref(items);
 	return error;
 }

@@ -17,7 +17,7 @@ extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[]
 	vault_schema_sql_7[], vault_schema_sql_8[], vault_schema_sql_9[],
 	vault_schema_sql_10[], vault_schema_sql_11[], vault_schema_sql_12[],
 	vault_schema_sql_13[], vault_schema_sql_14[], vault_schema_sql_15[],
-	vault_schema_sql_16[], vault_schema_sql_17[];
+	vault_schema_sql_16[], vault_schema_sql_17[], vault_schema_sql_18[];
 
 /* upgrades[N] takes an index from version N - 1 to N */
 static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
@@ -25,7 +25,7 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	vault_schema_sql_5, vault_schema_sql_6, vault_schema_sql_7, vault_schema_sql_8,
 	vault_schema_sql_9, vault_schema_sql_10, vault_schema_sql_11, vault_schema_sql_12,
 	vault_schema_sql_13, vault_schema_sql_14, vault_schema_sql_15,
-	vault_schema_sql_16, vault_schema_sql_17
+	vault_schema_sql_16, vault_schema_sql_17, vault_schema_sql_18
 };
 
 #define CACHED_MAX 96
@@ -185,13 +185,7 @@ opened:
 	/* the export-control markings this connection's viewer is cleared
 	 * for (marking.c fills it for each read; empty: none) */
 	if ((error = exec(idx, "CREATE TEMP TABLE IF NOT EXISTS cleared"
-			       " (marking TEXT PRIMARY KEY) WITHOUT ROWID")) < 0 ||
-	    /* the attestations and their expiry, for audit and the inbox
-	     * (marking.c fills it from the tree for each such read) */
-	    (error = exec(idx, "CREATE TEMP TABLE IF NOT EXISTS attestations"
-			       " (subject TEXT NOT NULL, name TEXT NOT NULL, org TEXT NOT NULL,"
-			       " what TEXT NOT NULL, expires TEXT NOT NULL,"
-			       " attested_at TEXT NOT NULL)")) < 0)
+			       " (marking TEXT PRIMARY KEY) WITHOUT ROWID")) < 0)
 		goto fail;
 	*out = idx;
 	return 0;

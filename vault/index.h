@@ -14,7 +14,7 @@
 #include "store.h"
 #include "vault.h"
 
-#define VAULT_INDEX_VERSION 17
+#define VAULT_INDEX_VERSION 18
 
 /*
  * SQL: whether a supplier of organization `org` (a parameter such as

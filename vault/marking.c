@@ -105,25 +105,69 @@ int vault_marking__attestation_check(const char *subject, const char *what,
 	return 0;
 }
 
+int vault_marking__attestation_read(vault_marking_attestation *a, const char *data,
+				    size_t len)
+{
+	memset(a, 0, sizeof(*a));
+	a->rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	a->attestation = json_string_value(json_object_get(a->rec, "attestation"));
+	a->covers = json_string_value(json_object_get(a->rec, "covers"));
+	a->expires = json_string_value(json_object_get(a->rec, "expires"));
+	a->attested_at = json_string_value(json_object_get(a->rec, "attested_at"));
+	if (!a->attestation || !a->expires || !a->attested_at ||
+	    vault_record__date_check("expiry date", a->expires) < 0) {
+		vault_marking__attestation_dispose(a);
+		return -1;
+	}
+	return 0;
+}
+
+void vault_marking__attestation_dispose(vault_marking_attestation *a)
+{
+	json_decref(a->rec);
+	memset(a, 0, sizeof(*a));
+}
+
 /*
- * Whether the subject at `dir` of `tree` holds attestation `what` (with
- * `covers`, when not NULL) on `day`: any record of it whose expiry is
- * that day or later.  A record that does not parse counts for nothing
- * (verify finds it).
+ * Where the attestations are read: the records of a tree (a write, the
+ * commit verify checks), or the index's table of them (a read the index
+ * answers alone), which holds the branch's.
  */
-static int holds(int *ok, vault_store *s, const git_tree *tree, const char *dir,
-		 const char *what, const char *covers, const char *day)
+typedef struct {
+	vault_store *store;
+	const git_tree *tree; /* NULL: the index */
+	vault_index *index;
+} source;
+
+/* Whether the record `data` is attestation `what` (of `covers`) on `day`. */
+static int record_holds(const char *data, size_t len, const char *what, const char *covers,
+			const char *day)
+{
+	vault_marking_attestation a;
+	int ok;
+
+	if (vault_marking__attestation_read(&a, data, len) < 0)
+		return 0;
+	ok = strcmp(a.attestation, what) == 0 &&
+	     (!covers || (a.covers && strcmp(a.covers, covers) == 0)) &&
+	     strcmp(a.expires, day) >= 0;
+	vault_marking__attestation_dispose(&a);
+	return ok;
+}
+
+/* holds() from the records under `dir` of the source's tree. */
+static int tree_holds(int *ok, const source *src, const char *dir, const char *what,
+		      const char *covers, const char *day)
 {
 	git_tree_entry *te = NULL;
 	git_tree *sub = NULL;
 	size_t i, count;
 	int error = 0;
 
-	*ok = 0;
-	if (git_tree_entry_bypath(&te, tree, dir) < 0)
+	if (git_tree_entry_bypath(&te, src->tree, dir) < 0)
 		return 0;
 	if (git_tree_entry_type(te) != GIT_OBJECT_TREE ||
-	    git_tree_lookup(&sub, git_tree_owner(tree), git_tree_entry_id(te)) < 0) {
+	    git_tree_lookup(&sub, git_tree_owner(src->tree), git_tree_entry_id(te)) < 0) {
 		git_tree_entry_free(te);
 		return 0;
 	}
@@ -131,53 +175,63 @@ static int holds(int *ok, vault_store *s, const git_tree *tree, const char *dir,
 	count = git_tree_entrycount(sub);
 	for (i = 0; i < count && !*ok; i++) {
 		char path[VAULT_PATH_MAX * 2], *data = NULL;
-		const char *a, *c, *e;
-		json_t *rec;
 		size_t len;
 
 		if ((error = vault__fmt(path, sizeof(path), "path", "%s/%s", dir,
 					git_tree_entry_name(git_tree_entry_byindex(sub, i)))) < 0)
 			break;
-		if (vault_store__read_path(&data, &len, s, tree, path) < 0)
+		if (vault_store__read_path(&data, &len, src->store, src->tree, path) < 0)
 			continue;
-		rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+		*ok = record_holds(data, len, what, covers, day);
 		free(data);
-		a = json_string_value(json_object_get(rec, "attestation"));
-		c = json_string_value(json_object_get(rec, "covers"));
-		e = json_string_value(json_object_get(rec, "expires"));
-		if (a && e && strcmp(a, what) == 0 && (!covers || (c && strcmp(c, covers) == 0)) &&
-		    strcmp(e, day) >= 0)
-			*ok = 1;
-		json_decref(rec);
 	}
 	git_tree_free(sub);
 	return error;
 }
 
-static int org_holds(int *ok, vault_store *s, const git_tree *tree, const char *org,
-		     const char *what, const char *covers, const char *day)
+static const char SQL_HOLDS[] =
+	"SELECT 1 FROM attestations WHERE subject = ?1 AND name = ?2 AND attestation = ?3"
+	" AND (?4 IS NULL OR covers = ?4) AND expires >= ?5 LIMIT 1";
+
+/*
+ * Whether `subject` ("user" or "org") `name` holds attestation `what`
+ * (with `covers`, when not NULL) on `day`: any record of it whose expiry
+ * is that day or later.  A record that does not parse counts for
+ * nothing (verify finds it).
+ */
+static int holds(int *ok, const source *src, const char *subject, const char *name,
+		 const char *what, const char *covers, const char *day)
 {
 	char dir[VAULT_PATH_MAX];
-	int error;
+	sqlite3_stmt *st;
+	int error, rc;
 
-	if ((error = vault__fmt(dir, sizeof(dir), "path", VAULT_ATTEST_DIR "/orgs/%s", org)) < 0)
+	*ok = 0;
+	if (src->tree) {
+		/* attestations/users/NAME, attestations/orgs/ORG */
+		if ((error = vault__fmt(dir, sizeof(dir), "path", VAULT_ATTEST_DIR "/%ss/%s",
+					subject, name)) < 0)
+			return error;
+		return tree_holds(ok, src, dir, what, covers, day);
+	}
+	if ((error = vault_index__stmt(&st, src->index, SQL_HOLDS)) < 0)
 		return error;
-	return holds(ok, s, tree, dir, what, covers, day);
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, covers, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*ok = 1;
+	else if (rc != SQLITE_DONE)
+		error = vault_error__set(VAULT_ERROR, "index: cannot read the attestations: %s",
+					 sqlite3_errmsg(vault_index__db(src->index)));
+	sqlite3_reset(st);
+	return error;
 }
 
-static int user_holds(int *ok, vault_store *s, const git_tree *tree, const char *name,
-		      const char *what, const char *day)
-{
-	char dir[VAULT_PATH_MAX];
-	int error;
-
-	if ((error = vault__fmt(dir, sizeof(dir), "path", VAULT_ATTEST_DIR "/users/%s", name)) < 0)
-		return error;
-	return holds(ok, s, tree, dir, what, NULL, day);
-}
-
-int vault_marking__org_cleared(int *ok, vault_store *s, const git_tree *tree, const char *org,
-			       const char *m, const char *day)
+static int org_cleared(int *ok, const source *src, const char *org, const char *m,
+		       const char *day)
 {
 	int error;
 
@@ -189,29 +243,45 @@ int vault_marking__org_cleared(int *ok, vault_store *s, const git_tree *tree, co
 		return 0;
 	}
 	if (strcmp(m, "CUI") == 0)
-		return org_holds(ok, s, tree, org, "cui-safeguarding", NULL, day);
+		return holds(ok, src, "org", org, "cui-safeguarding", NULL, day);
 	/* ITAR, EAR:X: a U.S. organization, or one licensed for it */
-	if ((error = org_holds(ok, s, tree, org, "us-org", NULL, day)) < 0 || *ok)
+	if ((error = holds(ok, src, "org", org, "us-org", NULL, day)) < 0 || *ok)
 		return error;
-	return org_holds(ok, s, tree, org, "licence", m, day);
+	return holds(ok, src, "org", org, "licence", m, day);
+}
+
+static int user_covered(int *ok, const source *src, const vault_user *u, const char *m,
+			const char *day)
+{
+	int error;
+
+	if ((error = org_cleared(ok, src, u->org, m, day)) < 0 || !*ok)
+		return error;
+	if (strcmp(m, "EAR99") == 0)
+		return 0;
+	if (strcmp(m, "CUI") == 0)
+		return holds(ok, src, "user", u->name, "cui-trained", NULL, day);
+	if ((error = holds(ok, src, "user", u->name, "us-person", NULL, day)) < 0 || *ok ||
+	    strcmp(m, "ITAR") == 0)
+		return error;
+	/* EAR:X: a foreign person of an organization licensed for X */
+	return holds(ok, src, "org", u->org, "licence", m, day);
+}
+
+int vault_marking__org_cleared(int *ok, vault_store *s, const git_tree *tree, const char *org,
+			       const char *m, const char *day)
+{
+	source src = { s, tree, NULL };
+
+	return org_cleared(ok, &src, org, m, day);
 }
 
 int vault_marking__covers(int *ok, vault_store *s, const git_tree *tree, const vault_user *u,
 			  const char *m, const char *day)
 {
-	int error;
+	source src = { s, tree, NULL };
 
-	if ((error = vault_marking__org_cleared(ok, s, tree, u->org, m, day)) < 0 || !*ok)
-		return error;
-	if (strcmp(m, "EAR99") == 0)
-		return 0;
-	if (strcmp(m, "CUI") == 0)
-		return user_holds(ok, s, tree, u->name, "cui-trained", day);
-	if ((error = user_holds(ok, s, tree, u->name, "us-person", day)) < 0 || *ok ||
-	    strcmp(m, "ITAR") == 0)
-		return error;
-	/* EAR:X: a foreign person of an organization licensed for X */
-	return org_holds(ok, s, tree, u->org, "licence", m, day);
+	return user_covered(ok, &src, u, m, day);
 }
 
 void vault_marking__today(char *day, size_t size, int64_t now)
@@ -237,6 +307,7 @@ static const char SQL_CLEARED[] = "INSERT OR IGNORE INTO temp.cleared (marking) 
 int vault_marking__refresh(vault *v, const vault_user *u, const char *scope,
 			   const git_tree *tree)
 {
+	source src = { v->store, tree, v->index };
 	sqlite3_stmt *st, *ins;
 	char **marks = NULL, day[16];
 	size_t n = 0, i;
@@ -271,7 +342,7 @@ int vault_marking__refresh(vault *v, const vault_user *u, const char *scope,
 		int ok = 0;
 
 		if (vault_marking__check(marks[i]) < 0 ||
-		    (error = vault_marking__covers(&ok, v->store, tree, u, marks[i], day)) < 0 || !ok)
+		    (error = user_covered(&ok, &src, u, marks[i], day)) < 0 || !ok)
 			continue;
 		if ((error = vault_index__stmt(&ins, v->index, SQL_CLEARED)) < 0)
 			break;

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include <git2.h>
+#include <jansson.h>
 
 #include "store.h"
 #include "vault.h"
@@ -51,6 +52,21 @@ int vault_marking__attestation_check(const char *subject, const char *what,
 				     const char *licence, const char *covers);
 
 /*
+ * An attestation record as the rule reads it: its attestation, the
+ * marking a licence covers (NULL but for a licence), its last day and
+ * when it was recorded.  0, or -1 when it does not parse or lacks one of
+ * them (such a record counts for nothing: verify names the commit).  The
+ * strings are `rec`'s, until vault_marking__attestation_dispose.
+ */
+typedef struct {
+	json_t *rec;
+	const char *attestation, *covers, *expires, *attested_at;
+} vault_marking_attestation;
+int vault_marking__attestation_read(vault_marking_attestation *a, const char *data,
+				    size_t len);
+void vault_marking__attestation_dispose(vault_marking_attestation *a);
+
+/*
  * *ok = 1 when organization `org` may be released revisions marked `m`
  * on `day` (YYYY-MM-DD), by the attestations of `tree`; else 0.
  */
@@ -63,7 +79,9 @@ int vault_marking__covers(int *ok, vault_store *s, const git_tree *tree, const v
 
 /*
  * The markings the connection's viewer is cleared for today, into the
- * index's temp.cleared (VAULT_INDEX_CLEARED): for user `u` whose reads
+ * index's temp.cleared (VAULT_INDEX_CLEARED), by the attestations of
+ * `tree`, or with `tree` NULL by those the index holds (attest.c indexes
+ * them; a read the index answers alone): for user `u` whose reads
  * are filtered by organization `scope` (a supplier's: vault_user__scope),
  * each marking of a revision released to its organization that the rule
  * covers; with `scope` NULL, every one ("*": its reads are not

@@ -557,23 +557,6 @@ static int users_malformed(vault *v)
 	return 0;
 }
 
-static const char SQL_ANY_MARKING[] =
-	"SELECT 1 FROM releases WHERE marking IS NOT NULL LIMIT 1";
-
-/* 1 if the index holds a marked release, 0 if none, or an error. */
-static int index_has_markings(vault *v)
-{
-	sqlite3_stmt *st;
-	int error;
-
-	if ((error = vault_index__stmt(&st, v->index, SQL_ANY_MARKING)) < 0)
-		return error;
-	/* a marked release, or an index that cannot say: the repository answers */
-	error = sqlite3_step(st) == SQLITE_DONE ? 0 : 1;
-	sqlite3_reset(st);
-	return error;
-}
-
 static int viewer_indexed(char **org, vault *v)
 {
 	char *id = NULL, fp[64];
@@ -582,10 +565,6 @@ static int viewer_indexed(char **org, vault *v)
 
 	if (!v->key || v->reader || v->on_behalf)
 		return 1;
-	/* which marked revisions a supplier may see is the attestations' in
-	 * the tree to say (marking.c): with any, the repository answers */
-	if ((error = index_has_markings(v)) != 0)
-		return error;
 	if ((error = vault_sign__key_id(&id, v->key)) < 0)
 		return error;
 	if ((error = vault_index__stmt(&st, v->index, SQL_USER_BY_KEY)) < 0) {
@@ -605,7 +584,7 @@ static int viewer_indexed(char **org, vault *v)
 			error = vault_error__set(VAULT_EDENIED, "user '%s' was revoked", name);
 		else if (vault_user__scope(&u))
 			*org = vault__strdup(vault_user__scope(&u));
-		/* no marked revision: nothing the rule reads the tree for */
+		/* the markings it is cleared for, by the attestations the index holds */
 		if (!error)
 			error = vault_marking__refresh(v, &u, vault_user__scope(&u), NULL);
 		/* a key two users hold: the first in the tree's order is the repository's to say */

@@ -6,7 +6,7 @@
 # reflect the branch.
 . "$(dirname "$0")/lib.sh"
 
-vault_v sam:acme zed:zenith
+vault_v sam:acme ann:acme zed:zenith
 make_pdf c.pdf
 make_pdf d.pdf "rev D"
 make_pdf e.pdf "zenith's"
@@ -25,11 +25,19 @@ printf '%s\n' '{"certificate_type": "3.1", "certificate_number": "MC-1", "manufa
 	'"product": "bar", "grade": "6061", "heat_number": "H-77", "issue_date": "2026-10-01",' \
 	'"inspector": "J. Weber"}' > mtr.json
 q --key sam.pem add mtr.pdf --doc MTR-1 --type material-cert --meta mtr.json > /dev/null
+# export control: an ITAR drawing released to acme, a U.S. organization;
+# sam, a U.S. person until soon, sees it, ann of acme is none and does
+# not; who sees it, and which attestations expire, the index says
+day() { date -u -d "$1" +%Y-%m-%d; }
+q --key "$TMP/admin.pem" org attest acme --attestation us-org --expires "$(day '+400 days')" > /dev/null
+q --key "$TMP/admin.pem" user attest sam --attestation us-person --expires "$(day '+5 days')" > /dev/null
+make_pdf itar.pdf "an ITAR drawing"
+q release DWG-9 --rev A itar.pdf --to acme --marking ITAR > /dev/null
 q --key admin.pem user revoke zed > /dev/null 2>&1 || true
 q key generate -o stranger.pem -c stranger > /dev/null
 
 # every read of the six, as KEY sees it: output, errors, exit code
-READS="list|list --json|list --type drawing|list --part PN-1|show DWG-1|show DWG-1@D --json|show MTR-1@A|show MTR-1@A --json|show DWG-2|trace lot L-1|trace lot L-1 --json|trace lot H-77|trace lot Z-1|trace doc DWG-1@D|trace doc DWG-1@D --json|trace po PO-1|trace po PO-1 --json|trace po PO-2|audit|audit --json|audit --org acme|audit --expiry-days 30|pending|pending --json|pending --org zenith|acks DWG-1|acks DWG-1@D --json|acks DWG-2"
+READS="list|list --json|list --type drawing|list --part PN-1|show DWG-1|show DWG-1@D --json|show MTR-1@A|show MTR-1@A --json|show DWG-2|trace lot L-1|trace lot L-1 --json|trace lot H-77|trace lot Z-1|trace doc DWG-1@D|trace doc DWG-1@D --json|trace po PO-1|trace po PO-1 --json|trace po PO-2|audit|audit --json|audit --org acme|audit --expiry-days 30|pending|pending --json|pending --org zenith|acks DWG-1|acks DWG-1@D --json|acks DWG-2|show DWG-9|show DWG-9@A --json|list --type drawing --json|inbox|inbox --json|audit --expiry-days 10 --json"
 # reads KEY OUT [stale]: each read into OUT; `stale`: the index made to
 # reflect no commit before each, so that the repository is opened
 reads() {
@@ -42,7 +50,7 @@ reads() {
 		printf 'exit %s\n' "$?" >> "$2"
 	done
 }
-for who in tester sam zed stranger; do
+for who in tester sam ann zed stranger; do
 	key=$who.pem
 	[ "$who" = tester ] && key=$TMP/tester.pem
 	reads "$key" "$who.fast"
@@ -55,6 +63,12 @@ check "  the answers are the answers (lots traced, a certificate's data shown)" 
 check "a supplier sees only its own: sam no zenith drawing, no zenith lot" sh -c '
 	! grep -q "DWG-2  A" sam.fast && grep -q "no lot '"'"'Z-1'"'"'" sam.fast &&
 	grep -q "DWG-2  A" tester.fast'
+check "export control: sam, a U.S. person, sees the ITAR drawing; ann of acme does not" sh -c '
+	grep -q "^DWG-9@A" sam.fast && grep -q "\"doc\": \"DWG-9\"" sam.fast &&
+	grep -q "^qvault: no document .DWG-9.$" ann.fast &&
+	! grep -v "^== \|^qvault: no document .DWG-9.$" ann.fast | grep -q "DWG-9" && grep -q "DWG-1" ann.fast'
+check "  sam is told its attestation expires; audit lists it within 10 days" sh -c '
+	grep -q "us-person" sam.fast && grep -q "attestation-expiring" tester.fast'
 check "a revoked user is refused as before" grep -q "user 'zed' was revoked" zed.fast
 check "an unknown key is refused as before" grep -q "key SHA256:.* is not registered in this vault" stranger.fast
 fails 1 "^qvault: user 'zed' was revoked$" "  with one line and exit 1, the vault unchanged" \
@@ -87,7 +101,8 @@ if command -v strace > /dev/null 2>&1; then
 		grep -q 'qvault/index.db' opens.txt
 	}
 	slow() { opens "$@" && grep -q 'objects/' opens.txt; }
-	for c in "list" "show DWG-1" "trace lot L-1" "trace doc DWG-1@D" "trace po PO-1" "pending" "acks DWG-1"; do
+	for c in "list" "show DWG-1" "trace lot L-1" "trace doc DWG-1@D" "trace po PO-1" "pending" "acks DWG-1" \
+		"--key sam.pem show DWG-9" "--key ann.pem list"; do
 		# shellcheck disable=SC2086
 		check "$c: opens neither the repository's objects nor the CA bundle" fast q $c
 	done
