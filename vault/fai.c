@@ -1504,10 +1504,11 @@ static void check_package_data(const vault_change_ctx *c, const char *path)
 		else if (c->who && !(c->who->roles & VAULT_ROLE_QUALITY) &&
 			 vault__fmt(revdir, sizeof(revdir), "path", "%.*s", (int)(strlen(drawing_rec) -
 				    strlen("/" VAULT_RECORD_FILE)), drawing_rec) == 0 &&
-			 (seen = vault_rules__visible(marking, c, revdir, c->who)) == 2)
-			c->found(c, path, "user '%s' of '%s' submits an FAI to '%s@%s', marked %s, "
-				 "without an attestation covering it", c->who->name, c->who->org,
-				 m.drawing, m.drawing_rev, marking);
+			 (seen = vault_rules__visible(marking, c, revdir, c->who)) != 1)
+			c->found(c, path, seen ? "user '%s' of '%s' submits an FAI to '%s@%s', marked %s, "
+				 "without an attestation covering it" : "user '%s' of '%s' submits an FAI "
+				 "to '%s@%s', neither its organization's nor released to it%s",
+				 c->who->name, c->who->org, m.drawing, m.drawing_rev, seen ? marking : "");
 	}
 	if (c->who && !(c->who->roles & VAULT_ROLE_QUALITY) && strcmp(c->who->org, m.org) != 0)
 		c->found(c, path, "user '%s' of '%s' may not submit an FAI for '%s'", c->who->name,

@@ -173,4 +173,27 @@ check "the same FAI, committed by eve with stock git where she holds no attestat
 	culprit ff "package.json: user 'eve' of 'acme' submits an FAI to 'DWG-X@A', marked ITAR, without an attestation covering it"
 pulls_refused v "the history of 'file://.*/ff' does not verify: .*submits an FAI to 'DWG-X@A', marked ITAR" ff
 
+# ---- and an FAI to a drawing never released to her organization -----------------------
+# the buyer adds DWG-Z@A and releases it to no one (u); where it is released
+# to acme (zc) eve submits an FAI to it, which is then made again on u
+make_pdf z.pdf "an unreleased drawing"
+rm -rf u zc zf
+cp -a v u
+q -C u --key bea.pem add z.pdf --doc DWG-Z --rev A --type drawing > /dev/null
+cp -a v zc
+q -C zc --key bea.pem release DWG-Z --rev A z.pdf --to acme > /dev/null
+fai_pkg FAIR-2 6.02
+sed -i 's/"drawing_number": "DWG-1", "drawing_revision": "C"/"drawing_number": "DWG-Z", "drawing_revision": "A"/; s/"part_revision": "C"/"part_revision": "A"/' pkg/fai.json
+q fai pack pkg -o fai.zip --force > /dev/null
+V=u
+fails 1 "drawing 'DWG-Z@A' is not in the vault" "the write path: eve may not submit an FAI to DWG-Z@A, released to no one" \
+	q -C u --key eve fai add fai.zip --lot L-1
+q -C zc --key eve fai add fai.zip --lot L-1 > /dev/null
+ok "  released to acme, she may (and it verifies)" q -C zc verify
+cp -a u zf
+transplant zc zf eve
+check "the same FAI, committed by eve with stock git where DWG-Z@A is released to no one: verify refuses it" \
+	culprit zf "package.json: user 'eve' of 'acme' submits an FAI to 'DWG-Z@A', neither its organization's nor released to it"
+pulls_refused u "the history of 'file://.*/zf' does not verify: .*submits an FAI to 'DWG-Z@A', neither its organization's nor released to it" zf
+
 done_testing
