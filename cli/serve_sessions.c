@@ -673,8 +673,10 @@ static json_t *do_login_finish(vault *v, const json_t *req)
 	error = vault_webauthn_login(&counter, key, portal.origin, p.challenge,
 				     sizeof(p.challenge), &a);
 	free(key);
+	/* a wrong answer is the user's (401); anything else is the server's */
 	if (error < 0)
-		return failure(401, vault_error_message());
+		return failure(error == VAULT_EVERIFY || error == VAULT_EINVALID ? 401 : 500,
+			       vault_error_message());
 	if ((error = counter_moves(name, counter)) < 0)
 		return error == -2 ? failure(500, "cannot record the passkey's signature counter") :
 			failure(401, "the passkey's signature counter went back: a copied "
@@ -787,11 +789,13 @@ static json_t *passkey_signature(char **armored, const char *user, const char *k
 {
 	vault_webauthn_assertion a = assertion_of(req);
 	uint32_t counter = 0;
-	int moved;
+	int moved, error;
 
-	if (vault_webauthn_sign(armored, &counter, key, portal.origin, ns, msg, strlen(msg),
-				&a) < 0)
-		return failure(400, vault_error_message());
+	/* a wrong answer is the user's (400); anything else is the server's */
+	if ((error = vault_webauthn_sign(armored, &counter, key, portal.origin, ns, msg,
+					 strlen(msg), &a)) < 0)
+		return failure(error == VAULT_EVERIFY || error == VAULT_EINVALID ? 400 : 500,
+			       vault_error_message());
 	if ((moved = counter_moves(user, counter)) < 0)
 		return moved == -2 ? failure(500, "cannot record the passkey's signature counter") :
 			failure(400, "the passkey's signature counter went back: a copied "
