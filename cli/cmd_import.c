@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -132,6 +133,15 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	json_array_foreach(root, i, e)
 		if ((rc = read_entry(&m, i, e, base)) != EXIT_OK)
 			goto done;
+	/* before the reader thread starts; a manifest of no PDF (by name:
+	 * one otherwise named is still checked, by a server started afresh)
+	 * does not load libqpdf */
+	for (i = 0; i < m.count; i++)
+		if (strlen(m.paths[i]) > 4 &&
+		    strcasecmp(m.paths[i] + strlen(m.paths[i]) - 4, ".pdf") == 0) {
+			cli_prepare_pdf();
+			break;
+		}
 	if ((error = vault_doc_import(&count, v, m.entries, m.count)) < 0) {
 		rc = cli_fail(error);
 		goto done;

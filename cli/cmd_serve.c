@@ -324,6 +324,13 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		/* the writer writes as the vault's owner, so its files stay the owner's */
 		if (pw && become(owner.st_uid, owner.st_gid, NULL) < 0)
 			_exit(EXIT_ERROR);
+		/* the PDF checks of uploads are the writer's: its checker server
+		 * forked now, as the vault's owner, of the writer alone (here, not
+		 * before the fork: it would run as root and serve both sides) */
+		if (vault_pdf_prepare() < 0) {
+			fprintf(stderr, "qvault: %s\n", vault_error_message());
+			_exit(EXIT_ERROR);
+		}
 		_exit(serve_writer_run(pair[1], a->vault_dir, origin, (unsigned)idle * 60));
 	}
 	close(pair[1]);
