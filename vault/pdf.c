@@ -1859,6 +1859,7 @@ struct request {
 struct reply {
 	int32_t why;    /* 0 read whole, 1 over MAX_MEMORY, 2 past MAX_WALL */
 	int32_t status; /* the child's wait status */
+	int64_t cpu_us; /* the child's CPU time, user and system (pdfbench) */
 };
 
 /* One check under way in the server. */
@@ -1883,9 +1884,10 @@ static void close_all_but(int a, int b)
 }
 
 /* Send the client its answer on `reply`, then close it. */
-static void answer(int reply, int why, int status, const void *result, size_t len)
+static void answer(int reply, int why, int status, long long cpu_us, const void *result,
+		   size_t len)
 {
-	struct reply h = { why, status };
+	struct reply h = { why, status, cpu_us };
 	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)(uintptr_t)result, len } };
 	struct msghdr m;
 
@@ -1910,7 +1912,7 @@ static void answer_error(int reply, int code)
 
 	memcpy(buf, &c, sizeof(c));
 	memcpy(buf + sizeof(c), text, len);
-	answer(reply, 0, 0, buf, sizeof(c) + len);
+	answer(reply, 0, 0, 0, buf, sizeof(c) + len);
 }
 
 /* In the server's child: the policy parsed here, where its cost is bounded. */
@@ -2047,14 +2049,18 @@ static int take_request(int sock, char *msg, job **jobs, size_t *njobs, size_t *
 /* End jobs[i]: kill it unless it was read whole, reap it, answer. */
 static void finish(job *j, int why)
 {
+	struct rusage ru;
 	int ws = 0;
 
+	memset(&ru, 0, sizeof(ru));
 	if (why)
 		kill(j->pid, SIGKILL);
-	while (waitpid(j->pid, &ws, 0) < 0 && errno == EINTR)
+	while (wait4(j->pid, &ws, 0, &ru) < 0 && errno == EINTR)
 		;
 	close(j->in);
-	answer(j->reply, why, ws, j->result.data, j->result.len);
+	answer(j->reply, why, ws,
+	       (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL + ru.ru_utime.tv_usec +
+	       ru.ru_stime.tv_usec, j->result.data, j->result.len);
 	vault_buf__dispose(&j->result);
 }
 
@@ -2323,6 +2329,15 @@ int vault_pdf_prepare(void)
 	return 0;
 }
 
+/* The CPU time of this thread's last check's child, in microseconds: the
+ * server reaps it, so a caller's RUSAGE_CHILDREN does not hold it */
+static __thread long long last_child_cpu_us;
+
+long long vault_pdf__check_cpu_us(void)
+{
+	return last_child_cpu_us;
+}
+
 /* Send the request for `fd` to the server, its answer to `reply`. */
 static int ask(int server, int reply, int fd, const char *type, const char *file,
 	       const char *policy_text)
@@ -2371,6 +2386,7 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 	int32_t code;
 
 	*findings = NULL;
+	last_child_cpu_us = 0;
 	if (policy_json && !text)
 		abort();
 	/* the request is one message of at most REQUEST_MAX bytes: a policy
@@ -2438,6 +2454,7 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 	}
 	memcpy(&h, buf, sizeof(h));
 	ws = h.status;
+	last_child_cpu_us = h.cpu_us;
 	got -= (ssize_t)sizeof(h);
 	if (h.why == 1)
 		error = vault_error__set(VAULT_EINVALID,

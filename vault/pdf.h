@@ -65,6 +65,12 @@ int vault_pdf__opens_as_pdf(const char *mime, const void *first, size_t len);
  */
 int vault_pdf__check(char **findings, const json_t *policy, const char *type,
 		     const char *file, int fd);
+/*
+ * The CPU time, user and system, of the child that made this thread's
+ * last vault_pdf__check (0: none), in microseconds: the checker server
+ * reaps it, so the caller's RUSAGE_CHILDREN does not count it (pdfbench).
+ */
+long long vault_pdf__check_cpu_us(void);
 /* The same, in this process, unwatched: for the fuzz target. */
 int vault_pdf__check_here(char **findings, const json_t *policy, const char *type,
 			  const char *file, int fd);
