@@ -98,6 +98,14 @@ static int read_entry(manifest *m, size_t i, json_t *e, const char *base)
 	return EXIT_OK;
 }
 
+/* Whether `path` is named as a PDF (".pdf", in any case). */
+static int named_pdf(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len > 4 && strcasecmp(path + len - 4, ".pdf") == 0;
+}
+
 static int run(const cli_command *cmd, cli_args *a, vault *v)
 {
 	manifest m = { NULL, NULL, NULL, NULL, 0 };
@@ -137,8 +145,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	 * one otherwise named is still checked, by a server started afresh)
 	 * does not load libqpdf */
 	for (i = 0; i < m.count; i++)
-		if (strlen(m.paths[i]) > 4 &&
-		    strcasecmp(m.paths[i] + strlen(m.paths[i]) - 4, ".pdf") == 0) {
+		if (named_pdf(m.paths[i])) {
 			cli_prepare_pdf();
 			break;
 		}

@@ -2331,7 +2331,7 @@ int vault_pdf_prepare(void)
 
 /* The CPU time of this thread's last check's child, in microseconds: the
  * server reaps it, so a caller's RUSAGE_CHILDREN does not hold it */
-static __thread long long last_child_cpu_us;
+static _Thread_local long long last_child_cpu_us;
 
 long long vault_pdf__check_cpu_us(void)
 {
