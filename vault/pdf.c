@@ -2153,7 +2153,10 @@ int vault_pdf_check_child(int argc, char **argv)
 /*
  * The server as a fork of a process of one thread: on 0 its socket, on 1
  * /dev/null, 2 the caller's stderr (a sanitizer's report), nothing else;
- * the signals the caller handled at their defaults.  Never returns.
+ * the signals the caller handled at their defaults, those it ignored
+ * still ignored (as an exec leaves them: serve's writer ignores ^C, so
+ * that a write is not cut halfway, and so do its checks), but SIGCHLD,
+ * whose children's status the server reads.  Never returns.
  */
 static void run_forked_server(int sock)
 {
@@ -2163,8 +2166,13 @@ static void run_forked_server(int sock)
 	size_t i;
 	int null;
 
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction was;
+
+		if (sigs[i] == SIGCHLD || sigaction(sigs[i], NULL, &was) < 0 ||
+		    was.sa_handler != SIG_IGN)
+			signal(sigs[i], SIG_DFL);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (dup2(sock, 0) < 0)
