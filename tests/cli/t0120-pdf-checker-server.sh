@@ -136,4 +136,8 @@ check "  and checks all $TOTAL files, the one after it too" \
 	grep -q "^FAILED: .* $TOTAL files checked; 1 finding$" bv.out
 check "  one server for all: it forks $TOTAL children, none started afresh" \
 	sh -c "test '$(makers bv)' = '1 $TOTAL' && test '$(execs bv)' = 0"
+
+# ---- the hidden argument, run by hand ----------------------------------------------
+ok "qvault --internal-pdf-check --server on a file, not a socket, does nothing (exit 2, no output)" sh -c '
+	q --internal-pdf-check --server > out.bin 2> err.txt < files/p1.pdf; test $? = 2 && ! test -s out.bin'
 done_testing
