@@ -145,7 +145,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	 * one otherwise named is still checked, by a server started afresh)
 	 * does not load libqpdf */
 	for (i = 0; i < m.count; i++)
-		if (named_pdf(m.paths[i])) {
+		if (m.paths[i] && named_pdf(m.paths[i])) {
 			cli_prepare_pdf();
 			break;
 		}
