@@ -152,6 +152,13 @@ void cli_print_warning(const char *message, void *payload);
 
 /* Print "qvault: <message>" on stderr; return the exit code for `error`. */
 int cli_fail(int error);
+/*
+ * Ready the PDF check (vault_pdf_prepare) at the start of a command that
+ * may check PDFs on threads (verify, pull, clone, import), before it has
+ * any.  A libqpdf that does not load is not reported here but by the
+ * first PDF check, as before: a vault of no PDFs still verifies without.
+ */
+void cli_prepare_pdf(void);
 
 /*
  * An import: `import` records the file `path` in one commit; then

@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -97,6 +98,14 @@ static int read_entry(manifest *m, size_t i, json_t *e, const char *base)
 	return EXIT_OK;
 }
 
+/* Whether `path` is named as a PDF (".pdf", in any case). */
+static int named_pdf(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len > 4 && strcasecmp(path + len - 4, ".pdf") == 0;
+}
+
 static int run(const cli_command *cmd, cli_args *a, vault *v)
 {
 	manifest m = { NULL, NULL, NULL, NULL, 0 };
@@ -132,6 +141,14 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	json_array_foreach(root, i, e)
 		if ((rc = read_entry(&m, i, e, base)) != EXIT_OK)
 			goto done;
+	/* before the reader thread starts; a manifest of no PDF (by name:
+	 * one otherwise named is still checked, by a server started afresh)
+	 * does not load libqpdf */
+	for (i = 0; i < m.count; i++)
+		if (m.paths[i] && named_pdf(m.paths[i])) {
+			cli_prepare_pdf();
+			break;
+		}
 	if ((error = vault_doc_import(&count, v, m.entries, m.count)) < 0) {
 		rc = cli_fail(error);
 		goto done;

@@ -34,6 +34,7 @@ static int run_pull(const cli_command *cmd, cli_args *a, vault *v)
 	int error;
 
 	(void)cmd;
+	cli_prepare_pdf(); /* before verify's threads start */
 	if ((error = vault_pull(&r, v, a->nargs ? a->arg[0] : NULL)) < 0)
 		return cli_fail(error);
 	switch (r.kind) {
@@ -82,6 +83,7 @@ static int run_clone(const cli_command *cmd, cli_args *a, vault *unused)
 	int error;
 
 	(void)unused;
+	cli_prepare_pdf(); /* before verify's threads start */
 	if ((error = vault_clone(&v, a->arg[0], a->arg[1], cli_print_warning, NULL,
 				 cli_progress_for(cmd, a), NULL)) < 0)
 		return cli_fail(error);

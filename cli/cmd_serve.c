@@ -280,7 +280,7 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 	 * so that a missing one is one line and nothing to undo, not a
 	 * refused upload or login later (libqpdf: uploads; libfido2:
 	 * the portal's passkeys) */
-	if (cli_mhd_load() < 0 || vault_pdf_prepare() < 0 ||
+	if (cli_mhd_load() < 0 || vault_pdf_load() < 0 ||
 	    (origin && vault_webauthn_prepare() < 0)) {
 		fprintf(stderr, "qvault: %s\n", vault_error_message());
 		return EXIT_ERROR;
@@ -322,6 +322,13 @@ static int run_serve(const cli_command *cmd, cli_args *a, vault *unused)
 		/* the writer writes as the vault's owner, so its files stay the owner's */
 		if (pw && become(owner.st_uid, owner.st_gid, NULL) < 0)
 			_exit(EXIT_ERROR);
+		/* the PDF checks of uploads are the writer's: its checker server
+		 * forked now, as the vault's owner, of the writer alone (here, not
+		 * before the fork: it would run as root and serve both sides) */
+		if (vault_pdf_prepare() < 0) {
+			fprintf(stderr, "qvault: %s\n", vault_error_message());
+			_exit(EXIT_ERROR);
+		}
 		_exit(serve_writer_run(pair[1], a->vault_dir, origin, (unsigned)idle * 60));
 	}
 	close(pair[1]);

@@ -16,8 +16,12 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	vault_findings *f;
 	size_t i;
 	const char *since = cli_opt_value(cmd, a, "since");
-	int error = since ? vault_verify_since(&f, v, since) : vault_verify(&f, v);
+	int error;
 
+	/* before the signature and index threads start: the checker server
+	 * forked, not started afresh (the pre-receive hook runs this too) */
+	cli_prepare_pdf();
+	error = since ? vault_verify_since(&f, v, since) : vault_verify(&f, v);
 	if (error < 0 && error != VAULT_EVERIFY)
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {

@@ -58,6 +58,12 @@ const char *cli_shown(char *buf, size_t size, const char *s)
 	return buf;
 }
 
+void cli_prepare_pdf(void)
+{
+	if (vault_pdf_prepare() < 0)
+		return; /* the first check says so, in its own words */
+}
+
 int cli_fail(int error)
 {
 	cli_progress_break();

@@ -319,7 +319,7 @@ int main(int argc, char **argv)
 	char shown[256];
 	int k = 1, words;
 
-	/* run by libqvault to check a PDF apart (vault_pdf_set_checker) */
+	/* run by libqvault as its PDF checker server (vault_pdf_set_checker) */
 	if (argc > 1 && strcmp(argv[1], VAULT_PDF_CHECK_ARG) == 0)
 		return vault_pdf_check_child(argc, argv);
 	cli_set_pdf_checker();

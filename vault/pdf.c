@@ -22,7 +22,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <pthread.h>
 #include <spawn.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1741,13 +1744,14 @@ int vault_pdf__check_here(char **findings, const json_t *policy_json, const char
  * of 10 million integers (20 MB, or 10 KB deflated in an object stream)
  * takes it a few gigabytes, a dictionary of a million keys 700 MB, and
  * its C API has no limit to set.  So the check runs in a child process
- * (fork, no exec), which the caller watches: past MAX_MEMORY of memory
- * of its own (its resident set over the caller's at the fork) it is
- * killed, past MAX_SECONDS of CPU time the kernel ends it (RLIMIT_CPU:
+ * (fork, no exec) of the checker server below, which watches it: past
+ * MAX_MEMORY of memory of its own (its resident set over the server's
+ * at the fork) it is killed, past MAX_SECONDS of CPU time the kernel ends it (RLIMIT_CPU:
  * CPU, not the clock, which a loaded machine stretches), and the file
  * is refused; the clock is held to MAX_WALL, should the child wait on
  * something forever.  The child hands back its result (the error code,
- * then the error's message or the findings) through a pipe.
+ * then the error's message or the findings) through a pipe, and the
+ * server hands it on to the caller with why the child ended.
  */
 #define MAX_MEMORY (512LL * 1024 * 1024)
 #define MAX_SECONDS 60
@@ -1791,7 +1795,7 @@ static void write_all_or_exit(int fd, const void *p, size_t len)
 }
 
 /*
- * The program that runs the check apart in a process of several
+ * The program that starts the checker server in a process of several
  * threads (vault_pdf_set_checker); NULL: none, the check runs here.
  */
 static char *checker;
@@ -1804,7 +1808,7 @@ void vault_pdf_set_checker(const char *exe)
 		abort();
 }
 
-int vault_pdf_prepare(void)
+int vault_pdf_load(void)
 {
 	return vault_qpdf__load();
 }
@@ -1825,97 +1829,384 @@ static void child(int out, char **findings, const json_t *policy_json, const cha
 	_exit(0);
 }
 
+/* ---- the checker server ---------------------------------------------- */
+
 /*
- * Read the child's result until it closes the pipe, watching its memory
- * and the clock: 0 read whole, 1 over MAX_MEMORY, 2 past MAX_WALL.
+ * A check apart started afresh (an exec, then loading libqpdf and
+ * libstdc++) cost about 12 ms, and a threaded verify of 100,000 PDFs
+ * went from 94 s to 1254 s.  So each process starts one checker server,
+ * at its first check (or at vault_pdf_prepare), and the server forks one
+ * child per check: a fork of a small process of one thread, libqpdf
+ * already in it.  The server is forked itself when the process has one
+ * thread (every descriptor but its socket closed, so that no lock or
+ * database handle stays open in it), else it is `checker` started afresh
+ * (`qvault --internal-pdf-check --server`): either way a process of one
+ * thread, from which a fork is safe.
+ *
+ * Requests come over a SOCK_SEQPACKET socketpair (its end on the
+ * server's descriptor 0): one message each, a struct request then the
+ * type, the file's name and the policy as JSON text, with the PDF's
+ * descriptor and a reply socket passed (SCM_RIGHTS).  Several threads
+ * may ask at once: a message is sent whole, and each has its own reply
+ * socket, on which the server sends one message, a struct reply then
+ * the child's result (the error code, then the message or findings).
+ * The server watches all its children in one poll loop, with the bounds
+ * above (the memory over the server's own at each fork), and ends when
+ * the client's end closes (the client exited).
  */
-static int watch(vault_buf *result, int in, pid_t pid, long long base)
+#define SERVER_ARG "--server"
+#define REQUEST_MAX (64 * 1024)
+
+struct request {
+	uint32_t type_len, file_len, policy_len;
+};
+
+struct reply {
+	int32_t why;    /* 0 read whole, 1 over MAX_MEMORY, 2 past MAX_WALL */
+	int32_t status; /* the child's wait status */
+	int64_t cpu_us; /* the child's CPU time, user and system (pdfbench) */
+};
+
+/* One check under way in the server. */
+typedef struct {
+	pid_t pid;
+	int in;    /* the child's result */
+	int reply; /* the client's reply socket */
+	long long base, deadline;
+	vault_buf result;
+} job;
+
+/* Close every descriptor from 3 up but `a` and `b` (both 3 or more). */
+static void close_all_but(int a, int b)
 {
-	long long deadline = now_ms() + MAX_WALL * 1000LL;
-	char buf[4096];
+	int lo = a < b ? a : b, hi = a < b ? b : a;
 
-	for (;;) {
-		struct pollfd p = { in, POLLIN, 0 };
-		long long rss;
-		int r = poll(&p, 1, TICK_MS);
-
-		if (r < 0 && errno != EINTR)
-			return 2;
-		if (r > 0) {
-			ssize_t got = read(in, buf, sizeof(buf));
-
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				return 0;
-			if (result->len < RESULT_MAX + sizeof(int32_t))
-				vault_buf__add(result, buf, (size_t)got);
-		}
-		if ((rss = resident(pid)) >= 0 && rss - base > MAX_MEMORY)
-			return 1;
-		if (now_ms() > deadline)
-			return 2;
-	}
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
 }
 
-/*
- * The checker's side (vault_pdf_check_child): the file on 0, the
- * result to 1, as child() writes it; the policy as JSON text in argv.
- */
-int vault_pdf_check_child(int argc, char **argv)
+/* Send the client its answer on `reply`, then close it. */
+static void answer(int reply, int why, int status, long long cpu_us, const void *result,
+		   size_t len)
+{
+	struct reply h = { why, status, cpu_us };
+	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)(uintptr_t)result, len } };
+	struct msghdr m;
+
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = iov;
+	m.msg_iovlen = len ? 2 : 1;
+	if (iov[1].iov_len > RESULT_MAX + sizeof(int32_t))
+		iov[1].iov_len = RESULT_MAX + sizeof(int32_t);
+	/* a client gone (its thread's process exiting) is no error here */
+	while (sendmsg(reply, &m, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+	close(reply);
+}
+
+/* Answer with an error of the server's own, as a child would have. */
+static void answer_error(int reply, int code)
+{
+	const char *text = vault_error_message();
+	size_t len = strlen(text) < RESULT_MAX ? strlen(text) : RESULT_MAX;
+	char buf[sizeof(int32_t) + RESULT_MAX];
+	int32_t c = code;
+
+	memcpy(buf, &c, sizeof(c));
+	memcpy(buf + sizeof(c), text, len);
+	answer(reply, 0, 0, 0, buf, sizeof(c) + len);
+}
+
+/* In the server's child: the policy parsed here, where its cost is bounded. */
+static void check_child(int out, int fd, const char *type, const char *file,
+			const char *policy_text)
 {
 	json_t *policy_json = NULL;
 	char *findings = NULL;
 
-	if (argc != 5 || strcmp(argv[1], VAULT_PDF_CHECK_ARG) != 0)
-		return 2;
-	if (*argv[4] && (policy_json = json_loads(argv[4], 0, NULL)) == NULL) {
+	if (*policy_text && (policy_json = json_loads(policy_text, 0, NULL)) == NULL) {
 		int32_t code = vault_error__set(VAULT_EINVALID,
 						"vault.json's pdf policy is malformed: not JSON");
 		const char *text = vault_error_message();
 
-		write_all_or_exit(1, &code, sizeof(code));
-		write_all_or_exit(1, text, strlen(text));
+		write_all_or_exit(out, &code, sizeof(code));
+		write_all_or_exit(out, text, strlen(text));
 		_exit(0);
 	}
-	child(1, &findings, policy_json, argv[2], argv[3], 0);
-	return 0; /* not reached: child() exits */
+	child(out, &findings, policy_json, type, file, fd);
 }
 
 /*
- * Start the checker on the file `fd`, its result to `out`: argv holds
- * the type, the file's name and the policy as JSON text (it is small:
- * a few limits and actions); no shell, the caller's environment (ASan's
- * options among it), the signals at their defaults, no descriptor but
- * 0, 1 and 2.
+ * Take one request from `sock` and start its child into jobs[*njobs]:
+ * 1 taken (or refused, answered), 0 the client is gone.
  */
-static int spawn_checker(pid_t *pid, int out, const json_t *policy_json, const char *type,
-			 const char *file, int fd)
+static int take_request(int sock, char *msg, job **jobs, size_t *njobs, size_t *cap)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(2 * sizeof(int))];
+	} control;
+	struct iovec iov = { msg, REQUEST_MAX };
+	struct msghdr m;
+	struct cmsghdr *c;
+	struct request h;
+	int fds[2] = { -1, -1 }, out[2], nfds = 0, code;
+	char *type, *file, *policy_text;
+	ssize_t got;
+	pid_t pid;
+	job *j;
+
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = control.space;
+	m.msg_controllen = sizeof(control.space);
+	while ((got = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (got <= 0)
+		return 0;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			size_t k, count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			for (k = 0; k < count; k++) {
+				int fd;
+
+				memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
+				if (nfds < 2)
+					fds[nfds++] = fd;
+				else
+					close(fd);
+			}
+		}
+	if (nfds < 2) { /* no reply socket: nobody to answer */
+		if (nfds)
+			close(fds[0]);
+		return 1;
+	}
+	memcpy(&h, msg, (size_t)got < sizeof(h) ? (size_t)got : sizeof(h));
+	if ((size_t)got < sizeof(h) || (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+	    (uint64_t)h.type_len + h.file_len + h.policy_len != (uint64_t)got - sizeof(h)) {
+		close(fds[0]);
+		answer_error(fds[1], vault_error__set(VAULT_ERROR, "the PDF checker got a malformed request"));
+		return 1;
+	}
+	/* the three texts, each ended by a NUL in place of the next one's
+	 * first byte: copied out first */
+	type = msg + REQUEST_MAX + 1;
+	memcpy(type, msg + sizeof(h), h.type_len);
+	type[h.type_len] = '\0';
+	file = type + h.type_len + 1;
+	memcpy(file, msg + sizeof(h) + h.type_len, h.file_len);
+	file[h.file_len] = '\0';
+	policy_text = file + h.file_len + 1;
+	memcpy(policy_text, msg + sizeof(h) + h.type_len + h.file_len, h.policy_len);
+	policy_text[h.policy_len] = '\0';
+	if (*njobs == *cap) {
+		size_t more = *cap ? *cap * 2 : 8;
+		job *grown = realloc(*jobs, more * sizeof(**jobs));
+
+		if (!grown)
+			abort();
+		*jobs = grown;
+		*cap = more;
+	}
+	j = &(*jobs)[*njobs];
+	memset(j, 0, sizeof(*j));
+	j->result = (vault_buf)VAULT_BUF_INIT;
+	j->reply = fds[1];
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		code = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
+		close(fds[0]);
+		answer_error(fds[1], code);
+		return 1;
+	}
+	/* the memory of the child is over the server's at the fork */
+	j->base = resident(getpid());
+	if (j->base < 0)
+		j->base = 0;
+	if ((pid = fork()) < 0) {
+		code = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
+		close(out[0]);
+		close(out[1]);
+		close(fds[0]);
+		answer_error(fds[1], code);
+		return 1;
+	}
+	if (pid == 0) {
+		/* nothing of the server's (its socket, other checks' replies) */
+		close(sock);
+		close_all_but(fds[0], out[1]);
+		check_child(out[1], fds[0], type, file, policy_text);
+	}
+	close(out[1]);
+	close(fds[0]);
+	j->pid = pid;
+	j->in = out[0];
+	j->deadline = now_ms() + MAX_WALL * 1000LL;
+	(*njobs)++;
+	return 1;
+}
+
+/* End jobs[i]: kill it unless it was read whole, reap it, answer. */
+static void finish(job *j, int why)
+{
+	struct rusage ru;
+	int ws = 0;
+
+	memset(&ru, 0, sizeof(ru));
+	if (why)
+		kill(j->pid, SIGKILL);
+	while (wait4(j->pid, &ws, 0, &ru) < 0 && errno == EINTR)
+		;
+	close(j->in);
+	answer(j->reply, why, ws,
+	       (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL + ru.ru_utime.tv_usec +
+	       ru.ru_stime.tv_usec, j->result.data, j->result.len);
+	vault_buf__dispose(&j->result);
+}
+
+/*
+ * The server's loop on `sock`, in a process of one thread: requests
+ * taken, children watched every TICK_MS while there are any, each
+ * answered as it ends.  Returns when the client's end closes.
+ */
+static void serve_checks(int sock)
+{
+	char *msg = malloc(2 * (REQUEST_MAX + 1)); /* the message, then its texts */
+	struct pollfd *p = NULL;
+	job *jobs = NULL;
+	size_t njobs = 0, cap = 0, pcap = 0, i;
+	char buf[4096];
+
+	if (!msg)
+		abort();
+	for (;;) {
+		size_t before = njobs;
+		int r;
+
+		if (njobs + 1 > pcap) {
+			struct pollfd *grown = realloc(p, (cap + 1) * sizeof(*p));
+
+			if (!grown)
+				abort();
+			p = grown;
+			pcap = cap + 1;
+		}
+		p[0] = (struct pollfd){ sock, POLLIN, 0 };
+		for (i = 0; i < njobs; i++)
+			p[i + 1] = (struct pollfd){ jobs[i].in, POLLIN, 0 };
+		r = poll(p, njobs + 1, njobs ? TICK_MS : -1);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r < 0)
+			continue;
+		/* backwards: a finished job is replaced by the last, already seen */
+		for (i = before; i-- > 0;) {
+			job *j = &jobs[i];
+			long long rss;
+			int why = -1;
+
+			if (p[i + 1].revents) {
+				ssize_t got = read(j->in, buf, sizeof(buf));
+
+				if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN))
+					why = 0;
+				else if (got > 0 && j->result.len < RESULT_MAX + sizeof(int32_t))
+					vault_buf__add(&j->result, buf, (size_t)got);
+			}
+			if (why < 0 && (rss = resident(j->pid)) >= 0 && rss - j->base > MAX_MEMORY)
+				why = 1;
+			if (why < 0 && now_ms() > j->deadline)
+				why = 2;
+			if (why >= 0) {
+				finish(j, why);
+				jobs[i] = jobs[--njobs];
+			}
+		}
+		if (p[0].revents && !take_request(sock, msg, &jobs, &njobs, &cap))
+			break;
+	}
+	for (i = 0; i < njobs; i++)
+		finish(&jobs[i], 2);
+	free(jobs);
+	free(p);
+	free(msg);
+}
+
+/*
+ * The server started afresh (vault_pdf_check_child): its socket on 0.
+ * libqpdf loaded once here; a failure to is each check's to report.
+ */
+int vault_pdf_check_child(int argc, char **argv)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (argc != 3 || strcmp(argv[1], VAULT_PDF_CHECK_ARG) != 0 ||
+	    strcmp(argv[2], SERVER_ARG) != 0 ||
+	    getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
+		return 2;
+	vault_qpdf__load();
+	serve_checks(0);
+	return 0;
+}
+
+/*
+ * The server as a fork of a process of one thread: on 0 its socket, on 1
+ * /dev/null, 2 the caller's stderr (a sanitizer's report), nothing else;
+ * the signals the caller handled at their defaults, those it ignored
+ * still ignored (as an exec leaves them: serve's writer ignores ^C, so
+ * that a write is not cut halfway, and so do its checks), but SIGCHLD,
+ * whose children's status the server reads.  Never returns.
+ */
+static void run_forked_server(int sock)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGPIPE,
+				    SIGALRM, SIGUSR1, SIGUSR2 };
+	sigset_t none;
+	size_t i;
+	int null;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction was;
+
+		if (sigs[i] == SIGCHLD || sigaction(sigs[i], NULL, &was) < 0 ||
+		    was.sa_handler != SIG_IGN)
+			signal(sigs[i], SIG_DFL);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (dup2(sock, 0) < 0)
+		_exit(1);
+	if ((null = open("/dev/null", O_WRONLY)) < 0 || dup2(null, 1) < 0)
+		_exit(1);
+	close_range(3, ~0U, 0);
+	serve_checks(0);
+	_exit(0);
+}
+
+/*
+ * The server started afresh: the socket `sock` on its 0, /dev/null on 1,
+ * the caller's stderr, nothing else; no shell, the caller's environment
+ * (ASan's options among it), the signals at their defaults.
+ */
+static int spawn_server(pid_t *pid, int sock)
 {
 	extern char **environ;
-	char *text = policy_json ? json_dumps(policy_json, JSON_COMPACT) : NULL;
 	char *argv[] = { checker, (char *)(uintptr_t)VAULT_PDF_CHECK_ARG,
-			 (char *)(uintptr_t)type, (char *)(uintptr_t)file, text ? text : (char *)(uintptr_t)"",
-			 NULL };
+			 (char *)(uintptr_t)SERVER_ARG, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t all, none;
-	int e, in_fd = fd, out_fd = out;
+	int e;
 
-	if (policy_json && !text)
-		abort();
-	/* 0 or 1 already (a caller whose stdin was closed): not overwritten by the other */
-	if ((fd < 2 && (in_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) ||
-	    (out < 2 && (out_fd = fcntl(out, F_DUPFD_CLOEXEC, 3)) < 0)) {
-		e = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
-		if (in_fd != fd && in_fd >= 0)
-			close(in_fd);
-		free(text);
-		return e;
-	}
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, sock, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
@@ -1929,17 +2220,7 @@ static int spawn_checker(pid_t *pid, int out, const json_t *policy_json, const c
 		e = posix_spawn(pid, "/proc/self/exe", &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	if (in_fd != fd)
-		close(in_fd);
-	if (out_fd != out)
-		close(out_fd);
-	free(text);
-	if (e != 0) {
-		errno = e;
-		return vault_error__errno(VAULT_ERROR, "cannot check '%s': cannot run '%s'", file,
-					  checker);
-	}
-	return 0;
+	return e;
 }
 
 /*
@@ -1971,95 +2252,250 @@ static long threads_now(void)
 	return n;
 }
 
+/* The server of this process: its socket (-1: none), its pid; `server_gen`
+ * counts the starts, so that of several threads that saw one end only
+ * the first starts another.  All under server_lock. */
+static pthread_mutex_t server_lock = PTHREAD_MUTEX_INITIALIZER;
+static int server_fd = -1;
+static pid_t server_pid = -1;
+static unsigned server_gen;
+
+/* Forget the server (it ended, or will at the end of its socket). */
+static void stop_server(void)
+{
+	close(server_fd);
+	server_fd = -1;
+	/* ours until reaped, so its pid is no other's: kill, then reap (-1 and
+	 * ECHILD: reaped already, by a caller ignoring SIGCHLD) */
+	if (server_pid > 0 && waitpid(server_pid, NULL, WNOHANG) == 0) {
+		kill(server_pid, SIGKILL);
+		while (waitpid(server_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	server_pid = -1;
+}
+
+/*
+ * Start the server, under server_lock: 0, 1 there is none to start (a
+ * process of several threads that named no checker), or an error naming
+ * `file` (NULL: the message is about the checker alone); `again`: the
+ * last one ended, which the message says.
+ */
+static int start_server(const char *file, int again)
+{
+	const char *how = again ? "the PDF checker ended, and starting it again failed: " : "";
+
+	int sv[2], e;
+	pid_t pid = -1;
+
+	if (threads_now() != 1) {
+		if (!checker)
+			return 1;
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+			goto failed;
+		if ((e = spawn_server(&pid, sv[1])) != 0) {
+			close(sv[0]);
+			close(sv[1]);
+			errno = e;
+			return file ? vault_error__errno(VAULT_ERROR, "cannot check '%s': %scannot run '%s'",
+							 file, how, checker)
+				    : vault_error__errno(VAULT_ERROR, "cannot run '%s'", checker);
+		}
+	} else {
+		/* a forked server's libqpdf is loaded here, not in each child
+		 * (a load costs about 5 ms of CPU) */
+		if ((e = vault_qpdf__load()) < 0)
+			return e;
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+			goto failed;
+		if ((pid = fork()) < 0) {
+			close(sv[0]);
+			close(sv[1]);
+			goto failed;
+		}
+		if (pid == 0)
+			run_forked_server(sv[1]);
+	}
+	close(sv[1]);
+	server_fd = sv[0];
+	server_pid = pid;
+	server_gen++;
+	return 0;
+failed:
+	return file ? vault_error__errno(VAULT_ERROR, "cannot check '%s': %s%s", file, how,
+					 again ? "cannot fork" : "cannot start the PDF checker")
+		    : vault_error__errno(VAULT_ERROR, "cannot start the PDF checker");
+}
+
+int vault_pdf_prepare(void)
+{
+	int error = vault_qpdf__load();
+
+	if (error < 0)
+		return error;
+	/* a server forked now, while the process has one thread, is the
+	 * cheap kind; a failure to start is the first check's to report */
+	pthread_mutex_lock(&server_lock);
+	if (server_fd < 0 && threads_now() == 1)
+		(void)start_server(NULL, 0);
+	pthread_mutex_unlock(&server_lock);
+	return 0;
+}
+
+/* The CPU time of this thread's last check's child, in microseconds: the
+ * server reaps it, so a caller's RUSAGE_CHILDREN does not hold it */
+static _Thread_local long long last_child_cpu_us;
+
+long long vault_pdf__check_cpu_us(void)
+{
+	return last_child_cpu_us;
+}
+
+/* Send the request for `fd` to the server, its answer to `reply`. */
+static int ask(int server, int reply, int fd, const char *type, const char *file,
+	       const char *policy_text)
+{
+	struct request h = { (uint32_t)strlen(type), (uint32_t)strlen(file),
+			     (uint32_t)strlen(policy_text) };
+	struct iovec iov[4] = { { &h, sizeof(h) }, { (void *)(uintptr_t)type, h.type_len },
+				{ (void *)(uintptr_t)file, h.file_len },
+				{ (void *)(uintptr_t)policy_text, h.policy_len } };
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(2 * sizeof(int))];
+	} control;
+	int fds[2] = { fd, reply };
+	struct msghdr m;
+	struct cmsghdr *c;
+	ssize_t sent;
+
+	memset(&m, 0, sizeof(m));
+	memset(&control, 0, sizeof(control));
+	m.msg_iov = iov;
+	m.msg_iovlen = 4;
+	m.msg_control = control.space;
+	m.msg_controllen = sizeof(control.space);
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	while ((sent = sendmsg(server, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	return sent < 0 ? -1 : 0;
+}
+
 int vault_pdf__check(char **findings, const json_t *policy_json, const char *type,
 		     const char *file, int fd)
 {
-	vault_buf result = VAULT_BUF_INIT;
-	struct sigaction dfl, chld;
-	int p[2], ws = 0, why, error = 0, spawned;
+	size_t size = sizeof(struct reply) + sizeof(int32_t) + RESULT_MAX + 1;
+	char *text = policy_json ? json_dumps(policy_json, JSON_COMPACT) : NULL;
+	const char *policy_text = text ? text : "";
+	char *buf = NULL;
+	struct reply h;
+	ssize_t got = 0;
+	int error = 0, attempt, ws;
+	unsigned gen = 0;
 	int32_t code;
-	long long base;
-	pid_t pid;
 
 	*findings = NULL;
+	last_child_cpu_us = 0;
+	if (policy_json && !text)
+		abort();
+	/* the request is one message of at most REQUEST_MAX bytes: a policy
+	 * that large is none vault.json would hold */
+	if (sizeof(struct request) + strlen(type) + strlen(file) + strlen(policy_text) > REQUEST_MAX) {
+		free(text);
+		return vault_error__set(VAULT_EINVALID, "cannot check '%s': its name, type and "
+					"vault.json's pdf policy take more than %d bytes",
+					file, REQUEST_MAX);
+	}
 	/*
 	 * A child forked from a process of several threads (verify's signature
 	 * checks, import's reader, serve's connections) inherits every lock
 	 * another thread held at the fork, malloc's among them, and can wait
-	 * on one forever (seen under verify): there the checker is started
-	 * afresh (posix_spawn, then exec), and where there is none (a program
-	 * linking libqvault that named none) the check runs here, unbounded.
-	 * One thread stays one until it starts another, so a fork from it is
-	 * safe, and costs a few milliseconds less than an exec.
+	 * on one forever (seen under verify): the server is a process of one
+	 * thread, forked only from one, and where there is none and none can
+	 * be started (a program linking libqvault that named no checker, of
+	 * several threads) the check runs here, unbounded.  A server that
+	 * ended (killed) is started again once, by the next check.
 	 */
-	spawned = threads_now() != 1;
-	if (spawned && !checker)
-		return vault_pdf__check_here(findings, policy_json, type, file, fd);
-	/* a forked child's libqpdf is loaded here, not in the child, so that
-	 * the next check's child has it already (a load costs about 5 ms of
-	 * CPU); an exec'd one loads its own */
-	if (!spawned && (error = vault_qpdf__load()) < 0)
-		return error;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
-	/* the exit status is read here, not by the kernel (as sshtool.c) */
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
-	sigaction(SIGCHLD, &dfl, &chld);
-	/* a forked child's memory is over this process's; an exec'd one's its own */
-	base = spawned ? 0 : resident(getpid());
-	if (spawned && (error = spawn_checker(&pid, p[1], policy_json, type, file, fd)) < 0) {
-		sigaction(SIGCHLD, &chld, NULL);
-		close(p[0]);
-		close(p[1]);
-		return error;
+	for (attempt = 0; attempt < 2; attempt++) {
+		int pair[2], sent;
+
+		pthread_mutex_lock(&server_lock);
+		if (attempt && server_fd >= 0 && gen == server_gen)
+			stop_server(); /* the one this check found ended */
+		if (server_fd < 0 && (error = start_server(file, attempt > 0)) != 0) {
+			pthread_mutex_unlock(&server_lock);
+			free(text);
+			free(buf);
+			if (error > 0)
+				return vault_pdf__check_here(findings, policy_json, type, file, fd);
+			return error;
+		}
+		gen = server_gen;
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+			pthread_mutex_unlock(&server_lock);
+			error = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
+			free(text);
+			free(buf);
+			return error;
+		}
+		sent = ask(server_fd, pair[1], fd, type, file, policy_text);
+		pthread_mutex_unlock(&server_lock);
+		close(pair[1]);
+		if (sent < 0) { /* the server is gone */
+			close(pair[0]);
+			continue;
+		}
+		if (!buf && (buf = malloc(size)) == NULL)
+			abort();
+		/* the server holds the wall clock: no timeout here */
+		while ((got = recv(pair[0], buf, size - 1, 0)) < 0 && errno == EINTR)
+			;
+		close(pair[0]);
+		if (got >= (ssize_t)sizeof(h))
+			break;
+		/* no answer: the server ended with the check under way */
 	}
-	if (!spawned && (pid = fork()) < 0) {
-		error = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
-		sigaction(SIGCHLD, &chld, NULL);
-		close(p[0]);
-		close(p[1]);
-		return error;
+	free(text);
+	if (got < (ssize_t)sizeof(h)) {
+		free(buf);
+		return vault_error__set(VAULT_ERROR, "cannot check '%s': the PDF checker ended, "
+					"and again when started again", file);
 	}
-	if (!spawned && pid == 0) {
-		close(p[0]);
-		child(p[1], findings, policy_json, type, file, fd);
-	}
-	close(p[1]);
-	why = watch(&result, p[0], pid, base < 0 ? 0 : base);
-	close(p[0]);
-	if (why)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	sigaction(SIGCHLD, &chld, NULL);
-	if (why == 1)
+	memcpy(&h, buf, sizeof(h));
+	ws = h.status;
+	last_child_cpu_us = h.cpu_us;
+	got -= (ssize_t)sizeof(h);
+	if (h.why == 1)
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' takes more than %lld MiB of memory to open (an object too large), the limit",
 			file, MAX_MEMORY >> 20);
-	else if (why == 2 || (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXCPU) ||
+	else if (h.why == 2 || (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXCPU) ||
 		 (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL))
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' takes more than %d seconds to check, the limit", file,
-			why == 2 ? MAX_WALL : MAX_SECONDS);
+			h.why == 2 ? MAX_WALL : MAX_SECONDS);
 	else if (WIFSIGNALED(ws))
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' could not be checked (the check ended by signal %d)", file,
 			WTERMSIG(ws));
-	else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || result.len < sizeof(code))
+	else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || (size_t)got < sizeof(code))
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' could not be checked (the check exited with status %d)", file,
 			WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
 	else {
-		const char *text = vault_buf__str(&result) + sizeof(code);
+		const char *result = buf + sizeof(h) + sizeof(code);
 
-		memcpy(&code, result.data, sizeof(code));
+		buf[sizeof(h) + (size_t)got] = '\0';
+		memcpy(&code, buf + sizeof(h), sizeof(code));
 		if (code < 0)
-			error = vault_error__set(code, "%s", text);
-		else if (*text && (*findings = strdup(text)) == NULL)
+			error = vault_error__set(code, "%s", result);
+		else if (*result && (*findings = strdup(result)) == NULL)
 			abort();
 	}
-	vault_buf__dispose(&result);
+	free(buf);
 	return error;
 }

@@ -56,15 +56,21 @@ int vault_pdf__opens_as_pdf(const char *mime, const void *first, size_t len);
  * per line, the caller's to free.  A refusal is VAULT_EINVALID with a message
  * naming `file` and what was found; a policy that is not understood is
  * VAULT_EINVALID naming vault.json.  The check runs in a child process
- * the caller watches: one that takes more than 512 MiB of memory of its
- * own (qpdf parsing a huge object whole) or 60 seconds of CPU time is
- * ended and the file refused.  The child is forked from a process of one
- * thread, else started afresh as the program vault_pdf_set_checker
- * named; a process of several threads that named none checks here,
- * unbounded.
+ * this process's checker server forks and watches: one that takes more
+ * than 512 MiB of memory of its own (qpdf parsing a huge object whole)
+ * or 60 seconds of CPU time is ended and the file refused.  The server
+ * is forked from a process of one thread, else started afresh as the
+ * program vault_pdf_set_checker named; a process of several threads
+ * that named none checks here, unbounded.  Thread-safe.
  */
 int vault_pdf__check(char **findings, const json_t *policy, const char *type,
 		     const char *file, int fd);
+/*
+ * The CPU time, user and system, of the child that made this thread's
+ * last vault_pdf__check (0: none), in microseconds: the checker server
+ * reaps it, so the caller's RUSAGE_CHILDREN does not count it (pdfbench).
+ */
+long long vault_pdf__check_cpu_us(void);
 /* The same, in this process, unwatched: for the fuzz target. */
 int vault_pdf__check_here(char **findings, const json_t *policy, const char *type,
 			  const char *file, int fd);

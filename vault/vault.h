@@ -76,27 +76,37 @@ int vault_lazy_load(vault_lazy_library *lib);
 /*
  * The PDF check apart (vault/README.md, "The PDF check's bounds").  Each
  * PDF taken in or verified is opened in a child process whose memory,
- * CPU and clock are bounded.  From a process of one thread the child is
- * forked; from one of several (verify, pull, import's reader) a fork is
- * unsafe, and the child is `exe` started afresh with argv[1]
- * VAULT_PDF_CHECK_ARG, which must call vault_pdf_check_child.  The
- * qvault command names itself (the path /proc/self/exe reads as); a
- * program that names
- * none (the bench tools, unit tests) checks in its own process there,
- * unbounded.  NULL: none.  Set it before threads start.
+ * CPU and clock are bounded, forked by a checker server that the process
+ * starts at its first check: forked itself from a process of one thread;
+ * from one of several (verify, pull, import's reader), where a fork is
+ * unsafe, `exe` started afresh with argv[1] VAULT_PDF_CHECK_ARG, which
+ * must call vault_pdf_check_child.  The qvault command names itself (the
+ * path /proc/self/exe reads as); a program that names none (the bench
+ * tools, unit tests) checks in its own process when it has several
+ * threads and no server yet, unbounded.  NULL: none.  Set it before
+ * threads start.
  */
 #define VAULT_PDF_CHECK_ARG "--internal-pdf-check"
 void vault_pdf_set_checker(const char *exe);
 /*
- * The child's side, for argv as vault_pdf_set_checker's child gets it:
- * the PDF on descriptor 0, the result to 1.  Never returns when argv is
- * one; 2 when it is not.
+ * The server's side, for argv as vault_pdf_set_checker's program gets it
+ * (VAULT_PDF_CHECK_ARG --server, its socket on descriptor 0): serves
+ * until the caller exits, then returns 0; 2 when argv is not that.
  */
 int vault_pdf_check_child(int argc, char **argv);
 /*
- * Ready to check PDFs: libqpdf loaded (0, or VAULT_ERROR with the
- * loader's line), for a program that will check some and would rather
- * know now (`qvault serve`, before it listens).
+ * libqpdf loaded, nothing started: 0, or VAULT_ERROR with the loader's
+ * one-line message, for a program that would rather know now than at its
+ * first PDF (`qvault serve`, before it listens and drops privileges: a
+ * checker server started then would run as root).
+ */
+int vault_pdf_load(void);
+/*
+ * Ready the PDF check: load libqpdf (0, or VAULT_ERROR with the loader's
+ * one-line message) and, while the process has one thread, start the
+ * checker server by a fork, the cheap kind.  A command that may check
+ * PDFs on threads (verify, pull, clone, import, serve) calls it before
+ * it starts any; one that checks none need not load libqpdf.
  */
 int vault_pdf_prepare(void);
 
