@@ -1,18 +1,34 @@
 /*
  * gc.c - repacking the repository.  Every write adds objects (loose, or
  * a pack for an import), and a vault of many writes has many packs, each
- * of which a lookup may search.  vault_gc puts every object into one
- * pack and removes the packs and loose objects it replaces.  It runs
- * stock git (`git repack -a -d -k -q`: -k keeps what no ref reaches yet,
- * such as a pack a push from another site is moving in, which takes no
- * lock of ours), which does this
- * safely for readers and is maintained with the pack format, rather than
- * re-implementing it on libgit2's packbuilder: a reader that has a pack
- * open keeps reading it (the file stays until it is closed), and one that
- * misses an object looks at the packs again (libgit2 and git both do).
- * It runs under the vault's lock, so no write and no pull is under way;
- * a pull's quarantine lives in qvault/, out of git's reach.  History is
- * not changed: the same objects, in fewer files.
+ * of which a lookup may search (a write's check that an object is new
+ * searches them all).  It runs stock git, which does this safely for
+ * readers and is maintained with the pack format, rather than
+ * re-implementing it on libgit2's packbuilder, in one of two ways:
+ *
+ * - by hand (qvault gc, vault_gc): everything in one pack, `git repack
+ *   -a -d -k -q` (-k keeps what no ref reaches yet, such as a pack a push
+ *   from another site is moving in, which takes no lock of ours).  It
+ *   reads and writes the whole repository, the best pack for reading and
+ *   the smallest on disk: an administrator's choice, at a quiet hour.
+ * - after a write, past git config qvault.gcPacks packs (vault__gc_auto):
+ *   `git repack --geometric=2 -d -q`, which rolls the smallest packs and
+ *   every loose object into one, as few as keep each pack at least twice
+ *   the objects of the next smaller, and leaves the large ones alone.  A
+ *   full repack there would rewrite the whole history every gcPacks
+ *   writes (a 10,000,000-revision vault is 15 GB: quadratic); rolled up
+ *   geometrically an object is rewritten about log2(writes) times in
+ *   its life, and the packs stay about log2(objects) many.  Git takes
+ *   no -a nor -A with it, and needs no -k: it packs every object of the
+ *   packs it rolls up and every loose one, reachable or not, so it never
+ *   drops what a push moving in has written (t0099 checks a stray).
+ *
+ * Either way a reader that has a pack open keeps reading it (the file
+ * stays until it is closed), and one that misses an object looks at the
+ * packs again (libgit2 and git both do).  It runs under the vault's
+ * lock, so no write and no pull is under way; a pull's quarantine lives
+ * in qvault/, out of git's reach.  History is not changed: the same
+ * objects, in fewer files.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -78,10 +94,14 @@ static int gc_threshold(size_t *out, vault *v)
 	return 0;
 }
 
-static int repack(vault *v)
+/* git repack: everything into one pack (full), or geometrically */
+static int repack(vault *v, int full)
 {
 	const char *gitdir = git_repository_path(vault_store__repo(v->store));
-	const char *const argv[] = { "git", "--git-dir", gitdir, "repack", "-a", "-d", "-k", "-q", NULL };
+	const char *const all[] = { "git", "--git-dir", gitdir, "repack", "-a", "-d", "-k", "-q", NULL };
+	const char *const geometric[] = { "git", "--git-dir", gitdir, "repack", "--geometric=2", "-d",
+					  "-q", NULL };
+	const char *const *argv = full ? all : geometric;
 	char objects[4200];
 	/*
 	 * The vault's own settings and objects only: no user's or system's
@@ -115,7 +135,7 @@ static int repack(vault *v)
 	return error;
 }
 
-int vault_gc(size_t *before, size_t *after, vault *v)
+static int gc(size_t *before, size_t *after, vault *v, int full)
 {
 	char marker[4200];
 	int locked = v->lock_fd >= 0, error;
@@ -123,13 +143,18 @@ int vault_gc(size_t *before, size_t *after, vault *v)
 	*before = *after = 0;
 	if (!locked && (error = vault__lock(v)) < 0)
 		return error;
-	if ((error = count_packs(before, v)) == 0 && (error = repack(v)) == 0 &&
+	if ((error = count_packs(before, v)) == 0 && (error = repack(v, full)) == 0 &&
 	    (error = count_packs(after, v)) == 0 &&
 	    vault__fmt(marker, sizeof(marker), "gc marker", "%s/" GC_FAILED, v->qdir) == 0)
 		unlink(marker); /* repacked: the automatic one may run again */
 	if (!locked)
 		vault__unlock(v);
 	return error;
+}
+
+int vault_gc(size_t *before, size_t *after, vault *v)
+{
+	return gc(before, after, v, 1);
 }
 
 /* Loose objects, estimated as git gc --auto does: those of objects/17, times 256. */
@@ -172,7 +197,7 @@ int vault__gc_auto(size_t *packs, vault *v)
 	    (before <= threshold && loose_estimate(v) <= VAULT_GC_LOOSE) ||
 	    backing_off(v, marker, sizeof(marker)))
 		return error;
-	if ((error = vault_gc(&before, &after, v)) == 0)
+	if ((error = gc(&before, &after, v, 0)) == 0)
 		*packs = before;
 	else if ((fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) >= 0)
 		close(fd); /* the next writes leave it be for a while */

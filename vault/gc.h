@@ -15,8 +15,9 @@
 #define VAULT_GC_LOOSE 6700
 
 /*
- * After a write (vault_gc takes the lock again): repack when the packs or
- * the loose objects passed their threshold, unless an automatic repack
+ * After a write (it takes the lock again): repack geometrically (`git
+ * repack --geometric=2 -d`, not everything as vault_gc) when the packs
+ * or the loose objects passed their threshold, unless an automatic repack
  * failed within the hour (qvault/gc.failed), so that a missing or broken
  * git does not slow every write; *packs the count before (0 when it did
  * not run).
