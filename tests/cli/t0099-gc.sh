@@ -4,7 +4,8 @@
 # vault's lock); a write repacks by itself once the packs pass git config
 # qvault.gcPacks, geometrically (the small packs rolled into one, the
 # large left alone), so that many writes leave about log2 of their number
-# of packs and rewrite the large one now and then, not each time;
+# of packs and rewrite the large one now and then, not each time, and
+# never one of qvault.gcPackObjects objects or more;
 # history, answers, bytes and verify are unchanged, and a running server
 # and the command line keep reading through every repack; a bad setting
 # is refused.
@@ -128,4 +129,28 @@ check "  both the server and the command line read, many times" \
 	sh -c 'test "$(grep -c api readers.ok)" -ge 10 && test "$(grep -c cli readers.ok)" -ge 10'
 ok "  verify passes" q verify
 check "  git fsck --strict is clean" git -C v fsck --strict
+
+# qvault.gcPackObjects: a pack of that many objects or more is left alone
+# (git's memory grows with the objects it rolls up), the others rolled up;
+# the writes go on until the other packs hold as many objects as it does,
+# past the point where a geometric repack would have rolled it up
+big=$(largest)
+objects=$(git show-index < "${big%.pack}.idx" | wc -l)
+others() { for i in v/objects/pack/*.idx; do [ "$i" = "${big%.pack}.idx" ] || git show-index < "$i"; done | wc -l; }
+git -C v config qvault.gcPackObjects "$objects"
+most=0 b=60
+while [ "$(others)" -lt "$objects" ] && [ $b -lt 200 ]; do
+	imp $b
+	c=$(packs); [ "$c" -le "$most" ] || most=$c
+	b=$((b + 1))
+done
+echo "# gcPackObjects $objects: $((b - 60)) writes, the other packs $(others) objects"
+check "gcPackObjects $objects: writes until the other packs hold as many objects leave that pack as it was" \
+	test -f "$big" -a "$(others)" -ge "$objects"
+check "  and roll up the others: at most 7 packs at any time" test "$most" -le 7
+ok "  verify passes" q verify
+git -C v config qvault.gcPackObjects lots
+check "a malformed gcPackObjects: the write is recorded, the warning names the setting" evalq '
+	imp 68 2> warn2.err && q show DWG-68 > /dev/null &&
+	grep -q "^qvault: warning: git config qvault.gcPackObjects must be a number of objects, 0 for no limit (the write is recorded; the repack is not: run qvault gc)$" warn2.err'
 done_testing
