@@ -22,6 +22,6 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 }
 
 const cli_command cli_cmd_gc = {
-	"gc", "repack the repository: every object in one pack (a write does it past git config qvault.gcPacks packs, 50)",
+	"gc", "repack the repository: every object in one pack (past git config qvault.gcPacks packs, 50, a write rolls the small ones into one)",
 	"", 0, 0, opts, 1, run
 };

@@ -544,8 +544,10 @@ int vault_viewer_roles(unsigned *roles, vault *v);
  * Repack the repository: every object in one pack, the
  * packs and loose objects it replaces removed (stock `git repack -a -d`,
  * under the vault's lock; readers keep reading).  History is unchanged.
- * *before and *after: the packs there were and are.  A write does it by
- * itself once the packs pass git config qvault.gcPacks (50; 0: never).
+ * *before and *after: the packs there were and are.  A write repacks by
+ * itself once the packs pass git config qvault.gcPacks (50; 0: never),
+ * geometrically (`git repack --geometric=2 -d`: the small packs rolled
+ * into one, the large left alone; gc.c says why).
  */
 int vault_gc(size_t *before, size_t *after, vault *v);
 /*
