@@ -1,0 +1,149 @@
+#!/bin/sh
+# Attack (issue 21, export control): the API's marked release and serve's
+# journal of marked downloads, as a hostile supplier, a buyer's read
+# token, a client sending odd queries, a reader whose attestation expires
+# while serve runs, and a peer forging history with stock git.
+#
+# Broke until now: a query argument given twice or without a value was
+# read as the first or as absent ("marking" alone released unmarked, and
+# "marking=ITAR&marking=EAR99" as ITAR); and "to=acme,acme" wrote a
+# release record naming acme twice.
+. "$(dirname "$0")/lib.sh"
+need_curl
+
+TODAY=$(date -u +%Y-%m-%d)
+LATER=$(date -u -d '+400 days' +%Y-%m-%d)
+vault_v sam:acme eve:acme zed:zenith
+add_buyer bea
+A="q --key $TMP/admin.pem"
+$A org attest acme --attestation us-org --expires "$LATER" > /dev/null
+$A user attest sam --attestation us-person --expires "$LATER" > /dev/null
+# eve is a U.S. person until the end of today; zenith a U.S. organization too
+$A user attest eve --attestation us-person --expires "$TODAY" > /dev/null
+$A org attest zenith --attestation us-org --expires "$TODAY" > /dev/null
+make_pdf itar.pdf "an ITAR drawing"
+BEA=$(tok --user bea --scope write)
+BEA_R=$(tok --user bea)
+SAM=$(tok --user sam)
+SAM_W=$(tok --user sam --scope write)
+EVE=$(tok --user eve)
+ZED=$(tok --user zed)
+J=v/qvault/journal
+entries() { if [ -e "$J" ]; then wc -l < "$J"; else echo 0; fi; }
+# rel STATUS TOKEN DOC QUERY: DOC@A released through the API, itar.pdf its file
+rel() { api "$1" POST "documents/$3/A/release?$4" "$2" \
+	-H 'Content-Type: application/octet-stream' --data-binary @itar.pdf; }
+# rel_refused STATUS PATTERN DESC TOKEN DOC QUERY: refused so, the vault unchanged
+rel_refused() { refused "$1" "$2" "$3" POST "documents/$5/A/release?$6" "$4" \
+	-H 'Content-Type: application/octet-stream' --data-binary @itar.pdf; }
+
+# ---- who may release -----------------------------------------------------------------
+serve_start
+rel_refused 403 "^the token may only read$" "the buyer's read token may not release (403)" \
+	"$BEA_R" DWG-X "to=acme&name=i.pdf&marking=ITAR"
+rel_refused 403 "needs role buyer|may not release" "a supplier's write token may not release" \
+	"$SAM_W" DWG-X "to=acme&name=i.pdf&marking=ITAR"
+
+# ---- broke: a query that says two things, or a name without its value -------------
+rel_refused 400 "^the query argument 'marking' has no value \(marking=VALUE\)$" \
+	"a bare 'marking' (no =): refused, not released unmarked" "$BEA" DWG-N "to=zenith&name=i.pdf&marking"
+rel_refused 400 "^the query argument 'marking' is given twice$" \
+	"marking=EAR99&marking=ITAR: refused, not released EAR99 to zenith" \
+	"$BEA" DWG-N "to=zenith&name=i.pdf&marking=EAR99&marking=ITAR"
+rel_refused 400 "^the query argument 'licence' is given twice$" "  nor a licence twice" \
+	"$BEA" DWG-N "to=acme&name=i.pdf&marking=ITAR&licence=A&licence=B"
+rel_refused 400 "^the query argument 'to' is given twice$" "  nor 'to' twice (read as its first)" \
+	"$BEA" DWG-N "to=acme&to=zenith&name=i.pdf&marking=ITAR"
+rel_refused 400 "^organization 'acme' is named twice$" \
+	"to=acme,acme: refused (a release record names each organization once)" \
+	"$BEA" DWG-N "to=acme,acme&name=i.pdf&marking=ITAR"
+check "  the CLI refuses the same" sh -c '! q --key bea.pem release DWG-N --rev A itar.pdf \
+	--to acme,acme 2> e.txt && grep -q "organization .acme. is named twice" e.txt'
+
+# ---- held: markings that are not one, licences that are not text -----------------------
+rel_refused 400 "^unknown marking 'itar'" "a marking in lower case" "$BEA" DWG-N "to=zenith&name=i.pdf&marking=itar"
+rel_refused 400 "^unknown marking" "  in full-width letters (U+FF29 for the I)" \
+	"$BEA" DWG-N "to=zenith&name=i.pdf&marking=%EF%BC%A9TAR"
+rel_refused 400 "^unknown marking 'ITAR '" "  with a space after it" "$BEA" DWG-N "to=zenith&name=i.pdf&marking=ITAR%20"
+rel_refused 400 "." "  EAR99 with a NUL and ITAR after it" "$BEA" DWG-N "to=zenith&name=i.pdf&marking=EAR99%00ITAR"
+rel_refused 400 "^a marking is ITAR" "  an empty one" "$BEA" DWG-N "to=zenith&name=i.pdf&marking="
+rel_refused 400 "is no ECCN" "an ECCN with a line feed after its paragraph" \
+	"$BEA" DWG-N "to=zenith&name=i.pdf&marking=EAR:9E003.a%0A"
+rel_refused 400 "is no ECCN" "  one too long" \
+	"$BEA" DWG-N "to=zenith&name=i.pdf&marking=EAR:9E003.aaaaaaaaaaaaaaaaaaaaaaaaaa"
+rel_refused 400 "licence" "a licence with a line feed" "$BEA" DWG-N "to=acme&name=i.pdf&marking=ITAR&licence=a%0Ab"
+rel_refused 400 "licence" "  with a right-to-left override" \
+	"$BEA" DWG-N "to=acme&name=i.pdf&marking=ITAR&licence=%E2%80%AEabc"
+rel_refused 400 "licence" "  of 2,000 bytes" \
+	"$BEA" DWG-N "to=acme&name=i.pdf&marking=ITAR&licence=$(head -c 2000 /dev/zero | tr '\0' a)"
+ok "a release as it should be: ITAR to acme (201)" rel 201 "$BEA" DWG-X "to=acme&name=i.pdf&marking=ITAR"
+rel_refused 409 "." "released again, unmarked, to zenith: refused, the marking stays" \
+	"$BEA" DWG-X "to=acme,zenith&name=i.pdf"
+check "  its record still says ITAR" sh -c 'q --key bea.pem show DWG-X@A | grep -q "marking  ITAR"'
+
+# ---- held: concurrent downloads, each journalled once, the chain whole -----------------
+before=$(entries)
+for i in 1 2 3 4 5 6; do
+	curl -s -o "d$i.pdf" -H "Authorization: Bearer $SAM" "${URL}documents/DWG-X/A/files/1" &
+	q --key sam.pem cat DWG-X@A > "c$i.pdf" &
+done
+wait_downloads() { for i in 1 2 3 4 5 6; do cmp -s "d$i.pdf" itar.pdf && cmp -s "c$i.pdf" itar.pdf || return 1; done; }
+sleep 1; i=0
+while ! wait_downloads && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "twelve downloads at once (API and CLI): each got the file, twelve entries" evalq "
+	wait_downloads && [ \$(entries) = $((before + 12)) ]"
+check "  the journal's chain is whole (verify)" q --key "$TMP/admin.pem" verify
+serves_stop
+SERVES=
+
+openapi_check "every answer of the API as schemas/openapi.json says"
+
+# ---- held: history forged by a peer with stock git and ssh-keygen ----------------------
+# the vault's server key and the admin's as ssh-keygen keys (a site that holds them)
+/usr/bin/python3 -c '
+import sys
+from cryptography.hazmat.primitives import serialization as s
+for src, dst in (sys.argv[1:3], sys.argv[3:5]):
+    k = s.load_pem_private_key(open(src, "rb").read(), None)
+    open(dst, "wb").write(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.OpenSSH, s.NoEncryption()))
+' v/qvault/server.pem srv "$TMP/admin.pem" adm 2> /dev/null && chmod 600 srv adm
+# forge_as VAULT KEY AUTHOR MESSAGE PATH=FILE: one commit by AUTHOR (of owner),
+# committed by it at one second after its parent, its record dated so
+forge_as() {
+	fv=$1 fk=$2 fa=$3 fm=$4 fs=$5
+	rm -rf "$fv"; cp -a v "$fv"
+	t=$(($(git -C v log -1 --format=%ct) + 1))
+	GIT_AUTHOR_NAME=$fa GIT_AUTHOR_EMAIL=$fa@owner GIT_COMMITTER_NAME=$fa GIT_COMMITTER_EMAIL=$fa@owner \
+	GIT_AUTHOR_DATE="$t +0000" GIT_COMMITTER_DATE="$t +0000" forge_commit "$fv" "$fk" "$fm" "$fs"
+}
+if [ -s srv ]; then
+	at=$(date -u -d "@$(($(git -C v log -1 --format=%ct) + 1))" +%Y-%m-%dT%H:%M:%SZ)
+	jq -n --arg at "$at" --arg e "$LATER" '{attestation: "us-person", attested_at: $at,
+		attested_by: "admin", expires: $e, format: 1, name: "zed", record: "attestation",
+		subject: "user"}' > at.json
+	forge_as f0 adm admin "user attest zed us-person
+
+Qvault-Op: attest" "attestations/users/zed/000001.json=at.json"
+	ok "control: the admin's attestation, forged with stock git as it is written, verifies" q -C f0 verify
+	forge_as f1 srv admin "user attest zed us-person
+
+Qvault-Op: attest
+Qvault-On-Behalf-Of: admin" "attestations/users/zed/000001.json=at.json"
+	check "the server's key attesting on the admin's behalf: verify fails" \
+		culprit f1 "the server signed on behalf of admin 'admin': an admin signs with its own key"
+	rp=$(git -C v ls-tree -r --name-only HEAD | grep '/DWG-X/A/release.json$')
+	git -C v show "HEAD:$rp" | jq 'del(.marking) | .to = ["acme", "zenith"]' > rel.json
+	forge_as f2 adm admin "release DWG-X@A to acme,zenith
+
+Qvault-Op: release
+Qvault-Doc: DWG-X
+Qvault-Rev: A" "$rp=rel.json"
+	check "DWG-X@A's release record rewritten unmarked, to zenith too: verify fails" \
+		culprit f2 "release.json: rewrites a record"
+	pulls_refused v "does not verify" f1 f2
+	V=v
+else
+	_skip "no python3-cryptography: no key for ssh-keygen to forge with"
+fi
+ok "verify: the vault and its journal hold" q --key "$TMP/admin.pem" verify
+done_testing
