@@ -491,10 +491,27 @@ static char *answer_key(serve_req *q)
 
 	key_add(&b, q->user);
 	key_add(&b, q->url);
+	/* who may see a marked revision changes at midnight (UTC) with no
+	 * commit: an attestation counts until its day has passed (marking.h).
+	 * An answer made on another day is another answer, never one kept
+	 * from a day its reader was still cleared; the day is the one the
+	 * asker asked on (serve_kept), and the read comes after it: an
+	 * answer is kept for a day at most as permissive as that day's. */
+	key_add(&b, q->day);
 	if (q->session)
 		key_add(&b, q->session);
 	MHD_get_connection_values(q->c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
 	return b.s;
+}
+
+/* Today (UTC) as YYYY-MM-DD, the day an attestation counts to. */
+static void day_of(char *day, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!gmtime_r(&now, &tm) || strftime(day, size, "%Y-%m-%d", &tm) == 0)
+		(void)cli_fmt(day, size, "the day", "%lld", (long long)now / 86400);
 }
 
 /* an answer that does not move with the clock: the API's */
@@ -541,6 +558,7 @@ int serve_kept(serve_req *q, enum MHD_Result *answered)
 
 	if (vault_version(q->v, q->version) < 0)
 		return 0; /* the index follows a write: answer it afresh, keep nothing */
+	day_of(q->day, sizeof(q->day));
 	if ((key = answer_key(q)) == NULL)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -1680,6 +1698,10 @@ static int journal_by_writer(void *payload, const char *doc, const char *rev, co
 	json_t *reply;
 	int recorded;
 
+	/* an answer that gives out a marked revision's bytes (a page showing
+	 * a marked spec's lines) is never kept: each time it is given is a
+	 * download, journalled as such, never one answered from the copy */
+	q->keep = 0;
 	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s}", "op", "journal",
 					      "doc", doc, "rev", rev, "file", file,
 					      "how", how), -1);

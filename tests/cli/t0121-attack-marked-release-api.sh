@@ -6,11 +6,16 @@
 #
 # Broke until now: a query argument given twice or without a value was
 # read as the first or as absent ("marking" alone released unmarked, and
-# "marking=ITAR&marking=EAR99" as ITAR); and "to=acme,acme" wrote a
-# release record naming acme twice.
+# "marking=ITAR&marking=EAR99" as ITAR); "to=acme,acme" wrote a release
+# record naming acme twice; an API answer kept by serve (GET documents,
+# documents/DWG-X/A) was given again after midnight to a reader whose
+# attestation had expired, for the vault did not move; and the portal's
+# page of a marked spec's changed lines, kept for a minute, showed them
+# again without a journal entry.
 . "$(dirname "$0")/lib.sh"
 need_curl
 
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
 TODAY=$(date -u +%Y-%m-%d)
 LATER=$(date -u -d '+400 days' +%Y-%m-%d)
 vault_v sam:acme eve:acme zed:zenith
@@ -96,7 +101,72 @@ check "  the journal's chain is whole (verify)" q --key "$TMP/admin.pem" verify
 serves_stop
 SERVES=
 
+# ---- broke: an answer kept from before a reader's attestation expired ------------------
+if [ -r "$FAKETIME_LIB" ]; then
+	# serve's clock from a file, moved while it runs (and its writer's)
+	echo "+0d" > clock
+	LD_PRELOAD=$FAKETIME_LIB FAKETIME_TIMESTAMP_FILE=$TMP/clock FAKETIME_NO_CACHE=1 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+		q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
+	SERVES="$SERVES $!"
+	serve_wait serve.out
+	api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)"
+	check "today eve (a U.S. person until tonight) sees DWG-X@A" evalq "
+		api 200 GET documents/DWG-X/A '$EVE' && api 200 GET documents '$EVE' && grep -q DWG-X body.json"
+	echo "+2d" > clock
+	before=$(entries)
+	check "two days on: GET documents/DWG-X/A is a 404, not the answer kept from before" evalq "
+		api 404 GET documents/DWG-X/A '$EVE' && error \"^no document 'DWG-X'\""
+	check "  GET documents names no DWG-X" evalq "api 200 GET documents '$EVE' && ! grep -q DWG-X body.json"
+	check "  nor is the file given, nor journalled" evalq "
+		api 404 GET documents/DWG-X/A/files/1 '$EVE' && [ \$(entries) = $before ]"
+	check "  sam (a U.S. person to $LATER) still sees it" evalq "api 200 GET documents/DWG-X/A '$SAM'"
+	rel_refused 403 "^organization 'zenith' holds no attestation in force that clears ITAR" \
+		"  an ITAR release to zenith, whose attestation expired: 403" "$BEA" DWG-Z "to=zenith&name=i.pdf&marking=ITAR"
+	serves_stop
+	SERVES=
+else
+	_skip "no libfaketime (scripts/deps installs faketime): the clock cannot move under serve"
+fi
+
 openapi_check "every answer of the API as schemas/openapi.json says"
+
+# ---- broke: the portal's page of a marked spec's lines, given again from its copy -------
+if /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
+	WA="/usr/bin/python3 $TESTS_DIR/../webauthn.py"
+	ORIGIN=http://localhost:8443
+	make_text spec-a.csv H1
+	make_text spec-b.csv H2
+	q --key bea.pem release SPEC-T --rev A spec-a.csv --type spec --to acme > /dev/null
+	q --key bea.pem release SPEC-T --rev B spec-b.csv --type spec --to acme --marking ITAR > /dev/null
+	q --key bea.pem po add PO-1 --supplier acme --line "PN-1:5:DWG-X@A" > /dev/null
+	q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 5 > /dev/null
+	q --key bea.pem link DWG-X@A --lot L-1 > /dev/null
+	portal_users pat:acme:supplier pia:acme:supplier
+	$A user attest pat --attestation us-person --expires "$LATER" > /dev/null
+	login pat 1
+	before=$(entries)
+	check "portal: pat's page of SPEC-T@B's changes shows its lines, journalled as a diff" evalq "
+		web 200 GET documents/SPEC-T/B/changes && grep -q H2 body.json && [ \$(entries) = $((before + 1)) ]"
+	check "  the same page again at once: shown again, and journalled again" evalq "
+		web 200 GET documents/SPEC-T/B/changes && grep -q H2 body.json && [ \$(entries) = $((before + 2)) ]"
+	check "  and a third time" evalq "
+		web 200 GET documents/SPEC-T/B/changes && [ \$(entries) = $((before + 3)) ]"
+	check "  an unmarked revision's pages make no entry" evalq "
+		web 200 GET documents/SPEC-T/A && web 200 GET documents/SPEC-T/A && [ \$(entries) = $((before + 3)) ]"
+	check "  the lot's bundle from the portal holds DWG-X@A's file, journalled as an export" evalq "
+		web 200 GET export/lot/L-1 && unzip -Z1 body.json | grep -q 'DWG-X.*i.pdf' &&
+		[ \$(entries) = $((before + 4)) ] && tail -n 1 $J | cut -f1 |
+		jq -e '.via == \"portal\" and .how == \"export\" and .user == \"pat\"' > /dev/null"
+	login pia 1
+	check "pia (acme, no attestation): the bundle holds nothing of DWG-X, no entry" evalq "
+		web 200 GET export/lot/L-1 && ! unzip -Z1 body.json | grep -q 'DWG-X' &&
+		web 404 GET documents/SPEC-T/B/changes && [ \$(entries) = $((before + 4)) ]"
+	serves_stop
+	SERVES=
+else
+	_skip "no python3-cryptography: the portal is not tried"
+fi
 
 # ---- held: history forged by a peer with stock git and ssh-keygen ----------------------
 # the vault's server key and the admin's as ssh-keygen keys (a site that holds them)
