@@ -98,6 +98,17 @@ while ! wait_downloads && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "twelve downloads at once (API and CLI): each got the file, twelve entries" evalq "
 	wait_downloads && [ \$(entries) = $((before + 12)) ]"
 check "  the journal's chain is whole (verify)" q --key "$TMP/admin.pem" verify
+# ray, a U.S. person of acme, downloads; then the admin revokes him
+add_supplier ray acme
+$A user attest ray --attestation us-person --expires "$LATER" > /dev/null
+RAY=$(tok --user ray)
+check "ray's token: DWG-X@A's file, journalled as ray's" evalq "
+	api 200 GET documents/DWG-X/A/files/1 '$RAY' && cmp -s body.json itar.pdf &&
+	tail -n 1 $J | cut -f1 | jq -e '.user == \"ray\"' > /dev/null"
+$A user revoke ray > /dev/null
+before=$(entries)
+check "  ray revoked: his token is refused (401), no entry" evalq "
+	api 401 GET documents/DWG-X/A/files/1 '$RAY' && error '^invalid token$' && [ \$(entries) = $before ]"
 serves_stop
 SERVES=
 
