@@ -7,7 +7,9 @@
 # Broke until now: a query argument given twice or without a value was
 # read as the first or as absent ("marking" alone released unmarked, and
 # "marking=ITAR&marking=EAR99" as ITAR); "to=acme,acme" wrote a release
-# record naming acme twice; an API answer kept by serve (GET documents,
+# record naming acme twice; a copy of the whole history (an auditor's or
+# another site's clone or pull over qvault shell) handed over every marked
+# file with no journal entry; an API answer kept by serve (GET documents,
 # documents/DWG-X/A) was given again after midnight to a reader whose
 # attestation had expired, for the vault did not move; and the portal's
 # page of a marked spec's changed lines, kept for a minute, showed them
@@ -111,6 +113,34 @@ check "  ray revoked: his token is refused (401), no entry" evalq "
 	api 401 GET documents/DWG-X/A/files/1 '$RAY' && error '^invalid token$' && [ \$(entries) = $before ]"
 serves_stop
 SERVES=
+
+# ---- broke: a copy of the whole history (git-upload-pack behind qvault shell) -----------
+# what another site's pull or clone over ssh runs: stock git here, through
+# the command qvault shell runs for that key's user
+q key generate -o aud.pem -c aud | head -n 1 > aud.pub
+$A user add aud --org audit-co --role auditor --pubkey aud.pub > /dev/null
+# copy_as USER DIR: a bare clone of v into DIR, as USER's key would get it
+copy_as() {
+	printf '#!/bin/sh\nSSH_ORIGINAL_COMMAND="git-upload-pack v" exec %s -C %s/v shell --user %s\n' \
+		"$QVAULT" "$TMP" "$1" > "up-$1"
+	chmod +x "up-$1"
+	git clone -q --bare --upload-pack="$TMP/up-$1" "file://$TMP/v" "$2"
+}
+before=$(entries)
+check "the auditor copies the whole history: it holds DWG-X@A's file" evalq "
+	copy_as aud c1.git 2> /dev/null && git -C c1.git ls-tree -r HEAD | grep -q '/DWG-X/A/files/i.pdf'"
+check "  journalled first: one entry, a copy by aud through the shell, of the commit copied" evalq "
+	[ \$(entries) = $((before + 1)) ] && tail -n 1 $J | cut -f1 | jq -e --arg c \$(git -C v rev-parse HEAD) \
+		'.how == \"copy\" and .user == \"aud\" and .via == \"shell\" and .rev == \$c and
+		 .doc == \"*\" and .marking == \"ITAR\"' > /dev/null"
+check "  a supplier may not copy it, and makes no entry" evalq "
+	! copy_as sam c2.git 2> e.txt && grep -q 'may not copy the whole vault' e.txt &&
+	[ \$(entries) = $((before + 1)) ]"
+mv "$J" j.keep && mkdir "$J"
+check "  a journal that cannot be written: no copy (nothing received)" evalq "
+	! copy_as aud c3.git 2> e.txt && grep -q 'cannot be journalled' e.txt && test ! -e c3.git/objects/pack/*.pack"
+rmdir "$J" && mv j.keep "$J"
+check "  verify accepts the entry" q --key "$TMP/admin.pem" verify
 
 # ---- broke: an answer kept from before a reader's attestation expired ------------------
 if [ -r "$FAKETIME_LIB" ]; then
