@@ -100,6 +100,20 @@ while ! wait_downloads && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "twelve downloads at once (API and CLI): each got the file, twelve entries" evalq "
 	wait_downloads && [ \$(entries) = $((before + 12)) ]"
 check "  the journal's chain is whole (verify)" q --key "$TMP/admin.pem" verify
+# una of acme holds no attestation: no read path gives her the file, nor says it exists
+add_supplier una acme
+UNA=$(tok --user una)
+SHA=$(sha256sum < itar.pdf | cut -c1-64)
+before=$(entries)
+check "una: If-None-Match with the file's SHA-256 is a 404, not a 304 (no oracle)" evalq "
+	api 404 GET documents/DWG-X/A/files/1 '$UNA' -H 'If-None-Match: \"$SHA\"' &&
+	error \"^no document 'DWG-X'\""
+check "  a range of it: 404" evalq "api 404 GET documents/DWG-X/A/files/1 '$UNA' -r 0-3"
+check "  its trace and acks: 404; the list and the change feed name no DWG-X" evalq "
+	api 404 GET documents/DWG-X/A/trace '$UNA' && api 404 GET documents/DWG-X/A/acks '$UNA' &&
+	api 200 GET documents '$UNA' && ! grep -q DWG-X body.json &&
+	api 200 GET events '$UNA' && ! grep -q DWG-X body.json"
+check "  and nothing was journalled" evalq "[ \$(entries) = $before ]"
 # ray, a U.S. person of acme, downloads; then the admin revokes him
 add_supplier ray acme
 $A user attest ray --attestation us-person --expires "$LATER" > /dev/null
