@@ -1796,6 +1796,9 @@ static enum MHD_Result arg_plain(void *cls, enum MHD_ValueKind kind, const char 
 	(void)kind;
 	if (a->problem[0])
 		return MHD_NO;
+	/* an empty piece ("?&a=1", "a=1&&b=2") names no argument: nothing to read */
+	if (!*key)
+		return MHD_YES;
 	if (json_object_get(a->seen, key))
 		(void)cli_fmt(a->problem, sizeof(a->problem), "a message",
 			      "the query argument '%s' is given twice", shown ? key : "?");

@@ -64,6 +64,8 @@ rel_refused 400 "^the query argument 'to' is given twice$" "  nor 'to' twice (re
 rel_refused 400 "^organization 'acme' is named twice$" \
 	"to=acme,acme: refused (a release record names each organization once)" \
 	"$BEA" DWG-N "to=acme,acme&name=i.pdf&marking=ITAR"
+check "  an empty piece of a query (a doubled &) names nothing: still read" evalq "
+	api 200 GET 'documents?&type=drawing&&' '$BEA_R' && is 'type(d).__name__' list"
 check "  the CLI refuses the same" sh -c '! q --key bea.pem release DWG-N --rev A itar.pdf \
 	--to acme,acme 2> e.txt && grep -q "organization .acme. is named twice" e.txt'
 
@@ -162,10 +164,10 @@ if [ -r "$FAKETIME_LIB" ]; then
 	echo "+0d" > clock
 	LD_PRELOAD=$FAKETIME_LIB FAKETIME_TIMESTAMP_FILE=$TMP/clock FAKETIME_NO_CACHE=1 \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-		q serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
+		q serve --listen 127.0.0.1:0 > late.out 2> late.err &
 	SERVES="$SERVES $!"
-	serve_wait serve.out
-	api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' serve.out)"
+	serve_wait late.out
+	api_init "$(sed -n 's/.*listening on \([^ ]*\) .*/\1/p' late.out)"
 	check "today eve (a U.S. person until tonight) sees DWG-X@A" evalq "
 		api 200 GET documents/DWG-X/A '$EVE' && api 200 GET documents '$EVE' && grep -q DWG-X body.json"
 	echo "+2d" > clock
