@@ -414,6 +414,8 @@ static int roles_of(unsigned *roles, const char *vault_dir, const char *name)
 static int upload_pack(const char *vault_dir, const char *user, int nwords)
 {
 	unsigned roles = 0;
+	vault *v = NULL;
+	int error;
 
 	if (nwords != 2)
 		return refuse("git-upload-pack takes one path");
@@ -424,6 +426,18 @@ static int upload_pack(const char *vault_dir, const char *user, int nwords)
 			"(needs role admin, auditor or server)\n", user);
 		return EXIT_ERROR;
 	}
+	/* every marked revision's bytes go with it: journalled first, as a
+	 * download (vault_journal_copy); no entry, no copy */
+	if ((error = vault_open(&v, vault_dir, NULL, NULL)) == 0) {
+		vault_set_reader(v, user);
+		error = vault_journal_copy(v, "shell");
+	}
+	if (error < 0) {
+		cli_fail(error);
+		vault_free(v);
+		return EXIT_ERROR;
+	}
+	vault_free(v);
 	fflush(NULL);
 	execlp("git", "git", "upload-pack", "--strict", vault_dir, (char *)NULL);
 	fprintf(stderr, "qvault shell: cannot run git upload-pack: %s\n", strerror(errno));

@@ -112,6 +112,7 @@ typedef struct {
 	int keep;                  /* keep the answer (serve_kept) */
 	int making;                /* this asker makes it for others too: its slot + 1 */
 	long long minute;          /* the minute it is made in (serve_kept) */
+	char day[16];              /* the UTC day it is made on (serve_kept): part of its key */
 	/* the portal's (portal.h): a person in a browser */
 	const char *session;       /* the session cookie; NULL for the API */
 	const char *csrf;          /* the session's CSRF token */

@@ -491,10 +491,27 @@ static char *answer_key(serve_req *q)
 
 	key_add(&b, q->user);
 	key_add(&b, q->url);
+	/* who may see a marked revision changes at midnight (UTC) with no
+	 * commit: an attestation counts until its day has passed (marking.h).
+	 * An answer made on another day is another answer, never one kept
+	 * from a day its reader was still cleared; the day is the one the
+	 * asker asked on (serve_kept), and the read comes after it: an
+	 * answer is kept for a day at most as permissive as that day's. */
+	key_add(&b, q->day);
 	if (q->session)
 		key_add(&b, q->session);
 	MHD_get_connection_values(q->c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
 	return b.s;
+}
+
+/* Today (UTC) as YYYY-MM-DD, the day an attestation counts to. */
+static void day_of(char *day, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!gmtime_r(&now, &tm) || strftime(day, size, "%Y-%m-%d", &tm) == 0)
+		(void)cli_fmt(day, size, "the day", "%lld", (long long)now / 86400);
 }
 
 /* an answer that does not move with the clock: the API's */
@@ -541,6 +558,7 @@ int serve_kept(serve_req *q, enum MHD_Result *answered)
 
 	if (vault_version(q->v, q->version) < 0)
 		return 0; /* the index follows a write: answer it afresh, keep nothing */
+	day_of(q->day, sizeof(q->day));
 	if ((key = answer_key(q)) == NULL)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -1676,11 +1694,19 @@ static int journal_by_writer(void *payload, const char *doc, const char *rev, co
 			     const char *how, char **why)
 {
 	serve_req *q = payload;
-	json_t *reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s}", "op", "journal",
-						       "doc", doc, "rev", rev, "file", file,
-						       "how", how), -1);
-	const char *error = json_string_value(json_object_get(reply, "error"));
-	int recorded = json_integer_value(json_object_get(reply, "status")) == MHD_HTTP_OK;
+	const char *error;
+	json_t *reply;
+	int recorded;
+
+	/* an answer that gives out a marked revision's bytes (a page showing
+	 * a marked spec's lines) is never kept: each time it is given is a
+	 * download, journalled as such, never one answered from the copy */
+	q->keep = 0;
+	reply = serve_writer_ask(q, json_pack("{s:s, s:s, s:s, s:s, s:s}", "op", "journal",
+					      "doc", doc, "rev", rev, "file", file,
+					      "how", how), -1);
+	error = json_string_value(json_object_get(reply, "error"));
+	recorded = json_integer_value(json_object_get(reply, "status")) == MHD_HTTP_OK;
 
 	*why = recorded ? NULL : strdup(error ? error : "the writer did not answer");
 	json_decref(reply);
@@ -1755,6 +1781,54 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 	return answer(api, c, r, &q, r->page->answer);
 }
 
+/* What args_plain found of a request's query arguments. */
+typedef struct {
+	json_t *seen;       /* the names met so far */
+	char problem[160];  /* the first one's, or "" */
+} query_args;
+
+static enum MHD_Result arg_plain(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	query_args *a = cls;
+	int shown = plain_name(key);
+
+	(void)kind;
+	if (a->problem[0])
+		return MHD_NO;
+	/* an empty piece ("?&a=1", "a=1&&b=2") names no argument: nothing to read */
+	if (!*key)
+		return MHD_YES;
+	if (json_object_get(a->seen, key))
+		(void)cli_fmt(a->problem, sizeof(a->problem), "a message",
+			      "the query argument '%s' is given twice", shown ? key : "?");
+	else if (!value)
+		(void)cli_fmt(a->problem, sizeof(a->problem), "a message",
+			      "the query argument '%s' has no value (%s=VALUE)",
+			      shown ? key : "?", shown ? key : "NAME");
+	else
+		json_object_set_new(a->seen, key, json_true());
+	return a->problem[0] ? MHD_NO : MHD_YES;
+}
+
+/*
+ * Each query argument of the API named once and with a value: NULL, or
+ * the reason to refuse the request.  libmicrohttpd answers the first of
+ * a name given twice and NULL for one without "=": a release's
+ * "marking=ITAR&marking=EAR99" or a bare "marking" would be released as
+ * one marking or none, silently, where the client said another (the
+ * portal's form lists a field given twice, which its check refuses).
+ */
+static const char *args_plain(struct MHD_Connection *c, query_args *a)
+{
+	a->problem[0] = '\0';
+	if ((a->seen = json_object()) == NULL)
+		abort();
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_plain, a);
+	json_decref(a->seen);
+	return a->problem[0] ? a->problem : NULL;
+}
+
 /*
  * What can be judged from the headers alone is, before any byte of a body
  * is taken: the method and path, the token, and for a write its scope,
@@ -1768,6 +1842,7 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	enum MHD_Result answered;
+	query_args args;
 	unsigned kind;
 	vault *v;
 
@@ -1780,6 +1855,8 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 		return answered;
 	if ((r->route = find_route(c, r, url, method, &answered)) == NULL)
 		return answered;
+	if (args_plain(c, &args) != NULL)
+		return fail(c, MHD_HTTP_BAD_REQUEST, "%s", args.problem);
 	r->url = url;
 	r->body_since = time(NULL);
 	set_deadline(api, c, r->body_since + api->timeout);

@@ -549,6 +549,16 @@ static int check_release(vault_txn *t, vault *v, const vault_release_options *re
 	for (i = 0; i < rel->nto && !error; i++) {
 		if ((error = vault_plain_name_check("organization", rel->to[i])) < 0)
 			break;
+		/* a release record lists each organization once: "acme,acme"
+		 * is a client's slip, not two distributions */
+		for (k = 0; k < i; k++)
+			if (strcmp(rel->to[k], rel->to[i]) == 0)
+				break;
+		if (k < i) {
+			error = vault_error__set(VAULT_EINVALID,
+				"organization '%s' is named twice", rel->to[i]);
+			break;
+		}
 		for (k = 0; k < users->count; k++)
 			if (strcmp(users->items[k].org, rel->to[i]) == 0)
 				break;

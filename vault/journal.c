@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <sqlite3.h>
 
 #include "common.h"
 #include "error.h"
@@ -339,6 +340,51 @@ int vault_journal_download(vault *v, const char *via, const char *doc, const cha
 		v->journal_via = NULL;
 	}
 	vault_revision_dispose(&seen);
+	return error;
+}
+
+static const char SQL_MARKINGS_HELD[] =
+	"SELECT group_concat(m, ',') FROM (SELECT DISTINCT marking AS m FROM releases"
+	" WHERE marking IS NOT NULL ORDER BY m)";
+
+/*
+ * A copy of the history (git-upload-pack, for another site's pull or
+ * clone) hands over every marked revision's bytes in it at once, never
+ * through vault_doc_cat: without an entry of its own it would be the one
+ * download of marked data the journal does not know.  One entry for the
+ * whole copy, naming the commit copied to: the marked revisions in it are
+ * those of that commit's tree, for an auditor to list.
+ */
+int vault_journal_copy(vault *v, const char *via)
+{
+	char head_id[GIT_OID_HEXSZ + 1], *org = NULL, *marks = NULL;
+	git_commit *head = NULL;
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if (!via)
+		return vault_error__set(VAULT_EINVALID, "a copy names its front end");
+	if ((error = vault__viewer(&org, v)) < 0)
+		return error;
+	free(org);
+	if ((error = vault_index__stmt(&st, v->index, SQL_MARKINGS_HELD)) < 0)
+		return error;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		marks = vault__strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return vault_error__set(VAULT_ERROR, "cannot read the markings released: %s",
+					sqlite3_errmsg(vault_index__db(v->index)));
+	if (!marks)
+		return 0; /* nothing marked: nothing to journal */
+	if ((error = vault_store__head(&head, v->store)) == 0) {
+		git_oid_tostr(head_id, sizeof(head_id), git_commit_id(head));
+		v->journal_via = via;
+		error = vault_journal__record(v, "*", head_id, "*", "", marks, "copy");
+		v->journal_via = NULL;
+	}
+	git_commit_free(head);
+	free(marks);
 	return error;
 }
 

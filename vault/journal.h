@@ -15,7 +15,10 @@
  * the HTTP side hands it, vault_set_journal, as the side that parses HTTP
  * holds no key; "server": an entry of a qvault that wrote it in the HTTP
  * side), "server": the server user acting (shell) or null, "how":
- * "cat" | "export" | "diff" (a text file's lines shown), "doc", "rev", "file", "sha256", "marking"}.  SIG is the
+ * "cat" | "export" | "diff" (a text file's lines shown) | "copy" (the
+ * whole history, git-upload-pack behind qvault shell: doc and file "*",
+ * rev the commit copied, sha256 "", marking every one released, comma
+ * separated; vault_journal_copy), "doc", "rev", "file", "sha256", "marking"}.  SIG is the
  * base64 of the SSHSIG (namespace qvault-journal) of ENTRY's bytes by the
  * vault's server key (qvault/server.pem, user qvault-server), its armor
  * lines joined.

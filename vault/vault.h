@@ -396,6 +396,18 @@ int vault_journal_download(vault *v, const char *via, const char *doc, const cha
 			   const char *file, const char *how);
 
 /*
+ * Record in the access journal that the user `v` reads as
+ * (vault_set_reader) copies the vault's whole history as it is now (a
+ * git-upload-pack: another site's pull or clone, through the front end
+ * `via`, "shell"), when any revision in it is marked: one entry, how
+ * "copy", doc "*", rev the branch's commit, file "*", sha256 "", marking
+ * every marking released (comma-separated, sorted).  A history with no
+ * marked revision records nothing.  An error means the copy must not
+ * happen.
+ */
+int vault_journal_copy(vault *v, const char *via);
+
+/*
  * Who may see what.  Every read below answers for the acting viewer: the
  * user of the key set (or the user a server key acts for).  With no key,
  * or a user holding any role but supplier alone (admin, buyer, quality,

@@ -73,10 +73,11 @@ refused 403 "^a supplier sees only its own organization's forecasts\$" \
 	"naming zenith by ?supplier=: 403" GET 'forecasts/PN-1?supplier=zenith' "$SAM"
 refused 403 "^a supplier sees only its own organization's forecasts\$" \
 	"  ZENITH, in capitals: 403" GET 'forecasts/PN-1?supplier=ZENITH' "$SAM"
-check "  ?supplier=acme&supplier=zenith: the first, acme's, nothing of zenith's" \
-	evalq "api 200 GET 'forecasts/PN-1?supplier=acme&supplier=zenith' '$SAM' && ! grep -q $ZEN body.json"
-check "  ?supplier=zenith&supplier=acme: 403, nothing of zenith's" \
-	evalq "api 403 GET 'forecasts/PN-1?supplier=zenith&supplier=acme' '$SAM' && ! grep -q $ZEN body.json"
+check "  ?supplier=acme&supplier=zenith: 400 (an argument given twice), nothing of zenith's" \
+	evalq "api 400 GET 'forecasts/PN-1?supplier=acme&supplier=zenith' '$SAM' &&
+	       error \"^the query argument 'supplier' is given twice\\$\" && ! grep -q $ZEN body.json"
+check "  ?supplier=zenith&supplier=acme: the same, nothing of zenith's" \
+	evalq "api 400 GET 'forecasts/PN-1?supplier=zenith&supplier=acme' '$SAM' && ! grep -q $ZEN body.json"
 refused 400 "^organization is empty\$" "  ?supplier= (empty): 400" GET 'forecasts/PN-1?supplier=' "$SAM"
 refused 404 "^no forecast of part 'PN-1' for 'zenith' to PLANT-2\$" \
 	"zenith's supplier reads acme's PLANT-2: zenith's none" GET 'forecasts/PN-1?ship_to=PLANT-2' "$ZED"
