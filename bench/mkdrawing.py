@@ -10,9 +10,13 @@ one large stream, the shape of a drawing exported by a CAD program (the
 manuals section 12 also checks are the opposite: thousands of small
 objects).  About BYTES (default 1 MiB) in all; the same bytes every run.
 """
+import os
 import random
 import sys
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from mkpdf import write  # noqa: E402 (the path above first)
 
 
 def content(target):
@@ -44,25 +48,14 @@ def main():
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: mkdrawing.py OUT.pdf [BYTES]")
     stream = content(int(sys.argv[2]) if len(sys.argv) == 3 else 1048576)
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 1191 842]"
-            b" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream +
-            b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
-    for i, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for o in offsets:
-        out += b"%010d 00000 n \n" % o
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1, xref)
-    with open(sys.argv[1], "wb") as f:
-        f.write(out)
+    # tests/mkpdf.py writes the objects, the cross-reference table and the trailer
+    write(sys.argv[1], [b"<< /Type /Catalog /Pages 2 0 R >>",
+                        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 1191 842]"
+                        b" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+                        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream +
+                        b"\nendstream",
+                        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
 
 
 if __name__ == "__main__":

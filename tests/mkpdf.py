@@ -430,4 +430,5 @@ def main():
         sys.exit('mkpdf: no kind %r' % kind)
 
 
-main()
+if __name__ == '__main__':
+    main()
