@@ -24,7 +24,8 @@
 	X(qpdf_oh_get_type_code) X(qpdf_oh_get_stream_data) X(qpdf_oh_get_object_id) \
 	X(qpdf_oh_get_int_value) X(qpdf_oh_get_dict) X(qpdf_oh_dict_next_key) \
 	X(qpdf_oh_dict_more_keys) X(qpdf_oh_is_string) X(qpdf_oh_is_stream) \
-	X(qpdf_oh_get_utf8_value) X(qpdf_oh_begin_dict_key_iter)
+	X(qpdf_oh_get_utf8_value) X(qpdf_oh_begin_dict_key_iter) \
+	X(qpdf_get_object_by_id) /* bench/pdfbench --parse */
 
 /*
  * Load libqpdf the first time; 0, or VAULT_ERROR ("cannot load
@@ -74,6 +75,7 @@ extern struct vault_qpdf {
 #define qpdf_oh_is_stream (*vault_qpdf.qpdf_oh_is_stream)
 #define qpdf_oh_get_utf8_value (*vault_qpdf.qpdf_oh_get_utf8_value)
 #define qpdf_oh_begin_dict_key_iter (*vault_qpdf.qpdf_oh_begin_dict_key_iter)
+#define qpdf_get_object_by_id (*vault_qpdf.qpdf_get_object_by_id)
 #endif
 
 #endif
