@@ -838,6 +838,12 @@ int vault_record__release_parse(vault_release *r, const char *data, size_t len)
 		json_decref(root);
 		return vault_error__set(VAULT_EINVALID, "release record is malformed");
 	}
+	/* every organization a name: one that is not is no record qvault writes */
+	json_array_foreach(to, i, o)
+		if (!json_is_string(o)) {
+			json_decref(root);
+			return vault_error__set(VAULT_EINVALID, "release record is malformed");
+		}
 	r->doc = vault__strdup(doc);
 	r->rev = vault__strdup(rev);
 	r->by = vault__strdup(by);
@@ -848,8 +854,7 @@ int vault_record__release_parse(vault_release *r, const char *data, size_t len)
 	if ((r->to = calloc(json_array_size(to) + 1, sizeof(char *))) == NULL)
 		abort();
 	json_array_foreach(to, i, o)
-		if (json_is_string(o))
-			r->to[r->nto++] = vault__strdup(json_string_value(o));
+		r->to[r->nto++] = vault__strdup(json_string_value(o));
 	json_decref(root);
 	return 0;
 }

@@ -283,6 +283,28 @@ static void fan_out_never_cut(void **state)
 	assert_non_null(strstr(vault_error_message(), "too long"));
 }
 
+/* A release record's organizations are names, each of them; one that is not makes it malformed. */
+static void release_records(void **state)
+{
+	static const char head[] = "{\"record\": \"release\", \"format\": 1, \"doc\": \"DWG-1\","
+				   " \"rev\": \"A\", \"released_by\": \"bea\","
+				   " \"released_at\": \"2026-11-30T10:00:00Z\", \"to\": ";
+	char text[512];
+	vault_release r;
+
+	(void)state;
+	assert_true(snprintf(text, sizeof(text), "%s[\"acme\", \"zenith\"]}", head) < (int)sizeof(text));
+	assert_int_equal(vault_record__release_parse(&r, text, strlen(text)), 0);
+	assert_int_equal(r.nto, 2);
+	assert_string_equal(r.to[1], "zenith");
+	vault_record__release_dispose(&r);
+	assert_true(snprintf(text, sizeof(text), "%s[\"acme\", 5]}", head) < (int)sizeof(text));
+	assert_int_equal(vault_record__release_parse(&r, text, strlen(text)), VAULT_EINVALID);
+	assert_string_equal(vault_error_message(), "release record is malformed");
+	assert_true(snprintf(text, sizeof(text), "%s[null]}", head) < (int)sizeof(text));
+	assert_int_equal(vault_record__release_parse(&r, text, strlen(text)), VAULT_EINVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +319,7 @@ int main(void)
 		cmocka_unit_test(email_addresses),
 		cmocka_unit_test(fan_out),
 		cmocka_unit_test(fan_out_never_cut),
+		cmocka_unit_test(release_records),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);
