@@ -8,7 +8,7 @@ check "it is a bare repository stock git reads" \
 	sh -c 'test "$(git -C v rev-parse --is-bare-repository)" = true && git -C v log --oneline | grep -q "init vault"'
 check "the index lives inside the vault folder" test -s v/qvault/index.db
 check "the index schema carries its version" \
-	sh -c 'test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 17'
+	sh -c 'test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 18'
 check "vault.json records the identity and allowlists" \
 	sh -c 'git -C v show main:vault.json | grep -q "\"drawing\""'
 check "git fsck --strict is clean" git -C v fsck --strict

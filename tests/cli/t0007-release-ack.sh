@@ -119,13 +119,13 @@ sqlite3 v/qvault/index.db "DROP TABLE acks; DROP TABLE releases; DROP TABLE dist
 	DROP TABLE ncr_docs; DROP TABLE ncr_closes; DROP TABLE tokens; DROP TABLE po_changes; DROP TABLE fai_dispositions; DROP TABLE withdrawals;
 	DROP TABLE audit_waivers; DROP TABLE subtier_lots; DROP TABLE subtier_inputs;
 	DROP TABLE forecasts; DROP TABLE forecast_buckets; DROP TABLE forecast_acks; DROP TABLE forecast_ack_buckets;
-	DROP TABLE po_releases; DROP TABLE release_acks; DROP TABLE reviews; DROP TABLE timestamps; DROP TABLE users;
+	DROP TABLE po_releases; DROP TABLE release_acks; DROP TABLE reviews; DROP TABLE timestamps; DROP TABLE users; DROP TABLE attestations;
 	DROP INDEX revisions_expires; DROP INDEX IF EXISTS releases_marking; DROP INDEX revisions_review_by;
 	ALTER TABLE revisions DROP COLUMN expires; ALTER TABLE revisions DROP COLUMN review_by;
 	ALTER TABLE revisions DROP COLUMN org; ALTER TABLE files DROP COLUMN findings; PRAGMA user_version = 1;"
 check "an index of version 1 is upgraded in place" sh -c '
 	q list --json | cmp -s - ref.json && q acks DWG-1 --json | cmp -s - ref-acks.json &&
-	test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 17'
+	test "$(sqlite3 v/qvault/index.db "PRAGMA user_version")" = 18'
 check "git fsck --strict is clean" git -C v fsck --strict
 
 done_testing
