@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/resource.h>
@@ -1927,7 +1928,9 @@ static void check_child(int out, int fd, const char *type, const char *file,
 	json_t *policy_json = NULL;
 	char *findings = NULL;
 
-	if (*policy_text && (policy_json = json_loads(policy_text, 0, NULL)) == NULL) {
+	/* any value (JSON_DECODE_ANY): a policy that is no object (a number
+	 * forged into vault.json) is policy_load's to refuse, in its words */
+	if (*policy_text && (policy_json = json_loads(policy_text, JSON_DECODE_ANY, NULL)) == NULL) {
 		int32_t code = vault_error__set(VAULT_EINVALID,
 						"vault.json's pdf policy is malformed: not JSON");
 		const char *text = vault_error_message();
@@ -1956,7 +1959,7 @@ static int take_request(int sock, char *msg, job **jobs, size_t *njobs, size_t *
 	int fds[2] = { -1, -1 }, out[2], nfds = 0, code;
 	char *type, *file, *policy_text;
 	ssize_t got;
-	pid_t pid;
+	pid_t pid, self = getpid();
 	job *j;
 
 	memset(&m, 0, sizeof(m));
@@ -2037,6 +2040,11 @@ static int take_request(int sock, char *msg, job **jobs, size_t *njobs, size_t *
 		return 1;
 	}
 	if (pid == 0) {
+		/* killed with the server (one thread: its end is the process's):
+		 * a child it no longer watches has no bound on its memory or its
+		 * clock, and the check is asked again of the next server anyway */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self)
+			_exit(1);
 		/* nothing of the server's (its socket, other checks' replies) */
 		close(sock);
 		close_all_but(fds[0], out[1]);
@@ -2049,6 +2057,21 @@ static int take_request(int sock, char *msg, job **jobs, size_t *njobs, size_t *
 	j->deadline = now_ms() + MAX_WALL * 1000LL;
 	(*njobs)++;
 	return 1;
+}
+
+/*
+ * A job ended without a verdict: its child killed and reaped, its reply
+ * socket closed unanswered, so that the client asks a server started
+ * again (or says in one line that it could not).
+ */
+static void abandon(job *j)
+{
+	kill(j->pid, SIGKILL);
+	while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(j->in);
+	close(j->reply);
+	vault_buf__dispose(&j->result);
 }
 
 /* End jobs[i]: kill it unless it was read whole, reap it, answer. */
@@ -2130,11 +2153,29 @@ static void serve_checks(int sock)
 		if (p[0].revents && !take_request(sock, msg, &jobs, &njobs, &cap))
 			break;
 	}
+	/* the client gone, or this server failed (poll, recvmsg: ENOMEM): the
+	 * checks under way have no verdict, not "past the clock", which
+	 * refused an honest PDF (a finding under verify) */
 	for (i = 0; i < njobs; i++)
-		finish(&jobs[i], 2);
+		abandon(&jobs[i]);
 	free(jobs);
 	free(p);
 	free(msg);
+}
+
+/*
+ * In a server: 0 to 2 open, /dev/null where one was closed (a caller run
+ * 2>&-), so that no descriptor a request passes (the PDF, a reply socket)
+ * lands on 2 and becomes a check child's stderr.
+ */
+static void fill_stdio(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd < 3)
+		;
+	if (fd >= 0)
+		close(fd);
 }
 
 /*
@@ -2150,6 +2191,7 @@ int vault_pdf_check_child(int argc, char **argv)
 	    strcmp(argv[2], SERVER_ARG) != 0 ||
 	    getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
 		return 2;
+	fill_stdio();
 	vault_qpdf__load();
 	serve_checks(0);
 	return 0;
@@ -2185,6 +2227,7 @@ static void run_forked_server(int sock)
 	if ((null = open("/dev/null", O_WRONLY)) < 0 || dup2(null, 1) < 0)
 		_exit(1);
 	close_range(3, ~0U, 0);
+	fill_stdio();
 	serve_checks(0);
 	_exit(0);
 }
@@ -2260,6 +2303,36 @@ static int server_fd = -1;
 static pid_t server_pid = -1;
 static unsigned server_gen;
 
+/*
+ * A SOCK_SEQPACKET socketpair, close-on-exec, neither end on 0, 1 or 2:
+ * 0 or -1 (errno).  A caller run with one of them closed (`clone ...
+ * 2>&-`; clone starts its server before SQLite fills them with /dev/null)
+ * got its server's socket there: its output went to the server, and a
+ * forked server kept the client's end as its own stderr, never saw it
+ * close and outlived the caller for ever.
+ */
+static int seqpacket_pair(int sv[2])
+{
+	int i, fd, e;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (sv[i] >= 3)
+			continue;
+		if ((fd = fcntl(sv[i], F_DUPFD_CLOEXEC, 3)) < 0) {
+			e = errno;
+			close(sv[0]);
+			close(sv[1]);
+			errno = e;
+			return -1;
+		}
+		close(sv[i]);
+		sv[i] = fd;
+	}
+	return 0;
+}
+
 /* Forget the server (it ended, or will at the end of its socket). */
 static void stop_server(void)
 {
@@ -2291,7 +2364,7 @@ static int start_server(const char *file, int again)
 	if (threads_now() != 1) {
 		if (!checker)
 			return 1;
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		if (seqpacket_pair(sv) < 0)
 			goto failed;
 		if ((e = spawn_server(&pid, sv[1])) != 0) {
 			close(sv[0]);
@@ -2306,7 +2379,7 @@ static int start_server(const char *file, int again)
 		 * (a load costs about 5 ms of CPU) */
 		if ((e = vault_qpdf__load()) < 0)
 			return e;
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		if (seqpacket_pair(sv) < 0)
 			goto failed;
 		if ((pid = fork()) < 0) {
 			close(sv[0]);
@@ -2389,7 +2462,9 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 		     const char *file, int fd)
 {
 	size_t size = sizeof(struct reply) + sizeof(int32_t) + RESULT_MAX + 1;
-	char *text = policy_json ? json_dumps(policy_json, JSON_COMPACT) : NULL;
+	/* JSON_ENCODE_ANY: without it jansson writes no number, string or null,
+	 * and a vault.json whose "pdf" was one (forged, pulled) aborted below */
+	char *text = policy_json ? json_dumps(policy_json, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	const char *policy_text = text ? text : "";
 	char *buf = NULL;
 	struct reply h;
@@ -2435,7 +2510,7 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 			return error;
 		}
 		gen = server_gen;
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+		if (seqpacket_pair(pair) < 0) {
 			pthread_mutex_unlock(&server_lock);
 			error = vault_error__errno(VAULT_ERROR, "cannot check '%s'", file);
 			free(text);
