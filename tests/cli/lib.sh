@@ -217,6 +217,29 @@ forge_commit() {
 }
 # dir_of NAME: the two fan-out folders of a record named NAME (HH/HH of its SHA-256)
 dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
+
+# forge_revision VAULT KEY DOC FILE: DOC@A holding FILE, a drawing of
+# organization owner added by user KEY, its record as a qvault that did
+# not open PDFs wrote it, committed now around qvault with stock git and
+# signed with the ssh-keygen key $TMP/KEY (forge); GIT_AUTHOR_* and
+# GIT_COMMITTER_NAME/EMAIL are the caller's
+forge_revision() {
+	frw=$(date +%s)
+	python3 - "$4" "$frw" "$2" "$3" > "$TMP/forged-record.json" <<'PY'
+import hashlib, json, os, sys, time
+data = open(sys.argv[1], 'rb').read()
+at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(sys.argv[2])))
+json.dump({"added_at": at, "added_by": sys.argv[3], "doc": sys.argv[4],
+           "files": [{"mime": "application/pdf", "name": os.path.basename(sys.argv[1]),
+                      "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}],
+           "format": 1, "org": "owner", "parts": [], "record": "revision", "rev": "A",
+           "seq": 1, "type": "drawing"}, sys.stdout, indent=2, sort_keys=True)
+PY
+	frd=docs/$(dir_of "$3")/$3/A
+	GIT_AUTHOR_DATE="$frw +0000" GIT_COMMITTER_DATE="$frw +0000" forge "$1" "$2" \
+		"$(printf 'add %s@A\n\nQvault-Op: add\nQvault-Doc: %s\nQvault-Rev: A' "$3" "$3")" \
+		"$frd/record.json=$TMP/forged-record.json" "$frd/files/$(basename "$4")=$4"
+}
 # culprit VAULT PATTERN: verify fails (exit 3) with a finding matching PATTERN
 culprit() {
 	q -C "$1" verify > "$TMP/v.out" 2>&1

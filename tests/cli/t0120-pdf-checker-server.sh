@@ -107,30 +107,19 @@ ssh-keygen -q -t ed25519 -N '' -C bb -f bb
 q --key "$TMP/admin.pem" user add bb --org owner --role buyer --pubkey "$TMP/bb.pub" > /dev/null
 GIT_AUTHOR_NAME=bb GIT_AUTHOR_EMAIL=bb@owner GIT_COMMITTER_NAME=bb GIT_COMMITTER_EMAIL=bb@owner
 export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
-when=$(date +%s)
 # the PDF forged into history as in t0118: a signed commit of stock git,
 # its record as a qvault that did not open PDFs wrote it
-python3 - big.bin "$when" > big-record.json <<'PY'
-import hashlib, json, sys, time
-data = open(sys.argv[1], 'rb').read()
-at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(sys.argv[2])))
-json.dump({"added_at": at, "added_by": "bb", "doc": "DWG-BIG",
-           "files": [{"mime": "application/pdf", "name": "big.bin",
-                      "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}],
-           "format": 1, "org": "owner", "parts": [], "record": "revision", "rev": "A",
-           "seq": 1, "type": "drawing"}, sys.stdout, indent=2, sort_keys=True)
-PY
-d=docs/$(dir_of DWG-BIG)/DWG-BIG/A
-GIT_AUTHOR_DATE="$when +0000" GIT_COMMITTER_DATE="$when +0000" forge v bb \
-	"$(printf 'add DWG-BIG@A\n\nQvault-Op: add\nQvault-Doc: DWG-BIG\nQvault-Rev: A')" \
-	"$d/record.json=big-record.json" "$d/files/big.bin=big.bin"
+forge_revision v bb DWG-BIG big.bin
 q reindex > /dev/null
 make_pdf after.pdf AFTER
 ok "a PDF added after the forgery" q add after.pdf --doc DWG-AFTER --type drawing
 TOTAL=$((NPDF * 2 + 3))
 traced bv -- q verify > bv.out
-check "verify refuses the forged PDF as t0118 does, in one finding" sh -c "
-	grep -Eq \"DWG-BIG/A/files/big\\.bin: 'big\\.bin' takes more than 512 MiB of memory to open \\(an object too large\\), the limit\" bv.out &&
+# which bound ends it is t0118's to show; here, that one does and the same
+# server goes on (under ASan the child has been seen to spend its 60 s of
+# CPU, 55 of them in the kernel, before its resident set passed 512 MiB)
+check "verify refuses the forged PDF at one of its bounds, in one finding" sh -c "
+	grep -Eq \"DWG-BIG/A/files/big\\.bin: 'big\\.bin' takes more than (512 MiB of memory to open \\(an object too large\\)|60 seconds to check), the limit\" bv.out &&
 	test \"\$(grep -c 'big\\.bin' bv.out)\" = 1"
 check "  and checks all $TOTAL files, the one after it too" \
 	grep -q "^FAILED: .* $TOTAL files checked; 1 finding$" bv.out

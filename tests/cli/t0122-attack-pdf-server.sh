@@ -56,21 +56,7 @@ for bad in 5 null '"strict"'; do
 done
 # a PDF after the forged settings, as a qvault that did not open PDFs
 # recorded it, signed by a buyer: verify holds it to the policy before it
-when=$(date +%s)
-python3 - b.pdf "$when" > b-record.json <<'PY'
-import hashlib, json, sys, time
-data = open(sys.argv[1], 'rb').read()
-at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(sys.argv[2])))
-json.dump({"added_at": at, "added_by": "bb", "doc": "DWG-B",
-           "files": [{"mime": "application/pdf", "name": "b.pdf",
-                      "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}],
-           "format": 1, "org": "owner", "parts": [], "record": "revision", "rev": "A",
-           "seq": 1, "type": "drawing"}, sys.stdout, indent=2, sort_keys=True)
-PY
-d=docs/$(dir_of DWG-B)/DWG-B/A
-GIT_AUTHOR_DATE="$when +0000" GIT_COMMITTER_DATE="$when +0000" forge v bb \
-	"$(printf 'add DWG-B@A\n\nQvault-Op: add\nQvault-Doc: DWG-B\nQvault-Rev: A')" \
-	"$d/record.json=b-record.json" "$d/files/b.pdf=b.pdf"
+forge_revision v bb DWG-B b.pdf
 q verify > ve.out 2> ve.err
 check "verify of a PDF under such a policy exits 3 (no abort)" test $? = 3
 check "  the PDF's finding says why" \
