@@ -561,10 +561,23 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A name that `names` (n of them, sorted here) holds twice, or NULL. */
+static const char *repeated(const char **names, size_t n)
+{
+	size_t i;
+
+	qsort(names, n, sizeof(*names), cmp_name);
+	for (i = 1; i < n; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			return names[i];
+	return NULL;
+}
+
 /* No file named twice: each stored file is listed once, by its one name. */
 static int unique_names(const vault_revision *rev)
 {
 	const char **names = malloc(rev->nfiles * sizeof(*names));
+	const char *twice;
 	size_t i;
 	int error = 0;
 
@@ -572,11 +585,8 @@ static int unique_names(const vault_revision *rev)
 		abort();
 	for (i = 0; i < rev->nfiles; i++)
 		names[i] = rev->files[i].name;
-	qsort(names, rev->nfiles, sizeof(*names), cmp_name);
-	for (i = 1; i < rev->nfiles && !error; i++)
-		if (strcmp(names[i - 1], names[i]) == 0)
-			error = vault_error__set(VAULT_EINVALID, "record lists file '%s' twice",
-						 names[i]);
+	if ((twice = repeated(names, rev->nfiles)) != NULL)
+		error = vault_error__set(VAULT_EINVALID, "record lists file '%s' twice", twice);
 	free(names);
 	return error;
 }
@@ -816,6 +826,20 @@ int vault_record__release_dump(char **out, size_t *len, const vault_release *r)
 	return vault_record__dump(out, len, root);
 }
 
+/* 0 when the release names each organization once, else -1. */
+static int unique_orgs(const vault_release *r)
+{
+	const char **names = malloc((r->nto ? r->nto : 1) * sizeof(*names));
+	int twice;
+
+	if (!names)
+		abort();
+	memcpy(names, r->to, r->nto * sizeof(*names));
+	twice = repeated(names, r->nto) != NULL;
+	free(names);
+	return twice ? -1 : 0;
+}
+
 int vault_record__release_parse(vault_release *r, const char *data, size_t len)
 {
 	const char *kind, *doc, *rev, *by, *at, *reason = NULL, *eff = NULL;
@@ -856,6 +880,12 @@ int vault_record__release_parse(vault_release *r, const char *data, size_t len)
 	json_array_foreach(to, i, o)
 		r->to[r->nto++] = vault__strdup(json_string_value(o));
 	json_decref(root);
+	/* nor one named twice (release refuses `--to acme,acme`): a record
+	 * forged so would count one organization's receipt twice */
+	if (unique_orgs(r) < 0) {
+		vault_record__release_dispose(r);
+		return vault_error__set(VAULT_EINVALID, "release record is malformed");
+	}
 	return 0;
 }
 

@@ -54,6 +54,20 @@ forge t4 sid "release DWG-2@A" "$X/release.json=rel.json"
 check "a supplier's key releasing a drawing, forged around the CLI, is caught" \
 	culprit t4 "$X/release.json: user 'sid' may not release documents"
 
+# a buyer's own key, releasing to one organization twice (release refuses
+# --to acme,acme): a record that would count acme's receipt twice
+tamper t4b
+ssh-keygen -q -t ed25519 -N '' -C bea -f bea
+q -C t4b --key admin.pem user add bea --org owner --role buyer --pubkey bea.pub > /dev/null
+printf '{"record":"release","format":1,"doc":"DWG-2","rev":"A","to":["acme","acme"],"released_by":"bea","released_at":"%s"}\n' \
+	"$(date -u +%Y-%m-%dT%H:%M:%SZ)" > rel2.json
+GIT_AUTHOR_NAME=bea GIT_AUTHOR_EMAIL=bea@owner GIT_COMMITTER_NAME=bea GIT_COMMITTER_EMAIL=bea@owner \
+	forge t4b bea "$(printf 'release DWG-2@A\n\nQvault-Op: release\nQvault-Doc: DWG-2\nQvault-Rev: A')" \
+	"$X/release.json=rel2.json"
+check "a buyer's release naming acme twice, forged around the CLI, is caught" \
+	culprit t4b "$X/release.json: release record is malformed"
+check "  its one finding" sh -c 'q -C t4b verify | tail -n 1 | grep -q "; 1 finding\$"'
+
 tamper t5
 git -C base show "main:$C/acks/sam-received.json" | sed 's/"received"/"approved"/' > edited.json
 forge t5 sid "touch up" "$C/acks/sam-received.json=edited.json"

@@ -283,7 +283,7 @@ static void fan_out_never_cut(void **state)
 	assert_non_null(strstr(vault_error_message(), "too long"));
 }
 
-/* A release record's organizations are names, each of them; one that is not makes it malformed. */
+/* A release record's organizations are names, each of them once; else it is malformed. */
 static void release_records(void **state)
 {
 	static const char head[] = "{\"record\": \"release\", \"format\": 1, \"doc\": \"DWG-1\","
@@ -303,6 +303,13 @@ static void release_records(void **state)
 	assert_string_equal(vault_error_message(), "release record is malformed");
 	assert_true(snprintf(text, sizeof(text), "%s[null]}", head) < (int)sizeof(text));
 	assert_int_equal(vault_record__release_parse(&r, text, strlen(text)), VAULT_EINVALID);
+	/* nor one organization twice, wherever the second is */
+	assert_true(snprintf(text, sizeof(text), "%s[\"acme\", \"zenith\", \"acme\"]}", head) <
+		    (int)sizeof(text));
+	assert_int_equal(vault_record__release_parse(&r, text, strlen(text)), VAULT_EINVALID);
+	assert_string_equal(vault_error_message(), "release record is malformed");
+	assert_int_equal(r.nto, 0);
+	assert_null(r.to);
 }
 
 int main(void)
