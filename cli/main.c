@@ -245,6 +245,11 @@ int cli_run(const cli_command *cmd, int argc, char **argv, const cli_args *globa
 			cmd->opens_vault == CLI_INDEX_READS && !a.on_behalf ?
 			vault_open_for_reads(&v, a.vault_dir, cli_print_warning, NULL) :
 			vault_open(&v, a.vault_dir, cli_print_warning, NULL);
+		/* a history no index can hold (a record forged malformed) stops
+		 * every other command at its one reason; verify goes on without
+		 * the index, to list that reason among all its findings */
+		if (error == VAULT_EVERIFY && cmd->opens_vault == CLI_SINCE_UNINDEXED)
+			error = vault_open_unindexed(&v, a.vault_dir);
 		if (error < 0) {
 			rc = cli_fail(error);
 			goto done;

@@ -66,7 +66,14 @@ GIT_AUTHOR_NAME=bea GIT_AUTHOR_EMAIL=bea@owner GIT_COMMITTER_NAME=bea GIT_COMMIT
 	"$X/release.json=rel2.json"
 check "a buyer's release naming acme twice, forged around the CLI, is caught" \
 	culprit t4b "$X/release.json: release record is malformed"
-check "  its one finding" sh -c 'q -C t4b verify | tail -n 1 | grep -q "; 1 finding\$"'
+check "  verify lists it among all its findings, the index's among them" evalq '
+	q -C t4b verify > t4b.out; [ $? = 3 ] &&
+	grep -q "^commit [0-9a-f]\{12\}: $X/release.json: the record is malformed" t4b.out &&
+	grep -q "^index: the history cannot be indexed: $X/release.json: release record is malformed\$" t4b.out &&
+	tail -n 1 t4b.out | grep -q "^FAILED: .*; 2 findings\$"'
+check "  while a command that needs the index stops at the one reason" evalq '
+	q -C t4b list > t4b.out 2>&1; [ $? = 3 ] &&
+	grep -qx "qvault: $X/release.json: release record is malformed" t4b.out'
 
 tamper t5
 git -C base show "main:$C/acks/sam-received.json" | sed 's/"received"/"approved"/' > edited.json
