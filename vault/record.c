@@ -267,6 +267,11 @@ int vault_name_check(const char *what, const char *name)
 	if (name[0] == ' ' || name[len - 1] == ' ')
 		return vault_error__set(VAULT_EINVALID,
 			"%s '%s' begins or ends with a space", what, show);
+	/* a link's path names no record '.' or '..': a browser (and curl)
+	 * takes either for a step in the path, percent-encoded or not */
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return vault_error__set(VAULT_EINVALID,
+			"%s '%s' is a path's step, not a name", what, show);
 	/* DOC@REV is split at its last '@': a revision holding one would
 	 * name another document's ('A' rev 'B@C' and 'A@B' rev 'C') */
 	if (strcmp(what, "revision") == 0 && strchr(name, '@'))

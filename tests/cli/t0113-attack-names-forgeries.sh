@@ -60,6 +60,18 @@ fails 1 "lot .* is not valid UTF-8" "an overlong UTF-8 '/' (C0 AF) in a lot is r
 fails 1 "PO number .* is not valid UTF-8" "  a '.' as an overlong C0 AE in a PO too" \
 	q po add "$(printf '\300\256\300\256')" --supplier acme --line "PN-1:1:A@B@C"
 
+# '.' and '..' as a whole name: a link's path cannot hold them (a browser, and
+# curl, take them for steps, %2E spelled or not), so no record is named so
+for dots in . ..; do
+	fails 1 "PO number '$dots' is a path's step, not a name" "a PO numbered '$dots' is refused" \
+		q po add "$dots" --supplier acme --line "PN-1:1:A@B@C"
+	fails 1 "document number '$dots' is a path's step, not a name" "  a document numbered '$dots'" \
+		q add a.pdf --doc "$dots" --type drawing
+	fails 1 "lot '$dots' is a path's step, not a name" "  a lot numbered '$dots'" \
+		$S lot add "$dots" --po PO-1 --part PN-1 --qty 1
+done
+ok "  '...' is still a name" q po add ... --supplier acme --line "PN-1:1:A@B@C"
+
 # an X12 separator in a ship notice number: the 856 is refused naming it, never written
 $S lot add 'L~2' --po PO-1 --part PN-1 --qty 5 > /dev/null
 $S asn add --id 'ASN*1~ST' --po PO-1 --ship-date 2026-12-01 --package 'P1:L~2:5' > /dev/null 2>&1

@@ -15,7 +15,7 @@ static void names_accepted(void **state)
 	assert_int_equal(vault_name_check("n", "4500012345/10"), 0);
 	assert_int_equal(vault_name_check("n", "000 260 056 524"), 0);
 	assert_int_equal(vault_name_check("n", "a\\b"), 0);
-	assert_int_equal(vault_name_check("n", ".."), 0);
+	assert_int_equal(vault_name_check("n", "..."), 0);
 	assert_int_equal(vault_name_check("n", "-rf"), 0);
 	assert_int_equal(vault_name_check("n", "caf\xc3\xa9"), 0);
 	/* the older rule, of users and organizations, still refuses them */
@@ -57,6 +57,13 @@ static void names_refused(void **state)
 	assert_non_null(strstr(vault_error_message(), "once encoded"));
 	slashes[80] = '\0';
 	assert_int_equal(vault_name_check("n", slashes), 0);
+	/* a link's path cannot name these two; dots among other characters it can */
+	assert_int_equal(vault_name_check("n", "."), VAULT_EINVALID);
+	assert_string_equal(vault_error_message(), "n '.' is a path's step, not a name");
+	assert_int_equal(vault_name_check("n", ".."), VAULT_EINVALID);
+	assert_int_equal(vault_name_check("n", "..."), 0);
+	assert_int_equal(vault_name_check("n", "PO/../1"), 0);
+	assert_int_equal(vault_name_check("n", ".A"), 0);
 }
 
 /* enc(name) is `want`, and the component `want` gives back `name` exactly */
@@ -81,7 +88,7 @@ static void names_encoded(void **state)
 	round_trip("a.b.c", "a.b.c");
 	round_trip("4500012345/10", "4500012345%2F10");
 	round_trip("24/117 A", "24%2F117%20A");
-	round_trip("..", "%2E%2E");
+	round_trip("...", "%2E%2E%2E");
 	round_trip("../../x", "%2E%2E%2F.%2E%2Fx");
 	round_trip(".hidden", "%2Ehidden");
 	round_trip("a%b", "a%25b");
@@ -90,6 +97,9 @@ static void names_encoded(void **state)
 	assert_int_equal(vault_record__name_of(back, "4500012345%2f10", 15), VAULT_EINVALID);
 	assert_int_equal(vault_record__name_of(back, "%41", 3), VAULT_EINVALID);
 	assert_int_equal(vault_record__name_of(back, "a..b", 4), VAULT_EINVALID);
+	/* '.' and '..' are no names (a link's path cannot hold them) */
+	assert_int_equal(vault_record__name_of(back, "%2E%2E", 6), VAULT_EINVALID);
+	assert_int_equal(vault_record__name_of(back, "%2E", 3), VAULT_EINVALID);
 	assert_int_equal(vault_record__name_of(back, "a%2", 3), VAULT_EINVALID);
 	assert_int_equal(vault_record__name_of(back, "a%00", 4), VAULT_EINVALID);
 	assert_int_equal(vault_record__name_of(back, "%20a", 4), VAULT_EINVALID);
