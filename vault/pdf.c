@@ -1803,8 +1803,10 @@ static long long now_ms(void)
  * less its shared: the pages of no file, malloc's, the stack's, ASan's
  * shadow); -1 when it cannot be read.  The child maps a large PDF
  * (read_small), whose pages qpdf reads are the file's, in the page cache
- * or the memory file verify wrote it to, not memory the check took: an
- * honest PDF of 600 MB read through would otherwise pass MAX_MEMORY.
+ * or the memory file verify wrote it to, not memory the check took: a
+ * PDF of 600 MB whose cross-reference table qpdf rebuilds, reading the
+ * whole file, took 603 MiB of the file's pages and 4 MiB of its own, and
+ * would otherwise pass MAX_MEMORY.
  */
 static long long resident(pid_t pid)
 {
