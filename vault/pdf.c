@@ -73,7 +73,8 @@ static const char *const strict_types[] = {
 #define DEFLATE_RATIO 1032 /* the most deflate expands: 258 bytes from 2 bits */
 #define MAX_FINDINGS 16
 #define NAME_MAX_SHOWN 120
-/* read whole up to this size: qpdf parses from memory twice as fast */
+/* read whole up to this size: qpdf parses from memory twice as fast;
+ * a larger file is mapped in the checker's child (read_small) */
 #define IN_MEMORY_MAX (16 * 1024 * 1024)
 
 typedef struct {
@@ -260,7 +261,8 @@ typedef struct {
 	size_t depth, stack_cap;
 	long long objects, items, pages;
 	long long inflated, unchecked; /* bytes decoded; most the undecoded could give */
-	unsigned char *bytes; /* the file, when it was read whole */
+	unsigned char *bytes; /* the file, when it was read whole or mapped */
+	size_t mapped;        /* its length when mapped (munmap), else 0 */
 	z_stream z;           /* reset for each stream's first /FlateDecode */
 	int z_live;
 	struct libdeflate_decompressor *whole; /* a stream of one /FlateDecode, at once */
@@ -1611,18 +1613,37 @@ static int walk_all(walk *w)
 }
 
 /*
- * Read a small file whole into w->bytes (*len its size); 0 and no bytes
- * for a large one, which qpdf reads through its own file description.
+ * Read a small file whole into w->bytes (*len its size).  A large one is
+ * mapped when `map` (in the checker's child): qpdf reads a file through
+ * a FILE *, and its tokenizer seeks back (fseeko) after each token, which
+ * glibc makes an lseek: 2.5 million system calls for an array of 10
+ * million integers in 20 MB, 40% of the child's CPU time before it
+ * passed MAX_MEMORY, and under strace (t0120), where each call stops the
+ * child twice, 47 s of the 60 s of CPU it was allowed, so that it ended
+ * at the clock, not at the memory bound.  Mapped, the pages qpdf reads
+ * are the file's (page cache or the memory file verify wrote it to), not
+ * the child's own memory, which resident() counts.  A file truncated
+ * under the mapping ends the child by SIGBUS, said as a file changed
+ * (vault_pdf__check).  Out of a child (check_here, in the caller's
+ * process), or when it cannot be mapped: 0 and no bytes, and qpdf reads
+ * the file through its own file description.
  */
-static int read_small(walk *w, size_t *len, int fd)
+static int read_small(walk *w, size_t *len, int fd, int map)
 {
 	struct stat st;
 	size_t got = 0;
+	void *p;
 
 	if (fstat(fd, &st) < 0)
 		return vault_error__errno(VAULT_ERROR, "cannot read '%s'", w->file);
-	if (st.st_size > IN_MEMORY_MAX)
+	if (st.st_size > IN_MEMORY_MAX) {
+		if (!map || (uint64_t)st.st_size > SIZE_MAX ||
+		    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+			return 0;
+		w->bytes = p;
+		w->mapped = *len = (size_t)st.st_size;
 		return 0;
+	}
 	*len = (size_t)st.st_size;
 	if ((w->bytes = malloc(*len ? *len : 1)) == NULL)
 		abort();
@@ -1641,8 +1662,11 @@ static int read_small(walk *w, size_t *len, int fd)
 	return 0;
 }
 
-/* Open the file; 1 when it could not be opened and that was recorded. */
-static int open_pdf(walk *w, int fd)
+/*
+ * Open the file (mapped when large and `map`: read_small); 1 when it
+ * could not be opened and that was recorded.
+ */
+static int open_pdf(walk *w, int fd, int map)
 {
 	char path[64];
 	size_t len = 0;
@@ -1650,7 +1674,7 @@ static int open_pdf(walk *w, int fd)
 	int error;
 
 	if ((error = vault__fmt(path, sizeof(path), "path", "/proc/self/fd/%d", fd)) < 0 ||
-	    (error = read_small(w, &len, fd)) < 0)
+	    (error = read_small(w, &len, fd, map)) < 0)
 		return error;
 	if (((w->bytes ? qpdf_read_memory(w->q, w->file, (const char *)w->bytes, len, "") :
 			 qpdf_read(w->q, path, "")) & QPDF_ERRORS) == 0)
@@ -1678,7 +1702,8 @@ static int open_pdf(walk *w, int fd)
 /*
  * The check in this process.  `tidy` 0: in a child that exits at once,
  * qpdf's objects are left to the exit (freeing them one by one, in
- * qpdf_cleanup, was an eighth of a check's time).
+ * qpdf_cleanup, was an eighth of a check's time), and a large file is
+ * mapped (read_small).
  */
 static int check_in(char **findings, const json_t *policy_json, const char *type,
 		    const char *file, int fd, int tidy)
@@ -1700,7 +1725,7 @@ static int check_in(char **findings, const json_t *policy_json, const char *type
 		abort();
 	qpdf_silence_errors(w.q);
 	qpdf_set_suppress_warnings(w.q, QPDF_TRUE);
-	if ((error = open_pdf(&w, fd)) != 0)
+	if ((error = open_pdf(&w, fd, !tidy)) != 0)
 		goto done;
 	if (qpdf_is_encrypted(w.q) &&
 	    (error = found(&w, W_ENCRYPTED, 0, "is encrypted (it opens without a password)")) < 0)
@@ -1716,7 +1741,10 @@ done:
 	while (w.depth)
 		qpdf_oh_release(w.q, w.stack[--w.depth].oh);
 	qpdf_cleanup(&w.q);
-	free(w.bytes);
+	if (w.mapped)
+		munmap(w.bytes, w.mapped);
+	else
+		free(w.bytes);
 	free(w.stack);
 	free(w.seen);
 	if (w.z_live)
@@ -1747,8 +1775,9 @@ int vault_pdf__check_here(char **findings, const json_t *policy_json, const char
  * takes it a few gigabytes, a dictionary of a million keys 700 MB, and
  * its C API has no limit to set.  So the check runs in a child process
  * (fork, no exec) of the checker server below, which watches it: past
- * MAX_MEMORY of memory of its own (its resident set over the server's
- * at the fork) it is killed, past MAX_SECONDS of CPU time the kernel ends it (RLIMIT_CPU:
+ * MAX_MEMORY of memory of its own (its anonymous resident set over the
+ * server's at the fork: resident) it is killed, past MAX_SECONDS of CPU
+ * time the kernel ends it (RLIMIT_CPU:
  * CPU, not the clock, which a loaded machine stretches), and the file
  * is refused; the clock is held to MAX_WALL, should the child wait on
  * something forever.  The child hands back its result (the error code,
@@ -1769,11 +1798,20 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The resident set of process `pid` in bytes; -1 when it cannot be read. */
+/*
+ * The anonymous resident set of process `pid` in bytes (statm's resident
+ * less its shared: the pages of no file, malloc's, the stack's, ASan's
+ * shadow); -1 when it cannot be read.  The child maps a large PDF
+ * (read_small), whose pages qpdf reads are the file's, in the page cache
+ * or the memory file verify wrote it to, not memory the check took: a
+ * PDF of 600 MB whose cross-reference table qpdf rebuilds, reading the
+ * whole file, took 603 MiB of the file's pages and 4 MiB of its own, and
+ * would otherwise pass MAX_MEMORY.
+ */
 static long long resident(pid_t pid)
 {
 	char path[64], buf[128];
-	long long pages, size;
+	long long pages, size, shared;
 	ssize_t got;
 	int fd;
 
@@ -1785,9 +1823,9 @@ static long long resident(pid_t pid)
 	if (got <= 0)
 		return -1;
 	buf[got] = '\0';
-	if (sscanf(buf, "%lld %lld", &size, &pages) != 2)
+	if (sscanf(buf, "%lld %lld %lld", &size, &pages, &shared) != 3)
 		return -1;
-	return pages * sysconf(_SC_PAGESIZE);
+	return (pages - shared) * sysconf(_SC_PAGESIZE);
 }
 
 static void write_all_or_exit(int fd, const void *p, size_t len)
@@ -2609,6 +2647,9 @@ int vault_pdf__check(char **findings, const json_t *policy_json, const char *typ
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' takes more than %d seconds to check, the limit", file,
 			h.why == 2 ? MAX_WALL : MAX_SECONDS);
+	else if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGBUS) /* its mapping cut short */
+		error = vault_error__set(VAULT_EINVALID,
+			"file '%s' changed while it was being checked", file);
 	else if (WIFSIGNALED(ws))
 		error = vault_error__set(VAULT_EINVALID,
 			"'%s' could not be checked (the check ended by signal %d)", file,
