@@ -247,6 +247,28 @@ culprit() {
 	[ $rc = 3 ] && grep -Eq -- "$2" "$TMP/v.out" || { cat "$TMP/v.out" | head -5 >&2; return 1; }
 }
 
+# verify_finds PATTERN DESC VAULT: verify exits 3 with a finding on stdout
+# matching PATTERN (among others, an index's), nothing on stderr, and the
+# vault unchanged (a history no index holds: verify lists, others stop)
+verify_finds() {
+	V=$3
+	before=$(snapshot)
+	q -C "$3" verify > "$TMP/.out" 2> "$TMP/.err"
+	rc=$?
+	after=$(snapshot)
+	if [ "$rc" -ne 3 ]; then
+		_fail "$2" "exit $rc, expected 3" "$(head -3 "$TMP/.out" "$TMP/.err")"
+	elif ! grep -Eq -- "$1" "$TMP/.out"; then
+		_fail "$2" "no finding matches '$1':" "$(head -3 "$TMP/.out")"
+	elif grep -vq 'AddressSanitizer\|^$' "$TMP/.err"; then
+		_fail "$2" "stderr is not empty:" "$(head -3 "$TMP/.err")"
+	elif [ "$before" != "$after" ]; then
+		_fail "$2" "the vault changed"
+	else
+		_pass "$2"
+	fi
+}
+
 # fai_pkg FAIR RESULT [NONCONFORMANCE]: fai.zip, an FAI package of report
 # FAIR for part PN-1 to DWG-1@C of PO-1 (acme), whose one characteristic
 # measured RESULT (built in pkg/)
