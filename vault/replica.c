@@ -458,7 +458,6 @@ typedef struct {
 	const char *pack;       /* where the pack goes: the quarantine's objects/pack */
 	git_repository *in;     /* the quarantine */
 	const git_oid *ours;
-	const git_remote_callbacks *cb; /* the meter's, if it draws */
 	fetch_meter *meter;
 } local_job;
 
@@ -536,11 +535,10 @@ static int local_fetch_child(void *payload)
  * fetch (in_time); `gitdir` is this vault's, resolved.
  */
 static int fetch_local(incoming *in, vault *v, const char *url, const char *path,
-		       const char *gitdir, const git_oid *ours, const git_remote_callbacks *cb,
-		       fetch_meter *meter)
+		       const char *gitdir, const git_oid *ours, fetch_meter *meter)
 {
 	char objects[PATH_MAX + 16], pack[PATH_MAX + 64];
-	local_job job = { url, path, objects, pack, in->repo, ours, cb, meter };
+	local_job job = { url, path, objects, pack, in->repo, ours, meter };
 	int error;
 
 	if ((error = vault__fmt(objects, sizeof(objects), "path", "%s/objects", gitdir)) < 0 ||
@@ -595,7 +593,7 @@ static int incoming_fetch(incoming *in, vault *v, const char *url, const git_oid
 	/* told from the fetching child, whose stderr is ours */
 	fetch_meter_init(&meter, &v->progress, &opts.callbacks);
 	if ((local = local_path(url)) != NULL)
-		error = fetch_local(in, v, url, local, objects, ours, &opts.callbacks, &meter);
+		error = fetch_local(in, v, url, local, objects, ours, &meter);
 	else
 		error = in_time(v, url, fetch_child, &(fetch_job){ in->repo, url, &specs, &opts,
 								  &remote, &meter });
