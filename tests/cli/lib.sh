@@ -290,6 +290,15 @@ make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntr
 # make_big_pdf FILE SIZE: a valid PDF of exactly SIZE bytes, its bulk one
 # stream of random bytes (tests/mkpdf.py): every PDF added is opened with
 # libqpdf, and a header before random bytes is damaged past repair
+# add_docs N: documents D-1 to D-N, each of type other, added to $QVAULT_DIR
+add_docs() {
+	ad=1
+	while [ $ad -le "$1" ]; do
+		make_pdf "d$ad.pdf" "document $ad"
+		q add "d$ad.pdf" --doc "D-$ad" --type other > /dev/null || return 1
+		ad=$((ad + 1))
+	done
+}
 make_big_pdf() { python3 "$TESTS_DIR/../mkpdf.py" filler "$1" "$2"; }
 make_text() { printf 'heat,C,Mn\n%s,0.20,1.10\n' "${2:-H1}" > "$1"; }
 

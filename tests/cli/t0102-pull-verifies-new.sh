@@ -18,12 +18,7 @@ make_pdf c.pdf "drawing rev C"
 q release DWG-1 --rev C c.pdf --to sup1 > /dev/null
 q po add PO-1 --supplier sup1 --line PN-1:50:DWG-1@C > /dev/null
 q --key sam.pem lot add L-1 --po PO-1 --part PN-1 --qty 10 > /dev/null
-i=1
-while [ $i -le 20 ]; do
-	make_pdf "d$i.pdf" "document $i"
-	q add "d$i.pdf" --doc "D-$i" --type other > /dev/null || break
-	i=$((i + 1))
-done
+add_docs 20
 git init -q --bare hub.git
 q remote add hub "file://$TMP/hub.git" > /dev/null
 q push hub > /dev/null

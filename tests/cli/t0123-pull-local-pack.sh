@@ -10,12 +10,7 @@
 
 new_vault a
 export QVAULT_DIR=a
-i=1
-while [ $i -le 5 ]; do
-	make_pdf "d$i.pdf" "document $i"
-	q add "d$i.pdf" --doc "D-$i" --type other > /dev/null || break
-	i=$((i + 1))
-done
+add_docs 5
 q clone "file://$TMP/a" b > /dev/null
 
 # new_packs VAULT BEFORE: the packs of VAULT not listed in the file BEFORE
