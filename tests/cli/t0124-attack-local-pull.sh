@@ -34,6 +34,24 @@ refused() {
 ok "the honest commit bob signed is taken from a path" evalq '
 	rm -rf p; cp -a b p; q -C p pull "$TMP/peer.git" | grep -q "took the other site"'
 
+# ---- what libgit2 1.5 does not read: replace refs, shallow, grafts --------------------------
+# (a libgit2 that honoured them would walk other parents than the commit's,
+# and pack other objects than verify then reads: the history taken must be
+# the real one, and whole)
+git -C peer.git commit-tree "$m^{tree}" -p "$m" -m "not bob's" > evil
+git -C peer.git replace "$good" "$(cat evil)"
+for how in replace shallow grafts; do
+	case $how in
+	shallow) git -C peer.git replace -d "$good" > /dev/null && echo "$good" > peer.git/shallow ;;
+	grafts) rm peer.git/shallow && echo "$good $(git -C peer.git rev-parse "$m~1")" > peer.git/info/grafts ;;
+	esac
+	ok "a copy with $how: the real commit is taken, its history whole" evalq '
+		rm -rf p && cp -a b p && q -C p pull "$TMP/peer.git" > /dev/null &&
+		test "$(git -C p rev-parse main)" = "$good" &&
+		git -C p fsck --connectivity-only --no-dangling > /dev/null 2>&1'
+done
+rm peer.git/info/grafts
+
 # ---- what main is ---------------------------------------------------------------------------
 git -C peer.git tag -a -m tag t1 "$good"
 git -C peer.git rev-parse t1 > peer.git/refs/heads/main
