@@ -470,10 +470,15 @@ static int pack_their_main(git_packbuilder *pb, git_repository *their, const git
 
 	if ((error = git_object_lookup(&obj, their, theirs, GIT_OBJECT_ANY)) < 0)
 		return error;
-	/* not a commit: sent as libgit2 sends it, and refused as not a vault's */
+	/*
+	 * Not a commit: sent alone, and refused as not a copy of this vault.
+	 * Not with what it leads to (git_packbuilder_insert_recur): that
+	 * recurses once per folder or tag, and a tree nested 100,000 deep,
+	 * a few MB on disk, overflowed the child's stack.
+	 */
 	error = git_object_type(obj) == GIT_OBJECT_COMMIT ?
 		pack_new_commits(pb, their, theirs, ours) :
-		git_packbuilder_insert_recur(pb, theirs, NULL);
+		git_packbuilder_insert(pb, theirs, NULL);
 	git_object_free(obj);
 	return error;
 }
