@@ -12,6 +12,13 @@
  * documents PREFIX-<i> of type drawing.  Same arguments, same bytes;
  * MKFILES_SEED=N (a number) in the environment starts the pseudo-random
  * bytes elsewhere, so that several calls make different files.
+ *
+ * MKFILES_KIND=png makes PNG drawings instead (DIR/f<i>.png): a signature,
+ * an IHDR, one IDAT of the pseudo-random bytes and an IEND, each chunk's
+ * CRC right.  qvault checks a PNG's type only, a PDF's structure too
+ * (qpdf, in a child of its own): the scale point of bench section 18 can
+ * so measure the vault apart from the PDF check, whose cost is per file
+ * and section 12's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -85,11 +92,98 @@ static size_t payload_for(char *head, size_t hsize, char *tail, size_t tsize, si
 	return payload;
 }
 
+/* CRC-32 (ISO 3309, as PNG's chunks have it) of `len` bytes, from `crc`. */
+static uint32_t crc32_of(uint32_t crc, const unsigned char *p, size_t len)
+{
+	size_t i;
+	int k;
+
+	crc = ~crc;
+	for (i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+static void be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* A PNG of exactly `size` bytes (57 at least) into `f`. */
+static int write_png(FILE *f, size_t size)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	unsigned char ihdr[4 + 4 + 13 + 4] = { 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+	unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D' };
+	unsigned char head[8], crc[4], *data;
+	size_t len;
+
+	if (size < sizeof(sig) + sizeof(ihdr) + 12 + sizeof(iend) ||
+	    size - (sizeof(sig) + sizeof(ihdr) + 12 + sizeof(iend)) > 0x7fffffffu)
+		return -1;
+	len = size - (sizeof(sig) + sizeof(ihdr) + 12 + sizeof(iend));
+	be32(ihdr + 8, 64);  /* width */
+	be32(ihdr + 12, 64); /* height */
+	ihdr[16] = 8;        /* bit depth, then colour type 0 (grey), no interlace */
+	be32(ihdr + 21, crc32_of(0, ihdr + 4, 17));
+	be32(iend + 8, crc32_of(0, iend + 4, 4));
+	if ((data = malloc(len ? len : 1)) == NULL)
+		return -1;
+	fill(data, len);
+	be32(head, (uint32_t)len);
+	memcpy(head + 4, "IDAT", 4);
+	be32(crc, crc32_of(crc32_of(0, head + 4, 4), data, len));
+	fwrite(sig, 1, sizeof(sig), f);
+	fwrite(ihdr, 1, sizeof(ihdr), f);
+	fwrite(head, 1, sizeof(head), f);
+	fwrite(data, 1, len, f);
+	fwrite(crc, 1, sizeof(crc), f);
+	fwrite(iend, 1, sizeof(iend), f);
+	free(data);
+	return 0;
+}
+
 static void put(const void *buf, size_t len, FILE *f, FILE *stream)
 {
 	fwrite(buf, 1, len, f);
 	if (stream)
 		fwrite(buf, 1, len, stream);
+}
+
+/* N PNGs of SIZE bytes and their manifest in DIR (MKFILES_KIND=png). */
+static int make_pngs(const char *dir, unsigned long n, size_t size, const char *prefix)
+{
+	char path[4096];
+	FILE *manifest, *f;
+	unsigned long i;
+
+	if (getenv("MKFILES_SEED"))
+		state ^= strtoull(getenv("MKFILES_SEED"), NULL, 10) * 0x100000001b3u;
+	bench_fmt(path, sizeof(path), "%s/manifest.json", dir);
+	if ((manifest = fopen(path, "w")) == NULL)
+		return perror(path), 1;
+	fputs("[\n", manifest);
+	for (i = 0; i < n; i++) {
+		bench_fmt(path, sizeof(path), "%s/f%lu.png", dir, i);
+		if ((f = fopen(path, "w")) == NULL)
+			return perror(path), 1;
+		if (write_png(f, size) < 0) {
+			fprintf(stderr, "mkfiles: no PNG is %zu bytes\n", size);
+			return 2;
+		}
+		if (fclose(f) != 0)
+			return perror(path), 1;
+		fprintf(manifest, "  {\"file\": \"f%lu.png\", \"doc\": \"%s-%lu\", \"type\": \"drawing\"}%s\n",
+			i, prefix, i, i + 1 < n ? "," : "");
+	}
+	fputs("]\n", manifest);
+	return fclose(manifest) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -105,6 +199,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mkfiles DIR N SIZE PREFIX [FASTIMPORT_STREAM]\n");
 		return 2;
 	}
+	if (getenv("MKFILES_KIND") && strcmp(getenv("MKFILES_KIND"), "png") == 0)
+		return make_pngs(argv[1], strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10),
+				 argv[4]);
 	if (getenv("MKFILES_SEED"))
 		state ^= strtoull(getenv("MKFILES_SEED"), NULL, 10) * 0x100000001b3u;
 	n = strtoul(argv[2], NULL, 10);
