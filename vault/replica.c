@@ -294,6 +294,8 @@ static int in_time(vault *v, const char *url, int (*job)(void *), void *payload)
 #define MAX_TREE_DEPTH 64
 /* a merge's first two parents; more only make the pack larger, never short */
 #define MAX_PARENT_TREES 2
+/* the most entries packed of one commit (verify's MAX_CHANGES_VISITED) */
+#define MAX_PATHS_PACKED (16 * 1000 * 1000)
 
 static int skip_prefix(const char **out, const char *s, const char *prefix)
 {
@@ -341,12 +343,12 @@ static int parent_holds(git_tree *const *parents, size_t n, const git_tree_entry
 }
 
 static int pack_tree_changes(git_packbuilder *pb, git_repository *repo, const git_oid *id,
-			     git_tree *const *parents, size_t n, int depth);
+			     git_tree *const *parents, size_t n, int depth, size_t *visited);
 
 /* The subtree `e` of a changed tree, against the parents' trees at its name. */
 static int pack_subtree_changes(git_packbuilder *pb, git_repository *repo,
 				const git_tree_entry *e, git_tree *const *parents, size_t n,
-				int depth)
+				int depth, size_t *visited)
 {
 	git_tree *sub[MAX_PARENT_TREES] = { NULL };
 	const git_tree_entry *p;
@@ -358,7 +360,8 @@ static int pack_subtree_changes(git_packbuilder *pb, git_repository *repo,
 		    (error = git_tree_lookup(&sub[m], repo, git_tree_entry_id(p))) == 0)
 			m++;
 	if (error == 0)
-		error = pack_tree_changes(pb, repo, git_tree_entry_id(e), sub, m, depth + 1);
+		error = pack_tree_changes(pb, repo, git_tree_entry_id(e), sub, m, depth + 1,
+					  visited);
 	for (i = 0; i < m; i++)
 		git_tree_free(sub[i]);
 	return error;
@@ -370,7 +373,7 @@ static int pack_subtree_changes(git_packbuilder *pb, git_repository *repo,
  * are left out, as libgit2's transport leaves them (verify refuses them).
  */
 static int pack_tree_changes(git_packbuilder *pb, git_repository *repo, const git_oid *id,
-			     git_tree *const *parents, size_t n, int depth)
+			     git_tree *const *parents, size_t n, int depth, size_t *visited)
 {
 	git_tree *tree = NULL;
 	size_t i;
@@ -388,8 +391,13 @@ static int pack_tree_changes(git_packbuilder *pb, git_repository *repo, const gi
 
 		if (parent_holds(parents, n, e))
 			continue;
-		if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			error = pack_subtree_changes(pb, repo, e, parents, n, depth);
+		/* a tree naming one folder under two names, again and again,
+		 * is 2^depth paths: bounded as verify's walk of a commit is */
+		if (++*visited > MAX_PATHS_PACKED) {
+			git_error_set_str(GIT_ERROR_INVALID, "a commit changes too many paths");
+			error = -1;
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			error = pack_subtree_changes(pb, repo, e, parents, n, depth, visited);
 		else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
 			error = git_packbuilder_insert(pb, git_tree_entry_id(e),
 						       git_tree_entry_name(e));
@@ -403,7 +411,7 @@ static int pack_commit_changes(git_packbuilder *pb, git_repository *repo, const 
 {
 	git_tree *parents[MAX_PARENT_TREES] = { NULL };
 	git_commit *parent = NULL;
-	size_t i, n = git_commit_parentcount(c);
+	size_t i, n = git_commit_parentcount(c), visited = 0;
 	int error;
 
 	if (n > MAX_PARENT_TREES)
@@ -417,7 +425,7 @@ static int pack_commit_changes(git_packbuilder *pb, git_repository *repo, const 
 		parent = NULL;
 	}
 	if (error == 0)
-		error = pack_tree_changes(pb, repo, git_commit_tree_id(c), parents, n, 0);
+		error = pack_tree_changes(pb, repo, git_commit_tree_id(c), parents, n, 0, &visited);
 	for (i = 0; i < n; i++)
 		git_tree_free(parents[i]);
 	return error;

@@ -491,7 +491,16 @@ typedef struct {
 	int64_t time;            /* the commit's time */
 	uint64_t kinds;          /* bit i: it wrote a record of kind v->kinds[i] */
 	char *types_done;        /* document types whose add was checked */
+	size_t first_finding;    /* the checker's count of findings before this commit */
 } commit_ctx;
+
+/*
+ * The most findings the walk of one commit's changes makes before it
+ * stops: a tree forged to name one folder under two names, again and
+ * again (48 levels: 50 objects, 2^48 paths, signed by a registered
+ * user), was walked path by path, a finding kept for each, without end.
+ */
+#define MAX_COMMIT_FINDINGS 1000
 
 static void require(commit_ctx *x, unsigned roles, const char *what, const char *subject)
 {
@@ -723,6 +732,11 @@ static int change_cb(void *payload, vault_change what, const char *path)
 	case VAULT_CHANGE_EMPTY:
 		found(x->c, cid, path, "is an empty folder: a vault holds none");
 		break;
+	}
+	if (x->c->f->count - x->first_finding >= MAX_COMMIT_FINDINGS) {
+		found(x->c, cid, NULL, "more than %d findings: the rest of the commit's changes "
+		      "were not looked at", MAX_COMMIT_FINDINGS);
+		return 1; /* the walk stops; check_commit goes on */
 	}
 	return 0;
 }
@@ -1166,6 +1180,7 @@ static int check_commit(checker *c, git_commit *commit)
 	x.c = c;
 	x.commit = commit;
 	x.time = git_commit_time(commit);
+	x.first_finding = c->f->count;
 	c->f->commits++;
 	if (git_commit_tree(&x.tree, commit) < 0 ||
 	    (git_commit_parentcount(commit) > 0 &&
@@ -1179,8 +1194,8 @@ static int check_commit(checker *c, git_commit *commit)
 	check_signature(&x);
 	if (git_commit_parentcount(commit) > 1)
 		error = check_merge(&x, commit);
-	else
-		error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x);
+	else if ((error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x)) > 0)
+		error = 0; /* stopped at MAX_COMMIT_FINDINGS, said */
 	check_identity(&x);
 	check_op(&x);
 done:
