@@ -290,6 +290,20 @@ make_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntr
 # make_big_pdf FILE SIZE: a valid PDF of exactly SIZE bytes, its bulk one
 # stream of random bytes (tests/mkpdf.py): every PDF added is opened with
 # libqpdf, and a header before random bytes is damaged past repair
+# peer_copy: vault a ($QVAULT_DIR) holding D-1, bob a buyer whose key stock
+# ssh-keygen holds ($TMP/bob), b a clone of a, and peer.git a bare copy of a
+# that a hostile peer edits with stock git, committing as bob
+peer_copy() {
+	new_vault a
+	export QVAULT_DIR=a
+	ssh-keygen -q -t ed25519 -N '' -C bob -f bob
+	q --key admin.pem user add bob --org owner --role buyer --pubkey bob.pub > /dev/null
+	make_pdf d1.pdf "document 1"
+	q add d1.pdf --doc D-1 --type other > /dev/null
+	q clone "file://$TMP/a" b > /dev/null
+	git clone -q --bare a peer.git
+	export GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob GIT_COMMITTER_EMAIL=bob@owner
+}
 # add_docs N: documents D-1 to D-N, each of type other, added to $QVAULT_DIR
 add_docs() {
 	ad=1

@@ -6,15 +6,7 @@
 # URL) refuses it, one line, the vault byte for byte unchanged.
 . "$(dirname "$0")/lib.sh"
 
-new_vault a
-export QVAULT_DIR=a
-ssh-keygen -q -t ed25519 -N '' -C bob -f bob
-q --key admin.pem user add bob --org owner --role buyer --pubkey bob.pub > /dev/null
-make_pdf d1.pdf "document 1"
-q add d1.pdf --doc D-1 --type other > /dev/null
-q clone "file://$TMP/a" b > /dev/null
-git clone -q --bare a peer.git
-export GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob GIT_COMMITTER_EMAIL=bob@owner
+peer_copy
 make_pdf x.pdf "a drawing bob adds"
 m=$(git -C peer.git rev-parse main)
 forge_revision peer.git bob X-1 x.pdf

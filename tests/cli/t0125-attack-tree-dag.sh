@@ -7,15 +7,7 @@
 # stops at 16,000,000 paths, and verify's at 1,000 findings of a commit.
 . "$(dirname "$0")/lib.sh"
 
-new_vault a
-export QVAULT_DIR=a
-ssh-keygen -q -t ed25519 -N '' -C bob -f bob
-q --key admin.pem user add bob --org owner --role buyer --pubkey bob.pub > /dev/null
-make_pdf d1.pdf "document 1"
-q add d1.pdf --doc D-1 --type other > /dev/null
-q clone "file://$TMP/a" b > /dev/null
-git clone -q --bare a peer.git
-export GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob GIT_COMMITTER_EMAIL=bob@owner
+peer_copy
 
 # dag_commit DEPTH: peer.git's main one commit on, signed by bob, adding zz/,
 # a tree of DEPTH levels each naming the one below as a/ and b/ (a file f at
