@@ -33,6 +33,7 @@
 #include "error.h"
 #include "index.h"
 #include "record.h"
+#include "store.h"
 #include "txn.h"
 #include "user.h"
 #include "util.h"
@@ -294,8 +295,6 @@ static int in_time(vault *v, const char *url, int (*job)(void *), void *payload)
 #define MAX_TREE_DEPTH 64
 /* a merge's first two parents; more only make the pack larger, never short */
 #define MAX_PARENT_TREES 2
-/* the most entries packed of one commit (verify's MAX_CHANGES_VISITED) */
-#define MAX_PATHS_PACKED (16 * 1000 * 1000)
 
 static int skip_prefix(const char **out, const char *s, const char *prefix)
 {
@@ -393,7 +392,7 @@ static int pack_tree_changes(git_packbuilder *pb, git_repository *repo, const gi
 			continue;
 		/* a tree naming one folder under two names, again and again,
 		 * is 2^depth paths: bounded as verify's walk of a commit is */
-		if (++*visited > MAX_PATHS_PACKED) {
+		if (++*visited > VAULT_MAX_CHANGES_VISITED) {
 			git_error_set_str(GIT_ERROR_INVALID, "a commit changes too many paths");
 			error = -1;
 		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE)

@@ -945,14 +945,6 @@ int vault_store__advance(vault_store *s, const git_oid *old, const git_oid *id,
 	return 0;
 }
 
-/*
- * The most entries a walk of one commit's changes looks at.  A tree can
- * name one folder under two names, again and again: 50 objects, 2^48
- * paths.  The largest import a manifest allows (64 MB, about a million
- * entries) looks at a few million.
- */
-#define MAX_CHANGES_VISITED (16 * 1000 * 1000)
-
 typedef struct {
 	vault_store *s;
 	vault_change_cb cb;
@@ -999,9 +991,9 @@ static int visit(changes_walk *w, size_t plen, const git_tree_entry *o,
 	if (o && n && git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(n)) &&
 	    git_tree_entry_filemode(o) == git_tree_entry_filemode(n))
 		return 0;
-	if (++w->visited > MAX_CHANGES_VISITED)
+	if (++w->visited > VAULT_MAX_CHANGES_VISITED)
 		return vault_error__set(VAULT_EVERIFY, "the commit changes more than %d paths",
-					MAX_CHANGES_VISITED);
+					VAULT_MAX_CHANGES_VISITED);
 	if (n && git_tree_entry_filemode(n) != GIT_FILEMODE_BLOB &&
 	    git_tree_entry_filemode(n) != GIT_FILEMODE_TREE)
 		return mode_change(w, plen, name);

@@ -140,6 +140,14 @@ int vault_store__changes(vault_store *s, const git_tree *old, const git_tree *ne
 			 vault_change_cb cb, void *payload);
 
 /*
+ * The most entries a walk of one commit's changes looks at (vault_store__changes,
+ * and the local pull's packer).  A tree can name one folder under two names,
+ * again and again: 50 objects, 2^48 paths.  The largest import a manifest
+ * allows (64 MB, about a million entries) looks at a few million.
+ */
+#define VAULT_MAX_CHANGES_VISITED (16 * 1000 * 1000)
+
+/*
  * Move the branch from `old` (NULL: unborn) to `id`, failing if it moved
  * meanwhile.  The caller holds the vault lock, so a ref lock file left by
  * a killed writer is stale: it is removed and *recovered set to 1.
