@@ -37,4 +37,18 @@ check "  its last line: 1 passed, 0 failed (the skip is neither)" [ "$(tail -n 1
 harness one.out tests/harness/crash.sh
 check "tests/run on the crashing script alone exits non-zero" [ "$(cat one.out.rc)" != 0 ]
 check "  its last line: 1 passed, 1 failed" [ "$(tail -n 1 one.out)" = "1 passed, 1 failed" ]
+
+# fails (lib.sh) itself: a refusal that changed the vault in any way is
+# not one; each run in a subshell, its result line judged here
+mkdir -p fv/sub && printf abc > fv/sub/f && ln -s sub/f fv/l && V=fv
+refusal() { (n=0; fails 1 'refused' "x" sh -c "$1; echo refused >&2; exit 1") > r.out; }
+refusal true
+check "fails: a refusal that leaves the vault as it was passes" grep -q '^ok 1 - x$' r.out
+for change in 'printf abd > fv/sub/f' 'chmod 600 fv/sub/f' ': > fv/g' 'mv fv/sub/f fv/sub/h' \
+	'ln -sf sub/h fv/l' 'rm fv/sub/f'; do
+	rm -rf fv && mkdir -p fv/sub && printf abc > fv/sub/f && ln -s sub/f fv/l
+	refusal "$change"
+	check "fails: a refusal after which $change is not one" \
+		sh -c 'grep -q "^not ok 1 - x$" r.out && grep -q "the vault changed" r.out'
+done
 done_testing

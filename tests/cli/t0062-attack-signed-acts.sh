@@ -13,16 +13,6 @@
 need_webauthn
 PK="/usr/bin/python3 $TESTS_DIR/../passkey.py"
 
-# lib.sh's snapshot, in one pass of find and sha256sum rather than two
-# processes a file (the same names, modes and bytes, and not the passkeys'
-# counters either: a refusal here is checked against it some hundred times)
-snapshot() {
-	(cd "$V" && find . \( -type f -o -type l \) ! -path ./qvault/passkey-counters -printf '%p %m\n' |
-		LC_ALL=C sort &&
-	 find . \( -type f -o -type l \) ! -path ./qvault/passkey-counters -print0 | LC_ALL=C sort -z |
-		xargs -0 -r sha256sum)
-}
-
 vault_v sam:acme zed:zenith
 add_buyer bea
 make_pdf a.pdf A
