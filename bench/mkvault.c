@@ -39,10 +39,18 @@ int main(int argc, char **argv)
 	nsup = strtoul(argv[3], NULL, 10);
 	if ((sup = calloc(nsup, sizeof(*sup))) == NULL)
 		return 1;
-	bench_fmt(path, sizeof(path), "%s/vault", argv[1]);
 	if (vault_key_generate(&admin, VAULT_KEY_ED25519, "admin") < 0 ||
 	    vault_key_generate(&buyer, VAULT_KEY_ED25519, "buyer") < 0)
 		die("keys");
+	/* the keys first, so that a benchmark can write as these users after,
+	 * also in a vault whose build was stopped part of the way */
+	bench_fmt(path, sizeof(path), "%s/admin.pem", argv[1]);
+	if (vault_key_save(admin, path, NULL) < 0)
+		die("admin.pem");
+	bench_fmt(path, sizeof(path), "%s/buyer.pem", argv[1]);
+	if (vault_key_save(buyer, path, NULL) < 0)
+		die("buyer.pem");
+	bench_fmt(path, sizeof(path), "%s/vault", argv[1]);
 	if (vault_init(&v, path, admin, "admin", "owner") < 0)
 		die("init");
 	if (vault_key_public(&pub, buyer) < 0 || vault_user_add(v, "buyer", "owner", "buyer", pub) < 0)
@@ -92,13 +100,6 @@ int main(int argc, char **argv)
 			}
 	}
 	vault_free(v);
-	/* the keys, so that a benchmark can write as these users after */
-	bench_fmt(path, sizeof(path), "%s/admin.pem", argv[1]);
-	if (vault_key_save(admin, path, NULL) < 0)
-		die("admin.pem");
-	bench_fmt(path, sizeof(path), "%s/buyer.pem", argv[1]);
-	if (vault_key_save(buyer, path, NULL) < 0)
-		die("buyer.pem");
 	vault_key_free(admin);
 	vault_key_free(buyer);
 	for (s = 0; s < nsup; s++)
