@@ -22,7 +22,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 	 * forked, not started afresh (the pre-receive hook runs this too) */
 	cli_prepare_pdf();
 	error = since ? vault_verify_since(&f, v, since) : vault_verify(&f, v);
-	if (error < 0 && error != VAULT_EVERIFY)
+	/* VAULT_EVERIFY: the findings are in f, listed below */
+	if (error < 0 && (error != VAULT_EVERIFY || f == NULL))
 		return cli_fail(error);
 	if (cli_opt_flag(cmd, a, "json")) {
 		json_t *arr = json_array();

@@ -1196,6 +1196,12 @@ static int check_commit(checker *c, git_commit *commit)
 		error = check_merge(&x, commit);
 	else if ((error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x)) > 0)
 		error = 0; /* stopped at MAX_COMMIT_FINDINGS, said */
+	if (error == VAULT_EVERIFY) {
+		/* a walk that cannot go on (too many paths, too long a path):
+		 * a finding of this commit, and verify goes on with the next */
+		found(c, git_commit_id(commit), NULL, "%s", vault_error_message());
+		error = 0;
+	}
 	check_identity(&x);
 	check_op(&x);
 done:
@@ -1555,6 +1561,12 @@ static int check_tip_files(checker *c, const git_oid *tip, const git_tree *base)
 		new_files n = { c, root };
 
 		error = vault_store__changes(c->v->store, base, root, new_revision, &n);
+		if (error == VAULT_EVERIFY) {
+			/* the walk from base to tip cannot go on: said, and
+			 * verify's other findings are kept */
+			found(c, tip, NULL, "%s", vault_error_message());
+			error = 0;
+		}
 	} else if (git_tree_entry_bypath(&docs, root, "docs") == 0 &&
 		   git_tree_lookup(&t, c->repo, git_tree_entry_id(docs)) == 0) {
 		/* a vault with no documents yet has nothing more to check */

@@ -42,8 +42,34 @@ dag_commit 48
 V=b
 fails 1 "cannot fetch from '.*peer.git': a commit changes too many paths$" \
 	"a pull from a copy on this machine holding 2^48 paths: refused" q -C b pull "$TMP/peer.git"
-fails 3 "does not verify: the commit changes more than 16000000 paths$" \
-	"  through libgit2's transport (a %-escape in the URL): refused" q -C b pull "file://$TMP/p%65er.git"
+fails 3 "does not verify: zz/(a/){48}f: adds an unexpected path in commit [0-9a-f]{12}$" \
+	"  through libgit2's transport (a %-escape in the URL): refused, by its first finding" \
+	q -C b pull "file://$TMP/p%65er.git"
+
+# what a push of it brings, verified since the base as the pre-receive hook
+# does: the walk from base to tip stopped at its bound is one more finding
+# (it was an error that dropped the findings, and verify crashed on none)
+cp -a b v48
+base=$(git -C v48 rev-parse main)
+git -C v48 fetch -q "$TMP/peer.git" main:refs/heads/main
+check "verify --since the base of a commit of 2^48 paths: exit 3, no crash" evalq '
+	q -C v48 verify --since "$base" > v48.out 2> v48.err; [ $? = 3 ]'
+check "  the commit's walk stopped at 1,000 findings, and the files' walk at its bound" sh -c '
+	grep -q "^commit [0-9a-f]\{12\}: more than 1000 findings" v48.out &&
+	grep -q "^commit [0-9a-f]\{12\}: the commit changes more than 16000000 paths$" v48.out &&
+	tail -n 1 v48.out | grep -q "^FAILED: 1 commits, .*; 1003 findings$"'
+check "  nothing on stderr" sh -c '! grep -v "^$" v48.err | grep -qv AddressSanitizer'
+rm -rf v48
+
+# a plain git server with the sample pre-receive hook refuses the push
+git init -q --bare srv.git
+cp "$TESTS_DIR/../../hooks/pre-receive" srv.git/hooks/
+export QVAULT_BIN="$QVAULT"
+git -C a push -q "$TMP/srv.git" main
+check "pre-receive: a push of a commit of 2^48 paths is refused by its first finding" sh -c '
+	! git -C peer.git push ../srv.git main 2> push.err &&
+	grep -q "qvault: refused: commit [0-9a-f]\{12\}: zz/\(a/\)\{48\}f: adds an unexpected path" push.err &&
+	test "$(git -C srv.git rev-parse main)" = "$(git -C a rev-parse main)"'
 
 # verify of a vault holding such a commit (brought in around qvault): its
 # own walk stops at 1,000 findings, and the index's at 16,000,000 paths
