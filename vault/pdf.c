@@ -20,7 +20,9 @@
 #include <string.h>
 #include <strings.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <pthread.h>
 #include <spawn.h>
@@ -2255,6 +2257,33 @@ static void warm_up(void)
 }
 
 /*
+ * The server and its checks, which parse what suppliers upload, never run
+ * as root: a root-owned vault's writer (serve) or an admin's command as
+ * root would otherwise parse hostile PDFs as root.  They need no file of
+ * their own: each PDF comes as a descriptor, opened by the client.  So a
+ * server run as root becomes `nobody` (or 65534) for good, after libqpdf
+ * is loaded; dumpable again, so that its /proc/PID/statm and its
+ * children's stay readable to it.  A root without the right to change
+ * its user (a container's) stays what it is: it is not the machine's.
+ */
+static void drop_root(void)
+{
+	const struct passwd *pw;
+	uid_t uid = 65534;
+	gid_t gid = 65534;
+
+	if (geteuid() != 0)
+		return;
+	if ((pw = getpwnam("nobody")) != NULL && pw->pw_uid != 0) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
+		return;
+	prctl(PR_SET_DUMPABLE, 1);
+}
+
+/*
  * In a server: 0 to 2 open, /dev/null where one was closed (a caller run
  * 2>&-), so that no descriptor a request passes (the PDF, a reply socket)
  * lands on 2 and becomes a check child's stderr.
@@ -2285,6 +2314,7 @@ int vault_pdf_check_child(int argc, char **argv)
 	fill_stdio();
 	if (vault_qpdf__load() == 0)
 		warm_up();
+	drop_root();
 	serve_checks(0);
 	return 0;
 }
@@ -2322,6 +2352,7 @@ static void run_forked_server(int sock)
 	fill_stdio();
 	if (vault_qpdf__load() == 0)
 		warm_up();
+	drop_root();
 	serve_checks(0);
 	_exit(0);
 }
