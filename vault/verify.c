@@ -94,6 +94,9 @@ typedef struct {
 	git_oid config_id;
 	vault_config config;
 	int config_state;       /* 0: none parsed, 1: parsed, -1: that blob does not parse */
+	/* revision records the history added, and revision folders the
+	 * head's tree holds (check_files): never more of those */
+	uint64_t revisions_added, revision_folders;
 } checker;
 
 /*
@@ -673,6 +676,8 @@ static void check_added(commit_ctx *x, const char *path)
 	x->kinds |= UINT64_C(1) << i;
 	if (k == &vault_kind_ack)
 		x->c->f->acks++;
+	if (k == &vault_kind_revision)
+		x->c->revisions_added++;
 	change_of(&change, x);
 	if (k->check)
 		k->check(&change, path);
@@ -1280,30 +1285,47 @@ done:
 	vault_revision_dispose(&r);
 }
 
-/* Walk docs/<a>/<b>/<DOC>/<REV> of the head's tree. */
+/*
+ * Walk docs/<a>/<b>/<DOC>/<REV> of the head's tree: 1 when the walk
+ * stopped (said).  A tree can name one folder under many names, so that
+ * a few objects hold more paths than any machine could walk (t0125):
+ * the history walked before this added every revision the head holds,
+ * each once, so more revision folders than that is a forgery, and the
+ * walk stops there.  A path too long is a finding too, not the end of
+ * the others.
+ */
 static int check_files(checker *c, const git_tree *root, const char *path, int depth)
 {
 	size_t i;
+	int error = 0;
 
 	if (depth == 4) {
+		if (++c->revision_folders > c->revisions_added) {
+			found(c, NULL, "docs", "the tree holds more revision folders than the "
+			      "history added (%llu): a folder named twice; the rest of its "
+			      "files were not checked", (unsigned long long)c->revisions_added);
+			return 1;
+		}
 		check_revision_files(c, root, path);
 		return 0;
 	}
-	for (i = 0; i < git_tree_entrycount(root); i++) {
+	for (i = 0; i < git_tree_entrycount(root) && !error; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(root, i);
 		char sub[VAULT_PATH_MAX];
 		git_tree *t;
 
 		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
 			continue;
-		if (vault__fmt(sub, sizeof(sub), "path", "%s/%s", path, git_tree_entry_name(e)) < 0)
-			return VAULT_EVERIFY;
+		if (vault__fmt(sub, sizeof(sub), "path", "%s/%s", path, git_tree_entry_name(e)) < 0) {
+			found(c, NULL, path, "a folder's path is too long to check");
+			continue;
+		}
 		if (git_tree_lookup(&t, c->repo, git_tree_entry_id(e)) < 0)
 			return vault_error__git(VAULT_ERROR, "cannot read '%s'", sub);
-		check_files(c, t, sub, depth + 1);
+		error = check_files(c, t, sub, depth + 1);
 		git_tree_free(t);
 	}
-	return 0;
+	return error;
 }
 
 /* ---- the index ---------------------------------------------------------- */
@@ -1570,7 +1592,8 @@ static int check_tip_files(checker *c, const git_oid *tip, const git_tree *base)
 	} else if (git_tree_entry_bypath(&docs, root, "docs") == 0 &&
 		   git_tree_lookup(&t, c->repo, git_tree_entry_id(docs)) == 0) {
 		/* a vault with no documents yet has nothing more to check */
-		error = check_files(c, t, "docs", 0);
+		if ((error = check_files(c, t, "docs", 0)) > 0)
+			error = 0; /* stopped, said */
 	}
 	git_tree_free(t);
 	git_tree_entry_free(docs);

@@ -107,16 +107,34 @@ ok() {
 check() { ok "$@"; }
 
 # A fingerprint of every file of the vault $V: name, mode, content (a
-# symbolic link's: where it points).  Not
+# symbolic link's: where it points, and the content of what it names).  Not
 # the portal's passkey counters (server state): a signature that verified
 # records its counter before the act it signs is refused, as it must.
 # Two finds, one sha256sum: a process per file made it most of a script's
 # time (t0002: 70 s of 127 under ASan), as each refusal takes two.
+# A fingerprint that could not be taken ($V unset; find or sha256sum
+# failed) holds a line no other one holds: every comparison of it fails,
+# none passes for want of a vault.  A $V that does not exist is that (and
+# made since, a change); one that is a file, its type, mode and content.
 snapshot() {
-	(cd "$V" && find . \( -type f -o -type l \) ! -path ./qvault/passkey-counters -printf '%p %m %l\n' |
-		LC_ALL=C sort &&
-	 find . -type f ! -path ./qvault/passkey-counters -print0 | LC_ALL=C sort -z |
-		xargs -0 -r sha256sum --)
+	if [ -z "${V:-}" ]; then
+		printf 'snapshot: V is not set %s\n' "$(od -An -N8 -tx8 /dev/urandom)"
+		return 1
+	elif [ ! -e "$V" ] && [ ! -L "$V" ]; then
+		echo "snapshot: '$V' does not exist" # and still does not: nothing made
+		return 0
+	elif [ ! -d "$V" ]; then
+		printf 'snapshot: %s is not a folder: %s ' "$V" "$(stat -c '%F %a' "$V")"
+		sha256sum < "$V" 2>&1
+		return 0
+	fi
+	(cd "$V" || exit
+	 { find . \( -type f -o -type l \) ! -path ./qvault/passkey-counters -printf '%p %m %l\n' ||
+		printf 'snapshot: find failed %s\n' "$(od -An -N8 -tx8 /dev/urandom)"; } | LC_ALL=C sort &&
+	 { find -L . -type f ! -path ./qvault/passkey-counters -print0 ||
+		printf 'snapshot: find failed %s\0' "$(od -An -N8 -tx8 /dev/urandom)"; } | LC_ALL=C sort -z |
+		xargs -0 -r sha256sum -- ||
+		printf 'snapshot: sha256sum failed %s\n' "$(od -An -N8 -tx8 /dev/urandom)")
 }
 
 fails() {
@@ -465,6 +483,8 @@ nginx_start() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
 		-subj "/CN=$_host" -addext "subjectAltName=$_san" \
 		-keyout key.pem -out cert.pem > /dev/null 2>&1
+	_try=0
+	while :; do
 	TLS=${NGINX_TLS:-$(free_port)}
 	PLAIN=$(free_port)
 	mkdir -p nginx
@@ -493,9 +513,16 @@ NGINX_CONF
 	"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2> nginx/start.err &
 	NGX=$!
 	_i=0
-	while ! curl -s -o /dev/null --cacert cert.pem "https://$_host:$TLS/" && [ $_i -lt 100 ]; do
+	while ! curl -s -o /dev/null --cacert cert.pem "https://$_host:$TLS/" && [ $_i -lt 100 ] &&
+		kill -0 "$NGX" 2> /dev/null; do
 		sleep 0.1
 		_i=$((_i + 1))
+	done
+	# a free port taken by a script running beside this one between
+	# free_port and nginx's bind: again, on others (twice at most)
+	kill -0 "$NGX" 2> /dev/null || ! grep -q "Address already in use" nginx/start.err nginx/error.log 2> /dev/null ||
+		[ -n "${NGINX_TLS:-}" ] || [ $_try -ge 2 ] || { _try=$((_try + 1)); continue; }
+	break
 	done
 }
 # tok ARG...: a token the admin made (qvault token create ARG...)
@@ -533,7 +560,7 @@ if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2])
 # field EXPR: the Python expression EXPR of the body (d), printed
 field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eval(sys.argv[1]))' "$1"; }
 # api_state: what a refused request must leave as it was: the branch, every ref, every file
-api_state() { git -C "$V" rev-parse HEAD; git -C "$V" for-each-ref; snapshot; }
+api_state() { git -C "${V:-}" rev-parse HEAD; git -C "${V:-}" for-each-ref; snapshot; }
 # refused_as REQUEST STATUS PATTERN DESC ARG...: `REQUEST STATUS ARG...`
 # (api, post, or a script's own of that form) is answered STATUS with an
 # error matching PATTERN, and the vault is unchanged

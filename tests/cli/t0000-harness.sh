@@ -56,4 +56,11 @@ for change in 'printf abd > fv/sub/f' 'chmod 600 fv/sub/f' ': > fv/g' 'mv fv/sub
 	check "fails: a refusal after which $change is not one" \
 		sh -c 'grep -q "^not ok 1 - x$" r.out && grep -q "the vault changed" r.out'
 done
+rm -rf fv
+refusal true
+check "fails: a vault that does not exist, and still does not: unchanged" grep -q '^ok 1 - x$' r.out
+refusal 'mkdir fv'
+check "  made by the refusal: changed" grep -q '^not ok 1 - x$' r.out
+(unset V; refusal true)
+check "fails: with no vault named (V unset) no refusal passes" grep -q '^not ok 1 - x$' r.out
 done_testing

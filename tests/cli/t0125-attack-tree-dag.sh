@@ -86,4 +86,38 @@ check "  after 1,000 of its findings, not 4,096" \
 	sh -c 'test "$(grep -c "adds an unexpected path\|is not a" v.out)" -le 1000'
 check "  nothing on stderr" sh -c '! grep -v "^$" v.err | grep -qv AddressSanitizer'
 
+# a head whose docs/ names one folder 16 times at each of 4 levels: 65,536
+# revision folders of 6 objects.  Full verify's walk of the head's files
+# took each (a finding each, without end at 1,000 names a level); now it
+# stops at the first folder more than the history added.  And a folder's
+# name of 1,100 bytes is a finding, not an error that dropped the others.
+forged_docs() { # VAULT DOCS-TREE: VAULT's main one commit on, docs/ replaced, signed by bob
+	tree=$({ git -C "$1" ls-tree main | grep -v '	docs$'; printf '040000 tree %s\tdocs\n' "$2"; } |
+		git -C "$1" mktree)
+	c=$(printf 'add\n\nQvault-Op: add\n' |
+		git -C "$1" -c gpg.format=ssh -c user.signingkey="$TMP/bob" commit-tree -S "$tree" -p main)
+	git -C "$1" update-ref refs/heads/main "$c"
+}
+cp -a b vd
+t=$(printf '100644 blob %s\tx\n' "$(printf 'x\n' | git -C vd hash-object -w --stdin)" | git -C vd mktree)
+for lvl in 1 2 3 4; do
+	t=$(i=0; while [ $i -lt 16 ]; do printf '040000 tree %s\tn%02d\n' "$t" $i; i=$((i + 1)); done |
+		git -C vd mktree)
+done
+forged_docs vd "$t"
+check "verify of a head of 65,536 forged revision folders: exit 3" evalq '
+	q -C vd verify > vd.out 2> vd.err; [ $? = 3 ]'
+check "  its files' walk stopped past the revisions the history added (1)" \
+	grep -q "^docs: the tree holds more revision folders than the history added (1): a folder named twice" vd.out
+check "  after a few findings, not 65,536" sh -c 'test "$(wc -l < vd.out)" -lt 1100'
+check "  nothing on stderr" sh -c '! grep -v "^$" vd.err | grep -qv AddressSanitizer'
+cp -a b vl
+t=$(printf '100644 blob %s\tx\n' "$(printf 'x\n' | git -C vl hash-object -w --stdin)" | git -C vl mktree)
+forged_docs vl "$(printf '040000 tree %s\t%s\n' "$t" "$(head -c 1100 /dev/zero | tr '\0' d)" | git -C vl mktree)"
+check "verify of a head with a folder's name of 1,100 bytes under docs/: exit 3" evalq '
+	q -C vl verify > vl.out 2> vl.err; [ $? = 3 ]'
+check "  a finding, listed with the others" sh -c '
+	grep -q "^docs: a folder'"'"'s path is too long to check$" vl.out && test "$(grep -c . vl.out)" -ge 3'
+check "  nothing on stderr" sh -c '! grep -v "^$" vl.err | grep -qv AddressSanitizer'
+
 done_testing
