@@ -31,8 +31,10 @@ check "a script whose output has a UBSan finding" \
 check "the passing script is not among the failures" sh -c '! grep -aq "^not ok - tests/harness/pass.sh" all.out'
 check "its skipped result is counted skipped" grep -aq '^# skipped: 1$' all.out
 check "scripts run side by side are shown in their order, each once" sh -c '
-	grep -a "^# tests/harness/" all.out > order.txt && test "$(wc -l < order.txt)" = 7 &&
+	grep -a "^# tests/harness/[^:]*$" all.out > order.txt && test "$(wc -l < order.txt)" = 7 &&
 	LC_ALL=C sort -c order.txt'
+check "  each followed by the seconds it took" \
+	test "$(grep -ac "^# tests/harness/[a-z]*\.sh: [0-9][0-9]* s$" all.out)" = 7
 (export QVAULT_JOBS=1; harness one-at-a-time.out 'tests/harness/*.sh')
 check "one at a time, the same count" [ "$(tail -n 1 one-at-a-time.out)" = "7 passed, 6 failed" ]
 
