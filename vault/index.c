@@ -10,6 +10,7 @@
 #include "kind.h"
 #include "record.h"
 #include "util.h"
+#include "walk.h"
 
 /* schemas/index.sql (version 1) and its upgrades, embedded at build time */
 extern const char vault_schema_sql[], vault_schema_sql_2[], vault_schema_sql_3[],
@@ -659,24 +660,6 @@ static int empty_tables(vault_index *idx)
 	return error;
 }
 
-/* How many commits `walk` will give (walked on a copy of its setup). */
-static uint64_t count_commits(git_repository *repo, const git_oid *head, const git_oid *hide)
-{
-	git_revwalk *walk = NULL;
-	uint64_t count = 0;
-	git_oid id;
-
-	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, head) < 0 ||
-	    (hide && git_revwalk_hide(walk, hide) < 0)) {
-		git_revwalk_free(walk);
-		return 0;
-	}
-	while (git_revwalk_next(&id, walk) == 0)
-		count++;
-	git_revwalk_free(walk);
-	return count;
-}
-
 /*
  * Index the history up to `to` (the branch's head when NULL); kept when
  * `keep`, else rolled back once it is known that it can be indexed.
@@ -687,7 +670,7 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 	git_oid head_id, *head = &head_id;
 	git_repository *repo = vault_store__repo(s);
 	apply_ctx ctx = { idx, s };
-	git_revwalk *walk = NULL;
+	vault_walk *walk = NULL;
 	vault__meter *p = to ? NULL : idx->progress;
 	uint64_t total = 0, done = 0;
 	char reflects[41];
@@ -718,17 +701,13 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 	}
 	if (full && (error = empty_tables(idx)) < 0)
 		goto fail;
-	if (git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, head) < 0 ||
-	    (!full && git_revwalk_hide(walk, &base) < 0)) {
-		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
+	/* the commits in order first (walk.h: about 60 bytes each) */
+	if ((error = vault_walk__new(&walk, repo, head, 1, full ? NULL : &base)) < 0)
 		goto fail;
-	}
 	/* one commit (a write's own) is no long work worth a line */
-	if (vault__progress_on(p) && (total = count_commits(repo, head, full ? NULL : &base)) < 2)
+	if ((total = vault_walk__count(walk)) < 2)
 		p = NULL;
-	while ((error = git_revwalk_next(&id, walk)) == 0) {
+	while ((error = vault_walk__next(&id, walk)) == 0) {
 		git_commit *c;
 
 		vault__progress(p, "Indexing commits", done, total);
@@ -743,19 +722,15 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 			goto fail;
 		done++;
 	}
-	if (error != GIT_ITEROVER) {
-		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
-		goto fail;
-	}
 	vault__progress_end(p, "Indexing commits", done, total);
-	git_revwalk_free(walk);
+	vault_walk__free(walk);
 	if (!keep)
 		return exec(idx, "ROLLBACK");
 	if ((error = set_reflects(idx, head)) < 0 || (error = exec(idx, "COMMIT")) < 0)
 		goto fail_nowalk;
 	return 0;
 fail:
-	git_revwalk_free(walk);
+	vault_walk__free(walk);
 fail_nowalk:
 	sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
 	return error;

@@ -27,6 +27,7 @@
 #include "user.h"
 #include "util.h"
 #include "verify.h"
+#include "walk.h"
 
 /*
  * A signature to check cryptographically.  The walk goes on with the key
@@ -1522,24 +1523,6 @@ static int refuse_supplier(vault *v)
  */
 #define VERIFY_CACHE ((ssize_t)1 << 20)
 
-/* How many commits lead to `tips` but not to `base`: the total of "Checking commits". */
-static uint64_t count_commits(git_repository *repo, const git_oid *tips, size_t ntips,
-			      const git_oid *base)
-{
-	git_revwalk *walk = NULL;
-	uint64_t count = 0;
-	git_oid id;
-	size_t i;
-	int ok = git_revwalk_new(&walk, repo) == 0 && (!base || git_revwalk_hide(walk, base) == 0);
-
-	for (i = 0; ok && i < ntips; i++)
-		ok = git_revwalk_push(walk, &tips[i]) == 0;
-	while (ok && git_revwalk_next(&id, walk) == 0)
-		count++;
-	git_revwalk_free(walk);
-	return count;
-}
-
 /* The revisions added since the verified base: their files re-hashed. */
 typedef struct {
 	checker *c;
@@ -1615,7 +1598,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	checker c;
 	index_check ic;
 	int index_started = 0;
-	git_revwalk *walk = NULL;
+	vault_walk *walk = NULL;
 	git_commit *head = NULL, *base = NULL;
 	git_tree *base_tree = NULL;
 	vault__meter *p = &v->progress;
@@ -1663,20 +1646,12 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 			goto done;
 		index_started = 1;
 	}
-	if (git_revwalk_new(&walk, c.repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    (s->base && git_revwalk_hide(walk, s->base) < 0)) {
-		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
+	/* the commits in order first (walk.h: about 60 bytes each), then
+	 * each checked against the one before it */
+	if ((error = vault_walk__new(&walk, c.repo, s->tips, s->ntips, s->base)) < 0)
 		goto done;
-	}
-	for (i = 0; i < s->ntips; i++)
-		if (git_revwalk_push(walk, &s->tips[i]) < 0) {
-			error = vault_error__git(VAULT_ERROR, "cannot walk the history");
-			goto done;
-		}
-	if (vault__progress_on(p))
-		total = count_commits(c.repo, s->tips, s->ntips, s->base);
-	while ((error = git_revwalk_next(&id, walk)) == 0) {
+	total = vault_walk__count(walk);
+	while ((error = vault_walk__next(&id, walk)) == 0) {
 		git_commit *commit;
 
 		vault__progress(p, "Checking commits", done, total);
@@ -1689,10 +1664,6 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 		if (error < 0)
 			goto done;
 		done++;
-	}
-	if (error != GIT_ITEROVER) {
-		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
-		goto done;
 	}
 	vault__progress_end(p, "Checking commits", done, total);
 	error = 0;
@@ -1725,7 +1696,7 @@ done:
 	git_tree_free(base_tree);
 	git_commit_free(base);
 	git_commit_free(head);
-	git_revwalk_free(walk);
+	vault_walk__free(walk);
 	checker_end(&c);
 	vault_ledger_free(c.ledger);
 	if (cache_max > VERIFY_CACHE)

@@ -1,0 +1,249 @@
+/*
+ * walk.c - the commits of a history, each after its parents (walk.h).
+ *
+ * The whole history is walked depth first from each tip in turn: a
+ * commit goes onto the stack when first seen, and into the order once
+ * each of its parents is in it (post-order), so every commit comes after
+ * its parents.  One array of frames holds both: the order grows from its
+ * start, the stack from its end, and a commit leaves the stack for the
+ * order, so the two never need more than one frame a commit between them.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "error.h"
+#include "vault.h"
+#include "walk.h"
+
+/* A commit on the stack (with its next parent to look at), or in the order. */
+typedef struct {
+	git_oid id;
+	uint32_t next;
+} frame;
+
+/* The set of commits seen: open addressing, an all-zero id marks a free slot. */
+typedef struct {
+	git_oid *slots;
+	size_t cap, count; /* cap a power of two, count at most 3/4 of it */
+	uint64_t key;      /* random: where ids land cannot be chosen from outside */
+} oid_set;
+
+struct vault_walk {
+	frame *buf;
+	size_t cap;
+	size_t norder; /* the order: buf[0 .. norder) */
+	size_t nstack; /* the stack: buf[cap - nstack .. cap), its top at cap - nstack */
+	size_t at;     /* the next to give */
+	oid_set seen;
+};
+
+static const git_oid zero_oid;
+
+static size_t slot_of(const oid_set *s, const git_oid *id)
+{
+	uint64_t a, b;
+	uint32_t c;
+	uint64_t h = s->key;
+
+	memcpy(&a, id->id, 8);
+	memcpy(&b, id->id + 8, 8);
+	memcpy(&c, id->id + 16, 4);
+	h = (h ^ a) * 0x9E3779B97F4A7C15u;
+	h = (h ^ (h >> 32) ^ b) * 0x9E3779B97F4A7C15u;
+	h = (h ^ (h >> 32) ^ c) * 0x9E3779B97F4A7C15u;
+	return (size_t)(h ^ (h >> 29)) & (s->cap - 1);
+}
+
+static void set_place(oid_set *s, const git_oid *id)
+{
+	size_t i = slot_of(s, id);
+
+	while (!git_oid_equal(&s->slots[i], &zero_oid))
+		i = (i + 1) & (s->cap - 1);
+	git_oid_cpy(&s->slots[i], id);
+}
+
+/* Add `id`: 1 if it was not in the set, 0 if it was. */
+static int set_add(oid_set *s, const git_oid *id)
+{
+	size_t i;
+
+	if ((s->count + 1) * 4 > s->cap * 3) {
+		oid_set bigger = { NULL, s->cap ? s->cap * 2 : 1024, 0, s->key };
+		size_t k;
+
+		if ((bigger.slots = calloc(bigger.cap, sizeof(git_oid))) == NULL)
+			abort();
+		for (k = 0; k < s->cap; k++)
+			if (!git_oid_equal(&s->slots[k], &zero_oid))
+				set_place(&bigger, &s->slots[k]);
+		bigger.count = s->count;
+		free(s->slots);
+		*s = bigger;
+	}
+	for (i = slot_of(s, id); !git_oid_equal(&s->slots[i], &zero_oid); i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->slots[i], id))
+			return 0;
+	git_oid_cpy(&s->slots[i], id);
+	s->count++;
+	return 1;
+}
+
+/* Room for one more frame: the array grows by half, its stack moved to the new end. */
+static void make_room(vault_walk *w)
+{
+	size_t cap;
+	frame *buf;
+
+	if (w->norder + w->nstack < w->cap)
+		return;
+	cap = w->cap < 1024 ? 1024 : w->cap + w->cap / 2;
+	if ((buf = realloc(w->buf, cap * sizeof(frame))) == NULL)
+		abort();
+	memmove(buf + cap - w->nstack, buf + w->cap - w->nstack, w->nstack * sizeof(frame));
+	w->buf = buf;
+	w->cap = cap;
+}
+
+/* Put `id` on the stack if it was not seen: 0, or an error for an id no commit can have. */
+static int visit(vault_walk *w, const git_oid *id)
+{
+	frame *f;
+
+	/* the all-zero id marks a free slot of the set; no object has it */
+	if (git_oid_equal(id, &zero_oid))
+		return vault_error__set(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(id));
+	if (!set_add(&w->seen, id))
+		return 0;
+	make_room(w);
+	w->nstack++;
+	f = &w->buf[w->cap - w->nstack];
+	git_oid_cpy(&f->id, id);
+	f->next = 0;
+	return 0;
+}
+
+static uint64_t random_key(const void *salt)
+{
+	uint64_t key;
+
+	if (getrandom(&key, sizeof(key), 0) != (ssize_t)sizeof(key))
+		key = (uint64_t)(uintptr_t)salt ^ 0x5851F42D4C957F2Du;
+	return key;
+}
+
+/* Depth first from `tips`, each commit after its parents. */
+static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *tips,
+			    size_t ntips)
+{
+	size_t i = 0;
+	int error;
+
+	w->seen.key = random_key(w);
+	/* one tip at a time, so that the stack is always one line of
+	 * descent, and a commit seen again is in the order already */
+	while (w->nstack || i < ntips) {
+		frame *top;
+		git_commit *commit = NULL;
+		git_oid parent;
+		unsigned n;
+
+		if (!w->nstack) {
+			if ((error = visit(w, &tips[i++])) < 0)
+				return error;
+			continue;
+		}
+		top = &w->buf[w->cap - w->nstack];
+		if (git_commit_lookup(&commit, repo, &top->id) < 0)
+			return vault_error__git(VAULT_ERROR, "cannot read commit %s",
+						git_oid_tostr_s(&top->id));
+		n = git_commit_parentcount(commit);
+		if (top->next < n) {
+			git_oid_cpy(&parent, git_commit_parent_id(commit, top->next));
+			top->next++;
+			git_commit_free(commit);
+			if ((error = visit(w, &parent)) < 0)
+				return error;
+			continue;
+		}
+		git_commit_free(commit);
+		/* every parent is in the order: the commit goes after them (into
+		 * the slot the stack leaves, when the array is full) */
+		if (&w->buf[w->norder] != top)
+			w->buf[w->norder] = *top;
+		w->norder++;
+		w->nstack--;
+	}
+	return 0;
+}
+
+/* A walk that stops at `hide`: libgit2's, its ids kept in the order. */
+static int walk_from(vault_walk *w, git_repository *repo, const git_oid *tips, size_t ntips,
+		     const git_oid *hide)
+{
+	git_revwalk *rw = NULL;
+	git_oid id;
+	size_t i;
+	int error = 0;
+
+	if (git_revwalk_new(&rw, repo) < 0 ||
+	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_hide(rw, hide) < 0)
+		error = -1;
+	for (i = 0; !error && i < ntips; i++)
+		if (git_revwalk_push(rw, &tips[i]) < 0)
+			error = -1;
+	while (!error && (error = git_revwalk_next(&id, rw)) == 0) {
+		make_room(w);
+		git_oid_cpy(&w->buf[w->norder].id, &id);
+		w->buf[w->norder].next = 0;
+		w->norder++;
+	}
+	git_revwalk_free(rw);
+	return error == GIT_ITEROVER ? 0 : vault_error__git(VAULT_ERROR, "cannot walk the history");
+}
+
+int vault_walk__new(vault_walk **out, git_repository *repo, const git_oid *tips, size_t ntips,
+		    const git_oid *hide)
+{
+	vault_walk *w;
+	int error;
+
+	*out = NULL;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		abort();
+	error = hide ? walk_from(w, repo, tips, ntips, hide) : walk_depth_first(w, repo, tips, ntips);
+	/* the set served the walk only */
+	free(w->seen.slots);
+	memset(&w->seen, 0, sizeof(w->seen));
+	if (error < 0) {
+		vault_walk__free(w);
+		return error;
+	}
+	*out = w;
+	return 0;
+}
+
+int vault_walk__next(git_oid *id, vault_walk *w)
+{
+	if (w->at >= w->norder)
+		return GIT_ITEROVER;
+	git_oid_cpy(id, &w->buf[w->at++].id);
+	return 0;
+}
+
+size_t vault_walk__count(const vault_walk *w)
+{
+	return w->norder;
+}
+
+void vault_walk__free(vault_walk *w)
+{
+	if (!w)
+		return;
+	free(w->seen.slots);
+	free(w->buf);
+	free(w);
+}
