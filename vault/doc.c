@@ -963,25 +963,82 @@ static int count_blob(const char *root, const git_tree_entry *e, void *payload)
 	return 0;
 }
 
-/* What a new record's document holds: its revisions, their numbers and types. */
-typedef struct {
-	const char *path;
-	const vault_revision *r;
-	size_t seen, same, typed;
-} numbering;
-
-static void number_one(const vault_change_ctx *c, const vault_revision *o, int released,
-		       void *payload)
+/* The folder of document `doc` in `tree`, or NULL. */
+static git_tree *doc_folder(const git_tree *tree, const char *doc)
 {
-	numbering *nb = payload;
+	char dir[VAULT_PATH_MAX];
+	git_tree_entry *te = NULL;
+	git_tree *t = NULL;
 
-	(void)released;
-	nb->seen++;
-	nb->same += o->seq == nb->r->seq;
-	if (strcmp(o->type, nb->r->type) != 0 && !nb->typed++)
-		c->found(c, nb->path, "the record makes '%s' %s %s, but its "
-		      "revision '%s' is %s %s", nb->r->doc, vault_record__a(nb->r->type),
-		      nb->r->type, o->rev, vault_record__a(o->type), o->type);
+	if (tree && vault_record__doc_dir(dir, sizeof(dir), doc) == 0 &&
+	    git_tree_entry_bypath(&te, tree, dir) == 0 &&
+	    git_tree_lookup(&t, git_tree_owner(tree), git_tree_entry_id(te)) < 0)
+		t = NULL;
+	git_tree_entry_free(te);
+	return t;
+}
+
+/* The record of revision folder `rev` of document folder `folder`. */
+static int read_revision(vault_revision *out, const vault_change_ctx *c, const git_tree *folder,
+			 const char *rev)
+{
+	char path[VAULT_PATH_MAX * 2], *data = NULL;
+	size_t len;
+	int error;
+
+	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RECORD_FILE, rev)) < 0 ||
+	    (error = vault_store__read_path(&data, &len, c->store, folder, path)) < 0)
+		return error;
+	error = vault_record__revision_parse(out, data, len);
+	free(data);
+	return error;
+}
+
+/*
+ * A new record's number (seq) follows its document's revisions, 1, 2,
+ * ... with none twice, and its type is theirs.  The revisions the
+ * trusted tree before held were checked so when they were added (verify
+ * walks the history oldest first), so they are 1 to m, of one type: the
+ * records this commit adds are read, and one of those before, not every
+ * revision of the document at each new one (which made adding the k-th
+ * revision read k records, and verify k squared over a document's life).
+ */
+static void check_numbering(const vault_change_ctx *c, const char *path, const vault_revision *r)
+{
+	git_tree *now = doc_folder(c->tree, r->doc), *was = doc_folder(c->before, r->doc);
+	size_t i, n = 0, m = 0, same = 0;
+	int typed = 0, one_before = 0;
+
+	for (i = 0; now && i < git_tree_entrycount(now); i++) {
+		const char *rev = git_tree_entry_name(git_tree_entry_byindex(now, i));
+		int before = was && git_tree_entry_byname(was, rev) != NULL;
+		vault_revision o;
+
+		if (before && one_before) {
+			n++, m++;
+			continue;
+		}
+		/* a folder without a record is none (its files are findings) */
+		if (read_revision(&o, c, before ? was : now, rev) < 0)
+			continue;
+		n++;
+		if (before)
+			m++, one_before = 1;
+		else
+			same += o.seq == r->seq;
+		if (strcmp(o.type, r->type) != 0 && !typed++)
+			c->found(c, path, "the record makes '%s' %s %s, but its revision '%s' is %s %s",
+				 r->doc, vault_record__a(r->type), r->type, o.rev,
+				 vault_record__a(o.type), o.type);
+		vault_revision_dispose(&o);
+	}
+	/* a number up to m is one of those before */
+	same += r->seq >= 1 && r->seq <= m;
+	if (r->seq < 1 || r->seq > n || same != 1)
+		c->found(c, path, "the record is revision number %u of '%s', which has %zu%s",
+			 r->seq, r->doc, n, same > 1 ? " and another of that number" : "");
+	git_tree_free(now);
+	git_tree_free(was);
 }
 
 /*
@@ -995,7 +1052,6 @@ static void check_revision_folder(const vault_change_ctx *c, const char *path,
 	char dir[VAULT_PATH_MAX + 8];
 	git_tree_entry *te = NULL;
 	git_tree *t = NULL;
-	numbering nb = { path, r, 0, 0, 0 };
 	size_t n = 0;
 
 	if (vault__fmt(dir, sizeof(dir), "path", "%.*s" VAULT_FILES_DIR, (int)(strlen(path) -
@@ -1011,11 +1067,7 @@ static void check_revision_folder(const vault_change_ctx *c, const char *path,
 	if (n != r->nfiles)
 		c->found(c, path, "the revision folder holds %zu files, its record lists %zu",
 		      n, r->nfiles);
-	/* the document's other revisions, as this commit leaves them */
-	vault_rules__each_revision(c, c->tree, r->doc, number_one, &nb);
-	if (r->seq < 1 || r->seq > nb.seen || nb.same != 1)
-		c->found(c, path, "the record is revision number %u of '%s', which has %zu%s",
-		      r->seq, r->doc, nb.seen, nb.same > 1 ? " and another of that number" : "");
+	check_numbering(c, path, r);
 }
 
 /* An added record.json: its path, its fields, and who may add its type. */

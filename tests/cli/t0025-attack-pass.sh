@@ -104,6 +104,36 @@ Qvault-Rev: D" "$(doc DWG-1 D)/record.json=dwg1d.json" "$(doc DWG-1 D)/files/a4.
 check "A4: a supplier's CoC filed as a revision of the drawing DWG-1 is caught" \
 	culprit a4 "the record makes 'DWG-1' a coc, but its revision 'C' is a drawing"
 
+# ---- A4b: revisions numbered as the writer never would (DWG-1 holds C, number 1) ----
+# verify reads the records a commit adds and one before them (the ones
+# before were checked when they came), not every revision at each new one
+at_now
+make_pdf a4b.pdf "DWG-1 rev D"; make_pdf a4e.pdf "DWG-1 rev E"
+rev_json DWG-1 D drawing bob owner a4b.pdf > d1.json
+rev_json DWG-1 D drawing bob owner a4b.pdf | jq -S --indent 2 '.seq = 3' > d3.json
+rev_json DWG-1 D drawing bob owner a4b.pdf | jq -S --indent 2 '.seq = 2' > d2.json
+rev_json DWG-1 E drawing bob owner a4e.pdf | jq -S --indent 2 '.seq = 2' > e2.json
+rev_json DWG-1 E drawing bob owner a4e.pdf | jq -S --indent 2 '.seq = 3' > e3.json
+D1F="$(doc DWG-1 D)/files/a4b.pdf=a4b.pdf"; E1F="$(doc DWG-1 E)/files/a4e.pdf=a4e.pdf"
+MSG="add DWG-1
+
+Qvault-Op: add
+Qvault-Doc: DWG-1"
+tamper a4d1; put a4d1 bob "$MSG" "$(doc DWG-1 D)/record.json=d1.json" "$D1F"
+check "A4b: a drawing revision given the number of the one before it is caught" \
+	culprit a4d1 "the record is revision number 1 of 'DWG-1', which has 2 and another of that number"
+tamper a4d3; put a4d3 bob "$MSG" "$(doc DWG-1 D)/record.json=d3.json" "$D1F"
+check "A4b: a drawing revision numbered past the revisions is caught" \
+	culprit a4d3 "the record is revision number 3 of 'DWG-1', which has 2\$"
+tamper a4de; put a4de bob "$MSG" "$(doc DWG-1 D)/record.json=d2.json" "$D1F" \
+	"$(doc DWG-1 E)/record.json=e2.json" "$E1F"
+check "A4b: two drawing revisions of one number in one commit are caught" \
+	culprit a4de "the record is revision number 2 of 'DWG-1', which has 3 and another of that number"
+# the same commit numbered right (D 2, E 3) passes: the check is not a refusal of all
+tamper a4ok
+put a4ok bob "$MSG" "$(doc DWG-1 D)/record.json=d2.json" "$D1F" "$(doc DWG-1 E)/record.json=e3.json" "$E1F"
+check "A4b: two revisions numbered 2 and 3 in one commit pass verify" q -C a4ok verify
+
 # (A5, a summary line that lies, is not a finding: the subject is free text,
 # shown as the signer wrote it; the Qvault-Op trailer is what is checked)
 
