@@ -701,7 +701,7 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 	}
 	if (full && (error = empty_tables(idx)) < 0)
 		goto fail;
-	/* the commits in order first (walk.h: about 60 bytes each) */
+	/* the commits in order first (walk.h: under 100 bytes each) */
 	if ((error = vault_walk__new(&walk, repo, head, 1, full ? NULL : &base)) < 0)
 		goto fail;
 	/* one commit (a write's own) is no long work worth a line */

@@ -1646,7 +1646,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 			goto done;
 		index_started = 1;
 	}
-	/* the commits in order first (walk.h: about 60 bytes each), then
+	/* the commits in order first (walk.h: under 100 bytes each), then
 	 * each checked against the one before it */
 	if ((error = vault_walk__new(&walk, c.repo, s->tips, s->ntips, s->base)) < 0)
 		goto done;
