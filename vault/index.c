@@ -664,7 +664,8 @@ static int empty_tables(vault_index *idx)
  * Index the history up to `to` (the branch's head when NULL); kept when
  * `keep`, else rolled back once it is known that it can be indexed.
  */
-static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *to, int keep)
+static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *to, int keep,
+		    const vault_walk *order)
 {
 	git_commit *head_commit = NULL;
 	git_oid head_id, *head = &head_id;
@@ -674,7 +675,8 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 	vault__meter *p = to ? NULL : idx->progress;
 	uint64_t total = 0, done = 0;
 	char reflects[41];
-	git_oid base, id;
+	git_oid base;
+	size_t i;
 	int error;
 
 	if ((error = prepare_inserts(idx)) < 0 ||
@@ -701,19 +703,24 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 	}
 	if (full && (error = empty_tables(idx)) < 0)
 		goto fail;
-	/* the commits in order first (walk.h: under 100 bytes each) */
-	if ((error = vault_walk__new(&walk, repo, head, 1, full ? NULL : &base)) < 0)
-		goto fail;
+	/* the commits in order first (walk.h: under 100 bytes each), or
+	 * those of the walk given (the whole history to `to`) */
+	if (!order) {
+		if ((error = vault_walk__new(&walk, repo, head, 1, full ? NULL : &base)) < 0)
+			goto fail;
+		order = walk;
+	}
 	/* one commit (a write's own) is no long work worth a line */
-	if ((total = vault_walk__count(walk)) < 2)
+	if ((total = vault_walk__count(order)) < 2)
 		p = NULL;
-	while ((error = vault_walk__next(&id, walk)) == 0) {
+	for (i = 0; i < vault_walk__count(order); i++) {
+		const git_oid *id = vault_walk__at(order, i);
 		git_commit *c;
 
 		vault__progress(p, "Indexing commits", done, total);
-		if (git_commit_lookup(&c, repo, &id) < 0) {
+		if (git_commit_lookup(&c, repo, id) < 0) {
 			error = vault_error__git(VAULT_EVERIFY, "cannot read commit %s",
-						 git_oid_tostr_s(&id));
+						 git_oid_tostr_s(id));
 			goto fail;
 		}
 		error = apply_commit(&ctx, c);
@@ -744,12 +751,18 @@ void vault_index__set_progress(vault_index *idx, vault__meter *p)
 
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 {
-	return index_to(idx, s, full, NULL, 1);
+	return index_to(idx, s, full, NULL, 1, NULL);
+}
+
+int vault_index__rebuild(vault_index *idx, vault_store *s, const git_oid *tip,
+			 const vault_walk *order)
+{
+	return index_to(idx, s, 1, tip, 1, order);
 }
 
 int vault_index__try(vault_index *idx, vault_store *s, const git_oid *to)
 {
-	return index_to(idx, s, 0, to, 0);
+	return index_to(idx, s, 0, to, 0, NULL);
 }
 
 int vault_index__record_written(vault_index *idx, vault_store *s,

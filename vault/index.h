@@ -13,6 +13,7 @@
 #include "kind.h"
 #include "store.h"
 #include "vault.h"
+#include "walk.h"
 
 #define VAULT_INDEX_VERSION 18
 
@@ -129,6 +130,14 @@ int vault_index__reflects(char out[41], vault_index *idx);
  * set).  One transaction, so readers see the old state or the new.
  */
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full);
+
+/*
+ * Rebuild the index from scratch to commit `tip`, reading the commits of
+ * `order` (its whole history, oldest first: walk.h) rather than walking
+ * it again: verify's index check, beside verify's own walk of it.
+ */
+int vault_index__rebuild(vault_index *idx, vault_store *s, const git_oid *tip,
+			 const vault_walk *order);
 
 /*
  * Tell `p` (borrowed; NULL: nobody) how far a catch-up of more than one

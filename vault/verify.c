@@ -1345,6 +1345,8 @@ typedef struct {
 	char message[1024];
 	char problems[16][256]; /* one per view that disagrees */
 	size_t nproblems;
+	git_oid tip;             /* the history verify walks, and its order (shared) */
+	const vault_walk *order;
 } index_check;
 
 static int compare_indexes(index_check *ic, vault_store *store)
@@ -1396,7 +1398,7 @@ static int compare_indexes(index_check *ic, vault_store *store)
 		return vault_error__errno(VAULT_ERROR, "cannot create a scratch index");
 	close(fd);
 	if ((error = vault_index__open(&fresh, path, 0, vault_kinds)) < 0 ||
-	    (error = vault_index__catch_up(fresh, store, 1)) < 0 ||
+	    (error = vault_index__rebuild(fresh, store, &ic->tip, ic->order)) < 0 ||
 	    (error = vault_index__open(&real, ic->index_path, ic->readonly, vault_kinds)) < 0)
 		goto done;
 	vault_index__free(fresh);
@@ -1456,11 +1458,14 @@ static void *index_worker(void *arg)
 	return NULL;
 }
 
-static int index_check_start(index_check *ic, vault *v)
+static int index_check_start(index_check *ic, vault *v, const git_oid *tip,
+			     const vault_walk *order)
 {
 	memset(ic, 0, sizeof(*ic));
 	ic->vault_path = v->path;
 	ic->readonly = v->readonly;
+	git_oid_cpy(&ic->tip, tip);
+	ic->order = order;
 	if (vault__fmt(ic->index_path, sizeof(ic->index_path), "path", "%s/index.db", v->qdir) < 0)
 		return VAULT_EINVALID;
 	if (pthread_create(&ic->thread, NULL, index_worker, ic) != 0)
@@ -1604,7 +1609,6 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	vault__meter *p = &v->progress;
 	uint64_t total = 0, done = 0;
 	ssize_t cached = 0, cache_max = 0;
-	git_oid id;
 	size_t i;
 	int error;
 
@@ -1641,22 +1645,24 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 		if ((error = vault_ledger__seed(c.ledger, v->store, base_tree)) < 0)
 			goto done;
 	}
-	if (s->index) {
-		if ((error = index_check_start(&ic, v)) < 0)
-			goto done;
-		index_started = 1;
-	}
 	/* the commits in order first (walk.h: under 100 bytes each), then
 	 * each checked against the one before it */
 	if ((error = vault_walk__new(&walk, c.repo, s->tips, s->ntips, s->base)) < 0)
 		goto done;
+	/* the index rebuilt beside the walk, from the same order */
+	if (s->index) {
+		if ((error = index_check_start(&ic, v, &s->tips[0], walk)) < 0)
+			goto done;
+		index_started = 1;
+	}
 	total = vault_walk__count(walk);
-	while ((error = vault_walk__next(&id, walk)) == 0) {
+	for (i = 0; i < vault_walk__count(walk); i++) {
+		const git_oid *id = vault_walk__at(walk, i);
 		git_commit *commit;
 
 		vault__progress(p, "Checking commits", done, total);
-		if (git_commit_lookup(&commit, c.repo, &id) < 0) {
-			error = vault_error__git(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(&id));
+		if (git_commit_lookup(&commit, c.repo, id) < 0) {
+			error = vault_error__git(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(id));
 			goto done;
 		}
 		error = check_commit(&c, commit);

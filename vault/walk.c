@@ -35,7 +35,6 @@ struct vault_walk {
 	size_t cap;
 	size_t norder; /* the order: buf[0 .. norder) */
 	size_t nstack; /* the stack: buf[cap - nstack .. cap), its top at cap - nstack */
-	size_t at;     /* the next to give */
 	oid_set seen;
 };
 
@@ -226,17 +225,14 @@ int vault_walk__new(vault_walk **out, git_repository *repo, const git_oid *tips,
 	return 0;
 }
 
-int vault_walk__next(git_oid *id, vault_walk *w)
-{
-	if (w->at >= w->norder)
-		return GIT_ITEROVER;
-	git_oid_cpy(id, &w->buf[w->at++].id);
-	return 0;
-}
-
 size_t vault_walk__count(const vault_walk *w)
 {
 	return w->norder;
+}
+
+const git_oid *vault_walk__at(const vault_walk *w, size_t i)
+{
+	return &w->buf[i].id;
 }
 
 void vault_walk__free(vault_walk *w)

@@ -33,11 +33,15 @@ typedef struct vault_walk vault_walk;
 int vault_walk__new(vault_walk **out, git_repository *repo, const git_oid *tips, size_t ntips,
 		    const git_oid *hide);
 
-/* The next commit into *id: 0, or GIT_ITEROVER after the last. */
-int vault_walk__next(git_oid *id, vault_walk *w);
-
 /* How many commits the walk holds. */
 size_t vault_walk__count(const vault_walk *w);
+
+/*
+ * Its `i`-th commit (i below the count), oldest first.  A walk is not
+ * changed once made: threads may read it at once (verify's walk and the
+ * index rebuild beside it share one).
+ */
+const git_oid *vault_walk__at(const vault_walk *w, size_t i);
 
 void vault_walk__free(vault_walk *w);
 

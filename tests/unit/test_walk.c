@@ -133,8 +133,9 @@ static void check_walk(history *h, const size_t *tips, size_t ntips, const size_
 
 	assert_int_equal(vault_walk__new(&w, h->repo, tip_ids, ntips, hide ? &h->ids[*hide] : NULL), 0);
 	assert_int_equal(vault_walk__count(w), want);
-	while (vault_walk__next(&id, w) == 0) {
-		size_t k = index_of(h, &id);
+	for (i = 0; i < vault_walk__count(w); i++) {
+		const git_oid *at = vault_walk__at(w, i);
+		size_t k = index_of(h, at);
 		git_commit *c;
 		unsigned p;
 
@@ -142,7 +143,7 @@ static void check_walk(history *h, const size_t *tips, size_t ntips, const size_
 			fail_msg("commit %zu given twice", k);
 		if (!expected[k])
 			fail_msg("commit %zu given, git rev-list does not list it", k);
-		assert_int_equal(git_commit_lookup(&c, h->repo, &id), 0);
+		assert_int_equal(git_commit_lookup(&c, h->repo, at), 0);
 		for (p = 0; p < git_commit_parentcount(c); p++) {
 			size_t q = index_of(h, git_commit_parent_id(c, p));
 
@@ -153,7 +154,6 @@ static void check_walk(history *h, const size_t *tips, size_t ntips, const size_
 		given[k] = 1;
 		count++;
 	}
-	assert_int_equal(vault_walk__next(&id, w), GIT_ITEROVER);
 	assert_int_equal(count, want);
 	vault_walk__free(w);
 }
@@ -163,7 +163,6 @@ static void walk_a_long_line(void **state)
 {
 	history h;
 	size_t i, last, tip;
-	git_oid id;
 	vault_walk *w;
 
 	(void)state;
@@ -174,9 +173,9 @@ static void walk_a_long_line(void **state)
 	check_walk(&h, &last, 1, NULL);
 	/* oldest first, in the order written */
 	assert_int_equal(vault_walk__new(&w, h.repo, &h.ids[last], 1, NULL), 0);
-	for (i = 0; vault_walk__next(&id, w) == 0; i++)
-		assert_true(git_oid_equal(&id, &h.ids[i]));
-	assert_int_equal(i, 5000);
+	assert_int_equal(vault_walk__count(w), 5000);
+	for (i = 0; i < 5000; i++)
+		assert_true(git_oid_equal(vault_walk__at(w, i), &h.ids[i]));
 	vault_walk__free(w);
 	/* from a commit verified already: the commits after it */
 	tip = 4000;
