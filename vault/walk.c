@@ -2,11 +2,14 @@
  * walk.c - the commits of a history, each after its parents (walk.h).
  *
  * The whole history is walked depth first from each tip in turn: a
- * commit goes onto the stack when first seen, and into the order once
- * each of its parents is in it (post-order), so every commit comes after
- * its parents.  One array of frames holds both: the order grows from its
- * start, the stack from its end, and a commit leaves the stack for the
- * order, so the two never need more than one frame a commit between them.
+ * commit is read when it first comes to the top of the stack, its parents
+ * go onto the stack above it, and it goes into the order once each of
+ * them is in it (post-order), so every commit comes after its parents.
+ * One array of frames holds both: the order grows from its start, the
+ * stack from its end, and a commit leaves the stack for the order.  The
+ * stack holds the line of descent being walked and the parents of its
+ * merges still to walk, so the two need little more than one frame a
+ * commit between them.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,7 +20,7 @@
 #include "vault.h"
 #include "walk.h"
 
-/* A commit on the stack (with its next parent to look at), or in the order. */
+/* A commit on the stack (next: 1 once its parents are on the stack above it), or in the order. */
 typedef struct {
 	git_oid id;
 	uint32_t next;
@@ -64,6 +67,19 @@ static void set_place(oid_set *s, const git_oid *id)
 	git_oid_cpy(&s->slots[i], id);
 }
 
+/* 1 if `id` is in the set. */
+static int set_has(const oid_set *s, const git_oid *id)
+{
+	size_t i;
+
+	if (!s->cap)
+		return 0;
+	for (i = slot_of(s, id); !git_oid_equal(&s->slots[i], &zero_oid); i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->slots[i], id))
+			return 1;
+	return 0;
+}
+
 /* Add `id`: 1 if it was not in the set, 0 if it was. */
 static int set_add(oid_set *s, const git_oid *id)
 {
@@ -106,16 +122,14 @@ static void make_room(vault_walk *w)
 	w->cap = cap;
 }
 
-/* Put `id` on the stack if it was not seen: 0, or an error for an id no commit can have. */
-static int visit(vault_walk *w, const git_oid *id)
+/* Put `id` on the stack, to be looked at: 0, or an error for an id no commit can have. */
+static int push(vault_walk *w, const git_oid *id)
 {
 	frame *f;
 
 	/* the all-zero id marks a free slot of the set; no object has it */
 	if (git_oid_equal(id, &zero_oid))
 		return vault_error__set(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(id));
-	if (!set_add(&w->seen, id))
-		return 0;
 	make_room(w);
 	w->nstack++;
 	f = &w->buf[w->cap - w->nstack];
@@ -133,7 +147,17 @@ static uint64_t random_key(const void *salt)
 	return key;
 }
 
-/* Depth first from `tips`, each commit after its parents. */
+/*
+ * Depth first from `tips`, each commit after its parents.  A commit is
+ * read once: when it comes to the top of the stack it is marked seen and
+ * its parents go onto the stack above it, the first on top, so that the
+ * first parent's history is walked before the second's.  A commit on top
+ * again with its parents done goes into the order.  A parent seen by the
+ * time it comes to the top is in the order already (the commits marked
+ * seen and still on the stack are one line of descent, none its own
+ * ancestor), and leaves the stack.  Reading a commit again for each of
+ * its parents read a merge of n parents n + 1 times: n squared.
+ */
 static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *tips,
 			    size_t ntips)
 {
@@ -141,39 +165,49 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 	int error;
 
 	w->seen.key = random_key(w);
-	/* one tip at a time, so that the stack is always one line of
-	 * descent, and a commit seen again is in the order already */
+	/* one tip at a time, so that the commits being walked are one line
+	 * of descent, and a commit seen again is in the order already */
 	while (w->nstack || i < ntips) {
 		frame *top;
 		git_commit *commit = NULL;
-		git_oid parent;
 		unsigned n;
 
 		if (!w->nstack) {
-			if ((error = visit(w, &tips[i++])) < 0)
+			if ((error = push(w, &tips[i++])) < 0)
 				return error;
 			continue;
 		}
 		top = &w->buf[w->cap - w->nstack];
+		if (top->next) {
+			/* every parent is in the order: the commit goes after
+			 * them (into the slot the stack leaves, when the array
+			 * is full) */
+			if (&w->buf[w->norder] != top)
+				w->buf[w->norder] = *top;
+			w->norder++;
+			w->nstack--;
+			continue;
+		}
+		if (!set_add(&w->seen, &top->id)) {
+			w->nstack--; /* in the order already */
+			continue;
+		}
+		top->next = 1;
 		if (git_commit_lookup(&commit, repo, &top->id) < 0)
 			return vault_error__git(VAULT_ERROR, "cannot read commit %s",
 						git_oid_tostr_s(&top->id));
-		n = git_commit_parentcount(commit);
-		if (top->next < n) {
-			git_oid_cpy(&parent, git_commit_parent_id(commit, top->next));
-			top->next++;
-			git_commit_free(commit);
-			if ((error = visit(w, &parent)) < 0)
+		/* `top` is not used again: pushing may move the array */
+		for (n = git_commit_parentcount(commit); n-- > 0;) {
+			const git_oid *parent = git_commit_parent_id(commit, n);
+
+			if (parent && set_has(&w->seen, parent))
+				continue; /* in the order already */
+			if ((error = push(w, parent ? parent : &zero_oid)) < 0) {
+				git_commit_free(commit);
 				return error;
-			continue;
+			}
 		}
 		git_commit_free(commit);
-		/* every parent is in the order: the commit goes after them (into
-		 * the slot the stack leaves, when the array is full) */
-		if (&w->buf[w->norder] != top)
-			w->buf[w->norder] = *top;
-		w->norder++;
-		w->nstack--;
 	}
 	return 0;
 }

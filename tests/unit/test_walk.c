@@ -6,6 +6,8 @@
 #include "helpers.h"
 
 #include <git2.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 
 #include "walk.h"
 
@@ -33,30 +35,31 @@ static git_oid empty_tree(history *h)
 /* A commit with the raw text git stores (parents named by id, read or not). */
 static size_t commit_raw(history *h, const git_oid *parents, size_t nparents)
 {
-	char text[4096];
-	size_t len = 0, i;
+	size_t size = 4096 + nparents * 64, len = 0, i;
+	char *text = malloc(size);
 	git_oid tree = empty_tree(h);
 	git_odb *odb;
 	int n;
 
-	n = snprintf(text, sizeof(text), "tree %s\n", git_oid_tostr_s(&tree));
-	assert_true(n > 0 && (size_t)n < sizeof(text));
+	assert_non_null(text);
+	n = snprintf(text, size, "tree %s\n", git_oid_tostr_s(&tree));
+	assert_true(n > 0 && (size_t)n < size);
 	len = (size_t)n;
 	for (i = 0; i < nparents; i++) {
-		n = snprintf(text + len, sizeof(text) - len, "parent %s\n",
-			     git_oid_tostr_s(&parents[i]));
-		assert_true(n > 0 && (size_t)n < sizeof(text) - len);
+		n = snprintf(text + len, size - len, "parent %s\n", git_oid_tostr_s(&parents[i]));
+		assert_true(n > 0 && (size_t)n < size - len);
 		len += (size_t)n;
 	}
-	n = snprintf(text + len, sizeof(text) - len,
+	n = snprintf(text + len, size - len,
 		     "author T <t@example.com> %zu +0000\ncommitter T <t@example.com> %zu +0000\n"
 		     "\ncommit %zu\n", 1000000 + h->n, 1000000 + h->n, h->n);
-	assert_true(n > 0 && (size_t)n < sizeof(text) - len);
+	assert_true(n > 0 && (size_t)n < size - len);
 	len += (size_t)n;
 	assert_true(h->n < COMMITS_MAX);
 	assert_int_equal(git_repository_odb(&odb, h->repo), 0);
 	assert_int_equal(git_odb_write(&h->ids[h->n], odb, text, len, GIT_OBJECT_COMMIT), 0);
 	git_odb_free(odb);
+	free(text);
 	return h->n++;
 }
 
@@ -253,12 +256,98 @@ static void walk_missing_parent(void **state)
 	history_close(&h);
 }
 
+/* An object database that counts how often one object is read from it. */
+typedef struct {
+	git_odb_backend parent;
+	git_odb_backend *inner;
+	git_oid watch;
+	size_t reads;
+} counting_odb;
+
+static int counting_read(void **data, size_t *len, git_object_t *type, git_odb_backend *b,
+			 const git_oid *id)
+{
+	counting_odb *c = (counting_odb *)b;
+
+	c->reads += git_oid_equal(id, &c->watch);
+	return c->inner->read(data, len, type, c->inner, id);
+}
+
+static int counting_header(size_t *len, git_object_t *type, git_odb_backend *b, const git_oid *id)
+{
+	counting_odb *c = (counting_odb *)b;
+
+	return c->inner->read_header(len, type, c->inner, id);
+}
+
+static int counting_exists(git_odb_backend *b, const git_oid *id)
+{
+	counting_odb *c = (counting_odb *)b;
+
+	return c->inner->exists(c->inner, id);
+}
+
+static void counting_free(git_odb_backend *b)
+{
+	counting_odb *c = (counting_odb *)b;
+
+	c->inner->free(c->inner);
+}
+
+/*
+ * A merge of many parents is read once, not once for each of its parents
+ * (n squared: a hostile history of one commit of 100,000 parents, 4.8 MB,
+ * read 100,000 times).  Too large for libgit2's cache of commits, each
+ * lookup reads it from the object database again, where it is counted.
+ */
+static void walk_reads_a_merge_once(void **state)
+{
+	history h;
+	git_oid parents[600];
+	size_t i, m;
+	char objects[4200];
+	counting_odb c;
+	git_odb *odb;
+	git_repository *repo;
+	vault_walk *w;
+
+	(void)state;
+	history_open(&h);
+	m = commit_on(&h, NULL, 0);
+	for (i = 0; i < 600; i++)
+		git_oid_cpy(&parents[i], &h.ids[commit_on(&h, &m, 1)]);
+	m = commit_raw(&h, parents, 600);
+	check_walk(&h, &m, 1, NULL);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(git_odb_init_backend(&c.parent, GIT_ODB_BACKEND_VERSION), 0);
+	c.parent.read = counting_read;
+	c.parent.read_header = counting_header;
+	c.parent.exists = counting_exists;
+	c.parent.free = counting_free;
+	git_oid_cpy(&c.watch, &h.ids[m]);
+	test_fmt(objects, sizeof(objects), "%s/objects", h.dir);
+	assert_int_equal(git_odb_backend_loose(&c.inner, objects, -1, 0, 0, 0), 0);
+	assert_int_equal(git_odb_new(&odb), 0);
+	assert_int_equal(git_odb_add_backend(odb, &c.parent, 1), 0);
+	assert_int_equal(git_repository_wrap_odb(&repo, odb), 0);
+	assert_int_equal(vault_walk__new(&w, repo, &h.ids[m], 1, NULL), 0);
+	assert_int_equal(vault_walk__count(w), 602);
+	if (c.reads != 1)
+		fail_msg("the merge of 600 parents was read %zu times", c.reads);
+	vault_walk__free(w);
+	git_repository_free(repo);
+	git_odb_free(odb);
+	history_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(walk_a_long_line),
 		cmocka_unit_test(walk_merges),
 		cmocka_unit_test(walk_missing_parent),
+		cmocka_unit_test(walk_reads_a_merge_once),
 	};
 	int rc;
 
