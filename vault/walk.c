@@ -159,7 +159,7 @@ static uint64_t random_key(const void *salt)
  * its parents read a merge of n parents n + 1 times: n squared.
  */
 static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *tips,
-			    size_t ntips)
+			    size_t ntips, const oid_set *within)
 {
 	size_t i = 0;
 	int error;
@@ -173,8 +173,10 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 		unsigned n;
 
 		if (!w->nstack) {
-			if ((error = push(w, &tips[i++])) < 0)
+			/* (a tip behind `hide` is none) */
+			if ((!within || set_has(within, &tips[i])) && (error = push(w, &tips[i])) < 0)
 				return error;
+			i++;
 			continue;
 		}
 		top = &w->buf[w->cap - w->nstack];
@@ -202,6 +204,8 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 
 			if (parent && set_has(&w->seen, parent))
 				continue; /* in the order already */
+			if (parent && within && !set_has(within, parent))
+				continue; /* behind `hide` */
 			if ((error = push(w, parent ? parent : &zero_oid)) < 0) {
 				git_commit_free(commit);
 				return error;
@@ -212,30 +216,35 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 	return 0;
 }
 
-/* A walk that stops at `hide`: libgit2's, its ids kept in the order. */
+/*
+ * A walk that stops at `hide`: libgit2's walk finds which commits lead to
+ * the tips and not to `hide`, and the same depth-first walk orders them,
+ * so that a pull checks its new commits in the order a whole verify
+ * checks them later (libgit2's topological order is another).
+ */
 static int walk_from(vault_walk *w, git_repository *repo, const git_oid *tips, size_t ntips,
 		     const git_oid *hide)
 {
+	oid_set within = { NULL, 0, 0, random_key(&within) };
 	git_revwalk *rw = NULL;
 	git_oid id;
 	size_t i;
 	int error = 0;
 
-	if (git_revwalk_new(&rw, repo) < 0 ||
-	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_hide(rw, hide) < 0)
+	if (git_revwalk_new(&rw, repo) < 0 || git_revwalk_hide(rw, hide) < 0)
 		error = -1;
 	for (i = 0; !error && i < ntips; i++)
 		if (git_revwalk_push(rw, &tips[i]) < 0)
 			error = -1;
-	while (!error && (error = git_revwalk_next(&id, rw)) == 0) {
-		make_room(w);
-		git_oid_cpy(&w->buf[w->norder].id, &id);
-		w->buf[w->norder].next = 0;
-		w->norder++;
-	}
+	while (!error && (error = git_revwalk_next(&id, rw)) == 0)
+		set_add(&within, &id);
 	git_revwalk_free(rw);
-	return error == GIT_ITEROVER ? 0 : vault_error__git(VAULT_ERROR, "cannot walk the history");
+	if (error != GIT_ITEROVER)
+		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
+	else
+		error = walk_depth_first(w, repo, tips, ntips, &within);
+	free(within.slots);
+	return error;
 }
 
 int vault_walk__new(vault_walk **out, git_repository *repo, const git_oid *tips, size_t ntips,
@@ -247,7 +256,8 @@ int vault_walk__new(vault_walk **out, git_repository *repo, const git_oid *tips,
 	*out = NULL;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		abort();
-	error = hide ? walk_from(w, repo, tips, ntips, hide) : walk_depth_first(w, repo, tips, ntips);
+	error = hide ? walk_from(w, repo, tips, ntips, hide) :
+		       walk_depth_first(w, repo, tips, ntips, NULL);
 	/* the set served the walk only */
 	free(w->seen.slots);
 	memset(&w->seen, 0, sizeof(w->seen));

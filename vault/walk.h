@@ -12,8 +12,9 @@
  * a depth-first walk (from its top end) and the order found (from its
  * bottom end): 50 to 90 bytes a commit while it walks (the set and
  * the array grow by steps), 24 to 36 once the set is freed.  A walk
- * that stops at a commit verified already (`hide`) is short, and
- * libgit2's walk finds where it ends: its ids are kept the same way.
+ * that stops at a commit verified already (`hide`) is short: libgit2's
+ * walk finds where it ends, and its commits are ordered the same way, in
+ * the order a walk of the whole history gives them.
  */
 #ifndef VAULT_WALK_H
 #define VAULT_WALK_H
