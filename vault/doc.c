@@ -1000,8 +1000,8 @@ static int read_revision(vault_revision *out, const vault_change_ctx *c, const g
  * trusted tree before held were checked so when they were added (verify
  * walks the history oldest first), so they are 1 to m, of one type: the
  * records this commit adds are read, and one of those before, not every
- * revision of the document at each new one (which made adding the k-th
- * revision read k records, and verify k squared over a document's life).
+ * revision of the document at each new one.  (check_record still reads
+ * them once, for the organization of the first: load_doc_state.)
  */
 static void check_numbering(const vault_change_ctx *c, const char *path, const vault_revision *r)
 {
