@@ -38,6 +38,7 @@ typedef struct {
 typedef struct {
 	slot *slots;
 	size_t cap, count;  /* cap: a power of two, or 0 */
+	uint64_t key;       /* the hash's (vault__hash_key): names are a supplier's to choose */
 } map;
 
 struct vault_ledger {
@@ -47,18 +48,9 @@ struct vault_ledger {
 	map notices;  /* ship notice name -> what it draws now, or cancelled */
 };
 
-static uint64_t hash(const char *s)
+static slot *probe(slot *slots, size_t cap, uint64_t hkey, const char *key)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static slot *probe(slot *slots, size_t cap, const char *key)
-{
-	size_t i = (size_t)hash(key) & (cap - 1);
+	size_t i = (size_t)vault__hash_str(hkey, key) & (cap - 1);
 
 	while (slots[i].key && strcmp(slots[i].key, key) != 0)
 		i = (i + 1) & (cap - 1);
@@ -74,7 +66,7 @@ static void grow(map *m)
 		abort();
 	for (i = 0; i < m->cap; i++)
 		if (m->slots[i].key)
-			*probe(slots, cap, m->slots[i].key) = m->slots[i];
+			*probe(slots, cap, m->key, m->slots[i].key) = m->slots[i];
 	free(m->slots);
 	m->slots = slots;
 	m->cap = cap;
@@ -88,7 +80,7 @@ static slot *get(map *m, const char *key, int *added)
 
 	if ((m->count + 1) * 10 > m->cap * 7)
 		grow(m);
-	s = probe(m->slots, m->cap, key);
+	s = probe(m->slots, m->cap, m->key, key);
 	*added = !s->key;
 	if (!s->key) {
 		if ((s->key = malloc(n + 1)) == NULL)
@@ -112,8 +104,15 @@ static void map_dispose(map *m)
 
 int vault_ledger_new(vault_ledger **out)
 {
-	if ((*out = calloc(1, sizeof(**out))) == NULL)
+	vault_ledger *l = calloc(1, sizeof(*l));
+
+	if (!l)
 		abort();
+	l->lots.key = vault__hash_key(&l->lots);
+	l->drawers.key = vault__hash_key(&l->drawers);
+	l->received.key = vault__hash_key(&l->received);
+	l->notices.key = vault__hash_key(&l->notices);
+	*out = l;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -323,4 +324,29 @@ int vault_sha256_fd(char hex[65], int fd)
 	}
 	EVP_MD_CTX_free(ctx);
 	return error;
+}
+
+uint64_t vault__hash_key(const void *salt)
+{
+	uint64_t key;
+
+	if (getrandom(&key, sizeof(key), 0) != (ssize_t)sizeof(key))
+		key = (uint64_t)(uintptr_t)salt ^ 0x5851F42D4C957F2Du;
+	return key;
+}
+
+uint64_t vault__hash_str(uint64_t key, const char *s)
+{
+	uint64_t h = key ^ 1469598103934665603u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	/* FNV's low bits depend only on the low bits of what it read: the
+	 * table takes the low bits, so every bit of the state goes into them */
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDu;
+	h ^= h >> 33;
+	h *= 0xC4CEB9FE1A85EC53u;
+	h ^= h >> 33;
+	return h;
 }

@@ -82,4 +82,14 @@ int vault__fsync_dir(const char *path);
 /* 1 when `s` is well-formed UTF-8 with no control characters. */
 int vault__text_ok(const char *s);
 
+/*
+ * A random key for a hash table's hash, so that where entries land cannot
+ * be chosen from outside (names a supplier picks, ids a peer sends); from
+ * getrandom(2), or, should that fail, from `salt`'s address.
+ */
+uint64_t vault__hash_key(const void *salt);
+
+/* The keyed hash of string `s` (FNV-1a from `key`, its bits then mixed). */
+uint64_t vault__hash_str(uint64_t key, const char *s);
+
 #endif

@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "error.h"
+#include "util.h"
 #include "vault.h"
 #include "walk.h"
 
@@ -138,15 +138,6 @@ static int push(vault_walk *w, const git_oid *id)
 	return 0;
 }
 
-static uint64_t random_key(const void *salt)
-{
-	uint64_t key;
-
-	if (getrandom(&key, sizeof(key), 0) != (ssize_t)sizeof(key))
-		key = (uint64_t)(uintptr_t)salt ^ 0x5851F42D4C957F2Du;
-	return key;
-}
-
 /*
  * Depth first from `tips`, each commit after its parents.  A commit is
  * read once: when it comes to the top of the stack it is marked seen and
@@ -164,7 +155,7 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 	size_t i = 0;
 	int error;
 
-	w->seen.key = random_key(w);
+	w->seen.key = vault__hash_key(w);
 	/* one tip at a time, so that the commits being walked are one line
 	 * of descent, and a commit seen again is in the order already */
 	while (w->nstack || i < ntips) {
@@ -225,7 +216,7 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 static int walk_from(vault_walk *w, git_repository *repo, const git_oid *tips, size_t ntips,
 		     const git_oid *hide)
 {
-	oid_set within = { NULL, 0, 0, random_key(&within) };
+	oid_set within = { NULL, 0, 0, vault__hash_key(&within) };
 	git_revwalk *rw = NULL;
 	git_oid id;
 	size_t i;
