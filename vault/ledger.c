@@ -33,7 +33,14 @@ typedef struct {
 	int known;       /* its record was seen */
 	json_t *draws;   /* a ship notice: the packages it draws now (NULL: none) */
 	int cancelled;   /* a ship notice: cancelled (at either site, once merged) */
+	char *path;      /* a lot drawn while not whole: the record that drew it last */
 } slot;
+
+/* Lots named (their slots' keys, which do not move), each once. */
+typedef struct {
+	const char **names;
+	size_t count, cap;
+} name_list;
 
 typedef struct {
 	slot *slots;
@@ -46,6 +53,16 @@ struct vault_ledger {
 	map drawers;  /* "lot:NAME", "asn:NAME", "receipt:NAME": each counted once */
 	map received; /* "PO:LINE" -> what receipts received of it (in `drawn`) */
 	map notices;  /* ship notice name -> what it draws now, or cancelled */
+	/*
+	 * Whether what was counted so far is the history of the commit fed
+	 * now (vault_ledger__commit).  When it is not (a commit of a merge's
+	 * other side, counted after the first side), the sum is of no real
+	 * tree: a lot is judged then on the commit's own tree, and again on
+	 * the sum at the next whole commit (the merge).
+	 */
+	int whole;
+	name_list dirty; /* drawn while not whole, to judge at the next whole commit */
+	name_list now;   /* drawn by the commit fed now, while not whole */
 };
 
 static slot *probe(slot *slots, size_t cap, uint64_t hkey, const char *key)
@@ -97,9 +114,26 @@ static void map_dispose(map *m)
 
 	for (i = 0; i < m->cap; i++) {
 		free(m->slots[i].key);
+		free(m->slots[i].path);
 		json_decref(m->slots[i].draws);
 	}
 	free(m->slots);
+}
+
+/* Add `name` to `list` unless it is there (a commit draws from few lots). */
+static void name_add(name_list *list, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+		if (list->names[i] == name)
+			return;
+	if (list->count == list->cap) {
+		list->cap = list->cap ? list->cap * 2 : 16;
+		if ((list->names = realloc(list->names, list->cap * sizeof(*list->names))) == NULL)
+			abort();
+	}
+	list->names[list->count++] = name;
 }
 
 int vault_ledger_new(vault_ledger **out)
@@ -112,6 +146,7 @@ int vault_ledger_new(vault_ledger **out)
 	l->drawers.key = vault__hash_key(&l->drawers);
 	l->received.key = vault__hash_key(&l->received);
 	l->notices.key = vault__hash_key(&l->notices);
+	l->whole = 1;
 	*out = l;
 	return 0;
 }
@@ -124,6 +159,8 @@ void vault_ledger_free(vault_ledger *l)
 	map_dispose(&l->drawers);
 	map_dispose(&l->received);
 	map_dispose(&l->notices);
+	free(l->dirty.names);
+	free(l->now.names);
 	free(l);
 }
 
@@ -147,6 +184,24 @@ static void overdrawn(const vault_change_ctx *c, const char *path, const char *l
 		 (unsigned long long)s->qty, (unsigned long long)s->drawn);
 }
 
+/*
+ * Lot `s` was drawn from (or its record came) at `path`: judged now when
+ * the count is the commit's history, or else put off (vault_ledger__commit).
+ */
+static void judge(vault_ledger *l, const vault_change_ctx *c, const char *path, slot *s)
+{
+	if (l->whole) {
+		if (s->known && s->drawn > s->qty)
+			overdrawn(c, path, s->key, s);
+		return;
+	}
+	free(s->path);
+	if ((s->path = strdup(path)) == NULL)
+		abort();
+	name_add(&l->dirty, s->key);
+	name_add(&l->now, s->key);
+}
+
 static void draw(vault_ledger *l, const vault_change_ctx *c, const char *path, const char *lot,
 		 uint64_t qty)
 {
@@ -154,8 +209,7 @@ static void draw(vault_ledger *l, const vault_change_ctx *c, const char *path, c
 	slot *s = get(&l->lots, lot, &added);
 
 	s->drawn += qty; /* each draw is at most QTY_MAX: no overflow in any real history */
-	if (s->known && s->drawn > s->qty)
-		overdrawn(c, path, lot, s);
+	judge(l, c, path, s);
 }
 
 /* A positive quantity of at most QTY_MAX at `key` of `o`, or 0. */
@@ -182,8 +236,8 @@ static void add_lot(vault_ledger *l, const vault_change_ctx *c, const char *path
 		s->known = 1;
 		s->qty = qty;
 		/* drawn by a lot of the same commit seen first */
-		if (s->drawn > s->qty)
-			overdrawn(c, path, name, s);
+		if (s->drawn)
+			judge(l, c, path, s);
 	}
 	json_array_foreach(json_object_get(rec, "from"), i, f) {
 		const char *in = json_string_value(json_object_get(f, "lot"));
@@ -218,8 +272,8 @@ static void add_subtier(vault_ledger *l, const vault_change_ctx *c, const char *
 	if (!s->known) {
 		s->known = 1;
 		s->qty = qty;
-		if (s->drawn > s->qty)
-			overdrawn(c, path, name, s);
+		if (s->drawn)
+			judge(l, c, path, s);
 	}
 }
 
@@ -369,6 +423,74 @@ static void add_change(vault_ledger *l, const vault_change_ctx *c, const char *p
 				 (long long)n, (long long)qty, (unsigned long long)s->drawn);
 	}
 	json_decref(before);
+}
+
+/* The lots drawn while not whole, judged on the sum (that of a merge of both sides). */
+static void judge_dirty(vault_ledger *l, const vault_change_ctx *c)
+{
+	size_t i;
+	int added;
+
+	for (i = 0; i < l->dirty.count; i++) {
+		slot *s = get(&l->lots, l->dirty.names[i], &added);
+
+		if (s->known && s->drawn > s->qty)
+			overdrawn(c, s->path, s->key, s);
+		free(s->path);
+		s->path = NULL;
+	}
+	l->dirty.count = 0;
+}
+
+void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole)
+{
+	if (!l)
+		return;
+	/* the count is this commit's history: what was drawn while it was
+	 * not (a merge's other side) is judged on it now */
+	if (whole)
+		judge_dirty(l, c);
+	l->whole = whole;
+	l->now.count = 0;
+}
+
+/*
+ * The lots the commit fed now drew, while not whole, judged on what its
+ * own tree holds: what its history drew, counted from the tree as a
+ * pull's base is.  (A commit of another site's side; each costs a read of
+ * its tree's lots and ship notices.)
+ */
+static void judge_own_tree(vault_ledger *l, const vault_change_ctx *c)
+{
+	vault_ledger *own;
+	size_t i;
+	int added;
+
+	vault_ledger_new(&own);
+	if (vault_ledger__seed(own, c->store, c->tree) < 0) {
+		c->found(c, NULL, "its lots cannot be counted: %s", vault_error_message());
+	} else {
+		for (i = 0; i < l->now.count; i++) {
+			slot *s = get(&own->lots, l->now.names[i], &added);
+
+			if (s->known && s->drawn > s->qty)
+				overdrawn(c, get(&l->lots, l->now.names[i], &added)->path, s->key, s);
+		}
+	}
+	vault_ledger_free(own);
+	l->now.count = 0;
+}
+
+void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int last)
+{
+	if (!l || l->whole)
+		return;
+	if (l->now.count)
+		judge_own_tree(l, c);
+	/* the walk ends on a commit that is not whole (a pull's: their side,
+	 * counted over ours): the sum is what the merge will hold */
+	if (last)
+		judge_dirty(l, c);
 }
 
 static int ends_with(const char *s, const char *suffix)

@@ -83,6 +83,18 @@ void vault_ledger_free(vault_ledger *l);
 /* Count what the added lot or ship notice at `path` draws; findings as above. */
 void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *path);
 /*
+ * A commit begins (`c`, its context) and ends.  `whole`: all fed so far
+ * is its history (vault_walk__whole).  A lot drawn in a commit that is
+ * not whole is judged at its end on what the commit's tree holds (not on
+ * the sum, which holds the other side's draws and cancellations too), and
+ * on the sum at the next whole commit, a merge of both sides, or at the
+ * end of the `last` commit (a pull's walk of their side ends so: the sum
+ * is what the merge will hold).  So the findings do not depend on which
+ * side of a merge is counted first.  A NULL ledger: nothing.
+ */
+void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole);
+void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int last);
+/*
  * Seed an empty ledger with what `tree` (a verified commit's) holds, as if
  * its history had been fed to it: each lot and sub-tier lot, the draws of
  * each ship notice in force and of each lot, the receipts; every record

@@ -1176,9 +1176,14 @@ static void check_op(commit_ctx *x)
 	free(op);
 }
 
-static int check_commit(checker *c, git_commit *commit)
+/*
+ * Check `commit`; `whole`: all checked before it is its history
+ * (vault_walk__whole); `last`: the walk's last (vault_ledger__commit).
+ */
+static int check_commit(checker *c, git_commit *commit, int whole, int last)
 {
 	commit_ctx x;
+	vault_change_ctx change;
 	git_commit *parent = NULL;
 	int error = 0;
 
@@ -1198,10 +1203,13 @@ static int check_commit(checker *c, git_commit *commit)
 	if (git_commit_parentcount(commit) == 0)
 		check_root(c, commit);
 	check_signature(&x);
+	change_of(&change, &x);
+	vault_ledger__commit(c->ledger, &change, whole);
 	if (git_commit_parentcount(commit) > 1)
 		error = check_merge(&x, commit);
 	else if ((error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x)) > 0)
 		error = 0; /* stopped at MAX_COMMIT_FINDINGS, said */
+	vault_ledger__commit_end(c->ledger, &change, last);
 	if (error == VAULT_EVERIFY) {
 		/* a walk that cannot go on (too many paths, too long a path):
 		 * a finding of this commit, and verify goes on with the next */
@@ -1683,7 +1691,8 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 			error = vault_error__git(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(id));
 			goto done;
 		}
-		error = check_commit(&c, commit);
+		error = check_commit(&c, commit, vault_walk__whole(walk, i),
+				     i + 1 == vault_walk__count(walk));
 		git_commit_free(commit);
 		if (error < 0)
 			goto done;
@@ -1807,7 +1816,7 @@ int vault_verify__commit(vault *v, const git_oid *id)
 	    (error = checker_init(&c, head)) < 0)
 		goto done;
 	c.root_recorded = 0;
-	error = check_commit(&c, commit);
+	error = check_commit(&c, commit, 1, 1);
 done:
 	queue_finish(&c);
 	f = c.f;

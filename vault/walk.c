@@ -20,11 +20,16 @@
 #include "vault.h"
 #include "walk.h"
 
-/* A commit on the stack (next: 1 once its parents are on the stack above it), or in the order. */
+/* A commit on the stack, or in the order. */
 typedef struct {
 	git_oid id;
-	uint32_t next;
+	uint32_t flags;
 } frame;
+
+#define NEXT  1u /* its parents are on the stack above it (it goes next, once they are done) */
+#define LINE  2u /* reached from the first tip by first parents, nothing in the order before it */
+#define TOUCH 4u /* a parent of it is `hide` */
+#define WHOLE 8u /* in the order: all before it is its own history (vault_walk__whole) */
 
 /* The set of commits seen: open addressing, an all-zero id marks a free slot. */
 typedef struct {
@@ -122,8 +127,8 @@ static void make_room(vault_walk *w)
 	w->cap = cap;
 }
 
-/* Put `id` on the stack, to be looked at: 0, or an error for an id no commit can have. */
-static int push(vault_walk *w, const git_oid *id)
+/* Put `id` on the stack with `flags`, to be looked at: 0, or an error for an id no commit can have. */
+static int push(vault_walk *w, const git_oid *id, uint32_t flags)
 {
 	frame *f;
 
@@ -134,7 +139,7 @@ static int push(vault_walk *w, const git_oid *id)
 	w->nstack++;
 	f = &w->buf[w->cap - w->nstack];
 	git_oid_cpy(&f->id, id);
-	f->next = 0;
+	f->flags = flags;
 	return 0;
 }
 
@@ -148,12 +153,22 @@ static int push(vault_walk *w, const git_oid *id)
  * seen and still on the stack are one line of descent, none its own
  * ancestor), and leaves the stack.  Reading a commit again for each of
  * its parents read a merge of n parents n + 1 times: n squared.
+ *
+ * Which commits are whole (all before them in the order is their own
+ * history): those of the first tip's line of first parents, the first
+ * commit in the order at its foot.  Below such a commit, first its first
+ * parent's history goes into the order, then its other parents', all its
+ * own.  A commit of another parent's line comes after the first parent's
+ * history, which is not its own; one of a later tip, after the first
+ * tip's.  From `hide`, what went before is hide's history: a commit of
+ * the line is whole once hide is in its history, that is once a commit
+ * one of whose parents is `hide` went into the order.
  */
 static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *tips,
-			    size_t ntips, const oid_set *within)
+			    size_t ntips, const oid_set *within, const git_oid *hide)
 {
 	size_t i = 0;
-	int error;
+	int error, reached = !hide;
 
 	w->seen.key = vault__hash_key(w);
 	/* one tip at a time, so that the commits being walked are one line
@@ -161,20 +176,26 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 	while (w->nstack || i < ntips) {
 		frame *top;
 		git_commit *commit = NULL;
+		uint32_t line;
 		unsigned n;
 
 		if (!w->nstack) {
 			/* (a tip behind `hide` is none) */
-			if ((!within || set_has(within, &tips[i])) && (error = push(w, &tips[i])) < 0)
+			if ((!within || set_has(within, &tips[i])) &&
+			    (error = push(w, &tips[i], w->norder == 0 ? LINE : 0)) < 0)
 				return error;
 			i++;
 			continue;
 		}
 		top = &w->buf[w->cap - w->nstack];
-		if (top->next) {
+		if (top->flags & NEXT) {
 			/* every parent is in the order: the commit goes after
 			 * them (into the slot the stack leaves, when the array
 			 * is full) */
+			if (top->flags & TOUCH)
+				reached = 1;
+			if ((top->flags & LINE) && reached)
+				top->flags |= WHOLE;
 			if (&w->buf[w->norder] != top)
 				w->buf[w->norder] = *top;
 			w->norder++;
@@ -185,10 +206,15 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 			w->nstack--; /* in the order already */
 			continue;
 		}
-		top->next = 1;
 		if (git_commit_lookup(&commit, repo, &top->id) < 0)
 			return vault_error__git(VAULT_ERROR, "cannot read commit %s",
 						git_oid_tostr_s(&top->id));
+		line = top->flags & LINE;
+		top->flags |= NEXT;
+		for (n = 0; hide && n < git_commit_parentcount(commit); n++)
+			if (git_commit_parent_id(commit, n) &&
+			    git_oid_equal(git_commit_parent_id(commit, n), hide))
+				top->flags |= TOUCH;
 		/* `top` is not used again: pushing may move the array */
 		for (n = git_commit_parentcount(commit); n-- > 0;) {
 			const git_oid *parent = git_commit_parent_id(commit, n);
@@ -197,7 +223,7 @@ static int walk_depth_first(vault_walk *w, git_repository *repo, const git_oid *
 				continue; /* in the order already */
 			if (parent && within && !set_has(within, parent))
 				continue; /* behind `hide` */
-			if ((error = push(w, parent ? parent : &zero_oid)) < 0) {
+			if ((error = push(w, parent ? parent : &zero_oid, n == 0 ? line : 0)) < 0) {
 				git_commit_free(commit);
 				return error;
 			}
@@ -233,7 +259,7 @@ static int walk_from(vault_walk *w, git_repository *repo, const git_oid *tips, s
 	if (error != GIT_ITEROVER)
 		error = vault_error__git(VAULT_ERROR, "cannot walk the history");
 	else
-		error = walk_depth_first(w, repo, tips, ntips, &within);
+		error = walk_depth_first(w, repo, tips, ntips, &within, hide);
 	free(within.slots);
 	return error;
 }
@@ -248,7 +274,7 @@ int vault_walk__new(vault_walk **out, git_repository *repo, const git_oid *tips,
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		abort();
 	error = hide ? walk_from(w, repo, tips, ntips, hide) :
-		       walk_depth_first(w, repo, tips, ntips, NULL);
+		       walk_depth_first(w, repo, tips, ntips, NULL, NULL);
 	/* the set served the walk only */
 	free(w->seen.slots);
 	memset(&w->seen, 0, sizeof(w->seen));
@@ -268,6 +294,11 @@ size_t vault_walk__count(const vault_walk *w)
 const git_oid *vault_walk__at(const vault_walk *w, size_t i)
 {
 	return &w->buf[i].id;
+}
+
+int vault_walk__whole(const vault_walk *w, size_t i)
+{
+	return (w->buf[i].flags & WHOLE) != 0;
 }
 
 void vault_walk__free(vault_walk *w)

@@ -44,6 +44,16 @@ size_t vault_walk__count(const vault_walk *w);
  */
 const git_oid *vault_walk__at(const vault_walk *w, size_t i);
 
+/*
+ * 1 when all the commits before the `i`-th in the order (and, from
+ * `hide`, hide's history) are the `i`-th's own history: what was counted
+ * over them is what its history holds.  0 for a commit of a merge's
+ * other side, whose turn comes after the first side's history, not its
+ * own; and for one that cannot be told so cheaply (verify then judges
+ * it on its own tree).
+ */
+int vault_walk__whole(const vault_walk *w, size_t i);
+
 void vault_walk__free(vault_walk *w);
 
 #endif

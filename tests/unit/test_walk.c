@@ -1,7 +1,7 @@
 /*
  * Unit tests of walk.c: every commit once, each after all its parents,
  * the commits stock git lists, through merges, several tips, a hidden
- * base, and a parent that is not there.
+ * base, and a parent that is not there; which commits are whole.
  */
 #include "helpers.h"
 
@@ -361,6 +361,96 @@ static void walk_reads_a_merge_once(void **state)
 	history_close(&h);
 }
 
+/*
+ * Whether all before position `i` of `w` (and, from `hide`, hide's
+ * history) is the history of the commit at `i`: asked of git, commit by
+ * commit.
+ */
+static int truly_whole(history *h, const vault_walk *w, size_t i, const size_t *hide)
+{
+	const git_oid *id = vault_walk__at(w, i);
+	size_t j;
+
+	if (hide && !git_oid_equal(id, &h->ids[*hide]) &&
+	    git_graph_descendant_of(h->repo, id, &h->ids[*hide]) != 1)
+		return 0;
+	for (j = 0; j < i; j++)
+		if (git_graph_descendant_of(h->repo, id, vault_walk__at(w, j)) != 1)
+			return 0;
+	return 1;
+}
+
+/*
+ * The walk says which commits are whole: never one that is not (the lot
+ * ledger would judge a sum that no tree holds), and, in histories with no
+ * merge of a history with its own ancestor, every one that is.
+ */
+static void check_whole(history *h, const size_t *tips, size_t ntips, const size_t *hide,
+			size_t expect_whole)
+{
+	git_oid tip_ids[8];
+	vault_walk *w;
+	size_t i, whole = 0;
+
+	for (i = 0; i < ntips; i++)
+		git_oid_cpy(&tip_ids[i], &h->ids[tips[i]]);
+	assert_int_equal(vault_walk__new(&w, h->repo, tip_ids, ntips, hide ? &h->ids[*hide] : NULL), 0);
+	for (i = 0; i < vault_walk__count(w); i++) {
+		int said = vault_walk__whole(w, i), truth = truly_whole(h, w, i, hide);
+
+		if (said != truth)
+			fail_msg("commit %zu, at %zu of the walk: whole %d, but git says %d",
+				 index_of(h, vault_walk__at(w, i)), i, said, truth);
+		whole += (size_t)said;
+	}
+	assert_int_equal(whole, expect_whole);
+	vault_walk__free(w);
+}
+
+static void walk_tells_whole(void **state)
+{
+	history h;
+	size_t base, ours, theirs, m, mt, p[2], tips[2], root2, i;
+
+	(void)state;
+	history_open(&h);
+	base = commit_on(&h, NULL, 0);
+	base = commit_on(&h, &base, 1);
+	ours = theirs = base;
+	for (i = 0; i < 3; i++) {
+		ours = commit_on(&h, &ours, 1);
+		theirs = commit_on(&h, &theirs, 1);
+	}
+	/* ours merges theirs: ours' line is whole, theirs' three are not, the merge is */
+	p[0] = ours, p[1] = theirs;
+	m = commit_on(&h, p, 2);
+	check_whole(&h, &m, 1, NULL, 2 + 3 + 1);
+	/* theirs merges ours: the same, the sides swapped */
+	p[0] = theirs, p[1] = ours;
+	mt = commit_on(&h, p, 2);
+	check_whole(&h, &mt, 1, NULL, 2 + 3 + 1);
+	/* a pull's walk from ours: theirs' three after ours' history, then the merge */
+	check_whole(&h, &m, 1, &ours, 1);
+	/* from ours, a merge whose first parent is theirs (ours only by its second) */
+	check_whole(&h, &mt, 1, &ours, 1);
+	/* from ours, their side alone: none is whole (ours is not in their history) */
+	check_whole(&h, &theirs, 1, &ours, 0);
+	/* from ours, a line on top of ours: all of it */
+	tips[0] = commit_on(&h, &ours, 1);
+	tips[0] = commit_on(&h, &tips[0], 1);
+	check_whole(&h, tips, 1, &ours, 2);
+	/* two tips: the second's own commits come after the first's history */
+	tips[1] = commit_on(&h, &theirs, 1);
+	check_whole(&h, tips, 2, NULL, 2 + 3 + 2);
+	/* a second root, merged in: its line is not whole, the merge is */
+	root2 = commit_on(&h, NULL, 0);
+	root2 = commit_on(&h, &root2, 1);
+	p[0] = m, p[1] = root2;
+	m = commit_on(&h, p, 2);
+	check_whole(&h, &m, 1, NULL, 2 + 3 + 1 + 1);
+	history_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +458,7 @@ int main(void)
 		cmocka_unit_test(walk_merges),
 		cmocka_unit_test(walk_missing_parent),
 		cmocka_unit_test(walk_reads_a_merge_once),
+		cmocka_unit_test(walk_tells_whole),
 	};
 	int rc;
 
