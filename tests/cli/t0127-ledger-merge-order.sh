@@ -44,10 +44,14 @@ Qvault-Remote: file://$TMP/$3")
 sites() { rm -rf a b; cp -a base a; cp -a base b; }
 
 # ---- shipped and cancelled at a, shipped at b: never more than 10 of 10 ---------
-sites
-q -C a --key sam asn add --id A1 --po PO-1 --ship-date 2099-12-10 --package P1:L-1:10 > /dev/null 2>&1
-q -C a --key sam asn cancel A1 > /dev/null
-q -C b --key sam asn add --id B1 --po PO-1 --ship-date 2099-12-11 --package P2:L-1:10 > /dev/null 2>&1
+# shipped_and_cancelled: sites a (A1 ships the lot, then is cancelled) and b (B1 ships it)
+shipped_and_cancelled() {
+	sites
+	q -C a --key sam asn add --id A1 --po PO-1 --ship-date 2099-12-10 --package P1:L-1:10 > /dev/null 2>&1
+	q -C a --key sam asn cancel A1 > /dev/null
+	q -C b --key sam asn add --id B1 --po PO-1 --ship-date 2099-12-11 --package P2:L-1:10 > /dev/null 2>&1
+}
+shipped_and_cancelled
 ok "a ships the lot and cancels; b ships the lot: each verifies alone" \
 	evalq 'q -C a verify > /dev/null && q -C b verify > /dev/null'
 merge ab a b
@@ -58,10 +62,7 @@ ok "  asn list shows A1 cancelled and B1 shipped" \
 	evalq 'q -C ba asn list | grep -q "^A1 .* cancelled$" && q -C ba asn list | grep -q "^B1 .* shipped$"'
 ok "b pulls a: merged" evalq 'q -C b pull "file://$TMP/a" | grep -q merged'
 ok "  and verifies" q -C b verify
-sites
-q -C a --key sam asn add --id A1 --po PO-1 --ship-date 2099-12-10 --package P1:L-1:10 > /dev/null 2>&1
-q -C a --key sam asn cancel A1 > /dev/null
-q -C b --key sam asn add --id B1 --po PO-1 --ship-date 2099-12-11 --package P2:L-1:10 > /dev/null 2>&1
+shipped_and_cancelled
 ok "a pulls b: merged, and verifies" \
 	evalq 'q -C a pull "file://$TMP/b" | grep -q merged && q -C a verify > /dev/null'
 
