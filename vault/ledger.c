@@ -202,6 +202,54 @@ static void judge(vault_ledger *l, const vault_change_ctx *c, const char *path, 
 	name_add(&l->now, s->key);
 }
 
+/*
+ * Lot `lot` is named by the record at `path`, added while not whole: it
+ * is judged on the commit's own tree, whatever the sum made of the record
+ * (one counted already on the other side, a replacement of a notice
+ * cancelled there: in the sum they draw nothing, in the tree they do).
+ */
+static void note(vault_ledger *l, const char *path, const char *lot)
+{
+	int added;
+	slot *s = get(&l->lots, lot, &added);
+
+	free(s->path);
+	if ((s->path = strdup(path)) == NULL)
+		abort();
+	name_add(&l->now, s->key);
+}
+
+/* The lots record `rec` at `path` draws from or holds, each noted (note). */
+static void note_record(vault_ledger *l, const char *path, json_t *rec, const char *record)
+{
+	char key[2 * VAULT_NAME_MAX + 16];
+	const char *lot;
+	json_t *o;
+	size_t i;
+
+	if (strcmp(record, "lot") == 0) {
+		if (*(lot = vault_rules__str(rec, "lot")))
+			note(l, path, lot);
+		json_array_foreach(json_object_get(rec, "from"), i, o) {
+			if ((lot = json_string_value(json_object_get(o, "lot"))) == NULL)
+				continue;
+			if (!json_is_true(json_object_get(o, "subtier")))
+				note(l, path, lot);
+			else if (vault__fmt(key, sizeof(key), "name", VAULT_SUBTIER_TOP "/%s/%s",
+					    vault_rules__str(rec, "supplier"), lot) == 0)
+				note(l, path, key);
+		}
+	} else if (strcmp(record, "asn") == 0) {
+		json_array_foreach(json_object_get(rec, "packages"), i, o)
+			if ((lot = json_string_value(json_object_get(o, "lot"))) != NULL)
+				note(l, path, lot);
+	} else if (strcmp(record, "subtier-lot") == 0) {
+		if (vault__fmt(key, sizeof(key), "name", VAULT_SUBTIER_TOP "/%s/%s",
+			       vault_rules__str(rec, "org"), vault_rules__str(rec, "lot")) == 0)
+			note(l, path, key);
+	}
+}
+
 static void draw(vault_ledger *l, const vault_change_ctx *c, const char *path, const char *lot,
 		 uint64_t qty)
 {
@@ -401,11 +449,25 @@ static void add_change(vault_ledger *l, const vault_change_ctx *c, const char *p
 {
 	const char *po = vault_rules__str(rec, "po");
 	json_t *before = NULL, *o;
+	vault_ledger *own = NULL;
+	map *received = &l->received;
 	unsigned seq;
 	size_t i, k;
 
 	if (!*po || vault_po__latest(&before, &seq, c->store, c->before, po) < 0)
 		return; /* its check says so */
+	/* not whole: the sum holds the other side's receipts too, which this
+	 * change order's history never saw; what its own tree received */
+	if (!l->whole) {
+		vault_ledger_new(&own);
+		if (vault_ledger__seed(own, c->store, c->tree) < 0) {
+			c->found(c, path, "its receipts cannot be counted: %s", vault_error_message());
+			vault_ledger_free(own);
+			json_decref(before);
+			return;
+		}
+		received = &own->received;
+	}
 	json_array_foreach(json_object_get(rec, "lines"), i, o) {
 		json_int_t n = json_integer_value(json_object_get(o, "line"));
 		json_int_t qty = json_integer_value(json_object_get(o, "qty"));
@@ -417,11 +479,12 @@ static void add_change(vault_ledger *l, const vault_change_ctx *c, const char *p
 				was = w;
 		if (was && json_integer_value(json_object_get(was, "qty")) == qty)
 			continue; /* not changed */
-		if ((s = line_slot(&l->received, po, (long long)n)) != NULL && qty >= 0 &&
+		if ((s = line_slot(received, po, (long long)n)) != NULL && qty >= 0 &&
 		    (uint64_t)qty < s->drawn)
 			c->found(c, path, "line %lld: a quantity of %lld is below the %llu already received",
 				 (long long)n, (long long)qty, (unsigned long long)s->drawn);
 	}
+	vault_ledger_free(own);
 	json_decref(before);
 }
 
@@ -460,7 +523,7 @@ void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole)
  * pull's base is.  (A commit of another site's side; each costs a read of
  * its tree's lots and ship notices.)
  */
-static void judge_own_tree(vault_ledger *l, const vault_change_ctx *c)
+static void judge_own_tree(vault_ledger *l, const vault_change_ctx *c, int merge)
 {
 	vault_ledger *own;
 	size_t i;
@@ -469,6 +532,16 @@ static void judge_own_tree(vault_ledger *l, const vault_change_ctx *c)
 	vault_ledger_new(&own);
 	if (vault_ledger__seed(own, c->store, c->tree) < 0) {
 		c->found(c, NULL, "its lots cannot be counted: %s", vault_error_message());
+	} else if (merge) {
+		/* a merge adds no record, but its tree may draw more than either
+		 * parent's (both sides drew, and the whole side cancelled what
+		 * they drew from): every lot */
+		for (i = 0; i < own->lots.cap; i++) {
+			slot *s = &own->lots.slots[i];
+
+			if (s->key && s->known && s->drawn > s->qty)
+				overdrawn(c, NULL, s->key, s);
+		}
 	} else {
 		for (i = 0; i < l->now.count; i++) {
 			slot *s = get(&own->lots, l->now.names[i], &added);
@@ -481,12 +554,12 @@ static void judge_own_tree(vault_ledger *l, const vault_change_ctx *c)
 	l->now.count = 0;
 }
 
-void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int last)
+void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int merge, int last)
 {
 	if (!l || l->whole)
 		return;
-	if (l->now.count)
-		judge_own_tree(l, c);
+	if (l->now.count || merge)
+		judge_own_tree(l, c, merge);
 	/* the walk ends on a commit that is not whole (a pull's: their side,
 	 * counted over ours): the sum is what the merge will hold */
 	if (last)
@@ -531,6 +604,8 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
 		add_asn_change(l, c, path, rec, 0);
 	else if (cancel && strcmp(vault_rules__str(rec, "record"), "asn-cancel") == 0)
 		add_asn_change(l, c, path, rec, 1);
+	if (!l->whole && (lot || asn || sub || revision))
+		note_record(l, path, rec, vault_rules__str(rec, "record"));
 	json_decref(rec);
 }
 

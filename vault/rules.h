@@ -89,11 +89,16 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
  * the sum, which holds the other side's draws and cancellations too), and
  * on the sum at the next whole commit, a merge of both sides, or at the
  * end of the `last` commit (a pull's walk of their side ends so: the sum
- * is what the merge will hold).  So the findings do not depend on which
- * side of a merge is counted first.  A NULL ledger: nothing.
+ * is what the merge will hold).  A `merge` that is not whole: every lot
+ * judged on its tree.  A lot named by a record added in a commit that is
+ * not whole is judged on its tree even where the sum counts the record
+ * for nothing (counted already, or its notice cancelled on the other
+ * side); a change order there, on what its tree received.  So the
+ * findings do not depend on which side of a merge is counted first.  A
+ * NULL ledger: nothing.
  */
 void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole);
-void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int last);
+void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int merge, int last);
 /*
  * Seed an empty ledger with what `tree` (a verified commit's) holds, as if
  * its history had been fed to it: each lot and sub-tier lot, the draws of
