@@ -34,12 +34,17 @@ typedef struct {
 	json_t *draws;   /* a ship notice: the packages it draws now (NULL: none) */
 	int cancelled;   /* a ship notice: cancelled (at either site, once merged) */
 	char *path;      /* a lot drawn while not whole: the record that drew it last */
+	unsigned listed; /* the name_lists it is on (IN_DIRTY, IN_NOW) */
 } slot;
+
+#define IN_DIRTY 1u
+#define IN_NOW   2u
 
 /* Lots named (their slots' keys, which do not move), each once. */
 typedef struct {
 	const char **names;
 	size_t count, cap;
+	unsigned bit; /* what a slot on it has in `listed` */
 } name_list;
 
 typedef struct {
@@ -120,20 +125,33 @@ static void map_dispose(map *m)
 	free(m->slots);
 }
 
-/* Add `name` to `list` unless it is there (a commit draws from few lots). */
-static void name_add(name_list *list, const char *name)
+/*
+ * Add lot `s` to `list` unless it is there (its `listed` says: a side's
+ * import of many lots or notices is one commit, and a scan of the list for
+ * each made it quadratic).
+ */
+static void name_add(name_list *list, slot *s)
 {
-	size_t i;
-
-	for (i = 0; i < list->count; i++)
-		if (list->names[i] == name)
-			return;
+	if (s->listed & list->bit)
+		return;
+	s->listed |= list->bit;
 	if (list->count == list->cap) {
 		list->cap = list->cap ? list->cap * 2 : 16;
 		if ((list->names = realloc(list->names, list->cap * sizeof(*list->names))) == NULL)
 			abort();
 	}
-	list->names[list->count++] = name;
+	list->names[list->count++] = s->key;
+}
+
+/* Empty `list`, its lots no longer on it. */
+static void name_clear(map *lots, name_list *list)
+{
+	size_t i;
+	int added;
+
+	for (i = 0; i < list->count; i++)
+		get(lots, list->names[i], &added)->listed &= ~list->bit;
+	list->count = 0;
 }
 
 int vault_ledger_new(vault_ledger **out)
@@ -147,6 +165,8 @@ int vault_ledger_new(vault_ledger **out)
 	l->received.key = vault__hash_key(&l->received);
 	l->notices.key = vault__hash_key(&l->notices);
 	l->whole = 1;
+	l->dirty.bit = IN_DIRTY;
+	l->now.bit = IN_NOW;
 	*out = l;
 	return 0;
 }
@@ -198,8 +218,8 @@ static void judge(vault_ledger *l, const vault_change_ctx *c, const char *path, 
 	free(s->path);
 	if ((s->path = strdup(path)) == NULL)
 		abort();
-	name_add(&l->dirty, s->key);
-	name_add(&l->now, s->key);
+	name_add(&l->dirty, s);
+	name_add(&l->now, s);
 }
 
 /*
@@ -216,7 +236,7 @@ static void note(vault_ledger *l, const char *path, const char *lot)
 	free(s->path);
 	if ((s->path = strdup(path)) == NULL)
 		abort();
-	name_add(&l->now, s->key);
+	name_add(&l->now, s);
 }
 
 /* The lots record `rec` at `path` draws from or holds, each noted (note). */
@@ -502,7 +522,7 @@ static void judge_dirty(vault_ledger *l, const vault_change_ctx *c)
 		free(s->path);
 		s->path = NULL;
 	}
-	l->dirty.count = 0;
+	name_clear(&l->lots, &l->dirty);
 }
 
 void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole)
@@ -514,7 +534,7 @@ void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole)
 	if (whole)
 		judge_dirty(l, c);
 	l->whole = whole;
-	l->now.count = 0;
+	name_clear(&l->lots, &l->now);
 }
 
 /*
@@ -551,7 +571,7 @@ static void judge_own_tree(vault_ledger *l, const vault_change_ctx *c, int merge
 		}
 	}
 	vault_ledger_free(own);
-	l->now.count = 0;
+	name_clear(&l->lots, &l->now);
 }
 
 void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int merge, int last)
