@@ -34,11 +34,10 @@ typedef struct {
 	json_t *draws;   /* a ship notice: the packages it draws now (NULL: none) */
 	int cancelled;   /* a ship notice: cancelled (at either site, once merged) */
 	char *path;      /* a lot drawn while not whole: the record that drew it last */
-	unsigned listed; /* the name_lists it is on (IN_DIRTY, IN_NOW) */
+	unsigned listed; /* the name_lists it is on (IN_DIRTY) */
 } slot;
 
 #define IN_DIRTY 1u
-#define IN_NOW   2u
 
 /* Lots named (their slots' keys, which do not move), each once. */
 typedef struct {
@@ -67,7 +66,14 @@ struct vault_ledger {
 	 */
 	int whole;
 	name_list dirty; /* drawn while not whole, to judge at the next whole commit */
-	name_list now;   /* drawn by the commit fed now, while not whole */
+	/*
+	 * While not whole: the count of the history of commit `own_at` (the
+	 * last fed), a ledger of its own that judges as it is fed.  A commit
+	 * whose first parent is `own_at` is added to it; another (a merge, a
+	 * side's first commit, one of another line) seeds it from a tree.
+	 */
+	vault_ledger *own;
+	git_oid own_at;
 };
 
 static slot *probe(slot *slots, size_t cap, uint64_t hkey, const char *key)
@@ -166,7 +172,6 @@ int vault_ledger_new(vault_ledger **out)
 	l->notices.key = vault__hash_key(&l->notices);
 	l->whole = 1;
 	l->dirty.bit = IN_DIRTY;
-	l->now.bit = IN_NOW;
 	*out = l;
 	return 0;
 }
@@ -180,7 +185,7 @@ void vault_ledger_free(vault_ledger *l)
 	map_dispose(&l->received);
 	map_dispose(&l->notices);
 	free(l->dirty.names);
-	free(l->now.names);
+	vault_ledger_free(l->own);
 	free(l);
 }
 
@@ -219,55 +224,6 @@ static void judge(vault_ledger *l, const vault_change_ctx *c, const char *path, 
 	if ((s->path = strdup(path)) == NULL)
 		abort();
 	name_add(&l->dirty, s);
-	name_add(&l->now, s);
-}
-
-/*
- * Lot `lot` is named by the record at `path`, added while not whole: it
- * is judged on the commit's own tree, whatever the sum made of the record
- * (one counted already on the other side, a replacement of a notice
- * cancelled there: in the sum they draw nothing, in the tree they do).
- */
-static void note(vault_ledger *l, const char *path, const char *lot)
-{
-	int added;
-	slot *s = get(&l->lots, lot, &added);
-
-	free(s->path);
-	if ((s->path = strdup(path)) == NULL)
-		abort();
-	name_add(&l->now, s);
-}
-
-/* The lots record `rec` at `path` draws from or holds, each noted (note). */
-static void note_record(vault_ledger *l, const char *path, json_t *rec, const char *record)
-{
-	char key[2 * VAULT_NAME_MAX + 16];
-	const char *lot;
-	json_t *o;
-	size_t i;
-
-	if (strcmp(record, "lot") == 0) {
-		if (*(lot = vault_rules__str(rec, "lot")))
-			note(l, path, lot);
-		json_array_foreach(json_object_get(rec, "from"), i, o) {
-			if ((lot = json_string_value(json_object_get(o, "lot"))) == NULL)
-				continue;
-			if (!json_is_true(json_object_get(o, "subtier")))
-				note(l, path, lot);
-			else if (vault__fmt(key, sizeof(key), "name", VAULT_SUBTIER_TOP "/%s/%s",
-					    vault_rules__str(rec, "supplier"), lot) == 0)
-				note(l, path, key);
-		}
-	} else if (strcmp(record, "asn") == 0) {
-		json_array_foreach(json_object_get(rec, "packages"), i, o)
-			if ((lot = json_string_value(json_object_get(o, "lot"))) != NULL)
-				note(l, path, lot);
-	} else if (strcmp(record, "subtier-lot") == 0) {
-		if (vault__fmt(key, sizeof(key), "name", VAULT_SUBTIER_TOP "/%s/%s",
-			       vault_rules__str(rec, "org"), vault_rules__str(rec, "lot")) == 0)
-			note(l, path, key);
-	}
 }
 
 static void draw(vault_ledger *l, const vault_change_ctx *c, const char *path, const char *lot,
@@ -469,24 +425,16 @@ static void add_change(vault_ledger *l, const vault_change_ctx *c, const char *p
 {
 	const char *po = vault_rules__str(rec, "po");
 	json_t *before = NULL, *o;
-	vault_ledger *own = NULL;
-	map *received = &l->received;
 	unsigned seq;
 	size_t i, k;
 
 	if (!*po || vault_po__latest(&before, &seq, c->store, c->before, po) < 0)
 		return; /* its check says so */
 	/* not whole: the sum holds the other side's receipts too, which this
-	 * change order's history never saw; what its own tree received */
+	 * change order's history never saw; the own ledger judges it */
 	if (!l->whole) {
-		vault_ledger_new(&own);
-		if (vault_ledger__seed(own, c->store, c->tree) < 0) {
-			c->found(c, path, "its receipts cannot be counted: %s", vault_error_message());
-			vault_ledger_free(own);
-			json_decref(before);
-			return;
-		}
-		received = &own->received;
+		json_decref(before);
+		return;
 	}
 	json_array_foreach(json_object_get(rec, "lines"), i, o) {
 		json_int_t n = json_integer_value(json_object_get(o, "line"));
@@ -499,12 +447,11 @@ static void add_change(vault_ledger *l, const vault_change_ctx *c, const char *p
 				was = w;
 		if (was && json_integer_value(json_object_get(was, "qty")) == qty)
 			continue; /* not changed */
-		if ((s = line_slot(received, po, (long long)n)) != NULL && qty >= 0 &&
+		if ((s = line_slot(&l->received, po, (long long)n)) != NULL && qty >= 0 &&
 		    (uint64_t)qty < s->drawn)
 			c->found(c, path, "line %lld: a quantity of %lld is below the %llu already received",
 				 (long long)n, (long long)qty, (unsigned long long)s->drawn);
 	}
-	vault_ledger_free(own);
 	json_decref(before);
 }
 
@@ -525,64 +472,61 @@ static void judge_dirty(vault_ledger *l, const vault_change_ctx *c)
 	name_clear(&l->lots, &l->dirty);
 }
 
-void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole)
+/* The own ledger seeded from `tree` (NULL: a root's, empty); 0, or -1 said. */
+static int own_seed(vault_ledger *l, const vault_change_ctx *c, const git_tree *tree)
 {
+	vault_ledger_free(l->own);
+	vault_ledger_new(&l->own);
+	if (tree && vault_ledger__seed(l->own, c->store, tree) < 0) {
+		c->found(c, NULL, "its lots cannot be counted: %s", vault_error_message());
+		vault_ledger_free(l->own);
+		l->own = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole,
+			  const git_oid *id, const git_oid *parent, int merge)
+{
+	size_t i;
+
 	if (!l)
 		return;
-	/* the count is this commit's history: what was drawn while it was
-	 * not (a merge's other side) is judged on it now */
-	if (whole)
-		judge_dirty(l, c);
 	l->whole = whole;
-	name_clear(&l->lots, &l->now);
-}
-
-/*
- * The lots the commit fed now drew, while not whole, judged on what its
- * own tree holds: what its history drew, counted from the tree as a
- * pull's base is.  (A commit of another site's side; each costs a read of
- * its tree's lots and ship notices.)
- */
-static void judge_own_tree(vault_ledger *l, const vault_change_ctx *c, int merge)
-{
-	vault_ledger *own;
-	size_t i;
-	int added;
-
-	vault_ledger_new(&own);
-	if (vault_ledger__seed(own, c->store, c->tree) < 0) {
-		c->found(c, NULL, "its lots cannot be counted: %s", vault_error_message());
-	} else if (merge) {
-		/* a merge adds no record, but its tree may draw more than either
-		 * parent's (both sides drew, and the whole side cancelled what
-		 * they drew from): every lot */
-		for (i = 0; i < own->lots.cap; i++) {
-			slot *s = &own->lots.slots[i];
-
-			if (s->key && s->known && s->drawn > s->qty)
-				overdrawn(c, NULL, s->key, s);
-		}
-	} else {
-		for (i = 0; i < l->now.count; i++) {
-			slot *s = get(&own->lots, l->now.names[i], &added);
-
-			if (s->known && s->drawn > s->qty)
-				overdrawn(c, get(&l->lots, l->now.names[i], &added)->path, s->key, s);
-		}
-	}
-	vault_ledger_free(own);
-	name_clear(&l->lots, &l->now);
-}
-
-void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int merge, int last)
-{
-	if (!l || l->whole)
+	if (whole) {
+		/* the count is this commit's history: what was drawn while it
+		 * was not (a merge's other side) is judged on it now */
+		judge_dirty(l, c);
+		vault_ledger_free(l->own);
+		l->own = NULL;
 		return;
-	if (l->now.count || merge)
-		judge_own_tree(l, c, merge);
+	}
+	/* not whole: the own ledger follows the commit's own history, fed
+	 * as the sum is (vault_ledger__add), and judges as it is fed */
+	if (merge) {
+		/* it adds no record, but its tree may draw more than either
+		 * parent's (both sides drew from what the whole side's
+		 * cancellations gave back): every lot of its tree */
+		if (own_seed(l, c, c->tree) == 0)
+			for (i = 0; i < l->own->lots.cap; i++) {
+				slot *s = &l->own->lots.slots[i];
+
+				if (s->key && s->known && s->drawn > s->qty)
+					overdrawn(c, NULL, s->key, s);
+			}
+	} else if (!l->own || !parent || !git_oid_equal(parent, &l->own_at)) {
+		/* a side's first commit, or one of another line */
+		own_seed(l, c, parent ? c->before : NULL);
+	}
+	git_oid_cpy(&l->own_at, id);
+}
+
+void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int last)
+{
 	/* the walk ends on a commit that is not whole (a pull's: their side,
 	 * counted over ours): the sum is what the merge will hold */
-	if (last)
+	if (l && !l->whole && last)
 		judge_dirty(l, c);
 }
 
@@ -624,9 +568,9 @@ void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *p
 		add_asn_change(l, c, path, rec, 0);
 	else if (cancel && strcmp(vault_rules__str(rec, "record"), "asn-cancel") == 0)
 		add_asn_change(l, c, path, rec, 1);
-	if (!l->whole && (lot || asn || sub || revision))
-		note_record(l, path, rec, vault_rules__str(rec, "record"));
 	json_decref(rec);
+	if (!l->whole && l->own)
+		vault_ledger__add(l->own, c, path);
 }
 
 /* ---- seeding: the ledger of a tree, as its history left it ---------------- */

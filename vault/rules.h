@@ -83,22 +83,22 @@ void vault_ledger_free(vault_ledger *l);
 /* Count what the added lot or ship notice at `path` draws; findings as above. */
 void vault_ledger__add(vault_ledger *l, const vault_change_ctx *c, const char *path);
 /*
- * A commit begins (`c`, its context) and ends.  `whole`: all fed so far
- * is its history (vault_walk__whole).  A lot drawn in a commit that is
- * not whole is judged at its end on what the commit's tree holds (not on
- * the sum, which holds the other side's draws and cancellations too), and
- * on the sum at the next whole commit, a merge of both sides, or at the
- * end of the `last` commit (a pull's walk of their side ends so: the sum
- * is what the merge will hold).  A `merge` that is not whole: every lot
- * judged on its tree.  A lot named by a record added in a commit that is
- * not whole is judged on its tree even where the sum counts the record
- * for nothing (counted already, or its notice cancelled on the other
- * side); a change order there, on what its tree received.  So the
- * findings do not depend on which side of a merge is counted first.  A
- * NULL ledger: nothing.
+ * A commit begins (`c`, its context; `id`, its first `parent` or NULL,
+ * whether a `merge`) and ends.  `whole`: all fed so far is its history
+ * (vault_walk__whole).  A commit that is not whole is judged on its own
+ * history, not on the sum (which holds the other side's draws and
+ * cancellations too): a second ledger counts it, seeded from its first
+ * parent's tree, or carried on from its parent when that was the last
+ * commit fed (a side's line costs one seed, not one a commit), and a
+ * merge's tree whole.  A lot drawn there is judged on the sum too, at
+ * the next whole commit, a merge of both sides, or at the end of the
+ * `last` commit (a pull's walk of their side ends so: the sum is what the
+ * merge will hold).  So the findings do not depend on which side of a
+ * merge is counted first.  A NULL ledger: nothing.
  */
-void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole);
-void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int merge, int last);
+void vault_ledger__commit(vault_ledger *l, const vault_change_ctx *c, int whole,
+			  const git_oid *id, const git_oid *parent, int merge);
+void vault_ledger__commit_end(vault_ledger *l, const vault_change_ctx *c, int last);
 /*
  * Seed an empty ledger with what `tree` (a verified commit's) holds, as if
  * its history had been fed to it: each lot and sub-tier lot, the draws of

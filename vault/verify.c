@@ -1204,12 +1204,14 @@ static int check_commit(checker *c, git_commit *commit, int whole, int last)
 		check_root(c, commit);
 	check_signature(&x);
 	change_of(&change, &x);
-	vault_ledger__commit(c->ledger, &change, whole);
+	vault_ledger__commit(c->ledger, &change, whole, git_commit_id(commit),
+			     git_commit_parentcount(commit) ? git_commit_parent_id(commit, 0) : NULL,
+			     git_commit_parentcount(commit) > 1);
 	if (git_commit_parentcount(commit) > 1)
 		error = check_merge(&x, commit);
 	else if ((error = vault_store__changes(c->v->store, x.before, x.tree, change_cb, &x)) > 0)
 		error = 0; /* stopped at MAX_COMMIT_FINDINGS, said */
-	vault_ledger__commit_end(c->ledger, &change, git_commit_parentcount(commit) > 1, last);
+	vault_ledger__commit_end(c->ledger, &change, last);
 	if (error == VAULT_EVERIFY) {
 		/* a walk that cannot go on (too many paths, too long a path):
 		 * a finding of this commit, and verify goes on with the next */
