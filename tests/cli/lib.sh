@@ -235,6 +235,38 @@ forge_commit() {
 	git -C "$fv" update-ref refs/heads/main "$c"
 	rm -f "$TMP/forge.index"
 }
+# merge_signed M FIRST SECOND KEY: vault M, a copy of FIRST, whose main is
+# a stock-git merge of FIRST's main (first parent) and SECOND's (second),
+# made and signed by user KEY (an ssh-keygen key $TMP/KEY, a buyer KEY@owner)
+merge_signed() {
+	rm -rf "$1"; cp -a "$2" "$1"
+	git -C "$1" fetch -q "$TMP/$3" main:refs/heads/other
+	mt=$(git -C "$1" merge-tree --write-tree main other)
+	mc=$(GIT_AUTHOR_NAME=$4 GIT_AUTHOR_EMAIL=$4@owner GIT_COMMITTER_NAME=$4 \
+		GIT_COMMITTER_EMAIL=$4@owner git -C "$1" -c gpg.format=ssh \
+		-c user.signingkey="$TMP/$4" commit-tree -S "$mt" -p main -p other \
+		-m "merge $3
+
+Qvault-Op: merge
+Qvault-Remote: file://$TMP/$3")
+	git -C "$1" update-ref refs/heads/main "$mc"
+	git -C "$1" update-ref -d refs/heads/other
+}
+# lot_vault: vault v (vault_v) where supplier sam of acme and buyer bob
+# have ssh-keygen keys ($TMP/sam, $TMP/bob: stock git signs as them too),
+# DWG-1@A is released to acme, PO-1 orders 50 of PN-1 to it, and sam's
+# lot L-1 holds 10
+lot_vault() {
+	vault_v &&
+	ssh-keygen -q -t ed25519 -N '' -C sam -f sam &&
+	q --key "$TMP/admin.pem" user add sam --org acme --role supplier --pubkey sam.pub > /dev/null &&
+	ssh-keygen -q -t ed25519 -N '' -C bob -f bob &&
+	q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null &&
+	make_pdf open.pdf "a drawing" &&
+	q release DWG-1 --rev A open.pdf --to acme > /dev/null &&
+	q po add PO-1 --supplier acme --line PN-1:50:DWG-1@A > /dev/null &&
+	q --key sam lot add L-1 --po PO-1 --part PN-1 --qty 10 > /dev/null
+}
 # dir_of NAME: the two fan-out folders of a record named NAME (HH/HH of its SHA-256)
 dir_of() { h=$(printf %s "$1" | sha256sum); echo "$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)"; }
 

@@ -12,34 +12,9 @@
 #    either side first, and a pull refuses it either way round.
 . "$(dirname "$0")/lib.sh"
 
-vault_v
-# sam's key is ssh-keygen's, so that stock git signs as sam too
-ssh-keygen -q -t ed25519 -N '' -C sam -f sam
-q --key "$TMP/admin.pem" user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
-make_pdf open.pdf "a drawing"
-q release DWG-1 --rev A open.pdf --to acme > /dev/null
-q po add PO-1 --supplier acme --line PN-1:50:DWG-1@A > /dev/null
-q --key sam lot add L-1 --po PO-1 --part PN-1 --qty 10 > /dev/null
-ssh-keygen -q -t ed25519 -N '' -C bob -f bob
-q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null
+lot_vault
 cp -a v base
 
-# merge M FIRST SECOND: in vault M (a copy of FIRST), a stock-git merge of
-# FIRST's main (first parent) and SECOND's (second), signed by bob
-merge() {
-	rm -rf "$1"; cp -a "$2" "$1"
-	git -C "$1" fetch -q "$TMP/$3" main:refs/heads/other
-	mt=$(git -C "$1" merge-tree --write-tree main other)
-	mc=$(GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob \
-		GIT_COMMITTER_EMAIL=bob@owner git -C "$1" -c gpg.format=ssh \
-		-c user.signingkey="$TMP/bob" commit-tree -S "$mt" -p main -p other \
-		-m "merge $3
-
-Qvault-Op: merge
-Qvault-Remote: file://$TMP/$3")
-	git -C "$1" update-ref refs/heads/main "$mc"
-	git -C "$1" update-ref -d refs/heads/other
-}
 # sites A B: fresh copies of the base as a and b
 sites() { rm -rf a b; cp -a base a; cp -a base b; }
 
@@ -54,9 +29,9 @@ shipped_and_cancelled() {
 shipped_and_cancelled
 ok "a ships the lot and cancels; b ships the lot: each verifies alone" \
 	evalq 'q -C a verify > /dev/null && q -C b verify > /dev/null'
-merge ab a b
+merge_signed ab a b bob
 ok "merged, a's side first: verify holds (10 of 10 drawn)" q -C ab verify
-merge ba b a
+merge_signed ba b a bob
 ok "merged, b's side first: verify holds too (b's 10, then a's 10 given back)" q -C ba verify
 ok "  asn list shows A1 cancelled and B1 shipped" \
 	evalq 'q -C ba asn list | grep -q "^A1 .* cancelled$" && q -C ba asn list | grep -q "^B1 .* shipped$"'
@@ -82,10 +57,10 @@ nt="$(git -C x log -1 --format=%ct main) +0000"
 GIT_AUTHOR_NAME=sam GIT_AUTHOR_EMAIL=sam@acme GIT_COMMITTER_NAME=sam GIT_COMMITTER_EMAIL=sam@acme \
 	GIT_AUTHOR_DATE="$nt" GIT_COMMITTER_DATE="$nt" forge b sam "$(git -C x log -1 --format=%B main)" "$n2=$TMP/n2.json"
 check "b alone: N1 and N2 draw 20 of 10, found" culprit b "lot 'L-1' holds 10, but 20 are drawn from it in all"
-merge ab a b
+merge_signed ab a b bob
 check "merged, a's side (N1 cancelled) first: b's commit still found, on its own tree" \
 	culprit ab "lot 'L-1' holds 10, but 20 are drawn from it in all"
-merge ba b a
+merge_signed ba b a bob
 check "merged, b's side first: found" culprit ba "lot 'L-1' holds 10, but 20 are drawn from it in all"
 V=a
 fails 3 "the history of 'file://.*/b' does not verify: .*lot 'L-1' holds 10, but 20 are drawn from it in all" \
@@ -95,10 +70,10 @@ fails 3 "the history of 'file://.*/b' does not verify: .*lot 'L-1' holds 10, but
 sites
 q -C a --key sam asn add --id A1 --po PO-1 --ship-date 2099-12-10 --package P1:L-1:10 > /dev/null 2>&1
 q -C b --key sam asn add --id B1 --po PO-1 --ship-date 2099-12-11 --package P2:L-1:10 > /dev/null 2>&1
-merge ab a b
+merge_signed ab a b bob
 check "merged, a's side first: the merge found drawing 20 of 10" \
 	culprit ab "^commit $(git -C ab rev-parse --short=12 main): .*lot 'L-1' holds 10, but 20 are drawn from it in all"
-merge ba b a
+merge_signed ba b a bob
 check "merged, b's side first: the same" \
 	culprit ba "^commit $(git -C ba rev-parse --short=12 main): .*lot 'L-1' holds 10, but 20 are drawn from it in all"
 check "  one finding each" evalq '

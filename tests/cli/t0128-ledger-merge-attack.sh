@@ -18,36 +18,12 @@
 # only, and a pull refused one way round and not the other).
 . "$(dirname "$0")/lib.sh"
 
-vault_v
-ssh-keygen -q -t ed25519 -N '' -C sam -f sam
-q --key "$TMP/admin.pem" user add sam --org acme --role supplier --pubkey sam.pub > /dev/null
-make_pdf open.pdf "a drawing"
-q release DWG-1 --rev A open.pdf --to acme > /dev/null
-q po add PO-1 --supplier acme --line PN-1:50:DWG-1@A > /dev/null
-q --key sam lot add L-1 --po PO-1 --part PN-1 --qty 10 > /dev/null
-ssh-keygen -q -t ed25519 -N '' -C bob -f bob
-q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null
+lot_vault
 # N1 draws 5 of the 10
 q --key sam asn add --id N1 --po PO-1 --ship-date 2026-01-05 --package P1:L-1:5 > /dev/null 2>&1
 cp -a v base
 since=$(git -C base rev-parse main)
 
-# merge M FIRST SECOND: in vault M (a copy of FIRST), a stock-git merge of
-# FIRST's main (first parent) and SECOND's (second), signed by bob
-merge() {
-	rm -rf "$1"; cp -a "$2" "$1"
-	git -C "$1" fetch -q "$TMP/$3" main:refs/heads/other
-	mt=$(git -C "$1" merge-tree --write-tree main other)
-	mc=$(GIT_AUTHOR_NAME=bob GIT_AUTHOR_EMAIL=bob@owner GIT_COMMITTER_NAME=bob \
-		GIT_COMMITTER_EMAIL=bob@owner git -C "$1" -c gpg.format=ssh \
-		-c user.signingkey="$TMP/bob" commit-tree -S "$mt" -p main -p other \
-		-m "merge $3
-
-Qvault-Op: merge
-Qvault-Remote: file://$TMP/$3")
-	git -C "$1" update-ref refs/heads/main "$mc"
-	git -C "$1" update-ref -d refs/heads/other
-}
 # copy_to VAULT FROM COMMIT: COMMIT of vault FROM (a single record's)
 # committed again onto VAULT's main with stock git, its record and message
 # as they are, dated as it is, signed by sam
@@ -63,11 +39,11 @@ copy_to() {
 # verify --since the base of each too, and a pulling b is refused
 judged() {
 	jp=$2
-	merge ab a b
+	merge_signed ab a b bob
 	check "$1: merged, a's side first: found" culprit ab "$2"
 	check "  and by verify --since the base" evalq \
 		'q -C ab verify --since "$since" > o 2>&1; [ $? = 3 ] && grep -Eq -- "$jp" o'
-	merge ba b a
+	merge_signed ba b a bob
 	check "  merged, b's side first: found" culprit ba "$2"
 	check "  and by verify --since the base" evalq \
 		'q -C ba verify --since "$since" > o 2>&1; [ $? = 3 ] && grep -Eq -- "$jp" o'
@@ -99,13 +75,13 @@ copy_to b a "$n2"
 check "b alone: N1, N0 and N2 draw 15 of 10, found" \
 	culprit b "lot 'L-1' holds 10, but 15 are drawn from it in all"
 # (the full verify and the pull also find the record added on both sides)
-merge ab a b
+merge_signed ab a b bob
 check "the same notice on both sides, a's side first: found" \
 	culprit ab "lot 'L-1' holds 10, but 15 are drawn from it in all"
 check "  and by verify --since the base (no index)" evalq \
 	'q -C ab verify --since "$since" > o 2>&1; [ $? = 3 ] &&
 	 grep -q "lot .L-1. holds 10, but 15 are drawn from it in all" o'
-merge ba b a
+merge_signed ba b a bob
 check "  b's side first: found" culprit ba "lot 'L-1' holds 10, but 15 are drawn from it in all"
 
 # ---- a cancels N1; b1 and b2 each ship 5; b merges them: 15 of 10 -------------
@@ -114,7 +90,7 @@ q -C a --key sam asn cancel N1 > /dev/null
 q -C b1 --key sam asn add --id N3 --po PO-1 --ship-date 2026-01-05 --package P3:L-1:5 > /dev/null 2>&1
 q -C b2 --key sam asn add --id N4 --po PO-1 --ship-date 2026-01-05 --package P4:L-1:5 > /dev/null 2>&1
 ok "b1 and b2 each verify alone" evalq 'q -C b1 verify > /dev/null && q -C b2 verify > /dev/null'
-merge b b1 b2
+merge_signed b b1 b2 bob
 check "b merges them: N1, N3 and N4 draw 15 of 10, found" \
 	culprit b "lot 'L-1' holds 10, but 15 are drawn from it in all"
 judged "a merge on b's side" "lot 'L-1' holds 10, but 15 are drawn from it in all"
@@ -125,9 +101,9 @@ q -C a --key bob asn receive --date 2026-01-10 N1 > /dev/null
 q -C b --key bob po change PO-1 --line 1 --qty 3 --reason less > /dev/null
 ok "a (received 5) and b (line 1 cut to 3) each verify" \
 	evalq 'q -C a verify > /dev/null && q -C b verify > /dev/null'
-merge ab a b
+merge_signed ab a b bob
 ok "merged, a's side first: the change order judged on b's receipts (none)" q -C ab verify
-merge ba b a
+merge_signed ba b a bob
 ok "merged, b's side first: the same" q -C ba verify
 ok "a pulls b: merged, as b pulls a" evalq '
 	rm -rf a2 b2; cp -a a a2; cp -a b b2
