@@ -8,7 +8,9 @@
  * here, and a notice cancelled at either site draws nothing once merged.
  * And what receipts
  * received of each PO line, which a change order never cuts the line's
- * quantity below.
+ * quantity below.  A commit of a merge's other side, counted after the
+ * first side's history, is judged on a ledger of its own history
+ * (vault_ledger__commit), and what it drew on the sum at the merge.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,16 +36,13 @@ typedef struct {
 	json_t *draws;   /* a ship notice: the packages it draws now (NULL: none) */
 	int cancelled;   /* a ship notice: cancelled (at either site, once merged) */
 	char *path;      /* a lot drawn while not whole: the record that drew it last */
-	unsigned listed; /* the name_lists it is on (IN_DIRTY) */
+	int dirty;       /* on the ledger's list `dirty` */
 } slot;
-
-#define IN_DIRTY 1u
 
 /* Lots named (their slots' keys, which do not move), each once. */
 typedef struct {
 	const char **names;
 	size_t count, cap;
-	unsigned bit; /* what a slot on it has in `listed` */
 } name_list;
 
 typedef struct {
@@ -61,8 +60,8 @@ struct vault_ledger {
 	 * Whether what was counted so far is the history of the commit fed
 	 * now (vault_ledger__commit).  When it is not (a commit of a merge's
 	 * other side, counted after the first side), the sum is of no real
-	 * tree: a lot is judged then on the commit's own tree, and again on
-	 * the sum at the next whole commit (the merge).
+	 * tree: the commit is judged on `own`, and a lot it drew again on the
+	 * sum at the next whole commit (the merge).
 	 */
 	int whole;
 	name_list dirty; /* drawn while not whole, to judge at the next whole commit */
@@ -132,32 +131,24 @@ static void map_dispose(map *m)
 }
 
 /*
- * Add lot `s` to `list` unless it is there (its `listed` says: a side's
- * import of many lots or notices is one commit, and a scan of the list for
- * each made it quadratic).
+ * Put lot `s` on the list of lots to judge at the next whole commit,
+ * unless it is there (its flag says: a side's import of many lots or
+ * notices is one commit, and a scan of the list for each made it
+ * quadratic).
  */
-static void name_add(name_list *list, slot *s)
+static void mark_dirty(vault_ledger *l, slot *s)
 {
-	if (s->listed & list->bit)
+	name_list *list = &l->dirty;
+
+	if (s->dirty)
 		return;
-	s->listed |= list->bit;
+	s->dirty = 1;
 	if (list->count == list->cap) {
 		list->cap = list->cap ? list->cap * 2 : 16;
 		if ((list->names = realloc(list->names, list->cap * sizeof(*list->names))) == NULL)
 			abort();
 	}
 	list->names[list->count++] = s->key;
-}
-
-/* Empty `list`, its lots no longer on it. */
-static void name_clear(map *lots, name_list *list)
-{
-	size_t i;
-	int added;
-
-	for (i = 0; i < list->count; i++)
-		get(lots, list->names[i], &added)->listed &= ~list->bit;
-	list->count = 0;
 }
 
 int vault_ledger_new(vault_ledger **out)
@@ -171,7 +162,6 @@ int vault_ledger_new(vault_ledger **out)
 	l->received.key = vault__hash_key(&l->received);
 	l->notices.key = vault__hash_key(&l->notices);
 	l->whole = 1;
-	l->dirty.bit = IN_DIRTY;
 	*out = l;
 	return 0;
 }
@@ -223,7 +213,7 @@ static void judge(vault_ledger *l, const vault_change_ctx *c, const char *path, 
 	free(s->path);
 	if ((s->path = strdup(path)) == NULL)
 		abort();
-	name_add(&l->dirty, s);
+	mark_dirty(l, s);
 }
 
 static void draw(vault_ledger *l, const vault_change_ctx *c, const char *path, const char *lot,
@@ -428,14 +418,12 @@ static void add_change(vault_ledger *l, const vault_change_ctx *c, const char *p
 	unsigned seq;
 	size_t i, k;
 
-	if (!*po || vault_po__latest(&before, &seq, c->store, c->before, po) < 0)
-		return; /* its check says so */
 	/* not whole: the sum holds the other side's receipts too, which this
 	 * change order's history never saw; the own ledger judges it */
-	if (!l->whole) {
-		json_decref(before);
+	if (!l->whole)
 		return;
-	}
+	if (!*po || vault_po__latest(&before, &seq, c->store, c->before, po) < 0)
+		return; /* its check says so */
 	json_array_foreach(json_object_get(rec, "lines"), i, o) {
 		json_int_t n = json_integer_value(json_object_get(o, "line"));
 		json_int_t qty = json_integer_value(json_object_get(o, "qty"));
@@ -468,8 +456,9 @@ static void judge_dirty(vault_ledger *l, const vault_change_ctx *c)
 			overdrawn(c, s->path, s->key, s);
 		free(s->path);
 		s->path = NULL;
+		s->dirty = 0;
 	}
-	name_clear(&l->lots, &l->dirty);
+	l->dirty.count = 0;
 }
 
 /* The own ledger seeded from `tree` (NULL: a root's, empty); 0, or -1 said. */
