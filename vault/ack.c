@@ -809,7 +809,7 @@ static void check_in_effect(const vault_change_ctx *c, const char *path, const c
 	if (!c->before)
 		return;
 	if (vault__fmt(sub, sizeof(sub), "path", "%.*s/" VAULT_OBSOLETE_FILE, (int)dirlen,
-		       recpath) < 0 || vault_rules__has(c->before, sub))
+		       recpath) < 0 || vault_rules__has(c->store, c->before, sub))
 		c->found(c, path,
 		      "acknowledges '%s@%s', which was made obsolete", r->doc, r->rev);
 	vault_rules__each_revision(c, c->before, r->doc, superseded_by, &a);
@@ -947,7 +947,7 @@ static void check_ack_signature(const vault_change_ctx *c, const char *path)
 	}
 	memcpy(stmt, path, n);
 	stmt[n] = '\0';
-	if (!vault_rules__has(c->tree, stmt) || vault_rules__has(c->before, stmt))
+	if (!vault_rules__has(c->store, c->tree, stmt) || vault_rules__has(c->store, c->before, stmt))
 		c->found(c, path, "adds a signature without its statement");
 }
 

@@ -139,7 +139,7 @@ void vault_act__check_signature(const vault_change_ctx *c, const char *path, con
 	}
 	memcpy(rec_path, path, n);
 	rec_path[n] = '\0';
-	if (!vault_rules__has(c->tree, rec_path) || vault_rules__has(c->before, rec_path)) {
+	if (!vault_rules__has(c->store, c->tree, rec_path) || vault_rules__has(c->store, c->before, rec_path)) {
 		c->found(c, path, "adds a signature without its record");
 		return;
 	}

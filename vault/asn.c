@@ -745,7 +745,7 @@ static int add_asns(vault *v, const vault_asn *asns, size_t n, char **where,
 		if (a->cancels)
 			continue;
 		vault_record__dir(dir, sizeof(dir), "asns", names[i]);
-		if (!a->replaces && vault_store__has(t.root, dir))
+		if (!a->replaces && vault_store__has(v->store, t.root, dir))
 			error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' already exists", names[i]);
 		else
 			error = asn_po(v, &t.actor, a->po);
@@ -1173,7 +1173,7 @@ static int put_receipt(vault_txn *t, vault *v, const vault_receipt *r)
 							      r->asn) : index_error(v);
 		goto done;
 	}
-	if (vault_store__has(t->root, path)) {
+	if (vault_store__has(v->store, t->root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "ship notice '%s' was received already", r->asn);
 		goto done;
 	}
@@ -1695,7 +1695,7 @@ int vault_asn__in_force(json_t **rec, unsigned *seq, int *cancelled, vault_store
 		return vault_error__set(VAULT_EVERIFY, "'%s' is malformed", path);
 	}
 	if (vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_CANCEL_FILE, dir) == 0)
-		*cancelled = vault_rules__has(tree, path);
+		*cancelled = vault_rules__has(store, tree, path);
 	return 0;
 }
 
@@ -1758,23 +1758,23 @@ static void check_notice_packages(const vault_change_ctx *c, const char *path, c
 }
 
 /* Whether `tree` holds the receipt of notice `asn`. */
-static int received_in(const git_tree *tree, const char *asn)
+static int received_in(vault_store *s, const git_tree *tree, const char *asn)
 {
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16];
 
 	vault_record__dir(dir, sizeof(dir), "asns", asn);
 	return vault__fmt(path, sizeof(path), "path", "%s/" VAULT_RECEIPT_FILE, dir) == 0 &&
-	       vault_rules__has(tree, path);
+	       vault_rules__has(s, tree, path);
 }
 
 /* Whether `tree` holds the cancellation of notice `asn`. */
-static int cancelled_in(const git_tree *tree, const char *asn)
+static int cancelled_in(vault_store *s, const git_tree *tree, const char *asn)
 {
 	char dir[VAULT_PATH_MAX], path[VAULT_PATH_MAX + 16];
 
 	vault_record__dir(dir, sizeof(dir), "asns", asn);
 	return vault__fmt(path, sizeof(path), "path", "%s/" VAULT_ASN_CANCEL_FILE, dir) == 0 &&
-	       vault_rules__has(tree, path);
+	       vault_rules__has(s, tree, path);
 }
 
 /*
@@ -1814,10 +1814,10 @@ static void check_asn_revision(const vault_change_ctx *c, const char *path)
 			 parts[3], seq + 1);
 	if (cancelled)
 		c->found(c, path, "replaces ship notice '%s', which was cancelled", parts[3]);
-	else if (cancelled_in(c->tree, parts[3]))
+	else if (cancelled_in(c->store, c->tree, parts[3]))
 		/* both would undo the notice before (the ledger, twice) */
 		c->found(c, path, "replaces ship notice '%s' in the commit that cancels it", parts[3]);
-	if (received_in(c->before, parts[3]))
+	if (received_in(c->store, c->before, parts[3]))
 		c->found(c, path, "replaces ship notice '%s', which was received", parts[3]);
 	if (strcmp(vault_rules__str(was, "supplier"), vault_rules__str(rec, "supplier")) != 0 ||
 	    strcmp(vault_rules__str(was, "po"), vault_rules__str(rec, "po")) != 0)
@@ -1864,7 +1864,7 @@ static void check_asn_cancel(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "cancels ship notice '%s', not recorded before it", parts[3]);
 		goto done;
 	}
-	if (received_in(c->before, parts[3]))
+	if (received_in(c->store, c->before, parts[3]))
 		c->found(c, path, "cancels ship notice '%s', which was received", parts[3]);
 	/* a supplier cancels its own organization's notices only */
 	if (c->who && vault_user__scope(c->who) &&

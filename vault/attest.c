@@ -58,7 +58,7 @@ static int subject_known(vault_store *s, const git_tree *tree, const char *subje
 	if (strcmp(subject, "org") == 0)
 		return org_known(s, tree, name);
 	return vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/user.json", name) == 0 &&
-	       vault_rules__has(tree, path);
+	       vault_rules__has(s, tree, path);
 }
 
 static void check_attestation(const vault_change_ctx *c, const char *path)

@@ -658,7 +658,7 @@ int vault_audit_waive(vault *v, const char *id, const char *reason, const char *
 	vault_time_format(when, sizeof(when), t.now);
 	if ((error = waiver_path(path, sizeof(path), id, when, t.actor.name)) < 0)
 		goto done;
-	if (vault_rules__has(t.root, path)) {
+	if (vault_rules__has(v->store, t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "gap '%s' was waived by %s at %s already",
 					 id, t.actor.name, when);
 		goto done;

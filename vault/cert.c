@@ -220,7 +220,7 @@ static void check_cert_data(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "%s", vault_error_message());
 		return;
 	}
-	if (vault_rules__has(c->before, recpath))
+	if (vault_rules__has(c->store, c->before, recpath))
 		c->found(c, path, "certificate data added to '%s@%s', recorded earlier", doc, rev);
 	if (vault_store__read_path(&rec, &rlen, c->store, c->tree, recpath) < 0 ||
 	    vault_record__revision_parse(&r, rec, rlen) < 0) {

@@ -120,7 +120,7 @@ static int load_doc_state(doc_state *d, vault_store *s, const git_tree *root, co
 
 	memset(d, 0, sizeof(*d));
 	vault_record__doc_dir(dir, sizeof(dir), doc);
-	error = git_tree_entry_bypath(&te, root, dir);
+	error = vault_store__entry(&te, s, root, dir);
 	if (error == GIT_ENOTFOUND)
 		return 0;
 	if (error < 0 || git_tree_lookup(&d->tree, vault_store__repo(s),
@@ -964,17 +964,13 @@ static int count_blob(const char *root, const git_tree_entry *e, void *payload)
 }
 
 /* The folder of document `doc` in `tree`, or NULL. */
-static git_tree *doc_folder(const git_tree *tree, const char *doc)
+static git_tree *doc_folder(const vault_change_ctx *c, const git_tree *tree, const char *doc)
 {
 	char dir[VAULT_PATH_MAX];
-	git_tree_entry *te = NULL;
 	git_tree *t = NULL;
 
-	if (tree && vault_record__doc_dir(dir, sizeof(dir), doc) == 0 &&
-	    git_tree_entry_bypath(&te, tree, dir) == 0 &&
-	    git_tree_lookup(&t, git_tree_owner(tree), git_tree_entry_id(te)) < 0)
-		t = NULL;
-	git_tree_entry_free(te);
+	if (tree && vault_record__doc_dir(dir, sizeof(dir), doc) == 0)
+		vault_store__tree_at(&t, c->store, tree, dir);
 	return t;
 }
 
@@ -1005,7 +1001,7 @@ static int read_revision(vault_revision *out, const vault_change_ctx *c, const g
  */
 static void check_numbering(const vault_change_ctx *c, const char *path, const vault_revision *r)
 {
-	git_tree *now = doc_folder(c->tree, r->doc), *was = doc_folder(c->before, r->doc);
+	git_tree *now = doc_folder(c, c->tree, r->doc), *was = doc_folder(c, c->before, r->doc);
 	size_t i, n = 0, m = 0, same = 0;
 	int typed = 0, one_before = 0;
 
@@ -1050,7 +1046,6 @@ static void check_revision_folder(const vault_change_ctx *c, const char *path,
 				  const vault_revision *r)
 {
 	char dir[VAULT_PATH_MAX + 8];
-	git_tree_entry *te = NULL;
 	git_tree *t = NULL;
 	size_t n = 0;
 
@@ -1059,11 +1054,9 @@ static void check_revision_folder(const vault_change_ctx *c, const char *path,
 		c->found(c, path, "%s", vault_error_message());
 		return;
 	}
-	if (git_tree_entry_bypath(&te, c->tree, dir) == 0 &&
-	    git_tree_lookup(&t, git_tree_owner(c->tree), git_tree_entry_id(te)) == 0)
+	if (vault_store__tree_at(&t, c->store, c->tree, dir) == 0)
 		git_tree_walk(t, GIT_TREEWALK_PRE, count_blob, &n);
 	git_tree_free(t);
-	git_tree_entry_free(te);
 	if (n != r->nfiles)
 		c->found(c, path, "the revision folder holds %zu files, its record lists %zu",
 		      n, r->nfiles);
@@ -1318,7 +1311,7 @@ static void check_content(const vault_change_ctx *c, const char *path, const cha
 		h.want = VAULT_PKG_CHUNK;
 	if ((h.buf = malloc(h.want)) == NULL)
 		abort();
-	if (git_tree_entry_bypath(&te, c->tree, path) < 0 ||
+	if (vault_store__entry(&te, c->store, c->tree, path) < 0 ||
 	    vault_store__read_blob(c->store, git_tree_entry_id(te), head_chunk, &h) < 0) {
 		c->found(c, path, "the file cannot be read: %s", vault_error_message());
 	} else if (vault_detect__both(&mime, &magic, c->detect, h.buf, h.len) < 0) {
@@ -1402,7 +1395,7 @@ static void check_release_file(const vault_change_ctx *c, const char *path)
 		char withdrawn[VAULT_PATH_MAX];
 
 		if (vault__fmt(withdrawn, sizeof(withdrawn), "path", "%.*s" VAULT_WITHDRAWN_FILE,
-			       (int)(rest - path), path) == 0 && vault_rules__has(c->before, withdrawn))
+			       (int)(rest - path), path) == 0 && vault_rules__has(c->store, c->before, withdrawn))
 			c->found(c, path, "%s@%s is released after it was withdrawn", doc, rev);
 	}
 }

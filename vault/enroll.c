@@ -166,7 +166,7 @@ static void check_used(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the enrollment's use is dated '%s', its commit '%s'",
 			 vault_rules__str(used, "at"), when);
 	if (vault__fmt(req, sizeof(req), "path", VAULT_USERS_DIR "/%s/user.json", name) < 0 ||
-	    !vault_rules__has(c->tree, req) || vault_rules__has(c->before, req))
+	    !vault_rules__has(c->store, c->tree, req) || vault_rules__has(c->store, c->before, req))
 		c->found(c, path, "the enrollment of '%s' was used without adding the user", name);
 	json_decref(rec);
 	json_decref(used);
@@ -180,7 +180,7 @@ void vault_enroll__check_user(const vault_change_ctx *c, const char *path, const
 
 	if (request_path(req, sizeof(req), name, ENROLL_REQUEST) < 0 ||
 	    request_path(used, sizeof(used), name, ENROLL_USED) < 0 ||
-	    !vault_rules__has(c->tree, used) || vault_rules__has(c->before, used) ||
+	    !vault_rules__has(c->store, c->tree, used) || vault_rules__has(c->store, c->before, used) ||
 	    (rec = vault_rules__json_at(c, c->before, req)) == NULL) {
 		c->found(c, path, "the server added user '%s' without an enrollment an admin asked "
 			 "for", name);
@@ -266,7 +266,7 @@ int vault_user_enroll(char **secret, vault *v, const char *name, const char *org
 	}
 	if ((error = request_path(path, sizeof(path), name, ENROLL_REQUEST)) < 0)
 		goto done;
-	if (vault_rules__has(t.root, path)) {
+	if (vault_rules__has(v->store, t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "'%s' was already asked to enroll; an "
 					 "enrollment is made once", name);
 		goto done;
@@ -330,9 +330,9 @@ static int open_request(json_t **out, vault *v, const git_tree *tree, const char
 	*out = NULL;
 	if (vault_plain_name_check("user name", name) < 0 || !is_hex(secret, 2 * SECRET_BYTES) ||
 	    request_path(path, sizeof(path), name, ENROLL_USED) < 0 ||
-	    vault_rules__has(tree, path) ||
+	    vault_rules__has(v->store, tree, path) ||
 	    vault__fmt(path, sizeof(path), "path", VAULT_USERS_DIR "/%s/user.json", name) < 0 ||
-	    vault_rules__has(tree, path) ||
+	    vault_rules__has(v->store, tree, path) ||
 	    request_path(path, sizeof(path), name, ENROLL_REQUEST) < 0 ||
 	    vault_store__read_path(&data, &len, v->store, tree, path) < 0 ||
 	    (rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)

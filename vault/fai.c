@@ -1456,7 +1456,7 @@ static void check_package_data(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "%s", vault_error_message());
 		return;
 	}
-	if (vault_rules__has(c->before, recpath))
+	if (vault_rules__has(c->store, c->before, recpath))
 		c->found(c, path, "an FAI package added to '%s@%s', recorded earlier", doc, rev);
 	if (vault_store__read_path(&data, &len, c->store, c->tree, recpath) < 0 ||
 	    vault_record__revision_parse(&r, data, len) < 0 || strcmp(r.type, "fai") != 0) {
@@ -1497,7 +1497,7 @@ static void check_package_data(const vault_change_ctx *c, const char *path)
 		char revdir[VAULT_PATH_MAX * 2], marking[32];
 		int seen;
 
-		if (vault_record__rev_file(drawing_rec, sizeof(drawing_rec), dwg, m.drawing_rev, VAULT_RECORD_FILE) < 0 || !vault_rules__has(c->before, drawing_rec))
+		if (vault_record__rev_file(drawing_rec, sizeof(drawing_rec), dwg, m.drawing_rev, VAULT_RECORD_FILE) < 0 || !vault_rules__has(c->store, c->before, drawing_rec))
 			c->found(c, path, "the FAI's drawing '%s@%s' was not recorded before it",
 				 m.drawing, m.drawing_rev);
 		/* the drawing as the submitter sees the vault (a supplier: what was released to it) */

@@ -90,7 +90,7 @@ int vault_fai_dispose_signed(vault *v, const char *doc, const char *rev, int acc
 	}
 	free(data);
 	data = NULL;
-	if (vault_rules__has(t.root, withdrawn)) {
+	if (vault_rules__has(v->store, t.root, withdrawn)) {
 		error = vault_error__set(VAULT_EINVALID, "%s@%s was withdrawn by its supplier", doc,
 					 rev);
 		goto done;
@@ -191,9 +191,9 @@ static void check_disposition(const vault_change_ctx *c, const char *path)
 			 vault_rules__str(rec, "doc"), vault_rules__str(rec, "rev"), path);
 	vault_rules__signed_as(c, path, vault_rules__str(rec, "decided_by"),
 			       vault_rules__str(rec, "org"), vault_rules__str(rec, "decided_at"));
-	if (!vault_rules__has(c->before, package))
+	if (!vault_rules__has(c->store, c->before, package))
 		c->found(c, path, "%s@%s was no FAI report before it", doc, rev);
-	if (vault_rules__has(c->before, withdrawn))
+	if (vault_rules__has(c->store, c->before, withdrawn))
 		c->found(c, path, "%s@%s was withdrawn before it", doc, rev);
 done:
 	json_decref(rec);

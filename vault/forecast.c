@@ -1460,7 +1460,7 @@ static void check_forecast_ack(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "user '%s' of '%s' answers the %s of part '%s' for '%s'",
 			 c->who->name, c->who->org, parts[6], parts[3], parts[4]);
 	vault__fmt_message(sig, sizeof(sig), "%s.sig", path);
-	if (!c->on_behalf && !vault_rules__has(c->tree, sig))
+	if (!c->on_behalf && !vault_rules__has(c->store, c->tree, sig))
 		c->found(c, path, "the answer is not signed by its signer (no .sig beside it)");
 	vault__fmt_message(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
 	count = count_records(c->tree, dir);

@@ -351,7 +351,6 @@ int vault_index__revision(const vault_kind_file *f)
 {
 	apply_ctx ctx = { f->idx, f->store };
 	vault_revision rev;
-	git_tree_entry *files = NULL;
 	git_tree *ftree = NULL;
 	char dir[VAULT_PATH_MAX], hex[41];
 	size_t i, n = strlen(f->path) - strlen(VAULT_RECORD_FILE);
@@ -371,8 +370,7 @@ int vault_index__revision(const vault_kind_file *f)
 		goto done;
 	memcpy(dir, f->path, n);
 	memcpy(dir + n, VAULT_FILES_DIR, sizeof(VAULT_FILES_DIR));
-	if (git_tree_entry_bypath(&files, f->tree, dir) < 0 ||
-	    git_tree_lookup(&ftree, git_tree_owner(f->tree), git_tree_entry_id(files)) < 0)
+	if (vault_store__tree_at(&ftree, f->store, f->tree, dir) < 0)
 		goto done;
 	for (i = 0; i < rev.nfiles; i++) {
 		git_tree_entry *te = NULL;
@@ -391,7 +389,6 @@ int vault_index__revision(const vault_kind_file *f)
 	error = record_revision(&ctx, &rev, hex, f->path);
 done:
 	git_tree_free(ftree);
-	git_tree_entry_free(files);
 	vault_revision_dispose(&rev);
 	return error;
 }

@@ -192,7 +192,7 @@ static void check_link_record(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the link of '%s@%s' to %s '%s' is stored where another belongs",
 			 rdoc, rrev, kind, target);
 	if (vault__fmt(want, sizeof(want), "path", "%s/" VAULT_RECORD_FILE, revdir) < 0 ||
-	    !vault_rules__has(c->tree, want))
+	    !vault_rules__has(c->store, c->tree, want))
 		c->found(c, path, "the linked revision '%s@%s' has no record", rdoc, rrev);
 	/* a supplier attaches what it may see */
 	else if (vault_rules__lacks(c, VAULT_ROLE_BUYER | VAULT_ROLE_QUALITY) &&

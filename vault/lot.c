@@ -402,7 +402,7 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 	}
 	/* the supplier's own sub-tier lot of the name: its own to know */
 	if (vault_subtier__path(sub, sizeof(sub), supplier, l->lot) == 0 &&
-	    vault_rules__has(t->root, sub)) {
+	    vault_rules__has(v->store, t->root, sub)) {
 		error = vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", l->lot);
 		goto done;
 	}
@@ -418,7 +418,7 @@ static int put_lot(vault_txn *t, vault *v, lookups *q, const vault_lot *l, const
 
 		/* the name is first the supplier's own sub-tier lot's, then a PO lot's */
 		if (vault_subtier__path(sub, sizeof(sub), supplier, l->from[i].lot) == 0 &&
-		    vault_rules__has(t->root, sub)) {
+		    vault_rules__has(v->store, t->root, sub)) {
 			if ((error = check_subtier_input(q, supplier, l, &l->from[i])) < 0) {
 				json_decref(o);
 				goto done;
@@ -818,7 +818,7 @@ static void check_inputs(const vault_change_ctx *c, const char *path, const char
 		if (sub) {
 			/* in the supplier's scope: another organization's is none of the lot's */
 			if (vault_subtier__path(at, sizeof(at), supplier, in) < 0 ||
-			    !vault_rules__has(c->tree, at))
+			    !vault_rules__has(c->store, c->tree, at))
 				c->found(c, path, "lot '%s' is made from sub-tier lot '%s' of '%s', which"
 					 " is not recorded", name, in, supplier);
 			continue;
@@ -854,7 +854,7 @@ static void check_docs(const vault_change_ctx *c, const char *path, json_t *docs
 		}
 		if (vault_record__doc_dir(dir, sizeof(dir), doc) < 0 ||
 		    vault_record__rev_file(rec, sizeof(rec), dir, rev, VAULT_RECORD_FILE) < 0 ||
-		    !vault_rules__has(c->tree, rec))
+		    !vault_rules__has(c->store, c->tree, rec))
 			c->found(c, path, "the lot names document '%s@%s', which is not recorded",
 				 doc, rev);
 	}

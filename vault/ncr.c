@@ -187,13 +187,13 @@ int vault_ncr_close_signed(vault *v, const char *ncr, const char *disposition, c
 	vault_record__dir(dir, sizeof(dir), "ncrs", ncr);
 	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_FILE, dir)) < 0)
 		goto done;
-	if (!vault_store__has(t.root, path)) {
+	if (!vault_store__has(v->store, t.root, path)) {
 		error = vault_error__set(VAULT_ENOTFOUND, "no nonconformance report '%s'", ncr);
 		goto done;
 	}
 	if ((error = vault__fmt(path, sizeof(path), "path", "%s/" VAULT_NCR_CLOSE_FILE, dir)) < 0)
 		goto done;
-	if (vault_store__has(t.root, path)) {
+	if (vault_store__has(v->store, t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "nonconformance report '%s' is closed already", ncr);
 		goto done;
 	}

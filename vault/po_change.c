@@ -587,16 +587,16 @@ static int line_whole(json_t *l)
  * What is wrong with DOC@REV as a line's requirement in `tree`: NULL if
  * nothing, else why (not recorded, or obsolete).
  */
-static const char *required_wrong(const git_tree *tree, const char *doc, const char *rev)
+static const char *required_wrong(vault_store *s, const git_tree *tree, const char *doc, const char *rev)
 {
 	char dir[VAULT_PATH_MAX], record[VAULT_PATH_MAX * 2], obsolete[VAULT_PATH_MAX * 2];
 
 	if (vault_record__doc_dir(dir, sizeof(dir), doc) < 0 ||
 	    vault_record__rev_file(record, sizeof(record), dir, rev, VAULT_RECORD_FILE) < 0 ||
 	    vault_record__rev_file(obsolete, sizeof(obsolete), dir, rev, VAULT_OBSOLETE_FILE) < 0 ||
-	    !vault_rules__has(tree, record))
+	    !vault_rules__has(s, tree, record))
 		return "which was not recorded before it";
-	return vault_rules__has(tree, obsolete) ? "which is obsolete" : NULL;
+	return vault_rules__has(s, tree, obsolete) ? "which is obsolete" : NULL;
 }
 
 /*
@@ -653,7 +653,7 @@ static void check_lines(const vault_change_ctx *c, const char *path, const char 
 		}
 		if ((!was || strcmp(vault_rules__str(l, "doc"), vault_rules__str(was, "doc")) != 0 ||
 		     strcmp(vault_rules__str(l, "rev"), vault_rules__str(was, "rev")) != 0) &&
-		    (why = required_wrong(c->before, vault_rules__str(l, "doc"),
+		    (why = required_wrong(c->store, c->before, vault_rules__str(l, "doc"),
 					  vault_rules__str(l, "rev"))) != NULL)
 			c->found(c, path, "line %lld requires %s@%s, %s", (long long)n,
 				 vault_rules__str(l, "doc"), vault_rules__str(l, "rev"), why);

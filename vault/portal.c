@@ -63,7 +63,7 @@ int vault_portal__next_number(char *buf, size_t size, vault *v, const git_tree *
 					++n)) < 0 ||
 		    (error = vault_record__dir(dir, sizeof(dir), top, buf)) < 0)
 			return error;
-	} while (vault_store__has(root, dir));
+	} while (vault_store__has(v->store, root, dir));
 	return 0;
 }
 
@@ -1186,7 +1186,7 @@ static void check_answer(const vault_change_ctx *c, const char *path)
 
 		if (vault_po__dir(dir, sizeof(dir), parts[3]) < 0 ||
 		    vault__fmt(rel, sizeof(rel), "path", "%s/" VAULT_PO_RELEASES_DIR "/%06lld.json",
-			       dir, (long long)r) < 0 || !vault_rules__has(c->before, rel))
+			       dir, (long long)r) < 0 || !vault_rules__has(c->store, c->before, rel))
 			c->found(c, path, "release %lld of PO '%s' was not recorded before it",
 				 (long long)r, parts[3]);
 	}

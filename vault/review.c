@@ -74,7 +74,7 @@ static int reviewable(vault_store *s, const git_tree *before, const char *doc, c
 	    (error = paths_of(record, obsolete, withdrawn, review, sizeof(record), doc, rev, at,
 			      "x")) < 0)
 		return error;
-	if (!vault_rules__has(before, record))
+	if (!vault_rules__has(s, before, record))
 		return vault_error__set(VAULT_ENOTFOUND, "document '%s' has no revision '%s'", doc,
 					rev);
 	if ((error = vault_store__read_path(&data, &len, s, before, record)) < 0)
@@ -87,10 +87,10 @@ static int reviewable(vault_store *s, const git_tree *before, const char *doc, c
 		error = vault_error__set(VAULT_EINVALID,
 			"%s@%s is %s %s, which has no periodic review (drawings, models and specs have)",
 			doc, rev, vault_record__a(r.type), r.type);
-	else if (vault_rules__has(before, obsolete) || vault_rules__has(before, withdrawn))
+	else if (vault_rules__has(s, before, obsolete) || vault_rules__has(s, before, withdrawn))
 		error = vault_error__set(VAULT_EINVALID, "%s@%s is %s: it is no longer reviewed",
 					 doc, rev,
-					 vault_rules__has(before, obsolete) ? "obsolete" : "withdrawn");
+					 vault_rules__has(s, before, obsolete) ? "obsolete" : "withdrawn");
 	else if (strncmp(next, at, 10) <= 0)
 		error = vault_error__set(VAULT_EINVALID,
 			"the next review date %s is not after the review's own date %.10s", next, at);
@@ -134,7 +134,7 @@ int vault_doc_review(vault *v, const char *doc, const char *rev, const char *nex
 	    (error = paths_of(record, obsolete, withdrawn, path, sizeof(record), doc, rev, when,
 			      t.actor.name)) < 0)
 		goto done;
-	if (vault_rules__has(t.root, path)) {
+	if (vault_rules__has(v->store, t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "%s@%s was reviewed by %s at %s already",
 					 doc, rev, t.actor.name, when);
 		goto done;

@@ -41,12 +41,12 @@ json_t *vault_rules__keyed(const vault_change_ctx *c, const git_tree *tree, cons
 	return vault_rules__json_at(c, tree, path);
 }
 
-int vault_rules__has(const git_tree *tree, const char *path)
+int vault_rules__has(vault_store *s, const git_tree *tree, const char *path)
 {
 	git_tree_entry *te;
 	int file;
 
-	if (!tree || git_tree_entry_bypath(&te, tree, path) < 0)
+	if (!tree || vault_store__entry(&te, s, tree, path) < 0)
 		return 0;
 	file = git_tree_entry_type(te) == GIT_OBJECT_BLOB;
 	git_tree_entry_free(te);
@@ -170,9 +170,9 @@ void vault_rules__with_its_record(const vault_change_ctx *c, const char *path, c
 
 	if (record_of(rec, sizeof(rec), path, rest) < 0)
 		c->found(c, path, "the path is too long");
-	else if (vault_rules__has(c->before, rec))
+	else if (vault_rules__has(c->store, c->before, rec))
 		c->found(c, path, "adds a file to a revision recorded earlier");
-	else if (!vault_rules__has(c->tree, rec))
+	else if (!vault_rules__has(c->store, c->tree, rec))
 		c->found(c, path, "adds a file without its record");
 }
 
@@ -183,7 +183,7 @@ void vault_rules__beside_a_record(const vault_change_ctx *c, const char *path, c
 
 	if (record_of(rec, sizeof(rec), path, rest) < 0)
 		c->found(c, path, "the path is too long");
-	else if (!vault_rules__has(in, rec))
+	else if (!vault_rules__has(c->store, in, rec))
 		c->found(c, path, "names a revision that has no record%s",
 			 in == c->before ? " before it" : "");
 }
@@ -192,13 +192,11 @@ void vault_rules__each_revision(const vault_change_ctx *c, const git_tree *tree,
 				vault_revision_cb cb, void *payload)
 {
 	char dir[VAULT_PATH_MAX], sub[VAULT_PATH_MAX * 2];
-	git_tree_entry *te = NULL;
 	git_tree *t = NULL;
 	size_t i;
 
 	if (vault_record__doc_dir(dir, sizeof(dir), doc) == 0 && tree &&
-	    git_tree_entry_bypath(&te, tree, dir) == 0 &&
-	    git_tree_lookup(&t, git_tree_owner(tree), git_tree_entry_id(te)) == 0) {
+	    vault_store__tree_at(&t, c->store, tree, dir) == 0) {
 		for (i = 0; i < git_tree_entrycount(t); i++) {
 			const char *rev = git_tree_entry_name(git_tree_entry_byindex(t, i));
 			char *data = NULL, rel[VAULT_PATH_MAX * 2];
@@ -212,14 +210,13 @@ void vault_rules__each_revision(const vault_change_ctx *c, const git_tree *tree,
 				continue;
 			if (vault_store__read_path(&data, &len, c->store, tree, sub) == 0 &&
 			    vault_record__revision_parse(&o, data, len) == 0) {
-				cb(c, &o, vault_rules__has(tree, rel), payload);
+				cb(c, &o, vault_rules__has(c->store, tree, rel), payload);
 				vault_revision_dispose(&o);
 			}
 			free(data);
 		}
 	}
 	git_tree_free(t);
-	git_tree_entry_free(te);
 }
 
 /* rules.h: the read rule of a supplier (its own, released to it, marked and covered). */

@@ -117,7 +117,7 @@ json_t *vault_rules__keyed(const vault_change_ctx *c, const git_tree *tree, cons
 			   const char *name, const char *file);
 
 /* 1 when `tree` (may be NULL) has a file (not a folder) at `path`. */
-int vault_rules__has(const git_tree *tree, const char *path);
+int vault_rules__has(vault_store *s, const git_tree *tree, const char *path);
 
 /* A string member of `o`, "" when absent or not a string. */
 const char *vault_rules__str(const json_t *o, const char *key);

@@ -102,7 +102,7 @@ static void check_token(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the path is too long");
 		return;
 	}
-	if (!vault_rules__has(c->tree, stamped) || vault_rules__has(c->before, stamped)) {
+	if (!vault_rules__has(c->store, c->tree, stamped) || vault_rules__has(c->store, c->before, stamped)) {
 		c->found(c, path, "adds a timestamp token without the signed bytes it stamps");
 		return;
 	}

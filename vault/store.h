@@ -112,8 +112,19 @@ typedef enum {
 /* Called for each file a change touches; non-zero stops the walk. */
 typedef int (*vault_change_cb)(void *payload, vault_change what, const char *path);
 
+/*
+ * The entry at `path` of `root`, as git_tree_entry_bypath() gives it (0,
+ * GIT_ENOTFOUND, or a libgit2 error), and the folder at `path` (a file
+ * there is GIT_ENOTFOUND).  The store holds the folders on the way, for
+ * the last few trees and top folders (a commit's tree and its parent's,
+ * docs/ and users/): the next path in the same folder reads none again.
+ */
+int vault_store__entry(git_tree_entry **out, vault_store *s, const git_tree *root,
+		       const char *path);
+int vault_store__tree_at(git_tree **out, vault_store *s, const git_tree *root, const char *path);
+
 /* Whether `tree` has an entry at `path`. */
-int vault_store__has(const git_tree *tree, const char *path);
+int vault_store__has(vault_store *s, const git_tree *tree, const char *path);
 
 /*
  * The vault's root commit as this repository recorded it (git config

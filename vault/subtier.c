@@ -96,7 +96,7 @@ int vault_lot_add_subtier(vault *v, const vault_subtier_lot *s)
 	    (error = vault_subtier__path(path, sizeof(path), t.actor.org, s->lot)) < 0)
 		goto done;
 	/* its own organization's names only: another's lot of that name is not its business */
-	if (vault_rules__has(t.root, path) || (error = own_po_lot(v, s->lot, t.actor.org)) > 0) {
+	if (vault_rules__has(v->store, t.root, path) || (error = own_po_lot(v, s->lot, t.actor.org)) > 0) {
 		error = vault_error__set(VAULT_EEXISTS, "lot '%s' already exists", s->lot);
 		goto done;
 	}
@@ -230,7 +230,7 @@ static void check_subtier(const vault_change_ctx *c, const char *path)
 			c->found(c, path, "the sub-tier lot names a malformed certificate");
 		else if (vault_record__doc_dir(dir, sizeof(dir), doc) < 0 ||
 			 vault_record__rev_file(rec_path, sizeof(rec_path), dir, rev, VAULT_RECORD_FILE) < 0 ||
-			 !vault_rules__has(c->tree, rec_path))
+			 !vault_rules__has(c->store, c->tree, rec_path))
 			c->found(c, path, "the sub-tier lot names certificate '%s@%s', which is not"
 				 " recorded", doc, rev);
 	}

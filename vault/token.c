@@ -116,7 +116,7 @@ static int new_secret(char out[VAULT_TOKEN_SECRET_LEN + 1])
 }
 
 /* A new token id, not yet in `tree`. */
-static int new_id(char out[VAULT_TOKEN_ID_LEN + 1], const git_tree *tree)
+static int new_id(char out[VAULT_TOKEN_ID_LEN + 1], vault_store *s, const git_tree *tree)
 {
 	unsigned char raw[VAULT_TOKEN_ID_LEN / 2];
 	char dir[VAULT_PATH_MAX];
@@ -128,7 +128,7 @@ static int new_id(char out[VAULT_TOKEN_ID_LEN + 1], const git_tree *tree)
 		vault__hex(out, raw, sizeof(raw));
 		if (vault_record__dir(dir, sizeof(dir), VAULT_TOKENS_DIR, out) < 0)
 			return VAULT_EINVALID;
-		if (!vault_store__has(tree, dir))
+		if (!vault_store__has(s, tree, dir))
 			return 0;
 	}
 	return vault_error__set(VAULT_ERROR, "cannot find an unused token id");
@@ -193,7 +193,7 @@ int vault_token_create(char **token, vault *v, const char *user, const char *sco
 					 user, why);
 		goto done;
 	}
-	if ((error = new_id(id, t.root)) < 0 || (error = new_secret(secret)) < 0)
+	if ((error = new_id(id, v->store, t.root)) < 0 || (error = new_secret(secret)) < 0)
 		goto done;
 	sha256_hex(hash, secret, VAULT_TOKEN_SECRET_LEN);
 	vault_time_format(when, sizeof(when), t.now);
@@ -244,13 +244,13 @@ int vault_token_revoke(vault *v, const char *id)
 	if ((error = vault_user__may(&t.actor, VAULT_ROLE_ADMIN, "manage API tokens")) < 0 ||
 	    (error = token_path(path, sizeof(path), id, VAULT_TOKEN_FILE)) < 0)
 		goto done;
-	if (!vault_store__has(t.root, path)) {
+	if (!vault_store__has(v->store, t.root, path)) {
 		error = vault_error__set(VAULT_ENOTFOUND, "no token '%s'", id);
 		goto done;
 	}
 	if ((error = token_path(path, sizeof(path), id, VAULT_TOKEN_REVOKED_FILE)) < 0)
 		goto done;
-	if (vault_store__has(t.root, path)) {
+	if (vault_store__has(v->store, t.root, path)) {
 		error = vault_error__set(VAULT_EEXISTS, "token '%s' is revoked already", id);
 		goto done;
 	}
@@ -415,7 +415,7 @@ int vault_token_check(vault_user *out, int *may_write, const char **reason, vaul
 	if ((error = vault_store__head_tree(&tree, v->store)) < 0)
 		return error;
 	if (token_path(path, sizeof(path), id, VAULT_TOKEN_REVOKED_FILE) < 0 ||
-	    vault_store__has(tree, path)) {
+	    vault_store__has(v->store, tree, path)) {
 		git_tree_free(tree);
 		return invalid(reason, "revoked");
 	}
@@ -584,7 +584,7 @@ static void check_revoked(const vault_change_ctx *c, const char *path, json_t *r
 	vault_rules__signed_as(c, path, vault_rules__str(rec, "revoked_by"), NULL,
 			       vault_rules__str(rec, "revoked_at"));
 	if (token_path(token, sizeof(token), id, VAULT_TOKEN_FILE) < 0 ||
-	    !vault_rules__has(c->before, token))
+	    !vault_rules__has(c->store, c->before, token))
 		c->found(c, path, "token '%s' was not recorded before its revocation", id);
 	/* revoked twice would rewrite revoked.json: verify reports that itself */
 }

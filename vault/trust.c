@@ -293,7 +293,7 @@ static void check_email(const vault_change_ctx *c, const char *path)
 		c->found(c, path, "the e-mail address of user '%s' is stored as user '%s''s",
 			 vault_rules__str(rec, "name"), parts[1]);
 	if (vault__fmt(user, sizeof(user), "path", VAULT_USERS_DIR "/%s/user.json", parts[1]) < 0 ||
-	    !vault_rules__has(c->tree, user))
+	    !vault_rules__has(c->store, c->tree, user))
 		c->found(c, path, "an e-mail address for user '%s', who is not recorded", parts[1]);
 	vault_rules__signed_as(c, path, vault_rules__str(rec, "set_by"), NULL,
 			       vault_rules__str(rec, "set_at"));

@@ -535,7 +535,7 @@ static const vault_release *release_at(const vault_change_ctx *cc, const char *p
 	size_t len, i;
 	release_slot *slot;
 
-	if (!x->before || git_tree_entry_bypath(&e, x->before, path) < 0)
+	if (!x->before || vault_store__entry(&e, c->v->store, x->before, path) < 0)
 		return NULL;
 	for (i = 0; i < RELEASE_CACHE; i++)
 		if (c->releases[i].used && git_oid_equal(&c->releases[i].blob, git_tree_entry_id(e))) {
@@ -1562,7 +1562,6 @@ typedef struct {
 static int new_revision(void *payload, vault_change what, const char *path)
 {
 	new_files *n = payload;
-	git_tree_entry *e = NULL;
 	git_tree *dir = NULL;
 	char at[VAULT_PATH_MAX];
 	size_t len = strlen(path), rl = strlen("/" VAULT_RECORD_FILE);
@@ -1572,11 +1571,9 @@ static int new_revision(void *payload, vault_change what, const char *path)
 		return 0;
 	memcpy(at, path, len - rl);
 	at[len - rl] = '\0';
-	if (git_tree_entry_bypath(&e, n->tree, at) == 0 &&
-	    git_tree_lookup(&dir, n->c->repo, git_tree_entry_id(e)) == 0)
+	if (vault_store__tree_at(&dir, n->c->v->store, n->tree, at) == 0)
 		check_revision_files(n->c, dir, at);
 	git_tree_free(dir);
-	git_tree_entry_free(e);
 	return 0;
 }
 

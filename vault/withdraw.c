@@ -70,20 +70,20 @@ int vault_withdraw(vault *v, const char *doc, const char *rev, const char *reaso
 			doc, rev, r.org ? r.org : "another organization", t.actor.org);
 		goto done;
 	}
-	if (vault_rules__has(t.root, release)) {
+	if (vault_rules__has(v->store, t.root, release)) {
 		error = vault_error__set(VAULT_EINVALID,
 			"%s@%s was released: a released revision is made obsolete, not withdrawn",
 			doc, rev);
 		goto done;
 	}
 	/* the buying side decided on it: what it decided on stays in force */
-	if (vault_rules__has(t.root, disposition)) {
+	if (vault_rules__has(v->store, t.root, disposition)) {
 		error = vault_error__set(VAULT_EINVALID,
 			"%s@%s has a disposition: an FAI report decided on is not withdrawn", doc,
 			rev);
 		goto done;
 	}
-	if (vault_rules__has(t.root, withdrawn)) {
+	if (vault_rules__has(v->store, t.root, withdrawn)) {
 		error = vault_error__set(VAULT_EEXISTS, "%s@%s was withdrawn already", doc, rev);
 		goto done;
 	}
@@ -163,9 +163,9 @@ static void check_withdrawal(const vault_change_ctx *c, const char *path)
 	if (c->who && strcmp(vault_rules__str(revision, "org"), c->who->org) != 0)
 		c->found(c, path, "user '%s' of '%s' withdraws %s@%s, added by '%s'", c->who->name,
 			 c->who->org, doc, rev, vault_rules__str(revision, "org"));
-	if (vault_rules__has(c->tree, release))
+	if (vault_rules__has(c->store, c->tree, release))
 		c->found(c, path, "%s@%s was released: it may not be withdrawn", doc, rev);
-	if (vault_rules__has(c->tree, disposition))
+	if (vault_rules__has(c->store, c->tree, disposition))
 		c->found(c, path, "%s@%s has a disposition: it may not be withdrawn", doc, rev);
 done:
 	json_decref(rec);

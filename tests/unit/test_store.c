@@ -5,9 +5,11 @@
 #include "helpers.h"
 
 #include <fcntl.h>
+#include <git2.h>
 #include <sys/stat.h>
 
 #include "detect.h"
+#include "store.h"
 #include "vault.h"
 
 static void detect_kinds(void **state)
@@ -263,6 +265,96 @@ static void open_heals_and_reports(void **state)
 	rm_tree(dir);
 }
 
+/*
+ * vault_store__entry and vault_store__tree_at hold the folders of the
+ * paths they looked up last: whatever the order of the lookups, across
+ * two trees and several top folders, they answer as libgit2's
+ * git_tree_entry_bypath() does, missing folders, files where a folder is
+ * asked for, and paths deeper than a cursor holds included.
+ */
+static void entry_agrees_with_bypath(void **state)
+{
+	static const char *const paths[] = {
+		"vault.json", "docs", "docs/00", "docs/00/01/D-1/A/record.json",
+		"docs/00/01/D-1/A/files/f.pdf", "docs/00/01/D-1/B/record.json",
+		"docs/00/01/D-1/B", "docs/00/01/D-2/A/record.json", "docs/00/02/D-3/A/record.json",
+		"docs/00/01/D-1/A/record.json/x", "docs/00/01/missing/A/record.json",
+		"docs/00/01/D-1/A/files/f.pdf/deeper", "users/ada/user.json", "users/bob/user.json",
+		"users/ada", "users/nobody/user.json", "vault.json/x", "missing",
+		"deep/1/2/3/4/5/6/7/8/9/10/leaf", "deep/1/2/3/4/5/6/7/8/9/10",
+		"deep/1/2/3/4/5/6/7/8/9/10/none", "deep/1/2/3/4/5/6/7/x",
+		"docs//00", "docs/", "/docs", "", "docs/00/01/", "users/ada/",
+		"docs/00/01/D-10/A/record.json", "docs/00/01/D-1/A/files", "doc/x", "docs/0/01",
+	};
+	const size_t n = sizeof(paths) / sizeof(paths[0]);
+	char *dir = temp_dir(), repo[4200], cmd[9000];
+	git_repository *r;
+	git_object *trees[2];
+	vault_store *s;
+	size_t round, i;
+
+	(void)state;
+	git_libgit2_init(); /* its errors (GIT_ENOTFOUND) live until the shutdown */
+	test_fmt(repo, sizeof(repo), "%s/r", dir);
+	test_fmt(cmd, sizeof(cmd),
+		 "set -e; git init -q --bare \"$V\"; w=\"$V.w\"; mkdir -p \"$w\"; cd \"$w\";"
+		 "git init -q; mkdir -p docs/00/01/D-1/A/files docs/00/02/D-3/A users/ada users/bob;"
+		 "mkdir -p deep/1/2/3/4/5/6/7/8/9/10;"
+		 "echo {} > vault.json; echo r1 > docs/00/01/D-1/A/record.json;"
+		 "echo pdf > docs/00/01/D-1/A/files/f.pdf; echo r3 > docs/00/02/D-3/A/record.json;"
+		 "echo ada > users/ada/user.json; echo leaf > deep/1/2/3/4/5/6/7/8/9/10/leaf;"
+		 "git add -A; git -c user.name=t -c user.email=t@t commit -qm one;"
+		 "mkdir -p docs/00/01/D-1/B docs/00/01/D-2/A docs/00/01/D-10/A;"
+		 "echo r2 > docs/00/01/D-1/B/record.json; echo r5 > docs/00/01/D-10/A/record.json;"
+		 "echo r4 > docs/00/01/D-2/A/record.json; echo bob > users/bob/user.json;"
+		 "git add -A; git -c user.name=t -c user.email=t@t commit -qm two;"
+		 "git push -q \"$V\" HEAD:refs/heads/main");
+	assert_int_equal(sh(cmd, repo), 0);
+	assert_int_equal(vault_store__open(&s, repo), 0);
+	r = vault_store__repo(s);
+	assert_int_equal(git_revparse_single(&trees[0], r, "main~1^{tree}"), 0);
+	assert_int_equal(git_revparse_single(&trees[1], r, "main^{tree}"), 0);
+	srand(7);
+	for (round = 0; round < 2000; round++) {
+		const git_tree *root = (const git_tree *)trees[rand() % 2];
+		const char *path = paths[round < n ? round : (size_t)rand() % n];
+		git_tree_entry *want = NULL, *got = NULL;
+		git_tree *sub = NULL;
+		int w = git_tree_entry_bypath(&want, root, path);
+		int g = vault_store__entry(&got, s, root, path);
+
+		/* git's answer is 0 or GIT_ENOTFOUND for these; ours is the same */
+		if (w != 0)
+			w = GIT_ENOTFOUND;
+		if (g != 0 && g != GIT_ENOTFOUND)
+			fail_msg("'%s': %d", path, g);
+		if (w != g)
+			fail_msg("'%s' in tree %d: libgit2 says %d, the store %d", path,
+				 root == (const git_tree *)trees[1], w, g);
+		if (w == 0) {
+			assert_true(git_oid_equal(git_tree_entry_id(want), git_tree_entry_id(got)));
+			assert_int_equal(git_tree_entry_filemode(want), git_tree_entry_filemode(got));
+			assert_string_equal(git_tree_entry_name(want), git_tree_entry_name(got));
+		}
+		g = vault_store__tree_at(&sub, s, root, path);
+		if (w == 0 && git_tree_entry_type(want) == GIT_OBJECT_TREE) {
+			assert_int_equal(g, 0);
+			assert_true(git_oid_equal(git_tree_id(sub), git_tree_entry_id(want)));
+		} else {
+			assert_int_equal(g, GIT_ENOTFOUND);
+			assert_null(sub);
+		}
+		git_tree_free(sub);
+		git_tree_entry_free(want);
+		git_tree_entry_free(got);
+	}
+	for (i = 0; i < 2; i++)
+		git_object_free(trees[i]);
+	vault_store__free(s);
+	git_libgit2_shutdown();
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +363,7 @@ int main(void)
 		cmocka_unit_test(batch_pack_is_valid_git),
 		cmocka_unit_test(refused_batch_leaves_nothing),
 		cmocka_unit_test(open_heals_and_reports),
+		cmocka_unit_test(entry_agrees_with_bypath),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
