@@ -996,8 +996,8 @@ static int read_revision(vault_revision *out, const vault_change_ctx *c, const g
  * trusted tree before held were checked so when they were added (verify
  * walks the history oldest first), so they are 1 to m, of one type: the
  * records this commit adds are read, and one of those before, not every
- * revision of the document at each new one.  (check_record still reads
- * them once, for the organization of the first: load_doc_state.)
+ * revision of the document at each new one.  (check_record reads them up
+ * to the first, for its organization: first_org.)
  */
 static void check_numbering(const vault_change_ctx *c, const char *path, const vault_revision *r)
 {
@@ -1145,25 +1145,59 @@ static void check_state(const vault_change_ctx *c, const char *path, const char 
 }
 
 /*
+ * The organization of document `doc`'s first revision in `tree` (its
+ * owner, "" for a revision recorded before records named one): 1 when
+ * `tree` has the document, 0 when not, < 0 when a record before the
+ * first cannot be read.  Verify walks the history oldest first, so the
+ * revisions `tree` holds were numbered 1 to m when they were checked:
+ * the search ends at number 1, most often the first folder, where
+ * load_doc_state reads every revision, at each new one (and each read
+ * of an old record is a read at random across the packs).
+ */
+static int first_org(char *org, size_t size, const vault_change_ctx *c, const git_tree *tree,
+		     const char *doc)
+{
+	git_tree *folder = doc_folder(c, tree, doc);
+	unsigned first = 0;
+	size_t i;
+	int error = 0;
+
+	org[0] = '\0';
+	if (!folder)
+		return 0;
+	for (i = 0; i < git_tree_entrycount(folder) && first != 1 && !error; i++) {
+		const char *rev = git_tree_entry_name(git_tree_entry_byindex(folder, i));
+		vault_revision r;
+
+		if ((error = read_revision(&r, c, folder, rev)) < 0)
+			break;
+		if (!first || r.seq < first) {
+			first = r.seq;
+			error = vault__fmt(org, size, "organization", "%s", r.org ? r.org : "");
+		}
+		vault_revision_dispose(&r);
+	}
+	git_tree_free(folder);
+	return error < 0 ? error : 1;
+}
+
+/*
  * An added docs/.../<DOC>/<REV>/record.json: its fields, its folder, and
  * a document that has revisions before it belongs to the organization of
  * its first.
  */
 static void check_record(const vault_change_ctx *c, const char *path)
 {
-	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1];
+	char doc[VAULT_NAME_MAX + 1], rev[VAULT_NAME_MAX + 1], owner[VAULT_NAME_MAX + 1];
 	const char *rest;
-	doc_state d;
 
 	if (vault_rules__revision_of(c, path, doc, rev, &rest) < 0)
 		return;
 	check_record_fields(c, path, doc, rev);
-	memset(&d, 0, sizeof(d));
-	if (c->who && c->before && load_doc_state(&d, c->store, c->before, doc) == 0 &&
-	    owned_by_another(&d, c->who->org))
+	if (c->who && c->before && first_org(owner, sizeof(owner), c, c->before, doc) > 0 &&
+	    owner[0] && strcmp(owner, c->who->org) != 0)
 		c->found(c, path, "user '%s' of '%s' adds a revision to document '%s' of '%s'",
-			 c->who->name, c->who->org, doc, d.org);
-	doc_state_dispose(&d);
+			 c->who->name, c->who->org, doc, owner);
 }
 
 /* The first `want` bytes of a blob (fewer when it is shorter). */
