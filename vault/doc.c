@@ -1146,13 +1146,14 @@ static void check_state(const vault_change_ctx *c, const char *path, const char 
 
 /*
  * The organization of document `doc`'s first revision in `tree` (its
- * owner, "" for a revision recorded before records named one): 1 when
- * `tree` has the document, 0 when not, < 0 when a record before the
- * first cannot be read.  Verify walks the history oldest first, so the
- * revisions `tree` holds were numbered 1 to m when they were checked:
- * the search ends at number 1, most often the first folder, where
- * load_doc_state reads every revision, at each new one (and each read
- * of an old record is a read at random across the packs).
+ * owner; "" for a revision recorded before records named one, or none
+ * that reads): 1 when `tree` has the document, 0 when not.  Verify walks
+ * the history oldest first, so the revisions `tree` holds were numbered
+ * 1 to m when they were checked: the search ends at number 1, most often
+ * the first folder, where load_doc_state reads every revision, at each
+ * new one (and each read of an old record is a read at random across the
+ * packs).  A folder without a readable record is none (it was a finding
+ * when it came): a forged one sorted first silences no later check.
  */
 static int first_org(char *org, size_t size, const vault_change_ctx *c, const git_tree *tree,
 		     const char *doc)
@@ -1160,25 +1161,26 @@ static int first_org(char *org, size_t size, const vault_change_ctx *c, const gi
 	git_tree *folder = doc_folder(c, tree, doc);
 	unsigned first = 0;
 	size_t i;
-	int error = 0;
 
 	org[0] = '\0';
 	if (!folder)
 		return 0;
-	for (i = 0; i < git_tree_entrycount(folder) && first != 1 && !error; i++) {
+	for (i = 0; i < git_tree_entrycount(folder) && first != 1; i++) {
 		const char *rev = git_tree_entry_name(git_tree_entry_byindex(folder, i));
 		vault_revision r;
 
-		if ((error = read_revision(&r, c, folder, rev)) < 0)
-			break;
+		if (read_revision(&r, c, folder, rev) < 0)
+			continue;
 		if (!first || r.seq < first) {
 			first = r.seq;
-			error = vault__fmt(org, size, "organization", "%s", r.org ? r.org : "");
+			/* an organization is a name: it fits, or the record would not parse */
+			if (vault__fmt(org, size, "organization", "%s", r.org ? r.org : "") < 0)
+				org[0] = '\0';
 		}
 		vault_revision_dispose(&r);
 	}
 	git_tree_free(folder);
-	return error < 0 ? error : 1;
+	return 1;
 }
 
 /*

@@ -684,8 +684,12 @@ found:
  * The folder `path` is in, from `root`: *dir (borrowed: `root` or a
  * folder a cursor holds) and *name, the path's last component.  As
  * git_tree_entry_bypath() answers: GIT_ENOTFOUND when a folder on the way
- * is missing or is a file.  A path git would read some other way (empty
- * components, a trailing '/') is GIT_EINVALID: the caller asks libgit2.
+ * is missing or is a file.  GIT_EINVALID when a cursor would not serve
+ * and the caller asks libgit2: a path git reads some other way (empty
+ * components, a '/' first or last, too long), one folder deep (a
+ * document's REV/record.json from its folder: held, it would push out a
+ * cursor that serves), deeper than a cursor holds, or a tree of another
+ * repository.
  */
 static int cursor_folder(const git_tree **dir, const char **name, vault_store *s,
 			 const git_tree *root, const char *path)
@@ -696,13 +700,15 @@ static int cursor_folder(const git_tree **dir, const char **name, vault_store *s
 	size_t k = 0, len = strlen(path);
 
 	if (len == 0 || len >= VAULT_PATH_MAX || path[0] == '/' || path[len - 1] == '/' ||
-	    strstr(path, "//"))
+	    strstr(path, "//") || git_tree_owner(root) != s->repo)
 		return GIT_EINVALID;
-	if (!strchr(path, '/')) {
+	if ((slash = strchr(path, '/')) == NULL) {
 		*dir = root; /* a file at the top: no folder to hold */
 		*name = path;
 		return 0;
 	}
+	if (!strchr(slash + 1, '/'))
+		return GIT_EINVALID;
 	c = cursor_of(s, root, path);
 	/* the folders held that lead to `path` */
 	while (k < c->depth && strncmp(path, c->path, c->end[k]) == 0 && path[c->end[k]] == '/')
@@ -762,7 +768,7 @@ int vault_store__tree_at(git_tree **out, vault_store *s, const git_tree *root, c
 	if ((error = vault_store__entry(&e, s, root, path)) < 0)
 		return error;
 	error = git_tree_entry_type(e) == GIT_OBJECT_TREE ?
-		git_tree_lookup(out, s->repo, git_tree_entry_id(e)) : GIT_ENOTFOUND;
+		git_tree_lookup(out, git_tree_owner(root), git_tree_entry_id(e)) : GIT_ENOTFOUND;
 	git_tree_entry_free(e);
 	return error;
 }

@@ -268,7 +268,8 @@ static void open_heals_and_reports(void **state)
 /*
  * vault_store__entry and vault_store__tree_at hold the folders of the
  * paths they looked up last: whatever the order of the lookups, across
- * two trees and several top folders, they answer as libgit2's
+ * several trees (a folder's among them, and one read through another
+ * repository) and top folders, they answer as libgit2's
  * git_tree_entry_bypath() does, missing folders, files where a folder is
  * asked for, and paths deeper than a cursor holds included.
  */
@@ -285,11 +286,13 @@ static void entry_agrees_with_bypath(void **state)
 		"deep/1/2/3/4/5/6/7/8/9/10/none", "deep/1/2/3/4/5/6/7/x",
 		"docs//00", "docs/", "/docs", "", "docs/00/01/", "users/ada/",
 		"docs/00/01/D-10/A/record.json", "docs/00/01/D-1/A/files", "doc/x", "docs/0/01",
+		"D-1/A/record.json", "D-1/B/record.json", "D-2/A/record.json", "D-1", "D-1/A/files/f.pdf",
+		"extra/x/z.txt", "extra/x",
 	};
 	const size_t n = sizeof(paths) / sizeof(paths[0]);
 	char *dir = temp_dir(), repo[4200], cmd[9000];
-	git_repository *r;
-	git_object *trees[2];
+	git_repository *r, *other;
+	git_object *trees[4];
 	vault_store *s;
 	size_t round, i;
 
@@ -308,15 +311,23 @@ static void entry_agrees_with_bypath(void **state)
 		 "echo r2 > docs/00/01/D-1/B/record.json; echo r5 > docs/00/01/D-10/A/record.json;"
 		 "echo r4 > docs/00/01/D-2/A/record.json; echo bob > users/bob/user.json;"
 		 "git add -A; git -c user.name=t -c user.email=t@t commit -qm two;"
-		 "git push -q \"$V\" HEAD:refs/heads/main");
+		 "git push -q \"$V\" HEAD:refs/heads/main;"
+		 "mkdir -p extra/x; echo z > extra/x/z.txt; git add -A;"
+		 "git -c user.name=t -c user.email=t@t commit -qm three");
 	assert_int_equal(sh(cmd, repo), 0);
 	assert_int_equal(vault_store__open(&s, repo), 0);
 	r = vault_store__repo(s);
 	assert_int_equal(git_revparse_single(&trees[0], r, "main~1^{tree}"), 0);
 	assert_int_equal(git_revparse_single(&trees[1], r, "main^{tree}"), 0);
+	/* a folder as the root (a document's, as doc.c reads REV/record.json) */
+	assert_int_equal(git_revparse_single(&trees[2], r, "main:docs/00/01"), 0);
+	/* a tree of another repository, whose folders the store's has not */
+	test_fmt(cmd, sizeof(cmd), "%s.w", repo);
+	assert_int_equal(git_repository_open(&other, cmd), 0);
+	assert_int_equal(git_revparse_single(&trees[3], other, "HEAD^{tree}"), 0);
 	srand(7);
-	for (round = 0; round < 2000; round++) {
-		const git_tree *root = (const git_tree *)trees[rand() % 2];
+	for (round = 0; round < 4000; round++) {
+		const git_tree *root = (const git_tree *)trees[rand() % 4];
 		const char *path = paths[round < n ? round : (size_t)rand() % n];
 		git_tree_entry *want = NULL, *got = NULL;
 		git_tree *sub = NULL;
@@ -329,8 +340,8 @@ static void entry_agrees_with_bypath(void **state)
 		if (g != 0 && g != GIT_ENOTFOUND)
 			fail_msg("'%s': %d", path, g);
 		if (w != g)
-			fail_msg("'%s' in tree %d: libgit2 says %d, the store %d", path,
-				 root == (const git_tree *)trees[1], w, g);
+			fail_msg("'%s' in %s: libgit2 says %d, the store %d", path,
+				 git_oid_tostr_s(git_tree_id(root)), w, g);
 		if (w == 0) {
 			assert_true(git_oid_equal(git_tree_entry_id(want), git_tree_entry_id(got)));
 			assert_int_equal(git_tree_entry_filemode(want), git_tree_entry_filemode(got));
@@ -348,8 +359,9 @@ static void entry_agrees_with_bypath(void **state)
 		git_tree_entry_free(want);
 		git_tree_entry_free(got);
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 4; i++)
 		git_object_free(trees[i]);
+	git_repository_free(other);
 	vault_store__free(s);
 	git_libgit2_shutdown();
 	rm_tree(dir);
