@@ -252,16 +252,21 @@ Qvault-Remote: file://$TMP/$3")
 	git -C "$1" update-ref refs/heads/main "$mc"
 	git -C "$1" update-ref -d refs/heads/other
 }
+# ssh_user NAME ORG ROLES: user NAME of ORG, added by the admin of the vault
+# $QVAULT_DIR, whose key stock ssh-keygen holds ($TMP/NAME): stock git
+# signs as NAME with it, for the forgeries
+ssh_user() {
+	ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$1" &&
+	q --key "$TMP/admin.pem" user add "$1" --org "$2" --role "$3" --pubkey "$1.pub" > /dev/null
+}
 # lot_vault: vault v (vault_v) where supplier sam of acme and buyer bob
 # have ssh-keygen keys ($TMP/sam, $TMP/bob: stock git signs as them too),
 # DWG-1@A is released to acme, PO-1 orders 50 of PN-1 to it, and sam's
 # lot L-1 holds 10
 lot_vault() {
 	vault_v &&
-	ssh-keygen -q -t ed25519 -N '' -C sam -f sam &&
-	q --key "$TMP/admin.pem" user add sam --org acme --role supplier --pubkey sam.pub > /dev/null &&
-	ssh-keygen -q -t ed25519 -N '' -C bob -f bob &&
-	q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null &&
+	ssh_user sam acme supplier &&
+	ssh_user bob owner buyer &&
 	make_pdf open.pdf "a drawing" &&
 	q release DWG-1 --rev A open.pdf --to acme > /dev/null &&
 	q po add PO-1 --supplier acme --line PN-1:50:DWG-1@A > /dev/null &&

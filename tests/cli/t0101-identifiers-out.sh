@@ -8,8 +8,7 @@
 
 vault_v sam:acme
 # bob, a buyer whose key stock ssh-keygen holds, for the forgeries
-ssh-keygen -q -t ed25519 -N '' -C bob -f bob
-q --key "$TMP/admin.pem" user add bob --org owner --role buyer --pubkey bob.pub > /dev/null
+ssh_user bob owner buyer
 make_pdf c.pdf "SO/VINCE1 rev A 1"
 make_pdf x.pdf "the document named ../../x"
 PO='4500012345/10' PART='000 260 056 524' LOT='24/117 A' DOC='SO/VINCE1' REV='A 1'

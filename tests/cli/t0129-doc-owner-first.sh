@@ -10,8 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 vault_v sam:sup1
-ssh-keygen -q -t ed25519 -N '' -C zoe -f zoe
-q --key "$TMP/admin.pem" user add zoe --org zenith --role supplier --pubkey zoe.pub > /dev/null
+ssh_user zoe zenith supplier
 make_pdf coc.pdf "sup1 coc"
 make_pdf coc2.pdf "sup1 coc 2"
 echo junk > junk.txt
