@@ -662,7 +662,7 @@ static int empty_tables(vault_index *idx)
  * `keep`, else rolled back once it is known that it can be indexed.
  */
 static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *to, int keep,
-		    const vault_walk *order)
+		    const vault_walk *order, vault_index_pace pace, void *payload)
 {
 	git_commit *head_commit = NULL;
 	git_oid head_id, *head = &head_id;
@@ -715,6 +715,8 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 		git_commit *c;
 
 		vault__progress(p, "Indexing commits", done, total);
+		if (pace && (error = pace(payload, i)) < 0)
+			goto fail;
 		if (git_commit_lookup(&c, repo, id) < 0) {
 			error = vault_error__git(VAULT_EVERIFY, "cannot read commit %s",
 						 git_oid_tostr_s(id));
@@ -748,18 +750,18 @@ void vault_index__set_progress(vault_index *idx, vault__meter *p)
 
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 {
-	return index_to(idx, s, full, NULL, 1, NULL);
+	return index_to(idx, s, full, NULL, 1, NULL, NULL, NULL);
 }
 
 int vault_index__rebuild(vault_index *idx, vault_store *s, const git_oid *tip,
-			 const vault_walk *order)
+			 const vault_walk *order, vault_index_pace pace, void *payload)
 {
-	return index_to(idx, s, 1, tip, 1, order);
+	return index_to(idx, s, 1, tip, 1, order, pace, payload);
 }
 
 int vault_index__try(vault_index *idx, vault_store *s, const git_oid *to)
 {
-	return index_to(idx, s, 0, to, 0, NULL);
+	return index_to(idx, s, 0, to, 0, NULL, NULL, NULL);
 }
 
 int vault_index__record_written(vault_index *idx, vault_store *s,

@@ -132,12 +132,20 @@ int vault_index__reflects(char out[41], vault_index *idx);
 int vault_index__catch_up(vault_index *idx, vault_store *s, int full);
 
 /*
+ * Called before a rebuild indexes the `i`-th commit of its order: a caller
+ * reading the same history beside it holds it back there.  < 0 stops the
+ * rebuild with that error.
+ */
+typedef int (*vault_index_pace)(void *payload, size_t i);
+
+/*
  * Rebuild the index from scratch to commit `tip`, reading the commits of
  * `order` (its whole history, oldest first: walk.h) rather than walking
- * it again: verify's index check, beside verify's own walk of it.
+ * it again: verify's index check, beside verify's own walk of it, which
+ * `pace` (NULL: none) keeps it close to.
  */
 int vault_index__rebuild(vault_index *idx, vault_store *s, const git_oid *tip,
-			 const vault_walk *order);
+			 const vault_walk *order, vault_index_pace pace, void *payload);
 
 /*
  * Tell `p` (borrowed; NULL: nobody) how far a catch-up of more than one
