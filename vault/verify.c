@@ -1597,10 +1597,12 @@ static int refuse_supplier(vault *v)
 
 /*
  * The most of the packs libgit2 keeps mapped while verify runs (4 times
- * what vault__git_start allows).  Verify reads at random across the packs:
- * a revision's earlier revisions, an acknowledged record, and the index
- * check's thread reads the same commits beside the walk.  Past the cap
- * libgit2 unmaps a window for each one it maps, and on this 2-core VM an
+ * what vault__git_start allows).  Verify reads several packs at once: a
+ * revision's earlier revisions, an acknowledged record.  Past the cap
+ * libgit2 unmaps a window for each one it maps, and not the least
+ * recently used one it means to: libgit2 1.5's scan for it multiplies a
+ * size_t by -1, and takes the oldest window of the pack it opened last,
+ * however hot (vault/README.md, "verify's memory").  On this 2-core VM an
  * unmap costs about a millisecond (the other threads' TLBs are flushed):
  * at 32 MB, verify of 100,000 revisions in 17 commits took 245 s (129 of
  * them in the kernel), at 128 MB 33 s.  The mapped pages are the pack
