@@ -134,6 +134,11 @@ static int count_packs(size_t *count, vault *v)
 	return scan_packs(count, &small, NULL, NULL, 0, v);
 }
 
+int vault__pack_count(size_t *count, vault *v)
+{
+	return count_packs(count, v);
+}
+
 /* git config `key` as a number from 0 to `max`, `dflt` when unset */
 static int config_number(size_t *out, git_config *cfg, const char *key, int32_t dflt, int32_t max,
 			 const char *what)

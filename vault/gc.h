@@ -34,4 +34,7 @@
  */
 int vault__gc_auto(size_t *packs, vault *v);
 
+/* How many packs the repository has (objects/pack/ *.pack). */
+int vault__pack_count(size_t *count, vault *v);
+
 #endif
