@@ -134,9 +134,52 @@ static int count_packs(size_t *count, vault *v)
 	return scan_packs(count, &small, NULL, NULL, 0, v);
 }
 
-int vault__pack_count(size_t *count, vault *v)
+/* The *.pack files in folder `dir` (0 when it cannot be read). */
+static size_t packs_in(const char *dir)
 {
-	return count_packs(count, v);
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 5 && strcmp(e->d_name + len - 5, ".pack") == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+size_t vault__pack_count(vault *v)
+{
+	const char *git = git_repository_path(vault_store__repo(v->store));
+	char path[4200], line[4096], dir[8400];
+	size_t n;
+	FILE *f;
+	int len;
+
+	len = snprintf(path, sizeof(path), "%sobjects/pack", git);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return 0;
+	n = packs_in(path);
+	/* a pull's check reads the vault's packs through its alternates */
+	len = snprintf(path, sizeof(path), "%sobjects/info/alternates", git);
+	if (len < 0 || (size_t)len >= sizeof(path) || (f = fopen(path, "re")) == NULL)
+		return n;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		len = line[0] == '/' ? snprintf(dir, sizeof(dir), "%s/pack", line) :
+		      snprintf(dir, sizeof(dir), "%sobjects/%s/pack", git, line);
+		if (len > 0 && (size_t)len < sizeof(dir))
+			n += packs_in(dir);
+	}
+	fclose(f);
+	return n;
 }
 
 /* git config `key` as a number from 0 to `max`, `dflt` when unset */

@@ -34,7 +34,11 @@
  */
 int vault__gc_auto(size_t *packs, vault *v);
 
-/* How many packs the repository has (objects/pack/ *.pack). */
-int vault__pack_count(size_t *count, vault *v);
+/*
+ * How many packs the repository reads: its objects/pack/ *.pack and its
+ * alternates'; 0 when none or they cannot be read (it sizes a cap, no
+ * more: verify's of mapped packs).
+ */
+size_t vault__pack_count(vault *v);
 
 #endif

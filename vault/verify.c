@@ -1614,14 +1614,16 @@ static int refuse_supplier(vault *v)
 #define VERIFY_MAPPED ((size_t)128 << 20)
 
 /*
- * What verify maps of each pack (four windows), the cap then being that
- * times the packs, from what vault__git_start allows to VERIFY_MAPPED.
- * Each pack is read as a stream or two (a commit's objects, the
- * revisions before them) and libgit2 evicts by pack, not by use (above),
- * so the cap must hold a few windows of every pack, no more: the 101,027
- * commits of bench section 14 (2 packs) take 113 s and at most 102 MiB
- * at 32 MB, 120 s and 190 MiB at 128; the 100,000 revisions imported in
- * 10 commits (10 packs) take 128 MB, and twice the CPU at 48.
+ * What verify maps of each pack it reads (four windows), the cap then
+ * being that times the packs (the vault's and, for a pull's check, its
+ * alternates'), when that is more than the command's cap, at most
+ * VERIFY_MAPPED.  Each pack is read as a stream or two (a commit's
+ * objects, the revisions before them) and libgit2 evicts by pack, not by
+ * use (above), so the cap must hold a few windows of every pack: the
+ * 101,027 commits of bench section 14 (2 packs) peak at 101 MiB under 32
+ * MB, 195 MiB under 128, in about the same time; the 100,000 revisions
+ * imported in 10 commits (10 packs) take twice the CPU under 48 MB than
+ * under 128 (vault/README.md, "verify's memory").
  */
 #define VERIFY_MAPPED_PACK ((size_t)16 << 20)
 
@@ -1717,7 +1719,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	if (cache_max > VERIFY_CACHE)
 		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)VERIFY_CACHE);
 	git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &mapped_max);
-	if (vault__pack_count(&packs, v) == 0 && packs < VERIFY_MAPPED / VERIFY_MAPPED_PACK)
+	if ((packs = vault__pack_count(v)) > 0 && packs < VERIFY_MAPPED / VERIFY_MAPPED_PACK)
 		mapped = packs * VERIFY_MAPPED_PACK;
 	if (mapped_max < mapped)
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped);

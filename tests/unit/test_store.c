@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "detect.h"
+#include "gc.h"
 #include "store.h"
 #include "vault.h"
 
@@ -367,6 +368,43 @@ static void entry_agrees_with_bypath(void **state)
 	rm_tree(dir);
 }
 
+/*
+ * The packs verify sizes its cap of mapped packs by: the vault's and its
+ * alternates' (a pull's check reads the vault through them), whatever
+ * else lies in those folders.
+ */
+static void pack_count_reads_alternates(void **state)
+{
+	char *dir = temp_dir(), vpath[4200];
+	vault_key *admin, *tester;
+	vault *v;
+	size_t own;
+
+	(void)state;
+	test_fmt(vpath, sizeof(vpath), "%s/v", dir);
+	new_vault(&v, vpath, &admin, &tester);
+	own = vault__pack_count(v);
+	/* two more of its own (a name is all that is counted), one not a pack */
+	assert_int_equal(sh("cd \"$V\"/objects/pack && touch pack-a.pack pack-b.pack pack-c.keep", vpath), 0);
+	assert_int_equal(vault__pack_count(v), own + 2);
+	/* an alternate by its absolute path with 3, one relative with 1, a
+	 * comment, a blank line and one that does not exist */
+	assert_int_equal(sh("mkdir -p \"$V\"/../alt/pack \"$V\"/objects/rel/pack &&"
+			    " touch \"$V\"/../alt/pack/1.pack \"$V\"/../alt/pack/2.pack"
+			    " \"$V\"/../alt/pack/3.pack \"$V\"/../alt/pack/3.idx"
+			    " \"$V\"/objects/rel/pack/r.pack &&"
+			    " printf '%s\\n# a comment\\n\\nrel\\n/nowhere/objects\\n' \"$(cd \"$V\"/../alt && pwd)\""
+			    " > \"$V\"/objects/info/alternates", vpath), 0);
+	assert_int_equal(vault__pack_count(v), own + 2 + 3 + 1);
+	assert_int_equal(sh("rm \"$V\"/objects/pack/pack-a.pack \"$V\"/objects/pack/pack-b.pack"
+			    " \"$V\"/objects/pack/pack-c.keep \"$V\"/objects/info/alternates", vpath), 0);
+	assert_int_equal(vault__pack_count(v), own);
+	vault_free(v);
+	vault_key_free(admin);
+	vault_key_free(tester);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +414,7 @@ int main(void)
 		cmocka_unit_test(refused_batch_leaves_nothing),
 		cmocka_unit_test(open_heals_and_reports),
 		cmocka_unit_test(entry_agrees_with_bypath),
+		cmocka_unit_test(pack_count_reads_alternates),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
