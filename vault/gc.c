@@ -153,32 +153,29 @@ static size_t packs_in(const char *dir)
 	return n;
 }
 
+/* Add the packs of objects folder `objects` to *count. */
+static int add_packs_of(const char *objects, void *count)
+{
+	char dir[8400];
+	int len = snprintf(dir, sizeof(dir), "%s/pack", objects);
+
+	if (len > 0 && (size_t)len < sizeof(dir))
+		*(size_t *)count += packs_in(dir);
+	return 0;
+}
+
 size_t vault__pack_count(vault *v)
 {
-	const char *git = git_repository_path(vault_store__repo(v->store));
-	char path[4200], line[4096], dir[8400];
-	size_t n;
-	FILE *f;
-	int len;
+	char objects[4200];
+	size_t n = 0;
+	int len = snprintf(objects, sizeof(objects), "%sobjects",
+			   git_repository_path(vault_store__repo(v->store)));
 
-	len = snprintf(path, sizeof(path), "%sobjects/pack", git);
-	if (len < 0 || (size_t)len >= sizeof(path))
+	if (len < 0 || (size_t)len >= sizeof(objects))
 		return 0;
-	n = packs_in(path);
+	add_packs_of(objects, &n);
 	/* a pull's check reads the vault's packs through its alternates */
-	len = snprintf(path, sizeof(path), "%sobjects/info/alternates", git);
-	if (len < 0 || (size_t)len >= sizeof(path) || (f = fopen(path, "re")) == NULL)
-		return n;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '\0' || line[0] == '#')
-			continue;
-		len = line[0] == '/' ? snprintf(dir, sizeof(dir), "%s/pack", line) :
-		      snprintf(dir, sizeof(dir), "%sobjects/%s/pack", git, line);
-		if (len > 0 && (size_t)len < sizeof(dir))
-			n += packs_in(dir);
-	}
-	fclose(f);
+	vault_store__alternates(objects, add_packs_of, &n);
 	return n;
 }
 

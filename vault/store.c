@@ -346,7 +346,8 @@ void vault_store__quarantine_drop(vault_store *s)
  * one path a line, relative to objects/.  A repository that borrows the
  * objects of another (an incoming pull, a git server's hook) reads both.
  */
-static int add_alternates(git_odb *odb, const char *objects)
+int vault_store__alternates(const char *objects, int (*each)(const char *dir, void *payload),
+			   void *payload)
 {
 	char path[4200], line[4096], full[8300];
 	FILE *f;
@@ -366,12 +367,18 @@ static int add_alternates(git_odb *odb, const char *objects)
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		if (vault__fmt(full, sizeof(full), "alternate", "%s%s%s", line[0] == '/' ? "" : objects,
-			       line[0] == '/' ? "" : "/", line) < 0 ||
-		    git_odb_add_disk_alternate(odb, full) < 0)
+			       line[0] == '/' ? "" : "/", line) < 0)
 			error = VAULT_ERROR;
+		else
+			error = each(full, payload);
 	}
 	fclose(f);
 	return error;
+}
+
+static int add_alternate(const char *dir, void *odb)
+{
+	return git_odb_add_disk_alternate(odb, dir) < 0 ? VAULT_ERROR : 0;
 }
 
 /*
@@ -414,7 +421,7 @@ static int make_odb(git_odb **out, quarantine **qout, git_repository *repo)
 		proxy_free(&proxy->parent);
 		goto fail;
 	}
-	if (add_alternates(odb, objects) < 0)
+	if (vault_store__alternates(objects, add_alternate, odb) < 0)
 		goto fail;
 	*qout = q_new(objects);
 	if (git_odb_add_backend(odb, &(*qout)->parent, QUARANTINE_PRIORITY) < 0) {

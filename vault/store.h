@@ -29,6 +29,14 @@ int vault_store__create(vault_store **out, const char *path);
 
 /* Open the bare repository at `path`; VAULT_ENOTFOUND when there is none. */
 int vault_store__open(vault_store **out, const char *path);
+
+/*
+ * Call `each` with the objects folder of each alternate that folder
+ * `objects` names (its info/alternates; none when it has none), a
+ * relative one resolved against `objects`; stops at the first < 0.
+ */
+int vault_store__alternates(const char *objects, int (*each)(const char *dir, void *payload),
+			   void *payload);
 void vault_store__free(vault_store *s);
 git_repository *vault_store__repo(const vault_store *s);
 
