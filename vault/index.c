@@ -29,7 +29,7 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	vault_schema_sql_16, vault_schema_sql_17, vault_schema_sql_18
 };
 
-#define CACHED_MAX 96
+#define CACHED_MAX 128
 
 struct vault_index {
 	sqlite3 *db;
@@ -822,6 +822,25 @@ static char *column_dup(sqlite3_stmt *st, int col)
 	return t ? vault__strdup((const char *)t) : NULL;
 }
 
+/* The statements of load_state and load_revision, prepared once a connection (vault_index__stmt) */
+static const char SQL_RELEASE[] =
+	"SELECT reason, effective, released_by, released_at,"
+	" EXISTS (SELECT 1 FROM releases l JOIN revisions lr ON lr.doc = l.doc AND lr.rev = l.rev"
+	"  WHERE l.doc = ?1 AND lr.seq > ?3 AND (?4 IS NULL OR EXISTS (SELECT 1"
+	"  FROM distribution d WHERE d.doc = l.doc AND d.rev = l.rev AND d.org = ?4)"
+	"  AND " VAULT_INDEX_CLEARED("l.doc", "l.rev", "?4") ")), marking, licence"
+	" FROM releases WHERE doc = ?1 AND rev = ?2";
+static const char SQL_DISTRIBUTION[] =
+	"SELECT org FROM distribution WHERE doc = ?1 AND rev = ?2 ORDER BY org";
+static const char SQL_OBSOLETE[] =
+	"SELECT reason, obsoleted_by, obsoleted_at FROM obsoletes WHERE doc = ?1 AND rev = ?2";
+static const char SQL_WITHDRAWAL[] =
+	"SELECT reason, withdrawn_by, withdrawn_at FROM withdrawals WHERE doc = ?1 AND rev = ?2";
+static const char SQL_FILES[] =
+	"SELECT name, sha256, blob, size, mime, findings FROM files WHERE revision = ?1 ORDER BY pos";
+static const char SQL_PARTS[] =
+	"SELECT part FROM parts WHERE revision = ?1 ORDER BY pos";
+
 /*
  * The release, distribution and obsolescence of `rev`, and so its state
  * as organization `org` has it: superseded when a later revision was
@@ -836,14 +855,8 @@ static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 	int released = 0, later = 0, rc;
 	size_t n = 0;
 
-	if (sqlite3_prepare_v2(idx->db,
-		"SELECT reason, effective, released_by, released_at,"
-		" EXISTS (SELECT 1 FROM releases l JOIN revisions lr ON lr.doc = l.doc AND lr.rev = l.rev"
-		"  WHERE l.doc = ?1 AND lr.seq > ?3 AND (?4 IS NULL OR EXISTS (SELECT 1"
-		"  FROM distribution d WHERE d.doc = l.doc AND d.rev = l.rev AND d.org = ?4)"
-		"  AND " VAULT_INDEX_CLEARED("l.doc", "l.rev", "?4") ")), marking, licence"
-		" FROM releases WHERE doc = ?1 AND rev = ?2", -1, &st, NULL) != SQLITE_OK)
-		return db_error(idx, "prepare");
+	if (vault_index__stmt(&st, idx, SQL_RELEASE) < 0)
+		return -1;
 	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, rev->seq);
@@ -858,14 +871,12 @@ static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 		rev->marking = column_dup(st, 5);
 		rev->licence = column_dup(st, 6);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(idx, "cannot read a release");
 
-	if (sqlite3_prepare_v2(idx->db,
-		"SELECT org FROM distribution WHERE doc = ?1 AND rev = ?2 ORDER BY org",
-		-1, &st, NULL) != SQLITE_OK)
-		return db_error(idx, "prepare");
+	if (vault_index__stmt(&st, idx, SQL_DISTRIBUTION) < 0)
+		return -1;
 	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -874,12 +885,10 @@ static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 		rev->to[n++] = column_dup(st, 0);
 		rev->nto = n;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 
-	if (sqlite3_prepare_v2(idx->db,
-		"SELECT reason, obsoleted_by, obsoleted_at FROM obsoletes WHERE doc = ?1 AND rev = ?2",
-		-1, &st, NULL) != SQLITE_OK)
-		return db_error(idx, "prepare");
+	if (vault_index__stmt(&st, idx, SQL_OBSOLETE) < 0)
+		return -1;
 	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -887,12 +896,10 @@ static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 		rev->obsoleted_by = column_dup(st, 1);
 		rev->obsoleted_at = sqlite3_column_int64(st, 2);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 
-	if (sqlite3_prepare_v2(idx->db,
-		"SELECT reason, withdrawn_by, withdrawn_at FROM withdrawals WHERE doc = ?1 AND rev = ?2",
-		-1, &st, NULL) != SQLITE_OK)
-		return db_error(idx, "prepare");
+	if (vault_index__stmt(&st, idx, SQL_WITHDRAWAL) < 0)
+		return -1;
 	sqlite3_bind_text(st, 1, rev->doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rev->rev, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -900,7 +907,7 @@ static int load_state(vault_revision *rev, vault_index *idx, const char *org)
 		rev->withdrawn_by = column_dup(st, 1);
 		rev->withdrawn_at = sqlite3_column_int64(st, 2);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 
 	if (rev->withdrawn_reason)
 		rev->state = "withdrawn";
@@ -939,11 +946,8 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 	if (load_state(rev, idx, org) < 0)
 		return VAULT_ERROR;
 
-	if (sqlite3_prepare_v2(idx->db,
-		"SELECT name, sha256, blob, size, mime, findings FROM files WHERE revision = ?1"
-		" ORDER BY pos",
-		-1, &st, NULL) != SQLITE_OK)
-		return db_error(idx, "prepare");
+	if (vault_index__stmt(&st, idx, SQL_FILES) < 0)
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	for (n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
 		vault_file *f;
@@ -961,17 +965,16 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 			       (const char *)sqlite3_column_text(st, 1)) < 0 ||
 		    vault__fmt(f->blob, sizeof(f->blob), "the index's blob id", "%s",
 			       (const char *)sqlite3_column_text(st, 2)) < 0) {
-			sqlite3_finalize(st);
+			sqlite3_reset(st);
 			return VAULT_EVERIFY;
 		}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_error(idx, "cannot read files");
 
-	if (sqlite3_prepare_v2(idx->db,
-		"SELECT part FROM parts WHERE revision = ?1 ORDER BY pos", -1, &st, NULL) != SQLITE_OK)
-		return db_error(idx, "prepare");
+	if (vault_index__stmt(&st, idx, SQL_PARTS) < 0)
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	for (n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
 		if ((rev->parts = realloc(rev->parts, (n + 1) * sizeof(char *))) == NULL)
@@ -979,7 +982,7 @@ static int load_revision(vault_revision *rev, vault_index *idx, sqlite3_stmt *ro
 		rev->parts[n] = column_dup(st, 0);
 		rev->nparts = n + 1;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_error(idx, "cannot read parts");
 	return 0;
