@@ -304,7 +304,11 @@ void cli_out_abort(cli_out *o);
  * NULL or "" shows as "-", a control character as '?'), row after row;
  * cli_table_print() prints it on stdout, each column as wide as its widest
  * value (in characters), two spaces apart, and frees it; a table of no
- * row prints nothing, not even its header.
+ * row prints nothing, not even its header.  A table too long to hold is
+ * read twice: cli_table_measure() after each batch of rows (their widths
+ * kept, the rows dropped), then cli_table_flush() after each batch of
+ * the same rows again (printed as wide as the widest measured, then
+ * dropped; the header before the first).
  */
 typedef struct cli_table cli_table;
 cli_table *cli_table_new(const char *heads, int header);
@@ -312,6 +316,8 @@ void cli_table_cell(cli_table *t, const char *s);
 void cli_table_cellf(cli_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 size_t cli_table_rows(const cli_table *t);
 void cli_table_print(cli_table *t);
+void cli_table_measure(cli_table *t);
+void cli_table_flush(cli_table *t);
 void cli_table_free(cli_table *t);
 
 /* JSON of a revision, an event and acknowledgments, as --json prints them. */
@@ -332,6 +338,18 @@ json_t *cli_event_json(const vault_event *e);
 json_t *cli_acks_json(const vault_ack_list *list);
 /* Print `j` as indented, key-sorted JSON plus newline; takes ownership. */
 int cli_print_json(json_t *j);
+/*
+ * A JSON array printed an item at a time, as cli_print_json would print
+ * it whole, for a list too long to hold: cli_json_item() for each item
+ * (taken: it is freed), then cli_json_end(), which says whether every
+ * item could be printed.  Start from a zeroed cli_json_array.
+ */
+typedef struct {
+	size_t count;
+	int failed;
+} cli_json_array;
+void cli_json_item(cli_json_array *a, json_t *item);
+int cli_json_end(cli_json_array *a);
 
 extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_import, cli_cmd_show,
 	cli_cmd_cat, cli_cmd_list, cli_cmd_log, cli_cmd_reindex, cli_cmd_gc, cli_cmd_key_generate,

@@ -455,6 +455,31 @@ int cli_print_json(json_t *j)
 	return rc < 0 ? EXIT_ERROR : EXIT_OK;
 }
 
+void cli_json_item(cli_json_array *a, json_t *item)
+{
+	char *text = json_dumps(item, JSON_SORT_KEYS | JSON_INDENT(2));
+	const char *line, *end;
+
+	json_decref(item);
+	if (!text) {
+		a->failed = 1;
+		return;
+	}
+	fputs(a->count++ ? ",\n" : "[\n", stdout);
+	/* each line of the item two spaces in, as inside the whole array */
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		printf("  %.*s%s", (int)(end - line), line, *end ? "\n" : "");
+	}
+	free(text);
+}
+
+int cli_json_end(cli_json_array *a)
+{
+	fputs(a->count ? "\n]\n" : "[]\n", stdout);
+	return a->failed ? EXIT_ERROR : EXIT_OK;
+}
+
 static int out_exists(const cli_out *o)
 {
 	fprintf(stderr, "qvault: '%s' exists; use --force to overwrite\n", o->path);

@@ -38,7 +38,7 @@ static const char *const revision_cols[] = { "Revision", "Type", "Title", "State
 
 enum MHD_Result get_documents(serve_req *q)
 {
-	vault_list_filter f = { NULL, NULL };
+	vault_list_filter f = { NULL, NULL, NULL, 0 };
 	vault_revision_list *list = NULL;
 	html h = { NULL, 0, 0 };
 	size_t i;

@@ -151,6 +151,8 @@ const char *serve_header(serve_req *q, const char *name);
 
 /* Answer `j` (taken over) with `status`. */
 enum MHD_Result serve_answer(serve_req *q, unsigned status, json_t *j);
+/* Answer `j` (taken over) with 200 and one more header (none when header is NULL). */
+enum MHD_Result serve_answer_with(serve_req *q, json_t *j, const char *header, const char *value);
 /* Answer JSON text the library made (taken over), or its error. */
 enum MHD_Result serve_answer_library(serve_req *q, int error, char *text);
 /* Answer {"error": "..."} with `status`. */

@@ -723,11 +723,13 @@ static enum MHD_Result queue_with(struct MHD_Connection *c, unsigned status, cha
 	return ok;
 }
 
-/* Answer 200 with `text` (taken over) of `type`, kept if the route asked and it may be. */
-static enum MHD_Result answer_ok(serve_req *q, char *text, const char *type)
+/* Answer 200 with `text` (taken over) of `type` and one more header if any,
+ * kept if the route asked and it may be. */
+static enum MHD_Result answer_ok(serve_req *q, char *text, const char *type,
+				 const char *header, const char *value)
 {
 	size_t len = strlen(text);
-	struct MHD_Response *r = answer_of(MHD_HTTP_OK, text, type, NULL, NULL);
+	struct MHD_Response *r = answer_of(MHD_HTTP_OK, text, type, header, value);
 	enum MHD_Result ok;
 
 	q->sending = len;
@@ -823,9 +825,19 @@ enum MHD_Result serve_answer(serve_req *q, unsigned status, json_t *j)
 	if (!text)
 		abort();
 	if (status == MHD_HTTP_OK)
-		return answer_ok(q, text, "application/json");
+		return answer_ok(q, text, "application/json", NULL, NULL);
 	q->sending = strlen(text);
 	return queue(q->c, status, text);
+}
+
+enum MHD_Result serve_answer_with(serve_req *q, json_t *j, const char *header, const char *value)
+{
+	char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2));
+
+	json_decref(j);
+	if (!text)
+		abort();
+	return answer_ok(q, text, "application/json", header, value);
 }
 
 unsigned serve_status_of(int error)
@@ -864,7 +876,7 @@ enum MHD_Result serve_answer_library_as(serve_req *q, int error, char *text, con
 	}
 	if (!text)
 		abort();
-	return answer_ok(q, text, type);
+	return answer_ok(q, text, type, NULL, NULL);
 }
 
 const char *serve_query(serve_req *q, const char *key)

@@ -18,24 +18,93 @@
 
 /* ---- documents ---------------------------------------------------------- */
 
+/* the most documents an answer lists, and so what one request holds */
+#define DOCUMENTS_PAGE 1000
+
+/* Append `s` to `b`, percent-encoded but for RFC 3986's unreserved characters. */
+static void url_encode(char *b, size_t *len, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr("-._~", c)) {
+			b[(*len)++] = (char)c;
+		} else {
+			b[(*len)++] = '%';
+			b[(*len)++] = hex[c >> 4];
+			b[(*len)++] = hex[c & 15];
+		}
+	}
+}
+
+/*
+ * The Link header (RFC 8288) to the page after `last`: the same query
+ * with after=last, relative to the request (a query alone keeps its path,
+ * whatever prefix a front puts before it).  Malloc'd.
+ */
+static char *next_link(const vault_list_filter *f, const char *last)
+{
+	const char *name[] = { "type", "part", "after" }, *value[] = { f->type, f->part, last };
+	size_t len = 0, cap = 64, i;
+	char *b;
+
+	for (i = 0; i < 3; i++)
+		cap += strlen(name[i]) + 2 + (value[i] ? 3 * strlen(value[i]) : 0);
+	if ((b = malloc(cap)) == NULL)
+		abort();
+	len = (size_t)sprintf(b, "<?limit=%zu", f->limit);
+	for (i = 0; i < 3; i++) {
+		if (!value[i])
+			continue;
+		len += (size_t)sprintf(b + len, "&%s=", name[i]);
+		url_encode(b, &len, value[i]);
+	}
+	memcpy(b + len, ">; rel=\"next\"", sizeof(">; rel=\"next\""));
+	return b;
+}
+
+/*
+ * The latest revision of each document the caller sees, a page at a
+ * time: `limit` of them (DOCUMENTS_PAGE, the most), those numbered after
+ * `after`; a full page says where the next begins in a Link header.
+ */
 static enum MHD_Result get_documents(serve_req *q)
 {
-	vault_list_filter f = { serve_query(q, "type"), serve_query(q, "part") };
+	const char *lim = serve_query(q, "limit");
+	vault_list_filter f = { serve_query(q, "type"), serve_query(q, "part"),
+				serve_query(q, "after"), DOCUMENTS_PAGE };
 	vault_revision_list *list = NULL;
 	json_t *arr;
+	char *link = NULL, *e = NULL;
 	size_t i;
 	int error;
-	enum MHD_Result kept;
+	enum MHD_Result kept, ok;
 
 	if (serve_kept(q, &kept))
 		return kept;
+	if (lim) {
+		unsigned long n;
+
+		errno = 0;
+		n = strtoul(lim, &e, 10);
+		if (errno || *e || !isdigit((unsigned char)*lim) || n < 1 || n > DOCUMENTS_PAGE)
+			return serve_failed(q, MHD_HTTP_BAD_REQUEST, "limit '%s' is not from 1 to %d",
+					    lim, DOCUMENTS_PAGE);
+		f.limit = n;
+	}
 	if ((error = vault_doc_list(&list, q->v, &f)) < 0)
 		return serve_library_failed(q, error);
 	arr = json_array();
 	for (i = 0; i < list->count; i++)
 		json_array_append_new(arr, cli_revision_json(&list->items[i]));
+	if (list->count == f.limit)
+		link = next_link(&f, list->items[list->count - 1].doc);
 	vault_revision_list_free(list);
-	return serve_answer(q, MHD_HTTP_OK, arr);
+	ok = serve_answer_with(q, arr, link ? "Link" : NULL, link);
+	free(link);
+	return ok;
 }
 
 static enum MHD_Result get_document(serve_req *q)

@@ -1,7 +1,9 @@
 /*
  * table.c - the one table printer of the commands that print columns:
  * rows are collected first, then printed with each column as wide as its
- * widest value, under a header row.
+ * widest value, under a header row.  A table too long to hold (qvault
+ * list of a large vault) is read twice: measured a batch of rows at a
+ * time, then printed a batch at a time.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +21,8 @@ struct cli_table {
 	int right[TABLE_COLS];
 	char **cells; /* row after row, ncols each */
 	size_t count, alloc;
+	size_t w[TABLE_COLS]; /* the widest of each column in the rows measured or printed */
+	int printed;          /* whether the header has been printed */
 };
 
 static char *dup_or_die(const char *s, size_t len)
@@ -124,21 +128,52 @@ static void print_row(const cli_table *t, char *const *row, const size_t *w)
 	fputc('\n', stdout);
 }
 
-void cli_table_print(cli_table *t)
+/* Fold the widths of the rows held into t->w. */
+static void fit(cli_table *t)
 {
-	size_t w[TABLE_COLS] = { 0 }, i, k, rows = cli_table_rows(t);
+	size_t i, k, rows = cli_table_rows(t);
 
 	for (k = 0; k < t->ncols; k++) {
-		if (t->header)
-			w[k] = width(t->heads[k]);
+		if (t->header && width(t->heads[k]) > t->w[k])
+			t->w[k] = width(t->heads[k]);
 		for (i = 0; i < rows; i++)
-			if (width(t->cells[i * t->ncols + k]) > w[k])
-				w[k] = width(t->cells[i * t->ncols + k]);
+			if (width(t->cells[i * t->ncols + k]) > t->w[k])
+				t->w[k] = width(t->cells[i * t->ncols + k]);
 	}
-	if (t->header && rows)
-		print_row(t, t->heads, w);
+}
+
+static void drop_rows(cli_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->count; i++)
+		free(t->cells[i]);
+	t->count = 0;
+}
+
+void cli_table_measure(cli_table *t)
+{
+	fit(t);
+	drop_rows(t);
+}
+
+void cli_table_flush(cli_table *t)
+{
+	size_t i, rows = cli_table_rows(t);
+
+	fit(t);
+	if (t->header && rows && !t->printed) {
+		print_row(t, t->heads, t->w);
+		t->printed = 1;
+	}
 	for (i = 0; i < rows; i++)
-		print_row(t, t->cells + i * t->ncols, w);
+		print_row(t, t->cells + i * t->ncols, t->w);
+	drop_rows(t);
+}
+
+void cli_table_print(cli_table *t)
+{
+	cli_table_flush(t);
 	cli_table_free(t);
 }
 
@@ -150,8 +185,7 @@ void cli_table_free(cli_table *t)
 		return;
 	for (i = 0; i < t->ncols; i++)
 		free(t->heads[i]);
-	for (i = 0; i < t->count; i++)
-		free(t->cells[i]);
+	drop_rows(t);
 	free(t->cells);
 	free(t);
 }

@@ -1,6 +1,7 @@
 #include "index.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1124,11 +1125,16 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 		" WHERE r.seq = (SELECT max(v.seq) FROM revisions v WHERE v.doc = r.doc AND " VISIBLE("v") ")"
 		" AND (?1 IS NULL OR r.type = ?1)"
 		" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM parts p WHERE p.revision = r.id AND p.part = ?2))"
-		" ORDER BY r.doc",
+		" AND (?3 IS NULL OR r.doc > ?3)"
+		" ORDER BY r.doc LIMIT ?4",
 		-1, &st, NULL) != SQLITE_OK)
 		return db_error(idx, "prepare");
 	sqlite3_bind_text(st, 1, filter ? filter->type : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, filter ? filter->part : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, filter ? filter->after : NULL, -1, SQLITE_STATIC);
+	/* no limit: -1, which SQLite takes as none */
+	sqlite3_bind_int64(st, 4, filter && filter->limit && filter->limit <= INT64_MAX ?
+			   (sqlite3_int64)filter->limit : -1);
 	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
 	error = collect(out, idx, st, viewer);
 	sqlite3_finalize(st);

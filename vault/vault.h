@@ -887,13 +887,18 @@ int vault_doc_diff(char **out, vault *v, const char *doc, const char *from, cons
 int vault_doc_cat(vault *v, const vault_revision *rev, size_t index, int fd);
 
 typedef struct {
-	const char *type; /* NULL: any */
-	const char *part; /* NULL: any */
+	const char *type;  /* NULL: any */
+	const char *part;  /* NULL: any */
+	const char *after; /* NULL: from the first; else the documents numbered after it */
+	size_t limit;      /* the most to give (0: every one) */
 } vault_list_filter;
 
 /*
  * The latest revision the viewer sees of every document matching
- * `filter`, by number (as vault_doc_get).
+ * `filter`, by number (as vault_doc_get).  A long list is read a page
+ * at a time: `limit` documents, then again `after` the last one given,
+ * until a page comes back short (numbers compare byte by byte, as
+ * strcmp does).
  */
 int vault_doc_list(vault_revision_list **out, vault *v,
 		   const vault_list_filter *filter);
