@@ -1,4 +1,6 @@
 /* qvault list [--type T] [--part PN] [--json | --numbers] */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,8 +82,11 @@ static int each_page(list_out *o, vault *v, const vault_list_filter *filter)
 		f.after = after;
 		if ((error = vault_doc_list(&page, v, &f)) < 0)
 			break;
-		page_out(o, page);
-		o->pages++;
+		/* an empty page (the list a multiple of LIST_PAGE long) is no page */
+		if (page->count) {
+			page_out(o, page);
+			o->pages++;
+		}
 		free(after);
 		n = page->count;
 		after = n ? strdup(page->items[n - 1].doc) : NULL;
@@ -93,9 +98,19 @@ static int each_page(list_out *o, vault *v, const vault_list_filter *filter)
 	return error;
 }
 
+/* Whether all of the list reached stdout (a full disk, a closed pipe: not). */
+static int written(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	fprintf(stderr, "qvault: cannot write the list: %s\n", strerror(errno));
+	return EXIT_ERROR;
+}
+
 static int run(const cli_command *cmd, cli_args *a, vault *v)
 {
-	vault_list_filter f = { cli_opt_value(cmd, a, "type"), cli_opt_value(cmd, a, "part"), NULL, 0 };
+	vault_list_filter f = { cli_opt_value(cmd, a, "type"), cli_opt_value(cmd, a, "part"),
+				NULL, 0, 0 };
 	list_out o = { AS_TABLE, { 0, 0 }, NULL, 0 };
 	int error;
 
@@ -108,7 +123,8 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		o.as = cli_opt_flag(cmd, a, "numbers") ? AS_NUMBERS : AS_JSON;
 		if ((error = each_page(&o, v, &f)) < 0)
 			return cli_fail(error);
-		return o.as == AS_JSON ? cli_json_end(&o.json) : EXIT_OK;
+		error = o.as == AS_JSON ? cli_json_end(&o.json) : EXIT_OK;
+		return error == EXIT_OK ? written() : error;
 	}
 	/*
 	 * The table: held as it is read and printed at the end, up to
@@ -128,7 +144,7 @@ static int run(const cli_command *cmd, cli_args *a, vault *v)
 		return cli_fail(error);
 	}
 	cli_table_print(o.table);
-	return EXIT_OK;
+	return written();
 }
 
 const cli_command cli_cmd_list = {

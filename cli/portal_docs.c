@@ -38,27 +38,28 @@ static const char *const revision_cols[] = { "Revision", "Type", "Title", "State
 
 enum MHD_Result get_documents(serve_req *q)
 {
-	vault_list_filter f = { NULL, NULL, NULL, 0 };
+	vault_list_filter f = { NULL, NULL, NULL, PAGE_ROWS, 0 };
 	vault_revision_list *list = NULL;
 	html h = { NULL, 0, 0 };
-	size_t i;
+	size_t i, total, from, to, page;
 	int error;
 	enum MHD_Result kept;
 
 	if (serve_kept(q, &kept))
 		return kept;
 
+	/* the page asked (the last, past the end) of how many there are: only its rows read */
+	if ((error = vault_doc_count(&total, q->v, &f)) < 0)
+		return error_page(q, error);
+	page = page_span(q, "page", total, &from, &to);
+	f.skip = from;
 	if ((error = vault_doc_list(&list, q->v, &f)) < 0)
 		return error_page(q, error);
 	page_begin(&h, q, "Documents", "");
-	{
-		size_t from, to, page = page_span(q, "page", list->count, &from, &to);
-
-		page_links(&h, q, "/documents", "page", page, from, to, list->count);
-		h_table(&h, "The latest revision of each document you may see", revision_cols);
-		for (i = from; i < to; i++)
-			revision_row(&h, &list->items[i]);
-	}
+	page_links(&h, q, "/documents", "page", page, from, from + list->count, total);
+	h_table(&h, "The latest revision of each document you may see", revision_cols);
+	for (i = 0; i < list->count; i++)
+		revision_row(&h, &list->items[i]);
 	h_raw(&h, "</tbody></table>");
 	vault_revision_list_free(list);
 	return send_page(q, MHD_HTTP_OK, &h);

@@ -120,6 +120,7 @@ typedef struct {
 	json_t *form;              /* a form's fields (application/x-www-form-urlencoded) */
 	unsigned roles;            /* the user's roles (VAULT_ROLE_*), once read */
 	int roles_read;
+	json_t *decoded;           /* query arguments serve_query decoded, by name */
 } serve_req;
 
 /* What a route takes as its body (a bit set; 0: no body). */
@@ -140,7 +141,7 @@ typedef struct {
 /* The routes, each list ending with a NULL method (serve_routes.c). */
 extern const serve_route serve_routes[];
 
-/* A query argument, or NULL. */
+/* A query argument, decoded (a '/' or a '%' in it too), or NULL; the request keeps it. */
 const char *serve_query(serve_req *q, const char *key);
 /* A new unnamed file to stage a body or a download in; -1 with errno set. */
 int serve_scratch(serve_req *q);

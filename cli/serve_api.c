@@ -879,9 +879,55 @@ enum MHD_Result serve_answer_library_as(serve_req *q, int error, char *text, con
 	return answer_ok(q, text, type, NULL, NULL);
 }
 
+/*
+ * The "%2F" and "%25" that unescape() left in `s` decoded in place: a name
+ * with a '/' or a '%' in it (PO "4500012345/10") is one component.
+ */
+static void unescape_part(char *s)
+{
+	char *in = s, *out = s;
+
+	while (*in) {
+		if (in[0] == '%' && in[1] == '2' && (in[2] == 'F' || in[2] == 'f')) {
+			*out++ = '/';
+			in += 3;
+		} else if (in[0] == '%' && in[1] == '2' && in[2] == '5') {
+			*out++ = '%';
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+}
+
 const char *serve_query(serve_req *q, const char *key)
 {
-	return MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, key);
+	const char *raw = MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, key);
+	json_t *value;
+	char *s;
+
+	/*
+	 * unescape() leaves "%2F" and "%25" in query arguments too (it
+	 * cannot tell them from the path): decoded here, once, into a copy
+	 * the request keeps, so that part=P%2F1 asks for part P/1 and a
+	 * cursor after=A%2FB is after A/B
+	 */
+	if (!raw || !strstr(raw, "%2"))
+		return raw;
+	if (!q->decoded && (q->decoded = json_object()) == NULL)
+		abort();
+	if ((value = json_object_get(q->decoded, key)) == NULL) {
+		if ((s = strdup(raw)) == NULL)
+			abort();
+		unescape_part(s);
+		/* the bytes as they came: a route checks them as it checks any */
+		if ((value = json_stringn_nocheck(s, strlen(s))) == NULL ||
+		    json_object_set_new_nocheck(q->decoded, key, value) < 0)
+			abort();
+		free(s);
+	}
+	return json_string_value(value);
 }
 
 int serve_spool_dir(serve_req *q, char *buf, size_t size)
@@ -1314,28 +1360,6 @@ enum MHD_Result serve_redirect(struct MHD_Connection *c, const char *where)
 /* ---- routes ------------------------------------------------------------- */
 
 /*
- * The "%2F" and "%25" that unescape() left in `s` decoded in place: a name
- * with a '/' or a '%' in it (PO "4500012345/10") is one component.
- */
-static void unescape_part(char *s)
-{
-	char *in = s, *out = s;
-
-	while (*in) {
-		if (in[0] == '%' && in[1] == '2' && (in[2] == 'F' || in[2] == 'f')) {
-			*out++ = '/';
-			in += 3;
-		} else if (in[0] == '%' && in[1] == '2' && in[2] == '5') {
-			*out++ = '%';
-			in += 3;
-		} else {
-			*out++ = *in++;
-		}
-	}
-	*out = '\0';
-}
-
-/*
  * Split what follows /api/v1/ at '/', then decode each component's "%2F"
  * and "%25"; -1 for an empty, dot or dot-dot component.
  */
@@ -1750,6 +1774,7 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 {
 	const char *bad;
 	serve_req q;
+	enum MHD_Result answered;
 
 	if (r->too_large && r->multipart)
 		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form's file is over this vault's "
@@ -1790,7 +1815,9 @@ static enum MHD_Result portal_last(serve_api *api, struct MHD_Connection *c, req
 	q.csrf = r->csrf;
 	q.origin = api->origin;
 	q.form = r->form;
-	return answer(api, c, r, &q, r->page->answer);
+	answered = answer(api, c, r, &q, r->page->answer);
+	json_decref(q.decoded);
+	return answered;
 }
 
 /* What args_plain found of a request's query arguments. */
@@ -1912,6 +1939,7 @@ static enum MHD_Result first_call(serve_api *api, struct MHD_Connection *c, cons
 static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, request *r)
 {
 	serve_req q;
+	enum MHD_Result answered;
 
 	if (r->too_large)
 		return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over %s limit of %llu bytes",
@@ -1938,7 +1966,9 @@ static enum MHD_Result last_call(serve_api *api, struct MHD_Connection *c, reque
 	q_of(&q, api, c, r);
 	q.token = r->token;
 	q.body_sha256 = r->sha256[0] ? r->sha256 : NULL;
-	return answer(api, c, r, &q, r->route->answer);
+	answered = answer(api, c, r, &q, r->route->answer);
+	json_decref(q.decoded);
+	return answered;
 }
 
 /* ---- libmicrohttpd's calls ---------------------------------------------- */

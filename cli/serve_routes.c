@@ -21,21 +21,16 @@
 /* the most documents an answer lists, and so what one request holds */
 #define DOCUMENTS_PAGE 1000
 
-/* Append `s` to `b`, percent-encoded but for RFC 3986's unreserved characters. */
-static void url_encode(char *b, size_t *len, const char *s)
+/* `s` to `f`, percent-encoded but for RFC 3986's unreserved characters. */
+static void url_encode(FILE *f, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (isalnum(c) || strchr("-._~", c)) {
-			b[(*len)++] = (char)c;
-		} else {
-			b[(*len)++] = '%';
-			b[(*len)++] = hex[c >> 4];
-			b[(*len)++] = hex[c & 15];
-		}
+		if (isalnum(c) || strchr("-._~", c))
+			fputc(c, f);
+		else
+			fprintf(f, "%%%02X", c);
 	}
 }
 
@@ -47,22 +42,23 @@ static void url_encode(char *b, size_t *len, const char *s)
 static char *next_link(const vault_list_filter *f, const char *last)
 {
 	const char *name[] = { "type", "part", "after" }, *value[] = { f->type, f->part, last };
-	size_t len = 0, cap = 64, i;
-	char *b;
+	char *link = NULL;
+	size_t len, i;
+	FILE *m = open_memstream(&link, &len);
 
-	for (i = 0; i < 3; i++)
-		cap += strlen(name[i]) + 2 + (value[i] ? 3 * strlen(value[i]) : 0);
-	if ((b = malloc(cap)) == NULL)
+	if (!m)
 		abort();
-	len = (size_t)sprintf(b, "<?limit=%zu", f->limit);
+	fprintf(m, "<?limit=%zu", f->limit);
 	for (i = 0; i < 3; i++) {
 		if (!value[i])
 			continue;
-		len += (size_t)sprintf(b + len, "&%s=", name[i]);
-		url_encode(b, &len, value[i]);
+		fprintf(m, "&%s=", name[i]);
+		url_encode(m, value[i]);
 	}
-	memcpy(b + len, ">; rel=\"next\"", sizeof(">; rel=\"next\""));
-	return b;
+	fputs(">; rel=\"next\"", m);
+	if (fclose(m) != 0 || !link)
+		abort();
+	return link;
 }
 
 /*
@@ -74,7 +70,7 @@ static enum MHD_Result get_documents(serve_req *q)
 {
 	const char *lim = serve_query(q, "limit");
 	vault_list_filter f = { serve_query(q, "type"), serve_query(q, "part"),
-				serve_query(q, "after"), DOCUMENTS_PAGE };
+				serve_query(q, "after"), DOCUMENTS_PAGE, 0 };
 	vault_revision_list *list = NULL;
 	json_t *arr;
 	char *link = NULL, *e = NULL;

@@ -786,23 +786,47 @@ int vault_doc_revisions(vault_revision_list **out, vault *v, const char *doc)
 	return error;
 }
 
-int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter *filter)
+/*
+ * Who reads, and whether what `filter` names may be asked: into *org the
+ * viewer's organization (NULL: sees all), to free.
+ */
+static int list_viewer(char **org, vault *v, const vault_list_filter *filter)
 {
 	int error;
 
 	if (filter && filter->type && !vault_record__type_known(filter->type))
 		return vault_error__set(VAULT_EINVALID, "unknown document type '%s'",
 					filter->type);
-	char *org;
-
-	if ((error = vault__viewer(&org, v)) < 0)
+	if ((error = vault__viewer(org, v)) < 0)
 		return error;
 	/* a part the viewer may not see is unknown to it, as one that is not */
-	if (filter && filter->part && (error = vault__part_exists(v, filter->part, org)) < 0) {
-		free(org);
+	if (filter && filter->part && (error = vault__part_exists(v, filter->part, *org)) < 0) {
+		free(*org);
 		return error;
 	}
+	return 0;
+}
+
+int vault_doc_list(vault_revision_list **out, vault *v, const vault_list_filter *filter)
+{
+	char *org;
+	int error;
+
+	if ((error = list_viewer(&org, v, filter)) < 0)
+		return error;
 	error = vault_index__list(out, v->index, filter, org);
+	free(org);
+	return error;
+}
+
+int vault_doc_count(size_t *count, vault *v, const vault_list_filter *filter)
+{
+	char *org;
+	int error;
+
+	if ((error = list_viewer(&org, v, filter)) < 0)
+		return error;
+	error = vault_index__count(count, v->index, filter, org);
 	free(org);
 	return error;
 }

@@ -30,7 +30,8 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 	vault_schema_sql_16, vault_schema_sql_17, vault_schema_sql_18
 };
 
-#define CACHED_MAX 128
+/* the statements vault_index__stmt keeps: about 125 in all today */
+#define CACHED_MAX 256
 
 struct vault_index {
 	sqlite3 *db;
@@ -1114,6 +1115,28 @@ int vault_index__revisions(vault_revision_list **out, vault_index *idx,
 	return error;
 }
 
+/*
+ * The latest revision ?9 sees of each document, of type ?1 and naming
+ * part ?2 (each NULL: any), as r.
+ */
+#define LATEST_WHERE \
+	" WHERE r.seq = (SELECT max(v.seq) FROM revisions v WHERE v.doc = r.doc AND " VISIBLE("v") ")" \
+	" AND (?1 IS NULL OR r.type = ?1)" \
+	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM parts p WHERE p.revision = r.id AND p.part = ?2))"
+
+static void bind_filter(sqlite3_stmt *st, const vault_list_filter *filter, const char *viewer)
+{
+	sqlite3_bind_text(st, 1, filter ? filter->type : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, filter ? filter->part : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
+}
+
+/* n as SQLite takes it: 0, or past its integers, as -1 (in a LIMIT: none) */
+static sqlite3_int64 sql_count(size_t n)
+{
+	return n && n <= INT64_MAX ? (sqlite3_int64)n : -1;
+}
+
 int vault_index__list(vault_revision_list **out, vault_index *idx,
 		      const vault_list_filter *filter, const char *viewer)
 {
@@ -1121,26 +1144,41 @@ int vault_index__list(vault_revision_list **out, vault_index *idx,
 	int error;
 
 	if (sqlite3_prepare_v2(idx->db,
-		"SELECT " REV_COLUMNS " FROM revisions r"
-		" WHERE r.seq = (SELECT max(v.seq) FROM revisions v WHERE v.doc = r.doc AND " VISIBLE("v") ")"
-		" AND (?1 IS NULL OR r.type = ?1)"
-		" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM parts p WHERE p.revision = r.id AND p.part = ?2))"
-		" AND (?3 IS NULL OR r.doc > ?3)"
-		" ORDER BY r.doc LIMIT ?4",
+		"SELECT " REV_COLUMNS " FROM revisions r" LATEST_WHERE
+		" AND r.doc > ?3"
+		" ORDER BY r.doc LIMIT ?4 OFFSET ?5",
 		-1, &st, NULL) != SQLITE_OK)
 		return db_error(idx, "prepare");
-	sqlite3_bind_text(st, 1, filter ? filter->type : NULL, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, filter ? filter->part : NULL, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, filter ? filter->after : NULL, -1, SQLITE_STATIC);
-	/* no limit: -1, which SQLite takes as none */
-	sqlite3_bind_int64(st, 4, filter && filter->limit && filter->limit <= INT64_MAX ?
-			   (sqlite3_int64)filter->limit : -1);
-	sqlite3_bind_text(st, 9, viewer, -1, SQLITE_STATIC);
+	bind_filter(st, filter, viewer);
+	/* from the first: after "", which no number is (not "?3 IS NULL OR", which
+	 * would keep SQLite from seeking the index to the cursor: every page
+	 * would walk the documents before it) */
+	sqlite3_bind_text(st, 3, filter && filter->after ? filter->after : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, sql_count(filter ? filter->limit : 0));
+	/* past SQLite's integers: past every row */
+	sqlite3_bind_int64(st, 5, !filter ? 0 : filter->skip <= INT64_MAX ?
+			   (sqlite3_int64)filter->skip : INT64_MAX);
 	error = collect(out, idx, st, viewer);
 	sqlite3_finalize(st);
 	if (error == 0)
 		scope_to(*out, viewer);
 	return error;
+}
+
+int vault_index__count(size_t *count, vault_index *idx, const vault_list_filter *filter,
+		       const char *viewer)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(idx->db, "SELECT count(*) FROM revisions r" LATEST_WHERE,
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(idx, "prepare");
+	bind_filter(st, filter, viewer);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*count = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_error(idx, "cannot count documents");
 }
 
 int vault_index__log(vault_event_list **out, vault_index *idx, const char *touching,

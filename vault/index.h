@@ -190,6 +190,9 @@ int vault_index__revisions(vault_revision_list **out, vault_index *idx,
 			   const char *doc, const char *viewer);
 int vault_index__list(vault_revision_list **out, vault_index *idx,
 		      const vault_list_filter *filter, const char *viewer);
+/* How many documents vault_index__list would give, `after`, `limit` and `skip` aside. */
+int vault_index__count(size_t *count, vault_index *idx, const vault_list_filter *filter,
+		       const char *viewer);
 
 /*
  * Record the revision whose record.json a commit added (the revision

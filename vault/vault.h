@@ -891,6 +891,7 @@ typedef struct {
 	const char *part;  /* NULL: any */
 	const char *after; /* NULL: from the first; else the documents numbered after it */
 	size_t limit;      /* the most to give (0: every one) */
+	size_t skip;       /* how many to pass over first (a pager's page; after is cheaper) */
 } vault_list_filter;
 
 /*
@@ -902,6 +903,8 @@ typedef struct {
  */
 int vault_doc_list(vault_revision_list **out, vault *v,
 		   const vault_list_filter *filter);
+/* How many documents vault_doc_list gives for `filter` (its after, limit and skip aside). */
+int vault_doc_count(size_t *count, vault *v, const vault_list_filter *filter);
 
 /* One entry of the audit trail: one commit. */
 typedef struct {
