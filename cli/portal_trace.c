@@ -395,7 +395,7 @@ enum MHD_Result get_log(serve_req *q)
  */
 enum MHD_Result get_export_lot(serve_req *q)
 {
-	char dir[4200], path[4300], name[VAULT_NAME_MAX + 64];
+	char dir[4200], path[4300], file[VAULT_NAME_MAX + 16], name[1024];
 	struct MHD_Response *r;
 	enum MHD_Result ok;
 	struct stat st;
@@ -427,9 +427,9 @@ enum MHD_Result get_export_lot(serve_req *q)
 	}
 	secure(r);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/zip");
-	/* a lot's name is letters, digits and . _ - + (vault_name_check): quoted as it is */
-	if (cli_fmt(name, sizeof(name), "the file's name", "attachment; filename=\"evidence-%s.zip\"",
-		    q->part[2]) == 0)
+	/* a lot's name may hold a '"' or a ';' (vault_name_check): never as it is */
+	if (cli_fmt(file, sizeof(file), "the file's name", "evidence-%s.zip", q->part[2]) == 0 &&
+	    serve_disposition(name, sizeof(name), file) == 0)
 		MHD_add_response_header(r, "Content-Disposition", name);
 	q->sending = (uint64_t)st.st_size;
 	ok = MHD_queue_response(q->c, MHD_HTTP_OK, r);

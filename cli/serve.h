@@ -141,6 +141,12 @@ typedef struct {
 /* The routes, each list ending with a NULL method (serve_routes.c). */
 extern const serve_route serve_routes[];
 
+/*
+ * Content-Disposition: attachment, with the file's name `name` (RFC
+ * 6266): an ASCII fallback of its safe bytes, and the whole name
+ * percent-encoded as UTF-8 (RFC 8187).  -1 when it does not fit `size`.
+ */
+int serve_disposition(char *out, size_t size, const char *name);
 /* A query argument, decoded (a '/' or a '%' in it too), or NULL; the request keeps it. */
 const char *serve_query(serve_req *q, const char *key);
 /* A new unnamed file to stage a body or a download in; -1 with errno set. */

@@ -221,12 +221,7 @@ static int verified_copy(serve_req *q, vault_revision *r, size_t i, enum MHD_Res
 	return fd;
 }
 
-/*
- * Content-Disposition: attachment, with the file's name (RFC 6266): an
- * ASCII fallback of its safe bytes, and the whole name percent-encoded
- * as UTF-8 (RFC 8187).  -1 when it does not fit.
- */
-static int disposition(char *out, size_t size, const char *name)
+int serve_disposition(char *out, size_t size, const char *name)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char plain[256], coded[700];
@@ -323,7 +318,7 @@ enum MHD_Result serve_get_file(serve_req *q)
 	/* an upload is never a page of this site: saved, not shown, and if a
 	 * browser shows it anyway, with no script and in no origin of ours */
 	MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
-	if (disposition(cd, sizeof(cd), r.files[i - 1].name) == 0)
+	if (serve_disposition(cd, sizeof(cd), r.files[i - 1].name) == 0)
 		MHD_add_response_header(resp, "Content-Disposition", cd);
 	if (ranged) {
 		(void)cli_fmt(span, sizeof(span), "the range", "bytes %llu-%llu/%llu",

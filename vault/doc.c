@@ -728,9 +728,30 @@ done:
 
 int vault_doc_add(vault_revision *out, vault *v, const vault_add_options *opts)
 {
-	if (out)
-		memset(out, 0, sizeof(*out));
-	return add_batch(out, v, opts, 1, NULL);
+	vault_revision rec;
+	char *org;
+	int error;
+
+	if (!out)
+		return add_batch(NULL, v, opts, 1, NULL);
+	memset(out, 0, sizeof(*out));
+	if ((error = add_batch(&rec, v, opts, 1, NULL)) < 0)
+		return error;
+	/* give back the revision as the index now sees it, with its state, as
+	 * the adder sees it.  The revision is recorded whatever happens here:
+	 * if the index cannot be read back (an I/O error), give back what was
+	 * written. */
+	if ((error = vault__viewer(&org, v)) < 0 ||
+	    (error = vault_index__get(out, v->index, rec.doc, rec.rev, org)) < 0) {
+		free(org);
+		vault__warn(v, "added; the index cannot show it yet (%s)", vault_error_message());
+		*out = rec;
+		out->state = vault_record__controlled(rec.type) ? "draft" : "recorded";
+		return 0;
+	}
+	free(org);
+	vault_revision_dispose(&rec);
+	return 0;
 }
 
 int vault_doc_release(vault_revision *out, vault *v, const vault_add_options *add,
