@@ -269,18 +269,17 @@ static int upload_path(json_t **reply, char *path, size_t size, vault *v, const 
 	return copy;
 }
 
-/* The revision DOC@REV as a read shows it (its state, from the index). */
-static json_t *revision_reply(vault *v, vault_revision *r)
+/*
+ * The revision recorded, as a read shows it: vault_doc_add and
+ * vault_doc_release give it back from the index, with its state (or, the
+ * index unreadable just after, as written: the write is done, never a
+ * 500 that a client would try again).
+ */
+static json_t *revision_reply(vault_revision *r)
 {
-	vault_revision shown;
-	json_t *reply;
-	int error = vault_doc_get(&shown, v, r->doc, r->rev);
+	json_t *reply = created(cli_revision_json(r), 201);
 
 	vault_revision_dispose(r);
-	if (error < 0)
-		return failure(500, vault_error_message());
-	reply = created(cli_revision_json(&shown), 201);
-	vault_revision_dispose(&shown);
 	return reply;
 }
 
@@ -331,7 +330,7 @@ static json_t *do_add(vault *v, const char *dir, const json_t *req, int fd)
 	close(copy);
 	if (error < 0)
 		return library_failure(error, path, member(req, "name"));
-	return revision_reply(v, &r);
+	return revision_reply(&r);
 }
 
 /* The strings of the list `a` as a malloc'd array (borrowed strings), at least one slot. */
@@ -395,7 +394,7 @@ static json_t *do_release(vault *v, const char *dir, const json_t *req, int fd)
 	free(parts);
 	if (error < 0)
 		return library_failure(error, path, member(req, "name"));
-	return revision_reply(v, &r);
+	return revision_reply(&r);
 }
 
 /*

@@ -743,10 +743,11 @@ int vault_doc_add(vault_revision *out, vault *v, const vault_add_options *opts)
 	 * written. */
 	if ((error = vault__viewer(&org, v)) < 0 ||
 	    (error = vault_index__get(out, v->index, rec.doc, rec.rev, org)) < 0) {
-		free(org);
 		vault__warn(v, "added; the index cannot show it yet (%s)", vault_error_message());
 		*out = rec;
 		out->state = vault_record__controlled(rec.type) ? "draft" : "recorded";
+		out->seq = org ? 0 : out->seq; /* as the index gives a supplier it: none */
+		free(org);
 		return 0;
 	}
 	free(org);
