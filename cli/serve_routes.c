@@ -21,19 +21,6 @@
 /* the most documents an answer lists, and so what one request holds */
 #define DOCUMENTS_PAGE 1000
 
-/* `s` to `f`, percent-encoded but for RFC 3986's unreserved characters. */
-static void url_encode(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || strchr("-._~", c))
-			fputc(c, f);
-		else
-			fprintf(f, "%%%02X", c);
-	}
-}
-
 /*
  * The Link header (RFC 8288) to the page after `last`: the same query
  * with after=last, relative to the request (a query alone keeps its path,
@@ -42,8 +29,8 @@ static void url_encode(FILE *f, const char *s)
 static char *next_link(const vault_list_filter *f, const char *last)
 {
 	const char *name[] = { "type", "part", "after" }, *value[] = { f->type, f->part, last };
-	char *link = NULL;
-	size_t len, i;
+	char *link = NULL, *e;
+	size_t len, size, i;
 	FILE *m = open_memstream(&link, &len);
 
 	if (!m)
@@ -52,8 +39,11 @@ static char *next_link(const vault_list_filter *f, const char *last)
 	for (i = 0; i < 3; i++) {
 		if (!value[i])
 			continue;
-		fprintf(m, "&%s=", name[i]);
-		url_encode(m, value[i]);
+		size = 3 * strlen(value[i]) + 1;
+		if ((e = malloc(size)) == NULL || vault_uri_encode(e, size, value[i]) < 0)
+			abort();
+		fprintf(m, "&%s=%s", name[i], e);
+		free(e);
 	}
 	fputs(">; rel=\"next\"", m);
 	if (fclose(m) != 0 || !link)
