@@ -5,6 +5,7 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "journal.h"
 #include "kinds.h"
 #include "record.h"
+#include "resident.h"
 #include "rules.h"
 #include "sign.h"
 #include "token.h"
@@ -1358,6 +1360,7 @@ typedef struct {
 	size_t nproblems;
 	git_oid tip;             /* the history verify walks, and its order (shared) */
 	const vault_walk *order;
+	vault_resident *resident; /* verify's, or NULL */
 	/* the two keep within PACE_SLACK commits of each other (index_pace) */
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
@@ -1506,7 +1509,10 @@ static void *index_worker(void *arg)
 	/* its own repository: libgit2 documents only the odb as safe to share */
 	if ((ic->error = vault_store__open(&store, ic->vault_path)) == 0) {
 		ic->error = compare_indexes(ic, store);
+		/* its packs may be the last reader's of a pack (resident.h) */
+		vault_resident__hold(ic->resident);
 		vault_store__free(store);
+		vault_resident__release(ic->resident);
 	}
 	if (ic->error < 0)
 		vault__fmt_message(ic->message, sizeof(ic->message), "%s", vault_error_message());
@@ -1518,9 +1524,10 @@ static void *index_worker(void *arg)
 }
 
 static int index_check_start(index_check *ic, vault *v, const git_oid *tip,
-			     const vault_walk *order)
+			     const vault_walk *order, vault_resident *resident)
 {
 	memset(ic, 0, sizeof(*ic));
+	ic->resident = resident;
 	ic->vault_path = v->path;
 	ic->readonly = v->readonly;
 	git_oid_cpy(&ic->tip, tip);
@@ -1616,6 +1623,17 @@ static int refuse_supplier(vault *v)
  */
 #define VERIFY_MAPPED_PACK ((size_t)16 << 20)
 
+/*
+ * Unless verify's process is a server's, libgit2 maps the packs whole
+ * while it runs (windows of VERIFY_WINDOW, no cap: nothing is unmapped),
+ * and a thread keeps their pages out of the resident set when it passes
+ * VERIFY_RESIDENT (resident.h): the window churn above gone, and the pack
+ * indexes' pages, which no cap bounded, bounded too.  The caps above are
+ * for where it cannot run.
+ */
+#define VERIFY_WINDOW ((size_t)1 << 30)
+#define VERIFY_RESIDENT ((size_t)112 << 20)
+
 /* The revisions added since the verified base: their files re-hashed. */
 typedef struct {
 	checker *c;
@@ -1692,8 +1710,9 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	git_commit *head = NULL, *base = NULL;
 	git_tree *base_tree = NULL;
 	vault__meter *p = &v->progress;
+	vault_resident *resident = NULL;
 	uint64_t total = 0, done = 0;
-	size_t mapped_max = 0, mapped = VERIFY_MAPPED, packs, i;
+	size_t mapped_max = 0, mapped = VERIFY_MAPPED, window = 0, packs, i;
 	int error;
 
 	*out = NULL;
@@ -1718,8 +1737,15 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	 */
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &mapped_max);
-	if ((packs = vault__pack_count(v)) > 0 && packs < VERIFY_MAPPED / VERIFY_MAPPED_PACK)
+	git_libgit2_opts(GIT_OPT_GET_MWINDOW_SIZE, &window);
+	if (SIZE_MAX / 4 > VERIFY_WINDOW && !vault__small_memory() &&
+	    vault_resident__start(&resident, VERIFY_RESIDENT) == 0) {
+		mapped = SIZE_MAX / 2;
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, VERIFY_WINDOW);
+	} else if ((packs = vault__pack_count(v)) > 0 &&
+		   packs < VERIFY_MAPPED / VERIFY_MAPPED_PACK) {
 		mapped = packs * VERIFY_MAPPED_PACK;
+	}
 	if (mapped_max < mapped)
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped);
 	checker_begin(&c, v);
@@ -1751,7 +1777,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 		goto done;
 	/* the index rebuilt beside the walk, from the same order */
 	if (s->index) {
-		if ((error = index_check_start(&ic, v, &s->tips[0], walk)) < 0)
+		if ((error = index_check_start(&ic, v, &s->tips[0], walk, resident)) < 0)
 			goto done;
 		index_started = 1;
 	}
@@ -1802,6 +1828,8 @@ done:
 			error = e;
 	}
 	queue_finish(&c);
+	/* before anything is freed (resident.h) */
+	vault_resident__stop(resident);
 	git_tree_free(base_tree);
 	git_commit_free(base);
 	git_commit_free(head);
@@ -1809,6 +1837,8 @@ done:
 	checker_end(&c);
 	vault_ledger_free(c.ledger);
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+	if (resident)
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
 	if (mapped_max < mapped)
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped_max);
 	if (error < 0) {

@@ -1,0 +1,214 @@
+/*
+ * Unit tests of resident.c: past its target the thread takes out of the
+ * resident set the pages of read-only mappings of objects/pack/pack-*.pack
+ * and pack-*.idx (deleted ones too), and of nothing else: not another
+ * file in the folder, not a pack in a folder below it, not a writable
+ * mapping of a pack, not anonymous memory; what it dropped reads back
+ * the same; under a hold it drops nothing.
+ */
+#include "helpers.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "resident.h"
+
+#define MB ((size_t)1 << 20)
+#define SIZE (12 * MB)
+
+typedef struct {
+	char path[4200];
+	unsigned char *map;
+} mapping;
+
+/* A file of SIZE bytes, each its offset's low byte plus `seed`, mapped with `prot`. */
+static void map_file(mapping *m, const char *dir, const char *name, unsigned seed, int prot,
+		     int flags)
+{
+	unsigned char *data = malloc(SIZE);
+	size_t i;
+	int fd;
+
+	assert_non_null(data);
+	for (i = 0; i < SIZE; i++)
+		data[i] = (unsigned char)(i + seed);
+	test_fmt(m->path, sizeof(m->path), "%s/%s", dir, name);
+	write_file(m->path, data, SIZE);
+	free(data);
+	assert_true((fd = open(m->path, prot & PROT_WRITE ? O_RDWR : O_RDONLY)) >= 0);
+	m->map = mmap(NULL, SIZE, prot, flags, fd, 0);
+	assert_true(m->map != MAP_FAILED);
+	close(fd);
+}
+
+/* Read every page, so that each is resident; the bytes' sum. */
+static unsigned long touch(const unsigned char *p, size_t len)
+{
+	unsigned long sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i += 4096)
+		sum += ((volatile const unsigned char *)p)[i];
+	return sum;
+}
+
+/* Whether bytes `from` to the end are those map_file wrote with `seed`. */
+static int same_bytes(const unsigned char *p, size_t from, unsigned seed)
+{
+	size_t i;
+
+	for (i = from; i < SIZE; i++)
+		if (p[i] != (unsigned char)(i + seed))
+			return 0;
+	return 1;
+}
+
+/* The resident kB of the mapping that starts at `at`, from /proc/self/smaps. */
+static long rss_kb(const void *at)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[4400];
+	int in = 0;
+	long kb = -1;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+
+		if (sscanf(line, "%llx-%llx ", &lo, &hi) == 2)
+			in = (uintptr_t)lo == (uintptr_t)at;
+		else if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+static void make_pack_dir(char *out, size_t size, const char *dir)
+{
+	char sub[4200];
+
+	test_fmt(out, size, "%s/objects", dir);
+	assert_int_equal(mkdir(out, 0755), 0);
+	test_fmt(out, size, "%s/objects/pack", dir);
+	assert_int_equal(mkdir(out, 0755), 0);
+	test_fmt(sub, sizeof(sub), "%s/below", out);
+	assert_int_equal(mkdir(sub, 0755), 0);
+}
+
+static void drops_only_pack_mappings(void **state)
+{
+	char *dir = temp_dir(), packs[4200];
+	mapping pack, idx, gone, other, below, written;
+	unsigned char *anon = mmap(NULL, SIZE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vault_resident *r;
+	int tries;
+
+	(void)state;
+	assert_true(anon != MAP_FAILED);
+	make_pack_dir(packs, sizeof(packs), dir);
+	map_file(&pack, packs, "pack-1.pack", 1, PROT_READ, MAP_SHARED);
+	map_file(&idx, packs, "pack-1.idx", 2, PROT_READ, MAP_SHARED);
+	map_file(&gone, packs, "pack-2.pack", 3, PROT_READ, MAP_PRIVATE);
+	map_file(&other, packs, "pack-1.keep", 4, PROT_READ, MAP_SHARED);
+	map_file(&below, packs, "below/pack-3.pack", 5, PROT_READ, MAP_SHARED);
+	map_file(&written, packs, "pack-4.pack", 6, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	assert_int_equal(unlink(gone.path), 0); /* a repack deleted it: " (deleted)" */
+	memset(anon, 0x5a, SIZE);
+	written.map[0] = 0xee; /* a private copy now: no longer the file's */
+
+	/* a target below what the process holds: a drop as soon as the
+	 * packs' pages are 8 MB more than at the start */
+	assert_int_equal(vault_resident__start(&r, 1), 0);
+	touch(pack.map, SIZE);
+	touch(idx.map, SIZE);
+	touch(gone.map, SIZE);
+	touch(other.map, SIZE);
+	touch(below.map, SIZE);
+	touch(written.map, SIZE);
+	/* the thread looks every 10 ms: wait for the pack's pages to go */
+	for (tries = 0; tries < 500 && rss_kb(pack.map) > 0; tries++)
+		usleep(10000);
+	assert_true(vault_resident__stop(r) >= 1);
+
+	assert_int_equal(rss_kb(pack.map), 0);
+	assert_int_equal(rss_kb(idx.map), 0);
+	assert_int_equal(rss_kb(gone.map), 0);
+	assert_int_equal(rss_kb(other.map), (long)(SIZE / 1024));
+	assert_int_equal(rss_kb(below.map), (long)(SIZE / 1024));
+	assert_int_equal(rss_kb(written.map), (long)(SIZE / 1024));
+	/* what was dropped reads back the same, from the file */
+	assert_true(same_bytes(pack.map, 0, 1));
+	assert_true(same_bytes(idx.map, 0, 2));
+	assert_true(same_bytes(gone.map, 0, 3));
+	assert_int_equal(written.map[0], 0xee);
+	assert_true(same_bytes(written.map, 1, 6));
+	/* anonymous memory dropped would read back as zeros (its mapping may
+	 * have merged with its neighbours': no resident count of its own) */
+	for (tries = 0; tries < (int)SIZE && anon[tries] == 0x5a; tries++)
+		;
+	assert_int_equal(tries, (int)SIZE);
+
+	munmap(pack.map, SIZE);
+	munmap(idx.map, SIZE);
+	munmap(gone.map, SIZE);
+	munmap(other.map, SIZE);
+	munmap(below.map, SIZE);
+	munmap(written.map, SIZE);
+	munmap(anon, SIZE);
+	rm_tree(dir);
+}
+
+/* Under the target, or held, or with too few pack pages, nothing is dropped. */
+static void keeps_pages_under_target_and_hold(void **state)
+{
+	char *dir = temp_dir(), packs[4200];
+	mapping pack;
+	vault_resident *r;
+	int tries;
+
+	(void)state;
+	make_pack_dir(packs, sizeof(packs), dir);
+	map_file(&pack, packs, "pack-1.pack", 7, PROT_READ, MAP_SHARED);
+
+	assert_int_equal(vault_resident__start(&r, (size_t)1 << 40), 0);
+	touch(pack.map, SIZE);
+	usleep(100000);
+	assert_int_equal(vault_resident__stop(r), 0);
+	assert_int_equal(rss_kb(pack.map), (long)(SIZE / 1024));
+
+	/* past the target, but the packs' pages no more than 8 MB above the start */
+	assert_int_equal(vault_resident__start(&r, 1), 0);
+	touch(pack.map, 4 * MB);
+	usleep(100000);
+	assert_int_equal(vault_resident__stop(r), 0);
+	assert_int_equal(rss_kb(pack.map), 4 * 1024);
+
+	assert_int_equal(vault_resident__start(&r, 1), 0);
+	vault_resident__hold(r);
+	touch(pack.map, SIZE);
+	usleep(100000);
+	assert_int_equal(rss_kb(pack.map), (long)(SIZE / 1024));
+	vault_resident__release(r);
+	/* and once let go, it drops them */
+	for (tries = 0; tries < 500 && rss_kb(pack.map) > 0; tries++)
+		usleep(10000);
+	assert_int_equal(rss_kb(pack.map), 0);
+	assert_true(vault_resident__stop(r) >= 1);
+
+	vault_resident__stop(NULL);
+	munmap(pack.map, SIZE);
+	rm_tree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(drops_only_pack_mappings),
+		cmocka_unit_test(keeps_pages_under_target_and_hold),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,221 @@
+/*
+ * resident.c - a long read of the packs without the packs in memory
+ * (resident.h).
+ *
+ * A thread wakes every TICK_MS and reads the process's resident pages
+ * from /proc/self/statm (its second field; the third, the file-backed
+ * ones).  Past the target, and with more file pages than at the start by
+ * MIN_DROP, it walks /proc/self/maps and advises away every mapping of a
+ * pack or pack index.  The target is the whole resident set, not the
+ * packs' share of it: the more the rest leaves, the rarer the drops, each
+ * of which costs the pages read again after it (a read maps 64 KB around
+ * each fault, so a read of small objects here and there fills the packs'
+ * share fast).  A lock keeps a drop and a repository's freeing apart
+ * (vault_resident__hold).
+ */
+#include "resident.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "vault.h"
+
+/* how often the resident pages are looked at: at the few hundred MB a
+ * second verify reads, a few MB past the target at most */
+#define TICK_MS 10
+/* file pages gained since the start below which a drop would free too
+ * little to be worth the pages read again after it */
+#define MIN_DROP ((size_t)8 << 20)
+
+struct vault_resident {
+	pthread_t thread;
+	pthread_mutex_t lock;  /* held by a drop, and by a hold */
+	pthread_cond_t wake;   /* signalled to stop */
+	int stop;
+	int statm;             /* /proc/self/statm, open */
+	size_t page;
+	size_t target;         /* the resident set to keep under, in bytes */
+	size_t base;           /* file pages at the start, the packs' dropped */
+	size_t drops;
+};
+
+/* The process's resident pages and the file-backed ones, in bytes; 0 when unreadable. */
+static int resident(const vault_resident *r, size_t *all, size_t *file)
+{
+	char buf[256];
+	unsigned long long size, res, shared;
+	ssize_t n = pread(r->statm, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu %llu", &size, &res, &shared) != 3)
+		return -1;
+	*all = (size_t)res * r->page;
+	*file = (size_t)shared * r->page;
+	return 0;
+}
+
+static int ends_with(const char *s, size_t len, const char *end)
+{
+	size_t n = strlen(end);
+
+	return len >= n && memcmp(s + len - n, end, n) == 0;
+}
+
+/*
+ * Whether a line of /proc/self/maps names a read-only mapping of a pack
+ * or pack index (a file deleted since, by a repack, still mapped, too),
+ * and where it is.
+ */
+static int pack_mapping(const char *line, uintptr_t *lo, uintptr_t *hi)
+{
+	unsigned long long a, b;
+	char perms[5];
+	int at = 0;
+	const char *path, *name;
+	size_t len;
+
+	if (sscanf(line, "%llx-%llx %4s %*s %*s %*s %n", &a, &b, perms, &at) != 3 || at == 0 ||
+	    perms[0] != 'r' || perms[1] != '-' || b <= a)
+		return 0;
+	path = line + at;
+	len = strcspn(path, "\n");
+	if (ends_with(path, len, " (deleted)"))
+		len -= strlen(" (deleted)");
+	if ((name = memmem(path, len, "/objects/pack/pack-", strlen("/objects/pack/pack-"))) == NULL ||
+	    memchr(name + strlen("/objects/pack/"), '/', len - (size_t)(name - path) -
+		   strlen("/objects/pack/")) != NULL ||
+	    !(ends_with(path, len, ".pack") || ends_with(path, len, ".idx")))
+		return 0;
+	*lo = (uintptr_t)a;
+	*hi = (uintptr_t)b;
+	return 1;
+}
+
+/* Advise away the pages of every pack mapping.  Called with the lock held. */
+static void drop(vault_resident *r)
+{
+	FILE *maps = fopen("/proc/self/maps", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	uintptr_t lo, hi;
+
+	if (!maps)
+		return;
+	while (getline(&line, &cap, maps) > 0)
+		if (pack_mapping(line, &lo, &hi))
+			(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	free(line);
+	fclose(maps);
+	r->drops++;
+}
+
+/* Whether the resident set is past the target with pack pages to drop. */
+static int over(const vault_resident *r)
+{
+	size_t all, file;
+
+	return resident(r, &all, &file) == 0 && all > r->target && file > r->base + MIN_DROP;
+}
+
+static void *run(void *arg)
+{
+	vault_resident *r = arg;
+	struct timespec at;
+
+	pthread_mutex_lock(&r->lock);
+	while (!r->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &at);
+		at.tv_nsec += TICK_MS * 1000000L;
+		if (at.tv_nsec >= 1000000000L) {
+			at.tv_sec++;
+			at.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&r->wake, &r->lock, &at);
+		if (!r->stop && over(r))
+			drop(r);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+int vault_resident__start(vault_resident **out, size_t target)
+{
+	vault_resident *r;
+	pthread_condattr_t attr;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t all;
+	int error;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		abort();
+	r->page = page > 0 ? (size_t)page : 4096;
+	r->target = target;
+	/* what the packs hold already (the handle's own reads) goes first,
+	 * so that the base is the program's and its libraries' pages */
+	drop(r);
+	r->drops = 0;
+	if ((r->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)) < 0 ||
+	    resident(r, &all, &r->base) < 0 || access("/proc/self/maps", R_OK) != 0) {
+		if (r->statm >= 0)
+			close(r->statm);
+		free(r);
+		return vault_error__set(VAULT_ENOTFOUND, "cannot read /proc/self");
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	if ((error = pthread_create(&r->thread, NULL, run, r)) != 0) {
+		pthread_cond_destroy(&r->wake);
+		pthread_mutex_destroy(&r->lock);
+		close(r->statm);
+		free(r);
+		return vault_error__set(VAULT_ERROR, "cannot start a thread: %s", strerror(error));
+	}
+	*out = r;
+	return 0;
+}
+
+void vault_resident__hold(vault_resident *r)
+{
+	if (r)
+		pthread_mutex_lock(&r->lock);
+}
+
+void vault_resident__release(vault_resident *r)
+{
+	if (r)
+		pthread_mutex_unlock(&r->lock);
+}
+
+size_t vault_resident__stop(vault_resident *r)
+{
+	size_t drops;
+
+	if (!r)
+		return 0;
+	pthread_mutex_lock(&r->lock);
+	r->stop = 1;
+	pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	pthread_cond_destroy(&r->wake);
+	pthread_mutex_destroy(&r->lock);
+	close(r->statm);
+	drops = r->drops;
+	free(r);
+	return drops;
+}
