@@ -30,8 +30,9 @@
 #include "vault.h"
 
 /* how often the resident pages are looked at: at the few hundred MB a
- * second verify reads, a few MB past the target at most */
-#define TICK_MS 10
+ * second verify reads, a MB or two past the target when it is not kept
+ * waiting for a core */
+#define TICK_MS 2
 /* file pages gained since the start below which a drop would free too
  * little to be worth the pages read again after it */
 #define MIN_DROP ((size_t)8 << 20)

@@ -1632,7 +1632,7 @@ static int refuse_supplier(vault *v)
  * for where it cannot run.
  */
 #define VERIFY_WINDOW ((size_t)1 << 30)
-#define VERIFY_RESIDENT ((size_t)112 << 20)
+#define VERIFY_RESIDENT ((size_t)96 << 20)
 
 /* The revisions added since the verified base: their files re-hashed. */
 typedef struct {
