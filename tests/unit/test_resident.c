@@ -97,66 +97,61 @@ static void make_pack_dir(char *out, size_t size, const char *dir)
 	assert_int_equal(mkdir(sub, 0755), 0);
 }
 
+/* The mappings of drops_only_pack_mappings, in order. */
+enum { PACK, IDX, GONE, OTHER, BELOW, WRITTEN, NMAPS };
+
 static void drops_only_pack_mappings(void **state)
 {
 	char *dir = temp_dir(), packs[4200];
-	mapping pack, idx, gone, other, below, written;
+	mapping m[NMAPS];
 	unsigned char *anon = mmap(NULL, SIZE, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	vault_resident *r;
-	int tries;
+	int tries, i;
 
 	(void)state;
 	assert_true(anon != MAP_FAILED);
 	make_pack_dir(packs, sizeof(packs), dir);
-	map_file(&pack, packs, "pack-1.pack", 1, PROT_READ, MAP_SHARED);
-	map_file(&idx, packs, "pack-1.idx", 2, PROT_READ, MAP_SHARED);
-	map_file(&gone, packs, "pack-2.pack", 3, PROT_READ, MAP_PRIVATE);
-	map_file(&other, packs, "pack-1.keep", 4, PROT_READ, MAP_SHARED);
-	map_file(&below, packs, "below/pack-3.pack", 5, PROT_READ, MAP_SHARED);
-	map_file(&written, packs, "pack-4.pack", 6, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	assert_int_equal(unlink(gone.path), 0); /* a repack deleted it: " (deleted)" */
+	map_file(&m[PACK], packs, "pack-1.pack", 1, PROT_READ, MAP_SHARED);
+	map_file(&m[IDX], packs, "pack-1.idx", 2, PROT_READ, MAP_SHARED);
+	map_file(&m[GONE], packs, "pack-2.pack", 3, PROT_READ, MAP_PRIVATE);
+	map_file(&m[OTHER], packs, "pack-1.keep", 4, PROT_READ, MAP_SHARED);
+	map_file(&m[BELOW], packs, "below/pack-3.pack", 5, PROT_READ, MAP_SHARED);
+	map_file(&m[WRITTEN], packs, "pack-4.pack", 6, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	assert_int_equal(unlink(m[GONE].path), 0); /* a repack deleted it: " (deleted)" */
 	memset(anon, 0x5a, SIZE);
-	written.map[0] = 0xee; /* a private copy now: no longer the file's */
+	m[WRITTEN].map[0] = 0xee; /* a private copy now: no longer the file's */
 
 	/* a target below what the process holds: a drop as soon as the
 	 * packs' pages are 8 MB more than at the start */
 	assert_int_equal(vault_resident__start(&r, 1), 0);
-	touch(pack.map, SIZE);
-	touch(idx.map, SIZE);
-	touch(gone.map, SIZE);
-	touch(other.map, SIZE);
-	touch(below.map, SIZE);
-	touch(written.map, SIZE);
-	/* the thread looks every 10 ms: wait for the pack's pages to go */
-	for (tries = 0; tries < 500 && rss_kb(pack.map) > 0; tries++)
+	for (i = 0; i < NMAPS; i++)
+		touch(m[i].map, SIZE);
+	/* the thread looks every 2 ms: wait for the pack's pages to go */
+	for (tries = 0; tries < 500 && rss_kb(m[PACK].map) > 0; tries++)
 		usleep(10000);
 	assert_true(vault_resident__stop(r) >= 1);
 
-	assert_int_equal(rss_kb(pack.map), 0);
-	assert_int_equal(rss_kb(idx.map), 0);
-	assert_int_equal(rss_kb(gone.map), 0);
-	assert_int_equal(rss_kb(other.map), (long)(SIZE / 1024));
-	assert_int_equal(rss_kb(below.map), (long)(SIZE / 1024));
-	assert_int_equal(rss_kb(written.map), (long)(SIZE / 1024));
+	assert_int_equal(rss_kb(m[PACK].map), 0);
+	assert_int_equal(rss_kb(m[IDX].map), 0);
+	assert_int_equal(rss_kb(m[GONE].map), 0);
+	assert_int_equal(rss_kb(m[OTHER].map), (long)(SIZE / 1024));
+	assert_int_equal(rss_kb(m[BELOW].map), (long)(SIZE / 1024));
+	assert_int_equal(rss_kb(m[WRITTEN].map), (long)(SIZE / 1024));
 	/* what was dropped reads back the same, from the file */
-	assert_true(same_bytes(pack.map, 0, 1));
-	assert_true(same_bytes(idx.map, 0, 2));
-	assert_true(same_bytes(gone.map, 0, 3));
-	assert_int_equal(written.map[0], 0xee);
-	assert_true(same_bytes(written.map, 1, 6));
+	assert_true(same_bytes(m[PACK].map, 0, 1));
+	assert_true(same_bytes(m[IDX].map, 0, 2));
+	assert_true(same_bytes(m[GONE].map, 0, 3));
+	assert_int_equal(m[WRITTEN].map[0], 0xee);
+	assert_true(same_bytes(m[WRITTEN].map, 1, 6));
 	/* anonymous memory dropped would read back as zeros (its mapping may
 	 * have merged with its neighbours': no resident count of its own) */
 	for (tries = 0; tries < (int)SIZE && anon[tries] == 0x5a; tries++)
 		;
 	assert_int_equal(tries, (int)SIZE);
 
-	munmap(pack.map, SIZE);
-	munmap(idx.map, SIZE);
-	munmap(gone.map, SIZE);
-	munmap(other.map, SIZE);
-	munmap(below.map, SIZE);
-	munmap(written.map, SIZE);
+	for (i = 0; i < NMAPS; i++)
+		munmap(m[i].map, SIZE);
 	munmap(anon, SIZE);
 	rm_tree(dir);
 }
