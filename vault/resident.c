@@ -3,18 +3,19 @@
  * (resident.h).
  *
  * A thread wakes every TICK_MS and reads the process's resident pages
- * from /proc/self/statm (its second field; the third, the file-backed
- * ones).  Past the target, and with more file pages than at the start by
- * MIN_DROP, it walks /proc/self/maps and advises away every mapping of a
- * pack or pack index.  The target is the whole resident set, not the
- * packs' share of it: the more the rest leaves, the rarer the drops, each
- * of which costs the pages read again after it (a read maps 64 KB around
- * each fault, so a read of small objects here and there fills the packs'
- * share fast).  A lock keeps a drop and a repository's freeing apart
- * (vault_resident__hold).
+ * from /proc/self/statm (its second field; the third, those backed by a
+ * file or shared memory).  Past the target, and with those more than at
+ * the start by MIN_DROP, it walks /proc/self/maps and advises away every
+ * shared read-only mapping of a pack or pack index, holding maps_lock,
+ * which munmap() below waits for.  The target is the whole resident set,
+ * not the packs' share of it: the more the rest leaves, the rarer the
+ * drops, each of which costs the pages read again after it (a read maps
+ * 64 KB around each fault, so reads of small objects here and there fill
+ * any share fast).
  */
 #include "resident.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -39,17 +40,60 @@
 
 struct vault_resident {
 	pthread_t thread;
-	pthread_mutex_t lock;  /* held by a drop, and by a hold */
+	pthread_mutex_t lock;  /* over stop, for the wait */
 	pthread_cond_t wake;   /* signalled to stop */
 	int stop;
 	int statm;             /* /proc/self/statm, open */
 	size_t page;
 	size_t target;         /* the resident set to keep under, in bytes */
-	size_t base;           /* file pages at the start, the packs' dropped */
+	size_t base;           /* bytes of file pages after the first drop */
 	size_t drops;
 };
 
-/* The process's resident pages and the file-backed ones, in bytes; 0 when unreadable. */
+/* Held (to write) by a drop, (to read) by every munmap() of the process. */
+static pthread_rwlock_t maps_lock = PTHREAD_RWLOCK_INITIALIZER;
+static int (*next_munmap)(void *, size_t);
+static pthread_once_t next_once = PTHREAD_ONCE_INIT;
+
+static void find_next_munmap(void)
+{
+	next_munmap = (int (*)(void *, size_t))dlsym(RTLD_NEXT, "munmap");
+}
+
+/* A forked child has no drop under way: a lock held at the fork is not. */
+static void after_fork_child(void)
+{
+	pthread_rwlock_init(&maps_lock, NULL);
+}
+
+/* found at start-up, not in the middle of some library's unmap */
+__attribute__((constructor)) static void resident_init(void)
+{
+	pthread_once(&next_once, find_next_munmap);
+	pthread_atfork(NULL, NULL, after_fork_child);
+}
+
+/*
+ * The process's munmap: the C library's (or a sanitizer's before it),
+ * once no drop is under way, so that no mapping a drop read of is gone
+ * before the drop is over (resident.h).
+ */
+int munmap(void *addr, size_t len)
+{
+	int ret;
+
+	pthread_once(&next_once, find_next_munmap);
+	if (!next_munmap) {
+		errno = ENOSYS;
+		return -1;
+	}
+	pthread_rwlock_rdlock(&maps_lock);
+	ret = next_munmap(addr, len);
+	pthread_rwlock_unlock(&maps_lock);
+	return ret;
+}
+
+/* The process's resident pages and those of files or shared memory, in bytes; -1 when unreadable. */
 static int resident(const vault_resident *r, size_t *all, size_t *file)
 {
 	char buf[256];
@@ -74,12 +118,14 @@ static int ends_with(const char *s, size_t len, const char *end)
 }
 
 /*
- * Whether a line of /proc/self/maps names a read-only mapping of a pack
- * or pack index (a file deleted since, by a repack, still mapped, too),
- * and where it is.
+ * Whether a line of /proc/self/maps names a read-only shared mapping of
+ * a file pack-*.pack or pack-*.idx in a folder objects/pack (deleted since,
+ * by a repack, and still mapped, too), and where it is.
  */
 static int pack_mapping(const char *line, uintptr_t *lo, uintptr_t *hi)
 {
+	static const char folder[] = "/objects/pack/";
+	const size_t fl = sizeof(folder) - 1;
 	unsigned long long a, b;
 	char perms[5];
 	int at = 0;
@@ -87,15 +133,17 @@ static int pack_mapping(const char *line, uintptr_t *lo, uintptr_t *hi)
 	size_t len;
 
 	if (sscanf(line, "%llx-%llx %4s %*s %*s %*s %n", &a, &b, perms, &at) != 3 || at == 0 ||
-	    perms[0] != 'r' || perms[1] != '-' || b <= a)
+	    strcmp(perms, "r--s") != 0 || b <= a)
 		return 0;
 	path = line + at;
 	len = strcspn(path, "\n");
 	if (ends_with(path, len, " (deleted)"))
 		len -= strlen(" (deleted)");
-	if ((name = memmem(path, len, "/objects/pack/pack-", strlen("/objects/pack/pack-"))) == NULL ||
-	    memchr(name + strlen("/objects/pack/"), '/', len - (size_t)(name - path) -
-		   strlen("/objects/pack/")) != NULL ||
+	if (path[0] != '/' || (name = memrchr(path, '/', len)) == NULL)
+		return 0;
+	name++;
+	if ((size_t)(name - path) < fl || memcmp(name - fl, folder, fl) != 0 ||
+	    strncmp(name, "pack-", 5) != 0 ||
 	    !(ends_with(path, len, ".pack") || ends_with(path, len, ".idx")))
 		return 0;
 	*lo = (uintptr_t)a;
@@ -103,7 +151,7 @@ static int pack_mapping(const char *line, uintptr_t *lo, uintptr_t *hi)
 	return 1;
 }
 
-/* Advise away the pages of every pack mapping.  Called with the lock held. */
+/* Advise away the pages of every pack mapping, no mapping going meanwhile. */
 static void drop(vault_resident *r)
 {
 	FILE *maps = fopen("/proc/self/maps", "re");
@@ -113,9 +161,11 @@ static void drop(vault_resident *r)
 
 	if (!maps)
 		return;
+	pthread_rwlock_wrlock(&maps_lock);
 	while (getline(&line, &cap, maps) > 0)
 		if (pack_mapping(line, &lo, &hi))
 			(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	pthread_rwlock_unlock(&maps_lock);
 	free(line);
 	fclose(maps);
 	r->drops++;
@@ -188,18 +238,6 @@ int vault_resident__start(vault_resident **out, size_t target)
 	}
 	*out = r;
 	return 0;
-}
-
-void vault_resident__hold(vault_resident *r)
-{
-	if (r)
-		pthread_mutex_lock(&r->lock);
-}
-
-void vault_resident__release(vault_resident *r)
-{
-	if (r)
-		pthread_mutex_unlock(&r->lock);
 }
 
 size_t vault_resident__stop(vault_resident *r)

@@ -1360,7 +1360,6 @@ typedef struct {
 	size_t nproblems;
 	git_oid tip;             /* the history verify walks, and its order (shared) */
 	const vault_walk *order;
-	vault_resident *resident; /* verify's, or NULL */
 	/* the two keep within PACE_SLACK commits of each other (index_pace) */
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
@@ -1509,10 +1508,7 @@ static void *index_worker(void *arg)
 	/* its own repository: libgit2 documents only the odb as safe to share */
 	if ((ic->error = vault_store__open(&store, ic->vault_path)) == 0) {
 		ic->error = compare_indexes(ic, store);
-		/* its packs may be the last reader's of a pack (resident.h) */
-		vault_resident__hold(ic->resident);
 		vault_store__free(store);
-		vault_resident__release(ic->resident);
 	}
 	if (ic->error < 0)
 		vault__fmt_message(ic->message, sizeof(ic->message), "%s", vault_error_message());
@@ -1524,10 +1520,9 @@ static void *index_worker(void *arg)
 }
 
 static int index_check_start(index_check *ic, vault *v, const git_oid *tip,
-			     const vault_walk *order, vault_resident *resident)
+			     const vault_walk *order)
 {
 	memset(ic, 0, sizeof(*ic));
-	ic->resident = resident;
 	ic->vault_path = v->path;
 	ic->readonly = v->readonly;
 	git_oid_cpy(&ic->tip, tip);
@@ -1624,12 +1619,13 @@ static int refuse_supplier(vault *v)
 #define VERIFY_MAPPED_PACK ((size_t)16 << 20)
 
 /*
- * Unless verify's process is a server's, libgit2 maps the packs whole
- * while it runs (windows of VERIFY_WINDOW, no cap: nothing is unmapped),
- * and a thread keeps their pages out of the resident set when it passes
- * VERIFY_RESIDENT (resident.h): the window churn above gone, and the pack
- * indexes' pages, which no cap bounded, bounded too.  The caps above are
- * for where it cannot run.
+ * Unless verify's process is a server's (or a 32-bit one), libgit2 maps
+ * the packs whole while it runs (windows of VERIFY_WINDOW, no cap: it
+ * unmaps a window only when out of address space), and a thread keeps
+ * their pages out of the resident set when it passes VERIFY_RESIDENT
+ * (resident.h): the window churn above gone, and the pack indexes' pages,
+ * which no cap bounded, bounded too.  The caps above are for where it
+ * does not run.
  */
 #define VERIFY_WINDOW ((size_t)1 << 30)
 #define VERIFY_RESIDENT ((size_t)96 << 20)
@@ -1713,7 +1709,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	vault_resident *resident = NULL;
 	uint64_t total = 0, done = 0;
 	size_t mapped_max = 0, mapped = VERIFY_MAPPED, window = 0, packs, i;
-	int error;
+	int whole = 0, error; /* whole: the packs mapped whole (VERIFY_WINDOW) */
 
 	*out = NULL;
 	/* it reads every organization's records: not a supplier's to run */
@@ -1738,8 +1734,9 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &mapped_max);
 	git_libgit2_opts(GIT_OPT_GET_MWINDOW_SIZE, &window);
-	if (SIZE_MAX / 4 > VERIFY_WINDOW && !vault__small_memory() &&
+	if (SIZE_MAX > UINT32_MAX && !vault__small_memory() &&
 	    vault_resident__start(&resident, VERIFY_RESIDENT) == 0) {
+		whole = 1;
 		mapped = SIZE_MAX / 2;
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, VERIFY_WINDOW);
 	} else if ((packs = vault__pack_count(v)) > 0 &&
@@ -1777,7 +1774,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 		goto done;
 	/* the index rebuilt beside the walk, from the same order */
 	if (s->index) {
-		if ((error = index_check_start(&ic, v, &s->tips[0], walk, resident)) < 0)
+		if ((error = index_check_start(&ic, v, &s->tips[0], walk)) < 0)
 			goto done;
 		index_started = 1;
 	}
@@ -1828,7 +1825,6 @@ done:
 			error = e;
 	}
 	queue_finish(&c);
-	/* before anything is freed (resident.h) */
 	vault_resident__stop(resident);
 	git_tree_free(base_tree);
 	git_commit_free(base);
@@ -1837,7 +1833,7 @@ done:
 	checker_end(&c);
 	vault_ledger_free(c.ledger);
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
-	if (resident)
+	if (whole)
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
 	if (mapped_max < mapped)
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped_max);
