@@ -2,7 +2,8 @@
  * resident.c - a long read of the packs without the packs in memory
  * (resident.h).
  *
- * A thread wakes every TICK_MS and reads the process's resident pages
+ * A thread wakes every TICK_MS, and a reading thread looks once in
+ * TICK_READS vault_resident__tick()s, at the process's resident pages
  * from /proc/self/statm (its second field; the third, those backed by a
  * file or shared memory).  Past the target, and with those more than at
  * the start by MIN_DROP, it walks /proc/self/maps and advises away every
@@ -19,11 +20,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,13 +37,17 @@
  * second verify reads, a MB or two past the target when it is not kept
  * waiting for a core */
 #define TICK_MS 2
+/* a reading thread looks at the resident pages once in this many
+ * vault_resident__tick()s: a thread late to wake on a busy machine let
+ * the peak pass the target by tens of MB, reads do not wait for a core */
+#define TICK_READS 64
 /* file pages gained since the start below which a drop would free too
  * little to be worth the pages read again after it */
 #define MIN_DROP ((size_t)8 << 20)
 
 struct vault_resident {
 	pthread_t thread;
-	pthread_mutex_t lock;  /* over stop, for the wait */
+	pthread_mutex_t lock;  /* over stop, for the thread's wait */
 	pthread_cond_t wake;   /* signalled to stop */
 	int stop;
 	int statm;             /* /proc/self/statm, open */
@@ -49,6 +56,16 @@ struct vault_resident {
 	size_t base;           /* bytes of file pages after the first drop */
 	size_t drops;
 };
+
+/*
+ * The thread of the process that drops, for vault_resident__tick (one at
+ * a time); the lock is held while it is looked at or set, and over each
+ * check and drop, the thread's or a tick's.
+ */
+static pthread_mutex_t tick_lock = PTHREAD_MUTEX_INITIALIZER;
+static vault_resident *ticking;
+static atomic_int tick_on;                 /* whether `ticking` is set: a hint */
+static _Thread_local unsigned tick_count;
 
 /* Held (to write) by a drop, (to read) by every munmap() of the process. */
 static pthread_rwlock_t maps_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -74,22 +91,20 @@ __attribute__((constructor)) static void resident_init(void)
 }
 
 /*
- * The process's munmap: the C library's (or a sanitizer's before it),
- * once no drop is under way, so that no mapping a drop read of is gone
- * before the drop is over (resident.h).
+ * The process's munmap: the next one (the C library's), once no drop is
+ * under way, so that no mapping a drop read of is gone before the drop
+ * is over (resident.h).  Called by the dropping thread itself (a
+ * sanitizer's report), it does not wait for itself.
  */
 int munmap(void *addr, size_t len)
 {
-	int ret;
+	int locked, ret;
 
 	pthread_once(&next_once, find_next_munmap);
-	if (!next_munmap) {
-		errno = ENOSYS;
-		return -1;
-	}
-	pthread_rwlock_rdlock(&maps_lock);
-	ret = next_munmap(addr, len);
-	pthread_rwlock_unlock(&maps_lock);
+	locked = pthread_rwlock_rdlock(&maps_lock) == 0;
+	ret = next_munmap ? next_munmap(addr, len) : (int)syscall(SYS_munmap, addr, len);
+	if (locked)
+		pthread_rwlock_unlock(&maps_lock);
 	return ret;
 }
 
@@ -193,11 +208,29 @@ static void *run(void *arg)
 			at.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&r->wake, &r->lock, &at);
-		if (!r->stop && over(r))
+		if (r->stop)
+			break;
+		pthread_mutex_unlock(&r->lock);
+		pthread_mutex_lock(&tick_lock);
+		if (over(r))
 			drop(r);
+		pthread_mutex_unlock(&tick_lock);
+		pthread_mutex_lock(&r->lock);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
+}
+
+void vault_resident__tick(void)
+{
+	if (!atomic_load_explicit(&tick_on, memory_order_relaxed) || ++tick_count % TICK_READS != 0)
+		return;
+	/* another thread is checking or dropping: nothing to add */
+	if (pthread_mutex_trylock(&tick_lock) != 0)
+		return;
+	if (ticking && over(ticking))
+		drop(ticking);
+	pthread_mutex_unlock(&tick_lock);
 }
 
 int vault_resident__start(vault_resident **out, size_t target)
@@ -209,6 +242,11 @@ int vault_resident__start(vault_resident **out, size_t target)
 	int error;
 
 	*out = NULL;
+	pthread_mutex_lock(&tick_lock);
+	error = ticking != NULL;
+	pthread_mutex_unlock(&tick_lock);
+	if (error)
+		return vault_error__set(VAULT_ERROR, "the packs' pages are watched already");
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		abort();
 	r->page = page > 0 ? (size_t)page : 4096;
@@ -236,6 +274,10 @@ int vault_resident__start(vault_resident **out, size_t target)
 		free(r);
 		return vault_error__set(VAULT_ERROR, "cannot start a thread: %s", strerror(error));
 	}
+	pthread_mutex_lock(&tick_lock);
+	ticking = r;
+	atomic_store(&tick_on, 1);
+	pthread_mutex_unlock(&tick_lock);
 	*out = r;
 	return 0;
 }
@@ -246,6 +288,10 @@ size_t vault_resident__stop(vault_resident *r)
 
 	if (!r)
 		return 0;
+	pthread_mutex_lock(&tick_lock);
+	ticking = NULL;
+	atomic_store(&tick_on, 0);
+	pthread_mutex_unlock(&tick_lock);
 	pthread_mutex_lock(&r->lock);
 	r->stop = 1;
 	pthread_cond_signal(&r->wake);

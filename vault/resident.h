@@ -21,11 +21,13 @@
  * a file named pack-*.pack or pack-*.idx in a folder named objects/pack.
  * A line read there goes stale if its range is unmapped and another
  * mapping is put at its address before the madvise, and that one would
- * lose its pages: so this file defines munmap(), which every library of
- * the process calls (libgit2 unmaps through it: a window when over its
- * cap or out of address space, a pack index it finds broken, a freed
- * pack's), and which waits while a drop is under way.  glibc's own
- * unmaps (malloc's) do not go through it, and never unmap a pack.
+ * lose its pages: so this file defines munmap(), to which every library
+ * of the process binds (libgit2 unmaps through it: a window when over its
+ * cap, every unused window when an mmap fails, a pack index it finds
+ * broken, a freed pack's), and which waits while a drop is under way.
+ * What does not go through it never unmaps a pack: glibc's and ld.so's
+ * own unmaps (malloc's, threads' stacks), a sanitizer allocator's
+ * system calls.
  */
 #ifndef VAULT_RESIDENT_H
 #define VAULT_RESIDENT_H
@@ -35,13 +37,23 @@
 typedef struct vault_resident vault_resident;
 
 /*
- * Drop the packs' pages now, then start the thread: it drops them again
+ * Drop the packs' pages now, then start the thread (one at a time in a
+ * process): it drops them again
  * whenever the process's resident set passes `target` bytes while its
  * file pages are more than 8 MB above what they were after this first
  * drop.  VAULT_ENOTFOUND when /proc/self cannot be read (the caller keeps
  * libgit2's cap instead), VAULT_ERROR when no thread can be started.
  */
 int vault_resident__start(vault_resident **out, size_t target);
+
+/*
+ * Called by the readers of a store (vault_store__entry, __read_path,
+ * __read_blob) at each read: while the thread runs, one call in 64 looks
+ * at the resident pages and drops the packs' as the thread would, so
+ * that a thread late to wake on a busy machine does not let the reads
+ * run past the target.  Otherwise a load and a test.
+ */
+void vault_resident__tick(void);
 
 /* Stop the thread and free `r` (NULL is nothing); how many drops it made. */
 size_t vault_resident__stop(vault_resident *r);

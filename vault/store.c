@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "record.h"
+#include "resident.h"
 #include "sign.h"
 #include "util.h"
 #include "vault.h"
@@ -754,8 +755,10 @@ int vault_store__entry(git_tree_entry **out, vault_store *s, const git_tree *roo
 	const git_tree *dir;
 	const git_tree_entry *e;
 	const char *name;
-	int error = cursor_folder(&dir, &name, s, root, path);
+	int error;
 
+	vault_resident__tick();
+	error = cursor_folder(&dir, &name, s, root, path);
 	*out = NULL;
 	if (error == GIT_EINVALID)
 		return git_tree_entry_bypath(out, root, path);
@@ -1000,6 +1003,7 @@ int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 	size_t len, off = 0;
 	int error;
 
+	vault_resident__tick();
 	if ((error = read_loose(s, id, cb, payload)) != VAULT_ENOTFOUND)
 		return error;
 	/* packed: libgit2 reads it whole (batches keep big files loose) */

@@ -1621,7 +1621,7 @@ static int refuse_supplier(vault *v)
 /*
  * Unless verify's process is a server's (or a 32-bit one), libgit2 maps
  * the packs whole while it runs (windows of VERIFY_WINDOW, no cap: it
- * unmaps a window only when out of address space), and a thread keeps
+ * unmaps windows only when an mmap fails), and a thread keeps
  * their pages out of the resident set when it passes VERIFY_RESIDENT
  * (resident.h): the window churn above gone, and the pack indexes' pages,
  * which no cap bounded, bounded too.  The caps above are for where it
