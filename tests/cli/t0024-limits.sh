@@ -92,6 +92,10 @@ fails 1 "entry 2: 'big.pdf' is larger than the limit of 1024 bytes \(git config 
 	"  an import manifest naming a file over it" sh -c '
 	printf "[{\"file\":\"small.pdf\",\"doc\":\"SP-2\",\"type\":\"spec\"},{\"file\":\"big.pdf\",\"doc\":\"SP-3\",\"type\":\"spec\"}]" > m.json &&
 	q import m.json'
+fails 1 "entry 3: 'big.pdf' is larger than the limit of 2048 bytes \(git config qvault.coc.maxUpload\)" \
+	"  an import manifest of specs, then a CoC: the CoC's own limit, read again for its type" sh -c '
+	printf "[{\"file\":\"small.pdf\",\"doc\":\"SP-4\",\"type\":\"spec\"},{\"file\":\"small.pdf\",\"doc\":\"SP-5\",\"type\":\"spec\"},{\"file\":\"big.pdf\",\"doc\":\"COC-2\",\"type\":\"coc\"}]" > m.json &&
+	q import m.json'
 git -C v config qvault.drawing.maxUpload 1m
 ok "  a type's own limit is above it" q release DWG-2 --rev A big.pdf --to acme
 head -c 5000 /dev/zero > big.zip
