@@ -216,12 +216,29 @@ static void drops_past_target(void **state)
 	rm_tree(dir);
 }
 
+/* One watch a process: a second start before the stop is refused, not a
+ * second thread over the same pages; after the stop, a start again. */
+static void one_watch_at_a_time(void **state)
+{
+	vault_resident *r, *again = NULL;
+
+	(void)state;
+	assert_int_equal(vault_resident__start(&r, (size_t)1 << 40), 0);
+	assert_int_equal(vault_resident__start(&again, (size_t)1 << 40), VAULT_ERROR);
+	assert_null(again);
+	assert_non_null(strstr(vault_error_message(), "watched already"));
+	vault_resident__stop(r);
+	assert_int_equal(vault_resident__start(&again, (size_t)1 << 40), 0);
+	vault_resident__stop(again);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(drops_only_pack_mappings),
 		cmocka_unit_test(drops_past_target),
 		cmocka_unit_test(libraries_bind_munmap_here),
+		cmocka_unit_test(one_watch_at_a_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
