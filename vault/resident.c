@@ -41,8 +41,8 @@
  * vault_resident__tick()s: a thread late to wake on a busy machine let
  * the peak pass the target by tens of MB, reads do not wait for a core
  * (a look at every read, measured at 1,000,005 revisions: 1,439 s of
- * CPU, where the caps took 999 and a thread alone 868, the peak no
- * lower; vault/README.md) */
+ * CPU, where the caps took 999 and a thread alone 868, and a peak of
+ * 149 MiB, still past 128: vault/README.md) */
 #define TICK_READS 64
 /* file pages gained since the start below which a drop would free too
  * little to be worth the pages read again after it */
@@ -62,8 +62,9 @@ struct vault_resident {
 
 /*
  * The thread of the process that drops, for vault_resident__tick (one at
- * a time); the lock is held while it is looked at or set, and over each
- * check and drop, the thread's or a tick's.
+ * a time, claimed in `watched` from start to stop); the lock is held
+ * while either is looked at or set, and over each check and drop, the
+ * thread's or a tick's.
  */
 static pthread_mutex_t tick_lock = PTHREAD_MUTEX_INITIALIZER;
 static int watched;                        /* a start not yet stopped */

@@ -11,6 +11,8 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -232,6 +234,44 @@ static void one_watch_at_a_time(void **state)
 	vault_resident__stop(again);
 }
 
+/* Two starts at once, meeting at a barrier: one watch, the other refused. */
+static pthread_barrier_t at_once;
+
+static void *start_at_once(void *arg)
+{
+	vault_resident **out = arg;
+
+	pthread_barrier_wait(&at_once);
+	return (void *)(intptr_t)vault_resident__start(out, (size_t)1 << 40);
+}
+
+static void two_starts_at_once(void **state)
+{
+	int round;
+
+	(void)state;
+	for (round = 0; round < 200; round++) {
+		vault_resident *r[2] = { NULL, NULL };
+		pthread_t t[2];
+		void *ret[2];
+		int i, started = 0;
+
+		assert_int_equal(pthread_barrier_init(&at_once, NULL, 2), 0);
+		for (i = 0; i < 2; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, start_at_once, &r[i]), 0);
+		for (i = 0; i < 2; i++) {
+			assert_int_equal(pthread_join(t[i], &ret[i]), 0);
+			started += (intptr_t)ret[i] == 0;
+			assert_true((intptr_t)ret[i] == 0 ? r[i] != NULL :
+				    (intptr_t)ret[i] == VAULT_ERROR && r[i] == NULL);
+		}
+		pthread_barrier_destroy(&at_once);
+		vault_resident__stop(r[0]);
+		vault_resident__stop(r[1]);
+		assert_int_equal(started, 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +279,7 @@ int main(void)
 		cmocka_unit_test(drops_past_target),
 		cmocka_unit_test(libraries_bind_munmap_here),
 		cmocka_unit_test(one_watch_at_a_time),
+		cmocka_unit_test(two_starts_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
