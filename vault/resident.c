@@ -5,14 +5,14 @@
  * A thread wakes every TICK_MS, and a reading thread looks once in
  * TICK_READS vault_resident__tick()s, at the process's resident pages
  * from /proc/self/statm (its second field; the third, those backed by a
- * file or shared memory).  Past the target, and with those more than at
- * the start by MIN_DROP, it walks /proc/self/maps and advises away every
- * shared read-only mapping of a pack or pack index, holding maps_lock,
- * which munmap() below waits for.  The target is the whole resident set,
- * not the packs' share of it: the more the rest leaves, the rarer the
- * drops, each of which costs the pages read again after it (a read maps
- * 64 KB around each fault, so reads of small objects here and there fill
- * any share fast).
+ * file or shared memory).  Past the target, and with those more than
+ * the fewest since the last drop by MIN_DROP, it walks /proc/self/maps
+ * and advises away every shared read-only mapping of a pack (not of a
+ * pack index: resident.h), holding maps_lock, which munmap() below waits
+ * for.  The target is the whole resident set, not the packs' share of
+ * it: the more the rest leaves, the rarer the drops, each of which costs
+ * the pages read again after it (a read maps 64 KB around each fault, so
+ * reads of small objects here and there fill any share fast).
  */
 #include "resident.h"
 
@@ -44,8 +44,8 @@
  * CPU, where the caps took 999 and a thread alone 868, and a peak of
  * 149 MiB, still past 128: vault/README.md) */
 #define TICK_READS 64
-/* file pages gained since the start below which a drop would free too
- * little to be worth the pages read again after it */
+/* file pages gained since the last drop below which a drop would free
+ * too little to be worth the pages read again after it */
 #define MIN_DROP ((size_t)8 << 20)
 
 struct vault_resident {
@@ -56,7 +56,7 @@ struct vault_resident {
 	int statm;             /* /proc/self/statm, open */
 	size_t page;
 	size_t target;         /* the resident set to keep under, in bytes */
-	size_t base;           /* bytes of file pages after the first drop */
+	size_t base;           /* bytes of file pages after the last drop, or since */
 	size_t drops;
 };
 
@@ -139,8 +139,8 @@ static int ends_with(const char *s, size_t len, const char *end)
 
 /*
  * Whether a line of /proc/self/maps names a read-only shared mapping of
- * a file pack-*.pack or pack-*.idx in a folder objects/pack (deleted since,
- * by a repack, and still mapped, too), and where it is.
+ * a file pack-*.pack in a folder objects/pack (deleted since, by a
+ * repack, and still mapped, too), and where it is.
  */
 static int pack_mapping(const char *line, uintptr_t *lo, uintptr_t *hi)
 {
@@ -163,21 +163,22 @@ static int pack_mapping(const char *line, uintptr_t *lo, uintptr_t *hi)
 		return 0;
 	name++;
 	if ((size_t)(name - path) < fl || memcmp(name - fl, folder, fl) != 0 ||
-	    strncmp(name, "pack-", 5) != 0 ||
-	    !(ends_with(path, len, ".pack") || ends_with(path, len, ".idx")))
+	    strncmp(name, "pack-", 5) != 0 || !ends_with(path, len, ".pack"))
 		return 0;
 	*lo = (uintptr_t)a;
 	*hi = (uintptr_t)b;
 	return 1;
 }
 
-/* Advise away the pages of every pack mapping, no mapping going meanwhile. */
+/* Advise away the pages of every pack mapping, no mapping going
+ * meanwhile; the file pages left are the base of the next. */
 static void drop(vault_resident *r)
 {
 	FILE *maps = fopen("/proc/self/maps", "re");
 	char *line = NULL;
 	size_t cap = 0;
 	uintptr_t lo, hi;
+	size_t all, file;
 
 	if (!maps)
 		return;
@@ -189,14 +190,24 @@ static void drop(vault_resident *r)
 	free(line);
 	fclose(maps);
 	r->drops++;
+	if (resident(r, &all, &file) == 0)
+		r->base = file;
 }
 
-/* Whether the resident set is past the target with pack pages to drop. */
-static int over(const vault_resident *r)
+/*
+ * Whether the resident set is past the target with pack pages to drop.
+ * File pages that went since the last drop (a mapping gone, a pack index
+ * libgit2 let go) lower the base: what comes in their place is new.
+ */
+static int over(vault_resident *r)
 {
 	size_t all, file;
 
-	return resident(r, &all, &file) == 0 && all > r->target && file > r->base + MIN_DROP;
+	if (resident(r, &all, &file) < 0)
+		return 0;
+	if (file < r->base)
+		r->base = file;
+	return all > r->target && file > r->base + MIN_DROP;
 }
 
 static void *run(void *arg)
@@ -266,10 +277,6 @@ int vault_resident__start(vault_resident **out, size_t target)
 		abort();
 	r->page = page > 0 ? (size_t)page : 4096;
 	r->target = target;
-	/* what the packs hold already (the handle's own reads) goes first,
-	 * so that the base is the program's and its libraries' pages */
-	drop(r);
-	r->drops = 0;
 	if ((r->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)) < 0 ||
 	    resident(r, &all, &r->base) < 0 || access("/proc/self/maps", R_OK) != 0) {
 		if (r->statm >= 0)
@@ -278,6 +285,9 @@ int vault_resident__start(vault_resident **out, size_t target)
 		unclaim();
 		return vault_error__set(VAULT_ENOTFOUND, "cannot read /proc/self");
 	}
+	/* what the packs hold already (the handle's own reads) goes first */
+	drop(r);
+	r->drops = 0;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -297,6 +307,16 @@ int vault_resident__start(vault_resident **out, size_t target)
 	pthread_mutex_unlock(&tick_lock);
 	*out = r;
 	return 0;
+}
+
+size_t vault_resident__drops(vault_resident *r)
+{
+	size_t drops;
+
+	pthread_mutex_lock(&tick_lock);
+	drops = r->drops;
+	pthread_mutex_unlock(&tick_lock);
+	return drops;
 }
 
 size_t vault_resident__stop(vault_resident *r)

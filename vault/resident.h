@@ -15,10 +15,17 @@
  * not needed (madvise MADV_DONTNEED).  The pages stay in the page cache;
  * a later read of one maps it again, a minor fault, with the same bytes:
  * the mappings it touches are shared ones (libgit2 maps MAP_SHARED), whose
- * pages are the file's, and git never writes into a pack or its index.
+ * pages are the file's, and git never writes into a pack.
+ *
+ * Not the pack indexes: every lookup of an object searches their tables
+ * of object names (20 bytes an object), and lookups at random map the
+ * whole of them, so dropped they are mapped again at once, at a cost and
+ * for nothing (vault/README.md: at 1,000,005 revisions they are 119 MB,
+ * past the target alone).  They stay resident; when they pass the target
+ * themselves, the packs' pages are dropped at every 8 MB that come.
  *
  * Which mappings: those /proc/self/maps lists as read-only and shared, of
- * a file named pack-*.pack or pack-*.idx in a folder named objects/pack.
+ * a file named pack-*.pack in a folder named objects/pack.
  * A line read there goes stale if its range is unmapped and another
  * mapping is put at its address before the madvise, and that one would
  * lose its pages: so this file defines munmap(), to which every library
@@ -40,8 +47,9 @@ typedef struct vault_resident vault_resident;
  * Drop the packs' pages now, then start the thread (one at a time in a
  * process): it drops them again
  * whenever the process's resident set passes `target` bytes while its
- * file pages are more than 8 MB above what they were after this first
- * drop.  VAULT_ENOTFOUND when /proc/self cannot be read (the caller keeps
+ * file pages are more than 8 MB above the fewest since the last drop
+ * (so pages it may not drop, past the target, cost one drop, not one at
+ * each look).  VAULT_ENOTFOUND when /proc/self cannot be read (the caller keeps
  * libgit2's cap instead), VAULT_ERROR when no thread can be started.
  */
 int vault_resident__start(vault_resident **out, size_t target);
@@ -54,6 +62,10 @@ int vault_resident__start(vault_resident **out, size_t target);
  * run past the target.  Otherwise a load and a test.
  */
 void vault_resident__tick(void);
+
+/* How many drops `r` made since its start (the first one not counted),
+ * before vault_resident__stop. */
+size_t vault_resident__drops(vault_resident *r);
 
 /* Stop the thread and free `r` (NULL is nothing); how many drops it made. */
 size_t vault_resident__stop(vault_resident *r);

@@ -1623,9 +1623,10 @@ static int refuse_supplier(vault *v)
  * the packs whole while it runs (windows of VERIFY_WINDOW, no cap: it
  * unmaps windows only when an mmap fails), and a thread keeps
  * their pages out of the resident set when it passes VERIFY_RESIDENT
- * (resident.h): the window churn above gone, and the pack indexes' pages,
- * which no cap bounded, bounded too.  The caps above are for where it
- * does not run.
+ * (resident.h): the window churn above gone.  The pack indexes, which no
+ * cap bounded either, stay resident (their pages not dropped): every
+ * lookup searches them (20 bytes an object).  The caps above are for
+ * where it does not run.
  */
 #define VERIFY_WINDOW ((size_t)1 << 30)
 #define VERIFY_RESIDENT ((size_t)96 << 20)

@@ -1,11 +1,11 @@
 /*
  * Unit tests of resident.c: it takes out of the resident set the pages of
- * shared read-only mappings of objects/pack/pack-*.pack and pack-*.idx
- * (deleted ones too), and of nothing else: not another file in the
+ * shared read-only mappings of objects/pack/pack-*.pack (deleted ones
+ * too), and of nothing else: not a pack's index, not another file in the
  * folder, not a pack in a folder below it, not a private mapping of a
  * pack, read-only or written, not anonymous memory; what it dropped reads
  * back the same; its thread drops them past its target, and not with
- * fewer than 8 MB of them.
+ * fewer than 8 MB more of file pages than after the last drop.
  */
 #include "helpers.h"
 
@@ -133,8 +133,9 @@ static void drops_only_pack_mappings(void **state)
 	/* the first drop is at the start, before the thread runs */
 	assert_int_equal(vault_resident__start(&r, (size_t)1 << 40), 0);
 	assert_int_equal(rss_kb(m[PACK].map), 0);
-	assert_int_equal(rss_kb(m[IDX].map), 0);
 	assert_int_equal(rss_kb(m[GONE].map), 0);
+	/* an index is what every lookup searches: kept */
+	assert_int_equal(rss_kb(m[IDX].map), (long)(SIZE / 1024));
 	assert_int_equal(rss_kb(m[OTHER].map), (long)(SIZE / 1024));
 	assert_int_equal(rss_kb(m[BELOW].map), (long)(SIZE / 1024));
 	assert_int_equal(rss_kb(m[PRIVATE].map), (long)(SIZE / 1024));
@@ -218,6 +219,71 @@ static void drops_past_target(void **state)
 	rm_tree(dir);
 }
 
+/*
+ * Past the target with pages it keeps (a pack index's, read at every
+ * lookup): one drop, and none after it while no more pages come, not
+ * one every 2 ms for nothing.  (Before, the base was the file pages at
+ * the start, and the index read after it made every look a drop.)
+ */
+static void kept_pages_cost_one_drop(void **state)
+{
+	char *dir = temp_dir(), packs[4200];
+	mapping idx;
+	vault_resident *r;
+	int tries;
+
+	(void)state;
+	make_pack_dir(packs, sizeof(packs), dir);
+	map_file(&idx, packs, "pack-1.idx", 9, PROT_READ, MAP_SHARED);
+
+	assert_int_equal(vault_resident__start(&r, 1), 0);
+	touch(idx.map, SIZE);
+	for (tries = 0; tries < 500 && vault_resident__drops(r) == 0; tries++)
+		usleep(10000);
+	assert_int_equal(vault_resident__drops(r), 1);
+	/* 50 looks of the thread, at the least; and the readers' */
+	usleep(100000);
+	for (tries = 0; tries < 64 * 50; tries++)
+		vault_resident__tick();
+	assert_int_equal(vault_resident__stop(r), 1);
+	assert_int_equal(rss_kb(idx.map), (long)(SIZE / 1024));
+
+	assert_int_equal(munmap(idx.map, SIZE), 0);
+	rm_tree(dir);
+}
+
+/*
+ * File pages gone without a drop (a pack index libgit2 let go) lower the
+ * base: the pack pages that come in their place are dropped past 8 MB,
+ * not let in up to what went plus 8 MB.
+ */
+static void pages_gone_lower_the_base(void **state)
+{
+	char *dir = temp_dir(), packs[4200];
+	mapping idx, pack;
+	vault_resident *r;
+	int tries;
+
+	(void)state;
+	make_pack_dir(packs, sizeof(packs), dir);
+	map_file(&idx, packs, "pack-1.idx", 10, PROT_READ, MAP_SHARED);
+	map_file(&pack, packs, "pack-1.pack", 11, PROT_READ, MAP_SHARED);
+
+	touch(idx.map, SIZE);
+	assert_int_equal(vault_resident__start(&r, 1), 0);
+	assert_int_equal(munmap(idx.map, SIZE), 0);
+	usleep(50000);
+	touch(pack.map, SIZE);
+	for (tries = 0; tries < 500 && rss_kb(pack.map) >= (long)(SIZE / 1024); tries++)
+		usleep(10000);
+	assert_true(vault_resident__drops(r) >= 1);
+	assert_true(rss_kb(pack.map) < (long)(SIZE / 1024));
+	vault_resident__stop(r);
+
+	assert_int_equal(munmap(pack.map, SIZE), 0);
+	rm_tree(dir);
+}
+
 /* One watch a process: a second start before the stop is refused, not a
  * second thread over the same pages; after the stop, a start again. */
 static void one_watch_at_a_time(void **state)
@@ -277,6 +343,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(drops_only_pack_mappings),
 		cmocka_unit_test(drops_past_target),
+		cmocka_unit_test(kept_pages_cost_one_drop),
+		cmocka_unit_test(pages_gone_lower_the_base),
 		cmocka_unit_test(libraries_bind_munmap_here),
 		cmocka_unit_test(one_watch_at_a_time),
 		cmocka_unit_test(two_starts_at_once),
