@@ -41,6 +41,8 @@
 #   frefused, xrefused             such a form refused: its status, what the
 #                                  page (alert) or the answer (said) says, and
 #                                  the vault unchanged (form_refused_as)
+#   lacks GREP-ARG...              nothing in the answer (body.json) matches,
+#                                  the page's CSRF token cut out
 #
 # Each script runs in its own temporary folder, removed at the end.
 
@@ -593,6 +595,16 @@ sys.exit(0 if re.search(sys.argv[1], e) else "error %r does not match %r" % (e, 
 is() {
 	python3 -c 'import json,sys; d=json.load(open("body.json")); v=str(eval(sys.argv[1]))
 if v != sys.argv[2]: sys.exit("%s is %r, not %r" % (sys.argv[1], v, sys.argv[2]))' "$1" "$2"
+}
+# lacks GREP-ARG...: no line of body.json matches (grep -q GREP-ARG...),
+# once a page's CSRF token (the meta and each form's hidden field) is cut
+# out.  The token is 43 random characters of base64url, where a short
+# pattern is found by chance: "77" in about one page of a hundred, "R-3"
+# in one of six thousand; a check that nothing of another organization
+# shows must not fail for that, nor pass by matching less.
+lacks() {
+	! sed -e 's/<meta name="csrf" content="[^"]*">//g' \
+	      -e 's/<input type="hidden" name="csrf" value="[^"]*">//g' body.json | grep -q "$@"
 }
 # field EXPR: the Python expression EXPR of the body (d), printed
 field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eval(sys.argv[1]))' "$1"; }

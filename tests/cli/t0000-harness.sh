@@ -65,4 +65,16 @@ refusal 'mkdir fv'
 check "  made by the refusal: changed" grep -q '^not ok 1 - x$' r.out
 (unset V; refusal true)
 check "fails: with no vault named (V unset) no refusal passes" grep -q '^not ok 1 - x$' r.out
+
+# lacks (lib.sh): a page's CSRF token is no match, whatever it holds;
+# the same characters anywhere else in the page are one
+T=rc3gBbBFwJMl5ubBMT77L8xvmDC1_kOyQhoK8JOg2gR
+page() { printf '<head><meta name="csrf" content="%s"></head><form><input type="hidden" name="csrf" value="%s">%s</form>\n' "$T" "$T" "$1" > body.json; }
+page '<td>10</td>'
+check "lacks: '77' and 'gR' inside the page's CSRF token alone: lacked" lacks -e 77 -e gR
+check "  a pattern that matches the page elsewhere: not lacked" evalq '! lacks -e 99 -e "<td>10"'
+page '<td>77</td>'
+check "  '77' outside the token as well: not lacked" evalq '! lacks -e 77'
+printf '{"csrf": "%s"}\n' "$T" > body.json
+check "  a token elsewhere than a page's meta and form: no cut, a match" evalq '! lacks 77'
 done_testing

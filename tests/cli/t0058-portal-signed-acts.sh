@@ -108,7 +108,7 @@ check "  ssh-keygen refuses it in another namespace" \
 check "  the PO's page shows the answer, the note escaped" \
 	evalq 'COOKIE=$(sed -n "s/^Set-Cookie: __Host-qvault=\([^;]*\);.*/\1/ip" headers.txt | tr -d "\r") &&
 	       CSRF=$(field "d[\"csrf\"]") && web 200 GET pos/PO-1 && grep -q "2026-12-20" body.json &&
-	       ! grep -q "<b>on time" body.json'
+	       lacks "<b>on time"'
 NEW_COOKIE=$COOKIE NEW_CSRF=$CSRF
 COOKIE=$PAT_COOKIE CSRF=$PAT_CSRF
 sleep 11

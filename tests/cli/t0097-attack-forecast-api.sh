@@ -62,31 +62,31 @@ check "control: the buyer reads both suppliers' PN-1 to PLANT-1" \
 check "acme's supplier reads PN-1: its own two ship-tos, nothing of zenith's same part" \
 	evalq "api 200 GET forecasts/PN-1 '$SAM' &&
 	       is '[(s[\"supplier\"], s[\"ship_to\"]) for s in d[\"schedules\"]]' \"[('acme', 'PLANT-1'), ('acme', 'PLANT-2')]\" &&
-	       ! grep -q $ZEN body.json"
+	       lacks $ZEN"
 check "  to PLANT-1, which both supply: acme's only" \
 	evalq "api 200 GET 'forecasts/PN-1?ship_to=PLANT-1' '$SAM' &&
-	       is 'len(d[\"schedules\"])' 1 && ! grep -q $ZEN body.json"
+	       is 'len(d[\"schedules\"])' 1 && lacks $ZEN"
 refused 404 "^no forecast of part 'PN-1' for 'acme' to ZPLANT-9\$" \
 	"  to zenith's ship-to: acme's none, nothing of it" GET 'forecasts/PN-1?ship_to=ZPLANT-9' "$SAM"
-check "  (nothing of it in the answer but the name asked)" evalq "! grep -q -e zenith -e 77 -e ZREF body.json"
+check "  (nothing of it in the answer but the name asked)" evalq "lacks -e zenith -e 77 -e ZREF"
 refused 403 "^a supplier sees only its own organization's forecasts\$" \
 	"naming zenith by ?supplier=: 403" GET 'forecasts/PN-1?supplier=zenith' "$SAM"
 refused 403 "^a supplier sees only its own organization's forecasts\$" \
 	"  ZENITH, in capitals: 403" GET 'forecasts/PN-1?supplier=ZENITH' "$SAM"
 check "  ?supplier=acme&supplier=zenith: 400 (an argument given twice), nothing of zenith's" \
 	evalq "api 400 GET 'forecasts/PN-1?supplier=acme&supplier=zenith' '$SAM' &&
-	       error \"^the query argument 'supplier' is given twice\\$\" && ! grep -q $ZEN body.json"
+	       error \"^the query argument 'supplier' is given twice\\$\" && lacks $ZEN"
 check "  ?supplier=zenith&supplier=acme: the same, nothing of zenith's" \
-	evalq "api 400 GET 'forecasts/PN-1?supplier=zenith&supplier=acme' '$SAM' && ! grep -q $ZEN body.json"
+	evalq "api 400 GET 'forecasts/PN-1?supplier=zenith&supplier=acme' '$SAM' && lacks $ZEN"
 refused 400 "^organization is empty\$" "  ?supplier= (empty): 400" GET 'forecasts/PN-1?supplier=' "$SAM"
 refused 404 "^no forecast of part 'PN-1' for 'zenith' to PLANT-2\$" \
 	"zenith's supplier reads acme's PLANT-2: zenith's none" GET 'forecasts/PN-1?ship_to=PLANT-2' "$ZED"
 check "  and its PN-1 is its own two ship-tos" \
 	evalq "api 200 GET forecasts/PN-1 '$ZED' &&
-	       is '[s[\"ship_to\"] for s in d[\"schedules\"]]' \"['PLANT-1', 'ZPLANT-9']\" && ! grep -q -e acme -e R-1 body.json"
+	       is '[s[\"ship_to\"] for s in d[\"schedules\"]]' \"['PLANT-1', 'ZPLANT-9']\" && lacks -e acme -e R-1"
 refused 404 "^no forecast of part 'PO-1' for 'acme'\$" \
 	"a part named as acme's own PO (zenith forecasts a part 'PO-1'): nothing of it" GET forecasts/PO-1 "$SAM"
-check "  (nothing of zenith's, nothing of the PO)" evalq "! grep -q -e PN-1 -e DWG $ZEN body.json"
+check "  (nothing of zenith's, nothing of the PO)" evalq "lacks -e PN-1 -e DWG $ZEN"
 refused 404 "^no forecast of part 'PO-Z' for 'acme'\$" "  zenith's PO's number as a part: nothing of the PO" GET forecasts/PO-Z "$SAM"
 refused 404 "^no forecast of part 'DWG-1' for 'acme'\$" "  a document's number as a part: nothing of it" GET forecasts/DWG-1 "$SAM"
 # encoded paths: %2F is a '/' of the one name (a part may hold one), never a
@@ -97,9 +97,9 @@ refused 404 "^no forecast of part 'PN-1%00' for 'acme'\$" "{part} with %00: no N
 refused 404 "^no forecast of part 'PN-1\\.%2' for 'acme'\$" "{part} with a broken escape: kept, none" GET 'forecasts/PN-1%2e%2' "$SAM"
 refused 404 "^no forecast of part 'PN-1\\.\\.PN-2' for 'acme'\$" "{part} 'PN-1..PN-2': none" GET 'forecasts/PN-1..PN-2' "$SAM"
 check "{part} '..' (%2E%2E): no route, nothing read" \
-	evalq "api 404 GET 'forecasts/%2E%2E' '$SAM' && ! grep -q -e PLANT $ZEN body.json"
+	evalq "api 404 GET 'forecasts/%2E%2E' '$SAM' && lacks -e PLANT $ZEN"
 check "{part} 'PN%2D1': PN-1 decoded, acme's (control: an escape is a name's byte)" \
-	evalq "api 200 GET 'forecasts/PN%2D1' '$SAM' && ! grep -q $ZEN body.json && is 'd[\"part\"]' PN-1"
+	evalq "api 200 GET 'forecasts/PN%2D1' '$SAM' && lacks $ZEN && is 'd[\"part\"]' PN-1"
 LONG=$(printf 'P%.0s' $(seq 1 200))
 refused 400 "^part number 'P+\\.\\.\\.' is longer than 128 bytes\$" "{part} of 200 bytes: 400" GET "forecasts/$LONG" "$SAM"
 LONG=$(printf 'P%.0s' $(seq 1 5000))
@@ -117,7 +117,7 @@ check "control: rex (acme) reads PN-1 with its token" evalq "api 200 GET forecas
 q --key "$TMP/admin.pem" user revoke rex > /dev/null
 api 200 GET forecasts/PN-1 "$SAM" # (the server's index catches up with the revocation)
 refused 401 "." "  rex revoked: its token reads nothing" GET forecasts/PN-1 "$REX"
-check "  (nothing of the forecast in the answer)" evalq "! grep -q -e PLANT -e R-1 body.json"
+check "  (nothing of the forecast in the answer)" evalq "lacks -e PLANT -e R-1"
 refused 401 "." "a token that is no token: 401" GET forecasts/PN-1 "${SAM}x"
 cp "$TMP/api.log" "$TMP/api-reads.log"
 kill "$SERVE"
@@ -136,15 +136,15 @@ check "control: pat's page of PN-1: acme's two ship-tos, the form of each" \
 	       grep -q "data-act=\"/forecasts/PN-1/PLANT-1/commit\"" body.json &&
 	       grep -q "data-act=\"/forecasts/PN-1/PLANT-2/commit\"" body.json'
 check "  nothing of zenith's PN-1 to the same PLANT-1, nor its form" \
-	evalq "! grep -q $ZEN body.json && [ \$(grep -o '<section>' body.json | wc -l) = 2 ]"
+	evalq "lacks $ZEN && [ \$(grep -o '<section>' body.json | wc -l) = 2 ]"
 check "  ?ship_to=PLANT-1: acme's one section" \
-	evalq "web 200 GET 'forecasts/PN-1?ship_to=PLANT-1' && [ \$(grep -o '<section>' body.json | wc -l) = 1 ] && ! grep -q $ZEN body.json"
+	evalq "web 200 GET 'forecasts/PN-1?ship_to=PLANT-1' && [ \$(grep -o '<section>' body.json | wc -l) = 1 ] && lacks $ZEN"
 check "  ?supplier=zenith: 403, nothing of it" \
-	evalq "web 403 GET 'forecasts/PN-1?supplier=zenith' && ! grep -q -e 777 -e ZREF body.json"
+	evalq "web 403 GET 'forecasts/PN-1?supplier=zenith' && lacks -e 777 -e ZREF"
 check "  ?ship_to=ZPLANT-9: 404, nothing of zenith's" \
-	evalq "web 404 GET 'forecasts/PN-1?ship_to=ZPLANT-9' && ! grep -q -e zenith -e 77 -e ZREF body.json"
+	evalq "web 404 GET 'forecasts/PN-1?ship_to=ZPLANT-9' && lacks -e zenith -e 77 -e ZREF"
 check "  a {part} with %2F..%2F: 404, no page of another part" \
-	evalq "web 404 GET 'forecasts/PN-1%2F..%2FPN-2' && ! grep -q -e R-3 -e 300 body.json"
+	evalq "web 404 GET 'forecasts/PN-1%2F..%2FPN-2' && lacks -e R-3 -e 300"
 
 # ---- commitments for what is not the signer's ----------------------------------------
 S=forecasts/PN-1/PLANT-1/commit
@@ -243,7 +243,7 @@ check "  recorded as zenith's, none of acme's" \
 COOKIE=$PAT_COOKIE CSRF=$PAT_CSRF
 check "  pat's page: acme's PN-1 to PLANT-1 still uncommitted, its form still there, nothing of zoe's" \
 	evalq 'web 200 GET forecasts/PN-1 && grep -q "data-act=\"/forecasts/PN-1/PLANT-1/commit\"" body.json &&
-	       ! grep -q -e "Committed to" -e zoe body.json'
+	       lacks -e "Committed to" -e zoe'
 check "control: pat's answer, posted as asked, is recorded (201)" \
 	evalq 'post 200 $S/statement "{\"revision\":\"2\"}" && cp body.json stmt.json && act_answer pat "{\"revision\":\"2\"}" counter=9 && cp answer.json pat-answer.json &&
 	       post 201 $S/sign "$(cat answer.json)" && new_session'
@@ -276,7 +276,7 @@ cp body.json stmt.json
 act_answer ray '{"revision":"2"}' counter=2
 q --key "$TMP/admin.pem" user revoke ray > /dev/null
 check "ray revoked: the page of PN-1 is refused (403), nothing of the forecast" \
-	evalq 'web 403 GET forecasts/PN-1 && ! grep -q -e PLANT -e R-1 body.json'
+	evalq 'web 403 GET forecasts/PN-1 && lacks -e PLANT -e R-1'
 wrefused 401 "^your user was revoked\$" "  the record signed before the revocation is refused" $P2/sign "$(cat answer.json)"
 wrefused 401 "^your session ended; log in again\$" "  and a new statement" $P2/statement '{"revision":"2"}'
 enroll_link uma acme supplier > uma.secret

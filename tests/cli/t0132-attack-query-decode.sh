@@ -251,7 +251,7 @@ if command -v curl > /dev/null && /usr/bin/python3 -c 'import cryptography' 2> /
 	form_refused_as frefused_get alert 400 "^organization 'acme/' contains '/'$" \
 		"portal: scorecard?org=acme%2F: 400, said" "scorecard?org=acme%2F"
 	check "portal: scorecard?org=%3Cb%3Ex%2F: said, escaped" evalq '
-		web 400 GET "scorecard?org=%3Cb%3Ex%2F" && ! grep -q "<b>x" body.json &&
+		web 400 GET "scorecard?org=%3Cb%3Ex%2F" && lacks "<b>x" &&
 		alert | grep -q "organization .<b>x/. contains"'
 	form_refused_as frefused_get alert 404 "no revision 'A/\.\.'" \
 		"portal: changes?from=A%2F..: no such revision" "documents/DWG-1/C/changes?from=A%2F.."
