@@ -42,7 +42,8 @@
 #                                  page (alert) or the answer (said) says, and
 #                                  the vault unchanged (form_refused_as)
 #   lacks GREP-ARG...              nothing in the answer (body.json) matches,
-#                                  the page's CSRF token cut out
+#                                  the page's CSRF token cut out; holds: a
+#                                  match there
 #
 # Each script runs in its own temporary folder, removed at the end.
 
@@ -606,6 +607,7 @@ lacks() {
 	! sed -e 's/<meta name="csrf" content="[^"]*">//g' \
 	      -e 's/<input type="hidden" name="csrf" value="[^"]*">//g' body.json | grep -q "$@"
 }
+holds() { ! lacks "$@"; }
 # field EXPR: the Python expression EXPR of the body (d), printed
 field() { python3 -c 'import json,sys; d=json.load(open("body.json")); print(eval(sys.argv[1]))' "$1"; }
 # api_state: what a refused request must leave as it was: the branch, every ref, every file

@@ -49,7 +49,7 @@ check "asn show: the notice, its package and its lot as given" sh -c '
 	grep -q "^BOX 1/2  24/117 A    5" asn.txt'
 check "trace lot: the lot, its PO and its part as given" sh -c '
 	q trace lot "24/117 A" > tr.txt && grep -q "24/117 A" tr.txt && grep -q "4500012345/10" tr.txt'
-check "acks: sam's acknowledgment of SO/VINCE1@A 1" sh -c 'q acks "SO/VINCE1@A 1" | grep -q "sam"'
+check "acks: sam's acknowledgment of SO/VINCE1@A 1" sh -c 'q acks "SO/VINCE1@A 1" | grep -q "by sam ("'
 check "show SO/VINCE1@A 1 --json: the names as given" sh -c '
 	q show "SO/VINCE1@A 1" --json | grep -q "\"doc\": \"SO/VINCE1\""'
 ok "verify: every record where its name's encoding puts it" q verify

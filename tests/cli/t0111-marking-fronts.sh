@@ -240,7 +240,7 @@ if /usr/bin/python3 -c 'import cryptography' 2> /dev/null; then
 		lacks DWG-X && web 200 GET documents && lacks DWG-X &&
 		web 200 GET documents/DWG-1/A && lacks DWG-X'
 	check "  the PO page names DWG-X@A on its line only, nothing of the revision" evalq '
-		web 200 GET pos/PO-1 && grep -q "DWG-X" body.json && ! grep -q "ITAR\|itar.pdf" body.json'
+		web 200 GET pos/PO-1 && grep -q "DWG-X" body.json && lacks "ITAR\|itar.pdf"'
 	login bob 1
 	# prelease STATUS TO MARKING: the portal's release form, as the page posts it
 	prelease() { web "$1" POST release -F doc=DWG-P -F rev=A -F type=drawing -F "to=$2" \
