@@ -152,7 +152,7 @@ check "show of a drawing released to several lists only the supplier's organizat
 	$S show DWG-A > s.txt && grep -q "to acme$" s.txt && ! grep -q beta s.txt &&
 	$S show --json DWG-A > s.json && ! grep -q beta s.json'
 check "acks of a shared drawing: only the supplier's organization's" sh -c '
-	$S acks DWG-A > a.txt && grep -q "by sam (acme)" a.txt && ! sed 's|SHA256:[A-Za-z0-9+/]*||' a.txt | grep -Eq "bob|beta"'
+	$S acks DWG-A > a.txt && grep -q "by sam (acme)" a.txt && ! sed "s|SHA256:[A-Za-z0-9+/]*||" a.txt | grep -Eq "bob|beta"'
 check "log: nothing of beta's, releases without their organizations" sh -c '
 	$S log > g.txt && grep -q "release DWG-A@A$" g.txt && grep -q "add COC-A@A" g.txt &&
 	! grep -Eq "DWG-B|COC-B|FAIR-B|PO-B|L-B1|beta|bob" g.txt'
