@@ -123,6 +123,38 @@ fail:
 	return error;
 }
 
+/*
+ * The URI of the database file at `path`, `query` after it ("?mode=ro"):
+ * a '%', '?' or '#' of the path escaped, which SQLite would otherwise read
+ * as an escape, the query or a fragment.  "file:" alone (path "") is a
+ * temporary database of the connection's own.
+ */
+static int index_uri(char *uri, size_t size, const char *path, const char *query)
+{
+	size_t n;
+	const char *p;
+
+	if (size < 6)
+		return vault_error__set(VAULT_EINVALID, "the index path is too long");
+	memcpy(uri, "file:", 5);
+	n = 5;
+	for (p = path; *p; p++) {
+		int esc = *p == '%' || *p == '?' || *p == '#';
+
+		if (n + (esc ? 3 : 1) >= size)
+			return vault_error__set(VAULT_EINVALID, "the index path is too long");
+		if (esc) {
+			uri[n++] = '%';
+			uri[n++] = "0123456789abcdef"[(unsigned char)*p >> 4];
+			uri[n++] = "0123456789abcdef"[*p & 15];
+		} else {
+			uri[n++] = *p;
+		}
+	}
+	uri[n] = '\0';
+	return vault__fmt(uri + n, size - n, "index path", "%s", query);
+}
+
 int vault_index__open(vault_index **out, const char *path, int readonly,
 		     const vault_kind *const *kinds)
 {
@@ -140,20 +172,18 @@ int vault_index__open(vault_index **out, const char *path, int readonly,
 		 * -shm to read), as a file that does not change */
 		int version = 0;
 
-		if ((error = vault__fmt(uri, sizeof(uri), "index path", "file:%s?mode=ro",
-					path)) < 0)
+		if ((error = index_uri(uri, sizeof(uri), path, "?mode=ro")) < 0)
 			goto fail;
 		if (sqlite3_open_v2(uri, &idx->db, flags | SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 		    user_version(&version, idx) == 0)
 			goto opened;
 		sqlite3_close(idx->db);
 		idx->db = NULL;
-		if ((error = vault__fmt(uri, sizeof(uri), "index path",
-					"file:%s?immutable=1", path)) < 0)
+		if ((error = index_uri(uri, sizeof(uri), path, "?immutable=1")) < 0)
 			goto fail;
 		flags |= SQLITE_OPEN_READONLY;
 	} else {
-		if ((error = vault__fmt(uri, sizeof(uri), "index path", "file:%s", path)) < 0)
+		if ((error = index_uri(uri, sizeof(uri), path, "")) < 0)
 			goto fail;
 		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	}
@@ -241,6 +271,58 @@ int vault_index__stmt(sqlite3_stmt **st, vault_index *idx, const char *sql)
 	idx->cached[i].sql = sql;
 	idx->cached[i].st = *st;
 	return 0;
+}
+
+/* Read the schema version of the database attached as `schema`. */
+static int attached_readable(vault_index *idx, const char *schema)
+{
+	char sql[96];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (vault__fmt(sql, sizeof(sql), "statement", "PRAGMA %s.user_version", schema) < 0 ||
+	    sqlite3_prepare_v2(idx->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW;
+}
+
+int vault_index__attach(vault_index *idx, const char *path, const char *schema, int readonly)
+{
+	/* as vault_index__open reads: live, or where SQLite cannot, as a file
+	 * that does not change */
+	static const char *const queries[] = { "?mode=ro", "?immutable=1" };
+	char uri[4200], sql[96];
+	size_t i;
+	int error;
+
+	if ((error = vault__fmt(sql, sizeof(sql), "statement", "ATTACH DATABASE ?1 AS %s",
+				schema)) < 0)
+		return error;
+	for (i = 0; i < (readonly ? 2u : 1u); i++) {
+		sqlite3_stmt *st;
+		int rc;
+
+		if ((error = index_uri(uri, sizeof(uri), path, queries[i])) < 0)
+			return error;
+		if (sqlite3_prepare_v2(idx->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return db_error(idx, "cannot attach the index");
+		sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE && attached_readable(idx, schema))
+			return 0;
+		error = db_error(idx, "cannot read the index beside it");
+		if (rc == SQLITE_DONE) {
+			char detach[96];
+
+			if (vault__fmt(detach, sizeof(detach), "statement", "DETACH DATABASE %s",
+				       schema) == 0)
+				sqlite3_exec(idx->db, detach, NULL, NULL, NULL);
+		}
+	}
+	return error;
 }
 
 struct sqlite3 *vault_index__db(vault_index *idx)

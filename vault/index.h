@@ -120,6 +120,15 @@ int vault_index__open(vault_index **out, const char *path, int readonly,
 		      const vault_kind *const *kinds);
 void vault_index__free(vault_index *idx);
 
+/*
+ * Attach the index at `path` to `idx` as `schema`, read only (as
+ * vault_index__open reads it with `readonly`).  With `path` "" in
+ * vault_index__open, `idx` is a scratch index: a temporary database of
+ * its own, whose file is unlinked as soon as SQLite makes it, so that a
+ * process killed leaves none behind.
+ */
+int vault_index__attach(vault_index *idx, const char *path, const char *schema, int readonly);
+
 /* The commit the index reflects, or "" for none. */
 int vault_index__reflects(char out[41], vault_index *idx);
 

@@ -1409,76 +1409,62 @@ static void walk_pace(index_check *ic, size_t walked, int over)
 static int compare_indexes(index_check *ic, vault_store *store)
 {
 	static const struct {
-		const char *what, *cols, *in_main, *in_fresh;
+		const char *what, *cols, *in_kept, *in_rebuilt;
 	} views[] = {
 		{ "revisions", "doc, rev, seq, type, title, added_by, org, added_at, commit_id",
-		  "main.revisions", "fresh.revisions" },
+		  "kept.revisions", "main.revisions" },
 		{ "files", "r.doc, r.rev, f.name, f.sha256, f.blob, f.size, f.mime",
-		  "main.files f JOIN main.revisions r ON r.id = f.revision",
-		  "fresh.files f JOIN fresh.revisions r ON r.id = f.revision" },
+		  "kept.files f JOIN kept.revisions r ON r.id = f.revision",
+		  "main.files f JOIN main.revisions r ON r.id = f.revision" },
 		{ "releases", "doc, rev, reason, effective, released_by, released_at",
-		  "main.releases", "fresh.releases" },
-		{ "distribution", "doc, rev, org", "main.distribution", "fresh.distribution" },
-		{ "obsolete revisions", "doc, rev, reason, obsoleted_by", "main.obsoletes",
-		  "fresh.obsoletes" },
-		{ "acknowledgments", "doc, rev, name, signer, org, meaning, time", "main.acks",
-		  "fresh.acks" },
-		{ "audit trail", "commit_id, time, author, op, summary", "main.events",
-		  "fresh.events" },
+		  "kept.releases", "main.releases" },
+		{ "distribution", "doc, rev, org", "kept.distribution", "main.distribution" },
+		{ "obsolete revisions", "doc, rev, reason, obsoleted_by", "kept.obsoletes",
+		  "main.obsoletes" },
+		{ "acknowledgments", "doc, rev, name, signer, org, meaning, time", "kept.acks",
+		  "main.acks" },
+		{ "audit trail", "commit_id, time, author, op, summary", "kept.events",
+		  "main.events" },
 		{ "PO acknowledgments", "po, seq, line, decision, promise, qty, note, reason, org,"
-		  " signed_by, signed_at, commit_id", "main.po_acks", "fresh.po_acks" },
+		  " signed_by, signed_at, commit_id", "kept.po_acks", "main.po_acks" },
 		{ "status reports", "po, seq, line, status, note, org, reported_by, reported_at, commit_id",
-		  "main.po_status", "fresh.po_status" },
+		  "kept.po_status", "main.po_status" },
 		{ "ship notices", "asn, po, supplier, ship_date, carrier, tracking, source, warnings,"
-		  " created_by, created_at, commit_id", "main.asns", "fresh.asns" },
-		{ "ship notice packages", "asn, package, lot, po, line, part, qty", "main.asn_items",
-		  "fresh.asn_items" },
+		  " created_by, created_at, commit_id", "kept.asns", "main.asns" },
+		{ "ship notice packages", "asn, package, lot, po, line, part, qty", "kept.asn_items",
+		  "main.asn_items" },
 		{ "receipts", "r.asn, r.received, r.received_by, i.lot, i.shipped, i.received",
-		  "main.receipts r JOIN main.receipt_items i ON i.asn = r.asn",
-		  "fresh.receipts r JOIN fresh.receipt_items i ON i.asn = r.asn" },
+		  "kept.receipts r JOIN kept.receipt_items i ON i.asn = r.asn",
+		  "main.receipts r JOIN main.receipt_items i ON i.asn = r.asn" },
 		{ "nonconformance reports", "n.ncr, n.lot, n.supplier, n.reason, n.disposition,"
-		  " c.disposition, c.closed_by", "main.ncrs n LEFT JOIN main.ncr_closes c ON c.ncr = n.ncr",
-		  "fresh.ncrs n LEFT JOIN fresh.ncr_closes c ON c.ncr = n.ncr" },
+		  " c.disposition, c.closed_by", "kept.ncrs n LEFT JOIN kept.ncr_closes c ON c.ncr = n.ncr",
+		  "main.ncrs n LEFT JOIN main.ncr_closes c ON c.ncr = n.ncr" },
 	};
-	const char *tmpdir = getenv("TMPDIR");
-	char path[4096], sql[2048];
-	sqlite3_stmt *attach;
-	vault_index *fresh = NULL, *real = NULL;
+	char sql[2048];
+	vault_index *fresh = NULL, *kept;
 	sqlite3 *db;
 	size_t i;
-	int fd, error;
+	int error;
 
-	if ((error = vault__fmt(path, sizeof(path), "TMPDIR", "%s/qvault-verify-XXXXXX",
-				tmpdir ? tmpdir : "/tmp")) < 0)
-		return error;
-	if ((fd = mkstemp(path)) < 0)
-		return vault_error__errno(VAULT_ERROR, "cannot create a scratch index");
-	close(fd);
-	if ((error = vault_index__open(&fresh, path, 0, vault_kinds)) < 0 ||
+	/* the rebuilt index is a scratch one (no file left by a verify that
+	 * was killed); the vault's own is then opened as every command opens
+	 * it (its version checked, upgraded if it may be), and read beside it */
+	if ((error = vault_index__open(&fresh, "", 0, vault_kinds)) < 0 ||
 	    (error = vault_index__rebuild(fresh, store, &ic->tip, ic->order, index_pace, ic)) < 0 ||
-	    (error = vault_index__open(&real, ic->index_path, ic->readonly, vault_kinds)) < 0)
+	    (error = vault_index__open(&kept, ic->index_path, ic->readonly, vault_kinds)) < 0)
 		goto done;
-	vault_index__free(fresh);
-	fresh = NULL;
-	db = vault_index__db(real);
-	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS fresh", -1, &attach, NULL) != SQLITE_OK) {
-		error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	vault_index__free(kept);
+	if ((error = vault_index__attach(fresh, ic->index_path, "kept", ic->readonly)) < 0)
 		goto done;
-	}
-	sqlite3_bind_text(attach, 1, path, -1, SQLITE_STATIC);
-	error = sqlite3_step(attach) == SQLITE_DONE ? 0 :
-		vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(attach);
-	if (error < 0)
-		goto done;
+	db = vault_index__db(fresh);
 	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 		sqlite3_stmt *st;
 
 		if ((error = vault__fmt(sql, sizeof(sql), "statement",
 			 "SELECT (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT SELECT %s FROM %s))"
 			 " + (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT SELECT %s FROM %s))",
-			 views[i].cols, views[i].in_main, views[i].cols, views[i].in_fresh,
-			 views[i].cols, views[i].in_fresh, views[i].cols, views[i].in_main)) < 0)
+			 views[i].cols, views[i].in_kept, views[i].cols, views[i].in_rebuilt,
+			 views[i].cols, views[i].in_rebuilt, views[i].cols, views[i].in_kept)) < 0)
 			break;
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
@@ -1492,11 +1478,8 @@ static int compare_indexes(index_check *ic, vault_store *store)
 				 (long long)sqlite3_column_int64(st, 0));
 		sqlite3_finalize(st);
 	}
-	sqlite3_exec(db, "DETACH DATABASE fresh", NULL, NULL, NULL);
 done:
-	vault_index__free(real);
 	vault_index__free(fresh);
-	unlink(path);
 	return error;
 }
 

@@ -64,6 +64,13 @@ check "  history is linear, one commit each" \
 check "git fsck --strict is clean" git -C v fsck --strict
 check "the index agrees after all of it" sh -c 'q -C v list --json > a.json && q -C v reindex >/dev/null && q -C v list --json | cmp -s - a.json'
 
+# The index is opened by a URI (file:PATH?mode=ro): a '?', '#' or '%' of
+# the vault's path is part of the path, not a query, fragment or escape
+check "a vault whose path holds '?', '#' and '%' keeps its index in its own folder" evalq '
+	new_vault "odd?x=1#f%41" && q -C "odd?x=1#f%41" list > /dev/null &&
+	q -C "odd?x=1#f%41" verify > /dev/null &&
+	[ -s "odd?x=1#f%41/qvault/index.db" ] && [ ! -e odd ] && [ ! -e odd?x=1 ]'
+
 # A read-only vault: reads work, writes are refused and change nothing.
 ro() {
 	if [ "$(id -u)" = 0 ]; then
@@ -73,6 +80,7 @@ ro() {
 	fi
 }
 ok "  list works on a read-only vault" ro q -C v list
+ok "  and verify (its index read beside the one it rebuilds)" ro q -C v verify
 fails 1 "vault 'v' is read-only" "add to a read-only vault is refused" \
 	ro q -C v add d5.pdf --doc DWG-6 --type drawing
 fails 1 "vault 'v' is read-only" "reindex of a read-only vault is refused" ro q -C v reindex

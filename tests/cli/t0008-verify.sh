@@ -112,4 +112,27 @@ check "an index that disagrees with the repository is caught" \
 ok "  and reindex mends it" sh -c 'q -C t8 reindex && q -C t8 verify'
 check "the honest vault still passes" q -C base verify
 
+# verify rebuilds an index beside the vault's own and compares the two:
+# a verify killed half way (no clean-up of its own runs) leaves nothing of
+# it in TMPDIR.  A vault of 150 commits (written by the build without
+# sanitizers, when there is one: faster) takes this build seconds to
+# verify; it is stopped as soon as a file shows in its TMPDIR (a scratch
+# index that has a name), or after 0.3 s, then killed.
+tamper t10
+W=q; [ ! -x "${QVAULT_PLAIN:-}" ] || W=$QVAULT_PLAIN
+i=0
+while [ $i -lt 150 ]; do
+	"$W" -C t10 add x.pdf --doc "K-$i" --type drawing > /dev/null || break
+	i=$((i + 1))
+done
+mkdir td
+TMPDIR=$TMP/td q -C t10 verify > /dev/null 2>&1 &
+VP=$!
+i=0
+while [ $i -lt 30 ] && [ -z "$(ls td)" ] && kill -0 $VP 2> /dev/null; do sleep 0.01; i=$((i + 1)); done
+check "a verify stopped half way ..." kill -STOP $VP
+check "  leaves no scratch index in its TMPDIR while it runs" sh -c '[ -z "$(ls td)" ]'
+kill -KILL $VP; wait $VP 2> /dev/null
+check "  nor once killed" sh -c '[ -z "$(ls -A td)" ]'
+
 done_testing
