@@ -77,6 +77,21 @@ printf '#!/bin/sh\nexec "%s" "$@"\n' "$QVAULT" > "$TMP/.bin/q"
 chmod +x "$TMP/.bin/q"
 PATH="$TMP/.bin:$PATH"
 
+# day_stays SECONDS: a script's checks compare the dates it computes
+# (today, 30 days ago) with the ones qvault writes and prints, each read
+# from the clock at its own moment: one started within SECONDS of
+# midnight UTC waits for the day to change first, so that none of its
+# checks straddles it.  Every script does, for longer than the longest
+# takes (the slowest, under a loaded suite, about 3 minutes).
+day_stays() {
+	_left=$((86400 - $(date -u +%s) % 86400))
+	if [ "$_left" -le "$1" ]; then
+		echo "# waiting $_left s for midnight UTC to pass: the script's dates must not change"
+		sleep $((_left + 1))
+	fi
+}
+day_stays 600
+
 # Keys, made once per script: the vault's first admin, and a tester with
 # the roles buyer and quality, who acts unless a test says otherwise.
 q key generate -o "$TMP/admin.pem" -c admin > /dev/null

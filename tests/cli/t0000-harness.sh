@@ -66,6 +66,16 @@ check "  made by the refusal: changed" grep -q '^not ok 1 - x$' r.out
 (unset V; refusal true)
 check "fails: with no vault named (V unset) no refusal passes" grep -q '^not ok 1 - x$' r.out
 
+# day_stays (lib.sh): near midnight UTC a script waits for the day to
+# change; far from it, it goes on at once (a `date` that says the time)
+mkdir -p clock
+printf '#!/bin/sh\necho "$FAKE_NOW"\n' > clock/date
+chmod +x clock/date
+check "day_stays: 2 s before midnight UTC, waits for it to pass" evalq '
+	[ "$(PATH=$TMP/clock:$PATH FAKE_NOW=86398 day_stays 10)" = "# waiting 2 s for midnight UTC to pass: the script'"'"'s dates must not change" ]'
+check "  100 s before it, with a window of 10 s: goes on, says nothing" evalq '
+	[ -z "$(PATH=$TMP/clock:$PATH FAKE_NOW=$((86400 * 3 - 100)) day_stays 10)" ]'
+
 # lacks (lib.sh): a page's CSRF token is no match, whatever it holds;
 # the same characters anywhere else in the page are one
 T=rc3gBbBFwJMl5ubBMT77L8xvmDC1_kOyQhoK8JOg2gR
