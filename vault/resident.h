@@ -70,4 +70,13 @@ size_t vault_resident__drops(vault_resident *r);
 /* Stop the thread and free `r` (NULL is nothing); how many drops it made. */
 size_t vault_resident__stop(vault_resident *r);
 
+/*
+ * What the process holds of memory that is its own, not a file's: its
+ * anonymous resident pages (/proc/self/statm: resident less shared), or
+ * in a build with AddressSanitizer, whose shadow memory and quarantine
+ * are anonymous too, the bytes its allocator has given out.  0 when
+ * neither can be read.
+ */
+size_t vault_resident__heap(void);
+
 #endif

@@ -23,6 +23,7 @@
 #include "vault.h"
 
 typedef struct quarantine quarantine;
+typedef struct packs_proxy packs_proxy;
 
 /*
  * The folders on the way to the path looked up last under one top folder
@@ -54,6 +55,7 @@ struct vault_store {
 	git_repository *repo;
 	git_odb *odb;
 	quarantine *q;        /* owned by the odb, which frees it */
+	packs_proxy *packs;   /* the same */
 	unsigned char *chunk; /* VAULT_CHUNK bytes, reused by every stream */
 	tree_cursor cursor[CURSORS];
 	unsigned long lookups;
@@ -87,17 +89,28 @@ static unsigned char *chunk_buffer(vault_store *s)
 /* older than this, a folder's mtime cannot hide a change (ticks are ms) */
 #define TRUSTED_AGE_MS 100
 
-typedef struct {
+struct packs_proxy {
 	git_odb_backend parent;
-	git_odb_backend *inner;
+	git_odb_backend *inner; /* NULL between vault_store__packs_release and _reopen */
+	char objects[4096];     /* the objects folder, and its pack folder */
 	char dir[4096];
 	struct timespec seen;
-} packs_proxy;
+};
+
+/* A read between a release and a reopen would find nothing: a bug. */
+static git_odb_backend *proxy_inner(git_odb_backend *b)
+{
+	git_odb_backend *in = ((packs_proxy *)b)->inner;
+
+	if (!in)
+		abort();
+	return in;
+}
 
 #define PROXY_FORWARD(name, params, args)                                   \
 	static int proxy_##name params                                      \
 	{                                                                   \
-		git_odb_backend *in = ((packs_proxy *)b)->inner;            \
+		git_odb_backend *in = proxy_inner(b);                       \
 		return in->name args;                                       \
 	}
 PROXY_FORWARD(read, (void **d, size_t *l, git_object_t *t, git_odb_backend *b,
@@ -128,14 +141,15 @@ static int proxy_refresh(git_odb_backend *b)
 		return 0;
 	if (stat(p->dir, &st) == 0)
 		p->seen = st.st_mtim;
-	return p->inner->refresh(p->inner);
+	return proxy_inner(b)->refresh(p->inner);
 }
 
 static void proxy_free(git_odb_backend *b)
 {
 	packs_proxy *p = (packs_proxy *)b;
 
-	p->inner->free(p->inner);
+	if (p->inner)
+		p->inner->free(p->inner);
 	free(p);
 }
 
@@ -386,7 +400,7 @@ static int add_alternate(const char *dir, void *odb)
  * The repository's odb: loose objects, then packs behind the proxy, and
  * the quarantine before both.
  */
-static int make_odb(git_odb **out, quarantine **qout, git_repository *repo)
+static int make_odb(git_odb **out, quarantine **qout, packs_proxy **pout, git_repository *repo)
 {
 	git_odb_backend *loose = NULL, *packs = NULL;
 	packs_proxy *proxy;
@@ -407,6 +421,7 @@ static int make_odb(git_odb **out, quarantine **qout, git_repository *repo)
 		abort();
 	git_odb_init_backend(&proxy->parent, GIT_ODB_BACKEND_VERSION);
 	proxy->inner = packs;
+	memcpy(proxy->objects, objects, strlen(objects) + 1);
 	memcpy(proxy->dir, objects, strlen(objects));
 	memcpy(proxy->dir + strlen(objects), "/pack", 6);
 	proxy->parent.read = proxy_read;
@@ -422,6 +437,7 @@ static int make_odb(git_odb **out, quarantine **qout, git_repository *repo)
 		proxy_free(&proxy->parent);
 		goto fail;
 	}
+	*pout = proxy;
 	if (vault_store__alternates(objects, add_alternate, odb) < 0)
 		goto fail;
 	*qout = q_new(objects);
@@ -448,7 +464,7 @@ static int finish_open(vault_store **out, git_repository *repo)
 	if (!s)
 		abort();
 	s->repo = repo;
-	if ((error = make_odb(&s->odb, &s->q, repo)) < 0) {
+	if ((error = make_odb(&s->odb, &s->q, &s->packs, repo)) < 0) {
 		vault_store__free(s);
 		return error;
 	}
@@ -485,6 +501,26 @@ int vault_store__open(vault_store **out, const char *path)
 	if (error < 0)
 		return vault_error__git(VAULT_ERROR, "cannot open '%s'", path);
 	return finish_open(out, repo);
+}
+
+void vault_store__packs_release(vault_store *s)
+{
+	if (s->packs->inner) {
+		s->packs->inner->free(s->packs->inner);
+		s->packs->inner = NULL;
+	}
+}
+
+int vault_store__packs_reopen(vault_store *s)
+{
+	git_odb_backend *packs;
+
+	if (s->packs->inner)
+		return 0;
+	if (git_odb_backend_pack(&packs, s->packs->objects) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot open the object database's packs");
+	s->packs->inner = packs;
+	return 0;
 }
 
 void vault_store__free(vault_store *s)

@@ -38,6 +38,19 @@ int vault_store__open(vault_store **out, const char *path);
 int vault_store__alternates(const char *objects, int (*each)(const char *dir, void *payload),
 			   void *payload);
 void vault_store__free(vault_store *s);
+
+/*
+ * Let go of the repository's packs, and open them again.  libgit2 keeps,
+ * for each pack, a cache of the delta bases it inflated (up to 16 MB a
+ * pack, libgit2 1.5's GIT_PACK_CACHE_MEMORY_LIMIT, not settable) for as
+ * long as the pack is open; a pack is the process's, shared by every
+ * repository that opened it, and closed with its last: the caches of a
+ * long read over many packs go only when every store reading them lets
+ * go of its packs (verify: the walk's and the index rebuild's, in turn).
+ * Between the two, nothing may read through `s` (a read aborts).
+ */
+void vault_store__packs_release(vault_store *s);
+int vault_store__packs_reopen(vault_store *s);
 git_repository *vault_store__repo(const vault_store *s);
 
 /* The branch's commit; VAULT_ENOTFOUND on a repository with no commit. */

@@ -3,6 +3,7 @@
  * point of history, append-only records, acknowledgments, stored bytes,
  * and the index.
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1365,6 +1366,10 @@ typedef struct {
 	pthread_cond_t moved;
 	size_t walked, indexed;  /* commits each has done */
 	int walk_over, index_over;
+	/* the packs let go of by both, in turn (release_packs_both) */
+	vault_store *store;      /* the rebuild's; only its thread uses it */
+	unsigned long releases_wanted, releases_done;
+	int release_error;
 } index_check;
 
 /*
@@ -1380,18 +1385,62 @@ typedef struct {
  */
 #define PACE_SLACK 4
 
-/* The index rebuild is about to index the `i`-th commit. */
+/*
+ * The index rebuild is about to index the `i`-th commit; while it waits
+ * for the walk, or before it goes on, it lets go of its packs and opens
+ * them again when the walk asked (release_packs_both).
+ */
 static int index_pace(void *payload, size_t i)
 {
 	index_check *ic = payload;
+	int error = 0;
 
 	pthread_mutex_lock(&ic->lock);
 	ic->indexed = i;
 	pthread_cond_broadcast(&ic->moved);
-	while (!ic->walk_over && i > ic->walked + PACE_SLACK)
+	for (;;) {
+		if (ic->releases_done != ic->releases_wanted) {
+			unsigned long wanted = ic->releases_wanted;
+
+			pthread_mutex_unlock(&ic->lock);
+			vault_store__packs_release(ic->store);
+			error = vault_store__packs_reopen(ic->store);
+			pthread_mutex_lock(&ic->lock);
+			ic->releases_done = wanted;
+			ic->release_error = error;
+			pthread_cond_broadcast(&ic->moved);
+			if (error < 0)
+				break;
+			continue;
+		}
+		if (ic->walk_over || i <= ic->walked + PACE_SLACK)
+			break;
+		pthread_cond_wait(&ic->moved, &ic->lock);
+	}
+	pthread_mutex_unlock(&ic->lock);
+	return error;
+}
+
+/*
+ * The walk lets go of its packs (`store`, the vault's), asks the rebuild
+ * to let go of its own and waits until it has (or has ended), then opens
+ * them again: a pack is closed, its cache of delta bases freed, only
+ * when neither holds it (vault_store__packs_release).  The rebuild, the
+ * second to let go, opens its packs again at once.
+ */
+static int release_packs_both(index_check *ic, vault_store *store)
+{
+	int error;
+
+	vault_store__packs_release(store);
+	pthread_mutex_lock(&ic->lock);
+	ic->releases_wanted++;
+	pthread_cond_broadcast(&ic->moved);
+	while (!ic->index_over && ic->releases_done != ic->releases_wanted)
 		pthread_cond_wait(&ic->moved, &ic->lock);
 	pthread_mutex_unlock(&ic->lock);
-	return 0;
+	error = vault_store__packs_reopen(store);
+	return error;
 }
 
 /* The walk checked `walked` commits (every one when `over`). */
@@ -1490,8 +1539,8 @@ static void *index_worker(void *arg)
 
 	/* its own repository: libgit2 documents only the odb as safe to share */
 	if ((ic->error = vault_store__open(&store, ic->vault_path)) == 0) {
+		ic->store = store;
 		ic->error = compare_indexes(ic, store);
-		vault_store__free(store);
 	}
 	if (ic->error < 0)
 		vault__fmt_message(ic->message, sizeof(ic->message), "%s", vault_error_message());
@@ -1499,6 +1548,9 @@ static void *index_worker(void *arg)
 	ic->index_over = 1;
 	pthread_cond_broadcast(&ic->moved);
 	pthread_mutex_unlock(&ic->lock);
+	/* its packs closed with it (a release the walk asks from now on
+	 * waits for it no more) */
+	vault_store__free(ic->store);
 	return NULL;
 }
 
@@ -1614,6 +1666,81 @@ static int refuse_supplier(vault *v)
 #define VERIFY_WINDOW ((size_t)1 << 30)
 #define VERIFY_RESIDENT ((size_t)96 << 20)
 
+/*
+ * What verify allocates.  libgit2 keeps, for each pack it reads, a cache
+ * of the delta bases it inflated, up to 16 MB a pack, for as long as the
+ * pack is open (vault_store__packs_release): on a vault of many packs
+ * that is most of what grows as verify goes (about 40 bytes a revision at
+ * 10,000,000 revisions in 50 packs: 300 MiB allocated at the end).  So
+ * the walk looks at the process's own memory (vault_resident__heap) at
+ * most every HEAP_LOOK_MS, between two commits, and when it has reached
+ * git config qvault.verifyHeap (VERIFY_HEAP; a size, "64m") and grown by
+ * a quarter of that since the last release (what the packs' caches do
+ * not hold is not released again and again), it lets go of the packs,
+ * the rebuild's too, and gives back to the system what they freed.
+ */
+#define VERIFY_HEAP ((int64_t)64 << 20)
+#define HEAP_LOOK_MS 16
+
+typedef struct {
+	size_t limit;
+	size_t floor;            /* the heap after the last release */
+	struct timespec looked;
+	size_t releases;
+} heap_watch;
+
+static int heap_watch_init(heap_watch *h, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int64_t n = VERIFY_HEAP;
+	int error;
+
+	memset(h, 0, sizeof(*h));
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
+	error = git_config_get_int64(&n, cfg, "qvault.verifyHeap");
+	git_config_free(cfg);
+	if (error == GIT_ENOTFOUND)
+		n = VERIFY_HEAP;
+	else if (error < 0 || n < 1 || (uint64_t)n > SIZE_MAX)
+		return vault_error__set(VAULT_EINVALID,
+			"git config qvault.verifyHeap must be a size in bytes, from 1 (e.g. 64m)");
+	h->limit = (size_t)n;
+	return 0;
+}
+
+/* Is it time to let go of the packs? */
+static int heap_due(heap_watch *h)
+{
+	struct timespec now;
+	size_t heap;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if ((now.tv_sec - h->looked.tv_sec) * 1000 +
+	    (now.tv_nsec - h->looked.tv_nsec) / 1000000 < HEAP_LOOK_MS)
+		return 0;
+	h->looked = now;
+	heap = vault_resident__heap();
+	return heap >= h->limit && heap - h->floor >= h->limit / 4;
+}
+
+/* The packs let go of (the rebuild's too, when it runs) and opened again. */
+static int heap_release(heap_watch *h, vault_store *store, index_check *ic)
+{
+	int error;
+
+	if (ic) {
+		error = release_packs_both(ic, store);
+	} else {
+		vault_store__packs_release(store);
+		error = vault_store__packs_reopen(store);
+	}
+	malloc_trim(0);
+	h->floor = vault_resident__heap();
+	h->releases++;
+	return error;
+}
+
 /* The revisions added since the verified base: their files re-hashed. */
 typedef struct {
 	checker *c;
@@ -1691,13 +1818,15 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	git_tree *base_tree = NULL;
 	vault__meter *p = &v->progress;
 	vault_resident *resident = NULL;
+	heap_watch heap;
 	uint64_t total = 0, done = 0;
 	size_t mapped_max = 0, mapped = VERIFY_MAPPED, window = 0, packs, i;
 	int whole = 0, error; /* whole: the packs mapped whole (VERIFY_WINDOW) */
 
 	*out = NULL;
 	/* it reads every organization's records: not a supplier's to run */
-	if ((error = refuse_supplier(v)) < 0)
+	if ((error = refuse_supplier(v)) < 0 ||
+	    (error = heap_watch_init(&heap, vault_store__repo(v->store))) < 0)
 		return error;
 	/*
 	 * libgit2's cache of decoded objects off while verify runs (both its
@@ -1780,6 +1909,9 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 		done++;
 		if (index_started)
 			walk_pace(&ic, i + 1, 0);
+		if (heap_due(&heap) &&
+		    (error = heap_release(&heap, v->store, index_started ? &ic : NULL)) < 0)
+			goto done;
 	}
 	vault__progress_end(p, "Checking commits", done, total);
 	error = 0;

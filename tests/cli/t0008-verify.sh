@@ -135,4 +135,35 @@ check "  leaves no scratch index in its TMPDIR while it runs" sh -c '[ -z "$(ls 
 kill -KILL $VP; wait $VP 2> /dev/null
 check "  nor once killed" sh -c '[ -z "$(ls -A td)" ]'
 
+# libgit2 keeps a cache of delta bases for each pack it has open: verify
+# lets go of the packs (the walk's and the index rebuild's, in turn) when
+# its memory reaches qvault.verifyHeap, and opens them again.  At 1 byte
+# it does so at each look (every 16 ms at most): each time, a pack index
+# read again (strace) where one read serves the whole run, and the same
+# findings, on an honest history and on a forged one.  (LeakSanitizer
+# cannot run under strace: off there.)
+git -C t10 repack -adq
+check "verify of the vault packed" evalq 'q -C t10 verify > heap0.out'
+git -C t10 config qvault.verifyHeap 1
+check "  with qvault.verifyHeap at 1 byte, verify lets go of the packs between commits" evalq '
+	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f -qq -e trace=openat -o heap.trace q -C t10 verify > heap1.out &&
+	[ "$(grep -c "pack-[0-9a-f]*\.idx" heap.trace)" -gt 5 ]'
+check "  and finds the same" cmp heap0.out heap1.out
+git -C t10 config --unset qvault.verifyHeap
+check "  (at its default, the pack index read once)" evalq '
+	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f -qq -e trace=openat -o heap.trace q -C t10 verify > /dev/null &&
+	[ "$(grep -c "pack-[0-9a-f]*\.idx" heap.trace)" = 1 ]'
+forge t10 - "add a note" "users/mallory/user.json=note.json"
+q -C t10 verify > heap2.out 2>&1
+git -C t10 config qvault.verifyHeap 1
+check "  a forged history: the same findings, the packs let go of or not" evalq '
+	q -C t10 verify > heap3.out 2>&1; [ $? = 3 ] && grep -q "the commit is not signed" heap3.out &&
+	cmp heap2.out heap3.out'
+git -C t10 config qvault.verifyHeap 0
+V=t10
+fails 1 "^qvault: git config qvault.verifyHeap must be a size in bytes, from 1 \(e\.g\. 64m\)$" \
+	"a qvault.verifyHeap of 0 is refused" q -C t10 verify
+git -C t10 config qvault.verifyHeap lots
+fails 1 "^qvault: git config qvault.verifyHeap must be a size" "  and one that is no size" q -C t10 verify
+
 done_testing

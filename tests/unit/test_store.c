@@ -6,10 +6,12 @@
 
 #include <fcntl.h>
 #include <git2.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include "detect.h"
 #include "gc.h"
+#include "resident.h"
 #include "store.h"
 #include "vault.h"
 
@@ -405,6 +407,89 @@ static void pack_count_reads_alternates(void **state)
 	rm_tree(dir);
 }
 
+/* Read each blob `ids` names (one hex id a line) through `s`; how many. */
+static size_t read_blobs(vault_store *s, const char *ids)
+{
+	FILE *f = fopen(ids, "r");
+	char line[64];
+	size_t n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		git_oid id;
+		git_blob *b;
+
+		line[strcspn(line, "\n")] = '\0';
+		assert_int_equal(git_oid_fromstr(&id, line), 0);
+		assert_int_equal(git_blob_lookup(&b, vault_store__repo(s), &id), 0);
+		assert_true(git_blob_rawsize(b) > 262144);
+		git_blob_free(b);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * libgit2 caches, for each pack, the delta bases it inflates, for as long
+ * as the pack is open; a pack is the process's, shared by the stores that
+ * opened it: the cache goes when every one of them let go of its packs
+ * (what verify does, vault_store__packs_release), not before.
+ */
+static void packs_release_frees_delta_bases(void **state)
+{
+	char *dir = temp_dir(), rpath[4200], ids[4300];
+	vault_store *a, *b;
+	size_t start, read, one, both;
+
+	(void)state;
+	test_fmt(rpath, sizeof(rpath), "%s/r.git", dir);
+	test_fmt(ids, sizeof(ids), "%s/ids", dir);
+	/* 40 files of 256 KB (each its own size: git looks for a delta
+	 * among objects of about the same size), 3 versions of each, each
+	 * the one before with a line more: one pack of 40 delta chains.  libgit2 caches the base
+	 * a chain ends in when it reads one of its deltas: 10 MB of bases */
+	assert_int_equal(sh("git init -q --bare \"$V\" && for f in $(seq 1 40); do"
+			    " head -c $((262144 + f * 64)) /dev/urandom > \"$V\"/../f; for i in 1 2 3; do"
+			    " echo $i >> \"$V\"/../f; git --git-dir=\"$V\" hash-object -w \"$V\"/../f;"
+			    " done; done > \"$V\"/../ids &&"
+			    " git --git-dir=\"$V\" pack-objects -q \"$V\"/objects/pack/pack < \"$V\"/../ids"
+			    " > /dev/null && git --git-dir=\"$V\" prune-packed", rpath), 0);
+	git_libgit2_init();
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	assert_int_equal(vault_store__open(&a, rpath), 0);
+	assert_int_equal(vault_store__open(&b, rpath), 0);
+	start = vault_resident__heap();
+	assert_int_equal(read_blobs(a, ids), 120);
+	assert_int_equal(read_blobs(b, ids), 120);
+	read = vault_resident__heap();
+	print_message("# heap: %zu KB at the start, %zu after the reads\n", start >> 10, read >> 10);
+	/* the cache filled (10 MB of 16), the blobs read all freed */
+	assert_true(read > start + ((size_t)8 << 20));
+	vault_store__packs_release(a);
+	malloc_trim(0);
+	one = vault_resident__heap();
+	print_message("# heap: %zu KB with one store's packs let go of\n", one >> 10);
+	/* b holds the pack: its cache stays */
+	assert_true(one + ((size_t)1 << 20) > read);
+	vault_store__packs_release(b);
+	malloc_trim(0);
+	both = vault_resident__heap();
+	print_message("# heap: %zu KB with both\n", both >> 10);
+	assert_true(both + ((size_t)8 << 20) < read);
+	/* opened again, both read as before */
+	assert_int_equal(vault_store__packs_reopen(a), 0);
+	assert_int_equal(vault_store__packs_reopen(b), 0);
+	assert_int_equal(vault_store__packs_reopen(b), 0); /* open: nothing to do */
+	assert_int_equal(read_blobs(a, ids), 120);
+	assert_int_equal(read_blobs(b, ids), 120);
+	vault_store__free(a);
+	vault_store__free(b);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+	git_libgit2_shutdown();
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +500,7 @@ int main(void)
 		cmocka_unit_test(open_heals_and_reports),
 		cmocka_unit_test(entry_agrees_with_bypath),
 		cmocka_unit_test(pack_count_reads_alternates),
+		cmocka_unit_test(packs_release_frees_delta_bases),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
