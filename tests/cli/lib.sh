@@ -107,10 +107,18 @@ new_vault() {
 
 # printf, not echo: dash's echo turns a '\e' or '\c' of a shown name into
 # an escape or the end of the line; every line of a diagnostic a comment
-_pass() { n=$((n + 1)); printf 'ok %s - %s\n' "$n" "$1"; }
-_skip() { n=$((n + 1)); printf 'ok %s # SKIP %s\n' "$n" "$1"; }
+#
+# Each result is also written down in $RESULTS, which done_testing counts
+# against n: a check run in a pipe or a subshell (`ok ... | tail`) has its
+# result shown to no one, or counted in a shell that is gone, and the plan
+# (1..n) would not know.  (t0000 points RESULTS elsewhere for the checks
+# it runs in a subshell on purpose.)
+RESULTS=$TMP/.results
+: > "$RESULTS"
+_pass() { n=$((n + 1)); echo . >> "$RESULTS"; printf 'ok %s - %s\n' "$n" "$1"; }
+_skip() { n=$((n + 1)); echo . >> "$RESULTS"; printf 'ok %s # SKIP %s\n' "$n" "$1"; }
 _fail() {
-	n=$((n + 1)); printf 'not ok %s - %s\n' "$n" "$1"; shift
+	n=$((n + 1)); echo . >> "$RESULTS"; printf 'not ok %s - %s\n' "$n" "$1"; shift
 	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
 }
 
@@ -469,6 +477,11 @@ sanitizer_reports() {
 }
 
 done_testing() {
+	_recorded=$(wc -l < "$RESULTS")
+	if [ "$_recorded" -ne "$n" ]; then
+		_fail "every check's result is shown and counted" \
+			"$_recorded results written down, $n counted: a check ran in a pipe or a subshell"
+	fi
 	if ls "$TMP"/.san/report.* > /dev/null 2>&1; then
 		_fail "every qvault run by this script exits without a sanitizer report" \
 			"$(ls "$TMP"/.san/ | wc -l) reports, below"

@@ -14,8 +14,8 @@ harness() {
 }
 harness all.out 'tests/harness/*.sh'
 check "tests/run exits non-zero when scripts fail" [ "$(cat all.out.rc)" != 0 ]
-check "its last line counts them: 7 passed (one per script), 6 failed" \
-	[ "$(tail -n 1 all.out)" = "7 passed, 6 failed" ]
+check "its last line counts them: 8 passed (one per script), 7 failed" \
+	[ "$(tail -n 1 all.out)" = "8 passed, 7 failed" ]
 check "a script killed by a signal after its first result" \
 	grep -aq '^not ok - tests/harness/crash.sh: killed by signal 11 (exit 139); no plan' all.out
 check "a script printing 1 result of a plan of 3" \
@@ -28,15 +28,17 @@ check "a script whose output has an ASan report" \
 	grep -aq '^not ok - tests/harness/asan.sh: a sanitizer report (AddressSanitizer)$' all.out
 check "a script whose output has a UBSan finding" \
 	grep -aq '^not ok - tests/harness/ubsan.sh: a sanitizer report (runtime error:)$' all.out
+check "a script (lib.sh) one of whose checks ran in a pipe, its result lost" \
+	grep -aq "^not ok 2 - every check's result is shown and counted$" all.out
 check "the passing script is not among the failures" sh -c '! grep -aq "^not ok - tests/harness/pass.sh" all.out'
 check "its skipped result is counted skipped" grep -aq '^# skipped: 1$' all.out
 check "scripts run side by side are shown in their order, each once" sh -c '
-	grep -a "^# tests/harness/[^:]*$" all.out > order.txt && test "$(wc -l < order.txt)" = 7 &&
+	grep -a "^# tests/harness/[^:]*$" all.out > order.txt && test "$(wc -l < order.txt)" = 8 &&
 	LC_ALL=C sort -c order.txt'
 check "  each followed by the seconds it took" \
-	test "$(grep -ac "^# tests/harness/[a-z]*\.sh: [0-9][0-9]* s$" all.out)" = 7
+	test "$(grep -ac "^# tests/harness/[a-z]*\.sh: [0-9][0-9]* s$" all.out)" = 8
 (export QVAULT_JOBS=1; harness one-at-a-time.out 'tests/harness/*.sh')
-check "one at a time, the same count" [ "$(tail -n 1 one-at-a-time.out)" = "7 passed, 6 failed" ]
+check "one at a time, the same count" [ "$(tail -n 1 one-at-a-time.out)" = "8 passed, 7 failed" ]
 
 harness pass.out tests/harness/pass.sh
 check "tests/run on the passing script alone exits 0" [ "$(cat pass.out.rc)" = 0 ]
@@ -48,7 +50,7 @@ check "  its last line: 1 passed, 1 failed" [ "$(tail -n 1 one.out)" = "1 passed
 # fails (lib.sh) itself: a refusal that changed the vault in any way is
 # not one; each run in a subshell, its result line judged here
 mkdir -p fv/sub && printf abc > fv/sub/f && ln -s sub/f fv/l && V=fv
-refusal() { (n=0; fails 1 'refused' "x" sh -c "$1; echo refused >&2; exit 1") > r.out; }
+refusal() { (n=0 RESULTS=$TMP/r.results; fails 1 'refused' "x" sh -c "$1; echo refused >&2; exit 1") > r.out; }
 refusal true
 check "fails: a refusal that leaves the vault as it was passes" grep -q '^ok 1 - x$' r.out
 for change in 'printf abd > fv/sub/f' 'chmod 600 fv/sub/f' ': > fv/g' 'mv fv/sub/f fv/sub/h' \
