@@ -126,18 +126,20 @@ fail:
 /*
  * The URI of the database file at `path`, `query` after it ("?mode=ro"):
  * a '%', '?' or '#' of the path escaped, which SQLite would otherwise read
- * as an escape, the query or a fragment.  "file:" alone (path "") is a
- * temporary database of the connection's own.
+ * as an escape, the query or a fragment, and an absolute path after an
+ * empty authority ("file:///a", "file:////a": "file://a" would name a
+ * host).  "file:" alone (path "") is a temporary database of the
+ * connection's own.
  */
 static int index_uri(char *uri, size_t size, const char *path, const char *query)
 {
-	size_t n;
+	const char *scheme = path[0] == '/' ? "file://" : "file:";
+	size_t n = strlen(scheme);
 	const char *p;
 
-	if (size < 6)
+	if (size <= n)
 		return vault_error__set(VAULT_EINVALID, "the index path is too long");
-	memcpy(uri, "file:", 5);
-	n = 5;
+	memcpy(uri, scheme, n);
 	for (p = path; *p; p++) {
 		int esc = *p == '%' || *p == '?' || *p == '#';
 
@@ -188,8 +190,10 @@ int vault_index__open(vault_index **out, const char *path, int readonly,
 		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	}
 	if (sqlite3_open_v2(uri, &idx->db, flags, NULL) != SQLITE_OK) {
-		error = vault_error__set(VAULT_ERROR, "cannot open the index '%s': %s",
-			path, idx->db ? sqlite3_errmsg(idx->db) : "out of memory");
+		error = *path ? vault_error__set(VAULT_ERROR, "cannot open the index '%s': %s",
+			path, idx->db ? sqlite3_errmsg(idx->db) : "out of memory") :
+			vault_error__set(VAULT_ERROR, "cannot open a scratch index: %s",
+			idx->db ? sqlite3_errmsg(idx->db) : "out of memory");
 		goto fail;
 	}
 opened:

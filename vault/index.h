@@ -111,7 +111,9 @@ typedef struct vault_index vault_index;
 
 /*
  * Open (creating or upgrading) the index at `path`.  `readonly` opens an
- * existing index without writing to it at all.  VAULT_EVERIFY means the
+ * existing index without writing to it at all.  `path` "" is a scratch
+ * index: a temporary database of its own, whose file SQLite unlinks as
+ * soon as it makes it, so that a process killed leaves none behind.  VAULT_EVERIFY means the
  * file is not a usable index: the caller may delete and rebuild it.
  * `kinds` (kinds.c's list, NULL-terminated) is what the index records of
  * each commit: each added file of a kind that has an index function.
@@ -121,11 +123,9 @@ int vault_index__open(vault_index **out, const char *path, int readonly,
 void vault_index__free(vault_index *idx);
 
 /*
- * Attach the index at `path` to `idx` as `schema`, read only (as
- * vault_index__open reads it with `readonly`).  With `path` "" in
- * vault_index__open, `idx` is a scratch index: a temporary database of
- * its own, whose file is unlinked as soon as SQLite makes it, so that a
- * process killed leaves none behind.
+ * Attach the index at `path` to `idx` as `schema` (a name of the
+ * caller's, put in the SQL as it is), read only, as vault_index__open
+ * reads it with `readonly`.
  */
 int vault_index__attach(vault_index *idx, const char *path, const char *schema, int readonly);
 

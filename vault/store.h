@@ -47,7 +47,8 @@ void vault_store__free(vault_store *s);
  * repository that opened it, and closed with its last: the caches of a
  * long read over many packs go only when every store reading them lets
  * go of its packs (verify: the walk's and the index rebuild's, in turn).
- * Between the two, nothing may read through `s` (a read aborts).
+ * Between the two, nothing may read through `s` (a read aborts); after a
+ * reopen that failed, `s` may only be freed.
  */
 void vault_store__packs_release(vault_store *s);
 int vault_store__packs_reopen(vault_store *s);

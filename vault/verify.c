@@ -1369,7 +1369,7 @@ typedef struct {
 	/* the packs let go of by both, in turn (release_packs_both) */
 	vault_store *store;      /* the rebuild's; only its thread uses it */
 	unsigned long releases_wanted, releases_done;
-	int release_error;
+	int rebuilt;             /* the rebuild over, its store freed */
 } index_check;
 
 /*
@@ -1407,7 +1407,6 @@ static int index_pace(void *payload, size_t i)
 			error = vault_store__packs_reopen(ic->store);
 			pthread_mutex_lock(&ic->lock);
 			ic->releases_done = wanted;
-			ic->release_error = error;
 			pthread_cond_broadcast(&ic->moved);
 			if (error < 0)
 				break;
@@ -1423,24 +1422,21 @@ static int index_pace(void *payload, size_t i)
 
 /*
  * The walk lets go of its packs (`store`, the vault's), asks the rebuild
- * to let go of its own and waits until it has (or has ended), then opens
- * them again: a pack is closed, its cache of delta bases freed, only
- * when neither holds it (vault_store__packs_release).  The rebuild, the
- * second to let go, opens its packs again at once.
+ * to let go of its own and waits until it has (or is over, its store
+ * freed), then opens them again: a pack is closed, its cache of delta
+ * bases freed, only when neither holds it (vault_store__packs_release).
+ * The rebuild, the second to let go, opens its packs again at once.
  */
 static int release_packs_both(index_check *ic, vault_store *store)
 {
-	int error;
-
 	vault_store__packs_release(store);
 	pthread_mutex_lock(&ic->lock);
 	ic->releases_wanted++;
 	pthread_cond_broadcast(&ic->moved);
-	while (!ic->index_over && ic->releases_done != ic->releases_wanted)
+	while (!ic->rebuilt && !ic->index_over && ic->releases_done != ic->releases_wanted)
 		pthread_cond_wait(&ic->moved, &ic->lock);
 	pthread_mutex_unlock(&ic->lock);
-	error = vault_store__packs_reopen(store);
-	return error;
+	return vault_store__packs_reopen(store);
 }
 
 /* The walk checked `walked` commits (every one when `over`). */
@@ -1455,7 +1451,7 @@ static void walk_pace(index_check *ic, size_t walked, int over)
 	pthread_mutex_unlock(&ic->lock);
 }
 
-static int compare_indexes(index_check *ic, vault_store *store)
+static int compare_indexes(index_check *ic)
 {
 	static const struct {
 		const char *what, *cols, *in_kept, *in_rebuilt;
@@ -1491,15 +1487,30 @@ static int compare_indexes(index_check *ic, vault_store *store)
 	};
 	char sql[2048];
 	vault_index *fresh = NULL, *kept;
+	vault_store *store;
 	sqlite3 *db;
 	size_t i;
 	int error;
 
+	/* its own repository: libgit2 documents only the odb as safe to share */
+	if ((error = vault_store__open(&store, ic->vault_path)) < 0)
+		return error;
+	ic->store = store;
 	/* the rebuilt index is a scratch one (no file left by a verify that
-	 * was killed); the vault's own is then opened as every command opens
-	 * it (its version checked, upgraded if it may be), and read beside it */
-	if ((error = vault_index__open(&fresh, "", 0, vault_kinds)) < 0 ||
-	    (error = vault_index__rebuild(fresh, store, &ic->tip, ic->order, index_pace, ic)) < 0 ||
+	 * was killed) */
+	if ((error = vault_index__open(&fresh, "", 0, vault_kinds)) == 0)
+		error = vault_index__rebuild(fresh, store, &ic->tip, ic->order, index_pace, ic);
+	/* the rest reads SQLite alone: the packs closed, the walk's releases
+	 * wait for this thread no more */
+	ic->store = NULL;
+	vault_store__free(store);
+	pthread_mutex_lock(&ic->lock);
+	ic->rebuilt = 1;
+	pthread_cond_broadcast(&ic->moved);
+	pthread_mutex_unlock(&ic->lock);
+	/* the vault's own opened as every command opens it (its version
+	 * checked, upgraded if it may be), then read beside it */
+	if (error < 0 ||
 	    (error = vault_index__open(&kept, ic->index_path, ic->readonly, vault_kinds)) < 0)
 		goto done;
 	vault_index__free(kept);
@@ -1535,22 +1546,14 @@ done:
 static void *index_worker(void *arg)
 {
 	index_check *ic = arg;
-	vault_store *store;
 
-	/* its own repository: libgit2 documents only the odb as safe to share */
-	if ((ic->error = vault_store__open(&store, ic->vault_path)) == 0) {
-		ic->store = store;
-		ic->error = compare_indexes(ic, store);
-	}
+	ic->error = compare_indexes(ic);
 	if (ic->error < 0)
 		vault__fmt_message(ic->message, sizeof(ic->message), "%s", vault_error_message());
 	pthread_mutex_lock(&ic->lock);
 	ic->index_over = 1;
 	pthread_cond_broadcast(&ic->moved);
 	pthread_mutex_unlock(&ic->lock);
-	/* its packs closed with it (a release the walk asks from now on
-	 * waits for it no more) */
-	vault_store__free(ic->store);
 	return NULL;
 }
 
@@ -1670,14 +1673,16 @@ static int refuse_supplier(vault *v)
  * What verify allocates.  libgit2 keeps, for each pack it reads, a cache
  * of the delta bases it inflated, up to 16 MB a pack, for as long as the
  * pack is open (vault_store__packs_release): on a vault of many packs
- * that is most of what grows as verify goes (about 40 bytes a revision at
- * 10,000,000 revisions in 50 packs: 300 MiB allocated at the end).  So
- * the walk looks at the process's own memory (vault_resident__heap) at
- * most every HEAP_LOOK_MS, between two commits, and when it has reached
- * git config qvault.verifyHeap (VERIFY_HEAP; a size, "64m") and grown by
- * a quarter of that since the last release (what the packs' caches do
- * not hold is not released again and again), it lets go of the packs,
- * the rebuild's too, and gives back to the system what they freed.
+ * that is most of what grows as verify goes (10,000,000 revisions in 50
+ * packs: 300 MiB allocated at the end, against 35 MiB at 1,000,005, 20
+ * of them these caches).  So the walk looks at the process's own memory
+ * (vault_resident__heap) at most every HEAP_LOOK_MS, between two
+ * commits, and when it has reached git config qvault.verifyHeap
+ * (VERIFY_HEAP; a size, "64m") and grown by a quarter of that since the
+ * last release (what the packs' caches do not hold is not released again
+ * and again), it lets go of the packs, the rebuild's too, and gives back
+ * to the system what they freed.  (A pull's check reads the vault's own
+ * packs through an alternate, not the store's: those stay open.)
  */
 #define VERIFY_HEAP ((int64_t)64 << 20)
 #define HEAP_LOOK_MS 16
@@ -1686,7 +1691,6 @@ typedef struct {
 	size_t limit;
 	size_t floor;            /* the heap after the last release */
 	struct timespec looked;
-	size_t releases;
 } heap_watch;
 
 static int heap_watch_init(heap_watch *h, git_repository *repo)
@@ -1721,7 +1725,7 @@ static int heap_due(heap_watch *h)
 		return 0;
 	h->looked = now;
 	heap = vault_resident__heap();
-	return heap >= h->limit && heap - h->floor >= h->limit / 4;
+	return heap >= h->limit && heap >= h->floor + h->limit / 4;
 }
 
 /* The packs let go of (the rebuild's too, when it runs) and opened again. */
@@ -1737,7 +1741,6 @@ static int heap_release(heap_watch *h, vault_store *store, index_check *ic)
 	}
 	malloc_trim(0);
 	h->floor = vault_resident__heap();
-	h->releases++;
 	return error;
 }
 
@@ -1909,7 +1912,8 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 		done++;
 		if (index_started)
 			walk_pace(&ic, i + 1, 0);
-		if (heap_due(&heap) &&
+		/* (not after the last: nothing more to read) */
+		if (i + 1 < vault_walk__count(walk) && heap_due(&heap) &&
 		    (error = heap_release(&heap, v->store, index_started ? &ic : NULL)) < 0)
 			goto done;
 	}

@@ -70,6 +70,8 @@ check "a vault whose path holds '?', '#' and '%' keeps its index in its own fold
 	new_vault "odd?x=1#f%41" && q -C "odd?x=1#f%41" list > /dev/null &&
 	q -C "odd?x=1#f%41" verify > /dev/null &&
 	[ -s "odd?x=1#f%41/qvault/index.db" ] && [ ! -e odd ] && [ ! -e odd?x=1 ]'
+check "  and one named by a path that starts with '//' (not a host's name)" evalq '
+	q -C "/$TMP/odd?x=1#f%41" list > /dev/null && q -C "/$TMP/odd?x=1#f%41" verify > /dev/null'
 
 # A read-only vault: reads work, writes are refused and change nothing.
 ro() {

@@ -447,8 +447,9 @@ static void packs_release_frees_delta_bases(void **state)
 	test_fmt(ids, sizeof(ids), "%s/ids", dir);
 	/* 40 files of 256 KB (each its own size: git looks for a delta
 	 * among objects of about the same size), 3 versions of each, each
-	 * the one before with a line more: one pack of 40 delta chains.  libgit2 caches the base
-	 * a chain ends in when it reads one of its deltas: 10 MB of bases */
+	 * the one before with a line more: one pack of 40 delta chains.
+	 * libgit2 caches the base a chain ends in when it reads one of its
+	 * deltas: 10 MB of bases */
 	assert_int_equal(sh("git init -q --bare \"$V\" && for f in $(seq 1 40); do"
 			    " head -c $((262144 + f * 64)) /dev/urandom > \"$V\"/../f; for i in 1 2 3; do"
 			    " echo $i >> \"$V\"/../f; git --git-dir=\"$V\" hash-object -w \"$V\"/../f;"
