@@ -292,7 +292,17 @@ int vault_reindex(vault *v)
 
 	if ((error = vault__lock(v)) < 0)
 		return error;
-	error = vault__heal(v, 1);
+	/* an index SQLite finds damaged cannot be rebuilt in place (its
+	 * tables are emptied first): a new one */
+	if (v->index && !vault_index__intact(v->index)) {
+		vault__warn(v, "the index is damaged; making a new one from the repository");
+		vault_index__free(v->index);
+		v->index = NULL;
+		remove_index(v);
+		error = vault__open_index(v);
+	}
+	if (error == 0)
+		error = vault__heal(v, 1);
 	vault__unlock(v);
 	return error;
 }

@@ -329,6 +329,19 @@ int vault_index__attach(vault_index *idx, const char *path, const char *schema, 
 	return error;
 }
 
+int vault_index__intact(vault_index *idx)
+{
+	sqlite3_stmt *st;
+	int ok;
+
+	if (sqlite3_prepare_v2(idx->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	ok = sqlite3_step(st) == SQLITE_ROW &&
+	     strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	sqlite3_finalize(st);
+	return ok;
+}
+
 struct sqlite3 *vault_index__db(vault_index *idx)
 {
 	return idx->db;

@@ -129,6 +129,9 @@ void vault_index__free(vault_index *idx);
  */
 int vault_index__attach(vault_index *idx, const char *path, const char *schema, int readonly);
 
+/* Whether SQLite finds the index whole (PRAGMA quick_check): 1 or 0. */
+int vault_index__intact(vault_index *idx);
+
 /* The commit the index reflects, or "" for none. */
 int vault_index__reflects(char out[41], vault_index *idx);
 

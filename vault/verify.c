@@ -1530,7 +1530,15 @@ static int compare_indexes(index_check *ic)
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 			break;
 		}
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
+		/* a comparison that could not run (the index damaged) is no
+		 * agreement: a finding, as a disagreement is */
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			if (ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
+				vault__fmt_message(ic->problems[ic->nproblems++],
+					 sizeof(ic->problems[0]),
+					 "the index cannot be read on %s: %s ('qvault reindex' "
+					 "rebuilds it)", views[i].what, sqlite3_errmsg(db));
+		} else if (sqlite3_column_int64(st, 0) > 0 &&
 		    ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
 			vault__fmt_message(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
 				 "the index disagrees with the repository on %s "

@@ -110,6 +110,19 @@ sqlite3 t8/qvault/index.db "UPDATE files SET sha256 = 'bad' WHERE name = 'x.pdf'
 check "an index that disagrees with the repository is caught" \
 	culprit t8 "index: the index disagrees with the repository on files"
 ok "  and reindex mends it" sh -c 'q -C t8 reindex && q -C t8 verify'
+
+# an index SQLite cannot read (a page of its audit trail overwritten): the
+# comparison that cannot run is a finding, not an agreement; reindex
+# makes a new index (one emptied in place fails on the damaged page)
+tamper t11
+PG=$(sqlite3 t11/qvault/index.db "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' LIMIT 1")
+PS=$(sqlite3 t11/qvault/index.db "PRAGMA page_size")
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek((int(sys.argv[2]) - 1) * int(sys.argv[3]) + 8); f.write(b"\xff" * 200)' \
+	t11/qvault/index.db "$PG" "$PS"
+check "a damaged index is caught" \
+	culprit t11 "index: the index cannot be read on audit trail: database disk image is malformed"
+ok "  and reindex mends it" sh -c 'q -C t11 reindex 2> reindex.err && q -C t11 verify &&
+	grep -q "^qvault: warning: the index is damaged; making a new one from the repository$" reindex.err'
 check "the honest vault still passes" q -C base verify
 
 # verify rebuilds an index beside the vault's own and compares the two:
