@@ -97,21 +97,24 @@ struct packs_proxy {
 	struct timespec seen;
 };
 
-/* A read between a release and a reopen would find nothing: a bug. */
+/*
+ * The packs, opened again if they were let go of and not yet reopened (a
+ * reopen that failed: libgit2's error, not a read that finds nothing).
+ */
 static git_odb_backend *proxy_inner(git_odb_backend *b)
 {
-	git_odb_backend *in = ((packs_proxy *)b)->inner;
+	packs_proxy *p = (packs_proxy *)b;
 
-	if (!in)
-		abort();
-	return in;
+	if (!p->inner && git_odb_backend_pack(&p->inner, p->objects) < 0)
+		p->inner = NULL;
+	return p->inner;
 }
 
 #define PROXY_FORWARD(name, params, args)                                   \
 	static int proxy_##name params                                      \
 	{                                                                   \
 		git_odb_backend *in = proxy_inner(b);                       \
-		return in->name args;                                       \
+		return in ? in->name args : GIT_ERROR;                      \
 	}
 PROXY_FORWARD(read, (void **d, size_t *l, git_object_t *t, git_odb_backend *b,
 		     const git_oid *o), (d, l, t, in, o))
@@ -141,7 +144,7 @@ static int proxy_refresh(git_odb_backend *b)
 		return 0;
 	if (stat(p->dir, &st) == 0)
 		p->seen = st.st_mtim;
-	return proxy_inner(b)->refresh(p->inner);
+	return proxy_inner(b) ? p->inner->refresh(p->inner) : GIT_ERROR;
 }
 
 static void proxy_free(git_odb_backend *b)
@@ -513,13 +516,8 @@ void vault_store__packs_release(vault_store *s)
 
 int vault_store__packs_reopen(vault_store *s)
 {
-	git_odb_backend *packs;
-
-	if (s->packs->inner)
-		return 0;
-	if (git_odb_backend_pack(&packs, s->packs->objects) < 0)
+	if (!proxy_inner(&s->packs->parent))
 		return vault_error__git(VAULT_ERROR, "cannot open the object database's packs");
-	s->packs->inner = packs;
 	return 0;
 }
 

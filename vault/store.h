@@ -47,8 +47,9 @@ void vault_store__free(vault_store *s);
  * repository that opened it, and closed with its last: the caches of a
  * long read over many packs go only when every store reading them lets
  * go of its packs (verify: the walk's and the index rebuild's, in turn).
- * Between the two, nothing may read through `s` (a read aborts); after a
- * reopen that failed, `s` may only be freed.
+ * Between the two, nothing reads through `s` (a read would open the
+ * packs again, keeping them); after a reopen that failed, each read tries
+ * again, and fails as libgit2 fails to open them.
  */
 void vault_store__packs_release(vault_store *s);
 int vault_store__packs_reopen(vault_store *s);
