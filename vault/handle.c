@@ -181,6 +181,27 @@ int vault__open_index_if_current(vault *v)
 }
 
 /* Bring the index up to the branch if it lags. */
+/*
+ * The index rebuilt whole: beside it, in a scratch index, and copied over
+ * it once whole (vault_index__replace).  Emptied in place, an index
+ * SQLite finds damaged failed on its damaged pages; and this way a
+ * history that cannot be indexed leaves it as it was, and a process that
+ * has it open reads the new one.
+ */
+static int rebuild_beside(vault *v)
+{
+	vault_index *fresh = NULL;
+	int error;
+
+	if ((error = vault_index__open(&fresh, "", 0, v->kinds)) == 0) {
+		vault_index__set_progress(fresh, &v->progress);
+		if ((error = vault_index__catch_up(fresh, v->store, 1)) == 0)
+			error = vault_index__replace(v->index, fresh);
+	}
+	vault_index__free(fresh);
+	return error;
+}
+
 int vault__heal(vault *v, int full)
 {
 	git_commit *head;
@@ -193,14 +214,20 @@ int vault__heal(vault *v, int full)
 			error;
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(head));
 	git_commit_free(head);
-	if ((error = vault_index__reflects(reflects, v->index)) < 0)
-		return error;
-	if (!full && strcmp(reflects, hex) == 0)
+	if ((error = vault_index__reflects(reflects, v->index)) < 0) {
+		/* damaged where it says what it reflects: built anew */
+		if (error != VAULT_EVERIFY || v->readonly)
+			return error;
+		vault__warn(v, "the index was unreadable (%s); rebuilding it from the repository",
+			    vault_error_message());
+		full = 1;
+	} else if (!full && strcmp(reflects, hex) == 0) {
 		return 0;
+	}
 	if (v->readonly)
 		return vault_error__set(VAULT_EDENIED,
 			"the index of read-only vault '%s' is behind its history", v->path);
-	return vault_index__catch_up(v->index, v->store, full);
+	return full ? rebuild_beside(v) : vault_index__catch_up(v->index, v->store, 0);
 }
 
 int vault__lock(vault *v)
@@ -292,17 +319,7 @@ int vault_reindex(vault *v)
 
 	if ((error = vault__lock(v)) < 0)
 		return error;
-	/* an index SQLite finds damaged cannot be rebuilt in place (its
-	 * tables are emptied first): a new one */
-	if (v->index && !vault_index__intact(v->index)) {
-		vault__warn(v, "the index is damaged; making a new one from the repository");
-		vault_index__free(v->index);
-		v->index = NULL;
-		remove_index(v);
-		error = vault__open_index(v);
-	}
-	if (error == 0)
-		error = vault__heal(v, 1);
+	error = vault__heal(v, 1);
 	vault__unlock(v);
 	return error;
 }

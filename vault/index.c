@@ -329,17 +329,18 @@ int vault_index__attach(vault_index *idx, const char *path, const char *schema, 
 	return error;
 }
 
-int vault_index__intact(vault_index *idx)
+int vault_index__replace(vault_index *idx, vault_index *from)
 {
-	sqlite3_stmt *st;
-	int ok;
+	sqlite3_backup *b = sqlite3_backup_init(idx->db, "main", from->db, "main");
+	int rc;
 
-	if (sqlite3_prepare_v2(idx->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	ok = sqlite3_step(st) == SQLITE_ROW &&
-	     strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-	sqlite3_finalize(st);
-	return ok;
+	if (!b)
+		return db_error(idx, "cannot replace the index");
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		return db_error(idx, "cannot replace the index");
+	return 0;
 }
 
 struct sqlite3 *vault_index__db(vault_index *idx)

@@ -129,8 +129,12 @@ void vault_index__free(vault_index *idx);
  */
 int vault_index__attach(vault_index *idx, const char *path, const char *schema, int readonly);
 
-/* Whether SQLite finds the index whole (PRAGMA quick_check): 1 or 0. */
-int vault_index__intact(vault_index *idx);
+/*
+ * Make the index the copy of `from`, page for page, in one transaction
+ * of its own (SQLite's backup): what a reader of it sees after, whatever
+ * its pages were (damaged ones too).
+ */
+int vault_index__replace(vault_index *idx, vault_index *from);
 
 /* The commit the index reflects, or "" for none. */
 int vault_index__reflects(char out[41], vault_index *idx);

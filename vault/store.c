@@ -91,7 +91,7 @@ static unsigned char *chunk_buffer(vault_store *s)
 
 struct packs_proxy {
 	git_odb_backend parent;
-	git_odb_backend *inner; /* NULL between vault_store__packs_release and _reopen */
+	git_odb_backend *inner; /* NULL once let go of, until read or reopened */
 	char objects[4096];     /* the objects folder, and its pack folder */
 	char dir[4096];
 	struct timespec seen;
@@ -123,7 +123,14 @@ PROXY_FORWARD(read_prefix, (git_oid *f, void **d, size_t *l, git_object_t *t,
 	      (f, d, l, t, in, o, n))
 PROXY_FORWARD(read_header, (size_t *l, git_object_t *t, git_odb_backend *b,
 			    const git_oid *o), (l, t, in, o))
-PROXY_FORWARD(exists, (git_odb_backend *b, const git_oid *o), (in, o))
+/* not found, when the packs cannot be opened (libgit2 reads any
+ * non-zero answer as found) */
+static int proxy_exists(git_odb_backend *b, const git_oid *o)
+{
+	git_odb_backend *in = proxy_inner(b);
+
+	return in ? in->exists(in, o) : 0;
+}
 PROXY_FORWARD(exists_prefix, (git_oid *f, git_odb_backend *b, const git_oid *o,
 			      size_t n), (f, in, o, n))
 PROXY_FORWARD(freshen, (git_odb_backend *b, const git_oid *o), (in, o))

@@ -1510,11 +1510,21 @@ static int compare_indexes(index_check *ic)
 	pthread_mutex_unlock(&ic->lock);
 	/* the vault's own opened as every command opens it (its version
 	 * checked, upgraded if it may be), then read beside it */
-	if (error < 0 ||
-	    (error = vault_index__open(&kept, ic->index_path, ic->readonly, vault_kinds)) < 0)
+	if (error < 0)
 		goto done;
-	vault_index__free(kept);
-	if ((error = vault_index__attach(fresh, ic->index_path, "kept", ic->readonly)) < 0)
+	if ((error = vault_index__open(&kept, ic->index_path, ic->readonly, vault_kinds)) == 0) {
+		vault_index__free(kept);
+		error = vault_index__attach(fresh, ic->index_path, "kept", ic->readonly);
+	}
+	if (error == VAULT_EVERIFY) {
+		/* the vault's index damaged, not its history */
+		vault__fmt_message(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
+			"the index cannot be read: %s ('qvault reindex' rebuilds it)",
+			vault_error_message());
+		error = 0;
+		goto done;
+	}
+	if (error < 0)
 		goto done;
 	db = vault_index__db(fresh);
 	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
@@ -1530,9 +1540,18 @@ static int compare_indexes(index_check *ic)
 			error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 			break;
 		}
-		/* a comparison that could not run (the index damaged) is no
-		 * agreement: a finding, as a disagreement is */
+		/* a comparison that could not run is no agreement: on an index
+		 * SQLite finds damaged, a finding, as a disagreement is; for
+		 * want of memory or of room to sort in, an error */
 		if (sqlite3_step(st) != SQLITE_ROW) {
+			int rc = sqlite3_errcode(db);
+
+			if (rc != SQLITE_CORRUPT && rc != SQLITE_NOTADB) {
+				error = vault_error__set(VAULT_ERROR, "index: cannot compare the %s: %s",
+							 views[i].what, sqlite3_errmsg(db));
+				sqlite3_finalize(st);
+				break;
+			}
 			if (ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
 				vault__fmt_message(ic->problems[ic->nproblems++],
 					 sizeof(ic->problems[0]),

@@ -115,14 +115,35 @@ ok "  and reindex mends it" sh -c 'q -C t8 reindex && q -C t8 verify'
 # comparison that cannot run is a finding, not an agreement; reindex
 # makes a new index (one emptied in place fails on the damaged page)
 tamper t11
+sqlite3 t11/qvault/index.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
 PG=$(sqlite3 t11/qvault/index.db "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' LIMIT 1")
 PS=$(sqlite3 t11/qvault/index.db "PRAGMA page_size")
 python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek((int(sys.argv[2]) - 1) * int(sys.argv[3]) + 8); f.write(b"\xff" * 200)' \
 	t11/qvault/index.db "$PG" "$PS"
 check "a damaged index is caught" \
 	culprit t11 "index: the index cannot be read on audit trail: database disk image is malformed"
-ok "  and reindex mends it" sh -c 'q -C t11 reindex 2> reindex.err && q -C t11 verify &&
-	grep -q "^qvault: warning: the index is damaged; making a new one from the repository$" reindex.err'
+ok "  and reindex mends it" sh -c 'q -C t11 reindex && q -C t11 verify'
+# the new index is built beside the damaged one and copied over it only
+# once whole: a history that cannot be indexed leaves the vault as it was
+rm -rf t12; cp -a t4b t12
+sqlite3 t12/qvault/index.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+PG=$(sqlite3 t12/qvault/index.db "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' LIMIT 1")
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek((int(sys.argv[2]) - 1) * int(sys.argv[3]) + 8); f.write(b"\xff" * 200)' \
+	t12/qvault/index.db "$PG" "$PS"
+V=t12
+fails 3 "^qvault: $X/release.json: release record is malformed$" \
+	"  a damaged index of a history that cannot be indexed: reindex refuses, the vault as it was" \
+	q -C t12 reindex
+# damaged where it says which commit it reflects: the next command
+# rebuilds it, and says so
+tamper t13
+sqlite3 t13/qvault/index.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+PG=$(sqlite3 t13/qvault/index.db "SELECT pageno FROM dbstat WHERE name = 'meta' LIMIT 1")
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek((int(sys.argv[2]) - 1) * int(sys.argv[3]) + 8); f.write(b"\xff" * 200)' \
+	t13/qvault/index.db "$PG" "$PS"
+ok "  an index damaged where it says what it reflects: the next command rebuilds it, and says so" sh -c '
+	q -C t13 list > /dev/null 2> t13.err && q -C t13 verify > /dev/null &&
+	grep -q "^qvault: warning: the index was unreadable (.*malformed); rebuilding it from the repository$" t13.err'
 check "the honest vault still passes" q -C base verify
 
 # verify rebuilds an index beside the vault's own and compares the two:

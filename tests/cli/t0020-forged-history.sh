@@ -392,7 +392,7 @@ Qvault-PO: PO-6" "$P6=po6.json"
 		! cmp -s ecd-commit.txt ecd-malleated.txt'
 	check "7: an ECDSA commit signature rewritten with s = n - s is caught" culprit t7e "signature is malleable \\(an ECDSA s above n/2"
 else
-	echo "ok $((n + 1)) # skip perl's Math::BigInt is missing"; n=$((n + 1))
+	_skip "perl's Math::BigInt is missing"
 fi
 
 # ---- what verify catches today, kept caught ----------------------------------------------
