@@ -134,6 +134,12 @@ V=t12
 fails 3 "^qvault: $X/release.json: release record is malformed$" \
 	"  a damaged index of a history that cannot be indexed: reindex refuses, the vault as it was" \
 	q -C t12 reindex
+# a table of the index dropped: a finding, and reindex makes it whole
+tamper t14
+sqlite3 t14/qvault/index.db "DROP TABLE acks"
+check "an index a table was dropped from is caught" \
+	culprit t14 "index: the index cannot be read on acknowledgments: no such table: kept.acks"
+ok "  and reindex mends it" sh -c 'q -C t14 reindex && q -C t14 verify'
 # damaged where it says which commit it reflects: the next command
 # rebuilds it, and says so
 tamper t13
