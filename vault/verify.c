@@ -1451,6 +1451,17 @@ static void walk_pace(index_check *ic, size_t walked, int over)
 	pthread_mutex_unlock(&ic->lock);
 }
 
+/* A finding: the vault's index cannot be read (on `what`, a view, or
+ * NULL: at all) for `why`. */
+static void unreadable(index_check *ic, const char *what, const char *why)
+{
+	if (ic->nproblems == sizeof(ic->problems) / sizeof(ic->problems[0]))
+		return;
+	vault__fmt_message(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
+			   "the index cannot be read%s%s: %s ('qvault reindex' rebuilds it)",
+			   what ? " on " : "", what ? what : "", why);
+}
+
 static int compare_indexes(index_check *ic)
 {
 	static const struct {
@@ -1518,9 +1529,7 @@ static int compare_indexes(index_check *ic)
 	}
 	if (error == VAULT_EVERIFY) {
 		/* the vault's index damaged, not its history */
-		vault__fmt_message(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),
-			"the index cannot be read: %s ('qvault reindex' rebuilds it)",
-			vault_error_message());
+		unreadable(ic, NULL, vault_error_message());
 		error = 0;
 		goto done;
 	}
@@ -1543,11 +1552,7 @@ static int compare_indexes(index_check *ic)
 				error = vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 				break;
 			}
-			if (ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
-				vault__fmt_message(ic->problems[ic->nproblems++],
-					 sizeof(ic->problems[0]),
-					 "the index cannot be read on %s: %s ('qvault reindex' "
-					 "rebuilds it)", views[i].what, sqlite3_errmsg(db));
+			unreadable(ic, views[i].what, sqlite3_errmsg(db));
 			continue;
 		}
 		/* a comparison that could not run is no agreement: on an index
@@ -1562,11 +1567,7 @@ static int compare_indexes(index_check *ic)
 				sqlite3_finalize(st);
 				break;
 			}
-			if (ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
-				vault__fmt_message(ic->problems[ic->nproblems++],
-					 sizeof(ic->problems[0]),
-					 "the index cannot be read on %s: %s ('qvault reindex' "
-					 "rebuilds it)", views[i].what, sqlite3_errmsg(db));
+			unreadable(ic, views[i].what, sqlite3_errmsg(db));
 		} else if (sqlite3_column_int64(st, 0) > 0 &&
 		    ic->nproblems < sizeof(ic->problems) / sizeof(ic->problems[0]))
 			vault__fmt_message(ic->problems[ic->nproblems++], sizeof(ic->problems[0]),

@@ -114,22 +114,25 @@ ok "  and reindex mends it" sh -c 'q -C t8 reindex && q -C t8 verify'
 # an index SQLite cannot read (a page of its audit trail overwritten): the
 # comparison that cannot run is a finding, not an agreement; reindex
 # makes a new index (one emptied in place fails on the damaged page)
+# damage VAULT TABLE: 200 bytes of a page of TABLE in VAULT's index
+# overwritten (the WAL written back first: its pages are read before the
+# file's)
+damage() {
+	sqlite3 "$1/qvault/index.db" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+	python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek((int(sys.argv[2]) - 1) * int(sys.argv[3]) + 8); f.write(b"\xff" * 200)' \
+		"$1/qvault/index.db" \
+		"$(sqlite3 "$1/qvault/index.db" "SELECT pageno FROM dbstat WHERE name = '$2' AND pagetype = 'leaf' LIMIT 1")" \
+		"$(sqlite3 "$1/qvault/index.db" "PRAGMA page_size")"
+}
 tamper t11
-sqlite3 t11/qvault/index.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
-PG=$(sqlite3 t11/qvault/index.db "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' LIMIT 1")
-PS=$(sqlite3 t11/qvault/index.db "PRAGMA page_size")
-python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek((int(sys.argv[2]) - 1) * int(sys.argv[3]) + 8); f.write(b"\xff" * 200)' \
-	t11/qvault/index.db "$PG" "$PS"
+damage t11 events
 check "a damaged index is caught" \
 	culprit t11 "index: the index cannot be read on audit trail: database disk image is malformed"
 ok "  and reindex mends it" sh -c 'q -C t11 reindex && q -C t11 verify'
 # the new index is built beside the damaged one and copied over it only
 # once whole: a history that cannot be indexed leaves the vault as it was
 rm -rf t12; cp -a t4b t12
-sqlite3 t12/qvault/index.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
-PG=$(sqlite3 t12/qvault/index.db "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' LIMIT 1")
-python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek((int(sys.argv[2]) - 1) * int(sys.argv[3]) + 8); f.write(b"\xff" * 200)' \
-	t12/qvault/index.db "$PG" "$PS"
+damage t12 events
 V=t12
 fails 3 "^qvault: $X/release.json: release record is malformed$" \
 	"  a damaged index of a history that cannot be indexed: reindex refuses, the vault as it was" \
@@ -143,10 +146,7 @@ ok "  and reindex mends it" sh -c 'q -C t14 reindex && q -C t14 verify'
 # damaged where it says which commit it reflects: the next command
 # rebuilds it, and says so
 tamper t13
-sqlite3 t13/qvault/index.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
-PG=$(sqlite3 t13/qvault/index.db "SELECT pageno FROM dbstat WHERE name = 'meta' LIMIT 1")
-python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek((int(sys.argv[2]) - 1) * int(sys.argv[3]) + 8); f.write(b"\xff" * 200)' \
-	t13/qvault/index.db "$PG" "$PS"
+damage t13 meta
 ok "  an index damaged where it says what it reflects: the next command rebuilds it, and says so" sh -c '
 	q -C t13 list > /dev/null 2> t13.err && q -C t13 verify > /dev/null &&
 	grep -q "^qvault: warning: the index was unreadable (.*malformed); rebuilding it from the repository$" t13.err'
