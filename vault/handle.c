@@ -180,7 +180,6 @@ int vault__open_index_if_current(vault *v)
 	return 1;
 }
 
-/* Bring the index up to the branch if it lags. */
 /*
  * The index rebuilt whole: beside it, in a scratch index, and copied over
  * it once whole (vault_index__replace).  Emptied in place, an index
@@ -202,6 +201,7 @@ static int rebuild_beside(vault *v)
 	return error;
 }
 
+/* Bring the index up to the branch if it lags (whole, with `full`). */
 int vault__heal(vault *v, int full)
 {
 	git_commit *head;
