@@ -16,6 +16,7 @@
 #include <git2/sys/repository.h>
 
 #include "error.h"
+#include "packread.h"
 #include "record.h"
 #include "resident.h"
 #include "sign.h"
@@ -92,6 +93,7 @@ static unsigned char *chunk_buffer(vault_store *s)
 struct packs_proxy {
 	git_odb_backend parent;
 	git_odb_backend *inner; /* NULL once let go of, until read or reopened */
+	int pread;              /* inner is packread.c's, not libgit2's */
 	char objects[4096];     /* the objects folder, and its pack folder */
 	char dir[4096];
 	struct timespec seen;
@@ -105,7 +107,8 @@ static git_odb_backend *proxy_inner(git_odb_backend *b)
 {
 	packs_proxy *p = (packs_proxy *)b;
 
-	if (!p->inner && git_odb_backend_pack(&p->inner, p->objects) < 0)
+	if (!p->inner && (p->pread ? vault_packread__new(&p->inner, p->objects) :
+				      git_odb_backend_pack(&p->inner, p->objects)) < 0)
 		p->inner = NULL;
 	return p->inner;
 }
@@ -519,6 +522,15 @@ void vault_store__packs_release(vault_store *s)
 		s->packs->inner->free(s->packs->inner);
 		s->packs->inner = NULL;
 	}
+}
+
+int vault_store__packs_pread(vault_store *s, int on)
+{
+	if (s->packs->pread == !!on)
+		return 0;
+	vault_store__packs_release(s);
+	s->packs->pread = !!on;
+	return vault_store__packs_reopen(s);
 }
 
 int vault_store__packs_reopen(vault_store *s)

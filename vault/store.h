@@ -53,6 +53,15 @@ void vault_store__free(vault_store *s);
  */
 void vault_store__packs_release(vault_store *s);
 int vault_store__packs_reopen(vault_store *s);
+
+/*
+ * Read the repository's packs with pread from now on (packread.h), none
+ * of them mapped, or (`on` 0) with libgit2's backend again: for a long
+ * read over a large history, whose lookups would otherwise make every
+ * pack index resident.  packread.c reads only; libgit2's backend also
+ * takes the packs a fetch writes.
+ */
+int vault_store__packs_pread(vault_store *s, int on);
 git_repository *vault_store__repo(const vault_store *s);
 
 /* The branch's commit; VAULT_ENOTFOUND on a repository with no commit. */

@@ -1506,6 +1506,10 @@ static int compare_indexes(index_check *ic)
 	/* its own repository: libgit2 documents only the odb as safe to share */
 	if ((error = vault_store__open(&store, ic->vault_path)) < 0)
 		return error;
+	if ((error = vault_store__packs_pread(store, 1)) < 0) {
+		vault_store__free(store);
+		return error;
+	}
 	ic->store = store;
 	/* the rebuilt index is a scratch one (no file left by a verify that
 	 * was killed) */
@@ -1869,6 +1873,10 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	if ((error = refuse_supplier(v)) < 0 ||
 	    (error = heap_watch_init(&heap, vault_store__repo(v->store))) < 0)
 		return error;
+	/* the packs read with pread, none of them mapped (packread.h);
+	 * libgit2's backend again after, for the writes that may follow */
+	if ((error = vault_store__packs_pread(v->store, 1)) < 0)
+		return error;
 	/*
 	 * libgit2's cache of decoded objects off while verify runs (both its
 	 * threads' repositories; on again after).  It keeps up to 256 MB, a
@@ -1991,6 +1999,8 @@ done:
 	checker_end(&c);
 	vault_ledger_free(c.ledger);
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+	/* (a failure here leaves the packs to be opened at the next read) */
+	vault_store__packs_pread(v->store, 0);
 	if (whole)
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
 	if (mapped_max < mapped)

@@ -1,0 +1,572 @@
+/*
+ * Unit tests of packread.c: packs read with pread give what libgit2's own
+ * pack backend gives, object for object, on packs stock git wrote (deep
+ * delta chains by offset and by name, 64-bit offsets, several packs);
+ * and a pack or index changed on disk gives an error with its reason,
+ * never other content, a crash or a loop.
+ */
+#include "helpers.h"
+
+#include <git2.h>
+#include <git2/sys/odb_backend.h>
+#include <zlib.h>
+
+#include "packread.h"
+
+static int sh(const char *cmd, const char *dir)
+{
+	setenv("D", dir, 1);
+	return system(cmd);
+}
+
+/*
+ * A history stock git packs into deep delta chains: 12 files, 60
+ * versions, each a line changed; a blob of random bytes (stored), one of
+ * text past one read (deflated), an empty one, an annotated tag.  Then
+ * copies: deltas naming their bases (REF_DELTA), every offset in the
+ * 64-bit table, and a second pack beside the first.
+ */
+static const char build[] =
+	"set -e; cd \"$D\"; git init -q --bare r.git; mkdir w;"
+	" export GIT_DIR=r.git GIT_WORK_TREE=w GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t"
+	" GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t;"
+	" head -c 200000 /dev/urandom > w/random; seq 1 60000 > w/text; : > w/empty;"
+	" for i in $(seq 1 60); do for f in $(seq 1 12); do"
+	"  seq $f $((f * 200)) | sed \"${i}s/\\$/ v$i/\" > w/f$f; done;"
+	"  git add -A; git commit -q -m \"c$i\"; done;"
+	" git tag -a -m tagged v1;"
+	" git -c pack.threads=1 repack -a -d -f -q --depth=50 --window=250;"
+	" cp -r r.git ref.git; git --git-dir=ref.git -c repack.useDeltaBaseOffset=false"
+	"  repack -a -d -f -q --depth=50 --window=250;"
+	" cp -r r.git large.git; for p in large.git/objects/pack/*.pack; do"
+	"  git --git-dir=large.git index-pack --index-version=2,20000 -o large.idx \"$p\" > /dev/null;"
+	"  mv large.idx \"${p%.pack}.idx\"; done;"
+	" cp -r r.git two.git; echo more >> w/f1; git add -A; git commit -q -m more;"
+	" git --git-dir=r.git pack-objects -q --revs two.git/objects/pack/pack > /dev/null"
+	"  <<EOF\nHEAD\n^HEAD~1\nEOF\n"
+	" git --git-dir=two.git update-ref HEAD $(git rev-parse HEAD)";
+
+typedef struct {
+	git_oid *ids;
+	size_t n, cap;
+} idlist;
+
+static int collect(const git_oid *id, void *payload)
+{
+	idlist *l = payload;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		assert_non_null(l->ids = realloc(l->ids, l->cap * sizeof(*l->ids)));
+	}
+	l->ids[l->n++] = *id;
+	return 0;
+}
+
+static int oid_order(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+static git_odb *odb_of(git_odb_backend *be)
+{
+	git_odb *odb;
+
+	assert_int_equal(git_odb_new(&odb), 0);
+	assert_int_equal(git_odb_add_backend(odb, be, 1), 0);
+	return odb;
+}
+
+static void same_object(git_odb *lib, git_odb *ours, const git_oid *id)
+{
+	git_odb_object *a, *b;
+	git_object_t type;
+	size_t len;
+
+	assert_int_equal(git_odb_read(&a, lib, id), 0);
+	assert_int_equal(git_odb_read(&b, ours, id), 0);
+	assert_int_equal(git_odb_object_type(a), git_odb_object_type(b));
+	assert_int_equal(git_odb_object_size(a), git_odb_object_size(b));
+	assert_memory_equal(git_odb_object_data(a), git_odb_object_data(b),
+			    git_odb_object_size(a));
+	assert_int_equal(git_odb_read_header(&len, &type, ours, id), 0);
+	assert_int_equal(len, git_odb_object_size(a));
+	assert_int_equal(type, git_odb_object_type(a));
+	git_odb_object_free(a);
+	git_odb_object_free(b);
+}
+
+/* Every object of the packs in `objects`, read both ways; the count. */
+static size_t compare(const char *objects)
+{
+	git_odb_backend *be;
+	git_odb *lib, *ours;
+	idlist l1 = { 0 }, l2 = { 0 };
+	size_t i, ambiguous = 0;
+
+	assert_int_equal(git_odb_backend_pack(&be, objects), 0);
+	lib = odb_of(be);
+	assert_int_equal(vault_packread__new(&be, objects), 0);
+	ours = odb_of(be);
+	assert_int_equal(git_odb_foreach(lib, collect, &l1), 0);
+	assert_int_equal(git_odb_foreach(ours, collect, &l2), 0);
+	assert_int_equal(l1.n, l2.n);
+	qsort(l1.ids, l1.n, sizeof(*l1.ids), oid_order);
+	qsort(l2.ids, l2.n, sizeof(*l2.ids), oid_order);
+	assert_memory_equal(l1.ids, l2.ids, l1.n * sizeof(*l1.ids));
+	for (i = 0; i < l1.n; i++) {
+		git_oid changed = l1.ids[i], f1, f2;
+		int r1, r2;
+
+		same_object(lib, ours, &l1.ids[i]);
+		assert_true(git_odb_exists(ours, &l1.ids[i]));
+		changed.id[GIT_OID_RAWSZ - 1] ^= 1;
+		assert_false(git_odb_exists(ours, &changed));
+		/* abbreviated: the same answer, found or ambiguous */
+		r1 = git_odb_exists_prefix(&f1, lib, &l1.ids[i], 4);
+		r2 = git_odb_exists_prefix(&f2, ours, &l1.ids[i], 4);
+		assert_int_equal(r1, r2);
+		if (r1 == 0)
+			assert_true(git_oid_equal(&f1, &f2));
+		else
+			ambiguous++;
+	}
+	/* again, the other way round, by a new backend (its caches empty):
+	 * chains met from their other end */
+	git_odb_free(ours);
+	assert_int_equal(vault_packread__new(&be, objects), 0);
+	ours = odb_of(be);
+	for (i = l1.n; i-- > 0;)
+		same_object(lib, ours, &l1.ids[i]);
+	print_message("# %s: %zu objects, %zu of their 4-digit prefixes ambiguous\n",
+		      objects, l1.n, ambiguous);
+	assert_true(ambiguous < l1.n);
+	git_odb_free(lib);
+	git_odb_free(ours);
+	free(l1.ids);
+	free(l2.ids);
+	return l2.n;
+}
+
+static void reads_what_libgit2_reads(void **state)
+{
+	char *dir = temp_dir(), path[4200];
+	const char *variant[] = { "r.git", "ref.git", "large.git", "two.git" };
+	size_t i, n[4];
+
+	(void)state;
+	assert_int_equal(sh(build, dir), 0);
+	/* the chains are deep, and the copies are what they claim */
+	assert_int_equal(sh("git verify-pack -v \"$D\"/r.git/objects/pack/*.idx"
+			    " | grep -q '^chain length = \\(9\\|[1-9][0-9]\\)'", dir), 0);
+	assert_int_equal(sh("test $(ls \"$D\"/two.git/objects/pack/*.idx | wc -l) = 2", dir), 0);
+	git_libgit2_init();
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	for (i = 0; i < 4; i++) {
+		test_fmt(path, sizeof(path), "%s/%s/objects", dir, variant[i]);
+		n[i] = compare(path);
+	}
+	assert_true(n[0] > 700);
+	assert_int_equal(n[1], n[0]);
+	assert_int_equal(n[2], n[0]);
+	assert_true(n[3] > n[0]);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+	git_libgit2_shutdown();
+	rm_tree(dir);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+	long size;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	assert_true(size > 0);
+	rewind(f);
+	assert_non_null(buf = malloc((size_t)size));
+	assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	*len = (size_t)size;
+	return buf;
+}
+
+/*
+ * Read every object of `ids` through a backend of the pack at `pack` and
+ * the index at `idx`, against libgit2's reading of the undamaged copy:
+ * each read is the same object or an error.  The errors.
+ */
+static size_t read_damaged(git_odb *lib, const idlist *ids, const char *idx, const char *pack)
+{
+	git_odb_backend *be;
+	git_odb *ours;
+	size_t i, errors = 0;
+
+	if (vault_packread__one(&be, idx, pack, (size_t)16 << 20) < 0)
+		return ids->n;
+	ours = odb_of(be);
+	for (i = 0; i < ids->n; i++) {
+		git_odb_object *a, *b;
+
+		if (git_odb_read(&b, ours, &ids->ids[i]) < 0) {
+			errors++;
+			continue;
+		}
+		assert_int_equal(git_odb_read(&a, lib, &ids->ids[i]), 0);
+		assert_int_equal(git_odb_object_type(a), git_odb_object_type(b));
+		assert_int_equal(git_odb_object_size(a), git_odb_object_size(b));
+		assert_memory_equal(git_odb_object_data(a), git_odb_object_data(b),
+				    git_odb_object_size(a));
+		git_odb_object_free(a);
+		git_odb_object_free(b);
+	}
+	git_odb_free(ours);
+	return errors;
+}
+
+/* A byte changed anywhere in a pack or its index: errors, never other
+ * content (the odb hashes what it reads), no crash and no loop. */
+static void damage_gives_errors(void **state)
+{
+	char *dir = temp_dir(), objects[4200], idx[4300], pack[4300], bad[4300];
+	unsigned char *bytes[2];
+	size_t len[2], k, total[2] = { 0, 0 };
+	git_odb_backend *be;
+	git_odb *lib;
+	idlist ids = { 0 };
+	int which;
+
+	(void)state;
+	assert_int_equal(sh("set -e; cd \"$D\"; git init -q --bare r.git; mkdir w;"
+			    " export GIT_DIR=r.git GIT_WORK_TREE=w GIT_AUTHOR_NAME=t"
+			    " GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t;"
+			    " for i in $(seq 1 12); do seq 1 400 | sed \"${i}s/\\$/ v$i/\" > w/f;"
+			    " seq $i 900 > w/g; git add -A; git commit -q -m c$i; done;"
+			    " git repack -a -d -f -q --depth=50;"
+			    " cd r.git/objects/pack; ln pack-*.idx ../../../p.idx;"
+			    " ln pack-*.pack ../../../p.pack", dir), 0);
+	test_fmt(objects, sizeof(objects), "%s/r.git/objects", dir);
+	test_fmt(idx, sizeof(idx), "%s/p.idx", dir);
+	test_fmt(pack, sizeof(pack), "%s/p.pack", dir);
+	git_libgit2_init();
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	assert_int_equal(git_odb_backend_pack(&be, objects), 0);
+	lib = odb_of(be);
+	assert_int_equal(git_odb_foreach(lib, collect, &ids), 0);
+	/* undamaged, no error */
+	assert_int_equal(read_damaged(lib, &ids, idx, pack), 0);
+	bytes[0] = slurp(pack, &len[0]);
+	bytes[1] = slurp(idx, &len[1]);
+	for (which = 0; which < 2; which++) {
+		test_fmt(bad, sizeof(bad), "%s/bad.%s", dir, which ? "idx" : "pack");
+		/* 150 places spread over the file, each byte's bits all flipped */
+		for (k = 0; k < 150; k++) {
+			size_t at = (len[which] - 1) * k / 149;
+
+			bytes[which][at] ^= 0xff;
+			write_file(bad, bytes[which], len[which]);
+			bytes[which][at] ^= 0xff;
+			total[which] += which ? read_damaged(lib, &ids, bad, pack) :
+						read_damaged(lib, &ids, idx, bad);
+		}
+		print_message("# %s damaged at 150 places: %zu reads of %zu failed\n",
+			      which ? "index" : "pack", total[which], 150 * ids.n);
+		assert_true(total[which] > 0);
+	}
+	free(bytes[0]);
+	free(bytes[1]);
+	free(ids.ids);
+	git_odb_free(lib);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+	git_libgit2_shutdown();
+	rm_tree(dir);
+}
+
+/* --- packs made by hand, for what git never writes ---------------------- */
+
+typedef struct {
+	unsigned char name[GIT_OID_RAWSZ];
+	unsigned char bytes[256];
+	size_t len;
+} crafted;
+
+static size_t obj_header(unsigned char *out, int type, uint64_t size)
+{
+	size_t n = 0;
+	unsigned char c = (unsigned char)(type << 4 | (size & 15));
+
+	size >>= 4;
+	while (size) {
+		out[n++] = c | 0x80;
+		c = size & 0x7f;
+		size >>= 7;
+	}
+	out[n++] = c;
+	return n;
+}
+
+/* append `data` deflated */
+static void deflated(crafted *o, const void *data, size_t len)
+{
+	uLongf out = sizeof(o->bytes) - o->len;
+
+	assert_int_equal(compress2(o->bytes + o->len, &out, data, len, 6), Z_OK);
+	o->len += out;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24, p[1] = v >> 16, p[2] = v >> 8, p[3] = v;
+}
+
+/* dir/c.pack and dir/c.idx holding `objs` (sorted by name) in that order;
+ * with `large`, every offset in the 64-bit table, the last one's index
+ * past its end */
+static void craft(const char *dir, const crafted *objs, size_t n, int large)
+{
+	unsigned char pack[4096], idx[8192];
+	uint32_t offsets[16];
+	size_t plen = 12, ilen, i, b;
+	char path[4200];
+
+	assert_true(n <= 16);
+	memcpy(pack, "PACK\0\0\0\2", 8);
+	put32(pack + 8, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		offsets[i] = (uint32_t)plen;
+		memcpy(pack + plen, objs[i].bytes, objs[i].len);
+		plen += objs[i].len;
+	}
+	memset(pack + plen, 0xab, 20); /* a checksum both files agree on */
+	plen += 20;
+	memcpy(idx, "\377tOc\0\0\0\2", 8);
+	for (b = 0; b < 256; b++) {
+		uint32_t count = 0;
+
+		for (i = 0; i < n; i++)
+			count += objs[i].name[0] <= b;
+		put32(idx + 8 + 4 * b, count);
+	}
+	ilen = 8 + 1024;
+	for (i = 0; i < n; i++, ilen += 20)
+		memcpy(idx + ilen, objs[i].name, 20);
+	memset(idx + ilen, 0, 4 * n);
+	ilen += 4 * n;
+	for (i = 0; i < n; i++, ilen += 4)
+		put32(idx + ilen, large ? 0x80000000u | (uint32_t)(i + (i + 1 == n)) : offsets[i]);
+	if (large)
+		for (i = 0; i < n; i++, ilen += 8) {
+			put32(idx + ilen, 0);
+			put32(idx + ilen + 4, offsets[i]);
+		}
+	memset(idx + ilen, 0xab, 20);
+	memset(idx + ilen + 20, 0, 20);
+	ilen += 40;
+	test_fmt(path, sizeof(path), "%s/c.pack", dir);
+	write_file(path, pack, plen);
+	test_fmt(path, sizeof(path), "%s/c.idx", dir);
+	write_file(path, idx, ilen);
+}
+
+/* read `name` through a backend of dir/c.*: the error's message */
+static const char *read_crafted(const char *dir, const unsigned char *name, size_t max)
+{
+	char idx[4200], pack[4200];
+	static char msg[512];
+	git_odb_backend *be;
+	git_object_t type;
+	git_oid id;
+	void *data = NULL;
+	size_t len;
+	int r;
+
+	test_fmt(idx, sizeof(idx), "%s/c.idx", dir);
+	test_fmt(pack, sizeof(pack), "%s/c.pack", dir);
+	if (vault_packread__one(&be, idx, pack, max) < 0) {
+		test_fmt(msg, sizeof(msg), "open: %s", git_error_last()->message);
+		return msg;
+	}
+	memcpy(id.id, name, 20);
+	r = be->read(&data, &len, &type, be, &id);
+	if (r == 0) {
+		git_odb_backend_data_free(be, data);
+		be->free(be);
+		return "read";
+	}
+	test_fmt(msg, sizeof(msg), "%d: %s", r, git_error_last() ? git_error_last()->message : "");
+	be->free(be);
+	return msg;
+}
+
+/* the same object's header: what its read found, or more (a header read
+ * inflates no more than a delta's first bytes) */
+static int header_crafted(const char *dir, const unsigned char *name)
+{
+	char idx[4200], pack[4200];
+	git_odb_backend *be;
+	git_object_t type;
+	git_oid id;
+	size_t len;
+	int r;
+
+	test_fmt(idx, sizeof(idx), "%s/c.idx", dir);
+	test_fmt(pack, sizeof(pack), "%s/c.pack", dir);
+	assert_int_equal(vault_packread__one(&be, idx, pack, 1 << 20), 0);
+	memcpy(id.id, name, 20);
+	r = be->read_header(&len, &type, be, &id);
+	be->free(be);
+	return r;
+}
+
+static void hostile_packs(void **state)
+{
+	char *dir = temp_dir();
+	crafted o[3];
+	const char *m;
+	size_t h;
+
+	(void)state;
+	git_libgit2_init();
+	memset(o, 0, sizeof(o));
+	memset(o[0].name, 0x11, 20);
+	memset(o[1].name, 0x22, 20);
+	memset(o[2].name, 0x33, 20);
+
+	/* two deltas, each the other's base: a chain with no end */
+	o[0].len = obj_header(o[0].bytes, 7, 4);
+	memcpy(o[0].bytes + o[0].len, o[1].name, 20);
+	o[0].len += 20;
+	deflated(&o[0], "\1\1\1x", 4);
+	o[1].len = obj_header(o[1].bytes, 7, 4);
+	memcpy(o[1].bytes + o[1].len, o[0].name, 20);
+	o[1].len += 20;
+	deflated(&o[1], "\1\1\1y", 4);
+	craft(dir, o, 2, 0);
+	m = read_crafted(dir, o[0].name, 1 << 20);
+	print_message("# %s\n", m);
+	assert_non_null(strstr(m, "a delta chain with no end"));
+	assert_true(header_crafted(dir, o[0].name) < 0);
+
+	/* a delta whose base is not in the pack */
+	o[1].name[0] = 0x21;
+	craft(dir, o, 2, 0);
+	o[1].name[0] = 0x22;
+	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "base is not in its pack"));
+	assert_true(header_crafted(dir, o[0].name) < 0);
+
+	/* an offset delta reaching back past the pack's start */
+	o[0].len = obj_header(o[0].bytes, 6, 4);
+	o[0].bytes[o[0].len++] = 0x7f;
+	deflated(&o[0], "\1\1\1x", 4);
+	craft(dir, o, 1, 0);
+	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "base is outside the pack"));
+	assert_true(header_crafted(dir, o[0].name) < 0);
+
+	/* a blob saying it is larger than it is, and smaller */
+	o[0].len = obj_header(o[0].bytes, 3, 6);
+	deflated(&o[0], "hello", 5);
+	craft(dir, o, 1, 0);
+	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "shorter than its header"));
+	o[0].len = obj_header(o[0].bytes, 3, 4);
+	deflated(&o[0], "hello", 5);
+	craft(dir, o, 1, 0);
+	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "longer than its header"));
+
+	/* larger than the reader allows: refused before anything is allocated */
+	o[0].len = obj_header(o[0].bytes, 3, (uint64_t)1 << 40);
+	deflated(&o[0], "hello", 5);
+	craft(dir, o, 1, 0);
+	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "larger than this reader"));
+	assert_true(header_crafted(dir, o[0].name) < 0);
+
+	/* a header whose size never ends */
+	o[0].len = 0;
+	memset(o[0].bytes, 0xbf, 12);
+	o[0].len = 12;
+	craft(dir, o, 1, 0);
+	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "header is broken"));
+	assert_true(header_crafted(dir, o[0].name) < 0);
+
+	/* an object of type 5, which git reserves */
+	o[0].len = obj_header(o[0].bytes, 5, 5);
+	deflated(&o[0], "hello", 5);
+	craft(dir, o, 1, 0);
+	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "no known type"));
+	assert_true(header_crafted(dir, o[0].name) < 0);
+
+	/* deltas that copy past their base, insert past their end, use the
+	 * reserved instruction, or make less than they say */
+	{
+		static const struct {
+			const char *delta;
+			size_t len;
+			const char *why;
+		} bad[] = {
+			{ "\5\5\x91\3\3", 5, "copies from outside its base" },
+			{ "\5\5\4abc", 6, "inserts past its end" },
+			{ "\5\5\0", 3, "instruction 0" },
+			{ "\5\6\x90\5", 4, "fewer bytes than it says" },
+			{ "\5\5\x91\1", 4, "cut short" },
+			{ "\4\5\x90\5", 4, "not of its base" },
+		};
+
+		for (h = 0; h < sizeof(bad) / sizeof(bad[0]); h++) {
+			o[0].len = obj_header(o[0].bytes, 7, bad[h].len);
+			memcpy(o[0].bytes + o[0].len, o[1].name, 20);
+			o[0].len += 20;
+			deflated(&o[0], bad[h].delta, bad[h].len);
+			o[1].len = obj_header(o[1].bytes, 3, 5);
+			deflated(&o[1], "hello", 5);
+			craft(dir, o, 2, 0);
+			m = read_crafted(dir, o[0].name, 1 << 20);
+			print_message("# %s\n", m);
+			assert_non_null(strstr(m, bad[h].why));
+		}
+		/* and one that is right: "hello" copied, then "!" */
+		o[0].len = obj_header(o[0].bytes, 7, 6);
+		memcpy(o[0].bytes + o[0].len, o[1].name, 20);
+		o[0].len += 20;
+		deflated(&o[0], "\5\6\x90\5\1!", 6);
+		craft(dir, o, 2, 0);
+		assert_string_equal(read_crafted(dir, o[0].name, 1 << 20), "read");
+		/* the same through 64-bit offsets; a third object's past the table */
+		o[2].len = obj_header(o[2].bytes, 3, 5);
+		deflated(&o[2], "hello", 5);
+		craft(dir, o, 3, 1);
+		assert_string_equal(read_crafted(dir, o[0].name, 1 << 20), "read");
+		assert_non_null(strstr(read_crafted(dir, o[2].name, 1 << 20), "past the index's table"));
+	}
+
+	/* an index that is not its pack's, or not an index */
+	craft(dir, o, 2, 0);
+	{
+		char path[4200];
+		size_t len;
+		unsigned char *b;
+
+		test_fmt(path, sizeof(path), "%s/c.pack", dir);
+		b = slurp(path, &len);
+		b[len - 1] ^= 1;
+		write_file(path, b, len);
+		free(b);
+		assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "not its pack's"));
+		test_fmt(path, sizeof(path), "%s/c.idx", dir);
+		write_file(path, "\377tOc\0\0\0\1", 8);
+		assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "too short"));
+	}
+	git_libgit2_shutdown();
+	rm_tree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reads_what_libgit2_reads),
+		cmocka_unit_test(damage_gives_errors),
+		cmocka_unit_test(hostile_packs),
+	};
+
+	return cmocka_run_group_tests_name("packread", tests, NULL, NULL);
+}

@@ -1,0 +1,1146 @@
+/*
+ * packread.c - the repository's packs read with pread(2), none mapped
+ * (packread.h says why).
+ *
+ * The formats are git's (Documentation/gitformat-pack.txt):
+ *
+ *   pack-X.idx, version 2:  "\377tOc" 0 0 0 2 | fan-out: 256 counts, the
+ *     objects whose name's first byte is at most i | names, sorted, 20
+ *     bytes each | CRC-32s | 31-bit offsets, or (high bit set) the index
+ *     of a 64-bit one | the 64-bit offsets | the pack's checksum | its own
+ *
+ *   pack-X.pack:  "PACK" version count | objects | checksum.  An object
+ *     is a header (type in bits 4-6 of its first byte, size in the rest,
+ *     7 bits more for each byte with the high bit set), a delta's base
+ *     (OFS_DELTA: a distance back, REF_DELTA: the base's name), and its
+ *     content deflated.  A delta is two sizes (its base's, its result's)
+ *     then instructions: copy a range of the base, or insert bytes.
+ *
+ * Every number read from a file is checked before it is used: a pack of
+ * a peer's, or one changed on disk, makes an error with its reason, not
+ * a read out of bounds, a loop without end or an allocation past the
+ * backend's limit.
+ */
+#include "packread.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "util.h"
+
+#define NAME GIT_OID_RAWSZ
+#define IDX_NAMES (8 + 256 * 4)    /* where the names start */
+#define IDX_TRAILER (2 * NAME)
+#define PACK_HEADER 12
+#define WINDOW 256                 /* names read at once: 5 KB */
+#define HEADER_READ 4096           /* an object's first read: its header, and most small objects whole */
+#define CHUNK (64 * 1024)          /* the reads after it */
+#define MAX_CHAIN 10000            /* a delta chain longer is a loop (git stops at 4095) */
+#define CACHE_SLOTS 1024
+
+enum { OFS_DELTA = 6, REF_DELTA = 7 };
+
+typedef struct {
+	int idx, pack;
+	uint32_t fanout[256];
+	uint32_t count, nlarge;
+	uint64_t end;              /* the pack's size less its checksum */
+	char name[256];            /* "pack-X", for messages */
+} pack;
+
+/* what a cache keeps: an object's name, or a pack and offset (base_key) */
+typedef struct {
+	unsigned char key[NAME];
+	git_object_t type;
+	unsigned char *data;
+	size_t len;
+} cached;
+
+typedef struct {
+	cached slot[CACHE_SLOTS];
+	size_t bytes, max, hand;
+} cache;
+
+typedef struct {
+	git_odb_backend parent;
+	pthread_mutex_t lock;
+	char dir[4096];            /* objects/pack, or "" for one pack */
+	pack **packs;              /* the one found last first */
+	size_t npacks;
+	size_t max;                /* the largest object read */
+	cache bases;               /* delta bases met down a chain */
+	cache recent;              /* the objects read last, by name */
+} packread;
+
+/* an object's header, as parsed */
+typedef struct {
+	int type;                  /* 1-4 (commit, tree, blob, tag), or a delta */
+	uint64_t size;             /* inflated */
+	uint64_t base;             /* OFS_DELTA: the base's offset */
+	git_oid base_id;           /* REF_DELTA: the base's name */
+	uint64_t data;             /* where the deflated bytes start */
+	const unsigned char *head; /* the first of them, already read */
+	size_t have;
+} entry;
+
+static uint32_t be32(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static int fail(const pack *p, const char *file, uint64_t at, const char *what)
+{
+	char msg[512];
+
+	vault__fmt_message(msg, sizeof(msg), "%s.%s: at %llu: %s", p->name, file,
+			   (unsigned long long)at, what);
+	git_error_set_str(GIT_ERROR_ODB, msg);
+	return GIT_ERROR;
+}
+
+static int read_at(const pack *p, int fd, void *buf, size_t len, uint64_t at)
+{
+	const char *file = fd == p->idx ? "idx" : "pack";
+	size_t done = 0;
+
+	if (at > (uint64_t)INT64_MAX - len)
+		return fail(p, file, at, "offset out of range");
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(at + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return fail(p, file, at + done, n < 0 ? strerror(errno) : "the file ends early");
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static void pack_close(pack *p)
+{
+	if (!p)
+		return;
+	if (p->idx >= 0)
+		close(p->idx);
+	if (p->pack >= 0)
+		close(p->pack);
+	free(p);
+}
+
+/* Open the index at `idx` and the pack at `path`, checking that each is
+ * what this file reads and that the index is the pack's. */
+static int pack_open(pack **out, const char *idx, const char *path, const char *name)
+{
+	unsigned char head[IDX_NAMES], sum[NAME], psum[NAME], phead[PACK_HEADER];
+	pack *p = calloc(1, sizeof(*p));
+	struct stat st;
+	uint64_t size, tables;
+	int i;
+
+	if (!p)
+		abort();
+	p->idx = p->pack = -1;
+	vault__fmt_message(p->name, sizeof(p->name), "%s", name);
+	if ((p->idx = open(idx, O_RDONLY | O_CLOEXEC)) < 0 || fstat(p->idx, &st) < 0) {
+		fail(p, "idx", 0, strerror(errno));
+		goto fail;
+	}
+	size = (uint64_t)st.st_size;
+	if (size < IDX_NAMES + IDX_TRAILER) {
+		fail(p, "idx", 0, "the index is too short");
+		goto fail;
+	}
+	if (read_at(p, p->idx, head, sizeof(head), 0) < 0)
+		goto fail;
+	if (memcmp(head, "\377tOc", 4) || be32(head + 4) != 2) {
+		fail(p, "idx", 0, "not a pack index of version 2");
+		goto fail;
+	}
+	for (i = 0; i < 256; i++) {
+		p->fanout[i] = be32(head + 8 + 4 * i);
+		if (i && p->fanout[i] < p->fanout[i - 1]) {
+			fail(p, "idx", 8 + 4 * (uint64_t)i, "the fan-out table is out of order");
+			goto fail;
+		}
+	}
+	p->count = p->fanout[255];
+	tables = IDX_NAMES + (uint64_t)p->count * (NAME + 4 + 4);
+	if (tables + IDX_TRAILER > size || (size - IDX_TRAILER - tables) % 8 ||
+	    (size - IDX_TRAILER - tables) / 8 > p->count) {
+		fail(p, "idx", 0, "the index's size does not fit its object count");
+		goto fail;
+	}
+	p->nlarge = (uint32_t)((size - IDX_TRAILER - tables) / 8);
+	if (read_at(p, p->idx, sum, NAME, size - IDX_TRAILER) < 0)
+		goto fail;
+
+	if ((p->pack = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(p->pack, &st) < 0) {
+		fail(p, "pack", 0, strerror(errno));
+		goto fail;
+	}
+	size = (uint64_t)st.st_size;
+	if (size < PACK_HEADER + NAME) {
+		fail(p, "pack", 0, "the pack is too short");
+		goto fail;
+	}
+	if (read_at(p, p->pack, phead, sizeof(phead), 0) < 0 ||
+	    read_at(p, p->pack, psum, NAME, size - NAME) < 0)
+		goto fail;
+	if (memcmp(phead, "PACK", 4) || (be32(phead + 4) != 2 && be32(phead + 4) != 3)) {
+		fail(p, "pack", 0, "not a pack of version 2 or 3");
+		goto fail;
+	}
+	if (be32(phead + 8) != p->count || memcmp(sum, psum, NAME)) {
+		fail(p, "idx", 0, "the index is not its pack's");
+		goto fail;
+	}
+	p->end = size - NAME;
+	*out = p;
+	return 0;
+fail:
+	pack_close(p);
+	return GIT_ERROR;
+}
+
+/*
+ * The first position in [lo, hi) of p's names that is not below `key`
+ * (hi when there is none), and whether it is `key`.  A window of names is
+ * read where the key should be: names are hashes, spread evenly, so the
+ * first guess (the key's place between the bucket's ends) is nearly
+ * always right; then the window beside it, then halves.  Each read
+ * narrows [lo, hi), so even an index out of order ends.
+ */
+static int lower_bound(uint32_t *out, int *equal, const pack *p, const unsigned char *key,
+		       uint32_t lo, uint32_t hi)
+{
+	unsigned char names[WINDOW * NAME];
+	int step = 0, left = 0;
+
+	*equal = 0;
+	while (lo < hi) {
+		uint32_t n = hi - lo, a, w, b, e;
+
+		if (n <= WINDOW) {
+			a = lo;
+			w = n;
+		} else {
+			uint64_t guess;
+
+			if (step == 0)
+				guess = lo + ((uint64_t)n * be32(key + 1) >> 32);
+			else if (step == 1)
+				guess = left ? hi - WINDOW / 2 : lo + WINDOW / 2;
+			else
+				guess = lo + n / 2;
+			a = guess < (uint64_t)lo + WINDOW / 2 ? lo : (uint32_t)(guess - WINDOW / 2);
+			if (a > hi - WINDOW)
+				a = hi - WINDOW;
+			w = WINDOW;
+		}
+		step++;
+		if (read_at(p, p->idx, names, (size_t)w * NAME, IDX_NAMES + (uint64_t)a * NAME) < 0)
+			return GIT_ERROR;
+		if (memcmp(names, key, NAME) >= 0) {
+			*equal = !memcmp(names, key, NAME);
+			hi = a;
+			left = 1;
+			continue;
+		}
+		if (memcmp(names + (size_t)(w - 1) * NAME, key, NAME) < 0) {
+			lo = a + w;
+			left = 0;
+			continue;
+		}
+		/* names[b] < key <= names[e] */
+		for (b = 0, e = w - 1; e - b > 1;) {
+			uint32_t m = b + (e - b) / 2;
+
+			if (memcmp(names + (size_t)m * NAME, key, NAME) < 0)
+				b = m;
+			else
+				e = m;
+		}
+		*equal = !memcmp(names + (size_t)e * NAME, key, NAME);
+		*out = a + e;
+		return 0;
+	}
+	*out = hi;
+	return 0;
+}
+
+static int entry_offset(uint64_t *out, const pack *p, uint32_t pos)
+{
+	uint64_t at = IDX_NAMES + (uint64_t)p->count * (NAME + 4) + (uint64_t)pos * 4;
+	unsigned char b[8];
+	uint32_t v;
+	int i;
+
+	if (read_at(p, p->idx, b, 4, at) < 0)
+		return GIT_ERROR;
+	v = be32(b);
+	if (v & 0x80000000u) {
+		if ((v & 0x7fffffffu) >= p->nlarge)
+			return fail(p, "idx", at, "a large offset past the index's table");
+		if (read_at(p, p->idx, b, 8,
+			    IDX_NAMES + (uint64_t)p->count * (NAME + 8) + (uint64_t)(v & 0x7fffffffu) * 8) < 0)
+			return GIT_ERROR;
+		for (*out = 0, i = 0; i < 8; i++)
+			*out = *out << 8 | b[i];
+	} else {
+		*out = v;
+	}
+	if (*out < PACK_HEADER || *out >= p->end)
+		return fail(p, "idx", at, "an object's offset outside its pack");
+	return 0;
+}
+
+/* 1 and the object's offset when p holds `id`, 0 when not, < 0 on error */
+static int pack_find(uint64_t *offset, const pack *p, const git_oid *id)
+{
+	uint32_t lo = id->id[0] ? p->fanout[id->id[0] - 1] : 0, pos;
+	int equal;
+
+	if (lower_bound(&pos, &equal, p, id->id, lo, p->fanout[id->id[0]]) < 0)
+		return GIT_ERROR;
+	if (!equal)
+		return 0;
+	return entry_offset(offset, p, pos) < 0 ? GIT_ERROR : 1;
+}
+
+/* 1 and the pack and offset of `id`, the pack moved first (the next name
+ * looked for is likely in the same); 0 when no pack has it */
+static int locate(const pack **found, uint64_t *offset, packread *b, const git_oid *id)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < b->npacks; i++) {
+		if ((r = pack_find(offset, b->packs[i], id)) == 0)
+			continue;
+		if (r > 0) {
+			pack *p = b->packs[i];
+
+			memmove(b->packs + 1, b->packs, i * sizeof(*b->packs));
+			b->packs[0] = p;
+			*found = p;
+		}
+		return r;
+	}
+	return 0;
+}
+
+/* --- objects ------------------------------------------------------------ */
+
+static int read_entry(entry *e, unsigned char *buf, const packread *b, const pack *p,
+		      uint64_t at)
+{
+	size_t have = p->end - at < HEADER_READ ? (size_t)(p->end - at) : HEADER_READ, i = 0;
+	unsigned c;
+	int shift = 4;
+
+	if (read_at(p, p->pack, buf, have, at) < 0)
+		return GIT_ERROR;
+	c = buf[i++];
+	e->type = (c >> 4) & 7;
+	e->size = c & 15;
+	while (c & 0x80) {
+		if (i >= have || shift > 57)
+			return fail(p, "pack", at, "an object's header is broken");
+		c = buf[i++];
+		e->size += (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	}
+	if (e->type == OFS_DELTA) {
+		uint64_t back;
+
+		if (i >= have)
+			return fail(p, "pack", at, "an object's header is broken");
+		c = buf[i++];
+		back = c & 0x7f;
+		while (c & 0x80) {
+			if (i >= have || back >= (UINT64_MAX >> 7) - 1)
+				return fail(p, "pack", at, "an object's header is broken");
+			c = buf[i++];
+			back = (back + 1) << 7 | (c & 0x7f);
+		}
+		/* a base comes before its delta, which is how a chain ends */
+		if (back == 0 || back > at - PACK_HEADER)
+			return fail(p, "pack", at, "a delta's base is outside the pack");
+		e->base = at - back;
+	} else if (e->type == REF_DELTA) {
+		if (have - i < NAME)
+			return fail(p, "pack", at, "an object's header is broken");
+		memcpy(e->base_id.id, buf + i, NAME);
+		i += NAME;
+	} else if (e->type < GIT_OBJECT_COMMIT || e->type > GIT_OBJECT_TAG) {
+		return fail(p, "pack", at, "an object of no known type");
+	}
+	if (e->size > b->max)
+		return fail(p, "pack", at, "an object larger than this reader allows");
+	e->data = at + i;
+	e->head = buf + i;
+	e->have = have - i;
+	return 0;
+}
+
+/*
+ * Inflate e's data into out[0..len).  Whole: the stream must end there,
+ * neither shorter nor longer than its header says; else stop once `len`
+ * bytes are out (a delta's sizes, at its start).
+ */
+static int inflate_entry(const pack *p, const entry *e, unsigned char *out, size_t len, int whole)
+{
+	unsigned char *chunk = NULL, spare;
+	uint64_t next = e->data + e->have;
+	size_t produced = 0;
+	const char *why = NULL;
+	z_stream zs;
+	int rc;
+
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit(&zs) != Z_OK)
+		abort();
+	zs.next_in = (unsigned char *)e->head;
+	zs.avail_in = (uInt)e->have;
+	for (;;) {
+		size_t room;
+
+		if (zs.avail_in == 0) {
+			size_t n = p->end - next < CHUNK ? (size_t)(p->end - next) : CHUNK;
+
+			if (n == 0) {
+				why = "an object's data is cut short";
+				break;
+			}
+			if (!chunk && (chunk = malloc(CHUNK)) == NULL)
+				abort();
+			if (read_at(p, p->pack, chunk, n, next) < 0) {
+				inflateEnd(&zs);
+				free(chunk);
+				return GIT_ERROR;
+			}
+			next += n;
+			zs.next_in = chunk;
+			zs.avail_in = (uInt)n;
+		}
+		if (zs.avail_out == 0) {
+			if (produced < len) {
+				zs.next_out = out + produced;
+				zs.avail_out = len - produced > UINT_MAX ? UINT_MAX : (uInt)(len - produced);
+			} else if (!whole) {
+				break;
+			} else {
+				/* one byte more than it says is one too many */
+				zs.next_out = &spare;
+				zs.avail_out = 1;
+			}
+		}
+		room = zs.avail_out;
+		rc = inflate(&zs, Z_NO_FLUSH);
+		produced += room - zs.avail_out;
+		if (produced > len) {
+			why = "an object's data is longer than its header says";
+			break;
+		}
+		if (rc == Z_STREAM_END) {
+			if (produced < len)
+				why = whole ? "an object's data is shorter than its header says" :
+					      "a delta's header is broken";
+			break;
+		}
+		if ((rc != Z_OK && rc != Z_BUF_ERROR) ||
+		    (rc == Z_BUF_ERROR && zs.avail_in && zs.avail_out)) {
+			why = "an object's data cannot be inflated";
+			break;
+		}
+	}
+	inflateEnd(&zs);
+	free(chunk);
+	return why ? fail(p, "pack", e->data, why) : 0;
+}
+
+static int delta_size(uint64_t *out, const unsigned char **d, const unsigned char *end)
+{
+	uint64_t v = 0;
+	int shift = 0;
+	unsigned c;
+
+	do {
+		if (*d >= end || shift > 57)
+			return -1;
+		c = *(*d)++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	*out = v;
+	return 0;
+}
+
+/* The result of `delta` (at `at` in p) on `base`, allocated by `alloc`. */
+static int delta_apply(unsigned char **out, size_t *outlen, packread *b, int final,
+		       const pack *p, uint64_t at, const unsigned char *base, size_t blen,
+		       const unsigned char *delta, size_t dlen)
+{
+	const unsigned char *d = delta, *end = delta + dlen;
+	uint64_t bsize, rsize;
+	unsigned char *r;
+	size_t pos = 0;
+	const char *why = NULL;
+
+	if (delta_size(&bsize, &d, end) < 0 || delta_size(&rsize, &d, end) < 0)
+		return fail(p, "pack", at, "a delta's header is broken");
+	if (bsize != blen)
+		return fail(p, "pack", at, "a delta is not of its base (their sizes differ)");
+	if (rsize > b->max)
+		return fail(p, "pack", at, "an object larger than this reader allows");
+	r = final ? git_odb_backend_data_alloc(&b->parent, (size_t)rsize + 1) :
+		    malloc((size_t)rsize + 1);
+	if (!r)
+		return fail(p, "pack", at, "out of memory");
+	while (d < end && !why) {
+		unsigned c = *d++;
+
+		if (c & 0x80) {
+			uint64_t off = 0, n = 0;
+			int i, cut = 0;
+
+			for (i = 0; i < 7; i++) {
+				if (!(c & (1u << i)))
+					continue;
+				if (d == end) {
+					cut = 1;
+					break;
+				}
+				/* bits 0-3: the offset's bytes; 4-6: the size's */
+				if (i < 4)
+					off |= (uint64_t)*d++ << (8 * i);
+				else
+					n |= (uint64_t)*d++ << (8 * (i - 4));
+			}
+			if (n == 0)
+				n = 0x10000;
+			if (cut) {
+				why = "a delta is cut short";
+			} else if (off > blen || n > blen - off || n > rsize - pos) {
+				why = "a delta copies from outside its base";
+			} else {
+				memcpy(r + pos, base + off, (size_t)n);
+				pos += (size_t)n;
+			}
+		} else if (c) {
+			if (c > (size_t)(end - d) || c > rsize - pos) {
+				why = "a delta inserts past its end";
+			} else {
+				memcpy(r + pos, d, c);
+				d += c;
+				pos += c;
+			}
+		} else {
+			why = "a delta holds instruction 0, which is reserved";
+		}
+	}
+	if (!why && pos != rsize)
+		why = "a delta makes fewer bytes than it says";
+	if (why) {
+		if (final)
+			git_odb_backend_data_free(&b->parent, r);
+		else
+			free(r);
+		return fail(p, "pack", at, why);
+	}
+	r[rsize] = '\0';
+	*out = r;
+	*outlen = (size_t)rsize;
+	return 0;
+}
+
+/* --- the cache of delta bases ------------------------------------------- */
+
+static size_t slot_of(const unsigned char *key)
+{
+	uint64_t a, b;
+
+	memcpy(&a, key, 8);
+	memcpy(&b, key + 8, 8);
+	return (size_t)(((a ^ b * 0xff51afd7ed558ccdull) * 0x9E3779B97F4A7C15ull) >> 54) % CACHE_SLOTS;
+}
+
+static void base_key(unsigned char key[NAME], const pack *p, uint64_t offset)
+{
+	uintptr_t at = (uintptr_t)p;
+
+	memset(key, 0, NAME);
+	memcpy(key, &offset, sizeof(offset));
+	memcpy(key + sizeof(offset), &at, sizeof(at));
+}
+
+static void cache_drop(cache *k, cached *c)
+{
+	if (c->data) {
+		free(c->data);
+		k->bytes -= c->len;
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+static void cache_clear(cache *k)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++)
+		cache_drop(k, &k->slot[i]);
+}
+
+static const cached *cache_get(const cache *k, const unsigned char *key)
+{
+	const cached *c = &k->slot[slot_of(key)];
+
+	return c->data && !memcmp(c->key, key, NAME) ? c : NULL;
+}
+
+/* Keep `data` (the cache's from now on), making room in turn round the
+ * slots; what takes more than a quarter of the cache is not kept. */
+static void cache_put(cache *k, const unsigned char *key, git_object_t type,
+		      unsigned char *data, size_t len)
+{
+	cached *c = &k->slot[slot_of(key)];
+
+	if (len > k->max / 4) {
+		free(data);
+		return;
+	}
+	cache_drop(k, c);
+	while (k->bytes + len > k->max) {
+		cache_drop(k, &k->slot[k->hand]);
+		k->hand = (k->hand + 1) % CACHE_SLOTS;
+	}
+	memcpy(c->key, key, NAME);
+	c->type = type;
+	c->data = data;
+	c->len = len;
+	k->bytes += len;
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+typedef struct {
+	unsigned char *delta;
+	size_t len;
+	uint64_t offset;
+} chain_link;
+
+/* The next object down a delta chain: e's base's offset in p. */
+static int base_of(uint64_t *out, const pack *p, const entry *e, uint64_t at)
+{
+	int r;
+
+	if (e->type == OFS_DELTA) {
+		*out = e->base;
+		return 0;
+	}
+	if ((r = pack_find(out, p, &e->base_id)) < 0)
+		return r;
+	return r ? 0 : fail(p, "pack", at, "a delta's base is not in its pack");
+}
+
+/*
+ * The object at `offset` in p: its chain of deltas walked down to a base
+ * (or to an object the cache holds), each delta inflated on the way, then
+ * applied back up.  What it makes on the way, the cache keeps.
+ */
+static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, const pack *p,
+		  uint64_t offset)
+{
+	unsigned char buf[HEADER_READ], *base = NULL;
+	chain_link *chain = NULL;
+	size_t n = 0, cap = 0, blen = 0, i;
+	uint64_t at = offset, base_at;
+	int owned = 1, error = 0;
+	entry e;
+
+	for (;;) {
+		const cached *c = NULL;
+		unsigned char key[NAME];
+
+		if (n) {
+			base_key(key, p, at);
+			c = cache_get(&b->bases, key);
+		}
+		if (c) {
+			*type = c->type;
+			base = c->data;
+			blen = c->len;
+			owned = 0;
+			break;
+		}
+		if ((error = read_entry(&e, buf, b, p, at)) < 0)
+			goto done;
+		if (e.type != OFS_DELTA && e.type != REF_DELTA) {
+			*type = (git_object_t)e.type;
+			blen = (size_t)e.size;
+			base = n ? malloc(blen + 1) : git_odb_backend_data_alloc(&b->parent, blen + 1);
+			if (!base) {
+				error = fail(p, "pack", at, "out of memory");
+				goto done;
+			}
+			if ((error = inflate_entry(p, &e, base, blen, 1)) < 0) {
+				if (n)
+					free(base);
+				else
+					git_odb_backend_data_free(&b->parent, base);
+				base = NULL;
+				goto done;
+			}
+			base[blen] = '\0';
+			break;
+		}
+		if (n == MAX_CHAIN) {
+			error = fail(p, "pack", offset, "a delta chain with no end");
+			goto done;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((chain = realloc(chain, cap * sizeof(*chain))) == NULL)
+				abort();
+		}
+		chain[n].offset = at;
+		chain[n].len = (size_t)e.size;
+		if ((chain[n].delta = malloc(chain[n].len + 1)) == NULL) {
+			error = fail(p, "pack", at, "out of memory");
+			goto done;
+		}
+		n++;
+		if ((error = inflate_entry(p, &e, chain[n - 1].delta, chain[n - 1].len, 1)) < 0 ||
+		    (error = base_of(&at, p, &e, at)) < 0)
+			goto done;
+	}
+	base_at = at;
+	while (n > 0) {
+		unsigned char *r = NULL;
+		size_t rlen = 0;
+
+		n--;
+		error = delta_apply(&r, &rlen, b, n == 0, p, chain[n].offset, base, blen,
+				    chain[n].delta, chain[n].len);
+		free(chain[n].delta);
+		if (error < 0)
+			goto done;
+		if (owned) {
+			unsigned char key[NAME];
+
+			base_key(key, p, base_at);
+			cache_put(&b->bases, key, *type, base, blen);
+		}
+		base = r;
+		blen = rlen;
+		base_at = chain[n].offset;
+		owned = 1;
+	}
+	*out = base;
+	*outlen = blen;
+	base = NULL;
+done:
+	if (base && owned)
+		free(base);
+	for (i = 0; i < n; i++)
+		free(chain[i].delta);
+	free(chain);
+	return error;
+}
+
+/* The type and size of the object at `offset`, inflating no more than a
+ * delta's first bytes. */
+static int unpack_header(size_t *len, git_object_t *type, packread *b, const pack *p,
+			 uint64_t offset)
+{
+	unsigned char buf[HEADER_READ], sizes[20];
+	uint64_t at = offset, result = 0;
+	size_t n;
+	entry e;
+
+	for (n = 0;; n++) {
+		const cached *c = NULL;
+		unsigned char key[NAME];
+
+		if (n) {
+			base_key(key, p, at);
+			c = cache_get(&b->bases, key);
+		}
+		if (c) {
+			*type = c->type;
+			break;
+		}
+		if (read_entry(&e, buf, b, p, at) < 0)
+			return GIT_ERROR;
+		if (n == 0)
+			result = e.size;
+		if (e.type != OFS_DELTA && e.type != REF_DELTA) {
+			*type = (git_object_t)e.type;
+			break;
+		}
+		if (n == 0) {
+			/* the delta's own sizes: its base's, then its result's */
+			const unsigned char *d = sizes, *end;
+			uint64_t ignored;
+			size_t want = e.size < sizeof(sizes) ? (size_t)e.size : sizeof(sizes);
+
+			if (inflate_entry(p, &e, sizes, want, want == e.size) < 0)
+				return GIT_ERROR;
+			end = sizes + want;
+			if (delta_size(&ignored, &d, end) < 0 || delta_size(&result, &d, end) < 0)
+				return fail(p, "pack", at, "a delta's header is broken");
+			if (result > b->max)
+				return fail(p, "pack", at, "an object larger than this reader allows");
+		}
+		if (n == MAX_CHAIN)
+			return fail(p, "pack", offset, "a delta chain with no end");
+		if (base_of(&at, p, &e, at) < 0)
+			return GIT_ERROR;
+	}
+	*len = (size_t)result;
+	return 0;
+}
+
+/* --- the backend -------------------------------------------------------- */
+
+/* a copy of what the cache of recent objects holds, for libgit2 to keep */
+static int copy_out(void **data, size_t *len, git_object_t *type, packread *b,
+		    const cached *c)
+{
+	unsigned char *copy = git_odb_backend_data_alloc(&b->parent, c->len + 1);
+
+	if (!copy) {
+		git_error_set_str(GIT_ERROR_NOMEMORY, "out of memory");
+		return GIT_ERROR;
+	}
+	memcpy(copy, c->data, c->len);
+	copy[c->len] = '\0';
+	*data = copy;
+	*len = c->len;
+	*type = c->type;
+	return 0;
+}
+
+static void keep_recent(packread *b, const git_oid *id, const void *data, size_t len,
+			git_object_t type)
+{
+	unsigned char *copy;
+
+	if (len > b->recent.max / 4 || (copy = malloc(len + 1)) == NULL)
+		return;
+	memcpy(copy, data, len);
+	cache_put(&b->recent, id->id, type, copy, len);
+}
+
+static int pr_read(void **data, size_t *len, git_object_t *type, git_odb_backend *be,
+		   const git_oid *id)
+{
+	packread *b = (packread *)be;
+	const cached *c;
+	uint64_t offset;
+	const pack *p;
+	int r;
+
+	pthread_mutex_lock(&b->lock);
+	if ((c = cache_get(&b->recent, id->id)) != NULL) {
+		r = copy_out(data, len, type, b, c);
+	} else if ((r = locate(&p, &offset, b, id)) > 0) {
+		if ((r = unpack(data, len, type, b, p, offset)) == 0)
+			keep_recent(b, id, *data, *len, *type);
+	} else if (r == 0) {
+		r = GIT_ENOTFOUND;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return r;
+}
+
+static int pr_read_header(size_t *len, git_object_t *type, git_odb_backend *be,
+			  const git_oid *id)
+{
+	packread *b = (packread *)be;
+	uint64_t offset;
+	const pack *p;
+	int r;
+
+	pthread_mutex_lock(&b->lock);
+	if ((r = locate(&p, &offset, b, id)) > 0)
+		r = unpack_header(len, type, b, p, offset);
+	else if (r == 0)
+		r = GIT_ENOTFOUND;
+	pthread_mutex_unlock(&b->lock);
+	return r;
+}
+
+/* found (1) or not (0); an index that cannot be read finds nothing, and the
+ * read that follows says why (libgit2 reads any non-zero answer as found) */
+static int pr_exists(git_odb_backend *be, const git_oid *id)
+{
+	packread *b = (packread *)be;
+	uint64_t offset;
+	const pack *p;
+	int r;
+
+	pthread_mutex_lock(&b->lock);
+	r = locate(&p, &offset, b, id);
+	pthread_mutex_unlock(&b->lock);
+	return r > 0;
+}
+
+static int matches(const unsigned char *name, const git_oid *prefix, size_t hex)
+{
+	return !memcmp(name, prefix->id, hex / 2) &&
+	       (hex % 2 == 0 || (name[hex / 2] & 0xf0) == (prefix->id[hex / 2] & 0xf0));
+}
+
+/* The one object whose name starts with `hex` digits of `prefix`:
+ * GIT_ENOTFOUND, or GIT_EAMBIGUOUS when two do. */
+static int find_prefix(git_oid *full, const pack **found, uint64_t *offset, packread *b,
+		       const git_oid *prefix, size_t hex)
+{
+	unsigned char key[NAME], two[2 * NAME];
+	size_t i;
+	int any = 0;
+
+	memset(key, 0, sizeof(key));
+	memcpy(key, prefix->id, (hex + 1) / 2);
+	if (hex % 2)
+		key[hex / 2] &= 0xf0;
+	for (i = 0; i < b->npacks; i++) {
+		pack *p = b->packs[i];
+		uint32_t lo = key[0] ? p->fanout[key[0] - 1] : 0, hi = p->fanout[key[0]], pos;
+		int equal, r;
+
+		if (lower_bound(&pos, &equal, p, key, lo, hi) < 0)
+			return GIT_ERROR;
+		if (pos >= hi)
+			continue;
+		r = pos + 1 < hi ? 2 : 1;
+		if (read_at(p, p->idx, two, (size_t)r * NAME, IDX_NAMES + (uint64_t)pos * NAME) < 0)
+			return GIT_ERROR;
+		if (!matches(two, prefix, hex))
+			continue;
+		if ((r == 2 && matches(two + NAME, prefix, hex)) ||
+		    (any && memcmp(full->id, two, NAME)))
+			goto ambiguous;
+		if (!any) {
+			memcpy(full->id, two, NAME);
+			if (entry_offset(offset, p, pos) < 0)
+				return GIT_ERROR;
+			*found = p;
+			any = 1;
+		}
+	}
+	return any ? 0 : GIT_ENOTFOUND;
+ambiguous:
+	git_error_set_str(GIT_ERROR_ODB, "more than one object has that prefix");
+	return GIT_EAMBIGUOUS;
+}
+
+static int pr_read_prefix(git_oid *full, void **data, size_t *len, git_object_t *type,
+			  git_odb_backend *be, const git_oid *prefix, size_t hex)
+{
+	packread *b = (packread *)be;
+	uint64_t offset;
+	const pack *p;
+	int r;
+
+	pthread_mutex_lock(&b->lock);
+	if ((r = find_prefix(full, &p, &offset, b, prefix, hex)) == 0)
+		r = unpack(data, len, type, b, p, offset);
+	pthread_mutex_unlock(&b->lock);
+	return r;
+}
+
+static int pr_exists_prefix(git_oid *full, git_odb_backend *be, const git_oid *prefix,
+			    size_t hex)
+{
+	packread *b = (packread *)be;
+	uint64_t offset;
+	const pack *p;
+	int r;
+
+	pthread_mutex_lock(&b->lock);
+	r = find_prefix(full, &p, &offset, b, prefix, hex);
+	pthread_mutex_unlock(&b->lock);
+	return r;
+}
+
+static int pr_foreach(git_odb_backend *be, git_odb_foreach_cb cb, void *payload)
+{
+	packread *b = (packread *)be;
+	unsigned char names[WINDOW * NAME];
+	pack **packs;
+	size_t i, npacks;
+	int r = 0;
+
+	/* the callback may read through the odb, which reorders b->packs and
+	 * takes the lock: a copy of the list, the lock taken per read */
+	pthread_mutex_lock(&b->lock);
+	npacks = b->npacks;
+	if ((packs = malloc((npacks + 1) * sizeof(*packs))) == NULL)
+		abort();
+	memcpy(packs, b->packs, npacks * sizeof(*packs));
+	pthread_mutex_unlock(&b->lock);
+	for (i = 0; i < npacks && !r; i++) {
+		const pack *p = packs[i];
+		uint32_t at, n, k;
+
+		for (at = 0; at < p->count && !r; at += n) {
+			n = p->count - at < WINDOW ? p->count - at : WINDOW;
+			pthread_mutex_lock(&b->lock);
+			r = read_at(p, p->idx, names, (size_t)n * NAME, IDX_NAMES + (uint64_t)at * NAME);
+			pthread_mutex_unlock(&b->lock);
+			for (k = 0; k < n && !r; k++) {
+				git_oid id;
+
+				memcpy(id.id, names + (size_t)k * NAME, NAME);
+				r = cb(&id, payload);
+			}
+		}
+	}
+	free(packs);
+	return r;
+}
+
+static int known(const packread *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->npacks; i++)
+		if (!strcmp(b->packs[i]->name, name))
+			return 1;
+	return 0;
+}
+
+static void add_pack(packread *b, pack *p)
+{
+	pack **grown = realloc(b->packs, (b->npacks + 1) * sizeof(*grown));
+
+	if (!grown)
+		abort();
+	b->packs = grown;
+	b->packs[b->npacks++] = p;
+}
+
+/* Open the packs of b->dir not yet open: each pack-X.idx whose pack-X.pack
+ * is there (git writes the pack first; gc may have removed both). */
+static int pr_refresh(git_odb_backend *be)
+{
+	packread *b = (packread *)be;
+	struct dirent *d;
+	DIR *dir;
+	int error = 0;
+
+	if (!b->dir[0])
+		return 0;
+	if ((dir = opendir(b->dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		git_error_set_str(GIT_ERROR_OS, "cannot read the pack folder");
+		return GIT_ERROR;
+	}
+	pthread_mutex_lock(&b->lock);
+	while (!error && (d = readdir(dir)) != NULL) {
+		size_t len = strlen(d->d_name);
+		char name[256], idx[4096 + 256], path[4096 + 256];
+		struct stat st;
+		pack *p;
+
+		if (len < 10 || strncmp(d->d_name, "pack-", 5) || strcmp(d->d_name + len - 4, ".idx"))
+			continue;
+		memcpy(name, d->d_name, len - 4);
+		name[len - 4] = '\0';
+		if (known(b, name))
+			continue;
+		if (vault__fmt(idx, sizeof(idx), "pack index", "%s/%s.idx", b->dir, name) < 0 ||
+		    vault__fmt(path, sizeof(path), "pack", "%s/%s.pack", b->dir, name) < 0) {
+			git_error_set_str(GIT_ERROR_ODB, "a pack's path is too long");
+			error = GIT_ERROR;
+		} else if (stat(path, &st) == 0) {
+			if ((error = pack_open(&p, idx, path, name)) == 0)
+				add_pack(b, p);
+		}
+	}
+	pthread_mutex_unlock(&b->lock);
+	closedir(dir);
+	return error;
+}
+
+static void pr_free(git_odb_backend *be)
+{
+	packread *b = (packread *)be;
+	size_t i;
+
+	cache_clear(&b->bases);
+	cache_clear(&b->recent);
+	for (i = 0; i < b->npacks; i++)
+		pack_close(b->packs[i]);
+	free(b->packs);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}
+
+static packread *backend_new(size_t max)
+{
+	packread *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		abort();
+	git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION);
+	pthread_mutex_init(&b->lock, NULL);
+	b->max = max;
+	b->bases.max = PACKREAD_BASES;
+	b->recent.max = PACKREAD_RECENT;
+	b->parent.read = pr_read;
+	b->parent.read_prefix = pr_read_prefix;
+	b->parent.read_header = pr_read_header;
+	b->parent.exists = pr_exists;
+	b->parent.exists_prefix = pr_exists_prefix;
+	b->parent.foreach = pr_foreach;
+	b->parent.refresh = pr_refresh;
+	b->parent.free = pr_free;
+	return b;
+}
+
+int vault_packread__new(git_odb_backend **out, const char *objects)
+{
+	packread *b = backend_new(SIZE_MAX / 2);
+	int error;
+
+	if (vault__fmt(b->dir, sizeof(b->dir), "objects folder", "%s/pack", objects) < 0) {
+		pr_free(&b->parent);
+		git_error_set_str(GIT_ERROR_ODB, "the objects folder's path is too long");
+		return GIT_ERROR;
+	}
+	if ((error = pr_refresh(&b->parent)) < 0) {
+		pr_free(&b->parent);
+		return error;
+	}
+	*out = &b->parent;
+	return 0;
+}
+
+int vault_packread__one(git_odb_backend **out, const char *idx, const char *path,
+			size_t max_object)
+{
+	packread *b = backend_new(max_object < SIZE_MAX / 2 ? max_object : SIZE_MAX / 2);
+	pack *p;
+
+	if (pack_open(&p, idx, path, "pack") < 0) {
+		pr_free(&b->parent);
+		return GIT_ERROR;
+	}
+	add_pack(b, p);
+	*out = &b->parent;
+	return 0;
+}

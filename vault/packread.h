@@ -1,0 +1,51 @@
+/*
+ * packread.h - the repository's packs read with pread(2), none mapped.
+ *
+ * libgit2's pack backend maps every pack index whole, and a lookup's
+ * binary search touches pages all over the index's table of object names
+ * (20 bytes an object): over a long read of a large history, such as
+ * verify's, the whole table becomes resident, 119 MB at six million
+ * objects, growing with the history.  This backend reads the same files
+ * with pread: a lookup reads a window of names around where the name
+ * should be (names are hashes, spread evenly), an object its header and
+ * compressed bytes, and what it keeps is bounded: each pack's fan-out
+ * table (1 KB) and two caches (PACKREAD_BASES, PACKREAD_RECENT).  What
+ * it reads stays in the page cache, the kernel's to keep or take back,
+ * and out of the process's resident set.
+ *
+ * Reads only: packs written by libgit2 or git (index version 2, pack
+ * version 2 or 3, SHA-1).  Every object read is hashed again by the odb
+ * (libgit2's strict verification), so a pack or index whose bytes were
+ * changed gives an error, never other content.
+ */
+#ifndef VAULT_PACKREAD_H
+#define VAULT_PACKREAD_H
+
+#include <stddef.h>
+
+#include <git2.h>
+#include <git2/sys/odb_backend.h>
+
+/* what each backend keeps: the delta bases it met down a chain, and the
+ * objects it read last (verify reads a commit's trees, then its child's) */
+#define PACKREAD_BASES ((size_t)8 << 20)
+#define PACKREAD_RECENT ((size_t)4 << 20)
+
+/*
+ * A backend reading every pack-*.idx (and its .pack) in `objects`/pack;
+ * its refresh reads the folder again and adds new packs (packs removed
+ * stay readable through the descriptors held).  A pack that cannot be
+ * opened (a version it does not read, an index not of its pack) fails
+ * the constructor, or the refresh, with the reason.
+ */
+int vault_packread__new(git_odb_backend **out, const char *objects);
+
+/*
+ * A backend reading one pack, for tests: its index and pack files at the
+ * given paths, objects larger than `max_object` bytes refused (the caller
+ * bounds what a hostile pack can make it allocate).
+ */
+int vault_packread__one(git_odb_backend **out, const char *idx, const char *pack,
+			size_t max_object);
+
+#endif
