@@ -82,9 +82,6 @@ int vault__heal(vault *v, int full);
  */
 int vault__git_start(void);
 
-/* Whether vault_keep_memory_small() was called: a server's process. */
-int vault__small_memory(void);
-
 /*
  * Open the repository of a handle vault_open_for_reads made without it,
  * starting libgit2, for the read that needs it (a certificate's data, the

@@ -29,11 +29,6 @@ void vault_keep_memory_small(void)
 	small_memory = 1;
 }
 
-int vault__small_memory(void)
-{
-	return small_memory;
-}
-
 void vault_allow_other_owner(void)
 {
 	other_owner_ok = 1;

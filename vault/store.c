@@ -18,7 +18,6 @@
 #include "error.h"
 #include "packread.h"
 #include "record.h"
-#include "resident.h"
 #include "sign.h"
 #include "util.h"
 #include "vault.h"
@@ -40,6 +39,9 @@ typedef struct packs_proxy packs_proxy;
  * cursor used longest ago.  Folders are named by their content, so what
  * a cursor holds never goes stale.
  */
+/* alternates of alternates followed, as libgit2 follows them */
+#define ALTERNATES_DEPTH 5
+#define ALTERNATES_MAX 16
 #define CURSOR_LEVELS 8  /* docs/HH/HH/DOC/REV/files: 6 */
 #define CURSORS 4        /* two top folders of a commit's tree and its parent's */
 
@@ -56,7 +58,8 @@ struct vault_store {
 	git_repository *repo;
 	git_odb *odb;
 	quarantine *q;        /* owned by the odb, which frees it */
-	packs_proxy *packs;   /* the same */
+	packs_proxy *packs[1 + ALTERNATES_MAX]; /* the same: its own, then its alternates' */
+	size_t npacks;
 	unsigned char *chunk; /* VAULT_CHUNK bytes, reused by every stream */
 	tree_cursor cursor[CURSORS];
 	unsigned long lookups;
@@ -94,6 +97,8 @@ struct packs_proxy {
 	git_odb_backend parent;
 	git_odb_backend *inner; /* NULL once let go of, until read or reopened */
 	int pread;              /* inner is packread.c's, not libgit2's */
+	dev_t dev;              /* the objects folder's, to add it once */
+	ino_t ino;
 	char objects[4096];     /* the objects folder, and its pack folder */
 	char dir[4096];
 	struct timespec seen;
@@ -404,39 +409,29 @@ int vault_store__alternates(const char *objects, int (*each)(const char *dir, vo
 	return error;
 }
 
-static int add_alternate(const char *dir, void *odb)
+/* The packs of `objects` behind a proxy, added to `odb` (owned by it). */
+static int add_packs(packs_proxy **out, git_odb *odb, const char *objects, int alternate)
 {
-	return git_odb_add_disk_alternate(odb, dir) < 0 ? VAULT_ERROR : 0;
-}
-
-/*
- * The repository's odb: loose objects, then packs behind the proxy, and
- * the quarantine before both.
- */
-static int make_odb(git_odb **out, quarantine **qout, packs_proxy **pout, git_repository *repo)
-{
-	git_odb_backend *loose = NULL, *packs = NULL;
+	git_odb_backend *packs;
 	packs_proxy *proxy;
-	git_odb *odb = NULL;
-	char objects[4096];
+	size_t len = strlen(objects);
+	struct stat st;
 
-	if (vault__fmt(objects, sizeof(objects) - 8, "repository path", "%sobjects",
-		       git_repository_path(repo)) < 0)
-		return VAULT_EINVALID;
-	if (git_odb_new(&odb) < 0 ||
-	    git_odb_backend_loose(&loose, objects, -1, 0, 0, 0) < 0 ||
-	    git_odb_add_backend(odb, loose, 1) < 0)
-		goto fail;
-	loose = NULL;
+	if (len + sizeof("/pack") > sizeof(proxy->dir))
+		return vault_error__set(VAULT_EINVALID, "the path of '%s' is too long", objects);
 	if (git_odb_backend_pack(&packs, objects) < 0)
-		goto fail;
+		return vault_error__git(VAULT_ERROR, "cannot open the packs of '%s'", objects);
 	if ((proxy = calloc(1, sizeof(*proxy))) == NULL)
 		abort();
+	if (stat(objects, &st) == 0) {
+		proxy->dev = st.st_dev;
+		proxy->ino = st.st_ino;
+	}
 	git_odb_init_backend(&proxy->parent, GIT_ODB_BACKEND_VERSION);
 	proxy->inner = packs;
-	memcpy(proxy->objects, objects, strlen(objects) + 1);
-	memcpy(proxy->dir, objects, strlen(objects));
-	memcpy(proxy->dir + strlen(objects), "/pack", 6);
+	memcpy(proxy->objects, objects, len + 1);
+	memcpy(proxy->dir, objects, len);
+	memcpy(proxy->dir + len, "/pack", 6);
 	proxy->parent.read = proxy_read;
 	proxy->parent.read_prefix = proxy_read_prefix;
 	proxy->parent.read_header = proxy_read_header;
@@ -446,26 +441,93 @@ static int make_odb(git_odb **out, quarantine **qout, packs_proxy **pout, git_re
 	proxy->parent.foreach = proxy_foreach;
 	proxy->parent.refresh = proxy_refresh;
 	proxy->parent.free = proxy_free;
-	if (git_odb_add_backend(odb, &proxy->parent, 2) < 0) {
+	if ((alternate ? git_odb_add_alternate(odb, &proxy->parent, 2) :
+			 git_odb_add_backend(odb, &proxy->parent, 2)) < 0) {
 		proxy_free(&proxy->parent);
+		return vault_error__git(VAULT_ERROR, "cannot add the packs of '%s'", objects);
+	}
+	*out = proxy;
+	return 0;
+}
+
+typedef struct {
+	vault_store *s;
+	int depth;
+} alternates;
+
+/*
+ * An alternate's objects as libgit2's git_odb_add_disk_alternate adds
+ * them (loose, then packs; read, never written; its own alternates in
+ * turn), but its packs behind a proxy of the store's, so that what the
+ * store does to its packs (vault_store__packs_release, __packs_pread) it
+ * does to theirs: a pull's check reads this vault's packs through one.
+ */
+static int add_alternate(const char *dir, void *payload)
+{
+	alternates *a = payload, deeper = { a->s, a->depth + 1 };
+	git_odb_backend *loose;
+	struct stat st;
+	size_t i;
+	int error;
+
+	if (a->depth >= ALTERNATES_DEPTH)
+		return 0;
+	/* a folder already read (the vault itself, a loop of alternates) is
+	 * not added again; one that is not there adds nothing, as in libgit2 */
+	if (stat(dir, &st) < 0)
+		return 0;
+	for (i = 0; i < a->s->npacks; i++)
+		if (a->s->packs[i]->dev == st.st_dev && a->s->packs[i]->ino == st.st_ino)
+			return 0;
+	if (a->s->npacks == 1 + ALTERNATES_MAX)
+		return vault_error__set(VAULT_EINVALID, "more than %d alternates", ALTERNATES_MAX);
+	if (git_odb_backend_loose(&loose, dir, -1, 0, 0, 0) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot open the objects of '%s'", dir);
+	if (git_odb_add_alternate(a->s->odb, loose, 1) < 0) {
+		loose->free(loose);
+		return vault_error__git(VAULT_ERROR, "cannot add the objects of '%s'", dir);
+	}
+	if ((error = add_packs(&a->s->packs[a->s->npacks], a->s->odb, dir, 1)) < 0)
+		return error;
+	a->s->npacks++;
+	return vault_store__alternates(dir, add_alternate, &deeper);
+}
+
+/*
+ * The repository's odb: loose objects, then packs behind the proxy, its
+ * alternates', and the quarantine before all.
+ */
+static int make_odb(vault_store *s)
+{
+	git_odb_backend *loose = NULL;
+	alternates top = { s, 0 };
+	char objects[4096];
+	int error;
+
+	if (vault__fmt(objects, sizeof(objects) - 8, "repository path", "%sobjects",
+		       git_repository_path(s->repo)) < 0)
+		return VAULT_EINVALID;
+	if (git_odb_new(&s->odb) < 0 ||
+	    git_odb_backend_loose(&loose, objects, -1, 0, 0, 0) < 0 ||
+	    git_odb_add_backend(s->odb, loose, 1) < 0)
+		goto fail;
+	loose = NULL;
+	if ((error = add_packs(&s->packs[0], s->odb, objects, 0)) < 0)
+		return error;
+	s->npacks = 1;
+	if ((error = vault_store__alternates(objects, add_alternate, &top)) < 0)
+		return error;
+	s->q = q_new(objects);
+	if (git_odb_add_backend(s->odb, &s->q->parent, QUARANTINE_PRIORITY) < 0) {
+		q_free(&s->q->parent);
 		goto fail;
 	}
-	*pout = proxy;
-	if (vault_store__alternates(objects, add_alternate, odb) < 0)
+	if (git_repository_set_odb(s->repo, s->odb) < 0)
 		goto fail;
-	*qout = q_new(objects);
-	if (git_odb_add_backend(odb, &(*qout)->parent, QUARANTINE_PRIORITY) < 0) {
-		q_free(&(*qout)->parent);
-		goto fail;
-	}
-	if (git_repository_set_odb(repo, odb) < 0)
-		goto fail;
-	*out = odb;
 	return 0;
 fail:
 	if (loose)
 		loose->free(loose);
-	git_odb_free(odb);
 	return vault_error__git(VAULT_ERROR, "cannot open the object database");
 }
 
@@ -477,7 +539,7 @@ static int finish_open(vault_store **out, git_repository *repo)
 	if (!s)
 		abort();
 	s->repo = repo;
-	if ((error = make_odb(&s->odb, &s->q, &s->packs, repo)) < 0) {
+	if ((error = make_odb(s)) < 0) {
 		vault_store__free(s);
 		return error;
 	}
@@ -518,25 +580,33 @@ int vault_store__open(vault_store **out, const char *path)
 
 void vault_store__packs_release(vault_store *s)
 {
-	if (s->packs->inner) {
-		s->packs->inner->free(s->packs->inner);
-		s->packs->inner = NULL;
+	size_t i;
+
+	for (i = 0; i < s->npacks; i++) {
+		if (s->packs[i]->inner) {
+			s->packs[i]->inner->free(s->packs[i]->inner);
+			s->packs[i]->inner = NULL;
+		}
 	}
 }
 
 int vault_store__packs_pread(vault_store *s, int on)
 {
-	if (s->packs->pread == !!on)
-		return 0;
+	size_t i;
+
 	vault_store__packs_release(s);
-	s->packs->pread = !!on;
+	for (i = 0; i < s->npacks; i++)
+		s->packs[i]->pread = !!on;
 	return vault_store__packs_reopen(s);
 }
 
 int vault_store__packs_reopen(vault_store *s)
 {
-	if (!proxy_inner(&s->packs->parent))
-		return vault_error__git(VAULT_ERROR, "cannot open the object database's packs");
+	size_t i;
+
+	for (i = 0; i < s->npacks; i++)
+		if (!proxy_inner(&s->packs[i]->parent))
+			return vault_error__git(VAULT_ERROR, "cannot open the object database's packs");
 	return 0;
 }
 
@@ -810,7 +880,6 @@ int vault_store__entry(git_tree_entry **out, vault_store *s, const git_tree *roo
 	const char *name;
 	int error;
 
-	vault_resident__tick();
 	error = cursor_folder(&dir, &name, s, root, path);
 	*out = NULL;
 	if (error == GIT_EINVALID)
@@ -1056,7 +1125,6 @@ int vault_store__read_blob(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 	size_t len, off = 0;
 	int error;
 
-	vault_resident__tick();
 	if ((error = read_loose(s, id, cb, payload)) != VAULT_ENOTFOUND)
 		return error;
 	/* packed: libgit2 reads it whole (batches keep big files loose) */

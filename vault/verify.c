@@ -1375,13 +1375,10 @@ typedef struct {
 /*
  * How far verify's walk and the index rebuild beside it may get apart,
  * in commits.  Both read the same commits' objects: kept together, what
- * one maps of the packs and inflates is there for the other (libgit2's
- * pack windows and its cache of delta bases are the process's, not a
- * repository's), where two readers at different places each need their
- * own share of the cap (VERIFY_MAPPED).  On the 101,027 commits of bench
- * section 14, under a cap of 32 MB, 113 s and 102 MiB at most, against
- * 166 s and 110 MiB with the rebuild running free; under 128 MB, 45 MiB
- * allocated against 67.
+ * one reads of the packs is in the page cache for the other.  (Measured
+ * when both read through libgit2's mapped packs, on the 101,027 commits
+ * of bench section 14: 113 s and 102 MiB at most, against 166 s and 110
+ * MiB with the rebuild running free.)
  */
 #define PACE_SLACK 4
 
@@ -1668,63 +1665,20 @@ static int refuse_supplier(vault *v)
 
 
 /*
- * The most of the packs libgit2 keeps mapped while verify runs (4 times
- * what vault__git_start allows).  Verify reads several packs at once: a
- * revision's earlier revisions, an acknowledged record.  Past the cap
- * libgit2 unmaps a window for each one it maps, and not the least
- * recently used one it means to: libgit2 1.5's scan for it multiplies a
- * size_t by -1, and takes the oldest window of the pack it opened last,
- * however hot (vault/README.md, "verify's memory").  On this 2-core VM an
- * unmap costs about a millisecond (the other threads' TLBs are flushed):
- * at 32 MB, verify of 100,000 revisions in 17 commits took 245 s (129 of
- * them in the kernel), at 128 MB 33 s.  The mapped pages are the pack
- * files' own, shared with the page cache and taken back by the kernel
- * when it needs them; they count in the peak RSS, not in what verify
- * allocates (bench section 14 shows both).
- */
-#define VERIFY_MAPPED ((size_t)128 << 20)
-
-/*
- * What verify maps of each pack it reads (four windows), the cap then
- * being that times the packs (the vault's and, for a pull's check, its
- * alternates'), when that is more than the command's cap, at most
- * VERIFY_MAPPED.  Each pack is read as a stream or two (a commit's
- * objects, the revisions before them) and libgit2 evicts by pack, not by
- * use (above), so the cap must hold a few windows of every pack: the
- * 101,027 commits of bench section 14 (2 packs) peak at 101 MiB under 32
- * MB, 195 MiB under 128, in about the same time; the 100,000 revisions
- * imported in 10 commits (10 packs) take twice the CPU under 48 MB than
- * under 128 (vault/README.md, "verify's memory").
- */
-#define VERIFY_MAPPED_PACK ((size_t)16 << 20)
-
-/*
- * Unless verify's process is a server's (or a 32-bit one), libgit2 maps
- * the packs whole while it runs (windows of VERIFY_WINDOW, no cap: it
- * unmaps windows only when an mmap fails), and a thread keeps
- * their pages out of the resident set when it passes VERIFY_RESIDENT
- * (resident.h): the window churn above gone.  The pack indexes, which no
- * cap bounded either, stay resident (their pages not dropped): every
- * lookup searches them (20 bytes an object).  The caps above are for
- * where it does not run.
- */
-#define VERIFY_WINDOW ((size_t)1 << 30)
-#define VERIFY_RESIDENT ((size_t)96 << 20)
-
-/*
- * What verify allocates.  libgit2 keeps, for each pack it reads, a cache
- * of the delta bases it inflated, up to 16 MB a pack, for as long as the
- * pack is open (vault_store__packs_release): on a vault of many packs
- * that is most of what grows as verify goes (10,000,000 revisions in 50
- * packs: 300 MiB allocated at the end, against 35 MiB at 1,000,005, 20
- * of them these caches).  So the walk looks at the process's own memory
+ * What verify allocates.  libgit2's pack backend kept, for each pack it
+ * read, a cache of the delta bases it inflated, up to 16 MB a pack, for
+ * as long as the pack was open: on a vault of many packs that was most
+ * of what grew as verify went (10,000,000 revisions in 50 packs: 300 MiB
+ * allocated at the end).  packread.c's caches are bounded
+ * (PACKREAD_BASES and PACKREAD_RECENT for each store), so this matters
+ * less now; still the walk looks at the process's own memory
  * (vault_resident__heap) at most every HEAP_LOOK_MS, between two
  * commits, and when it has reached git config qvault.verifyHeap
  * (VERIFY_HEAP; a size, "64m") and grown by a quarter of that since the
  * last release (what the packs' caches do not hold is not released again
- * and again), it lets go of the packs, the rebuild's too, and gives back
- * to the system what they freed.  (A pull's check reads the vault's own
- * packs through an alternate, not the store's: those stay open.)
+ * and again), it lets go of the packs, the rebuild's too (their caches
+ * and descriptors; a pull's check, its alternates' too), and gives back
+ * to the system what they freed.
  */
 #define VERIFY_HEAP ((int64_t)64 << 20)
 #define HEAP_LOOK_MS 16
@@ -1862,11 +1816,10 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	git_commit *head = NULL, *base = NULL;
 	git_tree *base_tree = NULL;
 	vault__meter *p = &v->progress;
-	vault_resident *resident = NULL;
 	heap_watch heap;
 	uint64_t total = 0, done = 0;
-	size_t mapped_max = 0, mapped = VERIFY_MAPPED, window = 0, packs, i;
-	int whole = 0, error; /* whole: the packs mapped whole (VERIFY_WINDOW) */
+	size_t i;
+	int error;
 
 	*out = NULL;
 	/* it reads every organization's records: not a supplier's to run */
@@ -1894,19 +1847,6 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	 * (vault_store__entry).
 	 */
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-	git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &mapped_max);
-	git_libgit2_opts(GIT_OPT_GET_MWINDOW_SIZE, &window);
-	if (SIZE_MAX > UINT32_MAX && !vault__small_memory() &&
-	    vault_resident__start(&resident, VERIFY_RESIDENT) == 0) {
-		whole = 1;
-		mapped = SIZE_MAX / 2;
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, VERIFY_WINDOW);
-	} else if ((packs = vault__pack_count(v)) > 0 &&
-		   packs < VERIFY_MAPPED / VERIFY_MAPPED_PACK) {
-		mapped = packs * VERIFY_MAPPED_PACK;
-	}
-	if (mapped_max < mapped)
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped);
 	checker_begin(&c, v);
 	vault_ledger_new(&c.ledger);
 	queue_start(&c.q, 1);
@@ -1991,7 +1931,6 @@ done:
 			error = e;
 	}
 	queue_finish(&c);
-	vault_resident__stop(resident);
 	git_tree_free(base_tree);
 	git_commit_free(base);
 	git_commit_free(head);
@@ -2001,10 +1940,6 @@ done:
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	/* (a failure here leaves the packs to be opened at the next read) */
 	vault_store__packs_pread(v->store, 0);
-	if (whole)
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
-	if (mapped_max < mapped)
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped_max);
 	if (error < 0) {
 		vault_findings_free(c.f);
 		return error;
