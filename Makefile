@@ -12,7 +12,9 @@ CC ?= cc
 PKGS = libgit2 openssl sqlite3 libmagic jansson zlib libzip libmicrohttpd libfido2 libcbor libqpdf libdeflate libcurl
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
-       -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -Wformat-truncation=2 -Werror
+       -Wmissing-prototypes -Wvla -Wwrite-strings -fno-common $(TRUNCATION) -Werror
+# gcc's alone (make fuzz builds with clang)
+TRUNCATION = $(if $(findstring clang,$(CC)),,-Wformat-truncation=2)
 BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Compile flags only for the libraries loaded on first use (dlopen), so that
 # a command that does not need one maps neither it nor the libraries it

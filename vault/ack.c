@@ -650,7 +650,7 @@ int vault_ack_export(vault *v, const char *doc, const char *rev, const char *dir
 	for (i = 0; i < acks->count && !error; i++) {
 		const vault_ack_info *a = &acks->items[i];
 		/* the statement, its signature and, when it has one, its RFC 3161 token */
-		const char *ext[3] = { "", ".sig", ".sig" VAULT_TSA_EXT };
+		const char *ext[3] = { "", ".sig", (".sig" VAULT_TSA_EXT) };
 		int x;
 
 		for (x = 0; x < 3 && !error; x++) {

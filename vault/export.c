@@ -192,7 +192,7 @@ static int add_acks(bundle *b, vault *v, git_tree *root, const char *doc, const 
 		it->acks[it->nacks++] = vault__strdup(a->name);
 		stamped = 0;
 		for (x = 0; x < 3 && !error; x++) {
-			static const char *const ext[3] = { "", ".sig", ".sig" VAULT_TSA_EXT };
+			static const char *const ext[3] = { "", ".sig", (".sig" VAULT_TSA_EXT) };
 			char path[VAULT_PATH_MAX * 3], name[VAULT_PATH_MAX * 2], *data;
 			vault_enc er, ed;
 			size_t len;

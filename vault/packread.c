@@ -44,17 +44,22 @@
 #define WINDOW 256                 /* names read at once: 5 KB */
 #define HEADER_READ 4096           /* an object's first read: its header, and most small objects whole */
 #define CHUNK (64 * 1024)          /* the reads after it */
-#define MAX_CHAIN 10000            /* a delta chain longer is a loop (git stops at 4095) */
+#define MAX_CHAIN 10000            /* a delta chain longer is refused (git stops at 4095) */
+#define PACKS_OPEN 32              /* packs whose descriptor is held at once */
 #define CACHE_SLOTS 1024
 
 enum { OFS_DELTA = 6, REF_DELTA = 7 };
 
 typedef struct {
-	int idx, pack;
+	int idx, pack;             /* pack: -1 while not held (pack_data) */
+	int gone;                  /* its pack removed since (a gc): found no more */
+	unsigned long used;        /* when its pack was last read */
 	uint32_t fanout[256];
 	uint32_t count, nlarge;
 	uint64_t end;              /* the pack's size less its checksum */
+	unsigned char sum[NAME];   /* the pack's checksum, which its index names */
 	char name[256];            /* "pack-X", for messages */
+	char path[4096 + 256];     /* the pack's */
 } pack;
 
 /* what a cache keeps: an object's name, or a pack and offset (base_key) */
@@ -75,7 +80,8 @@ typedef struct {
 	pthread_mutex_t lock;
 	char dir[4096];            /* objects/pack, or "" for one pack */
 	pack **packs;              /* the one found last first */
-	size_t npacks;
+	size_t npacks, held;       /* held: packs whose descriptor is open */
+	unsigned long clock;
 	size_t max;                /* the largest object read */
 	cache bases;               /* delta bases met down a chain */
 	cache recent;              /* the objects read last, by name */
@@ -137,11 +143,16 @@ static void pack_close(pack *p)
 	free(p);
 }
 
-/* Open the index at `idx` and the pack at `path`, checking that each is
- * what this file reads and that the index is the pack's. */
+/*
+ * Open the index at `idx` and check the pack at `path`: that each is what
+ * this file reads and that the index is the pack's.  The index's
+ * descriptor is kept (every lookup may read it), the pack's closed until
+ * an object of it is read (pack_data).  1 (nothing opened) when either
+ * file is not there: a gc removed them since the folder was read.
+ */
 static int pack_open(pack **out, const char *idx, const char *path, const char *name)
 {
-	unsigned char head[IDX_NAMES], sum[NAME], psum[NAME], phead[PACK_HEADER];
+	unsigned char head[IDX_NAMES], psum[NAME], phead[PACK_HEADER];
 	pack *p = calloc(1, sizeof(*p));
 	struct stat st;
 	uint64_t size, tables;
@@ -151,7 +162,14 @@ static int pack_open(pack **out, const char *idx, const char *path, const char *
 		abort();
 	p->idx = p->pack = -1;
 	vault__fmt_message(p->name, sizeof(p->name), "%s", name);
-	if ((p->idx = open(idx, O_RDONLY | O_CLOEXEC)) < 0 || fstat(p->idx, &st) < 0) {
+	if (strlen(path) >= sizeof(p->path)) {
+		fail(p, "pack", 0, "its path is too long");
+		goto fail;
+	}
+	memcpy(p->path, path, strlen(path) + 1);
+	if ((p->idx = open(idx, O_RDONLY | O_CLOEXEC)) < 0 && errno == ENOENT)
+		goto gone;
+	if (p->idx < 0 || fstat(p->idx, &st) < 0) {
 		fail(p, "idx", 0, strerror(errno));
 		goto fail;
 	}
@@ -181,10 +199,12 @@ static int pack_open(pack **out, const char *idx, const char *path, const char *
 		goto fail;
 	}
 	p->nlarge = (uint32_t)((size - IDX_TRAILER - tables) / 8);
-	if (read_at(p, p->idx, sum, NAME, size - IDX_TRAILER) < 0)
+	if (read_at(p, p->idx, p->sum, NAME, size - IDX_TRAILER) < 0)
 		goto fail;
 
-	if ((p->pack = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(p->pack, &st) < 0) {
+	if ((p->pack = open(path, O_RDONLY | O_CLOEXEC)) < 0 && errno == ENOENT)
+		goto gone;
+	if (p->pack < 0 || fstat(p->pack, &st) < 0) {
 		fail(p, "pack", 0, strerror(errno));
 		goto fail;
 	}
@@ -200,16 +220,69 @@ static int pack_open(pack **out, const char *idx, const char *path, const char *
 		fail(p, "pack", 0, "not a pack of version 2 or 3");
 		goto fail;
 	}
-	if (be32(phead + 8) != p->count || memcmp(sum, psum, NAME)) {
+	if (be32(phead + 8) != p->count || memcmp(p->sum, psum, NAME)) {
 		fail(p, "idx", 0, "the index is not its pack's");
 		goto fail;
 	}
 	p->end = size - NAME;
+	close(p->pack);
+	p->pack = -1;
 	*out = p;
 	return 0;
+gone:
+	pack_close(p);
+	return 1;
 fail:
 	pack_close(p);
 	return GIT_ERROR;
+}
+
+/*
+ * p's pack held open, to read objects from: past PACKS_OPEN held, the
+ * one read longest ago is closed (a vault of many packs would otherwise
+ * hold two descriptors a pack for each reader).  GIT_ENOTFOUND, p found
+ * no more, when the pack was removed since (a gc: the odb reads the
+ * folder again and finds the object in the pack that replaced it).
+ */
+static int pack_data(packread *b, pack *p)
+{
+	unsigned char sum[NAME];
+	struct stat st;
+	size_t i;
+
+	p->used = ++b->clock;
+	if (p->pack >= 0)
+		return 0;
+	if (p->gone)
+		return GIT_ENOTFOUND;
+	if (b->held >= PACKS_OPEN) {
+		pack *oldest = NULL;
+
+		for (i = 0; i < b->npacks; i++)
+			if (b->packs[i]->pack >= 0 && (!oldest || b->packs[i]->used < oldest->used))
+				oldest = b->packs[i];
+		if (oldest) {
+			close(oldest->pack);
+			oldest->pack = -1;
+			b->held--;
+		}
+	}
+	if ((p->pack = open(p->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno != ENOENT)
+			return fail(p, "pack", 0, strerror(errno));
+		p->gone = 1;
+		return GIT_ENOTFOUND;
+	}
+	b->held++;
+	/* the same pack as its index names: its size, its checksum */
+	if (fstat(p->pack, &st) < 0 || (uint64_t)st.st_size != p->end + NAME ||
+	    read_at(p, p->pack, sum, NAME, p->end) < 0 || memcmp(sum, p->sum, NAME)) {
+		close(p->pack);
+		p->pack = -1;
+		b->held--;
+		return fail(p, "pack", 0, "the pack changed since its index was read");
+	}
+	return 0;
 }
 
 /*
@@ -319,13 +392,13 @@ static int pack_find(uint64_t *offset, const pack *p, const git_oid *id)
 
 /* 1 and the pack and offset of `id`, the pack moved first (the next name
  * looked for is likely in the same); 0 when no pack has it */
-static int locate(const pack **found, uint64_t *offset, packread *b, const git_oid *id)
+static int locate(pack **found, uint64_t *offset, packread *b, const git_oid *id)
 {
 	size_t i;
 	int r;
 
 	for (i = 0; i < b->npacks; i++) {
-		if ((r = pack_find(offset, b->packs[i], id)) == 0)
+		if (b->packs[i]->gone || (r = pack_find(offset, b->packs[i], id)) == 0)
 			continue;
 		if (r > 0) {
 			pack *p = b->packs[i];
@@ -633,12 +706,6 @@ static void cache_put(cache *k, const unsigned char *key, git_object_t type,
 
 /* --- reading ------------------------------------------------------------ */
 
-typedef struct {
-	unsigned char *delta;
-	size_t len;
-	uint64_t offset;
-} chain_link;
-
 /* The next object down a delta chain: e's base's offset in p. */
 static int base_of(uint64_t *out, const pack *p, const entry *e, uint64_t at)
 {
@@ -655,22 +722,26 @@ static int base_of(uint64_t *out, const pack *p, const entry *e, uint64_t at)
 
 /*
  * The object at `offset` in p: its chain of deltas walked down to a base
- * (or to an object the cache holds), each delta inflated on the way, then
- * applied back up.  What it makes on the way, the cache keeps.
+ * (or to an object the cache holds), then applied back up, each delta
+ * read again and inflated as it is applied: what a chain holds at once
+ * is a base, a delta and their result, however long it is.  What it makes
+ * on the way, the cache keeps.
  */
-static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, const pack *p,
+static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, pack *p,
 		  uint64_t offset)
 {
-	unsigned char buf[HEADER_READ], *base = NULL;
-	chain_link *chain = NULL;
+	unsigned char buf[HEADER_READ], *base = NULL, *delta = NULL;
+	uint64_t *chain = NULL, at = offset, base_at;
 	size_t n = 0, cap = 0, blen = 0, i;
-	uint64_t at = offset, base_at;
-	int owned = 1, error = 0;
+	int owned = 1, error;
 	entry e;
 
+	if ((error = pack_data(b, p)) < 0)
+		return error;
 	for (;;) {
 		const cached *c = NULL;
 		unsigned char key[NAME];
+		uint64_t next;
 
 		if (n) {
 			base_key(key, p, at);
@@ -705,24 +776,25 @@ static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, c
 			break;
 		}
 		if (n == MAX_CHAIN) {
-			error = fail(p, "pack", offset, "a delta chain with no end");
+			error = fail(p, "pack", offset, "a delta chain too long to read");
 			goto done;
 		}
+		if ((error = base_of(&next, p, &e, at)) < 0)
+			goto done;
+		/* an offset delta's base comes before it; one by name may be
+		 * anywhere, even down the chain already */
+		for (i = 0; e.type == REF_DELTA && i < n; i++)
+			if (chain[i] == next) {
+				error = fail(p, "pack", at, "a delta chain that loops");
+				goto done;
+			}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
 			if ((chain = realloc(chain, cap * sizeof(*chain))) == NULL)
 				abort();
 		}
-		chain[n].offset = at;
-		chain[n].len = (size_t)e.size;
-		if ((chain[n].delta = malloc(chain[n].len + 1)) == NULL) {
-			error = fail(p, "pack", at, "out of memory");
-			goto done;
-		}
-		n++;
-		if ((error = inflate_entry(p, &e, chain[n - 1].delta, chain[n - 1].len, 1)) < 0 ||
-		    (error = base_of(&at, p, &e, at)) < 0)
-			goto done;
+		chain[n++] = at;
+		at = next;
 	}
 	base_at = at;
 	while (n > 0) {
@@ -730,9 +802,18 @@ static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, c
 		size_t rlen = 0;
 
 		n--;
-		error = delta_apply(&r, &rlen, b, n == 0, p, chain[n].offset, base, blen,
-				    chain[n].delta, chain[n].len);
-		free(chain[n].delta);
+		if ((error = read_entry(&e, buf, b, p, chain[n])) < 0)
+			goto done;
+		if ((delta = malloc((size_t)e.size + 1)) == NULL) {
+			error = fail(p, "pack", chain[n], "out of memory");
+			goto done;
+		}
+		if ((error = inflate_entry(p, &e, delta, (size_t)e.size, 1)) < 0)
+			goto done;
+		error = delta_apply(&r, &rlen, b, n == 0, p, chain[n], base, blen, delta,
+				    (size_t)e.size);
+		free(delta);
+		delta = NULL;
 		if (error < 0)
 			goto done;
 		if (owned) {
@@ -743,7 +824,7 @@ static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, c
 		}
 		base = r;
 		blen = rlen;
-		base_at = chain[n].offset;
+		base_at = chain[n];
 		owned = 1;
 	}
 	*out = base;
@@ -752,22 +833,24 @@ static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, c
 done:
 	if (base && owned)
 		free(base);
-	for (i = 0; i < n; i++)
-		free(chain[i].delta);
+	free(delta);
 	free(chain);
 	return error;
 }
 
 /* The type and size of the object at `offset`, inflating no more than a
  * delta's first bytes. */
-static int unpack_header(size_t *len, git_object_t *type, packread *b, const pack *p,
+static int unpack_header(size_t *len, git_object_t *type, packread *b, pack *p,
 			 uint64_t offset)
 {
 	unsigned char buf[HEADER_READ], sizes[20];
 	uint64_t at = offset, result = 0;
 	size_t n;
 	entry e;
+	int error;
 
+	if ((error = pack_data(b, p)) < 0)
+		return error;
 	for (n = 0;; n++) {
 		const cached *c = NULL;
 		unsigned char key[NAME];
@@ -803,7 +886,7 @@ static int unpack_header(size_t *len, git_object_t *type, packread *b, const pac
 				return fail(p, "pack", at, "an object larger than this reader allows");
 		}
 		if (n == MAX_CHAIN)
-			return fail(p, "pack", offset, "a delta chain with no end");
+			return fail(p, "pack", offset, "a delta chain too long to read");
 		if (base_of(&at, p, &e, at) < 0)
 			return GIT_ERROR;
 	}
@@ -848,7 +931,7 @@ static int pr_read(void **data, size_t *len, git_object_t *type, git_odb_backend
 	packread *b = (packread *)be;
 	const cached *c;
 	uint64_t offset;
-	const pack *p;
+	pack *p;
 	int r;
 
 	pthread_mutex_lock(&b->lock);
@@ -869,7 +952,7 @@ static int pr_read_header(size_t *len, git_object_t *type, git_odb_backend *be,
 {
 	packread *b = (packread *)be;
 	uint64_t offset;
-	const pack *p;
+	pack *p;
 	int r;
 
 	pthread_mutex_lock(&b->lock);
@@ -887,7 +970,7 @@ static int pr_exists(git_odb_backend *be, const git_oid *id)
 {
 	packread *b = (packread *)be;
 	uint64_t offset;
-	const pack *p;
+	pack *p;
 	int r;
 
 	pthread_mutex_lock(&b->lock);
@@ -904,7 +987,7 @@ static int matches(const unsigned char *name, const git_oid *prefix, size_t hex)
 
 /* The one object whose name starts with `hex` digits of `prefix`:
  * GIT_ENOTFOUND, or GIT_EAMBIGUOUS when two do. */
-static int find_prefix(git_oid *full, const pack **found, uint64_t *offset, packread *b,
+static int find_prefix(git_oid *full, pack **found, uint64_t *offset, packread *b,
 		       const git_oid *prefix, size_t hex)
 {
 	unsigned char key[NAME], two[2 * NAME];
@@ -920,6 +1003,8 @@ static int find_prefix(git_oid *full, const pack **found, uint64_t *offset, pack
 		uint32_t lo = key[0] ? p->fanout[key[0] - 1] : 0, hi = p->fanout[key[0]], pos;
 		int equal, r;
 
+		if (p->gone)
+			continue;
 		if (lower_bound(&pos, &equal, p, key, lo, hi) < 0)
 			return GIT_ERROR;
 		if (pos >= hi)
@@ -951,7 +1036,7 @@ static int pr_read_prefix(git_oid *full, void **data, size_t *len, git_object_t 
 {
 	packread *b = (packread *)be;
 	uint64_t offset;
-	const pack *p;
+	pack *p;
 	int r;
 
 	pthread_mutex_lock(&b->lock);
@@ -966,7 +1051,7 @@ static int pr_exists_prefix(git_oid *full, git_odb_backend *be, const git_oid *p
 {
 	packread *b = (packread *)be;
 	uint64_t offset;
-	const pack *p;
+	pack *p;
 	int r;
 
 	pthread_mutex_lock(&b->lock);
@@ -1044,17 +1129,20 @@ static int pr_refresh(git_odb_backend *be)
 	if (!b->dir[0])
 		return 0;
 	if ((dir = opendir(b->dir)) == NULL) {
+		char msg[4200];
+
 		if (errno == ENOENT)
 			return 0;
-		git_error_set_str(GIT_ERROR_OS, "cannot read the pack folder");
+		vault__fmt_message(msg, sizeof(msg), "cannot read '%s': %s", b->dir, strerror(errno));
+		git_error_set_str(GIT_ERROR_OS, msg);
 		return GIT_ERROR;
 	}
 	pthread_mutex_lock(&b->lock);
 	while (!error && (d = readdir(dir)) != NULL) {
 		size_t len = strlen(d->d_name);
 		char name[256], idx[4096 + 256], path[4096 + 256];
-		struct stat st;
 		pack *p;
+		int r;
 
 		if (len < 10 || strncmp(d->d_name, "pack-", 5) || strcmp(d->d_name + len - 4, ".idx"))
 			continue;
@@ -1066,9 +1154,10 @@ static int pr_refresh(git_odb_backend *be)
 		    vault__fmt(path, sizeof(path), "pack", "%s/%s.pack", b->dir, name) < 0) {
 			git_error_set_str(GIT_ERROR_ODB, "a pack's path is too long");
 			error = GIT_ERROR;
-		} else if (stat(path, &st) == 0) {
-			if ((error = pack_open(&p, idx, path, name)) == 0)
-				add_pack(b, p);
+		} else if ((r = pack_open(&p, idx, path, name)) == 0) {
+			add_pack(b, p);
+		} else if (r < 0) {
+			error = r;
 		}
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -1135,8 +1224,11 @@ int vault_packread__one(git_odb_backend **out, const char *idx, const char *path
 {
 	packread *b = backend_new(max_object < SIZE_MAX / 2 ? max_object : SIZE_MAX / 2);
 	pack *p;
+	int r;
 
-	if (pack_open(&p, idx, path, "pack") < 0) {
+	if ((r = pack_open(&p, idx, path, "pack")) != 0) {
+		if (r > 0)
+			git_error_set_str(GIT_ERROR_ODB, "pack: its index or its pack is not there");
 		pr_free(&b->parent);
 		return GIT_ERROR;
 	}

@@ -339,6 +339,8 @@ static const char *article(const char *word)
  * unless `each`), or accept.
  */
 static int found(walk *w, enum what k, int each, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int found(walk *w, enum what k, int each, const char *fmt, ...)
 {
 	vault_buf text = VAULT_BUF_INIT;
 	enum act a = w->pol->act[k];

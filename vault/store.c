@@ -141,7 +141,17 @@ static int proxy_exists(git_odb_backend *b, const git_oid *o)
 }
 PROXY_FORWARD(exists_prefix, (git_oid *f, git_odb_backend *b, const git_oid *o,
 			      size_t n), (f, in, o, n))
-PROXY_FORWARD(freshen, (git_odb_backend *b, const git_oid *o), (in, o))
+/* packread.c reads only: an object it has is as fresh as its pack */
+static int proxy_freshen(git_odb_backend *b, const git_oid *o)
+{
+	git_odb_backend *in = proxy_inner(b);
+
+	if (!in)
+		return GIT_ERROR;
+	if (in->freshen)
+		return in->freshen(in, o);
+	return in->exists(in, o) ? 0 : GIT_ENOTFOUND;
+}
 PROXY_FORWARD(foreach, (git_odb_backend *b, git_odb_foreach_cb cb, void *p),
 	      (in, cb, p))
 
@@ -593,11 +603,18 @@ void vault_store__packs_release(vault_store *s)
 int vault_store__packs_pread(vault_store *s, int on)
 {
 	size_t i;
+	int error;
 
 	vault_store__packs_release(s);
 	for (i = 0; i < s->npacks; i++)
 		s->packs[i]->pread = !!on;
-	return vault_store__packs_reopen(s);
+	if ((error = vault_store__packs_reopen(s)) < 0) {
+		/* as they were: the next read opens them again */
+		vault_store__packs_release(s);
+		for (i = 0; i < s->npacks; i++)
+			s->packs[i]->pread = !on;
+	}
+	return error;
 }
 
 int vault_store__packs_reopen(vault_store *s)

@@ -1938,12 +1938,17 @@ done:
 	checker_end(&c);
 	vault_ledger_free(c.ledger);
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
-	/* (a failure here leaves the packs to be opened at the next read) */
-	vault_store__packs_pread(v->store, 0);
+	/* libgit2's packs again (a failure here leaves them to be opened at
+	 * the next read); verify's own error, when it has one, is kept */
 	if (error < 0) {
+		char msg[1024];
+
+		vault__fmt_message(msg, sizeof(msg), "%s", vault_error_message());
+		vault_store__packs_pread(v->store, 0);
 		vault_findings_free(c.f);
-		return error;
+		return vault_error__set(error, "%s", msg);
 	}
+	vault_store__packs_pread(v->store, 0);
 	*out = c.f;
 	return c.f->count ? vault_error__set(VAULT_EVERIFY, "%zu finding%s", c.f->count,
 					      c.f->count == 1 ? "" : "s") : 0;
