@@ -38,7 +38,8 @@
 #include "util.h"
 
 #define NAME GIT_OID_RAWSZ
-#define IDX_NAMES (8 + 256 * 4)    /* where the names start */
+#define IDX_NAMES (8 + 256 * 4)    /* where the names start (version 2) */
+#define IDX1_ENTRIES (256 * 4)     /* version 1: no header, entries of an offset and a name */
 #define IDX_TRAILER (2 * NAME)
 #define PACK_HEADER 12
 #define WINDOW 256                 /* names read at once: 5 KB */
@@ -46,20 +47,24 @@
 #define CHUNK (64 * 1024)          /* the reads after it */
 #define MAX_CHAIN 10000            /* a delta chain longer is refused (git stops at 4095) */
 #define PACKS_OPEN 32              /* packs whose descriptor is held at once */
+#define INDEXES_OPEN 256           /* indexes whose descriptor is held at once */
 #define CACHE_SLOTS 1024
 
 enum { OFS_DELTA = 6, REF_DELTA = 7 };
 
 typedef struct {
-	int idx, pack;             /* pack: -1 while not held (pack_data) */
-	int gone;                  /* its pack removed since (a gc): found no more */
-	unsigned long used;        /* when its pack was last read */
+	int idx, pack;             /* -1 while not held (pack_index, pack_data) */
+	int gone;                  /* removed since (a gc): found no more */
+	unsigned long used, looked; /* when its pack was last read, its index */
+	uint64_t idx_size;
+	int v1;                    /* an index of version 1 */
 	uint32_t fanout[256];
 	uint32_t count, nlarge;
 	uint64_t end;              /* the pack's size less its checksum */
 	unsigned char sum[NAME];   /* the pack's checksum, which its index names */
 	char name[256];            /* "pack-X", for messages */
 	char path[4096 + 256];     /* the pack's */
+	char idx_path[4096 + 256];
 } pack;
 
 /* what a cache keeps: an object's name, or a pack and offset (base_key) */
@@ -80,7 +85,7 @@ typedef struct {
 	pthread_mutex_t lock;
 	char dir[4096];            /* objects/pack, or "" for one pack */
 	pack **packs;              /* the one found last first */
-	size_t npacks, held;       /* held: packs whose descriptor is open */
+	size_t npacks, held, held_idx; /* descriptors open: packs', indexes' */
 	unsigned long clock;
 	size_t max;                /* the largest object read */
 	cache bases;               /* delta bases met down a chain */
@@ -132,6 +137,28 @@ static int read_at(const pack *p, int fd, void *buf, size_t len, uint64_t at)
 	return 0;
 }
 
+/*
+ * Open `path` to read: 1 when it is not there, < 0 (the reason set) when
+ * it cannot be opened or is no regular file (a FIFO would block a read
+ * for ever: opened without waiting, then refused).
+ */
+static int open_file(int *fd, uint64_t *size, const pack *p, const char *file, const char *path)
+{
+	struct stat st;
+
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno == ENOENT ? 1 : fail(p, file, 0, strerror(errno));
+	if (fstat(*fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+
+		close(*fd);
+		*fd = -1;
+		return fail(p, file, 0, S_ISREG(st.st_mode) ? strerror(e) : "not a regular file");
+	}
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
 static void pack_close(pack *p)
 {
 	if (!p)
@@ -145,70 +172,70 @@ static void pack_close(pack *p)
 
 /*
  * Open the index at `idx` and check the pack at `path`: that each is what
- * this file reads and that the index is the pack's.  The index's
- * descriptor is kept (every lookup may read it), the pack's closed until
- * an object of it is read (pack_data).  1 (nothing opened) when either
- * file is not there: a gc removed them since the folder was read.
+ * this file reads and that the index is the pack's; both are closed
+ * again until read (pack_index, pack_data).  1 (nothing opened) when
+ * either file is not there: a gc removed them since the folder was read.
  */
 static int pack_open(pack **out, const char *idx, const char *path, const char *name)
 {
 	unsigned char head[IDX_NAMES], psum[NAME], phead[PACK_HEADER];
 	pack *p = calloc(1, sizeof(*p));
-	struct stat st;
 	uint64_t size, tables;
-	int i;
+	int i, r;
 
 	if (!p)
 		abort();
 	p->idx = p->pack = -1;
 	vault__fmt_message(p->name, sizeof(p->name), "%s", name);
-	if (strlen(path) >= sizeof(p->path)) {
+	if (strlen(path) >= sizeof(p->path) || strlen(idx) >= sizeof(p->idx_path)) {
 		fail(p, "pack", 0, "its path is too long");
 		goto fail;
 	}
 	memcpy(p->path, path, strlen(path) + 1);
-	if ((p->idx = open(idx, O_RDONLY | O_CLOEXEC)) < 0 && errno == ENOENT)
-		goto gone;
-	if (p->idx < 0 || fstat(p->idx, &st) < 0) {
-		fail(p, "idx", 0, strerror(errno));
-		goto fail;
-	}
-	size = (uint64_t)st.st_size;
+	memcpy(p->idx_path, idx, strlen(idx) + 1);
+	if ((r = open_file(&p->idx, &size, p, "idx", idx)) != 0)
+		goto gone_or_fail;
+	p->idx_size = size;
 	if (size < IDX_NAMES + IDX_TRAILER) {
 		fail(p, "idx", 0, "the index is too short");
 		goto fail;
 	}
 	if (read_at(p, p->idx, head, sizeof(head), 0) < 0)
 		goto fail;
-	if (memcmp(head, "\377tOc", 4) || be32(head + 4) != 2) {
-		fail(p, "idx", 0, "not a pack index of version 2");
+	/* version 1 (git writes it when pack.indexVersion says so) has no
+	 * header: its fan-out table's first count is never that magic */
+	p->v1 = memcmp(head, "\377tOc", 4) != 0;
+	if (!p->v1 && be32(head + 4) != 2) {
+		fail(p, "idx", 0, "not a pack index of version 1 or 2");
 		goto fail;
 	}
 	for (i = 0; i < 256; i++) {
-		p->fanout[i] = be32(head + 8 + 4 * i);
+		p->fanout[i] = be32(head + (p->v1 ? 0 : 8) + 4 * i);
 		if (i && p->fanout[i] < p->fanout[i - 1]) {
 			fail(p, "idx", 8 + 4 * (uint64_t)i, "the fan-out table is out of order");
 			goto fail;
 		}
 	}
 	p->count = p->fanout[255];
-	tables = IDX_NAMES + (uint64_t)p->count * (NAME + 4 + 4);
-	if (tables + IDX_TRAILER > size || (size - IDX_TRAILER - tables) % 8 ||
-	    (size - IDX_TRAILER - tables) / 8 > p->count) {
-		fail(p, "idx", 0, "the index's size does not fit its object count");
-		goto fail;
+	if (p->v1) {
+		if (IDX1_ENTRIES + (uint64_t)p->count * (4 + NAME) + IDX_TRAILER != size) {
+			fail(p, "idx", 0, "the index's size does not fit its object count");
+			goto fail;
+		}
+	} else {
+		tables = IDX_NAMES + (uint64_t)p->count * (NAME + 4 + 4);
+		if (tables + IDX_TRAILER > size || (size - IDX_TRAILER - tables) % 8 ||
+		    (size - IDX_TRAILER - tables) / 8 > p->count) {
+			fail(p, "idx", 0, "the index's size does not fit its object count");
+			goto fail;
+		}
+		p->nlarge = (uint32_t)((size - IDX_TRAILER - tables) / 8);
 	}
-	p->nlarge = (uint32_t)((size - IDX_TRAILER - tables) / 8);
 	if (read_at(p, p->idx, p->sum, NAME, size - IDX_TRAILER) < 0)
 		goto fail;
 
-	if ((p->pack = open(path, O_RDONLY | O_CLOEXEC)) < 0 && errno == ENOENT)
-		goto gone;
-	if (p->pack < 0 || fstat(p->pack, &st) < 0) {
-		fail(p, "pack", 0, strerror(errno));
-		goto fail;
-	}
-	size = (uint64_t)st.st_size;
+	if ((r = open_file(&p->pack, &size, p, "pack", path)) != 0)
+		goto gone_or_fail;
 	if (size < PACK_HEADER + NAME) {
 		fail(p, "pack", 0, "the pack is too short");
 		goto fail;
@@ -225,63 +252,134 @@ static int pack_open(pack **out, const char *idx, const char *path, const char *
 		goto fail;
 	}
 	p->end = size - NAME;
+	/* each opened again when first read (pack_index, pack_data) */
 	close(p->pack);
-	p->pack = -1;
+	close(p->idx);
+	p->pack = p->idx = -1;
 	*out = p;
 	return 0;
-gone:
+gone_or_fail:
 	pack_close(p);
-	return 1;
+	return r > 0 ? 1 : GIT_ERROR;
 fail:
 	pack_close(p);
 	return GIT_ERROR;
 }
 
+/* Close the descriptor `which` of the pack of `b` used longest ago. */
+static void close_oldest(packread *b, int which)
+{
+	pack *oldest = NULL;
+	size_t i;
+
+	for (i = 0; i < b->npacks; i++) {
+		pack *p = b->packs[i];
+
+		if ((which ? p->idx : p->pack) >= 0 &&
+		    (!oldest || (which ? p->looked < oldest->looked : p->used < oldest->used)))
+			oldest = p;
+	}
+	if (!oldest)
+		return;
+	if (which) {
+		close(oldest->idx);
+		oldest->idx = -1;
+		b->held_idx--;
+	} else {
+		close(oldest->pack);
+		oldest->pack = -1;
+		b->held--;
+	}
+}
+
+/*
+ * p's index held open, to look names up in: past INDEXES_OPEN held, the
+ * one looked in longest ago is closed (a vault of many packs would
+ * otherwise hold a descriptor a pack for each reader).  GIT_ENOTFOUND, p
+ * found no more, when it was removed since (a gc).
+ */
+static int pack_index(packread *b, pack *p)
+{
+	unsigned char sum[NAME];
+	uint64_t size;
+	int r;
+
+	p->looked = ++b->clock;
+	if (p->idx >= 0)
+		return 0;
+	if (p->gone)
+		return GIT_ENOTFOUND;
+	if (b->held_idx >= INDEXES_OPEN)
+		close_oldest(b, 1);
+	if ((r = open_file(&p->idx, &size, p, "idx", p->idx_path)) != 0) {
+		if (r < 0)
+			return r;
+		p->gone = 1;
+		return GIT_ENOTFOUND;
+	}
+	b->held_idx++;
+	/* the same index: its size, the pack it names */
+	if (size != p->idx_size || read_at(p, p->idx, sum, NAME, size - IDX_TRAILER) < 0 ||
+	    memcmp(sum, p->sum, NAME)) {
+		close(p->idx);
+		p->idx = -1;
+		b->held_idx--;
+		return fail(p, "idx", 0, "the index changed since it was first read");
+	}
+	return 0;
+}
+
 /*
  * p's pack held open, to read objects from: past PACKS_OPEN held, the
- * one read longest ago is closed (a vault of many packs would otherwise
- * hold two descriptors a pack for each reader).  GIT_ENOTFOUND, p found
- * no more, when the pack was removed since (a gc: the odb reads the
- * folder again and finds the object in the pack that replaced it).
+ * one read longest ago is closed.  GIT_ENOTFOUND, p found no more, when
+ * the pack was removed since (a gc: the odb reads the folder again and
+ * finds the object in the pack that replaced it).
  */
 static int pack_data(packread *b, pack *p)
 {
 	unsigned char sum[NAME];
-	struct stat st;
-	size_t i;
+	uint64_t size;
+	int r;
 
 	p->used = ++b->clock;
 	if (p->pack >= 0)
 		return 0;
 	if (p->gone)
 		return GIT_ENOTFOUND;
-	if (b->held >= PACKS_OPEN) {
-		pack *oldest = NULL;
-
-		for (i = 0; i < b->npacks; i++)
-			if (b->packs[i]->pack >= 0 && (!oldest || b->packs[i]->used < oldest->used))
-				oldest = b->packs[i];
-		if (oldest) {
-			close(oldest->pack);
-			oldest->pack = -1;
-			b->held--;
-		}
-	}
-	if ((p->pack = open(p->path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno != ENOENT)
-			return fail(p, "pack", 0, strerror(errno));
+	if (b->held >= PACKS_OPEN)
+		close_oldest(b, 0);
+	if ((r = open_file(&p->pack, &size, p, "pack", p->path)) != 0) {
+		if (r < 0)
+			return r;
 		p->gone = 1;
 		return GIT_ENOTFOUND;
 	}
 	b->held++;
 	/* the same pack as its index names: its size, its checksum */
-	if (fstat(p->pack, &st) < 0 || (uint64_t)st.st_size != p->end + NAME ||
-	    read_at(p, p->pack, sum, NAME, p->end) < 0 || memcmp(sum, p->sum, NAME)) {
+	if (size != p->end + NAME || read_at(p, p->pack, sum, NAME, p->end) < 0 ||
+	    memcmp(sum, p->sum, NAME)) {
 		close(p->pack);
 		p->pack = -1;
 		b->held--;
 		return fail(p, "pack", 0, "the pack changed since its index was read");
 	}
+	return 0;
+}
+
+/* Names first .. first + n - 1 (n at most WINDOW) of p's index into out,
+ * 20 bytes each. */
+static int read_names(const pack *p, unsigned char *out, uint32_t first, uint32_t n)
+{
+	unsigned char raw[WINDOW * (4 + NAME)];
+	uint32_t k;
+
+	if (!p->v1)
+		return read_at(p, p->idx, out, (size_t)n * NAME, IDX_NAMES + (uint64_t)first * NAME);
+	if (read_at(p, p->idx, raw, (size_t)n * (4 + NAME),
+		    IDX1_ENTRIES + (uint64_t)first * (4 + NAME)) < 0)
+		return GIT_ERROR;
+	for (k = 0; k < n; k++)
+		memcpy(out + (size_t)k * NAME, raw + (size_t)k * (4 + NAME) + 4, NAME);
 	return 0;
 }
 
@@ -297,13 +395,19 @@ static int lower_bound(uint32_t *out, int *equal, const pack *p, const unsigned 
 		       uint32_t lo, uint32_t hi)
 {
 	unsigned char names[WINDOW * NAME];
+	uint32_t span;
 	int step = 0, left = 0;
 
 	*equal = 0;
+	/* a name's place is off its even-spread guess by about half the
+	 * square root of the bucket's size: a window of four times that is
+	 * nearly always enough, and smaller windows are cheaper reads */
+	for (span = 32; span < WINDOW && (uint64_t)span * span < 16ull * (hi - lo); span *= 2)
+		;
 	while (lo < hi) {
 		uint32_t n = hi - lo, a, w, b, e;
 
-		if (n <= WINDOW) {
+		if (n <= span) {
 			a = lo;
 			w = n;
 		} else {
@@ -312,16 +416,16 @@ static int lower_bound(uint32_t *out, int *equal, const pack *p, const unsigned 
 			if (step == 0)
 				guess = lo + ((uint64_t)n * be32(key + 1) >> 32);
 			else if (step == 1)
-				guess = left ? hi - WINDOW / 2 : lo + WINDOW / 2;
+				guess = left ? hi - span / 2 : lo + span / 2;
 			else
 				guess = lo + n / 2;
-			a = guess < (uint64_t)lo + WINDOW / 2 ? lo : (uint32_t)(guess - WINDOW / 2);
-			if (a > hi - WINDOW)
-				a = hi - WINDOW;
-			w = WINDOW;
+			a = guess < (uint64_t)lo + span / 2 ? lo : (uint32_t)(guess - span / 2);
+			if (a > hi - span)
+				a = hi - span;
+			w = span;
 		}
 		step++;
-		if (read_at(p, p->idx, names, (size_t)w * NAME, IDX_NAMES + (uint64_t)a * NAME) < 0)
+		if (read_names(p, names, a, w) < 0)
 			return GIT_ERROR;
 		if (memcmp(names, key, NAME) >= 0) {
 			*equal = !memcmp(names, key, NAME);
@@ -353,7 +457,8 @@ static int lower_bound(uint32_t *out, int *equal, const pack *p, const unsigned 
 
 static int entry_offset(uint64_t *out, const pack *p, uint32_t pos)
 {
-	uint64_t at = IDX_NAMES + (uint64_t)p->count * (NAME + 4) + (uint64_t)pos * 4;
+	uint64_t at = p->v1 ? IDX1_ENTRIES + (uint64_t)pos * (4 + NAME) :
+			      IDX_NAMES + (uint64_t)p->count * (NAME + 4) + (uint64_t)pos * 4;
 	unsigned char b[8];
 	uint32_t v;
 	int i;
@@ -361,7 +466,7 @@ static int entry_offset(uint64_t *out, const pack *p, uint32_t pos)
 	if (read_at(p, p->idx, b, 4, at) < 0)
 		return GIT_ERROR;
 	v = be32(b);
-	if (v & 0x80000000u) {
+	if (!p->v1 && (v & 0x80000000u)) {
 		if ((v & 0x7fffffffu) >= p->nlarge)
 			return fail(p, "idx", at, "a large offset past the index's table");
 		if (read_at(p, p->idx, b, 8,
@@ -378,11 +483,13 @@ static int entry_offset(uint64_t *out, const pack *p, uint32_t pos)
 }
 
 /* 1 and the object's offset when p holds `id`, 0 when not, < 0 on error */
-static int pack_find(uint64_t *offset, const pack *p, const git_oid *id)
+static int pack_find(uint64_t *offset, packread *b, pack *p, const git_oid *id)
 {
 	uint32_t lo = id->id[0] ? p->fanout[id->id[0] - 1] : 0, pos;
-	int equal;
+	int equal, r;
 
+	if ((r = pack_index(b, p)) < 0)
+		return r == GIT_ENOTFOUND ? 0 : r;
 	if (lower_bound(&pos, &equal, p, id->id, lo, p->fanout[id->id[0]]) < 0)
 		return GIT_ERROR;
 	if (!equal)
@@ -398,7 +505,7 @@ static int locate(pack **found, uint64_t *offset, packread *b, const git_oid *id
 	int r;
 
 	for (i = 0; i < b->npacks; i++) {
-		if (b->packs[i]->gone || (r = pack_find(offset, b->packs[i], id)) == 0)
+		if (b->packs[i]->gone || (r = pack_find(offset, b, b->packs[i], id)) == 0)
 			continue;
 		if (r > 0) {
 			pack *p = b->packs[i];
@@ -460,6 +567,10 @@ static int read_entry(entry *e, unsigned char *buf, const packread *b, const pac
 	}
 	if (e->size > b->max)
 		return fail(p, "pack", at, "an object larger than this reader allows");
+	/* deflate makes at most 1032 bytes of one (zlib's technical details):
+	 * a header saying more is refused before anything is allocated */
+	if ((p->end - at - i) < (UINT64_MAX - 64) / 1032 && e->size > (p->end - at - i) * 1032 + 64)
+		return fail(p, "pack", at, "an object larger than its bytes can inflate to");
 	e->data = at + i;
 	e->head = buf + i;
 	e->have = have - i;
@@ -559,41 +670,30 @@ static int delta_size(uint64_t *out, const unsigned char **d, const unsigned cha
 	return 0;
 }
 
-/* The result of `delta` (at `at` in p) on `base`, allocated by `alloc`. */
-static int delta_apply(unsigned char **out, size_t *outlen, packread *b, int final,
-		       const pack *p, uint64_t at, const unsigned char *base, size_t blen,
-		       const unsigned char *delta, size_t dlen)
+/*
+ * Run the instructions d..end of a delta on `base`: into r (rsize bytes)
+ * or, r NULL, only to check them and count what they make (*made), so
+ * that nothing is allocated for a result they would not make.  NULL, or
+ * what is wrong.
+ */
+static const char *delta_run(const unsigned char *d, const unsigned char *end,
+			     const unsigned char *base, size_t blen, unsigned char *r,
+			     uint64_t rsize, uint64_t *made)
 {
-	const unsigned char *d = delta, *end = delta + dlen;
-	uint64_t bsize, rsize;
-	unsigned char *r;
-	size_t pos = 0;
-	const char *why = NULL;
+	uint64_t pos = 0;
 
-	if (delta_size(&bsize, &d, end) < 0 || delta_size(&rsize, &d, end) < 0)
-		return fail(p, "pack", at, "a delta's header is broken");
-	if (bsize != blen)
-		return fail(p, "pack", at, "a delta is not of its base (their sizes differ)");
-	if (rsize > b->max)
-		return fail(p, "pack", at, "an object larger than this reader allows");
-	r = final ? git_odb_backend_data_alloc(&b->parent, (size_t)rsize + 1) :
-		    malloc((size_t)rsize + 1);
-	if (!r)
-		return fail(p, "pack", at, "out of memory");
-	while (d < end && !why) {
+	while (d < end) {
 		unsigned c = *d++;
 
 		if (c & 0x80) {
 			uint64_t off = 0, n = 0;
-			int i, cut = 0;
+			int i;
 
 			for (i = 0; i < 7; i++) {
 				if (!(c & (1u << i)))
 					continue;
-				if (d == end) {
-					cut = 1;
-					break;
-				}
+				if (d == end)
+					return "a delta is cut short";
 				/* bits 0-3: the offset's bytes; 4-6: the size's */
 				if (i < 4)
 					off |= (uint64_t)*d++ << (8 * i);
@@ -602,35 +702,50 @@ static int delta_apply(unsigned char **out, size_t *outlen, packread *b, int fin
 			}
 			if (n == 0)
 				n = 0x10000;
-			if (cut) {
-				why = "a delta is cut short";
-			} else if (off > blen || n > blen - off || n > rsize - pos) {
-				why = "a delta copies from outside its base";
-			} else {
+			if (off > blen || n > blen - off || n > rsize - pos)
+				return "a delta copies from outside its base, or past its end";
+			if (r)
 				memcpy(r + pos, base + off, (size_t)n);
-				pos += (size_t)n;
-			}
+			pos += n;
 		} else if (c) {
-			if (c > (size_t)(end - d) || c > rsize - pos) {
-				why = "a delta inserts past its end";
-			} else {
+			if (c > (size_t)(end - d) || c > rsize - pos)
+				return "a delta inserts past its end";
+			if (r)
 				memcpy(r + pos, d, c);
-				d += c;
-				pos += c;
-			}
+			d += c;
+			pos += c;
 		} else {
-			why = "a delta holds instruction 0, which is reserved";
+			return "a delta holds instruction 0, which is reserved";
 		}
 	}
-	if (!why && pos != rsize)
-		why = "a delta makes fewer bytes than it says";
-	if (why) {
-		if (final)
-			git_odb_backend_data_free(&b->parent, r);
-		else
-			free(r);
+	*made = pos;
+	return pos == rsize ? NULL : "a delta makes fewer bytes than it says";
+}
+
+/* The result of `delta` (at `at` in p) on `base`: libgit2's to keep when
+ * `final`, else malloc'd. */
+static int delta_apply(unsigned char **out, size_t *outlen, packread *b, int final,
+		       const pack *p, uint64_t at, const unsigned char *base, size_t blen,
+		       const unsigned char *delta, size_t dlen)
+{
+	const unsigned char *d = delta, *end = delta + dlen;
+	uint64_t bsize, rsize, made;
+	unsigned char *r;
+	const char *why;
+
+	if (delta_size(&bsize, &d, end) < 0 || delta_size(&rsize, &d, end) < 0)
+		return fail(p, "pack", at, "a delta's header is broken");
+	if (bsize != blen)
+		return fail(p, "pack", at, "a delta is not of its base (their sizes differ)");
+	if (rsize > b->max)
+		return fail(p, "pack", at, "an object larger than this reader allows");
+	if ((why = delta_run(d, end, base, blen, NULL, rsize, &made)) != NULL)
 		return fail(p, "pack", at, why);
-	}
+	r = final ? git_odb_backend_data_alloc(&b->parent, (size_t)rsize + 1) :
+		    malloc((size_t)rsize + 1);
+	if (!r)
+		return fail(p, "pack", at, "out of memory");
+	delta_run(d, end, base, blen, r, rsize, &made);
 	r[rsize] = '\0';
 	*out = r;
 	*outlen = (size_t)rsize;
@@ -707,7 +822,7 @@ static void cache_put(cache *k, const unsigned char *key, git_object_t type,
 /* --- reading ------------------------------------------------------------ */
 
 /* The next object down a delta chain: e's base's offset in p. */
-static int base_of(uint64_t *out, const pack *p, const entry *e, uint64_t at)
+static int base_of(uint64_t *out, packread *b, pack *p, const entry *e, uint64_t at)
 {
 	int r;
 
@@ -715,7 +830,7 @@ static int base_of(uint64_t *out, const pack *p, const entry *e, uint64_t at)
 		*out = e->base;
 		return 0;
 	}
-	if ((r = pack_find(out, p, &e->base_id)) < 0)
+	if ((r = pack_find(out, b, p, &e->base_id)) < 0)
 		return r;
 	return r ? 0 : fail(p, "pack", at, "a delta's base is not in its pack");
 }
@@ -779,7 +894,7 @@ static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, p
 			error = fail(p, "pack", offset, "a delta chain too long to read");
 			goto done;
 		}
-		if ((error = base_of(&next, p, &e, at)) < 0)
+		if ((error = base_of(&next, b, p, &e, at)) < 0)
 			goto done;
 		/* an offset delta's base comes before it; one by name may be
 		 * anywhere, even down the chain already */
@@ -887,7 +1002,7 @@ static int unpack_header(size_t *len, git_object_t *type, packread *b, pack *p,
 		}
 		if (n == MAX_CHAIN)
 			return fail(p, "pack", offset, "a delta chain too long to read");
-		if (base_of(&at, p, &e, at) < 0)
+		if (base_of(&at, b, p, &e, at) < 0)
 			return GIT_ERROR;
 	}
 	*len = (size_t)result;
@@ -1003,14 +1118,14 @@ static int find_prefix(git_oid *full, pack **found, uint64_t *offset, packread *
 		uint32_t lo = key[0] ? p->fanout[key[0] - 1] : 0, hi = p->fanout[key[0]], pos;
 		int equal, r;
 
-		if (p->gone)
+		if ((r = pack_index(b, p)) == GIT_ENOTFOUND)
 			continue;
-		if (lower_bound(&pos, &equal, p, key, lo, hi) < 0)
+		if (r < 0 || lower_bound(&pos, &equal, p, key, lo, hi) < 0)
 			return GIT_ERROR;
 		if (pos >= hi)
 			continue;
 		r = pos + 1 < hi ? 2 : 1;
-		if (read_at(p, p->idx, two, (size_t)r * NAME, IDX_NAMES + (uint64_t)pos * NAME) < 0)
+		if (read_names(p, two, pos, (uint32_t)r) < 0)
 			return GIT_ERROR;
 		if (!matches(two, prefix, hex))
 			continue;
@@ -1077,14 +1192,19 @@ static int pr_foreach(git_odb_backend *be, git_odb_foreach_cb cb, void *payload)
 	memcpy(packs, b->packs, npacks * sizeof(*packs));
 	pthread_mutex_unlock(&b->lock);
 	for (i = 0; i < npacks && !r; i++) {
-		const pack *p = packs[i];
+		pack *p = packs[i];
 		uint32_t at, n, k;
 
 		for (at = 0; at < p->count && !r; at += n) {
 			n = p->count - at < WINDOW ? p->count - at : WINDOW;
 			pthread_mutex_lock(&b->lock);
-			r = read_at(p, p->idx, names, (size_t)n * NAME, IDX_NAMES + (uint64_t)at * NAME);
+			if ((r = pack_index(b, p)) == 0)
+				r = read_names(p, names, at, n);
 			pthread_mutex_unlock(&b->lock);
+			if (r == GIT_ENOTFOUND) {
+				r = 0;
+				break;
+			}
 			for (k = 0; k < n && !r; k++) {
 				git_oid id;
 

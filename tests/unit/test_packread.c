@@ -41,6 +41,9 @@ static const char build[] =
 	" cp -r r.git large.git; for p in large.git/objects/pack/*.pack; do"
 	"  git --git-dir=large.git index-pack --index-version=2,20000 -o large.idx \"$p\" > /dev/null;"
 	"  mv large.idx \"${p%.pack}.idx\"; done;"
+	" cp -r r.git v1.git; for p in v1.git/objects/pack/*.pack; do"
+	"  git --git-dir=v1.git index-pack --index-version=1 -o v1.idx \"$p\" > /dev/null;"
+	"  mv -f v1.idx \"${p%.pack}.idx\"; done;"
 	" cp -r r.git two.git; echo more >> w/f1; git add -A; git commit -q -m more;"
 	" git --git-dir=r.git pack-objects -q --revs two.git/objects/pack/pack > /dev/null"
 	"  <<EOF\nHEAD\n^HEAD~1\nEOF\n"
@@ -151,8 +154,8 @@ static size_t compare(const char *objects)
 static void reads_what_libgit2_reads(void **state)
 {
 	char *dir = temp_dir(), path[4200];
-	const char *variant[] = { "r.git", "ref.git", "large.git", "two.git" };
-	size_t i, n[4];
+	const char *variant[] = { "r.git", "ref.git", "large.git", "two.git", "v1.git" };
+	size_t i, n[5];
 
 	(void)state;
 	assert_int_equal(sh(build, dir), 0);
@@ -162,7 +165,10 @@ static void reads_what_libgit2_reads(void **state)
 	assert_int_equal(sh("test $(ls \"$D\"/two.git/objects/pack/*.idx | wc -l) = 2", dir), 0);
 	git_libgit2_init();
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-	for (i = 0; i < 4; i++) {
+	/* an index of version 1 is what it says */
+	assert_int_equal(sh("test \"$(head -c 4 \"$D\"/v1.git/objects/pack/*.idx | od -An -tx1 | tr -d ' ')\""
+			    " != ff744f63", dir), 0);
+	for (i = 0; i < 5; i++) {
 		test_fmt(path, sizeof(path), "%s/%s/objects", dir, variant[i]);
 		n[i] = compare(path);
 	}
@@ -170,6 +176,7 @@ static void reads_what_libgit2_reads(void **state)
 	assert_int_equal(n[1], n[0]);
 	assert_int_equal(n[2], n[0]);
 	assert_true(n[3] > n[0]);
+	assert_int_equal(n[4], n[0]);
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	git_libgit2_shutdown();
 	rm_tree(dir);
