@@ -1356,3 +1356,157 @@ int vault_packread__one(git_odb_backend **out, const char *idx, const char *path
 	*out = &b->parent;
 	return 0;
 }
+
+/* --- copies of one object in several packs ------------------------------ */
+
+/* a pack's names in order, a window of them read at a time */
+typedef struct {
+	pack *p;
+	uint32_t next, have, k;    /* the window is names next - have .. next - 1 */
+	unsigned char names[WINDOW * NAME];
+} cursor;
+
+/* the next window: 0, 1 at the pack's end (or its index gone), < 0 */
+static int cursor_fill(packread *b, cursor *c)
+{
+	uint32_t n = c->p->count - c->next < WINDOW ? c->p->count - c->next : WINDOW;
+	int r;
+
+	if (n == 0)
+		return 1;
+	if ((r = pack_index(b, c->p)) < 0)
+		return r == GIT_ENOTFOUND ? 1 : r;
+	if (read_names(c->p, c->names, c->next, n) < 0)
+		return GIT_ERROR;
+	c->next += n;
+	c->have = n;
+	c->k = 0;
+	return 0;
+}
+
+static int cursor_step(packread *b, cursor *c)
+{
+	return ++c->k < c->have ? 0 : cursor_fill(b, c);
+}
+
+static const unsigned char *name_at(const cursor *c)
+{
+	return c->names + (size_t)c->k * NAME;
+}
+
+static int before(const cursor *x, const cursor *y)
+{
+	return memcmp(name_at(x), name_at(y), NAME) < 0;
+}
+
+static void sift_down(cursor **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		cursor *t;
+
+		if (l < n && before(h[l], h[m]))
+			m = l;
+		if (l + 1 < n && before(h[l + 1], h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i], h[i] = h[m], h[m] = t;
+		i = m;
+	}
+}
+
+static void sift_up(cursor **h, size_t i)
+{
+	while (i > 0 && before(h[i], h[(i - 1) / 2])) {
+		cursor *t = h[i];
+
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+/* The copy of `id` at the current place of c: read and hashed. */
+static int check_copy(packread *b, cursor *c, const git_oid *id,
+		      void (*bad)(void *payload, const char *pack, const git_oid *id, const char *why),
+		      void *payload)
+{
+	uint64_t offset;
+	git_object_t type;
+	git_oid hashed;
+	void *data;
+	size_t len;
+	int r;
+
+	if ((r = pack_index(b, c->p)) < 0 ||
+	    (r = entry_offset(&offset, c->p, c->next - c->have + c->k)) < 0 ||
+	    (r = unpack(&data, &len, &type, b, c->p, offset)) < 0) {
+		const git_error *e = git_error_last();
+
+		if (r == GIT_ENOTFOUND)
+			return 0;
+		char why[512];
+
+		vault__fmt_message(why, sizeof(why), "its copy here cannot be read: %s",
+				   e ? e->message : "no reason given");
+		bad(payload, c->p->name, id, why);
+		return 0;
+	}
+	r = git_odb_hash(&hashed, data, len, type);
+	git_odb_backend_data_free(&b->parent, data);
+	if (r < 0)
+		return GIT_ERROR;
+	if (!git_oid_equal(&hashed, id))
+		bad(payload, c->p->name, id, "this pack holds another object under its name");
+	return 0;
+}
+
+int vault_packread__copies(git_odb_backend *be,
+			   void (*bad)(void *payload, const char *pack, const git_oid *id,
+				       const char *why),
+			   void *payload)
+{
+	packread *b = (packread *)be;
+	cursor *cursors, **heap, **same;
+	size_t i, n = 0, nsame;
+	int r = 0;
+
+	pthread_mutex_lock(&b->lock);
+	if ((cursors = calloc(b->npacks + 1, sizeof(*cursors))) == NULL ||
+	    (heap = calloc(b->npacks + 1, sizeof(*heap))) == NULL ||
+	    (same = calloc(b->npacks + 1, sizeof(*same))) == NULL)
+		abort();
+	for (i = 0; i < b->npacks && r >= 0; i++) {
+		cursors[i].p = b->packs[i];
+		if (!b->packs[i]->gone && (r = cursor_fill(b, &cursors[i])) == 0) {
+			heap[n] = &cursors[i];
+			sift_up(heap, n++);
+		}
+	}
+	while (n > 0 && r >= 0) {
+		git_oid id;
+
+		/* every pack whose next name is the least */
+		memcpy(id.id, name_at(heap[0]), NAME);
+		for (nsame = 0; n > 0 && !memcmp(name_at(heap[0]), id.id, NAME);) {
+			same[nsame++] = heap[0];
+			heap[0] = heap[--n];
+			sift_down(heap, n, 0);
+		}
+		for (i = 0; nsame > 1 && i < nsame && r >= 0; i++)
+			r = check_copy(b, same[i], &id, bad, payload);
+		for (i = 0; i < nsame && r >= 0; i++)
+			if ((r = cursor_step(b, same[i])) == 0) {
+				heap[n] = same[i];
+				sift_up(heap, n++);
+			}
+		if (r > 0)
+			r = 0;
+	}
+	pthread_mutex_unlock(&b->lock);
+	free(cursors);
+	free(heap);
+	free(same);
+	return r < 0 ? r : 0;
+}

@@ -48,4 +48,17 @@ int vault_packread__new(git_odb_backend **out, const char *objects);
 int vault_packread__one(git_odb_backend **out, const char *idx, const char *pack,
 			size_t max_object);
 
+/*
+ * Every name that more than one pack of `be` (a vault_packread__new
+ * backend) holds: each copy read and hashed, and `bad` called with the
+ * pack and the reason for each copy that is not the object its name
+ * says.  A read by name finds one copy, hashed then; git reads the
+ * newest pack first, so a forged copy in another pack is what it may
+ * show.  The packs' sorted names merged, a window of each held at once.
+ */
+int vault_packread__copies(git_odb_backend *be,
+			   void (*bad)(void *payload, const char *pack, const git_oid *id,
+				       const char *why),
+			   void *payload);
+
 #endif

@@ -617,6 +617,21 @@ int vault_store__packs_pread(vault_store *s, int on)
 	return error;
 }
 
+int vault_store__pack_copies(vault_store *s,
+			     void (*bad)(void *payload, const char *pack, const git_oid *id,
+					 const char *why),
+			     void *payload)
+{
+	git_odb_backend *in;
+
+	if (!s->packs[0]->pread)
+		return 0;
+	if ((in = proxy_inner(&s->packs[0]->parent)) == NULL ||
+	    vault_packread__copies(in, bad, payload) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the names the packs hold");
+	return 0;
+}
+
 int vault_store__packs_reopen(vault_store *s)
 {
 	size_t i;

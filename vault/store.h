@@ -62,6 +62,16 @@ int vault_store__packs_reopen(vault_store *s);
  * takes the packs a fetch writes.
  */
 int vault_store__packs_pread(vault_store *s, int on);
+
+/*
+ * While the packs are read with pread: every object more than one of the
+ * repository's own packs holds, each copy hashed, `bad` called for each
+ * that is not the object its name says (packread.h).
+ */
+int vault_store__pack_copies(vault_store *s,
+			     void (*bad)(void *payload, const char *pack, const git_oid *id,
+					 const char *why),
+			     void *payload);
 git_repository *vault_store__repo(const vault_store *s);
 
 /* The branch's commit; VAULT_ENOTFOUND on a repository with no commit. */

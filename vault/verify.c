@@ -319,6 +319,16 @@ static void found(checker *c, const git_oid *commit, const char *subject,
 	x->problem = vault__strdup(problem);
 }
 
+/* A copy of an object in one pack that is not that object (packread.h). */
+static void copy_found(void *payload, const char *pack, const git_oid *id, const char *why)
+{
+	char subject[300];
+
+	vault__fmt_message(subject, sizeof(subject), "objects/pack/%s.pack", pack);
+	found(payload, NULL, subject, "object %s, which another pack holds too: %s",
+	      git_oid_tostr_s(id), why);
+}
+
 /* A finding of the access journal (journal.h), about no commit. */
 static void journal_found(void *payload, const char *msg)
 {
@@ -1907,6 +1917,10 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	error = 0;
 	for (i = 0; i < s->ntips && !error; i++)
 		error = check_tip_files(&c, &s->tips[i], base_tree);
+	/* an object read once by name is one copy of it: the others, when a
+	 * pack beside holds one, are what git may read instead */
+	if (!error)
+		error = vault_store__pack_copies(v->store, copy_found, &c);
 	if (c.f->files)
 		vault__progress_end(p, "Checking files", c.f->files, 0);
 	if (!error && !s->base) {

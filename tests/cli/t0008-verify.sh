@@ -295,4 +295,27 @@ $PK many cmany/objects/pack 600
 check "601 packs, 1024 descriptors: verify holds no more than 256 indexes and 32 packs open" evalq '
 	(ulimit -n 1024; q -C cmany verify) | grep -q "^ok: .* 0 findings$"'
 
+# One object in two packs: a read by name finds one copy, and git reads
+# the newest pack first.  An outsider's newer pack filing another
+# drawing's bytes under D-1's name: git cat-file shows the forgery, and
+# verify, which read the honest copy, passed it.  Now every name two
+# packs hold is read in each and hashed.
+crafted cdup 100
+make_pdf cdup2.pdf "a forged drawing"
+q -C cdup add cdup2.pdf --doc D-2 --type drawing > /dev/null
+b2=$(git -C cdup rev-parse "main:$(git -C cdup ls-tree -r --name-only main | grep 'cdup2.pdf$')")
+git -C cdup repack -adq --window=0
+cp -R cdup cdup-honest
+# honest: the same bytes in a second pack (a pack-objects of what is there)
+echo "$blob" | git -C cdup-honest pack-objects -q objects/pack/pack > /dev/null
+check "an object two packs hold alike passes" evalq '
+	[ "$(ls cdup-honest/objects/pack/*.idx | wc -l)" = 2 ] &&
+	q -C cdup-honest verify | grep -q "^ok: .* 0 findings$"'
+touch -d "-1 hour" cdup/objects/pack/pack-*
+forged=$($PK dupe cdup/objects/pack "$blob" "$b2")
+check "  a newer pack holding another drawing under D-1's name: git shows the forgery" evalq '
+	git -C cdup cat-file -p "$blob" | grep -q "a forged drawing"'
+verify_finds "^objects/pack/${forged##*/}\.pack: object $blob, which another pack holds too: this pack holds another object under its name" \
+	"  verify finds it, naming the pack" cdup
+
 done_testing
