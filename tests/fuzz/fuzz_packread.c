@@ -2,7 +2,8 @@
  * Packs read with pread (packread.c): an index and its pack, each
  * anyone's bytes (a peer's pack, one changed on disk).  The input is the
  * index's length (2 bytes, big-endian), the index, then the pack.  Every
- * name the index lists is read whole, by its header, and by a prefix.
+ * name the index lists is read whole, by its header, and by a prefix;
+ * then every name it lists twice, each copy.
  */
 #include "fuzz.h"
 
@@ -29,6 +30,14 @@ static int read_one(const git_oid *id, void *payload)
 	be->exists(be, id);
 	be->exists_prefix(&full, be, id, 5);
 	return 0;
+}
+
+static void bad_copy(void *payload, const char *pack, const git_oid *id, const char *why)
+{
+	(void)payload;
+	(void)pack;
+	(void)id;
+	(void)why;
 }
 
 static int file_of(const uint8_t *data, size_t size, char path[64])
@@ -60,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* what a hostile pack can make it allocate is bounded by the caller */
 	if (vault_packread__one(&be, idx, pack, (size_t)1 << 20) == 0) {
 		be->foreach(be, read_one, be);
+		vault_packread__copies(be, bad_copy, NULL);
 		be->free(be);
 	}
 	close(fi);
