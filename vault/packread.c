@@ -293,77 +293,56 @@ static void close_oldest(packread *b, int which)
 }
 
 /*
- * p's index held open, to look names up in: past INDEXES_OPEN held, the
- * one looked in longest ago is closed (a vault of many packs would
- * otherwise hold a descriptor a pack for each reader).  GIT_ENOTFOUND, p
- * found no more, when it was removed since (a gc).
+ * One of p's files held open (`index`: its index, to look names up in;
+ * else its pack, to read objects from): past INDEXES_OPEN (PACKS_OPEN)
+ * held, the one used longest ago is closed (a vault of many packs would
+ * otherwise hold two descriptors a pack for each reader).  Opened again,
+ * it must be the file first read: its size, and the pack's checksum at
+ * its end.  GIT_ENOTFOUND, p found no more, when it was removed since (a
+ * gc: the odb reads the folder again and finds the pack that replaced it).
  */
-static int pack_index(packread *b, pack *p)
+static int hold(packread *b, pack *p, int index)
 {
+	int *fd = index ? &p->idx : &p->pack;
+	size_t *held = index ? &b->held_idx : &b->held;
+	uint64_t want = index ? p->idx_size : p->end + NAME, size;
 	unsigned char sum[NAME];
-	uint64_t size;
 	int r;
 
-	p->looked = ++b->clock;
-	if (p->idx >= 0)
+	*(index ? &p->looked : &p->used) = ++b->clock;
+	if (*fd >= 0)
 		return 0;
 	if (p->gone)
 		return GIT_ENOTFOUND;
-	if (b->held_idx >= INDEXES_OPEN)
-		close_oldest(b, 1);
-	if ((r = open_file(&p->idx, &size, p, "idx", p->idx_path)) != 0) {
+	if (*held >= (index ? INDEXES_OPEN : PACKS_OPEN))
+		close_oldest(b, index);
+	if ((r = open_file(fd, &size, p, index ? "idx" : "pack",
+			   index ? p->idx_path : p->path)) != 0) {
 		if (r < 0)
 			return r;
 		p->gone = 1;
 		return GIT_ENOTFOUND;
 	}
-	b->held_idx++;
-	/* the same index: its size, the pack it names */
-	if (size != p->idx_size || read_at(p, p->idx, sum, NAME, size - IDX_TRAILER) < 0 ||
+	++*held;
+	if (size != want ||
+	    read_at(p, *fd, sum, NAME, index ? size - IDX_TRAILER : size - NAME) < 0 ||
 	    memcmp(sum, p->sum, NAME)) {
-		close(p->idx);
-		p->idx = -1;
-		b->held_idx--;
-		return fail(p, "idx", 0, "the index changed since it was first read");
+		close(*fd);
+		*fd = -1;
+		--*held;
+		return fail(p, index ? "idx" : "pack", 0, "the file changed since it was first read");
 	}
 	return 0;
 }
 
-/*
- * p's pack held open, to read objects from: past PACKS_OPEN held, the
- * one read longest ago is closed.  GIT_ENOTFOUND, p found no more, when
- * the pack was removed since (a gc: the odb reads the folder again and
- * finds the object in the pack that replaced it).
- */
+static int pack_index(packread *b, pack *p)
+{
+	return hold(b, p, 1);
+}
+
 static int pack_data(packread *b, pack *p)
 {
-	unsigned char sum[NAME];
-	uint64_t size;
-	int r;
-
-	p->used = ++b->clock;
-	if (p->pack >= 0)
-		return 0;
-	if (p->gone)
-		return GIT_ENOTFOUND;
-	if (b->held >= PACKS_OPEN)
-		close_oldest(b, 0);
-	if ((r = open_file(&p->pack, &size, p, "pack", p->path)) != 0) {
-		if (r < 0)
-			return r;
-		p->gone = 1;
-		return GIT_ENOTFOUND;
-	}
-	b->held++;
-	/* the same pack as its index names: its size, its checksum */
-	if (size != p->end + NAME || read_at(p, p->pack, sum, NAME, p->end) < 0 ||
-	    memcmp(sum, p->sum, NAME)) {
-		close(p->pack);
-		p->pack = -1;
-		b->held--;
-		return fail(p, "pack", 0, "the pack changed since its index was read");
-	}
-	return 0;
+	return hold(b, p, 0);
 }
 
 /* Names first .. first + n - 1 (n at most WINDOW) of p's index into out,

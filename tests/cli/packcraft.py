@@ -213,40 +213,30 @@ def dupe(d, blob_hex, other_hex):
     return write(d, objs)
 
 
-def bigsize(d, blob_hex, size):
-    idxp = only_pack(d)
-    ents = entries(idxp)
+def rewrite(d, blob_hex, entry):
+    """PACKDIR's one pack again, BLOB's entry made by entry(type, content)"""
+    ents = entries(only_pack(d))
     blob = bytes.fromhex(blob_hex)
-    objs = []
-    for nm, raw in ents:
-        if nm == blob:
-            t, content = inflate_entry(raw)
-            raw = hdr(t, size) + zlib.compress(content)
-        objs.append((nm, raw))
+    objs = [(nm, entry(*inflate_entry(raw)) if nm == blob else raw) for nm, raw in ents]
     base = write(d, objs)
     drop_old(d, base)
     return base
+
+
+def bigsize(d, blob_hex, size):
+    return rewrite(d, blob_hex, lambda t, content: hdr(t, size) + zlib.compress(content))
 
 
 def padhdr(d, blob_hex):
     """BLOB's header written in 10 bytes: its size padded with zero
     continuation bytes (git and libgit2 read it; git never writes it)"""
-    idxp = only_pack(d)
-    ents = entries(idxp)
-    blob = bytes.fromhex(blob_hex)
-    objs = []
-    for nm, raw in ents:
-        if nm == blob:
-            t, content = inflate_entry(raw)
-            h = bytearray(hdr(t, len(content)))
-            while len(h) < 10:
-                h[-1] |= 0x80
-                h.append(0)
-            raw = bytes(h) + zlib.compress(content)
-        objs.append((nm, raw))
-    base = write(d, objs)
-    drop_old(d, base)
-    return base
+    def padded(t, content):
+        h = bytearray(hdr(t, len(content)))
+        while len(h) < 10:
+            h[-1] |= 0x80
+            h.append(0)
+        return bytes(h) + zlib.compress(content)
+    return rewrite(d, blob_hex, padded)
 
 
 def many(d, n):

@@ -427,11 +427,33 @@ static int header_crafted(const char *dir, const unsigned char *name)
 	return r;
 }
 
+/* o: a delta of `len` bytes on the object named `base` */
+static void ref_delta(crafted *o, const unsigned char *base, const void *delta, size_t len)
+{
+	o->len = obj_header(o->bytes, 7, len);
+	memcpy(o->bytes + o->len, base, 20);
+	o->len += 20;
+	deflated(o, delta, len);
+}
+
+/* dir/c.* holding objs[0, n), its first object refused with a message
+ * holding `why`, and (`header`) its header too */
+static void refused(const char *dir, const crafted *objs, size_t n, const char *why, int header)
+{
+	const char *m;
+
+	craft(dir, objs, n, 0);
+	m = read_crafted(dir, objs[0].name, 1 << 20);
+	print_message("# %s\n", m);
+	assert_non_null(strstr(m, why));
+	if (header)
+		assert_true(header_crafted(dir, objs[0].name) < 0);
+}
+
 static void hostile_packs(void **state)
 {
 	char *dir = temp_dir();
 	crafted o[3];
-	const char *m;
 	size_t h;
 
 	(void)state;
@@ -443,66 +465,44 @@ static void hostile_packs(void **state)
 
 	/* two deltas, each the other's base: a chain that loops, found at
 	 * its second step (not walked 10,000 times, each delta held) */
-	o[0].len = obj_header(o[0].bytes, 7, 4);
-	memcpy(o[0].bytes + o[0].len, o[1].name, 20);
-	o[0].len += 20;
-	deflated(&o[0], "\1\1\1x", 4);
-	o[1].len = obj_header(o[1].bytes, 7, 4);
-	memcpy(o[1].bytes + o[1].len, o[0].name, 20);
-	o[1].len += 20;
-	deflated(&o[1], "\1\1\1y", 4);
-	craft(dir, o, 2, 0);
-	m = read_crafted(dir, o[0].name, 1 << 20);
-	print_message("# %s\n", m);
-	assert_non_null(strstr(m, "a delta chain that loops"));
-	assert_true(header_crafted(dir, o[0].name) < 0);
+	ref_delta(&o[0], o[1].name, "\1\1\1x", 4);
+	ref_delta(&o[1], o[0].name, "\1\1\1y", 4);
+	refused(dir, o, 2, "a delta chain that loops", 1);
 
 	/* a delta whose base is not in the pack */
 	o[1].name[0] = 0x21;
-	craft(dir, o, 2, 0);
+	refused(dir, o, 2, "base is not in its pack", 1);
 	o[1].name[0] = 0x22;
-	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "base is not in its pack"));
-	assert_true(header_crafted(dir, o[0].name) < 0);
 
 	/* an offset delta reaching back past the pack's start */
 	o[0].len = obj_header(o[0].bytes, 6, 4);
 	o[0].bytes[o[0].len++] = 0x7f;
 	deflated(&o[0], "\1\1\1x", 4);
-	craft(dir, o, 1, 0);
-	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "base is outside the pack"));
-	assert_true(header_crafted(dir, o[0].name) < 0);
+	refused(dir, o, 1, "base is outside the pack", 1);
 
 	/* a blob saying it is larger than it is, and smaller */
 	o[0].len = obj_header(o[0].bytes, 3, 6);
 	deflated(&o[0], "hello", 5);
-	craft(dir, o, 1, 0);
-	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "shorter than its header"));
+	refused(dir, o, 1, "shorter than its header", 0);
 	o[0].len = obj_header(o[0].bytes, 3, 4);
 	deflated(&o[0], "hello", 5);
-	craft(dir, o, 1, 0);
-	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "longer than its header"));
+	refused(dir, o, 1, "longer than its header", 0);
 
 	/* larger than the reader allows: refused before anything is allocated */
 	o[0].len = obj_header(o[0].bytes, 3, (uint64_t)1 << 40);
 	deflated(&o[0], "hello", 5);
-	craft(dir, o, 1, 0);
-	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "larger than this reader"));
-	assert_true(header_crafted(dir, o[0].name) < 0);
+	refused(dir, o, 1, "larger than this reader", 1);
 
 	/* a header whose size never ends */
 	o[0].len = 0;
 	memset(o[0].bytes, 0xbf, 12);
 	o[0].len = 12;
-	craft(dir, o, 1, 0);
-	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "header is broken"));
-	assert_true(header_crafted(dir, o[0].name) < 0);
+	refused(dir, o, 1, "header is broken", 1);
 
 	/* an object of type 5, which git reserves */
 	o[0].len = obj_header(o[0].bytes, 5, 5);
 	deflated(&o[0], "hello", 5);
-	craft(dir, o, 1, 0);
-	assert_non_null(strstr(read_crafted(dir, o[0].name, 1 << 20), "no known type"));
-	assert_true(header_crafted(dir, o[0].name) < 0);
+	refused(dir, o, 1, "no known type", 1);
 
 	/* deltas that copy past their base, insert past their end, use the
 	 * reserved instruction, or make less than they say */
@@ -521,22 +521,13 @@ static void hostile_packs(void **state)
 		};
 
 		for (h = 0; h < sizeof(bad) / sizeof(bad[0]); h++) {
-			o[0].len = obj_header(o[0].bytes, 7, bad[h].len);
-			memcpy(o[0].bytes + o[0].len, o[1].name, 20);
-			o[0].len += 20;
-			deflated(&o[0], bad[h].delta, bad[h].len);
+			ref_delta(&o[0], o[1].name, bad[h].delta, bad[h].len);
 			o[1].len = obj_header(o[1].bytes, 3, 5);
 			deflated(&o[1], "hello", 5);
-			craft(dir, o, 2, 0);
-			m = read_crafted(dir, o[0].name, 1 << 20);
-			print_message("# %s\n", m);
-			assert_non_null(strstr(m, bad[h].why));
+			refused(dir, o, 2, bad[h].why, 0);
 		}
 		/* and one that is right: "hello" copied, then "!" */
-		o[0].len = obj_header(o[0].bytes, 7, 6);
-		memcpy(o[0].bytes + o[0].len, o[1].name, 20);
-		o[0].len += 20;
-		deflated(&o[0], "\5\6\x90\5\1!", 6);
+		ref_delta(&o[0], o[1].name, "\5\6\x90\5\1!", 6);
 		craft(dir, o, 2, 0);
 		assert_string_equal(read_crafted(dir, o[0].name, 1 << 20), "read");
 		/* the same through 64-bit offsets; a third object's past the table */
