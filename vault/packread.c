@@ -196,7 +196,7 @@ static int pack_open(pack **out, const char *idx, const char *path, const char *
 	if ((r = open_file(&p->idx, &size, p, "idx", idx)) != 0)
 		goto gone_or_fail;
 	p->idx_size = size;
-	if (size < IDX_NAMES + IDX_TRAILER) {
+	if (size < IDX1_ENTRIES + IDX_TRAILER) {
 		fail(p, "idx", 0, "the index is too short");
 		goto fail;
 	}
@@ -1097,7 +1097,7 @@ static int find_prefix(git_oid *full, pack **found, uint64_t *offset, packread *
 		uint32_t lo = key[0] ? p->fanout[key[0] - 1] : 0, hi = p->fanout[key[0]], pos;
 		int equal, r;
 
-		if ((r = pack_index(b, p)) == GIT_ENOTFOUND)
+		if (p->gone || (r = pack_index(b, p)) == GIT_ENOTFOUND)
 			continue;
 		if (r < 0 || lower_bound(&pos, &equal, p, key, lo, hi) < 0)
 			return GIT_ERROR;
@@ -1174,7 +1174,7 @@ static int pr_foreach(git_odb_backend *be, git_odb_foreach_cb cb, void *payload)
 		pack *p = packs[i];
 		uint32_t at, n, k;
 
-		for (at = 0; at < p->count && !r; at += n) {
+		for (at = 0; at < p->count && !p->gone && !r; at += n) {
 			n = p->count - at < WINDOW ? p->count - at : WINDOW;
 			pthread_mutex_lock(&b->lock);
 			if ((r = pack_index(b, p)) == 0)
@@ -1342,6 +1342,7 @@ int vault_packread__one(git_odb_backend **out, const char *idx, const char *path
 typedef struct {
 	pack *p;
 	uint32_t next, have, k;    /* the window is names next - have .. next - 1 */
+	int disordered;            /* said once */
 	unsigned char names[WINDOW * NAME];
 } cursor;
 
@@ -1406,11 +1407,13 @@ static void sift_up(cursor **h, size_t i)
 	}
 }
 
-/* The copy of `id` at the current place of c: read and hashed. */
-static int check_copy(packread *b, cursor *c, const git_oid *id,
+/* The copy of `id` at place `pos` of p's index: read and hashed. */
+static int check_copy(packread *b, pack *p, uint32_t pos, const git_oid *id,
 		      void (*bad)(void *payload, const char *pack, const git_oid *id, const char *why),
 		      void *payload)
 {
+	const git_error *e;
+	char why[512];
 	uint64_t offset;
 	git_object_t type;
 	git_oid hashed;
@@ -1418,18 +1421,15 @@ static int check_copy(packread *b, cursor *c, const git_oid *id,
 	size_t len;
 	int r;
 
-	if ((r = pack_index(b, c->p)) < 0 ||
-	    (r = entry_offset(&offset, c->p, c->next - c->have + c->k)) < 0 ||
-	    (r = unpack(&data, &len, &type, b, c->p, offset)) < 0) {
-		const git_error *e = git_error_last();
-
+	if ((r = pack_index(b, p)) < 0 || (r = entry_offset(&offset, p, pos)) < 0 ||
+	    (r = unpack(&data, &len, &type, b, p, offset)) < 0) {
 		if (r == GIT_ENOTFOUND)
 			return 0;
-		char why[512];
-
-		vault__fmt_message(why, sizeof(why), "its copy here cannot be read: %s",
+		e = git_error_last();
+		vault__fmt_message(why, sizeof(why),
+				   "more than one copy of it is held, and the one here cannot be read: %s",
 				   e ? e->message : "no reason given");
-		bad(payload, c->p->name, id, why);
+		bad(payload, p->name, id, why);
 		return 0;
 	}
 	r = git_odb_hash(&hashed, data, len, type);
@@ -1437,9 +1437,16 @@ static int check_copy(packread *b, cursor *c, const git_oid *id,
 	if (r < 0)
 		return GIT_ERROR;
 	if (!git_oid_equal(&hashed, id))
-		bad(payload, c->p->name, id, "this pack holds another object under its name");
+		bad(payload, p->name, id,
+		    "more than one copy of it is held, and the one here is another object");
 	return 0;
 }
+
+/* a copy of a name: its pack and its place in the pack's index */
+typedef struct {
+	pack *p;
+	uint32_t pos;
+} copy;
 
 int vault_packread__copies(git_odb_backend *be,
 			   void (*bad)(void *payload, const char *pack, const git_oid *id,
@@ -1448,7 +1455,8 @@ int vault_packread__copies(git_odb_backend *be,
 {
 	packread *b = (packread *)be;
 	cursor *cursors, **heap, **same;
-	size_t i, n = 0, nsame;
+	copy *copies = NULL;
+	size_t i, n = 0, nsame, ncopies, cap = 0;
 	int r = 0;
 
 	pthread_mutex_lock(&b->lock);
@@ -1463,6 +1471,8 @@ int vault_packread__copies(git_odb_backend *be,
 			sift_up(heap, n++);
 		}
 	}
+	if (r > 0)
+		r = 0;
 	while (n > 0 && r >= 0) {
 		git_oid id;
 
@@ -1473,17 +1483,40 @@ int vault_packread__copies(git_odb_backend *be,
 			heap[0] = heap[--n];
 			sift_down(heap, n, 0);
 		}
-		for (i = 0; nsame > 1 && i < nsame && r >= 0; i++)
-			r = check_copy(b, same[i], &id, bad, payload);
-		for (i = 0; i < nsame && r >= 0; i++)
-			if ((r = cursor_step(b, same[i])) == 0) {
-				heap[n] = same[i];
-				sift_up(heap, n++);
+		/* each one's copies: where it is, and the places after that name
+		 * it again (git and libgit2 may land on any of them) */
+		for (ncopies = 0, i = 0; i < nsame && r >= 0; i++) {
+			cursor *c = same[i];
+
+			do {
+				if (ncopies == cap) {
+					cap = cap ? cap * 2 : 16;
+					if ((copies = realloc(copies, cap * sizeof(*copies))) == NULL)
+						abort();
+				}
+				copies[ncopies].p = c->p;
+				copies[ncopies++].pos = c->next - c->have + c->k;
+			} while ((r = cursor_step(b, c)) == 0 && !memcmp(name_at(c), id.id, NAME));
+			if (r != 0)
+				continue;
+			/* names out of order: where a search lands is anyone's guess */
+			if (memcmp(name_at(c), id.id, NAME) < 0 && !c->disordered) {
+				git_oid next;
+
+				memcpy(next.id, name_at(c), NAME);
+				c->disordered = 1;
+				bad(payload, c->p->name, &next, "the pack's index lists its names out of order");
 			}
+			heap[n] = c;
+			sift_up(heap, n++);
+		}
 		if (r > 0)
 			r = 0;
+		for (i = 0; ncopies > 1 && i < ncopies && r >= 0; i++)
+			r = check_copy(b, copies[i].p, copies[i].pos, &id, bad, payload);
 	}
 	pthread_mutex_unlock(&b->lock);
+	free(copies);
 	free(cursors);
 	free(heap);
 	free(same);

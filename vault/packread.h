@@ -8,15 +8,17 @@
  * objects, growing with the history.  This backend reads the same files
  * with pread: a lookup reads a window of names around where the name
  * should be (names are hashes, spread evenly), an object its header and
- * compressed bytes, and what it keeps is bounded: each pack's fan-out
- * table (1 KB) and two caches (PACKREAD_BASES, PACKREAD_RECENT).  What
- * it reads stays in the page cache, the kernel's to keep or take back,
- * and out of the process's resident set.
+ * compressed bytes, a delta chain a link at a time, and what it keeps is
+ * bounded: each pack's fan-out table (1 KB), two caches (PACKREAD_BASES,
+ * PACKREAD_RECENT) and descriptors (256 indexes and 32 packs open at
+ * most, the ones used longest ago closed).  What it reads stays in the
+ * page cache, the kernel's to keep or take back, and out of the
+ * process's resident set.
  *
- * Reads only: packs written by libgit2 or git (index version 2, pack
- * version 2 or 3, SHA-1).  Every object read is hashed again by the odb
- * (libgit2's strict verification), so a pack or index whose bytes were
- * changed gives an error, never other content.
+ * Reads only: packs written by libgit2 or git (index version 1 or 2,
+ * pack version 2 or 3, SHA-1), regular files.  Every object read is
+ * hashed again by the odb (libgit2's strict verification), so a pack or
+ * index whose bytes were changed gives an error, never other content.
  */
 #ifndef VAULT_PACKREAD_H
 #define VAULT_PACKREAD_H
@@ -33,8 +35,9 @@
 
 /*
  * A backend reading every pack-*.idx (and its .pack) in `objects`/pack;
- * its refresh reads the folder again and adds new packs (packs removed
- * stay readable through the descriptors held).  A pack that cannot be
+ * its refresh reads the folder again and adds new packs (a pack removed
+ * since, by a gc, is found no more: the odb then reads the folder again
+ * and finds the pack that replaced it).  A pack that cannot be
  * opened (a version it does not read, an index not of its pack) fails
  * the constructor, or the refresh, with the reason.
  */
@@ -49,10 +52,11 @@ int vault_packread__one(git_odb_backend **out, const char *idx, const char *pack
 			size_t max_object);
 
 /*
- * Every name that more than one pack of `be` (a vault_packread__new
- * backend) holds: each copy read and hashed, and `bad` called with the
- * pack and the reason for each copy that is not the object its name
- * says.  A read by name finds one copy, hashed then; git reads the
+ * Every name that `be`'s packs (a vault_packread__new backend) hold more
+ * than once, in two packs or twice in one index: each copy read and
+ * hashed, and `bad` called with the pack and the reason for each copy
+ * that is not the object its name says, and for an index whose names
+ * are out of order (a search may land anywhere).  A read by name finds one copy, hashed then; git reads the
  * newest pack first, so a forged copy in another pack is what it may
  * show.  The packs' sorted names merged, a window of each held at once.
  */

@@ -319,14 +319,14 @@ static void found(checker *c, const git_oid *commit, const char *subject,
 	x->problem = vault__strdup(problem);
 }
 
-/* A copy of an object in one pack that is not that object (packread.h). */
+/* A copy of an object that is not that object, or an index out of
+ * order (packread.h). */
 static void copy_found(void *payload, const char *pack, const git_oid *id, const char *why)
 {
 	char subject[300];
 
 	vault__fmt_message(subject, sizeof(subject), "objects/pack/%s.pack", pack);
-	found(payload, NULL, subject, "object %s, which another pack holds too: %s",
-	      git_oid_tostr_s(id), why);
+	found(payload, NULL, subject, "object %s: %s", git_oid_tostr_s(id), why);
 }
 
 /* A finding of the access journal (journal.h), about no commit. */

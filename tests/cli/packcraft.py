@@ -12,6 +12,8 @@ verify's pack reader (t0008; vault/packread.c).
       X, X a REF_DELTA on BLOB; each delta SIZE bytes of zeros inflated.
   packcraft.py dupe PACKDIR BLOB OTHER         a second pack, newer, in which OTHER's
       bytes are filed under BLOB's name (idx names re-sorted)
+  packcraft.py samename PACKDIR BLOB OTHER     the one pack again, OTHER's entry
+      filed under BLOB's name too: one index naming BLOB twice
   packcraft.py bigsize PACKDIR BLOB SIZE       BLOB's header declares SIZE bytes
   packcraft.py padhdr PACKDIR BLOB            BLOB's header padded to 10 bytes
   packcraft.py many PACKDIR N                  N more packs of one new blob each
@@ -213,6 +215,14 @@ def dupe(d, blob_hex, other_hex):
     return write(d, objs)
 
 
+def samename(d, blob_hex, other_hex):
+    ents = entries(only_pack(d))
+    raw = [r for nm, r in ents if nm == bytes.fromhex(other_hex)][0]
+    base = write(d, ents + [(bytes.fromhex(blob_hex), raw)])
+    drop_old(d, base)
+    return base
+
+
 def rewrite(d, blob_hex, entry):
     """PACKDIR's one pack again, BLOB's entry made by entry(type, content)"""
     ents = entries(only_pack(d))
@@ -254,6 +264,8 @@ if __name__ == '__main__':
         print(refloop(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     elif cmd == 'dupe':
         print(dupe(sys.argv[2], sys.argv[3], sys.argv[4]))
+    elif cmd == 'samename':
+        print(samename(sys.argv[2], sys.argv[3], sys.argv[4]))
     elif cmd == 'bigsize':
         print(bigsize(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     elif cmd == 'padhdr':

@@ -315,7 +315,17 @@ touch -d "-1 hour" cdup/objects/pack/pack-*
 forged=$($PK dupe cdup/objects/pack "$blob" "$b2")
 check "  a newer pack holding another drawing under D-1's name: git shows the forgery" evalq '
 	git -C cdup cat-file -p "$blob" | grep -q "a forged drawing"'
-verify_finds "^objects/pack/${forged##*/}\.pack: object $blob, which another pack holds too: this pack holds another object under its name" \
+verify_finds "^objects/pack/${forged##*/}\.pack: object $blob: more than one copy of it is held, and the one here is another object" \
 	"  verify finds it, naming the pack" cdup
+# the same in one pack: its index naming D-1 twice, the second entry
+# another drawing's (git's search may land on either)
+crafted csame 100
+make_pdf csame2.pdf "a forged drawing"
+q -C csame add csame2.pdf --doc D-2 --type drawing > /dev/null
+b2=$(git -C csame rev-parse "main:$(git -C csame ls-tree -r --name-only main | grep 'csame2.pdf$')")
+git -C csame repack -adq --window=0
+same=$($PK samename csame/objects/pack "$blob" "$b2")
+verify_finds "^objects/pack/${same##*/}\.pack: object $blob: more than one copy of it is held, and the one here is another object" \
+	"one pack's index naming D-1 twice, once over another drawing's bytes: found" csame
 
 done_testing

@@ -47,7 +47,12 @@ static const char build[] =
 	" cp -r r.git two.git; echo more >> w/f1; git add -A; git commit -q -m more;"
 	" git --git-dir=r.git pack-objects -q --revs two.git/objects/pack/pack > /dev/null"
 	"  <<EOF\nHEAD\n^HEAD~1\nEOF\n"
-	" git --git-dir=two.git update-ref HEAD $(git rev-parse HEAD)";
+	" git --git-dir=two.git update-ref HEAD $(git rev-parse HEAD);"
+	/* and an empty pack with an index of version 1 (1,064 bytes) */
+	" e=$(git --git-dir=two.git pack-objects -q two.git/objects/pack/pack < /dev/null);"
+	" git --git-dir=two.git index-pack --index-version=1 -o v1.idx two.git/objects/pack/pack-$e.pack"
+	"  > /dev/null; mv -f v1.idx two.git/objects/pack/pack-$e.idx;"
+	" test $(wc -c < two.git/objects/pack/pack-$e.idx) = 1064";
 
 typedef struct {
 	git_oid *ids;
@@ -162,7 +167,7 @@ static void reads_what_libgit2_reads(void **state)
 	/* the chains are deep, and the copies are what they claim */
 	assert_int_equal(sh("git verify-pack -v \"$D\"/r.git/objects/pack/*.idx"
 			    " | grep -q '^chain length = \\(9\\|[1-9][0-9]\\)'", dir), 0);
-	assert_int_equal(sh("test $(ls \"$D\"/two.git/objects/pack/*.idx | wc -l) = 2", dir), 0);
+	assert_int_equal(sh("test $(ls \"$D\"/two.git/objects/pack/*.idx | wc -l) = 3", dir), 0);
 	git_libgit2_init();
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	/* an index of version 1 is what it says */
@@ -776,6 +781,13 @@ static void many_packs_and_a_repack(void **state)
 		git_odb_object *o;
 
 		assert_int_equal(git_odb_read(&o, ours, &ids.ids[i]), 0);
+		git_odb_object_free(o);
+	}
+	/* and by prefix, the packs gone skipped */
+	for (i = 0; i < ids.n; i++) {
+		git_odb_object *o;
+
+		assert_int_equal(git_odb_read_prefix(&o, ours, &ids.ids[i], 12), 0);
 		git_odb_object_free(o);
 	}
 	git_odb_free(ours);
