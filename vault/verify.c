@@ -1918,8 +1918,11 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	for (i = 0; i < s->ntips && !error; i++)
 		error = check_tip_files(&c, &s->tips[i], base_tree);
 	/* an object read once by name is one copy of it: the others, when a
-	 * pack beside holds one, are what git may read instead */
-	if (!error)
+	 * pack beside holds one, are what git may read instead.  Every name
+	 * of every pack, so a whole verify's: a check from a verified base
+	 * (a pull's, --since) costs what is new, and a fetch's packs are
+	 * indexed by libgit2, which names each object by its hash */
+	if (!error && !s->base)
 		error = vault_store__pack_copies(v->store, copy_found, &c);
 	if (c.f->files)
 		vault__progress_end(p, "Checking files", c.f->files, 0);
