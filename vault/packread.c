@@ -1407,22 +1407,20 @@ static void sift_up(cursor **h, size_t i)
 	}
 }
 
-/* The copy of `id` at place `pos` of p's index: read and hashed. */
-static int check_copy(packread *b, pack *p, uint32_t pos, const git_oid *id,
+/* The copy of `id` at `offset` in p: read and hashed. */
+static int check_copy(packread *b, pack *p, uint64_t offset, const git_oid *id,
 		      void (*bad)(void *payload, const char *pack, const git_oid *id, const char *why),
 		      void *payload)
 {
 	const git_error *e;
 	char why[512];
-	uint64_t offset;
 	git_object_t type;
 	git_oid hashed;
 	void *data;
 	size_t len;
 	int r;
 
-	if ((r = pack_index(b, p)) < 0 || (r = entry_offset(&offset, p, pos)) < 0 ||
-	    (r = unpack(&data, &len, &type, b, p, offset)) < 0) {
+	if ((r = unpack(&data, &len, &type, b, p, offset)) < 0) {
 		if (r == GIT_ENOTFOUND)
 			return 0;
 		e = git_error_last();
@@ -1442,11 +1440,62 @@ static int check_copy(packread *b, pack *p, uint32_t pos, const git_oid *id,
 	return 0;
 }
 
-/* a copy of a name: its pack and its place in the pack's index */
+/* a copy of a name: its pack, its place in the pack's index, and where
+ * that says it is (UINT64_MAX: unreadable) */
 typedef struct {
 	pack *p;
 	uint32_t pos;
+	uint64_t offset;
 } copy;
+
+static int copy_order(const void *x, const void *y)
+{
+	const copy *a = x, *b = y;
+
+	if (a->p != b->p)
+		return (uintptr_t)a->p < (uintptr_t)b->p ? -1 : 1;
+	return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+/*
+ * The copies of `id`, each place read once: copies at one offset are one
+ * copy (an index listing a name a million times costs one read), and a
+ * pack whose index lists the name more than once is said once.
+ */
+static int check_copies(packread *b, copy *copies, size_t n, const git_oid *id,
+			void (*bad)(void *payload, const char *pack, const git_oid *id,
+				    const char *why),
+			void *payload)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < n; i++)
+		if (pack_index(b, copies[i].p) < 0 ||
+		    entry_offset(&copies[i].offset, copies[i].p, copies[i].pos) < 0)
+			copies[i].offset = UINT64_MAX;
+	qsort(copies, n, sizeof(*copies), copy_order);
+	for (i = 0; i < n && r >= 0; i++) {
+		int again = i > 0 && copies[i - 1].p == copies[i].p;
+
+		if (again && (i < 2 || copies[i - 2].p != copies[i].p))
+			bad(payload, copies[i].p->name, id, "the pack's index lists it more than once");
+		if (again && copies[i - 1].offset == copies[i].offset)
+			continue;
+		if (copies[i].offset == UINT64_MAX) {
+			const git_error *e = git_error_last();
+			char why[512];
+
+			vault__fmt_message(why, sizeof(why),
+					   "more than one copy of it is held, and the pack's index "
+					   "cannot be read there: %s", e ? e->message : "no reason given");
+			bad(payload, copies[i].p->name, id, why);
+			continue;
+		}
+		r = check_copy(b, copies[i].p, copies[i].offset, id, bad, payload);
+	}
+	return r;
+}
 
 int vault_packread__copies(git_odb_backend *be,
 			   void (*bad)(void *payload, const char *pack, const git_oid *id,
@@ -1512,8 +1561,8 @@ int vault_packread__copies(git_odb_backend *be,
 		}
 		if (r > 0)
 			r = 0;
-		for (i = 0; ncopies > 1 && i < ncopies && r >= 0; i++)
-			r = check_copy(b, copies[i].p, copies[i].pos, &id, bad, payload);
+		if (ncopies > 1 && r >= 0)
+			r = check_copies(b, copies, ncopies, &id, bad, payload);
 	}
 	pthread_mutex_unlock(&b->lock);
 	free(copies);

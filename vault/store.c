@@ -41,7 +41,7 @@ typedef struct packs_proxy packs_proxy;
  */
 /* alternates of alternates followed, as libgit2 follows them */
 #define ALTERNATES_DEPTH 5
-#define ALTERNATES_MAX 16
+#define ALTERNATES_MAX 64
 #define CURSOR_LEVELS 8  /* docs/HH/HH/DOC/REV/files: 6 */
 #define CURSORS 4        /* two top folders of a commit's tree and its parent's */
 
@@ -393,13 +393,19 @@ int vault_store__alternates(const char *objects, int (*each)(const char *dir, vo
 			   void *payload)
 {
 	char path[4200], line[4096], full[8300];
+	struct stat st;
 	FILE *f;
-	int error = 0;
+	int error = 0, fd;
 
 	if (vault__fmt(path, sizeof(path), "path", "%s/info/alternates", objects) < 0)
 		return VAULT_EINVALID;
-	if ((f = fopen(path, "re")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return 0;
+	/* a regular file or nothing: a FIFO there would block the open for ever */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return 0;
+	}
 	while (error == 0 && fgets(line, sizeof(line), f)) {
 		/* a line longer than a path is refused, never read as two */
 		if (!strchr(line, '\n') && !feof(f)) {
@@ -480,17 +486,17 @@ static int add_alternate(const char *dir, void *payload)
 	size_t i;
 	int error;
 
-	if (a->depth >= ALTERNATES_DEPTH)
+	/* as libgit2: nested to ALTERNATES_DEPTH, and no deeper */
+	if (a->depth > ALTERNATES_DEPTH)
 		return 0;
 	/* a folder already read (the vault itself, a loop of alternates) is
-	 * not added again; one that is not there adds nothing, as in libgit2 */
-	if (stat(dir, &st) < 0)
+	 * not added again; one that is not there, or no folder, adds nothing,
+	 * as in libgit2; past ALTERNATES_MAX, neither do the rest */
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || a->s->npacks == 1 + ALTERNATES_MAX)
 		return 0;
 	for (i = 0; i < a->s->npacks; i++)
 		if (a->s->packs[i]->dev == st.st_dev && a->s->packs[i]->ino == st.st_ino)
 			return 0;
-	if (a->s->npacks == 1 + ALTERNATES_MAX)
-		return vault_error__set(VAULT_EINVALID, "more than %d alternates", ALTERNATES_MAX);
 	if (git_odb_backend_loose(&loose, dir, -1, 0, 0, 0) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot open the objects of '%s'", dir);
 	if (git_odb_add_alternate(a->s->odb, loose, 1) < 0) {

@@ -14,6 +14,9 @@ verify's pack reader (t0008; vault/packread.c).
       bytes are filed under BLOB's name (idx names re-sorted)
   packcraft.py samename PACKDIR BLOB OTHER     the one pack again, OTHER's entry
       filed under BLOB's name too: one index naming BLOB twice
+  packcraft.py relist PACKDIR BLOB N         the one pack's index listing BLOB's
+      name N times, every entry at its one offset (the pack's count and
+      checksums fixed to match)
   packcraft.py bigsize PACKDIR BLOB SIZE       BLOB's header declares SIZE bytes
   packcraft.py padhdr PACKDIR BLOB            BLOB's header padded to 10 bytes
   packcraft.py many PACKDIR N                  N more packs of one new blob each
@@ -223,6 +226,36 @@ def samename(d, blob_hex, other_hex):
     return base
 
 
+def relist(d, blob_hex, n):
+    idxp = only_pack(d)
+    raw = open(idxp, 'rb').read()
+    cnt = struct.unpack('>I', raw[8 + 255 * 4:8 + 256 * 4])[0]
+    names = [raw[1032 + 20 * i:1052 + 20 * i] for i in range(cnt)]
+    crcs = [raw[1032 + 20 * cnt + 4 * i:1032 + 20 * cnt + 4 * i + 4] for i in range(cnt)]
+    offs = [raw[1032 + 24 * cnt + 4 * i:1032 + 24 * cnt + 4 * i + 4] for i in range(cnt)]
+    b = bytes.fromhex(blob_hex)
+    k = names.index(b)
+    ents = sorted([(names[i], crcs[i], offs[i]) for i in range(cnt) if i != k] +
+                  [(b, crcs[k], offs[k])] * n)
+    fan = [0] * 256
+    for e in ents:
+        fan[e[0][0]] += 1
+    for i in range(1, 256):
+        fan[i] += fan[i - 1]
+    out = bytearray(raw[:8]) + b''.join(struct.pack('>I', f) for f in fan)
+    out += b''.join(e[0] for e in ents) + b''.join(e[1] for e in ents) + b''.join(e[2] for e in ents)
+    packp = idxp[:-4] + '.pack'
+    body = bytearray(open(packp, 'rb').read()[:-20])
+    body[8:12] = struct.pack('>I', len(ents))
+    body += hashlib.sha1(body).digest()
+    os.chmod(packp, 0o644)
+    open(packp, 'wb').write(body)
+    out += body[-20:]
+    out += hashlib.sha1(out).digest()
+    os.chmod(idxp, 0o644)
+    open(idxp, 'wb').write(out)
+
+
 def rewrite(d, blob_hex, entry):
     """PACKDIR's one pack again, BLOB's entry made by entry(type, content)"""
     ents = entries(only_pack(d))
@@ -266,6 +299,8 @@ if __name__ == '__main__':
         print(dupe(sys.argv[2], sys.argv[3], sys.argv[4]))
     elif cmd == 'samename':
         print(samename(sys.argv[2], sys.argv[3], sys.argv[4]))
+    elif cmd == 'relist':
+        relist(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif cmd == 'bigsize':
         print(bigsize(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     elif cmd == 'padhdr':

@@ -328,4 +328,33 @@ same=$($PK samename csame/objects/pack "$blob" "$b2")
 verify_finds "^objects/pack/${same##*/}\.pack: object $blob: more than one copy of it is held, and the one here is another object" \
 	"one pack's index naming D-1 twice, once over another drawing's bytes: found" csame
 
+# One index listing D-1's name 100,000 times, at its one offset: read
+# once, and said (helper-117: each listing was read and hashed, a
+# million of them about 77 minutes).
+crafted crel 100
+$PK relist crel/objects/pack "$blob" 100000
+verify_finds "^objects/pack/pack-[0-9a-f]*\.pack: object $blob: the pack's index lists it more than once" \
+	"an index listing D-1's name 100,000 times: a finding, each place read once" crel
+
+# Alternates an outsider wrote (helper-117), read as libgit2 read them:
+# six levels deep; 70 of them (past the 64 read, the rest ignored); one
+# that is no folder; one whose own list is a FIFO (which hung verify).
+crafted calt 100
+for i in 1 2 3 4 5 6; do mkdir -p al$i/pack al$i/info; done
+for i in 1 2 3 4 5; do echo "$PWD/al$((i + 1))" > al$i/info/alternates; done
+mv calt/objects/pack/* al6/pack/
+echo "$PWD/al1" > calt/objects/info/alternates
+check "a vault whose objects are in its sixth alternate down is read" evalq '
+	q -C calt verify | grep -q "^ok: .* 0 findings$"'
+crafted cal2 100
+for i in $(seq 1 70); do mkdir -p ae$i/pack; echo "$PWD/ae$i"; done > cal2/objects/info/alternates
+check "  70 alternates: the vault opens" evalq 'q -C cal2 verify | grep -q "^ok: .* 0 findings$"'
+echo /dev/null > cal2/objects/info/alternates
+check "  an alternate that is no folder is passed over" evalq 'q -C cal2 verify | grep -q "^ok: .* 0 findings$"'
+mkdir -p afifo/info
+mkfifo afifo/info/alternates
+echo "$PWD/afifo" > cal2/objects/info/alternates
+check "  an alternate whose own list is a FIFO: not waited on" evalq '
+	timeout 60 "$QVAULT" -C cal2 verify | grep -q "^ok: .* 0 findings$"'
+
 done_testing
