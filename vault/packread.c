@@ -1337,24 +1337,97 @@ int vault_packread__one(git_odb_backend **out, const char *idx, const char *path
 }
 
 /* --- copies of one object in several packs ------------------------------ */
-
-/* a pack's names in order, a window of them read at a time */
+/*
+ * The names one place holds, in order: a pack's, a window of its index
+ * read at a time, or a folder's loose objects, one fan-out folder
+ * (objects/xx) read and sorted at a time.
+ */
 typedef struct {
+	packread *b;               /* a pack's: its backend and pack */
 	pack *p;
-	uint32_t next, have, k;    /* the window is names next - have .. next - 1 */
+	const char *objects;       /* or (p NULL) the loose objects of this folder */
+	git_odb_backend *loose;    /* read through libgit2's backend */
+	unsigned fan;              /* the fan-out folder read next */
+	uint32_t next, have, k;    /* a pack's: the window is names next - have .. next - 1 */
 	int disordered;            /* said once */
-	unsigned char names[WINDOW * NAME];
+	unsigned char *names;      /* the window, or the folder's names */
+	size_t cap;                /* the folder's: names room */
+	unsigned char window[WINDOW * NAME];
 } cursor;
 
-/* the next window: 0, 1 at the pack's end (or its index gone), < 0 */
-static int cursor_fill(packread *b, cursor *c)
+static int hex_value(int c)
 {
-	uint32_t n = c->p->count - c->next < WINDOW ? c->p->count - c->next : WINDOW;
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int name_order(const void *x, const void *y)
+{
+	return memcmp(x, y, NAME);
+}
+
+/* The next fan-out folder with a loose object in it: 0, 1 past the
+ * last.  Names as git writes them, 38 lowercase hex digits; any other
+ * file is no object, to git or to libgit2. */
+static int loose_fill(cursor *c)
+{
+	char path[4096 + 8];
+
+	for (; c->fan < 256; c->fan++) {
+		struct dirent *d;
+		DIR *dir;
+		uint32_t n = 0;
+
+		if (vault__fmt(path, sizeof(path), "objects folder", "%s/%02x", c->objects, c->fan) < 0)
+			return GIT_ERROR;
+		if ((dir = opendir(path)) == NULL) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				continue;
+			git_error_set(GIT_ERROR_OS, "cannot read '%s': %s", path, strerror(errno));
+			return GIT_ERROR;
+		}
+		while ((d = readdir(dir)) != NULL) {
+			unsigned char *name;
+			int i, ok = strlen(d->d_name) == 2 * NAME - 2;
+
+			for (i = 0; ok && i < 2 * NAME - 2; i++)
+				ok = hex_value(d->d_name[i]) >= 0;
+			if (!ok)
+				continue;
+			if (n == c->cap) {
+				c->cap = c->cap ? 2 * c->cap : 256;
+				if ((c->names = realloc(c->names, c->cap * NAME)) == NULL)
+					abort();
+			}
+			name = c->names + (size_t)n++ * NAME;
+			name[0] = (unsigned char)c->fan;
+			for (i = 1; i < NAME; i++)
+				name[i] = (unsigned char)(hex_value(d->d_name[2 * i - 2]) << 4 |
+							  hex_value(d->d_name[2 * i - 1]));
+		}
+		closedir(dir);
+		if (n > 0) {
+			qsort(c->names, n, NAME, name_order);
+			c->have = n;
+			c->k = 0;
+			c->fan++;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* the next window: 0, 1 at the pack's end (or its index gone), < 0 */
+static int cursor_fill(cursor *c)
+{
+	uint32_t n;
 	int r;
 
+	if (!c->p)
+		return loose_fill(c);
+	n = c->p->count - c->next < WINDOW ? c->p->count - c->next : WINDOW;
 	if (n == 0)
 		return 1;
-	if ((r = pack_index(b, c->p)) < 0)
+	if ((r = pack_index(c->b, c->p)) < 0)
 		return r == GIT_ENOTFOUND ? 1 : r;
 	if (read_names(c->p, c->names, c->next, n) < 0)
 		return GIT_ERROR;
@@ -1364,9 +1437,9 @@ static int cursor_fill(packread *b, cursor *c)
 	return 0;
 }
 
-static int cursor_step(packread *b, cursor *c)
+static int cursor_step(cursor *c)
 {
-	return ++c->k < c->have ? 0 : cursor_fill(b, c);
+	return ++c->k < c->have ? 0 : cursor_fill(c);
 }
 
 static const unsigned char *name_at(const cursor *c)
@@ -1407,43 +1480,73 @@ static void sift_up(cursor **h, size_t i)
 	}
 }
 
-/* The copy of `id` at `offset` in p: read and hashed. */
-static int check_copy(packread *b, pack *p, uint64_t offset, const git_oid *id,
-		      void (*bad)(void *payload, const char *pack, const git_oid *id, const char *why),
-		      void *payload)
+typedef void (*copy_bad)(void *payload, const char *file, const git_oid *id, const char *why);
+
+/* A copy read (< 0: why not, in git_error_last) and hashed. */
+static int hash_copy(copy_bad bad, void *payload, const char *file, const git_oid *id,
+		     int read, void *data, size_t len, git_object_t type)
 {
 	const git_error *e;
 	char why[512];
-	git_object_t type;
 	git_oid hashed;
-	void *data;
-	size_t len;
-	int r;
 
-	if ((r = unpack(&data, &len, &type, b, p, offset)) < 0) {
-		if (r == GIT_ENOTFOUND)
-			return 0;
+	if (read < 0) {
 		e = git_error_last();
 		vault__fmt_message(why, sizeof(why),
 				   "more than one copy of it is held, and the one here cannot be read: %s",
 				   e ? e->message : "no reason given");
-		bad(payload, p->name, id, why);
+		bad(payload, file, id, why);
 		return 0;
 	}
-	r = git_odb_hash(&hashed, data, len, type);
-	git_odb_backend_data_free(&b->parent, data);
-	if (r < 0)
+	if (git_odb_hash(&hashed, data, len, type) < 0)
 		return GIT_ERROR;
 	if (!git_oid_equal(&hashed, id))
-		bad(payload, p->name, id,
+		bad(payload, file, id,
 		    "more than one copy of it is held, and the one here is another object");
 	return 0;
 }
 
-/* a copy of a name: its pack, its place in the pack's index, and where
- * that says it is (UINT64_MAX: unreadable) */
+/* The copy of `id` at `offset` in p. */
+static int check_copy(packread *b, pack *p, uint64_t offset, const git_oid *id,
+		      copy_bad bad, void *payload)
+{
+	git_object_t type = GIT_OBJECT_INVALID;
+	void *data = NULL;
+	size_t len = 0;
+	int r = unpack(&data, &len, &type, b, p, offset);
+
+	if (r == GIT_ENOTFOUND)
+		return 0;
+	r = hash_copy(bad, payload, p->path, id, r, data, len, type);
+	git_odb_backend_data_free(&b->parent, data);
+	return r;
+}
+
+/* The loose copy of `id` in the objects folder c reads. */
+static int check_loose(cursor *c, const git_oid *id, copy_bad bad, void *payload)
+{
+	git_object_t type = GIT_OBJECT_INVALID;
+	char file[4096 + 64], hex[GIT_OID_HEXSZ + 1];
+	void *data = NULL;
+	size_t len = 0;
+	int r;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (vault__fmt(file, sizeof(file), "objects folder", "%s/%.2s/%s", c->objects, hex,
+		       hex + 2) < 0)
+		return GIT_ERROR;
+	r = c->loose->read(&data, &len, &type, c->loose, id);
+	if (r == GIT_ENOTFOUND)
+		return 0;        /* gone since (a gc packed it) */
+	r = hash_copy(bad, payload, file, id, r, data, len, type);
+	git_odb_backend_data_free(c->loose, data);
+	return r;
+}
+
+/* a copy of a name: the place that holds it, its place in a pack's
+ * index, and where that says it is (UINT64_MAX: unreadable) */
 typedef struct {
-	pack *p;
+	cursor *from;
 	uint32_t pos;
 	uint64_t offset;
 } copy;
@@ -1452,8 +1555,8 @@ static int copy_order(const void *x, const void *y)
 {
 	const copy *a = x, *b = y;
 
-	if (a->p != b->p)
-		return (uintptr_t)a->p < (uintptr_t)b->p ? -1 : 1;
+	if (a->from != b->from)
+		return (uintptr_t)a->from < (uintptr_t)b->from ? -1 : 1;
 	return a->offset < b->offset ? -1 : a->offset > b->offset;
 }
 
@@ -1462,24 +1565,30 @@ static int copy_order(const void *x, const void *y)
  * copy (an index listing a name a million times costs one read), and a
  * pack whose index lists the name more than once is said once.
  */
-static int check_copies(packread *b, copy *copies, size_t n, const git_oid *id,
-			void (*bad)(void *payload, const char *pack, const git_oid *id,
-				    const char *why),
-			void *payload)
+static int check_copies(copy *copies, size_t n, const git_oid *id, copy_bad bad, void *payload)
 {
 	size_t i;
 	int r = 0;
 
-	for (i = 0; i < n; i++)
-		if (pack_index(b, copies[i].p) < 0 ||
-		    entry_offset(&copies[i].offset, copies[i].p, copies[i].pos) < 0)
+	for (i = 0; i < n; i++) {
+		cursor *c = copies[i].from;
+
+		copies[i].offset = 0;
+		if (c->p && (pack_index(c->b, c->p) < 0 ||
+			     entry_offset(&copies[i].offset, c->p, copies[i].pos) < 0))
 			copies[i].offset = UINT64_MAX;
+	}
 	qsort(copies, n, sizeof(*copies), copy_order);
 	for (i = 0; i < n && r >= 0; i++) {
-		int again = i > 0 && copies[i - 1].p == copies[i].p;
+		cursor *c = copies[i].from;
+		int again = i > 0 && copies[i - 1].from == c;
 
-		if (again && (i < 2 || copies[i - 2].p != copies[i].p))
-			bad(payload, copies[i].p->name, id, "the pack's index lists it more than once");
+		if (!c->p) {
+			r = check_loose(c, id, bad, payload);
+			continue;
+		}
+		if (again && (i < 2 || copies[i - 2].from != c))
+			bad(payload, c->p->path, id, "the pack's index lists it more than once");
 		if (again && copies[i - 1].offset == copies[i].offset)
 			continue;
 		if (copies[i].offset == UINT64_MAX) {
@@ -1489,35 +1598,56 @@ static int check_copies(packread *b, copy *copies, size_t n, const git_oid *id,
 			vault__fmt_message(why, sizeof(why),
 					   "more than one copy of it is held, and the pack's index "
 					   "cannot be read there: %s", e ? e->message : "no reason given");
-			bad(payload, copies[i].p->name, id, why);
+			bad(payload, c->p->path, id, why);
 			continue;
 		}
-		r = check_copy(b, copies[i].p, copies[i].offset, id, bad, payload);
+		r = check_copy(c->b, c->p, copies[i].offset, id, bad, payload);
 	}
 	return r;
 }
 
-int vault_packread__copies(git_odb_backend *be,
-			   void (*bad)(void *payload, const char *pack, const git_oid *id,
-				       const char *why),
-			   void *payload)
+int vault_packread__copies(const vault_packread_source *sources, size_t nsources,
+			   copy_bad bad, void *payload)
 {
-	packread *b = (packread *)be;
 	cursor *cursors, **heap, **same;
 	copy *copies = NULL;
-	size_t i, n = 0, nsame, ncopies, cap = 0;
+	size_t i, j, n = 0, ncursors = 0, nsame, ncopies, cap = 0;
 	int r = 0;
 
-	pthread_mutex_lock(&b->lock);
-	if ((cursors = calloc(b->npacks + 1, sizeof(*cursors))) == NULL ||
-	    (heap = calloc(b->npacks + 1, sizeof(*heap))) == NULL ||
-	    (same = calloc(b->npacks + 1, sizeof(*same))) == NULL)
+	for (i = 0; i < nsources; i++)
+		ncursors += ((packread *)sources[i].packs)->npacks + !!sources[i].objects;
+	if ((cursors = calloc(ncursors + 1, sizeof(*cursors))) == NULL ||
+	    (heap = calloc(ncursors + 1, sizeof(*heap))) == NULL ||
+	    (same = calloc(ncursors + 1, sizeof(*same))) == NULL)
 		abort();
-	for (i = 0; i < b->npacks && r >= 0; i++) {
-		cursors[i].p = b->packs[i];
-		if (!b->packs[i]->gone && (r = cursor_fill(b, &cursors[i])) == 0) {
-			heap[n] = &cursors[i];
-			sift_up(heap, n++);
+	for (i = 0; i < nsources; i++)
+		pthread_mutex_lock(&((packread *)sources[i].packs)->lock);
+	for (ncursors = 0, i = 0; i < nsources && r >= 0; i++) {
+		packread *b = (packread *)sources[i].packs;
+
+		for (j = 0; j <= b->npacks && r >= 0; j++) {
+			cursor *c = &cursors[ncursors];
+
+			if (j < b->npacks) {
+				if (b->packs[j]->gone)
+					continue;
+				c->b = b;
+				c->p = b->packs[j];
+				c->names = c->window;
+			} else if (sources[i].objects) {
+				c->objects = sources[i].objects;
+				if (git_odb_backend_loose(&c->loose, c->objects, -1, 0, 0, 0) < 0) {
+					r = GIT_ERROR;
+					break;
+				}
+			} else {
+				continue;
+			}
+			ncursors++;
+			if ((r = cursor_fill(c)) == 0) {
+				heap[n] = c;
+				sift_up(heap, n++);
+			}
 		}
 	}
 	if (r > 0)
@@ -1525,7 +1655,7 @@ int vault_packread__copies(git_odb_backend *be,
 	while (n > 0 && r >= 0) {
 		git_oid id;
 
-		/* every pack whose next name is the least */
+		/* every place whose next name is the least */
 		memcpy(id.id, name_at(heap[0]), NAME);
 		for (nsame = 0; n > 0 && !memcmp(name_at(heap[0]), id.id, NAME);) {
 			same[nsame++] = heap[0];
@@ -1543,18 +1673,19 @@ int vault_packread__copies(git_odb_backend *be,
 					if ((copies = realloc(copies, cap * sizeof(*copies))) == NULL)
 						abort();
 				}
-				copies[ncopies].p = c->p;
+				copies[ncopies].from = c;
 				copies[ncopies++].pos = c->next - c->have + c->k;
-			} while ((r = cursor_step(b, c)) == 0 && !memcmp(name_at(c), id.id, NAME));
+			} while ((r = cursor_step(c)) == 0 && !memcmp(name_at(c), id.id, NAME));
 			if (r != 0)
 				continue;
 			/* names out of order: where a search lands is anyone's guess */
-			if (memcmp(name_at(c), id.id, NAME) < 0 && !c->disordered) {
+			if (c->p && memcmp(name_at(c), id.id, NAME) < 0 && !c->disordered) {
 				git_oid next;
 
 				memcpy(next.id, name_at(c), NAME);
 				c->disordered = 1;
-				bad(payload, c->p->name, &next, "the pack's index lists its names out of order");
+				bad(payload, c->p->path, &next,
+				    "the pack's index lists its names out of order");
 			}
 			heap[n] = c;
 			sift_up(heap, n++);
@@ -1562,9 +1693,16 @@ int vault_packread__copies(git_odb_backend *be,
 		if (r > 0)
 			r = 0;
 		if (ncopies > 1 && r >= 0)
-			r = check_copies(b, copies, ncopies, &id, bad, payload);
+			r = check_copies(copies, ncopies, &id, bad, payload);
 	}
-	pthread_mutex_unlock(&b->lock);
+	for (i = nsources; i-- > 0;)
+		pthread_mutex_unlock(&((packread *)sources[i].packs)->lock);
+	for (i = 0; i < ncursors; i++) {
+		if (cursors[i].loose)
+			cursors[i].loose->free(cursors[i].loose);
+		if (!cursors[i].p)
+			free(cursors[i].names);
+	}
 	free(copies);
 	free(cursors);
 	free(heap);

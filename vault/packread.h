@@ -51,17 +51,27 @@ int vault_packread__new(git_odb_backend **out, const char *objects);
 int vault_packread__one(git_odb_backend **out, const char *idx, const char *pack,
 			size_t max_object);
 
+/* a place objects are held: a vault_packread__new backend's packs and,
+ * when `objects` is set, that folder's loose objects */
+typedef struct {
+	git_odb_backend *packs;
+	const char *objects;
+} vault_packread_source;
+
 /*
- * Every name that `be`'s packs (a vault_packread__new backend) hold more
- * than once, in two packs or twice in one index: each copy read and
- * hashed, and `bad` called with the pack and the reason for each copy
- * that is not the object its name says, and for an index whose names
- * are out of order (a search may land anywhere).  A read by name finds one copy, hashed then; git reads the
- * newest pack first, so a forged copy in another pack is what it may
- * show.  The packs' sorted names merged, a window of each held at once.
+ * Every name held in more than one place among `sources` (two packs, one
+ * index twice, a pack and a loose object): each copy read and hashed,
+ * and `bad` called with the file (the pack's, or the loose object's
+ * path) and the reason for each copy that is not the object its name
+ * says, and for an index whose names are out of order (a search may
+ * land anywhere).  A read by name finds one copy, hashed then; git
+ * reads packs before loose objects, and the newest pack first, so a
+ * forged copy elsewhere is what it may show.  The packs' sorted names
+ * merged with each folder's loose ones, a window of each pack held and
+ * one fan-out folder's names at a time.
  */
-int vault_packread__copies(git_odb_backend *be,
-			   void (*bad)(void *payload, const char *pack, const git_oid *id,
+int vault_packread__copies(const vault_packread_source *sources, size_t n,
+			   void (*bad)(void *payload, const char *file, const git_oid *id,
 				       const char *why),
 			   void *payload);
 

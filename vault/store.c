@@ -624,16 +624,21 @@ int vault_store__packs_pread(vault_store *s, int on)
 }
 
 int vault_store__pack_copies(vault_store *s,
-			     void (*bad)(void *payload, const char *pack, const git_oid *id,
+			     void (*bad)(void *payload, const char *file, const git_oid *id,
 					 const char *why),
 			     void *payload)
 {
-	git_odb_backend *in;
+	vault_packread_source sources[1 + ALTERNATES_MAX];
+	size_t i;
 
 	if (!s->packs[0]->pread)
 		return 0;
-	if ((in = proxy_inner(&s->packs[0]->parent)) == NULL ||
-	    vault_packread__copies(in, bad, payload) < 0)
+	for (i = 0; i < s->npacks; i++) {
+		if ((sources[i].packs = proxy_inner(&s->packs[i]->parent)) == NULL)
+			return vault_error__git(VAULT_ERROR, "cannot read the names the packs hold");
+		sources[i].objects = s->packs[i]->objects;
+	}
+	if (vault_packread__copies(sources, s->npacks, bad, payload) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot read the names the packs hold");
 	return 0;
 }

@@ -64,12 +64,13 @@ int vault_store__packs_reopen(vault_store *s);
 int vault_store__packs_pread(vault_store *s, int on);
 
 /*
- * While the packs are read with pread: every object more than one of the
- * repository's own packs holds, each copy hashed, `bad` called for each
+ * While the packs are read with pread: every object held in more than
+ * one place (the repository's packs and loose objects, and its
+ * alternates'), each copy hashed, `bad` called with the file for each
  * that is not the object its name says (packread.h).
  */
 int vault_store__pack_copies(vault_store *s,
-			     void (*bad)(void *payload, const char *pack, const git_oid *id,
+			     void (*bad)(void *payload, const char *file, const git_oid *id,
 					 const char *why),
 			     void *payload);
 git_repository *vault_store__repo(const vault_store *s);

@@ -320,13 +320,17 @@ static void found(checker *c, const git_oid *commit, const char *subject,
 }
 
 /* A copy of an object that is not that object, or an index out of
- * order (packread.h). */
-static void copy_found(void *payload, const char *pack, const git_oid *id, const char *why)
+ * order (packread.h): its file named within the repository (objects/...)
+ * when it is there. */
+static void copy_found(void *payload, const char *file, const git_oid *id, const char *why)
 {
-	char subject[300];
+	const checker *c = payload;
+	const char *repo = git_repository_path(c->repo);
+	size_t len = strlen(repo);
 
-	vault__fmt_message(subject, sizeof(subject), "objects/pack/%s.pack", pack);
-	found(payload, NULL, subject, "object %s: %s", git_oid_tostr_s(id), why);
+	if (!strncmp(file, repo, len) && file[len])
+		file += len;
+	found(payload, NULL, file, "object %s: %s", git_oid_tostr_s(id), why);
 }
 
 /* A finding of the access journal (journal.h), about no commit. */

@@ -20,6 +20,8 @@ verify's pack reader (t0008; vault/packread.c).
   packcraft.py bigsize PACKDIR BLOB SIZE       BLOB's header declares SIZE bytes
   packcraft.py padhdr PACKDIR BLOB            BLOB's header padded to 10 bytes
   packcraft.py many PACKDIR N                  N more packs of one new blob each
+  packcraft.py loose OBJECTS NAME FILE         a loose object in OBJECTS filed under
+      NAME, FILE's bytes as a blob; FILE "-garbage" writes bytes zlib refuses
 """
 import hashlib
 import os
@@ -289,6 +291,18 @@ def many(d, n):
         write(d, [(oid(3, data), hdr(3, len(data)) + zlib.compress(data))])
 
 
+def loose(objects, name_hex, path):
+    """FILE's bytes as a loose blob filed under NAME (whatever they hash to)"""
+    if path == '-garbage':
+        raw = b'not zlib at all\n'
+    else:
+        data = open(path, 'rb').read()
+        raw = zlib.compress(b'blob %d\0' % len(data) + data)
+    os.makedirs(os.path.join(objects, name_hex[:2]), exist_ok=True)
+    with open(os.path.join(objects, name_hex[:2], name_hex[2:]), 'wb') as f:
+        f.write(raw)
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1]
     if cmd == 'chain':
@@ -307,5 +321,7 @@ if __name__ == '__main__':
         print(padhdr(sys.argv[2], sys.argv[3]))
     elif cmd == 'many':
         many(sys.argv[2], int(sys.argv[3]))
+    elif cmd == 'loose':
+        loose(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         sys.exit(__doc__)

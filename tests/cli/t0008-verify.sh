@@ -336,6 +336,58 @@ $PK relist crel/objects/pack "$blob" 100000
 verify_finds "^objects/pack/pack-[0-9a-f]*\.pack: object $blob: the pack's index lists it more than once" \
 	"an index listing D-1's name 100,000 times: a finding, each place read once" crel
 
+# A pack and a loose object holding the same name: git reads packs
+# first, verify's file check streams the loose copy.  An outsider's pack
+# filing another drawing's bytes under the name of D-1's loose blob made
+# git cat-file show the forgery while verify passed the vault (helper-117;
+# the sweep compared packs with packs only).  Now loose names join the
+# sweep, and every place that holds a name is hashed.
+new_vault clo
+make_pdf clo.pdf "the honest drawing"
+q -C clo add clo.pdf --doc D-1 --type drawing > /dev/null
+lblob=$(git -C clo rev-parse "main:$(git -C clo ls-tree -r --name-only main | grep 'clo.pdf$')")
+cp -R clo clo-honest
+git -C clo-honest repack -q
+check "objects both loose and packed alike (a repack without -d) pass" evalq '
+	[ -f "clo-honest/objects/$(echo "$lblob" | cut -c1-2)/$(echo "$lblob" | cut -c3-)" ] &&
+	[ "$(ls clo-honest/objects/pack/*.idx | wc -l)" = 1 ] &&
+	q -C clo-honest verify | grep -q "^ok: .* 0 findings$"'
+cp -R clo clof
+make_pdf clof2.pdf "a forged drawing"
+q -C clof add clof2.pdf --doc D-2 --type drawing > /dev/null
+lb2=$(git -C clof rev-parse "main:$(git -C clof ls-tree -r --name-only main | grep 'clof2.pdf$')")
+git -C clof repack -adq --window=0
+lforged=$($PK dupe clof/objects/pack "$lblob" "$lb2")
+cp -R clo clo-alt
+mkdir -p cloalt/pack
+cp "$lforged".pack "$lforged".idx cloalt/pack/
+echo "$PWD/cloalt" > clo-alt/objects/info/alternates
+mv "$lforged".pack "$lforged".idx clo/objects/pack/
+check "a pack filing another drawing under the name of D-1's loose blob: git shows the forgery" evalq '
+	git -C clo cat-file -p "$lblob" | grep -q "a forged drawing"'
+verify_finds "^objects/pack/${lforged##*/}\.pack: object $lblob: more than one copy of it is held, and the one here is another object" \
+	"  verify finds it, naming the pack" clo
+verify_finds "^$PWD/cloalt/pack/${lforged##*/}\.pack: object $lblob: more than one copy of it is held, and the one here is another object" \
+	"  the same pack in an alternate: found, naming its file" clo-alt
+# the other way: a loose copy, another drawing's bytes, of a packed blob
+crafted clp2 100
+lname=objects/$(echo "$blob" | cut -c1-2)/$(echo "$blob" | cut -c3-)
+make_pdf clp2-forged.pdf "a forged drawing"
+$PK loose clp2/objects "$blob" clp2-forged.pdf
+verify_finds "^$lname: object $blob: more than one copy of it is held, and the one here is another object" \
+	"a loose copy of a packed blob, another drawing's bytes: found, naming the file" clp2
+$PK loose clp2/objects "$blob" -garbage
+verify_finds "^$lname: object $blob: more than one copy of it is held, and the one here cannot be read: " \
+	"  a loose copy that is no object: found" clp2
+# files in the fan-out folders that are no object's (a name too short,
+# upper case) are nothing to git, and nothing to verify
+crafted clp3 100
+mkdir -p clp3/objects/ab
+echo junk > clp3/objects/ab/cd
+echo junk > "clp3/objects/ab/$(printf '%038d' 0 | tr 0 E)"
+check "  files in objects/xx/ that name no object are passed over" evalq '
+	q -C clp3 verify | grep -q "^ok: .* 0 findings$"'
+
 # Alternates an outsider wrote (helper-117), read as libgit2 read them:
 # six levels deep; 70 of them (past the 64 read, the rest ignored); one
 # that is no folder; one whose own list is a FIFO (which hung verify).

@@ -69,7 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* what a hostile pack can make it allocate is bounded by the caller */
 	if (vault_packread__one(&be, idx, pack, (size_t)1 << 20) == 0) {
 		be->foreach(be, read_one, be);
-		vault_packread__copies(be, bad_copy, NULL);
+		vault_packread_source source = { be, NULL };
+
+		vault_packread__copies(&source, 1, bad_copy, NULL);
 		be->free(be);
 	}
 	close(fi);

@@ -9,6 +9,7 @@
 
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "packread.h"
@@ -798,6 +799,86 @@ static void many_packs_and_a_repack(void **state)
 	rm_tree(dir);
 }
 
+typedef struct {
+	char files[4][4200];
+	size_t n;
+} findings;
+
+static void copy_found(void *payload, const char *file, const git_oid *id, const char *why)
+{
+	findings *f = payload;
+
+	(void)id;
+	print_message("# %s: %s\n", file, why);
+	if (f->n < 4)
+		test_fmt(f->files[f->n], sizeof(f->files[0]), "%s", file);
+	f->n++;
+}
+
+/* The loose object `hex` in `objects` replaced by another blob's bytes. */
+static void forge_loose(const char *objects, const char *hex, char *file, size_t size)
+{
+	static const char forged[] = "blob 12\0a forgery!!";
+	unsigned char z[256];
+	uLongf zlen = sizeof(z);
+
+	test_fmt(file, size, "%s/%.2s/%s", objects, hex, hex + 2);
+	assert_int_equal(compress(z, &zlen, (const unsigned char *)forged, sizeof(forged) - 1), Z_OK);
+	assert_int_equal(chmod(file, 0644), 0);
+	write_file(file, z, zlen);
+}
+
+/*
+ * The copies sweep over packs and loose objects: 3,000 blobs held loose,
+ * in one pack and (a third of them) in a second: every copy alike, no
+ * finding; then the loose copies of the first and the last name (the
+ * first and the last fan-out folder) forged: those two found, by file.
+ */
+static void copies_loose_and_packed(void **state)
+{
+	char *dir = temp_dir(), objects[4200], first[4300], last[4300];
+	vault_packread_source source;
+	findings f = { 0 };
+	idlist ids = { 0 };
+	git_odb_backend *be;
+	git_odb *ours;
+
+	(void)state;
+	assert_int_equal(sh("set -e; cd \"$D\"; git init -q --bare r.git; mkdir b;"
+			    " for i in $(seq 1 3000); do echo \"blob $i\" > b/$i; done;"
+			    " ls b/* | git --git-dir=r.git hash-object -w --stdin-paths > names;"
+			    " git --git-dir=r.git pack-objects -q r.git/objects/pack/pack < names > /dev/null;"
+			    " sed -n 1~3p names | git --git-dir=r.git pack-objects -q r.git/objects/pack/pack"
+			    "  > /dev/null;"
+			    " test $(ls r.git/objects/pack/*.idx | wc -l) = 2;"
+			    " test $(find r.git/objects/?? -type f | wc -l) = 3000", dir), 0);
+	test_fmt(objects, sizeof(objects), "%s/r.git/objects", dir);
+	git_libgit2_init();
+	assert_int_equal(vault_packread__new(&be, objects), 0);
+	ours = odb_of(be);
+	assert_int_equal(git_odb_foreach(ours, collect, &ids), 0);
+	qsort(ids.ids, ids.n, sizeof(*ids.ids), oid_order);
+	source.packs = be;
+	source.objects = objects;
+	assert_int_equal(vault_packread__copies(&source, 1, copy_found, &f), 0);
+	assert_int_equal(f.n, 0);
+	/* the packs alone, with no folder: no finding either */
+	source.objects = NULL;
+	assert_int_equal(vault_packread__copies(&source, 1, copy_found, &f), 0);
+	assert_int_equal(f.n, 0);
+	forge_loose(objects, git_oid_tostr_s(&ids.ids[0]), first, sizeof(first));
+	forge_loose(objects, git_oid_tostr_s(&ids.ids[ids.n - 1]), last, sizeof(last));
+	source.objects = objects;
+	assert_int_equal(vault_packread__copies(&source, 1, copy_found, &f), 0);
+	assert_int_equal(f.n, 2);
+	assert_string_equal(f.files[0], first);
+	assert_string_equal(f.files[1], last);
+	git_odb_free(ours);
+	free(ids.ids);
+	git_libgit2_shutdown();
+	rm_tree(dir);
+}
+
 static int name_order(const void *a, const void *b)
 {
 	return memcmp(a, b, 20);
@@ -906,6 +987,7 @@ int main(void)
 		cmocka_unit_test(long_chains),
 		cmocka_unit_test(many_packs_and_a_repack),
 		cmocka_unit_test(large_buckets),
+		cmocka_unit_test(copies_loose_and_packed),
 	};
 
 	return cmocka_run_group_tests_name("packread", tests, NULL, NULL);
