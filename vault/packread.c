@@ -1336,16 +1336,204 @@ int vault_packread__one(git_odb_backend **out, const char *idx, const char *path
 	return 0;
 }
 
-/* --- copies of one object in several packs ------------------------------ */
+/* --- the copies sweep ----------------------------------------------------- */
+
+typedef void (*copy_bad)(void *payload, const char *file, const git_oid *id, const char *why);
+
+/*
+ * A multi-pack index (objects/pack/multi-pack-index; git's
+ * Documentation/gitformat-pack.txt): "MIDX" 1 (version) 1 (SHA-1)
+ * chunks bases packs | a table of chunks, (ID, offset) pairs ending with
+ * ID 0 | PNAM: the packs' index names, each ending in a NUL | OIDF: 256
+ * counts | OIDL: the names, sorted | OOFF: each name's pack (its number
+ * in PNAM) and offset, or (high bit) the number of a LOFF: 64-bit
+ * offset.  git looks up an object of the packs it names here first, at
+ * the place it gives, and does not hash what it reads there.
+ */
+#define MIDX_HEADER 12
+#define MIDX_CHUNKS_MAX 64
+#define MIDX_PNAM_MAX ((uint64_t)1 << 20)
+
+typedef struct {
+	int fd;
+	char path[4096 + 64];
+	uint32_t count, npacks;
+	pack **packs;              /* each pack it names, NULL when not there */
+	uint64_t names, offsets, large, nlarge;
+} midx;
+
+/* < 0 and the reason (the file is named where it is said) */
+static int midx_fail(const midx *m, const char *what)
+{
+	(void)m;
+	git_error_set_str(GIT_ERROR_ODB, what);
+	return GIT_ERROR;
+}
+
+static int midx_read(const midx *m, void *buf, size_t len, uint64_t at)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(m->fd, (char *)buf + done, len - done, (off_t)(at + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return midx_fail(m, n < 0 ? strerror(errno) : "the file ends early");
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static uint64_t be64(const unsigned char *b)
+{
+	return (uint64_t)be32(b) << 32 | be32(b + 4);
+}
+
+static void midx_free(midx *m)
+{
+	if (!m)
+		return;
+	if (m->fd >= 0)
+		close(m->fd);
+	free(m->packs);
+	free(m);
+}
+
+/* Its chunks found and their sizes checked, its packs matched with b's
+ * by name; 1 when there is none. */
+static int midx_open(midx **out, packread *b)
+{
+	unsigned char head[MIDX_HEADER], table[(MIDX_CHUNKS_MAX + 1) * 12], fan[4];
+	uint64_t size, at[MIDX_CHUNKS_MAX + 1], pnam = 0, pnam_end = 0, fanout = 0;
+	uint64_t names_end = 0, offsets_end = 0, large_end = 0;
+	struct stat st;
+	unsigned nchunks, i;
+	char *pnames = NULL, *name;
+	midx *m;
+
+	*out = NULL;
+	if (!b->dir[0])
+		return 1;
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		abort();
+	*out = m;
+	if (vault__fmt(m->path, sizeof(m->path), "pack folder", "%s/multi-pack-index", b->dir) < 0)
+		return GIT_ERROR;
+	if ((m->fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno == ENOENT ? 1 : midx_fail(m, strerror(errno));
+	if (fstat(m->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return midx_fail(m, "not a regular file");
+	if ((size = (uint64_t)st.st_size) < MIDX_HEADER + 12 + NAME)
+		return midx_fail(m, "the file ends early");
+	if (midx_read(m, head, sizeof(head), 0) < 0)
+		return GIT_ERROR;
+	if (memcmp(head, "MIDX", 4) || head[4] != 1)
+		return midx_fail(m, "not a multi-pack index of version 1");
+	if (head[5] != 1)
+		return midx_fail(m, "its names are not SHA-1");
+	if ((nchunks = head[6]) > MIDX_CHUNKS_MAX)
+		return midx_fail(m, "more chunks than git writes");
+	m->npacks = be32(head + 8);
+	if (midx_read(m, table, (nchunks + 1) * 12, MIDX_HEADER) < 0)
+		return GIT_ERROR;
+	for (i = 0; i <= nchunks; i++) {
+		at[i] = be64(table + i * 12 + 4);
+		if (at[i] < MIDX_HEADER + (nchunks + 1) * 12 || at[i] > size - NAME ||
+		    (i > 0 && at[i] < at[i - 1]))
+			return midx_fail(m, "a chunk outside the file, or out of order");
+	}
+	for (i = 0; i < nchunks; i++) {
+		uint32_t id = be32(table + i * 12);
+
+		if (id == 0x504e414du) /* PNAM */
+			pnam = at[i], pnam_end = at[i + 1];
+		else if (id == 0x4f494446u) /* OIDF */
+			fanout = at[i];
+		else if (id == 0x4f49444cu) /* OIDL */
+			m->names = at[i], names_end = at[i + 1];
+		else if (id == 0x4f4f4646u) /* OOFF */
+			m->offsets = at[i], offsets_end = at[i + 1];
+		else if (id == 0x4c4f4646u) /* LOFF */
+			m->large = at[i], large_end = at[i + 1];
+	}
+	if (!pnam || !fanout || !m->names || !m->offsets)
+		return midx_fail(m, "a chunk git needs is missing");
+	if (midx_read(m, fan, 4, fanout + 255 * 4) < 0)
+		return GIT_ERROR;
+	m->count = be32(fan);
+	if (names_end - m->names < (uint64_t)m->count * NAME ||
+	    offsets_end - m->offsets < (uint64_t)m->count * 8)
+		return midx_fail(m, "its table of names or offsets is shorter than its count");
+	m->nlarge = m->large ? (large_end - m->large) / 8 : 0;
+	/* the packs, by the names of their indexes */
+	if (pnam_end - pnam > MIDX_PNAM_MAX)
+		return midx_fail(m, "its list of packs is larger than git writes");
+	if ((pnames = malloc(pnam_end - pnam + 1)) == NULL ||
+	    (m->packs = calloc(m->npacks + 1, sizeof(*m->packs))) == NULL)
+		abort();
+	if (midx_read(m, pnames, pnam_end - pnam, pnam) < 0) {
+		free(pnames);
+		return GIT_ERROR;
+	}
+	pnames[pnam_end - pnam] = '\0';
+	for (name = pnames, i = 0; i < m->npacks && name < pnames + (pnam_end - pnam); i++) {
+		size_t len = strlen(name), j;
+
+		for (j = 0; j < b->npacks; j++)
+			if (!b->packs[j]->gone && len > 4 && !strcmp(name + len - 4, ".idx") &&
+			    strlen(b->packs[j]->name) == len - 4 &&
+			    !strncmp(b->packs[j]->name, name, len - 4))
+				m->packs[i] = b->packs[j];
+		name += len + 1;
+	}
+	free(pnames);
+	if (i < m->npacks)
+		return midx_fail(m, "it names fewer packs than it counts");
+	return 0;
+}
+
+/* The pack and offset of name `pos`: 1; 0 when its pack is not there
+ * (git then looks in the others); < 0 and why. */
+static int midx_place(pack **p, uint64_t *offset, const midx *m, uint32_t pos)
+{
+	unsigned char e[8];
+	uint32_t which, off;
+
+	if (midx_read(m, e, 8, m->offsets + (uint64_t)pos * 8) < 0)
+		return GIT_ERROR;
+	which = be32(e);
+	off = be32(e + 4);
+	if (which >= m->npacks)
+		return midx_fail(m, "an object in a pack it does not name");
+	if ((*p = m->packs[which]) == NULL)
+		return 0;
+	if (off & 0x80000000u) {
+		if ((off & 0x7fffffffu) >= m->nlarge)
+			return midx_fail(m, "a large offset past its table");
+		if (midx_read(m, e, 8, m->large + (uint64_t)(off & 0x7fffffffu) * 8) < 0)
+			return GIT_ERROR;
+		*offset = be64(e);
+	} else {
+		*offset = off;
+	}
+	if (*offset < PACK_HEADER || *offset >= (*p)->end)
+		return midx_fail(m, "an object's offset outside its pack");
+	return 1;
+}
+
 /*
  * The names one place holds, in order: a pack's, a window of its index
- * read at a time, or a folder's loose objects, one fan-out folder
- * (objects/xx) read and sorted at a time.
+ * read at a time; a multi-pack index's, the same; or a folder's loose
+ * objects, one fan-out folder (objects/xx) read and sorted at a time.
  */
-typedef struct {
+typedef struct cursor {
 	packread *b;               /* a pack's: its backend and pack */
 	pack *p;
-	const char *objects;       /* or (p NULL) the loose objects of this folder */
+	struct cursor *named;      /* the multi-pack index naming the pack, if one does */
+	midx *m;                   /* or a multi-pack index */
+	const char *objects;       /* or the loose objects of this folder */
 	git_odb_backend *loose;    /* read through libgit2's backend */
 	unsigned fan;              /* the fan-out folder read next */
 	uint32_t next, have, k;    /* a pack's: the window is names next - have .. next - 1 */
@@ -1416,21 +1604,30 @@ static int loose_fill(cursor *c)
 	return 1;
 }
 
-/* the next window: 0, 1 at the pack's end (or its index gone), < 0 */
+/* the next window: 0, 1 at the end (or a pack's index gone), < 0 */
 static int cursor_fill(cursor *c)
 {
-	uint32_t n;
+	uint32_t count = c->p ? c->p->count : c->m ? c->m->count : 0, n;
 	int r;
 
-	if (!c->p)
+	if (c->objects)
 		return loose_fill(c);
-	n = c->p->count - c->next < WINDOW ? c->p->count - c->next : WINDOW;
+	n = count - c->next < WINDOW ? count - c->next : WINDOW;
 	if (n == 0)
 		return 1;
-	if ((r = pack_index(c->b, c->p)) < 0)
-		return r == GIT_ENOTFOUND ? 1 : r;
-	if (read_names(c->p, c->names, c->next, n) < 0)
-		return GIT_ERROR;
+	if (c->m) {
+		if (midx_read(c->m, c->names, (size_t)n * NAME, c->m->names + (uint64_t)c->next * NAME) < 0) {
+			const git_error *e = git_error_last();
+
+			git_error_set(GIT_ERROR_ODB, "%s: %s", c->m->path, e ? e->message : "cannot be read");
+			return GIT_ERROR;
+		}
+	} else {
+		if ((r = pack_index(c->b, c->p)) < 0)
+			return r == GIT_ENOTFOUND ? 1 : r;
+		if (read_names(c->p, c->names, c->next, n) < 0)
+			return GIT_ERROR;
+	}
 	c->next += n;
 	c->have = n;
 	c->k = 0;
@@ -1445,6 +1642,11 @@ static int cursor_step(cursor *c)
 static const unsigned char *name_at(const cursor *c)
 {
 	return c->names + (size_t)c->k * NAME;
+}
+
+static const char *cursor_file(const cursor *c)
+{
+	return c->m ? c->m->path : c->p->path;
 }
 
 static int before(const cursor *x, const cursor *y)
@@ -1480,8 +1682,6 @@ static void sift_up(cursor **h, size_t i)
 	}
 }
 
-typedef void (*copy_bad)(void *payload, const char *file, const git_oid *id, const char *why);
-
 /* A copy read (< 0: why not, in git_error_last) and hashed. */
 static int hash_copy(copy_bad bad, void *payload, const char *file, const git_oid *id,
 		     int read, void *data, size_t len, git_object_t type)
@@ -1506,9 +1706,9 @@ static int hash_copy(copy_bad bad, void *payload, const char *file, const git_oi
 	return 0;
 }
 
-/* The copy of `id` at `offset` in p. */
+/* The copy of `id` at `offset` in p, named by `file`. */
 static int check_copy(packread *b, pack *p, uint64_t offset, const git_oid *id,
-		      copy_bad bad, void *payload)
+		      const char *file, copy_bad bad, void *payload)
 {
 	git_object_t type = GIT_OBJECT_INVALID;
 	void *data = NULL;
@@ -1517,7 +1717,7 @@ static int check_copy(packread *b, pack *p, uint64_t offset, const git_oid *id,
 
 	if (r == GIT_ENOTFOUND)
 		return 0;
-	r = hash_copy(bad, payload, p->path, id, r, data, len, type);
+	r = hash_copy(bad, payload, file, id, r, data, len, type);
 	git_odb_backend_data_free(&b->parent, data);
 	return r;
 }
@@ -1543,67 +1743,98 @@ static int check_loose(cursor *c, const git_oid *id, copy_bad bad, void *payload
 	return r;
 }
 
-/* a copy of a name: the place that holds it, its place in a pack's
- * index, and where that says it is (UINT64_MAX: unreadable) */
+/* a copy of a name: the cursor that met it, the pack it is in and where
+ * (a pack's index, or a multi-pack index, says), or a loose one */
 typedef struct {
 	cursor *from;
-	uint32_t pos;
+	pack *p;                   /* NULL: loose */
 	uint64_t offset;
 } copy;
 
+/* by place: loose ones first, by folder; then by pack and offset, the
+ * pack's own index before a multi-pack index naming the same place */
 static int copy_order(const void *x, const void *y)
 {
 	const copy *a = x, *b = y;
 
-	if (a->from != b->from)
-		return (uintptr_t)a->from < (uintptr_t)b->from ? -1 : 1;
-	return a->offset < b->offset ? -1 : a->offset > b->offset;
+	if (a->p != b->p)
+		return (uintptr_t)a->p < (uintptr_t)b->p ? -1 : 1;
+	if (!a->p)
+		return a->from == b->from ? 0 : (uintptr_t)a->from < (uintptr_t)b->from ? -1 : 1;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	return (a->from->m != NULL) - (b->from->m != NULL);
+}
+
+static int same_place(const copy *a, const copy *b)
+{
+	return a->p == b->p && (a->p ? a->offset == b->offset : a->from == b->from);
 }
 
 /*
- * The copies of `id`, each place read once: copies at one offset are one
- * copy (an index listing a name a million times costs one read), and a
- * pack whose index lists the name more than once is said once.
+ * The copies of `id`: when they are in more than one place, each place
+ * read once and hashed (an index listing a name a million times at one
+ * offset costs nothing more, nor a multi-pack index naming the place a
+ * pack's index names).
  */
 static int check_copies(copy *copies, size_t n, const git_oid *id, copy_bad bad, void *payload)
 {
-	size_t i;
+	size_t i, places = 0;
 	int r = 0;
 
-	for (i = 0; i < n; i++) {
-		cursor *c = copies[i].from;
-
-		copies[i].offset = 0;
-		if (c->p && (pack_index(c->b, c->p) < 0 ||
-			     entry_offset(&copies[i].offset, c->p, copies[i].pos) < 0))
-			copies[i].offset = UINT64_MAX;
-	}
 	qsort(copies, n, sizeof(*copies), copy_order);
-	for (i = 0; i < n && r >= 0; i++) {
+	for (i = 0; i < n; i++)
+		places += i == 0 || !same_place(&copies[i - 1], &copies[i]);
+	for (i = 0; i < n && places > 1 && r >= 0; i++) {
 		cursor *c = copies[i].from;
-		int again = i > 0 && copies[i - 1].from == c;
 
-		if (!c->p) {
+		if (i > 0 && same_place(&copies[i - 1], &copies[i]))
+			continue;
+		if (!copies[i].p)
 			r = check_loose(c, id, bad, payload);
-			continue;
-		}
-		if (again && (i < 2 || copies[i - 2].from != c))
-			bad(payload, c->p->path, id, "the pack's index lists it more than once");
-		if (again && copies[i - 1].offset == copies[i].offset)
-			continue;
-		if (copies[i].offset == UINT64_MAX) {
-			const git_error *e = git_error_last();
-			char why[512];
-
-			vault__fmt_message(why, sizeof(why),
-					   "more than one copy of it is held, and the pack's index "
-					   "cannot be read there: %s", e ? e->message : "no reason given");
-			bad(payload, c->p->path, id, why);
-			continue;
-		}
-		r = check_copy(c->b, c->p, copies[i].offset, id, bad, payload);
+		else
+			r = check_copy(c->b, copies[i].p, copies[i].offset, id, cursor_file(c), bad,
+				       payload);
 	}
 	return r;
+}
+
+/*
+ * Where a cursor's name is, as a copy; 0 with no copy when there is none
+ * to read (a multi-pack index naming a pack that is not there: git then
+ * looks in the others), said with `bad` when it cannot be read.
+ */
+static int place_of(copy *out, int *have, cursor *c, const git_oid *id, copy_bad bad,
+		    void *payload)
+{
+	uint32_t pos = c->next - c->have + c->k;
+	const git_error *e;
+	char why[512];
+	int r;
+
+	out->from = c;
+	out->p = c->p;
+	out->offset = 0;
+	*have = 1;
+	if (c->objects)
+		return 0;
+	if (c->m)
+		r = midx_place(&out->p, &out->offset, c->m, pos);
+	else if ((r = pack_index(c->b, c->p)) == GIT_ENOTFOUND)
+		r = 0;           /* gone since (a gc) */
+	else if (r == 0 && (r = entry_offset(&out->offset, c->p, pos)) == 0)
+		r = 1;
+	if (r > 0)
+		return 0;
+	*have = 0;
+	if (r == 0)
+		return 0;
+	e = git_error_last();
+	vault__fmt_message(why, sizeof(why), "%s cannot be read there: %s",
+			   c->m ? "the multi-pack index" : "the pack's index",
+			   e ? e->message : "no reason given");
+	bad(payload, cursor_file(c), id, why);
+	return 0;
 }
 
 int vault_packread__copies(const vault_packread_source *sources, size_t nsources,
@@ -1611,11 +1842,11 @@ int vault_packread__copies(const vault_packread_source *sources, size_t nsources
 {
 	cursor *cursors, **heap, **same;
 	copy *copies = NULL;
-	size_t i, j, n = 0, ncursors = 0, nsame, ncopies, cap = 0;
+	size_t i, j, k, m, n = 0, ncursors = 0, nsame, ncopies, cap = 0;
 	int r = 0;
 
 	for (i = 0; i < nsources; i++)
-		ncursors += ((packread *)sources[i].packs)->npacks + !!sources[i].objects;
+		ncursors += ((packread *)sources[i].packs)->npacks + 2;
 	if ((cursors = calloc(ncursors + 1, sizeof(*cursors))) == NULL ||
 	    (heap = calloc(ncursors + 1, sizeof(*heap))) == NULL ||
 	    (same = calloc(ncursors + 1, sizeof(*same))) == NULL)
@@ -1624,16 +1855,38 @@ int vault_packread__copies(const vault_packread_source *sources, size_t nsources
 		pthread_mutex_lock(&((packread *)sources[i].packs)->lock);
 	for (ncursors = 0, i = 0; i < nsources && r >= 0; i++) {
 		packread *b = (packread *)sources[i].packs;
+		size_t first = ncursors;
 
-		for (j = 0; j <= b->npacks && r >= 0; j++) {
+		/* its packs, its multi-pack index, its loose objects */
+		for (j = 0; j < b->npacks + 2 && r >= 0; j++) {
 			cursor *c = &cursors[ncursors];
 
+			c->b = b;
 			if (j < b->npacks) {
 				if (b->packs[j]->gone)
 					continue;
-				c->b = b;
 				c->p = b->packs[j];
 				c->names = c->window;
+			} else if (j == b->npacks) {
+				if ((r = midx_open(&c->m, b)) != 0) {
+					const git_error *e = git_error_last();
+
+					/* one git cannot read is damage, or a forger's */
+					if (r < 0)
+						bad(payload, c->m ? c->m->path : b->dir, NULL,
+						    e ? e->message : "cannot be read");
+					midx_free(c->m);
+					c->m = NULL;
+					r = 0;
+					continue;
+				}
+				c->names = c->window;
+				/* the packs it names: an object one holds that it
+				 * does not list, git does not find */
+				for (k = first; k < ncursors; k++)
+					for (m = 0; m < c->m->npacks; m++)
+						if (cursors[k].p == c->m->packs[m])
+							cursors[k].named = c;
 			} else if (sources[i].objects) {
 				c->objects = sources[i].objects;
 				if (git_odb_backend_loose(&c->loose, c->objects, -1, 0, 0, 0) < 0) {
@@ -1666,25 +1919,34 @@ int vault_packread__copies(const vault_packread_source *sources, size_t nsources
 		 * it again (git and libgit2 may land on any of them) */
 		for (ncopies = 0, i = 0; i < nsame && r >= 0; i++) {
 			cursor *c = same[i];
+			size_t listed = 0;
 
 			do {
+				int have;
+
 				if (ncopies == cap) {
 					cap = cap ? cap * 2 : 16;
 					if ((copies = realloc(copies, cap * sizeof(*copies))) == NULL)
 						abort();
 				}
-				copies[ncopies].from = c;
-				copies[ncopies++].pos = c->next - c->have + c->k;
+				if ((r = place_of(&copies[ncopies], &have, c, &id, bad, payload)) < 0)
+					break;
+				ncopies += have;
+				if (++listed == 2)
+					bad(payload, cursor_file(c), &id, c->m ?
+					    "the multi-pack index lists it more than once" :
+					    "the pack's index lists it more than once");
 			} while ((r = cursor_step(c)) == 0 && !memcmp(name_at(c), id.id, NAME));
 			if (r != 0)
 				continue;
 			/* names out of order: where a search lands is anyone's guess */
-			if (c->p && memcmp(name_at(c), id.id, NAME) < 0 && !c->disordered) {
+			if (!c->objects && memcmp(name_at(c), id.id, NAME) < 0 && !c->disordered) {
 				git_oid next;
 
 				memcpy(next.id, name_at(c), NAME);
 				c->disordered = 1;
-				bad(payload, c->p->path, &next,
+				bad(payload, cursor_file(c), &next, c->m ?
+				    "the multi-pack index lists its names out of order" :
 				    "the pack's index lists its names out of order");
 			}
 			heap[n] = c;
@@ -1692,6 +1954,16 @@ int vault_packread__copies(const vault_packread_source *sources, size_t nsources
 		}
 		if (r > 0)
 			r = 0;
+		/* a pack's object its multi-pack index leaves out: git looks in
+		 * the index alone for what that pack holds, and finds nothing */
+		for (i = 0; i < nsame; i++) {
+			for (k = 0; same[i]->named && k < nsame && same[k] != same[i]->named; k++)
+				;
+			if (same[i]->named && k == nsame)
+				bad(payload, same[i]->named->m->path, &id,
+				    "the multi-pack index leaves it out, which a pack it names holds: "
+				    "git does not find it");
+		}
 		if (ncopies > 1 && r >= 0)
 			r = check_copies(copies, ncopies, &id, bad, payload);
 	}
@@ -1700,8 +1972,9 @@ int vault_packread__copies(const vault_packread_source *sources, size_t nsources
 	for (i = 0; i < ncursors; i++) {
 		if (cursors[i].loose)
 			cursors[i].loose->free(cursors[i].loose);
-		if (!cursors[i].p)
+		if (cursors[i].objects)
 			free(cursors[i].names);
+		midx_free(cursors[i].m);
 	}
 	free(copies);
 	free(cursors);

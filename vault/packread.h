@@ -60,15 +60,19 @@ typedef struct {
 
 /*
  * Every name held in more than one place among `sources` (two packs, one
- * index twice, a pack and a loose object): each copy read and hashed,
- * and `bad` called with the file (the pack's, or the loose object's
- * path) and the reason for each copy that is not the object its name
- * says, and for an index whose names are out of order (a search may
- * land anywhere).  A read by name finds one copy, hashed then; git
- * reads packs before loose objects, and the newest pack first, so a
- * forged copy elsewhere is what it may show.  The packs' sorted names
- * merged with each folder's loose ones, a window of each pack held and
- * one fan-out folder's names at a time.
+ * index twice, a pack and a loose object, a multi-pack index naming
+ * another place than the pack's own index): each place read and hashed,
+ * and `bad` called with the file (the pack's, the loose object's or the
+ * multi-pack index's path) and the reason for each copy that is not the
+ * object its name says, for an index whose names are out of order (a
+ * search may land anywhere) or that lists a name twice, and (`id` NULL)
+ * for a multi-pack index that cannot be read.  A read by name finds one
+ * copy, hashed then; git reads packs before loose objects, the newest
+ * pack first, and a pack a multi-pack index names at the place that
+ * gives, so a forged copy elsewhere is what it may show.  The sorted
+ * names of each pack and multi-pack index merged with each folder's
+ * loose ones, a window of each index held and one fan-out folder's names
+ * at a time.
  */
 int vault_packread__copies(const vault_packread_source *sources, size_t n,
 			   void (*bad)(void *payload, const char *file, const git_oid *id,

@@ -330,7 +330,10 @@ static void copy_found(void *payload, const char *file, const git_oid *id, const
 
 	if (!strncmp(file, repo, len) && file[len])
 		file += len;
-	found(payload, NULL, file, "object %s: %s", git_oid_tostr_s(id), why);
+	if (id)
+		found(payload, NULL, file, "object %s: %s", git_oid_tostr_s(id), why);
+	else
+		found(payload, NULL, file, "%s", why);
 }
 
 /* A finding of the access journal (journal.h), about no commit. */

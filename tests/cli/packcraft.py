@@ -20,6 +20,12 @@ verify's pack reader (t0008; vault/packread.c).
   packcraft.py bigsize PACKDIR BLOB SIZE       BLOB's header declares SIZE bytes
   packcraft.py padhdr PACKDIR BLOB            BLOB's header padded to 10 bytes
   packcraft.py many PACKDIR N                  N more packs of one new blob each
+  packcraft.py midxpoint PACKDIR BLOB OTHER    PACKDIR's multi-pack-index (git
+      multi-pack-index write) pointing BLOB's name at OTHER's pack and offset
+      (its checksum made again)
+  packcraft.py midxrename PACKDIR BLOB         the multi-pack-index's entry for BLOB
+      filed under BLOB's name with its last byte one more (the order kept):
+      the index leaves BLOB out
   packcraft.py loose OBJECTS NAME FILE         a loose object in OBJECTS filed under
       NAME, FILE's bytes as a blob; FILE "-garbage" writes bytes zlib refuses
 """
@@ -303,6 +309,47 @@ def loose(objects, name_hex, path):
         f.write(raw)
 
 
+def midx_chunks(m):
+    assert m[:4] == b'MIDX'
+    chunks = {}
+    for i in range(m[6] + 1):
+        cid = bytes(m[12 + 12 * i:16 + 12 * i])
+        chunks[cid] = struct.unpack('>Q', m[16 + 12 * i:24 + 12 * i])[0]
+    return chunks
+
+
+def midxrename(d, blob_hex):
+    path = os.path.join(d, 'multi-pack-index')
+    m = bytearray(open(path, 'rb').read())
+    chunks = midx_chunks(m)
+    n = struct.unpack('>I', m[chunks[b'OIDF'] + 255 * 4:chunks[b'OIDF'] + 256 * 4])[0]
+    names = [bytes(m[chunks[b'OIDL'] + 20 * i:chunks[b'OIDL'] + 20 * i + 20]) for i in range(n)]
+    a = names.index(bytes.fromhex(blob_hex))
+    new = names[a][:19] + bytes([(names[a][19] + 1) & 0xff])
+    assert names[a][19] != 0xff and (a + 1 == n or new < names[a + 1])
+    m[chunks[b'OIDL'] + 20 * a:chunks[b'OIDL'] + 20 * a + 20] = new
+    m[-20:] = hashlib.sha1(bytes(m[:-20])).digest()
+    open(path, 'wb').write(bytes(m))
+
+
+def midxpoint(d, blob_hex, other_hex):
+    path = os.path.join(d, 'multi-pack-index')
+    m = bytearray(open(path, 'rb').read())
+    assert m[:4] == b'MIDX'
+    chunks = {}
+    for i in range(m[6] + 1):
+        cid = bytes(m[12 + 12 * i:16 + 12 * i])
+        chunks[cid] = struct.unpack('>Q', m[16 + 12 * i:24 + 12 * i])[0]
+    n = struct.unpack('>I', m[chunks[b'OIDF'] + 255 * 4:chunks[b'OIDF'] + 256 * 4])[0]
+    names = [bytes(m[chunks[b'OIDL'] + 20 * i:chunks[b'OIDL'] + 20 * i + 20]) for i in range(n)]
+    a = names.index(bytes.fromhex(blob_hex))
+    b = names.index(bytes.fromhex(other_hex))
+    o = chunks[b'OOFF']
+    m[o + 8 * a:o + 8 * a + 8] = m[o + 8 * b:o + 8 * b + 8]
+    m[-20:] = hashlib.sha1(bytes(m[:-20])).digest()
+    open(path, 'wb').write(bytes(m))
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1]
     if cmd == 'chain':
@@ -321,6 +368,10 @@ if __name__ == '__main__':
         print(padhdr(sys.argv[2], sys.argv[3]))
     elif cmd == 'many':
         many(sys.argv[2], int(sys.argv[3]))
+    elif cmd == 'midxrename':
+        midxrename(sys.argv[2], sys.argv[3])
+    elif cmd == 'midxpoint':
+        midxpoint(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == 'loose':
         loose(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

@@ -388,6 +388,42 @@ echo junk > "clp3/objects/ab/$(printf '%038d' 0 | tr 0 E)"
 check "  files in objects/xx/ that name no object are passed over" evalq '
 	q -C clp3 verify | grep -q "^ok: .* 0 findings$"'
 
+# A multi-pack index (git multi-pack-index write): git looks an object
+# of the packs it names up there first, at the place it gives, and does
+# not hash what it reads.  One pointing D-1's name at D-2's bytes made
+# git cat-file show the forgery; verify, reading each pack's own index,
+# passed the vault.  Now a place the multi-pack index gives that is not
+# the pack's own index's is read and hashed.
+crafted cmx 100
+make_pdf cmx2.pdf "a forged drawing"
+q -C cmx add cmx2.pdf --doc D-2 --type drawing > /dev/null
+mb2=$(git -C cmx rev-parse "main:$(git -C cmx ls-tree -r --name-only main | grep 'cmx2.pdf$')")
+git -C cmx repack -dq --window=0
+git -C cmx multi-pack-index write
+check "an honest multi-pack index over two packs passes" evalq '
+	[ "$(ls cmx/objects/pack/*.idx | wc -l)" = 2 ] && git -C cmx multi-pack-index verify &&
+	q -C cmx verify | grep -q "^ok: .* 0 findings$"'
+cp -R cmx cmx-bad
+cp -R cmx cmx-out
+$PK midxpoint cmx/objects/pack "$blob" "$mb2"
+check "a multi-pack index pointing D-1's name at D-2's bytes: git shows the forgery" evalq '
+	git -C cmx cat-file -p "$blob" | grep -q "a forged drawing"'
+verify_finds "^objects/pack/multi-pack-index: object $blob: more than one copy of it is held, and the one here is another object" \
+	"  verify finds it, naming the multi-pack index" cmx
+# one leaving D-1 out (its entry filed under another name): git looks
+# for what the packs it names hold in it alone, and finds nothing
+$PK midxrename cmx-out/objects/pack "$blob"
+check "a multi-pack index leaving D-1 out: git cannot find D-1" evalq '
+	! git -C cmx-out cat-file -e "$blob" 2> /dev/null'
+verify_finds "^objects/pack/multi-pack-index: object $blob: the multi-pack index leaves it out, which a pack it names holds: git does not find it" \
+	"  verify says so, naming it" cmx-out
+head -c 100 cmx-bad/objects/pack/multi-pack-index > cmx-bad/mx && mv cmx-bad/mx cmx-bad/objects/pack/multi-pack-index
+verify_finds "^objects/pack/multi-pack-index: (the file ends early|a chunk outside the file)" \
+	"  one cut short: a finding naming it" cmx-bad
+printf 'MIDX\002' | dd of=cmx-bad/objects/pack/multi-pack-index conv=notrunc status=none
+verify_finds "^objects/pack/multi-pack-index: not a multi-pack index of version 1" \
+	"  one of another version: a finding naming it" cmx-bad
+
 # Alternates an outsider wrote (helper-117), read as libgit2 read them:
 # six levels deep; 70 of them (past the 64 read, the rest ignored); one
 # that is no folder; one whose own list is a FIFO (which hung verify).

@@ -879,6 +879,59 @@ static void copies_loose_and_packed(void **state)
 	rm_tree(dir);
 }
 
+/*
+ * A multi-pack index over three packs: honest, no finding; then each of
+ * 400 places in it changed in turn (its header, chunk table, fan-out,
+ * names, offsets, pack names): the sweep ends, with findings or an
+ * error and its reason, never a crash, a read out of bounds or a loop.
+ */
+static void multi_pack_index_damaged(void **state)
+{
+	char *dir = temp_dir(), objects[4200], path[4300];
+	vault_packread_source source;
+	unsigned char *honest, *bad;
+	findings f = { 0 };
+	git_odb_backend *be;
+	size_t len, i, flagged = 0;
+
+	(void)state;
+	assert_int_equal(sh("set -e; cd \"$D\"; git init -q --bare r.git; mkdir b;"
+			    " for i in $(seq 1 900); do echo \"blob $i\" > b/$i; done;"
+			    " ls b/* | git --git-dir=r.git hash-object -w --stdin-paths > names;"
+			    " for k in 0 1 2; do sed -n \"$((k * 300 + 1)),$((k * 300 + 300))p\" names |"
+			    "  git --git-dir=r.git pack-objects -q r.git/objects/pack/pack > /dev/null; done;"
+			    " git --git-dir=r.git prune-packed; git --git-dir=r.git multi-pack-index write;"
+			    " git --git-dir=r.git multi-pack-index verify", dir), 0);
+	test_fmt(objects, sizeof(objects), "%s/r.git/objects", dir);
+	test_fmt(path, sizeof(path), "%s/pack/multi-pack-index", objects);
+	honest = slurp(path, &len);
+	assert_non_null(bad = malloc(len));
+	git_libgit2_init();
+	assert_int_equal(vault_packread__new(&be, objects), 0);
+	source.packs = be;
+	source.objects = objects;
+	assert_int_equal(vault_packread__copies(&source, 1, copy_found, &f), 0);
+	assert_int_equal(f.n, 0);
+	for (i = 0; i < 400; i++) {
+		size_t at = i < 200 ? i : 200 + (i - 200) * (len - 200) / 200;
+
+		memcpy(bad, honest, len);
+		bad[at] ^= (unsigned char)(1u << (i % 8));
+		write_file(path, bad, len);
+		f.n = 0;
+		if (vault_packread__copies(&source, 1, copy_found, &f) < 0)
+			assert_non_null(git_error_last());
+		flagged += f.n > 0;
+	}
+	print_message("# 400 damaged multi-pack indexes: %zu with a finding\n", flagged);
+	assert_true(flagged > 200);
+	be->free(be);
+	free(bad);
+	free(honest);
+	git_libgit2_shutdown();
+	rm_tree(dir);
+}
+
 static int name_order(const void *a, const void *b)
 {
 	return memcmp(a, b, 20);
@@ -988,6 +1041,7 @@ int main(void)
 		cmocka_unit_test(many_packs_and_a_repack),
 		cmocka_unit_test(large_buckets),
 		cmocka_unit_test(copies_loose_and_packed),
+		cmocka_unit_test(multi_pack_index_damaged),
 	};
 
 	return cmocka_run_group_tests_name("packread", tests, NULL, NULL);
