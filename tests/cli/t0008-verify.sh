@@ -143,6 +143,38 @@ sqlite3 t14/qvault/index.db "DROP TABLE acks"
 check "an index a table was dropped from is caught" \
 	culprit t14 "index: the index cannot be read on acknowledgments: no such table: kept.acks"
 ok "  and reindex mends it" sh -c 'q -C t14 reindex && q -C t14 verify'
+# Every table of the index is compared, not a chosen few: an index
+# changed where none was compared (a revoked user made active again, in
+# the table the commands that answer from the index alone read; a
+# revision's review date) passed verify.
+tamper t15
+sqlite3 t15/qvault/index.db "UPDATE users SET revoked = 0 WHERE name = 'rex'"
+verify_finds "^index: the index disagrees with the repository on users \(2 rows" \
+	"an index making a revoked user active again is caught" t15
+tamper t16
+sqlite3 t16/qvault/index.db "UPDATE revisions SET review_by = '2000-01-01' WHERE doc = 'DWG-2'"
+verify_finds "^index: the index disagrees with the repository on revisions \(2 rows" \
+	"  a revision's review date changed in the index alone: caught" t16
+# and SQLite's own check: an entry of the index over users' keys changed
+# in its page alone (the table untouched: a search by key finds another
+# row than a scan), its name's bytes swapped for another user's
+tamper t17
+sqlite3 t17/qvault/index.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+python3 -c '
+import sys
+path, page, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+f = open(path, "r+b"); f.seek((page - 1) * size); b = bytearray(f.read(size))
+i = b.find(b"rex"); assert i > 0
+b[i:i + 3] = b"sam"; f.seek((page - 1) * size); f.write(bytes(b))' \
+	t17/qvault/index.db \
+	"$(sqlite3 t17/qvault/index.db "SELECT pageno FROM dbstat WHERE name = 'users_key' AND pagetype = 'leaf' LIMIT 1")" \
+	"$(sqlite3 t17/qvault/index.db "PRAGMA page_size")"
+check "  (the table itself reads as before)" evalq '
+	[ "$(sqlite3 t17/qvault/index.db "SELECT count(*) FROM users WHERE name = '"'rex'"'")" = 1 ]'
+verify_finds "^index: the index is damaged: .*users_key" \
+	"an index entry of users' keys changed in its page alone: SQLite's check finds it" t17
+ok "  and reindex mends it" sh -c 'q -C t17 reindex && q -C t17 verify'
+
 # damaged where it says which commit it reflects: the next command
 # rebuilds it, and says so
 tamper t13
