@@ -1604,6 +1604,48 @@ static int index_integrity(index_check *ic, sqlite3 *db)
 }
 
 /*
+ * The vault's index defined as the rebuilt one is: the same tables,
+ * columns, indexes, and nothing more (a trigger that changes what a write
+ * puts, a view standing for a table, a column's collation making two
+ * names one), each as its statement says.  An index upgraded from an
+ * older version ran the same statements as a new one.
+ */
+static int compare_schema(index_check *ic, sqlite3 *db)
+{
+	static const char sql[] =
+		"SELECT type, name FROM (SELECT type, name, tbl_name, sql FROM kept.sqlite_master"
+		"  EXCEPT SELECT type, name, tbl_name, sql FROM main.sqlite_master) "
+		"UNION SELECT type, name FROM (SELECT type, name, tbl_name, sql FROM main.sqlite_master"
+		"  EXCEPT SELECT type, name, tbl_name, sql FROM kept.sqlite_master) "
+		"WHERE name NOT LIKE 'sqlite_%' ORDER BY 2, 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		if (sqlite3_errcode(db) == SQLITE_NOMEM)
+			return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+		unreadable(ic, "its schema", sqlite3_errmsg(db));
+		return 0;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *problem = index_problem(ic);
+
+		if (problem)
+			vault__fmt_message(problem, sizeof(ic->problems[0]),
+					   "the index's %s %s is not as qvault defines it "
+					   "('qvault reindex' rebuilds it)",
+					   (const char *)sqlite3_column_text(st, 0),
+					   (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_NOMEM)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	if (rc != SQLITE_DONE)
+		unreadable(ic, "its schema", sqlite3_errmsg(db));
+	return 0;
+}
+
+/*
  * Every table the rebuilt index has, row for row against the vault's
  * (each as a set: what one holds that the other does not, either way).
  */
@@ -1707,7 +1749,7 @@ static int compare_indexes(index_check *ic)
 	if (error < 0)
 		goto done;
 	db = vault_index__db(fresh);
-	if ((error = index_integrity(ic, db)) == 0)
+	if ((error = index_integrity(ic, db)) == 0 && (error = compare_schema(ic, db)) == 0)
 		error = compare_tables(ic, db);
 done:
 	vault_index__free(fresh);

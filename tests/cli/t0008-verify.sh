@@ -175,6 +175,15 @@ verify_finds "^index: the index is damaged: .*users_key" \
 	"an index entry of users' keys changed in its page alone: SQLite's check finds it" t17
 ok "  and reindex mends it" sh -c 'q -C t17 reindex && q -C t17 verify'
 
+# and the index's definitions: a trigger an outsider added (every user
+# a write puts in made an admin), a column's collation changed (two
+# names one to a search)
+tamper t18
+sqlite3 t18/qvault/index.db "CREATE TRIGGER promote AFTER INSERT ON users BEGIN UPDATE users SET roles = 7 WHERE name = new.name; END"
+verify_finds "^index: the index's trigger promote is not as qvault defines it" \
+	"an index with a trigger of an outsider's: caught" t18
+ok "  and reindex mends it" sh -c 'q -C t18 reindex && q -C t18 verify'
+
 # damaged where it says which commit it reflects: the next command
 # rebuilds it, and says so
 tamper t13
