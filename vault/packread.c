@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "util.h"
@@ -1216,7 +1217,7 @@ static void add_pack(packread *b, pack *p)
 	b->packs[b->npacks++] = p;
 }
 
-/* Open the packs of b->dir not yet open: each pack-X.idx whose pack-X.pack
+/* Open the packs of b->dir not yet open: each X.idx whose X.pack
  * is there (git writes the pack first; gc may have removed both). */
 static int pr_refresh(git_odb_backend *be)
 {
@@ -1243,7 +1244,8 @@ static int pr_refresh(git_odb_backend *be)
 		pack *p;
 		int r;
 
-		if (len < 10 || strncmp(d->d_name, "pack-", 5) || strcmp(d->d_name + len - 4, ".idx"))
+		/* any X.idx, as git and libgit2 read them, not only pack-X.idx */
+		if (len < 5 || strcmp(d->d_name + len - 4, ".idx"))
 			continue;
 		memcpy(name, d->d_name, len - 4);
 		name[len - 4] = '\0';
@@ -1534,7 +1536,9 @@ typedef struct cursor {
 	struct cursor *named;      /* the multi-pack index naming the pack, if one does */
 	midx *m;                   /* or a multi-pack index */
 	const char *objects;       /* or the loose objects of this folder */
-	git_odb_backend *loose;    /* read through libgit2's backend */
+	struct seen *seen;         /* the fan-out folders read, of every folder's */
+	copy_bad bad;              /* said of a fan-out folder that cannot be read */
+	void *payload;
 	unsigned fan;              /* the fan-out folder read next */
 	uint32_t next, have, k;    /* a pack's: the window is names next - have .. next - 1 */
 	int disordered;            /* said once */
@@ -1542,6 +1546,37 @@ typedef struct cursor {
 	size_t cap;                /* the folder's: names room */
 	unsigned char window[WINDOW * NAME];
 } cursor;
+
+/* The fan-out folders the sweep read, by device and inode, for each of
+ * the 256: one reached again (an alternate's objects/00 a link to the
+ * vault's) is read once. */
+struct seen {
+	size_t per;                /* room for each fan-out value */
+	size_t count[256];
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} *ids;                    /* 256 x per */
+};
+
+/* 1 when c's fan-out folder `dir` was read before, else 0 (noted) */
+static int seen_before(cursor *c, DIR *dir)
+{
+	struct seen *s = c->seen;
+	struct stat st;
+	size_t i, at = (size_t)c->fan * s->per;
+
+	if (fstat(dirfd(dir), &st) < 0)
+		return 0;
+	for (i = 0; i < s->count[c->fan]; i++)
+		if (s->ids[at + i].dev == st.st_dev && s->ids[at + i].ino == st.st_ino)
+			return 1;
+	if (s->count[c->fan] < s->per) {
+		s->ids[at + s->count[c->fan]].dev = st.st_dev;
+		s->ids[at + s->count[c->fan]++].ino = st.st_ino;
+	}
+	return 0;
+}
 
 static int hex_value(int c)
 {
@@ -1568,10 +1603,16 @@ static int loose_fill(cursor *c)
 		if (vault__fmt(path, sizeof(path), "objects folder", "%s/%02x", c->objects, c->fan) < 0)
 			return GIT_ERROR;
 		if ((dir = opendir(path)) == NULL) {
-			if (errno == ENOENT || errno == ENOTDIR)
-				continue;
-			git_error_set(GIT_ERROR_OS, "cannot read '%s': %s", path, strerror(errno));
-			return GIT_ERROR;
+			/* none, or no folder: no object to git either; one that
+			 * cannot be read (a loop of links) hides its objects from
+			 * git too, said, and the sweep goes on */
+			if (errno != ENOENT && errno != ENOTDIR)
+				c->bad(c->payload, path, NULL, strerror(errno));
+			continue;
+		}
+		if (seen_before(c, dir)) {
+			closedir(dir);
+			continue;
 		}
 		while ((d = readdir(dir)) != NULL) {
 			unsigned char *name;
@@ -1722,25 +1763,145 @@ static int check_copy(packread *b, pack *p, uint64_t offset, const git_oid *id,
 	return r;
 }
 
+/*
+ * A loose object's file, "type size\0" and its content deflated, hashed
+ * as it inflates (nothing of it kept): into `out` its name; < 0 and why
+ * (git_error_last) when it is no object git could read.  Opened without
+ * waiting and read only if a regular file (a FIFO named like an object
+ * would block for ever); its size said checked against what its bytes
+ * can inflate to (zlib's limit) before it is read.
+ */
+#define LOOSE_HEADER 32
+
+static int loose_fail(const char *why)
+{
+	git_error_set_str(GIT_ERROR_ODB, why);
+	return GIT_ERROR;
+}
+
+static int hash_loose(git_oid *out, const char *path)
+{
+	unsigned char in[CHUNK], buf[CHUNK];
+	char header[LOOSE_HEADER + 1];
+	uint64_t size = 0, seen = 0, file;
+	size_t hlen = 0;
+	int fd, zr = Z_OK, r = 0, in_header = 1;
+	EVP_MD_CTX *sha = NULL;
+	struct stat st;
+	z_stream z;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno == ENOENT ? GIT_ENOTFOUND : loose_fail(strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return loose_fail("not a regular file");
+	}
+	file = (uint64_t)st.st_size;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK || (sha = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(sha, EVP_sha1(), NULL))
+		abort();
+	while (zr != Z_STREAM_END && r == 0) {
+		ssize_t n = read(fd, in, sizeof(in));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = loose_fail(n < 0 ? strerror(errno) : "the file ends early");
+			break;
+		}
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		do {
+			size_t have, off = 0;
+
+			z.next_out = buf;
+			z.avail_out = sizeof(buf);
+			zr = inflate(&z, Z_NO_FLUSH);
+			if (zr == Z_BUF_ERROR) {
+				zr = Z_OK;     /* wants more input */
+				break;
+			}
+			if (zr != Z_OK && zr != Z_STREAM_END) {
+				r = loose_fail("its bytes do not inflate");
+				break;
+			}
+			have = sizeof(buf) - z.avail_out;
+			/* "type size\0" first, as git writes it */
+			while (in_header && off < have && r == 0) {
+				char *end;
+
+				if (hlen == LOOSE_HEADER) {
+					r = loose_fail("a header git does not write");
+					break;
+				}
+				if ((header[hlen++] = (char)buf[off++]) != '\0')
+					continue;
+				in_header = 0;
+				end = strchr(header, ' ');
+				if (!end || end == header || !(end[1] >= '0' && end[1] <= '9') ||
+				    (strncmp(header, "blob ", 5) && strncmp(header, "tree ", 5) &&
+				     strncmp(header, "commit ", 7) && strncmp(header, "tag ", 4))) {
+					r = loose_fail("a header git does not write");
+					break;
+				}
+				errno = 0;
+				size = strtoull(end + 1, &end, 10);
+				if (errno || *end || size / 1032 > file)
+					r = loose_fail("a size its bytes cannot inflate to");
+				else if (!EVP_DigestUpdate(sha, header, hlen))
+					abort();
+			}
+			if (r == 0 && off < have) {
+				seen += have - off;
+				if (seen > size)
+					r = loose_fail("more bytes than its header says");
+				else if (!EVP_DigestUpdate(sha, buf + off, have - off))
+					abort();
+			}
+		} while (r == 0 && zr != Z_STREAM_END && z.avail_out == 0);
+	}
+	if (r == 0 && (in_header || seen != size))
+		r = loose_fail("fewer bytes than its header says");
+	if (r == 0) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned mdlen = 0;
+
+		if (!EVP_DigestFinal_ex(sha, md, &mdlen) || mdlen != NAME)
+			abort();
+		memcpy(out->id, md, NAME);
+	}
+	EVP_MD_CTX_free(sha);
+	inflateEnd(&z);
+	close(fd);
+	return r;
+}
+
 /* The loose copy of `id` in the objects folder c reads. */
 static int check_loose(cursor *c, const git_oid *id, copy_bad bad, void *payload)
 {
-	git_object_t type = GIT_OBJECT_INVALID;
-	char file[4096 + 64], hex[GIT_OID_HEXSZ + 1];
-	void *data = NULL;
-	size_t len = 0;
+	char file[4096 + 64], hex[GIT_OID_HEXSZ + 1], why[512];
+	const git_error *e;
+	git_oid hashed;
 	int r;
 
 	git_oid_tostr(hex, sizeof(hex), id);
 	if (vault__fmt(file, sizeof(file), "objects folder", "%s/%.2s/%s", c->objects, hex,
 		       hex + 2) < 0)
 		return GIT_ERROR;
-	r = c->loose->read(&data, &len, &type, c->loose, id);
-	if (r == GIT_ENOTFOUND)
+	if ((r = hash_loose(&hashed, file)) == GIT_ENOTFOUND)
 		return 0;        /* gone since (a gc packed it) */
-	r = hash_copy(bad, payload, file, id, r, data, len, type);
-	git_odb_backend_data_free(c->loose, data);
-	return r;
+	if (r < 0) {
+		e = git_error_last();
+		vault__fmt_message(why, sizeof(why),
+				   "more than one copy of it is held, and the one here cannot be read: %s",
+				   e ? e->message : "no reason given");
+		bad(payload, file, id, why);
+	} else if (!git_oid_equal(&hashed, id)) {
+		bad(payload, file, id,
+		    "more than one copy of it is held, and the one here is another object");
+	}
+	return 0;
 }
 
 /* a copy of a name: the cursor that met it, the pack it is in and where
@@ -1843,10 +2004,13 @@ int vault_packread__copies(const vault_packread_source *sources, size_t nsources
 	cursor *cursors, **heap, **same;
 	copy *copies = NULL;
 	size_t i, j, k, m, n = 0, ncursors = 0, nsame, ncopies, cap = 0;
+	struct seen seen = { nsources, { 0 }, NULL };
 	int r = 0;
 
 	for (i = 0; i < nsources; i++)
 		ncursors += ((packread *)sources[i].packs)->npacks + 2;
+	if ((seen.ids = calloc(256 * nsources + 1, sizeof(*seen.ids))) == NULL)
+		abort();
 	if ((cursors = calloc(ncursors + 1, sizeof(*cursors))) == NULL ||
 	    (heap = calloc(ncursors + 1, sizeof(*heap))) == NULL ||
 	    (same = calloc(ncursors + 1, sizeof(*same))) == NULL)
@@ -1889,10 +2053,9 @@ int vault_packread__copies(const vault_packread_source *sources, size_t nsources
 							cursors[k].named = c;
 			} else if (sources[i].objects) {
 				c->objects = sources[i].objects;
-				if (git_odb_backend_loose(&c->loose, c->objects, -1, 0, 0, 0) < 0) {
-					r = GIT_ERROR;
-					break;
-				}
+				c->seen = &seen;
+				c->bad = bad;
+				c->payload = payload;
 			} else {
 				continue;
 			}
@@ -1970,12 +2133,11 @@ int vault_packread__copies(const vault_packread_source *sources, size_t nsources
 	for (i = nsources; i-- > 0;)
 		pthread_mutex_unlock(&((packread *)sources[i].packs)->lock);
 	for (i = 0; i < ncursors; i++) {
-		if (cursors[i].loose)
-			cursors[i].loose->free(cursors[i].loose);
 		if (cursors[i].objects)
 			free(cursors[i].names);
 		midx_free(cursors[i].m);
 	}
+	free(seen.ids);
 	free(copies);
 	free(cursors);
 	free(heap);

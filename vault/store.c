@@ -60,6 +60,7 @@ struct vault_store {
 	quarantine *q;        /* owned by the odb, which frees it */
 	packs_proxy *packs[1 + ALTERNATES_MAX]; /* the same: its own, then its alternates' */
 	size_t npacks;
+	size_t alternates_over; /* alternates past ALTERNATES_MAX, not read */
 	unsigned char *chunk; /* VAULT_CHUNK bytes, reused by every stream */
 	tree_cursor cursor[CURSORS];
 	unsigned long lookups;
@@ -389,6 +390,43 @@ void vault_store__quarantine_drop(vault_store *s)
  * one path a line, relative to objects/.  A repository that borrows the
  * objects of another (an incoming pull, a git server's hook) reads both.
  */
+/*
+ * A line of info/alternates that starts with a quote, unquoted in place
+ * as git unquotes it (its quote.c: \\ \" \a \b \f \n \r \t \v and
+ * three octal digits, up to the closing quote); 0, or -1 when it is not
+ * such a quoted string (git then reads the line as it is).
+ */
+static int unquote_c(char *line)
+{
+	static const char escapes[] = "\\\\\"\"a\ab\bf\fn\nr\rt\tv\v";
+	const char *in = line + 1;
+	char *out = line;
+
+	while (*in && *in != '"') {
+		if (*in != '\\') {
+			*out++ = *in++;
+			continue;
+		}
+		in++;
+		if (*in >= '0' && *in <= '3' && in[1] >= '0' && in[1] <= '7' &&
+		    in[2] >= '0' && in[2] <= '7') {
+			*out++ = (char)((in[0] - '0') << 6 | (in[1] - '0') << 3 | (in[2] - '0'));
+			in += 3;
+		} else {
+			const char *e = *in ? strchr(escapes, *in) : NULL;
+
+			if (!e || (e - escapes) % 2)
+				return -1;
+			*out++ = e[1];
+			in++;
+		}
+	}
+	if (*in != '"')
+		return -1;
+	*out = '\0';
+	return 0;
+}
+
 int vault_store__alternates(const char *objects, int (*each)(const char *dir, void *payload),
 			   void *payload)
 {
@@ -414,6 +452,17 @@ int vault_store__alternates(const char *objects, int (*each)(const char *dir, vo
 		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		/* a quoted path, as git writes one with a newline in it, is
+		 * read as git reads it; one that is not quite is read as is */
+		if (line[0] == '"') {
+			char unquoted[sizeof(line)];
+
+			memcpy(unquoted, line, sizeof(line));
+			if (unquote_c(unquoted) == 0)
+				memcpy(line, unquoted, sizeof(line));
+		}
+		if (line[0] == '\0')
 			continue;
 		if (vault__fmt(full, sizeof(full), "alternate", "%s%s%s", line[0] == '/' ? "" : objects,
 			       line[0] == '/' ? "" : "/", line) < 0)
@@ -491,12 +540,17 @@ static int add_alternate(const char *dir, void *payload)
 		return 0;
 	/* a folder already read (the vault itself, a loop of alternates) is
 	 * not added again; one that is not there, or no folder, adds nothing,
-	 * as in libgit2; past ALTERNATES_MAX, neither do the rest */
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || a->s->npacks == 1 + ALTERNATES_MAX)
+	 * as in libgit2; past ALTERNATES_MAX, neither do the rest, counted
+	 * (git reads them: verify says so) */
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
 	for (i = 0; i < a->s->npacks; i++)
 		if (a->s->packs[i]->dev == st.st_dev && a->s->packs[i]->ino == st.st_ino)
 			return 0;
+	if (a->s->npacks == 1 + ALTERNATES_MAX) {
+		a->s->alternates_over++;
+		return 0;
+	}
 	if (git_odb_backend_loose(&loose, dir, -1, 0, 0, 0) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot open the objects of '%s'", dir);
 	if (git_odb_add_alternate(a->s->odb, loose, 1) < 0) {
@@ -641,6 +695,11 @@ int vault_store__pack_copies(vault_store *s,
 	if (vault_packread__copies(sources, s->npacks, bad, payload) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot read the names the packs hold");
 	return 0;
+}
+
+size_t vault_store__alternates_over(const vault_store *s)
+{
+	return s->alternates_over;
 }
 
 int vault_store__packs_reopen(vault_store *s)
@@ -1084,15 +1143,21 @@ static int read_loose(vault_store *s, const git_oid *id, vault_chunk_cb cb,
 	size_t hlen = 0;
 	uint64_t size = 0, seen = 0;
 	int fd, zr = Z_OK, error = 0, first = 1, in_header = 1;
+	struct stat st;
 	z_stream z;
 
 	git_oid_tostr(hex, sizeof(hex), id);
 	if (vault__fmt(path, sizeof(path), "object path", "%sobjects/%.2s/%s",
 		       git_repository_path(s->repo), hex, hex + 2) < 0)
 		return VAULT_ERROR;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+	/* without waiting: a FIFO named like the blob would block for ever */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
 		return errno == ENOENT ? VAULT_ENOTFOUND :
 			vault_error__errno(VAULT_ERROR, "cannot read blob %s", hex);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return vault_error__set(VAULT_EVERIFY, "blob %s is not a regular file", hex);
+	}
 	memset(&z, 0, sizeof(z));
 	if (inflateInit(&z) != Z_OK) {
 		close(fd);

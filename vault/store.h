@@ -73,6 +73,10 @@ int vault_store__pack_copies(vault_store *s,
 			     void (*bad)(void *payload, const char *file, const git_oid *id,
 					 const char *why),
 			     void *payload);
+/* How many alternates past the 64 the store reads it passed over
+ * (nested ones counted as met); git reads every one. */
+size_t vault_store__alternates_over(const vault_store *s);
+
 git_repository *vault_store__repo(const vault_store *s);
 
 /* The branch's commit; VAULT_ENOTFOUND on a repository with no commit. */

@@ -1939,6 +1939,46 @@ static int new_revision(void *payload, vault_change what, const char *path)
 }
 
 /* The stored bytes of `tip`: every revision's, or those added since `base`. */
+static int replace_found(const char *name, void *payload)
+{
+	found(payload, NULL, name, "git shows another object in place of %s",
+	      name + strlen("refs/replace/"));
+	return 0;
+}
+
+/*
+ * What makes git show this vault's history other than its objects say:
+ * a `commondir` (objects and refs read from elsewhere), `info/grafts`
+ * (other parents), `shallow` (a history cut short) and replace refs
+ * (`git cat-file`, `git show` and `git log` follow them).  qvault writes
+ * none of them.
+ */
+static int check_git_views(checker *c)
+{
+	static const struct {
+		const char *file, *why;
+	} files[] = {
+		{ "commondir", "git reads this vault's objects and refs from the folder it names" },
+		{ "info/grafts", "git shows other parents for the commits it lists than they record" },
+		{ "shallow", "git takes the history as cut short at the commits it lists" },
+	};
+	const char *repo = git_repository_path(c->repo);
+	char path[4200];
+	size_t i;
+	int error;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (vault__fmt(path, sizeof(path), "path", "%s%s", repo, files[i].file) < 0)
+			return VAULT_ERROR;
+		if (access(path, F_OK) == 0)
+			found(c, NULL, files[i].file, "%s", files[i].why);
+	}
+	error = git_reference_foreach_glob(c->repo, "refs/replace/*", replace_found, c);
+	if (error < 0 && error != GIT_ENOTFOUND)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's references");
+	return 0;
+}
+
 static int check_tip_files(checker *c, const git_oid *tip, const git_tree *base)
 {
 	git_commit *commit = NULL;
@@ -2088,6 +2128,13 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	 * indexed by libgit2, which names each object by its hash */
 	if (!error && !s->base)
 		error = vault_store__pack_copies(v->store, copy_found, &c);
+	if (!error && !s->base)
+		error = check_git_views(&c);
+	/* alternates it did not read: git reads them, and what they hold */
+	if (!error && !s->base && vault_store__alternates_over(v->store))
+		found(&c, NULL, "objects/info/alternates",
+		      "%zu alternates past the 64 qvault reads: git reads them, and what they hold "
+		      "was not checked", vault_store__alternates_over(v->store));
 	if (c.f->files)
 		vault__progress_end(p, "Checking files", c.f->files, 0);
 	if (!error && !s->base) {
