@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "ack.h"
+#include "commitgraph.h"
 #include "common.h"
 #include "error.h"
 #include "gc.h"
@@ -2130,6 +2131,14 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 		error = vault_store__pack_copies(v->store, copy_found, &c);
 	if (!error && !s->base)
 		error = check_git_views(&c);
+	/* a commit-graph git reads for each commit's tree and parents */
+	if (!error && !s->base) {
+		char objects[4200];
+
+		if ((error = vault__fmt(objects, sizeof(objects), "path", "%sobjects",
+					git_repository_path(c.repo))) == 0)
+			error = vault_commitgraph__check(c.repo, objects, copy_found, &c);
+	}
 	/* alternates it did not read: git reads them, and what they hold */
 	if (!error && !s->base && vault_store__alternates_over(v->store))
 		found(&c, NULL, "objects/info/alternates",

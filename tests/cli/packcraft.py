@@ -26,6 +26,9 @@ verify's pack reader (t0008; vault/packread.c).
   packcraft.py midxrename PACKDIR BLOB         the multi-pack-index's entry for BLOB
       filed under BLOB's name with its last byte one more (the order kept):
       the index leaves BLOB out
+  packcraft.py graph GRAPH COMMIT FIELD VALUE   in a commit-graph file git wrote,
+      COMMIT's FIELD (tree: a name; parent1: a place, or none; level, time:
+      a number) said to be VALUE; the checksum made again
   packcraft.py loose OBJECTS NAME FILE         a loose object in OBJECTS filed under
       NAME, FILE's bytes as a blob; FILE "-garbage" writes bytes zlib refuses
 """
@@ -350,6 +353,31 @@ def midxpoint(d, blob_hex, other_hex):
     open(path, 'wb').write(bytes(m))
 
 
+def graph(path, commit_hex, field, value):
+    raw = bytearray(open(path, 'rb').read())
+    assert raw[:4] == b'CGPH'
+    ch = {}
+    for i in range(raw[6]):
+        ch[bytes(raw[8 + 12 * i:12 + 12 * i])] = struct.unpack('>Q', raw[12 + 12 * i:20 + 12 * i])[0]
+    n = struct.unpack('>I', raw[ch[b'OIDF'] + 1020:ch[b'OIDF'] + 1024])[0]
+    oids = [bytes(raw[ch[b'OIDL'] + 20 * i:ch[b'OIDL'] + 20 * i + 20]) for i in range(n)]
+    at = ch[b'CDAT'] + 36 * oids.index(bytes.fromhex(commit_hex))
+    if field == 'tree':
+        raw[at:at + 20] = bytes.fromhex(value)
+    elif field == 'parent1':
+        raw[at + 20:at + 24] = struct.pack('>I', 0x70000000 if value == 'none' else int(value))
+    elif field in ('level', 'time'):
+        hi, lo = struct.unpack('>II', raw[at + 28:at + 36])
+        if field == 'level':
+            hi = (int(value) << 2) | (hi & 3)
+        else:
+            hi, lo = (hi & ~3) | (int(value) >> 32), int(value) & 0xffffffff
+        raw[at + 28:at + 36] = struct.pack('>II', hi, lo)
+    raw[-20:] = hashlib.sha1(bytes(raw[:-20])).digest()
+    os.chmod(path, 0o644)
+    open(path, 'wb').write(bytes(raw))
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1]
     if cmd == 'chain':
@@ -372,6 +400,8 @@ if __name__ == '__main__':
         midxrename(sys.argv[2], sys.argv[3])
     elif cmd == 'midxpoint':
         midxpoint(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif cmd == 'graph':
+        graph(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     elif cmd == 'loose':
         loose(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

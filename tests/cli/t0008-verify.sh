@@ -439,6 +439,7 @@ q -C cev-src add cev2.pdf --doc D-2 --type drawing > /dev/null
 eb2=$(git -C cev-src rev-parse "main:$(git -C cev-src ls-tree -r --name-only main | grep 'cev2.pdf$')")
 git -C cev-src repack -adq --window=0
 ef=$($PK dupe cev-src/objects/pack "$lblob" "$eb2")
+touch -d "-1 hour" cev/objects/pack/pack-*
 mv "$ef.idx" cev/objects/pack/evil.idx; mv "$ef.pack" cev/objects/pack/evil.pack
 check "a forged pack named evil.pack: git shows the forgery" evalq '
 	git -C cev cat-file -p "$lblob" | grep -q "a forged drawing"'
@@ -519,6 +520,50 @@ check "a commondir naming a copy with D-1 forged: git shows the forgery" evalq '
 q -C ccd verify > ccd.out 2>&1; rc=$?
 check "  verify says git reads another folder" evalq '
 	[ $rc = 3 ] && grep -q "^commondir: git reads this vault.s objects and refs from the folder it names" ccd.out'
+
+# A commit-graph (git gc writes one; qvault does not): git log reads a
+# commit's tree and parents there, and hashes nothing.  One giving the
+# last commit D-2's tree made git log -p show the forgery; verify passed.
+crafted ccg 100
+make_pdf ccg2.pdf "a forged drawing"
+cp -R ccg ccg-src
+q -C ccg-src add ccg2.pdf --doc D-2 --type drawing > /dev/null
+git -C ccg-src repack -adq
+cp ccg-src/objects/pack/* ccg/objects/pack/
+ftree=$(git -C ccg-src rev-parse "main^{tree}")
+q -C ccg add x.pdf --doc D-3 --type drawing > /dev/null
+git -C ccg commit-graph write --reachable
+head=$(git -C ccg rev-parse main)
+check "an honest commit-graph passes" evalq 'q -C ccg verify | grep -q "^ok: .* 0 findings$"'
+for f in tree parent1 level time; do cp -R ccg "ccg-$f"; done
+$PK graph ccg-tree/objects/info/commit-graph "$head" tree "$ftree"
+check "a commit-graph giving the last commit another tree: git log shows the forgery" evalq '
+	git -C ccg-tree log -p -1 main | grep -q "^+% a forged drawing"'
+verify_finds "^objects/info/commit-graph: object $head: it gives the commit another tree than it records" \
+	"  verify finds it" ccg-tree
+$PK graph ccg-parent1/objects/info/commit-graph "$head" parent1 none
+verify_finds "^objects/info/commit-graph: object $head: it gives the commit other parents than it records" \
+	"one cutting the history at the last commit: found" ccg-parent1
+$PK graph ccg-level/objects/info/commit-graph "$head" level 1
+verify_finds "^objects/info/commit-graph: object $head: its generation number is not one more than its parents'" \
+	"one with a wrong generation number: found" ccg-level
+$PK graph ccg-time/objects/info/commit-graph "$head" time 5
+verify_finds "^objects/info/commit-graph: object $head: it gives the commit another date" \
+	"one with another date: found" ccg-time
+# the layers of a chain (git commit-graph write --split)
+cp -R ccg ccg-split
+rm ccg-split/objects/info/commit-graph
+git -C ccg-split commit-graph write --reachable --split=no-merge > /dev/null 2>&1
+q -C ccg-split add x.pdf --doc D-4 --type drawing > /dev/null
+git -C ccg-split commit-graph write --reachable --split=no-merge
+check "a chain of two commit-graph layers passes" evalq '
+	[ "$(wc -l < ccg-split/objects/info/commit-graphs/commit-graph-chain)" = 2 ] &&
+	q -C ccg-split verify | grep -q "^ok: .* 0 findings$"'
+top=$(tail -n 1 ccg-split/objects/info/commit-graphs/commit-graph-chain)
+h2=$(git -C ccg-split rev-parse main)
+$PK graph "ccg-split/objects/info/commit-graphs/graph-$top.graph" "$h2" tree "$ftree"
+verify_finds "^objects/info/commit-graphs/graph-$top\.graph: object $h2: it gives the commit another tree" \
+	"  its top layer giving another tree: found" ccg-split
 
 # A multi-pack index (git multi-pack-index write): git looks an object
 # of the packs it names up there first, at the place it gives, and does

@@ -1,0 +1,468 @@
+/*
+ * commitgraph.c - a commit-graph file checked against the commits it
+ * describes (commitgraph.h says why).
+ *
+ * The format is git's (Documentation/gitformat-commit-graph.txt):
+ *
+ *   "CGPH" 1 (version) 1 (SHA-1) chunks bases | a table of chunks, (ID,
+ *   offset) pairs ending with ID 0 | OIDF: 256 counts | OIDL: the
+ *   commits' names, sorted | CDAT: for each, its tree's name, its first
+ *   and second parent's places (0x70000000: none; a second with the
+ *   high bit set: where its parents from the second on start in EDGE),
+ *   its topological level (30 bits) and commit time (34 bits) | EDGE:
+ *   places, the last with the high bit set | GDA2: each commit's
+ *   corrected date less its time (the high bit set: its place in GDO2,
+ *   8 bytes) | a checksum.
+ *
+ * A parent's place counts the commits of every layer below first (a
+ * chain's layers, objects/info/commit-graphs/graph-X.graph, base first).
+ * Every number read is checked before it is used.
+ */
+#include "commitgraph.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "util.h"
+#include "vault.h"
+
+#define NAME GIT_OID_RAWSZ
+#define HEADER 8
+#define CHUNKS_MAX 64
+#define LAYERS_MAX 64
+#define NO_PARENT 0x70000000u
+#define EDGE_LAST 0x80000000u
+#define LEVEL_MAX 0x3fffffffu
+#define CDAT_WIDTH (NAME + 16)
+
+typedef void (*graph_bad)(void *payload, const char *file, const git_oid *id, const char *why);
+
+/* one graph file, read whole (its size bounded by what it says) */
+typedef struct {
+	char path[4200];
+	uint32_t count;            /* commits in it */
+	uint64_t first;            /* commits in the layers below */
+	unsigned char *oids, *cdat, *edge, *gda, *gdo;
+	uint64_t nedge, ngdo;
+} layer;
+
+/* the graph: its layers, base first */
+typedef struct {
+	layer layer[LAYERS_MAX];
+	size_t n;
+	uint64_t total;
+	graph_bad bad;
+	void *payload;
+} graph;
+
+static uint32_t be32(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static uint64_t be64(const unsigned char *b)
+{
+	return (uint64_t)be32(b) << 32 | be32(b + 4);
+}
+
+static void layers_free(graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		free(g->layer[i].oids);
+		free(g->layer[i].cdat);
+		free(g->layer[i].edge);
+		free(g->layer[i].gda);
+		free(g->layer[i].gdo);
+	}
+	g->n = 0;
+}
+
+/* `len` bytes at `at` of fd, into a new buffer; NULL and why */
+static unsigned char *read_part(int fd, uint64_t at, uint64_t len, const char **why)
+{
+	unsigned char *buf;
+	size_t done = 0;
+
+	if ((buf = malloc(len ? len : 1)) == NULL)
+		abort();
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, (off_t)(at + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*why = n < 0 ? strerror(errno) : "the file ends early";
+			free(buf);
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	return buf;
+}
+
+/*
+ * One graph file into g's next layer: 1 when it is not there, 0 read, -1
+ * when git could not read it (said).
+ */
+static int layer_read(graph *g, const char *path)
+{
+	unsigned char head[HEADER], table[(CHUNKS_MAX + 1) * 12];
+	uint64_t at[CHUNKS_MAX + 1], size, oidf = 0, oidl = 0, oidl_end = 0, cdat = 0, cdat_end = 0;
+	uint64_t edge = 0, edge_end = 0, gda = 0, gda_end = 0, gdo = 0, gdo_end = 0;
+	const char *why = NULL;
+	layer *l = &g->layer[g->n];
+	unsigned char *fan = NULL;
+	struct stat st;
+	unsigned i, nchunks;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		why = strerror(errno);
+		goto bad;
+	}
+	memset(l, 0, sizeof(*l));
+	vault__fmt_message(l->path, sizeof(l->path), "%s", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		why = "not a regular file";
+		goto bad;
+	}
+	size = (uint64_t)st.st_size;
+	if (size < HEADER + 12 + NAME || pread(fd, head, HEADER, 0) != HEADER) {
+		why = "the file ends early";
+		goto bad;
+	}
+	if (memcmp(head, "CGPH", 4) || head[4] != 1 || head[5] != 1) {
+		why = "not a commit-graph of version 1 over SHA-1";
+		goto bad;
+	}
+	if ((nchunks = head[6]) > CHUNKS_MAX) {
+		why = "more chunks than git writes";
+		goto bad;
+	}
+	if (pread(fd, table, (nchunks + 1) * 12, HEADER) != (ssize_t)((nchunks + 1) * 12)) {
+		why = "the file ends early";
+		goto bad;
+	}
+	for (i = 0; i <= nchunks; i++) {
+		at[i] = be64(table + i * 12 + 4);
+		if (at[i] < HEADER + (nchunks + 1) * 12 || at[i] > size - NAME ||
+		    (i > 0 && at[i] < at[i - 1])) {
+			why = "a chunk outside the file, or out of order";
+			goto bad;
+		}
+	}
+	for (i = 0; i < nchunks; i++) {
+		uint32_t id = be32(table + i * 12);
+
+		if (id == 0x4f494446u)          /* OIDF */
+			oidf = at[i];
+		else if (id == 0x4f49444cu)     /* OIDL */
+			oidl = at[i], oidl_end = at[i + 1];
+		else if (id == 0x43444154u)     /* CDAT */
+			cdat = at[i], cdat_end = at[i + 1];
+		else if (id == 0x45444745u)     /* EDGE */
+			edge = at[i], edge_end = at[i + 1];
+		else if (id == 0x47444132u)     /* GDA2 */
+			gda = at[i], gda_end = at[i + 1];
+		else if (id == 0x47444f32u)     /* GDO2 */
+			gdo = at[i], gdo_end = at[i + 1];
+	}
+	if (!oidf || !oidl || !cdat) {
+		why = "a chunk git needs is missing";
+		goto bad;
+	}
+	if ((fan = read_part(fd, oidf + 255 * 4, 4, &why)) == NULL)
+		goto bad;
+	l->count = be32(fan);
+	free(fan);
+	if (oidl_end - oidl < (uint64_t)l->count * NAME ||
+	    cdat_end - cdat < (uint64_t)l->count * CDAT_WIDTH ||
+	    (gda && gda_end - gda < (uint64_t)l->count * 4)) {
+		why = "a table shorter than its count of commits";
+		goto bad;
+	}
+	l->nedge = edge ? (edge_end - edge) / 4 : 0;
+	l->ngdo = gdo ? (gdo_end - gdo) / 8 : 0;
+	if ((l->oids = read_part(fd, oidl, (uint64_t)l->count * NAME, &why)) == NULL ||
+	    (l->cdat = read_part(fd, cdat, (uint64_t)l->count * CDAT_WIDTH, &why)) == NULL ||
+	    (l->edge = read_part(fd, edge, l->nedge * 4, &why)) == NULL ||
+	    (gda && (l->gda = read_part(fd, gda, (uint64_t)l->count * 4, &why)) == NULL) ||
+	    (l->gdo = read_part(fd, gdo, l->ngdo * 8, &why)) == NULL) {
+		free(l->oids);
+		free(l->cdat);
+		free(l->edge);
+		free(l->gda);
+		goto bad;
+	}
+	l->first = g->total;
+	g->total += l->count;
+	g->n++;
+	close(fd);
+	return 0;
+bad:
+	if (fd >= 0)
+		close(fd);
+	g->bad(g->payload, path, NULL, why);
+	return -1;
+}
+
+/* the layer and row of place `pos` */
+static const layer *place(const graph *g, uint64_t pos, uint32_t *row)
+{
+	size_t i;
+
+	for (i = g->n; i-- > 0;)
+		if (pos >= g->layer[i].first) {
+			*row = (uint32_t)(pos - g->layer[i].first);
+			return &g->layer[i];
+		}
+	return NULL;
+}
+
+/*
+ * The parents of place `pos` as the graph gives them: into out (at most
+ * max), their count; -1 (said) when one is outside the graph or its
+ * list in EDGE runs past it.
+ */
+static long parents_of(uint64_t *out, size_t max, const graph *g, uint64_t pos)
+{
+	uint32_t row, p1, p2, e;
+	const layer *l = place(g, pos, &row);
+	const unsigned char *c = l->cdat + (size_t)row * CDAT_WIDTH;
+	git_oid id;
+	long n = 0;
+
+	memcpy(id.id, l->oids + (size_t)row * NAME, NAME);
+	p1 = be32(c + NAME);
+	p2 = be32(c + NAME + 4);
+	if (p1 == NO_PARENT)
+		return 0;
+	out[n++] = p1;
+	if (p2 != NO_PARENT && !(p2 & EDGE_LAST)) {
+		out[n++] = p2;
+	} else if (p2 != NO_PARENT) {
+		for (e = p2 & ~EDGE_LAST;; e++) {
+			uint32_t v;
+
+			if (e >= l->nedge || (size_t)n == max) {
+				g->bad(g->payload, l->path, &id, "its list of parents runs past the graph's");
+				return -1;
+			}
+			v = be32(l->edge + (size_t)e * 4);
+			out[n++] = v & ~EDGE_LAST;
+			if (v & EDGE_LAST)
+				break;
+		}
+	}
+	for (e = 0; e < (uint32_t)n; e++)
+		if (out[e] >= g->total) {
+			g->bad(g->payload, l->path, &id, "a parent outside the graph");
+			return -1;
+		}
+	return n;
+}
+
+#define PARENTS_MAX 1024
+
+/* A commit of the graph against the commit itself. */
+static int check_one(const graph *g, git_repository *repo, uint64_t pos)
+{
+	uint64_t parents[PARENTS_MAX], time;
+	uint32_t row;
+	const layer *l = place(g, pos, &row);
+	const unsigned char *c = l->cdat + (size_t)row * CDAT_WIDTH;
+	git_commit *commit;
+	git_oid id, tree;
+	long n, i;
+	int error;
+
+	memcpy(id.id, l->oids + (size_t)row * NAME, NAME);
+	memcpy(tree.id, c, NAME);
+	if ((error = git_commit_lookup(&commit, repo, &id)) == GIT_ENOTFOUND) {
+		g->bad(g->payload, l->path, &id, "it lists a commit the vault does not hold");
+		return 0;
+	}
+	if (error < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(&id));
+	if (!git_oid_equal(&tree, git_commit_tree_id(commit)))
+		g->bad(g->payload, l->path, &id,
+		       "it gives the commit another tree than it records: git log shows that one");
+	if ((n = parents_of(parents, PARENTS_MAX, g, pos)) >= 0) {
+		int same = (unsigned long)n == git_commit_parentcount(commit);
+
+		for (i = 0; same && i < n; i++) {
+			const layer *pl = place(g, parents[i], &row);
+
+			same = !memcmp(pl->oids + (size_t)row * NAME,
+				       git_commit_parent_id(commit, (unsigned)i)->id, NAME);
+		}
+		if (!same)
+			g->bad(g->payload, l->path, &id,
+			       "it gives the commit other parents than it records: git log walks those");
+	}
+	time = ((uint64_t)(be32(c + NAME + 8) & 3) << 32) | be32(c + NAME + 12);
+	if (git_commit_time(commit) >= 0 && time != (uint64_t)git_commit_time(commit))
+		g->bad(g->payload, l->path, &id, "it gives the commit another date than it records");
+	git_commit_free(commit);
+	return 0;
+}
+
+/*
+ * Each commit's generation numbers against its parents': its
+ * topological level one more than its parents' highest (at most
+ * LEVEL_MAX), its corrected date (where the graph has them) the later of
+ * its time and one past its parents' latest.  Parents first, by a walk
+ * of its own (no recursion): the graph's numbers order nothing here.
+ */
+static int check_generations(const graph *g)
+{
+	uint32_t *level = calloc(g->total + 1, sizeof(*level));
+	uint64_t *corrected = calloc(g->total + 1, sizeof(*corrected));
+	uint64_t *stack = malloc((g->total + 1) * sizeof(*stack)), parents[PARENTS_MAX];
+	uint64_t start;
+
+	if (!level || !corrected || !stack)
+		abort();
+	for (start = 0; start < g->total; start++) {
+		size_t depth = 0;
+
+		if (level[start])
+			continue;
+		stack[depth++] = start;
+		while (depth > 0) {
+			uint64_t pos = stack[depth - 1], max_corrected = 0, time, want_date;
+			uint32_t row, max_level = 0, got;
+			const layer *l = place(g, pos, &row);
+			const unsigned char *c = l->cdat + (size_t)row * CDAT_WIDTH;
+			long n = parents_of(parents, PARENTS_MAX, g, pos), i;
+			int ready = 1;
+			git_oid id;
+
+			if (n < 0)
+				n = 0;
+			for (i = 0; i < n; i++) {
+				if (level[parents[i]] == UINT32_MAX)
+					continue;  /* a loop: said once, below */
+				if (!level[parents[i]]) {
+					ready = 0;
+					level[pos] = UINT32_MAX;  /* on the stack */
+					stack[depth++] = parents[i];
+					break;
+				}
+				if (level[parents[i]] > max_level)
+					max_level = level[parents[i]];
+				if (corrected[parents[i]] > max_corrected)
+					max_corrected = corrected[parents[i]];
+			}
+			if (!ready)
+				continue;
+			depth--;
+			memcpy(id.id, l->oids + (size_t)row * NAME, NAME);
+			got = be32(c + NAME + 8) >> 2;
+			level[pos] = max_level >= LEVEL_MAX ? LEVEL_MAX : max_level + 1;
+			if (got != level[pos])
+				g->bad(g->payload, l->path, &id,
+				       "its generation number is not one more than its parents' "
+				       "(git may skip commits of the history)");
+			time = ((uint64_t)(be32(c + NAME + 8) & 3) << 32) | be32(c + NAME + 12);
+			want_date = n && max_corrected + 1 > time ? max_corrected + 1 : time;
+			corrected[pos] = want_date;
+			if (l->gda) {
+				uint32_t off = be32(l->gda + (size_t)row * 4);
+				uint64_t have = off;
+
+				if (off & 0x80000000u)
+					have = (off & 0x7fffffffu) < l->ngdo ?
+					       be64(l->gdo + (size_t)(off & 0x7fffffffu) * 8) : UINT64_MAX;
+				if (have != want_date - time)
+					g->bad(g->payload, l->path, &id,
+					       "its corrected date is not its parents' latest one past "
+					       "(git may skip commits of the history)");
+			}
+		}
+	}
+	free(level);
+	free(corrected);
+	free(stack);
+	return 0;
+}
+
+static int check_graph(graph *g, git_repository *repo)
+{
+	uint64_t pos;
+	int error = 0;
+
+	for (pos = 0; pos < g->total && !error; pos++)
+		error = check_one(g, repo, pos);
+	if (!error)
+		error = check_generations(g);
+	layers_free(g);
+	return error;
+}
+
+int vault_commitgraph__check(git_repository *repo, const char *objects, graph_bad bad,
+			     void *payload)
+{
+	char path[4200], chain[4200], line[128];
+	graph g;
+	FILE *f;
+	int fd, error, r;
+
+	memset(&g, 0, sizeof(g));
+	g.bad = bad;
+	g.payload = payload;
+	/* the one file git reads first */
+	if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graph", objects) < 0)
+		return VAULT_ERROR;
+	if ((r = layer_read(&g, path)) == 0 && (error = check_graph(&g, repo)) < 0)
+		return error;
+	/* then a chain of layers, base first */
+	if (vault__fmt(chain, sizeof(chain), "path", "%s/info/commit-graphs/commit-graph-chain",
+		       objects) < 0)
+		return VAULT_ERROR;
+	if ((fd = open(chain, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return 0;
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (f = fdopen(fd, "r")) == NULL) {
+			close(fd);
+			bad(payload, chain, NULL, "not a regular file");
+			return 0;
+		}
+	}
+	r = 0;
+	while (r == 0 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strlen(line) != 2 * NAME || strspn(line, "0123456789abcdef") != 2 * NAME) {
+			bad(payload, chain, NULL, "a line that names no graph file");
+			r = -1;
+		} else if (g.n == LAYERS_MAX) {
+			bad(payload, chain, NULL, "more layers than git writes");
+			r = -1;
+		} else if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graphs/graph-%s.graph",
+				      objects, line) < 0) {
+			r = -1;
+		} else if ((r = layer_read(&g, path)) > 0) {
+			bad(payload, path, NULL, "the chain names it, and it is not there");
+			r = -1;
+		}
+	}
+	fclose(f);
+	if (r < 0) {
+		layers_free(&g);
+		return 0;
+	}
+	return check_graph(&g, repo);
+}
