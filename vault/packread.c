@@ -1723,13 +1723,13 @@ static void sift_up(cursor **h, size_t i)
 	}
 }
 
-/* A copy read (< 0: why not, in git_error_last) and hashed. */
-static int hash_copy(copy_bad bad, void *payload, const char *file, const git_oid *id,
-		     int read, void *data, size_t len, git_object_t type)
+/* What a copy of `id` in `file` is: unreadable (read < 0, why in
+ * git_error_last), or `hashed`, said when it is not `id`. */
+static void say_copy(copy_bad bad, void *payload, const char *file, const git_oid *id,
+		     int read, const git_oid *hashed)
 {
 	const git_error *e;
 	char why[512];
-	git_oid hashed;
 
 	if (read < 0) {
 		e = git_error_last();
@@ -1737,13 +1737,21 @@ static int hash_copy(copy_bad bad, void *payload, const char *file, const git_oi
 				   "more than one copy of it is held, and the one here cannot be read: %s",
 				   e ? e->message : "no reason given");
 		bad(payload, file, id, why);
-		return 0;
-	}
-	if (git_odb_hash(&hashed, data, len, type) < 0)
-		return GIT_ERROR;
-	if (!git_oid_equal(&hashed, id))
+	} else if (!git_oid_equal(hashed, id)) {
 		bad(payload, file, id,
 		    "more than one copy of it is held, and the one here is another object");
+	}
+}
+
+/* A copy read (< 0: why not) and hashed. */
+static int hash_copy(copy_bad bad, void *payload, const char *file, const git_oid *id,
+		     int read, void *data, size_t len, git_object_t type)
+{
+	git_oid hashed;
+
+	if (read >= 0 && git_odb_hash(&hashed, data, len, type) < 0)
+		return GIT_ERROR;
+	say_copy(bad, payload, file, id, read, &hashed);
 	return 0;
 }
 
@@ -1880,8 +1888,7 @@ static int hash_loose(git_oid *out, const char *path)
 /* The loose copy of `id` in the objects folder c reads. */
 static int check_loose(cursor *c, const git_oid *id, copy_bad bad, void *payload)
 {
-	char file[4096 + 64], hex[GIT_OID_HEXSZ + 1], why[512];
-	const git_error *e;
+	char file[4096 + 64], hex[GIT_OID_HEXSZ + 1];
 	git_oid hashed;
 	int r;
 
@@ -1891,16 +1898,7 @@ static int check_loose(cursor *c, const git_oid *id, copy_bad bad, void *payload
 		return GIT_ERROR;
 	if ((r = hash_loose(&hashed, file)) == GIT_ENOTFOUND)
 		return 0;        /* gone since (a gc packed it) */
-	if (r < 0) {
-		e = git_error_last();
-		vault__fmt_message(why, sizeof(why),
-				   "more than one copy of it is held, and the one here cannot be read: %s",
-				   e ? e->message : "no reason given");
-		bad(payload, file, id, why);
-	} else if (!git_oid_equal(&hashed, id)) {
-		bad(payload, file, id,
-		    "more than one copy of it is held, and the one here is another object");
-	}
+	say_copy(bad, payload, file, id, r, &hashed);
 	return 0;
 }
 
