@@ -57,7 +57,7 @@ typedef struct {
 typedef struct {
 	layer layer[LAYERS_MAX];
 	size_t n;
-	uint64_t total;
+	uint64_t total, max;       /* commits in the layers read; at most */
 	graph_bad bad;
 	void *payload;
 } graph;
@@ -190,6 +190,12 @@ static int layer_read(graph *g, const char *path)
 	    cdat_end - cdat < (uint64_t)l->count * CDAT_WIDTH ||
 	    (gda && gda_end - gda < (uint64_t)l->count * 4)) {
 		why = "a table shorter than its count of commits";
+		goto bad;
+	}
+	/* what a forger's count would make it read and allocate, bounded by
+	 * the history: a graph lists commits the vault holds */
+	if (g->total + l->count > g->max) {
+		why = "it lists more commits than the vault's history holds";
 		goto bad;
 	}
 	l->nedge = edge ? (edge_end - edge) / 4 : 0;
@@ -411,8 +417,8 @@ static int check_graph(graph *g, git_repository *repo)
 	return error;
 }
 
-int vault_commitgraph__check(git_repository *repo, const char *objects, graph_bad bad,
-			     void *payload)
+int vault_commitgraph__check(git_repository *repo, const char *objects, size_t commits,
+			     graph_bad bad, void *payload)
 {
 	char path[4200], chain[4200], line[128];
 	graph g;
@@ -422,6 +428,7 @@ int vault_commitgraph__check(git_repository *repo, const char *objects, graph_ba
 	memset(&g, 0, sizeof(g));
 	g.bad = bad;
 	g.payload = payload;
+	g.max = commits;
 	/* the one file git reads first */
 	if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graph", objects) < 0)
 		return VAULT_ERROR;

@@ -20,11 +20,12 @@
  * every commit it lists read from `repo` and compared (tree, parents,
  * commit time), each generation number against its parents', and `bad`
  * called with the file and what is wrong (`id` NULL for the file as a
- * whole: one git cannot read).  0 when every file was read (with or
- * without findings, or when there is none), < 0 on an error of the
- * repository's (the reason set).
+ * whole: one git cannot read, or one listing more than `commits`, the
+ * history's, which bounds what it makes this read).  0 when every file
+ * was read (with or without findings, or when there is none), < 0 on an
+ * error of the repository's (the reason set).
  */
-int vault_commitgraph__check(git_repository *repo, const char *objects,
+int vault_commitgraph__check(git_repository *repo, const char *objects, size_t commits,
 			     void (*bad)(void *payload, const char *file, const git_oid *id,
 					 const char *why),
 			     void *payload);

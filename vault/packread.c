@@ -1472,6 +1472,10 @@ static int midx_open(midx **out, packread *b)
 	/* the packs, by the names of their indexes */
 	if (pnam_end - pnam > MIDX_PNAM_MAX)
 		return midx_fail(m, "its list of packs is larger than git writes");
+	/* each name at least a byte and its NUL: a count past that is not
+	 * allocated for */
+	if (m->npacks > (pnam_end - pnam) / 2)
+		return midx_fail(m, "it names fewer packs than it counts");
 	if ((pnames = malloc(pnam_end - pnam + 1)) == NULL ||
 	    (m->packs = calloc(m->npacks + 1, sizeof(*m->packs))) == NULL)
 		abort();

@@ -2137,7 +2137,8 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 
 		if ((error = vault__fmt(objects, sizeof(objects), "path", "%sobjects",
 					git_repository_path(c.repo))) == 0)
-			error = vault_commitgraph__check(c.repo, objects, copy_found, &c);
+			error = vault_commitgraph__check(c.repo, objects, vault_walk__count(walk),
+							 copy_found, &c);
 	}
 	/* alternates it did not read: git reads them, and what they hold */
 	if (!error && !s->base && vault_store__alternates_over(v->store))

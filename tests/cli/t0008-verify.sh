@@ -550,6 +550,15 @@ verify_finds "^objects/info/commit-graph: object $head: its generation number is
 $PK graph ccg-time/objects/info/commit-graph "$head" time 5
 verify_finds "^objects/info/commit-graph: object $head: it gives the commit another date" \
 	"one with another date: found" ccg-time
+# another repository's graph of 50 commits, in a vault of fewer: what it
+# would make verify read is bounded by the history, and it is said
+git init -q cgother
+for i in $(seq 1 50); do git -C cgother -c user.name=t -c user.email=t@t commit -q --allow-empty -m "c$i"; done
+git -C cgother commit-graph write --reachable
+cp -R ccg ccg-other
+cp cgother/.git/objects/info/commit-graph ccg-other/objects/info/commit-graph
+verify_finds "^objects/info/commit-graph: it lists more commits than the vault's history holds" \
+	"a commit-graph listing more commits than the vault holds: said, not read" ccg-other
 # the layers of a chain (git commit-graph write --split)
 cp -R ccg ccg-split
 rm ccg-split/objects/info/commit-graph
