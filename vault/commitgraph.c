@@ -44,6 +44,9 @@
 
 typedef void (*graph_bad)(void *payload, const char *file, const git_oid *id, const char *why);
 
+/* findings said of one file, at most; then how many more */
+#define FINDINGS_MAX 100
+
 /* one graph file, read whole (its size bounded by what it says) */
 typedef struct {
 	char path[4200];
@@ -51,6 +54,7 @@ typedef struct {
 	uint64_t first;            /* commits in the layers below */
 	unsigned char *oids, *cdat, *edge, *gda, *gdo;
 	uint64_t nedge, ngdo;
+	uint64_t findings;         /* said of it */
 } layer;
 
 /* the graph: its layers, base first */
@@ -182,12 +186,20 @@ static int layer_read(graph *g, const char *path)
 		why = "a chunk git needs is missing";
 		goto bad;
 	}
+	/* its rows, as git counts them: the names' table's size (the
+	 * fan-out's count is only what a search finds; a parent's place may
+	 * name any row) */
 	if ((fan = read_part(fd, oidf + 255 * 4, 4, &why)) == NULL)
 		goto bad;
-	l->count = be32(fan);
+	if ((oidl_end - oidl) % NAME || (oidl_end - oidl) / NAME > UINT32_MAX ||
+	    be32(fan) != (oidl_end - oidl) / NAME) {
+		free(fan);
+		why = "its fan-out does not count the commits it names";
+		goto bad;
+	}
 	free(fan);
-	if (oidl_end - oidl < (uint64_t)l->count * NAME ||
-	    cdat_end - cdat < (uint64_t)l->count * CDAT_WIDTH ||
+	l->count = (uint32_t)((oidl_end - oidl) / NAME);
+	if (cdat_end - cdat < (uint64_t)l->count * CDAT_WIDTH ||
 	    (gda && gda_end - gda < (uint64_t)l->count * 4)) {
 		why = "a table shorter than its count of commits";
 		goto bad;
@@ -223,8 +235,16 @@ bad:
 	return -1;
 }
 
+/* A finding on layer l's commit `id`: the first FINDINGS_MAX said (a
+ * forged graph of a million rows makes no million lines). */
+static void say(graph *g, layer *l, const git_oid *id, const char *why)
+{
+	if (l->findings++ < FINDINGS_MAX)
+		g->bad(g->payload, l->path, id, why);
+}
+
 /* the layer and row of place `pos` */
-static const layer *place(const graph *g, uint64_t pos, uint32_t *row)
+static layer *place(graph *g, uint64_t pos, uint32_t *row)
 {
 	size_t i;
 
@@ -241,10 +261,10 @@ static const layer *place(const graph *g, uint64_t pos, uint32_t *row)
  * max), their count; -1 (said) when one is outside the graph or its
  * list in EDGE runs past it.
  */
-static long parents_of(uint64_t *out, size_t max, const graph *g, uint64_t pos)
+static long parents_of(uint64_t *out, size_t max, graph *g, uint64_t pos)
 {
 	uint32_t row, p1, p2, e;
-	const layer *l = place(g, pos, &row);
+	layer *l = place(g, pos, &row);
 	const unsigned char *c = l->cdat + (size_t)row * CDAT_WIDTH;
 	git_oid id;
 	long n = 0;
@@ -262,7 +282,7 @@ static long parents_of(uint64_t *out, size_t max, const graph *g, uint64_t pos)
 			uint32_t v;
 
 			if (e >= l->nedge || (size_t)n == max) {
-				g->bad(g->payload, l->path, &id, "its list of parents runs past the graph's");
+				say(g, l, &id, "its list of parents runs past the graph's");
 				return -1;
 			}
 			v = be32(l->edge + (size_t)e * 4);
@@ -273,7 +293,7 @@ static long parents_of(uint64_t *out, size_t max, const graph *g, uint64_t pos)
 	}
 	for (e = 0; e < (uint32_t)n; e++)
 		if (out[e] >= g->total) {
-			g->bad(g->payload, l->path, &id, "a parent outside the graph");
+			say(g, l, &id, "a parent outside the graph");
 			return -1;
 		}
 	return n;
@@ -282,11 +302,11 @@ static long parents_of(uint64_t *out, size_t max, const graph *g, uint64_t pos)
 #define PARENTS_MAX 1024
 
 /* A commit of the graph against the commit itself. */
-static int check_one(const graph *g, git_repository *repo, uint64_t pos)
+static int check_one(graph *g, git_repository *repo, uint64_t pos)
 {
 	uint64_t parents[PARENTS_MAX], time;
 	uint32_t row;
-	const layer *l = place(g, pos, &row);
+	layer *l = place(g, pos, &row);
 	const unsigned char *c = l->cdat + (size_t)row * CDAT_WIDTH;
 	git_commit *commit;
 	git_oid id, tree;
@@ -296,30 +316,44 @@ static int check_one(const graph *g, git_repository *repo, uint64_t pos)
 	memcpy(id.id, l->oids + (size_t)row * NAME, NAME);
 	memcpy(tree.id, c, NAME);
 	if ((error = git_commit_lookup(&commit, repo, &id)) == GIT_ENOTFOUND) {
-		g->bad(g->payload, l->path, &id, "it lists a commit the vault does not hold");
+		git_odb *odb = NULL;
+		int held = git_repository_odb(&odb, repo) == 0 && git_odb_exists(odb, &id);
+
+		git_odb_free(odb);
+		say(g, l, &id, held ? "it lists an object that is no commit" :
+				      "it lists a commit the vault does not hold");
 		return 0;
 	}
-	if (error < 0)
-		return vault_error__git(VAULT_ERROR, "cannot read commit %s", git_oid_tostr_s(&id));
+	/* no commit (a blob, one git cannot parse): said, not an error that
+	 * would drop every finding made */
+	if (error < 0) {
+		const git_error *e = git_error_last();
+		char why[512];
+
+		vault__fmt_message(why, sizeof(why), "it lists an object that is no commit: %s",
+				   e ? e->message : "no reason given");
+		say(g, l, &id, why);
+		return 0;
+	}
 	if (!git_oid_equal(&tree, git_commit_tree_id(commit)))
-		g->bad(g->payload, l->path, &id,
+		say(g, l, &id,
 		       "it gives the commit another tree than it records: git log shows that one");
 	if ((n = parents_of(parents, PARENTS_MAX, g, pos)) >= 0) {
 		int same = (unsigned long)n == git_commit_parentcount(commit);
 
 		for (i = 0; same && i < n; i++) {
-			const layer *pl = place(g, parents[i], &row);
+			layer *pl = place(g, parents[i], &row);
 
 			same = !memcmp(pl->oids + (size_t)row * NAME,
 				       git_commit_parent_id(commit, (unsigned)i)->id, NAME);
 		}
 		if (!same)
-			g->bad(g->payload, l->path, &id,
+			say(g, l, &id,
 			       "it gives the commit other parents than it records: git log walks those");
 	}
 	time = ((uint64_t)(be32(c + NAME + 8) & 3) << 32) | be32(c + NAME + 12);
 	if (git_commit_time(commit) >= 0 && time != (uint64_t)git_commit_time(commit))
-		g->bad(g->payload, l->path, &id, "it gives the commit another date than it records");
+		say(g, l, &id, "it gives the commit another date than it records");
 	git_commit_free(commit);
 	return 0;
 }
@@ -331,7 +365,7 @@ static int check_one(const graph *g, git_repository *repo, uint64_t pos)
  * its time and one past its parents' latest.  Parents first, by a walk
  * of its own (no recursion): the graph's numbers order nothing here.
  */
-static int check_generations(const graph *g)
+static int check_generations(graph *g)
 {
 	uint32_t *level = calloc(g->total + 1, sizeof(*level));
 	uint64_t *corrected = calloc(g->total + 1, sizeof(*corrected));
@@ -349,7 +383,7 @@ static int check_generations(const graph *g)
 		while (depth > 0) {
 			uint64_t pos = stack[depth - 1], max_corrected = 0, time, want_date;
 			uint32_t row, max_level = 0, got;
-			const layer *l = place(g, pos, &row);
+			layer *l = place(g, pos, &row);
 			const unsigned char *c = l->cdat + (size_t)row * CDAT_WIDTH;
 			long n = parents_of(parents, PARENTS_MAX, g, pos), i;
 			int ready = 1;
@@ -378,7 +412,7 @@ static int check_generations(const graph *g)
 			got = be32(c + NAME + 8) >> 2;
 			level[pos] = max_level >= LEVEL_MAX ? LEVEL_MAX : max_level + 1;
 			if (got != level[pos])
-				g->bad(g->payload, l->path, &id,
+				say(g, l, &id,
 				       "its generation number is not one more than its parents' "
 				       "(git may skip commits of the history)");
 			time = ((uint64_t)(be32(c + NAME + 8) & 3) << 32) | be32(c + NAME + 12);
@@ -392,7 +426,7 @@ static int check_generations(const graph *g)
 					have = (off & 0x7fffffffu) < l->ngdo ?
 					       be64(l->gdo + (size_t)(off & 0x7fffffffu) * 8) : UINT64_MAX;
 				if (have != want_date - time)
-					g->bad(g->payload, l->path, &id,
+					say(g, l, &id,
 					       "its corrected date is not its parents' latest one past "
 					       "(git may skip commits of the history)");
 			}
@@ -407,20 +441,39 @@ static int check_generations(const graph *g)
 static int check_graph(graph *g, git_repository *repo)
 {
 	uint64_t pos;
+	size_t i;
 	int error = 0;
 
 	for (pos = 0; pos < g->total && !error; pos++)
 		error = check_one(g, repo, pos);
 	if (!error)
 		error = check_generations(g);
+	for (i = 0; !error && i < g->n; i++)
+		if (g->layer[i].findings > FINDINGS_MAX) {
+			char why[128];
+
+			vault__fmt_message(why, sizeof(why), "%llu findings more on its commits",
+					   (unsigned long long)(g->layer[i].findings - FINDINGS_MAX));
+			g->bad(g->payload, g->layer[i].path, NULL, why);
+		}
 	layers_free(g);
 	return error;
+}
+
+static int listed(char lines[][2 * NAME + 1], size_t n, const char *line)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(lines[i], line))
+			return 1;
+	return 0;
 }
 
 int vault_commitgraph__check(git_repository *repo, const char *objects, size_t commits,
 			     graph_bad bad, void *payload)
 {
-	char path[4200], chain[4200], line[128];
+	char path[4200], chain[4200], line[128], chain_lines[LAYERS_MAX][2 * NAME + 1];
 	graph g;
 	FILE *f;
 	int fd, error, r;
@@ -458,12 +511,17 @@ int vault_commitgraph__check(git_repository *repo, const char *objects, size_t c
 		} else if (g.n == LAYERS_MAX) {
 			bad(payload, chain, NULL, "more layers than git writes");
 			r = -1;
+		} else if (listed(chain_lines, g.n, line)) {
+			bad(payload, chain, NULL, "it lists a layer twice (git refuses it)");
+			r = -1;
 		} else if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graphs/graph-%s.graph",
 				      objects, line) < 0) {
 			r = -1;
 		} else if ((r = layer_read(&g, path)) > 0) {
 			bad(payload, path, NULL, "the chain names it, and it is not there");
 			r = -1;
+		} else if (r == 0) {
+			memcpy(chain_lines[g.n - 1], line, 2 * NAME + 1);
 		}
 	}
 	fclose(f);

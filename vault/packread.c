@@ -1487,6 +1487,12 @@ static int midx_open(midx **out, packread *b)
 	for (name = pnames, i = 0; i < m->npacks && name < pnames + (pnam_end - pnam); i++) {
 		size_t len = strlen(name), j;
 
+		/* git opens objects/pack/<name>: one with a '/' ("sub/X.idx",
+		 * "./X.idx") is a pack this reader does not list by that name */
+		if (strchr(name, '/')) {
+			free(pnames);
+			return midx_fail(m, "it names a pack by a path (git reads it there)");
+		}
 		for (j = 0; j < b->npacks; j++)
 			if (!b->packs[j]->gone && len > 4 && !strcmp(name + len - 4, ".idx") &&
 			    strlen(b->packs[j]->name) == len - 4 &&

@@ -1507,9 +1507,9 @@ static const struct {
 } numbered[] = {
 	{ "revisions", "id", NULL, NULL, NULL },
 	{ "events", "seq", NULL, NULL, NULL },
-	{ "files", "revision", "revisions", "id", "doc, rev" },
-	{ "parts", "revision", "revisions", "id", "doc, rev" },
-	{ "event_subjects", "event", "events", "seq", "commit_id" },
+	{ "files", "revision", "revisions", "id", "p.doc, p.rev" },
+	{ "parts", "revision", "revisions", "id", "p.doc, p.rev" },
+	{ "event_subjects", "event", "events", "seq", "p.commit_id" },
 };
 
 /*
@@ -1555,11 +1555,17 @@ static int table_rows(char *sql, size_t size, sqlite3 *db, const char *table, co
 		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	if (!len)
 		return vault_error__set(VAULT_ERROR, "index: table %s has no column", table);
+	/* each row with how often it is there (a table with no key can hold
+	 * one twice: a lot's input counted twice, which a set would not
+	 * show); a row naming one that is not there (an orphan, which the
+	 * next write's number would adopt) with NULL for what it names */
 	if (parent)
 		return vault__fmt(sql, size, "statement",
-				  "SELECT %s, %s FROM %s.\"%s\" t JOIN %s.\"%s\" p ON p.\"%s\" = t.\"%s\"",
-				  natural, cols, in, table, in, parent, key, skip);
-	return vault__fmt(sql, size, "statement", "SELECT %s FROM %s.\"%s\" t", cols, in, table);
+				  "SELECT %s, %s, count(*) FROM %s.\"%s\" t LEFT JOIN %s.\"%s\" p"
+				  " ON p.\"%s\" = t.\"%s\" GROUP BY %s, %s",
+				  natural, cols, in, table, in, parent, key, skip, natural, cols);
+	return vault__fmt(sql, size, "statement", "SELECT %s, count(*) FROM %s.\"%s\" t GROUP BY %s",
+			  cols, in, table, cols);
 }
 
 /* Room for a finding on the index, or NULL when problems[] is full. */
@@ -1652,7 +1658,7 @@ static int compare_schema(index_check *ic, sqlite3 *db)
  */
 static int compare_tables(index_check *ic, sqlite3 *db)
 {
-	char sql[4096 + 128], kept_rows[2048], rebuilt_rows[2048];
+	char sql[4 * 4096 + 128], kept_rows[4096], rebuilt_rows[4096];
 	sqlite3_stmt *tables, *st;
 	int error = 0, rc;
 
@@ -1940,6 +1946,38 @@ static int new_revision(void *payload, vault_change what, const char *path)
 }
 
 /* The stored bytes of `tip`: every revision's, or those added since `base`. */
+static int notes_found(const char *name, void *payload)
+{
+	found(payload, NULL, name, "git log shows its notes beside the commits");
+	return 0;
+}
+
+/* HEAD, which `git log` and `git show HEAD:...` read: the vault's branch,
+ * or git shows another history (a branch of a forger's, a commit of its
+ * own) */
+static int check_head(checker *c)
+{
+	git_reference *head;
+	int error = git_reference_lookup(&head, c->repo, "HEAD");
+
+	if (error == GIT_ENOTFOUND) {
+		found(c, NULL, "HEAD", "there is none: git finds no history");
+		return 0;
+	}
+	if (error < 0) {
+		found(c, NULL, "HEAD", "git cannot read it");
+		return 0;
+	}
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC)
+		found(c, NULL, "HEAD", "it names a commit of its own, not %s: git shows that one",
+		      VAULT_BRANCH);
+	else if (strcmp(git_reference_symbolic_target(head), VAULT_BRANCH) != 0)
+		found(c, NULL, "HEAD", "it names %s, not %s: git shows that history",
+		      git_reference_symbolic_target(head), VAULT_BRANCH);
+	git_reference_free(head);
+	return 0;
+}
+
 static int replace_found(const char *name, void *payload)
 {
 	found(payload, NULL, name, "git shows another object in place of %s",
@@ -1975,9 +2013,11 @@ static int check_git_views(checker *c)
 			found(c, NULL, files[i].file, "%s", files[i].why);
 	}
 	error = git_reference_foreach_glob(c->repo, "refs/replace/*", replace_found, c);
+	if (error >= 0 || error == GIT_ENOTFOUND)
+		error = git_reference_foreach_glob(c->repo, "refs/notes/*", notes_found, c);
 	if (error < 0 && error != GIT_ENOTFOUND)
 		return vault_error__git(VAULT_ERROR, "cannot read the vault's references");
-	return 0;
+	return check_head(c);
 }
 
 static int check_tip_files(checker *c, const git_oid *tip, const git_tree *base)

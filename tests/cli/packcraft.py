@@ -27,8 +27,10 @@ verify's pack reader (t0008; vault/packread.c).
       filed under BLOB's name with its last byte one more (the order kept):
       the index leaves BLOB out
   packcraft.py graph GRAPH COMMIT FIELD VALUE   in a commit-graph file git wrote,
-      COMMIT's FIELD (tree: a name; parent1: a place, or none; level, time:
-      a number) said to be VALUE; the checksum made again
+      COMMIT's FIELD (tree, oid: a name; parent1: a place, or none; level,
+      time, fan255: a number) said to be VALUE; the checksum made again
+  packcraft.py midxdot PACKDIR                 the multi-pack-index's first pack
+      named "./ck-X.idx" (its "pa" made "./": the same length)
   packcraft.py loose OBJECTS NAME FILE         a loose object in OBJECTS filed under
       NAME, FILE's bytes as a blob; FILE "-garbage" writes bytes zlib refuses
 """
@@ -361,8 +363,13 @@ def graph(path, commit_hex, field, value):
         ch[bytes(raw[8 + 12 * i:12 + 12 * i])] = struct.unpack('>Q', raw[12 + 12 * i:20 + 12 * i])[0]
     n = struct.unpack('>I', raw[ch[b'OIDF'] + 1020:ch[b'OIDF'] + 1024])[0]
     oids = [bytes(raw[ch[b'OIDL'] + 20 * i:ch[b'OIDL'] + 20 * i + 20]) for i in range(n)]
-    at = ch[b'CDAT'] + 36 * oids.index(bytes.fromhex(commit_hex))
-    if field == 'tree':
+    k = oids.index(bytes.fromhex(commit_hex))
+    at = ch[b'CDAT'] + 36 * k
+    if field == 'fan255':
+        raw[ch[b'OIDF'] + 1020:ch[b'OIDF'] + 1024] = struct.pack('>I', int(value))
+    elif field == 'oid':
+        raw[ch[b'OIDL'] + 20 * k:ch[b'OIDL'] + 20 * k + 20] = bytes.fromhex(value)
+    elif field == 'tree':
         raw[at:at + 20] = bytes.fromhex(value)
     elif field == 'parent1':
         raw[at + 20:at + 24] = struct.pack('>I', 0x70000000 if value == 'none' else int(value))
@@ -376,6 +383,16 @@ def graph(path, commit_hex, field, value):
     raw[-20:] = hashlib.sha1(bytes(raw[:-20])).digest()
     os.chmod(path, 0o644)
     open(path, 'wb').write(bytes(raw))
+
+
+def midxdot(d):
+    path = os.path.join(d, 'multi-pack-index')
+    m = bytearray(open(path, 'rb').read())
+    at = midx_chunks(m)[b'PNAM']
+    assert m[at:at + 5] == b'pack-'
+    m[at:at + 2] = b'./'
+    m[-20:] = hashlib.sha1(bytes(m[:-20])).digest()
+    open(path, 'wb').write(bytes(m))
 
 
 if __name__ == '__main__':
@@ -396,6 +413,8 @@ if __name__ == '__main__':
         print(padhdr(sys.argv[2], sys.argv[3]))
     elif cmd == 'many':
         many(sys.argv[2], int(sys.argv[3]))
+    elif cmd == 'midxdot':
+        midxdot(sys.argv[2])
     elif cmd == 'midxrename':
         midxrename(sys.argv[2], sys.argv[3])
     elif cmd == 'midxpoint':

@@ -175,6 +175,13 @@ verify_finds "^index: the index is damaged: .*users_key" \
 	"an index entry of users' keys changed in its page alone: SQLite's check finds it" t17
 ok "  and reindex mends it" sh -c 'q -C t17 reindex && q -C t17 verify'
 
+# a row of files naming a revision that is not there: the next write's
+# number would adopt it (helper-119: a supplier then read an owner-only
+# drawing through it); the comparison's join dropped it
+tamper t19
+sqlite3 t19/qvault/index.db "INSERT INTO files SELECT 999, pos, name, sha256, blob, size, mime, findings FROM files LIMIT 1"
+verify_finds "^index: the index disagrees with the repository on files" \
+	"an index row naming a revision that is not there: caught" t19
 # and the index's definitions: a trigger an outsider added (every user
 # a write puts in made an admin), a column's collation changed (two
 # names one to a search)
@@ -503,6 +510,17 @@ check "a replace ref: git shows the forgery for D-1" evalq '
 	git -C crep cat-file -p "$blob" | grep -q "a forged drawing"'
 verify_finds "^refs/replace/$blob: git shows another object in place of $blob" \
 	"  verify names the ref" crep
+# HEAD naming another branch, or a commit: git log and git show HEAD:
+# read that history; notes, which git log shows beside the commits
+crafted chd 100
+git -C chd update-ref refs/heads/other main
+git -C chd symbolic-ref HEAD refs/heads/other
+verify_finds "^HEAD: it names refs/heads/other, not refs/heads/main" "HEAD naming another branch: a finding" chd
+git -C chd update-ref --no-deref HEAD "$(git -C chd rev-parse main)"
+verify_finds "^HEAD: it names a commit of its own" "  a detached HEAD: a finding" chd
+crafted cnt 100
+git -C cnt -c user.name=e -c user.email=e@e notes add -m "D-1 was withdrawn" main
+verify_finds "^refs/notes/commits: git log shows its notes" "notes: a finding" cnt
 crafted cgr 100
 git -C cgr rev-parse main > cgr/info/grafts
 verify_finds "^info/grafts: git shows other parents" "a grafts file: a finding" cgr
@@ -559,6 +577,20 @@ cp -R ccg ccg-other
 cp cgother/.git/objects/info/commit-graph ccg-other/objects/info/commit-graph
 verify_finds "^objects/info/commit-graph: it lists more commits than the vault's history holds" \
 	"a commit-graph listing more commits than the vault holds: said, not read" ccg-other
+# helper-119: a fan-out counting no commit (git counts the names' table,
+# and finds every row); a row naming a blob; a chain listing one layer
+# twice
+cp -R ccg ccg-fan
+$PK graph ccg-fan/objects/info/commit-graph "$head" tree "$ftree"
+$PK graph ccg-fan/objects/info/commit-graph "$head" fan255 0
+check "a commit-graph whose fan-out counts no commit: git still shows the forged tree" evalq '
+	git -C ccg-fan log -p -1 main | grep -q "^+% a forged drawing"'
+verify_finds "^objects/info/commit-graph: its fan-out does not count the commits it names" \
+	"  verify says so" ccg-fan
+cp -R ccg ccg-blob
+$PK graph ccg-blob/objects/info/commit-graph "$head" oid "$blob"
+verify_finds "^objects/info/commit-graph: object $blob: it lists an object that is no commit" \
+	"a commit-graph row naming a blob: a finding, the other findings kept" ccg-blob
 # the layers of a chain (git commit-graph write --split)
 cp -R ccg ccg-split
 rm ccg-split/objects/info/commit-graph
@@ -568,6 +600,10 @@ git -C ccg-split commit-graph write --reachable --split=no-merge
 check "a chain of two commit-graph layers passes" evalq '
 	[ "$(wc -l < ccg-split/objects/info/commit-graphs/commit-graph-chain)" = 2 ] &&
 	q -C ccg-split verify | grep -q "^ok: .* 0 findings$"'
+cp -R ccg-split ccg-twice
+tail -n 1 ccg-twice/objects/info/commit-graphs/commit-graph-chain >> ccg-twice/objects/info/commit-graphs/commit-graph-chain
+verify_finds "^objects/info/commit-graphs/commit-graph-chain: it lists a layer twice" \
+	"  a chain listing a layer twice (git refuses it): said, not read again" ccg-twice
 top=$(tail -n 1 ccg-split/objects/info/commit-graphs/commit-graph-chain)
 h2=$(git -C ccg-split rev-parse main)
 $PK graph "ccg-split/objects/info/commit-graphs/graph-$top.graph" "$h2" tree "$ftree"
@@ -603,6 +639,11 @@ check "a multi-pack index leaving D-1 out: git cannot find D-1" evalq '
 	! git -C cmx-out cat-file -e "$blob" 2> /dev/null'
 verify_finds "^objects/pack/multi-pack-index: object $blob: the multi-pack index leaves it out, which a pack it names holds: git does not find it" \
 	"  verify says so, naming it" cmx-out
+# a pack named by a path ("./pack-X.idx"): git opens it there
+cp -R cmx cmx-dot
+$PK midxdot cmx-dot/objects/pack
+verify_finds "^objects/pack/multi-pack-index: it names a pack by a path" \
+	"a multi-pack index naming a pack by a path: a finding naming it" cmx-dot
 head -c 100 cmx-bad/objects/pack/multi-pack-index > cmx-bad/mx && mv cmx-bad/mx cmx-bad/objects/pack/multi-pack-index
 verify_finds "^objects/pack/multi-pack-index: (the file ends early|a chunk outside the file)" \
 	"  one cut short: a finding naming it" cmx-bad

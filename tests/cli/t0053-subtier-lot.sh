@@ -133,6 +133,14 @@ check "trace lot L-0923 (up) shows the sub-tier lot with its source and certific
 u=[x for x in d[\"upstream\"] if x.get(\"subtier\")]; assert len(u) == 1 and u[0][\"supplier\"] == \"acme\" and u[0][\"po\"] is None, u
 assert (\"subtier\", \"H-2291\", \"MTR-2291\") in [(x[\"attached_to\"], x[\"target\"], x[\"doc\"]) for x in d[\"upstream_documents\"]], d'"
 ok "verify accepts it all" q verify
+# the index compared row for row, and how often (helper-119: subtier_inputs
+# has no key, and a row twice, which trace then counted as 24 drawn of
+# 20, passed a comparison of sets)
+cp -a v vdup
+sqlite3 vdup/qvault/index.db "INSERT INTO subtier_inputs SELECT * FROM subtier_inputs LIMIT 1"
+verify_finds "^index: the index disagrees with the repository on subtier_inputs \\(2 rows" \
+	"an input of a sub-tier lot twice in the index alone: caught" vdup
+V=v
 check "reindex gives the same traces" evalq \
 	"q trace lot L-0923 --json > a.json && q --key aud.pem trace lot H-2291 --org acme --json > b.json &&
 	rm v/qvault/index.db && q reindex > /dev/null && q trace lot L-0923 --json | cmp -s - a.json &&
