@@ -391,48 +391,58 @@ void vault_store__quarantine_drop(vault_store *s)
  * objects of another (an incoming pull, a git server's hook) reads both.
  */
 /*
- * A line of info/alternates that starts with a quote, unquoted in place
- * as git unquotes it (its quote.c: \\ \" \a \b \f \n \r \t \v and
- * three octal digits, up to the closing quote); 0, or -1 when it is not
- * such a quoted string (git then reads the line as it is).
+ * A quoted entry of info/alternates, unquoted as git's unquote_c_style
+ * unquotes it (\\\\ \\" \\a \\b \\f \\n \\r \\t \\v and three octal digits; any
+ * other byte as it is, a newline too) into `out`: the first byte after
+ * its closing quote, or NULL when it is not such a string (git then
+ * reads the entry as it is).
  */
-static int unquote_c(char *line)
+static const char *unquote_c(char *out, size_t size, const char *in, const char *end)
 {
 	static const char escapes[] = "\\\\\"\"a\ab\bf\fn\nr\rt\tv\v";
-	const char *in = line + 1;
-	char *out = line;
+	size_t n = 0;
 
-	while (*in && *in != '"') {
-		if (*in != '\\') {
-			*out++ = *in++;
-			continue;
-		}
-		in++;
-		if (*in >= '0' && *in <= '3' && in[1] >= '0' && in[1] <= '7' &&
-		    in[2] >= '0' && in[2] <= '7') {
-			*out++ = (char)((in[0] - '0') << 6 | (in[1] - '0') << 3 | (in[2] - '0'));
-			in += 3;
-		} else {
-			const char *e = *in ? strchr(escapes, *in) : NULL;
+	for (in++; in < end && *in != '"'; n++) {
+		char ch = *in++;
 
-			if (!e || (e - escapes) % 2)
-				return -1;
-			*out++ = e[1];
-			in++;
+		if (ch == '\0')
+			return NULL;
+		if (ch == '\\') {
+			if (in >= end)
+				return NULL;
+			if (*in >= '0' && *in <= '3' && end - in >= 3 && in[1] >= '0' && in[1] <= '7' &&
+			    in[2] >= '0' && in[2] <= '7') {
+				ch = (char)((in[0] - '0') << 6 | (in[1] - '0') << 3 | (in[2] - '0'));
+				in += 3;
+			} else {
+				const char *e = *in ? strchr(escapes, *in) : NULL;
+
+				if (!e || (e - escapes) % 2)
+					return NULL;
+				ch = e[1];
+				in++;
+			}
 		}
+		if (n + 1 >= size)
+			return NULL;
+		out[n] = ch;
 	}
-	if (*in != '"')
-		return -1;
-	*out = '\0';
-	return 0;
+	if (in >= end)
+		return NULL;
+	out[n] = '\0';
+	return in + 1;
 }
+
+/* what git reads of an alternates file, at most */
+#define ALTERNATES_FILE_MAX (1 << 20)
 
 int vault_store__alternates(const char *objects, int (*each)(const char *dir, void *payload),
 			   void *payload)
 {
-	char path[4200], line[4096], full[8300];
+	char path[4200], entry[4096], full[8300], *buf;
+	const char *p, *end;
 	struct stat st;
-	FILE *f;
+	ssize_t len;
 	int error = 0, fd;
 
 	if (vault__fmt(path, sizeof(path), "path", "%s/info/alternates", objects) < 0)
@@ -440,37 +450,43 @@ int vault_store__alternates(const char *objects, int (*each)(const char *dir, vo
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return 0;
 	/* a regular file or nothing: a FIFO there would block the open for ever */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (f = fdopen(fd, "r")) == NULL) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return 0;
 	}
-	while (error == 0 && fgets(line, sizeof(line), f)) {
-		/* a line longer than a path is refused, never read as two */
-		if (!strchr(line, '\n') && !feof(f)) {
-			error = vault_error__set(VAULT_EINVALID, "'%s' has a line too long", path);
-			break;
-		}
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '\0' || line[0] == '#')
-			continue;
-		/* a quoted path, as git writes one with a newline in it, is
-		 * read as git reads it; one that is not quite is read as is */
-		if (line[0] == '"') {
-			char unquoted[sizeof(line)];
-
-			memcpy(unquoted, line, sizeof(line));
-			if (unquote_c(unquoted) == 0)
-				memcpy(line, unquoted, sizeof(line));
-		}
-		if (line[0] == '\0')
-			continue;
-		if (vault__fmt(full, sizeof(full), "alternate", "%s%s%s", line[0] == '/' ? "" : objects,
-			       line[0] == '/' ? "" : "/", line) < 0)
-			error = VAULT_ERROR;
-		else
-			error = each(full, payload);
+	if ((buf = malloc(ALTERNATES_FILE_MAX + 1)) == NULL)
+		abort();
+	len = read(fd, buf, ALTERNATES_FILE_MAX + 1);
+	close(fd);
+	if (len < 0 || len > ALTERNATES_FILE_MAX) {
+		free(buf);
+		return vault_error__set(VAULT_EINVALID, "'%s' is %s", path,
+					len < 0 ? "unreadable" : "larger than a list of folders");
 	}
-	fclose(f);
+	/* entries as git's parse_alt_odb_entry splits them: to a newline (a
+	 * CR kept), or a quoted string and the byte after it; a comment to
+	 * its newline; empty ones, and ones longer than a path, passed over */
+	for (p = buf, end = buf + len; p < end && error == 0;) {
+		const char *next = memchr(p, '\n', (size_t)(end - p)), *q;
+
+		if (!next)
+			next = end;
+		entry[0] = '\0';
+		if (*p == '"' && (q = unquote_c(entry, sizeof(entry), p, end)) != NULL) {
+			next = q;
+		} else if (*p != '#' && (size_t)(next - p) < sizeof(entry)) {
+			memcpy(entry, p, (size_t)(next - p));
+			entry[next - p] = '\0';
+		}
+		p = next < end ? next + 1 : end;
+		if (entry[0] == '\0')
+			continue;
+		if (vault__fmt(full, sizeof(full), "alternate", "%s%s%s", entry[0] == '/' ? "" : objects,
+			       entry[0] == '/' ? "" : "/", entry) < 0)
+			continue;
+		error = each(full, payload);
+	}
+	free(buf);
 	return error;
 }
 

@@ -460,6 +460,21 @@ check "an alternate written as a quoted string (git unquotes it): git shows the 
 	git -C cqa cat-file -p "$lblob" | grep -q "a forged drawing"'
 verify_finds "^$PWD/cqalt/pack/${lforged##*/}\.pack: object $lblob: more than one copy" \
 	"  verify reads it as git does, and finds it" cqa
+# and as git splits its entries (helper-119): text after a quoted path's
+# closing quote is another entry, past one byte; a CR is part of a path;
+# a quoted path may hold a newline
+for k in after cr nl; do cp -R clo "cqa-$k"; done
+printf '"/nowhere"X%s/cqalt\n' "$PWD" > cqa-after/objects/info/alternates
+mkdir -p "$(printf 'cq-cr\r')"; cp -R cqalt/pack "$(printf 'cq-cr\r')/"
+printf '%s/cq-cr\r\n' "$PWD" > cqa-cr/objects/info/alternates
+mkdir -p "$(printf 'cq\nnl')"; cp -R cqalt/pack "$(printf 'cq\nnl')/"
+printf '"%s/cq\nnl"\n' "$PWD" > cqa-nl/objects/info/alternates
+for k in after cr nl; do
+	check "  an alternate git reads ($k): git shows the forgery, verify finds it" evalq '
+		git -C "cqa-$k" cat-file -p "$lblob" | grep -q "a forged drawing" &&
+		{ q -C "cqa-$k" verify > "cqa-$k.out"; [ $? = 3 ]; } &&
+		grep -q "object $lblob: more than one copy of it is held, and the one here is another object" "cqa-$k.out"'
+done
 # a FIFO named like a packed tree, and one like the drawing's packed
 # blob: each a finding, no wait (the loose copy was opened blocking)
 crafted cff 100
