@@ -470,64 +470,87 @@ static int listed(char lines[][2 * NAME + 1], size_t n, const char *line)
 	return 0;
 }
 
-int vault_commitgraph__check(git_repository *repo, const char *objects, size_t commits,
-			     graph_bad bad, void *payload)
+/* The chain of `objects`, its layers looked for in every folder of
+ * `dirs` (git's load_commit_graph_chain): 1 when there is none. */
+static int chain_check(graph *g, git_repository *repo, const char *objects,
+		       const char *const *dirs, size_t ndirs)
 {
-	char path[4200], chain[4200], line[128], chain_lines[LAYERS_MAX][2 * NAME + 1];
-	graph g;
+	char path[4200], chain[4200], line[128], lines[LAYERS_MAX][2 * NAME + 1];
+	struct stat st;
+	size_t i;
 	FILE *f;
-	int fd, error, r;
+	int fd, r = 0;
+
+	if (vault__fmt(chain, sizeof(chain), "path", "%s/info/commit-graphs/commit-graph-chain",
+		       objects) < 0)
+		return VAULT_ERROR;
+	if ((fd = open(chain, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return 1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		g->bad(g->payload, chain, NULL, "not a regular file");
+		return 0;
+	}
+	while (r == 0 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strlen(line) != 2 * NAME || strspn(line, "0123456789abcdef") != 2 * NAME) {
+			g->bad(g->payload, chain, NULL, "a line that names no graph file");
+			r = -1;
+		} else if (g->n == LAYERS_MAX) {
+			g->bad(g->payload, chain, NULL, "more layers than git writes");
+			r = -1;
+		} else if (listed(lines, g->n, line)) {
+			g->bad(g->payload, chain, NULL, "it lists a layer twice (git refuses it)");
+			r = -1;
+		} else {
+			/* the first folder that has it, as git looks */
+			for (i = 0, r = 1; i < ndirs && r > 0; i++) {
+				if (vault__fmt(path, sizeof(path), "path",
+					       "%s/info/commit-graphs/graph-%s.graph", dirs[i], line) < 0)
+					break;
+				r = layer_read(g, path);
+			}
+			if (r > 0) {
+				g->bad(g->payload, chain, NULL,
+				       "it names a layer no objects folder holds");
+				r = -1;
+			} else if (r == 0) {
+				memcpy(lines[g->n - 1], line, 2 * NAME + 1);
+			}
+		}
+	}
+	fclose(f);
+	if (r < 0) {
+		layers_free(g);
+		return 0;
+	}
+	return check_graph(g, repo);
+}
+
+int vault_commitgraph__check(git_repository *repo, const char *const *dirs, size_t ndirs,
+			     size_t commits, graph_bad bad, void *payload)
+{
+	char path[4200];
+	size_t i;
+	graph g;
+	int r, c;
 
 	memset(&g, 0, sizeof(g));
 	g.bad = bad;
 	g.payload = payload;
 	g.max = commits;
-	/* the one file git reads first */
-	if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graph", objects) < 0)
-		return VAULT_ERROR;
-	if ((r = layer_read(&g, path)) == 0 && (error = check_graph(&g, repo)) < 0)
-		return error;
-	/* then a chain of layers, base first */
-	if (vault__fmt(chain, sizeof(chain), "path", "%s/info/commit-graphs/commit-graph-chain",
-		       objects) < 0)
-		return VAULT_ERROR;
-	if ((fd = open(chain, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return 0;
-	{
-		struct stat st;
-
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (f = fdopen(fd, "r")) == NULL) {
-			close(fd);
-			bad(payload, chain, NULL, "not a regular file");
+	/* git reads the graph of the first folder that has one (its own,
+	 * then its alternates'): its one file, or else its chain; both are
+	 * read here, a forged file beside an honest one being no less */
+	for (i = 0; i < ndirs; i++) {
+		if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graph", dirs[i]) < 0)
+			return VAULT_ERROR;
+		if ((r = layer_read(&g, path)) == 0 && (r = check_graph(&g, repo)) < 0)
+			return r;
+		if ((c = chain_check(&g, repo, dirs[i], dirs, ndirs)) < 0)
+			return c;
+		if (r <= 0 || c == 0)
 			return 0;
-		}
 	}
-	r = 0;
-	while (r == 0 && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (strlen(line) != 2 * NAME || strspn(line, "0123456789abcdef") != 2 * NAME) {
-			bad(payload, chain, NULL, "a line that names no graph file");
-			r = -1;
-		} else if (g.n == LAYERS_MAX) {
-			bad(payload, chain, NULL, "more layers than git writes");
-			r = -1;
-		} else if (listed(chain_lines, g.n, line)) {
-			bad(payload, chain, NULL, "it lists a layer twice (git refuses it)");
-			r = -1;
-		} else if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graphs/graph-%s.graph",
-				      objects, line) < 0) {
-			r = -1;
-		} else if ((r = layer_read(&g, path)) > 0) {
-			bad(payload, path, NULL, "the chain names it, and it is not there");
-			r = -1;
-		} else if (r == 0) {
-			memcpy(chain_lines[g.n - 1], line, 2 * NAME + 1);
-		}
-	}
-	fclose(f);
-	if (r < 0) {
-		layers_free(&g);
-		return 0;
-	}
-	return check_graph(&g, repo);
+	return 0;
 }

@@ -16,16 +16,20 @@
 #include <git2.h>
 
 /*
- * Each graph file of the repository whose objects folder is `objects`:
- * every commit it lists read from `repo` and compared (tree, parents,
- * commit time), each generation number against its parents', and `bad`
- * called with the file and what is wrong (`id` NULL for the file as a
- * whole: one git cannot read, or one listing more than `commits`, the
- * history's, which bounds what it makes this read).  0 when every file
- * was read (with or without findings, or when there is none), < 0 on an
- * error of the repository's (the reason set).
+ * The graph git reads for `repo`: that of the first objects folder of
+ * `dirs` (the repository's own, then its alternates', as git orders
+ * them) that has one, its one file and its chain of layers (each layer
+ * looked for in every folder of `dirs`).  Every commit it lists read
+ * from `repo` and compared (tree, parents, commit time), each
+ * generation number against its parents', and `bad` called with the
+ * file and what is wrong (`id` NULL for the file as a whole: one git
+ * cannot read, or one listing more than `commits`, the history's, which
+ * bounds what it makes this read).  0 when every file was read (with or
+ * without findings, or when there is none), < 0 on an error of the
+ * repository's (the reason set).
  */
-int vault_commitgraph__check(git_repository *repo, const char *objects, size_t commits,
+int vault_commitgraph__check(git_repository *repo, const char *const *dirs, size_t ndirs,
+			     size_t commits,
 			     void (*bad)(void *payload, const char *file, const git_oid *id,
 					 const char *why),
 			     void *payload);

@@ -713,6 +713,15 @@ int vault_store__pack_copies(vault_store *s,
 	return 0;
 }
 
+size_t vault_store__objects_dirs(const vault_store *s, const char **out, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < s->npacks && i < max; i++)
+		out[i] = s->packs[i]->objects;
+	return i;
+}
+
 size_t vault_store__alternates_over(const vault_store *s)
 {
 	return s->alternates_over;

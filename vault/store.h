@@ -73,6 +73,11 @@ int vault_store__pack_copies(vault_store *s,
 			     void (*bad)(void *payload, const char *file, const git_oid *id,
 					 const char *why),
 			     void *payload);
+/* The objects folders the store reads, into out (at most max): the
+ * repository's own, then its alternates', as git orders them. */
+size_t vault_store__objects_dirs(const vault_store *s, const char **out, size_t max);
+#define VAULT_STORE_DIRS_MAX 65    /* its own and 64 alternates */
+
 /* How many alternates past the 64 the store reads it passed over
  * (nested ones counted as met); git reads every one. */
 size_t vault_store__alternates_over(const vault_store *s);

@@ -2173,12 +2173,11 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 		error = check_git_views(&c);
 	/* a commit-graph git reads for each commit's tree and parents */
 	if (!error && !s->base) {
-		char objects[4200];
+		const char *dirs[VAULT_STORE_DIRS_MAX];
+		size_t ndirs = vault_store__objects_dirs(v->store, dirs, VAULT_STORE_DIRS_MAX);
 
-		if ((error = vault__fmt(objects, sizeof(objects), "path", "%sobjects",
-					git_repository_path(c.repo))) == 0)
-			error = vault_commitgraph__check(c.repo, objects, vault_walk__count(walk),
-							 copy_found, &c);
+		error = vault_commitgraph__check(c.repo, dirs, ndirs, vault_walk__count(walk),
+						 copy_found, &c);
 	}
 	/* alternates it did not read: git reads them, and what they hold */
 	if (!error && !s->base && vault_store__alternates_over(v->store))

@@ -592,6 +592,27 @@ cp -R ccg ccg-other
 cp cgother/.git/objects/info/commit-graph ccg-other/objects/info/commit-graph
 verify_finds "^objects/info/commit-graph: it lists more commits than the vault's history holds" \
 	"a commit-graph listing more commits than the vault holds: said, not read" ccg-other
+# the graph of an alternate, which git reads when the vault has none;
+# and a chain whose base layer is in the alternate (git commit-graph
+# write --split in a vault whose alternate has a split graph): honest
+cp -R ccg ccg-va; cp -R ccg ccg-alt
+rm -f ccg-va/objects/info/commit-graph
+echo "$PWD/ccg-alt/objects" > ccg-va/objects/info/alternates
+$PK graph ccg-alt/objects/info/commit-graph "$head" tree "$ftree"
+check "an alternate's commit-graph giving another tree: git log shows the forgery" evalq '
+	git -C ccg-va log -p -1 main | grep -q "^+% a forged drawing"'
+verify_finds "^$PWD/ccg-alt/objects/info/commit-graph: object $head: it gives the commit another tree" \
+	"  verify reads the graph git reads, and finds it" ccg-va
+cp -R ccg ccg-vs; cp -R ccg ccg-as
+rm -f ccg-vs/objects/info/commit-graph ccg-as/objects/info/commit-graph
+git -C ccg-as commit-graph write --reachable --split=no-merge
+echo "$PWD/ccg-as/objects" > ccg-vs/objects/info/alternates
+q -C ccg-vs add x.pdf --doc D-9 --type drawing > /dev/null
+git -C ccg-vs commit-graph write --reachable --split=no-merge
+check "a chain whose base layer is its alternate's passes" evalq '
+	[ "$(wc -l < ccg-vs/objects/info/commit-graphs/commit-graph-chain)" = 2 ] &&
+	[ "$(ls ccg-vs/objects/info/commit-graphs/graph-*.graph | wc -l)" = 1 ] &&
+	q -C ccg-vs verify | grep -q "^ok: .* 0 findings$"'
 # helper-119: a fan-out counting no commit (git counts the names' table,
 # and finds every row); a row naming a blob; a chain listing one layer
 # twice

@@ -51,6 +51,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((f = fopen(graph, "wb")) == NULL || (size && fwrite(data, size, 1, f) != 1) ||
 	    fclose(f) != 0)
 		abort();
-	vault_commitgraph__check(repo, objects, 1 << 16, bad, NULL);
+	{
+		const char *dirs[1] = { objects };
+
+		vault_commitgraph__check(repo, dirs, 1, 1 << 16, bad, NULL);
+	}
 	return 0;
 }
