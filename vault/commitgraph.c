@@ -392,8 +392,10 @@ static int check_generations(graph *g)
 			if (n < 0)
 				n = 0;
 			for (i = 0; i < n; i++) {
-				if (level[parents[i]] == UINT32_MAX)
-					continue;  /* a loop: said once, below */
+				/* itself, or one on the stack: a loop (no commit's
+				 * parents can make one; its parents' finding says it) */
+				if (parents[i] == pos || level[parents[i]] == UINT32_MAX)
+					continue;
 				if (!level[parents[i]]) {
 					ready = 0;
 					level[pos] = UINT32_MAX;  /* on the stack */
