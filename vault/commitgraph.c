@@ -54,6 +54,8 @@ typedef struct {
 	uint64_t first;            /* commits in the layers below */
 	unsigned char *oids, *cdat, *edge, *gda, *gdo;
 	uint64_t nedge, ngdo;
+	unsigned char *bidx, *bdat; /* changed-path filters: ends, then settings and bytes */
+	uint64_t nbdat;
 	uint64_t findings;         /* said of it */
 } layer;
 
@@ -86,6 +88,8 @@ static void layers_free(graph *g)
 		free(g->layer[i].edge);
 		free(g->layer[i].gda);
 		free(g->layer[i].gdo);
+		free(g->layer[i].bidx);
+		free(g->layer[i].bdat);
 	}
 	g->n = 0;
 }
@@ -122,6 +126,7 @@ static int layer_read(graph *g, const char *path)
 	unsigned char head[HEADER], table[(CHUNKS_MAX + 1) * 12];
 	uint64_t at[CHUNKS_MAX + 1], size, oidf = 0, oidl = 0, oidl_end = 0, cdat = 0, cdat_end = 0;
 	uint64_t edge = 0, edge_end = 0, gda = 0, gda_end = 0, gdo = 0, gdo_end = 0;
+	uint64_t bidx = 0, bidx_end = 0, bdat = 0, bdat_end = 0;
 	const char *why = NULL;
 	layer *l = &g->layer[g->n];
 	unsigned char *fan = NULL;
@@ -181,6 +186,10 @@ static int layer_read(graph *g, const char *path)
 			gda = at[i], gda_end = at[i + 1];
 		else if (id == 0x47444f32u)     /* GDO2 */
 			gdo = at[i], gdo_end = at[i + 1];
+		else if (id == 0x42494458u)     /* BIDX */
+			bidx = at[i], bidx_end = at[i + 1];
+		else if (id == 0x42444154u)     /* BDAT */
+			bdat = at[i], bdat_end = at[i + 1];
 	}
 	if (!oidf || !oidl || !cdat) {
 		why = "a chunk git needs is missing";
@@ -222,6 +231,21 @@ static int layer_read(graph *g, const char *path)
 		free(l->edge);
 		free(l->gda);
 		goto bad;
+	}
+	/* changed-path filters, as git reads them: both chunks, the index
+	 * one end for each commit, the data its settings (12 bytes) first */
+	if (bidx && bdat && bidx_end - bidx >= (uint64_t)l->count * 4 && bdat_end - bdat >= 12) {
+		l->nbdat = bdat_end - bdat - 12;
+		if ((l->bidx = read_part(fd, bidx, (uint64_t)l->count * 4, &why)) == NULL ||
+		    (l->bdat = read_part(fd, bdat, bdat_end - bdat, &why)) == NULL) {
+			free(l->oids);
+			free(l->cdat);
+			free(l->edge);
+			free(l->gda);
+			free(l->gdo);
+			free(l->bidx);
+			goto bad;
+		}
 	}
 	l->first = g->total;
 	g->total += l->count;
@@ -440,14 +464,184 @@ static int check_generations(graph *g)
 	return 0;
 }
 
+/* --- changed-path filters (git's bloom.c) ----------------------------- */
+
+static uint32_t rotl(uint32_t v, int r)
+{
+	return v << r | v >> (32 - r);
+}
+
+/*
+ * MurmurHash3 (32 bits), as git's bloom filters of version 1 compute it:
+ * each byte read as a char, which is signed on the machines git writes
+ * them on, so a byte past 0x7f is sign-extended.
+ */
+static uint32_t murmur3(uint32_t seed, const char *data, size_t len)
+{
+	const uint32_t c1 = 0xcc9e2d51, c2 = 0x1b873593;
+	const signed char *d = (const signed char *)data;
+	uint32_t k;
+	size_t i;
+
+	for (i = 0; i + 4 <= len; i += 4) {
+		k = (uint32_t)d[i] | (uint32_t)d[i + 1] << 8 | (uint32_t)d[i + 2] << 16 |
+		    (uint32_t)d[i + 3] << 24;
+		k = rotl(k * c1, 15) * c2;
+		seed = rotl(seed ^ k, 13) * 5 + 0xe6546b64;
+	}
+	k = 0;
+	switch (len & 3) {
+	case 3:
+		k ^= (uint32_t)d[i + 2] << 16;
+		/* fall through */
+	case 2:
+		k ^= (uint32_t)d[i + 1] << 8;
+		/* fall through */
+	case 1:
+		k ^= (uint32_t)d[i];
+		seed ^= rotl(k * c1, 15) * c2;
+	}
+	seed ^= (uint32_t)len;
+	seed ^= seed >> 16;
+	seed *= 0x85ebca6b;
+	seed ^= seed >> 13;
+	seed *= 0xc2b2ae35;
+	return seed ^ (seed >> 16);
+}
+
+/* what git's filter of `len` bytes says of `path`: 0 not there, else maybe */
+static int filter_has(const unsigned char *filter, uint64_t len, uint32_t hashes,
+		      const char *path, size_t plen)
+{
+	uint32_t h0 = murmur3(0x293ae76f, path, plen), h1 = murmur3(0x7e646e2c, path, plen), i;
+
+	if (!len)
+		return 1;
+	for (i = 0; i < hashes; i++) {
+		uint64_t bit = (uint32_t)(h0 + i * h1) % (len * 8);
+
+		if (!(filter[bit / 8] & (1u << (bit % 8))))
+			return 0;
+	}
+	return 1;
+}
+
+typedef struct {
+	const unsigned char *filter;
+	uint64_t len;
+	uint32_t hashes;
+	const char *missed;        /* the first path it passes over */
+	char path[4096];
+} filter_walk;
+
+/* each path the diff changed, and each folder it is in */
+static int filter_delta(const git_diff_delta *delta, float progress, void *payload)
+{
+	filter_walk *w = payload;
+	const char *path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+	size_t len = strlen(path);
+
+	(void)progress;
+	while (len > 0 && !w->missed) {
+		if (!filter_has(w->filter, w->len, w->hashes, path, len)) {
+			vault__fmt_message(w->path, sizeof(w->path), "%.*s", (int)len, path);
+			w->missed = w->path;
+		}
+		while (len > 0 && path[len - 1] != '/')
+			len--;
+		if (len > 0)
+			len--;             /* the folder, without its slash */
+	}
+	return w->missed ? 1 : 0;
+}
+
+/*
+ * The changed-path filter of place `pos`, where its layer has them, as
+ * `git log -- PATH` reads it (the settings of the top layer that has
+ * filters, the bytes of the commit's own): every path the commit
+ * changed against its first parent (or, a root, the empty tree), and
+ * each folder of it, must be a maybe; git passes over a commit whose
+ * filter says no (past 512 paths changed, git writes one of all ones).
+ */
+static int check_filter(graph *g, git_repository *repo, uint64_t pos, uint32_t hashes)
+{
+	uint32_t row, start, end;
+	layer *l = place(g, pos, &row);
+	git_commit *commit = NULL, *parent = NULL;
+	git_tree *tree = NULL, *before = NULL;
+	git_diff *diff = NULL;
+	filter_walk w;
+	git_oid id;
+	int error = 0;
+
+	if (!l->bidx)
+		return 0;
+	memcpy(id.id, l->oids + (size_t)row * NAME, NAME);
+	start = row ? be32(l->bidx + (size_t)(row - 1) * 4) : 0;
+	end = be32(l->bidx + (size_t)row * 4);
+	if (end < start || end > l->nbdat) {
+		say(g, l, &id, "its changed-path filter is outside the graph's");
+		return 0;
+	}
+	/* a commit git cannot read was said above */
+	if (git_commit_lookup(&commit, repo, &id) < 0)
+		return 0;
+	if (git_commit_tree(&tree, commit) < 0 ||
+	    (git_commit_parentcount(commit) > 0 &&
+	     (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&before, parent) < 0)) ||
+	    git_diff_tree_to_tree(&diff, repo, before, tree, NULL) < 0) {
+		error = vault_error__git(VAULT_ERROR, "cannot read what commit %s changed",
+					 git_oid_tostr_s(&id));
+		goto done;
+	}
+	memset(&w, 0, sizeof(w));
+	w.filter = l->bdat + 12 + start;
+	w.len = end - start;
+	w.hashes = hashes;
+	if (git_diff_foreach(diff, filter_delta, NULL, NULL, NULL, &w) < 0 && !w.missed)
+		error = vault_error__git(VAULT_ERROR, "cannot read what commit %s changed",
+					 git_oid_tostr_s(&id));
+	if (w.missed) {
+		char why[4300];
+
+		vault__fmt_message(why, sizeof(why),
+				   "its changed-path filter leaves out '%s', which it changed: "
+				   "git log -- %s passes over it", w.missed, w.missed);
+		say(g, l, &id, why);
+	}
+done:
+	git_diff_free(diff);
+	git_tree_free(before);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_commit_free(commit);
+	return error;
+}
+
+/* the filters' number of hashes git uses: the top layer's that has
+ * filters (0: none, or settings git does not read) */
+static uint32_t filter_hashes(const graph *g)
+{
+	size_t i;
+
+	for (i = g->n; i-- > 0;)
+		if (g->layer[i].bdat)
+			return be32(g->layer[i].bdat) == 1 ? be32(g->layer[i].bdat + 4) : 0;
+	return 0;
+}
+
 static int check_graph(graph *g, git_repository *repo)
 {
 	uint64_t pos;
 	size_t i;
 	int error = 0;
 
+	uint32_t hashes = filter_hashes(g);
+
 	for (pos = 0; pos < g->total && !error; pos++)
 		error = check_one(g, repo, pos);
+	for (pos = 0; hashes && hashes <= 64 && pos < g->total && !error; pos++)
+		error = check_filter(g, repo, pos, hashes);
 	if (!error)
 		error = check_generations(g);
 	for (i = 0; !error && i < g->n; i++)

@@ -613,6 +613,21 @@ check "a chain whose base layer is its alternate's passes" evalq '
 	[ "$(wc -l < ccg-vs/objects/info/commit-graphs/commit-graph-chain)" = 2 ] &&
 	[ "$(ls ccg-vs/objects/info/commit-graphs/graph-*.graph | wc -l)" = 1 ] &&
 	q -C ccg-vs verify | grep -q "^ok: .* 0 findings$"'
+# changed-path filters (--changed-paths), which git log -- PATH trusts
+# to pass over a commit: the one adding D-2 made to say it changed
+# nothing hid it from git log -- D-2's path
+cp -R ccg-src ccg-bloom
+git -C ccg-bloom commit-graph write --reachable --changed-paths
+bpath=$(git -C ccg-bloom ls-tree -r --name-only main | grep 'ccg2.pdf$')
+bcommit=$(git -C ccg-bloom log --format=%H -1 -- "$bpath")
+check "an honest graph with changed-path filters passes" evalq '
+	[ -n "$bcommit" ] && q -C ccg-bloom verify | grep -q "^ok: .* 0 findings$"'
+$PK graph ccg-bloom/objects/info/commit-graph "$bcommit" bloomzero 0
+check "  its filter of the commit adding D-2 zeroed: git log -- D-2's file passes over it" evalq '
+	[ -z "$(git -C ccg-bloom log --format=%H -- "$bpath")" ] &&
+	[ "$(git -C ccg-bloom -c commitGraph.readChangedPaths=false log --format=%H -- "$bpath")" = "$bcommit" ]'
+verify_finds "^objects/info/commit-graph: object $bcommit: its changed-path filter leaves out 'docs/.*', which it changed: git log -- .* passes over it" \
+	"  verify finds it" ccg-bloom
 # helper-119: a fan-out counting no commit (git counts the names' table,
 # and finds every row); a row naming a blob; a chain listing one layer
 # twice
