@@ -182,6 +182,15 @@ tamper t19
 sqlite3 t19/qvault/index.db "INSERT INTO files SELECT 999, pos, name, sha256, blob, size, mime, findings FROM files LIMIT 1"
 verify_finds "^index: the index disagrees with the repository on files" \
 	"an index row naming a revision that is not there: caught" t19
+# two events of the audit trail swapped (their numbers, which the
+# comparison leaves out): qvault log showed an old write as the newest
+tamper t20
+sqlite3 t20/qvault/index.db "UPDATE events SET seq = -seq WHERE seq IN (SELECT max(seq) FROM events UNION SELECT max(seq) - 1 FROM events);
+	UPDATE event_subjects SET event = -event WHERE event IN (SELECT max(seq) FROM events UNION SELECT max(seq) - 1 FROM events);
+	UPDATE events SET seq = CASE WHEN -seq = (SELECT max(-seq) FROM events WHERE seq < 0) THEN -seq - 1 ELSE -seq + 1 END WHERE seq < 0;
+	UPDATE event_subjects SET event = CASE WHEN -event = (SELECT max(-event) FROM event_subjects WHERE event < 0) THEN -event - 1 ELSE -event + 1 END WHERE event < 0"
+verify_finds "^index: the index's audit trail puts commit [0-9a-f]{12} before its own history" \
+	"the audit trail's last two events swapped in the index alone: caught" t20
 # and the index's definitions: a trigger an outsider added (every user
 # a write puts in made an admin), a column's collation changed (two
 # names one to a search)
