@@ -64,9 +64,16 @@ typedef struct {
 	layer layer[LAYERS_MAX];
 	size_t n;
 	uint64_t total, max;       /* commits in the layers read; at most */
+	const unsigned char *history; /* the history's commits, sorted */
+	size_t nhistory;
 	graph_bad bad;
 	void *payload;
 } graph;
+
+static int name_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, NAME);
+}
 
 static uint32_t be32(const unsigned char *b)
 {
@@ -92,6 +99,7 @@ static void layers_free(graph *g)
 		free(g->layer[i].bdat);
 	}
 	g->n = 0;
+	g->total = 0;
 }
 
 /* `len` bytes at `at` of fd, into a new buffer; NULL and why */
@@ -171,9 +179,24 @@ static int layer_read(graph *g, const char *path)
 			goto bad;
 		}
 	}
+	/* refused as git refuses it (chunk-format.c): an ID 0 before the
+	 * end, the end's not 0, an ID twice; git then reads the next
+	 * folder's graph, as this does */
+	if (be32(table + nchunks * 12) != 0) {
+		why = "its table of chunks does not end as git's does";
+		goto bad;
+	}
 	for (i = 0; i < nchunks; i++) {
 		uint32_t id = be32(table + i * 12);
+		unsigned j;
 
+		for (j = 0; j < i && id; j++)
+			if (be32(table + j * 12) == id)
+				id = 0;
+		if (!id) {
+			why = "its table of chunks names a chunk 0 or twice";
+			goto bad;
+		}
 		if (id == 0x4f494446u)          /* OIDF */
 			oidf = at[i];
 		else if (id == 0x4f49444cu)     /* OIDL */
@@ -234,10 +257,15 @@ static int layer_read(graph *g, const char *path)
 	}
 	/* changed-path filters, as git reads them: both chunks, the index
 	 * one end for each commit, the data its settings (12 bytes) first */
-	if (bidx && bdat && bidx_end - bidx >= (uint64_t)l->count * 4 && bdat_end - bdat >= 12) {
-		l->nbdat = bdat_end - bdat - 12;
+	(void)bidx_end;
+	(void)bdat_end;
+	/* git 2.39 reads both from where they start, whatever size the
+	 * table gives them (a BIDX of 0 bytes is read on into what follows):
+	 * so here, as far as the file goes */
+	if (bidx && bdat && size - bidx >= (uint64_t)l->count * 4 && size - bdat >= 12) {
+		l->nbdat = size - bdat - 12;
 		if ((l->bidx = read_part(fd, bidx, (uint64_t)l->count * 4, &why)) == NULL ||
-		    (l->bdat = read_part(fd, bdat, bdat_end - bdat, &why)) == NULL) {
+		    (l->bdat = read_part(fd, bdat, size - bdat, &why)) == NULL) {
 			free(l->oids);
 			free(l->cdat);
 			free(l->edge);
@@ -577,6 +605,10 @@ static int check_filter(graph *g, git_repository *repo, uint64_t pos, uint32_t h
 	if (!l->bidx)
 		return 0;
 	memcpy(id.id, l->oids + (size_t)row * NAME, NAME);
+	/* a commit not of the history: git log of the vault walks it not,
+	 * and its diff is the forger's to make as long as it likes */
+	if (!bsearch(id.id, g->history, g->nhistory, NAME, name_cmp))
+		return 0;
 	start = row ? be32(l->bidx + (size_t)(row - 1) * 4) : 0;
 	end = be32(l->bidx + (size_t)row * 4);
 	if (end < start || end > l->nbdat) {
@@ -618,16 +650,33 @@ done:
 	return error;
 }
 
-/* the filters' number of hashes git uses: the top layer's that has
- * filters (0: none, or settings git does not read) */
-static uint32_t filter_hashes(const graph *g)
+/* git's settings of its filters: version 1, 7 hashes, 10 bits a path */
+#define FILTER_HASHES 7
+
+/*
+ * The number of hashes of the graph's filters (0: it has none): every
+ * layer that has them must say git's settings, which git writes and no
+ * other (a layer saying 65 hashes, 2^32, or version 2 made git read
+ * filters this could not); one that does not is said, and its filters
+ * then checked with git's.
+ */
+static uint32_t filter_hashes(graph *g)
 {
+	uint32_t hashes = 0;
 	size_t i;
 
-	for (i = g->n; i-- > 0;)
-		if (g->layer[i].bdat)
-			return be32(g->layer[i].bdat) == 1 ? be32(g->layer[i].bdat + 4) : 0;
-	return 0;
+	for (i = 0; i < g->n; i++) {
+		const unsigned char *b = g->layer[i].bdat;
+
+		if (!b)
+			continue;
+		hashes = FILTER_HASHES;
+		if (be32(b) != 1 || be32(b + 4) != FILTER_HASHES || be32(b + 8) != 10)
+			g->bad(g->payload, g->layer[i].path, NULL,
+			       "its changed-path filters' settings are not git's (version 1, "
+			       "7 hashes, 10 bits a path)");
+	}
+	return hashes;
 }
 
 static int check_graph(graph *g, git_repository *repo)
@@ -640,7 +689,7 @@ static int check_graph(graph *g, git_repository *repo)
 
 	for (pos = 0; pos < g->total && !error; pos++)
 		error = check_one(g, repo, pos);
-	for (pos = 0; hashes && hashes <= 64 && pos < g->total && !error; pos++)
+	for (pos = 0; hashes && pos < g->total && !error; pos++)
 		error = check_filter(g, repo, pos, hashes);
 	if (!error)
 		error = check_generations(g);
@@ -673,7 +722,7 @@ static int chain_check(graph *g, git_repository *repo, const char *objects,
 {
 	char path[4200], chain[4200], line[128], lines[LAYERS_MAX][2 * NAME + 1];
 	struct stat st;
-	size_t i;
+	size_t i, count;
 	FILE *f;
 	int fd, r = 0;
 
@@ -687,7 +736,10 @@ static int chain_check(graph *g, git_repository *repo, const char *objects,
 		g->bad(g->payload, chain, NULL, "not a regular file");
 		return 0;
 	}
-	while (r == 0 && fgets(line, sizeof(line), f)) {
+	/* as many lines as git reads: the size over a line's (a last line
+	 * without its newline is not read) */
+	for (count = (size_t)st.st_size / (2 * NAME + 1); r == 0 && count > 0 &&
+	     fgets(line, sizeof(line), f); count--) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (strlen(line) != 2 * NAME || strspn(line, "0123456789abcdef") != 2 * NAME) {
 			g->bad(g->payload, chain, NULL, "a line that names no graph file");
@@ -700,31 +752,33 @@ static int chain_check(graph *g, git_repository *repo, const char *objects,
 			r = -1;
 		} else {
 			/* the first folder that has it, as git looks */
-			for (i = 0, r = 1; i < ndirs && r > 0; i++) {
+			/* one git cannot read sends it to the next folder */
+			for (i = 0, r = 1; i < ndirs && r != 0; i++) {
 				if (vault__fmt(path, sizeof(path), "path",
 					       "%s/info/commit-graphs/graph-%s.graph", dirs[i], line) < 0)
 					break;
 				r = layer_read(g, path);
 			}
-			if (r > 0) {
+			if (r != 0) {
 				g->bad(g->payload, chain, NULL,
-				       "it names a layer no objects folder holds");
+				       "it names a layer no objects folder holds whole");
 				r = -1;
-			} else if (r == 0) {
+			} else {
 				memcpy(lines[g->n - 1], line, 2 * NAME + 1);
 			}
 		}
 	}
 	fclose(f);
-	if (r < 0) {
+	if (r < 0 || g->n == 0) {
 		layers_free(g);
-		return 0;
+		return 2;          /* git reads none of it: the next folder's */
 	}
 	return check_graph(g, repo);
 }
 
 int vault_commitgraph__check(git_repository *repo, const char *const *dirs, size_t ndirs,
-			     size_t commits, graph_bad bad, void *payload)
+			     const unsigned char *history, size_t commits, graph_bad bad,
+			     void *payload)
 {
 	char path[4200];
 	size_t i;
@@ -735,18 +789,21 @@ int vault_commitgraph__check(git_repository *repo, const char *const *dirs, size
 	g.bad = bad;
 	g.payload = payload;
 	g.max = commits;
+	g.history = history;
+	g.nhistory = commits;
 	/* git reads the graph of the first folder that has one (its own,
 	 * then its alternates'): its one file, or else its chain; both are
 	 * read here, a forged file beside an honest one being no less */
 	for (i = 0; i < ndirs; i++) {
 		if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graph", dirs[i]) < 0)
 			return VAULT_ERROR;
-		if ((r = layer_read(&g, path)) == 0 && (r = check_graph(&g, repo)) < 0)
-			return r;
-		if ((c = chain_check(&g, repo, dirs[i], dirs, ndirs)) < 0)
+		/* its one file, when git reads it, is the graph */
+		if ((r = layer_read(&g, path)) == 0)
+			return check_graph(&g, repo);
+		/* else its chain; one git cannot read at all, the next
+		 * folder's (each unreadable file said) */
+		if ((c = chain_check(&g, repo, dirs[i], dirs, ndirs)) <= 0)
 			return c;
-		if (r <= 0 || c == 0)
-			return 0;
 	}
 	return 0;
 }

@@ -24,12 +24,14 @@
  * generation number against its parents', and `bad` called with the
  * file and what is wrong (`id` NULL for the file as a whole: one git
  * cannot read, or one listing more than `commits`, the history's, which
- * bounds what it makes this read).  0 when every file was read (with or
+ * bounds what it makes this read).  `history`: the history's `commits`
+ * names, 20 bytes each, sorted; a commit's changed-path filter is checked
+ * only if it is one of them (what git log of the vault walks).  0 when every file was read (with or
  * without findings, or when there is none), < 0 on an error of the
  * repository's (the reason set).
  */
 int vault_commitgraph__check(git_repository *repo, const char *const *dirs, size_t ndirs,
-			     size_t commits,
+			     const unsigned char *history, size_t commits,
 			     void (*bad)(void *payload, const char *file, const git_oid *id,
 					 const char *why),
 			     void *payload);

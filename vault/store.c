@@ -463,6 +463,8 @@ int vault_store__alternates(const char *objects, int (*each)(const char *dir, vo
 		return vault_error__set(VAULT_EINVALID, "'%s' is %s", path,
 					len < 0 ? "unreadable" : "larger than a list of folders");
 	}
+	/* git's reading stops at a NUL */
+	len = (ssize_t)strnlen(buf, (size_t)len);
 	/* entries as git's parse_alt_odb_entry splits them: to a newline (a
 	 * CR kept), or a quoted string and the byte after it; a comment to
 	 * its newline; empty ones, and ones longer than a path, passed over */
@@ -474,7 +476,13 @@ int vault_store__alternates(const char *objects, int (*each)(const char *dir, vo
 		entry[0] = '\0';
 		if (*p == '"' && (q = unquote_c(entry, sizeof(entry), p, end)) != NULL) {
 			next = q;
-		} else if (*p != '#' && (size_t)(next - p) < sizeof(entry)) {
+		} else if (*p != '#' && (size_t)(next - p) >= sizeof(entry)) {
+			/* git reads it (its path made shorter, ././ by ./):
+			 * refused, as a folder this cannot follow */
+			free(buf);
+			return vault_error__set(VAULT_EINVALID, "'%s' names a folder by a path "
+						"longer than qvault reads", path);
+		} else if (*p != '#') {
 			memcpy(entry, p, (size_t)(next - p));
 			entry[next - p] = '\0';
 		}

@@ -1997,34 +1997,68 @@ static int new_revision(void *payload, vault_change what, const char *path)
 }
 
 /* The stored bytes of `tip`: every revision's, or those added since `base`. */
+static int config_found(const git_config_entry *entry, void *payload)
+{
+	found(payload, NULL, "config", "%s: git shows the history otherwise than it records "
+	      "(notes, names or file contents of its choosing)", entry->name);
+	return 0;
+}
+
+/* The vault's own git config (not the user's): what changes what git
+ * log and git show print, none of which qvault sets */
+static int check_git_config(checker *c)
+{
+	git_config *all = NULL, *local = NULL;
+	int error;
+
+	if (git_repository_config(&all, c->repo) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
+	error = git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL);
+	if (error == 0)
+		error = git_config_foreach_match(local, "^(core\\.notesref|notes\\.displayref|"
+						 "mailmap\\.(file|blob)|diff\\..*\\.textconv|"
+						 "core\\.attributesfile)$",
+						 config_found, c);
+	git_config_free(local);
+	git_config_free(all);
+	if (error < 0 && error != GIT_ENOTFOUND)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
+	return 0;
+}
+
 static int notes_found(const char *name, void *payload)
 {
 	found(payload, NULL, name, "git log shows its notes beside the commits");
 	return 0;
 }
 
-/* HEAD, which `git log` and `git show HEAD:...` read: the vault's branch,
- * or git shows another history (a branch of a forger's, a commit of its
- * own) */
-static int check_head(checker *c)
+/*
+ * HEAD, which `git log` and `git show HEAD:...` read: the vault's branch,
+ * or a commit that is its tip (the history verified, `tip`), or none (a
+ * bare repository a server made, its HEAD a branch never written: git
+ * shows nothing).  Else git shows another history: a branch of a
+ * forger's, a commit of its own.
+ */
+static int check_head(checker *c, const git_oid *tip)
 {
-	git_reference *head;
+	git_reference *head = NULL, *resolved = NULL;
 	int error = git_reference_lookup(&head, c->repo, "HEAD");
 
-	if (error == GIT_ENOTFOUND) {
-		found(c, NULL, "HEAD", "there is none: git finds no history");
-		return 0;
-	}
 	if (error < 0) {
 		found(c, NULL, "HEAD", "git cannot read it");
 		return 0;
 	}
-	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC)
-		found(c, NULL, "HEAD", "it names a commit of its own, not %s: git shows that one",
-		      VAULT_BRANCH);
-	else if (strcmp(git_reference_symbolic_target(head), VAULT_BRANCH) != 0)
+	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+	    !strcmp(git_reference_symbolic_target(head), VAULT_BRANCH)) {
+		git_reference_free(head);
+		return 0;
+	}
+	if (git_reference_resolve(&resolved, head) == 0 &&
+	    !git_oid_equal(git_reference_target(resolved), tip))
 		found(c, NULL, "HEAD", "it names %s, not %s: git shows that history",
-		      git_reference_symbolic_target(head), VAULT_BRANCH);
+		      git_reference_type(head) == GIT_REFERENCE_SYMBOLIC ?
+		      git_reference_symbolic_target(head) : "a commit of its own", VAULT_BRANCH);
+	git_reference_free(resolved);
 	git_reference_free(head);
 	return 0;
 }
@@ -2036,6 +2070,11 @@ static int replace_found(const char *name, void *payload)
 	return 0;
 }
 
+static int oid_bytes_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, GIT_OID_RAWSZ);
+}
+
 /*
  * What makes git show this vault's history other than its objects say:
  * a `commondir` (objects and refs read from elsewhere), `info/grafts`
@@ -2043,7 +2082,7 @@ static int replace_found(const char *name, void *payload)
  * (`git cat-file`, `git show` and `git log` follow them).  qvault writes
  * none of them.
  */
-static int check_git_views(checker *c)
+static int check_git_views(checker *c, const git_oid *tip)
 {
 	static const struct {
 		const char *file, *why;
@@ -2051,6 +2090,8 @@ static int check_git_views(checker *c)
 		{ "commondir", "git reads this vault's objects and refs from the folder it names" },
 		{ "info/grafts", "git shows other parents for the commits it lists than they record" },
 		{ "shallow", "git takes the history as cut short at the commits it lists" },
+		{ "info/attributes", "git applies its attributes when it shows files (a textconv "
+				     "filter shows other bytes than a drawing's)" },
 	};
 	const char *repo = git_repository_path(c->repo);
 	char path[4200];
@@ -2063,12 +2104,14 @@ static int check_git_views(checker *c)
 		if (access(path, F_OK) == 0)
 			found(c, NULL, files[i].file, "%s", files[i].why);
 	}
+	if ((error = check_git_config(c)) < 0)
+		return error;
 	error = git_reference_foreach_glob(c->repo, "refs/replace/*", replace_found, c);
 	if (error >= 0 || error == GIT_ENOTFOUND)
 		error = git_reference_foreach_glob(c->repo, "refs/notes/*", notes_found, c);
 	if (error < 0 && error != GIT_ENOTFOUND)
 		return vault_error__git(VAULT_ERROR, "cannot read the vault's references");
-	return check_head(c);
+	return check_head(c, tip);
 }
 
 static int check_tip_files(checker *c, const git_oid *tip, const git_tree *base)
@@ -2221,14 +2264,23 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	if (!error && !s->base)
 		error = vault_store__pack_copies(v->store, copy_found, &c);
 	if (!error && !s->base)
-		error = check_git_views(&c);
+		error = check_git_views(&c, &s->tips[0]);
 	/* a commit-graph git reads for each commit's tree and parents */
 	if (!error && !s->base) {
 		const char *dirs[VAULT_STORE_DIRS_MAX];
 		size_t ndirs = vault_store__objects_dirs(v->store, dirs, VAULT_STORE_DIRS_MAX);
+		size_t n = vault_walk__count(walk), k;
+		unsigned char *history = malloc(n * GIT_OID_RAWSZ + 1);
 
-		error = vault_commitgraph__check(c.repo, dirs, ndirs, vault_walk__count(walk),
-						 copy_found, &c);
+		/* the history's commits, sorted: a graph's filters are checked
+		 * for these (20 bytes a commit, while it runs) */
+		if (!history)
+			abort();
+		for (k = 0; k < n; k++)
+			memcpy(history + k * GIT_OID_RAWSZ, vault_walk__at(walk, k)->id, GIT_OID_RAWSZ);
+		qsort(history, n, GIT_OID_RAWSZ, oid_bytes_cmp);
+		error = vault_commitgraph__check(c.repo, dirs, ndirs, history, n, copy_found, &c);
+		free(history);
 	}
 	/* alternates it did not read: git reads them, and what they hold */
 	if (!error && !s->base && vault_store__alternates_over(v->store))

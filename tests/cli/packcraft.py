@@ -28,8 +28,9 @@ verify's pack reader (t0008; vault/packread.c).
       the index leaves BLOB out
   packcraft.py graph GRAPH COMMIT FIELD VALUE   in a commit-graph file git wrote,
       COMMIT's FIELD (tree, oid: a name; parent1: a place, or none; level,
-      time, fan255: a number; bloomzero: its changed-path filter, VALUE
-      unused, all zeros) said to be VALUE; the checksum made again
+      time, fan255, bloomhashes: a number; bloomzero: its changed-path
+      filter all zeros; dupchunk: the second chunk's ID the first's; VALUE
+      unused for those two) said to be VALUE; the checksum made again
   packcraft.py midxdot PACKDIR                 the multi-pack-index's first pack
       named "./ck-X.idx" (its "pa" made "./": the same length)
   packcraft.py loose OBJECTS NAME FILE         a loose object in OBJECTS filed under
@@ -366,7 +367,11 @@ def graph(path, commit_hex, field, value):
     oids = [bytes(raw[ch[b'OIDL'] + 20 * i:ch[b'OIDL'] + 20 * i + 20]) for i in range(n)]
     k = oids.index(bytes.fromhex(commit_hex))
     at = ch[b'CDAT'] + 36 * k
-    if field == 'bloomzero':
+    if field == 'bloomhashes':
+        raw[ch[b'BDAT'] + 4:ch[b'BDAT'] + 8] = struct.pack('>I', int(value))
+    elif field == 'dupchunk':
+        raw[8 + 12:8 + 16] = raw[8:12]
+    elif field == 'bloomzero':
         bidx, bdat = ch[b'BIDX'], ch[b'BDAT'] + 12
         start = struct.unpack('>I', raw[bidx + 4 * (k - 1):bidx + 4 * k])[0] if k else 0
         end = struct.unpack('>I', raw[bidx + 4 * k:bidx + 4 * k + 4])[0]

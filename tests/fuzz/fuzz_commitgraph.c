@@ -25,12 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char dir[64], objects[128], graph[160];
 	static git_repository *repo;
+	static git_oid commit_id;
 	FILE *f;
 
 	if (!repo) {
 		git_signature *sig;
 		git_treebuilder *tb;
-		git_oid tree, commit;
+		git_oid tree;
 		git_tree *t;
 
 		git_libgit2_init();
@@ -41,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    git_treebuilder_new(&tb, repo, NULL) < 0 || git_treebuilder_write(&tree, tb) < 0 ||
 		    git_tree_lookup(&t, repo, &tree) < 0 ||
 		    git_signature_new(&sig, "f", "f@f", 1, 0) < 0 ||
-		    git_commit_create(&commit, repo, "HEAD", sig, sig, NULL, "c", t, 0, NULL) < 0 ||
+		    git_commit_create(&commit_id, repo, "HEAD", sig, sig, NULL, "c", t, 0, NULL) < 0 ||
 		    mkdir(graph, 0700) != 0 || rmdir(graph) != 0)
 			abort();
 		git_signature_free(sig);
@@ -54,7 +55,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		const char *dirs[1] = { objects };
 
-		vault_commitgraph__check(repo, dirs, 1, 1 << 16, bad, NULL);
+		static unsigned char history[(1 << 16) * GIT_OID_RAWSZ];
+		size_t i;
+
+		/* a history of 65,536 (a graph of as many read), each its one
+		 * commit (sorted as they are equal): its filter is checked */
+		for (i = 0; i < (1 << 16); i++)
+			memcpy(history + i * GIT_OID_RAWSZ, commit_id.id, GIT_OID_RAWSZ);
+		vault_commitgraph__check(repo, dirs, 1, history, 1 << 16, bad, NULL);
 	}
 	return 0;
 }
