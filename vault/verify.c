@@ -1999,8 +1999,19 @@ static int new_revision(void *payload, vault_change what, const char *path)
 /* The stored bytes of `tip`: every revision's, or those added since `base`. */
 static int config_found(const git_config_entry *entry, void *payload)
 {
-	found(payload, NULL, "config", "%s: git shows the history otherwise than it records "
-	      "(notes, names or file contents of its choosing)", entry->name);
+	static const char *const keys[] = {
+		"core.notesref", "notes.displayref", "mailmap.file", "mailmap.blob",
+		"core.attributesfile",
+	};
+	const char *name = entry->name;
+	size_t i, len = strlen(name);
+	int hit = len > 14 && !strncmp(name, "diff.", 5) && !strcmp(name + len - 9, ".textconv");
+
+	for (i = 0; !hit && i < sizeof(keys) / sizeof(keys[0]); i++)
+		hit = !strcmp(name, keys[i]);
+	if (hit)
+		found(payload, NULL, "config", "%s: git shows the history otherwise than it records "
+		      "(notes, names or file contents of its choosing)", name);
 	return 0;
 }
 
@@ -2015,10 +2026,9 @@ static int check_git_config(checker *c)
 		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
 	error = git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL);
 	if (error == 0)
-		error = git_config_foreach_match(local, "^(core\\.notesref|notes\\.displayref|"
-						 "mailmap\\.(file|blob)|diff\\..*\\.textconv|"
-						 "core\\.attributesfile)$",
-						 config_found, c);
+		/* each entry named here, not by a pattern: libgit2 1.5.1's
+		 * pattern search leaks pcre2's match data (tests/lsan.supp) */
+		error = git_config_foreach(local, config_found, c);
 	git_config_free(local);
 	git_config_free(all);
 	if (error < 0 && error != GIT_ENOTFOUND)
