@@ -134,7 +134,7 @@ static int layer_read(graph *g, const char *path)
 	unsigned char head[HEADER], table[(CHUNKS_MAX + 1) * 12];
 	uint64_t at[CHUNKS_MAX + 1], size, oidf = 0, oidl = 0, oidl_end = 0, cdat = 0, cdat_end = 0;
 	uint64_t edge = 0, edge_end = 0, gda = 0, gda_end = 0, gdo = 0, gdo_end = 0;
-	uint64_t bidx = 0, bidx_end = 0, bdat = 0, bdat_end = 0;
+	uint64_t bidx = 0, bdat = 0;  /* where they start: git reads on from there */
 	const char *why = NULL;
 	layer *l = &g->layer[g->n];
 	unsigned char *fan = NULL;
@@ -210,9 +210,9 @@ static int layer_read(graph *g, const char *path)
 		else if (id == 0x47444f32u)     /* GDO2 */
 			gdo = at[i], gdo_end = at[i + 1];
 		else if (id == 0x42494458u)     /* BIDX */
-			bidx = at[i], bidx_end = at[i + 1];
+			bidx = at[i];
 		else if (id == 0x42444154u)     /* BDAT */
-			bdat = at[i], bdat_end = at[i + 1];
+			bdat = at[i];
 	}
 	if (!oidf || !oidl || !cdat) {
 		why = "a chunk git needs is missing";
@@ -257,8 +257,6 @@ static int layer_read(graph *g, const char *path)
 	}
 	/* changed-path filters, as git reads them: both chunks, the index
 	 * one end for each commit, the data its settings (12 bytes) first */
-	(void)bidx_end;
-	(void)bdat_end;
 	/* git 2.39 reads both from where they start, whatever size the
 	 * table gives them (a BIDX of 0 bytes is read on into what follows):
 	 * so here, as far as the file goes */
