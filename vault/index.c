@@ -36,6 +36,7 @@ static const char *const upgrades[VAULT_INDEX_VERSION + 1] = {
 struct vault_index {
 	sqlite3 *db;
 	sqlite3_stmt *ins_rev, *ins_file, *ins_part, *ins_event, *ins_subject;
+	sqlite3_stmt *ins_parent; /* a rebuild's: temp.parents (vault_index__rebuild) */
 	sqlite3_int64 event;    /* the row of the commit being applied, in events */
 	const vault_kind *const *kinds; /* what a vault holds (kinds.c), handed down */
 	vault__meter *progress;      /* the vault's, borrowed; may be NULL */
@@ -242,6 +243,7 @@ void vault_index__free(vault_index *idx)
 	sqlite3_finalize(idx->ins_part);
 	sqlite3_finalize(idx->ins_event);
 	sqlite3_finalize(idx->ins_subject);
+	sqlite3_finalize(idx->ins_parent);
 	for (i = 0; i < CACHED_MAX; i++)
 		sqlite3_finalize(idx->cached[i].st);
 	sqlite3_close(idx->db);
@@ -763,6 +765,23 @@ static int empty_tables(vault_index *idx)
  * Index the history up to `to` (the branch's head when NULL); kept when
  * `keep`, else rolled back once it is known that it can be indexed.
  */
+/* A rebuild's: each parent of `c` in temp.parents (vault_index__rebuild). */
+static int record_parents(vault_index *idx, const git_commit *c)
+{
+	char child[GIT_OID_HEXSZ + 1], parent[GIT_OID_HEXSZ + 1];
+	unsigned int i;
+	int error = 0;
+
+	git_oid_tostr(child, sizeof(child), git_commit_id(c));
+	for (i = 0; i < git_commit_parentcount(c) && !error; i++) {
+		git_oid_tostr(parent, sizeof(parent), git_commit_parent_id(c, i));
+		sqlite3_bind_text(idx->ins_parent, 1, child, -1, SQLITE_STATIC);
+		sqlite3_bind_text(idx->ins_parent, 2, parent, -1, SQLITE_STATIC);
+		error = step_done(idx, idx->ins_parent, "cannot record a commit's parents");
+	}
+	return error;
+}
+
 static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *to, int keep,
 		    const vault_walk *order, vault_index_pace pace, void *payload)
 {
@@ -825,6 +844,8 @@ static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *t
 			goto fail;
 		}
 		error = apply_commit(&ctx, c);
+		if (!error && idx->ins_parent)
+			error = record_parents(idx, c);
 		git_commit_free(c);
 		if (error < 0)
 			goto fail;
@@ -858,6 +879,13 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full)
 int vault_index__rebuild(vault_index *idx, vault_store *s, const git_oid *tip,
 			 const vault_walk *order, vault_index_pace pace, void *payload)
 {
+	/* the temporary schema is the connection's own: no part of the
+	 * index, nor of what verify compares (main's tables) */
+	if (!idx->ins_parent &&
+	    (exec(idx, "CREATE TEMP TABLE parents (child TEXT NOT NULL, parent TEXT NOT NULL)") < 0 ||
+	     prepare(idx, &idx->ins_parent,
+		     "INSERT INTO temp.parents (child, parent) VALUES (?1, ?2)") < 0))
+		return VAULT_ERROR;
 	return index_to(idx, s, 1, tip, 1, order, pace, payload);
 }
 

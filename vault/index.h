@@ -158,7 +158,10 @@ typedef int (*vault_index_pace)(void *payload, size_t i);
  * Rebuild the index from scratch to commit `tip`, reading the commits of
  * `order` (its whole history, oldest first: walk.h) rather than walking
  * it again: verify's index check, beside verify's own walk of it, which
- * `pace` (NULL: none) keeps it close to.
+ * `pace` (NULL: none) keeps it close to.  Each commit's parents are kept
+ * beside it, in the connection's temporary table `temp.parents (child,
+ * parent)` (hex ids; gone when `idx` is freed): verify checks the order
+ * of another index's audit trail against them.
  */
 int vault_index__rebuild(vault_index *idx, vault_store *s, const git_oid *tip,
 			 const vault_walk *order, vault_index_pace pace, void *payload);

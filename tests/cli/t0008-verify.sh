@@ -189,8 +189,38 @@ sqlite3 t20/qvault/index.db "UPDATE events SET seq = -seq WHERE seq IN (SELECT m
 	UPDATE event_subjects SET event = -event WHERE event IN (SELECT max(seq) FROM events UNION SELECT max(seq) - 1 FROM events);
 	UPDATE events SET seq = CASE WHEN -seq = (SELECT max(-seq) FROM events WHERE seq < 0) THEN -seq - 1 ELSE -seq + 1 END WHERE seq < 0;
 	UPDATE event_subjects SET event = CASE WHEN -event = (SELECT max(-event) FROM event_subjects WHERE event < 0) THEN -event - 1 ELSE -event + 1 END WHERE event < 0"
-verify_finds "^index: the index's audit trail puts commit [0-9a-f]{12} before its own history" \
+verify_finds "^index: the index's audit trail puts commit [0-9a-f]{12} before its parent [0-9a-f]{12}" \
 	"the audit trail's last two events swapped in the index alone: caught" t20
+# and on a merge's other side: two commits a pull brought in, swapped in
+# the puller's index (each is after its parent in the history, not after
+# all the walk put before it: the check by order alone passed them)
+tamper t20m
+git init -q --bare t20hub.git
+q -C t20m remote add hub "file://$TMP/t20hub.git" > /dev/null
+q -C t20m push hub > /dev/null
+q clone "file://$TMP/t20hub.git" t20b > /dev/null
+make_pdf m1.pdf "side one"
+make_pdf m2.pdf "side two"
+make_pdf m3.pdf "this side"
+q -C t20b add m1.pdf --doc DWG-31 --type drawing > /dev/null
+q -C t20b add m2.pdf --doc DWG-32 --type drawing > /dev/null
+q -C t20m add m3.pdf --doc DWG-33 --type drawing > /dev/null
+q -C t20m --key admin.pem pull "file://$TMP/t20b" > /dev/null
+ok "  (the merged vault verifies)" q -C t20m verify
+S1=$(git -C t20m rev-parse main^2~1) S2=$(git -C t20m rev-parse main^2)
+check "  (the pull's merge has DWG-31 and DWG-32 on its other side)" evalq '
+	[ "$(git -C t20m log --format=%s main^1..main^2 | tr "\n" " ")" = "add DWG-32@A add DWG-31@A " ]'
+sqlite3 t20m/qvault/index.db "
+	CREATE TEMP TABLE s AS SELECT (SELECT seq FROM events WHERE commit_id = '$S1') a,
+		(SELECT seq FROM events WHERE commit_id = '$S2') b;
+	UPDATE events SET seq = -seq WHERE seq IN (SELECT a FROM s UNION SELECT b FROM s);
+	UPDATE event_subjects SET event = -event WHERE event IN (SELECT a FROM s UNION SELECT b FROM s);
+	UPDATE events SET seq = CASE WHEN -seq = (SELECT a FROM s) THEN (SELECT b FROM s) ELSE (SELECT a FROM s) END WHERE seq < 0;
+	UPDATE event_subjects SET event = CASE WHEN -event = (SELECT a FROM s) THEN (SELECT b FROM s) ELSE (SELECT a FROM s) END WHERE event < 0"
+check "  (qvault log then shows DWG-31's add as the later of the two)" evalq '
+	q -C t20m log | grep -o "DWG-3[12]" | head -n 2 | tr "\n" " " | grep -qx "DWG-31 DWG-32 "'
+verify_finds "^index: the index's audit trail puts commit ${S2%${S2#????????????}} before its parent ${S1%${S1#????????????}}" \
+	"two events of a merge's other side swapped in the index alone: caught" t20m
 # and the index's definitions: a trigger an outsider added (every user
 # a write puts in made an admin), a column's collation changed (two
 # names one to a search)
