@@ -1985,7 +1985,6 @@ static int new_revision(void *payload, vault_change what, const char *path)
 	return 0;
 }
 
-/* The stored bytes of `tip`: every revision's, or those added since `base`. */
 static int config_found(const git_config_entry *entry, void *payload)
 {
 	static const char *const keys[] = {
@@ -2113,6 +2112,7 @@ static int check_git_views(checker *c, const git_oid *tip)
 	return check_head(c, tip);
 }
 
+/* The stored bytes of `tip`: every revision's, or those added since `base`. */
 static int check_tip_files(checker *c, const git_oid *tip, const git_tree *base)
 {
 	git_commit *commit = NULL;
