@@ -32,6 +32,7 @@
 #include "error.h"
 #include "util.h"
 #include "vault.h"
+#include "walk.h"
 
 #define NAME GIT_OID_RAWSZ
 #define HEADER 8
@@ -64,8 +65,8 @@ typedef struct {
 	layer layer[LAYERS_MAX];
 	size_t n;
 	uint64_t total, max;       /* commits in the layers read; at most */
-	const unsigned char *history; /* the history's commits, sorted */
-	size_t nhistory;
+	const vault_walk *walk;    /* the history */
+	unsigned char *history;    /* its commits' names, sorted: made when a filter is met */
 	graph_bad bad;
 	void *payload;
 } graph;
@@ -73,6 +74,20 @@ typedef struct {
 static int name_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, NAME);
+}
+
+/* The names of the commits of `walk`, sorted (20 bytes a commit). */
+static unsigned char *history_sorted(const vault_walk *walk)
+{
+	size_t n = vault_walk__count(walk), i;
+	unsigned char *names = malloc(n * NAME + 1);
+
+	if (!names)
+		abort();
+	for (i = 0; i < n; i++)
+		memcpy(names + i * NAME, vault_walk__at(walk, i)->id, NAME);
+	qsort(names, n, NAME, name_cmp);
+	return names;
 }
 
 static uint32_t be32(const unsigned char *b)
@@ -605,7 +620,9 @@ static int check_filter(graph *g, git_repository *repo, uint64_t pos, uint32_t h
 	memcpy(id.id, l->oids + (size_t)row * NAME, NAME);
 	/* a commit not of the history: git log of the vault walks it not,
 	 * and its diff is the forger's to make as long as it likes */
-	if (!bsearch(id.id, g->history, g->nhistory, NAME, name_cmp))
+	if (!g->history)
+		g->history = history_sorted(g->walk);
+	if (!bsearch(id.id, g->history, vault_walk__count(g->walk), NAME, name_cmp))
 		return 0;
 	start = row ? be32(l->bidx + (size_t)(row - 1) * 4) : 0;
 	end = be32(l->bidx + (size_t)row * 4);
@@ -775,20 +792,18 @@ static int chain_check(graph *g, git_repository *repo, const char *objects,
 }
 
 int vault_commitgraph__check(git_repository *repo, const char *const *dirs, size_t ndirs,
-			     const unsigned char *history, size_t commits, graph_bad bad,
-			     void *payload)
+			     const vault_walk *history, graph_bad bad, void *payload)
 {
 	char path[4200];
 	size_t i;
 	graph g;
-	int r, c;
+	int r = 0, c;
 
 	memset(&g, 0, sizeof(g));
 	g.bad = bad;
 	g.payload = payload;
-	g.max = commits;
-	g.history = history;
-	g.nhistory = commits;
+	g.max = vault_walk__count(history);
+	g.walk = history;
 	/* git reads the graph of the first folder that has one (its own,
 	 * then its alternates'): its one file, or else its chain; both are
 	 * read here, a forged file beside an honest one being no less */
@@ -796,12 +811,17 @@ int vault_commitgraph__check(git_repository *repo, const char *const *dirs, size
 		if (vault__fmt(path, sizeof(path), "path", "%s/info/commit-graph", dirs[i]) < 0)
 			return VAULT_ERROR;
 		/* its one file, when git reads it, is the graph */
-		if ((r = layer_read(&g, path)) == 0)
-			return check_graph(&g, repo);
+		if (layer_read(&g, path) == 0) {
+			r = check_graph(&g, repo);
+			break;
+		}
 		/* else its chain; one git cannot read at all, the next
 		 * folder's (each unreadable file said) */
-		if ((c = chain_check(&g, repo, dirs[i], dirs, ndirs)) <= 0)
-			return c;
+		if ((c = chain_check(&g, repo, dirs[i], dirs, ndirs)) <= 0) {
+			r = c;
+			break;
+		}
 	}
-	return 0;
+	free(g.history);
+	return r;
 }

@@ -15,6 +15,8 @@
 
 #include <git2.h>
 
+#include "walk.h"
+
 /*
  * The graph git reads for `repo`: that of the first objects folder of
  * `dirs` (the repository's own, then its alternates', as git orders
@@ -23,15 +25,16 @@
  * from `repo` and compared (tree, parents, commit time), each
  * generation number against its parents', and `bad` called with the
  * file and what is wrong (`id` NULL for the file as a whole: one git
- * cannot read, or one listing more than `commits`, the history's, which
- * bounds what it makes this read).  `history`: the history's `commits`
- * names, 20 bytes each, sorted; a commit's changed-path filter is checked
- * only if it is one of them (what git log of the vault walks).  0 when every file was read (with or
- * without findings, or when there is none), < 0 on an error of the
- * repository's (the reason set).
+ * cannot read, or one listing more commits than `history` holds, which
+ * bounds what it makes this read).  `history`: the vault's (walk.h); a
+ * commit's changed-path filter is checked only if it is one of them
+ * (what git log of the vault walks: their names are sorted for it, 20
+ * bytes a commit, once a filter is met).  0 when every file was read
+ * (with or without findings, or when there is none), < 0 on an error of
+ * the repository's (the reason set).
  */
 int vault_commitgraph__check(git_repository *repo, const char *const *dirs, size_t ndirs,
-			     const unsigned char *history, size_t commits,
+			     const vault_walk *history,
 			     void (*bad)(void *payload, const char *file, const git_oid *id,
 					 const char *why),
 			     void *payload);

@@ -2068,11 +2068,6 @@ static int replace_found(const char *name, void *payload)
 	return 0;
 }
 
-static int oid_bytes_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, GIT_OID_RAWSZ);
-}
-
 /*
  * What makes git show this vault's history other than its objects say:
  * a `commondir` (objects and refs read from elsewhere), `info/grafts`
@@ -2268,18 +2263,8 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	if (!error && !s->base) {
 		const char *dirs[VAULT_STORE_DIRS_MAX];
 		size_t ndirs = vault_store__objects_dirs(v->store, dirs, VAULT_STORE_DIRS_MAX);
-		size_t n = vault_walk__count(walk), k;
-		unsigned char *history = malloc(n * GIT_OID_RAWSZ + 1);
 
-		/* the history's commits, sorted: a graph's filters are checked
-		 * for these (20 bytes a commit, while it runs) */
-		if (!history)
-			abort();
-		for (k = 0; k < n; k++)
-			memcpy(history + k * GIT_OID_RAWSZ, vault_walk__at(walk, k)->id, GIT_OID_RAWSZ);
-		qsort(history, n, GIT_OID_RAWSZ, oid_bytes_cmp);
-		error = vault_commitgraph__check(c.repo, dirs, ndirs, history, n, copy_found, &c);
-		free(history);
+		error = vault_commitgraph__check(c.repo, dirs, ndirs, walk, copy_found, &c);
 	}
 	/* alternates it did not read: git reads them, and what they hold */
 	if (!error && !s->base && vault_store__alternates_over(v->store))
