@@ -386,16 +386,12 @@ void vault_store__quarantine_drop(vault_store *s)
 }
 
 /*
- * The object folders objects/info/alternates names, as git reads them:
- * one path a line, relative to objects/.  A repository that borrows the
- * objects of another (an incoming pull, a git server's hook) reads both.
- */
-/*
  * A quoted entry of info/alternates, unquoted as git's unquote_c_style
  * unquotes it (\\\\ \\" \\a \\b \\f \\n \\r \\t \\v and three octal digits; any
  * other byte as it is, a newline too) into `out`: the first byte after
  * its closing quote, or NULL when it is not such a string (git then
- * reads the entry as it is).
+ * reads the entry as it is).  `out` holds `size` bytes, no fewer than
+ * the string's.
  */
 static const char *unquote_c(char *out, size_t size, const char *in, const char *end)
 {
@@ -436,10 +432,15 @@ static const char *unquote_c(char *out, size_t size, const char *in, const char 
 /* what git reads of an alternates file, at most */
 #define ALTERNATES_FILE_MAX (1 << 20)
 
+/*
+ * The object folders objects/info/alternates names, as git reads them:
+ * one path a line, relative to objects/.  A repository that borrows the
+ * objects of another (an incoming pull, a git server's hook) reads both.
+ */
 int vault_store__alternates(const char *objects, int (*each)(const char *dir, void *payload),
 			   void *payload)
 {
-	char path[4200], entry[4096], full[8300], *buf;
+	char path[4200], entry[4096], full[8300], *buf, *unquoted;
 	const char *p, *end;
 	struct stat st;
 	ssize_t len;
@@ -466,22 +467,34 @@ int vault_store__alternates(const char *objects, int (*each)(const char *dir, vo
 	/* git's reading stops at a NUL */
 	len = (ssize_t)strnlen(buf, (size_t)len);
 	/* entries as git's parse_alt_odb_entry splits them: to a newline (a
-	 * CR kept), or a quoted string and the byte after it; a comment to
-	 * its newline; empty ones, and ones longer than a path, passed over */
+	 * CR kept), or a quoted string and the byte after it (unquoted into
+	 * a buffer as long as the file); a comment to its newline; empty
+	 * ones passed over, one longer than a path refused */
+	if ((unquoted = malloc((size_t)len + 1)) == NULL)
+		abort();
 	for (p = buf, end = buf + len; p < end && error == 0;) {
-		const char *next = memchr(p, '\n', (size_t)(end - p)), *q;
+		const char *next = memchr(p, '\n', (size_t)(end - p)), *q = NULL;
+		size_t n = 0;
 
 		if (!next)
 			next = end;
 		entry[0] = '\0';
-		if (*p == '"' && (q = unquote_c(entry, sizeof(entry), p, end)) != NULL) {
-			next = q;
-		} else if (*p != '#' && (size_t)(next - p) >= sizeof(entry)) {
-			/* git reads it (its path made shorter, ././ by ./):
-			 * refused, as a folder this cannot follow */
+		if (*p == '"' && (q = unquote_c(unquoted, (size_t)len + 1, p, end)) != NULL)
+			n = strlen(unquoted);
+		else if (*p != '#')
+			n = (size_t)(next - p);
+		if (n >= sizeof(entry)) {
+			/* git reads it (its path made shorter, ././ by ./, a
+			 * quoted one's lines joined: helper-121): refused, as
+			 * a folder this cannot follow */
+			free(unquoted);
 			free(buf);
 			return vault_error__set(VAULT_EINVALID, "'%s' names a folder by a path "
 						"longer than qvault reads", path);
+		}
+		if (q) {
+			memcpy(entry, unquoted, n + 1);
+			next = q;
 		} else if (*p != '#') {
 			memcpy(entry, p, (size_t)(next - p));
 			entry[next - p] = '\0';
@@ -494,6 +507,7 @@ int vault_store__alternates(const char *objects, int (*each)(const char *dir, vo
 			continue;
 		error = each(full, payload);
 	}
+	free(unquoted);
 	free(buf);
 	return error;
 }

@@ -21,6 +21,7 @@
 #include "common.h"
 #include "error.h"
 #include "gc.h"
+#include "gitviews.h"
 #include "kind.h"
 #include "journal.h"
 #include "kinds.h"
@@ -1985,126 +1986,10 @@ static int new_revision(void *payload, vault_change what, const char *path)
 	return 0;
 }
 
-static int config_found(const git_config_entry *entry, void *payload)
+/* What makes git show the vault otherwise, outside its objects (gitviews.h). */
+static void view_found(void *payload, const char *subject, const char *why)
 {
-	static const char *const keys[] = {
-		"core.notesref", "notes.displayref", "mailmap.file", "mailmap.blob",
-		"core.attributesfile",
-	};
-	const char *name = entry->name;
-	size_t i, len = strlen(name);
-	int hit = len > 14 && !strncmp(name, "diff.", 5) && !strcmp(name + len - 9, ".textconv");
-
-	for (i = 0; !hit && i < sizeof(keys) / sizeof(keys[0]); i++)
-		hit = !strcmp(name, keys[i]);
-	if (hit)
-		found(payload, NULL, "config", "%s: git shows the history otherwise than it records "
-		      "(notes, names or file contents of its choosing)", name);
-	return 0;
-}
-
-/* The vault's own git config (not the user's): what changes what git
- * log and git show print, none of which qvault sets */
-static int check_git_config(checker *c)
-{
-	git_config *all = NULL, *local = NULL;
-	int error;
-
-	if (git_repository_config(&all, c->repo) < 0)
-		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
-	error = git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL);
-	if (error == 0)
-		/* each entry named here, not by a pattern: libgit2 1.5.1's
-		 * pattern search leaks pcre2's match data (tests/lsan.supp) */
-		error = git_config_foreach(local, config_found, c);
-	git_config_free(local);
-	git_config_free(all);
-	if (error < 0 && error != GIT_ENOTFOUND)
-		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
-	return 0;
-}
-
-static int notes_found(const char *name, void *payload)
-{
-	found(payload, NULL, name, "git log shows its notes beside the commits");
-	return 0;
-}
-
-/*
- * HEAD, which `git log` and `git show HEAD:...` read: the vault's branch,
- * or a commit that is its tip (the history verified, `tip`), or none (a
- * bare repository a server made, its HEAD a branch never written: git
- * shows nothing).  Else git shows another history: a branch of a
- * forger's, a commit of its own.
- */
-static int check_head(checker *c, const git_oid *tip)
-{
-	git_reference *head = NULL, *resolved = NULL;
-	int error = git_reference_lookup(&head, c->repo, "HEAD");
-
-	if (error < 0) {
-		found(c, NULL, "HEAD", "git cannot read it");
-		return 0;
-	}
-	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
-	    !strcmp(git_reference_symbolic_target(head), VAULT_BRANCH)) {
-		git_reference_free(head);
-		return 0;
-	}
-	if (git_reference_resolve(&resolved, head) == 0 &&
-	    !git_oid_equal(git_reference_target(resolved), tip))
-		found(c, NULL, "HEAD", "it names %s, not %s: git shows that history",
-		      git_reference_type(head) == GIT_REFERENCE_SYMBOLIC ?
-		      git_reference_symbolic_target(head) : "a commit of its own", VAULT_BRANCH);
-	git_reference_free(resolved);
-	git_reference_free(head);
-	return 0;
-}
-
-static int replace_found(const char *name, void *payload)
-{
-	found(payload, NULL, name, "git shows another object in place of %s",
-	      name + strlen("refs/replace/"));
-	return 0;
-}
-
-/*
- * What makes git show this vault's history other than its objects say:
- * a `commondir` (objects and refs read from elsewhere), `info/grafts`
- * (other parents), `shallow` (a history cut short) and replace refs
- * (`git cat-file`, `git show` and `git log` follow them).  qvault writes
- * none of them.
- */
-static int check_git_views(checker *c, const git_oid *tip)
-{
-	static const struct {
-		const char *file, *why;
-	} files[] = {
-		{ "commondir", "git reads this vault's objects and refs from the folder it names" },
-		{ "info/grafts", "git shows other parents for the commits it lists than they record" },
-		{ "shallow", "git takes the history as cut short at the commits it lists" },
-		{ "info/attributes", "git applies its attributes when it shows files (a textconv "
-				     "filter shows other bytes than a drawing's)" },
-	};
-	const char *repo = git_repository_path(c->repo);
-	char path[4200];
-	size_t i;
-	int error;
-
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (vault__fmt(path, sizeof(path), "path", "%s%s", repo, files[i].file) < 0)
-			return VAULT_ERROR;
-		if (access(path, F_OK) == 0)
-			found(c, NULL, files[i].file, "%s", files[i].why);
-	}
-	if ((error = check_git_config(c)) < 0)
-		return error;
-	error = git_reference_foreach_glob(c->repo, "refs/replace/*", replace_found, c);
-	if (error >= 0 || error == GIT_ENOTFOUND)
-		error = git_reference_foreach_glob(c->repo, "refs/notes/*", notes_found, c);
-	if (error < 0 && error != GIT_ENOTFOUND)
-		return vault_error__git(VAULT_ERROR, "cannot read the vault's references");
-	return check_head(c, tip);
+	found(payload, NULL, subject, "%s", why);
 }
 
 /* The stored bytes of `tip`: every revision's, or those added since `base`. */
@@ -2258,7 +2143,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	if (!error && !s->base)
 		error = vault_store__pack_copies(v->store, copy_found, &c);
 	if (!error && !s->base)
-		error = check_git_views(&c, &s->tips[0]);
+		error = vault_gitviews__check(c.repo, &s->tips[0], view_found, &c);
 	/* a commit-graph git reads for each commit's tree and parents */
 	if (!error && !s->base) {
 		const char *dirs[VAULT_STORE_DIRS_MAX];

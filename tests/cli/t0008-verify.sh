@@ -583,6 +583,51 @@ check "  one at the vault's tip: no finding" evalq 'q -C chd verify | grep -q "^
 git -C chd symbolic-ref HEAD refs/heads/master
 check "  one naming a branch never written (a server's bare repository): no finding" evalq '
 	q -C chd verify | grep -q "^ok: .* 0 findings$"'
+# HEAD and the branch as git reads them where libgit2 reads otherwise
+# (helper-121): blanks after "ref:", a branch file "ref:" with none, the
+# branch a link whose text names another, names git takes before main
+O=$(git -C chd rev-parse main~1)
+printf 'ref:  refs/heads/other\n' > chd/HEAD
+check "HEAD 'ref:' and two blanks: git shows the other branch" evalq '
+	[ "$(git -C chd rev-parse HEAD)" = "$O" ]'
+verify_finds "^HEAD: it is not as git writes it" "  verify says so (libgit2 found no such branch)" chd
+printf 'ref: \trefs/heads/other\n' > chd/HEAD
+verify_finds "^HEAD: it is not as git writes it" "  and a tab after 'ref: '" chd
+git -C chd symbolic-ref HEAD refs/heads/master
+printf 'ref:refs/heads/other\n' > chd/refs/heads/master
+check "HEAD naming master, master 'ref:refs/heads/other': git shows the other branch" evalq '
+	[ "$(git -C chd rev-parse HEAD)" = "$O" ]'
+verify_finds "^HEAD: it names refs/heads/master, not refs/heads/main" "  verify says so" chd
+rm chd/refs/heads/master
+git -C chd symbolic-ref HEAD refs/heads/main
+cp -R chd chl
+mkdir -p chl/refs/heads/refs/heads
+git -C chl rev-parse main > chl/refs/heads/refs/heads/other
+rm -f chl/refs/heads/main
+ln -s refs/heads/other chl/refs/heads/main
+check "main a link whose text is refs/heads/other: git log shows that branch" evalq '
+	[ "$(git -C chl rev-parse main)" = "$O" ] && [ "$(git -C chl rev-parse HEAD)" = "$O" ]'
+verify_finds "^refs/heads/main: it is a symbolic link: git reads its text" \
+	"  verify says so (libgit2 read the file it reaches, the tip)" chl
+for rn in refs/tags/main refs/main main; do
+	rm -rf chm; cp -R chd chm
+	echo "$O" > "chm/$rn"
+	check "'$rn' written: git log main shows it" evalq '
+		[ "$(git -C chm rev-parse main 2> /dev/null)" = "$O" ]'
+	verify_finds "^$rn: git log main reads it before refs/heads/main" "  verify says so" chm
+done
+# a .git in the vault, a folder or a file naming one: git reads it, not the vault
+cp -R chd cdg
+git clone -q --bare chd cdg-forged.git
+git -C cdg-forged.git update-ref refs/heads/main "$O"
+echo "gitdir: $PWD/cdg-forged.git" > cdg/.git
+check "a .git file in the vault naming another repository: git log shows that" evalq '
+	[ "$(git -C cdg rev-parse main)" = "$O" ]'
+verify_finds "^\.git: git reads the repository it is or names, not the vault.s" "  verify says so" cdg
+rm cdg/.git
+mv cdg-forged.git cdg/.git
+check "  and a .git folder: git log shows its history" evalq '[ "$(git -C cdg rev-parse main)" = "$O" ]'
+verify_finds "^\.git: git reads the repository it is or names" "  verify says so" cdg
 crafted cnt 100
 git -C cnt -c user.name=e -c user.email=e@e notes add -m "D-1 was withdrawn" main
 verify_finds "^refs/notes/commits: git log shows its notes" "notes: a finding" cnt
@@ -594,12 +639,54 @@ verify_finds "^config: core.notesref: git shows the history otherwise" "core.not
 git -C ccf config --unset core.notesRef
 echo "*.pdf diff=forge" > ccf/info/attributes
 verify_finds "^info/attributes: git applies its attributes" "info/attributes: a finding" ccf
+# settings that print a forger's text or run a forger's program as git
+# shows the history, and includes git follows by rules libgit2 does not
+# share (helper-121); the settings of an honest operator are none of them
+rm ccf/info/attributes
+git -C ccf config gc.auto 0
+git -C ccf config pack.threads 1
+git -C ccf config log.showSignature true
+git -C ccf config remote.hub.url /nowhere
+check "  an honest operator's settings: no finding" evalq 'q -C ccf verify | grep -q "^ok: .* 0 findings$"'
+git -C ccf config format.pretty "format:%H Author: Chief Engineer"
+check "format.pretty set: git log prints the forger's author" evalq '
+	git -C ccf log -1 | grep -q "Author: Chief Engineer"'
+verify_finds "^config: format.pretty: git shows the history otherwise" "  verify says so" ccf
+git -C ccf config --unset format.pretty
+for k in log.date core.pager pager.log gpg.ssh.program gpg.ssh.revocationFile diff.external \
+	 diff.forge.command; do
+	git -C ccf config "$k" "format:2019-03-01"
+	kl=$(echo "$k" | tr A-Z a-z)
+	verify_finds "^config: $kl: git shows the history otherwise" "$k set: a finding" ccf
+	git -C ccf config --unset "$k"
+done
+printf '[core]\n\tnotesRef = refs/tags/n\n' > ccf-inc.cfg
+git -C ccf config 'includeIf.hasconfig:remote.*.url:**.path' "$PWD/ccf-inc.cfg"
+check "an include git follows (on any remote) setting core.notesRef: git reads it" evalq '
+	[ "$(git -C ccf config core.notesRef)" = refs/tags/n ]'
+verify_finds "^config: includeif\.hasconfig:remote\.\*\.url:\*\*\.path: git shows" "  verify names the include" ccf
+git -C ccf config --remove-section 'includeIf.hasconfig:remote.*.url:**'
+cp ccf-inc.cfg ccf/config.worktree
+git -C ccf config extensions.worktreeConfig true
+verify_finds "^config.worktree: git reads its settings" "a config.worktree file: a finding" ccf
+verify_finds "^config: extensions.worktreeconfig: git shows" "  and the setting that reads it" ccf
+rm ccf/config.worktree
+git -C ccf config --unset extensions.worktreeConfig
 # an alternates entry past the paths qvault reads (git shortens it):
 # the vault refused, not read without it
 crafted calong 100
 python3 -c 'import sys; print(sys.argv[1] + "/." * 2100 + "/calt")' "$PWD" > calong/objects/info/alternates
 fails 1 "names a folder by a path longer than qvault reads" \
 	"an alternates entry longer than a path: refused, not passed over" q -C calong verify
+# a quoted entry of two lines that unquotes longer than a path (git
+# joins them, and reads the folder): refused, not passed over (helper-121)
+crafted caq 100
+python3 -c '
+import sys
+half = "/." * 1500
+print("\"" + sys.argv[1] + half + "\n" + half + "/calt\"")' "$PWD" > caq/objects/info/alternates
+fails 1 "names a folder by a path longer than qvault reads" \
+	"a quoted alternates entry unquoted past a path: refused" q -C caq verify
 crafted cgr 100
 git -C cgr rev-parse main > cgr/info/grafts
 verify_finds "^info/grafts: git shows other parents" "a grafts file: a finding" cgr

@@ -1,0 +1,317 @@
+/*
+ * gitviews.c - what makes stock git show a vault otherwise than its
+ * objects record, outside the objects (gitviews.h says which, and why).
+ *
+ * Where git 2.39 and libgit2 1.5 read a file differently, it is read
+ * here as git does (refs/files-backend.c, config.c): HEAD's "ref:"
+ * followed by any blanks, a symbolic link's text as a branch name.
+ */
+#include "gitviews.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "store.h"
+#include "util.h"
+
+typedef struct {
+	git_repository *repo;
+	const char *dir;           /* the repository's folder, ending in '/' */
+	void (*bad)(void *payload, const char *subject, const char *why);
+	void *payload;
+} views;
+
+static void say(views *v, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(views *v, const char *subject, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	/* text for a person: one too long ends in "..." */
+	if (vsnprintf(why, sizeof(why), fmt, ap) >= (int)sizeof(why))
+		memcpy(why + sizeof(why) - 4, "...", 4);
+	va_end(ap);
+	v->bad(v->payload, subject, why);
+}
+
+/* lstat(2) of the repository's file `name`: 0, or -1 when it is not there. */
+static int there(const views *v, const char *name, struct stat *st)
+{
+	char path[4200];
+
+	if (vault__fmt(path, sizeof(path), "path", "%s%s", v->dir, name) < 0)
+		return -1;
+	return lstat(path, st);
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+static void check_files(views *v)
+{
+	static const struct {
+		const char *file, *why;
+	} files[] = {
+		{ ".git", "git reads the repository it is or names, not the vault's" },
+		{ "commondir", "git reads this vault's objects and refs from the folder it names" },
+		{ "info/grafts", "git shows other parents for the commits it lists than they record" },
+		{ "shallow", "git takes the history as cut short at the commits it lists" },
+		{ "info/attributes", "git applies its attributes when it shows files (a textconv "
+				     "filter shows other bytes than a drawing's)" },
+		{ "config.worktree", "git reads its settings (extensions.worktreeConfig), which "
+				     "libgit2 does not" },
+		{ "main", "git log main reads it before " VAULT_BRANCH },
+	};
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (there(v, files[i].file, &st) == 0)
+			say(v, files[i].file, "%s", files[i].why);
+}
+
+/* ---- config ---------------------------------------------------------- */
+
+/* a name of the local config git reads to change what it prints, or runs */
+static int config_shows(const char *name)
+{
+	static const char *const keys[] = {
+		/* what git log and git show print: notes, names, formats of
+		 * the forger's text (a '.' at the end: the whole section) */
+		"core.notesref", "notes.", "mailmap.", "core.attributesfile", "format.",
+		"pretty.", "log.date",
+		/* programs git runs as it shows: a pager, a filter, what
+		 * checks a signature (and with it, what it says) */
+		"core.pager", "pager.", "diff.external", "gpg.",
+		/* settings git reads from elsewhere, by rules libgit2 does
+		 * not share (includeIf "hasconfig:", a folder with a '/') */
+		"include.", "includeif.", "extensions.worktreeconfig",
+	};
+	size_t i, len = strlen(name);
+
+	/* diff.<driver>.textconv and .command: shown bytes of a program's */
+	if (len > 5 && !strncmp(name, "diff.", 5) &&
+	    ((len > 14 && !strcmp(name + len - 9, ".textconv")) ||
+	     (len > 13 && !strcmp(name + len - 8, ".command"))))
+		return 1;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		size_t k = strlen(keys[i]);
+
+		if (keys[i][k - 1] == '.' ? !strncmp(name, keys[i], k) : !strcmp(name, keys[i]))
+			return 1;
+	}
+	return 0;
+}
+
+static int config_found(const git_config_entry *entry, void *payload)
+{
+	if (config_shows(entry->name))
+		say(payload, "config", "%s: git shows the history otherwise than it records "
+		    "(notes, names, text or programs of its choosing)", entry->name);
+	return 0;
+}
+
+/* The vault's own git config (not the user's): libgit2 lowercases each
+ * section and name, as git compares them. */
+static int check_config(views *v)
+{
+	git_config *all = NULL, *local = NULL;
+	int error;
+
+	if (git_repository_config(&all, v->repo) < 0)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
+	error = git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL);
+	if (error == 0)
+		/* each entry named here, not by a pattern: libgit2 1.5.1's
+		 * pattern search leaks pcre2's match data (tests/lsan.supp) */
+		error = git_config_foreach(local, config_found, v);
+	git_config_free(local);
+	git_config_free(all);
+	if (error < 0 && error != GIT_ENOTFOUND)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
+	return 0;
+}
+
+/* ---- HEAD and the branch --------------------------------------------- */
+
+/*
+ * The repository's file `name` whole into buf (at most cap - 1 bytes,
+ * NUL-terminated; a longer one is cut, which no ref git writes is):
+ * 0, 1 when it is not there, 2 when it is a symbolic link, -1 when it is
+ * no regular file or cannot be read.
+ */
+static int read_ref_file(char *buf, size_t cap, size_t *len, const views *v, const char *name)
+{
+	char path[4200];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	*len = 0;
+	buf[0] = '\0';
+	if (vault__fmt(path, sizeof(path), "path", "%s%s", v->dir, name) < 0)
+		return -1;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 1 : -1;
+	if (S_ISLNK(st.st_mode))
+		return 2;
+	if (!S_ISREG(st.st_mode) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)) < 0)
+		return -1;
+	do
+		n = read(fd, buf, cap - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0)
+		return -1;
+	*len = (size_t)n;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* 1 when the branch `name` is written nowhere: no file, nothing packed. */
+static int unwritten(const views *v, const char *name)
+{
+	git_reference *ref = NULL;
+	struct stat st;
+	int error;
+
+	if (there(v, name, &st) == 0)
+		return 0;
+	error = git_reference_lookup(&ref, v->repo, name);
+	git_reference_free(ref);
+	return error == GIT_ENOTFOUND;
+}
+
+/* 1 when `name` is a ref written as git and libgit2 both read it (no
+ * link on the way) whose commit is `tip`. */
+static int names_tip(const views *v, const char *name, const git_oid *tip)
+{
+	git_oid id;
+	struct stat st;
+
+	if (there(v, name, &st) == 0 && S_ISLNK(st.st_mode))
+		return 0;
+	return git_reference_name_to_id(&id, v->repo, name) == 0 && git_oid_equal(&id, tip);
+}
+
+/*
+ * HEAD, which `git log` and `git show HEAD:...` read: the vault's branch,
+ * or a commit that is its tip, or a branch never written (a bare
+ * repository a server made: git shows nothing).  Read as git reads it:
+ * "ref:" then any blanks, or a symbolic link's text; anything written
+ * otherwise than git writes it ("ref: " NAME "\n", or an id and "\n") is
+ * a finding, since git and libgit2 may take it for two histories.
+ */
+static void check_head(views *v, const git_oid *tip)
+{
+	char buf[512];
+	size_t len;
+	int r = read_ref_file(buf, sizeof(buf), &len, v, "HEAD");
+
+	if (r == 2) {
+		say(v, "HEAD", "it is a symbolic link: git reads its text as the branch it names, "
+		    "libgit2 the file it reaches");
+		return;
+	}
+	if (r != 0) {
+		say(v, "HEAD", "git cannot read it");
+		return;
+	}
+	if (len == GIT_OID_HEXSZ + 1 && buf[len - 1] == '\n') {
+		git_oid id;
+
+		buf[GIT_OID_HEXSZ] = '\0';
+		if (git_oid_fromstrn(&id, buf, GIT_OID_HEXSZ) == 0 &&
+		    strspn(buf, "0123456789abcdef") == GIT_OID_HEXSZ) {
+			if (!git_oid_equal(&id, tip))
+				say(v, "HEAD", "it names a commit of its own, not %s: git shows "
+				    "that history", VAULT_BRANCH);
+			return;
+		}
+		buf[GIT_OID_HEXSZ] = '\n';
+	}
+	if (len > 6 && !memcmp(buf, "ref: ", 5) && buf[5] != ' ' && buf[5] != '\t' &&
+	    memchr(buf, '\n', len) == buf + len - 1 && strlen(buf) == len) {
+		const char *name = buf + 5;
+
+		buf[len - 1] = '\0';
+		if (!git_reference_is_valid_name(name)) {
+			say(v, "HEAD", "it names '%s', which is no branch", name);
+			return;
+		}
+		if (strcmp(name, VAULT_BRANCH) && !unwritten(v, name) && !names_tip(v, name, tip))
+			say(v, "HEAD", "it names %s, not %s: git shows that history", name,
+			    VAULT_BRANCH);
+		return;
+	}
+	say(v, "HEAD", "it is not as git writes it: git reads it otherwise than libgit2 "
+	    "(another branch, or another commit)");
+}
+
+/*
+ * The vault's branch, and the names git tries before it for `main`
+ * (refs.c's ref_rev_parse_rules: $GIT_DIR/main, refs/main,
+ * refs/tags/main, then refs/heads/main).
+ */
+static void check_branch(views *v)
+{
+	static const char *const before[] = { "refs/main", "refs/tags/main" };
+	git_reference *ref = NULL;
+	struct stat st;
+	size_t i;
+
+	if (there(v, VAULT_BRANCH, &st) == 0 && S_ISLNK(st.st_mode))
+		say(v, VAULT_BRANCH, "it is a symbolic link: git reads its text as the branch it "
+		    "names, libgit2 the file it reaches");
+	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		if (there(v, before[i], &st) == 0 ||
+		    git_reference_lookup(&ref, v->repo, before[i]) != GIT_ENOTFOUND)
+			say(v, before[i], "git log main reads it before %s", VAULT_BRANCH);
+		git_reference_free(ref);
+		ref = NULL;
+	}
+}
+
+/* ---- refs that change what git shows ---------------------------------- */
+
+static int replace_found(const char *name, void *payload)
+{
+	say(payload, name, "git shows another object in place of %s",
+	    name + strlen("refs/replace/"));
+	return 0;
+}
+
+static int notes_found(const char *name, void *payload)
+{
+	say(payload, name, "git log shows its notes beside the commits");
+	return 0;
+}
+
+int vault_gitviews__check(git_repository *repo, const git_oid *tip,
+			  void (*bad)(void *payload, const char *subject, const char *why),
+			  void *payload)
+{
+	views v = { repo, git_repository_path(repo), bad, payload };
+	int error;
+
+	check_files(&v);
+	if ((error = check_config(&v)) < 0)
+		return error;
+	error = git_reference_foreach_glob(repo, "refs/replace/*", replace_found, &v);
+	if (error >= 0 || error == GIT_ENOTFOUND)
+		error = git_reference_foreach_glob(repo, "refs/notes/*", notes_found, &v);
+	if (error < 0 && error != GIT_ENOTFOUND)
+		return vault_error__git(VAULT_ERROR, "cannot read the vault's references");
+	check_head(&v, tip);
+	check_branch(&v);
+	return 0;
+}
