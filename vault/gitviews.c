@@ -97,6 +97,11 @@ static int config_shows(const char *name)
 	};
 	size_t i, len = strlen(name);
 
+	/* which kind of signature a commit's is: an operator's setting
+	 * (ssh, so that git verify-commit reads qvault's), which says
+	 * nothing of who signed */
+	if (!strcmp(name, "gpg.format"))
+		return 0;
 	/* diff.<driver>.textconv and .command: shown bytes of a program's */
 	if (len > 5 && !strncmp(name, "diff.", 5) &&
 	    ((len > 14 && !strcmp(name + len - 9, ".textconv")) ||

@@ -646,6 +646,7 @@ rm ccf/info/attributes
 git -C ccf config gc.auto 0
 git -C ccf config pack.threads 1
 git -C ccf config log.showSignature true
+git -C ccf config gpg.format ssh
 git -C ccf config remote.hub.url /nowhere
 check "  an honest operator's settings: no finding" evalq 'q -C ccf verify | grep -q "^ok: .* 0 findings$"'
 git -C ccf config format.pretty "format:%H Author: Chief Engineer"
