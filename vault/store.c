@@ -45,6 +45,26 @@ typedef struct packs_proxy packs_proxy;
 #define CURSOR_LEVELS 8  /* docs/HH/HH/DOC/REV/files: 6 */
 #define CURSORS 4        /* two top folders of a commit's tree and its parent's */
 
+/*
+ * Folders read lately, by name, while a long read keeps them
+ * (vault_store__keep_trees): the commits of a history share most of
+ * their folders (users/, the upper levels of a fan-out), and a diff reads
+ * a commit's folders again as its child's parent's.  Each is read (and
+ * hashed, as libgit2 hashes every object it reads) once, then served from
+ * here.  A set of TREE_WAYS slots for each value of a name's first two
+ * bytes; the one used longest ago goes.  Folders are named by their
+ * content: what is kept never goes stale.
+ */
+#define TREE_SETS 512
+#define TREE_WAYS 2
+#define TREE_ENTRY_COST 80        /* an entry's bytes, parsed and raw (about) */
+
+typedef struct {
+	git_tree *tree;
+	size_t cost;
+	unsigned long used;
+} tree_slot;
+
 typedef struct {
 	git_oid root;                     /* the tree it starts from */
 	size_t depth;                     /* folders held */
@@ -64,6 +84,8 @@ struct vault_store {
 	unsigned char *chunk; /* VAULT_CHUNK bytes, reused by every stream */
 	tree_cursor cursor[CURSORS];
 	unsigned long lookups;
+	tree_slot *trees;     /* TREE_SETS * TREE_WAYS, or NULL: none kept */
+	size_t trees_cost, trees_max;
 };
 
 /* Let go of the folders `c` holds past the first `keep`. */
@@ -71,6 +93,64 @@ static void cursor_drop(tree_cursor *c, size_t keep)
 {
 	while (c->depth > keep)
 		git_tree_free(c->tree[--c->depth]);
+}
+
+static void trees_drop(vault_store *s)
+{
+	size_t i;
+
+	for (i = 0; s->trees && i < TREE_SETS * TREE_WAYS; i++)
+		git_tree_free(s->trees[i].tree);
+	free(s->trees);
+	s->trees = NULL;
+	s->trees_cost = 0;
+}
+
+void vault_store__keep_trees(vault_store *s, size_t bytes)
+{
+	trees_drop(s);
+	s->trees_max = bytes;
+	if (bytes && (s->trees = calloc(TREE_SETS * TREE_WAYS, sizeof(*s->trees))) == NULL)
+		abort();
+}
+
+/*
+ * The folder `id` of the repository into *out (the caller's to free), as
+ * git_tree_lookup() reads it: kept, or read and then kept when it fits.
+ */
+static int tree_lookup(git_tree **out, vault_store *s, const git_oid *id)
+{
+	tree_slot *set, *old;
+	size_t i, cost;
+
+	if (!s->trees)
+		return git_tree_lookup(out, s->repo, id);
+	set = &s->trees[(((size_t)id->id[0] << 8 | id->id[1]) % TREE_SETS) * TREE_WAYS];
+	old = &set[0];
+	for (i = 0; i < TREE_WAYS; i++) {
+		if (set[i].tree && git_oid_equal(git_tree_id(set[i].tree), id)) {
+			set[i].used = ++s->lookups;
+			return git_object_dup((git_object **)out, (git_object *)set[i].tree);
+		}
+		if (set[i].used < old->used)
+			old = &set[i];
+	}
+	if (git_tree_lookup(out, s->repo, id) < 0)
+		return -1;
+	cost = (git_tree_entrycount(*out) + 1) * TREE_ENTRY_COST;
+	git_tree_free(old->tree);
+	s->trees_cost -= old->cost;
+	old->tree = NULL;
+	old->cost = 0;
+	old->used = 0;
+	if (s->trees_cost + cost > s->trees_max)
+		return 0;  /* read, not kept: too much is */
+	if (git_object_dup((git_object **)&old->tree, (git_object *)*out) < 0)
+		return 0;
+	old->cost = cost;
+	old->used = ++s->lookups;
+	s->trees_cost += cost;
+	return 0;
 }
 
 static unsigned char *chunk_buffer(vault_store *s)
@@ -767,6 +847,7 @@ void vault_store__free(vault_store *s)
 		return;
 	for (i = 0; i < CURSORS; i++)
 		cursor_drop(&s->cursor[i], 0);
+	trees_drop(s);
 	git_odb_free(s->odb);
 	git_repository_free(s->repo);
 	free(s->chunk);
@@ -1009,7 +1090,7 @@ static int cursor_folder(const git_tree **dir, const char **name, vault_store *s
 			return GIT_ENOTFOUND;
 		if (c->depth == CURSOR_LEVELS)
 			return GIT_EINVALID; /* deeper than a record goes */
-		if (git_tree_lookup(&sub, s->repo, git_tree_entry_id(e)) < 0)
+		if (tree_lookup(&sub, s, git_tree_entry_id(e)) < 0)
 			return -1;
 		c->end[c->depth] = (size_t)(slash - path);
 		c->tree[c->depth++] = sub;
@@ -1048,8 +1129,9 @@ int vault_store__tree_at(git_tree **out, vault_store *s, const git_tree *root, c
 	*out = NULL;
 	if ((error = vault_store__entry(&e, s, root, path)) < 0)
 		return error;
-	error = git_tree_entry_type(e) == GIT_OBJECT_TREE ?
-		git_tree_lookup(out, git_tree_owner(root), git_tree_entry_id(e)) : GIT_ENOTFOUND;
+	error = git_tree_entry_type(e) != GIT_OBJECT_TREE ? GIT_ENOTFOUND :
+		git_tree_owner(root) == s->repo ? tree_lookup(out, s, git_tree_entry_id(e)) :
+		git_tree_lookup(out, git_tree_owner(root), git_tree_entry_id(e));
 	git_tree_entry_free(e);
 	return error;
 }
@@ -1482,8 +1564,8 @@ static int walk_subtree(changes_walk *w, size_t plen, const git_tree_entry *o,
 	size_t i;
 	int error = 0;
 
-	if ((o && git_tree_lookup(&ot, w->s->repo, git_tree_entry_id(o)) < 0) ||
-	    (n && git_tree_lookup(&nt, w->s->repo, git_tree_entry_id(n)) < 0)) {
+	if ((o && tree_lookup(&ot, w->s, git_tree_entry_id(o)) < 0) ||
+	    (n && tree_lookup(&nt, w->s, git_tree_entry_id(n)) < 0)) {
 		error = vault_error__git(VAULT_EVERIFY, "cannot read tree '%s'", w->path);
 		goto done;
 	}

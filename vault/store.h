@@ -55,6 +55,14 @@ void vault_store__packs_release(vault_store *s);
 int vault_store__packs_reopen(vault_store *s);
 
 /*
+ * Keep the folders a long read of history reads, up to about `bytes`
+ * (0: none, the default; those kept are let go): its commits share most
+ * of their folders, and each is then read and hashed once, not at every
+ * commit that reads it.  Verify's walk and the index rebuild beside it.
+ */
+void vault_store__keep_trees(vault_store *s, size_t bytes);
+
+/*
  * Read the repository's packs with pread from now on (packread.h), none
  * of them mapped, or (`on` 0) with libgit2's backend again: for a long
  * read over a large history, whose lookups would otherwise make every

@@ -1401,6 +1401,9 @@ typedef struct {
  */
 #define PACE_SLACK 4
 
+/* the folders each of verify's two readers keeps (vault_store__keep_trees) */
+#define VERIFY_TREES ((size_t)8 << 20)
+
 /*
  * The index rebuild is about to index the `i`-th commit; while it waits
  * for the walk, or before it goes on, it lets go of its packs and opens
@@ -1766,6 +1769,7 @@ static int compare_indexes(index_check *ic)
 		vault_store__free(store);
 		return error;
 	}
+	vault_store__keep_trees(store, VERIFY_TREES);
 	ic->store = store;
 	/* the rebuilt index is a scratch one (no file left by a verify that
 	 * was killed) */
@@ -2058,6 +2062,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	 * libgit2's backend again after, for the writes that may follow */
 	if ((error = vault_store__packs_pread(v->store, 1)) < 0)
 		return error;
+	vault_store__keep_trees(v->store, VERIFY_TREES);
 	/*
 	 * libgit2's cache of decoded objects off while verify runs (both its
 	 * threads' repositories; on again after).  It keeps up to 256 MB, a
@@ -2193,10 +2198,12 @@ done:
 		char msg[1024];
 
 		vault__fmt_message(msg, sizeof(msg), "%s", vault_error_message());
+		vault_store__keep_trees(v->store, 0);
 		vault_store__packs_pread(v->store, 0);
 		vault_findings_free(c.f);
 		return vault_error__set(error, "%s", msg);
 	}
+	vault_store__keep_trees(v->store, 0);
 	vault_store__packs_pread(v->store, 0);
 	*out = c.f;
 	return c.f->count ? vault_error__set(VAULT_EVERIFY, "%zu finding%s", c.f->count,
