@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@
 #include "error.h"
 #include "store.h"
 #include "util.h"
+
+#define HEX "0123456789abcdef"
 
 typedef struct {
 	git_repository *repo;
@@ -69,6 +72,13 @@ static void check_files(views *v)
 		{ "config.worktree", "git reads its settings (extensions.worktreeConfig), which "
 				     "libgit2 does not" },
 		{ "main", "git log main reads it before " VAULT_BRANCH },
+		/* read from the folder git is in, once core.bare is false:
+		 * a mailmap (names of the forger's choosing), attributes, an
+		 * index of a work tree (helper-122) */
+		{ ".mailmap", "git shows other names for the authors it lists (core.bare false)" },
+		{ ".gitattributes", "git applies its attributes when it shows files (core.bare "
+				    "false)" },
+		{ "index", "git reads it as a work tree's index: no vault has one" },
 	};
 	struct stat st;
 	size_t i;
@@ -94,6 +104,11 @@ static int config_shows(const char *name)
 		/* settings git reads from elsewhere, by rules libgit2 does
 		 * not share (includeIf "hasconfig:", a folder with a '/') */
 		"include.", "includeif.", "extensions.worktreeconfig",
+		/* a work tree, whose .mailmap and .gitattributes git reads */
+		"core.worktree",
+		/* what git clone of the vault is given: refs hidden, so that
+		 * a clone holds no signed history (helper-122) */
+		"transfer.hiderefs", "uploadpack.",
 	};
 	size_t i, len = strlen(name);
 
@@ -118,10 +133,65 @@ static int config_shows(const char *name)
 
 static int config_found(const git_config_entry *entry, void *payload)
 {
+	int bare = 0;
+
+	/* a bare repository (as every vault is), or git reads a work tree's
+	 * files in the folder it runs in */
+	if (!strcmp(entry->name, "core.bare") &&
+	    (!entry->value || git_config_parse_bool(&bare, entry->value) < 0 || !bare)) {
+		say(payload, "config", "core.bare: git takes the vault for a work tree, and "
+		    "reads its .mailmap and .gitattributes");
+		return 0;
+	}
 	if (config_shows(entry->name))
 		say(payload, "config", "%s: git shows the history otherwise than it records "
 		    "(notes, names, text or programs of its choosing)", entry->name);
 	return 0;
+}
+
+/*
+ * A line of the vault's config file continued by a backslash: libgit2
+ * 1.5.1 reads past an empty or comment line after it, git does not, and
+ * the two then read other settings (helper-122: `format.pretty` that git
+ * read and libgit2 named otherwise).  git config never writes one.
+ */
+static void check_config_lines(views *v)
+{
+	char buf[8192];
+	size_t run = 0, line = 1;
+	ssize_t n;
+	int fd;
+	char path[4200];
+
+	if (vault__fmt(path, sizeof(path), "path", "%sconfig", v->dir) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return;
+	/* each byte in turn: a newline after an odd run of backslashes
+	 * (a CR between, as git takes "\\r\n" for a newline) */
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+		ssize_t i;
+
+		for (i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				if (run % 2) {
+					char at[32];
+
+					vault__fmt_message(at, sizeof(at), "config:%zu", line);
+					say(v, at, "a line continued by a backslash: git and libgit2 "
+					    "read the settings after it otherwise");
+					close(fd);
+					return;
+				}
+				line++;
+				run = 0;
+			} else if (buf[i] == '\\') {
+				run++;
+			} else if (buf[i] != '\r') {
+				run = 0;
+			}
+		}
+	}
+	close(fd);
 }
 
 /* The vault's own git config (not the user's): libgit2 lowercases each
@@ -131,6 +201,7 @@ static int check_config(views *v)
 	git_config *all = NULL, *local = NULL;
 	int error;
 
+	check_config_lines(v);
 	if (git_repository_config(&all, v->repo) < 0)
 		return vault_error__git(VAULT_ERROR, "cannot read the vault's git config");
 	error = git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL);
@@ -196,16 +267,38 @@ static int unwritten(const views *v, const char *name)
 	return error == GIT_ENOTFOUND;
 }
 
-/* 1 when `name` is a ref written as git and libgit2 both read it (no
- * link on the way) whose commit is `tip`. */
+/*
+ * 1 when the file of branch `name` is as git writes one: an id in
+ * lowercase hex and a newline, nothing else (no "ref:", which git and
+ * libgit2 follow by different rules, no link, whose text git reads as a
+ * ref's name: helper-122).  *id is that id.  0 when it is not; 1 with
+ * *present 0 when there is no file (a packed branch, or none).
+ */
+static int branch_file(git_oid *id, int *present, const views *v, const char *name)
+{
+	char buf[64];
+	size_t len;
+	int r = read_ref_file(buf, sizeof(buf), &len, v, name);
+
+	*present = r != 1;
+	if (r == 1)
+		return 1;
+	return r == 0 && len == GIT_OID_HEXSZ + 1 && buf[GIT_OID_HEXSZ] == '\n' &&
+	       strspn(buf, "0123456789abcdef") == GIT_OID_HEXSZ &&
+	       git_oid_fromstrn(id, buf, GIT_OID_HEXSZ) == 0;
+}
+
+/* 1 when branch `name` is written as git writes it, and names `tip`. */
 static int names_tip(const views *v, const char *name, const git_oid *tip)
 {
 	git_oid id;
-	struct stat st;
+	int present;
 
-	if (there(v, name, &st) == 0 && S_ISLNK(st.st_mode))
+	if (!branch_file(&id, &present, v, name))
 		return 0;
-	return git_reference_name_to_id(&id, v->repo, name) == 0 && git_oid_equal(&id, tip);
+	if (!present && git_reference_name_to_id(&id, v->repo, name) < 0)
+		return 0;
+	return git_oid_equal(&id, tip);
 }
 
 /*
@@ -223,6 +316,15 @@ static void check_head(views *v, const git_oid *tip)
 	int r = read_ref_file(buf, sizeof(buf), &len, v, "HEAD");
 
 	if (r == 2) {
+		/* core.preferSymlinkRefs writes one: to the vault's branch,
+		 * git and libgit2 read the same */
+		char path[4200], text[sizeof(VAULT_BRANCH) + 1];
+		ssize_t n;
+
+		if (vault__fmt(path, sizeof(path), "path", "%sHEAD", v->dir) == 0 &&
+		    (n = readlink(path, text, sizeof(text))) == (ssize_t)strlen(VAULT_BRANCH) &&
+		    !memcmp(text, VAULT_BRANCH, (size_t)n))
+			return;
 		say(v, "HEAD", "it is a symbolic link: git reads its text as the branch it names, "
 		    "libgit2 the file it reaches");
 		return;
@@ -258,8 +360,8 @@ static void check_head(views *v, const git_oid *tip)
 			    VAULT_BRANCH);
 		return;
 	}
-	say(v, "HEAD", "it is not as git writes it: git reads it otherwise than libgit2 "
-	    "(another branch, or another commit)");
+	say(v, "HEAD", "it is not as git writes it (\"ref: \" and a branch, or a commit's id, "
+	    "and a newline): git and libgit2 may read two histories");
 }
 
 /*
@@ -272,17 +374,102 @@ static void check_branch(views *v)
 	static const char *const before[] = { "refs/main", "refs/tags/main" };
 	git_reference *ref = NULL;
 	struct stat st;
+	git_oid id;
 	size_t i;
+	int present;
 
 	if (there(v, VAULT_BRANCH, &st) == 0 && S_ISLNK(st.st_mode))
 		say(v, VAULT_BRANCH, "it is a symbolic link: git reads its text as the branch it "
 		    "names, libgit2 the file it reaches");
+	else if (!branch_file(&id, &present, v, VAULT_BRANCH))
+		say(v, VAULT_BRANCH, "it is not as git writes a branch (a commit's id and a "
+		    "newline): git and libgit2 may read two histories");
 	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
 		if (there(v, before[i], &st) == 0 ||
 		    git_reference_lookup(&ref, v->repo, before[i]) != GIT_ENOTFOUND)
 			say(v, before[i], "git log main reads it before %s", VAULT_BRANCH);
 		git_reference_free(ref);
 		ref = NULL;
+	}
+}
+
+/*
+ * packed-refs, as git and libgit2 both write it: a "# pack-refs with:"
+ * line first, then one "ID NAME" line a ref, names under refs/ and in
+ * strictly increasing order, each perhaps followed by a "^ID" line (the
+ * commit a tag names).  Anything else they may read otherwise: the same
+ * name twice (libgit2 kept the last, git the first of its sort), a CR at
+ * a name's end (libgit2 drops it), a name outside refs/ (`main`, which
+ * git log main reads first): helper-122.
+ */
+static void check_packed_refs(views *v)
+{
+	char path[4200], *line = NULL, *prev = NULL, *name;
+	size_t cap = 0, prev_cap = 0, at = 0;
+	ssize_t len;
+	const char *why = NULL;
+	FILE *f;
+	int fd, after_ref = 0;
+	struct stat st;
+
+	if (vault__fmt(path, sizeof(path), "path", "%spacked-refs", v->dir) < 0 ||
+	    lstat(path, &st) < 0)
+		return;
+	if (!S_ISREG(st.st_mode) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		say(v, "packed-refs", "it is no file git and qvault read alike");
+		return;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return;
+	}
+	while (!why && (len = getline(&line, &cap, f)) > 0) {
+		size_t n = (size_t)len;
+
+		at++;
+		if (line[n - 1] != '\n' || memchr(line, '\0', n)) {
+			why = "a line git and libgit2 read otherwise (no newline, or a NUL)";
+			break;
+		}
+		line[--n] = '\0';
+		if (at == 1 && !strncmp(line, "# pack-refs with:", 17))
+			continue;
+		if (line[0] == '^') {
+			/* the commit the ref before it names */
+			if (!after_ref || n != GIT_OID_HEXSZ + 1 || strspn(line + 1, HEX) != GIT_OID_HEXSZ)
+				why = "a line not as git writes it";
+			after_ref = 0;
+			continue;
+		}
+		if (n < GIT_OID_HEXSZ + 2 || strspn(line, HEX) != GIT_OID_HEXSZ ||
+		    line[GIT_OID_HEXSZ] != ' ') {
+			why = "a line not as git writes it";
+			break;
+		}
+		name = line + GIT_OID_HEXSZ + 1;
+		if (strncmp(name, "refs/", 5) || !git_reference_is_valid_name(name)) {
+			why = "a name git reads otherwise than libgit2, or outside refs/";
+			break;
+		}
+		if (prev && strcmp(prev, name) >= 0) {
+			why = "names out of order or listed twice: git and libgit2 keep different ones";
+			break;
+		}
+		if (strlen(name) + 1 > prev_cap &&
+		    (prev = realloc(prev, prev_cap = strlen(name) + 1)) == NULL)
+			abort();
+		memcpy(prev, name, strlen(name) + 1);
+		after_ref = 1;
+	}
+	fclose(f);
+	free(line);
+	free(prev);
+	if (why) {
+		char subject[48];
+
+		vault__fmt_message(subject, sizeof(subject), "packed-refs:%zu", at);
+		say(v, subject, "%s", why);
 	}
 }
 
@@ -316,6 +503,7 @@ int vault_gitviews__check(git_repository *repo, const git_oid *tip,
 		error = git_reference_foreach_glob(repo, "refs/notes/*", notes_found, &v);
 	if (error < 0 && error != GIT_ENOTFOUND)
 		return vault_error__git(VAULT_ERROR, "cannot read the vault's references");
+	check_packed_refs(&v);
 	check_head(&v, tip);
 	check_branch(&v);
 	return 0;

@@ -761,10 +761,6 @@ static int empty_tables(vault_index *idx)
 	return error;
 }
 
-/*
- * Index the history up to `to` (the branch's head when NULL); kept when
- * `keep`, else rolled back once it is known that it can be indexed.
- */
 /* A rebuild's: each parent of `c` in temp.parents (vault_index__rebuild). */
 static int record_parents(vault_index *idx, const git_commit *c)
 {
@@ -782,6 +778,10 @@ static int record_parents(vault_index *idx, const git_commit *c)
 	return error;
 }
 
+/*
+ * Index the history up to `to` (the branch's head when NULL); kept when
+ * `keep`, else rolled back once it is known that it can be indexed.
+ */
 static int index_to(vault_index *idx, vault_store *s, int full, const git_oid *to, int keep,
 		    const vault_walk *order, vault_index_pace pace, void *payload)
 {
@@ -881,7 +881,7 @@ int vault_index__rebuild(vault_index *idx, vault_store *s, const git_oid *tip,
 {
 	/* the temporary schema is the connection's own: no part of the
 	 * index, nor of what verify compares (main's tables) */
-	if (!idx->ins_parent &&
+	if (idx->ins_parent ? exec(idx, "DELETE FROM temp.parents") < 0 :
 	    (exec(idx, "CREATE TEMP TABLE parents (child TEXT NOT NULL, parent TEXT NOT NULL)") < 0 ||
 	     prepare(idx, &idx->ins_parent,
 		     "INSERT INTO temp.parents (child, parent) VALUES (?1, ?2)") < 0))

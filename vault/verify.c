@@ -1747,11 +1747,27 @@ static int check_event_order(index_check *ic, sqlite3 *db)
 				   "%.12s ('qvault reindex' rebuilds it)",
 				   (const char *)sqlite3_column_text(st, 0),
 				   (const char *)sqlite3_column_text(st, 1));
-	else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
-	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	/* and numbered 1 to N, as every index numbers it (`qvault log`
+	 * reads from 1: events moved below it went unseen, helper-122) */
+	if (sqlite3_prepare_v2(db, "SELECT count(*), min(seq), max(seq) FROM kept.events", -1,
+			       &st, NULL) != SQLITE_OK)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
+	    (sqlite3_column_int64(st, 1) != 1 ||
+	     sqlite3_column_int64(st, 2) != sqlite3_column_int64(st, 0)) &&
+	    (problem = index_problem(ic)) != NULL)
+		vault__fmt_message(problem, sizeof(ic->problems[0]),
+				   "the index's audit trail is numbered from %lld to %lld, not 1 to "
+				   "%lld ('qvault reindex' rebuilds it)",
+				   (long long)sqlite3_column_int64(st, 1),
+				   (long long)sqlite3_column_int64(st, 2),
+				   (long long)sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return vault_error__set(VAULT_ERROR, "index: %s", sqlite3_errmsg(db));
 	return 0;
 }
 

@@ -221,6 +221,14 @@ check "  (qvault log then shows DWG-31's add as the later of the two)" evalq '
 	q -C t20m log | grep -o "DWG-3[12]" | head -n 2 | tr "\n" " " | grep -qx "DWG-31 DWG-32 "'
 verify_finds "^index: the index's audit trail puts commit ${S2%${S2#????????????}} before its parent ${S1%${S1#????????????}}" \
 	"two events of a merge's other side swapped in the index alone: caught" t20m
+# every event renumbered 3 lower (each still after its parents): qvault
+# log reads from 1, and the oldest went unseen (helper-122)
+tamper t20n
+sqlite3 t20n/qvault/index.db "UPDATE events SET seq = seq - 3; UPDATE event_subjects SET event = event - 3"
+check "  (qvault log then leaves out the first writes)" evalq '
+	[ "$(q -C t20n log | wc -l)" -lt "$(q -C base log | wc -l)" ]'
+verify_finds "^index: the index's audit trail is numbered from -2 to [0-9]+, not 1 to [0-9]+" \
+	"the audit trail renumbered below 1 in the index alone: caught" t20n
 # and the index's definitions: a trigger an outsider added (every user
 # a write puts in made an admin), a column's collation changed (two
 # names one to a search)
@@ -616,6 +624,45 @@ for rn in refs/tags/main refs/main main; do
 		[ "$(git -C chm rev-parse main 2> /dev/null)" = "$O" ]'
 	verify_finds "^$rn: git log main reads it before refs/heads/main" "  verify says so" chm
 done
+# packed-refs and a branch's file as git writes them, or a finding
+# (helper-122): main listed twice (libgit2 kept the last, git the first
+# of its sort), a name outside refs/, main a "ref:" to a branch that is
+# a link
+H=$(git -C chd rev-parse main)
+cp -R chd cpk
+git -C cpk pack-refs --all
+printf '# pack-refs with: peeled\n%s refs/heads/main\n%s refs/heads/main\r\n' "$O" "$H" > cpk/packed-refs
+check "main packed twice, the second with a CR: git shows the first" evalq '
+	[ "$(git -C cpk rev-parse main)" = "$O" ]'
+verify_finds "^packed-refs:3: a name git reads otherwise than libgit2" "  verify says so (libgit2 read the second)" cpk
+printf '# pack-refs with: peeled\n%s refs/heads/main\n%s refs/heads/main\n' "$O" "$H" > cpk/packed-refs
+verify_finds "^packed-refs:3: names out of order or listed twice" "  and main packed twice plainly" cpk
+rm -rf cpk; cp -R chd cpk
+printf '# pack-refs with: peeled fully-peeled sorted \n%s main\n' "$O" > cpk/packed-refs
+check "'main' packed outside refs/: git log main shows it" evalq '
+	[ "$(git -C cpk rev-parse main 2> /dev/null)" = "$O" ]'
+verify_finds "^packed-refs:2: a name git reads otherwise than libgit2, or outside refs/" \
+	"  verify says so" cpk
+rm -rf cpk; cp -R chd cpk
+git -C cpk pack-refs --all
+git -C cpk update-ref refs/tags/t1 "$O"
+git -C cpk -c user.name=t -c user.email=t@t tag -a -m "an annotated tag" t2 "$O"
+git -C cpk pack-refs --all
+check "  (honest: packed by git, a tag peeled among them)" evalq '
+	grep -q "^\^" cpk/packed-refs && q -C cpk verify | grep -q "^ok: .* 0 findings$"'
+rm -rf cpk; cp -R chd cpk
+git -C cpk update-ref refs/heads/evil "$O"
+mkdir -p cpk/refs/heads/refs/heads
+echo "$H" > cpk/refs/heads/refs/heads/evil
+ln -s refs/heads/evil cpk/refs/heads/y
+printf 'ref: refs/heads/y\n' > cpk/refs/heads/main
+check "main 'ref: refs/heads/y', y a link whose text is refs/heads/evil: git shows evil" evalq '
+	[ "$(git -C cpk rev-parse main)" = "$O" ]'
+verify_finds "^refs/heads/main: it is not as git writes a branch" "  verify says so" cpk
+rm -rf cpk; cp -R chd cpk
+ln -sf refs/heads/main cpk/HEAD
+check "HEAD a link to refs/heads/main (core.preferSymlinkRefs): no finding" evalq '
+	q -C cpk verify | grep -q "^ok: .* 0 findings$"'
 # a .git in the vault, a folder or a file naming one: git reads it, not the vault
 cp -R chd cdg
 git clone -q --bare chd cdg-forged.git
@@ -649,6 +696,7 @@ git -C ccf config log.showSignature true
 git -C ccf config gpg.format ssh
 git -C ccf config remote.hub.url /nowhere
 check "  an honest operator's settings: no finding" evalq 'q -C ccf verify | grep -q "^ok: .* 0 findings$"'
+git -C ccf config --unset log.showSignature
 git -C ccf config format.pretty "format:%H Author: Chief Engineer"
 check "format.pretty set: git log prints the forger's author" evalq '
 	git -C ccf log -1 | grep -q "Author: Chief Engineer"'
@@ -673,6 +721,28 @@ verify_finds "^config.worktree: git reads its settings" "a config.worktree file:
 verify_finds "^config: extensions.worktreeconfig: git shows" "  and the setting that reads it" ccf
 rm ccf/config.worktree
 git -C ccf config --unset extensions.worktreeConfig
+# a value continued by a backslash, an empty line after it: git ends it
+# there, libgit2 joins the next line, and the two read other settings
+# (helper-122)
+cp ccf/config ccf-config.saved
+printf '\tx = y\\\n\n[format]\n\tpretty = "format:%%H Author: Chief Engineer"\n' >> ccf/config
+check "a continued line, then [format] pretty: git log prints the forger's author" evalq '
+	git -C ccf log -1 | grep -q "Author: Chief Engineer"'
+verify_finds "^config:[0-9]+: a line continued by a backslash" "  verify says so" ccf
+cp ccf-config.saved ccf/config
+# the vault taken for a work tree: git reads .mailmap from the folder
+git -C ccf config core.bare false
+printf 'Chief Engineer <ce@owner> <%s>\n' "$(git -C ccf log -1 --format=%ae)" > ccf/.mailmap
+check "core.bare false and a .mailmap: git log prints the forger's name" evalq '
+	git -C ccf log -1 | grep -q "Author: Chief Engineer"'
+verify_finds "^config: core.bare: git takes the vault for a work tree" "  verify says so" ccf
+verify_finds "^\.mailmap: git shows other names" "  and names the .mailmap" ccf
+git -C ccf config core.bare true
+rm ccf/.mailmap
+git -C ccf config transfer.hideRefs refs/heads/main
+verify_finds "^config: transfer.hiderefs: git shows" "transfer.hideRefs (a clone given no signed history): a finding" ccf
+git -C ccf config --unset transfer.hideRefs
+check "  (the config as it was: no finding)" evalq 'q -C ccf verify | grep -q "^ok: .* 0 findings$"'
 # an alternates entry past the paths qvault reads (git shortens it):
 # the vault refused, not read without it
 crafted calong 100
