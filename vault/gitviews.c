@@ -73,12 +73,11 @@ static void check_files(views *v)
 				     "libgit2 does not" },
 		{ "main", "git log main reads it before " VAULT_BRANCH },
 		/* read from the folder git is in, once core.bare is false:
-		 * a mailmap (names of the forger's choosing), attributes, an
-		 * index of a work tree (helper-122) */
+		 * a mailmap (names of the forger's choosing), attributes
+		 * (helper-122) */
 		{ ".mailmap", "git shows other names for the authors it lists (core.bare false)" },
 		{ ".gitattributes", "git applies its attributes when it shows files (core.bare "
 				    "false)" },
-		{ "index", "git reads it as a work tree's index: no vault has one" },
 	};
 	struct stat st;
 	size_t i;
@@ -137,8 +136,9 @@ static int config_found(const git_config_entry *entry, void *payload)
 
 	/* a bare repository (as every vault is), or git reads a work tree's
 	 * files in the folder it runs in */
-	if (!strcmp(entry->name, "core.bare") &&
-	    (!entry->value || git_config_parse_bool(&bare, entry->value) < 0 || !bare)) {
+	/* (a name with no value is true, as git reads it) */
+	if (!strcmp(entry->name, "core.bare") && entry->value &&
+	    (git_config_parse_bool(&bare, entry->value) < 0 || !bare)) {
 		say(payload, "config", "core.bare: git takes the vault for a work tree, and "
 		    "reads its .mailmap and .gitattributes");
 		return 0;
@@ -160,20 +160,26 @@ static void check_config_lines(views *v)
 	char buf[8192];
 	size_t run = 0, line = 1;
 	ssize_t n;
-	int fd;
+	int fd, start = 1, comment = 0;
 	char path[4200];
 
 	if (vault__fmt(path, sizeof(path), "path", "%sconfig", v->dir) < 0 ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return;
 	/* each byte in turn: a newline after an odd run of backslashes
-	 * (a CR between, as git takes "\\r\n" for a newline) */
+	 * (a CR between, as git takes "\\r\n" for a newline), but on a
+	 * comment's line (its first byte not a blank '#' or ';'), which
+	 * neither continues */
 	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
 		ssize_t i;
 
 		for (i = 0; i < n; i++) {
+			if (start && (buf[i] == '#' || buf[i] == ';'))
+				comment = 1;
+			if (buf[i] != ' ' && buf[i] != '\t')
+				start = 0;
 			if (buf[i] == '\n') {
-				if (run % 2) {
+				if (run % 2 && !comment) {
 					char at[32];
 
 					vault__fmt_message(at, sizeof(at), "config:%zu", line);
@@ -184,6 +190,8 @@ static void check_config_lines(views *v)
 				}
 				line++;
 				run = 0;
+				start = 1;
+				comment = 0;
 			} else if (buf[i] == '\\') {
 				run++;
 			} else if (buf[i] != '\r') {

@@ -51,13 +51,18 @@ typedef struct packs_proxy packs_proxy;
  * their folders (users/, the upper levels of a fan-out), and a diff reads
  * a commit's folders again as its child's parent's.  Each is read (and
  * hashed, as libgit2 hashes every object it reads) once, then served from
- * here.  A set of TREE_WAYS slots for each value of a name's first two
- * bytes; the one used longest ago goes.  Folders are named by their
- * content: what is kept never goes stale.
+ * here.  A set of TREE_WAYS slots chosen by a name's first bytes; the one
+ * used longest ago goes.  What each holds is counted, its entries' names
+ * too, against the budget, and one folder takes at most a sixteenth of
+ * it (helper-123: forged names of 12 KB, counted as entries alone, held
+ * 1.28 GB).  Folders are named by their content: what is kept never goes
+ * stale.
  */
 #define TREE_SETS 512
 #define TREE_WAYS 2
-#define TREE_ENTRY_COST 80        /* an entry's bytes, parsed and raw (about) */
+#define TREE_COST 640             /* a folder's bytes besides its entries' (about) */
+#define TREE_ENTRY_COST 64        /* an entry's, besides its name (id, mode, libgit2's entry) */
+#define TREE_SHARE 16             /* a folder above this share of the budget is not kept */
 
 typedef struct {
 	git_tree *tree;
@@ -137,7 +142,12 @@ static int tree_lookup(git_tree **out, vault_store *s, const git_oid *id)
 	}
 	if (git_tree_lookup(out, s->repo, id) < 0)
 		return -1;
-	cost = (git_tree_entrycount(*out) + 1) * TREE_ENTRY_COST;
+	/* what it holds, names and all (a forger's names may be 64 KB each) */
+	cost = TREE_COST;
+	for (i = 0; i < git_tree_entrycount(*out); i++)
+		cost += TREE_ENTRY_COST + strlen(git_tree_entry_name(git_tree_entry_byindex(*out, i)));
+	if (cost > s->trees_max / TREE_SHARE)
+		return 0;  /* read, not kept, and nothing let go for it */
 	git_tree_free(old->tree);
 	s->trees_cost -= old->cost;
 	old->tree = NULL;

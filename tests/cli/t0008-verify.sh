@@ -730,6 +730,13 @@ check "a continued line, then [format] pretty: git log prints the forger's autho
 	git -C ccf log -1 | grep -q "Author: Chief Engineer"'
 verify_finds "^config:[0-9]+: a line continued by a backslash" "  verify says so" ccf
 cp ccf-config.saved ccf/config
+# a comment ending in a backslash, and core.bare with no value (true, as
+# git reads it): git and libgit2 read them alike (helper-123)
+printf '# backups go to D:\\vaults\\\n[core]\n\tbare\n' >> ccf/config
+check "  a comment ending in a backslash, core.bare with no value: no finding" evalq '
+	[ "$(git -C ccf rev-parse --is-bare-repository)" = true ] &&
+	q -C ccf verify | grep -q "^ok: .* 0 findings$"'
+cp ccf-config.saved ccf/config
 # the vault taken for a work tree: git reads .mailmap from the folder
 git -C ccf config core.bare false
 printf 'Chief Engineer <ce@owner> <%s>\n' "$(git -C ccf log -1 --format=%ae)" > ccf/.mailmap
