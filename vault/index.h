@@ -149,16 +149,17 @@ int vault_index__catch_up(vault_index *idx, vault_store *s, int full);
 
 /*
  * Called before a rebuild indexes the `i`-th commit of its order: a caller
- * reading the same history beside it holds it back there.  < 0 stops the
- * rebuild with that error.
+ * reading the same history beside it acts there (verify has the rebuild
+ * let go of its packs when the walk does).  < 0 stops the rebuild with
+ * that error.
  */
 typedef int (*vault_index_pace)(void *payload, size_t i);
 
 /*
  * Rebuild the index from scratch to commit `tip`, reading the commits of
  * `order` (its whole history, oldest first: walk.h) rather than walking
- * it again: verify's index check, beside verify's own walk of it, which
- * `pace` (NULL: none) keeps it close to.  Each commit's parents are kept
+ * it again: verify's index check, beside verify's own walk of it; `pace`
+ * (NULL: none) is called before each commit.  Each commit's parents are kept
  * beside it, in the connection's temporary table `temp.parents (child,
  * parent)` (hex ids; gone when `idx` is freed): verify checks the order
  * of another index's audit trail against them.
