@@ -100,6 +100,10 @@ static int config_shows(const char *name)
 		/* programs git runs as it shows: a pager, a filter, what
 		 * checks a signature (and with it, what it says) */
 		"core.pager", "pager.", "diff.external", "gpg.",
+		/* an alias of the vault's overrides the auditor's own of that
+		 * name (`git lg` then runs the forger's command); what git
+		 * blame leaves out of who wrote a line */
+		"alias.", "blame.",
 		/* settings git reads from elsewhere, by rules libgit2 does
 		 * not share (includeIf "hasconfig:", a folder with a '/') */
 		"include.", "includeif.", "extensions.worktreeconfig",

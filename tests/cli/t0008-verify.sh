@@ -703,7 +703,7 @@ check "format.pretty set: git log prints the forger's author" evalq '
 verify_finds "^config: format.pretty: git shows the history otherwise" "  verify says so" ccf
 git -C ccf config --unset format.pretty
 for k in log.date core.pager pager.log gpg.ssh.program gpg.ssh.revocationFile diff.external \
-	 diff.forge.command; do
+	 diff.forge.command alias.lg blame.ignoreRevsFile; do
 	git -C ccf config "$k" "format:2019-03-01"
 	kl=$(echo "$k" | tr A-Z a-z)
 	verify_finds "^config: $kl: git shows the history otherwise" "$k set: a finding" ccf
