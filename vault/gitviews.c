@@ -46,14 +46,28 @@ static void say(views *v, const char *subject, const char *fmt, ...)
 	v->bad(v->payload, subject, why);
 }
 
+/* The path of the repository's file `name`: 0, or < 0 when too long. */
+static int path_of(char path[4200], const views *v, const char *name)
+{
+	return vault__fmt(path, 4200, "path", "%s%s", v->dir, name);
+}
+
 /* lstat(2) of the repository's file `name`: 0, or -1 when it is not there. */
 static int there(const views *v, const char *name, struct stat *st)
 {
 	char path[4200];
 
-	if (vault__fmt(path, sizeof(path), "path", "%s%s", v->dir, name) < 0)
-		return -1;
-	return lstat(path, st);
+	return path_of(path, v, name) < 0 ? -1 : lstat(path, st);
+}
+
+/* 1 when `s` starts with an id as git writes one, 40 digits of lowercase
+ * hex (into *id when not NULL). */
+static int hex_id(git_oid *id, const char *s)
+{
+	git_oid ignored;
+
+	return strspn(s, HEX) >= GIT_OID_HEXSZ &&
+	       git_oid_fromstrn(id ? id : &ignored, s, GIT_OID_HEXSZ) == 0;
 }
 
 /* ---- files ----------------------------------------------------------- */
@@ -139,8 +153,8 @@ static int config_found(const git_config_entry *entry, void *payload)
 	int bare = 0;
 
 	/* a bare repository (as every vault is), or git reads a work tree's
-	 * files in the folder it runs in */
-	/* (a name with no value is true, as git reads it) */
+	 * files in the folder it runs in (a name with no value is true, as
+	 * git reads it) */
 	if (!strcmp(entry->name, "core.bare") && entry->value &&
 	    (git_config_parse_bool(&bare, entry->value) < 0 || !bare)) {
 		say(payload, "config", "core.bare: git takes the vault for a work tree, and "
@@ -167,7 +181,7 @@ static void check_config_lines(views *v)
 	int fd, start = 1, comment = 0;
 	char path[4200];
 
-	if (vault__fmt(path, sizeof(path), "path", "%sconfig", v->dir) < 0 ||
+	if (path_of(path, v, "config") < 0 ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return;
 	/* each byte in turn: a newline after an odd run of backslashes
@@ -245,7 +259,7 @@ static int read_ref_file(char *buf, size_t cap, size_t *len, const views *v, con
 
 	*len = 0;
 	buf[0] = '\0';
-	if (vault__fmt(path, sizeof(path), "path", "%s%s", v->dir, name) < 0)
+	if (path_of(path, v, name) < 0)
 		return -1;
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 1 : -1;
@@ -296,8 +310,7 @@ static int branch_file(git_oid *id, int *present, const views *v, const char *na
 	if (r == 1)
 		return 1;
 	return r == 0 && len == GIT_OID_HEXSZ + 1 && buf[GIT_OID_HEXSZ] == '\n' &&
-	       strspn(buf, "0123456789abcdef") == GIT_OID_HEXSZ &&
-	       git_oid_fromstrn(id, buf, GIT_OID_HEXSZ) == 0;
+	       hex_id(id, buf);
 }
 
 /* 1 when branch `name` is written as git writes it, and names `tip`. */
@@ -325,6 +338,7 @@ static void check_head(views *v, const git_oid *tip)
 {
 	char buf[512];
 	size_t len;
+	git_oid id;
 	int r = read_ref_file(buf, sizeof(buf), &len, v, "HEAD");
 
 	if (r == 2) {
@@ -333,7 +347,7 @@ static void check_head(views *v, const git_oid *tip)
 		char path[4200], text[sizeof(VAULT_BRANCH) + 1];
 		ssize_t n;
 
-		if (vault__fmt(path, sizeof(path), "path", "%sHEAD", v->dir) == 0 &&
+		if (path_of(path, v, "HEAD") == 0 &&
 		    (n = readlink(path, text, sizeof(text))) == (ssize_t)strlen(VAULT_BRANCH) &&
 		    !memcmp(text, VAULT_BRANCH, (size_t)n))
 			return;
@@ -345,18 +359,11 @@ static void check_head(views *v, const git_oid *tip)
 		say(v, "HEAD", "git cannot read it");
 		return;
 	}
-	if (len == GIT_OID_HEXSZ + 1 && buf[len - 1] == '\n') {
-		git_oid id;
-
-		buf[GIT_OID_HEXSZ] = '\0';
-		if (git_oid_fromstrn(&id, buf, GIT_OID_HEXSZ) == 0 &&
-		    strspn(buf, "0123456789abcdef") == GIT_OID_HEXSZ) {
-			if (!git_oid_equal(&id, tip))
-				say(v, "HEAD", "it names a commit of its own, not %s: git shows "
-				    "that history", VAULT_BRANCH);
-			return;
-		}
-		buf[GIT_OID_HEXSZ] = '\n';
+	if (len == GIT_OID_HEXSZ + 1 && buf[len - 1] == '\n' && hex_id(&id, buf)) {
+		if (!git_oid_equal(&id, tip))
+			say(v, "HEAD", "it names a commit of its own, not %s: git shows that history",
+			    VAULT_BRANCH);
+		return;
 	}
 	if (len > 6 && !memcmp(buf, "ref: ", 5) && buf[5] != ' ' && buf[5] != '\t' &&
 	    memchr(buf, '\n', len) == buf + len - 1 && strlen(buf) == len) {
@@ -424,8 +431,7 @@ static void check_packed_refs(views *v)
 	int fd, after_ref = 0;
 	struct stat st;
 
-	if (vault__fmt(path, sizeof(path), "path", "%spacked-refs", v->dir) < 0 ||
-	    lstat(path, &st) < 0)
+	if (path_of(path, v, "packed-refs") < 0 || lstat(path, &st) < 0)
 		return;
 	if (!S_ISREG(st.st_mode) ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
@@ -449,13 +455,12 @@ static void check_packed_refs(views *v)
 			continue;
 		if (line[0] == '^') {
 			/* the commit the ref before it names */
-			if (!after_ref || n != GIT_OID_HEXSZ + 1 || strspn(line + 1, HEX) != GIT_OID_HEXSZ)
+			if (!after_ref || n != GIT_OID_HEXSZ + 1 || !hex_id(NULL, line + 1))
 				why = "a line not as git writes it";
 			after_ref = 0;
 			continue;
 		}
-		if (n < GIT_OID_HEXSZ + 2 || strspn(line, HEX) != GIT_OID_HEXSZ ||
-		    line[GIT_OID_HEXSZ] != ' ') {
+		if (n < GIT_OID_HEXSZ + 2 || !hex_id(NULL, line) || line[GIT_OID_HEXSZ] != ' ') {
 			why = "a line not as git writes it";
 			break;
 		}
