@@ -39,9 +39,7 @@ static void say(views *v, const char *subject, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	/* text for a person: one too long ends in "..." */
-	if (vsnprintf(why, sizeof(why), fmt, ap) >= (int)sizeof(why))
-		memcpy(why + sizeof(why) - 4, "...", 4);
+	vault__vfmt_message(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	v->bad(v->payload, subject, why);
 }

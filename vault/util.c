@@ -43,16 +43,21 @@ int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
 	return 0;
 }
 
+void vault__vfmt_message(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+
+	if ((n < 0 || (size_t)n >= size) && size > 4)
+		memcpy(buf + size - 4, "...", 4);
+}
+
 void vault__fmt_message(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
+	vault__vfmt_message(buf, size, fmt, ap);
 	va_end(ap);
-	if ((n < 0 || (size_t)n >= size) && size > 4)
-		memcpy(buf + size - 4, "...", 4);
 }
 
 void vault_time_format(char *buf, size_t size, int64_t t)

@@ -24,6 +24,8 @@ int vault__fmt(char *buf, size_t size, const char *what, const char *fmt, ...)
  */
 void vault__fmt_message(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void vault__vfmt_message(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* strdup that aborts on exhaustion, and NULL for NULL. */
 char *vault__strdup(const char *s);

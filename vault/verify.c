@@ -301,8 +301,7 @@ static void found(checker *c, const git_oid *commit, const char *subject,
 
 	va_start(ap, fmt);
 	/* a finding is text for a person: one too long ends in "..." */
-	if (vsnprintf(problem, sizeof(problem), fmt, ap) >= (int)sizeof(problem))
-		memcpy(problem + sizeof(problem) - 4, "...", 4);
+	vault__vfmt_message(problem, sizeof(problem), fmt, ap);
 	va_end(ap);
 	/* and one line, whatever a forged record's names hold */
 	for (i = 0; problem[i]; i++)
@@ -628,8 +627,7 @@ static void kind_found(const vault_change_ctx *c, const char *path, const char *
 
 	va_start(ap, fmt);
 	/* a finding is text for a person: one too long ends in "..." */
-	if (vsnprintf(problem, sizeof(problem), fmt, ap) >= (int)sizeof(problem))
-		memcpy(problem + sizeof(problem) - 4, "...", 4);
+	vault__vfmt_message(problem, sizeof(problem), fmt, ap);
 	va_end(ap);
 	found(x->c, git_commit_id(x->commit), path, "%s", problem);
 }
