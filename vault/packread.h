@@ -9,11 +9,11 @@
  * with pread: a lookup reads a window of names around where the name
  * should be (names are hashes, spread evenly), an object its header and
  * compressed bytes, a delta chain a link at a time, and what it keeps is
- * bounded: each pack's fan-out table (1 KB), two caches (PACKREAD_BASES,
- * PACKREAD_RECENT) and descriptors (256 indexes and 32 packs open at
- * most, the ones used longest ago closed).  What it reads stays in the
- * page cache, the kernel's to keep or take back, and out of the
- * process's resident set.
+ * bounded: each pack's fan-out table (1 KB), three caches (PACKREAD_BASES,
+ * PACKREAD_RECENT, PACKREAD_PAGES), one inflate stream, and descriptors
+ * (256 indexes and 32 packs open at most, the ones used longest ago
+ * closed).  What it reads beyond those stays in the page cache, the
+ * kernel's to keep or take back, and out of the process's resident set.
  *
  * Reads only: packs written by libgit2 or git (index version 1 or 2,
  * pack version 2 or 3, SHA-1), regular files.  Every object read is
@@ -32,6 +32,10 @@
  * objects it read last (verify reads a commit's trees, then its child's) */
 #define PACKREAD_BASES ((size_t)8 << 20)
 #define PACKREAD_RECENT ((size_t)4 << 20)
+/* and the pages of its indexes and packs it read last (a lookup reads
+ * the same pages of names again and again, and a commit's objects lie
+ * near each other) */
+#define PACKREAD_PAGES ((size_t)4 << 20)
 
 /*
  * A backend reading every pack-*.idx (and its .pack) in `objects`/pack;

@@ -942,24 +942,22 @@ static int name_order(const void *a, const void *b)
 }
 
 /*
- * The search of a large bucket, against bsearch: 60,000 names, most
- * spread evenly, 3,000 crowded into one bucket at its start (where an
- * even spread's guess is far off), and a run of 500 neighbours; each
- * looked for, its neighbour not there, and its prefix.
+ * The search of a large bucket, against bsearch: `count` names, most spread
+ * evenly, 3,000 crowded into one bucket at its start (where an even
+ * spread's guess is far off), and a run of 500 neighbours; each looked
+ * for, its neighbour not there, and its prefix.
  */
-static void large_buckets(void **state)
+static void search_against_bsearch(size_t count)
 {
-	enum { N = 60000 };
 	char *dir = temp_dir(), idx[4200], pack[4200];
-	unsigned char *names = malloc((size_t)N * 20), four[4], h[20];
+	unsigned char *names = malloc(count * 20), four[4], h[20];
 	bytes ib = { 0 };
 	git_odb_backend *be;
 	size_t i, b, misses = 0;
 
-	(void)state;
 	assert_non_null(names);
 	srand(21);
-	for (i = 0; i < (size_t)N * 20; i++)
+	for (i = 0; i < count * 20; i++)
 		names[i] = (unsigned char)(rand() >> 7);
 	for (i = 0; i < 3000; i++) {
 		names[i * 20] = 0x42;
@@ -971,20 +969,20 @@ static void large_buckets(void **state)
 		names[i * 20 + 19] = (unsigned char)i;
 		names[i * 20 + 18] = (unsigned char)(i >> 8);
 	}
-	qsort(names, N, 20, name_order);
-	for (i = 1; i < N; i++)
+	qsort(names, count, 20, name_order);
+	for (i = 1; i < count; i++)
 		assert_true(memcmp(names + (i - 1) * 20, names + i * 20, 20) < 0);
 	put(&ib, "\377tOc\0\0\0\2", 8);
 	for (b = 0, i = 0; b < 256; b++) {
-		while (i < N && names[i * 20] <= b)
+		while (i < count && names[i * 20] <= b)
 			i++;
 		put32(four, (uint32_t)i);
 		put(&ib, four, 4);
 	}
-	put(&ib, names, (size_t)N * 20);
-	for (i = 0; i < N; i++)
+	put(&ib, names, count * 20);
+	for (i = 0; i < count; i++)
 		put(&ib, "\0\0\0\0", 4);
-	for (i = 0; i < N; i++)
+	for (i = 0; i < count; i++)
 		put(&ib, "\0\0\0\14", 4);
 	memset(h, 0xab, 20);
 	put(&ib, h, 20);
@@ -996,7 +994,7 @@ static void large_buckets(void **state)
 		unsigned char p[12 + 1 + 20];
 
 		memcpy(p, "PACK\0\0\0\2", 8);
-		put32(p + 8, N);
+		put32(p + 8, (uint32_t)count);
 		p[12] = 0;
 		memset(p + 13, 0xab, 20);
 		test_fmt(pack, sizeof(pack), "%s/c.pack", dir);
@@ -1004,7 +1002,7 @@ static void large_buckets(void **state)
 	}
 	git_libgit2_init();
 	assert_int_equal(vault_packread__one(&be, idx, pack, 1 << 20), 0);
-	for (i = 0; i < N; i++) {
+	for (i = 0; i < count; i++) {
 		git_oid id, next, full;
 		int r;
 
@@ -1012,27 +1010,46 @@ static void large_buckets(void **state)
 		assert_true(be->exists(be, &id));
 		next = id;
 		next.id[19] ^= 0x80;
-		if (!bsearch(next.id, names, N, 20, name_order)) {
+		if (!bsearch(next.id, names, count, 20, name_order)) {
 			assert_false(be->exists(be, &next));
 			misses++;
 		}
 		/* 8 digits: unique unless a neighbour shares them */
 		r = be->exists_prefix(&full, be, &id, 8);
 		if ((i == 0 || memcmp(names + (i - 1) * 20, id.id, 4)) &&
-		    (i + 1 == N || memcmp(names + (i + 1) * 20, id.id, 4))) {
+		    (i + 1 == count || memcmp(names + (i + 1) * 20, id.id, 4))) {
 			assert_int_equal(r, 0);
 			assert_true(git_oid_equal(&full, &id));
 		} else {
 			assert_int_equal(r, GIT_EAMBIGUOUS);
 		}
 	}
-	print_message("# 60,000 names found, %zu absent ones not\n", misses);
-	assert_true(misses > N / 2);
+	print_message("# %zu names found, %zu absent ones not (an index of %zu bytes)\n", count,
+		      misses, ib.len);
+	assert_true(misses > count / 2);
 	be->free(be);
 	free(ib.data);
 	free(names);
 	git_libgit2_shutdown();
 	rm_tree(dir);
+}
+
+/* an index the backend's pages hold whole: read through them */
+static void large_buckets(void **state)
+{
+	(void)state;
+	assert_true(8 + 1024 + 60000 * 28 + 40 < PACKREAD_PAGES);
+	search_against_bsearch(60000);
+}
+
+/* one larger than the pages: its names and offsets read from the file,
+ * as they were before there were pages (a lookup's window of names is
+ * one read, where it would be two pages, rarely found again) */
+static void index_past_the_pages(void **state)
+{
+	(void)state;
+	assert_true(8 + 1024 + 160000 * 28 + 40 > PACKREAD_PAGES);
+	search_against_bsearch(160000);
 }
 
 int main(void)
@@ -1044,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(long_chains),
 		cmocka_unit_test(many_packs_and_a_repack),
 		cmocka_unit_test(large_buckets),
+		cmocka_unit_test(index_past_the_pages),
 		cmocka_unit_test(copies_loose_and_packed),
 		cmocka_unit_test(multi_pack_index_damaged),
 	};
