@@ -553,7 +553,7 @@ check "a loose copy saying it is 20 GB in 100 bytes: a finding, in 300 MB of add
 cp -R clo cloop
 mv "$lforged".pack "$lforged".idx cloop/objects/pack/ 2> /dev/null ||
 	cp clo/objects/pack/"${lforged##*/}".* cloop/objects/pack/
-for n in $(seq 255 -1 0); do fan=$(printf %02x "$n"); [ -e "cloop/objects/$fan" ] || break; done
+for x in $(seq 255 -1 0); do fan=$(printf %02x "$x"); [ -e "cloop/objects/$fan" ] || break; done
 ln -s "$fan" "cloop/objects/$fan"
 V=cloop
 q -C cloop verify > cloop.out 2>&1; rc=$?
