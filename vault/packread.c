@@ -93,10 +93,10 @@ typedef struct {
  * 108,822 with them).  An index larger than all the pages is read from
  * the file (page_read): its lookups land anywhere in it, and a window of
  * names would be two pages read where it was one read.  Kept by the
- * pack's serial, which no other pack of its reader has (a pack read
- * again after a gc is another pack), and its file; the bytes a pack's
- * name stands for do not change (hold() checks it when a file is opened
- * again, and every object is hashed).
+ * pack's serial, which no other pack of its reader has, and its file.
+ * What is kept is what the file held when first read: a pack's files
+ * are written once, a file opened again must have its size and
+ * checksum (hold), and every object read is hashed by the odb.
  */
 typedef struct {
 	uint64_t file;             /* the pack's serial * 2, + 1 for its index; 0: empty */
@@ -384,12 +384,13 @@ static size_t page_set(uint64_t file, uint64_t no)
 }
 
 /*
- * Page `no` of p's index (`index`) or pack, its descriptor held: the
- * one kept, else read into the slot of its set used longest ago.
+ * The page of p's index (`index`) or pack that holds offset `at`, its
+ * descriptor held: the one kept, else read into the slot of its set
+ * used longest ago.
  */
-static int page_get(const page **out, packread *b, pack *p, int index, uint64_t no)
+static int page_get(const page **out, packread *b, pack *p, int index, uint64_t at)
 {
-	uint64_t file = p->serial * 2 + (index ? 1 : 0);
+	uint64_t file = p->serial * 2 + (index ? 1 : 0), no = at / PAGE;
 	page *set = b->pages[page_set(file, no)], *slot = &set[0];
 	int fd = index ? p->idx : p->pack, w;
 	size_t done = 0;
@@ -405,14 +406,16 @@ static int page_get(const page **out, packread *b, pack *p, int index, uint64_t 
 	}
 	if (!slot->bytes && (slot->bytes = malloc(PAGE)) == NULL)
 		abort();
+	/* empty, and the first to go, until read whole */
 	slot->file = 0;
+	slot->used = 0;
 	while (done < PAGE) {
 		ssize_t n = pread(fd, slot->bytes + done, PAGE - done, (off_t)(no * PAGE + done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return fail(p, index ? "idx" : "pack", no * PAGE + done, strerror(errno));
+			return fail(p, index ? "idx" : "pack", at, strerror(errno));
 		if (n == 0)
 			break;
 		done += (size_t)n;
@@ -427,17 +430,22 @@ static int page_get(const page **out, packread *b, pack *p, int index, uint64_t 
 
 /*
  * read_at through b's pages: the same bytes, and the same error when the
- * file ends before `len` bytes.  A read longer than two pages (an
- * object's later chunks), of an index larger than the pages, or with b
- * NULL (a sweep of a whole index, whose pages would push out the ones
- * lookups read again) goes to the file, and nothing is kept.
+ * file ends before `len` bytes.  An index larger than the pages, and
+ * every read with b NULL (the sweeps of a whole index's names, pr_foreach
+ * and the copies' cursors, whose pages would push out the ones lookups
+ * read again), go to the file, and nothing is kept.
  */
 static int page_read(packread *b, pack *p, int index, void *buf, size_t len, uint64_t at)
 {
+	int fd = index ? p->idx : p->pack;
 	size_t done = 0;
 
-	if (!b || len > 2 * PAGE || (index && p->idx_size > PACKREAD_PAGES))
-		return read_at(p, index ? p->idx : p->pack, buf, len, at);
+	/* what is kept is read only through a descriptor held (hold): not
+	 * served from the pages either without one */
+	if (fd < 0)
+		return fail(p, index ? "idx" : "pack", at, "read while the file is not open");
+	if (!b || (index && p->idx_size > PACKREAD_PAGES))
+		return read_at(p, fd, buf, len, at);
 	if (at > (uint64_t)INT64_MAX - len)
 		return fail(p, index ? "idx" : "pack", at, "offset out of range");
 	while (done < len) {
@@ -445,7 +453,7 @@ static int page_read(packread *b, pack *p, int index, void *buf, size_t len, uin
 		size_t off = (size_t)(pos % PAGE), n;
 		const page *g = NULL;
 
-		if (page_get(&g, b, p, index, pos / PAGE) < 0)
+		if (page_get(&g, b, p, index, pos) < 0)
 			return GIT_ERROR;
 		if (g->len <= off)
 			return fail(p, index ? "idx" : "pack", pos, "the file ends early");
