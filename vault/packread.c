@@ -36,6 +36,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "objcache.h"
 #include "util.h"
 
 #define NAME GIT_OID_RAWSZ
@@ -49,7 +50,6 @@
 #define MAX_CHAIN 10000            /* a delta chain longer is refused (git stops at 4095) */
 #define PACKS_OPEN 32              /* packs whose descriptor is held at once */
 #define INDEXES_OPEN 256           /* indexes whose descriptor is held at once */
-#define CACHE_SLOTS 1024
 #define PAGE 4096                  /* the pages kept (pages): a file's bytes at a multiple of PAGE */
 #define PAGE_WAYS 4
 #define PAGE_SETS (PACKREAD_PAGES / PAGE / PAGE_WAYS)
@@ -71,19 +71,6 @@ typedef struct {
 	char path[4096 + 256];     /* the pack's */
 	char idx_path[4096 + 256];
 } pack;
-
-/* what a cache keeps: an object's name, or a pack and offset (base_key) */
-typedef struct {
-	unsigned char key[NAME];
-	git_object_t type;
-	unsigned char *data;
-	size_t len;
-} cached;
-
-typedef struct {
-	cached slot[CACHE_SLOTS];
-	size_t bytes, max, hand;
-} cache;
 
 /*
  * A page of a pack's index or pack, as read: a lookup reads a window of
@@ -114,8 +101,8 @@ typedef struct {
 	size_t npacks, held, held_idx; /* descriptors open: packs', indexes' */
 	unsigned long clock;
 	size_t max;                /* the largest object read */
-	cache bases;               /* delta bases met down a chain */
-	cache recent;              /* the objects read last, by name */
+	vault_objcache bases;      /* delta bases met down a chain, by pack and offset (base_key) */
+	vault_objcache recent;     /* the objects read last, by name */
 	page pages[PAGE_SETS][PAGE_WAYS]; /* the pages read last, a set by file and page */
 	unsigned long page_clock;
 	uint64_t serials;          /* the last pack's serial */
@@ -868,15 +855,6 @@ static int delta_apply(unsigned char **out, size_t *outlen, packread *b, int fin
 
 /* --- the cache of delta bases ------------------------------------------- */
 
-static size_t slot_of(const unsigned char *key)
-{
-	uint64_t a, b;
-
-	memcpy(&a, key, 8);
-	memcpy(&b, key + 8, 8);
-	return (size_t)(((a ^ b * 0xff51afd7ed558ccdull) * 0x9E3779B97F4A7C15ull) >> 54) % CACHE_SLOTS;
-}
-
 static void base_key(unsigned char key[NAME], const pack *p, uint64_t offset)
 {
 	uintptr_t at = (uintptr_t)p;
@@ -884,53 +862,6 @@ static void base_key(unsigned char key[NAME], const pack *p, uint64_t offset)
 	memset(key, 0, NAME);
 	memcpy(key, &offset, sizeof(offset));
 	memcpy(key + sizeof(offset), &at, sizeof(at));
-}
-
-static void cache_drop(cache *k, cached *c)
-{
-	if (c->data) {
-		free(c->data);
-		k->bytes -= c->len;
-	}
-	memset(c, 0, sizeof(*c));
-}
-
-static void cache_clear(cache *k)
-{
-	size_t i;
-
-	for (i = 0; i < CACHE_SLOTS; i++)
-		cache_drop(k, &k->slot[i]);
-}
-
-static const cached *cache_get(const cache *k, const unsigned char *key)
-{
-	const cached *c = &k->slot[slot_of(key)];
-
-	return c->data && !memcmp(c->key, key, NAME) ? c : NULL;
-}
-
-/* Keep `data` (the cache's from now on), making room in turn round the
- * slots; what takes more than a quarter of the cache is not kept. */
-static void cache_put(cache *k, const unsigned char *key, git_object_t type,
-		      unsigned char *data, size_t len)
-{
-	cached *c = &k->slot[slot_of(key)];
-
-	if (len > k->max / 4) {
-		free(data);
-		return;
-	}
-	cache_drop(k, c);
-	while (k->bytes + len > k->max) {
-		cache_drop(k, &k->slot[k->hand]);
-		k->hand = (k->hand + 1) % CACHE_SLOTS;
-	}
-	memcpy(c->key, key, NAME);
-	c->type = type;
-	c->data = data;
-	c->len = len;
-	k->bytes += len;
 }
 
 /* --- reading ------------------------------------------------------------ */
@@ -968,13 +899,13 @@ static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, p
 	if ((error = pack_data(b, p)) < 0)
 		return error;
 	for (;;) {
-		const cached *c = NULL;
+		const vault_objcache_entry *c = NULL;
 		unsigned char key[NAME];
 		uint64_t next;
 
 		if (n) {
 			base_key(key, p, at);
-			c = cache_get(&b->bases, key);
+			c = vault_objcache__get(&b->bases, key);
 		}
 		if (c) {
 			*type = c->type;
@@ -1049,7 +980,7 @@ static int unpack(void **out, size_t *outlen, git_object_t *type, packread *b, p
 			unsigned char key[NAME];
 
 			base_key(key, p, base_at);
-			cache_put(&b->bases, key, *type, base, blen);
+			vault_objcache__put(&b->bases, key, *type, base, blen);
 		}
 		base = r;
 		blen = rlen;
@@ -1081,12 +1012,12 @@ static int unpack_header(size_t *len, git_object_t *type, packread *b, pack *p,
 	if ((error = pack_data(b, p)) < 0)
 		return error;
 	for (n = 0;; n++) {
-		const cached *c = NULL;
+		const vault_objcache_entry *c = NULL;
 		unsigned char key[NAME];
 
 		if (n) {
 			base_key(key, p, at);
-			c = cache_get(&b->bases, key);
+			c = vault_objcache__get(&b->bases, key);
 		}
 		if (c) {
 			*type = c->type;
@@ -1125,50 +1056,21 @@ static int unpack_header(size_t *len, git_object_t *type, packread *b, pack *p,
 
 /* --- the backend -------------------------------------------------------- */
 
-/* a copy of what the cache of recent objects holds, for libgit2 to keep */
-static int copy_out(void **data, size_t *len, git_object_t *type, packread *b,
-		    const cached *c)
-{
-	unsigned char *copy = git_odb_backend_data_alloc(&b->parent, c->len + 1);
-
-	if (!copy) {
-		git_error_set_str(GIT_ERROR_NOMEMORY, "out of memory");
-		return GIT_ERROR;
-	}
-	memcpy(copy, c->data, c->len);
-	copy[c->len] = '\0';
-	*data = copy;
-	*len = c->len;
-	*type = c->type;
-	return 0;
-}
-
-static void keep_recent(packread *b, const git_oid *id, const void *data, size_t len,
-			git_object_t type)
-{
-	unsigned char *copy;
-
-	if (len > b->recent.max / 4 || (copy = malloc(len + 1)) == NULL)
-		return;
-	memcpy(copy, data, len);
-	cache_put(&b->recent, id->id, type, copy, len);
-}
-
 static int pr_read(void **data, size_t *len, git_object_t *type, git_odb_backend *be,
 		   const git_oid *id)
 {
 	packread *b = (packread *)be;
-	const cached *c;
+	const vault_objcache_entry *c;
 	uint64_t offset;
 	pack *p;
 	int r;
 
 	pthread_mutex_lock(&b->lock);
-	if ((c = cache_get(&b->recent, id->id)) != NULL) {
-		r = copy_out(data, len, type, b, c);
+	if ((c = vault_objcache__get(&b->recent, id->id)) != NULL) {
+		r = vault_objcache__copy_out(data, len, type, &b->parent, c);
 	} else if ((r = locate(&p, &offset, b, id)) > 0) {
 		if ((r = unpack(data, len, type, b, p, offset)) == 0)
-			keep_recent(b, id, *data, *len, *type);
+			vault_objcache__keep(&b->recent, id->id, *type, *data, *len);
 	} else if (r == 0) {
 		r = GIT_ENOTFOUND;
 	}
@@ -1406,8 +1308,8 @@ static void pr_free(git_odb_backend *be)
 	packread *b = (packread *)be;
 	size_t i;
 
-	cache_clear(&b->bases);
-	cache_clear(&b->recent);
+	vault_objcache__clear(&b->bases);
+	vault_objcache__clear(&b->recent);
 	pages_free(b);
 	if (b->zs_ready)
 		inflateEnd(&b->zs);
@@ -1427,8 +1329,8 @@ static packread *backend_new(size_t max)
 	git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION);
 	pthread_mutex_init(&b->lock, NULL);
 	b->max = max;
-	b->bases.max = PACKREAD_BASES;
-	b->recent.max = PACKREAD_RECENT;
+	vault_objcache__init(&b->bases, PACKREAD_BASES);
+	vault_objcache__init(&b->recent, PACKREAD_RECENT);
 	b->parent.read = pr_read;
 	b->parent.read_prefix = pr_read_prefix;
 	b->parent.read_header = pr_read_header;

@@ -63,6 +63,14 @@ int vault_store__packs_reopen(vault_store *s);
 void vault_store__keep_trees(vault_store *s, size_t bytes);
 
 /*
+ * Keep the repository's own loose objects read last, up to `bytes` (0:
+ * none, the default; those kept are let go): a long read of history
+ * reads each commit several times, and libgit2's cache is off under
+ * verify.  Verify's walk and the index rebuild beside it.
+ */
+void vault_store__keep_recent(vault_store *s, size_t bytes);
+
+/*
  * Read the repository's packs with pread from now on (packread.h), none
  * of them mapped, or (`on` 0) with libgit2's backend again: for a long
  * read over a large history, whose lookups would otherwise make every

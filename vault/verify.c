@@ -1387,8 +1387,10 @@ typedef struct {
 	int rebuilt;             /* the rebuild over, its store freed */
 } index_check;
 
-/* the folders each of verify's two readers keeps (vault_store__keep_trees) */
+/* the folders each of verify's two readers keeps (vault_store__keep_trees),
+ * and the loose objects it read last (vault_store__keep_recent) */
 #define VERIFY_TREES ((size_t)8 << 20)
+#define VERIFY_RECENT ((size_t)4 << 20)
 
 /*
  * The index rebuild is about to index the `i`-th commit: first it lets
@@ -1757,6 +1759,7 @@ static int compare_indexes(index_check *ic)
 		return error;
 	}
 	vault_store__keep_trees(store, VERIFY_TREES);
+	vault_store__keep_recent(store, VERIFY_RECENT);
 	ic->store = store;
 	/* the rebuilt index is a scratch one (no file left by a verify that
 	 * was killed) */
@@ -2048,6 +2051,7 @@ static int verify_walk(vault_findings **out, vault *v, const walk_spec *s)
 	if ((error = vault_store__packs_pread(v->store, 1)) < 0)
 		return error;
 	vault_store__keep_trees(v->store, VERIFY_TREES);
+	vault_store__keep_recent(v->store, VERIFY_RECENT);
 	/*
 	 * libgit2's cache of decoded objects off while verify runs (both its
 	 * threads' repositories; on again after).  It keeps up to 256 MB, a
@@ -2182,11 +2186,13 @@ done:
 
 		vault__fmt_message(msg, sizeof(msg), "%s", vault_error_message());
 		vault_store__keep_trees(v->store, 0);
+		vault_store__keep_recent(v->store, 0);
 		vault_store__packs_pread(v->store, 0);
 		vault_findings_free(c.f);
 		return vault_error__set(error, "%s", msg);
 	}
 	vault_store__keep_trees(v->store, 0);
+	vault_store__keep_recent(v->store, 0);
 	vault_store__packs_pread(v->store, 0);
 	*out = c.f;
 	return c.f->count ? vault_error__set(VAULT_EVERIFY, "%zu finding%s", c.f->count,

@@ -491,6 +491,103 @@ static void packs_release_frees_delta_bases(void **state)
 	rm_tree(dir);
 }
 
+/* Read the blob `hex` through `s`: 0 and its size, or libgit2's error. */
+static int read_blob(vault_store *s, const char *hex, size_t *size)
+{
+	git_oid id;
+	git_blob *b;
+	int error;
+
+	assert_int_equal(git_oid_fromstr(&id, hex), 0);
+	if ((error = git_blob_lookup(&b, vault_store__repo(s), &id)) < 0)
+		return error;
+	*size = (size_t)git_blob_rawsize(b);
+	git_blob_free(b);
+	return 0;
+}
+
+/* the loose file of `hex`, removed */
+static void remove_loose(const char *repo, const char *hex)
+{
+	char path[4300];
+
+	test_fmt(path, sizeof(path), "%s/objects/%.2s/%s", repo, hex, hex + 2);
+	assert_int_equal(unlink(path), 0);
+}
+
+/*
+ * While a long read asks (vault_store__keep_recent), the loose objects
+ * read last are kept: read again, one is served though its file went
+ * since (what shows it kept); not before it asks, nor after, nor one
+ * past a quarter of the budget.  Writes pass to libgit2's loose backend
+ * as before, kept or not.
+ */
+static void loose_kept_while_asked(void **state)
+{
+	char *dir = temp_dir(), rpath[4200], hex[4][GIT_OID_HEXSZ + 1];
+	vault_store *s;
+	git_oid written;
+	size_t size;
+	FILE *f;
+	int i;
+
+	(void)state;
+	test_fmt(rpath, sizeof(rpath), "%s/r.git", dir);
+	/* three small blobs and one of 40 KB, loose */
+	assert_int_equal(sh("git init -q --bare \"$V\" && for i in 1 2 3; do"
+			    " echo \"blob $i\" | git --git-dir=\"$V\" hash-object -w --stdin; done > \"$V\"/../ids &&"
+			    " head -c 40960 /dev/zero | tr '\\0' x |"
+			    " git --git-dir=\"$V\" hash-object -w --stdin >> \"$V\"/../ids", rpath), 0);
+	{
+		char ids[4300];
+
+		test_fmt(ids, sizeof(ids), "%s/ids", dir);
+		assert_non_null(f = fopen(ids, "r"));
+		for (i = 0; i < 4; i++)
+			assert_int_equal(fscanf(f, "%40s", hex[i]), 1);
+		fclose(f);
+	}
+	git_libgit2_init();
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	assert_int_equal(vault_store__open(&s, rpath), 0);
+	/* not asked: a file gone is an object gone */
+	assert_int_equal(read_blob(s, hex[0], &size), 0);
+	remove_loose(rpath, hex[0]);
+	assert_int_equal(read_blob(s, hex[0], &size), GIT_ENOTFOUND);
+	/* asked, 64 KB: kept, served after its file went */
+	vault_store__keep_recent(s, (size_t)64 << 10);
+	assert_int_equal(read_blob(s, hex[1], &size), 0);
+	assert_int_equal(size, 7);
+	remove_loose(rpath, hex[1]);
+	assert_int_equal(read_blob(s, hex[1], &size), 0);
+	assert_int_equal(size, 7);
+	/* 40 KB is past a quarter of 64: read, not kept */
+	assert_int_equal(read_blob(s, hex[3], &size), 0);
+	assert_int_equal(size, 40960);
+	remove_loose(rpath, hex[3]);
+	assert_int_equal(read_blob(s, hex[3], &size), GIT_ENOTFOUND);
+	/* a write while kept: a loose file, as libgit2 writes it, read back */
+	assert_int_equal(git_blob_create_from_buffer(&written, vault_store__repo(s), "new\n", 4), 0);
+	{
+		char path[4300], whex[GIT_OID_HEXSZ + 1];
+		struct stat st;
+
+		git_oid_tostr(whex, sizeof(whex), &written);
+		test_fmt(path, sizeof(path), "%s/objects/%.2s/%s", rpath, whex, whex + 2);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(read_blob(s, whex, &size), 0);
+		assert_int_equal(size, 4);
+	}
+	/* let go of: the gone file's object is gone */
+	vault_store__keep_recent(s, 0);
+	assert_int_equal(read_blob(s, hex[1], &size), GIT_ENOTFOUND);
+	assert_int_equal(read_blob(s, hex[2], &size), 0);
+	vault_store__free(s);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+	git_libgit2_shutdown();
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +599,7 @@ int main(void)
 		cmocka_unit_test(entry_agrees_with_bypath),
 		cmocka_unit_test(pack_count_reads_alternates),
 		cmocka_unit_test(packs_release_frees_delta_bases),
+		cmocka_unit_test(loose_kept_while_asked),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
