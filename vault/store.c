@@ -679,7 +679,6 @@ static int loose_read(void **d, size_t *l, git_object_t *t, git_odb_backend *b, 
 		return error;
 	}
 	pthread_mutex_unlock(&p->lock);
-	p->inner->odb = b->odb;
 	if ((error = p->inner->read(d, l, t, p->inner, o)) == 0) {
 		pthread_mutex_lock(&p->lock);
 		if (p->recent)
@@ -693,7 +692,6 @@ static int loose_read(void **d, size_t *l, git_object_t *t, git_odb_backend *b, 
 	static int loose_##name params                                      \
 	{                                                                   \
 		git_odb_backend *in = ((loose_proxy *)b)->inner;            \
-		in->odb = b->odb;                                           \
 		return in->name args;                                       \
 	}
 LOOSE_FORWARD(read_prefix, (git_oid *f, void **d, size_t *l, git_object_t *t,
@@ -846,6 +844,10 @@ static int make_odb(vault_store *s)
 		s->loose = NULL;
 		goto fail;
 	}
+	/* the odb as libgit2 would have set it on the backend it added: a
+	 * write stream's end asks it whether the object is already there,
+	 * and without one takes it that it is, and writes nothing */
+	s->loose->inner->odb = s->odb;
 	if ((error = add_packs(&s->packs[0], s->odb, objects, 0)) < 0)
 		return error;
 	s->npacks = 1;

@@ -1884,8 +1884,10 @@ static int refuse_supplier(vault *v)
  * as long as the pack was open: on a vault of many packs that was most
  * of what grew as verify went (10,000,000 revisions in 50 packs: 300 MiB
  * allocated at the end).  packread.c's caches are bounded
- * (PACKREAD_BASES and PACKREAD_RECENT for each store), so this matters
- * less now; still the walk looks at the process's own memory
+ * (PACKREAD_BASES, PACKREAD_RECENT and PACKREAD_PAGES for each store, let
+ * go of with the packs), as are the store's own (VERIFY_TREES and
+ * VERIFY_RECENT, which stay until verify ends), so this matters less
+ * now; still the walk looks at the process's own memory
  * (vault_resident__heap) at most every HEAP_LOOK_MS, between two
  * commits, and when it has reached git config qvault.verifyHeap
  * (VERIFY_HEAP; a size, "64m") and grown by a quarter of that since the
