@@ -9,11 +9,12 @@
  * with pread: a lookup reads a window of names around where the name
  * should be (names are hashes, spread evenly), an object its header and
  * compressed bytes, a delta chain a link at a time, and what it keeps is
- * bounded: each pack's fan-out table (1 KB), three caches (PACKREAD_BASES,
- * PACKREAD_RECENT, PACKREAD_PAGES), one inflate stream, and descriptors
- * (256 indexes and 32 packs open at most, the ones used longest ago
- * closed).  What it reads beyond those stays in the page cache, the
- * kernel's to keep or take back, and out of the process's resident set.
+ * bounded: each pack's fan-out table (1 KB), five caches (PACKREAD_BASES,
+ * PACKREAD_RECENT, PACKREAD_PAGES, PACKREAD_PLACES, PACKREAD_PREFIXES),
+ * one inflate stream, and descriptors (256 indexes and 32 packs open at
+ * most, the ones used longest ago closed).  What it reads beyond those
+ * stays in the page cache, the kernel's to keep or take back, and out of
+ * the process's resident set.
  *
  * Reads only: packs written by libgit2 or git (index version 1 or 2,
  * pack version 2 or 3, SHA-1), regular files.  Every object read is
@@ -36,6 +37,12 @@
  * the same pages of names again and again, and a commit's objects lie
  * near each other) */
 #define PACKREAD_PAGES ((size_t)4 << 20)
+/* and where it found the objects it looked up last (the same objects are
+ * looked up again soon) */
+#define PACKREAD_PLACES ((size_t)4 << 20)
+/* and the first 4 bytes of every name of its small packs' indexes (a
+ * look in a pack that does not hold a name reads nothing) */
+#define PACKREAD_PREFIXES ((size_t)8 << 20)
 
 /*
  * A backend reading every pack-*.idx (and its .pack) in `objects`/pack;
@@ -54,6 +61,11 @@ int vault_packread__new(git_odb_backend **out, const char *objects);
  */
 int vault_packread__one(git_odb_backend **out, const char *idx, const char *pack,
 			size_t max_object);
+
+/* For tests: the bytes of its packs' prefixes `be` keeps (PACKREAD_PREFIXES
+ * unless told; 0: none, every pack searched in its index), set before it
+ * looks anything up. */
+void vault_packread__keep_prefixes(git_odb_backend *be, size_t bytes);
 
 /* a place objects are held: a vault_packread__new backend's packs and,
  * when `objects` is set, that folder's loose objects */

@@ -8,6 +8,7 @@
 #include "helpers.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
 #include <sys/stat.h>
@@ -788,6 +789,17 @@ static void many_packs_and_a_repack(void **state)
 		assert_int_equal(git_odb_read(&o, ours, &ids.ids[i]), 0);
 		git_odb_object_free(o);
 	}
+	/* and their headers, which no cache of objects answers: where the
+	 * first half was found, in packs gone since, is looked past */
+	for (i = 0; i < ids.n; i++) {
+		size_t len, len2;
+		git_object_t type, type2;
+
+		assert_int_equal(git_odb_read_header(&len, &type, ours, &ids.ids[i]), 0);
+		assert_int_equal(git_odb_read_header(&len2, &type2, lib, &ids.ids[i]), 0);
+		assert_int_equal(len, len2);
+		assert_int_equal(type, type2);
+	}
 	/* and by prefix, the packs gone skipped */
 	for (i = 0; i < ids.n; i++) {
 		git_odb_object *o;
@@ -944,10 +956,14 @@ static int name_order(const void *a, const void *b)
 /*
  * The search of a large bucket, against bsearch: `count` names, most spread
  * evenly, 3,000 crowded into one bucket at its start (where an even
- * spread's guess is far off), and a run of 500 neighbours; each looked
- * for, its neighbour not there, and its prefix.
+ * spread's guess is far off), and a run of 500 neighbours (whose first 4
+ * bytes are all the same: one prefix); each looked for, its neighbour
+ * not there, and its prefix.  Searched through the pack's prefixes or,
+ * with none kept, in the index itself.  Then the names in the index
+ * file are zeroed: the last found are still found where they were found
+ * (the places kept), and a new reader of the same files finds none.
  */
-static void search_against_bsearch(size_t count)
+static void search_against_bsearch(size_t count, int prefixes)
 {
 	char *dir = temp_dir(), idx[4200], pack[4200];
 	unsigned char *names = malloc(count * 20), four[4], h[20];
@@ -1002,6 +1018,8 @@ static void search_against_bsearch(size_t count)
 	}
 	git_libgit2_init();
 	assert_int_equal(vault_packread__one(&be, idx, pack, 1 << 20), 0);
+	if (!prefixes)
+		vault_packread__keep_prefixes(be, 0);
 	for (i = 0; i < count; i++) {
 		git_oid id, next, full;
 		int r;
@@ -1024,9 +1042,28 @@ static void search_against_bsearch(size_t count)
 			assert_int_equal(r, GIT_EAMBIGUOUS);
 		}
 	}
-	print_message("# %zu names found, %zu absent ones not (an index of %zu bytes)\n", count,
-		      misses, ib.len);
+	print_message("# %zu names found, %zu absent ones not (an index of %zu bytes%s)\n", count,
+		      misses, ib.len, prefixes ? ", its prefixes kept" : "");
 	assert_true(misses > count / 2);
+	{
+		unsigned char *zero = calloc(count, 20);
+		git_odb_backend *fresh;
+		git_oid id;
+		int fd;
+
+		assert_non_null(zero);
+		assert_true((fd = open(idx, O_WRONLY)) >= 0);
+		assert_int_equal(pwrite(fd, zero, count * 20, 8 + 1024), (ssize_t)(count * 20));
+		close(fd);
+		free(zero);
+		assert_int_equal(vault_packread__one(&fresh, idx, pack, 1 << 20), 0);
+		for (i = count - 64; i < count; i++) {
+			memcpy(id.id, names + i * 20, 20);
+			assert_true(be->exists(be, &id));
+			assert_false(fresh->exists(fresh, &id));
+		}
+		fresh->free(fresh);
+	}
 	be->free(be);
 	free(ib.data);
 	free(names);
@@ -1039,17 +1076,21 @@ static void large_buckets(void **state)
 {
 	(void)state;
 	assert_true(8 + 1024 + 60000 * 28 + 40 < PACKREAD_PAGES);
-	search_against_bsearch(60000);
+	search_against_bsearch(60000, 0);
+	search_against_bsearch(60000, 1);
 }
 
 /* one larger than the pages: its names and offsets read from the file,
  * as they were before there were pages (a lookup's window of names is
- * one read, where it would be two pages, rarely found again) */
+ * one read, where it would be two pages, rarely found again); or its
+ * prefixes kept, a name confirmed by reading it */
 static void index_past_the_pages(void **state)
 {
 	(void)state;
 	assert_true(8 + 1024 + 160000 * 28 + 40 > PACKREAD_PAGES);
-	search_against_bsearch(160000);
+	assert_true(160000 * 4 <= PACKREAD_PREFIXES / 4);
+	search_against_bsearch(160000, 0);
+	search_against_bsearch(160000, 1);
 }
 
 int main(void)
