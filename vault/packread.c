@@ -334,6 +334,8 @@ static void close_oldest(packread *b, int which)
 	}
 }
 
+static void prefixes_drop(packread *b, pack *p);
+
 /*
  * One of p's files held open (`index`: its index, to look names up in;
  * else its pack, to read objects from): past INDEXES_OPEN (PACKS_OPEN)
@@ -363,6 +365,7 @@ static int hold(packread *b, pack *p, int index)
 		if (r < 0)
 			return r;
 		p->gone = 1;
+		prefixes_drop(b, p);
 		return GIT_ENOTFOUND;
 	}
 	++*held;
@@ -610,64 +613,97 @@ static int entry_offset(uint64_t *out, packread *b, pack *p, uint32_t pos)
  * a pack's prefixes, a name it does not hold is known so in memory, and
  * one it may hold is read where it is.  Packs of at most a quarter of
  * PACKREAD_PREFIXES take them as they are first looked in, until
- * PACKREAD_PREFIXES is taken; the others are searched by lower_bound.
- * Read from the file once, in chunks, past the pages (which a whole
- * index would empty).  Index version 2 only (git writes version 1 only
- * when told to).
+ * PACKREAD_PREFIXES is taken; the others are searched by lower_bound,
+ * as is a pack whose names could not all be read (its search then says
+ * what cannot be read, where a name is looked for).  Read from the file
+ * once, in chunks, past the pages (which a whole index would empty).  A
+ * pack found gone (a gc) gives its prefixes back.  Index version 2 only
+ * (git writes version 1 only when told to).
  */
-static int prefixes_load(packread *b, pack *p)
+static void prefixes_load(packread *b, pack *p)
 {
-	size_t bytes = (size_t)p->count * sizeof(*p->prefixes);
 	unsigned char raw[CHUNK];
 	uint32_t i, n, k;
+	size_t bytes;
 
 	p->prefixes_tried = 1;
-	if (p->v1 || p->count == 0 || bytes > b->prefixes_max / 4 ||
-	    b->prefixes + bytes > b->prefixes_max)
-		return 0;
+	/* the count first: count * 4 could wrap a 32-bit size_t */
+	if (p->v1 || p->count == 0 || p->count > b->prefixes_max / 16)
+		return;
+	bytes = (size_t)p->count * sizeof(*p->prefixes);
+	if (b->prefixes + bytes > b->prefixes_max)
+		return;
 	if ((p->prefixes = malloc(bytes)) == NULL)
 		abort();
 	for (i = 0; i < p->count; i += n) {
 		n = p->count - i < CHUNK / NAME ? p->count - i : (uint32_t)(CHUNK / NAME);
 		if (read_at(p, p->idx, raw, (size_t)n * NAME, IDX_NAMES + (uint64_t)i * NAME) < 0) {
+			/* searched in the index, as without prefixes: a read
+			 * there says what cannot be read, where it matters */
 			free(p->prefixes);
 			p->prefixes = NULL;
-			return GIT_ERROR;
+			return;
 		}
 		for (k = 0; k < n; k++)
 			p->prefixes[i + k] = be32(raw + (size_t)k * NAME);
 	}
 	b->prefixes += bytes;
-	return 0;
 }
 
-/* lower_bound's answer from p's prefixes: the names whose prefix is the
- * key's (nearly always none or one) read one at a time */
-static int prefix_bound(uint32_t *out, int *equal, packread *b, pack *p, const unsigned char *key,
-			uint32_t lo, uint32_t hi)
+/* p gone (a gc): its prefixes given back to the budget */
+static void prefixes_drop(packread *b, pack *p)
 {
-	uint32_t want = be32(key), end = hi;
-	unsigned char name[NAME];
-	int c;
+	if (!p->prefixes)
+		return;
+	b->prefixes -= (size_t)p->count * sizeof(*p->prefixes);
+	free(p->prefixes);
+	p->prefixes = NULL;
+}
 
-	*equal = 0;
+/* the first position in [lo, hi) whose prefix is not below `want` (<=)
+ * or above it (<) */
+static uint32_t prefix_search(const pack *p, uint32_t want, int above, uint32_t lo, uint32_t hi)
+{
 	while (lo < hi) {
 		uint32_t m = lo + (hi - lo) / 2;
 
-		if (p->prefixes[m] < want)
+		if (p->prefixes[m] < want || (above && p->prefixes[m] == want))
 			lo = m + 1;
 		else
 			hi = m;
 	}
-	/* lo: the first name whose prefix is not below the key's */
-	for (*out = lo; *out < end && p->prefixes[*out] == want; ++*out) {
-		if (read_names(b, p, name, *out, 1) < 0)
+	return lo;
+}
+
+/*
+ * lower_bound's answer from p's prefixes: no read when no name has the
+ * key's prefix (the answer for most packs), one when one has (nearly
+ * always the most); a run of names sharing it, which only a forged index
+ * makes long, searched by halves, a name read at each step.
+ */
+static int prefix_bound(uint32_t *out, int *equal, packread *b, pack *p, const unsigned char *key,
+			uint32_t lo, uint32_t hi)
+{
+	uint32_t want = be32(key);
+	unsigned char name[NAME];
+	int c;
+
+	*equal = 0;
+	lo = prefix_search(p, want, 0, lo, hi);
+	hi = prefix_search(p, want, 1, lo, hi);
+	while (lo < hi) {
+		uint32_t m = lo + (hi - lo) / 2;
+
+		if (read_names(b, p, name, m, 1) < 0)
 			return GIT_ERROR;
-		if ((c = memcmp(name, key, NAME)) >= 0) {
+		if ((c = memcmp(name, key, NAME)) < 0) {
+			lo = m + 1;
+		} else {
+			hi = m;
 			*equal = c == 0;
-			break;
 		}
 	}
+	*out = lo;
 	return 0;
 }
 
@@ -679,8 +715,8 @@ static int pack_find(uint64_t *offset, packread *b, pack *p, const git_oid *id)
 
 	if ((r = pack_index(b, p)) < 0)
 		return r == GIT_ENOTFOUND ? 0 : r;
-	if (!p->prefixes_tried && prefixes_load(b, p) < 0)
-		return GIT_ERROR;
+	if (!p->prefixes_tried)
+		prefixes_load(b, p);
 	if ((p->prefixes ? prefix_bound(&pos, &equal, b, p, id->id, lo, hi) :
 			   lower_bound(&pos, &equal, b, p, id->id, lo, hi)) < 0)
 		return GIT_ERROR;
@@ -720,7 +756,7 @@ static int place_get(pack **found, uint64_t *offset, packread *b, const git_oid 
 	return 1;
 }
 
-/* `id` found in p at `offset`: first in its set, the one found longest
+/* `id` found in p at `offset`: first in its set, the one used longest
  * ago let go of (a place of its name found before stays behind it,
  * never reached, until it goes the same way) */
 static void place_keep(packread *b, const pack *p, uint64_t offset, const git_oid *id)
@@ -736,8 +772,9 @@ static void place_keep(packread *b, const pack *p, uint64_t offset, const git_oi
 	set[0].offset = offset;
 }
 
-/* 1 and the pack and offset of `id`, the pack moved first (the next name
- * looked for is likely in the same); 0 when no pack has it */
+/* 1 and the pack and offset of `id`: where it was found last, or found
+ * now, its pack then moved first (the next name looked for is likely in
+ * the same); 0 when no pack has it */
 static int locate(pack **found, uint64_t *offset, packread *b, const git_oid *id)
 {
 	size_t i;
@@ -1531,6 +1568,17 @@ int vault_packread__one(git_odb_backend **out, const char *idx, const char *path
 void vault_packread__keep_prefixes(git_odb_backend *be, size_t bytes)
 {
 	((packread *)be)->prefixes_max = bytes;
+}
+
+size_t vault_packread__prefixes_held(git_odb_backend *be)
+{
+	packread *b = (packread *)be;
+	size_t held;
+
+	pthread_mutex_lock(&b->lock);
+	held = b->prefixes;
+	pthread_mutex_unlock(&b->lock);
+	return held;
 }
 
 /* --- the copies sweep ----------------------------------------------------- */

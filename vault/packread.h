@@ -67,6 +67,9 @@ int vault_packread__one(git_odb_backend **out, const char *idx, const char *pack
  * looks anything up. */
 void vault_packread__keep_prefixes(git_odb_backend *be, size_t bytes);
 
+/* For tests: the bytes of prefixes `be` holds now. */
+size_t vault_packread__prefixes_held(git_odb_backend *be);
+
 /* a place objects are held: a vault_packread__new backend's packs and,
  * when `objects` is set, that folder's loose objects */
 typedef struct {

@@ -960,8 +960,9 @@ static int name_order(const void *a, const void *b)
  * bytes are all the same: one prefix); each looked for, its neighbour
  * not there, and its prefix.  Searched through the pack's prefixes or,
  * with none kept, in the index itself.  Then the names in the index
- * file are zeroed: the last found are still found where they were found
- * (the places kept), and a new reader of the same files finds none.
+ * file are zeroed: the last found are still found (where they were
+ * found, the places kept, for an index past the pages; the pages, for
+ * one they hold), and a new reader of the same files finds none.
  */
 static void search_against_bsearch(size_t count, int prefixes)
 {
@@ -1045,6 +1046,20 @@ static void search_against_bsearch(size_t count, int prefixes)
 	print_message("# %zu names found, %zu absent ones not (an index of %zu bytes%s)\n", count,
 		      misses, ib.len, prefixes ? ", its prefixes kept" : "");
 	assert_true(misses > count / 2);
+	/* the prefixes held when asked for, within the budget: a pack of at
+	 * most a quarter of it takes them, a larger one does not */
+	assert_int_equal(vault_packread__prefixes_held(be), prefixes ? count * 4 : 0);
+	for (b = 0; b < 2; b++) {
+		git_odb_backend *other;
+		git_oid id;
+
+		assert_int_equal(vault_packread__one(&other, idx, pack, 1 << 20), 0);
+		vault_packread__keep_prefixes(other, count * 16 - 1 + b);
+		memcpy(id.id, names, 20);
+		assert_true(other->exists(other, &id));
+		assert_int_equal(vault_packread__prefixes_held(other), b ? count * 4 : 0);
+		other->free(other);
+	}
 	{
 		unsigned char *zero = calloc(count, 20);
 		git_odb_backend *fresh;
